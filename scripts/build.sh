@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Configures and builds pgadvise into build/ (Release with debug info, warnings as errors).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+generator=()
+if command -v ninja >/dev/null 2>&1; then
+  generator=(-G Ninja)
+fi
+if [ ! -f build/CMakeCache.txt ]; then
+  cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGADVISE_WERROR=ON >/dev/null
+fi
+cmake --build build -j"$(nproc)"

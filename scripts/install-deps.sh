@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what pgadvise needs to build and test, from Debian's packages only.
+# Idempotent: installs nothing when everything is already there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libpg-query-dev   # SQL parsing, fingerprinting, normalizing (PostgreSQL 15 grammar)
+  libpq-dev         # live databases
+  libcli11-dev      # command line
+  nlohmann-json3-dev # JSON in (snapshots, parse trees) and out (reports)
+  libgtest-dev      # unit tests
+  zlib1g-dev        # gzip-compressed logs
+  postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,58 @@
+#include "cli/cli.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/lint_command.hpp"
+#include "cli/rules_command.hpp"
+
+namespace pgadvise::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{"pgadvise: a PostgreSQL query-performance linter and advisor"};
+  app.set_version_flag("--version", std::string("pgadvise ") + PGADVISE_VERSION);
+  app.require_subcommand(0, 1);
+
+  LintOptions lint_options;
+  CLI::App* lint = add_lint_command(app, lint_options);
+  RulesOptions rules_options;
+  CLI::App* rules = add_rules_command(app, rules_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return k_exit_usage;
+  }
+
+  try {
+    if (lint->parsed()) {
+      return run_lint(lint_options);
+    }
+    if (rules->parsed()) {
+      return run_rules(rules_options);
+    }
+    std::cout << app.help();
+    return k_exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "pgadvise: " << e.what() << "\n";
+    return k_exit_usage;
+  }
+}
+
+} // namespace pgadvise::cli

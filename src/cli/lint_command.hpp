@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace pgadvise::cli {
+
+struct LintOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "high";
+  std::string min_severity = "low";
+  std::vector<std::string> rules;
+  std::vector<std::string> disable;
+  std::vector<std::string> severities; // id=level
+  std::vector<std::string> options;    // id.name=value
+  std::string color = "auto";
+  bool verbose = false;
+};
+
+CLI::App* add_lint_command(CLI::App& app, LintOptions& options);
+int run_lint(const LintOptions& options);
+
+} // namespace pgadvise::cli

@@ -1,0 +1,90 @@
+#include "cli/rules_command.hpp"
+
+#include <iomanip>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli.hpp"
+#include "engine/registry.hpp"
+#include "engine/rule_pages.hpp"
+
+namespace pgadvise::cli {
+
+namespace {
+
+void list_text() {
+  std::size_t width = 0;
+  for (const auto& rule : engine::all_rules()) {
+    width = std::max(width, rule->meta().id.size());
+  }
+  for (const auto& diag : engine::builtin_diagnostics()) {
+    width = std::max(width, diag.id.size());
+  }
+  for (const auto& rule : engine::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    std::cout << std::left << std::setw(static_cast<int>(width) + 2) << meta.id << std::setw(10)
+              << core::to_string(meta.default_severity) << std::setw(9) << engine::to_string(meta.category)
+              << meta.summary << (meta.has_fix ? " [fix]" : "") << "\n";
+  }
+  std::cout << "\nbuilt-in diagnostics:\n";
+  for (const auto& diag : engine::builtin_diagnostics()) {
+    std::cout << std::left << std::setw(static_cast<int>(width) + 2) << diag.id << std::setw(10)
+              << core::to_string(diag.severity) << std::setw(9) << "input" << diag.summary << "\n";
+  }
+}
+
+void list_json() {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& rule : engine::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    nlohmann::json inputs = nlohmann::json::array();
+    for (engine::Input input : meta.inputs) {
+      inputs.push_back(engine::to_string(input));
+    }
+    nlohmann::json options = nlohmann::json::array();
+    for (const auto& option : meta.options) {
+      options.push_back({{"name", option.name}, {"default", option.default_value}, {"description", option.description}});
+    }
+    rules.push_back({{"id", meta.id},
+                     {"summary", meta.summary},
+                     {"category", engine::to_string(meta.category)},
+                     {"severity", core::to_string(meta.default_severity)},
+                     {"inputs", inputs},
+                     {"fix", meta.has_fix},
+                     {"options", options}});
+  }
+  std::cout << nlohmann::json{{"rules", rules}}.dump(2) << "\n";
+}
+
+} // namespace
+
+CLI::App* add_rules_command(CLI::App& app, RulesOptions& options) {
+  CLI::App* rules = app.add_subcommand("rules", "List the rules, or print one rule's page");
+  rules->add_option("--format", options.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  CLI::App* show = rules->add_subcommand("show", "Print a rule's documentation page");
+  show->add_option("id", options.show, "Rule id, e.g. unindexed-foreign-key")->required();
+  show->callback([&options] { options.show_parsed = true; });
+  return rules;
+}
+
+int run_rules(const RulesOptions& options) {
+  if (options.show_parsed) {
+    const auto page = engine::find_rule_page(options.show);
+    if (!page) {
+      std::cerr << "pgadvise: no rule named '" << options.show << "' (see `pgadvise rules`)\n";
+      return k_exit_usage;
+    }
+    std::cout << *page;
+    return k_exit_ok;
+  }
+  if (options.format == "json") {
+    list_json();
+  } else {
+    list_text();
+  }
+  return k_exit_ok;
+}
+
+} // namespace pgadvise::cli

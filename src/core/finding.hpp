@@ -1,0 +1,57 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/severity.hpp"
+#include "core/source_location.hpp"
+
+namespace pgadvise::core {
+
+// The database object a finding is about. Empty fields are unknown or not
+// applicable (an N+1 burst has no constraint).
+struct ObjectRef {
+  std::string schema;
+  std::string table;
+  std::vector<std::string> columns;
+  std::string constraint; // constraint or index name
+  [[nodiscard]] std::string to_string() const; // schema.table(col, ...) constraint
+};
+
+// One piece of evidence: which input showed the problem and what it said.
+struct Evidence {
+  std::string kind;   // "ddl", "snapshot", "log", "plan", "catalog", "query", ...
+  std::string detail; // human-readable: the DDL line, counts, plan node
+  SourceLocation location;
+};
+
+// A proposed fix: printed, never applied.
+struct Fix {
+  std::string ddl;         // SQL to run (or to put in a migration)
+  std::string drizzle;     // the Drizzle schema line, when the project uses Drizzle
+  std::string safety_note; // locking, rewrite or data caveats
+};
+
+struct Finding {
+  std::string rule;
+  Severity severity = Severity::medium;
+  std::string message; // what is wrong
+  std::string help;    // what to do
+  ObjectRef object;
+  SourceLocation location;
+  std::vector<Evidence> evidence;
+  std::optional<Fix> fix;
+  std::string fingerprint; // see compute_fingerprint
+
+  // Hash of rule id + object identity (not of line numbers or message text),
+  // so a finding keeps its fingerprint when the file around it moves.
+  // `discriminator` separates distinct findings on the same object.
+  void compute_fingerprint(std::string_view discriminator = {});
+};
+
+// Findings sorted for stable output: severity (most severe first), file,
+// line, rule, object.
+void sort_findings(std::vector<Finding>& findings);
+
+} // namespace pgadvise::core

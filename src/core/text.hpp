@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Small string helpers shared by loaders, rules and reporters.
+namespace pgadvise::core {
+
+std::string to_lower(std::string_view text);
+std::string_view trim(std::string_view text);
+bool starts_with_ci(std::string_view text, std::string_view prefix);
+std::vector<std::string> split(std::string_view text, char separator);
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+// Quotes a PostgreSQL identifier only when it needs it (upper case, special
+// characters, leading digit, or a reserved word), doubling embedded quotes.
+std::string quote_ident(std::string_view ident);
+// "schema"."name", omitting the schema when it is empty or "public".
+std::string qualified_name(std::string_view schema, std::string_view name);
+// A SQL string literal with embedded quotes doubled.
+std::string quote_literal(std::string_view text);
+
+// Truncates an identifier to PostgreSQL's NAMEDATALEN-1 (63 bytes) without
+// splitting a UTF-8 sequence.
+std::string truncate_identifier(std::string_view ident, std::size_t max_bytes = 63);
+
+// Converts snake_case to camelCase (Drizzle's `casing: "snake_case"` mapping).
+std::string snake_to_camel(std::string_view text);
+
+} // namespace pgadvise::core

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/severity.hpp"
+#include "model/catalog.hpp"
+#include "model/project.hpp"
+
+namespace pgadvise::engine {
+
+enum class Category { schema, query, project, plan };
+std::string_view to_string(Category category);
+
+// The model parts a rule may need; the runner skips a rule whose inputs are
+// absent (and says so under --verbose).
+enum class Input { catalog, workload, project, plans, live };
+std::string_view to_string(Input input);
+
+struct RuleOption {
+  std::string name;
+  std::string default_value;
+  std::string description;
+};
+
+struct RuleMeta {
+  std::string id;      // kebab-case, also the file names
+  std::string summary; // one line
+  Category category = Category::schema;
+  core::Severity default_severity = core::Severity::medium;
+  std::vector<Input> inputs;
+  bool has_fix = false;
+  std::vector<RuleOption> options;
+};
+
+// Resolved options of one rule: defaults overridden by the user's settings.
+class RuleOptions {
+public:
+  RuleOptions() = default;
+  explicit RuleOptions(std::map<std::string, std::string> values) : m_values(std::move(values)) {}
+  [[nodiscard]] std::string get(const std::string& name) const;
+  [[nodiscard]] long get_int(const std::string& name) const;
+  [[nodiscard]] double get_double(const std::string& name) const;
+  [[nodiscard]] bool get_bool(const std::string& name) const;
+
+private:
+  std::map<std::string, std::string> m_values;
+};
+
+// Everything a rule's check() can see: the model, never files or handles.
+struct RuleContext {
+  const model::Catalog* catalog = nullptr; // null when no schema was found
+  const model::Project* project = nullptr;
+  RuleOptions options;
+  core::Severity severity = core::Severity::medium; // default or user override
+};
+
+class Rule {
+public:
+  virtual ~Rule() = default;
+  Rule() = default;
+  Rule(const Rule&) = delete;
+  Rule& operator=(const Rule&) = delete;
+  Rule(Rule&&) = delete;
+  Rule& operator=(Rule&&) = delete;
+
+  [[nodiscard]] virtual const RuleMeta& meta() const = 0;
+  // Const and stateless so rules can run in parallel. Findings get the
+  // context's severity unless the rule grades them itself.
+  virtual void check(const RuleContext& context, std::vector<core::Finding>& out) const = 0;
+};
+
+} // namespace pgadvise::engine

@@ -1,0 +1,146 @@
+#include "engine/runner.hpp"
+
+#include <algorithm>
+#include <future>
+
+#include "engine/registry.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::engine {
+
+namespace {
+
+bool contains(const std::vector<std::string>& list, std::string_view id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+bool enabled(std::string_view id, const core::Settings& settings) {
+  if (contains(settings.disabled, id)) {
+    return false;
+  }
+  return settings.only_rules.empty() || contains(settings.only_rules, id);
+}
+
+// Why a rule cannot run on this input, or empty when it can.
+std::string missing_input(const RuleMeta& meta, const RunInput& input) {
+  for (Input needed : meta.inputs) {
+    switch (needed) {
+    case Input::catalog:
+      if (input.catalog == nullptr || input.catalog->empty()) {
+        return "no schema found";
+      }
+      break;
+    case Input::project:
+      if (input.project == nullptr) {
+        return "no project directory";
+      }
+      break;
+    case Input::workload: return "no query workload (--log, --pgss)";
+    case Input::plans: return "no query plans (--db)";
+    case Input::live:
+      if (input.catalog == nullptr || input.catalog->source != model::SchemaSource::live) {
+        return "needs a live database (--db)";
+      }
+      break;
+    }
+  }
+  return {};
+}
+
+RuleContext make_context(const Rule& rule, const RunInput& input, const core::Settings& settings) {
+  const RuleMeta& meta = rule.meta();
+  std::map<std::string, std::string> values;
+  for (const RuleOption& option : meta.options) {
+    values[option.name] = option.default_value;
+  }
+  if (auto it = settings.rule_options.find(meta.id); it != settings.rule_options.end()) {
+    for (const auto& [name, value] : it->second) {
+      values[name] = value;
+    }
+  }
+  RuleContext context;
+  context.catalog = input.catalog;
+  context.project = input.project;
+  context.options = RuleOptions(std::move(values));
+  context.severity = meta.default_severity;
+  return context;
+}
+
+} // namespace
+
+RunReport run(const RunInput& input, const core::Settings& settings) {
+  std::vector<const Rule*> rules;
+  for (const auto& rule : all_rules()) {
+    rules.push_back(rule.get());
+  }
+  return run(input, settings, rules);
+}
+
+RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
+  RunReport report;
+  std::vector<const Rule*> runnable;
+  for (const Rule* rule : rules) {
+    const std::string& id = rule->meta().id;
+    if (!enabled(id, settings)) {
+      report.skipped.push_back(id + ": disabled");
+      continue;
+    }
+    if (std::string why = missing_input(rule->meta(), input); !why.empty()) {
+      report.skipped.push_back(id + ": " + why);
+      continue;
+    }
+    runnable.push_back(rule);
+    report.rules_run.push_back(id);
+  }
+
+  // check() is const and stateless: run rules concurrently, merge in
+  // registry order so output does not depend on scheduling.
+  std::vector<std::future<std::vector<core::Finding>>> futures;
+  futures.reserve(runnable.size());
+  for (const Rule* rule : runnable) {
+    futures.push_back(std::async(std::launch::async, [rule, &input, &settings] {
+      std::vector<core::Finding> out;
+      rule->check(make_context(*rule, input, settings), out);
+      return out;
+    }));
+  }
+  std::vector<core::Finding> all = input.diagnostics;
+  for (auto& future : futures) {
+    auto part = future.get();
+    std::move(part.begin(), part.end(), std::back_inserter(all));
+  }
+
+  for (core::Finding& finding : all) {
+    if (!enabled(finding.rule, settings)) {
+      continue; // loader diagnostics obey --rule/--disable too
+    }
+    if (auto it = settings.severity_overrides.find(finding.rule); it != settings.severity_overrides.end()) {
+      finding.severity = it->second;
+    }
+    if (input.suppressions.suppresses(finding)) {
+      ++report.suppressed;
+      continue;
+    }
+    if (finding.severity < settings.min_severity) {
+      ++report.hidden;
+      continue;
+    }
+    if (finding.fingerprint.empty()) {
+      finding.compute_fingerprint();
+    }
+    report.findings.push_back(std::move(finding));
+  }
+  core::sort_findings(report.findings);
+  return report;
+}
+
+int exit_code_for(const RunReport& report, const core::Settings& settings) {
+  if (!settings.fail_on) {
+    return 0;
+  }
+  const bool failing = std::any_of(report.findings.begin(), report.findings.end(),
+                                   [&](const core::Finding& f) { return f.severity >= *settings.fail_on; });
+  return failing ? 1 : 0;
+}
+
+} // namespace pgadvise::engine

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/settings.hpp"
+#include "core/suppression.hpp"
+#include "model/catalog.hpp"
+#include "model/project.hpp"
+
+namespace pgadvise::engine {
+
+class Rule;
+
+struct RunInput {
+  const model::Catalog* catalog = nullptr;
+  const model::Project* project = nullptr;
+  std::vector<core::Finding> diagnostics; // from loaders: parse-error, replay-warning, ...
+  core::Suppressions suppressions;
+};
+
+struct RunReport {
+  std::vector<core::Finding> findings; // filtered, suppressed, sorted
+  std::vector<std::string> rules_run;
+  std::vector<std::string> skipped;    // "rule-id: why", for --verbose
+  std::size_t suppressed = 0;
+  std::size_t hidden = 0;              // below min_severity
+};
+
+// Runs every enabled rule whose inputs are present, applies severity
+// overrides, suppressions and the severity floor, and sorts the result.
+RunReport run(const RunInput& input, const core::Settings& settings);
+// Same, over an explicit rule set (tests).
+RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules);
+
+// Exit status for a report: 1 when a finding is at or above fail_on.
+int exit_code_for(const RunReport& report, const core::Settings& settings);
+
+} // namespace pgadvise::engine

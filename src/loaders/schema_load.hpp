@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/suppression.hpp"
+#include "model/catalog.hpp"
+
+namespace pgadvise::loaders {
+
+// What a schema loader produced: the catalog, the located problems it met
+// on the way (parse-error / replay-warning findings; the load goes on after
+// each), the `pgadvise-ignore` comments it saw, and notes for --verbose.
+struct SchemaLoad {
+  model::Catalog catalog;
+  std::vector<core::Finding> diagnostics;
+  core::Suppressions suppressions;
+  std::vector<std::string> notes;
+  std::size_t files_read = 0;
+  std::size_t statements = 0;
+};
+
+// Diagnostic ids shared by every loader.
+inline constexpr std::string_view k_parse_error = "parse-error";
+inline constexpr std::string_view k_replay_warning = "replay-warning";
+
+// Builds a located parse-error / replay-warning finding.
+core::Finding make_diagnostic(std::string_view id, core::Severity severity, std::string message,
+                              core::SourceLocation location, std::string help = {});
+
+} // namespace pgadvise::loaders

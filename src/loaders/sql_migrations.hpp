@@ -1,0 +1,34 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "loaders/schema_load.hpp"
+
+namespace pgadvise::loaders {
+
+// Replays SQL DDL (drizzle-kit migrations, hand-written migrations,
+// pg_dump --schema-only) into a Catalog with libpg_query.
+//
+// `file_label` is the path shown in locations. Statements that do not parse
+// become parse-error findings; statements about objects that do not exist
+// become replay-warning findings; either way the replay goes on.
+void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into);
+
+// Reads and replays files in the order given.
+void replay_sql_files(const std::vector<std::filesystem::path>& files, SchemaLoad& into);
+
+// The order in which a migration folder is applied: the entries of
+// meta/_journal.json (drizzle-kit) first, in journal order, then every other
+// .sql file sorted by name; without a journal, all .sql files by name
+// (natural order, so 2_x.sql precedes 10_x.sql).
+core::Result<std::vector<std::filesystem::path>> migration_order(const std::filesystem::path& dir,
+                                                                 std::vector<std::string>* notes = nullptr);
+
+// Path as shown to the user: relative to the current directory when under it.
+std::string display_path(const std::filesystem::path& path);
+
+} // namespace pgadvise::loaders

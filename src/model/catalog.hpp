@@ -1,0 +1,153 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/source_location.hpp"
+#include "model/type_ref.hpp"
+
+namespace pgadvise::model {
+
+using core::SourceLocation;
+
+struct Column {
+  std::string name;
+  TypeRef type;
+  std::optional<std::string> default_expr; // SQL text of the default, as written
+  bool not_null = false;
+  bool identity = false;
+  std::string property; // the Drizzle property name when known (schema.ts)
+  SourceLocation location;
+};
+
+enum class IndexKind { index, primary_key, unique_constraint };
+
+// One key of an index: a column, or an expression (then `column` is empty).
+struct IndexKey {
+  std::string column;
+  std::string expression; // SQL text, for expression keys
+  bool descending = false;
+  std::string opclass;
+  bool operator==(const IndexKey&) const = default;
+};
+
+// Every index, including the ones PostgreSQL creates for PRIMARY KEY and
+// UNIQUE constraints (kind says which; name is the constraint's name).
+struct Index {
+  std::string name;
+  IndexKind kind = IndexKind::index;
+  std::vector<IndexKey> keys;
+  std::vector<std::string> include;
+  bool unique = false;
+  std::string method = "btree";
+  std::string predicate; // partial-index WHERE, SQL text; empty when none
+  bool valid = true;
+  std::string property; // Drizzle config key or variable when known
+  SourceLocation location;
+
+  [[nodiscard]] bool is_partial() const { return !predicate.empty(); }
+  // Plain-column keys, in order, up to the first expression key.
+  [[nodiscard]] std::vector<std::string> leading_columns() const;
+  [[nodiscard]] bool has_expressions() const;
+};
+
+enum class FkAction { no_action, restrict, cascade, set_null, set_default };
+std::string_view to_string(FkAction action);
+
+struct ForeignKey {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string ref_schema;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  FkAction on_delete = FkAction::no_action;
+  FkAction on_update = FkAction::no_action;
+  bool valid = true; // false for NOT VALID constraints
+  SourceLocation location;
+};
+
+struct CheckConstraint {
+  std::string name;
+  std::string expression;
+  SourceLocation location;
+};
+
+// Live statistics; absent when the catalog came from files.
+struct TableStats {
+  double reltuples = -1;
+  std::int64_t relpages = 0;
+  std::int64_t seq_scan = 0;
+  std::int64_t idx_scan = 0;
+  std::int64_t n_tup_ins = 0;
+  std::int64_t n_tup_upd = 0;
+  std::int64_t n_tup_del = 0;
+};
+
+struct Table {
+  std::string schema = "public";
+  std::string name;
+  std::vector<Column> columns;
+  std::vector<Index> indexes; // includes PK and unique-constraint indexes
+  std::vector<ForeignKey> foreign_keys;
+  std::vector<CheckConstraint> checks;
+  bool partitioned = false;  // PARTITION BY ...
+  std::string partition_of;  // parent "schema.table" for a partition
+  std::string property;      // Drizzle variable name when known (schema.ts)
+  std::optional<TableStats> stats;
+  SourceLocation location;
+
+  [[nodiscard]] const Column* find_column(std::string_view column) const;
+  Column* find_column(std::string_view column);
+  [[nodiscard]] const Index* primary_key() const;
+  [[nodiscard]] const Index* find_index(std::string_view index_name) const;
+  [[nodiscard]] std::string qualified() const { return schema + "." + name; }
+};
+
+struct Enum {
+  std::string schema = "public";
+  std::string name;
+  std::vector<std::string> values;
+  SourceLocation location;
+};
+
+struct Domain {
+  std::string schema = "public";
+  std::string name;
+  TypeRef base;
+  SourceLocation location;
+};
+
+enum class SchemaSource { none, sql_replay, drizzle_snapshot, drizzle_schema, live };
+std::string_view to_string(SchemaSource source);
+
+// The one, format-free schema model every loader fills and every schema rule
+// reads. Names are stored as PostgreSQL stores them (unquoted identifiers
+// folded to lower case by the loader).
+class Catalog {
+public:
+  SchemaSource source = SchemaSource::none;
+  std::string source_description; // e.g. "SQL replay of drizzle/ (7 migrations)"
+  std::vector<std::string> schemas{"public"};
+  std::vector<Table> tables;
+  std::vector<Enum> enums;
+  std::vector<Domain> domains;
+  std::optional<int> server_version_num; // live catalogs only
+
+  [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;
+  Table* find_table(std::string_view schema, std::string_view name);
+  [[nodiscard]] const Enum* find_enum(std::string_view schema, std::string_view name) const;
+  [[nodiscard]] const Domain* find_domain(std::string_view schema, std::string_view name) const;
+  // The table holding an index of that name in that schema.
+  Table* find_index_owner(std::string_view schema, std::string_view index_name);
+  [[nodiscard]] bool has_schema(std::string_view schema) const;
+  bool remove_table(std::string_view schema, std::string_view name);
+  [[nodiscard]] bool empty() const { return tables.empty() && enums.empty(); }
+
+  // The type with domains resolved to their base type.
+  [[nodiscard]] TypeRef resolve_type(const TypeRef& type) const;
+};
+
+} // namespace pgadvise::model

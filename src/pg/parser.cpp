@@ -1,0 +1,109 @@
+#include "pg/parser.hpp"
+
+#include <memory>
+
+#include <pg_query.h>
+
+namespace pgadvise::pg {
+
+namespace {
+
+ParseError to_error(const PgQueryError* error) {
+  ParseError out;
+  out.message = error->message != nullptr ? error->message : "syntax error";
+  out.offset = error->cursorpos > 0 ? static_cast<std::size_t>(error->cursorpos - 1) : 0;
+  return out;
+}
+
+// Owns a libpg_query result and frees it with the matching function.
+template <typename T, void (*Free)(T)>
+class Owned {
+public:
+  explicit Owned(T value) : m_value(value) {}
+  ~Owned() { Free(m_value); }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  Owned(Owned&&) = delete;
+  Owned& operator=(Owned&&) = delete;
+  const T& operator*() const { return m_value; }
+  const T* operator->() const { return &m_value; }
+
+private:
+  T m_value;
+};
+
+using OwnedParse = Owned<PgQueryParseResult, pg_query_free_parse_result>;
+using OwnedSplit = Owned<PgQuerySplitResult, pg_query_free_split_result>;
+using OwnedNormalize = Owned<PgQueryNormalizeResult, pg_query_free_normalize_result>;
+using OwnedFingerprint = Owned<PgQueryFingerprintResult, pg_query_free_fingerprint_result>;
+using OwnedPlpgsql = Owned<PgQueryPlpgsqlParseResult, pg_query_free_plpgsql_parse_result>;
+
+} // namespace
+
+ParseResult parse(std::string_view sql) {
+  const std::string text(sql); // libpg_query needs a terminated string
+  OwnedParse result(pg_query_parse(text.c_str()));
+  ParseResult out;
+  if (result->error != nullptr) {
+    out.error = to_error(result->error);
+    return out;
+  }
+  out.tree = nlohmann::json::parse(result->parse_tree, nullptr, /*allow_exceptions=*/false);
+  if (out.tree.is_discarded()) {
+    out.error = ParseError{"libpg_query returned an unreadable parse tree", 0};
+  }
+  return out;
+}
+
+std::optional<std::vector<StatementSpan>> split(std::string_view sql, ParseError* error) {
+  const std::string text(sql);
+  OwnedSplit result(pg_query_split_with_scanner(text.c_str()));
+  if (result->error != nullptr) {
+    if (error != nullptr) {
+      *error = to_error(result->error);
+    }
+    return std::nullopt;
+  }
+  std::vector<StatementSpan> spans;
+  spans.reserve(static_cast<std::size_t>(result->n_stmts));
+  for (int i = 0; i < result->n_stmts; ++i) {
+    const PgQuerySplitStmt* stmt = result->stmts[i];
+    spans.push_back({static_cast<std::size_t>(stmt->stmt_location), static_cast<std::size_t>(stmt->stmt_len)});
+  }
+  return spans;
+}
+
+std::optional<std::string> normalize(std::string_view sql) {
+  const std::string text(sql);
+  OwnedNormalize result(pg_query_normalize(text.c_str()));
+  if (result->error != nullptr || result->normalized_query == nullptr) {
+    return std::nullopt;
+  }
+  return std::string(result->normalized_query);
+}
+
+std::optional<std::uint64_t> fingerprint(std::string_view sql) {
+  const std::string text(sql);
+  OwnedFingerprint result(pg_query_fingerprint(text.c_str()));
+  if (result->error != nullptr) {
+    return std::nullopt;
+  }
+  return result->fingerprint;
+}
+
+ParseResult parse_plpgsql(std::string_view sql) {
+  const std::string text(sql);
+  OwnedPlpgsql result(pg_query_parse_plpgsql(text.c_str()));
+  ParseResult out;
+  if (result->error != nullptr) {
+    out.error = to_error(result->error);
+    return out;
+  }
+  out.tree = nlohmann::json::parse(result->plpgsql_funcs, nullptr, false);
+  if (out.tree.is_discarded()) {
+    out.error = ParseError{"libpg_query returned an unreadable PL/pgSQL tree", 0};
+  }
+  return out;
+}
+
+} // namespace pgadvise::pg
