@@ -1,5 +1,6 @@
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct SchemaLoad {
   std::vector<std::string> notes;
   std::size_t files_read = 0;
   std::size_t statements = 0;
+  // Relations the catalog does not model (views, materialized views,
+  // sequences, foreign tables) as "schema.name", so the SQL replay skips
+  // statements about them without a warning, across files.
+  std::set<std::string> untracked_relations;
 };
 
 // Diagnostic ids shared by every loader.

@@ -38,10 +38,32 @@ using OwnedNormalize = Owned<PgQueryNormalizeResult, pg_query_free_normalize_res
 using OwnedFingerprint = Owned<PgQueryFingerprintResult, pg_query_free_fingerprint_result>;
 using OwnedPlpgsql = Owned<PgQueryPlpgsqlParseResult, pg_query_free_plpgsql_parse_result>;
 
+// Replaces each byte that is not part of valid UTF-8 with '?'. libpg_query
+// copies such bytes into its JSON tree, which then cannot be read; a
+// one-for-one replacement keeps every offset (and so every location) valid.
+std::string valid_utf8(std::string_view text) {
+  std::string out(text);
+  std::size_t i = 0;
+  while (i < out.size()) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    std::size_t length = c < 0x80U ? 1 : (c >> 5U) == 0x6U ? 2 : (c >> 4U) == 0xEU ? 3 : (c >> 3U) == 0x1EU ? 4 : 0;
+    bool ok = length > 0 && i + length <= out.size();
+    for (std::size_t k = 1; ok && k < length; ++k) {
+      ok = (static_cast<unsigned char>(out[i + k]) & 0xC0U) == 0x80U;
+    }
+    if (!ok) {
+      out[i] = '?';
+      length = 1;
+    }
+    i += length;
+  }
+  return out;
+}
+
 } // namespace
 
 ParseResult parse(std::string_view sql) {
-  const std::string text(sql); // libpg_query needs a terminated string
+  const std::string text = valid_utf8(sql); // libpg_query needs a terminated string
   OwnedParse result(pg_query_parse(text.c_str()));
   ParseResult out;
   if (result->error != nullptr) {
