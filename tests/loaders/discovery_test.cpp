@@ -1,0 +1,195 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "loaders/discovery.hpp"
+#include "loaders/drizzle_test_support.hpp"
+#include "loaders/sql_migrations.hpp"
+#include "model/catalog.hpp"
+
+namespace pgadvise::loaders {
+namespace {
+
+namespace fs = std::filesystem;
+using test::fixture;
+using test::TempTree;
+
+constexpr std::string_view k_migration =
+    "CREATE TABLE IF NOT EXISTS \"accounts\" (\n\t\"id\" serial PRIMARY KEY NOT NULL\n);\n";
+
+fs::path resolved(const fs::path& path) {
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(path, ec);
+  return ec ? path : out;
+}
+
+bool same_path(const std::optional<fs::path>& a, const fs::path& b) {
+  return a.has_value() && resolved(*a) == resolved(b);
+}
+
+bool any_note(const std::vector<std::string>& notes, std::string_view text) {
+  return std::any_of(notes.begin(), notes.end(),
+                     [&](const std::string& note) { return note.find(text) != std::string::npos; });
+}
+
+SchemaSources discover_ok(const std::vector<fs::path>& paths) {
+  auto sources = discover(paths);
+  EXPECT_TRUE(sources.ok()) << (sources.ok() ? "" : sources.error().to_string());
+  return sources.ok() ? std::move(sources).value() : SchemaSources{};
+}
+
+TEST(Discovery, FixtureAppFromItsConfig) {
+  const fs::path app = fixture("drizzle-app");
+  const SchemaSources sources = discover_ok({app});
+  EXPECT_TRUE(same_path(sources.migrations_dir, app / "drizzle"));
+  EXPECT_TRUE(same_path(sources.snapshot, app / "drizzle/meta/0006_snapshot.json"));
+  EXPECT_TRUE(sources.sql_files.empty());
+  const model::Project& project = sources.project;
+  EXPECT_EQ(resolved(project.root), resolved(app));
+  EXPECT_TRUE(project.uses_drizzle);
+  EXPECT_EQ(resolved(project.drizzle_config), resolved(app / "drizzle.config.ts"));
+  EXPECT_EQ(project.drizzle_out, "drizzle");
+  EXPECT_EQ(project.drizzle_schema_paths, std::vector<std::string>{"./src/db/schema.ts"});
+  EXPECT_EQ(project.casing, "snake_case");
+}
+
+TEST(Discovery, ConfigWithCustomOutFolder) {
+  TempTree tree;
+  tree.write("drizzle.config.ts", "export default defineConfig({ dialect: 'postgresql', out: './db/sql' });");
+  tree.write("db/sql/0000_init.sql", k_migration);
+  tree.write("drizzle/0000_decoy.sql", k_migration); // not the config's out
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "db/sql"));
+  EXPECT_EQ(sources.project.drizzle_out, "db/sql");
+  EXPECT_TRUE(sources.project.uses_drizzle);
+}
+
+TEST(Discovery, ConfigWithoutOutUsesDrizzleKitsDefault) {
+  TempTree tree;
+  tree.write("drizzle.config.js", "module.exports = { schema: './schema.js', dialect: 'postgresql' };");
+  tree.write("migrations/0000_other.sql", k_migration);
+  tree.write("drizzle/0000_init.sql", k_migration);
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "drizzle"));
+  EXPECT_EQ(sources.project.drizzle_out, "drizzle");
+}
+
+TEST(Discovery, PlainDrizzleFolderWithDependencyInPackageJson) {
+  TempTree tree;
+  tree.write("package.json", R"({"name":"x","devDependencies":{"drizzle-kit":"^0.31.0"}})");
+  tree.write("drizzle/0000_init.sql", k_migration);
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "drizzle"));
+  EXPECT_TRUE(sources.project.uses_drizzle);
+  EXPECT_TRUE(sources.project.drizzle_config.empty());
+}
+
+TEST(Discovery, MigrationsFolderWithoutDrizzle) {
+  TempTree tree;
+  tree.write("package.json", R"({"name":"x","dependencies":{"pg":"^8"}})");
+  tree.write("migrations/001_init.sql", k_migration);
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "migrations"));
+  EXPECT_FALSE(sources.project.uses_drizzle);
+  EXPECT_FALSE(sources.snapshot.has_value());
+}
+
+TEST(Discovery, NestedJournalSkippingDependencies) {
+  TempTree tree;
+  tree.write("node_modules/some-lib/drizzle/meta/_journal.json", R"({"entries":[]})");
+  tree.write("node_modules/some-lib/drizzle/0000_x.sql", k_migration);
+  tree.write("packages/api/src/database/generated/0000_init.sql", k_migration);
+  tree.write("packages/api/src/database/generated/meta/_journal.json",
+             R"({"version":"7","dialect":"postgresql","entries":[{"idx":0,"tag":"0000_init"}]})");
+  tree.write("packages/api/src/database/generated/meta/0000_snapshot.json", "{}");
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "packages/api/src/database/generated"));
+  EXPECT_TRUE(same_path(sources.snapshot, tree.root() / "packages/api/src/database/generated/meta/0000_snapshot.json"));
+  EXPECT_TRUE(sources.project.uses_drizzle); // a drizzle-kit journal
+}
+
+TEST(Discovery, ExplicitFilesAndFolders) {
+  TempTree tree;
+  const fs::path dump = tree.write("schema.sql", k_migration);
+  const fs::path snapshot = tree.copy(fixture("snapshots/v7/meta/0000_snapshot.json"), "snap/0000_snapshot.json");
+  tree.write("sql/a.sql", k_migration);
+
+  const SchemaSources files = discover_ok({dump, snapshot});
+  EXPECT_FALSE(files.migrations_dir.has_value());
+  ASSERT_EQ(files.sql_files.size(), 1U);
+  EXPECT_EQ(resolved(files.sql_files[0]), resolved(dump));
+  EXPECT_TRUE(same_path(files.snapshot, snapshot));
+
+  const SchemaSources folder = discover_ok({tree.root() / "sql"});
+  EXPECT_TRUE(same_path(folder.migrations_dir, tree.root() / "sql"));
+}
+
+TEST(Discovery, MigrationsFolderInsideAProjectKnowsTheProject) {
+  const fs::path app = fixture("drizzle-app");
+  const SchemaSources sources = discover_ok({app / "drizzle"});
+  EXPECT_TRUE(same_path(sources.migrations_dir, app / "drizzle"));
+  EXPECT_EQ(resolved(sources.project.root), resolved(app));
+  EXPECT_EQ(sources.project.casing, "snake_case");
+}
+
+TEST(Discovery, NonexistentPathIsAnErrorNamingIt) {
+  auto sources = discover({fs::path("/no/such/project-dir")});
+  ASSERT_FALSE(sources.ok());
+  EXPECT_EQ(sources.error().location.file, "/no/such/project-dir");
+  auto odd = discover({fixture("drizzle-app/src/db/schema.ts")});
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.error().location.file.find("schema.ts"), std::string::npos);
+}
+
+TEST(Discovery, NothingFoundSaysWhatWasLookedFor) {
+  TempTree tree;
+  tree.write("README.md", "nothing here");
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_FALSE(sources.migrations_dir.has_value());
+  EXPECT_FALSE(sources.snapshot.has_value());
+  const SchemaLoad load = load_schema(sources);
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::none);
+  EXPECT_TRUE(any_note(load.notes, "drizzle.config"));
+  EXPECT_TRUE(any_note(load.notes, "_journal.json"));
+}
+
+TEST(LoadSchema, SqlWinsOverTheSnapshotAndSaysSo) {
+  const fs::path app = fixture("drizzle-app");
+  const SchemaSources sources = discover_ok({app});
+  const SchemaLoad load = load_schema(sources);
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::sql_replay);
+  EXPECT_NE(load.catalog.source_description.find("7 migrations, journal order"), std::string::npos);
+  EXPECT_TRUE(any_note(load.notes, "0006_snapshot.json not used because SQL migrations are present"));
+  // Only the hand-written 0006 migration creates this index: the snapshot
+  // does not know it, so finding it proves the SQL was replayed.
+  const model::Table* audit = load.catalog.find_table("public", "audit_log");
+  ASSERT_NE(audit, nullptr);
+  EXPECT_NE(audit->find_index("audit_log_occurred_at_idx"), nullptr);
+}
+
+TEST(LoadSchema, SnapshotOnlyProject) {
+  TempTree tree;
+  tree.write("package.json", R"({"dependencies":{"drizzle-orm":"^0.45.0"}})");
+  tree.copy(fixture("snapshots/v7/meta"), "drizzle/meta");
+  const SchemaSources sources = discover_ok({tree.root()});
+  ASSERT_TRUE(sources.snapshot.has_value());
+  const SchemaLoad load = load_schema(sources);
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::drizzle_snapshot);
+  EXPECT_NE(load.catalog.find_table("billing", "invoices"), nullptr);
+  EXPECT_TRUE(any_note(load.notes, "no SQL migrations found"));
+}
+
+TEST(LoadSchema, BrokenSnapshotIsALocatedDiagnostic) {
+  TempTree tree;
+  tree.copy(fixture("snapshots/malformed/meta"), "drizzle/meta");
+  const SchemaLoad load = load_schema(discover_ok({tree.root()}));
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::none);
+  ASSERT_EQ(load.diagnostics.size(), 1U);
+  EXPECT_EQ(load.diagnostics[0].rule, "parse-error");
+  EXPECT_EQ(load.diagnostics[0].location.line,
+            test::line_of(fixture("snapshots/malformed/meta/0000_snapshot.json"), "<<<<<<<"));
+}
+
+} // namespace
+} // namespace pgadvise::loaders
