@@ -1,6 +1,140 @@
+// The registry's contract (DESIGN.md "A rule is five things"): every rule
+// has its source, page, test and fixtures, named from its id; its page's
+// frontmatter matches its metadata; pages are compiled in and have the
+// fixed sections; the built-in diagnostics have pages too.
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/text.hpp"
 #include "engine/registry.hpp"
+#include "engine/rule_pages.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace pgadvise;
+
+const fs::path k_root = PGADVISE_SOURCE_DIR;
+
+const std::vector<std::string> k_required_sections = {"## What it finds", "## Why it matters", "## How to fix",
+                                                      "## Examples",      "## Options",        "## Suppressing"};
+
+std::string snake(std::string_view id) {
+  std::string out(id);
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The `key: value` lines between the leading `---` fences; empty when the
+// page has no frontmatter.
+std::map<std::string, std::string> frontmatter(std::string_view page) {
+  std::map<std::string, std::string> out;
+  std::istringstream lines{std::string(page)};
+  std::string line;
+  if (!std::getline(lines, line) || core::trim(line) != "---") {
+    return out;
+  }
+  while (std::getline(lines, line)) {
+    if (core::trim(line) == "---") {
+      out["--closed--"] = "yes";
+      return out;
+    }
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      out[std::string(core::trim(line.substr(0, colon)))] = std::string(core::trim(line.substr(colon + 1)));
+    }
+  }
+  return out; // unterminated: no "--closed--"
+}
+
+// "[a, b]" -> {"a", "b"}; "[]" -> {}.
+std::vector<std::string> yaml_list(const std::string& value) {
+  std::vector<std::string> out;
+  if (value.size() < 2 || value.front() != '[' || value.back() != ']') {
+    out.emplace_back("<not a [list]: " + value + ">");
+    return out;
+  }
+  const std::string inner(core::trim(std::string_view(value).substr(1, value.size() - 2)));
+  if (inner.empty()) {
+    return out;
+  }
+  for (const std::string& item : core::split(inner, ',')) {
+    out.emplace_back(core::trim(item));
+  }
+  return out;
+}
+
+// The text of one `## ` section, up to the next `## ` heading.
+std::string section(std::string_view page, std::string_view heading) {
+  const auto start = page.find(std::string(heading) + "\n");
+  if (start == std::string_view::npos) {
+    return {};
+  }
+  const auto body = start + heading.size() + 1;
+  const auto end = page.find("\n## ", body);
+  return std::string(page.substr(body, end == std::string_view::npos ? std::string_view::npos : end - body));
+}
+
+void expect_sections(std::string_view id, std::string_view page) {
+  std::size_t last = 0;
+  for (const std::string& heading : k_required_sections) {
+    const auto at = page.find("\n" + heading + "\n");
+    ASSERT_NE(at, std::string_view::npos) << id << ": page lacks section '" << heading << "'";
+    EXPECT_GT(at, last) << id << ": section '" << heading << "' out of order";
+    last = at;
+    EXPECT_FALSE(core::trim(section(page, heading)).empty()) << id << ": section '" << heading << "' is empty";
+  }
+  EXPECT_NE(page.find("\n# " + std::string(id) + "\n"), std::string_view::npos) << id << ": page lacks '# " << id << "' title";
+}
+
+std::vector<std::string> input_names(const engine::RuleMeta& meta) {
+  std::vector<std::string> out;
+  for (engine::Input input : meta.inputs) {
+    out.emplace_back(engine::to_string(input));
+  }
+  return out;
+}
+
+std::vector<std::string> option_names(const engine::RuleMeta& meta) {
+  std::vector<std::string> out;
+  for (const engine::RuleOption& option : meta.options) {
+    out.push_back(option.name);
+  }
+  return out;
+}
+
+// Fixture inputs named `<prefix>*` (any extension but .expected): SQL for
+// schema rules, other formats for rules that read other inputs.
+std::vector<fs::path> files_in(const fs::path& dir, const std::string& prefix) {
+  std::vector<fs::path> out;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && entry.path().extension() != ".expected") {
+      out.push_back(entry.path());
+    }
+  }
+  return out;
+}
+
+TEST(Registry, HasRules) { EXPECT_FALSE(engine::all_rules().empty()); }
 
 TEST(Registry, IsSortedById) {
   const auto& rules = pgadvise::engine::all_rules();
@@ -8,3 +142,148 @@ TEST(Registry, IsSortedById) {
     EXPECT_LT(rules[i - 1]->meta().id, rules[i]->meta().id);
   }
 }
+
+TEST(Registry, IncFileListsEveryRuleOnceSortedAndNamedFromItsId) {
+  const std::string inc = read_file(k_root / "src/rules/registry.inc");
+  const std::regex line_re(R"(^PGADVISE_RULE\((\w+)\)\s*$)");
+  std::vector<std::string> names;
+  std::istringstream lines(inc);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::smatch match;
+    if (std::regex_match(line, match, line_re)) {
+      names.push_back(match[1]);
+    }
+  }
+  std::vector<std::string> expected;
+  for (const auto& rule : engine::all_rules()) {
+    expected.push_back(snake(rule->meta().id));
+  }
+  EXPECT_EQ(names, expected) << "registry.inc must list make_<snake id> factories, sorted by id";
+}
+
+TEST(Registry, IdsAreKebabCaseAndUniqueAcrossRulesAndBuiltins) {
+  const std::regex kebab("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  std::set<std::string> seen;
+  for (const auto& rule : engine::all_rules()) {
+    const std::string& id = rule->meta().id;
+    EXPECT_TRUE(std::regex_match(id, kebab)) << id;
+    EXPECT_TRUE(seen.insert(id).second) << "duplicate id " << id;
+    EXPECT_EQ(engine::find_rule(id), rule.get());
+  }
+  for (const auto& diag : engine::builtin_diagnostics()) {
+    EXPECT_TRUE(std::regex_match(std::string(diag.id), kebab)) << diag.id;
+    EXPECT_TRUE(seen.insert(std::string(diag.id)).second) << "builtin diagnostic reuses rule id " << diag.id;
+  }
+}
+
+TEST(Registry, MetadataIsComplete) {
+  for (const auto& rule : engine::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    EXPECT_FALSE(meta.summary.empty()) << meta.id;
+    EXPECT_EQ(meta.summary.find('\n'), std::string::npos) << meta.id << ": summary must be one line";
+    EXPECT_FALSE(meta.inputs.empty()) << meta.id << ": say which inputs the rule needs";
+    for (const engine::RuleOption& option : meta.options) {
+      EXPECT_FALSE(option.description.empty()) << meta.id << "." << option.name;
+    }
+  }
+}
+
+TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
+  for (const auto& rule : engine::all_rules()) {
+    const std::string& id = rule->meta().id;
+    SCOPED_TRACE(id);
+    EXPECT_TRUE(fs::is_regular_file(k_root / "src/rules" / (snake(id) + ".cpp")));
+    EXPECT_TRUE(fs::is_regular_file(k_root / "rules" / (id + ".md")));
+    EXPECT_TRUE(fs::is_regular_file(k_root / "tests/rules" / (snake(id) + "_test.cpp")));
+    const fs::path fixtures = k_root / "fixtures/rules" / id;
+    ASSERT_TRUE(fs::is_directory(fixtures));
+    const auto bad = files_in(fixtures, "bad_");
+    EXPECT_FALSE(bad.empty()) << "needs at least one bad_* fixture";
+    for (const fs::path& input : bad) {
+      fs::path expected = input;
+      expected.replace_extension(".expected");
+      EXPECT_TRUE(fs::exists(expected)) << input.filename() << " has no .expected";
+    }
+    EXPECT_FALSE(files_in(fixtures, "good_").empty()) << "needs at least one good_* fixture";
+  }
+}
+
+TEST(Registry, PageFrontmatterMatchesRuleMetadata) {
+  for (const auto& rule : engine::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    SCOPED_TRACE(meta.id);
+    const auto page = engine::find_rule_page(meta.id);
+    ASSERT_TRUE(page) << "page not embedded";
+    const auto fm = frontmatter(*page);
+    ASSERT_EQ(fm.count("--closed--"), 1U) << "page must start with a --- frontmatter block";
+    EXPECT_EQ(fm.count("id") ? fm.at("id") : "", meta.id);
+    EXPECT_EQ(fm.count("summary") ? fm.at("summary") : "", meta.summary);
+    EXPECT_EQ(fm.count("category") ? fm.at("category") : "", engine::to_string(meta.category));
+    EXPECT_EQ(fm.count("severity") ? fm.at("severity") : "", core::to_string(meta.default_severity));
+    EXPECT_EQ(fm.count("fix") ? fm.at("fix") : "", meta.has_fix ? "true" : "false");
+    EXPECT_EQ(yaml_list(fm.count("inputs") ? fm.at("inputs") : ""), input_names(meta));
+    EXPECT_EQ(yaml_list(fm.count("options") ? fm.at("options") : ""), option_names(meta));
+  }
+}
+
+TEST(Registry, PagesDocumentEveryOptionWithItsDefault) {
+  for (const auto& rule : engine::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    const auto page = engine::find_rule_page(meta.id);
+    ASSERT_TRUE(page) << meta.id;
+    const std::string options = section(*page, "## Options");
+    for (const engine::RuleOption& option : meta.options) {
+      EXPECT_NE(options.find("`" + option.name + "`"), std::string::npos) << meta.id << ": option " << option.name;
+      EXPECT_NE(options.find("`" + option.default_value + "`"), std::string::npos)
+          << meta.id << ": default of " << option.name;
+    }
+  }
+}
+
+TEST(Registry, EveryPageHasTheRequiredSections) {
+  for (const auto& [id, page] : engine::rule_pages()) {
+    expect_sections(id, page);
+  }
+}
+
+TEST(Registry, EmbeddedPagesMatchTheFilesAndHaveNoOrphans) {
+  std::set<std::string> known;
+  for (const auto& rule : engine::all_rules()) {
+    known.insert(rule->meta().id);
+  }
+  for (const auto& diag : engine::builtin_diagnostics()) {
+    known.insert(std::string(diag.id));
+  }
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(k_root / "rules")) {
+    if (entry.path().extension() != ".md") {
+      continue;
+    }
+    ++files;
+    const std::string id = entry.path().stem().string();
+    EXPECT_EQ(known.count(id), 1U) << "rules/" << id << ".md documents no rule or diagnostic";
+    const auto page = engine::find_rule_page(id);
+    ASSERT_TRUE(page) << id << ": not embedded (re-run cmake)";
+    EXPECT_EQ(std::string(*page), read_file(entry.path())) << id << ": embedded page is stale";
+  }
+  EXPECT_EQ(engine::rule_pages().size(), files);
+}
+
+TEST(Registry, BuiltinDiagnosticsHavePages) {
+  ASSERT_FALSE(engine::builtin_diagnostics().empty());
+  for (const auto& diag : engine::builtin_diagnostics()) {
+    SCOPED_TRACE(std::string(diag.id));
+    const auto page = engine::find_rule_page(diag.id);
+    ASSERT_TRUE(page);
+    const auto fm = frontmatter(*page);
+    ASSERT_EQ(fm.count("--closed--"), 1U);
+    EXPECT_EQ(fm.count("id") ? fm.at("id") : "", diag.id);
+    EXPECT_EQ(fm.count("summary") ? fm.at("summary") : "", diag.summary);
+    EXPECT_EQ(fm.count("category") ? fm.at("category") : "", "input");
+    EXPECT_EQ(fm.count("severity") ? fm.at("severity") : "", core::to_string(diag.severity));
+    EXPECT_EQ(fm.count("fix") ? fm.at("fix") : "", "false");
+  }
+}
+
+} // namespace

@@ -1,0 +1,37 @@
+#include "advisor/index_ddl.hpp"
+
+#include "core/text.hpp"
+
+namespace pgadvise::advisor {
+
+std::string render_create_index(std::string_view schema, std::string_view table,
+                                const std::vector<std::string>& columns, std::string_view name,
+                                bool concurrently) {
+  std::vector<std::string> quoted;
+  quoted.reserve(columns.size());
+  for (const std::string& column : columns) {
+    quoted.push_back(core::quote_ident(column));
+  }
+  return std::string(concurrently ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX") + " IF NOT EXISTS " +
+         core::quote_ident(name) + " ON " +
+         core::qualified_name(schema, table) + " (" + core::join(quoted, ", ") + ");";
+}
+
+std::string render_drop_index(std::string_view schema, std::string_view name, bool concurrently) {
+  return std::string(concurrently ? "DROP INDEX CONCURRENTLY" : "DROP INDEX") + " IF EXISTS " +
+         core::qualified_name(schema, name) + ";";
+}
+
+std::string render_drop_constraint(std::string_view schema, std::string_view table, std::string_view name) {
+  return "ALTER TABLE " + core::qualified_name(schema, table) + " DROP CONSTRAINT " + core::quote_ident(name) + ";";
+}
+
+std::string concurrently_safety_note(std::string_view verb) {
+  const std::string action(verb);
+  return action + " CONCURRENTLY cannot run inside a transaction block, and drizzle-kit migrate (like "
+         "drizzle-orm's migrate()) applies all pending migrations in one transaction: run this statement "
+         "outside the migrator (psql or a deploy step), or, for a small table, drop CONCURRENTLY and put it "
+         "in a migration -- the plain form blocks writes to the table while it runs.";
+}
+
+} // namespace pgadvise::advisor

@@ -1,0 +1,62 @@
+#include "advisor/index_naming.hpp"
+
+#include "core/hash.hpp"
+#include "core/text.hpp"
+
+namespace pgadvise::advisor {
+
+namespace {
+
+constexpr std::size_t k_max_identifier_bytes = 63;
+constexpr std::size_t k_hash_digits = 8;
+
+bool relation_name_taken(const model::Catalog& catalog, std::string_view schema, std::string_view name) {
+  for (const model::Table& table : catalog.tables) {
+    if (table.schema != schema) {
+      continue;
+    }
+    if (table.name == name || table.find_index(name) != nullptr) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+std::string index_name(std::string_view table, const std::vector<std::string>& columns, std::string_view suffix) {
+  std::string stem(table);
+  for (const std::string& column : columns) {
+    stem += "_" + column;
+  }
+  const std::string tail = suffix.empty() ? std::string{} : "_" + std::string(suffix);
+  const std::string full = stem + tail;
+  if (full.size() <= k_max_identifier_bytes) {
+    return full;
+  }
+  const std::string hash = core::to_hex(core::fnv1a64(full)).substr(0, k_hash_digits);
+  const std::size_t room = k_max_identifier_bytes - tail.size() - hash.size() - 1;
+  std::string cut = core::truncate_identifier(stem, room);
+  while (!cut.empty() && cut.back() == '_') {
+    cut.pop_back(); // "posts_author__1a2b" reads as a typo
+  }
+  return cut + "_" + hash + tail;
+}
+
+std::string unique_index_name(const model::Catalog& catalog, std::string_view schema, std::string_view table,
+                              const std::vector<std::string>& columns, std::string_view suffix) {
+  const std::string base = index_name(table, columns, suffix);
+  if (!relation_name_taken(catalog, schema, base)) {
+    return base;
+  }
+  for (int n = 1;; ++n) {
+    const std::string number = std::to_string(n);
+    // Keep within 63 bytes: shorten the base, never the number.
+    std::string candidate = core::truncate_identifier(base, k_max_identifier_bytes - number.size()) + number;
+    if (!relation_name_taken(catalog, schema, candidate)) {
+      return candidate;
+    }
+  }
+}
+
+} // namespace pgadvise::advisor

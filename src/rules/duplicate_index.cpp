@@ -1,0 +1,144 @@
+#include <memory>
+
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/index_ddl.hpp"
+#include "advisor/index_match.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Index;
+using model::IndexKind;
+using model::Table;
+
+// Which of two identical indexes to keep: the one a constraint needs, then
+// one that something else depends on, then a unique one (it also enforces
+// something), then the first declared.
+int keep_rank(const Index& index) {
+  switch (index.kind) {
+  case IndexKind::primary_key: return 5;
+  case IndexKind::unique_constraint: return 4;
+  case IndexKind::index: break;
+  }
+  if (index.backs_exclusion || index.replica_identity) {
+    return 3;
+  }
+  if (index.inherited) {
+    return 2; // dropped only with its parent's index
+  }
+  return index.unique ? 1 : 0;
+}
+
+std::vector<std::string> key_names(const Index& index) {
+  std::vector<std::string> out;
+  for (const model::IndexKey& key : index.keys) {
+    out.push_back(key.column.empty() ? key.expression : key.column);
+  }
+  return out;
+}
+
+class DuplicateIndex final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{"duplicate-index",
+                                         "Two indexes on the same table with identical definitions",
+                                         engine::Category::schema,
+                                         core::Severity::medium,
+                                         {engine::Input::catalog},
+                                         true,
+                                         {}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.catalog == nullptr) {
+      return;
+    }
+    for (const Table& table : context.catalog->tables) {
+      check_table(context, table, out);
+    }
+  }
+
+private:
+  // Each index that has an identical twin earlier in the keep order is
+  // reported once, against the index that stays.
+  static void check_table(const engine::RuleContext& context, const Table& table, std::vector<core::Finding>& out) {
+    const auto& indexes = table.indexes;
+    for (std::size_t i = 0; i < indexes.size(); ++i) {
+      if (!indexes[i].valid || indexes[i].keys.empty() || indexes[i].inherited) {
+        continue; // an inherited index is reported (and dropped) on the parent
+      }
+      const Index* keeper = nullptr;
+      for (std::size_t j = 0; j < indexes.size(); ++j) {
+        if (i == j || !indexes[j].valid || !advisor::same_definition(indexes[i], indexes[j])) {
+          continue;
+        }
+        const int rank_i = keep_rank(indexes[i]);
+        const int rank_j = keep_rank(indexes[j]);
+        const bool j_stays = rank_j > rank_i || (rank_j == rank_i && j < i);
+        if (j_stays && (keeper == nullptr || keep_rank(indexes[j]) > keep_rank(*keeper))) {
+          keeper = &indexes[j];
+        }
+      }
+      if (keeper != nullptr) {
+        out.push_back(make_finding(context, table, indexes[i], *keeper));
+      }
+    }
+  }
+
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
+                                    const Index& keep) {
+    const model::Catalog& catalog = *context.catalog;
+    core::Finding finding;
+    finding.rule = "duplicate-index";
+    finding.severity = context.severity;
+    finding.object = core::ObjectRef{table.schema, table.name, key_names(drop), drop.name};
+    finding.location = drop.location.known() ? drop.location : table.location;
+    finding.message = advisor::index_kind_name(drop) + " " + drop.name + " on " + advisor::table_display(table) +
+                      " duplicates " + advisor::index_kind_name(keep) + " " + keep.name + " (" +
+                      advisor::describe_keys(keep) + ")";
+    finding.help = "Identical indexes answer the same queries, so the second one never helps a read, yet every "
+                   "INSERT, UPDATE and DELETE maintains both and both take disk and cache. Drop " + drop.name +
+                   "; " + keep.name + " stays" +
+                   (keep.kind == IndexKind::index ? "." : " because the " + advisor::index_kind_name(keep) + " needs it.");
+    finding.evidence.push_back(advisor::schema_evidence(catalog, advisor::describe_index(drop), finding.location));
+    finding.evidence.push_back(advisor::schema_evidence(catalog, "same definition as " + advisor::describe_index(keep),
+                                                        keep.location));
+    finding.fix = make_fix(context, table, drop, keep);
+    finding.compute_fingerprint();
+    return finding;
+  }
+
+  static core::Fix make_fix(const engine::RuleContext& context, const Table& table, const Index& drop,
+                            const Index& keep) {
+    core::Fix fix;
+    if (drop.kind == IndexKind::unique_constraint || drop.kind == IndexKind::primary_key) {
+      fix.ddl = advisor::render_drop_constraint(table.schema, table.name, drop.name);
+      fix.safety_note = "ALTER TABLE ... DROP CONSTRAINT takes an ACCESS EXCLUSIVE lock (brief, but it waits "
+                        "behind running queries: set lock_timeout). It fails while a foreign key references " +
+                        drop.name + "; recreate such keys against " + keep.name + " first.";
+    } else {
+      // PostgreSQL refuses DROP INDEX CONCURRENTLY on a partitioned index.
+      fix.ddl = advisor::render_drop_index(table.schema, drop.name, !table.partitioned);
+      fix.safety_note = table.partitioned ? "DROP INDEX on a partitioned table locks every partition while it runs."
+                                          : advisor::concurrently_safety_note("DROP INDEX");
+      if (drop.unique) {
+        fix.safety_note += " It fails while a foreign key depends on this unique index.";
+      }
+    }
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle = advisor::render_drizzle_removal(table, drop);
+    }
+    return fix;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_duplicate_index() { return std::make_unique<DuplicateIndex>(); }
+
+} // namespace pgadvise::rules

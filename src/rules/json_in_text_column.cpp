@@ -1,0 +1,169 @@
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <memory>
+#include <optional>
+
+#include "advisor/default_literal.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/jsonb_fix.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Column;
+using model::Table;
+
+constexpr std::string_view k_id = "json-in-text-column";
+constexpr std::string_view k_name_hints = "name-hints";
+
+// Last words of column names that usually hold a serialized object.
+constexpr std::array<std::string_view, 17> k_json_words = {
+    "metadata", "meta",   "payload",     "settings", "config", "configuration", "data",  "attributes", "attrs",
+    "properties", "props", "extra",      "extras",   "options", "preferences",  "prefs", "json"};
+
+// Words of an identifier: split on '_' and on lower-to-upper case changes
+// ("userSettings" -> user, settings).
+std::vector<std::string> words_of(std::string_view name) {
+  std::vector<std::string> words;
+  std::string current;
+  char previous = '\0';
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool boundary = c == '_' || (std::isupper(u) != 0 && std::islower(static_cast<unsigned char>(previous)) != 0);
+    if (boundary && !current.empty()) {
+      words.push_back(current);
+      current.clear();
+    }
+    if (c != '_') {
+      current += static_cast<char>(std::tolower(u));
+    }
+    previous = c;
+  }
+  if (!current.empty()) {
+    words.push_back(current);
+  }
+  return words;
+}
+
+bool json_like_name(std::string_view name) {
+  const auto words = words_of(name);
+  if (words.empty()) {
+    return false;
+  }
+  const auto is_json_word = [](std::string_view word) {
+    return std::find(k_json_words.begin(), k_json_words.end(), word) != k_json_words.end();
+  };
+  return is_json_word(words.back()) || std::find(words.begin(), words.end(), "json") != words.end();
+}
+
+// What the schema says about one text column.
+struct Signal {
+  bool json_default = false;     // strong: the default is a JSON object/array
+  bool name_hint = false;        // weak: the name suggests JSON
+  bool non_json_literal = false; // the default is a string that is not JSON
+};
+
+Signal read_signal(const Column& column) {
+  Signal signal;
+  if (column.default_expr) {
+    if (auto literal = advisor::default_string_literal(*column.default_expr)) {
+      signal.json_default = advisor::is_json_container(*literal);
+      signal.non_json_literal = !signal.json_default;
+    }
+  }
+  signal.name_hint = json_like_name(column.name);
+  return signal;
+}
+
+class JsonInTextColumn final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{
+        std::string(k_id),
+        "Text or varchar column that holds JSON; use jsonb",
+        engine::Category::schema,
+        core::Severity::high,
+        {engine::Input::catalog},
+        true,
+        {{std::string(k_name_hints), "true",
+          "Also report, at low severity, text columns whose name (metadata, payload, settings, *_json, ...) "
+          "suggests JSON but whose default does not show it"}}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.catalog == nullptr) {
+      return;
+    }
+    const bool hints = context.options.get(std::string(k_name_hints)).empty() ||
+                       context.options.get_bool(std::string(k_name_hints));
+    for (const Table& table : context.catalog->tables) {
+      for (const Column& column : table.columns) {
+        const model::TypeRef type = context.catalog->resolve_type(column.type);
+        if (!type.is_text_like()) {
+          continue;
+        }
+        const Signal signal = read_signal(column);
+        if (signal.json_default) {
+          out.push_back(make_finding(context, table, column, type, signal, context.severity));
+        } else if (hints && signal.name_hint && !signal.non_json_literal && type.name != "bpchar") {
+          // char(n) pads with blanks and a plain string default says the
+          // column holds strings: neither is worth a hint.
+          out.push_back(make_finding(context, table, column, type, signal,
+                                     std::min(core::Severity::low, context.severity)));
+        }
+      }
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Column& column,
+                                    const model::TypeRef& type, const Signal& signal, core::Severity severity) {
+    const std::string where = advisor::table_display(table) + "." + core::quote_ident(column.name);
+    const std::string table_sql = advisor::table_display(table);
+    const std::string col = core::quote_ident(column.name);
+    core::Finding finding;
+    finding.rule = std::string(k_id);
+    finding.severity = severity;
+    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
+    finding.location = column.location.known() ? column.location : table.location;
+    std::string declared = column.name + " " + column.type.display();
+    if (type != column.type) {
+      declared += " (domain over " + type.display() + ")";
+    }
+    if (column.default_expr) {
+      declared += " DEFAULT " + *column.default_expr;
+    }
+    finding.evidence.push_back(advisor::schema_evidence(*context.catalog, declared, finding.location));
+
+    if (signal.json_default) {
+      finding.message = where + " is " + type.display() + " but defaults to JSON (" + *column.default_expr +
+                        "): JSON stored as text";
+      finding.help = "Store JSON in jsonb: PostgreSQL then validates every value, and queries can read keys "
+                     "(->, ->>, @>) and use GIN or expression indexes instead of fetching and parsing whole "
+                     "strings in the application.";
+    } else {
+      finding.message = "The name of " + where + " (" + type.display() + ") suggests JSON stored as text";
+      finding.help = "Only the name points at JSON, so confirm first. On PostgreSQL 16+: SELECT count(*) FILTER "
+                     "(WHERE " + col + " IS JSON) AS json_rows, count(*) FILTER (WHERE " + col +
+                     " IS NOT JSON) AS other_rows FROM " + table_sql + "; on older servers, SELECT " + col +
+                     "::jsonb FROM " + table_sql + " TABLESAMPLE SYSTEM (1) fails on the first non-JSON value. "
+                     "Passing query logs (--log) lets pgadvise see how the column is written and read. If it "
+                     "holds JSON, convert it to jsonb; if not, silence this hint with --option " +
+                     std::string(k_id) + "." + std::string(k_name_hints) + "=false or a pgadvise-ignore comment.";
+    }
+    finding.fix = advisor::make_jsonb_fix(table, column, context.project != nullptr && context.project->uses_drizzle);
+    finding.compute_fingerprint();
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_json_in_text_column() { return std::make_unique<JsonInTextColumn>(); }
+
+} // namespace pgadvise::rules

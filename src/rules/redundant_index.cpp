@@ -1,0 +1,115 @@
+#include <memory>
+
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/index_ddl.hpp"
+#include "advisor/index_match.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Index;
+using model::Table;
+
+// Only plain non-unique indexes are dropped: a unique index or constraint
+// enforces something the longer index does not, an exclusion constraint or
+// REPLICA IDENTITY needs its index, and a partition's inherited index goes
+// only with its parent's.
+bool droppable(const Index& index) {
+  return index.kind == model::IndexKind::index && !index.unique && index.valid && !index.backs_exclusion &&
+         !index.replica_identity && !index.inherited;
+}
+
+std::vector<std::string> key_names(const Index& index) {
+  std::vector<std::string> out;
+  for (const model::IndexKey& key : index.keys) {
+    out.push_back(key.column.empty() ? key.expression : key.column);
+  }
+  return out;
+}
+
+// The index that makes `shorter` redundant: the one with the fewest keys
+// (closest in size), the first declared on ties.
+const Index* covering_index(const Table& table, const Index& shorter) {
+  const Index* best = nullptr;
+  for (const Index& other : table.indexes) {
+    if (&other == &shorter || !advisor::is_left_prefix_of(shorter, other)) {
+      continue;
+    }
+    if (best == nullptr || other.keys.size() < best->keys.size()) {
+      best = &other;
+    }
+  }
+  return best;
+}
+
+class RedundantIndex final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{"redundant-index",
+                                         "Non-unique index whose keys are a left prefix of another index",
+                                         engine::Category::schema,
+                                         core::Severity::low,
+                                         {engine::Input::catalog},
+                                         true,
+                                         {}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.catalog == nullptr) {
+      return;
+    }
+    for (const Table& table : context.catalog->tables) {
+      for (const Index& index : table.indexes) {
+        if (!droppable(index)) {
+          continue;
+        }
+        if (const Index* longer = covering_index(table, index)) {
+          out.push_back(make_finding(context, table, index, *longer));
+        }
+      }
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
+                                    const Index& longer) {
+    const model::Catalog& catalog = *context.catalog;
+    core::Finding finding;
+    finding.rule = "redundant-index";
+    finding.severity = context.severity;
+    finding.object = core::ObjectRef{table.schema, table.name, key_names(drop), drop.name};
+    finding.location = drop.location.known() ? drop.location : table.location;
+    finding.message = "Index " + drop.name + " (" + advisor::describe_keys(drop) + ") on " +
+                      advisor::table_display(table) + " is a left prefix of " + advisor::index_kind_name(longer) +
+                      " " + longer.name + " (" + advisor::describe_keys(longer) + ")";
+    finding.help = "A btree index can be searched on its leading columns alone, so " + longer.name +
+                   " answers every query " + drop.name + " answers, while every write maintains both. Drop " +
+                   drop.name + " unless pg_stat_user_indexes shows it is used far more than " + longer.name +
+                   " and its smaller size matters.";
+    finding.evidence.push_back(advisor::schema_evidence(catalog, advisor::describe_index(drop), finding.location));
+    finding.evidence.push_back(
+        advisor::schema_evidence(catalog, "covered by " + advisor::describe_index(longer), longer.location));
+
+    core::Fix fix;
+    fix.ddl = advisor::render_drop_index(table.schema, drop.name, !table.partitioned);
+    fix.safety_note = table.partitioned ? "DROP INDEX on a partitioned table locks every partition while it runs."
+                                        : advisor::concurrently_safety_note("DROP INDEX");
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle = advisor::render_drizzle_removal(table, drop);
+    }
+    finding.fix = fix;
+    finding.compute_fingerprint();
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_redundant_index() { return std::make_unique<RedundantIndex>(); }
+
+} // namespace pgadvise::rules

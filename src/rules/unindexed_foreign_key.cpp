@@ -1,0 +1,175 @@
+#include <algorithm>
+#include <memory>
+
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/index_ddl.hpp"
+#include "advisor/index_match.hpp"
+#include "advisor/index_naming.hpp"
+#include "advisor/partitions.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Catalog;
+using model::ForeignKey;
+using model::Index;
+using model::Table;
+
+const Table* parent_of(const Catalog& catalog, const Table& table) {
+  return advisor::partition_parent(catalog, table);
+}
+
+// The table's own indexes and those declared on its partition ancestors:
+// PostgreSQL creates an index on a partitioned table on every partition.
+std::vector<const Index*> usable_indexes(const Catalog& catalog, const Table& table) {
+  std::vector<const Index*> out;
+  const Table* current = &table;
+  for (int depth = 0; current != nullptr && depth < 32; ++depth) { // bounded: a bad catalog may loop
+    for (const Index& index : current->indexes) {
+      out.push_back(&index);
+    }
+    current = parent_of(catalog, *current);
+  }
+  return out;
+}
+
+bool covered_by_own_indexes(const Catalog& catalog, const Table& table, const ForeignKey& fk) {
+  const auto indexes = usable_indexes(catalog, table);
+  return std::any_of(indexes.begin(), indexes.end(),
+                     [&](const Index* index) { return advisor::covers_leading(*index, fk.columns); });
+}
+
+std::vector<const Table*> partitions_of(const Catalog& catalog, const Table& parent) {
+  std::vector<const Table*> out;
+  for (const Table& table : catalog.tables) {
+    if (parent_of(catalog, table) == &parent) {
+      out.push_back(&table);
+    }
+  }
+  return out;
+}
+
+// A partitioned table without a covering index of its own is still covered
+// when every one of its partitions has one (the scans then hit partitions).
+bool covered(const Catalog& catalog, const Table& table, const ForeignKey& fk) {
+  if (covered_by_own_indexes(catalog, table, fk)) {
+    return true;
+  }
+  if (!table.partitioned) {
+    return false;
+  }
+  const auto partitions = partitions_of(catalog, table);
+  return !partitions.empty() && std::all_of(partitions.begin(), partitions.end(), [&](const Table* partition) {
+    return covered_by_own_indexes(catalog, *partition, fk);
+  });
+}
+
+// A partition repeats its parent's foreign keys; the parent reports them.
+bool inherited_from_parent(const Catalog& catalog, const Table& table, const ForeignKey& fk) {
+  const Table* parent = parent_of(catalog, table);
+  if (parent == nullptr) {
+    return false;
+  }
+  return std::any_of(parent->foreign_keys.begin(), parent->foreign_keys.end(), [&](const ForeignKey& other) {
+    return other.columns == fk.columns && other.ref_table == fk.ref_table && other.ref_schema == fk.ref_schema;
+  });
+}
+
+std::string column_list(const std::vector<std::string>& columns) {
+  return columns.size() == 1 ? columns.front() : "(" + core::join(columns, ", ") + ")";
+}
+
+class UnindexedForeignKey final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{
+        "unindexed-foreign-key",
+        "Foreign key whose columns do not lead any usable index",
+        engine::Category::schema,
+        core::Severity::critical,
+        {engine::Input::catalog},
+        true,
+        {}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.catalog == nullptr) {
+      return;
+    }
+    const Catalog& catalog = *context.catalog;
+    for (const Table& table : catalog.tables) {
+      for (const ForeignKey& fk : table.foreign_keys) {
+        if (fk.columns.empty() || covered(catalog, table, fk) || inherited_from_parent(catalog, table, fk)) {
+          continue;
+        }
+        out.push_back(make_finding(context, table, fk));
+      }
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const ForeignKey& fk) {
+    const Catalog& catalog = *context.catalog;
+    const std::string table_name = advisor::table_display(table);
+    const std::string ref_name = core::qualified_name(fk.ref_schema, fk.ref_table);
+    const std::string columns = column_list(fk.columns);
+
+    core::Finding finding;
+    finding.rule = "unindexed-foreign-key";
+    finding.severity = context.severity;
+    finding.message = "Foreign key " + table_name + "(" + core::join(fk.columns, ", ") + ") -> " + ref_name +
+                      (fk.ref_columns.empty() ? "" : "(" + core::join(fk.ref_columns, ", ") + ")") +
+                      " has no index that starts with " + columns;
+    finding.help = "Every JOIN from " + ref_name + " to " + table_name + " on this key, and every DELETE (or key "
+                   "UPDATE) on " + ref_name + " -- PostgreSQL must look for referencing rows" +
+                   (fk.on_delete == model::FkAction::no_action || fk.on_delete == model::FkAction::restrict
+                        ? std::string{}
+                        : " to " + std::string(model::to_string(fk.on_delete)) + " them") +
+                   " -- scans all of " + table_name + ". Create a btree index that starts with " + columns + ".";
+    finding.object = core::ObjectRef{table.schema, table.name, fk.columns, fk.name};
+    finding.location = fk.location;
+    finding.evidence.push_back(advisor::schema_evidence(catalog, advisor::describe_foreign_key(fk), fk.location));
+    for (const Index* index : usable_indexes(catalog, table)) {
+      if (auto reason = advisor::near_miss_reason(*index, fk.columns)) {
+        finding.evidence.push_back(advisor::schema_evidence(catalog, *reason, index->location));
+      }
+    }
+    finding.fix = make_fix(context, table, fk);
+
+    // Stable across constraint renames: the table and columns identify it.
+    finding.object.constraint.clear();
+    finding.compute_fingerprint(core::qualified_name(fk.ref_schema, fk.ref_table));
+    finding.object.constraint = fk.name;
+    return finding;
+  }
+
+  static core::Fix make_fix(const engine::RuleContext& context, const Table& table, const ForeignKey& fk) {
+    const std::string name = advisor::unique_index_name(*context.catalog, table.schema, table.name, fk.columns);
+    core::Fix fix;
+    // PostgreSQL refuses CONCURRENTLY on a partitioned table.
+    fix.ddl = advisor::render_create_index(table.schema, table.name, fk.columns, name, !table.partitioned);
+    if (table.partitioned) {
+      fix.safety_note = "CREATE INDEX on a partitioned table cannot be CONCURRENTLY and blocks writes to every "
+                        "partition while it builds. For big partitions, create the index on each partition "
+                        "CONCURRENTLY first, then CREATE INDEX ... ON ONLY the parent and ALTER INDEX ... ATTACH "
+                        "PARTITION each one.";
+    } else {
+      fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
+    }
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle = advisor::render_drizzle_index(table, fk.columns, name);
+    }
+    return fix;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_unindexed_foreign_key() { return std::make_unique<UnindexedForeignKey>(); }
+
+} // namespace pgadvise::rules

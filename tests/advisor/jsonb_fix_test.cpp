@@ -1,0 +1,75 @@
+#include <gtest/gtest.h>
+
+#include "advisor/jsonb_fix.hpp"
+#include "model/type_ref.hpp"
+#include "pg/parser.hpp"
+
+namespace {
+
+using pgadvise::advisor::make_jsonb_fix;
+
+pgadvise::model::Table table_with(const std::string& type, std::optional<std::string> default_expr,
+                                  bool not_null = false) {
+  pgadvise::model::Table table;
+  table.name = "events";
+  pgadvise::model::Column column;
+  column.name = "payload";
+  column.type = pgadvise::model::parse_type_text(type);
+  column.default_expr = std::move(default_expr);
+  column.not_null = not_null;
+  table.columns.push_back(column);
+  return table;
+}
+
+void expect_parses(const std::string& sql) {
+  const auto result = pgadvise::pg::parse(sql);
+  EXPECT_TRUE(result.ok()) << sql;
+}
+
+TEST(JsonbFix, MovesAJsonDefaultOverInOneStatement) {
+  const auto table = table_with("text", "'{}'::text", true);
+  const auto fix = make_jsonb_fix(table, table.columns[0], true);
+  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
+                     "payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
+  EXPECT_EQ(fix.drizzle, "payload: jsonb(\"payload\").notNull().default({})");
+  expect_parses(fix.ddl);
+}
+
+TEST(JsonbFix, PlainConversionWithoutDefault) {
+  const auto table = table_with("varchar(255)", std::nullopt);
+  const auto fix = make_jsonb_fix(table, table.columns[0], false);
+  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;");
+  EXPECT_TRUE(fix.drizzle.empty());
+  EXPECT_NE(fix.safety_note.find("ACCESS EXCLUSIVE"), std::string::npos);
+}
+
+TEST(JsonbFix, DropsATextDefaultThatIsNotJson) {
+  const auto table = table_with("text", "''::text");
+  const auto fix = make_jsonb_fix(table, table.columns[0], false);
+  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
+                     "payload::jsonb;");
+  expect_parses(fix.ddl);
+}
+
+TEST(JsonbFix, JsonColumnKeepsANonLiteralDefault) {
+  // json -> jsonb has an assignment cast: the default converts by itself.
+  const auto table = table_with("json", "json_build_object()");
+  const auto fix = make_jsonb_fix(table, table.columns[0], true);
+  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;");
+  EXPECT_EQ(fix.drizzle, "payload: jsonb(\"payload\")");
+}
+
+TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
+  pgadvise::model::Table table = table_with("text", "'{\"json\": {}}'");
+  table.schema = "App";
+  table.name = "Order";
+  table.columns[0].name = "userSettings";
+  const auto fix = make_jsonb_fix(table, table.columns[0], true);
+  EXPECT_EQ(fix.ddl, "ALTER TABLE \"App\".\"Order\" ALTER COLUMN \"userSettings\" DROP DEFAULT, ALTER COLUMN "
+                     "\"userSettings\" TYPE jsonb USING \"userSettings\"::jsonb, ALTER COLUMN \"userSettings\" SET "
+                     "DEFAULT '{\"json\": {}}'::jsonb;");
+  EXPECT_EQ(fix.drizzle, "userSettings: jsonb(\"userSettings\").default({\"json\":{}})");
+  expect_parses(fix.ddl);
+}
+
+} // namespace

@@ -1,0 +1,89 @@
+#include <gtest/gtest.h>
+
+#include "rule_test_support.hpp"
+
+namespace {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "redundant-index";
+
+model::Catalog posts_with(std::vector<model::Index> indexes) {
+  model::Table t = table("posts", {column("id"), column("author_id"), column("created_at", "timestamptz"),
+                                   column("slug", "text")});
+  t.indexes = std::move(indexes);
+  return catalog_of({t});
+}
+
+std::vector<std::string> dropped(const std::vector<core::Finding>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) {
+    out.push_back(f.object.constraint);
+  }
+  return out;
+}
+
+TEST(RedundantIndex, LeftPrefixOfAnotherIndexIsReported) {
+  const auto findings = run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}, 4),
+                                                     index("posts_author_created_idx", {"author_id", "created_at"}, 8)}));
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings[0];
+  EXPECT_EQ(f.rule, "redundant-index");
+  EXPECT_EQ(f.severity, core::Severity::low);
+  EXPECT_EQ(f.object.constraint, "posts_author_idx");
+  EXPECT_EQ(f.location, at(4));
+  ASSERT_EQ(f.evidence.size(), 2U);
+  EXPECT_EQ(f.evidence[1].location, at(8));
+  EXPECT_NE(f.evidence[1].detail.find("posts_author_created_idx"), std::string::npos);
+  EXPECT_EQ(f.fix->ddl, "DROP INDEX CONCURRENTLY IF EXISTS posts_author_idx;");
+}
+
+TEST(RedundantIndex, PrefixOfAPrimaryKeyOrUniqueConstraintCounts) {
+  const auto findings = run_rule(k_rule, posts_with({primary_key("posts_pkey", {"author_id", "id"}),
+                                                     index("posts_author_idx", {"author_id"}),
+                                                     unique_constraint("posts_slug_created_key", {"slug", "created_at"}),
+                                                     index("posts_slug_idx", {"slug"})}));
+  EXPECT_EQ(dropped(findings), (std::vector<std::string>{"posts_author_idx", "posts_slug_idx"}));
+}
+
+TEST(RedundantIndex, UniqueAndConstraintIndexesAreNeverDropped) {
+  const auto findings = run_rule(k_rule, posts_with({unique_index("posts_slug_key", {"slug"}),
+                                                     index("posts_slug_created_idx", {"slug", "created_at"}),
+                                                     primary_key("posts_pkey", {"id"}),
+                                                     index("posts_id_created_idx", {"id", "created_at"})}));
+  EXPECT_TRUE(findings.empty());
+}
+
+TEST(RedundantIndex, NotAPrefix) {
+  model::Index partial_longer = index("posts_author_created_live_idx", {"author_id", "created_at"});
+  partial_longer.predicate = "slug IS NOT NULL";
+  model::Index gin = index("posts_slug_gin", {"slug", "author_id"});
+  gin.method = "gin";
+  const auto findings = run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}), partial_longer,
+                                                     index("posts_created_idx", {"created_at"}),
+                                                     index("posts_id_created_idx", {"id", "created_at"}),
+                                                     index("posts_slug_idx", {"slug"}), gin}));
+  EXPECT_EQ(dropped(findings), std::vector<std::string>{});
+}
+
+TEST(RedundantIndex, EqualKeysAreLeftToDuplicateIndex) {
+  EXPECT_TRUE(run_rule(k_rule, posts_with({index("a", {"author_id"}), index("b", {"author_id"})})).empty());
+}
+
+TEST(RedundantIndex, EvidenceNamesTheClosestCoveringIndex) {
+  const auto findings = run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}),
+                                                     index("wide", {"author_id", "created_at", "slug"}),
+                                                     index("narrow", {"author_id", "created_at"})}));
+  // posts_author_idx is covered by both; narrow by wide.
+  ASSERT_EQ(dropped(findings), (std::vector<std::string>{"posts_author_idx", "narrow"}));
+  EXPECT_NE(findings[0].evidence[1].detail.find("narrow"), std::string::npos);
+}
+
+TEST(RedundantIndex, DescendingPrefixServedByBackwardScan) {
+  const auto findings = run_rule(k_rule, posts_with({keyed_index("posts_created_desc_idx", {key("created_at", true)}),
+                                                     index("posts_created_slug_idx", {"created_at", "slug"})}));
+  EXPECT_EQ(dropped(findings), std::vector<std::string>{"posts_created_desc_idx"});
+}
+
+} // namespace
