@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libpg-query-dev   # SQL parsing, fingerprinting, normalizing (PostgreSQL 15 grammar)
   libpq-dev         # live databases
   libcli11-dev      # command line

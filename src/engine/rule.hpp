@@ -8,6 +8,7 @@
 #include "core/severity.hpp"
 #include "model/catalog.hpp"
 #include "model/project.hpp"
+#include "model/workload.hpp"
 
 namespace pgadvise::engine {
 
@@ -53,6 +54,7 @@ private:
 struct RuleContext {
   const model::Catalog* catalog = nullptr; // null when no schema was found
   const model::Project* project = nullptr;
+  const model::Workload* workload = nullptr; // null when no queries were read
   RuleOptions options;
   core::Severity severity = core::Severity::medium; // default or user override
 };

@@ -35,7 +35,11 @@ std::string missing_input(const RuleMeta& meta, const RunInput& input) {
         return "no project directory";
       }
       break;
-    case Input::workload: return "no query workload (--log, --pgss)";
+    case Input::workload:
+      if (input.workload == nullptr || input.workload->empty()) {
+        return "no query workload (--log, --pgss)";
+      }
+      break;
     case Input::plans: return "no query plans (--db)";
     case Input::live:
       if (input.catalog == nullptr || input.catalog->source != model::SchemaSource::live) {
@@ -61,6 +65,7 @@ RuleContext make_context(const Rule& rule, const RunInput& input, const core::Se
   RuleContext context;
   context.catalog = input.catalog;
   context.project = input.project;
+  context.workload = input.workload;
   context.options = RuleOptions(std::move(values));
   context.severity = meta.default_severity;
   return context;

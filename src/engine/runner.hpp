@@ -8,6 +8,7 @@
 #include "core/suppression.hpp"
 #include "model/catalog.hpp"
 #include "model/project.hpp"
+#include "model/workload.hpp"
 
 namespace pgadvise::engine {
 
@@ -16,6 +17,7 @@ class Rule;
 struct RunInput {
   const model::Catalog* catalog = nullptr;
   const model::Project* project = nullptr;
+  const model::Workload* workload = nullptr;
   std::vector<core::Finding> diagnostics; // from loaders: parse-error, replay-warning, ...
   core::Suppressions suppressions;
 };

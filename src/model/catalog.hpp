@@ -13,6 +13,16 @@ namespace pgadvise::model {
 
 using core::SourceLocation;
 
+// Planner statistics of one column (pg_stats); live catalogs only. Kept as
+// PostgreSQL prints them: the index advisor parses what it needs.
+struct ColumnStats {
+  double null_frac = 0;
+  double n_distinct = 0;          // > 0: distinct values; < 0: minus the fraction of rows
+  std::string most_common_vals;   // array text, e.g. {active,deleted}; empty when none
+  std::string most_common_freqs;  // float4[] text, e.g. {0.9,0.1}; empty when none
+  std::optional<double> correlation;
+};
+
 struct Column {
   std::string name;
   TypeRef type;
@@ -21,6 +31,15 @@ struct Column {
   bool identity = false;
   std::string property; // the Drizzle property name when known (schema.ts)
   SourceLocation location;
+  std::optional<ColumnStats> stats; // live catalogs only
+};
+
+// Usage counters of one index (pg_stat_user_indexes); live catalogs only.
+struct IndexStats {
+  std::int64_t idx_scan = 0;
+  std::int64_t idx_tup_read = 0;
+  std::int64_t size_bytes = 0;  // pg_relation_size
+  std::string last_idx_scan;    // PostgreSQL 16+: timestamp text; empty when unknown or never
 };
 
 enum class IndexKind { index, primary_key, unique_constraint };
@@ -47,6 +66,13 @@ struct Index {
   bool valid = true;
   std::string property; // Drizzle config key or variable when known
   SourceLocation location;
+  // Live catalogs: facts that make an index undroppable or needed even when
+  // never scanned, its full definition (to recreate it) and its counters.
+  bool backs_exclusion = false;  // EXCLUDE constraint
+  bool replica_identity = false; // REPLICA IDENTITY USING INDEX
+  bool inherited = false;        // attached to a partitioned parent's index
+  std::string definition;        // pg_get_indexdef text, when known
+  std::optional<IndexStats> stats;
 
   [[nodiscard]] bool is_partial() const { return !predicate.empty(); }
   // Plain-column keys, in order, up to the first expression key.
@@ -84,6 +110,19 @@ struct TableStats {
   std::int64_t n_tup_ins = 0;
   std::int64_t n_tup_upd = 0;
   std::int64_t n_tup_del = 0;
+  std::int64_t seq_tup_read = 0;
+  std::int64_t idx_tup_fetch = 0;
+  std::int64_t n_live_tup = 0;
+  std::int64_t n_dead_tup = 0;
+  std::int64_t table_bytes = 0; // pg_table_size: heap + TOAST, without indexes
+  bool has_counters = false;    // a pg_stat_user_tables row was read (none for partitioned parents)
+};
+
+// How long a live database's usage counters have been accumulating.
+struct StatsWindow {
+  std::string reset_at;      // pg_stat_database.stats_reset; empty when never reset
+  double age_seconds = 0;    // since reset_at, or since the server started when never reset
+  bool since_server_start = false; // never reset: age is a lower bound (server uptime)
 };
 
 struct Table {
@@ -135,6 +174,8 @@ public:
   std::vector<Enum> enums;
   std::vector<Domain> domains;
   std::optional<int> server_version_num; // live catalogs only
+  std::string database;                  // live catalogs: current_database()
+  std::optional<StatsWindow> stats_window; // live catalogs only
 
   [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;
   Table* find_table(std::string_view schema, std::string_view name);

@@ -1,5 +1,113 @@
-#include "reporters/report.hpp"
+#include <nlohmann/json.hpp>
 
+#include "reporters/report.hpp"
+#include "reporters/run_summary.hpp"
+
+// The report for machines. Its shape is documented field by field in the
+// README ("JSON report"); bump k_json_version on incompatible changes.
 namespace pgadvise::reporters {
-void write_json(std::ostream& out, const ReportInput&) { out << "{}\n"; }
+
+namespace {
+
+// Keys in the order written (version first, rule first), which reads
+// better than alphabetical and is just as deterministic.
+using json = nlohmann::ordered_json;
+
+// Unknown parts are null rather than 0 or "", so consumers need no magic
+// values; a location without a file is unknown as a whole.
+json location_json(const core::SourceLocation& location) {
+  if (!location.known()) {
+    return nullptr;
+  }
+  return json{{"file", location.file},
+              {"line", location.line > 0 ? json(location.line) : json(nullptr)},
+              {"column", location.column > 0 ? json(location.column) : json(nullptr)}};
+}
+
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+json object_json(const core::ObjectRef& object) {
+  return json{{"schema", text_or_null(object.schema)},
+              {"table", text_or_null(object.table)},
+              {"columns", object.columns},
+              {"constraint", text_or_null(object.constraint)}};
+}
+
+json evidence_json(const std::vector<core::Evidence>& evidence) {
+  json out = json::array();
+  for (const core::Evidence& item : evidence) {
+    out.push_back({{"kind", item.kind}, {"detail", item.detail}, {"location", location_json(item.location)}});
+  }
+  return out;
+}
+
+json fix_json(const std::optional<core::Fix>& fix) {
+  if (!fix) {
+    return nullptr;
+  }
+  return json{{"ddl", text_or_null(fix->ddl)},
+              {"drizzle", text_or_null(fix->drizzle)},
+              {"safety_note", text_or_null(fix->safety_note)}};
+}
+
+json finding_json(const core::Finding& finding) {
+  return json{{"rule", finding.rule},
+              {"severity", core::to_string(finding.severity)},
+              {"message", finding.message},
+              {"help", finding.help},
+              {"location", location_json(finding.location)},
+              {"object", object_json(finding.object)},
+              {"evidence", evidence_json(finding.evidence)},
+              {"fix", fix_json(finding.fix)},
+              {"fingerprint", finding.fingerprint}};
+}
+
+json summary_json(const engine::RunReport& run) {
+  const SeverityCounts counts = count_by_severity(run.findings);
+  json by_severity = json::object();
+  for (core::Severity severity : k_severities_descending) {
+    by_severity[std::string(core::to_string(severity))] = counts.of(severity);
+  }
+  return json{{"total", counts.total},
+              {"by_severity", by_severity},
+              {"suppressed", run.suppressed},
+              {"hidden", run.hidden}};
+}
+
+json skipped_json(const std::vector<std::string>& skipped) {
+  json out = json::array();
+  for (const std::string& entry : skipped) {
+    const SkippedRule rule = parse_skipped(entry);
+    out.push_back({{"rule", rule.rule}, {"reason", rule.reason}});
+  }
+  return out;
+}
+
+} // namespace
+
+void write_json(std::ostream& out, const ReportInput& input) {
+  static const engine::RunReport k_empty;
+  const engine::RunReport& run = input.run != nullptr ? *input.run : k_empty;
+  json findings = json::array();
+  for (const core::Finding& finding : run.findings) {
+    findings.push_back(finding_json(finding));
+  }
+  const json report = {
+      {"version", k_json_version},
+      {"tool", {{"name", "pgadvise"}, {"version", PGADVISE_VERSION}}},
+      {"schema",
+       {{"source", input.schema_source.empty() ? "none" : input.schema_source},
+        {"description", input.schema_description}}},
+      {"inputs", input.inputs},
+      {"summary", summary_json(run)},
+      {"findings", findings},
+      {"notes", input.notes},
+      {"rules_run", run.rules_run},
+      {"skipped_rules", skipped_json(run.skipped)},
+  };
+  // Messages quote input files, which may hold invalid UTF-8: replace bad
+  // bytes with U+FFFD instead of throwing, so the report is always valid.
+  out << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+}
+
 } // namespace pgadvise::reporters

@@ -1,0 +1,168 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/source_location.hpp"
+
+// Where a project runs its commands: package scripts, Dockerfiles, CI jobs,
+// platform configs, shell scripts and Makefile targets, each command split
+// into the invocations that can lead to `drizzle-kit push`. The project
+// scanner (loaders/project_scan) fills it; rules only read it.
+namespace pgadvise::model {
+
+enum class InvocationKind {
+  drizzle_push,    // drizzle-kit push (or push:pg, ...)
+  drizzle_migrate, // drizzle-kit migrate
+  run_script,      // npm run X, pnpm X, yarn X, bun run X, turbo run X, run-s X ...
+  run_file,        // ./entrypoint.sh, sh scripts/deploy.sh, source x.sh
+  make_target,     // make X, make -C dir X
+};
+
+// One simple command of a command line (`a && b; c` has three).
+struct Invocation {
+  InvocationKind kind = InvocationKind::run_script;
+  std::string text;        // the segment as written: "npm run db:push -- --force"
+  std::string target;      // script name (may hold '*'), file path relative to root, or make target
+  std::string package_dir; // directory the segment runs in, relative to root ("" = root)
+  std::string workspace;   // -w / --filter / `yarn workspace` selector; "*" = every workspace
+  std::string makefile;    // make_target: the Makefile, relative to root
+  bool force = false;      // drizzle-kit --force, or --force forwarded to a script (`-- --force`)
+  std::string config;      // drizzle-kit --config
+  std::vector<std::string> env; // KEY=VALUE set for the segment; "dotenv:FILE" for dotenv -e FILE
+};
+
+struct Command {
+  std::string text;
+  core::SourceLocation location;
+  std::vector<Invocation> invocations;
+};
+
+// A package.json "scripts" entry; location is the line of its key.
+struct Script {
+  std::string name;
+  Command command;
+};
+
+struct Package {
+  std::string dir;      // relative to root, "" = root
+  std::string manifest; // "server/package.json"
+  std::string name;     // the "name" field
+  std::string package_manager = "npm"; // npm, pnpm, yarn or bun (lockfile or packageManager)
+  std::vector<std::string> workspace_globs; // "workspaces" / pnpm-workspace.yaml packages
+  std::vector<Script> scripts;
+
+  [[nodiscard]] const Script* find_script(std::string_view script) const;
+};
+
+// A shell script (target empty) or a Makefile target: commands others run.
+struct CommandFile {
+  std::string path;   // relative to root
+  std::string target; // Makefile target, empty for a shell script
+  core::SourceLocation location;
+  std::vector<Command> commands;
+};
+
+enum class SiteKind {
+  package_script, // a lifecycle script (start, build, postinstall, ...) or deploy/release/prod script
+  dockerfile,     // RUN / CMD / ENTRYPOINT
+  compose,        // docker-compose command / entrypoint
+  procfile,       // release:, web:, ...
+  github_actions, // a step's run:
+  gitlab_ci,      // a job's script
+  platform,       // vercel, netlify, fly, render, railway
+};
+std::string_view to_string(SiteKind kind);
+
+// A hint at what a site is for, with what it is: {"job", "deploy"}.
+struct NameHint {
+  std::string what; // "workflow", "job", "step", "stage", "service", "file", "context", "process", "script"
+  std::string name;
+  core::SourceLocation location;
+};
+
+struct EnvVar {
+  std::string name;
+  std::string value; // as written, e.g. "${{ secrets.PROD_DATABASE_URL }}"
+  core::SourceLocation location;
+};
+
+// Facts around a site that tell which environment it runs against. The
+// scanner records them; classifying is the rule's business.
+struct SiteContext {
+  std::string environment;             // GitHub/GitLab `environment:` name
+  core::SourceLocation environment_location;
+  std::vector<std::string> branches;   // branch or tag filters the job runs on
+  core::SourceLocation branches_location;
+  std::vector<std::string> triggers;   // push, pull_request, merge_request, schedule, tags, ...
+  std::vector<NameHint> names;         // purpose hints, most specific first
+  std::vector<EnvVar> env;             // variables the command sees
+  std::vector<std::string> services;   // CI service containers (images)
+  bool final_stage = true;             // Dockerfile: the instruction is in the last stage
+  std::string platform;                // vercel, netlify, fly, render, railway (SiteKind::platform)
+};
+
+// A place that runs commands on its own: the roots of every chain.
+struct ExecutionSite {
+  SiteKind kind = SiteKind::package_script;
+  std::string file;  // relative to root
+  std::string label; // "ENTRYPOINT", "release", "job \"deploy\"", "\"start\"", "release_command"
+  std::vector<Command> commands;
+  SiteContext context;
+};
+
+// A located problem met while scanning (malformed YAML, JSON or TOML).
+struct ScanNote {
+  std::string message;
+  core::SourceLocation location;
+};
+
+// --- Chains: how a push is reached ---
+
+struct Project;
+
+struct ChainStep {
+  core::SourceLocation location;
+  std::string label; // "ENTRYPOINT", "npm run db:push -- --force", "\"db:push\"", "drizzle-kit push"
+};
+
+enum class RootKind {
+  site,        // an ExecutionSite (deployment, CI job, lifecycle script, ...)
+  script,      // a package script nothing else runs
+  command_file // a shell script or Makefile target nothing else runs
+};
+
+// One way `drizzle-kit push` is reached, from a root to the push.
+struct PushReach {
+  RootKind root = RootKind::site;
+  const ExecutionSite* site = nullptr;     // root == site
+  const Package* root_package = nullptr;   // root == script
+  const Script* root_script = nullptr;     // root == script
+  const CommandFile* root_file = nullptr;  // root == command_file
+  std::vector<ChainStep> steps;            // root first, the push last
+  std::vector<std::string> env;            // KEY=VALUE and dotenv:FILE met along the way
+  bool force = false;                      // --force on the push or forwarded to it
+  std::string config;                      // the push's --config
+  std::string push_text;                   // the push as written: "drizzle-kit push --force"
+  const Package* package = nullptr;        // the package the push runs in (may be null)
+  const Script* push_script = nullptr;     // the script whose command holds the push, if any
+  std::vector<const Script*> scripts;      // every script on the way
+  // What to replace for the fix: the push itself, or the call of a script
+  // that only pushes.
+  core::SourceLocation edit_location;
+  std::string edit_text;
+  bool edit_is_script_call = false;
+};
+
+// Every chain from a root to `drizzle-kit push` (cycles cut, depth bounded).
+std::vector<PushReach> find_push_reaches(const Project& project);
+
+// "server/Dockerfile:49 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> ..."
+// (a step at the same place as the one before shows no location).
+std::string render_chain(const std::vector<ChainStep>& steps);
+
+// The package a command running in `dir` belongs to: the nearest package at or above it.
+const Package* package_for_dir(const Project& project, std::string_view dir);
+
+} // namespace pgadvise::model

@@ -1,0 +1,243 @@
+#include "model/workload.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pgadvise::model {
+
+std::string_view to_string(StatementKind kind) {
+  switch (kind) {
+  case StatementKind::select: return "select";
+  case StatementKind::insert: return "insert";
+  case StatementKind::update: return "update";
+  case StatementKind::delete_: return "delete";
+  case StatementKind::other: return "other";
+  }
+  return "other";
+}
+
+std::string_view to_string(ColumnUse use) {
+  switch (use) {
+  case ColumnUse::equality: return "equality";
+  case ColumnUse::range: return "range";
+  case ColumnUse::in_list: return "in";
+  case ColumnUse::is_null: return "is-null";
+  case ColumnUse::join: return "join";
+  case ColumnUse::order_by: return "order-by";
+  case ColumnUse::like: return "like";
+  case ColumnUse::json_cast: return "json-cast";
+  case ColumnUse::json_operator: return "json-operator";
+  }
+  return "equality";
+}
+
+std::uint32_t RepeatPattern::median_count() const {
+  const std::uint64_t half = (groups + 1) / 2;
+  std::uint64_t seen = 0;
+  for (const auto& [count, n] : count_histogram) {
+    seen += n;
+    if (seen >= half) {
+      return count;
+    }
+  }
+  return max_count;
+}
+
+namespace {
+
+// Session-length buckets (ms): fine enough to tell 20 ms sessions from 2 s
+// ones, few enough to stay constant-size.
+constexpr std::array<double, 16> k_duration_buckets = {1,    5,     10,    25,    50,     100,    250,     500,
+                                                       1000, 2500,  5000,  10000, 60000, 300000, 3600000, 1e300};
+
+} // namespace
+
+std::optional<double> ConnectionStats::median_session_ms() const {
+  std::uint64_t total = 0;
+  for (const auto& entry : duration_histogram) {
+    total += entry.second;
+  }
+  if (total == 0) {
+    return std::nullopt;
+  }
+  std::uint64_t seen = 0;
+  for (const auto& [bound, n] : duration_histogram) {
+    seen += n;
+    if (seen * 2 >= total) {
+      return bound;
+    }
+  }
+  return std::nullopt;
+}
+
+double ConnectionStats::connections_per_second() const {
+  const std::uint64_t connections = std::max(connections_authorized, connections_received);
+  if (connections < 2 || last_connect_us <= first_connect_us) {
+    return 0;
+  }
+  return static_cast<double>(connections - 1) / (static_cast<double>(last_connect_us - first_connect_us) / 1e6);
+}
+
+const QueryStats* Workload::find(std::uint64_t fingerprint) const {
+  const auto it = m_by_fingerprint.find(fingerprint);
+  return it == m_by_fingerprint.end() ? nullptr : &queries[it->second];
+}
+
+QueryStats* Workload::find(std::uint64_t fingerprint) {
+  const auto it = m_by_fingerprint.find(fingerprint);
+  return it == m_by_fingerprint.end() ? nullptr : &queries[it->second];
+}
+
+QueryStats& Workload::upsert(std::uint64_t fingerprint, bool* created) {
+  const auto [it, inserted] = m_by_fingerprint.try_emplace(fingerprint, queries.size());
+  if (inserted) {
+    queries.emplace_back();
+    queries.back().fingerprint = fingerprint;
+  }
+  if (created != nullptr) {
+    *created = inserted;
+  }
+  return queries[it->second];
+}
+
+const RepeatPattern* Workload::find_pattern(std::uint64_t fingerprint, std::uint64_t parent) const {
+  const auto it = m_pattern_index.find({fingerprint, parent});
+  return it == m_pattern_index.end() ? nullptr : &repeat_patterns[it->second];
+}
+
+void Workload::add_repeat(Repeat repeat) {
+  const auto [it, inserted] =
+      m_pattern_index.try_emplace({repeat.fingerprint, repeat.parent_fingerprint}, repeat_patterns.size());
+  if (inserted) {
+    RepeatPattern pattern;
+    pattern.fingerprint = repeat.fingerprint;
+    pattern.parent_fingerprint = repeat.parent_fingerprint;
+    pattern.example = repeat.location;
+    repeat_patterns.push_back(std::move(pattern));
+  }
+  RepeatPattern& pattern = repeat_patterns[it->second];
+  ++pattern.groups;
+  pattern.statements += repeat.count;
+  pattern.max_count = std::max(pattern.max_count, repeat.count);
+  ++pattern.count_histogram[repeat.count];
+  pattern.in_transaction_groups += repeat.in_transaction ? 1U : 0U;
+  pattern.varied_params_groups += repeat.distinct_params > 1 ? 1U : 0U;
+  pattern.total_ms += repeat.total_ms;
+  if (repeats.size() < k_max_repeats) {
+    repeats.push_back(std::move(repeat));
+  } else {
+    ++repeats_dropped;
+  }
+}
+
+void Workload::add_session(SessionRecord session) {
+  if (sessions.size() < k_max_sessions) {
+    sessions.push_back(std::move(session));
+  } else {
+    ++sessions_dropped;
+  }
+}
+
+void Workload::add_session_duration(double duration_ms) {
+  const auto bucket = std::lower_bound(k_duration_buckets.begin(), k_duration_buckets.end(), duration_ms);
+  ++connections.duration_histogram[bucket == k_duration_buckets.end() ? k_duration_buckets.back() : *bucket];
+  connections.total_session_ms += duration_ms;
+}
+
+namespace {
+
+void merge_stats(QueryStats& into, QueryStats&& from) {
+  if (into.normalized.empty()) {
+    into.normalized = std::move(from.normalized);
+    into.shape = std::move(from.shape);
+    into.parsed = from.parsed;
+  }
+  into.calls += from.calls;
+  into.timed_calls += from.timed_calls;
+  into.total_ms += from.total_ms;
+  into.max_ms = std::max(into.max_ms, from.max_ms);
+  into.errors += from.errors;
+  if (from.rows) {
+    into.rows = into.rows.value_or(0) + *from.rows;
+  }
+  if (from.pgss_mean_ms && !into.pgss_mean_ms) {
+    into.pgss_mean_ms = from.pgss_mean_ms;
+  }
+  if (from.max_limit && (!into.max_limit || *from.max_limit > *into.max_limit)) {
+    into.max_limit = from.max_limit;
+  }
+  if (from.max_offset && (!into.max_offset || *from.max_offset > *into.max_offset)) {
+    into.max_offset = from.max_offset;
+  }
+  if (into.example.empty()) {
+    into.example = std::move(from.example);
+    into.example_params = std::move(from.example_params);
+  }
+  if (!into.first_seen.known()) {
+    into.first_seen = std::move(from.first_seen);
+  }
+}
+
+} // namespace
+
+void Workload::merge(Workload&& other) {
+  for (QueryStats& stats : other.queries) {
+    bool created = false;
+    QueryStats& into = upsert(stats.fingerprint, &created);
+    if (created) {
+      into = std::move(stats);
+    } else {
+      merge_stats(into, std::move(stats));
+    }
+  }
+  for (Repeat& repeat : other.repeats) {
+    add_repeat(std::move(repeat));
+  }
+  // Patterns of repeats dropped from `other` are summed without their rows.
+  if (other.repeats_dropped > 0) {
+    repeats_dropped += other.repeats_dropped;
+  }
+  for (SessionRecord& session : other.sessions) {
+    add_session(std::move(session));
+  }
+  sessions_dropped += other.sessions_dropped;
+  connections.connections_received += other.connections.connections_received;
+  connections.connections_authorized += other.connections.connections_authorized;
+  connections.disconnections += other.connections.disconnections;
+  connections.sessions_seen += other.connections.sessions_seen;
+  if (other.connections.first_connect_us != 0 &&
+      (connections.first_connect_us == 0 || other.connections.first_connect_us < connections.first_connect_us)) {
+    connections.first_connect_us = other.connections.first_connect_us;
+  }
+  connections.last_connect_us = std::max(connections.last_connect_us, other.connections.last_connect_us);
+  for (const auto& [bound, n] : other.connections.duration_histogram) {
+    connections.duration_histogram[bound] += n;
+  }
+  connections.total_session_ms += other.connections.total_session_ms;
+  for (LoggedPlan& plan : other.plans) {
+    auto same = std::find_if(plans.begin(), plans.end(),
+                             [&](const LoggedPlan& p) { return p.fingerprint == plan.fingerprint; });
+    if (same == plans.end()) {
+      plans.push_back(std::move(plan));
+    } else {
+      const std::uint64_t occurrences = same->occurrences + plan.occurrences;
+      if (plan.duration_ms > same->duration_ms) {
+        *same = std::move(plan);
+      }
+      same->occurrences = occurrences;
+    }
+  }
+  warnings.insert(warnings.end(), std::make_move_iterator(other.warnings.begin()),
+                  std::make_move_iterator(other.warnings.end()));
+  sources.insert(sources.end(), std::make_move_iterator(other.sources.begin()),
+                 std::make_move_iterator(other.sources.end()));
+  ordered = ordered || other.ordered;
+  has_durations = has_durations || other.has_durations;
+  statements += other.statements;
+  unparsed_statements += other.unparsed_statements;
+  lines += other.lines;
+  bytes += other.bytes;
+  warnings_dropped += other.warnings_dropped;
+}
+
+} // namespace pgadvise::model

@@ -1,0 +1,239 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/source_location.hpp"
+
+namespace pgadvise::model {
+
+// The query workload: what the application ran, read from server logs,
+// pg_stat_statements, Drizzle's logger or plain .sql files. Format-free:
+// rules never see log text, only these values.
+//
+// Memory grows with distinct statement shapes, open sessions and the capped
+// lists below, never with the size of the input.
+
+enum class StatementKind { select, insert, update, delete_, other };
+std::string_view to_string(StatementKind kind);
+
+// How a query uses a column.
+enum class ColumnUse {
+  equality,      // col = x, x = col
+  range,         // <, <=, >, >=, BETWEEN
+  in_list,       // col IN (...), col = ANY(...)
+  is_null,       // col IS [NOT] NULL
+  join,          // JOIN ... ON a.col = b.col
+  order_by,      // ORDER BY col
+  like,          // LIKE / ILIKE / ~~
+  json_cast,     // col::json, col::jsonb
+  json_operator, // col ->> 'k', col @> ..., json functions on col
+};
+std::string_view to_string(ColumnUse use);
+
+struct TableUse {
+  std::string schema; // empty when the query did not qualify it
+  std::string name;
+  bool operator==(const TableUse&) const = default;
+};
+
+// One use of a column. `table` is resolved through aliases; it is empty when
+// the column is unqualified and the statement reads several tables.
+struct ColumnUsage {
+  std::string schema;
+  std::string table;
+  std::string column;
+  ColumnUse use = ColumnUse::equality;
+  bool operator==(const ColumnUsage&) const = default;
+};
+
+// What one statement shape does, from its parse tree.
+struct QueryShape {
+  StatementKind kind = StatementKind::other;
+  std::string command;            // parse-tree node, e.g. "SelectStmt", "TransactionStmt"
+  bool transaction_control = false; // BEGIN / COMMIT / ROLLBACK / SAVEPOINT ...
+  bool has_where = false;         // top-level WHERE (UPDATE/DELETE without one touch every row)
+  bool select_star = false;       // SELECT * or t.* in the top-level target list
+  bool has_limit = false;
+  bool has_offset = false;
+  std::optional<std::int64_t> limit;  // when the LIMIT is a literal
+  std::optional<std::int64_t> offset; // when the OFFSET is a literal
+  bool has_aggregate = false;     // count(*) etc. or GROUP BY: returns few rows
+  std::vector<TableUse> tables;   // every table read or written, first use order
+  std::vector<ColumnUsage> columns; // de-duplicated
+};
+
+// Aggregates per libpg_query fingerprint.
+struct QueryStats {
+  std::uint64_t fingerprint = 0;
+  std::string normalized;     // literals replaced by $n (pg_query_normalize): safe to print
+  QueryShape shape;
+  bool parsed = false;        // false: libpg_query rejected it; shape is empty
+  std::uint64_t calls = 0;
+  std::uint64_t timed_calls = 0; // calls that came with a duration
+  double total_ms = 0;
+  double max_ms = 0;
+  std::uint64_t errors = 0;   // times it failed (ERROR ... STATEMENT)
+  std::optional<std::uint64_t> rows; // from pg_stat_statements
+  std::optional<double> pgss_mean_ms; // pg_stat_statements' own mean when read from there
+  // The largest literal LIMIT / OFFSET seen over all calls (calls differ in
+  // their literals; the shape only knows the example's).
+  std::optional<std::int64_t> max_limit;
+  std::optional<std::int64_t> max_offset;
+  // One real execution with its values: memory only, never printed unredacted.
+  std::string example;        // capped (k_max_example_bytes)
+  std::string example_params; // "$1 = '42', $2 = 'x'" from the DETAIL line, capped
+  core::SourceLocation first_seen;
+
+  [[nodiscard]] double mean_ms() const {
+    if (pgss_mean_ms) {
+      return *pgss_mean_ms;
+    }
+    return timed_calls == 0 ? 0.0 : total_ms / static_cast<double>(timed_calls);
+  }
+};
+
+// Repeated statements inside one group of a session: an explicit transaction
+// (BEGIN..COMMIT, or the same virtual xid), or, in autocommit, statements no
+// more than the burst window apart (or, without timestamps, consecutive runs
+// of the same fingerprint). Only fingerprints seen at least twice in a group
+// are recorded. This is the compressed form of the session's ordered
+// sequence that N+1 detection needs, so memory does not grow with the log.
+struct Repeat {
+  std::string session;             // %c session id, or "pid 1234", or "file:..." for untimed inputs
+  std::uint64_t fingerprint = 0;   // the repeated statement
+  std::uint64_t parent_fingerprint = 0; // the statement just before its first occurrence (0: none)
+  std::uint32_t count = 0;         // executions in the group
+  std::uint32_t distinct_params = 0; // distinct parameter/literal sets (capped at 64)
+  bool consecutive = false;        // the executions formed one uninterrupted run
+  bool in_transaction = false;     // explicit transaction or same transaction id
+  std::string transaction;         // xid or virtual xid when logged
+  std::int64_t first_us = 0;       // timestamps, microseconds since the epoch (0: unknown)
+  std::int64_t last_us = 0;
+  double total_ms = 0;             // sum of logged durations
+  core::SourceLocation location;   // first execution
+};
+
+// Repeats summed per (parent, statement) pair over the whole input: exact
+// even when the Repeat list is capped.
+struct RepeatPattern {
+  std::uint64_t fingerprint = 0;
+  std::uint64_t parent_fingerprint = 0;
+  std::uint64_t groups = 0;           // how many groups had the repeat
+  std::uint64_t statements = 0;       // executions summed over groups
+  std::uint32_t max_count = 0;
+  std::map<std::uint32_t, std::uint64_t> count_histogram; // count in a group -> groups
+  std::uint64_t in_transaction_groups = 0;
+  std::uint64_t varied_params_groups = 0; // groups with more than one distinct parameter set
+  double total_ms = 0;
+  core::SourceLocation example;       // first group's first execution
+  [[nodiscard]] std::uint32_t median_count() const;
+};
+
+// One backend session (connection), from connection/disconnection lines.
+struct SessionRecord {
+  std::string session;     // %c or "pid N"
+  std::int64_t pid = 0;
+  std::string user;
+  std::string database;
+  std::string application;
+  std::string client;      // host or host(port)
+  std::int64_t connect_us = 0;    // 0: unknown
+  std::int64_t disconnect_us = 0; // 0: still open at the end of the log
+  std::optional<double> duration_ms; // from "disconnection: session time"
+  std::uint64_t statements = 0;
+  core::SourceLocation location;  // where it was first seen
+};
+
+struct ConnectionStats {
+  std::uint64_t connections_received = 0;  // "connection received"
+  std::uint64_t connections_authorized = 0; // "connection authorized"
+  std::uint64_t disconnections = 0;         // "disconnection: session time"
+  std::uint64_t sessions_seen = 0;          // distinct sessions with any line
+  std::int64_t first_connect_us = 0;
+  std::int64_t last_connect_us = 0;
+  // Session lengths (from disconnection lines), bucketed: upper bound in ms -> sessions.
+  std::map<double, std::uint64_t> duration_histogram;
+  double total_session_ms = 0;
+  [[nodiscard]] std::optional<double> median_session_ms() const; // bucket upper bound
+  [[nodiscard]] double connections_per_second() const;           // 0 when unknown
+};
+
+enum class PlanFormat { json, text };
+
+// An auto_explain plan found in a log: the slowest one per query fingerprint.
+struct LoggedPlan {
+  std::uint64_t fingerprint = 0; // of the plan's "Query Text" (0 when it does not parse)
+  PlanFormat format = PlanFormat::text;
+  std::string plan;       // JSON document or text plan, log formatting removed, capped
+  std::string query;      // Query Text, with literal values: memory only
+  double duration_ms = 0;
+  std::uint64_t occurrences = 0; // plans logged for this fingerprint
+  core::SourceLocation location;
+};
+
+// A located problem met while reading (bad line, statement that does not
+// parse, unknown prefix). Reading goes on after each.
+struct ReaderWarning {
+  std::string kind; // "unrecognized-line", "unparsed-statement", "oversized", "invalid-utf8", "binary", "truncated", "no-statements", "prefix"
+  std::string message;
+  core::SourceLocation location;
+};
+
+struct WorkloadSource {
+  std::string description; // "stderr log (prefix '%m [%p] %q%u@%d ')", "pg_stat_statements CSV", ...
+  std::string path;
+};
+
+class Workload {
+public:
+  std::vector<QueryStats> queries; // first-seen order
+  std::vector<Repeat> repeats;     // capped at k_max_repeats (repeats_dropped counts the rest)
+  std::vector<RepeatPattern> repeat_patterns;
+  std::vector<SessionRecord> sessions; // capped at k_max_sessions; connections has exact counts
+  ConnectionStats connections;
+  std::vector<LoggedPlan> plans;
+  std::vector<ReaderWarning> warnings; // capped per file and kind; warnings_dropped counts the rest
+  std::vector<WorkloadSource> sources;
+
+  bool ordered = false;     // statement order per session is known (logs); false for pg_stat_statements only
+  bool has_durations = false;
+  std::uint64_t statements = 0;        // calls summed
+  std::uint64_t unparsed_statements = 0;
+  std::uint64_t lines = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t repeats_dropped = 0;
+  std::uint64_t sessions_dropped = 0;
+  std::uint64_t warnings_dropped = 0;
+
+  static constexpr std::size_t k_max_repeats = 100000;
+  static constexpr std::size_t k_max_sessions = 20000;
+  static constexpr std::size_t k_max_example_bytes = 16 * 1024;
+  static constexpr std::size_t k_max_plan_bytes = 256 * 1024;
+
+  [[nodiscard]] bool empty() const { return queries.empty() && connections.sessions_seen == 0; }
+  [[nodiscard]] const QueryStats* find(std::uint64_t fingerprint) const;
+  QueryStats* find(std::uint64_t fingerprint);
+  // The stats for a fingerprint, created (with `normalized` and `shape`) when new.
+  QueryStats& upsert(std::uint64_t fingerprint, bool* created = nullptr);
+  [[nodiscard]] const RepeatPattern* find_pattern(std::uint64_t fingerprint, std::uint64_t parent) const;
+
+  // Adds a group's repeat: kept in `repeats` while under the cap, always
+  // summed into `repeat_patterns`.
+  void add_repeat(Repeat repeat);
+  void add_session(SessionRecord session);
+  void add_session_duration(double duration_ms);
+  // Merges another workload (a second input) into this one.
+  void merge(Workload&& other);
+
+private:
+  std::unordered_map<std::uint64_t, std::size_t> m_by_fingerprint;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> m_pattern_index;
+};
+
+} // namespace pgadvise::model

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/severity.hpp"
+
+// Facts about a run that several output formats print the same way.
+namespace pgadvise::reporters {
+
+// Every severity, most severe first: the order summaries list them in.
+inline constexpr std::array<core::Severity, 5> k_severities_descending = {
+    core::Severity::critical, core::Severity::high, core::Severity::medium, core::Severity::low,
+    core::Severity::info};
+
+struct SeverityCounts {
+  std::array<std::size_t, 5> counts{}; // indexed by static_cast<size_t>(Severity)
+  std::size_t total = 0;
+  [[nodiscard]] std::size_t of(core::Severity severity) const {
+    return counts[static_cast<std::size_t>(severity)];
+  }
+};
+
+SeverityCounts count_by_severity(const std::vector<core::Finding>& findings);
+
+// RunReport::skipped holds "rule-id: why"; this splits it (why is empty
+// when there is no separator).
+struct SkippedRule {
+  std::string rule;
+  std::string reason;
+};
+SkippedRule parse_skipped(std::string_view entry);
+
+} // namespace pgadvise::reporters

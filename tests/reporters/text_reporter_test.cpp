@@ -1,0 +1,239 @@
+// Text report tests. The snapshot tests compare with files under
+// tests/reporters/golden/; after an intended change to the layout, regenerate
+// them with
+//   PGADVISE_UPDATE_GOLDEN=1 build/pgadvise_tests --gtest_filter='TextReporter*'
+// and review the diff before committing it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/text.hpp"
+#include "reporters/ansi.hpp"
+#include "reporters/report.hpp"
+#include "reporters/sample_report.hpp"
+#include "reporters/terminal_text.hpp"
+
+using namespace pgadvise;
+
+namespace {
+
+std::string render(const reporters::ReportInput& input) {
+  std::ostringstream out;
+  reporters::write_text(out, input);
+  return out.str();
+}
+
+// Escape codes made visible so the colored golden file stays readable.
+std::string show_escapes(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\x1b') {
+      out += "<ESC>";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void expect_matches_golden(const std::string& actual, const std::string& name) {
+  const std::filesystem::path path =
+      std::filesystem::path(PGADVISE_SOURCE_DIR) / "tests" / "reporters" / "golden" / name;
+  const char* update = std::getenv("PGADVISE_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    std::cout << "updated " << path << "\n";
+    return;
+  }
+  std::ifstream file(path, std::ios::binary);
+  ASSERT_TRUE(file) << "missing golden file " << path << " (run with PGADVISE_UPDATE_GOLDEN=1)";
+  std::ostringstream expected;
+  expected << file.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "text report differs from " << path
+                                    << "; if intended, regenerate with PGADVISE_UPDATE_GOLDEN=1";
+}
+
+std::vector<std::string> lines_of(const std::string& text) { return core::split(text, '\n'); }
+
+// The first line at or after `from` that starts with `prefix`.
+std::size_t line_index(const std::vector<std::string>& lines, std::string_view prefix, std::size_t from = 0) {
+  for (std::size_t i = from; i < lines.size(); ++i) {
+    if (lines[i].rfind(prefix, 0) == 0) {
+      return i;
+    }
+  }
+  ADD_FAILURE() << "no line starts with " << prefix;
+  return lines.size();
+}
+
+} // namespace
+
+TEST(TextReporter, MatchesGoldenPlain) {
+  const engine::RunReport run = test::sample_run();
+  expect_matches_golden(render(test::sample_input(run)), "report_plain.txt");
+}
+
+TEST(TextReporter, MatchesGoldenColorVerbose) {
+  const engine::RunReport run = test::sample_run();
+  reporters::ReportInput input = test::sample_input(run);
+  input.color = true;
+  input.verbose = true;
+  expect_matches_golden(show_escapes(render(input)), "report_color_verbose.txt");
+}
+
+TEST(TextReporter, GroupsByFileThenLineWithFilelessLast) {
+  const engine::RunReport run = test::sample_run();
+  const auto lines = lines_of(render(test::sample_input(run)));
+  const std::size_t init_group = line_index(lines, "== drizzle/0000_init.sql (1 finding)");
+  const std::size_t posts_group = line_index(lines, "== drizzle/0001_posts.sql (3 findings)");
+  const std::size_t fileless_group = line_index(lines, "== without a file location (2 findings)");
+  EXPECT_LT(init_group, posts_group);
+  EXPECT_LT(posts_group, fileless_group);
+
+  const std::size_t parse = line_index(lines, "drizzle/0000_init.sql:7:1  high  parse-error  ");
+  const std::size_t line4 = line_index(lines, "drizzle/0001_posts.sql:4  medium  json-in-text-column  ");
+  const std::size_t fk = line_index(lines, "drizzle/0001_posts.sql:12:3  critical  unindexed-foreign-key  ");
+  const std::size_t hint = line_index(lines, "drizzle/0001_posts.sql:12:3  low  json-in-text-column  ");
+  EXPECT_TRUE(init_group < parse && parse < posts_group);
+  EXPECT_TRUE(posts_group < line4 && line4 < fk && fk < hint && hint < fileless_group);
+
+  // Without a file, the object says where; without an object either, "-".
+  const std::size_t live = line_index(lines, "billing.invoices(customer_id) invoices_customer_fk  high  unindexed");
+  const std::size_t project = line_index(lines, "-  info  push-in-production  ");
+  EXPECT_TRUE(fileless_group < live && live < project);
+}
+
+TEST(TextReporter, LabelsHelpEvidenceAndFix) {
+  const engine::RunReport run = test::sample_run();
+  const auto lines = lines_of(render(test::sample_input(run)));
+  const std::size_t fk = line_index(lines, "drizzle/0001_posts.sql:12:3  critical  unindexed-foreign-key");
+  const std::size_t help = line_index(lines, "    help: Create an index whose leading columns", fk);
+  const std::size_t evidence = line_index(lines, "    evidence (ddl) drizzle/0001_posts.sql:12:3", fk);
+  const std::size_t sql = line_index(lines, "    fix (SQL):", fk);
+  const std::size_t drizzle = line_index(lines, "    fix (Drizzle):", fk);
+  const std::size_t safety = line_index(lines, "    safety: CREATE INDEX CONCURRENTLY cannot run", fk);
+  EXPECT_TRUE(fk < help && help < evidence && evidence < sql && sql < drizzle && drizzle < safety);
+  ASSERT_LT(sql + 1, lines.size());
+  // DDL is printed whole on its own line, never wrapped, so it can be pasted.
+  EXPECT_EQ(lines[sql + 1], "        " + run.findings[0].fix->ddl);
+  EXPECT_EQ(lines[drizzle + 1], "        " + run.findings[0].fix->drizzle);
+  EXPECT_EQ(lines[evidence + 1], "        " + run.findings[0].evidence[0].detail);
+
+  // A multi-line DDL keeps its lines.
+  const std::size_t alter = line_index(lines, "        ALTER TABLE posts");
+  EXPECT_EQ(lines[alter + 1], "          ALTER COLUMN settings TYPE jsonb USING settings::jsonb;");
+}
+
+TEST(TextReporter, FitsA100ColumnTerminal) {
+  const engine::RunReport run = test::sample_run();
+  reporters::ReportInput input = test::sample_input(run);
+  input.verbose = true;
+  const std::string text = render(input);
+  for (const std::string& line : lines_of(text)) {
+    // DDL is exempt: it is printed whole so that it can be pasted.
+    const bool ddl = std::any_of(run.findings.begin(), run.findings.end(), [&](const core::Finding& f) {
+      return f.fix && line == "        " + f.fix->ddl;
+    });
+    if (!ddl) {
+      EXPECT_LE(reporters::display_width(line), 100U) << line;
+    }
+  }
+  // The long critical message had to wrap onto an indented line.
+  EXPECT_NE(text.find("\n    "), std::string::npos);
+}
+
+TEST(TextReporter, NoEscapeCodesWithoutColorEvenFromInput) {
+  engine::RunReport run = test::sample_run();
+  run.findings[0].message = "table \x1b[31mred\x1b[0m \xc2\x9b" "2J";
+  const std::string text = render(test::sample_input(run));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);
+  EXPECT_NE(text.find("table \\x1b[31mred\\x1b[0m \\xc2\\x9b2J"), std::string::npos);
+}
+
+TEST(TextReporter, ColorsEachSeverity) {
+  const engine::RunReport run = test::sample_run();
+  reporters::ReportInput input = test::sample_input(run);
+  input.color = true;
+  const std::string text = render(input);
+  for (const core::Finding& finding : run.findings) {
+    const std::string painted = "\x1b[" + std::string(reporters::severity_sgr(finding.severity)) + "m" +
+                                std::string(core::to_string(finding.severity)) + "\x1b[0m";
+    EXPECT_NE(text.find("  " + painted + "  " + finding.rule), std::string::npos) << painted;
+  }
+  EXPECT_EQ(reporters::severity_sgr(core::Severity::critical), "1;31");
+  EXPECT_EQ(reporters::severity_sgr(core::Severity::high), "31");
+  EXPECT_EQ(reporters::severity_sgr(core::Severity::medium), "33");
+  EXPECT_EQ(reporters::severity_sgr(core::Severity::low), "36");
+  EXPECT_EQ(reporters::severity_sgr(core::Severity::info), "2");
+}
+
+TEST(TextReporter, HeaderNamesTheSchemaSource) {
+  const engine::RunReport run = test::sample_run();
+  reporters::ReportInput input = test::sample_input(run);
+  EXPECT_EQ(lines_of(render(input)).front(), "Schema: " + input.schema_description);
+  input.schema_description.clear();
+  EXPECT_EQ(lines_of(render(input)).front(), "Schema: sql");
+}
+
+TEST(TextReporter, SummaryCountsSeveritiesSuppressedAndHidden) {
+  engine::RunReport run = test::sample_run();
+  const auto lines = lines_of(render(test::sample_input(run)));
+  ASSERT_GE(lines.size(), 3U);
+  // Too wide for one line of 100 columns: the parenthesis moves to the next.
+  EXPECT_EQ(lines.rbegin()[2], "6 findings: 1 critical, 2 high, 1 medium, 1 low, 1 info");
+  EXPECT_EQ(lines.rbegin()[1], "    (2 suppressed, 1 hidden below --min-severity)");
+
+  run.hidden = 0;
+  EXPECT_EQ(lines_of(render(test::sample_input(run))).rbegin()[1],
+            "6 findings: 1 critical, 2 high, 1 medium, 1 low, 1 info (2 suppressed)");
+
+  run.findings.erase(run.findings.begin() + 1, run.findings.end());
+  run.suppressed = 0;
+  run.hidden = 0;
+  EXPECT_EQ(lines_of(render(test::sample_input(run))).rbegin()[1], "1 finding: 1 critical");
+}
+
+TEST(TextReporter, NoFindings) {
+  engine::RunReport run;
+  EXPECT_EQ(lines_of(render(test::sample_input(run))).rbegin()[1], "No findings.");
+  run.suppressed = 3;
+  EXPECT_EQ(lines_of(render(test::sample_input(run))).rbegin()[1], "No findings (3 suppressed).");
+  EXPECT_EQ(render(test::sample_input(run)).find("=="), std::string::npos);
+}
+
+TEST(TextReporter, VerboseShowsNotesAndSkippedRules) {
+  const engine::RunReport run = test::sample_run();
+  reporters::ReportInput input = test::sample_input(run);
+  const std::string quiet = render(input);
+  input.verbose = true;
+  const std::string verbose = render(input);
+  for (const std::string& note : input.notes) {
+    EXPECT_EQ(quiet.find(note), std::string::npos);
+    EXPECT_NE(verbose.find("  note: " + note), std::string::npos);
+  }
+  for (const std::string& skipped : run.skipped) {
+    EXPECT_EQ(quiet.find(skipped), std::string::npos);
+    EXPECT_NE(verbose.find("    " + skipped + "\n"), std::string::npos);
+  }
+  EXPECT_NE(verbose.find("Rules run (2): json-in-text-column, unindexed-foreign-key"), std::string::npos);
+}
+
+TEST(TerminalText, WrapsAtWidthWithHangingIndent) {
+  const std::string wrapped = reporters::wrap("aaa bbb ccc ddd eee", 10, 2, "  ");
+  EXPECT_EQ(wrapped, "aaa bbb\n  ccc ddd\n  eee");
+  // A word wider than the line is kept whole on a line of its own.
+  EXPECT_EQ(reporters::wrap("x averyveryverylongword y", 10, 0, ""), "x\naveryveryverylongword\ny");
+  EXPECT_EQ(reporters::wrap("one\ntwo", 80, 0, "> "), "one\n> two");
+}
+
+TEST(TerminalText, SanitizesControlsButKeepsUtf8) {
+  EXPECT_EQ(reporters::sanitize_for_terminal("a\x1b[1mb\x07"), "a\\x1b[1mb\\x07");
+  EXPECT_EQ(reporters::sanitize_for_terminal("caf\xc3\xa9\n\t"), "caf\xc3\xa9\n  ");
+  EXPECT_EQ(reporters::sanitize_for_terminal("\xc2\x9b"), "\\xc2\\x9b");
+  EXPECT_EQ(reporters::display_width("caf\xc3\xa9"), 4U);
+}
