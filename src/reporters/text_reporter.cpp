@@ -129,9 +129,16 @@ void write_finding(std::ostream& out, const core::Finding& finding, const Ansi& 
   const std::string where = sanitize_for_terminal(where_of(finding));
   const std::string_view severity = core::to_string(finding.severity);
   const std::string rule = sanitize_for_terminal(finding.rule);
+  const std::string message = sanitize_for_terminal(finding.message);
   const std::size_t used = display_width(where) + 2 + severity.size() + 2 + display_width(rule) + 2;
-  out << where << "  " << ansi.severity(finding.severity, severity) << "  " << rule << "  "
-      << wrap(sanitize_for_terminal(finding.message), k_width, used, k_detail_indent) << "\n";
+  out << where << "  " << ansi.severity(finding.severity, severity) << "  " << rule;
+  const std::size_t first_word = display_width(message.substr(0, message.find_first_of(" \n")));
+  if (used + first_word <= k_width) {
+    out << "  " << wrap(message, k_width, used, k_detail_indent) << "\n";
+  } else {
+    // A long path left no room: the whole message goes below, indented.
+    out << "\n" << k_detail_indent << wrap(message, k_width, k_detail_indent.size(), k_detail_indent) << "\n";
+  }
   if (!finding.help.empty()) {
     write_labelled(out, "help:", finding.help);
   }

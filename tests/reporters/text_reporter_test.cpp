@@ -129,7 +129,12 @@ TEST(TextReporter, LabelsHelpEvidenceAndFix) {
 }
 
 TEST(TextReporter, FitsA100ColumnTerminal) {
-  const engine::RunReport run = test::sample_run();
+  engine::RunReport run = test::sample_run();
+  // A path so long that not even the message's first word fits after it.
+  core::Finding deep = run.findings[0];
+  deep.location.file = "apps/billing/packages/db/drizzle/0042_invoice_reminders.sql";
+  deep.message = "Foreign key invoices(customer_id) -> customers(id) has no index";
+  run.findings.push_back(deep);
   reporters::ReportInput input = test::sample_input(run);
   input.verbose = true;
   const std::string text = render(input);
@@ -144,6 +149,8 @@ TEST(TextReporter, FitsA100ColumnTerminal) {
   }
   // The long critical message had to wrap onto an indented line.
   EXPECT_NE(text.find("\n    "), std::string::npos);
+  EXPECT_NE(text.find(deep.location.to_string() + "  critical  unindexed-foreign-key\n    Foreign key invoices"),
+            std::string::npos);
 }
 
 TEST(TextReporter, NoEscapeCodesWithoutColorEvenFromInput) {
