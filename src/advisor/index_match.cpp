@@ -24,6 +24,27 @@ std::string describe_key(const model::IndexKey& key) {
   return out;
 }
 
+// True when `column` appears as a whole identifier in an expression key
+// ("(project_id + 0)", "lower(\"Email\")"): such an index looks like it
+// covers the column but cannot serve a plain equality lookup on it.
+bool expression_mentions(const model::IndexKey& key, std::string_view column) {
+  if (!key.column.empty() || column.empty()) {
+    return false;
+  }
+  const auto is_ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+  };
+  const std::string& text = key.expression;
+  for (auto at = text.find(column); at != std::string::npos; at = text.find(column, at + 1)) {
+    const bool starts = at == 0 || !is_ident(text[at - 1]);
+    const bool ends = at + column.size() == text.size() || !is_ident(text[at + column.size()]);
+    if (starts && ends) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // 1-based position of the plain-column key `column`, 0 when absent.
 std::size_t key_position(const model::Index& index, std::string_view column) {
   for (std::size_t i = 0; i < index.keys.size(); ++i) {
@@ -116,8 +137,11 @@ bool covers_leading(const model::Index& index, const std::vector<std::string>& c
 }
 
 std::optional<std::string> near_miss_reason(const model::Index& index, const std::vector<std::string>& columns) {
-  const bool mentions = std::any_of(columns.begin(), columns.end(),
-                                    [&](const std::string& c) { return key_position(index, c) != 0; });
+  const bool mentions = std::any_of(columns.begin(), columns.end(), [&](const std::string& c) {
+    return key_position(index, c) != 0 ||
+           std::any_of(index.keys.begin(), index.keys.end(),
+                       [&](const model::IndexKey& key) { return expression_mentions(key, c); });
+  });
   if (!mentions || covers_leading(index, columns)) {
     return std::nullopt;
   }
@@ -134,7 +158,8 @@ std::optional<std::string> near_miss_reason(const model::Index& index, const std
   for (std::string& reason : layout_reasons(index, columns)) {
     reasons.push_back(std::move(reason));
   }
-  return describe_index(index) + " " + core::join(reasons, "; ");
+  // The reasons name the method and predicate, so the head names only keys.
+  return index_kind_name(index) + " " + index.name + " (" + describe_keys(index) + ") " + core::join(reasons, "; ");
 }
 
 std::string normalize_sql(std::string_view text) {

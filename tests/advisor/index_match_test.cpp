@@ -57,6 +57,13 @@ TEST(NearMissReason, NamesThePositionOfASecondColumn) {
   EXPECT_FALSE(near_miss_reason(pk, {"team_id"})); // unrelated
 }
 
+TEST(NearMissReason, ExpressionOverTheColumnIsANearMiss) {
+  const auto reason = near_miss_reason(make_index("e", {expr("lower(email)")}), {"email"});
+  ASSERT_TRUE(reason);
+  EXPECT_NE(reason->find("key 1 is the expression lower(email)"), std::string::npos) << *reason;
+  EXPECT_FALSE(near_miss_reason(make_index("e", {expr("lower(email_verified)")}), {"email"}));
+}
+
 TEST(NearMissReason, SaysPartialAndMethod) {
   auto partial = make_index("p", {col("a")});
   partial.predicate = "a IS NOT NULL";

@@ -200,10 +200,16 @@ TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
     ASSERT_TRUE(fs::is_directory(fixtures));
     const auto bad = files_in(fixtures, "bad_");
     EXPECT_FALSE(bad.empty()) << "needs at least one bad_* fixture";
+    // bad_x.sql (or any file) comes with bad_x.expected; a bad_x/ project
+    // directory (rules that read a project, not SQL) holds bad_x/expected.
     for (const fs::path& input : bad) {
       fs::path expected = input;
-      expected.replace_extension(".expected");
-      EXPECT_TRUE(fs::exists(expected)) << input.filename() << " has no .expected";
+      if (fs::is_directory(input)) {
+        expected /= "expected";
+      } else {
+        expected.replace_extension(".expected");
+      }
+      EXPECT_TRUE(fs::is_regular_file(expected)) << input.filename() << " has no expected findings file";
     }
     EXPECT_FALSE(files_in(fixtures, "good_").empty()) << "needs at least one good_* fixture";
   }

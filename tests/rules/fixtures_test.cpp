@@ -30,6 +30,7 @@
 #include "engine/runner.hpp"
 #include "loaders/schema_load.hpp"
 #include "loaders/sql_migrations.hpp"
+#include "pg/parser.hpp"
 
 namespace {
 
@@ -139,6 +140,20 @@ void expect_clean_replay(const Replayed& replayed, const fs::path& path) {
   }
 }
 
+// A rule that declares a fix proposes one on every finding, and its DDL
+// parses (it is printed for people to run); a rule without one proposes none.
+void expect_fixes_match_meta(const engine::Rule& rule, const std::vector<core::Finding>& findings) {
+  for (const core::Finding& finding : findings) {
+    EXPECT_EQ(finding.fix.has_value(), rule.meta().has_fix) << finding.object.to_string();
+    EXPECT_FALSE(finding.fingerprint.empty());
+    EXPECT_TRUE(finding.location.known()) << finding.object.to_string();
+    if (finding.fix && !finding.fix->ddl.empty()) {
+      const auto parsed = pg::parse(finding.fix->ddl);
+      EXPECT_TRUE(parsed.ok()) << finding.fix->ddl << ": " << (parsed.error ? parsed.error->message : "");
+    }
+  }
+}
+
 // Rules that see nothing but the catalog: their fixtures are SQL.
 std::vector<std::string> schema_rule_ids() {
   std::vector<std::string> out;
@@ -174,6 +189,7 @@ TEST_P(RuleFixtures, BadFixturesGiveExactlyTheExpectedFindings) {
     }
     EXPECT_FALSE(actual.empty()) << "a bad_ fixture must produce at least one finding";
     EXPECT_EQ(actual, expected_lines(expected_path));
+    expect_fixes_match_meta(*rule, replayed.report.findings);
   }
 }
 
