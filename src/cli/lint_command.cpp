@@ -16,6 +16,7 @@
 #include "engine/registry.hpp"
 #include "engine/runner.hpp"
 #include "loaders/discovery.hpp"
+#include "loaders/project_scan.hpp"
 #include "reporters/report.hpp"
 
 namespace pgadvise::cli {
@@ -155,6 +156,9 @@ int run_lint(const LintOptions& options) {
     std::cerr << "pgadvise: " << sources.error().to_string() << "\n";
     return k_exit_usage;
   }
+  if (!sources->project.root.empty()) {
+    loaders::scan_project(sources->project); // scripts, CI, containers (drizzle-push-in-production)
+  }
   loaders::SchemaLoad load = loaders::load_schema(*sources);
   if (load.catalog.source == model::SchemaSource::none) {
     std::cerr << "pgadvise: no schema found in " << core::join(options.paths.empty() ? std::vector<std::string>{"."} : options.paths, ", ")
@@ -191,6 +195,9 @@ int run_lint(const LintOptions& options) {
   report_input.inputs = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
   report_input.notes = sources->notes;
   report_input.notes.insert(report_input.notes.end(), load.notes.begin(), load.notes.end());
+  for (const model::ScanNote& note : sources->project.scan_notes) {
+    report_input.notes.push_back(note.location.to_string() + ": " + note.message);
+  }
   report_input.verbose = settings->verbose;
   report_input.color = options.output.empty() && use_color(options.color, isatty(STDOUT_FILENO) != 0);
   if (options.format == "json") {

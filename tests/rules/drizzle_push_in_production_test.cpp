@@ -1,0 +1,387 @@
+// drizzle-push-in-production over the projects in fixtures/push/ (one per
+// place push can hide) and the rule's own fixture directories
+// fixtures/rules/drizzle-push-in-production/{bad_*,good_*}/.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/text.hpp"
+#include "engine/registry.hpp"
+#include "engine/runner.hpp"
+#include "loaders/project_scan.hpp"
+#include "model/project.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace pgadvise;
+
+constexpr std::string_view k_id = "drizzle-push-in-production";
+const fs::path k_push = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "push";
+const fs::path k_rule_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules" / "drizzle-push-in-production";
+
+model::Project scan(const fs::path& root) {
+  model::Project project;
+  project.root = root;
+  loaders::scan_project(project);
+  return project;
+}
+
+// Every finding of the rule, info included.
+std::vector<core::Finding> check(const model::Project& project) {
+  const engine::Rule* rule = engine::find_rule(k_id);
+  if (rule == nullptr) {
+    ADD_FAILURE() << "rule not registered";
+    return {};
+  }
+  engine::RuleContext context;
+  context.project = &project;
+  context.severity = rule->meta().default_severity;
+  std::vector<core::Finding> out;
+  rule->check(context, out);
+  return out;
+}
+
+std::vector<core::Finding> check(const std::string& fixture) {
+  const model::Project project = scan(k_push / fixture);
+  return check(project);
+}
+
+std::string chain(const core::Finding& finding) {
+  std::vector<model::ChainStep> steps;
+  for (const core::Evidence& evidence : finding.evidence) {
+    if (evidence.kind == "chain") {
+      steps.push_back({evidence.location, evidence.detail});
+    }
+  }
+  return model::render_chain(steps);
+}
+
+const core::Evidence* environment(const core::Finding& finding) {
+  for (const core::Evidence& evidence : finding.evidence) {
+    if (evidence.kind == "environment") {
+      return &evidence;
+    }
+  }
+  return nullptr;
+}
+
+const core::Finding* at(const std::vector<core::Finding>& findings, std::string_view file, int line) {
+  for (const core::Finding& finding : findings) {
+    if (finding.location.file == file && finding.location.line == line) {
+      return &finding;
+    }
+  }
+  return nullptr;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
+
+TEST(DrizzlePushInProduction, Metadata) {
+  const engine::Rule* rule = engine::find_rule(k_id);
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->meta().category, engine::Category::project);
+  EXPECT_EQ(rule->meta().default_severity, core::Severity::critical);
+  EXPECT_EQ(rule->meta().inputs, std::vector<engine::Input>{engine::Input::project});
+  EXPECT_TRUE(rule->meta().has_fix);
+}
+
+TEST(DrizzlePushInProduction, EntrypointChainWithFileAndLineAtEachStep) {
+  const auto findings = check("docker_entrypoint");
+  ASSERT_EQ(findings.size(), 2U);
+  // The builder stage's CMD never runs in the shipped image: info.
+  const core::Finding* builder = at(findings, "server/Dockerfile", 13);
+  ASSERT_NE(builder, nullptr);
+  EXPECT_EQ(builder->severity, core::Severity::info);
+  const core::Finding* entry = at(findings, "server/Dockerfile", 23);
+  ASSERT_NE(entry, nullptr);
+  const core::Finding& f = *entry;
+  EXPECT_EQ(f.rule, k_id);
+  EXPECT_EQ(f.severity, core::Severity::critical);
+  EXPECT_EQ(f.location.file, "server/Dockerfile");
+  EXPECT_EQ(f.location.line, 23);
+  EXPECT_EQ(f.object.constraint, "db:push");
+  EXPECT_EQ(chain(f), "server/Dockerfile:23 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> "
+                      "server/package.json:7 \"db:push\" -> drizzle-kit push --force");
+  // --force in production is called out.
+  EXPECT_NE(f.message.find("--force skips"), std::string::npos);
+  const core::Evidence* env = environment(f);
+  ASSERT_NE(env, nullptr);
+  EXPECT_TRUE(starts_with(env->detail, "production: "));
+  EXPECT_FALSE(f.fingerprint.empty());
+  // Fix: npm (package-lock.json), no migrate script -> npx drizzle-kit migrate where the push is called.
+  ASSERT_TRUE(f.fix.has_value());
+  EXPECT_NE(f.fix->ddl.find("npx drizzle-kit generate\n"), std::string::npos);
+  EXPECT_NE(f.fix->ddl.find("server/docker-entrypoint.sh:6, replace `npm run db:push -- --force` with:\nnpx drizzle-kit migrate\n"),
+            std::string::npos)
+      << f.fix->ddl;
+  EXPECT_FALSE(f.fix->safety_note.empty());
+}
+
+TEST(DrizzlePushInProduction, GithubActionsClassifiedByEnvironmentServicesAndSecrets) {
+  const auto findings = check("github_actions");
+  const core::Finding* deploy = at(findings, ".github/workflows/deploy.yml", 26);
+  ASSERT_NE(deploy, nullptr);
+  EXPECT_EQ(deploy->severity, core::Severity::critical);
+  ASSERT_NE(environment(*deploy), nullptr);
+  EXPECT_EQ(environment(*deploy)->detail, "production: environment \"production\"");
+  EXPECT_EQ(environment(*deploy)->location.line, 13);
+  EXPECT_EQ(chain(*deploy), ".github/workflows/deploy.yml:26 job \"deploy\" step \"Sync schema and deploy\": "
+                            "pnpm db:push --force -> package.json:5 \"db:push\" -> drizzle-kit push --force");
+  // pnpm (packageManager) and the project's own db:migrate script, same --config.
+  ASSERT_TRUE(deploy->fix.has_value());
+  EXPECT_NE(deploy->fix->ddl.find("pnpm exec drizzle-kit generate --config drizzle.config.ts\n"), std::string::npos)
+      << deploy->fix->ddl;
+  EXPECT_NE(deploy->fix->ddl.find("replace `pnpm db:push --force` with:\npnpm db:migrate\n"), std::string::npos)
+      << deploy->fix->ddl;
+
+  // A push against the CI job's own postgres service: info (hidden by default).
+  const core::Finding* ci = at(findings, ".github/workflows/ci.yml", 21);
+  ASSERT_NE(ci, nullptr);
+  EXPECT_EQ(ci->severity, core::Severity::info);
+  EXPECT_TRUE(starts_with(environment(*ci)->detail, "test: "));
+
+  // environment: dev -> development, info.
+  const core::Finding* dev = at(findings, ".github/workflows/dev-env.yml", 8);
+  ASSERT_NE(dev, nullptr);
+  EXPECT_EQ(dev->severity, core::Severity::info);
+  EXPECT_EQ(environment(*dev)->detail, "development: environment \"dev\"");
+
+  // A STAGING_ secret -> staging, medium.
+  const core::Finding* nightly = at(findings, ".github/workflows/nightly.yml", 12);
+  ASSERT_NE(nightly, nullptr);
+  EXPECT_EQ(nightly->severity, core::Severity::medium);
+  EXPECT_TRUE(starts_with(environment(*nightly)->detail, "staging: uses "));
+  EXPECT_EQ(findings.size(), 4U);
+}
+
+TEST(DrizzlePushInProduction, GitlabDeployJobAndTestJob) {
+  const auto findings = check("gitlab");
+  ASSERT_EQ(findings.size(), 2U);
+  const core::Finding* deploy = at(findings, ".gitlab-ci.yml", 32);
+  ASSERT_NE(deploy, nullptr);
+  EXPECT_EQ(deploy->severity, core::Severity::critical);
+  EXPECT_EQ(chain(*deploy), ".gitlab-ci.yml:32 job \"deploy_production\": yarn migrate:deploy -> package.json:5 "
+                            "\"migrate:deploy\" -> package.json:4 \"db:push\" -> drizzle-kit push");
+  EXPECT_EQ(deploy->object.constraint, "db:push");
+  const core::Finding* test = at(findings, ".gitlab-ci.yml", 19);
+  ASSERT_NE(test, nullptr);
+  EXPECT_EQ(test->severity, core::Severity::info);
+}
+
+TEST(DrizzlePushInProduction, PlatformReleaseSteps) {
+  const auto procfile = check("procfile");
+  ASSERT_EQ(procfile.size(), 1U);
+  EXPECT_EQ(procfile[0].severity, core::Severity::critical);
+  EXPECT_EQ(chain(procfile[0]), "Procfile:1 release: npm run db:push -> package.json:4 \"db:push\" -> drizzle-kit push");
+
+  const auto fly = check("fly");
+  ASSERT_EQ(fly.size(), 1U);
+  EXPECT_EQ(fly[0].severity, core::Severity::critical);
+  EXPECT_EQ(fly[0].location, (core::SourceLocation{"fly.toml", 5, 0}));
+  EXPECT_NE(fly[0].message.find("--force skips"), std::string::npos);
+  ASSERT_TRUE(fly[0].fix.has_value());
+  EXPECT_NE(fly[0].fix->ddl.find("replace `npx drizzle-kit push --force` with:\nnpx drizzle-kit migrate\n"),
+            std::string::npos);
+
+  const auto render = check("render");
+  ASSERT_EQ(render.size(), 1U);
+  EXPECT_EQ(chain(render[0]), "render.yaml:7 service \"api\" preDeployCommand: npm run db:sync -> "
+                              "api/package.json:1 \"db:sync\" -> drizzle-kit push");
+
+  const auto railway = check("railway");
+  ASSERT_EQ(railway.size(), 1U);
+  EXPECT_EQ(railway[0].location, (core::SourceLocation{"railway.json", 5, 0}));
+  EXPECT_EQ(railway[0].severity, core::Severity::critical);
+
+  const auto vercel = check("vercel");
+  ASSERT_EQ(vercel.size(), 1U);
+  EXPECT_EQ(vercel[0].location.file, "vercel.json");
+  ASSERT_TRUE(vercel[0].fix.has_value());
+  EXPECT_NE(vercel[0].fix->ddl.find("bunx drizzle-kit generate"), std::string::npos); // bun.lockb
+  EXPECT_NE(vercel[0].fix->ddl.find("with:\nbunx drizzle-kit migrate\n"), std::string::npos);
+
+  // A deploy preview is staging, not production.
+  const auto netlify = check("netlify");
+  ASSERT_EQ(netlify.size(), 1U);
+  EXPECT_EQ(netlify[0].severity, core::Severity::medium);
+  EXPECT_EQ(environment(netlify[0])->detail, "staging: context \"deploy-preview\"");
+}
+
+TEST(DrizzlePushInProduction, ComposeMakefileLifecycleWorkspacesAndWrappers) {
+  const auto compose = check("compose");
+  const core::Finding* prod = at(compose, "docker-compose.prod.yml", 7);
+  ASSERT_NE(prod, nullptr);
+  EXPECT_EQ(prod->severity, core::Severity::critical);
+  EXPECT_EQ(environment(*prod)->detail, "production: NODE_ENV=production");
+  const core::Finding* local = at(compose, "docker-compose.yml", 8);
+  ASSERT_NE(local, nullptr);
+  EXPECT_EQ(local->severity, core::Severity::info); // DATABASE_URL on the compose `db` service
+
+  const auto make = check("makefile");
+  ASSERT_EQ(make.size(), 1U);
+  EXPECT_EQ(make[0].severity, core::Severity::critical);
+  EXPECT_EQ(chain(make[0]), "Makefile:5 deploy: db-push -> Makefile:9 drizzle-kit push");
+  EXPECT_EQ(environment(make[0])->detail, "production: target \"deploy\"");
+
+  // CMD npm start -> npm's prestart hook: one finding, from the Dockerfile.
+  const auto lifecycle = check("lifecycle");
+  ASSERT_EQ(lifecycle.size(), 1U);
+  EXPECT_EQ(chain(lifecycle[0]), "Dockerfile:4 CMD npm start -> package.json:4 \"prestart\" -> drizzle-kit push");
+  EXPECT_EQ(lifecycle[0].object.constraint, "prestart");
+
+  const auto mono = check("workspaces");
+  const core::Finding* docker = at(mono, "apps/api/Dockerfile", 6);
+  ASSERT_NE(docker, nullptr);
+  EXPECT_EQ(docker->severity, core::Severity::critical);
+  EXPECT_EQ(chain(*docker), "apps/api/Dockerfile:6 CMD pnpm --filter @acme/db db:push -> "
+                            "packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
+  ASSERT_TRUE(docker->fix.has_value());
+  EXPECT_NE(docker->fix->ddl.find("with:\npnpm --filter @acme/db db:migrate\n"), std::string::npos) << docker->fix->ddl;
+  const core::Finding* release = at(mono, "package.json", 5);
+  ASSERT_NE(release, nullptr);
+  EXPECT_EQ(release->severity, core::Severity::critical);
+  EXPECT_EQ(chain(*release), "package.json:5 \"release\" -> packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
+
+  const auto wrappers = check("wrappers");
+  ASSERT_EQ(wrappers.size(), 1U);
+  EXPECT_EQ(wrappers[0].severity, core::Severity::critical);
+  EXPECT_EQ(chain(wrappers[0]), "scripts/sync-db.sh:4 npm run schema:sync -> package.json:1 \"schema:sync\" -> "
+                                "drizzle-kit push");
+  EXPECT_EQ(environment(wrappers[0])->detail, "production: loads .env.production");
+}
+
+TEST(DrizzlePushInProduction, LifecycleScriptsAreProductionOnlyWhereTheProjectDeploys) {
+  const auto undeployed = check("lifecycle_undeployed");
+  ASSERT_EQ(undeployed.size(), 1U);
+  EXPECT_EQ(undeployed[0].severity, core::Severity::low);
+  EXPECT_TRUE(starts_with(environment(undeployed[0])->detail, "unknown: "));
+  EXPECT_EQ(chain(undeployed[0]), "package.json:1 \"postinstall\" -> drizzle-kit push");
+
+  const auto deployed = check("lifecycle_deployed"); // has a Procfile
+  ASSERT_EQ(deployed.size(), 1U);
+  EXPECT_EQ(deployed[0].severity, core::Severity::critical);
+  EXPECT_EQ(environment(deployed[0])->detail,
+            "production: \"postinstall\" runs where the app is deployed (Procfile)");
+}
+
+TEST(DrizzlePushInProduction, FalsePositivesStayBelowTheDefaultFloor) {
+  const auto findings = check("false_positives");
+  std::vector<std::string> objects;
+  for (const core::Finding& finding : findings) {
+    EXPECT_EQ(finding.severity, core::Severity::info) << finding.message;
+    EXPECT_TRUE(starts_with(environment(finding)->detail, "development: ")) << finding.message;
+    objects.push_back(finding.object.constraint);
+  }
+  std::sort(objects.begin(), objects.end());
+  // The uncalled db:push script and the dev script; not the README, the
+  // docs, the commented-out RUN or the commented-out workflow step.
+  EXPECT_EQ(objects, (std::vector<std::string>{"db:push", "dev"}));
+}
+
+TEST(DrizzlePushInProduction, MalformedProjectStillReportsWhatItCouldRead) {
+  const auto findings = check("malformed");
+  const core::Finding* release = at(findings, "Procfile", 1);
+  ASSERT_NE(release, nullptr);
+  EXPECT_EQ(release->severity, core::Severity::critical);
+}
+
+TEST(DrizzlePushInProduction, FingerprintsIgnoreLineNumbers) {
+  model::Project project = scan(k_push / "procfile");
+  const auto before = check(project);
+  ASSERT_EQ(before.size(), 1U);
+  for (model::ExecutionSite& site : project.sites) {
+    for (model::Command& command : site.commands) {
+      command.location.line += 10;
+    }
+  }
+  const auto after = check(project);
+  ASSERT_EQ(after.size(), 1U);
+  EXPECT_NE(before[0].location.line, after[0].location.line);
+  EXPECT_EQ(before[0].fingerprint, after[0].fingerprint);
+}
+
+TEST(DrizzlePushInProduction, EmptyOrUnscannedProjectGivesNothing) {
+  model::Project project;
+  EXPECT_TRUE(check(project).empty());
+}
+
+// --- fixtures/rules/drizzle-push-in-production/{bad_*,good_*}/ ---
+
+std::vector<fs::path> fixture_dirs(std::string_view prefix) {
+  std::vector<fs::path> out;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(k_rule_fixtures, error)) {
+    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+engine::RunReport run_fixture(const model::Project& project, core::Severity floor) {
+  core::Settings settings;
+  settings.only_rules = {std::string(k_id)};
+  settings.min_severity = floor;
+  settings.fail_on = std::nullopt;
+  engine::RunInput input;
+  input.project = &project;
+  return engine::run(input, settings, {engine::find_rule(k_id)});
+}
+
+std::vector<std::string> expected_lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string trimmed(core::trim(line));
+    if (!trimmed.empty() && trimmed[0] != '#') {
+      out.push_back(trimmed);
+    }
+  }
+  return out;
+}
+
+TEST(DrizzlePushInProductionFixtures, BadProjectsGiveExactlyTheExpectedFindings) {
+  const auto bad = fixture_dirs("bad_");
+  ASSERT_FALSE(bad.empty());
+  for (const fs::path& dir : bad) {
+    SCOPED_TRACE(dir.filename().string());
+    const model::Project project = scan(dir);
+    const engine::RunReport report = run_fixture(project, core::Severity::info);
+    std::vector<std::string> actual;
+    for (const core::Finding& f : report.findings) {
+      actual.push_back(f.location.to_string() + (f.location.column == 0 ? ":0" : "") + " " + f.rule + " " +
+                       std::string(core::to_string(f.severity)) + " " + f.object.to_string());
+    }
+    std::sort(actual.begin(), actual.end());
+    std::vector<std::string> expected = expected_lines(dir / "expected");
+    std::sort(expected.begin(), expected.end());
+    EXPECT_FALSE(actual.empty());
+    EXPECT_EQ(actual, expected);
+  }
+}
+
+TEST(DrizzlePushInProductionFixtures, GoodProjectsAreCleanAtTheDefaultFloor) {
+  const auto good = fixture_dirs("good_");
+  ASSERT_FALSE(good.empty());
+  for (const fs::path& dir : good) {
+    SCOPED_TRACE(dir.filename().string());
+    const model::Project project = scan(dir);
+    ASSERT_FALSE(project.packages.empty());
+    const engine::RunReport report = run_fixture(project, core::Settings{}.min_severity);
+    for (const core::Finding& f : report.findings) {
+      ADD_FAILURE() << f.location.to_string() << " " << core::to_string(f.severity) << " " << f.message;
+    }
+    EXPECT_GT(report.hidden, 0U) << "the good fixtures push only where it is harmless (info)";
+  }
+}
+
+} // namespace
