@@ -46,7 +46,8 @@ public:
   [[nodiscard]] bool is_punct(std::size_t index, char c) const;
   // Index of the ')' closing the '(' at `open`, or nullopt when unbalanced.
   [[nodiscard]] std::optional<std::size_t> matching_paren(std::size_t open) const;
-  // Source text of tokens [first, last], whitespace and comments collapsed.
+  // Source text of tokens [first, last], whitespace and comments collapsed
+  // (identifiers keep their quotes: other loaders read drizzle-kit's text as written).
   [[nodiscard]] std::string squeeze(std::size_t first, std::size_t last) const;
 
 private:

@@ -157,6 +157,49 @@ std::optional<std::vector<std::string>> journal_tags(const fs::path& journal, st
   return tags;
 }
 
+// Length of the valid UTF-8 sequence at `pos`, or 0 when it is invalid.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
+  const auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0U; };
+  const unsigned lead = byte(pos);
+  const auto continuation = [&](std::size_t i, unsigned low = 0x80, unsigned high = 0xBF) {
+    return byte(i) >= low && byte(i) <= high;
+  };
+  if (lead < 0x80) {
+    return 1;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    return continuation(pos + 1) ? 2 : 0;
+  }
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;
+    const unsigned high = lead == 0xED ? 0x9F : 0xBF;
+    return continuation(pos + 1, low, high) && continuation(pos + 2) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned low = lead == 0xF0 ? 0x90 : 0x80;
+    const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;
+    return continuation(pos + 1, low, high) && continuation(pos + 2) && continuation(pos + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// libpg_query's JSON carries identifiers and literals verbatim, and a JSON
+// reader rejects invalid UTF-8: such bytes become '?' (offsets unchanged).
+std::size_t replace_invalid_utf8(std::string& text) {
+  std::size_t replaced = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t length = utf8_sequence_length(text, pos);
+    if (length == 0) {
+      text[pos++] = '?';
+      ++replaced;
+    } else {
+      pos += length;
+    }
+  }
+  return replaced;
+}
+
 } // namespace
 
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into) {
@@ -167,7 +210,11 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
                                                {file_label, 1, 1}, "Pass SQL text files only."));
     return;
   }
-  const std::string text = blank_psql_meta_lines(sql);
+  std::string text = blank_psql_meta_lines(sql);
+  if (const std::size_t replaced = replace_invalid_utf8(text); replaced > 0) {
+    into.notes.push_back(file_label + ": not valid UTF-8; " + std::to_string(replaced) +
+                         " bytes were read as '?'");
+  }
   replay::Replay replay(into, file_label, text);
   replay::replay_script(replay);
   if (!replay.skipped().empty()) {
@@ -178,7 +225,9 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
       kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(count);
     }
     into.notes.push_back(file_label + ": " + std::to_string(total) +
-                         " statements do not change the schema model and were skipped (" + kinds + ")");
+                         (total == 1 ? " statement does not change the schema model and was skipped ("
+                                     : " statements do not change the schema model and were skipped (") +
+                         kinds + ")");
   }
 }
 

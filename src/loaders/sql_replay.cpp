@@ -11,6 +11,9 @@ namespace {
 
 std::string untracked_key(const std::string& schema, const std::string& name) { return schema + "." + name; }
 
+// Cache key: a separator that cannot appear in an identifier the user wrote.
+std::string name_key(const std::string& schema, const std::string& name) { return schema + '\x1f' + name; }
+
 bool has_upper(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
 }
@@ -113,12 +116,81 @@ std::vector<std::string> Replay::lookup_schemas(const QualifiedName& name) const
 }
 
 model::Table* Replay::find_table(const QualifiedName& name) const {
-  for (const std::string& schema : lookup_schemas(name)) {
-    if (model::Table* table = m_load.catalog.find_table(schema, name.name)) {
-      return table;
+  auto& tables = m_load.catalog.tables;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!m_caches_valid) {
+      rebuild_caches();
     }
+    bool stale = false;
+    for (const std::string& schema : lookup_schemas(name)) {
+      const auto it = m_table_positions.find(name_key(schema, name.name));
+      if (it == m_table_positions.end()) {
+        continue;
+      }
+      if (it->second < tables.size() && tables[it->second].schema == schema && tables[it->second].name == name.name) {
+        return &tables[it->second];
+      }
+      stale = true; // a handler changed the tables without saying so
+      break;
+    }
+    if (!stale) {
+      return nullptr;
+    }
+    m_caches_valid = false;
   }
   return nullptr;
+}
+
+void Replay::rebuild_caches() const {
+  m_table_positions.clear();
+  m_relation_names.clear();
+  m_constraint_names.clear();
+  const auto& tables = m_load.catalog.tables;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const model::Table& table = tables[i];
+    m_table_positions[name_key(table.schema, table.name)] = i;
+    m_relation_names.insert(name_key(table.schema, table.name));
+    for (const model::Index& index : table.indexes) {
+      m_relation_names.insert(name_key(table.schema, index.name));
+      if (index.kind != model::IndexKind::index) {
+        m_constraint_names.insert(name_key(table.schema, index.name));
+      }
+    }
+    for (const model::ForeignKey& fk : table.foreign_keys) {
+      m_constraint_names.insert(name_key(table.schema, fk.name));
+    }
+    for (const model::CheckConstraint& check : table.checks) {
+      m_constraint_names.insert(name_key(table.schema, check.name));
+    }
+  }
+  m_caches_valid = true;
+}
+
+void Replay::table_added() {
+  if (m_caches_valid && !m_load.catalog.tables.empty()) {
+    const model::Table& table = m_load.catalog.tables.back();
+    m_table_positions[name_key(table.schema, table.name)] = m_load.catalog.tables.size() - 1;
+    m_relation_names.insert(name_key(table.schema, table.name));
+  }
+}
+
+void Replay::relation_added(const std::string& schema, const std::string& name) {
+  if (m_caches_valid) {
+    m_relation_names.insert(name_key(schema, name));
+  }
+}
+
+void Replay::constraint_added(const std::string& schema, const std::string& name) {
+  if (m_caches_valid) {
+    m_constraint_names.insert(name_key(schema, name));
+  }
+}
+
+void Replay::index_added(const std::string& schema, const model::Index& index) {
+  relation_added(schema, index.name);
+  if (index.kind != model::IndexKind::index) {
+    constraint_added(schema, index.name);
+  }
 }
 
 model::Table* Replay::find_index_owner(const QualifiedName& name) const {
@@ -175,27 +247,18 @@ void Replay::set_untracked(const QualifiedName& name, bool present) {
 }
 
 bool Replay::relation_name_taken(const std::string& schema, const std::string& name) const {
-  const auto& tables = catalog().tables;
-  const bool used = std::any_of(tables.begin(), tables.end(), [&](const model::Table& table) {
-    return table.schema == schema && (table.name == name || table.find_index(name) != nullptr);
-  });
-  return used || m_load.untracked_relations.count(untracked_key(schema, name)) != 0;
+  if (!m_caches_valid) {
+    rebuild_caches();
+  }
+  return m_relation_names.count(name_key(schema, name)) != 0 ||
+         m_load.untracked_relations.count(untracked_key(schema, name)) != 0;
 }
 
 bool Replay::constraint_name_taken(const std::string& schema, const std::string& name) const {
-  const auto& tables = catalog().tables;
-  return std::any_of(tables.begin(), tables.end(), [&](const model::Table& table) {
-    if (table.schema != schema) {
-      return false;
-    }
-    const auto named = [&](const auto& items) {
-      return std::any_of(items.begin(), items.end(), [&](const auto& item) { return item.name == name; });
-    };
-    return named(table.foreign_keys) || named(table.checks) ||
-           std::any_of(table.indexes.begin(), table.indexes.end(), [&](const model::Index& index) {
-             return index.kind != model::IndexKind::index && index.name == name;
-           });
-  });
+  if (!m_caches_valid) {
+    rebuild_caches();
+  }
+  return m_constraint_names.count(name_key(schema, name)) != 0;
 }
 
 model::TypeRef Replay::type_ref(const Json& type_name) const {

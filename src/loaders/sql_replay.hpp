@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/source_location.hpp"
@@ -75,12 +77,22 @@ public:
   [[nodiscard]] bool relation_name_taken(const std::string& schema, const std::string& name) const;
   [[nodiscard]] bool constraint_name_taken(const std::string& schema, const std::string& name) const;
 
+  // Name lookups stay constant-time on large schemas through caches that
+  // handlers keep current: they report what they add, and anything removed,
+  // renamed or moved (the caches are then rebuilt on the next lookup).
+  void table_added(); // the catalog's last table
+  void relation_added(const std::string& schema, const std::string& name);   // an index
+  void constraint_added(const std::string& schema, const std::string& name); // FK, CHECK, PK, UNIQUE
+  void index_added(const std::string& schema, const model::Index& index);    // relation (+ constraint)
+  void names_changed() { m_caches_valid = false; }
+
   // A TypeName node as a normalized TypeRef: built-in names canonical,
   // enum and domain types with their schema.
   [[nodiscard]] model::TypeRef type_ref(const Json& type_name) const;
 
 private:
   [[nodiscard]] std::vector<std::string> lookup_schemas(const QualifiedName& name) const;
+  void rebuild_caches() const;
 
   SchemaLoad& m_load;
   std::string m_file;
@@ -92,6 +104,10 @@ private:
   bool m_quiet_duplicates = false;
   std::vector<std::string> m_search_path{"public"};
   std::map<std::string, int> m_skipped;
+  mutable bool m_caches_valid = false;
+  mutable std::unordered_map<std::string, std::size_t> m_table_positions; // key -> index in catalog.tables
+  mutable std::unordered_set<std::string> m_relation_names;               // tables and indexes
+  mutable std::unordered_set<std::string> m_constraint_names;
 };
 
 } // namespace pgadvise::loaders::replay

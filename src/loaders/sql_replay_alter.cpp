@@ -39,6 +39,7 @@ model::Column* find_column_or_warn(Replay& replay, model::Table& table, const st
 }
 
 void drop_constraint(Replay& replay, model::Table& table, const std::string& name, bool missing_ok, bool cascade) {
+  replay.names_changed();
   auto& indexes = table.indexes;
   auto index = std::find_if(indexes.begin(), indexes.end(), [&](const model::Index& i) {
     return i.name == name && i.kind != model::IndexKind::index;
@@ -215,7 +216,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
   } else {
     // Owner, row level security, storage, statistics, triggers, replica
     // identity, ...: nothing pgadvise models.
-    replay.count_skipped("ALTER TABLE " + subtype.substr(subtype.rfind('_') + 1));
+    replay.count_skipped("ALTER TABLE " + words_of(subtype.substr(subtype.rfind('_') + 1), ""));
   }
 }
 
@@ -224,6 +225,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
 void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascade, bool include_self,
                           const std::string& what, const std::function<bool(const model::ForeignKey&)>& matches) {
   std::vector<std::string> dropped;
+  replay.names_changed();
   for (model::Table& other : replay.catalog().tables) {
     if (&other == &table && !include_self) {
       continue;
@@ -246,6 +248,7 @@ void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascad
 }
 
 void drop_column(Replay& replay, model::Table& table, const std::string& column, bool cascade) {
+  replay.names_changed();
   auto& columns = table.columns;
   columns.erase(std::remove_if(columns.begin(), columns.end(), [&](const model::Column& c) { return c.name == column; }),
                 columns.end());
@@ -300,7 +303,7 @@ void alter_table(Replay& replay, const Json& stmt) {
     return;
   }
   if (objtype != "OBJECT_TABLE") {
-    replay.count_skipped("ALTER " + objtype.substr(7)); // views, sequences, types, foreign tables
+    replay.count_skipped("ALTER " + object_kind(objtype)); // views, sequences, types, foreign tables
     return;
   }
   model::Table* table = replay.find_table(name);

@@ -68,6 +68,7 @@ void add_check(Replay& replay, model::Table& table, const Json& constraint, cons
   }
   check.expression = location ? parenthesized_after(replay.tokens(), *location).value_or("") : "";
   check.location = replay.at_node(constraint);
+  replay.constraint_added(table.schema, check.name);
   table.checks.push_back(std::move(check));
 }
 
@@ -87,6 +88,7 @@ void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bo
     it->name = name;
   }
   it->kind = primary ? model::IndexKind::primary_key : model::IndexKind::unique_constraint;
+  replay.names_changed();
   it->unique = true;
   it->location = replay.at_node(constraint);
   if (primary) {
@@ -139,6 +141,7 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
     }
   }
   table.indexes.push_back(index);
+  replay.index_added(schema, index);
   if (has_partitions && !target.only) {
     clone_index_to_partitions(replay, table, index);
   }
@@ -197,6 +200,7 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   fk.valid = target.in_create || !bool_field(constraint, "skip_validation");
   fk.location = replay.at_node(constraint);
   table.foreign_keys.push_back(fk);
+  replay.constraint_added(schema, fk.name);
   if (table.partitioned) {
     clone_foreign_key_to_partitions(replay, table, fk);
   }

@@ -46,10 +46,14 @@ void remove_table(Replay& replay, const QualifiedName& name, bool cascade) {
     remove_table(replay, partition, cascade);
   }
   table = replay.find_table(name);
+  if (table == nullptr) {
+    return;
+  }
   drop_foreign_keys_to(replay, *table, cascade, false, "table " + label({table->schema, table->name}),
                        [](const model::ForeignKey&) { return true; });
   forget_owned_sequences(replay, *table);
   replay.catalog().remove_table(table->schema, table->name);
+  replay.names_changed();
 }
 
 void drop_table(Replay& replay, const QualifiedName& name, bool missing_ok, bool cascade) {
@@ -122,6 +126,7 @@ void drop_schema(Replay& replay, const std::string& schema, bool missing_ok, boo
     return;
   }
   schemas.erase(it);
+  replay.names_changed();
   std::vector<QualifiedName> tables;
   for (const model::Table& table : replay.catalog().tables) {
     if (table.schema == schema) {
@@ -170,6 +175,7 @@ void forget_fks_among(Replay& replay, const std::vector<QualifiedName>& names) {
                              [&](const model::ForeignKey& fk) { return in_set(fk.ref_schema, fk.ref_table); }),
               fks.end());
   }
+  replay.names_changed();
 }
 
 } // namespace
@@ -212,7 +218,7 @@ void drop_objects(Replay& replay, const Json& stmt) {
                type == "OBJECT_FOREIGN_TABLE") {
       replay.set_untracked(name, false);
     } else {
-      replay.count_skipped("DROP " + type.substr(7));
+      replay.count_skipped("DROP " + object_kind(type));
     }
   }
 }

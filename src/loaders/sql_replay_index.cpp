@@ -221,6 +221,7 @@ void create_index(Replay& replay, const Json& stmt) {
   const bool has_partitions = !partitions_of(replay, *table).empty();
   index.valid = !(only && has_partitions);
   table->indexes.push_back(index);
+  replay.index_added(schema, index);
   if (has_partitions && !only) {
     clone_index_to_partitions(replay, *table, index);
   }
@@ -246,6 +247,7 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
   }
   const model::Index dropped = *it;
   table->indexes.erase(it);
+  replay.names_changed();
   if (table->partitioned) {
     remove_from_partitions(replay, *table, dropped);
   }
@@ -266,6 +268,7 @@ bool rename_index(Replay& replay, const QualifiedName& name, const std::string& 
       index.name = new_name;
     }
   }
+  replay.names_changed();
   return true;
 }
 

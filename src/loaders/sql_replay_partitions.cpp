@@ -34,6 +34,9 @@ bool has_equivalent(const model::Table& table, const model::Index& index) {
 
 std::vector<model::Table*> partitions_of(Replay& replay, const model::Table& parent) {
   std::vector<model::Table*> out;
+  if (!parent.partitioned) {
+    return out; // only partitioned tables have partitions
+  }
   const std::string qualified = parent.qualified();
   for (model::Table& table : replay.catalog().tables) {
     if (table.partition_of == qualified) {
@@ -59,7 +62,15 @@ void clone_index_to_partitions(Replay& replay, const model::Table& parent, const
     const std::string name2 = index.kind == model::IndexKind::primary_key ? "" : join_column_names(key_names(index));
     copy.name = choose_name(partition->name, name2, label_for(index.kind),
                             [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
+    if (index.kind == model::IndexKind::primary_key) {
+      for (const std::string& column : index.leading_columns()) {
+        if (model::Column* found = partition->find_column(column)) {
+          found->not_null = true;
+        }
+      }
+    }
     partition->indexes.push_back(copy);
+    replay.index_added(schema, copy);
     if (partition->partitioned) {
       clone_index_to_partitions(replay, *partition, copy);
     }
@@ -72,6 +83,7 @@ void clone_foreign_key_to_partitions(Replay& replay, const model::Table& parent,
                                      [&](const model::ForeignKey& other) { return other.name == fk.name; });
     if (!present) {
       partition->foreign_keys.push_back(fk);
+      replay.constraint_added(partition->schema, fk.name);
     }
     if (partition->partitioned) {
       clone_foreign_key_to_partitions(replay, *partition, fk);

@@ -64,6 +64,7 @@ void rename_table(Replay& replay, const Json& stmt, const QualifiedName& name, c
   }
   const QualifiedName from{table->schema, table->name};
   table->name = new_name;
+  replay.names_changed();
   retarget_table_references(replay, from, {from.schema, new_name});
 }
 
@@ -116,6 +117,7 @@ void rename_constraint(Replay& replay, const Json& stmt, const QualifiedName& na
   }
   rename(table->foreign_keys);
   rename(table->checks);
+  replay.names_changed();
   if (!found) {
     replay.warn("constraint \"" + from + "\" of relation " + label(*table) + " does not exist", replay.at_statement());
   }
@@ -147,6 +149,7 @@ void rename_schema(Replay& replay, const Json& stmt) {
     return;
   }
   *it = to;
+  replay.names_changed();
   for (model::Table& table : replay.catalog().tables) {
     if (table.schema == from) {
       const QualifiedName old_name{from, table.name};
@@ -257,6 +260,7 @@ void set_object_schema(Replay& replay, const Json& stmt) {
     }
     const QualifiedName from{table->schema, table->name};
     table->schema = new_schema;
+    replay.names_changed();
     retarget_table_references(replay, from, {new_schema, from.name});
   } else if (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN") {
     const QualifiedName name = to_qualified(string_list(child(stmt, "object")));

@@ -259,11 +259,7 @@ void dispatch(Replay& replay, const Json& node, int depth) {
     const Json* rel = base != nullptr ? child(*base, "relation") : nullptr;
     create_untracked(replay, rel != nullptr ? *rel : Json(), "CREATE FOREIGN TABLE");
   } else {
-    std::string kind(type);
-    if (kind.size() > 4 && kind.compare(kind.size() - 4, 4, "Stmt") == 0) {
-      kind.resize(kind.size() - 4);
-    }
-    replay.count_skipped(kind);
+    replay.count_skipped(words_of(type, "Stmt"));
   }
 }
 

@@ -92,6 +92,7 @@ void copy_like(Replay& replay, model::Table& table, const Json& like) {
   }
   if ((options & k_like_constraints) != 0) {
     table.checks.insert(table.checks.end(), source->checks.begin(), source->checks.end());
+    replay.names_changed();
   }
   if ((options & k_like_indexes) != 0) {
     const std::string schema = table.schema;
@@ -104,6 +105,7 @@ void copy_like(Replay& replay, model::Table& table, const Json& like) {
       index.name = choose_name(table.name, primary ? "" : join_column_names(names), label_for(index.kind),
                                [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
       index.location = replay.at_node(like);
+      replay.index_added(schema, index);
       table.indexes.push_back(std::move(index));
     }
   }
@@ -139,13 +141,62 @@ std::vector<QualifiedName> copy_parents(Replay& replay, model::Table& table, con
   return parents;
 }
 
+// Order in which CREATE TABLE builds its constraints: the primary key first
+// (PostgreSQL names it first), foreign keys last (they may reference this
+// very table's keys).
+int constraint_pass(const std::string& type) {
+  if (type == "CONSTR_PRIMARY") {
+    return 0;
+  }
+  if (type == "CONSTR_FOREIGN") {
+    return 2;
+  }
+  return 1;
+}
+
+// An index key constraint (PRIMARY KEY / UNIQUE) of this CREATE TABLE with
+// the same columns and INCLUDE list as `constraint`, or null.
+model::Index* same_key(model::Table& table, const Json& constraint, const std::string& column) {
+  std::vector<std::string> columns = string_list(child(constraint, "keys"));
+  if (columns.empty() && !column.empty()) {
+    columns.push_back(column);
+  }
+  const std::vector<std::string> include = string_list(child(constraint, "including"));
+  for (model::Index& index : table.indexes) {
+    if (index.kind != model::IndexKind::index && !index.has_expressions() && index.leading_columns() == columns &&
+        index.include == include) {
+      return &index;
+    }
+  }
+  return nullptr;
+}
+
 void apply_deferred(Replay& replay, model::Table& table, const std::vector<DeferredConstraint>& deferred) {
-  // Keys first, so that a foreign key to this very table finds its primary key.
-  for (int pass = 0; pass < 2; ++pass) {
+  std::vector<std::string> generated_names; // keys named by PostgreSQL, not by the statement
+  for (int pass = 0; pass < 3; ++pass) {
     for (const DeferredConstraint& item : deferred) {
-      const bool foreign = string_field(*item.constraint, "contype") == "CONSTR_FOREIGN";
-      if (foreign == (pass == 1)) {
-        add_constraint(replay, table, *item.constraint, {item.column, true, false});
+      const std::string type = string_field(*item.constraint, "contype");
+      if (constraint_pass(type) != pass) {
+        continue;
+      }
+      const std::string name = string_field(*item.constraint, "conname");
+      // PostgreSQL keeps one index for identical keys of one CREATE TABLE
+      // (a named duplicate lends its name to an unnamed first one).
+      if (type == "CONSTR_UNIQUE" && string_field(*item.constraint, "indexname").empty()) {
+        if (model::Index* prior = same_key(table, *item.constraint, item.column)) {
+          const auto generated = std::find(generated_names.begin(), generated_names.end(), prior->name);
+          if (!name.empty() && generated != generated_names.end()) {
+            generated_names.erase(generated);
+            prior->name = name;
+            replay.names_changed();
+          }
+          continue;
+        }
+      }
+      const std::size_t before = table.indexes.size();
+      add_constraint(replay, table, *item.constraint, {item.column, true, false});
+      if (name.empty() && table.indexes.size() > before) {
+        generated_names.push_back(table.indexes.back().name);
       }
     }
   }
@@ -191,7 +242,7 @@ void create_table(Replay& replay, const Json& stmt) {
     replay.warn("schema \"" + schema + "\" does not exist", replay.at_statement());
     replay.catalog().schemas.push_back(schema);
   }
-  if (replay.catalog().find_table(schema, name.name) != nullptr) {
+  if (replay.find_table({schema, name.name}) != nullptr) {
     if (!bool_field(stmt, "if_not_exists")) {
       replay.warn_duplicate("relation " + core::qualified_name(schema, name.name) + " already exists",
                             replay.at_statement());
@@ -205,6 +256,7 @@ void create_table(Replay& replay, const Json& stmt) {
   table.partitioned = child(stmt, "partspec") != nullptr;
   const std::vector<QualifiedName> parents = copy_parents(replay, table, stmt);
   replay.catalog().tables.push_back(std::move(table));
+  replay.table_added();
   model::Table& created = replay.catalog().tables.back();
 
   std::vector<DeferredConstraint> deferred;

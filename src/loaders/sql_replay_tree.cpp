@@ -1,6 +1,7 @@
 #include "loaders/sql_replay_tree.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace pgadvise::loaders::replay {
 
@@ -98,6 +99,29 @@ QualifiedName range_var(const Json& node) {
   const Json* target = as(node, "RangeVar");
   const Json& var = target != nullptr ? *target : node;
   return {string_field(var, "schemaname"), string_field(var, "relname")};
+}
+
+std::string object_kind(std::string_view object_type) {
+  constexpr std::string_view k_prefix = "OBJECT_";
+  if (object_type.substr(0, k_prefix.size()) == k_prefix) {
+    object_type.remove_prefix(k_prefix.size());
+  }
+  return std::string(object_type);
+}
+
+std::string words_of(std::string_view camel_case, std::string_view suffix) {
+  if (!suffix.empty() && camel_case.size() > suffix.size() &&
+      camel_case.substr(camel_case.size() - suffix.size()) == suffix) {
+    camel_case.remove_suffix(suffix.size());
+  }
+  std::string out;
+  for (char c : camel_case) {
+    if (std::isupper(static_cast<unsigned char>(c)) != 0 && !out.empty()) {
+      out += ' ';
+    }
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
 }
 
 std::optional<std::size_t> min_location(const Json& node) {

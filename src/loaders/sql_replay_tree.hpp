@@ -43,6 +43,13 @@ QualifiedName to_qualified(const std::vector<std::string>& names);
 // A RangeVar (table reference).
 QualifiedName range_var(const Json& node);
 
+// "OBJECT_TABLE" -> "TABLE": an ObjectType for messages and notes.
+std::string object_kind(std::string_view object_type);
+
+// "AlterDefaultPrivilegesStmt" -> "ALTER DEFAULT PRIVILEGES" (without
+// `suffix`): node and command names as SQL words, for notes.
+std::string words_of(std::string_view camel_case, std::string_view suffix);
+
 // Smallest `location` anywhere in a subtree: where an expression starts.
 std::optional<std::size_t> min_location(const Json& node);
 // Name of the first column an expression refers to, or empty.
