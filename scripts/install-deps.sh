@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config ccache
+  build-essential cmake ninja-build pkg-config ccache lld
   libpg-query-dev   # SQL parsing, fingerprinting, normalizing (PostgreSQL 15 grammar)
   libpq-dev         # live databases
   libcli11-dev      # command line
