@@ -1,0 +1,397 @@
+#include "pg/connection.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include "pg/conninfo.hpp"
+
+namespace pgadvise::pg {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+struct ConninfoDeleter {
+  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+
+struct CancelDeleter {
+  void operator()(PGcancel* cancel) const { PQfreeCancel(cancel); }
+};
+
+ErrorKind kind_of(std::string_view sqlstate) {
+  if (sqlstate == "57014") {
+    return ErrorKind::timeout;
+  }
+  if (sqlstate == "55P03") {
+    return ErrorKind::lock_timeout;
+  }
+  if (sqlstate == "25006") {
+    return ErrorKind::read_only;
+  }
+  if (sqlstate == "42501") {
+    return ErrorKind::permission;
+  }
+  if (sqlstate.substr(0, 2) == "08" || sqlstate.substr(0, 3) == "57P") {
+    return ErrorKind::connection; // connection exception, admin shutdown / crash
+  }
+  return ErrorKind::query;
+}
+
+// The passwords a connection string or the environment may carry, so they
+// can be scrubbed from messages even where libpq or the server echoes them.
+std::vector<std::string> known_secrets(const std::string& conninfo) {
+  std::vector<std::string> secrets;
+  if (const char* env = std::getenv("PGPASSWORD"); env != nullptr && *env != '\0') {
+    secrets.emplace_back(env);
+  }
+  if (conninfo.empty()) {
+    return secrets;
+  }
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, ConninfoDeleter> parsed(PQconninfoParse(conninfo.c_str(), &error));
+  PQfreemem(error);
+  for (const PQconninfoOption* option = parsed.get(); option != nullptr && option->keyword != nullptr;
+       ++option) {
+    const std::string_view keyword = option->keyword;
+    if ((keyword == "password" || keyword == "sslpassword") && option->val != nullptr && *option->val != '\0') {
+      secrets.emplace_back(option->val);
+    }
+  }
+  return secrets;
+}
+
+// Whether libpq can parse the string at all. Its own message is not shown:
+// for `password=two words` it would quote the second word of the password.
+bool parses(const std::string& conninfo) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, ConninfoDeleter> parsed(PQconninfoParse(conninfo.c_str(), &error));
+  PQfreemem(error);
+  return parsed != nullptr;
+}
+
+std::string describe_target(const std::string& conninfo) {
+  return conninfo.empty() ? std::string("the database named by the PG* environment") : redact_conninfo(conninfo);
+}
+
+std::string millis_text(std::chrono::milliseconds value) {
+  return std::to_string(value.count()) + "ms";
+}
+
+// SET statements for a pgadvise session: timeouts always, read-only unless
+// the user asked for index verification.
+std::string session_setup(const ConnectOptions& options) {
+  std::string sql = "SET statement_timeout = '" + millis_text(options.statement_timeout) + "'; SET lock_timeout = '" +
+                    millis_text(options.lock_timeout) + "';";
+  if (options.read_only) {
+    sql += " SET default_transaction_read_only = on;";
+  }
+  return sql;
+}
+
+QueryResult rows_of(const PGresult* result) {
+  QueryResult out;
+  const int fields = PQnfields(result);
+  const int tuples = PQntuples(result);
+  for (int f = 0; f < fields; ++f) {
+    out.columns.emplace_back(PQfname(result, f));
+  }
+  out.rows.reserve(static_cast<std::size_t>(tuples));
+  for (int r = 0; r < tuples; ++r) {
+    Row row;
+    row.reserve(static_cast<std::size_t>(fields));
+    for (int f = 0; f < fields; ++f) {
+      if (PQgetisnull(result, r, f) != 0) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result, r, f), static_cast<std::size_t>(PQgetlength(result, r, f))));
+      }
+    }
+    out.rows.push_back(std::move(row));
+  }
+  const char* affected = PQcmdTuples(const_cast<PGresult*>(result)); // NOLINT: libpq API is not const-correct
+  out.affected = affected != nullptr && *affected != '\0' ? std::strtoll(affected, nullptr, 10) : 0;
+  return out;
+}
+
+DbError error_of(const PGresult* result, PGconn* conn) {
+  DbError error;
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const char* primary = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY);
+  const char* position = PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION);
+  error.sqlstate = state != nullptr ? state : "";
+  error.message = one_line(primary != nullptr ? primary : PQerrorMessage(conn));
+  error.position = position != nullptr ? std::atoi(position) : 0;
+  error.kind = error.sqlstate.empty() && PQstatus(conn) == CONNECTION_BAD ? ErrorKind::connection
+                                                                           : kind_of(error.sqlstate);
+  return error;
+}
+
+// Reads COPY data nobody asked for, so the connection stays usable.
+void discard_copy(PGconn* conn, ExecStatusType status) {
+  if (status == PGRES_COPY_IN) {
+    PQputCopyEnd(conn, "pgadvise does not send COPY data");
+    return;
+  }
+  char* buffer = nullptr;
+  while (PQgetCopyData(conn, &buffer, 0) > 0) {
+    PQfreemem(buffer);
+    buffer = nullptr;
+  }
+}
+
+// Waits until libpq has a whole result or the deadline passes. False on
+// timeout; a broken socket returns true and surfaces as an error result.
+bool wait_ready(PGconn* conn, std::optional<Clock::time_point> deadline) {
+  while (PQisBusy(conn) != 0) {
+    int wait_ms = -1;
+    if (deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now());
+      if (left.count() <= 0) {
+        return false;
+      }
+      wait_ms = static_cast<int>(std::min<long long>(left.count(), 60'000));
+    }
+    pollfd fd{};
+    fd.fd = PQsocket(conn);
+    fd.events = POLLIN;
+    if (fd.fd < 0) {
+      return true;
+    }
+    if (poll(&fd, 1, wait_ms) < 0 && errno != EINTR) {
+      return true;
+    }
+    if (PQconsumeInput(conn) == 0) {
+      return true;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+std::string_view to_string(ErrorKind kind) {
+  switch (kind) {
+  case ErrorKind::connect: return "connect";
+  case ErrorKind::timeout: return "timeout";
+  case ErrorKind::lock_timeout: return "lock-timeout";
+  case ErrorKind::read_only: return "read-only";
+  case ErrorKind::permission: return "permission";
+  case ErrorKind::query: return "query";
+  case ErrorKind::connection: return "connection";
+  }
+  return "query";
+}
+
+std::string DbError::to_string() const {
+  std::string out = context.empty() ? message : context + ": " + message;
+  if (!sqlstate.empty()) {
+    out += " (SQLSTATE " + sqlstate + ")";
+  }
+  return out;
+}
+
+std::optional<std::size_t> QueryResult::column_index(std::string_view name) const {
+  const auto it = std::find(columns.begin(), columns.end(), name);
+  if (it == columns.end()) {
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(it - columns.begin());
+}
+
+const Value& QueryResult::get(std::size_t row, std::string_view column) const {
+  static const Value k_null;
+  const auto index = column_index(column);
+  if (!index || row >= rows.size()) {
+    return k_null;
+  }
+  return rows[row][*index];
+}
+
+void Connection::Closer::operator()(pg_conn* conn) const {
+  PQfinish(conn);
+}
+
+Connection::Connection(std::unique_ptr<pg_conn, Closer> conn, ConnectOptions options, std::string target,
+                       std::vector<std::string> secrets)
+    : m_conn(std::move(conn)), m_options(std::move(options)), m_target(std::move(target)),
+      m_secrets(std::move(secrets)) {
+  m_server_version = PQserverVersion(m_conn.get());
+  const char* database = PQdb(m_conn.get());
+  m_database = database != nullptr ? database : "";
+}
+
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() = default;
+
+DbResult<Connection> Connection::open(const ConnectOptions& options) {
+  const std::string target = describe_target(options.conninfo);
+  std::vector<std::string> secrets = known_secrets(options.conninfo);
+  const auto fail = [&](std::string message) {
+    DbError error;
+    error.kind = ErrorKind::connect;
+    error.message = redact_secrets(one_line(message), secrets);
+    return error;
+  };
+  if (!options.conninfo.empty() && !parses(options.conninfo)) {
+    return fail("invalid connection string " + target +
+                " (expected postgresql://user@host:port/dbname or key=value pairs; quote values "
+                "that contain spaces with single quotes)");
+  }
+
+  // Parameters are applied in order: the caller's connect_timeout can be
+  // overridden by the connection string, application_name and the client
+  // encoding (reports are UTF-8) cannot.
+  const std::string connect_timeout = std::to_string(std::max(options.connect_timeout_seconds, 1));
+  std::vector<const char*> keywords{"connect_timeout"};
+  std::vector<const char*> values{connect_timeout.c_str()};
+  if (!options.conninfo.empty()) {
+    keywords.push_back("dbname");
+    values.push_back(options.conninfo.c_str());
+  }
+  keywords.insert(keywords.end(), {"application_name", "client_encoding", nullptr});
+  values.insert(values.end(), {"pgadvise", "UTF8", nullptr});
+
+  std::unique_ptr<pg_conn, Closer> conn(PQconnectdbParams(keywords.data(), values.data(), 1));
+  if (conn == nullptr) {
+    return fail("cannot connect to " + target + ": out of memory");
+  }
+  if (const char* used = PQpass(conn.get()); used != nullptr && *used != '\0') {
+    secrets.emplace_back(used); // from ~/.pgpass, for instance
+  }
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return fail("cannot connect to " + target + ": " + PQerrorMessage(conn.get()));
+  }
+
+  // Server notices (NOTICE, WARNING) would otherwise go to stderr between
+  // report lines.
+  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
+  Connection connection(std::move(conn), options, target, std::move(secrets));
+  if (auto setup = connection.run_script(session_setup(options), "session set-up"); !setup.ok()) {
+    DbError error = setup.error();
+    error.kind = ErrorKind::connect;
+    return error;
+  }
+  return connection;
+}
+
+DbResult<QueryResult> Connection::query(std::string_view sql, const std::vector<Value>& params,
+                                        std::string_view label) {
+  return run(sql, &params, label);
+}
+
+DbResult<QueryResult> Connection::run_script(std::string_view sql, std::string_view label) {
+  return run(sql, nullptr, label);
+}
+
+std::optional<std::chrono::milliseconds> Connection::client_deadline() const {
+  if (m_options.statement_timeout.count() <= 0) {
+    return std::nullopt; // the user chose no timeout
+  }
+  return m_options.statement_timeout + m_options.client_grace;
+}
+
+DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Value>* params,
+                                      std::string_view label) {
+  const auto fail = [&](ErrorKind kind, std::string message, std::string sqlstate = {}, int position = 0) {
+    DbError error;
+    error.kind = kind;
+    error.message = redact_secrets(message, m_secrets);
+    error.sqlstate = std::move(sqlstate);
+    error.context = std::string(label);
+    error.position = position;
+    return error;
+  };
+  if (!m_conn) {
+    return fail(ErrorKind::connection, "the connection to " + m_target + " is closed");
+  }
+  PGconn* conn = m_conn.get();
+  const std::string text(sql);
+  int sent = 0;
+  if (params != nullptr) {
+    std::vector<const char*> values;
+    values.reserve(params->size());
+    for (const Value& value : *params) {
+      values.push_back(value ? value->c_str() : nullptr);
+    }
+    sent = PQsendQueryParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0);
+  } else {
+    sent = PQsendQuery(conn, text.c_str());
+  }
+  if (sent == 0) {
+    return fail(PQstatus(conn) == CONNECTION_BAD ? ErrorKind::connection : ErrorKind::query,
+                one_line(PQerrorMessage(conn)));
+  }
+
+  // The server enforces statement_timeout; the client deadline only matters
+  // when something between us and it does not.
+  std::optional<Clock::time_point> deadline;
+  if (const auto limit = client_deadline()) {
+    deadline = Clock::now() + *limit;
+  }
+  bool cancelled = false;
+  std::optional<DbError> first_error;
+  std::optional<QueryResult> last_rows;
+  // A script yields one result per statement: wait for each under the
+  // deadline, since PQgetResult itself would block.
+  while (true) {
+    if (!wait_ready(conn, deadline)) {
+      if (cancelled) {
+        m_conn.reset(); // an unresponsive server: give the connection up rather than hang
+        return fail(ErrorKind::timeout,
+                    "no answer within " + millis_text(*client_deadline()) + ", even after cancelling; connection closed",
+                    "57014");
+      }
+      cancelled = true;
+      std::unique_ptr<PGcancel, CancelDeleter> cancel(PQgetCancel(conn));
+      std::array<char, 256> buffer{};
+      if (cancel != nullptr) {
+        PQcancel(cancel.get(), buffer.data(), static_cast<int>(buffer.size()));
+      }
+      deadline = Clock::now() + std::max(m_options.client_grace, std::chrono::milliseconds(2'000));
+      continue;
+    }
+    ResultPtr result{PQgetResult(conn)};
+    if (result == nullptr) {
+      break;
+    }
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      last_rows = rows_of(result.get());
+    } else if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
+      discard_copy(conn, status);
+      if (!first_error) {
+        first_error = fail(ErrorKind::query, "COPY is not supported here");
+      }
+    } else if (!first_error) {
+      DbError error = error_of(result.get(), conn);
+      first_error = fail(error.kind, error.message, error.sqlstate, error.position);
+    }
+  }
+  if (first_error) {
+    if (cancelled && first_error->kind == ErrorKind::timeout) {
+      first_error->message = "cancelled by pgadvise after " + millis_text(*client_deadline()) +
+                             " without an answer (statement_timeout " + millis_text(m_options.statement_timeout) +
+                             " did not stop it)";
+    }
+    return *first_error;
+  }
+  if (PQstatus(conn) == CONNECTION_BAD) {
+    return fail(ErrorKind::connection, one_line(PQerrorMessage(conn)));
+  }
+  return last_rows ? std::move(*last_rows) : QueryResult{};
+}
+
+} // namespace pgadvise::pg

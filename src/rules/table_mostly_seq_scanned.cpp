@@ -1,0 +1,134 @@
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "advisor/evidence.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Table;
+
+constexpr std::string_view k_id = "table-mostly-seq-scanned";
+
+// 1234567 -> "1,234,567": counters are read by people comparing magnitudes.
+std::string grouped(std::int64_t value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) {
+    digits.insert(static_cast<std::size_t>(at), ",");
+  }
+  return value < 0 ? "-" + digits : digits;
+}
+
+std::string human_bytes(std::int64_t bytes) {
+  const std::array<std::string_view, 5> units{"bytes", "kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < units.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), unit == 0 ? "%.0f %s" : "%.1f %s", value, std::string(units[unit]).c_str());
+  return text.data();
+}
+
+std::string percent(double share) {
+  std::array<char, 16> text{};
+  std::snprintf(text.data(), text.size(), share > 0 && share < 0.01 ? "%.1f%%" : "%.0f%%", share * 100);
+  return text.data();
+}
+
+// Rows in the table: the planner's estimate, or the live-tuple counter when
+// the table was never analyzed (reltuples -1) or grew since.
+double row_count(const model::TableStats& stats) {
+  return std::max(stats.reltuples, static_cast<double>(stats.n_live_tup));
+}
+
+class TableMostlySeqScanned final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{
+        std::string(k_id),
+        "Large table read mostly by sequential scans (live database counters)",
+        engine::Category::plan,
+        core::Severity::medium,
+        {engine::Input::catalog, engine::Input::live},
+        false,
+        {{"min-rows", "10000", "Only tables with at least this many rows (smaller ones are cheap to scan)"},
+         {"min-seq-scans", "100", "Only tables sequentially scanned at least this many times in the window"},
+         {"max-index-share", "0.2",
+          "Report when index scans are at most this share of all scans (0.2: 80% or more are sequential)"}}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.catalog == nullptr) {
+      return;
+    }
+    const double min_rows = context.options.get_double("min-rows");
+    const std::int64_t min_seq_scans = context.options.get_int("min-seq-scans");
+    const double max_index_share = context.options.get_double("max-index-share");
+    for (const Table& table : context.catalog->tables) {
+      if (!table.stats || !table.stats->has_counters) {
+        continue;
+      }
+      const model::TableStats& stats = *table.stats;
+      const std::int64_t scans = stats.seq_scan + stats.idx_scan;
+      if (row_count(stats) < min_rows || stats.seq_scan < std::max<std::int64_t>(min_seq_scans, 1) || scans <= 0) {
+        continue;
+      }
+      const double index_share = static_cast<double>(stats.idx_scan) / static_cast<double>(scans);
+      if (index_share <= max_index_share) {
+        out.push_back(make_finding(context, table, index_share));
+      }
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, double index_share) {
+    const model::TableStats& stats = *table.stats;
+    const auto rows = static_cast<std::int64_t>(row_count(stats));
+    core::Finding finding;
+    finding.rule = std::string(k_id);
+    finding.severity = context.severity;
+    finding.object = core::ObjectRef{table.schema, table.name, {}, {}};
+    const std::string size = stats.table_bytes > 0 ? ", " + human_bytes(stats.table_bytes) : "";
+    finding.message = "Table " + advisor::table_display(table) + " (" + grouped(rows) + " rows" + size +
+                      ") is read by sequential scans " + percent(1 - index_share) + " of the time: " +
+                      grouped(stats.seq_scan) + " sequential scans against " + grouped(stats.idx_scan) +
+                      " index scans" + (table.indexes.empty() ? " (it has no index at all)" : "");
+    finding.help =
+        "Each sequential scan reads the whole table. Find the queries doing it: pg_stat_statements (the top "
+        "total_exec_time entries that mention " +
+        table.name +
+        ") or the server log (log_min_duration_statement), then run EXPLAIN (ANALYZE, BUFFERS) on each and index "
+        "the columns its WHERE and JOIN clauses filter on; `pgadvise --db ... --log ...` does this and confirms "
+        "the scans. Scans that are meant to read most rows (reports, exports, batch jobs) are fine.";
+    const std::int64_t per_scan = stats.seq_scan > 0 ? stats.seq_tup_read / stats.seq_scan : 0;
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog,
+        "pg_stat_user_tables: seq_scan = " + grouped(stats.seq_scan) + ", seq_tup_read = " +
+            grouped(stats.seq_tup_read) + " (" + grouped(per_scan) + " rows per scan), idx_scan = " +
+            grouped(stats.idx_scan) + ", idx_tup_fetch = " + grouped(stats.idx_tup_fetch),
+        {}));
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog,
+        "rows: reltuples = " + grouped(static_cast<std::int64_t>(stats.reltuples)) + ", n_live_tup = " +
+            grouped(stats.n_live_tup) + "; writes: n_tup_ins = " + grouped(stats.n_tup_ins) + ", n_tup_upd = " +
+            grouped(stats.n_tup_upd) + ", n_tup_del = " + grouped(stats.n_tup_del),
+        {}));
+    finding.compute_fingerprint();
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_table_mostly_seq_scanned() { return std::make_unique<TableMostlySeqScanned>(); }
+
+} // namespace pgadvise::rules

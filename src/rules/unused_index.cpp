@@ -1,0 +1,204 @@
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <tuple>
+
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/index_ddl.hpp"
+#include "advisor/index_match.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Index;
+using model::Table;
+
+constexpr std::string_view k_id = "unused-index";
+
+std::string human_bytes(std::int64_t bytes) {
+  const std::array<std::string_view, 5> units{"bytes", "kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < units.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), unit == 0 ? "%.0f %s" : "%.1f %s", value, std::string(units[unit]).c_str());
+  return text.data();
+}
+
+std::string human_age(double seconds) {
+  const auto count = [](double value, std::string_view unit) {
+    const long rounded = std::lround(std::floor(value));
+    return std::to_string(rounded) + " " + std::string(unit) + (rounded == 1 ? "" : "s");
+  };
+  if (seconds >= 86400) {
+    return count(seconds / 86400, "day");
+  }
+  if (seconds >= 3600) {
+    return count(seconds / 3600, "hour");
+  }
+  return count(std::max(seconds, 0.0) / 60, "minute");
+}
+
+// "since statistics were reset 42 days ago (2024-05-01 ...)" or, when they
+// never were, the server's uptime as a lower bound.
+std::string window_text(const model::StatsWindow& window) {
+  if (window.since_server_start) {
+    return "in the " + human_age(window.age_seconds) +
+           " since the server started (statistics were never reset; counters may be older)";
+  }
+  return "since statistics were reset " + human_age(window.age_seconds) + " ago (" + window.reset_at + ")";
+}
+
+// Which of two indexes serving the same foreign key to keep.
+bool preferred(const Index& a, const Index& b) {
+  const auto size = [](const Index& index) { return index.stats ? index.stats->size_bytes : 0; };
+  return std::make_tuple(a.keys.size(), size(a), a.name) < std::make_tuple(b.keys.size(), size(b), b.name);
+}
+
+// Why an index must stay even though no query scans it, or empty.
+std::string needed_anyway(const Table& table, const Index& index) {
+  if (index.kind != model::IndexKind::index || index.unique) {
+    return "enforces uniqueness";
+  }
+  if (index.backs_exclusion) {
+    return "backs an exclusion constraint";
+  }
+  if (index.replica_identity) {
+    return "is the replica identity";
+  }
+  if (index.inherited) {
+    return "belongs to a partitioned parent's index";
+  }
+  if (!index.valid) {
+    return "is invalid (a failed CREATE INDEX CONCURRENTLY: a different problem)";
+  }
+  // Deleting or re-keying a referenced row looks referencing rows up through
+  // an index on the FK's columns; those lookups may just not have happened
+  // yet. When no index covering the FK was used, one of them (the fewest
+  // keys, then the smallest, then the first by name) must stay; the others
+  // can go. When one was used, it stays anyway.
+  for (const model::ForeignKey& fk : table.foreign_keys) {
+    if (!advisor::covers_leading(index, fk.columns)) {
+      continue;
+    }
+    const Index* keep = nullptr;
+    bool any_used = false;
+    for (const Index& other : table.indexes) {
+      if (!advisor::covers_leading(other, fk.columns)) {
+        continue;
+      }
+      any_used = any_used || !other.stats || other.stats->idx_scan > 0;
+      if (keep == nullptr || preferred(other, *keep)) {
+        keep = &other;
+      }
+    }
+    if (!any_used && keep == &index) {
+      return "is the index foreign key " + fk.name + " needs";
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> key_names(const Index& index) {
+  std::vector<std::string> out;
+  for (const model::IndexKey& key : index.keys) {
+    out.push_back(key.column.empty() ? key.expression : key.column);
+  }
+  return out;
+}
+
+class UnusedIndex final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{
+        std::string(k_id),
+        "Index no query has used since the statistics were reset (live database)",
+        engine::Category::schema,
+        core::Severity::low,
+        {engine::Input::catalog, engine::Input::live},
+        true,
+        {{"min-stats-age-days", "7",
+          "Stay quiet until the usage counters cover at least this many days (a fresh reset proves nothing)"},
+         {"medium-size-mb", "100", "An unused index at least this large (MB) is reported as medium instead of low"}}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    const model::Catalog* catalog = context.catalog;
+    if (catalog == nullptr || !catalog->stats_window) {
+      return;
+    }
+    const double min_age = context.options.get_double("min-stats-age-days") * 86400;
+    if (catalog->stats_window->age_seconds < min_age) {
+      return;
+    }
+    for (const Table& table : catalog->tables) {
+      for (const Index& index : table.indexes) {
+        if (index.stats && index.stats->idx_scan == 0 && needed_anyway(table, index).empty()) {
+          out.push_back(make_finding(context, table, index));
+        }
+      }
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& index) {
+    const model::Catalog& catalog = *context.catalog;
+    const model::IndexStats& stats = *index.stats;
+    const std::string window = window_text(*catalog.stats_window);
+    const std::string size = human_bytes(stats.size_bytes);
+
+    core::Finding finding;
+    finding.rule = std::string(k_id);
+    const double medium_bytes = context.options.get_double("medium-size-mb") * 1024 * 1024;
+    finding.severity = static_cast<double>(stats.size_bytes) >= medium_bytes
+                           ? std::max(context.severity, core::Severity::medium)
+                           : context.severity;
+    finding.object = core::ObjectRef{table.schema, table.name, key_names(index), index.name};
+    finding.message = "Index " + index.name + " on " + advisor::table_display(table) + " (" + size +
+                      ") has not been used by any query " + window;
+    std::string writes;
+    if (table.stats && table.stats->has_counters) {
+      writes = " Meanwhile the table took " + std::to_string(table.stats->n_tup_ins) + " inserts, " +
+               std::to_string(table.stats->n_tup_upd) + " updates and " + std::to_string(table.stats->n_tup_del) +
+               " deletes, each maintaining this index.";
+    }
+    finding.help = "Every insert, and every update not done as HOT, writes to this index; it also takes " + size +
+                   " of disk and cache." + writes +
+                   " Before dropping it: the counters are per server, so check pg_stat_user_indexes on every read "
+                   "replica too, and make sure the window covers rare jobs (month-end reports, yearly cleanups).";
+    finding.evidence.push_back(advisor::schema_evidence(
+        catalog, "pg_stat_user_indexes.idx_scan = 0 " + window + "; size " + size, {}));
+    if (!index.definition.empty()) {
+      finding.evidence.push_back(advisor::schema_evidence(catalog, index.definition, {}));
+    }
+
+    core::Fix fix;
+    fix.ddl = advisor::render_drop_index(table.schema, index.name, !table.partitioned);
+    fix.safety_note = advisor::concurrently_safety_note("DROP INDEX");
+    if (!index.definition.empty()) {
+      fix.safety_note += " To undo, recreate it: " + index.definition + ";";
+    }
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle = advisor::render_drizzle_removal(table, index);
+    }
+    finding.fix = fix;
+    finding.compute_fingerprint();
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_unused_index() { return std::make_unique<UnusedIndex>(); }
+
+} // namespace pgadvise::rules
