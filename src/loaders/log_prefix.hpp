@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgadvise::loaders {
+
+// Severity word of a server log line ("LOG:  ", "DETAIL:  ", ...).
+enum class LogSeverity : std::uint8_t {
+  none, debug, info, notice, warning, error, log, fatal, panic, detail, hint, context, statement, query, location
+};
+
+// The fields a log_line_prefix (or a csvlog/jsonlog record) can carry. Views
+// point into the block being parsed.
+struct LogFields {
+  std::int64_t ts_us = 0; // microseconds since the epoch, 0 when unknown
+  std::int64_t pid = 0;
+  std::string_view session_id; // %c
+  std::string_view user;       // %u
+  std::string_view database;   // %d
+  std::string_view application; // %a
+  std::string_view client;     // %h or %r
+  std::string_view vxid;       // %v
+  std::string_view xid;        // %x
+};
+
+// Parses "YYYY-MM-DD HH:MM:SS[.fff]" at the start of `text` into
+// microseconds since the epoch (the zone is ignored: ordering within a log is
+// what matters). Returns the length consumed, 0 when it is not a timestamp.
+std::size_t parse_timestamp(std::string_view text, std::int64_t& us);
+
+// "LOG:  message" -> severity and the message after ":  ".
+LogSeverity parse_severity(std::string_view text, std::string_view& message);
+
+// A log_line_prefix compiled into a matcher: literals compared in place,
+// fields scanned to the next literal. No regex per line.
+class LogPrefix {
+public:
+  // nullopt (and `error`) when the pattern has an unknown escape.
+  static std::optional<LogPrefix> compile(std::string_view pattern, std::string* error = nullptr);
+  // A matcher for unknown prefixes: the prefix is whatever precedes the
+  // severity word; timestamp, [pid] and session id are picked from it.
+  static LogPrefix generic();
+
+  // Matches the start of `line`; on success fills `fields` and returns the
+  // prefix length (the severity word starts there).
+  [[nodiscard]] std::optional<std::size_t> match(std::string_view line, LogFields& fields) const;
+
+  [[nodiscard]] const std::string& pattern() const { return m_pattern; }
+  [[nodiscard]] bool is_generic() const { return m_generic; }
+  [[nodiscard]] bool has_session_id() const { return m_has_session_id; }
+  [[nodiscard]] std::size_t field_count() const;
+
+private:
+  enum class Field : std::uint8_t {
+    literal, application, user, database, remote, host, backend_type, pid, leader_pid, ts_ms, ts, ts_epoch,
+    command_tag, sql_state, session_id, line_number, session_start, vxid, xid, query_id, session_only
+  };
+  struct Token {
+    Field field = Field::literal;
+    std::string literal;
+  };
+
+  [[nodiscard]] std::optional<std::size_t> match_generic(std::string_view line, LogFields& fields) const;
+
+  std::string m_pattern;
+  std::vector<Token> m_tokens;
+  bool m_generic = false;
+  bool m_has_session_id = false;
+};
+
+// The prefixes tried when none is given, most specific first.
+const std::vector<std::string>& common_prefixes();
+
+struct PrefixDetection {
+  LogPrefix prefix = LogPrefix::generic();
+  bool recognized = false;    // one of common_prefixes() matched most lines
+  std::size_t sampled = 0;    // lines looked at
+  std::size_t matched = 0;    // lines the chosen prefix matched
+  std::vector<std::string> first_lines; // quoted when nothing matched
+};
+
+// Picks the common prefix that matches most of the first lines of `sample`.
+PrefixDetection detect_prefix(std::string_view sample);
+
+} // namespace pgadvise::loaders

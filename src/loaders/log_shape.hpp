@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "model/workload.hpp"
+
+namespace pgadvise::loaders {
+
+// A fast, non-cryptographic 64-bit hash for cache keys and parameter sets
+// (word at a time; FNV-1a is too slow for every log line).
+std::uint64_t fast_hash(std::string_view data, std::uint64_t seed = 0x9e3779b97f4a7c15ULL);
+
+// The cheap pass run on every logged statement: literals (strings, numbers,
+// dollar-quoted bodies, $n parameters) become '?', comments are dropped and
+// whitespace runs collapse. Statements with the same key have the same
+// libpg_query fingerprint, so the key can cache it.
+struct ShapeKey {
+  std::uint64_t key = 0;
+  std::optional<std::int64_t> limit;  // literal after LIMIT
+  std::optional<std::int64_t> offset; // literal after OFFSET
+  bool non_ascii = false;             // bytes >= 0x80 (check UTF-8 before copying)
+  bool has_nul = false;               // binary data
+};
+
+// `stripped` receives the literal-free text (reused buffer, capped at
+// k_max_stripped bytes) when not null.
+ShapeKey shape_key(std::string_view sql, std::string* stripped = nullptr);
+inline constexpr std::size_t k_max_stripped = 4096;
+
+// Everything libpg_query says about one statement shape.
+struct QueryInfo {
+  std::uint64_t fingerprint = 0; // pseudo-fingerprint (the shape key with the top bit set) when it does not parse
+  bool parsed = false;
+  std::string normalized; // pg_query_normalize, or the stripped text when it does not parse
+  std::string error;      // libpg_query's message when it does not parse
+  model::QueryShape shape;
+};
+
+// Shape key -> QueryInfo, shared by the parsing threads. libpg_query runs
+// once per distinct shape (fingerprint) and once more per new fingerprint
+// (parse + normalize). Entries are never removed, so pointers stay valid.
+class ShapeRegistry {
+public:
+  // The info for `sql`, computing it on the first sight of its shape.
+  const QueryInfo* resolve(std::uint64_t key, std::string_view sql, std::string_view stripped);
+  [[nodiscard]] std::size_t shapes() const;
+  [[nodiscard]] std::size_t fingerprints() const;
+
+  // Past this many shapes new ones are not cached (libpg_query runs per
+  // statement), so pathological inputs cannot grow memory without bound.
+  static constexpr std::size_t k_max_shapes = 300000;
+
+private:
+  const QueryInfo* by_fingerprint(std::uint64_t fingerprint, std::string_view sql);
+
+  mutable std::mutex m_mutex;
+  std::unordered_map<std::uint64_t, const QueryInfo*> m_by_shape;
+  std::unordered_map<std::uint64_t, std::unique_ptr<QueryInfo>> m_by_fingerprint;
+};
+
+// A per-thread front for the registry: lock-free hits.
+class ShapeCache {
+public:
+  explicit ShapeCache(ShapeRegistry& registry) : m_registry(registry) {}
+  const QueryInfo* resolve(const ShapeKey& key, std::string_view sql, std::string_view stripped);
+
+private:
+  ShapeRegistry& m_registry;
+  std::unordered_map<std::uint64_t, const QueryInfo*> m_local;
+};
+
+// Valid UTF-8?
+bool valid_utf8(std::string_view text);
+// A copy with invalid UTF-8 sequences replaced by U+FFFD and at most
+// `max_bytes` bytes (cut on a character boundary).
+std::string sanitized_copy(std::string_view text, std::size_t max_bytes);
+
+} // namespace pgadvise::loaders

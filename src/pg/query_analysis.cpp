@@ -1,0 +1,471 @@
+#include "pg/query_analysis.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <string>
+
+#include "pg/parser.hpp"
+
+namespace pgadvise::pg {
+
+namespace {
+
+using nlohmann::json;
+using model::ColumnUse;
+
+const json k_null;
+
+const json& member(const json& node, const char* key) {
+  if (!node.is_object()) {
+    return k_null;
+  }
+  const auto it = node.find(key);
+  return it == node.end() ? k_null : *it;
+}
+
+std::string string_of(const json& node) {
+  const json& value = member(member(node, "String"), "sval");
+  return value.is_string() ? value.get<std::string>() : std::string();
+}
+
+// Last name of a qualified operator or function name list.
+std::string last_name(const json& names) {
+  if (!names.is_array() || names.empty()) {
+    return {};
+  }
+  return string_of(names.back());
+}
+
+bool is_json_operator(std::string_view op) {
+  static constexpr std::array<std::string_view, 12> k_ops = {"->", "->>", "#>", "#>>", "@>", "<@",
+                                                             "?",  "?|",  "?&", "#-", "@?", "@@"};
+  return std::find(k_ops.begin(), k_ops.end(), op) != k_ops.end();
+}
+
+bool is_json_function(std::string_view name) {
+  return name.rfind("json", 0) == 0 || name.rfind("jsonb", 0) == 0;
+}
+
+bool is_aggregate(std::string_view name) {
+  static constexpr std::array<std::string_view, 12> k_aggs = {
+      "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "array_agg", "string_agg",
+      "json_agg", "jsonb_agg"};
+  return std::find(k_aggs.begin(), k_aggs.end(), name) != k_aggs.end();
+}
+
+struct Relation {
+  std::string schema;
+  std::string name;
+};
+
+// The relations one query level can name: alias (or bare name) -> table.
+struct Scope {
+  const Scope* parent = nullptr;
+  std::map<std::string, Relation> names;
+  std::vector<Relation> relations; // in FROM order, including subquery placeholders
+  bool has_subquery = false;
+
+  [[nodiscard]] const Relation* lookup(const std::string& name) const {
+    for (const Scope* scope = this; scope != nullptr; scope = scope->parent) {
+      const auto it = scope->names.find(name);
+      if (it != scope->names.end()) {
+        return &it->second;
+      }
+    }
+    return nullptr;
+  }
+};
+
+class Analyzer {
+public:
+  explicit Analyzer(model::QueryShape& shape) : m_shape(shape) {}
+
+  void statement(const json& stmt) {
+    if (!stmt.is_object() || stmt.empty()) {
+      return;
+    }
+    const std::string& command = stmt.begin().key();
+    const json& body = stmt.begin().value();
+    m_shape.command = command;
+    if (command == "SelectStmt") {
+      m_shape.kind = member(body, "intoClause").is_null() ? model::StatementKind::select
+                                                         : model::StatementKind::other;
+      top_level_select(body);
+      select(body, nullptr);
+    } else if (command == "InsertStmt") {
+      m_shape.kind = model::StatementKind::insert;
+      Scope scope;
+      add_relation(member(body, "relation"), scope);
+      with_clause(member(body, "withClause"), scope);
+      const json& source = member(member(body, "selectStmt"), "SelectStmt");
+      if (!source.is_null()) {
+        select(source, &scope);
+      }
+    } else if (command == "UpdateStmt" || command == "DeleteStmt") {
+      m_shape.kind = command == "UpdateStmt" ? model::StatementKind::update : model::StatementKind::delete_;
+      m_shape.has_where = !member(body, "whereClause").is_null();
+      Scope scope;
+      with_clause(member(body, "withClause"), scope);
+      add_relation(member(body, "relation"), scope);
+      from_list(member(body, command == "UpdateStmt" ? "fromClause" : "usingClause"), scope);
+      predicate(member(body, "whereClause"), scope, false);
+      expressions(member(body, "targetList"), scope);
+    } else if (command == "TransactionStmt") {
+      m_shape.transaction_control = true;
+    } else if (command == "ExplainStmt") {
+      statement(member(body, "query"));
+      m_shape.command = command;
+      m_shape.kind = model::StatementKind::other;
+    }
+  }
+
+private:
+  model::QueryShape& m_shape;
+  std::vector<std::string> m_cte_names;
+
+  void top_level_select(const json& body) {
+    m_shape.has_where = !member(body, "whereClause").is_null();
+    for (const json& target : member(body, "targetList")) {
+      const json& val = member(member(target, "ResTarget"), "val");
+      const json& fields = member(member(val, "ColumnRef"), "fields");
+      if (fields.is_array() && !fields.empty() && fields.back().contains("A_Star")) {
+        m_shape.select_star = true;
+      }
+      const json& call = member(val, "FuncCall");
+      if (!call.is_null() && is_aggregate(last_name(member(call, "funcname")))) {
+        m_shape.has_aggregate = true;
+      }
+    }
+    if (member(body, "groupClause").is_array()) {
+      m_shape.has_aggregate = true;
+    }
+    limit(member(body, "limitCount"), m_shape.has_limit, m_shape.limit);
+    limit(member(body, "limitOffset"), m_shape.has_offset, m_shape.offset);
+  }
+
+  static void limit(const json& node, bool& present, std::optional<std::int64_t>& value) {
+    if (node.is_null()) {
+      return;
+    }
+    const json& constant = member(node, "A_Const");
+    if (!constant.is_null() && member(constant, "isnull").is_boolean()) {
+      return; // LIMIT ALL / LIMIT NULL
+    }
+    present = true;
+    const json& ival = member(constant, "ival");
+    if (ival.is_object()) {
+      const json& number = member(ival, "ival");
+      value = number.is_number_integer() ? number.get<std::int64_t>() : 0; // protobuf JSON omits 0
+    }
+  }
+
+  void with_clause(const json& with, Scope& scope) {
+    for (const json& cte : member(member(with, "WithClause"), "ctes")) {
+      const json& body = member(cte, "CommonTableExpr");
+      const json& name = member(body, "ctename");
+      if (name.is_string()) {
+        m_cte_names.push_back(name.get<std::string>());
+      }
+      const json& query = member(member(body, "ctequery"), "SelectStmt");
+      if (!query.is_null()) {
+        select(query, &scope);
+      } else {
+        Analyzer nested(m_shape);
+        nested.m_cte_names = m_cte_names;
+        const model::QueryShape saved = m_shape;
+        nested.statement(member(body, "ctequery"));
+        // A data-modifying CTE contributes tables and columns, not the kind.
+        m_shape.kind = saved.kind;
+        m_shape.command = saved.command;
+        m_shape.has_where = saved.has_where;
+      }
+    }
+    (void)scope;
+  }
+
+  void select(const json& body, const Scope* parent) {
+    if (member(body, "op").is_string() && member(body, "op").get<std::string>() != "SETOP_NONE") {
+      select(member(member(body, "larg"), "SelectStmt"), parent);
+      select(member(member(body, "rarg"), "SelectStmt"), parent);
+      return;
+    }
+    Scope scope;
+    scope.parent = parent;
+    with_clause(member(body, "withClause"), scope);
+    from_list(member(body, "fromClause"), scope);
+    predicate(member(body, "whereClause"), scope, false);
+    predicate(member(body, "havingClause"), scope, false);
+    expressions(member(body, "targetList"), scope);
+    for (const json& sort : member(body, "sortClause")) {
+      const json& node = member(member(sort, "SortBy"), "node");
+      if (!column_use(node, ColumnUse::order_by, scope)) {
+        expressions(node, scope);
+      }
+    }
+    for (const json& values : member(body, "valuesLists")) {
+      expressions(values, scope);
+    }
+  }
+
+  void add_relation(const json& range_var, Scope& scope) {
+    if (!range_var.is_object()) {
+      return;
+    }
+    const json& relname = member(range_var, "relname");
+    if (!relname.is_string()) {
+      return;
+    }
+    Relation relation;
+    relation.name = relname.get<std::string>();
+    const json& schema = member(range_var, "schemaname");
+    relation.schema = schema.is_string() ? schema.get<std::string>() : std::string();
+    const bool is_cte = relation.schema.empty() && std::find(m_cte_names.begin(), m_cte_names.end(),
+                                                              relation.name) != m_cte_names.end();
+    const json& alias = member(member(range_var, "alias"), "aliasname");
+    const std::string key = alias.is_string() ? alias.get<std::string>() : relation.name;
+    if (is_cte) {
+      scope.names[key] = Relation{};
+      scope.relations.push_back(Relation{});
+      scope.has_subquery = true;
+      return;
+    }
+    scope.names[key] = relation;
+    scope.relations.push_back(relation);
+    model::TableUse use{relation.schema, relation.name};
+    if (std::find(m_shape.tables.begin(), m_shape.tables.end(), use) == m_shape.tables.end()) {
+      m_shape.tables.push_back(std::move(use));
+    }
+  }
+
+  void from_list(const json& list, Scope& scope) {
+    if (!list.is_array()) {
+      return;
+    }
+    for (const json& item : list) {
+      from_item(item, scope);
+    }
+  }
+
+  void from_item(const json& item, Scope& scope) {
+    if (const json& range_var = member(item, "RangeVar"); !range_var.is_null()) {
+      add_relation(range_var, scope);
+    } else if (const json& join = member(item, "JoinExpr"); !join.is_null()) {
+      from_item(member(join, "larg"), scope);
+      from_item(member(join, "rarg"), scope);
+      predicate(member(join, "quals"), scope, true);
+    } else if (const json& sub = member(item, "RangeSubselect"); !sub.is_null()) {
+      const json& alias = member(member(sub, "alias"), "aliasname");
+      if (alias.is_string()) {
+        scope.names[alias.get<std::string>()] = Relation{};
+      }
+      scope.relations.push_back(Relation{});
+      scope.has_subquery = true;
+      select(member(member(sub, "subquery"), "SelectStmt"), &scope);
+    } else if (const json& func = member(item, "RangeFunction"); !func.is_null()) {
+      scope.relations.push_back(Relation{});
+      scope.has_subquery = true;
+      expressions(member(func, "functions"), scope);
+    }
+  }
+
+  // The column a ColumnRef names, resolved through the scope's aliases.
+  [[nodiscard]] std::optional<model::ColumnUsage> resolve(const json& node, const Scope& scope) const {
+    const json* target = &node;
+    if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
+      target = &member(cast, "arg");
+    }
+    const json& fields = member(member(*target, "ColumnRef"), "fields");
+    if (!fields.is_array() || fields.empty() || fields.back().contains("A_Star")) {
+      return std::nullopt;
+    }
+    model::ColumnUsage usage;
+    usage.column = string_of(fields.back());
+    if (fields.size() == 1) {
+      if (scope.relations.size() == 1 && !scope.has_subquery) {
+        usage.schema = scope.relations.front().schema;
+        usage.table = scope.relations.front().name;
+      }
+    } else {
+      const std::string qualifier = string_of(fields[fields.size() - 2]);
+      if (const Relation* relation = scope.lookup(qualifier); relation != nullptr) {
+        usage.schema = relation->schema;
+        usage.table = relation->name;
+      } else {
+        usage.table = qualifier;
+        usage.schema = fields.size() >= 3 ? string_of(fields[fields.size() - 3]) : std::string();
+      }
+    }
+    if (usage.column.empty()) {
+      return std::nullopt;
+    }
+    return usage;
+  }
+
+  bool column_use(const json& node, ColumnUse use, const Scope& scope) {
+    auto usage = resolve(node, scope);
+    if (!usage) {
+      return false;
+    }
+    usage->use = use;
+    if (std::find(m_shape.columns.begin(), m_shape.columns.end(), *usage) == m_shape.columns.end()) {
+      m_shape.columns.push_back(std::move(*usage));
+    }
+    return true;
+  }
+
+  static bool is_column(const json& node) {
+    const json& inner = node.contains("TypeCast") ? member(member(node, "TypeCast"), "arg") : node;
+    return !member(inner, "ColumnRef").is_null();
+  }
+
+  // WHERE / ON / HAVING: AND/OR trees of comparisons.
+  void predicate(const json& node, const Scope& scope, bool in_join) {
+    if (node.is_null()) {
+      return;
+    }
+    if (const json& boolean = member(node, "BoolExpr"); !boolean.is_null()) {
+      for (const json& arg : member(boolean, "args")) {
+        predicate(arg, scope, in_join);
+      }
+      return;
+    }
+    if (const json& test = member(node, "NullTest"); !test.is_null()) {
+      if (!column_use(member(test, "arg"), ColumnUse::is_null, scope)) {
+        expressions(member(test, "arg"), scope);
+      }
+      return;
+    }
+    if (const json& link = member(node, "SubLink"); !link.is_null()) {
+      const std::string type = member(link, "subLinkType").is_string()
+                                   ? member(link, "subLinkType").get<std::string>()
+                                   : std::string();
+      if (type == "ANY_SUBLINK") {
+        column_use(member(link, "testexpr"), ColumnUse::in_list, scope);
+      }
+      select(member(member(link, "subselect"), "SelectStmt"), &scope);
+      return;
+    }
+    if (const json& expr = member(node, "A_Expr"); !expr.is_null()) {
+      comparison(expr, scope, in_join);
+      return;
+    }
+    expressions(node, scope);
+  }
+
+  void comparison(const json& expr, const Scope& scope, bool in_join) {
+    const std::string kind = member(expr, "kind").is_string() ? member(expr, "kind").get<std::string>() : "";
+    const std::string op = last_name(member(expr, "name"));
+    const json& left = member(expr, "lexpr");
+    const json& right = member(expr, "rexpr");
+    const bool left_col = is_column(left);
+    const bool right_col = is_column(right);
+    if (kind == "AEXPR_OP" && is_json_operator(op)) {
+      if (!column_use(left, ColumnUse::json_operator, scope)) {
+        expressions(left, scope);
+      }
+      expressions(right, scope);
+      return;
+    }
+    std::optional<ColumnUse> use;
+    if (kind == "AEXPR_OP") {
+      if (op == "=") {
+        use = (left_col && right_col) ? ColumnUse::join : ColumnUse::equality;
+      } else if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+        use = (left_col && right_col && in_join) ? ColumnUse::join : ColumnUse::range;
+      } else if (op == "~~" || op == "~~*") {
+        use = ColumnUse::like;
+      }
+    } else if (kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY") {
+      use = op == "=" ? std::optional<ColumnUse>(ColumnUse::in_list) : std::nullopt;
+    } else if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_BETWEEN_SYM") {
+      use = ColumnUse::range;
+    } else if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
+      use = ColumnUse::like;
+    }
+    bool left_used = false;
+    bool right_used = false;
+    if (use) {
+      left_used = column_use(left, *use, scope);
+      if (*use == ColumnUse::join || *use == ColumnUse::equality || *use == ColumnUse::range) {
+        right_used = column_use(right, *use, scope);
+      }
+    }
+    if (!left_used) {
+      expressions(left, scope);
+    }
+    if (!right_used) {
+      expressions(right, scope);
+    }
+  }
+
+  // Any other expression: look for JSON use of columns, aggregates and
+  // subqueries.
+  void expressions(const json& node, const Scope& scope) {
+    if (node.is_array()) {
+      for (const json& item : node) {
+        expressions(item, scope);
+      }
+      return;
+    }
+    if (!node.is_object()) {
+      return;
+    }
+    if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
+      const std::string type = last_name(member(member(cast, "typeName"), "names"));
+      if ((type == "json" || type == "jsonb") && column_use(member(cast, "arg"), ColumnUse::json_cast, scope)) {
+        return;
+      }
+    }
+    if (const json& expr = member(node, "A_Expr"); !expr.is_null()) {
+      if (is_json_operator(last_name(member(expr, "name")))) {
+        column_use(member(expr, "lexpr"), ColumnUse::json_operator, scope);
+      }
+    }
+    if (const json& call = member(node, "FuncCall"); !call.is_null()) {
+      const json& args = member(call, "args");
+      if (is_json_function(last_name(member(call, "funcname"))) && args.is_array() && !args.empty()) {
+        column_use(args.front(), ColumnUse::json_operator, scope);
+      }
+    }
+    if (const json& link = member(node, "SubLink"); !link.is_null()) {
+      predicate(node, scope, false);
+      return;
+    }
+    if (const json& sub = member(node, "SelectStmt"); !sub.is_null()) {
+      select(sub, &scope);
+      return;
+    }
+    for (const auto& item : node.items()) {
+      if (item.value().is_structured()) {
+        expressions(item.value(), scope);
+      }
+    }
+  }
+};
+
+} // namespace
+
+model::QueryShape analyze_query(const nlohmann::json& tree) {
+  model::QueryShape shape;
+  const json& stmts = member(tree, "stmts");
+  if (!stmts.is_array() || stmts.empty()) {
+    return shape;
+  }
+  Analyzer analyzer(shape);
+  analyzer.statement(member(stmts.front(), "stmt"));
+  return shape;
+}
+
+model::QueryShape analyze_query_text(std::string_view sql, bool* parsed) {
+  const ParseResult result = parse(sql);
+  if (parsed != nullptr) {
+    *parsed = result.ok();
+  }
+  if (!result.ok()) {
+    return {};
+  }
+  return analyze_query(result.tree);
+}
+
+} // namespace pgadvise::pg
