@@ -1,11 +1,12 @@
+#include "advisor/evidence.hpp"
+#include "core/format.hpp"
+#include "engine/rule.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
 #include <string>
-
-#include "advisor/evidence.hpp"
-#include "engine/rule.hpp"
 
 namespace pgadvise::rules {
 
@@ -14,34 +15,6 @@ namespace {
 using model::Table;
 
 constexpr std::string_view k_id = "table-mostly-seq-scanned";
-
-// 1234567 -> "1,234,567": counters are read by people comparing magnitudes.
-std::string grouped(std::int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -value : value);
-  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3) {
-    digits.insert(static_cast<std::size_t>(at), ",");
-  }
-  return value < 0 ? "-" + digits : digits;
-}
-
-std::string human_bytes(std::int64_t bytes) {
-  const std::array<std::string_view, 5> units{"bytes", "kB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024 && unit + 1 < units.size()) {
-    value /= 1024;
-    ++unit;
-  }
-  std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), unit == 0 ? "%.0f %s" : "%.1f %s", value, std::string(units[unit]).c_str());
-  return text.data();
-}
-
-std::string percent(double share) {
-  std::array<char, 16> text{};
-  std::snprintf(text.data(), text.size(), share > 0 && share < 0.01 ? "%.1f%%" : "%.0f%%", share * 100);
-  return text.data();
-}
 
 // Rows in the table: the planner's estimate, or the live-tuple counter when
 // the table was never analyzed (reltuples -1) or grew since.
@@ -79,7 +52,8 @@ public:
       }
       const model::TableStats& stats = *table.stats;
       const std::int64_t scans = stats.seq_scan + stats.idx_scan;
-      if (row_count(stats) < min_rows || stats.seq_scan < std::max<std::int64_t>(min_seq_scans, 1) || scans <= 0) {
+      if (row_count(stats) < min_rows || stats.seq_scan < std::max<std::int64_t>(min_seq_scans, 1) ||
+          scans <= 0) {
         continue;
       }
       const double index_share = static_cast<double>(stats.idx_scan) / static_cast<double>(scans);
@@ -90,37 +64,43 @@ public:
   }
 
 private:
-  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, double index_share) {
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table,
+                                    double index_share) {
     const model::TableStats& stats = *table.stats;
     const auto rows = static_cast<std::int64_t>(row_count(stats));
     core::Finding finding;
     finding.rule = std::string(k_id);
     finding.severity = context.severity;
     finding.object = core::ObjectRef{table.schema, table.name, {}, {}};
-    const std::string size = stats.table_bytes > 0 ? ", " + human_bytes(stats.table_bytes) : "";
-    finding.message = "Table " + advisor::table_display(table) + " (" + grouped(rows) + " rows" + size +
-                      ") is read by sequential scans " + percent(1 - index_share) + " of the time: " +
-                      grouped(stats.seq_scan) + " sequential scans against " + grouped(stats.idx_scan) +
-                      " index scans" + (table.indexes.empty() ? " (it has no index at all)" : "");
+    const std::string size = stats.table_bytes > 0 ? ", " + core::human_bytes(stats.table_bytes) : "";
+    finding.message = "Table " + advisor::table_display(table) + " (" + core::group_digits(rows) + " rows" +
+                      size + ") is read by sequential scans " + core::percent(1 - index_share) +
+                      " of the time: " + core::group_digits(stats.seq_scan) + " sequential scans against " +
+                      core::group_digits(stats.idx_scan) + " index scans" +
+                      (table.indexes.empty() ? " (it has no index at all)" : "");
     finding.help =
         "Each sequential scan reads the whole table. Find the queries doing it: pg_stat_statements (the top "
         "total_exec_time entries that mention " +
         table.name +
-        ") or the server log (log_min_duration_statement), then run EXPLAIN (ANALYZE, BUFFERS) on each and index "
-        "the columns its WHERE and JOIN clauses filter on; `pgadvise --db ... --log ...` does this and confirms "
+        ") or the server log (log_min_duration_statement), then run EXPLAIN (ANALYZE, BUFFERS) on each and "
+        "index "
+        "the columns its WHERE and JOIN clauses filter on; `pgadvise --db ... --log ...` does this and "
+        "confirms "
         "the scans. Scans that are meant to read most rows (reports, exports, batch jobs) are fine.";
     const std::int64_t per_scan = stats.seq_scan > 0 ? stats.seq_tup_read / stats.seq_scan : 0;
     finding.evidence.push_back(advisor::schema_evidence(
         *context.catalog,
-        "pg_stat_user_tables: seq_scan = " + grouped(stats.seq_scan) + ", seq_tup_read = " +
-            grouped(stats.seq_tup_read) + " (" + grouped(per_scan) + " rows per scan), idx_scan = " +
-            grouped(stats.idx_scan) + ", idx_tup_fetch = " + grouped(stats.idx_tup_fetch),
+        "pg_stat_user_tables: seq_scan = " + core::group_digits(stats.seq_scan) + ", seq_tup_read = " +
+            core::group_digits(stats.seq_tup_read) + " (" + core::group_digits(per_scan) +
+            " rows per scan), idx_scan = " + core::group_digits(stats.idx_scan) +
+            ", idx_tup_fetch = " + core::group_digits(stats.idx_tup_fetch),
         {}));
     finding.evidence.push_back(advisor::schema_evidence(
         *context.catalog,
-        "rows: reltuples = " + grouped(static_cast<std::int64_t>(stats.reltuples)) + ", n_live_tup = " +
-            grouped(stats.n_live_tup) + "; writes: n_tup_ins = " + grouped(stats.n_tup_ins) + ", n_tup_upd = " +
-            grouped(stats.n_tup_upd) + ", n_tup_del = " + grouped(stats.n_tup_del),
+        "rows: reltuples = " + core::group_digits(static_cast<std::int64_t>(stats.reltuples)) +
+            ", n_live_tup = " + core::group_digits(stats.n_live_tup) + "; writes: n_tup_ins = " +
+            core::group_digits(stats.n_tup_ins) + ", n_tup_upd = " + core::group_digits(stats.n_tup_upd) +
+            ", n_tup_del = " + core::group_digits(stats.n_tup_del),
         {}));
     finding.compute_fingerprint();
     return finding;
@@ -129,6 +109,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_table_mostly_seq_scanned() { return std::make_unique<TableMostlySeqScanned>(); }
+std::unique_ptr<engine::Rule> make_table_mostly_seq_scanned() {
+  return std::make_unique<TableMostlySeqScanned>();
+}
 
 } // namespace pgadvise::rules

@@ -1,16 +1,17 @@
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/index_ddl.hpp"
+#include "advisor/index_match.hpp"
+#include "core/format.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
 #include <memory>
 #include <tuple>
-
-#include "advisor/drizzle_render.hpp"
-#include "advisor/evidence.hpp"
-#include "advisor/index_ddl.hpp"
-#include "advisor/index_match.hpp"
-#include "core/text.hpp"
-#include "engine/rule.hpp"
 
 namespace pgadvise::rules {
 
@@ -21,41 +22,15 @@ using model::Table;
 
 constexpr std::string_view k_id = "unused-index";
 
-std::string human_bytes(std::int64_t bytes) {
-  const std::array<std::string_view, 5> units{"bytes", "kB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024 && unit + 1 < units.size()) {
-    value /= 1024;
-    ++unit;
-  }
-  std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), unit == 0 ? "%.0f %s" : "%.1f %s", value, std::string(units[unit]).c_str());
-  return text.data();
-}
-
-std::string human_age(double seconds) {
-  const auto count = [](double value, std::string_view unit) {
-    const long rounded = std::lround(std::floor(value));
-    return std::to_string(rounded) + " " + std::string(unit) + (rounded == 1 ? "" : "s");
-  };
-  if (seconds >= 86400) {
-    return count(seconds / 86400, "day");
-  }
-  if (seconds >= 3600) {
-    return count(seconds / 3600, "hour");
-  }
-  return count(std::max(seconds, 0.0) / 60, "minute");
-}
-
 // "since statistics were reset 42 days ago (2024-05-01 ...)" or, when they
 // never were, the server's uptime as a lower bound.
 std::string window_text(const model::StatsWindow& window) {
   if (window.since_server_start) {
-    return "in the " + human_age(window.age_seconds) +
+    return "in the " + core::human_age(window.age_seconds) +
            " since the server started (statistics were never reset; counters may be older)";
   }
-  return "since statistics were reset " + human_age(window.age_seconds) + " ago (" + window.reset_at + ")";
+  return "since statistics were reset " + core::human_age(window.age_seconds) + " ago (" + window.reset_at +
+         ")";
 }
 
 // Which of two indexes serving the same foreign key to keep.
@@ -128,7 +103,8 @@ public:
         true,
         {{"min-stats-age-days", "7",
           "Stay quiet until the usage counters cover at least this many days (a fresh reset proves nothing)"},
-         {"medium-size-mb", "100", "An unused index at least this large (MB) is reported as medium instead of low"}}};
+         {"medium-size-mb", "100",
+          "An unused index at least this large (MB) is reported as medium instead of low"}}};
     return k_meta;
   }
 
@@ -151,11 +127,12 @@ public:
   }
 
 private:
-  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& index) {
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table,
+                                    const Index& index) {
     const model::Catalog& catalog = *context.catalog;
     const model::IndexStats& stats = *index.stats;
     const std::string window = window_text(*catalog.stats_window);
-    const std::string size = human_bytes(stats.size_bytes);
+    const std::string size = core::human_bytes(stats.size_bytes);
 
     core::Finding finding;
     finding.rule = std::string(k_id);
@@ -169,13 +146,14 @@ private:
     std::string writes;
     if (table.stats && table.stats->has_counters) {
       writes = " Meanwhile the table took " + std::to_string(table.stats->n_tup_ins) + " inserts, " +
-               std::to_string(table.stats->n_tup_upd) + " updates and " + std::to_string(table.stats->n_tup_del) +
-               " deletes, each maintaining this index.";
+               std::to_string(table.stats->n_tup_upd) + " updates and " +
+               std::to_string(table.stats->n_tup_del) + " deletes, each maintaining this index.";
     }
-    finding.help = "Every insert, and every update not done as HOT, writes to this index; it also takes " + size +
-                   " of disk and cache." + writes +
-                   " Before dropping it: the counters are per server, so check pg_stat_user_indexes on every read "
-                   "replica too, and make sure the window covers rare jobs (month-end reports, yearly cleanups).";
+    finding.help =
+        "Every insert, and every update not done as HOT, writes to this index; it also takes " + size +
+        " of disk and cache." + writes +
+        " Before dropping it: the counters are per server, so check pg_stat_user_indexes on every read "
+        "replica too, and make sure the window covers rare jobs (month-end reports, yearly cleanups).";
     finding.evidence.push_back(advisor::schema_evidence(
         catalog, "pg_stat_user_indexes.idx_scan = 0 " + window + "; size " + size, {}));
     if (!index.definition.empty()) {
@@ -199,6 +177,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_unused_index() { return std::make_unique<UnusedIndex>(); }
+std::unique_ptr<engine::Rule> make_unused_index() {
+  return std::make_unique<UnusedIndex>();
+}
 
 } // namespace pgadvise::rules
