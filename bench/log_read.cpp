@@ -3,14 +3,13 @@
 // it; it is not installed.
 //
 //   pgadvise_logread [--prefix P] [--threads N] [--pgss FILE] FILE...
+#include "loaders/log_reader.hpp"
+
 #include <chrono>
 #include <iostream>
 #include <string>
-#include <vector>
-
 #include <unistd.h>
-
-#include "loaders/log_reader.hpp"
+#include <vector>
 
 int main(int argc, char** argv) {
   using namespace pgadvise;
@@ -31,7 +30,8 @@ int main(int argc, char** argv) {
     }
   }
   const auto start = std::chrono::steady_clock::now();
-  loaders::LogReadResult result = pgss.empty() ? loaders::read_logs(paths, options) : loaders::read_pgss(pgss);
+  loaders::LogReadResult result =
+      pgss.empty() ? loaders::read_logs(paths, options) : loaders::read_pgss(pgss);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   loaders::write_workload_summary(std::cout, result.workload);
   for (const core::Finding& d : result.diagnostics) {

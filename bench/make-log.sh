@@ -29,8 +29,11 @@ export BENCH_MAX_SECONDS="${BENCH_MAX_SECONDS:-86400}" # stop early on a slow ma
   -- bash -c '
 set -euo pipefail
 log="$PGCLUSTER_LOGDIR/postgresql.log"
-pgbench -i -q -s 4 postgres >/dev/null 2>&1
-psql -q -X -d postgres -f "$BENCH_HERE/nplus1-schema.sql" >/dev/null
+# Set-up runs unlogged: the log holds only the workload (pgbench -i inserts
+# row by row, which would be a real but unplanted insert burst).
+PGOPTIONS="-c log_min_duration_statement=-1 -c log_connections=off -c log_disconnections=off" \
+  pgbench -i -q -s 4 postgres >/dev/null 2>&1
+PGOPTIONS="-c log_min_duration_statement=-1" psql -q -X -d postgres -f "$BENCH_HERE/nplus1-schema.sql" >/dev/null
 size() { stat -c %s "$log"; }
 deadline=$(( $(date +%s) + ${BENCH_MAX_SECONDS:-86400} ))
 while [ "$(size)" -lt "$BENCH_TARGET_BYTES" ] && [ "$(date +%s)" -lt "$deadline" ]; do

@@ -1,9 +1,13 @@
 #include "advisor/drizzle_render.hpp"
 
+#include "core/text.hpp"
+#include "model/project_graph.hpp"
+
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
-
-#include "core/text.hpp"
+#include <filesystem>
 
 namespace pgadvise::advisor {
 
@@ -22,7 +26,137 @@ bool is_js_identifier(std::string_view text) {
   return true;
 }
 
+namespace fs = std::filesystem;
+
+// Config names drizzle-kit picks up without --config.
+constexpr std::array<std::string_view, 4> k_default_config_names = {
+    "drizzle.config.ts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.json"};
+
+std::string exec_prefix(const std::string& manager) {
+  if (manager == "pnpm") {
+    return "pnpm exec";
+  }
+  if (manager == "yarn") {
+    return "yarn";
+  }
+  if (manager == "bun") {
+    return "bunx";
+  }
+  return "npx";
+}
+
+std::string run_script(const std::string& manager, const std::string& script) {
+  if (manager == "npm" || manager == "bun") {
+    return manager + " run " + script;
+  }
+  return manager + " " + script; // pnpm db:generate, yarn db:generate
+}
+
+// The first script of `package` whose command runs `drizzle-kit <verb>`.
+const model::Script* script_running(const model::Package& package, std::string_view verb) {
+  const std::string needle = "drizzle-kit " + std::string(verb);
+  for (const model::Script& script : package.scripts) {
+    const std::string& text = script.command.text;
+    const auto at = text.find(needle);
+    if (at == std::string::npos) {
+      continue;
+    }
+    // `drizzle-kit generate` but not `drizzle-kit generate:sqlite`-style
+    // variants of another dialect, nor a longer word.
+    const std::size_t end = at + needle.size();
+    if (end == text.size() || text[end] == ' ' || text[end] == ':' || text[end] == '&' || text[end] == ';') {
+      return &script;
+    }
+  }
+  return nullptr;
+}
+
+// A path relative to the working directory when it is below it (as
+// locations are shown), else as it is.
+std::string shown_path(const fs::path& path) {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (!ec) {
+    const fs::path relative = path.lexically_normal().lexically_relative(cwd);
+    if (!relative.empty() && *relative.begin() != "..") {
+      return relative.generic_string();
+    }
+  }
+  return path.lexically_normal().generic_string();
+}
+
 } // namespace
+
+std::string drizzle_migration_commands(const model::Project& project) {
+  std::string config_dir;
+  std::string config_flag;
+  if (!project.drizzle_config.empty()) {
+    config_dir = project.drizzle_config.parent_path().lexically_relative(project.root).generic_string();
+    if (config_dir == ".") {
+      config_dir.clear();
+    }
+    const std::string name = project.drizzle_config.filename().string();
+    if (std::find(k_default_config_names.begin(), k_default_config_names.end(), name) ==
+        k_default_config_names.end()) {
+      config_flag = " --config " + name;
+    }
+  }
+  const model::Package* package = model::package_for_dir(project, config_dir);
+  const std::string manager = package != nullptr ? package->package_manager : std::string("npm");
+  const std::string cd =
+      config_dir.empty() || config_dir.rfind("..", 0) == 0 ? std::string{} : "cd " + config_dir + " && ";
+  std::string generate = exec_prefix(manager) + " drizzle-kit generate" + config_flag;
+  std::string migrate = exec_prefix(manager) + " drizzle-kit migrate" + config_flag;
+  if (package != nullptr) {
+    if (const model::Script* script = script_running(*package, "generate")) {
+      generate = run_script(manager, script->name);
+    }
+    if (const model::Script* script = script_running(*package, "migrate")) {
+      migrate = run_script(manager, script->name);
+    }
+  }
+  return cd + generate + " && " + migrate;
+}
+
+std::string drizzle_file_for(const model::Table& table, const model::Project& project) {
+  if (table.drizzle_location.known()) {
+    return table.drizzle_location.file + (table.drizzle_location.line > 0
+                                              ? ":" + std::to_string(table.drizzle_location.line)
+                                              : std::string{});
+  }
+  std::vector<std::string> entries;
+  for (const std::string& entry : project.drizzle_schema_paths) {
+    entries.push_back(shown_path(project.root / entry));
+  }
+  return core::join(entries, ", ");
+}
+
+void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
+                            const model::Project& project) {
+  if (!project.uses_drizzle) {
+    return;
+  }
+  for (core::Finding& finding : findings) {
+    if (!finding.fix || finding.fix->drizzle.empty()) {
+      continue;
+    }
+    core::Fix& fix = *finding.fix;
+    const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+    const model::Table* table =
+        catalog != nullptr ? catalog->find_table(schema, finding.object.table) : nullptr;
+    if (table != nullptr) {
+      if (fix.drizzle_file.empty()) {
+        fix.drizzle_file = drizzle_file_for(*table, project);
+      }
+      if (fix.drizzle_table.empty()) {
+        fix.drizzle_table = table->property;
+      }
+    }
+    if (fix.commands.empty()) {
+      fix.commands = drizzle_migration_commands(project);
+    }
+  }
+}
 
 std::string js_string(std::string_view text) {
   std::string out = "\"";
@@ -36,7 +170,8 @@ std::string js_string(std::string_view text) {
     default:
       if (static_cast<unsigned char>(c) < 0x20) {
         char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        std::snprintf(escaped, sizeof escaped, "\\x%02x",
+                      static_cast<unsigned>(static_cast<unsigned char>(c)));
         out += escaped;
       } else {
         out += c; // UTF-8 passes through: JS source is Unicode
@@ -63,10 +198,14 @@ std::string drizzle_member(std::string_view object, std::string_view property) {
 
 std::string render_drizzle_index(const model::Table& table, const std::vector<std::string>& columns,
                                  std::string_view name) {
+  // The name the table's extra-config callback gives its parameter, when
+  // schema.ts was read; `table` (drizzle-kit's docs) otherwise.
+  const std::string param =
+      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
   std::vector<std::string> members;
   members.reserve(columns.size());
   for (const std::string& column : columns) {
-    members.push_back(drizzle_member("table", drizzle_property(table, column)));
+    members.push_back(drizzle_member(param, drizzle_property(table, column)));
   }
   return "index(" + js_string(name) + ").on(" + core::join(members, ", ") + ")";
 }
@@ -83,8 +222,10 @@ std::string render_drizzle_removal(const model::Table& table, const model::Index
   std::string out = "// remove from schema.ts: " + builder + "(" + js_string(index.name) + ")";
   if (!index.has_expressions() && !index.keys.empty()) {
     std::vector<std::string> members;
+    const std::string param =
+        table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
     for (const model::IndexKey& key : index.keys) {
-      members.push_back(drizzle_member("table", drizzle_property(table, key.column)));
+      members.push_back(drizzle_member(param, drizzle_property(table, key.column)));
     }
     out += ".on(" + core::join(members, ", ") + ")";
   }

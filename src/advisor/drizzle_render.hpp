@@ -1,10 +1,12 @@
 #pragma once
 
+#include "core/finding.hpp"
+#include "model/catalog.hpp"
+#include "model/project.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/catalog.hpp"
 
 namespace pgadvise::advisor {
 
@@ -22,7 +24,7 @@ std::string drizzle_property(const model::Table& table, std::string_view column)
 std::string drizzle_member(std::string_view object, std::string_view property);
 
 // index("name").on(table.prop1, table.prop2) -- for the table's extra config
-// callback `(table) => [ ... ]`.
+// callback `(table) => [ ... ]` (or the parameter name schema.ts uses).
 std::string render_drizzle_index(const model::Table& table, const std::vector<std::string>& columns,
                                  std::string_view name);
 
@@ -30,5 +32,24 @@ std::string render_drizzle_index(const model::Table& table, const std::vector<st
 // `// remove from schema.ts: uniqueIndex("x").on(table.a)`. Expression keys
 // are left out of .on() (pgadvise does not render Drizzle sql``).
 std::string render_drizzle_removal(const model::Table& table, const model::Index& index);
+
+// The commands that turn a schema.ts edit into a migration and apply it, in
+// this project's terms: its own generate/migrate scripts when the package
+// holding drizzle.config has them (`npm run db:generate && npm run
+// db:migrate`), else drizzle-kit through its package manager (`npx
+// drizzle-kit generate && npx drizzle-kit migrate`, `--config` when the
+// config has a name drizzle-kit does not find by itself).
+std::string drizzle_migration_commands(const model::Project& project);
+
+// Where a Drizzle line for `table` goes: the schema file and line of the
+// table's declaration when a schema file was read, else the drizzle.config
+// `schema` entries; empty when unknown.
+std::string drizzle_file_for(const model::Table& table, const model::Project& project);
+
+// Completes every fix that carries a Drizzle line with where it goes (file,
+// table variable) and the project's generate + migrate commands. Findings
+// whose table the catalog does not have get the commands only.
+void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
+                            const model::Project& project);
 
 } // namespace pgadvise::advisor

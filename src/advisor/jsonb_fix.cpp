@@ -41,6 +41,12 @@ std::string render_ddl(const model::Table& table, const model::Column& column,
 std::string render_drizzle(const model::Table& table, const model::Column& column,
                            const std::optional<std::string>& new_default) {
   std::string out = drizzle_property(table, column.name) + ": jsonb(" + js_string(column.name) + ")";
+  if (!column.type.is_json()) {
+    // A text column's values were typed `string` in TypeScript: give the
+    // jsonb column a type to refine (an array when the default is one).
+    const bool array = new_default && !new_default->empty() && new_default->front() == '[';
+    out += array ? ".$type<unknown[]>()" : ".$type<Record<string, unknown>>()";
+  }
   if (column.not_null) {
     out += ".notNull()";
   }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <unistd.h>
 
@@ -134,6 +135,8 @@ CLI::App* add_lint_command(CLI::App& app, LintOptions& options) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   lint->add_flag("-v,--verbose", options.verbose, "Say which sources were used and which rules were skipped");
+  add_live_options(*lint, options.live);
+  add_workload_options(*lint, options.workload);
   return lint;
 }
 
@@ -160,7 +163,26 @@ int run_lint(const LintOptions& options) {
     loaders::scan_project(sources->project); // scripts, CI, containers (drizzle-push-in-production)
   }
   loaders::SchemaLoad load = loaders::load_schema(*sources);
-  if (load.catalog.source == model::SchemaSource::none) {
+  std::optional<LiveRun> live; // --db: the database's catalog is the schema
+  if (options.live.requested()) {
+    auto opened = open_live(options.live, load, *sources);
+    if (!opened) {
+      std::cerr << "pgadvise: " << opened.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+    live.emplace(std::move(*opened));
+  }
+  std::optional<WorkloadInput> workload; // --log, --pgss, --queries: query rules run even without a schema
+  if (options.workload.requested()) {
+    auto read = read_workload_input(options.workload, isatty(STDERR_FILENO) != 0);
+    if (!read) {
+      std::cerr << "pgadvise: " << read.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+    workload.emplace(std::move(*read));
+  }
+  if (load.catalog.source == model::SchemaSource::none && !live && !(workload && workload->usable)) {
+    print_unusable_workload(workload ? &*workload : nullptr, std::cerr);
     std::cerr << "pgadvise: no schema found in " << core::join(options.paths.empty() ? std::vector<std::string>{"."} : options.paths, ", ")
               << "\n";
     for (const std::string& note : load.notes) {
@@ -175,8 +197,28 @@ int run_lint(const LintOptions& options) {
   input.catalog = &load.catalog;
   input.project = &sources->project;
   input.diagnostics = load.diagnostics;
+  input.other_schemas = &load.other_schemas; // snapshot-drift
+  input.files_catalog = &load.catalog;       // stays the files' schema when --db makes the live one primary
+  if (workload) {
+    input.workload = &workload->workload;
+    input.diagnostics.insert(input.diagnostics.end(), workload->diagnostics.begin(), workload->diagnostics.end());
+  }
+  if (live) {
+    input.catalog = &live->catalog;
+    input.workload = choose_workload(input.workload, *live);
+    input.diagnostics.insert(input.diagnostics.end(), live->diagnostics.begin(), live->diagnostics.end());
+    analyze_live(options.live, *live, input.workload, sources->project, std::cerr); // EXPLAIN, index advisor
+    input.live_analysis = live->analysis ? &*live->analysis : nullptr;
+  }
   input.suppressions = load.suppressions;
-  const engine::RunReport report = engine::run(input, *settings);
+  engine::RunReport report = engine::run(input, *settings);
+  if (live) {
+    if (auto finished = finish_live(options.live, *live, report.findings, input.workload, sources->project);
+        !finished) {
+      std::cerr << "pgadvise: " << finished.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+  }
 
   std::ofstream file;
   if (!options.output.empty()) {
@@ -190,11 +232,19 @@ int run_lint(const LintOptions& options) {
 
   reporters::ReportInput report_input;
   report_input.run = &report;
-  report_input.schema_source = std::string(model::to_string(load.catalog.source));
-  report_input.schema_description = load.catalog.source_description;
+  report_input.schema_source = std::string(model::to_string(input.catalog->source));
+  report_input.schema_description = input.catalog->source_description;
   report_input.inputs = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
   report_input.notes = sources->notes;
   report_input.notes.insert(report_input.notes.end(), load.notes.begin(), load.notes.end());
+  if (workload) {
+    const std::vector<std::string> workload_paths = options.workload.paths();
+    report_input.inputs.insert(report_input.inputs.end(), workload_paths.begin(), workload_paths.end());
+    report_input.notes.insert(report_input.notes.end(), workload->notes.begin(), workload->notes.end());
+  }
+  if (live) {
+    report_input.notes.insert(report_input.notes.end(), live->notes.begin(), live->notes.end());
+  }
   for (const model::ScanNote& note : sources->project.scan_notes) {
     report_input.notes.push_back(note.location.to_string() + ": " + note.message);
   }

@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/live_input.hpp"
+#include "cli/workload_input.hpp"
+
 namespace CLI {
 class App;
 }
@@ -21,6 +24,8 @@ struct LintOptions {
   std::vector<std::string> options;    // id.name=value
   std::string color = "auto";
   bool verbose = false;
+  LiveCliOptions live; // --db and its options (cli/live_input.hpp)
+  WorkloadCliOptions workload; // --log, --pgss, --queries (cli/workload_input.hpp)
 };
 
 CLI::App* add_lint_command(CLI::App& app, LintOptions& options);

@@ -22,6 +22,14 @@ std::string ObjectRef::to_string() const {
   return out;
 }
 
+std::string_view to_string(FixKind kind) {
+  switch (kind) {
+  case FixKind::sql: return "sql";
+  case FixKind::shell: return "shell";
+  }
+  return "sql";
+}
+
 void Finding::compute_fingerprint(std::string_view discriminator) {
   std::string key = rule;
   key += '\x1f';

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/severity.hpp"
@@ -26,11 +27,24 @@ struct Evidence {
   SourceLocation location;
 };
 
+// What Fix::ddl holds: SQL, or shell commands (drizzle-push-in-production's
+// generate + migrate steps).
+enum class FixKind { sql, shell };
+std::string_view to_string(FixKind kind);
+
 // A proposed fix: printed, never applied.
 struct Fix {
-  std::string ddl;         // SQL to run (or to put in a migration)
+  std::string ddl;         // SQL to run (or to put in a migration); shell commands when kind is shell
   std::string drizzle;     // the Drizzle schema line, when the project uses Drizzle
   std::string safety_note; // locking, rewrite or data caveats
+  FixKind kind = FixKind::sql;
+  // Where `drizzle` goes: the schema file (with the table's line when it
+  // was read) and the table's variable there; empty when unknown.
+  std::string drizzle_file{};
+  std::string drizzle_table{};
+  // The project's commands that turn the schema edit into a migration and
+  // apply it ("npm run db:generate && npm run db:migrate").
+  std::string commands{};
 };
 
 struct Finding {

@@ -23,6 +23,7 @@ std::string_view to_string(Input input) {
   case Input::project: return "project";
   case Input::plans: return "plans";
   case Input::live: return "live";
+  case Input::other_schemas: return "other-schemas";
   }
   return "catalog";
 }

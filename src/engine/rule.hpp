@@ -7,6 +7,7 @@
 #include "core/finding.hpp"
 #include "core/severity.hpp"
 #include "model/catalog.hpp"
+#include "model/live_analysis.hpp"
 #include "model/project.hpp"
 #include "model/workload.hpp"
 
@@ -17,7 +18,8 @@ std::string_view to_string(Category category);
 
 // The model parts a rule may need; the runner skips a rule whose inputs are
 // absent (and says so under --verbose).
-enum class Input { catalog, workload, project, plans, live };
+// other_schemas: a second schema source besides the catalog (snapshot-drift).
+enum class Input { catalog, workload, project, plans, live, other_schemas };
 std::string_view to_string(Input input);
 
 struct RuleOption {
@@ -55,6 +57,14 @@ struct RuleContext {
   const model::Catalog* catalog = nullptr; // null when no schema was found
   const model::Project* project = nullptr;
   const model::Workload* workload = nullptr; // null when no queries were read
+  const model::LiveAnalysis* live_analysis = nullptr; // EXPLAIN results and index proposals (--db with a workload)
+  // The other schema sources (newest snapshot, Drizzle schema) besides
+  // `catalog`; null when there are none (snapshot-drift).
+  const std::vector<model::Catalog>* other_schemas = nullptr;
+  // The schema as the project's files give it: the same as `catalog` unless
+  // --db made the live catalog primary. Drift is between files, so
+  // snapshot-drift compares this one (a server prints defaults differently).
+  const model::Catalog* files_catalog = nullptr;
   RuleOptions options;
   core::Severity severity = core::Severity::medium; // default or user override
 };

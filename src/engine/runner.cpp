@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <future>
 
+#include "advisor/drizzle_render.hpp"
 #include "engine/registry.hpp"
 #include "engine/rule.hpp"
 
@@ -40,10 +41,19 @@ std::string missing_input(const RuleMeta& meta, const RunInput& input) {
         return "no query workload (--log, --pgss)";
       }
       break;
-    case Input::plans: return "no query plans (--db)";
+    case Input::plans:
+      if (input.live_analysis == nullptr) {
+        return "no query plans (--db)";
+      }
+      break;
     case Input::live:
       if (input.catalog == nullptr || input.catalog->source != model::SchemaSource::live) {
         return "needs a live database (--db)";
+      }
+      break;
+    case Input::other_schemas:
+      if (input.other_schemas == nullptr || input.other_schemas->empty()) {
+        return "no second schema source (a drizzle-kit snapshot or Drizzle schema besides the SQL)";
       }
       break;
     }
@@ -66,6 +76,9 @@ RuleContext make_context(const Rule& rule, const RunInput& input, const core::Se
   context.catalog = input.catalog;
   context.project = input.project;
   context.workload = input.workload;
+  context.other_schemas = input.other_schemas;
+  context.files_catalog = input.files_catalog != nullptr ? input.files_catalog : input.catalog;
+  context.live_analysis = input.live_analysis;
   context.options = RuleOptions(std::move(values));
   context.severity = meta.default_severity;
   return context;
@@ -113,6 +126,10 @@ RunReport run(const RunInput& input, const core::Settings& settings, const std::
   for (auto& future : futures) {
     auto part = future.get();
     std::move(part.begin(), part.end(), std::back_inserter(all));
+  }
+  if (input.project != nullptr) {
+    // Drizzle fixes say where the line goes and how to generate + migrate.
+    advisor::complete_drizzle_fixes(all, input.catalog, *input.project);
   }
 
   for (core::Finding& finding : all) {

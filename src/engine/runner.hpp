@@ -7,6 +7,7 @@
 #include "core/settings.hpp"
 #include "core/suppression.hpp"
 #include "model/catalog.hpp"
+#include "model/live_analysis.hpp"
 #include "model/project.hpp"
 #include "model/workload.hpp"
 
@@ -18,6 +19,11 @@ struct RunInput {
   const model::Catalog* catalog = nullptr;
   const model::Project* project = nullptr;
   const model::Workload* workload = nullptr;
+  const model::LiveAnalysis* live_analysis = nullptr; // Input::plans: advisor::run_live_analysis
+  // The project's other schema sources (newest snapshot, Drizzle schema)
+  // besides `catalog`; null or empty when it has one (snapshot-drift).
+  const std::vector<model::Catalog>* other_schemas = nullptr;
+  const model::Catalog* files_catalog = nullptr; // null: `catalog` came from the files
   std::vector<core::Finding> diagnostics; // from loaders: parse-error, replay-warning, ...
   core::Suppressions suppressions;
 };

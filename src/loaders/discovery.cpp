@@ -1,18 +1,18 @@
 #include "loaders/discovery.hpp"
 
+#include "core/text.hpp"
+#include "loaders/drizzle_config.hpp"
+#include "loaders/drizzle_schema_ts.hpp"
+#include "loaders/drizzle_snapshot.hpp"
+#include "loaders/sql_migrations.hpp"
+
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <utility>
-
-#include <nlohmann/json.hpp>
-
-#include "core/text.hpp"
-#include "loaders/drizzle_config.hpp"
-#include "loaders/drizzle_snapshot.hpp"
-#include "loaders/sql_migrations.hpp"
 
 namespace pgadvise::loaders {
 
@@ -30,6 +30,11 @@ constexpr int k_max_search_depth = 8;
 constexpr std::size_t k_max_search_entries = 200000;
 // How far up from a migrations folder or file to look for its project.
 constexpr int k_max_parent_levels = 6;
+// Where Drizzle projects keep their schema when drizzle.config names none
+// (files, or folders of files), in order; the first that exists is used.
+constexpr std::array<std::string_view, 8> k_conventional_schemas = {
+    "src/db/schema.ts", "src/db/schema", "src/schema.ts", "src/schema",
+    "db/schema.ts",     "db/schema",     "schema.ts",     "src/lib/db/schema.ts"};
 
 bool has_suffix(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -96,7 +101,8 @@ bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>
   }
   for (const char* field : {"dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}) {
     const auto deps = package.find(field);
-    if (deps != package.end() && deps->is_object() && (deps->contains("drizzle-orm") || deps->contains("drizzle-kit"))) {
+    if (deps != package.end() && deps->is_object() &&
+        (deps->contains("drizzle-orm") || deps->contains("drizzle-kit"))) {
       return true;
     }
   }
@@ -117,7 +123,8 @@ std::vector<fs::path> find_journals(const fs::path& root) {
       continue;
     }
     const std::string name = it->path().filename().string();
-    const bool skipped = std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end();
+    const bool skipped =
+        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end();
     if (skipped || it.depth() >= k_max_search_depth) {
       it.disable_recursion_pending();
       continue;
@@ -174,7 +181,8 @@ private:
       return std::nullopt;
     }
     if (name == "_journal.json") {
-      add_migrations_dir(absolute_normal(file).parent_path().parent_path(), "its journal was given explicitly");
+      add_migrations_dir(absolute_normal(file).parent_path().parent_path(),
+                         "its journal was given explicitly");
       return std::nullopt;
     }
     if (name.rfind("drizzle.config.", 0) == 0) {
@@ -223,6 +231,46 @@ private:
   }
 
   void fill_project(const fs::path& root, const std::optional<fs::path>& config_file) {
+    fill_project_config(root, config_file);
+    find_schema_files(root);
+  }
+
+  // The Drizzle schema files: the config's `schema` entries, else the first
+  // conventional place that holds one (Drizzle projects only).
+  void find_schema_files(const fs::path& root) {
+    const model::Project& project = m_sources.project;
+    if (!project.drizzle_schema_paths.empty()) {
+      const std::string config_name = display_path(project.drizzle_config);
+      m_sources.schema_ts = expand_schema_paths(root, project.drizzle_schema_paths, &m_sources.notes);
+      if (!m_sources.schema_ts.empty()) {
+        m_sources.notes.push_back("Drizzle schema " + describe_files(m_sources.schema_ts) +
+                                  " (the `schema` of " + config_name + ")");
+      }
+      return;
+    }
+    if (!project.uses_drizzle) {
+      return;
+    }
+    for (std::string_view candidate : k_conventional_schemas) {
+      std::vector<fs::path> files = expand_schema_paths(root, {std::string(candidate)});
+      if (!files.empty()) {
+        m_sources.schema_ts = std::move(files);
+        m_sources.notes.push_back("Drizzle schema " + describe_files(m_sources.schema_ts) + " (found in " +
+                                  shown_dir(root) + ", no `schema` in a drizzle.config)");
+        return;
+      }
+    }
+  }
+
+  static std::string describe_files(const std::vector<fs::path>& files) {
+    if (files.size() == 1) {
+      return display_path(files.front());
+    }
+    return display_path(files.front()) + " and " + std::to_string(files.size() - 1) + " more file" +
+           (files.size() == 2 ? "" : "s");
+  }
+
+  void fill_project_config(const fs::path& root, const std::optional<fs::path>& config_file) {
     m_have_project = true;
     model::Project& project = m_sources.project;
     project.root = absolute_normal(root);
@@ -282,23 +330,25 @@ private:
       }
       return;
     }
-    m_sources.notes.push_back("looked in " + shown_dir(root) +
-                              " for drizzle.config.{ts,js,mjs,cjs,json}, drizzle/, migrations/, db/migrations/, "
-                              "src/db/migrations/ and **/meta/_journal.json: none found");
+    m_sources.notes.push_back(
+        "looked in " + shown_dir(root) +
+        " for drizzle.config.{ts,js,mjs,cjs,json}, drizzle/, migrations/, db/migrations/, "
+        "src/db/migrations/ and **/meta/_journal.json: none found");
   }
 
   void add_migrations_dir(const fs::path& dir, const std::string& how) {
     if (m_sources.migrations_dir) {
       if (absolute_normal(*m_sources.migrations_dir) != absolute_normal(dir)) {
-        m_sources.notes.push_back("ignored " + shown_dir(dir) + ": pgadvise replays one migrations folder per run (" +
+        m_sources.notes.push_back("ignored " + shown_dir(dir) +
+                                  ": pgadvise replays one migrations folder per run (" +
                                   shown_dir(*m_sources.migrations_dir) + " is used)");
       }
       return;
     }
     m_sources.migrations_dir = dir;
     const std::size_t count = count_sql_files(dir);
-    m_sources.notes.push_back("migrations folder " + shown_dir(dir) + " (" + how + "): " + std::to_string(count) +
-                              (count == 1 ? " SQL migration" : " SQL migrations"));
+    m_sources.notes.push_back("migrations folder " + shown_dir(dir) + " (" + how + "): " +
+                              std::to_string(count) + (count == 1 ? " SQL migration" : " SQL migrations"));
     if (!m_sources.snapshot) {
       m_sources.snapshot = newest_snapshot(dir / "meta");
     }
@@ -329,8 +379,11 @@ core::Result<SchemaSources> discover(const std::vector<fs::path>& paths) {
   return std::move(discovery).finish();
 }
 
-SchemaLoad load_schema(const SchemaSources& sources) {
-  SchemaLoad load;
+namespace {
+
+// The SQL replay of the migrations folder and the explicit .sql files into
+// `load`; false when there is no SQL.
+bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
   std::vector<fs::path> files;
   std::string description;
   if (sources.migrations_dir && count_sql_files(*sources.migrations_dir) > 0) {
@@ -338,48 +391,136 @@ SchemaLoad load_schema(const SchemaSources& sources) {
     if (order) {
       files = std::move(*order);
       const bool journal = is_file(*sources.migrations_dir / "meta" / "_journal.json");
-      description = "SQL replay of " + shown_dir(*sources.migrations_dir) + " (" + plural(files.size(), "migration") +
-                    (journal ? ", journal order)" : ", file name order)");
+      description = "SQL replay of " + shown_dir(*sources.migrations_dir) + " (" +
+                    plural(files.size(), "migration") + (journal ? ", journal order)" : ", file name order)");
     } else {
       load.notes.push_back(order.error().to_string());
     }
   }
   if (!sources.sql_files.empty()) {
     const std::string extra = sources.sql_files.size() == 1 ? display_path(sources.sql_files.front())
-                                                             : plural(sources.sql_files.size(), "SQL file");
+                                                            : plural(sources.sql_files.size(), "SQL file");
     description = description.empty() ? "SQL replay of " + extra : description + " and " + extra;
     files.insert(files.end(), sources.sql_files.begin(), sources.sql_files.end());
   }
+  if (files.empty()) {
+    return false;
+  }
+  replay_sql_files(files, load);
+  load.catalog.source = model::SchemaSource::sql_replay;
+  load.catalog.source_description = description;
+  std::string note = "schema source: " + description;
+  if (sources.snapshot) {
+    note += "; snapshot " + display_path(*sources.snapshot) +
+            " not used because SQL migrations are present (snapshot-drift compares it)";
+  }
+  load.notes.push_back(std::move(note));
+  return true;
+}
 
-  if (!files.empty()) {
-    replay_sql_files(files, load);
-    load.catalog.source = model::SchemaSource::sql_replay;
-    load.catalog.source_description = description;
-    std::string note = "schema source: " + description;
-    if (sources.snapshot) {
-      note += "; snapshot " + display_path(*sources.snapshot) + " not used because SQL migrations are present";
+// The newest snapshot as the schema into `load`; false when there is none
+// or it cannot be used (a located parse-error then says why).
+bool load_snapshot(const SchemaSources& sources, SchemaLoad& load) {
+  if (!sources.snapshot) {
+    return false;
+  }
+  auto snapshot = load_drizzle_snapshot(*sources.snapshot);
+  if (!snapshot) {
+    load.notes.push_back("cannot use drizzle-kit snapshot: " + snapshot.error().to_string());
+    load.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high, snapshot.error().message,
+                                               snapshot.error().location));
+    return false;
+  }
+  SchemaLoad out = std::move(*snapshot);
+  out.notes.insert(out.notes.begin(), load.notes.begin(), load.notes.end());
+  out.diagnostics.insert(out.diagnostics.begin(), load.diagnostics.begin(), load.diagnostics.end());
+  out.notes.push_back("schema source: " + out.catalog.source_description + " (no SQL migrations found)");
+  load = std::move(out);
+  return true;
+}
+
+// Copies what the Drizzle schema knows -- variable and property names, where
+// each table is declared -- onto a catalog built from SQL or a snapshot,
+// matching tables, columns and indexes by name.
+void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle) {
+  for (model::Table& table : catalog.tables) {
+    const model::Table* declared = drizzle.find_table(table.schema, table.name);
+    if (declared == nullptr) {
+      continue;
     }
-    load.notes.push_back(std::move(note));
+    if (table.property.empty()) {
+      table.property = declared->property;
+    }
+    table.drizzle_location = declared->drizzle_location;
+    table.drizzle_config_param = declared->drizzle_config_param;
+    for (model::Column& column : table.columns) {
+      const model::Column* match = declared->find_column(column.name);
+      if (match != nullptr && column.property.empty()) {
+        column.property = match->property;
+      }
+    }
+    for (model::Index& index : table.indexes) {
+      const model::Index* match = declared->find_index(index.name);
+      if (match != nullptr && index.property.empty()) {
+        index.property = match->property;
+      }
+    }
+  }
+}
+
+std::size_t count_unresolved(const SchemaLoad& load) {
+  return static_cast<std::size_t>(
+      std::count_if(load.diagnostics.begin(), load.diagnostics.end(), [](const core::Finding& finding) {
+        return finding.message.rfind(k_schema_ts_unresolved, 0) == 0;
+      }));
+}
+
+} // namespace
+
+SchemaLoad load_schema(const SchemaSources& sources) {
+  std::optional<SchemaLoad> drizzle;
+  if (!sources.schema_ts.empty()) {
+    drizzle = load_drizzle_schema(sources.schema_ts, sources.project.casing);
+  }
+  SchemaLoad load;
+  if (load_sql(sources, load)) {
+    // The snapshot is not the schema, but snapshot-drift compares it.
+    if (sources.snapshot) {
+      if (auto snapshot = load_drizzle_snapshot(*sources.snapshot)) {
+        load.other_schemas.push_back(std::move(snapshot->catalog));
+      } else {
+        load.notes.push_back("cannot compare with drizzle-kit snapshot: " + snapshot.error().to_string());
+      }
+    }
+  } else if (!load_snapshot(sources, load) && !drizzle) {
+    // Nothing to load: the discovery notes say where pgadvise looked.
+    load.notes.insert(load.notes.end(), sources.notes.begin(), sources.notes.end());
+    load.notes.push_back("no schema source: no SQL migrations, .sql files, drizzle-kit snapshot or Drizzle "
+                         "schema file were found");
     return load;
   }
 
-  if (sources.snapshot) {
-    auto snapshot = load_drizzle_snapshot(*sources.snapshot);
-    if (!snapshot) {
-      load.notes.push_back("cannot use drizzle-kit snapshot: " + snapshot.error().to_string());
-      load.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high, snapshot.error().message,
-                                                 snapshot.error().location));
-      return load;
-    }
-    SchemaLoad out = std::move(*snapshot);
+  if (!drizzle) {
+    return load;
+  }
+  if (load.catalog.source == model::SchemaSource::none) {
+    // A push-only project: schema.ts is the schema, every finding located in it.
+    SchemaLoad out = std::move(*drizzle);
     out.notes.insert(out.notes.begin(), load.notes.begin(), load.notes.end());
-    out.notes.push_back("schema source: " + out.catalog.source_description + " (no SQL migrations found)");
+    out.diagnostics.insert(out.diagnostics.begin(), load.diagnostics.begin(), load.diagnostics.end());
+    out.notes.push_back("schema source: " + out.catalog.source_description +
+                        " (no SQL migrations or drizzle-kit snapshot found)");
     return out;
   }
-
-  // Nothing to load: the discovery notes say where pgadvise looked.
-  load.notes.insert(load.notes.end(), sources.notes.begin(), sources.notes.end());
-  load.notes.push_back("no schema source: no SQL migrations, .sql files or drizzle-kit snapshot were found");
+  adopt_drizzle_names(load.catalog, drizzle->catalog);
+  // Its pgadvise-ignore comments still silence findings located in it.
+  load.suppressions.merge(drizzle->suppressions);
+  const std::size_t unresolved = count_unresolved(*drizzle);
+  load.notes.push_back(
+      drizzle->catalog.source_description +
+      " read for Drizzle property names and compared by snapshot-drift" +
+      (unresolved == 0 ? std::string{} : "; " + plural(unresolved, "construct") + " it could not resolve"));
+  load.other_schemas.push_back(std::move(drizzle->catalog));
   return load;
 }
 

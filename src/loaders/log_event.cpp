@@ -73,17 +73,22 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
     out.events.push_back(event);
     return;
   }
-  const ShapeKey key = shape_key(text, &m_stripped);
+  const ShapeKey key = shape_key(text);
   if (key.has_nul) {
     warn(out, record.line, "binary", "statement contains NUL bytes (binary data); not analysed");
     out.events.push_back(event);
     return;
   }
   if (key.non_ascii && !valid_utf8(text)) {
-    warn(out, record.line, "invalid-utf8", "statement is not valid UTF-8; invalid bytes are replaced in output");
+    warn(out, record.line, "invalid-utf8",
+         "statement is not valid UTF-8; invalid bytes are replaced in output");
   }
-  event.info = m_cache.resolve(key, text, m_stripped);
-  event.params_hash = fast_hash(text);
+  event.info = m_cache.find(key.key);
+  if (event.info == nullptr) {
+    shape_key(text, &m_stripped); // the literal-free text, for statements that do not parse
+    event.info = m_cache.resolve(key, text, m_stripped);
+  }
+  event.params_hash = key.literals;
   event.limit = key.limit;
   event.offset = key.offset;
   if (!event.info->parsed && (kind == EventKind::statement || kind == EventKind::execute)) {
@@ -193,12 +198,8 @@ void EventBuilder::add(const LogRecord& record, BlockResult& out) {
       statement_event(EventKind::error_statement, record, record.query, false, 0, out);
     }
     break;
-  case LogSeverity::statement:
-    statement_event(EventKind::error_statement, record, msg, false, 0, out);
-    break;
-  default:
-    out.events.push_back(event);
-    break;
+  case LogSeverity::statement: statement_event(EventKind::error_statement, record, msg, false, 0, out); break;
+  default: out.events.push_back(event); break;
   }
   // csvlog / jsonlog: the parameters come in the same record.
   if (!record.detail.empty() && out.events.size() > before) {

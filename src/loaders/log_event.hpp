@@ -1,14 +1,14 @@
 #pragma once
 
+#include "loaders/log_prefix.hpp"
+#include "loaders/log_shape.hpp"
+#include "model/workload.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "loaders/log_prefix.hpp"
-#include "loaders/log_shape.hpp"
-#include "model/workload.hpp"
 
 namespace pgadvise::loaders {
 
@@ -18,26 +18,26 @@ struct LogRecord {
   LogFields fields;
   LogSeverity severity = LogSeverity::none;
   std::string_view message;
-  std::string_view detail;  // csvlog/jsonlog keep DETAIL in the same record
-  std::string_view query;   // csvlog/jsonlog: the statement of an ERROR
-  std::uint32_t line = 0;   // 1-based, relative to the block
+  std::string_view detail;        // csvlog/jsonlog keep DETAIL in the same record
+  std::string_view query;         // csvlog/jsonlog: the statement of an ERROR
+  std::uint32_t line = 0;         // 1-based, relative to the block
   bool tab_continuations = false; // stderr: continuation lines start with "\n\t"
 };
 
 enum class EventKind : std::uint8_t {
-  statement,      // "statement: ..." (simple protocol, log_statement)
-  execute,        // "execute <name>: ..." (extended protocol)
-  bind,           // "bind <name>: ..."
-  parse,          // "parse <name>: ..."
-  duration,       // a bare "duration: X ms" for the statement logged before
-  parameters,     // "DETAIL:  parameters: $1 = ..." for the statement logged before
-  error,          // ERROR / FATAL of a statement (its text follows as STATEMENT)
+  statement,       // "statement: ..." (simple protocol, log_statement)
+  execute,         // "execute <name>: ..." (extended protocol)
+  bind,            // "bind <name>: ..."
+  parse,           // "parse <name>: ..."
+  duration,        // a bare "duration: X ms" for the statement logged before
+  parameters,      // "DETAIL:  parameters: $1 = ..." for the statement logged before
+  error,           // ERROR / FATAL of a statement (its text follows as STATEMENT)
   error_statement, // "STATEMENT:  ..." after an ERROR
   connection_received,
   connection_authorized,
   disconnection,
-  plan,           // auto_explain "duration: X ms  plan: ..."
-  other,          // any other line of a session (keeps the session alive)
+  plan,  // auto_explain "duration: X ms  plan: ..."
+  other, // any other line of a session (keeps the session alive)
 };
 
 // What phase 1 (parallel, per block) extracts from one record; the fold
@@ -60,7 +60,7 @@ struct LogEvent {
 struct BlockResult {
   std::vector<LogEvent> events;
   std::vector<model::ReaderWarning> warnings; // lines relative to the block
-  std::deque<std::string> arena;             // unescaped text events point into (jsonlog)
+  std::deque<std::string> arena;              // unescaped text events point into (jsonlog)
   std::uint64_t lines = 0;
   std::uint64_t records = 0;
   std::uint64_t unrecognized = 0;
@@ -77,7 +77,8 @@ public:
   void add(const LogRecord& record, BlockResult& out);
   // A statement that did not come as a log message (Drizzle logger, .sql
   // files): counted like "statement: ...", with optional parameters text.
-  void add_statement(const LogRecord& record, std::string_view text, std::string_view params, BlockResult& out);
+  void add_statement(const LogRecord& record, std::string_view text, std::string_view params,
+                     BlockResult& out);
 
 private:
   void statement_event(EventKind kind, const LogRecord& record, std::string_view text, bool has_duration,

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-
 #include <nlohmann/json.hpp>
 
 namespace pgadvise::loaders {
@@ -97,7 +96,8 @@ std::optional<double> session_time_ms(std::string_view text) {
   double hours = 0;
   double minutes = 0;
   double seconds = 0;
-  if (!parse_decimal(text.substr(0, c1), hours) || !parse_decimal(text.substr(c1 + 1, c2 - c1 - 1), minutes) ||
+  if (!parse_decimal(text.substr(0, c1), hours) ||
+      !parse_decimal(text.substr(c1 + 1, c2 - c1 - 1), minutes) ||
       !parse_decimal(text.substr(c2 + 1), seconds)) {
     return std::nullopt;
   }
@@ -181,7 +181,8 @@ void LogFold::end_file() {
   for (const auto& [kind, seen] : m_warning_counts) {
     if (seen > m_options.warnings_per_kind) {
       m_workload.warnings.push_back(
-          {kind, std::to_string(seen - m_options.warnings_per_kind) + " more '" + kind + "' warnings not shown",
+          {kind,
+           std::to_string(seen - m_options.warnings_per_kind) + " more '" + kind + "' warnings not shown",
            core::SourceLocation{m_file, 0, 0}});
     }
   }
@@ -190,7 +191,8 @@ void LogFold::end_file() {
 
 void LogFold::consume(BlockResult& block) {
   for (model::ReaderWarning& warning : block.warnings) {
-    warn(static_cast<int>(m_line_base) + warning.location.line, std::move(warning.kind), std::move(warning.message));
+    warn(static_cast<int>(m_line_base) + warning.location.line, std::move(warning.kind),
+         std::move(warning.message));
   }
   for (const LogEvent& event : block.events) {
     apply(event);
@@ -212,7 +214,7 @@ LogFold::Session& LogFold::session_for(const LogEvent& event) {
   if (!slot) {
     slot = std::make_unique<Session>();
     slot->id = !event.fields.session_id.empty() ? std::string(event.fields.session_id)
-               : event.fields.pid != 0         ? "pid " + std::to_string(event.fields.pid)
+               : event.fields.pid != 0          ? "pid " + std::to_string(event.fields.pid)
                                                 : std::string("log");
     slot->record.session = slot->id;
     slot->record.pid = event.fields.pid;
@@ -276,9 +278,7 @@ void LogFold::apply(const LogEvent& event) {
       session.pending.duration_ms = event.duration_ms;
     }
     break;
-  case EventKind::error:
-    session.after_error = true;
-    break;
+  case EventKind::error: session.after_error = true; break;
   case EventKind::error_statement:
     if (session.after_error && event.info != nullptr) {
       model::QueryStats& stats = m_workload.upsert(event.info->fingerprint);
@@ -294,9 +294,7 @@ void LogFold::apply(const LogEvent& event) {
     break;
   case EventKind::connection_received:
   case EventKind::connection_authorized:
-  case EventKind::disconnection:
-    connection_event(session, event);
-    break;
+  case EventKind::disconnection: connection_event(session, event); break;
   default: break;
   }
 }
@@ -338,7 +336,8 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     stats.first_seen = core::SourceLocation{m_file, pending.line, 0};
   }
   if (stats.example.empty()) {
-    stats.example = unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_example_bytes);
+    stats.example =
+        unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_example_bytes);
     if (!event.params.empty()) {
       stats.example_params = unescape_continuations(event.params, event.text_escaped, 4096);
     } else {
@@ -424,9 +423,8 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
   acc->last_seq = session.seq;
   acc->last_us = pending.ts_us;
   acc->total_ms += pending.has_duration ? pending.duration_ms : 0.0;
-  if (acc->distinct < k_max_params &&
-      std::find(acc->params.begin(), acc->params.begin() + acc->distinct, pending.params_hash) ==
-          acc->params.begin() + acc->distinct) {
+  if (acc->distinct < k_max_params && std::find(acc->params.begin(), acc->params.begin() + acc->distinct,
+                                                pending.params_hash) == acc->params.begin() + acc->distinct) {
     acc->params[acc->distinct++] = pending.params_hash;
   }
   session.group_last_us = pending.ts_us;
@@ -520,7 +518,8 @@ void LogFold::close_session(std::uint64_t key) {
 
 void LogFold::plan_event(const LogEvent& event) {
   model::LoggedPlan plan;
-  std::string text = unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_plan_bytes);
+  std::string text =
+      unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_plan_bytes);
   const std::size_t start = text.find_first_not_of(" \n\t\r");
   text.erase(0, start == std::string::npos ? text.size() : start);
   plan.duration_ms = event.duration_ms;
@@ -539,10 +538,10 @@ void LogFold::plan_event(const LogEvent& event) {
       std::size_t line_start = text.find('\n', 12);
       while (line_start != std::string::npos) {
         const std::size_t line_end = text.find('\n', line_start + 1);
-        const std::string_view line =
-            std::string_view(text).substr(line_start + 1, line_end == std::string::npos ? std::string::npos
-                                                                                         : line_end - line_start - 1);
-        if (line.find("  (cost=") != std::string_view::npos || line.find("(actual ") != std::string_view::npos ||
+        const std::string_view line = std::string_view(text).substr(
+            line_start + 1, line_end == std::string::npos ? std::string::npos : line_end - line_start - 1);
+        if (line.find("  (cost=") != std::string_view::npos ||
+            line.find("(actual ") != std::string_view::npos ||
             line.find("(never executed)") != std::string_view::npos) {
           break;
         }
@@ -582,7 +581,8 @@ void LogFold::sweep_idle() {
     by_age.emplace_back(session->last_us, key);
   }
   std::sort(by_age.begin(), by_age.end());
-  const std::size_t excess = m_sessions.size() > k_max_open_sessions ? m_sessions.size() - k_max_open_sessions / 2 : 0;
+  const std::size_t excess =
+      m_sessions.size() > k_max_open_sessions ? m_sessions.size() - k_max_open_sessions / 2 : 0;
   for (std::size_t i = 0; i < by_age.size(); ++i) {
     const bool idle = m_latest_us != 0 && by_age[i].first != 0 && by_age[i].first < m_latest_us - k_idle_us;
     if (!idle && i >= excess) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "loaders/log_event.hpp"
+#include "model/workload.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -8,13 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "loaders/log_event.hpp"
-#include "model/workload.hpp"
-
 namespace pgadvise::loaders {
 
 struct FoldOptions {
-  double burst_gap_ms = 100;       // autocommit statements closer than this form one group
+  double burst_gap_ms = 100;          // autocommit statements closer than this form one group
   std::size_t warnings_per_kind = 10; // located warnings kept per file and kind
 };
 

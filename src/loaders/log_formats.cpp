@@ -63,7 +63,8 @@ std::string_view csv_text(const CsvField& field, BlockResult& out) {
 
 } // namespace
 
-void parse_stderr_block(std::string_view block, const LogPrefix& prefix, EventBuilder& builder, BlockResult& out) {
+void parse_stderr_block(std::string_view block, const LogPrefix& prefix, EventBuilder& builder,
+                        BlockResult& out) {
   std::size_t pos = 0;
   std::uint32_t line_no = 1;
   const char* data = block.data();
@@ -74,7 +75,8 @@ void parse_stderr_block(std::string_view block, const LogPrefix& prefix, EventBu
     std::size_t first_end = std::string_view::npos;
     while (true) {
       const void* nl = std::memchr(data + end, '\n', block.size() - end);
-      const std::size_t line_end = nl == nullptr ? block.size() : static_cast<std::size_t>(static_cast<const char*>(nl) - data);
+      const std::size_t line_end =
+          nl == nullptr ? block.size() : static_cast<std::size_t>(static_cast<const char*>(nl) - data);
       if (first_end == std::string_view::npos) {
         first_end = line_end;
       }
@@ -233,8 +235,7 @@ class FlatJson {
 public:
   FlatJson(std::string_view text, BlockResult& out) : m_text(text), m_out(out) {}
 
-  template <typename Visit>
-  bool each(Visit&& visit) {
+  template <typename Visit> bool each(Visit&& visit) {
     skip_space();
     if (!consume('{')) {
       return false;
@@ -290,7 +291,8 @@ public:
 
 private:
   void skip_space() {
-    while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\r')) {
+    while (m_pos < m_text.size() &&
+           (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\r')) {
       ++m_pos;
     }
   }
@@ -375,7 +377,8 @@ private:
         if (i + 4 < text.size() + 0) {
           std::uint32_t cp = hex4(text.substr(i + 1, 4));
           i += 4;
-          if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < text.size() && text[i + 1] == '\\' && text[i + 2] == 'u') {
+          if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < text.size() && text[i + 1] == '\\' &&
+              text[i + 2] == 'u') {
             const std::uint32_t low = hex4(text.substr(i + 3, 4));
             cp = 0x10000 + ((cp - 0xD800) << 10U) + (low - 0xDC00);
             i += 6;

@@ -2,9 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-
 #include <fcntl.h>
+#include <filesystem>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -12,7 +11,9 @@ namespace pgadvise::loaders {
 
 namespace {
 
-gzFile as_gz(void* file) { return static_cast<gzFile>(file); }
+gzFile as_gz(void* file) {
+  return static_cast<gzFile>(file);
+}
 
 } // namespace
 
@@ -42,39 +43,43 @@ core::Result<std::unique_ptr<LogInput>> LogInput::open(const std::string& path) 
   if (file == nullptr) {
     return core::Error("cannot open " + path + ": " + std::strerror(errno), core::SourceLocation{path, 0, 0});
   }
-  gzbuffer(file, 1U << 20U);
+  gzbuffer(file, static_cast<unsigned>(k_read_bytes / 2)); // zlib reads chunks of twice its buffer directly
   return std::unique_ptr<LogInput>(new LogInput(file));
 }
 
-LogInput::~LogInput() { gzclose(as_gz(m_file)); }
+LogInput::~LogInput() {
+  gzclose(as_gz(m_file));
+}
 
 bool LogInput::fill(std::size_t want) {
-  while (!m_eof && m_pending.size() < want) {
-    const std::size_t old = m_pending.size();
-    const std::size_t chunk = std::max<std::size_t>(want - old, 1U << 20U);
-    m_pending.resize(old + chunk);
-    const int n = gzread(as_gz(m_file), m_pending.data() + old, static_cast<unsigned>(chunk));
+  while (!m_eof && m_length < want) {
+    // At least the gzip buffer's size per call: zlib then reads plain files
+    // straight into our buffer instead of copying through its own.
+    const std::size_t chunk = std::max<std::size_t>(want - m_length, k_read_bytes);
+    if (m_pending.size() < m_length + chunk) {
+      m_pending.resize(m_length + chunk);
+    }
+    const int n = gzread(as_gz(m_file), m_pending.data() + m_length, static_cast<unsigned>(chunk));
     if (n <= 0) {
-      m_pending.resize(old);
       m_eof = true;
       if (n < 0) {
         m_error = true;
       }
       break;
     }
-    m_pending.resize(old + static_cast<std::size_t>(n));
+    m_length += static_cast<std::size_t>(n);
     m_bytes += static_cast<std::uint64_t>(n);
   }
-  return !m_pending.empty();
+  return m_length > 0;
 }
 
 std::string_view LogInput::peek(std::size_t size) {
   fill(size);
-  return std::string_view(m_pending).substr(0, size);
+  return std::string_view(m_pending.data(), std::min(size, m_length));
 }
 
-std::size_t LogInput::split_point() const {
-  const std::string_view data(m_pending);
+std::size_t LogInput::split_point(std::size_t limit) const {
+  const std::string_view data(m_pending.data(), std::min(limit, m_length));
   if (m_format == LogFormat::csvlog) {
     // The last newline outside quotes.
     bool quoted = false;
@@ -98,7 +103,8 @@ std::size_t LogInput::split_point() const {
     if (m_format == LogFormat::jsonlog) {
       return nl + 1;
     }
-    if (nl + 1 < data.size() && data[nl + 1] != '\t') {
+    // The byte after the newline may lie past `limit`: look in everything read.
+    if (nl + 1 < m_length && m_pending[nl + 1] != '\t') {
       return nl + 1;
     }
     end = nl;
@@ -110,26 +116,34 @@ bool LogInput::next(std::string& block) {
   std::size_t want = m_block_bytes;
   while (true) {
     fill(want);
-    if (m_pending.empty()) {
+    if (m_length == 0) {
       return false;
     }
+    std::size_t split = m_length;
     if (m_eof) {
-      m_no_final_newline = m_pending.back() != '\n';
-      block.swap(m_pending);
-      m_pending.clear();
-      return true;
+      m_no_final_newline = m_pending[m_length - 1] != '\n';
+    } else {
+      const std::size_t limit = std::min(want, m_length);
+      split = split_point(limit);
+      if (split == 0 && (limit < m_length || m_length < k_max_record_bytes)) {
+        want *= 2; // one record longer than a block: look further
+        continue;
+      }
+      if (split == 0) {
+        ++m_cut;
+        split = m_length;
+      }
     }
-    std::size_t split = split_point();
-    if (split == 0 && m_pending.size() < k_max_record_bytes) {
-      want = m_pending.size() * 2; // one record longer than a block: read on
-      continue;
+    // Hand out the buffer itself; only the partial record after the split
+    // is copied, into the caller's old buffer (which becomes ours).
+    block.swap(m_pending);
+    const std::size_t tail = m_length - split;
+    if (m_pending.size() < tail) {
+      m_pending.resize(std::max(tail, m_block_bytes));
     }
-    if (split == 0) {
-      ++m_cut;
-      split = m_pending.size();
-    }
-    block.assign(m_pending, 0, split);
-    m_pending.erase(0, split);
+    std::memcpy(m_pending.data(), block.data() + split, tail);
+    m_length = tail;
+    block.resize(split);
     return true;
   }
 }

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "core/result.hpp"
+#include "loaders/log_formats.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "core/result.hpp"
-#include "loaders/log_formats.hpp"
 
 namespace pgadvise::loaders {
 
@@ -45,14 +45,19 @@ public:
 
   static constexpr std::size_t k_block_bytes = 4 * 1024 * 1024;
   static constexpr std::size_t k_max_record_bytes = 64 * 1024 * 1024;
+  static constexpr std::size_t k_read_bytes = 512 * 1024; // smallest read (twice zlib's buffer)
 
 private:
   explicit LogInput(void* file) : m_file(file) {}
   bool fill(std::size_t want);
-  [[nodiscard]] std::size_t split_point() const;
+  // The end of the last whole record within the first `limit` bytes (0: none).
+  [[nodiscard]] std::size_t split_point(std::size_t limit) const;
 
   void* m_file; // gzFile
+  // m_pending[0, m_length) is read but not yet handed out; the string's size
+  // beyond that is spare room, so refills do not zero memory each time.
   std::string m_pending;
+  std::size_t m_length = 0;
   LogFormat m_format = LogFormat::stderr_text;
   std::size_t m_block_bytes = k_block_bytes;
   std::uint64_t m_bytes = 0;

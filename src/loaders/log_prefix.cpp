@@ -7,8 +7,12 @@ namespace pgadvise::loaders {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 int digits(std::string_view text, std::size_t at, std::size_t count) {
   int value = 0;
@@ -47,8 +51,8 @@ std::size_t zone_length(std::string_view text, std::size_t at) {
     return 0;
   }
   std::size_t i = at + 1;
-  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) != 0 || text[i] == '+' ||
-                             text[i] == '-')) {
+  while (i < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[i])) != 0 || text[i] == '+' || text[i] == '-')) {
     ++i;
   }
   return i > at + 1 ? i - at : 0;
@@ -92,7 +96,8 @@ std::size_t parse_timestamp(std::string_view text, std::int64_t& us) {
     return 0;
   }
   const std::int64_t days = days_since_epoch(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
-  std::int64_t seconds = days * 86400 + digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60 + digits(text, 17, 2);
+  std::int64_t seconds =
+      days * 86400 + digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60 + digits(text, 17, 2);
   std::size_t i = 19;
   std::int64_t fraction = 0;
   if (i < text.size() && text[i] == '.') {
@@ -164,7 +169,10 @@ std::optional<LogPrefix> LogPrefix::compile(std::string_view pattern, std::strin
     case 'n': field = Field::ts_epoch; break;
     case 'i': field = Field::command_tag; break;
     case 'e': field = Field::sql_state; break;
-    case 'c': field = Field::session_id; prefix.m_has_session_id = true; break;
+    case 'c':
+      field = Field::session_id;
+      prefix.m_has_session_id = true;
+      break;
     case 'l': field = Field::line_number; break;
     case 's': field = Field::session_start; break;
     case 'v': field = Field::vxid; break;
@@ -340,7 +348,8 @@ std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFi
       --word;
     }
     std::string_view message;
-    if (word < colon && (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
+    if (word < colon &&
+        (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
         parse_severity(line.substr(word), message) != LogSeverity::none) {
       start = word;
       break;
@@ -385,16 +394,16 @@ std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFi
 
 const std::vector<std::string>& common_prefixes() {
   static const std::vector<std::string> k_prefixes = {
-      "%m [%p] %q%u@%d ",                                   // Debian / Ubuntu default
-      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ",    // pgbadger's recommendation
+      "%m [%p] %q%u@%d ",                                // Debian / Ubuntu default
+      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ", // pgbadger's recommendation
       "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
       "%t [%p]: [%l-1] user=%u,db=%d ",
-      "%t:%r:%u@%d:[%p]:",                                  // Amazon RDS
+      "%t:%r:%u@%d:[%p]:", // Amazon RDS
       "%m:%r:%u@%d:[%p]:",
       "%m [%p-%l] ",
       "%t [%p-%l] ",
       "%m [%p] %q%u@%d/%a ",
-      "%m [%p] ",                                           // PostgreSQL's default
+      "%m [%p] ", // PostgreSQL's default
       "%t [%p] ",
       "%m %c ",
       "%m [%p] %c ",

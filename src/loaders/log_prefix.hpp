@@ -10,7 +10,21 @@ namespace pgadvise::loaders {
 
 // Severity word of a server log line ("LOG:  ", "DETAIL:  ", ...).
 enum class LogSeverity : std::uint8_t {
-  none, debug, info, notice, warning, error, log, fatal, panic, detail, hint, context, statement, query, location
+  none,
+  debug,
+  info,
+  notice,
+  warning,
+  error,
+  log,
+  fatal,
+  panic,
+  detail,
+  hint,
+  context,
+  statement,
+  query,
+  location
 };
 
 // The fields a log_line_prefix (or a csvlog/jsonlog record) can carry. Views
@@ -18,13 +32,13 @@ enum class LogSeverity : std::uint8_t {
 struct LogFields {
   std::int64_t ts_us = 0; // microseconds since the epoch, 0 when unknown
   std::int64_t pid = 0;
-  std::string_view session_id; // %c
-  std::string_view user;       // %u
-  std::string_view database;   // %d
+  std::string_view session_id;  // %c
+  std::string_view user;        // %u
+  std::string_view database;    // %d
   std::string_view application; // %a
-  std::string_view client;     // %h or %r
-  std::string_view vxid;       // %v
-  std::string_view xid;        // %x
+  std::string_view client;      // %h or %r
+  std::string_view vxid;        // %v
+  std::string_view xid;         // %x
 };
 
 // Parses "YYYY-MM-DD HH:MM:SS[.fff]" at the start of `text` into
@@ -56,8 +70,27 @@ public:
 
 private:
   enum class Field : std::uint8_t {
-    literal, application, user, database, remote, host, backend_type, pid, leader_pid, ts_ms, ts, ts_epoch,
-    command_tag, sql_state, session_id, line_number, session_start, vxid, xid, query_id, session_only
+    literal,
+    application,
+    user,
+    database,
+    remote,
+    host,
+    backend_type,
+    pid,
+    leader_pid,
+    ts_ms,
+    ts,
+    ts_epoch,
+    command_tag,
+    sql_state,
+    session_id,
+    line_number,
+    session_start,
+    vxid,
+    xid,
+    query_id,
+    session_only
   };
   struct Token {
     Field field = Field::literal;
@@ -77,9 +110,9 @@ const std::vector<std::string>& common_prefixes();
 
 struct PrefixDetection {
   LogPrefix prefix = LogPrefix::generic();
-  bool recognized = false;    // one of common_prefixes() matched most lines
-  std::size_t sampled = 0;    // lines looked at
-  std::size_t matched = 0;    // lines the chosen prefix matched
+  bool recognized = false;              // one of common_prefixes() matched most lines
+  std::size_t sampled = 0;              // lines looked at
+  std::size_t matched = 0;              // lines the chosen prefix matched
   std::vector<std::string> first_lines; // quoted when nothing matched
 };
 

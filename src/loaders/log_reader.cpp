@@ -1,5 +1,11 @@
 #include "loaders/log_reader.hpp"
 
+#include "loaders/drizzle_logger.hpp"
+#include "loaders/log_fold.hpp"
+#include "loaders/log_input.hpp"
+#include "loaders/schema_load.hpp"
+#include "loaders/sql_workload.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -10,18 +16,13 @@
 #include <mutex>
 #include <thread>
 
-#include "loaders/drizzle_logger.hpp"
-#include "loaders/log_fold.hpp"
-#include "loaders/log_input.hpp"
-#include "loaders/schema_load.hpp"
-#include "loaders/sql_workload.hpp"
-
 namespace pgadvise::loaders {
 
 namespace {
 
 bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string_view first_line(std::string_view text) {
@@ -128,8 +129,8 @@ public:
     m_last = now;
     const double seconds = std::chrono::duration<double>(now - m_start).count();
     const double mb = static_cast<double>(bytes) / 1e6;
-    std::fprintf(stderr, "\r\033[Kpgadvise: reading %s  %.0f MB  %.0f MB/s  %llu statements", m_file.c_str(), mb,
-                 seconds > 0 ? mb / seconds : 0.0, static_cast<unsigned long long>(statements));
+    std::fprintf(stderr, "\r\033[Kpgadvise: reading %s  %.0f MB  %.0f MB/s  %llu statements", m_file.c_str(),
+                 mb, seconds > 0 ? mb / seconds : 0.0, static_cast<unsigned long long>(statements));
     std::fflush(stderr);
     m_shown = true;
   }
@@ -192,7 +193,9 @@ void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, S
     workers.emplace_back(worker);
   }
   const std::size_t max_in_flight = static_cast<std::size_t>(threads) * 2 + 1;
-  std::vector<std::string> spare; // recycled block buffers
+  // Slots are recycled whole: their block buffer and event vector keep their
+  // capacity, so steady-state reading allocates nothing per block.
+  std::vector<std::unique_ptr<Slot>> spare;
   bool eof = false;
   while (true) {
     while (!eof) {
@@ -202,9 +205,11 @@ void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, S
           break;
         }
       }
-      auto slot = std::make_unique<Slot>();
-      if (!spare.empty()) {
-        slot->data.swap(spare.back());
+      std::unique_ptr<Slot> slot;
+      if (spare.empty()) {
+        slot = std::make_unique<Slot>();
+      } else {
+        slot = std::move(spare.back());
         spare.pop_back();
       }
       if (!input.next(slot->data)) {
@@ -228,8 +233,16 @@ void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, S
       queue.pop_front();
     }
     fold.consume(front->result);
-    front->result = BlockResult{};
-    spare.push_back(std::move(front->data));
+    BlockResult& used = front->result;
+    used.events.clear();
+    used.warnings.clear();
+    used.arena.clear();
+    used.lines = 0;
+    used.records = 0;
+    used.unrecognized = 0;
+    front->claimed = false;
+    front->done = false;
+    spare.push_back(std::move(front));
     progress.update(input.bytes_read(), fold.statements());
   }
   {
@@ -244,11 +257,12 @@ void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, S
 
 void warn_no_statements(LogFold& fold, std::string_view kind, const std::string& assumed,
                         const std::vector<std::string>& lines) {
-  fold.warn(1, "no-statements",
-            "no statements or sessions could be read from this " + std::string(kind) +
-                (assumed.empty() ? std::string() : " (log_line_prefix assumed: '" + assumed + "')") +
-                "; its first lines are:" + quote_lines(lines) +
-                "\n  set the prefix with --log-line-prefix, or enable log_min_duration_statement / log_statement");
+  fold.warn(
+      1, "no-statements",
+      "no statements or sessions could be read from this " + std::string(kind) +
+          (assumed.empty() ? std::string() : " (log_line_prefix assumed: '" + assumed + "')") +
+          "; its first lines are:" + quote_lines(lines) +
+          "\n  set the prefix with --log-line-prefix, or enable log_min_duration_statement / log_statement");
 }
 
 std::vector<std::string> head_lines(std::string_view head, std::size_t count) {
@@ -263,7 +277,8 @@ std::vector<std::string> head_lines(std::string_view head, std::size_t count) {
 }
 
 void read_one(const std::string& path, const LogReadOptions& options, const std::optional<LogPrefix>& given,
-              ShapeRegistry& registry, LogFold& fold, model::Workload& workload, std::vector<std::string>& notes) {
+              ShapeRegistry& registry, LogFold& fold, model::Workload& workload,
+              std::vector<std::string>& notes) {
   const std::string display = input_display_name(path);
   fold.begin_file(display);
   auto opened = LogInput::open(path);
@@ -274,7 +289,11 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
   }
   LogInput& input = **opened;
   const std::string head(input.peek(64 * 1024));
-  const InputKind kind = detect_kind(path, head);
+  InputKind kind = detect_kind(path, head);
+  if (options.queries_only && kind != InputKind::sql) {
+    kind = kind == InputKind::drizzle || head.find("Query: ") != std::string::npos ? InputKind::drizzle
+                                                                                   : InputKind::sql;
+  }
   const std::uint64_t statements_before = fold.statements();
   const std::uint64_t sessions_before = workload.connections.sessions_seen;
   std::string assumed;
@@ -318,19 +337,22 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
     }
     input.set_format(format);
     input.set_block_bytes(options.block_bytes);
-    const unsigned threads =
-        options.threads != 0 ? options.threads : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
+    const unsigned threads = options.threads != 0
+                                 ? options.threads
+                                 : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
     read_parallel(input, format, prefix, registry, fold, threads, progress);
   }
   if (input.read_error()) {
-    fold.warn(static_cast<int>(workload.lines), "truncated", "read error (corrupt or truncated gzip?); the rest of the file was skipped");
+    fold.warn(static_cast<int>(workload.lines), "truncated",
+              "read error (corrupt or truncated gzip?); the rest of the file was skipped");
   }
   if (input.ended_without_newline()) {
     fold.warn(0, "truncated", "the last line has no newline: the file may be truncated (it was still read)");
   }
   if (input.records_cut() > 0) {
-    fold.warn(0, "oversized", std::to_string(input.records_cut()) + " record(s) longer than " +
-                                  std::to_string(LogInput::k_max_record_bytes >> 20U) + " MiB were cut");
+    fold.warn(0, "oversized",
+              std::to_string(input.records_cut()) + " record(s) longer than " +
+                  std::to_string(LogInput::k_max_record_bytes >> 20U) + " MiB were cut");
   }
   const std::uint64_t statements = fold.statements() - statements_before;
   if (statements == 0 && workload.connections.sessions_seen == sessions_before) {
@@ -368,8 +390,9 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
     read_one(path, options, given, registry, fold, result.workload, result.notes);
   }
   fold.finish();
-  result.workload.ordered = std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
-                                        [](const model::WorkloadSource& s) { return s.description.rfind("SQL file", 0) != 0; });
+  result.workload.ordered =
+      std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
+                  [](const model::WorkloadSource& s) { return s.description.rfind("SQL file", 0) != 0; });
   result.usable = result.workload.statements > 0 || result.workload.connections.sessions_seen > 0;
   append_diagnostics(result.workload, result.diagnostics);
   result.notes.push_back(std::to_string(registry.shapes()) + " statement shapes, " +
@@ -379,16 +402,18 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
 
 void append_diagnostics(const model::Workload& workload, std::vector<core::Finding>& out) {
   for (const model::ReaderWarning& warning : workload.warnings) {
-    const bool serious = warning.kind == "no-statements" || warning.kind == "prefix" || warning.kind == "unreadable";
+    const bool serious =
+        warning.kind == "no-statements" || warning.kind == "prefix" || warning.kind == "unreadable";
     core::SourceLocation location = warning.location;
     out.push_back(make_diagnostic(k_parse_error, serious ? core::Severity::medium : core::Severity::low,
-                                  warning.message, std::move(location), "reading went on after this " + warning.kind));
+                                  warning.message, std::move(location),
+                                  "reading went on after this " + warning.kind));
   }
 }
 
 void write_workload_summary(std::ostream& out, const model::Workload& workload, std::size_t top) {
-  out << "inputs: " << workload.sources.size() << ", bytes: " << workload.bytes << ", lines: " << workload.lines
-      << "\n";
+  out << "inputs: " << workload.sources.size() << ", bytes: " << workload.bytes
+      << ", lines: " << workload.lines << "\n";
   out << "statements: " << workload.statements << " (" << workload.unparsed_statements << " not parsed), "
       << "fingerprints: " << workload.queries.size() << "\n";
   out << "sessions: " << workload.connections.sessions_seen
@@ -423,8 +448,8 @@ void write_workload_summary(std::ostream& out, const model::Workload& workload, 
     const model::QueryStats* child = workload.find(p.fingerprint);
     const model::QueryStats* parent = workload.find(p.parent_fingerprint);
     out << "  " << p.groups << " groups, median " << p.median_count() << ", max " << p.max_count << ": "
-        << (child != nullptr ? child->normalized.substr(0, 70) : "?") << "  after: "
-        << (parent != nullptr ? parent->normalized.substr(0, 50) : "-") << "\n";
+        << (child != nullptr ? child->normalized.substr(0, 70) : "?")
+        << "  after: " << (parent != nullptr ? parent->normalized.substr(0, 50) : "-") << "\n";
   }
 }
 

@@ -1,21 +1,22 @@
 #pragma once
 
+#include "core/finding.hpp"
+#include "model/workload.hpp"
+
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "model/workload.hpp"
-
 namespace pgadvise::loaders {
 
 struct LogReadOptions {
-  std::string log_line_prefix;  // --log-line-prefix; empty: detect from the first lines
-  unsigned threads = 0;         // parsing threads; 0: one per core
-  double burst_gap_ms = 100;    // autocommit statements closer than this are one group (N+1 bursts)
-  bool progress = false;        // a progress line on stderr (the CLI sets it when stderr is a TTY)
-  std::size_t block_bytes = 0;  // parallel block size; 0: default (tests use tiny blocks to cross boundaries)
+  std::string log_line_prefix; // --log-line-prefix; empty: detect from the first lines
+  unsigned threads = 0;        // parsing threads; 0: one per core
+  double burst_gap_ms = 100;   // autocommit statements closer than this are one group (N+1 bursts)
+  bool progress = false;       // a progress line on stderr (the CLI sets it when stderr is a TTY)
+  std::size_t block_bytes = 0; // parallel block size; 0: default (tests use tiny blocks to cross boundaries)
+  bool queries_only = false; // --queries: each file is Drizzle logger output or plain SQL, never a server log
 };
 
 // What reading produced: the workload, located diagnostics (parse-error

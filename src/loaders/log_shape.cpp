@@ -1,9 +1,9 @@
 #include "loaders/log_shape.hpp"
 
-#include <cstring>
-
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
+
+#include <cstring>
 
 namespace pgadvise::loaders {
 
@@ -25,9 +25,13 @@ bool is_ident_char(unsigned char c) {
          c >= 0x80;
 }
 
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
 
-bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 bool word_is(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) {
@@ -60,8 +64,17 @@ public:
     }
   }
   void put(std::string_view text) {
-    for (char c : text) {
-      put(c);
+    if (m_copy != nullptr && m_copy->size() < k_max_stripped) {
+      m_copy->append(text.substr(0, k_max_stripped - m_copy->size()));
+    }
+    while (!text.empty()) {
+      if (m_size == sizeof(m_buffer)) {
+        flush();
+      }
+      const std::size_t n = std::min(text.size(), sizeof(m_buffer) - m_size);
+      std::memcpy(m_buffer + m_size, text.data(), n);
+      m_size += n;
+      text.remove_prefix(n);
     }
   }
   std::uint64_t finish() {
@@ -102,11 +115,13 @@ std::uint64_t fast_hash(std::string_view data, std::uint64_t seed) {
   std::uint64_t h = seed ^ (data.size() * k_mul);
   const char* p = data.data();
   std::size_t n = data.size();
+  // One multiply per word (the final mix spreads the bits): this runs over
+  // every logged statement's literal-free text.
   while (n >= 8) {
     std::uint64_t word = 0;
     std::memcpy(&word, p, 8);
-    h = (h ^ mix(word)) * 0x9fb21c651e98df25ULL;
-    h ^= h >> 29U;
+    h = (h ^ word) * 0x9fb21c651e98df25ULL;
+    h ^= h >> 32U;
     p += 8;
     n -= 8;
   }
@@ -127,6 +142,10 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
   bool pending_space = false;
   bool wrote = false;
   std::string_view last_word;
+  std::uint64_t literals = 0x6a09e667f3bcc908ULL;
+  auto literal = [&](std::size_t start, std::size_t end) {
+    literals = fast_hash(sql.substr(start, end - start), literals);
+  };
   auto token_start = [&]() {
     if (pending_space && wrote) {
       writer.put(' ');
@@ -170,6 +189,7 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
       // E'..' strings allow backslash escapes; '' doubles a quote in both.
       const bool escapes = !last_word.empty() && last_word.data() + last_word.size() == sql.data() + i &&
                            word_is(last_word, "e");
+      const std::size_t start = i;
       ++i;
       while (i < n) {
         if (escapes && s[i] == '\\') {
@@ -189,6 +209,7 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
         ++i;
       }
       i = std::min(n, i + 1);
+      literal(start, i);
       writer.put('?');
       last_word = {};
       continue;
@@ -222,7 +243,9 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
       if (j < n && s[j] == '$') {
         const std::string_view tag = sql.substr(i, j - i + 1);
         const std::size_t close = sql.find(tag, j + 1);
+        const std::size_t start = i;
         i = close == std::string_view::npos ? n : close + tag.size();
+        literal(start, i);
         writer.put('?');
         last_word = {};
         continue;
@@ -252,6 +275,7 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
           out.offset = parse_integer(sql.substr(start, i - start));
         }
       }
+      literal(start, i);
       writer.put('?');
       last_word = {};
       continue;
@@ -273,6 +297,7 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
     ++i;
   }
   out.key = writer.finish();
+  out.literals = literals;
   return out;
 }
 
@@ -286,7 +311,8 @@ const QueryInfo* ShapeRegistry::by_fingerprint(std::uint64_t fingerprint, std::s
     if (tree.ok()) {
       info->shape = pg::analyze_query(tree.tree);
     }
-    info->normalized = sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
+    info->normalized =
+        sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
     slot = std::move(info);
   }
   return slot.get();

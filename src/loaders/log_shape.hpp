@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/workload.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -7,8 +9,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-
-#include "model/workload.hpp"
 
 namespace pgadvise::loaders {
 
@@ -26,6 +26,10 @@ struct ShapeKey {
   std::optional<std::int64_t> offset; // literal after OFFSET
   bool non_ascii = false;             // bytes >= 0x80 (check UTF-8 before copying)
   bool has_nul = false;               // binary data
+  // A hash of the literal values (strings, numbers, dollar-quoted bodies):
+  // two executions of one shape with different values differ here, so N+1
+  // detection can count distinct parameter sets without hashing the text again.
+  std::uint64_t literals = 0;
 };
 
 // `stripped` receives the literal-free text (reused buffer, capped at
@@ -35,7 +39,8 @@ inline constexpr std::size_t k_max_stripped = 4096;
 
 // Everything libpg_query says about one statement shape.
 struct QueryInfo {
-  std::uint64_t fingerprint = 0; // pseudo-fingerprint (the shape key with the top bit set) when it does not parse
+  std::uint64_t fingerprint =
+      0; // pseudo-fingerprint (the shape key with the top bit set) when it does not parse
   bool parsed = false;
   std::string normalized; // pg_query_normalize, or the stripped text when it does not parse
   std::string error;      // libpg_query's message when it does not parse
@@ -69,6 +74,12 @@ class ShapeCache {
 public:
   explicit ShapeCache(ShapeRegistry& registry) : m_registry(registry) {}
   const QueryInfo* resolve(const ShapeKey& key, std::string_view sql, std::string_view stripped);
+  // The cached info for a key, or null: lets callers compute the stripped
+  // text (the slower half of shape_key) only on a miss.
+  [[nodiscard]] const QueryInfo* find(std::uint64_t key) const {
+    const auto it = m_local.find(key);
+    return it == m_local.end() ? nullptr : it->second;
+  }
 
 private:
   ShapeRegistry& m_registry;

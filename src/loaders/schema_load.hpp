@@ -1,12 +1,12 @@
 #pragma once
 
-#include <set>
-#include <string>
-#include <vector>
-
 #include "core/finding.hpp"
 #include "core/suppression.hpp"
 #include "model/catalog.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
 
 namespace pgadvise::loaders {
 
@@ -24,6 +24,10 @@ struct SchemaLoad {
   // sequences, foreign tables) as "schema.name", so the SQL replay skips
   // statements about them without a warning, across files.
   std::set<std::string> untracked_relations;
+  // The other schema sources the project has besides the one `catalog` was
+  // built from (the newest snapshot, the Drizzle schema files), for rules
+  // that compare them (snapshot-drift). Empty for a single source.
+  std::vector<model::Catalog> other_schemas;
 };
 
 // Diagnostic ids shared by every loader.

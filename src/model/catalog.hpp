@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/source_location.hpp"
+#include "model/migration_ledger.hpp"
 #include "model/type_ref.hpp"
 
 namespace pgadvise::model {
@@ -135,6 +136,12 @@ struct Table {
   bool partitioned = false;  // PARTITION BY ...
   std::string partition_of;  // parent "schema.table" for a partition
   std::string property;      // Drizzle variable name when known (schema.ts)
+  // Where the Drizzle schema file declares the table, when one was read
+  // (also when the catalog itself came from SQL or a snapshot).
+  SourceLocation drizzle_location;
+  // The parameter of its extra-config callback (`t` in `(t) => [...]`),
+  // when schema.ts has one; Drizzle fixes use it in the lines they propose.
+  std::string drizzle_config_param;
   std::optional<TableStats> stats;
   SourceLocation location;
 
@@ -176,6 +183,9 @@ public:
   std::optional<int> server_version_num; // live catalogs only
   std::string database;                  // live catalogs: current_database()
   std::optional<StatsWindow> stats_window; // live catalogs only
+  // Live catalogs of Drizzle projects: drizzle's migrations table next to
+  // the migration files (migration-edited-after-apply).
+  std::optional<MigrationLedger> drizzle_migrations;
 
   [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;
   Table* find_table(std::string_view schema, std::string_view name);

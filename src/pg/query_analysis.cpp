@@ -29,6 +29,14 @@ std::string string_of(const json& node) {
   return value.is_string() ? value.get<std::string>() : std::string();
 }
 
+// A set operation's branch: libpg_query writes larg/rarg as bare SelectStmt
+// bodies (typed fields), not wrapped in {"SelectStmt": ...} like other nodes.
+const json& set_branch(const json& body, const char* side) {
+  const json& node = member(body, side);
+  const json& wrapped = member(node, "SelectStmt");
+  return wrapped.is_null() ? node : wrapped;
+}
+
 // Last name of a qualified operator or function name list.
 std::string last_name(const json& names) {
   if (!names.is_array() || names.empty()) {
@@ -124,7 +132,30 @@ private:
   model::QueryShape& m_shape;
   std::vector<std::string> m_cte_names;
 
+  // UNION / INTERSECT / EXCEPT: the statement reads all rows only if one of
+  // its branches does, and shows `*` or aggregates if any branch does; the
+  // LIMIT of the whole statement is the top node's.
+  void set_operation_branches(const json& body) {
+    bool all_filtered = true;
+    for (const char* side : {"larg", "rarg"}) {
+      const json& branch = set_branch(body, side);
+      model::QueryShape part;
+      Analyzer nested(part);
+      nested.top_level_select(branch);
+      all_filtered = all_filtered && part.has_where;
+      m_shape.select_star = m_shape.select_star || part.select_star;
+      m_shape.has_aggregate = m_shape.has_aggregate || part.has_aggregate;
+    }
+    m_shape.has_where = all_filtered;
+  }
+
   void top_level_select(const json& body) {
+    if (member(body, "op").is_string() && member(body, "op").get<std::string>() != "SETOP_NONE") {
+      set_operation_branches(body);
+      limit(member(body, "limitCount"), m_shape.has_limit, m_shape.limit);
+      limit(member(body, "limitOffset"), m_shape.has_offset, m_shape.offset);
+      return;
+    }
     m_shape.has_where = !member(body, "whereClause").is_null();
     for (const json& target : member(body, "targetList")) {
       const json& val = member(member(target, "ResTarget"), "val");
@@ -186,8 +217,8 @@ private:
 
   void select(const json& body, const Scope* parent) {
     if (member(body, "op").is_string() && member(body, "op").get<std::string>() != "SETOP_NONE") {
-      select(member(member(body, "larg"), "SelectStmt"), parent);
-      select(member(member(body, "rarg"), "SelectStmt"), parent);
+      select(set_branch(body, "larg"), parent);
+      select(set_branch(body, "rarg"), parent);
       return;
     }
     Scope scope;
@@ -254,6 +285,7 @@ private:
       from_item(member(join, "larg"), scope);
       from_item(member(join, "rarg"), scope);
       predicate(member(join, "quals"), scope, true);
+      join_using(join, scope);
     } else if (const json& sub = member(item, "RangeSubselect"); !sub.is_null()) {
       const json& alias = member(member(sub, "alias"), "aliasname");
       if (alias.is_string()) {
@@ -266,6 +298,31 @@ private:
       scope.relations.push_back(Relation{});
       scope.has_subquery = true;
       expressions(member(func, "functions"), scope);
+    }
+  }
+
+  // JOIN ... USING (a, b): each named column is a join key of the tables
+  // directly on either side (nested joins and subqueries are not resolved).
+  void join_using(const json& join, const Scope& scope) {
+    for (const json& name : member(join, "usingClause")) {
+      const std::string column = string_of(name);
+      for (const char* side : {"larg", "rarg"}) {
+        const json& range_var = member(member(join, side), "RangeVar");
+        const json& relname = member(range_var, "relname");
+        if (column.empty() || !relname.is_string()) {
+          continue;
+        }
+        const json& alias = member(member(range_var, "alias"), "aliasname");
+        const Relation* relation =
+            scope.lookup(alias.is_string() ? alias.get<std::string>() : relname.get<std::string>());
+        if (relation == nullptr || relation->name.empty()) {
+          continue; // a CTE
+        }
+        model::ColumnUsage usage{relation->schema, relation->name, column, ColumnUse::join};
+        if (std::find(m_shape.columns.begin(), m_shape.columns.end(), usage) == m_shape.columns.end()) {
+          m_shape.columns.push_back(std::move(usage));
+        }
+      }
     }
   }
 

@@ -47,7 +47,11 @@ json fix_json(const std::optional<core::Fix>& fix) {
   }
   return json{{"ddl", text_or_null(fix->ddl)},
               {"drizzle", text_or_null(fix->drizzle)},
-              {"safety_note", text_or_null(fix->safety_note)}};
+              {"safety_note", text_or_null(fix->safety_note)},
+              {"kind", core::to_string(fix->kind)},
+              {"drizzle_file", text_or_null(fix->drizzle_file)},
+              {"drizzle_table", text_or_null(fix->drizzle_table)},
+              {"commands", text_or_null(fix->commands)}};
 }
 
 json finding_json(const core::Finding& finding) {

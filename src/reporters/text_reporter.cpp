@@ -115,10 +115,20 @@ void write_evidence(std::ostream& out, const core::Evidence& evidence) {
 
 void write_fix(std::ostream& out, const core::Fix& fix) {
   if (!fix.ddl.empty()) {
-    write_block(out, "fix (SQL):", fix.ddl);
+    write_block(out, fix.kind == core::FixKind::shell ? "fix (shell):" : "fix (SQL):", fix.ddl);
   }
   if (!fix.drizzle.empty()) {
     write_block(out, "fix (Drizzle):", fix.drizzle);
+  }
+  if (!fix.drizzle_file.empty()) {
+    std::string where = fix.drizzle_file;
+    if (!fix.drizzle_table.empty()) {
+      where += ", table `" + fix.drizzle_table + "`";
+    }
+    write_labelled(out, "in:", where);
+  }
+  if (!fix.commands.empty()) {
+    write_block(out, "then run:", fix.commands);
   }
   if (!fix.safety_note.empty()) {
     write_labelled(out, "safety:", fix.safety_note);

@@ -1,12 +1,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <memory>
 #include <optional>
 
 #include "advisor/default_literal.hpp"
 #include "advisor/evidence.hpp"
 #include "advisor/jsonb_fix.hpp"
+#include "advisor/query_evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 
@@ -67,6 +69,52 @@ struct Signal {
   bool non_json_literal = false; // the default is a string that is not JSON
 };
 
+// How logged queries treat one column as JSON (casts to json/jsonb, JSON
+// operators or functions): strong evidence, whatever the schema says.
+struct QueryUse {
+  std::vector<const model::QueryStats*> queries;
+  std::uint64_t calls = 0;
+};
+
+using QueryUses = std::map<std::pair<std::string, std::string>, std::map<std::string, QueryUse>>;
+
+QueryUses json_query_uses(const model::Workload* workload) {
+  QueryUses out;
+  if (workload == nullptr) {
+    return out;
+  }
+  for (const model::QueryStats& query : workload->queries) {
+    for (const model::ColumnUsage& usage : query.shape.columns) {
+      if ((usage.use != model::ColumnUse::json_cast && usage.use != model::ColumnUse::json_operator) ||
+          usage.table.empty()) {
+        continue;
+      }
+      QueryUse& use = out[{usage.schema, usage.table}][usage.column];
+      if (use.queries.empty() || use.queries.back() != &query) {
+        use.queries.push_back(&query);
+        use.calls += query.calls;
+      }
+    }
+  }
+  return out;
+}
+
+// The uses of table.column: by its schema, or by queries that did not
+// qualify the table.
+const QueryUse* find_query_use(const QueryUses& uses, const Table& table, const Column& column) {
+  for (const std::string& schema : {table.schema, std::string()}) {
+    const auto by_table = uses.find({schema, table.name});
+    if (by_table == uses.end()) {
+      continue;
+    }
+    const auto by_column = by_table->second.find(column.name);
+    if (by_column != by_table->second.end()) {
+      return &by_column->second;
+    }
+  }
+  return nullptr;
+}
+
 Signal read_signal(const Column& column) {
   Signal signal;
   if (column.default_expr) {
@@ -101,6 +149,7 @@ public:
     }
     const bool hints = context.options.get(std::string(k_name_hints)).empty() ||
                        context.options.get_bool(std::string(k_name_hints));
+    const QueryUses uses = json_query_uses(context.workload);
     for (const Table& table : context.catalog->tables) {
       for (const Column& column : table.columns) {
         const model::TypeRef type = context.catalog->resolve_type(column.type);
@@ -108,7 +157,11 @@ public:
           continue;
         }
         const Signal signal = read_signal(column);
-        if (signal.json_default) {
+        if (const QueryUse* used = find_query_use(uses, table, column); used != nullptr) {
+          core::Finding finding = make_finding(context, table, column, type, signal, context.severity);
+          add_query_evidence(finding, table, column, type, *used);
+          out.push_back(std::move(finding));
+        } else if (signal.json_default) {
           out.push_back(make_finding(context, table, column, type, signal, context.severity));
         } else if (hints && signal.name_hint && !signal.non_json_literal && type.name != "bpchar") {
           // char(n) pads with blanks and a plain string default says the
@@ -121,6 +174,27 @@ public:
   }
 
 private:
+  // Queries cast the column to json/jsonb or apply JSON operators to it: the
+  // message says so and the evidence lists them (normalized text only).
+  static void add_query_evidence(core::Finding& finding, const Table& table, const Column& column,
+                                 const model::TypeRef& type, const QueryUse& used) {
+    const std::string where = advisor::table_display(table) + "." + core::quote_ident(column.name);
+    finding.message = where + " is " + type.display() + " but " + std::to_string(used.queries.size()) +
+                      (used.queries.size() == 1 ? " logged query treats" : " logged queries treat") +
+                      " it as JSON (casts or JSON operators, " + std::to_string(used.calls) +
+                      " calls): JSON stored as text";
+    finding.help = "Every such query parses the whole string again (a cast per row), cannot use a GIN or "
+                   "expression index on the keys, and fails at run time on the first value that is not valid "
+                   "JSON. Store it as jsonb: PostgreSQL validates values once on write and the casts go away.";
+    if (!finding.location.known() && !used.queries.empty()) {
+      finding.location = used.queries.front()->first_seen; // live catalogs have no schema file
+    }
+    constexpr std::size_t k_max_queries = 5;
+    for (std::size_t i = 0; i < std::min(k_max_queries, used.queries.size()); ++i) {
+      finding.evidence.push_back(advisor::query_evidence(*used.queries[i]));
+    }
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Column& column,
                                     const model::TypeRef& type, const Signal& signal, core::Severity severity) {
     const std::string where = advisor::table_display(table) + "." + core::quote_ident(column.name);

@@ -31,7 +31,7 @@ TEST(JsonbFix, MovesAJsonDefaultOverInOneStatement) {
   const auto fix = make_jsonb_fix(table, table.columns[0], true);
   EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
                      "payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
-  EXPECT_EQ(fix.drizzle, "payload: jsonb(\"payload\").notNull().default({})");
+  EXPECT_EQ(fix.drizzle, "payload: jsonb(\"payload\").$type<Record<string, unknown>>().notNull().default({})");
   expect_parses(fix.ddl);
 }
 
@@ -68,7 +68,7 @@ TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
   EXPECT_EQ(fix.ddl, "ALTER TABLE \"App\".\"Order\" ALTER COLUMN \"userSettings\" DROP DEFAULT, ALTER COLUMN "
                      "\"userSettings\" TYPE jsonb USING \"userSettings\"::jsonb, ALTER COLUMN \"userSettings\" SET "
                      "DEFAULT '{\"json\": {}}'::jsonb;");
-  EXPECT_EQ(fix.drizzle, "userSettings: jsonb(\"userSettings\").default({\"json\":{}})");
+  EXPECT_EQ(fix.drizzle, "userSettings: jsonb(\"userSettings\").$type<Record<string, unknown>>().default({\"json\":{}})");
   expect_parses(fix.ddl);
 }
 

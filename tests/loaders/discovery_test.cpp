@@ -1,12 +1,11 @@
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <string>
-
 #include "loaders/discovery.hpp"
 #include "loaders/drizzle_test_support.hpp"
 #include "loaders/sql_migrations.hpp"
 #include "model/catalog.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <string>
 
 namespace pgadvise::loaders {
 namespace {
@@ -105,14 +104,16 @@ TEST(Discovery, NestedJournalSkippingDependencies) {
   tree.write("packages/api/src/database/generated/meta/0000_snapshot.json", "{}");
   const SchemaSources sources = discover_ok({tree.root()});
   EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "packages/api/src/database/generated"));
-  EXPECT_TRUE(same_path(sources.snapshot, tree.root() / "packages/api/src/database/generated/meta/0000_snapshot.json"));
+  EXPECT_TRUE(same_path(sources.snapshot,
+                        tree.root() / "packages/api/src/database/generated/meta/0000_snapshot.json"));
   EXPECT_TRUE(sources.project.uses_drizzle); // a drizzle-kit journal
 }
 
 TEST(Discovery, ExplicitFilesAndFolders) {
   TempTree tree;
   const fs::path dump = tree.write("schema.sql", k_migration);
-  const fs::path snapshot = tree.copy(fixture("snapshots/v7/meta/0000_snapshot.json"), "snap/0000_snapshot.json");
+  const fs::path snapshot =
+      tree.copy(fixture("snapshots/v7/meta/0000_snapshot.json"), "snap/0000_snapshot.json");
   tree.write("sql/a.sql", k_migration);
 
   const SchemaSources files = discover_ok({dump, snapshot});
@@ -189,6 +190,88 @@ TEST(LoadSchema, BrokenSnapshotIsALocatedDiagnostic) {
   EXPECT_EQ(load.diagnostics[0].rule, "parse-error");
   EXPECT_EQ(load.diagnostics[0].location.line,
             test::line_of(fixture("snapshots/malformed/meta/0000_snapshot.json"), "<<<<<<<"));
+}
+
+// ---- Drizzle schema files ----------------------------------------------------
+
+constexpr std::string_view k_schema_ts = "import { pgTable, serial, text } from \"drizzle-orm/pg-core\";\n"
+                                         "export const accounts = pgTable(\"accounts\", {\n  id: "
+                                         "serial().primaryKey(),\n  displayName: text(),\n});\n";
+
+TEST(Discovery, SchemaFilesFromTheConfigsGlob) {
+  TempTree tree;
+  tree.write("drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: './src/db/schema/*.ts' };");
+  tree.write("src/db/schema/accounts.ts", k_schema_ts);
+  tree.write("src/db/schema/posts.ts", "export {};\n");
+  tree.write("src/db/schema.ts", k_schema_ts); // not named by the config
+  const SchemaSources sources = discover_ok({tree.root()});
+  ASSERT_EQ(sources.schema_ts.size(), 2U);
+  EXPECT_EQ(sources.schema_ts[0].filename(), "accounts.ts");
+  EXPECT_EQ(sources.schema_ts[1].filename(), "posts.ts");
+  EXPECT_TRUE(any_note(sources.notes, "(the `schema` of"));
+}
+
+TEST(Discovery, ConventionalSchemaOnlyForDrizzleProjects) {
+  TempTree drizzle;
+  drizzle.write("package.json", R"({"dependencies":{"drizzle-orm":"^0.45.0"}})");
+  drizzle.write("src/db/schema.ts", k_schema_ts);
+  const SchemaSources found = discover_ok({drizzle.root()});
+  ASSERT_EQ(found.schema_ts.size(), 1U);
+  EXPECT_TRUE(same_path(found.schema_ts.front(), drizzle.root() / "src/db/schema.ts"));
+
+  TempTree other;
+  other.write("package.json", R"({"dependencies":{"prisma":"^5.0.0"}})");
+  other.write("src/db/schema.ts", k_schema_ts);
+  EXPECT_TRUE(discover_ok({other.root()}).schema_ts.empty());
+}
+
+TEST(LoadSchema, PushOnlyProjectLoadsItsSchemaTs) {
+  TempTree tree;
+  tree.write("package.json", R"({"dependencies":{"drizzle-orm":"^0.45.0"}})");
+  tree.write("drizzle.config.ts", "export default { dialect: 'postgresql', schema: './src/db/schema.ts', "
+                                  "casing: 'snake_case' };");
+  tree.write("src/db/schema.ts", k_schema_ts);
+  const SchemaLoad load = load_schema(discover_ok({tree.root()}));
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::drizzle_schema);
+  const model::Table* accounts = load.catalog.find_table("public", "accounts");
+  ASSERT_NE(accounts, nullptr);
+  ASSERT_NE(accounts->find_column("display_name"), nullptr); // casing from the config
+  EXPECT_EQ(accounts->location.line, 2);
+  EXPECT_NE(accounts->location.file.find("src/db/schema.ts"), std::string::npos);
+  EXPECT_TRUE(load.other_schemas.empty());
+  EXPECT_TRUE(any_note(load.notes, "schema source: Drizzle schema"));
+}
+
+// SQL replay > snapshot > schema.ts for the catalog; the others are still
+// read: schema.ts for property names, both for snapshot-drift.
+TEST(LoadSchema, SqlWinsButSnapshotAndSchemaTsAreStillRead) {
+  const SchemaLoad load = load_schema(discover_ok({fixture("drizzle-app")}));
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::sql_replay);
+  ASSERT_EQ(load.other_schemas.size(), 2U);
+  EXPECT_EQ(load.other_schemas[0].source, model::SchemaSource::drizzle_snapshot);
+  EXPECT_EQ(load.other_schemas[1].source, model::SchemaSource::drizzle_schema);
+  const model::Table* posts = load.catalog.find_table("public", "posts");
+  ASSERT_NE(posts, nullptr);
+  EXPECT_EQ(posts->property, "posts");
+  EXPECT_EQ(posts->drizzle_location.line,
+            test::line_of(fixture("drizzle-app/src/db/schema.ts"), "export const posts"));
+  ASSERT_NE(posts->find_column("author_id"), nullptr);
+  EXPECT_EQ(posts->find_column("author_id")->property, "authorId");
+  EXPECT_EQ(posts->drizzle_config_param, "t"); // (t) => [index(...).on(t.orgId), ...]
+  // Locations stay in the SQL.
+  EXPECT_NE(posts->location.file.find("drizzle/0000_"), std::string::npos);
+}
+
+TEST(LoadSchema, SnapshotWinsOverSchemaTs) {
+  TempTree tree;
+  tree.write("package.json", R"({"dependencies":{"drizzle-orm":"^0.45.0"}})");
+  tree.copy(fixture("snapshots/v7/meta"), "drizzle/meta");
+  tree.write("src/db/schema.ts", k_schema_ts);
+  const SchemaLoad load = load_schema(discover_ok({tree.root()}));
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::drizzle_snapshot);
+  ASSERT_EQ(load.other_schemas.size(), 1U);
+  EXPECT_EQ(load.other_schemas[0].source, model::SchemaSource::drizzle_schema);
 }
 
 } // namespace

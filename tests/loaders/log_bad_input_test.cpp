@@ -1,13 +1,12 @@
-#include <algorithm>
-#include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
-#include <zlib.h>
-
 #include "loaders/log_reader.hpp"
 #include "loaders/log_shape.hpp"
 #include "loaders/log_test_support.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <zlib.h>
 
 using namespace pgadvise;
 using namespace pgadvise::testing;
@@ -37,16 +36,20 @@ const model::ReaderWarning* warning_at(const model::Workload& w, const std::stri
 }
 
 constexpr const char* k_child = "SELECT id, title FROM posts WHERE user_id = 1";
-constexpr const char* k_line = "2026-11-21 16:09:00.455 UTC [15178] postgres@postgres LOG:  duration: 0.1 ms  statement: ";
+constexpr const char* k_line =
+    "2026-11-21 16:09:00.455 UTC [15178] postgres@postgres LOG:  duration: 0.1 ms  statement: ";
 
 } // namespace
 
 TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
   const std::string good = read_file(log_fixture("stderr_debian.log"));
   std::string bad = good;
-  bad += "2026-11-21 16:09:00.45\n";                                   // line N+1: truncated line
-  bad += std::string("\x7f" "ELF\0\0\x01\x02\x03\x04 binary", 19) + "\n"; // N+2: binary blob
-  bad += std::string(k_line) + "SELECT '\xff\xfe' AS broken;\n";      // N+3: invalid UTF-8
+  bad += "2026-11-21 16:09:00.45\n"; // line N+1: truncated line
+  bad += (std::string("\x7f"
+                      "ELF") +
+          std::string(2, '\0') + "\x01\x02\x03\x04 binary") +
+         "\n";                                                                           // N+2: binary blob
+  bad += std::string(k_line) + "SELECT '\xff\xfe' AS broken;\n";                         // N+3: invalid UTF-8
   bad += std::string(k_line) + "SELECT '" + std::string(10 * 1024 * 1024, 'x') + "';\n"; // N+4: 10 MB
   bad += std::string(k_line) + "SELECT 1 FROM"; // N+5: cut mid-statement, no final newline
   const int base = static_cast<int>(std::count(good.begin(), good.end(), '\n'));

@@ -1,9 +1,8 @@
-#include <fstream>
-
-#include <gtest/gtest.h>
-
 #include "loaders/log_reader.hpp"
 #include "loaders/log_test_support.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
 
 using namespace pgadvise;
 using namespace pgadvise::testing;
@@ -13,19 +12,24 @@ namespace {
 constexpr const char* k_parent = "SELECT id, email FROM users WHERE id <= 5 ORDER BY id";
 constexpr const char* k_child = "SELECT id, title FROM posts WHERE user_id = 1";
 constexpr const char* k_bench_user = "SELECT id, email FROM users WHERE id = $1";
-constexpr const char* k_bench_posts = "SELECT id, title FROM posts WHERE user_id = $1 ORDER BY id DESC LIMIT 5";
+constexpr const char* k_multi_line =
+    "SELECT u.id, u.email FROM users u WHERE u.created_at > now() - interval '1 day' "
+    "AND u.email LIKE 'x' ORDER BY u.id LIMIT 10 OFFSET 20";
+constexpr const char* k_bench_posts =
+    "SELECT id, title FROM posts WHERE user_id = $1 ORDER BY id DESC LIMIT 5";
 
 struct Expect {
   bool durations = true;
-  bool parameters = true;   // extended protocol with DETAIL parameter lines
-  bool connections = true;  // log_connections / log_disconnections
+  bool parameters = true;  // extended protocol with DETAIL parameter lines
+  bool connections = true; // log_connections / log_disconnections
 };
 
 // What every fixture shows, whatever the format (see fixtures/logs/README.md).
 void expect_workload(const loaders::LogReadResult& result, Expect expect) {
   const model::Workload& w = result.workload;
   ASSERT_TRUE(result.usable);
-  EXPECT_TRUE(w.warnings.empty()) << w.warnings.front().location.to_string() << ": " << w.warnings.front().message;
+  EXPECT_TRUE(w.warnings.empty()) << w.warnings.front().location.to_string() << ": "
+                                  << w.warnings.front().message;
   EXPECT_TRUE(w.ordered);
 
   // The N+1 burst: 5 child statements with different literals, grouped under
@@ -35,7 +39,8 @@ void expect_workload(const loaders::LogReadResult& result, Expect expect) {
   EXPECT_EQ(child->calls, 5U);
   EXPECT_EQ(child->shape.kind, model::StatementKind::select);
   EXPECT_NE(child->example.find("user_id = 1"), std::string::npos);
-  EXPECT_EQ(child->normalized.rfind("SELECT id, title FROM posts WHERE user_id = $1", 0), 0U) << child->normalized;
+  EXPECT_EQ(child->normalized.rfind("SELECT id, title FROM posts WHERE user_id = $1", 0), 0U)
+      << child->normalized;
   const model::Repeat* repeat = repeat_of(w, k_child);
   ASSERT_NE(repeat, nullptr);
   EXPECT_EQ(repeat->count, 5U);
@@ -52,7 +57,8 @@ void expect_workload(const loaders::LogReadResult& result, Expect expect) {
   // execution (not for its parse and bind lines).
   const std::string user_sql = expect.parameters ? k_bench_user : "SELECT id, email FROM users WHERE id = 1";
   const std::string posts_sql =
-      expect.parameters ? k_bench_posts : "SELECT id, title FROM posts WHERE user_id = 1 ORDER BY id DESC LIMIT 5";
+      expect.parameters ? k_bench_posts
+                        : "SELECT id, title FROM posts WHERE user_id = 1 ORDER BY id DESC LIMIT 5";
   const model::QueryStats* user = stats_of(w, user_sql);
   ASSERT_NE(user, nullptr);
   EXPECT_EQ(user->calls, 6U);
@@ -63,6 +69,15 @@ void expect_workload(const loaders::LogReadResult& result, Expect expect) {
   if (expect.parameters) {
     EXPECT_EQ(user->example_params.rfind("$1 = '", 0), 0U) << user->example_params;
   }
+
+  // The multi-line statement: one statement, its lines joined back without
+  // the log's continuation tabs (stderr) or quoting (csvlog, jsonlog).
+  const model::QueryStats* multi = stats_of(w, k_multi_line);
+  ASSERT_NE(multi, nullptr);
+  EXPECT_EQ(multi->calls, 1U);
+  EXPECT_NE(multi->example.find("  FROM users u\n WHERE u.created_at"), std::string::npos) << multi->example;
+  EXPECT_EQ(multi->example.find('\t'), std::string::npos) << multi->example;
+  EXPECT_EQ(multi->max_offset.value_or(-1), 20);
 
   // The failing statement, the UPDATE without WHERE, the DELETE.
   const model::QueryStats* missing = stats_of(w, "SELECT * FROM missing_table");
@@ -92,10 +107,11 @@ void expect_workload(const loaders::LogReadResult& result, Expect expect) {
     EXPECT_EQ(w.connections.connections_received, 5U);
     EXPECT_EQ(w.connections.disconnections, 5U);
     ASSERT_TRUE(w.connections.median_session_ms().has_value());
-    const auto pgbench = std::count_if(w.sessions.begin(), w.sessions.end(), [](const model::SessionRecord& s) {
-      return s.application == "pgbench" && s.user == "postgres" && s.database == "postgres" &&
-             s.duration_ms.has_value();
-    });
+    const auto pgbench =
+        std::count_if(w.sessions.begin(), w.sessions.end(), [](const model::SessionRecord& s) {
+          return s.application == "pgbench" && s.user == "postgres" && s.database == "postgres" &&
+                 s.duration_ms.has_value();
+        });
     EXPECT_EQ(pgbench, 3);
   }
 }
@@ -134,13 +150,17 @@ TEST(LogFormats, StderrGivenPrefixWithSessionIdsAndVirtualXids) {
   expect_workload(result, {});
   const model::Repeat* repeat = repeat_of(result.workload, k_child);
   ASSERT_NE(repeat, nullptr);
-  EXPECT_NE(repeat->session.find('.'), std::string::npos) << repeat->session; // a %c session id
+  EXPECT_NE(repeat->session.find('.'), std::string::npos) << repeat->session;         // a %c session id
   EXPECT_NE(repeat->transaction.find('/'), std::string::npos) << repeat->transaction; // a virtual xid
 }
 
-TEST(LogFormats, Csvlog) { expect_workload(loaders::read_logs({log_fixture("csvlog.csv")}), {}); }
+TEST(LogFormats, Csvlog) {
+  expect_workload(loaders::read_logs({log_fixture("csvlog.csv")}), {});
+}
 
-TEST(LogFormats, Jsonlog) { expect_workload(loaders::read_logs({log_fixture("jsonlog.json")}), {}); }
+TEST(LogFormats, Jsonlog) {
+  expect_workload(loaders::read_logs({log_fixture("jsonlog.json")}), {});
+}
 
 TEST(LogFormats, AutoExplainJsonPlansAreKept) {
   const auto result = loaders::read_logs({log_fixture("auto_explain_json.log")});
@@ -233,8 +253,9 @@ TEST(LogFormats, PgssCsvAndJsonAgree) {
     const model::QueryStats* user = stats_of(w, k_bench_user);
     ASSERT_NE(user, nullptr);
     EXPECT_EQ(user->calls, 6U);
-    const model::QueryStats* multi = stats_of(w, "SELECT u.id, u.email FROM users u WHERE u.created_at > now() - "
-                                                 "interval '1 day' AND u.email LIKE 'x' ORDER BY u.id LIMIT 10 OFFSET 20");
+    const model::QueryStats* multi =
+        stats_of(w, "SELECT u.id, u.email FROM users u WHERE u.created_at > now() - "
+                    "interval '1 day' AND u.email LIKE 'x' ORDER BY u.id LIMIT 10 OFFSET 20");
     ASSERT_NE(multi, nullptr);
     EXPECT_TRUE(multi->shape.has_offset);
   }

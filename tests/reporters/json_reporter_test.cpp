@@ -83,6 +83,10 @@ void expect_finding(const json& value, const core::Finding& expected) {
   expect_text_or_null(fix.at("ddl"), expected.fix->ddl);
   expect_text_or_null(fix.at("drizzle"), expected.fix->drizzle);
   expect_text_or_null(fix.at("safety_note"), expected.fix->safety_note);
+  EXPECT_EQ(fix.at("kind"), core::to_string(expected.fix->kind));
+  expect_text_or_null(fix.at("drizzle_file"), expected.fix->drizzle_file);
+  expect_text_or_null(fix.at("drizzle_table"), expected.fix->drizzle_table);
+  expect_text_or_null(fix.at("commands"), expected.fix->commands);
 }
 
 } // namespace

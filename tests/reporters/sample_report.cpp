@@ -33,6 +33,9 @@ engine::RunReport sample_run() {
                      "index(\"posts_author_id_idx\").on(table.authorId),",
                      "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: put it in a migration of "
                      "its own, and check that the index is valid afterwards."};
+  fk.fix->drizzle_file = "src/db/schema.ts:41";
+  fk.fix->drizzle_table = "posts";
+  fk.fix->commands = "npm run db:generate && npm run db:migrate";
   run.findings.push_back(fk);
 
   core::Finding hint = finding("json-in-text-column", core::Severity::low,
@@ -65,6 +68,9 @@ engine::RunReport sample_run() {
 
   core::Finding project = finding("push-in-production", core::Severity::info,
                                   "drizzle-kit push is used in a production script.", {}, {});
+  project.fix = core::Fix{};
+  project.fix->kind = core::FixKind::shell;
+  project.fix->ddl = "npx drizzle-kit generate\nnpx drizzle-kit migrate";
   run.findings.push_back(project);
 
   core::sort_findings(run.findings);

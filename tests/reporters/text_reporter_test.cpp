@@ -128,6 +128,28 @@ TEST(TextReporter, LabelsHelpEvidenceAndFix) {
   EXPECT_EQ(lines[alter + 1], "          ALTER COLUMN settings TYPE jsonb USING settings::jsonb;");
 }
 
+TEST(TextReporter, DrizzleFixSaysWhereTheLineGoesAndWhatToRun) {
+  const engine::RunReport run = test::sample_run();
+  const auto lines = lines_of(render(test::sample_input(run)));
+  const std::size_t fk = line_index(lines, "drizzle/0001_posts.sql:12:3  critical  unindexed-foreign-key");
+  const std::size_t drizzle = line_index(lines, "    fix (Drizzle):", fk);
+  const std::size_t in = line_index(lines, "    in: src/db/schema.ts:41, table `posts`", fk);
+  const std::size_t run_line = line_index(lines, "    then run:", fk);
+  EXPECT_TRUE(drizzle < in && in < run_line);
+  ASSERT_LT(run_line + 1, lines.size());
+  EXPECT_EQ(lines[run_line + 1], "        npm run db:generate && npm run db:migrate");
+}
+
+TEST(TextReporter, ShellCommandsAreNotLabelledSql) {
+  const engine::RunReport run = test::sample_run();
+  const auto lines = lines_of(render(test::sample_input(run)));
+  const std::size_t push = line_index(lines, "-  info  push-in-production  ");
+  const std::size_t shell = line_index(lines, "    fix (shell):", push);
+  ASSERT_LT(shell + 1, lines.size());
+  EXPECT_EQ(lines[shell + 1], "        npx drizzle-kit generate");
+  EXPECT_EQ(std::count(lines.begin() + static_cast<std::ptrdiff_t>(push), lines.end(), "    fix (SQL):"), 0);
+}
+
 TEST(TextReporter, FitsA100ColumnTerminal) {
   engine::RunReport run = test::sample_run();
   // A path so long that not even the message's first word fits after it.

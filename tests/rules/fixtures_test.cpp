@@ -1,5 +1,6 @@
 // Fixture-driven rule tests: for every registered schema rule (inputs:
-// catalog only; rules reading other inputs need their own driver), each
+// catalog only; rules reading other inputs need their own driver:
+// workload_fixtures_test.cpp runs the .log / .pgss.csv inputs), each
 // fixtures/rules/<id>/bad_*.sql is replayed with the SQL loader and the
 // rule's findings must equal bad_*.expected; each good_*.sql must give no
 // finding of that rule. Fixtures go through the real loader and runner, so

@@ -82,7 +82,7 @@ TEST(JsonInTextColumn, FixMirrorsTheDefaultInDrizzle) {
   auto catalog = one_column(column("settings", "text", true, "'{\"theme\": \"dark\"}'::text"));
   const auto findings = run_rule(k_rule, catalog, {}, &project);
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->drizzle, "settings: jsonb(\"settings\").notNull().default({\"theme\":\"dark\"})");
+  EXPECT_EQ(findings[0].fix->drizzle, "settings: jsonb(\"settings\").$type<Record<string, unknown>>().notNull().default({\"theme\":\"dark\"})");
   EXPECT_EQ(findings[0].fix->ddl,
             "ALTER TABLE events ALTER COLUMN settings DROP DEFAULT, ALTER COLUMN settings TYPE jsonb USING "
             "settings::jsonb, ALTER COLUMN settings SET DEFAULT '{\"theme\": \"dark\"}'::jsonb;");

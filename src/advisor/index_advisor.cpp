@@ -1,0 +1,314 @@
+#include "advisor/index_advisor.hpp"
+
+#include "advisor/drizzle_render.hpp"
+#include "advisor/index_ddl.hpp"
+#include "advisor/index_match.hpp"
+#include "advisor/index_naming.hpp"
+#include "advisor/query_index_candidate.hpp"
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace pgadvise::advisor {
+
+namespace {
+
+using model::ColumnUse;
+
+double row_estimate(const model::Table& table) {
+  return table.stats && table.stats->reltuples >= 0 ? table.stats->reltuples : -1;
+}
+
+// Distinct values of a column (pg_stats n_distinct); 0 when unknown.
+double distinct_values(const model::Table& table, const std::string& column) {
+  const model::Column* found = table.find_column(column);
+  if (found == nullptr || !found->stats) {
+    return 0;
+  }
+  const double n = found->stats->n_distinct;
+  return n >= 0 ? n : -n * std::max(row_estimate(table), 0.0);
+}
+
+std::string regex_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+// `col IS NULL` or `col IS NOT NULL` as the query writes it; nullopt when
+// the query has neither (the usage came from elsewhere).
+std::optional<bool> is_null_test(std::string_view sql, const std::string& column) {
+  const std::regex pattern("(^|[^A-Za-z0-9_])\"?" + regex_escape(column) + "\"?\\s+IS\\s+(NOT\\s+)?NULL",
+                           std::regex::icase);
+  std::match_results<std::string_view::const_iterator> match;
+  if (!std::regex_search(sql.begin(), sql.end(), match, pattern)) {
+    return std::nullopt;
+  }
+  return !match[2].matched;
+}
+
+// The partial-index predicate for a constant IS [NOT] NULL test that
+// selects a small share of the table, or empty.
+std::string partial_predicate(const model::Table& table, const model::QueryStats& query,
+                              const std::string& column, const AdvisorOptions& options) {
+  const model::Column* found = table.find_column(column);
+  if (found == nullptr || !found->stats) {
+    return {};
+  }
+  const auto test = is_null_test(query.normalized.empty() ? query.example : query.normalized, column);
+  if (!test) {
+    return {};
+  }
+  const double share = *test ? found->stats->null_frac : 1 - found->stats->null_frac;
+  if (share > options.partial_max_share) {
+    return {};
+  }
+  return core::quote_ident(column) + (*test ? " IS NULL" : " IS NOT NULL");
+}
+
+bool tested_for_null(const model::QueryShape& shape, const std::string& column) {
+  return std::any_of(shape.columns.begin(), shape.columns.end(), [&](const model::ColumnUsage& usage) {
+    return usage.use == ColumnUse::is_null && usage.column == column;
+  });
+}
+
+// Builds on the shared key-order rules (query_index_candidate): equality
+// columns reordered by selectivity, and a selective IS [NOT] NULL test made
+// the partial-index predicate instead of a key.
+IndexCandidate candidate_of(const QueryIndexCandidate& base, const model::QueryStats& query,
+                            const AdvisorOptions& options) {
+  const model::Table& table = *base.table;
+  IndexCandidate candidate;
+  candidate.schema = table.schema;
+  candidate.table = table.name;
+  candidate.fingerprint = query.fingerprint;
+  std::vector<std::string> equality = base.equality;
+  std::string null_column;
+  for (auto it = equality.begin(); it != equality.end(); ++it) {
+    if (!tested_for_null(query.shape, *it)) {
+      continue;
+    }
+    if (std::string predicate = partial_predicate(table, query, *it, options); !predicate.empty()) {
+      candidate.predicate = std::move(predicate);
+      null_column = *it;
+      equality.erase(it);
+      break;
+    }
+  }
+  std::stable_sort(equality.begin(), equality.end(), [&](const std::string& a, const std::string& b) {
+    return distinct_values(table, a) > distinct_values(table, b);
+  });
+  candidate.columns = equality;
+  candidate.equality_columns = equality.size();
+  if (!base.range.empty()) {
+    candidate.columns.push_back(base.range);
+  }
+  for (const std::string& column : base.order_by) {
+    if (std::find(candidate.columns.begin(), candidate.columns.end(), column) == candidate.columns.end()) {
+      candidate.columns.push_back(column);
+    }
+  }
+  if (candidate.columns.empty() && !null_column.empty()) {
+    candidate.columns.push_back(null_column);
+  }
+  return candidate;
+}
+
+// An existing index that already answers the candidate.
+bool already_indexed(const model::Catalog& catalog, const model::Table& table,
+                     const IndexCandidate& candidate) {
+  for (const model::Index* usable : usable_indexes(catalog, table)) {
+    const model::Index& index = *usable;
+    if (!index.valid || core::to_lower(index.method) != "btree") {
+      continue;
+    }
+    if (index.is_partial() && normalize_sql(index.predicate) != normalize_sql(candidate.predicate)) {
+      continue;
+    }
+    IndexCandidate existing;
+    existing.schema = candidate.schema;
+    existing.table = candidate.table;
+    existing.columns = index.leading_columns();
+    existing.predicate = candidate.predicate; // a full index serves a partial candidate too
+    if (serves(existing, candidate)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+double query_total_ms(const model::QueryStats& query) {
+  if (query.total_ms > 0) {
+    return query.total_ms;
+  }
+  return query.mean_ms() * static_cast<double>(query.calls);
+}
+
+// The share of a query's time the plans attribute to scanning `table`.
+double saving_share(const std::vector<model::PlanIssue>& issues, std::uint64_t fingerprint,
+                    const model::IndexProposal& proposal, const AdvisorOptions& options) {
+  double share = 0;
+  for (const model::PlanIssue& issue : issues) {
+    if (issue.fingerprint == fingerprint && issue.table == proposal.table &&
+        issue.schema == proposal.schema && issue.analyzed) {
+      share = std::max(share, issue.time_share);
+    }
+  }
+  return share > 0 ? share : options.default_saving_share;
+}
+
+std::string render_ddl(const model::Table& table, const model::IndexProposal& proposal) {
+  std::string ddl =
+      render_create_index(table.schema, table.name, proposal.columns, proposal.name, !table.partitioned);
+  if (!proposal.predicate.empty() && !ddl.empty() && ddl.back() == ';') {
+    ddl.pop_back();
+    ddl += " WHERE " + proposal.predicate + ";";
+  }
+  return ddl;
+}
+
+} // namespace
+
+std::vector<IndexCandidate> candidates_for_query(const model::QueryStats& query,
+                                                 const model::Catalog& catalog,
+                                                 const AdvisorOptions& options) {
+  std::vector<IndexCandidate> out;
+  for (const QueryIndexCandidate& base : query_index_candidates(query, catalog)) {
+    const double rows = row_estimate(*base.table);
+    if (rows >= 0 && rows < options.min_table_rows) {
+      continue;
+    }
+    IndexCandidate candidate = candidate_of(base, query, options);
+    if (!candidate.columns.empty()) {
+      out.push_back(std::move(candidate));
+    }
+  }
+  return out;
+}
+
+bool serves(const IndexCandidate& by, const IndexCandidate& served) {
+  if (by.schema != served.schema || by.table != served.table ||
+      normalize_sql(by.predicate) != normalize_sql(served.predicate) ||
+      by.columns.size() < served.columns.size()) {
+    return false;
+  }
+  // Equality columns may come in any order; what follows must match in place.
+  const std::size_t equality = served.equality_columns;
+  std::set<std::string> want(served.columns.begin(),
+                             served.columns.begin() + static_cast<std::ptrdiff_t>(equality));
+  std::set<std::string> have(by.columns.begin(), by.columns.begin() + static_cast<std::ptrdiff_t>(equality));
+  if (want != have) {
+    return false;
+  }
+  return std::equal(served.columns.begin() + static_cast<std::ptrdiff_t>(equality), served.columns.end(),
+                    by.columns.begin() + static_cast<std::ptrdiff_t>(equality));
+}
+
+std::vector<model::IndexProposal> propose_indexes(const model::Workload& workload,
+                                                  const model::Catalog& catalog,
+                                                  const std::vector<model::PlanIssue>& issues,
+                                                  const AdvisorOptions& options) {
+  std::vector<IndexCandidate> candidates;
+  for (const model::QueryStats& query : workload.queries) {
+    auto found = candidates_for_query(query, catalog, options);
+    std::move(found.begin(), found.end(), std::back_inserter(candidates));
+  }
+  // Longest first, so shorter candidates fold into the index that serves them.
+  std::stable_sort(
+      candidates.begin(), candidates.end(),
+      [](const IndexCandidate& a, const IndexCandidate& b) { return a.columns.size() > b.columns.size(); });
+  std::vector<std::pair<IndexCandidate, std::vector<std::uint64_t>>> kept;
+  for (const IndexCandidate& candidate : candidates) {
+    const model::Table* table = catalog.find_table(candidate.schema, candidate.table);
+    if (table == nullptr || already_indexed(catalog, *table, candidate)) {
+      continue;
+    }
+    auto host =
+        std::find_if(kept.begin(), kept.end(), [&](const auto& k) { return serves(k.first, candidate); });
+    if (host == kept.end()) {
+      kept.emplace_back(candidate, std::vector<std::uint64_t>{});
+      host = std::prev(kept.end());
+    }
+    if (std::find(host->second.begin(), host->second.end(), candidate.fingerprint) == host->second.end()) {
+      host->second.push_back(candidate.fingerprint);
+    }
+  }
+
+  std::vector<model::IndexProposal> out;
+  std::set<std::string> names;
+  for (const auto& [candidate, fingerprints] : kept) {
+    const model::Table& table = *catalog.find_table(candidate.schema, candidate.table);
+    model::IndexProposal proposal;
+    proposal.schema = candidate.schema;
+    proposal.table = candidate.table;
+    proposal.columns = candidate.columns;
+    proposal.predicate = candidate.predicate;
+    proposal.serves = fingerprints;
+    std::string name = unique_index_name(catalog, table.schema, table.name, proposal.columns,
+                                         proposal.predicate.empty() ? "idx" : "partial_idx");
+    for (int n = 2; names.count(name) != 0; ++n) {
+      name = core::truncate_identifier(name, 62 - std::to_string(n).size()) + "_" + std::to_string(n);
+    }
+    names.insert(name);
+    proposal.name = name;
+    proposal.ddl = render_ddl(table, proposal);
+    if (options.drizzle) {
+      proposal.drizzle = render_drizzle_index(table, proposal.columns, proposal.name);
+      if (!proposal.predicate.empty()) {
+        proposal.drizzle += ".where(sql`" + proposal.predicate + "`)";
+      }
+    }
+    if (table.stats) {
+      proposal.writes = table.stats->n_tup_ins + table.stats->n_tup_upd + table.stats->n_tup_del;
+    }
+    for (std::uint64_t fingerprint : fingerprints) {
+      if (const model::QueryStats* query = workload.find(fingerprint)) {
+        const double total = query_total_ms(*query);
+        proposal.workload_ms += total;
+        proposal.estimated_saving_ms += total * saving_share(issues, fingerprint, proposal, options);
+      }
+    }
+    out.push_back(std::move(proposal));
+  }
+  rank_proposals(out, workload, options);
+  return out;
+}
+
+void rank_proposals(std::vector<model::IndexProposal>& proposals, const model::Workload& workload,
+                    const AdvisorOptions& options) {
+  for (model::IndexProposal& proposal : proposals) {
+    if (proposal.method != model::VerifyMethod::none && proposal.cost_before > 0) {
+      // Verified: the measured (real) or planned (HypoPG) saving replaces the estimate.
+      double share = proposal.cost_saving();
+      if (proposal.ms_before && proposal.ms_after && *proposal.ms_before > 0) {
+        share = std::max(0.0, (*proposal.ms_before - *proposal.ms_after) / *proposal.ms_before);
+      }
+      double total = 0;
+      for (std::uint64_t fingerprint : proposal.serves) {
+        if (const model::QueryStats* query = workload.find(fingerprint)) {
+          total += query_total_ms(*query);
+        }
+      }
+      proposal.estimated_saving_ms = total * share;
+    }
+    proposal.score =
+        proposal.estimated_saving_ms - static_cast<double>(proposal.writes) * options.write_cost_ms;
+  }
+  std::stable_sort(proposals.begin(), proposals.end(),
+                   [](const model::IndexProposal& a, const model::IndexProposal& b) {
+                     if (a.verified != b.verified) {
+                       return a.verified;
+                     }
+                     return a.score > b.score;
+                   });
+}
+
+} // namespace pgadvise::advisor

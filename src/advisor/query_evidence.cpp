@@ -1,0 +1,121 @@
+#include "advisor/query_evidence.hpp"
+
+#include "core/format.hpp"
+#include "core/text.hpp"
+
+#include <cstdio>
+
+namespace pgadvise::advisor {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::string ms(double value) {
+  return fixed(value, value < 10 ? 2 : 1) + " ms";
+}
+
+} // namespace
+
+std::string query_counts(const model::QueryStats& query) {
+  std::string out =
+      core::group_digits(static_cast<std::int64_t>(query.calls)) + (query.calls == 1 ? " call" : " calls");
+  if (query.timed_calls > 0 || query.pgss_mean_ms) {
+    out += ", " + ms(query.total_ms) + " total, " + ms(query.mean_ms()) + " mean";
+  }
+  if (query.rows && query.calls > 0) {
+    out +=
+        ", " + fixed(static_cast<double>(*query.rows) / static_cast<double>(query.calls), 1) + " rows/call";
+  }
+  return out;
+}
+
+std::string short_query(std::string_view normalized, std::size_t max) {
+  std::string out;
+  out.reserve(std::min(normalized.size(), max + 3));
+  bool space = false;
+  for (char c : normalized) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) {
+      out += ' ';
+      space = false;
+    }
+    out += c;
+    if (out.size() >= max) {
+      std::size_t cut = out.size();
+      // Do not split a UTF-8 sequence: back up to a lead byte.
+      while (cut > 0 && (static_cast<unsigned char>(out[cut - 1]) & 0xC0U) == 0x80U) {
+        --cut;
+      }
+      if (cut > 0 && (static_cast<unsigned char>(out[cut - 1]) & 0x80U) != 0) {
+        --cut;
+      }
+      out.resize(cut);
+      out += "...";
+      return out;
+    }
+  }
+  return out;
+}
+
+core::Evidence query_evidence(const model::QueryStats& query) {
+  return core::Evidence{"query", query_counts(query) + ": " + short_query(query.normalized),
+                        query.first_seen};
+}
+
+const model::Table* find_table(const model::Catalog* catalog, std::string_view schema,
+                               std::string_view name) {
+  if (catalog == nullptr) {
+    return nullptr;
+  }
+  if (!schema.empty()) {
+    return catalog->find_table(schema, name);
+  }
+  if (const model::Table* table = catalog->find_table("public", name); table != nullptr) {
+    return table;
+  }
+  for (const model::Table& table : catalog->tables) {
+    if (table.name == name) {
+      return &table;
+    }
+  }
+  return nullptr;
+}
+
+std::string used_table_schema(const model::Catalog* catalog, const model::TableUse& use) {
+  if (const model::Table* table = find_table(catalog, use.schema, use.name); table != nullptr) {
+    return table->schema;
+  }
+  return use.schema.empty() ? "public" : use.schema;
+}
+
+std::string fingerprint_hex(std::uint64_t fingerprint) {
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(fingerprint));
+  return buffer;
+}
+
+core::Finding query_finding(std::string_view rule, core::Severity severity, const model::QueryStats& query,
+                            const model::Catalog* catalog) {
+  core::Finding finding;
+  finding.rule = std::string(rule);
+  finding.severity = severity;
+  if (!query.shape.tables.empty()) {
+    const model::TableUse& use = query.shape.tables.front();
+    finding.object.schema = used_table_schema(catalog, use);
+    finding.object.table = use.name;
+  }
+  finding.location = query.first_seen;
+  finding.evidence.push_back(query_evidence(query));
+  finding.compute_fingerprint(fingerprint_hex(query.fingerprint));
+  return finding;
+}
+
+} // namespace pgadvise::advisor

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "model/live_analysis.hpp"
+#include "pg/connection.hpp"
+#include "pg/explain.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pgadvise::advisor {
+
+// Checks a proposed index before pgadvise prints it.
+//
+// hypopg: HypoPG's hypothetical index (backend memory only, nothing is
+//   written; hypopg_create_index works in a default_transaction_read_only
+//   session, checked by tests/advisor/live_advisor_test.cpp), planner cost
+//   of every served query before and after. Needs `CREATE EXTENSION hypopg`
+//   in the target database; pgadvise does not create it.
+// real: for staging only, on a session opened with read_only = false:
+//   BEGIN; EXPLAIN ANALYZE each served SELECT; CREATE INDEX (not
+//   concurrently, so it is transactional); EXPLAIN ANALYZE again; ROLLBACK.
+//   The CREATE INDEX holds a SHARE lock on the table until the rollback,
+//   and waits at most lock_timeout for it.
+//
+// A proposal is verified when the planner uses the index and the summed
+// cost (real: measured time) drops by at least min_saving.
+enum class VerifyMode { none, hypopg, real };
+
+struct VerifyOptions {
+  VerifyMode mode = VerifyMode::hypopg;
+  double min_saving = 0.5;
+};
+
+// Whether the hypopg extension is installed in the connected database.
+bool hypopg_available(pg::Connection& connection);
+
+// CREATE INDEX name ON table (cols) [WHERE pred] -- the plain form HypoPG
+// and the rolled-back real verification take.
+std::string plain_create_index(const model::IndexProposal& proposal);
+
+// Verifies one proposal against the queries it serves (requests by
+// fingerprint). Fills method, cost_before/after, ms_before/after,
+// used_by_planner, verified and note; never throws.
+void verify_with_hypopg(pg::Connection& connection, model::IndexProposal& proposal,
+                        const std::map<std::uint64_t, pg::ExplainRequest>& requests, double min_saving);
+void verify_for_real(pg::Connection& connection, model::IndexProposal& proposal,
+                     const std::map<std::uint64_t, pg::ExplainRequest>& requests, double min_saving);
+
+// Every proposal with the chosen method. `connection` must be a read-write
+// session for VerifyMode::real (pg::ConnectOptions::read_only = false).
+// Adds a note when the method is unavailable.
+void verify_proposals(pg::Connection& connection, std::vector<model::IndexProposal>& proposals,
+                      const std::map<std::uint64_t, pg::ExplainRequest>& requests,
+                      const VerifyOptions& options, std::vector<std::string>& notes);
+
+} // namespace pgadvise::advisor

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loaders/schema_load.hpp"
+
+namespace pgadvise::loaders {
+
+// Every construct the reader cannot resolve (computed names, spread helpers
+// it cannot see, columns from a function call, unknown builders) becomes an
+// info-level replay-warning diagnostic whose message starts with this, at
+// the construct's file:line:col. Nothing is guessed; the rest is still read.
+inline constexpr std::string_view k_schema_ts_unresolved = "schema.ts: cannot resolve ";
+
+// One schema file given as text (tests, stdin); `label` is the path shown in
+// locations.
+struct SchemaTsSource {
+  std::string label;
+  std::string text;
+};
+
+// Reads Drizzle schema files (pgTable, pgSchema(...).table, pgEnum, column
+// builders and modifiers, the extra-config callback) into a Catalog with
+// source SchemaSource::drizzle_schema and locations in the files. `casing`
+// is the drizzle.config `casing` ("snake_case", "camelCase" or empty) that
+// maps property keys to column names. References may point at tables
+// declared later or in another of the files. Only exported tables and
+// enums are schema objects, as for drizzle-kit. Files a file re-exports
+// (`export * from "./users"`) are read too.
+SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing);
+
+// The same from in-memory sources (re-exports are not followed).
+SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& sources, const std::string& casing);
+
+// Expands drizzle.config `schema` entries, relative to `root`, into schema
+// files the way drizzle-kit does: a file; a directory (its files, not
+// recursive); or a glob (`*`, `?`, `**`, `{a,b}`; dot-files excluded). Only
+// .ts/.mts/.cts/.js/.mjs/.cjs files (no .d.ts), sorted, without duplicates.
+// Entries that match nothing are named in `notes`.
+std::vector<std::filesystem::path> expand_schema_paths(const std::filesystem::path& root,
+                                                       const std::vector<std::string>& entries,
+                                                       std::vector<std::string>* notes = nullptr);
+
+// Whether a path matches a glob pattern (both with '/' separators).
+bool schema_glob_match(std::string_view pattern, std::string_view path);
+
+} // namespace pgadvise::loaders

@@ -1,0 +1,53 @@
+#include "advisor/query_evidence.hpp"
+#include "engine/rule.hpp"
+
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "select-star";
+
+class SelectStar final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{
+        std::string(k_id),
+        "SELECT * returns every column, including ones the caller never reads",
+        engine::Category::query,
+        core::Severity::low,
+        {engine::Input::workload},
+        false,
+        {}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.workload == nullptr) {
+      return;
+    }
+    for (const model::QueryStats& query : context.workload->queries) {
+      if (!advisor::executed(query) || query.shape.kind != model::StatementKind::select ||
+          !query.shape.select_star || query.shape.tables.empty()) {
+        continue;
+      }
+      core::Finding finding = advisor::query_finding(k_id, context.severity, query, context.catalog);
+      finding.message = "SELECT * in " + advisor::short_query(query.normalized, 100);
+      finding.help =
+          "List the columns the code uses. SELECT * sends every column (large text and jsonb values "
+          "included) over the network, prevents index-only scans, and changes shape when a migration "
+          "adds a column. In Drizzle, pass the columns to db.select({ ... }) or use columns: { ... } in "
+          "relational queries.";
+      out.push_back(std::move(finding));
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_select_star() {
+  return std::make_unique<SelectStar>();
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,292 @@
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgadvise::rules {
+
+namespace {
+
+using model::Catalog;
+using model::Table;
+
+// What a catalog was built from, for messages.
+std::string source_label(const Catalog& catalog) {
+  switch (catalog.source) {
+  case model::SchemaSource::sql_replay: return "SQL migrations";
+  case model::SchemaSource::drizzle_snapshot: return "drizzle-kit snapshot";
+  case model::SchemaSource::drizzle_schema: return "Drizzle schema";
+  case model::SchemaSource::live: return "live database";
+  case model::SchemaSource::none: break;
+  }
+  return "other schema";
+}
+
+// One object on which the schema and one other source disagree.
+struct Difference {
+  std::string key; // identifies the object and the disagreement across sources
+  core::ObjectRef object;
+  std::string message_head; // "Index x on public.t"
+  std::string primary_side; // empty: the object is missing there
+  std::string other_side;
+  core::SourceLocation primary_location;
+  core::SourceLocation other_location;
+};
+
+// A default as both sides can agree on it: serial columns' nextval() is
+// implicit in snapshots and schema.ts, so it is not compared.
+std::optional<std::string> comparable_default(const model::Column& column) {
+  if (column.type.serial || !column.default_expr || column.default_expr->rfind("nextval(", 0) == 0) {
+    return std::nullopt;
+  }
+  return column.default_expr;
+}
+
+std::string describe_column(const model::Column& column) {
+  std::string out = column.type.display() + (column.not_null ? " NOT NULL" : " NULL");
+  if (const auto value = comparable_default(column)) {
+    out += " DEFAULT " + *value;
+  }
+  return out;
+}
+
+std::string describe_index(const model::Index& index) {
+  std::vector<std::string> keys;
+  for (const model::IndexKey& key : index.keys) {
+    std::string text = key.column.empty() ? key.expression : key.column;
+    if (key.descending) {
+      text += " DESC";
+    }
+    if (!key.opclass.empty()) {
+      text += " " + key.opclass;
+    }
+    keys.push_back(std::move(text));
+  }
+  std::string out =
+      std::string(index.unique ? "UNIQUE " : "") + index.method + " (" + core::join(keys, ", ") + ")";
+  if (index.is_partial()) {
+    out += " WHERE " + index.predicate;
+  }
+  return out;
+}
+
+std::string describe_fk(const model::ForeignKey& fk) {
+  return "(" + core::join(fk.columns, ", ") + ") REFERENCES " + fk.ref_schema + "." + fk.ref_table + " (" +
+         core::join(fk.ref_columns, ", ") + ") ON DELETE " + std::string(model::to_string(fk.on_delete)) +
+         " ON UPDATE " + std::string(model::to_string(fk.on_update));
+}
+
+// Compares two catalogs object by object, always from `primary`'s side.
+class Differ {
+public:
+  std::vector<Difference> run(const Catalog& primary, const Catalog& other) {
+    for (const Table& table : primary.tables) {
+      const Table* match = other.find_table(table.schema, table.name);
+      if (match == nullptr) {
+        add("table:" + table.qualified(), {table.schema, table.name, {}, {}}, "Table " + table.qualified(),
+            "present", "", table.location, {});
+        continue;
+      }
+      compare_columns(table, *match);
+      compare_indexes(table, *match);
+      compare_fks(table, *match);
+    }
+    for (const Table& table : other.tables) {
+      if (primary.find_table(table.schema, table.name) == nullptr) {
+        add("table:" + table.qualified(), {table.schema, table.name, {}, {}}, "Table " + table.qualified(),
+            "", "present", {}, table.location);
+      }
+    }
+    return std::move(m_out);
+  }
+
+private:
+  void add(std::string key, core::ObjectRef object, std::string head, std::string primary_side,
+           std::string other_side, core::SourceLocation primary_location,
+           core::SourceLocation other_location) {
+    m_out.push_back(Difference{std::move(key), std::move(object), std::move(head), std::move(primary_side),
+                               std::move(other_side), std::move(primary_location),
+                               std::move(other_location)});
+  }
+
+  void compare_columns(const Table& table, const Table& other) {
+    for (const model::Column& column : table.columns) {
+      const model::Column* match = other.find_column(column.name);
+      const std::string head = "Column " + table.qualified() + "." + column.name;
+      const core::ObjectRef object{table.schema, table.name, {column.name}, {}};
+      if (match == nullptr) {
+        add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column), "",
+            column.location, {});
+      } else if (describe_column(column) != describe_column(*match)) {
+        add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column),
+            describe_column(*match), column.location, match->location);
+      }
+    }
+    for (const model::Column& column : other.columns) {
+      if (table.find_column(column.name) == nullptr) {
+        add("column:" + table.qualified() + "." + column.name, {table.schema, table.name, {column.name}, {}},
+            "Column " + table.qualified() + "." + column.name, "", describe_column(column), table.location,
+            column.location);
+      }
+    }
+  }
+
+  void compare_indexes(const Table& table, const Table& other) {
+    for (const model::Index& index : table.indexes) {
+      const model::Index* match = other.find_index(index.name);
+      const core::ObjectRef object{table.schema, table.name, index.leading_columns(), index.name};
+      const std::string head = "Index " + index.name + " on " + table.qualified();
+      if (match == nullptr) {
+        add("index:" + table.qualified() + "." + index.name, object, head, describe_index(index), "",
+            index.location, {});
+      } else if (describe_index(index) != describe_index(*match)) {
+        add("index:" + table.qualified() + "." + index.name, object, head, describe_index(index),
+            describe_index(*match), index.location, match->location);
+      }
+    }
+    for (const model::Index& index : other.indexes) {
+      if (table.find_index(index.name) == nullptr) {
+        add("index:" + table.qualified() + "." + index.name,
+            {table.schema, table.name, index.leading_columns(), index.name},
+            "Index " + index.name + " on " + table.qualified(), "", describe_index(index), table.location,
+            index.location);
+      }
+    }
+  }
+
+  static const model::ForeignKey* find_fk(const Table& table, const std::string& name) {
+    for (const model::ForeignKey& fk : table.foreign_keys) {
+      if (fk.name == name) {
+        return &fk;
+      }
+    }
+    return nullptr;
+  }
+
+  void compare_fks(const Table& table, const Table& other) {
+    for (const model::ForeignKey& fk : table.foreign_keys) {
+      const model::ForeignKey* match = find_fk(other, fk.name);
+      const core::ObjectRef object{table.schema, table.name, fk.columns, fk.name};
+      const std::string head = "Foreign key " + fk.name + " on " + table.qualified();
+      if (match == nullptr) {
+        add("fk:" + table.qualified() + "." + fk.name, object, head, describe_fk(fk), "", fk.location, {});
+      } else if (describe_fk(fk) != describe_fk(*match)) {
+        add("fk:" + table.qualified() + "." + fk.name, object, head, describe_fk(fk), describe_fk(*match),
+            fk.location, match->location);
+      }
+    }
+    for (const model::ForeignKey& fk : other.foreign_keys) {
+      if (find_fk(table, fk.name) == nullptr) {
+        add("fk:" + table.qualified() + "." + fk.name, {table.schema, table.name, fk.columns, fk.name},
+            "Foreign key " + fk.name + " on " + table.qualified(), "", describe_fk(fk), table.location,
+            fk.location);
+      }
+    }
+  }
+
+  std::vector<Difference> m_out;
+};
+
+// The same disagreement seen against several sources (the snapshot and
+// schema.ts both lack a hand-written index) is one finding.
+struct Grouped {
+  Difference first;
+  std::vector<std::string> others;
+  std::vector<core::SourceLocation> other_locations;
+};
+
+class SnapshotDrift final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{
+        "snapshot-drift",
+        "The SQL migrations and the drizzle-kit snapshot or Drizzle schema disagree",
+        engine::Category::schema,
+        core::Severity::low,
+        {engine::Input::catalog, engine::Input::other_schemas},
+        false,
+        {}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    // Drift is between the project's files; under --db the primary catalog
+    // is the server's, which spells defaults and expressions its own way.
+    const Catalog* files = context.files_catalog != nullptr ? context.files_catalog : context.catalog;
+    if (files == nullptr || files->source == model::SchemaSource::none || context.other_schemas == nullptr) {
+      return;
+    }
+    std::map<std::string, Grouped> groups;
+    std::vector<std::string> order;
+    for (const Catalog& other : *context.other_schemas) {
+      for (Difference& difference : Differ().run(*files, other)) {
+        const std::string key =
+            difference.key + "\n" + difference.primary_side + "\n" + difference.other_side;
+        auto [it, inserted] = groups.try_emplace(key, Grouped{difference, {}, {}});
+        if (inserted) {
+          order.push_back(key);
+        }
+        it->second.others.push_back(source_label(other));
+        it->second.other_locations.push_back(difference.other_location);
+      }
+    }
+    for (const std::string& key : order) {
+      out.push_back(make_finding(context, groups.at(key)));
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const Grouped& group) {
+    const Difference& d = group.first;
+    const std::string primary =
+        source_label(context.files_catalog != nullptr ? *context.files_catalog : *context.catalog);
+    const std::string others = core::join(group.others, d.other_side.empty() ? " or the " : " and the ");
+    core::Finding finding;
+    finding.rule = "snapshot-drift";
+    finding.severity = context.severity;
+    finding.object = d.object;
+    if (d.other_side.empty()) {
+      finding.message = d.message_head + " is in the " + primary + " but not in the " + others;
+    } else if (d.primary_side.empty()) {
+      finding.message = d.message_head + " is in the " + others + " but not in the " + primary;
+    } else {
+      finding.message = d.message_head + " differs: " + d.primary_side + " in the " + primary + ", " +
+                        d.other_side + " in the " + others;
+    }
+    finding.help =
+        "drizzle-kit generates the next migration by diffing schema.ts against its newest snapshot, "
+        "not against the SQL, so the next migration can miss, re-create or drop this object (and "
+        "`drizzle-kit push` makes the database match schema.ts). Declare hand-written changes in "
+        "schema.ts too, run `drizzle-kit generate` for schema.ts changes not yet generated, and never "
+        "edit generated SQL or snapshots by hand.";
+    // Where the object is: in the schema, else (only the other source has
+    // it) in that source, e.g. the schema.ts line of an ungenerated column.
+    const bool only_other = d.primary_side.empty() && d.other_location.known();
+    finding.location = only_other || !d.primary_location.known() ? d.other_location : d.primary_location;
+    if (!d.primary_side.empty()) {
+      finding.evidence.push_back({"schema", primary + ": " + d.primary_side, d.primary_location});
+    }
+    for (std::size_t i = 0; i < group.others.size(); ++i) {
+      if (!d.other_side.empty()) {
+        finding.evidence.push_back(
+            {"schema", group.others[i] + ": " + d.other_side, group.other_locations[i]});
+      } else if (group.other_locations[i].known()) {
+        finding.evidence.push_back({"schema", group.others[i] + ": absent", group.other_locations[i]});
+      }
+    }
+    finding.compute_fingerprint(d.key + "|" + others);
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_snapshot_drift() {
+  return std::make_unique<SnapshotDrift>();
+}
+
+} // namespace pgadvise::rules

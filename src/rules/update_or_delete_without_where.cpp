@@ -1,0 +1,57 @@
+#include "advisor/query_evidence.hpp"
+#include "engine/rule.hpp"
+
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "update-or-delete-without-where";
+
+class UpdateOrDeleteWithoutWhere final : public engine::Rule {
+public:
+  [[nodiscard]] const engine::RuleMeta& meta() const override {
+    static const engine::RuleMeta k_meta{std::string(k_id),
+                                         "UPDATE or DELETE without WHERE touches every row of the table",
+                                         engine::Category::query,
+                                         core::Severity::high,
+                                         {engine::Input::workload},
+                                         false,
+                                         {}};
+    return k_meta;
+  }
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.workload == nullptr) {
+      return;
+    }
+    for (const model::QueryStats& query : context.workload->queries) {
+      const model::StatementKind kind = query.shape.kind;
+      if (!advisor::executed(query) || query.shape.has_where ||
+          (kind != model::StatementKind::update && kind != model::StatementKind::delete_)) {
+        continue;
+      }
+      core::Finding finding = advisor::query_finding(k_id, context.severity, query, context.catalog);
+      const bool update = kind == model::StatementKind::update;
+      finding.message = std::string(update ? "UPDATE" : "DELETE") + " without WHERE on " +
+                        finding.object.table + ": " + advisor::short_query(query.normalized, 100);
+      finding.help =
+          update ? "It rewrites every row (a new row version each, so the table and its indexes bloat) "
+                   "while holding row locks on all of them. Add the WHERE the code meant; for a real "
+                   "backfill, update in batches of a few thousand rows by key range."
+                 : "It deletes every row one by one, writing WAL and dead tuples for each, and fires "
+                   "foreign-key checks per row. Add the WHERE the code meant; to empty a table on "
+                   "purpose, TRUNCATE is instant (it takes an exclusive lock).";
+      out.push_back(std::move(finding));
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_update_or_delete_without_where() {
+  return std::make_unique<UpdateOrDeleteWithoutWhere>();
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,106 @@
+#include "../rules/rule_test_support.hpp"
+#include "../rules/workload_test_support.hpp"
+#include "advisor/query_index_candidate.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+model::Catalog shop() {
+  model::Table users = table("users", {column("id"), column("email", "text"), column("org_id")});
+  users.indexes.push_back(primary_key("users_pkey", {"id"}));
+  model::Table posts = table("posts", {column("id"), column("user_id"), column("status", "text"),
+                                       column("created_at", "timestamptz"), column("title", "text")});
+  posts.indexes.push_back(primary_key("posts_pkey", {"id"}));
+  posts.indexes.push_back(index("posts_user_id_idx", {"user_id"}));
+  return catalog_of({users, posts});
+}
+
+std::vector<advisor::QueryIndexCandidate> candidates(std::string_view sql, const model::Catalog& catalog) {
+  model::Workload workload;
+  const auto fp = add_query(workload, sql);
+  return advisor::query_index_candidates(*workload.find(fp), catalog);
+}
+
+TEST(QueryIndexCandidate, EqualityThenOneRangeThenOrderByForLimitQueries) {
+  const model::Catalog catalog = shop();
+  const auto found =
+      candidates("SELECT id FROM posts WHERE created_at > now() - interval '1 day' AND status = 'x' "
+                 "AND id > 5 ORDER BY title LIMIT 20",
+                 catalog);
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].table->name, "posts");
+  EXPECT_EQ(found[0].columns, (std::vector<std::string>{"status", "created_at", "title"}));
+  EXPECT_EQ(found[0].range, "created_at");
+  // id leads the primary key: the planner has an index path already.
+  EXPECT_TRUE(found[0].covered);
+  EXPECT_EQ(found[0].covered_by, "posts_pkey");
+}
+
+TEST(QueryIndexCandidate, OrderByIsLeftOutWithoutLimit) {
+  const auto found = candidates("SELECT id FROM posts WHERE status = 'x' ORDER BY created_at", shop());
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].columns, std::vector<std::string>{"status"});
+  EXPECT_FALSE(found[0].covered);
+}
+
+TEST(QueryIndexCandidate, JoinSidesAreJudgedPerTable) {
+  const auto found = candidates("SELECT p.id, u.email FROM posts p JOIN users u ON u.id = p.user_id "
+                                "WHERE u.email = 'a@b.c'",
+                                shop());
+  ASSERT_EQ(found.size(), 2U);
+  // posts is only joined: its join key user_id is what it needs, and has.
+  EXPECT_EQ(found[0].table->name, "posts");
+  EXPECT_EQ(found[0].columns, std::vector<std::string>{"user_id"});
+  EXPECT_TRUE(found[0].covered);
+  // users is filtered on email: the primary key on its join key id does not
+  // serve that filter.
+  EXPECT_EQ(found[1].table->name, "users");
+  EXPECT_EQ(found[1].columns, std::vector<std::string>{"email"});
+  EXPECT_FALSE(found[1].covered);
+}
+
+TEST(QueryIndexCandidate, AFilteredTableIsNotCoveredByAnIndexOnItsJoinKey) {
+  model::Table memberships =
+      table("memberships", {column("org_id"), column("user_id"), column("role", "text")});
+  memberships.indexes.push_back(primary_key("memberships_pkey", {"org_id", "user_id"}));
+  model::Table organizations = table("organizations", {column("id"), column("name", "text")});
+  organizations.indexes.push_back(primary_key("organizations_pkey", {"id"}));
+  const auto found =
+      candidates("SELECT o.id, m.role FROM memberships m JOIN organizations o ON o.id = m.org_id "
+                 "WHERE m.user_id = $1",
+                 catalog_of({memberships, organizations}));
+  ASSERT_EQ(found.size(), 2U);
+  EXPECT_EQ(found[0].table->name, "memberships");
+  EXPECT_EQ(found[0].columns, std::vector<std::string>{"user_id"});
+  EXPECT_FALSE(found[0].covered);
+  EXPECT_EQ(found[1].table->name, "organizations");
+  EXPECT_TRUE(found[1].covered);
+}
+
+TEST(QueryIndexCandidate, PartialExpressionAndInvalidIndexesDoNotCover) {
+  model::Catalog catalog = shop();
+  model::Table& users = catalog.tables[0];
+  model::Index partial = index("users_email_live_idx", {"email"});
+  partial.predicate = "deleted_at IS NULL";
+  model::Index invalid = index("users_email_idx", {"email"});
+  invalid.valid = false;
+  users.indexes.push_back(partial);
+  users.indexes.push_back(invalid);
+  users.indexes.push_back(keyed_index("users_lower_email_idx", {expression_key("lower(email)")}));
+  const auto found = candidates("SELECT id FROM users WHERE email = $1", catalog);
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_FALSE(found[0].covered);
+}
+
+TEST(QueryIndexCandidate, LikeJsonUnknownTablesAndUnparsedGiveNothing) {
+  const model::Catalog catalog = shop();
+  EXPECT_TRUE(candidates("SELECT id FROM users WHERE email LIKE '%x'", catalog).empty());
+  EXPECT_TRUE(candidates("SELECT id FROM missing WHERE a = 1", catalog).empty());
+  EXPECT_TRUE(candidates("SELEC nonsense", catalog).empty());
+}
+
+} // namespace

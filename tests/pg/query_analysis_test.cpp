@@ -1,0 +1,81 @@
+#include "pg/query_analysis.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace pgadvise;
+using model::ColumnUse;
+
+model::QueryShape shape_of(std::string_view sql) {
+  bool parsed = false;
+  model::QueryShape shape = pg::analyze_query_text(sql, &parsed);
+  EXPECT_TRUE(parsed) << sql;
+  return shape;
+}
+
+bool has_use(const model::QueryShape& shape, std::string_view table, std::string_view column, ColumnUse use) {
+  return std::any_of(shape.columns.begin(), shape.columns.end(), [&](const model::ColumnUsage& u) {
+    return u.table == table && u.column == column && u.use == use;
+  });
+}
+
+TEST(QueryAnalysis, EqualityRangeInNullOrderAndJoinUsesAreAttributedThroughAliases) {
+  const auto shape = shape_of("SELECT p.id FROM posts p JOIN users u ON u.id = p.user_id "
+                              "WHERE p.status = 'x' AND p.created_at > now() AND u.org_id = ANY($1) "
+                              "AND p.body IS NULL ORDER BY p.created_at LIMIT 5 OFFSET 10");
+  EXPECT_EQ(shape.kind, model::StatementKind::select);
+  EXPECT_TRUE(has_use(shape, "posts", "user_id", ColumnUse::join));
+  EXPECT_TRUE(has_use(shape, "users", "id", ColumnUse::join));
+  EXPECT_TRUE(has_use(shape, "posts", "status", ColumnUse::equality));
+  EXPECT_TRUE(has_use(shape, "posts", "created_at", ColumnUse::range));
+  EXPECT_TRUE(has_use(shape, "users", "org_id", ColumnUse::in_list));
+  EXPECT_TRUE(has_use(shape, "posts", "body", ColumnUse::is_null));
+  EXPECT_TRUE(has_use(shape, "posts", "created_at", ColumnUse::order_by));
+  EXPECT_EQ(shape.limit, 5);
+  EXPECT_EQ(shape.offset, 10);
+}
+
+TEST(QueryAnalysis, JoinUsingColumnsAreJoinKeysOfBothTables) {
+  const auto shape =
+      shape_of("SELECT o.total FROM orders o JOIN customers c USING (customer_id) WHERE c.country = 'x'");
+  EXPECT_TRUE(has_use(shape, "orders", "customer_id", ColumnUse::join));
+  EXPECT_TRUE(has_use(shape, "customers", "customer_id", ColumnUse::join));
+  EXPECT_TRUE(has_use(shape, "customers", "country", ColumnUse::equality));
+}
+
+TEST(QueryAnalysis, SetOperationsReadEverythingOnlyWhenABranchDoes) {
+  EXPECT_TRUE(shape_of("SELECT id FROM a WHERE x = 1 UNION SELECT id FROM b WHERE y = 2").has_where);
+  const auto unfiltered = shape_of("SELECT id FROM a WHERE x = 1 UNION ALL SELECT * FROM b");
+  EXPECT_FALSE(unfiltered.has_where);
+  EXPECT_TRUE(unfiltered.select_star);
+  EXPECT_TRUE(shape_of("SELECT id FROM a UNION SELECT id FROM b LIMIT 3").has_limit);
+}
+
+TEST(QueryAnalysis, JsonCastsOperatorsAndFunctionsOnColumns) {
+  const auto shape =
+      shape_of("SELECT profile::json -> 'theme' FROM users "
+               "WHERE settings::jsonb ->> 'plan' = 'pro' AND jsonb_extract_path_text(extra, 'a') = 'b'");
+  EXPECT_TRUE(has_use(shape, "users", "profile", ColumnUse::json_cast) ||
+              has_use(shape, "users", "profile", ColumnUse::json_operator));
+  EXPECT_TRUE(has_use(shape, "users", "settings", ColumnUse::json_operator));
+  EXPECT_TRUE(has_use(shape, "users", "extra", ColumnUse::json_operator));
+}
+
+TEST(QueryAnalysis, WritesWithAndWithoutWhere) {
+  EXPECT_FALSE(shape_of("UPDATE posts SET body = 'x'").has_where);
+  EXPECT_TRUE(shape_of("DELETE FROM posts WHERE id = 1").has_where);
+  EXPECT_EQ(shape_of("DELETE FROM posts").kind, model::StatementKind::delete_);
+  EXPECT_TRUE(shape_of("BEGIN").transaction_control);
+}
+
+TEST(QueryAnalysis, BothBranchesOfASetOperationAreRead) {
+  const auto shape = shape_of("SELECT id FROM a WHERE x = 1 UNION SELECT id FROM b WHERE y > 2");
+  ASSERT_EQ(shape.tables.size(), 2U);
+  EXPECT_EQ(shape.tables[1].name, "b");
+  EXPECT_TRUE(has_use(shape, "a", "x", ColumnUse::equality));
+  EXPECT_TRUE(has_use(shape, "b", "y", ColumnUse::range));
+}
+
+} // namespace

@@ -1,0 +1,212 @@
+// migration-edited-after-apply: the rule over hand-built ledgers, and the
+// fixtures end to end (drizzle's table in a real database, the migration
+// folder on disk, read through the same path as `pgadvise lint --db`).
+#include "cli/live_input.hpp"
+#include "core/sha256.hpp"
+#include "core/text.hpp"
+#include "engine/registry.hpp"
+#include "engine/runner.hpp"
+#include "loaders/discovery.hpp"
+#include "rule_test_support.hpp"
+#include "support/live_fixtures.hpp"
+#include "support/pg_cluster.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_rule = "migration-edited-after-apply";
+const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules" / std::string(k_rule);
+
+model::MigrationFile file(std::string tag, std::int64_t when, std::string text) {
+  model::MigrationFile out;
+  out.tag = std::move(tag);
+  out.when = when;
+  out.exists = true;
+  out.hash = core::sha256_hex(text);
+  out.hash_lf = out.hash;
+  out.location = core::SourceLocation{"drizzle/" + out.tag + ".sql", 1, 1};
+  return out;
+}
+
+model::AppliedMigration applied(std::int64_t id, std::string_view text, std::int64_t created_at) {
+  return model::AppliedMigration{id, core::sha256_hex(text), created_at};
+}
+
+model::Catalog with_ledger(model::MigrationLedger ledger) {
+  model::Catalog catalog = catalog_of({});
+  catalog.source = model::SchemaSource::live;
+  ledger.schema = "drizzle";
+  ledger.name = "__drizzle_migrations";
+  ledger.table = "drizzle.__drizzle_migrations";
+  ledger.journal = "drizzle/meta/_journal.json";
+  ledger.files_read = true;
+  catalog.drizzle_migrations = std::move(ledger);
+  return catalog;
+}
+
+TEST(Sha256, MatchesKnownDigests) {
+  // FIPS 180-4 examples, and a message spanning two blocks after padding.
+  EXPECT_EQ(core::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(core::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(core::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+TEST(MigrationEditedAfterApply, IsRegistered) {
+  const engine::Rule* rule = engine::find_rule(k_rule);
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->meta().default_severity, core::Severity::high);
+}
+
+TEST(MigrationEditedAfterApply, MatchingHashesGiveNoFinding) {
+  model::MigrationLedger ledger;
+  ledger.files = {file("0000_a", 100, "CREATE TABLE a (id int);"),
+                  file("0001_b", 200, "CREATE TABLE b (id int);")};
+  ledger.applied = {applied(1, "CREATE TABLE a (id int);", 100)}; // 0001 pending
+  EXPECT_TRUE(run_rule(k_rule, with_ledger(ledger)).empty());
+}
+
+TEST(MigrationEditedAfterApply, ReportsAnEditedFileAtItsLocation) {
+  model::MigrationLedger ledger;
+  ledger.files = {file("0000_a", 100, "CREATE TABLE a (id int);"),
+                  file("0001_b", 200, "CREATE TABLE b (id int, x int);")};
+  ledger.applied = {applied(1, "CREATE TABLE a (id int);", 100), applied(2, "CREATE TABLE b (id int);", 200)};
+  const auto findings = run_rule(k_rule, with_ledger(ledger));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].rule, k_rule);
+  EXPECT_EQ(findings[0].object.constraint, "0001_b");
+  EXPECT_EQ(findings[0].location.file, "drizzle/0001_b.sql");
+  EXPECT_EQ(findings[0].severity, core::Severity::high);
+}
+
+TEST(MigrationEditedAfterApply, ReportsAppliedMigrationsMissingFromTheFolder) {
+  model::MigrationLedger ledger;
+  ledger.files = {file("0000_a", 100, "CREATE TABLE a (id int);")};
+  ledger.files.push_back(file("0001_b", 200, "x"));
+  ledger.files.back().exists = false; // in the journal, file deleted
+  ledger.applied = {applied(1, "CREATE TABLE a (id int);", 100), applied(2, "x", 200),
+                    applied(3, "from another branch", 150)};
+  const auto findings = run_rule(k_rule, with_ledger(ledger));
+  ASSERT_EQ(findings.size(), 2U);
+  std::vector<std::string> constraints{findings[0].object.constraint, findings[1].object.constraint};
+  std::sort(constraints.begin(), constraints.end());
+  EXPECT_EQ(constraints[0], "0001_b");
+  EXPECT_EQ(constraints[1], "hash " + core::sha256_hex("from another branch").substr(0, 12));
+}
+
+TEST(MigrationEditedAfterApply, AJournalWhenEditedButSameTextIsNotAnEdit) {
+  // The record's created_at matches no entry, but its hash is a file's:
+  // the file is there, unchanged.
+  model::MigrationLedger ledger;
+  ledger.files = {file("0000_a", 101, "CREATE TABLE a (id int);")};
+  ledger.applied = {applied(1, "CREATE TABLE a (id int);", 100)};
+  EXPECT_TRUE(run_rule(k_rule, with_ledger(ledger)).empty());
+}
+
+TEST(MigrationEditedAfterApply, NeedsTheLiveDatabase) {
+  const engine::Rule* rule = engine::find_rule(k_rule);
+  ASSERT_NE(rule, nullptr);
+  const auto& inputs = rule->meta().inputs;
+  EXPECT_NE(std::find(inputs.begin(), inputs.end(), engine::Input::live), inputs.end());
+}
+
+// One fixture: applied.psql into a fresh database, the folder discovered as
+// `pgadvise lint DIR --db URL` does, and the rule run on the result.
+std::vector<std::string> run_fixture(const fs::path& dir, std::string& error,
+                                     std::vector<std::string>& notes) {
+  test_support::PgCluster& cluster = test_support::PgCluster::instance();
+  if (!cluster.ok()) {
+    error = cluster.error();
+    return {};
+  }
+  const std::string database = cluster.create_database("ledger", &error);
+  if (database.empty()) {
+    return {};
+  }
+  std::ifstream in(dir / "applied.psql");
+  std::stringstream sql;
+  sql << in.rdbuf();
+  {
+    auto admin = cluster.admin(database);
+    if (!admin.ok()) {
+      error = admin.error().to_string();
+      return {};
+    }
+    if (auto done = admin->run_script(sql.str(), "applied.psql"); !done.ok()) {
+      error = done.error().to_string();
+      return {};
+    }
+  }
+  auto sources = loaders::discover({dir});
+  if (!sources) {
+    error = sources.error().to_string();
+    return {};
+  }
+  const loaders::SchemaLoad files = loaders::load_schema(*sources);
+  cli::LiveCliOptions options;
+  options.db_given = true;
+  options.db = cluster.admin_conninfo(database);
+  auto live = cli::open_live(options, files, *sources);
+  if (!live) {
+    error = live.error().to_string();
+    return {};
+  }
+  notes = live->notes;
+  core::Settings settings;
+  settings.only_rules = {std::string(k_rule)};
+  settings.min_severity = core::Severity::info;
+  settings.fail_on = std::nullopt;
+  engine::RunInput input;
+  input.catalog = &live->catalog;
+  const engine::RunReport report = engine::run(input, settings);
+  std::vector<std::string> lines;
+  for (const core::Finding& finding : report.findings) {
+    lines.push_back(std::to_string(finding.location.line) + ":" + std::to_string(finding.location.column) +
+                    " " + finding.rule + " " + std::string(core::to_string(finding.severity)) + " " +
+                    finding.object.to_string());
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+class MigrationEditedAfterApplyLive : public test_support::ClusterTest {};
+
+TEST_F(MigrationEditedAfterApplyLive, FixturesAgainstARealServer) {
+  int bad = 0;
+  int good = 0;
+  for (const auto& entry : fs::directory_iterator(k_fixtures)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory()) {
+      continue;
+    }
+    SCOPED_TRACE(name);
+    std::string error;
+    std::vector<std::string> notes;
+    const std::vector<std::string> lines = run_fixture(entry.path(), error, notes);
+    ASSERT_TRUE(error.empty()) << error;
+    SCOPED_TRACE("notes: " + core::join(notes, "\n"));
+    if (name.rfind("bad_", 0) == 0) {
+      ++bad;
+      std::vector<std::string> expected = test_support::expected_lines(entry.path() / "expected");
+      std::sort(expected.begin(), expected.end());
+      EXPECT_FALSE(lines.empty());
+      EXPECT_EQ(lines, expected);
+    } else if (name.rfind("good_", 0) == 0) {
+      ++good;
+      EXPECT_EQ(lines, std::vector<std::string>{});
+    }
+  }
+  EXPECT_GE(bad, 2);
+  EXPECT_GE(good, 2);
+}
+
+} // namespace

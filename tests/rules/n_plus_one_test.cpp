@@ -1,0 +1,184 @@
+#include "loaders/log_reader.hpp"
+#include "pg/parser.hpp"
+#include "rule_test_support.hpp"
+#include "workload_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "n-plus-one";
+constexpr std::string_view k_parent = "SELECT id, email FROM users WHERE org_id = 1 ORDER BY id";
+constexpr std::string_view k_child = "SELECT id, title FROM posts WHERE user_id = 7";
+
+struct Logged {
+  model::Workload workload;
+  std::uint64_t parent = 0;
+  std::uint64_t child = 0;
+};
+
+Logged logged() {
+  Logged out;
+  out.workload.ordered = true;
+  out.parent = add_query(out.workload, k_parent, 3, 1.0, 4);
+  out.child = add_query(out.workload, k_child, 30, 3.0, 5);
+  return out;
+}
+
+TEST(NPlusOne, BurstWithDifferentParametersIsReportedWithItsParent) {
+  Logged l = logged();
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 8, 8, "pid 1", 5));
+  const auto findings = run_workload_rule(k_rule, l.workload);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings.front();
+  EXPECT_EQ(f.rule, "n-plus-one");
+  EXPECT_EQ(f.severity, core::Severity::critical);
+  EXPECT_EQ(f.object.to_string(), "public.posts(user_id)");
+  EXPECT_EQ(f.location, log_line(5));
+  ASSERT_TRUE(f.fix);
+  EXPECT_EQ(f.fix->ddl, "SELECT id, title FROM posts WHERE user_id = ANY($1)");
+  // The parent is named (normalized) and located.
+  const bool parent_evidence = std::any_of(f.evidence.begin(), f.evidence.end(), [](const core::Evidence& e) {
+    return e.location == log_line(4) && e.detail.find("FROM users WHERE org_id = $1") != std::string::npos;
+  });
+  EXPECT_TRUE(parent_evidence);
+}
+
+TEST(NPlusOne, SameParametersEveryTimeIsNotAnNPlusOne) {
+  Logged l = logged();
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 8, 1));
+  EXPECT_TRUE(run_workload_rule(k_rule, l.workload).empty());
+}
+
+TEST(NPlusOne, BurstBelowTheThresholdIsNotReportedUnlessLowered) {
+  Logged l = logged();
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 4, 4));
+  EXPECT_TRUE(run_workload_rule(k_rule, l.workload).empty());
+  EXPECT_EQ(run_workload_rule(k_rule, l.workload, nullptr, {{"min-burst", "4"}}).size(), 1U);
+}
+
+TEST(NPlusOne, BurstsOfOneStatementAreOneFindingWithMedianAndMax) {
+  Logged l = logged();
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 6, 6, "pid 1", 20));
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 10, 10, "pid 2", 40));
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 8, 8, "pid 3", 60));
+  l.workload.add_repeat(repeat_of(l.child, l.parent, 3, 3, "pid 4", 80)); // below: not counted
+  const auto findings = run_workload_rule(k_rule, l.workload);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings.front().location, log_line(20));
+  ASSERT_FALSE(findings.front().evidence.empty());
+  const std::string& bursts = findings.front().evidence.front().detail;
+  EXPECT_NE(bursts.find("3 bursts in 3 sessions"), std::string::npos) << bursts;
+  EXPECT_NE(bursts.find("24 statements, median 8 and max 10"), std::string::npos) << bursts;
+}
+
+TEST(NPlusOne, RowByRowInsertsGetTheBatchInsertFix) {
+  model::Workload workload;
+  workload.ordered = true;
+  const auto insert =
+      add_query(workload, "INSERT INTO audit_log (user_id, action) VALUES (1, 'login')", 10, 1, 7);
+  workload.add_repeat(repeat_of(insert, 0, 10, 10, "pid 9", 7));
+  model::Project project;
+  project.uses_drizzle = true;
+  const auto findings = run_workload_rule(k_rule, workload, nullptr, {}, &project);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings.front().object.to_string(), "public.audit_log");
+  ASSERT_TRUE(findings.front().fix);
+  EXPECT_TRUE(findings.front().fix->ddl.empty());
+  EXPECT_NE(findings.front().fix->drizzle.find("db.insert(auditLog).values("), std::string::npos);
+  // The literal values never reach the report.
+  EXPECT_EQ(findings.front().message.find("login"), std::string::npos);
+}
+
+TEST(NPlusOne, RowByRowInsertsWithASchemaGetOneUnnestInsert) {
+  model::Workload workload;
+  workload.ordered = true;
+  const auto insert =
+      add_query(workload, "INSERT INTO audit_log (user_id, action) VALUES (1, 'login')", 10, 1, 7);
+  workload.add_repeat(repeat_of(insert, 0, 10, 10, "pid 9", 7));
+  const model::Catalog catalog =
+      catalog_of({table("audit_log", {column("user_id", "int4"), column("action", "text")})});
+  const auto findings = run_workload_rule(k_rule, workload, &catalog);
+  ASSERT_EQ(findings.size(), 1U);
+  ASSERT_TRUE(findings.front().fix);
+  const std::string& ddl = findings.front().fix->ddl;
+  EXPECT_EQ(ddl.rfind("INSERT INTO audit_log (user_id, action) SELECT * FROM unnest($1::", 0), 0U) << ddl;
+  EXPECT_NE(ddl.find("$2::text[]"), std::string::npos) << ddl;
+  EXPECT_TRUE(pg::parse(ddl).ok()) << ddl;
+}
+
+TEST(NPlusOne, TransactionControlRepeatsAreIgnored) {
+  model::Workload workload;
+  workload.ordered = true;
+  const auto savepoint = add_query(workload, "SAVEPOINT a", 10);
+  workload.add_repeat(repeat_of(savepoint, 0, 10, 10));
+  EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
+}
+
+// pg_stat_statements: no order, so only a "likely" finding at medium.
+model::Workload pgss_lookup(std::string_view sql, std::uint64_t calls, double mean_ms, std::uint64_t rows) {
+  model::Workload workload;
+  workload.ordered = false;
+  const auto fp = add_query(workload, sql, calls, mean_ms * static_cast<double>(calls), 2);
+  model::QueryStats* stats = workload.find(fp);
+  stats->pgss_mean_ms = mean_ms;
+  stats->rows = rows;
+  return workload;
+}
+
+TEST(NPlusOne, PgssManyCheapKeyLookupsAreALikelyNPlusOneAtMedium) {
+  const model::Workload workload =
+      pgss_lookup("SELECT id, title FROM posts WHERE id = $1", 50000, 0.01, 50000);
+  const auto findings = run_workload_rule(k_rule, workload);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings.front().severity, core::Severity::medium);
+  EXPECT_EQ(findings.front().object.to_string(), "public.posts(id)");
+}
+
+TEST(NPlusOne, PgssNeedsManyCallsCheapCallsAndAKeyLookup) {
+  EXPECT_TRUE(
+      run_workload_rule(k_rule, pgss_lookup("SELECT id FROM posts WHERE id = $1", 500, 0.01, 500)).empty());
+  EXPECT_TRUE(
+      run_workload_rule(k_rule, pgss_lookup("SELECT id FROM posts WHERE id = $1", 5000, 5.0, 5000)).empty());
+  EXPECT_TRUE(run_workload_rule(
+                  k_rule, pgss_lookup("SELECT count(*) FROM posts WHERE user_id = $1", 50000, 0.01, 50000))
+                  .empty());
+  EXPECT_TRUE(
+      run_workload_rule(k_rule, pgss_lookup("SELECT id FROM posts WHERE user_id = $1", 50000, 0.01, 400000))
+          .empty());
+  // With a schema, the equality must cover a unique key.
+  model::Table posts = table("posts", {column("id"), column("user_id")});
+  posts.indexes.push_back(primary_key("posts_pkey", {"id"}));
+  const model::Catalog catalog = catalog_of({posts});
+  EXPECT_TRUE(run_workload_rule(k_rule,
+                                pgss_lookup("SELECT id FROM posts WHERE user_id = $1", 50000, 0.01, 40000),
+                                &catalog)
+                  .empty());
+  EXPECT_EQ(run_workload_rule(
+                k_rule, pgss_lookup("SELECT user_id FROM posts WHERE id = $1", 50000, 0.01, 40000), &catalog)
+                .size(),
+            1U);
+}
+
+// Real PostgreSQL 15 log (fixtures/rules/n-plus-one/): four pgbench
+// sessions each run 4 posts lookups, interleaved in the log. Each session
+// is judged on its own: below the default threshold, and with it lowered
+// to 2, four bursts of 4 rather than one of 16.
+TEST(NPlusOne, InterleavedSessionsOfARealLogAreJudgedSeparately) {
+  const std::string path =
+      std::string(PGADVISE_SOURCE_DIR) + "/fixtures/rules/n-plus-one/good_interleaved_sessions.log";
+  const loaders::LogReadResult read = loaders::read_logs({path});
+  ASSERT_TRUE(read.usable);
+  EXPECT_TRUE(run_workload_rule(k_rule, read.workload).empty());
+  const auto lowered = run_workload_rule(k_rule, read.workload, nullptr, {{"min-burst", "2"}});
+  ASSERT_EQ(lowered.size(), 1U);
+  ASSERT_FALSE(lowered.front().evidence.empty());
+  EXPECT_NE(lowered.front().evidence.front().detail.find("4 bursts in 4 sessions"), std::string::npos)
+      << lowered.front().evidence.front().detail;
+  EXPECT_NE(lowered.front().evidence.front().detail.find("median 4 and max 4"), std::string::npos);
+}
+
+} // namespace

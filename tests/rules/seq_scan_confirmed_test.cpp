@@ -1,0 +1,251 @@
+#include "advisor/live_advisor_support.hpp"
+#include "advisor/live_analysis_run.hpp"
+#include "core/text.hpp"
+#include "engine/registry.hpp"
+#include "engine/runner.hpp"
+#include "loaders/live_catalog.hpp"
+#include "loaders/log_reader.hpp"
+#include "rules/rule_test_support.hpp"
+#include "support/live_fixtures.hpp"
+#include "support/pg_cluster.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace pgadvise::rules {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_id = "seq-scan-confirmed";
+
+std::vector<core::Finding> run_rule(const model::Catalog& catalog, const model::Workload& workload,
+                                    const model::LiveAnalysis& live,
+                                    std::map<std::string, std::string> options = {}) {
+  core::Settings settings;
+  settings.only_rules = {std::string(k_id)};
+  settings.min_severity = core::Severity::info;
+  settings.rule_options[std::string(k_id)] = std::move(options);
+  engine::RunInput input;
+  input.catalog = &catalog;
+  input.workload = &workload;
+  input.live_analysis = &live;
+  return engine::run(input, settings).findings;
+}
+
+struct Scenario {
+  model::Catalog catalog;
+  model::Workload workload;
+  model::LiveAnalysis live;
+  std::uint64_t query = 0;
+};
+
+// orders(customer_id) scanned by a logged query; a proposal serving it.
+Scenario scenario(bool analyzed) {
+  Scenario s;
+  model::Table orders;
+  orders.name = "orders";
+  orders.columns = {test::column("id"), test::column("customer_id")};
+  s.catalog.tables.push_back(orders);
+  s.catalog.source = model::SchemaSource::live;
+  s.query = test_support::add_query(s.workload, "SELECT * FROM orders WHERE customer_id = 42", 120, 6000)
+                .fingerprint;
+  s.workload.queries.front().first_seen = core::SourceLocation{"app.log", 17, 1};
+  model::PlanIssue issue;
+  issue.fingerprint = s.query;
+  issue.schema = "public";
+  issue.table = "orders";
+  issue.columns = {"customer_id"};
+  issue.filter = "(customer_id = 42)";
+  issue.table_rows = 300000;
+  issue.rows_returned = 3;
+  issue.rows_removed = 299997;
+  issue.analyzed = analyzed;
+  s.live.issues = {issue, issue}; // the same scan twice (two plans): one finding
+  model::IndexProposal proposal;
+  proposal.schema = "public";
+  proposal.table = "orders";
+  proposal.columns = {"customer_id"};
+  proposal.name = "orders_customer_id_idx";
+  proposal.ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);";
+  proposal.serves = {s.query};
+  proposal.method = model::VerifyMethod::hypopg;
+  proposal.verified = true;
+  proposal.used_by_planner = true;
+  proposal.cost_before = 5000;
+  proposal.cost_after = 8;
+  s.live.proposals = {proposal};
+  return s;
+}
+
+TEST(SeqScanConfirmed, ReportsTheConfirmedScanWithTheVerifiedIndex) {
+  const Scenario s = scenario(true);
+  const auto findings = run_rule(s.catalog, s.workload, s.live);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings.front();
+  EXPECT_EQ(f.rule, "seq-scan-confirmed");
+  EXPECT_EQ(f.severity, core::Severity::high);
+  EXPECT_EQ(f.object.table, "orders");
+  EXPECT_EQ(f.object.columns, std::vector<std::string>{"customer_id"});
+  EXPECT_EQ(f.object.constraint, "orders_customer_id_idx");
+  EXPECT_EQ(f.location.file, "app.log");
+  EXPECT_EQ(f.location.line, 17);
+  ASSERT_TRUE(f.fix.has_value());
+  EXPECT_EQ(f.fix->ddl, s.live.proposals.front().ddl);
+  std::vector<std::string> kinds;
+  for (const core::Evidence& e : f.evidence) {
+    kinds.push_back(e.kind);
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"query", "plan", "verification"}));
+}
+
+TEST(SeqScanConfirmed, EstimatesAloneAreMediumAndSayNotRun) {
+  const Scenario s = scenario(false);
+  const auto findings = run_rule(s.catalog, s.workload, s.live);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings.front().severity, core::Severity::medium);
+  EXPECT_NE(findings.front().message.find("not run"), std::string::npos);
+}
+
+TEST(SeqScanConfirmed, WithoutAProposalThereIsNoFix) {
+  Scenario s = scenario(true);
+  s.live.proposals.clear();
+  const auto findings = run_rule(s.catalog, s.workload, s.live);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_FALSE(findings.front().fix.has_value());
+  EXPECT_EQ(findings.front().object.constraint, "");
+}
+
+TEST(SeqScanConfirmed, MinTotalMsSkipsCheapQueries) {
+  const Scenario s = scenario(true);
+  EXPECT_TRUE(run_rule(s.catalog, s.workload, s.live, {{"min-total-ms", "10000"}}).empty());
+  EXPECT_EQ(run_rule(s.catalog, s.workload, s.live, {{"min-total-ms", "5000"}}).size(), 1U);
+}
+
+TEST(SeqScanConfirmed, SkippedWithoutPlans) {
+  const Scenario s = scenario(true);
+  core::Settings settings;
+  settings.only_rules = {std::string(k_id)};
+  engine::RunInput input;
+  input.catalog = &s.catalog;
+  input.workload = &s.workload; // no live_analysis
+  const engine::RunReport report = engine::run(input, settings, {engine::find_rule(k_id)});
+  EXPECT_TRUE(report.rules_run.empty());
+  ASSERT_EQ(report.skipped.size(), 1U);
+  EXPECT_EQ(report.skipped.front(), "seq-scan-confirmed: no query plans (--db)");
+}
+
+// Fixtures: fixtures/rules/seq-scan-confirmed/{bad,good}_*/ hold setup.sql
+// (applied as the superuser to a fresh database), workload.sql (the
+// queries, read as a workload), and for bad_ an `expected` file with one
+// finding per line: `LINE:COL rule-id severity object` (LINE:COL in workload.sql).
+class SeqScanConfirmedLive : public test_support::ClusterTest {};
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> run_fixture(const fs::path& dir, std::string& error) {
+  auto& cluster = test_support::PgCluster::instance();
+  const std::string database = cluster.create_database("ssc", &error);
+  if (database.empty()) {
+    return {};
+  }
+  {
+    auto admin = cluster.admin(database);
+    if (!admin.ok()) {
+      error = admin.error().to_string();
+      return {};
+    }
+    if (auto applied = admin->run_script(read_text(dir / "setup.sql"), "setup.sql"); !applied.ok()) {
+      error = applied.error().to_string();
+      return {};
+    }
+  }
+  loaders::LogReadResult read = loaders::read_logs({(dir / "workload.sql").string()});
+  if (!read.usable) {
+    error = "workload.sql could not be read";
+    return {};
+  }
+  pg::ConnectOptions connect;
+  connect.conninfo = cluster.admin_conninfo(database);
+  auto connection = pg::Connection::open(connect);
+  if (!connection.ok()) {
+    error = connection.error().to_string();
+    return {};
+  }
+  auto catalog = loaders::load_live_catalog(*connection);
+  if (!catalog.ok()) {
+    error = catalog.error().to_string();
+    return {};
+  }
+  advisor::LiveOptions options;
+  options.connect = connect;
+  const model::LiveAnalysis live =
+      advisor::run_live_analysis(*connection, catalog->catalog, read.workload, options);
+  std::vector<std::tuple<int, int, std::string>> rows;
+  for (const core::Finding& f : run_rule(catalog->catalog, read.workload, live)) {
+    rows.emplace_back(f.location.line, f.location.column,
+                      f.rule + " " + std::string(core::to_string(f.severity)) + " " + f.object.to_string());
+  }
+  std::sort(rows.begin(), rows.end());
+  std::vector<std::string> lines;
+  for (const auto& [line, column, text] : rows) {
+    lines.push_back(std::to_string(line) + ":" + std::to_string(column) + " " + text);
+  }
+  return lines;
+}
+
+std::vector<fs::path> fixture_dirs(std::string_view prefix) {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(fs::path(PGADVISE_SOURCE_DIR) / "fixtures/rules" / k_id)) {
+    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(SeqScanConfirmedLive, FixturesAgainstARealServer) {
+  const bool update = std::getenv("PGADVISE_UPDATE_EXPECTED") != nullptr;
+  const auto bad = fixture_dirs("bad_");
+  const auto good = fixture_dirs("good_");
+  ASSERT_FALSE(bad.empty());
+  ASSERT_FALSE(good.empty());
+  for (const fs::path& dir : bad) {
+    SCOPED_TRACE(dir.filename().string());
+    std::string error;
+    const auto lines = run_fixture(dir, error);
+    ASSERT_TRUE(error.empty()) << error;
+    if (update) {
+      std::ofstream out(dir / "expected", std::ios::binary);
+      for (const std::string& line : lines) {
+        out << line << "\n";
+      }
+      continue;
+    }
+    EXPECT_FALSE(lines.empty());
+    EXPECT_EQ(lines, test_support::expected_lines(dir / "expected"));
+  }
+  for (const fs::path& dir : good) {
+    SCOPED_TRACE(dir.filename().string());
+    std::string error;
+    const auto lines = run_fixture(dir, error);
+    ASSERT_TRUE(error.empty()) << error;
+    EXPECT_EQ(lines, std::vector<std::string>{});
+  }
+}
+
+} // namespace
+} // namespace pgadvise::rules

@@ -1,0 +1,268 @@
+// snapshot-drift: the SQL replay against drizzle-kit's newest snapshot and
+// the Drizzle schema. Project fixtures in fixtures/rules/snapshot-drift/
+// ({bad_*,good_*}/, each bad_ one with an `expected` file: one finding per
+// line, `FILE:LINE:COL rule severity object` with FILE relative to the
+// fixture), real drizzle-kit output (fixtures/schema-ts/kitchen-sink,
+// fixtures/drizzle-app), and hand-built catalogs.
+#include "core/text.hpp"
+#include "engine/registry.hpp"
+#include "engine/runner.hpp"
+#include "loaders/discovery.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace pgadvise;
+
+const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures";
+constexpr std::string_view k_rule = "snapshot-drift";
+
+core::Settings only_this_rule() {
+  core::Settings settings;
+  settings.only_rules = {std::string(k_rule)};
+  settings.min_severity = core::Severity::info;
+  settings.fail_on = std::nullopt;
+  return settings;
+}
+
+engine::RunReport lint_project(const fs::path& dir) {
+  auto sources = loaders::discover({dir});
+  EXPECT_TRUE(sources.ok());
+  if (!sources.ok()) {
+    return {};
+  }
+  const loaders::SchemaLoad load = loaders::load_schema(*sources);
+  engine::RunInput input;
+  input.catalog = &load.catalog;
+  input.project = &sources->project;
+  input.other_schemas = &load.other_schemas;
+  input.suppressions = load.suppressions;
+  return engine::run(input, only_this_rule());
+}
+
+std::vector<std::string> finding_lines(const engine::RunReport& report, const fs::path& root) {
+  std::vector<std::string> out;
+  for (const core::Finding& f : report.findings) {
+    const std::string file = fs::path(f.location.file).lexically_relative(root).generic_string();
+    out.push_back(file + ":" + std::to_string(f.location.line) + ":" + std::to_string(f.location.column) +
+                  " " + f.rule + " " + std::string(core::to_string(f.severity)) + " " + f.object.to_string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> expected_lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string trimmed(core::trim(line));
+    if (!trimmed.empty() && trimmed.front() != '#') {
+      out.push_back(trimmed);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<fs::path> fixture_dirs(const std::string& prefix) {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::directory_iterator(k_fixtures / "rules/snapshot-drift")) {
+    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Both sides relative to the working directory, as the loaders show paths.
+fs::path shown(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path relative = dir.lexically_relative(fs::current_path(ec));
+  return relative.empty() || ec ? dir : relative;
+}
+
+TEST(SnapshotDrift, Meta) {
+  const engine::Rule* rule = engine::find_rule(k_rule);
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
+  EXPECT_EQ(rule->meta().inputs,
+            (std::vector<engine::Input>{engine::Input::catalog, engine::Input::other_schemas}));
+  EXPECT_FALSE(rule->meta().has_fix);
+}
+
+TEST(SnapshotDrift, BadProjectFixturesGiveExactlyTheExpectedFindings) {
+  const auto bad = fixture_dirs("bad_");
+  ASSERT_FALSE(bad.empty());
+  for (const fs::path& dir : bad) {
+    SCOPED_TRACE(dir.filename().string());
+    const engine::RunReport report = lint_project(shown(dir));
+    EXPECT_EQ(report.rules_run, std::vector<std::string>{std::string(k_rule)});
+    const std::vector<std::string> actual = finding_lines(report, shown(dir));
+    if (std::getenv("PGADVISE_UPDATE_EXPECTED") != nullptr) {
+      std::ofstream out(dir / "expected");
+      for (const std::string& line : actual) {
+        out << line << "\n";
+      }
+      continue;
+    }
+    EXPECT_FALSE(actual.empty());
+    EXPECT_EQ(actual, expected_lines(dir / "expected"));
+  }
+}
+
+TEST(SnapshotDrift, GoodProjectFixturesGiveNoFinding) {
+  const auto good = fixture_dirs("good_");
+  ASSERT_FALSE(good.empty());
+  for (const fs::path& dir : good) {
+    SCOPED_TRACE(dir.filename().string());
+    const engine::RunReport report = lint_project(shown(dir));
+    EXPECT_EQ(report.rules_run, std::vector<std::string>{std::string(k_rule)});
+    EXPECT_EQ(finding_lines(report, shown(dir)), std::vector<std::string>{});
+  }
+}
+
+// Real drizzle-kit output of a schema using every builder pgadvise reads:
+// the SQL, the snapshot and schema.ts agree, so nothing is reported.
+TEST(SnapshotDrift, RealDrizzleKitOutputHasNoDrift) {
+  const engine::RunReport report = lint_project(k_fixtures / "schema-ts/kitchen-sink");
+  EXPECT_EQ(report.rules_run, std::vector<std::string>{std::string(k_rule)});
+  EXPECT_TRUE(report.findings.empty()) << report.findings.front().message;
+}
+
+// The example app's one hand-written index (custom migration 0006) is known
+// to neither the snapshot nor schema.ts: one finding naming both.
+TEST(SnapshotDrift, TheExampleAppsHandWrittenIndexIsTheOnlyDrift) {
+  const engine::RunReport report = lint_project(k_fixtures / "drizzle-app");
+  ASSERT_EQ(report.findings.size(), 1U);
+  const core::Finding& finding = report.findings.front();
+  EXPECT_EQ(finding.object.constraint, "audit_log_occurred_at_idx");
+  EXPECT_EQ(finding.object.table, "audit_log");
+  EXPECT_NE(finding.location.file.find("0006_backfill_audit_log.sql"), std::string::npos);
+  EXPECT_NE(finding.message.find("drizzle-kit snapshot"), std::string::npos);
+  EXPECT_NE(finding.message.find("Drizzle schema"), std::string::npos);
+}
+
+// A push-only project has one source: the rule is skipped, not silent.
+TEST(SnapshotDrift, SkippedWithoutASecondSource) {
+  const engine::RunReport report = lint_project(k_fixtures / "push-only-app");
+  EXPECT_TRUE(report.rules_run.empty());
+  const auto skipped = std::find_if(report.skipped.begin(), report.skipped.end(), [](const std::string& why) {
+    return why.rfind("snapshot-drift:", 0) == 0;
+  });
+  ASSERT_NE(skipped, report.skipped.end());
+  EXPECT_EQ(skipped->rfind("snapshot-drift: no second schema source", 0), 0U);
+}
+
+model::Table users_table() {
+  model::Table users;
+  users.name = "users";
+  model::Column id;
+  id.name = "id";
+  id.type = model::parse_type_text("serial");
+  id.not_null = true;
+  id.default_expr = "nextval('users_id_seq'::regclass)";
+  users.columns.push_back(id);
+  model::Index pk;
+  pk.name = "users_pkey";
+  pk.kind = model::IndexKind::primary_key;
+  pk.unique = true;
+  pk.keys = {model::IndexKey{"id", "", false, ""}};
+  users.indexes.push_back(pk);
+  return users;
+}
+
+model::Table posts_table(model::FkAction on_delete) {
+  model::Table posts;
+  posts.name = "posts";
+  model::Column author;
+  author.name = "author_id";
+  author.type = model::parse_type_text("integer");
+  posts.columns.push_back(author);
+  model::ForeignKey fk;
+  fk.name = "posts_author_id_fk";
+  fk.columns = {"author_id"};
+  fk.ref_schema = "public";
+  fk.ref_table = "users";
+  fk.ref_columns = {"id"};
+  fk.on_delete = on_delete;
+  posts.foreign_keys.push_back(fk);
+  return posts;
+}
+
+engine::RunReport run_on(const model::Catalog& primary, const std::vector<model::Catalog>& others) {
+  engine::RunInput input;
+  input.catalog = &primary;
+  input.other_schemas = &others;
+  return engine::run(input, only_this_rule());
+}
+
+// Under --db the live catalog is primary, and the server spells defaults
+// its own way ('member'::member_role): drift is judged between the files.
+TEST(SnapshotDrift, ComparesTheFilesNotTheLiveCatalog) {
+  model::Catalog sql;
+  sql.source = model::SchemaSource::sql_replay;
+  sql.tables = {users_table(), posts_table(model::FkAction::cascade)};
+  model::Catalog live = sql;
+  live.source = model::SchemaSource::live;
+  live.tables[1].columns[0].default_expr = "'0'::integer"; // differs from the files
+  model::Catalog snapshot = sql;
+  snapshot.source = model::SchemaSource::drizzle_snapshot;
+  const std::vector<model::Catalog> others{snapshot};
+  engine::RunInput input;
+  input.catalog = &live;
+  input.files_catalog = &sql;
+  input.other_schemas = &others;
+  EXPECT_TRUE(engine::run(input, only_this_rule()).findings.empty());
+  // Without the files' catalog the same live difference would be reported.
+  input.files_catalog = nullptr;
+  EXPECT_EQ(engine::run(input, only_this_rule()).findings.size(), 1U);
+}
+
+TEST(SnapshotDrift, NamesForeignKeyActionTableAndSerialDefaultsAreNotDrift) {
+  model::Catalog sql;
+  sql.source = model::SchemaSource::sql_replay;
+  sql.tables = {users_table(), posts_table(model::FkAction::cascade)};
+  model::Catalog snapshot;
+  snapshot.source = model::SchemaSource::drizzle_snapshot;
+  snapshot.tables = {users_table(), posts_table(model::FkAction::no_action)};
+  snapshot.tables[0].columns[0].default_expr.reset(); // snapshots leave serial defaults implicit
+  model::Table audit;
+  audit.name = "audit";
+  snapshot.tables.push_back(audit);
+
+  const engine::RunReport report = run_on(sql, {snapshot});
+  ASSERT_EQ(report.findings.size(), 2U);
+  std::vector<std::string> objects;
+  for (const core::Finding& finding : report.findings) {
+    objects.push_back(finding.object.to_string());
+    EXPECT_FALSE(finding.fingerprint.empty());
+  }
+  std::sort(objects.begin(), objects.end());
+  EXPECT_EQ(objects,
+            (std::vector<std::string>{
+                core::ObjectRef{"public", "audit", {}, ""}.to_string(),
+                core::ObjectRef{"public", "posts", {"author_id"}, "posts_author_id_fk"}.to_string()}));
+  for (const core::Finding& finding : report.findings) {
+    if (finding.object.table == "posts") {
+      EXPECT_NE(finding.message.find("ON DELETE cascade"), std::string::npos) << finding.message;
+      EXPECT_NE(finding.message.find("ON DELETE no action"), std::string::npos) << finding.message;
+    } else {
+      EXPECT_NE(finding.message.find("in the drizzle-kit snapshot but not in the SQL migrations"),
+                std::string::npos)
+          << finding.message;
+    }
+  }
+  // The same catalogs agree with themselves.
+  EXPECT_TRUE(run_on(sql, {sql}).findings.empty());
+}
+
+} // namespace
