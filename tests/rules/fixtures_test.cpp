@@ -15,37 +15,34 @@
 // PGADVISE_UPDATE_EXPECTED=1 rewrites the .expected files from the current
 // output (review the diff before keeping it).
 
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <string>
-#include <tuple>
-#include <vector>
-
 #include "core/text.hpp"
 #include "engine/registry.hpp"
 #include "engine/runner.hpp"
 #include "loaders/schema_load.hpp"
 #include "loaders/sql_migrations.hpp"
 #include "pg/parser.hpp"
+#include "support/fixture_files.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
 
 namespace {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
+using test_support::expected_lines;
+using test_support::finding_lines;
+using test_support::fixture_options;
+using test_support::read_file;
 
 const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::vector<fs::path> fixtures(const std::string& id, const std::string& prefix) {
   std::vector<fs::path> out;
@@ -57,25 +54,6 @@ std::vector<fs::path> fixtures(const std::string& id, const std::string& prefix)
     }
   }
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::map<std::string, std::string> fixture_options(const std::string& sql) {
-  static constexpr std::string_view k_marker = "-- fixture-option:";
-  std::map<std::string, std::string> out;
-  std::istringstream lines(sql);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto at = line.find(k_marker);
-    if (at == std::string::npos) {
-      continue;
-    }
-    const std::string setting(core::trim(std::string_view(line).substr(at + k_marker.size())));
-    const auto eq = setting.find('=');
-    if (eq != std::string::npos) {
-      out[std::string(core::trim(setting.substr(0, eq)))] = std::string(core::trim(setting.substr(eq + 1)));
-    }
-  }
   return out;
 }
 
@@ -103,41 +81,14 @@ Replayed replay_and_run(const engine::Rule& rule, const fs::path& path) {
   return out;
 }
 
-std::vector<std::string> finding_lines(const std::vector<core::Finding>& findings) {
-  std::vector<std::tuple<int, int, std::string, std::string>> rows;
-  for (const core::Finding& f : findings) {
-    rows.emplace_back(f.location.line, f.location.column, f.object.to_string(),
-                      f.rule + " " + std::string(core::to_string(f.severity)));
-  }
-  std::sort(rows.begin(), rows.end());
-  std::vector<std::string> out;
-  for (const auto& [line, column, object, rule_severity] : rows) {
-    out.push_back(std::to_string(line) + ":" + std::to_string(column) + " " + rule_severity + " " + object);
-  }
-  return out;
-}
-
-std::vector<std::string> expected_lines(const fs::path& path) {
-  std::vector<std::string> out;
-  std::istringstream lines(read_file(path));
-  std::string line;
-  while (std::getline(lines, line)) {
-    const std::string trimmed(core::trim(line));
-    if (!trimmed.empty() && trimmed.front() != '#') {
-      out.push_back(trimmed);
-    }
-  }
-  return out;
-}
-
 // The fixture must replay cleanly, or the findings test the loader's
 // recovery rather than the rule.
 void expect_clean_replay(const Replayed& replayed, const fs::path& path) {
   ASSERT_FALSE(replayed.load.catalog.tables.empty())
       << path.filename() << ": the SQL replay produced no tables (is loaders::replay_sql implemented?)";
   for (const core::Finding& diagnostic : replayed.load.diagnostics) {
-    ADD_FAILURE() << path.filename() << ": " << diagnostic.rule << " at " << diagnostic.location.to_string() << ": "
-                  << diagnostic.message;
+    ADD_FAILURE() << path.filename() << ": " << diagnostic.rule << " at " << diagnostic.location.to_string()
+                  << ": " << diagnostic.message;
   }
 }
 

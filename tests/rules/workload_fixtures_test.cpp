@@ -19,6 +19,7 @@
 #include "loaders/schema_load.hpp"
 #include "loaders/sql_migrations.hpp"
 #include "pg/parser.hpp"
+#include "support/fixture_files.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -34,15 +35,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
+using test_support::expected_lines;
+using test_support::finding_lines;
+using test_support::fixture_options;
+using test_support::read_file;
 
 const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool is_pgss(const fs::path& path) {
   return path.filename().string().find(".pgss.") != std::string::npos;
@@ -103,34 +101,6 @@ void run_fixture(const engine::Rule& rule, const fs::path& input, FixtureRun& ou
   run_input.catalog = out.schema.catalog.tables.empty() ? nullptr : &out.schema.catalog;
   run_input.workload = &out.read.workload;
   out.report = engine::run(run_input, settings, {&rule});
-}
-
-std::vector<std::string> finding_lines(const std::vector<core::Finding>& findings) {
-  std::vector<std::tuple<int, int, std::string, std::string>> rows;
-  for (const core::Finding& f : findings) {
-    rows.emplace_back(f.location.line, f.location.column, f.object.to_string(),
-                      f.rule + " " + std::string(core::to_string(f.severity)));
-  }
-  std::sort(rows.begin(), rows.end());
-  std::vector<std::string> out;
-  for (const auto& [line, column, object, rule_severity] : rows) {
-    out.emplace_back(
-        core::trim(std::to_string(line) + ":" + std::to_string(column) + " " + rule_severity + " " + object));
-  }
-  return out;
-}
-
-std::vector<std::string> expected_lines(const fs::path& path) {
-  std::vector<std::string> out;
-  std::istringstream lines(read_file(path));
-  std::string line;
-  while (std::getline(lines, line)) {
-    const std::string trimmed(core::trim(line));
-    if (!trimmed.empty() && trimmed.front() != '#') {
-      out.push_back(trimmed);
-    }
-  }
-  return out;
 }
 
 void expect_clean_inputs(const FixtureRun& run) {

@@ -1,19 +1,18 @@
 #include "support/live_fixtures.hpp"
 
-#include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <map>
-#include <sstream>
-#include <tuple>
-
-#include <gtest/gtest.h>
-
 #include "core/text.hpp"
 #include "engine/registry.hpp"
 #include "engine/runner.hpp"
 #include "loaders/live_catalog.hpp"
 #include "support/pg_cluster.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <map>
+#include <sstream>
+#include <tuple>
 
 namespace pgadvise::test_support {
 
@@ -22,46 +21,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules";
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::map<std::string, std::string> fixture_options(const std::string& sql) {
-  static constexpr std::string_view k_marker = "-- fixture-option:";
-  std::map<std::string, std::string> out;
-  std::istringstream lines(sql);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto at = line.find(k_marker);
-    if (at == std::string::npos) {
-      continue;
-    }
-    const std::string setting(core::trim(std::string_view(line).substr(at + k_marker.size())));
-    const auto eq = setting.find('=');
-    if (eq != std::string::npos) {
-      out[std::string(core::trim(setting.substr(0, eq)))] = std::string(core::trim(setting.substr(eq + 1)));
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> finding_lines(const std::vector<core::Finding>& findings) {
-  std::vector<std::tuple<int, int, std::string, std::string>> rows;
-  for (const core::Finding& f : findings) {
-    rows.emplace_back(f.location.line, f.location.column, f.object.to_string(),
-                      f.rule + " " + std::string(core::to_string(f.severity)));
-  }
-  std::sort(rows.begin(), rows.end());
-  std::vector<std::string> out;
-  for (const auto& [line, column, object, rule_severity] : rows) {
-    out.push_back(std::to_string(line) + ":" + std::to_string(column) + " " + rule_severity + " " + object);
-  }
-  return out;
-}
 
 // Applies the script and makes its counters visible to other sessions: a
 // backend sends its statistics when idle, at most once a second, unless
@@ -142,19 +101,6 @@ std::vector<fs::path> live_fixtures(std::string_view rule_id, std::string_view p
     }
   }
   std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::string> expected_lines(const fs::path& expected_file) {
-  std::vector<std::string> out;
-  std::istringstream lines(read_file(expected_file));
-  std::string line;
-  while (std::getline(lines, line)) {
-    const std::string trimmed(core::trim(line));
-    if (!trimmed.empty() && trimmed.front() != '#') {
-      out.push_back(trimmed);
-    }
-  }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "support/fixture_files.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -29,9 +31,6 @@ LiveFixtureRun run_live_fixture(const std::filesystem::path& sql_file, std::stri
 
 // fixtures/rules/<rule_id>/<prefix>*.sql, sorted.
 std::vector<std::filesystem::path> live_fixtures(std::string_view rule_id, std::string_view prefix);
-
-// The non-blank, non-comment lines of a .expected file.
-std::vector<std::string> expected_lines(const std::filesystem::path& expected_file);
 
 // Runs every bad_ and good_ fixture of a live rule and checks them (gtest
 // assertions); with PGADVISE_UPDATE_EXPECTED=1, rewrites bad_*.expected.
