@@ -115,7 +115,7 @@ bool use_color(const std::string& mode, bool to_terminal) {
 } // namespace
 
 CLI::App* add_lint_command(CLI::App& app, LintOptions& options) {
-  CLI::App* lint = app.add_subcommand("lint", "Check a project's schema (and, later, its queries)");
+  CLI::App* lint = app.add_subcommand("lint", "Check a project's schema, queries (--log, --pgss) and live database (--db)");
   lint->add_option("paths", options.paths,
                    "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
   lint->add_option("-f,--format", options.format, "Output format")
