@@ -629,17 +629,7 @@ private:
     std::vector<NodeId> children{callee};
     while (!at_end() && !at_punct(")")) {
       const std::size_t before = m_pos;
-      if (at_punct("...")) {
-        const std::size_t spread_first = m_pos;
-        ++m_pos;
-        const NodeId inner = parse_assignment();
-        const NodeId spread = make(NodeKind::spread, spread_first);
-        m_prog.nodes[spread].children = {inner};
-        finish(spread);
-        children.push_back(spread);
-      } else {
-        children.push_back(parse_assignment());
-      }
+      children.push_back(parse_element_or_spread());
       if (accept_punct(",")) {
         continue;
       }
@@ -654,6 +644,20 @@ private:
     m_prog.nodes[id].children = std::move(children);
     finish(id);
     return id;
+  }
+
+  // One call argument or array element: `...expr` or an assignment expression.
+  NodeId parse_element_or_spread() {
+    if (!at_punct("...")) {
+      return parse_assignment();
+    }
+    const std::size_t spread_first = m_pos;
+    ++m_pos;
+    const NodeId inner = parse_assignment();
+    const NodeId spread = make(NodeKind::spread, spread_first);
+    m_prog.nodes[spread].children = {inner};
+    finish(spread);
+    return spread;
   }
 
   // Inside a bracket group that closes at `close`: skip to the next `,` (and
@@ -834,17 +838,7 @@ private:
         ++m_pos;
         continue;
       }
-      if (at_punct("...")) {
-        const std::size_t spread_first = m_pos;
-        ++m_pos;
-        const NodeId inner = parse_assignment();
-        const NodeId spread = make(NodeKind::spread, spread_first);
-        m_prog.nodes[spread].children = {inner};
-        finish(spread);
-        elements.push_back(spread);
-      } else {
-        elements.push_back(parse_assignment());
-      }
+      elements.push_back(parse_element_or_spread());
       if (accept_punct(",")) {
         continue;
       }
