@@ -3,7 +3,7 @@
 // it; it is not installed.
 //
 //   pgadvise_logread [--prefix P] [--threads N] [--pgss FILE] FILE...
-#include "loaders/log_reader.hpp"
+#include "loaders/logs/reader.hpp"
 
 #include <chrono>
 #include <iostream>

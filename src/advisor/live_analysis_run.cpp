@@ -1,3 +1,4 @@
+#include "pg/plan_json.hpp"
 #include "advisor/live_analysis_run.hpp"
 
 #include "core/format.hpp"
@@ -55,7 +56,7 @@ std::vector<model::ExplainedQuery> logged_plans(const model::Workload& workload)
     if (logged.format != model::PlanFormat::json || logged.fingerprint == 0) {
       continue;
     }
-    auto plan = model::parse_plan_json(logged.plan);
+    auto plan = pg::parse_plan_json(logged.plan);
     if (!plan.ok()) {
       continue;
     }

@@ -22,7 +22,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("pgadvise ") + PGADVISE_VERSION);
   app.require_subcommand(0, 1);
 
-  LintOptions lint_options;
+  app::LintOptions lint_options;
   CLI::App* lint = add_lint_command(app, lint_options);
   RulesOptions rules_options;
   CLI::App* rules = add_rules_command(app, rules_options);

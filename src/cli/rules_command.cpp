@@ -7,7 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
 
 namespace pgadvise::cli {
@@ -16,13 +17,13 @@ namespace {
 
 void list_text() {
   std::size_t width = 0;
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     width = std::max(width, rule->meta().id.size());
   }
   for (const auto& diag : engine::builtin_diagnostics()) {
     width = std::max(width, diag.id.size());
   }
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const engine::RuleMeta& meta = rule->meta();
     std::cout << std::left << std::setw(static_cast<int>(width) + 2) << meta.id << std::setw(10)
               << core::to_string(meta.default_severity) << std::setw(9) << engine::to_string(meta.category)
@@ -37,7 +38,7 @@ void list_text() {
 
 void list_json() {
   nlohmann::json rules = nlohmann::json::array();
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const engine::RuleMeta& meta = rule->meta();
     nlohmann::json inputs = nlohmann::json::array();
     for (engine::Input input : meta.inputs) {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <future>
 
-#include "advisor/drizzle_render.hpp"
-#include "engine/registry.hpp"
 #include "engine/rule.hpp"
 
 namespace pgadvise::engine {
@@ -86,14 +84,6 @@ RuleContext make_context(const Rule& rule, const RunInput& input, const core::Se
 
 } // namespace
 
-RunReport run(const RunInput& input, const core::Settings& settings) {
-  std::vector<const Rule*> rules;
-  for (const auto& rule : all_rules()) {
-    rules.push_back(rule.get());
-  }
-  return run(input, settings, rules);
-}
-
 RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
   RunReport report;
   std::vector<const Rule*> runnable;
@@ -126,10 +116,6 @@ RunReport run(const RunInput& input, const core::Settings& settings, const std::
   for (auto& future : futures) {
     auto part = future.get();
     std::move(part.begin(), part.end(), std::back_inserter(all));
-  }
-  if (input.project != nullptr) {
-    // Drizzle fixes say where the line goes and how to generate + migrate.
-    advisor::complete_drizzle_fixes(all, input.catalog, *input.project);
   }
 
   for (core::Finding& finding : all) {

@@ -36,10 +36,10 @@ struct RunReport {
   std::size_t hidden = 0;              // below min_severity
 };
 
-// Runs every enabled rule whose inputs are present, applies severity
-// overrides, suppressions and the severity floor, and sorts the result.
-RunReport run(const RunInput& input, const core::Settings& settings);
-// Same, over an explicit rule set (tests).
+// Runs every enabled rule of `rules` whose inputs are present, applies
+// severity overrides, suppressions and the severity floor, and sorts the
+// result. The engine does not know which rules exist: the caller gives them
+// (rules::rule_set() for all of them).
 RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules);
 
 // Exit status for a report: 1 when a finding is at or above fail_on.

@@ -66,11 +66,6 @@ struct Plan {
   [[nodiscard]] double total_cost() const { return root.total_cost; }
 };
 
-// Parses one EXPLAIN (FORMAT JSON) document: `[{"Plan": {...}, ...}]`, or the
-// object auto_explain logs (`{"Query Text": ..., "Plan": {...}}`). Missing
-// optional keys leave defaults; a document without a Plan is an error.
-core::Result<Plan> parse_plan_json(std::string_view json);
-
 // Visits every node, parents before children.
 void for_each_node(const PlanNode& root,
                    const std::function<void(const PlanNode& node, const PlanNode* parent)>& visit);

@@ -118,49 +118,7 @@ struct ScanNote {
   core::SourceLocation location;
 };
 
-// --- Chains: how a push is reached ---
-
 struct Project;
-
-struct ChainStep {
-  core::SourceLocation location;
-  std::string label; // "ENTRYPOINT", "npm run db:push -- --force", "\"db:push\"", "drizzle-kit push"
-};
-
-enum class RootKind {
-  site,        // an ExecutionSite (deployment, CI job, lifecycle script, ...)
-  script,      // a package script nothing else runs
-  command_file // a shell script or Makefile target nothing else runs
-};
-
-// One way `drizzle-kit push` is reached, from a root to the push.
-struct PushReach {
-  RootKind root = RootKind::site;
-  const ExecutionSite* site = nullptr;     // root == site
-  const Package* root_package = nullptr;   // root == script
-  const Script* root_script = nullptr;     // root == script
-  const CommandFile* root_file = nullptr;  // root == command_file
-  std::vector<ChainStep> steps;            // root first, the push last
-  std::vector<std::string> env;            // KEY=VALUE and dotenv:FILE met along the way
-  bool force = false;                      // --force on the push or forwarded to it
-  std::string config;                      // the push's --config
-  std::string push_text;                   // the push as written: "drizzle-kit push --force"
-  const Package* package = nullptr;        // the package the push runs in (may be null)
-  const Script* push_script = nullptr;     // the script whose command holds the push, if any
-  std::vector<const Script*> scripts;      // every script on the way
-  // What to replace for the fix: the push itself, or the call of a script
-  // that only pushes.
-  core::SourceLocation edit_location;
-  std::string edit_text;
-  bool edit_is_script_call = false;
-};
-
-// Every chain from a root to `drizzle-kit push` (cycles cut, depth bounded).
-std::vector<PushReach> find_push_reaches(const Project& project);
-
-// "server/Dockerfile:49 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> ..."
-// (a step at the same place as the one before shows no location).
-std::string render_chain(const std::vector<ChainStep>& steps);
 
 // The package a command running in `dir` belongs to: the nearest package at or above it.
 const Package* package_for_dir(const Project& project, std::string_view dir);

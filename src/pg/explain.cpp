@@ -1,3 +1,4 @@
+#include "pg/plan_json.hpp"
 #include "pg/explain.hpp"
 
 #include "core/text.hpp"
@@ -357,7 +358,7 @@ DbResult<model::Plan> plan_of(const DbResult<QueryResult>& result) {
     error.message = "EXPLAIN returned no plan";
     return error;
   }
-  auto plan = model::parse_plan_json(*result->rows[0][0]);
+  auto plan = pg::parse_plan_json(*result->rows[0][0]);
   if (!plan.ok()) {
     DbError error;
     error.message = plan.error().message;

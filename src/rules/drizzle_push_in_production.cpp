@@ -8,12 +8,13 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/project.hpp"
+#include "rules/support/push_reach.hpp"
 
 namespace pgadvise::rules {
 
 namespace {
 
-using model::PushReach;
+using rules::PushReach;
 
 enum class Env { production, staging, development, test, unknown };
 
@@ -441,9 +442,9 @@ std::string object_name(const PushReach& reach) {
 
 std::string root_identity(const PushReach& reach) {
   switch (reach.root) {
-  case model::RootKind::site: return reach.site->file + "|" + reach.site->label;
-  case model::RootKind::script: return reach.root_package->manifest + "|" + reach.root_script->name;
-  case model::RootKind::command_file: return reach.root_file->path + "|" + reach.root_file->target;
+  case RootKind::site: return reach.site->file + "|" + reach.site->label;
+  case RootKind::script: return reach.root_package->manifest + "|" + reach.root_script->name;
+  case RootKind::command_file: return reach.root_file->path + "|" + reach.root_file->target;
   }
   return {};
 }
@@ -455,7 +456,7 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
   finding.severity = severity_for(verdict.env, production);
   finding.object.constraint = object_name(reach);
   finding.location = reach.steps.front().location;
-  const std::string chain = model::render_chain(reach.steps);
+  const std::string chain = render_chain(reach.steps);
   std::string where;
   switch (verdict.env) {
   case Env::production: where = "against production"; break;
@@ -477,7 +478,7 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
                    "and renames can become drop + add. Generate migrations in development, commit them, and run "
                    "drizzle-kit migrate here instead.";
   }
-  for (const model::ChainStep& step : reach.steps) {
+  for (const ChainStep& step : reach.steps) {
     finding.evidence.push_back({"chain", step.label, step.location});
   }
   finding.evidence.push_back(
@@ -532,7 +533,7 @@ public:
       return;
     }
     const model::Project& project = *context.project;
-    const std::vector<PushReach> reaches = model::find_push_reaches(project);
+    const std::vector<PushReach> reaches = find_push_reaches(project);
     std::vector<Verdict> verdicts;
     verdicts.reserve(reaches.size());
     for (const PushReach& reach : reaches) {

@@ -1,19 +1,15 @@
-#include "engine/registry.hpp"
-
-#include <algorithm>
+#include "rules/registry.hpp"
 
 namespace pgadvise::rules {
+
 #define PGADVISE_RULE(name) std::unique_ptr<engine::Rule> make_##name();
 #include "rules/registry.inc"
 #undef PGADVISE_RULE
-} // namespace pgadvise::rules
 
-namespace pgadvise::engine {
-
-const std::vector<std::unique_ptr<Rule>>& all_rules() {
-  static const std::vector<std::unique_ptr<Rule>> k_rules = [] {
-    std::vector<std::unique_ptr<Rule>> rules;
-#define PGADVISE_RULE(name) rules.push_back(pgadvise::rules::make_##name());
+const std::vector<std::unique_ptr<engine::Rule>>& all_rules() {
+  static const std::vector<std::unique_ptr<engine::Rule>> k_rules = [] {
+    std::vector<std::unique_ptr<engine::Rule>> rules;
+#define PGADVISE_RULE(name) rules.push_back(make_##name());
 #include "rules/registry.inc"
 #undef PGADVISE_RULE
     return rules;
@@ -21,7 +17,7 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
   return k_rules;
 }
 
-const Rule* find_rule(std::string_view id) {
+const engine::Rule* find_rule(std::string_view id) {
   for (const auto& rule : all_rules()) {
     if (rule->meta().id == id) {
       return rule.get();
@@ -30,14 +26,12 @@ const Rule* find_rule(std::string_view id) {
   return nullptr;
 }
 
-const std::vector<BuiltinDiagnostic>& builtin_diagnostics() {
-  static const std::vector<BuiltinDiagnostic> k_diagnostics = {
-      {"parse-error", "A statement or input line could not be parsed; the rest of the input was still read",
-       core::Severity::high},
-      {"replay-warning", "A migration refers to an object that does not exist at that point of the replay",
-       core::Severity::medium},
-  };
-  return k_diagnostics;
+std::vector<const engine::Rule*> rule_set() {
+  std::vector<const engine::Rule*> rules;
+  for (const auto& rule : all_rules()) {
+    rules.push_back(rule.get());
+  }
+  return rules;
 }
 
-} // namespace pgadvise::engine
+} // namespace pgadvise::rules

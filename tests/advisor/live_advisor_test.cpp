@@ -8,9 +8,11 @@
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/migration_writer.hpp"
 #include "advisor/plan_analysis_confirm.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "app/run_rules.hpp"
 #include "engine/runner.hpp"
-#include "loaders/live_catalog.hpp"
+#include "loaders/live/catalog.hpp"
 #include "pg/explain.hpp"
 #include "support/pg_cluster.hpp"
 
@@ -170,7 +172,7 @@ TEST_F(LiveAdvisor, FindsConfirmsProposesVerifiesAndTheAppliedIndexIsUsed) {
   input.catalog = &catalog->catalog;
   input.workload = &workload;
   input.live_analysis = &live;
-  const engine::RunReport report = engine::run(input, settings);
+  const engine::RunReport report = app::run_rules(input, settings);
   ASSERT_EQ(report.rules_run, std::vector<std::string>{"seq-scan-confirmed"});
   const auto finding =
       std::find_if(report.findings.begin(), report.findings.end(), [&](const core::Finding& f) {
@@ -187,7 +189,7 @@ TEST_F(LiveAdvisor, FindsConfirmsProposesVerifiesAndTheAppliedIndexIsUsed) {
   engine::RunInput fk_input = input;
   core::Settings fk_settings = settings;
   fk_settings.only_rules = {"unindexed-foreign-key"};
-  engine::RunReport fk_report = engine::run(fk_input, fk_settings);
+  engine::RunReport fk_report = app::run_rules(fk_input, fk_settings);
   ASSERT_FALSE(fk_report.findings.empty());
   EXPECT_EQ(confirm_findings(fk_report.findings, live, &workload), 1U);
   EXPECT_NE(fk_report.findings.front().message.find("confirmed"), std::string::npos);

@@ -1,3 +1,4 @@
+#include "pg/plan_json.hpp"
 #include "advisor/plan_analysis.hpp"
 #include "rules/rule_test_support.hpp"
 
@@ -29,7 +30,7 @@ model::Catalog catalog() {
 model::ExplainedQuery explained(std::string_view json) {
   model::ExplainedQuery query;
   query.fingerprint = 99;
-  auto plan = model::parse_plan_json(json);
+  auto plan = pg::parse_plan_json(json);
   EXPECT_TRUE(plan.ok()) << plan.error().message;
   if (plan.ok()) {
     query.plan = std::move(plan).value();

@@ -10,7 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/process.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -141,7 +142,7 @@ TEST_F(Cli, UnknownRuleIsUsageError) {
 TEST_F(Cli, RulesListsEveryRegisteredId) {
   const ProcessResult text = pgadvise({"rules"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  for (const auto& rule : pgadvise::engine::all_rules()) {
+  for (const auto& rule : pgadvise::rules::all_rules()) {
     EXPECT_NE(text.out.find(rule->meta().id), std::string::npos) << rule->meta().id;
   }
   for (const auto& diagnostic : pgadvise::engine::builtin_diagnostics()) {
@@ -157,7 +158,7 @@ TEST_F(Cli, RulesListsEveryRegisteredId) {
     ids.push_back(rule.at("id").get<std::string>());
   }
   std::vector<std::string> registered;
-  for (const auto& rule : pgadvise::engine::all_rules()) {
+  for (const auto& rule : pgadvise::rules::all_rules()) {
     registered.push_back(rule->meta().id);
   }
   EXPECT_EQ(ids, registered);

@@ -16,7 +16,8 @@
 #include <vector>
 
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
 
 namespace {
@@ -134,10 +135,10 @@ std::vector<fs::path> files_in(const fs::path& dir, const std::string& prefix) {
   return out;
 }
 
-TEST(Registry, HasRules) { EXPECT_FALSE(engine::all_rules().empty()); }
+TEST(Registry, HasRules) { EXPECT_FALSE(rules::all_rules().empty()); }
 
 TEST(Registry, IsSortedById) {
-  const auto& rules = pgadvise::engine::all_rules();
+  const auto& rules = pgadvise::rules::all_rules();
   for (std::size_t i = 1; i < rules.size(); ++i) {
     EXPECT_LT(rules[i - 1]->meta().id, rules[i]->meta().id);
   }
@@ -156,7 +157,7 @@ TEST(Registry, IncFileListsEveryRuleOnceSortedAndNamedFromItsId) {
     }
   }
   std::vector<std::string> expected;
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     expected.push_back(snake(rule->meta().id));
   }
   EXPECT_EQ(names, expected) << "registry.inc must list make_<snake id> factories, sorted by id";
@@ -165,11 +166,11 @@ TEST(Registry, IncFileListsEveryRuleOnceSortedAndNamedFromItsId) {
 TEST(Registry, IdsAreKebabCaseAndUniqueAcrossRulesAndBuiltins) {
   const std::regex kebab("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
   std::set<std::string> seen;
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const std::string& id = rule->meta().id;
     EXPECT_TRUE(std::regex_match(id, kebab)) << id;
     EXPECT_TRUE(seen.insert(id).second) << "duplicate id " << id;
-    EXPECT_EQ(engine::find_rule(id), rule.get());
+    EXPECT_EQ(rules::find_rule(id), rule.get());
   }
   for (const auto& diag : engine::builtin_diagnostics()) {
     EXPECT_TRUE(std::regex_match(std::string(diag.id), kebab)) << diag.id;
@@ -178,7 +179,7 @@ TEST(Registry, IdsAreKebabCaseAndUniqueAcrossRulesAndBuiltins) {
 }
 
 TEST(Registry, MetadataIsComplete) {
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const engine::RuleMeta& meta = rule->meta();
     EXPECT_FALSE(meta.summary.empty()) << meta.id;
     EXPECT_EQ(meta.summary.find('\n'), std::string::npos) << meta.id << ": summary must be one line";
@@ -190,7 +191,7 @@ TEST(Registry, MetadataIsComplete) {
 }
 
 TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const std::string& id = rule->meta().id;
     SCOPED_TRACE(id);
     EXPECT_TRUE(fs::is_regular_file(k_root / "src/rules" / (snake(id) + ".cpp")));
@@ -216,7 +217,7 @@ TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
 }
 
 TEST(Registry, PageFrontmatterMatchesRuleMetadata) {
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const engine::RuleMeta& meta = rule->meta();
     SCOPED_TRACE(meta.id);
     const auto page = engine::find_rule_page(meta.id);
@@ -234,7 +235,7 @@ TEST(Registry, PageFrontmatterMatchesRuleMetadata) {
 }
 
 TEST(Registry, PagesDocumentEveryOptionWithItsDefault) {
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     const engine::RuleMeta& meta = rule->meta();
     const auto page = engine::find_rule_page(meta.id);
     ASSERT_TRUE(page) << meta.id;
@@ -255,7 +256,7 @@ TEST(Registry, EveryPageHasTheRequiredSections) {
 
 TEST(Registry, EmbeddedPagesMatchTheFilesAndHaveNoOrphans) {
   std::set<std::string> known;
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     known.insert(rule->meta().id);
   }
   for (const auto& diag : engine::builtin_diagnostics()) {

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "app/run_rules.hpp"
 #include "engine/runner.hpp"
 #include "model/type_ref.hpp"
 
@@ -50,9 +52,9 @@ TEST(Runner, RuleOptionsFromSettingsReachTheRule) {
   engine::RunInput input;
   input.catalog = &catalog;
   core::Settings settings = only({"json-in-text-column"});
-  EXPECT_EQ(rules_of(engine::run(input, settings)), std::vector<std::string>{"json-in-text-column"});
+  EXPECT_EQ(rules_of(app::run_rules(input, settings)), std::vector<std::string>{"json-in-text-column"});
   settings.rule_options["json-in-text-column"]["name-hints"] = "false";
-  EXPECT_TRUE(engine::run(input, settings).findings.empty());
+  EXPECT_TRUE(app::run_rules(input, settings).findings.empty());
 }
 
 TEST(Runner, SeverityOverrideAndFloorApplyToRuleFindings) {
@@ -61,12 +63,12 @@ TEST(Runner, SeverityOverrideAndFloorApplyToRuleFindings) {
   input.catalog = &catalog;
   core::Settings settings = only({"json-in-text-column", "missing-primary-key"});
   settings.min_severity = core::Severity::medium;
-  auto report = engine::run(input, settings);
+  auto report = app::run_rules(input, settings);
   EXPECT_EQ(rules_of(report), std::vector<std::string>{"missing-primary-key"});
   EXPECT_EQ(report.hidden, 1U); // the low hint
 
   settings.severity_overrides["missing-primary-key"] = core::Severity::critical;
-  report = engine::run(input, settings);
+  report = app::run_rules(input, settings);
   ASSERT_EQ(report.findings.size(), 1U);
   EXPECT_EQ(report.findings[0].severity, core::Severity::critical);
   settings.fail_on = core::Severity::critical;
@@ -78,7 +80,7 @@ TEST(Runner, SuppressionsMatchRuleAndLines) {
   engine::RunInput input;
   input.catalog = &catalog;
   input.suppressions.add(core::Suppression{"schema.sql", 3, 5, {"json-in-text-column"}});
-  const auto report = engine::run(input, only({"json-in-text-column", "missing-primary-key"}));
+  const auto report = app::run_rules(input, only({"json-in-text-column", "missing-primary-key"}));
   EXPECT_EQ(rules_of(report), std::vector<std::string>{"missing-primary-key"});
   EXPECT_EQ(report.suppressed, 1U);
 }
@@ -89,12 +91,12 @@ TEST(Runner, DisabledAndInputlessRulesAreSkippedWithAReason) {
   input.catalog = &catalog;
   core::Settings settings;
   settings.disabled = {"missing-primary-key"};
-  const auto report = engine::run(input, settings);
+  const auto report = app::run_rules(input, settings);
   EXPECT_EQ(std::count(report.skipped.begin(), report.skipped.end(), "missing-primary-key: disabled"), 1);
   EXPECT_EQ(std::count(report.rules_run.begin(), report.rules_run.end(), "missing-primary-key"), 0);
 
   engine::RunInput empty;
-  const auto none = engine::run(empty, core::Settings{});
+  const auto none = app::run_rules(empty, core::Settings{});
   EXPECT_TRUE(none.findings.empty());
   EXPECT_EQ(std::count(none.skipped.begin(), none.skipped.end(), "unindexed-foreign-key: no schema found"), 1);
 }

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
-#include "loaders/project_scan.hpp"
+#include "loaders/project/scan.hpp"
+#include "rules/support/push_reach.hpp"
 #include "model/project.hpp"
 
 namespace {
@@ -35,7 +37,7 @@ model::Project scan(const fs::path& root) {
 
 // Every finding of the rule, info included.
 std::vector<core::Finding> check(const model::Project& project) {
-  const engine::Rule* rule = engine::find_rule(k_id);
+  const engine::Rule* rule = rules::find_rule(k_id);
   if (rule == nullptr) {
     ADD_FAILURE() << "rule not registered";
     return {};
@@ -54,13 +56,13 @@ std::vector<core::Finding> check(const std::string& fixture) {
 }
 
 std::string chain(const core::Finding& finding) {
-  std::vector<model::ChainStep> steps;
+  std::vector<rules::ChainStep> steps;
   for (const core::Evidence& evidence : finding.evidence) {
     if (evidence.kind == "chain") {
       steps.push_back({evidence.location, evidence.detail});
     }
   }
-  return model::render_chain(steps);
+  return rules::render_chain(steps);
 }
 
 const core::Evidence* environment(const core::Finding& finding) {
@@ -84,7 +86,7 @@ const core::Finding* at(const std::vector<core::Finding>& findings, std::string_
 bool starts_with(std::string_view text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
 
 TEST(DrizzlePushInProduction, Metadata) {
-  const engine::Rule* rule = engine::find_rule(k_id);
+  const engine::Rule* rule = rules::find_rule(k_id);
   ASSERT_NE(rule, nullptr);
   EXPECT_EQ(rule->meta().category, engine::Category::project);
   EXPECT_EQ(rule->meta().default_severity, core::Severity::critical);
@@ -333,7 +335,7 @@ engine::RunReport run_fixture(const model::Project& project, core::Severity floo
   settings.fail_on = std::nullopt;
   engine::RunInput input;
   input.project = &project;
-  return engine::run(input, settings, {engine::find_rule(k_id)});
+  return engine::run(input, settings, {rules::find_rule(k_id)});
 }
 
 std::vector<std::string> expected_lines(const fs::path& path) {

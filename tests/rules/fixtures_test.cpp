@@ -16,10 +16,11 @@
 // output (review the diff before keeping it).
 
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "loaders/schema_load.hpp"
-#include "loaders/sql_migrations.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "pg/parser.hpp"
 #include "support/fixture_files.hpp"
 
@@ -109,7 +110,7 @@ void expect_fixes_match_meta(const engine::Rule& rule, const std::vector<core::F
 // Rules that see nothing but the catalog: their fixtures are SQL.
 std::vector<std::string> schema_rule_ids() {
   std::vector<std::string> out;
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     if (rule->meta().inputs == std::vector<engine::Input>{engine::Input::catalog}) {
       out.push_back(rule->meta().id);
     }
@@ -120,7 +121,7 @@ std::vector<std::string> schema_rule_ids() {
 class RuleFixtures : public testing::TestWithParam<std::string> {};
 
 TEST_P(RuleFixtures, BadFixturesGiveExactlyTheExpectedFindings) {
-  const engine::Rule* rule = engine::find_rule(GetParam());
+  const engine::Rule* rule = rules::find_rule(GetParam());
   ASSERT_NE(rule, nullptr);
   const auto bad = fixtures(GetParam(), "bad_");
   ASSERT_FALSE(bad.empty());
@@ -146,7 +147,7 @@ TEST_P(RuleFixtures, BadFixturesGiveExactlyTheExpectedFindings) {
 }
 
 TEST_P(RuleFixtures, GoodFixturesGiveNoFinding) {
-  const engine::Rule* rule = engine::find_rule(GetParam());
+  const engine::Rule* rule = rules::find_rule(GetParam());
   ASSERT_NE(rule, nullptr);
   const auto good = fixtures(GetParam(), "good_");
   ASSERT_FALSE(good.empty());

@@ -1,12 +1,14 @@
 // migration-edited-after-apply: the rule over hand-built ledgers, and the
 // fixtures end to end (drizzle's table in a real database, the migration
 // folder on disk, read through the same path as `pgadvise lint --db`).
-#include "cli/live_input.hpp"
+#include "app/live_input.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "app/run_rules.hpp"
 #include "engine/runner.hpp"
-#include "loaders/discovery.hpp"
+#include "app/discovery.hpp"
 #include "rule_test_support.hpp"
 #include "support/live_fixtures.hpp"
 #include "support/pg_cluster.hpp"
@@ -62,7 +64,7 @@ TEST(Sha256, MatchesKnownDigests) {
 }
 
 TEST(MigrationEditedAfterApply, IsRegistered) {
-  const engine::Rule* rule = engine::find_rule(k_rule);
+  const engine::Rule* rule = rules::find_rule(k_rule);
   ASSERT_NE(rule, nullptr);
   EXPECT_EQ(rule->meta().default_severity, core::Severity::high);
 }
@@ -113,7 +115,7 @@ TEST(MigrationEditedAfterApply, AJournalWhenEditedButSameTextIsNotAnEdit) {
 }
 
 TEST(MigrationEditedAfterApply, NeedsTheLiveDatabase) {
-  const engine::Rule* rule = engine::find_rule(k_rule);
+  const engine::Rule* rule = rules::find_rule(k_rule);
   ASSERT_NE(rule, nullptr);
   const auto& inputs = rule->meta().inputs;
   EXPECT_NE(std::find(inputs.begin(), inputs.end(), engine::Input::live), inputs.end());
@@ -146,16 +148,16 @@ std::vector<std::string> run_fixture(const fs::path& dir, std::string& error,
       return {};
     }
   }
-  auto sources = loaders::discover({dir});
+  auto sources = app::discover({dir});
   if (!sources) {
     error = sources.error().to_string();
     return {};
   }
-  const loaders::SchemaLoad files = loaders::load_schema(*sources);
-  cli::LiveCliOptions options;
+  const loaders::SchemaLoad files = app::load_schema(*sources);
+  app::LiveOptions options;
   options.db_given = true;
   options.db = cluster.admin_conninfo(database);
-  auto live = cli::open_live(options, files, *sources);
+  auto live = app::open_live(options, files, *sources);
   if (!live) {
     error = live.error().to_string();
     return {};
@@ -167,7 +169,7 @@ std::vector<std::string> run_fixture(const fs::path& dir, std::string& error,
   settings.fail_on = std::nullopt;
   engine::RunInput input;
   input.catalog = &live->catalog;
-  const engine::RunReport report = engine::run(input, settings);
+  const engine::RunReport report = app::run_rules(input, settings);
   std::vector<std::string> lines;
   for (const core::Finding& finding : report.findings) {
     lines.push_back(std::to_string(finding.location.line) + ":" + std::to_string(finding.location.column) +

@@ -1,4 +1,4 @@
-#include "loaders/log_reader.hpp"
+#include "loaders/logs/reader.hpp"
 #include "pg/parser.hpp"
 #include "rule_test_support.hpp"
 #include "workload_test_support.hpp"

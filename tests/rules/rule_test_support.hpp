@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "core/finding.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
@@ -105,7 +106,7 @@ inline model::Table table(std::string name, std::vector<model::Column> columns =
 inline std::vector<core::Finding> run_rule(std::string_view id, const model::Catalog& catalog,
                                            const std::map<std::string, std::string>& options = {},
                                            const model::Project* project = nullptr) {
-  const engine::Rule* rule = engine::find_rule(id);
+  const engine::Rule* rule = rules::find_rule(id);
   if (rule == nullptr) {
     return {};
   }

@@ -1,10 +1,12 @@
 #include "advisor/live_advisor_support.hpp"
 #include "advisor/live_analysis_run.hpp"
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "app/run_rules.hpp"
 #include "engine/runner.hpp"
-#include "loaders/live_catalog.hpp"
-#include "loaders/log_reader.hpp"
+#include "loaders/live/catalog.hpp"
+#include "loaders/logs/reader.hpp"
 #include "rules/rule_test_support.hpp"
 #include "support/live_fixtures.hpp"
 #include "support/pg_cluster.hpp"
@@ -37,7 +39,7 @@ std::vector<core::Finding> run_rule(const model::Catalog& catalog, const model::
   input.catalog = &catalog;
   input.workload = &workload;
   input.live_analysis = &live;
-  return engine::run(input, settings).findings;
+  return app::run_rules(input, settings).findings;
 }
 
 struct Scenario {
@@ -136,7 +138,7 @@ TEST(SeqScanConfirmed, SkippedWithoutPlans) {
   engine::RunInput input;
   input.catalog = &s.catalog;
   input.workload = &s.workload; // no live_analysis
-  const engine::RunReport report = engine::run(input, settings, {engine::find_rule(k_id)});
+  const engine::RunReport report = engine::run(input, settings, {rules::find_rule(k_id)});
   EXPECT_TRUE(report.rules_run.empty());
   ASSERT_EQ(report.skipped.size(), 1U);
   EXPECT_EQ(report.skipped.front(), "seq-scan-confirmed: no query plans (--db)");

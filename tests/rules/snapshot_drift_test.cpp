@@ -5,9 +5,11 @@
 // fixture), real drizzle-kit output (fixtures/schema-ts/kitchen-sink,
 // fixtures/drizzle-app), and hand-built catalogs.
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "app/run_rules.hpp"
 #include "engine/runner.hpp"
-#include "loaders/discovery.hpp"
+#include "app/discovery.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -33,18 +35,18 @@ core::Settings only_this_rule() {
 }
 
 engine::RunReport lint_project(const fs::path& dir) {
-  auto sources = loaders::discover({dir});
+  auto sources = app::discover({dir});
   EXPECT_TRUE(sources.ok());
   if (!sources.ok()) {
     return {};
   }
-  const loaders::SchemaLoad load = loaders::load_schema(*sources);
+  const loaders::SchemaLoad load = app::load_schema(*sources);
   engine::RunInput input;
   input.catalog = &load.catalog;
   input.project = &sources->project;
   input.other_schemas = &load.other_schemas;
   input.suppressions = load.suppressions;
-  return engine::run(input, only_this_rule());
+  return app::run_rules(input, only_this_rule());
 }
 
 std::vector<std::string> finding_lines(const engine::RunReport& report, const fs::path& root) {
@@ -91,7 +93,7 @@ fs::path shown(const fs::path& dir) {
 }
 
 TEST(SnapshotDrift, Meta) {
-  const engine::Rule* rule = engine::find_rule(k_rule);
+  const engine::Rule* rule = rules::find_rule(k_rule);
   ASSERT_NE(rule, nullptr);
   EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
   EXPECT_EQ(rule->meta().inputs,
@@ -202,7 +204,7 @@ engine::RunReport run_on(const model::Catalog& primary, const std::vector<model:
   engine::RunInput input;
   input.catalog = &primary;
   input.other_schemas = &others;
-  return engine::run(input, only_this_rule());
+  return app::run_rules(input, only_this_rule());
 }
 
 // Under --db the live catalog is primary, and the server spells defaults
@@ -221,10 +223,10 @@ TEST(SnapshotDrift, ComparesTheFilesNotTheLiveCatalog) {
   input.catalog = &live;
   input.files_catalog = &sql;
   input.other_schemas = &others;
-  EXPECT_TRUE(engine::run(input, only_this_rule()).findings.empty());
+  EXPECT_TRUE(app::run_rules(input, only_this_rule()).findings.empty());
   // Without the files' catalog the same live difference would be reported.
   input.files_catalog = nullptr;
-  EXPECT_EQ(engine::run(input, only_this_rule()).findings.size(), 1U);
+  EXPECT_EQ(app::run_rules(input, only_this_rule()).findings.size(), 1U);
 }
 
 TEST(SnapshotDrift, NamesForeignKeyActionTableAndSerialDefaultsAreNotDrift) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "rules/rule_test_support.hpp"
 #include "support/live_fixtures.hpp"
@@ -90,7 +91,7 @@ TEST(TableMostlySeqScanned, NeedsALiveDatabase) {
   input.catalog = &from_files;
   core::Settings settings;
   settings.only_rules = {"table-mostly-seq-scanned"};
-  const engine::RunReport report = engine::run(input, settings, {engine::find_rule("table-mostly-seq-scanned")});
+  const engine::RunReport report = engine::run(input, settings, {rules::find_rule("table-mostly-seq-scanned")});
   EXPECT_TRUE(report.findings.empty());
   ASSERT_EQ(report.skipped.size(), 1U);
   EXPECT_EQ(report.skipped[0].rfind("table-mostly-seq-scanned: ", 0), 0U);

@@ -1,7 +1,8 @@
 #include <gtest/gtest.h>
 
 #include "advisor/index_ddl.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "rules/rule_test_support.hpp"
 #include "support/live_fixtures.hpp"
@@ -148,7 +149,7 @@ TEST(UnusedIndex, NeedsALiveDatabase) {
   input.catalog = &from_files;
   core::Settings settings;
   settings.only_rules = {"unused-index"};
-  const engine::RunReport report = engine::run(input, settings, {engine::find_rule("unused-index")});
+  const engine::RunReport report = engine::run(input, settings, {rules::find_rule("unused-index")});
   EXPECT_TRUE(report.rules_run.empty());
   ASSERT_EQ(report.skipped.size(), 1U);
   EXPECT_EQ(report.skipped[0].rfind("unused-index: ", 0), 0U);

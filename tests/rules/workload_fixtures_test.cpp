@@ -13,11 +13,12 @@
 // PGADVISE_UPDATE_EXPECTED=1 rewrites the .expected files (review the diff).
 
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
-#include "loaders/log_reader.hpp"
+#include "loaders/logs/reader.hpp"
 #include "loaders/schema_load.hpp"
-#include "loaders/sql_migrations.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "pg/parser.hpp"
 #include "support/fixture_files.hpp"
 
@@ -139,7 +140,7 @@ void expect_well_formed(const engine::Rule& rule, const FixtureRun& run, const f
 
 std::vector<std::string> workload_rule_ids() {
   std::vector<std::string> out;
-  for (const auto& rule : engine::all_rules()) {
+  for (const auto& rule : rules::all_rules()) {
     if (!inputs(rule->meta().id, "bad_").empty() || !inputs(rule->meta().id, "good_").empty()) {
       out.push_back(rule->meta().id);
     }
@@ -150,7 +151,7 @@ std::vector<std::string> workload_rule_ids() {
 class WorkloadFixtures : public testing::TestWithParam<std::string> {};
 
 TEST_P(WorkloadFixtures, BadInputsGiveExactlyTheExpectedFindings) {
-  const engine::Rule* rule = engine::find_rule(GetParam());
+  const engine::Rule* rule = rules::find_rule(GetParam());
   ASSERT_NE(rule, nullptr);
   const bool update = std::getenv("PGADVISE_UPDATE_EXPECTED") != nullptr;
   for (const fs::path& path : inputs(GetParam(), "bad_")) {
@@ -175,7 +176,7 @@ TEST_P(WorkloadFixtures, BadInputsGiveExactlyTheExpectedFindings) {
 }
 
 TEST_P(WorkloadFixtures, GoodInputsGiveNoFinding) {
-  const engine::Rule* rule = engine::find_rule(GetParam());
+  const engine::Rule* rule = rules::find_rule(GetParam());
   ASSERT_NE(rule, nullptr);
   for (const fs::path& path : inputs(GetParam(), "good_")) {
     SCOPED_TRACE(path.filename().string());

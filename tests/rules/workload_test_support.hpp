@@ -5,7 +5,8 @@
 // stated by the test.
 
 #include "core/finding.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
 #include "model/project.hpp"
@@ -64,7 +65,7 @@ inline std::vector<core::Finding> run_workload_rule(std::string_view id, const m
                                                     const model::Catalog* catalog = nullptr,
                                                     const std::map<std::string, std::string>& options = {},
                                                     const model::Project* project = nullptr) {
-  const engine::Rule* rule = engine::find_rule(id);
+  const engine::Rule* rule = rules::find_rule(id);
   if (rule == nullptr) {
     return {};
   }

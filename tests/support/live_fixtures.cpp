@@ -1,9 +1,10 @@
 #include "support/live_fixtures.hpp"
 
 #include "core/text.hpp"
-#include "engine/registry.hpp"
+#include "rules/registry.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
-#include "loaders/live_catalog.hpp"
+#include "loaders/live/catalog.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <algorithm>
@@ -48,7 +49,7 @@ LiveFixtureRun run_live_fixture(const fs::path& sql_file, std::string_view rule_
     run.error = "PostgreSQL test cluster unavailable: " + cluster.error();
     return run;
   }
-  const engine::Rule* rule = engine::find_rule(rule_id);
+  const engine::Rule* rule = rules::find_rule(rule_id);
   if (rule == nullptr) {
     run.error = "no rule " + std::string(rule_id);
     return run;

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "core/result.hpp"
+#include "loaders/schema_load.hpp"
+#include "model/project.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pgadvise::app {
+
+using loaders::SchemaLoad;
+
+// Where the schema of a project lives, found from what the user passed to
+// `pgadvise lint`: a project directory, a migrations directory, .sql files or
+// a snapshot file.
+struct SchemaSources {
+  model::Project project;
+  std::optional<std::filesystem::path> migrations_dir; // holds .sql migrations
+  std::vector<std::filesystem::path> sql_files;        // explicit .sql files (pg_dump, ...)
+  std::optional<std::filesystem::path> snapshot;       // newest drizzle-kit snapshot
+  // Drizzle schema files: the drizzle.config `schema` entries expanded, or
+  // a conventional src/db/schema.ts / src/db/schema/ of a Drizzle project.
+  std::vector<std::filesystem::path> schema_ts;
+  std::vector<std::string> notes; // how each was found
+};
+
+// Looks, in each directory, for drizzle.config.{ts,js,mjs,cjs,json} (its
+// `out` folder), then drizzle/, migrations/, and any **/meta/_journal.json;
+// and for the project's Drizzle schema files.
+core::Result<SchemaSources> discover(const std::vector<std::filesystem::path>& paths);
+
+// Loads the schema: the SQL replay when there is SQL, else the newest
+// snapshot, else the Drizzle schema files. The sources not used for the
+// catalog are still read into `other_schemas` (for snapshot-drift), and the
+// Drizzle schema's property names and declarations are copied onto the
+// catalog's tables and columns (for Drizzle-native fixes). Notes say which
+// source was used.
+SchemaLoad load_schema(const SchemaSources& sources);
+
+} // namespace pgadvise::app

@@ -1,0 +1,240 @@
+#include "app/lint.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include <unistd.h>
+
+#include "app/discovery.hpp"
+#include "app/exit_codes.hpp"
+#include "app/run_rules.hpp"
+#include "core/result.hpp"
+#include "core/settings.hpp"
+#include "core/text.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "engine/runner.hpp"
+#include "loaders/project/scan.hpp"
+#include "reporters/report.hpp"
+#include "rules/registry.hpp"
+
+namespace pgadvise::app {
+
+namespace {
+
+bool known_id(std::string_view id) {
+  if (rules::find_rule(id) != nullptr) {
+    return true;
+  }
+  for (const auto& diag : engine::builtin_diagnostics()) {
+    if (diag.id == id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Turns the command line into Settings, or explains what is wrong.
+core::Result<core::Settings> make_settings(const LintOptions& options) {
+  core::Settings settings;
+  settings.verbose = options.verbose;
+  if (core::to_lower(options.fail_on) == "none" || core::to_lower(options.fail_on) == "never") {
+    settings.fail_on.reset();
+  } else if (auto level = core::parse_severity(options.fail_on)) {
+    settings.fail_on = *level;
+  } else {
+    return core::Error("--fail-on: unknown severity '" + options.fail_on +
+                       "' (critical, high, medium, low, info or none)");
+  }
+  if (auto level = core::parse_severity(options.min_severity)) {
+    settings.min_severity = *level;
+  } else {
+    return core::Error("--min-severity: unknown severity '" + options.min_severity + "'");
+  }
+  for (const std::string& id : options.rules) {
+    if (!known_id(id)) {
+      return core::Error("--rule: no rule named '" + id + "' (see `pgadvise rules`)");
+    }
+    settings.only_rules.push_back(id);
+  }
+  for (const std::string& id : options.disable) {
+    if (!known_id(id)) {
+      return core::Error("--disable: no rule named '" + id + "' (see `pgadvise rules`)");
+    }
+    settings.disabled.push_back(id);
+  }
+  for (const std::string& pair : options.severities) {
+    const auto eq = pair.find('=');
+    const std::string id = pair.substr(0, eq);
+    if (eq == std::string::npos || !known_id(id)) {
+      return core::Error("--severity: expected RULE=LEVEL with a known rule, got '" + pair + "'");
+    }
+    auto level = core::parse_severity(pair.substr(eq + 1));
+    if (!level) {
+      return core::Error("--severity: unknown severity in '" + pair + "'");
+    }
+    settings.severity_overrides[id] = *level;
+  }
+  for (const std::string& pair : options.options) {
+    const auto dot = pair.find('.');
+    const auto eq = pair.find('=');
+    if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
+      return core::Error("--option: expected RULE.NAME=VALUE, got '" + pair + "'");
+    }
+    const std::string id = pair.substr(0, dot);
+    const std::string name = pair.substr(dot + 1, eq - dot - 1);
+    const engine::Rule* rule = rules::find_rule(id);
+    if (rule == nullptr) {
+      return core::Error("--option: no rule named '" + id + "'");
+    }
+    const auto& known = rule->meta().options;
+    if (std::none_of(known.begin(), known.end(), [&](const engine::RuleOption& o) { return o.name == name; })) {
+      return core::Error("--option: rule '" + id + "' has no option '" + name + "'");
+    }
+    settings.rule_options[id][name] = pair.substr(eq + 1);
+  }
+  return settings;
+}
+
+bool use_color(const std::string& mode, bool to_terminal) {
+  if (mode == "always") {
+    return true;
+  }
+  if (mode == "never") {
+    return false;
+  }
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') {
+    return false;
+  }
+  return to_terminal;
+}
+
+} // namespace
+
+int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream& err) {
+  auto settings = make_settings(options);
+  if (!settings) {
+    err << "pgadvise: " << settings.error().message << "\n";
+    return k_exit_usage;
+  }
+
+  std::vector<std::filesystem::path> paths;
+  for (const std::string& p : options.paths) {
+    paths.emplace_back(p);
+  }
+  if (paths.empty()) {
+    paths.emplace_back(".");
+  }
+  auto sources = app::discover(paths);
+  if (!sources) {
+    err << "pgadvise: " << sources.error().to_string() << "\n";
+    return k_exit_usage;
+  }
+  if (!sources->project.root.empty()) {
+    loaders::scan_project(sources->project); // scripts, CI, containers (drizzle-push-in-production)
+  }
+  loaders::SchemaLoad load = app::load_schema(*sources);
+  std::optional<LiveRun> live; // --db: the database's catalog is the schema
+  if (options.live.requested()) {
+    auto opened = open_live(options.live, load, *sources);
+    if (!opened) {
+      err << "pgadvise: " << opened.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+    live.emplace(std::move(*opened));
+  }
+  std::optional<WorkloadInput> workload; // --log, --pgss, --queries: query rules run even without a schema
+  if (options.workload.requested()) {
+    auto read = read_workload_input(options.workload, isatty(STDERR_FILENO) != 0);
+    if (!read) {
+      err << "pgadvise: " << read.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+    workload.emplace(std::move(*read));
+  }
+  if (load.catalog.source == model::SchemaSource::none && !live && !(workload && workload->usable)) {
+    print_unusable_workload(workload ? &*workload : nullptr, err);
+    err << "pgadvise: no schema found in " << core::join(options.paths.empty() ? std::vector<std::string>{"."} : options.paths, ", ")
+              << "\n";
+    for (const std::string& note : load.notes) {
+      err << "  " << note << "\n";
+    }
+    err << "  looked for drizzle.config.{ts,js,mjs,cjs,json}, drizzle/, migrations/, **/meta/_journal.json, "
+                 "*.sql and meta/*_snapshot.json\n";
+    return k_exit_usage;
+  }
+
+  engine::RunInput input;
+  input.catalog = &load.catalog;
+  input.project = &sources->project;
+  input.diagnostics = load.diagnostics;
+  input.other_schemas = &load.other_schemas; // snapshot-drift
+  input.files_catalog = &load.catalog;       // stays the files' schema when --db makes the live one primary
+  if (workload) {
+    input.workload = &workload->workload;
+    input.diagnostics.insert(input.diagnostics.end(), workload->diagnostics.begin(), workload->diagnostics.end());
+  }
+  if (live) {
+    input.catalog = &live->catalog;
+    input.workload = choose_workload(input.workload, *live);
+    input.diagnostics.insert(input.diagnostics.end(), live->diagnostics.begin(), live->diagnostics.end());
+    analyze_live(options.live, *live, input.workload, sources->project, err); // EXPLAIN, index advisor
+    input.live_analysis = live->analysis ? &*live->analysis : nullptr;
+  }
+  input.suppressions = load.suppressions;
+  engine::RunReport report = app::run_rules(input, *settings);
+  if (live) {
+    if (auto finished = finish_live(options.live, *live, report.findings, input.workload, sources->project);
+        !finished) {
+      err << "pgadvise: " << finished.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+  }
+
+  std::ofstream file;
+  if (!options.output.empty()) {
+    file.open(options.output);
+    if (!file) {
+      err << "pgadvise: cannot write " << options.output << "\n";
+      return k_exit_usage;
+    }
+  }
+  std::ostream& out = options.output.empty() ? report_out : file;
+
+  reporters::ReportInput report_input;
+  report_input.run = &report;
+  report_input.schema_source = std::string(model::to_string(input.catalog->source));
+  report_input.schema_description = input.catalog->source_description;
+  report_input.inputs = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  report_input.notes = sources->notes;
+  report_input.notes.insert(report_input.notes.end(), load.notes.begin(), load.notes.end());
+  if (workload) {
+    const std::vector<std::string> workload_paths = options.workload.paths();
+    report_input.inputs.insert(report_input.inputs.end(), workload_paths.begin(), workload_paths.end());
+    report_input.notes.insert(report_input.notes.end(), workload->notes.begin(), workload->notes.end());
+  }
+  if (live) {
+    report_input.notes.insert(report_input.notes.end(), live->notes.begin(), live->notes.end());
+  }
+  for (const model::ScanNote& note : sources->project.scan_notes) {
+    report_input.notes.push_back(note.location.to_string() + ": " + note.message);
+  }
+  report_input.verbose = settings->verbose;
+  report_input.color = options.output.empty() && use_color(options.color, isatty(STDOUT_FILENO) != 0);
+  if (options.format == "json") {
+    reporters::write_json(out, report_input);
+  } else {
+    reporters::write_text(out, report_input);
+  }
+  out.flush();
+  if (!out) {
+    err << "pgadvise: error writing the report\n";
+    return k_exit_usage;
+  }
+  return engine::exit_code_for(report, *settings);
+}
+
+} // namespace pgadvise::app

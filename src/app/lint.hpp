@@ -1,0 +1,35 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/live_input.hpp"
+#include "app/workload_input.hpp"
+
+namespace pgadvise::app {
+
+// Everything `pgadvise lint` was asked to do (cli/lint_command.cpp fills it
+// from the command line).
+struct LintOptions {
+  std::vector<std::string> paths;
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "high";
+  std::string min_severity = "low";
+  std::vector<std::string> rules;
+  std::vector<std::string> disable;
+  std::vector<std::string> severities; // id=level
+  std::vector<std::string> options;    // id.name=value
+  std::string color = "auto";
+  bool verbose = false;
+  LiveOptions live;         // --db and its options (app/live_input.hpp)
+  WorkloadOptions workload; // --log, --pgss, --queries (app/workload_input.hpp)
+};
+
+// A lint run: discovers and loads the inputs, runs the rules and the
+// post-passes, writes the report (to `out`, or --output) and returns the
+// exit code. Problems that stop the run are one line on `err` and exit 2.
+int run_lint(const LintOptions& options, std::ostream& out, std::ostream& err);
+
+} // namespace pgadvise::app

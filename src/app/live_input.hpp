@@ -1,0 +1,90 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "core/result.hpp"
+#include "app/discovery.hpp"
+#include "loaders/schema_load.hpp"
+#include "model/catalog.hpp"
+#include "model/live_analysis.hpp"
+#include "model/project.hpp"
+#include "model/workload.hpp"
+#include "pg/connection.hpp"
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+// `pgadvise lint --db`: the live-database half of a lint run. The catalog
+// read from the database is the schema (it is what production has), with
+// file locations carried over from the schema files when both are given, so
+// findings still point at the migration that created an object.
+namespace pgadvise::app {
+
+struct LiveOptions {
+  bool db_given = false; // --db appeared on the command line
+  std::string db;        // its value: URI, key=value conninfo, or empty / "env" for the PG* environment
+  int statement_timeout_ms = 30'000;
+  int lock_timeout_ms = 2'000;
+  bool explain = true;            // --explain / --no-explain
+  std::string verify = "hypopg";  // --verify=hypopg|real|none
+  bool allow_dml_analyze = false; // --allow-dml-analyze
+  std::string emit_migration;     // --emit-migration FILE
+  int jobs = 2;                   // --jobs: parallel EXPLAIN sessions
+
+  [[nodiscard]] bool requested() const { return db_given; }
+};
+
+// The session settings for --db, or a usage error (bad value, bad timeout).
+core::Result<pg::ConnectOptions> connect_options(const LiveOptions& options);
+
+// What a live run read from the database.
+struct LiveRun {
+  pg::ConnectOptions connect;               // how `connection` was opened (EXPLAIN workers reuse it)
+  std::optional<pg::Connection> connection; // open for the rest of the run (EXPLAIN)
+  model::Catalog catalog;                   // live catalog, with file locations overlaid
+  std::vector<core::Finding> diagnostics;   // from the live loader
+  std::vector<std::string> notes;           // for --verbose and the JSON report
+  // Queries from the database's pg_stat_statements, when the extension is
+  // there and readable; empty otherwise (a note says why).
+  model::Workload pgss_workload;
+  bool pgss_read = false;
+  // EXPLAIN results and verified index proposals (advisor::run_live_analysis);
+  // empty with --no-explain or without queries.
+  std::optional<model::LiveAnalysis> analysis;
+};
+
+// Connects, reads the live catalog, overlays locations from `files` (the
+// schema loaded from the paths; its source may be none), reads drizzle's
+// migrations table and pg_stat_statements. The error is one line, safe to
+// print (no password), and means exit 2.
+core::Result<LiveRun> open_live(const LiveOptions& options, const loaders::SchemaLoad& files,
+                                const SchemaSources& sources);
+
+// The live catalog with locations and Drizzle property names copied from the
+// file catalog for objects that match by schema.table (columns by name,
+// indexes, foreign keys and checks by name). Notes list tables only one side
+// has.
+void overlay_file_locations(model::Catalog& live, const model::Catalog& files,
+                            std::vector<std::string>& notes);
+
+// The workload the rules see: queries given on the command line (--log,
+// --pgss) when there are any, else the database's pg_stat_statements. The
+// note says which.
+const model::Workload* choose_workload(const model::Workload* given, LiveRun& live);
+
+// Before the rules run: EXPLAINs the workload's costliest queries, proposes
+// and verifies indexes (--explain, --verify, --jobs, --allow-dml-analyze).
+// Queries that hit statement_timeout or failed are reported on `err`, one
+// line each (they matter even without --verbose), and in the notes.
+void analyze_live(const LiveOptions& options, LiveRun& live, const model::Workload* workload,
+                  const model::Project& project, std::ostream& err);
+
+// After the rules ran: marks findings a plan proves as confirmed and ranks
+// them by measured cost, and writes --emit-migration. The error (a file that
+// cannot be written) means exit 2.
+core::Result<bool> finish_live(const LiveOptions& options, LiveRun& live,
+                               std::vector<core::Finding>& findings, const model::Workload* workload,
+                               const model::Project& project);
+
+} // namespace pgadvise::app

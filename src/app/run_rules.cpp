@@ -1,0 +1,16 @@
+#include "app/run_rules.hpp"
+
+#include "advisor/drizzle_render.hpp"
+#include "rules/registry.hpp"
+
+namespace pgadvise::app {
+
+engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings) {
+  engine::RunReport report = engine::run(input, settings, rules::rule_set());
+  if (input.project != nullptr) {
+    advisor::complete_drizzle_fixes(report.findings, input.catalog, *input.project);
+  }
+  return report;
+}
+
+} // namespace pgadvise::app

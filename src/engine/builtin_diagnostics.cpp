@@ -1,0 +1,15 @@
+#include "engine/builtin_diagnostics.hpp"
+
+namespace pgadvise::engine {
+
+const std::vector<BuiltinDiagnostic>& builtin_diagnostics() {
+  static const std::vector<BuiltinDiagnostic> k_diagnostics = {
+      {"parse-error", "A statement or input line could not be parsed; the rest of the input was still read",
+       core::Severity::high},
+      {"replay-warning", "A migration refers to an object that does not exist at that point of the replay",
+       core::Severity::medium},
+  };
+  return k_diagnostics;
+}
+
+} // namespace pgadvise::engine

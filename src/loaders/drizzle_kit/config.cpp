@@ -1,0 +1,202 @@
+#include "loaders/drizzle_kit/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "core/text.hpp"
+#include "loaders/typescript/lexer.hpp"
+
+namespace pgadvise::loaders {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using ts::Token;
+using ts::TokenKind;
+
+// One open bracket while scanning: objects track whether the next token
+// starts a property, and every bracket remembers the property it is the
+// value of ("" for an anonymous one such as defineConfig's argument).
+struct Frame {
+  char bracket = '{';
+  std::string key;
+  bool expect_key = true;
+};
+
+bool literal_string(const Token& token) {
+  return token.kind == TokenKind::string || token.kind == TokenKind::template_full;
+}
+
+bool ends_value(const Token& token) {
+  return token.kind == TokenKind::end || token.is_punct(",") || token.is_punct("}") || token.is_punct("]") ||
+         token.is_ident("as") || token.is_ident("satisfies");
+}
+
+class ConfigScanner {
+public:
+  explicit ConfigScanner(const std::vector<Token>& tokens) : m_tokens(tokens) {}
+
+  DrizzleConfig scan() {
+    for (std::size_t i = 0; i < m_tokens.size() && m_tokens[i].kind != TokenKind::end; ++i) {
+      step(i);
+    }
+    return std::move(m_config);
+  }
+
+private:
+  // The dotted path of a property: the keys of the keyed objects around it.
+  [[nodiscard]] std::string path_of(const std::string& key) const {
+    std::string path;
+    for (const Frame& frame : m_stack) {
+      if (!frame.key.empty()) {
+        path += frame.key + ".";
+      }
+    }
+    return path + key;
+  }
+
+  void step(std::size_t& i) {
+    const Token& token = m_tokens[i];
+    if (token.is_punct("{") || token.is_punct("[") || token.is_punct("(")) {
+      m_stack.push_back({token.text[0], std::exchange(m_pending_key, std::string()), true});
+      return;
+    }
+    if (token.is_punct("}") || token.is_punct("]") || token.is_punct(")")) {
+      if (!m_stack.empty()) {
+        m_stack.pop_back();
+      }
+      return;
+    }
+    if (m_stack.empty()) {
+      return;
+    }
+    Frame& frame = m_stack.back();
+    if (token.is_punct(",")) {
+      frame.expect_key = frame.bracket == '{';
+      return;
+    }
+    if (frame.bracket == '[' && literal_string(token) && ends_value(m_tokens[i + 1])) {
+      // An element of an array value, e.g. schema: ["./a.ts", "./b.ts"].
+      if (path_of("") == "schema.") {
+        m_config.schema.push_back(token.text);
+      }
+      return;
+    }
+    if (frame.bracket != '{' || !frame.expect_key) {
+      return;
+    }
+    const bool key_token = token.kind == TokenKind::identifier || literal_string(token);
+    if (!key_token || !m_tokens[i + 1].is_punct(":")) {
+      frame.expect_key = false; // a spread, shorthand or method: skip to the next ','
+      return;
+    }
+    frame.expect_key = false;
+    const std::string path = path_of(token.text);
+    i += 2; // key and ':'
+    const Token& value = m_tokens[i];
+    if (value.is_punct("{") || value.is_punct("[")) {
+      m_pending_key = token.text; // the next step opens the bracket with this key
+    } else if (literal_string(value) && ends_value(m_tokens[i + 1])) {
+      assign(path, value.text);
+    } else {
+      note_unresolved(path);
+    }
+    --i; // the caller's loop steps onto the value token next
+  }
+
+  void assign(const std::string& path, const std::string& value) {
+    // The first occurrence wins: a config chosen by a ternary keeps its first
+    // branch, which is the best a scanner can do.
+    const auto set = [&](std::string& field) {
+      if (field.empty()) {
+        field = value;
+      }
+    };
+    if (path == "out") {
+      set(m_config.out);
+    } else if (path == "schema") {
+      if (m_config.schema.empty()) {
+        m_config.schema.push_back(value);
+      }
+    } else if (path == "dialect") {
+      set(m_config.dialect);
+    } else if (path == "casing") {
+      set(m_config.casing);
+    } else if (path == "migrations.table") {
+      set(m_config.migrations_table);
+    } else if (path == "migrations.schema") {
+      set(m_config.migrations_schema);
+    } else if (path == "migrations.prefix") {
+      set(m_config.migrations_prefix);
+    }
+  }
+
+  void note_unresolved(const std::string& path) {
+    static const std::vector<std::string> k_known = {"out", "schema", "dialect", "casing", "migrations.table",
+                                                     "migrations.schema", "migrations.prefix"};
+    if (std::find(k_known.begin(), k_known.end(), path) != k_known.end() &&
+        std::find(m_config.unresolved.begin(), m_config.unresolved.end(), path) == m_config.unresolved.end()) {
+      m_config.unresolved.push_back(path);
+    }
+  }
+
+  const std::vector<Token>& m_tokens;
+  std::vector<Frame> m_stack;
+  std::string m_pending_key;
+  DrizzleConfig m_config;
+};
+
+} // namespace
+
+const std::vector<std::string>& drizzle_config_names() {
+  static const std::vector<std::string> k_names = {"drizzle.config.ts",  "drizzle.config.mts",
+                                                   "drizzle.config.cts", "drizzle.config.js",
+                                                   "drizzle.config.mjs", "drizzle.config.cjs",
+                                                   "drizzle.config.json"};
+  return k_names;
+}
+
+std::optional<fs::path> find_drizzle_config(const fs::path& dir) {
+  for (const std::string& name : drizzle_config_names()) {
+    std::error_code ec;
+    if (fs::is_regular_file(dir / name, ec)) {
+      return dir / name;
+    }
+  }
+  return std::nullopt;
+}
+
+DrizzleConfig scan_drizzle_config(std::string_view text) {
+  const ts::LexResult lexed = ts::tokenize(text);
+  return ConfigScanner(lexed.tokens).scan();
+}
+
+core::Result<DrizzleConfig> read_drizzle_config(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    return core::Error("cannot read drizzle config", {file.string(), 0, 0});
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  DrizzleConfig config = scan_drizzle_config(content.str());
+  config.file = file;
+  return config;
+}
+
+std::string drizzle_out_dir(const DrizzleConfig& config) {
+  std::string out(core::trim(config.out));
+  if (out.empty()) {
+    return std::string(k_drizzle_default_out);
+  }
+  const std::string normal = fs::path(out).lexically_normal().generic_string();
+  std::string result = normal;
+  while (result.size() > 1 && result.back() == '/') {
+    result.pop_back();
+  }
+  return result.empty() || result == "." ? std::string(".") : result;
+}
+
+} // namespace pgadvise::loaders

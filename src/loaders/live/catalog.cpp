@@ -1,0 +1,234 @@
+#include "loaders/live/catalog.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "loaders/live/catalog_sql.hpp"
+#include "loaders/live/state.hpp"
+#include "model/type_ref.hpp"
+
+namespace pgadvise::loaders {
+
+namespace live {
+
+model::Table* LoadState::table(const pg::Value& oid) {
+  if (!oid) {
+    return nullptr;
+  }
+  const auto it = table_by_oid.find(*oid);
+  return it == table_by_oid.end() ? nullptr : &load.catalog.tables[it->second];
+}
+
+model::Index* LoadState::index(const pg::Value& oid) {
+  if (!oid) {
+    return nullptr;
+  }
+  const auto it = index_by_oid.find(*oid);
+  if (it == index_by_oid.end()) {
+    return nullptr;
+  }
+  return &load.catalog.tables[it->second.first].indexes[it->second.second];
+}
+
+pg::DbResult<pg::QueryResult> run(LoadState& state, const std::string& sql, std::string_view what) {
+  return state.connection.query(sql, {}, "live catalog (" + std::string(what) + ")");
+}
+
+std::string text(const pg::QueryResult& result, std::size_t row, std::string_view column) {
+  return result.get(row, column).value_or("");
+}
+
+bool flag(const pg::QueryResult& result, std::size_t row, std::string_view column) {
+  return result.get(row, column).value_or("f") == "t";
+}
+
+std::int64_t integer(const pg::QueryResult& result, std::size_t row, std::string_view column) {
+  const pg::Value& value = result.get(row, column);
+  return value ? std::strtoll(value->c_str(), nullptr, 10) : 0;
+}
+
+double number(const pg::QueryResult& result, std::size_t row, std::string_view column, double fallback) {
+  const pg::Value& value = result.get(row, column);
+  if (!value) {
+    return fallback;
+  }
+  char* end = nullptr;
+  const double parsed = std::strtod(value->c_str(), &end);
+  return end == value->c_str() ? fallback : parsed;
+}
+
+bool is_null(const pg::QueryResult& result, std::size_t row, std::string_view column) {
+  return !result.get(row, column).has_value();
+}
+
+model::TypeRef type_from_catalog(std::string_view formatted, std::string_view element_schema) {
+  model::TypeRef type = model::parse_type_text(formatted);
+  if (!element_schema.empty() && element_schema != "pg_catalog") {
+    type.schema = std::string(element_schema);
+  }
+  return type;
+}
+
+namespace {
+
+std::optional<core::Error> load_header(LoadState& state) {
+  auto result = run(state, live_sql::header(), "server");
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  if (result->rows.empty()) {
+    return core::Error("live catalog: the current database is missing from pg_stat_database");
+  }
+  model::Catalog& catalog = state.load.catalog;
+  catalog.database = text(*result, 0, "database");
+  state.version = static_cast<int>(integer(*result, 0, "version_num"));
+  state.block_size = std::max<std::int64_t>(integer(*result, 0, "block_size"), 1);
+  catalog.server_version_num = state.version;
+  catalog.source_description =
+      "live database " + catalog.database + " (PostgreSQL " + text(*result, 0, "version") + ")";
+  model::StatsWindow window;
+  window.reset_at = text(*result, 0, "stats_reset");
+  window.age_seconds = number(*result, 0, "stats_age");
+  window.since_server_start = flag(*result, 0, "since_start");
+  catalog.stats_window = window;
+  return std::nullopt;
+}
+
+std::optional<core::Error> load_schemas(LoadState& state) {
+  auto result = run(state, live_sql::schemas(), "schemas");
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  state.load.catalog.schemas.clear();
+  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+    state.load.catalog.schemas.push_back(text(*result, row, "nspname"));
+  }
+  return std::nullopt;
+}
+
+std::optional<core::Error> load_tables(LoadState& state) {
+  auto result = run(state, live_sql::tables(), "tables");
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  std::vector<model::Table>& tables = state.load.catalog.tables;
+  tables.reserve(result->rows.size());
+  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+    model::Table table;
+    table.schema = text(*result, row, "schema");
+    table.name = text(*result, row, "name");
+    table.partitioned = flag(*result, row, "partitioned");
+    table.partition_of = text(*result, row, "partition_of");
+    model::TableStats stats;
+    stats.reltuples = number(*result, row, "reltuples", -1);
+    stats.relpages = integer(*result, row, "relpages");
+    stats.table_bytes = stats.relpages * state.block_size; // until exact sizes are read
+    table.stats = stats;
+    state.table_by_oid[text(*result, row, "oid")] = tables.size();
+    tables.push_back(std::move(table));
+  }
+  return std::nullopt;
+}
+
+std::optional<core::Error> load_columns(LoadState& state) {
+  auto result = run(state, live_sql::columns(), "columns");
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+    model::Table* table = state.table(result->get(row, "table_oid"));
+    if (table == nullptr) {
+      continue;
+    }
+    model::Column column;
+    column.name = text(*result, row, "name");
+    column.type = type_from_catalog(text(*result, row, "type"), text(*result, row, "type_schema"));
+    column.not_null = flag(*result, row, "not_null");
+    column.identity = flag(*result, row, "identity");
+    // A generated column's expression is not a default.
+    if (!flag(*result, row, "generated") && !is_null(*result, row, "default_expr")) {
+      column.default_expr = text(*result, row, "default_expr");
+    }
+    // serial is int + a sequence the column owns + nextval() default: the
+    // file loaders keep it as TypeRef::serial, so the live one does too.
+    if (flag(*result, row, "owns_sequence") && column.default_expr &&
+        column.default_expr->rfind("nextval(", 0) == 0) {
+      column.type.serial = true;
+    }
+    table->columns.push_back(std::move(column));
+  }
+  return std::nullopt;
+}
+
+std::optional<core::Error> load_enums(LoadState& state) {
+  auto result = run(state, live_sql::enums(), "enums");
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  std::vector<model::Enum>& enums = state.load.catalog.enums;
+  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+    const std::string schema = text(*result, row, "schema");
+    const std::string name = text(*result, row, "name");
+    if (enums.empty() || enums.back().schema != schema || enums.back().name != name) {
+      model::Enum created;
+      created.schema = schema;
+      created.name = name;
+      enums.push_back(std::move(created));
+    }
+    enums.back().values.push_back(text(*result, row, "label"));
+  }
+  return std::nullopt;
+}
+
+std::optional<core::Error> load_domains(LoadState& state) {
+  auto result = run(state, live_sql::domains(), "domains");
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+    model::Domain domain;
+    domain.schema = text(*result, row, "schema");
+    domain.name = text(*result, row, "name");
+    domain.base = type_from_catalog(text(*result, row, "base"), text(*result, row, "base_schema"));
+    state.load.catalog.domains.push_back(std::move(domain));
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<core::Error> load_schema_objects(LoadState& state) {
+  for (auto* step : {load_header, load_schemas, load_tables, load_columns, load_enums, load_domains}) {
+    if (auto error = step(state)) {
+      return error;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace live
+
+core::Result<SchemaLoad> load_live_catalog(pg::Connection& connection) {
+  SchemaLoad load;
+  load.catalog.source = model::SchemaSource::live;
+  live::LoadState state(connection, load);
+  for (auto* step : {live::load_schema_objects, live::load_indexes, live::load_constraints}) {
+    if (auto error = step(state)) {
+      return *error;
+    }
+  }
+  live::load_statistics(state);
+
+  std::size_t indexes = 0;
+  std::size_t foreign_keys = 0;
+  for (const model::Table& table : load.catalog.tables) {
+    indexes += table.indexes.size();
+    foreign_keys += table.foreign_keys.size();
+  }
+  load.notes.push_back("schema: " + load.catalog.source_description + " via " + connection.target() + ": " +
+                       std::to_string(load.catalog.tables.size()) + " tables, " + std::to_string(indexes) +
+                       " indexes, " + std::to_string(foreign_keys) + " foreign keys");
+  return load;
+}
+
+} // namespace pgadvise::loaders

@@ -1,0 +1,213 @@
+#include "loaders/logs/event.hpp"
+
+namespace pgadvise::loaders {
+
+namespace {
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// "<name>: text" -> text (the name may be "<unnamed>" or "S_1/C_2").
+std::string_view after_name(std::string_view text) {
+  const std::size_t colon = text.find(": ");
+  return colon == std::string_view::npos ? std::string_view() : text.substr(colon + 2);
+}
+
+std::string_view strip_parameters(std::string_view detail) {
+  return starts_with(detail, "parameters: ") ? detail.substr(12) : std::string_view();
+}
+
+} // namespace
+
+bool parse_decimal(std::string_view text, double& value, std::size_t* consumed) {
+  std::size_t i = 0;
+  std::uint64_t whole = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 18) {
+    whole = whole * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    ++i;
+  }
+  if (i == 0) {
+    return false;
+  }
+  double fraction = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    double scale = 0.1;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      fraction += (text[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+  }
+  value = static_cast<double>(whole) + fraction;
+  if (consumed != nullptr) {
+    *consumed = i;
+  }
+  return true;
+}
+
+void EventBuilder::warn(BlockResult& out, std::uint32_t line, std::string kind, std::string message) {
+  model::ReaderWarning warning;
+  warning.kind = std::move(kind);
+  warning.message = std::move(message);
+  warning.location.line = static_cast<int>(line);
+  out.warnings.push_back(std::move(warning));
+}
+
+void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std::string_view text,
+                                   bool has_duration, double duration, BlockResult& out) {
+  LogEvent event;
+  event.kind = kind;
+  event.line = record.line;
+  event.fields = record.fields;
+  event.has_duration = has_duration;
+  event.duration_ms = duration;
+  event.text = text;
+  event.text_escaped = record.tab_continuations;
+  if (text.size() > k_max_statement_bytes) {
+    warn(out, record.line, "oversized",
+         "statement of " + std::to_string(text.size() / 1024) + " KiB is counted but not analysed (limit " +
+             std::to_string(k_max_statement_bytes / 1024) + " KiB)");
+    event.params_hash = text.size();
+    out.events.push_back(event);
+    return;
+  }
+  const ShapeKey key = shape_key(text);
+  if (key.has_nul) {
+    warn(out, record.line, "binary", "statement contains NUL bytes (binary data); not analysed");
+    out.events.push_back(event);
+    return;
+  }
+  if (key.non_ascii && !valid_utf8(text)) {
+    warn(out, record.line, "invalid-utf8",
+         "statement is not valid UTF-8; invalid bytes are replaced in output");
+  }
+  event.info = m_cache.find(key.key);
+  if (event.info == nullptr) {
+    shape_key(text, &m_stripped); // the literal-free text, for statements that do not parse
+    event.info = m_cache.resolve(key, text, m_stripped);
+  }
+  event.params_hash = key.literals;
+  event.limit = key.limit;
+  event.offset = key.offset;
+  if (!event.info->parsed && (kind == EventKind::statement || kind == EventKind::execute)) {
+    warn(out, record.line, "unparsed-statement", "statement does not parse: " + event.info->error);
+  }
+  out.events.push_back(event);
+}
+
+void EventBuilder::add_statement(const LogRecord& record, std::string_view text, std::string_view params,
+                                 BlockResult& out) {
+  ++out.records;
+  statement_event(EventKind::statement, record, text, false, 0, out);
+  if (!params.empty() && !out.events.empty()) {
+    out.events.back().params = params;
+  }
+}
+
+void EventBuilder::add(const LogRecord& record, BlockResult& out) {
+  ++out.records;
+  const std::string_view msg = record.message;
+  LogEvent event;
+  event.line = record.line;
+  event.fields = record.fields;
+  const std::size_t before = out.events.size();
+  switch (record.severity) {
+  case LogSeverity::log: {
+    if (starts_with(msg, "duration: ")) {
+      double duration = 0;
+      std::size_t used = 0;
+      if (!parse_decimal(msg.substr(10), duration, &used)) {
+        break;
+      }
+      std::string_view rest = msg.substr(10 + used);
+      if (starts_with(rest, " ms")) {
+        rest.remove_prefix(3);
+      }
+      if (rest.empty()) {
+        event.kind = EventKind::duration;
+        event.has_duration = true;
+        event.duration_ms = duration;
+        out.events.push_back(event);
+        break;
+      }
+      while (!rest.empty() && rest.front() == ' ') {
+        rest.remove_prefix(1);
+      }
+      if (starts_with(rest, "statement: ")) {
+        statement_event(EventKind::statement, record, rest.substr(11), true, duration, out);
+      } else if (starts_with(rest, "execute ")) {
+        statement_event(EventKind::execute, record, after_name(rest.substr(8)), true, duration, out);
+      } else if (starts_with(rest, "bind ")) {
+        event.kind = EventKind::bind;
+        event.has_duration = true;
+        event.duration_ms = duration;
+        out.events.push_back(event);
+      } else if (starts_with(rest, "parse ")) {
+        event.kind = EventKind::parse;
+        event.has_duration = true;
+        event.duration_ms = duration;
+        out.events.push_back(event);
+      } else if (starts_with(rest, "plan:")) {
+        event.kind = EventKind::plan;
+        event.has_duration = true;
+        event.duration_ms = duration;
+        event.text = rest.substr(5);
+        event.text_escaped = record.tab_continuations;
+        out.events.push_back(event);
+      } else {
+        event.kind = EventKind::other;
+        out.events.push_back(event);
+      }
+    } else if (starts_with(msg, "statement: ")) {
+      statement_event(EventKind::statement, record, msg.substr(11), false, 0, out);
+    } else if (starts_with(msg, "execute ")) {
+      statement_event(EventKind::execute, record, after_name(msg.substr(8)), false, 0, out);
+    } else if (starts_with(msg, "connection received: ")) {
+      event.kind = EventKind::connection_received;
+      event.text = msg.substr(21);
+      out.events.push_back(event);
+    } else if (starts_with(msg, "connection authorized: ")) {
+      event.kind = EventKind::connection_authorized;
+      event.text = msg.substr(23);
+      out.events.push_back(event);
+    } else if (starts_with(msg, "disconnection: ")) {
+      event.kind = EventKind::disconnection;
+      event.text = msg.substr(15);
+      out.events.push_back(event);
+    } else {
+      event.kind = EventKind::other;
+      out.events.push_back(event);
+    }
+    break;
+  }
+  case LogSeverity::detail:
+    if (const std::string_view params = strip_parameters(msg); !params.empty()) {
+      event.kind = EventKind::parameters;
+      event.params = params;
+      event.text_escaped = record.tab_continuations;
+    }
+    out.events.push_back(event);
+    break;
+  case LogSeverity::error:
+  case LogSeverity::fatal:
+    event.kind = EventKind::error;
+    out.events.push_back(event);
+    if (!record.query.empty()) {
+      statement_event(EventKind::error_statement, record, record.query, false, 0, out);
+    }
+    break;
+  case LogSeverity::statement: statement_event(EventKind::error_statement, record, msg, false, 0, out); break;
+  default: out.events.push_back(event); break;
+  }
+  // csvlog / jsonlog: the parameters come in the same record.
+  if (!record.detail.empty() && out.events.size() > before) {
+    LogEvent& last = out.events.back();
+    if (last.kind == EventKind::execute || last.kind == EventKind::statement) {
+      last.params = strip_parameters(record.detail);
+    }
+  }
+}
+
+} // namespace pgadvise::loaders

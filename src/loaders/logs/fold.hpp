@@ -1,0 +1,83 @@
+#pragma once
+
+#include "loaders/logs/event.hpp"
+#include "model/workload.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pgadvise::loaders {
+
+struct FoldOptions {
+  double burst_gap_ms = 100;          // autocommit statements closer than this form one group
+  std::size_t warnings_per_kind = 10; // located warnings kept per file and kind
+};
+
+// The sequential half of log reading: consumes blocks' events in input order
+// and builds the Workload: pairs statements with their duration and
+// parameter lines, follows sessions (which may span blocks and files),
+// groups statements into transactions / bursts, keeps connection records and
+// auto_explain plans. State is per open session, so memory does not grow with
+// the log.
+class LogFold {
+public:
+  LogFold(model::Workload& workload, ShapeRegistry& registry, FoldOptions options);
+  ~LogFold();
+  LogFold(const LogFold&) = delete;
+  LogFold& operator=(const LogFold&) = delete;
+  LogFold(LogFold&&) = delete;
+  LogFold& operator=(LogFold&&) = delete;
+
+  // Locations of following blocks point into `file` (shown as `display`).
+  void begin_file(const std::string& display);
+  void consume(BlockResult& block);
+  // Adds a warning at an absolute line of the current file.
+  void warn(int line, std::string kind, std::string message);
+  // Flushes per-file warning summaries (call at the end of each file).
+  void end_file();
+  // Flushes every open session (call once at the end).
+  void finish();
+
+  // Off for inputs without a meaningful order (plain .sql files): no
+  // transaction groups, no repeats.
+  void set_grouping(bool on) { m_grouping = on; }
+
+  [[nodiscard]] std::uint64_t statements() const { return m_statements; }
+
+private:
+  struct Session;
+  struct Pending;
+
+  Session& session_for(const LogEvent& event);
+  void apply(const LogEvent& event);
+  void start_statement(Session& session, const LogEvent& event);
+  void finalize_pending(Session& session);
+  void group_statement(Session& session, const Pending& pending);
+  void close_group(Session& session);
+  void connection_event(Session& session, const LogEvent& event);
+  void close_session(std::uint64_t key);
+  void plan_event(const LogEvent& event);
+  void sweep_idle();
+  [[nodiscard]] core::SourceLocation here(std::uint32_t relative_line) const;
+
+  model::Workload& m_workload;
+  ShapeCache m_cache;
+  FoldOptions m_options;
+  std::string m_file;
+  std::uint64_t m_line_base = 0; // lines of the current file before this block
+  std::unordered_map<std::uint64_t, std::unique_ptr<Session>> m_sessions;
+  std::map<std::string, std::size_t> m_warning_counts; // kind -> seen in this file
+  std::unordered_map<std::uint64_t, std::size_t> m_plan_index;
+  std::uint64_t m_statements = 0;
+  std::uint64_t m_events_since_sweep = 0;
+  std::int64_t m_latest_us = 0;
+  std::string m_scratch;
+  bool m_grouping = true;
+};
+
+} // namespace pgadvise::loaders

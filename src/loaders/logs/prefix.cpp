@@ -1,0 +1,473 @@
+#include "loaders/logs/prefix.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pgadvise::loaders {
+
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int digits(std::string_view text, std::size_t at, std::size_t count) {
+  int value = 0;
+  for (std::size_t i = at; i < at + count; ++i) {
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+bool all_digits(std::string_view text, std::size_t at, std::size_t count) {
+  if (at + count > text.size()) {
+    return false;
+  }
+  for (std::size_t i = at; i < at + count; ++i) {
+    if (!is_digit(text[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Days from 1970-01-01 to a proleptic Gregorian date.
+std::int64_t days_since_epoch(int year, int month, int day) {
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int mp = (month + 9) % 12;
+  const int doy = (153 * mp + 2) / 5 + day - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<std::int64_t>(era) * 146097 + doe - 719468;
+}
+
+// The zone abbreviation after a timestamp: " UTC", " CEST", " +03".
+std::size_t zone_length(std::string_view text, std::size_t at) {
+  if (at >= text.size() || text[at] != ' ') {
+    return 0;
+  }
+  std::size_t i = at + 1;
+  while (i < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[i])) != 0 || text[i] == '+' || text[i] == '-')) {
+    ++i;
+  }
+  return i > at + 1 ? i - at : 0;
+}
+
+struct SeverityWord {
+  std::string_view word;
+  LogSeverity severity;
+};
+
+constexpr std::array<SeverityWord, 19> k_severities = {{
+    {"LOG", LogSeverity::log},
+    {"DETAIL", LogSeverity::detail},
+    {"STATEMENT", LogSeverity::statement},
+    {"ERROR", LogSeverity::error},
+    {"WARNING", LogSeverity::warning},
+    {"HINT", LogSeverity::hint},
+    {"CONTEXT", LogSeverity::context},
+    {"FATAL", LogSeverity::fatal},
+    {"NOTICE", LogSeverity::notice},
+    {"INFO", LogSeverity::info},
+    {"QUERY", LogSeverity::query},
+    {"LOCATION", LogSeverity::location},
+    {"PANIC", LogSeverity::panic},
+    {"DEBUG", LogSeverity::debug},
+    {"DEBUG1", LogSeverity::debug},
+    {"DEBUG2", LogSeverity::debug},
+    {"DEBUG3", LogSeverity::debug},
+    {"DEBUG4", LogSeverity::debug},
+    {"DEBUG5", LogSeverity::debug},
+}};
+
+} // namespace
+
+std::size_t parse_timestamp(std::string_view text, std::int64_t& us) {
+  // YYYY-MM-DD HH:MM:SS
+  if (text.size() < 19 || !all_digits(text, 0, 4) || text[4] != '-' || !all_digits(text, 5, 2) ||
+      text[7] != '-' || !all_digits(text, 8, 2) || (text[10] != ' ' && text[10] != 'T') ||
+      !all_digits(text, 11, 2) || text[13] != ':' || !all_digits(text, 14, 2) || text[16] != ':' ||
+      !all_digits(text, 17, 2)) {
+    return 0;
+  }
+  const std::int64_t days = days_since_epoch(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
+  std::int64_t seconds =
+      days * 86400 + digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60 + digits(text, 17, 2);
+  std::size_t i = 19;
+  std::int64_t fraction = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::int64_t scale = 100000;
+    while (i < text.size() && is_digit(text[i])) {
+      fraction += (text[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+  }
+  us = seconds * 1000000 + fraction;
+  return i;
+}
+
+LogSeverity parse_severity(std::string_view text, std::string_view& message) {
+  std::size_t i = 0;
+  while (i < text.size() && i < 10 && ((text[i] >= 'A' && text[i] <= 'Z') || is_digit(text[i]))) {
+    ++i;
+  }
+  if (i == 0 || i + 1 >= text.size() || text[i] != ':' || text[i + 1] != ' ') {
+    return LogSeverity::none;
+  }
+  const std::string_view word = text.substr(0, i);
+  for (const SeverityWord& known : k_severities) {
+    if (known.word == word) {
+      std::size_t start = i + 2;
+      if (start < text.size() && text[start] == ' ') {
+        ++start; // the second space of ":  "
+      }
+      message = text.substr(std::min(start, text.size()));
+      return known.severity;
+    }
+  }
+  return LogSeverity::none;
+}
+
+std::optional<LogPrefix> LogPrefix::compile(std::string_view pattern, std::string* error) {
+  LogPrefix prefix;
+  prefix.m_pattern = std::string(pattern);
+  auto add_literal = [&](char c) {
+    if (prefix.m_tokens.empty() || prefix.m_tokens.back().field != Field::literal) {
+      prefix.m_tokens.push_back({Field::literal, {}});
+    }
+    prefix.m_tokens.back().literal.push_back(c);
+  };
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%') {
+      add_literal(pattern[i]);
+      continue;
+    }
+    if (i + 1 >= pattern.size()) {
+      add_literal('%');
+      break;
+    }
+    const char escape = pattern[++i];
+    Field field = Field::literal;
+    switch (escape) {
+    case 'a': field = Field::application; break;
+    case 'u': field = Field::user; break;
+    case 'd': field = Field::database; break;
+    case 'r': field = Field::remote; break;
+    case 'h': field = Field::host; break;
+    case 'b': field = Field::backend_type; break;
+    case 'p': field = Field::pid; break;
+    case 'P': field = Field::leader_pid; break;
+    case 'm': field = Field::ts_ms; break;
+    case 't': field = Field::ts; break;
+    case 'n': field = Field::ts_epoch; break;
+    case 'i': field = Field::command_tag; break;
+    case 'e': field = Field::sql_state; break;
+    case 'c':
+      field = Field::session_id;
+      prefix.m_has_session_id = true;
+      break;
+    case 'l': field = Field::line_number; break;
+    case 's': field = Field::session_start; break;
+    case 'v': field = Field::vxid; break;
+    case 'x': field = Field::xid; break;
+    case 'Q': field = Field::query_id; break;
+    case 'q': field = Field::session_only; break;
+    case '%': add_literal('%'); continue;
+    default:
+      if (error != nullptr) {
+        *error = std::string("unknown escape %") + escape + " in log_line_prefix";
+      }
+      return std::nullopt;
+    }
+    prefix.m_tokens.push_back({field, {}});
+  }
+  return prefix;
+}
+
+LogPrefix LogPrefix::generic() {
+  LogPrefix prefix;
+  prefix.m_pattern = "(unrecognized: timestamp and [pid] taken from before the severity word)";
+  prefix.m_generic = true;
+  return prefix;
+}
+
+std::size_t LogPrefix::field_count() const {
+  return static_cast<std::size_t>(std::count_if(m_tokens.begin(), m_tokens.end(),
+                                                [](const Token& t) { return t.field != Field::literal; }));
+}
+
+std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fields) const {
+  if (m_generic) {
+    return match_generic(line, fields);
+  }
+  std::size_t pos = 0;
+  for (std::size_t t = 0; t < m_tokens.size(); ++t) {
+    const Token& token = m_tokens[t];
+    const std::string_view rest = line.substr(pos);
+    switch (token.field) {
+    case Field::literal:
+      if (rest.substr(0, token.literal.size()) != token.literal) {
+        return std::nullopt;
+      }
+      pos += token.literal.size();
+      continue;
+    case Field::session_only: {
+      // Non-session processes print the prefix only up to %q.
+      std::string_view message;
+      if (parse_severity(rest, message) != LogSeverity::none) {
+        return pos;
+      }
+      continue;
+    }
+    case Field::ts_ms:
+    case Field::ts:
+    case Field::session_start: {
+      std::int64_t us = 0;
+      const std::size_t n = parse_timestamp(rest, us);
+      if (n == 0) {
+        return std::nullopt;
+      }
+      if (token.field != Field::session_start) {
+        fields.ts_us = us;
+      }
+      pos += n + zone_length(line, pos + n);
+      continue;
+    }
+    case Field::ts_epoch: {
+      std::size_t n = 0;
+      std::int64_t seconds = 0;
+      while (n < rest.size() && is_digit(rest[n])) {
+        seconds = seconds * 10 + (rest[n] - '0');
+        ++n;
+      }
+      if (n == 0) {
+        return std::nullopt;
+      }
+      std::int64_t fraction = 0;
+      if (n < rest.size() && rest[n] == '.') {
+        ++n;
+        std::int64_t scale = 100000;
+        while (n < rest.size() && is_digit(rest[n])) {
+          fraction += (rest[n] - '0') * scale;
+          scale /= 10;
+          ++n;
+        }
+      }
+      fields.ts_us = seconds * 1000000 + fraction;
+      pos += n;
+      continue;
+    }
+    case Field::pid:
+    case Field::leader_pid:
+    case Field::line_number:
+    case Field::xid:
+    case Field::query_id: {
+      std::size_t n = 0;
+      std::int64_t value = 0;
+      if (token.field == Field::query_id && !rest.empty() && rest[0] == '-') {
+        ++n;
+      }
+      while (n < rest.size() && is_digit(rest[n])) {
+        value = value * 10 + (rest[n] - '0');
+        ++n;
+      }
+      if (token.field == Field::pid) {
+        if (n == 0) {
+          return std::nullopt;
+        }
+        fields.pid = value;
+      } else if (token.field == Field::xid) {
+        fields.xid = rest.substr(0, n);
+      }
+      pos += n;
+      continue;
+    }
+    case Field::session_id: {
+      std::size_t n = 0;
+      while (n < rest.size() && (is_hex(rest[n]) || rest[n] == '.')) {
+        ++n;
+      }
+      fields.session_id = rest.substr(0, n);
+      pos += n;
+      continue;
+    }
+    case Field::vxid: {
+      std::size_t n = 0;
+      while (n < rest.size() && (is_digit(rest[n]) || rest[n] == '/')) {
+        ++n;
+      }
+      fields.vxid = rest.substr(0, n);
+      pos += n;
+      continue;
+    }
+    default: break;
+    }
+    // A free-text field runs to the next literal (or to the next space when
+    // the pattern ends or another field follows).
+    std::size_t end = std::string_view::npos;
+    if (t + 1 < m_tokens.size() && m_tokens[t + 1].field == Field::literal) {
+      end = rest.find(m_tokens[t + 1].literal);
+    } else {
+      end = rest.find(' ');
+    }
+    if (end == std::string_view::npos) {
+      return std::nullopt;
+    }
+    const std::string_view value = rest.substr(0, end);
+    switch (token.field) {
+    case Field::application: fields.application = value; break;
+    case Field::user: fields.user = value; break;
+    case Field::database: fields.database = value; break;
+    case Field::remote:
+    case Field::host: fields.client = value; break;
+    default: break;
+    }
+    pos += end;
+  }
+  return pos;
+}
+
+std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFields& fields) const {
+  // The severity word is the first "WORD:  " whose word is known.
+  std::size_t search = 0;
+  std::size_t start = std::string_view::npos;
+  while (search < line.size()) {
+    const std::size_t colon = line.find(":  ", search);
+    if (colon == std::string_view::npos || colon > 512) {
+      return std::nullopt;
+    }
+    std::size_t word = colon;
+    while (word > 0 && ((line[word - 1] >= 'A' && line[word - 1] <= 'Z') || is_digit(line[word - 1]))) {
+      --word;
+    }
+    std::string_view message;
+    if (word < colon &&
+        (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
+        parse_severity(line.substr(word), message) != LogSeverity::none) {
+      start = word;
+      break;
+    }
+    search = colon + 1;
+  }
+  if (start == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const std::string_view prefix = line.substr(0, start);
+  std::int64_t us = 0;
+  if (parse_timestamp(prefix, us) != 0) {
+    fields.ts_us = us;
+  }
+  // [pid] or [pid-line]
+  for (std::size_t i = prefix.find('['); i != std::string_view::npos; i = prefix.find('[', i + 1)) {
+    std::size_t j = i + 1;
+    std::int64_t pid = 0;
+    while (j < prefix.size() && is_digit(prefix[j])) {
+      pid = pid * 10 + (prefix[j] - '0');
+      ++j;
+    }
+    if (j > i + 1 && j < prefix.size() && (prefix[j] == ']' || prefix[j] == '-')) {
+      fields.pid = pid;
+      break;
+    }
+  }
+  // A session id looks like 6b01c223.3d18: hex, dot, hex, between spaces.
+  for (std::size_t i = 0; i < prefix.size();) {
+    const std::size_t end = std::min(prefix.find(' ', i), prefix.size());
+    const std::string_view word = prefix.substr(i, end - i);
+    const std::size_t dot = word.find('.');
+    if (dot != std::string_view::npos && dot >= 6 && word.size() - dot >= 2 && word.size() <= 20 &&
+        std::all_of(word.begin(), word.end(), [](char c) { return is_hex(c) || c == '.'; })) {
+      fields.session_id = word;
+      break;
+    }
+    i = end + 1;
+  }
+  return start;
+}
+
+const std::vector<std::string>& common_prefixes() {
+  static const std::vector<std::string> k_prefixes = {
+      "%m [%p] %q%u@%d ",                                // Debian / Ubuntu default
+      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ", // pgbadger's recommendation
+      "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
+      "%t [%p]: [%l-1] user=%u,db=%d ",
+      "%t:%r:%u@%d:[%p]:", // Amazon RDS
+      "%m:%r:%u@%d:[%p]:",
+      "%m [%p-%l] ",
+      "%t [%p-%l] ",
+      "%m [%p] %q%u@%d/%a ",
+      "%m [%p] ", // PostgreSQL's default
+      "%t [%p] ",
+      "%m %c ",
+      "%m [%p] %c ",
+  };
+  return k_prefixes;
+}
+
+PrefixDetection detect_prefix(std::string_view sample) {
+  PrefixDetection detection;
+  std::vector<std::string_view> lines;
+  std::size_t pos = 0;
+  while (pos < sample.size() && lines.size() < 200) {
+    std::size_t end = sample.find('\n', pos);
+    if (end == std::string_view::npos) {
+      end = sample.size();
+    }
+    const std::string_view line = sample.substr(pos, end - pos);
+    if (!line.empty() && line[0] != '\t') {
+      lines.push_back(line);
+    }
+    pos = end + 1;
+  }
+  detection.sampled = lines.size();
+  for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 3); ++i) {
+    detection.first_lines.emplace_back(lines[i].substr(0, 200));
+  }
+  std::size_t best = 0;
+  std::size_t best_fields = 0;
+  for (const std::string& pattern : common_prefixes()) {
+    auto prefix = LogPrefix::compile(pattern);
+    std::size_t matched = 0;
+    for (const std::string_view line : lines) {
+      LogFields fields;
+      const auto length = prefix->match(line, fields);
+      std::string_view message;
+      if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
+        ++matched;
+      }
+    }
+    if (matched > best || (matched == best && matched > 0 && prefix->field_count() > best_fields)) {
+      best = matched;
+      best_fields = prefix->field_count();
+      detection.prefix = std::move(*prefix);
+    }
+  }
+  // Recognized when the winner reads most lines; otherwise the generic
+  // matcher (which may still read them) is used and the caller warns.
+  detection.matched = best;
+  detection.recognized = best > 0 && best * 10 >= lines.size() * 8;
+  if (!detection.recognized) {
+    const LogPrefix generic = LogPrefix::generic();
+    std::size_t generic_matched = 0;
+    for (const std::string_view line : lines) {
+      LogFields fields;
+      if (generic.match(line, fields)) {
+        ++generic_matched;
+      }
+    }
+    if (generic_matched > best) {
+      detection.prefix = generic;
+      detection.matched = generic_matched;
+    }
+  }
+  return detection;
+}
+
+} // namespace pgadvise::loaders

@@ -1,0 +1,460 @@
+#include "loaders/logs/shape.hpp"
+
+#include "pg/parser.hpp"
+#include "pg/query_analysis.hpp"
+
+#include <cstring>
+
+namespace pgadvise::loaders {
+
+namespace {
+
+constexpr std::uint64_t k_mul = 0xff51afd7ed558ccdULL;
+
+std::uint64_t mix(std::uint64_t h) {
+  h ^= h >> 33U;
+  h *= k_mul;
+  h ^= h >> 33U;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33U;
+  return h;
+}
+
+bool is_ident_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         c >= 0x80;
+}
+
+bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+bool word_is(std::string_view word, std::string_view lower) {
+  if (word.size() != lower.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if ((static_cast<unsigned char>(word[i]) | 0x20U) != static_cast<unsigned char>(lower[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Appends to a fixed buffer; the key is hashed from it at the end. Text past
+// the buffer is still hashed, in pieces, so long statements keep distinct keys.
+class KeyWriter {
+public:
+  explicit KeyWriter(std::string* copy) : m_copy(copy) {
+    if (m_copy != nullptr) {
+      m_copy->clear();
+    }
+  }
+  void put(char c) {
+    if (m_size == sizeof(m_buffer)) {
+      flush();
+    }
+    m_buffer[m_size++] = c;
+    if (m_copy != nullptr && m_copy->size() < k_max_stripped) {
+      m_copy->push_back(c);
+    }
+  }
+  void put(std::string_view text) {
+    if (m_copy != nullptr && m_copy->size() < k_max_stripped) {
+      m_copy->append(text.substr(0, k_max_stripped - m_copy->size()));
+    }
+    while (!text.empty()) {
+      if (m_size == sizeof(m_buffer)) {
+        flush();
+      }
+      const std::size_t n = std::min(text.size(), sizeof(m_buffer) - m_size);
+      std::memcpy(m_buffer + m_size, text.data(), n);
+      m_size += n;
+      text.remove_prefix(n);
+    }
+  }
+  std::uint64_t finish() {
+    flush();
+    return mix(m_hash ^ m_total);
+  }
+
+private:
+  void flush() {
+    m_hash = fast_hash(std::string_view(m_buffer, m_size), m_hash);
+    m_total += m_size;
+    m_size = 0;
+  }
+  char m_buffer[512];
+  std::size_t m_size = 0;
+  std::uint64_t m_hash = 0x243f6a8885a308d3ULL;
+  std::uint64_t m_total = 0;
+  std::string* m_copy;
+};
+
+std::optional<std::int64_t> parse_integer(std::string_view digits) {
+  std::int64_t value = 0;
+  for (char c : digits) {
+    if (!is_digit(static_cast<unsigned char>(c))) {
+      return std::nullopt;
+    }
+    if (value > (INT64_MAX - 9) / 10) {
+      return std::nullopt;
+    }
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+} // namespace
+
+std::uint64_t fast_hash(std::string_view data, std::uint64_t seed) {
+  std::uint64_t h = seed ^ (data.size() * k_mul);
+  const char* p = data.data();
+  std::size_t n = data.size();
+  // One multiply per word (the final mix spreads the bits): this runs over
+  // every logged statement's literal-free text.
+  while (n >= 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    h = (h ^ word) * 0x9fb21c651e98df25ULL;
+    h ^= h >> 32U;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, n);
+    h = (h ^ mix(word ^ n)) * 0x9fb21c651e98df25ULL;
+  }
+  return mix(h);
+}
+
+ShapeKey shape_key(std::string_view sql, std::string* stripped) {
+  ShapeKey out;
+  KeyWriter writer(stripped);
+  const auto* s = reinterpret_cast<const unsigned char*>(sql.data());
+  const std::size_t n = sql.size();
+  std::size_t i = 0;
+  bool pending_space = false;
+  bool wrote = false;
+  std::string_view last_word;
+  std::uint64_t literals = 0x6a09e667f3bcc908ULL;
+  auto literal = [&](std::size_t start, std::size_t end) {
+    literals = fast_hash(sql.substr(start, end - start), literals);
+  };
+  auto token_start = [&]() {
+    if (pending_space && wrote) {
+      writer.put(' ');
+    }
+    pending_space = false;
+    wrote = true;
+  };
+  while (i < n) {
+    const unsigned char c = s[i];
+    if (c >= 0x80) {
+      out.non_ascii = true;
+    }
+    if (is_space(c)) {
+      pending_space = true;
+      ++i;
+      continue;
+    }
+    if (c == 0) {
+      out.has_nul = true;
+      ++i;
+      continue;
+    }
+    if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+      while (i < n && s[i] != '\n') {
+        ++i;
+      }
+      pending_space = true;
+      continue;
+    }
+    if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      i += 2;
+      while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) {
+        ++i;
+      }
+      i = std::min(n, i + 2);
+      pending_space = true;
+      continue;
+    }
+    token_start();
+    if (c == '\'') {
+      // E'..' strings allow backslash escapes; '' doubles a quote in both.
+      const bool escapes = !last_word.empty() && last_word.data() + last_word.size() == sql.data() + i &&
+                           word_is(last_word, "e");
+      const std::size_t start = i;
+      ++i;
+      while (i < n) {
+        if (escapes && s[i] == '\\') {
+          i += 2;
+          continue;
+        }
+        if (s[i] == '\'') {
+          if (i + 1 < n && s[i + 1] == '\'') {
+            i += 2;
+            continue;
+          }
+          break;
+        }
+        if (s[i] >= 0x80) {
+          out.non_ascii = true;
+        }
+        ++i;
+      }
+      i = std::min(n, i + 1);
+      literal(start, i);
+      writer.put('?');
+      last_word = {};
+      continue;
+    }
+    if (c == '"') {
+      const std::size_t start = i++;
+      while (i < n && s[i] != '"') {
+        out.non_ascii = out.non_ascii || s[i] >= 0x80;
+        ++i;
+      }
+      i = std::min(n, i + 1);
+      writer.put(sql.substr(start, i - start));
+      last_word = {};
+      continue;
+    }
+    if (c == '$' && i + 1 < n && is_digit(s[i + 1])) {
+      i += 1;
+      while (i < n && is_digit(s[i])) {
+        ++i;
+      }
+      writer.put('?');
+      last_word = {};
+      continue;
+    }
+    if (c == '$') {
+      // $tag$ ... $tag$ (tag may be empty)
+      std::size_t j = i + 1;
+      while (j < n && is_ident_char(s[j]) && s[j] != '$') {
+        ++j;
+      }
+      if (j < n && s[j] == '$') {
+        const std::string_view tag = sql.substr(i, j - i + 1);
+        const std::size_t close = sql.find(tag, j + 1);
+        const std::size_t start = i;
+        i = close == std::string_view::npos ? n : close + tag.size();
+        literal(start, i);
+        writer.put('?');
+        last_word = {};
+        continue;
+      }
+    }
+    if (is_digit(c) || (c == '.' && i + 1 < n && is_digit(s[i + 1]))) {
+      const std::size_t start = i;
+      while (i < n && (is_digit(s[i]) || s[i] == '.' || s[i] == '_')) {
+        ++i;
+      }
+      if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        std::size_t j = i + 1;
+        if (j < n && (s[j] == '+' || s[j] == '-')) {
+          ++j;
+        }
+        if (j < n && is_digit(s[j])) {
+          i = j;
+          while (i < n && is_digit(s[i])) {
+            ++i;
+          }
+        }
+      }
+      if (!last_word.empty()) {
+        if (word_is(last_word, "limit")) {
+          out.limit = parse_integer(sql.substr(start, i - start));
+        } else if (word_is(last_word, "offset")) {
+          out.offset = parse_integer(sql.substr(start, i - start));
+        }
+      }
+      literal(start, i);
+      writer.put('?');
+      last_word = {};
+      continue;
+    }
+    if (is_ident_char(c)) {
+      const std::size_t start = i;
+      while (i < n && is_ident_char(s[i])) {
+        out.non_ascii = out.non_ascii || s[i] >= 0x80;
+        ++i;
+      }
+      last_word = sql.substr(start, i - start);
+      writer.put(last_word);
+      continue;
+    }
+    writer.put(static_cast<char>(c));
+    if (c != '(') {
+      last_word = {};
+    }
+    ++i;
+  }
+  out.key = writer.finish();
+  out.literals = literals;
+  return out;
+}
+
+const QueryInfo* ShapeRegistry::by_fingerprint(std::uint64_t fingerprint, std::string_view sql) {
+  auto& slot = m_by_fingerprint[fingerprint];
+  if (!slot) {
+    auto info = std::make_unique<QueryInfo>();
+    info->fingerprint = fingerprint;
+    info->parsed = true;
+    const pg::ParseResult tree = pg::parse(sql);
+    if (tree.ok()) {
+      info->shape = pg::analyze_query(tree.tree);
+    }
+    info->normalized =
+        sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
+    slot = std::move(info);
+  }
+  return slot.get();
+}
+
+const QueryInfo* ShapeRegistry::resolve(std::uint64_t key, std::string_view sql, std::string_view stripped) {
+  {
+    const std::lock_guard lock(m_mutex);
+    const auto it = m_by_shape.find(key);
+    if (it != m_by_shape.end()) {
+      return it->second;
+    }
+  }
+  // libpg_query outside the lock: the other thread keeps going meanwhile.
+  std::optional<std::uint64_t> fingerprint = pg::fingerprint(sql);
+  std::string error;
+  if (!fingerprint) {
+    const pg::ParseResult result = pg::parse(sql);
+    error = result.error ? result.error->message : "does not parse";
+  }
+  const std::lock_guard lock(m_mutex);
+  const QueryInfo* info = nullptr;
+  if (fingerprint) {
+    info = by_fingerprint(*fingerprint, sql);
+  } else {
+    const std::uint64_t pseudo = key | (1ULL << 63U);
+    auto& slot = m_by_fingerprint[pseudo];
+    if (!slot) {
+      slot = std::make_unique<QueryInfo>();
+      slot->fingerprint = pseudo;
+      slot->parsed = false;
+      slot->normalized = sanitized_copy(stripped, k_max_stripped);
+      slot->error = std::move(error);
+    }
+    info = slot.get();
+  }
+  if (m_by_shape.size() < k_max_shapes) {
+    m_by_shape.emplace(key, info);
+  }
+  return info;
+}
+
+std::size_t ShapeRegistry::shapes() const {
+  const std::lock_guard lock(m_mutex);
+  return m_by_shape.size();
+}
+
+std::size_t ShapeRegistry::fingerprints() const {
+  const std::lock_guard lock(m_mutex);
+  return m_by_fingerprint.size();
+}
+
+const QueryInfo* ShapeCache::resolve(const ShapeKey& key, std::string_view sql, std::string_view stripped) {
+  const auto it = m_local.find(key.key);
+  if (it != m_local.end()) {
+    return it->second;
+  }
+  const QueryInfo* info = m_registry.resolve(key.key, sql, stripped);
+  if (m_local.size() < ShapeRegistry::k_max_shapes) {
+    m_local.emplace(key.key, info);
+  }
+  return info;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid.
+std::size_t utf8_sequence(const unsigned char* s, std::size_t n) {
+  const unsigned char c = s[0];
+  if (c < 0x80) {
+    return 1;
+  }
+  std::size_t len = 0;
+  std::uint32_t min = 0;
+  if ((c & 0xE0U) == 0xC0U) {
+    len = 2;
+    min = 0x80;
+  } else if ((c & 0xF0U) == 0xE0U) {
+    len = 3;
+    min = 0x800;
+  } else if ((c & 0xF8U) == 0xF0U) {
+    len = 4;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (len > n) {
+    return 0;
+  }
+  std::uint32_t cp = c & (0x7FU >> len);
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((s[k] & 0xC0U) != 0x80U) {
+      return 0;
+    }
+    cp = (cp << 6U) | (s[k] & 0x3FU);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
+} // namespace
+
+bool valid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t len = utf8_sequence(s + i, text.size() - i);
+    if (len == 0) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::string sanitized_copy(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t len = utf8_sequence(s + i, text.size() - i);
+    const bool valid = len != 0 && !(len == 1 && s[i] == 0);
+    const std::size_t out_len = valid ? len : 3;
+    if (out.size() + out_len > max_bytes) {
+      break;
+    }
+    if (valid) {
+      out.append(text.substr(i, len));
+    } else {
+      out.append("\xEF\xBF\xBD");
+      len = 1;
+    }
+    i += len;
+  }
+  return out;
+}
+
+} // namespace pgadvise::loaders

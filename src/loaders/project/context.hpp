@@ -1,0 +1,65 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "loaders/project/command.hpp"
+#include "model/project.hpp"
+
+// Shared by the project scanner's per-format readers (project_scan_*.cpp).
+namespace pgadvise::loaders::scan {
+
+class ScanContext {
+public:
+  explicit ScanContext(model::Project& project) : m_project(project) {}
+
+  model::Project& project() { return m_project; }
+  const std::vector<std::string>& package_dirs() const { return m_package_dirs; }
+  void set_package_dirs(std::vector<std::string> dirs) { m_package_dirs = std::move(dirs); }
+
+  // The text of `relative` (under the root), or nullopt when it cannot be read
+  // or is too large to be a config file.
+  std::optional<std::string> read(const std::string& relative) const;
+  void note(std::string message, core::SourceLocation location);
+  // A shell state starting in `cwd` (relative to root).
+  ShellState shell(const std::string& cwd) const;
+  void add_site(model::ExecutionSite site);
+  void add_deploy_config(const std::string& relative);
+
+private:
+  model::Project& m_project;
+  std::vector<std::string> m_package_dirs;
+};
+
+std::string parent_dir(const std::string& relative); // "server/Dockerfile" -> "server"
+std::string file_name(const std::string& relative);  // "server/Dockerfile" -> "Dockerfile"
+
+void scan_package_json(ScanContext& context, const std::string& file);
+void scan_pnpm_workspace(ScanContext& context, const std::string& file);
+void assign_package_managers(ScanContext& context, const std::vector<std::string>& files);
+void scan_dockerfile(ScanContext& context, const std::string& file);
+void scan_compose(ScanContext& context, const std::string& file);
+void scan_github_workflow(ScanContext& context, const std::string& file);
+void scan_gitlab_ci(ScanContext& context, const std::string& file);
+void scan_procfile(ScanContext& context, const std::string& file);
+void scan_vercel(ScanContext& context, const std::string& file);
+void scan_netlify(ScanContext& context, const std::string& file);
+void scan_fly(ScanContext& context, const std::string& file);
+void scan_render(ScanContext& context, const std::string& file);
+void scan_railway_json(ScanContext& context, const std::string& file);
+void scan_railway_toml(ScanContext& context, const std::string& file);
+void scan_makefile(ScanContext& context, const std::string& file);
+void scan_shell_file(ScanContext& context, const std::string& file);
+
+// The 1-based line of the first `"key":` at or after `from_line` in JSON text
+// (0 when absent): nlohmann's DOM keeps no positions.
+int json_key_line(std::string_view text, std::string_view key, int from_line = 1);
+// Parses JSON, or notes where it is malformed (file:line) and returns nullopt.
+std::optional<nlohmann::json> parse_json_noting(ScanContext& context, const std::string& file,
+                                                const std::string& text);
+
+} // namespace pgadvise::loaders::scan

@@ -1,0 +1,336 @@
+#include "loaders/project/scan.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/text.hpp"
+#include "loaders/project/context.hpp"
+
+namespace pgadvise::loaders {
+
+namespace scan {
+
+namespace {
+
+constexpr std::uintmax_t k_max_file_bytes = 2U * 1024U * 1024U;
+constexpr std::size_t k_max_entries = 100000; // a scan never walks an unbounded tree
+constexpr int k_max_depth = 12;
+constexpr std::size_t k_max_notes_per_file = 3;
+
+bool skipped_dir(const std::string& name) {
+  static const std::set<std::string> k_skip = {
+      "node_modules", "dist", "build", "out", "coverage", "vendor", "target", "tmp", "bower_components"};
+  if (name == ".github") {
+    return false;
+  }
+  return name.empty() || name[0] == '.' || k_skip.count(name) > 0;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A JSON SAX consumer that only remembers where parsing failed.
+class ErrorLocator : public nlohmann::json_sax<nlohmann::json> {
+public:
+  std::size_t position = 0;
+  std::string message;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t where, const std::string&, const nlohmann::detail::exception& error) override {
+    position = where;
+    message = error.what();
+    return false;
+  }
+};
+
+// "[json.exception.parse_error.101] parse error at line 3, column 1: syntax error ..." -> "syntax error ..."
+std::string short_json_error(const std::string& what) {
+  const std::size_t colon = what.find(": ");
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+enum class FileKind {
+  none, package_json, pnpm_workspace, dockerfile, compose, github_workflow, gitlab_ci, procfile, vercel,
+  netlify, fly, render, railway_json, railway_toml, makefile, shell
+};
+
+FileKind kind_of(const std::string& relative) {
+  const std::string name = file_name(relative);
+  const std::string lower = core::to_lower(name);
+  const std::string dir = parent_dir(relative);
+  if (name == "package.json") {
+    return FileKind::package_json;
+  }
+  if (name == "pnpm-workspace.yaml" || name == "pnpm-workspace.yml") {
+    return FileKind::pnpm_workspace;
+  }
+  if (lower == "dockerfile" || core::starts_with_ci(name, "Dockerfile.") || ends_with(lower, ".dockerfile")) {
+    return FileKind::dockerfile;
+  }
+  if ((core::starts_with_ci(name, "docker-compose") || core::starts_with_ci(name, "compose")) &&
+      (ends_with(lower, ".yml") || ends_with(lower, ".yaml"))) {
+    return FileKind::compose;
+  }
+  if ((dir == ".github/workflows" || ends_with(dir, "/.github/workflows")) &&
+      (ends_with(lower, ".yml") || ends_with(lower, ".yaml"))) {
+    return FileKind::github_workflow;
+  }
+  if (name == ".gitlab-ci.yml" || ends_with(name, ".gitlab-ci.yml")) {
+    return FileKind::gitlab_ci;
+  }
+  if (name == "Procfile" || name.rfind("Procfile.", 0) == 0) {
+    return FileKind::procfile;
+  }
+  if (name == "vercel.json") {
+    return FileKind::vercel;
+  }
+  if (name == "netlify.toml") {
+    return FileKind::netlify;
+  }
+  if (name == "fly.toml" || (name.rfind("fly.", 0) == 0 && ends_with(name, ".toml"))) {
+    return FileKind::fly;
+  }
+  if (name == "render.yaml" || name == "render.yml") {
+    return FileKind::render;
+  }
+  if (name == "railway.json") {
+    return FileKind::railway_json;
+  }
+  if (name == "railway.toml") {
+    return FileKind::railway_toml;
+  }
+  if (name == "Makefile" || name == "makefile" || name == "GNUmakefile" || ends_with(name, ".mk")) {
+    return FileKind::makefile;
+  }
+  if (ends_with(lower, ".sh") || ends_with(lower, ".bash")) {
+    return FileKind::shell;
+  }
+  return FileKind::none;
+}
+
+std::vector<std::string> walk(const std::filesystem::path& root) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  std::filesystem::recursive_directory_iterator it(root, std::filesystem::directory_options::skip_permission_denied,
+                                                   ec);
+  std::size_t seen = 0;
+  for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (++seen > k_max_entries) {
+      break;
+    }
+    const std::filesystem::directory_entry& entry = *it;
+    const std::string name = entry.path().filename().string();
+    std::error_code type_ec;
+    if (entry.is_directory(type_ec)) {
+      if (skipped_dir(name) || it.depth() >= k_max_depth || entry.is_symlink(type_ec)) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (!entry.is_regular_file(type_ec)) {
+      continue;
+    }
+    files.push_back(std::filesystem::relative(entry.path(), root, type_ec).generic_string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void dispatch(ScanContext& context, FileKind kind, const std::string& file) {
+  switch (kind) {
+  case FileKind::dockerfile: scan_dockerfile(context, file); break;
+  case FileKind::compose: scan_compose(context, file); break;
+  case FileKind::github_workflow: scan_github_workflow(context, file); break;
+  case FileKind::gitlab_ci: scan_gitlab_ci(context, file); break;
+  case FileKind::procfile: scan_procfile(context, file); break;
+  case FileKind::vercel: scan_vercel(context, file); break;
+  case FileKind::netlify: scan_netlify(context, file); break;
+  case FileKind::fly: scan_fly(context, file); break;
+  case FileKind::render: scan_render(context, file); break;
+  case FileKind::railway_json: scan_railway_json(context, file); break;
+  case FileKind::railway_toml: scan_railway_toml(context, file); break;
+  case FileKind::makefile: scan_makefile(context, file); break;
+  case FileKind::shell: scan_shell_file(context, file); break;
+  case FileKind::none:
+  case FileKind::package_json:
+  case FileKind::pnpm_workspace: break;
+  }
+}
+
+// Entrypoints without an extension (ENTRYPOINT ["docker-entrypoint"]) are
+// read as shell scripts once something runs them.
+void load_referenced_scripts(ScanContext& context, const std::vector<std::string>& files) {
+  std::set<std::string> loaded;
+  for (const model::CommandFile& file : context.project().command_files) {
+    loaded.insert(file.path);
+  }
+  std::set<std::string> wanted;
+  const auto collect = [&wanted](const std::vector<model::Command>& commands) {
+    for (const model::Command& command : commands) {
+      for (const model::Invocation& inv : command.invocations) {
+        if (inv.kind == model::InvocationKind::run_file) {
+          wanted.insert(file_name(inv.target));
+        }
+      }
+    }
+  };
+  for (const model::ExecutionSite& site : context.project().sites) {
+    collect(site.commands);
+  }
+  for (const model::Package& package : context.project().packages) {
+    for (const model::Script& script : package.scripts) {
+      collect({script.command});
+    }
+  }
+  for (const std::string& file : files) {
+    const std::string name = file_name(file);
+    if (loaded.count(file) == 0 && wanted.count(name) > 0 && name.find('.') == std::string::npos) {
+      scan_shell_file(context, file);
+    }
+  }
+}
+
+} // namespace
+
+std::string parent_dir(const std::string& relative) {
+  const std::size_t slash = relative.rfind('/');
+  return slash == std::string::npos ? std::string{} : relative.substr(0, slash);
+}
+
+std::string file_name(const std::string& relative) {
+  const std::size_t slash = relative.rfind('/');
+  return slash == std::string::npos ? relative : relative.substr(slash + 1);
+}
+
+std::optional<std::string> ScanContext::read(const std::string& relative) const {
+  const std::filesystem::path path = m_project.root / relative;
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec || size > k_max_file_bytes) {
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void ScanContext::note(std::string message, core::SourceLocation location) {
+  const auto same_file = std::count_if(m_project.scan_notes.begin(), m_project.scan_notes.end(),
+                                       [&](const model::ScanNote& n) { return n.location.file == location.file; });
+  if (static_cast<std::size_t>(same_file) >= k_max_notes_per_file) {
+    return;
+  }
+  m_project.scan_notes.push_back({std::move(message), std::move(location)});
+}
+
+ShellState ScanContext::shell(const std::string& cwd) const {
+  ShellState state;
+  state.cwd = cwd;
+  state.package_dirs = &m_package_dirs;
+  return state;
+}
+
+void ScanContext::add_site(model::ExecutionSite site) {
+  const bool has_invocations = std::any_of(site.commands.begin(), site.commands.end(),
+                                           [](const model::Command& c) { return !c.invocations.empty(); });
+  if (has_invocations) {
+    m_project.sites.push_back(std::move(site));
+  }
+}
+
+void ScanContext::add_deploy_config(const std::string& relative) {
+  auto& configs = m_project.deploy_configs;
+  if (std::find(configs.begin(), configs.end(), relative) == configs.end()) {
+    configs.push_back(relative);
+  }
+}
+
+int json_key_line(std::string_view text, std::string_view key, int from_line) {
+  const std::string quoted = "\"" + std::string(key) + "\"";
+  int line = 1;
+  std::size_t pos = 0;
+  while (line < from_line && pos < text.size()) {
+    const std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) {
+      return 0;
+    }
+    pos = nl + 1;
+    ++line;
+  }
+  for (std::size_t found = text.find(quoted, pos); found != std::string_view::npos;
+       found = text.find(quoted, found + 1)) {
+    std::size_t after = found + quoted.size();
+    while (after < text.size() && (text[after] == ' ' || text[after] == '\t' || text[after] == '\r' ||
+                                   text[after] == '\n')) {
+      ++after;
+    }
+    if (after < text.size() && text[after] == ':') {
+      return line + static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(pos),
+                                                text.begin() + static_cast<std::ptrdiff_t>(found), '\n'));
+    }
+  }
+  return 0;
+}
+
+std::optional<nlohmann::json> parse_json_noting(ScanContext& context, const std::string& file,
+                                                const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (!json.is_discarded()) {
+    return json;
+  }
+  ErrorLocator locator;
+  nlohmann::json::sax_parse(text, &locator);
+  const core::LineIndex lines(text);
+  core::SourceLocation where = lines.locate(file, locator.position > 0 ? locator.position - 1 : 0);
+  context.note("malformed JSON: " + short_json_error(locator.message), where);
+  return std::nullopt;
+}
+
+} // namespace scan
+
+void scan_project(model::Project& project) {
+  scan::ScanContext context(project);
+  const std::vector<std::string> files = scan::walk(project.root);
+
+  // Packages first: every other reader maps directories onto them.
+  for (const std::string& file : files) {
+    const scan::FileKind kind = scan::kind_of(file);
+    if (kind == scan::FileKind::package_json) {
+      scan::scan_package_json(context, file);
+    } else if (kind == scan::FileKind::pnpm_workspace) {
+      scan::scan_pnpm_workspace(context, file);
+    }
+  }
+  std::vector<std::string> dirs;
+  for (const model::Package& package : project.packages) {
+    dirs.push_back(package.dir);
+  }
+  context.set_package_dirs(std::move(dirs));
+  scan::assign_package_managers(context, files);
+
+  for (const std::string& file : files) {
+    scan::dispatch(context, scan::kind_of(file), file);
+  }
+  scan::load_referenced_scripts(context, files);
+  project.scanned = true;
+}
+
+} // namespace pgadvise::loaders

@@ -1,0 +1,356 @@
+// Column builders and their modifiers: `email: text().notNull().unique()`.
+#include <algorithm>
+#include <array>
+
+#include "core/text.hpp"
+#include "loaders/schema_ts/names.hpp"
+#include "loaders/schema_ts/reader.hpp"
+#include "model/type_ref.hpp"
+
+namespace pgadvise::loaders::drizzle_reader {
+
+using ts::NodeKind;
+
+namespace {
+
+constexpr int k_max_spread_depth = 8;
+
+// Modifiers that change nothing pgadvise models and are read without a
+// note (the `$`-prefixed ones are TypeScript types and runtime values).
+constexpr std::array<std::string_view, 1> k_ignored_modifiers = {"generatedAlwaysAs"};
+
+std::string with_modifiers(std::string_view base, const std::vector<std::string>& mods) {
+  std::string out(base);
+  if (!mods.empty()) {
+    out += "(" + core::join(mods, ", ") + ")";
+  }
+  return out;
+}
+
+std::vector<std::string> number_mods(const JsValue* config, std::initializer_list<std::string_view> names) {
+  std::vector<std::string> mods;
+  if (config == nullptr) {
+    return mods;
+  }
+  for (std::string_view name : names) {
+    const JsValue* value = config->field(name);
+    if (value == nullptr || value->kind != JsValue::Kind::number) {
+      break;
+    }
+    mods.push_back(value->text);
+  }
+  return mods;
+}
+
+// The SQL type drizzle-orm's builder of that name produces (its
+// getSQLType()), or nothing for a name that is not a pg-core column builder.
+std::optional<std::string> builder_sql_type(std::string_view builder, const JsValue* config) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 21> k_plain = {{
+      {"uuid", "uuid"},       {"text", "text"},           {"integer", "integer"},
+      {"smallint", "smallint"}, {"bigint", "bigint"},     {"serial", "serial"},
+      {"bigserial", "bigserial"}, {"smallserial", "smallserial"}, {"boolean", "boolean"},
+      {"date", "date"},       {"real", "real"},           {"doublePrecision", "double precision"},
+      {"json", "json"},       {"jsonb", "jsonb"},         {"inet", "inet"},
+      {"cidr", "cidr"},       {"macaddr", "macaddr"},     {"macaddr8", "macaddr8"},
+      {"point", "point"},     {"line", "line"},           {"interval", "interval"},
+  }};
+  for (const auto& [name, sql] : k_plain) {
+    if (builder == name) {
+      return std::string(sql);
+    }
+  }
+  const bool with_tz = config != nullptr && config->bool_field("withTimezone").value_or(false);
+  if (builder == "varchar" || builder == "char") {
+    return with_modifiers(builder, number_mods(config, {"length"}));
+  }
+  if (builder == "timestamp" || builder == "time") {
+    return with_modifiers(builder, number_mods(config, {"precision"})) + (with_tz ? " with time zone" : "");
+  }
+  if (builder == "numeric" || builder == "decimal") {
+    return with_modifiers("numeric", number_mods(config, {"precision", "scale"}));
+  }
+  if (builder == "vector" || builder == "halfvec" || builder == "bit" || builder == "sparsevec") {
+    return with_modifiers(builder, number_mods(config, {"dimensions"}));
+  }
+  if (builder == "geometry") {
+    return std::string("geometry");
+  }
+  return std::nullopt;
+}
+
+// The type as every loader normalizes it, matching what the SQL replay of
+// drizzle-kit's DDL for the same column gives.
+model::TypeRef normalized_type(const std::string& sql) {
+  model::TypeRef type = model::parse_type_text(sql);
+  if (type.name == "bpchar" && type.modifiers.empty()) {
+    type.modifiers.emplace_back("1"); // PostgreSQL reads a bare `char` as char(1)
+  }
+  return type;
+}
+
+// PostgreSQL's name for a serial column's sequence: <table>_<column>_seq,
+// the longer part clipped first so the whole fits in 63 bytes.
+std::string sequence_name(const std::string& table, const std::string& column) {
+  std::string a = table;
+  std::string b = column;
+  const std::size_t budget = 63 - 5; // two underscores and "seq"
+  while (a.size() + b.size() > budget) {
+    std::string& longer = a.size() >= b.size() ? a : b;
+    longer = core::truncate_identifier(longer, longer.size() - 1);
+  }
+  return a + "_" + b + "_seq";
+}
+
+} // namespace
+
+Chain flatten_chain(const Reader& reader, Ref value) {
+  Chain chain;
+  std::vector<ChainCall> outer_first;
+  Ref current = value;
+  for (int guard = 0; guard < 256 && current.valid(); ++guard) {
+    const ts::Node& n = reader.node(current);
+    if (n.kind == NodeKind::identifier) {
+      // A variable holding (the start of) the chain.
+      const Ref resolved = reader.resolve_alias(current);
+      if (resolved.node == current.node && resolved.file == current.file) {
+        break;
+      }
+      current = resolved;
+      continue;
+    }
+    if (n.kind != NodeKind::call) {
+      break;
+    }
+    const Ref callee = reader.child(current, 0);
+    const ts::Node& callee_node = reader.node(callee);
+    if (callee_node.kind == NodeKind::member) {
+      const Ref object = reader.child(callee, 0);
+      const ts::Node& object_node = reader.node(object);
+      std::size_t found = 0;
+      const bool chained = object_node.kind != NodeKind::identifier ||
+                           reader.lookup(object.file, object_node.text, &found) != nullptr;
+      if (chained && reader.builtin(callee).empty()) {
+        outer_first.push_back(ChainCall{callee_node.text, current, callee_node.name_token});
+        current = object;
+        continue;
+      }
+    }
+    chain.base = current;
+    break;
+  }
+  chain.methods.assign(outer_first.rbegin(), outer_first.rend());
+  return chain;
+}
+
+void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
+  Ref object = resolve_alias(columns);
+  if (node(object).kind == NodeKind::arrow) {
+    // pgTable("x", (t) => ({ id: t.uuid() }))
+    if (!node(object).params.empty()) {
+      info.builder_param = node(object).params[0].name;
+    }
+    object = Ref{object.file, node(object).body};
+  }
+  if (!object.valid() || node(object).kind != NodeKind::object) {
+    const std::size_t token = object.valid() ? node(object).first_token : node(columns).first_token;
+    const std::string what = object.valid() && node(object).kind == NodeKind::call
+                                 ? "the columns of table `" + info.table.name + "`, built by a function call"
+                                 : "the columns of table `" + info.table.name + "`";
+    unresolved(object.valid() ? object.file : columns.file, token, what);
+    return;
+  }
+  for (const ts::Property& property : node(object).properties) {
+    const Ref value{object.file, property.value};
+    switch (property.kind) {
+    case ts::PropertyKind::value:
+    case ts::PropertyKind::shorthand: build_column(info, property, object.file, value); break;
+    case ts::PropertyKind::spread: {
+      const Ref target = resolve_alias(value);
+      if (depth < k_max_spread_depth && target.valid() && node(target).kind == NodeKind::object) {
+        build_columns(info, target, depth + 1);
+        break;
+      }
+      const ts::Node& spread = node(value);
+      std::string name = spread.kind == NodeKind::identifier ? spread.text
+                         : spread.kind == NodeKind::call && node(child(value, 0)).kind == NodeKind::identifier
+                             ? node(child(value, 0)).text + "()"
+                             : std::string("...");
+      unresolved(object.file, property.key_token,
+                 "the spread `..." + name + "` in the columns of table `" + info.table.name + "`");
+      break;
+    }
+    case ts::PropertyKind::computed:
+      unresolved(object.file, property.key_token, "a computed column name in table `" + info.table.name + "`");
+      break;
+    case ts::PropertyKind::method:
+      unresolved(object.file, property.key_token,
+                 "column `" + property.key + "` of table `" + info.table.name + "`, declared as a method");
+      break;
+    }
+  }
+}
+
+void Reader::build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value) {
+  const std::string where = "`" + info.table.name + "." + property.key + "`";
+  const Chain chain = flatten_chain(*this, value);
+  if (!chain.base.valid()) {
+    unresolved(key_file, property.key_token, "column " + where + ": its value is not a column builder call");
+    return;
+  }
+  const Ref callee = child(chain.base, 0);
+  const ts::Node& callee_node = node(callee);
+  std::string builder = builtin(callee);
+  if (builder.empty() && callee_node.kind == NodeKind::member && !info.builder_param.empty() &&
+      node(child(callee, 0)).kind == NodeKind::identifier && node(child(callee, 0)).text == info.builder_param) {
+    builder = callee_node.text;
+  }
+  // Arguments: ([name], [config]).
+  std::optional<std::string> explicit_name;
+  Ref config_ref = child(chain.base, 1);
+  if (config_ref.valid()) {
+    const std::optional<JsValue> first = eval(config_ref);
+    if (first && first->kind == JsValue::Kind::string) {
+      explicit_name = first->text;
+      config_ref = child(chain.base, 2);
+    } else if (node(resolve_alias(config_ref)).kind != NodeKind::object) {
+      unresolved(chain.base.file, node(config_ref).first_token, "the name of column " + where);
+      return;
+    }
+  }
+  std::optional<JsValue> config;
+  if (config_ref.valid()) {
+    config = eval(config_ref);
+    if (!config) {
+      unresolved(chain.base.file, node(config_ref).first_token, "the options of column " + where);
+    }
+  }
+
+  model::Column column;
+  std::string sql_type;
+  const VarInfo* var = callee_node.kind == NodeKind::identifier ? var_info(callee.file, callee_node.text) : nullptr;
+  if (var != nullptr && var->kind == VarKind::enumeration) {
+    column.type.name = var->name;
+    column.type.schema = var->extra;
+    sql_type = "enum";
+  } else if (var != nullptr && var->kind == VarKind::custom_type) {
+    if (!var->resolved) {
+      unresolved(chain.base.file, node(chain.base).first_token,
+                 "the SQL type of custom type `" + callee_node.text + "` (column " + where + ")");
+      return;
+    }
+    sql_type = var->name;
+    column.type = normalized_type(sql_type);
+  } else if (const std::optional<std::string> type = builder_sql_type(builder, config ? &*config : nullptr);
+             type && var == nullptr) {
+    sql_type = *type;
+    column.type = normalized_type(sql_type);
+    if (column.type.name == "interval") {
+      column.type.modifiers.clear();
+    }
+  } else {
+    const std::string shown = callee_node.kind == NodeKind::member ? "." + callee_node.text : callee_node.text;
+    unresolved(chain.base.file, node(chain.base).first_token,
+               "the column builder `" + (shown.empty() ? std::string("?") : shown) + "` of column " + where);
+    return;
+  }
+
+  ColumnInfo names;
+  names.property = property.key;
+  names.raw_name = explicit_name.value_or(property.key);
+  names.name = explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing);
+  column.name = names.name;
+  column.property = property.key;
+  column.location = location(key_file, property.key_token);
+
+  bool primary = false;
+  std::optional<std::string> unique_constraint;
+  Ref default_arg;
+  std::size_t default_token = 0;
+  for (const ChainCall& method : chain.methods) {
+    const std::string& m = method.name;
+    if (m == "primaryKey") {
+      primary = true;
+      column.not_null = true;
+    } else if (m == "notNull") {
+      column.not_null = true;
+    } else if (m == "unique") {
+      const std::optional<JsValue> name = eval(child(method.call, 1));
+      unique_constraint = name && name->kind == JsValue::Kind::string
+                              ? name->text
+                              : drizzle_names::unique_name(info.table.name, {names.raw_name});
+    } else if (m == "default") {
+      default_arg = child(method.call, 1);
+      default_token = method.token;
+    } else if (m == "defaultNow") {
+      column.default_expr = "now()";
+      default_arg = Ref{};
+    } else if (m == "defaultRandom") {
+      column.default_expr = "gen_random_uuid()";
+      default_arg = Ref{};
+    } else if (m == "array") {
+      ++column.type.array_dims;
+      sql_type += "[]";
+    } else if (m == "generatedAlwaysAsIdentity" || m == "generatedByDefaultAsIdentity") {
+      column.identity = true;
+      column.not_null = true;
+    } else if (m == "references") {
+      info.references.push_back(
+          PendingReference{info.columns.size(), child(method.call, 1), child(method.call, 2), method.token,
+                           method.call.file});
+    } else if (!m.empty() && m[0] == '$') {
+      // $type, $defaultFn, $onUpdate, ...: TypeScript types and runtime values
+    } else if (std::find(k_ignored_modifiers.begin(), k_ignored_modifiers.end(), m) == k_ignored_modifiers.end()) {
+      unresolved(method.call.file, method.token, "the modifier `." + m + "()` of column " + where);
+    }
+  }
+  if (default_arg.valid()) {
+    const ts::Node& arg = node(default_arg);
+    if (arg.kind == NodeKind::template_literal && arg.tag != ts::k_no_node) {
+      const std::optional<std::string> text = render_sql(default_arg, ColumnScope{&info, {}, {}}, false);
+      if (text) {
+        column.default_expr = *text;
+      } else {
+        unresolved(default_arg.file, arg.first_token, "the default of column " + where);
+      }
+    } else if (const std::optional<JsValue> literal = eval(default_arg)) {
+      const std::string text = drizzle_values::sql_default(*literal, sql_type);
+      if (!text.empty()) {
+        column.default_expr = text;
+      }
+    } else {
+      unresolved(default_arg.file, default_token, "the default of column " + where);
+    }
+  }
+  if (column.type.serial) {
+    column.not_null = true;
+    const std::string sequence = sequence_name(info.table.name, column.name);
+    column.default_expr = "nextval(" +
+                          core::quote_literal(info.table.schema == "public" ? sequence
+                                                                            : info.table.schema + "." + sequence) +
+                          "::regclass)";
+  }
+  const std::vector<model::IndexKey> keys{model::IndexKey{column.name, {}, false, {}}};
+  if (primary && info.table.primary_key() == nullptr) {
+    model::Index pk;
+    pk.name = drizzle_names::pkey_name(info.table.name);
+    pk.kind = model::IndexKind::primary_key;
+    pk.unique = true;
+    pk.keys = keys;
+    pk.location = column.location;
+    info.table.indexes.push_back(std::move(pk));
+  }
+  if (unique_constraint) {
+    model::Index unique;
+    unique.name = core::truncate_identifier(*unique_constraint);
+    unique.kind = model::IndexKind::unique_constraint;
+    unique.unique = true;
+    unique.keys = keys;
+    unique.location = column.location;
+    info.table.indexes.push_back(std::move(unique));
+  }
+  add_suppressions(key_file, property.key_token, property.last_token);
+  info.columns.push_back(std::move(names));
+  info.table.columns.push_back(std::move(column));
+}
+
+} // namespace pgadvise::loaders::drizzle_reader

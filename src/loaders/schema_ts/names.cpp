@@ -1,0 +1,133 @@
+#include "loaders/schema_ts/names.hpp"
+
+#include "core/text.hpp"
+
+namespace pgadvise::loaders::drizzle_names {
+
+namespace {
+
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// The words of a key, as drizzle-orm's casing splits them: runs of
+// lower-case letters and digits, acronyms (upper-case runs not followed by a
+// lower-case letter), and capitalized words. Everything else separates.
+std::vector<std::string> casing_words(std::string_view key) {
+  std::vector<std::string> words;
+  std::size_t i = 0;
+  while (i < key.size()) {
+    const char c = key[i];
+    if (c == '\'') {
+      ++i;
+      continue;
+    }
+    std::string word;
+    if (is_lower_or_digit(c)) {
+      while (i < key.size() && (is_lower_or_digit(key[i]) || key[i] == '\'')) {
+        if (key[i] != '\'') {
+          word += key[i];
+        }
+        ++i;
+      }
+    } else if (is_upper(c)) {
+      std::size_t run = 0;
+      while (i + run < key.size() && is_upper(key[i + run])) {
+        ++run;
+      }
+      const bool lower_follows = i + run < key.size() && key[i + run] >= 'a' && key[i + run] <= 'z';
+      if (!lower_follows) {
+        word = std::string(key.substr(i, run));
+        i += run;
+      } else if (run >= 2) {
+        word = std::string(key.substr(i, run - 1));
+        i += run - 1;
+      } else {
+        word += key[i++];
+        while (i < key.size() && is_lower_or_digit(key[i])) {
+          word += key[i++];
+        }
+      }
+    } else {
+      ++i;
+      continue;
+    }
+    if (!word.empty()) {
+      words.push_back(std::move(word));
+    }
+  }
+  return words;
+}
+
+void replace_first(std::string& text, const std::string& from, const std::string& to) {
+  if (from.empty()) {
+    return;
+  }
+  const auto pos = text.find(from);
+  if (pos != std::string::npos) {
+    text.replace(pos, from.size(), to);
+  }
+}
+
+std::string joined(const std::vector<std::string>& parts) { return core::join(parts, "_"); }
+
+} // namespace
+
+std::string apply_casing(std::string_view key, std::string_view casing) {
+  if (casing == "snake_case") {
+    std::vector<std::string> words = casing_words(key);
+    for (std::string& word : words) {
+      word = core::to_lower(word);
+    }
+    return joined(words);
+  }
+  if (casing == "camelCase") {
+    std::string out;
+    const std::vector<std::string> words = casing_words(key);
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (i == 0) {
+        out += core::to_lower(words[i]);
+      } else {
+        out += static_cast<char>(words[i][0] >= 'a' && words[i][0] <= 'z' ? words[i][0] - 'a' + 'A' : words[i][0]);
+        out += words[i].substr(1);
+      }
+    }
+    return out;
+  }
+  return std::string(key);
+}
+
+std::string unique_name(std::string_view table, const std::vector<std::string>& raw_columns) {
+  return std::string(table) + "_" + joined(raw_columns) + "_unique";
+}
+
+std::string index_name(std::string_view table, const std::vector<std::string>& columns) {
+  return std::string(table) + "_" + joined(columns) + "_index";
+}
+
+std::string primary_key_name(std::string_view table, const std::vector<std::string>& raw_columns,
+                             const std::vector<std::string>& columns) {
+  std::string name = std::string(table) + "_" + joined(raw_columns) + "_pk";
+  for (std::size_t i = 0; i < raw_columns.size() && i < columns.size(); ++i) {
+    replace_first(name, raw_columns[i], columns[i]);
+  }
+  return name;
+}
+
+std::string foreign_key_name(std::string_view table, const std::vector<std::string>& raw_columns,
+                             const std::vector<std::string>& columns, std::string_view foreign_table,
+                             const std::vector<std::string>& raw_foreign_columns,
+                             const std::vector<std::string>& foreign_columns) {
+  std::string name = std::string(table) + "_" + joined(raw_columns) + "_" + std::string(foreign_table) + "_" +
+                     joined(raw_foreign_columns) + "_fk";
+  for (std::size_t i = 0; i < raw_columns.size() && i < columns.size(); ++i) {
+    replace_first(name, raw_columns[i], columns[i]);
+  }
+  for (std::size_t i = 0; i < raw_foreign_columns.size() && i < foreign_columns.size(); ++i) {
+    replace_first(name, raw_foreign_columns[i], foreign_columns[i]);
+  }
+  return name;
+}
+
+std::string pkey_name(std::string_view table) { return core::truncate_identifier(table, 58) + "_pkey"; }
+
+} // namespace pgadvise::loaders::drizzle_names

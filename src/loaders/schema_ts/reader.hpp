@@ -1,0 +1,149 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loaders/schema_ts/schema_ts.hpp"
+#include "loaders/typescript/parser.hpp"
+#include "loaders/schema_ts/values.hpp"
+
+// Internal to the Drizzle schema reader: the interpreter that walks the
+// syntax trees of all schema files and fills the catalog. Split over
+// drizzle_schema_ts_reader.cpp (symbols, values, passes),
+// drizzle_schema_ts_columns.cpp (column builders and modifiers) and
+// drizzle_schema_ts_config.cpp (references, the extra-config callback, sql``).
+namespace pgadvise::loaders::drizzle_reader {
+
+using drizzle_values::JsValue;
+using ts::NodeId;
+
+struct SourceFile {
+  std::string label;
+  ts::Program program;
+};
+
+// A node of one of the files.
+struct Ref {
+  std::size_t file = 0;
+  NodeId node = ts::k_no_node;
+  [[nodiscard]] bool valid() const { return node != ts::k_no_node; }
+};
+
+struct ColumnInfo {
+  std::string property; // object key
+  std::string raw_name; // explicit name, else the key (what default names use)
+  std::string name;     // the column name (cased when the key is used)
+};
+
+enum class VarKind { schema, enumeration, custom_type, table_creator, table };
+
+struct VarInfo {
+  VarKind kind = VarKind::table;
+  std::string name;  // schema / enum name; custom type SQL; creator prefix
+  std::string extra; // enum schema; creator suffix
+  bool resolved = true;
+  std::size_t index = 0; // tables: index into Reader::m_tables
+};
+
+// A `.references(() => t.col, {...})` waiting until every table is read.
+struct PendingReference {
+  std::size_t column = 0; // index into TableInfo::columns
+  Ref target;             // the arrow function
+  Ref actions;            // the options object, when given
+  std::size_t token = 0;  // `references`
+  std::size_t file = 0;
+};
+
+struct TableInfo {
+  std::size_t file = 0;
+  std::string builder_param; // `t` in pgTable("x", (t) => ({ id: t.uuid() }))
+  const ts::Declaration* decl = nullptr;
+  bool exported = false;
+  model::Table table;
+  std::vector<ColumnInfo> columns;
+  Ref extra_config;
+  std::vector<PendingReference> references;
+
+  [[nodiscard]] const ColumnInfo* column_by_property(std::string_view property) const;
+};
+
+// How column references inside an extra-config callback or sql`` resolve.
+struct ColumnScope {
+  const TableInfo* table = nullptr;
+  std::string param;                                          // `t` in (t) => [...]
+  std::vector<std::pair<std::string, std::string>> bindings; // destructured (local, property)
+};
+
+// A builder chain `base(...).m1(...).m2(...)`, flattened through variables
+// that hold part of it (`const id = uuid().primaryKey()`).
+struct ChainCall {
+  std::string name;
+  Ref call;              // the call node of the method
+  std::size_t token = 0; // the method name
+};
+
+struct Chain {
+  Ref base;                      // the base call (invalid when there is none)
+  std::vector<ChainCall> methods; // innermost first
+};
+
+class Reader;
+Chain flatten_chain(const Reader& reader, Ref value);
+
+class Reader {
+public:
+  Reader(std::vector<SourceFile> files, std::string casing);
+  SchemaLoad run();
+
+  // ---- shared helpers (reader.cpp) ----
+  [[nodiscard]] const ts::Node& node(Ref ref) const { return m_files[ref.file].program.node(ref.node); }
+  [[nodiscard]] Ref child(Ref ref, std::size_t i) const;
+  [[nodiscard]] core::SourceLocation location(std::size_t file, std::size_t token) const;
+  void unresolved(std::size_t file, std::size_t token, const std::string& what);
+  // The declaration a name refers to from a file (local, imported, or any
+  // exported one), following aliases.
+  [[nodiscard]] const ts::Declaration* lookup(std::size_t file, std::string_view name, std::size_t* found_in) const;
+  // The drizzle-orm export a callee names (`pgTable`, `text`, `pg.text`), or
+  // empty when it is the program's own variable or unknown.
+  [[nodiscard]] std::string builtin(Ref callee) const;
+  [[nodiscard]] const VarInfo* var_info(std::size_t file, std::string_view name) const;
+  [[nodiscard]] std::optional<JsValue> eval(Ref ref, int depth = 0) const;
+  // Follows identifiers to the initializer they name (object literals and
+  // builder chains shared through a variable).
+  [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
+
+  // ---- columns (columns.cpp) ----
+  void build_columns(TableInfo& info, Ref columns, int depth);
+  void build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value);
+
+  // ---- config (config.cpp) ----
+  void resolve_references(TableInfo& info);
+  void apply_extra_config(TableInfo& info);
+  [[nodiscard]] std::optional<std::string> render_sql(Ref tagged, const ColumnScope& scope, bool qualify) const;
+  [[nodiscard]] const TableInfo* table_of(std::size_t file, std::string_view name) const;
+
+  // `pgadvise-ignore` comments before first_token (or after last_token on
+  // its line) cover the lines from first_token to last_token.
+  void add_suppressions(std::size_t file, std::size_t first_token, std::size_t last_token);
+
+private:
+  void collect_variables();
+  void collect_tables();
+  void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const std::string& schema,
+                      const std::string& prefix, const std::string& suffix);
+  void report_lex_problems();
+  void finish_catalog();
+  [[nodiscard]] bool is_exported(std::size_t file, const ts::Declaration& decl) const;
+
+  std::vector<SourceFile> m_files;
+  std::string m_casing;
+  std::map<std::pair<std::size_t, std::string>, VarInfo> m_vars;
+  std::vector<TableInfo> m_tables;
+  SchemaLoad m_load;
+};
+
+} // namespace pgadvise::loaders::drizzle_reader

@@ -1,0 +1,611 @@
+// What refers to columns: `.references(() => users.id)`, the extra-config
+// callback (indexes, primary keys, foreign keys, unique and check
+// constraints) and sql`` fragments.
+#include "core/text.hpp"
+#include "loaders/schema_ts/names.hpp"
+#include "loaders/schema_ts/reader.hpp"
+
+namespace pgadvise::loaders::drizzle_reader {
+
+using ts::NodeKind;
+
+namespace {
+
+std::optional<model::FkAction> parse_action(const std::optional<std::string>& text) {
+  if (!text) {
+    return std::nullopt;
+  }
+  const std::string lower = core::to_lower(*text);
+  if (lower == "cascade") {
+    return model::FkAction::cascade;
+  }
+  if (lower == "restrict") {
+    return model::FkAction::restrict;
+  }
+  if (lower == "set null") {
+    return model::FkAction::set_null;
+  }
+  if (lower == "set default") {
+    return model::FkAction::set_default;
+  }
+  if (lower == "no action") {
+    return model::FkAction::no_action;
+  }
+  return std::nullopt;
+}
+
+std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+
+// A column named in a callback: the table and column it resolved to.
+struct ResolvedColumn {
+  const TableInfo* table = nullptr;
+  const ColumnInfo* column = nullptr;
+  bool descending = false;
+  std::string opclass;
+};
+
+} // namespace
+
+namespace {
+
+// `t.col`, a destructured `col`, `users.col` (the table's own or another
+// table's variable), with `.asc() .desc() .nullsFirst() .nullsLast()
+// .op("...")` peeled off.
+ResolvedColumn resolve_column(const Reader& reader, Ref ref, const ColumnScope& scope) {
+  ResolvedColumn out;
+  for (int guard = 0; guard < 16 && ref.valid() && reader.node(ref).kind == NodeKind::call; ++guard) {
+    const Ref callee = reader.child(ref, 0);
+    if (reader.node(callee).kind != NodeKind::member) {
+      return out;
+    }
+    const std::string& method = reader.node(callee).text;
+    if (method == "desc") {
+      out.descending = true;
+    } else if (method == "op") {
+      const std::optional<JsValue> opclass = reader.eval(reader.child(ref, 1));
+      if (opclass && opclass->kind == JsValue::Kind::string) {
+        out.opclass = opclass->text;
+      }
+    } else if (method != "asc" && method != "nullsFirst" && method != "nullsLast") {
+      return out;
+    }
+    ref = reader.child(callee, 0);
+  }
+  if (!ref.valid()) {
+    return out;
+  }
+  const ts::Node& n = reader.node(ref);
+  if (n.kind == NodeKind::identifier && scope.table != nullptr) {
+    for (const auto& [local, property] : scope.bindings) {
+      if (local == n.text) {
+        out.table = scope.table;
+        out.column = scope.table->column_by_property(property);
+        return out;
+      }
+    }
+    return out;
+  }
+  if (n.kind != NodeKind::member) {
+    return out;
+  }
+  const ts::Node& object = reader.node(reader.child(ref, 0));
+  if (object.kind != NodeKind::identifier) {
+    return out;
+  }
+  const TableInfo* table = nullptr;
+  if (scope.table != nullptr && !scope.param.empty() && object.text == scope.param) {
+    table = scope.table;
+  } else {
+    table = reader.table_of(ref.file, object.text);
+  }
+  if (table != nullptr) {
+    out.table = table;
+    out.column = table->column_by_property(n.text);
+  }
+  return out;
+}
+
+// How an expression reads in a note: `t.col`, `users.id`, `f()`.
+std::string describe(const Reader& reader, Ref ref, int depth = 0) {
+  if (!ref.valid() || depth > 8) {
+    return "...";
+  }
+  const ts::Node& n = reader.node(ref);
+  if (n.kind == NodeKind::identifier) {
+    return n.text;
+  }
+  if (n.kind == NodeKind::member) {
+    return describe(reader, reader.child(ref, 0), depth + 1) + "." + n.text;
+  }
+  if (n.kind == NodeKind::call) {
+    return describe(reader, reader.child(ref, 0), depth + 1) + "()";
+  }
+  return "...";
+}
+
+bool is_sql_template(const Reader& reader, Ref ref) {
+  if (!ref.valid()) {
+    return false;
+  }
+  const ts::Node& n = reader.node(ref);
+  return n.kind == NodeKind::template_literal && n.tag != ts::k_no_node &&
+         reader.builtin(Ref{ref.file, n.tag}) == "sql";
+}
+
+} // namespace
+
+std::optional<std::string> Reader::render_sql(Ref tagged, const ColumnScope& scope, bool qualify) const {
+  if (!is_sql_template(*this, tagged)) {
+    return std::nullopt;
+  }
+  const ts::Node& n = node(tagged);
+  std::string out;
+  int params = 0;
+  for (std::size_t i = 0; i < n.quasis.size(); ++i) {
+    out += n.quasis[i];
+    if (i >= n.children.size()) {
+      continue;
+    }
+    const Ref part = child(tagged, i);
+    const ts::Node& p = node(part);
+    if (is_sql_template(*this, part)) {
+      const std::optional<std::string> inner = render_sql(part, scope, qualify);
+      if (!inner) {
+        return std::nullopt;
+      }
+      out += *inner;
+      continue;
+    }
+    // sql.raw("...")
+    if (p.kind == NodeKind::call && node(child(part, 0)).kind == NodeKind::member &&
+        node(child(part, 0)).text == "raw") {
+      const std::optional<JsValue> raw = eval(child(part, 1));
+      if (!raw || raw->kind != JsValue::Kind::string) {
+        return std::nullopt;
+      }
+      out += raw->text;
+      continue;
+    }
+    const ResolvedColumn column = resolve_column(*this, part, scope);
+    if (column.column != nullptr) {
+      out += qualify ? quoted(column.table->table.name) + "." + quoted(column.column->name)
+                     : quoted(column.column->name);
+      continue;
+    }
+    if (p.kind == NodeKind::identifier) {
+      if (const TableInfo* table = table_of(part.file, p.text)) {
+        out += table->table.schema == "public" ? quoted(table->table.name)
+                                               : quoted(table->table.schema) + "." + quoted(table->table.name);
+        continue;
+      }
+    }
+    if (p.kind == NodeKind::string || p.kind == NodeKind::number) {
+      out += "$" + std::to_string(++params); // a bound parameter, as drizzle renders it
+      continue;
+    }
+    return std::nullopt;
+  }
+  return out;
+}
+
+void Reader::resolve_references(TableInfo& info) {
+  for (const PendingReference& pending : info.references) {
+    const ColumnInfo& from = info.columns[pending.column];
+    const std::string where = "`" + info.table.name + "." + from.property + "`";
+    const Ref fn = resolve_alias(pending.target);
+    if (!fn.valid() || node(fn).kind != NodeKind::arrow || node(fn).body == ts::k_no_node) {
+      unresolved(pending.file, pending.token, "the target of .references() on " + where);
+      continue;
+    }
+    const Ref body{fn.file, node(fn).body};
+    const ResolvedColumn target = resolve_column(*this, body, ColumnScope{});
+    if (target.column == nullptr) {
+      unresolved(pending.file, pending.token,
+                 "the reference target `" + describe(*this, body) + "` of " + where);
+      continue;
+    }
+    model::ForeignKey fk;
+    fk.columns = {from.name};
+    fk.ref_schema = target.table->table.schema;
+    fk.ref_table = target.table->table.name;
+    fk.ref_columns = {target.column->name};
+    fk.name = core::truncate_identifier(drizzle_names::foreign_key_name(
+        info.table.name, {from.raw_name}, {from.name}, target.table->table.name, {target.column->raw_name},
+        {target.column->name}));
+    if (const std::optional<JsValue> actions = eval(pending.actions)) {
+      fk.on_delete = parse_action(actions->string_field("onDelete")).value_or(model::FkAction::no_action);
+      fk.on_update = parse_action(actions->string_field("onUpdate")).value_or(model::FkAction::no_action);
+      if (const std::optional<std::string> name = actions->string_field("name")) {
+        fk.name = *name;
+      }
+    } else if (pending.actions.valid()) {
+      unresolved(pending.file, pending.token, "the actions of .references() on " + where);
+    }
+    fk.location = location(pending.file, pending.token);
+    info.table.foreign_keys.push_back(std::move(fk));
+  }
+}
+
+namespace {
+
+// Reads one entry of the extra-config callback into the table.
+class ConfigEntry {
+public:
+  ConfigEntry(Reader& reader, TableInfo& info, const ColumnScope& scope, Ref entry, std::string property)
+      : m_reader(reader), m_info(info), m_scope(scope), m_entry(entry), m_property(std::move(property)) {}
+
+  void apply() {
+    m_chain = flatten_chain(m_reader, m_entry);
+    if (!m_chain.base.valid()) {
+      unresolved("an extra-config entry of table `" + m_info.table.name + "`");
+      return;
+    }
+    const std::string kind = m_reader.builtin(m_reader.child(m_chain.base, 0));
+    if (kind == "index" || kind == "uniqueIndex") {
+      index(kind == "uniqueIndex");
+    } else if (kind == "primaryKey") {
+      primary_key();
+    } else if (kind == "foreignKey") {
+      foreign_key();
+    } else if (kind == "unique") {
+      unique();
+    } else if (kind == "check") {
+      check();
+    } else if (kind != "pgPolicy") { // policies are not part of the model
+      unresolved("the extra-config entry `" + describe(m_reader, m_reader.child(m_chain.base, 0)) +
+                 "(...)` of table `" + m_info.table.name + "`");
+    }
+  }
+
+private:
+  [[nodiscard]] std::size_t base_token() const {
+    return m_reader.node(m_chain.base.valid() ? m_chain.base : m_entry).first_token;
+  }
+  void unresolved(const std::string& what) { m_reader.unresolved(m_entry.file, base_token(), what); }
+  [[nodiscard]] core::SourceLocation where() const { return m_reader.location(m_entry.file, base_token()); }
+
+  [[nodiscard]] std::optional<std::string> string_arg(Ref call, std::size_t i) const {
+    const std::optional<JsValue> value = m_reader.eval(m_reader.child(call, i));
+    if (value && value->kind == JsValue::Kind::string) {
+      return value->text;
+    }
+    return std::nullopt;
+  }
+
+  // Column arguments from `first` on; false (after a note) when one does
+  // not resolve.
+  bool columns_from(Ref call, std::size_t first, std::vector<ResolvedColumn>& out) {
+    const ts::Node& n = m_reader.node(call);
+    for (std::size_t i = first; i < n.children.size(); ++i) {
+      const Ref arg = m_reader.child(call, i);
+      const ResolvedColumn column = resolve_column(m_reader, arg, m_scope);
+      if (column.column == nullptr) {
+        m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
+                            "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
+        return false;
+      }
+      out.push_back(column);
+    }
+    return true;
+  }
+
+  bool columns_of_array(Ref array, std::vector<ResolvedColumn>& out) {
+    const Ref resolved = m_reader.resolve_alias(array);
+    if (!resolved.valid() || m_reader.node(resolved).kind != NodeKind::array) {
+      unresolved("the column list of an extra-config entry of table `" + m_info.table.name + "`");
+      return false;
+    }
+    return columns_from_elements(resolved, out);
+  }
+
+  bool columns_from_elements(Ref array, std::vector<ResolvedColumn>& out) {
+    const ts::Node& n = m_reader.node(array);
+    for (std::size_t i = 0; i < n.children.size(); ++i) {
+      const Ref arg = m_reader.child(array, i);
+      const ResolvedColumn column = arg.valid() ? resolve_column(m_reader, arg, m_scope) : ResolvedColumn{};
+      if (column.column == nullptr) {
+        m_reader.unresolved(array.file, arg.valid() ? m_reader.node(arg).first_token : n.first_token,
+                            "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
+        return false;
+      }
+      out.push_back(column);
+    }
+    return true;
+  }
+
+  [[nodiscard]] Ref object_arg(std::size_t i) const {
+    const Ref arg = m_reader.resolve_alias(m_reader.child(m_chain.base, i));
+    return arg.valid() && m_reader.node(arg).kind == NodeKind::object ? arg : Ref{};
+  }
+
+  [[nodiscard]] Ref property_of(Ref object, std::string_view key) const {
+    for (const ts::Property& property : m_reader.node(object).properties) {
+      if (property.key == key &&
+          (property.kind == ts::PropertyKind::value || property.kind == ts::PropertyKind::shorthand)) {
+        return Ref{object.file, property.value};
+      }
+    }
+    return Ref{};
+  }
+
+  static std::vector<std::string> names(const std::vector<ResolvedColumn>& columns, bool raw) {
+    std::vector<std::string> out;
+    for (const ResolvedColumn& column : columns) {
+      out.push_back(raw ? column.column->raw_name : column.column->name);
+    }
+    return out;
+  }
+
+  void index(bool unique) {
+    model::Index index;
+    index.unique = unique;
+    index.property = m_property;
+    index.location = where();
+    const std::optional<std::string> explicit_name = string_arg(m_chain.base, 1);
+    bool has_expression = false;
+    std::vector<std::string> column_names;
+    auto add_keys = [&](Ref call, std::size_t first) {
+      const ts::Node& n = m_reader.node(call);
+      for (std::size_t i = first; i < n.children.size(); ++i) {
+        const Ref arg = m_reader.child(call, i);
+        if (is_sql_template(m_reader, arg)) {
+          const std::optional<std::string> text = m_reader.render_sql(arg, m_scope, false);
+          if (!text) {
+            m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
+                                "an index expression in table `" + m_info.table.name + "`");
+            return false;
+          }
+          index.keys.push_back(model::IndexKey{{}, *text, false, {}});
+          has_expression = true;
+          continue;
+        }
+        std::vector<ResolvedColumn> one;
+        if (!columns_from_elements_single(arg, one)) {
+          return false;
+        }
+        index.keys.push_back(model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass});
+        column_names.push_back(one[0].column->name);
+      }
+      return true;
+    };
+    for (const ChainCall& method : m_chain.methods) {
+      if (method.name == "on" || method.name == "onOnly") {
+        if (!add_keys(method.call, 1)) {
+          return;
+        }
+      } else if (method.name == "using") {
+        if (const std::optional<std::string> using_method = string_arg(method.call, 1)) {
+          index.method = core::to_lower(*using_method);
+        }
+        if (!add_keys(method.call, 2)) {
+          return;
+        }
+      } else if (method.name == "where") {
+        const Ref predicate = m_reader.child(method.call, 1);
+        const std::optional<std::string> text = m_reader.render_sql(predicate, m_scope, true);
+        if (!text) {
+          m_reader.unresolved(method.call.file, method.token,
+                              "the WHERE clause of an index in table `" + m_info.table.name + "`");
+          index.predicate = "?"; // partial all the same
+        } else {
+          index.predicate = *text;
+        }
+      } else if (method.name != "concurrently" && method.name != "with" && method.name != "nullsNotDistinct") {
+        m_reader.unresolved(method.call.file, method.token,
+                            "the index option `." + method.name + "()` in table `" + m_info.table.name + "`");
+      }
+    }
+    if (index.keys.empty()) {
+      unresolved("an index without columns in table `" + m_info.table.name + "`");
+      return;
+    }
+    if (explicit_name) {
+      index.name = *explicit_name;
+    } else if (has_expression) {
+      unresolved("the name of an unnamed expression index in table `" + m_info.table.name +
+                 "` (drizzle-kit requires one)");
+      return;
+    } else {
+      index.name = drizzle_names::index_name(m_info.table.name, column_names);
+    }
+    index.name = core::truncate_identifier(index.name);
+    m_info.table.indexes.push_back(std::move(index));
+  }
+
+  bool columns_from_elements_single(Ref arg, std::vector<ResolvedColumn>& out) {
+    const ResolvedColumn column = resolve_column(m_reader, arg, m_scope);
+    if (column.column == nullptr) {
+      m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
+                          "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
+      return false;
+    }
+    out.push_back(column);
+    return true;
+  }
+
+  void primary_key() {
+    std::vector<ResolvedColumn> columns;
+    std::optional<std::string> explicit_name;
+    if (const Ref config = object_arg(1); config.valid()) {
+      // primaryKey({ columns: [t.a, t.b], name })
+      const Ref list = property_of(config, "columns");
+      if (!list.valid() || !columns_of_array(list, columns)) {
+        return;
+      }
+      const std::optional<JsValue> name = m_reader.eval(property_of(config, "name"));
+      if (name && name->kind == JsValue::Kind::string) {
+        explicit_name = name->text;
+      }
+    } else if (!columns_from(m_chain.base, 1, columns)) { // primaryKey(t.a, t.b)
+      return;
+    }
+    if (columns.empty()) {
+      unresolved("a primary key without columns in table `" + m_info.table.name + "`");
+      return;
+    }
+    model::Index pk;
+    pk.kind = model::IndexKind::primary_key;
+    pk.unique = true;
+    pk.property = m_property;
+    pk.location = where();
+    pk.name = core::truncate_identifier(explicit_name.value_or(
+        drizzle_names::primary_key_name(m_info.table.name, names(columns, true), names(columns, false))));
+    for (const ResolvedColumn& column : columns) {
+      pk.keys.push_back(model::IndexKey{column.column->name, {}, false, {}});
+      if (model::Column* declared = m_info.table.find_column(column.column->name)) {
+        declared->not_null = true; // PostgreSQL makes primary key columns NOT NULL
+      }
+    }
+    if (m_info.table.primary_key() != nullptr) {
+      unresolved("a second primary key of table `" + m_info.table.name + "`");
+      return;
+    }
+    m_info.table.indexes.push_back(std::move(pk));
+  }
+
+  void foreign_key() {
+    const Ref config = object_arg(1);
+    if (!config.valid()) {
+      unresolved("the options of a foreignKey() in table `" + m_info.table.name + "`");
+      return;
+    }
+    std::vector<ResolvedColumn> columns;
+    std::vector<ResolvedColumn> foreign;
+    const Ref list = property_of(config, "columns");
+    const Ref foreign_list = property_of(config, "foreignColumns");
+    if (!list.valid() || !foreign_list.valid() || !columns_of_array(list, columns) ||
+        !columns_of_array(foreign_list, foreign)) {
+      return;
+    }
+    if (columns.empty() || foreign.empty()) {
+      unresolved("a foreignKey() without columns in table `" + m_info.table.name + "`");
+      return;
+    }
+    const TableInfo* target = foreign[0].table;
+    model::ForeignKey fk;
+    fk.columns = names(columns, false);
+    fk.ref_schema = target->table.schema;
+    fk.ref_table = target->table.name;
+    fk.ref_columns = names(foreign, false);
+    const std::optional<JsValue> name = m_reader.eval(property_of(config, "name"));
+    fk.name = core::truncate_identifier(
+        name && name->kind == JsValue::Kind::string
+            ? name->text
+            : drizzle_names::foreign_key_name(m_info.table.name, names(columns, true), names(columns, false),
+                                              target->table.name, names(foreign, true), names(foreign, false)));
+    for (const ChainCall& method : m_chain.methods) {
+      const std::optional<model::FkAction> action = parse_action(string_arg(method.call, 1));
+      if (method.name == "onDelete" && action) {
+        fk.on_delete = *action;
+      } else if (method.name == "onUpdate" && action) {
+        fk.on_update = *action;
+      } else {
+        m_reader.unresolved(method.call.file, method.token,
+                            "the foreign key option `." + method.name + "()` in table `" + m_info.table.name + "`");
+      }
+    }
+    fk.location = where();
+    m_info.table.foreign_keys.push_back(std::move(fk));
+  }
+
+  void unique() {
+    std::vector<ResolvedColumn> columns;
+    const std::optional<std::string> explicit_name = string_arg(m_chain.base, 1);
+    for (const ChainCall& method : m_chain.methods) {
+      if (method.name == "on") {
+        if (!columns_from(method.call, 1, columns)) {
+          return;
+        }
+      } else if (method.name != "nullsNotDistinct") {
+        m_reader.unresolved(method.call.file, method.token,
+                            "the unique option `." + method.name + "()` in table `" + m_info.table.name + "`");
+      }
+    }
+    if (columns.empty()) {
+      unresolved("a unique constraint without columns in table `" + m_info.table.name + "`");
+      return;
+    }
+    model::Index unique;
+    unique.kind = model::IndexKind::unique_constraint;
+    unique.unique = true;
+    unique.property = m_property;
+    unique.location = where();
+    unique.name = core::truncate_identifier(
+        explicit_name.value_or(drizzle_names::unique_name(m_info.table.name, names(columns, true))));
+    for (const ResolvedColumn& column : columns) {
+      unique.keys.push_back(model::IndexKey{column.column->name, {}, false, {}});
+    }
+    m_info.table.indexes.push_back(std::move(unique));
+  }
+
+  void check() {
+    const std::optional<std::string> name = string_arg(m_chain.base, 1);
+    const std::optional<std::string> expression = m_reader.render_sql(m_reader.child(m_chain.base, 2), m_scope, true);
+    if (!name || !expression) {
+      unresolved("a check constraint of table `" + m_info.table.name + "`");
+      return;
+    }
+    m_info.table.checks.push_back(model::CheckConstraint{*name, *expression, where()});
+  }
+
+  Reader& m_reader;
+  TableInfo& m_info;
+  const ColumnScope& m_scope;
+  Ref m_entry;
+  std::string m_property;
+  Chain m_chain;
+};
+
+} // namespace
+
+void Reader::apply_extra_config(TableInfo& info) {
+  if (!info.extra_config.valid()) {
+    return;
+  }
+  const std::string what = "the extra config of table `" + info.table.name + "`";
+  const Ref fn = resolve_alias(info.extra_config);
+  if (!fn.valid() || node(fn).kind != NodeKind::arrow) {
+    unresolved(info.extra_config.file, node(info.extra_config).first_token, what);
+    return;
+  }
+  ColumnScope scope;
+  scope.table = &info;
+  if (!node(fn).params.empty()) {
+    scope.param = node(fn).params[0].name;
+    scope.bindings = node(fn).params[0].bindings;
+    info.table.drizzle_config_param = scope.param; // what fixes call the table in new index lines
+  }
+  const Ref body = resolve_alias(Ref{fn.file, node(fn).body});
+  if (!body.valid()) {
+    unresolved(fn.file, node(fn).first_token, what);
+    return;
+  }
+  const ts::Node& n = node(body);
+  if (n.kind == NodeKind::array) {
+    for (std::size_t i = 0; i < n.children.size(); ++i) {
+      const Ref entry = child(body, i);
+      if (!entry.valid()) {
+        continue;
+      }
+      if (node(entry).kind == NodeKind::spread) {
+        unresolved(body.file, node(entry).first_token, "a spread entry in " + what);
+        continue;
+      }
+      ConfigEntry(*this, info, scope, entry, {}).apply();
+    }
+    return;
+  }
+  if (n.kind == NodeKind::object) {
+    for (const ts::Property& property : n.properties) {
+      if (property.kind != ts::PropertyKind::value && property.kind != ts::PropertyKind::shorthand) {
+        unresolved(body.file, property.key_token, "an entry of " + what);
+        continue;
+      }
+      ConfigEntry(*this, info, scope, Ref{body.file, property.value}, property.key).apply();
+    }
+    return;
+  }
+  unresolved(body.file, n.first_token, what);
+}
+
+} // namespace pgadvise::loaders::drizzle_reader

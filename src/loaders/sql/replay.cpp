@@ -1,0 +1,306 @@
+#include "loaders/sql/replay.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "model/type_ref.hpp"
+
+namespace pgadvise::loaders::replay {
+
+namespace {
+
+std::string untracked_key(const std::string& schema, const std::string& name) { return schema + "." + name; }
+
+// Cache key: a separator that cannot appear in an identifier the user wrote.
+std::string name_key(const std::string& schema, const std::string& name) { return schema + '\x1f' + name; }
+
+bool has_upper(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
+}
+
+std::string typmod_text(const Json& item) {
+  if (const Json* constant = as(item, "A_Const")) {
+    if (const Json* ival = child(*constant, "ival")) {
+      return std::to_string(int_field(*ival, "ival", 0));
+    }
+    if (const Json* fval = child(*constant, "fval")) {
+      return string_field(*fval, "fval");
+    }
+    if (const Json* sval = child(*constant, "sval")) {
+      return string_field(*sval, "sval");
+    }
+  }
+  if (const Json* ref = as(item, "ColumnRef")) {
+    const std::vector<std::string> fields = string_list(child(*ref, "fields"));
+    return fields.empty() ? std::string() : fields.back();
+  }
+  return {};
+}
+
+} // namespace
+
+Replay::Replay(SchemaLoad& load, std::string file, std::string_view text)
+    : m_load(load), m_file(std::move(file)), m_text(text), m_lines(text) {}
+
+void Replay::set_statement(std::size_t offset, std::size_t length) {
+  m_statement_offset = std::min(offset, m_text.size());
+  m_statement_length = std::min(length, m_text.size() - m_statement_offset);
+  m_tokens = SqlTokens(statement_text());
+}
+
+std::string_view Replay::statement_text() const { return m_text.substr(m_statement_offset, m_statement_length); }
+
+core::SourceLocation Replay::at(std::size_t statement_offset) const {
+  return m_lines.locate(m_file, m_statement_offset + std::min(statement_offset, m_statement_length));
+}
+
+core::SourceLocation Replay::at_statement() const {
+  const auto& tokens = m_tokens.tokens();
+  return at(tokens.empty() ? 0 : tokens.front().begin);
+}
+
+core::SourceLocation Replay::at_node(const Json& node) const {
+  const Json* inner = body(node);
+  const Json& target = inner != nullptr && !child(node, "location") ? *inner : node;
+  if (auto offset = location_field(target)) {
+    return at(*offset);
+  }
+  return at_statement();
+}
+
+void Replay::warn(std::string message, core::SourceLocation where) {
+  m_load.diagnostics.push_back(make_diagnostic(
+      k_replay_warning, core::Severity::medium, std::move(message), std::move(where),
+      "PostgreSQL would reject this statement at this point of the replay; check the migration "
+      "order or the object's name. pgadvise kept replaying the rest."));
+}
+
+void Replay::warn_duplicate(std::string message, core::SourceLocation where) {
+  if (!m_quiet_duplicates) {
+    warn(std::move(message), std::move(where));
+  }
+}
+
+void Replay::parse_error(std::string message, core::SourceLocation where) {
+  m_load.diagnostics.push_back(make_diagnostic(
+      k_parse_error, core::Severity::high, std::move(message), std::move(where),
+      "Fix the statement so PostgreSQL 15 can parse it; pgadvise skipped it and replayed the rest "
+      "of the file, so objects it creates are missing from the schema."));
+}
+
+std::string Replay::creation_schema() const {
+  for (const std::string& schema : m_search_path) {
+    if (catalog().has_schema(schema)) {
+      return schema;
+    }
+  }
+  return "public";
+}
+
+std::string Replay::schema_for(const QualifiedName& name) const {
+  return name.schema.empty() ? creation_schema() : name.schema;
+}
+
+std::vector<std::string> Replay::lookup_schemas(const QualifiedName& name) const {
+  if (!name.schema.empty()) {
+    return {name.schema};
+  }
+  std::vector<std::string> schemas = m_search_path;
+  schemas.emplace_back("pg_catalog");
+  // An empty search_path (pg_dump sets one) would find nothing: fall back
+  // to public, where unqualified names almost always live.
+  if (std::find(schemas.begin(), schemas.end(), "public") == schemas.end()) {
+    schemas.emplace_back("public");
+  }
+  return schemas;
+}
+
+model::Table* Replay::find_table(const QualifiedName& name) const {
+  auto& tables = m_load.catalog.tables;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!m_caches_valid) {
+      rebuild_caches();
+    }
+    bool stale = false;
+    for (const std::string& schema : lookup_schemas(name)) {
+      const auto it = m_table_positions.find(name_key(schema, name.name));
+      if (it == m_table_positions.end()) {
+        continue;
+      }
+      if (it->second < tables.size() && tables[it->second].schema == schema && tables[it->second].name == name.name) {
+        return &tables[it->second];
+      }
+      stale = true; // a handler changed the tables without saying so
+      break;
+    }
+    if (!stale) {
+      return nullptr;
+    }
+    m_caches_valid = false;
+  }
+  return nullptr;
+}
+
+void Replay::rebuild_caches() const {
+  m_table_positions.clear();
+  m_relation_names.clear();
+  m_constraint_names.clear();
+  const auto& tables = m_load.catalog.tables;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    const model::Table& table = tables[i];
+    m_table_positions[name_key(table.schema, table.name)] = i;
+    m_relation_names.insert(name_key(table.schema, table.name));
+    for (const model::Index& index : table.indexes) {
+      m_relation_names.insert(name_key(table.schema, index.name));
+      if (index.kind != model::IndexKind::index) {
+        m_constraint_names.insert(name_key(table.schema, index.name));
+      }
+    }
+    for (const model::ForeignKey& fk : table.foreign_keys) {
+      m_constraint_names.insert(name_key(table.schema, fk.name));
+    }
+    for (const model::CheckConstraint& check : table.checks) {
+      m_constraint_names.insert(name_key(table.schema, check.name));
+    }
+  }
+  m_caches_valid = true;
+}
+
+void Replay::table_added() {
+  if (m_caches_valid && !m_load.catalog.tables.empty()) {
+    const model::Table& table = m_load.catalog.tables.back();
+    m_table_positions[name_key(table.schema, table.name)] = m_load.catalog.tables.size() - 1;
+    m_relation_names.insert(name_key(table.schema, table.name));
+  }
+}
+
+void Replay::relation_added(const std::string& schema, const std::string& name) {
+  if (m_caches_valid) {
+    m_relation_names.insert(name_key(schema, name));
+  }
+}
+
+void Replay::constraint_added(const std::string& schema, const std::string& name) {
+  if (m_caches_valid) {
+    m_constraint_names.insert(name_key(schema, name));
+  }
+}
+
+void Replay::index_added(const std::string& schema, const model::Index& index) {
+  relation_added(schema, index.name);
+  if (index.kind != model::IndexKind::index) {
+    constraint_added(schema, index.name);
+  }
+}
+
+model::Table* Replay::find_index_owner(const QualifiedName& name) const {
+  for (const std::string& schema : lookup_schemas(name)) {
+    if (model::Table* table = m_load.catalog.find_index_owner(schema, name.name)) {
+      return table;
+    }
+  }
+  return nullptr;
+}
+
+model::Enum* Replay::find_enum(const QualifiedName& name) const {
+  for (const std::string& schema : lookup_schemas(name)) {
+    auto& enums = m_load.catalog.enums;
+    auto it = std::find_if(enums.begin(), enums.end(),
+                           [&](const model::Enum& e) { return e.schema == schema && e.name == name.name; });
+    if (it != enums.end()) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+model::Domain* Replay::find_domain(const QualifiedName& name) const {
+  for (const std::string& schema : lookup_schemas(name)) {
+    auto& domains = m_load.catalog.domains;
+    auto it = std::find_if(domains.begin(), domains.end(),
+                           [&](const model::Domain& d) { return d.schema == schema && d.name == name.name; });
+    if (it != domains.end()) {
+      return &*it;
+    }
+  }
+  return nullptr;
+}
+
+bool Replay::is_untracked(const QualifiedName& name) const {
+  const auto& untracked = m_load.untracked_relations;
+  const std::vector<std::string> schemas = lookup_schemas(name);
+  return std::any_of(schemas.begin(), schemas.end(), [&](const std::string& schema) {
+    return untracked.count(untracked_key(schema, name.name)) != 0;
+  });
+}
+
+void Replay::set_untracked(const QualifiedName& name, bool present) {
+  if (present) {
+    m_load.untracked_relations.insert(untracked_key(schema_for(name), name.name));
+    return;
+  }
+  for (const std::string& schema : lookup_schemas(name)) {
+    if (m_load.untracked_relations.erase(untracked_key(schema, name.name)) != 0) {
+      return;
+    }
+  }
+}
+
+bool Replay::relation_name_taken(const std::string& schema, const std::string& name) const {
+  if (!m_caches_valid) {
+    rebuild_caches();
+  }
+  return m_relation_names.count(name_key(schema, name)) != 0 ||
+         m_load.untracked_relations.count(untracked_key(schema, name)) != 0;
+}
+
+bool Replay::constraint_name_taken(const std::string& schema, const std::string& name) const {
+  if (!m_caches_valid) {
+    rebuild_caches();
+  }
+  return m_constraint_names.count(name_key(schema, name)) != 0;
+}
+
+model::TypeRef Replay::type_ref(const Json& type_name) const {
+  model::TypeRef type;
+  const std::vector<std::string> names = string_list(child(type_name, "names"));
+  if (names.empty()) {
+    return type;
+  }
+  const std::string& last = names.back();
+  const QualifiedName qualified = to_qualified(names);
+  const model::Enum* found_enum = qualified.schema == "pg_catalog" ? nullptr : find_enum(qualified);
+  const model::Domain* found_domain = qualified.schema == "pg_catalog" ? nullptr : find_domain(qualified);
+  if (found_enum != nullptr) {
+    type.schema = found_enum->schema;
+    type.name = found_enum->name;
+  } else if (found_domain != nullptr) {
+    type.schema = found_domain->schema;
+    type.name = found_domain->name;
+  } else if (!qualified.schema.empty() && qualified.schema != "pg_catalog" && qualified.schema != "public") {
+    type.schema = qualified.schema;
+    type.name = last;
+  } else if (has_upper(last)) {
+    type.name = last; // a quoted user type name
+  } else {
+    bool serial = false;
+    type.name = model::canonical_type_name(last, &serial);
+    type.serial = serial;
+  }
+  if (type.name != "interval") { // interval typmods are a field bitmask
+    if (const Json* mods = list_items(child(type_name, "typmods"))) {
+      for (const Json& item : *mods) {
+        std::string text = typmod_text(item);
+        if (!text.empty()) {
+          type.modifiers.push_back(std::move(text));
+        }
+      }
+    }
+  }
+  if (const Json* bounds = list_items(child(type_name, "arrayBounds"))) {
+    type.array_dims = static_cast<int>(bounds->size());
+  }
+  return type;
+}
+
+} // namespace pgadvise::loaders::replay

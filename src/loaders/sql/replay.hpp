@@ -1,0 +1,113 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/source_location.hpp"
+#include "loaders/schema_load.hpp"
+#include "loaders/sql/lexer.hpp"
+#include "loaders/sql/replay_tree.hpp"
+#include "model/catalog.hpp"
+
+namespace pgadvise::loaders::replay {
+
+// The state of replaying one SQL file into a SchemaLoad: the file's text and
+// line index, the statement being replayed (for locations and source
+// slices), the session's search_path, and how problems are reported.
+class Replay {
+public:
+  Replay(SchemaLoad& load, std::string file, std::string_view text);
+
+  [[nodiscard]] SchemaLoad& load() { return m_load; }
+  [[nodiscard]] model::Catalog& catalog() { return m_load.catalog; }
+  [[nodiscard]] const model::Catalog& catalog() const { return m_load.catalog; }
+  [[nodiscard]] const std::string& file() const { return m_file; }
+  [[nodiscard]] std::string_view text() const { return m_text; }
+
+  // The statement being replayed, as a span of the file's text. Locations
+  // in its parse tree are offsets into that span.
+  void set_statement(std::size_t offset, std::size_t length);
+  [[nodiscard]] std::string_view statement_text() const;
+  [[nodiscard]] std::size_t statement_offset() const { return m_statement_offset; }
+  [[nodiscard]] const SqlTokens& tokens() const { return m_tokens; }
+  [[nodiscard]] bool statement_empty() const { return m_tokens.tokens().empty(); }
+
+  [[nodiscard]] core::SourceLocation at(std::size_t statement_offset) const;
+  [[nodiscard]] core::SourceLocation at_statement() const; // its first token
+  // A node's own location (its "location" field), else the statement's.
+  [[nodiscard]] core::SourceLocation at_node(const Json& node) const;
+  [[nodiscard]] int line_of(std::size_t file_offset) const { return m_lines.line_of(file_offset); }
+
+  // Inside drizzle-kit's `DO $$ BEGIN ... EXCEPTION WHEN duplicate_object
+  // THEN null; END $$` an object that already exists is expected.
+  [[nodiscard]] bool quiet_duplicates() const { return m_quiet_duplicates; }
+  void set_quiet_duplicates(bool quiet) { m_quiet_duplicates = quiet; }
+
+  // A statement about an object that does not exist (replay-warning).
+  void warn(std::string message, core::SourceLocation where);
+  // A statement creating an object that already exists: a replay-warning
+  // unless duplicates are expected here.
+  void warn_duplicate(std::string message, core::SourceLocation where);
+  void parse_error(std::string message, core::SourceLocation where);
+  void note(std::string message) { m_load.notes.push_back(std::move(message)); }
+  // Counts a statement kind that is understood but does not change the
+  // catalog (GRANT, COMMENT, ...), for one summary note per file.
+  void count_skipped(std::string_view kind) { ++m_skipped[std::string(kind)]; }
+  [[nodiscard]] const std::map<std::string, int>& skipped() const { return m_skipped; }
+
+  // --- names -------------------------------------------------------------
+  void set_search_path(std::vector<std::string> schemas) { m_search_path = std::move(schemas); }
+  // Where unqualified objects are created: the first search_path schema
+  // that exists, else public.
+  [[nodiscard]] std::string creation_schema() const;
+  [[nodiscard]] std::string schema_for(const QualifiedName& name) const;
+  // Lookups follow the search_path for unqualified names (then public).
+  [[nodiscard]] model::Table* find_table(const QualifiedName& name) const;
+  [[nodiscard]] model::Table* find_index_owner(const QualifiedName& name) const; // the index's table
+  [[nodiscard]] model::Enum* find_enum(const QualifiedName& name) const;
+  [[nodiscard]] model::Domain* find_domain(const QualifiedName& name) const;
+  [[nodiscard]] bool is_untracked(const QualifiedName& name) const;
+  void set_untracked(const QualifiedName& name, bool present);
+  [[nodiscard]] bool relation_name_taken(const std::string& schema, const std::string& name) const;
+  [[nodiscard]] bool constraint_name_taken(const std::string& schema, const std::string& name) const;
+
+  // Name lookups stay constant-time on large schemas through caches that
+  // handlers keep current: they report what they add, and anything removed,
+  // renamed or moved (the caches are then rebuilt on the next lookup).
+  void table_added(); // the catalog's last table
+  void relation_added(const std::string& schema, const std::string& name);   // an index
+  void constraint_added(const std::string& schema, const std::string& name); // FK, CHECK, PK, UNIQUE
+  void index_added(const std::string& schema, const model::Index& index);    // relation (+ constraint)
+  void names_changed() { m_caches_valid = false; }
+
+  // A TypeName node as a normalized TypeRef: built-in names canonical,
+  // enum and domain types with their schema.
+  [[nodiscard]] model::TypeRef type_ref(const Json& type_name) const;
+
+private:
+  [[nodiscard]] std::vector<std::string> lookup_schemas(const QualifiedName& name) const;
+  void rebuild_caches() const;
+
+  SchemaLoad& m_load;
+  std::string m_file;
+  std::string_view m_text;
+  core::LineIndex m_lines;
+  std::size_t m_statement_offset = 0;
+  std::size_t m_statement_length = 0;
+  SqlTokens m_tokens{std::string_view()};
+  bool m_quiet_duplicates = false;
+  std::vector<std::string> m_search_path{"public"};
+  std::map<std::string, int> m_skipped;
+  mutable bool m_caches_valid = false;
+  mutable std::unordered_map<std::string, std::size_t> m_table_positions; // key -> index in catalog.tables
+  mutable std::unordered_set<std::string> m_relation_names;               // tables and indexes
+  mutable std::unordered_set<std::string> m_constraint_names;
+};
+
+} // namespace pgadvise::loaders::replay

@@ -1,0 +1,327 @@
+#include "loaders/sql/replay_alter.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "loaders/sql/replay_constraints.hpp"
+#include "loaders/sql/replay_index.hpp"
+#include "loaders/sql/replay_partitions.hpp"
+#include "loaders/sql/replay_slices.hpp"
+#include "loaders/sql/replay_table.hpp"
+
+namespace pgadvise::loaders::replay {
+
+namespace {
+
+std::string label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
+
+bool contains(const std::vector<std::string>& items, const std::string& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// Applies `change` to every partition below `table`.
+template <typename Change>
+void for_partitions(Replay& replay, const model::Table& table, const Change& change) {
+  for (model::Table* partition : partitions_of(replay, table)) {
+    change(*partition);
+    if (partition->partitioned) {
+      for_partitions(replay, *partition, change);
+    }
+  }
+}
+
+model::Column* find_column_or_warn(Replay& replay, model::Table& table, const std::string& column, bool missing_ok) {
+  model::Column* found = table.find_column(column);
+  if (found == nullptr && !missing_ok) {
+    replay.warn("column \"" + column + "\" of relation " + label(table) + " does not exist", replay.at_statement());
+  }
+  return found;
+}
+
+void drop_constraint(Replay& replay, model::Table& table, const std::string& name, bool missing_ok, bool cascade) {
+  replay.names_changed();
+  auto& indexes = table.indexes;
+  auto index = std::find_if(indexes.begin(), indexes.end(), [&](const model::Index& i) {
+    return i.name == name && i.kind != model::IndexKind::index;
+  });
+  if (index != indexes.end()) {
+    const model::Index dropped = *index;
+    indexes.erase(index);
+    const std::vector<std::string> columns = dropped.leading_columns();
+    drop_foreign_keys_to(replay, table, cascade, true, "constraint " + name, [&](const model::ForeignKey& fk) {
+      return std::is_permutation(fk.ref_columns.begin(), fk.ref_columns.end(), columns.begin(), columns.end());
+    });
+    for_partitions(replay, table, [&](model::Table& partition) {
+      auto& own = partition.indexes;
+      own.erase(std::remove_if(own.begin(), own.end(),
+                               [&](const model::Index& i) {
+                                 return i.kind == dropped.kind && equivalent_indexes(i, dropped);
+                               }),
+                own.end());
+    });
+    return;
+  }
+  const auto named = [&](const auto& item) { return item.name == name; };
+  auto& fks = table.foreign_keys;
+  if (auto fk = std::find_if(fks.begin(), fks.end(), named); fk != fks.end()) {
+    fks.erase(fk);
+    for_partitions(replay, table, [&](model::Table& partition) {
+      auto& own = partition.foreign_keys;
+      own.erase(std::remove_if(own.begin(), own.end(), named), own.end());
+    });
+    return;
+  }
+  auto& checks = table.checks;
+  if (auto check = std::find_if(checks.begin(), checks.end(), named); check != checks.end()) {
+    checks.erase(check);
+    return;
+  }
+  if (!missing_ok) {
+    replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist", replay.at_statement());
+  }
+}
+
+void validate_constraint(Replay& replay, model::Table& table, const std::string& name) {
+  bool found = false;
+  const auto validate = [&](model::Table& target) {
+    for (model::ForeignKey& fk : target.foreign_keys) {
+      if (fk.name == name) {
+        fk.valid = true;
+        found = true;
+      }
+    }
+  };
+  validate(table);
+  for_partitions(replay, table, validate);
+  const bool is_check = std::any_of(table.checks.begin(), table.checks.end(),
+                                    [&](const model::CheckConstraint& c) { return c.name == name; });
+  if (!found && !is_check) {
+    replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist", replay.at_statement());
+  }
+}
+
+void attach_or_detach(Replay& replay, model::Table& parent, const Json& cmd, bool attach) {
+  const Json* def = child(cmd, "def");
+  const Json* partition_cmd = def != nullptr ? as(*def, "PartitionCmd") : nullptr;
+  const Json* name_node = partition_cmd != nullptr ? child(*partition_cmd, "name") : nullptr;
+  if (name_node == nullptr) {
+    return;
+  }
+  const QualifiedName name = range_var(*name_node);
+  model::Table* partition = replay.find_table(name);
+  if (partition == nullptr) {
+    replay.warn("table " + core::qualified_name(name.schema, name.name) + " does not exist", replay.at_node(*name_node));
+    return;
+  }
+  if (attach) {
+    attach_partition(replay, parent, *partition);
+  } else {
+    partition->partition_of.clear();
+  }
+}
+
+void set_default(Replay& replay, model::Table& table, const Json& cmd, bool only) {
+  const std::string name = string_field(cmd, "name");
+  model::Column* column = find_column_or_warn(replay, table, name, false);
+  if (column == nullptr) {
+    return;
+  }
+  std::optional<std::string> value;
+  if (const Json* def = child(cmd, "def")) {
+    const auto start = min_location(*def);
+    std::string text = start ? expression_at(replay.tokens(), *start) : std::string();
+    value = text.empty() ? std::string("?") : text;
+  }
+  column->default_expr = value;
+  if (!only) {
+    for_partitions(replay, table, [&](model::Table& partition) {
+      if (model::Column* own = partition.find_column(name)) {
+        own->default_expr = value;
+      }
+    });
+  }
+}
+
+// Changes one column here and, for commands PostgreSQL recurses with, on partitions.
+template <typename Change>
+void change_column(Replay& replay, model::Table& table, const Json& cmd, bool recurse, const Change& change) {
+  const std::string name = string_field(cmd, "name");
+  model::Column* column = find_column_or_warn(replay, table, name, false);
+  if (column == nullptr) {
+    return;
+  }
+  change(*column);
+  if (recurse) {
+    for_partitions(replay, table, [&](model::Table& partition) {
+      if (model::Column* own = partition.find_column(name)) {
+        change(*own);
+      }
+    });
+  }
+}
+
+void add_column_command(Replay& replay, model::Table& table, const Json& cmd, bool only) {
+  const Json* def = child(cmd, "def");
+  const Json* column_def = def != nullptr ? as(*def, "ColumnDef") : nullptr;
+  if (column_def == nullptr) {
+    return;
+  }
+  if (!add_column(replay, table, *column_def, nullptr, only) && !bool_field(cmd, "missing_ok")) {
+    replay.warn_duplicate("column \"" + string_field(*column_def, "colname") + "\" of relation " + label(table) +
+                              " already exists",
+                          replay.at_node(*column_def));
+  }
+}
+
+void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool only) {
+  const std::string subtype = string_field(cmd, "subtype");
+  const std::string name = string_field(cmd, "name");
+  const bool missing_ok = bool_field(cmd, "missing_ok");
+  const bool cascade = string_field(cmd, "behavior") == "DROP_CASCADE";
+  const Json* def = child(cmd, "def");
+  if (subtype == "AT_AddColumn") {
+    add_column_command(replay, table, cmd, only);
+  } else if (subtype == "AT_DropColumn") {
+    if (find_column_or_warn(replay, table, name, missing_ok) != nullptr) {
+      drop_column(replay, table, name, cascade);
+    }
+  } else if (subtype == "AT_AlterColumnType") {
+    const Json* column_def = def != nullptr ? as(*def, "ColumnDef") : nullptr;
+    const Json* type_name = column_def != nullptr ? child(*column_def, "typeName") : nullptr;
+    if (type_name != nullptr) {
+      const model::TypeRef type = replay.type_ref(*type_name);
+      change_column(replay, table, cmd, true, [&](model::Column& column) { column.type = type; });
+    }
+  } else if (subtype == "AT_ColumnDefault") {
+    set_default(replay, table, cmd, only);
+  } else if (subtype == "AT_SetNotNull" || subtype == "AT_DropNotNull") {
+    const bool not_null = subtype == "AT_SetNotNull";
+    change_column(replay, table, cmd, !only, [&](model::Column& column) { column.not_null = not_null; });
+  } else if (subtype == "AT_AddIdentity" || subtype == "AT_DropIdentity") {
+    const bool add = subtype == "AT_AddIdentity";
+    change_column(replay, table, cmd, false, [&](model::Column& column) {
+      column.identity = add;
+      column.not_null = column.not_null || add;
+    });
+  } else if (subtype == "AT_AddConstraint") {
+    if (const Json* constraint = def != nullptr ? as(*def, "Constraint") : nullptr) {
+      add_constraint(replay, table, *constraint, {"", false, only});
+    }
+  } else if (subtype == "AT_DropConstraint") {
+    drop_constraint(replay, table, name, missing_ok, cascade);
+  } else if (subtype == "AT_ValidateConstraint") {
+    validate_constraint(replay, table, name);
+  } else if (subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition") {
+    attach_or_detach(replay, table, cmd, subtype == "AT_AttachPartition");
+  } else {
+    // Owner, row level security, storage, statistics, triggers, replica
+    // identity, ...: nothing pgadvise models.
+    replay.count_skipped("ALTER TABLE " + words_of(subtype.substr(subtype.rfind('_') + 1), ""));
+  }
+}
+
+} // namespace
+
+void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascade, bool include_self,
+                          const std::string& what, const std::function<bool(const model::ForeignKey&)>& matches) {
+  std::vector<std::string> dropped;
+  replay.names_changed();
+  for (model::Table& other : replay.catalog().tables) {
+    if (&other == &table && !include_self) {
+      continue;
+    }
+    auto& fks = other.foreign_keys;
+    for (auto it = fks.begin(); it != fks.end();) {
+      if (it->ref_table == table.name && it->ref_schema == table.schema && matches(*it)) {
+        dropped.push_back(it->name + " on " + label(other));
+        it = fks.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (!cascade && !dropped.empty()) {
+    replay.warn("cannot drop " + what + " because other objects depend on it (foreign key " + dropped.front() +
+                    "); PostgreSQL requires CASCADE",
+                replay.at_statement());
+  }
+}
+
+void drop_column(Replay& replay, model::Table& table, const std::string& column, bool cascade) {
+  replay.names_changed();
+  auto& columns = table.columns;
+  columns.erase(std::remove_if(columns.begin(), columns.end(), [&](const model::Column& c) { return c.name == column; }),
+                columns.end());
+  auto& indexes = table.indexes;
+  indexes.erase(std::remove_if(indexes.begin(), indexes.end(),
+                               [&](const model::Index& index) {
+                                 const bool in_keys = std::any_of(index.keys.begin(), index.keys.end(),
+                                                                  [&](const model::IndexKey& key) {
+                                                                    return key.column == column ||
+                                                                           (!key.expression.empty() &&
+                                                                            mentions_identifier(key.expression, column));
+                                                                  });
+                                 return in_keys || contains(index.include, column) ||
+                                        (index.is_partial() && mentions_identifier(index.predicate, column));
+                               }),
+                indexes.end());
+  auto& fks = table.foreign_keys;
+  fks.erase(std::remove_if(fks.begin(), fks.end(),
+                           [&](const model::ForeignKey& fk) { return contains(fk.columns, column); }),
+            fks.end());
+  auto& checks = table.checks;
+  checks.erase(std::remove_if(checks.begin(), checks.end(),
+                              [&](const model::CheckConstraint& check) {
+                                return mentions_identifier(check.expression, column);
+                              }),
+               checks.end());
+  drop_foreign_keys_to(replay, table, cascade, true, "column " + column + " of table " + label(table),
+                       [&](const model::ForeignKey& fk) { return contains(fk.ref_columns, column); });
+  for (model::Table* partition : partitions_of(replay, table)) {
+    if (partition->find_column(column) != nullptr) {
+      drop_column(replay, *partition, column, cascade);
+    }
+  }
+}
+
+void alter_table(Replay& replay, const Json& stmt) {
+  const Json* relation = child(stmt, "relation");
+  const Json* commands = list_items(child(stmt, "cmds"));
+  if (relation == nullptr || commands == nullptr) {
+    return;
+  }
+  const QualifiedName name = range_var(*relation);
+  const bool missing_ok = bool_field(stmt, "missing_ok");
+  const std::string objtype = string_field(stmt, "objtype");
+  if (objtype == "OBJECT_INDEX") {
+    for (const Json& item : *commands) {
+      const Json* cmd = as(item, "AlterTableCmd");
+      if (cmd != nullptr && string_field(*cmd, "subtype") == "AT_AttachPartition") {
+        attach_index(replay, name, missing_ok);
+      }
+    }
+    return;
+  }
+  if (objtype != "OBJECT_TABLE") {
+    replay.count_skipped("ALTER " + object_kind(objtype)); // views, sequences, types, foreign tables
+    return;
+  }
+  model::Table* table = replay.find_table(name);
+  if (table == nullptr) {
+    if (replay.is_untracked(name)) {
+      replay.count_skipped("ALTER TABLE on a view or sequence");
+    } else if (!missing_ok) {
+      replay.warn("ALTER TABLE on " + core::qualified_name(name.schema, name.name) + ", which does not exist",
+                  replay.at_node(*relation));
+    }
+    return;
+  }
+  const bool only = !bool_field(*relation, "inh");
+  for (const Json& item : *commands) {
+    if (const Json* cmd = as(item, "AlterTableCmd")) {
+      apply_command(replay, *table, *cmd, only);
+    }
+  }
+}
+
+} // namespace pgadvise::loaders::replay

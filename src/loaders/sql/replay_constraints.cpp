@@ -1,0 +1,249 @@
+#include "loaders/sql/replay_constraints.hpp"
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "loaders/sql/replay_names.hpp"
+#include "loaders/sql/replay_partitions.hpp"
+#include "loaders/sql/replay_slices.hpp"
+
+namespace pgadvise::loaders::replay {
+
+namespace {
+
+model::FkAction fk_action(const std::string& code) {
+  if (code == "r") {
+    return model::FkAction::restrict;
+  }
+  if (code == "c") {
+    return model::FkAction::cascade;
+  }
+  if (code == "n") {
+    return model::FkAction::set_null;
+  }
+  if (code == "d") {
+    return model::FkAction::set_default;
+  }
+  return model::FkAction::no_action;
+}
+
+std::string table_label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
+
+// The columns a constraint names, or the column it is written on.
+std::vector<std::string> constraint_columns(const Json& constraint, std::string_view key, const ConstraintTarget& target) {
+  std::vector<std::string> columns = string_list(child(constraint, key));
+  if (columns.empty() && !target.column.empty()) {
+    columns.push_back(target.column);
+  }
+  return columns;
+}
+
+// Reports the first column `table` lacks; true when all exist.
+bool columns_exist(Replay& replay, const model::Table& table, const std::vector<std::string>& columns,
+                   const Json& constraint) {
+  for (const std::string& column : columns) {
+    if (table.find_column(column) == nullptr) {
+      replay.warn("column \"" + column + "\" named in a constraint does not exist in table " + table_label(table),
+                  replay.at_node(constraint));
+      return false;
+    }
+  }
+  return true;
+}
+
+void add_check(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target) {
+  model::CheckConstraint check;
+  check.name = string_field(constraint, "conname");
+  const auto location = location_field(constraint);
+  if (check.name.empty()) {
+    std::string column = target.column;
+    if (column.empty()) {
+      const Json* expr = child(constraint, "raw_expr");
+      column = expr != nullptr ? first_column_ref(*expr) : std::string();
+    }
+    const std::string schema = table.schema;
+    check.name = choose_name(table.name, column, "check", [&](const std::string& candidate) {
+      return replay.constraint_name_taken(schema, candidate);
+    });
+  }
+  check.expression = location ? parenthesized_after(replay.tokens(), *location).value_or("") : "";
+  check.location = replay.at_node(constraint);
+  replay.constraint_added(table.schema, check.name);
+  table.checks.push_back(std::move(check));
+}
+
+// ADD CONSTRAINT ... PRIMARY KEY / UNIQUE USING INDEX: the index becomes the
+// constraint (and takes its name).
+void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bool primary) {
+  const std::string index_name = string_field(constraint, "indexname");
+  auto it = std::find_if(table.indexes.begin(), table.indexes.end(),
+                         [&](const model::Index& index) { return index.name == index_name; });
+  if (it == table.indexes.end()) {
+    replay.warn("index \"" + index_name + "\" does not exist on table " + table_label(table),
+                replay.at_node(constraint));
+    return;
+  }
+  const std::string name = string_field(constraint, "conname");
+  if (!name.empty()) {
+    it->name = name;
+  }
+  it->kind = primary ? model::IndexKind::primary_key : model::IndexKind::unique_constraint;
+  replay.names_changed();
+  it->unique = true;
+  it->location = replay.at_node(constraint);
+  if (primary) {
+    for (const std::string& column : it->leading_columns()) {
+      if (model::Column* found = table.find_column(column)) {
+        found->not_null = true;
+      }
+    }
+  }
+}
+
+void add_key(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target,
+             bool primary) {
+  if (!string_field(constraint, "indexname").empty()) {
+    adopt_index(replay, table, constraint, primary);
+    return;
+  }
+  const std::vector<std::string> columns = constraint_columns(constraint, "keys", target);
+  if (columns.empty() || !columns_exist(replay, table, columns, constraint)) {
+    return;
+  }
+  if (primary && table.primary_key() != nullptr) {
+    replay.warn_duplicate("table " + table_label(table) + " already has a primary key (" +
+                              table.primary_key()->name + ")",
+                          replay.at_node(constraint));
+    return;
+  }
+  model::Index index;
+  index.kind = primary ? model::IndexKind::primary_key : model::IndexKind::unique_constraint;
+  index.unique = true;
+  index.name = string_field(constraint, "conname");
+  const std::string schema = table.schema;
+  if (index.name.empty()) {
+    index.name = choose_name(table.name, primary ? "" : join_column_names(columns), primary ? "pkey" : "key",
+                             [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
+  } else if (replay.relation_name_taken(schema, index.name)) {
+    replay.warn_duplicate("relation \"" + index.name + "\" already exists", replay.at_node(constraint));
+    return;
+  }
+  for (const std::string& column : columns) {
+    index.keys.push_back({column, "", false, ""});
+  }
+  index.include = string_list(child(constraint, "including"));
+  index.location = replay.at_node(constraint);
+  const bool has_partitions = !partitions_of(replay, table).empty();
+  index.valid = !(target.only && has_partitions);
+  if (primary) {
+    for (const std::string& column : columns) {
+      table.find_column(column)->not_null = true;
+    }
+  }
+  table.indexes.push_back(index);
+  replay.index_added(schema, index);
+  if (has_partitions && !target.only) {
+    clone_index_to_partitions(replay, table, index);
+  }
+}
+
+void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target) {
+  model::ForeignKey fk;
+  fk.columns = constraint_columns(constraint, "fk_attrs", target);
+  if (fk.columns.empty() || !columns_exist(replay, table, fk.columns, constraint)) {
+    return;
+  }
+  const std::string schema = table.schema;
+  fk.name = string_field(constraint, "conname");
+  if (fk.name.empty()) {
+    fk.name = choose_name(table.name, join_column_names(fk.columns), "fkey", [&](const std::string& candidate) {
+      return replay.constraint_name_taken(schema, candidate);
+    });
+  } else if (std::any_of(table.foreign_keys.begin(), table.foreign_keys.end(),
+                         [&](const model::ForeignKey& other) { return other.name == fk.name; })) {
+    replay.warn_duplicate("constraint \"" + fk.name + "\" for relation " + table_label(table) + " already exists",
+                          replay.at_node(constraint));
+    return;
+  }
+  const Json* pktable = child(constraint, "pktable");
+  const QualifiedName ref = pktable != nullptr ? range_var(*pktable) : QualifiedName{};
+  const bool self = ref.name == table.name && (ref.schema.empty() || ref.schema == table.schema);
+  const model::Table* referenced = self ? &table : replay.find_table(ref);
+  fk.ref_schema = referenced != nullptr ? referenced->schema : replay.schema_for(ref);
+  fk.ref_table = ref.name;
+  fk.ref_columns = string_list(child(constraint, "pk_attrs"));
+  if (referenced == nullptr) {
+    replay.warn("foreign key " + fk.name + " references table " + core::qualified_name(fk.ref_schema, ref.name) +
+                    ", which does not exist",
+                replay.at_node(constraint));
+  } else if (fk.ref_columns.empty()) {
+    const model::Index* pk = referenced->primary_key();
+    if (pk == nullptr) {
+      replay.warn("foreign key " + fk.name + " names no columns and table " + table_label(*referenced) +
+                      " has no primary key",
+                  replay.at_node(constraint));
+    } else {
+      fk.ref_columns = pk->leading_columns();
+    }
+  } else {
+    for (const std::string& column : fk.ref_columns) {
+      if (referenced->find_column(column) == nullptr) {
+        replay.warn("foreign key " + fk.name + " references column \"" + column + "\", which table " +
+                        table_label(*referenced) + " does not have",
+                    replay.at_node(constraint));
+        break;
+      }
+    }
+  }
+  fk.on_delete = fk_action(string_field(constraint, "fk_del_action"));
+  fk.on_update = fk_action(string_field(constraint, "fk_upd_action"));
+  fk.valid = target.in_create || !bool_field(constraint, "skip_validation");
+  fk.location = replay.at_node(constraint);
+  table.foreign_keys.push_back(fk);
+  replay.constraint_added(schema, fk.name);
+  if (table.partitioned) {
+    clone_foreign_key_to_partitions(replay, table, fk);
+  }
+}
+
+} // namespace
+
+bool apply_column_property(Replay& replay, model::Column& column, const Json& constraint) {
+  const std::string type = string_field(constraint, "contype");
+  if (type == "CONSTR_NOTNULL") {
+    column.not_null = true;
+  } else if (type == "CONSTR_NULL") {
+    column.not_null = false;
+  } else if (type == "CONSTR_DEFAULT") {
+    const auto location = location_field(constraint);
+    std::string text = location ? default_after_keyword(replay.tokens(), *location) : std::string();
+    column.default_expr = text.empty() ? std::string("?") : text;
+  } else if (type == "CONSTR_IDENTITY") {
+    column.identity = true;
+    column.not_null = true;
+  } else if (type == "CONSTR_GENERATED" || type.rfind("CONSTR_ATTR_", 0) == 0) {
+    // Generated columns and DEFERRABLE flags do not change what pgadvise checks.
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void add_constraint(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target) {
+  const std::string type = string_field(constraint, "contype");
+  if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
+    add_key(replay, table, constraint, target, type == "CONSTR_PRIMARY");
+  } else if (type == "CONSTR_FOREIGN") {
+    add_foreign_key(replay, table, constraint, target);
+  } else if (type == "CONSTR_CHECK") {
+    add_check(replay, table, constraint, target);
+  } else if (type == "CONSTR_EXCLUSION") {
+    replay.count_skipped("EXCLUDE constraint");
+  } else if (!target.column.empty()) {
+    if (model::Column* column = table.find_column(target.column)) {
+      apply_column_property(replay, *column, constraint);
+    }
+  }
+}
+
+} // namespace pgadvise::loaders::replay

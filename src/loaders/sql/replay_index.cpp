@@ -1,0 +1,285 @@
+#include "loaders/sql/replay_index.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "core/text.hpp"
+#include "loaders/sql/replay_names.hpp"
+#include "loaders/sql/replay_partitions.hpp"
+
+namespace pgadvise::loaders::replay {
+
+namespace {
+
+struct TokenRange {
+  std::size_t first = 0;
+  std::size_t last = 0; // inclusive
+};
+
+// The comma-separated elements of the parenthesized key list that follows
+// the table name (and USING method).
+std::vector<TokenRange> key_list_elements(const SqlTokens& tokens, std::size_t relation_location,
+                                          std::optional<std::size_t>* close_out) {
+  std::vector<TokenRange> elements;
+  auto open = tokens.first_at_or_after(relation_location);
+  while (open && *open < tokens.tokens().size() && !tokens.is_punct(*open, '(')) {
+    ++*open;
+  }
+  if (!open || *open >= tokens.tokens().size()) {
+    return elements;
+  }
+  const auto close = tokens.matching_paren(*open);
+  *close_out = close;
+  if (!close) {
+    return elements;
+  }
+  int depth = 0;
+  std::size_t start = *open + 1;
+  for (std::size_t i = *open + 1; i < *close; ++i) {
+    if (tokens.is_punct(i, '(') || tokens.is_punct(i, '[')) {
+      ++depth;
+    } else if (tokens.is_punct(i, ')') || tokens.is_punct(i, ']')) {
+      --depth;
+    } else if (depth == 0 && tokens.is_punct(i, ',')) {
+      if (i > start) {
+        elements.push_back({start, i - 1});
+      }
+      start = i + 1;
+    }
+  }
+  if (*close > start) {
+    elements.push_back({start, *close - 1});
+  }
+  return elements;
+}
+
+// An index element is `(expression)` or a function call, followed by
+// COLLATE / opclass / ASC / DESC / NULLS: keep only the expression.
+std::string element_expression(const SqlTokens& tokens, const TokenRange& range) {
+  if (tokens.is_punct(range.first, '(')) {
+    const auto close = tokens.matching_paren(range.first);
+    if (close && *close <= range.last) {
+      return squeeze_unwrapped(tokens, range.first, *close);
+    }
+  }
+  for (std::size_t i = range.first; i <= range.last; ++i) {
+    if (tokens.is_punct(i, '(')) {
+      const auto close = tokens.matching_paren(i);
+      if (close && *close <= range.last) {
+        return tokens.squeeze(range.first, *close);
+      }
+      break;
+    }
+  }
+  return tokens.squeeze(range.first, range.last);
+}
+
+std::string predicate_text(const SqlTokens& tokens, std::optional<std::size_t> keys_close) {
+  const std::size_t count = tokens.tokens().size();
+  int depth = 0;
+  for (std::size_t i = keys_close ? *keys_close + 1 : 0; i < count; ++i) {
+    if (tokens.is_punct(i, '(')) {
+      ++depth;
+    } else if (tokens.is_punct(i, ')')) {
+      --depth;
+    } else if (depth == 0 && tokens.is_word(i, "where") && i + 1 < count) {
+      std::size_t last = count - 1;
+      while (last > i && tokens.is_punct(last, ';')) {
+        --last;
+      }
+      return last > i ? squeeze_unwrapped(tokens, i + 1, last) : std::string();
+    }
+  }
+  return {};
+}
+
+model::IndexKey make_key(const SqlTokens& tokens, const Json& elem, const TokenRange* range,
+                         std::string* column_name) {
+  model::IndexKey key;
+  key.column = string_field(elem, "name");
+  if (const Json* expr = child(elem, "expr"); key.column.empty() && expr != nullptr) {
+    const Json* ref = as(*expr, "ColumnRef");
+    const std::vector<std::string> fields = ref != nullptr ? string_list(child(*ref, "fields")) : std::vector<std::string>{};
+    if (fields.size() == 1) {
+      key.column = fields.front(); // "(column)" is a plain column key to PostgreSQL
+    } else {
+      key.expression = range != nullptr ? element_expression(tokens, *range) : std::string("?");
+    }
+    *column_name = key.column.empty() ? expression_column_name(*expr) : key.column;
+  } else {
+    *column_name = key.column;
+  }
+  key.descending = string_field(elem, "ordering") == "SORTBY_DESC";
+  const std::vector<std::string> opclass = string_list(child(elem, "opclass"));
+  if (!opclass.empty()) {
+    key.opclass = opclass.back();
+  }
+  return key;
+}
+
+std::vector<std::string> element_names(const Json* list) {
+  std::vector<std::string> names;
+  if (const Json* items = list_items(list)) {
+    for (const Json& item : *items) {
+      if (const Json* elem = as(item, "IndexElem")) {
+        names.push_back(string_field(*elem, "name"));
+      }
+    }
+  }
+  return names;
+}
+
+void remove_from_partitions(Replay& replay, const model::Table& parent, const model::Index& index) {
+  for (model::Table* partition : partitions_of(replay, parent)) {
+    auto& indexes = partition->indexes;
+    indexes.erase(std::remove_if(indexes.begin(), indexes.end(),
+                                 [&](const model::Index& other) {
+                                   return other.kind == model::IndexKind::index && equivalent_indexes(other, index);
+                                 }),
+                  indexes.end());
+    if (partition->partitioned) {
+      remove_from_partitions(replay, *partition, index);
+    }
+  }
+}
+
+} // namespace
+
+void create_index(Replay& replay, const Json& stmt) {
+  const Json* relation = child(stmt, "relation");
+  if (relation == nullptr) {
+    return;
+  }
+  const QualifiedName table_name = range_var(*relation);
+  model::Table* table = replay.find_table(table_name);
+  const std::string given_name = string_field(stmt, "idxname");
+  if (table == nullptr) {
+    if (replay.is_untracked(table_name)) {
+      if (!given_name.empty()) {
+        replay.set_untracked({replay.schema_for(table_name), given_name}, true);
+      }
+      replay.count_skipped("CREATE INDEX on a view or sequence");
+      return;
+    }
+    replay.warn("CREATE INDEX on table " + core::qualified_name(table_name.schema, table_name.name) +
+                    ", which does not exist",
+                replay.at_statement());
+    return;
+  }
+  const SqlTokens& tokens = replay.tokens();
+  std::optional<std::size_t> keys_close;
+  const std::vector<TokenRange> ranges =
+      key_list_elements(tokens, location_field(*relation).value_or(0), &keys_close);
+
+  model::Index index;
+  index.unique = bool_field(stmt, "unique");
+  const std::string method = string_field(stmt, "accessMethod");
+  index.method = method.empty() ? "btree" : core::to_lower(method);
+  std::vector<std::string> column_names;
+  if (const Json* params = list_items(child(stmt, "indexParams"))) {
+    for (std::size_t i = 0; i < params->size(); ++i) {
+      const Json* elem = as((*params)[i], "IndexElem");
+      if (elem == nullptr) {
+        continue;
+      }
+      const bool ranges_match = ranges.size() == params->size();
+      std::string column_name;
+      index.keys.push_back(make_key(tokens, *elem, ranges_match ? &ranges[i] : nullptr, &column_name));
+      column_names.push_back(column_name);
+    }
+  }
+  index.include = element_names(child(stmt, "indexIncludingParams"));
+  if (child(stmt, "whereClause") != nullptr) {
+    index.predicate = predicate_text(tokens, keys_close);
+    if (index.predicate.empty()) {
+      index.predicate = "?";
+    }
+  }
+  for (const model::IndexKey& key : index.keys) {
+    if (!key.column.empty() && table->find_column(key.column) == nullptr) {
+      replay.warn("column \"" + key.column + "\" does not exist in table " +
+                      core::qualified_name(table->schema, table->name),
+                  replay.at_statement());
+      return;
+    }
+  }
+  const std::string schema = table->schema;
+  index.name = given_name;
+  if (index.name.empty()) {
+    index.name = choose_name(table->name, join_column_names(column_names), "idx", [&](const std::string& candidate) {
+      return replay.relation_name_taken(schema, candidate);
+    });
+  } else if (replay.relation_name_taken(schema, index.name)) {
+    if (!bool_field(stmt, "if_not_exists")) {
+      replay.warn_duplicate("relation " + core::qualified_name(schema, index.name) + " already exists",
+                            replay.at_statement());
+    }
+    return;
+  }
+  index.location = replay.at_statement();
+  const bool only = !bool_field(*relation, "inh");
+  const bool has_partitions = !partitions_of(replay, *table).empty();
+  index.valid = !(only && has_partitions);
+  table->indexes.push_back(index);
+  replay.index_added(schema, index);
+  if (has_partitions && !only) {
+    clone_index_to_partitions(replay, *table, index);
+  }
+}
+
+void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, const Json& at) {
+  model::Table* table = replay.find_index_owner(name);
+  if (table == nullptr) {
+    if (replay.is_untracked(name)) {
+      replay.set_untracked(name, false);
+    } else if (!missing_ok) {
+      replay.warn("index " + core::qualified_name(name.schema, name.name) + " does not exist", replay.at_node(at));
+    }
+    return;
+  }
+  auto it = std::find_if(table->indexes.begin(), table->indexes.end(),
+                         [&](const model::Index& index) { return index.name == name.name; });
+  if (it->kind != model::IndexKind::index) {
+    replay.warn("cannot drop index " + name.name + " because constraint " + name.name + " on table " +
+                    core::qualified_name(table->schema, table->name) + " requires it (use ALTER TABLE ... DROP CONSTRAINT)",
+                replay.at_node(at));
+    return;
+  }
+  const model::Index dropped = *it;
+  table->indexes.erase(it);
+  replay.names_changed();
+  if (table->partitioned) {
+    remove_from_partitions(replay, *table, dropped);
+  }
+}
+
+bool rename_index(Replay& replay, const QualifiedName& name, const std::string& new_name) {
+  model::Table* table = replay.find_index_owner(name);
+  if (table == nullptr) {
+    return false;
+  }
+  if (replay.relation_name_taken(table->schema, new_name)) {
+    replay.warn_duplicate("relation " + core::qualified_name(table->schema, new_name) + " already exists",
+                          replay.at_statement());
+    return true;
+  }
+  for (model::Index& index : table->indexes) {
+    if (index.name == name.name) {
+      index.name = new_name;
+    }
+  }
+  replay.names_changed();
+  return true;
+}
+
+void attach_index(Replay& replay, const QualifiedName& parent, bool missing_ok) {
+  model::Table* table = replay.find_index_owner(parent);
+  if (table != nullptr) {
+    refresh_index_validity(replay, *table);
+  } else if (!missing_ok && !replay.is_untracked(parent)) {
+    replay.warn("index " + core::qualified_name(parent.schema, parent.name) + " does not exist",
+                replay.at_statement());
+  }
+}
+
+} // namespace pgadvise::loaders::replay

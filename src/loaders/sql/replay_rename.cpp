@@ -1,0 +1,289 @@
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "loaders/sql/replay_index.hpp"
+#include "loaders/sql/replay_objects.hpp"
+#include "loaders/sql/replay_partitions.hpp"
+
+namespace pgadvise::loaders::replay {
+
+namespace {
+
+std::string label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
+std::string label(const QualifiedName& name) { return core::qualified_name(name.schema, name.name); }
+
+void rename_in(std::vector<std::string>& names, const std::string& from, const std::string& to) {
+  std::replace(names.begin(), names.end(), from, to);
+}
+
+void rename_column_in(Replay& replay, model::Table& table, const std::string& from, const std::string& to) {
+  if (model::Column* column = table.find_column(from)) {
+    column->name = to;
+  }
+  for (model::Index& index : table.indexes) {
+    for (model::IndexKey& key : index.keys) {
+      if (key.column == from) {
+        key.column = to;
+      }
+    }
+    rename_in(index.include, from, to);
+  }
+  for (model::ForeignKey& fk : table.foreign_keys) {
+    rename_in(fk.columns, from, to);
+  }
+  for (model::Table& other : replay.catalog().tables) {
+    for (model::ForeignKey& fk : other.foreign_keys) {
+      if (fk.ref_table == table.name && fk.ref_schema == table.schema) {
+        rename_in(fk.ref_columns, from, to);
+      }
+    }
+  }
+  for (model::Table* partition : partitions_of(replay, table)) {
+    rename_column_in(replay, *partition, from, to);
+  }
+}
+
+void rename_table(Replay& replay, const Json& stmt, const QualifiedName& name, const std::string& new_name) {
+  model::Table* table = replay.find_table(name);
+  if (table == nullptr) {
+    if (rename_index(replay, name, new_name)) {
+      return; // ALTER TABLE works on indexes too
+    }
+    if (replay.is_untracked(name)) {
+      replay.set_untracked(name, false);
+      replay.set_untracked({replay.schema_for(name), new_name}, true);
+    } else if (!bool_field(stmt, "missing_ok")) {
+      replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+    }
+    return;
+  }
+  if (replay.relation_name_taken(table->schema, new_name)) {
+    replay.warn_duplicate("relation " + core::qualified_name(table->schema, new_name) + " already exists",
+                          replay.at_statement());
+    return;
+  }
+  const QualifiedName from{table->schema, table->name};
+  table->name = new_name;
+  replay.names_changed();
+  retarget_table_references(replay, from, {from.schema, new_name});
+}
+
+void rename_column(Replay& replay, const Json& stmt, const QualifiedName& name) {
+  model::Table* table = replay.find_table(name);
+  const std::string from = string_field(stmt, "subname");
+  const std::string to = string_field(stmt, "newname");
+  if (table == nullptr) {
+    if (!replay.is_untracked(name) && !bool_field(stmt, "missing_ok")) {
+      replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+    }
+    return;
+  }
+  if (table->find_column(from) == nullptr) {
+    replay.warn("column \"" + from + "\" of relation " + label(*table) + " does not exist", replay.at_statement());
+    return;
+  }
+  if (table->find_column(to) != nullptr) {
+    replay.warn_duplicate("column \"" + to + "\" of relation " + label(*table) + " already exists",
+                          replay.at_statement());
+    return;
+  }
+  rename_column_in(replay, *table, from, to);
+}
+
+void rename_constraint(Replay& replay, const Json& stmt, const QualifiedName& name) {
+  model::Table* table = replay.find_table(name);
+  const std::string from = string_field(stmt, "subname");
+  const std::string to = string_field(stmt, "newname");
+  if (table == nullptr) {
+    if (!bool_field(stmt, "missing_ok")) {
+      replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+    }
+    return;
+  }
+  bool found = false;
+  const auto rename = [&](auto& items) {
+    for (auto& item : items) {
+      if (item.name == from) {
+        item.name = to;
+        found = true;
+      }
+    }
+  };
+  for (model::Index& index : table->indexes) {
+    if (index.name == from && index.kind != model::IndexKind::index) {
+      index.name = to; // the constraint's index carries its name
+      found = true;
+    }
+  }
+  rename(table->foreign_keys);
+  rename(table->checks);
+  replay.names_changed();
+  if (!found) {
+    replay.warn("constraint \"" + from + "\" of relation " + label(*table) + " does not exist", replay.at_statement());
+  }
+}
+
+void rename_type(Replay& replay, const Json& stmt) {
+  const QualifiedName name = to_qualified(string_list(child(stmt, "object")));
+  const std::string to = string_field(stmt, "newname");
+  if (model::Enum* found = replay.find_enum(name)) {
+    const QualifiedName from{found->schema, found->name};
+    found->name = to;
+    retarget_type_references(replay, from, {from.schema, to});
+  } else if (model::Domain* domain = replay.find_domain(name)) {
+    const QualifiedName from{domain->schema, domain->name};
+    domain->name = to;
+    retarget_type_references(replay, from, {from.schema, to});
+  } else if (!bool_field(stmt, "missing_ok")) {
+    replay.warn("type " + label(name) + " does not exist", replay.at_statement());
+  }
+}
+
+void rename_schema(Replay& replay, const Json& stmt) {
+  const std::string from = string_field(stmt, "subname");
+  const std::string to = string_field(stmt, "newname");
+  auto& schemas = replay.catalog().schemas;
+  auto it = std::find(schemas.begin(), schemas.end(), from);
+  if (it == schemas.end()) {
+    replay.warn("schema \"" + from + "\" does not exist", replay.at_statement());
+    return;
+  }
+  *it = to;
+  replay.names_changed();
+  for (model::Table& table : replay.catalog().tables) {
+    if (table.schema == from) {
+      const QualifiedName old_name{from, table.name};
+      table.schema = to;
+      retarget_table_references(replay, old_name, {to, table.name});
+    }
+  }
+  for (model::Enum& item : replay.catalog().enums) {
+    if (item.schema == from) {
+      item.schema = to;
+      retarget_type_references(replay, {from, item.name}, {to, item.name});
+    }
+  }
+  for (model::Domain& item : replay.catalog().domains) {
+    if (item.schema == from) {
+      item.schema = to;
+      retarget_type_references(replay, {from, item.name}, {to, item.name});
+    }
+  }
+}
+
+} // namespace
+
+void retarget_table_references(Replay& replay, const QualifiedName& from, const QualifiedName& to) {
+  const std::string old_key = from.schema + "." + from.name;
+  const std::string new_key = to.schema + "." + to.name;
+  for (model::Table& table : replay.catalog().tables) {
+    for (model::ForeignKey& fk : table.foreign_keys) {
+      if (fk.ref_schema == from.schema && fk.ref_table == from.name) {
+        fk.ref_schema = to.schema;
+        fk.ref_table = to.name;
+      }
+    }
+    if (table.partition_of == old_key) {
+      table.partition_of = new_key;
+    }
+  }
+}
+
+void retarget_type_references(Replay& replay, const QualifiedName& from, const QualifiedName& to) {
+  for (model::Table& table : replay.catalog().tables) {
+    for (model::Column& column : table.columns) {
+      model::TypeRef& type = column.type;
+      const bool same_schema = type.schema == from.schema || (type.schema.empty() && from.schema == "public");
+      if (type.name == from.name && same_schema) {
+        type.name = to.name;
+        type.schema = to.schema;
+      }
+    }
+  }
+}
+
+void rename_object(Replay& replay, const Json& stmt) {
+  const std::string type = string_field(stmt, "renameType");
+  const Json* relation = child(stmt, "relation");
+  const QualifiedName name = relation != nullptr ? range_var(*relation) : QualifiedName{};
+  const std::string new_name = string_field(stmt, "newname");
+  if (type == "OBJECT_TABLE") {
+    rename_table(replay, stmt, name, new_name);
+  } else if (type == "OBJECT_INDEX") {
+    if (!rename_index(replay, name, new_name)) {
+      if (replay.is_untracked(name)) {
+        replay.set_untracked(name, false);
+        replay.set_untracked({replay.schema_for(name), new_name}, true);
+      } else if (!bool_field(stmt, "missing_ok")) {
+        replay.warn("index " + label(name) + " does not exist", replay.at_statement());
+      }
+    }
+  } else if (type == "OBJECT_COLUMN" && string_field(stmt, "relationType") == "OBJECT_TABLE") {
+    rename_column(replay, stmt, name);
+  } else if (type == "OBJECT_TABCONSTRAINT") {
+    rename_constraint(replay, stmt, name);
+  } else if (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN") {
+    rename_type(replay, stmt);
+  } else if (type == "OBJECT_SCHEMA") {
+    rename_schema(replay, stmt);
+  } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" ||
+             type == "OBJECT_FOREIGN_TABLE") {
+    if (replay.is_untracked(name)) {
+      replay.set_untracked(name, false);
+      replay.set_untracked({replay.schema_for(name), new_name}, true);
+    }
+  } else {
+    replay.count_skipped("ALTER ... RENAME");
+  }
+}
+
+void set_object_schema(Replay& replay, const Json& stmt) {
+  const std::string type = string_field(stmt, "objectType");
+  const std::string new_schema = string_field(stmt, "newschema");
+  const Json* relation = child(stmt, "relation");
+  const bool missing_ok = bool_field(stmt, "missing_ok");
+  if (!new_schema.empty() && !replay.catalog().has_schema(new_schema)) {
+    replay.warn("schema \"" + new_schema + "\" does not exist", replay.at_statement());
+    replay.catalog().schemas.push_back(new_schema);
+  }
+  if (type == "OBJECT_TABLE" && relation != nullptr) {
+    const QualifiedName name = range_var(*relation);
+    model::Table* table = replay.find_table(name);
+    if (table == nullptr) {
+      if (replay.is_untracked(name)) {
+        replay.set_untracked(name, false);
+        replay.set_untracked({new_schema, name.name}, true);
+      } else if (!missing_ok) {
+        replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+      }
+      return;
+    }
+    const QualifiedName from{table->schema, table->name};
+    table->schema = new_schema;
+    replay.names_changed();
+    retarget_table_references(replay, from, {new_schema, from.name});
+  } else if (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN") {
+    const QualifiedName name = to_qualified(string_list(child(stmt, "object")));
+    if (model::Enum* found = replay.find_enum(name)) {
+      const QualifiedName from{found->schema, found->name};
+      found->schema = new_schema;
+      retarget_type_references(replay, from, {new_schema, from.name});
+    } else if (model::Domain* domain = replay.find_domain(name)) {
+      const QualifiedName from{domain->schema, domain->name};
+      domain->schema = new_schema;
+      retarget_type_references(replay, from, {new_schema, from.name});
+    } else if (!missing_ok) {
+      replay.warn("type " + label(name) + " does not exist", replay.at_statement());
+    }
+  } else if (relation != nullptr) {
+    const QualifiedName name = range_var(*relation);
+    if (replay.is_untracked(name)) {
+      replay.set_untracked(name, false);
+      replay.set_untracked({new_schema, name.name}, true);
+    }
+  } else {
+    replay.count_skipped("ALTER ... SET SCHEMA");
+  }
+}
+
+} // namespace pgadvise::loaders::replay

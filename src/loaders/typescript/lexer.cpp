@@ -1,0 +1,454 @@
+#include "loaders/typescript/lexer.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace pgadvise::loaders::ts {
+
+namespace {
+
+bool is_ident_start(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c == '#' || u >= 0x80;
+}
+
+bool is_ident_part(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp > 0x10FFFF) {
+    cp = 0xFFFD;
+  }
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Keywords after which a `/` starts a regular expression, not a division.
+constexpr std::array<std::string_view, 14> k_regex_keywords = {
+    "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof",
+    "yield", "await"};
+
+// Longest first, so that "..." wins over ".".
+constexpr std::array<std::string_view, 12> k_multi_punct = {"...", "=>", "?.", "??", "===", "!==",
+                                                            "==",  "!=", "&&", "||", "<=",  ">="};
+
+class Lexer {
+public:
+  explicit Lexer(std::string_view source) : m_src(source) {}
+
+  LexResult run() {
+    while (true) {
+      skip_trivia();
+      if (m_pos >= m_src.size()) {
+        break;
+      }
+      lex_token();
+    }
+    if (!m_brace_stack.empty()) {
+      problem("unterminated template literal substitution", m_pos);
+    }
+    Token end;
+    end.kind = TokenKind::end;
+    end.offset = m_src.size();
+    set_position(end, m_src.size());
+    end.end_line = end.line;
+    end.comments_begin = m_pending_comments;
+    end.comments_end = m_out.comments.size();
+    m_out.tokens.push_back(std::move(end));
+    return std::move(m_out);
+  }
+
+private:
+  [[nodiscard]] char at(std::size_t i) const { return i < m_src.size() ? m_src[i] : '\0'; }
+
+  // Lines and columns are computed lazily from a running cursor: tokens
+  // are produced in order, so this stays linear.
+  void advance_cursor_to(std::size_t offset) {
+    if (offset < m_cursor) { // never expected; restart rather than underflow
+      m_cursor = 0;
+      m_cursor_line = 1;
+      m_cursor_line_start = 0;
+    }
+    while (m_cursor < offset && m_cursor < m_src.size()) {
+      if (m_src[m_cursor] == '\n') {
+        ++m_cursor_line;
+        m_cursor_line_start = m_cursor + 1;
+      }
+      ++m_cursor;
+    }
+  }
+
+  void set_position(Token& token, std::size_t offset) {
+    advance_cursor_to(offset);
+    token.line = m_cursor_line;
+    token.column = static_cast<int>(offset - m_cursor_line_start) + 1;
+  }
+
+  int line_at(std::size_t offset) {
+    advance_cursor_to(offset);
+    return m_cursor_line;
+  }
+
+  void problem(std::string message, std::size_t offset) {
+    advance_cursor_to(offset);
+    m_out.problems.push_back(LexProblem{std::move(message), m_cursor_line,
+                                        static_cast<int>(offset - m_cursor_line_start) + 1});
+  }
+
+  void skip_trivia() {
+    while (m_pos < m_src.size()) {
+      const char c = m_src[m_pos];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        ++m_pos;
+      } else if (c == '/' && at(m_pos + 1) == '/') {
+        const std::size_t start = m_pos;
+        while (m_pos < m_src.size() && m_src[m_pos] != '\n') {
+          ++m_pos;
+        }
+        add_comment(start);
+      } else if (c == '/' && at(m_pos + 1) == '*') {
+        const std::size_t start = m_pos;
+        const auto close = m_src.find("*/", m_pos + 2);
+        if (close == std::string_view::npos) {
+          problem("unterminated block comment", start);
+          m_pos = m_src.size();
+        } else {
+          m_pos = close + 2;
+        }
+        add_comment(start);
+      } else if (c == '#' && m_pos == 0 && at(1) == '!') { // shebang
+        while (m_pos < m_src.size() && m_src[m_pos] != '\n') {
+          ++m_pos;
+        }
+      } else {
+        break;
+      }
+    }
+  }
+
+  void add_comment(std::size_t start) {
+    Comment comment;
+    comment.text = std::string(m_src.substr(start, m_pos - start));
+    comment.offset = start;
+    comment.line = line_at(start);
+    comment.end_line = line_at(m_pos);
+    m_out.comments.push_back(std::move(comment));
+  }
+
+  void emit(TokenKind kind, std::string text, std::size_t start) {
+    Token token;
+    token.kind = kind;
+    token.text = std::move(text);
+    token.offset = start;
+    token.length = m_pos - start;
+    set_position(token, start);
+    token.end_line = line_at(m_pos > start ? m_pos - 1 : start);
+    token.comments_begin = m_pending_comments;
+    token.comments_end = m_out.comments.size();
+    m_pending_comments = m_out.comments.size();
+    m_out.tokens.push_back(std::move(token));
+  }
+
+  void lex_token() {
+    const std::size_t start = m_pos;
+    const char c = m_src[m_pos];
+    if (is_ident_start(c)) {
+      while (m_pos < m_src.size() && is_ident_part(m_src[m_pos])) {
+        ++m_pos;
+      }
+      emit(TokenKind::identifier, std::string(m_src.substr(start, m_pos - start)), start);
+    } else if (is_digit(c) || (c == '.' && is_digit(at(m_pos + 1)))) {
+      lex_number(start);
+    } else if (c == '"' || c == '\'') {
+      lex_string(start, c);
+    } else if (c == '`') {
+      ++m_pos;
+      lex_template_chunk(start, false);
+    } else if (c == '}' && !m_brace_stack.empty() && m_brace_stack.back() == 0) {
+      m_brace_stack.pop_back();
+      ++m_pos;
+      lex_template_chunk(start, true);
+    } else if (c == '/' && regex_allowed() && lex_regex(start)) {
+      // done
+    } else {
+      lex_punct(start);
+    }
+  }
+
+  void lex_number(std::size_t start) {
+    if (m_src[m_pos] == '0' && (at(m_pos + 1) == 'x' || at(m_pos + 1) == 'X' || at(m_pos + 1) == 'b' ||
+                                at(m_pos + 1) == 'B' || at(m_pos + 1) == 'o' || at(m_pos + 1) == 'O')) {
+      m_pos += 2;
+      while (m_pos < m_src.size() && (hex_value(m_src[m_pos]) >= 0 || m_src[m_pos] == '_')) {
+        ++m_pos;
+      }
+    } else {
+      while (m_pos < m_src.size() && (is_digit(m_src[m_pos]) || m_src[m_pos] == '_')) {
+        ++m_pos;
+      }
+      if (at(m_pos) == '.' && at(m_pos + 1) != '.') {
+        ++m_pos;
+        while (m_pos < m_src.size() && (is_digit(m_src[m_pos]) || m_src[m_pos] == '_')) {
+          ++m_pos;
+        }
+      }
+      if ((at(m_pos) == 'e' || at(m_pos) == 'E') &&
+          (is_digit(at(m_pos + 1)) || ((at(m_pos + 1) == '+' || at(m_pos + 1) == '-') && is_digit(at(m_pos + 2))))) {
+        m_pos += 2;
+        while (m_pos < m_src.size() && is_digit(m_src[m_pos])) {
+          ++m_pos;
+        }
+      }
+    }
+    if (at(m_pos) == 'n') { // BigInt literal
+      ++m_pos;
+    }
+    emit(TokenKind::number, std::string(m_src.substr(start, m_pos - start)), start);
+  }
+
+  // Decodes one escape sequence after a backslash at m_pos; returns false
+  // at the end of input.
+  bool decode_escape(std::string& out) {
+    ++m_pos; // the backslash
+    if (m_pos >= m_src.size()) {
+      return false;
+    }
+    const char e = m_src[m_pos++];
+    switch (e) {
+    case 'n': out += '\n'; break;
+    case 't': out += '\t'; break;
+    case 'r': out += '\r'; break;
+    case 'b': out += '\b'; break;
+    case 'f': out += '\f'; break;
+    case 'v': out += '\v'; break;
+    case '0': out += '\0'; break;
+    case '\r':
+      if (at(m_pos) == '\n') {
+        ++m_pos;
+      }
+      break; // line continuation
+    case '\n': break;
+    case 'x': {
+      const int hi = hex_value(at(m_pos));
+      const int lo = hex_value(at(m_pos + 1));
+      if (hi >= 0 && lo >= 0) {
+        append_utf8(out, static_cast<std::uint32_t>(hi * 16 + lo));
+        m_pos += 2;
+      } else {
+        out += 'x';
+      }
+      break;
+    }
+    case 'u': {
+      std::uint32_t cp = 0;
+      if (at(m_pos) == '{') {
+        std::size_t i = m_pos + 1;
+        int digits = 0;
+        while (hex_value(at(i)) >= 0 && digits < 8) {
+          cp = cp * 16 + static_cast<std::uint32_t>(hex_value(at(i)));
+          ++i;
+          ++digits;
+        }
+        if (at(i) == '}' && digits > 0) {
+          m_pos = i + 1;
+          append_utf8(out, cp);
+        } else {
+          out += 'u';
+        }
+      } else {
+        int digits = 0;
+        while (digits < 4 && hex_value(at(m_pos + static_cast<std::size_t>(digits))) >= 0) {
+          cp = cp * 16 + static_cast<std::uint32_t>(hex_value(at(m_pos + static_cast<std::size_t>(digits))));
+          ++digits;
+        }
+        if (digits == 4) {
+          m_pos += 4;
+          append_utf8(out, cp);
+        } else {
+          out += 'u';
+        }
+      }
+      break;
+    }
+    default: out += e; break;
+    }
+    return true;
+  }
+
+  void lex_string(std::size_t start, char quote) {
+    ++m_pos;
+    std::string value;
+    while (true) {
+      if (m_pos >= m_src.size() || m_src[m_pos] == '\n') {
+        problem("unterminated string literal", start);
+        break;
+      }
+      const char c = m_src[m_pos];
+      if (c == quote) {
+        ++m_pos;
+        break;
+      }
+      if (c == '\\') {
+        if (!decode_escape(value)) {
+          problem("unterminated string literal", start);
+          break;
+        }
+        continue;
+      }
+      value += c;
+      ++m_pos;
+    }
+    emit(TokenKind::string, std::move(value), start);
+  }
+
+  // Reads template characters up to the closing backtick or the next `${`.
+  // `continued` is true after the `}` that closed a substitution.
+  void lex_template_chunk(std::size_t start, bool continued) {
+    std::string value;
+    while (true) {
+      if (m_pos >= m_src.size()) {
+        problem("unterminated template literal", start);
+        emit(continued ? TokenKind::template_tail : TokenKind::template_full, std::move(value), start);
+        return;
+      }
+      const char c = m_src[m_pos];
+      if (c == '`') {
+        ++m_pos;
+        emit(continued ? TokenKind::template_tail : TokenKind::template_full, std::move(value), start);
+        return;
+      }
+      if (c == '$' && at(m_pos + 1) == '{') {
+        m_pos += 2;
+        m_brace_stack.push_back(0);
+        emit(continued ? TokenKind::template_middle : TokenKind::template_head, std::move(value), start);
+        return;
+      }
+      if (c == '\\') {
+        if (!decode_escape(value)) {
+          continue; // reports at the end of input above
+        }
+        continue;
+      }
+      value += c;
+      ++m_pos;
+    }
+  }
+
+  [[nodiscard]] bool regex_allowed() const {
+    if (m_out.tokens.empty()) {
+      return true;
+    }
+    const Token& prev = m_out.tokens.back();
+    switch (prev.kind) {
+    case TokenKind::number:
+    case TokenKind::string:
+    case TokenKind::regex:
+    case TokenKind::template_full:
+    case TokenKind::template_tail: return false;
+    case TokenKind::identifier:
+      for (std::string_view keyword : k_regex_keywords) {
+        if (prev.text == keyword) {
+          return true;
+        }
+      }
+      return false;
+    case TokenKind::punct: return prev.text != ")" && prev.text != "]" && prev.text != "}";
+    default: return true;
+    }
+  }
+
+  // A regular expression literal, when one ends on this line; otherwise the
+  // `/` is left for lex_punct.
+  bool lex_regex(std::size_t start) {
+    std::size_t i = m_pos + 1;
+    bool in_class = false;
+    while (i < m_src.size() && m_src[i] != '\n') {
+      const char c = m_src[i];
+      if (c == '\\') {
+        i += 2;
+        continue;
+      }
+      if (c == '[') {
+        in_class = true;
+      } else if (c == ']') {
+        in_class = false;
+      } else if (c == '/' && !in_class) {
+        ++i;
+        while (i < m_src.size() && is_ident_part(m_src[i])) {
+          ++i;
+        }
+        m_pos = i;
+        emit(TokenKind::regex, std::string(m_src.substr(start, m_pos - start)), start);
+        return true;
+      }
+      ++i;
+    }
+    return false;
+  }
+
+  void lex_punct(std::size_t start) {
+    for (std::string_view spelling : k_multi_punct) {
+      if (m_src.substr(m_pos, spelling.size()) == spelling) {
+        // `?.5` is a conditional followed by a number, not optional chaining.
+        if (spelling == "?." && is_digit(at(m_pos + 2))) {
+          continue;
+        }
+        m_pos += spelling.size();
+        emit(TokenKind::punct, std::string(spelling), start);
+        return;
+      }
+    }
+    const char c = m_src[m_pos++];
+    if (!m_brace_stack.empty()) {
+      if (c == '{') {
+        ++m_brace_stack.back();
+      } else if (c == '}') {
+        --m_brace_stack.back();
+      }
+    }
+    emit(TokenKind::punct, std::string(1, c), start);
+  }
+
+  std::string_view m_src;
+  std::size_t m_pos = 0;
+  std::size_t m_cursor = 0;
+  int m_cursor_line = 1;
+  std::size_t m_cursor_line_start = 0;
+  std::size_t m_pending_comments = 0;
+  // One entry per open template substitution: the `{` nesting inside it.
+  std::vector<int> m_brace_stack;
+  LexResult m_out;
+};
+
+} // namespace
+
+LexResult tokenize(std::string_view source) { return Lexer(source).run(); }
+
+} // namespace pgadvise::loaders::ts

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/source_location.hpp"
+#include "model/project.hpp"
+#include "model/project_graph.hpp"
+
+// How `drizzle-kit push` is reached: the search drizzle-push-in-production
+// runs over the project model, from every root (deployments, CI jobs,
+// lifecycle scripts, scripts nothing else runs) through scripts, package
+// managers, shell files and Makefiles to the push.
+namespace pgadvise::rules {
+
+struct ChainStep {
+  core::SourceLocation location;
+  std::string label; // "ENTRYPOINT", "npm run db:push -- --force", "\"db:push\"", "drizzle-kit push"
+};
+
+enum class RootKind {
+  site,        // an model::ExecutionSite (deployment, CI job, lifecycle script, ...)
+  script,      // a package script nothing else runs
+  command_file // a shell script or Makefile target nothing else runs
+};
+
+// One way `drizzle-kit push` is reached, from a root to the push.
+struct PushReach {
+  RootKind root = RootKind::site;
+  const model::ExecutionSite* site = nullptr;     // root == site
+  const model::Package* root_package = nullptr;   // root == script
+  const model::Script* root_script = nullptr;     // root == script
+  const model::CommandFile* root_file = nullptr;  // root == command_file
+  std::vector<ChainStep> steps;            // root first, the push last
+  std::vector<std::string> env;            // KEY=VALUE and dotenv:FILE met along the way
+  bool force = false;                      // --force on the push or forwarded to it
+  std::string config;                      // the push's --config
+  std::string push_text;                   // the push as written: "drizzle-kit push --force"
+  const model::Package* package = nullptr;        // the package the push runs in (may be null)
+  const model::Script* push_script = nullptr;     // the script whose command holds the push, if any
+  std::vector<const model::Script*> scripts;      // every script on the way
+  // What to replace for the fix: the push itself, or the call of a script
+  // that only pushes.
+  core::SourceLocation edit_location;
+  std::string edit_text;
+  bool edit_is_script_call = false;
+};
+
+// Every chain from a root to `drizzle-kit push` (cycles cut, depth bounded).
+std::vector<PushReach> find_push_reaches(const model::Project& project);
+
+// "server/Dockerfile:49 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> ..."
+// (a step at the same place as the one before shows no location).
+std::string render_chain(const std::vector<ChainStep>& steps);
+
+} // namespace pgadvise::rules

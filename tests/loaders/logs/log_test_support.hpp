@@ -1,0 +1,41 @@
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "loaders/logs/reader.hpp"
+#include "model/workload.hpp"
+#include "pg/parser.hpp"
+
+// Helpers shared by the log reader tests: fixtures from a real PostgreSQL 15
+// (fixtures/logs/regenerate.sh) and lookups by the statement's text.
+namespace pgadvise::testing {
+
+inline std::string log_fixture(const std::string& name) {
+  return std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/" + name;
+}
+
+inline std::uint64_t fp(const std::string& sql) { return pg::fingerprint(sql).value_or(0); }
+
+inline const model::QueryStats* stats_of(const model::Workload& workload, const std::string& sql) {
+  return workload.find(fp(sql));
+}
+
+inline std::vector<std::string> warning_kinds(const model::Workload& workload) {
+  std::vector<std::string> kinds;
+  for (const auto& w : workload.warnings) {
+    kinds.push_back(w.kind);
+  }
+  return kinds;
+}
+
+inline const model::Repeat* repeat_of(const model::Workload& workload, const std::string& sql) {
+  const std::uint64_t f = fp(sql);
+  const auto it = std::find_if(workload.repeats.begin(), workload.repeats.end(),
+                               [&](const model::Repeat& r) { return r.fingerprint == f; });
+  return it == workload.repeats.end() ? nullptr : &*it;
+}
+
+} // namespace pgadvise::testing
