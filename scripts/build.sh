@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Configures and builds pgadvise into build/ (Release with debug info, warnings as errors).
+# Configures and builds pgadvise into build/ (Release with debug info, warnings
+# as errors). With target names, builds only those: `scripts/build.sh pgadvise`
+# builds the tool and the libraries it links, not the test binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 generator=()
@@ -9,4 +11,8 @@ fi
 if [ ! -f build/CMakeCache.txt ]; then
   cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPGADVISE_WERROR=ON >/dev/null
 fi
-cmake --build build -j"$(nproc)"
+targets=()
+for target in "$@"; do
+  targets+=(--target "$target")
+done
+cmake --build build -j"$(nproc)" "${targets[@]}"

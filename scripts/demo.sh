@@ -23,7 +23,7 @@ transactions="${PGADVISE_DEMO_TRANSACTIONS:-60}"
 pgadvise="${PGADVISE_BIN:-}"
 if [[ -z "$pgadvise" ]]; then
   scripts/install-deps.sh
-  scripts/build.sh >/dev/null
+  scripts/build.sh pgadvise >/dev/null # the tool alone; the test binary is for scripts/test.sh
   pgadvise=./build/pgadvise
 fi
 

@@ -12,6 +12,7 @@ packages=(
   libgtest-dev      # unit tests
   zlib1g-dev        # gzip-compressed logs
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
+  clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
 )
 
 missing=()

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <utility>
+
 extern char** environ;
 
 namespace pgadvise::test {
@@ -24,9 +26,11 @@ struct ExecImage {
   std::vector<std::string> env_storage;
   std::vector<char*> argv;
   std::vector<char*> envp;
+  std::string cwd; // empty: the caller's
 
   ExecImage(const std::string& program, const std::vector<std::string>& args,
-            const std::map<std::string, std::optional<std::string>>& env) {
+            const std::map<std::string, std::optional<std::string>>& env, std::string directory)
+      : cwd(std::move(directory)) {
     argv_storage.push_back(program);
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     for (char** entry = environ; *entry != nullptr; ++entry) {
@@ -107,6 +111,9 @@ ProcessResult run_on_pty(ExecImage& image, std::chrono::steady_clock::time_point
     return result;
   }
   if (pid == 0) {
+    if (!image.cwd.empty() && chdir(image.cwd.c_str()) != 0) {
+      _exit(126);
+    }
     execve(image.argv[0], image.argv.data(), image.envp.data());
     _exit(127);
   }
@@ -132,6 +139,9 @@ ProcessResult run_on_pipes(ExecImage& image, std::chrono::steady_clock::time_poi
   if (pid == 0) {
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
+    if (!image.cwd.empty() && chdir(image.cwd.c_str()) != 0) {
+      _exit(126);
+    }
     execve(image.argv[0], image.argv.data(), image.envp.data());
     _exit(127);
   }
@@ -148,7 +158,7 @@ ProcessResult run_on_pipes(ExecImage& image, std::chrono::steady_clock::time_poi
 
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options) {
-  ExecImage image(program, args, options.env);
+  ExecImage image(program, args, options.env, options.cwd);
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   return options.tty ? run_on_pty(image, deadline) : run_on_pipes(image, deadline);
 }

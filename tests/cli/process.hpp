@@ -22,6 +22,8 @@ struct ProcessOptions {
   // Run on a pseudo-terminal, so the program sees a TTY on stdout/stderr.
   bool tty = false;
   std::chrono::seconds timeout{120};
+  // The directory the program starts in; empty: this process's.
+  std::string cwd;
 };
 
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The style CI enforces (scripts/test.sh runs it after the tests):
+#   - clang-format-14 with the repo's .clang-format: every tracked .cpp/.hpp
+#     must already be formatted (`scripts/check-style.sh --fix` formats them);
+#   - clang-tidy-14 with the repo's .clang-tidy over every source file of
+#     src/ (build/compile_commands.json; WarningsAsErrors makes any warning fail).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mapfile -t sources < <(git ls-files -- '*.cpp' '*.hpp')
+if [ "${1:-}" = "--fix" ]; then
+  clang-format-14 -i "${sources[@]}"
+  exit 0
+fi
+echo "check-style: clang-format-14 over ${#sources[@]} files" >&2
+clang-format-14 --dry-run --Werror "${sources[@]}"
+[ -f build/compile_commands.json ] || scripts/build.sh >/dev/null
+echo "check-style: clang-tidy-14 over src/" >&2
+run-clang-tidy-14 -p build -quiet -j"$(nproc)" "$PWD/src/.*\.cpp\$" >build/clang-tidy.log 2>&1 || {
+  grep -E "(warning|error):" build/clang-tidy.log | sort -u >&2 || cat build/clang-tidy.log >&2
+  echo "check-style: clang-tidy found problems (full output: build/clang-tidy.log)" >&2
+  exit 1
+}
+echo "check-style: clean" >&2

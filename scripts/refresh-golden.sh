@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Rewrites tests/cli/golden/ from the current build: the bundled example's
+# report in text and JSON, as tests/cli/golden_report_test.cpp compares them.
+# Run it after a change that is meant to alter the report, then read the diff
+# (git diff tests/cli/golden) before committing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${PGADVISE_BIN:-build/pgadvise}
+[ -x "$bin" ] || scripts/build.sh pgadvise
+export -n NO_COLOR
+"$bin" lint fixtures/drizzle-app --color never > tests/cli/golden/drizzle-app.txt || [ $? -eq 1 ]
+"$bin" lint fixtures/drizzle-app --format json > tests/cli/golden/drizzle-app.json || [ $? -eq 1 ]
+git --no-pager diff --stat -- tests/cli/golden
