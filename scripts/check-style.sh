@@ -3,13 +3,20 @@
 #   - clang-format-14 with the repo's .clang-format: every tracked .cpp/.hpp
 #     must already be formatted (`scripts/check-style.sh --fix` formats them);
 #   - clang-tidy-14 with the repo's .clang-tidy over every source file of
-#     src/ (build/compile_commands.json; WarningsAsErrors makes any warning fail).
+#     src/ (build/compile_commands.json; WarningsAsErrors makes any warning fail);
+#   - no relative includes in src/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t sources < <(git ls-files -- '*.cpp' '*.hpp')
 if [ "${1:-}" = "--fix" ]; then
   clang-format-14 -i "${sources[@]}"
   exit 0
+fi
+# Includes are rooted at src/; a relative one (`#include "../rules/x.hpp"`)
+# would get around the per-layer include folders the build uses.
+if grep -rn --include='*.cpp' --include='*.hpp' '#include "\.\./' src; then
+  echo "check-style: relative includes in src/ (root them at src/)" >&2
+  exit 1
 fi
 echo "check-style: clang-format-14 over ${#sources[@]} files" >&2
 clang-format-14 --dry-run --Werror "${sources[@]}"
