@@ -1,12 +1,12 @@
 #include "advisor/drizzle_render.hpp"
 
+#include "core/json_string.hpp"
 #include "core/text.hpp"
 #include "model/project_graph.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
 #include <filesystem>
 
 namespace pgadvise::advisor {
@@ -158,29 +158,7 @@ void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::C
   }
 }
 
-std::string js_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char escaped[8];
-        std::snprintf(escaped, sizeof escaped, "\\x%02x",
-                      static_cast<unsigned>(static_cast<unsigned char>(c)));
-        out += escaped;
-      } else {
-        out += c; // UTF-8 passes through: JS source is Unicode
-      }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string js_string(std::string_view text) { return core::quote_json_string(text); }
 
 std::string drizzle_property(const model::Table& table, std::string_view column) {
   if (const model::Column* found = table.find_column(column); found != nullptr && !found->property.empty()) {

@@ -1,5 +1,6 @@
 #include "app/discovery.hpp"
 
+#include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
@@ -8,10 +9,8 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <utility>
 
 namespace pgadvise::app {
@@ -90,13 +89,11 @@ fs::path absolute_normal(const fs::path& path) {
 
 // Whether package.json names drizzle-orm or drizzle-kit in any dependency list.
 bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>& notes) {
-  std::ifstream in(package_json, std::ios::binary);
-  if (!in) {
+  const auto content = core::read_file(package_json);
+  if (!content) {
     return false;
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  const nlohmann::json package = nlohmann::json::parse(content.str(), nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json package = nlohmann::json::parse(*content, nullptr, /*allow_exceptions=*/false);
   if (!package.is_object()) {
     notes.push_back(display_path(package_json) + " is not valid JSON; its dependencies were not read");
     return false;

@@ -28,6 +28,20 @@ bool is_reserved(std::string_view word) {
   return std::find(k_reserved.begin(), k_reserved.end(), word) != k_reserved.end();
 }
 
+// `text` between two `quote` characters, doubling the ones inside (SQL's
+// escape for both identifiers and literals).
+std::string enclosed(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    out += c;
+    if (c == quote) {
+      out += quote;
+    }
+  }
+  out += quote;
+  return out;
+}
+
 } // namespace
 
 std::string to_lower(std::string_view text) {
@@ -96,15 +110,7 @@ std::string quote_ident(std::string_view ident) {
   if (safe && !is_reserved(ident)) {
     return std::string(ident);
   }
-  std::string out = "\"";
-  for (char c : ident) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  out += '"';
-  return out;
+  return enclosed(ident, '"');
 }
 
 std::string qualified_name(std::string_view schema, std::string_view name) {
@@ -114,17 +120,7 @@ std::string qualified_name(std::string_view schema, std::string_view name) {
   return quote_ident(schema) + "." + quote_ident(name);
 }
 
-std::string quote_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') {
-      out += '\'';
-    }
-  }
-  out += '\'';
-  return out;
-}
+std::string quote_literal(std::string_view text) { return enclosed(text, '\''); }
 
 std::string truncate_identifier(std::string_view ident, std::size_t max_bytes) {
   if (ident.size() <= max_bytes) {

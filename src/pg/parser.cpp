@@ -4,6 +4,8 @@
 
 #include <pg_query.h>
 
+#include "core/utf8.hpp"
+
 namespace pgadvise::pg {
 
 namespace {
@@ -43,20 +45,7 @@ using OwnedPlpgsql = Owned<PgQueryPlpgsqlParseResult, pg_query_free_plpgsql_pars
 // one-for-one replacement keeps every offset (and so every location) valid.
 std::string valid_utf8(std::string_view text) {
   std::string out(text);
-  std::size_t i = 0;
-  while (i < out.size()) {
-    const auto c = static_cast<unsigned char>(out[i]);
-    std::size_t length = c < 0x80U ? 1 : (c >> 5U) == 0x6U ? 2 : (c >> 4U) == 0xEU ? 3 : (c >> 3U) == 0x1EU ? 4 : 0;
-    bool ok = length > 0 && i + length <= out.size();
-    for (std::size_t k = 1; ok && k < length; ++k) {
-      ok = (static_cast<unsigned char>(out[i + k]) & 0xC0U) == 0x80U;
-    }
-    if (!ok) {
-      out[i] = '?';
-      length = 1;
-    }
-    i += length;
-  }
+  core::utf8::replace_invalid(out);
   return out;
 }
 

@@ -1,10 +1,9 @@
 #include "loaders/drizzle_kit/config.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
+#include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/typescript/lexer.hpp"
 
@@ -175,13 +174,11 @@ DrizzleConfig scan_drizzle_config(std::string_view text) {
 }
 
 core::Result<DrizzleConfig> read_drizzle_config(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  const auto content = core::read_file(file);
+  if (!content) {
     return core::Error("cannot read drizzle config", {file.string(), 0, 0});
   }
-  std::ostringstream content;
-  content << in.rdbuf();
-  DrizzleConfig config = scan_drizzle_config(content.str());
+  DrizzleConfig config = scan_drizzle_config(*content);
   config.file = file;
   return config;
 }

@@ -1,31 +1,17 @@
 #include "loaders/drizzle_kit/ledger.hpp"
 
+#include "core/file.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 namespace pgadvise::loaders {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::optional<std::string> read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return text.str();
-}
 
 std::string crlf_to_lf(std::string_view text) {
   std::string out;
@@ -71,7 +57,7 @@ std::vector<model::MigrationFile> read_migration_files(const fs::path& migration
   std::vector<model::MigrationFile> files;
   const fs::path journal = migrations_dir / "meta" / "_journal.json";
   journal_display = journal.string();
-  const auto text = read_text(journal);
+  const auto text = core::read_file(journal);
   if (!text) {
     notes.push_back("drizzle migrations: no readable " + journal_display + "; migration files not compared");
     return files;
@@ -92,7 +78,7 @@ std::vector<model::MigrationFile> read_migration_files(const fs::path& migration
     file.tag = entry["tag"].get<std::string>();
     file.when = entry["when"].get<std::int64_t>();
     const fs::path sql = migrations_dir / (file.tag + ".sql");
-    if (const auto body = read_text(sql)) {
+    if (const auto body = core::read_file(sql)) {
       file.exists = true;
       file.hash = core::sha256_hex(*body);
       file.hash_lf = core::sha256_hex(crlf_to_lf(*body));

@@ -1,8 +1,6 @@
 #include "loaders/drizzle_kit/snapshot.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/json_keys.hpp"
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
@@ -22,23 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-std::optional<std::string> read_text(const fs::path& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return content.str();
-}
 
 // An unresolved merge conflict is the usual way a snapshot stops being JSON
 // (two branches each generated a migration); say so instead of quoting the
@@ -86,7 +68,7 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
   if (!fs::exists(snapshot, ec)) {
     return core::Error("drizzle-kit snapshot does not exist", {file, 0, 0});
   }
-  const std::optional<std::string> text = read_text(snapshot);
+  const auto text = core::read_file(snapshot);
   if (!text) {
     return core::Error("drizzle-kit snapshot cannot be read", {file, 0, 0});
   }
@@ -129,7 +111,7 @@ bool numeric_less(const std::string& a, const std::string& b) {
 // "<prefix>_snapshot.json" where prefix is the tag's leading number ("0004"
 // for "0004_add_posts", a timestamp with `migrations.prefix`).
 std::optional<fs::path> journal_snapshot(const fs::path& meta_dir) {
-  const std::optional<std::string> text = read_text(meta_dir / "_journal.json");
+  const auto text = core::read_file(meta_dir / "_journal.json");
   if (!text) {
     return std::nullopt;
   }

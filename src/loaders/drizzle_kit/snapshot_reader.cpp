@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/text.hpp"
+#include "loaders/fk_action.hpp"
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
 
@@ -66,23 +67,6 @@ std::vector<std::string> comma_list(std::string_view text) {
     }
   }
   return out;
-}
-
-model::FkAction parse_action(std::string_view text) {
-  const std::string action = core::to_lower(core::trim(text));
-  if (action == "cascade") {
-    return model::FkAction::cascade;
-  }
-  if (action == "restrict") {
-    return model::FkAction::restrict;
-  }
-  if (action == "set null") {
-    return model::FkAction::set_null;
-  }
-  if (action == "set default") {
-    return model::FkAction::set_default;
-  }
-  return model::FkAction::no_action;
 }
 
 // A column default as SQL text: drizzle-kit stores SQL strings ("now()",
@@ -206,13 +190,39 @@ private:
       return;
     }
 
-    read_columns(path, member(value, "columns"), table);
-    read_primary_keys(path, member(value, "compositePrimaryKeys"), table);
-    read_unique_constraints(path, member(value, "uniqueConstraints"), table);
-    read_indexes(path, member(value, "indexes"), table);
-    read_foreign_keys(path, member(value, "foreignKeys"), table);
-    read_checks(path, member(value, "checkConstraints"), table);
+    if (const Json* columns = member(value, "columns"); columns == nullptr || !columns->is_object()) {
+      problem("table " + table.name + " has no columns object", path);
+    }
+    read_entries(path, value, "columns", table, &SnapshotReader::read_column);
+    read_entries(path, value, "compositePrimaryKeys", table, &SnapshotReader::read_primary_key);
+    read_entries(path, value, "uniqueConstraints", table, &SnapshotReader::read_unique_constraint);
+    read_entries(path, value, "indexes", table, &SnapshotReader::read_index);
+    read_entries(path, value, "foreignKeys", table, &SnapshotReader::read_foreign_key);
+    read_entries(path, value, "checkConstraints", table, &SnapshotReader::read_check);
     m_load.catalog.tables.push_back(std::move(table));
+  }
+
+  using EntryReader = void (SnapshotReader::*)(const std::string& key, const Json& value, const Path& path,
+                                               model::Table& table);
+
+  // Hands `read_entry` each entry of the table's keyed object `part`
+  // ("columns", "indexes", ...) with its path; an absent or non-object part
+  // has none.
+  void read_entries(const Path& table_path, const Json& table_value, const std::string& part, model::Table& table,
+                    EntryReader read_entry) {
+    const Json* entries = member(table_value, part);
+    if (entries == nullptr || !entries->is_object()) {
+      return;
+    }
+    for (const auto& [key, value] : entries->items()) {
+      (this->*read_entry)(key, value, Path{table_path[0], table_path[1], part, key}, table);
+    }
+  }
+
+  // The name an entry gives itself ({"name": ...}), else its key.
+  static std::string entry_name(const std::string& key, const Json& value) {
+    std::string name = text_field(value, "name");
+    return name.empty() ? key : name;
   }
 
   model::TypeRef column_type(const std::string& type_text, const std::string& type_schema) const {
@@ -235,42 +245,35 @@ private:
     return type;
   }
 
-  void read_columns(const Path& table_path, const Json* columns, model::Table& table) {
-    if (columns == nullptr || !columns->is_object()) {
-      problem("table " + table.name + " has no columns object", table_path);
+  void read_column(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    const std::string type_text = text_field(value, "type");
+    if (!value.is_object() || type_text.empty()) {
+      problem("column " + table.name + "." + key + " has no type", path);
       return;
     }
-    for (const auto& [key, value] : columns->items()) {
-      const Path path{table_path[0], table_path[1], "columns", key};
-      const std::string type_text = text_field(value, "type");
-      if (!value.is_object() || type_text.empty()) {
-        problem("column " + table.name + "." + key + " has no type", path);
-        continue;
-      }
-      model::Column column;
-      column.name = text_field(value, "name").empty() ? key : text_field(value, "name");
-      column.type = column_type(type_text, text_field(value, "typeSchema"));
-      column.not_null = flag_field(value, "notNull");
-      column.identity = member(value, "identity") != nullptr;
-      if (const Json* def = member(value, "default")) {
-        column.default_expr = default_text(*def);
-      }
-      column.location = at(path);
-
-      if (flag_field(value, "primaryKey")) {
-        add_primary_key(generated_name(table.name, "pkey"), {column.name}, column.location, table, path);
-        column.not_null = true;
-      }
-      // Older drizzle-kit kept column-level UNIQUE on the column itself.
-      if (flag_field(value, "isUnique")) {
-        std::string name = text_field(value, "uniqueName");
-        if (name.empty()) {
-          name = table.name + "_" + column.name + "_unique";
-        }
-        add_unique(std::move(name), {column.name}, column.location, table);
-      }
-      table.columns.push_back(std::move(column));
+    model::Column column;
+    column.name = entry_name(key, value);
+    column.type = column_type(type_text, text_field(value, "typeSchema"));
+    column.not_null = flag_field(value, "notNull");
+    column.identity = member(value, "identity") != nullptr;
+    if (const Json* def = member(value, "default")) {
+      column.default_expr = default_text(*def);
     }
+    column.location = at(path);
+
+    if (flag_field(value, "primaryKey")) {
+      add_primary_key(generated_name(table.name, "pkey"), {column.name}, column.location, table, path);
+      column.not_null = true;
+    }
+    // Older drizzle-kit kept column-level UNIQUE on the column itself.
+    if (flag_field(value, "isUnique")) {
+      std::string name = text_field(value, "uniqueName");
+      if (name.empty()) {
+        name = table.name + "_" + column.name + "_unique";
+      }
+      add_unique(std::move(name), {column.name}, column.location, table);
+    }
+    table.columns.push_back(std::move(column));
   }
 
   void add_primary_key(std::string name, std::vector<std::string> columns, core::SourceLocation location,
@@ -279,28 +282,29 @@ private:
       problem("table " + table.name + " has more than one primary key", path);
       return;
     }
-    model::Index pk;
-    pk.name = std::move(name);
-    pk.kind = model::IndexKind::primary_key;
-    pk.unique = true;
-    for (std::string& column : columns) {
-      pk.keys.push_back({std::move(column), "", false, ""});
-    }
-    pk.location = std::move(location);
-    table.indexes.insert(table.indexes.begin(), std::move(pk));
+    table.indexes.insert(table.indexes.begin(),
+                         constraint_index(std::move(name), model::IndexKind::primary_key, std::move(columns),
+                                          std::move(location)));
   }
 
   static void add_unique(std::string name, std::vector<std::string> columns, core::SourceLocation location,
                          model::Table& table) {
-    model::Index unique;
-    unique.name = std::move(name);
-    unique.kind = model::IndexKind::unique_constraint;
-    unique.unique = true;
+    table.indexes.push_back(constraint_index(std::move(name), model::IndexKind::unique_constraint, std::move(columns),
+                                             std::move(location)));
+  }
+
+  // A primary key or unique constraint over plain columns.
+  static model::Index constraint_index(std::string name, model::IndexKind kind, std::vector<std::string> columns,
+                                       core::SourceLocation location) {
+    model::Index index;
+    index.name = std::move(name);
+    index.kind = kind;
+    index.unique = true;
     for (std::string& column : columns) {
-      unique.keys.push_back({std::move(column), "", false, ""});
+      index.keys.push_back({std::move(column), "", false, ""});
     }
-    unique.location = std::move(location);
-    table.indexes.push_back(std::move(unique));
+    index.location = std::move(location);
+    return index;
   }
 
   // Whether every name is a column of the table (to tell the parts of a
@@ -312,66 +316,44 @@ private:
 
   // Objects {"name", "columns"}; some releases stored drizzle-kit's squashed
   // form "col1,col2;name" instead.
-  void read_primary_keys(const Path& table_path, const Json* pks, model::Table& table) {
-    if (pks == nullptr || !pks->is_object()) {
+  void read_primary_key(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    std::string name = entry_name(key, value);
+    std::vector<std::string> columns = string_list(member(value, "columns"));
+    if (value.is_string()) {
+      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
+      columns = comma_list(parts.empty() ? std::string() : parts[0]);
+      if (parts.size() >= 2) {
+        if (!all_columns(table, columns) && all_columns(table, comma_list(parts[1]))) {
+          columns = comma_list(parts[1]);
+          name = parts[0];
+        } else if (!parts[1].empty()) {
+          name = parts[1];
+        }
+      }
+    }
+    if (columns.empty()) {
+      problem("primary key " + key + " of " + table.name + " has no columns", path);
       return;
     }
-    for (const auto& [key, value] : pks->items()) {
-      const Path path{table_path[0], table_path[1], "compositePrimaryKeys", key};
-      std::string name = key;
-      std::vector<std::string> columns;
-      if (value.is_object()) {
-        columns = string_list(member(value, "columns"));
-        if (!text_field(value, "name").empty()) {
-          name = text_field(value, "name");
-        }
-      } else if (value.is_string()) {
-        const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-        columns = comma_list(parts.empty() ? std::string() : parts[0]);
-        if (parts.size() >= 2) {
-          if (!all_columns(table, columns) && all_columns(table, comma_list(parts[1]))) {
-            columns = comma_list(parts[1]);
-            name = parts[0];
-          } else if (!parts[1].empty()) {
-            name = parts[1];
-          }
-        }
-      }
-      if (columns.empty()) {
-        problem("primary key " + key + " of " + table.name + " has no columns", path);
-        continue;
-      }
-      add_primary_key(std::move(name), std::move(columns), at(path), table, path);
-    }
+    add_primary_key(std::move(name), std::move(columns), at(path), table, path);
   }
 
   // Objects {"name", "columns", "nullsNotDistinct"}; squashed "name;cols;nnd".
-  void read_unique_constraints(const Path& table_path, const Json* uniques, model::Table& table) {
-    if (uniques == nullptr || !uniques->is_object()) {
+  void read_unique_constraint(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    std::string name = entry_name(key, value);
+    std::vector<std::string> columns = string_list(member(value, "columns"));
+    if (value.is_string()) {
+      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
+      if (parts.size() >= 2) {
+        name = parts[0].empty() ? key : parts[0];
+        columns = comma_list(parts[1]);
+      }
+    }
+    if (columns.empty()) {
+      problem("unique constraint " + key + " of " + table.name + " has no columns", path);
       return;
     }
-    for (const auto& [key, value] : uniques->items()) {
-      const Path path{table_path[0], table_path[1], "uniqueConstraints", key};
-      std::string name = key;
-      std::vector<std::string> columns;
-      if (value.is_object()) {
-        columns = string_list(member(value, "columns"));
-        if (!text_field(value, "name").empty()) {
-          name = text_field(value, "name");
-        }
-      } else if (value.is_string()) {
-        const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-        if (parts.size() >= 2) {
-          name = parts[0].empty() ? key : parts[0];
-          columns = comma_list(parts[1]);
-        }
-      }
-      if (columns.empty()) {
-        problem("unique constraint " + key + " of " + table.name + " has no columns", path);
-        continue;
-      }
-      add_unique(std::move(name), std::move(columns), at(path), table);
-    }
+    add_unique(std::move(name), std::move(columns), at(path), table);
   }
 
   // One index key: a column name (v5/v6 strings), {"name"} (early objects),
@@ -406,118 +388,94 @@ private:
     return key;
   }
 
-  void read_indexes(const Path& table_path, const Json* indexes, model::Table& table) {
-    if (indexes == nullptr || !indexes->is_object()) {
+  void read_index(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    model::Index index;
+    index.name = entry_name(key, value);
+    const Json* columns = nullptr;
+    Json squashed_columns = Json::array();
+    if (value.is_object()) {
+      columns = member(value, "columns");
+      index.unique = flag_field(value, "isUnique");
+      index.predicate = text_field(value, "where");
+      const std::string method = text_field(value, "method").empty() ? text_field(value, "using")
+                                                                     : text_field(value, "method");
+      if (!method.empty()) {
+        index.method = core::to_lower(method);
+      }
+    } else if (value.is_string()) { // squashed "name;col1,col2;isUnique"
+      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
+      if (parts.size() >= 2) {
+        index.name = parts[0].empty() ? key : parts[0];
+        for (const std::string& column : comma_list(parts[1])) {
+          squashed_columns.push_back(column);
+        }
+        columns = &squashed_columns;
+        index.unique = parts.size() >= 3 && parts[2] == "true";
+      }
+    }
+    if (columns != nullptr && columns->is_array()) {
+      for (const Json& item : *columns) {
+        if (auto index_key_value = index_key(item, table)) {
+          index.keys.push_back(std::move(*index_key_value));
+        }
+      }
+    }
+    if (index.keys.empty()) {
+      problem("index " + key + " of " + table.name + " has no readable columns", path);
       return;
     }
-    for (const auto& [key, value] : indexes->items()) {
-      const Path path{table_path[0], table_path[1], "indexes", key};
-      model::Index index;
-      index.name = key;
-      const Json* columns = nullptr;
-      Json squashed_columns = Json::array();
-      if (value.is_object()) {
-        if (!text_field(value, "name").empty()) {
-          index.name = text_field(value, "name");
-        }
-        columns = member(value, "columns");
-        index.unique = flag_field(value, "isUnique");
-        index.predicate = text_field(value, "where");
-        const std::string method = text_field(value, "method").empty() ? text_field(value, "using")
-                                                                       : text_field(value, "method");
-        if (!method.empty()) {
-          index.method = core::to_lower(method);
-        }
-      } else if (value.is_string()) { // squashed "name;col1,col2;isUnique"
-        const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-        if (parts.size() >= 2) {
-          index.name = parts[0].empty() ? key : parts[0];
-          for (const std::string& column : comma_list(parts[1])) {
-            squashed_columns.push_back(column);
-          }
-          columns = &squashed_columns;
-          index.unique = parts.size() >= 3 && parts[2] == "true";
-        }
-      }
-      if (columns != nullptr && columns->is_array()) {
-        for (const Json& item : *columns) {
-          if (auto index_key_value = index_key(item, table)) {
-            index.keys.push_back(std::move(*index_key_value));
-          }
-        }
-      }
-      if (index.keys.empty()) {
-        problem("index " + key + " of " + table.name + " has no readable columns", path);
-        continue;
-      }
-      index.location = at(path);
-      table.indexes.push_back(std::move(index));
-    }
+    index.location = at(path);
+    table.indexes.push_back(std::move(index));
   }
 
-  void read_foreign_keys(const Path& table_path, const Json* fks, model::Table& table) {
-    if (fks == nullptr || !fks->is_object()) {
+  void read_foreign_key(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    model::ForeignKey fk;
+    fk.name = entry_name(key, value);
+    std::string schema_to;
+    if (value.is_object()) {
+      fk.columns = string_list(member(value, "columnsFrom"));
+      fk.ref_table = text_field(value, "tableTo");
+      fk.ref_columns = string_list(member(value, "columnsTo"));
+      schema_to = text_field(value, "schemaTo");
+      fk.on_delete = fk_action_from_words(text_field(value, "onDelete")).value_or(model::FkAction::no_action);
+      fk.on_update = fk_action_from_words(text_field(value, "onUpdate")).value_or(model::FkAction::no_action);
+    } else if (value.is_string()) {
+      // name;tableFrom;columnsFrom;tableTo;columnsTo;onUpdate;onDelete;schemaTo
+      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
+      if (parts.size() >= 5) {
+        fk.name = parts[0].empty() ? key : parts[0];
+        fk.columns = comma_list(parts[2]);
+        fk.ref_table = parts[3];
+        fk.ref_columns = comma_list(parts[4]);
+        fk.on_update = fk_action_from_words(parts.size() > 5 ? parts[5] : std::string()).value_or(model::FkAction::no_action);
+        fk.on_delete = fk_action_from_words(parts.size() > 6 ? parts[6] : std::string()).value_or(model::FkAction::no_action);
+        schema_to = parts.size() > 7 ? parts[7] : std::string();
+      }
+    }
+    // drizzle-kit omits schemaTo for public targets and writes the SQL
+    // unqualified, so an absent schema is public.
+    fk.ref_schema = schema_to.empty() ? "public" : schema_to;
+    if (fk.columns.empty() || fk.ref_table.empty() || fk.columns.size() != fk.ref_columns.size()) {
+      problem("foreign key " + key + " of " + table.name + " has no matching column lists", path);
       return;
     }
-    for (const auto& [key, value] : fks->items()) {
-      const Path path{table_path[0], table_path[1], "foreignKeys", key};
-      model::ForeignKey fk;
-      fk.name = key;
-      std::string schema_to;
-      if (value.is_object()) {
-        if (!text_field(value, "name").empty()) {
-          fk.name = text_field(value, "name");
-        }
-        fk.columns = string_list(member(value, "columnsFrom"));
-        fk.ref_table = text_field(value, "tableTo");
-        fk.ref_columns = string_list(member(value, "columnsTo"));
-        schema_to = text_field(value, "schemaTo");
-        fk.on_delete = parse_action(text_field(value, "onDelete"));
-        fk.on_update = parse_action(text_field(value, "onUpdate"));
-      } else if (value.is_string()) {
-        // name;tableFrom;columnsFrom;tableTo;columnsTo;onUpdate;onDelete;schemaTo
-        const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-        if (parts.size() >= 5) {
-          fk.name = parts[0].empty() ? key : parts[0];
-          fk.columns = comma_list(parts[2]);
-          fk.ref_table = parts[3];
-          fk.ref_columns = comma_list(parts[4]);
-          fk.on_update = parse_action(parts.size() > 5 ? parts[5] : std::string());
-          fk.on_delete = parse_action(parts.size() > 6 ? parts[6] : std::string());
-          schema_to = parts.size() > 7 ? parts[7] : std::string();
-        }
-      }
-      // drizzle-kit omits schemaTo for public targets and writes the SQL
-      // unqualified, so an absent schema is public.
-      fk.ref_schema = schema_to.empty() ? "public" : schema_to;
-      if (fk.columns.empty() || fk.ref_table.empty() || fk.columns.size() != fk.ref_columns.size()) {
-        problem("foreign key " + key + " of " + table.name + " has no matching column lists", path);
-        continue;
-      }
-      fk.location = at(path);
-      table.foreign_keys.push_back(std::move(fk));
-    }
+    fk.location = at(path);
+    table.foreign_keys.push_back(std::move(fk));
   }
 
   // v7: {"name", "value"}.
-  void read_checks(const Path& table_path, const Json* checks, model::Table& table) {
-    if (checks == nullptr || !checks->is_object()) {
-      return;
+  void read_check(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    model::CheckConstraint check;
+    check.name = entry_name(key, value);
+    check.expression = text_field(value, "value");
+    if (value.is_string()) { // squashed "name;value"
+      const std::string text = value.get<std::string>();
+      const auto semicolon = text.find(';');
+      check.name = semicolon == std::string::npos ? key : text.substr(0, semicolon);
+      check.expression = semicolon == std::string::npos ? text : text.substr(semicolon + 1);
     }
-    for (const auto& [key, value] : checks->items()) {
-      const Path path{table_path[0], table_path[1], "checkConstraints", key};
-      model::CheckConstraint check;
-      check.name = text_field(value, "name").empty() ? key : text_field(value, "name");
-      check.expression = text_field(value, "value");
-      if (value.is_string()) { // squashed "name;value"
-        const std::string text = value.get<std::string>();
-        const auto semicolon = text.find(';');
-        check.name = semicolon == std::string::npos ? key : text.substr(0, semicolon);
-        check.expression = semicolon == std::string::npos ? text : text.substr(semicolon + 1);
-      }
-      check.location = at(path);
-      table.checks.push_back(std::move(check));
-    }
+    check.location = at(path);
+    table.checks.push_back(std::move(check));
   }
 
   const JsonKeyLines& m_lines;

@@ -34,6 +34,43 @@ pg::DbResult<pg::QueryResult> run(LoadState& state, const std::string& sql, std:
   return state.connection.query(sql, {}, "live catalog (" + std::string(what) + ")");
 }
 
+std::optional<core::Error> each_row(LoadState& state, const std::string& sql, std::string_view what,
+                                    const RowFn& each) {
+  const auto result = run(state, sql, what);
+  if (!result.ok()) {
+    return result.error().to_error();
+  }
+  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+    each(*result, row);
+  }
+  return std::nullopt;
+}
+
+void each_row_or_note(LoadState& state, const std::string& sql, std::string_view what, std::string_view without,
+                      const RowFn& each) {
+  if (const auto error = each_row(state, sql, what, each)) {
+    state.load.notes.push_back("live catalog: " + error->to_string() + "; continuing without " + std::string(without));
+  }
+}
+
+RowFn on_table(LoadState& state, std::string_view oid_column, TableRowFn each) {
+  return [&state, column = std::string(oid_column), each = std::move(each)](const pg::QueryResult& result,
+                                                                            std::size_t row) {
+    if (model::Table* table = state.table(result.get(row, column)); table != nullptr) {
+      each(*table, result, row);
+    }
+  };
+}
+
+RowFn on_index(LoadState& state, std::string_view oid_column, IndexRowFn each) {
+  return [&state, column = std::string(oid_column), each = std::move(each)](const pg::QueryResult& result,
+                                                                            std::size_t row) {
+    if (model::Index* index = state.index(result.get(row, column)); index != nullptr) {
+      each(*index, result, row);
+    }
+  };
+}
+
 std::string text(const pg::QueryResult& result, std::size_t row, std::string_view column) {
   return result.get(row, column).value_or("");
 }
@@ -95,104 +132,75 @@ std::optional<core::Error> load_header(LoadState& state) {
 }
 
 std::optional<core::Error> load_schemas(LoadState& state) {
-  auto result = run(state, live_sql::schemas(), "schemas");
-  if (!result.ok()) {
-    return result.error().to_error();
-  }
   state.load.catalog.schemas.clear();
-  for (std::size_t row = 0; row < result->rows.size(); ++row) {
-    state.load.catalog.schemas.push_back(text(*result, row, "nspname"));
-  }
-  return std::nullopt;
+  return each_row(state, live_sql::schemas(), "schemas", [&](const pg::QueryResult& result, std::size_t row) {
+    state.load.catalog.schemas.push_back(text(result, row, "nspname"));
+  });
 }
 
 std::optional<core::Error> load_tables(LoadState& state) {
-  auto result = run(state, live_sql::tables(), "tables");
-  if (!result.ok()) {
-    return result.error().to_error();
-  }
   std::vector<model::Table>& tables = state.load.catalog.tables;
-  tables.reserve(result->rows.size());
-  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+  return each_row(state, live_sql::tables(), "tables", [&](const pg::QueryResult& result, std::size_t row) {
     model::Table table;
-    table.schema = text(*result, row, "schema");
-    table.name = text(*result, row, "name");
-    table.partitioned = flag(*result, row, "partitioned");
-    table.partition_of = text(*result, row, "partition_of");
+    table.schema = text(result, row, "schema");
+    table.name = text(result, row, "name");
+    table.partitioned = flag(result, row, "partitioned");
+    table.partition_of = text(result, row, "partition_of");
     model::TableStats stats;
-    stats.reltuples = number(*result, row, "reltuples", -1);
-    stats.relpages = integer(*result, row, "relpages");
+    stats.reltuples = number(result, row, "reltuples", -1);
+    stats.relpages = integer(result, row, "relpages");
     stats.table_bytes = stats.relpages * state.block_size; // until exact sizes are read
     table.stats = stats;
-    state.table_by_oid[text(*result, row, "oid")] = tables.size();
+    state.table_by_oid[text(result, row, "oid")] = tables.size();
     tables.push_back(std::move(table));
-  }
-  return std::nullopt;
+  });
 }
 
 std::optional<core::Error> load_columns(LoadState& state) {
-  auto result = run(state, live_sql::columns(), "columns");
-  if (!result.ok()) {
-    return result.error().to_error();
-  }
-  for (std::size_t row = 0; row < result->rows.size(); ++row) {
-    model::Table* table = state.table(result->get(row, "table_oid"));
-    if (table == nullptr) {
-      continue;
-    }
+  const auto read = [](model::Table& table, const pg::QueryResult& result, std::size_t row) {
     model::Column column;
-    column.name = text(*result, row, "name");
-    column.type = type_from_catalog(text(*result, row, "type"), text(*result, row, "type_schema"));
-    column.not_null = flag(*result, row, "not_null");
-    column.identity = flag(*result, row, "identity");
+    column.name = text(result, row, "name");
+    column.type = type_from_catalog(text(result, row, "type"), text(result, row, "type_schema"));
+    column.not_null = flag(result, row, "not_null");
+    column.identity = flag(result, row, "identity");
     // A generated column's expression is not a default.
-    if (!flag(*result, row, "generated") && !is_null(*result, row, "default_expr")) {
-      column.default_expr = text(*result, row, "default_expr");
+    if (!flag(result, row, "generated") && !is_null(result, row, "default_expr")) {
+      column.default_expr = text(result, row, "default_expr");
     }
     // serial is int + a sequence the column owns + nextval() default: the
     // file loaders keep it as TypeRef::serial, so the live one does too.
-    if (flag(*result, row, "owns_sequence") && column.default_expr &&
+    if (flag(result, row, "owns_sequence") && column.default_expr &&
         column.default_expr->rfind("nextval(", 0) == 0) {
       column.type.serial = true;
     }
-    table->columns.push_back(std::move(column));
-  }
-  return std::nullopt;
+    table.columns.push_back(std::move(column));
+  };
+  return each_row(state, live_sql::columns(), "columns", on_table(state, "table_oid", read));
 }
 
 std::optional<core::Error> load_enums(LoadState& state) {
-  auto result = run(state, live_sql::enums(), "enums");
-  if (!result.ok()) {
-    return result.error().to_error();
-  }
   std::vector<model::Enum>& enums = state.load.catalog.enums;
-  for (std::size_t row = 0; row < result->rows.size(); ++row) {
-    const std::string schema = text(*result, row, "schema");
-    const std::string name = text(*result, row, "name");
+  return each_row(state, live_sql::enums(), "enums", [&](const pg::QueryResult& result, std::size_t row) {
+    const std::string schema = text(result, row, "schema");
+    const std::string name = text(result, row, "name");
     if (enums.empty() || enums.back().schema != schema || enums.back().name != name) {
       model::Enum created;
       created.schema = schema;
       created.name = name;
       enums.push_back(std::move(created));
     }
-    enums.back().values.push_back(text(*result, row, "label"));
-  }
-  return std::nullopt;
+    enums.back().values.push_back(text(result, row, "label"));
+  });
 }
 
 std::optional<core::Error> load_domains(LoadState& state) {
-  auto result = run(state, live_sql::domains(), "domains");
-  if (!result.ok()) {
-    return result.error().to_error();
-  }
-  for (std::size_t row = 0; row < result->rows.size(); ++row) {
+  return each_row(state, live_sql::domains(), "domains", [&](const pg::QueryResult& result, std::size_t row) {
     model::Domain domain;
-    domain.schema = text(*result, row, "schema");
-    domain.name = text(*result, row, "name");
-    domain.base = type_from_catalog(text(*result, row, "base"), text(*result, row, "base_schema"));
+    domain.schema = text(result, row, "schema");
+    domain.name = text(result, row, "name");
+    domain.base = type_from_catalog(text(result, row, "base"), text(result, row, "base_schema"));
     state.load.catalog.domains.push_back(std::move(domain));
-  }
-  return std::nullopt;
+  });
 }
 
 } // namespace

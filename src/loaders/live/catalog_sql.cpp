@@ -33,6 +33,25 @@ std::string join_table(const std::string& relation_column) {
   return out;
 }
 
+// The schema of a type's element type (the type itself unless it is an
+// array), as `nsp`.nspname: it tells user-defined types (enums, domains,
+// extension types) from built-in ones.
+std::string join_element_schema(const std::string& type, const std::string& element, const std::string& nsp) {
+  return " JOIN pg_catalog.pg_type " + element + " ON " + element + ".oid = CASE WHEN " + type +
+         ".typcategory = 'A' AND " + type + ".typelem <> 0"
+         "   THEN " + type + ".typelem ELSE " + type + ".oid END"
+         " JOIN pg_catalog.pg_namespace " + nsp + " ON " + nsp + ".oid = " + element + ".typnamespace";
+}
+
+// Types of one pg_type.typtype ('e' enum, 'd' domain) in the user's
+// schemas, as `t` in `n`.
+std::string user_types(const std::string& typtype) {
+  return "t.typtype = '" + typtype + "' AND " + user_schema("n") + " AND " +
+         not_extension_member("pg_catalog.pg_type", "t.oid");
+}
+
+const std::string k_type_namespace = " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace";
+
 } // namespace
 
 std::string header() {
@@ -64,9 +83,7 @@ std::string tables() {
 }
 
 std::string columns() {
-  // The element type's schema tells user-defined types (enums, domains,
-  // extension types) from built-in ones; serial columns are the ones whose
-  // default draws from a sequence the column owns (an 'a' dependency;
+  // Serial columns are the ones whose default draws from a sequence the column owns (an 'a' dependency;
   // identity sequences have 'i').
   return "SELECT a.attrelid::text AS table_oid, a.attname AS name,"
          " pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, tn.nspname AS type_schema,"
@@ -76,36 +93,24 @@ std::string columns() {
          "   AND s.relkind = 'S' WHERE dep.classid = 'pg_catalog.pg_class'::regclass"
          "   AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') AS owns_sequence"
          " FROM pg_catalog.pg_attribute a" +
-         join_table("a.attrelid") +
-         " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-         " JOIN pg_catalog.pg_type et ON et.oid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0"
-         "   THEN t.typelem ELSE t.oid END"
-         " JOIN pg_catalog.pg_namespace tn ON tn.oid = et.typnamespace"
+         join_table("a.attrelid") + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid" +
+         join_element_schema("t", "et", "tn") +
          " LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
          " WHERE a.attnum > 0 AND NOT a.attisdropped AND " +
          user_tables() + " ORDER BY a.attrelid, a.attnum";
 }
 
 std::string enums() {
-  return "SELECT n.nspname AS schema, t.typname AS name, e.enumlabel AS label"
-         " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
-         " JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid"
-         " WHERE t.typtype = 'e' AND " +
-         user_schema("n") + " AND " + not_extension_member("pg_catalog.pg_type", "t.oid") +
+  return "SELECT n.nspname AS schema, t.typname AS name, e.enumlabel AS label" + k_type_namespace +
+         " JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid WHERE " + user_types("e") +
          " ORDER BY n.nspname, t.typname, e.enumsortorder";
 }
 
 std::string domains() {
   return "SELECT n.nspname AS schema, t.typname AS name,"
-         " pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base, bn.nspname AS base_schema"
-         " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
-         " JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype"
-         " JOIN pg_catalog.pg_type eb ON eb.oid = CASE WHEN b.typcategory = 'A' AND b.typelem <> 0"
-         "   THEN b.typelem ELSE b.oid END"
-         " JOIN pg_catalog.pg_namespace bn ON bn.oid = eb.typnamespace"
-         " WHERE t.typtype = 'd' AND " +
-         user_schema("n") + " AND " + not_extension_member("pg_catalog.pg_type", "t.oid") +
-         " ORDER BY n.nspname, t.typname";
+         " pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base, bn.nspname AS base_schema" +
+         k_type_namespace + " JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype" + join_element_schema("b", "eb", "bn") +
+         " WHERE " + user_types("d") + " ORDER BY n.nspname, t.typname";
 }
 
 std::string indexes() {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,25 @@ struct LoadState {
 
 // Runs one catalog query; the error names the part of the catalog it read.
 pg::DbResult<pg::QueryResult> run(LoadState& state, const std::string& sql, std::string_view what);
+
+// What a catalog query does with each row of its result.
+using RowFn = std::function<void(const pg::QueryResult& result, std::size_t row)>;
+using TableRowFn = std::function<void(model::Table& table, const pg::QueryResult& result, std::size_t row)>;
+using IndexRowFn = std::function<void(model::Index& index, const pg::QueryResult& result, std::size_t row)>;
+
+// Runs one catalog query (see run) and hands `each` its rows in order.
+std::optional<core::Error> each_row(LoadState& state, const std::string& sql, std::string_view what,
+                                    const RowFn& each);
+// The same for statistics, which are extras: a failed query leaves the
+// catalog without them and says so in a note ("continuing without
+// `without`") rather than losing the schema.
+void each_row_or_note(LoadState& state, const std::string& sql, std::string_view what, std::string_view without,
+                      const RowFn& each);
+// Only the rows whose `oid_column` is the oid of a table the catalog holds,
+// with that table; the others (tables the loader skipped) are ignored.
+RowFn on_table(LoadState& state, std::string_view oid_column, TableRowFn each);
+// The same for indexes the catalog holds.
+RowFn on_index(LoadState& state, std::string_view oid_column, IndexRowFn each);
 
 // Row values as model types. NULL (and unparsable text) gives the fallback.
 std::string text(const pg::QueryResult& result, std::size_t row, std::string_view column);

@@ -1,5 +1,7 @@
 #include "loaders/logs/event.hpp"
 
+#include "core/utf8.hpp"
+
 namespace pgadvise::loaders {
 
 namespace {
@@ -79,7 +81,7 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
     out.events.push_back(event);
     return;
   }
-  if (key.non_ascii && !valid_utf8(text)) {
+  if (key.non_ascii && !core::utf8::valid(text)) {
     warn(out, record.line, "invalid-utf8",
          "statement is not valid UTF-8; invalid bytes are replaced in output");
   }

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/utf8.hpp"
+
 namespace pgadvise::loaders {
 
 namespace {
@@ -327,23 +329,6 @@ private:
     }
     return true;
   }
-  static void put_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6U)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3FU)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12U)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6U) & 0x3FU)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3FU)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18U)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12U) & 0x3FU)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6U) & 0x3FU)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3FU)));
-    }
-  }
   static std::uint32_t hex4(std::string_view text) {
     std::uint32_t value = 0;
     for (char c : text) {
@@ -383,7 +368,7 @@ private:
             cp = 0x10000 + ((cp - 0xD800) << 10U) + (low - 0xDC00);
             i += 6;
           }
-          put_utf8(out, cp);
+          core::utf8::append(out, cp);
         }
         break;
       default: out.push_back(c); break;

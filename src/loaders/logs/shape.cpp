@@ -1,5 +1,6 @@
 #include "loaders/logs/shape.hpp"
 
+#include "core/utf8.hpp"
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
 
@@ -377,71 +378,13 @@ const QueryInfo* ShapeCache::resolve(const ShapeKey& key, std::string_view sql, 
   return info;
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid.
-std::size_t utf8_sequence(const unsigned char* s, std::size_t n) {
-  const unsigned char c = s[0];
-  if (c < 0x80) {
-    return 1;
-  }
-  std::size_t len = 0;
-  std::uint32_t min = 0;
-  if ((c & 0xE0U) == 0xC0U) {
-    len = 2;
-    min = 0x80;
-  } else if ((c & 0xF0U) == 0xE0U) {
-    len = 3;
-    min = 0x800;
-  } else if ((c & 0xF8U) == 0xF0U) {
-    len = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (len > n) {
-    return 0;
-  }
-  std::uint32_t cp = c & (0x7FU >> len);
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((s[k] & 0xC0U) != 0x80U) {
-      return 0;
-    }
-    cp = (cp << 6U) | (s[k] & 0x3FU);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
-
-} // namespace
-
-bool valid_utf8(std::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    const std::size_t len = utf8_sequence(s + i, text.size() - i);
-    if (len == 0) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 std::string sanitized_copy(std::string_view text, std::size_t max_bytes) {
   std::string out;
   out.reserve(std::min(text.size(), max_bytes));
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   std::size_t i = 0;
   while (i < text.size()) {
-    std::size_t len = utf8_sequence(s + i, text.size() - i);
-    const bool valid = len != 0 && !(len == 1 && s[i] == 0);
+    std::size_t len = core::utf8::sequence_length(text, i);
+    const bool valid = len != 0 && text[i] != '\0';
     const std::size_t out_len = valid ? len : 3;
     if (out.size() + out_len > max_bytes) {
       break;

@@ -86,8 +86,6 @@ private:
   std::unordered_map<std::uint64_t, const QueryInfo*> m_local;
 };
 
-// Valid UTF-8?
-bool valid_utf8(std::string_view text);
 // A copy with invalid UTF-8 sequences replaced by U+FFFD and at most
 // `max_bytes` bytes (cut on a character boundary).
 std::string sanitized_copy(std::string_view text, std::size_t max_bytes);

@@ -1,10 +1,9 @@
 #include "loaders/project/scan.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
 
@@ -217,19 +216,11 @@ std::string file_name(const std::string& relative) {
 }
 
 std::optional<std::string> ScanContext::read(const std::string& relative) const {
-  const std::filesystem::path path = m_project.root / relative;
-  std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec || size > k_max_file_bytes) {
+  auto text = core::read_file(m_project.root / relative, k_max_file_bytes);
+  if (!text) {
     return std::nullopt;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return std::move(text).value();
 }
 
 void ScanContext::note(std::string message, core::SourceLocation location) {

@@ -1,9 +1,8 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
+#include "core/file.hpp"
 #include "loaders/schema_ts/reader.hpp"
 #include "loaders/sql/migrations.hpp"
 
@@ -16,19 +15,6 @@ namespace {
 // Re-exported files are followed up to this many files in all, so that a
 // cycle or a huge tree cannot run away.
 constexpr std::size_t k_max_files = 1000;
-
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return std::nullopt;
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) {
-    return std::nullopt;
-  }
-  return buffer.str();
-}
 
 // The file an `export * from "./x"` names, the way TypeScript resolves a
 // relative module: x.ts (also for "./x.js"), x.tsx, x.mts, x/index.ts.
@@ -74,7 +60,7 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   for (std::size_t i = 0; i < queue.size() && sources.size() < k_max_files; ++i) {
     const fs::path path = queue[i]; // a copy: the queue grows below
     const std::string label = display_path(path);
-    const std::optional<std::string> text = read_text(path);
+    const auto text = core::read_file(path);
     if (!text) {
       problems.push_back(make_diagnostic(k_parse_error, core::Severity::high, "file cannot be read",
                                          {label, 0, 0}, "Check the drizzle.config `schema` entry and the path."));

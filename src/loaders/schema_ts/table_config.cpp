@@ -2,6 +2,7 @@
 // callback (indexes, primary keys, foreign keys, unique and check
 // constraints) and sql`` fragments.
 #include "core/text.hpp"
+#include "loaders/fk_action.hpp"
 #include "loaders/schema_ts/names.hpp"
 #include "loaders/schema_ts/reader.hpp"
 
@@ -10,29 +11,6 @@ namespace pgadvise::loaders::drizzle_reader {
 using ts::NodeKind;
 
 namespace {
-
-std::optional<model::FkAction> parse_action(const std::optional<std::string>& text) {
-  if (!text) {
-    return std::nullopt;
-  }
-  const std::string lower = core::to_lower(*text);
-  if (lower == "cascade") {
-    return model::FkAction::cascade;
-  }
-  if (lower == "restrict") {
-    return model::FkAction::restrict;
-  }
-  if (lower == "set null") {
-    return model::FkAction::set_null;
-  }
-  if (lower == "set default") {
-    return model::FkAction::set_default;
-  }
-  if (lower == "no action") {
-    return model::FkAction::no_action;
-  }
-  return std::nullopt;
-}
 
 std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
@@ -213,8 +191,8 @@ void Reader::resolve_references(TableInfo& info) {
         info.table.name, {from.raw_name}, {from.name}, target.table->table.name, {target.column->raw_name},
         {target.column->name}));
     if (const std::optional<JsValue> actions = eval(pending.actions)) {
-      fk.on_delete = parse_action(actions->string_field("onDelete")).value_or(model::FkAction::no_action);
-      fk.on_update = parse_action(actions->string_field("onUpdate")).value_or(model::FkAction::no_action);
+      fk.on_delete = fk_action_from_words(actions->string_field("onDelete").value_or("")).value_or(model::FkAction::no_action);
+      fk.on_update = fk_action_from_words(actions->string_field("onUpdate").value_or("")).value_or(model::FkAction::no_action);
       if (const std::optional<std::string> name = actions->string_field("name")) {
         fk.name = *name;
       }
@@ -272,19 +250,27 @@ private:
     return std::nullopt;
   }
 
-  // Column arguments from `first` on; false (after a note) when one does
-  // not resolve.
-  bool columns_from(Ref call, std::size_t first, std::vector<ResolvedColumn>& out) {
-    const ts::Node& n = m_reader.node(call);
-    for (std::size_t i = first; i < n.children.size(); ++i) {
-      const Ref arg = m_reader.child(call, i);
-      const ResolvedColumn column = resolve_column(m_reader, arg, m_scope);
-      if (column.column == nullptr) {
-        m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
-                            "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
+  // The column `arg` (a child of `parent`) names, appended to `out`; false
+  // (after a note) when it does not resolve.
+  bool column_from(Ref parent, Ref arg, std::vector<ResolvedColumn>& out) {
+    const ResolvedColumn column = arg.valid() ? resolve_column(m_reader, arg, m_scope) : ResolvedColumn{};
+    if (column.column == nullptr) {
+      m_reader.unresolved(parent.file, m_reader.node(arg.valid() ? arg : parent).first_token,
+                          "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
+      return false;
+    }
+    out.push_back(column);
+    return true;
+  }
+
+  // The columns a call's arguments or an array's elements name, from
+  // `first` on; false (after a note) when one does not resolve.
+  bool columns_from(Ref parent, std::size_t first, std::vector<ResolvedColumn>& out) {
+    const std::size_t count = m_reader.node(parent).children.size();
+    for (std::size_t i = first; i < count; ++i) {
+      if (!column_from(parent, m_reader.child(parent, i), out)) {
         return false;
       }
-      out.push_back(column);
     }
     return true;
   }
@@ -295,22 +281,7 @@ private:
       unresolved("the column list of an extra-config entry of table `" + m_info.table.name + "`");
       return false;
     }
-    return columns_from_elements(resolved, out);
-  }
-
-  bool columns_from_elements(Ref array, std::vector<ResolvedColumn>& out) {
-    const ts::Node& n = m_reader.node(array);
-    for (std::size_t i = 0; i < n.children.size(); ++i) {
-      const Ref arg = m_reader.child(array, i);
-      const ResolvedColumn column = arg.valid() ? resolve_column(m_reader, arg, m_scope) : ResolvedColumn{};
-      if (column.column == nullptr) {
-        m_reader.unresolved(array.file, arg.valid() ? m_reader.node(arg).first_token : n.first_token,
-                            "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
-        return false;
-      }
-      out.push_back(column);
-    }
-    return true;
+    return columns_from(resolved, 0, out);
   }
 
   [[nodiscard]] Ref object_arg(std::size_t i) const {
@@ -360,7 +331,7 @@ private:
           continue;
         }
         std::vector<ResolvedColumn> one;
-        if (!columns_from_elements_single(arg, one)) {
+        if (!column_from(call, arg, one)) {
           return false;
         }
         index.keys.push_back(model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass});
@@ -412,17 +383,6 @@ private:
     m_info.table.indexes.push_back(std::move(index));
   }
 
-  bool columns_from_elements_single(Ref arg, std::vector<ResolvedColumn>& out) {
-    const ResolvedColumn column = resolve_column(m_reader, arg, m_scope);
-    if (column.column == nullptr) {
-      m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
-                          "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
-      return false;
-    }
-    out.push_back(column);
-    return true;
-  }
-
   void primary_key() {
     std::vector<ResolvedColumn> columns;
     std::optional<std::string> explicit_name;
@@ -443,15 +403,12 @@ private:
       unresolved("a primary key without columns in table `" + m_info.table.name + "`");
       return;
     }
-    model::Index pk;
-    pk.kind = model::IndexKind::primary_key;
-    pk.unique = true;
-    pk.property = m_property;
-    pk.location = where();
-    pk.name = core::truncate_identifier(explicit_name.value_or(
-        drizzle_names::primary_key_name(m_info.table.name, names(columns, true), names(columns, false))));
+    model::Index pk = constraint_index(
+        model::IndexKind::primary_key,
+        explicit_name.value_or(
+            drizzle_names::primary_key_name(m_info.table.name, names(columns, true), names(columns, false))),
+        columns);
     for (const ResolvedColumn& column : columns) {
-      pk.keys.push_back(model::IndexKey{column.column->name, {}, false, {}});
       if (model::Column* declared = m_info.table.find_column(column.column->name)) {
         declared->not_null = true; // PostgreSQL makes primary key columns NOT NULL
       }
@@ -494,7 +451,7 @@ private:
             : drizzle_names::foreign_key_name(m_info.table.name, names(columns, true), names(columns, false),
                                               target->table.name, names(foreign, true), names(foreign, false)));
     for (const ChainCall& method : m_chain.methods) {
-      const std::optional<model::FkAction> action = parse_action(string_arg(method.call, 1));
+      const std::optional<model::FkAction> action = fk_action_from_words(string_arg(method.call, 1).value_or(""));
       if (method.name == "onDelete" && action) {
         fk.on_delete = *action;
       } else if (method.name == "onUpdate" && action) {
@@ -525,17 +482,25 @@ private:
       unresolved("a unique constraint without columns in table `" + m_info.table.name + "`");
       return;
     }
-    model::Index unique;
-    unique.kind = model::IndexKind::unique_constraint;
-    unique.unique = true;
-    unique.property = m_property;
-    unique.location = where();
-    unique.name = core::truncate_identifier(
-        explicit_name.value_or(drizzle_names::unique_name(m_info.table.name, names(columns, true))));
+    m_info.table.indexes.push_back(
+        constraint_index(model::IndexKind::unique_constraint,
+                         explicit_name.value_or(drizzle_names::unique_name(m_info.table.name, names(columns, true))),
+                         columns));
+  }
+
+  // A primary key or unique constraint of this entry over `columns`.
+  [[nodiscard]] model::Index constraint_index(model::IndexKind kind, const std::string& name,
+                                              const std::vector<ResolvedColumn>& columns) const {
+    model::Index index;
+    index.kind = kind;
+    index.unique = true;
+    index.property = m_property;
+    index.location = where();
+    index.name = core::truncate_identifier(name);
     for (const ResolvedColumn& column : columns) {
-      unique.keys.push_back(model::IndexKey{column.column->name, {}, false, {}});
+      index.keys.push_back(model::IndexKey{column.column->name, {}, false, {}});
     }
-    m_info.table.indexes.push_back(std::move(unique));
+    return index;
   }
 
   void check() {

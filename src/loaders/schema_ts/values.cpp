@@ -3,9 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 
+#include "core/json_string.hpp"
 #include "core/text.hpp"
 
 namespace pgadvise::loaders::drizzle_values {
@@ -67,31 +67,6 @@ std::string format_double(double value) {
     return {};
   }
   return std::string(buffer, result.ptr);
-}
-
-std::string json_quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buffer[8];
-        std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        out += buffer;
-      } else {
-        out += c;
-      }
-    }
-  }
-  out += '"';
-  return out;
 }
 
 // One element of a PostgreSQL array literal, as drizzle-kit's
@@ -165,7 +140,7 @@ std::string json_stringify(const JsValue& value) {
   case JsValue::Kind::null: return "null";
   case JsValue::Kind::boolean:
   case JsValue::Kind::number: return value.text;
-  case JsValue::Kind::string: return json_quote(value.text);
+  case JsValue::Kind::string: return core::quote_json_string(value.text);
   case JsValue::Kind::array: {
     std::vector<std::string> parts;
     for (const JsValue& item : value.items) {
@@ -177,7 +152,7 @@ std::string json_stringify(const JsValue& value) {
     std::vector<std::string> parts;
     for (const auto& [key, item] : value.fields) {
       if (item.kind != JsValue::Kind::undefined) {
-        parts.push_back(json_quote(key) + ":" + json_stringify(item));
+        parts.push_back(core::quote_json_string(key) + ":" + json_stringify(item));
       }
     }
     return "{" + core::join(parts, ",") + "}";

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/file.hpp"
+#include "core/utf8.hpp"
 #include "loaders/sql/lexer.hpp"
 #include "loaders/sql/replay.hpp"
 #include "loaders/sql/replay_script.hpp"
@@ -61,26 +61,6 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a < b;
 }
 
-std::optional<std::string> read_file(const fs::path& path, std::string* error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    *error = "is a directory";
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = fs::exists(path, ec) ? "cannot be read" : "does not exist";
-    return std::nullopt;
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    *error = "cannot be read";
-    return std::nullopt;
-  }
-  return content.str();
-}
-
 void add_note(std::vector<std::string>* notes, std::string note) {
   if (notes != nullptr) {
     notes->push_back(std::move(note));
@@ -119,11 +99,10 @@ struct JournalEntry {
 
 // Tags of meta/_journal.json in `idx` order, or nullopt when unusable.
 std::optional<std::vector<std::string>> journal_tags(const fs::path& journal, std::vector<std::string>* notes) {
-  std::string error;
-  const auto text = read_file(journal, &error);
+  const auto text = core::read_file(journal);
   const std::string shown = display_path(journal);
   if (!text) {
-    add_note(notes, shown + " " + error + "; using file name order");
+    add_note(notes, shown + " " + text.error().message + "; using file name order");
     return std::nullopt;
   }
   const nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, false);
@@ -157,49 +136,6 @@ std::optional<std::vector<std::string>> journal_tags(const fs::path& journal, st
   return tags;
 }
 
-// Length of the valid UTF-8 sequence at `pos`, or 0 when it is invalid.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0U; };
-  const unsigned lead = byte(pos);
-  const auto continuation = [&](std::size_t i, unsigned low = 0x80, unsigned high = 0xBF) {
-    return byte(i) >= low && byte(i) <= high;
-  };
-  if (lead < 0x80) {
-    return 1;
-  }
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    return continuation(pos + 1) ? 2 : 0;
-  }
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    const unsigned low = lead == 0xE0 ? 0xA0 : 0x80;
-    const unsigned high = lead == 0xED ? 0x9F : 0xBF;
-    return continuation(pos + 1, low, high) && continuation(pos + 2) ? 3 : 0;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    const unsigned low = lead == 0xF0 ? 0x90 : 0x80;
-    const unsigned high = lead == 0xF4 ? 0x8F : 0xBF;
-    return continuation(pos + 1, low, high) && continuation(pos + 2) && continuation(pos + 3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// libpg_query's JSON carries identifiers and literals verbatim, and a JSON
-// reader rejects invalid UTF-8: such bytes become '?' (offsets unchanged).
-std::size_t replace_invalid_utf8(std::string& text) {
-  std::size_t replaced = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t length = utf8_sequence_length(text, pos);
-    if (length == 0) {
-      text[pos++] = '?';
-      ++replaced;
-    } else {
-      pos += length;
-    }
-  }
-  return replaced;
-}
-
 } // namespace
 
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into) {
@@ -211,7 +147,9 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
     return;
   }
   std::string text = blank_psql_meta_lines(sql);
-  if (const std::size_t replaced = replace_invalid_utf8(text); replaced > 0) {
+  // libpg_query's JSON carries identifiers and literals verbatim, and a JSON
+  // reader rejects invalid UTF-8: such bytes become '?' (offsets unchanged).
+  if (const std::size_t replaced = core::utf8::replace_invalid(text); replaced > 0) {
     into.notes.push_back(file_label + ": not valid UTF-8; " + std::to_string(replaced) +
                          " bytes were read as '?'");
   }
@@ -235,10 +173,9 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
   into.catalog.source = model::SchemaSource::sql_replay;
   for (const fs::path& file : files) {
     const std::string label = display_path(file);
-    std::string error;
-    const auto text = read_file(file, &error);
+    const auto text = core::read_file(file);
     if (!text) {
-      into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high, "file " + error, {label, 0, 0},
+      into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high, "file " + text.error().message, {label, 0, 0},
                                                  "Check the path and its permissions."));
       continue;
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "loaders/fk_action.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_slices.hpp"
@@ -10,22 +11,6 @@
 namespace pgadvise::loaders::replay {
 
 namespace {
-
-model::FkAction fk_action(const std::string& code) {
-  if (code == "r") {
-    return model::FkAction::restrict;
-  }
-  if (code == "c") {
-    return model::FkAction::cascade;
-  }
-  if (code == "n") {
-    return model::FkAction::set_null;
-  }
-  if (code == "d") {
-    return model::FkAction::set_default;
-  }
-  return model::FkAction::no_action;
-}
 
 std::string table_label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
 
@@ -195,8 +180,8 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
       }
     }
   }
-  fk.on_delete = fk_action(string_field(constraint, "fk_del_action"));
-  fk.on_update = fk_action(string_field(constraint, "fk_upd_action"));
+  fk.on_delete = fk_action_from_code(string_field(constraint, "fk_del_action"));
+  fk.on_update = fk_action_from_code(string_field(constraint, "fk_upd_action"));
   fk.valid = target.in_create || !bool_field(constraint, "skip_validation");
   fk.location = replay.at_node(constraint);
   table.foreign_keys.push_back(fk);

@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_objects.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/text.hpp"
 
@@ -36,18 +37,29 @@ std::vector<std::string> parse_search_path(const std::vector<std::string>& entri
   return schemas;
 }
 
+// The schema-qualified name a CREATE TYPE / CREATE DOMAIN statement gives
+// its type (under `key`), or nullopt after a warning when a type of that name
+// already exists.
+std::optional<QualifiedName> new_type_name(Replay& replay, const Json& stmt, std::string_view key) {
+  const QualifiedName given = to_qualified(string_list(child(stmt, key)));
+  QualifiedName name{replay.schema_for(given), given.name};
+  if (replay.find_enum(name) != nullptr || replay.find_domain(name) != nullptr) {
+    replay.warn_duplicate("type " + label(name) + " already exists", replay.at_statement());
+    return std::nullopt;
+  }
+  return name;
+}
+
 } // namespace
 
 void create_enum(Replay& replay, const Json& stmt) {
-  const QualifiedName name = to_qualified(string_list(child(stmt, "typeName")));
-  model::Enum created;
-  created.schema = replay.schema_for(name);
-  created.name = name.name;
-  if (replay.find_enum({created.schema, created.name}) != nullptr ||
-      replay.find_domain({created.schema, created.name}) != nullptr) {
-    replay.warn_duplicate("type " + label({created.schema, created.name}) + " already exists", replay.at_statement());
+  std::optional<QualifiedName> name = new_type_name(replay, stmt, "typeName");
+  if (!name) {
     return;
   }
+  model::Enum created;
+  created.schema = std::move(name->schema);
+  created.name = std::move(name->name);
   created.values = string_list(child(stmt, "vals"));
   created.location = replay.at_statement();
   replay.catalog().enums.push_back(std::move(created));
@@ -92,15 +104,13 @@ void alter_enum(Replay& replay, const Json& stmt) {
 }
 
 void create_domain(Replay& replay, const Json& stmt) {
-  const QualifiedName name = to_qualified(string_list(child(stmt, "domainname")));
-  model::Domain domain;
-  domain.schema = replay.schema_for(name);
-  domain.name = name.name;
-  if (replay.find_enum({domain.schema, domain.name}) != nullptr ||
-      replay.find_domain({domain.schema, domain.name}) != nullptr) {
-    replay.warn_duplicate("type " + label({domain.schema, domain.name}) + " already exists", replay.at_statement());
+  std::optional<QualifiedName> name = new_type_name(replay, stmt, "domainname");
+  if (!name) {
     return;
   }
+  model::Domain domain;
+  domain.schema = std::move(name->schema);
+  domain.name = std::move(name->name);
   if (const Json* type_name = child(stmt, "typeName")) {
     domain.base = replay.type_ref(*type_name);
   }

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/utf8.hpp"
+
 namespace pgadvise::loaders::ts {
 
 namespace {
@@ -27,27 +29,6 @@ int hex_value(char c) {
     return c - 'A' + 10;
   }
   return -1;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp > 0x10FFFF) {
-    cp = 0xFFFD;
-  }
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // Keywords after which a `/` starts a regular expression, not a division.
@@ -259,7 +240,7 @@ private:
       const int hi = hex_value(at(m_pos));
       const int lo = hex_value(at(m_pos + 1));
       if (hi >= 0 && lo >= 0) {
-        append_utf8(out, static_cast<std::uint32_t>(hi * 16 + lo));
+        core::utf8::append(out, static_cast<std::uint32_t>(hi * 16 + lo));
         m_pos += 2;
       } else {
         out += 'x';
@@ -278,7 +259,7 @@ private:
         }
         if (at(i) == '}' && digits > 0) {
           m_pos = i + 1;
-          append_utf8(out, cp);
+          core::utf8::append(out, cp);
         } else {
           out += 'u';
         }
@@ -290,7 +271,7 @@ private:
         }
         if (digits == 4) {
           m_pos += 4;
-          append_utf8(out, cp);
+          core::utf8::append(out, cp);
         } else {
           out += 'u';
         }

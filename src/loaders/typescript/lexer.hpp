@@ -7,7 +7,7 @@
 
 // A small TypeScript tokenizer: enough of the lexical grammar (strings,
 // template literals with nested substitutions, comments, regular
-// expressions, numbers, punctuators) to read Drizzle schema files without
+// expressions, numbers, punctuators) to read TypeScript source without
 // ever mis-reading a string or comment as code. It never fails: whatever it
 // cannot make sense of becomes a one-character punctuator or a recorded
 // problem, and it always terminates.

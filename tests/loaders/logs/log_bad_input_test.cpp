@@ -1,3 +1,4 @@
+#include "core/utf8.hpp"
 #include "loaders/logs/reader.hpp"
 #include "loaders/logs/shape.hpp"
 #include "loaders/logs/log_test_support.hpp"
@@ -77,7 +78,7 @@ TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
   EXPECT_EQ(unparsed->location.line, base + 5);
   EXPECT_NE(warning_at(w, "truncated"), nullptr);
   for (const auto& warning : w.warnings) {
-    EXPECT_TRUE(loaders::valid_utf8(warning.message));
+    EXPECT_TRUE(core::utf8::valid(warning.message));
   }
   // The invalid bytes never reach the model's text.
   for (const auto& q : w.queries) {

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace pgadvise::core {
+
+// Why a file could not be read: its message is the reason alone ("does not
+// exist", "is a directory", "cannot be read", "is larger than N bytes") and
+// its location names the path, so error().to_string() reads
+// "PATH: is a directory" and callers that word their own message can use
+// error().message after the path they show.
+//
+// Reads the whole file, byte for byte (no newline translation). A file larger
+// than `max_bytes` is not read.
+Result<std::string> read_file(const std::filesystem::path& path,
+                              std::uintmax_t max_bytes = std::numeric_limits<std::uintmax_t>::max());
+
+} // namespace pgadvise::core

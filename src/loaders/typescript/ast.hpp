@@ -1,0 +1,104 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "loaders/typescript/lexer.hpp"
+
+// The syntax tree of a TypeScript file as parse_program (parser.hpp) reads
+// it: top-level imports and `const` declarations, with their initializers
+// parsed into a small expression tree (calls, member accesses, literals,
+// objects, arrays, arrow functions, template literals). Types are skipped;
+// whatever is not one of these becomes an `other` node, so any input parses.
+namespace pgadvise::loaders::ts {
+
+using NodeId = std::uint32_t;
+inline constexpr NodeId k_no_node = std::numeric_limits<NodeId>::max();
+
+enum class NodeKind {
+  identifier,       // text = name
+  member,           // children[0] = object; text = property name
+  index,            // children = {object, index expression}
+  call,             // children[0] = callee, then the arguments
+  new_expression,   // children[0] = callee, then the arguments
+  string,           // text = decoded value
+  number,           // text = literal as written (with a leading '-' when negated)
+  boolean,          // text = "true" / "false"
+  null_value,
+  template_literal, // quasis / children = substitutions; tag when tagged
+  object,           // properties
+  array,            // children = elements (holes are k_no_node)
+  arrow,            // params; body (k_no_node when a block has no `return`)
+  spread,           // children[0] = the spread expression
+  other,            // anything else; children = the parts that were parsed
+};
+
+struct Param {
+  std::string name; // empty for a destructuring pattern
+  // Destructured `{ prop: local }` bindings, as (local, prop).
+  std::vector<std::pair<std::string, std::string>> bindings;
+};
+
+enum class PropertyKind { value, shorthand, spread, computed, method };
+
+struct Property {
+  PropertyKind kind = PropertyKind::value;
+  std::string key; // empty for spread and computed properties
+  std::size_t key_token = 0;
+  NodeId value = k_no_node;
+  std::size_t last_token = 0; // the last token of the property
+};
+
+struct Node {
+  NodeKind kind = NodeKind::other;
+  std::string text;
+  std::size_t first_token = 0;
+  std::size_t last_token = 0;
+  std::size_t name_token = 0; // member: the property name; otherwise first_token
+  std::vector<NodeId> children;
+  std::vector<std::string> quasis; // template literal text chunks
+  NodeId tag = k_no_node;          // tagged template: the tag expression
+  std::vector<Property> properties;
+  std::vector<Param> params;
+  NodeId body = k_no_node;
+};
+
+struct Import {
+  std::string local;
+  std::string imported; // "*" for `import * as x`, "default" for a default import
+  std::string module;
+};
+
+struct Declaration {
+  std::string name;
+  NodeId init = k_no_node;
+  bool exported = false;
+  std::size_t name_token = 0;
+  std::size_t first_token = 0; // the statement's first token (`export` or `const`)
+  std::size_t last_token = 0;
+};
+
+// `export * from "m"` / `export { a } from "m"`.
+struct ReExport {
+  std::string module;
+  std::size_t token = 0;
+};
+
+struct Program {
+  LexResult lex;
+  std::vector<Node> nodes;
+  std::vector<Import> imports;
+  std::vector<Declaration> declarations;
+  std::vector<std::string> export_names; // `export { a, b as c }` (local names)
+  std::vector<ReExport> re_exports;
+
+  [[nodiscard]] const Node& node(NodeId id) const { return nodes[id]; }
+  [[nodiscard]] const Token& token(std::size_t index) const { return lex.tokens[index]; }
+};
+
+} // namespace pgadvise::loaders::ts

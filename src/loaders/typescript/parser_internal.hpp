@@ -1,0 +1,177 @@
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "loaders/typescript/ast.hpp"
+
+// The parser's own parts, shared by its source files (parser*.cpp); not part
+// of its interface (parser.hpp).
+namespace pgadvise::loaders::ts::detail {
+
+inline constexpr std::size_t k_npos = static_cast<std::size_t>(-1);
+// Deeper nesting than this is skipped as one opaque node, so that hostile
+// input cannot exhaust the stack.
+inline constexpr int k_max_depth = 200;
+// Type arguments and arrow return types longer than this many tokens are not
+// looked for, which keeps hostile input from making the parser quadratic.
+inline constexpr std::size_t k_max_lookahead = 2000;
+
+bool is_opener(const Token& t);
+bool is_closer(const Token& t);
+// For every opening bracket the index of its closer (k_npos when unmatched).
+std::vector<std::size_t> match_brackets(const std::vector<Token>& tokens);
+
+class Parser {
+public:
+  explicit Parser(Program& program)
+      : m_prog(program), m_tokens(program.lex.tokens), m_match(match_brackets(program.lex.tokens)) {}
+
+  void run();
+
+private:
+  // ---- the cursor (parser.cpp) -------------------------------------------
+  [[nodiscard]] const Token& peek(std::size_t ahead = 0) const {
+    const std::size_t i = m_pos + ahead;
+    return i < m_tokens.size() ? m_tokens[i] : m_tokens.back();
+  }
+  bool accept_punct(std::string_view p) {
+    if (at_punct(p)) {
+      ++m_pos;
+      return true;
+    }
+    return false;
+  }
+  bool accept_ident(std::string_view name) {
+    if (peek().is_ident(name)) {
+      ++m_pos;
+      return true;
+    }
+    return false;
+  }
+  [[nodiscard]] bool stops_expression() const {
+    const Token& t = peek();
+    return t.kind == TokenKind::end || t.kind == TokenKind::template_middle || t.kind == TokenKind::template_tail ||
+           (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}" || t.text == "," ||
+                                           t.text == ";" || t.text == ":"));
+  }
+  NodeId add(Node node) {
+    m_prog.nodes.push_back(std::move(node));
+    return static_cast<NodeId>(m_prog.nodes.size() - 1);
+  }
+  NodeId make(NodeKind kind, std::size_t first, std::string text = {}) {
+    Node node;
+    node.kind = kind;
+    node.text = std::move(text);
+    node.first_token = first;
+    node.name_token = first;
+    node.last_token = first;
+    return add(std::move(node));
+  }
+  [[nodiscard]] bool at_end() const { return m_pos + 1 >= m_tokens.size(); }
+  [[nodiscard]] bool at_punct(std::string_view p) const { return peek().is_punct(p); }
+  [[nodiscard]] std::size_t last_index() const { return m_pos == 0 ? 0 : m_pos - 1; }
+  [[nodiscard]] bool on_new_line() const { return m_pos > 0 && peek().line > m_tokens[m_pos - 1].end_line; }
+  void finish(NodeId id) { m_prog.nodes[id].last_token = std::max(m_prog.nodes[id].first_token, last_index()); }
+
+  // Moves past the bracket group opening at m_pos (or past one token).
+  void skip_group();
+  // Moves past the closer the current group expects, skipping whatever
+  // could not be parsed before it.
+  void skip_to_closer(std::string_view closer);
+  // Inside a bracket group that closes at `close`: skip to the next `,` (and
+  // past it) or to the closer.
+  void recover_in_group(std::size_t close);
+  // The comma-separated items of the bracket group opening at m_pos, up to
+  // its `closer`: `item` reads one (or notes a hole and reads nothing);
+  // whatever it cannot read is skipped up to the next `,`. Ends past the
+  // closer.
+  template <typename Item>
+  void parse_list(std::string_view closer, Item item) {
+    const std::size_t close = m_match[m_pos];
+    ++m_pos;
+    while (!at_end() && !at_punct(closer)) {
+      const std::size_t before = m_pos;
+      item();
+      if (accept_punct(",")) {
+        continue;
+      }
+      if (!at_punct(closer)) {
+        recover_in_group(close);
+      }
+      if (m_pos == before) {
+        ++m_pos;
+      }
+    }
+    accept_punct(closer);
+  }
+
+  // ---- statements (parser_statements.cpp) --------------------------------
+  [[nodiscard]] bool starts_statement(const Token& t) const;
+  // Skips a statement we do not read: to its `;`, or to the end of a
+  // top-level block followed by a new line, or to the next line that starts
+  // a statement.
+  void skip_statement();
+  void parse_statement();
+  void parse_import();
+  void parse_import_names(std::vector<Import>& found);
+  // export { a, b as c } [from "m"];  export * [as ns] from "m";
+  void parse_export_list();
+  void parse_declarators(bool exported, std::size_t first);
+
+  // ---- types, skipped (parser_types.cpp) ---------------------------------
+  // Skips `<...>` type arguments; false (position unchanged) when the `<`
+  // does not start a balanced type argument list.
+  bool skip_type_arguments();
+  void skip_type();
+
+  // ---- expressions (parser_expressions.cpp) ------------------------------
+  NodeId parse_expression() { return parse_assignment(); }
+  NodeId parse_assignment();
+  // A whole bracket group (or one token) as an `other` node.
+  NodeId parse_opaque();
+  NodeId parse_conditional();
+  [[nodiscard]] bool at_binary_operator() const;
+  NodeId parse_binary();
+  NodeId parse_unary();
+  NodeId parse_postfix(NodeId expr);
+  NodeId parse_call(NodeKind kind, NodeId callee, std::size_t first);
+  // One call argument or array element: `...expr` or an assignment expression.
+  NodeId parse_element_or_spread();
+  NodeId parse_template(NodeId tag, std::size_t first);
+  NodeId parse_primary();
+  NodeId parse_identifier_primary();
+  NodeId parse_array();
+  NodeId parse_object();
+  bool parse_property(Property& property);
+
+  struct DepthGuard {
+    explicit DepthGuard(int& depth) : m_depth(depth) { ++m_depth; }
+    ~DepthGuard() { --m_depth; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+    int& m_depth;
+  };
+
+  // ---- functions (parser_functions.cpp) ----------------------------------
+  [[nodiscard]] bool arrow_ahead() const;
+  NodeId parse_arrow();
+  // `(params) [: type] { ... }` after `function [name]` or a method name.
+  NodeId parse_function_rest(std::size_t first);
+  std::vector<Param> parse_params();
+  std::vector<std::pair<std::string, std::string>> parse_object_pattern();
+  // A block body: the expression of its first top-level `return`.
+  NodeId parse_block_return();
+
+  Program& m_prog;
+  const std::vector<Token>& m_tokens;
+  std::vector<std::size_t> m_match;
+  std::size_t m_pos = 0;
+  int m_depth = 0;
+};
+
+} // namespace pgadvise::loaders::ts::detail

@@ -1,0 +1,220 @@
+#include "loaders/typescript/parser_internal.hpp"
+
+#include <array>
+
+// Top-level statements: imports, exports and `const` declarations; any other
+// statement is skipped.
+namespace pgadvise::loaders::ts::detail {
+
+namespace {
+
+constexpr std::array<std::string_view, 15> k_statement_keywords = {
+    "export", "import", "const", "let",   "var",   "function", "class",   "type",
+    "interface", "enum", "declare", "async", "abstract", "namespace", "module"};
+
+} // namespace
+
+bool Parser::starts_statement(const Token& t) const {
+  if (t.kind != TokenKind::identifier) {
+    return false;
+  }
+  for (std::string_view keyword : k_statement_keywords) {
+    if (t.text == keyword) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Parser::skip_statement() {
+  const std::size_t start = m_pos;
+  while (!at_end()) {
+    const Token& t = peek();
+    if (m_pos > start && on_new_line() && starts_statement(t)) {
+      return;
+    }
+    if (t.is_punct(";")) {
+      ++m_pos;
+      return;
+    }
+    if (is_opener(t)) {
+      const bool brace = t.is_punct("{");
+      skip_group();
+      if (brace && (at_end() || on_new_line())) {
+        accept_punct(";");
+        return;
+      }
+      continue;
+    }
+    ++m_pos;
+  }
+}
+
+void Parser::parse_statement() {
+  const std::size_t first = m_pos;
+  const Token& t = peek();
+  if (t.is_punct(";")) {
+    ++m_pos;
+    return;
+  }
+  if (t.is_ident("import") && !peek(1).is_punct("(") && !peek(1).is_punct(".")) {
+    parse_import();
+    return;
+  }
+  bool exported = false;
+  if (t.is_ident("export")) {
+    const Token& next = peek(1);
+    if (next.is_punct("{") || next.is_punct("*")) {
+      parse_export_list();
+      return;
+    }
+    if (next.is_ident("default") || next.is_punct("=")) {
+      skip_statement();
+      return;
+    }
+    ++m_pos;
+    exported = true;
+  }
+  const Token& keyword = peek();
+  if ((keyword.is_ident("const") || keyword.is_ident("let") || keyword.is_ident("var")) &&
+      !peek(1).is_ident("enum")) {
+    ++m_pos;
+    parse_declarators(exported, first);
+    return;
+  }
+  skip_statement();
+}
+
+void Parser::parse_import() {
+  const std::size_t start = m_pos;
+  ++m_pos; // import
+  if (peek().is_ident("type") && !peek(1).is_punct(",") && !peek(1).is_ident("from")) {
+    skip_statement(); // type-only imports bring no values
+    return;
+  }
+  std::vector<Import> found;
+  while (!at_end() && !peek().is_ident("from") && peek().kind != TokenKind::string) {
+    const Token& t = peek();
+    if (m_pos > start + 1 && on_new_line() && starts_statement(t)) {
+      return; // malformed import: leave the next statement alone
+    }
+    if (t.is_punct("*") && peek(1).is_ident("as") && peek(2).kind == TokenKind::identifier) {
+      found.push_back(Import{peek(2).text, "*", {}});
+      m_pos += 3;
+    } else if (t.is_punct("{")) {
+      parse_import_names(found);
+    } else if (t.kind == TokenKind::identifier) {
+      found.push_back(Import{t.text, "default", {}});
+      ++m_pos;
+    } else {
+      ++m_pos;
+    }
+  }
+  accept_ident("from");
+  if (peek().kind == TokenKind::string) {
+    for (Import& import : found) {
+      import.module = peek().text;
+      m_prog.imports.push_back(std::move(import));
+    }
+    ++m_pos;
+  }
+  accept_punct(";");
+}
+
+void Parser::parse_import_names(std::vector<Import>& found) {
+  const std::size_t close = m_match[m_pos];
+  ++m_pos;
+  while (!at_end() && (close == k_npos || m_pos < close)) {
+    if (peek().is_ident("type") && peek(1).kind == TokenKind::identifier && !peek(1).is_ident("as")) {
+      // `type X` inside braces: a type, not a value
+      m_pos += 2;
+      continue;
+    }
+    const Token& t = peek();
+    if (t.kind == TokenKind::identifier || t.kind == TokenKind::string) {
+      std::string imported = t.text;
+      std::string local = t.text;
+      ++m_pos;
+      if (peek().is_ident("as") && peek(1).kind == TokenKind::identifier) {
+        local = peek(1).text;
+        m_pos += 2;
+      }
+      found.push_back(Import{local, imported, {}});
+      continue;
+    }
+    ++m_pos;
+  }
+  if (close != k_npos) {
+    m_pos = close + 1;
+  }
+}
+
+void Parser::parse_export_list() {
+  const std::size_t token = m_pos;
+  ++m_pos; // export
+  std::vector<std::string> names;
+  if (at_punct("{")) {
+    const std::size_t close = m_match[m_pos];
+    ++m_pos;
+    while (!at_end() && (close == k_npos || m_pos < close)) {
+      if (peek().kind == TokenKind::identifier && !peek().is_ident("type") && !peek().is_ident("as")) {
+        if (m_pos == 0 || !m_tokens[m_pos - 1].is_ident("as")) {
+          names.push_back(peek().text);
+        }
+      }
+      ++m_pos;
+    }
+    if (close != k_npos) {
+      m_pos = close + 1;
+    }
+  } else {
+    ++m_pos; // *
+    if (accept_ident("as") && peek().kind == TokenKind::identifier) {
+      ++m_pos;
+    }
+  }
+  if (accept_ident("from") && peek().kind == TokenKind::string) {
+    m_prog.re_exports.push_back(ReExport{peek().text, token});
+    ++m_pos;
+  } else {
+    m_prog.export_names.insert(m_prog.export_names.end(), names.begin(), names.end());
+  }
+  accept_punct(";");
+}
+
+void Parser::parse_declarators(bool exported, std::size_t first) {
+  while (!at_end()) {
+    Declaration decl;
+    decl.exported = exported;
+    decl.first_token = first;
+    if (peek().kind == TokenKind::identifier) {
+      decl.name = peek().text;
+      decl.name_token = m_pos;
+      ++m_pos;
+    } else if (at_punct("{") || at_punct("[")) {
+      skip_group(); // destructuring: nothing we can name
+    } else {
+      skip_statement();
+      return;
+    }
+    accept_punct("!");
+    if (accept_punct(":")) {
+      skip_type();
+    }
+    if (accept_punct("=")) {
+      decl.init = parse_expression();
+    }
+    decl.last_token = last_index();
+    if (!decl.name.empty()) {
+      m_prog.declarations.push_back(std::move(decl));
+    }
+    if (!accept_punct(",")) {
+      break;
+    }
+  }
+  if (!accept_punct(";") && !at_end() && !on_new_line()) {
+    skip_statement(); // something we could not read follows on the same line
+  }
+}
+
+} // namespace pgadvise::loaders::ts::detail
