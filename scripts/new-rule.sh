@@ -64,10 +64,10 @@ input_enum=$input
 
 # The loop the check starts with, over the input the category reads.
 case $category in
-  schema) loop_head='for (const model::Table& table : catalog_tables(context)) {' ;;
-  query) loop_head='for (const model::QueryStats& query : executed_queries(context)) {' ;;
-  project) loop_head='if (context.project != nullptr) {' ;;
-  plan) loop_head='if (context.live_analysis != nullptr) {' ;;
+  schema) loop_head='for (const model::Table& table : catalog_tables(context)) {' loop_var='table' ;;
+  query) loop_head='for (const model::QueryStats& query : executed_queries(context)) {' loop_var='query' ;;
+  project) loop_head='if (context.project != nullptr) {' loop_var='out' ;;
+  plan) loop_head='if (context.live_analysis != nullptr) {' loop_var='out' ;;
 esac
 
 cat >"$source_file" <<EOF
@@ -111,6 +111,7 @@ public:
       //   finding.compute_fingerprint();
       //   out.push_back(std::move(finding));
       static_cast<void>(out);
+      static_cast<void>($loop_var);
     }
   }
 };
