@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/finding.hpp"
@@ -28,14 +29,16 @@ struct RuleOption {
   std::string description;
 };
 
+// Written with designated initializers naming what differs from the
+// defaults: `{.id = std::string(k_id), .summary = "...", .inputs = {...}}`.
 struct RuleMeta {
   std::string id;      // kebab-case, also the file names
   std::string summary; // one line
   Category category = Category::schema;
   core::Severity default_severity = core::Severity::medium;
-  std::vector<Input> inputs;
+  std::vector<Input> inputs{};
   bool has_fix = false;
-  std::vector<RuleOption> options;
+  std::vector<RuleOption> options{};
 };
 
 // Resolved options of one rule: defaults overridden by the user's settings.
@@ -69,19 +72,23 @@ struct RuleContext {
   core::Severity severity = core::Severity::medium; // default or user override
 };
 
+// A rule is its metadata, given to the constructor, and its check().
 class Rule {
 public:
+  explicit Rule(RuleMeta meta) : m_meta(std::move(meta)) {}
   virtual ~Rule() = default;
-  Rule() = default;
   Rule(const Rule&) = delete;
   Rule& operator=(const Rule&) = delete;
   Rule(Rule&&) = delete;
   Rule& operator=(Rule&&) = delete;
 
-  [[nodiscard]] virtual const RuleMeta& meta() const = 0;
+  [[nodiscard]] const RuleMeta& meta() const { return m_meta; }
   // Const and stateless so rules can run in parallel. Findings get the
   // context's severity unless the rule grades them itself.
   virtual void check(const RuleContext& context, std::vector<core::Finding>& out) const = 0;
+
+private:
+  RuleMeta m_meta;
 };
 
 } // namespace pgadvise::engine

@@ -14,6 +14,8 @@ namespace pgadvise::rules {
 
 namespace {
 
+constexpr std::string_view k_id = "drizzle-push-in-production";
+
 using rules::PushReach;
 
 enum class Env { production, staging, development, test, unknown };
@@ -452,7 +454,7 @@ std::string root_identity(const PushReach& reach) {
 core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const model::Project& project,
                            core::Severity production) {
   core::Finding finding;
-  finding.rule = "drizzle-push-in-production";
+  finding.rule = std::string(k_id);
   finding.severity = severity_for(verdict.env, production);
   finding.object.constraint = object_name(reach);
   finding.location = reach.steps.front().location;
@@ -516,17 +518,16 @@ bool covered_elsewhere(std::size_t i, const std::vector<PushReach>& reaches, con
 
 class DrizzlePushInProduction final : public engine::Rule {
 public:
-  const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta = {
-        "drizzle-push-in-production",
-        "drizzle-kit push is reached from a deployment, release step or CI job instead of generate + migrate",
-        engine::Category::project,
-        core::Severity::critical,
-        {engine::Input::project},
-        true,
-        {}};
-    return k_meta;
-  }
+  DrizzlePushInProduction()
+      : Rule({
+            .id = std::string(k_id),
+            .summary =
+                "drizzle-kit push is reached from a deployment, release step or CI job instead of generate + migrate",
+            .category = engine::Category::project,
+            .default_severity = core::Severity::critical,
+            .inputs = {engine::Input::project},
+            .has_fix = true,
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.project == nullptr) {

@@ -6,10 +6,14 @@
 #include "advisor/index_match.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/index_drop.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 namespace pgadvise::rules {
 
 namespace {
+
+constexpr std::string_view k_id = "duplicate-index";
 
 using model::Index;
 using model::IndexKind;
@@ -33,32 +37,18 @@ int keep_rank(const Index& index) {
   return index.unique ? 1 : 0;
 }
 
-std::vector<std::string> key_names(const Index& index) {
-  std::vector<std::string> out;
-  for (const model::IndexKey& key : index.keys) {
-    out.push_back(key.column.empty() ? key.expression : key.column);
-  }
-  return out;
-}
-
 class DuplicateIndex final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{"duplicate-index",
-                                         "Two indexes on the same table with identical definitions",
-                                         engine::Category::schema,
-                                         core::Severity::medium,
-                                         {engine::Input::catalog},
-                                         true,
-                                         {}};
-    return k_meta;
-  }
+  DuplicateIndex()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Two indexes on the same table with identical definitions",
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    for (const Table& table : context.catalog->tables) {
+    for (const Table& table : catalog_tables(context)) {
       check_table(context, table, out);
     }
   }
@@ -92,12 +82,7 @@ private:
 
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
                                     const Index& keep) {
-    const model::Catalog& catalog = *context.catalog;
-    core::Finding finding;
-    finding.rule = "duplicate-index";
-    finding.severity = context.severity;
-    finding.object = core::ObjectRef{table.schema, table.name, key_names(drop), drop.name};
-    finding.location = drop.location.known() ? drop.location : table.location;
+    core::Finding finding = index_finding(k_id, context, table, drop);
     finding.message = advisor::index_kind_name(drop) + " " + drop.name + " on " + advisor::table_display(table) +
                       " duplicates " + advisor::index_kind_name(keep) + " " + keep.name + " (" +
                       advisor::describe_keys(keep) + ")";
@@ -105,8 +90,7 @@ private:
                    "INSERT, UPDATE and DELETE maintains both and both take disk and cache. Drop " + drop.name +
                    "; " + keep.name + " stays" +
                    (keep.kind == IndexKind::index ? "." : " because the " + advisor::index_kind_name(keep) + " needs it.");
-    finding.evidence.push_back(advisor::schema_evidence(catalog, advisor::describe_index(drop), finding.location));
-    finding.evidence.push_back(advisor::schema_evidence(catalog, "same definition as " + advisor::describe_index(keep),
+    finding.evidence.push_back(advisor::schema_evidence(*context.catalog, "same definition as " + advisor::describe_index(keep),
                                                         keep.location));
     finding.fix = make_fix(context, table, drop, keep);
     finding.compute_fingerprint();
@@ -115,23 +99,15 @@ private:
 
   static core::Fix make_fix(const engine::RuleContext& context, const Table& table, const Index& drop,
                             const Index& keep) {
-    core::Fix fix;
+    core::Fix fix = drop_index_fix(context, table, drop);
     if (drop.kind == IndexKind::unique_constraint || drop.kind == IndexKind::primary_key) {
+      // The index goes with its constraint.
       fix.ddl = advisor::render_drop_constraint(table.schema, table.name, drop.name);
       fix.safety_note = "ALTER TABLE ... DROP CONSTRAINT takes an ACCESS EXCLUSIVE lock (brief, but it waits "
                         "behind running queries: set lock_timeout). It fails while a foreign key references " +
                         drop.name + "; recreate such keys against " + keep.name + " first.";
-    } else {
-      // PostgreSQL refuses DROP INDEX CONCURRENTLY on a partitioned index.
-      fix.ddl = advisor::render_drop_index(table.schema, drop.name, !table.partitioned);
-      fix.safety_note = table.partitioned ? "DROP INDEX on a partitioned table locks every partition while it runs."
-                                          : advisor::concurrently_safety_note("DROP INDEX");
-      if (drop.unique) {
-        fix.safety_note += " It fails while a foreign key depends on this unique index.";
-      }
-    }
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_removal(table, drop);
+    } else if (drop.unique) {
+      fix.safety_note += " It fails while a foreign key depends on this unique index.";
     }
     return fix;
   }

@@ -41,19 +41,19 @@ bool known_small(const model::Table& table, long min_rows) {
 
 class FilterOnUnindexedColumn final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{std::string(k_id),
-                                         "Logged queries filter, join or sort on columns no index leads with",
-                                         engine::Category::query,
-                                         core::Severity::high,
-                                         {engine::Input::catalog, engine::Input::workload},
-                                         true,
-                                         {{"min-rows", "1000",
-                                           "With live statistics, tables estimated below this many rows are "
-                                           "not reported (a sequential scan of "
-                                           "a small table is cheap)"}}};
-    return k_meta;
-  }
+  FilterOnUnindexedColumn()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Logged queries filter, join or sort on columns no index leads with",
+            .category = engine::Category::query,
+            .default_severity = core::Severity::high,
+            .inputs = {engine::Input::catalog, engine::Input::workload},
+            .has_fix = true,
+            .options = {{"min-rows", "1000",
+                                               "With live statistics, tables estimated below this many rows are "
+                                               "not reported (a sequential scan of "
+                                               "a small table is cheap)"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.catalog == nullptr || context.workload == nullptr) {

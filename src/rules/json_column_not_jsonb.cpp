@@ -4,29 +4,26 @@
 #include "advisor/jsonb_fix.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 namespace pgadvise::rules {
 
 namespace {
 
+constexpr std::string_view k_id = "json-column-not-jsonb";
+
 class JsonColumnNotJsonb final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{"json-column-not-jsonb",
-                                         "Column of type json where jsonb belongs",
-                                         engine::Category::schema,
-                                         core::Severity::medium,
-                                         {engine::Input::catalog},
-                                         true,
-                                         {}};
-    return k_meta;
-  }
+  JsonColumnNotJsonb()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Column of type json where jsonb belongs",
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    for (const model::Table& table : context.catalog->tables) {
+    for (const model::Table& table : catalog_tables(context)) {
       for (const model::Column& column : table.columns) {
         if (context.catalog->resolve_type(column.type).is_json()) {
           out.push_back(make_finding(context, table, column));
@@ -39,7 +36,7 @@ private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Column& column) {
     core::Finding finding;
-    finding.rule = meta_id();
+    finding.rule = std::string(k_id);
     finding.severity = context.severity;
     finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
     finding.location = column.location.known() ? column.location : table.location;
@@ -61,8 +58,6 @@ private:
     finding.compute_fingerprint();
     return finding;
   }
-
-  static std::string meta_id() { return "json-column-not-jsonb"; }
 };
 
 } // namespace

@@ -129,19 +129,17 @@ Signal read_signal(const Column& column) {
 
 class JsonInTextColumn final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "Text or varchar column that holds JSON; use jsonb",
-        engine::Category::schema,
-        core::Severity::high,
-        {engine::Input::catalog},
-        true,
-        {{std::string(k_name_hints), "true",
-          "Also report, at low severity, text columns whose name (metadata, payload, settings, *_json, ...) "
-          "suggests JSON but whose default does not show it"}}};
-    return k_meta;
-  }
+  JsonInTextColumn()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Text or varchar column that holds JSON; use jsonb",
+            .default_severity = core::Severity::high,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+            .options = {{std::string(k_name_hints), "true",
+              "Also report, at low severity, text columns whose name (metadata, payload, settings, *_json, ...) "
+              "suggests JSON but whose default does not show it"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.catalog == nullptr) {

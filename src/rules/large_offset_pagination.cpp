@@ -1,6 +1,7 @@
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -13,25 +14,19 @@ constexpr std::string_view k_id = "large-offset-pagination";
 
 class LargeOffsetPagination final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "Pagination with a large OFFSET reads and discards every skipped row",
-        engine::Category::query,
-        core::Severity::medium,
-        {engine::Input::workload},
-        false,
-        {{"min-offset", "1000", "Report queries whose largest logged literal OFFSET is at least this"}}};
-    return k_meta;
-  }
+  LargeOffsetPagination()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Pagination with a large OFFSET reads and discards every skipped row",
+            .category = engine::Category::query,
+            .inputs = {engine::Input::workload},
+            .options = {{"min-offset", "1000", "Report queries whose largest logged literal OFFSET is at least this"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.workload == nullptr) {
-      return;
-    }
     const std::int64_t min_offset = context.options.get_int("min-offset");
-    for (const model::QueryStats& query : context.workload->queries) {
-      if (!advisor::executed(query) || !query.shape.has_offset) {
+    for (const model::QueryStats& query : executed_queries(context)) {
+      if (!query.shape.has_offset) {
         continue;
       }
       std::optional<std::int64_t> offset = query.max_offset;

@@ -48,18 +48,13 @@ std::string short_hash(std::string_view hash) {
 
 class MigrationEditedAfterApply final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "Drizzle migration file changed after it was applied, or applied migration missing from the folder",
-        engine::Category::schema,
-        core::Severity::high,
-        {engine::Input::live},
-        false,
-        {},
-    };
-    return k_meta;
-  }
+  MigrationEditedAfterApply()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Drizzle migration file changed after it was applied, or applied migration missing from the folder",
+            .default_severity = core::Severity::high,
+            .inputs = {engine::Input::live},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.catalog == nullptr || !context.catalog->drizzle_migrations) {

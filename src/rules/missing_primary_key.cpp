@@ -6,10 +6,13 @@
 #include "advisor/partitions.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 namespace pgadvise::rules {
 
 namespace {
+
+constexpr std::string_view k_id = "missing-primary-key";
 
 using model::Index;
 using model::Table;
@@ -36,22 +39,15 @@ std::string quoted_key_columns(const Index& index) {
 
 class MissingPrimaryKey final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{"missing-primary-key",
-                                         "Table without a primary key",
-                                         engine::Category::schema,
-                                         core::Severity::medium,
-                                         {engine::Input::catalog},
-                                         false,
-                                         {}};
-    return k_meta;
-  }
+  MissingPrimaryKey()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Table without a primary key",
+            .inputs = {engine::Input::catalog},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    for (const Table& table : context.catalog->tables) {
+    for (const Table& table : catalog_tables(context)) {
       // A partition gets its primary key from its parent, which reports.
       if (table.primary_key() != nullptr || advisor::partition_parent(*context.catalog, table) != nullptr) {
         continue;
@@ -64,7 +60,7 @@ private:
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table) {
     const std::string name = advisor::table_display(table);
     core::Finding finding;
-    finding.rule = "missing-primary-key";
+    finding.rule = std::string(k_id);
     finding.severity = context.severity;
     finding.object = core::ObjectRef{table.schema, table.name, {}, {}};
     finding.location = table.location;

@@ -126,26 +126,23 @@ std::string drizzle_table_var(const model::Table* table, const std::string& name
 
 class NPlusOne final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "The same statement run once per row of a parent query (N+1 burst)",
-        engine::Category::query,
-        core::Severity::critical,
-        {engine::Input::workload},
-        true,
-        {{"min-burst", "5",
-          "Executions of one statement, with at least this many different parameter sets, in one transaction "
-          "or "
-          "burst window of one session that make an N+1 burst"},
-         {"pgss-min-calls", "1000",
-          "pg_stat_statements only: a single-row lookup by key called at least this often is a likely N+1"},
-         {"pgss-min-calls-per-ms", "10000",
-          "pg_stat_statements only: and its calls divided by its mean time in ms are at least this (many "
-          "cheap "
-          "calls rather than a few slow ones)"}}};
-    return k_meta;
-  }
+  NPlusOne()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "The same statement run once per row of a parent query (N+1 burst)",
+            .category = engine::Category::query,
+            .default_severity = core::Severity::critical,
+            .inputs = {engine::Input::workload},
+            .has_fix = true,
+            .options = {{"min-burst", "5",
+              "Executions of one statement, with at least this many different parameter sets, in one transaction "
+              "or burst window of one session that make an N+1 burst"},
+             {"pgss-min-calls", "1000",
+              "pg_stat_statements only: a single-row lookup by key called at least this often is a likely N+1"},
+             {"pgss-min-calls-per-ms", "10000",
+              "pg_stat_statements only: and its calls divided by its mean time in ms are at least this (many "
+              "cheap calls rather than a few slow ones)"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.workload == nullptr) {

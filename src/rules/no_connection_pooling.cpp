@@ -25,19 +25,18 @@ std::string fixed1(double value) {
 
 class NoConnectionPooling final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "Many short database sessions: the application connects per request instead of pooling",
-        engine::Category::query,
-        core::Severity::high,
-        {engine::Input::workload},
-        true,
-        {{"min-sessions", "20", "Sessions (connections) the logs must show before the rule judges"},
-         {"min-connections-per-second", "1", "Report when new connections arrive at least this often"},
-         {"max-median-session-ms", "1000", "and the median session is at most this long (ms)"}}};
-    return k_meta;
-  }
+  NoConnectionPooling()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Many short database sessions: the application connects per request instead of pooling",
+            .category = engine::Category::query,
+            .default_severity = core::Severity::high,
+            .inputs = {engine::Input::workload},
+            .has_fix = true,
+            .options = {{"min-sessions", "20", "Sessions (connections) the logs must show before the rule judges"},
+             {"min-connections-per-second", "1", "Report when new connections arrive at least this often"},
+             {"max-median-session-ms", "1000", "and the median session is at most this long (ms)"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.workload == nullptr) {

@@ -6,10 +6,14 @@
 #include "advisor/index_match.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/index_drop.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 namespace pgadvise::rules {
 
 namespace {
+
+constexpr std::string_view k_id = "redundant-index";
 
 using model::Index;
 using model::Table;
@@ -21,14 +25,6 @@ using model::Table;
 bool droppable(const Index& index) {
   return index.kind == model::IndexKind::index && !index.unique && index.valid && !index.backs_exclusion &&
          !index.replica_identity && !index.inherited;
-}
-
-std::vector<std::string> key_names(const Index& index) {
-  std::vector<std::string> out;
-  for (const model::IndexKey& key : index.keys) {
-    out.push_back(key.column.empty() ? key.expression : key.column);
-  }
-  return out;
 }
 
 // The index that makes `shorter` redundant: the one with the fewest keys
@@ -48,22 +44,17 @@ const Index* covering_index(const Table& table, const Index& shorter) {
 
 class RedundantIndex final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{"redundant-index",
-                                         "Non-unique index whose keys are a left prefix of another index",
-                                         engine::Category::schema,
-                                         core::Severity::low,
-                                         {engine::Input::catalog},
-                                         true,
-                                         {}};
-    return k_meta;
-  }
+  RedundantIndex()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Non-unique index whose keys are a left prefix of another index",
+            .default_severity = core::Severity::low,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    for (const Table& table : context.catalog->tables) {
+    for (const Table& table : catalog_tables(context)) {
       for (const Index& index : table.indexes) {
         if (!droppable(index)) {
           continue;
@@ -78,12 +69,7 @@ public:
 private:
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
                                     const Index& longer) {
-    const model::Catalog& catalog = *context.catalog;
-    core::Finding finding;
-    finding.rule = "redundant-index";
-    finding.severity = context.severity;
-    finding.object = core::ObjectRef{table.schema, table.name, key_names(drop), drop.name};
-    finding.location = drop.location.known() ? drop.location : table.location;
+    core::Finding finding = index_finding(k_id, context, table, drop);
     finding.message = "Index " + drop.name + " (" + advisor::describe_keys(drop) + ") on " +
                       advisor::table_display(table) + " is a left prefix of " + advisor::index_kind_name(longer) +
                       " " + longer.name + " (" + advisor::describe_keys(longer) + ")";
@@ -91,18 +77,9 @@ private:
                    " answers every query " + drop.name + " answers, while every write maintains both. Drop " +
                    drop.name + " unless pg_stat_user_indexes shows it is used far more than " + longer.name +
                    " and its smaller size matters.";
-    finding.evidence.push_back(advisor::schema_evidence(catalog, advisor::describe_index(drop), finding.location));
     finding.evidence.push_back(
-        advisor::schema_evidence(catalog, "covered by " + advisor::describe_index(longer), longer.location));
-
-    core::Fix fix;
-    fix.ddl = advisor::render_drop_index(table.schema, drop.name, !table.partitioned);
-    fix.safety_note = table.partitioned ? "DROP INDEX on a partitioned table locks every partition while it runs."
-                                        : advisor::concurrently_safety_note("DROP INDEX");
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_removal(table, drop);
-    }
-    finding.fix = fix;
+        advisor::schema_evidence(*context.catalog, "covered by " + advisor::describe_index(longer), longer.location));
+    finding.fix = drop_index_fix(context, table, drop);
     finding.compute_fingerprint();
     return finding;
   }

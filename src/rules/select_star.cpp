@@ -1,5 +1,6 @@
 #include "advisor/query_evidence.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 #include <memory>
 
@@ -11,25 +12,19 @@ constexpr std::string_view k_id = "select-star";
 
 class SelectStar final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "SELECT * returns every column, including ones the caller never reads",
-        engine::Category::query,
-        core::Severity::low,
-        {engine::Input::workload},
-        false,
-        {}};
-    return k_meta;
-  }
+  SelectStar()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "SELECT * returns every column, including ones the caller never reads",
+            .category = engine::Category::query,
+            .default_severity = core::Severity::low,
+            .inputs = {engine::Input::workload},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.workload == nullptr) {
-      return;
-    }
-    for (const model::QueryStats& query : context.workload->queries) {
-      if (!advisor::executed(query) || query.shape.kind != model::StatementKind::select ||
-          !query.shape.select_star || query.shape.tables.empty()) {
+    for (const model::QueryStats& query : executed_queries(context)) {
+      if (query.shape.kind != model::StatementKind::select || !query.shape.select_star ||
+          query.shape.tables.empty()) {
         continue;
       }
       core::Finding finding = advisor::query_finding(k_id, context.severity, query, context.catalog);

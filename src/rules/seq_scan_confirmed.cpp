@@ -65,17 +65,16 @@ std::string verification_text(const model::IndexProposal& proposal) {
 
 class SeqScanConfirmed final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "A workload query whose EXPLAIN ANALYZE shows a sequential scan that an index would avoid",
-        engine::Category::plan,
-        core::Severity::high,
-        {engine::Input::catalog, engine::Input::workload, engine::Input::plans},
-        true,
-        {{"min-total-ms", "0", "Only queries whose logged total time is at least this many milliseconds"}}};
-    return k_meta;
-  }
+  SeqScanConfirmed()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "A workload query whose EXPLAIN ANALYZE shows a sequential scan that an index would avoid",
+            .category = engine::Category::plan,
+            .default_severity = core::Severity::high,
+            .inputs = {engine::Input::catalog, engine::Input::workload, engine::Input::plans},
+            .has_fix = true,
+            .options = {{"min-total-ms", "0", "Only queries whose logged total time is at least this many milliseconds"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.live_analysis == nullptr || context.workload == nullptr || context.catalog == nullptr) {

@@ -11,6 +11,8 @@ namespace pgadvise::rules {
 
 namespace {
 
+constexpr std::string_view k_id = "snapshot-drift";
+
 using model::Catalog;
 using model::Table;
 
@@ -201,17 +203,13 @@ struct Grouped {
 
 class SnapshotDrift final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        "snapshot-drift",
-        "The SQL migrations and the drizzle-kit snapshot or Drizzle schema disagree",
-        engine::Category::schema,
-        core::Severity::low,
-        {engine::Input::catalog, engine::Input::other_schemas},
-        false,
-        {}};
-    return k_meta;
-  }
+  SnapshotDrift()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "The SQL migrations and the drizzle-kit snapshot or Drizzle schema disagree",
+            .default_severity = core::Severity::low,
+            .inputs = {engine::Input::catalog, engine::Input::other_schemas},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     // Drift is between the project's files; under --db the primary catalog
@@ -246,7 +244,7 @@ private:
         source_label(context.files_catalog != nullptr ? *context.files_catalog : *context.catalog);
     const std::string others = core::join(group.others, d.other_side.empty() ? " or the " : " and the ");
     core::Finding finding;
-    finding.rule = "snapshot-drift";
+    finding.rule = std::string(k_id);
     finding.severity = context.severity;
     finding.object = d.object;
     if (d.other_side.empty()) {

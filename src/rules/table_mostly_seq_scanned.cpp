@@ -24,20 +24,17 @@ double row_count(const model::TableStats& stats) {
 
 class TableMostlySeqScanned final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "Large table read mostly by sequential scans (live database counters)",
-        engine::Category::plan,
-        core::Severity::medium,
-        {engine::Input::catalog, engine::Input::live},
-        false,
-        {{"min-rows", "10000", "Only tables with at least this many rows (smaller ones are cheap to scan)"},
-         {"min-seq-scans", "100", "Only tables sequentially scanned at least this many times in the window"},
-         {"max-index-share", "0.2",
-          "Report when index scans are at most this share of all scans (0.2: 80% or more are sequential)"}}};
-    return k_meta;
-  }
+  TableMostlySeqScanned()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Large table read mostly by sequential scans (live database counters)",
+            .category = engine::Category::plan,
+            .inputs = {engine::Input::catalog, engine::Input::live},
+            .options = {{"min-rows", "10000", "Only tables with at least this many rows (smaller ones are cheap to scan)"},
+             {"min-seq-scans", "100", "Only tables sequentially scanned at least this many times in the window"},
+             {"max-index-share", "0.2",
+              "Report when index scans are at most this share of all scans (0.2: 80% or more are sequential)"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     if (context.catalog == nullptr) {

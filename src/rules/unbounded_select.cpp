@@ -1,6 +1,7 @@
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 #include <memory>
 
@@ -16,28 +17,22 @@ bool system_table(const model::TableUse& use) {
 
 class UnboundedSelect final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "SELECT without WHERE or LIMIT reads and returns a whole table",
-        engine::Category::query,
-        core::Severity::medium,
-        {engine::Input::workload},
-        false,
-        {{"min-rows", "100",
-          "When rows per call are known (pg_stat_statements) or the table's size is (live statistics), only "
-          "report queries returning at least this many rows"}}};
-    return k_meta;
-  }
+  UnboundedSelect()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "SELECT without WHERE or LIMIT reads and returns a whole table",
+            .category = engine::Category::query,
+            .inputs = {engine::Input::workload},
+            .options = {{"min-rows", "100",
+              "When rows per call are known (pg_stat_statements) or the table's size is (live statistics), only "
+              "report queries returning at least this many rows"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.workload == nullptr) {
-      return;
-    }
     const double min_rows = static_cast<double>(context.options.get_int("min-rows"));
-    for (const model::QueryStats& query : context.workload->queries) {
+    for (const model::QueryStats& query : executed_queries(context)) {
       const model::QueryShape& shape = query.shape;
-      if (!advisor::executed(query) || shape.kind != model::StatementKind::select || shape.has_where ||
+      if (shape.kind != model::StatementKind::select || shape.has_where ||
           shape.has_limit || shape.has_aggregate || shape.tables.empty() ||
           system_table(shape.tables.front())) {
         continue;

@@ -9,10 +9,13 @@
 #include "advisor/partitions.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 namespace pgadvise::rules {
 
 namespace {
+
+constexpr std::string_view k_id = "unindexed-foreign-key";
 
 using model::Catalog;
 using model::ForeignKey;
@@ -85,26 +88,20 @@ std::string column_list(const std::vector<std::string>& columns) {
 
 class UnindexedForeignKey final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        "unindexed-foreign-key",
-        "Foreign key whose columns do not lead any usable index",
-        engine::Category::schema,
-        core::Severity::critical,
-        {engine::Input::catalog},
-        true,
-        {}};
-    return k_meta;
-  }
+  UnindexedForeignKey()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Foreign key whose columns do not lead any usable index",
+            .default_severity = core::Severity::critical,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    const Catalog& catalog = *context.catalog;
-    for (const Table& table : catalog.tables) {
+    for (const Table& table : catalog_tables(context)) {
       for (const ForeignKey& fk : table.foreign_keys) {
-        if (fk.columns.empty() || covered(catalog, table, fk) || inherited_from_parent(catalog, table, fk)) {
+        if (fk.columns.empty() || covered(*context.catalog, table, fk) ||
+            inherited_from_parent(*context.catalog, table, fk)) {
           continue;
         }
         out.push_back(make_finding(context, table, fk));
@@ -120,7 +117,7 @@ private:
     const std::string columns = column_list(fk.columns);
 
     core::Finding finding;
-    finding.rule = "unindexed-foreign-key";
+    finding.rule = std::string(k_id);
     finding.severity = context.severity;
     finding.message = "Foreign key " + table_name + "(" + core::join(fk.columns, ", ") + ") -> " + ref_name +
                       (fk.ref_columns.empty() ? "" : "(" + core::join(fk.ref_columns, ", ") + ")") +

@@ -5,6 +5,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/index_drop.hpp"
 
 #include <algorithm>
 #include <array>
@@ -83,30 +84,20 @@ std::string needed_anyway(const Table& table, const Index& index) {
   return {};
 }
 
-std::vector<std::string> key_names(const Index& index) {
-  std::vector<std::string> out;
-  for (const model::IndexKey& key : index.keys) {
-    out.push_back(key.column.empty() ? key.expression : key.column);
-  }
-  return out;
-}
-
 class UnusedIndex final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{
-        std::string(k_id),
-        "Index no query has used since the statistics were reset (live database)",
-        engine::Category::schema,
-        core::Severity::low,
-        {engine::Input::catalog, engine::Input::live},
-        true,
-        {{"min-stats-age-days", "7",
-          "Stay quiet until the usage counters cover at least this many days (a fresh reset proves nothing)"},
-         {"medium-size-mb", "100",
-          "An unused index at least this large (MB) is reported as medium instead of low"}}};
-    return k_meta;
-  }
+  UnusedIndex()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Index no query has used since the statistics were reset (live database)",
+            .default_severity = core::Severity::low,
+            .inputs = {engine::Input::catalog, engine::Input::live},
+            .has_fix = true,
+            .options = {{"min-stats-age-days", "7",
+              "Stay quiet until the usage counters cover at least this many days (a fresh reset proves nothing)"},
+             {"medium-size-mb", "100",
+              "An unused index at least this large (MB) is reported as medium instead of low"}},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     const model::Catalog* catalog = context.catalog;
@@ -140,7 +131,7 @@ private:
     finding.severity = static_cast<double>(stats.size_bytes) >= medium_bytes
                            ? std::max(context.severity, core::Severity::medium)
                            : context.severity;
-    finding.object = core::ObjectRef{table.schema, table.name, key_names(index), index.name};
+    finding.object = index_object(table, index);
     finding.message = "Index " + index.name + " on " + advisor::table_display(table) + " (" + size +
                       ") has not been used by any query " + window;
     std::string writes;
@@ -160,14 +151,9 @@ private:
       finding.evidence.push_back(advisor::schema_evidence(catalog, index.definition, {}));
     }
 
-    core::Fix fix;
-    fix.ddl = advisor::render_drop_index(table.schema, index.name, !table.partitioned);
-    fix.safety_note = advisor::concurrently_safety_note("DROP INDEX");
+    core::Fix fix = drop_index_fix(context, table, index);
     if (!index.definition.empty()) {
       fix.safety_note += " To undo, recreate it: " + index.definition + ";";
-    }
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_removal(table, index);
     }
     finding.fix = fix;
     finding.compute_fingerprint();

@@ -1,5 +1,6 @@
 #include "advisor/query_evidence.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 #include <memory>
 
@@ -11,24 +12,19 @@ constexpr std::string_view k_id = "update-or-delete-without-where";
 
 class UpdateOrDeleteWithoutWhere final : public engine::Rule {
 public:
-  [[nodiscard]] const engine::RuleMeta& meta() const override {
-    static const engine::RuleMeta k_meta{std::string(k_id),
-                                         "UPDATE or DELETE without WHERE touches every row of the table",
-                                         engine::Category::query,
-                                         core::Severity::high,
-                                         {engine::Input::workload},
-                                         false,
-                                         {}};
-    return k_meta;
-  }
+  UpdateOrDeleteWithoutWhere()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "UPDATE or DELETE without WHERE touches every row of the table",
+            .category = engine::Category::query,
+            .default_severity = core::Severity::high,
+            .inputs = {engine::Input::workload},
+        }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.workload == nullptr) {
-      return;
-    }
-    for (const model::QueryStats& query : context.workload->queries) {
+    for (const model::QueryStats& query : executed_queries(context)) {
       const model::StatementKind kind = query.shape.kind;
-      if (!advisor::executed(query) || query.shape.has_where ||
+      if (query.shape.has_where ||
           (kind != model::StatementKind::update && kind != model::StatementKind::delete_)) {
         continue;
       }

@@ -19,6 +19,7 @@
 #include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
+#include "support/rule_fixtures.hpp"
 
 namespace {
 
@@ -121,20 +122,6 @@ std::vector<std::string> option_names(const engine::RuleMeta& meta) {
   return out;
 }
 
-// Fixture inputs named `<prefix>*` (any extension but .expected): SQL for
-// schema rules, other formats for rules that read other inputs.
-std::vector<fs::path> files_in(const fs::path& dir, const std::string& prefix) {
-  std::vector<fs::path> out;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(dir, error)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) == 0 && entry.path().extension() != ".expected") {
-      out.push_back(entry.path());
-    }
-  }
-  return out;
-}
-
 TEST(Registry, HasRules) { EXPECT_FALSE(rules::all_rules().empty()); }
 
 TEST(Registry, IsSortedById) {
@@ -195,24 +182,25 @@ TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
     const std::string& id = rule->meta().id;
     SCOPED_TRACE(id);
     EXPECT_TRUE(fs::is_regular_file(k_root / "src/rules" / (snake(id) + ".cpp")));
+    // The id is spelled once in its source (k_id); meta and findings use it.
+    const std::string source = read_file(k_root / "src/rules" / (snake(id) + ".cpp"));
+    const std::string quoted = "\"" + id + "\"";
+    EXPECT_EQ(source.find(quoted), source.rfind(quoted)) << "the id string appears more than once";
+    EXPECT_NE(source.find("k_id = " + quoted), std::string::npos) << "constexpr std::string_view k_id = " << quoted;
     EXPECT_TRUE(fs::is_regular_file(k_root / "rules" / (id + ".md")));
     EXPECT_TRUE(fs::is_regular_file(k_root / "tests/rules" / (snake(id) + "_test.cpp")));
     const fs::path fixtures = k_root / "fixtures/rules" / id;
     ASSERT_TRUE(fs::is_directory(fixtures));
-    const auto bad = files_in(fixtures, "bad_");
+    const auto bad = test_support::rule_fixtures(id, "bad_");
     EXPECT_FALSE(bad.empty()) << "needs at least one bad_* fixture";
-    // bad_x.sql (or any file) comes with bad_x.expected; a bad_x/ project
-    // directory (rules that read a project, not SQL) holds bad_x/expected.
+    // Every bad_x fixture (file or project directory) has its snapshot
+    // bad_x.expected beside it (tests/support/rule_fixtures.hpp).
     for (const fs::path& input : bad) {
-      fs::path expected = input;
-      if (fs::is_directory(input)) {
-        expected /= "expected";
-      } else {
-        expected.replace_extension(".expected");
-      }
-      EXPECT_TRUE(fs::is_regular_file(expected)) << input.filename() << " has no expected findings file";
+      const std::string stem = fs::is_directory(input) ? input.filename().string() : input.stem().string();
+      EXPECT_TRUE(fs::is_regular_file(input.parent_path() / (stem + ".expected")))
+          << input.filename() << " has no expected findings file";
     }
-    EXPECT_FALSE(files_in(fixtures, "good_").empty()) << "needs at least one good_* fixture";
+    EXPECT_FALSE(test_support::rule_fixtures(id, "good_").empty()) << "needs at least one good_* fixture";
   }
 }
 

@@ -1,6 +1,5 @@
 // drizzle-push-in-production over the projects in fixtures/push/ (one per
-// place push can hide) and the rule's own fixture directories
-// fixtures/rules/drizzle-push-in-production/{bad_*,good_*}/.
+// place push can hide).
 
 #include <gtest/gtest.h>
 
@@ -18,6 +17,7 @@
 #include "loaders/project/scan.hpp"
 #include "rules/support/push_reach.hpp"
 #include "model/project.hpp"
+#include "support/rule_fixtures.hpp"
 
 namespace {
 
@@ -26,7 +26,6 @@ using namespace pgadvise;
 
 constexpr std::string_view k_id = "drizzle-push-in-production";
 const fs::path k_push = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "push";
-const fs::path k_rule_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules" / "drizzle-push-in-production";
 
 model::Project scan(const fs::path& root) {
   model::Project project;
@@ -314,75 +313,18 @@ TEST(DrizzlePushInProduction, EmptyOrUnscannedProjectGivesNothing) {
   EXPECT_TRUE(check(project).empty());
 }
 
-// --- fixtures/rules/drizzle-push-in-production/{bad_*,good_*}/ ---
-
-std::vector<fs::path> fixture_dirs(std::string_view prefix) {
-  std::vector<fs::path> out;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(k_rule_fixtures, error)) {
-    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
-      out.push_back(entry.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-engine::RunReport run_fixture(const model::Project& project, core::Severity floor) {
-  core::Settings settings;
-  settings.only_rules = {std::string(k_id)};
-  settings.min_severity = floor;
-  settings.fail_on = std::nullopt;
-  engine::RunInput input;
-  input.project = &project;
-  return engine::run(input, settings, {rules::find_rule(k_id)});
-}
-
-std::vector<std::string> expected_lines(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::string trimmed(core::trim(line));
-    if (!trimmed.empty() && trimmed[0] != '#') {
-      out.push_back(trimmed);
-    }
-  }
-  return out;
-}
-
-TEST(DrizzlePushInProductionFixtures, BadProjectsGiveExactlyTheExpectedFindings) {
-  const auto bad = fixture_dirs("bad_");
-  ASSERT_FALSE(bad.empty());
-  for (const fs::path& dir : bad) {
-    SCOPED_TRACE(dir.filename().string());
-    const model::Project project = scan(dir);
-    const engine::RunReport report = run_fixture(project, core::Severity::info);
-    std::vector<std::string> actual;
-    for (const core::Finding& f : report.findings) {
-      actual.push_back(f.location.to_string() + (f.location.column == 0 ? ":0" : "") + " " + f.rule + " " +
-                       std::string(core::to_string(f.severity)) + " " + f.object.to_string());
-    }
-    std::sort(actual.begin(), actual.end());
-    std::vector<std::string> expected = expected_lines(dir / "expected");
-    std::sort(expected.begin(), expected.end());
-    EXPECT_FALSE(actual.empty());
-    EXPECT_EQ(actual, expected);
-  }
-}
-
-TEST(DrizzlePushInProductionFixtures, GoodProjectsAreCleanAtTheDefaultFloor) {
-  const auto good = fixture_dirs("good_");
+// The rule's fixtures run in tests/rules/rule_fixtures_test.cpp; what that
+// driver cannot say: the good ones do push, where it is harmless (info,
+// hidden at the default floor).
+TEST(DrizzlePushInProductionFixtures, GoodProjectsPushOnlyWhereItIsHarmless) {
+  const auto good = test_support::rule_fixtures(k_id, "good_");
   ASSERT_FALSE(good.empty());
   for (const fs::path& dir : good) {
     SCOPED_TRACE(dir.filename().string());
-    const model::Project project = scan(dir);
-    ASSERT_FALSE(project.packages.empty());
-    const engine::RunReport report = run_fixture(project, core::Settings{}.min_severity);
-    for (const core::Finding& f : report.findings) {
-      ADD_FAILURE() << f.location.to_string() << " " << core::to_string(f.severity) << " " << f.message;
-    }
-    EXPECT_GT(report.hidden, 0U) << "the good fixtures push only where it is harmless (info)";
+    const test_support::FixtureRun run = test_support::run_fixture(k_id, dir, core::Settings{}.min_severity);
+    ASSERT_TRUE(run.error.empty()) << run.error;
+    EXPECT_TRUE(run.report.findings.empty());
+    EXPECT_GT(run.report.hidden, 0U);
   }
 }
 

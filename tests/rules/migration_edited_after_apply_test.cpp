@@ -10,7 +10,6 @@
 #include "engine/runner.hpp"
 #include "app/discovery.hpp"
 #include "rule_test_support.hpp"
-#include "support/live_fixtures.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <algorithm>
@@ -119,96 +118,6 @@ TEST(MigrationEditedAfterApply, NeedsTheLiveDatabase) {
   ASSERT_NE(rule, nullptr);
   const auto& inputs = rule->meta().inputs;
   EXPECT_NE(std::find(inputs.begin(), inputs.end(), engine::Input::live), inputs.end());
-}
-
-// One fixture: applied.psql into a fresh database, the folder discovered as
-// `pgadvise lint DIR --db URL` does, and the rule run on the result.
-std::vector<std::string> run_fixture(const fs::path& dir, std::string& error,
-                                     std::vector<std::string>& notes) {
-  test_support::PgCluster& cluster = test_support::PgCluster::instance();
-  if (!cluster.ok()) {
-    error = cluster.error();
-    return {};
-  }
-  const std::string database = cluster.create_database("ledger", &error);
-  if (database.empty()) {
-    return {};
-  }
-  std::ifstream in(dir / "applied.psql");
-  std::stringstream sql;
-  sql << in.rdbuf();
-  {
-    auto admin = cluster.admin(database);
-    if (!admin.ok()) {
-      error = admin.error().to_string();
-      return {};
-    }
-    if (auto done = admin->run_script(sql.str(), "applied.psql"); !done.ok()) {
-      error = done.error().to_string();
-      return {};
-    }
-  }
-  auto sources = app::discover({dir});
-  if (!sources) {
-    error = sources.error().to_string();
-    return {};
-  }
-  const loaders::SchemaLoad files = app::load_schema(*sources);
-  app::LiveOptions options;
-  options.db_given = true;
-  options.db = cluster.admin_conninfo(database);
-  auto live = app::open_live(options, files, *sources);
-  if (!live) {
-    error = live.error().to_string();
-    return {};
-  }
-  notes = live->notes;
-  core::Settings settings;
-  settings.only_rules = {std::string(k_rule)};
-  settings.min_severity = core::Severity::info;
-  settings.fail_on = std::nullopt;
-  engine::RunInput input;
-  input.catalog = &live->catalog;
-  const engine::RunReport report = app::run_rules(input, settings);
-  std::vector<std::string> lines;
-  for (const core::Finding& finding : report.findings) {
-    lines.push_back(std::to_string(finding.location.line) + ":" + std::to_string(finding.location.column) +
-                    " " + finding.rule + " " + std::string(core::to_string(finding.severity)) + " " +
-                    finding.object.to_string());
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
-
-class MigrationEditedAfterApplyLive : public test_support::ClusterTest {};
-
-TEST_F(MigrationEditedAfterApplyLive, FixturesAgainstARealServer) {
-  int bad = 0;
-  int good = 0;
-  for (const auto& entry : fs::directory_iterator(k_fixtures)) {
-    const std::string name = entry.path().filename().string();
-    if (!entry.is_directory()) {
-      continue;
-    }
-    SCOPED_TRACE(name);
-    std::string error;
-    std::vector<std::string> notes;
-    const std::vector<std::string> lines = run_fixture(entry.path(), error, notes);
-    ASSERT_TRUE(error.empty()) << error;
-    SCOPED_TRACE("notes: " + core::join(notes, "\n"));
-    if (name.rfind("bad_", 0) == 0) {
-      ++bad;
-      std::vector<std::string> expected = test_support::expected_lines(entry.path() / "expected");
-      std::sort(expected.begin(), expected.end());
-      EXPECT_FALSE(lines.empty());
-      EXPECT_EQ(lines, expected);
-    } else if (name.rfind("good_", 0) == 0) {
-      ++good;
-      EXPECT_EQ(lines, std::vector<std::string>{});
-    }
-  }
-  EXPECT_GE(bad, 2);
-  EXPECT_GE(good, 2);
 }
 
 } // namespace

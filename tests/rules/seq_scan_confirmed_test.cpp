@@ -8,7 +8,6 @@
 #include "loaders/live/catalog.hpp"
 #include "loaders/logs/reader.hpp"
 #include "rules/rule_test_support.hpp"
-#include "support/live_fixtures.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <algorithm>
@@ -142,111 +141,6 @@ TEST(SeqScanConfirmed, SkippedWithoutPlans) {
   EXPECT_TRUE(report.rules_run.empty());
   ASSERT_EQ(report.skipped.size(), 1U);
   EXPECT_EQ(report.skipped.front(), "seq-scan-confirmed: no query plans (--db)");
-}
-
-// Fixtures: fixtures/rules/seq-scan-confirmed/{bad,good}_*/ hold setup.sql
-// (applied as the superuser to a fresh database), workload.sql (the
-// queries, read as a workload), and for bad_ an `expected` file with one
-// finding per line: `LINE:COL rule-id severity object` (LINE:COL in workload.sql).
-class SeqScanConfirmedLive : public test_support::ClusterTest {};
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> run_fixture(const fs::path& dir, std::string& error) {
-  auto& cluster = test_support::PgCluster::instance();
-  const std::string database = cluster.create_database("ssc", &error);
-  if (database.empty()) {
-    return {};
-  }
-  {
-    auto admin = cluster.admin(database);
-    if (!admin.ok()) {
-      error = admin.error().to_string();
-      return {};
-    }
-    if (auto applied = admin->run_script(read_text(dir / "setup.sql"), "setup.sql"); !applied.ok()) {
-      error = applied.error().to_string();
-      return {};
-    }
-  }
-  loaders::LogReadResult read = loaders::read_logs({(dir / "workload.sql").string()});
-  if (!read.usable) {
-    error = "workload.sql could not be read";
-    return {};
-  }
-  pg::ConnectOptions connect;
-  connect.conninfo = cluster.admin_conninfo(database);
-  auto connection = pg::Connection::open(connect);
-  if (!connection.ok()) {
-    error = connection.error().to_string();
-    return {};
-  }
-  auto catalog = loaders::load_live_catalog(*connection);
-  if (!catalog.ok()) {
-    error = catalog.error().to_string();
-    return {};
-  }
-  advisor::LiveOptions options;
-  options.connect = connect;
-  const model::LiveAnalysis live =
-      advisor::run_live_analysis(*connection, catalog->catalog, read.workload, options);
-  std::vector<std::tuple<int, int, std::string>> rows;
-  for (const core::Finding& f : run_rule(catalog->catalog, read.workload, live)) {
-    rows.emplace_back(f.location.line, f.location.column,
-                      f.rule + " " + std::string(core::to_string(f.severity)) + " " + f.object.to_string());
-  }
-  std::sort(rows.begin(), rows.end());
-  std::vector<std::string> lines;
-  for (const auto& [line, column, text] : rows) {
-    lines.push_back(std::to_string(line) + ":" + std::to_string(column) + " " + text);
-  }
-  return lines;
-}
-
-std::vector<fs::path> fixture_dirs(std::string_view prefix) {
-  std::vector<fs::path> out;
-  for (const auto& entry : fs::directory_iterator(fs::path(PGADVISE_SOURCE_DIR) / "fixtures/rules" / k_id)) {
-    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
-      out.push_back(entry.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-TEST_F(SeqScanConfirmedLive, FixturesAgainstARealServer) {
-  const bool update = std::getenv("PGADVISE_UPDATE_EXPECTED") != nullptr;
-  const auto bad = fixture_dirs("bad_");
-  const auto good = fixture_dirs("good_");
-  ASSERT_FALSE(bad.empty());
-  ASSERT_FALSE(good.empty());
-  for (const fs::path& dir : bad) {
-    SCOPED_TRACE(dir.filename().string());
-    std::string error;
-    const auto lines = run_fixture(dir, error);
-    ASSERT_TRUE(error.empty()) << error;
-    if (update) {
-      std::ofstream out(dir / "expected", std::ios::binary);
-      for (const std::string& line : lines) {
-        out << line << "\n";
-      }
-      continue;
-    }
-    EXPECT_FALSE(lines.empty());
-    EXPECT_EQ(lines, test_support::expected_lines(dir / "expected"));
-  }
-  for (const fs::path& dir : good) {
-    SCOPED_TRACE(dir.filename().string());
-    std::string error;
-    const auto lines = run_fixture(dir, error);
-    ASSERT_TRUE(error.empty()) << error;
-    EXPECT_EQ(lines, std::vector<std::string>{});
-  }
 }
 
 } // namespace

@@ -1,9 +1,7 @@
 // snapshot-drift: the SQL replay against drizzle-kit's newest snapshot and
-// the Drizzle schema. Project fixtures in fixtures/rules/snapshot-drift/
-// ({bad_*,good_*}/, each bad_ one with an `expected` file: one finding per
-// line, `FILE:LINE:COL rule severity object` with FILE relative to the
-// fixture), real drizzle-kit output (fixtures/schema-ts/kitchen-sink,
-// fixtures/drizzle-app), and hand-built catalogs.
+// the Drizzle schema: real drizzle-kit output (fixtures/schema-ts/kitchen-sink,
+// fixtures/drizzle-app) and hand-built catalogs. The project fixtures in
+// fixtures/rules/snapshot-drift/ run in tests/rules/rule_fixtures_test.cpp.
 #include "core/text.hpp"
 #include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
@@ -49,49 +47,6 @@ engine::RunReport lint_project(const fs::path& dir) {
   return app::run_rules(input, only_this_rule());
 }
 
-std::vector<std::string> finding_lines(const engine::RunReport& report, const fs::path& root) {
-  std::vector<std::string> out;
-  for (const core::Finding& f : report.findings) {
-    const std::string file = fs::path(f.location.file).lexically_relative(root).generic_string();
-    out.push_back(file + ":" + std::to_string(f.location.line) + ":" + std::to_string(f.location.column) +
-                  " " + f.rule + " " + std::string(core::to_string(f.severity)) + " " + f.object.to_string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::string> expected_lines(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::string trimmed(core::trim(line));
-    if (!trimmed.empty() && trimmed.front() != '#') {
-      out.push_back(trimmed);
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<fs::path> fixture_dirs(const std::string& prefix) {
-  std::vector<fs::path> out;
-  for (const auto& entry : fs::directory_iterator(k_fixtures / "rules/snapshot-drift")) {
-    if (entry.is_directory() && entry.path().filename().string().rfind(prefix, 0) == 0) {
-      out.push_back(entry.path());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// Both sides relative to the working directory, as the loaders show paths.
-fs::path shown(const fs::path& dir) {
-  std::error_code ec;
-  const fs::path relative = dir.lexically_relative(fs::current_path(ec));
-  return relative.empty() || ec ? dir : relative;
-}
-
 TEST(SnapshotDrift, Meta) {
   const engine::Rule* rule = rules::find_rule(k_rule);
   ASSERT_NE(rule, nullptr);
@@ -99,37 +54,6 @@ TEST(SnapshotDrift, Meta) {
   EXPECT_EQ(rule->meta().inputs,
             (std::vector<engine::Input>{engine::Input::catalog, engine::Input::other_schemas}));
   EXPECT_FALSE(rule->meta().has_fix);
-}
-
-TEST(SnapshotDrift, BadProjectFixturesGiveExactlyTheExpectedFindings) {
-  const auto bad = fixture_dirs("bad_");
-  ASSERT_FALSE(bad.empty());
-  for (const fs::path& dir : bad) {
-    SCOPED_TRACE(dir.filename().string());
-    const engine::RunReport report = lint_project(shown(dir));
-    EXPECT_EQ(report.rules_run, std::vector<std::string>{std::string(k_rule)});
-    const std::vector<std::string> actual = finding_lines(report, shown(dir));
-    if (std::getenv("PGADVISE_UPDATE_EXPECTED") != nullptr) {
-      std::ofstream out(dir / "expected");
-      for (const std::string& line : actual) {
-        out << line << "\n";
-      }
-      continue;
-    }
-    EXPECT_FALSE(actual.empty());
-    EXPECT_EQ(actual, expected_lines(dir / "expected"));
-  }
-}
-
-TEST(SnapshotDrift, GoodProjectFixturesGiveNoFinding) {
-  const auto good = fixture_dirs("good_");
-  ASSERT_FALSE(good.empty());
-  for (const fs::path& dir : good) {
-    SCOPED_TRACE(dir.filename().string());
-    const engine::RunReport report = lint_project(shown(dir));
-    EXPECT_EQ(report.rules_run, std::vector<std::string>{std::string(k_rule)});
-    EXPECT_EQ(finding_lines(report, shown(dir)), std::vector<std::string>{});
-  }
 }
 
 // Real drizzle-kit output of a schema using every builder pgadvise reads:

@@ -4,7 +4,6 @@
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "rules/rule_test_support.hpp"
-#include "support/live_fixtures.hpp"
 #include "support/pg_cluster.hpp"
 
 namespace pgadvise {
@@ -95,12 +94,6 @@ TEST(TableMostlySeqScanned, NeedsALiveDatabase) {
   EXPECT_TRUE(report.findings.empty());
   ASSERT_EQ(report.skipped.size(), 1U);
   EXPECT_EQ(report.skipped[0].rfind("table-mostly-seq-scanned: ", 0), 0U);
-}
-
-class TableMostlySeqScannedLive : public test_support::ClusterTest {};
-
-TEST_F(TableMostlySeqScannedLive, FixturesAgainstARealServer) {
-  test_support::check_live_fixtures("table-mostly-seq-scanned");
 }
 
 } // namespace

@@ -5,7 +5,6 @@
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "rules/rule_test_support.hpp"
-#include "support/live_fixtures.hpp"
 #include "support/pg_cluster.hpp"
 
 namespace pgadvise {
@@ -157,12 +156,6 @@ TEST(UnusedIndex, NeedsALiveDatabase) {
   model::Catalog no_window = live_catalog(orders);
   no_window.stats_window.reset();
   EXPECT_TRUE(run_rule("unused-index", no_window).empty());
-}
-
-class UnusedIndexLive : public test_support::ClusterTest {};
-
-TEST_F(UnusedIndexLive, FixturesAgainstARealServer) {
-  test_support::check_live_fixtures("unused-index");
 }
 
 } // namespace

@@ -1,0 +1,27 @@
+#include "rules/support/rule_inputs.hpp"
+
+#include "advisor/query_evidence.hpp"
+
+namespace pgadvise::rules {
+
+std::span<const model::Table> catalog_tables(const engine::RuleContext& context) {
+  if (context.catalog == nullptr) {
+    return {};
+  }
+  return context.catalog->tables;
+}
+
+std::vector<std::reference_wrapper<const model::QueryStats>> executed_queries(const engine::RuleContext& context) {
+  std::vector<std::reference_wrapper<const model::QueryStats>> out;
+  if (context.workload == nullptr) {
+    return out;
+  }
+  for (const model::QueryStats& query : context.workload->queries) {
+    if (advisor::executed(query)) {
+      out.emplace_back(query);
+    }
+  }
+  return out;
+}
+
+} // namespace pgadvise::rules

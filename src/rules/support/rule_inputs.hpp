@@ -1,0 +1,22 @@
+#pragma once
+
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "engine/rule.hpp"
+#include "model/catalog.hpp"
+#include "model/workload.hpp"
+
+// What most rules loop over, read from the context once so a rule's check()
+// starts with its own condition rather than with null checks.
+namespace pgadvise::rules {
+
+// The catalog's tables; none when no schema was read.
+std::span<const model::Table> catalog_tables(const engine::RuleContext& context);
+
+// The workload's queries that ran at least once (advisor::executed), in
+// first-seen order; none when no queries were read.
+std::vector<std::reference_wrapper<const model::QueryStats>> executed_queries(const engine::RuleContext& context);
+
+} // namespace pgadvise::rules
