@@ -4,6 +4,9 @@
 # builds the tool and the libraries it links, not the test binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache: paths relative to the checkout and no working directory in the key,
+# so a second checkout (a git worktree) reuses the first one's objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 generator=()
 if command -v ninja >/dev/null 2>&1; then
   generator=(-G Ninja)

@@ -8,7 +8,7 @@
 #   CATEGORY  schema | query | project | plan
 #   SEVERITY  critical | high | medium | low | info
 #
-# Writes src/rules/<id_snake>.cpp, rules/<id>.md,
+# Writes src/rules/<category>/<id_snake>.cpp, rules/<id>.md,
 # tests/rules/<id_snake>_test.cpp and fixtures/rules/<id>/{bad,good}_example.sql
 # (+ bad_example.expected), and inserts PGADVISE_RULE(<id_snake>) into
 # src/rules/registry.inc in id order. The result compiles; the rule's tests
@@ -42,7 +42,7 @@ esac
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 snake=${id//-/_}
-source_file=$root/src/rules/$snake.cpp
+source_file=$root/src/rules/$category/$snake.cpp
 page_file=$root/rules/$id.md
 test_file=$root/tests/rules/${snake}_test.cpp
 fixture_dir=$root/fixtures/rules/$id
@@ -241,7 +241,7 @@ cat "$tmp" >"$registry"
 
 cat <<EOF
 Created:
-  src/rules/$snake.cpp
+  src/rules/$category/$snake.cpp
   rules/$id.md
   tests/rules/${snake}_test.cpp
   fixtures/rules/$id/{bad_example.sql,bad_example.expected,good_example.sql}

@@ -1,8 +1,8 @@
 #include "advisor/default_literal.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "core/text.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace pgadvise::advisor {
 

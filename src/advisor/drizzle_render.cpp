@@ -158,7 +158,9 @@ void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::C
   }
 }
 
-std::string js_string(std::string_view text) { return core::quote_json_string(text); }
+std::string js_string(std::string_view text) {
+  return core::quote_json_string(text);
+}
 
 std::string drizzle_property(const model::Table& table, std::string_view column) {
   if (const model::Column* found = table.find_column(column); found != nullptr && !found->property.empty()) {

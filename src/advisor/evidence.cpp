@@ -27,7 +27,8 @@ std::string upper(std::string_view text) {
 
 } // namespace
 
-core::Evidence schema_evidence(const model::Catalog& catalog, std::string detail, core::SourceLocation location) {
+core::Evidence schema_evidence(const model::Catalog& catalog, std::string detail,
+                               core::SourceLocation location) {
   std::string kind;
   switch (catalog.source) {
   case model::SchemaSource::drizzle_snapshot: kind = "snapshot"; break;
@@ -39,7 +40,9 @@ core::Evidence schema_evidence(const model::Catalog& catalog, std::string detail
   return core::Evidence{std::move(kind), std::move(detail), std::move(location)};
 }
 
-std::string table_display(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
+std::string table_display(const model::Table& table) {
+  return core::qualified_name(table.schema, table.name);
+}
 
 std::string describe_foreign_key(const model::ForeignKey& fk) {
   std::string out = "FOREIGN KEY (" + quoted_list(fk.columns) + ") REFERENCES " +

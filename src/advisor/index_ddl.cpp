@@ -13,8 +13,8 @@ std::string render_create_index(std::string_view schema, std::string_view table,
     quoted.push_back(core::quote_ident(column));
   }
   return std::string(concurrently ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX") + " IF NOT EXISTS " +
-         core::quote_ident(name) + " ON " +
-         core::qualified_name(schema, table) + " (" + core::join(quoted, ", ") + ");";
+         core::quote_ident(name) + " ON " + core::qualified_name(schema, table) + " (" +
+         core::join(quoted, ", ") + ");";
 }
 
 std::string render_drop_index(std::string_view schema, std::string_view name, bool concurrently) {
@@ -23,12 +23,14 @@ std::string render_drop_index(std::string_view schema, std::string_view name, bo
 }
 
 std::string render_drop_constraint(std::string_view schema, std::string_view table, std::string_view name) {
-  return "ALTER TABLE " + core::qualified_name(schema, table) + " DROP CONSTRAINT " + core::quote_ident(name) + ";";
+  return "ALTER TABLE " + core::qualified_name(schema, table) + " DROP CONSTRAINT " +
+         core::quote_ident(name) + ";";
 }
 
 std::string concurrently_safety_note(std::string_view verb) {
   const std::string action(verb);
-  return action + " CONCURRENTLY cannot run inside a transaction block, and drizzle-kit migrate (like "
+  return action +
+         " CONCURRENTLY cannot run inside a transaction block, and drizzle-kit migrate (like "
          "drizzle-orm's migrate()) applies all pending migrations in one transaction: run this statement "
          "outside the migrator (psql or a deploy step), or, for a small table, drop CONCURRENTLY and put it "
          "in a migration -- the plain form blocks writes to the table while it runs.";

@@ -1,9 +1,9 @@
 #include "advisor/index_match.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "core/text.hpp"
 
 namespace pgadvise::advisor {
 
@@ -136,7 +136,8 @@ bool covers_leading(const model::Index& index, const std::vector<std::string>& c
   return true;
 }
 
-std::optional<std::string> near_miss_reason(const model::Index& index, const std::vector<std::string>& columns) {
+std::optional<std::string> near_miss_reason(const model::Index& index,
+                                            const std::vector<std::string>& columns) {
   const bool mentions = std::any_of(columns.begin(), columns.end(), [&](const std::string& c) {
     return key_position(index, c) != 0 ||
            std::any_of(index.keys.begin(), index.keys.end(),
@@ -159,7 +160,8 @@ std::optional<std::string> near_miss_reason(const model::Index& index, const std
     reasons.push_back(std::move(reason));
   }
   // The reasons name the method and predicate, so the head names only keys.
-  return index_kind_name(index) + " " + index.name + " (" + describe_keys(index) + ") " + core::join(reasons, "; ");
+  return index_kind_name(index) + " " + index.name + " (" + describe_keys(index) + ") " +
+         core::join(reasons, "; ");
 }
 
 std::string normalize_sql(std::string_view text) {
@@ -198,14 +200,16 @@ std::string normalize_sql(std::string_view text) {
 }
 
 bool same_key(const model::IndexKey& a, const model::IndexKey& b) {
-  if (a.column != b.column || a.descending != b.descending || core::to_lower(a.opclass) != core::to_lower(b.opclass)) {
+  if (a.column != b.column || a.descending != b.descending ||
+      core::to_lower(a.opclass) != core::to_lower(b.opclass)) {
     return false;
   }
   return !a.column.empty() || normalize_sql(a.expression) == normalize_sql(b.expression);
 }
 
 bool same_definition(const model::Index& a, const model::Index& b) {
-  if (core::to_lower(a.method.empty() ? "btree" : a.method) != core::to_lower(b.method.empty() ? "btree" : b.method) ||
+  if (core::to_lower(a.method.empty() ? "btree" : a.method) !=
+          core::to_lower(b.method.empty() ? "btree" : b.method) ||
       a.keys.size() != b.keys.size() || normalize_sql(a.predicate) != normalize_sql(b.predicate)) {
     return false;
   }

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "model/catalog.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/catalog.hpp"
 
 namespace pgadvise::advisor {
 
@@ -26,7 +26,8 @@ bool covers_leading(const model::Index& index, const std::vector<std::string>& c
 // Why an index that mentions some of `columns` does not cover them, e.g.
 // "has user_id in position 2", "is partial (WHERE deleted_at IS NULL)";
 // nullopt when it covers them or does not mention them at all.
-std::optional<std::string> near_miss_reason(const model::Index& index, const std::vector<std::string>& columns);
+std::optional<std::string> near_miss_reason(const model::Index& index,
+                                            const std::vector<std::string>& columns);
 
 // Keys compared the way PostgreSQL would use them: same column or
 // expression (whitespace and case of expressions ignored), same opclass,

@@ -24,7 +24,8 @@ bool relation_name_taken(const model::Catalog& catalog, std::string_view schema,
 
 } // namespace
 
-std::string index_name(std::string_view table, const std::vector<std::string>& columns, std::string_view suffix) {
+std::string index_name(std::string_view table, const std::vector<std::string>& columns,
+                       std::string_view suffix) {
   std::string stem(table);
   for (const std::string& column : columns) {
     stem += "_" + column;

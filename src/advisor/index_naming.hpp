@@ -1,10 +1,10 @@
 #pragma once
 
+#include "model/catalog.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/catalog.hpp"
 
 namespace pgadvise::advisor {
 

@@ -1,12 +1,11 @@
 #include "advisor/jsonb_fix.hpp"
 
-#include <optional>
-
-#include <nlohmann/json.hpp>
-
 #include "advisor/default_literal.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "core/text.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
 
 namespace pgadvise::advisor {
 
@@ -33,9 +32,11 @@ std::string render_ddl(const model::Table& table, const model::Column& column,
   }
   actions.push_back("ALTER COLUMN " + col + " TYPE jsonb USING " + col + "::jsonb");
   if (new_default) {
-    actions.push_back("ALTER COLUMN " + col + " SET DEFAULT " + core::quote_literal(*new_default) + "::jsonb");
+    actions.push_back("ALTER COLUMN " + col + " SET DEFAULT " + core::quote_literal(*new_default) +
+                      "::jsonb");
   }
-  return "ALTER TABLE " + core::qualified_name(table.schema, table.name) + " " + core::join(actions, ", ") + ";";
+  return "ALTER TABLE " + core::qualified_name(table.schema, table.name) + " " + core::join(actions, ", ") +
+         ";";
 }
 
 std::string render_drizzle(const model::Table& table, const model::Column& column,
@@ -69,10 +70,11 @@ core::Fix make_jsonb_fix(const model::Table& table, const model::Column& column,
 
   core::Fix fix;
   fix.ddl = render_ddl(table, column, new_default, drop_other_default);
-  fix.safety_note =
-      "ALTER COLUMN ... TYPE rewrites the whole table and its indexes under an ACCESS EXCLUSIVE lock: reads and "
-      "writes wait until it finishes, so run it in a quiet window (or add a jsonb column, backfill in batches "
-      "and swap for a big table).";
+  fix.safety_note = "ALTER COLUMN ... TYPE rewrites the whole table and its indexes under an ACCESS "
+                    "EXCLUSIVE lock: reads and "
+                    "writes wait until it finishes, so run it in a quiet window (or add a jsonb column, "
+                    "backfill in batches "
+                    "and swap for a big table).";
   if (from_json) {
     fix.safety_note += " jsonb keeps the last of duplicate keys and does not keep key order or whitespace.";
   } else {

@@ -1,7 +1,7 @@
-#include "pg/plan_json.hpp"
 #include "advisor/live_analysis_run.hpp"
 
 #include "core/format.hpp"
+#include "pg/plan_json.hpp"
 
 #include <algorithm>
 #include <map>

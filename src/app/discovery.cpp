@@ -3,8 +3,8 @@
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
-#include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
 
 #include <algorithm>

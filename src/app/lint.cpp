@@ -1,13 +1,5 @@
 #include "app/lint.hpp"
 
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <optional>
-
-#include <unistd.h>
-
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
 #include "app/run_rules.hpp"
@@ -19,6 +11,13 @@
 #include "loaders/project/scan.hpp"
 #include "reporters/report.hpp"
 #include "rules/registry.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <unistd.h>
 
 namespace pgadvise::app {
 
@@ -90,7 +89,8 @@ core::Result<core::Settings> make_settings(const LintOptions& options) {
       return core::Error("--option: no rule named '" + id + "'");
     }
     const auto& known = rule->meta().options;
-    if (std::none_of(known.begin(), known.end(), [&](const engine::RuleOption& o) { return o.name == name; })) {
+    if (std::none_of(known.begin(), known.end(),
+                     [&](const engine::RuleOption& o) { return o.name == name; })) {
       return core::Error("--option: rule '" + id + "' has no option '" + name + "'");
     }
     settings.rule_options[id][name] = pair.substr(eq + 1);
@@ -157,13 +157,13 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   }
   if (load.catalog.source == model::SchemaSource::none && !live && !(workload && workload->usable)) {
     print_unusable_workload(workload ? &*workload : nullptr, err);
-    err << "pgadvise: no schema found in " << core::join(options.paths.empty() ? std::vector<std::string>{"."} : options.paths, ", ")
-              << "\n";
+    err << "pgadvise: no schema found in "
+        << core::join(options.paths.empty() ? std::vector<std::string>{"."} : options.paths, ", ") << "\n";
     for (const std::string& note : load.notes) {
       err << "  " << note << "\n";
     }
     err << "  looked for drizzle.config.{ts,js,mjs,cjs,json}, drizzle/, migrations/, **/meta/_journal.json, "
-                 "*.sql and meta/*_snapshot.json\n";
+           "*.sql and meta/*_snapshot.json\n";
     return k_exit_usage;
   }
 
@@ -175,7 +175,8 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   input.files_catalog = &load.catalog;       // stays the files' schema when --db makes the live one primary
   if (workload) {
     input.workload = &workload->workload;
-    input.diagnostics.insert(input.diagnostics.end(), workload->diagnostics.begin(), workload->diagnostics.end());
+    input.diagnostics.insert(input.diagnostics.end(), workload->diagnostics.begin(),
+                             workload->diagnostics.end());
   }
   if (live) {
     input.catalog = &live->catalog;

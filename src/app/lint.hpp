@@ -1,11 +1,11 @@
 #pragma once
 
+#include "app/live_input.hpp"
+#include "app/workload_input.hpp"
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "app/live_input.hpp"
-#include "app/workload_input.hpp"
 
 namespace pgadvise::app {
 

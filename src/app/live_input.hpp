@@ -1,8 +1,8 @@
 #pragma once
 
+#include "app/discovery.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
-#include "app/discovery.hpp"
 #include "loaders/schema_load.hpp"
 #include "model/catalog.hpp"
 #include "model/live_analysis.hpp"

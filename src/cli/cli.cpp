@@ -1,5 +1,9 @@
 #include "cli/cli.hpp"
 
+#include "cli/lint_command.hpp"
+#include "cli/rules_command.hpp"
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -7,13 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
 #include <unistd.h>
-
-#include <CLI/CLI.hpp>
-
-#include "cli/lint_command.hpp"
-#include "cli/rules_command.hpp"
 
 namespace pgadvise::cli {
 

@@ -1,10 +1,9 @@
 #include "cli/lint_command.hpp"
 
-#include <iostream>
+#include "app/lint.hpp"
 
 #include <CLI/CLI.hpp>
-
-#include "app/lint.hpp"
+#include <iostream>
 
 namespace pgadvise::cli {
 
@@ -71,15 +70,17 @@ void add_workload_options(CLI::App& lint, app::WorkloadOptions& options) {
 } // namespace
 
 CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
-  CLI::App* lint = app.add_subcommand("lint", "Check a project's schema, queries (--log, --pgss) and live database (--db)");
+  CLI::App* lint = app.add_subcommand(
+      "lint", "Check a project's schema, queries (--log, --pgss) and live database (--db)");
   lint->add_option("paths", options.paths,
                    "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
   lint->add_option("-f,--format", options.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   lint->add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
-  lint->add_option("--fail-on", options.fail_on,
-                   "Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none)")
+  lint->add_option(
+          "--fail-on", options.fail_on,
+          "Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none)")
       ->capture_default_str();
   lint->add_option("--min-severity", options.min_severity, "Hide findings below this severity")
       ->capture_default_str();
@@ -96,6 +97,8 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   return lint;
 }
 
-int run_lint(const app::LintOptions& options) { return app::run_lint(options, std::cout, std::cerr); }
+int run_lint(const app::LintOptions& options) {
+  return app::run_lint(options, std::cout, std::cerr);
+}
 
 } // namespace pgadvise::cli

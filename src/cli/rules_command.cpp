@@ -1,15 +1,14 @@
 #include "cli/rules_command.hpp"
 
-#include <iomanip>
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include "cli/cli.hpp"
-#include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
+#include "rules/registry.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace pgadvise::cli {
 
@@ -46,7 +45,8 @@ void list_json() {
     }
     nlohmann::json options = nlohmann::json::array();
     for (const auto& option : meta.options) {
-      options.push_back({{"name", option.name}, {"default", option.default_value}, {"description", option.description}});
+      options.push_back(
+          {{"name", option.name}, {"default", option.default_value}, {"description", option.description}});
     }
     rules.push_back({{"id", meta.id},
                      {"summary", meta.summary},

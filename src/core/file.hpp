@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/result.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <string>
-
-#include "core/result.hpp"
 
 namespace pgadvise::core {
 

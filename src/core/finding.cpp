@@ -1,10 +1,10 @@
 #include "core/finding.hpp"
 
-#include <algorithm>
-#include <tuple>
-
 #include "core/hash.hpp"
 #include "core/text.hpp"
+
+#include <algorithm>
+#include <tuple>
 
 namespace pgadvise::core {
 
@@ -47,10 +47,10 @@ void Finding::compute_fingerprint(std::string_view discriminator) {
 
 void sort_findings(std::vector<Finding>& findings) {
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return std::make_tuple(-static_cast<int>(a.severity), a.location.file, a.location.line,
-                           a.location.column, a.rule, a.object.to_string()) <
-           std::make_tuple(-static_cast<int>(b.severity), b.location.file, b.location.line,
-                           b.location.column, b.rule, b.object.to_string());
+    return std::make_tuple(-static_cast<int>(a.severity), a.location.file, a.location.line, a.location.column,
+                           a.rule, a.object.to_string()) <
+           std::make_tuple(-static_cast<int>(b.severity), b.location.file, b.location.line, b.location.column,
+                           b.rule, b.object.to_string());
   });
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "core/severity.hpp"
+#include "core/source_location.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/severity.hpp"
-#include "core/source_location.hpp"
 
 namespace pgadvise::core {
 
@@ -16,7 +16,7 @@ struct ObjectRef {
   std::string schema;
   std::string table;
   std::vector<std::string> columns;
-  std::string constraint; // constraint or index name
+  std::string constraint;                      // constraint or index name
   [[nodiscard]] std::string to_string() const; // schema.table(col, ...) constraint
 };
 

@@ -19,7 +19,8 @@ std::string quote_json_string(std::string_view text) {
     default:
       if (static_cast<unsigned char>(c) < 0x20) {
         std::array<char, 8> escaped{};
-        std::snprintf(escaped.data(), escaped.size(), "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        std::snprintf(escaped.data(), escaped.size(), "\\u%04x",
+                      static_cast<unsigned>(static_cast<unsigned char>(c)));
         out += escaped.data();
       } else {
         out += c;

@@ -1,9 +1,9 @@
 #include "core/suppression.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "core/text.hpp"
 
 namespace pgadvise::core {
 

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/finding.hpp"
+
 #include <string>
 #include <vector>
-
-#include "core/finding.hpp"
 
 namespace pgadvise::core {
 

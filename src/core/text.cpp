@@ -10,19 +10,107 @@ namespace {
 
 // PostgreSQL's reserved key words (Appendix C, "reserved" and "reserved (can
 // be function or type)"): an identifier spelled like one must be quoted.
-constexpr std::array<std::string_view, 101> k_reserved = {
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization",
-    "binary", "both", "case", "cast", "check", "collate", "collation", "column", "concurrently",
-    "constraint", "create", "cross", "current_catalog", "current_date", "current_role",
-    "current_schema", "current_time", "current_timestamp", "current_user", "default", "deferrable",
-    "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign", "freeze",
-    "from", "full", "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect",
-    "into", "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
-    "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or", "order",
-    "outer", "overlaps", "placing", "primary", "references", "returning", "right", "select",
-    "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample", "then",
-    "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose", "when",
-    "where", "window", "with"};
+constexpr std::array<std::string_view, 101> k_reserved = {"all",
+                                                          "analyse",
+                                                          "analyze",
+                                                          "and",
+                                                          "any",
+                                                          "array",
+                                                          "as",
+                                                          "asc",
+                                                          "asymmetric",
+                                                          "authorization",
+                                                          "binary",
+                                                          "both",
+                                                          "case",
+                                                          "cast",
+                                                          "check",
+                                                          "collate",
+                                                          "collation",
+                                                          "column",
+                                                          "concurrently",
+                                                          "constraint",
+                                                          "create",
+                                                          "cross",
+                                                          "current_catalog",
+                                                          "current_date",
+                                                          "current_role",
+                                                          "current_schema",
+                                                          "current_time",
+                                                          "current_timestamp",
+                                                          "current_user",
+                                                          "default",
+                                                          "deferrable",
+                                                          "desc",
+                                                          "distinct",
+                                                          "do",
+                                                          "else",
+                                                          "end",
+                                                          "except",
+                                                          "false",
+                                                          "fetch",
+                                                          "for",
+                                                          "foreign",
+                                                          "freeze",
+                                                          "from",
+                                                          "full",
+                                                          "grant",
+                                                          "group",
+                                                          "having",
+                                                          "ilike",
+                                                          "in",
+                                                          "initially",
+                                                          "inner",
+                                                          "intersect",
+                                                          "into",
+                                                          "is",
+                                                          "isnull",
+                                                          "join",
+                                                          "lateral",
+                                                          "leading",
+                                                          "left",
+                                                          "like",
+                                                          "limit",
+                                                          "localtime",
+                                                          "localtimestamp",
+                                                          "natural",
+                                                          "not",
+                                                          "notnull",
+                                                          "null",
+                                                          "offset",
+                                                          "on",
+                                                          "only",
+                                                          "or",
+                                                          "order",
+                                                          "outer",
+                                                          "overlaps",
+                                                          "placing",
+                                                          "primary",
+                                                          "references",
+                                                          "returning",
+                                                          "right",
+                                                          "select",
+                                                          "session_user",
+                                                          "similar",
+                                                          "some",
+                                                          "symmetric",
+                                                          "system_user",
+                                                          "table",
+                                                          "tablesample",
+                                                          "then",
+                                                          "to",
+                                                          "trailing",
+                                                          "true",
+                                                          "union",
+                                                          "unique",
+                                                          "user",
+                                                          "using",
+                                                          "variadic",
+                                                          "verbose",
+                                                          "when",
+                                                          "where",
+                                                          "window",
+                                                          "with"};
 
 bool is_reserved(std::string_view word) {
   return std::find(k_reserved.begin(), k_reserved.end(), word) != k_reserved.end();
@@ -58,8 +146,7 @@ std::string_view trim(std::string_view text) {
   if (begin >= end) {
     return {};
   }
-  return text.substr(static_cast<std::size_t>(begin - text.begin()),
-                     static_cast<std::size_t>(end - begin));
+  return text.substr(static_cast<std::size_t>(begin - text.begin()), static_cast<std::size_t>(end - begin));
 }
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
@@ -120,7 +207,9 @@ std::string qualified_name(std::string_view schema, std::string_view name) {
   return quote_ident(schema) + "." + quote_ident(name);
 }
 
-std::string quote_literal(std::string_view text) { return enclosed(text, '\''); }
+std::string quote_literal(std::string_view text) {
+  return enclosed(text, '\'');
+}
 
 std::string truncate_identifier(std::string_view ident, std::size_t max_bytes) {
   if (ident.size() <= max_bytes) {

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/severity.hpp"
+
 #include <string_view>
 #include <vector>
-
-#include "core/severity.hpp"
 
 namespace pgadvise::engine {
 

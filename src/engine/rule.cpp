@@ -1,8 +1,8 @@
 #include "engine/rule.hpp"
 
-#include <cstdlib>
-
 #include "core/text.hpp"
+
+#include <cstdlib>
 
 namespace pgadvise::engine {
 

@@ -1,16 +1,16 @@
 #pragma once
 
-#include <map>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "core/finding.hpp"
 #include "core/severity.hpp"
 #include "model/catalog.hpp"
 #include "model/live_analysis.hpp"
 #include "model/project.hpp"
 #include "model/workload.hpp"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace pgadvise::engine {
 
@@ -60,7 +60,8 @@ struct RuleContext {
   const model::Catalog* catalog = nullptr; // null when no schema was found
   const model::Project* project = nullptr;
   const model::Workload* workload = nullptr; // null when no queries were read
-  const model::LiveAnalysis* live_analysis = nullptr; // EXPLAIN results and index proposals (--db with a workload)
+  const model::LiveAnalysis* live_analysis =
+      nullptr; // EXPLAIN results and index proposals (--db with a workload)
   // The other schema sources (newest snapshot, Drizzle schema) besides
   // `catalog`; null when there are none (snapshot-drift).
   const std::vector<model::Catalog>* other_schemas = nullptr;

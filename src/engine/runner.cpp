@@ -1,9 +1,9 @@
 #include "engine/runner.hpp"
 
+#include "engine/rule.hpp"
+
 #include <algorithm>
 #include <future>
-
-#include "engine/rule.hpp"
 
 namespace pgadvise::engine {
 

@@ -1,8 +1,5 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "core/finding.hpp"
 #include "core/settings.hpp"
 #include "core/suppression.hpp"
@@ -10,6 +7,9 @@
 #include "model/live_analysis.hpp"
 #include "model/project.hpp"
 #include "model/workload.hpp"
+
+#include <string>
+#include <vector>
 
 namespace pgadvise::engine {
 
@@ -24,16 +24,16 @@ struct RunInput {
   // besides `catalog`; null or empty when it has one (snapshot-drift).
   const std::vector<model::Catalog>* other_schemas = nullptr;
   const model::Catalog* files_catalog = nullptr; // null: `catalog` came from the files
-  std::vector<core::Finding> diagnostics; // from loaders: parse-error, replay-warning, ...
+  std::vector<core::Finding> diagnostics;        // from loaders: parse-error, replay-warning, ...
   core::Suppressions suppressions;
 };
 
 struct RunReport {
   std::vector<core::Finding> findings; // filtered, suppressed, sorted
   std::vector<std::string> rules_run;
-  std::vector<std::string> skipped;    // "rule-id: why", for --verbose
+  std::vector<std::string> skipped; // "rule-id: why", for --verbose
   std::size_t suppressed = 0;
-  std::size_t hidden = 0;              // below min_severity
+  std::size_t hidden = 0; // below min_severity
 };
 
 // Runs every enabled rule of `rules` whose inputs are present, applies

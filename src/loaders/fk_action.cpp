@@ -22,8 +22,9 @@ model::FkAction fk_action_from_code(std::string_view code) {
 
 std::optional<model::FkAction> fk_action_from_words(std::string_view words) {
   const std::string lower = core::to_lower(core::trim(words));
-  for (const model::FkAction action : {model::FkAction::no_action, model::FkAction::restrict, model::FkAction::cascade,
-                                       model::FkAction::set_null, model::FkAction::set_default}) {
+  for (const model::FkAction action :
+       {model::FkAction::no_action, model::FkAction::restrict, model::FkAction::cascade,
+        model::FkAction::set_null, model::FkAction::set_default}) {
     if (lower == model::to_string(action)) {
       return action;
     }

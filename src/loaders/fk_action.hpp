@@ -1,9 +1,9 @@
 #pragma once
 
+#include "model/catalog.hpp"
+
 #include <optional>
 #include <string_view>
-
-#include "model/catalog.hpp"
 
 // A foreign key's ON DELETE / ON UPDATE action as the inputs spell it; shared
 // by the SQL replay, the drizzle-kit snapshot, the schema.ts reader and the

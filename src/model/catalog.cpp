@@ -58,7 +58,8 @@ const Index* Table::primary_key() const {
 }
 
 const Index* Table::find_index(std::string_view index_name) const {
-  auto it = std::find_if(indexes.begin(), indexes.end(), [&](const Index& i) { return i.name == index_name; });
+  auto it =
+      std::find_if(indexes.begin(), indexes.end(), [&](const Index& i) { return i.name == index_name; });
   return it == indexes.end() ? nullptr : &*it;
 }
 

@@ -1,14 +1,14 @@
 #pragma once
 
+#include "core/source_location.hpp"
+#include "model/migration_ledger.hpp"
+#include "model/type_ref.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/source_location.hpp"
-#include "model/migration_ledger.hpp"
-#include "model/type_ref.hpp"
 
 namespace pgadvise::model {
 
@@ -18,9 +18,9 @@ using core::SourceLocation;
 // PostgreSQL prints them: the index advisor parses what it needs.
 struct ColumnStats {
   double null_frac = 0;
-  double n_distinct = 0;          // > 0: distinct values; < 0: minus the fraction of rows
-  std::string most_common_vals;   // array text, e.g. {active,deleted}; empty when none
-  std::string most_common_freqs;  // float4[] text, e.g. {0.9,0.1}; empty when none
+  double n_distinct = 0;         // > 0: distinct values; < 0: minus the fraction of rows
+  std::string most_common_vals;  // array text, e.g. {active,deleted}; empty when none
+  std::string most_common_freqs; // float4[] text, e.g. {0.9,0.1}; empty when none
   std::optional<double> correlation;
 };
 
@@ -39,8 +39,8 @@ struct Column {
 struct IndexStats {
   std::int64_t idx_scan = 0;
   std::int64_t idx_tup_read = 0;
-  std::int64_t size_bytes = 0;  // pg_relation_size
-  std::string last_idx_scan;    // PostgreSQL 16+: timestamp text; empty when unknown or never
+  std::int64_t size_bytes = 0; // pg_relation_size
+  std::string last_idx_scan;   // PostgreSQL 16+: timestamp text; empty when unknown or never
 };
 
 enum class IndexKind { index, primary_key, unique_constraint };
@@ -121,8 +121,8 @@ struct TableStats {
 
 // How long a live database's usage counters have been accumulating.
 struct StatsWindow {
-  std::string reset_at;      // pg_stat_database.stats_reset; empty when never reset
-  double age_seconds = 0;    // since reset_at, or since the server started when never reset
+  std::string reset_at;            // pg_stat_database.stats_reset; empty when never reset
+  double age_seconds = 0;          // since reset_at, or since the server started when never reset
   bool since_server_start = false; // never reset: age is a lower bound (server uptime)
 };
 
@@ -133,9 +133,9 @@ struct Table {
   std::vector<Index> indexes; // includes PK and unique-constraint indexes
   std::vector<ForeignKey> foreign_keys;
   std::vector<CheckConstraint> checks;
-  bool partitioned = false;  // PARTITION BY ...
-  std::string partition_of;  // parent "schema.table" for a partition
-  std::string property;      // Drizzle variable name when known (schema.ts)
+  bool partitioned = false; // PARTITION BY ...
+  std::string partition_of; // parent "schema.table" for a partition
+  std::string property;     // Drizzle variable name when known (schema.ts)
   // Where the Drizzle schema file declares the table, when one was read
   // (also when the catalog itself came from SQL or a snapshot).
   SourceLocation drizzle_location;
@@ -180,8 +180,8 @@ public:
   std::vector<Table> tables;
   std::vector<Enum> enums;
   std::vector<Domain> domains;
-  std::optional<int> server_version_num; // live catalogs only
-  std::string database;                  // live catalogs: current_database()
+  std::optional<int> server_version_num;   // live catalogs only
+  std::string database;                    // live catalogs: current_database()
   std::optional<StatsWindow> stats_window; // live catalogs only
   // Live catalogs of Drizzle projects: drizzle's migrations table next to
   // the migration files (migration-edited-after-apply).

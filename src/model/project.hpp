@@ -1,10 +1,10 @@
 #pragma once
 
+#include "model/project_graph.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "model/project_graph.hpp"
 
 namespace pgadvise::model {
 
@@ -13,19 +13,20 @@ namespace pgadvise::model {
 // extends it.
 struct Project {
   std::filesystem::path root;
-  bool uses_drizzle = false;          // drizzle-orm / drizzle-kit dependency or drizzle.config.*
-  std::filesystem::path drizzle_config; // empty when none
-  std::string drizzle_out;            // the config's `out`, relative to root
+  bool uses_drizzle = false;                     // drizzle-orm / drizzle-kit dependency or drizzle.config.*
+  std::filesystem::path drizzle_config;          // empty when none
+  std::string drizzle_out;                       // the config's `out`, relative to root
   std::vector<std::string> drizzle_schema_paths; // the config's `schema`
-  std::string casing;                 // "snake_case", "camelCase" or empty
+  std::string casing;                            // "snake_case", "camelCase" or empty
 
   // Filled by loaders::scan_project (see model/project_graph.hpp).
   bool scanned = false;
   std::vector<Package> packages;          // every package.json outside node_modules
   std::vector<ExecutionSite> sites;       // places that run commands on their own
   std::vector<CommandFile> command_files; // shell scripts and Makefile targets
-  std::vector<std::string> deploy_configs; // files that show the project is deployed (Dockerfile, fly.toml, ...)
-  std::vector<ScanNote> scan_notes;       // malformed files, with locations
+  std::vector<std::string>
+      deploy_configs;               // files that show the project is deployed (Dockerfile, fly.toml, ...)
+  std::vector<ScanNote> scan_notes; // malformed files, with locations
 };
 
 } // namespace pgadvise::model

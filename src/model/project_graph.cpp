@@ -1,9 +1,9 @@
 #include "model/project_graph.hpp"
 
+#include "model/project.hpp"
+
 #include <algorithm>
 #include <set>
-
-#include "model/project.hpp"
 
 namespace pgadvise::model {
 

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "core/source_location.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/source_location.hpp"
 
 // Where a project runs its commands: package scripts, Dockerfiles, CI jobs,
 // platform configs, shell scripts and Makefile targets, each command split
@@ -23,13 +23,13 @@ enum class InvocationKind {
 // One simple command of a command line (`a && b; c` has three).
 struct Invocation {
   InvocationKind kind = InvocationKind::run_script;
-  std::string text;        // the segment as written: "npm run db:push -- --force"
-  std::string target;      // script name (may hold '*'), file path relative to root, or make target
-  std::string package_dir; // directory the segment runs in, relative to root ("" = root)
-  std::string workspace;   // -w / --filter / `yarn workspace` selector; "*" = every workspace
-  std::string makefile;    // make_target: the Makefile, relative to root
-  bool force = false;      // drizzle-kit --force, or --force forwarded to a script (`-- --force`)
-  std::string config;      // drizzle-kit --config
+  std::string text;             // the segment as written: "npm run db:push -- --force"
+  std::string target;           // script name (may hold '*'), file path relative to root, or make target
+  std::string package_dir;      // directory the segment runs in, relative to root ("" = root)
+  std::string workspace;        // -w / --filter / `yarn workspace` selector; "*" = every workspace
+  std::string makefile;         // make_target: the Makefile, relative to root
+  bool force = false;           // drizzle-kit --force, or --force forwarded to a script (`-- --force`)
+  std::string config;           // drizzle-kit --config
   std::vector<std::string> env; // KEY=VALUE set for the segment; "dotenv:FILE" for dotenv -e FILE
 };
 
@@ -46,10 +46,10 @@ struct Script {
 };
 
 struct Package {
-  std::string dir;      // relative to root, "" = root
-  std::string manifest; // "server/package.json"
-  std::string name;     // the "name" field
-  std::string package_manager = "npm"; // npm, pnpm, yarn or bun (lockfile or packageManager)
+  std::string dir;                          // relative to root, "" = root
+  std::string manifest;                     // "server/package.json"
+  std::string name;                         // the "name" field
+  std::string package_manager = "npm";      // npm, pnpm, yarn or bun (lockfile or packageManager)
   std::vector<std::string> workspace_globs; // "workspaces" / pnpm-workspace.yaml packages
   std::vector<Script> scripts;
 
@@ -91,16 +91,16 @@ struct EnvVar {
 // Facts around a site that tell which environment it runs against. The
 // scanner records them; classifying is the rule's business.
 struct SiteContext {
-  std::string environment;             // GitHub/GitLab `environment:` name
+  std::string environment; // GitHub/GitLab `environment:` name
   core::SourceLocation environment_location;
-  std::vector<std::string> branches;   // branch or tag filters the job runs on
+  std::vector<std::string> branches; // branch or tag filters the job runs on
   core::SourceLocation branches_location;
-  std::vector<std::string> triggers;   // push, pull_request, merge_request, schedule, tags, ...
-  std::vector<NameHint> names;         // purpose hints, most specific first
-  std::vector<EnvVar> env;             // variables the command sees
-  std::vector<std::string> services;   // CI service containers (images)
-  bool final_stage = true;             // Dockerfile: the instruction is in the last stage
-  std::string platform;                // vercel, netlify, fly, render, railway (SiteKind::platform)
+  std::vector<std::string> triggers; // push, pull_request, merge_request, schedule, tags, ...
+  std::vector<NameHint> names;       // purpose hints, most specific first
+  std::vector<EnvVar> env;           // variables the command sees
+  std::vector<std::string> services; // CI service containers (images)
+  bool final_stage = true;           // Dockerfile: the instruction is in the last stage
+  std::string platform;              // vercel, netlify, fly, render, railway (SiteKind::platform)
 };
 
 // A place that runs commands on its own: the roots of every chain.

@@ -1,9 +1,9 @@
 #include "model/type_ref.hpp"
 
+#include "core/text.hpp"
+
 #include <array>
 #include <utility>
-
-#include "core/text.hpp"
 
 namespace pgadvise::model {
 
@@ -16,20 +16,44 @@ struct Alias {
 };
 
 constexpr std::array<Alias, 38> k_aliases = {{
-    {"int", "int4", false}, {"integer", "int4", false}, {"int4", "int4", false},
-    {"smallint", "int2", false}, {"int2", "int2", false}, {"bigint", "int8", false},
-    {"int8", "int8", false}, {"serial", "int4", true}, {"serial4", "int4", true},
-    {"bigserial", "int8", true}, {"serial8", "int8", true}, {"smallserial", "int2", true},
-    {"serial2", "int2", true}, {"real", "float4", false}, {"float4", "float4", false},
-    {"double precision", "float8", false}, {"float8", "float8", false}, {"float", "float8", false},
-    {"boolean", "bool", false}, {"bool", "bool", false}, {"character varying", "varchar", false},
-    {"varchar", "varchar", false}, {"character", "bpchar", false}, {"char", "bpchar", false},
-    {"bpchar", "bpchar", false}, {"decimal", "numeric", false}, {"numeric", "numeric", false},
-    {"timestamp with time zone", "timestamptz", false}, {"timestamptz", "timestamptz", false},
-    {"timestamp without time zone", "timestamp", false}, {"timestamp", "timestamp", false},
-    {"time with time zone", "timetz", false}, {"timetz", "timetz", false},
-    {"time without time zone", "time", false}, {"time", "time", false},
-    {"bit varying", "varbit", false}, {"varbit", "varbit", false}, {"interval", "interval", false},
+    {"int", "int4", false},
+    {"integer", "int4", false},
+    {"int4", "int4", false},
+    {"smallint", "int2", false},
+    {"int2", "int2", false},
+    {"bigint", "int8", false},
+    {"int8", "int8", false},
+    {"serial", "int4", true},
+    {"serial4", "int4", true},
+    {"bigserial", "int8", true},
+    {"serial8", "int8", true},
+    {"smallserial", "int2", true},
+    {"serial2", "int2", true},
+    {"real", "float4", false},
+    {"float4", "float4", false},
+    {"double precision", "float8", false},
+    {"float8", "float8", false},
+    {"float", "float8", false},
+    {"boolean", "bool", false},
+    {"bool", "bool", false},
+    {"character varying", "varchar", false},
+    {"varchar", "varchar", false},
+    {"character", "bpchar", false},
+    {"char", "bpchar", false},
+    {"bpchar", "bpchar", false},
+    {"decimal", "numeric", false},
+    {"numeric", "numeric", false},
+    {"timestamp with time zone", "timestamptz", false},
+    {"timestamptz", "timestamptz", false},
+    {"timestamp without time zone", "timestamp", false},
+    {"timestamp", "timestamp", false},
+    {"time with time zone", "timetz", false},
+    {"timetz", "timetz", false},
+    {"time without time zone", "time", false},
+    {"time", "time", false},
+    {"bit varying", "varbit", false},
+    {"varbit", "varbit", false},
+    {"interval", "interval", false},
 }};
 
 std::string strip_quotes(std::string_view text) {

@@ -47,8 +47,8 @@ namespace {
 
 // Session-length buckets (ms): fine enough to tell 20 ms sessions from 2 s
 // ones, few enough to stay constant-size.
-constexpr std::array<double, 16> k_duration_buckets = {1,    5,     10,    25,    50,     100,    250,     500,
-                                                       1000, 2500,  5000,  10000, 60000, 300000, 3600000, 1e300};
+constexpr std::array<double, 16> k_duration_buckets = {
+    1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 60000, 300000, 3600000, 1e300};
 
 } // namespace
 
@@ -75,7 +75,8 @@ double ConnectionStats::connections_per_second() const {
   if (connections < 2 || last_connect_us <= first_connect_us) {
     return 0;
   }
-  return static_cast<double>(connections - 1) / (static_cast<double>(last_connect_us - first_connect_us) / 1e6);
+  return static_cast<double>(connections - 1) /
+         (static_cast<double>(last_connect_us - first_connect_us) / 1e6);
 }
 
 const QueryStats* Workload::find(std::uint64_t fingerprint) const {
@@ -206,7 +207,8 @@ void Workload::merge(Workload&& other) {
   connections.disconnections += other.connections.disconnections;
   connections.sessions_seen += other.connections.sessions_seen;
   if (other.connections.first_connect_us != 0 &&
-      (connections.first_connect_us == 0 || other.connections.first_connect_us < connections.first_connect_us)) {
+      (connections.first_connect_us == 0 ||
+       other.connections.first_connect_us < connections.first_connect_us)) {
     connections.first_connect_us = other.connections.first_connect_us;
   }
   connections.last_connect_us = std::max(connections.last_connect_us, other.connections.last_connect_us);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/source_location.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -7,8 +9,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "core/source_location.hpp"
 
 namespace pgadvise::model {
 
@@ -55,31 +55,31 @@ struct ColumnUsage {
 // What one statement shape does, from its parse tree.
 struct QueryShape {
   StatementKind kind = StatementKind::other;
-  std::string command;            // parse-tree node, e.g. "SelectStmt", "TransactionStmt"
+  std::string command;              // parse-tree node, e.g. "SelectStmt", "TransactionStmt"
   bool transaction_control = false; // BEGIN / COMMIT / ROLLBACK / SAVEPOINT ...
-  bool has_where = false;         // top-level WHERE (UPDATE/DELETE without one touch every row)
-  bool select_star = false;       // SELECT * or t.* in the top-level target list
+  bool has_where = false;           // top-level WHERE (UPDATE/DELETE without one touch every row)
+  bool select_star = false;         // SELECT * or t.* in the top-level target list
   bool has_limit = false;
   bool has_offset = false;
   std::optional<std::int64_t> limit;  // when the LIMIT is a literal
   std::optional<std::int64_t> offset; // when the OFFSET is a literal
-  bool has_aggregate = false;     // count(*) etc. or GROUP BY: returns few rows
-  std::vector<TableUse> tables;   // every table read or written, first use order
-  std::vector<ColumnUsage> columns; // de-duplicated
+  bool has_aggregate = false;         // count(*) etc. or GROUP BY: returns few rows
+  std::vector<TableUse> tables;       // every table read or written, first use order
+  std::vector<ColumnUsage> columns;   // de-duplicated
 };
 
 // Aggregates per libpg_query fingerprint.
 struct QueryStats {
   std::uint64_t fingerprint = 0;
-  std::string normalized;     // literals replaced by $n (pg_query_normalize): safe to print
+  std::string normalized; // literals replaced by $n (pg_query_normalize): safe to print
   QueryShape shape;
-  bool parsed = false;        // false: libpg_query rejected it; shape is empty
+  bool parsed = false; // false: libpg_query rejected it; shape is empty
   std::uint64_t calls = 0;
   std::uint64_t timed_calls = 0; // calls that came with a duration
   double total_ms = 0;
   double max_ms = 0;
-  std::uint64_t errors = 0;   // times it failed (ERROR ... STATEMENT)
-  std::optional<std::uint64_t> rows; // from pg_stat_statements
+  std::uint64_t errors = 0;           // times it failed (ERROR ... STATEMENT)
+  std::optional<std::uint64_t> rows;  // from pg_stat_statements
   std::optional<double> pgss_mean_ms; // pg_stat_statements' own mean when read from there
   // The largest literal LIMIT / OFFSET seen over all calls (calls differ in
   // their literals; the shape only knows the example's).
@@ -105,18 +105,18 @@ struct QueryStats {
 // are recorded. This is the compressed form of the session's ordered
 // sequence that N+1 detection needs, so memory does not grow with the log.
 struct Repeat {
-  std::string session;             // %c session id, or "pid 1234", or "file:..." for untimed inputs
-  std::uint64_t fingerprint = 0;   // the repeated statement
+  std::string session;                  // %c session id, or "pid 1234", or "file:..." for untimed inputs
+  std::uint64_t fingerprint = 0;        // the repeated statement
   std::uint64_t parent_fingerprint = 0; // the statement just before its first occurrence (0: none)
-  std::uint32_t count = 0;         // executions in the group
-  std::uint32_t distinct_params = 0; // distinct parameter/literal sets (capped at 64)
-  bool consecutive = false;        // the executions formed one uninterrupted run
-  bool in_transaction = false;     // explicit transaction or same transaction id
-  std::string transaction;         // xid or virtual xid when logged
-  std::int64_t first_us = 0;       // timestamps, microseconds since the epoch (0: unknown)
+  std::uint32_t count = 0;              // executions in the group
+  std::uint32_t distinct_params = 0;    // distinct parameter/literal sets (capped at 64)
+  bool consecutive = false;             // the executions formed one uninterrupted run
+  bool in_transaction = false;          // explicit transaction or same transaction id
+  std::string transaction;              // xid or virtual xid when logged
+  std::int64_t first_us = 0;            // timestamps, microseconds since the epoch (0: unknown)
   std::int64_t last_us = 0;
-  double total_ms = 0;             // sum of logged durations
-  core::SourceLocation location;   // first execution
+  double total_ms = 0;           // sum of logged durations
+  core::SourceLocation location; // first execution
 };
 
 // Repeats summed per (parent, statement) pair over the whole input: exact
@@ -124,34 +124,34 @@ struct Repeat {
 struct RepeatPattern {
   std::uint64_t fingerprint = 0;
   std::uint64_t parent_fingerprint = 0;
-  std::uint64_t groups = 0;           // how many groups had the repeat
-  std::uint64_t statements = 0;       // executions summed over groups
+  std::uint64_t groups = 0;     // how many groups had the repeat
+  std::uint64_t statements = 0; // executions summed over groups
   std::uint32_t max_count = 0;
   std::map<std::uint32_t, std::uint64_t> count_histogram; // count in a group -> groups
   std::uint64_t in_transaction_groups = 0;
   std::uint64_t varied_params_groups = 0; // groups with more than one distinct parameter set
   double total_ms = 0;
-  core::SourceLocation example;       // first group's first execution
+  core::SourceLocation example; // first group's first execution
   [[nodiscard]] std::uint32_t median_count() const;
 };
 
 // One backend session (connection), from connection/disconnection lines.
 struct SessionRecord {
-  std::string session;     // %c or "pid N"
+  std::string session; // %c or "pid N"
   std::int64_t pid = 0;
   std::string user;
   std::string database;
   std::string application;
-  std::string client;      // host or host(port)
-  std::int64_t connect_us = 0;    // 0: unknown
-  std::int64_t disconnect_us = 0; // 0: still open at the end of the log
+  std::string client;                // host or host(port)
+  std::int64_t connect_us = 0;       // 0: unknown
+  std::int64_t disconnect_us = 0;    // 0: still open at the end of the log
   std::optional<double> duration_ms; // from "disconnection: session time"
   std::uint64_t statements = 0;
-  core::SourceLocation location;  // where it was first seen
+  core::SourceLocation location; // where it was first seen
 };
 
 struct ConnectionStats {
-  std::uint64_t connections_received = 0;  // "connection received"
+  std::uint64_t connections_received = 0;   // "connection received"
   std::uint64_t connections_authorized = 0; // "connection authorized"
   std::uint64_t disconnections = 0;         // "disconnection: session time"
   std::uint64_t sessions_seen = 0;          // distinct sessions with any line
@@ -170,8 +170,8 @@ enum class PlanFormat { json, text };
 struct LoggedPlan {
   std::uint64_t fingerprint = 0; // of the plan's "Query Text" (0 when it does not parse)
   PlanFormat format = PlanFormat::text;
-  std::string plan;       // JSON document or text plan, log formatting removed, capped
-  std::string query;      // Query Text, with literal values: memory only
+  std::string plan;  // JSON document or text plan, log formatting removed, capped
+  std::string query; // Query Text, with literal values: memory only
   double duration_ms = 0;
   std::uint64_t occurrences = 0; // plans logged for this fingerprint
   core::SourceLocation location;
@@ -180,7 +180,8 @@ struct LoggedPlan {
 // A located problem met while reading (bad line, statement that does not
 // parse, unknown prefix). Reading goes on after each.
 struct ReaderWarning {
-  std::string kind; // "unrecognized-line", "unparsed-statement", "oversized", "invalid-utf8", "binary", "truncated", "no-statements", "prefix"
+  std::string kind; // "unrecognized-line", "unparsed-statement", "oversized", "invalid-utf8", "binary",
+                    // "truncated", "no-statements", "prefix"
   std::string message;
   core::SourceLocation location;
 };
@@ -201,9 +202,9 @@ public:
   std::vector<ReaderWarning> warnings; // capped per file and kind; warnings_dropped counts the rest
   std::vector<WorkloadSource> sources;
 
-  bool ordered = false;     // statement order per session is known (logs); false for pg_stat_statements only
+  bool ordered = false; // statement order per session is known (logs); false for pg_stat_statements only
   bool has_durations = false;
-  std::uint64_t statements = 0;        // calls summed
+  std::uint64_t statements = 0; // calls summed
   std::uint64_t unparsed_statements = 0;
   std::uint64_t lines = 0;
   std::uint64_t bytes = 0;

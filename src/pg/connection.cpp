@@ -1,14 +1,13 @@
 #include "pg/connection.hpp"
 
+#include "pg/conninfo.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-
 #include <libpq-fe.h>
 #include <poll.h>
-
-#include "pg/conninfo.hpp"
 
 namespace pgadvise::pg {
 
@@ -64,7 +63,8 @@ std::vector<std::string> known_secrets(const std::string& conninfo) {
   for (const PQconninfoOption* option = parsed.get(); option != nullptr && option->keyword != nullptr;
        ++option) {
     const std::string_view keyword = option->keyword;
-    if ((keyword == "password" || keyword == "sslpassword") && option->val != nullptr && *option->val != '\0') {
+    if ((keyword == "password" || keyword == "sslpassword") && option->val != nullptr &&
+        *option->val != '\0') {
       secrets.emplace_back(option->val);
     }
   }
@@ -81,7 +81,8 @@ bool parses(const std::string& conninfo) {
 }
 
 std::string describe_target(const std::string& conninfo) {
-  return conninfo.empty() ? std::string("the database named by the PG* environment") : redact_conninfo(conninfo);
+  return conninfo.empty() ? std::string("the database named by the PG* environment")
+                          : redact_conninfo(conninfo);
 }
 
 std::string millis_text(std::chrono::milliseconds value) {
@@ -91,8 +92,8 @@ std::string millis_text(std::chrono::milliseconds value) {
 // SET statements for a pgadvise session: timeouts always, read-only unless
 // the user asked for index verification.
 std::string session_setup(const ConnectOptions& options) {
-  std::string sql = "SET statement_timeout = '" + millis_text(options.statement_timeout) + "'; SET lock_timeout = '" +
-                    millis_text(options.lock_timeout) + "';";
+  std::string sql = "SET statement_timeout = '" + millis_text(options.statement_timeout) +
+                    "'; SET lock_timeout = '" + millis_text(options.lock_timeout) + "';";
   if (options.read_only) {
     sql += " SET default_transaction_read_only = on;";
   }
@@ -114,7 +115,8 @@ QueryResult rows_of(const PGresult* result) {
       if (PQgetisnull(result, r, f) != 0) {
         row.emplace_back(std::nullopt);
       } else {
-        row.emplace_back(std::string(PQgetvalue(result, r, f), static_cast<std::size_t>(PQgetlength(result, r, f))));
+        row.emplace_back(
+            std::string(PQgetvalue(result, r, f), static_cast<std::size_t>(PQgetlength(result, r, f))));
       }
     }
     out.rows.push_back(std::move(row));
@@ -133,7 +135,7 @@ DbError error_of(const PGresult* result, PGconn* conn) {
   error.message = one_line(primary != nullptr ? primary : PQerrorMessage(conn));
   error.position = position != nullptr ? std::atoi(position) : 0;
   error.kind = error.sqlstate.empty() && PQstatus(conn) == CONNECTION_BAD ? ErrorKind::connection
-                                                                           : kind_of(error.sqlstate);
+                                                                          : kind_of(error.sqlstate);
   return error;
 }
 
@@ -276,7 +278,8 @@ DbResult<Connection> Connection::open(const ConnectOptions& options) {
 
   // Server notices (NOTICE, WARNING) would otherwise go to stderr between
   // report lines.
-  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn.get(), [](void*, const char*) {}, nullptr);
   Connection connection(std::move(conn), options, target, std::move(secrets));
   if (auto setup = connection.run_script(session_setup(options), "session set-up"); !setup.ok()) {
     DbError error = setup.error();
@@ -325,8 +328,8 @@ DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Va
     for (const Value& value : *params) {
       values.push_back(value ? value->c_str() : nullptr);
     }
-    sent = PQsendQueryParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                             nullptr, 0);
+    sent = PQsendQueryParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                             nullptr, nullptr, 0);
   } else {
     sent = PQsendQuery(conn, text.c_str());
   }
@@ -351,7 +354,8 @@ DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Va
       if (cancelled) {
         m_conn.reset(); // an unresponsive server: give the connection up rather than hang
         return fail(ErrorKind::timeout,
-                    "no answer within " + millis_text(*client_deadline()) + ", even after cancelling; connection closed",
+                    "no answer within " + millis_text(*client_deadline()) +
+                        ", even after cancelling; connection closed",
                     "57014");
       }
       cancelled = true;
@@ -383,8 +387,8 @@ DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Va
   if (first_error) {
     if (cancelled && first_error->kind == ErrorKind::timeout) {
       first_error->message = "cancelled by pgadvise after " + millis_text(*client_deadline()) +
-                             " without an answer (statement_timeout " + millis_text(m_options.statement_timeout) +
-                             " did not stop it)";
+                             " without an answer (statement_timeout " +
+                             millis_text(m_options.statement_timeout) + " did not stop it)";
     }
     return *first_error;
   }

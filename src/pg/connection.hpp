@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/result.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -9,8 +11,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include "core/result.hpp"
 
 // libpq behind RAII and value types. This and src/pg/parser.* are the only
 // files that include a PostgreSQL C header; the handles are forward-declared.
@@ -26,7 +26,7 @@ struct ConnectOptions {
   std::string conninfo;
   std::chrono::milliseconds statement_timeout{30'000}; // 0: none
   std::chrono::milliseconds lock_timeout{2'000};       // 0: none
-  int connect_timeout_seconds = 10; // libpq rounds values below 2 up to 2
+  int connect_timeout_seconds = 10;                    // libpq rounds values below 2 up to 2
   // false only for index verification against staging (--verify=real):
   // then the session may create an index inside a rolled-back transaction.
   bool read_only = true;
@@ -60,10 +60,9 @@ struct DbError {
   [[nodiscard]] core::Error to_error() const { return core::Error(to_string()); }
 };
 
-template <typename T>
-class DbResult {
+template <typename T> class DbResult {
 public:
-  DbResult(T value) : m_value(std::move(value)) {}     // NOLINT(google-explicit-constructor)
+  DbResult(T value) : m_value(std::move(value)) {}       // NOLINT(google-explicit-constructor)
   DbResult(DbError error) : m_value(std::move(error)) {} // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool ok() const { return std::holds_alternative<T>(m_value); }

@@ -1,8 +1,8 @@
 #include "pg/conninfo.hpp"
 
-#include <cctype>
-
 #include "core/text.hpp"
+
+#include <cctype>
 
 namespace pgadvise::pg {
 

@@ -1,8 +1,8 @@
-#include "pg/plan_json.hpp"
 #include "pg/explain.hpp"
 
 #include "core/text.hpp"
 #include "pg/parser.hpp"
+#include "pg/plan_json.hpp"
 
 #include <algorithm>
 #include <array>

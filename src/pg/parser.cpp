@@ -1,10 +1,9 @@
 #include "pg/parser.hpp"
 
-#include <memory>
-
-#include <pg_query.h>
-
 #include "core/utf8.hpp"
+
+#include <memory>
+#include <pg_query.h>
 
 namespace pgadvise::pg {
 
@@ -18,8 +17,7 @@ ParseError to_error(const PgQueryError* error) {
 }
 
 // Owns a libpg_query result and frees it with the matching function.
-template <typename T, void (*Free)(T)>
-class Owned {
+template <typename T, void (*Free)(T)> class Owned {
 public:
   explicit Owned(T value) : m_value(value) {}
   ~Owned() { Free(m_value); }
@@ -79,7 +77,8 @@ std::optional<std::vector<StatementSpan>> split(std::string_view sql, ParseError
   spans.reserve(static_cast<std::size_t>(result->n_stmts));
   for (int i = 0; i < result->n_stmts; ++i) {
     const PgQuerySplitStmt* stmt = result->stmts[i];
-    spans.push_back({static_cast<std::size_t>(stmt->stmt_location), static_cast<std::size_t>(stmt->stmt_len)});
+    spans.push_back(
+        {static_cast<std::size_t>(stmt->stmt_location), static_cast<std::size_t>(stmt->stmt_len)});
   }
   return spans;
 }

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string_view>
-
 #include "core/result.hpp"
 #include "model/plan.hpp"
+
+#include <string_view>
 
 namespace pgadvise::pg {
 

@@ -1,18 +1,18 @@
 #include "pg/query_analysis.hpp"
 
+#include "pg/parser.hpp"
+
 #include <algorithm>
 #include <array>
 #include <map>
 #include <string>
 
-#include "pg/parser.hpp"
-
 namespace pgadvise::pg {
 
 namespace {
 
-using nlohmann::json;
 using model::ColumnUse;
+using nlohmann::json;
 
 const json k_null;
 
@@ -47,7 +47,7 @@ std::string last_name(const json& names) {
 
 bool is_json_operator(std::string_view op) {
   static constexpr std::array<std::string_view, 12> k_ops = {"->", "->>", "#>", "#>>", "@>", "<@",
-                                                             "?",  "?|",  "?&", "#-", "@?", "@@"};
+                                                             "?",  "?|",  "?&", "#-",  "@?", "@@"};
   return std::find(k_ops.begin(), k_ops.end(), op) != k_ops.end();
 }
 
@@ -57,8 +57,8 @@ bool is_json_function(std::string_view name) {
 
 bool is_aggregate(std::string_view name) {
   static constexpr std::array<std::string_view, 12> k_aggs = {
-      "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "array_agg", "string_agg",
-      "json_agg", "jsonb_agg"};
+      "count",   "sum",   "avg",       "min",        "max",      "bool_and",
+      "bool_or", "every", "array_agg", "string_agg", "json_agg", "jsonb_agg"};
   return std::find(k_aggs.begin(), k_aggs.end(), name) != k_aggs.end();
 }
 
@@ -97,8 +97,8 @@ public:
     const json& body = stmt.begin().value();
     m_shape.command = command;
     if (command == "SelectStmt") {
-      m_shape.kind = member(body, "intoClause").is_null() ? model::StatementKind::select
-                                                         : model::StatementKind::other;
+      m_shape.kind =
+          member(body, "intoClause").is_null() ? model::StatementKind::select : model::StatementKind::other;
       top_level_select(body);
       select(body, nullptr);
     } else if (command == "InsertStmt") {
@@ -251,8 +251,8 @@ private:
     relation.name = relname.get<std::string>();
     const json& schema = member(range_var, "schemaname");
     relation.schema = schema.is_string() ? schema.get<std::string>() : std::string();
-    const bool is_cte = relation.schema.empty() && std::find(m_cte_names.begin(), m_cte_names.end(),
-                                                              relation.name) != m_cte_names.end();
+    const bool is_cte = relation.schema.empty() &&
+                        std::find(m_cte_names.begin(), m_cte_names.end(), relation.name) != m_cte_names.end();
     const json& alias = member(member(range_var, "alias"), "aliasname");
     const std::string key = alias.is_string() ? alias.get<std::string>() : relation.name;
     if (is_cte) {
@@ -470,7 +470,8 @@ private:
     }
     if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
       const std::string type = last_name(member(member(cast, "typeName"), "names"));
-      if ((type == "json" || type == "jsonb") && column_use(member(cast, "arg"), ColumnUse::json_cast, scope)) {
+      if ((type == "json" || type == "jsonb") &&
+          column_use(member(cast, "arg"), ColumnUse::json_cast, scope)) {
         return;
       }
     }

@@ -1,10 +1,9 @@
 #pragma once
 
-#include <string_view>
+#include "model/workload.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include "model/workload.hpp"
+#include <string_view>
 
 namespace pgadvise::pg {
 

@@ -29,8 +29,12 @@ std::string Ansi::severity(core::Severity level, std::string_view text) const {
   return paint(severity_sgr(level), text);
 }
 
-std::string Ansi::bold(std::string_view text) const { return paint("1", text); }
+std::string Ansi::bold(std::string_view text) const {
+  return paint("1", text);
+}
 
-std::string Ansi::dim(std::string_view text) const { return paint("2", text); }
+std::string Ansi::dim(std::string_view text) const {
+  return paint("2", text);
+}
 
 } // namespace pgadvise::reporters

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/severity.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "core/severity.hpp"
 
 namespace pgadvise::reporters {
 

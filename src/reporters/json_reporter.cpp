@@ -1,7 +1,7 @@
-#include <nlohmann/json.hpp>
-
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
+
+#include <nlohmann/json.hpp>
 
 // The report for machines. Its shape is documented field by field in the
 // README ("JSON report"); bump k_json_version on incompatible changes.
@@ -24,7 +24,9 @@ json location_json(const core::SourceLocation& location) {
               {"column", location.column > 0 ? json(location.column) : json(nullptr)}};
 }
 
-json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+json text_or_null(const std::string& text) {
+  return text.empty() ? json(nullptr) : json(text);
+}
 
 json object_json(const core::ObjectRef& object) {
   return json{{"schema", text_or_null(object.schema)},

@@ -1,20 +1,20 @@
 #pragma once
 
+#include "engine/runner.hpp"
+
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include "engine/runner.hpp"
 
 namespace pgadvise::reporters {
 
 // What every output format gets: the findings and the facts around them.
 struct ReportInput {
   const engine::RunReport* run = nullptr;
-  std::string schema_source;           // "sql", "drizzle-snapshot", ... or "none"
-  std::string schema_description;      // "SQL replay of drizzle/ (4 files)"
-  std::vector<std::string> inputs;     // files and directories read
-  std::vector<std::string> notes;      // how sources were found (shown with --verbose)
+  std::string schema_source;       // "sql", "drizzle-snapshot", ... or "none"
+  std::string schema_description;  // "SQL replay of drizzle/ (4 files)"
+  std::vector<std::string> inputs; // files and directories read
+  std::vector<std::string> notes;  // how sources were found (shown with --verbose)
   bool color = false;
   bool verbose = false;
 };

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "core/finding.hpp"
+#include "core/severity.hpp"
+
 #include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/finding.hpp"
-#include "core/severity.hpp"
 
 // Facts about a run that several output formats print the same way.
 namespace pgadvise::reporters {

@@ -1,9 +1,9 @@
 #include "reporters/terminal_text.hpp"
 
+#include "core/text.hpp"
+
 #include <array>
 #include <vector>
-
-#include "core/text.hpp"
 
 namespace pgadvise::reporters {
 
@@ -17,7 +17,9 @@ void append_hex_escape(std::string& out, unsigned char byte) {
   out += k_digits[byte & 0x0FU];
 }
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
+bool is_continuation(unsigned char byte) {
+  return (byte & 0xC0U) == 0x80U;
+}
 
 std::vector<std::string_view> words_of(std::string_view line) {
   std::vector<std::string_view> words;
@@ -69,7 +71,8 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
-std::string wrap(std::string_view text, std::size_t width, std::size_t first_column, std::string_view indent) {
+std::string wrap(std::string_view text, std::size_t width, std::size_t first_column,
+                 std::string_view indent) {
   std::string out;
   std::size_t column = first_column;
   bool line_empty = true;

@@ -1,12 +1,12 @@
-#include <algorithm>
-#include <map>
-#include <tuple>
-
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
 #include "reporters/terminal_text.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
 
 // The report for people: findings grouped by file and ordered by line, so a
 // reader walks each migration top to bottom; findings without a file (live
@@ -61,7 +61,8 @@ std::string plural(std::size_t count, std::string_view noun) {
 // Text after a label, wrapped with a hanging indent under the text.
 void write_labelled(std::ostream& out, std::string_view label, std::string_view text) {
   const std::string lead = std::string(k_detail_indent) + std::string(label) + " ";
-  out << lead << wrap(sanitize_for_terminal(text), k_width, lead.size(), std::string(lead.size(), ' ')) << "\n";
+  out << lead << wrap(sanitize_for_terminal(text), k_width, lead.size(), std::string(lead.size(), ' '))
+      << "\n";
 }
 
 // Lines kept as they are (DDL, Drizzle code), each indented.
@@ -109,7 +110,8 @@ void write_evidence(std::ostream& out, const core::Evidence& evidence) {
   out << k_detail_indent << sanitize_for_terminal(head) << "\n";
   if (!evidence.detail.empty()) {
     out << k_block_indent
-        << wrap(sanitize_for_terminal(evidence.detail), k_width, k_block_indent.size(), k_block_indent) << "\n";
+        << wrap(sanitize_for_terminal(evidence.detail), k_width, k_block_indent.size(), k_block_indent)
+        << "\n";
   }
 }
 
@@ -180,8 +182,8 @@ void write_rules_run(std::ostream& out, const engine::RunReport& run) {
   }
   out << "Skipped rules:\n";
   for (const std::string& entry : run.skipped) {
-    out << k_detail_indent << wrap(sanitize_for_terminal(entry), k_width, k_detail_indent.size(), k_block_indent)
-        << "\n";
+    out << k_detail_indent
+        << wrap(sanitize_for_terminal(entry), k_width, k_detail_indent.size(), k_block_indent) << "\n";
   }
 }
 

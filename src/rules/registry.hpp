@@ -1,10 +1,10 @@
 #pragma once
 
+#include "engine/rule.hpp"
+
 #include <memory>
 #include <string_view>
 #include <vector>
-
-#include "engine/rule.hpp"
 
 namespace pgadvise::rules {
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "advisor/default_literal.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

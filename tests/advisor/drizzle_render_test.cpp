@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "advisor/drizzle_render.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 

@@ -1,10 +1,9 @@
-#include <gtest/gtest.h>
-
-#include <string>
-#include <vector>
-
 #include "advisor/index_ddl.hpp"
 #include "pg/parser.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -26,12 +25,14 @@ nlohmann::json parse_single(const std::string& sql, const char* node) {
 TEST(RenderCreateIndex, PlainNamesStayUnquotedAndPublicIsImplicit) {
   EXPECT_EQ(render_create_index("public", "posts", {"author_id"}, "posts_author_id_idx"),
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_author_id_idx ON posts (author_id);");
-  EXPECT_EQ(render_create_index("blog", "posts", {"org_id", "user_id"}, "posts_org_id_user_id_idx"),
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_org_id_user_id_idx ON blog.posts (org_id, user_id);");
+  EXPECT_EQ(
+      render_create_index("blog", "posts", {"org_id", "user_id"}, "posts_org_id_user_id_idx"),
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_org_id_user_id_idx ON blog.posts (org_id, user_id);");
 }
 
 TEST(RenderCreateIndex, QuotesMixedCaseReservedWordsAndEmbeddedQuotes) {
-  const std::string sql = render_create_index("Sales", "order", {"userId", "user", "we\"ird col"}, "Order_userId_idx");
+  const std::string sql =
+      render_create_index("Sales", "order", {"userId", "user", "we\"ird col"}, "Order_userId_idx");
   EXPECT_EQ(sql, "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Order_userId_idx\" ON \"Sales\".\"order\" "
                  "(\"userId\", \"user\", \"we\"\"ird col\");");
   // The parser must read back exactly the names we meant.
@@ -55,7 +56,8 @@ TEST(RenderCreateIndex, MultiByteNamesRoundTrip) {
 }
 
 TEST(RenderDropIndex, QualifiesOutsidePublicAndQuotes) {
-  EXPECT_EQ(render_drop_index("public", "posts_author_idx"), "DROP INDEX CONCURRENTLY IF EXISTS posts_author_idx;");
+  EXPECT_EQ(render_drop_index("public", "posts_author_idx"),
+            "DROP INDEX CONCURRENTLY IF EXISTS posts_author_idx;");
   const std::string sql = render_drop_index("Blog", "Posts Idx");
   EXPECT_EQ(sql, "DROP INDEX CONCURRENTLY IF EXISTS \"Blog\".\"Posts Idx\";");
   const nlohmann::json stmt = parse_single(sql, "DropStmt");

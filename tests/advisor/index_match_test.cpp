@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "advisor/index_match.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -10,8 +10,12 @@ using advisor::is_left_prefix_of;
 using advisor::near_miss_reason;
 using advisor::same_definition;
 
-model::IndexKey col(std::string name, bool desc = false) { return {std::move(name), "", desc, ""}; }
-model::IndexKey expr(std::string sql) { return {"", std::move(sql), false, ""}; }
+model::IndexKey col(std::string name, bool desc = false) {
+  return {std::move(name), "", desc, ""};
+}
+model::IndexKey expr(std::string sql) {
+  return {"", std::move(sql), false, ""};
+}
 
 model::Index make_index(std::string name, std::vector<model::IndexKey> keys,
                         model::IndexKind kind = model::IndexKind::index) {
@@ -53,7 +57,7 @@ TEST(NearMissReason, NamesThePositionOfASecondColumn) {
   ASSERT_TRUE(reason);
   EXPECT_NE(reason->find("m_pkey"), std::string::npos);
   EXPECT_NE(reason->find("user_id in position 2"), std::string::npos) << *reason;
-  EXPECT_FALSE(near_miss_reason(pk, {"org_id"})); // covers
+  EXPECT_FALSE(near_miss_reason(pk, {"org_id"}));  // covers
   EXPECT_FALSE(near_miss_reason(pk, {"team_id"})); // unrelated
 }
 
@@ -100,7 +104,8 @@ TEST(IsLeftPrefixOf, StrictPrefixOnly) {
   const auto ab = make_index("ab", {col("a"), col("b")});
   EXPECT_TRUE(is_left_prefix_of(make_index("a", {col("a")}), ab));
   EXPECT_FALSE(is_left_prefix_of(make_index("b", {col("b")}), ab));
-  EXPECT_FALSE(is_left_prefix_of(make_index("ab2", {col("a"), col("b")}), ab)); // equal: duplicate, not prefix
+  EXPECT_FALSE(
+      is_left_prefix_of(make_index("ab2", {col("a"), col("b")}), ab)); // equal: duplicate, not prefix
   EXPECT_FALSE(is_left_prefix_of(ab, make_index("a", {col("a")})));
 }
 

@@ -1,8 +1,7 @@
-#include <gtest/gtest.h>
-
-#include <string>
-
 #include "advisor/index_naming.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
 
 namespace {
 
@@ -14,7 +13,11 @@ bool is_complete_utf8(const std::string& text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = lead < 0x80U ? 1 : (lead >> 5U) == 0x6U ? 2 : (lead >> 4U) == 0xEU ? 3 : (lead >> 3U) == 0x1EU ? 4 : 0;
+    std::size_t length = lead < 0x80U            ? 1
+                         : (lead >> 5U) == 0x6U  ? 2
+                         : (lead >> 4U) == 0xEU  ? 3
+                         : (lead >> 3U) == 0x1EU ? 4
+                                                 : 0;
     if (length == 0 || i + length > text.size()) {
       return false;
     }

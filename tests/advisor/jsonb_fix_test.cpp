@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
-
 #include "advisor/jsonb_fix.hpp"
 #include "model/type_ref.hpp"
 #include "pg/parser.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -29,9 +29,11 @@ void expect_parses(const std::string& sql) {
 TEST(JsonbFix, MovesAJsonDefaultOverInOneStatement) {
   const auto table = table_with("text", "'{}'::text", true);
   const auto fix = make_jsonb_fix(table, table.columns[0], true);
-  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
-                     "payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
-  EXPECT_EQ(fix.drizzle, "payload: jsonb(\"payload\").$type<Record<string, unknown>>().notNull().default({})");
+  EXPECT_EQ(fix.ddl,
+            "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
+            "payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
+  EXPECT_EQ(fix.drizzle,
+            "payload: jsonb(\"payload\").$type<Record<string, unknown>>().notNull().default({})");
   expect_parses(fix.ddl);
 }
 
@@ -46,8 +48,9 @@ TEST(JsonbFix, PlainConversionWithoutDefault) {
 TEST(JsonbFix, DropsATextDefaultThatIsNotJson) {
   const auto table = table_with("text", "''::text");
   const auto fix = make_jsonb_fix(table, table.columns[0], false);
-  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
-                     "payload::jsonb;");
+  EXPECT_EQ(fix.ddl,
+            "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
+            "payload::jsonb;");
   expect_parses(fix.ddl);
 }
 
@@ -65,10 +68,12 @@ TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
   table.name = "Order";
   table.columns[0].name = "userSettings";
   const auto fix = make_jsonb_fix(table, table.columns[0], true);
-  EXPECT_EQ(fix.ddl, "ALTER TABLE \"App\".\"Order\" ALTER COLUMN \"userSettings\" DROP DEFAULT, ALTER COLUMN "
-                     "\"userSettings\" TYPE jsonb USING \"userSettings\"::jsonb, ALTER COLUMN \"userSettings\" SET "
-                     "DEFAULT '{\"json\": {}}'::jsonb;");
-  EXPECT_EQ(fix.drizzle, "userSettings: jsonb(\"userSettings\").$type<Record<string, unknown>>().default({\"json\":{}})");
+  EXPECT_EQ(fix.ddl,
+            "ALTER TABLE \"App\".\"Order\" ALTER COLUMN \"userSettings\" DROP DEFAULT, ALTER COLUMN "
+            "\"userSettings\" TYPE jsonb USING \"userSettings\"::jsonb, ALTER COLUMN \"userSettings\" SET "
+            "DEFAULT '{\"json\": {}}'::jsonb;");
+  EXPECT_EQ(fix.drizzle,
+            "userSettings: jsonb(\"userSettings\").$type<Record<string, unknown>>().default({\"json\":{}})");
   expect_parses(fix.ddl);
 }
 

@@ -8,12 +8,12 @@
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/migration_writer.hpp"
 #include "advisor/plan_analysis_confirm.hpp"
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
 #include "app/run_rules.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "loaders/live/catalog.hpp"
 #include "pg/explain.hpp"
+#include "rules/registry.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-#include "pg/plan_json.hpp"
 #include "advisor/plan_analysis.hpp"
+#include "pg/plan_json.hpp"
 #include "rules/rule_test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 #include "app/discovery.hpp"
-#include "support/drizzle_files.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "model/catalog.hpp"
+#include "support/drizzle_files.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,17 +1,15 @@
 // End-to-end tests of the pgadvise binary: exit codes, streams, output files
 // and color handling, as a CI job or a user's shell sees them.
-#include <gtest/gtest.h>
+#include "cli/process.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "rules/registry.hpp"
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
-#include "cli/process.hpp"
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
+#include <sstream>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -56,7 +54,9 @@ protected:
   int m_projects = 0;
 };
 
-bool has_escape(const std::string& text) { return text.find('\x1b') != std::string::npos; }
+bool has_escape(const std::string& text) {
+  return text.find('\x1b') != std::string::npos;
+}
 
 // Parses a JSON report, failing the test (not throwing) when it is not JSON.
 json parse_report(const std::string& text) {

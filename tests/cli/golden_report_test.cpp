@@ -2,15 +2,14 @@
 // `pgadvise lint fixtures/drizzle-app` in text and in JSON against the files
 // in tests/cli/golden/. A change that alters what users read fails here
 // until it is looked at and the files are refreshed (scripts/refresh-golden.sh).
-#include <gtest/gtest.h>
+#include "cli/process.hpp"
 
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "cli/process.hpp"
 
 namespace {
 
@@ -62,13 +61,18 @@ void expect_golden(const std::vector<std::string>& extra, const std::string& gol
   EXPECT_EQ(result.err, "");
   const std::string expected = read_golden(golden);
   ASSERT_FALSE(expected.empty()) << "missing tests/cli/golden/" << golden;
-  EXPECT_TRUE(result.out == expected) << "report of fixtures/drizzle-app differs from tests/cli/golden/" << golden
-                                      << " at " << first_difference(expected, result.out)
-                                      << "\n(scripts/refresh-golden.sh rewrites it once the change is intended)";
+  EXPECT_TRUE(result.out == expected)
+      << "report of fixtures/drizzle-app differs from tests/cli/golden/" << golden << " at "
+      << first_difference(expected, result.out)
+      << "\n(scripts/refresh-golden.sh rewrites it once the change is intended)";
 }
 
-TEST(GoldenReport, ExampleTextReport) { expect_golden({"--color", "never"}, "drizzle-app.txt"); }
+TEST(GoldenReport, ExampleTextReport) {
+  expect_golden({"--color", "never"}, "drizzle-app.txt");
+}
 
-TEST(GoldenReport, ExampleJsonReport) { expect_golden({"--format", "json"}, "drizzle-app.json"); }
+TEST(GoldenReport, ExampleJsonReport) {
+  expect_golden({"--format", "json"}, "drizzle-app.json");
+}
 
 } // namespace

@@ -4,13 +4,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
 #include <utility>
 
 extern char** environ;
@@ -60,7 +58,8 @@ struct ExecImage {
 bool drain(std::vector<std::pair<int, std::string*>> fds, std::chrono::steady_clock::time_point deadline) {
   std::array<char, 4096> buffer{};
   while (!fds.empty()) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return false;
     }

@@ -1,8 +1,8 @@
 // The CLI tests trust run_process to tell a TTY from a pipe and to keep the
 // two streams apart; check that on standard tools.
-#include <gtest/gtest.h>
-
 #include "cli/process.hpp"
+
+#include <gtest/gtest.h>
 
 using pgadvise::test::ProcessOptions;
 using pgadvise::test::run_process;
@@ -25,7 +25,8 @@ TEST(Process, SetsAndUnsetsEnvironment) {
   ProcessOptions options;
   options.env["PGADVISE_PROCESS_TEST"] = "yes";
   options.env["HOME"] = std::nullopt;
-  const auto result = run_process("/bin/sh", {"-c", "echo \"$PGADVISE_PROCESS_TEST:${HOME-unset}\""}, options);
+  const auto result =
+      run_process("/bin/sh", {"-c", "echo \"$PGADVISE_PROCESS_TEST:${HOME-unset}\""}, options);
   EXPECT_EQ(result.out, "yes:unset\n");
 }
 

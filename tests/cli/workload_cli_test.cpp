@@ -292,7 +292,8 @@ TEST_F(WorkloadCli, SchemaAndLogTogetherRunBothKindsOfRules) {
   fs::create_directories(project / "migrations");
   std::ofstream(project / "migrations" / "0001_init.sql")
       << "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);\n"
-         "CREATE TABLE posts (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users(id), title text);\n";
+         "CREATE TABLE posts (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users(id), title "
+         "text);\n";
   const ProcessResult result = pgadvise({"lint", project.string(), "--log", log_fixture("stderr_debian.log"),
                                          "--format", "json", "--fail-on", "none"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -306,7 +307,8 @@ TEST_F(WorkloadCli, SchemaAndLogTogetherRunBothKindsOfRules) {
   for (const json& finding : report["findings"]) {
     if (finding.value("rule", "") == "n-plus-one" && finding["location"].is_object()) {
       const std::string file = finding["location"]["file"].get<std::string>();
-      burst = burst || (file.find("stderr_debian.log") != std::string::npos && finding["location"]["line"] == 17);
+      burst =
+          burst || (file.find("stderr_debian.log") != std::string::npos && finding["location"]["line"] == 17);
     }
   }
   EXPECT_TRUE(burst) << report["findings"].dump(2);

@@ -1,9 +1,8 @@
-#include <gtest/gtest.h>
+#include "core/file.hpp"
 
 #include <filesystem>
 #include <fstream>
-
-#include "core/file.hpp"
+#include <gtest/gtest.h>
 
 namespace fs = std::filesystem;
 using namespace pgadvise::core;
@@ -11,7 +10,9 @@ using namespace pgadvise::core;
 namespace {
 
 fs::path scratch_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("pgadvise_file_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  const fs::path dir =
+      fs::temp_directory_path() /
+      ("pgadvise_file_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
   fs::create_directories(dir);
   return dir;
 }

@@ -1,9 +1,9 @@
-#include <gtest/gtest.h>
-
 #include "core/finding.hpp"
 #include "core/severity.hpp"
 #include "core/source_location.hpp"
 #include "core/suppression.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pgadvise::core;
 

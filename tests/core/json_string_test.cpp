@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/json_string.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pgadvise::core;
 

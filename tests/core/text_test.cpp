@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/text.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pgadvise::core;
 
@@ -25,7 +25,9 @@ TEST(QualifiedName, OmitsPublic) {
   EXPECT_EQ(qualified_name("Billing", "user"), "\"Billing\".\"user\"");
 }
 
-TEST(QuoteLiteral, DoublesQuotes) { EXPECT_EQ(quote_literal("it's"), "'it''s'"); }
+TEST(QuoteLiteral, DoublesQuotes) {
+  EXPECT_EQ(quote_literal("it's"), "'it''s'");
+}
 
 TEST(TruncateIdentifier, KeepsUtf8Whole) {
   const std::string long_ascii(70, 'a');

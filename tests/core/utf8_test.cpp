@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "core/utf8.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pgadvise::core;
 
@@ -31,7 +31,8 @@ TEST(Utf8Valid, AcceptsTextAndRejectsAnyBadByte) {
 }
 
 TEST(Utf8ReplaceInvalid, ReplacesOneByteForOneAndCounts) {
-  std::string text = "a\xE9" "b\xC3\xA9\xF0\x9F";
+  std::string text = "a\xE9"
+                     "b\xC3\xA9\xF0\x9F";
   EXPECT_EQ(utf8::replace_invalid(text), 3U);
   EXPECT_EQ(text, "a?b\xC3\xA9??");
 

@@ -3,23 +3,22 @@
 // frontmatter matches its metadata; pages are compiled in and have the
 // fixed sections; the built-in diagnostics have pages too.
 
-#include <gtest/gtest.h>
+#include "core/text.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "engine/rule_pages.hpp"
+#include "rules/registry.hpp"
+#include "support/rule_fixtures.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "core/text.hpp"
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
-#include "engine/rule_pages.hpp"
-#include "support/rule_fixtures.hpp"
 
 namespace {
 
@@ -28,8 +27,8 @@ using namespace pgadvise;
 
 const fs::path k_root = PGADVISE_SOURCE_DIR;
 
-const std::vector<std::string> k_required_sections = {"## What it finds", "## Why it matters", "## How to fix",
-                                                      "## Examples",      "## Options",        "## Suppressing"};
+const std::vector<std::string> k_required_sections = {
+    "## What it finds", "## Why it matters", "## How to fix", "## Examples", "## Options", "## Suppressing"};
 
 std::string snake(std::string_view id) {
   std::string out(id);
@@ -101,9 +100,11 @@ void expect_sections(std::string_view id, std::string_view page) {
     ASSERT_NE(at, std::string_view::npos) << id << ": page lacks section '" << heading << "'";
     EXPECT_GT(at, last) << id << ": section '" << heading << "' out of order";
     last = at;
-    EXPECT_FALSE(core::trim(section(page, heading)).empty()) << id << ": section '" << heading << "' is empty";
+    EXPECT_FALSE(core::trim(section(page, heading)).empty())
+        << id << ": section '" << heading << "' is empty";
   }
-  EXPECT_NE(page.find("\n# " + std::string(id) + "\n"), std::string_view::npos) << id << ": page lacks '# " << id << "' title";
+  EXPECT_NE(page.find("\n# " + std::string(id) + "\n"), std::string_view::npos)
+      << id << ": page lacks '# " << id << "' title";
 }
 
 std::vector<std::string> input_names(const engine::RuleMeta& meta) {
@@ -122,7 +123,9 @@ std::vector<std::string> option_names(const engine::RuleMeta& meta) {
   return out;
 }
 
-TEST(Registry, HasRules) { EXPECT_FALSE(rules::all_rules().empty()); }
+TEST(Registry, HasRules) {
+  EXPECT_FALSE(rules::all_rules().empty());
+}
 
 TEST(Registry, IsSortedById) {
   const auto& rules = pgadvise::rules::all_rules();
@@ -181,12 +184,16 @@ TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
   for (const auto& rule : rules::all_rules()) {
     const std::string& id = rule->meta().id;
     SCOPED_TRACE(id);
-    EXPECT_TRUE(fs::is_regular_file(k_root / "src/rules" / (snake(id) + ".cpp")));
+    // src/rules/<category>/<id_snake>.cpp: the folder is the rule's category.
+    const fs::path source_path =
+        k_root / "src/rules" / std::string(engine::to_string(rule->meta().category)) / (snake(id) + ".cpp");
+    EXPECT_TRUE(fs::is_regular_file(source_path));
     // The id is spelled once in its source (k_id); meta and findings use it.
-    const std::string source = read_file(k_root / "src/rules" / (snake(id) + ".cpp"));
+    const std::string source = read_file(source_path);
     const std::string quoted = "\"" + id + "\"";
     EXPECT_EQ(source.find(quoted), source.rfind(quoted)) << "the id string appears more than once";
-    EXPECT_NE(source.find("k_id = " + quoted), std::string::npos) << "constexpr std::string_view k_id = " << quoted;
+    EXPECT_NE(source.find("k_id = " + quoted), std::string::npos)
+        << "constexpr std::string_view k_id = " << quoted;
     EXPECT_TRUE(fs::is_regular_file(k_root / "rules" / (id + ".md")));
     EXPECT_TRUE(fs::is_regular_file(k_root / "tests/rules" / (snake(id) + "_test.cpp")));
     const fs::path fixtures = k_root / "fixtures/rules" / id;
@@ -229,7 +236,8 @@ TEST(Registry, PagesDocumentEveryOptionWithItsDefault) {
     ASSERT_TRUE(page) << meta.id;
     const std::string options = section(*page, "## Options");
     for (const engine::RuleOption& option : meta.options) {
-      EXPECT_NE(options.find("`" + option.name + "`"), std::string::npos) << meta.id << ": option " << option.name;
+      EXPECT_NE(options.find("`" + option.name + "`"), std::string::npos)
+          << meta.id << ": option " << option.name;
       EXPECT_NE(options.find("`" + option.default_value + "`"), std::string::npos)
           << meta.id << ": default of " << option.name;
     }

@@ -1,15 +1,14 @@
 // The runner as rules see it: options and severities from Settings reach
 // the rules, suppressions and filters apply to their findings.
 
-#include <gtest/gtest.h>
-
-#include <algorithm>
-
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
 #include "app/run_rules.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "model/type_ref.hpp"
+#include "rules/registry.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -98,7 +97,8 @@ TEST(Runner, DisabledAndInputlessRulesAreSkippedWithAReason) {
   engine::RunInput empty;
   const auto none = app::run_rules(empty, core::Settings{});
   EXPECT_TRUE(none.findings.empty());
-  EXPECT_EQ(std::count(none.skipped.begin(), none.skipped.end(), "unindexed-foreign-key: no schema found"), 1);
+  EXPECT_EQ(std::count(none.skipped.begin(), none.skipped.end(), "unindexed-foreign-key: no schema found"),
+            1);
 }
 
 } // namespace

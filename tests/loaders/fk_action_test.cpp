@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "loaders/fk_action.hpp"
+
+#include <gtest/gtest.h>
 
 using pgadvise::model::FkAction;
 namespace loaders = pgadvise::loaders;

@@ -1,7 +1,7 @@
-#include <gtest/gtest.h>
-
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace pgadvise::model;
 

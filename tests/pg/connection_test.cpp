@@ -1,9 +1,8 @@
-#include <chrono>
-
-#include <gtest/gtest.h>
-
 #include "pg/connection.hpp"
 #include "support/pg_cluster.hpp"
+
+#include <chrono>
+#include <gtest/gtest.h>
 
 namespace pgadvise::pg {
 namespace {
@@ -27,9 +26,10 @@ protected:
     ASSERT_TRUE(admin.ok()) << admin.error().to_string();
     // Idempotent: every test of the binary run shares the cluster.
     const std::string role(k_role);
-    auto created = admin->run_script("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role +
-                                     "') THEN CREATE ROLE " + role + " LOGIN PASSWORD '" + std::string(k_password) +
-                                     "'; END IF; END $$; CREATE TABLE IF NOT EXISTS conn_probe (id int);");
+    auto created =
+        admin->run_script("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role +
+                          "') THEN CREATE ROLE " + role + " LOGIN PASSWORD '" + std::string(k_password) +
+                          "'; END IF; END $$; CREATE TABLE IF NOT EXISTS conn_probe (id int);");
     ASSERT_TRUE(created.ok()) << created.error().to_string();
   }
 
@@ -79,7 +79,8 @@ TEST_F(ConnectionTest, VerificationSessionMayWrite) {
 TEST_F(ConnectionTest, ParameterizedQueryReturnsValuesAndNulls) {
   auto connection = Connection::open(options_for(cluster().admin_conninfo()));
   ASSERT_TRUE(connection.ok()) << connection.error().to_string();
-  auto result = connection->query("SELECT $1::int + 1 AS n, $2::text AS t, 'x''y' AS q", {"41", std::nullopt});
+  auto result =
+      connection->query("SELECT $1::int + 1 AS n, $2::text AS t, 'x''y' AS q", {"41", std::nullopt});
   ASSERT_TRUE(result.ok()) << result.error().to_string();
   ASSERT_EQ(result->rows.size(), 1U);
   EXPECT_EQ(result->columns, (std::vector<std::string>{"n", "t", "q"}));
@@ -206,8 +207,8 @@ TEST_F(ConnectionTest, UnreachablePortIsOneLine) {
 }
 
 TEST_F(ConnectionTest, UnreachableHostGivesUpWithinConnectTimeout) {
-  ConnectOptions options = options_for("host=192.0.2.1 port=5432 dbname=x user=u password=" +
-                                       std::string(k_password));
+  ConnectOptions options =
+      options_for("host=192.0.2.1 port=5432 dbname=x user=u password=" + std::string(k_password));
   options.connect_timeout_seconds = 2;
   const auto start = Clock::now();
   auto result = Connection::open(options);

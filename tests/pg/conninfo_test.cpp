@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "pg/conninfo.hpp"
+
+#include <gtest/gtest.h>
 
 namespace pgadvise::pg {
 namespace {
@@ -15,12 +15,13 @@ TEST(Conninfo, RecognizesUris) {
 TEST(Conninfo, RedactsUriPassword) {
   EXPECT_EQ(redact_conninfo("postgresql://app:s3cr%40t@db.example.com:5432/shop?sslmode=require"),
             "postgresql://app:***@db.example.com:5432/shop?sslmode=require");
-  EXPECT_EQ(redact_conninfo("postgres://app:pw@[::1]:5433,other:5434/db"), "postgres://app:***@[::1]:5433,other:5434/db");
+  EXPECT_EQ(redact_conninfo("postgres://app:pw@[::1]:5433,other:5434/db"),
+            "postgres://app:***@[::1]:5433,other:5434/db");
 }
 
 TEST(Conninfo, KeepsUriWithoutSecrets) {
-  for (const char* uri : {"postgres://app@host/db", "postgresql://host:5432/db?sslmode=disable", "postgresql://",
-                          "postgresql:///db?host=/var/run/postgresql"}) {
+  for (const char* uri : {"postgres://app@host/db", "postgresql://host:5432/db?sslmode=disable",
+                          "postgresql://", "postgresql:///db?host=/var/run/postgresql"}) {
     EXPECT_EQ(redact_conninfo(uri), uri);
   }
 }

@@ -1,11 +1,9 @@
-#include <gtest/gtest.h>
-
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
 #include "reporters/report.hpp"
 #include "reporters/sample_report.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 using namespace pgadvise;
 using nlohmann::json;
@@ -18,7 +16,9 @@ std::string render(const reporters::ReportInput& input) {
   return out.str();
 }
 
-json parse(const reporters::ReportInput& input) { return json::parse(render(input)); }
+json parse(const reporters::ReportInput& input) {
+  return json::parse(render(input));
+}
 
 void expect_text_or_null(const json& value, const std::string& expected) {
   if (expected.empty()) {
@@ -116,8 +116,9 @@ TEST(JsonReporter, SummaryCountsEverySeverity) {
   ASSERT_EQ(by_severity.size(), 5U);
   for (core::Severity severity : {core::Severity::critical, core::Severity::high, core::Severity::medium,
                                   core::Severity::low, core::Severity::info}) {
-    const auto expected = static_cast<std::size_t>(std::count_if(
-        run.findings.begin(), run.findings.end(), [&](const core::Finding& f) { return f.severity == severity; }));
+    const auto expected = static_cast<std::size_t>(
+        std::count_if(run.findings.begin(), run.findings.end(),
+                      [&](const core::Finding& f) { return f.severity == severity; }));
     EXPECT_EQ(by_severity.at(std::string(core::to_string(severity))).get<std::size_t>(), expected);
   }
 }
@@ -142,7 +143,8 @@ TEST(JsonReporter, UnknownPartsAreNull) {
   for (const json& finding : findings) {
     saw_no_location = saw_no_location || finding.at("location").is_null();
     saw_no_fix = saw_no_fix || finding.at("fix").is_null();
-    saw_no_column = saw_no_column || (finding.at("location").is_object() && finding["location"]["column"].is_null());
+    saw_no_column =
+        saw_no_column || (finding.at("location").is_object() && finding["location"]["column"].is_null());
   }
   // The sample covers each case; expect_finding checks which finding has it.
   EXPECT_TRUE(saw_no_location);

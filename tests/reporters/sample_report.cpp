@@ -21,18 +21,20 @@ core::Finding finding(std::string rule, core::Severity severity, std::string mes
 engine::RunReport sample_run() {
   engine::RunReport run;
 
-  core::Finding fk = finding("unindexed-foreign-key", core::Severity::critical,
-                             "Foreign key posts_author_id_users_id_fk on posts(author_id) has no index: every "
-                             "DELETE or UPDATE of a users row scans all of posts to check it.",
-                             {"public", "posts", {"author_id"}, "posts_author_id_users_id_fk"},
-                             {"drizzle/0001_posts.sql", 12, 3});
+  core::Finding fk = finding(
+      "unindexed-foreign-key", core::Severity::critical,
+      "Foreign key posts_author_id_users_id_fk on posts(author_id) has no index: every "
+      "DELETE or UPDATE of a users row scans all of posts to check it.",
+      {"public", "posts", {"author_id"}, "posts_author_id_users_id_fk"}, {"drizzle/0001_posts.sql", 12, 3});
   fk.help = "Create an index whose leading columns are the foreign key's columns.";
-  fk.evidence.push_back({"ddl", "\"author_id\" integer REFERENCES \"users\"(\"id\") ON DELETE cascade",
+  fk.evidence.push_back({"ddl",
+                         "\"author_id\" integer REFERENCES \"users\"(\"id\") ON DELETE cascade",
                          {"drizzle/0001_posts.sql", 12, 3}});
-  fk.fix = core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_author_id_idx ON posts (author_id);",
-                     "index(\"posts_author_id_idx\").on(table.authorId),",
-                     "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: put it in a migration of "
-                     "its own, and check that the index is valid afterwards."};
+  fk.fix =
+      core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_author_id_idx ON posts (author_id);",
+                "index(\"posts_author_id_idx\").on(table.authorId),",
+                "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: put it in a migration of "
+                "its own, and check that the index is valid afterwards."};
   fk.fix->drizzle_file = "src/db/schema.ts:41";
   fk.fix->drizzle_table = "posts";
   fk.fix->commands = "npm run db:generate && npm run db:migrate";
@@ -44,21 +46,24 @@ engine::RunReport sample_run() {
   hint.help = "Check a few values; if they are JSON, store them as jsonb.";
   run.findings.push_back(hint);
 
-  core::Finding json_default = finding("json-in-text-column", core::Severity::medium,
-                                       "Column posts.settings is text with a JSON default '{}'.",
-                                       {"public", "posts", {"settings"}, ""}, {"drizzle/0001_posts.sql", 4, 0});
-  json_default.evidence.push_back({"ddl", "\"settings\" text DEFAULT '{}'", {"drizzle/0001_posts.sql", 4, 3}});
+  core::Finding json_default =
+      finding("json-in-text-column", core::Severity::medium,
+              "Column posts.settings is text with a JSON default '{}'.",
+              {"public", "posts", {"settings"}, ""}, {"drizzle/0001_posts.sql", 4, 0});
+  json_default.evidence.push_back(
+      {"ddl", "\"settings\" text DEFAULT '{}'", {"drizzle/0001_posts.sql", 4, 3}});
   json_default.fix = core::Fix{"ALTER TABLE posts\n  ALTER COLUMN settings TYPE jsonb USING settings::jsonb;",
                                "settings: jsonb(\"settings\").default({}),", ""};
   run.findings.push_back(json_default);
 
-  core::Finding parse = finding("parse-error", core::Severity::high,
-                                "syntax error at or near \"TABLEE\"", {}, {"drizzle/0000_init.sql", 7, 1});
+  core::Finding parse = finding("parse-error", core::Severity::high, "syntax error at or near \"TABLEE\"", {},
+                                {"drizzle/0000_init.sql", 7, 1});
   run.findings.push_back(parse);
 
-  core::Finding live = finding("unindexed-foreign-key", core::Severity::high,
-                               "Foreign key invoices_customer_fk on billing.invoices(customer_id) has no index.",
-                               {"billing", "invoices", {"customer_id"}, "invoices_customer_fk"}, {});
+  core::Finding live =
+      finding("unindexed-foreign-key", core::Severity::high,
+              "Foreign key invoices_customer_fk on billing.invoices(customer_id) has no index.",
+              {"billing", "invoices", {"customer_id"}, "invoices_customer_fk"}, {});
   live.help = "Create an index on invoices(customer_id).";
   live.evidence.push_back({"catalog", "pg_constraint: invoices_customer_fk, 0 matching indexes", {}});
   live.fix = core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_id_idx ON billing.invoices "
@@ -87,7 +92,8 @@ reporters::ReportInput sample_input(const engine::RunReport& run) {
   input.schema_source = "sql";
   input.schema_description = "SQL replay of drizzle/ (2 migrations)";
   input.inputs = {"."};
-  input.notes = {"drizzle.config.ts: out = ./drizzle", "drizzle/meta/0001_snapshot.json ignored: SQL replay used"};
+  input.notes = {"drizzle.config.ts: out = ./drizzle",
+                 "drizzle/meta/0001_snapshot.json ignored: SQL replay used"};
   return input;
 }
 

@@ -3,19 +3,18 @@
 // them with
 //   PGADVISE_UPDATE_GOLDEN=1 build/pgadvise_tests --gtest_filter='TextReporter*'
 // and review the diff before committing it.
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
 #include "reporters/report.hpp"
 #include "reporters/sample_report.hpp"
 #include "reporters/terminal_text.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
 
 using namespace pgadvise;
 
@@ -57,7 +56,9 @@ void expect_matches_golden(const std::string& actual, const std::string& name) {
                                     << "; if intended, regenerate with PGADVISE_UPDATE_GOLDEN=1";
 }
 
-std::vector<std::string> lines_of(const std::string& text) { return core::split(text, '\n'); }
+std::vector<std::string> lines_of(const std::string& text) {
+  return core::split(text, '\n');
+}
 
 // The first line at or after `from` that starts with `prefix`.
 std::size_t line_index(const std::vector<std::string>& lines, std::string_view prefix, std::size_t from = 0) {
@@ -102,7 +103,8 @@ TEST(TextReporter, GroupsByFileThenLineWithFilelessLast) {
   EXPECT_TRUE(posts_group < line4 && line4 < fk && fk < hint && hint < fileless_group);
 
   // Without a file, the object says where; without an object either, "-".
-  const std::size_t live = line_index(lines, "billing.invoices(customer_id) invoices_customer_fk  high  unindexed");
+  const std::size_t live =
+      line_index(lines, "billing.invoices(customer_id) invoices_customer_fk  high  unindexed");
   const std::size_t project = line_index(lines, "-  info  push-in-production  ");
   EXPECT_TRUE(fileless_group < live && live < project);
 }
@@ -171,13 +173,15 @@ TEST(TextReporter, FitsA100ColumnTerminal) {
   }
   // The long critical message had to wrap onto an indented line.
   EXPECT_NE(text.find("\n    "), std::string::npos);
-  EXPECT_NE(text.find(deep.location.to_string() + "  critical  unindexed-foreign-key\n    Foreign key invoices"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find(deep.location.to_string() + "  critical  unindexed-foreign-key\n    Foreign key invoices"),
+      std::string::npos);
 }
 
 TEST(TextReporter, NoEscapeCodesWithoutColorEvenFromInput) {
   engine::RunReport run = test::sample_run();
-  run.findings[0].message = "table \x1b[31mred\x1b[0m \xc2\x9b" "2J";
+  run.findings[0].message = "table \x1b[31mred\x1b[0m \xc2\x9b"
+                            "2J";
   const std::string text = render(test::sample_input(run));
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
   EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);

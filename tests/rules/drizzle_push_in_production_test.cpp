@@ -1,23 +1,22 @@
 // drizzle-push-in-production over the projects in fixtures/push/ (one per
 // place push can hide).
 
-#include <gtest/gtest.h>
+#include "core/text.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "engine/runner.hpp"
+#include "loaders/project/scan.hpp"
+#include "model/project.hpp"
+#include "rules/registry.hpp"
+#include "rules/support/push_reach.hpp"
+#include "support/rule_fixtures.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "core/text.hpp"
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
-#include "engine/runner.hpp"
-#include "loaders/project/scan.hpp"
-#include "rules/support/push_reach.hpp"
-#include "model/project.hpp"
-#include "support/rule_fixtures.hpp"
 
 namespace {
 
@@ -82,7 +81,9 @@ const core::Finding* at(const std::vector<core::Finding>& findings, std::string_
   return nullptr;
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
 
 TEST(DrizzlePushInProduction, Metadata) {
   const engine::Rule* rule = rules::find_rule(k_id);
@@ -108,8 +109,9 @@ TEST(DrizzlePushInProduction, EntrypointChainWithFileAndLineAtEachStep) {
   EXPECT_EQ(f.location.file, "server/Dockerfile");
   EXPECT_EQ(f.location.line, 23);
   EXPECT_EQ(f.object.constraint, "db:push");
-  EXPECT_EQ(chain(f), "server/Dockerfile:23 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> "
-                      "server/package.json:7 \"db:push\" -> drizzle-kit push --force");
+  EXPECT_EQ(chain(f),
+            "server/Dockerfile:23 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> "
+            "server/package.json:7 \"db:push\" -> drizzle-kit push --force");
   // --force in production is called out.
   EXPECT_NE(f.message.find("--force skips"), std::string::npos);
   const core::Evidence* env = environment(f);
@@ -119,7 +121,8 @@ TEST(DrizzlePushInProduction, EntrypointChainWithFileAndLineAtEachStep) {
   // Fix: npm (package-lock.json), no migrate script -> npx drizzle-kit migrate where the push is called.
   ASSERT_TRUE(f.fix.has_value());
   EXPECT_NE(f.fix->ddl.find("npx drizzle-kit generate\n"), std::string::npos);
-  EXPECT_NE(f.fix->ddl.find("server/docker-entrypoint.sh:6, replace `npm run db:push -- --force` with:\nnpx drizzle-kit migrate\n"),
+  EXPECT_NE(f.fix->ddl.find("server/docker-entrypoint.sh:6, replace `npm run db:push -- --force` with:\nnpx "
+                            "drizzle-kit migrate\n"),
             std::string::npos)
       << f.fix->ddl;
   EXPECT_FALSE(f.fix->safety_note.empty());
@@ -137,9 +140,11 @@ TEST(DrizzlePushInProduction, GithubActionsClassifiedByEnvironmentServicesAndSec
                             "pnpm db:push --force -> package.json:5 \"db:push\" -> drizzle-kit push --force");
   // pnpm (packageManager) and the project's own db:migrate script, same --config.
   ASSERT_TRUE(deploy->fix.has_value());
-  EXPECT_NE(deploy->fix->ddl.find("pnpm exec drizzle-kit generate --config drizzle.config.ts\n"), std::string::npos)
+  EXPECT_NE(deploy->fix->ddl.find("pnpm exec drizzle-kit generate --config drizzle.config.ts\n"),
+            std::string::npos)
       << deploy->fix->ddl;
-  EXPECT_NE(deploy->fix->ddl.find("replace `pnpm db:push --force` with:\npnpm db:migrate\n"), std::string::npos)
+  EXPECT_NE(deploy->fix->ddl.find("replace `pnpm db:push --force` with:\npnpm db:migrate\n"),
+            std::string::npos)
       << deploy->fix->ddl;
 
   // A push against the CI job's own postgres service: info (hidden by default).
@@ -168,8 +173,9 @@ TEST(DrizzlePushInProduction, GitlabDeployJobAndTestJob) {
   const core::Finding* deploy = at(findings, ".gitlab-ci.yml", 32);
   ASSERT_NE(deploy, nullptr);
   EXPECT_EQ(deploy->severity, core::Severity::critical);
-  EXPECT_EQ(chain(*deploy), ".gitlab-ci.yml:32 job \"deploy_production\": yarn migrate:deploy -> package.json:5 "
-                            "\"migrate:deploy\" -> package.json:4 \"db:push\" -> drizzle-kit push");
+  EXPECT_EQ(chain(*deploy),
+            ".gitlab-ci.yml:32 job \"deploy_production\": yarn migrate:deploy -> package.json:5 "
+            "\"migrate:deploy\" -> package.json:4 \"db:push\" -> drizzle-kit push");
   EXPECT_EQ(deploy->object.constraint, "db:push");
   const core::Finding* test = at(findings, ".gitlab-ci.yml", 19);
   ASSERT_NE(test, nullptr);
@@ -180,7 +186,8 @@ TEST(DrizzlePushInProduction, PlatformReleaseSteps) {
   const auto procfile = check("procfile");
   ASSERT_EQ(procfile.size(), 1U);
   EXPECT_EQ(procfile[0].severity, core::Severity::critical);
-  EXPECT_EQ(chain(procfile[0]), "Procfile:1 release: npm run db:push -> package.json:4 \"db:push\" -> drizzle-kit push");
+  EXPECT_EQ(chain(procfile[0]),
+            "Procfile:1 release: npm run db:push -> package.json:4 \"db:push\" -> drizzle-kit push");
 
   const auto fly = check("fly");
   ASSERT_EQ(fly.size(), 1U);
@@ -234,7 +241,8 @@ TEST(DrizzlePushInProduction, ComposeMakefileLifecycleWorkspacesAndWrappers) {
   // CMD npm start -> npm's prestart hook: one finding, from the Dockerfile.
   const auto lifecycle = check("lifecycle");
   ASSERT_EQ(lifecycle.size(), 1U);
-  EXPECT_EQ(chain(lifecycle[0]), "Dockerfile:4 CMD npm start -> package.json:4 \"prestart\" -> drizzle-kit push");
+  EXPECT_EQ(chain(lifecycle[0]),
+            "Dockerfile:4 CMD npm start -> package.json:4 \"prestart\" -> drizzle-kit push");
   EXPECT_EQ(lifecycle[0].object.constraint, "prestart");
 
   const auto mono = check("workspaces");
@@ -244,17 +252,20 @@ TEST(DrizzlePushInProduction, ComposeMakefileLifecycleWorkspacesAndWrappers) {
   EXPECT_EQ(chain(*docker), "apps/api/Dockerfile:6 CMD pnpm --filter @acme/db db:push -> "
                             "packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
   ASSERT_TRUE(docker->fix.has_value());
-  EXPECT_NE(docker->fix->ddl.find("with:\npnpm --filter @acme/db db:migrate\n"), std::string::npos) << docker->fix->ddl;
+  EXPECT_NE(docker->fix->ddl.find("with:\npnpm --filter @acme/db db:migrate\n"), std::string::npos)
+      << docker->fix->ddl;
   const core::Finding* release = at(mono, "package.json", 5);
   ASSERT_NE(release, nullptr);
   EXPECT_EQ(release->severity, core::Severity::critical);
-  EXPECT_EQ(chain(*release), "package.json:5 \"release\" -> packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
+  EXPECT_EQ(chain(*release),
+            "package.json:5 \"release\" -> packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
 
   const auto wrappers = check("wrappers");
   ASSERT_EQ(wrappers.size(), 1U);
   EXPECT_EQ(wrappers[0].severity, core::Severity::critical);
-  EXPECT_EQ(chain(wrappers[0]), "scripts/sync-db.sh:4 npm run schema:sync -> package.json:1 \"schema:sync\" -> "
-                                "drizzle-kit push");
+  EXPECT_EQ(chain(wrappers[0]),
+            "scripts/sync-db.sh:4 npm run schema:sync -> package.json:1 \"schema:sync\" -> "
+            "drizzle-kit push");
   EXPECT_EQ(environment(wrappers[0])->detail, "production: loads .env.production");
 }
 

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -38,28 +38,30 @@ TEST(DuplicateIndex, IdenticalPlainIndexesDropTheLaterOne) {
 }
 
 TEST(DuplicateIndex, KeepsTheIndexThatBacksAConstraint) {
-  const auto findings = run_rule(k_rule, posts_with({index("posts_id_idx", {"id"}), primary_key("posts_pkey", {"id"}),
-                                                     unique_index("posts_slug_idx", {"slug"}),
-                                                     unique_constraint("posts_slug_key", {"slug"})}));
+  const auto findings =
+      run_rule(k_rule, posts_with({index("posts_id_idx", {"id"}), primary_key("posts_pkey", {"id"}),
+                                   unique_index("posts_slug_idx", {"slug"}),
+                                   unique_constraint("posts_slug_key", {"slug"})}));
   EXPECT_EQ(dropped(findings), (std::vector<std::string>{"posts_id_idx", "posts_slug_idx"}));
 }
 
 TEST(DuplicateIndex, UniqueIndexWinsOverANonUniqueTwin) {
-  const auto findings = run_rule(k_rule, posts_with({index("posts_slug_idx", {"slug"}),
-                                                     unique_index("posts_slug_uidx", {"slug"})}));
+  const auto findings = run_rule(
+      k_rule, posts_with({index("posts_slug_idx", {"slug"}), unique_index("posts_slug_uidx", {"slug"})}));
   EXPECT_EQ(dropped(findings), std::vector<std::string>{"posts_slug_idx"});
 }
 
 TEST(DuplicateIndex, UniqueConstraintDuplicatingThePrimaryKeyIsDroppedAsAConstraint) {
-  const auto findings =
-      run_rule(k_rule, posts_with({unique_constraint("posts_id_key", {"id"}), primary_key("posts_pkey", {"id"})}));
+  const auto findings = run_rule(
+      k_rule, posts_with({unique_constraint("posts_id_key", {"id"}), primary_key("posts_pkey", {"id"})}));
   ASSERT_EQ(dropped(findings), std::vector<std::string>{"posts_id_key"});
   EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE posts DROP CONSTRAINT posts_id_key;");
 }
 
 TEST(DuplicateIndex, ThreeCopiesGiveTwoFindingsAgainstTheSameKeeper) {
-  const auto findings = run_rule(k_rule, posts_with({index("a_idx", {"author_id"}), index("b_idx", {"author_id"}),
-                                                     index("c_idx", {"author_id"})}));
+  const auto findings =
+      run_rule(k_rule, posts_with({index("a_idx", {"author_id"}), index("b_idx", {"author_id"}),
+                                   index("c_idx", {"author_id"})}));
   EXPECT_EQ(dropped(findings), (std::vector<std::string>{"b_idx", "c_idx"}));
 }
 
@@ -75,10 +77,11 @@ TEST(DuplicateIndex, DifferencesThatMatterAreNotDuplicates) {
   opclass.keys[0].opclass = "text_pattern_ops";
   model::Index invalid = index("posts_author_invalid_idx", {"author_id"});
   invalid.valid = false;
-  const auto findings = run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}), desc, partial, hash,
-                                                     include, index("posts_slug_idx", {"slug"}), opclass, invalid,
-                                                     index("posts_author_slug_idx", {"author_id", "slug"}),
-                                                     index("posts_slug_author_idx", {"slug", "author_id"})}));
+  const auto findings =
+      run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}), desc, partial, hash, include,
+                                   index("posts_slug_idx", {"slug"}), opclass, invalid,
+                                   index("posts_author_slug_idx", {"author_id", "slug"}),
+                                   index("posts_slug_author_idx", {"slug", "author_id"})}));
   EXPECT_TRUE(findings.empty()) << findings.size();
 }
 
@@ -91,8 +94,8 @@ TEST(DuplicateIndex, SameExpressionsAreDuplicates) {
 TEST(DuplicateIndex, DrizzleRemovalLine) {
   model::Project project;
   project.uses_drizzle = true;
-  const auto findings = run_rule(k_rule, posts_with({index("a_idx", {"author_id"}), index("b_idx", {"author_id"})}),
-                                 {}, &project);
+  const auto findings = run_rule(
+      k_rule, posts_with({index("a_idx", {"author_id"}), index("b_idx", {"author_id"})}), {}, &project);
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].fix->drizzle, "// remove from schema.ts: index(\"b_idx\").on(table.authorId)");
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -19,8 +19,9 @@ TEST(JsonColumnNotJsonb, ReportsJsonColumns) {
   EXPECT_EQ(findings[0].object.to_string(), "public.events(payload)");
   EXPECT_EQ(findings[0].location, at(5));
   ASSERT_TRUE(findings[0].fix);
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE "
-                                  "jsonb USING payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
+  EXPECT_EQ(findings[0].fix->ddl,
+            "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE "
+            "jsonb USING payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
 }
 
 TEST(JsonColumnNotJsonb, DomainsOverJsonCountArraysDoNot) {

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -16,7 +16,8 @@ model::Catalog one_column(model::Column col) {
 }
 
 TEST(JsonInTextColumn, JsonDefaultsAreStrongFindings) {
-  for (const char* default_expr : {"'{}'", "'[]'::text", "'{\"json\": {}}'::text", "('[1, 2]'::character varying)"}) {
+  for (const char* default_expr :
+       {"'{}'", "'[]'::text", "'{\"json\": {}}'::text", "('[1, 2]'::character varying)"}) {
     const auto findings = run_rule(k_rule, one_column(column("blob", "text", false, default_expr, 3)));
     ASSERT_EQ(findings.size(), 1U) << default_expr;
     EXPECT_EQ(findings[0].severity, core::Severity::high) << default_expr;
@@ -28,7 +29,9 @@ TEST(JsonInTextColumn, JsonDefaultsAreStrongFindings) {
 }
 
 TEST(JsonInTextColumn, VarcharAndDomainsOverTextCount) {
-  EXPECT_EQ(run_rule(k_rule, one_column(column("blob", "varchar(2000)", false, "'{}'::character varying"))).size(), 1U);
+  EXPECT_EQ(
+      run_rule(k_rule, one_column(column("blob", "varchar(2000)", false, "'{}'::character varying"))).size(),
+      1U);
   model::Catalog catalog = one_column(column("blob", "public.doc", false, "'{}'"));
   model::Domain domain;
   domain.name = "doc";
@@ -49,8 +52,8 @@ TEST(JsonInTextColumn, NonJsonDefaultsAndOtherTypesAreNotReported) {
 }
 
 TEST(JsonInTextColumn, JsonLikeNamesAreLowHints) {
-  for (const char* name : {"metadata", "payload", "user_settings", "raw_json", "jsonData", "notificationPreferences",
-                           "config", "extra"}) {
+  for (const char* name : {"metadata", "payload", "user_settings", "raw_json", "jsonData",
+                           "notificationPreferences", "config", "extra"}) {
     const auto findings = run_rule(k_rule, one_column(column(name, "text", false, std::nullopt, 4)));
     ASSERT_EQ(findings.size(), 1U) << name;
     EXPECT_EQ(findings[0].severity, core::Severity::low) << name;
@@ -71,7 +74,8 @@ TEST(JsonInTextColumn, OrdinaryNamesAndPlainStringDefaultsGiveNoHint) {
 
 TEST(JsonInTextColumn, NameHintsOptionTurnsHintsOffButNotStrongFindings) {
   EXPECT_TRUE(run_rule(k_rule, one_column(column("metadata", "text")), {{"name-hints", "false"}}).empty());
-  const auto strong = run_rule(k_rule, one_column(column("metadata", "text", false, "'{}'")), {{"name-hints", "false"}});
+  const auto strong =
+      run_rule(k_rule, one_column(column("metadata", "text", false, "'{}'")), {{"name-hints", "false"}});
   ASSERT_EQ(strong.size(), 1U);
   EXPECT_EQ(strong[0].severity, core::Severity::high);
 }
@@ -82,7 +86,8 @@ TEST(JsonInTextColumn, FixMirrorsTheDefaultInDrizzle) {
   auto catalog = one_column(column("settings", "text", true, "'{\"theme\": \"dark\"}'::text"));
   const auto findings = run_rule(k_rule, catalog, {}, &project);
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->drizzle, "settings: jsonb(\"settings\").$type<Record<string, unknown>>().notNull().default({\"theme\":\"dark\"})");
+  EXPECT_EQ(findings[0].fix->drizzle, "settings: jsonb(\"settings\").$type<Record<string, "
+                                      "unknown>>().notNull().default({\"theme\":\"dark\"})");
   EXPECT_EQ(findings[0].fix->ddl,
             "ALTER TABLE events ALTER COLUMN settings DROP DEFAULT, ALTER COLUMN settings TYPE jsonb USING "
             "settings::jsonb, ALTER COLUMN settings SET DEFAULT '{\"theme\": \"dark\"}'::jsonb;");

@@ -1,15 +1,15 @@
 // migration-edited-after-apply: the rule over hand-built ledgers, and the
 // fixtures end to end (drizzle's table in a real database, the migration
 // folder on disk, read through the same path as `pgadvise lint --db`).
+#include "app/discovery.hpp"
 #include "app/live_input.hpp"
+#include "app/run_rules.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
-#include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
-#include "app/run_rules.hpp"
 #include "engine/runner.hpp"
-#include "app/discovery.hpp"
 #include "rule_test_support.hpp"
+#include "rules/registry.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <algorithm>

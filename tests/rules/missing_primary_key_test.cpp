@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -64,7 +64,8 @@ TEST(MissingPrimaryKey, PartitionsReportThroughTheirParent) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({parent, partition})).empty());
 
   parent.indexes.clear();
-  EXPECT_EQ(objects(run_rule(k_rule, catalog_of({parent, partition}))), std::vector<std::string>{"public.events"});
+  EXPECT_EQ(objects(run_rule(k_rule, catalog_of({parent, partition}))),
+            std::vector<std::string>{"public.events"});
 }
 
 } // namespace

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -25,8 +25,9 @@ std::vector<std::string> dropped(const std::vector<core::Finding>& findings) {
 }
 
 TEST(RedundantIndex, LeftPrefixOfAnotherIndexIsReported) {
-  const auto findings = run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}, 4),
-                                                     index("posts_author_created_idx", {"author_id", "created_at"}, 8)}));
+  const auto findings =
+      run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}, 4),
+                                   index("posts_author_created_idx", {"author_id", "created_at"}, 8)}));
   ASSERT_EQ(findings.size(), 1U);
   const core::Finding& f = findings[0];
   EXPECT_EQ(f.rule, "redundant-index");
@@ -40,10 +41,11 @@ TEST(RedundantIndex, LeftPrefixOfAnotherIndexIsReported) {
 }
 
 TEST(RedundantIndex, PrefixOfAPrimaryKeyOrUniqueConstraintCounts) {
-  const auto findings = run_rule(k_rule, posts_with({primary_key("posts_pkey", {"author_id", "id"}),
-                                                     index("posts_author_idx", {"author_id"}),
-                                                     unique_constraint("posts_slug_created_key", {"slug", "created_at"}),
-                                                     index("posts_slug_idx", {"slug"})}));
+  const auto findings =
+      run_rule(k_rule, posts_with({primary_key("posts_pkey", {"author_id", "id"}),
+                                   index("posts_author_idx", {"author_id"}),
+                                   unique_constraint("posts_slug_created_key", {"slug", "created_at"}),
+                                   index("posts_slug_idx", {"slug"})}));
   EXPECT_EQ(dropped(findings), (std::vector<std::string>{"posts_author_idx", "posts_slug_idx"}));
 }
 
@@ -81,8 +83,9 @@ TEST(RedundantIndex, EvidenceNamesTheClosestCoveringIndex) {
 }
 
 TEST(RedundantIndex, DescendingPrefixServedByBackwardScan) {
-  const auto findings = run_rule(k_rule, posts_with({keyed_index("posts_created_desc_idx", {key("created_at", true)}),
-                                                     index("posts_created_slug_idx", {"created_at", "slug"})}));
+  const auto findings =
+      run_rule(k_rule, posts_with({keyed_index("posts_created_desc_idx", {key("created_at", true)}),
+                                   index("posts_created_slug_idx", {"created_at", "slug"})}));
   EXPECT_EQ(dropped(findings), std::vector<std::string>{"posts_created_desc_idx"});
 }
 

@@ -3,21 +3,23 @@
 // Hand-built catalogs for rule unit tests: rules see only the model, so a
 // test can state exactly the schema it means without going through a loader.
 
+#include "core/finding.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "engine/rule.hpp"
+#include "model/catalog.hpp"
+#include "model/type_ref.hpp"
+#include "rules/registry.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/finding.hpp"
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
-#include "engine/rule.hpp"
-#include "model/catalog.hpp"
-#include "model/type_ref.hpp"
-
 namespace pgadvise::test {
 
-inline core::SourceLocation at(int line) { return core::SourceLocation{"schema.sql", line, 1}; }
+inline core::SourceLocation at(int line) {
+  return core::SourceLocation{"schema.sql", line, 1};
+}
 
 inline model::Column column(std::string name, std::string_view type = "int8", bool not_null = false,
                             std::optional<std::string> default_expr = std::nullopt, int line = 0) {
@@ -32,8 +34,12 @@ inline model::Column column(std::string name, std::string_view type = "int8", bo
   return out;
 }
 
-inline model::IndexKey key(std::string name, bool descending = false) { return {std::move(name), "", descending, ""}; }
-inline model::IndexKey expression_key(std::string sql) { return {"", std::move(sql), false, ""}; }
+inline model::IndexKey key(std::string name, bool descending = false) {
+  return {std::move(name), "", descending, ""};
+}
+inline model::IndexKey expression_key(std::string sql) {
+  return {"", std::move(sql), false, ""};
+}
 
 inline std::vector<model::IndexKey> keys(const std::vector<std::string>& columns) {
   std::vector<model::IndexKey> out;
@@ -70,15 +76,17 @@ inline model::Index primary_key(std::string name, const std::vector<std::string>
   return out;
 }
 
-inline model::Index unique_constraint(std::string name, const std::vector<std::string>& columns, int line = 0) {
+inline model::Index unique_constraint(std::string name, const std::vector<std::string>& columns,
+                                      int line = 0) {
   model::Index out = index(std::move(name), columns, line);
   out.kind = model::IndexKind::unique_constraint;
   out.unique = true;
   return out;
 }
 
-inline model::ForeignKey foreign_key(std::string name, std::vector<std::string> columns, std::string ref_table,
-                                     std::vector<std::string> ref_columns = {"id"}, int line = 0) {
+inline model::ForeignKey foreign_key(std::string name, std::vector<std::string> columns,
+                                     std::string ref_table, std::vector<std::string> ref_columns = {"id"},
+                                     int line = 0) {
   model::ForeignKey out;
   out.name = std::move(name);
   out.columns = std::move(columns);

@@ -1,10 +1,10 @@
-#include <gtest/gtest.h>
-
-#include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
+#include "rules/registry.hpp"
 #include "rules/rule_test_support.hpp"
 #include "support/pg_cluster.hpp"
+
+#include <gtest/gtest.h>
 
 namespace pgadvise {
 namespace {
@@ -49,7 +49,8 @@ TEST(TableMostlySeqScanned, ReportsALargeTableReadBySequentialScans) {
   ASSERT_FALSE(finding.evidence.empty());
   EXPECT_EQ(finding.evidence[0].kind, "catalog");
   // The counters are the evidence.
-  EXPECT_NE(finding.evidence[0].detail.find("seq_scan = 5,000"), std::string::npos) << finding.evidence[0].detail;
+  EXPECT_NE(finding.evidence[0].detail.find("seq_scan = 5,000"), std::string::npos)
+      << finding.evidence[0].detail;
   EXPECT_NE(finding.evidence[0].detail.find("seq_tup_read = 250,000,000"), std::string::npos);
   EXPECT_NE(finding.evidence[0].detail.find("idx_scan = 200"), std::string::npos);
   EXPECT_NE(finding.message.find("96%"), std::string::npos) << finding.message;
@@ -57,16 +58,17 @@ TEST(TableMostlySeqScanned, ReportsALargeTableReadBySequentialScans) {
 
 TEST(TableMostlySeqScanned, StaysQuietOnLookAlikes) {
   std::vector<model::Table> tables;
-  tables.push_back(table_with("mostly_indexed", counters(50000, 300, 5000)));  // index scans dominate
-  tables.push_back(table_with("small_lookup", counters(500, 1000000, 0)));      // below min-rows
-  tables.push_back(table_with("rarely_scanned", counters(50000, 3, 0)));        // below min-seq-scans
+  tables.push_back(table_with("mostly_indexed", counters(50000, 300, 5000))); // index scans dominate
+  tables.push_back(table_with("small_lookup", counters(500, 1000000, 0)));    // below min-rows
+  tables.push_back(table_with("rarely_scanned", counters(50000, 3, 0)));      // below min-seq-scans
   model::TableStats never_counted = counters(50000, 5000, 0);
-  never_counted.has_counters = false;                                           // a partitioned parent
+  never_counted.has_counters = false; // a partitioned parent
   tables.push_back(table_with("partitioned_parent", never_counted));
   model::Table no_stats = table_with("no_stats", counters(50000, 5000, 0));
   no_stats.stats.reset();
   tables.push_back(no_stats);
-  EXPECT_EQ(test::objects(run_rule("table-mostly-seq-scanned", live_catalog(tables))), std::vector<std::string>{});
+  EXPECT_EQ(test::objects(run_rule("table-mostly-seq-scanned", live_catalog(tables))),
+            std::vector<std::string>{});
 }
 
 TEST(TableMostlySeqScanned, ThresholdsAreOptions) {
@@ -90,7 +92,8 @@ TEST(TableMostlySeqScanned, NeedsALiveDatabase) {
   input.catalog = &from_files;
   core::Settings settings;
   settings.only_rules = {"table-mostly-seq-scanned"};
-  const engine::RunReport report = engine::run(input, settings, {rules::find_rule("table-mostly-seq-scanned")});
+  const engine::RunReport report =
+      engine::run(input, settings, {rules::find_rule("table-mostly-seq-scanned")});
   EXPECT_TRUE(report.findings.empty());
   ASSERT_EQ(report.skipped.size(), 1U);
   EXPECT_EQ(report.skipped[0].rfind("table-mostly-seq-scanned: ", 0), 0U);

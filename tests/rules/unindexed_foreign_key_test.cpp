@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -42,14 +42,16 @@ std::vector<std::string> flagged_fks(const std::vector<core::Finding>& findings)
 // ---- covered: no finding -------------------------------------------------
 
 TEST(UnindexedForeignKey, CompositePrimaryKeyCoversItsFirstColumnOnly) {
-  const auto findings = run_rule(k_rule, memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}, 12)}));
+  const auto findings =
+      run_rule(k_rule, memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}, 12)}));
   // org_id leads the PK: covered. user_id is second: not covered.
   EXPECT_EQ(flagged_fks(findings), std::vector<std::string>{"memberships_user_id_fk"});
 }
 
 TEST(UnindexedForeignKey, UniqueConstraintCovers) {
-  const auto findings = run_rule(k_rule, memberships_with({unique_constraint("m_user_org_key", {"user_id", "org_id"}),
-                                                           index("m_org_idx", {"org_id"})}));
+  const auto findings =
+      run_rule(k_rule, memberships_with({unique_constraint("m_user_org_key", {"user_id", "org_id"}),
+                                         index("m_org_idx", {"org_id"})}));
   EXPECT_TRUE(findings.empty());
 }
 
@@ -96,7 +98,8 @@ TEST(UnindexedForeignKey, PartitionedParentCoveredWhenEveryPartitionIsIndexed) {
 // ---- not covered: one finding --------------------------------------------
 
 TEST(UnindexedForeignKey, SecondColumnOfCompositePrimaryKeyIsReportedWithEvidence) {
-  const auto findings = run_rule(k_rule, memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}, 12)}));
+  const auto findings =
+      run_rule(k_rule, memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}, 12)}));
   ASSERT_EQ(findings.size(), 1U);
   const core::Finding& f = findings[0];
   EXPECT_EQ(f.rule, "unindexed-foreign-key");
@@ -112,7 +115,8 @@ TEST(UnindexedForeignKey, SecondColumnOfCompositePrimaryKeyIsReportedWithEvidenc
   EXPECT_NE(f.evidence[1].detail.find("memberships_pkey"), std::string::npos);
   EXPECT_NE(f.evidence[1].detail.find("user_id in position 2"), std::string::npos) << f.evidence[1].detail;
   ASSERT_TRUE(f.fix);
-  EXPECT_EQ(f.fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS memberships_user_id_idx ON memberships (user_id);");
+  EXPECT_EQ(f.fix->ddl,
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS memberships_user_id_idx ON memberships (user_id);");
   EXPECT_NE(f.fix->safety_note.find("transaction"), std::string::npos);
   EXPECT_TRUE(f.fix->drizzle.empty()); // no project: no Drizzle line
 }
@@ -127,7 +131,8 @@ TEST(UnindexedForeignKey, NearMissesAreNotCoverage) {
   invalid.valid = false;
   model::Index trailing = index("m_role_user_idx", {"role", "user_id"}, 24);
   model::Index org_pk = primary_key("memberships_pkey", {"org_id", "role"});
-  const auto findings = run_rule(k_rule, memberships_with({org_pk, partial, expression, hash, invalid, trailing}));
+  const auto findings =
+      run_rule(k_rule, memberships_with({org_pk, partial, expression, hash, invalid, trailing}));
   ASSERT_EQ(flagged_fks(findings), std::vector<std::string>{"memberships_user_id_fk"});
   std::vector<int> evidence_lines;
   for (const auto& e : findings[0].evidence) {
@@ -183,8 +188,9 @@ TEST(UnindexedForeignKey, QuotesNamesThatNeedIt) {
   child.foreign_keys.back().ref_schema = "App";
   const auto findings = run_rule(k_rule, catalog_of({parent, child}));
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->ddl,
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Order_userId_idx\" ON \"App\".\"Order\" (\"userId\");");
+  EXPECT_EQ(
+      findings[0].fix->ddl,
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Order_userId_idx\" ON \"App\".\"Order\" (\"userId\");");
 }
 
 TEST(UnindexedForeignKey, PartitionedTableGetsAPlainCreateIndexAndPartitionsDoNotRepeatIt) {

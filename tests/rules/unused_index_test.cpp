@@ -1,11 +1,11 @@
-#include <gtest/gtest.h>
-
 #include "advisor/index_ddl.hpp"
-#include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
+#include "rules/registry.hpp"
 #include "rules/rule_test_support.hpp"
 #include "support/pg_cluster.hpp"
+
+#include <gtest/gtest.h>
 
 namespace pgadvise {
 namespace {
@@ -51,8 +51,8 @@ TEST(UnusedIndex, ReportsAnIndexNoQueryScanned) {
   EXPECT_EQ(finding.severity, core::Severity::low);
   EXPECT_EQ(finding.object.to_string(), "public.orders(status) orders_status_idx");
   EXPECT_FALSE(finding.location.known());
-  EXPECT_NE(finding.message.find("30 days"), std::string::npos) << finding.message;   // the stats age
-  EXPECT_NE(finding.message.find("16.0 kB"), std::string::npos) << finding.message;   // the size
+  EXPECT_NE(finding.message.find("30 days"), std::string::npos) << finding.message; // the stats age
+  EXPECT_NE(finding.message.find("16.0 kB"), std::string::npos) << finding.message; // the size
   ASSERT_TRUE(finding.fix.has_value());
   EXPECT_EQ(finding.fix->ddl, advisor::render_drop_index("public", "orders_status_idx"));
   EXPECT_NE(finding.fix->safety_note.find("CREATE INDEX orders_status_idx"), std::string::npos);
@@ -87,7 +87,8 @@ TEST(UnusedIndex, KeepsTheIndexAForeignKeyNeeds) {
   EXPECT_TRUE(run_rule("unused-index", live_catalog(orders)).empty());
 
   // Two unused indexes serve the FK: the narrower one stays.
-  orders.indexes.push_back(with_scans(index("orders_customer_created_idx", {"customer_id", "created_at"}), 0));
+  orders.indexes.push_back(
+      with_scans(index("orders_customer_created_idx", {"customer_id", "created_at"}), 0));
   EXPECT_EQ(test::objects(run_rule("unused-index", live_catalog(orders))),
             std::vector<std::string>{"public.orders(customer_id, created_at) orders_customer_created_idx"});
 

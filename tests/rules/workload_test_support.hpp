@@ -5,7 +5,6 @@
 // stated by the test.
 
 #include "core/finding.hpp"
-#include "rules/registry.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
@@ -13,6 +12,7 @@
 #include "model/workload.hpp"
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
+#include "rules/registry.hpp"
 
 #include <map>
 #include <string>

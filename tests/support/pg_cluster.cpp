@@ -1,23 +1,22 @@
 #include "support/pg_cluster.hpp"
 
+#include <arpa/inet.h>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <mutex>
-#include <sstream>
-#include <vector>
-
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <spawn.h>
+#include <sstream>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 extern char** environ; // NOLINT: POSIX
 
@@ -142,8 +141,8 @@ Watchdog spawn_watchdog(const fs::path& pg_ctl, const fs::path& data, const fs::
   if (pipe2(fds.data(), O_CLOEXEC) != 0) {
     return {};
   }
-  std::vector<std::string> argv{"sh", "-c", std::string(k_watchdog_script), "watchdog", pg_ctl.string(),
-                                data.string(), dir.string()};
+  std::vector<std::string> argv{
+      "sh", "-c", std::string(k_watchdog_script), "watchdog", pg_ctl.string(), data.string(), dir.string()};
   if (running_as_root()) {
     argv.insert(argv.end(), {"runuser", "-u", std::string(k_server_user), "--"});
   }
@@ -262,11 +261,11 @@ void PgCluster::start() {
     m_error = "could not give " + m_dir.string() + " to the postgres user";
     return;
   }
-  const int initdb = run_program(as_server_user({(m_bin_dir / "initdb").string(), "-D", data.string(), "-U",
-                                                 std::string(k_superuser), "--auth-local=trust",
-                                                 "--auth-host=scram-sha-256", "--pwfile=" + password_file.string(),
-                                                 "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"}),
-                                 log);
+  const int initdb = run_program(
+      as_server_user({(m_bin_dir / "initdb").string(), "-D", data.string(), "-U", std::string(k_superuser),
+                      "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + password_file.string(),
+                      "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"}),
+      log);
   if (initdb != 0) {
     m_error = "initdb failed (exit " + std::to_string(initdb) + "): " + read_tail(log);
     return;
@@ -275,9 +274,10 @@ void PgCluster::start() {
   for (int attempt = 0; attempt < 3; ++attempt) {
     const int port = free_port();
     std::ofstream(data / "postgresql.conf", std::ios::app) << server_settings(port, m_dir, m_bin_dir);
-    const int started = run_program(as_server_user({(m_bin_dir / "pg_ctl").string(), "-D", data.string(), "-l",
-                                                    (m_dir / "server.log").string(), "-w", "-t", "60", "start"}),
-                                    log);
+    const int started =
+        run_program(as_server_user({(m_bin_dir / "pg_ctl").string(), "-D", data.string(), "-l",
+                                    (m_dir / "server.log").string(), "-w", "-t", "60", "start"}),
+                    log);
     if (started == 0) {
       m_port = port;
       return;

@@ -1,12 +1,11 @@
 #pragma once
 
+#include "pg/connection.hpp"
+
 #include <filesystem>
+#include <gtest/gtest.h>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
-
-#include "pg/connection.hpp"
 
 // A throwaway PostgreSQL 15 cluster for tests: one per test binary run,
 // started on first use, stopped when the run ends (the gtest environment's

@@ -60,7 +60,8 @@ fs::path beside(const fs::path& fixture, std::string_view extension) {
 
 // `name=value` settings: every line of an .options file, or the text after
 // `marker` on the lines that have it.
-void parse_options(const std::string& text, std::string_view marker, std::map<std::string, std::string>& out) {
+void parse_options(const std::string& text, std::string_view marker,
+                   std::map<std::string, std::string>& out) {
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
@@ -165,7 +166,8 @@ void load(const engine::Rule& rule, const fs::path& fixture, LoadedFixture& out)
     loaders::replay_sql(read_text(fixture), fixture.filename().string(), out.schema);
   }
   for (const core::Finding& diagnostic : out.schema.diagnostics) {
-    out.problems.push_back(diagnostic.location.to_string() + ": " + diagnostic.rule + ": " + diagnostic.message);
+    out.problems.push_back(diagnostic.location.to_string() + ": " + diagnostic.rule + ": " +
+                           diagnostic.message);
   }
 
   if (!workload_files.empty()) {
@@ -202,8 +204,8 @@ void load(const engine::Rule& rule, const fs::path& fixture, LoadedFixture& out)
 
 engine::RunInput run_input(const LoadedFixture& loaded) {
   engine::RunInput input;
-  const bool has_schema = loaded.schema.catalog.source != model::SchemaSource::none ||
-                          !loaded.schema.catalog.tables.empty();
+  const bool has_schema =
+      loaded.schema.catalog.source != model::SchemaSource::none || !loaded.schema.catalog.tables.empty();
   input.catalog = has_schema ? &loaded.schema.catalog : nullptr;
   input.suppressions = loaded.schema.suppressions;
   if (loaded.sources) {
@@ -289,7 +291,8 @@ std::string scrubbed(std::string text, const std::vector<std::string>& spellings
   return text;
 }
 
-std::string block(const core::Finding& finding, const std::string& file, const std::vector<std::string>& base) {
+std::string block(const core::Finding& finding, const std::string& file,
+                  const std::vector<std::string>& base) {
   std::ostringstream out;
   out << file << ":" << finding.location.line << ":" << finding.location.column << " " << finding.rule << " "
       << core::to_string(finding.severity);
@@ -300,7 +303,8 @@ std::string block(const core::Finding& finding, const std::string& file, const s
   field(out, "message", scrubbed(finding.message, base));
   field(out, "help", scrubbed(finding.help, base));
   if (finding.fix) {
-    field(out, finding.fix->kind == core::FixKind::shell ? "fix.shell" : "fix.sql", scrubbed(finding.fix->ddl, base));
+    field(out, finding.fix->kind == core::FixKind::shell ? "fix.shell" : "fix.sql",
+          scrubbed(finding.fix->ddl, base));
     field(out, "fix.drizzle", scrubbed(finding.fix->drizzle, base));
     field(out, "fix.note", scrubbed(finding.fix->safety_note, base));
   }

@@ -1,11 +1,11 @@
 #include "loaders/drizzle_kit/config.hpp"
 
-#include <algorithm>
-#include <utility>
-
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/typescript/lexer.hpp"
+
+#include <algorithm>
+#include <utility>
 
 namespace pgadvise::loaders {
 
@@ -134,10 +134,11 @@ private:
   }
 
   void note_unresolved(const std::string& path) {
-    static const std::vector<std::string> k_known = {"out", "schema", "dialect", "casing", "migrations.table",
-                                                     "migrations.schema", "migrations.prefix"};
+    static const std::vector<std::string> k_known = {
+        "out", "schema", "dialect", "casing", "migrations.table", "migrations.schema", "migrations.prefix"};
     if (std::find(k_known.begin(), k_known.end(), path) != k_known.end() &&
-        std::find(m_config.unresolved.begin(), m_config.unresolved.end(), path) == m_config.unresolved.end()) {
+        std::find(m_config.unresolved.begin(), m_config.unresolved.end(), path) ==
+            m_config.unresolved.end()) {
       m_config.unresolved.push_back(path);
     }
   }
@@ -151,10 +152,9 @@ private:
 } // namespace
 
 const std::vector<std::string>& drizzle_config_names() {
-  static const std::vector<std::string> k_names = {"drizzle.config.ts",  "drizzle.config.mts",
-                                                   "drizzle.config.cts", "drizzle.config.js",
-                                                   "drizzle.config.mjs", "drizzle.config.cjs",
-                                                   "drizzle.config.json"};
+  static const std::vector<std::string> k_names = {
+      "drizzle.config.ts",  "drizzle.config.mts", "drizzle.config.cts", "drizzle.config.js",
+      "drizzle.config.mjs", "drizzle.config.cjs", "drizzle.config.json"};
   return k_names;
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "core/result.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/result.hpp"
 
 namespace pgadvise::loaders {
 

@@ -43,7 +43,9 @@ std::string read_string(std::string_view text, std::size_t& i) {
 
 } // namespace
 
-JsonKeyLines::JsonKeyLines(std::string_view text, std::string file) : m_file(std::move(file)) { scan(text); }
+JsonKeyLines::JsonKeyLines(std::string_view text, std::string file) : m_file(std::move(file)) {
+  scan(text);
+}
 
 std::string JsonKeyLines::join_path(const std::vector<std::string>& path) {
   std::string out;

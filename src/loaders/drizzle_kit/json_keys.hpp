@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/source_location.hpp"
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "core/source_location.hpp"
 
 namespace pgadvise::loaders {
 

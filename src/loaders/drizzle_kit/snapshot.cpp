@@ -1,18 +1,17 @@
 #include "loaders/drizzle_kit/snapshot.hpp"
 
-#include <algorithm>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/json_keys.hpp"
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 #include "loaders/sql/migrations.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pgadvise::loaders {
 
@@ -73,9 +72,10 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
     return core::Error("drizzle-kit snapshot cannot be read", {file, 0, 0});
   }
   if (const int line = conflict_marker_line(*text); line > 0) {
-    return core::Error("unresolved merge conflict in drizzle-kit snapshot (resolve it, or delete the snapshot and "
-                       "run drizzle-kit generate again)",
-                       {file, line, 1});
+    return core::Error(
+        "unresolved merge conflict in drizzle-kit snapshot (resolve it, or delete the snapshot and "
+        "run drizzle-kit generate again)",
+        {file, line, 1});
   }
   auto json = parse_json(*text, file);
   if (!json) {

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <filesystem>
-#include <optional>
-
 #include "core/result.hpp"
 #include "loaders/schema_load.hpp"
+
+#include <filesystem>
+#include <optional>
 
 namespace pgadvise::loaders {
 

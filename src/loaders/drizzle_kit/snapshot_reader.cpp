@@ -1,13 +1,13 @@
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 
-#include <algorithm>
-#include <utility>
-#include <vector>
-
 #include "core/text.hpp"
 #include "loaders/fk_action.hpp"
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace pgadvise::loaders {
 
@@ -103,7 +103,8 @@ public:
         read_table(key, table);
       }
     }
-    if (const Json* views = member(snapshot, "views"); views != nullptr && views->is_object() && !views->empty()) {
+    if (const Json* views = member(snapshot, "views");
+        views != nullptr && views->is_object() && !views->empty()) {
       m_load.notes.push_back(m_file + ": " + std::to_string(views->size()) +
                              " view(s) in the snapshot are not part of the catalog");
     }
@@ -181,7 +182,8 @@ private:
     // "schema" is "" for public tables in every version; v6+ keys say it too.
     table.schema = text_field(value, "schema");
     if (table.schema.empty()) {
-      table.schema = dot != std::string::npos && key.substr(dot + 1) == table.name ? key.substr(0, dot) : "public";
+      table.schema =
+          dot != std::string::npos && key.substr(dot + 1) == table.name ? key.substr(0, dot) : "public";
     }
     table.location = at(path);
     add_schema(table.schema);
@@ -208,8 +210,8 @@ private:
   // Hands `read_entry` each entry of the table's keyed object `part`
   // ("columns", "indexes", ...) with its path; an absent or non-object part
   // has none.
-  void read_entries(const Path& table_path, const Json& table_value, const std::string& part, model::Table& table,
-                    EntryReader read_entry) {
+  void read_entries(const Path& table_path, const Json& table_value, const std::string& part,
+                    model::Table& table, EntryReader read_entry) {
     const Json* entries = member(table_value, part);
     if (entries == nullptr || !entries->is_object()) {
       return;
@@ -289,13 +291,13 @@ private:
 
   static void add_unique(std::string name, std::vector<std::string> columns, core::SourceLocation location,
                          model::Table& table) {
-    table.indexes.push_back(constraint_index(std::move(name), model::IndexKind::unique_constraint, std::move(columns),
-                                             std::move(location)));
+    table.indexes.push_back(constraint_index(std::move(name), model::IndexKind::unique_constraint,
+                                             std::move(columns), std::move(location)));
   }
 
   // A primary key or unique constraint over plain columns.
-  static model::Index constraint_index(std::string name, model::IndexKind kind, std::vector<std::string> columns,
-                                       core::SourceLocation location) {
+  static model::Index constraint_index(std::string name, model::IndexKind kind,
+                                       std::vector<std::string> columns, core::SourceLocation location) {
     model::Index index;
     index.name = std::move(name);
     index.kind = kind;
@@ -310,8 +312,9 @@ private:
   // Whether every name is a column of the table (to tell the parts of a
   // squashed "columns;name" string apart).
   static bool all_columns(const model::Table& table, const std::vector<std::string>& names) {
-    return !names.empty() && std::all_of(names.begin(), names.end(),
-                                         [&](const std::string& n) { return table.find_column(n) != nullptr; });
+    return !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
+      return table.find_column(n) != nullptr;
+    });
   }
 
   // Objects {"name", "columns"}; some releases stored drizzle-kit's squashed
@@ -339,7 +342,8 @@ private:
   }
 
   // Objects {"name", "columns", "nullsNotDistinct"}; squashed "name;cols;nnd".
-  void read_unique_constraint(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+  void read_unique_constraint(const std::string& key, const Json& value, const Path& path,
+                              model::Table& table) {
     std::string name = entry_name(key, value);
     std::vector<std::string> columns = string_list(member(value, "columns"));
     if (value.is_string()) {
@@ -397,8 +401,8 @@ private:
       columns = member(value, "columns");
       index.unique = flag_field(value, "isUnique");
       index.predicate = text_field(value, "where");
-      const std::string method = text_field(value, "method").empty() ? text_field(value, "using")
-                                                                     : text_field(value, "method");
+      const std::string method =
+          text_field(value, "method").empty() ? text_field(value, "using") : text_field(value, "method");
       if (!method.empty()) {
         index.method = core::to_lower(method);
       }
@@ -447,8 +451,10 @@ private:
         fk.columns = comma_list(parts[2]);
         fk.ref_table = parts[3];
         fk.ref_columns = comma_list(parts[4]);
-        fk.on_update = fk_action_from_words(parts.size() > 5 ? parts[5] : std::string()).value_or(model::FkAction::no_action);
-        fk.on_delete = fk_action_from_words(parts.size() > 6 ? parts[6] : std::string()).value_or(model::FkAction::no_action);
+        fk.on_update = fk_action_from_words(parts.size() > 5 ? parts[5] : std::string())
+                           .value_or(model::FkAction::no_action);
+        fk.on_delete = fk_action_from_words(parts.size() > 6 ? parts[6] : std::string())
+                           .value_or(model::FkAction::no_action);
         schema_to = parts.size() > 7 ? parts[7] : std::string();
       }
     }
@@ -504,7 +510,8 @@ int version_of(const Json& snapshot) {
 
 } // namespace
 
-core::Result<SchemaLoad> read_snapshot(const Json& snapshot, const JsonKeyLines& lines, const std::string& file) {
+core::Result<SchemaLoad> read_snapshot(const Json& snapshot, const JsonKeyLines& lines,
+                                       const std::string& file) {
   if (!snapshot.is_object()) {
     return core::Error("not a drizzle-kit snapshot: the top level is not a JSON object", {file, 1, 1});
   }
@@ -519,12 +526,13 @@ core::Result<SchemaLoad> read_snapshot(const Json& snapshot, const JsonKeyLines&
     if (!where.known() || where.line == 0) {
       where = {file, 1, 1};
     }
-    const std::string shown = version == 0 ? "no version" : version < 0 ? "an unreadable version"
-                                                                          : "version " + std::to_string(version);
-    std::string hint = version > 0 && version < 5
-                           ? "; run `drizzle-kit up` to upgrade the snapshots"
-                           : "; point pgadvise at the SQL migrations instead";
-    return core::Error("drizzle-kit snapshot has " + shown + " (pgadvise reads versions 5, 6 and 7)" + hint, where);
+    const std::string shown = version == 0  ? "no version"
+                              : version < 0 ? "an unreadable version"
+                                            : "version " + std::to_string(version);
+    std::string hint = version > 0 && version < 5 ? "; run `drizzle-kit up` to upgrade the snapshots"
+                                                  : "; point pgadvise at the SQL migrations instead";
+    return core::Error("drizzle-kit snapshot has " + shown + " (pgadvise reads versions 5, 6 and 7)" + hint,
+                       where);
   }
   const Json* tables = member(snapshot, "tables");
   if (tables == nullptr || !tables->is_object()) {
@@ -534,7 +542,8 @@ core::Result<SchemaLoad> read_snapshot(const Json& snapshot, const JsonKeyLines&
   SchemaLoad load;
   load.files_read = 1;
   load.catalog.source = model::SchemaSource::drizzle_snapshot;
-  load.catalog.source_description = "drizzle-kit snapshot " + file + " (version " + std::to_string(version) + ")";
+  load.catalog.source_description =
+      "drizzle-kit snapshot " + file + " (version " + std::to_string(version) + ")";
   SnapshotReader reader(lines, file, load);
   reader.read(snapshot);
   return load;

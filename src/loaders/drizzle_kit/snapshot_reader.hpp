@@ -1,12 +1,11 @@
 #pragma once
 
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include "core/result.hpp"
 #include "loaders/drizzle_kit/json_keys.hpp"
 #include "loaders/schema_load.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace pgadvise::loaders {
 

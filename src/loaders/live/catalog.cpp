@@ -1,11 +1,11 @@
 #include "loaders/live/catalog.hpp"
 
-#include <algorithm>
-#include <cstdlib>
-
 #include "loaders/live/catalog_sql.hpp"
 #include "loaders/live/state.hpp"
 #include "model/type_ref.hpp"
+
+#include <algorithm>
+#include <cstdlib>
 
 namespace pgadvise::loaders {
 
@@ -46,10 +46,11 @@ std::optional<core::Error> each_row(LoadState& state, const std::string& sql, st
   return std::nullopt;
 }
 
-void each_row_or_note(LoadState& state, const std::string& sql, std::string_view what, std::string_view without,
-                      const RowFn& each) {
+void each_row_or_note(LoadState& state, const std::string& sql, std::string_view what,
+                      std::string_view without, const RowFn& each) {
   if (const auto error = each_row(state, sql, what, each)) {
-    state.load.notes.push_back("live catalog: " + error->to_string() + "; continuing without " + std::string(without));
+    state.load.notes.push_back("live catalog: " + error->to_string() + "; continuing without " +
+                               std::string(without));
   }
 }
 

@@ -23,9 +23,8 @@ std::string user_tables() {
          not_extension_member("pg_catalog.pg_class", "c.oid");
 }
 
-const std::string k_table_join =
-    " JOIN pg_catalog.pg_class c ON c.oid = %REL%"
-    " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ";
+const std::string k_table_join = " JOIN pg_catalog.pg_class c ON c.oid = %REL%"
+                                 " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ";
 
 std::string join_table(const std::string& relation_column) {
   std::string out = k_table_join;
@@ -38,9 +37,13 @@ std::string join_table(const std::string& relation_column) {
 // extension types) from built-in ones.
 std::string join_element_schema(const std::string& type, const std::string& element, const std::string& nsp) {
   return " JOIN pg_catalog.pg_type " + element + " ON " + element + ".oid = CASE WHEN " + type +
-         ".typcategory = 'A' AND " + type + ".typelem <> 0"
-         "   THEN " + type + ".typelem ELSE " + type + ".oid END"
-         " JOIN pg_catalog.pg_namespace " + nsp + " ON " + nsp + ".oid = " + element + ".typnamespace";
+         ".typcategory = 'A' AND " + type +
+         ".typelem <> 0"
+         "   THEN " +
+         type + ".typelem ELSE " + type +
+         ".oid END"
+         " JOIN pg_catalog.pg_namespace " +
+         nsp + " ON " + nsp + ".oid = " + element + ".typnamespace";
 }
 
 // Types of one pg_type.typtype ('e' enum, 'd' domain) in the user's
@@ -50,7 +53,8 @@ std::string user_types(const std::string& typtype) {
          not_extension_member("pg_catalog.pg_type", "t.oid");
 }
 
-const std::string k_type_namespace = " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace";
+const std::string k_type_namespace =
+    " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace";
 
 } // namespace
 
@@ -60,7 +64,8 @@ std::string header() {
          " current_setting('server_version') AS version,"
          " current_setting('block_size')::int8 AS block_size,"
          " d.stats_reset::text AS stats_reset,"
-         " extract(epoch FROM now() - coalesce(d.stats_reset, pg_postmaster_start_time()))::float8 AS stats_age,"
+         " extract(epoch FROM now() - coalesce(d.stats_reset, pg_postmaster_start_time()))::float8 AS "
+         "stats_age,"
          " d.stats_reset IS NULL AS since_start"
          " FROM pg_catalog.pg_stat_database d WHERE d.datname = current_database()";
 }
@@ -91,7 +96,8 @@ std::string columns() {
          " CASE WHEN a.atthasdef THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,"
          " EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_class s ON s.oid = dep.objid"
          "   AND s.relkind = 'S' WHERE dep.classid = 'pg_catalog.pg_class'::regclass"
-         "   AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') AS owns_sequence"
+         "   AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') AS "
+         "owns_sequence"
          " FROM pg_catalog.pg_attribute a" +
          join_table("a.attrelid") + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid" +
          join_element_schema("t", "et", "tn") +
@@ -109,8 +115,9 @@ std::string enums() {
 std::string domains() {
   return "SELECT n.nspname AS schema, t.typname AS name,"
          " pg_catalog.format_type(t.typbasetype, t.typtypmod) AS base, bn.nspname AS base_schema" +
-         k_type_namespace + " JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype" + join_element_schema("b", "eb", "bn") +
-         " WHERE " + user_types("d") + " ORDER BY n.nspname, t.typname";
+         k_type_namespace + " JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype" +
+         join_element_schema("b", "eb", "bn") + " WHERE " + user_types("d") +
+         " ORDER BY n.nspname, t.typname";
 }
 
 std::string indexes() {
@@ -126,7 +133,8 @@ std::string indexes() {
          " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid" +
          join_table("i.indrelid") +
          " JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
-         " LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid"
+         " LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = "
+         "i.indrelid"
          "   AND con.contype IN ('p', 'u', 'x')"
          " WHERE " +
          user_tables() + " ORDER BY n.nspname, c.relname, ic.relname";
@@ -155,7 +163,8 @@ std::string foreign_keys() {
   // one users declared.
   return "SELECT con.oid::text AS oid, con.conrelid::text AS table_oid, con.conname AS name,"
          " con.convalidated AS valid, con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,"
-         " rn.nspname AS ref_schema, rc.relname AS ref_table, a.attname AS column_name, ra.attname AS ref_column"
+         " rn.nspname AS ref_schema, rc.relname AS ref_table, a.attname AS column_name, ra.attname AS "
+         "ref_column"
          " FROM pg_catalog.pg_constraint con" +
          join_table("con.conrelid") +
          " JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid"

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "core/result.hpp"
+#include "loaders/schema_load.hpp"
+#include "pg/connection.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -7,10 +11,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
-
-#include "core/result.hpp"
-#include "loaders/schema_load.hpp"
-#include "pg/connection.hpp"
 
 // Shared by the live catalog loader's parts (schema, indexes and
 // constraints, statistics); not part of the loader's interface.
@@ -47,8 +47,8 @@ std::optional<core::Error> each_row(LoadState& state, const std::string& sql, st
 // The same for statistics, which are extras: a failed query leaves the
 // catalog without them and says so in a note ("continuing without
 // `without`") rather than losing the schema.
-void each_row_or_note(LoadState& state, const std::string& sql, std::string_view what, std::string_view without,
-                      const RowFn& each);
+void each_row_or_note(LoadState& state, const std::string& sql, std::string_view what,
+                      std::string_view without, const RowFn& each);
 // Only the rows whose `oid_column` is the oid of a table the catalog holds,
 // with that table; the others (tables the loader skipped) are ignored.
 RowFn on_table(LoadState& state, std::string_view oid_column, TableRowFn each);

@@ -49,8 +49,8 @@ void load_sizes(LoadState& state) {
       index->stats->size_bytes = bytes;
     }
   };
-  each_row_or_note(state, live_sql::relation_sizes(), "sizes", "exact sizes (estimated from relpages instead)",
-                   read);
+  each_row_or_note(state, live_sql::relation_sizes(), "sizes",
+                   "exact sizes (estimated from relpages instead)", read);
 }
 
 void load_column_stats(LoadState& state) {

@@ -22,8 +22,8 @@ void read_drizzle_log_text(std::string_view text, ShapeRegistry& registry, LogFo
     std::string_view sql = line.substr(at + 7);
     std::string_view params;
     // Drizzle appends " -- params: [json, ...]" when there are parameters.
-    if (const std::size_t marker = sql.rfind(" -- params: ["); marker != std::string_view::npos &&
-                                                               !sql.empty() && sql.back() == ']') {
+    if (const std::size_t marker = sql.rfind(" -- params: [");
+        marker != std::string_view::npos && !sql.empty() && sql.back() == ']') {
       params = sql.substr(marker + 12);
       sql = sql.substr(0, marker);
     }

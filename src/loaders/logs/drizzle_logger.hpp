@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string_view>
-
 #include "loaders/logs/fold.hpp"
 #include "loaders/logs/shape.hpp"
+
+#include <string_view>
 
 namespace pgadvise::loaders {
 

@@ -1,8 +1,8 @@
 #include "loaders/logs/formats.hpp"
 
-#include <cstring>
-
 #include "core/utf8.hpp"
+
+#include <cstring>
 
 namespace pgadvise::loaders {
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string_view>
-
 #include "loaders/logs/event.hpp"
 #include "loaders/logs/prefix.hpp"
+
+#include <string_view>
 
 namespace pgadvise::loaders {
 
@@ -11,7 +11,8 @@ enum class LogFormat { stderr_text, csvlog, jsonlog };
 
 // Each parses a block of whole records (see log_input.hpp for how blocks are
 // cut) into events. They run in parallel on different blocks.
-void parse_stderr_block(std::string_view block, const LogPrefix& prefix, EventBuilder& builder, BlockResult& out);
+void parse_stderr_block(std::string_view block, const LogPrefix& prefix, EventBuilder& builder,
+                        BlockResult& out);
 void parse_csv_block(std::string_view block, EventBuilder& builder, BlockResult& out);
 void parse_json_block(std::string_view block, EventBuilder& builder, BlockResult& out);
 

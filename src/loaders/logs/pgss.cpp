@@ -1,15 +1,14 @@
 #include "loaders/logs/pgss.hpp"
 
-#include <fstream>
-#include <map>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
 #include "loaders/logs/formats.hpp"
 #include "loaders/logs/input.hpp"
 #include "loaders/logs/shape.hpp"
 #include "loaders/schema_load.hpp"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace pgadvise::loaders {
 
@@ -55,7 +54,8 @@ std::optional<double> json_number(const nlohmann::json& row, std::initializer_li
   return std::nullopt;
 }
 
-void add_row(const PgssRow& row, ShapeRegistry& registry, const std::string& label, model::Workload& workload) {
+void add_row(const PgssRow& row, ShapeRegistry& registry, const std::string& label,
+             model::Workload& workload) {
   if (row.query.empty()) {
     return;
   }
@@ -172,7 +172,8 @@ bool read_csv(std::string_view text, std::vector<PgssRow>& rows, std::string& er
       continue;
     }
     PgssRow row;
-    row.query = fields[*query].needs_unquote ? unquote_csv(fields[*query].text) : std::string(fields[*query].text);
+    row.query =
+        fields[*query].needs_unquote ? unquote_csv(fields[*query].text) : std::string(fields[*query].text);
     row.calls = get(calls);
     row.total_ms = get(total);
     row.mean_ms = get(mean);
@@ -195,7 +196,8 @@ LogReadResult read_pgss_text(std::string_view text, const std::string& label) {
   const bool json = first != std::string_view::npos && (text[first] == '[' || text[first] == '{');
   const bool ok = json ? read_json(text, rows) : read_csv(text, rows, error);
   if (!ok) {
-    workload.warnings.push_back({"no-statements", json ? "not valid JSON" : error, core::SourceLocation{label, 1, 0}});
+    workload.warnings.push_back(
+        {"no-statements", json ? "not valid JSON" : error, core::SourceLocation{label, 1, 0}});
   }
   ShapeRegistry registry;
   for (const PgssRow& row : rows) {
@@ -220,7 +222,8 @@ LogReadResult read_pgss(const std::string& path) {
   auto input = LogInput::open(path);
   if (!input) {
     LogReadResult result;
-    result.workload.warnings.push_back({"unreadable", input.error().message, core::SourceLocation{label, 0, 0}});
+    result.workload.warnings.push_back(
+        {"unreadable", input.error().message, core::SourceLocation{label, 0, 0}});
     append_diagnostics(result.workload, result.diagnostics);
     return result;
   }

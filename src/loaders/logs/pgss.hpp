@@ -1,9 +1,9 @@
 #pragma once
 
+#include "loaders/logs/reader.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "loaders/logs/reader.hpp"
 
 namespace pgadvise::loaders {
 

@@ -3,8 +3,8 @@
 #include "loaders/logs/drizzle_logger.hpp"
 #include "loaders/logs/fold.hpp"
 #include "loaders/logs/input.hpp"
-#include "loaders/schema_load.hpp"
 #include "loaders/logs/sql_queries.hpp"
+#include "loaders/schema_load.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -12,7 +12,8 @@ void read_sql_workload_text(std::string_view text, ShapeRegistry& registry, LogF
   pg::ParseError error;
   const auto spans = pg::split(text, &error);
   if (!spans) {
-    fold.warn(lines.line_of(error.offset), "unparsed-statement", "the file cannot be split into statements: " + error.message);
+    fold.warn(lines.line_of(error.offset), "unparsed-statement",
+              "the file cannot be split into statements: " + error.message);
     return;
   }
   for (const pg::StatementSpan& span : *spans) {

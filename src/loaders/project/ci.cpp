@@ -1,11 +1,11 @@
 // GitHub Actions workflows and GitLab CI: the jobs' commands and what tells
 // where a job deploys (environment, branch filters, names, variables, services).
-#include <algorithm>
-#include <array>
-
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/yaml.hpp"
+
+#include <algorithm>
+#include <array>
 
 namespace pgadvise::loaders::scan {
 
@@ -20,7 +20,8 @@ void note_problems(ScanContext& context, const std::string& file, const yaml::Do
 }
 
 // A `run:` / `script:` value: a scalar (each of its lines a command) or a list of them.
-void commands_from(const Node& node, const std::string& file, ShellState& state, std::vector<model::Command>& out) {
+void commands_from(const Node& node, const std::string& file, ShellState& state,
+                   std::vector<model::Command>& out) {
   if (node.is_scalar()) {
     for (model::Command& command : parse_script_text(node.scalar, file, node.line, state)) {
       out.push_back(std::move(command));
@@ -115,8 +116,8 @@ std::string working_directory(const Node* owner) {
 // --- GitLab CI ---
 
 constexpr std::array<std::string_view, 13> k_gitlab_reserved = {
-    "image", "services", "stages", "types", "before_script", "after_script", "variables",
-    "cache", "include", "default", "workflow", "spec", "pages:deploy"};
+    "image", "services", "stages",  "types",    "before_script", "after_script", "variables",
+    "cache", "include",  "default", "workflow", "spec",          "pages:deploy"};
 
 // A job with the keys of the templates it `extends` (own keys win).
 Node with_extends(const Node& root, const Node& job, int depth = 0) {
@@ -193,7 +194,8 @@ void read_only(const Node* only, const std::string& file, model::SiteContext& co
   context.branches_location = {file, only->line, 0};
 }
 
-void scan_gitlab_job(ScanContext& context, const std::string& file, const Node& root, const yaml::Entry& entry) {
+void scan_gitlab_job(ScanContext& context, const std::string& file, const Node& root,
+                     const yaml::Entry& entry) {
   const Node job = with_extends(root, entry.value);
   const Node* defaults = root.get("default");
   model::ExecutionSite site;
@@ -296,7 +298,8 @@ void scan_github_workflow(ScanContext& context, const std::string& file) {
       site.context = job_context;
       add_env(step.get("env"), file, site.context.env);
       const std::string step_name = step.get_scalar("name");
-      site.label = "job \"" + job.key + "\" step " + (step_name.empty() ? std::to_string(index) : "\"" + step_name + "\"");
+      site.label = "job \"" + job.key + "\" step " +
+                   (step_name.empty() ? std::to_string(index) : "\"" + step_name + "\"");
       auto& names = site.context.names;
       if (!step_name.empty()) {
         names.push_back({"step", step_name, {file, step.get("name")->line, 0}});

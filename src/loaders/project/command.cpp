@@ -1,9 +1,9 @@
 #include "loaders/project/command.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
-
-#include "core/text.hpp"
 
 namespace pgadvise::loaders {
 
@@ -152,25 +152,27 @@ std::string strip_version(std::string_view pkg) {
   return std::string(at == std::string_view::npos || at == 0 ? pkg : pkg.substr(0, at));
 }
 
-template <std::size_t N>
-bool one_of(std::string_view word, const std::array<std::string_view, N>& list) {
+template <std::size_t N> bool one_of(std::string_view word, const std::array<std::string_view, N>& list) {
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
 constexpr std::array<std::string_view, 38> k_pnpm_builtins = {
-    "add", "install", "i", "update", "up", "upgrade", "remove", "rm", "uninstall", "un", "link", "ln",
-    "unlink", "import", "rebuild", "rb", "prune", "fetch", "patch", "patch-commit", "audit", "list", "ls",
-    "outdated", "why", "publish", "pack", "create", "init", "store", "env", "setup", "config", "server",
-    "root", "bin", "deploy", "licenses"};
+    "add",       "install", "i",     "update",       "up",     "upgrade", "remove",  "rm",
+    "uninstall", "un",      "link",  "ln",           "unlink", "import",  "rebuild", "rb",
+    "prune",     "fetch",   "patch", "patch-commit", "audit",  "list",    "ls",      "outdated",
+    "why",       "publish", "pack",  "create",       "init",   "store",   "env",     "setup",
+    "config",    "server",  "root",  "bin",          "deploy", "licenses"};
 constexpr std::array<std::string_view, 29> k_yarn_builtins = {
-    "add", "install", "remove", "upgrade", "up", "init", "why", "info", "config", "cache", "set", "plugin",
-    "node", "pack", "publish", "link", "unlink", "version", "global", "create", "import", "login", "logout",
-    "audit", "outdated", "bin", "constraints", "npm", "dedupe"};
+    "add",      "install", "remove",      "upgrade", "up",     "init",  "why",     "info",
+    "config",   "cache",   "set",         "plugin",  "node",   "pack",  "publish", "link",
+    "unlink",   "version", "global",      "create",  "import", "login", "logout",  "audit",
+    "outdated", "bin",     "constraints", "npm",     "dedupe"};
 constexpr std::array<std::string_view, 24> k_bun_builtins = {
-    "install", "i", "add", "a", "remove", "rm", "update", "link", "unlink", "pm", "build", "test", "init",
-    "create", "c", "upgrade", "repl", "outdated", "publish", "patch", "audit", "info", "why", "exec"};
-constexpr std::array<std::string_view, 10> k_shells = {"sh", "bash", "zsh", "dash", "ash", "ksh",
-                                                       "/bin/sh", "/bin/bash", "/usr/bin/env", "busybox"};
+    "install", "i",        "add",     "a",     "remove", "rm",     "update", "link",
+    "unlink",  "pm",       "build",   "test",  "init",   "create", "c",      "upgrade",
+    "repl",    "outdated", "publish", "patch", "audit",  "info",   "why",    "exec"};
+constexpr std::array<std::string_view, 10> k_shells = {
+    "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/env", "busybox"};
 
 class Analyzer {
 public:
@@ -217,7 +219,8 @@ private:
     std::vector<Invocation> found;
     for (const Segment& segment : split_segments(command)) {
       Analyzer child(inner,
-                     std::string(core::trim(std::string_view(command).substr(segment.begin, segment.end - segment.begin))),
+                     std::string(core::trim(
+                         std::string_view(command).substr(segment.begin, segment.end - segment.begin))),
                      m_nesting + 1);
       child.analyze(segment.words, found);
     }
@@ -275,8 +278,8 @@ private:
       return;
     }
     if (word == "exec" || word == "time" || word == "nohup" || word == "command" || word == "builtin" ||
-        word == "then" || word == "do" || word == "else" || word == "elif" || word == "if" || word == "while" ||
-        word == "until" || word == "!" || word == "{" || word == "sudo") {
+        word == "then" || word == "do" || word == "else" || word == "elif" || word == "if" ||
+        word == "while" || word == "until" || word == "!" || word == "{" || word == "sudo") {
       std::size_t j = i + 1;
       while (j < words.size() && words[j].rfind('-', 0) == 0 && words[j] != "--") {
         ++j;
@@ -303,8 +306,8 @@ private:
       dotenv(words, i + 1);
       return;
     }
-    if (name == "tini" || name == "dumb-init" || name == "su-exec" || name == "gosu" || name == "wait-for-it" ||
-        name == "wait-for-it.sh" || name == "wait-for" || name == "wait-for.sh") {
+    if (name == "tini" || name == "dumb-init" || name == "su-exec" || name == "gosu" ||
+        name == "wait-for-it" || name == "wait-for-it.sh" || name == "wait-for" || name == "wait-for.sh") {
       after_double_dash_or_skip(words, i, name == "su-exec" || name == "gosu" ? 2 : 1);
       return;
     }
@@ -366,8 +369,8 @@ private:
       run_file(word, words, i + 1);
       return;
     }
-    if (word.rfind("./", 0) == 0 || word.rfind("../", 0) == 0 || (word[0] == '/' && word.rfind("/usr/", 0) != 0 &&
-                                                                  word.rfind("/bin/", 0) != 0)) {
+    if (word.rfind("./", 0) == 0 || word.rfind("../", 0) == 0 ||
+        (word[0] == '/' && word.rfind("/usr/", 0) != 0 && word.rfind("/bin/", 0) != 0)) {
       run_file(word, words, i + 1);
     }
   }
@@ -435,7 +438,8 @@ private:
     inv.target = path[0] == '/' ? path : join_relative(m_state.cwd, path);
     emit(std::move(inv));
     // wait-for-it.sh db:5432 -- npm run start: the command after `--` runs too.
-    auto dash = std::find(words.begin() + static_cast<std::ptrdiff_t>(std::min(args, words.size())), words.end(), "--");
+    auto dash = std::find(words.begin() + static_cast<std::ptrdiff_t>(std::min(args, words.size())),
+                          words.end(), "--");
     if (dash != words.end()) {
       walk(words, static_cast<std::size_t>(dash - words.begin()) + 1);
     }
@@ -456,8 +460,8 @@ private:
       drizzle(words, j + 1);
     } else if (pkg == "dotenv" || pkg == "dotenv-cli" || pkg == "@dotenvx/dotenvx" || pkg == "dotenvx") {
       dotenv(words, j + 1);
-    } else if (pkg == "cross-env" || pkg == "turbo" || pkg == "npm-run-all" || pkg == "run-s" || pkg == "run-p" ||
-               pkg == "concurrently" || pkg == "cross-env-shell") {
+    } else if (pkg == "cross-env" || pkg == "turbo" || pkg == "npm-run-all" || pkg == "run-s" ||
+               pkg == "run-p" || pkg == "concurrently" || pkg == "cross-env-shell") {
       std::vector<std::string> rest(words.begin() + static_cast<std::ptrdiff_t>(j), words.end());
       rest[0] = pkg;
       walk(rest, 0);
@@ -466,8 +470,8 @@ private:
 
   static bool takes_value(std::string_view option) {
     return option == "--prefix" || option == "-w" || option == "--workspace" || option == "--loglevel" ||
-           option == "-C" || option == "--dir" || option == "--filter" || option == "-F" || option == "--cwd" ||
-           option == "--userconfig" || option == "--reporter";
+           option == "-C" || option == "--dir" || option == "--filter" || option == "-F" ||
+           option == "--cwd" || option == "--userconfig" || option == "--reporter";
   }
 
   // Reads package-manager options (before or after the subcommand) into the invocation.
@@ -503,8 +507,8 @@ private:
     }
   }
 
-  void run_script(const std::string& script, Invocation inv, const std::vector<std::string>& words, std::size_t args,
-                  bool need_double_dash) {
+  void run_script(const std::string& script, Invocation inv, const std::vector<std::string>& words,
+                  std::size_t args, bool need_double_dash) {
     if (script.empty() || script.find('$') != std::string::npos) {
       return;
     }
@@ -539,7 +543,8 @@ private:
       if (k < words.size()) {
         run_script(words[k], inv, words, k + 1, true);
       }
-    } else if (sub == "start" || sub == "test" || sub == "t" || sub == "tst" || sub == "restart" || sub == "stop") {
+    } else if (sub == "start" || sub == "test" || sub == "t" || sub == "tst" || sub == "restart" ||
+               sub == "stop") {
       run_script(sub == "t" || sub == "tst" ? "test" : sub, inv, words, j + 1, true);
     } else if (sub == "exec" || sub == "x") {
       std::size_t k = j + 1;
@@ -606,10 +611,12 @@ private:
   }
 
   // `pnpm X` / `yarn X` / `bun X`: a binary (drizzle-kit, turbo) or a script.
-  void direct(const std::string& sub, const Invocation& inv, const std::vector<std::string>& words, std::size_t j) {
+  void direct(const std::string& sub, const Invocation& inv, const std::vector<std::string>& words,
+              std::size_t j) {
     if (sub == "drizzle-kit") {
       exec_in(inv, words, j);
-    } else if (sub == "turbo" || sub == "dotenv" || sub == "cross-env" || sub == "run-s" || sub == "npm-run-all") {
+    } else if (sub == "turbo" || sub == "dotenv" || sub == "cross-env" || sub == "run-s" ||
+               sub == "npm-run-all") {
       walk(words, j);
     } else {
       run_script(sub, inv, words, j + 1, false);
@@ -698,7 +705,8 @@ private:
         if (w.rfind("--filter", 0) == 0 || w == "-F") {
           read_option(words, j, inv);
         } else if (w.find('=') == std::string::npos && j + 1 < words.size() &&
-                   (w == "--concurrency" || w == "--cache-dir" || w == "--env-mode" || w == "--output-logs")) {
+                   (w == "--concurrency" || w == "--cache-dir" || w == "--env-mode" ||
+                    w == "--output-logs")) {
           ++j;
         }
       } else if (w != "run") {
@@ -781,7 +789,8 @@ private:
       const std::string& w = words[j];
       if (w.rfind('-', 0) == 0) {
         if (w.find('=') == std::string::npos && j + 1 < words.size() &&
-            (w == "-n" || w == "--names" || w == "-c" || w == "--prefix-colors" || w == "-p" || w == "--prefix")) {
+            (w == "-n" || w == "--names" || w == "-c" || w == "--prefix-colors" || w == "-p" ||
+             w == "--prefix")) {
           ++j;
         }
         continue;
@@ -801,8 +810,8 @@ private:
 std::vector<Invocation> analyze_text(std::string_view command, ShellState& state, int nesting) {
   std::vector<Invocation> out;
   for (const Segment& segment : split_segments(command)) {
-    Analyzer analyzer(state, std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin))),
-                      nesting);
+    Analyzer analyzer(
+        state, std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin))), nesting);
     analyzer.analyze(segment.words, out);
   }
   return out;
@@ -833,7 +842,8 @@ std::string join_relative(std::string_view base, std::string_view path) {
   return core::join(parts, "/");
 }
 
-bool map_absolute_dir(std::string_view absolute, const std::vector<std::string>& package_dirs, std::string& out) {
+bool map_absolute_dir(std::string_view absolute, const std::vector<std::string>& package_dirs,
+                      std::string& out) {
   const std::string normal = join_relative("", absolute);
   bool found = false;
   std::size_t best = 0;

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/source_location.hpp"
+#include "model/project_graph.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/source_location.hpp"
-#include "model/project_graph.hpp"
 
 // Splits shell command lines into the invocations the push rule follows:
 // drizzle-kit push/migrate, package scripts (npm/pnpm/yarn/bun/turbo/run-s),
@@ -14,9 +14,10 @@
 namespace pgadvise::loaders {
 
 struct ShellState {
-  std::string cwd;                        // relative to the project root ("" = root)
-  std::vector<std::string> env;           // exported KEY=VALUE, carried to later lines
-  const std::vector<std::string>* package_dirs = nullptr; // maps absolute container paths (/app/server) to dirs
+  std::string cwd;              // relative to the project root ("" = root)
+  std::vector<std::string> env; // exported KEY=VALUE, carried to later lines
+  const std::vector<std::string>* package_dirs =
+      nullptr; // maps absolute container paths (/app/server) to dirs
 };
 
 // One command line (may hold several simple commands). Updates `state`
@@ -35,6 +36,7 @@ std::vector<model::Command> parse_script_text(std::string_view text, const std::
 std::string join_relative(std::string_view base, std::string_view path);
 // Maps an absolute path (/app/apps/api) to the longest package dir that is a
 // suffix of it ("apps/api"); false when none is.
-bool map_absolute_dir(std::string_view absolute, const std::vector<std::string>& package_dirs, std::string& out);
+bool map_absolute_dir(std::string_view absolute, const std::vector<std::string>& package_dirs,
+                      std::string& out);
 
 } // namespace pgadvise::loaders

@@ -1,14 +1,13 @@
 #pragma once
 
+#include "loaders/project/command.hpp"
+#include "model/project.hpp"
+
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "loaders/project/command.hpp"
-#include "model/project.hpp"
 
 // Shared by the project scanner's per-format readers (project_scan_*.cpp).
 namespace pgadvise::loaders::scan {

@@ -1,10 +1,10 @@
 // Dockerfiles (RUN / CMD / ENTRYPOINT, shell and exec forms, multi-stage)
 // and docker-compose files (command / entrypoint).
-#include <algorithm>
-
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/yaml.hpp"
+
+#include <algorithm>
 
 namespace pgadvise::loaders::scan {
 
@@ -254,7 +254,8 @@ void scan_compose(ScanContext& context, const std::string& file) {
       }
       for (const yaml::Node& item : environment->items) {
         const std::size_t eq = item.scalar.find('=');
-        env.push_back({item.scalar.substr(0, eq), eq == std::string::npos ? std::string{} : item.scalar.substr(eq + 1),
+        env.push_back({item.scalar.substr(0, eq),
+                       eq == std::string::npos ? std::string{} : item.scalar.substr(eq + 1),
                        {file, item.line, 0}});
       }
     }
@@ -263,7 +264,8 @@ void scan_compose(ScanContext& context, const std::string& file) {
         env.push_back({"env_file", env_file->scalar, {file, env_file->line, 0}});
       }
       for (const yaml::Node& item : env_file->items) {
-        env.push_back({"env_file", item.is_scalar() ? item.scalar : item.get_scalar("path"), {file, item.line, 0}});
+        env.push_back(
+            {"env_file", item.is_scalar() ? item.scalar : item.get_scalar("path"), {file, item.line, 0}});
       }
     }
     for (const char* key : {"entrypoint", "command"}) {

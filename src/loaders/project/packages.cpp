@@ -1,12 +1,12 @@
 // package.json scripts and workspaces, pnpm-workspace.yaml, and which
 // package manager each package uses.
-#include <algorithm>
-#include <array>
-#include <set>
-
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/yaml.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
 
 namespace pgadvise::loaders::scan {
 
@@ -15,10 +15,10 @@ namespace {
 // Scripts that run without anyone typing `npm run X`: lifecycle hooks and
 // the names hosting platforms call (heroku-postbuild, vercel-build, ...).
 constexpr std::array<std::string_view, 22> k_lifecycle = {
-    "start",      "prestart",        "poststart",       "build",         "prebuild",    "postbuild",
-    "install",    "preinstall",      "postinstall",     "prepare",       "deploy",      "predeploy",
-    "postdeploy", "release",         "prerelease",      "postrelease",   "heroku-prebuild",
-    "heroku-postbuild", "heroku-cleanup", "vercel-build", "now-build",   "render-build"};
+    "start",          "prestart",     "poststart",   "build",       "prebuild",        "postbuild",
+    "install",        "preinstall",   "postinstall", "prepare",     "deploy",          "predeploy",
+    "postdeploy",     "release",      "prerelease",  "postrelease", "heroku-prebuild", "heroku-postbuild",
+    "heroku-cleanup", "vercel-build", "now-build",   "render-build"};
 
 std::vector<std::string> words_of(std::string_view name) {
   std::vector<std::string> words;
@@ -42,7 +42,8 @@ bool is_site_script(std::string_view name) {
     return true;
   }
   for (const std::string& word : words_of(name)) {
-    if (word == "prod" || word == "production" || word == "deploy" || word == "release" || word == "staging") {
+    if (word == "prod" || word == "production" || word == "deploy" || word == "release" ||
+        word == "staging") {
       return true;
     }
   }
@@ -177,7 +178,8 @@ void assign_package_managers(ScanContext& context, const std::vector<std::string
     if (present.count(prefix + "bun.lockb") > 0 || present.count(prefix + "bun.lock") > 0) {
       return "bun";
     }
-    if (present.count(prefix + "package-lock.json") > 0 || present.count(prefix + "npm-shrinkwrap.json") > 0) {
+    if (present.count(prefix + "package-lock.json") > 0 ||
+        present.count(prefix + "npm-shrinkwrap.json") > 0) {
       return "npm";
     }
     return {};

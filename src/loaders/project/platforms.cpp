@@ -54,7 +54,8 @@ void add_toml_command(ScanContext& context, const std::string& file, const std::
   context.add_site(std::move(site));
 }
 
-std::vector<model::EnvVar> toml_env(const toml::Document& doc, std::string_view table, const std::string& file) {
+std::vector<model::EnvVar> toml_env(const toml::Document& doc, std::string_view table,
+                                    const std::string& file) {
   std::vector<model::EnvVar> env;
   for (const toml::Value& value : doc.values) {
     if (value.table == table) {
@@ -190,8 +191,8 @@ void scan_render(ScanContext& context, const std::string& file) {
       if (node == nullptr || !node->is_scalar()) {
         continue;
       }
-      model::ExecutionSite site = platform_site(model::SiteKind::platform, file, "render",
-                                                "service \"" + name + "\" " + key);
+      model::ExecutionSite site =
+          platform_site(model::SiteKind::platform, file, "render", "service \"" + name + "\" " + key);
       if (!name.empty()) {
         site.context.names.insert(site.context.names.begin(), {"service", name, {file, service.line, 0}});
       }
@@ -227,7 +228,8 @@ void scan_railway_json(ScanContext& context, const std::string& file) {
     } else if (value.is_array()) {
       for (const auto& item : value) {
         if (item.is_string()) {
-          site.commands.push_back(one_command(context, item.get<std::string>(), file, line, parent_dir(file)));
+          site.commands.push_back(
+              one_command(context, item.get<std::string>(), file, line, parent_dir(file)));
         }
       }
     }

@@ -1,11 +1,11 @@
 #include "loaders/project/scan.hpp"
 
-#include <algorithm>
-#include <set>
-
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
+
+#include <algorithm>
+#include <set>
 
 namespace pgadvise::loaders {
 
@@ -28,7 +28,8 @@ bool skipped_dir(const std::string& name) {
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // A JSON SAX consumer that only remembers where parsing failed.
@@ -63,8 +64,22 @@ std::string short_json_error(const std::string& what) {
 }
 
 enum class FileKind {
-  none, package_json, pnpm_workspace, dockerfile, compose, github_workflow, gitlab_ci, procfile, vercel,
-  netlify, fly, render, railway_json, railway_toml, makefile, shell
+  none,
+  package_json,
+  pnpm_workspace,
+  dockerfile,
+  compose,
+  github_workflow,
+  gitlab_ci,
+  procfile,
+  vercel,
+  netlify,
+  fly,
+  render,
+  railway_json,
+  railway_toml,
+  makefile,
+  shell
 };
 
 FileKind kind_of(const std::string& relative) {
@@ -124,8 +139,8 @@ FileKind kind_of(const std::string& relative) {
 std::vector<std::string> walk(const std::filesystem::path& root) {
   std::vector<std::string> files;
   std::error_code ec;
-  std::filesystem::recursive_directory_iterator it(root, std::filesystem::directory_options::skip_permission_denied,
-                                                   ec);
+  std::filesystem::recursive_directory_iterator it(
+      root, std::filesystem::directory_options::skip_permission_denied, ec);
   std::size_t seen = 0;
   for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
     if (++seen > k_max_entries) {
@@ -224,8 +239,9 @@ std::optional<std::string> ScanContext::read(const std::string& relative) const 
 }
 
 void ScanContext::note(std::string message, core::SourceLocation location) {
-  const auto same_file = std::count_if(m_project.scan_notes.begin(), m_project.scan_notes.end(),
-                                       [&](const model::ScanNote& n) { return n.location.file == location.file; });
+  const auto same_file =
+      std::count_if(m_project.scan_notes.begin(), m_project.scan_notes.end(),
+                    [&](const model::ScanNote& n) { return n.location.file == location.file; });
   if (static_cast<std::size_t>(same_file) >= k_max_notes_per_file) {
     return;
   }
@@ -269,8 +285,8 @@ int json_key_line(std::string_view text, std::string_view key, int from_line) {
   for (std::size_t found = text.find(quoted, pos); found != std::string_view::npos;
        found = text.find(quoted, found + 1)) {
     std::size_t after = found + quoted.size();
-    while (after < text.size() && (text[after] == ' ' || text[after] == '\t' || text[after] == '\r' ||
-                                   text[after] == '\n')) {
+    while (after < text.size() &&
+           (text[after] == ' ' || text[after] == '\t' || text[after] == '\r' || text[after] == '\n')) {
       ++after;
     }
     if (after < text.size() && text[after] == ':') {

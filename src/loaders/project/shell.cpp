@@ -26,13 +26,15 @@ std::vector<std::string> rule_targets(std::string_view line, std::string& inline
     after = after.substr(0, semi);
   }
   for (const std::string& word : core::split(core::trim(after), ' ')) {
-    if (!word.empty() && word != "|" && word.find('$') == std::string::npos && word.find('%') == std::string::npos) {
+    if (!word.empty() && word != "|" && word.find('$') == std::string::npos &&
+        word.find('%') == std::string::npos) {
       prerequisites.push_back(word);
     }
   }
   std::vector<std::string> targets;
   for (const std::string& word : core::split(line.substr(0, colon), ' ')) {
-    if (!word.empty() && word[0] != '.' && word.find('$') == std::string::npos && word.find('%') == std::string::npos) {
+    if (!word.empty() && word[0] != '.' && word.find('$') == std::string::npos &&
+        word.find('%') == std::string::npos) {
       targets.push_back(word);
     }
   }

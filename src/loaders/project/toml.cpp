@@ -39,7 +39,8 @@ std::string key_part(std::string_view key) {
   std::string out;
   for (const std::string& part : core::split(key, '.')) {
     std::string piece(core::trim(part));
-    if (piece.size() >= 2 && (piece.front() == '"' || piece.front() == '\'') && piece.back() == piece.front()) {
+    if (piece.size() >= 2 && (piece.front() == '"' || piece.front() == '\'') &&
+        piece.back() == piece.front()) {
       piece = piece.substr(1, piece.size() - 2);
     }
     out += out.empty() ? piece : "." + piece;

@@ -10,9 +10,9 @@
 namespace pgadvise::loaders::toml {
 
 struct Value {
-  std::string table; // "context.production" ("" for the top level)
-  std::string key;   // "command" (dotted keys stay dotted)
-  std::string text;  // a string's contents, or the raw value
+  std::string table;              // "context.production" ("" for the top level)
+  std::string key;                // "command" (dotted keys stay dotted)
+  std::string text;               // a string's contents, or the raw value
   std::vector<std::string> array; // an array's string items
   bool is_array = false;
   int line = 0;

@@ -1,8 +1,8 @@
 #include "loaders/project/yaml.hpp"
 
-#include <map>
-
 #include "core/text.hpp"
+
+#include <map>
 
 namespace pgadvise::loaders::yaml {
 
@@ -33,7 +33,9 @@ struct Line {
   std::string content; // after the indent, comment stripped, right-trimmed
 };
 
-bool is_blank(const Line& line) { return line.content.empty(); }
+bool is_blank(const Line& line) {
+  return line.content.empty();
+}
 
 // Cuts a trailing `# comment` (a # at the start or after a blank, outside quotes).
 std::string strip_comment(std::string_view text) {
@@ -48,8 +50,9 @@ std::string strip_comment(std::string_view text) {
       }
       continue;
     }
-    if ((c == '"' || c == '\'') && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '[' || text[i - 1] == '{' ||
-                                    text[i - 1] == ',' || text[i - 1] == ':' || text[i - 1] == '-')) {
+    if ((c == '"' || c == '\'') &&
+        (i == 0 || text[i - 1] == ' ' || text[i - 1] == '[' || text[i - 1] == '{' || text[i - 1] == ',' ||
+         text[i - 1] == ':' || text[i - 1] == '-')) {
       quote = c;
     } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
       return std::string(core::trim(text.substr(0, i)));
@@ -60,8 +63,8 @@ std::string strip_comment(std::string_view text) {
 
 // Position of the ':' that ends a mapping key in `text`, or npos.
 std::size_t find_key_colon(std::string_view text) {
-  if (text.empty() || text[0] == '[' || text[0] == '{' || text[0] == '-' || text[0] == '|' || text[0] == '>' ||
-      text[0] == '*') {
+  if (text.empty() || text[0] == '[' || text[0] == '{' || text[0] == '-' || text[0] == '|' ||
+      text[0] == '>' || text[0] == '*') {
     if (!(text.size() > 1 && text[0] == '-' && text[1] != ' ')) {
       return std::string_view::npos;
     }
@@ -185,7 +188,8 @@ private:
     }
     line.content = strip_comment(rest);
     if (tab && !line.content.empty()) {
-      m_problems.push_back({"tab in indentation (YAML indents with spaces)", static_cast<int>(m_lines.size()) + 1});
+      m_problems.push_back(
+          {"tab in indentation (YAML indents with spaces)", static_cast<int>(m_lines.size()) + 1});
     }
     m_lines.push_back(std::move(line));
   }
@@ -300,7 +304,8 @@ private:
     node.line = line_no(m_pos);
     while (true) {
       m_pos = next_content();
-      if (m_pos >= m_lines.size() || m_lines[m_pos].indent != indent || !starts_item(m_lines[m_pos].content)) {
+      if (m_pos >= m_lines.size() || m_lines[m_pos].indent != indent ||
+          !starts_item(m_lines[m_pos].content)) {
         break;
       }
       Line& line = m_lines[m_pos];
@@ -446,8 +451,8 @@ private:
         }
       }
       body.emplace_back(blank ? std::string_view{}
-                              : line.raw.substr(static_cast<std::size_t>(std::min<int>(
-                                    block_indent, static_cast<int>(line.raw.size())))));
+                              : line.raw.substr(static_cast<std::size_t>(
+                                    std::min<int>(block_indent, static_cast<int>(line.raw.size())))));
       ++m_pos;
     }
     while (!body.empty() && body.back().empty()) {
@@ -590,6 +595,8 @@ private:
 
 } // namespace
 
-Document parse(std::string_view text) { return Parser(text).run(); }
+Document parse(std::string_view text) {
+  return Parser(text).run();
+}
 
 } // namespace pgadvise::loaders::yaml

@@ -1,11 +1,11 @@
 // Column builders and their modifiers: `email: text().notNull().unique()`.
-#include <algorithm>
-#include <array>
-
 #include "core/text.hpp"
 #include "loaders/schema_ts/names.hpp"
 #include "loaders/schema_ts/reader.hpp"
 #include "model/type_ref.hpp"
+
+#include <algorithm>
+#include <array>
 
 namespace pgadvise::loaders::drizzle_reader {
 
@@ -46,13 +46,17 @@ std::vector<std::string> number_mods(const JsValue* config, std::initializer_lis
 // getSQLType()), or nothing for a name that is not a pg-core column builder.
 std::optional<std::string> builder_sql_type(std::string_view builder, const JsValue* config) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 21> k_plain = {{
-      {"uuid", "uuid"},       {"text", "text"},           {"integer", "integer"},
-      {"smallint", "smallint"}, {"bigint", "bigint"},     {"serial", "serial"},
-      {"bigserial", "bigserial"}, {"smallserial", "smallserial"}, {"boolean", "boolean"},
-      {"date", "date"},       {"real", "real"},           {"doublePrecision", "double precision"},
-      {"json", "json"},       {"jsonb", "jsonb"},         {"inet", "inet"},
-      {"cidr", "cidr"},       {"macaddr", "macaddr"},     {"macaddr8", "macaddr8"},
-      {"point", "point"},     {"line", "line"},           {"interval", "interval"},
+      {"uuid", "uuid"},           {"text", "text"},
+      {"integer", "integer"},     {"smallint", "smallint"},
+      {"bigint", "bigint"},       {"serial", "serial"},
+      {"bigserial", "bigserial"}, {"smallserial", "smallserial"},
+      {"boolean", "boolean"},     {"date", "date"},
+      {"real", "real"},           {"doublePrecision", "double precision"},
+      {"json", "json"},           {"jsonb", "jsonb"},
+      {"inet", "inet"},           {"cidr", "cidr"},
+      {"macaddr", "macaddr"},     {"macaddr8", "macaddr8"},
+      {"point", "point"},         {"line", "line"},
+      {"interval", "interval"},
   }};
   for (const auto& [name, sql] : k_plain) {
     if (builder == name) {
@@ -180,7 +184,8 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
       break;
     }
     case ts::PropertyKind::computed:
-      unresolved(object.file, property.key_token, "a computed column name in table `" + info.table.name + "`");
+      unresolved(object.file, property.key_token,
+                 "a computed column name in table `" + info.table.name + "`");
       break;
     case ts::PropertyKind::method:
       unresolved(object.file, property.key_token,
@@ -201,7 +206,8 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
   const ts::Node& callee_node = node(callee);
   std::string builder = builtin(callee);
   if (builder.empty() && callee_node.kind == NodeKind::member && !info.builder_param.empty() &&
-      node(child(callee, 0)).kind == NodeKind::identifier && node(child(callee, 0)).text == info.builder_param) {
+      node(child(callee, 0)).kind == NodeKind::identifier &&
+      node(child(callee, 0)).text == info.builder_param) {
     builder = callee_node.text;
   }
   // Arguments: ([name], [config]).
@@ -227,7 +233,8 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
 
   model::Column column;
   std::string sql_type;
-  const VarInfo* var = callee_node.kind == NodeKind::identifier ? var_info(callee.file, callee_node.text) : nullptr;
+  const VarInfo* var =
+      callee_node.kind == NodeKind::identifier ? var_info(callee.file, callee_node.text) : nullptr;
   if (var != nullptr && var->kind == VarKind::enumeration) {
     column.type.name = var->name;
     column.type.schema = var->extra;
@@ -248,7 +255,8 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
       column.type.modifiers.clear();
     }
   } else {
-    const std::string shown = callee_node.kind == NodeKind::member ? "." + callee_node.text : callee_node.text;
+    const std::string shown =
+        callee_node.kind == NodeKind::member ? "." + callee_node.text : callee_node.text;
     unresolved(chain.base.file, node(chain.base).first_token,
                "the column builder `" + (shown.empty() ? std::string("?") : shown) + "` of column " + where);
     return;
@@ -294,12 +302,12 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
       column.identity = true;
       column.not_null = true;
     } else if (m == "references") {
-      info.references.push_back(
-          PendingReference{info.columns.size(), child(method.call, 1), child(method.call, 2), method.token,
-                           method.call.file});
+      info.references.push_back(PendingReference{info.columns.size(), child(method.call, 1),
+                                                 child(method.call, 2), method.token, method.call.file});
     } else if (!m.empty() && m[0] == '$') {
       // $type, $defaultFn, $onUpdate, ...: TypeScript types and runtime values
-    } else if (std::find(k_ignored_modifiers.begin(), k_ignored_modifiers.end(), m) == k_ignored_modifiers.end()) {
+    } else if (std::find(k_ignored_modifiers.begin(), k_ignored_modifiers.end(), m) ==
+               k_ignored_modifiers.end()) {
       unresolved(method.call.file, method.token, "the modifier `." + m + "()` of column " + where);
     }
   }
@@ -324,10 +332,10 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
   if (column.type.serial) {
     column.not_null = true;
     const std::string sequence = sequence_name(info.table.name, column.name);
-    column.default_expr = "nextval(" +
-                          core::quote_literal(info.table.schema == "public" ? sequence
-                                                                            : info.table.schema + "." + sequence) +
-                          "::regclass)";
+    column.default_expr =
+        "nextval(" +
+        core::quote_literal(info.table.schema == "public" ? sequence : info.table.schema + "." + sequence) +
+        "::regclass)";
   }
   const std::vector<model::IndexKey> keys{model::IndexKey{column.name, {}, false, {}}};
   if (primary && info.table.primary_key() == nullptr) {

@@ -6,8 +6,12 @@ namespace pgadvise::loaders::drizzle_names {
 
 namespace {
 
-bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_lower_or_digit(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
 
 // The words of a key, as drizzle-orm's casing splits them: runs of
 // lower-case letters and digits, acronyms (upper-case runs not followed by a
@@ -68,7 +72,9 @@ void replace_first(std::string& text, const std::string& from, const std::string
   }
 }
 
-std::string joined(const std::vector<std::string>& parts) { return core::join(parts, "_"); }
+std::string joined(const std::vector<std::string>& parts) {
+  return core::join(parts, "_");
+}
 
 } // namespace
 
@@ -87,7 +93,8 @@ std::string apply_casing(std::string_view key, std::string_view casing) {
       if (i == 0) {
         out += core::to_lower(words[i]);
       } else {
-        out += static_cast<char>(words[i][0] >= 'a' && words[i][0] <= 'z' ? words[i][0] - 'a' + 'A' : words[i][0]);
+        out += static_cast<char>(words[i][0] >= 'a' && words[i][0] <= 'z' ? words[i][0] - 'a' + 'A'
+                                                                          : words[i][0]);
         out += words[i].substr(1);
       }
     }
@@ -128,6 +135,8 @@ std::string foreign_key_name(std::string_view table, const std::vector<std::stri
   return name;
 }
 
-std::string pkey_name(std::string_view table) { return core::truncate_identifier(table, 58) + "_pkey"; }
+std::string pkey_name(std::string_view table) {
+  return core::truncate_identifier(table, 58) + "_pkey";
+}
 
 } // namespace pgadvise::loaders::drizzle_names

@@ -1,9 +1,9 @@
 #include "loaders/schema_ts/reader.hpp"
 
-#include <algorithm>
-
 #include "core/suppression.hpp"
 #include "core/text.hpp"
+
+#include <algorithm>
 
 namespace pgadvise::loaders::drizzle_reader {
 
@@ -13,7 +13,9 @@ namespace {
 
 constexpr int k_max_eval_depth = 16;
 
-bool from_drizzle(const ts::Import& import) { return import.module.rfind("drizzle-orm", 0) == 0; }
+bool from_drizzle(const ts::Import& import) {
+  return import.module.rfind("drizzle-orm", 0) == 0;
+}
 
 } // namespace
 
@@ -43,10 +45,11 @@ core::SourceLocation Reader::location(std::size_t file, std::size_t token) const
 }
 
 void Reader::unresolved(std::size_t file, std::size_t token, const std::string& what) {
-  m_load.diagnostics.push_back(make_diagnostic(k_replay_warning, core::Severity::info,
-                                               std::string(k_schema_ts_unresolved) + what, location(file, token),
-                                               "pgadvise reads schema.ts without running it; this part is left out "
-                                               "of the schema it checks."));
+  m_load.diagnostics.push_back(
+      make_diagnostic(k_replay_warning, core::Severity::info, std::string(k_schema_ts_unresolved) + what,
+                      location(file, token),
+                      "pgadvise reads schema.ts without running it; this part is left out "
+                      "of the schema it checks."));
 }
 
 const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, std::size_t* found_in) const {
@@ -318,9 +321,9 @@ void Reader::add_suppressions(std::size_t file, std::size_t first_token, std::si
 void Reader::report_lex_problems() {
   for (const SourceFile& file : m_files) {
     for (const ts::LexProblem& problem : file.program.lex.problems) {
-      m_load.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::low,
-                                                   "schema.ts: " + problem.message,
-                                                   core::SourceLocation{file.label, problem.line, problem.column}));
+      m_load.diagnostics.push_back(
+          make_diagnostic(k_parse_error, core::Severity::low, "schema.ts: " + problem.message,
+                          core::SourceLocation{file.label, problem.line, problem.column}));
     }
   }
 }
@@ -394,8 +397,8 @@ void Reader::collect_variables() {
           for (const ts::Property& property : node(config).properties) {
             if (property.key == "dataType" && property.value != ts::k_no_node) {
               const ts::Node& fn = node(Ref{config.file, property.value});
-              const std::optional<JsValue> type = fn.kind == NodeKind::arrow ? eval(Ref{config.file, fn.body})
-                                                                               : std::nullopt;
+              const std::optional<JsValue> type =
+                  fn.kind == NodeKind::arrow ? eval(Ref{config.file, fn.body}) : std::nullopt;
               if (type && type->kind == JsValue::Kind::string) {
                 info.name = type->text;
                 info.resolved = true;
@@ -410,8 +413,9 @@ void Reader::collect_variables() {
         const Ref fn = child(init, 1);
         if (fn.valid() && node(fn).kind == NodeKind::arrow && node(fn).params.size() == 1) {
           const Ref body{f, node(fn).body};
-          if (body.valid() && node(body).kind == NodeKind::template_literal && node(body).tag == ts::k_no_node &&
-              node(body).children.size() == 1 && node(child(body, 0)).kind == NodeKind::identifier &&
+          if (body.valid() && node(body).kind == NodeKind::template_literal &&
+              node(body).tag == ts::k_no_node && node(body).children.size() == 1 &&
+              node(child(body, 0)).kind == NodeKind::identifier &&
               node(child(body, 0)).text == node(fn).params[0].name) {
             info.name = node(body).quasis[0];
             info.extra = node(body).quasis.size() > 1 ? node(body).quasis[1] : std::string();
@@ -429,8 +433,8 @@ void Reader::collect_tables() {
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
       Ref call{f, decl.init};
       // pgTable(...).enableRLS()
-      while (call.valid() && node(call).kind == NodeKind::call && node(child(call, 0)).kind == NodeKind::member &&
-             node(child(call, 0)).text == "enableRLS") {
+      while (call.valid() && node(call).kind == NodeKind::call &&
+             node(child(call, 0)).kind == NodeKind::member && node(child(call, 0)).text == "enableRLS") {
         call = child(child(call, 0), 0);
       }
       if (!call.valid() || node(call).kind != NodeKind::call) {
@@ -443,7 +447,8 @@ void Reader::collect_tables() {
         register_table(f, decl, call, "public", {}, {});
         continue;
       }
-      if (callee_node.kind == NodeKind::member && (callee_node.text == "withRLS" || callee_node.text == "table")) {
+      if (callee_node.kind == NodeKind::member &&
+          (callee_node.text == "withRLS" || callee_node.text == "table")) {
         const Ref object = child(callee, 0);
         if (callee_node.text == "withRLS" && builtin(object) == "pgTable") {
           register_table(f, decl, call, "public", {}, {});
@@ -470,8 +475,8 @@ void Reader::collect_tables() {
   }
 }
 
-void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref call, const std::string& schema,
-                            const std::string& prefix, const std::string& suffix) {
+void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref call,
+                            const std::string& schema, const std::string& prefix, const std::string& suffix) {
   const std::optional<JsValue> name = eval(child(call, 1));
   if (!name || name->kind != JsValue::Kind::string) {
     const Ref arg = child(call, 1);

@@ -1,15 +1,15 @@
 #pragma once
 
+#include "loaders/schema_ts/schema_ts.hpp"
+#include "loaders/schema_ts/values.hpp"
+#include "loaders/typescript/parser.hpp"
+
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "loaders/schema_ts/schema_ts.hpp"
-#include "loaders/typescript/parser.hpp"
-#include "loaders/schema_ts/values.hpp"
 
 // Internal to the Drizzle schema reader: the interpreter that walks the
 // syntax trees of all schema files and fills the catalog. Split over
@@ -74,7 +74,7 @@ struct TableInfo {
 // How column references inside an extra-config callback or sql`` resolve.
 struct ColumnScope {
   const TableInfo* table = nullptr;
-  std::string param;                                          // `t` in (t) => [...]
+  std::string param;                                         // `t` in (t) => [...]
   std::vector<std::pair<std::string, std::string>> bindings; // destructured (local, property)
 };
 
@@ -87,7 +87,7 @@ struct ChainCall {
 };
 
 struct Chain {
-  Ref base;                      // the base call (invalid when there is none)
+  Ref base;                       // the base call (invalid when there is none)
   std::vector<ChainCall> methods; // innermost first
 };
 
@@ -106,7 +106,8 @@ public:
   void unresolved(std::size_t file, std::size_t token, const std::string& what);
   // The declaration a name refers to from a file (local, imported, or any
   // exported one), following aliases.
-  [[nodiscard]] const ts::Declaration* lookup(std::size_t file, std::string_view name, std::size_t* found_in) const;
+  [[nodiscard]] const ts::Declaration* lookup(std::size_t file, std::string_view name,
+                                              std::size_t* found_in) const;
   // The drizzle-orm export a callee names (`pgTable`, `text`, `pg.text`), or
   // empty when it is the program's own variable or unknown.
   [[nodiscard]] std::string builtin(Ref callee) const;
@@ -123,7 +124,8 @@ public:
   // ---- config (config.cpp) ----
   void resolve_references(TableInfo& info);
   void apply_extra_config(TableInfo& info);
-  [[nodiscard]] std::optional<std::string> render_sql(Ref tagged, const ColumnScope& scope, bool qualify) const;
+  [[nodiscard]] std::optional<std::string> render_sql(Ref tagged, const ColumnScope& scope,
+                                                      bool qualify) const;
   [[nodiscard]] const TableInfo* table_of(std::size_t file, std::string_view name) const;
 
   // `pgadvise-ignore` comments before first_token (or after last_token on

@@ -1,10 +1,10 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 
-#include <set>
-
 #include "core/file.hpp"
 #include "loaders/schema_ts/reader.hpp"
 #include "loaders/sql/migrations.hpp"
+
+#include <set>
 
 namespace pgadvise::loaders {
 
@@ -63,7 +63,8 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
     const auto text = core::read_file(path);
     if (!text) {
       problems.push_back(make_diagnostic(k_parse_error, core::Severity::high, "file cannot be read",
-                                         {label, 0, 0}, "Check the drizzle.config `schema` entry and the path."));
+                                         {label, 0, 0},
+                                         "Check the drizzle.config `schema` entry and the path."));
       continue;
     }
     drizzle_reader::SourceFile source{label, ts::parse_program(*text)};
@@ -80,7 +81,8 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   return load;
 }
 
-SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& sources, const std::string& casing) {
+SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& sources,
+                                       const std::string& casing) {
   std::vector<drizzle_reader::SourceFile> files;
   files.reserve(sources.size());
   for (const SchemaTsSource& source : sources) {

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "loaders/schema_load.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "loaders/schema_load.hpp"
 
 namespace pgadvise::loaders {
 

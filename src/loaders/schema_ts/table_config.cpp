@@ -12,7 +12,9 @@ using ts::NodeKind;
 
 namespace {
 
-std::string quoted(const std::string& name) { return "\"" + name + "\""; }
+std::string quoted(const std::string& name) {
+  return "\"" + name + "\"";
+}
 
 // A column named in a callback: the table and column it resolved to.
 struct ResolvedColumn {
@@ -152,8 +154,9 @@ std::optional<std::string> Reader::render_sql(Ref tagged, const ColumnScope& sco
     }
     if (p.kind == NodeKind::identifier) {
       if (const TableInfo* table = table_of(part.file, p.text)) {
-        out += table->table.schema == "public" ? quoted(table->table.name)
-                                               : quoted(table->table.schema) + "." + quoted(table->table.name);
+        out += table->table.schema == "public"
+                   ? quoted(table->table.name)
+                   : quoted(table->table.schema) + "." + quoted(table->table.name);
         continue;
       }
     }
@@ -191,8 +194,10 @@ void Reader::resolve_references(TableInfo& info) {
         info.table.name, {from.raw_name}, {from.name}, target.table->table.name, {target.column->raw_name},
         {target.column->name}));
     if (const std::optional<JsValue> actions = eval(pending.actions)) {
-      fk.on_delete = fk_action_from_words(actions->string_field("onDelete").value_or("")).value_or(model::FkAction::no_action);
-      fk.on_update = fk_action_from_words(actions->string_field("onUpdate").value_or("")).value_or(model::FkAction::no_action);
+      fk.on_delete = fk_action_from_words(actions->string_field("onDelete").value_or(""))
+                         .value_or(model::FkAction::no_action);
+      fk.on_update = fk_action_from_words(actions->string_field("onUpdate").value_or(""))
+                         .value_or(model::FkAction::no_action);
       if (const std::optional<std::string> name = actions->string_field("name")) {
         fk.name = *name;
       }
@@ -256,7 +261,8 @@ private:
     const ResolvedColumn column = arg.valid() ? resolve_column(m_reader, arg, m_scope) : ResolvedColumn{};
     if (column.column == nullptr) {
       m_reader.unresolved(parent.file, m_reader.node(arg.valid() ? arg : parent).first_token,
-                          "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name + "`");
+                          "the column `" + describe(m_reader, arg) + "` in table `" + m_info.table.name +
+                              "`");
       return false;
     }
     out.push_back(column);
@@ -361,7 +367,8 @@ private:
         } else {
           index.predicate = *text;
         }
-      } else if (method.name != "concurrently" && method.name != "with" && method.name != "nullsNotDistinct") {
+      } else if (method.name != "concurrently" && method.name != "with" &&
+                 method.name != "nullsNotDistinct") {
         m_reader.unresolved(method.call.file, method.token,
                             "the index option `." + method.name + "()` in table `" + m_info.table.name + "`");
       }
@@ -403,11 +410,10 @@ private:
       unresolved("a primary key without columns in table `" + m_info.table.name + "`");
       return;
     }
-    model::Index pk = constraint_index(
-        model::IndexKind::primary_key,
-        explicit_name.value_or(
-            drizzle_names::primary_key_name(m_info.table.name, names(columns, true), names(columns, false))),
-        columns);
+    model::Index pk = constraint_index(model::IndexKind::primary_key,
+                                       explicit_name.value_or(drizzle_names::primary_key_name(
+                                           m_info.table.name, names(columns, true), names(columns, false))),
+                                       columns);
     for (const ResolvedColumn& column : columns) {
       if (model::Column* declared = m_info.table.find_column(column.column->name)) {
         declared->not_null = true; // PostgreSQL makes primary key columns NOT NULL
@@ -445,20 +451,23 @@ private:
     fk.ref_table = target->table.name;
     fk.ref_columns = names(foreign, false);
     const std::optional<JsValue> name = m_reader.eval(property_of(config, "name"));
-    fk.name = core::truncate_identifier(
-        name && name->kind == JsValue::Kind::string
-            ? name->text
-            : drizzle_names::foreign_key_name(m_info.table.name, names(columns, true), names(columns, false),
-                                              target->table.name, names(foreign, true), names(foreign, false)));
+    fk.name =
+        core::truncate_identifier(name && name->kind == JsValue::Kind::string
+                                      ? name->text
+                                      : drizzle_names::foreign_key_name(
+                                            m_info.table.name, names(columns, true), names(columns, false),
+                                            target->table.name, names(foreign, true), names(foreign, false)));
     for (const ChainCall& method : m_chain.methods) {
-      const std::optional<model::FkAction> action = fk_action_from_words(string_arg(method.call, 1).value_or(""));
+      const std::optional<model::FkAction> action =
+          fk_action_from_words(string_arg(method.call, 1).value_or(""));
       if (method.name == "onDelete" && action) {
         fk.on_delete = *action;
       } else if (method.name == "onUpdate" && action) {
         fk.on_update = *action;
       } else {
         m_reader.unresolved(method.call.file, method.token,
-                            "the foreign key option `." + method.name + "()` in table `" + m_info.table.name + "`");
+                            "the foreign key option `." + method.name + "()` in table `" + m_info.table.name +
+                                "`");
       }
     }
     fk.location = where();
@@ -475,17 +484,18 @@ private:
         }
       } else if (method.name != "nullsNotDistinct") {
         m_reader.unresolved(method.call.file, method.token,
-                            "the unique option `." + method.name + "()` in table `" + m_info.table.name + "`");
+                            "the unique option `." + method.name + "()` in table `" + m_info.table.name +
+                                "`");
       }
     }
     if (columns.empty()) {
       unresolved("a unique constraint without columns in table `" + m_info.table.name + "`");
       return;
     }
-    m_info.table.indexes.push_back(
-        constraint_index(model::IndexKind::unique_constraint,
-                         explicit_name.value_or(drizzle_names::unique_name(m_info.table.name, names(columns, true))),
-                         columns));
+    m_info.table.indexes.push_back(constraint_index(
+        model::IndexKind::unique_constraint,
+        explicit_name.value_or(drizzle_names::unique_name(m_info.table.name, names(columns, true))),
+        columns));
   }
 
   // A primary key or unique constraint of this entry over `columns`.
@@ -505,7 +515,8 @@ private:
 
   void check() {
     const std::optional<std::string> name = string_arg(m_chain.base, 1);
-    const std::optional<std::string> expression = m_reader.render_sql(m_reader.child(m_chain.base, 2), m_scope, true);
+    const std::optional<std::string> expression =
+        m_reader.render_sql(m_reader.child(m_chain.base, 2), m_scope, true);
     if (!name || !expression) {
       unresolved("a check constraint of table `" + m_info.table.name + "`");
       return;

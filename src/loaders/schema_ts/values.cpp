@@ -1,12 +1,12 @@
 #include "loaders/schema_ts/values.hpp"
 
+#include "core/json_string.hpp"
+#include "core/text.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-
-#include "core/json_string.hpp"
-#include "core/text.hpp"
 
 namespace pgadvise::loaders::drizzle_values {
 
@@ -61,8 +61,9 @@ std::string format_double(double value) {
   }
   char buffer[64];
   const bool integral = std::floor(value) == value && std::fabs(value) < 1e21;
-  const auto result = integral ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
-                               : std::to_chars(buffer, buffer + sizeof buffer, value);
+  const auto result = integral
+                          ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+                          : std::to_chars(buffer, buffer + sizeof buffer, value);
   if (result.ec != std::errc()) {
     return {};
   }
@@ -115,9 +116,12 @@ std::string normalize_number(std::string_view literal) {
     return {};
   }
   double value = 0;
-  if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X' || digits[1] == 'b' ||
-                                                digits[1] == 'B' || digits[1] == 'o' || digits[1] == 'O')) {
-    const int base = (digits[1] == 'x' || digits[1] == 'X') ? 16 : (digits[1] == 'b' || digits[1] == 'B') ? 2 : 8;
+  if (digits.size() > 2 && digits[0] == '0' &&
+      (digits[1] == 'x' || digits[1] == 'X' || digits[1] == 'b' || digits[1] == 'B' || digits[1] == 'o' ||
+       digits[1] == 'O')) {
+    const int base = (digits[1] == 'x' || digits[1] == 'X')   ? 16
+                     : (digits[1] == 'b' || digits[1] == 'B') ? 2
+                                                              : 8;
     std::uint64_t parsed = 0;
     const auto [ptr, ec] = std::from_chars(digits.data() + 2, digits.data() + digits.size(), parsed, base);
     if (ec != std::errc() || ptr != digits.data() + digits.size()) {

@@ -14,8 +14,8 @@ namespace pgadvise::loaders::drizzle_values {
 struct JsValue {
   enum class Kind { undefined, null, boolean, number, string, array, object };
   Kind kind = Kind::undefined;
-  std::string text; // number (JavaScript's own spelling), string value, "true"/"false"
-  std::vector<JsValue> items;                          // array
+  std::string text;           // number (JavaScript's own spelling), string value, "true"/"false"
+  std::vector<JsValue> items; // array
   std::vector<std::pair<std::string, JsValue>> fields; // object, in order
 
   [[nodiscard]] bool is(Kind k) const { return kind == k; }

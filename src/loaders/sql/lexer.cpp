@@ -1,15 +1,17 @@
 #include "loaders/sql/lexer.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "core/text.hpp"
 
 namespace pgadvise::loaders {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool is_ident_start(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -84,7 +86,8 @@ std::size_t number_end(std::string_view text, std::size_t pos) {
   std::size_t i = pos;
   while (i < text.size()) {
     const char c = text[i];
-    const bool exponent_sign = (c == '+' || c == '-') && i > pos && (text[i - 1] == 'e' || text[i - 1] == 'E');
+    const bool exponent_sign =
+        (c == '+' || c == '-') && i > pos && (text[i - 1] == 'e' || text[i - 1] == 'E');
     if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || exponent_sign) {
       ++i;
     } else {
@@ -219,7 +222,8 @@ bool SqlTokens::is_word(std::size_t index, std::string_view lower_word) const {
 }
 
 bool SqlTokens::is_punct(std::size_t index, char c) const {
-  return index < m_tokens.size() && m_tokens[index].kind == TokenKind::punct && m_text[m_tokens[index].begin] == c;
+  return index < m_tokens.size() && m_tokens[index].kind == TokenKind::punct &&
+         m_text[m_tokens[index].begin] == c;
 }
 
 std::optional<std::size_t> SqlTokens::matching_paren(std::size_t open) const {

@@ -18,10 +18,10 @@ enum class TokenKind {
   quoted_ident, // "Name"
   string,       // 'text', E'text', $tag$text$tag$
   number,
-  punct,        // ( ) [ ] , ; .
-  op,           // operators, including ::
-  param,        // $1
-  comment,      // -- or /* */
+  punct,   // ( ) [ ] , ; .
+  op,      // operators, including ::
+  param,   // $1
+  comment, // -- or /* */
 };
 
 struct Token {

@@ -1,17 +1,16 @@
 #include "loaders/sql/migrations.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <iterator>
-#include <optional>
-
-#include <nlohmann/json.hpp>
-
 #include "core/file.hpp"
 #include "core/utf8.hpp"
 #include "loaders/sql/lexer.hpp"
 #include "loaders/sql/replay.hpp"
 #include "loaders/sql/replay_script.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 namespace pgadvise::loaders {
 
@@ -19,7 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) {
+  return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
 
 // "2_x" < "10_x": runs of digits compare as numbers.
 bool natural_less(const std::string& a, const std::string& b) {
@@ -87,7 +88,8 @@ std::vector<Candidate> folder_migrations(const fs::path& dir) {
       out.push_back({path.filename().string(), path / "migration.sql"});
     }
   }
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return natural_less(a.name, b.name); });
+  std::sort(out.begin(), out.end(),
+            [](const Candidate& a, const Candidate& b) { return natural_less(a.name, b.name); });
   return out;
 }
 
@@ -98,7 +100,8 @@ struct JournalEntry {
 };
 
 // Tags of meta/_journal.json in `idx` order, or nullopt when unusable.
-std::optional<std::vector<std::string>> journal_tags(const fs::path& journal, std::vector<std::string>* notes) {
+std::optional<std::vector<std::string>> journal_tags(const fs::path& journal,
+                                                     std::vector<std::string>* notes) {
   const auto text = core::read_file(journal);
   const std::string shown = display_path(journal);
   if (!text) {
@@ -124,11 +127,12 @@ std::optional<std::vector<std::string>> journal_tags(const fs::path& journal, st
       continue;
     }
     const auto idx = entry.find("idx");
-    const long long order = idx != entry.end() && idx->is_number_integer() ? idx->get<long long>()
-                                                                            : static_cast<long long>(i);
+    const long long order =
+        idx != entry.end() && idx->is_number_integer() ? idx->get<long long>() : static_cast<long long>(i);
     found.push_back({order, i, tag->get<std::string>()});
   }
-  std::stable_sort(found.begin(), found.end(), [](const JournalEntry& a, const JournalEntry& b) { return a.idx < b.idx; });
+  std::stable_sort(found.begin(), found.end(),
+                   [](const JournalEntry& a, const JournalEntry& b) { return a.idx < b.idx; });
   std::vector<std::string> tags;
   for (const JournalEntry& entry : found) {
     tags.push_back(entry.tag);
@@ -175,7 +179,8 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
     const std::string label = display_path(file);
     const auto text = core::read_file(file);
     if (!text) {
-      into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high, "file " + text.error().message, {label, 0, 0},
+      into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
+                                                 "file " + text.error().message, {label, 0, 0},
                                                  "Check the path and its permissions."));
       continue;
     }
@@ -183,8 +188,8 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
     replay_sql(*text, label, into);
   }
   if (into.catalog.source_description.empty()) {
-    into.catalog.source_description = "SQL replay of " + std::to_string(into.files_read) +
-                                      (into.files_read == 1 ? " file" : " files");
+    into.catalog.source_description =
+        "SQL replay of " + std::to_string(into.files_read) + (into.files_read == 1 ? " file" : " files");
   }
 }
 

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "core/result.hpp"
+#include "loaders/schema_load.hpp"
+
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/result.hpp"
-#include "loaders/schema_load.hpp"
 
 namespace pgadvise::loaders {
 

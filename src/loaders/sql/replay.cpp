@@ -1,21 +1,26 @@
 #include "loaders/sql/replay.hpp"
 
+#include "model/type_ref.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "model/type_ref.hpp"
 
 namespace pgadvise::loaders::replay {
 
 namespace {
 
-std::string untracked_key(const std::string& schema, const std::string& name) { return schema + "." + name; }
+std::string untracked_key(const std::string& schema, const std::string& name) {
+  return schema + "." + name;
+}
 
 // Cache key: a separator that cannot appear in an identifier the user wrote.
-std::string name_key(const std::string& schema, const std::string& name) { return schema + '\x1f' + name; }
+std::string name_key(const std::string& schema, const std::string& name) {
+  return schema + '\x1f' + name;
+}
 
 bool has_upper(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; });
 }
 
 std::string typmod_text(const Json& item) {
@@ -48,7 +53,9 @@ void Replay::set_statement(std::size_t offset, std::size_t length) {
   m_tokens = SqlTokens(statement_text());
 }
 
-std::string_view Replay::statement_text() const { return m_text.substr(m_statement_offset, m_statement_length); }
+std::string_view Replay::statement_text() const {
+  return m_text.substr(m_statement_offset, m_statement_length);
+}
 
 core::SourceLocation Replay::at(std::size_t statement_offset) const {
   return m_lines.locate(m_file, m_statement_offset + std::min(statement_offset, m_statement_length));
@@ -127,7 +134,8 @@ model::Table* Replay::find_table(const QualifiedName& name) const {
       if (it == m_table_positions.end()) {
         continue;
       }
-      if (it->second < tables.size() && tables[it->second].schema == schema && tables[it->second].name == name.name) {
+      if (it->second < tables.size() && tables[it->second].schema == schema &&
+          tables[it->second].name == name.name) {
         return &tables[it->second];
       }
       stale = true; // a handler changed the tables without saying so

@@ -1,5 +1,11 @@
 #pragma once
 
+#include "core/source_location.hpp"
+#include "loaders/schema_load.hpp"
+#include "loaders/sql/lexer.hpp"
+#include "loaders/sql/replay_tree.hpp"
+#include "model/catalog.hpp"
+
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -8,12 +14,6 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
-
-#include "core/source_location.hpp"
-#include "loaders/schema_load.hpp"
-#include "loaders/sql/lexer.hpp"
-#include "loaders/sql/replay_tree.hpp"
-#include "model/catalog.hpp"
 
 namespace pgadvise::loaders::replay {
 
@@ -80,7 +80,7 @@ public:
   // Name lookups stay constant-time on large schemas through caches that
   // handlers keep current: they report what they add, and anything removed,
   // renamed or moved (the caches are then rebuilt on the next lookup).
-  void table_added(); // the catalog's last table
+  void table_added();                                                        // the catalog's last table
   void relation_added(const std::string& schema, const std::string& name);   // an index
   void constraint_added(const std::string& schema, const std::string& name); // FK, CHECK, PK, UNIQUE
   void index_added(const std::string& schema, const model::Index& index);    // relation (+ constraint)

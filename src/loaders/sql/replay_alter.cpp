@@ -1,7 +1,5 @@
 #include "loaders/sql/replay_alter.hpp"
 
-#include <algorithm>
-
 #include "core/text.hpp"
 #include "loaders/sql/replay_constraints.hpp"
 #include "loaders/sql/replay_index.hpp"
@@ -9,11 +7,15 @@
 #include "loaders/sql/replay_slices.hpp"
 #include "loaders/sql/replay_table.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::loaders::replay {
 
 namespace {
 
-std::string label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
+std::string label(const model::Table& table) {
+  return core::qualified_name(table.schema, table.name);
+}
 
 bool contains(const std::vector<std::string>& items, const std::string& item) {
   return std::find(items.begin(), items.end(), item) != items.end();
@@ -30,15 +32,18 @@ void for_partitions(Replay& replay, const model::Table& table, const Change& cha
   }
 }
 
-model::Column* find_column_or_warn(Replay& replay, model::Table& table, const std::string& column, bool missing_ok) {
+model::Column* find_column_or_warn(Replay& replay, model::Table& table, const std::string& column,
+                                   bool missing_ok) {
   model::Column* found = table.find_column(column);
   if (found == nullptr && !missing_ok) {
-    replay.warn("column \"" + column + "\" of relation " + label(table) + " does not exist", replay.at_statement());
+    replay.warn("column \"" + column + "\" of relation " + label(table) + " does not exist",
+                replay.at_statement());
   }
   return found;
 }
 
-void drop_constraint(Replay& replay, model::Table& table, const std::string& name, bool missing_ok, bool cascade) {
+void drop_constraint(Replay& replay, model::Table& table, const std::string& name, bool missing_ok,
+                     bool cascade) {
   replay.names_changed();
   auto& indexes = table.indexes;
   auto index = std::find_if(indexes.begin(), indexes.end(), [&](const model::Index& i) {
@@ -48,9 +53,11 @@ void drop_constraint(Replay& replay, model::Table& table, const std::string& nam
     const model::Index dropped = *index;
     indexes.erase(index);
     const std::vector<std::string> columns = dropped.leading_columns();
-    drop_foreign_keys_to(replay, table, cascade, true, "constraint " + name, [&](const model::ForeignKey& fk) {
-      return std::is_permutation(fk.ref_columns.begin(), fk.ref_columns.end(), columns.begin(), columns.end());
-    });
+    drop_foreign_keys_to(replay, table, cascade, true, "constraint " + name,
+                         [&](const model::ForeignKey& fk) {
+                           return std::is_permutation(fk.ref_columns.begin(), fk.ref_columns.end(),
+                                                      columns.begin(), columns.end());
+                         });
     for_partitions(replay, table, [&](model::Table& partition) {
       auto& own = partition.indexes;
       own.erase(std::remove_if(own.begin(), own.end(),
@@ -77,7 +84,8 @@ void drop_constraint(Replay& replay, model::Table& table, const std::string& nam
     return;
   }
   if (!missing_ok) {
-    replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist", replay.at_statement());
+    replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist",
+                replay.at_statement());
   }
 }
 
@@ -96,7 +104,8 @@ void validate_constraint(Replay& replay, model::Table& table, const std::string&
   const bool is_check = std::any_of(table.checks.begin(), table.checks.end(),
                                     [&](const model::CheckConstraint& c) { return c.name == name; });
   if (!found && !is_check) {
-    replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist", replay.at_statement());
+    replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist",
+                replay.at_statement());
   }
 }
 
@@ -110,7 +119,8 @@ void attach_or_detach(Replay& replay, model::Table& parent, const Json& cmd, boo
   const QualifiedName name = range_var(*name_node);
   model::Table* partition = replay.find_table(name);
   if (partition == nullptr) {
-    replay.warn("table " + core::qualified_name(name.schema, name.name) + " does not exist", replay.at_node(*name_node));
+    replay.warn("table " + core::qualified_name(name.schema, name.name) + " does not exist",
+                replay.at_node(*name_node));
     return;
   }
   if (attach) {
@@ -167,8 +177,8 @@ void add_column_command(Replay& replay, model::Table& table, const Json& cmd, bo
     return;
   }
   if (!add_column(replay, table, *column_def, nullptr, only) && !bool_field(cmd, "missing_ok")) {
-    replay.warn_duplicate("column \"" + string_field(*column_def, "colname") + "\" of relation " + label(table) +
-                              " already exists",
+    replay.warn_duplicate("column \"" + string_field(*column_def, "colname") + "\" of relation " +
+                              label(table) + " already exists",
                           replay.at_node(*column_def));
   }
 }
@@ -223,7 +233,8 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
 } // namespace
 
 void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascade, bool include_self,
-                          const std::string& what, const std::function<bool(const model::ForeignKey&)>& matches) {
+                          const std::string& what,
+                          const std::function<bool(const model::ForeignKey&)>& matches) {
   std::vector<std::string> dropped;
   replay.names_changed();
   for (model::Table& other : replay.catalog().tables) {
@@ -241,8 +252,8 @@ void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascad
     }
   }
   if (!cascade && !dropped.empty()) {
-    replay.warn("cannot drop " + what + " because other objects depend on it (foreign key " + dropped.front() +
-                    "); PostgreSQL requires CASCADE",
+    replay.warn("cannot drop " + what + " because other objects depend on it (foreign key " +
+                    dropped.front() + "); PostgreSQL requires CASCADE",
                 replay.at_statement());
   }
 }
@@ -250,21 +261,22 @@ void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascad
 void drop_column(Replay& replay, model::Table& table, const std::string& column, bool cascade) {
   replay.names_changed();
   auto& columns = table.columns;
-  columns.erase(std::remove_if(columns.begin(), columns.end(), [&](const model::Column& c) { return c.name == column; }),
+  columns.erase(std::remove_if(columns.begin(), columns.end(),
+                               [&](const model::Column& c) { return c.name == column; }),
                 columns.end());
   auto& indexes = table.indexes;
-  indexes.erase(std::remove_if(indexes.begin(), indexes.end(),
-                               [&](const model::Index& index) {
-                                 const bool in_keys = std::any_of(index.keys.begin(), index.keys.end(),
-                                                                  [&](const model::IndexKey& key) {
-                                                                    return key.column == column ||
-                                                                           (!key.expression.empty() &&
-                                                                            mentions_identifier(key.expression, column));
-                                                                  });
-                                 return in_keys || contains(index.include, column) ||
-                                        (index.is_partial() && mentions_identifier(index.predicate, column));
-                               }),
-                indexes.end());
+  indexes.erase(
+      std::remove_if(indexes.begin(), indexes.end(),
+                     [&](const model::Index& index) {
+                       const bool in_keys =
+                           std::any_of(index.keys.begin(), index.keys.end(), [&](const model::IndexKey& key) {
+                             return key.column == column ||
+                                    (!key.expression.empty() && mentions_identifier(key.expression, column));
+                           });
+                       return in_keys || contains(index.include, column) ||
+                              (index.is_partial() && mentions_identifier(index.predicate, column));
+                     }),
+      indexes.end());
   auto& fks = table.foreign_keys;
   fks.erase(std::remove_if(fks.begin(), fks.end(),
                            [&](const model::ForeignKey& fk) { return contains(fk.columns, column); }),

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <functional>
-#include <string>
-
 #include "loaders/sql/replay.hpp"
 #include "model/catalog.hpp"
+
+#include <functional>
+#include <string>
 
 namespace pgadvise::loaders::replay {
 
@@ -22,6 +22,7 @@ void drop_column(Replay& replay, model::Table& table, const std::string& column,
 // CASCADE PostgreSQL would refuse, so that also gets a replay-warning
 // naming `what` was dropped.
 void drop_foreign_keys_to(Replay& replay, const model::Table& table, bool cascade, bool include_self,
-                          const std::string& what, const std::function<bool(const model::ForeignKey&)>& matches);
+                          const std::string& what,
+                          const std::function<bool(const model::ForeignKey&)>& matches);
 
 } // namespace pgadvise::loaders::replay

@@ -1,21 +1,24 @@
 #include "loaders/sql/replay_constraints.hpp"
 
-#include <algorithm>
-
 #include "core/text.hpp"
 #include "loaders/fk_action.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_slices.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::loaders::replay {
 
 namespace {
 
-std::string table_label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
+std::string table_label(const model::Table& table) {
+  return core::qualified_name(table.schema, table.name);
+}
 
 // The columns a constraint names, or the column it is written on.
-std::vector<std::string> constraint_columns(const Json& constraint, std::string_view key, const ConstraintTarget& target) {
+std::vector<std::string> constraint_columns(const Json& constraint, std::string_view key,
+                                            const ConstraintTarget& target) {
   std::vector<std::string> columns = string_list(child(constraint, key));
   if (columns.empty() && !target.column.empty()) {
     columns.push_back(target.column);
@@ -28,7 +31,8 @@ bool columns_exist(Replay& replay, const model::Table& table, const std::vector<
                    const Json& constraint) {
   for (const std::string& column : columns) {
     if (table.find_column(column) == nullptr) {
-      replay.warn("column \"" + column + "\" named in a constraint does not exist in table " + table_label(table),
+      replay.warn("column \"" + column + "\" named in a constraint does not exist in table " +
+                      table_label(table),
                   replay.at_node(constraint));
       return false;
     }
@@ -107,8 +111,9 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
   index.name = string_field(constraint, "conname");
   const std::string schema = table.schema;
   if (index.name.empty()) {
-    index.name = choose_name(table.name, primary ? "" : join_column_names(columns), primary ? "pkey" : "key",
-                             [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
+    index.name = choose_name(
+        table.name, primary ? "" : join_column_names(columns), primary ? "pkey" : "key",
+        [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
   } else if (replay.relation_name_taken(schema, index.name)) {
     replay.warn_duplicate("relation \"" + index.name + "\" already exists", replay.at_node(constraint));
     return;
@@ -132,7 +137,8 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
   }
 }
 
-void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target) {
+void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint,
+                     const ConstraintTarget& target) {
   model::ForeignKey fk;
   fk.columns = constraint_columns(constraint, "fk_attrs", target);
   if (fk.columns.empty() || !columns_exist(replay, table, fk.columns, constraint)) {
@@ -141,12 +147,14 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   const std::string schema = table.schema;
   fk.name = string_field(constraint, "conname");
   if (fk.name.empty()) {
-    fk.name = choose_name(table.name, join_column_names(fk.columns), "fkey", [&](const std::string& candidate) {
-      return replay.constraint_name_taken(schema, candidate);
-    });
+    fk.name =
+        choose_name(table.name, join_column_names(fk.columns), "fkey", [&](const std::string& candidate) {
+          return replay.constraint_name_taken(schema, candidate);
+        });
   } else if (std::any_of(table.foreign_keys.begin(), table.foreign_keys.end(),
                          [&](const model::ForeignKey& other) { return other.name == fk.name; })) {
-    replay.warn_duplicate("constraint \"" + fk.name + "\" for relation " + table_label(table) + " already exists",
+    replay.warn_duplicate("constraint \"" + fk.name + "\" for relation " + table_label(table) +
+                              " already exists",
                           replay.at_node(constraint));
     return;
   }
@@ -158,8 +166,8 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   fk.ref_table = ref.name;
   fk.ref_columns = string_list(child(constraint, "pk_attrs"));
   if (referenced == nullptr) {
-    replay.warn("foreign key " + fk.name + " references table " + core::qualified_name(fk.ref_schema, ref.name) +
-                    ", which does not exist",
+    replay.warn("foreign key " + fk.name + " references table " +
+                    core::qualified_name(fk.ref_schema, ref.name) + ", which does not exist",
                 replay.at_node(constraint));
   } else if (fk.ref_columns.empty()) {
     const model::Index* pk = referenced->primary_key();
@@ -214,7 +222,8 @@ bool apply_column_property(Replay& replay, model::Column& column, const Json& co
   return true;
 }
 
-void add_constraint(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target) {
+void add_constraint(Replay& replay, model::Table& table, const Json& constraint,
+                    const ConstraintTarget& target) {
   const std::string type = string_field(constraint, "contype");
   if (type == "CONSTR_PRIMARY" || type == "CONSTR_UNIQUE") {
     add_key(replay, table, constraint, target, type == "CONSTR_PRIMARY");

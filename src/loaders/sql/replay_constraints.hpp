@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string>
-
 #include "loaders/sql/replay.hpp"
 #include "model/catalog.hpp"
+
+#include <string>
 
 namespace pgadvise::loaders::replay {
 
@@ -21,6 +21,7 @@ bool apply_column_property(Replay& replay, model::Column& column, const Json& co
 // PRIMARY KEY, UNIQUE (also USING INDEX), FOREIGN KEY and CHECK: become
 // Index / ForeignKey / CheckConstraint entries with PostgreSQL's default
 // names when unnamed. `constraint` is the body of a {"Constraint": ...} node.
-void add_constraint(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target);
+void add_constraint(Replay& replay, model::Table& table, const Json& constraint,
+                    const ConstraintTarget& target);
 
 } // namespace pgadvise::loaders::replay

@@ -1,16 +1,18 @@
-#include <algorithm>
-
 #include "core/text.hpp"
 #include "loaders/sql/replay_alter.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::loaders::replay {
 
 namespace {
 
-std::string label(const QualifiedName& name) { return core::qualified_name(name.schema, name.name); }
+std::string label(const QualifiedName& name) {
+  return core::qualified_name(name.schema, name.name);
+}
 
 // The sequence a serial column's default draws from: dropped with the table.
 void forget_owned_sequences(Replay& replay, const model::Table& table) {
@@ -26,8 +28,9 @@ void forget_owned_sequences(Replay& replay, const model::Table& table) {
     }
     const std::string sequence = text.substr(k_prefix.size(), end - k_prefix.size());
     const auto dot = sequence.find('.');
-    replay.set_untracked(dot == std::string::npos ? QualifiedName{table.schema, sequence}
-                                                  : QualifiedName{sequence.substr(0, dot), sequence.substr(dot + 1)},
+    replay.set_untracked(dot == std::string::npos
+                             ? QualifiedName{table.schema, sequence}
+                             : QualifiedName{sequence.substr(0, dot), sequence.substr(dot + 1)},
                          false);
   }
 }
@@ -85,7 +88,8 @@ void drop_type(Replay& replay, const QualifiedName& name, bool missing_ok, bool 
   } else if (const model::Domain* domain = replay.find_domain(name)) {
     schema = domain->schema;
     type_name = domain->name;
-    domains.erase(std::find_if(domains.begin(), domains.end(), [&](const model::Domain& d) { return &d == domain; }));
+    domains.erase(
+        std::find_if(domains.begin(), domains.end(), [&](const model::Domain& d) { return &d == domain; }));
   } else {
     if (!missing_ok) {
       replay.warn("type " + label(name) + " does not exist", replay.at_statement());
@@ -104,8 +108,9 @@ void drop_type(Replay& replay, const QualifiedName& name, bool missing_ok, bool 
     return;
   }
   if (!cascade) {
-    replay.warn("cannot drop type " + label({schema, type_name}) + " because column " + dependents.front().second +
-                    " of table " + label(dependents.front().first) + " depends on it; PostgreSQL requires CASCADE",
+    replay.warn("cannot drop type " + label({schema, type_name}) + " because column " +
+                    dependents.front().second + " of table " + label(dependents.front().first) +
+                    " depends on it; PostgreSQL requires CASCADE",
                 replay.at_statement());
     return;
   }
@@ -135,18 +140,22 @@ void drop_schema(Replay& replay, const std::string& schema, bool missing_ok, boo
   }
   auto& enums = replay.catalog().enums;
   auto& domains = replay.catalog().domains;
-  const bool has_types = std::any_of(enums.begin(), enums.end(), [&](const model::Enum& e) { return e.schema == schema; }) ||
-                         std::any_of(domains.begin(), domains.end(), [&](const model::Domain& d) { return d.schema == schema; });
+  const bool has_types =
+      std::any_of(enums.begin(), enums.end(), [&](const model::Enum& e) { return e.schema == schema; }) ||
+      std::any_of(domains.begin(), domains.end(), [&](const model::Domain& d) { return d.schema == schema; });
   if (!cascade && (!tables.empty() || has_types)) {
-    replay.warn("cannot drop schema \"" + schema + "\" because objects in it remain; PostgreSQL requires CASCADE",
+    replay.warn("cannot drop schema \"" + schema +
+                    "\" because objects in it remain; PostgreSQL requires CASCADE",
                 replay.at_statement());
   }
   for (const QualifiedName& table : tables) {
     remove_table(replay, table, true);
   }
-  enums.erase(std::remove_if(enums.begin(), enums.end(), [&](const model::Enum& e) { return e.schema == schema; }),
-              enums.end());
-  domains.erase(std::remove_if(domains.begin(), domains.end(), [&](const model::Domain& d) { return d.schema == schema; }),
+  enums.erase(
+      std::remove_if(enums.begin(), enums.end(), [&](const model::Enum& e) { return e.schema == schema; }),
+      enums.end());
+  domains.erase(std::remove_if(domains.begin(), domains.end(),
+                               [&](const model::Domain& d) { return d.schema == schema; }),
                 domains.end());
   auto& untracked = replay.load().untracked_relations;
   for (auto entry = untracked.begin(); entry != untracked.end();) {
@@ -171,9 +180,10 @@ void forget_fks_among(Replay& replay, const std::vector<QualifiedName>& names) {
       continue;
     }
     auto& fks = table.foreign_keys;
-    fks.erase(std::remove_if(fks.begin(), fks.end(),
-                             [&](const model::ForeignKey& fk) { return in_set(fk.ref_schema, fk.ref_table); }),
-              fks.end());
+    fks.erase(
+        std::remove_if(fks.begin(), fks.end(),
+                       [&](const model::ForeignKey& fk) { return in_set(fk.ref_schema, fk.ref_table); }),
+        fks.end());
   }
   replay.names_changed();
 }

@@ -1,11 +1,11 @@
 #include "loaders/sql/replay_index.hpp"
 
-#include <algorithm>
-#include <optional>
-
 #include "core/text.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+
+#include <algorithm>
+#include <optional>
 
 namespace pgadvise::loaders::replay {
 
@@ -99,7 +99,8 @@ model::IndexKey make_key(const SqlTokens& tokens, const Json& elem, const TokenR
   key.column = string_field(elem, "name");
   if (const Json* expr = child(elem, "expr"); key.column.empty() && expr != nullptr) {
     const Json* ref = as(*expr, "ColumnRef");
-    const std::vector<std::string> fields = ref != nullptr ? string_list(child(*ref, "fields")) : std::vector<std::string>{};
+    const std::vector<std::string> fields =
+        ref != nullptr ? string_list(child(*ref, "fields")) : std::vector<std::string>{};
     if (fields.size() == 1) {
       key.column = fields.front(); // "(column)" is a plain column key to PostgreSQL
     } else {
@@ -134,7 +135,8 @@ void remove_from_partitions(Replay& replay, const model::Table& parent, const mo
     auto& indexes = partition->indexes;
     indexes.erase(std::remove_if(indexes.begin(), indexes.end(),
                                  [&](const model::Index& other) {
-                                   return other.kind == model::IndexKind::index && equivalent_indexes(other, index);
+                                   return other.kind == model::IndexKind::index &&
+                                          equivalent_indexes(other, index);
                                  }),
                   indexes.end());
     if (partition->partitioned) {
@@ -206,9 +208,10 @@ void create_index(Replay& replay, const Json& stmt) {
   const std::string schema = table->schema;
   index.name = given_name;
   if (index.name.empty()) {
-    index.name = choose_name(table->name, join_column_names(column_names), "idx", [&](const std::string& candidate) {
-      return replay.relation_name_taken(schema, candidate);
-    });
+    index.name =
+        choose_name(table->name, join_column_names(column_names), "idx", [&](const std::string& candidate) {
+          return replay.relation_name_taken(schema, candidate);
+        });
   } else if (replay.relation_name_taken(schema, index.name)) {
     if (!bool_field(stmt, "if_not_exists")) {
       replay.warn_duplicate("relation " + core::qualified_name(schema, index.name) + " already exists",
@@ -233,7 +236,8 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
     if (replay.is_untracked(name)) {
       replay.set_untracked(name, false);
     } else if (!missing_ok) {
-      replay.warn("index " + core::qualified_name(name.schema, name.name) + " does not exist", replay.at_node(at));
+      replay.warn("index " + core::qualified_name(name.schema, name.name) + " does not exist",
+                  replay.at_node(at));
     }
     return;
   }
@@ -241,7 +245,8 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
                          [&](const model::Index& index) { return index.name == name.name; });
   if (it->kind != model::IndexKind::index) {
     replay.warn("cannot drop index " + name.name + " because constraint " + name.name + " on table " +
-                    core::qualified_name(table->schema, table->name) + " requires it (use ALTER TABLE ... DROP CONSTRAINT)",
+                    core::qualified_name(table->schema, table->name) +
+                    " requires it (use ALTER TABLE ... DROP CONSTRAINT)",
                 replay.at_node(at));
     return;
   }

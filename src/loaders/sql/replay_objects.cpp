@@ -1,15 +1,17 @@
 #include "loaders/sql/replay_objects.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <optional>
-
-#include "core/text.hpp"
 
 namespace pgadvise::loaders::replay {
 
 namespace {
 
-std::string label(const QualifiedName& name) { return core::qualified_name(name.schema, name.name); }
+std::string label(const QualifiedName& name) {
+  return core::qualified_name(name.schema, name.name);
+}
 
 std::string const_string(const Json& node) {
   const Json* constant = as(node, "A_Const");
@@ -78,7 +80,8 @@ void alter_enum(Replay& replay, const Json& stmt) {
   if (!old_value.empty()) { // RENAME VALUE
     auto it = std::find(values.begin(), values.end(), old_value);
     if (it == values.end()) {
-      replay.warn("\"" + old_value + "\" is not an existing enum label of " + label(name), replay.at_statement());
+      replay.warn("\"" + old_value + "\" is not an existing enum label of " + label(name),
+                  replay.at_statement());
     } else {
       *it = new_value;
     }
@@ -86,7 +89,8 @@ void alter_enum(Replay& replay, const Json& stmt) {
   }
   if (std::find(values.begin(), values.end(), new_value) != values.end()) {
     if (!bool_field(stmt, "skipIfNewValExists")) {
-      replay.warn_duplicate("enum label \"" + new_value + "\" already exists in " + label(name), replay.at_statement());
+      replay.warn_duplicate("enum label \"" + new_value + "\" already exists in " + label(name),
+                            replay.at_statement());
     }
     return;
   }
@@ -95,7 +99,8 @@ void alter_enum(Replay& replay, const Json& stmt) {
   if (!neighbor.empty()) {
     position = std::find(values.begin(), values.end(), neighbor);
     if (position == values.end()) {
-      replay.warn("\"" + neighbor + "\" is not an existing enum label of " + label(name), replay.at_statement());
+      replay.warn("\"" + neighbor + "\" is not an existing enum label of " + label(name),
+                  replay.at_statement());
     } else if (bool_field(stmt, "newValIsAfter")) {
       ++position;
     }
@@ -136,7 +141,8 @@ void create_schema(Replay& replay, const Json& stmt) {
   }
   replay.catalog().schemas.push_back(name);
   if (child(stmt, "schemaElts") != nullptr) {
-    replay.note(replay.at_statement().to_string() + ": objects created inside CREATE SCHEMA were not replayed");
+    replay.note(replay.at_statement().to_string() +
+                ": objects created inside CREATE SCHEMA were not replayed");
   }
 }
 
@@ -172,7 +178,8 @@ void select_statement(Replay& replay, const Json& stmt) {
   const Json* target = as((*targets)[0], "ResTarget");
   const Json* value = target != nullptr ? child(*target, "val") : nullptr;
   const Json* call = value != nullptr ? as(*value, "FuncCall") : nullptr;
-  const std::vector<std::string> function = call != nullptr ? string_list(child(*call, "funcname")) : std::vector<std::string>{};
+  const std::vector<std::string> function =
+      call != nullptr ? string_list(child(*call, "funcname")) : std::vector<std::string>{};
   const Json* args = call != nullptr ? list_items(child(*call, "args")) : nullptr;
   if (function.empty() || function.back() != "set_config" || args == nullptr || args->size() < 2 ||
       core::to_lower(const_string((*args)[0])) != "search_path") {

@@ -1,8 +1,8 @@
 #include "loaders/sql/replay_partitions.hpp"
 
-#include <algorithm>
-
 #include "loaders/sql/replay_names.hpp"
+
+#include <algorithm>
 
 namespace pgadvise::loaders::replay {
 
@@ -59,9 +59,11 @@ void clone_index_to_partitions(Replay& replay, const model::Table& parent, const
     model::Index copy = index;
     copy.valid = true;
     const std::string schema = partition->schema;
-    const std::string name2 = index.kind == model::IndexKind::primary_key ? "" : join_column_names(key_names(index));
-    copy.name = choose_name(partition->name, name2, label_for(index.kind),
-                            [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
+    const std::string name2 =
+        index.kind == model::IndexKind::primary_key ? "" : join_column_names(key_names(index));
+    copy.name = choose_name(partition->name, name2, label_for(index.kind), [&](const std::string& candidate) {
+      return replay.relation_name_taken(schema, candidate);
+    });
     if (index.kind == model::IndexKind::primary_key) {
       for (const std::string& column : index.leading_columns()) {
         if (model::Column* found = partition->find_column(column)) {
@@ -77,7 +79,8 @@ void clone_index_to_partitions(Replay& replay, const model::Table& parent, const
   }
 }
 
-void clone_foreign_key_to_partitions(Replay& replay, const model::Table& parent, const model::ForeignKey& fk) {
+void clone_foreign_key_to_partitions(Replay& replay, const model::Table& parent,
+                                     const model::ForeignKey& fk) {
   for (model::Table* partition : partitions_of(replay, parent)) {
     const bool present = std::any_of(partition->foreign_keys.begin(), partition->foreign_keys.end(),
                                      [&](const model::ForeignKey& other) { return other.name == fk.name; });
@@ -108,8 +111,9 @@ void refresh_index_validity(Replay& replay, model::Table& parent) {
     if (index.valid) {
       continue;
     }
-    index.valid = std::all_of(partitions.begin(), partitions.end(),
-                              [&](const model::Table* partition) { return has_equivalent(*partition, index); });
+    index.valid = std::all_of(partitions.begin(), partitions.end(), [&](const model::Table* partition) {
+      return has_equivalent(*partition, index);
+    });
   }
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <vector>
-
 #include "loaders/sql/replay.hpp"
 #include "model/catalog.hpp"
+
+#include <vector>
 
 namespace pgadvise::loaders::replay {
 

@@ -1,16 +1,20 @@
-#include <algorithm>
-
 #include "core/text.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::loaders::replay {
 
 namespace {
 
-std::string label(const model::Table& table) { return core::qualified_name(table.schema, table.name); }
-std::string label(const QualifiedName& name) { return core::qualified_name(name.schema, name.name); }
+std::string label(const model::Table& table) {
+  return core::qualified_name(table.schema, table.name);
+}
+std::string label(const QualifiedName& name) {
+  return core::qualified_name(name.schema, name.name);
+}
 
 void rename_in(std::vector<std::string>& names, const std::string& from, const std::string& to) {
   std::replace(names.begin(), names.end(), from, to);
@@ -79,7 +83,8 @@ void rename_column(Replay& replay, const Json& stmt, const QualifiedName& name) 
     return;
   }
   if (table->find_column(from) == nullptr) {
-    replay.warn("column \"" + from + "\" of relation " + label(*table) + " does not exist", replay.at_statement());
+    replay.warn("column \"" + from + "\" of relation " + label(*table) + " does not exist",
+                replay.at_statement());
     return;
   }
   if (table->find_column(to) != nullptr) {
@@ -119,7 +124,8 @@ void rename_constraint(Replay& replay, const Json& stmt, const QualifiedName& na
   rename(table->checks);
   replay.names_changed();
   if (!found) {
-    replay.warn("constraint \"" + from + "\" of relation " + label(*table) + " does not exist", replay.at_statement());
+    replay.warn("constraint \"" + from + "\" of relation " + label(*table) + " does not exist",
+                replay.at_statement());
   }
 }
 

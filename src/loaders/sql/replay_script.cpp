@@ -1,14 +1,14 @@
 #include "loaders/sql/replay_script.hpp"
 
-#include <exception>
-#include <optional>
-
 #include "core/suppression.hpp"
 #include "loaders/sql/replay_alter.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_table.hpp"
 #include "pg/parser.hpp"
+
+#include <exception>
+#include <optional>
 
 namespace pgadvise::loaders::replay {
 
@@ -54,8 +54,8 @@ void collect_suppressions(Replay& replay) {
     }
     std::vector<std::string> rules = core::parse_ignore_directive(tokens.spelling(comment));
     if (!rules.empty()) {
-      replay.load().suppressions.add(
-          {replay.file(), replay.line_of(base + first.begin), replay.line_of(base + last.end - 1), std::move(rules)});
+      replay.load().suppressions.add({replay.file(), replay.line_of(base + first.begin),
+                                      replay.line_of(base + last.end - 1), std::move(rules)});
     }
   }
 }
@@ -131,7 +131,8 @@ std::optional<DoRegion> do_region(const SqlTokens& tokens) {
 
 // Offset of a DO block's body in the statement: just after the opening
 // $tag$ or quote, when the text there is the body verbatim.
-std::optional<std::size_t> body_offset(std::string_view statement, std::size_t location, const std::string& body) {
+std::optional<std::size_t> body_offset(std::string_view statement, std::size_t location,
+                                       const std::string& body) {
   if (location >= statement.size()) {
     return std::nullopt;
   }
@@ -247,7 +248,8 @@ void dispatch(Replay& replay, const Json& node, int depth) {
   } else if (type == "DoStmt") {
     replay_do_block(replay, *stmt, depth);
   } else if (type == "CreateSeqStmt") {
-    create_untracked(replay, child(*stmt, "sequence") != nullptr ? *child(*stmt, "sequence") : Json(), "CREATE SEQUENCE");
+    create_untracked(replay, child(*stmt, "sequence") != nullptr ? *child(*stmt, "sequence") : Json(),
+                     "CREATE SEQUENCE");
   } else if (type == "ViewStmt") {
     create_untracked(replay, child(*stmt, "view") != nullptr ? *child(*stmt, "view") : Json(), "CREATE VIEW");
   } else if (type == "CreateTableAsStmt") {

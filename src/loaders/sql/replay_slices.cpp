@@ -9,8 +9,8 @@ namespace {
 
 // Key words that end a DEFAULT expression inside a column definition.
 constexpr std::array<std::string_view, 12> k_stop_words = {
-    "constraint", "null",    "primary",  "unique",     "references", "check",
-    "default",    "generated", "collate", "deferrable", "initially", "not"};
+    "constraint", "null",      "primary", "unique",     "references", "check",
+    "default",    "generated", "collate", "deferrable", "initially",  "not"};
 
 bool stops_expression(const SqlTokens& tokens, std::size_t index, std::size_t first) {
   if (index == first) {

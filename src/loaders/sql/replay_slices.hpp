@@ -1,10 +1,10 @@
 #pragma once
 
+#include "loaders/sql/lexer.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <string>
-
-#include "loaders/sql/lexer.hpp"
 
 namespace pgadvise::loaders::replay {
 

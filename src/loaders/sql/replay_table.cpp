@@ -1,11 +1,11 @@
 #include "loaders/sql/replay_table.hpp"
 
-#include <algorithm>
-
 #include "core/text.hpp"
 #include "loaders/sql/replay_constraints.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+
+#include <algorithm>
 
 namespace pgadvise::loaders::replay {
 
@@ -18,7 +18,9 @@ constexpr long long k_like_identity = 1LL << 5;
 constexpr long long k_like_indexes = 1LL << 6;
 
 std::string label_for(model::IndexKind kind) {
-  return kind == model::IndexKind::primary_key ? "pkey" : kind == model::IndexKind::unique_constraint ? "key" : "idx";
+  return kind == model::IndexKind::primary_key         ? "pkey"
+         : kind == model::IndexKind::unique_constraint ? "key"
+                                                       : "idx";
 }
 
 // serial columns: NOT NULL and a default from a sequence named like PostgreSQL names it.
@@ -33,8 +35,8 @@ void apply_serial(Replay& replay, const model::Table& table, model::Column& colu
   column.default_expr = "nextval(" + core::quote_literal(qualified) + "::regclass)";
 }
 
-void apply_inline_constraints(Replay& replay, model::Table& table, const Json& column_def, const std::string& column,
-                              std::vector<DeferredConstraint>* deferred) {
+void apply_inline_constraints(Replay& replay, model::Table& table, const Json& column_def,
+                              const std::string& column, std::vector<DeferredConstraint>* deferred) {
   const Json* constraints = list_items(child(column_def, "constraints"));
   if (constraints == nullptr) {
     return;
@@ -102,8 +104,9 @@ void copy_like(Replay& replay, model::Table& table, const Json& like) {
         names.push_back(key.column.empty() ? "expr" : key.column);
       }
       const bool primary = index.kind == model::IndexKind::primary_key;
-      index.name = choose_name(table.name, primary ? "" : join_column_names(names), label_for(index.kind),
-                               [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
+      index.name = choose_name(
+          table.name, primary ? "" : join_column_names(names), label_for(index.kind),
+          [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
       index.location = replay.at_node(like);
       replay.index_added(schema, index);
       table.indexes.push_back(std::move(index));
@@ -163,8 +166,8 @@ model::Index* same_key(model::Table& table, const Json& constraint, const std::s
   }
   const std::vector<std::string> include = string_list(child(constraint, "including"));
   for (model::Index& index : table.indexes) {
-    if (index.kind != model::IndexKind::index && !index.has_expressions() && index.leading_columns() == columns &&
-        index.include == include) {
+    if (index.kind != model::IndexKind::index && !index.has_expressions() &&
+        index.leading_columns() == columns && index.include == include) {
       return &index;
     }
   }
@@ -204,8 +207,8 @@ void apply_deferred(Replay& replay, model::Table& table, const std::vector<Defer
 
 } // namespace
 
-bool add_column(Replay& replay, model::Table& table, const Json& column_def, std::vector<DeferredConstraint>* deferred,
-                bool only) {
+bool add_column(Replay& replay, model::Table& table, const Json& column_def,
+                std::vector<DeferredConstraint>* deferred, bool only) {
   model::Column column;
   column.name = string_field(column_def, "colname");
   if (table.find_column(column.name) != nullptr) {
@@ -268,9 +271,11 @@ void create_table(Replay& replay, const Json& stmt) {
           continue;
         }
         if (parents.empty()) {
-          replay.warn_duplicate("column \"" + column + "\" specified more than once", replay.at_node(*column_def));
+          replay.warn_duplicate("column \"" + column + "\" specified more than once",
+                                replay.at_node(*column_def));
         } else {
-          apply_inline_constraints(replay, created, *column_def, column, &deferred); // merges with the parent's
+          apply_inline_constraints(replay, created, *column_def, column,
+                                   &deferred); // merges with the parent's
         }
       } else if (const Json* constraint = as(element, "Constraint")) {
         deferred.push_back({constraint, ""});

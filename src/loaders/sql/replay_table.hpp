@@ -1,9 +1,9 @@
 #pragma once
 
-#include <vector>
-
 #include "loaders/sql/replay.hpp"
 #include "model/catalog.hpp"
+
+#include <vector>
 
 namespace pgadvise::loaders::replay {
 
@@ -18,8 +18,8 @@ struct DeferredConstraint {
 // inline NOT NULL / DEFAULT / IDENTITY. Keys, FKs and CHECKs are appended to
 // `deferred` when given, else applied at once (ALTER TABLE ADD COLUMN).
 // Returns false when the column already exists.
-bool add_column(Replay& replay, model::Table& table, const Json& column_def, std::vector<DeferredConstraint>* deferred,
-                bool only);
+bool add_column(Replay& replay, model::Table& table, const Json& column_def,
+                std::vector<DeferredConstraint>* deferred, bool only);
 
 // CREATE TABLE [IF NOT EXISTS] ... [PARTITION BY] [PARTITION OF] [INHERITS] [LIKE].
 void create_table(Replay& replay, const Json& stmt);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "loaders/typescript/lexer.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -7,8 +9,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "loaders/typescript/lexer.hpp"
 
 // The syntax tree of a TypeScript file as parse_program (parser.hpp) reads
 // it: top-level imports and `const` declarations, with their initializers
@@ -21,14 +21,14 @@ using NodeId = std::uint32_t;
 inline constexpr NodeId k_no_node = std::numeric_limits<NodeId>::max();
 
 enum class NodeKind {
-  identifier,       // text = name
-  member,           // children[0] = object; text = property name
-  index,            // children = {object, index expression}
-  call,             // children[0] = callee, then the arguments
-  new_expression,   // children[0] = callee, then the arguments
-  string,           // text = decoded value
-  number,           // text = literal as written (with a leading '-' when negated)
-  boolean,          // text = "true" / "false"
+  identifier,     // text = name
+  member,         // children[0] = object; text = property name
+  index,          // children = {object, index expression}
+  call,           // children[0] = callee, then the arguments
+  new_expression, // children[0] = callee, then the arguments
+  string,         // text = decoded value
+  number,         // text = literal as written (with a leading '-' when negated)
+  boolean,        // text = "true" / "false"
   null_value,
   template_literal, // quasis / children = substitutions; tag when tagged
   object,           // properties

@@ -1,9 +1,9 @@
 #include "loaders/typescript/lexer.hpp"
 
+#include "core/utf8.hpp"
+
 #include <array>
 #include <cstdint>
-
-#include "core/utf8.hpp"
 
 namespace pgadvise::loaders::ts {
 
@@ -14,9 +14,13 @@ bool is_ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c == '#' || u >= 0x80;
 }
 
-bool is_ident_part(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+bool is_ident_part(char c) {
+  return is_ident_start(c) || (c >= '0' && c <= '9');
+}
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') {
@@ -33,12 +37,12 @@ int hex_value(char c) {
 
 // Keywords after which a `/` starts a regular expression, not a division.
 constexpr std::array<std::string_view, 14> k_regex_keywords = {
-    "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof",
-    "yield", "await"};
+    "return", "typeof", "case", "do",    "else",       "in",    "of",
+    "new",    "delete", "void", "throw", "instanceof", "yield", "await"};
 
 // Longest first, so that "..." wins over ".".
-constexpr std::array<std::string_view, 12> k_multi_punct = {"...", "=>", "?.", "??", "===", "!==",
-                                                            "==",  "!=", "&&", "||", "<=",  ">="};
+constexpr std::array<std::string_view, 12> k_multi_punct = {
+    "...", "=>", "?.", "??", "===", "!==", "==", "!=", "&&", "||", "<=", ">="};
 
 class Lexer {
 public:
@@ -99,8 +103,8 @@ private:
 
   void problem(std::string message, std::size_t offset) {
     advance_cursor_to(offset);
-    m_out.problems.push_back(LexProblem{std::move(message), m_cursor_line,
-                                        static_cast<int>(offset - m_cursor_line_start) + 1});
+    m_out.problems.push_back(
+        LexProblem{std::move(message), m_cursor_line, static_cast<int>(offset - m_cursor_line_start) + 1});
   }
 
   void skip_trivia() {
@@ -201,7 +205,8 @@ private:
         }
       }
       if ((at(m_pos) == 'e' || at(m_pos) == 'E') &&
-          (is_digit(at(m_pos + 1)) || ((at(m_pos + 1) == '+' || at(m_pos + 1) == '-') && is_digit(at(m_pos + 2))))) {
+          (is_digit(at(m_pos + 1)) ||
+           ((at(m_pos + 1) == '+' || at(m_pos + 1) == '-') && is_digit(at(m_pos + 2))))) {
         m_pos += 2;
         while (m_pos < m_src.size() && is_digit(m_src[m_pos])) {
           ++m_pos;
@@ -430,6 +435,8 @@ private:
 
 } // namespace
 
-LexResult tokenize(std::string_view source) { return Lexer(source).run(); }
+LexResult tokenize(std::string_view source) {
+  return Lexer(source).run();
+}
 
 } // namespace pgadvise::loaders::ts

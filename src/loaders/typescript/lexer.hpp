@@ -14,9 +14,9 @@
 namespace pgadvise::loaders::ts {
 
 enum class TokenKind {
-  identifier, // names and keywords alike
-  string,     // '...' or "..."; text is the decoded value
-  number,     // text is the literal as written
+  identifier,      // names and keywords alike
+  string,          // '...' or "..."; text is the decoded value
+  number,          // text is the literal as written
   template_full,   // `...` without substitutions; text is the cooked value
   template_head,   // `...${
   template_middle, // }...${
@@ -38,7 +38,9 @@ struct Token {
   std::size_t comments_begin = 0;
   std::size_t comments_end = 0;
 
-  [[nodiscard]] bool is(TokenKind k, std::string_view spelling) const { return kind == k && text == spelling; }
+  [[nodiscard]] bool is(TokenKind k, std::string_view spelling) const {
+    return kind == k && text == spelling;
+  }
   [[nodiscard]] bool is_punct(std::string_view spelling) const { return is(TokenKind::punct, spelling); }
   [[nodiscard]] bool is_ident(std::string_view name) const { return is(TokenKind::identifier, name); }
 };

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string_view>
-
 #include "loaders/typescript/ast.hpp"
+
+#include <string_view>
 
 // A parser for the subset of TypeScript that declares values: imports,
 // exports and `const` declarations with their expressions (ast.hpp). Its

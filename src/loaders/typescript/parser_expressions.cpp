@@ -9,8 +9,8 @@ namespace pgadvise::loaders::ts::detail {
 namespace {
 
 constexpr std::array<std::string_view, 24> k_binary_operators = {
-    "+", "-", "*", "/", "%", "==", "!=", "===", "!==", "<", ">", "<=", ">=", "&&", "||", "??",
-    "&", "|", "^", "instanceof", "in", "**", "<<", ">>"};
+    "+",  "-",  "*",  "/",  "%", "==", "!=", "===",        "!==", "<",  ">",  "<=",
+    ">=", "&&", "||", "??", "&", "|",  "^",  "instanceof", "in",  "**", "<<", ">>"};
 
 } // namespace
 
@@ -67,7 +67,8 @@ NodeId Parser::parse_conditional() {
 
 bool Parser::at_binary_operator() const {
   const Token& t = peek();
-  if (t.kind != TokenKind::punct && !(t.kind == TokenKind::identifier && (t.text == "instanceof" || t.text == "in"))) {
+  if (t.kind != TokenKind::punct &&
+      !(t.kind == TokenKind::identifier && (t.text == "instanceof" || t.text == "in"))) {
     return false;
   }
   for (std::string_view op : k_binary_operators) {
@@ -214,7 +215,8 @@ NodeId Parser::parse_template(NodeId tag, std::size_t first) {
   while (!at_end()) {
     substitutions.push_back(parse_expression());
     // Whatever could not be parsed before the next chunk is skipped.
-    while (!at_end() && peek().kind != TokenKind::template_middle && peek().kind != TokenKind::template_tail) {
+    while (!at_end() && peek().kind != TokenKind::template_middle &&
+           peek().kind != TokenKind::template_tail) {
       if (close != k_npos && m_pos >= close) {
         break;
       }
@@ -385,9 +387,10 @@ bool Parser::parse_property(Property& property) {
     return true;
   }
   // get/set/async/static modifiers before a method name
-  while (peek().kind == TokenKind::identifier &&
-         (peek().text == "get" || peek().text == "set" || peek().text == "async" || peek().text == "static") &&
-         (peek(1).kind == TokenKind::identifier || peek(1).kind == TokenKind::string)) {
+  while (
+      peek().kind == TokenKind::identifier &&
+      (peek().text == "get" || peek().text == "set" || peek().text == "async" || peek().text == "static") &&
+      (peek(1).kind == TokenKind::identifier || peek(1).kind == TokenKind::string)) {
     ++m_pos;
   }
   accept_punct("*"); // generator method

@@ -1,13 +1,13 @@
 #pragma once
 
+#include "loaders/typescript/ast.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "loaders/typescript/ast.hpp"
 
 // The parser's own parts, shared by its source files (parser*.cpp); not part
 // of its interface (parser.hpp).
@@ -55,7 +55,8 @@ private:
   }
   [[nodiscard]] bool stops_expression() const {
     const Token& t = peek();
-    return t.kind == TokenKind::end || t.kind == TokenKind::template_middle || t.kind == TokenKind::template_tail ||
+    return t.kind == TokenKind::end || t.kind == TokenKind::template_middle ||
+           t.kind == TokenKind::template_tail ||
            (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}" || t.text == "," ||
                                            t.text == ";" || t.text == ":"));
   }
@@ -76,7 +77,9 @@ private:
   [[nodiscard]] bool at_punct(std::string_view p) const { return peek().is_punct(p); }
   [[nodiscard]] std::size_t last_index() const { return m_pos == 0 ? 0 : m_pos - 1; }
   [[nodiscard]] bool on_new_line() const { return m_pos > 0 && peek().line > m_tokens[m_pos - 1].end_line; }
-  void finish(NodeId id) { m_prog.nodes[id].last_token = std::max(m_prog.nodes[id].first_token, last_index()); }
+  void finish(NodeId id) {
+    m_prog.nodes[id].last_token = std::max(m_prog.nodes[id].first_token, last_index());
+  }
 
   // Moves past the bracket group opening at m_pos (or past one token).
   void skip_group();
@@ -90,8 +93,7 @@ private:
   // its `closer`: `item` reads one (or notes a hole and reads nothing);
   // whatever it cannot read is skipped up to the next `,`. Ends past the
   // closer.
-  template <typename Item>
-  void parse_list(std::string_view closer, Item item) {
+  template <typename Item> void parse_list(std::string_view closer, Item item) {
     const std::size_t close = m_match[m_pos];
     ++m_pos;
     while (!at_end() && !at_punct(closer)) {

@@ -9,8 +9,8 @@ namespace pgadvise::loaders::ts::detail {
 namespace {
 
 constexpr std::array<std::string_view, 15> k_statement_keywords = {
-    "export", "import", "const", "let",   "var",   "function", "class",   "type",
-    "interface", "enum", "declare", "async", "abstract", "namespace", "module"};
+    "export",    "import", "const",   "let",   "var",      "function",  "class", "type",
+    "interface", "enum",   "declare", "async", "abstract", "namespace", "module"};
 
 } // namespace
 

@@ -47,8 +47,8 @@ void Parser::skip_type() {
       }
     } else if (t.is_punct("[") || t.is_punct("{") || t.kind == TokenKind::template_head) {
       skip_group();
-    } else if (t.kind == TokenKind::identifier || t.kind == TokenKind::string || t.kind == TokenKind::number ||
-               t.kind == TokenKind::template_full) {
+    } else if (t.kind == TokenKind::identifier || t.kind == TokenKind::string ||
+               t.kind == TokenKind::number || t.kind == TokenKind::template_full) {
       ++m_pos;
       while (at_punct(".") && peek(1).kind == TokenKind::identifier) {
         m_pos += 2;

@@ -15,22 +15,25 @@ core::ObjectRef index_object(const model::Table& table, const model::Index& inde
   return out;
 }
 
-core::Finding index_finding(std::string_view rule, const engine::RuleContext& context, const model::Table& table,
-                            const model::Index& index) {
+core::Finding index_finding(std::string_view rule, const engine::RuleContext& context,
+                            const model::Table& table, const model::Index& index) {
   core::Finding finding;
   finding.rule = std::string(rule);
   finding.severity = context.severity;
   finding.object = index_object(table, index);
   finding.location = index.location.known() ? index.location : table.location;
-  finding.evidence.push_back(advisor::schema_evidence(*context.catalog, advisor::describe_index(index), finding.location));
+  finding.evidence.push_back(
+      advisor::schema_evidence(*context.catalog, advisor::describe_index(index), finding.location));
   return finding;
 }
 
-core::Fix drop_index_fix(const engine::RuleContext& context, const model::Table& table, const model::Index& index) {
+core::Fix drop_index_fix(const engine::RuleContext& context, const model::Table& table,
+                         const model::Index& index) {
   core::Fix fix;
   fix.ddl = advisor::render_drop_index(table.schema, index.name, !table.partitioned);
-  fix.safety_note = table.partitioned ? "DROP INDEX on a partitioned table locks every partition while it runs."
-                                      : advisor::concurrently_safety_note("DROP INDEX");
+  fix.safety_note = table.partitioned
+                        ? "DROP INDEX on a partitioned table locks every partition while it runs."
+                        : advisor::concurrently_safety_note("DROP INDEX");
   if (context.project != nullptr && context.project->uses_drizzle) {
     fix.drizzle = advisor::render_drizzle_removal(table, index);
   }

@@ -69,7 +69,8 @@ public:
       if (site.kind == SiteKind::package_script) {
         visit_site_script(site, start);
       } else {
-        visit_commands(site.commands, Node{NodeKind::site, &site, site.label, nullptr, nullptr}, start, {}, 0);
+        visit_commands(site.commands, Node{NodeKind::site, &site, site.label, nullptr, nullptr}, start, {},
+                       0);
       }
     }
     find_orphans();
@@ -143,7 +144,8 @@ private:
       return;
     }
     start.scripts.push_back(script);
-    visit_commands({script->command}, Node{NodeKind::script, script, site.label, script, package}, start, {}, 0);
+    visit_commands({script->command}, Node{NodeKind::script, script, site.label, script, package}, start, {},
+                   0);
   }
 
   void visit_commands(const std::vector<Command>& commands, const Node& node, const PushReach& path,
@@ -175,8 +177,8 @@ private:
 
   std::vector<const void*> m_visiting; // files and targets on the current path
 
-  void follow(const Invocation& inv, const Command& command, const Node& node, PushReach& next, const Call& caller,
-              int depth) {
+  void follow(const Invocation& inv, const Command& command, const Node& node, PushReach& next,
+              const Call& caller, int depth) {
     const Call here{command.location, inv.text};
     switch (inv.kind) {
     case InvocationKind::drizzle_push: emit_push(inv, command, node, next, caller); return;
@@ -189,23 +191,25 @@ private:
         PushReach deeper = next;
         deeper.force = deeper.force || inv.force;
         deeper.scripts.push_back(script);
-        visit_commands({script->command}, Node{NodeKind::script, script, "\"" + script->name + "\"", script, package},
-                       deeper, here, depth + 1);
+        visit_commands({script->command},
+                       Node{NodeKind::script, script, "\"" + script->name + "\"", script, package}, deeper,
+                       here, depth + 1);
       }
       return;
     case InvocationKind::run_file:
       if (const CommandFile* file = resolve_file(inv); file != nullptr && !on_path(next, file)) {
         m_visiting.push_back(file);
-        visit_commands(file->commands, Node{NodeKind::shell_file, file, file->path, nullptr, nullptr}, next, here,
-                       depth + 1);
+        visit_commands(file->commands, Node{NodeKind::shell_file, file, file->path, nullptr, nullptr}, next,
+                       here, depth + 1);
         m_visiting.pop_back();
       }
       return;
     case InvocationKind::make_target:
       if (const CommandFile* target = resolve_target(inv); target != nullptr && !on_path(next, target)) {
         m_visiting.push_back(target);
-        visit_commands(target->commands, Node{NodeKind::make_target, target, target->target, nullptr, nullptr}, next,
-                       here, depth + 1);
+        visit_commands(target->commands,
+                       Node{NodeKind::make_target, target, target->target, nullptr, nullptr}, next, here,
+                       depth + 1);
         m_visiting.pop_back();
       }
       return;
@@ -251,8 +255,8 @@ private:
 
   static bool selects(const std::string& selector, const Package& package) {
     const std::string wanted = clean_selector(selector);
-    return !wanted.empty() && (package.name == wanted || package.dir == wanted || glob_match(wanted, package.name) ||
-                               glob_match(wanted, package.dir));
+    return !wanted.empty() && (package.name == wanted || package.dir == wanted ||
+                               glob_match(wanted, package.name) || glob_match(wanted, package.dir));
   }
 
   std::vector<std::pair<const Package*, const Script*>> resolve_scripts(const Invocation& inv) const {
@@ -362,8 +366,9 @@ private:
         start.root_package = &package;
         start.root_script = &script;
         start.scripts.push_back(&script);
-        visit_commands({script.command}, Node{NodeKind::script, &script, "\"" + script.name + "\"", &script, &package},
-                       start, {}, 0);
+        visit_commands({script.command},
+                       Node{NodeKind::script, &script, "\"" + script.name + "\"", &script, &package}, start,
+                       {}, 0);
       }
     }
     for (const CommandFile& file : m_project.command_files) {
@@ -375,10 +380,11 @@ private:
       start.root_file = &file;
       m_visiting.push_back(&file);
       if (file.target.empty()) {
-        visit_commands(file.commands, Node{NodeKind::shell_file, &file, file.path, nullptr, nullptr}, start, {}, 0);
+        visit_commands(file.commands, Node{NodeKind::shell_file, &file, file.path, nullptr, nullptr}, start,
+                       {}, 0);
       } else {
-        visit_commands(file.commands, Node{NodeKind::make_target, &file, file.target, nullptr, nullptr}, start, {},
-                       0);
+        visit_commands(file.commands, Node{NodeKind::make_target, &file, file.target, nullptr, nullptr},
+                       start, {}, 0);
       }
       m_visiting.pop_back();
     }
@@ -387,7 +393,9 @@ private:
 
 } // namespace
 
-std::vector<PushReach> find_push_reaches(const Project& project) { return Walker(project).run(); }
+std::vector<PushReach> find_push_reaches(const Project& project) {
+  return Walker(project).run();
+}
 
 std::string render_chain(const std::vector<ChainStep>& steps) {
   std::string out;

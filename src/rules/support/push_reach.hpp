@@ -1,11 +1,11 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "core/source_location.hpp"
 #include "model/project.hpp"
 #include "model/project_graph.hpp"
+
+#include <string>
+#include <vector>
 
 // How `drizzle-kit push` is reached: the search drizzle-push-in-production
 // runs over the project model, from every root (deployments, CI jobs,
@@ -27,18 +27,18 @@ enum class RootKind {
 // One way `drizzle-kit push` is reached, from a root to the push.
 struct PushReach {
   RootKind root = RootKind::site;
-  const model::ExecutionSite* site = nullptr;     // root == site
-  const model::Package* root_package = nullptr;   // root == script
-  const model::Script* root_script = nullptr;     // root == script
-  const model::CommandFile* root_file = nullptr;  // root == command_file
-  std::vector<ChainStep> steps;            // root first, the push last
-  std::vector<std::string> env;            // KEY=VALUE and dotenv:FILE met along the way
-  bool force = false;                      // --force on the push or forwarded to it
-  std::string config;                      // the push's --config
-  std::string push_text;                   // the push as written: "drizzle-kit push --force"
-  const model::Package* package = nullptr;        // the package the push runs in (may be null)
-  const model::Script* push_script = nullptr;     // the script whose command holds the push, if any
-  std::vector<const model::Script*> scripts;      // every script on the way
+  const model::ExecutionSite* site = nullptr;    // root == site
+  const model::Package* root_package = nullptr;  // root == script
+  const model::Script* root_script = nullptr;    // root == script
+  const model::CommandFile* root_file = nullptr; // root == command_file
+  std::vector<ChainStep> steps;                  // root first, the push last
+  std::vector<std::string> env;                  // KEY=VALUE and dotenv:FILE met along the way
+  bool force = false;                            // --force on the push or forwarded to it
+  std::string config;                            // the push's --config
+  std::string push_text;                         // the push as written: "drizzle-kit push --force"
+  const model::Package* package = nullptr;       // the package the push runs in (may be null)
+  const model::Script* push_script = nullptr;    // the script whose command holds the push, if any
+  std::vector<const model::Script*> scripts;     // every script on the way
   // What to replace for the fix: the push itself, or the call of a script
   // that only pushes.
   core::SourceLocation edit_location;

@@ -11,7 +11,8 @@ std::span<const model::Table> catalog_tables(const engine::RuleContext& context)
   return context.catalog->tables;
 }
 
-std::vector<std::reference_wrapper<const model::QueryStats>> executed_queries(const engine::RuleContext& context) {
+std::vector<std::reference_wrapper<const model::QueryStats>>
+executed_queries(const engine::RuleContext& context) {
   std::vector<std::reference_wrapper<const model::QueryStats>> out;
   if (context.workload == nullptr) {
     return out;

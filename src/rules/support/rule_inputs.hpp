@@ -1,12 +1,12 @@
 #pragma once
 
-#include <functional>
-#include <span>
-#include <vector>
-
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
 #include "model/workload.hpp"
+
+#include <functional>
+#include <span>
+#include <vector>
 
 // What most rules loop over, read from the context once so a rule's check()
 // starts with its own condition rather than with null checks.
@@ -17,6 +17,7 @@ std::span<const model::Table> catalog_tables(const engine::RuleContext& context)
 
 // The workload's queries that ran at least once (advisor::executed), in
 // first-seen order; none when no queries were read.
-std::vector<std::reference_wrapper<const model::QueryStats>> executed_queries(const engine::RuleContext& context);
+std::vector<std::reference_wrapper<const model::QueryStats>>
+executed_queries(const engine::RuleContext& context);
 
 } // namespace pgadvise::rules

@@ -1,10 +1,9 @@
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <string>
-
 #include "loaders/drizzle_kit/config.hpp"
 #include "support/drizzle_files.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <string>
 
 namespace pgadvise::loaders {
 namespace {

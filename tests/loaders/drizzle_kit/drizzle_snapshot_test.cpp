@@ -1,12 +1,11 @@
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <string>
-
 #include "loaders/drizzle_kit/snapshot.hpp"
 #include "loaders/sql/migrations.hpp"
-#include "support/drizzle_files.hpp"
 #include "model/catalog.hpp"
+#include "support/drizzle_files.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <string>
 
 namespace pgadvise::loaders {
 namespace {
@@ -228,9 +227,9 @@ TEST(DrizzleSnapshot, MergeConflictIsLocatedAtTheMarker) {
 
 TEST(DrizzleSnapshot, MalformedJsonIsLocated) {
   test::TempTree tree;
-  const fs::path file = tree.write("0000_snapshot.json",
-                                   "{\n  \"version\": \"7\",\n  \"dialect\": \"postgresql\",\n  \"tables\": {\n"
-                                   "    \"public.a\": \n  }\n}\n");
+  const fs::path file = tree.write(
+      "0000_snapshot.json", "{\n  \"version\": \"7\",\n  \"dialect\": \"postgresql\",\n  \"tables\": {\n"
+                            "    \"public.a\": \n  }\n}\n");
   auto load = load_drizzle_snapshot(file);
   ASSERT_FALSE(load.ok());
   EXPECT_EQ(load.error().location.line, 6);
@@ -239,13 +238,15 @@ TEST(DrizzleSnapshot, MalformedJsonIsLocated) {
 
 TEST(DrizzleSnapshot, UnknownVersionAndDialectAreErrorsAtTheirKey) {
   test::TempTree tree;
-  const fs::path v8 = tree.write("a.json", "{\n  \"dialect\": \"postgresql\",\n  \"version\": \"8\",\n  \"tables\": {}\n}");
+  const fs::path v8 =
+      tree.write("a.json", "{\n  \"dialect\": \"postgresql\",\n  \"version\": \"8\",\n  \"tables\": {}\n}");
   auto load = load_drizzle_snapshot(v8);
   ASSERT_FALSE(load.ok());
   EXPECT_EQ(load.error().location.line, 3);
   EXPECT_NE(load.error().message.find("version 8"), std::string::npos);
 
-  const fs::path mysql = tree.write("b.json", "{\n  \"version\": \"5\",\n  \"dialect\": \"mysql\",\n  \"tables\": {}\n}");
+  const fs::path mysql =
+      tree.write("b.json", "{\n  \"version\": \"5\",\n  \"dialect\": \"mysql\",\n  \"tables\": {}\n}");
   auto other = load_drizzle_snapshot(mysql);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().location.line, 3);

@@ -1,13 +1,12 @@
-#include <algorithm>
-#include <string>
-#include <vector>
-
-#include <gtest/gtest.h>
-
 #include "core/text.hpp"
 #include "loaders/live/catalog.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "support/pg_cluster.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
 
 namespace pgadvise::loaders {
 namespace {
@@ -95,25 +94,26 @@ std::string describe_index(const model::Index& index) {
       ++expressions;
       keys += "<expr> ";
     } else {
-      keys += key.column + (key.descending ? " desc" : "") + (key.opclass.empty() ? "" : " " + key.opclass) + " ";
+      keys +=
+          key.column + (key.descending ? " desc" : "") + (key.opclass.empty() ? "" : " " + key.opclass) + " ";
     }
   }
   return "index " + index.name + " " + kind_name(index.kind) + " unique=" + std::to_string(index.unique) +
          " method=" + index.method + " partial=" + std::to_string(index.is_partial()) +
-         " valid=" + std::to_string(index.valid) + " keys=[" + keys + "] include=[" + core::join(index.include, ",") +
-         "]";
+         " valid=" + std::to_string(index.valid) + " keys=[" + keys + "] include=[" +
+         core::join(index.include, ",") + "]";
 }
 
 std::string describe_fk(const model::ForeignKey& fk) {
-  return "fk " + fk.name + " (" + core::join(fk.columns, ",") + ") -> " + fk.ref_schema + "." + fk.ref_table + " (" +
-         core::join(fk.ref_columns, ",") + ") delete=" + std::string(model::to_string(fk.on_delete)) +
+  return "fk " + fk.name + " (" + core::join(fk.columns, ",") + ") -> " + fk.ref_schema + "." + fk.ref_table +
+         " (" + core::join(fk.ref_columns, ",") + ") delete=" + std::string(model::to_string(fk.on_delete)) +
          " update=" + std::string(model::to_string(fk.on_update));
 }
 
 std::string type_text(const model::TypeRef& type) {
   // name(modifiers), one * per array dimension, and serial.
-  return (type.schema.empty() ? "" : type.schema + ".") + type.name + "(" + core::join(type.modifiers, ",") + ")" +
-         std::string(static_cast<std::size_t>(type.array_dims), '*') + (type.serial ? " serial" : "");
+  return (type.schema.empty() ? "" : type.schema + ".") + type.name + "(" + core::join(type.modifiers, ",") +
+         ")" + std::string(static_cast<std::size_t>(type.array_dims), '*') + (type.serial ? " serial" : "");
 }
 
 // One sorted line per fact the two loaders must agree on. Default
@@ -123,11 +123,13 @@ std::vector<std::string> describe(const model::Catalog& catalog) {
   std::vector<std::string> out;
   for (const model::Table& table : catalog.tables) {
     const std::string prefix = table.qualified() + ": ";
-    out.push_back(prefix + "table partitioned=" + std::to_string(table.partitioned) + " of=" + table.partition_of);
+    out.push_back(prefix + "table partitioned=" + std::to_string(table.partitioned) +
+                  " of=" + table.partition_of);
     for (std::size_t i = 0; i < table.columns.size(); ++i) {
       const model::Column& column = table.columns[i];
-      out.push_back(prefix + "column " + std::to_string(i) + " " + column.name + " " + type_text(column.type) +
-                    " not_null=" + std::to_string(column.not_null) + " identity=" + std::to_string(column.identity) +
+      out.push_back(prefix + "column " + std::to_string(i) + " " + column.name + " " +
+                    type_text(column.type) + " not_null=" + std::to_string(column.not_null) +
+                    " identity=" + std::to_string(column.identity) +
                     " default=" + std::to_string(column.default_expr.has_value()));
     }
     // A partition's indexes come from its parent's; the replay does not
@@ -214,7 +216,8 @@ TEST_F(LiveCatalogTest, ReadsKeysExpressionsAndPredicatesFromTheServer) {
   ASSERT_NE(lower_email, nullptr);
   ASSERT_EQ(lower_email->keys.size(), 1U);
   EXPECT_TRUE(lower_email->keys[0].column.empty());
-  EXPECT_NE(lower_email->keys[0].expression.find("lower("), std::string::npos) << lower_email->keys[0].expression;
+  EXPECT_NE(lower_email->keys[0].expression.find("lower("), std::string::npos)
+      << lower_email->keys[0].expression;
   EXPECT_NE(lower_email->definition.find("CREATE UNIQUE INDEX users_lower_email_idx"), std::string::npos);
   ASSERT_NE(users->find_column("id"), nullptr);
   EXPECT_TRUE(users->find_column("id")->type.serial);
@@ -280,7 +283,7 @@ TEST_F(LiveCatalogTest, ReadsCountersSizesAndPlannerStatistics) {
   {
     auto admin = cluster().admin(database_);
     ASSERT_TRUE(admin.ok());
-    ASSERT_TRUE(admin->query("SELECT count(*) FROM items").ok());           // a seq scan
+    ASSERT_TRUE(admin->query("SELECT count(*) FROM items").ok());          // a seq scan
     ASSERT_TRUE(admin->query("SELECT kind FROM items WHERE id = 7").ok()); // an index scan
     ASSERT_TRUE(admin->query("SELECT pg_stat_force_next_flush()").ok());
   }
@@ -331,7 +334,8 @@ TEST_F(LiveCatalogTest, ReadsCountersSizesAndPlannerStatistics) {
 
 // Sum of the tuple counters of every user table, read fresh.
 std::int64_t tuples_written(pg::Connection& admin) {
-  auto result = admin.query("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables");
+  auto result =
+      admin.query("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables");
   return result.ok() && !result->rows.empty() ? std::stoll(result->rows[0][0].value_or("-1")) : -1;
 }
 
@@ -367,7 +371,8 @@ TEST_F(LiveCatalogTest, SelectOnlyRoleLoadsEverythingAndWritesNothing) {
     const model::Table* items = live->catalog.find_table("public", "items");
     ASSERT_NE(items, nullptr);
     ASSERT_NE(items->find_column("kind"), nullptr);
-    EXPECT_TRUE(items->find_column("kind")->stats.has_value()) << "pg_stats hides columns the role cannot read";
+    EXPECT_TRUE(items->find_column("kind")->stats.has_value())
+        << "pg_stats hides columns the role cannot read";
     ASSERT_TRUE(reader->query("SELECT pg_stat_force_next_flush()").ok());
   }
   EXPECT_EQ(tuples_written(*admin), before);

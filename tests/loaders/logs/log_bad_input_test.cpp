@@ -1,7 +1,7 @@
 #include "core/utf8.hpp"
+#include "loaders/logs/log_test_support.hpp"
 #include "loaders/logs/reader.hpp"
 #include "loaders/logs/shape.hpp"
-#include "loaders/logs/log_test_support.hpp"
 
 #include <algorithm>
 #include <fstream>

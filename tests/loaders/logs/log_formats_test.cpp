@@ -1,5 +1,5 @@
-#include "loaders/logs/reader.hpp"
 #include "loaders/logs/log_test_support.hpp"
+#include "loaders/logs/reader.hpp"
 
 #include <fstream>
 #include <gtest/gtest.h>

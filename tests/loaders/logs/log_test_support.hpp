@@ -1,13 +1,13 @@
 #pragma once
 
+#include "loaders/logs/reader.hpp"
+#include "model/workload.hpp"
+#include "pg/parser.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "loaders/logs/reader.hpp"
-#include "model/workload.hpp"
-#include "pg/parser.hpp"
 
 // Helpers shared by the log reader tests: fixtures from a real PostgreSQL 15
 // (fixtures/logs/regenerate.sh) and lookups by the statement's text.
@@ -17,7 +17,9 @@ inline std::string log_fixture(const std::string& name) {
   return std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/" + name;
 }
 
-inline std::uint64_t fp(const std::string& sql) { return pg::fingerprint(sql).value_or(0); }
+inline std::uint64_t fp(const std::string& sql) {
+  return pg::fingerprint(sql).value_or(0);
+}
 
 inline const model::QueryStats* stats_of(const model::Workload& workload, const std::string& sql) {
   return workload.find(fp(sql));

@@ -2,18 +2,17 @@
 // finds drizzle-kit push and script calls, and the per-format readers run on
 // the projects under fixtures/push/.
 
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <filesystem>
-#include <string>
-#include <vector>
-
-#include "loaders/project/scan.hpp"
 #include "loaders/project/command.hpp"
+#include "loaders/project/scan.hpp"
 #include "loaders/project/toml.hpp"
 #include "loaders/project/yaml.hpp"
 #include "model/project.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
 
 namespace {
 
@@ -36,7 +35,8 @@ std::vector<model::Invocation> parse(std::string_view command, std::string cwd =
   return loaders::parse_invocations(command, state);
 }
 
-const model::ExecutionSite* find_site(const model::Project& project, std::string_view file, std::string_view label) {
+const model::ExecutionSite* find_site(const model::Project& project, std::string_view file,
+                                      std::string_view label) {
   for (const model::ExecutionSite& site : project.sites) {
     if (site.file == file && site.label == label) {
       return &site;
@@ -248,10 +248,13 @@ TEST(ProjectScanCommand, SplitsChainsAndCarriesEnvAndForwardedForce) {
   EXPECT_EQ(found[1].text, "npm run db:push -- --force");
   EXPECT_FALSE(found[2].force);
 
-  const auto wrapped = parse("cross-env NODE_ENV=production dotenv -e .env.production -- npx drizzle-kit push");
+  const auto wrapped =
+      parse("cross-env NODE_ENV=production dotenv -e .env.production -- npx drizzle-kit push");
   ASSERT_EQ(wrapped.size(), 1U);
-  EXPECT_NE(std::find(wrapped[0].env.begin(), wrapped[0].env.end(), "NODE_ENV=production"), wrapped[0].env.end());
-  EXPECT_NE(std::find(wrapped[0].env.begin(), wrapped[0].env.end(), "dotenv:.env.production"), wrapped[0].env.end());
+  EXPECT_NE(std::find(wrapped[0].env.begin(), wrapped[0].env.end(), "NODE_ENV=production"),
+            wrapped[0].env.end());
+  EXPECT_NE(std::find(wrapped[0].env.begin(), wrapped[0].env.end(), "dotenv:.env.production"),
+            wrapped[0].env.end());
 }
 
 TEST(ProjectScanCommand, FindsShellScriptsAndMakeTargets) {
@@ -311,13 +314,14 @@ TEST(ProjectScan, DockerfileStagesEntrypointAndItsScript) {
   EXPECT_EQ(entrypoint->commands[0].location.line, 23);
   EXPECT_EQ(entrypoint->commands[0].invocations[0].target, "server/docker-entrypoint.sh");
   // The builder stage's CMD is recorded but is not the final stage.
-  const auto builder_cmd = std::find_if(project.sites.begin(), project.sites.end(), [](const model::ExecutionSite& s) {
-    return s.label == "CMD" && !s.context.final_stage;
-  });
+  const auto builder_cmd =
+      std::find_if(project.sites.begin(), project.sites.end(),
+                   [](const model::ExecutionSite& s) { return s.label == "CMD" && !s.context.final_stage; });
   ASSERT_NE(builder_cmd, project.sites.end());
   EXPECT_EQ(builder_cmd->commands[0].location.line, 13);
-  const auto script = std::find_if(project.command_files.begin(), project.command_files.end(),
-                                   [](const model::CommandFile& f) { return f.path == "server/docker-entrypoint.sh"; });
+  const auto script =
+      std::find_if(project.command_files.begin(), project.command_files.end(),
+                   [](const model::CommandFile& f) { return f.path == "server/docker-entrypoint.sh"; });
   ASSERT_NE(script, project.command_files.end());
   ASSERT_EQ(script->commands.size(), 1U); // the commented-out line is not a command
   EXPECT_EQ(script->commands[0].location.line, 6);
@@ -331,7 +335,8 @@ TEST(ProjectScan, DockerfileStagesEntrypointAndItsScript) {
 
 TEST(ProjectScan, GithubWorkflowJobsStepsAndContext) {
   const model::Project project = scan("github_actions");
-  const auto* deploy = find_site(project, ".github/workflows/deploy.yml", "job \"deploy\" step \"Sync schema and deploy\"");
+  const auto* deploy =
+      find_site(project, ".github/workflows/deploy.yml", "job \"deploy\" step \"Sync schema and deploy\"");
   ASSERT_NE(deploy, nullptr);
   EXPECT_EQ(deploy->context.environment, "production");
   EXPECT_EQ(deploy->context.environment_location.line, 13);
@@ -340,10 +345,12 @@ TEST(ProjectScan, GithubWorkflowJobsStepsAndContext) {
   EXPECT_EQ(deploy->commands[0].location.line, 26); // inside the `run: |` block
   EXPECT_TRUE(deploy->commands[0].invocations[0].force);
   const auto env = deploy->context.env;
-  EXPECT_NE(std::find_if(env.begin(), env.end(), [](const model::EnvVar& v) { return v.name == "DATABASE_URL"; }),
-            env.end());
+  EXPECT_NE(
+      std::find_if(env.begin(), env.end(), [](const model::EnvVar& v) { return v.name == "DATABASE_URL"; }),
+      env.end());
 
-  const auto* test = find_site(project, ".github/workflows/ci.yml", "job \"test\" step \"Prepare test database\"");
+  const auto* test =
+      find_site(project, ".github/workflows/ci.yml", "job \"test\" step \"Prepare test database\"");
   ASSERT_NE(test, nullptr);
   EXPECT_EQ(test->context.services, std::vector<std::string>{"postgres:16"});
   EXPECT_NE(std::find(test->context.triggers.begin(), test->context.triggers.end(), "pull_request"),

@@ -1,13 +1,13 @@
-#include "core/text.hpp"
-#include "rules/registry.hpp"
-#include "engine/builtin_diagnostics.hpp"
-#include "app/run_rules.hpp"
-#include "engine/runner.hpp"
 #include "app/discovery.hpp"
-#include "loaders/schema_ts/schema_ts.hpp"
-#include "loaders/schema_ts/names.hpp"
+#include "app/run_rules.hpp"
+#include "core/text.hpp"
+#include "engine/builtin_diagnostics.hpp"
+#include "engine/runner.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/schema_ts/names.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
+#include "rules/registry.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,9 +1,8 @@
-#include <gtest/gtest.h>
-
-#include <set>
-
 #include "core/text.hpp"
 #include "loaders/sql/sql_replay_test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <set>
 
 // Replay fidelity without a server at test time: each source below was run
 // through PostgreSQL 15 and dumped (fixtures/sql/make_pg_dump.sh). Replaying
@@ -35,12 +34,14 @@ std::set<std::string> facts(const model::Catalog& catalog) {
     for (const model::Index& i : t.indexes) {
       out.insert("index " + table + " " + i.name + " kind " + std::to_string(static_cast<int>(i.kind)) +
                  (i.unique ? " unique" : "") + " " + i.method + " (" + key_text(i) + ") include(" +
-                 core::join(i.include, ",") + ")" + (i.is_partial() ? " partial" : "") + (i.valid ? "" : " invalid"));
+                 core::join(i.include, ",") + ")" + (i.is_partial() ? " partial" : "") +
+                 (i.valid ? "" : " invalid"));
     }
     for (const model::ForeignKey& fk : t.foreign_keys) {
-      out.insert("fk " + table + " " + fk.name + " (" + core::join(fk.columns, ",") + ") -> " + fk.ref_schema + "." +
-                 fk.ref_table + "(" + core::join(fk.ref_columns, ",") + ") " + std::string(model::to_string(fk.on_delete)) +
-                 "/" + std::string(model::to_string(fk.on_update)) + (fk.valid ? "" : " not valid"));
+      out.insert("fk " + table + " " + fk.name + " (" + core::join(fk.columns, ",") + ") -> " +
+                 fk.ref_schema + "." + fk.ref_table + "(" + core::join(fk.ref_columns, ",") + ") " +
+                 std::string(model::to_string(fk.on_delete)) + "/" +
+                 std::string(model::to_string(fk.on_update)) + (fk.valid ? "" : " not valid"));
     }
     for (const model::CheckConstraint& check : t.checks) {
       out.insert("check " + table + " " + check.name);
@@ -57,8 +58,8 @@ void expect_same_as_dump(const std::string& source, const std::string& dump) {
   const auto from_dump = test::replay(test::read_text(test::sql_fixture(dump)), dump);
   EXPECT_TRUE(from_source.diagnostics.empty()) << from_source.diagnostics.front().location.to_string() << " "
                                                << from_source.diagnostics.front().message;
-  EXPECT_TRUE(from_dump.diagnostics.empty()) << from_dump.diagnostics.front().location.to_string() << " "
-                                             << from_dump.diagnostics.front().message;
+  EXPECT_TRUE(from_dump.diagnostics.empty())
+      << from_dump.diagnostics.front().location.to_string() << " " << from_dump.diagnostics.front().message;
   const std::set<std::string> expected = facts(from_dump.catalog);
   const std::set<std::string> actual = facts(from_source.catalog);
   EXPECT_GT(expected.size(), 50U);

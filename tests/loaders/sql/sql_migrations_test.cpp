@@ -1,9 +1,8 @@
-#include <gtest/gtest.h>
+#include "loaders/sql/sql_replay_test_support.hpp"
 
 #include <filesystem>
 #include <fstream>
-
-#include "loaders/sql/sql_replay_test_support.hpp"
+#include <gtest/gtest.h>
 
 namespace pgadvise {
 namespace {
@@ -22,7 +21,8 @@ std::vector<std::string> file_names(const std::vector<fs::path>& paths) {
 }
 
 bool any_note_contains(const std::vector<std::string>& notes, std::string_view text) {
-  return std::any_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.find(text) != std::string::npos; });
+  return std::any_of(notes.begin(), notes.end(),
+                     [&](const std::string& n) { return n.find(text) != std::string::npos; });
 }
 
 // A scratch directory removed at the end of the test.
@@ -53,8 +53,8 @@ TEST(SqlMigrationOrder, JournalOrderThenUnlistedFiles) {
   std::vector<std::string> notes;
   const auto order = loaders::migration_order(sql_fixture("journal"), &notes);
   ASSERT_TRUE(order.ok()) << order.error().to_string();
-  EXPECT_EQ(file_names(*order), (std::vector<std::string>{"0000_init.sql", "0001_rename.sql", "0002_add_posts.sql",
-                                                          "custom_seed.sql"}));
+  EXPECT_EQ(file_names(*order), (std::vector<std::string>{"0000_init.sql", "0001_rename.sql",
+                                                          "0002_add_posts.sql", "custom_seed.sql"}));
   EXPECT_TRUE(any_note_contains(notes, "0003_missing"));
   EXPECT_TRUE(any_note_contains(notes, "custom_seed.sql"));
 
@@ -78,7 +78,8 @@ TEST(SqlMigrationOrder, JournalOrderThenUnlistedFiles) {
 TEST(SqlMigrationOrder, NaturalOrderWithoutJournal) {
   const auto order = loaders::migration_order(sql_fixture("natural"));
   ASSERT_TRUE(order.ok());
-  EXPECT_EQ(file_names(*order), (std::vector<std::string>{"1_create.sql", "2_add_column.sql", "10_rename_column.sql"}));
+  EXPECT_EQ(file_names(*order),
+            (std::vector<std::string>{"1_create.sql", "2_add_column.sql", "10_rename_column.sql"}));
   loaders::SchemaLoad load;
   loaders::replay_sql_files(*order, load);
   EXPECT_TRUE(load.diagnostics.empty());
@@ -133,7 +134,8 @@ TEST(SqlReplayFiles, UnreadableFileIsALocatedParseError) {
 TEST(SqlReplayFiles, DisplayPathIsRelativeUnderTheWorkingDirectory) {
   const fs::path cwd = fs::current_path();
   EXPECT_EQ(loaders::display_path(cwd / "sub" / "0000_x.sql"), (fs::path("sub") / "0000_x.sql").string());
-  EXPECT_EQ(loaders::display_path("drizzle/../drizzle/0001.sql"), (fs::path("drizzle") / "0001.sql").string());
+  EXPECT_EQ(loaders::display_path("drizzle/../drizzle/0001.sql"),
+            (fs::path("drizzle") / "0001.sql").string());
   if (cwd.has_parent_path() && cwd.parent_path() != cwd) {
     const fs::path outside = cwd.parent_path() / "elsewhere.sql";
     EXPECT_EQ(loaders::display_path(outside), outside.string());

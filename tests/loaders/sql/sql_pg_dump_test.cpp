@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "loaders/sql/sql_replay_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 // fixtures/sql/pg_dump_schema.sql is real `pg_dump --schema-only` output of
 // PostgreSQL 15 (regenerate with fixtures/sql/make_pg_dump.sh). Expected
@@ -44,8 +44,8 @@ loaders::SchemaLoad* PgDumpReplay::s_load = nullptr;
 
 TEST_F(PgDumpReplay, ReplaysWithoutDiagnostics) {
   ASSERT_FALSE(s_sql->empty());
-  EXPECT_TRUE(s_load->diagnostics.empty()) << s_load->diagnostics.front().location.to_string() << ": "
-                                           << s_load->diagnostics.front().message;
+  EXPECT_TRUE(s_load->diagnostics.empty())
+      << s_load->diagnostics.front().location.to_string() << ": " << s_load->diagnostics.front().message;
 }
 
 TEST_F(PgDumpReplay, TablesSchemasAndNoViews) {
@@ -54,9 +54,10 @@ TEST_F(PgDumpReplay, TablesSchemasAndNoViews) {
     names.push_back(t.qualified());
   }
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"billing.invoices", "public.AuditLog", "public.events",
-                                             "public.events_2024", "public.events_2025", "public.organizations",
-                                             "public.projects", "public.tasks", "public.users"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"billing.invoices", "public.AuditLog", "public.events",
+                                      "public.events_2024", "public.events_2025", "public.organizations",
+                                      "public.projects", "public.tasks", "public.users"}));
   EXPECT_TRUE(s_load->catalog.has_schema("billing"));
   EXPECT_EQ(table("public", "users").location.line, line_of("CREATE TABLE public.users ("));
 }
@@ -131,7 +132,8 @@ TEST_F(PgDumpReplay, ForeignKeys) {
   const model::ForeignKey* audit = find_fk(table("public", "AuditLog"), "AuditLog_userId_fkey");
   ASSERT_NE(audit, nullptr);
   EXPECT_EQ(audit->columns, std::vector<std::string>{"userId"});
-  EXPECT_EQ(find_fk(table("billing", "invoices"), "invoices_organization_id_fkey")->ref_table, "organizations");
+  EXPECT_EQ(find_fk(table("billing", "invoices"), "invoices_organization_id_fkey")->ref_table,
+            "organizations");
 }
 
 TEST_F(PgDumpReplay, Indexes) {
@@ -164,7 +166,8 @@ TEST_F(PgDumpReplay, PartitionsAndTheirIndexes) {
   EXPECT_TRUE(events.primary_key()->valid);
   // The parent's foreign key exists on each partition, as in the real catalog.
   EXPECT_NE(find_fk(table("public", "events_2024"), "events_organization_id_fkey"), nullptr);
-  EXPECT_NE(table("public", "events_2025").find_index("events_2025_organization_id_occurred_at_idx"), nullptr);
+  EXPECT_NE(table("public", "events_2025").find_index("events_2025_organization_id_occurred_at_idx"),
+            nullptr);
 }
 
 TEST(PgDumpPartial, OnOnlyIndexIsInvalidUntilAttached) {

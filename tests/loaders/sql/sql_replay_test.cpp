@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "loaders/sql/sql_replay_test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace pgadvise {
 namespace {
@@ -84,7 +84,8 @@ CREATE TABLE "users" (
 }
 
 TEST(SqlReplayCreateTable, TableConstraintsAndDefaultNames) {
-  const auto load = replay(R"sql(CREATE TABLE projects (org_id int, id int, name text, PRIMARY KEY (org_id, id));
+  const auto load =
+      replay(R"sql(CREATE TABLE projects (org_id int, id int, name text, PRIMARY KEY (org_id, id));
 CREATE TABLE tasks (
   id int,
   org_id int,
@@ -374,7 +375,8 @@ ALTER TABLE users SET SCHEMA archive;)sql");
 }
 
 TEST(SqlReplayIndex, KeysExpressionsAndOptions) {
-  const auto load = replay(R"sql(CREATE TABLE users (id int, email text, org_id int, name text, deleted_at timestamptz, tags text[]);
+  const auto load = replay(
+      R"sql(CREATE TABLE users (id int, email text, org_id int, name text, deleted_at timestamptz, tags text[]);
 CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_live_idx ON users ( lower( email )  ) WHERE deleted_at   IS NULL;
 CREATE INDEX ON users (org_id DESC NULLS LAST, (lower(name)) text_pattern_ops) INCLUDE (email, id);
 CREATE INDEX users_tags_idx ON public.users USING GIN (tags);
@@ -535,7 +537,8 @@ DROP SCHEMA IF EXISTS never_there;)sql");
   EXPECT_TRUE(load.diagnostics.empty());
   EXPECT_NE(load.catalog.find_table("app", "widgets"), nullptr);
   EXPECT_NE(load.catalog.find_table("public", "gadgets"), nullptr);
-  EXPECT_EQ(find_fk(*load.catalog.find_table("public", "gadgets"), "gadgets_widget_id_fkey")->ref_schema, "app");
+  EXPECT_EQ(find_fk(*load.catalog.find_table("public", "gadgets"), "gadgets_widget_id_fkey")->ref_schema,
+            "app");
   EXPECT_FALSE(load.catalog.has_schema("temp_stuff"));
   EXPECT_EQ(load.catalog.find_table("temp_stuff", "x"), nullptr);
 }
@@ -566,7 +569,8 @@ BEGIN;
 COMMIT;)sql");
   EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
   EXPECT_EQ(load.catalog.tables.size(), 1U);
-  EXPECT_EQ(load.catalog.tables[0].find_column("n")->default_expr.value_or(""), "nextval('t_n_seq'::regclass)");
+  EXPECT_EQ(load.catalog.tables[0].find_column("n")->default_expr.value_or(""),
+            "nextval('t_n_seq'::regclass)");
   EXPECT_EQ(load.statements, 23U);
   ASSERT_FALSE(load.notes.empty());
   EXPECT_NE(load.notes.back().find("GRANT"), std::string::npos);
@@ -615,7 +619,8 @@ DROP TYPE shade;
 DROP TYPE IF EXISTS ghost;)sql");
   ASSERT_EQ(load.diagnostics.size(), 1U); // shade is still used by t.s
   EXPECT_EQ(load.diagnostics[0].location.line, 5);
-  EXPECT_EQ(test::column_names(*load.catalog.find_table("public", "t")), (std::vector<std::string>{"id", "s"}));
+  EXPECT_EQ(test::column_names(*load.catalog.find_table("public", "t")),
+            (std::vector<std::string>{"id", "s"}));
   EXPECT_TRUE(load.catalog.enums.empty());
 }
 
@@ -678,7 +683,8 @@ CREATE TABLE c (id int);)sql");
 }
 
 TEST(SqlReplayInput, PsqlMetaLinesAreBlankedKeepingLineNumbers) {
-  const auto load = replay("\\connect app\n\\restrict abc\nCREATE TABLE t (\n  id int\n);\n\\unrestrict abc\n");
+  const auto load =
+      replay("\\connect app\n\\restrict abc\nCREATE TABLE t (\n  id int\n);\n\\unrestrict abc\n");
   EXPECT_TRUE(load.diagnostics.empty());
   const model::Table* t = load.catalog.find_table("public", "t");
   ASSERT_NE(t, nullptr);

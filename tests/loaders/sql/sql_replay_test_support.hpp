@@ -1,5 +1,9 @@
 #pragma once
 
+#include "loaders/schema_load.hpp"
+#include "loaders/sql/migrations.hpp"
+#include "model/catalog.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -7,10 +11,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "loaders/schema_load.hpp"
-#include "loaders/sql/migrations.hpp"
-#include "model/catalog.hpp"
 
 // Shared helpers of the SQL replay tests.
 namespace pgadvise::test {
@@ -38,7 +38,8 @@ inline int line_containing(std::string_view text, std::string_view needle) {
   if (pos == std::string_view::npos) {
     return 0;
   }
-  return static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n')) + 1;
+  return static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n')) +
+         1;
 }
 
 inline std::vector<std::string> rule_ids(const loaders::SchemaLoad& load) {

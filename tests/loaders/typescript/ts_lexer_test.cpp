@@ -1,8 +1,7 @@
-#include <gtest/gtest.h>
-
-#include <random>
-
 #include "loaders/typescript/lexer.hpp"
+
+#include <gtest/gtest.h>
+#include <random>
 
 using namespace pgadvise::loaders::ts;
 
@@ -33,12 +32,12 @@ std::vector<std::string> kinds_and_texts(const LexResult& result) {
 
 TEST(TsLexer, IdentifiersPunctuatorsAndPositions) {
   const LexResult result = tokenize("export const users = pgTable(\"users\", {\n  id: uuid(),\n});");
-  const std::vector<std::string> expected = {"id:export", "id:const", "id:users", "p:=", "id:pgTable", "p:(",
-                                             "str:users", "p:,",      "p:{",      "id:id", "p::", "id:uuid",
-                                             "p:(",       "p:)",      "p:,",      "p:}",  "p:)", "p:;", "end:"};
+  const std::vector<std::string> expected = {
+      "id:export", "id:const", "id:users", "p:=", "id:pgTable", "p:(", "str:users", "p:,", "p:{", "id:id",
+      "p::",       "id:uuid",  "p:(",      "p:)", "p:,",        "p:}", "p:)",       "p:;", "end:"};
   EXPECT_EQ(kinds_and_texts(result), expected);
   ASSERT_GE(result.tokens.size(), 10U);
-  EXPECT_EQ(result.tokens[9].line, 2);   // id
+  EXPECT_EQ(result.tokens[9].line, 2); // id
   EXPECT_EQ(result.tokens[9].column, 3);
   EXPECT_TRUE(result.problems.empty());
 }
@@ -48,12 +47,14 @@ TEST(TsLexer, DecodesStringEscapes) {
   ASSERT_EQ(result.tokens.size(), 5U);
   EXPECT_EQ(result.tokens[0].text, "it's");
   EXPECT_EQ(result.tokens[1].text, "a\"b");
-  EXPECT_EQ(result.tokens[2].text, "\xc3\xa9" "A\n");
+  EXPECT_EQ(result.tokens[2].text, "\xc3\xa9"
+                                   "A\n");
   EXPECT_EQ(result.tokens[3].text, "\xf0\x9f\x98\x80");
 }
 
 TEST(TsLexer, CommentsAreNotCodeAndAreKeptWithTheirLines) {
-  const LexResult result = tokenize("// a \"quote\n/* x ` y */ id: /* pgadvise-ignore z */ text() // tail {\n,");
+  const LexResult result =
+      tokenize("// a \"quote\n/* x ` y */ id: /* pgadvise-ignore z */ text() // tail {\n,");
   const std::vector<std::string> expected = {"id:id", "p::", "id:text", "p:(", "p:)", "p:,", "end:"};
   EXPECT_EQ(kinds_and_texts(result), expected);
   ASSERT_EQ(result.comments.size(), 4U);
@@ -70,9 +71,10 @@ TEST(TsLexer, CommentsAreNotCodeAndAreKeptWithTheirLines) {
 
 TEST(TsLexer, TemplateLiteralsWithNestedSubstitutions) {
   const LexResult result = tokenize("sql`lower(${t.email}) = ${ {a: `x${1}`}.a }`");
-  const std::vector<std::string> expected = {"id:sql", "head:lower(", "id:t", "p:.", "id:email", "mid:) = ",
-                                             "p:{",    "id:a",        "p::", "head:x", "num:1", "tail:",
-                                             "p:}",    "p:.",         "id:a", "tail:", "end:"};
+  const std::vector<std::string> expected = {"id:sql",   "head:lower(", "id:t", "p:.", "id:email",
+                                             "mid:) = ", "p:{",         "id:a", "p::", "head:x",
+                                             "num:1",    "tail:",       "p:}",  "p:.", "id:a",
+                                             "tail:",    "end:"};
   EXPECT_EQ(kinds_and_texts(result), expected);
 }
 
@@ -85,7 +87,8 @@ TEST(TsLexer, RegexVersusDivision) {
 
 TEST(TsLexer, NumbersIncludingSeparatorsHexAndBigInt) {
   const LexResult result = tokenize("1_000 0x1F 1.5e3 10n .5");
-  const std::vector<std::string> expected = {"num:1_000", "num:0x1F", "num:1.5e3", "num:10n", "num:.5", "end:"};
+  const std::vector<std::string> expected = {"num:1_000", "num:0x1F", "num:1.5e3",
+                                             "num:10n",   "num:.5",   "end:"};
   EXPECT_EQ(kinds_and_texts(result), expected);
 }
 

@@ -1,5 +1,3 @@
-#include <memory>
-
 #include "advisor/drizzle_render.hpp"
 #include "advisor/evidence.hpp"
 #include "advisor/index_ddl.hpp"
@@ -8,6 +6,8 @@
 #include "engine/rule.hpp"
 #include "rules/support/index_drop.hpp"
 #include "rules/support/rule_inputs.hpp"
+
+#include <memory>
 
 namespace pgadvise::rules {
 
@@ -71,14 +71,15 @@ private:
                                     const Index& longer) {
     core::Finding finding = index_finding(k_id, context, table, drop);
     finding.message = "Index " + drop.name + " (" + advisor::describe_keys(drop) + ") on " +
-                      advisor::table_display(table) + " is a left prefix of " + advisor::index_kind_name(longer) +
-                      " " + longer.name + " (" + advisor::describe_keys(longer) + ")";
+                      advisor::table_display(table) + " is a left prefix of " +
+                      advisor::index_kind_name(longer) + " " + longer.name + " (" +
+                      advisor::describe_keys(longer) + ")";
     finding.help = "A btree index can be searched on its leading columns alone, so " + longer.name +
                    " answers every query " + drop.name + " answers, while every write maintains both. Drop " +
                    drop.name + " unless pg_stat_user_indexes shows it is used far more than " + longer.name +
                    " and its smaller size matters.";
-    finding.evidence.push_back(
-        advisor::schema_evidence(*context.catalog, "covered by " + advisor::describe_index(longer), longer.location));
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog, "covered by " + advisor::describe_index(longer), longer.location));
     finding.fix = drop_index_fix(context, table, drop);
     finding.compute_fingerprint();
     return finding;
@@ -87,6 +88,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_redundant_index() { return std::make_unique<RedundantIndex>(); }
+std::unique_ptr<engine::Rule> make_redundant_index() {
+  return std::make_unique<RedundantIndex>();
+}
 
 } // namespace pgadvise::rules

@@ -1,6 +1,3 @@
-#include <algorithm>
-#include <memory>
-
 #include "advisor/drizzle_render.hpp"
 #include "advisor/evidence.hpp"
 #include "advisor/index_ddl.hpp"
@@ -10,6 +7,9 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/rule_inputs.hpp"
+
+#include <algorithm>
+#include <memory>
 
 namespace pgadvise::rules {
 
@@ -66,9 +66,9 @@ bool covered(const Catalog& catalog, const Table& table, const ForeignKey& fk) {
     return false;
   }
   const auto partitions = partitions_of(catalog, table);
-  return !partitions.empty() && std::all_of(partitions.begin(), partitions.end(), [&](const Table* partition) {
-    return covered_by_own_indexes(catalog, *partition, fk);
-  });
+  return !partitions.empty() &&
+         std::all_of(partitions.begin(), partitions.end(),
+                     [&](const Table* partition) { return covered_by_own_indexes(catalog, *partition, fk); });
 }
 
 // A partition repeats its parent's foreign keys; the parent reports them.
@@ -78,7 +78,8 @@ bool inherited_from_parent(const Catalog& catalog, const Table& table, const For
     return false;
   }
   return std::any_of(parent->foreign_keys.begin(), parent->foreign_keys.end(), [&](const ForeignKey& other) {
-    return other.columns == fk.columns && other.ref_table == fk.ref_table && other.ref_schema == fk.ref_schema;
+    return other.columns == fk.columns && other.ref_table == fk.ref_table &&
+           other.ref_schema == fk.ref_schema;
   });
 }
 
@@ -110,7 +111,8 @@ public:
   }
 
 private:
-  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const ForeignKey& fk) {
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table,
+                                    const ForeignKey& fk) {
     const Catalog& catalog = *context.catalog;
     const std::string table_name = advisor::table_display(table);
     const std::string ref_name = core::qualified_name(fk.ref_schema, fk.ref_table);
@@ -122,15 +124,19 @@ private:
     finding.message = "Foreign key " + table_name + "(" + core::join(fk.columns, ", ") + ") -> " + ref_name +
                       (fk.ref_columns.empty() ? "" : "(" + core::join(fk.ref_columns, ", ") + ")") +
                       " has no index that starts with " + columns;
-    finding.help = "Every JOIN from " + ref_name + " to " + table_name + " on this key, and every DELETE (or key "
-                   "UPDATE) on " + ref_name + " -- PostgreSQL must look for referencing rows" +
+    finding.help = "Every JOIN from " + ref_name + " to " + table_name +
+                   " on this key, and every DELETE (or key "
+                   "UPDATE) on " +
+                   ref_name + " -- PostgreSQL must look for referencing rows" +
                    (fk.on_delete == model::FkAction::no_action || fk.on_delete == model::FkAction::restrict
                         ? std::string{}
                         : " to " + std::string(model::to_string(fk.on_delete)) + " them") +
-                   " -- scans all of " + table_name + ". Create a btree index that starts with " + columns + ".";
+                   " -- scans all of " + table_name + ". Create a btree index that starts with " + columns +
+                   ".";
     finding.object = core::ObjectRef{table.schema, table.name, fk.columns, fk.name};
     finding.location = fk.location;
-    finding.evidence.push_back(advisor::schema_evidence(catalog, advisor::describe_foreign_key(fk), fk.location));
+    finding.evidence.push_back(
+        advisor::schema_evidence(catalog, advisor::describe_foreign_key(fk), fk.location));
     for (const Index* index : usable_indexes(catalog, table)) {
       if (auto reason = advisor::near_miss_reason(*index, fk.columns)) {
         finding.evidence.push_back(advisor::schema_evidence(catalog, *reason, index->location));
@@ -146,15 +152,17 @@ private:
   }
 
   static core::Fix make_fix(const engine::RuleContext& context, const Table& table, const ForeignKey& fk) {
-    const std::string name = advisor::unique_index_name(*context.catalog, table.schema, table.name, fk.columns);
+    const std::string name =
+        advisor::unique_index_name(*context.catalog, table.schema, table.name, fk.columns);
     core::Fix fix;
     // PostgreSQL refuses CONCURRENTLY on a partitioned table.
     fix.ddl = advisor::render_create_index(table.schema, table.name, fk.columns, name, !table.partitioned);
     if (table.partitioned) {
-      fix.safety_note = "CREATE INDEX on a partitioned table cannot be CONCURRENTLY and blocks writes to every "
-                        "partition while it builds. For big partitions, create the index on each partition "
-                        "CONCURRENTLY first, then CREATE INDEX ... ON ONLY the parent and ALTER INDEX ... ATTACH "
-                        "PARTITION each one.";
+      fix.safety_note =
+          "CREATE INDEX on a partitioned table cannot be CONCURRENTLY and blocks writes to every "
+          "partition while it builds. For big partitions, create the index on each partition "
+          "CONCURRENTLY first, then CREATE INDEX ... ON ONLY the parent and ALTER INDEX ... ATTACH "
+          "PARTITION each one.";
     } else {
       fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
     }
@@ -167,6 +175,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_unindexed_foreign_key() { return std::make_unique<UnindexedForeignKey>(); }
+std::unique_ptr<engine::Rule> make_unindexed_foreign_key() {
+  return std::make_unique<UnindexedForeignKey>();
+}
 
 } // namespace pgadvise::rules

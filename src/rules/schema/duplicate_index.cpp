@@ -1,5 +1,3 @@
-#include <memory>
-
 #include "advisor/drizzle_render.hpp"
 #include "advisor/evidence.hpp"
 #include "advisor/index_ddl.hpp"
@@ -8,6 +6,8 @@
 #include "engine/rule.hpp"
 #include "rules/support/index_drop.hpp"
 #include "rules/support/rule_inputs.hpp"
+
+#include <memory>
 
 namespace pgadvise::rules {
 
@@ -56,7 +56,8 @@ public:
 private:
   // Each index that has an identical twin earlier in the keep order is
   // reported once, against the index that stays.
-  static void check_table(const engine::RuleContext& context, const Table& table, std::vector<core::Finding>& out) {
+  static void check_table(const engine::RuleContext& context, const Table& table,
+                          std::vector<core::Finding>& out) {
     const auto& indexes = table.indexes;
     for (std::size_t i = 0; i < indexes.size(); ++i) {
       if (!indexes[i].valid || indexes[i].keys.empty() || indexes[i].inherited) {
@@ -83,15 +84,17 @@ private:
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
                                     const Index& keep) {
     core::Finding finding = index_finding(k_id, context, table, drop);
-    finding.message = advisor::index_kind_name(drop) + " " + drop.name + " on " + advisor::table_display(table) +
-                      " duplicates " + advisor::index_kind_name(keep) + " " + keep.name + " (" +
-                      advisor::describe_keys(keep) + ")";
-    finding.help = "Identical indexes answer the same queries, so the second one never helps a read, yet every "
-                   "INSERT, UPDATE and DELETE maintains both and both take disk and cache. Drop " + drop.name +
-                   "; " + keep.name + " stays" +
-                   (keep.kind == IndexKind::index ? "." : " because the " + advisor::index_kind_name(keep) + " needs it.");
-    finding.evidence.push_back(advisor::schema_evidence(*context.catalog, "same definition as " + advisor::describe_index(keep),
-                                                        keep.location));
+    finding.message = advisor::index_kind_name(drop) + " " + drop.name + " on " +
+                      advisor::table_display(table) + " duplicates " + advisor::index_kind_name(keep) + " " +
+                      keep.name + " (" + advisor::describe_keys(keep) + ")";
+    finding.help =
+        "Identical indexes answer the same queries, so the second one never helps a read, yet every "
+        "INSERT, UPDATE and DELETE maintains both and both take disk and cache. Drop " +
+        drop.name + "; " + keep.name + " stays" +
+        (keep.kind == IndexKind::index ? "."
+                                       : " because the " + advisor::index_kind_name(keep) + " needs it.");
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog, "same definition as " + advisor::describe_index(keep), keep.location));
     finding.fix = make_fix(context, table, drop, keep);
     finding.compute_fingerprint();
     return finding;
@@ -103,9 +106,10 @@ private:
     if (drop.kind == IndexKind::unique_constraint || drop.kind == IndexKind::primary_key) {
       // The index goes with its constraint.
       fix.ddl = advisor::render_drop_constraint(table.schema, table.name, drop.name);
-      fix.safety_note = "ALTER TABLE ... DROP CONSTRAINT takes an ACCESS EXCLUSIVE lock (brief, but it waits "
-                        "behind running queries: set lock_timeout). It fails while a foreign key references " +
-                        drop.name + "; recreate such keys against " + keep.name + " first.";
+      fix.safety_note =
+          "ALTER TABLE ... DROP CONSTRAINT takes an ACCESS EXCLUSIVE lock (brief, but it waits "
+          "behind running queries: set lock_timeout). It fails while a foreign key references " +
+          drop.name + "; recreate such keys against " + keep.name + " first.";
     } else if (drop.unique) {
       fix.safety_note += " It fails while a foreign key depends on this unique index.";
     }
@@ -115,6 +119,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_duplicate_index() { return std::make_unique<DuplicateIndex>(); }
+std::unique_ptr<engine::Rule> make_duplicate_index() {
+  return std::make_unique<DuplicateIndex>();
+}
 
 } // namespace pgadvise::rules

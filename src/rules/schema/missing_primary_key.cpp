@@ -1,12 +1,12 @@
-#include <algorithm>
-#include <memory>
-
 #include "advisor/evidence.hpp"
 #include "advisor/index_match.hpp"
 #include "advisor/partitions.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/rule_inputs.hpp"
+
+#include <algorithm>
+#include <memory>
 
 namespace pgadvise::rules {
 
@@ -65,27 +65,31 @@ private:
     finding.object = core::ObjectRef{table.schema, table.name, {}, {}};
     finding.location = table.location;
     finding.message = "Table " + name + " has no primary key";
-    finding.evidence.push_back(
-        advisor::schema_evidence(*context.catalog, "CREATE TABLE " + name + " without PRIMARY KEY", table.location));
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog, "CREATE TABLE " + name + " without PRIMARY KEY", table.location));
 
     const Index* candidate = nullptr;
     for (const Index& index : table.indexes) {
       if (is_pk_candidate(table, index)) {
         candidate = candidate == nullptr ? &index : candidate;
         finding.evidence.push_back(advisor::schema_evidence(
-            *context.catalog, advisor::describe_index(index) + " is unique on NOT NULL columns: a primary key candidate",
+            *context.catalog,
+            advisor::describe_index(index) + " is unique on NOT NULL columns: a primary key candidate",
             index.location));
       }
     }
-    finding.help = "Without a primary key rows have no reliable identity: ORMs and admin tools cannot address "
-                   "single rows, duplicates creep in, and logical replication cannot replicate UPDATE or DELETE. "
-                   "Add one: an identity column (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY; Drizzle "
-                   "integer().primaryKey().generatedAlwaysAsIdentity()) or a uuid (uuid().primaryKey().defaultRandom()).";
+    finding.help =
+        "Without a primary key rows have no reliable identity: ORMs and admin tools cannot address "
+        "single rows, duplicates creep in, and logical replication cannot replicate UPDATE or DELETE. "
+        "Add one: an identity column (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY; Drizzle "
+        "integer().primaryKey().generatedAlwaysAsIdentity()) or a uuid "
+        "(uuid().primaryKey().defaultRandom()).";
     if (candidate != nullptr) {
       finding.help += " Or promote " + candidate->name + ": ALTER TABLE " + name +
                       (candidate->kind == model::IndexKind::index
                            ? " ADD PRIMARY KEY USING INDEX " + core::quote_ident(candidate->name) + ";"
-                           : " ADD PRIMARY KEY (" + quoted_key_columns(*candidate) + "); then drop the now redundant constraint.");
+                           : " ADD PRIMARY KEY (" + quoted_key_columns(*candidate) +
+                                 "); then drop the now redundant constraint.");
     }
     finding.compute_fingerprint();
     return finding;
@@ -94,6 +98,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_missing_primary_key() { return std::make_unique<MissingPrimaryKey>(); }
+std::unique_ptr<engine::Rule> make_missing_primary_key() {
+  return std::make_unique<MissingPrimaryKey>();
+}
 
 } // namespace pgadvise::rules

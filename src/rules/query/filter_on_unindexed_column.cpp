@@ -50,9 +50,9 @@ public:
             .inputs = {engine::Input::catalog, engine::Input::workload},
             .has_fix = true,
             .options = {{"min-rows", "1000",
-                                               "With live statistics, tables estimated below this many rows are "
-                                               "not reported (a sequential scan of "
-                                               "a small table is cheap)"}},
+                         "With live statistics, tables estimated below this many rows are "
+                         "not reported (a sequential scan of "
+                         "a small table is cheap)"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -28,14 +28,18 @@ public:
   NoConnectionPooling()
       : Rule({
             .id = std::string(k_id),
-            .summary = "Many short database sessions: the application connects per request instead of pooling",
+            .summary =
+                "Many short database sessions: the application connects per request instead of pooling",
             .category = engine::Category::query,
             .default_severity = core::Severity::high,
             .inputs = {engine::Input::workload},
             .has_fix = true,
-            .options = {{"min-sessions", "20", "Sessions (connections) the logs must show before the rule judges"},
-             {"min-connections-per-second", "1", "Report when new connections arrive at least this often"},
-             {"max-median-session-ms", "1000", "and the median session is at most this long (ms)"}},
+            .options = {{"min-sessions", "20",
+                         "Sessions (connections) the logs must show before the rule judges"},
+                        {"min-connections-per-second", "1",
+                         "Report when new connections arrive at least this often"},
+                        {"max-median-session-ms", "1000",
+                         "and the median session is at most this long (ms)"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -30,10 +30,13 @@ public:
             .summary = "Large table read mostly by sequential scans (live database counters)",
             .category = engine::Category::plan,
             .inputs = {engine::Input::catalog, engine::Input::live},
-            .options = {{"min-rows", "10000", "Only tables with at least this many rows (smaller ones are cheap to scan)"},
-             {"min-seq-scans", "100", "Only tables sequentially scanned at least this many times in the window"},
-             {"max-index-share", "0.2",
-              "Report when index scans are at most this share of all scans (0.2: 80% or more are sequential)"}},
+            .options = {{"min-rows", "10000",
+                         "Only tables with at least this many rows (smaller ones are cheap to scan)"},
+                        {"min-seq-scans", "100",
+                         "Only tables sequentially scanned at least this many times in the window"},
+                        {"max-index-share", "0.2",
+                         "Report when index scans are at most this share of all scans (0.2: 80% or more are "
+                         "sequential)"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -135,13 +135,16 @@ public:
             .inputs = {engine::Input::workload},
             .has_fix = true,
             .options = {{"min-burst", "5",
-              "Executions of one statement, with at least this many different parameter sets, in one transaction "
-              "or burst window of one session that make an N+1 burst"},
-             {"pgss-min-calls", "1000",
-              "pg_stat_statements only: a single-row lookup by key called at least this often is a likely N+1"},
-             {"pgss-min-calls-per-ms", "10000",
-              "pg_stat_statements only: and its calls divided by its mean time in ms are at least this (many "
-              "cheap calls rather than a few slow ones)"}},
+                         "Executions of one statement, with at least this many different parameter sets, in "
+                         "one transaction "
+                         "or burst window of one session that make an N+1 burst"},
+                        {"pgss-min-calls", "1000",
+                         "pg_stat_statements only: a single-row lookup by key called at least this often is "
+                         "a likely N+1"},
+                        {"pgss-min-calls-per-ms", "10000",
+                         "pg_stat_statements only: and its calls divided by its mean time in ms are at least "
+                         "this (many "
+                         "cheap calls rather than a few slow ones)"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

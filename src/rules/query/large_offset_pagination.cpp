@@ -20,7 +20,8 @@ public:
             .summary = "Pagination with a large OFFSET reads and discards every skipped row",
             .category = engine::Category::query,
             .inputs = {engine::Input::workload},
-            .options = {{"min-offset", "1000", "Report queries whose largest logged literal OFFSET is at least this"}},
+            .options = {{"min-offset", "1000",
+                         "Report queries whose largest logged literal OFFSET is at least this"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -68,12 +68,14 @@ public:
   SeqScanConfirmed()
       : Rule({
             .id = std::string(k_id),
-            .summary = "A workload query whose EXPLAIN ANALYZE shows a sequential scan that an index would avoid",
+            .summary =
+                "A workload query whose EXPLAIN ANALYZE shows a sequential scan that an index would avoid",
             .category = engine::Category::plan,
             .default_severity = core::Severity::high,
             .inputs = {engine::Input::catalog, engine::Input::workload, engine::Input::plans},
             .has_fix = true,
-            .options = {{"min-total-ms", "0", "Only queries whose logged total time is at least this many milliseconds"}},
+            .options = {{"min-total-ms", "0",
+                         "Only queries whose logged total time is at least this many milliseconds"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -1,16 +1,16 @@
-#include <algorithm>
-#include <array>
-#include <cctype>
-#include <map>
-#include <memory>
-#include <optional>
-
 #include "advisor/default_literal.hpp"
 #include "advisor/evidence.hpp"
 #include "advisor/jsonb_fix.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <memory>
+#include <optional>
 
 namespace pgadvise::rules {
 
@@ -24,8 +24,8 @@ constexpr std::string_view k_name_hints = "name-hints";
 
 // Last words of column names that usually hold a serialized object.
 constexpr std::array<std::string_view, 17> k_json_words = {
-    "metadata", "meta",   "payload",     "settings", "config", "configuration", "data",  "attributes", "attrs",
-    "properties", "props", "extra",      "extras",   "options", "preferences",  "prefs", "json"};
+    "metadata",   "meta",  "payload", "settings", "config",  "configuration", "data",  "attributes", "attrs",
+    "properties", "props", "extra",   "extras",   "options", "preferences",   "prefs", "json"};
 
 // Words of an identifier: split on '_' and on lower-to-upper case changes
 // ("userSettings" -> user, settings).
@@ -35,7 +35,8 @@ std::vector<std::string> words_of(std::string_view name) {
   char previous = '\0';
   for (char c : name) {
     const auto u = static_cast<unsigned char>(c);
-    const bool boundary = c == '_' || (std::isupper(u) != 0 && std::islower(static_cast<unsigned char>(previous)) != 0);
+    const bool boundary =
+        c == '_' || (std::isupper(u) != 0 && std::islower(static_cast<unsigned char>(previous)) != 0);
     if (boundary && !current.empty()) {
       words.push_back(current);
       current.clear();
@@ -137,8 +138,9 @@ public:
             .inputs = {engine::Input::catalog},
             .has_fix = true,
             .options = {{std::string(k_name_hints), "true",
-              "Also report, at low severity, text columns whose name (metadata, payload, settings, *_json, ...) "
-              "suggests JSON but whose default does not show it"}},
+                         "Also report, at low severity, text columns whose name (metadata, payload, "
+                         "settings, *_json, ...) "
+                         "suggests JSON but whose default does not show it"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
@@ -181,9 +183,10 @@ private:
                       (used.queries.size() == 1 ? " logged query treats" : " logged queries treat") +
                       " it as JSON (casts or JSON operators, " + std::to_string(used.calls) +
                       " calls): JSON stored as text";
-    finding.help = "Every such query parses the whole string again (a cast per row), cannot use a GIN or "
-                   "expression index on the keys, and fails at run time on the first value that is not valid "
-                   "JSON. Store it as jsonb: PostgreSQL validates values once on write and the casts go away.";
+    finding.help =
+        "Every such query parses the whole string again (a cast per row), cannot use a GIN or "
+        "expression index on the keys, and fails at run time on the first value that is not valid "
+        "JSON. Store it as jsonb: PostgreSQL validates values once on write and the casts go away.";
     if (!finding.location.known() && !used.queries.empty()) {
       finding.location = used.queries.front()->first_seen; // live catalogs have no schema file
     }
@@ -193,8 +196,9 @@ private:
     }
   }
 
-  static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Column& column,
-                                    const model::TypeRef& type, const Signal& signal, core::Severity severity) {
+  static core::Finding make_finding(const engine::RuleContext& context, const Table& table,
+                                    const Column& column, const model::TypeRef& type, const Signal& signal,
+                                    core::Severity severity) {
     const std::string where = advisor::table_display(table) + "." + core::quote_ident(column.name);
     const std::string table_sql = advisor::table_display(table);
     const std::string col = core::quote_ident(column.name);
@@ -220,15 +224,19 @@ private:
                      "strings in the application.";
     } else {
       finding.message = "The name of " + where + " (" + type.display() + ") suggests JSON stored as text";
-      finding.help = "Only the name points at JSON, so confirm first. On PostgreSQL 16+: SELECT count(*) FILTER "
-                     "(WHERE " + col + " IS JSON) AS json_rows, count(*) FILTER (WHERE " + col +
-                     " IS NOT JSON) AS other_rows FROM " + table_sql + "; on older servers, SELECT " + col +
-                     "::jsonb FROM " + table_sql + " TABLESAMPLE SYSTEM (1) fails on the first non-JSON value. "
-                     "Passing query logs (--log) lets pgadvise see how the column is written and read. If it "
-                     "holds JSON, convert it to jsonb; if not, silence this hint with --option " +
-                     std::string(k_id) + "." + std::string(k_name_hints) + "=false or a pgadvise-ignore comment.";
+      finding.help =
+          "Only the name points at JSON, so confirm first. On PostgreSQL 16+: SELECT count(*) FILTER "
+          "(WHERE " +
+          col + " IS JSON) AS json_rows, count(*) FILTER (WHERE " + col +
+          " IS NOT JSON) AS other_rows FROM " + table_sql + "; on older servers, SELECT " + col +
+          "::jsonb FROM " + table_sql +
+          " TABLESAMPLE SYSTEM (1) fails on the first non-JSON value. "
+          "Passing query logs (--log) lets pgadvise see how the column is written and read. If it "
+          "holds JSON, convert it to jsonb; if not, silence this hint with --option " +
+          std::string(k_id) + "." + std::string(k_name_hints) + "=false or a pgadvise-ignore comment.";
     }
-    finding.fix = advisor::make_jsonb_fix(table, column, context.project != nullptr && context.project->uses_drizzle);
+    finding.fix =
+        advisor::make_jsonb_fix(table, column, context.project != nullptr && context.project->uses_drizzle);
     finding.compute_fingerprint();
     return finding;
   }
@@ -236,6 +244,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_json_in_text_column() { return std::make_unique<JsonInTextColumn>(); }
+std::unique_ptr<engine::Rule> make_json_in_text_column() {
+  return std::make_unique<JsonInTextColumn>();
+}
 
 } // namespace pgadvise::rules

@@ -24,17 +24,17 @@ public:
             .category = engine::Category::query,
             .inputs = {engine::Input::workload},
             .options = {{"min-rows", "100",
-              "When rows per call are known (pg_stat_statements) or the table's size is (live statistics), only "
-              "report queries returning at least this many rows"}},
+                         "When rows per call are known (pg_stat_statements) or the table's size is (live "
+                         "statistics), only "
+                         "report queries returning at least this many rows"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     const double min_rows = static_cast<double>(context.options.get_int("min-rows"));
     for (const model::QueryStats& query : executed_queries(context)) {
       const model::QueryShape& shape = query.shape;
-      if (shape.kind != model::StatementKind::select || shape.has_where ||
-          shape.has_limit || shape.has_aggregate || shape.tables.empty() ||
-          system_table(shape.tables.front())) {
+      if (shape.kind != model::StatementKind::select || shape.has_where || shape.has_limit ||
+          shape.has_aggregate || shape.tables.empty() || system_table(shape.tables.front())) {
         continue;
       }
       std::optional<double> rows;

@@ -51,7 +51,8 @@ public:
   MigrationEditedAfterApply()
       : Rule({
             .id = std::string(k_id),
-            .summary = "Drizzle migration file changed after it was applied, or applied migration missing from the folder",
+            .summary = "Drizzle migration file changed after it was applied, or applied migration missing "
+                       "from the folder",
             .default_severity = core::Severity::high,
             .inputs = {engine::Input::live},
         }) {}

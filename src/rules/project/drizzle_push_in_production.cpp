@@ -2,13 +2,13 @@
 // project deploys. The seeds: "push is for development; production uses
 // generate + migrate" -- push applies the schema diff directly, with no
 // reviewed migration and no history, and --force skips its data-loss prompt.
-#include <algorithm>
-#include <optional>
-
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/project.hpp"
 #include "rules/support/push_reach.hpp"
+
+#include <algorithm>
+#include <optional>
 
 namespace pgadvise::rules {
 
@@ -62,7 +62,8 @@ std::optional<Env> env_of_name(std::string_view name) {
   if (has_word(words, {"dev", "development", "develop", "local", "localhost", "watch", "sandbox"})) {
     return Env::development;
   }
-  if (has_word(words, {"test", "tests", "testing", "ci", "e2e", "spec", "integration", "check", "checks", "pr"})) {
+  if (has_word(words,
+               {"test", "tests", "testing", "ci", "e2e", "spec", "integration", "check", "checks", "pr"})) {
     return Env::test;
   }
   if (has_word(words, {"deploy", "deployment", "release", "publish", "ship"})) {
@@ -107,13 +108,15 @@ struct Signals {
 
 Signals signals_of(const PushReach& reach) {
   Signals signals;
-  const core::SourceLocation root = reach.steps.empty() ? core::SourceLocation{} : reach.steps.front().location;
+  const core::SourceLocation root =
+      reach.steps.empty() ? core::SourceLocation{} : reach.steps.front().location;
   if (reach.site != nullptr) {
     signals.env = reach.site->context.env;
   }
   for (const std::string& var : reach.env) {
     const std::size_t eq = var.find(var.rfind("dotenv:", 0) == 0 ? ':' : '=');
-    signals.env.push_back({var.substr(0, eq), eq == std::string::npos ? std::string{} : var.substr(eq + 1), root});
+    signals.env.push_back(
+        {var.substr(0, eq), eq == std::string::npos ? std::string{} : var.substr(eq + 1), root});
   }
   return signals;
 }
@@ -181,8 +184,8 @@ std::optional<Verdict> by_node_env(const Signals& signals) {
 std::optional<Verdict> by_triggers(const model::SiteContext& context, const core::SourceLocation& root) {
   for (const std::string& branch : context.branches) {
     const std::string lower = core::to_lower(branch);
-    if (lower == "main" || lower == "master" || lower == "$ci_default_branch" || lower.rfind("release", 0) == 0 ||
-        lower == "production" || lower == "prod" || lower == "live") {
+    if (lower == "main" || lower == "master" || lower == "$ci_default_branch" ||
+        lower.rfind("release", 0) == 0 || lower == "production" || lower == "prod" || lower == "live") {
       return Verdict{Env::production, "runs on pushes to " + branch, context.branches_location};
     }
   }
@@ -199,7 +202,8 @@ std::optional<Verdict> by_triggers(const model::SiteContext& context, const core
     return std::find(context.triggers.begin(), context.triggers.end(), trigger) != context.triggers.end();
   };
   if (has("tags") || has("release")) {
-    return Verdict{Env::production, "runs on release tags", context.branches_location.known() ? context.branches_location : root};
+    return Verdict{Env::production, "runs on release tags",
+                   context.branches_location.known() ? context.branches_location : root};
   }
   const bool pull_requests = has("pull_request") || has("merge_request") || has("merge_requests");
   if (pull_requests && !has("push")) {
@@ -252,13 +256,13 @@ Verdict by_site_kind(const model::ExecutionSite& site, const model::Project& pro
   case SiteKind::package_script: {
     const std::string config = deployed_by(project);
     if (config.empty()) {
-      return {Env::unknown, site.label + " runs wherever the app is installed or started; no deployment config found",
+      return {Env::unknown,
+              site.label + " runs wherever the app is installed or started; no deployment config found",
               root};
     }
     return {Env::production, site.label + " runs where the app is deployed (" + config + ")", root};
   }
-  case SiteKind::compose:
-    return {Env::unknown, "a docker compose service with no production marker", root};
+  case SiteKind::compose: return {Env::unknown, "a docker compose service with no production marker", root};
   case SiteKind::github_actions:
   case SiteKind::gitlab_ci:
     return {Env::unknown, "no environment, branch filter or name says where this job runs", root};
@@ -311,9 +315,10 @@ Verdict classify(const PushReach& reach, const model::Project& project) {
   }
   std::vector<model::NameHint> names = chain_names(reach);
   if (reach.root_file != nullptr) {
-    names.insert(names.begin(), {reach.root_file->target.empty() ? "file" : "target",
-                                 reach.root_file->target.empty() ? reach.root_file->path : reach.root_file->target,
-                                 reach.root_file->location});
+    names.insert(names.begin(),
+                 {reach.root_file->target.empty() ? "file" : "target",
+                  reach.root_file->target.empty() ? reach.root_file->path : reach.root_file->target,
+                  reach.root_file->location});
   }
   if (auto verdict = by_names(names)) {
     return *verdict;
@@ -420,15 +425,19 @@ core::Fix make_fix(const PushReach& reach, const model::Project& project) {
     replacement = push_to_migrate(reach.edit_text);
   }
   core::Fix fix;
+  fix.kind = core::FixKind::shell;
   fix.ddl = "# 1. In development, generate SQL migrations from the schema and commit them:\n" +
             exec_prefix(manager) + " drizzle-kit generate" + config + "\n" + "# 2. In " +
-            reach.edit_location.to_string() + ", replace `" + reach.edit_text + "` with:\n" + replacement + "\n";
-  const std::string out = project.drizzle_out.empty() ? std::string("the migrations folder") : project.drizzle_out;
-  fix.safety_note = "drizzle-kit migrate applies only the committed SQL files in " + out +
-                    " and records each in __drizzle_migrations. A database built by push has no such history: "
-                    "apply the first generated migration to a copy of production (or mark it applied) before "
-                    "the first migrate there, and review generated migrations for drops and renames before "
-                    "committing.";
+            reach.edit_location.to_string() + ", replace `" + reach.edit_text + "` with:\n" + replacement +
+            "\n";
+  const std::string out =
+      project.drizzle_out.empty() ? std::string("the migrations folder") : project.drizzle_out;
+  fix.safety_note =
+      "drizzle-kit migrate applies only the committed SQL files in " + out +
+      " and records each in __drizzle_migrations. A database built by push has no such history: "
+      "apply the first generated migration to a copy of production (or mark it applied) before "
+      "the first migrate there, and review generated migrations for drops and renames before "
+      "committing.";
   return fix;
 }
 
@@ -467,18 +476,20 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
   case Env::test: where = "against a CI test database"; break;
   case Env::unknown: where = "where the target database is unknown"; break;
   }
-  finding.message = "drizzle-kit push" + std::string(reach.force ? " --force" : "") + " runs " + where + " (" +
-                    verdict.reason + "): " + chain;
+  finding.message = "drizzle-kit push" + std::string(reach.force ? " --force" : "") + " runs " + where +
+                    " (" + verdict.reason + "): " + chain;
   if (reach.force && (verdict.env == Env::production || verdict.env == Env::staging)) {
-    finding.message += "; --force skips drizzle-kit's data-loss prompt, so dropped columns and tables go unasked";
+    finding.message +=
+        "; --force skips drizzle-kit's data-loss prompt, so dropped columns and tables go unasked";
   }
   if (verdict.env == Env::development || verdict.env == Env::test) {
     finding.help = "push is fine for a local or throwaway database; keep it away from shared ones and use "
                    "drizzle-kit generate + migrate wherever the database outlives the run.";
   } else {
-    finding.help = "push applies the schema diff straight to the database: no reviewed migration, no history, "
-                   "and renames can become drop + add. Generate migrations in development, commit them, and run "
-                   "drizzle-kit migrate here instead.";
+    finding.help =
+        "push applies the schema diff straight to the database: no reviewed migration, no history, "
+        "and renames can become drop + add. Generate migrations in development, commit them, and run "
+        "drizzle-kit migrate here instead.";
   }
   for (const ChainStep& step : reach.steps) {
     finding.evidence.push_back({"chain", step.label, step.location});
@@ -486,7 +497,8 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
   finding.evidence.push_back(
       {"environment", std::string(to_string(verdict.env)) + ": " + verdict.reason, verdict.where});
   finding.fix = make_fix(reach, project);
-  finding.compute_fingerprint(root_identity(reach) + "|" + reach.steps.back().location.file + "|" + reach.push_text);
+  finding.compute_fingerprint(root_identity(reach) + "|" + reach.steps.back().location.file + "|" +
+                              reach.push_text);
   return finding;
 }
 
@@ -496,8 +508,8 @@ bool same_root(const PushReach& a, const PushReach& b) {
 
 // A lifecycle script that a deployment also runs (CMD npm start) is reported
 // once, from the deployment, unless it is graver on its own.
-bool covered_elsewhere(std::size_t i, const std::vector<PushReach>& reaches, const std::vector<Verdict>& verdicts,
-                       core::Severity production) {
+bool covered_elsewhere(std::size_t i, const std::vector<PushReach>& reaches,
+                       const std::vector<Verdict>& verdicts, core::Severity production) {
   const PushReach& reach = reaches[i];
   if (reach.site == nullptr || reach.site->kind != model::SiteKind::package_script || reach.scripts.empty()) {
     return false;
@@ -521,8 +533,8 @@ public:
   DrizzlePushInProduction()
       : Rule({
             .id = std::string(k_id),
-            .summary =
-                "drizzle-kit push is reached from a deployment, release step or CI job instead of generate + migrate",
+            .summary = "drizzle-kit push is reached from a deployment, release step or CI job instead of "
+                       "generate + migrate",
             .category = engine::Category::project,
             .default_severity = core::Severity::critical,
             .inputs = {engine::Input::project},
@@ -557,6 +569,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_drizzle_push_in_production() { return std::make_unique<DrizzlePushInProduction>(); }
+std::unique_ptr<engine::Rule> make_drizzle_push_in_production() {
+  return std::make_unique<DrizzlePushInProduction>();
+}
 
 } // namespace pgadvise::rules

@@ -1,10 +1,10 @@
-#include <memory>
-
 #include "advisor/evidence.hpp"
 #include "advisor/jsonb_fix.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/rule_inputs.hpp"
+
+#include <memory>
 
 namespace pgadvise::rules {
 
@@ -40,8 +40,9 @@ private:
     finding.severity = context.severity;
     finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
     finding.location = column.location.known() ? column.location : table.location;
-    finding.message = advisor::table_display(table) + "." + core::quote_ident(column.name) +
-                      " is json: every read re-parses the text, and it has no equality operator or GIN support";
+    finding.message =
+        advisor::table_display(table) + "." + core::quote_ident(column.name) +
+        " is json: every read re-parses the text, and it has no equality operator or GIN support";
     finding.help = "Use jsonb: stored parsed, compared with =, indexable with GIN (@>, ?) and expression "
                    "indexes. Keep json only if you need the exact input text back: key order, duplicate keys "
                    "or whitespace.";
@@ -54,7 +55,8 @@ private:
     // its own ALTER DOMAIN, so say what the column was.
     model::Column as_json = column;
     as_json.type = context.catalog->resolve_type(column.type);
-    finding.fix = advisor::make_jsonb_fix(table, as_json, context.project != nullptr && context.project->uses_drizzle);
+    finding.fix =
+        advisor::make_jsonb_fix(table, as_json, context.project != nullptr && context.project->uses_drizzle);
     finding.compute_fingerprint();
     return finding;
   }
@@ -62,6 +64,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_json_column_not_jsonb() { return std::make_unique<JsonColumnNotJsonb>(); }
+std::unique_ptr<engine::Rule> make_json_column_not_jsonb() {
+  return std::make_unique<JsonColumnNotJsonb>();
+}
 
 } // namespace pgadvise::rules

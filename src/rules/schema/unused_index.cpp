@@ -94,9 +94,10 @@ public:
             .inputs = {engine::Input::catalog, engine::Input::live},
             .has_fix = true,
             .options = {{"min-stats-age-days", "7",
-              "Stay quiet until the usage counters cover at least this many days (a fresh reset proves nothing)"},
-             {"medium-size-mb", "100",
-              "An unused index at least this large (MB) is reported as medium instead of low"}},
+                         "Stay quiet until the usage counters cover at least this many days (a fresh reset "
+                         "proves nothing)"},
+                        {"medium-size-mb", "100",
+                         "An unused index at least this large (MB) is reported as medium instead of low"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
