@@ -11,6 +11,9 @@ packages=(
   nlohmann-json3-dev # JSON in (snapshots, parse trees) and out (reports)
   libgtest-dev      # unit tests
   zlib1g-dev        # gzip-compressed logs
+  libyaml-cpp-dev   # YAML: GitHub/GitLab workflows, compose files, render.yaml (with line marks)
+  libtomlplusplus-dev # TOML: netlify.toml, fly.toml, railway.toml
+  libssl-dev        # libcrypto: SHA-256 of migration files, as drizzle-orm records them
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
 )

@@ -5,7 +5,7 @@
 
 namespace pgadvise::core {
 
-// SHA-256 (FIPS 180-4) of `data` as 64 lowercase hex digits: the digest
+// SHA-256 of `data` (OpenSSL's libcrypto) as 64 lowercase hex digits: the digest
 // drizzle-orm's migrator records for each applied migration file.
 std::string sha256_hex(std::string_view data);
 

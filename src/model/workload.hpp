@@ -55,7 +55,6 @@ struct ColumnUsage {
 // What one statement shape does, from its parse tree.
 struct QueryShape {
   StatementKind kind = StatementKind::other;
-  std::string command;              // parse-tree node, e.g. "SelectStmt", "TransactionStmt"
   bool transaction_control = false; // BEGIN / COMMIT / ROLLBACK / SAVEPOINT ...
   bool has_where = false;           // top-level WHERE (UPDATE/DELETE without one touch every row)
   bool select_star = false;         // SELECT * or t.* in the top-level target list
@@ -66,6 +65,12 @@ struct QueryShape {
   bool has_aggregate = false;         // count(*) etc. or GROUP BY: returns few rows
   std::vector<TableUse> tables;       // every table read or written, first use order
   std::vector<ColumnUsage> columns;   // de-duplicated
+  // What planning the statement with values needs (pg/explain):
+  bool modifies = false; // writes anywhere: INSERT/UPDATE/DELETE/MERGE, in a CTE too, SELECT INTO
+  int max_param = 0;     // highest $n
+  std::map<int, ColumnUsage> param_columns; // $n compared with a column (=, IN, ANY, BETWEEN, <...)
+  std::map<int, std::string> param_clauses; // $n given as "limit" or "offset"
+  std::vector<std::string> functions;       // every function called, lower-case, de-duplicated
 };
 
 // Aggregates per libpg_query fingerprint.

@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "pg/parser.hpp"
 #include "pg/plan_json.hpp"
+#include "pg/query_analysis.hpp"
 
 #include <algorithm>
 #include <array>
@@ -43,174 +44,9 @@ bool has_side_effects(std::string_view name) {
                      [&](std::string_view prefix) { return name.rfind(prefix, 0) == 0; });
 }
 
-std::string string_of(const json& node) {
-  if (!node.is_object()) {
-    return {};
-  }
-  const auto it = node.find("String");
-  if (it == node.end() || !it->is_object()) {
-    return {};
-  }
-  const auto value = it->find("sval");
-  return value != it->end() && value->is_string() ? value->get<std::string>() : std::string();
-}
-
-int param_number(const json& node) {
-  if (!node.is_object()) {
-    return 0;
-  }
-  const auto it = node.find("ParamRef");
-  if (it == node.end() || !it->is_object()) {
-    return 0;
-  }
-  const auto number = it->find("number");
-  return number != it->end() && number->is_number_integer() ? number->get<int>() : 0;
-}
-
-// The column a ColumnRef names: {alias or table, column} (alias empty when
-// unqualified).
-std::optional<std::pair<std::string, std::string>> column_ref(const json& node) {
-  if (!node.is_object() || !node.contains("ColumnRef")) {
-    return std::nullopt;
-  }
-  const json& fields = node["ColumnRef"]["fields"];
-  if (!fields.is_array() || fields.empty()) {
-    return std::nullopt;
-  }
-  const std::string column = string_of(fields.back());
-  if (column.empty()) {
-    return std::nullopt;
-  }
-  return std::make_pair(fields.size() >= 2 ? string_of(fields[fields.size() - 2]) : std::string(), column);
-}
-
-struct ParamTarget {
-  std::string schema;
-  std::string table;
-  std::string column;
-};
-
-// What the parse tree says about a statement, for planning it safely.
-struct StatementFacts {
-  std::string command; // SelectStmt, InsertStmt, ...
-  int max_param = 0;
-  bool modifies = false;
-  bool side_effects = false;
-  std::map<int, ParamTarget> targets; // $n compared to a column
-  std::map<int, std::string> limits;  // $n used as LIMIT / OFFSET: "limit" / "offset"
-};
-
-class FactCollector {
-public:
-  explicit FactCollector(StatementFacts& facts) : m_facts(facts) {}
-
-  void walk(const json& node) {
-    if (node.is_array()) {
-      for (const json& item : node) {
-        walk(item);
-      }
-      return;
-    }
-    if (!node.is_object()) {
-      return;
-    }
-    for (const auto& [key, value] : node.items()) {
-      visit(key, value);
-      walk(value);
-    }
-  }
-
-  // Resolves aliases once every RangeVar was seen.
-  void finish() {
-    for (auto& [number, target] : m_facts.targets) {
-      if (const auto it = m_aliases.find(target.table); it != m_aliases.end()) {
-        target.schema = it->second.first;
-        target.table = it->second.second;
-      } else if (target.table.empty() && m_relations.size() == 1) {
-        target.schema = m_relations.front().first;
-        target.table = m_relations.front().second;
-      }
-    }
-  }
-
-private:
-  void visit(const std::string& key, const json& value) {
-    if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt" ||
-        key == "intoClause") {
-      m_facts.modifies = true;
-    } else if (key == "ParamRef" && value.is_object() && value.contains("number")) {
-      m_facts.max_param = std::max(m_facts.max_param, value["number"].get<int>());
-    } else if (key == "RangeVar" && value.is_object()) {
-      range_var(value);
-    } else if (key == "A_Expr" && value.is_object()) {
-      comparison(value);
-    } else if (key == "FuncCall" && value.is_object()) {
-      const json& names = value["funcname"];
-      if (names.is_array() && !names.empty() && has_side_effects(core::to_lower(string_of(names.back())))) {
-        m_facts.side_effects = true;
-      }
-    } else if (key == "SelectStmt" && value.is_object()) {
-      limit(value, "limitCount", "limit");
-      limit(value, "limitOffset", "offset");
-    }
-  }
-
-  void range_var(const json& value) {
-    const std::string name = value.value("relname", "");
-    const std::string schema = value.value("schemaname", "");
-    if (name.empty()) {
-      return;
-    }
-    m_relations.emplace_back(schema, name);
-    m_aliases[name] = {schema, name};
-    if (value.contains("alias") && value["alias"].is_object()) {
-      m_aliases[value["alias"].value("aliasname", "")] = {schema, name};
-    }
-  }
-
-  void comparison(const json& value) {
-    const json& left = value.contains("lexpr") ? value["lexpr"] : json();
-    const json& right = value.contains("rexpr") ? value["rexpr"] : json();
-    if (auto column = column_ref(left)) {
-      params_of(right, *column);
-    }
-    if (auto column = column_ref(right)) {
-      params_of(left, *column);
-    }
-  }
-
-  // $n directly on the other side, or in its list (IN, BETWEEN).
-  void params_of(const json& side, const std::pair<std::string, std::string>& column) {
-    const auto add = [&](const json& node) {
-      if (const int number = param_number(node); number > 0) {
-        m_facts.targets.emplace(number, ParamTarget{"", column.first, column.second});
-      }
-    };
-    add(side);
-    if (side.is_object() && side.contains("List")) {
-      const json& items = side["List"]["items"];
-      if (items.is_array()) {
-        for (const json& item : items) {
-          add(item);
-        }
-      }
-    }
-  }
-
-  void limit(const json& select, const char* key, const char* what) {
-    if (select.contains(key)) {
-      if (const int number = param_number(select[key]); number > 0) {
-        m_facts.limits.emplace(number, what);
-      }
-    }
-  }
-
-  StatementFacts& m_facts;
-  std::map<std::string, std::pair<std::string, std::string>> m_aliases;
-  std::vector<std::pair<std::string, std::string>> m_relations;
-};
-
-std::optional<StatementFacts> facts_of(std::string_view sql, std::string* error) {
+// What planning needs from the statement's parse tree (pg/query_analysis
+// reads it; nothing here walks a tree).
+std::optional<model::QueryShape> shape_of(std::string_view sql, std::string* error) {
   const ParseResult parsed = parse(sql);
   if (!parsed.ok()) {
     *error = "does not parse: " + parsed.error->message;
@@ -221,20 +57,16 @@ std::optional<StatementFacts> facts_of(std::string_view sql, std::string* error)
     *error = "not exactly one statement";
     return std::nullopt;
   }
-  StatementFacts facts;
-  const json& statement = statements[0]["stmt"];
-  if (statement.is_object() && !statement.empty()) {
-    facts.command = statement.begin().key();
-  }
-  FactCollector collector(facts);
-  collector.walk(statement);
-  collector.finish();
-  return facts;
+  return analyze_query(parsed.tree);
 }
 
-bool explainable(std::string_view command) {
-  return command == "SelectStmt" || command == "InsertStmt" || command == "UpdateStmt" ||
-         command == "DeleteStmt";
+bool explainable(model::StatementKind kind) {
+  return kind == model::StatementKind::select || kind == model::StatementKind::insert ||
+         kind == model::StatementKind::update || kind == model::StatementKind::delete_;
+}
+
+bool calls_side_effects(const model::QueryShape& shape) {
+  return std::any_of(shape.functions.begin(), shape.functions.end(), has_side_effects);
 }
 
 // Drops trailing semicolons and blanks: EXPLAIN takes one statement.
@@ -289,7 +121,7 @@ DbResult<std::vector<std::string>> parameter_types(Connection& connection, const
 
 // A typical value of a column: its most common value, else the middle
 // histogram bound.
-std::optional<std::string> typical_value(Connection& connection, const ParamTarget& target) {
+std::optional<std::string> typical_value(Connection& connection, const model::ColumnUsage& target) {
   auto stats = connection.query(
       "SELECT most_common_vals::text, histogram_bounds::text FROM pg_stats "
       "WHERE tablename = $1 AND attname = $2 AND "
@@ -311,8 +143,8 @@ std::optional<std::string> typical_value(Connection& connection, const ParamTarg
   return std::nullopt;
 }
 
-DbResult<Runnable> values_from_stats(Connection& connection, Runnable runnable, const StatementFacts& facts,
-                                     const ExplainRequest& request) {
+DbResult<Runnable> values_from_stats(Connection& connection, Runnable runnable,
+                                     const model::QueryShape& facts, const ExplainRequest& request) {
   auto types = parameter_types(connection, runnable.sql);
   if (!types.ok()) {
     return types.error();
@@ -322,9 +154,9 @@ DbResult<Runnable> values_from_stats(Connection& connection, Runnable runnable, 
     const auto index = static_cast<std::size_t>(number - 1);
     const std::string type = index < types->size() ? (*types)[index] : std::string("unknown");
     std::optional<std::string> value;
-    if (const auto limit = facts.limits.find(number); limit != facts.limits.end()) {
+    if (const auto limit = facts.param_clauses.find(number); limit != facts.param_clauses.end()) {
       value = limit->second == "limit" ? std::to_string(request.limit_hint.value_or(100)) : std::string("0");
-    } else if (const auto target = facts.targets.find(number); target != facts.targets.end()) {
+    } else if (const auto target = facts.param_columns.find(number); target != facts.param_columns.end()) {
       value = typical_value(connection, target->second);
     }
     if (!value) {
@@ -531,16 +363,17 @@ DbResult<Runnable> make_runnable(Connection& connection, const ExplainRequest& r
   Runnable runnable;
   runnable.sql = strip_statement(request.sql);
   std::string why;
-  const auto facts = facts_of(runnable.sql, &why);
+  const auto facts = shape_of(runnable.sql, &why);
   if (!facts) {
     return fail("cannot explain this statement: " + why);
   }
-  if (!explainable(facts->command)) {
-    return fail("only SELECT, INSERT, UPDATE and DELETE are explained (this is " + facts->command + ")");
+  if (!explainable(facts->kind)) {
+    return fail("only SELECT, INSERT, UPDATE and DELETE are explained (this is " +
+                std::string(model::to_string(facts->kind)) + ")");
   }
-  runnable.modifies = facts->modifies || facts->command != "SelectStmt";
-  runnable.side_effects = facts->side_effects;
-  if (facts->side_effects) {
+  runnable.modifies = facts->modifies || facts->kind != model::StatementKind::select;
+  runnable.side_effects = calls_side_effects(*facts);
+  if (runnable.side_effects) {
     runnable.note = "calls a function with effects outside the transaction: planned only, not run";
   }
   if (facts->max_param == 0) {

@@ -1,5 +1,6 @@
 #include "pg/query_analysis.hpp"
 
+#include "core/text.hpp"
 #include "pg/parser.hpp"
 
 #include <algorithm>
@@ -43,6 +44,56 @@ std::string last_name(const json& names) {
     return {};
   }
   return string_of(names.back());
+}
+
+// $n, also under a cast ($1::int).
+int param_number(const json& node) {
+  const json& cast = member(member(node, "TypeCast"), "arg");
+  const json& number = member(member(cast.is_null() ? node : cast, "ParamRef"), "number");
+  return number.is_number_integer() ? number.get<int>() : 0;
+}
+
+// What the whole statement contains wherever it sits: parameters, function
+// calls, writes. Collected over every node, as a parameter or a write can
+// hide anywhere (a CTE, a subquery, a RETURNING list).
+void inventory(const json& node, model::QueryShape& shape, int depth) {
+  if (depth > 10'000) {
+    return; // libpg_query's own depth limit is far below; this only guards the stack
+  }
+  if (node.is_array()) {
+    for (const json& item : node) {
+      inventory(item, shape, depth + 1);
+    }
+    return;
+  }
+  if (!node.is_object()) {
+    return;
+  }
+  for (const auto& [key, value] : node.items()) {
+    if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt" ||
+        key == "intoClause") {
+      shape.modifies = true;
+    } else if (key == "ParamRef") {
+      const json& number = member(value, "number");
+      if (number.is_number_integer()) {
+        shape.max_param = std::max(shape.max_param, number.get<int>());
+      }
+    } else if (key == "FuncCall") {
+      const json& names = member(value, "funcname");
+      if (names.is_array() && !names.empty()) {
+        const json& name = member(member(names.back(), "String"), "sval");
+        if (name.is_string()) {
+          std::string text = core::to_lower(name.get<std::string>());
+          if (std::find(shape.functions.begin(), shape.functions.end(), text) == shape.functions.end()) {
+            shape.functions.push_back(std::move(text));
+          }
+        }
+      }
+    }
+    if (value.is_structured()) {
+      inventory(value, shape, depth + 1);
+    }
+  }
 }
 
 bool is_json_operator(std::string_view op) {
@@ -95,7 +146,6 @@ public:
     }
     const std::string& command = stmt.begin().key();
     const json& body = stmt.begin().value();
-    m_shape.command = command;
     if (command == "SelectStmt") {
       m_shape.kind =
           member(body, "intoClause").is_null() ? model::StatementKind::select : model::StatementKind::other;
@@ -123,7 +173,6 @@ public:
       m_shape.transaction_control = true;
     } else if (command == "ExplainStmt") {
       statement(member(body, "query"));
-      m_shape.command = command;
       m_shape.kind = model::StatementKind::other;
     }
   }
@@ -191,6 +240,30 @@ private:
     }
   }
 
+  void limit_param(const json& node, const char* clause) {
+    if (const int number = param_number(node); number > 0) {
+      m_shape.param_clauses.emplace(number, clause);
+    }
+  }
+
+  // `column op $n` (also IN ($1, $2), = ANY($1), BETWEEN $1 AND $2): the
+  // parameter takes a value of the column's type.
+  void param_targets(const json& column_side, const json& other, const Scope& scope) {
+    const auto usage = resolve(column_side, scope);
+    if (!usage) {
+      return;
+    }
+    const auto add = [&](const json& node) {
+      if (const int number = param_number(node); number > 0) {
+        m_shape.param_columns.emplace(number, *usage);
+      }
+    };
+    add(other);
+    for (const json& item : member(member(other, "List"), "items")) {
+      add(item);
+    }
+  }
+
   void with_clause(const json& with, Scope& scope) {
     for (const json& cte : member(member(with, "WithClause"), "ctes")) {
       const json& body = member(cte, "CommonTableExpr");
@@ -208,7 +281,6 @@ private:
         nested.statement(member(body, "ctequery"));
         // A data-modifying CTE contributes tables and columns, not the kind.
         m_shape.kind = saved.kind;
-        m_shape.command = saved.command;
         m_shape.has_where = saved.has_where;
       }
     }
@@ -216,6 +288,8 @@ private:
   }
 
   void select(const json& body, const Scope* parent) {
+    limit_param(member(body, "limitCount"), "limit");
+    limit_param(member(body, "limitOffset"), "offset");
     if (member(body, "op").is_string() && member(body, "op").get<std::string>() != "SETOP_NONE") {
       select(set_branch(body, "larg"), parent);
       select(set_branch(body, "rarg"), parent);
@@ -417,6 +491,8 @@ private:
     const json& right = member(expr, "rexpr");
     const bool left_col = is_column(left);
     const bool right_col = is_column(right);
+    param_targets(left, right, scope);
+    param_targets(right, left, scope);
     if (kind == "AEXPR_OP" && is_json_operator(op)) {
       if (!column_use(left, ColumnUse::json_operator, scope)) {
         expressions(left, scope);
@@ -512,6 +588,7 @@ model::QueryShape analyze_query(const nlohmann::json& tree) {
   }
   Analyzer analyzer(shape);
   analyzer.statement(member(stmts.front(), "stmt"));
+  inventory(member(stmts.front(), "stmt"), shape, 0);
   return shape;
 }
 

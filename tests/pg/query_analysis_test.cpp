@@ -78,4 +78,37 @@ TEST(QueryAnalysis, BothBranchesOfASetOperationAreRead) {
   EXPECT_TRUE(has_use(shape, "b", "y", ColumnUse::range));
 }
 
+// What safe EXPLAIN needs to plan a statement with values (pg/explain reads
+// these; it walks no parse tree of its own).
+TEST(QueryAnalysis, ParametersAreTiedToTheirColumnsAndClauses) {
+  const auto shape =
+      shape_of("SELECT p.id FROM posts p JOIN users u ON u.id = p.user_id "
+               "WHERE u.email = $1 AND p.created_at BETWEEN $2 AND $3::timestamptz "
+               "AND p.status IN ($4, $5) AND p.tag_id = ANY($6) ORDER BY p.id LIMIT $7 OFFSET $8");
+  EXPECT_EQ(shape.max_param, 8);
+  ASSERT_EQ(shape.param_columns.size(), 6U);
+  EXPECT_EQ(shape.param_columns.at(1).table, "users");
+  EXPECT_EQ(shape.param_columns.at(1).column, "email");
+  EXPECT_EQ(shape.param_columns.at(2).column, "created_at");
+  EXPECT_EQ(shape.param_columns.at(3).column, "created_at") << "a cast parameter still feeds its column";
+  EXPECT_EQ(shape.param_columns.at(5).table, "posts");
+  EXPECT_EQ(shape.param_columns.at(6).column, "tag_id");
+  EXPECT_EQ(shape.param_clauses.at(7), "limit");
+  EXPECT_EQ(shape.param_clauses.at(8), "offset");
+  EXPECT_FALSE(shape.modifies);
+}
+
+TEST(QueryAnalysis, WritesAnywhereAndFunctionsCalledAreKnown) {
+  EXPECT_TRUE(
+      shape_of("WITH gone AS (DELETE FROM sessions WHERE id = $1 RETURNING id) SELECT count(*) FROM gone")
+          .modifies);
+  EXPECT_TRUE(shape_of("SELECT * INTO backup FROM users").modifies);
+  EXPECT_EQ(shape_of("SELECT * INTO backup FROM users").kind, model::StatementKind::other);
+  EXPECT_TRUE(shape_of("UPDATE users SET name = $2 WHERE id = $1").modifies);
+  const auto calls = shape_of("SELECT pg_advisory_lock($1), lower(email) FROM users WHERE id = 1");
+  EXPECT_EQ(calls.functions, (std::vector<std::string>{"pg_advisory_lock", "lower"}));
+  EXPECT_EQ(calls.max_param, 1);
+  EXPECT_FALSE(calls.modifies);
+}
+
 } // namespace

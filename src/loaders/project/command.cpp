@@ -1,6 +1,7 @@
 #include "loaders/project/command.hpp"
 
 #include "core/text.hpp"
+#include "loaders/project/shell_words.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,123 +14,6 @@ using model::Invocation;
 using model::InvocationKind;
 
 constexpr int k_max_nesting = 8; // sh -c "sh -c ..." is not worth following further
-
-// A simple command: its words (quotes removed) and its span in the source.
-struct Segment {
-  std::vector<std::string> words;
-  std::size_t begin = 0;
-  std::size_t end = 0;
-};
-
-bool is_separator_start(std::string_view text, std::size_t i) {
-  const char c = text[i];
-  return c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')';
-}
-
-// Reads a `$(...)` or backtick substitution whole, so its contents stay one opaque word.
-std::size_t skip_substitution(std::string_view text, std::size_t i, std::string& word) {
-  if (text[i] == '`') {
-    const std::size_t end = text.find('`', i + 1);
-    const std::size_t stop = end == std::string_view::npos ? text.size() : end + 1;
-    word += text.substr(i, stop - i);
-    return stop;
-  }
-  int depth = 0;
-  std::size_t j = i + 1;
-  for (; j < text.size(); ++j) {
-    if (text[j] == '(') {
-      ++depth;
-    } else if (text[j] == ')' && --depth == 0) {
-      ++j;
-      break;
-    }
-  }
-  word += text.substr(i, j - i);
-  return j;
-}
-
-// Splits a command line into simple commands on unquoted && || ; | & and
-// newlines, dropping `# comments`.
-std::vector<Segment> split_segments(std::string_view text) {
-  std::vector<Segment> segments;
-  Segment current;
-  std::string word;
-  bool in_word = false;
-  bool have_begin = false;
-  const auto finish_word = [&] {
-    if (in_word) {
-      current.words.push_back(word);
-    }
-    word.clear();
-    in_word = false;
-  };
-  const auto finish_segment = [&](std::size_t end) {
-    finish_word();
-    if (!current.words.empty()) {
-      current.end = end;
-      segments.push_back(std::move(current));
-    }
-    current = Segment{};
-    have_begin = false;
-  };
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    if (!have_begin && c != ' ' && c != '\t' && !is_separator_start(text, i)) {
-      current.begin = i;
-      have_begin = true;
-    }
-    if (c == '\\' && i + 1 < text.size()) {
-      if (text[i + 1] != '\n') {
-        word += text[i + 1];
-        in_word = true;
-      }
-      i += 2;
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      in_word = true;
-      std::size_t j = i + 1;
-      for (; j < text.size() && text[j] != c; ++j) {
-        if (c == '"' && text[j] == '\\' && j + 1 < text.size()) {
-          ++j;
-          if (text[j] != '"' && text[j] != '\\' && text[j] != '$' && text[j] != '`') {
-            word += '\\';
-          }
-        }
-        word += text[j];
-      }
-      i = std::min(j + 1, text.size());
-      continue;
-    }
-    if ((c == '$' && i + 1 < text.size() && text[i + 1] == '(') || c == '`') {
-      in_word = true;
-      i = skip_substitution(text, i, word);
-      continue;
-    }
-    if (c == '#' && !in_word) {
-      while (i < text.size() && text[i] != '\n') {
-        ++i;
-      }
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\r') {
-      finish_word();
-      ++i;
-      continue;
-    }
-    if (is_separator_start(text, i)) {
-      finish_segment(i);
-      ++i;
-      continue;
-    }
-    word += c;
-    in_word = true;
-    ++i;
-  }
-  finish_segment(text.size());
-  return segments;
-}
 
 bool is_assignment(std::string_view word) {
   const std::size_t eq = word.find('=');
@@ -818,50 +702,6 @@ std::vector<Invocation> analyze_text(std::string_view command, ShellState& state
 }
 
 } // namespace
-
-std::string join_relative(std::string_view base, std::string_view path) {
-  std::vector<std::string> parts;
-  const auto push = [&parts](std::string_view text) {
-    for (const std::string& part : core::split(text, '/')) {
-      if (part.empty() || part == ".") {
-        continue;
-      }
-      if (part == "..") {
-        if (!parts.empty()) {
-          parts.pop_back();
-        }
-        continue;
-      }
-      parts.push_back(part);
-    }
-  };
-  if (path.empty() || path[0] != '/') {
-    push(base);
-  }
-  push(path);
-  return core::join(parts, "/");
-}
-
-bool map_absolute_dir(std::string_view absolute, const std::vector<std::string>& package_dirs,
-                      std::string& out) {
-  const std::string normal = join_relative("", absolute);
-  bool found = false;
-  std::size_t best = 0;
-  for (const std::string& dir : package_dirs) {
-    if (dir.empty()) {
-      continue;
-    }
-    const bool suffix = normal == dir || (normal.size() > dir.size() &&
-                                          normal.compare(normal.size() - dir.size(), dir.size(), dir) == 0 &&
-                                          normal[normal.size() - dir.size() - 1] == '/');
-    if (suffix && dir.size() > best) {
-      best = dir.size();
-      out = dir;
-      found = true;
-    }
-  }
-  return found;
-}
 
 std::vector<model::Invocation> parse_invocations(std::string_view command, ShellState& state) {
   return analyze_text(command, state, 0);

@@ -4,15 +4,17 @@
 #include <string_view>
 #include <vector>
 
-// A small TOML reader for netlify.toml, fly.toml and railway.toml: tables,
-// dotted keys, basic/literal/multi-line strings and arrays of strings, with
-// the line of every value. Anything else is kept as raw text.
+// netlify.toml, fly.toml and railway.toml, read with toml++ and flattened to
+// (table, key, value) rows in file order with the line of every value, which
+// is all the platform scanners need. Strings and arrays of strings keep their
+// text; other values keep toml++'s rendering of them. A file toml++ cannot
+// parse gives one located problem and no values.
 namespace pgadvise::loaders::toml {
 
 struct Value {
-  std::string table;              // "context.production" ("" for the top level)
-  std::string key;                // "command" (dotted keys stay dotted)
-  std::string text;               // a string's contents, or the raw value
+  std::string table;              // "context.production" ("" for the top level); dotted keys extend it
+  std::string key;                // "command"
+  std::string text;               // a string's contents, or the value as TOML writes it
   std::vector<std::string> array; // an array's string items
   bool is_array = false;
   int line = 0;

@@ -4,11 +4,12 @@
 #include <string_view>
 #include <vector>
 
-// A small, tolerant YAML reader for CI and deployment files (no YAML library
-// is among the dependencies). It knows block mappings and sequences, block
-// scalars (| and >), flow collections, quoted scalars, comments, anchors,
-// aliases and `<<` merges; it records the line of every node and keeps going
-// after a malformed line, reporting it.
+// CI and deployment YAML files (GitHub workflows, GitLab CI, compose,
+// render.yaml, pnpm-workspace.yaml) read with yaml-cpp and turned into this
+// small tree, which keeps the 1-based line of every key and value (yaml-cpp's
+// marks) so findings point at file:line. Aliases are resolved and `<<` merge
+// keys applied. A file yaml-cpp cannot parse gives one located problem and an
+// empty root.
 namespace pgadvise::loaders::yaml {
 
 struct Entry;
