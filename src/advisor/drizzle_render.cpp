@@ -32,19 +32,6 @@ namespace fs = std::filesystem;
 constexpr std::array<std::string_view, 4> k_default_config_names = {
     "drizzle.config.ts", "drizzle.config.js", "drizzle.config.mjs", "drizzle.config.json"};
 
-std::string exec_prefix(const std::string& manager) {
-  if (manager == "pnpm") {
-    return "pnpm exec";
-  }
-  if (manager == "yarn") {
-    return "yarn";
-  }
-  if (manager == "bun") {
-    return "bunx";
-  }
-  return "npx";
-}
-
 std::string run_script(const std::string& manager, const std::string& script) {
   if (manager == "npm" || manager == "bun") {
     return manager + " run " + script;
@@ -105,8 +92,8 @@ std::string drizzle_migration_commands(const model::Project& project) {
   const std::string manager = package != nullptr ? package->package_manager : std::string("npm");
   const std::string cd =
       config_dir.empty() || config_dir.rfind("..", 0) == 0 ? std::string{} : "cd " + config_dir + " && ";
-  std::string generate = exec_prefix(manager) + " drizzle-kit generate" + config_flag;
-  std::string migrate = exec_prefix(manager) + " drizzle-kit migrate" + config_flag;
+  std::string generate = package_exec_prefix(manager) + " drizzle-kit generate" + config_flag;
+  std::string migrate = package_exec_prefix(manager) + " drizzle-kit migrate" + config_flag;
   if (package != nullptr) {
     if (const model::Script* script = script_running(*package, "generate")) {
       generate = run_script(manager, script->name);
@@ -129,6 +116,19 @@ std::string drizzle_file_for(const model::Table& table, const model::Project& pr
     entries.push_back(shown_path(project.root / entry));
   }
   return core::join(entries, ", ");
+}
+
+std::string package_exec_prefix(const std::string& manager) {
+  if (manager == "pnpm") {
+    return "pnpm exec";
+  }
+  if (manager == "yarn") {
+    return "yarn";
+  }
+  if (manager == "bun") {
+    return "bunx";
+  }
+  return "npx";
 }
 
 void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,

@@ -40,6 +40,8 @@ std::string render_drizzle_removal(const model::Table& table, const model::Index
 // drizzle-kit generate && npx drizzle-kit migrate`, `--config` when the
 // config has a name drizzle-kit does not find by itself).
 std::string drizzle_migration_commands(const model::Project& project);
+// How the package manager runs a package's binary: "npx", "pnpm exec", "yarn", "bunx".
+std::string package_exec_prefix(const std::string& manager);
 
 // Where a Drizzle line for `table` goes: the schema file and line of the
 // table's declaration when a schema file was read, else the drizzle.config

@@ -11,6 +11,8 @@ std::string to_lower(std::string_view text);
 std::string_view trim(std::string_view text);
 bool starts_with_ci(std::string_view text, std::string_view prefix);
 std::vector<std::string> split(std::string_view text, char separator);
+// The lower-case ASCII letter/digit runs of `text` ("db:push-prod" -> db, push, prod).
+std::vector<std::string> lower_words(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 
 // Quotes a PostgreSQL identifier only when it needs it (upper case, special

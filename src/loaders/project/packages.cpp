@@ -20,28 +20,11 @@ constexpr std::array<std::string_view, 22> k_lifecycle = {
     "postdeploy",     "release",      "prerelease",  "postrelease", "heroku-prebuild", "heroku-postbuild",
     "heroku-cleanup", "vercel-build", "now-build",   "render-build"};
 
-std::vector<std::string> words_of(std::string_view name) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : core::to_lower(name)) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      word += c;
-    } else if (!word.empty()) {
-      words.push_back(word);
-      word.clear();
-    }
-  }
-  if (!word.empty()) {
-    words.push_back(word);
-  }
-  return words;
-}
-
 bool is_site_script(std::string_view name) {
   if (std::find(k_lifecycle.begin(), k_lifecycle.end(), name) != k_lifecycle.end()) {
     return true;
   }
-  for (const std::string& word : words_of(name)) {
+  for (const std::string& word : core::lower_words(name)) {
     if (word == "prod" || word == "production" || word == "deploy" || word == "release" ||
         word == "staging") {
       return true;

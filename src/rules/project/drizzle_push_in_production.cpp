@@ -2,6 +2,7 @@
 // project deploys. The seeds: "push is for development; production uses
 // generate + migrate" -- push applies the schema diff directly, with no
 // reviewed migration and no history, and --force skips its data-loss prompt.
+#include "advisor/drizzle_render.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/project.hpp"
@@ -26,23 +27,6 @@ struct Verdict {
   core::SourceLocation where;
 };
 
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  for (char c : core::to_lower(text)) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      word += c;
-    } else if (!word.empty()) {
-      words.push_back(word);
-      word.clear();
-    }
-  }
-  if (!word.empty()) {
-    words.push_back(word);
-  }
-  return words;
-}
-
 bool has_word(const std::vector<std::string>& words, std::initializer_list<std::string_view> wanted) {
   return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
     return std::find(wanted.begin(), wanted.end(), w) != wanted.end();
@@ -52,7 +36,7 @@ bool has_word(const std::vector<std::string>& words, std::initializer_list<std::
 // What a name (job, file, stage, environment, script) says about its
 // environment. Specific words beat generic ones: "deploy-staging" is staging.
 std::optional<Env> env_of_name(std::string_view name) {
-  const std::vector<std::string> words = words_of(name);
+  const std::vector<std::string> words = core::lower_words(name);
   if (has_word(words, {"prod", "production", "prd", "live"})) {
     return Env::production;
   }
@@ -134,7 +118,7 @@ std::optional<Verdict> by_variables(const Signals& signals) {
       continue;
     }
     for (const std::string& text : {var.name, var.value}) {
-      const std::vector<std::string> words = words_of(text);
+      const std::vector<std::string> words = core::lower_words(text);
       if (has_word(words, {"prod", "production", "prd"})) {
         return Verdict{Env::production, "uses " + (text == var.name ? var.name : var.value), var.location};
       }
@@ -348,19 +332,6 @@ core::Severity severity_for(Env env, core::Severity production) {
   return core::Severity::low;
 }
 
-std::string exec_prefix(const std::string& manager) {
-  if (manager == "pnpm") {
-    return "pnpm exec";
-  }
-  if (manager == "yarn") {
-    return "yarn";
-  }
-  if (manager == "bun") {
-    return "bunx";
-  }
-  return "npx";
-}
-
 // The project's own migrate script, if it has one.
 const model::Script* migrate_script(const model::Package* package) {
   if (package == nullptr) {
@@ -420,14 +391,14 @@ core::Fix make_fix(const PushReach& reach, const model::Project& project) {
   if (reach.edit_is_script_call && migrate != nullptr && reach.push_script != nullptr) {
     replacement = call_other_script(reach.edit_text, reach.push_script->name, migrate->name);
   } else if (reach.edit_is_script_call) {
-    replacement = exec_prefix(manager) + " drizzle-kit migrate" + config;
+    replacement = advisor::package_exec_prefix(manager) + " drizzle-kit migrate" + config;
   } else {
     replacement = push_to_migrate(reach.edit_text);
   }
   core::Fix fix;
   fix.kind = core::FixKind::shell;
   fix.ddl = "# 1. In development, generate SQL migrations from the schema and commit them:\n" +
-            exec_prefix(manager) + " drizzle-kit generate" + config + "\n" + "# 2. In " +
+            advisor::package_exec_prefix(manager) + " drizzle-kit generate" + config + "\n" + "# 2. In " +
             reach.edit_location.to_string() + ", replace `" + reach.edit_text + "` with:\n" + replacement +
             "\n";
   const std::string out =
