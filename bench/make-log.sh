@@ -6,6 +6,8 @@
 #     different parameters) inside one transaction (extended protocol, so the
 #     parameters come as DETAIL lines),
 #   - a few short connections (-C) for connection/disconnection lines.
+# The server logs the same events to stderr, csvlog and jsonlog at once:
+# OUTPUT.log, and OUTPUT.csv / OUTPUT.json next to it (same base name).
 # Usage: bench/make-log.sh OUTPUT.log [TARGET_MB]
 set -euo pipefail
 out="${1:?usage: bench/make-log.sh OUTPUT.log [TARGET_MB]}"
@@ -22,6 +24,8 @@ export BENCH_MAX_SECONDS="${BENCH_MAX_SECONDS:-86400}" # stop early on a slow ma
 
 "$root/scripts/pg-cluster.sh" run \
   -c "log_line_prefix = '%m [%p] %q%u@%d '" \
+  -c "log_destination = 'stderr,csvlog,jsonlog'" \
+  -c "logging_collector = on" \
   -c "log_min_duration_statement = 0" \
   -c "log_connections = on" \
   -c "log_disconnections = on" \
@@ -45,5 +49,7 @@ while [ "$(size)" -lt "$BENCH_TARGET_BYTES" ] && [ "$(date +%s)" -lt "$deadline"
 done
 sleep 1
 cp "$log" "$BENCH_OUT"
+cp "$PGCLUSTER_LOGDIR/postgresql.csv" "${BENCH_OUT%.log}.csv"
+cp "$PGCLUSTER_LOGDIR/postgresql.json" "${BENCH_OUT%.log}.json"
 '
 echo "wrote $out ($(( $(stat -c %s "$out") / 1000000 )) MB)"

@@ -10,6 +10,9 @@
 # 4. times, from a warm page cache, with /usr/bin/time:
 #      wc -l, pgadvise lint --log (both cores), pgadvise with one parsing
 #      thread, pgbadger -j1 and pgbadger -j2,
+#    and, when the csvlog and jsonlog of the same events are there
+#    (make-log.sh writes DIR/bench.csv and DIR/bench.json), pgadvise and
+#    pgbadger -j2 on each, with each tool's statement count per format,
 # 5. checks the planted N+1 is the only n-plus-one finding, with the right
 #    burst size (20) and parent statement,
 # 6. writes DIR/results.md (default DIR: /tmp/pgadvise-bench) and prints it.
@@ -90,6 +93,30 @@ if [[ "$skip_pgbadger" == 0 ]]; then
   measure "pgbadger -j2" pgbadger -q -j 2 -f stderr -p "$prefix" -o "$out/pgbadger-j2.html" "$log"
 fi
 
+# The same events as csvlog and jsonlog: pgadvise and pgbadger on each, and
+# each tool's statement count (pgbadger's from its JSON output).
+base="${log%.log}"
+: >"$out/counts.tsv"
+for format in stderr csv jsonlog; do
+  case "$format" in stderr) file="$log" ;; csv) file="$base.csv" ;; jsonlog) file="$base.json" ;; esac
+  [[ -s "$file" ]] || continue
+  if [[ "$format" != stderr ]]; then
+    measure "pgadvise lint --log ($format)" "$pgadvise" lint "$empty" --log "$file" --format json --fail-on none
+  fi
+  ours="$("$logread" "$file" | sed -n 's/^statements: \([0-9]*\).*/\1/p')"
+  theirs="-"
+  if [[ "$skip_pgbadger" == 0 ]]; then
+    prefix_args=()
+    [[ "$format" == stderr ]] && prefix_args=(-p "$prefix")
+    if [[ "$format" != stderr ]]; then
+      measure "pgbadger -j2 ($format)" pgbadger -q -j 2 -f "$format" "${prefix_args[@]}" -o "$out/pgbadger-$format.html" "$file"
+    fi
+    pgbadger -q -j 2 -f "$format" "${prefix_args[@]}" -o "$out/pgbadger-$format.json" "$file"
+    theirs="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["overall_stat"]["queries_number"])' "$out/pgbadger-$format.json")"
+  fi
+  printf '%s\t%s\t%s\t%s\n' "$format" "$(basename "$file")" "$ours" "$theirs" >>"$out/counts.tsv"
+done
+
 # Statements in the log (pgadvise's count) and the N+1 check.
 python3 - "$out" "$bytes" "$log" <<'PY'
 import json, os, platform, subprocess, sys
@@ -132,6 +159,13 @@ for name, seconds, rss, cpu_s in rows:
     lines.append("| %s | %.2f | %.2f | %.1f | %s | %.0f |" % (
         name, s, float(cpu_s), size / 1e6 / s, "-" if name == "wc -l" else "{:,.0f}".format(statements / s),
         int(rss) / 1024))
+lines += ["", "Statements per format (the same events; pgbadger's count from its JSON output):", "",
+          "| format | file | pgadvise | pgbadger |", "|---|---|---:|---:|"]
+for row in (l.rstrip("\n").split("\t") for l in open(os.path.join(out, "counts.tsv"))):
+    lines.append("| %s | %s | %s | %s |" % tuple(row))
+    if row[3] != "-" and row[2] != row[3]:
+        ok = False
+        check += "; STATEMENT COUNTS DIFFER for " + row[0]
 lines += ["", "N+1 check: " + check]
 text = "\n".join(lines) + "\n"
 open(os.path.join(out, "results.md"), "w").write(text)

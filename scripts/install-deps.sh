@@ -14,6 +14,7 @@ packages=(
   libyaml-cpp-dev   # YAML: GitHub/GitLab workflows, compose files, render.yaml (with line marks)
   libtomlplusplus-dev # TOML: netlify.toml, fly.toml, railway.toml
   libssl-dev        # libcrypto: SHA-256 of migration files, as drizzle-orm records them
+  libbz2-dev liblzma-dev libzstd-dev # bzip2, xz and zstd-compressed logs (told apart by magic bytes)
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
 )

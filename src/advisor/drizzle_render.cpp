@@ -131,14 +131,34 @@ std::string package_exec_prefix(const std::string& manager) {
   return "npx";
 }
 
+namespace {
+
+// DDL (or no SQL at all): the Drizzle line is a schema edit that needs a migration.
+bool schema_change(std::string_view ddl) {
+  const std::size_t start = ddl.find_first_not_of(" \t\n");
+  if (start == std::string_view::npos) {
+    return true;
+  }
+  for (std::string_view verb : {"CREATE", "ALTER", "DROP", "COMMENT", "--"}) {
+    if (ddl.size() - start >= verb.size() &&
+        std::equal(verb.begin(), verb.end(), ddl.begin() + static_cast<std::ptrdiff_t>(start),
+                   [](char a, char b) { return a == std::toupper(static_cast<unsigned char>(b)); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
 void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
                             const model::Project& project) {
   if (!project.uses_drizzle) {
     return;
   }
   for (core::Finding& finding : findings) {
-    if (!finding.fix || finding.fix->drizzle.empty()) {
-      continue;
+    if (!finding.fix || finding.fix->drizzle.empty() || !schema_change(finding.fix->ddl)) {
+      continue; // a query rewrite (N+1, pagination) is application code: no schema file, no migration
     }
     core::Fix& fix = *finding.fix;
     const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;

@@ -1,3 +1,4 @@
+#include "core/text.hpp"
 #include "loaders/logs/reader.hpp"
 #include "pg/parser.hpp"
 #include "rule_test_support.hpp"
@@ -165,20 +166,96 @@ TEST(NPlusOne, PgssNeedsManyCallsCheapCallsAndAKeyLookup) {
 
 // Real PostgreSQL 15 log (fixtures/rules/n-plus-one/): four pgbench
 // sessions each run 4 posts lookups, interleaved in the log. Each session
-// is judged on its own: below the default threshold, and with it lowered
-// to 2, four bursts of 4 rather than one of 16.
+// is judged on its own: four runs of 4, not one of 16. With no parent
+// before them (each session starts with them) they are traffic, not N+1,
+// even with the threshold lowered to 2.
 TEST(NPlusOne, InterleavedSessionsOfARealLogAreJudgedSeparately) {
   const std::string path =
       std::string(PGADVISE_SOURCE_DIR) + "/fixtures/rules/n-plus-one/good_interleaved_sessions.log";
   const loaders::LogReadResult read = loaders::read_logs({path});
   ASSERT_TRUE(read.usable);
+  std::vector<std::uint32_t> counts;
+  for (const model::Repeat& repeat : read.workload.repeats) {
+    counts.push_back(repeat.count);
+    EXPECT_EQ(repeat.parent_fingerprint, 0U);
+  }
+  EXPECT_EQ(counts, (std::vector<std::uint32_t>{4, 4, 4, 4}));
   EXPECT_TRUE(run_workload_rule(k_rule, read.workload).empty());
-  const auto lowered = run_workload_rule(k_rule, read.workload, nullptr, {{"min-burst", "2"}});
-  ASSERT_EQ(lowered.size(), 1U);
-  ASSERT_FALSE(lowered.front().evidence.empty());
-  EXPECT_NE(lowered.front().evidence.front().detail.find("4 bursts in 4 sessions"), std::string::npos)
-      << lowered.front().evidence.front().detail;
-  EXPECT_NE(lowered.front().evidence.front().detail.find("median 4 and max 4"), std::string::npos);
+  EXPECT_TRUE(run_workload_rule(k_rule, read.workload, nullptr, {{"min-burst", "2"}}).empty());
+}
+
+// Pooled requests from a real PostgreSQL 15 (fixtures/logs/real/requests.sh):
+// each pgbench client keeps one connection and runs requests back to back,
+// in autocommit, as a pool does.
+const loaders::LogReadResult& pooled_requests() {
+  static const loaders::LogReadResult read =
+      loaders::read_logs({std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/real/requests.log"});
+  return read;
+}
+
+const core::Finding* finding_for(const std::vector<core::Finding>& findings, std::string_view sql) {
+  const std::uint64_t fp = pg::fingerprint(std::string(sql)).value_or(0);
+  const model::QueryStats* stats = pooled_requests().workload.find(fp);
+  if (stats == nullptr) {
+    return nullptr;
+  }
+  for (const core::Finding& finding : findings) {
+    if (finding.message.find(" of " + stats->normalized + " (") != std::string::npos) {
+      return &finding;
+    }
+  }
+  return nullptr;
+}
+
+TEST(NPlusOne, RealPooledRequestsOnlyTheTrueNPlusOnesAreFound) {
+  const auto findings = run_workload_rule(k_rule, pooled_requests().workload);
+  std::vector<std::string> messages;
+  for (const core::Finding& finding : findings) {
+    messages.push_back(finding.message);
+  }
+  // The page's user lookups, and tags + author per post inside BEGIN..COMMIT.
+  ASSERT_EQ(findings.size(), 3U) << core::join(messages, "\n");
+  // Request loops (login: email lookup, update, settings), the profile
+  // request and the hot single-row endpoint are not N+1. (The batched page's
+  // `id = ANY(...)` query shares its fingerprint with the transaction's
+  // `id = 2` author lookup: that finding counts 3 bursts, the transactions',
+  // not the 5 batched requests; see the next tests.)
+  for (std::string_view sql :
+       {"SELECT id, email FROM users WHERE email = 'user' || 1 || '@example.com'",
+        "UPDATE users SET last_login_at = now() WHERE id = 1", "SELECT theme FROM settings WHERE user_id = 1",
+        "SELECT count(*) FROM posts WHERE user_id = 1", "SELECT id, title FROM posts WHERE id = 1"}) {
+    EXPECT_EQ(finding_for(findings, sql), nullptr) << sql << "\n" << core::join(messages, "\n");
+  }
+}
+
+TEST(NPlusOne, RealPooledRequestsTheTrueBurstCountsTenPerRequest) {
+  const auto findings = run_workload_rule(k_rule, pooled_requests().workload);
+  const core::Finding* page = finding_for(findings, "SELECT id, email FROM users WHERE id = $1 LIMIT 1");
+  ASSERT_NE(page, nullptr);
+  EXPECT_NE(page->message.find("5 bursts"), std::string::npos) << page->message;
+  EXPECT_NE(page->message.find("(10 per burst, max 10)"), std::string::npos) << page->message;
+  EXPECT_NE(page->message.find("after SELECT id, user_id, title FROM posts ORDER BY id DESC"),
+            std::string::npos)
+      << page->message;
+  // The batched form drops the single-row LIMIT, and carries no schema commands.
+  ASSERT_TRUE(page->fix);
+  EXPECT_EQ(page->fix->ddl.find("LIMIT"), std::string::npos) << page->fix->ddl;
+  EXPECT_NE(page->fix->ddl.find("= ANY($1)"), std::string::npos) << page->fix->ddl;
+  EXPECT_TRUE(page->fix->commands.empty());
+}
+
+TEST(NPlusOne, RealPooledRequestsTwoLazyLoadsPerRowInATransactionBothNameTheParent) {
+  const auto findings = run_workload_rule(k_rule, pooled_requests().workload);
+  for (std::string_view sql :
+       {"SELECT name FROM tags WHERE post_id = 1", "SELECT id, email FROM users WHERE id = 2"}) {
+    const core::Finding* found = finding_for(findings, sql);
+    ASSERT_NE(found, nullptr) << sql;
+    EXPECT_NE(found->message.find("3 bursts"), std::string::npos) << found->message;
+    EXPECT_NE(found->message.find("(5 per burst, max 5)"), std::string::npos) << found->message;
+    EXPECT_NE(found->message.find("after SELECT id, user_id, title FROM posts ORDER BY id LIMIT"),
+              std::string::npos)
+        << found->message;
+  }
 }
 
 } // namespace

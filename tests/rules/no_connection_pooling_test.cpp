@@ -1,3 +1,4 @@
+#include "loaders/logs/reader.hpp"
 #include "rule_test_support.hpp"
 #include "workload_test_support.hpp"
 
@@ -60,6 +61,23 @@ TEST(NoConnectionPooling, ThresholdsAreOptions) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload, nullptr,
                                 {{"max-median-session-ms", "5000"}, {"min-connections-per-second", "50"}})
                   .empty());
+}
+
+// A real PgBouncer 1.18 log (fixtures/logs/real/regenerate.sh) read with the
+// server's log: the application pools, so many short server sessions are not
+// blamed on it.
+TEST(NoConnectionPooling, APgBouncerLogIsEvidenceOfPooling) {
+  model::Workload workload = connections(200, 20, 15);
+  ASSERT_EQ(run_workload_rule(k_rule, workload).size(), 1U);
+  loaders::LogReadResult read =
+      loaders::read_logs({std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/real/pgbouncer.log"});
+  EXPECT_TRUE(read.usable);
+  EXPECT_TRUE(read.diagnostics.empty());
+  ASSERT_EQ(read.workload.sources.size(), 1U);
+  EXPECT_EQ(read.workload.sources.front().description,
+            "PgBouncer log (4 client logins, 2 server connections)");
+  workload.merge(std::move(read.workload));
+  EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }
 
 } // namespace

@@ -8,8 +8,13 @@ namespace pgadvise::loaders {
 
 namespace {
 
-constexpr std::size_t k_max_group_fingerprints = 256;
-constexpr std::size_t k_max_params = 32;
+// Statements of one group kept for the burst analysis (a longer autocommit
+// run is analysed in pieces of this size).
+constexpr std::size_t k_max_group_steps = 4096;
+// The longest repeating unit: one statement per row, or a fixed group of
+// lazy loads per row (author and avatar, tags and author).
+constexpr std::size_t k_max_unit = 3;
+constexpr std::uint32_t k_max_params = 64; // distinct parameter sets counted per burst
 constexpr std::uint64_t k_sweep_every = 200000;
 constexpr std::int64_t k_idle_us = 10LL * 60 * 1000000;
 constexpr std::size_t k_max_open_sessions = 50000;
@@ -123,18 +128,13 @@ struct LogFold::Pending {
 };
 
 struct LogFold::Session {
-  struct Acc {
+  // One statement of the open group, in order.
+  struct Step {
     std::uint64_t fingerprint = 0;
-    std::uint64_t parent = 0;
-    std::uint32_t count = 0;
-    std::uint32_t distinct = 0;
-    std::array<std::uint64_t, k_max_params> params{};
-    std::int64_t first_us = 0;
-    std::int64_t last_us = 0;
-    double total_ms = 0;
-    int first_line = 0;
-    std::uint64_t last_seq = 0;
-    bool consecutive = true;
+    std::uint64_t params = 0;
+    std::int64_t ts_us = 0;
+    double duration_ms = 0;
+    int line = 0;
   };
 
   std::string id; // %c or "pid N"
@@ -144,9 +144,7 @@ struct LogFold::Session {
   std::string group_vxid;
   std::int64_t group_last_us = 0;
   std::uint64_t group_last_fp = 0;
-  std::vector<Acc> group;
-  std::uint64_t prev_fp = 0;
-  std::uint64_t seq = 0;
+  std::vector<Step> group;
   std::int64_t last_us = 0;
   bool after_error = false;
   model::SessionRecord record;
@@ -391,9 +389,11 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
     session.in_transaction = false;
   }
   if (!session.in_transaction && !session.group.empty()) {
+    // Without timestamps the session's statements stay one group: the burst
+    // analysis needs the statement before a run.
     const bool timed = pending.ts_us != 0 && session.group_last_us != 0;
-    if (timed ? static_cast<double>(pending.ts_us - session.group_last_us) > m_options.burst_gap_ms * 1000.0
-              : fp != session.group_last_fp) {
+    if (timed &&
+        static_cast<double>(pending.ts_us - session.group_last_us) > m_options.burst_gap_ms * 1000.0) {
       close_group(session);
     }
   }
@@ -403,54 +403,97 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
       session.group_vxid = pending.vxid;
     }
   }
-  ++session.seq;
-  auto acc = std::find_if(session.group.begin(), session.group.end(),
-                          [&](const Session::Acc& a) { return a.fingerprint == fp; });
-  if (acc == session.group.end()) {
-    if (session.group.size() >= k_max_group_fingerprints) {
-      close_group(session);
-    }
-    session.group.emplace_back();
-    acc = session.group.end() - 1;
-    acc->fingerprint = fp;
-    acc->parent = session.prev_fp;
-    acc->first_us = pending.ts_us;
-    acc->first_line = pending.line;
-  } else if (acc->last_seq + 1 != session.seq) {
-    acc->consecutive = false;
+  if (session.group.size() >= k_max_group_steps) {
+    close_group(session);
+    session.group_explicit = session.in_transaction;
   }
-  ++acc->count;
-  acc->last_seq = session.seq;
-  acc->last_us = pending.ts_us;
-  acc->total_ms += pending.has_duration ? pending.duration_ms : 0.0;
-  if (acc->distinct < k_max_params && std::find(acc->params.begin(), acc->params.begin() + acc->distinct,
-                                                pending.params_hash) == acc->params.begin() + acc->distinct) {
-    acc->params[acc->distinct++] = pending.params_hash;
-  }
+  session.group.push_back(Session::Step{fp, pending.params_hash, pending.ts_us,
+                                        pending.has_duration ? pending.duration_ms : 0.0, pending.line});
   session.group_last_us = pending.ts_us;
   session.group_last_fp = fp;
-  session.prev_fp = fp;
 }
 
-void LogFold::close_group(Session& session) {
-  for (const Session::Acc& acc : session.group) {
-    if (acc.count < 2) {
+namespace {
+
+// The smallest unit (1 to k_max_unit statements, all different) that
+// repeats right away at `i`, and how many times it runs in a row.
+std::pair<std::size_t, std::size_t> repeating_unit(const std::vector<std::uint64_t>& fps, std::size_t i) {
+  const std::size_t n = fps.size();
+  for (std::size_t length = 1; length <= k_max_unit && i + 2 * length <= n; ++length) {
+    bool distinct = true;
+    for (std::size_t a = 0; a < length && distinct; ++a) {
+      for (std::size_t b = a + 1; b < length; ++b) {
+        distinct = distinct && fps[i + a] != fps[i + b];
+      }
+    }
+    if (!distinct) {
       continue;
     }
-    model::Repeat repeat;
-    repeat.session = session.id;
-    repeat.fingerprint = acc.fingerprint;
-    repeat.parent_fingerprint = acc.parent == acc.fingerprint ? 0 : acc.parent;
-    repeat.count = acc.count;
-    repeat.distinct_params = acc.distinct;
-    repeat.consecutive = acc.consecutive;
-    repeat.in_transaction = session.group_explicit;
-    repeat.transaction = session.group_explicit ? session.group_vxid : std::string();
-    repeat.first_us = acc.first_us;
-    repeat.last_us = acc.last_us;
-    repeat.total_ms = acc.total_ms;
-    repeat.location = core::SourceLocation{m_file, acc.first_line, 0};
-    m_workload.add_repeat(std::move(repeat));
+    std::size_t reps = 1;
+    while (i + (reps + 1) * length <= n &&
+           std::equal(fps.begin() + static_cast<std::ptrdiff_t>(i),
+                      fps.begin() + static_cast<std::ptrdiff_t>(i + length),
+                      fps.begin() + static_cast<std::ptrdiff_t>(i + reps * length))) {
+      ++reps;
+    }
+    if (reps >= 2) {
+      return {length, reps};
+    }
+  }
+  return {0, 0};
+}
+
+} // namespace
+
+// A burst is a run of one statement (or of a fixed group of statements per
+// row) with nothing else in between, after the statement just before the
+// run: its parent. Each run of each unit member becomes one Repeat, so
+// counts are per run (per request when requests share a connection), never
+// summed over back-to-back requests. Whether a run is an N+1 (a parent
+// that recurs before its runs, or an explicit transaction) is the rule's
+// call.
+void LogFold::close_group(Session& session) {
+  const std::vector<Session::Step>& steps = session.group;
+  std::vector<std::uint64_t> fps;
+  fps.reserve(steps.size());
+  for (const Session::Step& step : steps) {
+    fps.push_back(step.fingerprint);
+  }
+  std::size_t i = 0;
+  while (i < fps.size()) {
+    const auto [length, reps] = repeating_unit(fps, i);
+    if (length == 0) {
+      ++i;
+      continue;
+    }
+    const std::uint64_t parent = i > 0 ? fps[i - 1] : 0;
+    for (std::size_t member = 0; member < length; ++member) {
+      model::Repeat repeat;
+      repeat.session = session.id;
+      repeat.fingerprint = fps[i + member];
+      repeat.parent_fingerprint = parent;
+      repeat.count = static_cast<std::uint32_t>(reps);
+      repeat.consecutive = length == 1;
+      repeat.in_transaction = session.group_explicit;
+      repeat.transaction = session.group_explicit ? session.group_vxid : std::string();
+      std::vector<std::uint64_t> params;
+      for (std::size_t r = 0; r < reps; ++r) {
+        const Session::Step& step = steps[i + r * length + member];
+        if (r == 0) {
+          repeat.first_us = step.ts_us;
+          repeat.location = core::SourceLocation{m_file, step.line, 0};
+        }
+        repeat.last_us = step.ts_us;
+        repeat.total_ms += step.duration_ms;
+        if (params.size() < k_max_params &&
+            std::find(params.begin(), params.end(), step.params) == params.end()) {
+          params.push_back(step.params);
+        }
+      }
+      repeat.distinct_params = static_cast<std::uint32_t>(params.size());
+      m_workload.add_repeat(std::move(repeat));
+    }
+    i += length * reps;
   }
   session.group.clear();
   session.group_last_us = 0;

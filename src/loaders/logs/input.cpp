@@ -5,17 +5,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <unistd.h>
-#include <zlib.h>
 
 namespace pgadvise::loaders {
-
-namespace {
-
-gzFile as_gz(void* file) {
-  return static_cast<gzFile>(file);
-}
-
-} // namespace
 
 std::string input_display_name(const std::string& path) {
   if (path == "-") {
@@ -33,33 +24,22 @@ std::string input_display_name(const std::string& path) {
 }
 
 core::Result<std::unique_ptr<LogInput>> LogInput::open(const std::string& path) {
-  gzFile file = nullptr;
-  if (path == "-") {
-    const int fd = dup(STDIN_FILENO);
-    file = fd < 0 ? nullptr : gzdopen(fd, "rb");
-  } else {
-    file = gzopen(path.c_str(), "rb");
-  }
-  if (file == nullptr) {
+  const int fd = path == "-" ? dup(STDIN_FILENO) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     return core::Error("cannot open " + path + ": " + std::strerror(errno), core::SourceLocation{path, 0, 0});
   }
-  gzbuffer(file, static_cast<unsigned>(k_read_bytes / 2)); // zlib reads chunks of twice its buffer directly
-  return std::unique_ptr<LogInput>(new LogInput(file));
+  return std::unique_ptr<LogInput>(new LogInput(ByteSource::open_fd(fd)));
 }
 
-LogInput::~LogInput() {
-  gzclose(as_gz(m_file));
-}
+LogInput::~LogInput() = default;
 
 bool LogInput::fill(std::size_t want) {
   while (!m_eof && m_length < want) {
-    // At least the gzip buffer's size per call: zlib then reads plain files
-    // straight into our buffer instead of copying through its own.
     const std::size_t chunk = std::max<std::size_t>(want - m_length, k_read_bytes);
     if (m_pending.size() < m_length + chunk) {
       m_pending.resize(m_length + chunk);
     }
-    const int n = gzread(as_gz(m_file), m_pending.data() + m_length, static_cast<unsigned>(chunk));
+    const long n = m_file->read(m_pending.data() + m_length, chunk);
     if (n <= 0) {
       m_eof = true;
       if (n < 0) {

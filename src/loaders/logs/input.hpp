@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "loaders/logs/decompress.hpp"
 #include "loaders/logs/formats.hpp"
 
 #include <cstdint>
@@ -14,7 +15,8 @@ namespace pgadvise::loaders {
 // current directory when under it.
 std::string input_display_name(const std::string& path);
 
-// Reads a log file (plain or gzip; "-" is standard input) in blocks of whole
+// Reads a log file (plain, gzip, bzip2, xz or zstd, told apart by their magic
+// bytes; "-" is standard input) in blocks of whole
 // records, so blocks can be parsed independently: stderr blocks end before a
 // line that does not start with a tab (continuations stay with their line),
 // csvlog blocks end on a newline outside quotes, jsonlog blocks on any
@@ -37,6 +39,7 @@ public:
   // Replaces `block` with the next whole records; false at the end.
   bool next(std::string& block);
 
+  [[nodiscard]] Compression compression() const { return m_file->compression(); }
   [[nodiscard]] std::uint64_t bytes_read() const { return m_bytes; }
   [[nodiscard]] bool ended_without_newline() const { return m_no_final_newline; }
   [[nodiscard]] bool read_error() const { return m_error; }
@@ -45,15 +48,15 @@ public:
 
   static constexpr std::size_t k_block_bytes = 4 * 1024 * 1024;
   static constexpr std::size_t k_max_record_bytes = 64 * 1024 * 1024;
-  static constexpr std::size_t k_read_bytes = 512 * 1024; // smallest read (twice zlib's buffer)
+  static constexpr std::size_t k_read_bytes = 512 * 1024; // smallest read
 
 private:
-  explicit LogInput(void* file) : m_file(file) {}
+  explicit LogInput(std::unique_ptr<ByteSource> file) : m_file(std::move(file)) {}
   bool fill(std::size_t want);
   // The end of the last whole record within the first `limit` bytes (0: none).
   [[nodiscard]] std::size_t split_point(std::size_t limit) const;
 
-  void* m_file; // gzFile
+  std::unique_ptr<ByteSource> m_file;
   // m_pending[0, m_length) is read but not yet handed out; the string's size
   // beyond that is spare room, so refills do not zero memory each time.
   std::string m_pending;

@@ -50,10 +50,21 @@ std::size_t zone_length(std::string_view text, std::size_t at) {
   if (at >= text.size() || text[at] != ' ') {
     return 0;
   }
+  // A zone abbreviation ("UTC", "CEST") or a numeric one ("+03", "-0530"),
+  // but not what follows it: Azure's '%t-%c-' gives "UTC-6b034132.758e-".
   std::size_t i = at + 1;
-  while (i < text.size() &&
-         (std::isalnum(static_cast<unsigned char>(text[i])) != 0 || text[i] == '+' || text[i] == '-')) {
+  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) {
     ++i;
+  }
+  if (i == at + 1 && i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    std::size_t digits = i + 1;
+    while (digits < text.size() && is_digit(text[digits])) {
+      ++digits;
+    }
+    const bool alone = digits >= text.size() || std::isalnum(static_cast<unsigned char>(text[digits])) == 0;
+    if (digits - i - 1 >= 2 && digits - i - 1 <= 4 && alone) {
+      i = digits;
+    }
   }
   return i > at + 1 ? i - at : 0;
 }
@@ -407,6 +418,9 @@ const std::vector<std::string>& common_prefixes() {
       "%t [%p] ",
       "%m %c ",
       "%m [%p] %c ",
+      "%m [%p]: [%l-1] db=%d,user=%u ", // Google Cloud SQL
+      "%t-%c-",                         // Azure Database for PostgreSQL
+      "sql_error_code = %e ",           // Heroku (time and pid are in the logplex envelope)
   };
   return k_prefixes;
 }

@@ -1,6 +1,7 @@
 #include "loaders/logs/reader.hpp"
 
 #include "loaders/logs/drizzle_logger.hpp"
+#include "loaders/logs/envelope.hpp"
 #include "loaders/logs/fold.hpp"
 #include "loaders/logs/input.hpp"
 #include "loaders/logs/sql_queries.hpp"
@@ -34,38 +35,111 @@ std::string_view first_line(std::string_view text) {
   return text.substr(0, text.find('\n'));
 }
 
-enum class InputKind { stderr_text, csvlog, jsonlog, drizzle, sql };
+enum class InputKind { stderr_text, csvlog, jsonlog, drizzle, sql, pgbouncer };
+
+// The whole lines of `head` (a cut last line is left out).
+std::vector<std::string_view> whole_lines(std::string_view head, std::size_t count) {
+  std::vector<std::string_view> lines;
+  std::size_t pos = 0;
+  while (pos < head.size() && lines.size() < count) {
+    const std::size_t end = head.find('\n', pos);
+    if (end == std::string_view::npos) {
+      break;
+    }
+    if (end > pos) {
+      lines.push_back(head.substr(pos, end - pos));
+    }
+    pos = end + 1;
+  }
+  return lines;
+}
+
+// csvlog, from its records: a timestamp then 22 to 26 more columns
+// (PostgreSQL 12 writes 23 columns, 13 writes 24, 14 and later 26), or the
+// header line a CSV export starts with.
+bool looks_csvlog(std::string_view head) {
+  const std::size_t last_newline = head.rfind('\n');
+  if (last_newline == std::string_view::npos) {
+    return false;
+  }
+  head = head.substr(0, last_newline + 1);
+  std::vector<CsvField> fields;
+  std::size_t pos = 0;
+  std::size_t records = 0;
+  std::size_t matched = 0;
+  while (pos < head.size() && records < 50) {
+    std::uint32_t newlines = 0;
+    pos = split_csv_record(head, pos, fields, newlines);
+    if (fields.size() == 1 && fields[0].text.empty()) {
+      continue;
+    }
+    ++records;
+    std::int64_t us = 0;
+    if (fields.size() >= 22 && fields.size() <= 26 &&
+        (fields[0].text == "log_time" || parse_timestamp(fields[0].text, us) > 0)) {
+      ++matched;
+    }
+  }
+  return matched > 0 && matched * 2 >= records;
+}
+
+// A PgBouncer log line: "2026-11-22 19:23:35.965 UTC [30198] LOG C-0x...: ..."
+// (the severity word has no colon, unlike PostgreSQL's).
+bool is_pgbouncer_line(std::string_view line) {
+  std::int64_t us = 0;
+  std::size_t i = parse_timestamp(line, us);
+  if (i == 0) {
+    return false;
+  }
+  while (i < line.size() && line[i] != '[') {
+    if (line[i] != ' ' && (line[i] < 'A' || line[i] > 'Z') && line[i] != '+' && line[i] != '-' &&
+        (line[i] < '0' || line[i] > '9')) {
+      return false;
+    }
+    ++i;
+  }
+  const std::size_t close = line.find("] ", i);
+  if (close == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view rest = line.substr(close + 2);
+  for (std::string_view level : {"LOG ", "WARNING ", "ERROR ", "NOTICE ", "DEBUG ", "FATAL ", "NOISE "}) {
+    if (rest.rfind(level, 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool looks_pgbouncer(std::string_view head) {
+  const std::vector<std::string_view> lines = whole_lines(head, 50);
+  const auto matched = static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), is_pgbouncer_line));
+  return matched > 0 && matched * 2 > lines.size();
+}
+
+std::string_view without_compression_suffix(std::string_view name) {
+  for (std::string_view suffix : {".gz", ".bz2", ".xz", ".zst"}) {
+    if (ends_with(name, suffix)) {
+      name.remove_suffix(suffix.size());
+      break;
+    }
+  }
+  return name;
+}
 
 InputKind detect_kind(const std::string& path, std::string_view head) {
-  std::string name = path;
-  if (ends_with(name, ".gz")) {
-    name.resize(name.size() - 3);
-  }
-  if (ends_with(name, ".sql")) {
+  if (ends_with(without_compression_suffix(path), ".sql")) {
     return InputKind::sql;
   }
   const std::string_view line = first_line(head);
   if (!line.empty() && line.front() == '{') {
     return InputKind::jsonlog;
   }
-  std::int64_t us = 0;
-  if (const std::size_t n = parse_timestamp(line, us); n > 0) {
-    std::size_t i = n;
-    if (i < line.size() && line[i] == ' ') {
-      while (i < line.size() && line[i] != ',' && line[i] != ' ' && line[i] != ':' && line[i] != '[') {
-        ++i;
-        if (i < line.size() && line[i] == ' ') {
-          break;
-        }
-      }
-      ++i;
-      while (i < line.size() && line[i] != ' ' && line[i] != ',') {
-        ++i;
-      }
-    }
-    if (i < line.size() && line[i] == ',') {
-      return InputKind::csvlog;
-    }
+  if (looks_csvlog(head)) {
+    return InputKind::csvlog;
+  }
+  if (looks_pgbouncer(head)) {
+    return InputKind::pgbouncer;
   }
   // Drizzle's logger: "Query: ..." lines among the app's own output.
   std::size_t queries = 0;
@@ -77,7 +151,6 @@ InputKind detect_kind(const std::string& path, std::string_view head) {
     }
     pos = end + 1;
   }
-  std::string_view message;
   LogFields fields;
   if (queries > 0 && !LogPrefix::generic().match(line, fields)) {
     return InputKind::drizzle;
@@ -92,6 +165,7 @@ std::string_view kind_name(InputKind kind) {
   case InputKind::jsonlog: return "jsonlog";
   case InputKind::drizzle: return "Drizzle logger output";
   case InputKind::sql: return "SQL file";
+  case InputKind::pgbouncer: return "PgBouncer log";
   }
   return "log";
 }
@@ -144,8 +218,15 @@ private:
 };
 
 // Parses blocks on worker threads and hands results to the fold in order.
-void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, ShapeRegistry& registry,
-                   LogFold& fold, unsigned threads, Progress& progress) {
+struct BlockFormat {
+  LogFormat format = LogFormat::stderr_text;
+  Envelope envelope = Envelope::none;
+  bool header = false; // unwrapped lines start with the envelope's time and pid
+};
+
+void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPrefix& prefix,
+                   ShapeRegistry& registry, LogFold& fold, unsigned threads, Progress& progress) {
+  const LogFormat format = block_format.format;
   struct Slot {
     std::string data;
     BlockResult result;
@@ -160,6 +241,7 @@ void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, S
 
   auto worker = [&]() {
     EventBuilder builder(registry);
+    std::string unwrapped;
     while (true) {
       Slot* slot = nullptr;
       {
@@ -173,6 +255,12 @@ void read_parallel(LogInput& input, LogFormat format, const LogPrefix& prefix, S
         }
         slot = it->get();
         slot->claimed = true;
+      }
+      if (block_format.envelope != Envelope::none) {
+        // The block's events point into its text: the unwrapped text becomes the block.
+        unwrapped.clear();
+        unwrap_block(slot->data, block_format.envelope, block_format.header, unwrapped);
+        slot->data.swap(unwrapped);
       }
       switch (format) {
       case LogFormat::stderr_text: parse_stderr_block(slot->data, prefix, builder, slot->result); break;
@@ -276,6 +364,33 @@ std::vector<std::string> head_lines(std::string_view head, std::size_t count) {
   return lines;
 }
 
+// A PgBouncer log is evidence of pooling, not statements: its client logins
+// and server connections are counted.
+struct PoolerCounts {
+  std::uint64_t client_logins = 0;      // "login attempt"
+  std::uint64_t server_connections = 0; // "new connection to server"
+};
+
+PoolerCounts read_pgbouncer(LogInput& input) {
+  PoolerCounts pooler;
+  input.set_format(LogFormat::jsonlog); // one record a line
+  std::string block;
+  while (input.next(block)) {
+    std::size_t pos = 0;
+    while (pos < block.size()) {
+      const std::size_t end = std::min(block.find('\n', pos), block.size());
+      const std::string_view line(block.data() + pos, end - pos);
+      pos = end + 1;
+      if (line.find(" login attempt: ") != std::string_view::npos) {
+        ++pooler.client_logins;
+      } else if (line.find(" new connection to server") != std::string_view::npos) {
+        ++pooler.server_connections;
+      }
+    }
+  }
+  return pooler;
+}
+
 void read_one(const std::string& path, const LogReadOptions& options, const std::optional<LogPrefix>& given,
               ShapeRegistry& registry, LogFold& fold, model::Workload& workload,
               std::vector<std::string>& notes) {
@@ -290,13 +405,20 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
   LogInput& input = **opened;
   const std::string head(input.peek(64 * 1024));
   InputKind kind = detect_kind(path, head);
+  Envelope envelope = Envelope::none;
   if (options.queries_only && kind != InputKind::sql) {
     kind = kind == InputKind::drizzle || head.find("Query: ") != std::string::npos ? InputKind::drizzle
                                                                                    : InputKind::sql;
+  } else if (kind == InputKind::stderr_text || kind == InputKind::jsonlog) {
+    envelope = detect_envelope(head);
+    if (envelope != Envelope::none) {
+      kind = envelope_carries_jsonlog(envelope) ? InputKind::jsonlog : InputKind::stderr_text;
+    }
   }
   const std::uint64_t statements_before = fold.statements();
   const std::uint64_t sessions_before = workload.connections.sessions_seen;
   std::string assumed;
+  PoolerCounts pooler;
   Progress progress(options.progress, display);
 
   if (kind == InputKind::sql || kind == InputKind::drizzle) {
@@ -312,20 +434,37 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
       read_drizzle_log_text(all, registry, fold);
     }
     fold.set_grouping(true);
+  } else if (kind == InputKind::pgbouncer) {
+    pooler = read_pgbouncer(input);
   } else {
-    LogFormat format = LogFormat::stderr_text;
+    BlockFormat block_format;
+    block_format.envelope = envelope;
+    block_format.header = envelope_has_header(envelope);
     LogPrefix prefix = LogPrefix::generic();
     if (kind == InputKind::csvlog) {
-      format = LogFormat::csvlog;
+      block_format.format = LogFormat::csvlog;
     } else if (kind == InputKind::jsonlog) {
-      format = LogFormat::jsonlog;
-    } else if (given) {
-      prefix = *given;
-      assumed = prefix.pattern();
+      block_format.format = LogFormat::jsonlog;
     } else {
-      PrefixDetection detection = detect_prefix(head);
+      std::string inner = head;
+      if (envelope != Envelope::none) {
+        inner.clear();
+        unwrap_block(std::string_view(head).substr(0, head.rfind('\n') + 1), envelope, false, inner);
+      }
+      PrefixDetection detection;
+      if (given) {
+        detection.prefix = *given;
+        detection.recognized = true;
+      } else {
+        detection = detect_prefix(inner);
+      }
       prefix = detection.prefix;
-      assumed = prefix.pattern();
+      if (block_format.header) {
+        // The envelope's time and pid come first; the server's own prefix after them.
+        prefix = detection.recognized ? *LogPrefix::compile("%m [%p] " + detection.prefix.pattern())
+                                      : LogPrefix::generic();
+      }
+      assumed = detection.prefix.pattern();
       if (!detection.recognized && detection.sampled > 0) {
         fold.warn(1, "prefix",
                   "log_line_prefix not recognized (tried " + std::to_string(common_prefixes().size()) +
@@ -335,16 +474,21 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
                       "\n  pass the server's setting with --log-line-prefix");
       }
     }
-    input.set_format(format);
+    // Envelope lines are one record a line: blocks may end at any newline.
+    input.set_format(envelope != Envelope::none ? LogFormat::jsonlog : block_format.format);
     input.set_block_bytes(options.block_bytes);
     const unsigned threads = options.threads != 0
                                  ? options.threads
                                  : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
-    read_parallel(input, format, prefix, registry, fold, threads, progress);
+    read_parallel(input, block_format, prefix, registry, fold, threads, progress);
   }
   if (input.read_error()) {
     fold.warn(static_cast<int>(workload.lines), "truncated",
-              "read error (corrupt or truncated gzip?); the rest of the file was skipped");
+              "read error (corrupt or truncated " +
+                  std::string(input.compression() == Compression::none
+                                  ? std::string_view("file")
+                                  : compression_name(input.compression())) +
+                  "?); the rest of the file was skipped");
   }
   if (input.ended_without_newline()) {
     fold.warn(0, "truncated", "the last line has no newline: the file may be truncated (it was still read)");
@@ -355,14 +499,26 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
                   std::to_string(LogInput::k_max_record_bytes >> 20U) + " MiB were cut");
   }
   const std::uint64_t statements = fold.statements() - statements_before;
-  if (statements == 0 && workload.connections.sessions_seen == sessions_before) {
+  if (kind != InputKind::pgbouncer && statements == 0 &&
+      workload.connections.sessions_seen == sessions_before) {
     warn_no_statements(fold, kind_name(kind), assumed, head_lines(head, 3));
   }
   fold.end_file();
   workload.bytes += input.bytes_read();
   std::string description(kind_name(kind));
+  if (envelope != Envelope::none) {
+    description += " in " + std::string(envelope_name(envelope));
+  }
   if (!assumed.empty()) {
     description += " (log_line_prefix '" + assumed + "')";
+  }
+  if (input.compression() != Compression::none) {
+    description += ", " + std::string(compression_name(input.compression()));
+  }
+  if (kind == InputKind::pgbouncer) {
+    // no-connection-pooling reads this description: the application pools.
+    description += " (" + std::to_string(pooler.client_logins) + " client logins, " +
+                   std::to_string(pooler.server_connections) + " server connections)";
   }
   workload.sources.push_back({description, display});
   notes.push_back("read " + display + ": " + description + ", " + std::to_string(statements) + " statements");
@@ -393,7 +549,10 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
   result.workload.ordered =
       std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
                   [](const model::WorkloadSource& s) { return s.description.rfind("SQL file", 0) != 0; });
-  result.usable = result.workload.statements > 0 || result.workload.connections.sessions_seen > 0;
+  result.usable =
+      result.workload.statements > 0 || result.workload.connections.sessions_seen > 0 ||
+      std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
+                  [](const model::WorkloadSource& s) { return s.description.rfind("PgBouncer", 0) == 0; });
   append_diagnostics(result.workload, result.diagnostics);
   result.notes.push_back(std::to_string(registry.shapes()) + " statement shapes, " +
                          std::to_string(registry.fingerprints()) + " fingerprints parsed with libpg_query");

@@ -25,8 +25,9 @@ constexpr std::uint32_t k_params_cap = 64; // Repeat::distinct_params is capped 
 struct Bursts {
   std::uint64_t fingerprint = 0;
   std::vector<std::uint32_t> counts;
-  std::map<std::uint64_t, std::uint64_t> parents; // parent fingerprint -> bursts after it
-  std::set<std::string> sessions;                 // capped: only the count is shown
+  std::map<std::uint64_t, std::uint64_t> parents;            // parent fingerprint -> bursts after it
+  std::map<std::uint64_t, std::uint64_t> autocommit_parents; // the same, bursts outside transactions
+  std::set<std::string> sessions;                            // capped: only the count is shown
   std::uint64_t in_transaction = 0;
   double total_ms = 0;
   core::SourceLocation first;
@@ -70,8 +71,12 @@ std::vector<std::string> lookup_columns(const QueryStats& query) {
 
 // `col = $1` -> `col = ANY($1)` when the statement has exactly one such
 // parameter comparison: then the rewrite is unambiguous and re-parses.
-std::string any_rewrite(const std::string& normalized) {
+// A single-row LIMIT (`LIMIT 1`, `LIMIT $2`) is dropped: the batched query
+// returns a row per key.
+std::string any_rewrite(const std::string& single) {
   static const std::regex k_eq(R"(([A-Za-z_][A-Za-z0-9_."]*)\s*=\s*\$([0-9]+))");
+  static const std::regex k_limit(R"(\s+LIMIT\s+(1|\$[0-9]+)\s*(;?)\s*$)", std::regex::icase);
+  const std::string normalized = std::regex_replace(single, k_limit, "$2");
   const auto begin = std::sregex_iterator(normalized.begin(), normalized.end(), k_eq);
   if (std::distance(begin, std::sregex_iterator()) != 1) {
     return {};
@@ -160,6 +165,11 @@ public:
           !repeatable(workload.find(repeat.fingerprint))) {
         continue;
       }
+      // Outside a transaction a run needs a parent: the same statement over
+      // and over on a pooled connection with nothing before it is traffic.
+      if (!repeat.in_transaction && repeat.parent_fingerprint == 0) {
+        continue;
+      }
       const auto [it, inserted] = index.try_emplace(repeat.fingerprint, found.size());
       if (inserted) {
         found.emplace_back();
@@ -169,6 +179,9 @@ public:
       Bursts& bursts = found[it->second];
       bursts.counts.push_back(repeat.count);
       ++bursts.parents[repeat.parent_fingerprint];
+      if (!repeat.in_transaction) {
+        ++bursts.autocommit_parents[repeat.parent_fingerprint];
+      }
       if (bursts.sessions.size() < 10000) {
         bursts.sessions.insert(repeat.session);
       }
@@ -176,7 +189,14 @@ public:
       bursts.total_ms += repeat.total_ms;
     }
     for (const Bursts& bursts : found) {
-      out.push_back(burst_finding(context, bursts));
+      // Outside transactions the parent must recur before the runs (a page
+      // query before each page's lookups); a run after a statement seen
+      // once before it is a request loop or traffic that happened to follow it.
+      const bool recurs = std::any_of(bursts.autocommit_parents.begin(), bursts.autocommit_parents.end(),
+                                      [](const auto& entry) { return entry.second >= 2; });
+      if (bursts.in_transaction > 0 || recurs) {
+        out.push_back(burst_finding(context, bursts));
+      }
     }
     if (!workload.ordered) {
       likely_from_pgss(context, out);

@@ -47,6 +47,15 @@ public:
       return;
     }
     const model::Workload& workload = *context.workload;
+    if (std::any_of(workload.sources.begin(), workload.sources.end(),
+                    [](const model::WorkloadSource& source) {
+                      return source.description.rfind("PgBouncer log", 0) == 0;
+                    })) {
+      // A pooler's log was given (the reader names it "PgBouncer log (N
+      // client logins, M server connections)"): the application pools; its
+      // clients log in to PgBouncer and PostgreSQL sees the pool's connections.
+      return;
+    }
     const model::ConnectionStats& stats = workload.connections;
     const std::uint64_t connections = std::max(stats.connections_authorized, stats.connections_received);
     const double rate = stats.connections_per_second();
