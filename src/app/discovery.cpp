@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/identifiers.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
 
@@ -136,6 +137,35 @@ std::vector<fs::path> find_journals(const fs::path& root) {
   return found;
 }
 
+// Every drizzle.config.* below root (not root's own), sorted, skipping
+// dependencies and build output; bounded like the journal search.
+std::vector<fs::path> find_nested_configs(const fs::path& root) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  std::size_t visited = 0;
+  for (const fs::recursive_directory_iterator end; !ec && it != end && visited < k_max_search_entries;
+       it.increment(ec), ++visited) {
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec)) {
+      continue;
+    }
+    const std::string name = it->path().filename().string();
+    const bool skipped =
+        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end() ||
+        (name.size() > 1 && name[0] == '.');
+    if (skipped || it.depth() >= k_max_search_depth) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (auto config = find_drizzle_config(it->path())) {
+      found.push_back(*config);
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
 class Discovery {
 public:
   std::optional<core::Error> add(const fs::path& input) {
@@ -198,6 +228,13 @@ private:
   }
 
   void add_directory(const fs::path& dir) {
+    if (!find_drizzle_config(dir)) {
+      const std::vector<fs::path> nested = find_nested_configs(dir);
+      if (!nested.empty()) {
+        add_nested_configs(dir, nested);
+        return;
+      }
+    }
     if (is_project_dir(dir)) {
       add_project(dir, find_drizzle_config(dir));
     } else if (is_migrations_dir(dir)) {
@@ -335,6 +372,51 @@ private:
         "src/db/migrations/ and **/meta/_journal.json: none found");
   }
 
+  // A repository whose drizzle.config sits in a subfolder (server/,
+  // packages/db/): the project is the whole tree, so its scripts, CI and
+  // containers are all read and located from where pgadvise was pointed;
+  // the schema is the first config's. Each further config is a database of
+  // its own, listed in `databases` for a run of its own.
+  void add_nested_configs(const fs::path& root, const std::vector<fs::path>& configs) {
+    if (!m_have_project) {
+      m_have_project = true;
+      m_sources.project.root = absolute_normal(root);
+    }
+    model::Project& project = m_sources.project;
+    project.uses_drizzle = true;
+    m_sources.databases = configs;
+    const fs::path& config_file = configs.front();
+    const fs::path config_dir = config_file.parent_path();
+    const std::string config_name = display_path(config_file);
+    m_sources.notes.push_back("Drizzle config " + config_name + " (found under " + shown_dir(root) + ")");
+    auto config = read_drizzle_config(config_file);
+    const std::string out = config ? drizzle_out_dir(*config) : std::string(k_drizzle_default_out);
+    if (config) {
+      project.drizzle_config = absolute_normal(config_file);
+      project.drizzle_schema_paths = config->schema;
+      project.casing = config->casing;
+      const fs::path relative = (absolute_normal(config_dir) / out).lexically_relative(project.root);
+      project.drizzle_out = relative.empty() ? out : relative.generic_string();
+      m_sources.schema_ts = expand_schema_paths(config_dir, config->schema, &m_sources.notes);
+      if (!m_sources.schema_ts.empty()) {
+        m_sources.notes.push_back("Drizzle schema " + describe_files(m_sources.schema_ts) +
+                                  " (the `schema` of " + config_name + ")");
+      }
+    } else {
+      m_sources.notes.push_back(config.error().to_string());
+    }
+    const fs::path out_dir = (config_dir / out).lexically_normal();
+    if (is_migrations_dir(out_dir)) {
+      add_migrations_dir(out_dir, "the `out` folder of " + config_name);
+    } else {
+      m_sources.notes.push_back(config_name + ": its `out` folder " + shown_dir(out_dir) +
+                                " holds no migrations (a push-only project)");
+    }
+    for (std::size_t i = 1; i < configs.size(); ++i) {
+      m_sources.notes.push_back("another database: " + display_path(configs[i]) + " (linted on its own)");
+    }
+  }
+
   void add_migrations_dir(const fs::path& dir, const std::string& how) {
     if (m_sources.migrations_dir) {
       if (absolute_normal(*m_sources.migrations_dir) != absolute_normal(dir)) {
@@ -378,7 +460,119 @@ core::Result<SchemaSources> discover(const std::vector<fs::path>& paths) {
   return std::move(discovery).finish();
 }
 
+bool looks_like_project(const fs::path& dir) {
+  if (is_project_dir(dir) || is_migrations_dir(dir)) {
+    return true;
+  }
+  return std::any_of(k_candidate_dirs.begin(), k_candidate_dirs.end(),
+                     [&](std::string_view candidate) { return is_migrations_dir(dir / candidate); });
+}
+
 namespace {
+
+void prefix_location(core::SourceLocation& location, const std::string& prefix) {
+  if (location.known() && fs::path(location.file).is_relative()) {
+    location.file = (fs::path(prefix) / location.file).lexically_normal().generic_string();
+  }
+}
+
+void prefix_commands(std::vector<model::Command>& commands, const std::string& prefix) {
+  for (model::Command& command : commands) {
+    prefix_location(command.location, prefix);
+  }
+}
+
+} // namespace
+
+void relocate_project(model::Project& project) {
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec || project.root.empty()) {
+    return;
+  }
+  const std::string prefix =
+      absolute_normal(project.root).lexically_relative(absolute_normal(cwd)).generic_string();
+  if (prefix.empty() || prefix == ".") {
+    return;
+  }
+  for (model::Package& package : project.packages) {
+    for (model::Script& script : package.scripts) {
+      prefix_location(script.command.location, prefix);
+    }
+  }
+  for (model::ExecutionSite& site : project.sites) {
+    prefix_commands(site.commands, prefix);
+    model::SiteContext& context = site.context;
+    prefix_location(context.environment_location, prefix);
+    prefix_location(context.branches_location, prefix);
+    for (model::NameHint& hint : context.names) {
+      prefix_location(hint.location, prefix);
+    }
+    for (model::EnvVar& var : context.env) {
+      prefix_location(var.location, prefix);
+    }
+  }
+  for (model::CommandFile& file : project.command_files) {
+    prefix_location(file.location, prefix);
+    prefix_commands(file.commands, prefix);
+  }
+  for (model::ScanNote& note : project.scan_notes) {
+    prefix_location(note.location, prefix);
+  }
+}
+
+namespace {
+
+// The journal's first entry when it has a snapshot but no SQL file
+// (drizzle-kit pull's baseline, or *.sql kept out of git): the replay starts
+// from that snapshot instead of an empty schema.
+struct Baseline {
+  std::string tag;
+  fs::path snapshot;
+  fs::path journal;
+};
+
+std::optional<Baseline> find_baseline(const fs::path& dir) {
+  const fs::path journal = dir / "meta" / "_journal.json";
+  const auto text = core::read_file(journal);
+  if (!text) {
+    return std::nullopt;
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || !parsed.contains("entries") || !parsed["entries"].is_array() ||
+      parsed["entries"].empty() || !parsed["entries"][0].is_object()) {
+    return std::nullopt;
+  }
+  const nlohmann::json& first = parsed["entries"][0];
+  const std::string tag = first.value("tag", std::string{});
+  if (tag.empty() || is_file(dir / (tag + ".sql")) || is_file(dir / tag / "migration.sql")) {
+    return std::nullopt;
+  }
+  const std::size_t digits = tag.find_first_not_of("0123456789");
+  const std::string prefix = tag.substr(0, digits == std::string::npos ? tag.size() : digits);
+  const fs::path snapshot = dir / "meta" / (prefix + "_snapshot.json");
+  if (prefix.empty() || !is_file(snapshot)) {
+    return std::nullopt;
+  }
+  return Baseline{tag, snapshot, journal};
+}
+
+// Starts `load` from the baseline's snapshot, saying so once.
+void start_from_baseline(const Baseline& baseline, SchemaLoad& load) {
+  auto snapshot = load_drizzle_snapshot(baseline.snapshot);
+  if (!snapshot) {
+    load.notes.push_back("cannot start from the baseline snapshot: " + snapshot.error().to_string());
+    return;
+  }
+  load.catalog = std::move(snapshot->catalog);
+  load.diagnostics.push_back(make_diagnostic(
+      k_replay_warning, core::Severity::low,
+      "the journal's first migration \"" + baseline.tag +
+          "\" has no SQL file; the replay starts from its snapshot " + display_path(baseline.snapshot),
+      {display_path(baseline.journal), 0, 0},
+      "A baseline made by drizzle-kit pull, or SQL files kept out of the repository: commit the SQL so "
+      "the history can be replayed from an empty database."));
+}
 
 // The SQL replay of the migrations folder and the explicit .sql files into
 // `load`; false when there is no SQL.
@@ -404,6 +598,11 @@ bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
   }
   if (files.empty()) {
     return false;
+  }
+  if (sources.migrations_dir) {
+    if (const auto baseline = find_baseline(*sources.migrations_dir)) {
+      start_from_baseline(*baseline, load);
+    }
   }
   replay_sql_files(files, load);
   load.catalog.source = model::SchemaSource::sql_replay;
@@ -480,6 +679,7 @@ SchemaLoad load_schema(const SchemaSources& sources) {
   std::optional<SchemaLoad> drizzle;
   if (!sources.schema_ts.empty()) {
     drizzle = load_drizzle_schema(sources.schema_ts, sources.project.casing);
+    truncate_identifiers(drizzle->catalog); // as the database would keep its names
   }
   SchemaLoad load;
   if (load_sql(sources, load)) {

@@ -25,12 +25,26 @@ struct SchemaSources {
   // a conventional src/db/schema.ts / src/db/schema/ of a Drizzle project.
   std::vector<std::filesystem::path> schema_ts;
   std::vector<std::string> notes; // how each was found
+  // Every drizzle.config.* found below the folder given (server/,
+  // packages/db/, ...), when that folder has none of its own: one database
+  // each. The first is the schema above; lint runs the others on their own.
+  std::vector<std::filesystem::path> databases;
 };
 
 // Looks, in each directory, for drizzle.config.{ts,js,mjs,cjs,json} (its
 // `out` folder), then drizzle/, migrations/, and any **/meta/_journal.json;
 // and for the project's Drizzle schema files.
 core::Result<SchemaSources> discover(const std::vector<std::filesystem::path>& paths);
+
+// Whether `dir` looks like a project of its own: a package.json, a
+// drizzle.config.*, or a migrations folder where projects keep one. `lint`
+// with no path reads `.` only then when it was given --log or --db.
+bool looks_like_project(const std::filesystem::path& dir);
+
+// Rewrites the project's file locations, which the scanner makes relative to
+// the project root, to be relative to the working directory, so that
+// `server/Dockerfile:49` reads the same whichever folder was given.
+void relocate_project(model::Project& project);
 
 // Loads the schema: the SQL replay when there is SQL, else the newest
 // snapshot, else the Drizzle schema files. The sources not used for the

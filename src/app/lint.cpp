@@ -9,6 +9,7 @@
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "loaders/project/scan.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "reporters/report.hpp"
 #include "rules/registry.hpp"
 
@@ -112,6 +113,49 @@ bool use_color(const std::string& mode, bool to_terminal) {
   return to_terminal;
 }
 
+// The schema of each further drizzle.config found (packages/db, packages/auth,
+// ...) linted on its own: its schema rules' findings join the report, each
+// saying which database it belongs to. Project rules ran once already.
+void tag_database(std::vector<core::Finding>& findings, std::size_t from, const std::string& config) {
+  for (std::size_t i = from; i < findings.size(); ++i) {
+    const engine::Rule* rule = rules::find_rule(findings[i].rule);
+    const bool project_only = rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
+    if (!project_only) {
+      findings[i].evidence.push_back({"database", config, {config, 0, 0}});
+    }
+  }
+}
+
+void lint_other_databases(const SchemaSources& sources, const core::Settings& settings,
+                          engine::RunReport& report, std::vector<std::string>& notes) {
+  const std::string first = loaders::display_path(sources.databases.front());
+  tag_database(report.findings, 0, first);
+  for (std::size_t i = 1; i < sources.databases.size(); ++i) {
+    const std::string config = loaders::display_path(sources.databases[i]);
+    auto other = app::discover({sources.databases[i]});
+    if (!other) {
+      notes.push_back("database " + config + ": " + other.error().to_string());
+      continue;
+    }
+    loaders::SchemaLoad load = app::load_schema(*other);
+    for (const std::string& note : load.notes) {
+      notes.push_back("database " + config + ": " + note);
+    }
+    engine::RunInput input;
+    input.catalog = &load.catalog;
+    input.diagnostics = load.diagnostics;
+    input.other_schemas = &load.other_schemas;
+    input.files_catalog = &load.catalog;
+    input.suppressions = load.suppressions;
+    engine::RunReport more = app::run_rules(input, settings);
+    const std::size_t from = report.findings.size();
+    report.findings.insert(report.findings.end(), more.findings.begin(), more.findings.end());
+    tag_database(report.findings, from, config);
+    report.suppressed += more.suppressed;
+    report.hidden += more.hidden;
+  }
+}
+
 } // namespace
 
 int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream& err) {
@@ -125,16 +169,20 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   for (const std::string& p : options.paths) {
     paths.emplace_back(p);
   }
-  if (paths.empty()) {
+  // With no path, `.` is read only when it looks like a project: --log or
+  // --db started in some other folder reads just those.
+  const bool only_queries = options.workload.requested() || options.live.requested();
+  if (paths.empty() && (!only_queries || looks_like_project("."))) {
     paths.emplace_back(".");
   }
-  auto sources = app::discover(paths);
+  auto sources = paths.empty() ? core::Result<SchemaSources>(SchemaSources{}) : app::discover(paths);
   if (!sources) {
     err << "pgadvise: " << sources.error().to_string() << "\n";
     return k_exit_usage;
   }
   if (!sources->project.root.empty()) {
     loaders::scan_project(sources->project); // scripts, CI, containers (drizzle-push-in-production)
+    relocate_project(sources->project);      // locations from where pgadvise runs
   }
   loaders::SchemaLoad load = app::load_schema(*sources);
   std::optional<LiveRun> live; // --db: the database's catalog is the schema
@@ -155,7 +203,11 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
     }
     workload.emplace(std::move(*read));
   }
-  if (load.catalog.source == model::SchemaSource::none && !live && !(workload && workload->usable)) {
+  // Push in production needs no schema: project files alone are enough to lint.
+  const bool has_project = !sources->project.packages.empty() || !sources->project.sites.empty() ||
+                           !sources->project.command_files.empty();
+  if (load.catalog.source == model::SchemaSource::none && !live && !(workload && workload->usable) &&
+      !has_project) {
     print_unusable_workload(workload ? &*workload : nullptr, err);
     err << "pgadvise: no schema found in "
         << core::join(options.paths.empty() ? std::vector<std::string>{"."} : options.paths, ", ") << "\n";
@@ -187,6 +239,12 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   }
   input.suppressions = load.suppressions;
   engine::RunReport report = app::run_rules(input, *settings);
+  if (load.catalog.source == model::SchemaSource::none && !live) {
+    load.notes.push_back("no schema found: only the project's scripts, CI and containers were linted");
+  }
+  if (sources->databases.size() > 1) {
+    lint_other_databases(*sources, *settings, report, load.notes);
+  }
   if (live) {
     if (auto finished = finish_live(options.live, *live, report.findings, input.workload, sources->project);
         !finished) {
@@ -209,7 +267,8 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   report_input.run = &report;
   report_input.schema_source = std::string(model::to_string(input.catalog->source));
   report_input.schema_description = input.catalog->source_description;
-  report_input.inputs = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  report_input.inputs =
+      options.paths.empty() && !paths.empty() ? std::vector<std::string>{"."} : options.paths;
   report_input.notes = sources->notes;
   report_input.notes.insert(report_input.notes.end(), load.notes.begin(), load.notes.end());
   if (workload) {

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -340,3 +341,82 @@ TEST(DrizzlePushInProductionFixtures, GoodProjectsPushOnlyWhereItIsHarmless) {
 }
 
 } // namespace
+
+namespace reach_scale {
+
+void write(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+// A tree of `count` workspace packages whose scripts share names, as a folder
+// of checkouts or a monorepo with copied example apps looks: every "build"
+// runs `turbo run build`, which names every package's "build" again. Only
+// packages/p0 pushes. Enumerating the paths never ends; each script is read once.
+fs::path shared_names_tree(int count) {
+  const fs::path root = fs::temp_directory_path() / ("pgadvise-reach-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  write(
+      root / "package.json",
+      R"({"name":"root","workspaces":["packages/*"],"scripts":{"build":"turbo run build","start":"npm run build"}})");
+  write(root / "Dockerfile", "FROM node:20\nCMD [\"npm\", \"start\"]\n");
+  for (int i = 0; i < count; ++i) {
+    const std::string name = "p" + std::to_string(i);
+    std::string scripts =
+        R"("build":"turbo run build && npm run lint","lint":"npm run build","dev":"turbo run dev")";
+    if (i == 0) {
+      scripts += R"(,"db:push":"drizzle-kit push --force","prebuild":"npm run db:push")";
+    }
+    write(root / "packages" / name / "package.json",
+          R"({"name":")" + name + R"(","scripts":{)" + scripts + "}}");
+  }
+  return root;
+}
+
+} // namespace reach_scale
+
+TEST(DrizzlePushInProduction, HundredsOfPackagesSharingScriptNamesAreEachReadOnce) {
+  const fs::path root = reach_scale::shared_names_tree(300);
+  const model::Project project = scan(root);
+  ASSERT_EQ(project.packages.size(), 301U);
+  const auto findings = check(project);
+  fs::remove_all(root);
+  // The deployment reaches the one push, through the shared names, once.
+  const core::Finding* deploy = at(findings, "Dockerfile", 2);
+  ASSERT_NE(deploy, nullptr);
+  EXPECT_EQ(deploy->severity, core::Severity::critical);
+  const std::string text = chain(*deploy);
+  EXPECT_TRUE(starts_with(text, "Dockerfile:2 CMD npm start -> package.json:1 \"start\"")) << text;
+  EXPECT_NE(text.find("packages/p0/package.json:1 \"db:push\" -> drizzle-kit push --force"),
+            std::string::npos)
+      << text;
+  std::size_t from_dockerfile = 0;
+  for (const core::Finding& finding : findings) {
+    from_dockerfile += finding.location.file == "Dockerfile" ? 1U : 0U;
+  }
+  EXPECT_EQ(from_dockerfile, 1U);
+}
+
+TEST(DrizzlePushInProduction, ChainLongerThanTheBoundStopsWithALocatedNote) {
+  const fs::path root = fs::temp_directory_path() / ("pgadvise-chain-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  std::string scripts = R"("start":"npm run s0")";
+  for (int i = 0; i < 40; ++i) {
+    scripts += ",\n\"s" + std::to_string(i) + "\":\"npm run s" + std::to_string(i + 1) + "\"";
+  }
+  scripts += ",\n\"s40\":\"drizzle-kit push\"";
+  reach_scale::write(root / "package.json", "{\"scripts\":{\n" + scripts + "}}");
+  const model::Project project = scan(root);
+  const auto findings = check(project);
+  fs::remove_all(root);
+  const core::Finding* note = nullptr;
+  for (const core::Finding& finding : findings) {
+    if (finding.message.find("search for drizzle-kit push stopped") != std::string::npos) {
+      note = &finding;
+    }
+  }
+  ASSERT_NE(note, nullptr);
+  EXPECT_EQ(note->severity, core::Severity::info);
+  EXPECT_EQ(note->location.file, "package.json");
+  EXPECT_GT(note->location.line, 20);
+}

@@ -59,6 +59,16 @@ TEST(JsonInTextColumn, JsonLikeNamesAreLowHints) {
     EXPECT_EQ(findings[0].severity, core::Severity::low) << name;
     EXPECT_EQ(findings[0].object.columns, std::vector<std::string>{name});
     EXPECT_NE(findings[0].help.find("IS JSON"), std::string::npos); // says how to confirm
+    // A name is no proof: `USING col::jsonb` would fail on the first row that is not JSON.
+    EXPECT_FALSE(findings[0].fix.has_value()) << name;
+  }
+}
+
+TEST(JsonInTextColumn, NamesThatSayCiphertextCertificateKeyOrTokenAreNotJson) {
+  for (const char* name : {"encrypted_provider_configuration", "tls_cert_data", "certificate_payload",
+                           "api_key_settings", "refresh_token_data", "cipher_payload", "secretConfig",
+                           "encryptedMetadata"}) {
+    EXPECT_TRUE(run_rule(k_rule, one_column(column(name, "text"))).empty()) << name;
   }
 }
 

@@ -4,6 +4,8 @@
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/json_keys.hpp"
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
+#include "loaders/identifiers.hpp"
+#include "loaders/identifiers.hpp"
 #include "loaders/sql/migrations.hpp"
 
 #include <algorithm>
@@ -82,7 +84,11 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
     return json.error();
   }
   const JsonKeyLines lines(*text, file);
-  return read_snapshot(*json, lines, file);
+  auto load = read_snapshot(*json, lines, file);
+  if (load) {
+    truncate_identifiers(load->catalog);
+  }
+  return load;
 }
 
 namespace {

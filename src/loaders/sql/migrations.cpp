@@ -228,9 +228,10 @@ core::Result<std::vector<fs::path>> migration_order(const fs::path& dir, std::ve
   }
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (!used[i]) {
+      // drizzle-kit migrate applies the journal's entries and nothing else.
       add_note(notes, display_path(candidates[i].path) +
-                          " is not in meta/_journal.json; replayed after the journal's migrations");
-      ordered.push_back(candidates[i].path);
+                          " is not in meta/_journal.json, so drizzle-kit migrate never applies it; not "
+                          "replayed");
     }
   }
   return ordered;

@@ -5,6 +5,7 @@
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_slices.hpp"
+#include "model/platform_schemas.hpp"
 
 #include <algorithm>
 
@@ -165,10 +166,15 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   fk.ref_schema = referenced != nullptr ? referenced->schema : replay.schema_for(ref);
   fk.ref_table = ref.name;
   fk.ref_columns = string_list(child(constraint, "pk_attrs"));
-  if (referenced == nullptr) {
+  // auth.users and the like exist before the first migration on the platform.
+  const bool platform =
+      model::is_platform_schema(fk.ref_schema) && !replay.catalog().has_schema(fk.ref_schema);
+  if (referenced == nullptr && !platform) {
     replay.warn("foreign key " + fk.name + " references table " +
                     core::qualified_name(fk.ref_schema, ref.name) + ", which does not exist",
                 replay.at_node(constraint));
+  } else if (referenced == nullptr) {
+    fk.ref_schema = ref.schema; // the platform's table, not one of the migrations'
   } else if (fk.ref_columns.empty()) {
     const model::Index* pk = referenced->primary_key();
     if (pk == nullptr) {

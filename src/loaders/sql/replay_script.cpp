@@ -65,7 +65,22 @@ void replay_tree(Replay& replay, const Json& tree, int depth);
 struct InnerStatement {
   TextSpan span; // in the file
   Json tree;
+  bool guarded = false; // inside `IF NOT EXISTS (...) THEN ... END IF`
 };
+
+// How a DO body piece moves through `IF NOT EXISTS (SELECT ... FROM pg_enum
+// / pg_type / pg_constraint ...) THEN ... END IF`: the statements inside run
+// only when the object is absent, so finding it present is no problem.
+bool opens_not_exists_guard(std::string_view piece) {
+  const SqlTokens tokens(piece);
+  return tokens.tokens().size() > 3 && tokens.is_word(0, "if") && tokens.is_word(1, "not") &&
+         tokens.is_word(2, "exists");
+}
+
+bool closes_guard(std::string_view piece) {
+  const SqlTokens tokens(piece);
+  return tokens.tokens().size() == 2 && tokens.is_word(0, "end") && tokens.is_word(1, "if");
+}
 
 // The SQL statement of one piece of a DO body: plain SQL, or the branch of
 // an `IF ... THEN` guard; `END IF` and `NULL` pieces hold none. False when
@@ -189,7 +204,10 @@ void replay_do_block(Replay& replay, const Json& stmt, int depth) {
   const std::size_t region_offset = replay.statement_offset() + *start + region->begin;
   const std::string_view text = replay.text().substr(region_offset, region->end - region->begin);
   std::vector<InnerStatement> statements;
+  bool guarded = false;
   for (const TextSpan& piece : split_statements(text)) {
+    const std::string_view piece_text = text.substr(piece.offset, piece.length);
+    guarded = opens_not_exists_guard(piece_text) || (guarded && !closes_guard(piece_text));
     std::optional<TextSpan> statement;
     if (!inner_statement(text, piece, &statement)) {
       skip_do_block(replay, "its body is PL/pgSQL, not plain SQL statements");
@@ -203,11 +221,12 @@ void replay_do_block(Replay& replay, const Json& stmt, int depth) {
       skip_do_block(replay, "its body is PL/pgSQL, not plain SQL statements");
       return;
     }
-    statements.push_back({{region_offset + statement->offset, statement->length}, std::move(parsed.tree)});
+    statements.push_back(
+        {{region_offset + statement->offset, statement->length}, std::move(parsed.tree), guarded});
   }
   const bool was_quiet = replay.quiet_duplicates();
-  replay.set_quiet_duplicates(was_quiet || region->handles_exceptions);
   for (const InnerStatement& inner : statements) {
+    replay.set_quiet_duplicates(was_quiet || region->handles_exceptions || inner.guarded);
     replay.set_statement(inner.span.offset, inner.span.length);
     collect_suppressions(replay);
     replay_tree(replay, inner.tree, depth + 1);

@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "loaders/sql/replay_constraints.hpp"
 #include "loaders/sql/replay_names.hpp"
+#include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 
 #include <algorithm>
@@ -237,7 +238,9 @@ void create_table(Replay& replay, const Json& stmt) {
   }
   const QualifiedName name = range_var(*relation);
   if (string_field(*relation, "relpersistence") == "t") {
-    replay.count_skipped("CREATE TEMP TABLE");
+    // Gone when the session ends, so not in the schema; but the migration may
+    // still fill, alter and drop it, and that is no problem.
+    create_untracked(replay, *relation, "CREATE TEMP TABLE");
     return;
   }
   const std::string schema = replay.schema_for(name);

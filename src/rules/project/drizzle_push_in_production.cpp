@@ -517,7 +517,18 @@ public:
       return;
     }
     const model::Project& project = *context.project;
-    const std::vector<PushReach> reaches = find_push_reaches(project);
+    std::vector<model::ScanNote> notes;
+    const std::vector<PushReach> reaches = find_push_reaches(project, &notes);
+    for (const model::ScanNote& note : notes) {
+      core::Finding finding;
+      finding.rule = std::string(k_id);
+      finding.severity = core::Severity::info;
+      finding.message = note.message;
+      finding.help = "pgadvise did not look past this call; check by hand what it runs.";
+      finding.location = note.location;
+      finding.compute_fingerprint("search-bound|" + note.location.file);
+      out.push_back(std::move(finding));
+    }
     std::vector<Verdict> verdicts;
     verdicts.reserve(reaches.size());
     for (const PushReach& reach : reaches) {

@@ -52,9 +52,22 @@ std::vector<std::string> words_of(std::string_view name) {
   return words;
 }
 
+// Words that say the value is something other than JSON text: ciphertext,
+// certificates, keys and tokens (encrypted_provider_configuration is AES-GCM
+// output, tls_cert_data a PEM block), whatever the rest of the name says.
+constexpr std::array<std::string_view, 14> k_not_json_words = {
+    "encrypted", "encrypt", "enc",   "cipher", "ciphertext", "cert", "certificate",
+    "key",       "keys",    "token", "tokens", "secret",     "pem",  "signature"};
+
 bool json_like_name(std::string_view name) {
   const auto words = words_of(name);
   if (words.empty()) {
+    return false;
+  }
+  const bool says_otherwise = std::any_of(words.begin(), words.end(), [](const std::string& word) {
+    return std::find(k_not_json_words.begin(), k_not_json_words.end(), word) != k_not_json_words.end();
+  });
+  if (says_otherwise) {
     return false;
   }
   const auto is_json_word = [](std::string_view word) {
@@ -160,6 +173,10 @@ public:
         if (const QueryUse* used = find_query_use(uses, table, column); used != nullptr) {
           core::Finding finding = make_finding(context, table, column, type, signal, context.severity);
           add_query_evidence(finding, table, column, type, *used);
+          if (!finding.fix) { // the queries themselves read it as JSON
+            finding.fix = advisor::make_jsonb_fix(
+                table, column, context.project != nullptr && context.project->uses_drizzle);
+          }
           out.push_back(std::move(finding));
         } else if (signal.json_default) {
           out.push_back(make_finding(context, table, column, type, signal, context.severity));
@@ -235,8 +252,12 @@ private:
           "holds JSON, convert it to jsonb; if not, silence this hint with --option " +
           std::string(k_id) + "." + std::string(k_name_hints) + "=false or a pgadvise-ignore comment.";
     }
-    finding.fix =
-        advisor::make_jsonb_fix(table, column, context.project != nullptr && context.project->uses_drizzle);
+    // A name alone proves nothing about the rows: `USING col::jsonb` would fail
+    // on the first value that is not JSON, so only evidence earns a fix.
+    if (signal.json_default) {
+      finding.fix =
+          advisor::make_jsonb_fix(table, column, context.project != nullptr && context.project->uses_drizzle);
+    }
     finding.compute_fingerprint();
     return finding;
   }

@@ -1,6 +1,9 @@
+#include "advisor/expression_key.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "model/platform_schemas.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,6 +59,45 @@ std::string describe_column(const model::Column& column) {
   return out;
 }
 
+// What decides whether two columns agree: the default as PostgreSQL reads it.
+std::string column_key(const model::Column& column) {
+  std::string out = column.type.display() + (column.not_null ? " NOT NULL" : " NULL");
+  if (const auto value = comparable_default(column)) {
+    out += " DEFAULT " + advisor::expression_key(*value);
+  }
+  return out;
+}
+
+// The operator class an index key gets when none is named (btree and gin
+// over the common types); naming it changes nothing.
+bool default_opclass(std::string_view opclass) {
+  static const std::vector<std::string_view> k_defaults = {
+      "int2_ops",   "int4_ops",   "int8_ops",     "text_ops",        "varchar_ops",   "bpchar_ops",
+      "uuid_ops",   "bool_ops",   "numeric_ops",  "timestamptz_ops", "timestamp_ops", "date_ops",
+      "float4_ops", "float8_ops", "jsonb_ops",    "array_ops",       "enum_ops",      "bytea_ops",
+      "time_ops",   "timetz_ops", "interval_ops", "oid_ops",         "citext_ops",    "inet_ops"};
+  std::string_view bare = opclass;
+  if (const auto dot = bare.rfind('.'); dot != std::string_view::npos) {
+    bare = bare.substr(dot + 1);
+  }
+  return std::find(k_defaults.begin(), k_defaults.end(), bare) != k_defaults.end();
+}
+
+std::string index_key(const model::Index& index) {
+  std::string out = std::string(index.unique ? "UNIQUE " : "") + index.method + " (";
+  for (const model::IndexKey& key : index.keys) {
+    out += key.column.empty() ? advisor::expression_key(key.expression) : key.column;
+    out += key.descending ? " DESC" : "";
+    out += default_opclass(key.opclass) ? "" : " " + key.opclass;
+    out += ", ";
+  }
+  out += ")";
+  if (index.is_partial()) {
+    out += " WHERE " + advisor::expression_key(index.predicate);
+  }
+  return out;
+}
+
 std::string describe_index(const model::Index& index) {
   std::vector<std::string> keys;
   for (const model::IndexKey& key : index.keys) {
@@ -86,6 +128,9 @@ std::string describe_fk(const model::ForeignKey& fk) {
 class Differ {
 public:
   std::vector<Difference> run(const Catalog& primary, const Catalog& other) {
+    m_other_has_platform_tables =
+        std::any_of(other.tables.begin(), other.tables.end(),
+                    [](const Table& table) { return model::is_platform_schema(table.schema); });
     for (const Table& table : primary.tables) {
       const Table* match = other.find_table(table.schema, table.name);
       if (match == nullptr) {
@@ -98,7 +143,9 @@ public:
       compare_fks(table, *match);
     }
     for (const Table& table : other.tables) {
-      if (primary.find_table(table.schema, table.name) == nullptr) {
+      // auth.users and the like: the platform's, declared only to be referenced.
+      const bool platform = model::is_platform_schema(table.schema) && !primary.has_schema(table.schema);
+      if (!platform && primary.find_table(table.schema, table.name) == nullptr) {
         add("table:" + table.qualified(), {table.schema, table.name, {}, {}}, "Table " + table.qualified(),
             "", "present", {}, table.location);
       }
@@ -123,7 +170,7 @@ private:
       if (match == nullptr) {
         add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column), "",
             column.location, {});
-      } else if (describe_column(column) != describe_column(*match)) {
+      } else if (column_key(column) != column_key(*match)) {
         add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column),
             describe_column(*match), column.location, match->location);
       }
@@ -137,27 +184,67 @@ private:
     }
   }
 
+  // One object each side holds under another name (a rename, or a name one
+  // side cut at 63 bytes) is one difference, not one each way.
+  template <typename Item, typename Key, typename Describe>
+  void compare_named(const Table& table, const std::vector<const Item*>& only_primary,
+                     const std::vector<const Item*>& only_other, std::string_view kind, std::string_view noun,
+                     Key key, Describe describe) {
+    std::vector<bool> paired(only_other.size(), false);
+    for (const Item* item : only_primary) {
+      const core::ObjectRef object{table.schema, table.name, columns_of(*item), item->name};
+      const std::string id = std::string(kind) + ":" + table.qualified() + "." + item->name;
+      const std::string head = std::string(noun) + " " + item->name + " on " + table.qualified();
+      std::size_t match = only_other.size();
+      for (std::size_t j = 0; j < only_other.size() && match == only_other.size(); ++j) {
+        if (!paired[j] && key(*only_other[j]) == key(*item)) {
+          match = j;
+        }
+      }
+      if (match < only_other.size()) {
+        paired[match] = true;
+        const Item& renamed = *only_other[match];
+        add(id, object, std::string(noun) + " on " + table.qualified() + " is named differently",
+            item->name + " " + describe(*item), renamed.name + " " + describe(renamed), item->location,
+            renamed.location);
+      } else {
+        add(id, object, head, describe(*item), "", item->location, {});
+      }
+    }
+    for (std::size_t j = 0; j < only_other.size(); ++j) {
+      if (!paired[j]) {
+        const Item& item = *only_other[j];
+        add(std::string(kind) + ":" + table.qualified() + "." + item.name,
+            {table.schema, table.name, columns_of(item), item.name},
+            std::string(noun) + " " + item.name + " on " + table.qualified(), "", describe(item),
+            table.location, item.location);
+      }
+    }
+  }
+
+  static std::vector<std::string> columns_of(const model::Index& index) { return index.leading_columns(); }
+  static std::vector<std::string> columns_of(const model::ForeignKey& fk) { return fk.columns; }
+
   void compare_indexes(const Table& table, const Table& other) {
+    std::vector<const model::Index*> only_primary;
+    std::vector<const model::Index*> only_other;
     for (const model::Index& index : table.indexes) {
       const model::Index* match = other.find_index(index.name);
-      const core::ObjectRef object{table.schema, table.name, index.leading_columns(), index.name};
-      const std::string head = "Index " + index.name + " on " + table.qualified();
       if (match == nullptr) {
-        add("index:" + table.qualified() + "." + index.name, object, head, describe_index(index), "",
-            index.location, {});
-      } else if (describe_index(index) != describe_index(*match)) {
-        add("index:" + table.qualified() + "." + index.name, object, head, describe_index(index),
-            describe_index(*match), index.location, match->location);
+        only_primary.push_back(&index);
+      } else if (index_key(index) != index_key(*match)) {
+        add("index:" + table.qualified() + "." + index.name,
+            {table.schema, table.name, index.leading_columns(), index.name},
+            "Index " + index.name + " on " + table.qualified(), describe_index(index), describe_index(*match),
+            index.location, match->location);
       }
     }
     for (const model::Index& index : other.indexes) {
       if (table.find_index(index.name) == nullptr) {
-        add("index:" + table.qualified() + "." + index.name,
-            {table.schema, table.name, index.leading_columns(), index.name},
-            "Index " + index.name + " on " + table.qualified(), "", describe_index(index), table.location,
-            index.location);
+        only_other.push_back(&index);
       }
     }
+    compare_named(table, only_primary, only_other, "index", "Index", index_key, describe_index);
   }
 
   static const model::ForeignKey* find_fk(const Table& table, const std::string& name) {
@@ -170,27 +257,34 @@ private:
   }
 
   void compare_fks(const Table& table, const Table& other) {
+    std::vector<const model::ForeignKey*> only_primary;
+    std::vector<const model::ForeignKey*> only_other;
     for (const model::ForeignKey& fk : table.foreign_keys) {
       const model::ForeignKey* match = find_fk(other, fk.name);
-      const core::ObjectRef object{table.schema, table.name, fk.columns, fk.name};
-      const std::string head = "Foreign key " + fk.name + " on " + table.qualified();
+      // A reference to the platform's auth.users that schema.ts makes through
+      // drizzle-orm/supabase, which pgadvise does not read: cannot tell.
+      const bool platform = model::is_platform_schema(fk.ref_schema) && !m_other_has_platform_tables;
+      if (match == nullptr && platform) {
+        continue;
+      }
       if (match == nullptr) {
-        add("fk:" + table.qualified() + "." + fk.name, object, head, describe_fk(fk), "", fk.location, {});
+        only_primary.push_back(&fk);
       } else if (describe_fk(fk) != describe_fk(*match)) {
-        add("fk:" + table.qualified() + "." + fk.name, object, head, describe_fk(fk), describe_fk(*match),
+        add("fk:" + table.qualified() + "." + fk.name, {table.schema, table.name, fk.columns, fk.name},
+            "Foreign key " + fk.name + " on " + table.qualified(), describe_fk(fk), describe_fk(*match),
             fk.location, match->location);
       }
     }
     for (const model::ForeignKey& fk : other.foreign_keys) {
       if (find_fk(table, fk.name) == nullptr) {
-        add("fk:" + table.qualified() + "." + fk.name, {table.schema, table.name, fk.columns, fk.name},
-            "Foreign key " + fk.name + " on " + table.qualified(), "", describe_fk(fk), table.location,
-            fk.location);
+        only_other.push_back(&fk);
       }
     }
+    compare_named(table, only_primary, only_other, "fk", "Foreign key", describe_fk, describe_fk);
   }
 
   std::vector<Difference> m_out;
+  bool m_other_has_platform_tables = false;
 };
 
 // The same disagreement seen against several sources (the snapshot and

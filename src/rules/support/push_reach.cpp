@@ -1,6 +1,7 @@
 #include "rules/support/push_reach.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace pgadvise::rules {
@@ -11,6 +12,7 @@ namespace {
 
 constexpr int k_max_depth = 24;
 constexpr std::size_t k_max_reaches = 1000;
+constexpr std::size_t k_max_suffixes = 64; // distinct pushes below one node
 
 std::string parent_of(std::string_view path) {
   const std::size_t slash = path.rfind('/');
@@ -52,14 +54,35 @@ std::string clean_selector(std::string selector) {
   return selector;
 }
 
-struct Call {
-  core::SourceLocation location;
-  std::string text;
+// What lies below one node: the pushes it reaches, each with the steps from
+// the node down to the push. Computed once per node and shared by every
+// caller, so the search costs what the scripts cost, not what the paths do.
+struct Suffix {
+  std::vector<ChainStep> steps;
+  std::vector<std::string> env;
+  std::vector<const Script*> scripts; // scripts below the node, in order
+  bool force = false;
+  std::string config;
+  std::string push_text;
+  const Package* package = nullptr;
+  const Script* push_script = nullptr;
+  core::SourceLocation edit_location;
+  std::string edit_text;
+  bool edit_is_script_call = false;
+  bool edit_at_caller = false; // the node only pushes: its caller's call is the edit
 };
+
+void add_env(std::vector<std::string>& env, const std::vector<std::string>& more) {
+  for (const std::string& var : more) {
+    if (std::find(env.begin(), env.end(), var) == env.end()) {
+      env.push_back(var);
+    }
+  }
+}
 
 class Walker {
 public:
-  explicit Walker(const Project& project) : m_project(project) {}
+  Walker(const Project& project, std::vector<ScanNote>* notes) : m_project(project), m_notes(notes) {}
 
   std::vector<PushReach> run() {
     for (const ExecutionSite& site : m_project.sites) {
@@ -69,8 +92,7 @@ public:
       if (site.kind == SiteKind::package_script) {
         visit_site_script(site, start);
       } else {
-        visit_commands(site.commands, Node{NodeKind::site, &site, site.label, nullptr, nullptr}, start, {},
-                       0);
+        emit(start, suffixes_of(site.commands, Node{NodeKind::site, &site, site.label, nullptr, nullptr}, 0));
       }
     }
     find_orphans();
@@ -107,10 +129,18 @@ private:
     const Script* script;
     const Package* package;
   };
+  enum class State { running, done };
+  struct Memo {
+    State state = State::running;
+    std::vector<Suffix> suffixes;
+  };
 
   const Project& m_project;
+  std::vector<ScanNote>* m_notes;
   std::vector<PushReach> m_out;
   std::set<const void*> m_referenced;
+  std::map<const void*, Memo> m_memo;
+  bool m_noted_depth = false;
 
   static bool is_dockerfile_keyword(std::string_view label) {
     return label == "RUN" || label == "CMD" || label == "ENTRYPOINT";
@@ -144,102 +174,166 @@ private:
       return;
     }
     start.scripts.push_back(script);
-    visit_commands({script->command}, Node{NodeKind::script, script, site.label, script, package}, start, {},
-                   0);
+    emit(start,
+         node_suffixes(Node{NodeKind::script, script, site.label, script, package}, {script->command}, 0));
   }
 
-  void visit_commands(const std::vector<Command>& commands, const Node& node, const PushReach& path,
-                      const Call& caller, int depth) {
-    if (depth > k_max_depth || m_out.size() >= k_max_reaches) {
-      return;
+  // A root's reaches: the root's own facts, then each suffix below it.
+  void emit(const PushReach& start, const std::vector<Suffix>& suffixes) {
+    for (const Suffix& suffix : suffixes) {
+      if (m_out.size() >= k_max_reaches) {
+        return;
+      }
+      PushReach reach = start;
+      reach.steps.insert(reach.steps.end(), suffix.steps.begin(), suffix.steps.end());
+      add_env(reach.env, suffix.env);
+      for (const Script* script : suffix.scripts) {
+        if (std::find(reach.scripts.begin(), reach.scripts.end(), script) == reach.scripts.end()) {
+          reach.scripts.push_back(script);
+        }
+      }
+      reach.force = reach.force || suffix.force;
+      if (reach.force) {
+        reach.steps.back().label += " --force";
+      }
+      reach.config = suffix.config;
+      reach.push_text = suffix.push_text;
+      reach.package = suffix.package;
+      reach.push_script = suffix.push_script;
+      reach.edit_location = suffix.edit_location;
+      reach.edit_text = suffix.edit_text;
+      reach.edit_is_script_call = suffix.edit_is_script_call;
+      m_out.push_back(std::move(reach));
     }
+  }
+
+  // The suffixes of a script, file or target, computed on first sight.
+  const std::vector<Suffix>& node_suffixes(const Node& node, const std::vector<Command>& commands,
+                                           int depth) {
+    static const std::vector<Suffix> k_none;
+    auto [it, fresh] = m_memo.try_emplace(node.id);
+    if (!fresh) {
+      return it->second.state == State::done ? it->second.suffixes : k_none; // running: a cycle, cut
+    }
+    std::vector<Suffix> found = suffixes_of(commands, node, depth);
+    Memo& memo = m_memo[node.id];
+    memo.suffixes = std::move(found);
+    memo.state = State::done;
+    return memo.suffixes;
+  }
+
+  // Distinct suffixes only: the same push reached the same way through two branches is one.
+  static void keep(std::vector<Suffix>& out, Suffix suffix) {
+    for (const Suffix& have : out) {
+      if (have.push_text == suffix.push_text && have.force == suffix.force && have.env == suffix.env &&
+          have.steps.back().location.file == suffix.steps.back().location.file &&
+          have.steps.back().location.line == suffix.steps.back().location.line) {
+        return;
+      }
+    }
+    if (out.size() < k_max_suffixes) {
+      out.push_back(std::move(suffix));
+    }
+  }
+
+  std::vector<Suffix> suffixes_of(const std::vector<Command>& commands, const Node& node, int depth) {
+    std::vector<Suffix> out;
     for (const Command& command : commands) {
       for (const Invocation& inv : command.invocations) {
-        PushReach next = path;
         const bool pushes = inv.kind == InvocationKind::drizzle_push;
+        std::vector<ChainStep> head;
         if (!(pushes && node.kind != NodeKind::site && node.kind != NodeKind::script)) {
-          next.steps.push_back(step_for(node, command, inv));
+          head.push_back(step_for(node, command, inv));
         }
-        for (const std::string& var : inv.env) {
-          if (std::find(next.env.begin(), next.env.end(), var) == next.env.end()) {
-            next.env.push_back(var);
+        for (Suffix& below : follow(inv, command, node, depth)) {
+          Suffix suffix;
+          suffix.steps = head;
+          suffix.steps.insert(suffix.steps.end(), below.steps.begin(), below.steps.end());
+          suffix.env = inv.env;
+          add_env(suffix.env, below.env);
+          suffix.scripts = std::move(below.scripts);
+          suffix.force = below.force || (inv.force && inv.kind == InvocationKind::run_script);
+          suffix.config = std::move(below.config);
+          suffix.push_text = std::move(below.push_text);
+          suffix.package = below.package;
+          suffix.push_script = below.push_script;
+          suffix.edit_location = below.edit_location;
+          suffix.edit_text = std::move(below.edit_text);
+          suffix.edit_is_script_call = below.edit_is_script_call;
+          if (below.edit_at_caller) {
+            // A script that does nothing but push is replaced where it is called.
+            suffix.edit_location = command.location;
+            suffix.edit_text = inv.text;
+            suffix.edit_is_script_call = true;
           }
+          keep(out, std::move(suffix));
         }
-        follow(inv, command, node, next, caller, depth);
       }
     }
+    return out;
   }
 
-  bool on_path(const PushReach& path, const void* id) const {
-    return std::find(path.scripts.begin(), path.scripts.end(), id) != path.scripts.end() ||
-           std::find(m_visiting.begin(), m_visiting.end(), id) != m_visiting.end();
+  void note_depth(const Command& command) {
+    if (m_noted_depth || m_notes == nullptr) {
+      return;
+    }
+    m_noted_depth = true;
+    m_notes->push_back({"the search for drizzle-kit push stopped here: calls nested more than " +
+                            std::to_string(k_max_depth) + " deep are not followed",
+                        command.location});
   }
 
-  std::vector<const void*> m_visiting; // files and targets on the current path
-
-  void follow(const Invocation& inv, const Command& command, const Node& node, PushReach& next,
-              const Call& caller, int depth) {
-    const Call here{command.location, inv.text};
+  // What one invocation reaches: the push itself, or the suffixes of what it calls.
+  std::vector<Suffix> follow(const Invocation& inv, const Command& command, const Node& node, int depth) {
+    std::vector<Suffix> out;
+    if (inv.kind != InvocationKind::drizzle_push && inv.kind != InvocationKind::drizzle_migrate &&
+        depth >= k_max_depth) {
+      note_depth(command);
+      return out;
+    }
     switch (inv.kind) {
-    case InvocationKind::drizzle_push: emit_push(inv, command, node, next, caller); return;
-    case InvocationKind::drizzle_migrate: return;
+    case InvocationKind::drizzle_push: out.push_back(push_suffix(inv, command, node)); break;
+    case InvocationKind::drizzle_migrate: break;
     case InvocationKind::run_script:
       for (const auto& [package, script] : resolve_scripts(inv)) {
-        if (on_path(next, script)) {
-          continue;
+        for (const Suffix& below :
+             node_suffixes(Node{NodeKind::script, script, "\"" + script->name + "\"", script, package},
+                           {script->command}, depth + 1)) {
+          Suffix suffix = below;
+          suffix.scripts.insert(suffix.scripts.begin(), script);
+          out.push_back(std::move(suffix));
         }
-        PushReach deeper = next;
-        deeper.force = deeper.force || inv.force;
-        deeper.scripts.push_back(script);
-        visit_commands({script->command},
-                       Node{NodeKind::script, script, "\"" + script->name + "\"", script, package}, deeper,
-                       here, depth + 1);
       }
-      return;
+      break;
     case InvocationKind::run_file:
-      if (const CommandFile* file = resolve_file(inv); file != nullptr && !on_path(next, file)) {
-        m_visiting.push_back(file);
-        visit_commands(file->commands, Node{NodeKind::shell_file, file, file->path, nullptr, nullptr}, next,
-                       here, depth + 1);
-        m_visiting.pop_back();
+      if (const CommandFile* file = resolve_file(inv)) {
+        out = node_suffixes(Node{NodeKind::shell_file, file, file->path, nullptr, nullptr}, file->commands,
+                            depth + 1);
       }
-      return;
+      break;
     case InvocationKind::make_target:
-      if (const CommandFile* target = resolve_target(inv); target != nullptr && !on_path(next, target)) {
-        m_visiting.push_back(target);
-        visit_commands(target->commands,
-                       Node{NodeKind::make_target, target, target->target, nullptr, nullptr}, next, here,
-                       depth + 1);
-        m_visiting.pop_back();
+      if (const CommandFile* target = resolve_target(inv)) {
+        out = node_suffixes(Node{NodeKind::make_target, target, target->target, nullptr, nullptr},
+                            target->commands, depth + 1);
       }
-      return;
+      break;
     }
+    return out;
   }
 
-  void emit_push(const Invocation& inv, const Command& command, const Node& node, PushReach& reach,
-                 const Call& caller) {
-    reach.force = reach.force || inv.force;
-    reach.config = inv.config;
-    reach.push_text = inv.text;
-    std::string label = "drizzle-kit push";
-    if (reach.force) {
-      label += " --force";
-    }
-    reach.steps.push_back({command.location, label});
-    reach.package = package_for_invocation(inv);
-    reach.push_script = node.script;
-    // A script that does nothing but push is replaced where it is called.
-    const bool push_only = node.kind == NodeKind::script && node.script != nullptr &&
-                           node.script->command.invocations.size() == 1 && caller.location.known();
-    if (push_only) {
-      reach.edit_location = caller.location;
-      reach.edit_text = caller.text;
-      reach.edit_is_script_call = true;
-    } else {
-      reach.edit_location = command.location;
-      reach.edit_text = inv.text;
-    }
-    m_out.push_back(std::move(reach));
+  Suffix push_suffix(const Invocation& inv, const Command& command, const Node& node) const {
+    Suffix suffix;
+    suffix.force = inv.force;
+    suffix.config = inv.config;
+    suffix.push_text = inv.text;
+    suffix.steps.push_back({command.location, "drizzle-kit push"});
+    suffix.package = package_for_invocation(inv);
+    suffix.push_script = node.script;
+    suffix.edit_location = command.location;
+    suffix.edit_text = inv.text;
+    suffix.edit_at_caller = node.kind == NodeKind::script && node.script != nullptr &&
+                            node.script->command.invocations.size() == 1;
+    return suffix;
   }
 
   const Package* package_for_invocation(const Invocation& inv) const {
@@ -366,9 +460,9 @@ private:
         start.root_package = &package;
         start.root_script = &script;
         start.scripts.push_back(&script);
-        visit_commands({script.command},
-                       Node{NodeKind::script, &script, "\"" + script.name + "\"", &script, &package}, start,
-                       {}, 0);
+        emit(start,
+             node_suffixes(Node{NodeKind::script, &script, "\"" + script.name + "\"", &script, &package},
+                           {script.command}, 0));
       }
     }
     for (const CommandFile& file : m_project.command_files) {
@@ -378,23 +472,18 @@ private:
       PushReach start;
       start.root = RootKind::command_file;
       start.root_file = &file;
-      m_visiting.push_back(&file);
-      if (file.target.empty()) {
-        visit_commands(file.commands, Node{NodeKind::shell_file, &file, file.path, nullptr, nullptr}, start,
-                       {}, 0);
-      } else {
-        visit_commands(file.commands, Node{NodeKind::make_target, &file, file.target, nullptr, nullptr},
-                       start, {}, 0);
-      }
-      m_visiting.pop_back();
+      const Node node = file.target.empty()
+                            ? Node{NodeKind::shell_file, &file, file.path, nullptr, nullptr}
+                            : Node{NodeKind::make_target, &file, file.target, nullptr, nullptr};
+      emit(start, node_suffixes(node, file.commands, 0));
     }
   }
 };
 
 } // namespace
 
-std::vector<PushReach> find_push_reaches(const Project& project) {
-  return Walker(project).run();
+std::vector<PushReach> find_push_reaches(const Project& project, std::vector<ScanNote>* notes) {
+  return Walker(project, notes).run();
 }
 
 std::string render_chain(const std::vector<ChainStep>& steps) {

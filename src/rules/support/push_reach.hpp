@@ -46,8 +46,12 @@ struct PushReach {
   bool edit_is_script_call = false;
 };
 
-// Every chain from a root to `drizzle-kit push` (cycles cut, depth bounded).
-std::vector<PushReach> find_push_reaches(const model::Project& project);
+// Every root's ways to `drizzle-kit push`: what lies below each script, file
+// and target is found once and shared by every caller, so the cost follows
+// the scripts read, not the paths through them. Cycles are cut; calls nested
+// deeper than a bound are not followed, and `notes` (when given) says where.
+std::vector<PushReach> find_push_reaches(const model::Project& project,
+                                         std::vector<model::ScanNote>* notes = nullptr);
 
 // "server/Dockerfile:49 ENTRYPOINT -> server/docker-entrypoint.sh:6 npm run db:push -- --force -> ..."
 // (a step at the same place as the one before shows no location).

@@ -49,19 +49,21 @@ private:
   fs::path m_path;
 };
 
-TEST(SqlMigrationOrder, JournalOrderThenUnlistedFiles) {
+TEST(SqlMigrationOrder, JournalOrderAndUnlistedFilesAreNeverApplied) {
   std::vector<std::string> notes;
   const auto order = loaders::migration_order(sql_fixture("journal"), &notes);
   ASSERT_TRUE(order.ok()) << order.error().to_string();
-  EXPECT_EQ(file_names(*order), (std::vector<std::string>{"0000_init.sql", "0001_rename.sql",
-                                                          "0002_add_posts.sql", "custom_seed.sql"}));
+  // drizzle-kit migrate applies the journal's entries only: custom_seed.sql never runs.
+  EXPECT_EQ(file_names(*order),
+            (std::vector<std::string>{"0000_init.sql", "0001_rename.sql", "0002_add_posts.sql"}));
   EXPECT_TRUE(any_note_contains(notes, "0003_missing"));
-  EXPECT_TRUE(any_note_contains(notes, "custom_seed.sql"));
+  EXPECT_TRUE(any_note_contains(notes, "custom_seed.sql is not in meta/_journal.json, so drizzle-kit migrate "
+                                       "never applies it"));
 
   loaders::SchemaLoad load;
   loaders::replay_sql_files(*order, load);
   EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
-  EXPECT_EQ(load.files_read, 4U);
+  EXPECT_EQ(load.files_read, 3U);
   EXPECT_EQ(load.catalog.source, model::SchemaSource::sql_replay);
   ASSERT_NE(load.catalog.find_table("public", "accounts"), nullptr);
   EXPECT_EQ(load.catalog.find_table("public", "users"), nullptr);
@@ -70,7 +72,7 @@ TEST(SqlMigrationOrder, JournalOrderThenUnlistedFiles) {
   const model::ForeignKey* fk = find_fk(*posts, "posts_account_id_accounts_id_fk");
   ASSERT_NE(fk, nullptr);
   EXPECT_EQ(fk->ref_table, "accounts");
-  EXPECT_NE(posts->find_index("posts_account_id_idx"), nullptr);
+  EXPECT_EQ(posts->find_index("posts_account_id_idx"), nullptr); // only custom_seed.sql creates it
   EXPECT_NE(fk->location.file.find("0002_add_posts.sql"), std::string::npos);
   EXPECT_EQ(fk->location.line, 6);
 }
@@ -101,7 +103,8 @@ TEST(SqlMigrationOrder, BrokenJournalFallsBackToFileNames) {
   notes.clear();
   const auto partial = loaders::migration_order(dir.path(), &notes);
   ASSERT_TRUE(partial.ok());
-  EXPECT_EQ(file_names(*partial), (std::vector<std::string>{"10_b.sql", "9_a.sql"}));
+  EXPECT_EQ(file_names(*partial), (std::vector<std::string>{"10_b.sql"}));
+  EXPECT_TRUE(any_note_contains(notes, "9_a.sql is not in meta/_journal.json"));
   EXPECT_TRUE(any_note_contains(notes, "no \"tag\""));
 }
 

@@ -1,0 +1,98 @@
+// Discovery and loading on layouts met in real repositories: a baseline
+// journal entry without SQL, migrations the journal does not list, configs
+// in subfolders and several databases in one tree.
+#include "app/discovery.hpp"
+#include "loaders/schema_load.hpp"
+#include "support/drizzle_files.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <string>
+
+namespace pgadvise::app {
+namespace {
+
+namespace fs = std::filesystem;
+using test::TempTree;
+
+const fs::path k_history = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "drizzle-history";
+
+bool any_note(const std::vector<std::string>& notes, std::string_view text) {
+  return std::any_of(notes.begin(), notes.end(),
+                     [&](const std::string& note) { return note.find(text) != std::string::npos; });
+}
+
+std::size_t count_rule(const loaders::SchemaLoad& load, std::string_view rule) {
+  return static_cast<std::size_t>(std::count_if(load.diagnostics.begin(), load.diagnostics.end(),
+                                                [&](const core::Finding& f) { return f.rule == rule; }));
+}
+
+// Real drizzle-kit output whose first migration's SQL is gone (as after
+// drizzle-kit pull, or with *.sql kept out of git), plus a hand-written file
+// the journal does not list.
+TEST(DiscoveryRealRepos, BaselineWithoutSqlStartsFromItsSnapshotAndSaysSoOnce) {
+  auto sources = discover({k_history / "baseline"});
+  ASSERT_TRUE(sources.ok());
+  const loaders::SchemaLoad load = load_schema(*sources);
+  // Every ALTER of the later migrations finds its table: one warning, the baseline's.
+  EXPECT_EQ(count_rule(load, loaders::k_replay_warning), 1U);
+  const auto baseline =
+      std::find_if(load.diagnostics.begin(), load.diagnostics.end(),
+                   [](const core::Finding& f) { return f.rule == loaders::k_replay_warning; });
+  ASSERT_NE(baseline, load.diagnostics.end());
+  EXPECT_NE(baseline->message.find("has no SQL file; the replay starts from its snapshot"),
+            std::string::npos);
+  EXPECT_NE(baseline->location.file.find("_journal.json"), std::string::npos);
+  EXPECT_EQ(load.catalog.source, model::SchemaSource::sql_replay);
+  EXPECT_NE(load.catalog.find_table("public", "organization_membership_records_3"), nullptr);
+  // custom_cleanup.sql drops users, but drizzle-kit migrate never runs it.
+  EXPECT_NE(load.catalog.find_table("public", "users"), nullptr);
+  EXPECT_TRUE(any_note(load.notes, "custom_cleanup.sql is not in meta/_journal.json, so drizzle-kit migrate "
+                                   "never applies it"));
+}
+
+TEST(DiscoveryRealRepos, ConfigInASubfolderKeepsTheWholeTreeAsTheProject) {
+  TempTree tree;
+  tree.write("server/drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: './src/db/postgres/schema.ts' };\n");
+  tree.write("server/src/db/postgres/schema.ts",
+             "import { pgTable, serial } from 'drizzle-orm/pg-core';\n"
+             "export const users = pgTable('users', { id: serial('id').primaryKey() });\n");
+  tree.write("server/Dockerfile", "FROM node:20\n");
+  auto sources = discover({tree.root()});
+  ASSERT_TRUE(sources.ok());
+  EXPECT_EQ(fs::weakly_canonical(sources->project.root), fs::weakly_canonical(tree.root()));
+  EXPECT_TRUE(sources->project.uses_drizzle);
+  ASSERT_EQ(sources->schema_ts.size(), 1U);
+  EXPECT_EQ(sources->schema_ts[0].filename(), "schema.ts");
+  EXPECT_FALSE(sources->migrations_dir.has_value());
+  ASSERT_EQ(sources->databases.size(), 1U);
+  EXPECT_TRUE(any_note(sources->notes, "push-only"));
+}
+
+TEST(DiscoveryRealRepos, EveryConfigIsADatabaseSkippingDependencies) {
+  TempTree tree;
+  tree.write("package.json", "{\"workspaces\":[\"packages/*\"]}\n");
+  tree.write("packages/db/drizzle.config.ts", "export default { dialect: 'postgresql' };\n");
+  tree.write("packages/auth/drizzle.config.ts", "export default { dialect: 'postgresql' };\n");
+  tree.write("node_modules/some-lib/drizzle.config.ts", "export default { dialect: 'postgresql' };\n");
+  tree.write("apps/web/.next/drizzle.config.js", "module.exports = {};\n");
+  auto sources = discover({tree.root()});
+  ASSERT_TRUE(sources.ok());
+  ASSERT_EQ(sources->databases.size(), 2U);
+  EXPECT_EQ(sources->databases[0].parent_path().filename(), "auth");
+  EXPECT_EQ(sources->databases[1].parent_path().filename(), "db");
+  EXPECT_TRUE(any_note(sources->notes, "another database"));
+}
+
+TEST(DiscoveryRealRepos, LooksLikeAProject) {
+  TempTree tree;
+  EXPECT_FALSE(looks_like_project(tree.root()));
+  tree.write("examples/app/drizzle.config.ts", "export default {};\n"); // deep inside: not this folder
+  EXPECT_FALSE(looks_like_project(tree.root()));
+  tree.write("drizzle/0000_init.sql", "CREATE TABLE t (id int);\n");
+  EXPECT_TRUE(looks_like_project(tree.root()));
+}
+
+} // namespace
+} // namespace pgadvise::app

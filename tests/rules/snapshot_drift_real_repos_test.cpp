@@ -1,0 +1,138 @@
+// snapshot-drift on what real repositories hold: the same expression spelled
+// two ways, renames, names cut at 63 bytes and the platform's own tables.
+// Each side is replayed from SQL as drizzle-kit wrote it or as a snapshot
+// spells it, so both sides are what the loaders make of them.
+#include "engine/runner.hpp"
+#include "loaders/identifiers.hpp"
+#include "loaders/sql/migrations.hpp"
+#include "rules/registry.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace pgadvise;
+
+constexpr std::string_view k_rule = "snapshot-drift";
+
+model::Catalog from_sql(std::string_view sql) {
+  loaders::SchemaLoad load;
+  loaders::replay_sql(sql, "m.sql", load);
+  EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
+  return std::move(load.catalog);
+}
+
+// The other side as a snapshot or schema.ts would hold it (same loaders, other source).
+model::Catalog as_snapshot(std::string_view sql) {
+  model::Catalog catalog = from_sql(sql);
+  catalog.source = model::SchemaSource::drizzle_snapshot;
+  return catalog;
+}
+
+std::vector<core::Finding> drift(const model::Catalog& primary, const model::Catalog& other) {
+  const std::vector<model::Catalog> others{other};
+  engine::RunInput input;
+  input.catalog = &primary;
+  input.other_schemas = &others;
+  core::Settings settings;
+  settings.only_rules = {std::string(k_rule)};
+  settings.min_severity = core::Severity::info;
+  return engine::run(input, settings, rules::rule_set()).findings;
+}
+
+TEST(SnapshotDriftRealRepos, ExpressionsAreComparedAsParseTreesNotText) {
+  const model::Catalog sql = from_sql(R"sql(
+CREATE TYPE "public"."s" AS ENUM('pending', 'done');
+CREATE TABLE "t" (
+  "id" integer PRIMARY KEY,
+  "c" text,
+  "meta" jsonb DEFAULT '{}'::jsonb NOT NULL,
+  "state" "s" DEFAULT 'pending'::"public"."s",
+  "at" timestamp DEFAULT NOW()
+);
+CREATE INDEX "t_c_idx" ON "t" USING btree ("c" text_ops) WHERE ("t"."c" IS NOT NULL);
+CREATE INDEX "t_lower_idx" ON "t" USING btree (lower(("c")));
+)sql");
+  const model::Catalog snapshot = as_snapshot(R"sql(
+CREATE TYPE "public"."s" AS ENUM('pending', 'done');
+CREATE TABLE "t" (
+  "id" integer PRIMARY KEY,
+  "c" text,
+  "meta" jsonb DEFAULT '{}' NOT NULL,
+  "state" "s" DEFAULT 'pending',
+  "at" timestamp DEFAULT now()
+);
+CREATE INDEX "t_c_idx" ON "t" USING btree ("c") WHERE "c" IS NOT NULL;
+CREATE INDEX "t_lower_idx" ON "t" USING btree (lower("c"));
+)sql");
+  const auto findings = drift(sql, snapshot);
+  EXPECT_TRUE(findings.empty()) << findings.front().message;
+  // A real difference still shows.
+  const model::Catalog other = as_snapshot(R"sql(
+CREATE TYPE "public"."s" AS ENUM('pending', 'done');
+CREATE TABLE "t" (
+  "id" integer PRIMARY KEY,
+  "c" text,
+  "meta" jsonb DEFAULT '[]' NOT NULL,
+  "state" "s" DEFAULT 'done',
+  "at" timestamp DEFAULT now()
+);
+CREATE INDEX "t_c_idx" ON "t" USING btree ("c") WHERE "c" IS NULL;
+CREATE INDEX "t_lower_idx" ON "t" USING btree (upper("c"));
+)sql");
+  std::vector<std::vector<std::string>> objects;
+  for (const core::Finding& finding : drift(sql, other)) {
+    objects.push_back(finding.object.columns);
+    objects.back().push_back(finding.object.constraint);
+  }
+  EXPECT_EQ(objects.size(), 4U); // meta, state, t_c_idx, t_lower_idx
+}
+
+TEST(SnapshotDriftRealRepos, ARenameIsOneFindingNotOneEachWay) {
+  const model::Catalog sql = from_sql(R"sql(
+CREATE TABLE "a" ("id" integer PRIMARY KEY);
+CREATE TABLE "b" ("id" integer PRIMARY KEY, "a_id" integer);
+ALTER TABLE "b" ADD CONSTRAINT "b_a_fk" FOREIGN KEY ("a_id") REFERENCES "a"("id");
+CREATE INDEX "b_a_idx" ON "b" ("a_id");
+)sql");
+  const model::Catalog snapshot = as_snapshot(R"sql(
+CREATE TABLE "a" ("id" integer PRIMARY KEY);
+CREATE TABLE "b" ("id" integer PRIMARY KEY, "a_id" integer);
+ALTER TABLE "b" ADD CONSTRAINT "b_a_id_a_id_fk" FOREIGN KEY ("a_id") REFERENCES "a"("id");
+CREATE INDEX "b_a_id_index" ON "b" ("a_id");
+)sql");
+  const auto findings = drift(sql, snapshot);
+  ASSERT_EQ(findings.size(), 2U);
+  for (const core::Finding& finding : findings) {
+    EXPECT_NE(finding.message.find("is named differently"), std::string::npos) << finding.message;
+  }
+}
+
+TEST(SnapshotDriftRealRepos, ALongNameIsNotDriftTwice) {
+  const std::string long_name = "organization_memberships_organization_id_organizations_id_fk_extra";
+  const std::string sql_text =
+      "CREATE TABLE \"organizations\" (\"id\" integer PRIMARY KEY);\n"
+      "CREATE TABLE \"organization_memberships\" (\"organization_id\" integer,\n"
+      "  CONSTRAINT \"" +
+      long_name + "\" FOREIGN KEY (\"organization_id\") REFERENCES \"organizations\"(\"id\"));\n";
+  const model::Catalog sql = from_sql(sql_text);
+  model::Catalog snapshot = as_snapshot(sql_text);
+  snapshot.tables[1].foreign_keys[0].name = long_name; // as drizzle-kit's snapshot keeps it
+  loaders::truncate_identifiers(snapshot);             // as load_drizzle_snapshot does
+  EXPECT_TRUE(drift(sql, snapshot).empty());
+}
+
+TEST(SnapshotDriftRealRepos, ThePlatformsTablesAreNotDrift) {
+  const model::Catalog sql = from_sql(R"sql(
+CREATE TABLE "profiles" ("id" uuid PRIMARY KEY, "user_id" uuid REFERENCES "auth"."users"("id"));
+)sql");
+  model::Catalog snapshot = as_snapshot(R"sql(
+CREATE SCHEMA "auth";
+CREATE TABLE "auth"."users" ("id" uuid PRIMARY KEY);
+CREATE TABLE "profiles" ("id" uuid PRIMARY KEY, "user_id" uuid REFERENCES "auth"."users"("id"));
+)sql");
+  const auto findings = drift(sql, snapshot);
+  EXPECT_TRUE(findings.empty()) << findings.front().message;
+}
+
+} // namespace
