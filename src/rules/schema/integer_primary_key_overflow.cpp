@@ -38,27 +38,22 @@ public:
             .default_severity = core::Severity::low,
             .inputs = {engine::Input::catalog},
             .has_fix = true,
-            .options = {{"used-share-high", "0.5",
-                         "share of the type's maximum the sequence has used from which the finding is high "
-                         "(critical from 0.8)"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    const double high_share = context.options.get_double("used-share-high");
     for (const model::Table& table : catalog_tables(context)) {
       const model::Column* column = single_primary_key_column(table);
       if (column == nullptr || column->type.is_array() ||
           (column->type.name != "int4" && column->type.name != "int2") || !generated_key(*column)) {
         continue;
       }
-      out.push_back(make_finding(context, table, *column, high_share));
+      out.push_back(make_finding(context, table, *column));
     }
   }
 
 private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                    const model::Column& column, double high_share) {
-    static_cast<void>(high_share); // the live sequence position arrives with the model's sequence facts
+                                    const model::Column& column) {
     const std::string name = advisor::table_display(table);
     const double max = type_max(column.type);
     const std::string type = column.type.name == "int2" ? "smallint" : "integer";
