@@ -3,6 +3,7 @@
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
 #include "app/run_rules.hpp"
+#include "app/stats.hpp"
 #include "core/result.hpp"
 #include "core/settings.hpp"
 #include "core/text.hpp"
@@ -185,6 +186,12 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
     relocate_project(sources->project);      // locations from where pgadvise runs
   }
   loaders::SchemaLoad load = app::load_schema(*sources);
+  if (!options.stats.empty() && !options.live.requested()) {
+    if (auto applied = apply_stats_file(options.stats, load.catalog, load.notes); !applied) {
+      err << "pgadvise: " << applied.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+  }
   std::optional<LiveRun> live; // --db: the database's catalog is the schema
   if (options.live.requested()) {
     auto opened = open_live(options.live, load, *sources);

@@ -23,6 +23,7 @@ struct LintOptions {
   std::vector<std::string> options;    // id.name=value
   std::string color = "auto";
   bool verbose = false;
+  std::string stats;        // --stats FILE: production statistics (app/stats.hpp) for a file schema
   LiveOptions live;         // --db and its options (app/live_input.hpp)
   WorkloadOptions workload; // --log, --pgss, --queries (app/workload_input.hpp)
 };

@@ -7,6 +7,7 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_size.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -120,7 +121,9 @@ private:
 
     core::Finding finding;
     finding.rule = std::string(k_id);
-    finding.severity = context.severity;
+    // A missing index costs in proportion to the rows scanned: known sizes
+    // (--db, --stats) rank a 200-row table below a 10-million-row one.
+    finding.severity = cap_by_rows(context.severity, table);
     finding.message = "Foreign key " + table_name + "(" + core::join(fk.columns, ", ") + ") -> " + ref_name +
                       (fk.ref_columns.empty() ? "" : "(" + core::join(fk.ref_columns, ", ") + ")") +
                       " has no index that starts with " + columns;
@@ -137,6 +140,9 @@ private:
     finding.location = fk.location;
     finding.evidence.push_back(
         advisor::schema_evidence(catalog, advisor::describe_foreign_key(fk), fk.location));
+    if (const std::string rows = describe_rows(table); !rows.empty()) {
+      finding.evidence.push_back(advisor::schema_evidence(catalog, table_name + ": " + rows, table.location));
+    }
     for (const Index* index : usable_indexes(catalog, table)) {
       if (auto reason = advisor::near_miss_reason(*index, fk.columns)) {
         finding.evidence.push_back(advisor::schema_evidence(catalog, *reason, index->location));

@@ -34,56 +34,6 @@ std::string window_text(const model::StatsWindow& window) {
          ")";
 }
 
-// Which of two indexes serving the same foreign key to keep.
-bool preferred(const Index& a, const Index& b) {
-  const auto size = [](const Index& index) { return index.stats ? index.stats->size_bytes : 0; };
-  return std::make_tuple(a.keys.size(), size(a), a.name) < std::make_tuple(b.keys.size(), size(b), b.name);
-}
-
-// Why an index must stay even though no query scans it, or empty.
-std::string needed_anyway(const Table& table, const Index& index) {
-  if (index.kind != model::IndexKind::index || index.unique) {
-    return "enforces uniqueness";
-  }
-  if (index.backs_exclusion) {
-    return "backs an exclusion constraint";
-  }
-  if (index.replica_identity) {
-    return "is the replica identity";
-  }
-  if (index.inherited) {
-    return "belongs to a partitioned parent's index";
-  }
-  if (!index.valid) {
-    return "is invalid (a failed CREATE INDEX CONCURRENTLY: a different problem)";
-  }
-  // Deleting or re-keying a referenced row looks referencing rows up through
-  // an index on the FK's columns; those lookups may just not have happened
-  // yet. When no index covering the FK was used, one of them (the fewest
-  // keys, then the smallest, then the first by name) must stay; the others
-  // can go. When one was used, it stays anyway.
-  for (const model::ForeignKey& fk : table.foreign_keys) {
-    if (!advisor::covers_leading(index, fk.columns)) {
-      continue;
-    }
-    const Index* keep = nullptr;
-    bool any_used = false;
-    for (const Index& other : table.indexes) {
-      if (!advisor::covers_leading(other, fk.columns)) {
-        continue;
-      }
-      any_used = any_used || !other.stats || other.stats->idx_scan > 0;
-      if (keep == nullptr || preferred(other, *keep)) {
-        keep = &other;
-      }
-    }
-    if (!any_used && keep == &index) {
-      return "is the index foreign key " + fk.name + " needs";
-    }
-  }
-  return {};
-}
-
 class UnusedIndex final : public engine::Rule {
 public:
   UnusedIndex()

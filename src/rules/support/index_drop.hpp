@@ -26,4 +26,9 @@ core::Finding index_finding(std::string_view rule, const engine::RuleContext& co
 core::Fix drop_index_fix(const engine::RuleContext& context, const model::Table& table,
                          const model::Index& index);
 
+// Why `index` must stay even though no query scans it (it enforces
+// uniqueness, backs a constraint, is the one index a foreign key needs,
+// ...), or empty when it could go (unused-index, overindexed-write-heavy-table).
+std::string needed_anyway(const model::Table& table, const model::Index& index);
+
 } // namespace pgadvise::rules

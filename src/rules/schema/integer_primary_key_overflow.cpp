@@ -1,0 +1,106 @@
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "core/format.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_size.hpp"
+
+#include <limits>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "integer-primary-key-overflow";
+
+constexpr double k_int4_max = std::numeric_limits<std::int32_t>::max();
+constexpr double k_int2_max = std::numeric_limits<std::int16_t>::max();
+
+// A key the database numbers itself: serial, identity, or a nextval() default.
+bool generated_key(const model::Column& column) {
+  return column.type.serial || column.identity ||
+         (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
+}
+
+double type_max(const model::TypeRef& type) {
+  return type.name == "int2" ? k_int2_max : k_int4_max;
+}
+
+class IntegerPrimaryKeyOverflow final : public engine::Rule {
+public:
+  IntegerPrimaryKeyOverflow()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "int4 primary key that can run out of values",
+            .category = engine::Category::schema,
+            .default_severity = core::Severity::low,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    for (const model::Table& table : catalog_tables(context)) {
+      const model::Column* column = single_primary_key_column(table);
+      if (column == nullptr || column->type.is_array() ||
+          (column->type.name != "int4" && column->type.name != "int2") || !generated_key(*column)) {
+        continue;
+      }
+      out.push_back(make_finding(context, table, *column));
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                    const model::Column& column) {
+    const std::string name = advisor::table_display(table);
+    const double max = type_max(column.type);
+    const std::string type = column.type.name == "int2" ? "smallint" : "integer";
+    core::Finding finding;
+    finding.rule = std::string(k_id);
+    finding.severity = context.severity;
+    finding.message = "Primary key " + name + "." + column.name + " is " + type + ": at most " +
+                      core::group_digits(static_cast<std::int64_t>(max)) + " ids";
+    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
+    finding.location = column.location;
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog, column.name + " " + column.type.display() + " PRIMARY KEY", column.location));
+    if (const auto rows = table_rows(table); rows && *rows >= max * 0.1) {
+      finding.severity = std::max(finding.severity, core::Severity::medium);
+      finding.evidence.push_back(
+          advisor::schema_evidence(*context.catalog, name + ": " + describe_rows(table), table.location));
+    }
+    finding.help =
+        "When the sequence passes the " + type +
+        " maximum every INSERT fails (\"nextval: reached maximum value of sequence\" or \"integer out of "
+        "range\") until the column is widened -- and widening rewrites the table and every index on it, "
+        "the biggest ones by then. bigint costs 4 more bytes per row and never runs out. Widen "
+        "referencing columns too (foreign-key-type-mismatch).";
+    core::Fix fix;
+    fix.ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) + " TYPE bigint;";
+    if (!column.identity) {
+      fix.ddl += "\nALTER SEQUENCE " + sequence_name(table, column) + " AS bigint;";
+    }
+    fix.safety_note =
+        "Rewrites " + name +
+        " and its indexes under an ACCESS EXCLUSIVE lock: do it while the table is small, or on a "
+        "big table add a bigint column, backfill it in batches, and swap it in.";
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle = advisor::drizzle_property(table, column.name) + ": bigint(" +
+                    advisor::js_string(column.name) +
+                    ", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),";
+    }
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint();
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_integer_primary_key_overflow() {
+  return std::make_unique<IntegerPrimaryKeyOverflow>();
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,134 @@
+#include "advisor/drizzle_render.hpp"
+#include "advisor/evidence.hpp"
+#include "advisor/index_match.hpp"
+#include "core/format.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/index_drop.hpp"
+#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_size.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <sstream>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "low-cardinality-index";
+
+// Distinct values of a column per pg_stats (negative n_distinct is a share
+// of the rows); none when unknown.
+std::optional<double> distinct_values(const model::Table& table, const model::Column& column) {
+  if (!column.stats || column.stats->n_distinct == 0) {
+    return std::nullopt;
+  }
+  if (column.stats->n_distinct > 0) {
+    return column.stats->n_distinct;
+  }
+  const auto rows = table_rows(table);
+  return rows ? std::optional<double>(-column.stats->n_distinct * *rows) : std::nullopt;
+}
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+bool leads_foreign_key(const model::Table& table, const std::string& column) {
+  return std::any_of(table.foreign_keys.begin(), table.foreign_keys.end(), [&](const model::ForeignKey& fk) {
+    return !fk.columns.empty() && fk.columns.front() == column;
+  });
+}
+
+class LowCardinalityIndex final : public engine::Rule {
+public:
+  LowCardinalityIndex()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "btree index on a boolean or few-valued column",
+            .category = engine::Category::schema,
+            .default_severity = core::Severity::low,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+            .options =
+                {{"max-distinct", "5",
+                  "a column with at most this many distinct values (pg_stats n_distinct) is few-valued"}},
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    const double max_distinct = context.options.get_double("max-distinct");
+    for (const model::Table& table : catalog_tables(context)) {
+      for (const model::Index& index : table.indexes) {
+        // One plain key: in a composite index the other keys do the work.
+        if (index.kind != model::IndexKind::index || index.unique || index.is_partial() || !index.valid ||
+            index.method != "btree" || index.keys.size() != 1 || index.keys.front().column.empty()) {
+          continue;
+        }
+        const model::Column* column = table.find_column(index.keys.front().column);
+        if (column == nullptr || leads_foreign_key(table, column->name)) {
+          continue; // a foreign key needs its index for deletes on the referenced table
+        }
+        const bool boolean = context.catalog->resolve_type(column->type).name == "bool";
+        const std::optional<double> distinct = distinct_values(table, *column);
+        if (boolean || (distinct && *distinct <= max_distinct)) {
+          out.push_back(make_finding(context, table, index, *column, boolean ? 2.0 : *distinct));
+        }
+      }
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                    const model::Index& index, const model::Column& column, double distinct) {
+    const std::string table_name = core::qualified_name(table.schema, table.name);
+    const std::string count = core::group_digits(static_cast<std::int64_t>(std::llround(distinct)));
+    core::Finding finding = index_finding(k_id, context, table, index);
+    finding.message = "Index " + index.name + " on " + table_name + "(" + column.name +
+                      ") indexes a column with " +
+                      (column.type.name == "bool" ? "two values (boolean)" : count + " distinct values");
+    if (column.stats) {
+      finding.evidence.push_back(advisor::schema_evidence(
+          *context.catalog,
+          "pg_stats " + column.name + ": n_distinct " + number_text(column.stats->n_distinct) +
+              ", null_frac " + number_text(column.stats->null_frac),
+          column.location));
+    }
+    finding.help =
+        "A btree on a column with a handful of values matches a large share of the table for all but "
+        "the rarest value: the planner prefers a sequential scan, while every write still pays for the "
+        "index. If queries look for one rare value, a partial index on it is smaller and faster (and can "
+        "index a more useful column); otherwise drop the index.";
+    core::Fix fix;
+    const std::string col = core::quote_ident(column.name);
+    const std::string rare = column.type.name == "bool" ? col : col + " = '<rare value>'";
+    fix.ddl = "-- if queries look for a rare value:\nCREATE INDEX CONCURRENTLY IF NOT EXISTS " +
+              core::quote_ident(index.name + "_partial") + " ON " + table_name + " (" + col + ") WHERE " +
+              rare + ";\n-- then, or otherwise:\n" + drop_index_fix(context, table, index).ddl;
+    fix.safety_note =
+        "CONCURRENTLY cannot run inside drizzle-kit migrate's transaction: run it as a separate "
+        "step. Check the queries that filter on " +
+        column.name + " first: the partial index must repeat their WHERE condition.";
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle =
+          "index(" + advisor::js_string(index.name + "_partial") + ").on(" +
+          advisor::drizzle_member(table.drizzle_config_param.empty() ? "table" : table.drizzle_config_param,
+                                  advisor::drizzle_property(table, column.name)) +
+          ").where(sql`...`) // and remove " + index.name;
+    }
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint();
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_low_cardinality_index() {
+  return std::make_unique<LowCardinalityIndex>();
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,43 @@
+#include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "integer-primary-key-overflow";
+
+model::Table serial_table() {
+  model::Table users =
+      table("users", {column("id", "serial", true, "nextval('users_id_seq'::regclass)", 3)}, 2);
+  users.indexes.push_back(primary_key("users_pkey", {"id"}));
+  return users;
+}
+
+TEST(IntegerPrimaryKeyOverflow, IsRegistered) {
+  const engine::Rule* rule = rules::find_rule(k_rule);
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
+}
+
+TEST(IntegerPrimaryKeyOverflow, ReportsGeneratedIntegerKey) {
+  const auto findings = run_rule(k_rule, catalog_of({serial_table()}));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].object.to_string(), "public.users(id)");
+  EXPECT_EQ(findings[0].severity, core::Severity::low);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_EQ(findings[0].fix->ddl,
+            "ALTER TABLE users ALTER COLUMN id TYPE bigint;\nALTER SEQUENCE users_id_seq AS bigint;");
+}
+
+TEST(IntegerPrimaryKeyOverflow, BigintAndAssignedKeysAreClean) {
+  model::Table big = table("a", {column("id", "bigserial", true)});
+  big.indexes.push_back(primary_key("a_pkey", {"id"}));
+  model::Table natural = table("b", {column("code", "int4", true)});
+  natural.indexes.push_back(primary_key("b_pkey", {"code"}));
+  EXPECT_TRUE(run_rule(k_rule, catalog_of({big, natural})).empty());
+}
+
+} // namespace
