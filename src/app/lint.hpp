@@ -23,6 +23,8 @@ struct LintOptions {
   std::vector<std::string> options;    // id.name=value
   std::string color = "auto";
   bool verbose = false;
+  unsigned timeout_seconds =
+      0;                    // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
   LiveOptions live;         // --db and its options (app/live_input.hpp)
   WorkloadOptions workload; // --log, --pgss, --queries (app/workload_input.hpp)
 };

@@ -1,5 +1,6 @@
 #include "hostile/bounded_run.hpp"
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -55,8 +56,16 @@ BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOpt
   const rlim_t limit = static_cast<rlim_t>(options.memory_limit_mib) * 1024 * 1024;
   const bool drop = options.as_nobody && ::geteuid() == 0;
 
+  std::array<int, 2> stdin_pipe{-1, -1};
+  if (options.stdin_held_open && ::pipe(stdin_pipe.data()) != 0) {
+    return {};
+  }
   const pid_t pid = ::fork();
   if (pid == 0) {
+    const int in = options.stdin_held_open ? stdin_pipe[0] : ::open("/dev/null", O_RDONLY);
+    if (in < 0 || ::dup2(in, 0) < 0) {
+      ::_exit(126);
+    }
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
     if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 || ::chdir(options.cwd.c_str()) != 0) {
@@ -71,6 +80,9 @@ BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOpt
     }
     ::execv(argv[0], argv.data());
     ::_exit(127);
+  }
+  if (options.stdin_held_open) {
+    ::close(stdin_pipe[0]); // the write end stays open until the program is gone
   }
   BoundedResult result;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
@@ -87,6 +99,9 @@ BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOpt
     }
     std::this_thread::sleep_for(
         std::chrono::milliseconds(20)); // polling the watchdog, not a timing assertion
+  }
+  if (options.stdin_held_open) {
+    ::close(stdin_pipe[1]);
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.peak_rss_kib = usage.ru_maxrss;

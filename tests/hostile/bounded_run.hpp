@@ -25,6 +25,7 @@ struct BoundedOptions {
   bool as_nobody = false;       // drop to uid/gid 65534 first (when root)
   int timeout_seconds = 20;     // the watchdog
   long memory_limit_mib = 1024; // RLIMIT_AS outside sanitizer builds
+  bool stdin_held_open = false; // stdin: a pipe nobody writes to nor closes (else /dev/null)
 };
 
 BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOptions& options);

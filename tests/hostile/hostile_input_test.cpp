@@ -93,11 +93,13 @@ protected:
 
   // `pgadvise lint -f json --verbose ARGS...` in the case's folder, with the
   // bounds every case shares.
-  [[nodiscard]] Run lint(std::vector<std::string> args, bool as_nobody = false) const {
+  [[nodiscard]] Run lint(std::vector<std::string> args, bool as_nobody = false,
+                         bool stdin_held_open = false) const {
     args.insert(args.begin(), {"lint", "--format", "json", "--verbose"});
     BoundedOptions options;
     options.cwd = m_dir.string();
     options.as_nobody = as_nobody;
+    options.stdin_held_open = stdin_held_open;
     Run run{run_bounded(args, options), nullptr};
     EXPECT_FALSE(run.process.timed_out) << "killed by the 20 s watchdog";
     EXPECT_LT(run.process.peak_rss_kib, k_one_gib_kib) << "peak RSS over 1 GiB";
@@ -145,6 +147,9 @@ TEST_F(HostileInput, TenMegabyteStatement) {
   write("big.sql", "CREATE TABLE big (id int PRIMARY KEY, note text DEFAULT '" +
                        std::string(10U << 20U, 'x') + "');\nCREATE TABLE after_big (id int);\n");
   const Run run = lint({"big.sql", "zz_after.sql"});
+  EXPECT_EQ(run.process.exit_code, 0); // the cap's warning is medium
+  EXPECT_TRUE(run.has("parse-error", "big.sql", 1)) << run.process.out.substr(0, 2000); // over the cap
+  EXPECT_FALSE(run.has_table_finding("big"));
   EXPECT_TRUE(run.has_table_finding("after_big"));
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
 }
@@ -271,6 +276,14 @@ TEST_F(HostileInput, SymlinkLoops) {
   fs::create_directory_symlink("..", dir() / "project" / "migrations" / "up");
   const Run project = lint({"project"});
   EXPECT_TRUE(project.has_table_finding("after_hostile")) << project.process.out.substr(0, 2000);
+}
+
+// --timeout stops a run that would otherwise wait forever (a log on a pipe
+// that never ends) with a message and exit code 2.
+TEST_F(HostileInput, TimeoutStopsAWholeRun) {
+  const Run run = lint({"zz_after.sql", "--timeout", "1", "--log", "-"}, false, true);
+  EXPECT_EQ(run.process.exit_code, 2);
+  EXPECT_NE(run.process.err.find("--timeout 1"), std::string::npos) << run.process.err;
 }
 
 } // namespace
