@@ -96,8 +96,8 @@ TEST(Redaction, NoLiteralReachesAnyOutputFormat) {
   ProcessOptions options;
   options.cwd = dir.string();
   for (const std::string& format : formats) {
-    for (const std::string& log : {"secrets.log", "unknown.log"}) {
-      SCOPED_TRACE(format + " " + log);
+    for (const char* log : {"secrets.log", "unknown.log"}) {
+      SCOPED_TRACE(format + " " + std::string(log));
       const fs::path report = dir / ("report." + format);
       const auto printed = run_process(
           PGADVISE_BINARY, {"lint", "schema.sql", "--verbose", "--format", format, "--log", log}, options);

@@ -23,7 +23,7 @@ const fs::path k_hostile = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "hostile
 const fs::path k_good_log = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "logs" / "stderr_debian.log";
 constexpr long k_one_gib_kib = 1024L * 1024L;
 
-struct Run {
+struct LintRun {
   BoundedResult process;
   nlohmann::json report; // the JSON report (null when none was printed)
 
@@ -93,14 +93,14 @@ protected:
 
   // `pgadvise lint -f json --verbose ARGS...` in the case's folder, with the
   // bounds every case shares.
-  [[nodiscard]] Run lint(std::vector<std::string> args, bool as_nobody = false,
-                         bool stdin_held_open = false) const {
+  [[nodiscard]] LintRun lint(std::vector<std::string> args, bool as_nobody = false,
+                             bool stdin_held_open = false) const {
     args.insert(args.begin(), {"lint", "--format", "json", "--verbose"});
     BoundedOptions options;
     options.cwd = m_dir.string();
     options.as_nobody = as_nobody;
     options.stdin_held_open = stdin_held_open;
-    Run run{run_bounded(args, options), nullptr};
+    LintRun run{run_bounded(args, options), nullptr};
     EXPECT_FALSE(run.process.timed_out) << "killed by the 20 s watchdog";
     EXPECT_LT(run.process.peak_rss_kib, k_one_gib_kib) << "peak RSS over 1 GiB";
     EXPECT_EQ(run.process.err.find("Sanitizer"), std::string::npos) << run.process.err;
@@ -120,7 +120,7 @@ TEST_F(HostileInput, EmptySqlFileAndEmptyLog) {
   copy("empty.sql", "0000_empty.sql");
   copy("empty.log");
   copy_good_log();
-  const Run run = lint({"0000_empty.sql", "zz_after.sql", "--log", "empty.log", "--log", "good.log"});
+  const LintRun run = lint({"0000_empty.sql", "zz_after.sql", "--log", "empty.log", "--log", "good.log"});
   EXPECT_EQ(run.process.exit_code, 0); // only medium findings; --fail-on high
   EXPECT_TRUE(run.has("parse-error", "empty.log", 1)) << run.process.out;
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
@@ -129,7 +129,7 @@ TEST_F(HostileInput, EmptySqlFileAndEmptyLog) {
 
 TEST_F(HostileInput, BinaryFile) {
   copy("binary.sql");
-  const Run run = lint({"binary.sql", "zz_after.sql"});
+  const LintRun run = lint({"binary.sql", "zz_after.sql"});
   EXPECT_EQ(run.process.exit_code, 1);
   EXPECT_TRUE(run.has("parse-error", "binary.sql", 1));
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
@@ -137,7 +137,7 @@ TEST_F(HostileInput, BinaryFile) {
 
 TEST_F(HostileInput, TruncatedMultiLineStatement) {
   copy("truncated.sql");
-  const Run run = lint({"truncated.sql", "zz_after.sql"});
+  const LintRun run = lint({"truncated.sql", "zz_after.sql"});
   EXPECT_EQ(run.process.exit_code, 1);
   EXPECT_TRUE(run.has("parse-error", "truncated.sql", 5)) << run.process.out;
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
@@ -146,7 +146,7 @@ TEST_F(HostileInput, TruncatedMultiLineStatement) {
 TEST_F(HostileInput, TenMegabyteStatement) {
   write("big.sql", "CREATE TABLE big (id int PRIMARY KEY, note text DEFAULT '" +
                        std::string(10U << 20U, 'x') + "');\nCREATE TABLE after_big (id int);\n");
-  const Run run = lint({"big.sql", "zz_after.sql"});
+  const LintRun run = lint({"big.sql", "zz_after.sql"});
   EXPECT_EQ(run.process.exit_code, 0); // the cap's warning is medium
   EXPECT_TRUE(run.has("parse-error", "big.sql", 1)) << run.process.out.substr(0, 2000); // over the cap
   EXPECT_FALSE(run.has_table_finding("big"));
@@ -159,7 +159,7 @@ TEST_F(HostileInput, TenMegabyteLogLine) {
         "2026-11-21 16:09:00.455 UTC [15178] app@app LOG:  duration: 0.120 ms  statement: SELECT '" +
             std::string(10U << 20U, 'x') + "' AS big;\n");
   copy_good_log();
-  const Run run = lint({"zz_after.sql", "--log", "big.log", "--log", "good.log"});
+  const LintRun run = lint({"zz_after.sql", "--log", "big.log", "--log", "good.log"});
   EXPECT_TRUE(run.note_contains("read big.log: stderr log")) << run.process.out.substr(0, 2000);
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
@@ -167,21 +167,21 @@ TEST_F(HostileInput, TenMegabyteLogLine) {
 
 TEST_F(HostileInput, InvalidUtf8InIdentifiers) {
   copy("invalid_utf8_identifier.sql");
-  const Run run = lint({"invalid_utf8_identifier.sql"});
+  const LintRun run = lint({"invalid_utf8_identifier.sql"});
   EXPECT_EQ(run.process.exit_code, 0);
   EXPECT_TRUE(run.has_table_finding("after_hostile")); // the line after the bad names
 }
 
 TEST_F(HostileInput, InvalidUtf8InLogText) {
   copy("invalid_utf8.log");
-  const Run run = lint({"zz_after.sql", "--log", "invalid_utf8.log"});
+  const LintRun run = lint({"zz_after.sql", "--log", "invalid_utf8.log"});
   EXPECT_TRUE(run.note_contains("read invalid_utf8.log: stderr log")) << run.process.out.substr(0, 2000);
   EXPECT_FALSE(run.note_contains(", 0 statements"));
 }
 
 TEST_F(HostileInput, FiftyThousandNestedParentheses) {
   write("parens.sql", "SELECT " + std::string(50000, '(') + "1" + std::string(50000, ')') + ";\n");
-  const Run run = lint({"parens.sql", "zz_after.sql"});
+  const LintRun run = lint({"parens.sql", "zz_after.sql"});
   EXPECT_EQ(run.process.exit_code, 1);
   EXPECT_TRUE(run.has("parse-error", "parens.sql", 1));
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
@@ -193,14 +193,14 @@ TEST_F(HostileInput, TwoHundredThousandElementInList) {
     list += "," + std::to_string(i);
   }
   write("in_list.sql", "SELECT * FROM t WHERE id IN (" + list + ");\nCREATE TABLE after_in (id int);\n");
-  const Run run = lint({"in_list.sql", "zz_after.sql"});
+  const LintRun run = lint({"in_list.sql", "zz_after.sql"});
   EXPECT_TRUE(run.has_table_finding("after_in"));
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
 }
 
 TEST_F(HostileInput, UnterminatedDollarQuote) {
   copy("unterminated_dollar.sql");
-  const Run run = lint({"unterminated_dollar.sql", "zz_after.sql"});
+  const LintRun run = lint({"unterminated_dollar.sql", "zz_after.sql"});
   EXPECT_EQ(run.process.exit_code, 1);
   EXPECT_TRUE(run.has("parse-error", "unterminated_dollar.sql", 2));
   EXPECT_TRUE(run.has_table_finding("after_hostile")); // the next file
@@ -208,7 +208,7 @@ TEST_F(HostileInput, UnterminatedDollarQuote) {
 
 TEST_F(HostileInput, JournalNamingFilesOutsideTheFolder) {
   copy("journal_traversal", "journal_traversal");
-  const Run run = lint({"journal_traversal/migrations"});
+  const LintRun run = lint({"journal_traversal/migrations"});
   EXPECT_EQ(run.process.exit_code, 0);
   EXPECT_TRUE(run.note_contains("_journal.json: entry \"../../etc/passwd\"")) << run.process.out;
   EXPECT_TRUE(run.note_contains("_journal.json: entry \"../outside\""));
@@ -218,7 +218,7 @@ TEST_F(HostileInput, JournalNamingFilesOutsideTheFolder) {
 
 TEST_F(HostileInput, SnapshotJsonWithWrongTypes) {
   copy("snapshot_wrong_types", "snapshot_wrong_types");
-  const Run run = lint({"snapshot_wrong_types/meta/0000_snapshot.json"});
+  const LintRun run = lint({"snapshot_wrong_types/meta/0000_snapshot.json"});
   EXPECT_EQ(run.process.exit_code, 1);
   EXPECT_TRUE(run.has("parse-error", "snapshot_wrong_types/meta/0000_snapshot.json", 1)) << run.process.out;
   EXPECT_TRUE(run.has_table_finding("posts") || run.note_contains("posts")) << run.process.out;
@@ -227,7 +227,7 @@ TEST_F(HostileInput, SnapshotJsonWithWrongTypes) {
 TEST_F(HostileInput, LogWithUnknownPrefix) {
   copy("unknown_prefix.log");
   copy_good_log();
-  const Run run = lint({"zz_after.sql", "--log", "unknown_prefix.log", "--log", "good.log"});
+  const LintRun run = lint({"zz_after.sql", "--log", "unknown_prefix.log", "--log", "good.log"});
   EXPECT_TRUE(run.has("parse-error", "unknown_prefix.log", 1));
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
 }
@@ -235,18 +235,18 @@ TEST_F(HostileInput, LogWithUnknownPrefix) {
 TEST_F(HostileInput, CorruptGzip) {
   copy("corrupt.log.gz");
   copy_good_log();
-  const Run run = lint({"zz_after.sql", "--log", "corrupt.log.gz", "--log", "good.log"});
+  const LintRun run = lint({"zz_after.sql", "--log", "corrupt.log.gz", "--log", "good.log"});
   EXPECT_TRUE(run.has("parse-error", "corrupt.log.gz")) << run.process.out.substr(0, 3000);
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
 }
 
 TEST_F(HostileInput, DirectoryWhereAFileIsExpected) {
   fs::create_directory(dir() / "a_dir.log");
-  const Run log = lint({"zz_after.sql", "--log", "a_dir.log"});
+  const LintRun log = lint({"zz_after.sql", "--log", "a_dir.log"});
   EXPECT_EQ(log.process.exit_code, 2);
   EXPECT_NE(log.process.err.find("a_dir.log"), std::string::npos) << log.process.err;
   fs::create_directory(dir() / "a_dir.sql");
-  const Run schema = lint({"a_dir.sql"});
+  const LintRun schema = lint({"a_dir.sql"});
   EXPECT_EQ(schema.process.exit_code, 2);
   EXPECT_NE(schema.process.err.find("a_dir.sql"), std::string::npos) << schema.process.err;
 }
@@ -257,7 +257,7 @@ TEST_F(HostileInput, UnreadableFile) {
   copy_good_log();
   fs::copy_file(dir() / "good.log", dir() / "unreadable.log");
   fs::permissions(dir() / "unreadable.log", fs::perms::none);
-  const Run run = lint({"zz_after.sql", "--log", "unreadable.log"}, true);
+  const LintRun run = lint({"zz_after.sql", "--log", "unreadable.log"}, true);
   EXPECT_EQ(run.process.exit_code, 2);
   EXPECT_NE(run.process.err.find("unreadable.log"), std::string::npos) << run.process.err;
 }
@@ -265,7 +265,7 @@ TEST_F(HostileInput, UnreadableFile) {
 TEST_F(HostileInput, SymlinkLoops) {
   fs::create_symlink("loop_b.log", dir() / "loop_a.log");
   fs::create_symlink("loop_a.log", dir() / "loop_b.log");
-  const Run log = lint({"zz_after.sql", "--log", "loop_a.log"});
+  const LintRun log = lint({"zz_after.sql", "--log", "loop_a.log"});
   EXPECT_EQ(log.process.exit_code, 2);
   EXPECT_NE(log.process.err.find("loop_a.log"), std::string::npos) << log.process.err;
 
@@ -274,14 +274,14 @@ TEST_F(HostileInput, SymlinkLoops) {
   fs::copy_file(dir() / "zz_after.sql", dir() / "project" / "migrations" / "0000_after.sql");
   fs::create_directory_symlink(".", dir() / "project" / "self");
   fs::create_directory_symlink("..", dir() / "project" / "migrations" / "up");
-  const Run project = lint({"project"});
+  const LintRun project = lint({"project"});
   EXPECT_TRUE(project.has_table_finding("after_hostile")) << project.process.out.substr(0, 2000);
 }
 
 // --timeout stops a run that would otherwise wait forever (a log on a pipe
 // that never ends) with a message and exit code 2.
 TEST_F(HostileInput, TimeoutStopsAWholeRun) {
-  const Run run = lint({"zz_after.sql", "--timeout", "1", "--log", "-"}, false, true);
+  const LintRun run = lint({"zz_after.sql", "--timeout", "1", "--log", "-"}, false, true);
   EXPECT_EQ(run.process.exit_code, 2);
   EXPECT_NE(run.process.err.find("--timeout 1"), std::string::npos) << run.process.err;
 }

@@ -78,7 +78,6 @@ InputKind detect_kind(const std::string& path, std::string_view head) {
     }
     pos = end + 1;
   }
-  std::string_view message;
   LogFields fields;
   if (queries > 0 && !LogPrefix::generic().match(line, fields)) {
     return InputKind::drizzle;
