@@ -51,6 +51,18 @@ struct LintRun {
     }
     return false;
   }
+  // The README's exit code for the default --fail-on high.
+  [[nodiscard]] bool any_at_or_above_high() const {
+    if (!report.is_object()) {
+      return false;
+    }
+    for (const auto& finding : report["findings"]) {
+      if (finding["severity"] == "high" || finding["severity"] == "critical") {
+        return true;
+      }
+    }
+    return false;
+  }
   [[nodiscard]] bool note_contains(const std::string& text) const {
     if (!report.is_object()) {
       return false;
@@ -121,7 +133,7 @@ TEST_F(HostileInput, EmptySqlFileAndEmptyLog) {
   copy("empty.log");
   copy_good_log();
   const LintRun run = lint({"0000_empty.sql", "zz_after.sql", "--log", "empty.log", "--log", "good.log"});
-  EXPECT_EQ(run.process.exit_code, 0); // only medium findings; --fail-on high
+  EXPECT_EQ(run.process.exit_code, run.any_at_or_above_high() ? 1 : 0);
   EXPECT_TRUE(run.has("parse-error", "empty.log", 1)) << run.process.out;
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
@@ -260,6 +272,11 @@ TEST_F(HostileInput, UnreadableFile) {
   const LintRun run = lint({"zz_after.sql", "--log", "unreadable.log"}, true);
   EXPECT_EQ(run.process.exit_code, 2);
   EXPECT_NE(run.process.err.find("unreadable.log"), std::string::npos) << run.process.err;
+  fs::copy_file(dir() / "zz_after.sql", dir() / "unreadable.sql");
+  fs::permissions(dir() / "unreadable.sql", fs::perms::none);
+  const LintRun schema = lint({"unreadable.sql"}, true);
+  EXPECT_EQ(schema.process.exit_code, 2);
+  EXPECT_NE(schema.process.err.find("unreadable.sql"), std::string::npos) << schema.process.err;
 }
 
 TEST_F(HostileInput, SymlinkLoops) {
