@@ -20,7 +20,7 @@ fi
 mkdir -p "$out"
 [ -x "$pgadvise" ] || "$root/scripts/build.sh" pgadvise
 
-printf '| tables | foreign keys | findings | wall time | peak RSS |\n|---|---|---|---|---|\n'
+printf '| tables | foreign keys | findings | wall time | CPU (user+sys) | peak RSS |\n|---|---|---|---|---|---|\n'
 for n in "${sizes[@]}"; do
   sql="$out/scale_$n.sql"
   awk -v n="$n" 'BEGIN {
@@ -39,6 +39,7 @@ for n in "${sizes[@]}"; do
   /usr/bin/time -v "$pgadvise" lint "$sql" --format json --output "$report" 2>"$out/scale_$n.time" || true
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/scale_$n.time")
   rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/scale_$n.time")
+  cpu=$(awk -F': ' '/User time|System time/ { sum += $2 } END { printf "%.2f s", sum }' "$out/scale_$n.time")
   findings=$(grep -c '"rule": "unindexed-foreign-key"' "$report" || true)
-  printf '| %d | %d | %d | %s | %d MB |\n' "$n" $((3 * (n - 1))) "$findings" "$wall" $((rss_kb / 1024))
+  printf '| %d | %d | %d | %s | %s | %d MB |\n' "$n" $((3 * (n - 1))) "$findings" "$wall" "$cpu" $((rss_kb / 1024))
 done
