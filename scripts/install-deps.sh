@@ -17,6 +17,7 @@ packages=(
   libbz2-dev liblzma-dev libzstd-dev # bzip2, xz and zstd-compressed logs (told apart by magic bytes)
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
+  clang-14 libclang-rt-14-dev # the sanitizer build and libFuzzer targets (scripts/build-asan.sh, scripts/fuzz.sh)
 )
 
 missing=()

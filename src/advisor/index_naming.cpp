@@ -10,18 +10,6 @@ namespace {
 constexpr std::size_t k_max_identifier_bytes = 63;
 constexpr std::size_t k_hash_digits = 8;
 
-bool relation_name_taken(const model::Catalog& catalog, std::string_view schema, std::string_view name) {
-  for (const model::Table& table : catalog.tables) {
-    if (table.schema != schema) {
-      continue;
-    }
-    if (table.name == name || table.find_index(name) != nullptr) {
-      return true;
-    }
-  }
-  return false;
-}
-
 } // namespace
 
 std::string index_name(std::string_view table, const std::vector<std::string>& columns,
@@ -46,15 +34,44 @@ std::string index_name(std::string_view table, const std::vector<std::string>& c
 
 std::string unique_index_name(const model::Catalog& catalog, std::string_view schema, std::string_view table,
                               const std::vector<std::string>& columns, std::string_view suffix) {
+  return unique_index_name(RelationNames(catalog), schema, table, columns, suffix);
+}
+
+namespace {
+
+std::string relation_key(std::string_view schema, std::string_view name) {
+  std::string key(schema);
+  key += '\0';
+  key += name;
+  return key;
+}
+
+} // namespace
+
+RelationNames::RelationNames(const model::Catalog& catalog) {
+  for (const model::Table& table : catalog.tables) {
+    m_names.insert(relation_key(table.schema, table.name));
+    for (const model::Index& index : table.indexes) {
+      m_names.insert(relation_key(table.schema, index.name));
+    }
+  }
+}
+
+bool RelationNames::taken(std::string_view schema, std::string_view name) const {
+  return m_names.count(relation_key(schema, name)) != 0;
+}
+
+std::string unique_index_name(const RelationNames& names, std::string_view schema, std::string_view table,
+                              const std::vector<std::string>& columns, std::string_view suffix) {
   const std::string base = index_name(table, columns, suffix);
-  if (!relation_name_taken(catalog, schema, base)) {
+  if (!names.taken(schema, base)) {
     return base;
   }
   for (int n = 1;; ++n) {
     const std::string number = std::to_string(n);
     // Keep within 63 bytes: shorten the base, never the number.
     std::string candidate = core::truncate_identifier(base, k_max_identifier_bytes - number.size()) + number;
-    if (!relation_name_taken(catalog, schema, candidate)) {
+    if (!names.taken(schema, candidate)) {
       return candidate;
     }
   }

@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
@@ -180,6 +183,13 @@ public:
     }
     if (!fs::is_regular_file(status)) {
       return core::Error("not a regular file or directory", {input.string(), 0, 0});
+    }
+    // A file named on the command line that cannot be opened (permissions)
+    // is a usage mistake like a missing one: exit 2, not a finding.
+    if (std::FILE* file = std::fopen(input.c_str(), "rb"); file != nullptr) {
+      std::fclose(file);
+    } else {
+      return core::Error(std::strerror(errno), {input.string(), 0, 0});
     }
     return add_file(input);
   }

@@ -24,6 +24,8 @@ struct LintOptions {
   std::string color = "auto";
   bool verbose = false;
   std::string stats;        // --stats FILE: production statistics (app/stats.hpp) for a file schema
+  unsigned timeout_seconds =
+      0;                    // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
   LiveOptions live;         // --db and its options (app/live_input.hpp)
   WorkloadOptions workload; // --log, --pgss, --queries (app/workload_input.hpp)
 };

@@ -4,6 +4,9 @@
 #include "loaders/logs/reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 namespace pgadvise::app {
@@ -22,6 +25,12 @@ core::Result<bool> check_paths(const WorkloadOptions& options) {
     if (!std::filesystem::is_regular_file(path, ec)) {
       return core::Error("cannot read workload file " + path +
                          (std::filesystem::exists(path, ec) ? ": not a regular file" : ": no such file"));
+    }
+    // Unreadable (permissions) is as much a usage mistake as missing.
+    if (std::FILE* file = std::fopen(path.c_str(), "rb"); file != nullptr) {
+      std::fclose(file);
+    } else {
+      return core::Error("cannot read workload file " + path + ": " + std::strerror(errno));
     }
   }
   if (stdin_uses > 1) {

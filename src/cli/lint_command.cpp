@@ -1,6 +1,7 @@
 #include "cli/lint_command.hpp"
 
 #include "app/lint.hpp"
+#include "cli/watchdog.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -96,12 +97,16 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
                    "without --db")
       ->type_name("FILE");
   lint->add_flag("-v,--verbose", options.verbose, "Say which sources were used and which rules were skipped");
+  lint->add_option("--timeout", options.timeout_seconds,
+                   "Stop the whole run after this many seconds, with exit code 2 (default: no limit)")
+      ->type_name("SECONDS");
   add_live_options(*lint, options.live);
   add_workload_options(*lint, options.workload);
   return lint;
 }
 
 int run_lint(const app::LintOptions& options) {
+  const Watchdog watchdog(options.timeout_seconds);
   return app::run_lint(options, std::cout, std::cerr);
 }
 

@@ -1,5 +1,6 @@
 #include "loaders/logs/reader.hpp"
 
+#include "core/redact.hpp"
 #include "loaders/logs/drizzle_logger.hpp"
 #include "loaders/logs/envelope.hpp"
 #include "loaders/logs/fold.hpp"
@@ -173,7 +174,8 @@ std::string_view kind_name(InputKind kind) {
 std::string quote_lines(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& line : lines) {
-    out += "\n    | " + sanitized_copy(line, 160);
+    // Reports never carry a log's literals (core/redact.hpp).
+    out += "\n    | " + sanitized_copy(core::redact_excerpt(line), 160);
   }
   return out;
 }

@@ -177,7 +177,7 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
   into.catalog.source = model::SchemaSource::sql_replay;
   for (const fs::path& file : files) {
     const std::string label = display_path(file);
-    const auto text = core::read_file(file);
+    const auto text = core::read_file(file, k_max_sql_file_bytes);
     if (!text) {
       into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
                                                  "file " + text.error().message, {label, 0, 0},

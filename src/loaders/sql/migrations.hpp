@@ -3,6 +3,8 @@
 #include "core/result.hpp"
 #include "loaders/schema_load.hpp"
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -17,6 +19,12 @@ namespace pgadvise::loaders {
 // become parse-error findings; statements about objects that do not exist
 // become replay-warning findings; either way the replay goes on.
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into);
+
+// Size caps, so one absurd input cannot exhaust memory or time: a larger SQL
+// file is not read, a larger statement is not parsed; either way a located
+// parse-error says so and the rest is still read.
+inline constexpr std::uintmax_t k_max_sql_file_bytes = 256U * 1024U * 1024U;
+inline constexpr std::size_t k_max_sql_statement_bytes = 4U * 1024U * 1024U;
 
 // Reads and replays files in the order given.
 void replay_sql_files(const std::vector<std::filesystem::path>& files, SchemaLoad& into);

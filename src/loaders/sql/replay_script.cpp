@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_script.hpp"
 
 #include "core/suppression.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "loaders/sql/replay_alter.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
@@ -343,6 +344,15 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
       continue;
     }
     ++replay.load().statements;
+    if (spans[i].length > k_max_sql_statement_bytes) {
+      replay.load().diagnostics.push_back(make_diagnostic(
+          k_parse_error, core::Severity::medium,
+          "statement is " + std::to_string(spans[i].length / (1024 * 1024)) + " MiB, over the " +
+              std::to_string(k_max_sql_statement_bytes / (1024 * 1024)) + " MiB limit; skipped",
+          replay.at_statement(),
+          "Objects it creates are missing from the schema; the rest of the file was read."));
+      continue;
+    }
     collect_suppressions(replay);
     pg::ParseResult parsed = pg::parse(replay.statement_text());
     if (!parsed.ok() && is_begin_atomic(replay.tokens())) {

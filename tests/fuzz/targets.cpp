@@ -1,0 +1,210 @@
+#include "fuzz/targets.hpp"
+
+#include "loaders/drizzle_kit/config.hpp"
+#include "loaders/drizzle_kit/ledger.hpp"
+#include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/logs/pgss.hpp"
+#include "loaders/logs/reader.hpp"
+#include "loaders/project/scan.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
+#include "loaders/sql/migrations.hpp"
+#include "model/project.hpp"
+#include "pg/plan_json.hpp"
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <unistd.h>
+
+namespace pgadvise::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A private scratch folder for targets whose reader takes a path; removed at
+// exit. Each run rewrites the files it needs.
+class Scratch {
+public:
+  Scratch() : m_root(fs::temp_directory_path() / ("pgadvise-fuzz-" + std::to_string(::getpid()))) {
+    fs::create_directories(m_root);
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    fs::remove_all(m_root, ignored);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  Scratch(Scratch&&) = delete;
+  Scratch& operator=(Scratch&&) = delete;
+
+  // An empty folder `name` under the scratch root.
+  fs::path fresh_dir(const std::string& name) const {
+    const fs::path dir = m_root / name;
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+    fs::create_directories(dir);
+    return dir;
+  }
+
+private:
+  fs::path m_root;
+};
+
+const Scratch& scratch() {
+  static const Scratch instance;
+  return instance;
+}
+
+void write_file(const fs::path& path, std::string_view data) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+// The first byte chooses among variants (options, file names); the rest is
+// the input. libFuzzer mutates both.
+unsigned char take_selector(std::string_view& data) {
+  if (data.empty()) {
+    return 0;
+  }
+  const auto selector = static_cast<unsigned char>(data.front());
+  data.remove_prefix(1);
+  return selector;
+}
+
+void fuzz_sql_replay(std::string_view data) {
+  loaders::SchemaLoad load;
+  loaders::replay_sql(data, "fuzz.sql", load);
+}
+
+void fuzz_drizzle_snapshot(std::string_view data) {
+  const fs::path file = scratch().fresh_dir("snapshot") / "0000_snapshot.json";
+  write_file(file, data);
+  (void)loaders::load_drizzle_snapshot(file);
+}
+
+// meta/_journal.json beside a migration and a snapshot it may name.
+void fuzz_drizzle_journal(std::string_view data) {
+  const fs::path dir = scratch().fresh_dir("journal");
+  write_file(dir / "meta" / "_journal.json", data);
+  write_file(dir / "0000_init.sql", "CREATE TABLE t (id int PRIMARY KEY);\n");
+  write_file(dir / "meta" / "0000_snapshot.json", R"({"version":"7","dialect":"postgresql","tables":{}})");
+  std::vector<std::string> notes;
+  (void)loaders::migration_order(dir, &notes);
+  std::string journal_display;
+  (void)loaders::read_migration_files(dir, journal_display, notes);
+  (void)loaders::newest_snapshot(dir / "meta");
+}
+
+void fuzz_schema_ts(std::string_view data) {
+  const unsigned char selector = take_selector(data);
+  static constexpr std::array<const char*, 3> k_casings{"", "snake_case", "camelCase"};
+  (void)loaders::load_drizzle_schema_sources({{"schema.ts", std::string(data)}},
+                                             k_casings.at(selector % k_casings.size()));
+}
+
+void fuzz_drizzle_config(std::string_view data) {
+  const loaders::DrizzleConfig config = loaders::scan_drizzle_config(data);
+  (void)loaders::drizzle_out_dir(config);
+}
+
+// Every log format and compression through the one entry point the CLI
+// uses (format and compression are detected from the bytes), with the
+// options that change how it reads: a given prefix, queries-only, tiny
+// parallel blocks.
+void fuzz_logs(std::string_view data) {
+  const unsigned char selector = take_selector(data);
+  const fs::path file = scratch().fresh_dir("logs") / "input.log";
+  write_file(file, data);
+  loaders::LogReadOptions options;
+  options.threads = (selector & 8U) != 0 ? 2 : 1;
+  options.queries_only = (selector & 1U) != 0;
+  if ((selector & 2U) != 0) {
+    options.log_line_prefix = (selector & 16U) != 0 ? "%t [%p]: [%l-1] user=%u,db=%d " : "%m [%p] ";
+  }
+  if ((selector & 4U) != 0) {
+    options.block_bytes = 64;
+  }
+  (void)loaders::read_logs({file.string()}, options);
+}
+
+void fuzz_pgss(std::string_view data) {
+  (void)loaders::read_pgss_text(data, "pgss.csv");
+}
+
+void fuzz_plan_json(std::string_view data) {
+  (void)pg::parse_plan_json(data);
+}
+
+// One project file, named by the selector among `names`, scanned the way
+// `pgadvise lint` scans a project folder. A package.json that runs the
+// shell scripts is always there, so scripts are followed.
+void scan_project_file(std::string_view data, const std::vector<const char*>& names) {
+  const unsigned char selector = take_selector(data);
+  const std::string name = names.at(selector % names.size());
+  const fs::path root = scratch().fresh_dir("project");
+  if (name != "package.json") {
+    write_file(root / "package.json",
+               R"({"name":"app","scripts":{"deploy":"sh scripts/deploy.sh","m":"make migrate"},)"
+               R"("dependencies":{"drizzle-orm":"1"}})");
+  }
+  write_file(root / name, data);
+  model::Project project;
+  project.root = root;
+  loaders::scan_project(project);
+}
+
+void fuzz_project_yaml(std::string_view data) {
+  scan_project_file(data, {".github/workflows/ci.yml", ".gitlab-ci.yml", "docker-compose.yml",
+                           "pnpm-workspace.yaml", "render.yaml"});
+}
+
+void fuzz_project_toml(std::string_view data) {
+  scan_project_file(data, {"fly.toml", "netlify.toml", "railway.toml"});
+}
+
+void fuzz_project_shell(std::string_view data) {
+  scan_project_file(data, {"scripts/deploy.sh", "Makefile", "Procfile"});
+}
+
+void fuzz_project_dockerfile(std::string_view data) {
+  scan_project_file(data, {"Dockerfile"});
+}
+
+void fuzz_project_json(std::string_view data) {
+  scan_project_file(data, {"package.json", "vercel.json", "railway.json"});
+}
+
+} // namespace
+
+const std::vector<Target>& targets() {
+  static const std::vector<Target> k_targets{
+      {"sql_replay", fuzz_sql_replay},
+      {"drizzle_snapshot", fuzz_drizzle_snapshot},
+      {"drizzle_journal", fuzz_drizzle_journal},
+      {"schema_ts", fuzz_schema_ts},
+      {"drizzle_config", fuzz_drizzle_config},
+      {"logs", fuzz_logs},
+      {"pgss", fuzz_pgss},
+      {"plan_json", fuzz_plan_json},
+      {"project_yaml", fuzz_project_yaml},
+      {"project_toml", fuzz_project_toml},
+      {"project_shell", fuzz_project_shell},
+      {"project_dockerfile", fuzz_project_dockerfile},
+      {"project_json", fuzz_project_json},
+  };
+  return k_targets;
+}
+
+bool run_target(std::string_view name, std::string_view data) {
+  for (const Target& target : targets()) {
+    if (target.name == name) {
+      target.run(data);
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace pgadvise::fuzz

@@ -1,0 +1,306 @@
+// The hostile-input corpus (issue 12, fixtures/hostile/): each case runs the
+// pgadvise binary under run_bounded's limits (20 s watchdog, 1 GiB) and
+// checks the located message, the README's exit code (0 clean, 1 findings
+// at or above --fail-on, 2 no usable input or unreadable path), and that the
+// input after the hostile one is still read.
+#include "hostile/bounded_run.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using pgadvise::test::BoundedOptions;
+using pgadvise::test::BoundedResult;
+using pgadvise::test::run_bounded;
+
+const fs::path k_hostile = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "hostile";
+const fs::path k_good_log = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "logs" / "stderr_debian.log";
+constexpr long k_one_gib_kib = 1024L * 1024L;
+
+struct LintRun {
+  BoundedResult process;
+  nlohmann::json report; // the JSON report (null when none was printed)
+
+  // Whether a finding of `rule` is located in `file` (at `line` when > 0).
+  [[nodiscard]] bool has(const std::string& rule, const std::string& file, int line = 0) const {
+    if (!report.is_object()) {
+      return false;
+    }
+    for (const auto& finding : report["findings"]) {
+      const auto& where = finding["location"];
+      if (finding["rule"] == rule && where["file"] == file && (line == 0 || where["line"] == line)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  [[nodiscard]] bool has_table_finding(const std::string& table) const {
+    if (!report.is_object()) {
+      return false;
+    }
+    for (const auto& finding : report["findings"]) {
+      if (finding["object"]["table"] == table) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // The README's exit code for the default --fail-on high.
+  [[nodiscard]] bool any_at_or_above_high() const {
+    if (!report.is_object()) {
+      return false;
+    }
+    for (const auto& finding : report["findings"]) {
+      if (finding["severity"] == "high" || finding["severity"] == "critical") {
+        return true;
+      }
+    }
+    return false;
+  }
+  [[nodiscard]] bool note_contains(const std::string& text) const {
+    if (!report.is_object()) {
+      return false;
+    }
+    for (const auto& note : report["notes"]) {
+      if (note.get<std::string>().find(text) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+class HostileInput : public ::testing::Test {
+protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    m_dir = fs::path(::testing::TempDir()) / (std::string("hostile-") + info->name());
+    fs::remove_all(m_dir);
+    fs::create_directories(m_dir);
+    // Readable by the unprivileged user some cases run as.
+    fs::permissions(m_dir, fs::perms::all & ~fs::perms::group_write & ~fs::perms::others_write);
+    fs::copy_file(k_hostile / "zz_after.sql", m_dir / "zz_after.sql");
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::permissions(m_dir / "unreadable.log", fs::perms::owner_all, ignored);
+    fs::remove_all(m_dir, ignored);
+  }
+
+  [[nodiscard]] const fs::path& dir() const { return m_dir; }
+
+  void copy(const std::string& fixture, const std::string& as = "") const {
+    fs::copy(k_hostile / fixture, m_dir / (as.empty() ? fixture : as), fs::copy_options::recursive);
+  }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(m_dir / name, std::ios::binary) << text;
+  }
+  void copy_good_log() const { fs::copy_file(k_good_log, m_dir / "good.log"); }
+
+  // `pgadvise lint -f json --verbose ARGS...` in the case's folder, with the
+  // bounds every case shares.
+  [[nodiscard]] LintRun lint(std::vector<std::string> args, bool as_nobody = false,
+                             bool stdin_held_open = false) const {
+    args.insert(args.begin(), {"lint", "--format", "json", "--verbose"});
+    BoundedOptions options;
+    options.cwd = m_dir.string();
+    options.as_nobody = as_nobody;
+    options.stdin_held_open = stdin_held_open;
+    LintRun run{run_bounded(args, options), nullptr};
+    EXPECT_FALSE(run.process.timed_out) << "killed by the 20 s watchdog";
+    EXPECT_LT(run.process.peak_rss_kib, k_one_gib_kib) << "peak RSS over 1 GiB";
+    EXPECT_EQ(run.process.err.find("Sanitizer"), std::string::npos) << run.process.err;
+    EXPECT_EQ(run.process.err.find("runtime error"), std::string::npos) << run.process.err;
+    if (run.process.exit_code != 2) {
+      run.report = nlohmann::json::parse(run.process.out, nullptr, false);
+      EXPECT_FALSE(run.report.is_discarded()) << run.process.out.substr(0, 500) << run.process.err;
+    }
+    return run;
+  }
+
+private:
+  fs::path m_dir;
+};
+
+TEST_F(HostileInput, EmptySqlFileAndEmptyLog) {
+  copy("empty.sql", "0000_empty.sql");
+  copy("empty.log");
+  copy_good_log();
+  const LintRun run = lint({"0000_empty.sql", "zz_after.sql", "--log", "empty.log", "--log", "good.log"});
+  EXPECT_EQ(run.process.exit_code, run.any_at_or_above_high() ? 1 : 0);
+  EXPECT_TRUE(run.has("parse-error", "empty.log", 1)) << run.process.out;
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+  EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
+}
+
+TEST_F(HostileInput, BinaryFile) {
+  copy("binary.sql");
+  const LintRun run = lint({"binary.sql", "zz_after.sql"});
+  EXPECT_EQ(run.process.exit_code, 1);
+  EXPECT_TRUE(run.has("parse-error", "binary.sql", 1));
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, TruncatedMultiLineStatement) {
+  copy("truncated.sql");
+  const LintRun run = lint({"truncated.sql", "zz_after.sql"});
+  EXPECT_EQ(run.process.exit_code, 1);
+  EXPECT_TRUE(run.has("parse-error", "truncated.sql", 5)) << run.process.out;
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, TenMegabyteStatement) {
+  write("big.sql", "CREATE TABLE big (id int PRIMARY KEY, note text DEFAULT '" +
+                       std::string(10U << 20U, 'x') + "');\nCREATE TABLE after_big (id int);\n");
+  const LintRun run = lint({"big.sql", "zz_after.sql"});
+  EXPECT_EQ(run.process.exit_code, 0); // the cap's warning is medium
+  EXPECT_TRUE(run.has("parse-error", "big.sql", 1)) << run.process.out.substr(0, 2000); // over the cap
+  EXPECT_FALSE(run.has_table_finding("big"));
+  EXPECT_TRUE(run.has_table_finding("after_big"));
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, TenMegabyteLogLine) {
+  write("big.log",
+        "2026-11-21 16:09:00.455 UTC [15178] app@app LOG:  duration: 0.120 ms  statement: SELECT '" +
+            std::string(10U << 20U, 'x') + "' AS big;\n");
+  copy_good_log();
+  const LintRun run = lint({"zz_after.sql", "--log", "big.log", "--log", "good.log"});
+  EXPECT_TRUE(run.note_contains("read big.log: stderr log")) << run.process.out.substr(0, 2000);
+  EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, InvalidUtf8InIdentifiers) {
+  copy("invalid_utf8_identifier.sql");
+  const LintRun run = lint({"invalid_utf8_identifier.sql"});
+  EXPECT_EQ(run.process.exit_code, 0);
+  EXPECT_TRUE(run.has_table_finding("after_hostile")); // the line after the bad names
+}
+
+TEST_F(HostileInput, InvalidUtf8InLogText) {
+  copy("invalid_utf8.log");
+  const LintRun run = lint({"zz_after.sql", "--log", "invalid_utf8.log"});
+  EXPECT_TRUE(run.note_contains("read invalid_utf8.log: stderr log")) << run.process.out.substr(0, 2000);
+  EXPECT_FALSE(run.note_contains(", 0 statements"));
+}
+
+TEST_F(HostileInput, FiftyThousandNestedParentheses) {
+  write("parens.sql", "SELECT " + std::string(50000, '(') + "1" + std::string(50000, ')') + ";\n");
+  const LintRun run = lint({"parens.sql", "zz_after.sql"});
+  EXPECT_EQ(run.process.exit_code, 1);
+  EXPECT_TRUE(run.has("parse-error", "parens.sql", 1));
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, TwoHundredThousandElementInList) {
+  std::string list = "1";
+  for (int i = 2; i <= 200000; ++i) {
+    list += "," + std::to_string(i);
+  }
+  write("in_list.sql", "SELECT * FROM t WHERE id IN (" + list + ");\nCREATE TABLE after_in (id int);\n");
+  const LintRun run = lint({"in_list.sql", "zz_after.sql"});
+  EXPECT_TRUE(run.has_table_finding("after_in"));
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, UnterminatedDollarQuote) {
+  copy("unterminated_dollar.sql");
+  const LintRun run = lint({"unterminated_dollar.sql", "zz_after.sql"});
+  EXPECT_EQ(run.process.exit_code, 1);
+  EXPECT_TRUE(run.has("parse-error", "unterminated_dollar.sql", 2));
+  EXPECT_TRUE(run.has_table_finding("after_hostile")); // the next file
+}
+
+TEST_F(HostileInput, JournalNamingFilesOutsideTheFolder) {
+  copy("journal_traversal", "journal_traversal");
+  const LintRun run = lint({"journal_traversal/migrations"});
+  EXPECT_EQ(run.process.exit_code, 0);
+  EXPECT_TRUE(run.note_contains("_journal.json: entry \"../../etc/passwd\"")) << run.process.out;
+  EXPECT_TRUE(run.note_contains("_journal.json: entry \"../outside\""));
+  EXPECT_FALSE(run.has_table_finding("outside_must_not_be_read"));
+  EXPECT_TRUE(run.has_table_finding("after_hostile"));
+}
+
+TEST_F(HostileInput, SnapshotJsonWithWrongTypes) {
+  copy("snapshot_wrong_types", "snapshot_wrong_types");
+  const LintRun run = lint({"snapshot_wrong_types/meta/0000_snapshot.json"});
+  EXPECT_EQ(run.process.exit_code, 1);
+  EXPECT_TRUE(run.has("parse-error", "snapshot_wrong_types/meta/0000_snapshot.json", 1)) << run.process.out;
+  EXPECT_TRUE(run.has_table_finding("posts") || run.note_contains("posts")) << run.process.out;
+}
+
+TEST_F(HostileInput, LogWithUnknownPrefix) {
+  copy("unknown_prefix.log");
+  copy_good_log();
+  const LintRun run = lint({"zz_after.sql", "--log", "unknown_prefix.log", "--log", "good.log"});
+  EXPECT_TRUE(run.has("parse-error", "unknown_prefix.log", 1));
+  EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
+}
+
+TEST_F(HostileInput, CorruptGzip) {
+  copy("corrupt.log.gz");
+  copy_good_log();
+  const LintRun run = lint({"zz_after.sql", "--log", "corrupt.log.gz", "--log", "good.log"});
+  EXPECT_TRUE(run.has("parse-error", "corrupt.log.gz")) << run.process.out.substr(0, 3000);
+  EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
+}
+
+TEST_F(HostileInput, DirectoryWhereAFileIsExpected) {
+  fs::create_directory(dir() / "a_dir.log");
+  const LintRun log = lint({"zz_after.sql", "--log", "a_dir.log"});
+  EXPECT_EQ(log.process.exit_code, 2);
+  EXPECT_NE(log.process.err.find("a_dir.log"), std::string::npos) << log.process.err;
+  fs::create_directory(dir() / "a_dir.sql");
+  const LintRun schema = lint({"a_dir.sql"});
+  EXPECT_EQ(schema.process.exit_code, 2);
+  EXPECT_NE(schema.process.err.find("a_dir.sql"), std::string::npos) << schema.process.err;
+}
+
+// chmod 000 does not stop root: the case runs as the unprivileged user
+// (uid 65534), so the file really cannot be opened.
+TEST_F(HostileInput, UnreadableFile) {
+  copy_good_log();
+  fs::copy_file(dir() / "good.log", dir() / "unreadable.log");
+  fs::permissions(dir() / "unreadable.log", fs::perms::none);
+  const LintRun run = lint({"zz_after.sql", "--log", "unreadable.log"}, true);
+  EXPECT_EQ(run.process.exit_code, 2);
+  EXPECT_NE(run.process.err.find("unreadable.log"), std::string::npos) << run.process.err;
+  fs::copy_file(dir() / "zz_after.sql", dir() / "unreadable.sql");
+  fs::permissions(dir() / "unreadable.sql", fs::perms::none);
+  const LintRun schema = lint({"unreadable.sql"}, true);
+  EXPECT_EQ(schema.process.exit_code, 2);
+  EXPECT_NE(schema.process.err.find("unreadable.sql"), std::string::npos) << schema.process.err;
+}
+
+TEST_F(HostileInput, SymlinkLoops) {
+  fs::create_symlink("loop_b.log", dir() / "loop_a.log");
+  fs::create_symlink("loop_a.log", dir() / "loop_b.log");
+  const LintRun log = lint({"zz_after.sql", "--log", "loop_a.log"});
+  EXPECT_EQ(log.process.exit_code, 2);
+  EXPECT_NE(log.process.err.find("loop_a.log"), std::string::npos) << log.process.err;
+
+  // A project folder whose tree links back to itself is walked once.
+  fs::create_directories(dir() / "project" / "migrations");
+  fs::copy_file(dir() / "zz_after.sql", dir() / "project" / "migrations" / "0000_after.sql");
+  fs::create_directory_symlink(".", dir() / "project" / "self");
+  fs::create_directory_symlink("..", dir() / "project" / "migrations" / "up");
+  const LintRun project = lint({"project"});
+  EXPECT_TRUE(project.has_table_finding("after_hostile")) << project.process.out.substr(0, 2000);
+}
+
+// --timeout stops a run that would otherwise wait forever (a log on a pipe
+// that never ends) with a message and exit code 2.
+TEST_F(HostileInput, TimeoutStopsAWholeRun) {
+  const LintRun run = lint({"zz_after.sql", "--timeout", "1", "--log", "-"}, false, true);
+  EXPECT_EQ(run.process.exit_code, 2);
+  EXPECT_NE(run.process.err.find("--timeout 1"), std::string::npos) << run.process.err;
+}
+
+} // namespace
