@@ -76,8 +76,9 @@ void write_junit(std::ostream& out, const ReportInput& input) {
     const auto found = by_rule.find(rule);
     tests += found == by_rule.end() ? 1 : found->second.size();
   }
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"pgadvise\" tests=\"" << tests << "\" failures=\"" << run.findings.size()
+  out << R"(<?xml version="1.0" encoding="UTF-8"?>)"
+      << "\n";
+  out << R"(<testsuites name="pgadvise" tests=")" << tests << "\" failures=\"" << run.findings.size()
       << "\" errors=\"0\">\n";
   for (const std::string& rule : suites) {
     const auto found = by_rule.find(rule);

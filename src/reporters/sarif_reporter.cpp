@@ -3,7 +3,6 @@
 #include "reporters/report.hpp"
 
 #include <cctype>
-#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -75,9 +74,10 @@ std::string uri_path(const std::string& path) {
     if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
       out += c;
     } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", byte);
-      out += hex;
+      constexpr std::string_view k_hex = "0123456789ABCDEF";
+      out += '%';
+      out += k_hex[byte >> 4U];
+      out += k_hex[byte & 0xFU];
     }
   }
   return out;
