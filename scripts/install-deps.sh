@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
 # Installs what pgadvise needs to build and test, from Debian's packages only.
 # Idempotent: installs nothing when everything is already there.
+# --build-only: just what building the tool needs (the GitHub Action,
+# .github/actions/pgadvise, and users' CI jobs).
 set -euo pipefail
 
-packages=(
-  build-essential cmake ninja-build pkg-config ccache lld
+build_packages=(
+  build-essential cmake ninja-build pkg-config
   libpg-query-dev   # SQL parsing, fingerprinting, normalizing (PostgreSQL 15 grammar)
   libpq-dev         # live databases
   libcli11-dev      # command line
   nlohmann-json3-dev # JSON in (snapshots, parse trees) and out (reports)
-  libgtest-dev      # unit tests
   zlib1g-dev        # gzip-compressed logs
   libyaml-cpp-dev   # YAML: GitHub/GitLab workflows, compose files, render.yaml (with line marks)
   libtomlplusplus-dev # TOML: netlify.toml, fly.toml, railway.toml
   libssl-dev        # libcrypto: SHA-256 of migration files, as drizzle-orm records them
   libbz2-dev liblzma-dev libzstd-dev # bzip2, xz and zstd-compressed logs (told apart by magic bytes)
+)
+
+packages=(
+  "${build_packages[@]}"
+  ccache lld
+  libgtest-dev      # unit tests
+  python3-jsonschema # tests: the JSON report against its schema, SARIF against the SARIF 2.1.0 schema
+  python3-yaml      # tests: the GitHub Action's action.yml parses and has its documented inputs
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
   clang-14 libclang-rt-14-dev # the sanitizer build and libFuzzer targets (scripts/build-asan.sh, scripts/fuzz.sh)
 )
+
+if [ "${1:-}" = "--build-only" ]; then
+  packages=("${build_packages[@]}")
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -2,6 +2,7 @@
 
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
+#include "app/report_facts.hpp"
 #include "app/run_rules.hpp"
 #include "app/stats.hpp"
 #include "core/result.hpp"
@@ -15,6 +16,8 @@
 #include "rules/registry.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -157,9 +160,61 @@ void lint_other_databases(const SchemaSources& sources, const core::Settings& se
   }
 }
 
+// What the run read, for the JSON report's input_summary.
+reporters::InputSummary summarize_inputs(const model::Catalog& catalog, const model::Workload* workload,
+                                         bool live) {
+  reporters::InputSummary summary;
+  summary.tables = catalog.tables.size();
+  for (const model::Table& table : catalog.tables) {
+    summary.indexes += table.indexes.size();
+    summary.foreign_keys += table.foreign_keys.size();
+  }
+  if (workload != nullptr) {
+    summary.has_workload = true;
+    for (const model::WorkloadSource& source : workload->sources) {
+      summary.workload_sources.push_back({source.path, source.description});
+    }
+    summary.log_lines = workload->lines;
+    summary.bytes = workload->bytes;
+    summary.statements = workload->statements;
+    summary.distinct_queries = workload->queries.size();
+    summary.unparsed_statements = workload->unparsed_statements;
+  }
+  summary.live = live;
+  return summary;
+}
+
+// Writes the report in the format asked for; `github` also appends its
+// Markdown summary to $GITHUB_STEP_SUMMARY when the variable is set.
+void write_report(const std::string& format, std::ostream& out, const reporters::ReportInput& input,
+                  std::ostream& err) {
+  if (format == "json") {
+    reporters::write_json(out, input);
+  } else if (format == "sarif") {
+    reporters::write_sarif(out, input);
+  } else if (format == "github") {
+    reporters::write_github(out, input);
+    const char* summary_path = std::getenv("GITHUB_STEP_SUMMARY");
+    if (summary_path != nullptr && *summary_path != '\0') {
+      std::ofstream summary(summary_path, std::ios::app);
+      reporters::write_github_summary(summary, input);
+      if (!summary) {
+        err << "pgadvise: cannot append to GITHUB_STEP_SUMMARY (" << summary_path << ")\n";
+      }
+    }
+  } else if (format == "gitlab") {
+    reporters::write_gitlab(out, input);
+  } else if (format == "junit") {
+    reporters::write_junit(out, input);
+  } else {
+    reporters::write_text(out, input);
+  }
+}
+
 } // namespace
 
 int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream& err) {
+  const auto started = std::chrono::steady_clock::now();
   auto settings = make_settings(options);
   if (!settings) {
     err << "pgadvise: " << settings.error().message << "\n";
@@ -291,11 +346,13 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   }
   report_input.verbose = settings->verbose;
   report_input.color = options.output.empty() && use_color(options.color, isatty(STDOUT_FILENO) != 0);
-  if (options.format == "json") {
-    reporters::write_json(out, report_input);
-  } else {
-    reporters::write_text(out, report_input);
-  }
+  report_input.rules = describe_rules();
+  report_input.repo_root = repository_root(options.paths.empty() ? "." : options.paths.front());
+  report_input.input_summary = summarize_inputs(*input.catalog, input.workload, live.has_value());
+  const double elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  report_input.input_summary.elapsed_ms = std::round(elapsed_ms * 10) / 10; // 0.1 ms is plenty
+  write_report(options.format, out, report_input, err);
   out.flush();
   if (!out) {
     err << "pgadvise: error writing the report\n";

@@ -1,5 +1,6 @@
 #include "cli/rules_command.hpp"
 
+#include "app/report_facts.hpp"
 #include "cli/cli.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
@@ -63,7 +64,8 @@ void list_json() {
 
 CLI::App* add_rules_command(CLI::App& app, RulesOptions& options) {
   CLI::App* rules = app.add_subcommand("rules", "List the rules, or print one rule's page");
-  rules->add_option("--format", options.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  rules->add_option("--format", options.format, "text, json, or markdown (the README's rules table)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
   CLI::App* show = rules->add_subcommand("show", "Print a rule's documentation page");
   show->add_option("id", options.show, "Rule id, e.g. unindexed-foreign-key")->required();
   show->callback([&options] { options.show_parsed = true; });
@@ -80,7 +82,9 @@ int run_rules(const RulesOptions& options) {
     std::cout << *page;
     return k_exit_ok;
   }
-  if (options.format == "json") {
+  if (options.format == "markdown") {
+    reporters::write_rules_markdown(std::cout, app::describe_rules());
+  } else if (options.format == "json") {
     list_json();
   } else {
     list_text();

@@ -1,6 +1,7 @@
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 // The report for machines. Its shape is documented field by field in the
@@ -68,14 +69,28 @@ json finding_json(const core::Finding& finding) {
               {"fingerprint", finding.fingerprint}};
 }
 
+// Findings per rule id, sorted by id.
+std::map<std::string, std::size_t> count_by_rule(const std::vector<core::Finding>& findings) {
+  std::map<std::string, std::size_t> counts;
+  for (const core::Finding& finding : findings) {
+    ++counts[finding.rule];
+  }
+  return counts;
+}
+
 json summary_json(const engine::RunReport& run) {
   const SeverityCounts counts = count_by_severity(run.findings);
   json by_severity = json::object();
   for (core::Severity severity : k_severities_descending) {
     by_severity[std::string(core::to_string(severity))] = counts.of(severity);
   }
+  json by_rule = json::object();
+  for (const auto& [rule, count] : count_by_rule(run.findings)) {
+    by_rule[rule] = count;
+  }
   return json{{"total", counts.total},
               {"by_severity", by_severity},
+              {"by_rule", by_rule},
               {"suppressed", run.suppressed},
               {"hidden", run.hidden}};
 }
@@ -87,6 +102,28 @@ json skipped_json(const std::vector<std::string>& skipped) {
     out.push_back({{"rule", rule.rule}, {"reason", rule.reason}});
   }
   return out;
+}
+
+json input_summary_json(const InputSummary& summary) {
+  json workload = nullptr;
+  if (summary.has_workload) {
+    json sources = json::array();
+    for (const WorkloadSourceInfo& source : summary.workload_sources) {
+      sources.push_back({{"path", source.path}, {"description", source.description}});
+    }
+    workload = {{"sources", sources},
+                {"lines", summary.log_lines},
+                {"bytes", summary.bytes},
+                {"statements", summary.statements},
+                {"distinct_queries", summary.distinct_queries},
+                {"unparsed_statements", summary.unparsed_statements}};
+  }
+  return json{
+      {"schema",
+       {{"tables", summary.tables}, {"indexes", summary.indexes}, {"foreign_keys", summary.foreign_keys}}},
+      {"workload", workload},
+      {"live", summary.live},
+      {"elapsed_ms", summary.elapsed_ms}};
 }
 
 } // namespace
@@ -105,6 +142,7 @@ void write_json(std::ostream& out, const ReportInput& input) {
        {{"source", input.schema_source.empty() ? "none" : input.schema_source},
         {"description", input.schema_description}}},
       {"inputs", input.inputs},
+      {"input_summary", input_summary_json(input.input_summary)},
       {"summary", summary_json(run)},
       {"findings", findings},
       {"notes", input.notes},

@@ -1,12 +1,48 @@
 #pragma once
 
+#include "core/severity.hpp"
 #include "engine/runner.hpp"
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace pgadvise::reporters {
+
+// A rule or built-in diagnostic as output formats describe it (SARIF
+// tool.driver.rules, JUnit suites, README's rules table). The app fills the
+// list from the registry, which reporters cannot see.
+struct RuleInfo {
+  std::string id;
+  std::string summary;
+  core::Severity severity = core::Severity::medium; // the default one
+  std::string category;                             // schema, query, project, plan, input
+  bool has_fix = false;
+};
+
+// One workload file: where it was and what it was read as.
+struct WorkloadSourceInfo {
+  std::string path;
+  std::string description;
+};
+
+// What a run read, how much, and how long it took (the JSON report's
+// input_summary).
+struct InputSummary {
+  std::size_t tables = 0;
+  std::size_t indexes = 0;
+  std::size_t foreign_keys = 0;
+  bool has_workload = false;
+  std::vector<WorkloadSourceInfo> workload_sources;
+  std::uint64_t log_lines = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t statements = 0; // calls summed
+  std::uint64_t distinct_queries = 0;
+  std::uint64_t unparsed_statements = 0;
+  bool live = false;
+  double elapsed_ms = 0;
+};
 
 // What every output format gets: the findings and the facts around them.
 struct ReportInput {
@@ -17,10 +53,28 @@ struct ReportInput {
   std::vector<std::string> notes;  // how sources were found (shown with --verbose)
   bool color = false;
   bool verbose = false;
+  // Every rule and built-in diagnostic, registry order (SARIF, JUnit).
+  std::vector<RuleInfo> rules;
+  // Absolute; SARIF, GitHub and GitLab give file paths relative to it. The
+  // git top level of the linted path, else that path. Empty: paths as found.
+  std::string repo_root;
+  InputSummary input_summary;
 };
 
 void write_text(std::ostream& out, const ReportInput& input);
 void write_json(std::ostream& out, const ReportInput& input);
+// SARIF 2.1.0 (code scanning).
+void write_sarif(std::ostream& out, const ReportInput& input);
+// GitHub Actions workflow commands: one ::error/::warning/::notice per finding.
+void write_github(std::ostream& out, const ReportInput& input);
+// The Markdown table GitHub shows on the run's page ($GITHUB_STEP_SUMMARY).
+void write_github_summary(std::ostream& out, const ReportInput& input);
+// GitLab Code Quality report (a JSON array of issues).
+void write_gitlab(std::ostream& out, const ReportInput& input);
+// JUnit XML: one testsuite per rule run, one failing testcase per finding.
+void write_junit(std::ostream& out, const ReportInput& input);
+// The README's rules table (`pgadvise rules --format markdown`).
+void write_rules_markdown(std::ostream& out, const std::vector<RuleInfo>& rules);
 
 // The JSON report's format version; bump on incompatible changes.
 inline constexpr int k_json_version = 1;

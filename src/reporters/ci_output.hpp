@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "core/severity.hpp"
+#include "core/source_location.hpp"
+
+#include <string>
+#include <string_view>
+
+// What the CI formats (SARIF, GitHub, GitLab, JUnit) share: paths relative to
+// the repository, the three-level mapping of severities, and a finding's
+// message with its fix.
+namespace pgadvise::reporters {
+
+// `file` (as the loaders recorded it: relative to the working directory or
+// absolute) relative to `repo_root`, with '/' separators. A file outside the
+// root, or any file when the root is empty, keeps its normalized path.
+std::string repo_relative(const std::string& file, const std::string& repo_root);
+
+// Critical and high are errors, medium warnings, the rest notes.
+enum class Level { error, warning, note };
+Level level_of(core::Severity severity);
+std::string_view sarif_level(core::Severity severity); // "error", "warning", "note"
+
+// Where a finding points: its own location, else the first evidence that has
+// a file (a catalog finding confirmed by a logged query). Unknown when none.
+core::SourceLocation primary_location(const core::Finding& finding);
+
+// The message, then the fix's DDL (or commands) when there is one.
+std::string message_with_fix(const core::Finding& finding);
+
+// The object as "schema.table.column" (columns joined with '+'), or "" when
+// the finding names none.
+std::string qualified_object(const core::ObjectRef& object);
+
+} // namespace pgadvise::reporters

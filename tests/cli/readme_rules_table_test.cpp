@@ -1,0 +1,54 @@
+// README's rules table is generated from the registry
+// (scripts/update-readme-rules.sh runs `pgadvise rules --format markdown`);
+// this fails when a rule was added or changed without regenerating it.
+#include "cli/process.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+namespace {
+
+std::string readme_table() {
+  std::ifstream in(std::filesystem::path(PGADVISE_SOURCE_DIR) / "README.md", std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string all = text.str();
+  const std::string start = "<!-- rules-table:start -->\n";
+  const auto begin = all.find(start);
+  const auto end = all.find("<!-- rules-table:end -->");
+  if (begin == std::string::npos || end == std::string::npos || end < begin) {
+    return {};
+  }
+  return all.substr(begin + start.size(), end - begin - start.size());
+}
+
+TEST(ReadmeRulesTable, MatchesTheRegistry) {
+  const auto listed = pgadvise::test::run_process(PGADVISE_BINARY, {"rules", "--format", "markdown"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const std::string table = readme_table();
+  ASSERT_FALSE(table.empty()) << "README.md lacks the rules-table markers";
+  EXPECT_EQ(table, listed.out) << "README.md's rules table differs from the registry: run "
+                                  "scripts/update-readme-rules.sh";
+}
+
+TEST(ReadmeRulesTable, ListsEveryRegisteredRuleOnce) {
+  const auto listed = pgadvise::test::run_process(PGADVISE_BINARY, {"rules", "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const std::string table = readme_table();
+  std::size_t rows = 0;
+  for (std::size_t pos = table.find("\n| [`"); pos != std::string::npos;
+       pos = table.find("\n| [`", pos + 1)) {
+    ++rows;
+  }
+  std::size_t rules = 0;
+  for (std::size_t pos = listed.out.find("\"id\":"); pos != std::string::npos;
+       pos = listed.out.find("\"id\":", pos + 1)) {
+    ++rules;
+  }
+  EXPECT_GT(rules, 10U);
+  EXPECT_GE(rows, rules); // the rules, then the built-in diagnostics
+}
+
+} // namespace

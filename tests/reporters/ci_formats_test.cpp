@@ -1,0 +1,201 @@
+// The CI formats on the hand-built sample run: escaping, level mapping,
+// paths relative to the repository, findings without a file.
+#include "reporters/ci_output.hpp"
+#include "reporters/report.hpp"
+#include "reporters/sample_report.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using namespace pgadvise;
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+// The sample's files are relative to the working directory: it is their
+// repository unless a test says otherwise.
+reporters::ReportInput input_for(const engine::RunReport& run,
+                                 const std::string& root = std::filesystem::current_path().string()) {
+  reporters::ReportInput input = test::sample_input(run);
+  input.repo_root = root;
+  input.rules = {{.id = "json-in-text-column",
+                  .summary = "JSON in text",
+                  .severity = core::Severity::high,
+                  .category = "schema"},
+                 {.id = "unindexed-foreign-key",
+                  .summary = "FK without index",
+                  .severity = core::Severity::critical,
+                  .category = "schema",
+                  .has_fix = true},
+                 {.id = "parse-error",
+                  .summary = "could not parse",
+                  .severity = core::Severity::high,
+                  .category = "input"}};
+  return input;
+}
+
+TEST(CiOutput, PathsAreRelativeToTheRepositoryRoot) {
+  EXPECT_EQ(reporters::repo_relative("/repo/db/0001.sql", "/repo"), "db/0001.sql");
+  EXPECT_EQ(reporters::repo_relative("/repo/./db/../db/0001.sql", "/repo/"), "db/0001.sql");
+  EXPECT_EQ(reporters::repo_relative("/elsewhere/x.sql", "/repo"), "/elsewhere/x.sql");
+  EXPECT_EQ(reporters::repo_relative("db/x.sql", ""), "db/x.sql");
+}
+
+TEST(CiOutput, SeveritiesMapToThreeLevels) {
+  EXPECT_EQ(reporters::sarif_level(core::Severity::critical), "error");
+  EXPECT_EQ(reporters::sarif_level(core::Severity::high), "error");
+  EXPECT_EQ(reporters::sarif_level(core::Severity::medium), "warning");
+  EXPECT_EQ(reporters::sarif_level(core::Severity::low), "note");
+  EXPECT_EQ(reporters::sarif_level(core::Severity::info), "note");
+}
+
+TEST(GithubReporter, EscapesDataAndProperties) {
+  engine::RunReport run;
+  core::Finding finding;
+  finding.rule = "parse-error";
+  finding.severity = core::Severity::medium;
+  finding.message = "100% wrong\r\nat a:b, c";
+  finding.location = {"/repo/db/a,b:c.sql", 3, 0};
+  finding.compute_fingerprint();
+  run.findings.push_back(finding);
+  reporters::ReportInput input = input_for(run, "/repo");
+  std::ostringstream out;
+  reporters::write_github(out, input);
+  EXPECT_EQ(out.str(), "::warning file=db/a%2Cb%3Ac.sql,line=3,title=pgadvise parse-error (medium)::100%25 "
+                       "wrong%0D%0Aat a:b, c\n");
+}
+
+TEST(GithubReporter, OneCommandPerFindingWithItsLevel) {
+  const engine::RunReport run = test::sample_run();
+  std::ostringstream out;
+  reporters::write_github(out, input_for(run));
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), run.findings.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const core::Finding& finding = run.findings[i];
+    const std::string level = reporters::level_of(finding.severity) == reporters::Level::error     ? "error"
+                              : reporters::level_of(finding.severity) == reporters::Level::warning ? "warning"
+                                                                                                   : "notice";
+    EXPECT_EQ(lines[i].rfind("::" + level + " ", 0), 0U) << lines[i];
+    if (finding.location.known()) {
+      EXPECT_NE(
+          lines[i].find("file=" + finding.location.file + ",line=" + std::to_string(finding.location.line)),
+          std::string::npos)
+          << lines[i];
+    } else {
+      EXPECT_EQ(lines[i].find("file="), std::string::npos) << lines[i];
+    }
+  }
+}
+
+TEST(GithubReporter, SummaryTableEscapesPipes) {
+  engine::RunReport run;
+  core::Finding finding;
+  finding.rule = "select-star";
+  finding.severity = core::Severity::low;
+  finding.message = "SELECT a | b";
+  finding.compute_fingerprint();
+  run.findings.push_back(finding);
+  std::ostringstream out;
+  reporters::write_github_summary(out, input_for(run));
+  EXPECT_NE(out.str().find("| low | `select-star` |  | SELECT a \\| b |"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().rfind("### pgadvise: 1 finding\n", 0), 0U) << out.str();
+}
+
+TEST(SarifReporter, ResultsPointIntoTheRepositoryOrNameTheObject) {
+  const engine::RunReport run = test::sample_run();
+  std::ostringstream out;
+  reporters::write_sarif(out, input_for(run));
+  const json sarif = json::parse(out.str());
+  const json& result_run = sarif["runs"][0];
+  EXPECT_EQ(result_run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            "file://" + std::filesystem::current_path().string() + "/");
+  ASSERT_EQ(result_run["results"].size(), run.findings.size());
+  bool saw_logical_only = false;
+  for (std::size_t i = 0; i < run.findings.size(); ++i) {
+    const json& result = result_run["results"][i];
+    const core::Finding& finding = run.findings[i];
+    EXPECT_EQ(result["partialFingerprints"]["pgadvise/v1"], finding.fingerprint);
+    if (finding.rule == "push-in-production") {
+      EXPECT_FALSE(result.contains("ruleIndex")); // not in the rules given
+      EXPECT_FALSE(result.contains("locations"));
+      continue;
+    }
+    EXPECT_EQ(result_run["tool"]["driver"]["rules"][result["ruleIndex"].get<int>()]["id"], finding.rule);
+    const json& location = result["locations"][0];
+    if (finding.location.known()) {
+      EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], finding.location.file);
+      EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+      EXPECT_EQ(location["physicalLocation"]["region"]["startLine"], finding.location.line);
+    } else if (finding.object.schema == "billing") {
+      saw_logical_only = true;
+      EXPECT_FALSE(location.contains("physicalLocation"));
+      EXPECT_EQ(location["logicalLocations"][0]["fullyQualifiedName"], "billing.invoices.customer_id");
+      EXPECT_EQ(location["logicalLocations"][0]["kind"], "column");
+      EXPECT_NE(result["message"]["text"].get<std::string>().find("CREATE INDEX CONCURRENTLY"),
+                std::string::npos);
+    }
+  }
+  EXPECT_TRUE(saw_logical_only);
+}
+
+TEST(SarifReporter, PathsWithSpacesArePercentEncoded) {
+  engine::RunReport run;
+  core::Finding finding;
+  finding.rule = "parse-error";
+  finding.severity = core::Severity::high;
+  finding.message = "bad";
+  finding.location = {"/repo/my db/x#1.sql", 2, 1};
+  finding.compute_fingerprint();
+  run.findings.push_back(finding);
+  std::ostringstream out;
+  reporters::write_sarif(out, input_for(run, "/repo"));
+  const json sarif = json::parse(out.str());
+  EXPECT_EQ(sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///repo/");
+  EXPECT_EQ(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "my%20db/x%231.sql");
+}
+
+TEST(JunitReporter, EscapesXmlAndDropsControlCharacters) {
+  engine::RunReport run;
+  run.rules_run = {"unindexed-foreign-key"};
+  core::Finding finding;
+  finding.rule = "parse-error";
+  finding.severity = core::Severity::high;
+  finding.message = std::string("a <b> & \"c\" 'd'\x01");
+  finding.location = {"/repo/x.sql", 1, 1};
+  finding.compute_fingerprint();
+  run.findings.push_back(finding);
+  std::ostringstream out;
+  reporters::write_junit(out, input_for(run, "/repo"));
+  const std::string xml = out.str();
+  EXPECT_NE(xml.find("message=\"a &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;\""), std::string::npos) << xml;
+  EXPECT_EQ(xml.find('\x01'), std::string::npos);
+  EXPECT_NE(xml.find("<testsuites name=\"pgadvise\" tests=\"2\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(
+      xml.find("<testcase classname=\"pgadvise.unindexed-foreign-key\" name=\"unindexed-foreign-key\"/>"),
+      std::string::npos)
+      << xml;
+}
+
+TEST(RulesMarkdown, OneRowPerRuleLinkingItsPage) {
+  std::ostringstream out;
+  reporters::write_rules_markdown(out, input_for(engine::RunReport{}).rules);
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 5U);
+  EXPECT_EQ(lines[3], "| [`unindexed-foreign-key`](rules/unindexed-foreign-key.md) | critical | schema | FK "
+                      "without index | yes |");
+}
+
+} // namespace
