@@ -2,6 +2,7 @@
 
 #include "cli/lint_command.hpp"
 #include "cli/rules_command.hpp"
+#include "cli/schema_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -24,6 +25,8 @@ int run(int argc, char** argv) {
   CLI::App* lint = add_lint_command(app, lint_options);
   RulesOptions rules_options;
   CLI::App* rules = add_rules_command(app, rules_options);
+  app::SchemaOptions schema_options;
+  CLI::App* schema = add_schema_command(app, schema_options);
 
   try {
     app.parse(argc, argv);
@@ -44,6 +47,9 @@ int run(int argc, char** argv) {
     }
     if (rules->parsed()) {
       return run_rules(rules_options);
+    }
+    if (schema->parsed()) {
+      return run_schema(schema_options);
     }
     std::cout << app.help();
     return k_exit_usage;
