@@ -12,6 +12,8 @@ packages=(
   libgtest-dev      # unit tests
   zlib1g-dev        # gzip-compressed logs
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
+  libedit-dev       # line editing and history at the interactive prompt (pgadvise shell)
+  chromium          # headless browser that renders the HTML report in its test
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
 )
 
