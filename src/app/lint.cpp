@@ -225,8 +225,12 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   }
   report_input.verbose = settings->verbose;
   report_input.color = options.output.empty() && use_color(options.color, isatty(STDOUT_FILENO) != 0);
+  report_input.workload = input.workload;
+  report_input.live_analysis = input.live_analysis;
   if (options.format == "json") {
     reporters::write_json(out, report_input);
+  } else if (options.format == "html") {
+    reporters::write_html(out, report_input);
   } else {
     reporters::write_text(out, report_input);
   }

@@ -75,7 +75,7 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_option("paths", options.paths,
                    "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
   lint->add_option("-f,--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "html"}))
       ->capture_default_str();
   lint->add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
   lint->add_option(
