@@ -2,6 +2,7 @@
 
 #include "cli/explain_command.hpp"
 #include "cli/lint_command.hpp"
+#include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/schema_command.hpp"
 #include "cli/shell_command.hpp"
@@ -33,6 +34,8 @@ int run(int argc, char** argv) {
   CLI::App* explain = add_explain_command(app, explain_options);
   app::ShellOptions shell_options;
   CLI::App* shell = add_shell_command(app, shell_options);
+  app::MergeOptions merge_options;
+  CLI::App* merge = add_merge_command(app, merge_options);
 
   try {
     app.parse(argc, argv);
@@ -59,6 +62,9 @@ int run(int argc, char** argv) {
     }
     if (explain->parsed()) {
       return run_explain(explain_options);
+    }
+    if (merge->parsed()) {
+      return run_merge(merge_options);
     }
     if (shell->parsed() || (argc <= 1 && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0)) {
       return run_shell(shell_options); // `pgadvise` alone at a terminal is the interactive prompt
