@@ -25,6 +25,8 @@ packages=(
   python3-jsonschema # tests: the JSON report against its schema, SARIF against the SARIF 2.1.0 schema
   python3-yaml      # tests: the GitHub Action's action.yml parses and has its documented inputs
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
+  libedit-dev       # line editing and history at the interactive prompt (pgadvise shell)
+  chromium          # headless browser that renders the HTML report in its test
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
   clang-14 libclang-rt-14-dev # the sanitizer build and libFuzzer targets (scripts/build-asan.sh, scripts/fuzz.sh)
 )

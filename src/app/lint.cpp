@@ -206,6 +206,8 @@ void write_report(const std::string& format, std::ostream& out, const reporters:
     reporters::write_gitlab(out, input);
   } else if (format == "junit") {
     reporters::write_junit(out, input);
+  } else if (format == "html") {
+    reporters::write_html(out, input);
   } else {
     reporters::write_text(out, input);
   }
@@ -349,6 +351,8 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   report_input.rules = describe_rules();
   report_input.repo_root = repository_root(options.paths.empty() ? "." : options.paths.front());
   report_input.input_summary = summarize_inputs(*input.catalog, input.workload, live.has_value());
+  report_input.workload = input.workload;
+  report_input.live_analysis = input.live_analysis;
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   report_input.input_summary.elapsed_ms = std::round(elapsed_ms * 10) / 10; // 0.1 ms is plenty

@@ -1,8 +1,12 @@
 #include "cli/cli.hpp"
 
+#include "cli/explain_command.hpp"
 #include "cli/lint_command.hpp"
+#include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/stats_command.hpp"
+#include "cli/schema_command.hpp"
+#include "cli/shell_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -27,6 +31,14 @@ int run(int argc, char** argv) {
   CLI::App* rules = add_rules_command(app, rules_options);
   app::StatsOptions stats_options;
   CLI::App* stats = add_stats_command(app, stats_options);
+  app::SchemaOptions schema_options;
+  CLI::App* schema = add_schema_command(app, schema_options);
+  app::ExplainOptions explain_options;
+  CLI::App* explain = add_explain_command(app, explain_options);
+  app::ShellOptions shell_options;
+  CLI::App* shell = add_shell_command(app, shell_options);
+  app::MergeOptions merge_options;
+  CLI::App* merge = add_merge_command(app, merge_options);
 
   try {
     app.parse(argc, argv);
@@ -50,6 +62,18 @@ int run(int argc, char** argv) {
     }
     if (stats->parsed()) {
       return run_stats(stats_options);
+    }
+    if (schema->parsed()) {
+      return run_schema(schema_options);
+    }
+    if (explain->parsed()) {
+      return run_explain(explain_options);
+    }
+    if (merge->parsed()) {
+      return run_merge(merge_options);
+    }
+    if (shell->parsed() || (argc <= 1 && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0)) {
+      return run_shell(shell_options); // `pgadvise` alone at a terminal is the interactive prompt
     }
     std::cout << app.help();
     return k_exit_usage;

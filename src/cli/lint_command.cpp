@@ -76,9 +76,9 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_option("paths", options.paths,
                    "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
   lint->add_option("-f,--format", options.format,
-                   "Output format: text, json, sarif (code scanning), github (workflow annotations), gitlab "
-                   "(Code Quality), junit")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github", "gitlab", "junit"}))
+                   "Output format: text, json, html (one self-contained page), sarif (code scanning), github "
+                   "(workflow annotations), gitlab (Code Quality), junit")
+      ->check(CLI::IsMember({"text", "json", "html", "sarif", "github", "gitlab", "junit"}))
       ->capture_default_str();
   lint->add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
   lint->add_option(

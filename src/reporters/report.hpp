@@ -59,6 +59,10 @@ struct ReportInput {
   // git top level of the linted path, else that path. Empty: paths as found.
   std::string repo_root;
   InputSummary input_summary;
+  // What the HTML report charts (top queries, N+1 bursts, proposed indexes);
+  // null when the run had no workload / no live analysis.
+  const model::Workload* workload = nullptr;
+  const model::LiveAnalysis* live_analysis = nullptr;
 };
 
 void write_text(std::ostream& out, const ReportInput& input);
@@ -75,6 +79,8 @@ void write_gitlab(std::ostream& out, const ReportInput& input);
 void write_junit(std::ostream& out, const ReportInput& input);
 // The README's rules table (`pgadvise rules --format markdown`).
 void write_rules_markdown(std::ostream& out, const std::vector<RuleInfo>& rules);
+// One self-contained HTML file (inline CSS, JS and SVG charts; no network).
+void write_html(std::ostream& out, const ReportInput& input);
 
 // The JSON report's format version; bump on incompatible changes.
 inline constexpr int k_json_version = 1;
