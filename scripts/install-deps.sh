@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev # JSON in (snapshots, parse trees) and out (reports)
   libgtest-dev      # unit tests
   zlib1g-dev        # gzip-compressed logs
+  libtomlplusplus-dev # .pgadvise.toml config file (keys keep their line for errors)
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
 )
