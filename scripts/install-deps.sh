@@ -13,7 +13,7 @@ build_packages=(
   nlohmann-json3-dev # JSON in (snapshots, parse trees) and out (reports)
   zlib1g-dev        # gzip-compressed logs
   libyaml-cpp-dev   # YAML: GitHub/GitLab workflows, compose files, render.yaml (with line marks)
-  libtomlplusplus-dev # TOML: netlify.toml, fly.toml, railway.toml
+  libtomlplusplus-dev # TOML: .pgadvise.toml, netlify.toml, fly.toml, railway.toml (with lines)
   libssl-dev        # libcrypto: SHA-256 of migration files, as drizzle-orm records them
   libbz2-dev liblzma-dev libzstd-dev # bzip2, xz and zstd-compressed logs (told apart by magic bytes)
 )

@@ -1,5 +1,8 @@
 #include "app/lint.hpp"
 
+#include "app/baseline.hpp"
+#include "app/changed_files.hpp"
+#include "app/config.hpp"
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
 #include "app/report_facts.hpp"
@@ -44,18 +47,20 @@ bool known_id(std::string_view id) {
 core::Result<core::Settings> make_settings(const LintOptions& options) {
   core::Settings settings;
   settings.verbose = options.verbose;
-  if (core::to_lower(options.fail_on) == "none" || core::to_lower(options.fail_on) == "never") {
+  const std::string fail_on = options.fail_on.empty() ? "high" : options.fail_on;
+  const std::string min_severity = options.min_severity.empty() ? "low" : options.min_severity;
+  if (core::to_lower(fail_on) == "none" || core::to_lower(fail_on) == "never") {
     settings.fail_on.reset();
-  } else if (auto level = core::parse_severity(options.fail_on)) {
+  } else if (auto level = core::parse_severity(fail_on)) {
     settings.fail_on = *level;
   } else {
-    return core::Error("--fail-on: unknown severity '" + options.fail_on +
+    return core::Error("--fail-on: unknown severity '" + fail_on +
                        "' (critical, high, medium, low, info or none)");
   }
-  if (auto level = core::parse_severity(options.min_severity)) {
+  if (auto level = core::parse_severity(min_severity)) {
     settings.min_severity = *level;
   } else {
-    return core::Error("--min-severity: unknown severity '" + options.min_severity + "'");
+    return core::Error("--min-severity: unknown severity '" + min_severity + "'");
   }
   for (const std::string& id : options.rules) {
     if (!known_id(id)) {
@@ -101,6 +106,118 @@ core::Result<core::Settings> make_settings(const LintOptions& options) {
     settings.rule_options[id][name] = pair.substr(eq + 1);
   }
   return settings;
+}
+
+// The config file (--config, else the nearest .pgadvise.toml), or nullopt.
+core::Result<std::optional<Config>> read_config(const LintOptions& options) {
+  std::optional<std::filesystem::path> file;
+  if (!options.config.empty()) {
+    file = options.config;
+  } else {
+    file = find_config(std::filesystem::current_path());
+  }
+  if (!file) {
+    return std::optional<Config>{};
+  }
+  auto config = load_config(*file);
+  if (!config) {
+    return config.error();
+  }
+  return std::optional<Config>{std::move(*config)};
+}
+
+// The command line over the config file: a flag given wins; lists from the
+// file come first so a flag's RULE=LEVEL or RULE.NAME=VALUE overrides them.
+LintOptions with_config(LintOptions options, const Config& config, std::ostream& err) {
+  if (options.paths.empty()) {
+    options.paths = config.paths;
+  }
+  if (!options.workload.requested()) {
+    options.workload.logs = config.logs;
+  }
+  if (options.workload.log_line_prefix.empty()) {
+    options.workload.log_line_prefix = config.log_line_prefix;
+  }
+  if (!options.live.requested() && !config.database_env.empty()) {
+    const char* value = std::getenv(config.database_env.c_str());
+    if (value != nullptr && *value != '\0') {
+      options.live.db_given = true;
+      options.live.db = value;
+    } else if (options.verbose) {
+      err << "pgadvise: " << config.file.string() << " names $" << config.database_env
+          << " for the database; it is not set, so no live checks\n";
+    }
+  }
+  if (options.baseline_command && options.record_baseline.empty()) {
+    options.record_baseline = config.baseline;
+  }
+  if (options.fail_on.empty()) {
+    options.fail_on = config.fail_on;
+  }
+  if (options.min_severity.empty()) {
+    options.min_severity = config.min_severity;
+  }
+  std::vector<std::string> severities;
+  std::vector<std::string> rule_options;
+  for (const auto& [id, rule] : config.rules) {
+    if (rule.enabled && !*rule.enabled) {
+      options.disable.push_back(id);
+    }
+    if (!rule.severity.empty()) {
+      severities.push_back(id + "=" + rule.severity);
+    }
+    for (const auto& [name, value] : rule.options) {
+      rule_options.push_back(id + "." + name + "=" + value);
+    }
+  }
+  // [environments]: the names drizzle-push-in-production reads as each environment.
+  for (const auto& [environment, names] : config.environments) {
+    if (!names.empty()) {
+      rule_options.push_back("drizzle-push-in-production." + environment +
+                             "-names=" + core::join(names, ","));
+    }
+  }
+  options.severities.insert(options.severities.begin(), severities.begin(), severities.end());
+  options.options.insert(options.options.begin(), rule_options.begin(), rule_options.end());
+  return options;
+}
+
+// Findings located in files the config's ignore globs match; returns how many.
+std::size_t drop_ignored(std::vector<core::Finding>& findings, const Config& config) {
+  const std::size_t before = findings.size();
+  std::erase_if(findings, [&](const core::Finding& f) { return ignored_by(config, f.location.file); });
+  return before - findings.size();
+}
+
+// `pgadvise baseline`: the run's findings become the baseline file.
+int record_baseline(const std::string& path, const engine::RunReport& report, std::ostream& err) {
+  std::ofstream file(path);
+  if (!file) {
+    err << "pgadvise: cannot write " << path << "\n";
+    return k_exit_usage;
+  }
+  write_baseline(file, make_baseline(report.findings));
+  file.flush();
+  if (!file) {
+    err << "pgadvise: error writing " << path << "\n";
+    return k_exit_usage;
+  }
+  err << "pgadvise: recorded " << report.findings.size() << " finding"
+      << (report.findings.size() == 1 ? "" : "s") << " in " << path << "\n";
+  return k_exit_ok;
+}
+
+// --baseline: drops the findings the file holds; says how many.
+core::Result<std::size_t> apply_baseline(const std::string& path, engine::RunReport& report,
+                                         std::ostream& err) {
+  auto baseline = read_baseline(path);
+  if (!baseline) {
+    return baseline.error();
+  }
+  report.baselined = drop_baselined(report.findings, *baseline);
+  err << "pgadvise: " << report.baselined << " finding" << (report.baselined == 1 ? " is" : "s are")
+      << " in the baseline " << path << " and not reported\n";
+  return report.baselined;
 }
 
 bool use_color(const std::string& mode, bool to_terminal) {
@@ -215,8 +332,29 @@ void write_report(const std::string& format, std::ostream& out, const reporters:
 
 } // namespace
 
-int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream& err) {
+int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& err) {
   const auto started = std::chrono::steady_clock::now();
+  auto config = read_config(given);
+  if (!config) {
+    err << "pgadvise: " << config.error().to_string() << "\n";
+    return k_exit_usage;
+  }
+  const LintOptions options = *config ? with_config(given, **config, err) : given;
+  // The config's baseline is used when its file exists; a missing one named by --baseline is an error.
+  std::string baseline_file = given.baseline;
+  if (baseline_file.empty() && *config && !(*config)->baseline.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists((*config)->baseline, ec)) {
+      baseline_file = (*config)->baseline;
+    } else if (given.verbose) {
+      err << "pgadvise: no baseline yet at " << (*config)->baseline << " (`pgadvise baseline` writes it)\n";
+    }
+  }
+  if (options.baseline_command && options.record_baseline.empty()) {
+    err << "pgadvise: baseline: say where to write it: --output FILE, or `baseline = \"FILE\"` in "
+        << k_config_name << "\n";
+    return k_exit_usage;
+  }
   auto settings = make_settings(options);
   if (!settings) {
     err << "pgadvise: " << settings.error().message << "\n";
@@ -232,6 +370,18 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
   const bool only_queries = options.workload.requested() || options.live.requested();
   if (paths.empty() && (!only_queries || looks_like_project("."))) {
     paths.emplace_back(".");
+  }
+  std::optional<ChangedFiles> changed; // --changed-since: asked of git first, so a bad ref fails fast
+  if (!options.changed_since.empty()) {
+    std::error_code ec;
+    const std::filesystem::path first = paths.empty() ? std::filesystem::path(".") : paths.front();
+    std::filesystem::path dir = std::filesystem::is_directory(first, ec) ? first : first.parent_path();
+    auto read = changed_files_since(options.changed_since, dir.empty() ? std::filesystem::path(".") : dir);
+    if (!read) {
+      err << "pgadvise: " << read.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+    changed.emplace(std::move(*read));
   }
   auto sources = paths.empty() ? core::Result<SchemaSources>(SchemaSources{}) : app::discover(paths);
   if (!sources) {
@@ -313,6 +463,23 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
     if (auto finished = finish_live(options.live, *live, report.findings, input.workload, sources->project);
         !finished) {
       err << "pgadvise: " << finished.error().to_string() << "\n";
+      return k_exit_usage;
+    }
+  }
+  if (*config) {
+    report.suppressed += drop_ignored(report.findings, **config);
+  }
+  if (options.baseline_command) {
+    return record_baseline(options.record_baseline, report, err);
+  }
+  if (changed) {
+    report.unchanged = keep_changed(report.findings, *changed, load.catalog);
+    err << "pgadvise: " << report.unchanged << " finding" << (report.unchanged == 1 ? "" : "s")
+        << " outside what changed since " << options.changed_since << " not reported\n";
+  }
+  if (!baseline_file.empty()) {
+    if (auto applied = apply_baseline(baseline_file, report, err); !applied) {
+      err << "pgadvise: " << applied.error().to_string() << "\n";
       return k_exit_usage;
     }
   }

@@ -15,8 +15,8 @@ struct LintOptions {
   std::vector<std::string> paths;
   std::string format = "text";
   std::string output;
-  std::string fail_on = "high";
-  std::string min_severity = "low";
+  std::string fail_on;      // empty: .pgadvise.toml's, else "high"
+  std::string min_severity; // empty: .pgadvise.toml's, else "low"
   std::vector<std::string> rules;
   std::vector<std::string> disable;
   std::vector<std::string> severities; // id=level
@@ -26,8 +26,13 @@ struct LintOptions {
   std::string stats;        // --stats FILE: production statistics (app/stats.hpp) for a file schema
   unsigned timeout_seconds =
       0;                    // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
-  LiveOptions live;         // --db and its options (app/live_input.hpp)
-  WorkloadOptions workload; // --log, --pgss, --queries (app/workload_input.hpp)
+  std::string config;            // --config FILE; empty: .pgadvise.toml found from the working directory up
+  std::string baseline;          // --baseline FILE: report only findings not in it
+  bool baseline_command = false; // `pgadvise baseline`: write the findings to record_baseline instead
+  std::string record_baseline;   // its --output, else .pgadvise.toml's baseline
+  std::string changed_since;     // --changed-since REF: only what a git diff since REF touches
+  LiveOptions live;              // --db and its options (app/live_input.hpp)
+  WorkloadOptions workload;      // --log, --pgss, --queries (app/workload_input.hpp)
 };
 
 // A lint run: discovers and loads the inputs, runs the rules and the

@@ -1,6 +1,8 @@
 #include "cli/cli.hpp"
 
 #include "cli/explain_command.hpp"
+#include "cli/baseline_command.hpp"
+#include "cli/init_command.hpp"
 #include "cli/lint_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
@@ -27,6 +29,10 @@ int run(int argc, char** argv) {
 
   app::LintOptions lint_options;
   CLI::App* lint = add_lint_command(app, lint_options);
+  app::LintOptions baseline_options;
+  CLI::App* baseline = add_baseline_command(app, baseline_options);
+  InitOptions init_options;
+  CLI::App* init = add_init_command(app, init_options);
   RulesOptions rules_options;
   CLI::App* rules = add_rules_command(app, rules_options);
   app::StatsOptions stats_options;
@@ -56,6 +62,12 @@ int run(int argc, char** argv) {
   try {
     if (lint->parsed()) {
       return run_lint(lint_options);
+    }
+    if (baseline->parsed()) {
+      return run_baseline(baseline_options);
+    }
+    if (init->parsed()) {
+      return run_init(init_options);
     }
     if (rules->parsed()) {
       return run_rules(rules_options);

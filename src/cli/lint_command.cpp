@@ -82,11 +82,13 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
       ->capture_default_str();
   lint->add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
   lint->add_option(
-          "--fail-on", options.fail_on,
-          "Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none)")
-      ->capture_default_str();
-  lint->add_option("--min-severity", options.min_severity, "Hide findings below this severity")
-      ->capture_default_str();
+      "--fail-on", options.fail_on,
+      "Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none; "
+      "default: fail_on in .pgadvise.toml, else high)");
+  lint->add_option("--min-severity", options.min_severity,
+                   "Hide findings below this severity (default: min_severity in .pgadvise.toml, else low)");
+  lint->add_option("--config", options.config, "Config file (default: .pgadvise.toml found from here upward)")
+      ->type_name("FILE");
   lint->add_option("--rule", options.rules, "Run only this rule (repeatable)");
   lint->add_option("--disable", options.disable, "Do not run this rule (repeatable)");
   lint->add_option("--severity", options.severities, "Override a rule's severity: RULE=LEVEL (repeatable)");
@@ -98,6 +100,13 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
                    "Production statistics written by `pgadvise stats`: severities follow real table sizes "
                    "without --db")
       ->type_name("FILE");
+  lint->add_option("--baseline", options.baseline,
+                   "Report and fail only on findings not in this baseline (written by `pgadvise baseline`)")
+      ->type_name("FILE");
+  lint->add_option(
+          "--changed-since", options.changed_since,
+          "Only findings in files changed since this git ref, and the schema findings those changes cause")
+      ->type_name("REF");
   lint->add_flag("-v,--verbose", options.verbose, "Say which sources were used and which rules were skipped");
   lint->add_option("--timeout", options.timeout_seconds,
                    "Stop the whole run after this many seconds, with exit code 2 (default: no limit)")

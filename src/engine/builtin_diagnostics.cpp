@@ -8,6 +8,9 @@ const std::vector<BuiltinDiagnostic>& builtin_diagnostics() {
        core::Severity::high},
       {"replay-warning", "A migration refers to an object that does not exist at that point of the replay",
        core::Severity::medium},
+      {"unused-suppression",
+       "A pgadvise-ignore comment silences nothing: the problem is gone or the rule id is wrong",
+       core::Severity::low},
   };
   return k_diagnostics;
 }

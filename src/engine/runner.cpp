@@ -1,5 +1,6 @@
 #include "engine/runner.hpp"
 
+#include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
 
 #include <algorithm>
@@ -82,6 +83,57 @@ RuleContext make_context(const Rule& rule, const RunInput& input, const core::Se
   return context;
 }
 
+bool is_builtin(std::string_view id) {
+  const auto& diagnostics = builtin_diagnostics();
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [&](const BuiltinDiagnostic& d) { return d.id == id; });
+}
+
+// Why a directive's id silenced nothing worth saying, or empty when it may
+// have: a rule that did not run (disabled, or its input absent) could have
+// matched, so only ids of rules that ran, built-in diagnostics and unknown
+// ids are reported.
+std::string unused_reason(const std::string& id, const RunReport& report,
+                          const std::vector<const Rule*>& rules) {
+  if (id == "all" || is_builtin(id) || contains(report.rules_run, id)) {
+    return "suppresses nothing here";
+  }
+  const bool known =
+      std::any_of(rules.begin(), rules.end(), [&](const Rule* r) { return r->meta().id == id; });
+  return known ? std::string() : "names no rule";
+}
+
+// unused-suppression: one finding per directive id that silenced nothing.
+std::vector<core::Finding> unused_suppressions(const core::Suppressions& suppressions,
+                                               const core::SuppressionUse& use, const RunReport& report,
+                                               const std::vector<const Rule*>& rules) {
+  static constexpr std::string_view k_id = "unused-suppression";
+  std::vector<core::Finding> out;
+  const auto& entries = suppressions.entries();
+  for (std::size_t e = 0; e < entries.size(); ++e) {
+    const core::Suppression& s = entries[e];
+    for (std::size_t r = 0; r < s.rules.size(); ++r) {
+      const std::string why = use.used(e, r) ? std::string() : unused_reason(s.rules[r], report, rules);
+      if (why.empty()) {
+        continue;
+      }
+      const std::string directive = s.whole_file ? "pgadvise-ignore-file" : "pgadvise-ignore";
+      core::Finding finding;
+      finding.rule = std::string(k_id);
+      finding.severity = core::Severity::low;
+      finding.message = "`" + directive + " " + s.rules[r] + "` " + why;
+      finding.help = why == "names no rule"
+                         ? "Correct the rule id (see `pgadvise rules`) or remove the comment."
+                         : "Remove the id from the comment: the problem it silenced is gone.";
+      finding.location = {s.file, s.directive_line > 0 ? s.directive_line : s.first_line, 0};
+      finding.evidence.push_back({"comment", directive + " " + s.rules[r], finding.location});
+      finding.compute_fingerprint(s.file + "|" + directive + "|" + s.rules[r]);
+      out.push_back(std::move(finding));
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
@@ -118,25 +170,33 @@ RunReport run(const RunInput& input, const core::Settings& settings, const std::
     std::move(part.begin(), part.end(), std::back_inserter(all));
   }
 
-  for (core::Finding& finding : all) {
+  core::SuppressionUse use;
+  auto admit = [&](core::Finding& finding) {
     if (!enabled(finding.rule, settings)) {
-      continue; // loader diagnostics obey --rule/--disable too
+      return; // loader diagnostics obey --rule/--disable too
     }
     if (auto it = settings.severity_overrides.find(finding.rule); it != settings.severity_overrides.end()) {
       finding.severity = it->second;
     }
-    if (input.suppressions.suppresses(finding)) {
+    if (input.suppressions.suppresses(finding, use)) {
       ++report.suppressed;
-      continue;
+      return;
     }
     if (finding.severity < settings.min_severity) {
       ++report.hidden;
-      continue;
+      return;
     }
     if (finding.fingerprint.empty()) {
       finding.compute_fingerprint();
     }
     report.findings.push_back(std::move(finding));
+  };
+  for (core::Finding& finding : all) {
+    admit(finding);
+  }
+  // After every other finding met the suppressions: only then is a directive known to be unused.
+  for (core::Finding& finding : unused_suppressions(input.suppressions, use, report, rules)) {
+    admit(finding);
   }
   core::sort_findings(report.findings);
   return report;

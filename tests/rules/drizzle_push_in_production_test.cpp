@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -166,6 +167,24 @@ TEST(DrizzlePushInProduction, GithubActionsClassifiedByEnvironmentServicesAndSec
   EXPECT_EQ(nightly->severity, core::Severity::medium);
   EXPECT_TRUE(starts_with(environment(*nightly)->detail, "staging: uses "));
   EXPECT_EQ(findings.size(), 4U);
+}
+
+// A project's own environment names (.pgadvise.toml [environments]) come
+// before the built-in words: here the environment "dev" is its production.
+TEST(DrizzlePushInProduction, ProjectEnvironmentNamesOverrideTheBuiltInWords) {
+  const model::Project project = scan(k_push / "github_actions");
+  const engine::Rule* rule = rules::find_rule(k_id);
+  ASSERT_NE(rule, nullptr);
+  engine::RuleContext context;
+  context.project = &project;
+  context.severity = rule->meta().default_severity;
+  context.options = engine::RuleOptions(std::map<std::string, std::string>{{"production-names", "qa, dev"}});
+  std::vector<core::Finding> findings;
+  rule->check(context, findings);
+  const core::Finding* dev = at(findings, ".github/workflows/dev-env.yml", 8);
+  ASSERT_NE(dev, nullptr);
+  EXPECT_EQ(dev->severity, core::Severity::critical);
+  EXPECT_EQ(environment(*dev)->detail, "production: environment \"dev\"");
 }
 
 TEST(DrizzlePushInProduction, GitlabDeployJobAndTestJob) {

@@ -284,13 +284,14 @@ void Reader::add_suppressions(std::size_t file, std::size_t first_token, std::si
   if (first_token >= tokens.size() || last_token >= tokens.size()) {
     return;
   }
-  core::Suppression suppression;
-  suppression.file = m_files[file].label;
-  suppression.first_line = tokens[first_token].line;
-  suppression.last_line = tokens[last_token].end_line;
+  const int first_line = tokens[first_token].line;
+  const int last_line = tokens[last_token].end_line;
+  // pgadvise-ignore-file directives are read once per file (add_file_suppressions).
   auto take = [&](const ts::Comment& comment) {
-    const std::vector<std::string> ids = core::parse_ignore_directive(comment.text);
-    suppression.rules.insert(suppression.rules.end(), ids.begin(), ids.end());
+    if (auto directive = core::parse_ignore(comment.text); directive && !directive->whole_file) {
+      m_load.suppressions.add(core::make_suppression(m_files[file].label, comment.line, first_line, last_line,
+                                                     std::move(*directive)));
+    }
   };
   // Comments on their own lines right before the declaration.
   const ts::Token& first = tokens[first_token];
@@ -313,8 +314,16 @@ void Reader::add_suppressions(std::size_t file, std::size_t first_token, std::si
       }
     }
   }
-  if (!suppression.rules.empty()) {
-    m_load.suppressions.add(std::move(suppression));
+}
+
+void Reader::add_file_suppressions() {
+  for (const SourceFile& file : m_files) {
+    for (const ts::Comment& comment : file.program.lex.comments) {
+      if (auto directive = core::parse_ignore(comment.text); directive && directive->whole_file) {
+        m_load.suppressions.add(
+            core::make_suppression(file.label, comment.line, 1, 0, std::move(*directive)));
+      }
+    }
   }
 }
 
@@ -523,6 +532,7 @@ SchemaLoad Reader::run() {
   m_load.catalog.source = model::SchemaSource::drizzle_schema;
   m_load.files_read = m_files.size();
   report_lex_problems();
+  add_file_suppressions();
   collect_variables();
   collect_tables();
   for (TableInfo& info : m_tables) {

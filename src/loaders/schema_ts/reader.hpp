@@ -131,6 +131,7 @@ public:
   // `pgadvise-ignore` comments before first_token (or after last_token on
   // its line) cover the lines from first_token to last_token.
   void add_suppressions(std::size_t file, std::size_t first_token, std::size_t last_token);
+  void add_file_suppressions();
 
 private:
   void collect_variables();

@@ -53,10 +53,10 @@ void collect_suppressions(Replay& replay) {
     if (replay.line_of(base + comment.begin) == previous_line) {
       continue;
     }
-    std::vector<std::string> rules = core::parse_ignore_directive(tokens.spelling(comment));
-    if (!rules.empty()) {
-      replay.load().suppressions.add({replay.file(), replay.line_of(base + first.begin),
-                                      replay.line_of(base + last.end - 1), std::move(rules)});
+    if (auto directive = core::parse_ignore(tokens.spelling(comment))) {
+      replay.load().suppressions.add(core::make_suppression(
+          replay.file(), replay.line_of(base + comment.begin), replay.line_of(base + first.begin),
+          replay.line_of(base + last.end - 1), std::move(*directive)));
     }
   }
 }

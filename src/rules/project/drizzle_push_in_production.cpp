@@ -33,10 +33,37 @@ bool has_word(const std::vector<std::string>& words, std::initializer_list<std::
   });
 }
 
+// Names a project gives its environments (the production-names,
+// staging-names and development-names options; .pgadvise.toml's
+// [environments]), checked before the built-in words.
+struct EnvNames {
+  std::vector<std::pair<Env, std::string>> names; // lower case
+};
+
+EnvNames env_names(const engine::RuleOptions& options) {
+  EnvNames out;
+  for (const auto& [env, option] :
+       {std::pair{Env::production, "production-names"}, std::pair{Env::staging, "staging-names"},
+        std::pair{Env::development, "development-names"}}) {
+    for (const std::string& name : core::split(options.get(option), ',')) {
+      if (!core::trim(name).empty()) {
+        out.names.emplace_back(env, core::to_lower(core::trim(name)));
+      }
+    }
+  }
+  return out;
+}
+
 // What a name (job, file, stage, environment, script) says about its
 // environment. Specific words beat generic ones: "deploy-staging" is staging.
-std::optional<Env> env_of_name(std::string_view name) {
+std::optional<Env> env_of_name(std::string_view name, const EnvNames& project_names) {
   const std::vector<std::string> words = core::lower_words(name);
+  const std::string lower = core::to_lower(name);
+  for (const auto& [env, project_name] : project_names.names) {
+    if (lower == project_name || std::find(words.begin(), words.end(), project_name) != words.end()) {
+      return env;
+    }
+  }
   if (has_word(words, {"prod", "production", "prd", "live"})) {
     return Env::production;
   }
@@ -106,10 +133,10 @@ Signals signals_of(const PushReach& reach) {
 }
 
 // Secrets and env files named for an environment: PROD_DATABASE_URL, .env.production.
-std::optional<Verdict> by_variables(const Signals& signals) {
+std::optional<Verdict> by_variables(const Signals& signals, const EnvNames& project_names) {
   for (const model::EnvVar& var : signals.env) {
     if (var.name == "dotenv" || var.name == "env_file") {
-      if (auto env = env_of_name(var.value)) {
+      if (auto env = env_of_name(var.value, project_names)) {
         return Verdict{*env, "loads " + var.value, var.location};
       }
       continue;
@@ -196,9 +223,9 @@ std::optional<Verdict> by_triggers(const model::SiteContext& context, const core
   return std::nullopt;
 }
 
-std::optional<Verdict> by_names(const std::vector<model::NameHint>& names) {
+std::optional<Verdict> by_names(const std::vector<model::NameHint>& names, const EnvNames& project_names) {
   for (const model::NameHint& hint : names) {
-    if (auto env = env_of_name(hint.name)) {
+    if (auto env = env_of_name(hint.name, project_names)) {
       return Verdict{*env, hint.what + " \"" + hint.name + "\"", hint.location};
     }
   }
@@ -265,18 +292,18 @@ std::vector<model::NameHint> chain_names(const PushReach& reach) {
   return names;
 }
 
-Verdict classify(const PushReach& reach, const model::Project& project) {
+Verdict classify(const PushReach& reach, const model::Project& project, const EnvNames& project_names) {
   const core::SourceLocation root = reach.steps.front().location;
   const Signals signals = signals_of(reach);
   if (reach.site != nullptr) {
     const model::SiteContext& context = reach.site->context;
     if (!context.environment.empty()) {
-      if (auto env = env_of_name(context.environment)) {
+      if (auto env = env_of_name(context.environment, project_names)) {
         return {*env, "environment \"" + context.environment + "\"", context.environment_location};
       }
     }
   }
-  if (auto verdict = by_variables(signals)) {
+  if (auto verdict = by_variables(signals, project_names)) {
     return *verdict;
   }
   if (auto verdict = by_test_database(reach, signals)) {
@@ -289,10 +316,10 @@ Verdict classify(const PushReach& reach, const model::Project& project) {
     if (auto verdict = by_triggers(reach.site->context, root)) {
       return *verdict;
     }
-    if (auto verdict = by_names(reach.site->context.names)) {
+    if (auto verdict = by_names(reach.site->context.names, project_names)) {
       return *verdict;
     }
-    if (auto verdict = by_names(chain_names(reach))) {
+    if (auto verdict = by_names(chain_names(reach), project_names)) {
       return *verdict;
     }
     return by_site_kind(*reach.site, project, root);
@@ -304,7 +331,7 @@ Verdict classify(const PushReach& reach, const model::Project& project) {
                   reach.root_file->target.empty() ? reach.root_file->path : reach.root_file->target,
                   reach.root_file->location});
   }
-  if (auto verdict = by_names(names)) {
+  if (auto verdict = by_names(names, project_names)) {
     return *verdict;
   }
   return {Env::development, "nothing runs it: no deployment, CI job or lifecycle script calls it", root};
@@ -510,6 +537,11 @@ public:
             .default_severity = core::Severity::critical,
             .inputs = {engine::Input::project},
             .has_fix = true,
+            .options =
+                {{"production-names", "",
+                  "Comma-separated names (environments, jobs, files, branches' words) that mean production"},
+                 {"staging-names", "", "Comma-separated names that mean staging"},
+                 {"development-names", "", "Comma-separated names that mean development"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
@@ -531,8 +563,9 @@ public:
     }
     std::vector<Verdict> verdicts;
     verdicts.reserve(reaches.size());
+    const EnvNames project_names = env_names(context.options);
     for (const PushReach& reach : reaches) {
-      verdicts.push_back(classify(reach, project));
+      verdicts.push_back(classify(reach, project, project_names));
     }
     std::vector<std::string> seen;
     for (std::size_t i = 0; i < reaches.size(); ++i) {

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "core/result.hpp"
+#include "model/catalog.hpp"
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace pgadvise::app {
+
+// The files a pull request touches: what differs between REF's merge base
+// with HEAD and the working tree (committed or not), plus untracked files,
+// as absolute paths. Read from git run as a subprocess.
+struct ChangedFiles {
+  std::filesystem::path repository_root;
+  std::set<std::filesystem::path> files;
+  [[nodiscard]] bool contains(const std::string& file) const;
+};
+
+// A located error when `directory` is not in a git repository or git does
+// not know `ref`.
+core::Result<ChangedFiles> changed_files_since(const std::string& ref,
+                                               const std::filesystem::path& directory);
+
+// Keeps the findings a change is responsible for: located in a changed
+// file, with evidence in one, or about a table, column, index or
+// constraint that a changed file declares (a new FK in a changed migration
+// makes its table's unindexed-foreign-key finding count even when the
+// finding points elsewhere). Returns how many were dropped.
+std::size_t keep_changed(std::vector<core::Finding>& findings, const ChangedFiles& changed,
+                         const model::Catalog& catalog);
+
+} // namespace pgadvise::app
