@@ -1,5 +1,6 @@
 #include "app/lint.hpp"
 
+#include "app/consolidate.hpp"
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
 #include "app/run_rules.hpp"
@@ -194,6 +195,8 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
       return k_exit_usage;
     }
   }
+  // One finding per problem: after the live pass, whose plan evidence it merges too.
+  app::consolidate_findings(report.findings, live && live->analysis ? &*live->analysis : nullptr);
 
   std::ofstream file;
   if (!options.output.empty()) {
@@ -224,6 +227,9 @@ int run_lint(const LintOptions& options, std::ostream& report_out, std::ostream&
     report_input.notes.push_back(note.location.to_string() + ": " + note.message);
   }
   report_input.verbose = settings->verbose;
+  if (live && live->analysis && !options.live.emit_migration.empty()) {
+    report_input.migration_file = options.live.emit_migration;
+  }
   report_input.color = options.output.empty() && use_color(options.color, isatty(STDOUT_FILENO) != 0);
   if (options.format == "json") {
     reporters::write_json(out, report_input);
