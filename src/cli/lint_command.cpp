@@ -91,7 +91,9 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_option("--color", options.color, "Color the text report: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  lint->add_flag("-v,--verbose", options.verbose, "Say which sources were used and which rules were skipped");
+  lint->add_flag("-v,--verbose", options.verbose,
+                 "Full text report: each finding's help, evidence and whole fix; which sources were used "
+                 "and which rules were skipped");
   add_live_options(*lint, options.live);
   add_workload_options(*lint, options.workload);
   return lint;
