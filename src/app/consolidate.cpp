@@ -201,7 +201,7 @@ public:
     }
   }
 
-  std::vector<core::Finding> merged() const {
+  [[nodiscard]] std::vector<core::Finding> merged() const {
     std::vector<const Group*> alive;
     for (const Group& group : m_groups) {
       if (group.alive) {
