@@ -3,6 +3,7 @@
 #include "app/baseline.hpp"
 #include "app/changed_files.hpp"
 #include "app/config.hpp"
+#include "app/consolidate.hpp"
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
 #include "app/report_facts.hpp"
@@ -466,6 +467,8 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
       return k_exit_usage;
     }
   }
+  // One finding per problem: after the live pass, whose plan evidence it merges too.
+  app::consolidate_findings(report.findings, live && live->analysis ? &*live->analysis : nullptr);
   if (*config) {
     report.suppressed += drop_ignored(report.findings, **config);
   }
@@ -514,6 +517,9 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
     report_input.notes.push_back(note.location.to_string() + ": " + note.message);
   }
   report_input.verbose = settings->verbose;
+  if (live && live->analysis && !options.live.emit_migration.empty()) {
+    report_input.migration_file = options.live.emit_migration;
+  }
   report_input.color = options.output.empty() && use_color(options.color, isatty(STDOUT_FILENO) != 0);
   report_input.rules = describe_rules();
   report_input.repo_root = repository_root(options.paths.empty() ? "." : options.paths.front());

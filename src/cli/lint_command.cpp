@@ -107,7 +107,9 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
           "--changed-since", options.changed_since,
           "Only findings in files changed since this git ref, and the schema findings those changes cause")
       ->type_name("REF");
-  lint->add_flag("-v,--verbose", options.verbose, "Say which sources were used and which rules were skipped");
+  lint->add_flag("-v,--verbose", options.verbose,
+                 "Full text report: each finding's help, evidence and whole fix; which sources were used "
+                 "and which rules were skipped");
   lint->add_option("--timeout", options.timeout_seconds,
                    "Stop the whole run after this many seconds, with exit code 2 (default: no limit)")
       ->type_name("SECONDS");

@@ -30,6 +30,13 @@ std::string_view to_string(FixKind kind) {
   return "sql";
 }
 
+std::vector<std::string> Finding::all_rule_ids() const {
+  if (rule_ids.empty()) {
+    return {rule};
+  }
+  return rule_ids;
+}
+
 void Finding::compute_fingerprint(std::string_view discriminator) {
   std::string key = rule;
   key += '\x1f';

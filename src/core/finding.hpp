@@ -57,6 +57,17 @@ struct Finding {
   std::vector<Evidence> evidence;
   std::optional<Fix> fix;
   std::string fingerprint; // see compute_fingerprint
+  // Every rule that found this problem, `rule` (the primary) first, when
+  // findings were merged into one (app/consolidate); empty for a finding
+  // only one rule reported. Read it through all_rule_ids().
+  std::vector<std::string> rule_ids{};
+  // Workload time the fix saves, from a verified index proposal (HypoPG or
+  // a rolled-back real index) in a live run; 0 when not measured. Ranks
+  // findings; the evidence says how it was measured.
+  double saving_ms = 0;
+
+  // `rule_ids`, or just `rule` when no other rule found the same problem.
+  [[nodiscard]] std::vector<std::string> all_rule_ids() const;
 
   // Hash of rule id + object identity (not of line numbers or message text),
   // so a finding keeps its fingerprint when the file around it moves.

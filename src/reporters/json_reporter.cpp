@@ -59,6 +59,7 @@ json fix_json(const std::optional<core::Fix>& fix) {
 
 json finding_json(const core::Finding& finding) {
   return json{{"rule", finding.rule},
+              {"rule_ids", finding.all_rule_ids()},
               {"severity", core::to_string(finding.severity)},
               {"message", finding.message},
               {"help", finding.help},

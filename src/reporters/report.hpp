@@ -51,6 +51,7 @@ struct ReportInput {
   std::string schema_description;  // "SQL replay of drizzle/ (4 files)"
   std::vector<std::string> inputs; // files and directories read
   std::vector<std::string> notes;  // how sources were found (shown with --verbose)
+  std::string migration_file;      // where --emit-migration wrote the proposed indexes; empty: not written
   bool color = false;
   bool verbose = false;
   // Every rule and built-in diagnostic, registry order (SARIF, JUnit).

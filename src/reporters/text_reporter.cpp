@@ -1,3 +1,4 @@
+#include "core/format.hpp"
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
 #include "reporters/report.hpp"
@@ -7,10 +8,15 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
-// The report for people: findings grouped by file and ordered by line, so a
-// reader walks each migration top to bottom; findings without a file (live
-// catalog, project-wide) come last.
+// The report for people, in two levels. By default, like the linters people
+// like: findings grouped by file and ordered by line (a reader walks each
+// migration top to bottom; findings without a file come last, in rank
+// order), one line each -- location, severity, rule, message -- and the fix
+// in a line or two; each rule's help and safety note once, in a closing
+// section; then a summary that leads with what to do. With --verbose, every
+// finding carries its help, all its evidence and its whole fix.
 namespace pgadvise::reporters {
 
 namespace {
@@ -39,7 +45,9 @@ std::vector<FileGroup> group_by_file(const std::vector<core::Finding>& findings)
   }
   std::vector<FileGroup> groups;
   for (auto& [file, list] : by_file) {
-    std::stable_sort(list.begin(), list.end(), by_position);
+    if (!file.empty()) { // without a file there is no position: the rank order stays
+      std::stable_sort(list.begin(), list.end(), by_position);
+    }
     groups.push_back(FileGroup{file, std::move(list)});
   }
   // std::map put the empty file name first; it belongs last.
@@ -151,6 +159,9 @@ void write_finding(std::ostream& out, const core::Finding& finding, const Ansi& 
     // A long path left no room: the whole message goes below, indented.
     out << "\n" << k_detail_indent << wrap(message, k_width, k_detail_indent.size(), k_detail_indent) << "\n";
   }
+  if (finding.rule_ids.size() > 1) {
+    write_labelled(out, "found by:", core::join(finding.rule_ids, ", "));
+  }
   if (!finding.help.empty()) {
     write_labelled(out, "help:", finding.help);
   }
@@ -217,6 +228,262 @@ std::string summary_line(const engine::RunReport& run, const Ansi& ansi) {
   return head + core::join(painted, ", ") + (fits ? " " : "\n" + std::string(k_detail_indent)) + tail;
 }
 
+// ---- The default (compact) layout ----
+
+// One line of untrusted text: controls made visible, line breaks joined.
+std::string one_line(std::string_view text) {
+  std::string out = sanitize_for_terminal(text);
+  std::replace(out.begin(), out.end(), '\n', ' ');
+  return out;
+}
+
+// The first line of a block and how many lines it has.
+std::pair<std::string, std::size_t> first_line(std::string_view text) {
+  const std::vector<std::string> lines = core::split(sanitize_for_terminal(text), '\n');
+  return {lines.empty() ? std::string() : lines.front(), lines.size()};
+}
+
+std::string counted(std::size_t count, std::string_view one, std::string_view many) {
+  return std::to_string(count) + " " + std::string(count == 1 ? one : many);
+}
+
+std::string more_lines(std::size_t lines) {
+  return lines > 1 ? "  (+" + plural(lines - 1, "more line") + ", see -v)" : std::string();
+}
+
+// Where a finding's row starts: line:col in its file's group, else the object.
+std::string row_where(const core::Finding& finding) {
+  if (!finding.location.file.empty() && finding.location.line > 0) {
+    std::string out = std::to_string(finding.location.line);
+    if (finding.location.column > 0) {
+      out += ":" + std::to_string(finding.location.column);
+    }
+    return out;
+  }
+  return one_line(where_of(finding));
+}
+
+std::string pad(std::string_view text, std::size_t width) {
+  std::string out(text);
+  const std::size_t used = display_width(text);
+  if (used < width) {
+    out.append(width - used, ' ');
+  }
+  return out;
+}
+
+struct Columns {
+  std::size_t where = 0;
+  std::size_t severity = 0;
+  std::size_t rule = 0;
+};
+
+Columns columns_of(const FileGroup& group) {
+  Columns widths;
+  for (const core::Finding* finding : group.findings) {
+    widths.where = std::max(widths.where, display_width(row_where(*finding)));
+    widths.severity = std::max(widths.severity, core::to_string(finding->severity).size());
+    widths.rule = std::max(widths.rule, display_width(one_line(finding->rule)));
+  }
+  return widths;
+}
+
+void write_compact_fix(std::ostream& out, const core::Finding& finding, std::string_view indent) {
+  const core::Fix& fix = *finding.fix;
+  if (!fix.ddl.empty()) {
+    const auto [line, count] = first_line(fix.ddl);
+    std::string label = fix.kind == core::FixKind::shell ? "run" : "fix";
+    if (finding.saving_ms > 0) {
+      label += " (saves about " + core::human_duration_ms(finding.saving_ms) + ")";
+    }
+    out << indent << label << ": " << line << more_lines(count) << "\n";
+  }
+  if (!fix.drizzle.empty()) {
+    const auto [line, count] = first_line(fix.drizzle);
+    out << indent << "drizzle: " << line;
+    if (!fix.drizzle_file.empty()) {
+      out << "  in " << one_line(fix.drizzle_file);
+      if (!fix.drizzle_table.empty()) {
+        out << " (" << one_line(fix.drizzle_table) << ")";
+      }
+    }
+    out << more_lines(count) << "\n";
+  }
+}
+
+void write_compact_finding(std::ostream& out, const core::Finding& finding, const Columns& widths,
+                           const Ansi& ansi) {
+  const std::string_view severity = core::to_string(finding.severity);
+  out << "  " << pad(row_where(finding), widths.where) << "  " << ansi.severity(finding.severity, severity)
+      << std::string(widths.severity - severity.size(), ' ') << "  "
+      << pad(one_line(finding.rule), widths.rule) << "  " << one_line(finding.message);
+  if (finding.rule_ids.size() > 1) {
+    const std::vector<std::string> others(finding.rule_ids.begin() + 1, finding.rule_ids.end());
+    out << ansi.dim(" (also " + one_line(core::join(others, ", ")) + ")");
+  }
+  out << "\n";
+  if (finding.fix) {
+    write_compact_fix(out, finding, std::string(2 + widths.where + 2, ' '));
+  }
+}
+
+void write_compact_groups(std::ostream& out, const std::vector<FileGroup>& groups, const Ansi& ansi) {
+  for (const FileGroup& group : groups) {
+    const std::string title =
+        group.file.empty() ? std::string("without a file location") : sanitize_for_terminal(group.file);
+    out << (&group == &groups.front() ? "\n" : "") << ansi.bold(title) << "\n";
+    const Columns widths = columns_of(group);
+    for (const core::Finding* finding : group.findings) {
+      write_compact_finding(out, *finding, widths, ansi);
+    }
+  }
+}
+
+// What the closing section says about one rule: the help of its findings
+// (once when they share it) and each distinct safety note.
+struct RuleNotes {
+  std::string rule;
+  std::size_t findings = 0;
+  std::vector<std::string> helps;  // distinct, in report order
+  std::string help_example;        // where the first help came from, when they differ
+  std::vector<std::string> safety; // distinct, in report order
+};
+
+template <typename T> void add_unique(std::vector<T>& list, const T& value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) {
+    list.push_back(value);
+  }
+}
+
+std::vector<RuleNotes> rule_notes(const std::vector<FileGroup>& groups) {
+  std::vector<RuleNotes> notes;
+  for (const FileGroup& group : groups) {
+    for (const core::Finding* finding : group.findings) {
+      auto it = std::find_if(notes.begin(), notes.end(),
+                             [&](const RuleNotes& n) { return n.rule == finding->rule; });
+      if (it == notes.end()) {
+        notes.push_back(RuleNotes{finding->rule, 0, {}, {}, {}});
+        it = notes.end() - 1;
+      }
+      ++it->findings;
+      if (!finding->help.empty()) {
+        if (it->helps.empty()) {
+          it->help_example = where_of(*finding);
+        }
+        add_unique(it->helps, finding->help);
+      }
+      if (finding->fix && !finding->fix->safety_note.empty()) {
+        add_unique(it->safety, finding->fix->safety_note);
+      }
+    }
+  }
+  return notes;
+}
+
+void write_rule_notes(std::ostream& out, const std::vector<FileGroup>& groups, const Ansi& ansi) {
+  const std::vector<RuleNotes> notes = rule_notes(groups);
+  if (notes.empty()) {
+    return;
+  }
+  out << "\n"
+      << ansi.bold("Rules") << " (help and safety once per rule; -v shows them under each finding, "
+      << "`pgadvise rules show RULE` the whole page)\n";
+  std::map<std::string, std::string> safety_shown; // note -> the rule it was shown under
+  for (const RuleNotes& rule : notes) {
+    out << ansi.bold(one_line(rule.rule)) << " (" << plural(rule.findings, "finding") << ")\n";
+    if (!rule.helps.empty()) {
+      // Helps name their finding's objects: when they differ, say whose this is.
+      write_labelled(out, "help:",
+                     rule.helps.size() == 1 ? rule.helps.front()
+                                            : "(" + rule.help_example + ") " + rule.helps.front());
+    }
+    for (const std::string& note : rule.safety) {
+      if (const auto shown = safety_shown.find(note); shown != safety_shown.end()) {
+        write_labelled(out, "safety:", "as for " + shown->second + " above");
+        continue;
+      }
+      safety_shown.emplace(note, rule.rule);
+      write_labelled(out, "safety:", note);
+    }
+  }
+}
+
+// What the findings ask the user to do, counted by kind of fix.
+struct Actions {
+  std::size_t create = 0;
+  std::size_t create_measured = 0;
+  double saving_ms = 0;
+  std::size_t drop = 0;
+  std::size_t convert = 0;
+  std::size_t other = 0;
+  std::vector<std::string> commands; // the project's generate + migrate commands, distinct
+};
+
+Actions actions_of(const std::vector<core::Finding>& findings) {
+  Actions actions;
+  for (const core::Finding& finding : findings) {
+    if (!finding.fix) {
+      continue;
+    }
+    const std::string& ddl = finding.fix->ddl;
+    if (finding.fix->kind == core::FixKind::sql &&
+        (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
+      ++actions.create;
+      if (finding.saving_ms > 0) {
+        ++actions.create_measured;
+        actions.saving_ms += finding.saving_ms;
+      }
+    } else if (finding.fix->kind == core::FixKind::sql && ddl.rfind("DROP INDEX", 0) == 0) {
+      ++actions.drop;
+    } else if (finding.fix->kind == core::FixKind::sql && ddl.find("ALTER COLUMN") != std::string::npos &&
+               ddl.find(" TYPE ") != std::string::npos) {
+      ++actions.convert;
+    } else {
+      ++actions.other;
+    }
+    if (!finding.fix->commands.empty()) {
+      add_unique(actions.commands, finding.fix->commands);
+    }
+  }
+  return actions;
+}
+
+void write_actions(std::ostream& out, const ReportInput& input, const std::vector<core::Finding>& findings,
+                   const Ansi& ansi) {
+  const Actions actions = actions_of(findings);
+  std::vector<std::string> parts;
+  if (actions.create > 0) {
+    std::string part = "create " + counted(actions.create, "index", "indexes");
+    if (actions.create_measured > 0) {
+      part += " (saving about " + core::human_duration_ms(actions.saving_ms) +
+              " of workload time, measured for " + std::to_string(actions.create_measured) + ")";
+    }
+    parts.push_back(part);
+  }
+  if (actions.drop > 0) {
+    parts.push_back("drop " + counted(actions.drop, "index", "indexes"));
+  }
+  if (actions.convert > 0) {
+    parts.push_back("convert " + counted(actions.convert, "column", "columns"));
+  }
+  if (actions.other > 0) {
+    parts.push_back(counted(actions.other, "other fix", "other fixes"));
+  }
+  if (parts.empty()) {
+    return;
+  }
+  const std::string lead = "To do: ";
+  out << ansi.bold("To do:") << " " << wrap(core::join(parts, ", "), k_width, lead.size(), k_detail_indent)
+      << "\n";
+  if (!input.migration_file.empty()) {
+    out << k_detail_indent << "the proposed indexes are in one migration: " << one_line(input.migration_file)
+        << " (--emit-migration)\n";
+  }
+  for (const std::string& commands : actions.commands) {
+    out << k_detail_indent << "after editing the Drizzle schema, run: " << one_line(commands) << "\n";
+  }
+}
+
 } // namespace
 
 void write_text(std::ostream& out, const ReportInput& input) {
@@ -224,11 +491,17 @@ void write_text(std::ostream& out, const ReportInput& input) {
   const engine::RunReport& run = input.run != nullptr ? *input.run : k_empty;
   const Ansi ansi(input.color);
   write_header(out, input, ansi);
-  write_groups(out, group_by_file(run.findings), ansi);
+  const std::vector<FileGroup> groups = group_by_file(run.findings);
   if (input.verbose) {
+    write_groups(out, groups, ansi);
     write_rules_run(out, run);
+  } else {
+    write_compact_groups(out, groups, ansi);
+    write_rule_notes(out, groups, ansi);
   }
-  out << "\n" << summary_line(run, ansi) << "\n";
+  out << "\n";
+  write_actions(out, input, run.findings, ansi);
+  out << summary_line(run, ansi) << "\n";
 }
 
 } // namespace pgadvise::reporters

@@ -1,0 +1,394 @@
+#include "app/consolidate.hpp"
+
+#include "core/text.hpp"
+#include "rules/registry.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace pgadvise::app {
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// Consumes `word` (upper case, as pgadvise renders DDL) and the spaces after it.
+bool take_word(std::string_view& text, std::string_view word) {
+  if (text.substr(0, word.size()) != word ||
+      (text.size() > word.size() && std::isspace(static_cast<unsigned char>(text[word.size()])) == 0 &&
+       text[word.size()] != '(')) {
+    return false;
+  }
+  text = trim(text.substr(word.size()));
+  return true;
+}
+
+// The next identifier, possibly qualified and quoted ("a"."b c"), or empty.
+std::string_view take_name(std::string_view& text) {
+  std::size_t end = 0;
+  bool quoted = false;
+  while (end < text.size()) {
+    const char c = text[end];
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (!quoted && (std::isspace(static_cast<unsigned char>(c)) != 0 || c == '(' || c == ';')) {
+      break;
+    }
+    ++end;
+  }
+  const std::string_view name = text.substr(0, end);
+  text = trim(text.substr(end));
+  return name;
+}
+
+// The parenthesized list at the start of `text`, split at top-level commas;
+// nullopt when the parentheses do not close.
+std::optional<std::vector<std::string>> take_list(std::string_view& text) {
+  if (text.empty() || text.front() != '(') {
+    return std::nullopt;
+  }
+  std::vector<std::string> items;
+  int depth = 0;
+  bool quoted = false;
+  bool literal = false;
+  std::size_t start = 1;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (literal) {
+      literal = c != '\'';
+    } else if (quoted) {
+      quoted = c != '"';
+    } else if (c == '\'') {
+      literal = true;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      items.emplace_back(trim(text.substr(start, i - start)));
+      text = trim(text.substr(i + 1));
+      return items;
+    } else if (c == ',' && depth == 1) {
+      items.emplace_back(trim(text.substr(start, i - start)));
+      start = i + 1;
+    }
+  }
+  return std::nullopt;
+}
+
+int category_rank(std::string_view rule) {
+  const engine::Rule* found = rules::find_rule(rule);
+  if (found == nullptr) {
+    return 4; // a loader's diagnostic
+  }
+  switch (found->meta().category) {
+  case engine::Category::schema: return 0;
+  case engine::Category::project: return 1;
+  case engine::Category::query: return 2;
+  case engine::Category::plan: return 3;
+  }
+  return 4;
+}
+
+std::string index_key(const ProposedIndex& index) {
+  return std::string("index\x1f") + index.table + '\x1f' + index.method + '\x1f' + (index.unique ? "u" : "") +
+         '\x1f' + core::join(index.columns, "\x1e") + '\x1f' + index.rest;
+}
+
+std::string collapse_spaces(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : trim(text)) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) {
+      out += ' ';
+    }
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+struct Group {
+  std::vector<std::size_t> own;      // findings proposing exactly this fix
+  std::vector<std::size_t> subsumed; // findings whose index this group's index serves
+  std::optional<ProposedIndex> index;
+  bool alive = true;
+  [[nodiscard]] std::size_t first() const { return own.front(); }
+};
+
+// A plain btree index with no predicate: what a longer one can stand in for.
+bool plain_btree(const ProposedIndex& index) {
+  return index.method == "btree" && !index.unique && index.rest.empty();
+}
+
+bool leads_with(const ProposedIndex& longer, const ProposedIndex& shorter, bool any_order) {
+  if (longer.table != shorter.table || longer.method != "btree" ||
+      longer.rest.find("WHERE") != std::string::npos || longer.columns.size() <= shorter.columns.size()) {
+    return false;
+  }
+  const auto lead_end = longer.columns.begin() + static_cast<std::ptrdiff_t>(shorter.columns.size());
+  if (std::equal(shorter.columns.begin(), shorter.columns.end(), longer.columns.begin())) {
+    return true;
+  }
+  return any_order && std::is_permutation(shorter.columns.begin(), shorter.columns.end(),
+                                          longer.columns.begin(), lead_end);
+}
+
+class Consolidator {
+public:
+  explicit Consolidator(const std::vector<core::Finding>& findings) : m_findings(findings) {}
+
+  void group() {
+    std::map<std::string, std::size_t> by_key;
+    for (std::size_t i = 0; i < m_findings.size(); ++i) {
+      std::optional<ProposedIndex> index;
+      const std::string key = key_of(m_findings[i], index);
+      const auto [it, added] = by_key.emplace(key, m_groups.size());
+      if (added) {
+        m_groups.push_back(Group{{i}, {}, std::move(index)});
+      } else {
+        m_groups[it->second].own.push_back(i);
+      }
+    }
+  }
+
+  // Shortest indexes first, so a chain (a) < (a, b) < (a, b, c) ends in the longest.
+  void subsume() {
+    std::vector<std::size_t> order;
+    for (std::size_t g = 0; g < m_groups.size(); ++g) {
+      if (m_groups[g].index && plain_btree(*m_groups[g].index)) {
+        order.push_back(g);
+      }
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return m_groups[a].index->columns.size() < m_groups[b].index->columns.size();
+    });
+    for (std::size_t g : order) {
+      const bool any_order = std::any_of(m_groups[g].own.begin(), m_groups[g].own.end(), [&](std::size_t i) {
+        return m_findings[i].rule == "unindexed-foreign-key";
+      });
+      std::optional<std::size_t> best;
+      for (std::size_t h = 0; h < m_groups.size(); ++h) {
+        if (h == g || !m_groups[h].alive || !m_groups[h].index ||
+            !leads_with(*m_groups[h].index, *m_groups[g].index, any_order)) {
+          continue;
+        }
+        if (!best || severity_of(h) > severity_of(*best)) {
+          best = h;
+        }
+      }
+      if (best) {
+        Group& host = m_groups[*best];
+        host.subsumed.insert(host.subsumed.end(), m_groups[g].own.begin(), m_groups[g].own.end());
+        host.subsumed.insert(host.subsumed.end(), m_groups[g].subsumed.begin(), m_groups[g].subsumed.end());
+        m_groups[g].alive = false;
+      }
+    }
+  }
+
+  [[nodiscard]] std::vector<core::Finding> merged() const {
+    std::vector<const Group*> alive;
+    for (const Group& group : m_groups) {
+      if (group.alive) {
+        alive.push_back(&group);
+      }
+    }
+    std::vector<core::Finding> out;
+    out.reserve(alive.size());
+    for (const Group* group : alive) {
+      out.push_back(merge(*group));
+    }
+    return out;
+  }
+
+private:
+  static std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& index) {
+    if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
+      index = parse_proposed_index(finding.fix->ddl);
+      if (index) {
+        return index_key(*index);
+      }
+      return "fix\x1f" + collapse_spaces(finding.fix->ddl);
+    }
+    return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message;
+  }
+
+  [[nodiscard]] core::Severity severity_of(std::size_t group) const {
+    core::Severity out = core::Severity::info;
+    const Group& g = m_groups[group];
+    for (const std::vector<std::size_t>* list : {&g.own, &g.subsumed}) {
+      for (std::size_t i : *list) {
+        out = std::max(out, m_findings[i].severity);
+      }
+    }
+    return out;
+  }
+
+  // The own member whose fix says the most (the Drizzle line and where it
+  // goes), the first one on a tie.
+  [[nodiscard]] const core::Fix* best_fix(const Group& group) const {
+    const core::Fix* best = nullptr;
+    int best_score = -1;
+    for (std::size_t i : group.own) {
+      const std::optional<core::Fix>& fix = m_findings[i].fix;
+      if (!fix) {
+        continue;
+      }
+      const int score = (fix->drizzle_file.empty() ? 0 : 2) + (fix->drizzle.empty() ? 0 : 1);
+      if (score > best_score) {
+        best = &*fix;
+        best_score = score;
+      }
+    }
+    return best;
+  }
+
+  [[nodiscard]] core::Finding merge(const Group& group) const {
+    std::vector<std::size_t> members = group.own;
+    members.insert(members.end(), group.subsumed.begin(), group.subsumed.end());
+    if (members.size() == 1) {
+      return m_findings[members.front()];
+    }
+    std::sort(members.begin(), members.end());
+    const std::size_t primary =
+        *std::min_element(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+          return std::make_tuple(category_rank(m_findings[a].rule), -static_cast<int>(m_findings[a].severity),
+                                 a) < std::make_tuple(category_rank(m_findings[b].rule),
+                                                      -static_cast<int>(m_findings[b].severity), b);
+        });
+    core::Finding out = m_findings[primary];
+    out.rule_ids = {out.rule};
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    for (const core::Evidence& evidence : out.evidence) {
+      seen.emplace(evidence.kind, evidence.detail, evidence.location.to_string());
+    }
+    for (std::size_t i : members) {
+      if (i == primary) {
+        continue;
+      }
+      const core::Finding& other = m_findings[i];
+      out.severity = std::max(out.severity, other.severity);
+      if (std::find(out.rule_ids.begin(), out.rule_ids.end(), other.rule) == out.rule_ids.end()) {
+        out.rule_ids.push_back(other.rule);
+      }
+      std::vector<core::Evidence> more{{"finding", other.rule + ": " + other.message, other.location}};
+      more.insert(more.end(), other.evidence.begin(), other.evidence.end());
+      for (core::Evidence& evidence : more) {
+        if (seen.emplace(evidence.kind, evidence.detail, evidence.location.to_string()).second) {
+          out.evidence.push_back(std::move(evidence));
+        }
+      }
+    }
+    if (const core::Fix* fix = best_fix(group)) {
+      out.fix = *fix;
+    }
+    return out;
+  }
+
+  const std::vector<core::Finding>& m_findings;
+  std::vector<Group> m_groups;
+};
+
+double measured_saving(const core::Finding& finding, const model::LiveAnalysis& live) {
+  if (!finding.fix || finding.fix->kind != core::FixKind::sql) {
+    return 0;
+  }
+  const std::optional<ProposedIndex> index = parse_proposed_index(finding.fix->ddl);
+  if (!index) {
+    return 0;
+  }
+  const std::string key = index_key(*index);
+  double best = 0;
+  for (const model::IndexProposal& proposal : live.proposals) {
+    if (!proposal.verified || proposal.method == model::VerifyMethod::none) {
+      continue;
+    }
+    const std::optional<ProposedIndex> proposed = parse_proposed_index(proposal.ddl);
+    if (proposed && index_key(*proposed) == key) {
+      best = std::max(best, proposal.estimated_saving_ms);
+    }
+  }
+  return best;
+}
+
+} // namespace
+
+std::optional<ProposedIndex> parse_proposed_index(std::string_view ddl) {
+  std::string_view text = trim(ddl);
+  if (!text.empty() && text.back() == ';') {
+    text = trim(text.substr(0, text.size() - 1));
+  }
+  ProposedIndex out;
+  if (!take_word(text, "CREATE")) {
+    return std::nullopt;
+  }
+  out.unique = take_word(text, "UNIQUE");
+  if (!take_word(text, "INDEX")) {
+    return std::nullopt;
+  }
+  take_word(text, "CONCURRENTLY");
+  if (take_word(text, "IF")) {
+    if (!take_word(text, "NOT") || !take_word(text, "EXISTS")) {
+      return std::nullopt;
+    }
+  }
+  if (!take_word(text, "ON")) {
+    take_name(text); // the index name
+    if (!take_word(text, "ON")) {
+      return std::nullopt;
+    }
+  }
+  take_word(text, "ONLY");
+  out.table = std::string(take_name(text));
+  if (take_word(text, "USING")) {
+    out.method = core::to_lower(take_name(text));
+  }
+  auto columns = take_list(text);
+  if (out.table.empty() || !columns || columns->empty() || text.find(';') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  out.columns = std::move(*columns);
+  out.rest = collapse_spaces(text);
+  return out;
+}
+
+std::size_t consolidate_findings(std::vector<core::Finding>& findings, const model::LiveAnalysis* live) {
+  Consolidator consolidator(findings);
+  consolidator.group();
+  consolidator.subsume();
+  std::vector<core::Finding> merged = consolidator.merged();
+  const std::size_t merged_away = findings.size() - merged.size();
+  if (live != nullptr) {
+    for (core::Finding& finding : merged) {
+      finding.saving_ms = measured_saving(finding, *live);
+    }
+  }
+  std::stable_sort(merged.begin(), merged.end(), [](const core::Finding& a, const core::Finding& b) {
+    if ((a.saving_ms > 0) != (b.saving_ms > 0)) {
+      return a.saving_ms > 0;
+    }
+    if (a.saving_ms != b.saving_ms) {
+      return a.saving_ms > b.saving_ms;
+    }
+    return a.severity > b.severity;
+  });
+  findings = std::move(merged);
+  return merged_away;
+}
+
+} // namespace pgadvise::app

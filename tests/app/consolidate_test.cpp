@@ -1,0 +1,238 @@
+// One finding per problem: findings that propose the same index, or an index
+// another proposal's columns lead, become one finding with every rule id,
+// all the evidence, the highest severity and the primary's fingerprint.
+#include "app/consolidate.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+
+namespace pgadvise::app {
+namespace {
+
+core::Finding index_finding(std::string rule, core::Severity severity, std::string table,
+                            std::vector<std::string> columns, std::string evidence) {
+  core::Finding finding;
+  finding.rule = std::move(rule);
+  finding.severity = severity;
+  finding.message = finding.rule + " on " + table;
+  finding.object = core::ObjectRef{"public", table, columns, {}};
+  finding.evidence.push_back({"detail", std::move(evidence), {}});
+  std::string quoted;
+  std::string name = table;
+  for (const std::string& column : columns) {
+    quoted += (quoted.empty() ? "" : ", ") + column;
+    name += "_" + column;
+  }
+  core::Fix fix;
+  fix.ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + name + "_idx ON " + table + " (" + quoted + ");";
+  finding.fix = fix;
+  finding.compute_fingerprint();
+  return finding;
+}
+
+core::Finding fk(std::string table, std::vector<std::string> columns) {
+  core::Finding finding = index_finding("unindexed-foreign-key", core::Severity::critical, table, columns,
+                                        "FOREIGN KEY declared in 0001.sql");
+  finding.location = core::SourceLocation{"drizzle/0001.sql", 12, 3};
+  finding.fix->drizzle = "index(\"x\").on(t.userId)";
+  finding.fix->drizzle_file = "src/db/schema.ts:40";
+  return finding;
+}
+
+core::Finding filter(std::string table, std::vector<std::string> columns) {
+  return index_finding("filter-on-unindexed-column", core::Severity::high, table, columns,
+                       "3 logged queries, 1,200 calls, 4.2 s");
+}
+
+core::Finding seq_scan(std::string table, std::vector<std::string> columns) {
+  core::Finding finding = index_finding("seq-scan-confirmed", core::Severity::high, table, columns,
+                                        "Seq Scan on " + table + ": 12 rows returned, 299,988 removed");
+  finding.evidence.push_back({"verification", "verified with HypoPG", {}});
+  return finding;
+}
+
+const core::Finding* with_rule(const std::vector<core::Finding>& findings, std::string_view rule) {
+  const auto it = std::find_if(findings.begin(), findings.end(),
+                               [&](const core::Finding& finding) { return finding.rule == rule; });
+  return it == findings.end() ? nullptr : &*it;
+}
+
+bool has_evidence(const core::Finding& finding, std::string_view detail) {
+  return std::any_of(finding.evidence.begin(), finding.evidence.end(),
+                     [&](const core::Evidence& evidence) { return evidence.detail == detail; });
+}
+
+TEST(Consolidate, SameIndexFromThreeRulesIsOneFindingWithThreeRuleIds) {
+  std::vector<core::Finding> findings{filter("memberships", {"user_id"}),
+                                      seq_scan("memberships", {"user_id"}), fk("memberships", {"user_id"})};
+  const std::string fk_fingerprint = findings[2].fingerprint;
+  EXPECT_EQ(consolidate_findings(findings, nullptr), 2U);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& merged = findings.front();
+  // The schema rule is primary: its fingerprint is the one a run without logs reports.
+  EXPECT_EQ(merged.rule, "unindexed-foreign-key");
+  EXPECT_EQ(merged.fingerprint, fk_fingerprint);
+  EXPECT_EQ(merged.rule_ids, (std::vector<std::string>{"unindexed-foreign-key", "filter-on-unindexed-column",
+                                                       "seq-scan-confirmed"}));
+  EXPECT_EQ(merged.all_rule_ids(), merged.rule_ids);
+  EXPECT_EQ(merged.severity, core::Severity::critical);
+  EXPECT_EQ(merged.location.file, "drizzle/0001.sql");
+  EXPECT_TRUE(has_evidence(merged, "FOREIGN KEY declared in 0001.sql"));
+  EXPECT_TRUE(has_evidence(merged, "3 logged queries, 1,200 calls, 4.2 s"));
+  EXPECT_TRUE(has_evidence(merged, "Seq Scan on memberships: 12 rows returned, 299,988 removed"));
+  EXPECT_TRUE(has_evidence(merged, "verified with HypoPG"));
+  // The fix that says the most: the foreign key's, with the Drizzle line and its file.
+  ASSERT_TRUE(merged.fix);
+  EXPECT_EQ(merged.fix->drizzle_file, "src/db/schema.ts:40");
+}
+
+TEST(Consolidate, HighestSeverityWinsEvenWhenThePrimaryIsLower) {
+  core::Finding low_fk = fk("t", {"a"});
+  low_fk.severity = core::Severity::low; // --severity unindexed-foreign-key=low
+  std::vector<core::Finding> findings{low_fk, seq_scan("t", {"a"})};
+  consolidate_findings(findings, nullptr);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].rule, "unindexed-foreign-key");
+  EXPECT_EQ(findings[0].severity, core::Severity::high);
+}
+
+TEST(Consolidate, CompositeIndexSubsumesItsPrefix) {
+  // The chat app: the foreign key wants ("userId"), the sidebar query
+  // ("userId", "createdAt"); the composite serves both.
+  std::vector<core::Finding> findings{fk("\"Chat\"", {"\"userId\""}),
+                                      filter("\"Chat\"", {"\"userId\"", "\"createdAt\""})};
+  const std::string fk_fingerprint = findings[0].fingerprint;
+  consolidate_findings(findings, nullptr);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& merged = findings.front();
+  EXPECT_EQ(merged.rule_ids,
+            (std::vector<std::string>{"unindexed-foreign-key", "filter-on-unindexed-column"}));
+  EXPECT_EQ(merged.fingerprint, fk_fingerprint);
+  ASSERT_TRUE(merged.fix);
+  EXPECT_NE(merged.fix->ddl.find("(\"userId\", \"createdAt\")"), std::string::npos) << merged.fix->ddl;
+  EXPECT_TRUE(has_evidence(merged, "FOREIGN KEY declared in 0001.sql"));
+  EXPECT_TRUE(has_evidence(merged, "3 logged queries, 1,200 calls, 4.2 s"));
+}
+
+TEST(Consolidate, ChainsOfPrefixesEndInTheLongestIndex) {
+  std::vector<core::Finding> findings{fk("t", {"a"}), filter("t", {"a", "b"}),
+                                      seq_scan("t", {"a", "b", "c"})};
+  consolidate_findings(findings, nullptr);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].rule_ids.size(), 3U);
+  EXPECT_NE(findings[0].fix->ddl.find("(a, b, c)"), std::string::npos);
+}
+
+TEST(Consolidate, ForeignKeyColumnsLeadInAnyOrderQueryColumnsDoNot) {
+  std::vector<core::Finding> fk_case{fk("t", {"b", "a"}), filter("t", {"a", "b", "c"})};
+  consolidate_findings(fk_case, nullptr);
+  EXPECT_EQ(fk_case.size(), 1U);
+  std::vector<core::Finding> query_case{filter("t", {"b", "a"}), seq_scan("t", {"a", "b", "c"})};
+  consolidate_findings(query_case, nullptr);
+  EXPECT_EQ(query_case.size(), 2U);
+}
+
+TEST(Consolidate, DifferentTablesAndNonLeadingColumnsStaySeparate) {
+  std::vector<core::Finding> findings{fk("posts", {"author_id"}), filter("comments", {"author_id"}),
+                                      seq_scan("posts", {"org_id", "author_id"})};
+  EXPECT_EQ(consolidate_findings(findings, nullptr), 0U);
+  EXPECT_EQ(findings.size(), 3U);
+  for (const core::Finding& finding : findings) {
+    EXPECT_TRUE(finding.rule_ids.empty()) << finding.rule;
+    EXPECT_EQ(finding.all_rule_ids(), std::vector<std::string>{finding.rule});
+  }
+}
+
+TEST(Consolidate, PartialIndexesAreNotSubsumedOrSubsuming) {
+  core::Finding partial = filter("t", {"a"});
+  partial.fix->ddl =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_partial_idx ON t (a) WHERE deleted_at IS NULL;";
+  std::vector<core::Finding> findings{partial, seq_scan("t", {"a", "b"})};
+  consolidate_findings(findings, nullptr);
+  EXPECT_EQ(findings.size(), 2U);
+}
+
+TEST(Consolidate, SameDropIndexFromTwoRulesIsOneFinding) {
+  core::Finding redundant;
+  redundant.rule = "redundant-index";
+  redundant.severity = core::Severity::low;
+  redundant.object = core::ObjectRef{"public", "posts", {"org_id"}, "posts_org_id_idx"};
+  redundant.fix = core::Fix{};
+  redundant.fix->ddl = "DROP INDEX CONCURRENTLY IF EXISTS posts_org_id_idx;";
+  redundant.compute_fingerprint();
+  core::Finding unused = redundant;
+  unused.rule = "unused-index";
+  unused.severity = core::Severity::medium;
+  unused.compute_fingerprint();
+  std::vector<core::Finding> findings{redundant, unused};
+  consolidate_findings(findings, nullptr);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].rule, "redundant-index");
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  EXPECT_EQ(findings[0].rule_ids.size(), 2U);
+}
+
+TEST(Consolidate, FindingsWithoutAFixMergeOnlyWhenIdentical) {
+  core::Finding pk;
+  pk.rule = "missing-primary-key";
+  pk.message = "Table audit_log has no primary key";
+  pk.object = core::ObjectRef{"public", "audit_log", {}, {}};
+  pk.compute_fingerprint();
+  core::Finding other_table = pk;
+  other_table.object.table = "events";
+  other_table.compute_fingerprint();
+  std::vector<core::Finding> findings{pk, pk, other_table};
+  consolidate_findings(findings, nullptr);
+  EXPECT_EQ(findings.size(), 2U);
+}
+
+TEST(Consolidate, FingerprintIsStableAcrossRunsWithAndWithoutLogs) {
+  std::vector<core::Finding> schema_only{fk("posts", {"author_id"})};
+  consolidate_findings(schema_only, nullptr);
+  std::vector<core::Finding> with_logs{seq_scan("posts", {"author_id", "created_at"}),
+                                       filter("posts", {"author_id", "created_at"}),
+                                       fk("posts", {"author_id"})};
+  consolidate_findings(with_logs, nullptr);
+  ASSERT_EQ(schema_only.size(), 1U);
+  ASSERT_EQ(with_logs.size(), 1U);
+  EXPECT_EQ(with_logs[0].fingerprint, schema_only[0].fingerprint);
+}
+
+TEST(Consolidate, MeasuredSavingRanksFirstThenSeverity) {
+  model::LiveAnalysis live;
+  model::IndexProposal proposal;
+  proposal.ddl =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS api_tokens_token_hash_idx ON api_tokens (token_hash);";
+  proposal.verified = true;
+  proposal.method = model::VerifyMethod::hypopg;
+  proposal.estimated_saving_ms = 1500;
+  live.proposals.push_back(proposal);
+  std::vector<core::Finding> findings{fk("posts", {"author_id"}), seq_scan("api_tokens", {"token_hash"}),
+                                      filter("invites", {"invited_by"})};
+  consolidate_findings(findings, &live);
+  ASSERT_EQ(findings.size(), 3U);
+  EXPECT_EQ(findings[0].object.table, "api_tokens");
+  EXPECT_DOUBLE_EQ(findings[0].saving_ms, 1500);
+  EXPECT_EQ(findings[1].rule, "unindexed-foreign-key"); // critical before high
+  EXPECT_EQ(findings[2].rule, "filter-on-unindexed-column");
+  EXPECT_DOUBLE_EQ(findings[2].saving_ms, 0);
+}
+
+TEST(ProposedIndex, ReadsWhatMakesTwoIndexesTheSame) {
+  const auto index = parse_proposed_index(
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Chat_userId_idx\" ON \"public\".\"Chat\" "
+      "USING btree (\"userId\", lower(\"title\"), (a, b)) WHERE x = 'a,b';");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->table, "\"public\".\"Chat\"");
+  EXPECT_EQ(index->method, "btree");
+  EXPECT_EQ(index->columns, (std::vector<std::string>{"\"userId\"", "lower(\"title\")", "(a, b)"}));
+  EXPECT_EQ(index->rest, "WHERE x = 'a,b'");
+  EXPECT_FALSE(index->unique);
+  EXPECT_TRUE(parse_proposed_index("CREATE UNIQUE INDEX i ON t (a)")->unique);
+  EXPECT_FALSE(parse_proposed_index("DROP INDEX i;"));
+  EXPECT_FALSE(parse_proposed_index("CREATE INDEX i ON t (a); CREATE INDEX j ON t (b);"));
+  EXPECT_FALSE(parse_proposed_index("CREATE INDEX i ON t (a"));
+}
+
+} // namespace
+} // namespace pgadvise::app
