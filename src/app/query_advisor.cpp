@@ -13,9 +13,7 @@
 #include "reporters/report.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
-#include <cstdio>
 #include <sstream>
 
 namespace pgadvise::app {
@@ -25,9 +23,11 @@ namespace {
 constexpr std::string_view k_json_in_text = "json-in-text-column";
 
 std::string fixed(double value, int decimals) {
-  std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%.*f", decimals, value);
-  return buffer.data();
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(decimals);
+  out << value;
+  return out.str();
 }
 
 // The statement as a Workload of one query (read like a .sql file: one call,

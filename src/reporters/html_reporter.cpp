@@ -3,8 +3,6 @@
 #include "reporters/report.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -38,9 +36,11 @@ std::string escape(std::string_view text) {
 }
 
 std::string number(double value, int decimals = 1) {
-  std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%.*f", decimals, value);
-  return buffer.data();
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(decimals);
+  out << value;
+  return out.str();
 }
 
 std::string shorten(std::string_view text, std::size_t max) {
@@ -100,26 +100,26 @@ std::string bar_chart(const std::string& id, const std::string& title, Bars bars
     bars.resize(10);
   }
   std::ostringstream out;
-  out << "<div class=\"chart\" id=\"" << id << "\"><h3>" << escape(title) << "</h3>";
+  out << "<div class='chart' id='" << id << "'><h3>" << escape(title) << "</h3>";
   if (bars.empty() || bars.front().second <= 0) {
-    out << "<p class=\"empty\">nothing to show for this run</p></div>";
+    out << "<p class='empty'>nothing to show for this run</p></div>";
     return out.str();
   }
   const double max = bars.front().second;
   constexpr int k_row = 26;
   constexpr int k_label = 230;
   constexpr int k_width = 500;
-  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100%\" viewBox=\"0 0 " << k_width << " "
-      << bars.size() * k_row + 6 << "\" role=\"img\" aria-label=\"" << escape(title) << "\">";
+  out << "<svg xmlns='http://www.w3.org/2000/svg' width='100%' viewBox='0 0 " << k_width << " "
+      << bars.size() * k_row + 6 << "' role='img' aria-label='" << escape(title) << "'>";
   int y = 4;
   for (const auto& [label, value] : bars) {
     const double width = std::max(1.0, (k_width - k_label - 70) * value / max);
     out << "<g><title>" << escape(label) << ": " << number(value) << " " << unit << "</title>"
-        << "<text x=\"" << k_label - 6 << "\" y=\"" << y + 16 << "\" font-size=\"11\" text-anchor=\"end\">"
-        << escape(shorten(label, 38)) << "</text><rect x=\"" << k_label << "\" y=\"" << y + 3
-        << "\" height=\"18\" width=\"" << number(width) << "\" fill=\"#2e86c1\"/><text x=\""
-        << number(k_label + width + 4) << "\" y=\"" << y + 16 << "\" font-size=\"11\">" << number(value)
-        << " " << unit << "</text></g>";
+        << "<text x='" << k_label - 6 << "' y='" << y + 16 << "' font-size='11' text-anchor='end'>"
+        << escape(shorten(label, 38)) << "</text><rect x='" << k_label << "' y='" << y + 3
+        << "' height='18' width='" << number(width) << "' fill='#2e86c1'/><text x='"
+        << number(k_label + width + 4) << "' y='" << y + 16 << "' font-size='11'>" << number(value) << " "
+        << unit << "</text></g>";
     y += k_row;
   }
   out << "</svg></div>";
@@ -182,7 +182,7 @@ std::string charts(const ReportInput& input) {
       }
     }
   }
-  return "<div class=\"charts\">" +
+  return "<div class='charts'>" +
          bar_chart("chart-top-queries", "Top queries by total time", top_queries, "ms") +
          bar_chart("chart-bursts", "N+1 bursts (repeated statements)", bursts, "calls") +
          bar_chart("chart-rules", "Findings by rule", by_rule_bars, "") +
@@ -190,31 +190,31 @@ std::string charts(const ReportInput& input) {
 }
 
 std::string code_block(const std::string& label, const std::string& text) {
-  return "<div class=\"code\"><small>" + escape(label) +
-         "</small><button class=\"copy\" onclick=\"copyCode(this)\">copy</button><pre>" + escape(text) +
+  return "<div class='code'><small>" + escape(label) +
+         "</small><button class='copy' onclick='copyCode(this)'>copy</button><pre>" + escape(text) +
          "</pre></div>";
 }
 
 void write_finding(std::ostream& out, const core::Finding& finding) {
   const std::string severity(core::to_string(finding.severity));
-  out << "<article class=\"finding\" data-rule=\"" << escape(finding.rule) << "\" data-severity=\""
-      << severity << "\" data-table=\"" << escape(finding.object.table) << "\" data-fingerprint=\""
-      << escape(finding.fingerprint) << "\"><h3><span class=\"sev-" << severity << "\">" << severity
-      << "</span> <span class=\"rule\">" << escape(finding.rule) << "</span> " << escape(finding.message)
+  out << "<article class='finding' data-rule='" << escape(finding.rule) << "' data-severity='" << severity
+      << "' data-table='" << escape(finding.object.table) << "' data-fingerprint='"
+      << escape(finding.fingerprint) << "'><h3><span class='sev-" << severity << "'>" << severity
+      << "</span> <span class='rule'>" << escape(finding.rule) << "</span> " << escape(finding.message)
       << "</h3>";
   if (!finding.location.to_string().empty()) {
-    out << "<div class=\"loc\">" << escape(finding.location.to_string()) << " &middot; "
+    out << "<div class='loc'>" << escape(finding.location.to_string()) << " &middot; "
         << escape(finding.object.to_string()) << "</div>";
   }
   if (!finding.help.empty()) {
     out << "<p>" << escape(finding.help) << "</p>";
   }
   if (!finding.evidence.empty()) {
-    out << "<ul class=\"evidence\">";
+    out << "<ul class='evidence'>";
     for (const core::Evidence& evidence : finding.evidence) {
       out << "<li><b>" << escape(evidence.kind) << "</b> " << escape(evidence.detail);
       if (!evidence.location.to_string().empty()) {
-        out << " <span class=\"loc\">" << escape(evidence.location.to_string()) << "</span>";
+        out << " <span class='loc'>" << escape(evidence.location.to_string()) << "</span>";
       }
       out << "</li>";
     }
@@ -230,16 +230,16 @@ void write_finding(std::ostream& out, const core::Finding& finding) {
                         finding.fix->drizzle);
     }
     if (!finding.fix->safety_note.empty()) {
-      out << "<p class=\"loc\">" << escape(finding.fix->safety_note) << "</p>";
+      out << "<p class='loc'>" << escape(finding.fix->safety_note) << "</p>";
     }
   }
   out << "</article>\n";
 }
 
 std::string options_of(const std::set<std::string>& values) {
-  std::string out = "<option value=\"\">all</option>";
+  std::string out = "<option value=''>all</option>";
   for (const std::string& value : values) {
-    out += "<option value=\"" + escape(value) + "\">" + escape(value) + "</option>";
+    out += "<option value='" + escape(value) + "'>" + escape(value) + "</option>";
   }
   return out;
 }
@@ -263,28 +263,27 @@ void write_html(std::ostream& out, const ReportInput& input) {
       tables.insert(finding.object.table);
     }
   }
-  out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-         "'unsafe-inline'; "
-         "script-src 'unsafe-inline'; img-src data:\">"
+  out << "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+      << R"(<meta http-equiv="Content-Security-Policy" )"
+      << R"(content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">)"
       << "<title>pgadvise report</title><style>" << k_style << "</style><script>" << k_script
       << "</script></head><body>\n<header><h1>pgadvise report</h1><div>"
       << escape(in.schema_description.empty() ? in.schema_source : in.schema_description)
       << " &middot; inputs: " << escape(core::join(in.inputs, ", ")) << " &middot; pgadvise "
       << PGADVISE_VERSION << "</div></header>\n<main>";
-  out << "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\"><div class=\"card\"><b id=\"total\">"
+  out << "<section id='summary'><h2>Summary</h2><div class='cards'><div class='card'><b id='total'>"
       << findings.size() << "</b>findings</div>";
   for (const core::Severity severity : {core::Severity::critical, core::Severity::high,
                                         core::Severity::medium, core::Severity::low, core::Severity::info}) {
     const std::string name(core::to_string(severity));
-    out << "<div class=\"card\"><b class=\"sev-" << name << "\" id=\"count-" << name << "\">"
+    out << "<div class='card'><b class='sev-" << name << "' id='count-" << name << "'>"
         << (by_severity.count(severity) != 0 ? by_severity[severity] : 0) << "</b>" << name << "</div>";
   }
-  out << "</div></section>\n<section id=\"actions\"><h2>Actions</h2><ol class=\"actions\">";
+  out << "</div></section>\n<section id='actions'><h2>Actions</h2><ol class='actions'>";
   std::size_t actions = 0;
   for (const core::Finding& finding : findings) {
     if (finding.fix && !finding.fix->ddl.empty() && actions < 10) {
-      out << "<li><span class=\"sev-" << core::to_string(finding.severity) << "\">"
+      out << "<li><span class='sev-" << core::to_string(finding.severity) << "'>"
           << core::to_string(finding.severity) << "</span> " << escape(finding.object.to_string()) << ": "
           << escape(shorten(finding.fix->ddl, 160)) << "</li>";
       ++actions;
@@ -293,14 +292,14 @@ void write_html(std::ostream& out, const ReportInput& input) {
   if (actions == 0) {
     out << "<li>No fix to apply.</li>";
   }
-  out << "</ol></section>\n<section id=\"charts\"><h2>Charts</h2>" << charts(in) << "</section>\n";
-  out << "<section id=\"findings\"><h2>Findings (<span id=\"shown\">" << findings.size()
-      << "</span> shown)</h2><div class=\"filters\">"
-      << "<label>rule <select id=\"f-rule\" onchange=\"applyFilters()\">" << options_of(rules)
+  out << "</ol></section>\n<section id='charts'><h2>Charts</h2>" << charts(in) << "</section>\n";
+  out << "<section id='findings'><h2>Findings (<span id='shown'>" << findings.size()
+      << "</span> shown)</h2><div class='filters'>"
+      << "<label>rule <select id='f-rule' onchange='applyFilters()'>" << options_of(rules)
       << "</select></label>"
-      << "<label>severity <select id=\"f-severity\" onchange=\"applyFilters()\">"
+      << "<label>severity <select id='f-severity' onchange='applyFilters()'>"
       << options_of({"critical", "high", "medium", "low", "info"}) << "</select></label>"
-      << "<label>table <select id=\"f-table\" onchange=\"applyFilters()\">" << options_of(tables)
+      << "<label>table <select id='f-table' onchange='applyFilters()'>" << options_of(tables)
       << "</select></label></div>\n";
   for (const core::Finding& finding : findings) {
     write_finding(out, finding);

@@ -110,7 +110,7 @@ TEST(Merge, DisjointLogHalvesMergeToTheWholeLogsReport) {
   std::ifstream html_file(dir / "merged.html");
   const std::string html((std::istreambuf_iterator<char>(html_file)), std::istreambuf_iterator<char>());
   for (const auto& [fingerprint, finding] : expected) {
-    EXPECT_NE(html.find("data-fingerprint=\"" + fingerprint + "\""), std::string::npos);
+    EXPECT_NE(html.find("data-fingerprint='" + fingerprint + "'"), std::string::npos);
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
