@@ -129,12 +129,12 @@ protected:
 
   // Runs the validator over files; every file must be valid.
   static void expect_valid(const fs::path& schema, const std::vector<fs::path>& files) {
-    std::vector<std::string> args = {(k_source / "tests" / "support" / "validate_json.py").string(),
-                                     schema.string()};
+    std::vector<std::string> args = {
+        "python3", (k_source / "tests" / "support" / "validate_json.py").string(), schema.string()};
     for (const fs::path& file : files) {
       args.push_back(file.string());
     }
-    const ProcessResult result = pgadvise::test::run_process("python3", args);
+    const ProcessResult result = pgadvise::test::run_process("/usr/bin/env", args);
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     EXPECT_EQ(lines_of(result.out).size(), files.size()) << result.out << result.err;
   }
@@ -188,9 +188,9 @@ TEST_F(CiFormats, TheSchemaRejectsABrokenReport) {
   report["findings"][0]["severity"] = "severe";
   report["summary"].erase("by_rule");
   std::ofstream(m_root / "bad.json") << report.dump();
-  const ProcessResult result =
-      pgadvise::test::run_process("python3", {(k_source / "tests" / "support" / "validate_json.py").string(),
-                                              k_report_schema.string(), (m_root / "bad.json").string()});
+  const ProcessResult result = pgadvise::test::run_process(
+      "/usr/bin/env", {"python3", (k_source / "tests" / "support" / "validate_json.py").string(),
+                       k_report_schema.string(), (m_root / "bad.json").string()});
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_NE(result.out.find("/findings/0/severity"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("'by_rule' is a required property"), std::string::npos) << result.out;
@@ -333,7 +333,7 @@ TEST_F(CiFormats, GithubAnnotatesEachFindingOnItsLineAndWritesTheStepSummary) {
 TEST_F(CiFormats, GithubAnnotatesTheLineOfANewForeignKeyInAGitRepository) {
   const fs::path repo = m_root / "repo";
   write_history(repo / "db", 187);
-  ASSERT_EQ(pgadvise::test::run_process("git", {"init", "-q", repo.string()}).exit_code, 0);
+  ASSERT_EQ(pgadvise::test::run_process("/usr/bin/env", {"git", "init", "-q", repo.string()}).exit_code, 0);
   // A new migration: the foreign key is on line 5.
   std::ofstream(repo / "db" / "drizzle" / "0187_orders.sql")
       << "CREATE TABLE \"orders\" (\n\t\"id\" serial PRIMARY KEY NOT NULL,\n\t\"t1_id\" integer NOT "
@@ -386,8 +386,8 @@ TEST_F(CiFormats, JunitHasOneFailingTestcasePerFinding) {
     const fs::path xml = lint_to_file(args, "junit", name + ".xml");
     // Parsed by a real XML parser; prints failures, testcases, suites.
     const ProcessResult parsed = pgadvise::test::run_process(
-        "python3",
-        {"-c",
+        "/usr/bin/env",
+        {"python3", "-c",
          "import sys, xml.etree.ElementTree as E\n"
          "r = E.parse(sys.argv[1]).getroot()\n"
          "assert r.tag == 'testsuites'\n"

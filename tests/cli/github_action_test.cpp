@@ -17,8 +17,9 @@ using nlohmann::json;
 json load_action() {
   const fs::path action = fs::path(PGADVISE_SOURCE_DIR) / ".github" / "actions" / "pgadvise" / "action.yml";
   const auto result = pgadvise::test::run_process(
-      "python3", {"-c", "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
-                  action.string()});
+      "/usr/bin/env",
+      {"python3", "-c", "import json, sys, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+       action.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return json::parse(result.out, nullptr, false);
 }

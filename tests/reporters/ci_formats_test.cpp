@@ -132,7 +132,8 @@ TEST(SarifReporter, ResultsPointIntoTheRepositoryOrNameTheObject) {
       EXPECT_FALSE(result.contains("locations"));
       continue;
     }
-    EXPECT_EQ(result_run["tool"]["driver"]["rules"][result["ruleIndex"].get<int>()]["id"], finding.rule);
+    EXPECT_EQ(result_run["tool"]["driver"]["rules"][result["ruleIndex"].get<std::size_t>()]["id"],
+              finding.rule);
     const json& location = result["locations"][0];
     if (finding.location.known()) {
       EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], finding.location.file);
