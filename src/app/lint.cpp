@@ -192,6 +192,10 @@ std::size_t drop_ignored(std::vector<core::Finding>& findings, const Config& con
 
 // `pgadvise baseline`: the run's findings become the baseline file.
 int record_baseline(const std::string& path, const engine::RunReport& report, std::ostream& err) {
+  std::error_code ec;
+  if (const std::filesystem::path parent = std::filesystem::path(path).parent_path(); !parent.empty()) {
+    std::filesystem::create_directories(parent, ec); // a failure shows as "cannot write" below
+  }
   std::ofstream file(path);
   if (!file) {
     err << "pgadvise: cannot write " << path << "\n";

@@ -128,7 +128,8 @@ enabled = false
   const ProcessResult flagged = pgadvise(
       {"lint", "--format", "json", "--fail-on", "info", "--severity", "unindexed-foreign-key=critical"});
   EXPECT_EQ(flagged.exit_code, 1);
-  for (const json& f : report_of(flagged)["findings"]) {
+  const json flagged_report = report_of(flagged);
+  for (const json& f : flagged_report["findings"]) {
     if (f["rule"] == "unindexed-foreign-key") {
       EXPECT_EQ(f["severity"], "critical");
     }
@@ -215,8 +216,8 @@ TEST_F(ConfigCli, EnvironmentNamesDecideWherePushRuns) {
   write(m_root / "migrations" / "0000_init.sql",
         "CREATE TABLE t (id bigint PRIMARY KEY);\n"); // a schema to lint
   auto dev_severity = [this]() {
-    for (const json& f :
-         report_of(pgadvise({"lint", "--format", "json", "--min-severity", "info"}))["findings"]) {
+    const json report = report_of(pgadvise({"lint", "--format", "json", "--min-severity", "info"}));
+    for (const json& f : report["findings"]) {
       if (f["rule"] == "drizzle-push-in-production" && file_of(f) == ".github/workflows/dev-env.yml") {
         return f["severity"].get<std::string>();
       }
