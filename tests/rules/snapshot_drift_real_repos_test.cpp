@@ -51,7 +51,7 @@ CREATE TABLE "t" (
   "state" "s" DEFAULT 'pending'::"public"."s",
   "at" timestamp DEFAULT NOW()
 );
-CREATE INDEX "t_c_idx" ON "t" USING btree ("c" text_ops) WHERE ("t"."c" IS NOT NULL);
+CREATE INDEX "t_c_idx" ON "t" USING btree ("c") WHERE ("t"."c" IS NOT NULL);
 CREATE INDEX "t_lower_idx" ON "t" USING btree (lower(("c")));
 )sql");
   const model::Catalog snapshot = as_snapshot(R"sql(
