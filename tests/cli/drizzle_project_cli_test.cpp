@@ -83,6 +83,10 @@ TEST(DrizzleProjectCli, MigrationBasedAppUsesItsOwnScriptsAndSchemaTsProperties)
   std::size_t fixes = 0;
   for (const json& finding : report["findings"]) {
     const json& fix = finding["fix"];
+    if (finding["object"]["table"] == "users" && finding["rule"] == "json-in-text-column") {
+      EXPECT_FALSE(fix.is_object()); // users.settings: only its name says JSON, so no conversion
+      continue;
+    }
     ASSERT_TRUE(fix.is_object());
     ++fixes;
     // Located in the SQL, but the Drizzle line goes in schema.ts.
@@ -94,7 +98,7 @@ TEST(DrizzleProjectCli, MigrationBasedAppUsesItsOwnScriptsAndSchemaTsProperties)
       EXPECT_EQ(fix["drizzle"], "metadata: jsonb(\"metadata\").$type<Record<string, unknown>>().default({})");
     }
   }
-  EXPECT_EQ(fixes, 5U); // three unindexed FKs, two JSON-in-text columns
+  EXPECT_EQ(fixes, 4U); // three unindexed FKs, one JSON-in-text column with a JSON default
 }
 
 TEST(DrizzleProjectCli, VerboseSaysWhichSchemaSourceWasUsed) {

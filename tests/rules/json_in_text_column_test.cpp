@@ -65,9 +65,9 @@ TEST(JsonInTextColumn, JsonLikeNamesAreLowHints) {
 }
 
 TEST(JsonInTextColumn, NamesThatSayCiphertextCertificateKeyOrTokenAreNotJson) {
-  for (const char* name : {"encrypted_provider_configuration", "tls_cert_data", "certificate_payload",
-                           "api_key_settings", "refresh_token_data", "cipher_payload", "secretConfig",
-                           "encryptedMetadata"}) {
+  for (const char* name :
+       {"encrypted_provider_configuration", "tls_cert_data", "certificate_payload", "api_key_settings",
+        "refresh_token_data", "cipher_payload", "secretConfig", "encryptedMetadata"}) {
     EXPECT_TRUE(run_rule(k_rule, one_column(column(name, "text"))).empty()) << name;
   }
 }

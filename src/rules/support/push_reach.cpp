@@ -266,6 +266,8 @@ private:
             suffix.edit_text = inv.text;
             suffix.edit_is_script_call = true;
           }
+          suffix.edit_at_caller = pushes && node.kind == NodeKind::script && node.script != nullptr &&
+                                  node.script->command.invocations.size() == 1;
           keep(out, std::move(suffix));
         }
       }
@@ -331,8 +333,6 @@ private:
     suffix.push_script = node.script;
     suffix.edit_location = command.location;
     suffix.edit_text = inv.text;
-    suffix.edit_at_caller = node.kind == NodeKind::script && node.script != nullptr &&
-                            node.script->command.invocations.size() == 1;
     return suffix;
   }
 
