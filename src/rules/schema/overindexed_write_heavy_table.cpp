@@ -45,8 +45,8 @@ public:
         continue;
       }
       const model::TableStats& s = *table.stats;
-      const double writes = static_cast<double>(s.n_tup_ins + s.n_tup_upd + s.n_tup_del);
-      const double reads = static_cast<double>(s.seq_scan + s.idx_scan);
+      const auto writes = static_cast<double>(s.n_tup_ins + s.n_tup_upd + s.n_tup_del);
+      const auto reads = static_cast<double>(s.seq_scan + s.idx_scan);
       if (writes < min_writes || writes < ratio * reads) {
         continue;
       }
