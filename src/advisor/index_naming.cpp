@@ -63,7 +63,7 @@ bool RelationNames::taken(std::string_view schema, std::string_view name) const 
 
 std::string unique_index_name(const RelationNames& names, std::string_view schema, std::string_view table,
                               const std::vector<std::string>& columns, std::string_view suffix) {
-  const std::string base = index_name(table, columns, suffix);
+  std::string base = index_name(table, columns, suffix);
   if (!names.taken(schema, base)) {
     return base;
   }

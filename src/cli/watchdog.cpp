@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 namespace pgadvise::cli {
 
@@ -15,8 +16,10 @@ Watchdog::Watchdog(unsigned seconds) {
     if (m_done_signal.wait_for(lock, std::chrono::seconds(seconds), [this] { return m_done; })) {
       return;
     }
-    std::fprintf(stderr, "pgadvise: --timeout %u: the run took longer than %u s and was stopped\n", seconds,
-                 seconds);
+    const std::string message = "pgadvise: --timeout " + std::to_string(seconds) +
+                                ": the run took longer than " + std::to_string(seconds) +
+                                " s and was stopped\n";
+    std::fputs(message.c_str(), stderr);
     std::fflush(nullptr);
     std::_Exit(2); // the report would be partial; a database session is rolled back on disconnect
   });
