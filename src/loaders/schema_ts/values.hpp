@@ -11,12 +11,14 @@
 // default into.
 namespace pgadvise::loaders::drizzle_values {
 
+struct JsField;
+
 struct JsValue {
   enum class Kind { undefined, null, boolean, number, string, array, object };
   Kind kind = Kind::undefined;
-  std::string text;           // number (JavaScript's own spelling), string value, "true"/"false"
-  std::vector<JsValue> items; // array
-  std::vector<std::pair<std::string, JsValue>> fields; // object, in order
+  std::string text;            // number (JavaScript's own spelling), string value, "true"/"false"
+  std::vector<JsValue> items;  // array
+  std::vector<JsField> fields; // object, in order
 
   [[nodiscard]] bool is(Kind k) const { return kind == k; }
   [[nodiscard]] const JsValue* field(std::string_view name) const;
@@ -24,6 +26,16 @@ struct JsValue {
   [[nodiscard]] std::optional<long long> integer_field(std::string_view name) const;
   [[nodiscard]] std::optional<bool> bool_field(std::string_view name) const;
   [[nodiscard]] std::optional<std::string> string_field(std::string_view name) const;
+};
+
+// One property of an object. A named struct, not std::pair<std::string,
+// JsValue>: a pair of the still-incomplete JsValue does not compile with
+// clang 14 and libstdc++ 12, while a vector of an incomplete type may be
+// declared (C++17).
+struct JsField {
+  JsField(std::string key, JsValue value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  JsValue second;
 };
 
 // A numeric literal as JavaScript prints it: `1_000` -> "1000", `0x10` ->
