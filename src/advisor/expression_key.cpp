@@ -1,6 +1,7 @@
 #include "advisor/expression_key.hpp"
 
 #include "core/text.hpp"
+#include "core/whitespace.hpp"
 #include "pg/parser.hpp"
 
 #include <cctype>
@@ -57,20 +58,7 @@ void canonical(Json& node) {
 }
 
 std::string collapsed(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : core::to_lower(text)) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += c;
-  }
-  return out;
+  return core::collapse_whitespace(core::to_lower(text));
 }
 
 } // namespace

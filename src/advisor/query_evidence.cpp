@@ -2,6 +2,7 @@
 
 #include "core/format.hpp"
 #include "core/text.hpp"
+#include "core/whitespace.hpp"
 
 #include <cstdio>
 
@@ -35,34 +36,7 @@ std::string query_counts(const model::QueryStats& query) {
 }
 
 std::string short_query(std::string_view normalized, std::size_t max) {
-  std::string out;
-  out.reserve(std::min(normalized.size(), max + 3));
-  bool space = false;
-  for (char c : normalized) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += c;
-    if (out.size() >= max) {
-      std::size_t cut = out.size();
-      // Do not split a UTF-8 sequence: back up to a lead byte.
-      while (cut > 0 && (static_cast<unsigned char>(out[cut - 1]) & 0xC0U) == 0x80U) {
-        --cut;
-      }
-      if (cut > 0 && (static_cast<unsigned char>(out[cut - 1]) & 0x80U) != 0) {
-        --cut;
-      }
-      out.resize(cut);
-      out += "...";
-      return out;
-    }
-  }
-  return out;
+  return core::collapse_whitespace(normalized, max);
 }
 
 core::Evidence query_evidence(const model::QueryStats& query) {

@@ -1,5 +1,6 @@
 #include "core/hash.hpp"
 #include "core/text.hpp"
+#include "core/whitespace.hpp"
 #include "reporters/report.hpp"
 
 #include <algorithm>
@@ -44,21 +45,7 @@ std::string number(double value, int decimals = 1) {
 }
 
 std::string shorten(std::string_view text, std::size_t max) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    const bool blank = c == ' ' || c == '\n' || c == '\t' || c == '\r';
-    if (blank) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += c;
-  }
-  return out.size() <= max ? out : out.substr(0, max - 3) + "...";
+  return core::collapse_whitespace(text, max);
 }
 
 constexpr std::string_view k_style = R"css(
