@@ -23,11 +23,11 @@ struct LintOptions {
   std::vector<std::string> options;    // id.name=value
   std::string color = "auto";
   bool verbose = false;
-  std::string stats;        // --stats FILE: production statistics (app/stats.hpp) for a file schema
+  std::string stats; // --stats FILE: production statistics (app/stats.hpp) for a file schema
   unsigned timeout_seconds =
-      0;                    // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
-  std::string config;            // --config FILE; empty: .pgadvise.toml found from the working directory up
-  std::string baseline;          // --baseline FILE: report only findings not in it
+      0;                // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
+  std::string config;   // --config FILE; empty: .pgadvise.toml found from the working directory up
+  std::string baseline; // --baseline FILE: report only findings not in it
   bool baseline_command = false; // `pgadvise baseline`: write the findings to record_baseline instead
   std::string record_baseline;   // its --output, else .pgadvise.toml's baseline
   std::string changed_since;     // --changed-since REF: only what a git diff since REF touches

@@ -1,14 +1,14 @@
 #include "cli/cli.hpp"
 
-#include "cli/explain_command.hpp"
 #include "cli/baseline_command.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/init_command.hpp"
 #include "cli/lint_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
-#include "cli/stats_command.hpp"
 #include "cli/schema_command.hpp"
 #include "cli/shell_command.hpp"
+#include "cli/stats_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>

@@ -5,7 +5,6 @@
 #include "loaders/drizzle_kit/json_keys.hpp"
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 #include "loaders/identifiers.hpp"
-#include "loaders/identifiers.hpp"
 #include "loaders/sql/migrations.hpp"
 
 #include <algorithm>
