@@ -25,4 +25,8 @@ if [ "${PGADVISE_SANITIZERS:-0}" = 1 ]; then
   )
   scripts/fuzz.sh "${PGADVISE_FUZZ_SECONDS:-20}"
 fi
-scripts/check-style.sh
+if [ "${PGADVISE_TIDY:-0}" = 1 ]; then
+  scripts/check-style.sh --tidy
+else
+  scripts/check-style.sh
+fi
