@@ -44,7 +44,14 @@ std::vector<json> findings_of(const json& report, std::string_view rule) {
   std::vector<json> out;
   if (report.is_object() && report.contains("findings")) {
     for (const json& finding : report["findings"]) {
-      if (finding.value("rule", "") == rule) {
+      // One finding per problem: a rule may have found it alongside another (rule_ids).
+      bool found = finding.value("rule", "") == rule;
+      if (finding.contains("rule_ids")) {
+        for (const json& id : finding["rule_ids"]) {
+          found = found || id == rule;
+        }
+      }
+      if (found) {
         out.push_back(finding);
       }
     }

@@ -20,6 +20,12 @@ using namespace pgadvise;
 
 namespace {
 
+// The full layout (-v): every finding with its help, evidence and whole fix.
+reporters::ReportInput verbose(reporters::ReportInput input) {
+  input.verbose = true;
+  return input;
+}
+
 std::string render(const reporters::ReportInput& input) {
   std::ostringstream out;
   reporters::write_text(out, input);
@@ -88,7 +94,7 @@ TEST(TextReporter, MatchesGoldenColorVerbose) {
 
 TEST(TextReporter, GroupsByFileThenLineWithFilelessLast) {
   const engine::RunReport run = test::sample_run();
-  const auto lines = lines_of(render(test::sample_input(run)));
+  const auto lines = lines_of(render(verbose(test::sample_input(run))));
   const std::size_t init_group = line_index(lines, "== drizzle/0000_init.sql (1 finding)");
   const std::size_t posts_group = line_index(lines, "== drizzle/0001_posts.sql (3 findings)");
   const std::size_t fileless_group = line_index(lines, "== without a file location (2 findings)");
@@ -111,7 +117,7 @@ TEST(TextReporter, GroupsByFileThenLineWithFilelessLast) {
 
 TEST(TextReporter, LabelsHelpEvidenceAndFix) {
   const engine::RunReport run = test::sample_run();
-  const auto lines = lines_of(render(test::sample_input(run)));
+  const auto lines = lines_of(render(verbose(test::sample_input(run))));
   const std::size_t fk = line_index(lines, "drizzle/0001_posts.sql:12:3  critical  unindexed-foreign-key");
   const std::size_t help = line_index(lines, "    help: Create an index whose leading columns", fk);
   const std::size_t evidence = line_index(lines, "    evidence (ddl) drizzle/0001_posts.sql:12:3", fk);
@@ -132,7 +138,7 @@ TEST(TextReporter, LabelsHelpEvidenceAndFix) {
 
 TEST(TextReporter, DrizzleFixSaysWhereTheLineGoesAndWhatToRun) {
   const engine::RunReport run = test::sample_run();
-  const auto lines = lines_of(render(test::sample_input(run)));
+  const auto lines = lines_of(render(verbose(test::sample_input(run))));
   const std::size_t fk = line_index(lines, "drizzle/0001_posts.sql:12:3  critical  unindexed-foreign-key");
   const std::size_t drizzle = line_index(lines, "    fix (Drizzle):", fk);
   const std::size_t in = line_index(lines, "    in: src/db/schema.ts:41, table `posts`", fk);
@@ -144,7 +150,7 @@ TEST(TextReporter, DrizzleFixSaysWhereTheLineGoesAndWhatToRun) {
 
 TEST(TextReporter, ShellCommandsAreNotLabelledSql) {
   const engine::RunReport run = test::sample_run();
-  const auto lines = lines_of(render(test::sample_input(run)));
+  const auto lines = lines_of(render(verbose(test::sample_input(run))));
   const std::size_t push = line_index(lines, "-  info  push-in-production  ");
   const std::size_t shell = line_index(lines, "    fix (shell):", push);
   ASSERT_LT(shell + 1, lines.size());
@@ -192,6 +198,7 @@ TEST(TextReporter, ColorsEachSeverity) {
   const engine::RunReport run = test::sample_run();
   reporters::ReportInput input = test::sample_input(run);
   input.color = true;
+  input.verbose = true;
   const std::string text = render(input);
   for (const core::Finding& finding : run.findings) {
     const std::string painted = "\x1b[" + std::string(reporters::severity_sgr(finding.severity)) + "m" +
