@@ -112,38 +112,10 @@ bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>
   return false;
 }
 
-// Every meta/_journal.json under root (sorted), skipping dependencies and
-// build output; bounded in depth and entries.
-std::vector<fs::path> find_journals(const fs::path& root) {
-  std::vector<fs::path> found;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-  std::size_t visited = 0;
-  for (const fs::recursive_directory_iterator end; !ec && it != end && visited < k_max_search_entries;
-       it.increment(ec), ++visited) {
-    std::error_code type_ec;
-    if (!it->is_directory(type_ec)) {
-      continue;
-    }
-    const std::string name = it->path().filename().string();
-    const bool skipped =
-        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end();
-    if (skipped || it.depth() >= k_max_search_depth) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (name == "meta" && is_file(it->path() / "_journal.json")) {
-      found.push_back(it->path() / "_journal.json");
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-// Every drizzle.config.* below root (not root's own), sorted, skipping
-// dependencies and build output; bounded like the journal search.
-std::vector<fs::path> find_nested_configs(const fs::path& root) {
-  std::vector<fs::path> found;
+// Calls `visit` with every directory below root (not root itself), skipping
+// dependencies and build output (and dot-folders when asked); bounded in depth
+// and entries, so a huge tree is cut rather than walked for minutes.
+template <typename Visit> void walk_directories(const fs::path& root, bool skip_dot_folders, Visit visit) {
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
   std::size_t visited = 0;
@@ -156,15 +128,35 @@ std::vector<fs::path> find_nested_configs(const fs::path& root) {
     const std::string name = it->path().filename().string();
     const bool skipped =
         std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end() ||
-        (name.size() > 1 && name[0] == '.');
+        (skip_dot_folders && name.size() > 1 && name[0] == '.');
     if (skipped || it.depth() >= k_max_search_depth) {
       it.disable_recursion_pending();
       continue;
     }
-    if (auto config = find_drizzle_config(it->path())) {
+    visit(it->path(), name);
+  }
+}
+
+// Every meta/_journal.json under root (sorted).
+std::vector<fs::path> find_journals(const fs::path& root) {
+  std::vector<fs::path> found;
+  walk_directories(root, false, [&](const fs::path& dir, const std::string& name) {
+    if (name == "meta" && is_file(dir / "_journal.json")) {
+      found.push_back(dir / "_journal.json");
+    }
+  });
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+// Every drizzle.config.* below root (not root's own), sorted.
+std::vector<fs::path> find_nested_configs(const fs::path& root) {
+  std::vector<fs::path> found;
+  walk_directories(root, true, [&](const fs::path& dir, const std::string& /*name*/) {
+    if (auto config = find_drizzle_config(dir)) {
       found.push_back(*config);
     }
-  }
+  });
   std::sort(found.begin(), found.end());
   return found;
 }
