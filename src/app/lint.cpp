@@ -7,6 +7,7 @@
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
 #include "app/report_facts.hpp"
+#include "app/report_output.hpp"
 #include "app/run_rules.hpp"
 #include "app/stats.hpp"
 #include "core/result.hpp"
@@ -492,14 +493,11 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   }
 
   std::ofstream file;
-  if (!options.output.empty()) {
-    file.open(options.output);
-    if (!file) {
-      err << "pgadvise: cannot write " << options.output << "\n";
-      return k_exit_usage;
-    }
+  std::ostream* out_stream = report_output(options.output, file, report_out, err);
+  if (out_stream == nullptr) {
+    return k_exit_usage;
   }
-  std::ostream& out = options.output.empty() ? report_out : file;
+  std::ostream& out = *out_stream;
 
   reporters::ReportInput report_input;
   report_input.run = &report;

@@ -1,6 +1,7 @@
 #include "app/merge.hpp"
 
 #include "app/exit_codes.hpp"
+#include "app/report_output.hpp"
 #include "core/file.hpp"
 #include "core/finding.hpp"
 #include "reporters/report.hpp"
@@ -164,14 +165,11 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
   }
   const json merged = merge_reports(reports);
   std::ofstream file;
-  if (!options.output.empty()) {
-    file.open(options.output);
-    if (!file) {
-      err << "pgadvise: cannot write " << options.output << "\n";
-      return k_exit_usage;
-    }
+  std::ostream* sink_stream = report_output(options.output, file, out, err);
+  if (sink_stream == nullptr) {
+    return k_exit_usage;
   }
-  std::ostream& sink = options.output.empty() ? out : file;
+  std::ostream& sink = *sink_stream;
   if (options.format == "html") {
     engine::RunReport run;
     for (const auto& finding : merged["findings"]) {
