@@ -33,6 +33,10 @@ struct Column {
   std::string property; // the Drizzle property name when known (schema.ts)
   SourceLocation location;
   std::optional<ColumnStats> stats; // live catalogs only
+  // Live catalogs: the last value drawn from the sequence behind a serial or
+  // identity column (pg_sequences.last_value); none when never drawn from,
+  // not readable by the role, or read from files.
+  std::optional<std::int64_t> sequence_last_value;
 };
 
 // Usage counters of one index (pg_stat_user_indexes); live catalogs only.
@@ -51,7 +55,17 @@ struct IndexKey {
   std::string expression; // SQL text, for expression keys
   bool descending = false;
   std::string opclass;
-  bool operator==(const IndexKey&) const = default;
+  // NULLS FIRST / NULLS LAST when written; none: PostgreSQL's default for
+  // the direction (NULLS LAST ascending, NULLS FIRST descending).
+  std::optional<bool> nulls_first;
+
+  [[nodiscard]] bool effective_nulls_first() const { return nulls_first.value_or(descending); }
+  // Equal when PostgreSQL would build the same key: `DESC` and
+  // `DESC NULLS FIRST` are one key.
+  bool operator==(const IndexKey& other) const {
+    return column == other.column && expression == other.expression && descending == other.descending &&
+           opclass == other.opclass && effective_nulls_first() == other.effective_nulls_first();
+  }
 };
 
 // Every index, including the ones PostgreSQL creates for PRIMARY KEY and
@@ -100,6 +114,7 @@ struct CheckConstraint {
   std::string name;
   std::string expression;
   SourceLocation location;
+  bool valid = true; // false for NOT VALID constraints
 };
 
 // Live statistics; absent when the catalog came from files.
@@ -126,6 +141,17 @@ struct StatsWindow {
   bool since_server_start = false; // never reset: age is a lower bound (server uptime)
 };
 
+// A row-level security policy (CREATE POLICY, Drizzle pgPolicy, pg_policy).
+struct Policy {
+  std::string name;
+  bool permissive = true;         // AS PERMISSIVE (the default) or AS RESTRICTIVE
+  std::string command = "all";    // all, select, insert, update or delete
+  std::vector<std::string> roles; // as written; empty means PUBLIC
+  std::string using_expr;         // USING (...), SQL text; empty when none
+  std::string check_expr;         // WITH CHECK (...), SQL text; empty when none
+  SourceLocation location;
+};
+
 struct Table {
   std::string schema = "public";
   std::string name;
@@ -133,6 +159,8 @@ struct Table {
   std::vector<Index> indexes; // includes PK and unique-constraint indexes
   std::vector<ForeignKey> foreign_keys;
   std::vector<CheckConstraint> checks;
+  std::vector<Policy> policies;
+  bool rls_enabled = false; // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
   bool partitioned = false; // PARTITION BY ...
   std::string partition_of; // parent "schema.table" for a partition
   std::string property;     // Drizzle variable name when known (schema.ts)
@@ -166,6 +194,32 @@ struct Domain {
   SourceLocation location;
 };
 
+// A statement of a migration file that locks a table while it works
+// through the table's rows: what the migration lock-safety rules read. The
+// SQL replay records them; other sources have no statement history.
+enum class MigrationStepKind {
+  create_index,      // CREATE INDEX (object: the index)
+  add_foreign_key,   // ADD FOREIGN KEY (object: the constraint)
+  add_check,         // ADD CHECK (object: the constraint)
+  alter_column_type, // ALTER COLUMN ... TYPE (object: the column)
+  validate,          // VALIDATE CONSTRAINT (object: the constraint)
+};
+
+struct MigrationStep {
+  MigrationStepKind kind = MigrationStepKind::create_index;
+  std::string schema;
+  std::string table;
+  std::string object;
+  bool concurrently = false; // CREATE INDEX CONCURRENTLY
+  bool not_valid = false;    // ADD CONSTRAINT ... NOT VALID
+  // The table was created earlier in the same migration file: it is empty
+  // (or new to everyone) when the statement runs, so locking it costs nothing.
+  bool table_is_new = false;
+  std::string old_type; // alter_column_type: SQL spelling before and after
+  std::string new_type;
+  SourceLocation location;
+};
+
 enum class SchemaSource { none, sql_replay, drizzle_snapshot, drizzle_schema, live };
 std::string_view to_string(SchemaSource source);
 
@@ -186,6 +240,8 @@ public:
   // Live catalogs of Drizzle projects: drizzle's migrations table next to
   // the migration files (migration-edited-after-apply).
   std::optional<MigrationLedger> drizzle_migrations;
+  // SQL replay only: lock-taking statements in migration order.
+  std::vector<MigrationStep> migration_steps;
 
   [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;
   Table* find_table(std::string_view schema, std::string_view name);

@@ -101,7 +101,7 @@ model::Table users_table() {
   pk.name = "users_pkey";
   pk.kind = model::IndexKind::primary_key;
   pk.unique = true;
-  pk.keys = {model::IndexKey{"id", "", false, ""}};
+  pk.keys = {model::IndexKey{"id", "", false, "", {}}};
   users.indexes.push_back(pk);
   return users;
 }

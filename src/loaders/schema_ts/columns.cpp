@@ -337,7 +337,7 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
         core::quote_literal(info.table.schema == "public" ? sequence : info.table.schema + "." + sequence) +
         "::regclass)";
   }
-  const std::vector<model::IndexKey> keys{model::IndexKey{column.name, {}, false, {}}};
+  const std::vector<model::IndexKey> keys{model::IndexKey{column.name, {}, false, {}, {}}};
   if (primary && info.table.primary_key() == nullptr) {
     model::Index pk;
     pk.name = drizzle_names::pkey_name(info.table.name);

@@ -332,7 +332,7 @@ private:
                                 "an index expression in table `" + m_info.table.name + "`");
             return false;
           }
-          index.keys.push_back(model::IndexKey{{}, *text, false, {}});
+          index.keys.push_back(model::IndexKey{{}, *text, false, {}, {}});
           has_expression = true;
           continue;
         }
@@ -340,7 +340,7 @@ private:
         if (!column_from(call, arg, one)) {
           return false;
         }
-        index.keys.push_back(model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass});
+        index.keys.push_back(model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass, {}});
         column_names.push_back(one[0].column->name);
       }
       return true;
@@ -508,7 +508,7 @@ private:
     index.location = where();
     index.name = core::truncate_identifier(name);
     for (const ResolvedColumn& column : columns) {
-      index.keys.push_back(model::IndexKey{column.column->name, {}, false, {}});
+      index.keys.push_back(model::IndexKey{column.column->name, {}, false, {}, {}});
     }
     return index;
   }
