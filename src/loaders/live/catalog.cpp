@@ -174,6 +174,9 @@ std::optional<core::Error> load_columns(LoadState& state) {
         column.default_expr->rfind("nextval(", 0) == 0) {
       column.type.serial = true;
     }
+    if (!is_null(result, row, "sequence_last_value")) {
+      column.sequence_last_value = integer(result, row, "sequence_last_value");
+    }
     table.columns.push_back(std::move(column));
   };
   return each_row(state, live_sql::columns(), "columns", on_table(state, "table_oid", read));

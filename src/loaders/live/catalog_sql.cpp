@@ -97,7 +97,13 @@ std::string columns() {
          " EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_class s ON s.oid = dep.objid"
          "   AND s.relkind = 'S' WHERE dep.classid = 'pg_catalog.pg_class'::regclass"
          "   AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a') AS "
-         "owns_sequence"
+         "owns_sequence,"
+         " (SELECT s.last_value FROM pg_catalog.pg_depend dep"
+         "   JOIN pg_catalog.pg_class sc ON sc.oid = dep.objid AND sc.relkind = 'S'"
+         "   JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace"
+         "   JOIN pg_catalog.pg_sequences s ON s.schemaname = sn.nspname AND s.sequencename = sc.relname"
+         "   WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refobjid = a.attrelid"
+         "   AND dep.refobjsubid = a.attnum AND dep.deptype IN ('a', 'i') LIMIT 1) AS sequence_last_value"
          " FROM pg_catalog.pg_attribute a" +
          join_table("a.attrelid") + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid" +
          join_element_schema("t", "et", "tn") +
@@ -180,7 +186,7 @@ std::string checks() {
   // Only constraints declared on the table itself: a partition repeats its
   // parent's checks (conislocal = false).
   return "SELECT con.conrelid::text AS table_oid, con.conname AS name,"
-         " pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) AS expression"
+         " pg_catalog.pg_get_expr(con.conbin, con.conrelid, true) AS expression, con.convalidated AS valid"
          " FROM pg_catalog.pg_constraint con" +
          join_table("con.conrelid") + " WHERE con.contype = 'c' AND con.conislocal AND " + user_tables() +
          " ORDER BY n.nspname, c.relname, con.conname";

@@ -89,6 +89,7 @@ std::optional<core::Error> load_checks(LoadState& state) {
     model::CheckConstraint check;
     check.name = text(result, row, "name");
     check.expression = text(result, row, "expression");
+    check.valid = flag(result, row, "valid");
     table.checks.push_back(std::move(check));
   };
   return each_row(state, live_sql::checks(), "check constraints", on_table(state, "table_oid", read));

@@ -311,4 +311,17 @@ model::TypeRef Replay::type_ref(const Json& type_name) const {
   return type;
 }
 
+model::MigrationStep& record_step(Replay& replay, const model::Table& table, model::MigrationStepKind kind,
+                                  std::string object, bool not_valid) {
+  model::MigrationStep step;
+  step.kind = kind;
+  step.schema = table.schema;
+  step.table = table.name;
+  step.object = std::move(object);
+  step.not_valid = not_valid;
+  step.table_is_new = table.location.file == replay.file();
+  step.location = replay.at_statement();
+  return replay.catalog().migration_steps.emplace_back(std::move(step));
+}
+
 } // namespace pgadvise::loaders::replay

@@ -110,4 +110,9 @@ private:
   mutable std::unordered_set<std::string> m_constraint_names;
 };
 
+// Records a lock-taking statement on `table` (the statement being replayed)
+// in the catalog's migration steps, and returns it to be completed.
+model::MigrationStep& record_step(Replay& replay, const model::Table& table, model::MigrationStepKind kind,
+                                  std::string object, bool not_valid);
+
 } // namespace pgadvise::loaders::replay

@@ -101,8 +101,16 @@ void validate_constraint(Replay& replay, model::Table& table, const std::string&
   };
   validate(table);
   for_partitions(replay, table, validate);
-  const bool is_check = std::any_of(table.checks.begin(), table.checks.end(),
-                                    [&](const model::CheckConstraint& c) { return c.name == name; });
+  bool is_check = false;
+  for (model::CheckConstraint& check : table.checks) {
+    if (check.name == name) {
+      check.valid = true;
+      is_check = true;
+    }
+  }
+  if (found || is_check) {
+    record_step(replay, table, model::MigrationStepKind::validate, name, false);
+  }
   if (!found && !is_check) {
     replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist",
                 replay.at_statement());
@@ -200,6 +208,12 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     const Json* type_name = column_def != nullptr ? child(*column_def, "typeName") : nullptr;
     if (type_name != nullptr) {
       const model::TypeRef type = replay.type_ref(*type_name);
+      if (const model::Column* before = table.find_column(name)) {
+        model::MigrationStep& step =
+            record_step(replay, table, model::MigrationStepKind::alter_column_type, name, false);
+        step.old_type = before->type.display();
+        step.new_type = type.display();
+      }
       change_column(replay, table, cmd, true, [&](model::Column& column) { column.type = type; });
     }
   } else if (subtype == "AT_ColumnDefault") {

@@ -58,6 +58,10 @@ void add_check(Replay& replay, model::Table& table, const Json& constraint, cons
   }
   check.expression = location ? parenthesized_after(replay.tokens(), *location).value_or("") : "";
   check.location = replay.at_node(constraint);
+  check.valid = target.in_create || !bool_field(constraint, "skip_validation");
+  if (!target.in_create) {
+    record_step(replay, table, model::MigrationStepKind::add_check, check.name, !check.valid);
+  }
   replay.constraint_added(table.schema, check.name);
   table.checks.push_back(std::move(check));
 }
@@ -198,6 +202,9 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   fk.on_update = fk_action_from_code(string_field(constraint, "fk_upd_action"));
   fk.valid = target.in_create || !bool_field(constraint, "skip_validation");
   fk.location = replay.at_node(constraint);
+  if (!target.in_create) {
+    record_step(replay, table, model::MigrationStepKind::add_foreign_key, fk.name, !fk.valid);
+  }
   table.foreign_keys.push_back(fk);
   replay.constraint_added(schema, fk.name);
   if (table.partitioned) {

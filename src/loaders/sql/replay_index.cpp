@@ -220,6 +220,8 @@ void create_index(Replay& replay, const Json& stmt) {
     return;
   }
   index.location = replay.at_statement();
+  record_step(replay, *table, model::MigrationStepKind::create_index, index.name, false).concurrently =
+      bool_field(stmt, "concurrent");
   const bool only = !bool_field(*relation, "inh");
   const bool has_partitions = !partitions_of(replay, *table).empty();
   index.valid = !(only && has_partitions);

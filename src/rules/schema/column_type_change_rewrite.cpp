@@ -1,0 +1,115 @@
+#include "advisor/drizzle_render.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "model/type_ref.hpp"
+#include "rules/support/migration_locks.hpp"
+
+#include <charconv>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "column-type-change-rewrite";
+
+long modifier(const model::TypeRef& type, std::size_t index) {
+  if (index >= type.modifiers.size()) {
+    return -1;
+  }
+  long value = -1;
+  const std::string& text = type.modifiers[index];
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+// Changes PostgreSQL makes in the catalog alone (binary-coercible, or a
+// wider limit): no rewrite, only a brief lock.
+bool catalog_only(const model::TypeRef& from, const model::TypeRef& to) {
+  if (from.array_dims != to.array_dims) {
+    return false;
+  }
+  const bool from_varchar = from.name == "varchar";
+  if ((from_varchar || from.name == "text") && to.name == "text") {
+    return true;
+  }
+  if ((from_varchar || from.name == "text") && to.name == "varchar") {
+    // text -> varchar(n) checks every row (no rewrite, but a scan); varchar(n) -> varchar(m >= n) is free.
+    return to.modifiers.empty() ||
+           (from_varchar && !from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
+  }
+  if (from.name == "numeric" && to.name == "numeric") {
+    return to.modifiers.empty() || (!from.modifiers.empty() && modifier(to, 1) == modifier(from, 1) &&
+                                    modifier(to, 0) >= modifier(from, 0));
+  }
+  if (from.name == to.name && from.name == "bit varying") {
+    return to.modifiers.empty() || modifier(to, 0) >= modifier(from, 0);
+  }
+  return from.name == "cidr" && to.name == "inet";
+}
+
+class ColumnTypeChangeRewrite final : public engine::Rule {
+public:
+  ColumnTypeChangeRewrite()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "ALTER COLUMN TYPE that rewrites an existing table",
+            .category = engine::Category::schema,
+            .default_severity = core::Severity::medium,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    for (const LockedStep& locked :
+         steps_on_existing_tables(context, model::MigrationStepKind::alter_column_type)) {
+      const model::MigrationStep& step = *locked.step;
+      if (step.old_type == step.new_type ||
+          catalog_only(model::parse_type_text(step.old_type), model::parse_type_text(step.new_type))) {
+        continue;
+      }
+      out.push_back(make_finding(context, locked));
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked) {
+    const model::MigrationStep& step = *locked.step;
+    const std::string name = core::qualified_name(step.schema, step.table);
+    const std::string column = core::quote_ident(step.object);
+    const std::string temp = core::quote_ident(step.object + "_new");
+    core::Finding finding = lock_finding(k_id, context, locked,
+                                         "ALTER TABLE " + name + " ALTER COLUMN " + column + " TYPE " +
+                                             step.new_type + " (was " + step.old_type + ")");
+    finding.object.columns = {step.object};
+    finding.message = "Changing " + name + "." + step.object + " from " + step.old_type + " to " +
+                      step.new_type + " rewrites " + name + " and its indexes under an ACCESS EXCLUSIVE lock";
+    finding.help =
+        "While the table and every index on it are rewritten, nothing can read or write " + name +
+        " -- and drizzle-kit migrate holds the lock until all pending migrations commit. On a table "
+        "with data, change the type in steps: add a column of the new type, backfill it in batches "
+        "outside the migrator, then swap the columns in a short migration.";
+    core::Fix fix;
+    fix.ddl = "-- migration 1:\nALTER TABLE " + name + " ADD COLUMN " + temp + " " + step.new_type +
+              ";\n-- outside the migrator, in batches until no row is left:\nUPDATE " + name + " SET " +
+              temp + " = " + column + "::" + step.new_type + " WHERE ctid IN (SELECT ctid FROM " + name +
+              " WHERE " + temp + " IS NULL AND " + column +
+              " IS NOT NULL LIMIT 10000);\n-- migration 2:\nALTER TABLE " + name + " DROP COLUMN " + column +
+              ";\nALTER TABLE " + name + " RENAME COLUMN " + temp + " TO " + column + ";";
+    fix.safety_note =
+        "Writes between the backfill and the swap must fill the new column too (a trigger, or "
+        "the application writing both). Indexes, constraints and defaults on the old column have "
+        "to be recreated on the new one, CONCURRENTLY for indexes.";
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint(step.new_type);
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_column_type_change_rewrite() {
+  return std::make_unique<ColumnTypeChangeRewrite>();
+}
+
+} // namespace pgadvise::rules

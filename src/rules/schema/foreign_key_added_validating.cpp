@@ -1,0 +1,104 @@
+#include "advisor/evidence.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/migration_locks.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "foreign-key-added-validating";
+
+std::string action_clause(std::string_view clause, model::FkAction action) {
+  if (action == model::FkAction::no_action) {
+    return {};
+  }
+  std::string text(model::to_string(action));
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return " " + std::string(clause) + " " + text;
+}
+
+class ForeignKeyAddedValidating final : public engine::Rule {
+public:
+  ForeignKeyAddedValidating()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Foreign key added to an existing table without NOT VALID",
+            .category = engine::Category::schema,
+            .default_severity = core::Severity::medium,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    for (const LockedStep& locked :
+         steps_on_existing_tables(context, model::MigrationStepKind::add_foreign_key)) {
+      const auto& fks = locked.table->foreign_keys;
+      const auto fk = std::find_if(fks.begin(), fks.end(), [&](const model::ForeignKey& each) {
+        return each.name == locked.step->object;
+      });
+      if (locked.step->not_valid || fk == fks.end()) {
+        continue;
+      }
+      out.push_back(make_finding(context, locked, *fk));
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                    const model::ForeignKey& fk) {
+    const model::Table& table = *locked.table;
+    const std::string name = core::qualified_name(table.schema, table.name);
+    const std::string ref = core::qualified_name(fk.ref_schema, fk.ref_table);
+    const std::string constraint = core::quote_ident(fk.name);
+    core::Finding finding = lock_finding(k_id, context, locked,
+                                         "ALTER TABLE " + name + " ADD CONSTRAINT " + fk.name + " " +
+                                             advisor::describe_foreign_key(fk));
+    finding.object.columns = fk.columns;
+    finding.object.constraint = fk.name;
+    finding.message = "Foreign key " + fk.name + " is added to existing table " + name +
+                      " and validated at once: " + name + " and " + ref +
+                      " are locked while every row is checked";
+    finding.help =
+        "ADD FOREIGN KEY takes a SHARE ROW EXCLUSIVE lock on both " + name + " and " + ref +
+        " and scans all of " + name +
+        " to check existing rows: writes to both tables wait for the scan, and drizzle-kit migrate holds the "
+        "locks until all pending migrations commit. Add the constraint NOT VALID (only new rows are "
+        "checked; a brief lock), then VALIDATE CONSTRAINT in the next migration, which checks the old rows "
+        "under a lock that lets reads and writes continue.";
+    core::Fix fix;
+    std::vector<std::string> columns;
+    std::vector<std::string> ref_columns;
+    for (const std::string& column : fk.columns) {
+      columns.push_back(core::quote_ident(column));
+    }
+    for (const std::string& column : fk.ref_columns) {
+      ref_columns.push_back(core::quote_ident(column));
+    }
+    fix.ddl = "-- this migration:\nALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " FOREIGN KEY (" +
+              core::join(columns, ", ") + ") REFERENCES " + ref +
+              (ref_columns.empty() ? "" : " (" + core::join(ref_columns, ", ") + ")") +
+              action_clause("ON DELETE", fk.on_delete) + action_clause("ON UPDATE", fk.on_update) +
+              " NOT VALID;\n-- the next migration:\nALTER TABLE " + name + " VALIDATE CONSTRAINT " +
+              constraint + ";";
+    fix.safety_note = "drizzle-kit generate writes the constraint without NOT VALID: edit the generated SQL "
+                      "file (add NOT VALID) and add the VALIDATE statement to the next migration with "
+                      "drizzle-kit generate --custom.";
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint(fk.name);
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_foreign_key_added_validating() {
+  return std::make_unique<ForeignKeyAddedValidating>();
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,76 @@
+#include "advisor/drizzle_render.hpp"
+#include "advisor/index_ddl.hpp"
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/migration_locks.hpp"
+
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "index-created-non-concurrently";
+
+class IndexCreatedNonConcurrently final : public engine::Rule {
+public:
+  IndexCreatedNonConcurrently()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "CREATE INDEX without CONCURRENTLY on a table an earlier migration created",
+            .category = engine::Category::schema,
+            .default_severity = core::Severity::medium,
+            .inputs = {engine::Input::catalog},
+            .has_fix = true,
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    for (const LockedStep& locked :
+         steps_on_existing_tables(context, model::MigrationStepKind::create_index)) {
+      const model::Index* index = locked.table->find_index(locked.step->object);
+      // Dropped later in the history, or a partitioned table (CONCURRENTLY is refused there).
+      if (locked.step->concurrently || index == nullptr || locked.table->partitioned) {
+        continue;
+      }
+      out.push_back(make_finding(context, locked, *index));
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                    const model::Index& index) {
+    const model::Table& table = *locked.table;
+    const std::string name = core::qualified_name(table.schema, table.name);
+    core::Finding finding =
+        lock_finding(k_id, context, locked, render_index_statement(table, index, false, false));
+    finding.object.constraint = index.name;
+    finding.message = "CREATE INDEX " + index.name + " on " + name +
+                      " without CONCURRENTLY: writes to the table wait until the index is built";
+    finding.help =
+        "CREATE INDEX holds a SHARE lock on " + name +
+        " for the whole build: every INSERT, UPDATE and DELETE waits, for seconds to minutes on a big "
+        "table, and drizzle-kit migrate runs all pending migrations in one transaction, so the lock is held "
+        "until the last one commits. CREATE INDEX CONCURRENTLY lets writes continue but cannot run inside "
+        "that transaction: build the index as a separate step outside the migrator (before running it), "
+        "and make the migration's statement CREATE INDEX IF NOT EXISTS so it finds the index already there.";
+    core::Fix fix;
+    fix.ddl = "-- outside the migrator (psql in the deploy step), before drizzle-kit migrate:\n" +
+              render_index_statement(table, index, true, true) +
+              "\n-- in the migration, so it is a no-op once the index exists:\n" +
+              render_index_statement(table, index, false, true);
+    fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX") +
+                      " A CONCURRENTLY build that fails leaves an INVALID index: drop it and run it again.";
+    fix.kind = core::FixKind::sql;
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint(index.name);
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_index_created_non_concurrently() {
+  return std::make_unique<IndexCreatedNonConcurrently>();
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,83 @@
+#include "rules/support/migration_locks.hpp"
+
+#include "advisor/evidence.hpp"
+#include "core/text.hpp"
+#include "rules/support/table_size.hpp"
+
+namespace pgadvise::rules {
+
+std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
+                                                 model::MigrationStepKind kind) {
+  std::vector<LockedStep> out;
+  if (context.catalog == nullptr) {
+    return out;
+  }
+  // With --db the catalog is the live one: the steps come from the files.
+  const model::Catalog& files = context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
+  for (const model::MigrationStep& step : files.migration_steps) {
+    if (step.kind != kind || step.table_is_new) {
+      continue;
+    }
+    if (const model::Table* table = context.catalog->find_table(step.schema, step.table)) {
+      out.push_back(LockedStep{&step, table});
+    }
+  }
+  return out;
+}
+
+core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
+                           const LockedStep& locked, std::string statement) {
+  const model::MigrationStep& step = *locked.step;
+  core::Finding finding;
+  finding.rule = std::string(rule);
+  finding.severity = scale_by_rows(context.severity, *locked.table, 100'000, 1'000'000);
+  finding.object = core::ObjectRef{step.schema, step.table, {}, {}};
+  finding.location = step.location;
+  finding.evidence.push_back(core::Evidence{"ddl", std::move(statement), step.location});
+  if (const std::string rows = describe_rows(*locked.table); !rows.empty()) {
+    finding.evidence.push_back(advisor::schema_evidence(
+        *context.catalog, advisor::table_display(*locked.table) + ": " + rows, locked.table->location));
+  }
+  return finding;
+}
+
+namespace {
+
+std::string key_text(const model::IndexKey& key) {
+  std::string out = key.column.empty() ? "(" + key.expression + ")" : core::quote_ident(key.column);
+  if (!key.opclass.empty()) {
+    out += " " + key.opclass;
+  }
+  if (key.descending) {
+    out += " DESC";
+  }
+  return out;
+}
+
+} // namespace
+
+std::string render_index_statement(const model::Table& table, const model::Index& index, bool concurrently,
+                                   bool if_not_exists) {
+  std::vector<std::string> keys;
+  for (const model::IndexKey& key : index.keys) {
+    keys.push_back(key_text(key));
+  }
+  std::string out = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
+                    (concurrently ? "CONCURRENTLY " : "") + (if_not_exists ? "IF NOT EXISTS " : "") +
+                    core::quote_ident(index.name) + " ON " + core::qualified_name(table.schema, table.name) +
+                    (index.method == "btree" ? "" : " USING " + index.method) + " (" +
+                    core::join(keys, ", ") + ")";
+  if (!index.include.empty()) {
+    std::vector<std::string> include;
+    for (const std::string& column : index.include) {
+      include.push_back(core::quote_ident(column));
+    }
+    out += " INCLUDE (" + core::join(include, ", ") + ")";
+  }
+  if (index.is_partial()) {
+    out += " WHERE " + index.predicate;
+  }
+  return out + ";";
+}
+
+} // namespace pgadvise::rules

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "engine/rule.hpp"
+#include "model/catalog.hpp"
+
+#include <string>
+#include <vector>
+
+// What the migration lock-safety rules share (index-created-non-concurrently,
+// foreign-key-added-validating, column-type-change-rewrite): the replay's
+// lock-taking statements on tables that existed before their migration.
+namespace pgadvise::rules {
+
+struct LockedStep {
+  const model::MigrationStep* step = nullptr;
+  const model::Table* table = nullptr; // the table as the whole history leaves it
+};
+
+// Steps of `kind` on a table that an earlier migration created (tables new
+// in the same file are empty: locking them costs nothing) and that still
+// exists at the end of the history.
+std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
+                                                 model::MigrationStepKind kind);
+
+// The start of a finding about one step: rule, severity (grown with the
+// table's size when it is known), object, location, and the statement and
+// table size as evidence.
+core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
+                           const LockedStep& locked, std::string statement);
+
+// The full CREATE INDEX statement of `index` (method, keys, INCLUDE, WHERE).
+std::string render_index_statement(const model::Table& table, const model::Index& index, bool concurrently,
+                                   bool if_not_exists);
+
+} // namespace pgadvise::rules

@@ -1,0 +1,52 @@
+#include "rule_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "foreign-key-added-validating";
+
+model::Catalog with_step(bool not_valid, bool table_is_new) {
+  model::Table customers = table("customers", {column("id")});
+  customers.indexes.push_back(primary_key("customers_pkey", {"id"}));
+  model::Table orders = table("orders", {column("id"), column("customer_id")}, 1);
+  orders.foreign_keys.push_back(foreign_key("orders_customer_fk", {"customer_id"}, "customers"));
+  orders.foreign_keys.back().on_delete = model::FkAction::cascade;
+  model::Catalog catalog = catalog_of({customers, orders});
+  model::MigrationStep step;
+  step.kind = model::MigrationStepKind::add_foreign_key;
+  step.schema = "public";
+  step.table = "orders";
+  step.object = "orders_customer_fk";
+  step.not_valid = not_valid;
+  step.table_is_new = table_is_new;
+  step.location = core::SourceLocation{"0001.sql", 1, 1};
+  catalog.migration_steps.push_back(step);
+  return catalog;
+}
+
+TEST(ForeignKeyAddedValidating, IsRegistered) {
+  const engine::Rule* rule = rules::find_rule(k_rule);
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
+}
+
+TEST(ForeignKeyAddedValidating, ReportsValidatingForeignKeyOnExistingTable) {
+  const auto findings = run_rule(k_rule, with_step(false, false));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].object.to_string(), "public.orders(customer_id) orders_customer_fk");
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_NE(findings[0].fix->ddl.find("REFERENCES customers (id) ON DELETE CASCADE NOT VALID;"),
+            std::string::npos);
+  EXPECT_NE(findings[0].fix->ddl.find("VALIDATE CONSTRAINT orders_customer_fk;"), std::string::npos);
+}
+
+TEST(ForeignKeyAddedValidating, NotValidOrNewTableIsClean) {
+  EXPECT_TRUE(run_rule(k_rule, with_step(true, false)).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_step(false, true)).empty());
+}
+
+} // namespace
