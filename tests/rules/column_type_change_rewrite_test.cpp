@@ -1,6 +1,8 @@
 #include "rule_test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -36,12 +38,52 @@ TEST(ColumnTypeChangeRewrite, ReportsRewritingChanges) {
   EXPECT_EQ(findings[0].object.to_string(), "public.payments(amount)");
   EXPECT_EQ(run_rule(k_rule, with_change("varchar(200)", "varchar(100)")).size(), 1U);
   EXPECT_EQ(run_rule(k_rule, with_change("text", "varchar(10)")).size(), 1U);
+  EXPECT_EQ(run_rule(k_rule, with_change("varchar", "varchar(10)")).size(), 1U);
+  EXPECT_EQ(run_rule(k_rule, with_change("numeric(10,2)", "numeric(12,4)")).size(), 1U);
+  EXPECT_EQ(run_rule(k_rule, with_change("numeric", "numeric(12,2)")).size(), 1U);
+  EXPECT_EQ(run_rule(k_rule, with_change("timestamp", "timestamp(3)")).size(), 1U);
+  EXPECT_EQ(run_rule(k_rule, with_change("int4[]", "int8[]")).size(), 1U);
+}
+
+TEST(ColumnTypeChangeRewrite, TimestampToTimestamptzNamesTheUtcException) {
+  const auto findings = run_rule(k_rule, with_change("timestamp", "timestamptz"));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_NE(findings[0].help.find("TimeZone UTC"), std::string::npos) << findings[0].help;
+}
+
+TEST(ColumnTypeChangeRewrite, SeverityFollowsTableSizeAndSaysWhenUnknown) {
+  const auto unknown = run_rule(k_rule, with_change("int4", "int8"));
+  ASSERT_EQ(unknown.size(), 1U);
+  EXPECT_EQ(unknown[0].severity, core::Severity::medium);
+  EXPECT_NE(unknown[0].message.find("table size unknown, so graded medium"), std::string::npos)
+      << unknown[0].message;
+  for (const auto& [rows, severity] :
+       std::vector<std::pair<double, core::Severity>>{{500, core::Severity::low},
+                                                      {200'000, core::Severity::medium},
+                                                      {2'000'000, core::Severity::high},
+                                                      {20'000'000, core::Severity::critical}}) {
+    model::Catalog catalog = with_change("int4", "int8");
+    catalog.tables[0].stats = model::TableStats{};
+    catalog.tables[0].stats->reltuples = rows;
+    const auto findings = run_rule(k_rule, catalog);
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_EQ(findings[0].severity, severity) << rows;
+    EXPECT_NE(findings[0].message.find(" rows)"), std::string::npos) << findings[0].message;
+  }
 }
 
 TEST(ColumnTypeChangeRewrite, CatalogOnlyChangesAndNewTablesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, with_change("varchar(100)", "varchar(200)")).empty());
   EXPECT_TRUE(run_rule(k_rule, with_change("varchar(100)", "text")).empty());
   EXPECT_TRUE(run_rule(k_rule, with_change("numeric(10,2)", "numeric(12,2)")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("varchar(100)", "varchar")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("text", "varchar")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("numeric(10)", "numeric(12,0)")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("numeric(10,2)", "numeric")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("varbit(8)", "varbit(16)")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("timestamptz(3)", "timestamptz(6)")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("time(0)", "time")).empty());
+  EXPECT_TRUE(run_rule(k_rule, with_change("cidr", "inet")).empty());
   EXPECT_TRUE(run_rule(k_rule, with_change("int4", "int8", true)).empty());
 }
 

@@ -59,9 +59,35 @@ TEST(IndexCreatedNonConcurrently, NewTablesConcurrentAndDroppedIndexesAreClean) 
                   .empty());
 }
 
+TEST(IndexCreatedNonConcurrently, FixBuildsConcurrentlyOutsideTheMigrator) {
+  const auto findings =
+      run_rule(k_rule, orders_catalog({index_step("orders_customer_id_idx", false, false)}));
+  ASSERT_EQ(findings.size(), 1U);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  // The CONCURRENTLY build comes first, outside the migrator; the migration keeps a no-op.
+  const std::string& ddl = findings[0].fix->ddl;
+  const auto concurrent = ddl.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS");
+  const auto in_migration = ddl.find("\nCREATE INDEX IF NOT EXISTS orders_customer_id_idx");
+  ASSERT_NE(concurrent, std::string::npos) << ddl;
+  ASSERT_NE(in_migration, std::string::npos) << ddl;
+  EXPECT_LT(concurrent, in_migration);
+  EXPECT_NE(findings[0].help.find("drizzle-kit migrate"), std::string::npos);
+}
+
+TEST(IndexCreatedNonConcurrently, UnknownSizeIsMediumAndSaysSo) {
+  const auto findings =
+      run_rule(k_rule, orders_catalog({index_step("orders_customer_id_idx", false, false)}));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  EXPECT_NE(findings[0].message.find("table size unknown"), std::string::npos) << findings[0].message;
+}
+
 TEST(IndexCreatedNonConcurrently, SeverityFollowsTableSize) {
   const auto step = index_step("orders_customer_id_idx", false, false);
   EXPECT_EQ(run_rule(k_rule, orders_catalog({step}, 200))[0].severity, core::Severity::low);
+  EXPECT_EQ(run_rule(k_rule, orders_catalog({step}, 500'000))[0].severity, core::Severity::medium);
+  EXPECT_NE(run_rule(k_rule, orders_catalog({step}, 500'000))[0].message.find("(about 500,000 rows)"),
+            std::string::npos);
   EXPECT_EQ(run_rule(k_rule, orders_catalog({step}, 5'000'000))[0].severity, core::Severity::high);
   EXPECT_EQ(run_rule(k_rule, orders_catalog({step}, 50'000'000))[0].severity, core::Severity::critical);
 }

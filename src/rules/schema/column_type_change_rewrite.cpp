@@ -23,27 +23,42 @@ long modifier(const model::TypeRef& type, std::size_t index) {
   return value;
 }
 
-// Changes PostgreSQL makes in the catalog alone (binary-coercible, or a
-// wider limit): no rewrite, only a brief lock.
+// A numeric's scale: its second modifier, 0 when only the precision is given.
+long numeric_scale(const model::TypeRef& type) {
+  return type.modifiers.size() == 1 ? 0 : modifier(type, 1);
+}
+
+// A new limit at least the old one (or none): what the types' length
+// support functions let PostgreSQL change without touching a row.
+bool limit_not_lower(const model::TypeRef& from, const model::TypeRef& to) {
+  return to.modifiers.empty() || (!from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
+}
+
+bool fractional_seconds_type(std::string_view name) {
+  return name == "timestamp" || name == "timestamptz" || name == "time" || name == "timetz";
+}
+
+// Changes PostgreSQL makes in the catalog alone (binary-coercible types, or
+// a limit that only grows): no rewrite, only a brief lock.
 bool catalog_only(const model::TypeRef& from, const model::TypeRef& to) {
   if (from.array_dims != to.array_dims) {
     return false;
   }
-  const bool from_varchar = from.name == "varchar";
-  if ((from_varchar || from.name == "text") && to.name == "text") {
-    return true;
+  const bool from_text_like = from.name == "varchar" || from.name == "text";
+  if (from_text_like && to.name == "text") {
+    return true; // varchar(n) -> text, varchar -> text
   }
-  if ((from_varchar || from.name == "text") && to.name == "varchar") {
-    // text -> varchar(n) checks every row (no rewrite, but a scan); varchar(n) -> varchar(m >= n) is free.
-    return to.modifiers.empty() ||
-           (from_varchar && !from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
+  if (from_text_like && to.name == "varchar") {
+    // text -> varchar(n) runs the length check over every row: a rewrite.
+    return to.modifiers.empty() || (from.name == "varchar" && limit_not_lower(from, to));
   }
   if (from.name == "numeric" && to.name == "numeric") {
-    return to.modifiers.empty() || (!from.modifiers.empty() && modifier(to, 1) == modifier(from, 1) &&
+    // A higher precision at the same scale, or no limit at all.
+    return to.modifiers.empty() || (!from.modifiers.empty() && numeric_scale(to) == numeric_scale(from) &&
                                     modifier(to, 0) >= modifier(from, 0));
   }
-  if (from.name == to.name && from.name == "bit varying") {
-    return to.modifiers.empty() || modifier(to, 0) >= modifier(from, 0);
+  if (from.name == to.name && (from.name == "varbit" || fractional_seconds_type(from.name))) {
+    return limit_not_lower(from, to); // varbit(n), timestamp(p) and the like
   }
   return from.name == "cidr" && to.name == "inet";
 }
@@ -80,15 +95,22 @@ private:
     const std::string temp = core::quote_ident(step.object + "_new");
     core::Finding finding = lock_finding(k_id, context, locked,
                                          "ALTER TABLE " + name + " ALTER COLUMN " + column + " TYPE " +
-                                             step.new_type + " (was " + step.old_type + ")");
+                                             step.new_type + " (was " + step.old_type + ")",
+                                         "Changing " + name + "." + step.object + " from " + step.old_type +
+                                             " to " + step.new_type + " rewrites existing table " + name +
+                                             " and its indexes under an ACCESS EXCLUSIVE lock");
     finding.object.columns = {step.object};
-    finding.message = "Changing " + name + "." + step.object + " from " + step.old_type + " to " +
-                      step.new_type + " rewrites " + name + " and its indexes under an ACCESS EXCLUSIVE lock";
     finding.help =
         "While the table and every index on it are rewritten, nothing can read or write " + name +
         " -- and drizzle-kit migrate holds the lock until all pending migrations commit. On a table "
         "with data, change the type in steps: add a column of the new type, backfill it in batches "
         "outside the migrator, then swap the columns in a short migration.";
+    if (model::parse_type_text(step.old_type).name == "timestamp" &&
+        model::parse_type_text(step.new_type).name == "timestamptz") {
+      finding.help += " (PostgreSQL 12 and later skip the rewrite of timestamp to timestamptz when the "
+                      "migrator's session has TimeZone UTC: SET LOCAL TimeZone = 'UTC' before it in the "
+                      "migration, when the stored values are UTC.)";
+    }
     core::Fix fix;
     fix.ddl = "-- migration 1:\nALTER TABLE " + name + " ADD COLUMN " + temp + " " + step.new_type +
               ";\n-- outside the migrator, in batches until no row is left:\nUPDATE " + name + " SET " +

@@ -56,21 +56,21 @@ private:
     const std::string name = core::qualified_name(table.schema, table.name);
     const std::string ref = core::qualified_name(fk.ref_schema, fk.ref_table);
     const std::string constraint = core::quote_ident(fk.name);
-    core::Finding finding = lock_finding(k_id, context, locked,
-                                         "ALTER TABLE " + name + " ADD CONSTRAINT " + fk.name + " " +
-                                             advisor::describe_foreign_key(fk));
+    core::Finding finding = lock_finding(
+        k_id, context, locked,
+        "ALTER TABLE " + name + " ADD CONSTRAINT " + fk.name + " " + advisor::describe_foreign_key(fk),
+        "Foreign key " + fk.name + " is added to existing table " + name + " without NOT VALID: writes to " +
+            name + " and " + ref + " wait while every row is checked");
     finding.object.columns = fk.columns;
     finding.object.constraint = fk.name;
-    finding.message = "Foreign key " + fk.name + " is added to existing table " + name +
-                      " and validated at once: " + name + " and " + ref +
-                      " are locked while every row is checked";
     finding.help =
         "ADD FOREIGN KEY takes a SHARE ROW EXCLUSIVE lock on both " + name + " and " + ref +
         " and scans all of " + name +
         " to check existing rows: writes to both tables wait for the scan, and drizzle-kit migrate holds the "
         "locks until all pending migrations commit. Add the constraint NOT VALID (only new rows are "
         "checked; a brief lock), then VALIDATE CONSTRAINT in the next migration, which checks the old rows "
-        "under a lock that lets reads and writes continue.";
+        "under a lock that lets reads and writes continue. Ship the two in separate deploys: migrations "
+        "pending together run in one transaction, where the VALIDATE would scan under the first lock.";
     core::Fix fix;
     std::vector<std::string> columns;
     std::vector<std::string> ref_columns;
@@ -86,9 +86,11 @@ private:
               action_clause("ON DELETE", fk.on_delete) + action_clause("ON UPDATE", fk.on_update) +
               " NOT VALID;\n-- the next migration:\nALTER TABLE " + name + " VALIDATE CONSTRAINT " +
               constraint + ";";
-    fix.safety_note = "drizzle-kit generate writes the constraint without NOT VALID: edit the generated SQL "
-                      "file (add NOT VALID) and add the VALIDATE statement to the next migration with "
-                      "drizzle-kit generate --custom.";
+    fix.safety_note =
+        "drizzle-kit generate writes the constraint without NOT VALID: edit the generated SQL "
+        "file (add NOT VALID), deploy it, then add the VALIDATE statement as the next migration "
+        "(drizzle-kit generate --custom) in a later deploy. VALIDATE fails if an old row has no "
+        "match: clean those rows up first.";
     finding.fix = std::move(fix);
     finding.compute_fingerprint(fk.name);
     return finding;

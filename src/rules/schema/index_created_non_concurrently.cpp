@@ -42,21 +42,24 @@ private:
     const model::Table& table = *locked.table;
     const std::string name = core::qualified_name(table.schema, table.name);
     core::Finding finding =
-        lock_finding(k_id, context, locked, render_index_statement(table, index, false, false));
+        lock_finding(k_id, context, locked, render_index_statement(table, index, false, false),
+                     "CREATE INDEX " + index.name + " on existing table " + name +
+                         " without CONCURRENTLY: writes to the table wait until the index is built");
     finding.object.constraint = index.name;
-    finding.message = "CREATE INDEX " + index.name + " on " + name +
-                      " without CONCURRENTLY: writes to the table wait until the index is built";
     finding.help =
         "CREATE INDEX holds a SHARE lock on " + name +
         " for the whole build: every INSERT, UPDATE and DELETE waits, for seconds to minutes on a big "
         "table, and drizzle-kit migrate runs all pending migrations in one transaction, so the lock is held "
         "until the last one commits. CREATE INDEX CONCURRENTLY lets writes continue but cannot run inside "
-        "that transaction: build the index as a separate step outside the migrator (before running it), "
-        "and make the migration's statement CREATE INDEX IF NOT EXISTS so it finds the index already there.";
+        "a transaction block, so it cannot go in a file drizzle-kit migrate runs (the migration would "
+        "fail): build the index in a separate deploy step before drizzle-kit migrate (psql, or a script "
+        "with the same connection), and make the migration's statement CREATE INDEX IF NOT EXISTS so it "
+        "finds the index already there and costs nothing.";
     core::Fix fix;
     fix.ddl = "-- outside the migrator (psql in the deploy step), before drizzle-kit migrate:\n" +
               render_index_statement(table, index, true, true) +
-              "\n-- in the migration, so it is a no-op once the index exists:\n" +
+              "\n-- in the migration, a no-op once the index exists:\n-- pgadvise-ignore " +
+              std::string(k_id) + " -- built CONCURRENTLY before drizzle-kit migrate\n" +
               render_index_statement(table, index, false, true);
     fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX") +
                       " A CONCURRENTLY build that fails leaves an INVALID index: drop it and run it again.";

@@ -6,8 +6,11 @@
 #include "rules/support/rule_inputs.hpp"
 #include "rules/support/table_size.hpp"
 
+#include <algorithm>
+#include <iomanip>
 #include <limits>
 #include <memory>
+#include <sstream>
 
 namespace pgadvise::rules {
 
@@ -26,6 +29,14 @@ bool generated_key(const model::Column& column) {
 
 double type_max(const model::TypeRef& type) {
   return type.name == "int2" ? k_int2_max : k_int4_max;
+}
+
+// "70%", "0.3%" (one decimal under 10%, so an early sequence is not "0%").
+std::string used_percent(double fraction) {
+  const double percent = std::clamp(fraction, 0.0, 1.0) * 100;
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(percent < 10 ? 1 : 0) << percent << "%";
+  return out.str();
 }
 
 class IntegerPrimaryKeyOverflow final : public engine::Rule {
@@ -62,6 +73,19 @@ private:
     finding.severity = context.severity;
     finding.message = "Primary key " + name + "." + column.name + " is " + type + ": at most " +
                       core::group_digits(static_cast<std::int64_t>(max)) + " ids";
+    if (column.sequence_last_value) {
+      // Live: how far the sequence has gone (pg_sequences.last_value).
+      const double used = static_cast<double>(*column.sequence_last_value) / max;
+      finding.message += ", and its sequence is at " + used_percent(used) + " of them (last value " +
+                         core::group_digits(*column.sequence_last_value) + ")";
+      if (used > 0.5) {
+        finding.severity = std::max(finding.severity, core::Severity::high);
+      }
+      finding.evidence.push_back(advisor::schema_evidence(
+          *context.catalog,
+          sequence_name(table, column) + " last_value = " + std::to_string(*column.sequence_last_value),
+          column.location));
+    }
     finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
     finding.location = column.location;
     finding.evidence.push_back(advisor::schema_evidence(

@@ -26,11 +26,18 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
 }
 
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
-                           const LockedStep& locked, std::string statement) {
+                           const LockedStep& locked, std::string statement, const std::string& message) {
   const model::MigrationStep& step = *locked.step;
   core::Finding finding;
   finding.rule = std::string(rule);
   finding.severity = scale_by_rows(context.severity, *locked.table, 100'000, 1'000'000);
+  if (const std::string rows = describe_rows(*locked.table); !rows.empty()) {
+    finding.message = message + " (" + rows + ")";
+  } else {
+    finding.message = message + " (table size unknown, so graded " +
+                      std::string(core::to_string(finding.severity)) +
+                      ": --db or --stats gives the real size)";
+  }
   finding.object = core::ObjectRef{step.schema, step.table, {}, {}};
   finding.location = step.location;
   finding.evidence.push_back(core::Evidence{"ddl", std::move(statement), step.location});

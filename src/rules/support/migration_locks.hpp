@@ -23,11 +23,15 @@ struct LockedStep {
 std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
                                                  model::MigrationStepKind kind);
 
-// The start of a finding about one step: rule, severity (grown with the
-// table's size when it is known), object, location, and the statement and
-// table size as evidence.
+// The start of a finding about one step: rule, severity, object, location,
+// `message` with the table's size (or that it is unknown) after it, and the
+// statement and table size as evidence. The severity follows the size when
+// it is known (live catalog or `lint --stats`): low under 100,000 rows, the
+// rule's severity (medium) up to a million, high from a million, critical
+// from ten million. Unknown size: the rule's severity, and the message says
+// so.
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
-                           const LockedStep& locked, std::string statement);
+                           const LockedStep& locked, std::string statement, const std::string& message);
 
 // The full CREATE INDEX statement of `index` (method, keys, INCLUDE, WHERE).
 std::string render_index_statement(const model::Table& table, const model::Index& index, bool concurrently,
