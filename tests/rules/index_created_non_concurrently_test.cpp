@@ -82,6 +82,29 @@ TEST(IndexCreatedNonConcurrently, UnknownSizeIsMediumAndSaysSo) {
   EXPECT_NE(findings[0].message.find("table size unknown"), std::string::npos) << findings[0].message;
 }
 
+// With --db the live catalog is primary: a pending migration's index is not
+// in the database yet, but the files define it, and the live table's size
+// grades the finding.
+TEST(IndexCreatedNonConcurrently, LiveCatalogGradesAPendingMigrationsIndex) {
+  const model::Catalog files = orders_catalog({index_step("orders_customer_id_idx", false, false)});
+  model::Table live_orders = table("orders", {column("id"), column("customer_id")});
+  live_orders.stats = model::TableStats{};
+  live_orders.stats->reltuples = 3'000'000;
+  const model::Catalog live = catalog_of({live_orders});
+  const engine::Rule* rule = rules::find_rule(k_rule);
+  ASSERT_NE(rule, nullptr);
+  engine::RuleContext context;
+  context.catalog = &live;
+  context.files_catalog = &files;
+  context.severity = rule->meta().default_severity;
+  std::vector<core::Finding> findings;
+  rule->check(context, findings);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].object.to_string(), "public.orders orders_customer_id_idx");
+  EXPECT_EQ(findings[0].severity, core::Severity::high);
+  EXPECT_NE(findings[0].message.find("(about 3,000,000 rows)"), std::string::npos) << findings[0].message;
+}
+
 TEST(IndexCreatedNonConcurrently, SeverityFollowsTableSize) {
   const auto step = index_step("orders_customer_id_idx", false, false);
   EXPECT_EQ(run_rule(k_rule, orders_catalog({step}, 200))[0].severity, core::Severity::low);

@@ -38,7 +38,7 @@ public:
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     for (const LockedStep& locked :
          steps_on_existing_tables(context, model::MigrationStepKind::add_foreign_key)) {
-      const auto& fks = locked.table->foreign_keys;
+      const auto& fks = locked.defined->foreign_keys;
       const auto fk = std::find_if(fks.begin(), fks.end(), [&](const model::ForeignKey& each) {
         return each.name == locked.step->object;
       });
@@ -52,7 +52,7 @@ public:
 private:
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::ForeignKey& fk) {
-    const model::Table& table = *locked.table;
+    const model::Table& table = *locked.defined;
     const std::string name = core::qualified_name(table.schema, table.name);
     const std::string ref = core::qualified_name(fk.ref_schema, fk.ref_table);
     const std::string constraint = core::quote_ident(fk.name);

@@ -27,9 +27,9 @@ public:
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
     for (const LockedStep& locked :
          steps_on_existing_tables(context, model::MigrationStepKind::create_index)) {
-      const model::Index* index = locked.table->find_index(locked.step->object);
+      const model::Index* index = locked.defined->find_index(locked.step->object);
       // Dropped later in the history, or a partitioned table (CONCURRENTLY is refused there).
-      if (locked.step->concurrently || index == nullptr || locked.table->partitioned) {
+      if (locked.step->concurrently || index == nullptr || locked.defined->partitioned) {
         continue;
       }
       out.push_back(make_finding(context, locked, *index));
@@ -39,7 +39,7 @@ public:
 private:
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::Index& index) {
-    const model::Table& table = *locked.table;
+    const model::Table& table = *locked.defined;
     const std::string name = core::qualified_name(table.schema, table.name);
     core::Finding finding =
         lock_finding(k_id, context, locked, render_index_statement(table, index, false, false),

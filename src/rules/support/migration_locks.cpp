@@ -18,9 +18,12 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
     if (step.kind != kind || step.table_is_new) {
       continue;
     }
-    if (const model::Table* table = context.catalog->find_table(step.schema, step.table)) {
-      out.push_back(LockedStep{&step, table});
+    const model::Table* defined = files.find_table(step.schema, step.table);
+    if (defined == nullptr) {
+      continue;
     }
+    const model::Table* live = context.catalog->find_table(step.schema, step.table);
+    out.push_back(LockedStep{&step, defined, live != nullptr ? live : defined});
   }
   return out;
 }

@@ -14,7 +14,12 @@ namespace pgadvise::rules {
 
 struct LockedStep {
   const model::MigrationStep* step = nullptr;
-  const model::Table* table = nullptr; // the table as the whole history leaves it
+  // The table as the whole history of the files leaves it: its indexes and
+  // constraints (with --db a pending migration's are not in the database yet).
+  const model::Table* defined = nullptr;
+  // The table whose size grades the finding: the live one with --db (when
+  // the database has it), else `defined` (with --stats sizes, if any).
+  const model::Table* table = nullptr;
 };
 
 // Steps of `kind` on a table that an earlier migration created (tables new
