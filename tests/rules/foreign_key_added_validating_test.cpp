@@ -44,6 +44,23 @@ TEST(ForeignKeyAddedValidating, ReportsValidatingForeignKeyOnExistingTable) {
   EXPECT_NE(findings[0].fix->ddl.find("VALIDATE CONSTRAINT orders_customer_fk;"), std::string::npos);
 }
 
+TEST(ForeignKeyAddedValidating, ValidateInTheSameFileIsReported) {
+  model::Catalog catalog = with_step(true, false);
+  model::MigrationStep validate = catalog.migration_steps[0];
+  validate.kind = model::MigrationStepKind::validate;
+  validate.not_valid = false;
+  validate.location.line = 2;
+  catalog.migration_steps.push_back(validate);
+  auto findings = run_rule(k_rule, catalog);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].location.line, 2);
+  EXPECT_NE(findings[0].message.find("validated in the same migration"), std::string::npos)
+      << findings[0].message;
+  // In a later file it is the intended second step.
+  catalog.migration_steps[1].location.file = "0002.sql";
+  EXPECT_TRUE(run_rule(k_rule, catalog).empty());
+}
+
 TEST(ForeignKeyAddedValidating, NotValidOrNewTableIsClean) {
   EXPECT_TRUE(run_rule(k_rule, with_step(true, false)).empty());
   EXPECT_TRUE(run_rule(k_rule, with_step(false, true)).empty());

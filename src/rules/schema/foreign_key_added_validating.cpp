@@ -42,14 +42,54 @@ public:
       const auto fk = std::find_if(fks.begin(), fks.end(), [&](const model::ForeignKey& each) {
         return each.name == locked.step->object;
       });
-      if (locked.step->not_valid || fk == fks.end()) {
+      if (fk == fks.end()) {
         continue;
       }
-      out.push_back(make_finding(context, locked, *fk));
+      if (!locked.step->not_valid) {
+        out.push_back(make_finding(context, locked, *fk));
+      } else if (const model::MigrationStep* validate = validated_in_same_file(context, *locked.step)) {
+        out.push_back(validated_at_once(context, locked, *fk, *validate));
+      }
     }
   }
 
 private:
+  // NOT VALID, then VALIDATE in the same file: one transaction, so the
+  // validating scan runs under the ADD's lock as if NOT VALID were not there.
+  static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
+                                         const model::ForeignKey& fk, const model::MigrationStep& validate) {
+    const model::Table& table = *locked.defined;
+    const std::string name = core::qualified_name(table.schema, table.name);
+    const std::string ref = core::qualified_name(fk.ref_schema, fk.ref_table);
+    LockedStep at_validate = locked;
+    at_validate.step = &validate;
+    core::Finding finding = lock_finding(
+        k_id, context, at_validate,
+        "ALTER TABLE " + name + " VALIDATE CONSTRAINT " + fk.name + " (added NOT VALID at " +
+            locked.step->location.to_string() + ")",
+        "Foreign key " + fk.name + " is added NOT VALID and validated in the same migration: the " +
+            "scan of existing table " + name + " still runs while writes to " + name + " and " + ref +
+            " wait");
+    finding.object.columns = fk.columns;
+    finding.object.constraint = fk.name;
+    finding.help =
+        "ADD FOREIGN KEY ... NOT VALID takes a SHARE ROW EXCLUSIVE lock on both tables, held until the "
+        "transaction ends; one migration file is one transaction (and drizzle-kit migrate runs all pending "
+        "ones in a single transaction), so a VALIDATE CONSTRAINT in the same file scans " +
+        name +
+        " under that lock: the NOT VALID gains nothing. Move the VALIDATE to a later migration, "
+        "shipped in a later deploy.";
+    core::Fix fix;
+    fix.ddl =
+        "-- keep the ADD ... NOT VALID here; move this to a migration of a later deploy:\nALTER TABLE " +
+        name + " VALIDATE CONSTRAINT " + core::quote_ident(fk.name) + ";";
+    fix.safety_note = "Create that migration with drizzle-kit generate --custom after this one is deployed. "
+                      "VALIDATE fails if an old row has no match: clean those rows up first.";
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint(fk.name + "/validated-at-once");
+    return finding;
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::ForeignKey& fk) {
     const model::Table& table = *locked.defined;

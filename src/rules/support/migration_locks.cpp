@@ -28,6 +28,18 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
   return out;
 }
 
+const model::MigrationStep* validated_in_same_file(const engine::RuleContext& context,
+                                                   const model::MigrationStep& step) {
+  const model::Catalog& files = context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
+  for (const model::MigrationStep& each : files.migration_steps) {
+    if (each.kind == model::MigrationStepKind::validate && each.object == step.object &&
+        each.schema == step.schema && each.table == step.table && each.location.file == step.location.file) {
+      return &each;
+    }
+  }
+  return nullptr;
+}
+
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, std::string statement, const std::string& message) {
   const model::MigrationStep& step = *locked.step;

@@ -28,6 +28,11 @@ struct LockedStep {
 std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
                                                  model::MigrationStepKind kind);
 
+// The VALIDATE CONSTRAINT of `step`'s constraint in the same migration file
+// (so in the same transaction); null when there is none.
+const model::MigrationStep* validated_in_same_file(const engine::RuleContext& context,
+                                                   const model::MigrationStep& step);
+
 // The start of a finding about one step: rule, severity, object, location,
 // `message` with the table's size (or that it is unknown) after it, and the
 // statement and table size as evidence. The severity follows the size when
