@@ -1,4 +1,3 @@
-#include "advisor/drizzle_render.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/type_ref.hpp"

@@ -1,5 +1,3 @@
-#include "advisor/drizzle_render.hpp"
-#include "advisor/index_ddl.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/migration_locks.hpp"
@@ -61,8 +59,11 @@ private:
               "\n-- in the migration, a no-op once the index exists:\n-- pgadvise-ignore " +
               std::string(k_id) + " -- built CONCURRENTLY before drizzle-kit migrate\n" +
               render_index_statement(table, index, false, true);
-    fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX") +
-                      " A CONCURRENTLY build that fails leaves an INVALID index: drop it and run it again.";
+    // The help says why CONCURRENTLY stays out of the migrator; the note is
+    // about running it (the index advisor's note says the former once per report).
+    fix.safety_note = "Run the CONCURRENTLY statement in autocommit (psql -c, no BEGIN): it waits for "
+                      "transactions already using the table, then builds without blocking writes. One that "
+                      "fails leaves an INVALID index (invalid-index): drop it and run it again.";
     fix.kind = core::FixKind::sql;
     finding.fix = std::move(fix);
     finding.compute_fingerprint(index.name);
