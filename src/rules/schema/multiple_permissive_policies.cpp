@@ -52,6 +52,7 @@ std::string ored(const std::vector<std::string>& parts) {
     return parts.front();
   }
   std::vector<std::string> wrapped;
+  wrapped.reserve(parts.size());
   for (const std::string& part : parts) {
     wrapped.push_back("(" + part + ")");
   }
