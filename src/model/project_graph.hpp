@@ -20,6 +20,29 @@ enum class InvocationKind {
   make_target,     // make X, make -C dir X
 };
 
+// A condition a command runs under, as the shell or the CI writes it:
+// `[ "$ENVIRONMENT" = dev ]`, `case $ENV in prod*)`, `if: github.ref ==
+// 'refs/heads/main'`. The command runs only when `variable`'s value matches
+// one of `values` (shell globs), or none of them when `negated`. An empty
+// variable is a condition pgadvise cannot read (`if command -v x`): it may
+// hold or not.
+struct Guard {
+  std::string variable; // "ENVIRONMENT", "inputs.environment", "github.ref", "matrix.env"
+  std::vector<std::string> values;
+  bool negated = false;
+  std::string text; // the condition as written
+  core::SourceLocation location;
+};
+
+// The values a variable can take where it is known: a workflow_dispatch
+// choice's options, a matrix axis, the branches a workflow runs on.
+struct VariableDomain {
+  std::string variable; // "inputs.environment", "matrix.env", "github.ref_name"
+  std::vector<std::string> values;
+  std::string source; // "the workflow_dispatch choice", "the matrix", "the branch filter"
+  core::SourceLocation location;
+};
+
 // One simple command of a command line (`a && b; c` has three).
 struct Invocation {
   InvocationKind kind = InvocationKind::run_script;
@@ -31,6 +54,7 @@ struct Invocation {
   bool force = false;           // drizzle-kit --force, or --force forwarded to a script (`-- --force`)
   std::string config;           // drizzle-kit --config
   std::vector<std::string> env; // KEY=VALUE set for the segment; "dotenv:FILE" for dotenv -e FILE
+  std::vector<Guard> guards;    // if / case / && / || conditions the segment runs under
 };
 
 struct Command {
@@ -86,6 +110,7 @@ struct EnvVar {
   std::string name;
   std::string value; // as written, e.g. "${{ secrets.PROD_DATABASE_URL }}"
   core::SourceLocation location;
+  std::string refers_to; // the value is this one variable: "inputs.environment" for ${{ inputs.environment }}
 };
 
 // Facts around a site that tell which environment it runs against. The
@@ -93,14 +118,17 @@ struct EnvVar {
 struct SiteContext {
   std::string environment; // GitHub/GitLab `environment:` name
   core::SourceLocation environment_location;
+  std::string environment_variable;  // `environment: ${{ inputs.environment }}` -> "inputs.environment"
   std::vector<std::string> branches; // branch or tag filters the job runs on
   core::SourceLocation branches_location;
-  std::vector<std::string> triggers; // push, pull_request, merge_request, schedule, tags, ...
-  std::vector<NameHint> names;       // purpose hints, most specific first
-  std::vector<EnvVar> env;           // variables the command sees
-  std::vector<std::string> services; // CI service containers (images)
-  bool final_stage = true;           // Dockerfile: the instruction is in the last stage
-  std::string platform;              // vercel, netlify, fly, render, railway (SiteKind::platform)
+  std::vector<std::string> triggers;   // push, pull_request, merge_request, schedule, tags, ...
+  std::vector<NameHint> names;         // purpose hints, most specific first
+  std::vector<EnvVar> env;             // variables the command sees
+  std::vector<std::string> services;   // CI service containers (images)
+  bool final_stage = true;             // Dockerfile: the instruction is in the last stage
+  std::string platform;                // vercel, netlify, fly, render, railway (SiteKind::platform)
+  std::vector<Guard> guards;           // `if:` on the job and step, GitLab `rules: if:` / `except:`
+  std::vector<VariableDomain> domains; // workflow_dispatch choices, matrix axes, branch filters
 };
 
 // A place that runs commands on its own: the roots of every chain.

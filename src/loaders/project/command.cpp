@@ -58,10 +58,12 @@ constexpr std::array<std::string_view, 24> k_bun_builtins = {
 constexpr std::array<std::string_view, 10> k_shells = {
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/env", "busybox"};
 
+std::vector<Invocation> analyze_text(std::string_view command, ShellState& state, int nesting);
+
 class Analyzer {
 public:
-  Analyzer(ShellState& state, std::string text, int nesting)
-      : m_state(state), m_text(std::move(text)), m_nesting(nesting) {}
+  Analyzer(ShellState& state, std::string text, int nesting, std::vector<model::Guard> guards = {})
+      : m_state(state), m_text(std::move(text)), m_nesting(nesting), m_guards(std::move(guards)) {}
 
   void analyze(const std::vector<std::string>& words, std::vector<Invocation>& out) {
     m_out = &out;
@@ -73,6 +75,7 @@ private:
   ShellState& m_state;
   std::string m_text;
   int m_nesting;
+  std::vector<model::Guard> m_guards; // the conditions the segment runs under
   std::vector<Invocation>* m_out = nullptr;
   std::vector<std::string> m_env;
 
@@ -82,6 +85,7 @@ private:
     inv.text = m_text;
     inv.package_dir = m_state.cwd;
     inv.env = m_env;
+    inv.guards = m_guards;
     return inv;
   }
 
@@ -94,21 +98,11 @@ private:
     }
     ShellState inner = m_state;
     inner.env = m_env;
-    for (Invocation& inv : parse_nested(command, inner)) {
+    inner.conditions = ShellConditions{};
+    inner.conditions.inherited = m_guards;
+    for (Invocation& inv : analyze_text(command, inner, m_nesting + 1)) {
       m_out->push_back(std::move(inv));
     }
-  }
-
-  std::vector<Invocation> parse_nested(const std::string& command, ShellState& inner) const {
-    std::vector<Invocation> found;
-    for (const Segment& segment : split_segments(command)) {
-      Analyzer child(inner,
-                     std::string(core::trim(
-                         std::string_view(command).substr(segment.begin, segment.end - segment.begin))),
-                     m_nesting + 1);
-      child.analyze(segment.words, found);
-    }
-    return found;
   }
 
   void change_dir(const std::vector<std::string>& words, std::size_t i) {
@@ -694,10 +688,16 @@ private:
 std::vector<Invocation> analyze_text(std::string_view command, ShellState& state, int nesting) {
   std::vector<Invocation> out;
   for (const Segment& segment : split_segments(command)) {
-    Analyzer analyzer(
-        state, std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin))), nesting);
-    analyzer.analyze(segment.words, out);
+    ShellStep step = read_step(state.conditions, segment.words, segment.op, state.at);
+    if (step.command.empty()) {
+      continue;
+    }
+    Analyzer analyzer(state,
+                      std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin))),
+                      nesting, std::move(step.guards));
+    analyzer.analyze(step.command, out);
   }
+  state.conditions.chain.clear();
   return out;
 }
 
@@ -758,7 +758,9 @@ std::vector<model::Command> parse_script_text(std::string_view text, const std::
     model::Command command;
     command.text = std::string(trimmed);
     command.location = core::SourceLocation{file, line_no, 0};
+    state.at = command.location;
     command.invocations = parse_invocations(trimmed, state);
+    state.at = {};
     if (!command.invocations.empty()) {
       commands.push_back(std::move(command));
     }

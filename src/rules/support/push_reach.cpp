@@ -60,6 +60,7 @@ std::string clean_selector(std::string selector) {
 struct Suffix {
   std::vector<ChainStep> steps;
   std::vector<std::string> env;
+  std::vector<Guard> guards;
   std::vector<const Script*> scripts; // scripts below the node, in order
   bool force = false;
   std::string config;
@@ -71,6 +72,28 @@ struct Suffix {
   bool edit_is_script_call = false;
   bool edit_at_caller = false; // the node only pushes: its caller's call is the edit
 };
+
+bool same_guard(const Guard& a, const Guard& b) {
+  return a.variable == b.variable && a.values == b.values && a.negated == b.negated && a.text == b.text &&
+         a.location.file == b.location.file && a.location.line == b.location.line;
+}
+
+// An invocation's guards, located at its command when the parser knew no line.
+void add_guards(std::vector<Guard>& guards, const std::vector<Guard>& more, const core::SourceLocation& at) {
+  for (Guard guard : more) {
+    if (!guard.location.known()) {
+      guard.location = at;
+    }
+    if (std::none_of(guards.begin(), guards.end(),
+                     [&](const Guard& have) { return same_guard(have, guard); })) {
+      guards.push_back(std::move(guard));
+    }
+  }
+}
+
+bool same_guards(const std::vector<Guard>& a, const std::vector<Guard>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_guard);
+}
 
 void add_env(std::vector<std::string>& env, const std::vector<std::string>& more) {
   for (const std::string& var : more) {
@@ -187,6 +210,7 @@ private:
       PushReach reach = start;
       reach.steps.insert(reach.steps.end(), suffix.steps.begin(), suffix.steps.end());
       add_env(reach.env, suffix.env);
+      add_guards(reach.guards, suffix.guards, {});
       for (const Script* script : suffix.scripts) {
         if (std::find(reach.scripts.begin(), reach.scripts.end(), script) == reach.scripts.end()) {
           reach.scripts.push_back(script);
@@ -226,6 +250,7 @@ private:
   static void keep(std::vector<Suffix>& out, Suffix suffix) {
     for (const Suffix& have : out) {
       if (have.push_text == suffix.push_text && have.force == suffix.force && have.env == suffix.env &&
+          same_guards(have.guards, suffix.guards) &&
           have.steps.back().location.file == suffix.steps.back().location.file &&
           have.steps.back().location.line == suffix.steps.back().location.line) {
         return;
@@ -251,6 +276,8 @@ private:
           suffix.steps.insert(suffix.steps.end(), below.steps.begin(), below.steps.end());
           suffix.env = inv.env;
           add_env(suffix.env, below.env);
+          add_guards(suffix.guards, inv.guards, command.location);
+          add_guards(suffix.guards, below.guards, command.location);
           suffix.scripts = std::move(below.scripts);
           suffix.force = below.force || (inv.force && inv.kind == InvocationKind::run_script);
           suffix.config = std::move(below.config);

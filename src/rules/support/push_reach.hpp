@@ -33,6 +33,7 @@ struct PushReach {
   const model::CommandFile* root_file = nullptr; // root == command_file
   std::vector<ChainStep> steps;                  // root first, the push last
   std::vector<std::string> env;                  // KEY=VALUE and dotenv:FILE met along the way
+  std::vector<model::Guard> guards;              // if / case / && conditions met along the way, located
   bool force = false;                            // --force on the push or forwarded to it
   std::string config;                            // the push's --config
   std::string push_text;                         // the push as written: "drizzle-kit push --force"
