@@ -95,7 +95,7 @@ TEST(PushConditions, ShellIfElseInScripts) {
   EXPECT_EQ(guarded->severity, Severity::critical);
   // [[ == prod* ]] / elif test "$APP_ENV" = preview: the push is the preview branch.
   const core::Finding* preview = through(findings, "scripts/preview.sh");
-  expect_environment(preview, "staging", "APP_ENV is preview", "scripts/preview.sh", 4);
+  expect_environment(preview, "staging", "APP_ENV is preview", "scripts/preview.sh", 5);
   EXPECT_EQ(preview->severity, Severity::medium);
 }
 

@@ -692,9 +692,12 @@ std::vector<Invocation> analyze_text(std::string_view command, ShellState& state
     if (step.command.empty()) {
       continue;
     }
-    Analyzer analyzer(state,
-                      std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin))),
-                      nesting, std::move(step.guards));
+    // Keywords (`then`, `else`, `case ... in`) are not part of the command as shown.
+    const bool whole = step.command.size() == segment.words.size();
+    std::string text =
+        whole ? std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin)))
+              : core::join(step.command, " ");
+    Analyzer analyzer(state, std::move(text), nesting, std::move(step.guards));
     analyzer.analyze(step.command, out);
   }
   state.conditions.chain.clear();

@@ -378,7 +378,7 @@ model::Guard negate(const model::Guard& guard) {
   if (!out.variable.empty()) {
     out.negated = !out.negated;
   }
-  out.text = "not: " + guard.text;
+  out.text = guard.text.rfind("not: ", 0) == 0 ? guard.text.substr(5) : "not: " + guard.text;
   return out;
 }
 

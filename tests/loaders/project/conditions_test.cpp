@@ -277,7 +277,7 @@ TEST(CiConditions, WorkflowFactsAreRecorded) {
   ASSERT_NE(matrix, project.sites.end());
   ASSERT_EQ(matrix->context.guards.size(), 1U);
   EXPECT_EQ(matrix->context.guards[0].variable, "matrix.env");
-  EXPECT_EQ(matrix->context.guards[0].location.line, 15);
+  EXPECT_EQ(matrix->context.guards[0].location.line, 16);
 }
 
 } // namespace
