@@ -18,6 +18,7 @@ enum class InvocationKind {
   run_script,      // npm run X, pnpm X, yarn X, bun run X, turbo run X, run-s X ...
   run_file,        // ./entrypoint.sh, sh scripts/deploy.sh, source x.sh
   make_target,     // make X, make -C dir X
+  run_program,     // node seed.js, tsx src/db/seed.ts, bun scripts/x.ts, npx tsx x.ts: target is the file
 };
 
 // A condition a command runs under, as the shell or the CI writes it:
@@ -138,6 +139,23 @@ struct ExecutionSite {
   std::string label; // "ENTRYPOINT", "release", "job \"deploy\"", "\"start\"", "release_command"
   std::vector<Command> commands;
   SiteContext context;
+};
+
+// A statement that deletes rows: TRUNCATE, DELETE FROM, DROP TABLE/SCHEMA,
+// drizzle's db.delete(...), drizzle-seed's reset(...).
+struct DataDeletion {
+  std::string what; // "TRUNCATE", "DELETE FROM", "db.delete(", "reset(" ...
+  std::string text; // the line, trimmed
+  core::SourceLocation location;
+};
+
+// A JavaScript/TypeScript file a command runs (node, tsx, ts-node, bun, deno),
+// read for what the project rules need.
+struct ProgramFile {
+  std::string path;      // relative to root
+  bool seed = false;     // named seed*, or uses drizzle-seed
+  std::string seed_why;  // "named seed.ts", "imports drizzle-seed"
+  std::vector<DataDeletion> deletions;
 };
 
 // A located problem met while scanning (malformed YAML, JSON or TOML).

@@ -55,6 +55,19 @@ constexpr std::array<std::string_view, 24> k_bun_builtins = {
     "install", "i",        "add",     "a",     "remove", "rm",     "update", "link",
     "unlink",  "pm",       "build",   "test",  "init",   "create", "c",      "upgrade",
     "repl",    "outdated", "publish", "patch", "audit",  "info",   "why",    "exec"};
+constexpr std::array<std::string_view, 7> k_ts_runners = {"tsx",  "ts-node", "ts-node-esm", "esno",
+                                                          "esrun", "vite-node", "jiti"};
+
+// node/tsx/bun run these as programs.
+bool program_file(std::string_view word) {
+  for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"}) {
+    if (word.size() > ext.size() && word.compare(word.size() - ext.size(), ext.size(), ext) == 0) {
+      return word.find('$') == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
 constexpr std::array<std::string_view, 10> k_shells = {
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/env", "busybox"};
 
@@ -235,6 +248,14 @@ private:
       drizzle(words, i + 2);
       return;
     }
+    if (name == "node" || name == "nodejs" || one_of(name, k_ts_runners)) {
+      program(words, i + 1);
+      return;
+    }
+    if (name == "deno" && i + 1 < words.size() && words[i + 1] == "run") {
+      program(words, i + 2);
+      return;
+    }
     if (name == "npm-run-all" || name == "run-s" || name == "run-p" || name == "npm-run-all2") {
       run_all(words, i + 1);
       return;
@@ -323,6 +344,31 @@ private:
     }
   }
 
+  // `node [options] FILE`, `tsx watch FILE`: FILE runs.
+  void program(const std::vector<std::string>& words, std::size_t j) {
+    for (; j < words.size(); ++j) {
+      const std::string& w = words[j];
+      if (w == "-e" || w == "--eval" || w == "-p" || w == "--print") {
+        return;
+      }
+      if ((w == "-r" || w == "--require" || w == "--loader" || w == "--import" || w == "--env-file" ||
+           w == "--experimental-loader" || w == "--tsconfig") &&
+          j + 1 < words.size()) {
+        ++j;
+        continue;
+      }
+      if (w.rfind('-', 0) == 0 || w == "watch") {
+        continue;
+      }
+      if (program_file(w)) {
+        Invocation inv = make(InvocationKind::run_program);
+        inv.target = w[0] == '/' ? w : join_relative(m_state.cwd, w);
+        emit(std::move(inv));
+      }
+      return;
+    }
+  }
+
   void npx(const std::vector<std::string>& words, std::size_t j) {
     while (j < words.size() && words[j].rfind('-', 0) == 0) {
       if ((words[j] == "-p" || words[j] == "--package") && j + 1 < words.size()) {
@@ -336,6 +382,8 @@ private:
     const std::string pkg = strip_version(words[j]);
     if (pkg == "drizzle-kit") {
       drizzle(words, j + 1);
+    } else if (one_of(std::string_view(pkg), k_ts_runners)) {
+      program(words, j + 1);
     } else if (pkg == "dotenv" || pkg == "dotenv-cli" || pkg == "@dotenvx/dotenvx" || pkg == "dotenvx") {
       dotenv(words, j + 1);
     } else if (pkg == "cross-env" || pkg == "turbo" || pkg == "npm-run-all" || pkg == "run-s" ||
@@ -494,7 +542,7 @@ private:
     if (sub == "drizzle-kit") {
       exec_in(inv, words, j);
     } else if (sub == "turbo" || sub == "dotenv" || sub == "cross-env" || sub == "run-s" ||
-               sub == "npm-run-all") {
+               sub == "npm-run-all" || sub == "node" || one_of(std::string_view(sub), k_ts_runners)) {
       walk(words, j);
     } else {
       run_script(sub, inv, words, j + 1, false);
@@ -562,12 +610,16 @@ private:
       if (k < words.size()) {
         if (words[k] == "drizzle-kit") {
           exec_in(inv, words, k);
+        } else if (program_file(words[k])) {
+          program(words, k);
         } else {
           run_script(words[k], inv, words, k + 1, false);
         }
       }
     } else if (sub == "x") {
       npx(words, j + 1);
+    } else if (program_file(sub)) {
+      program(words, j);
     } else if (!one_of(sub, k_bun_builtins) && sub.find('.') == std::string::npos) {
       direct(sub, inv, words, j);
     }

@@ -65,6 +65,7 @@ struct Suffix {
   bool force = false;
   std::string config;
   std::string push_text;
+  std::string target;
   const Package* package = nullptr;
   const Script* push_script = nullptr;
   core::SourceLocation edit_location;
@@ -105,7 +106,8 @@ void add_env(std::vector<std::string>& env, const std::vector<std::string>& more
 
 class Walker {
 public:
-  Walker(const Project& project, std::vector<ScanNote>* notes) : m_project(project), m_notes(notes) {}
+  Walker(const Project& project, const ReachTarget& target, std::vector<ScanNote>* notes)
+      : m_project(project), m_target(target), m_notes(notes) {}
 
   std::vector<PushReach> run() {
     for (const ExecutionSite& site : m_project.sites) {
@@ -159,6 +161,7 @@ private:
   };
 
   const Project& m_project;
+  const ReachTarget& m_target;
   std::vector<ScanNote>* m_notes;
   std::vector<PushReach> m_out;
   std::set<const void*> m_referenced;
@@ -170,10 +173,10 @@ private:
   }
 
   // The step a node contributes for the invocation that leads on.
-  static ChainStep step_for(const Node& node, const Command& command, const Invocation& inv) {
+  ChainStep step_for(const Node& node, const Command& command, const Invocation& inv) const {
     switch (node.kind) {
     case NodeKind::site:
-      if (inv.kind == InvocationKind::run_file || inv.kind == InvocationKind::drizzle_push) {
+      if (inv.kind == InvocationKind::run_file || m_target.matches(inv)) {
         return {command.location, node.label};
       }
       return {command.location, node.label + (is_dockerfile_keyword(node.label) ? " " : ": ") + inv.text};
@@ -222,6 +225,7 @@ private:
       }
       reach.config = suffix.config;
       reach.push_text = suffix.push_text;
+      reach.target = suffix.target;
       reach.package = suffix.package;
       reach.push_script = suffix.push_script;
       reach.edit_location = suffix.edit_location;
@@ -265,7 +269,7 @@ private:
     std::vector<Suffix> out;
     for (const Command& command : commands) {
       for (const Invocation& inv : command.invocations) {
-        const bool pushes = inv.kind == InvocationKind::drizzle_push;
+        const bool pushes = m_target.matches(inv);
         std::vector<ChainStep> head;
         if (!(pushes && node.kind != NodeKind::site && node.kind != NodeKind::script)) {
           head.push_back(step_for(node, command, inv));
@@ -282,6 +286,7 @@ private:
           suffix.force = below.force || (inv.force && inv.kind == InvocationKind::run_script);
           suffix.config = std::move(below.config);
           suffix.push_text = std::move(below.push_text);
+          suffix.target = std::move(below.target);
           suffix.package = below.package;
           suffix.push_script = below.push_script;
           suffix.edit_location = below.edit_location;
@@ -307,7 +312,7 @@ private:
       return;
     }
     m_noted_depth = true;
-    m_notes->push_back({"the search for drizzle-kit push stopped here: calls nested more than " +
+    m_notes->push_back({"the search for " + m_target.what + " stopped here: calls nested more than " +
                             std::to_string(k_max_depth) + " deep are not followed",
                         command.location});
   }
@@ -315,14 +320,19 @@ private:
   // What one invocation reaches: the push itself, or the suffixes of what it calls.
   std::vector<Suffix> follow(const Invocation& inv, const Command& command, const Node& node, int depth) {
     std::vector<Suffix> out;
+    if (m_target.matches(inv)) {
+      out.push_back(push_suffix(inv, command, node));
+      return out;
+    }
     if (inv.kind != InvocationKind::drizzle_push && inv.kind != InvocationKind::drizzle_migrate &&
-        depth >= k_max_depth) {
+        inv.kind != InvocationKind::run_program && depth >= k_max_depth) {
       note_depth(command);
       return out;
     }
     switch (inv.kind) {
-    case InvocationKind::drizzle_push: out.push_back(push_suffix(inv, command, node)); break;
-    case InvocationKind::drizzle_migrate: break;
+    case InvocationKind::drizzle_push:
+    case InvocationKind::drizzle_migrate:
+    case InvocationKind::run_program: break;
     case InvocationKind::run_script:
       for (const auto& [package, script] : resolve_scripts(inv)) {
         for (const Suffix& below :
@@ -355,7 +365,8 @@ private:
     suffix.force = inv.force;
     suffix.config = inv.config;
     suffix.push_text = inv.text;
-    suffix.steps.push_back({command.location, "drizzle-kit push"});
+    suffix.target = inv.target;
+    suffix.steps.push_back({command.location, m_target.label(inv)});
     suffix.package = package_for_invocation(inv);
     suffix.push_script = node.script;
     suffix.edit_location = command.location;
@@ -509,8 +520,15 @@ private:
 
 } // namespace
 
+std::vector<PushReach> find_reaches(const Project& project, const ReachTarget& target,
+                                    std::vector<ScanNote>* notes) {
+  return Walker(project, target, notes).run();
+}
+
 std::vector<PushReach> find_push_reaches(const Project& project, std::vector<ScanNote>* notes) {
-  return Walker(project, notes).run();
+  const ReachTarget push{[](const Invocation& inv) { return inv.kind == InvocationKind::drizzle_push; },
+                         [](const Invocation&) { return std::string("drizzle-kit push"); }, "drizzle-kit push"};
+  return find_reaches(project, push, notes);
 }
 
 std::string render_chain(const std::vector<ChainStep>& steps) {
