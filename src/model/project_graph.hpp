@@ -152,9 +152,9 @@ struct DataDeletion {
 // A JavaScript/TypeScript file a command runs (node, tsx, ts-node, bun, deno),
 // read for what the project rules need.
 struct ProgramFile {
-  std::string path;      // relative to root
-  bool seed = false;     // named seed*, or uses drizzle-seed
-  std::string seed_why;  // "named seed.ts", "imports drizzle-seed"
+  std::string path;     // relative to root
+  bool seed = false;    // named seed*, or uses drizzle-seed
+  std::string seed_why; // "named seed.ts", "imports drizzle-seed"
   std::vector<DataDeletion> deletions;
 };
 

@@ -55,7 +55,7 @@ constexpr std::array<std::string_view, 24> k_bun_builtins = {
     "install", "i",        "add",     "a",     "remove", "rm",     "update", "link",
     "unlink",  "pm",       "build",   "test",  "init",   "create", "c",      "upgrade",
     "repl",    "outdated", "publish", "patch", "audit",  "info",   "why",    "exec"};
-constexpr std::array<std::string_view, 7> k_ts_runners = {"tsx",  "ts-node", "ts-node-esm", "esno",
+constexpr std::array<std::string_view, 7> k_ts_runners = {"tsx",   "ts-node",   "ts-node-esm", "esno",
                                                           "esrun", "vite-node", "jiti"};
 
 // node/tsx/bun run these as programs.

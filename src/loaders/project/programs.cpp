@@ -44,7 +44,8 @@ bool sql_truncate(std::string_view lower) {
 
 // `db.delete(users)`, `tx.delete(`, `await this.db.delete(`: drizzle's delete builder.
 bool drizzle_delete(std::string_view line) {
-  for (std::size_t at = line.find(".delete("); at != std::string_view::npos; at = line.find(".delete(", at + 1)) {
+  for (std::size_t at = line.find(".delete("); at != std::string_view::npos;
+       at = line.find(".delete(", at + 1)) {
     std::size_t begin = at;
     while (begin > 0 && (identifier_char(line[begin - 1]) || line[begin - 1] == '.')) {
       --begin;
@@ -60,7 +61,7 @@ bool drizzle_delete(std::string_view line) {
 }
 
 std::vector<model::DataDeletion> deletions_in(const std::string& path, const std::string& text,
-                                               bool uses_drizzle_seed) {
+                                              bool uses_drizzle_seed) {
   std::vector<model::DataDeletion> out;
   const std::vector<std::string> lines = core::split(text, '\n');
   bool in_block_comment = false;
@@ -87,7 +88,8 @@ std::vector<model::DataDeletion> deletions_in(const std::string& path, const std
       what = "TRUNCATE";
     } else if (upper.find("delete from") != std::string::npos) {
       what = "DELETE FROM";
-    } else if (upper.find("drop table") != std::string::npos || upper.find("drop schema") != std::string::npos) {
+    } else if (upper.find("drop table") != std::string::npos ||
+               upper.find("drop schema") != std::string::npos) {
       what = upper.find("drop table") != std::string::npos ? "DROP TABLE" : "DROP SCHEMA";
     } else if (drizzle_delete(line)) {
       what = "db.delete(";

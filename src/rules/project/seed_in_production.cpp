@@ -27,7 +27,9 @@ const model::ProgramFile* program_of(const model::Project& project, const std::s
   return nullptr;
 }
 
-bool seed_name(std::string_view name) { return core::to_lower(name).find("seed") != std::string::npos; }
+bool seed_name(std::string_view name) {
+  return core::to_lower(name).find("seed") != std::string::npos;
+}
 
 // Why the program counts as a seed: its name, drizzle-seed, or the script that runs it.
 std::string seed_reason(const model::ProgramFile& program, const PushReach& reach) {
@@ -42,8 +44,8 @@ std::string seed_reason(const model::ProgramFile& program, const PushReach& reac
   return {};
 }
 
-core::Finding make_finding(const PushReach& reach, const model::ProgramFile& program, const std::string& why_seed,
-                           const Verdict& verdict, core::Severity production) {
+core::Finding make_finding(const PushReach& reach, const model::ProgramFile& program,
+                           const std::string& why_seed, const Verdict& verdict, core::Severity production) {
   core::Finding finding;
   finding.rule = std::string(k_id);
   finding.severity = severity_for(verdict.env, production);
@@ -64,8 +66,8 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
     }
   }
   const model::DataDeletion& first = program.deletions.front();
-  finding.message = "seed script " + program.path + " (" + why_seed + ") deletes data (" + core::join(kinds, ", ") +
-                    ", first at " + first.location.to_string() + ") and runs " +
+  finding.message = "seed script " + program.path + " (" + why_seed + ") deletes data (" +
+                    core::join(kinds, ", ") + ", first at " + first.location.to_string() + ") and runs " +
                     (verdict.never_runs ? std::string("nowhere here") : where) + " (" + verdict.reason +
                     "): " + render_chain(reach.steps);
   finding.help = verdict.env == Env::production || verdict.env == Env::staging || verdict.env == Env::unknown
@@ -82,10 +84,11 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
     finding.evidence.push_back({"deletes", deletion.what + ": " + deletion.text, deletion.location});
   }
   add_verdict_evidence(finding, verdict);
-  const std::string root = reach.site != nullptr          ? reach.site->file + "|" + reach.site->label
-                           : reach.root_script != nullptr ? reach.root_package->manifest + "|" + reach.root_script->name
-                           : reach.root_file != nullptr   ? reach.root_file->path + "|" + reach.root_file->target
-                                                          : std::string{};
+  const std::string root =
+      reach.site != nullptr          ? reach.site->file + "|" + reach.site->label
+      : reach.root_script != nullptr ? reach.root_package->manifest + "|" + reach.root_script->name
+      : reach.root_file != nullptr   ? reach.root_file->path + "|" + reach.root_file->target
+                                     : std::string{};
   finding.compute_fingerprint(root + "|" + program.path);
   return finding;
 }
@@ -140,11 +143,12 @@ public:
       out.push_back(std::move(finding));
     }
   }
-
 };
 
 } // namespace
 
-std::unique_ptr<engine::Rule> make_seed_in_production() { return std::make_unique<SeedInProduction>(); }
+std::unique_ptr<engine::Rule> make_seed_in_production() {
+  return std::make_unique<SeedInProduction>();
+}
 
 } // namespace pgadvise::rules

@@ -527,7 +527,8 @@ std::vector<PushReach> find_reaches(const Project& project, const ReachTarget& t
 
 std::vector<PushReach> find_push_reaches(const Project& project, std::vector<ScanNote>* notes) {
   const ReachTarget push{[](const Invocation& inv) { return inv.kind == InvocationKind::drizzle_push; },
-                         [](const Invocation&) { return std::string("drizzle-kit push"); }, "drizzle-kit push"};
+                         [](const Invocation&) { return std::string("drizzle-kit push"); },
+                         "drizzle-kit push"};
   return find_reaches(project, push, notes);
 }
 
