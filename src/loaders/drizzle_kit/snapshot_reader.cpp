@@ -388,6 +388,10 @@ private:
     }
     const Json* asc = member(item, "asc");
     key.descending = asc != nullptr && asc->is_boolean() && !asc->get<bool>();
+    const std::string nulls = text_field(item, "nulls"); // drizzle-kit writes "first" or "last"
+    if (nulls == "first" || nulls == "last") {
+      key.nulls_first = nulls == "first";
+    }
     key.opclass = text_field(item, "opclass");
     return key;
   }

@@ -180,6 +180,9 @@ TEST(DrizzleSnapshot, Version7ReadsIndexObjectsIdentityAndChecks) {
   ASSERT_EQ(created->keys.size(), 1U);
   EXPECT_EQ(created->keys[0].column, "created_at");
   EXPECT_TRUE(created->keys[0].descending);
+  // `.desc().nullsLast()`: drizzle-kit writes "nulls": "last"; DESC's default would be NULLS FIRST.
+  EXPECT_EQ(created->keys[0].nulls_first, std::optional<bool>(false));
+  EXPECT_FALSE(created->keys[0].effective_nulls_first());
 
   EXPECT_EQ(users.find_index("users_tags_idx")->method, "gin");
   const model::Index* trigram = users.find_index("users_name_trgm_idx");
