@@ -259,6 +259,47 @@ TEST(DrizzleSnapshot, UnknownVersionAndDialectAreErrorsAtTheirKey) {
   EXPECT_NE(missing.error().location.file.find("nope.json"), std::string::npos);
 }
 
+TEST(DrizzleSnapshot, SchemaQualifiedKeysAreTheirSchemasTables) {
+  test::TempTree tree;
+  // A platform table (Supabase's auth.users) keyed and named "auth.users", and
+  // the v7 form with its schema beside a bare name: both are auth.users.
+  const fs::path file = tree.write("0000_snapshot.json", R"({
+  "version": "7",
+  "dialect": "postgresql",
+  "tables": {
+    "auth.users": {
+      "name": "auth.users",
+      "schema": "",
+      "columns": { "id": { "name": "id", "type": "uuid", "primaryKey": true, "notNull": true } }
+    },
+    "auth.sessions": {
+      "name": "sessions",
+      "schema": "auth",
+      "columns": { "id": { "name": "id", "type": "uuid", "primaryKey": true, "notNull": true } }
+    },
+    "public.profiles": {
+      "name": "profiles",
+      "schema": "",
+      "columns": { "user_id": { "name": "user_id", "type": "uuid", "primaryKey": false, "notNull": true } },
+      "foreignKeys": {
+        "profiles_user_id_fk": { "name": "profiles_user_id_fk", "tableFrom": "profiles", "tableTo": "auth.users",
+                                 "columnsFrom": ["user_id"], "columnsTo": ["id"], "onDelete": "cascade" }
+      }
+    }
+  },
+  "enums": {},
+  "schemas": {}
+})");
+  const SchemaLoad load = load_ok(file);
+  EXPECT_EQ(load.catalog.find_table("public", "auth.users"), nullptr);
+  EXPECT_EQ(table(load, "auth", "users").columns.size(), 1U);
+  EXPECT_EQ(table(load, "auth", "sessions").columns.size(), 1U);
+  const model::Table& profiles = table(load, "public", "profiles");
+  ASSERT_EQ(profiles.foreign_keys.size(), 1U);
+  EXPECT_EQ(profiles.foreign_keys[0].ref_schema, "auth");
+  EXPECT_EQ(profiles.foreign_keys[0].ref_table, "users");
+}
+
 TEST(DrizzleSnapshot, OddShapesBecomeDiagnosticsAndTheRestIsRead) {
   test::TempTree tree;
   // Squashed strings (older drizzle-kit internals), a table that is not an
