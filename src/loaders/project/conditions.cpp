@@ -8,6 +8,8 @@ namespace pgadvise::loaders {
 
 namespace {
 
+constexpr std::size_t k_max_frames = 32; // open blocks and early exits followed per script
+
 bool identifier_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -469,8 +471,15 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
   while (!w.empty()) {
     const std::string& keyword = w.front();
     if (keyword == "if") {
-      conditions.frames.push_back(Frame{});
-      conditions.frames.back().in_condition = true;
+      if (conditions.frames.size() >= k_max_frames) {
+        ++conditions.overflow; // nested too deep to follow: the blocks inside add no guards
+      } else {
+        conditions.frames.push_back(Frame{});
+        conditions.frames.back().in_condition = true;
+      }
+      drop_first();
+    } else if ((keyword == "fi" || keyword == "esac") && conditions.overflow > 0) {
+      --conditions.overflow;
       drop_first();
     } else if (keyword == "elif" && top(false) != nullptr) {
       close_branch(*top(false));
@@ -487,6 +496,9 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
     } else if (keyword == "fi" && top(false) != nullptr) {
       conditions.frames.pop_back();
       drop_first();
+    } else if (keyword == "case" && conditions.frames.size() >= k_max_frames) {
+      ++conditions.overflow;
+      w.clear();
     } else if (keyword == "case") {
       Frame frame;
       frame.is_case = true;
@@ -567,7 +579,7 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
                step.guards.end());
   if (w.front() == "exit" || w.front() == "return") {
     // What follows runs only when this exit did not.
-    if (conditions.after_failure) {
+    if (conditions.after_failure || conditions.after_exit.size() >= k_max_frames) {
       // `cmd || exit 1`: the script goes on when cmd succeeds, whatever the environment.
     } else if (local.size() == 1) {
       conditions.after_exit.push_back(negate(local.front()));

@@ -55,6 +55,7 @@ struct ShellConditions {
   std::vector<model::Guard> chain;      // `test && ` / `test || ` before the next command on the line
   std::string last_op;                  // the operator after the previous command
   bool after_failure = false;           // `cmd ||`: the next command runs when cmd fails
+  std::size_t overflow = 0;             // blocks opened past the nesting bound, not followed
 
   // The guards a command on the current line runs under.
   [[nodiscard]] std::vector<model::Guard> active() const;

@@ -256,21 +256,31 @@ std::vector<model::NameHint> chain_names(const PushReach& reach) {
 
 // --- Conditions on the way: shell if / case / && guards and CI `if:` ---
 
-// `*` and `?` globs, as `case` and `[[ == ]]` match.
+// `*` and `?` globs, as `case` and `[[ == ]]` match: the linear two-pointer
+// match (a star remembers where to resume), so no pattern backtracks.
 bool glob(std::string_view pattern, std::string_view text) {
-  if (pattern.empty()) {
-    return text.empty();
-  }
-  if (pattern[0] == '*') {
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-      if (glob(pattern.substr(1), text.substr(i))) {
-        return true;
-      }
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
     }
-    return false;
   }
-  return !text.empty() && (pattern[0] == '?' || pattern[0] == text[0]) &&
-         glob(pattern.substr(1), text.substr(1));
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
 }
 
 bool holds(const model::Guard& guard, const std::string& value) {

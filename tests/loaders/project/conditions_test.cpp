@@ -200,6 +200,25 @@ TEST(ShellConditions, NestedShellInheritsGuards) {
   EXPECT_EQ(push->guards[0].variable, "E");
 }
 
+TEST(ShellConditions, DeepNestingAndManyExitsAreBounded) {
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text += "if [ \"$X\" = a ]; then\n";
+  }
+  for (int i = 0; i < 3000; ++i) {
+    text += "[ \"$Y\" = b" + std::to_string(i) + " ] || exit 0\n";
+  }
+  text += "npx drizzle-kit push\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "fi\n";
+  }
+  const auto found = script(text);
+  const model::Invocation* push = find(found, InvocationKind::drizzle_push);
+  ASSERT_NE(push, nullptr);
+  EXPECT_LE(push->guards.size(), 64U);
+  EXPECT_GE(push->guards.size(), 32U);
+}
+
 TEST(CiConditions, GithubExpressions) {
   const auto ref = loaders::parse_ci_expression("github.ref == 'refs/heads/dev'", {"w.yml", 4, 0});
   ASSERT_EQ(ref.size(), 1U);
