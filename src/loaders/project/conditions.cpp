@@ -601,6 +601,12 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
   if (op == "||") {
     // What follows runs only when this command fails: no environment, but an `exit` there is no guard.
     conditions.after_failure = true;
+    // `[ c ] && a || b`: b is the else branch (it also runs when a fails).
+    if (conditions.chain.size() == 1) {
+      conditions.chain = {negate(conditions.chain.front())};
+    } else if (conditions.chain.size() > 1) {
+      conditions.chain = {unreadable("not: " + conditions.chain.front().text + " ...", at)};
+    }
   }
   step.command = std::move(w);
   end_of_list();

@@ -187,6 +187,13 @@ TEST(ShellConditions, AndOrGuardsAndEarlyExits) {
   ASSERT_NE(unguarded, nullptr);
   EXPECT_TRUE(unguarded->guards.empty());
 
+  // `[ c ] && a || b`: b runs when c does not hold.
+  const auto ternary = script("[ \"$NODE_ENV\" = production ] && echo skip || drizzle-kit push");
+  push = find(ternary, InvocationKind::drizzle_push);
+  ASSERT_NE(push, nullptr);
+  ASSERT_EQ(push->guards.size(), 1U);
+  EXPECT_TRUE(push->guards[0].negated);
+
   const auto line_only = script("[ \"$E\" = dev ] && echo dev\nnpm run db:push\n");
   ASSERT_NE(find(line_only, InvocationKind::run_script, "db:push"), nullptr);
   EXPECT_TRUE(find(line_only, InvocationKind::run_script, "db:push")->guards.empty());
