@@ -98,7 +98,7 @@ public:
   SeedInProduction()
       : Rule({
             .id = std::string(k_id),
-            .summary = "a seed script that deletes or truncates data is reached from a deployment path",
+            .summary = "Seed script that deletes or truncates data, reached from a deployment path",
             .category = engine::Category::project,
             .default_severity = core::Severity::critical,
             .inputs = {engine::Input::project},
