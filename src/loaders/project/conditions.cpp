@@ -135,7 +135,7 @@ std::vector<std::string> split_expression(std::string_view text, std::string_vie
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quote != 0) {
-      quote = c == quote ? 0 : quote;
+      quote = c == quote ? '\0' : quote;
     } else if (c == '\'' || c == '"') {
       quote = c;
     } else if (c == '(') {
@@ -162,7 +162,7 @@ bool wrapped(std::string_view text) {
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
     const char c = text[i];
     if (quote != 0) {
-      quote = c == quote ? 0 : quote;
+      quote = c == quote ? '\0' : quote;
     } else if (c == '\'' || c == '"') {
       quote = c;
     } else if (c == '(') {
@@ -493,7 +493,7 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
       top(false)->else_branch = true;
       top(false)->in_condition = false;
       drop_first();
-    } else if (keyword == "fi" && top(false) != nullptr) {
+    } else if ((keyword == "fi" && top(false) != nullptr) || (keyword == "esac" && top(true) != nullptr)) {
       conditions.frames.pop_back();
       drop_first();
     } else if (keyword == "case" && conditions.frames.size() >= k_max_frames) {
@@ -509,9 +509,6 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
       conditions.frames.push_back(std::move(frame));
       const auto in = std::find(w.begin(), w.end(), "in");
       w.erase(w.begin(), in == w.end() ? w.end() : in + 1);
-    } else if (keyword == "esac" && top(true) != nullptr) {
-      conditions.frames.pop_back();
-      drop_first();
     } else if (keyword == "for" || keyword == "select") {
       w.clear(); // `for x in a b`: words, not a command
     } else if (keyword == "do" || keyword == "done" || keyword == "{" || keyword == "}" ||

@@ -471,8 +471,10 @@ Reading read_variable(const std::string& variable, const std::vector<const model
           if (env_of_condition_value(value, project_names) == Env::production) {
             reading.decided = true;
             reading.env = Env::development;
-            reading.reason =
-                "it runs only when " + variable + " is not " + value + ": " + conditions + context;
+            reading.reason = "it runs only when " + variable;
+            reading.reason += " is not " + value;
+            reading.reason += ": " + conditions;
+            reading.reason += context;
             return reading;
           }
         }
