@@ -173,7 +173,7 @@ private:
   }
 
   // The step a node contributes for the invocation that leads on.
-  ChainStep step_for(const Node& node, const Command& command, const Invocation& inv) const {
+  [[nodiscard]] ChainStep step_for(const Node& node, const Command& command, const Invocation& inv) const {
     switch (node.kind) {
     case NodeKind::site:
       if (inv.kind == InvocationKind::run_file || m_target.matches(inv)) {
@@ -360,7 +360,7 @@ private:
     return out;
   }
 
-  Suffix push_suffix(const Invocation& inv, const Command& command, const Node& node) const {
+  [[nodiscard]] Suffix push_suffix(const Invocation& inv, const Command& command, const Node& node) const {
     Suffix suffix;
     suffix.force = inv.force;
     suffix.config = inv.config;
@@ -374,7 +374,7 @@ private:
     return suffix;
   }
 
-  const Package* package_for_invocation(const Invocation& inv) const {
+  [[nodiscard]] const Package* package_for_invocation(const Invocation& inv) const {
     if (!inv.workspace.empty() && inv.workspace != "*") {
       for (const Package& package : m_project.packages) {
         if (selects(inv.workspace, package)) {
@@ -391,7 +391,8 @@ private:
                                glob_match(wanted, package.name) || glob_match(wanted, package.dir));
   }
 
-  std::vector<std::pair<const Package*, const Script*>> resolve_scripts(const Invocation& inv) const {
+  [[nodiscard]] std::vector<std::pair<const Package*, const Script*>>
+  resolve_scripts(const Invocation& inv) const {
     std::vector<const Package*> packages;
     if (inv.workspace == "*") {
       for (const Package& package : m_project.packages) {
@@ -425,7 +426,7 @@ private:
     return out;
   }
 
-  const CommandFile* resolve_file(const Invocation& inv) const {
+  [[nodiscard]] const CommandFile* resolve_file(const Invocation& inv) const {
     const std::vector<CommandFile>& files = m_project.command_files;
     for (const CommandFile& file : files) {
       if (file.target.empty() && file.path == inv.target) {
@@ -450,7 +451,7 @@ private:
     return count == 1 ? only : nullptr;
   }
 
-  const CommandFile* resolve_target(const Invocation& inv) const {
+  [[nodiscard]] const CommandFile* resolve_target(const Invocation& inv) const {
     const std::string dir = parent_of(inv.makefile);
     for (const CommandFile& file : m_project.command_files) {
       if (file.target.empty() || parent_of(file.path) != dir) {
