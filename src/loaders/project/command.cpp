@@ -92,7 +92,7 @@ private:
   std::vector<Invocation>* m_out = nullptr;
   std::vector<std::string> m_env;
 
-  Invocation make(InvocationKind kind) const {
+  [[nodiscard]] Invocation make(InvocationKind kind) const {
     Invocation inv;
     inv.kind = kind;
     inv.text = m_text;
@@ -125,7 +125,7 @@ private:
     m_state.cwd = resolve_dir(words[i + 1]);
   }
 
-  std::string resolve_dir(const std::string& dir) const {
+  [[nodiscard]] std::string resolve_dir(const std::string& dir) const {
     if (!dir.empty() && dir[0] == '/') {
       std::string mapped;
       if (m_state.package_dirs != nullptr && map_absolute_dir(dir, *m_state.package_dirs, mapped)) {
