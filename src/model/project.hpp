@@ -24,6 +24,7 @@ struct Project {
   std::vector<Package> packages;          // every package.json outside node_modules
   std::vector<ExecutionSite> sites;       // places that run commands on their own
   std::vector<CommandFile> command_files; // shell scripts and Makefile targets
+  std::vector<ProgramFile> programs;      // JS/TS files commands run (node x.js, tsx seed.ts, ...)
   std::vector<std::string>
       deploy_configs;               // files that show the project is deployed (Dockerfile, fly.toml, ...)
   std::vector<ScanNote> scan_notes; // malformed files, with locations

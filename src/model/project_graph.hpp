@@ -18,6 +18,30 @@ enum class InvocationKind {
   run_script,      // npm run X, pnpm X, yarn X, bun run X, turbo run X, run-s X ...
   run_file,        // ./entrypoint.sh, sh scripts/deploy.sh, source x.sh
   make_target,     // make X, make -C dir X
+  run_program,     // node seed.js, tsx src/db/seed.ts, bun scripts/x.ts, npx tsx x.ts: target is the file
+};
+
+// A condition a command runs under, as the shell or the CI writes it:
+// `[ "$ENVIRONMENT" = dev ]`, `case $ENV in prod*)`, `if: github.ref ==
+// 'refs/heads/main'`. The command runs only when `variable`'s value matches
+// one of `values` (shell globs), or none of them when `negated`. An empty
+// variable is a condition pgadvise cannot read (`if command -v x`): it may
+// hold or not.
+struct Guard {
+  std::string variable; // "ENVIRONMENT", "inputs.environment", "github.ref", "matrix.env"
+  std::vector<std::string> values;
+  bool negated = false;
+  std::string text; // the condition as written
+  core::SourceLocation location;
+};
+
+// The values a variable can take where it is known: a workflow_dispatch
+// choice's options, a matrix axis, the branches a workflow runs on.
+struct VariableDomain {
+  std::string variable; // "inputs.environment", "matrix.env", "github.ref_name"
+  std::vector<std::string> values;
+  std::string source; // "the workflow_dispatch choice", "the matrix", "the branch filter"
+  core::SourceLocation location;
 };
 
 // One simple command of a command line (`a && b; c` has three).
@@ -31,6 +55,7 @@ struct Invocation {
   bool force = false;           // drizzle-kit --force, or --force forwarded to a script (`-- --force`)
   std::string config;           // drizzle-kit --config
   std::vector<std::string> env; // KEY=VALUE set for the segment; "dotenv:FILE" for dotenv -e FILE
+  std::vector<Guard> guards;    // if / case / && / || conditions the segment runs under
 };
 
 struct Command {
@@ -86,6 +111,7 @@ struct EnvVar {
   std::string name;
   std::string value; // as written, e.g. "${{ secrets.PROD_DATABASE_URL }}"
   core::SourceLocation location;
+  std::string refers_to; // the value is this one variable: "inputs.environment" for ${{ inputs.environment }}
 };
 
 // Facts around a site that tell which environment it runs against. The
@@ -93,14 +119,17 @@ struct EnvVar {
 struct SiteContext {
   std::string environment; // GitHub/GitLab `environment:` name
   core::SourceLocation environment_location;
+  std::string environment_variable;  // `environment: ${{ inputs.environment }}` -> "inputs.environment"
   std::vector<std::string> branches; // branch or tag filters the job runs on
   core::SourceLocation branches_location;
-  std::vector<std::string> triggers; // push, pull_request, merge_request, schedule, tags, ...
-  std::vector<NameHint> names;       // purpose hints, most specific first
-  std::vector<EnvVar> env;           // variables the command sees
-  std::vector<std::string> services; // CI service containers (images)
-  bool final_stage = true;           // Dockerfile: the instruction is in the last stage
-  std::string platform;              // vercel, netlify, fly, render, railway (SiteKind::platform)
+  std::vector<std::string> triggers;   // push, pull_request, merge_request, schedule, tags, ...
+  std::vector<NameHint> names;         // purpose hints, most specific first
+  std::vector<EnvVar> env;             // variables the command sees
+  std::vector<std::string> services;   // CI service containers (images)
+  bool final_stage = true;             // Dockerfile: the instruction is in the last stage
+  std::string platform;                // vercel, netlify, fly, render, railway (SiteKind::platform)
+  std::vector<Guard> guards;           // `if:` on the job and step, GitLab `rules: if:` / `except:`
+  std::vector<VariableDomain> domains; // workflow_dispatch choices, matrix axes, branch filters
 };
 
 // A place that runs commands on its own: the roots of every chain.
@@ -110,6 +139,23 @@ struct ExecutionSite {
   std::string label; // "ENTRYPOINT", "release", "job \"deploy\"", "\"start\"", "release_command"
   std::vector<Command> commands;
   SiteContext context;
+};
+
+// A statement that deletes rows: TRUNCATE, DELETE FROM, DROP TABLE/SCHEMA,
+// drizzle's db.delete(...), drizzle-seed's reset(...).
+struct DataDeletion {
+  std::string what; // "TRUNCATE", "DELETE FROM", "db.delete(", "reset(" ...
+  std::string text; // the line, trimmed
+  core::SourceLocation location;
+};
+
+// A JavaScript/TypeScript file a command runs (node, tsx, ts-node, bun, deno),
+// read for what the project rules need.
+struct ProgramFile {
+  std::string path;     // relative to root
+  bool seed = false;    // named seed*, or uses drizzle-seed
+  std::string seed_why; // "named seed.ts", "imports drizzle-seed"
+  std::vector<DataDeletion> deletions;
 };
 
 // A located problem met while scanning (malformed YAML, JSON or TOML).

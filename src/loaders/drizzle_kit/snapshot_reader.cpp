@@ -182,6 +182,13 @@ private:
     }
     // "schema" is "" for public tables in every version; v6+ keys say it too.
     table.schema = text_field(value, "schema");
+    if (const auto name_dot = table.name.find('.'); name_dot != std::string::npos &&
+                                                    (table.schema.empty() || table.schema == "public") &&
+                                                    key == table.name) {
+      // {"auth.users": {"name": "auth.users"}}: a schema-qualified name, not a table called "auth.users".
+      table.schema = table.name.substr(0, name_dot);
+      table.name = table.name.substr(name_dot + 1);
+    }
     if (table.schema.empty()) {
       table.schema =
           dot != std::string::npos && key.substr(dot + 1) == table.name ? key.substr(0, dot) : "public";
@@ -392,6 +399,10 @@ private:
     }
     const Json* asc = member(item, "asc");
     key.descending = asc != nullptr && asc->is_boolean() && !asc->get<bool>();
+    const std::string nulls = text_field(item, "nulls"); // drizzle-kit writes "first" or "last"
+    if (nulls == "first" || nulls == "last") {
+      key.nulls_first = nulls == "first";
+    }
     key.opclass = text_field(item, "opclass");
     return key;
   }
@@ -464,6 +475,10 @@ private:
     }
     // drizzle-kit omits schemaTo for public targets and writes the SQL
     // unqualified, so an absent schema is public.
+    if (const auto ref_dot = fk.ref_table.find('.'); ref_dot != std::string::npos && schema_to.empty()) {
+      schema_to = fk.ref_table.substr(0, ref_dot); // "tableTo": "auth.users"
+      fk.ref_table = fk.ref_table.substr(ref_dot + 1);
+    }
     fk.ref_schema = schema_to.empty() ? "public" : schema_to;
     if (fk.columns.empty() || fk.ref_table.empty() || fk.columns.size() != fk.ref_columns.size()) {
       problem("foreign key " + key + " of " + table.name + " has no matching column lists", path);

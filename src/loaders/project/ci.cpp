@@ -1,6 +1,7 @@
 // GitHub Actions workflows and GitLab CI: the jobs' commands and what tells
 // where a job deploys (environment, branch filters, names, variables, services).
 #include "core/text.hpp"
+#include "loaders/project/conditions.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/yaml.hpp"
 
@@ -39,12 +40,13 @@ void add_env(const Node* env, const std::string& file, std::vector<model::EnvVar
   }
   for (const yaml::Entry& var : env->entries) {
     const std::string value = var.value.is_scalar() ? var.value.scalar : var.value.get_scalar("value");
-    out.push_back({var.key, value, {file, var.line, 0}});
+    out.push_back({var.key, value, {file, var.line, 0}, variable_of(value)});
   }
   for (const Node& item : env->items) { // - KEY=value
     const std::size_t eq = item.scalar.find('=');
     if (eq != std::string::npos) {
-      out.push_back({item.scalar.substr(0, eq), item.scalar.substr(eq + 1), {file, item.line, 0}});
+      const std::string value = item.scalar.substr(eq + 1);
+      out.push_back({item.scalar.substr(0, eq), value, {file, item.line, 0}, variable_of(value)});
     }
   }
 }
@@ -71,9 +73,92 @@ void set_environment(const Node* environment, const std::string& file, model::Si
   }
   context.environment = environment->is_scalar() ? environment->scalar : environment->get_scalar("name");
   context.environment_location = {file, environment->line, 0};
+  context.environment_variable = variable_of(context.environment);
 }
 
 // --- GitHub Actions ---
+
+// `workflow_dispatch: inputs: environment: {type: choice, options: [...]}`: the values the input can take.
+void read_inputs(const Node* inputs, const std::string& file, model::SiteContext& base) {
+  if (inputs == nullptr) {
+    return;
+  }
+  for (const yaml::Entry& input : inputs->entries) {
+    const Node* options = input.value.get("options");
+    if (options == nullptr || !options->is_seq()) {
+      continue;
+    }
+    base.domains.push_back({"inputs." + input.key,
+                            scalars(options),
+                            "the workflow_dispatch choice \"" + input.key + "\"",
+                            {file, options->line, 0}});
+  }
+}
+
+// A workflow that only runs on pushes to some branches: github.ref_name is one of them.
+void branch_domain(model::SiteContext& base) {
+  if (base.branches.empty() || base.triggers != std::vector<std::string>{"push"}) {
+    return;
+  }
+  if (std::any_of(base.branches.begin(), base.branches.end(), [](const std::string& branch) {
+        return branch.find_first_of("*!?[") != std::string::npos;
+      })) {
+    return;
+  }
+  std::vector<std::string> refs;
+  for (const std::string& branch : base.branches) {
+    refs.push_back("refs/heads/" + branch);
+  }
+  base.domains.push_back({"github.ref_name", base.branches, "the branch filter", base.branches_location});
+  base.domains.push_back({"github.ref", refs, "the branch filter", base.branches_location});
+}
+
+// `strategy: matrix: env: [dev, prod]` (and `include:` entries): the values of matrix.env.
+void read_matrix(const Node* job, const std::string& file, model::SiteContext& context) {
+  const Node* strategy = job->get("strategy");
+  const Node* matrix = strategy != nullptr ? strategy->get("matrix") : nullptr;
+  if (matrix == nullptr || !matrix->is_map()) {
+    return;
+  }
+  for (const yaml::Entry& axis : matrix->entries) {
+    if (axis.key == "include" || axis.key == "exclude" || !axis.value.is_seq()) {
+      continue;
+    }
+    context.domains.push_back(
+        {"matrix." + axis.key, scalars(&axis.value), "the matrix", {file, axis.line, 0}});
+  }
+  if (const Node* include = matrix->get("include")) {
+    for (const Node& item : include->items) {
+      for (const yaml::Entry& entry : item.entries) {
+        if (!entry.value.is_scalar()) {
+          continue;
+        }
+        auto domain =
+            std::find_if(context.domains.begin(), context.domains.end(),
+                         [&](const model::VariableDomain& d) { return d.variable == "matrix." + entry.key; });
+        if (domain == context.domains.end()) {
+          context.domains.push_back({"matrix." + entry.key, {}, "the matrix", {file, entry.line, 0}});
+          domain = context.domains.end() - 1;
+        }
+        if (std::find(domain->values.begin(), domain->values.end(), entry.value.scalar) ==
+            domain->values.end()) {
+          domain->values.push_back(entry.value.scalar);
+        }
+      }
+    }
+  }
+}
+
+// `if:` on a job or a step.
+void read_if(const Node& owner, const std::string& file, model::SiteContext& context) {
+  const Node* condition = owner.get("if");
+  if (condition == nullptr || !condition->is_scalar()) {
+    return;
+  }
+  for (model::Guard& guard : parse_ci_expression(condition->scalar, {file, condition->line, 0})) {
+    context.guards.push_back(std::move(guard));
+  }
+}
 
 void read_triggers(const Node& root, const std::string& file, model::SiteContext& base) {
   const Node* on = root.get("on");
@@ -88,6 +173,9 @@ void read_triggers(const Node& root, const std::string& file, model::SiteContext
   }
   for (const yaml::Entry& entry : on->entries) {
     base.triggers.push_back(entry.key);
+    if (entry.key == "workflow_dispatch" || entry.key == "workflow_call") {
+      read_inputs(entry.value.get("inputs"), file, base);
+    }
     if (entry.key != "push") {
       continue;
     }
@@ -194,6 +282,81 @@ void read_only(const Node* only, const std::string& file, model::SiteContext& co
   context.branches_location = {file, only->line, 0};
 }
 
+// `rules:`: the job runs when no `when: never` rule matched and some other rule did.
+void read_rules_guards(const Node& rules, const std::string& file, model::SiteContext& context) {
+  std::vector<std::vector<model::Guard>> runs_when;
+  bool always = false;
+  for (const Node& rule : rules.items) {
+    const Node* condition = rule.get("if");
+    const bool never = rule.get_scalar("when") == "never";
+    if (condition == nullptr || !condition->is_scalar()) {
+      always = always || !never;
+      continue;
+    }
+    std::vector<model::Guard> guards = parse_ci_expression(condition->scalar, {file, condition->line, 0});
+    if (never) {
+      for (const model::Guard& guard : guards.size() == 1 ? guards : std::vector<model::Guard>{}) {
+        context.guards.push_back(negate(guard));
+      }
+    } else if (!always) {
+      runs_when.push_back(std::move(guards));
+    }
+  }
+  if (always || runs_when.empty()) {
+    return;
+  }
+  if (runs_when.size() == 1) {
+    context.guards.insert(context.guards.end(), runs_when.front().begin(), runs_when.front().end());
+    return;
+  }
+  // Several rules: one guard when each compares the same variable with values.
+  model::Guard merged = runs_when.front().empty() ? model::Guard{} : runs_when.front().front();
+  for (const std::vector<model::Guard>& guards : runs_when) {
+    if (guards.size() != 1 || guards.front().variable != merged.variable || guards.front().negated ||
+        merged.variable.empty()) {
+      merged.variable.clear();
+      break;
+    }
+    if (&guards != &runs_when.front()) {
+      merged.values.insert(merged.values.end(), guards.front().values.begin(), guards.front().values.end());
+      merged.text += " || " + guards.front().text;
+    }
+  }
+  if (merged.variable.empty()) {
+    merged.values.clear();
+    merged.negated = false;
+    merged.text = "one of the job's rules";
+    merged.location = {file, rules.line, 0};
+  }
+  context.guards.push_back(std::move(merged));
+}
+
+// `only:` / `except:` branch lists: guards on the ref the pipeline runs for.
+void read_ref_filter(const Node* filter, bool except, const std::string& file, model::SiteContext& context) {
+  if (filter == nullptr) {
+    return;
+  }
+  std::vector<std::string> refs = scalars(filter);
+  for (const std::string& ref : scalars(filter->get("refs"))) {
+    refs.push_back(ref);
+  }
+  model::Guard guard;
+  guard.variable = "CI_COMMIT_REF_NAME";
+  guard.negated = except;
+  guard.text = std::string(except ? "except: " : "only: ") + core::join(refs, ", ");
+  guard.location = {file, filter->line, 0};
+  for (const std::string& ref : refs) {
+    if (ref == "tags" || ref == "merge_requests" || ref == "schedules" || ref == "web" || ref == "api" ||
+        ref == "branches" || ref == "pushes" || ref == "triggers" || ref.find('/') != std::string::npos) {
+      return; // not only branch names: pgadvise cannot tell
+    }
+    guard.values.push_back(ref);
+  }
+  if (!guard.values.empty()) {
+    context.guards.push_back(std::move(guard));
+  }
+}
+
 void scan_gitlab_job(ScanContext& context, const std::string& file, const Node& root,
                      const yaml::Entry& entry) {
   const Node job = with_extends(root, entry.value);
@@ -210,10 +373,13 @@ void scan_gitlab_job(ScanContext& context, const std::string& file, const Node& 
   site.context.names.push_back({"file", file_name(file), {file, 1, 0}});
   set_environment(job.get("environment"), file, site.context);
   read_only(job.get("only"), file, site.context);
+  read_ref_filter(job.get("only"), false, file, site.context);
+  read_ref_filter(job.get("except"), true, file, site.context);
   if (const Node* rules = job.get("rules")) {
+    read_rules_guards(*rules, file, site.context);
     for (const Node& rule : rules->items) {
       const std::string condition = rule.get_scalar("if");
-      if (!condition.empty()) {
+      if (!condition.empty() && rule.get_scalar("when") != "never") {
         read_rule_condition(condition, site.context);
         if (!site.context.branches.empty() && site.context.branches_location.file.empty()) {
           site.context.branches_location = {file, rule.line, 0};
@@ -259,6 +425,7 @@ void scan_github_workflow(ScanContext& context, const std::string& file) {
   const Node& root = doc.root;
   model::SiteContext base;
   read_triggers(root, file, base);
+  branch_domain(base);
   add_env(root.get("env"), file, base.env);
   const std::string workflow_name = root.get_scalar("name");
   const Node* jobs = root.get("jobs");
@@ -273,6 +440,8 @@ void scan_github_workflow(ScanContext& context, const std::string& file) {
     }
     model::SiteContext job_context = base;
     set_environment(job.value.get("environment"), file, job_context);
+    read_matrix(&job.value, file, job_context);
+    read_if(job.value, file, job_context);
     add_env(job.value.get("env"), file, job_context.env);
     if (const Node* services = job.value.get("services")) {
       for (const yaml::Entry& service : services->entries) {
@@ -297,6 +466,7 @@ void scan_github_workflow(ScanContext& context, const std::string& file) {
       site.file = file;
       site.context = job_context;
       add_env(step.get("env"), file, site.context.env);
+      read_if(step, file, site.context);
       const std::string step_name = step.get_scalar("name");
       site.label = "job \"" + job.key + "\" step " +
                    (step_name.empty() ? std::to_string(index) : "\"" + step_name + "\"");

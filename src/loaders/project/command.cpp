@@ -55,13 +55,28 @@ constexpr std::array<std::string_view, 24> k_bun_builtins = {
     "install", "i",        "add",     "a",     "remove", "rm",     "update", "link",
     "unlink",  "pm",       "build",   "test",  "init",   "create", "c",      "upgrade",
     "repl",    "outdated", "publish", "patch", "audit",  "info",   "why",    "exec"};
+constexpr std::array<std::string_view, 7> k_ts_runners = {"tsx",   "ts-node",   "ts-node-esm", "esno",
+                                                          "esrun", "vite-node", "jiti"};
+
+// node/tsx/bun run these as programs.
+bool program_file(std::string_view word) {
+  for (std::string_view ext : {".js", ".mjs", ".cjs", ".ts", ".mts", ".cts", ".jsx", ".tsx"}) {
+    if (word.size() > ext.size() && word.compare(word.size() - ext.size(), ext.size(), ext) == 0) {
+      return word.find('$') == std::string_view::npos;
+    }
+  }
+  return false;
+}
+
 constexpr std::array<std::string_view, 10> k_shells = {
     "sh", "bash", "zsh", "dash", "ash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/env", "busybox"};
 
+std::vector<Invocation> analyze_text(std::string_view command, ShellState& state, int nesting);
+
 class Analyzer {
 public:
-  Analyzer(ShellState& state, std::string text, int nesting)
-      : m_state(state), m_text(std::move(text)), m_nesting(nesting) {}
+  Analyzer(ShellState& state, std::string text, int nesting, std::vector<model::Guard> guards = {})
+      : m_state(state), m_text(std::move(text)), m_nesting(nesting), m_guards(std::move(guards)) {}
 
   void analyze(const std::vector<std::string>& words, std::vector<Invocation>& out) {
     m_out = &out;
@@ -73,15 +88,17 @@ private:
   ShellState& m_state;
   std::string m_text;
   int m_nesting;
+  std::vector<model::Guard> m_guards; // the conditions the segment runs under
   std::vector<Invocation>* m_out = nullptr;
   std::vector<std::string> m_env;
 
-  Invocation make(InvocationKind kind) const {
+  [[nodiscard]] Invocation make(InvocationKind kind) const {
     Invocation inv;
     inv.kind = kind;
     inv.text = m_text;
     inv.package_dir = m_state.cwd;
     inv.env = m_env;
+    inv.guards = m_guards;
     return inv;
   }
 
@@ -94,21 +111,11 @@ private:
     }
     ShellState inner = m_state;
     inner.env = m_env;
-    for (Invocation& inv : parse_nested(command, inner)) {
+    inner.conditions = ShellConditions{};
+    inner.conditions.inherited = m_guards;
+    for (Invocation& inv : analyze_text(command, inner, m_nesting + 1)) {
       m_out->push_back(std::move(inv));
     }
-  }
-
-  std::vector<Invocation> parse_nested(const std::string& command, ShellState& inner) const {
-    std::vector<Invocation> found;
-    for (const Segment& segment : split_segments(command)) {
-      Analyzer child(inner,
-                     std::string(core::trim(
-                         std::string_view(command).substr(segment.begin, segment.end - segment.begin))),
-                     m_nesting + 1);
-      child.analyze(segment.words, found);
-    }
-    return found;
   }
 
   void change_dir(const std::vector<std::string>& words, std::size_t i) {
@@ -118,7 +125,7 @@ private:
     m_state.cwd = resolve_dir(words[i + 1]);
   }
 
-  std::string resolve_dir(const std::string& dir) const {
+  [[nodiscard]] std::string resolve_dir(const std::string& dir) const {
     if (!dir.empty() && dir[0] == '/') {
       std::string mapped;
       if (m_state.package_dirs != nullptr && map_absolute_dir(dir, *m_state.package_dirs, mapped)) {
@@ -241,6 +248,14 @@ private:
       drizzle(words, i + 2);
       return;
     }
+    if (name == "node" || name == "nodejs" || one_of(name, k_ts_runners)) {
+      program(words, i + 1);
+      return;
+    }
+    if (name == "deno" && i + 1 < words.size() && words[i + 1] == "run") {
+      program(words, i + 2);
+      return;
+    }
     if (name == "npm-run-all" || name == "run-s" || name == "run-p" || name == "npm-run-all2") {
       run_all(words, i + 1);
       return;
@@ -329,6 +344,31 @@ private:
     }
   }
 
+  // `node [options] FILE`, `tsx watch FILE`: FILE runs.
+  void program(const std::vector<std::string>& words, std::size_t j) {
+    for (; j < words.size(); ++j) {
+      const std::string& w = words[j];
+      if (w == "-e" || w == "--eval" || w == "-p" || w == "--print") {
+        return;
+      }
+      if ((w == "-r" || w == "--require" || w == "--loader" || w == "--import" || w == "--env-file" ||
+           w == "--experimental-loader" || w == "--tsconfig") &&
+          j + 1 < words.size()) {
+        ++j;
+        continue;
+      }
+      if (w.rfind('-', 0) == 0 || w == "watch") {
+        continue;
+      }
+      if (program_file(w)) {
+        Invocation inv = make(InvocationKind::run_program);
+        inv.target = w[0] == '/' ? w : join_relative(m_state.cwd, w);
+        emit(std::move(inv));
+      }
+      return;
+    }
+  }
+
   void npx(const std::vector<std::string>& words, std::size_t j) {
     while (j < words.size() && words[j].rfind('-', 0) == 0) {
       if ((words[j] == "-p" || words[j] == "--package") && j + 1 < words.size()) {
@@ -342,6 +382,8 @@ private:
     const std::string pkg = strip_version(words[j]);
     if (pkg == "drizzle-kit") {
       drizzle(words, j + 1);
+    } else if (one_of(std::string_view(pkg), k_ts_runners)) {
+      program(words, j + 1);
     } else if (pkg == "dotenv" || pkg == "dotenv-cli" || pkg == "@dotenvx/dotenvx" || pkg == "dotenvx") {
       dotenv(words, j + 1);
     } else if (pkg == "cross-env" || pkg == "turbo" || pkg == "npm-run-all" || pkg == "run-s" ||
@@ -500,7 +542,7 @@ private:
     if (sub == "drizzle-kit") {
       exec_in(inv, words, j);
     } else if (sub == "turbo" || sub == "dotenv" || sub == "cross-env" || sub == "run-s" ||
-               sub == "npm-run-all") {
+               sub == "npm-run-all" || sub == "node" || one_of(std::string_view(sub), k_ts_runners)) {
       walk(words, j);
     } else {
       run_script(sub, inv, words, j + 1, false);
@@ -568,12 +610,16 @@ private:
       if (k < words.size()) {
         if (words[k] == "drizzle-kit") {
           exec_in(inv, words, k);
+        } else if (program_file(words[k])) {
+          program(words, k);
         } else {
           run_script(words[k], inv, words, k + 1, false);
         }
       }
     } else if (sub == "x") {
       npx(words, j + 1);
+    } else if (program_file(sub)) {
+      program(words, j);
     } else if (!one_of(sub, k_bun_builtins) && sub.find('.') == std::string::npos) {
       direct(sub, inv, words, j);
     }
@@ -694,10 +740,19 @@ private:
 std::vector<Invocation> analyze_text(std::string_view command, ShellState& state, int nesting) {
   std::vector<Invocation> out;
   for (const Segment& segment : split_segments(command)) {
-    Analyzer analyzer(
-        state, std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin))), nesting);
-    analyzer.analyze(segment.words, out);
+    ShellStep step = read_step(state.conditions, segment.words, segment.op, state.at);
+    if (step.command.empty()) {
+      continue;
+    }
+    // Keywords (`then`, `else`, `case ... in`) are not part of the command as shown.
+    const bool whole = step.command.size() == segment.words.size();
+    std::string text =
+        whole ? std::string(core::trim(command.substr(segment.begin, segment.end - segment.begin)))
+              : core::join(step.command, " ");
+    Analyzer analyzer(state, std::move(text), nesting, std::move(step.guards));
+    analyzer.analyze(step.command, out);
   }
+  state.conditions.chain.clear();
   return out;
 }
 
@@ -758,7 +813,9 @@ std::vector<model::Command> parse_script_text(std::string_view text, const std::
     model::Command command;
     command.text = std::string(trimmed);
     command.location = core::SourceLocation{file, line_no, 0};
+    state.at = command.location;
     command.invocations = parse_invocations(trimmed, state);
+    state.at = {};
     if (!command.invocations.empty()) {
       commands.push_back(std::move(command));
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/source_location.hpp"
+#include "loaders/project/conditions.hpp"
 #include "model/project_graph.hpp"
 
 #include <string>
@@ -17,7 +18,9 @@ struct ShellState {
   std::string cwd;              // relative to the project root ("" = root)
   std::vector<std::string> env; // exported KEY=VALUE, carried to later lines
   const std::vector<std::string>* package_dirs =
-      nullptr; // maps absolute container paths (/app/server) to dirs
+      nullptr;                // maps absolute container paths (/app/server) to dirs
+  ShellConditions conditions; // open if/case blocks and early exits, carried to later lines
+  core::SourceLocation at;    // the line being read, when known (guards are located there)
 };
 
 // One command line (may hold several simple commands). Updates `state`

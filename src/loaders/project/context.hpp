@@ -53,6 +53,8 @@ void scan_railway_json(ScanContext& context, const std::string& file);
 void scan_railway_toml(ScanContext& context, const std::string& file);
 void scan_makefile(ScanContext& context, const std::string& file);
 void scan_shell_file(ScanContext& context, const std::string& file);
+// Reads the JS/TS files commands run (run_program targets) into project.programs.
+void scan_programs(ScanContext& context);
 
 // The 1-based line of the first `"key":` at or after `from_line` in JSON text
 // (0 when absent): nlohmann's DOM keeps no positions.

@@ -177,7 +177,7 @@ void scan_dockerfile(ScanContext& context, const std::string& file) {
     }
     if (ins.keyword == "ENV") {
       for (const auto& [name, value] : env_pairs(ins.args)) {
-        env.push_back({name, value, {file, ins.line, 0}});
+        env.push_back({name, value, {file, ins.line, 0}, {}});
       }
       continue;
     }
@@ -250,22 +250,23 @@ void scan_compose(ScanContext& context, const std::string& file) {
     std::vector<model::EnvVar> env;
     if (const yaml::Node* environment = spec.get("environment")) {
       for (const yaml::Entry& var : environment->entries) {
-        env.push_back({var.key, var.value.scalar, {file, var.line, 0}});
+        env.push_back({var.key, var.value.scalar, {file, var.line, 0}, {}});
       }
       for (const yaml::Node& item : environment->items) {
         const std::size_t eq = item.scalar.find('=');
         env.push_back({item.scalar.substr(0, eq),
                        eq == std::string::npos ? std::string{} : item.scalar.substr(eq + 1),
-                       {file, item.line, 0}});
+                       {file, item.line, 0},
+                       {}});
       }
     }
     if (const yaml::Node* env_file = spec.get("env_file")) {
       if (env_file->is_scalar()) {
-        env.push_back({"env_file", env_file->scalar, {file, env_file->line, 0}});
+        env.push_back({"env_file", env_file->scalar, {file, env_file->line, 0}, {}});
       }
       for (const yaml::Node& item : env_file->items) {
         env.push_back(
-            {"env_file", item.is_scalar() ? item.scalar : item.get_scalar("path"), {file, item.line, 0}});
+            {"env_file", item.is_scalar() ? item.scalar : item.get_scalar("path"), {file, item.line, 0}, {}});
       }
     }
     for (const char* key : {"entrypoint", "command"}) {

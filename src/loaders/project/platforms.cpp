@@ -59,7 +59,7 @@ std::vector<model::EnvVar> toml_env(const toml::Document& doc, std::string_view 
   std::vector<model::EnvVar> env;
   for (const toml::Value& value : doc.values) {
     if (value.table == table) {
-      env.push_back({value.key, value.text, {file, value.line, 0}});
+      env.push_back({value.key, value.text, {file, value.line, 0}, {}});
     }
   }
   return env;
@@ -183,7 +183,7 @@ void scan_render(ScanContext& context, const std::string& file) {
     std::vector<model::EnvVar> env;
     if (const yaml::Node* vars = service.get("envVars")) {
       for (const yaml::Node& var : vars->items) {
-        env.push_back({var.get_scalar("key"), var.get_scalar("value"), {file, var.line, 0}});
+        env.push_back({var.get_scalar("key"), var.get_scalar("value"), {file, var.line, 0}, {}});
       }
     }
     for (const char* key : {"buildCommand", "preDeployCommand", "startCommand"}) {

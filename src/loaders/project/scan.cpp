@@ -337,6 +337,7 @@ void scan_project(model::Project& project) {
     scan::dispatch(context, scan::kind_of(file), file);
   }
   scan::load_referenced_scripts(context, files);
+  scan::scan_programs(context);
   project.scanned = true;
 }
 

@@ -48,10 +48,12 @@ std::vector<Segment> split_segments(std::string_view text) {
     word.clear();
     in_word = false;
   };
-  const auto finish_segment = [&](std::size_t end) {
+  const auto finish_segment = [&](std::size_t end, std::string_view op) {
     finish_word();
-    if (!current.words.empty()) {
+    if (!current.words.empty() || op == ";;") {
+      current.begin = current.words.empty() ? end : current.begin;
       current.end = end;
+      current.op = std::string(op);
       segments.push_back(std::move(current));
     }
     current = Segment{};
@@ -104,15 +106,17 @@ std::vector<Segment> split_segments(std::string_view text) {
       continue;
     }
     if (is_separator_start(text, i)) {
-      finish_segment(i);
-      ++i;
+      const bool doubled = i + 1 < text.size() && text[i + 1] == c && (c == '&' || c == '|' || c == ';');
+      const std::size_t length = doubled ? 2 : 1;
+      finish_segment(i, text.substr(i, length));
+      i += length;
       continue;
     }
     word += c;
     in_word = true;
     ++i;
   }
-  finish_segment(text.size());
+  finish_segment(text.size(), "");
   return segments;
 }
 

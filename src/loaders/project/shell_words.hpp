@@ -16,10 +16,12 @@ struct Segment {
   std::vector<std::string> words;
   std::size_t begin = 0;
   std::size_t end = 0;
+  std::string op; // what ended it: "&&", "||", ";", ";;", "|", "&", "(", ")", "\n"; "" at the end
 };
 
-// Splits a command line into simple commands on unquoted && || ; | & ( ) and
-// newlines, dropping `# comments`.
+// Splits a command line into simple commands on unquoted && || ; ;; | & ( )
+// and newlines, dropping `# comments`. Empty commands are dropped, except one
+// ended by `;;` (a `case` branch's end).
 std::vector<Segment> split_segments(std::string_view text);
 
 } // namespace pgadvise::loaders

@@ -23,6 +23,7 @@ struct ResolvedColumn {
   const TableInfo* table = nullptr;
   const ColumnInfo* column = nullptr;
   bool descending = false;
+  std::optional<bool> nulls_first; // .nullsFirst() / .nullsLast()
   std::string opclass;
 };
 
@@ -48,7 +49,11 @@ ResolvedColumn resolve_column(const Reader& reader, Ref ref, const ColumnScope& 
       if (opclass && opclass->kind == JsValue::Kind::string) {
         out.opclass = opclass->text;
       }
-    } else if (method != "asc" && method != "nullsFirst" && method != "nullsLast") {
+    } else if (method == "nullsFirst" || method == "nullsLast") {
+      if (!out.nulls_first) { // the outermost call is the last one written
+        out.nulls_first = method == "nullsFirst";
+      }
+    } else if (method != "asc") {
       return out;
     }
     ref = reader.child(callee, 0);
@@ -344,7 +349,8 @@ private:
         if (!column_from(call, arg, one)) {
           return false;
         }
-        index.keys.push_back(model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass, {}});
+        index.keys.push_back(
+            model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass, one[0].nulls_first});
         column_names.push_back(one[0].column->name);
       }
       return true;

@@ -111,6 +111,10 @@ model::IndexKey make_key(const SqlTokens& tokens, const Json& elem, const TokenR
     *column_name = key.column;
   }
   key.descending = string_field(elem, "ordering") == "SORTBY_DESC";
+  const std::string nulls = string_field(elem, "nulls_ordering");
+  if (nulls == "SORTBY_NULLS_FIRST" || nulls == "SORTBY_NULLS_LAST") {
+    key.nulls_first = nulls == "SORTBY_NULLS_FIRST";
+  }
   const std::vector<std::string> opclass = string_list(child(elem, "opclass"));
   if (!opclass.empty()) {
     key.opclass = opclass.back();

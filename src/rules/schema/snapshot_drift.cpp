@@ -83,11 +83,20 @@ bool default_opclass(std::string_view opclass) {
   return std::find(k_defaults.begin(), k_defaults.end(), bare) != k_defaults.end();
 }
 
+// " NULLS FIRST" / " NULLS LAST" when it is not the direction's default.
+std::string nulls_text(const model::IndexKey& key) {
+  if (key.effective_nulls_first() == key.descending) {
+    return {};
+  }
+  return key.effective_nulls_first() ? " NULLS FIRST" : " NULLS LAST";
+}
+
 std::string index_key(const model::Index& index) {
   std::string out = std::string(index.unique ? "UNIQUE " : "") + index.method + " (";
   for (const model::IndexKey& key : index.keys) {
     out += key.column.empty() ? advisor::expression_key(key.expression) : key.column;
     out += key.descending ? " DESC" : "";
+    out += nulls_text(key);
     out += default_opclass(key.opclass) ? "" : " " + key.opclass;
     out += ", ";
   }
@@ -105,6 +114,7 @@ std::string describe_index(const model::Index& index) {
     if (key.descending) {
       text += " DESC";
     }
+    text += nulls_text(key);
     if (!key.opclass.empty()) {
       text += " " + key.opclass;
     }

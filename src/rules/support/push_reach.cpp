@@ -60,10 +60,12 @@ std::string clean_selector(std::string selector) {
 struct Suffix {
   std::vector<ChainStep> steps;
   std::vector<std::string> env;
+  std::vector<Guard> guards;
   std::vector<const Script*> scripts; // scripts below the node, in order
   bool force = false;
   std::string config;
   std::string push_text;
+  std::string target;
   const Package* package = nullptr;
   const Script* push_script = nullptr;
   core::SourceLocation edit_location;
@@ -71,6 +73,28 @@ struct Suffix {
   bool edit_is_script_call = false;
   bool edit_at_caller = false; // the node only pushes: its caller's call is the edit
 };
+
+bool same_guard(const Guard& a, const Guard& b) {
+  return a.variable == b.variable && a.values == b.values && a.negated == b.negated && a.text == b.text &&
+         a.location.file == b.location.file && a.location.line == b.location.line;
+}
+
+// An invocation's guards, located at its command when the parser knew no line.
+void add_guards(std::vector<Guard>& guards, const std::vector<Guard>& more, const core::SourceLocation& at) {
+  for (Guard guard : more) {
+    if (!guard.location.known()) {
+      guard.location = at;
+    }
+    if (std::none_of(guards.begin(), guards.end(),
+                     [&](const Guard& have) { return same_guard(have, guard); })) {
+      guards.push_back(std::move(guard));
+    }
+  }
+}
+
+bool same_guards(const std::vector<Guard>& a, const std::vector<Guard>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_guard);
+}
 
 void add_env(std::vector<std::string>& env, const std::vector<std::string>& more) {
   for (const std::string& var : more) {
@@ -82,7 +106,8 @@ void add_env(std::vector<std::string>& env, const std::vector<std::string>& more
 
 class Walker {
 public:
-  Walker(const Project& project, std::vector<ScanNote>* notes) : m_project(project), m_notes(notes) {}
+  Walker(const Project& project, const ReachTarget& target, std::vector<ScanNote>* notes)
+      : m_project(project), m_target(target), m_notes(notes) {}
 
   std::vector<PushReach> run() {
     for (const ExecutionSite& site : m_project.sites) {
@@ -136,6 +161,7 @@ private:
   };
 
   const Project& m_project;
+  const ReachTarget& m_target;
   std::vector<ScanNote>* m_notes;
   std::vector<PushReach> m_out;
   std::set<const void*> m_referenced;
@@ -147,10 +173,10 @@ private:
   }
 
   // The step a node contributes for the invocation that leads on.
-  static ChainStep step_for(const Node& node, const Command& command, const Invocation& inv) {
+  [[nodiscard]] ChainStep step_for(const Node& node, const Command& command, const Invocation& inv) const {
     switch (node.kind) {
     case NodeKind::site:
-      if (inv.kind == InvocationKind::run_file || inv.kind == InvocationKind::drizzle_push) {
+      if (inv.kind == InvocationKind::run_file || m_target.matches(inv)) {
         return {command.location, node.label};
       }
       return {command.location, node.label + (is_dockerfile_keyword(node.label) ? " " : ": ") + inv.text};
@@ -187,6 +213,7 @@ private:
       PushReach reach = start;
       reach.steps.insert(reach.steps.end(), suffix.steps.begin(), suffix.steps.end());
       add_env(reach.env, suffix.env);
+      add_guards(reach.guards, suffix.guards, {});
       for (const Script* script : suffix.scripts) {
         if (std::find(reach.scripts.begin(), reach.scripts.end(), script) == reach.scripts.end()) {
           reach.scripts.push_back(script);
@@ -198,6 +225,7 @@ private:
       }
       reach.config = suffix.config;
       reach.push_text = suffix.push_text;
+      reach.target = suffix.target;
       reach.package = suffix.package;
       reach.push_script = suffix.push_script;
       reach.edit_location = suffix.edit_location;
@@ -226,6 +254,7 @@ private:
   static void keep(std::vector<Suffix>& out, Suffix suffix) {
     for (const Suffix& have : out) {
       if (have.push_text == suffix.push_text && have.force == suffix.force && have.env == suffix.env &&
+          same_guards(have.guards, suffix.guards) &&
           have.steps.back().location.file == suffix.steps.back().location.file &&
           have.steps.back().location.line == suffix.steps.back().location.line) {
         return;
@@ -240,7 +269,7 @@ private:
     std::vector<Suffix> out;
     for (const Command& command : commands) {
       for (const Invocation& inv : command.invocations) {
-        const bool pushes = inv.kind == InvocationKind::drizzle_push;
+        const bool pushes = m_target.matches(inv);
         std::vector<ChainStep> head;
         if (!(pushes && node.kind != NodeKind::site && node.kind != NodeKind::script)) {
           head.push_back(step_for(node, command, inv));
@@ -251,10 +280,13 @@ private:
           suffix.steps.insert(suffix.steps.end(), below.steps.begin(), below.steps.end());
           suffix.env = inv.env;
           add_env(suffix.env, below.env);
+          add_guards(suffix.guards, inv.guards, command.location);
+          add_guards(suffix.guards, below.guards, command.location);
           suffix.scripts = std::move(below.scripts);
           suffix.force = below.force || (inv.force && inv.kind == InvocationKind::run_script);
           suffix.config = std::move(below.config);
           suffix.push_text = std::move(below.push_text);
+          suffix.target = std::move(below.target);
           suffix.package = below.package;
           suffix.push_script = below.push_script;
           suffix.edit_location = below.edit_location;
@@ -280,7 +312,7 @@ private:
       return;
     }
     m_noted_depth = true;
-    m_notes->push_back({"the search for drizzle-kit push stopped here: calls nested more than " +
+    m_notes->push_back({"the search for " + m_target.what + " stopped here: calls nested more than " +
                             std::to_string(k_max_depth) + " deep are not followed",
                         command.location});
   }
@@ -288,14 +320,19 @@ private:
   // What one invocation reaches: the push itself, or the suffixes of what it calls.
   std::vector<Suffix> follow(const Invocation& inv, const Command& command, const Node& node, int depth) {
     std::vector<Suffix> out;
+    if (m_target.matches(inv)) {
+      out.push_back(push_suffix(inv, command, node));
+      return out;
+    }
     if (inv.kind != InvocationKind::drizzle_push && inv.kind != InvocationKind::drizzle_migrate &&
-        depth >= k_max_depth) {
+        inv.kind != InvocationKind::run_program && depth >= k_max_depth) {
       note_depth(command);
       return out;
     }
     switch (inv.kind) {
-    case InvocationKind::drizzle_push: out.push_back(push_suffix(inv, command, node)); break;
-    case InvocationKind::drizzle_migrate: break;
+    case InvocationKind::drizzle_push:
+    case InvocationKind::drizzle_migrate:
+    case InvocationKind::run_program: break;
     case InvocationKind::run_script:
       for (const auto& [package, script] : resolve_scripts(inv)) {
         for (const Suffix& below :
@@ -323,12 +360,13 @@ private:
     return out;
   }
 
-  Suffix push_suffix(const Invocation& inv, const Command& command, const Node& node) const {
+  [[nodiscard]] Suffix push_suffix(const Invocation& inv, const Command& command, const Node& node) const {
     Suffix suffix;
     suffix.force = inv.force;
     suffix.config = inv.config;
     suffix.push_text = inv.text;
-    suffix.steps.push_back({command.location, "drizzle-kit push"});
+    suffix.target = inv.target;
+    suffix.steps.push_back({command.location, m_target.label(inv)});
     suffix.package = package_for_invocation(inv);
     suffix.push_script = node.script;
     suffix.edit_location = command.location;
@@ -336,7 +374,7 @@ private:
     return suffix;
   }
 
-  const Package* package_for_invocation(const Invocation& inv) const {
+  [[nodiscard]] const Package* package_for_invocation(const Invocation& inv) const {
     if (!inv.workspace.empty() && inv.workspace != "*") {
       for (const Package& package : m_project.packages) {
         if (selects(inv.workspace, package)) {
@@ -353,7 +391,8 @@ private:
                                glob_match(wanted, package.name) || glob_match(wanted, package.dir));
   }
 
-  std::vector<std::pair<const Package*, const Script*>> resolve_scripts(const Invocation& inv) const {
+  [[nodiscard]] std::vector<std::pair<const Package*, const Script*>>
+  resolve_scripts(const Invocation& inv) const {
     std::vector<const Package*> packages;
     if (inv.workspace == "*") {
       for (const Package& package : m_project.packages) {
@@ -387,7 +426,7 @@ private:
     return out;
   }
 
-  const CommandFile* resolve_file(const Invocation& inv) const {
+  [[nodiscard]] const CommandFile* resolve_file(const Invocation& inv) const {
     const std::vector<CommandFile>& files = m_project.command_files;
     for (const CommandFile& file : files) {
       if (file.target.empty() && file.path == inv.target) {
@@ -412,7 +451,7 @@ private:
     return count == 1 ? only : nullptr;
   }
 
-  const CommandFile* resolve_target(const Invocation& inv) const {
+  [[nodiscard]] const CommandFile* resolve_target(const Invocation& inv) const {
     const std::string dir = parent_of(inv.makefile);
     for (const CommandFile& file : m_project.command_files) {
       if (file.target.empty() || parent_of(file.path) != dir) {
@@ -482,8 +521,16 @@ private:
 
 } // namespace
 
+std::vector<PushReach> find_reaches(const Project& project, const ReachTarget& target,
+                                    std::vector<ScanNote>* notes) {
+  return Walker(project, target, notes).run();
+}
+
 std::vector<PushReach> find_push_reaches(const Project& project, std::vector<ScanNote>* notes) {
-  return Walker(project, notes).run();
+  const ReachTarget push{[](const Invocation& inv) { return inv.kind == InvocationKind::drizzle_push; },
+                         [](const Invocation&) { return std::string("drizzle-kit push"); },
+                         "drizzle-kit push"};
+  return find_reaches(project, push, notes);
 }
 
 std::string render_chain(const std::vector<ChainStep>& steps) {

@@ -4,6 +4,7 @@
 #include "model/project.hpp"
 #include "model/project_graph.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,11 @@ struct PushReach {
   const model::CommandFile* root_file = nullptr; // root == command_file
   std::vector<ChainStep> steps;                  // root first, the push last
   std::vector<std::string> env;                  // KEY=VALUE and dotenv:FILE met along the way
+  std::vector<model::Guard> guards;              // if / case / && conditions met along the way, located
   bool force = false;                            // --force on the push or forwarded to it
   std::string config;                            // the push's --config
   std::string push_text;                         // the push as written: "drizzle-kit push --force"
+  std::string target;                            // the matched invocation's target (a program's path)
   const model::Package* package = nullptr;       // the package the push runs in (may be null)
   const model::Script* push_script = nullptr;    // the script whose command holds the push, if any
   std::vector<const model::Script*> scripts;     // every script on the way
@@ -45,6 +48,19 @@ struct PushReach {
   std::string edit_text;
   bool edit_is_script_call = false;
 };
+
+// What a search looks for: the invocations that end a chain (a push, a
+// seed program), the label of that last step and what the search is called
+// in its notes.
+struct ReachTarget {
+  std::function<bool(const model::Invocation&)> matches;
+  std::function<std::string(const model::Invocation&)> label;
+  std::string what; // "drizzle-kit push", "a seed script"
+};
+
+// Every root's ways to the target, by the same walk as find_push_reaches.
+std::vector<PushReach> find_reaches(const model::Project& project, const ReachTarget& target,
+                                    std::vector<model::ScanNote>* notes = nullptr);
 
 // Every root's ways to `drizzle-kit push`: what lies below each script, file
 // and target is found once and shared by every caller, so the cost follows

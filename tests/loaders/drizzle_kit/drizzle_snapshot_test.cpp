@@ -180,6 +180,9 @@ TEST(DrizzleSnapshot, Version7ReadsIndexObjectsIdentityAndChecks) {
   ASSERT_EQ(created->keys.size(), 1U);
   EXPECT_EQ(created->keys[0].column, "created_at");
   EXPECT_TRUE(created->keys[0].descending);
+  // `.desc().nullsLast()`: drizzle-kit writes "nulls": "last"; DESC's default would be NULLS FIRST.
+  EXPECT_EQ(created->keys[0].nulls_first, std::optional<bool>(false));
+  EXPECT_FALSE(created->keys[0].effective_nulls_first());
 
   EXPECT_EQ(users.find_index("users_tags_idx")->method, "gin");
   const model::Index* trigram = users.find_index("users_name_trgm_idx");
@@ -254,6 +257,47 @@ TEST(DrizzleSnapshot, UnknownVersionAndDialectAreErrorsAtTheirKey) {
   auto missing = load_drizzle_snapshot(tree.root() / "nope.json");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().location.file.find("nope.json"), std::string::npos);
+}
+
+TEST(DrizzleSnapshot, SchemaQualifiedKeysAreTheirSchemasTables) {
+  test::TempTree tree;
+  // A platform table (Supabase's auth.users) keyed and named "auth.users", and
+  // the v7 form with its schema beside a bare name: both are auth.users.
+  const fs::path file = tree.write("0000_snapshot.json", R"({
+  "version": "7",
+  "dialect": "postgresql",
+  "tables": {
+    "auth.users": {
+      "name": "auth.users",
+      "schema": "",
+      "columns": { "id": { "name": "id", "type": "uuid", "primaryKey": true, "notNull": true } }
+    },
+    "auth.sessions": {
+      "name": "sessions",
+      "schema": "auth",
+      "columns": { "id": { "name": "id", "type": "uuid", "primaryKey": true, "notNull": true } }
+    },
+    "public.profiles": {
+      "name": "profiles",
+      "schema": "",
+      "columns": { "user_id": { "name": "user_id", "type": "uuid", "primaryKey": false, "notNull": true } },
+      "foreignKeys": {
+        "profiles_user_id_fk": { "name": "profiles_user_id_fk", "tableFrom": "profiles", "tableTo": "auth.users",
+                                 "columnsFrom": ["user_id"], "columnsTo": ["id"], "onDelete": "cascade" }
+      }
+    }
+  },
+  "enums": {},
+  "schemas": {}
+})");
+  const SchemaLoad load = load_ok(file);
+  EXPECT_EQ(load.catalog.find_table("public", "auth.users"), nullptr);
+  EXPECT_EQ(table(load, "auth", "users").columns.size(), 1U);
+  EXPECT_EQ(table(load, "auth", "sessions").columns.size(), 1U);
+  const model::Table& profiles = table(load, "public", "profiles");
+  ASSERT_EQ(profiles.foreign_keys.size(), 1U);
+  EXPECT_EQ(profiles.foreign_keys[0].ref_schema, "auth");
+  EXPECT_EQ(profiles.foreign_keys[0].ref_table, "users");
 }
 
 TEST(DrizzleSnapshot, OddShapesBecomeDiagnosticsAndTheRestIsRead) {

@@ -297,6 +297,28 @@ export const users = pgTable("users", { id: uuid().primaryKey() });
 
 // ---- the extra-config callback ---------------------------------------------
 
+TEST(DrizzleSchemaTs, IndexNullsOrder) {
+  const SchemaLoad result = load(R"ts(
+export const events = pgTable("events", { id: integer().primaryKey(), at: timestamp(), seen: timestamp() },
+  (t) => [
+    index("events_at_idx").on(t.at.desc().nullsLast()),
+    index("events_seen_idx").on(t.seen.asc().nullsFirst()),
+    index("events_id_idx").on(t.id.desc()),
+  ]);
+)ts",
+                                 "snake_case");
+  const model::Table& t = table(result, "events");
+  ASSERT_NE(t.find_index("events_at_idx"), nullptr);
+  const model::IndexKey& at = t.find_index("events_at_idx")->keys.at(0);
+  EXPECT_TRUE(at.descending);
+  EXPECT_EQ(at.nulls_first, std::optional<bool>(false));
+  ASSERT_NE(t.find_index("events_seen_idx"), nullptr);
+  EXPECT_EQ(t.find_index("events_seen_idx")->keys.at(0).nulls_first, std::optional<bool>(true));
+  ASSERT_NE(t.find_index("events_id_idx"), nullptr);
+  EXPECT_FALSE(t.find_index("events_id_idx")->keys.at(0).nulls_first.has_value());
+  EXPECT_TRUE(t.find_index("events_id_idx")->keys.at(0).effective_nulls_first());
+}
+
 TEST(DrizzleSchemaTs, ExtraConfigArrayFormIndexesAndConstraints) {
   const SchemaLoad result = load(R"ts(
 import { sql } from "drizzle-orm";

@@ -399,6 +399,8 @@ CREATE INDEX IF NOT EXISTS users_tags_idx ON users (name);)sql");
   ASSERT_EQ(composite->keys.size(), 2U);
   EXPECT_EQ(composite->keys[0].column, "org_id");
   EXPECT_TRUE(composite->keys[0].descending);
+  EXPECT_EQ(composite->keys[0].nulls_first, std::optional<bool>(false)); // DESC NULLS LAST kept
+  EXPECT_FALSE(composite->keys[1].nulls_first.has_value());              // not written: the default
   EXPECT_EQ(composite->keys[1].expression, "lower(name)");
   EXPECT_EQ(composite->keys[1].opclass, "text_pattern_ops");
   EXPECT_EQ(composite->include, (std::vector<std::string>{"email", "id"}));
@@ -426,6 +428,7 @@ CREATE INDEX "users_name_idx" ON "users" USING btree (lower("Name") DESC NULLS L
   const model::Index* name = users->find_index("users_name_idx");
   EXPECT_EQ(name->keys.at(0).expression, "lower(\"Name\")");
   EXPECT_TRUE(name->keys.at(0).descending);
+  EXPECT_FALSE(name->keys.at(0).effective_nulls_first());
 }
 
 TEST(SqlReplayIndex, DuplicateNameWarnsAndUnknownColumnWarns) {

@@ -1,0 +1,154 @@
+// seed-in-production: a seed script that deletes or truncates rows, reached
+// from where the project deploys. Seed 004: "never run seed in production
+// with data deletion" -- a seed that starts with TRUNCATE, DELETE FROM or
+// drizzle-seed's reset() wipes the tables it fills, and on a deploy path it
+// does that to production on every release.
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "model/project.hpp"
+#include "rules/support/deploy_env.hpp"
+#include "rules/support/push_reach.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "seed-in-production";
+
+const model::ProgramFile* program_of(const model::Project& project, const std::string& path) {
+  for (const model::ProgramFile& program : project.programs) {
+    if (program.path == path) {
+      return &program;
+    }
+  }
+  return nullptr;
+}
+
+bool seed_name(std::string_view name) {
+  return core::to_lower(name).find("seed") != std::string::npos;
+}
+
+// Why the program counts as a seed: its name, drizzle-seed, or the script that runs it.
+std::string seed_reason(const model::ProgramFile& program, const PushReach& reach) {
+  if (program.seed) {
+    return program.seed_why;
+  }
+  for (const model::Script* script : reach.scripts) {
+    if (seed_name(script->name)) {
+      return "run by the script \"" + script->name + "\"";
+    }
+  }
+  return {};
+}
+
+core::Finding make_finding(const PushReach& reach, const model::ProgramFile& program,
+                           const std::string& why_seed, const Verdict& verdict, core::Severity production) {
+  core::Finding finding;
+  finding.rule = std::string(k_id);
+  finding.severity = severity_for(verdict.env, production);
+  finding.object.constraint = program.path;
+  finding.location = reach.steps.front().location;
+  std::string where;
+  switch (verdict.env) {
+  case Env::production: where = "against production"; break;
+  case Env::staging: where = "against staging"; break;
+  case Env::development: where = "in development"; break;
+  case Env::test: where = "against a CI test database"; break;
+  case Env::unknown: where = "where the target database is unknown"; break;
+  }
+  std::vector<std::string> kinds;
+  for (const model::DataDeletion& deletion : program.deletions) {
+    if (std::find(kinds.begin(), kinds.end(), deletion.what) == kinds.end()) {
+      kinds.push_back(deletion.what);
+    }
+  }
+  const model::DataDeletion& first = program.deletions.front();
+  finding.message = "seed script " + program.path + " (" + why_seed + ") deletes data (" +
+                    core::join(kinds, ", ") + ", first at " + first.location.to_string() + ") and runs " +
+                    (verdict.never_runs ? std::string("nowhere here") : where) + " (" + verdict.reason +
+                    "): " + render_chain(reach.steps);
+  finding.help = verdict.env == Env::production || verdict.env == Env::staging || verdict.env == Env::unknown
+                     ? "Take the seed off the deployment path: run it by hand against development databases, "
+                       "and make it refuse to delete outside development (check NODE_ENV or the database "
+                       "URL first). Data a deployed app needs belongs in a migration that inserts it, not in "
+                       "a seed that empties tables first."
+                     : "A seed that empties tables is fine against a local or throwaway database; keep it "
+                       "off every path that reaches a shared one.";
+  for (const ChainStep& step : reach.steps) {
+    finding.evidence.push_back({"chain", step.label, step.location});
+  }
+  for (const model::DataDeletion& deletion : program.deletions) {
+    finding.evidence.push_back({"deletes", deletion.what + ": " + deletion.text, deletion.location});
+  }
+  add_verdict_evidence(finding, verdict);
+  const std::string root =
+      reach.site != nullptr          ? reach.site->file + "|" + reach.site->label
+      : reach.root_script != nullptr ? reach.root_package->manifest + "|" + reach.root_script->name
+      : reach.root_file != nullptr   ? reach.root_file->path + "|" + reach.root_file->target
+                                     : std::string{};
+  finding.compute_fingerprint(root + "|" + program.path);
+  return finding;
+}
+
+class SeedInProduction final : public engine::Rule {
+public:
+  SeedInProduction()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "Seed script that deletes or truncates data, reached from a deployment path",
+            .category = engine::Category::project,
+            .default_severity = core::Severity::critical,
+            .inputs = {engine::Input::project},
+            .options = env_name_options(),
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.project == nullptr) {
+      return;
+    }
+    const model::Project& project = *context.project;
+    const auto deleting = [&project](const model::Invocation& inv) {
+      if (inv.kind != model::InvocationKind::run_program) {
+        return false;
+      }
+      const model::ProgramFile* program = program_of(project, inv.target);
+      return program != nullptr && !program->deletions.empty();
+    };
+    const ReachTarget target{deleting, [](const model::Invocation& inv) { return "runs " + inv.target; },
+                             "seed scripts"};
+    const EnvNames names = env_names(context.options);
+    std::vector<std::string> seen;
+    for (const PushReach& reach : find_reaches(project, target)) {
+      const model::ProgramFile* program = program_of(project, reach.target);
+      if (program == nullptr) {
+        continue;
+      }
+      const std::string why_seed = seed_reason(*program, reach);
+      if (why_seed.empty()) {
+        continue; // a program that deletes but is no seed (a cleanup job): not this rule's business
+      }
+      const Verdict verdict = classify(reach, project, names);
+      // Only roots that deploy or may: a seed a developer runs by hand is what seeds are for.
+      if (verdict.env == Env::development || verdict.env == Env::test) {
+        continue;
+      }
+      core::Finding finding = make_finding(reach, *program, why_seed, verdict, context.severity);
+      if (std::find(seen.begin(), seen.end(), finding.fingerprint) != seen.end()) {
+        continue;
+      }
+      seen.push_back(finding.fingerprint);
+      out.push_back(std::move(finding));
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_seed_in_production() {
+  return std::make_unique<SeedInProduction>();
+}
+
+} // namespace pgadvise::rules
