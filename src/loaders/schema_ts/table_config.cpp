@@ -349,8 +349,10 @@ private:
         if (!column_from(call, arg, one)) {
           return false;
         }
-        index.keys.push_back(
-            model::IndexKey{one[0].column->name, {}, one[0].descending, one[0].opclass, one[0].nulls_first});
+        // Drizzle's index columns default to NULLS LAST in both directions
+        // (`.desc()` becomes DESC NULLS LAST in drizzle-kit's SQL).
+        index.keys.push_back(model::IndexKey{
+            one[0].column->name, {}, one[0].descending, one[0].opclass, one[0].nulls_first.value_or(false)});
         column_names.push_back(one[0].column->name);
       }
       return true;
