@@ -11,10 +11,10 @@ using advisor::near_miss_reason;
 using advisor::same_definition;
 
 model::IndexKey col(std::string name, bool desc = false) {
-  return {std::move(name), "", desc, ""};
+  return {std::move(name), "", desc, "", {}};
 }
 model::IndexKey expr(std::string sql) {
-  return {"", std::move(sql), false, ""};
+  return {"", std::move(sql), false, "", {}};
 }
 
 model::Index make_index(std::string name, std::vector<model::IndexKey> keys,

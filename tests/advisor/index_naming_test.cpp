@@ -75,7 +75,7 @@ TEST(UniqueIndexName, AvoidsNamesAlreadyTakenInTheSchema) {
   posts.name = "posts";
   pgadvise::model::Index taken;
   taken.name = "posts_author_id_idx";
-  taken.keys = {{"title", "", false, ""}};
+  taken.keys = {{"title", "", false, "", {}}};
   posts.indexes.push_back(taken);
   catalog.tables.push_back(posts);
 

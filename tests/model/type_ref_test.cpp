@@ -60,7 +60,7 @@ TEST(Catalog, ResolvesDomainsToBaseType) {
 
 TEST(Index, LeadingColumnsStopAtExpression) {
   Index index;
-  index.keys = {{"a", "", false, ""}, {"", "lower(b)", false, ""}, {"c", "", false, ""}};
+  index.keys = {{"a", "", false, "", {}}, {"", "lower(b)", false, "", {}}, {"c", "", false, "", {}}};
   EXPECT_EQ(index.leading_columns(), std::vector<std::string>{"a"});
   EXPECT_TRUE(index.has_expressions());
 }

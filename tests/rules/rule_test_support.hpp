@@ -35,10 +35,10 @@ inline model::Column column(std::string name, std::string_view type = "int8", bo
 }
 
 inline model::IndexKey key(std::string name, bool descending = false) {
-  return {std::move(name), "", descending, ""};
+  return {std::move(name), "", descending, "", {}};
 }
 inline model::IndexKey expression_key(std::string sql) {
-  return {"", std::move(sql), false, ""};
+  return {"", std::move(sql), false, "", {}};
 }
 
 inline std::vector<model::IndexKey> keys(const std::vector<std::string>& columns) {

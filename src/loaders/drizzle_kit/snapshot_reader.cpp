@@ -303,7 +303,7 @@ private:
     index.kind = kind;
     index.unique = true;
     for (std::string& column : columns) {
-      index.keys.push_back({std::move(column), "", false, ""});
+      index.keys.push_back({std::move(column), "", false, "", {}});
     }
     index.location = std::move(location);
     return index;

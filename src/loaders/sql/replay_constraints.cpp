@@ -120,7 +120,7 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
     return;
   }
   for (const std::string& column : columns) {
-    index.keys.push_back({column, "", false, ""});
+    index.keys.push_back({column, "", false, "", {}});
   }
   index.include = string_list(child(constraint, "including"));
   index.location = replay.at_node(constraint);
