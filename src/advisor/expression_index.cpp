@@ -122,7 +122,8 @@ std::optional<std::string> operand(const Json& node, const ColumnText& column, i
   if (!text) {
     return std::nullopt;
   }
-  const bool atomic = node.contains("ColumnRef") || node.contains("FuncCall") ||
+  // `::` binds tighter than any operator: a cast needs no parentheses of its own.
+  const bool atomic = node.contains("ColumnRef") || node.contains("FuncCall") || node.contains("TypeCast") ||
                       (node.contains("A_Const") && text->front() != '-');
   return atomic ? *text : "(" + *text + ")";
 }
@@ -157,6 +158,7 @@ std::optional<std::string> render_call(const Json& call, const ColumnText& colum
     return "EXTRACT(" + member(field, "sval").get<std::string>() + " FROM " + args[1] + ")";
   }
   std::vector<std::string> quoted;
+  quoted.reserve(names.size());
   for (const std::string& part : names) {
     quoted.push_back(core::quote_ident(part));
   }

@@ -93,9 +93,19 @@ public:
           proposals.push_back(Proposal{{}, std::nullopt, {}, 0, 0});
           proposals.back().candidate.table = candidate.table;
           proposals.back().expression = std::move(candidate);
-        } else if (proposals[it->second].expression->element.find(" jsonb_path_ops") != std::string::npos &&
-                   candidate.element.find(" jsonb_path_ops") == std::string::npos) {
-          proposals[it->second].expression = std::move(candidate); // a ? operator needs jsonb_ops
+        } else {
+          advisor::ExpressionIndexCandidate& held = *proposals[it->second].expression;
+          std::vector<std::string> ops = held.ops;
+          for (const std::string& op : candidate.ops) {
+            if (std::find(ops.begin(), ops.end(), op) == ops.end()) {
+              ops.push_back(op);
+            }
+          }
+          if (held.element.find(" jsonb_path_ops") != std::string::npos &&
+              candidate.element.find(" jsonb_path_ops") == std::string::npos) {
+            held = std::move(candidate); // a ? operator needs jsonb_ops
+          }
+          held.ops = std::move(ops);
         }
         add_query(proposals[it->second], query);
       }
