@@ -372,6 +372,16 @@ std::optional<std::string> check(const Json& node, const model::Table& table, in
     return check_call(call, table, depth);
   }
   if (const Json& expr = member(node, "A_Expr"); !expr.is_null()) {
+    const auto op = names_of(member(expr, "name"));
+    if (op.size() == 1 &&
+        (op.front() == "->" || op.front() == "->>" || op.front() == "#>" || op.front() == "#>>")) {
+      const std::string type = type_of(member(expr, "lexpr"), table);
+      if (type != "json" && type != "jsonb") {
+        return op.front() + " needs json or jsonb, not " +
+               (type.empty() ? std::string("an unknown type") : type) +
+               " (cast the column, or convert it: json-in-text-column)";
+      }
+    }
     for (const char* side : {"lexpr", "rexpr"}) {
       const Json& operand_node = member(expr, side);
       if (operand_node.is_null()) {
