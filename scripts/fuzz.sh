@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
-all_targets=(sql_replay drizzle_snapshot drizzle_journal schema_ts drizzle_config logs pgss plan_json
+all_targets=(sql_replay drizzle_snapshot drizzle_journal schema_ts drizzle_config pgadvise_config logs pgss plan_json
   project_yaml project_toml project_shell project_dockerfile project_json)
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
@@ -35,6 +35,7 @@ seed_files() {
     drizzle_journal) find fixtures -name '_journal.json' ;;
     schema_ts) find fixtures -name '*.ts' -size -64k ;;
     drizzle_config) find fixtures -name 'drizzle.config.*' ;;
+    pgadvise_config) find fixtures tests -name '*.toml' -size -64k ;;
     logs) find fixtures/logs -type f \( -name '*.log' -o -name '*.csv' -o -name '*.json' -o -name '*.gz' \) -size -256k ;;
     pgss) find fixtures/logs -name 'pgss*' ;;
     plan_json) find fixtures -path '*plan*' -name '*.json' -size -64k ;;

@@ -9,6 +9,7 @@
 #include "app/report_facts.hpp"
 #include "app/report_output.hpp"
 #include "app/run_rules.hpp"
+#include "app/show_literals.hpp"
 #include "app/stats.hpp"
 #include "core/result.hpp"
 #include "core/settings.hpp"
@@ -474,6 +475,9 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   }
   // One finding per problem: after the live pass, whose plan evidence it merges too.
   app::consolidate_findings(report.findings, live && live->analysis ? &*live->analysis : nullptr);
+  if (options.show_literals && input.workload != nullptr) {
+    add_literal_examples(report.findings, *input.workload);
+  }
   if (*config) {
     report.suppressed += drop_ignored(report.findings, **config);
   }

@@ -23,7 +23,8 @@ struct LintOptions {
   std::vector<std::string> options;    // id.name=value
   std::string color = "auto";
   bool verbose = false;
-  std::string stats; // --stats FILE: production statistics (app/stats.hpp) for a file schema
+  bool show_literals = false; // --show-literals: add each cited query's logged values (app/show_literals.hpp)
+  std::string stats;          // --stats FILE: production statistics (app/stats.hpp) for a file schema
   unsigned timeout_seconds =
       0;                // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
   std::string config;   // --config FILE; empty: .pgadvise.toml found from the working directory up

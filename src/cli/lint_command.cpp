@@ -110,6 +110,9 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_flag("-v,--verbose", options.verbose,
                  "Full text report: each finding's help, evidence and whole fix; which sources were used "
                  "and which rules were skipped");
+  lint->add_flag("--show-literals", options.show_literals,
+                 "Show each cited query once as it was logged, with its literals and parameters (reports "
+                 "print $1, $2 otherwise: logs hold e-mails, tokens and card numbers)");
   lint->add_option("--timeout", options.timeout_seconds,
                    "Stop the whole run after this many seconds, with exit code 2 (default: no limit)")
       ->type_name("SECONDS");

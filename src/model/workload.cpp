@@ -194,6 +194,7 @@ void Workload::merge(Workload&& other) {
   for (Repeat& repeat : other.repeats) {
     add_repeat(std::move(repeat));
   }
+  write_runs.merge(std::move(other.write_runs));
   // Patterns of repeats dropped from `other` are summed without their rows.
   if (other.repeats_dropped > 0) {
     repeats_dropped += other.repeats_dropped;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/source_location.hpp"
+#include "model/write_runs.hpp"
 
 #include <cstdint>
 #include <map>
@@ -206,6 +207,7 @@ public:
   std::vector<LoggedPlan> plans;
   std::vector<ReaderWarning> warnings; // capped per file and kind; warnings_dropped counts the rest
   std::vector<WorkloadSource> sources;
+  WriteRuns write_runs; // multi-table writes in autocommit (logs)
 
   bool ordered = false; // statement order per session is known (logs); false for pg_stat_statements only
   bool has_durations = false;

@@ -1,6 +1,7 @@
 #include "pg/parser.hpp"
 
 #include "core/utf8.hpp"
+#include "pg/owned.hpp"
 
 #include <memory>
 #include <pg_query.h>
@@ -15,22 +16,6 @@ ParseError to_error(const PgQueryError* error) {
   out.offset = error->cursorpos > 0 ? static_cast<std::size_t>(error->cursorpos - 1) : 0;
   return out;
 }
-
-// Owns a libpg_query result and frees it with the matching function.
-template <typename T, void (*Free)(T)> class Owned {
-public:
-  explicit Owned(T value) : m_value(value) {}
-  ~Owned() { Free(m_value); }
-  Owned(const Owned&) = delete;
-  Owned& operator=(const Owned&) = delete;
-  Owned(Owned&&) = delete;
-  Owned& operator=(Owned&&) = delete;
-  const T& operator*() const { return m_value; }
-  const T* operator->() const { return &m_value; }
-
-private:
-  T m_value;
-};
 
 using OwnedParse = Owned<PgQueryParseResult, pg_query_free_parse_result>;
 using OwnedSplit = Owned<PgQuerySplitResult, pg_query_free_split_result>;

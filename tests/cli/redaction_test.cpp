@@ -119,4 +119,29 @@ TEST(Redaction, NoLiteralReachesAnyOutputFormat) {
   fs::remove_all(dir);
 }
 
+// The one way to see the values: --show-literals adds each cited query's
+// logged execution to the findings that cite it, literals and parameters
+// included; the same run without the flag stays clean (the test above).
+TEST(Redaction, ShowLiteralsAddsTheLoggedExecution) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "redaction-shown";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  write_workload(dir);
+  ProcessOptions options;
+  options.cwd = dir.string();
+  const auto shown = run_process(
+      PGADVISE_BINARY, {"lint", "schema.sql", "--format", "json", "--log", "secrets.log", "--show-literals"},
+      options);
+  ASSERT_EQ(shown.exit_code, 1) << shown.err;
+  EXPECT_NE(shown.out.find(R"("kind": "example")"), std::string::npos) << shown.out;
+  std::size_t secrets_shown = 0;
+  for (const std::string& secret : k_secrets) {
+    secrets_shown += shown.out.find(secret) != std::string::npos ? 1U : 0U;
+  }
+  EXPECT_GT(secrets_shown, 0U) << shown.out;
+  EXPECT_NE(shown.out.find("-- parameters: $1 = '"), std::string::npos)
+      << "bind parameters of the execute line";
+  fs::remove_all(dir);
+}
+
 } // namespace

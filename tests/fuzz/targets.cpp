@@ -1,5 +1,6 @@
 #include "fuzz/targets.hpp"
 
+#include "app/config.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
@@ -129,6 +130,13 @@ void fuzz_logs(std::string_view data) {
   (void)loaders::read_logs({file.string()}, options);
 }
 
+// pgadvise's own config file, read as `lint` reads .pgadvise.toml.
+void fuzz_pgadvise_config(std::string_view data) {
+  const fs::path file = scratch().fresh_dir("config") / ".pgadvise.toml";
+  write_file(file, data);
+  (void)app::load_config(file);
+}
+
 void fuzz_pgss(std::string_view data) {
   (void)loaders::read_pgss_text(data, "pgss.csv");
 }
@@ -185,6 +193,7 @@ const std::vector<Target>& targets() {
       {"drizzle_journal", fuzz_drizzle_journal},
       {"schema_ts", fuzz_schema_ts},
       {"drizzle_config", fuzz_drizzle_config},
+      {"pgadvise_config", fuzz_pgadvise_config},
       {"logs", fuzz_logs},
       {"pgss", fuzz_pgss},
       {"plan_json", fuzz_plan_json},

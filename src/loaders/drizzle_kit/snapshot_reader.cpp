@@ -1,6 +1,7 @@
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 
 #include "core/text.hpp"
+#include "loaders/drizzle_kit/snapshot_policy.hpp"
 #include "loaders/fk_action.hpp"
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
@@ -201,6 +202,9 @@ private:
     read_entries(path, value, "indexes", table, &SnapshotReader::read_index);
     read_entries(path, value, "foreignKeys", table, &SnapshotReader::read_foreign_key);
     read_entries(path, value, "checkConstraints", table, &SnapshotReader::read_check);
+    read_entries(path, value, "policies", table, &SnapshotReader::read_policy);
+    // drizzle-kit enables row-level security on a table that has policies.
+    table.rls_enabled = flag_field(value, "isRLSEnabled") || !table.policies.empty();
     m_load.catalog.tables.push_back(std::move(table));
   }
 
@@ -482,6 +486,12 @@ private:
     }
     check.location = at(path);
     table.checks.push_back(std::move(check));
+  }
+
+  void read_policy(const std::string& key, const Json& value, const Path& path, model::Table& table) {
+    model::Policy policy = snapshot_policy(key, value);
+    policy.location = at(path);
+    table.policies.push_back(std::move(policy));
   }
 
   const JsonKeyLines& m_lines;

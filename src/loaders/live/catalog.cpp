@@ -226,6 +226,7 @@ core::Result<SchemaLoad> load_live_catalog(pg::Connection& connection) {
       return *error;
     }
   }
+  live::load_policies(state);
   live::load_statistics(state);
 
   std::size_t indexes = 0;

@@ -71,5 +71,6 @@ std::optional<core::Error> load_schema_objects(LoadState& state); // schemas, ta
 std::optional<core::Error> load_indexes(LoadState& state);        // indexes and their keys
 std::optional<core::Error> load_constraints(LoadState& state);    // foreign keys and checks
 void load_statistics(LoadState& state);                           // notes instead of errors
+void load_policies(LoadState& state);                             // RLS flags and policies (policies.cpp)
 
 } // namespace pgadvise::loaders::live

@@ -1,5 +1,7 @@
 #include "loaders/logs/fold.hpp"
 
+#include "loaders/logs/write_runs.hpp"
+
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
@@ -456,8 +458,15 @@ void LogFold::close_group(Session& session) {
   const std::vector<Session::Step>& steps = session.group;
   std::vector<std::uint64_t> fps;
   fps.reserve(steps.size());
+  std::vector<GroupStatement> statements;
   for (const Session::Step& step : steps) {
     fps.push_back(step.fingerprint);
+    if (!session.group_explicit) {
+      statements.push_back(GroupStatement{step.fingerprint, step.ts_us, step.line});
+    }
+  }
+  if (!session.group_explicit) {
+    record_write_runs(m_workload, session.id, m_file, statements);
   }
   std::size_t i = 0;
   while (i < fps.size()) {

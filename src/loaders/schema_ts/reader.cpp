@@ -442,44 +442,58 @@ void Reader::collect_tables() {
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
       Ref call{f, decl.init};
       // pgTable(...).enableRLS()
+      bool rls = false;
       while (call.valid() && node(call).kind == NodeKind::call &&
              node(child(call, 0)).kind == NodeKind::member && node(child(call, 0)).text == "enableRLS") {
         call = child(child(call, 0), 0);
+        rls = true;
       }
-      if (!call.valid() || node(call).kind != NodeKind::call) {
-        continue;
+      const std::size_t tables_before = m_tables.size();
+      collect_table(f, decl, call);
+      // pgTable.withRLS(...)
+      const bool with_rls = call.valid() && node(call).kind == NodeKind::call &&
+                            node(child(call, 0)).kind == NodeKind::member &&
+                            node(child(call, 0)).text == "withRLS";
+      if ((rls || with_rls) && m_tables.size() > tables_before) {
+        m_tables.back().table.rls_enabled = true;
       }
-      const Ref callee = child(call, 0);
-      const ts::Node& callee_node = node(callee);
-      const std::string name = builtin(callee);
-      if (name == "pgTable") {
-        register_table(f, decl, call, "public", {}, {});
-        continue;
+    }
+  }
+}
+
+void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call) {
+  if (!call.valid() || node(call).kind != NodeKind::call) {
+    return;
+  }
+  const Ref callee = child(call, 0);
+  const ts::Node& callee_node = node(callee);
+  const std::string name = builtin(callee);
+  if (name == "pgTable") {
+    register_table(f, decl, call, "public", {}, {});
+    return;
+  }
+  if (callee_node.kind == NodeKind::member &&
+      (callee_node.text == "withRLS" || callee_node.text == "table")) {
+    const Ref object = child(callee, 0);
+    if (callee_node.text == "withRLS" && builtin(object) == "pgTable") {
+      register_table(f, decl, call, "public", {}, {});
+    } else if (node(object).kind == NodeKind::identifier) {
+      const VarInfo* owner = var_info(f, node(object).text);
+      if (owner != nullptr && owner->kind == VarKind::schema) {
+        register_table(f, decl, call, owner->name, {}, {});
       }
-      if (callee_node.kind == NodeKind::member &&
-          (callee_node.text == "withRLS" || callee_node.text == "table")) {
-        const Ref object = child(callee, 0);
-        if (callee_node.text == "withRLS" && builtin(object) == "pgTable") {
-          register_table(f, decl, call, "public", {}, {});
-        } else if (node(object).kind == NodeKind::identifier) {
-          const VarInfo* owner = var_info(f, node(object).text);
-          if (owner != nullptr && owner->kind == VarKind::schema) {
-            register_table(f, decl, call, owner->name, {}, {});
-          }
-        }
-        continue;
+    }
+    return;
+  }
+  if (callee_node.kind == NodeKind::identifier) {
+    const VarInfo* creator = var_info(f, callee_node.text);
+    if (creator != nullptr && creator->kind == VarKind::table_creator) {
+      if (!creator->resolved) {
+        unresolved(f, decl.name_token,
+                   "the table name of `" + decl.name + "` (pgTableCreator `" + callee_node.text + "`)");
+        return;
       }
-      if (callee_node.kind == NodeKind::identifier) {
-        const VarInfo* creator = var_info(f, callee_node.text);
-        if (creator != nullptr && creator->kind == VarKind::table_creator) {
-          if (!creator->resolved) {
-            unresolved(f, decl.name_token,
-                       "the table name of `" + decl.name + "` (pgTableCreator `" + callee_node.text + "`)");
-            continue;
-          }
-          register_table(f, decl, call, "public", creator->name, creator->extra);
-        }
-      }
+      register_table(f, decl, call, "public", creator->name, creator->extra);
     }
   }
 }

@@ -136,6 +136,7 @@ public:
 private:
   void collect_variables();
   void collect_tables();
+  void collect_table(std::size_t file, const ts::Declaration& decl, Ref call); // one declaration
   void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const std::string& schema,
                       const std::string& prefix, const std::string& suffix);
   void report_lex_problems();

@@ -4,7 +4,9 @@
 #include "core/text.hpp"
 #include "loaders/fk_action.hpp"
 #include "loaders/schema_ts/names.hpp"
+#include "loaders/schema_ts/policy_roles.hpp"
 #include "loaders/schema_ts/reader.hpp"
+#include "pg/expression_facts.hpp"
 
 namespace pgadvise::loaders::drizzle_reader {
 
@@ -234,7 +236,9 @@ public:
       unique();
     } else if (kind == "check") {
       check();
-    } else if (kind != "pgPolicy") { // policies are not part of the model
+    } else if (kind == "pgPolicy") {
+      add_policy();
+    } else {
       unresolved("the extra-config entry `" + describe(m_reader, m_reader.child(m_chain.base, 0)) +
                  "(...)` of table `" + m_info.table.name + "`");
     }
@@ -522,6 +526,79 @@ private:
       return;
     }
     m_info.table.checks.push_back(model::CheckConstraint{*name, *expression, where()});
+  }
+
+  // One role of pgPolicy's `to`: a string, or a Supabase role export.
+  [[nodiscard]] std::optional<std::string> role_of(Ref value) const {
+    const std::optional<JsValue> text = m_reader.eval(value);
+    if (text && text->kind == JsValue::Kind::string) {
+      return text->text;
+    }
+    const Ref resolved = m_reader.resolve_alias(value);
+    return resolved.valid() && m_reader.node(resolved).kind == NodeKind::identifier
+               ? known_role_export(m_reader.node(resolved).text)
+               : std::nullopt;
+  }
+
+  // pgPolicy("name", { as, for, to, using: sql`...`, withCheck: sql`...` })
+  void add_policy() {
+    const std::optional<std::string> name = string_arg(m_chain.base, 1);
+    const Ref config = object_arg(2);
+    if (!name) {
+      unresolved("the name of a pgPolicy in table `" + m_info.table.name + "`");
+      return;
+    }
+    model::Policy policy;
+    policy.name = *name;
+    policy.location = where();
+    if (config.valid()) {
+      policy.permissive = string_arg_of(config, "as").value_or("permissive") != "restrictive";
+      policy.command = string_arg_of(config, "for").value_or("all");
+      if (const Ref to = property_of(config, "to"); to.valid()) {
+        const Ref list = m_reader.resolve_alias(to);
+        const bool array = list.valid() && m_reader.node(list).kind == NodeKind::array;
+        const std::size_t count = array ? m_reader.node(list).children.size() : 1;
+        for (std::size_t i = 0; i < count; ++i) {
+          const std::optional<std::string> role = role_of(array ? m_reader.child(list, i) : to);
+          if (!role) {
+            unresolved("a role in `to` of pgPolicy \"" + *name + "\" in table `" + m_info.table.name + "`");
+            continue;
+          }
+          policy.roles.push_back(*role);
+        }
+      }
+      if (policy.roles.size() == 1 && policy.roles[0] == "public") {
+        policy.roles.clear();
+      }
+      policy.using_expr = policy_expression(config, "using", *name);
+      policy.check_expr = policy_expression(config, "withCheck", *name);
+    }
+    m_info.table.policies.push_back(std::move(policy));
+    m_info.table.rls_enabled = true; // drizzle-kit enables RLS on a table with policies
+  }
+
+  [[nodiscard]] std::optional<std::string> string_arg_of(Ref object, std::string_view key) const {
+    const std::optional<JsValue> value = m_reader.eval(property_of(object, key));
+    if (value && value->kind == JsValue::Kind::string) {
+      return core::to_lower(value->text);
+    }
+    return std::nullopt;
+  }
+
+  // A policy's sql`` clause as deparsed SQL, columns written as drizzle-kit
+  // writes them ("table"."column"); empty when absent or not resolved.
+  std::string policy_expression(Ref config, std::string_view key, const std::string& name) {
+    const Ref value = property_of(config, key);
+    if (!value.valid()) {
+      return {};
+    }
+    const std::optional<std::string> text = m_reader.render_sql(value, m_scope, true);
+    if (!text) {
+      unresolved("the " + std::string(key) + " clause of pgPolicy \"" + name + "\" in table `" +
+                 m_info.table.name + "`");
+      return {};
+    }
+    return pg::deparse_expression(*text).value_or(*text);
   }
 
   Reader& m_reader;

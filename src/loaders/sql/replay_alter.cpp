@@ -4,6 +4,7 @@
 #include "loaders/sql/replay_constraints.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+#include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_slices.hpp"
 #include "loaders/sql/replay_table.hpp"
 
@@ -223,8 +224,10 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     validate_constraint(replay, table, name);
   } else if (subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition") {
     attach_or_detach(replay, table, cmd, subtype == "AT_AttachPartition");
+  } else if (subtype == "AT_EnableRowSecurity" || subtype == "AT_DisableRowSecurity") {
+    set_row_security(table, subtype == "AT_EnableRowSecurity");
   } else {
-    // Owner, row level security, storage, statistics, triggers, replica
+    // Owner, FORCE row level security, storage, statistics, triggers, replica
     // identity, ...: nothing pgadvise models.
     replay.count_skipped("ALTER TABLE " + words_of(subtype.substr(subtype.rfind('_') + 1), ""));
   }

@@ -3,6 +3,7 @@
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+#include "loaders/sql/replay_policy.hpp"
 
 #include <algorithm>
 
@@ -217,6 +218,10 @@ void drop_objects(Replay& replay, const Json& stmt) {
       if (type_name != nullptr) {
         drop_type(replay, to_qualified(string_list(child(*type_name, "names"))), missing_ok, cascade);
       }
+      continue;
+    }
+    if (type == "OBJECT_POLICY") {
+      drop_policy(replay, object, missing_ok);
       continue;
     }
     const QualifiedName name = to_qualified(string_list(&object));

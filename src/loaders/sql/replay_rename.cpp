@@ -2,6 +2,7 @@
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+#include "loaders/sql/replay_policy.hpp"
 
 #include <algorithm>
 
@@ -238,6 +239,8 @@ void rename_object(Replay& replay, const Json& stmt) {
       replay.set_untracked(name, false);
       replay.set_untracked({replay.schema_for(name), new_name}, true);
     }
+  } else if (type == "OBJECT_POLICY") {
+    rename_policy(replay, stmt);
   } else {
     replay.count_skipped("ALTER ... RENAME");
   }

@@ -5,6 +5,7 @@
 #include "loaders/sql/replay_alter.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
+#include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_table.hpp"
 #include "pg/parser.hpp"
 
@@ -265,6 +266,10 @@ void dispatch(Replay& replay, const Json& node, int depth) {
     set_variable(replay, *stmt);
   } else if (type == "SelectStmt") {
     select_statement(replay, *stmt);
+  } else if (type == "CreatePolicyStmt") {
+    create_policy(replay, *stmt);
+  } else if (type == "AlterPolicyStmt") {
+    alter_policy(replay, *stmt);
   } else if (type == "DoStmt") {
     replay_do_block(replay, *stmt, depth);
   } else if (type == "CreateSeqStmt") {

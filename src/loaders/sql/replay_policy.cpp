@@ -1,0 +1,182 @@
+#include "loaders/sql/replay_policy.hpp"
+
+#include "core/text.hpp"
+#include "loaders/sql/replay_slices.hpp"
+#include "pg/expression_facts.hpp"
+
+#include <algorithm>
+
+namespace pgadvise::loaders::replay {
+
+namespace {
+
+std::string label(const QualifiedName& name) {
+  return name.schema.empty() ? name.name : name.schema + "." + name.name;
+}
+
+// The roles of a TO clause: names as written, PUBLIC as "public" and
+// CURRENT_USER and the like in lower case. Only PUBLIC means every role,
+// which the model writes as no roles at all.
+std::vector<std::string> roles_of(const Json& stmt) {
+  std::vector<std::string> roles;
+  if (const Json* items = list_items(child(stmt, "roles"))) {
+    for (const Json& item : *items) {
+      const Json* spec = as(item, "RoleSpec");
+      if (spec == nullptr) {
+        continue;
+      }
+      const std::string type = string_field(*spec, "roletype");
+      if (type == "ROLESPEC_CSTRING") {
+        roles.push_back(string_field(*spec, "rolename"));
+      } else if (type == "ROLESPEC_PUBLIC") {
+        roles.emplace_back("public");
+      } else {
+        roles.push_back(core::to_lower(type.substr(type.find('_') + 1))); // ROLESPEC_CURRENT_USER
+      }
+    }
+  }
+  if (roles.size() == 1 && roles[0] == "public") {
+    roles.clear();
+  }
+  return roles;
+}
+
+// The parenthesized expression after key word(s) `first` [`second`] at the
+// statement's top level: USING (...), WITH CHECK (...).
+std::string clause_text(const Replay& replay, std::string_view first, std::string_view second) {
+  const SqlTokens& tokens = replay.tokens();
+  const auto& list = tokens.tokens();
+  int depth = 0;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    depth += tokens.is_punct(i, '(') ? 1 : tokens.is_punct(i, ')') ? -1 : 0;
+    if (depth != 0 || !tokens.is_word(i, first)) {
+      continue;
+    }
+    std::size_t last = i;
+    if (!second.empty()) {
+      if (i + 1 >= list.size() || !tokens.is_word(i + 1, second)) {
+        continue;
+      }
+      last = i + 1;
+    }
+    const std::optional<std::string> text = parenthesized_after(tokens, list[last].end);
+    if (!text) {
+      return {};
+    }
+    return pg::deparse_expression(*text).value_or(*text);
+  }
+  return {};
+}
+
+// The USING and WITH CHECK clauses present in the statement, into `policy`.
+void read_clauses(const Replay& replay, const Json& stmt, model::Policy& policy) {
+  if (child(stmt, "qual") != nullptr) {
+    policy.using_expr = clause_text(replay, "using", {});
+  }
+  if (child(stmt, "with_check") != nullptr) {
+    policy.check_expr = clause_text(replay, "with", "check");
+  }
+}
+
+model::Table* policy_table(Replay& replay, const Json& stmt, const char* key) {
+  const Json* relation = child(stmt, key);
+  if (relation == nullptr) {
+    return nullptr;
+  }
+  const QualifiedName name = range_var(*relation);
+  model::Table* table = replay.find_table(name);
+  if (table == nullptr && !replay.is_untracked(name)) {
+    replay.warn("relation " + label(name) + " does not exist", replay.at_node(*relation));
+  }
+  return table;
+}
+
+std::vector<model::Policy>::iterator find_policy(model::Table& table, const std::string& name) {
+  return std::find_if(table.policies.begin(), table.policies.end(),
+                      [&](const model::Policy& policy) { return policy.name == name; });
+}
+
+} // namespace
+
+void create_policy(Replay& replay, const Json& stmt) {
+  model::Table* table = policy_table(replay, stmt, "table");
+  if (table == nullptr) {
+    return;
+  }
+  model::Policy policy;
+  policy.name = string_field(stmt, "policy_name");
+  if (find_policy(*table, policy.name) != table->policies.end()) {
+    replay.warn_duplicate("policy \"" + policy.name + "\" for table \"" + table->name + "\" already exists",
+                          replay.at_statement());
+    return;
+  }
+  policy.permissive = bool_field(stmt, "permissive");
+  policy.command = string_field(stmt, "cmd_name");
+  if (policy.command.empty()) {
+    policy.command = "all";
+  }
+  policy.roles = roles_of(stmt);
+  read_clauses(replay, stmt, policy);
+  policy.location = replay.at_statement();
+  table->policies.push_back(std::move(policy));
+}
+
+void alter_policy(Replay& replay, const Json& stmt) {
+  model::Table* table = policy_table(replay, stmt, "table");
+  if (table == nullptr) {
+    return;
+  }
+  const std::string name = string_field(stmt, "policy_name");
+  const auto policy = find_policy(*table, name);
+  if (policy == table->policies.end()) {
+    replay.warn("policy \"" + name + "\" for table \"" + table->name + "\" does not exist",
+                replay.at_statement());
+    return;
+  }
+  if (child(stmt, "roles") != nullptr) {
+    policy->roles = roles_of(stmt);
+  }
+  read_clauses(replay, stmt, *policy);
+  policy->location = replay.at_statement(); // where its expressions are now written
+}
+
+void drop_policy(Replay& replay, const Json& object, bool missing_ok) {
+  std::vector<std::string> names = string_list(&object);
+  if (names.size() < 2) {
+    return;
+  }
+  const std::string name = names.back();
+  names.pop_back();
+  const QualifiedName table_name = to_qualified(names);
+  model::Table* table = replay.find_table(table_name);
+  const auto policy = table != nullptr ? find_policy(*table, name) : std::vector<model::Policy>::iterator();
+  if (table == nullptr || policy == table->policies.end()) {
+    if (!missing_ok && (table != nullptr || !replay.is_untracked(table_name))) {
+      replay.warn("policy \"" + name + "\" for table " + label(table_name) + " does not exist",
+                  replay.at_statement());
+    }
+    return;
+  }
+  table->policies.erase(policy);
+}
+
+void rename_policy(Replay& replay, const Json& stmt) {
+  model::Table* table = policy_table(replay, stmt, "relation");
+  if (table == nullptr) {
+    return;
+  }
+  const std::string name = string_field(stmt, "subname");
+  const auto policy = find_policy(*table, name);
+  if (policy == table->policies.end()) {
+    replay.warn("policy \"" + name + "\" for table \"" + table->name + "\" does not exist",
+                replay.at_statement());
+    return;
+  }
+  policy->name = string_field(stmt, "newname");
+}
+
+void set_row_security(model::Table& table, bool enabled) {
+  table.rls_enabled = enabled;
+}
+
+} // namespace pgadvise::loaders::replay
