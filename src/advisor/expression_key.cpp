@@ -12,6 +12,20 @@ namespace {
 
 using Json = nlohmann::json;
 
+// The cast's target is text or varchar (without a length).
+bool text_type(const Json& cast) {
+  const auto type = cast.find("typeName");
+  if (type == cast.end() || !type->is_object() || type->contains("typmods")) {
+    return false;
+  }
+  const auto names = type->find("names");
+  if (names == type->end() || !names->is_array() || names->empty() || !names->back().is_object()) {
+    return false;
+  }
+  const std::string name = names->back().value("String", Json::object()).value("sval", "");
+  return name == "text" || name == "varchar";
+}
+
 // One node of the tree made canonical, in place.
 void canonical(Json& node) {
   if (node.is_array()) {
@@ -29,6 +43,15 @@ void canonical(Json& node) {
   if (auto cast = node.find("TypeCast"); cast != node.end() && cast->is_object()) {
     auto arg = cast->find("arg");
     if (arg != cast->end() && arg->is_object() && arg->contains("A_Const")) {
+      Json inner = *arg;
+      node = std::move(inner);
+      canonical(node);
+      return;
+    }
+    // A column cast to text is, in an index expression, the column:
+    // pg_get_indexdef writes `lower((email)::text)` for `lower(email)` on a
+    // varchar column.
+    if (arg != cast->end() && arg->is_object() && arg->contains("ColumnRef") && text_type(*cast)) {
       Json inner = *arg;
       node = std::move(inner);
       canonical(node);

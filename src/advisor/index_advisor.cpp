@@ -1,6 +1,7 @@
 #include "advisor/index_advisor.hpp"
 
 #include "advisor/drizzle_render.hpp"
+#include "advisor/expression_index.hpp"
 #include "advisor/index_ddl.hpp"
 #include "advisor/index_match.hpp"
 #include "advisor/index_naming.hpp"
@@ -175,6 +176,39 @@ std::string render_ddl(const model::Table& table, const model::IndexProposal& pr
   return ddl;
 }
 
+// Expression and GIN index candidates (expression_index) of every query,
+// one per (table, method, expression), with the queries each serves. A GIN
+// candidate some query needs jsonb_ops for (a ? operator) takes the place
+// of a jsonb_path_ops one.
+std::vector<std::pair<ExpressionIndexCandidate, std::vector<std::uint64_t>>>
+expression_candidates(const model::Workload& workload, const model::Catalog& catalog,
+                      const AdvisorOptions& options) {
+  std::vector<std::pair<ExpressionIndexCandidate, std::vector<std::uint64_t>>> kept;
+  for (const model::QueryStats& query : workload.queries) {
+    for (ExpressionIndexCandidate& candidate : expression_index_candidates(query, catalog)) {
+      const double rows = row_estimate(*candidate.table);
+      if (candidate.covered || (rows >= 0 && rows < options.min_table_rows)) {
+        continue;
+      }
+      auto host = std::find_if(kept.begin(), kept.end(), [&](const auto& k) {
+        return k.first.table == candidate.table && k.first.method == candidate.method &&
+               k.first.expression == candidate.expression;
+      });
+      if (host == kept.end()) {
+        kept.emplace_back(std::move(candidate), std::vector<std::uint64_t>{});
+        host = std::prev(kept.end());
+      } else if (host->first.element.find(" jsonb_path_ops") != std::string::npos &&
+                 candidate.element.find(" jsonb_path_ops") == std::string::npos) {
+        host->first = std::move(candidate); // the default operator class serves both
+      }
+      if (std::find(host->second.begin(), host->second.end(), query.fingerprint) == host->second.end()) {
+        host->second.push_back(query.fingerprint);
+      }
+    }
+  }
+  return kept;
+}
+
 } // namespace
 
 std::vector<IndexCandidate> candidates_for_query(const model::QueryStats& query,
@@ -244,6 +278,25 @@ std::vector<model::IndexProposal> propose_indexes(const model::Workload& workloa
 
   std::vector<model::IndexProposal> out;
   std::set<std::string> names;
+  const auto unique_name = [&](std::string name) {
+    for (int n = 2; names.count(name) != 0; ++n) {
+      name = core::truncate_identifier(name, 62 - std::to_string(n).size()) + "_" + std::to_string(n);
+    }
+    names.insert(name);
+    return name;
+  };
+  const auto add_costs = [&](const model::Table& table, model::IndexProposal& proposal) {
+    if (table.stats) {
+      proposal.writes = table.stats->n_tup_ins + table.stats->n_tup_upd + table.stats->n_tup_del;
+    }
+    for (std::uint64_t fingerprint : proposal.serves) {
+      if (const model::QueryStats* query = workload.find(fingerprint)) {
+        const double total = query_total_ms(*query);
+        proposal.workload_ms += total;
+        proposal.estimated_saving_ms += total * saving_share(issues, fingerprint, proposal, options);
+      }
+    }
+  };
   for (const auto& [candidate, fingerprints] : kept) {
     const model::Table& table = *catalog.find_table(candidate.schema, candidate.table);
     model::IndexProposal proposal;
@@ -252,13 +305,8 @@ std::vector<model::IndexProposal> propose_indexes(const model::Workload& workloa
     proposal.columns = candidate.columns;
     proposal.predicate = candidate.predicate;
     proposal.serves = fingerprints;
-    std::string name = unique_index_name(catalog, table.schema, table.name, proposal.columns,
-                                         proposal.predicate.empty() ? "idx" : "partial_idx");
-    for (int n = 2; names.count(name) != 0; ++n) {
-      name = core::truncate_identifier(name, 62 - std::to_string(n).size()) + "_" + std::to_string(n);
-    }
-    names.insert(name);
-    proposal.name = name;
+    proposal.name = unique_name(unique_index_name(catalog, table.schema, table.name, proposal.columns,
+                                                  proposal.predicate.empty() ? "idx" : "partial_idx"));
     proposal.ddl = render_ddl(table, proposal);
     if (options.drizzle) {
       proposal.drizzle = render_drizzle_index(table, proposal.columns, proposal.name);
@@ -266,16 +314,22 @@ std::vector<model::IndexProposal> propose_indexes(const model::Workload& workloa
         proposal.drizzle += ".where(sql`" + proposal.predicate + "`)";
       }
     }
-    if (table.stats) {
-      proposal.writes = table.stats->n_tup_ins + table.stats->n_tup_upd + table.stats->n_tup_del;
+    add_costs(table, proposal);
+    out.push_back(std::move(proposal));
+  }
+  for (const auto& [candidate, fingerprints] : expression_candidates(workload, catalog, options)) {
+    const model::Table& table = *candidate.table;
+    model::IndexProposal proposal;
+    proposal.schema = table.schema;
+    proposal.table = table.name;
+    proposal.columns = {candidate.element};
+    proposal.serves = fingerprints;
+    proposal.name = unique_name(expression_index_name(catalog, candidate));
+    proposal.ddl = render_expression_index_ddl(candidate, proposal.name);
+    if (options.drizzle) {
+      proposal.drizzle = render_drizzle_expression_index(candidate, proposal.name);
     }
-    for (std::uint64_t fingerprint : fingerprints) {
-      if (const model::QueryStats* query = workload.find(fingerprint)) {
-        const double total = query_total_ms(*query);
-        proposal.workload_ms += total;
-        proposal.estimated_saving_ms += total * saving_share(issues, fingerprint, proposal, options);
-      }
-    }
+    add_costs(table, proposal);
     out.push_back(std::move(proposal));
   }
   rank_proposals(out, workload, options);

@@ -12,9 +12,33 @@ std::string render_create_index(std::string_view schema, std::string_view table,
   for (const std::string& column : columns) {
     quoted.push_back(core::quote_ident(column));
   }
+  return render_create_index_elements(schema, table, quoted, name, concurrently);
+}
+
+std::string render_create_index_elements(std::string_view schema, std::string_view table,
+                                         const std::vector<std::string>& elements, std::string_view name,
+                                         bool concurrently, std::string_view method) {
+  const std::string using_clause =
+      method.empty() || core::to_lower(method) == "btree" ? std::string() : " USING " + std::string(method);
   return std::string(concurrently ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX") + " IF NOT EXISTS " +
-         core::quote_ident(name) + " ON " + core::qualified_name(schema, table) + " (" +
-         core::join(quoted, ", ") + ");";
+         core::quote_ident(name) + " ON " + core::qualified_name(schema, table) + using_clause + " (" +
+         core::join(elements, ", ") + ");";
+}
+
+std::string transactional_create_index(std::string_view ddl) {
+  std::string out(core::trim(ddl));
+  while (!out.empty() && (out.back() == ';' || out.back() == ' ')) {
+    out.pop_back();
+  }
+  for (std::string_view word : {" CONCURRENTLY", " IF NOT EXISTS"}) {
+    // Only in the head (before ON): an expression may hold the same words in a literal.
+    const std::size_t on = out.find(" ON ");
+    const std::size_t at = out.find(word);
+    if (at != std::string::npos && (on == std::string::npos || at < on)) {
+      out.erase(at, word.size());
+    }
+  }
+  return out;
 }
 
 std::string render_drop_index(std::string_view schema, std::string_view name, bool concurrently) {

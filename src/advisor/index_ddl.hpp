@@ -16,6 +16,17 @@ std::string render_create_index(std::string_view schema, std::string_view table,
                                 const std::vector<std::string>& columns, std::string_view name,
                                 bool concurrently = true);
 
+// The same with index elements already in SQL (`(settings ->> 'theme')`,
+// `lower(email)`, `settings jsonb_path_ops`) and an access method ("" or
+// "btree": none written): CREATE INDEX ... ON t USING gin (settings);
+std::string render_create_index_elements(std::string_view schema, std::string_view table,
+                                         const std::vector<std::string>& elements, std::string_view name,
+                                         bool concurrently = true, std::string_view method = {});
+
+// A proposal's DDL in the form a transaction and HypoPG accept: without
+// CONCURRENTLY, IF NOT EXISTS and the final semicolon.
+std::string transactional_create_index(std::string_view ddl);
+
 // DROP INDEX CONCURRENTLY IF EXISTS schema.name;
 std::string render_drop_index(std::string_view schema, std::string_view name, bool concurrently = true);
 

@@ -1,5 +1,6 @@
 #include "advisor/index_match.hpp"
 
+#include "advisor/expression_key.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -199,12 +200,16 @@ std::string normalize_sql(std::string_view text) {
   return out;
 }
 
+bool same_expression(std::string_view a, std::string_view b) {
+  return normalize_sql(a) == normalize_sql(b) || expression_key(a) == expression_key(b);
+}
+
 bool same_key(const model::IndexKey& a, const model::IndexKey& b) {
   if (a.column != b.column || a.descending != b.descending ||
       core::to_lower(a.opclass) != core::to_lower(b.opclass)) {
     return false;
   }
-  return !a.column.empty() || normalize_sql(a.expression) == normalize_sql(b.expression);
+  return !a.column.empty() || same_expression(a.expression, b.expression);
 }
 
 bool same_definition(const model::Index& a, const model::Index& b) {

@@ -33,6 +33,10 @@ std::optional<std::string> near_miss_reason(const model::Index& index,
 // expression (whitespace and case of expressions ignored), same opclass,
 // same direction.
 bool same_key(const model::IndexKey& a, const model::IndexKey& b);
+// True when two index expressions mean the same to the planner: their
+// parse trees match (expression_key: spacing, case, parentheses, `t.col`,
+// casts of literals and of columns to text aside), not their spelling.
+bool same_expression(std::string_view a, std::string_view b);
 // Normalized predicate/expression text for comparison.
 std::string normalize_sql(std::string_view text);
 

@@ -1,5 +1,6 @@
 #include "advisor/verify.hpp"
 
+#include "advisor/index_ddl.hpp"
 #include "core/format.hpp"
 #include "core/text.hpp"
 
@@ -76,12 +77,19 @@ void judge(model::IndexProposal& proposal, double min_saving) {
 
 } // namespace
 
+bool uses_gin(const model::IndexProposal& proposal) {
+  return core::to_lower(proposal.ddl).find(" using gin ") != std::string::npos;
+}
+
 bool hypopg_available(pg::Connection& connection) {
   auto found = connection.query("SELECT 1 FROM pg_extension WHERE extname = 'hypopg'", {}, "verify: hypopg");
   return found.ok() && !found->rows.empty();
 }
 
 std::string plain_create_index(const model::IndexProposal& proposal) {
+  if (!proposal.ddl.empty()) {
+    return transactional_create_index(proposal.ddl); // keeps USING, operator classes and expressions
+  }
   std::vector<std::string> quoted;
   for (const std::string& column : proposal.columns) {
     quoted.push_back(core::quote_ident(column));
@@ -97,6 +105,12 @@ std::string plain_create_index(const model::IndexProposal& proposal) {
 
 void verify_with_hypopg(pg::Connection& connection, model::IndexProposal& proposal,
                         const std::map<std::uint64_t, pg::ExplainRequest>& requests, double min_saving) {
+  if (uses_gin(proposal)) {
+    // hypopg_create_index: 'access method "gin" is not supported' (HypoPG 1.3 handles btree, brin,
+    // hash and bloom). Only the rolled-back real index can check a GIN proposal.
+    proposal.note = "HypoPG cannot simulate a GIN index; verify it with --verify=real on a staging copy";
+    return;
+  }
   proposal.method = model::VerifyMethod::hypopg;
   std::string note;
   const auto statements = runnables(connection, proposal, requests, note);

@@ -33,11 +33,18 @@ struct VerifyOptions {
   double min_saving = 0.5;
 };
 
+// True for a GIN proposal (its DDL says USING gin). HypoPG 1.3 refuses GIN
+// ("access method \"gin\" is not supported"), so verify_with_hypopg leaves
+// it unverified with a note; verify_for_real checks it.
+bool uses_gin(const model::IndexProposal& proposal);
+
 // Whether the hypopg extension is installed in the connected database.
 bool hypopg_available(pg::Connection& connection);
 
 // CREATE INDEX name ON table (cols) [WHERE pred] -- the plain form HypoPG
-// and the rolled-back real verification take.
+// and the rolled-back real verification take: the proposal's DDL without
+// CONCURRENTLY and IF NOT EXISTS when it has one (expression keys, USING
+// gin and operator classes kept), else built from the columns.
 std::string plain_create_index(const model::IndexProposal& proposal);
 
 // Verifies one proposal against the queries it serves (requests by

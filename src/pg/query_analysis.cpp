@@ -102,6 +102,79 @@ bool is_json_operator(std::string_view op) {
   return std::find(k_ops.begin(), k_ops.end(), op) != k_ops.end();
 }
 
+// The JSON operators a GIN index on jsonb answers (jsonb_ops: all four;
+// jsonb_path_ops: @> only).
+bool is_gin_jsonb_operator(std::string_view op) {
+  return op == "@>" || op == "?" || op == "?|" || op == "?&";
+}
+
+// True when `node` reads a column (or is too deep to tell: then no index
+// candidate is made from it).
+bool references_columns(const json& node, int depth = 0) {
+  if (depth > 200) {
+    return true;
+  }
+  if (node.is_object() && node.contains("ColumnRef")) {
+    return true;
+  }
+  if (!node.is_structured()) {
+    return false;
+  }
+  return std::any_of(node.begin(), node.end(),
+                     [&](const json& item) { return references_columns(item, depth + 1); });
+}
+
+// The column references of an expression; false when it holds something no
+// index expression can (a parameter, a subquery, `*`).
+bool collect_column_refs(const json& node, std::vector<const json*>& refs, int depth) {
+  if (depth > 200) {
+    return false;
+  }
+  if (node.is_array()) {
+    return std::all_of(node.begin(), node.end(),
+                       [&](const json& item) { return collect_column_refs(item, refs, depth + 1); });
+  }
+  if (!node.is_object()) {
+    return true;
+  }
+  for (const auto& [key, value] : node.items()) {
+    if (key == "ParamRef" || key == "SubLink" || key == "SelectStmt" || key == "A_Star") {
+      return false;
+    }
+    if (key == "ColumnRef") {
+      refs.push_back(&node);
+      continue;
+    }
+    if (value.is_structured() && !collect_column_refs(value, refs, depth + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// `t.col` and `col` are the same column of an index expression's table.
+void unqualify_columns(json& node) {
+  if (node.is_array()) {
+    for (json& item : node) {
+      unqualify_columns(item);
+    }
+    return;
+  }
+  if (!node.is_object()) {
+    return;
+  }
+  if (auto ref = node.find("ColumnRef"); ref != node.end() && ref->is_object()) {
+    if (auto fields = ref->find("fields"); fields != ref->end() && fields->is_array() && fields->size() > 1) {
+      json last = fields->back();
+      *fields = json::array({std::move(last)});
+    }
+    return;
+  }
+  for (auto& [key, value] : node.items()) {
+    unqualify_columns(value);
+  }
+}
+
 bool is_json_function(std::string_view name) {
   return name.rfind("json", 0) == 0 || name.rfind("jsonb", 0) == 0;
 }
@@ -138,7 +211,8 @@ struct Scope {
 
 class Analyzer {
 public:
-  explicit Analyzer(model::QueryShape& shape) : m_shape(shape) {}
+  explicit Analyzer(model::QueryShape& shape, std::vector<ExpressionFilter>* filters = nullptr)
+      : m_shape(shape), m_filters(filters) {}
 
   void statement(const json& stmt) {
     if (!stmt.is_object() || stmt.empty()) {
@@ -179,6 +253,7 @@ public:
 
 private:
   model::QueryShape& m_shape;
+  std::vector<ExpressionFilter>* m_filters = nullptr; // collected when set
   std::vector<std::string> m_cte_names;
 
   // UNION / INTERSECT / EXCEPT: the statement reads all rows only if one of
@@ -275,7 +350,7 @@ private:
       if (!query.is_null()) {
         select(query, &scope);
       } else {
-        Analyzer nested(m_shape);
+        Analyzer nested(m_shape, m_filters);
         nested.m_cte_names = m_cte_names;
         const model::QueryShape saved = m_shape;
         nested.statement(member(body, "ctequery"));
@@ -463,6 +538,7 @@ private:
     }
     if (const json& test = member(node, "NullTest"); !test.is_null()) {
       if (!column_use(member(test, "arg"), ColumnUse::is_null, scope)) {
+        expression_filter(member(test, "arg"), k_null, ColumnUse::is_null, "", scope);
         expressions(member(test, "arg"), scope);
       }
       return;
@@ -494,6 +570,9 @@ private:
     param_targets(left, right, scope);
     param_targets(right, left, scope);
     if (kind == "AEXPR_OP" && is_json_operator(op)) {
+      if (is_gin_jsonb_operator(op)) {
+        expression_filter(left, right, ColumnUse::json_operator, op, scope);
+      }
       if (!column_use(left, ColumnUse::json_operator, scope)) {
         expressions(left, scope);
       }
@@ -516,6 +595,12 @@ private:
     } else if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
       use = ColumnUse::like;
     }
+    if (use && (*use == ColumnUse::equality || *use == ColumnUse::range || *use == ColumnUse::in_list)) {
+      expression_filter(left, right, *use, op, scope);
+      if (kind == "AEXPR_OP") {
+        expression_filter(right, left, *use, op, scope);
+      }
+    }
     bool left_used = false;
     bool right_used = false;
     if (use) {
@@ -529,6 +614,48 @@ private:
     }
     if (!right_used) {
       expressions(right, scope);
+    }
+  }
+
+  // Records `side` as an ExpressionFilter when it is an expression (a bare
+  // column only for the JSON operators) over one table's columns and
+  // `other` reads no column.
+  void expression_filter(const json& side, const json& other, ColumnUse use, const std::string& op,
+                         const Scope& scope) {
+    if (m_filters == nullptr || !side.is_object() || (use != ColumnUse::json_operator && is_column(side)) ||
+        references_columns(other)) {
+      return;
+    }
+    std::vector<const json*> refs;
+    if (!collect_column_refs(side, refs, 0) || refs.empty()) {
+      return;
+    }
+    ExpressionFilter filter;
+    for (const json* ref : refs) {
+      const auto usage = resolve(*ref, scope);
+      if (!usage || usage->table.empty()) {
+        return;
+      }
+      if (filter.table.empty()) {
+        filter.schema = usage->schema;
+        filter.table = usage->table;
+      } else if (filter.table != usage->table || filter.schema != usage->schema) {
+        return; // an expression over two tables: no index holds it
+      }
+      if (std::find(filter.columns.begin(), filter.columns.end(), usage->column) == filter.columns.end()) {
+        filter.columns.push_back(usage->column);
+      }
+    }
+    filter.expression = side;
+    unqualify_columns(filter.expression);
+    filter.use = use;
+    filter.op = op;
+    const bool seen = std::any_of(m_filters->begin(), m_filters->end(), [&](const ExpressionFilter& f) {
+      return f.table == filter.table && f.schema == filter.schema && f.use == filter.use &&
+             f.op == filter.op && f.expression == filter.expression;
+    });
+    if (!seen) {
+      m_filters->push_back(std::move(filter));
     }
   }
 
@@ -590,6 +717,23 @@ model::QueryShape analyze_query(const nlohmann::json& tree) {
   analyzer.statement(member(stmts.front(), "stmt"));
   inventory(member(stmts.front(), "stmt"), shape, 0);
   return shape;
+}
+
+std::vector<ExpressionFilter> expression_filters(const nlohmann::json& tree) {
+  std::vector<ExpressionFilter> filters;
+  const json& stmts = member(tree, "stmts");
+  if (!stmts.is_array() || stmts.empty()) {
+    return filters;
+  }
+  model::QueryShape scratch;
+  Analyzer analyzer(scratch, &filters);
+  analyzer.statement(member(stmts.front(), "stmt"));
+  return filters;
+}
+
+std::vector<ExpressionFilter> expression_filters_text(std::string_view sql) {
+  const ParseResult result = parse(sql);
+  return result.ok() ? expression_filters(result.tree) : std::vector<ExpressionFilter>{};
 }
 
 model::QueryShape analyze_query_text(std::string_view sql, bool* parsed) {

@@ -3,7 +3,9 @@
 #include "model/workload.hpp"
 
 #include <nlohmann/json.hpp>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace pgadvise::pg {
 
@@ -15,5 +17,30 @@ model::QueryShape analyze_query(const nlohmann::json& tree);
 // Parses `sql` and describes it; the shape is empty (kind other) when it does
 // not parse.
 model::QueryShape analyze_query_text(std::string_view sql, bool* parsed = nullptr);
+
+// A filter on an expression of one table's columns, where the shape only
+// records bare columns: `lower(email) = $1`, `(settings ->> 'theme') = $1`,
+// `date_trunc('day', created_at) > $1`, `prefs::jsonb ->> 'k' IS NULL`, and
+// JSON containment / key existence on a column or expression
+// (`settings @> $1`, `settings ? 'beta'`, `prefs::jsonb ?| $1`). A side
+// structure of QueryShape, computed on demand by the index advisor.
+struct ExpressionFilter {
+  std::string schema; // resolved through aliases like ColumnUsage (empty: unqualified)
+  std::string table;
+  // The filtered expression's parse tree, column references reduced to the
+  // bare column (the form an index expression on the table has).
+  nlohmann::json expression;
+  std::vector<std::string> columns; // columns the expression reads, first use order
+  // equality, range, in_list, is_null; json_operator for @>, ?, ?|, ?&.
+  model::ColumnUse use = model::ColumnUse::equality;
+  std::string op; // "=", "<", "@>", "?", ... ("" for IS NULL)
+};
+
+// Filters (WHERE, JOIN ... ON) of the first statement of `tree` on
+// expressions whose columns all belong to one table and whose other side
+// reads no column (constants and parameters only). Sub-expressions holding
+// a parameter or a subquery are skipped: no index can match them.
+std::vector<ExpressionFilter> expression_filters(const nlohmann::json& tree);
+std::vector<ExpressionFilter> expression_filters_text(std::string_view sql);
 
 } // namespace pgadvise::pg

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "model/workload.hpp"
+#include "pg/connection.hpp"
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
+#include "support/pg_cluster.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -30,6 +33,39 @@ inline model::QueryStats& add_query(model::Workload& workload, std::string_view 
   workload.statements += calls;
   workload.has_durations = workload.has_durations || total_ms > 0;
   return query;
+}
+
+// A database of the harness's cluster made from `script` (the suite's
+// schema and data); empty with `error` set when it could not be made.
+inline std::string database_from_script(std::string_view prefix, std::string_view script,
+                                        std::string& error) {
+  auto& pg = PgCluster::instance();
+  if (!pg.ok()) {
+    return {}; // the fixture's SetUp fails the test with the cluster's error
+  }
+  std::string database = pg.create_database(prefix, &error);
+  if (database.empty()) {
+    return {};
+  }
+  auto admin = pg.admin(database);
+  if (!admin.ok()) {
+    error = admin.error().to_string();
+    return {};
+  }
+  if (auto applied = admin->run_script(script, std::string(prefix)); !applied.ok()) {
+    error = applied.error().to_string();
+    return {};
+  }
+  return database;
+}
+
+// A session on `database` as pgadvise opens one: read-only unless asked.
+inline pg::ConnectOptions session_options(const std::string& database, bool read_only = true) {
+  pg::ConnectOptions connect;
+  connect.conninfo = PgCluster::instance().admin_conninfo(database);
+  connect.read_only = read_only;
+  connect.statement_timeout = std::chrono::milliseconds(20'000);
+  return connect;
 }
 
 } // namespace pgadvise::test_support

@@ -80,4 +80,69 @@ TEST(FilterOnUnindexedColumn, SmallTablesByLiveStatisticsAreSkipped) {
   EXPECT_EQ(run_workload_rule(k_rule, workload, &catalog).size(), 1U);
 }
 
+model::Catalog accounts() {
+  model::Table accounts = table("accounts",
+                                {column("id"), column("email", "text"), column("settings", "jsonb"),
+                                 column("prefs", "text"), column("created_at", "timestamptz")},
+                                1);
+  accounts.indexes.push_back(primary_key("accounts_pkey", {"id"}));
+  accounts.indexes.push_back(index("accounts_email_idx", {"email"}));
+  return catalog_of({accounts});
+}
+
+TEST(FilterOnUnindexedColumn, AJsonFieldFilterGetsAnExpressionIndex) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM accounts WHERE prefs::jsonb ->> 'theme' = $1", 40, 800.0, 7);
+  const model::Catalog catalog = accounts();
+  model::Project project;
+  project.uses_drizzle = true;
+  const auto findings = run_workload_rule(k_rule, workload, &catalog, {}, &project);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings.front();
+  EXPECT_EQ(f.object.to_string(), "public.accounts((prefs::jsonb ->> 'theme'))");
+  EXPECT_EQ(f.location, log_line(7));
+  EXPECT_NE(f.message.find("filters accounts on prefs::jsonb ->> 'theme'"), std::string::npos) << f.message;
+  EXPECT_NE(f.help.find("IMMUTABLE"), std::string::npos);
+  ASSERT_TRUE(f.fix);
+  EXPECT_EQ(f.fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_prefs_theme_idx ON accounts "
+                        "((prefs::jsonb ->> 'theme'));");
+  EXPECT_TRUE(pg::parse(f.fix->ddl).ok());
+  EXPECT_EQ(f.fix->drizzle,
+            "index(\"accounts_prefs_theme_idx\").on(sql`(${table.prefs}::jsonb ->> 'theme')`)");
+}
+
+TEST(FilterOnUnindexedColumn, ContainmentAndKeyTestsGetOneGinIndex) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM accounts WHERE settings @> $1", 10, 100.0, 3);
+  add_query(workload, "SELECT id FROM accounts WHERE settings ? 'beta'", 10, 50.0, 4);
+  const model::Catalog catalog = accounts();
+  const auto findings = run_workload_rule(k_rule, workload, &catalog);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings.front();
+  EXPECT_NE(f.message.find("2 logged queries test accounts.settings with @>, ?"), std::string::npos)
+      << f.message;
+  ASSERT_TRUE(f.fix);
+  EXPECT_EQ(
+      f.fix->ddl,
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_settings_gin_idx ON accounts USING gin (settings);");
+  // Only @>: the smaller jsonb_path_ops operator class.
+  model::Workload containment;
+  add_query(containment, "SELECT id FROM accounts WHERE settings @> $1", 10, 100.0, 3);
+  const auto only = run_workload_rule(k_rule, containment, &catalog);
+  ASSERT_EQ(only.size(), 1U);
+  EXPECT_EQ(only[0].fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_settings_gin_idx ON accounts "
+                              "USING gin (settings jsonb_path_ops);");
+}
+
+TEST(FilterOnUnindexedColumn, CoveredAndNonImmutableExpressionsAreNotReported) {
+  model::Catalog catalog = accounts();
+  catalog.tables[0].indexes.push_back(keyed_index("accounts_lower_email", {expression_key("lower(email)")}));
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM accounts WHERE email = $1");        // plain, indexed
+  add_query(workload, "SELECT id FROM accounts WHERE LOWER(email) = $1"); // expression, indexed
+  add_query(workload, "SELECT id FROM accounts WHERE date_trunc('day', created_at) = $1"); // not IMMUTABLE
+  add_query(workload, "SELECT id FROM accounts WHERE settings ->> $1 = $2"); // key is a parameter
+  EXPECT_TRUE(run_workload_rule(k_rule, workload, &catalog).empty());
+}
+
 } // namespace

@@ -1,5 +1,6 @@
 #include "advisor/drizzle_render.hpp"
 #include "advisor/evidence.hpp"
+#include "advisor/expression_index.hpp"
 #include "advisor/index_ddl.hpp"
 #include "advisor/index_naming.hpp"
 #include "advisor/query_evidence.hpp"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace pgadvise::rules {
 
@@ -24,6 +26,7 @@ constexpr std::size_t k_max_query_evidence = 5;
 // Every logged statement that would use one proposed index.
 struct Proposal {
   advisor::QueryIndexCandidate candidate;
+  std::optional<advisor::ExpressionIndexCandidate> expression; // set for an expression or GIN index
   std::vector<const QueryStats*> queries;
   double total_ms = 0;
   std::uint64_t calls = 0;
@@ -74,12 +77,37 @@ public:
         }
         const auto [it, inserted] = index.try_emplace({candidate.table, candidate.columns}, proposals.size());
         if (inserted) {
-          proposals.push_back(Proposal{std::move(candidate), {}, 0, 0});
+          proposals.push_back(Proposal{std::move(candidate), std::nullopt, {}, 0, 0});
         }
-        Proposal& proposal = proposals[it->second];
-        proposal.queries.push_back(&query);
-        proposal.total_ms += weight(query);
-        proposal.calls += query.calls;
+        add_query(proposals[it->second], query);
+      }
+      for (advisor::ExpressionIndexCandidate& candidate :
+           advisor::expression_index_candidates(query, *context.catalog)) {
+        if (candidate.covered || known_small(*candidate.table, min_rows)) {
+          continue;
+        }
+        // "\x1f" + method: never a column name, so expression keys do not meet column keys.
+        const auto [it, inserted] = index.try_emplace(
+            {candidate.table, {"\x1f" + candidate.method, candidate.expression}}, proposals.size());
+        if (inserted) {
+          proposals.push_back(Proposal{{}, std::nullopt, {}, 0, 0});
+          proposals.back().candidate.table = candidate.table;
+          proposals.back().expression = std::move(candidate);
+        } else {
+          advisor::ExpressionIndexCandidate& held = *proposals[it->second].expression;
+          std::vector<std::string> ops = held.ops;
+          for (const std::string& op : candidate.ops) {
+            if (std::find(ops.begin(), ops.end(), op) == ops.end()) {
+              ops.push_back(op);
+            }
+          }
+          if (held.element.find(" jsonb_path_ops") != std::string::npos &&
+              candidate.element.find(" jsonb_path_ops") == std::string::npos) {
+            held = std::move(candidate); // a ? operator needs jsonb_ops
+          }
+          held.ops = std::move(ops);
+        }
+        add_query(proposals[it->second], query);
       }
     }
     // Ranked by total time (calls break ties when nothing was timed).
@@ -92,12 +120,110 @@ public:
   }
 
 private:
+  static std::string safety_note(const model::Table& table) {
+    return table.partitioned
+               ? "PostgreSQL refuses CONCURRENTLY on a partitioned table: this CREATE INDEX blocks "
+                 "writes to every partition while it builds."
+               : advisor::concurrently_safety_note("CREATE INDEX");
+  }
+
+  static void add_query(Proposal& proposal, const QueryStats& query) {
+    proposal.queries.push_back(&query);
+    proposal.total_ms += weight(query);
+    proposal.calls += query.calls;
+  }
+
+  static void add_query_evidence(core::Finding& finding, const Proposal& proposal, std::size_t rank,
+                                 std::size_t of) {
+    finding.evidence.push_back(core::Evidence{"query",
+                                              "#" + std::to_string(rank) + " of " + std::to_string(of) +
+                                                  " proposed indexes by total time",
+                                              {}});
+    for (std::size_t i = 0; i < std::min(k_max_query_evidence, proposal.queries.size()); ++i) {
+      finding.evidence.push_back(advisor::query_evidence(*proposal.queries[i]));
+    }
+    if (proposal.queries.size() > k_max_query_evidence) {
+      finding.evidence.push_back(core::Evidence{
+          "query", std::to_string(proposal.queries.size() - k_max_query_evidence) + " more queries", {}});
+    }
+  }
+
+  static std::string counts(const engine::RuleContext& context, const Proposal& proposal) {
+    return core::group_digits(static_cast<std::int64_t>(proposal.calls)) + " calls" +
+           (context.workload->has_durations ? ", " + core::human_duration_ms(proposal.total_ms) + " total"
+                                            : "");
+  }
+
+  // An expression filter (lower(email) = $1, settings ->> 'theme' = $1) or a
+  // JSON containment / key test (settings @> $1, settings ? 'k').
+  static core::Finding expression_finding(const engine::RuleContext& context, const Proposal& proposal,
+                                          std::size_t rank, std::size_t of) {
+    const advisor::ExpressionIndexCandidate& candidate = *proposal.expression;
+    const model::Table& table = *candidate.table;
+    const QueryStats& top = *proposal.queries.front();
+    const bool gin = candidate.method == "gin";
+    const bool one = proposal.queries.size() == 1;
+    const std::string queries = std::to_string(proposal.queries.size()) +
+                                (one ? " logged query " : " logged queries ") +
+                                (gin ? (one ? "tests " : "test ") : (one ? "filters " : "filter "));
+
+    core::Finding finding;
+    finding.rule = std::string(k_id);
+    finding.severity = context.severity;
+    finding.object = core::ObjectRef{table.schema, table.name, {candidate.element}, {}};
+    finding.location = top.first_seen;
+    if (gin) {
+      finding.message = queries + advisor::table_display(table) + "." + candidate.expression + " with " +
+                        core::join(candidate.ops, ", ") + ", which no GIN index answers (" +
+                        counts(context, proposal) + ")";
+      finding.help =
+          "A btree index cannot answer JSON containment (@>) or key existence (?, ?|, ?&); a GIN index on " +
+          candidate.expression + " does. " +
+          (candidate.element.find(" jsonb_path_ops") != std::string::npos
+               ? "Only @> is used, so the jsonb_path_ops operator class fits: smaller and faster than the "
+                 "default jsonb_ops."
+               : "The ? operators need the default jsonb_ops operator class (jsonb_path_ops only has @>).") +
+          " Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized copy before and after.";
+    } else {
+      finding.message = queries + advisor::table_display(table) + " on " + candidate.expression +
+                        ", which no index has as a key (" + counts(context, proposal) + ")";
+      finding.help =
+          "An index on " + core::join(candidate.columns, ", ") +
+          " does not serve a filter on an expression of it: the planner uses an index only when the "
+          "query's expression is the index's expression. An expression index on " +
+          candidate.element +
+          " does. PostgreSQL accepts only IMMUTABLE expressions in an index, so filters on now(), random() "
+          "or date_trunc() of a timestamptz get no proposal. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a "
+          "production-sized copy before and after.";
+    }
+    add_query_evidence(finding, proposal, rank, of);
+    finding.evidence.push_back(
+        advisor::schema_evidence(*context.catalog,
+                                 "table " + advisor::table_display(table) + " has no " +
+                                     (gin ? "GIN index on " : "index on ") + candidate.element,
+                                 table.location));
+
+    const std::string name = advisor::expression_index_name(*context.catalog, candidate);
+    core::Fix fix;
+    fix.ddl = advisor::render_expression_index_ddl(candidate, name);
+    fix.safety_note = safety_note(table);
+    if (context.project != nullptr && context.project->uses_drizzle) {
+      fix.drizzle = advisor::render_drizzle_expression_index(candidate, name);
+    }
+    finding.fix = std::move(fix);
+    finding.compute_fingerprint();
+    return finding;
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, Proposal& proposal, std::size_t rank,
                                     std::size_t of) {
     std::stable_sort(proposal.queries.begin(), proposal.queries.end(),
                      [](const QueryStats* a, const QueryStats* b) {
                        return a->total_ms != b->total_ms ? a->total_ms > b->total_ms : a->calls > b->calls;
                      });
+    if (proposal.expression) {
+      return expression_finding(context, proposal, rank, of);
+    }
     const model::Table& table = *proposal.candidate.table;
     const std::vector<std::string>& columns = proposal.candidate.columns;
     const QueryStats& top = *proposal.queries.front();
@@ -129,17 +255,7 @@ private:
         (proposal.candidate.order_by.empty() ? "" : ", then the ORDER BY columns so a LIMIT stops early") +
         " -- finds them directly. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized copy "
         "before and after.";
-    finding.evidence.push_back(core::Evidence{"query",
-                                              "#" + std::to_string(rank) + " of " + std::to_string(of) +
-                                                  " proposed indexes by total time",
-                                              {}});
-    for (std::size_t i = 0; i < std::min(k_max_query_evidence, proposal.queries.size()); ++i) {
-      finding.evidence.push_back(advisor::query_evidence(*proposal.queries[i]));
-    }
-    if (proposal.queries.size() > k_max_query_evidence) {
-      finding.evidence.push_back(core::Evidence{
-          "query", std::to_string(proposal.queries.size() - k_max_query_evidence) + " more queries", {}});
-    }
+    add_query_evidence(finding, proposal, rank, of);
     finding.evidence.push_back(advisor::schema_evidence(*context.catalog,
                                                         "table " + advisor::table_display(table) +
                                                             " has no index starting with " +
@@ -149,11 +265,7 @@ private:
     const std::string name = advisor::unique_index_name(*context.catalog, table.schema, table.name, columns);
     core::Fix fix;
     fix.ddl = advisor::render_create_index(table.schema, table.name, columns, name, !table.partitioned);
-    fix.safety_note =
-        table.partitioned
-            ? "PostgreSQL refuses CONCURRENTLY on a partitioned table: this CREATE INDEX blocks "
-              "writes to every partition while it builds."
-            : advisor::concurrently_safety_note("CREATE INDEX");
+    fix.safety_note = safety_note(table);
     if (context.project != nullptr && context.project->uses_drizzle) {
       fix.drizzle = advisor::render_drizzle_index(table, columns, name);
     }

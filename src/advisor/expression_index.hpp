@@ -1,0 +1,89 @@
+#pragma once
+
+#include "model/catalog.hpp"
+#include "model/workload.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgadvise::advisor {
+
+// Indexes on expressions, for filters a plain column index cannot serve
+// (pg::expression_filters finds them in a statement):
+//
+//   lower(email) = $1                    btree (lower(email))
+//   (settings ->> 'theme') = $1          btree ((settings ->> 'theme'))
+//   prefs::jsonb ->> 'theme' = $1        btree ((prefs::jsonb ->> 'theme'))
+//   date_trunc('day', created_at) = $1   btree (date_trunc('day', created_at)), timestamp only
+//   settings @> $1                       gin (settings jsonb_path_ops)
+//   settings ? 'beta', ?|, ?&            gin (settings)  -- jsonb_ops: jsonb_path_ops has no ? operators
+//
+// The planner uses an expression index only when the query's expression is
+// the index's expression (after parse analysis), so the key is rendered
+// from the query's own parse tree, columns unqualified. PostgreSQL accepts
+// only IMMUTABLE functions and operators in an index: now(), random(),
+// to_char(), date_trunc() or a ::date cast on a timestamptz (they depend on
+// the clock or the session's TimeZone and DateStyle) get no proposal; the
+// reason is kept (ExpressionSkip) for messages.
+//
+// The statement's text with its literals is needed (a JSON key or a
+// date_trunc unit is a literal, which the normalized text replaces by $n):
+// QueryStats::example when known, else the normalized text, where such
+// expressions hold a parameter and are skipped. The key literal appears in
+// the DDL; the compared values never do.
+struct ExpressionIndexCandidate {
+  const model::Table* table = nullptr;
+  std::string expression;           // the expression as SQL, e.g. "settings ->> 'theme'"
+  std::string element;              // the index element: "(settings ->> 'theme')", "lower(email)",
+                                    // "settings jsonb_path_ops"
+  std::string method = "btree";     // "btree" or "gin"
+  std::vector<std::string> columns; // the table columns the expression reads
+  std::vector<std::string> ops;     // the filter operators seen ("=", "<", "@>", "?", ...)
+  std::string drizzle_key;          // the .on() / .using() argument in Drizzle terms
+  bool covered = false;             // an existing usable index has this key first
+  std::string covered_by;
+  std::vector<std::string> name_parts; // words for the index name: settings, theme
+};
+
+// A filter that has an expression no index can hold, and why.
+struct ExpressionSkip {
+  const model::Table* table = nullptr;
+  std::string expression;
+  std::string reason; // "now() is not IMMUTABLE ..."
+};
+
+// One candidate per (table, method, expression) the statement filters on;
+// GIN candidates of one expression merge (jsonb_ops when any ? operator is
+// used). Skipped expressions go to `skipped` when given.
+std::vector<ExpressionIndexCandidate>
+expression_index_candidates(const model::QueryStats& query, const model::Catalog& catalog,
+                            std::vector<ExpressionSkip>* skipped = nullptr);
+
+// The same for a statement's text (tests, and callers without QueryStats).
+std::vector<ExpressionIndexCandidate>
+expression_index_candidates_text(std::string_view sql, const model::Catalog& catalog,
+                                 std::vector<ExpressionSkip>* skipped = nullptr);
+
+// SQL for an expression parse tree (the subset an index expression needs:
+// columns, constants, casts, function calls, operators); nullopt for any
+// other node.
+std::optional<std::string> render_expression(const nlohmann::json& node);
+
+// Why `expression` on `table` cannot be an index expression (a function or
+// cast that is not IMMUTABLE), or nullopt when it can.
+std::optional<std::string> not_immutable_reason(const nlohmann::json& expression, const model::Table& table);
+
+// CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table [USING gin] (element);
+std::string render_expression_index_ddl(const ExpressionIndexCandidate& candidate, std::string_view name);
+
+// index("name").on(sql`(${table.settings} ->> 'theme')`) or
+// index("name").using("gin", table.settings.op("jsonb_path_ops")).
+std::string render_drizzle_expression_index(const ExpressionIndexCandidate& candidate, std::string_view name);
+
+// The index name: <table>_<words>_idx (gin: _gin_idx), unique in the catalog.
+std::string expression_index_name(const model::Catalog& catalog, const ExpressionIndexCandidate& candidate);
+
+} // namespace pgadvise::advisor
