@@ -315,8 +315,10 @@ export const events = pgTable("events", { id: integer().primaryKey(), at: timest
   ASSERT_NE(t.find_index("events_seen_idx"), nullptr);
   EXPECT_EQ(t.find_index("events_seen_idx")->keys.at(0).nulls_first, std::optional<bool>(true));
   ASSERT_NE(t.find_index("events_id_idx"), nullptr);
-  EXPECT_FALSE(t.find_index("events_id_idx")->keys.at(0).nulls_first.has_value());
-  EXPECT_TRUE(t.find_index("events_id_idx")->keys.at(0).effective_nulls_first());
+  // Drizzle's index columns default to NULLS LAST in both directions:
+  // drizzle-kit writes `.desc()` as DESC NULLS LAST.
+  EXPECT_EQ(t.find_index("events_id_idx")->keys.at(0).nulls_first, std::optional<bool>(false));
+  EXPECT_FALSE(t.find_index("events_id_idx")->keys.at(0).effective_nulls_first());
 }
 
 TEST(DrizzleSchemaTs, ExtraConfigArrayFormIndexesAndConstraints) {
