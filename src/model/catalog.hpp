@@ -37,6 +37,9 @@ struct Column {
   // identity column (pg_sequences.last_value); none when never drawn from,
   // not readable by the role, or read from files.
   std::optional<std::int64_t> sequence_last_value;
+  // schema.ts: a default the reader could not evaluate (a value computed at
+  // run time); comparisons cannot tell whether it agrees, so they skip it.
+  bool default_unknown = false;
 };
 
 // Usage counters of one index (pg_stat_user_indexes); live catalogs only.
@@ -160,6 +163,10 @@ struct Table {
   std::vector<ForeignKey> foreign_keys;
   std::vector<CheckConstraint> checks;
   std::vector<Policy> policies;
+  // schema.ts: columns whose type the reader could not resolve (a custom
+  // type built at run time), by SQL name; they are not in `columns`, and
+  // comparisons cannot tell whether they agree.
+  std::vector<std::string> unresolved_columns;
   bool rls_enabled = false; // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
   bool partitioned = false; // PARTITION BY ...
   std::string partition_of; // parent "schema.table" for a partition

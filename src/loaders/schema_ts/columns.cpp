@@ -243,6 +243,8 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
     if (!var->resolved) {
       unresolved(chain.base.file, node(chain.base).first_token,
                  "the SQL type of custom type `" + callee_node.text + "` (column " + where + ")");
+      info.table.unresolved_columns.push_back(
+          explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing));
       return;
     }
     sql_type = var->name;
@@ -259,6 +261,8 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
         callee_node.kind == NodeKind::member ? "." + callee_node.text : callee_node.text;
     unresolved(chain.base.file, node(chain.base).first_token,
                "the column builder `" + (shown.empty() ? std::string("?") : shown) + "` of column " + where);
+    info.table.unresolved_columns.push_back(
+        explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing));
     return;
   }
 
@@ -319,6 +323,7 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
         column.default_expr = *text;
       } else {
         unresolved(default_arg.file, arg.first_token, "the default of column " + where);
+        column.default_unknown = true;
       }
     } else if (const std::optional<JsValue> literal = eval(default_arg)) {
       const std::string text = drizzle_values::sql_default(*literal, sql_type);
@@ -327,6 +332,7 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
       }
     } else {
       unresolved(default_arg.file, default_token, "the default of column " + where);
+      column.default_unknown = true;
     }
   }
   if (column.type.serial) {

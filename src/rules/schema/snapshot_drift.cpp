@@ -59,10 +59,11 @@ std::string describe_column(const model::Column& column) {
   return out;
 }
 
-// What decides whether two columns agree: the default as PostgreSQL reads it.
-std::string column_key(const model::Column& column) {
+// What decides whether two columns agree: the default as PostgreSQL reads it
+// (left out when one side's default could not be evaluated: cannot tell).
+std::string column_key(const model::Column& column, bool with_default) {
   std::string out = column.type.display() + (column.not_null ? " NOT NULL" : " NULL");
-  if (const auto value = comparable_default(column)) {
+  if (const auto value = comparable_default(column); value && with_default) {
     out += " DEFAULT " + advisor::expression_key(*value);
   }
   return out;
@@ -172,21 +173,31 @@ private:
                                std::move(other_location)});
   }
 
+  // A column the schema.ts reader could not resolve: absent from `columns`,
+  // but not known to be missing either.
+  static bool unresolved(const Table& table, const std::string& column) {
+    return std::find(table.unresolved_columns.begin(), table.unresolved_columns.end(), column) !=
+           table.unresolved_columns.end();
+  }
+
   void compare_columns(const Table& table, const Table& other) {
     for (const model::Column& column : table.columns) {
       const model::Column* match = other.find_column(column.name);
       const std::string head = "Column " + table.qualified() + "." + column.name;
       const core::ObjectRef object{table.schema, table.name, {column.name}, {}};
+      const bool defaults_known = match != nullptr && !column.default_unknown && !match->default_unknown;
       if (match == nullptr) {
-        add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column), "",
-            column.location, {});
-      } else if (column_key(column) != column_key(*match)) {
+        if (!unresolved(other, column.name)) {
+          add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column), "",
+              column.location, {});
+        }
+      } else if (column_key(column, defaults_known) != column_key(*match, defaults_known)) {
         add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column),
             describe_column(*match), column.location, match->location);
       }
     }
     for (const model::Column& column : other.columns) {
-      if (table.find_column(column.name) == nullptr) {
+      if (table.find_column(column.name) == nullptr && !unresolved(table, column.name)) {
         add("column:" + table.qualified() + "." + column.name, {table.schema, table.name, {column.name}, {}},
             "Column " + table.qualified() + "." + column.name, "", describe_column(column), table.location,
             column.location);
