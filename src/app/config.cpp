@@ -133,9 +133,10 @@ std::optional<core::Error> read_rule(const Checker& check, const toml::key& id, 
         return e;
       }
     } else {
+      const std::string_view name = key.str();
       const bool known =
           rule != nullptr && std::any_of(rule->meta().options.begin(), rule->meta().options.end(),
-                                         [&](const engine::RuleOption& o) { return o.name == key.str(); });
+                                         [&](const engine::RuleOption& o) { return o.name == name; });
       if (!known) {
         std::vector<std::string> names = {"enabled", "severity"};
         if (rule != nullptr) {

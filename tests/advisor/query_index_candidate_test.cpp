@@ -41,16 +41,19 @@ TEST(QueryIndexCandidate, EqualityThenOneRangeThenOrderByForLimitQueries) {
 }
 
 TEST(QueryIndexCandidate, OrderByIsLeftOutWithoutLimit) {
-  const auto found = candidates("SELECT id FROM posts WHERE status = 'x' ORDER BY created_at", shop());
+  const model::Catalog catalog = shop();
+  const auto found = candidates("SELECT id FROM posts WHERE status = 'x' ORDER BY created_at", catalog);
   ASSERT_EQ(found.size(), 1U);
   EXPECT_EQ(found[0].columns, std::vector<std::string>{"status"});
   EXPECT_FALSE(found[0].covered);
 }
 
 TEST(QueryIndexCandidate, JoinSidesAreJudgedPerTable) {
+  // The candidates point into the catalog: it must outlive them.
+  const model::Catalog catalog = shop();
   const auto found = candidates("SELECT p.id, u.email FROM posts p JOIN users u ON u.id = p.user_id "
                                 "WHERE u.email = 'a@b.c'",
-                                shop());
+                                catalog);
   ASSERT_EQ(found.size(), 2U);
   // posts is only joined: its join key user_id is what it needs, and has.
   EXPECT_EQ(found[0].table->name, "posts");
@@ -69,10 +72,11 @@ TEST(QueryIndexCandidate, AFilteredTableIsNotCoveredByAnIndexOnItsJoinKey) {
   memberships.indexes.push_back(primary_key("memberships_pkey", {"org_id", "user_id"}));
   model::Table organizations = table("organizations", {column("id"), column("name", "text")});
   organizations.indexes.push_back(primary_key("organizations_pkey", {"id"}));
+  const model::Catalog catalog = catalog_of({memberships, organizations});
   const auto found =
       candidates("SELECT o.id, m.role FROM memberships m JOIN organizations o ON o.id = m.org_id "
                  "WHERE m.user_id = $1",
-                 catalog_of({memberships, organizations}));
+                 catalog);
   ASSERT_EQ(found.size(), 2U);
   EXPECT_EQ(found[0].table->name, "memberships");
   EXPECT_EQ(found[0].columns, std::vector<std::string>{"user_id"});

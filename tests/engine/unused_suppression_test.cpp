@@ -60,7 +60,9 @@ TEST(UnusedSuppression, UsedIdIsSilentAndTheOtherIsReportedAtTheComment) {
 
 TEST(UnusedSuppression, UnknownIdIsReported) {
   const model::Catalog catalog = keyless_table();
-  const auto found = unused(run_with(catalog, "-- pgadvise-ignore missing-primary-keys"));
+  // unused() points into the report: keep it alive.
+  const auto report = run_with(catalog, "-- pgadvise-ignore missing-primary-keys");
+  const auto found = unused(report);
   ASSERT_EQ(found.size(), 1U);
   EXPECT_NE(found[0]->message.find("names no rule"), std::string::npos);
 }
