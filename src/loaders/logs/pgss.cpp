@@ -5,6 +5,7 @@
 #include "loaders/logs/shape.hpp"
 #include "loaders/schema_load.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -32,10 +33,19 @@ std::optional<double> number(std::string_view text) {
   try {
     std::size_t used = 0;
     const double value = std::stod(std::string(text), &used);
-    return used > 0 ? std::optional<double>(value) : std::nullopt;
+    return used > 0 && std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
   } catch (...) {
     return std::nullopt;
   }
+}
+
+// calls and rows are bigint counters: a negative value, or one past what a
+// bigint holds, is not one (and would not convert to an integer).
+std::optional<std::uint64_t> counter(std::optional<double> value) {
+  if (!value || !std::isfinite(*value) || *value < 0 || *value >= 9.2e18) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(*value);
 }
 
 std::optional<double> json_number(const nlohmann::json& row, std::initializer_list<const char*> keys) {
@@ -45,7 +55,8 @@ std::optional<double> json_number(const nlohmann::json& row, std::initializer_li
       continue;
     }
     if (it->is_number()) {
-      return it->get<double>();
+      const auto value = it->get<double>();
+      return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
     }
     if (it->is_string()) {
       return number(it->get<std::string>());
@@ -75,7 +86,7 @@ void add_row(const PgssRow& row, ShapeRegistry& registry, const std::string& lab
     workload.warnings.push_back({"unparsed-statement", "query does not parse: " + info->error,
                                  core::SourceLocation{label, row.line, 0}});
   }
-  const auto calls = static_cast<std::uint64_t>(row.calls.value_or(0));
+  const std::uint64_t calls = counter(row.calls).value_or(0);
   stats.calls += calls;
   stats.timed_calls += calls;
   workload.statements += calls;
@@ -85,8 +96,8 @@ void add_row(const PgssRow& row, ShapeRegistry& registry, const std::string& lab
   if (stats.timed_calls > 0) {
     stats.pgss_mean_ms = stats.total_ms / static_cast<double>(stats.timed_calls);
   }
-  if (row.rows) {
-    stats.rows = stats.rows.value_or(0) + static_cast<std::uint64_t>(*row.rows);
+  if (const auto rows = counter(row.rows)) {
+    stats.rows = stats.rows.value_or(0) + *rows;
   }
   workload.has_durations = workload.has_durations || row.total_ms.has_value() || row.mean_ms.has_value();
 }
