@@ -19,7 +19,7 @@ std::string index_name(std::string_view table, const std::vector<std::string>& c
     stem += "_" + column;
   }
   const std::string tail = suffix.empty() ? std::string{} : "_" + std::string(suffix);
-  const std::string full = stem + tail;
+  std::string full = stem + tail;
   if (full.size() <= k_max_identifier_bytes) {
     return full;
   }

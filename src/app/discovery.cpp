@@ -61,9 +61,8 @@ std::size_t count_sql_files(const fs::path& dir) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::error_code type_ec;
-    if (it->is_regular_file(type_ec) && it->path().extension() == ".sql") {
-      ++count;
-    } else if (it->is_directory(type_ec) && is_file(it->path() / "migration.sql")) {
+    const bool sql_file = it->is_regular_file(type_ec) && it->path().extension() == ".sql";
+    if (sql_file || (it->is_directory(type_ec) && is_file(it->path() / "migration.sql"))) {
       ++count;
     }
   }

@@ -179,7 +179,7 @@ std::string format_default(const model::Table& table, const model::Column& colum
   if (!column.default_expr) {
     return {};
   }
-  const std::string text(core::trim(*column.default_expr));
+  std::string text(core::trim(*column.default_expr));
   if (is_bare_string_literal(text)) {
     model::TypeRef cast = column.type;
     cast.modifiers.clear(); // PostgreSQL casts to the type without its typmod

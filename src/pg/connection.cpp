@@ -240,7 +240,7 @@ Connection::~Connection() = default;
 DbResult<Connection> Connection::open(const ConnectOptions& options) {
   const std::string target = describe_target(options.conninfo);
   std::vector<std::string> secrets = known_secrets(options.conninfo);
-  const auto fail = [&](std::string message) {
+  const auto fail = [&](const std::string& message) {
     DbError error;
     error.kind = ErrorKind::connect;
     error.message = redact_secrets(one_line(message), secrets);
@@ -307,7 +307,8 @@ std::optional<std::chrono::milliseconds> Connection::client_deadline() const {
 
 DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Value>* params,
                                       std::string_view label) {
-  const auto fail = [&](ErrorKind kind, std::string message, std::string sqlstate = {}, int position = 0) {
+  const auto fail = [&](ErrorKind kind, const std::string& message, std::string sqlstate = {},
+                        int position = 0) {
     DbError error;
     error.kind = kind;
     error.message = redact_secrets(message, m_secrets);

@@ -14,7 +14,7 @@ namespace pgadvise::loaders {
 
 namespace {
 
-constexpr std::size_t k_raw_bytes = 256 * 1024;
+constexpr std::size_t k_raw_bytes = std::size_t{256} * 1024;
 
 // The file's raw bytes; the sniffed head is served first.
 class RawFile {

@@ -107,8 +107,8 @@ std::size_t parse_timestamp(std::string_view text, std::int64_t& us) {
     return 0;
   }
   const std::int64_t days = days_since_epoch(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
-  std::int64_t seconds =
-      days * 86400 + digits(text, 11, 2) * 3600 + digits(text, 14, 2) * 60 + digits(text, 17, 2);
+  std::int64_t seconds = days * 86400 + std::int64_t{digits(text, 11, 2)} * 3600 +
+                         std::int64_t{digits(text, 14, 2)} * 60 + digits(text, 17, 2);
   std::size_t i = 19;
   std::int64_t fraction = 0;
   if (i < text.size() && text[i] == '.') {
@@ -351,7 +351,7 @@ std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFi
   std::size_t start = std::string_view::npos;
   while (search < line.size()) {
     const std::size_t colon = line.find(":  ", search);
-    if (colon == std::string_view::npos || colon > 512) {
+    if (colon > 512) { // npos included
       return std::nullopt;
     }
     std::size_t word = colon;

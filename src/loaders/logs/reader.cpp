@@ -405,7 +405,7 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
     return;
   }
   LogInput& input = **opened;
-  const std::string head(input.peek(64 * 1024));
+  const std::string head(input.peek(std::size_t{64} * 1024));
   InputKind kind = detect_kind(path, head);
   Envelope envelope = Envelope::none;
   if (options.queries_only && kind != InputKind::sql) {

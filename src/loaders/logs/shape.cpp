@@ -89,7 +89,7 @@ private:
     m_total += m_size;
     m_size = 0;
   }
-  char m_buffer[512];
+  char m_buffer[512]{};
   std::size_t m_size = 0;
   std::uint64_t m_hash = 0x243f6a8885a308d3ULL;
   std::uint64_t m_total = 0;

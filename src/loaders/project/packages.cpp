@@ -51,7 +51,7 @@ std::vector<std::string> string_list(const nlohmann::json& value) {
 
 // "pnpm@8.15.0" -> "pnpm"
 std::string manager_name(std::string_view field) {
-  const std::string name = core::to_lower(field.substr(0, field.find('@')));
+  std::string name = core::to_lower(field.substr(0, field.find('@')));
   if (name == "npm" || name == "pnpm" || name == "yarn" || name == "bun") {
     return name;
   }

@@ -13,7 +13,7 @@ namespace scan {
 
 namespace {
 
-constexpr std::uintmax_t k_max_file_bytes = 2U * 1024U * 1024U;
+constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{2} * 1024 * 1024;
 constexpr std::size_t k_max_entries = 100000; // a scan never walks an unbounded tree
 constexpr int k_max_depth = 12;
 constexpr std::size_t k_max_notes_per_file = 3;

@@ -16,6 +16,8 @@ namespace pgadvise::loaders::replay {
 
 namespace {
 
+constexpr std::size_t k_mib = std::size_t{1024} * 1024;
+
 // Statements inside a DO block that hold another DO block are not replayed.
 constexpr int k_max_do_depth = 1;
 // How many following pieces a `BEGIN ATOMIC` function body may span.
@@ -350,12 +352,12 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
     }
     ++replay.load().statements;
     if (spans[i].length > k_max_sql_statement_bytes) {
-      replay.load().diagnostics.push_back(make_diagnostic(
-          k_parse_error, core::Severity::medium,
-          "statement is " + std::to_string(spans[i].length / (1024 * 1024)) + " MiB, over the " +
-              std::to_string(k_max_sql_statement_bytes / (1024 * 1024)) + " MiB limit; skipped",
-          replay.at_statement(),
-          "Objects it creates are missing from the schema; the rest of the file was read."));
+      replay.load().diagnostics.push_back(
+          make_diagnostic(k_parse_error, core::Severity::medium,
+                          "statement is " + std::to_string(spans[i].length / k_mib) + " MiB, over the " +
+                              std::to_string(k_max_sql_statement_bytes / k_mib) + " MiB limit; skipped",
+                          replay.at_statement(),
+                          "Objects it creates are missing from the schema; the rest of the file was read."));
       continue;
     }
     collect_suppressions(replay);

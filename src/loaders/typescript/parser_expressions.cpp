@@ -143,8 +143,9 @@ NodeId Parser::parse_postfix(NodeId expr) {
       m_pos += 2;
       finish(id);
       expr = id;
-    } else if (t.is_punct("?.") && (peek(1).is_punct("(") || peek(1).is_punct("["))) {
-      ++m_pos;
+    } else if ((t.is_punct("?.") && (peek(1).is_punct("(") || peek(1).is_punct("["))) ||
+               (t.is_punct("!") && !on_new_line())) {
+      ++m_pos; // optional call or index (`?.(`, `?.[`); non-null assertion (`!`)
     } else if (t.is_punct("[") && !on_new_line()) {
       ++m_pos;
       const NodeId index = parse_expression();
@@ -165,8 +166,6 @@ NodeId Parser::parse_postfix(NodeId expr) {
       break;
     } else if (t.kind == TokenKind::template_full || t.kind == TokenKind::template_head) {
       expr = parse_template(expr, first);
-    } else if (t.is_punct("!") && !on_new_line()) {
-      ++m_pos; // non-null assertion
     } else if ((t.is_ident("as") || t.is_ident("satisfies")) && !on_new_line()) {
       ++m_pos;
       skip_type();

@@ -17,14 +17,12 @@ bool Parser::skip_type_arguments() {
       if (depth == 0) {
         return true;
       }
-    } else if (t.is_punct("=>")) {
-      ++m_pos;
     } else if (is_opener(t)) {
       skip_group();
     } else if (is_closer(t) || t.is_punct(";") || t.is_punct("=") || t.is_punct("&&") || t.is_punct("||")) {
       break;
     } else {
-      ++m_pos;
+      ++m_pos; // names, `.`, `,`, `=>` of a function type, ...
     }
   }
   m_pos = start;
