@@ -3,7 +3,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <algorithm>
@@ -39,30 +39,27 @@ std::string used_percent(double fraction) {
   return out.str();
 }
 
-class IntegerPrimaryKeyOverflow final : public engine::Rule {
+class IntegerPrimaryKeyOverflow final : public TableRule {
 public:
   IntegerPrimaryKeyOverflow()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "int4 primary key that can run out of values",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      const model::Column* column = single_primary_key_column(table);
-      if (column == nullptr || column->type.is_array() ||
-          (column->type.name != "int4" && column->type.name != "int2") || !generated_key(*column)) {
-        continue;
-      }
-      out.push_back(make_finding(context, table, *column));
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    const model::Column* column = single_primary_key_column(table);
+    if (column == nullptr || column->type.is_array() ||
+        (column->type.name != "int4" && column->type.name != "int2") || !generated_key(*column)) {
+      return;
     }
+    out.push_back(make_finding(context, table, *column));
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Column& column) {
     const std::string name = advisor::table_display(table);

@@ -3,7 +3,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <array>
@@ -39,28 +39,24 @@ bool random_uuid_default(const model::Column& column) {
 
 constexpr int k_pg18 = 180000;
 
-class RandomUuidPrimaryKey final : public engine::Rule {
+class RandomUuidPrimaryKey final : public TableRule {
 public:
   RandomUuidPrimaryKey()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Primary key defaulting to a random (v4) UUID",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      const model::Column* column = single_primary_key_column(table);
-      if (column != nullptr && random_uuid_default(*column)) {
-        out.push_back(make_finding(context, table, *column));
-      }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    const model::Column* column = single_primary_key_column(table);
+    if (column != nullptr && random_uuid_default(*column)) {
+      out.push_back(make_finding(context, table, *column));
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Column& column) {
     const std::string name = advisor::table_display(table);

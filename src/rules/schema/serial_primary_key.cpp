@@ -2,7 +2,7 @@
 #include "advisor/evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <memory>
@@ -23,28 +23,25 @@ bool sequence_backed(const model::Column& column) {
          (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
 }
 
-class SerialPrimaryKey final : public engine::Rule {
+class SerialPrimaryKey final : public TableRule {
 public:
   SerialPrimaryKey()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Primary key on a serial column instead of an identity column",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      const model::Column* column = single_primary_key_column(table);
-      if (column != nullptr && sequence_backed(*column)) {
-        out.push_back(make_finding(context, table, *column));
-      }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    const model::Column* column = single_primary_key_column(table);
+    if (column != nullptr && sequence_backed(*column)) {
+      out.push_back(make_finding(context, table, *column));
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Column& column) {
     const std::string name = advisor::table_display(table);

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "engine/rule.hpp"
+#include "model/catalog.hpp"
+
+#include <vector>
+
+namespace pgadvise::rules {
+
+// A rule that judges the catalog's tables one at a time. It needs the
+// catalog (the constructor adds engine::Input::catalog to the inputs when
+// the meta does not name it) and writes only check_table(); check() walks
+// the tables.
+class TableRule : public engine::Rule {
+public:
+  explicit TableRule(engine::RuleMeta meta);
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+
+protected:
+  // The findings for one table; context.catalog is not null here.
+  virtual void check_table(const engine::RuleContext& context, const model::Table& table,
+                           std::vector<core::Finding>& out) const = 0;
+};
+
+} // namespace pgadvise::rules
