@@ -23,8 +23,7 @@ constexpr double k_int2_max = std::numeric_limits<std::int16_t>::max();
 
 // A key the database numbers itself: serial, identity, or a nextval() default.
 bool generated_key(const model::Column& column) {
-  return column.type.serial || column.identity ||
-         (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
+  return column.identity || sequence_default(column);
 }
 
 double type_max(const model::TypeRef& type) {
@@ -39,10 +38,10 @@ std::string used_percent(double fraction) {
   return out.str();
 }
 
-class IntegerPrimaryKeyOverflow final : public TableRule {
+class IntegerPrimaryKeyOverflow final : public PrimaryKeyRule {
 public:
   IntegerPrimaryKeyOverflow()
-      : TableRule({
+      : PrimaryKeyRule({
             .id = std::string(k_id),
             .summary = "int4 primary key that can run out of values",
             .default_severity = core::Severity::low,
@@ -50,14 +49,12 @@ public:
         }) {}
 
 private:
-  void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
-    const model::Column* column = single_primary_key_column(table);
-    if (column == nullptr || column->type.is_array() ||
-        (column->type.name != "int4" && column->type.name != "int2") || !generated_key(*column)) {
-      return;
+  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
+                 std::vector<core::Finding>& out) const override {
+    if (!column.type.is_array() && (column.type.name == "int4" || column.type.name == "int2") &&
+        generated_key(column)) {
+      out.push_back(make_finding(context, table, column));
     }
-    out.push_back(make_finding(context, table, *column));
   }
 
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,

@@ -39,21 +39,20 @@ bool random_uuid_default(const model::Column& column) {
 
 constexpr int k_pg18 = 180000;
 
-class RandomUuidPrimaryKey final : public TableRule {
+class RandomUuidPrimaryKey final : public PrimaryKeyRule {
 public:
   RandomUuidPrimaryKey()
-      : TableRule({
+      : PrimaryKeyRule({
             .id = std::string(k_id),
             .summary = "Primary key defaulting to a random (v4) UUID",
             .has_fix = true,
         }) {}
 
 private:
-  void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
-    const model::Column* column = single_primary_key_column(table);
-    if (column != nullptr && random_uuid_default(*column)) {
-      out.push_back(make_finding(context, table, *column));
+  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
+                 std::vector<core::Finding>& out) const override {
+    if (random_uuid_default(column)) {
+      out.push_back(make_finding(context, table, column));
     }
   }
 

@@ -13,20 +13,10 @@ namespace {
 
 constexpr std::string_view k_id = "serial-primary-key";
 
-// serial is int + a sequence + a nextval() default; every loader marks it
-// TypeRef::serial. A hand-made nextval() default without serial counts too.
-bool sequence_backed(const model::Column& column) {
-  if (column.identity) {
-    return false;
-  }
-  return column.type.serial ||
-         (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
-}
-
-class SerialPrimaryKey final : public TableRule {
+class SerialPrimaryKey final : public PrimaryKeyRule {
 public:
   SerialPrimaryKey()
-      : TableRule({
+      : PrimaryKeyRule({
             .id = std::string(k_id),
             .summary = "Primary key on a serial column instead of an identity column",
             .default_severity = core::Severity::low,
@@ -34,11 +24,12 @@ public:
         }) {}
 
 private:
-  void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
-    const model::Column* column = single_primary_key_column(table);
-    if (column != nullptr && sequence_backed(*column)) {
-      out.push_back(make_finding(context, table, *column));
+  // serial is int + a sequence + a nextval() default; a hand-made
+  // nextval() default counts too. An identity column is the fix.
+  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
+                 std::vector<core::Finding>& out) const override {
+    if (!column.identity && sequence_default(column)) {
+      out.push_back(make_finding(context, table, column));
     }
   }
 

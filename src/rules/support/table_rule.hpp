@@ -23,4 +23,20 @@ protected:
                            std::vector<core::Finding>& out) const = 0;
 };
 
+// A rule about tables whose primary key is one column: check_key() sees
+// each such table with that column (a composite key has no one column to
+// judge).
+class PrimaryKeyRule : public TableRule {
+public:
+  using TableRule::TableRule;
+
+protected:
+  virtual void check_key(const engine::RuleContext& context, const model::Table& table,
+                         const model::Column& column, std::vector<core::Finding>& out) const = 0;
+
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const final;
+};
+
 } // namespace pgadvise::rules
