@@ -193,8 +193,8 @@ private:
       walk(words, j);
       return;
     }
-    if (name == "dotenv" || name == "dotenv-cli" || name == "dotenvx") {
-      dotenv(words, i + 1);
+    if (const Reader reader = reader_for(name); reader != nullptr) {
+      (this->*reader)(words, i + 1);
       return;
     }
     if (name == "tini" || name == "dumb-init" || name == "su-exec" || name == "gosu" ||
@@ -210,30 +210,6 @@ private:
       if (i + 1 < words.size()) {
         run_file(words[i + 1], words, i + 2);
       }
-      return;
-    }
-    if (name == "npx" || name == "bunx" || name == "pnpx") {
-      npx(words, i + 1);
-      return;
-    }
-    if (name == "npm") {
-      npm(words, i + 1);
-      return;
-    }
-    if (name == "pnpm") {
-      pnpm(words, i + 1);
-      return;
-    }
-    if (name == "yarn") {
-      yarn(words, i + 1);
-      return;
-    }
-    if (name == "bun") {
-      bun(words, i + 1);
-      return;
-    }
-    if (name == "turbo") {
-      turbo(words, i + 1);
       return;
     }
     if (name == "make" || name == "gmake" || word == "$(MAKE)" || word == "${MAKE}") {
@@ -256,14 +232,6 @@ private:
       program(words, i + 2);
       return;
     }
-    if (name == "npm-run-all" || name == "run-s" || name == "run-p" || name == "npm-run-all2") {
-      run_all(words, i + 1);
-      return;
-    }
-    if (name == "concurrently") {
-      concurrently(words, i + 1);
-      return;
-    }
     if (word.size() > 3 && word.compare(word.size() - 3, 3, ".sh") == 0) {
       run_file(word, words, i + 1);
       return;
@@ -272,6 +240,40 @@ private:
         (word[0] == '/' && word.rfind("/usr/", 0) != 0 && word.rfind("/bin/", 0) != 0)) {
       run_file(word, words, i + 1);
     }
+  }
+
+  // What reads the words after a program that has its own reader: package
+  // managers and runners, dotenv, npm-run-all, concurrently. Null for others.
+  using Reader = void (Analyzer::*)(const std::vector<std::string>&, std::size_t);
+  static Reader reader_for(std::string_view name) {
+    struct Named {
+      std::string_view name;
+      Reader reader;
+    };
+    static constexpr std::array k_readers = {
+        Named{"dotenv", &Analyzer::dotenv},
+        Named{"dotenv-cli", &Analyzer::dotenv},
+        Named{"dotenvx", &Analyzer::dotenv},
+        Named{"npx", &Analyzer::npx},
+        Named{"bunx", &Analyzer::npx},
+        Named{"pnpx", &Analyzer::npx},
+        Named{"npm", &Analyzer::npm},
+        Named{"pnpm", &Analyzer::pnpm},
+        Named{"yarn", &Analyzer::yarn},
+        Named{"bun", &Analyzer::bun},
+        Named{"turbo", &Analyzer::turbo},
+        Named{"npm-run-all", &Analyzer::run_all},
+        Named{"npm-run-all2", &Analyzer::run_all},
+        Named{"run-s", &Analyzer::run_all},
+        Named{"run-p", &Analyzer::run_all},
+        Named{"concurrently", &Analyzer::concurrently},
+    };
+    for (const Named& each : k_readers) {
+      if (each.name == name) {
+        return each.reader;
+      }
+    }
+    return nullptr;
   }
 
   // `wrapper [options] -- cmd`, or `wrapper ARG... cmd` when there is no `--`.
