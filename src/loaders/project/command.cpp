@@ -422,6 +422,16 @@ private:
     }
   }
 
+  // Reads the options from `j` on into `inv`; returns where the first word
+  // that is not an option stands.
+  std::size_t read_options(const std::vector<std::string>& words, std::size_t j, Invocation& inv) {
+    while (j < words.size() && words[j].rfind('-', 0) == 0) {
+      read_option(words, j, inv);
+      ++j;
+    }
+    return j;
+  }
+
   // Script arguments: --force passes through to drizzle-kit.
   static void read_script_args(const std::vector<std::string>& words, std::size_t j, Invocation& inv,
                                bool need_double_dash) {
@@ -454,20 +464,13 @@ private:
 
   void npm(const std::vector<std::string>& words, std::size_t j) {
     Invocation inv = make(InvocationKind::run_script);
-    while (j < words.size() && words[j].rfind('-', 0) == 0) {
-      read_option(words, j, inv);
-      ++j;
-    }
+    j = read_options(words, j, inv);
     if (j >= words.size()) {
       return;
     }
     const std::string& sub = words[j];
     if (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn") {
-      std::size_t k = j + 1;
-      while (k < words.size() && words[k].rfind('-', 0) == 0) {
-        read_option(words, k, inv);
-        ++k;
-      }
+      const std::size_t k = read_options(words, j + 1, inv);
       if (k < words.size()) {
         run_script(words[k], inv, words, k + 1, true);
       }
@@ -519,11 +522,7 @@ private:
     }
     const std::string& sub = words[j];
     if (sub == "run" || sub == "run-script") {
-      std::size_t k = j + 1;
-      while (k < words.size() && words[k].rfind('-', 0) == 0) {
-        read_option(words, k, inv);
-        ++k;
-      }
+      const std::size_t k = read_options(words, j + 1, inv);
       if (k < words.size()) {
         run_script(words[k], inv, words, k + 1, false);
       }
@@ -553,10 +552,7 @@ private:
 
   void yarn(const std::vector<std::string>& words, std::size_t j) {
     Invocation inv = make(InvocationKind::run_script);
-    while (j < words.size() && words[j].rfind('-', 0) == 0) {
-      read_option(words, j, inv);
-      ++j;
-    }
+    j = read_options(words, j, inv);
     if (j >= words.size()) {
       return;
     }
@@ -595,20 +591,13 @@ private:
 
   void bun(const std::vector<std::string>& words, std::size_t j) {
     Invocation inv = make(InvocationKind::run_script);
-    while (j < words.size() && words[j].rfind('-', 0) == 0) {
-      read_option(words, j, inv);
-      ++j;
-    }
+    j = read_options(words, j, inv);
     if (j >= words.size()) {
       return;
     }
     const std::string& sub = words[j];
     if (sub == "run") {
-      std::size_t k = j + 1;
-      while (k < words.size() && words[k].rfind('-', 0) == 0) {
-        read_option(words, k, inv);
-        ++k;
-      }
+      const std::size_t k = read_options(words, j + 1, inv);
       if (k < words.size()) {
         if (words[k] == "drizzle-kit") {
           exec_in(inv, words, k);
