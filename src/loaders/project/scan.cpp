@@ -311,6 +311,42 @@ std::optional<nlohmann::json> parse_json_noting(ScanContext& context, const std:
   return std::nullopt;
 }
 
+std::optional<JsonFile> read_json_object(ScanContext& context, const std::string& file) {
+  std::optional<std::string> text = context.read(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::optional<nlohmann::json> json = parse_json_noting(context, file, *text);
+  if (!json || !json->is_object()) {
+    return std::nullopt;
+  }
+  return JsonFile{std::move(*text), std::move(*json)};
+}
+
+std::optional<yaml::Document> read_yaml(ScanContext& context, const std::string& file) {
+  const std::optional<std::string> text = context.read(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  yaml::Document doc = yaml::parse(*text);
+  for (const yaml::Problem& problem : doc.problems) {
+    context.note("malformed YAML: " + problem.message, {file, problem.line, 0});
+  }
+  return doc;
+}
+
+std::optional<toml::Document> read_toml(ScanContext& context, const std::string& file) {
+  const std::optional<std::string> text = context.read(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  toml::Document doc = toml::parse(*text);
+  for (const toml::Problem& problem : doc.problems) {
+    context.note("malformed TOML: " + problem.message, {file, problem.line, 0});
+  }
+  return doc;
+}
+
 } // namespace scan
 
 void scan_project(model::Project& project) {
