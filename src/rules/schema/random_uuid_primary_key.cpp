@@ -56,11 +56,11 @@ private:
     }
   }
 
-  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                    const model::Column& column) {
+  core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                             const model::Column& column) const {
     const std::string name = advisor::table_display(table);
-    core::Finding finding;
-    finding.rule = std::string(k_id);
+    core::Finding finding = key_finding(context, table, column,
+                                        column.name + " uuid PRIMARY KEY DEFAULT " + *column.default_expr);
     finding.severity = severity_for(context.severity, table);
     finding.message = "Primary key " + name + "." + column.name + " defaults to a random UUID (" +
                       *column.default_expr + ")";
@@ -72,11 +72,6 @@ private:
         "generate v7 UUIDs in the application (Drizzle: .$defaultFn(() => uuidv7()) with the `uuid` "
         "package) or with an extension such as pg_uuidv7 (uuid_generate_v7()). Existing rows keep "
         "their values.";
-    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
-    finding.location = column.location;
-    finding.evidence.push_back(advisor::schema_evidence(
-        *context.catalog, column.name + " uuid PRIMARY KEY DEFAULT " + *column.default_expr,
-        column.location));
     if (const std::string rows = describe_rows(table); !rows.empty()) {
       std::string detail = name + ": " + rows;
       if (const auto inserts = table_inserts(table)) {
@@ -95,13 +90,9 @@ private:
                             : "an extension's uuid_generate_v7() or generate the UUID in the application. "
                               "Changing a default takes a brief lock and rewrites nothing. ") +
                       "Code that relies on ids being unordered (none should) is unaffected.";
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": uuid(" +
-                    advisor::js_string(column.name) +
-                    ").primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"";
-    }
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint();
+    set_key_fix(finding, context, table, column, std::move(fix),
+                "uuid(" + advisor::js_string(column.name) +
+                    ").primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"");
     return finding;
   }
 

@@ -33,14 +33,15 @@ private:
     }
   }
 
-  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                    const model::Column& column) {
+  core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                             const model::Column& column) const {
     const std::string name = advisor::table_display(table);
     const std::string col = core::quote_ident(column.name);
     const bool big = column.type.name == "int8";
-    core::Finding finding;
-    finding.rule = std::string(k_id);
-    finding.severity = context.severity;
+    core::Finding finding =
+        key_finding(context, table, column,
+                    column.name + " " + column.type.display() +
+                        (column.default_expr ? " DEFAULT " + *column.default_expr : "") + " PRIMARY KEY");
     finding.message =
         "Primary key " + name + "." + column.name + " is a " +
         (column.type.serial ? std::string(big ? "bigserial" : "serial") : "nextval()-defaulted") +
@@ -51,13 +52,6 @@ private:
                    "sequence. An identity column (GENERATED ALWAYS AS IDENTITY) belongs to the column, is "
                    "the SQL standard, and refuses stray explicit values. Drizzle: "
                    "integer().primaryKey().generatedAlwaysAsIdentity() instead of serial().";
-    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
-    finding.location = column.location;
-    finding.evidence.push_back(advisor::schema_evidence(
-        *context.catalog,
-        column.name + " " + column.type.display() +
-            (column.default_expr ? " DEFAULT " + *column.default_expr : "") + " PRIMARY KEY",
-        column.location));
 
     core::Fix fix;
     const std::string sequence = sequence_name(table, column);
@@ -79,13 +73,9 @@ private:
     fix.safety_note = "Takes an ACCESS EXCLUSIVE lock on " + name +
                       " briefly (no rewrite; setval reads max(id) through the primary key). BY DEFAULT keeps "
                       "accepting explicit ids as serial did; switch to ALWAYS once no code inserts them.";
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": " + (big ? "bigint" : "integer") +
-                    "(" + advisor::js_string(column.name) + (big ? ", { mode: \"number\" }" : "") +
-                    ").primaryKey().generatedByDefaultAsIdentity(),";
-    }
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint();
+    set_key_fix(finding, context, table, column, std::move(fix),
+                std::string(big ? "bigint" : "integer") + "(" + advisor::js_string(column.name) +
+                    (big ? ", { mode: \"number\" }" : "") + ").primaryKey().generatedByDefaultAsIdentity(),");
     return finding;
   }
 };
