@@ -323,28 +323,31 @@ std::optional<JsonFile> read_json_object(ScanContext& context, const std::string
   return JsonFile{std::move(*text), std::move(*json)};
 }
 
-std::optional<yaml::Document> read_yaml(ScanContext& context, const std::string& file) {
+namespace {
+
+// `file` parsed by `parse`, each of its problems noted as "malformed <format>".
+template <typename Document>
+std::optional<Document> read_parsed(ScanContext& context, const std::string& file, std::string_view format,
+                                    Document (*parse)(std::string_view)) {
   const std::optional<std::string> text = context.read(file);
   if (!text) {
     return std::nullopt;
   }
-  yaml::Document doc = yaml::parse(*text);
-  for (const yaml::Problem& problem : doc.problems) {
-    context.note("malformed YAML: " + problem.message, {file, problem.line, 0});
+  Document doc = parse(*text);
+  for (const auto& problem : doc.problems) {
+    context.note("malformed " + std::string(format) + ": " + problem.message, {file, problem.line, 0});
   }
   return doc;
 }
 
+} // namespace
+
+std::optional<yaml::Document> read_yaml(ScanContext& context, const std::string& file) {
+  return read_parsed(context, file, "YAML", &yaml::parse);
+}
+
 std::optional<toml::Document> read_toml(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
-    return std::nullopt;
-  }
-  toml::Document doc = toml::parse(*text);
-  for (const toml::Problem& problem : doc.problems) {
-    context.note("malformed TOML: " + problem.message, {file, problem.line, 0});
-  }
-  return doc;
+  return read_parsed(context, file, "TOML", &toml::parse);
 }
 
 } // namespace scan
