@@ -57,8 +57,8 @@ private:
     }
   }
 
-  core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                             const model::Column& column) const {
+  [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                           const model::Column& column) const {
     const std::string name = advisor::table_display(table);
     const double max = type_max(column.type);
     const std::string type = column.type.name == "int2" ? "smallint" : "integer";

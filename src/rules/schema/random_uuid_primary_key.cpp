@@ -56,8 +56,8 @@ private:
     }
   }
 
-  core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                             const model::Column& column) const {
+  [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                           const model::Column& column) const {
     const std::string name = advisor::table_display(table);
     core::Finding finding = key_finding(context, table, column,
                                         column.name + " uuid PRIMARY KEY DEFAULT " + *column.default_expr);

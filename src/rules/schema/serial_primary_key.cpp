@@ -33,8 +33,8 @@ private:
     }
   }
 
-  core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                             const model::Column& column) const {
+  [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                           const model::Column& column) const {
     const std::string name = advisor::table_display(table);
     const std::string col = core::quote_ident(column.name);
     const bool big = column.type.name == "int8";

@@ -34,8 +34,8 @@ protected:
   // A finding about the key column: this rule's id, the context's severity,
   // the column as object and location, and `definition` (the column as
   // declared) as the first evidence.
-  core::Finding key_finding(const engine::RuleContext& context, const model::Table& table,
-                            const model::Column& column, std::string definition) const;
+  [[nodiscard]] core::Finding key_finding(const engine::RuleContext& context, const model::Table& table,
+                                          const model::Column& column, std::string definition) const;
 
   // Ends a key finding: `fix`, with the Drizzle line `property: <drizzle>`
   // for the column when the project uses Drizzle, and the fingerprint.
