@@ -1,6 +1,7 @@
 #include "app/consolidate.hpp"
 
 #include "core/text.hpp"
+#include "core/whitespace.hpp"
 #include "rules/registry.hpp"
 
 #include <algorithm>
@@ -13,15 +14,7 @@ namespace pgadvise::app {
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
+using core::trim;
 
 // Consumes `word` (upper case, as pgadvise renders DDL) and the spaces after it.
 bool take_word(std::string_view& text, std::string_view word) {
@@ -104,23 +97,6 @@ int category_rank(std::string_view rule) {
 std::string index_key(const ProposedIndex& index) {
   return std::string("index\x1f") + index.table + '\x1f' + index.method + '\x1f' + (index.unique ? "u" : "") +
          '\x1f' + core::join(index.columns, "\x1e") + '\x1f' + index.rest;
-}
-
-std::string collapse_spaces(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0) {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) {
-      out += ' ';
-    }
-    space = false;
-    out += c;
-  }
-  return out;
 }
 
 struct Group {
@@ -223,7 +199,7 @@ private:
       if (index) {
         return index_key(*index);
       }
-      return "fix\x1f" + collapse_spaces(finding.fix->ddl);
+      return "fix\x1f" + core::collapse_whitespace(trim(finding.fix->ddl));
     }
     return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message;
   }
@@ -363,7 +339,7 @@ std::optional<ProposedIndex> parse_proposed_index(std::string_view ddl) {
     return std::nullopt;
   }
   out.columns = std::move(*columns);
-  out.rest = collapse_spaces(text);
+  out.rest = core::collapse_whitespace(trim(text));
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "model/type_ref.hpp"
 
 #include "core/text.hpp"
+#include "core/whitespace.hpp"
 
 #include <array>
 #include <utility>
@@ -71,22 +72,9 @@ std::string strip_quotes(std::string_view text) {
   return core::to_lower(text);
 }
 
-// Collapses runs of whitespace to one space.
+// Runs of whitespace become one space; none at the ends.
 std::string squeeze(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : core::trim(text)) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) {
-      out += ' ';
-    }
-    space = false;
-    out += c;
-  }
-  return out;
+  return core::collapse_whitespace(core::trim(text));
 }
 
 } // namespace

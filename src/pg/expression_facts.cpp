@@ -1,5 +1,6 @@
 #include "pg/expression_facts.hpp"
 
+#include "core/sql_quoted.hpp"
 #include "core/text.hpp"
 #include "core/utf8.hpp"
 #include "pg/owned.hpp"
@@ -22,30 +23,12 @@ bool is_name_char(char c) {
          static_cast<unsigned char>(c) >= 0x80;
 }
 
-// The end of a quoted run starting at `from` (a quote character): just past
-// its closing quote, a doubled quote being part of the text.
-std::size_t skip_quoted(std::string_view text, std::size_t from) {
-  const char quote = text[from];
-  std::size_t i = from + 1;
-  while (i < text.size()) {
-    if (text[i] == quote) {
-      if (i + 1 < text.size() && text[i + 1] == quote) {
-        i += 2;
-        continue;
-      }
-      return i + 1;
-    }
-    ++i;
-  }
-  return text.size();
-}
-
 // The end of a dotted name (`auth.uid`, `"Posts"."userId"`) starting at `from`.
 std::size_t skip_name(std::string_view text, std::size_t from) {
   std::size_t i = from;
   while (i < text.size()) {
     if (text[i] == '"') {
-      i = skip_quoted(text, i);
+      i = core::sql_quoted_end(text, i);
     } else if (is_name_char(text[i])) {
       while (i < text.size() && is_name_char(text[i])) {
         ++i;
@@ -80,7 +63,7 @@ std::size_t skip_call(std::string_view text, std::size_t from) {
   while (i < text.size()) {
     const char c = text[i];
     if (c == '\'' || c == '"') {
-      i = skip_quoted(text, i);
+      i = core::sql_quoted_end(text, i);
       continue;
     }
     if (c == '(') {

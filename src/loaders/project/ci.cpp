@@ -14,12 +14,6 @@ namespace {
 
 using yaml::Node;
 
-void note_problems(ScanContext& context, const std::string& file, const yaml::Document& doc) {
-  for (const yaml::Problem& problem : doc.problems) {
-    context.note("malformed YAML: " + problem.message, {file, problem.line, 0});
-  }
-}
-
 // A `run:` / `script:` value: a scalar (each of its lines a command) or a list of them.
 void commands_from(const Node& node, const std::string& file, ShellState& state,
                    std::vector<model::Command>& out) {
@@ -416,13 +410,11 @@ void scan_gitlab_job(ScanContext& context, const std::string& file, const Node& 
 } // namespace
 
 void scan_github_workflow(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<yaml::Document> doc = read_yaml(context, file);
+  if (!doc) {
     return;
   }
-  const yaml::Document doc = yaml::parse(*text);
-  note_problems(context, file, doc);
-  const Node& root = doc.root;
+  const Node& root = doc->root;
   model::SiteContext base;
   read_triggers(root, file, base);
   branch_domain(base);
@@ -494,18 +486,16 @@ void scan_github_workflow(ScanContext& context, const std::string& file) {
 }
 
 void scan_gitlab_ci(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<yaml::Document> doc = read_yaml(context, file);
+  if (!doc) {
     return;
   }
-  const yaml::Document doc = yaml::parse(*text);
-  note_problems(context, file, doc);
-  for (const yaml::Entry& entry : doc.root.entries) {
+  for (const yaml::Entry& entry : doc->root.entries) {
     if (entry.key.empty() || entry.key[0] == '.' || !entry.value.is_map() ||
         std::find(k_gitlab_reserved.begin(), k_gitlab_reserved.end(), entry.key) != k_gitlab_reserved.end()) {
       continue;
     }
-    scan_gitlab_job(context, file, doc.root, entry);
+    scan_gitlab_job(context, file, doc->root, entry);
   }
 }
 

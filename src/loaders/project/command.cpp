@@ -193,8 +193,8 @@ private:
       walk(words, j);
       return;
     }
-    if (name == "dotenv" || name == "dotenv-cli" || name == "dotenvx") {
-      dotenv(words, i + 1);
+    if (const Reader reader = reader_for(name); reader != nullptr) {
+      (this->*reader)(words, i + 1);
       return;
     }
     if (name == "tini" || name == "dumb-init" || name == "su-exec" || name == "gosu" ||
@@ -210,30 +210,6 @@ private:
       if (i + 1 < words.size()) {
         run_file(words[i + 1], words, i + 2);
       }
-      return;
-    }
-    if (name == "npx" || name == "bunx" || name == "pnpx") {
-      npx(words, i + 1);
-      return;
-    }
-    if (name == "npm") {
-      npm(words, i + 1);
-      return;
-    }
-    if (name == "pnpm") {
-      pnpm(words, i + 1);
-      return;
-    }
-    if (name == "yarn") {
-      yarn(words, i + 1);
-      return;
-    }
-    if (name == "bun") {
-      bun(words, i + 1);
-      return;
-    }
-    if (name == "turbo") {
-      turbo(words, i + 1);
       return;
     }
     if (name == "make" || name == "gmake" || word == "$(MAKE)" || word == "${MAKE}") {
@@ -256,14 +232,6 @@ private:
       program(words, i + 2);
       return;
     }
-    if (name == "npm-run-all" || name == "run-s" || name == "run-p" || name == "npm-run-all2") {
-      run_all(words, i + 1);
-      return;
-    }
-    if (name == "concurrently") {
-      concurrently(words, i + 1);
-      return;
-    }
     if (word.size() > 3 && word.compare(word.size() - 3, 3, ".sh") == 0) {
       run_file(word, words, i + 1);
       return;
@@ -272,6 +240,40 @@ private:
         (word[0] == '/' && word.rfind("/usr/", 0) != 0 && word.rfind("/bin/", 0) != 0)) {
       run_file(word, words, i + 1);
     }
+  }
+
+  // What reads the words after a program that has its own reader: package
+  // managers and runners, dotenv, npm-run-all, concurrently. Null for others.
+  using Reader = void (Analyzer::*)(const std::vector<std::string>&, std::size_t);
+  static Reader reader_for(std::string_view name) {
+    struct Named {
+      std::string_view name;
+      Reader reader;
+    };
+    static constexpr std::array k_readers = {
+        Named{"dotenv", &Analyzer::dotenv},
+        Named{"dotenv-cli", &Analyzer::dotenv},
+        Named{"dotenvx", &Analyzer::dotenv},
+        Named{"npx", &Analyzer::npx},
+        Named{"bunx", &Analyzer::npx},
+        Named{"pnpx", &Analyzer::npx},
+        Named{"npm", &Analyzer::npm},
+        Named{"pnpm", &Analyzer::pnpm},
+        Named{"yarn", &Analyzer::yarn},
+        Named{"bun", &Analyzer::bun},
+        Named{"turbo", &Analyzer::turbo},
+        Named{"npm-run-all", &Analyzer::run_all},
+        Named{"npm-run-all2", &Analyzer::run_all},
+        Named{"run-s", &Analyzer::run_all},
+        Named{"run-p", &Analyzer::run_all},
+        Named{"concurrently", &Analyzer::concurrently},
+    };
+    for (const Named& each : k_readers) {
+      if (each.name == name) {
+        return each.reader;
+      }
+    }
+    return nullptr;
   }
 
   // `wrapper [options] -- cmd`, or `wrapper ARG... cmd` when there is no `--`.
@@ -420,6 +422,16 @@ private:
     }
   }
 
+  // Reads the options from `j` on into `inv`; returns where the first word
+  // that is not an option stands.
+  std::size_t read_options(const std::vector<std::string>& words, std::size_t j, Invocation& inv) {
+    while (j < words.size() && words[j].rfind('-', 0) == 0) {
+      read_option(words, j, inv);
+      ++j;
+    }
+    return j;
+  }
+
   // Script arguments: --force passes through to drizzle-kit.
   static void read_script_args(const std::vector<std::string>& words, std::size_t j, Invocation& inv,
                                bool need_double_dash) {
@@ -452,20 +464,13 @@ private:
 
   void npm(const std::vector<std::string>& words, std::size_t j) {
     Invocation inv = make(InvocationKind::run_script);
-    while (j < words.size() && words[j].rfind('-', 0) == 0) {
-      read_option(words, j, inv);
-      ++j;
-    }
+    j = read_options(words, j, inv);
     if (j >= words.size()) {
       return;
     }
     const std::string& sub = words[j];
     if (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn") {
-      std::size_t k = j + 1;
-      while (k < words.size() && words[k].rfind('-', 0) == 0) {
-        read_option(words, k, inv);
-        ++k;
-      }
+      const std::size_t k = read_options(words, j + 1, inv);
       if (k < words.size()) {
         run_script(words[k], inv, words, k + 1, true);
       }
@@ -517,11 +522,7 @@ private:
     }
     const std::string& sub = words[j];
     if (sub == "run" || sub == "run-script") {
-      std::size_t k = j + 1;
-      while (k < words.size() && words[k].rfind('-', 0) == 0) {
-        read_option(words, k, inv);
-        ++k;
-      }
+      const std::size_t k = read_options(words, j + 1, inv);
       if (k < words.size()) {
         run_script(words[k], inv, words, k + 1, false);
       }
@@ -551,10 +552,7 @@ private:
 
   void yarn(const std::vector<std::string>& words, std::size_t j) {
     Invocation inv = make(InvocationKind::run_script);
-    while (j < words.size() && words[j].rfind('-', 0) == 0) {
-      read_option(words, j, inv);
-      ++j;
-    }
+    j = read_options(words, j, inv);
     if (j >= words.size()) {
       return;
     }
@@ -593,20 +591,13 @@ private:
 
   void bun(const std::vector<std::string>& words, std::size_t j) {
     Invocation inv = make(InvocationKind::run_script);
-    while (j < words.size() && words[j].rfind('-', 0) == 0) {
-      read_option(words, j, inv);
-      ++j;
-    }
+    j = read_options(words, j, inv);
     if (j >= words.size()) {
       return;
     }
     const std::string& sub = words[j];
     if (sub == "run") {
-      std::size_t k = j + 1;
-      while (k < words.size() && words[k].rfind('-', 0) == 0) {
-        read_option(words, k, inv);
-        ++k;
-      }
+      const std::size_t k = read_options(words, j + 1, inv);
       if (k < words.size()) {
         if (words[k] == "drizzle-kit") {
           exec_in(inv, words, k);

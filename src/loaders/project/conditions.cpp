@@ -126,23 +126,43 @@ std::string strip_quotes(std::string_view text) {
   return std::string(text);
 }
 
-// Splits a CI expression on a top-level operator (outside quotes and parentheses).
+// Where the characters of a CI expression stand, read one at a time: in a
+// quoted string or not, and how deep in parentheses.
+class Nesting {
+public:
+  // Reads `c`; true when it stands outside quotes and is not a quote itself
+  // (a parenthesis has then changed depth()).
+  bool step(char c) {
+    if (m_quote != 0) {
+      m_quote = c == m_quote ? '\0' : m_quote;
+      return false;
+    }
+    if (c == '\'' || c == '"') {
+      m_quote = c;
+      return false;
+    }
+    if (c == '(') {
+      ++m_depth;
+    } else if (c == ')') {
+      --m_depth;
+    }
+    return true;
+  }
+  [[nodiscard]] int depth() const { return m_depth; }
+
+private:
+  int m_depth = 0;
+  char m_quote = 0;
+};
+
+// Splits a CI expression on a top-level operator (outside quotes and
+// parentheses; no operator starts with a quote or a parenthesis).
 std::vector<std::string> split_expression(std::string_view text, std::string_view op) {
   std::vector<std::string> parts;
-  int depth = 0;
-  char quote = 0;
+  Nesting nesting;
   std::size_t start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote != 0) {
-      quote = c == quote ? '\0' : quote;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')') {
-      --depth;
-    } else if (depth == 0 && text.substr(i, op.size()) == op) {
+    if (nesting.step(text[i]) && nesting.depth() == 0 && text.substr(i, op.size()) == op) {
       parts.emplace_back(core::trim(text.substr(start, i - start)));
       start = i + op.size();
       i = start - 1;
@@ -157,17 +177,9 @@ bool wrapped(std::string_view text) {
   if (text.size() < 2 || text.front() != '(' || text.back() != ')') {
     return false;
   }
-  int depth = 0;
-  char quote = 0;
+  Nesting nesting;
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-    const char c = text[i];
-    if (quote != 0) {
-      quote = c == quote ? '\0' : quote;
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
+    if (nesting.step(text[i]) && text[i] == ')' && nesting.depth() == 0) {
       return false; // closed before the end
     }
   }

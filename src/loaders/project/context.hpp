@@ -1,6 +1,8 @@
 #pragma once
 
 #include "loaders/project/command.hpp"
+#include "loaders/project/toml.hpp"
+#include "loaders/project/yaml.hpp"
 #include "model/project.hpp"
 
 #include <filesystem>
@@ -62,5 +64,18 @@ int json_key_line(std::string_view text, std::string_view key, int from_line = 1
 // Parses JSON, or notes where it is malformed (file:line) and returns nullopt.
 std::optional<nlohmann::json> parse_json_noting(ScanContext& context, const std::string& file,
                                                 const std::string& text);
+
+// A JSON config file: its text (for json_key_line) and its top-level object.
+struct JsonFile {
+  std::string text;
+  nlohmann::json json;
+};
+
+// Config files read and parsed, their problems noted (file:line); nullopt
+// when the file cannot be read, and for JSON also when it is malformed or
+// not an object.
+std::optional<JsonFile> read_json_object(ScanContext& context, const std::string& file);
+std::optional<yaml::Document> read_yaml(ScanContext& context, const std::string& file);
+std::optional<toml::Document> read_toml(ScanContext& context, const std::string& file);
 
 } // namespace pgadvise::loaders::scan

@@ -220,15 +220,11 @@ void scan_dockerfile(ScanContext& context, const std::string& file) {
 }
 
 void scan_compose(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<yaml::Document> doc = read_yaml(context, file);
+  if (!doc) {
     return;
   }
-  const yaml::Document doc = yaml::parse(*text);
-  for (const yaml::Problem& problem : doc.problems) {
-    context.note("malformed YAML: " + problem.message, {file, problem.line, 0});
-  }
-  const yaml::Node* services = doc.root.get("services");
+  const yaml::Node* services = doc->root.get("services");
   if (services == nullptr || !services->is_map()) {
     return;
   }

@@ -61,30 +61,26 @@ std::string manager_name(std::string_view field) {
 } // namespace
 
 void scan_package_json(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
-    return;
-  }
-  const std::optional<nlohmann::json> json = parse_json_noting(context, file, *text);
-  if (!json || !json->is_object()) {
+  const std::optional<JsonFile> config = read_json_object(context, file);
+  if (!config) {
     return;
   }
   model::Package package;
   package.dir = parent_dir(file);
   package.manifest = file;
   package.package_manager.clear(); // filled by assign_package_managers unless packageManager says
-  if (json->contains("name") && (*json)["name"].is_string()) {
-    package.name = (*json)["name"].get<std::string>();
+  if (config->json.contains("name") && config->json["name"].is_string()) {
+    package.name = config->json["name"].get<std::string>();
   }
-  if (json->contains("packageManager") && (*json)["packageManager"].is_string()) {
-    package.package_manager = manager_name((*json)["packageManager"].get<std::string>());
+  if (config->json.contains("packageManager") && config->json["packageManager"].is_string()) {
+    package.package_manager = manager_name(config->json["packageManager"].get<std::string>());
   }
-  if (json->contains("workspaces")) {
-    package.workspace_globs = string_list((*json)["workspaces"]);
+  if (config->json.contains("workspaces")) {
+    package.workspace_globs = string_list(config->json["workspaces"]);
   }
-  const auto scripts = json->find("scripts");
-  if (scripts != json->end() && scripts->is_object()) {
-    const int scripts_line = std::max(1, json_key_line(*text, "scripts"));
+  const auto scripts = config->json.find("scripts");
+  if (scripts != config->json.end() && scripts->is_object()) {
+    const int scripts_line = std::max(1, json_key_line(config->text, "scripts"));
     for (const auto& [name, value] : scripts->items()) {
       if (!value.is_string()) {
         continue;
@@ -92,7 +88,7 @@ void scan_package_json(ScanContext& context, const std::string& file) {
       model::Script script;
       script.name = name;
       script.command.text = value.get<std::string>();
-      script.command.location = {file, json_key_line(*text, name, scripts_line), 0};
+      script.command.location = {file, json_key_line(config->text, name, scripts_line), 0};
       ShellState state = context.shell(package.dir);
       script.command.invocations = parse_invocations(script.command.text, state);
       package.scripts.push_back(std::move(script));
@@ -114,15 +110,11 @@ void scan_package_json(ScanContext& context, const std::string& file) {
 }
 
 void scan_pnpm_workspace(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<yaml::Document> doc = read_yaml(context, file);
+  if (!doc) {
     return;
   }
-  const yaml::Document doc = yaml::parse(*text);
-  for (const yaml::Problem& problem : doc.problems) {
-    context.note("malformed YAML: " + problem.message, {file, problem.line, 0});
-  }
-  const yaml::Node* packages = doc.root.get("packages");
+  const yaml::Node* packages = doc->root.get("packages");
   if (packages == nullptr || !packages->is_seq()) {
     return;
   }

@@ -30,12 +30,6 @@ model::Command one_command(ScanContext& context, const std::string& text, const 
   return command;
 }
 
-void note_toml(ScanContext& context, const std::string& file, const toml::Document& doc) {
-  for (const toml::Problem& problem : doc.problems) {
-    context.note("malformed TOML: " + problem.message, {file, problem.line, 0});
-  }
-}
-
 void add_toml_command(ScanContext& context, const std::string& file, const std::string& platform,
                       const toml::Value& value, std::string label, const std::string& cwd,
                       std::vector<model::NameHint> names = {}, std::vector<model::EnvVar> env = {}) {
@@ -93,41 +87,35 @@ void scan_procfile(ScanContext& context, const std::string& file) {
 }
 
 void scan_vercel(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
-    return;
-  }
-  const std::optional<nlohmann::json> json = parse_json_noting(context, file, *text);
-  if (!json || !json->is_object()) {
+  const std::optional<JsonFile> config = read_json_object(context, file);
+  if (!config) {
     return;
   }
   context.add_deploy_config(file);
   for (const char* key : {"buildCommand", "installCommand", "devCommand"}) {
-    auto it = json->find(key);
-    if (it == json->end() || !it->is_string()) {
+    auto it = config->json.find(key);
+    if (it == config->json.end() || !it->is_string()) {
       continue;
     }
     model::ExecutionSite site = platform_site(model::SiteKind::platform, file, "vercel", key);
-    site.commands.push_back(
-        one_command(context, it->get<std::string>(), file, json_key_line(*text, key), parent_dir(file)));
+    site.commands.push_back(one_command(context, it->get<std::string>(), file,
+                                        json_key_line(config->text, key), parent_dir(file)));
     context.add_site(std::move(site));
   }
 }
 
 void scan_netlify(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<toml::Document> doc = read_toml(context, file);
+  if (!doc) {
     return;
   }
   context.add_deploy_config(file);
-  const toml::Document doc = toml::parse(*text);
-  note_toml(context, file, doc);
   std::string base = parent_dir(file);
-  if (const toml::Value* value = doc.find("build", "base")) {
+  if (const toml::Value* value = doc->find("build", "base")) {
     base = join_relative(base, value->text);
   }
-  const std::vector<model::EnvVar> env = toml_env(doc, "build.environment", file);
-  for (const toml::Value& value : doc.values) {
+  const std::vector<model::EnvVar> env = toml_env(*doc, "build.environment", file);
+  for (const toml::Value& value : doc->values) {
     if (value.key != "command") {
       continue;
     }
@@ -142,15 +130,13 @@ void scan_netlify(ScanContext& context, const std::string& file) {
 }
 
 void scan_fly(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<toml::Document> doc = read_toml(context, file);
+  if (!doc) {
     return;
   }
   context.add_deploy_config(file);
-  const toml::Document doc = toml::parse(*text);
-  note_toml(context, file, doc);
-  const std::vector<model::EnvVar> env = toml_env(doc, "env", file);
-  for (const toml::Value& value : doc.values) {
+  const std::vector<model::EnvVar> env = toml_env(*doc, "env", file);
+  for (const toml::Value& value : doc->values) {
     if (value.table == "deploy" && value.key == "release_command") {
       add_toml_command(context, file, "fly", value, "release_command", parent_dir(file), {}, env);
     } else if (value.table == "processes") {
@@ -163,16 +149,12 @@ void scan_fly(ScanContext& context, const std::string& file) {
 }
 
 void scan_render(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<yaml::Document> doc = read_yaml(context, file);
+  if (!doc) {
     return;
   }
   context.add_deploy_config(file);
-  const yaml::Document doc = yaml::parse(*text);
-  for (const yaml::Problem& problem : doc.problems) {
-    context.note("malformed YAML: " + problem.message, {file, problem.line, 0});
-  }
-  const yaml::Node* services = doc.root.get("services");
+  const yaml::Node* services = doc->root.get("services");
   if (services == nullptr) {
     return;
   }
@@ -204,24 +186,20 @@ void scan_render(ScanContext& context, const std::string& file) {
 }
 
 void scan_railway_json(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
-    return;
-  }
-  const std::optional<nlohmann::json> json = parse_json_noting(context, file, *text);
-  if (!json || !json->is_object()) {
+  const std::optional<JsonFile> config = read_json_object(context, file);
+  if (!config) {
     return;
   }
   context.add_deploy_config(file);
   const std::pair<const char*, const char*> keys[] = {
       {"build", "buildCommand"}, {"deploy", "preDeployCommand"}, {"deploy", "startCommand"}};
   for (const auto& [table, key] : keys) {
-    auto section = json->find(table);
-    if (section == json->end() || !section->is_object() || !section->contains(key)) {
+    auto section = config->json.find(table);
+    if (section == config->json.end() || !section->is_object() || !section->contains(key)) {
       continue;
     }
     const nlohmann::json& value = (*section)[key];
-    const int line = json_key_line(*text, key, std::max(1, json_key_line(*text, table)));
+    const int line = json_key_line(config->text, key, std::max(1, json_key_line(config->text, table)));
     model::ExecutionSite site = platform_site(model::SiteKind::platform, file, "railway", key);
     if (value.is_string()) {
       site.commands.push_back(one_command(context, value.get<std::string>(), file, line, parent_dir(file)));
@@ -238,14 +216,12 @@ void scan_railway_json(ScanContext& context, const std::string& file) {
 }
 
 void scan_railway_toml(ScanContext& context, const std::string& file) {
-  const std::optional<std::string> text = context.read(file);
-  if (!text) {
+  const std::optional<toml::Document> doc = read_toml(context, file);
+  if (!doc) {
     return;
   }
   context.add_deploy_config(file);
-  const toml::Document doc = toml::parse(*text);
-  note_toml(context, file, doc);
-  for (const toml::Value& value : doc.values) {
+  for (const toml::Value& value : doc->values) {
     if ((value.table == "build" && value.key == "buildCommand") ||
         (value.table == "deploy" && (value.key == "startCommand" || value.key == "preDeployCommand"))) {
       add_toml_command(context, file, "railway", value, value.key, parent_dir(file));

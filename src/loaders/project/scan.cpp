@@ -311,6 +311,45 @@ std::optional<nlohmann::json> parse_json_noting(ScanContext& context, const std:
   return std::nullopt;
 }
 
+std::optional<JsonFile> read_json_object(ScanContext& context, const std::string& file) {
+  std::optional<std::string> text = context.read(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::optional<nlohmann::json> json = parse_json_noting(context, file, *text);
+  if (!json || !json->is_object()) {
+    return std::nullopt;
+  }
+  return JsonFile{std::move(*text), std::move(*json)};
+}
+
+namespace {
+
+// `file` parsed by `parse`, each of its problems noted as "malformed <format>".
+template <typename Document>
+std::optional<Document> read_parsed(ScanContext& context, const std::string& file, std::string_view format,
+                                    Document (*parse)(std::string_view)) {
+  const std::optional<std::string> text = context.read(file);
+  if (!text) {
+    return std::nullopt;
+  }
+  Document doc = parse(*text);
+  for (const auto& problem : doc.problems) {
+    context.note("malformed " + std::string(format) + ": " + problem.message, {file, problem.line, 0});
+  }
+  return doc;
+}
+
+} // namespace
+
+std::optional<yaml::Document> read_yaml(ScanContext& context, const std::string& file) {
+  return read_parsed(context, file, "YAML", &yaml::parse);
+}
+
+std::optional<toml::Document> read_toml(ScanContext& context, const std::string& file) {
+  return read_parsed(context, file, "TOML", &toml::parse);
+}
+
 } // namespace scan
 
 void scan_project(model::Project& project) {

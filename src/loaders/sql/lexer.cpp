@@ -1,5 +1,6 @@
 #include "loaders/sql/lexer.hpp"
 
+#include "core/sql_quoted.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -24,27 +25,6 @@ bool is_ident_char(char c) {
 
 bool is_op_char(char c) {
   return std::string_view("+-*/<>=~!@#%^&|`?:").find(c) != std::string_view::npos;
-}
-
-// End of a quoted run starting at `pos` (on the opening quote): a doubled
-// quote continues it; with `backslash`, \x escapes one character.
-std::size_t quoted_end(std::string_view text, std::size_t pos, char quote, bool backslash) {
-  std::size_t i = pos + 1;
-  while (i < text.size()) {
-    if (backslash && text[i] == '\\') {
-      i += 2;
-      continue;
-    }
-    if (text[i] == quote) {
-      if (i + 1 < text.size() && text[i + 1] == quote) {
-        i += 2;
-        continue;
-      }
-      return i + 1;
-    }
-    ++i;
-  }
-  return text.size();
 }
 
 // Length of a `$tag$` delimiter at `pos`, or 0 when there is none.
@@ -128,10 +108,10 @@ Token scan_token(std::string_view text, std::size_t pos) {
     return {TokenKind::comment, pos, block_comment_end(text, pos)};
   }
   if (c == '\'') {
-    return {TokenKind::string, pos, quoted_end(text, pos, '\'', false)};
+    return {TokenKind::string, pos, core::sql_quoted_end(text, pos)};
   }
   if (c == '"') {
-    return {TokenKind::quoted_ident, pos, quoted_end(text, pos, '"', false)};
+    return {TokenKind::quoted_ident, pos, core::sql_quoted_end(text, pos)};
   }
   if (c == '$') {
     if (std::isdigit(static_cast<unsigned char>(next)) != 0) {
@@ -154,13 +134,13 @@ Token scan_token(std::string_view text, std::size_t pos) {
     }
     if (end < text.size() && text[end] == '\'' && string_prefix(text.substr(pos, end - pos))) {
       const bool escapes = end - pos == 1 && (c == 'e' || c == 'E');
-      return {TokenKind::string, pos, quoted_end(text, end, '\'', escapes)};
+      return {TokenKind::string, pos, core::sql_quoted_end(text, end, escapes)};
     }
     if (end - pos == 1 && (c == 'u' || c == 'U') && end + 1 < text.size() && text[end] == '&' &&
         (text[end + 1] == '\'' || text[end + 1] == '"')) {
       const char quote = text[end + 1];
       return {quote == '"' ? TokenKind::quoted_ident : TokenKind::string, pos,
-              quoted_end(text, end + 1, quote, false)};
+              core::sql_quoted_end(text, end + 1)};
     }
     return {TokenKind::word, pos, end};
   }

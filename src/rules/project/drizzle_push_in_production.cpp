@@ -110,15 +110,6 @@ std::string object_name(const PushReach& reach) {
   return reach.steps.back().location.file;
 }
 
-std::string root_identity(const PushReach& reach) {
-  switch (reach.root) {
-  case RootKind::site: return reach.site->file + "|" + reach.site->label;
-  case RootKind::script: return reach.root_package->manifest + "|" + reach.root_script->name;
-  case RootKind::command_file: return reach.root_file->path + "|" + reach.root_file->target;
-  }
-  return {};
-}
-
 core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const model::Project& project,
                            core::Severity production) {
   core::Finding finding;
@@ -127,17 +118,10 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
   finding.object.constraint = object_name(reach);
   finding.location = reach.steps.front().location;
   const std::string chain = render_chain(reach.steps);
-  std::string where;
-  switch (verdict.env) {
-  case Env::production: where = "against production"; break;
-  case Env::staging: where = "against staging"; break;
-  case Env::development: where = "in development"; break;
-  case Env::test: where = "against a CI test database"; break;
-  case Env::unknown: where = "where the target database is unknown"; break;
-  }
   finding.message = "drizzle-kit push" + std::string(reach.force ? " --force" : "") +
-                    (verdict.never_runs ? " is reached but never runs here" : " runs " + where) + " (" +
-                    verdict.reason + "): " + chain;
+                    (verdict.never_runs ? " is reached but never runs here"
+                                        : " runs " + std::string(where_it_runs(verdict.env))) +
+                    " (" + verdict.reason + "): " + chain;
   if (reach.force && (verdict.env == Env::production || verdict.env == Env::staging)) {
     finding.message +=
         "; --force skips drizzle-kit's data-loss prompt, so dropped columns and tables go unasked";
@@ -151,9 +135,7 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
         "and renames can become drop + add. Generate migrations in development, commit them, and run "
         "drizzle-kit migrate here instead.";
   }
-  for (const ChainStep& step : reach.steps) {
-    finding.evidence.push_back({"chain", step.label, step.location});
-  }
+  add_chain_evidence(finding, reach);
   add_verdict_evidence(finding, verdict);
   finding.fix = make_fix(reach, project);
   finding.compute_fingerprint(root_identity(reach) + "|" + reach.steps.back().location.file + "|" +
@@ -229,12 +211,7 @@ public:
       if (covered_elsewhere(i, reaches, verdicts, context.severity)) {
         continue;
       }
-      core::Finding finding = make_finding(reaches[i], verdicts[i], project, context.severity);
-      if (std::find(seen.begin(), seen.end(), finding.fingerprint) != seen.end()) {
-        continue; // the same push reached twice from one root (pre/post hooks, repeated calls)
-      }
-      seen.push_back(finding.fingerprint);
-      out.push_back(std::move(finding));
+      add_once(make_finding(reaches[i], verdicts[i], project, context.severity), seen, out);
     }
   }
 };

@@ -51,14 +51,6 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
   finding.severity = severity_for(verdict.env, production);
   finding.object.constraint = program.path;
   finding.location = reach.steps.front().location;
-  std::string where;
-  switch (verdict.env) {
-  case Env::production: where = "against production"; break;
-  case Env::staging: where = "against staging"; break;
-  case Env::development: where = "in development"; break;
-  case Env::test: where = "against a CI test database"; break;
-  case Env::unknown: where = "where the target database is unknown"; break;
-  }
   std::vector<std::string> kinds;
   for (const model::DataDeletion& deletion : program.deletions) {
     if (std::find(kinds.begin(), kinds.end(), deletion.what) == kinds.end()) {
@@ -68,8 +60,8 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
   const model::DataDeletion& first = program.deletions.front();
   finding.message = "seed script " + program.path + " (" + why_seed + ") deletes data (" +
                     core::join(kinds, ", ") + ", first at " + first.location.to_string() + ") and runs " +
-                    (verdict.never_runs ? std::string("nowhere here") : where) + " (" + verdict.reason +
-                    "): " + render_chain(reach.steps);
+                    std::string(verdict.never_runs ? "nowhere here" : where_it_runs(verdict.env)) + " (" +
+                    verdict.reason + "): " + render_chain(reach.steps);
   finding.help = verdict.env == Env::production || verdict.env == Env::staging || verdict.env == Env::unknown
                      ? "Take the seed off the deployment path: run it by hand against development databases, "
                        "and make it refuse to delete outside development (check NODE_ENV or the database "
@@ -77,19 +69,12 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
                        "a seed that empties tables first."
                      : "A seed that empties tables is fine against a local or throwaway database; keep it "
                        "off every path that reaches a shared one.";
-  for (const ChainStep& step : reach.steps) {
-    finding.evidence.push_back({"chain", step.label, step.location});
-  }
+  add_chain_evidence(finding, reach);
   for (const model::DataDeletion& deletion : program.deletions) {
     finding.evidence.push_back({"deletes", deletion.what + ": " + deletion.text, deletion.location});
   }
   add_verdict_evidence(finding, verdict);
-  const std::string root =
-      reach.site != nullptr          ? reach.site->file + "|" + reach.site->label
-      : reach.root_script != nullptr ? reach.root_package->manifest + "|" + reach.root_script->name
-      : reach.root_file != nullptr   ? reach.root_file->path + "|" + reach.root_file->target
-                                     : std::string{};
-  finding.compute_fingerprint(root + "|" + program.path);
+  finding.compute_fingerprint(root_identity(reach) + "|" + program.path);
   return finding;
 }
 
@@ -135,12 +120,7 @@ public:
       if (verdict.env == Env::development || verdict.env == Env::test) {
         continue;
       }
-      core::Finding finding = make_finding(reach, *program, why_seed, verdict, context.severity);
-      if (std::find(seen.begin(), seen.end(), finding.fingerprint) != seen.end()) {
-        continue;
-      }
-      seen.push_back(finding.fingerprint);
-      out.push_back(std::move(finding));
+      add_once(make_finding(reach, *program, why_seed, verdict, context.severity), seen, out);
     }
   }
 };

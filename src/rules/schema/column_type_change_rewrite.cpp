@@ -62,31 +62,28 @@ bool catalog_only(const model::TypeRef& from, const model::TypeRef& to) {
   return from.name == "cidr" && to.name == "inet";
 }
 
-class ColumnTypeChangeRewrite final : public engine::Rule {
+class ColumnTypeChangeRewrite final : public LockStepRule {
 public:
   ColumnTypeChangeRewrite()
-      : Rule({
-            .id = std::string(k_id),
-            .summary = "ALTER COLUMN TYPE that rewrites an existing table",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
-            .has_fix = true,
-        }) {}
-
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const LockedStep& locked :
-         steps_on_existing_tables(context, model::MigrationStepKind::alter_column_type)) {
-      const model::MigrationStep& step = *locked.step;
-      if (step.old_type == step.new_type ||
-          catalog_only(model::parse_type_text(step.old_type), model::parse_type_text(step.new_type))) {
-        continue;
-      }
-      out.push_back(make_finding(context, locked));
-    }
-  }
+      : LockStepRule(
+            {
+                .id = std::string(k_id),
+                .summary = "ALTER COLUMN TYPE that rewrites an existing table",
+                .has_fix = true,
+            },
+            model::MigrationStepKind::alter_column_type) {}
 
 private:
+  void check_step(const engine::RuleContext& context, const LockedStep& locked,
+                  std::vector<core::Finding>& out) const override {
+    const model::MigrationStep& step = *locked.step;
+    if (step.old_type == step.new_type ||
+        catalog_only(model::parse_type_text(step.old_type), model::parse_type_text(step.new_type))) {
+      return;
+    }
+    out.push_back(make_finding(context, locked));
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
@@ -110,19 +107,18 @@ private:
                       "migrator's session has TimeZone UTC: SET LOCAL TimeZone = 'UTC' before it in the "
                       "migration, when the stored values are UTC.)";
     }
-    core::Fix fix;
-    fix.ddl = "-- migration 1:\nALTER TABLE " + name + " ADD COLUMN " + temp + " " + step.new_type +
-              ";\n-- outside the migrator, in batches until no row is left:\nUPDATE " + name + " SET " +
-              temp + " = " + column + "::" + step.new_type + " WHERE ctid IN (SELECT ctid FROM " + name +
-              " WHERE " + temp + " IS NULL AND " + column +
-              " IS NOT NULL LIMIT 10000);\n-- migration 2:\nALTER TABLE " + name + " DROP COLUMN " + column +
-              ";\nALTER TABLE " + name + " RENAME COLUMN " + temp + " TO " + column + ";";
-    fix.safety_note =
-        "Writes between the backfill and the swap must fill the new column too (a trigger, or "
-        "the application writing both). Indexes, constraints and defaults on the old column have "
-        "to be recreated on the new one, CONCURRENTLY for indexes.";
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint(step.new_type);
+    set_lock_fix(finding,
+                 "-- migration 1:\nALTER TABLE " + name + " ADD COLUMN " + temp + " " + step.new_type +
+                     ";\n-- outside the migrator, in batches until no row is left:\nUPDATE " + name +
+                     " SET " + temp + " = " + column + "::" + step.new_type +
+                     " WHERE ctid IN (SELECT ctid FROM " + name + " WHERE " + temp + " IS NULL AND " +
+                     column + " IS NOT NULL LIMIT 10000);\n-- migration 2:\nALTER TABLE " + name +
+                     " DROP COLUMN " + column + ";\nALTER TABLE " + name + " RENAME COLUMN " + temp + " TO " +
+                     column + ";",
+                 "Writes between the backfill and the swap must fill the new column too (a trigger, or "
+                 "the application writing both). Indexes, constraints and defaults on the old column have "
+                 "to be recreated on the new one, CONCURRENTLY for indexes.",
+                 step.new_type);
     return finding;
   }
 };

@@ -5,7 +5,7 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/index_drop.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -37,27 +37,20 @@ int keep_rank(const Index& index) {
   return index.unique ? 1 : 0;
 }
 
-class DuplicateIndex final : public engine::Rule {
+class DuplicateIndex final : public TableRule {
 public:
   DuplicateIndex()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Two indexes on the same table with identical definitions",
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
-
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const Table& table : catalog_tables(context)) {
-      check_table(context, table, out);
-    }
-  }
 
 private:
   // Each index that has an identical twin earlier in the keep order is
   // reported once, against the index that stays.
-  static void check_table(const engine::RuleContext& context, const Table& table,
-                          std::vector<core::Finding>& out) {
+  void check_table(const engine::RuleContext& context, const Table& table,
+                   std::vector<core::Finding>& out) const override {
     const auto& indexes = table.indexes;
     for (std::size_t i = 0; i < indexes.size(); ++i) {
       if (!indexes[i].valid || indexes[i].keys.empty() || indexes[i].inherited) {

@@ -23,37 +23,34 @@ std::string action_clause(std::string_view clause, model::FkAction action) {
   return " " + std::string(clause) + " " + text;
 }
 
-class ForeignKeyAddedValidating final : public engine::Rule {
+class ForeignKeyAddedValidating final : public LockStepRule {
 public:
   ForeignKeyAddedValidating()
-      : Rule({
-            .id = std::string(k_id),
-            .summary = "Foreign key added to an existing table without NOT VALID",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
-            .has_fix = true,
-        }) {}
+      : LockStepRule(
+            {
+                .id = std::string(k_id),
+                .summary = "Foreign key added to an existing table without NOT VALID",
+                .has_fix = true,
+            },
+            model::MigrationStepKind::add_foreign_key) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const LockedStep& locked :
-         steps_on_existing_tables(context, model::MigrationStepKind::add_foreign_key)) {
-      const auto& fks = locked.defined->foreign_keys;
-      const auto fk = std::find_if(fks.begin(), fks.end(), [&](const model::ForeignKey& each) {
-        return each.name == locked.step->object;
-      });
-      if (fk == fks.end()) {
-        continue;
-      }
-      if (!locked.step->not_valid) {
-        out.push_back(make_finding(context, locked, *fk));
-      } else if (const model::MigrationStep* validate = validated_in_same_file(context, *locked.step)) {
-        out.push_back(validated_at_once(context, locked, *fk, *validate));
-      }
+private:
+  void check_step(const engine::RuleContext& context, const LockedStep& locked,
+                  std::vector<core::Finding>& out) const override {
+    const auto& fks = locked.defined->foreign_keys;
+    const auto fk = std::find_if(fks.begin(), fks.end(), [&](const model::ForeignKey& each) {
+      return each.name == locked.step->object;
+    });
+    if (fk == fks.end()) {
+      return;
+    }
+    if (!locked.step->not_valid) {
+      out.push_back(make_finding(context, locked, *fk));
+    } else if (const model::MigrationStep* validate = validated_in_same_file(context, *locked.step)) {
+      out.push_back(validated_at_once(context, locked, *fk, *validate));
     }
   }
 
-private:
   // NOT VALID, then VALIDATE in the same file: one transaction, so the
   // validating scan runs under the ADD's lock as if NOT VALID were not there.
   static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
@@ -79,14 +76,13 @@ private:
         name +
         " under that lock: the NOT VALID gains nothing. Move the VALIDATE to a later migration, "
         "shipped in a later deploy.";
-    core::Fix fix;
-    fix.ddl =
+    set_lock_fix(
+        finding,
         "-- keep the ADD ... NOT VALID here; move this to a migration of a later deploy:\nALTER TABLE " +
-        name + " VALIDATE CONSTRAINT " + core::quote_ident(fk.name) + ";";
-    fix.safety_note = "Create that migration with drizzle-kit generate --custom after this one is deployed. "
-                      "VALIDATE fails if an old row has no match: clean those rows up first.";
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint(fk.name + "/validated-at-once");
+            name + " VALIDATE CONSTRAINT " + core::quote_ident(fk.name) + ";",
+        "Create that migration with drizzle-kit generate --custom after this one is deployed. "
+        "VALIDATE fails if an old row has no match: clean those rows up first.",
+        fk.name + "/validated-at-once");
     return finding;
   }
 
@@ -111,7 +107,6 @@ private:
         "checked; a brief lock), then VALIDATE CONSTRAINT in the next migration, which checks the old rows "
         "under a lock that lets reads and writes continue. Ship the two in separate deploys: migrations "
         "pending together run in one transaction, where the VALIDATE would scan under the first lock.";
-    core::Fix fix;
     std::vector<std::string> columns;
     std::vector<std::string> ref_columns;
     for (const std::string& column : fk.columns) {
@@ -120,19 +115,18 @@ private:
     for (const std::string& column : fk.ref_columns) {
       ref_columns.push_back(core::quote_ident(column));
     }
-    fix.ddl = "-- this migration:\nALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " FOREIGN KEY (" +
-              core::join(columns, ", ") + ") REFERENCES " + ref +
-              (ref_columns.empty() ? "" : " (" + core::join(ref_columns, ", ") + ")") +
-              action_clause("ON DELETE", fk.on_delete) + action_clause("ON UPDATE", fk.on_update) +
-              " NOT VALID;\n-- the next migration:\nALTER TABLE " + name + " VALIDATE CONSTRAINT " +
-              constraint + ";";
-    fix.safety_note =
-        "drizzle-kit generate writes the constraint without NOT VALID: edit the generated SQL "
-        "file (add NOT VALID), deploy it, then add the VALIDATE statement as the next migration "
-        "(drizzle-kit generate --custom) in a later deploy. VALIDATE fails if an old row has no "
-        "match: clean those rows up first.";
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint(fk.name);
+    set_lock_fix(finding,
+                 "-- this migration:\nALTER TABLE " + name + " ADD CONSTRAINT " + constraint +
+                     " FOREIGN KEY (" + core::join(columns, ", ") + ") REFERENCES " + ref +
+                     (ref_columns.empty() ? "" : " (" + core::join(ref_columns, ", ") + ")") +
+                     action_clause("ON DELETE", fk.on_delete) + action_clause("ON UPDATE", fk.on_update) +
+                     " NOT VALID;\n-- the next migration:\nALTER TABLE " + name + " VALIDATE CONSTRAINT " +
+                     constraint + ";",
+                 "drizzle-kit generate writes the constraint without NOT VALID: edit the generated SQL "
+                 "file (add NOT VALID), deploy it, then add the VALIDATE statement as the next migration "
+                 "(drizzle-kit generate --custom) in a later deploy. VALIDATE fails if an old row has no "
+                 "match: clean those rows up first.",
+                 fk.name);
     return finding;
   }
 };

@@ -2,7 +2,7 @@
 #include "advisor/evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -49,43 +49,40 @@ struct Mismatch {
   std::string ref_column;
 };
 
-class ForeignKeyTypeMismatch final : public engine::Rule {
+class ForeignKeyTypeMismatch final : public TableRule {
 public:
   ForeignKeyTypeMismatch()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Foreign key column whose type differs from the referenced column's",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::high,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
     const model::Catalog& catalog = *context.catalog;
-    for (const model::Table& table : catalog_tables(context)) {
-      for (const model::ForeignKey& fk : table.foreign_keys) {
-        const model::Table* ref = catalog.find_table(fk.ref_schema, fk.ref_table);
-        if (ref == nullptr || fk.columns.size() != fk.ref_columns.size()) {
+    for (const model::ForeignKey& fk : table.foreign_keys) {
+      const model::Table* ref = catalog.find_table(fk.ref_schema, fk.ref_table);
+      if (ref == nullptr || fk.columns.size() != fk.ref_columns.size()) {
+        continue;
+      }
+      for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+        const model::Column* own = table.find_column(fk.columns[i]);
+        const model::Column* target = ref->find_column(fk.ref_columns[i]);
+        if (own == nullptr || target == nullptr) {
           continue;
         }
-        for (std::size_t i = 0; i < fk.columns.size(); ++i) {
-          const model::Column* own = table.find_column(fk.columns[i]);
-          const model::Column* target = ref->find_column(fk.ref_columns[i]);
-          if (own == nullptr || target == nullptr) {
-            continue;
-          }
-          Mismatch mismatch{own, catalog.resolve_type(own->type), catalog.resolve_type(target->type),
-                            target->name};
-          if (!same_type(mismatch.own, mismatch.referenced)) {
-            out.push_back(make_finding(context, table, fk, mismatch));
-          }
+        Mismatch mismatch{own, catalog.resolve_type(own->type), catalog.resolve_type(target->type),
+                          target->name};
+        if (!same_type(mismatch.own, mismatch.referenced)) {
+          out.push_back(make_finding(context, table, fk, mismatch));
         }
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::ForeignKey& fk, const Mismatch& mismatch) {
     const std::string name = advisor::table_display(table);

@@ -10,31 +10,28 @@ namespace {
 
 constexpr std::string_view k_id = "index-created-non-concurrently";
 
-class IndexCreatedNonConcurrently final : public engine::Rule {
+class IndexCreatedNonConcurrently final : public LockStepRule {
 public:
   IndexCreatedNonConcurrently()
-      : Rule({
-            .id = std::string(k_id),
-            .summary = "CREATE INDEX without CONCURRENTLY on a table an earlier migration created",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
-            .has_fix = true,
-        }) {}
-
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const LockedStep& locked :
-         steps_on_existing_tables(context, model::MigrationStepKind::create_index)) {
-      const model::Index* index = locked.defined->find_index(locked.step->object);
-      // Dropped later in the history, or a partitioned table (CONCURRENTLY is refused there).
-      if (locked.step->concurrently || index == nullptr || locked.defined->partitioned) {
-        continue;
-      }
-      out.push_back(make_finding(context, locked, *index));
-    }
-  }
+      : LockStepRule(
+            {
+                .id = std::string(k_id),
+                .summary = "CREATE INDEX without CONCURRENTLY on a table an earlier migration created",
+                .has_fix = true,
+            },
+            model::MigrationStepKind::create_index) {}
 
 private:
+  void check_step(const engine::RuleContext& context, const LockedStep& locked,
+                  std::vector<core::Finding>& out) const override {
+    const model::Index* index = locked.defined->find_index(locked.step->object);
+    // Dropped later in the history, or a partitioned table (CONCURRENTLY is refused there).
+    if (locked.step->concurrently || index == nullptr || locked.defined->partitioned) {
+      return;
+    }
+    out.push_back(make_finding(context, locked, *index));
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::Index& index) {
     const model::Table& table = *locked.defined;
@@ -53,20 +50,18 @@ private:
         "fail): build the index in a separate deploy step before drizzle-kit migrate (psql, or a script "
         "with the same connection), and make the migration's statement CREATE INDEX IF NOT EXISTS so it "
         "finds the index already there and costs nothing.";
-    core::Fix fix;
-    fix.ddl = "-- outside the migrator (psql in the deploy step), before drizzle-kit migrate:\n" +
-              render_index_statement(table, index, true, true) +
-              "\n-- in the migration, a no-op once the index exists:\n-- pgadvise-ignore " +
-              std::string(k_id) + " -- built CONCURRENTLY before drizzle-kit migrate\n" +
-              render_index_statement(table, index, false, true);
     // The help says why CONCURRENTLY stays out of the migrator; the note is
     // about running it (the index advisor's note says the former once per report).
-    fix.safety_note = "Run the CONCURRENTLY statement in autocommit (psql -c, no BEGIN): it waits for "
-                      "transactions already using the table, then builds without blocking writes. One that "
-                      "fails leaves an INVALID index (invalid-index): drop it and run it again.";
-    fix.kind = core::FixKind::sql;
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint(index.name);
+    set_lock_fix(finding,
+                 "-- outside the migrator (psql in the deploy step), before drizzle-kit migrate:\n" +
+                     render_index_statement(table, index, true, true) +
+                     "\n-- in the migration, a no-op once the index exists:\n-- pgadvise-ignore " +
+                     std::string(k_id) + " -- built CONCURRENTLY before drizzle-kit migrate\n" +
+                     render_index_statement(table, index, false, true),
+                 "Run the CONCURRENTLY statement in autocommit (psql -c, no BEGIN): it waits for "
+                 "transactions already using the table, then builds without blocking writes. One that "
+                 "fails leaves an INVALID index (invalid-index): drop it and run it again.",
+                 index.name);
     return finding;
   }
 };

@@ -3,7 +3,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <algorithm>
@@ -23,8 +23,7 @@ constexpr double k_int2_max = std::numeric_limits<std::int16_t>::max();
 
 // A key the database numbers itself: serial, identity, or a nextval() default.
 bool generated_key(const model::Column& column) {
-  return column.type.serial || column.identity ||
-         (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
+  return column.identity || sequence_default(column);
 }
 
 double type_max(const model::TypeRef& type) {
@@ -39,38 +38,32 @@ std::string used_percent(double fraction) {
   return out.str();
 }
 
-class IntegerPrimaryKeyOverflow final : public engine::Rule {
+class IntegerPrimaryKeyOverflow final : public PrimaryKeyRule {
 public:
   IntegerPrimaryKeyOverflow()
-      : Rule({
+      : PrimaryKeyRule({
             .id = std::string(k_id),
             .summary = "int4 primary key that can run out of values",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      const model::Column* column = single_primary_key_column(table);
-      if (column == nullptr || column->type.is_array() ||
-          (column->type.name != "int4" && column->type.name != "int2") || !generated_key(*column)) {
-        continue;
-      }
-      out.push_back(make_finding(context, table, *column));
+private:
+  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
+                 std::vector<core::Finding>& out) const override {
+    if (!column.type.is_array() && (column.type.name == "int4" || column.type.name == "int2") &&
+        generated_key(column)) {
+      out.push_back(make_finding(context, table, column));
     }
   }
 
-private:
-  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                    const model::Column& column) {
+  [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                           const model::Column& column) const {
     const std::string name = advisor::table_display(table);
     const double max = type_max(column.type);
     const std::string type = column.type.name == "int2" ? "smallint" : "integer";
-    core::Finding finding;
-    finding.rule = std::string(k_id);
-    finding.severity = context.severity;
+    core::Finding finding =
+        key_finding(context, table, column, column.name + " " + column.type.display() + " PRIMARY KEY");
     finding.message = "Primary key " + name + "." + column.name + " is " + type + ": at most " +
                       core::group_digits(static_cast<std::int64_t>(max)) + " ids";
     if (column.sequence_last_value) {
@@ -81,15 +74,13 @@ private:
       if (used > 0.5) {
         finding.severity = std::max(finding.severity, core::Severity::high);
       }
-      finding.evidence.push_back(advisor::schema_evidence(
-          *context.catalog,
-          sequence_name(table, column) + " last_value = " + std::to_string(*column.sequence_last_value),
-          column.location));
+      // Before the column's definition: it is what raised the severity.
+      finding.evidence.insert(finding.evidence.begin(),
+                              advisor::schema_evidence(*context.catalog,
+                                                       sequence_name(table, column) + " last_value = " +
+                                                           std::to_string(*column.sequence_last_value),
+                                                       column.location));
     }
-    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
-    finding.location = column.location;
-    finding.evidence.push_back(advisor::schema_evidence(
-        *context.catalog, column.name + " " + column.type.display() + " PRIMARY KEY", column.location));
     if (const auto rows = table_rows(table); rows && *rows >= max * 0.1) {
       finding.severity = std::max(finding.severity, core::Severity::medium);
       finding.evidence.push_back(
@@ -110,13 +101,9 @@ private:
         "Rewrites " + name +
         " and its indexes under an ACCESS EXCLUSIVE lock: do it while the table is small, or on a "
         "big table add a bigint column, backfill it in batches, and swap it in.";
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": bigint(" +
-                    advisor::js_string(column.name) +
-                    ", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),";
-    }
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint();
+    set_key_fix(finding, context, table, column, std::move(fix),
+                "bigint(" + advisor::js_string(column.name) +
+                    ", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),");
     return finding;
   }
 };

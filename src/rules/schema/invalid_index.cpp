@@ -2,7 +2,7 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/index_drop.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -12,34 +12,32 @@ namespace {
 
 constexpr std::string_view k_id = "invalid-index";
 
-class InvalidIndex final : public engine::Rule {
+class InvalidIndex final : public TableRule {
 public:
   InvalidIndex()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Index left invalid (a failed CREATE INDEX CONCURRENTLY), live database",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::high,
-            .inputs = {engine::Input::catalog, engine::Input::live},
+            .inputs = {engine::Input::live},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      // An index ON ONLY a partitioned table is invalid until every
-      // partition's index is attached: that is a step, not a failure.
-      if (table.partitioned) {
-        continue;
-      }
-      for (const model::Index& index : table.indexes) {
-        if (!index.valid) {
-          out.push_back(make_finding(context, table, index));
-        }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    // An index ON ONLY a partitioned table is invalid until every
+    // partition's index is attached: that is a step, not a failure.
+    if (table.partitioned) {
+      return;
+    }
+    for (const model::Index& index : table.indexes) {
+      if (!index.valid) {
+        out.push_back(make_finding(context, table, index));
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Index& index) {
     const std::string name = core::qualified_name(table.schema, index.name);

@@ -2,7 +2,7 @@
 #include "advisor/jsonb_fix.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -12,27 +12,25 @@ namespace {
 
 constexpr std::string_view k_id = "json-column-not-jsonb";
 
-class JsonColumnNotJsonb final : public engine::Rule {
+class JsonColumnNotJsonb final : public TableRule {
 public:
   JsonColumnNotJsonb()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Column of type json where jsonb belongs",
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      for (const model::Column& column : table.columns) {
-        if (context.catalog->resolve_type(column.type).is_json()) {
-          out.push_back(make_finding(context, table, column));
-        }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    for (const model::Column& column : table.columns) {
+      if (context.catalog->resolve_type(column.type).is_json()) {
+        out.push_back(make_finding(context, table, column));
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Column& column) {
     core::Finding finding;

@@ -5,7 +5,7 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/index_drop.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <algorithm>
@@ -44,44 +44,41 @@ bool leads_foreign_key(const model::Table& table, const std::string& column) {
   });
 }
 
-class LowCardinalityIndex final : public engine::Rule {
+class LowCardinalityIndex final : public TableRule {
 public:
   LowCardinalityIndex()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "btree index on a boolean or few-valued column",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
             .options =
                 {{"max-distinct", "5",
                   "a column with at most this many distinct values (pg_stats n_distinct) is few-valued"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
     const double max_distinct = context.options.get_double("max-distinct");
-    for (const model::Table& table : catalog_tables(context)) {
-      for (const model::Index& index : table.indexes) {
-        // One plain key: in a composite index the other keys do the work.
-        if (index.kind != model::IndexKind::index || index.unique || index.is_partial() || !index.valid ||
-            index.method != "btree" || index.keys.size() != 1 || index.keys.front().column.empty()) {
-          continue;
-        }
-        const model::Column* column = table.find_column(index.keys.front().column);
-        if (column == nullptr || leads_foreign_key(table, column->name)) {
-          continue; // a foreign key needs its index for deletes on the referenced table
-        }
-        const bool boolean = context.catalog->resolve_type(column->type).name == "bool";
-        const std::optional<double> distinct = distinct_values(table, *column);
-        if (boolean || (distinct && *distinct <= max_distinct)) {
-          out.push_back(make_finding(context, table, index, *column, boolean ? 2.0 : *distinct));
-        }
+    for (const model::Index& index : table.indexes) {
+      // One plain key: in a composite index the other keys do the work.
+      if (index.kind != model::IndexKind::index || index.unique || index.is_partial() || !index.valid ||
+          index.method != "btree" || index.keys.size() != 1 || index.keys.front().column.empty()) {
+        continue;
+      }
+      const model::Column* column = table.find_column(index.keys.front().column);
+      if (column == nullptr || leads_foreign_key(table, column->name)) {
+        continue; // a foreign key needs its index for deletes on the referenced table
+      }
+      const bool boolean = context.catalog->resolve_type(column->type).name == "bool";
+      const std::optional<double> distinct = distinct_values(table, *column);
+      if (boolean || (distinct && *distinct <= max_distinct)) {
+        out.push_back(make_finding(context, table, index, *column, boolean ? 2.0 : *distinct));
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Index& index, const model::Column& column, double distinct) {
     const std::string table_name = core::qualified_name(table.schema, table.name);

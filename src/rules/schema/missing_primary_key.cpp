@@ -3,7 +3,7 @@
 #include "advisor/partitions.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -37,26 +37,24 @@ std::string quoted_key_columns(const Index& index) {
   return core::join(columns, ", ");
 }
 
-class MissingPrimaryKey final : public engine::Rule {
+class MissingPrimaryKey final : public TableRule {
 public:
   MissingPrimaryKey()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Table without a primary key",
-            .inputs = {engine::Input::catalog},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const Table& table : catalog_tables(context)) {
-      // A partition gets its primary key from its parent, which reports.
-      if (table.primary_key() != nullptr || advisor::partition_parent(*context.catalog, table) != nullptr) {
-        continue;
-      }
-      out.push_back(make_finding(context, table));
+private:
+  void check_table(const engine::RuleContext& context, const Table& table,
+                   std::vector<core::Finding>& out) const override {
+    // A partition gets its primary key from its parent, which reports.
+    if (table.primary_key() != nullptr || advisor::partition_parent(*context.catalog, table) != nullptr) {
+      return;
     }
+    out.push_back(make_finding(context, table));
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table) {
     const std::string name = advisor::table_display(table);
     core::Finding finding;

@@ -2,7 +2,7 @@
 #include "advisor/policy_render.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <algorithm>
 #include <array>
@@ -59,28 +59,24 @@ std::string ored(const std::vector<std::string>& parts) {
   return core::join(wrapped, " OR ");
 }
 
-class MultiplePermissivePolicies final : public engine::Rule {
+class MultiplePermissivePolicies final : public TableRule {
 public:
   MultiplePermissivePolicies()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Several permissive policies for one role and action, each evaluated for every row",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      for (const auto& [key, overlap] : overlaps(table)) {
-        static_cast<void>(key);
-        out.push_back(make_finding(context, table, overlap));
-      }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    for (const auto& [key, overlap] : overlaps(table)) {
+      static_cast<void>(key);
+      out.push_back(make_finding(context, table, overlap));
     }
   }
 
-private:
   // Sets of two or more permissive policies that apply to the same role
   // and action, keyed by their names; each with where they overlap.
   static std::map<std::string, Overlap> overlaps(const model::Table& table) {

@@ -1,7 +1,7 @@
 #include "advisor/evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -11,40 +11,36 @@ namespace {
 
 constexpr std::string_view k_id = "not-valid-constraint";
 
-class NotValidConstraint final : public engine::Rule {
+class NotValidConstraint final : public TableRule {
 public:
   NotValidConstraint()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Constraint added NOT VALID and never validated",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      // A partition repeats its parent's foreign keys; the parent reports them.
-      if (!table.partition_of.empty()) {
-        continue;
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    // A partition repeats its parent's foreign keys; the parent reports them.
+    if (!table.partition_of.empty()) {
+      return;
+    }
+    for (const model::ForeignKey& fk : table.foreign_keys) {
+      if (!fk.valid) {
+        out.push_back(make_finding(context, table, fk.name, fk.columns, "foreign key",
+                                   advisor::describe_foreign_key(fk), fk.location));
       }
-      for (const model::ForeignKey& fk : table.foreign_keys) {
-        if (!fk.valid) {
-          out.push_back(make_finding(context, table, fk.name, fk.columns, "foreign key",
-                                     advisor::describe_foreign_key(fk), fk.location));
-        }
-      }
-      for (const model::CheckConstraint& check : table.checks) {
-        if (!check.valid) {
-          out.push_back(make_finding(context, table, check.name, {}, "check constraint",
-                                     "CHECK (" + check.expression + ")", check.location));
-        }
+    }
+    for (const model::CheckConstraint& check : table.checks) {
+      if (!check.valid) {
+        out.push_back(make_finding(context, table, check.name, {}, "check constraint",
+                                   "CHECK (" + check.expression + ")", check.location));
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const std::string& name, const std::vector<std::string>& columns,
                                     const std::string& what, const std::string& definition,

@@ -3,7 +3,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <array>
@@ -39,33 +39,28 @@ bool random_uuid_default(const model::Column& column) {
 
 constexpr int k_pg18 = 180000;
 
-class RandomUuidPrimaryKey final : public engine::Rule {
+class RandomUuidPrimaryKey final : public PrimaryKeyRule {
 public:
   RandomUuidPrimaryKey()
-      : Rule({
+      : PrimaryKeyRule({
             .id = std::string(k_id),
             .summary = "Primary key defaulting to a random (v4) UUID",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      const model::Column* column = single_primary_key_column(table);
-      if (column != nullptr && random_uuid_default(*column)) {
-        out.push_back(make_finding(context, table, *column));
-      }
+private:
+  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
+                 std::vector<core::Finding>& out) const override {
+    if (random_uuid_default(column)) {
+      out.push_back(make_finding(context, table, column));
     }
   }
 
-private:
-  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                    const model::Column& column) {
+  [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                           const model::Column& column) const {
     const std::string name = advisor::table_display(table);
-    core::Finding finding;
-    finding.rule = std::string(k_id);
+    core::Finding finding = key_finding(context, table, column,
+                                        column.name + " uuid PRIMARY KEY DEFAULT " + *column.default_expr);
     finding.severity = severity_for(context.severity, table);
     finding.message = "Primary key " + name + "." + column.name + " defaults to a random UUID (" +
                       *column.default_expr + ")";
@@ -77,11 +72,6 @@ private:
         "generate v7 UUIDs in the application (Drizzle: .$defaultFn(() => uuidv7()) with the `uuid` "
         "package) or with an extension such as pg_uuidv7 (uuid_generate_v7()). Existing rows keep "
         "their values.";
-    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
-    finding.location = column.location;
-    finding.evidence.push_back(advisor::schema_evidence(
-        *context.catalog, column.name + " uuid PRIMARY KEY DEFAULT " + *column.default_expr,
-        column.location));
     if (const std::string rows = describe_rows(table); !rows.empty()) {
       std::string detail = name + ": " + rows;
       if (const auto inserts = table_inserts(table)) {
@@ -100,13 +90,9 @@ private:
                             : "an extension's uuid_generate_v7() or generate the UUID in the application. "
                               "Changing a default takes a brief lock and rewrites nothing. ") +
                       "Code that relies on ids being unordered (none should) is unaffected.";
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": uuid(" +
-                    advisor::js_string(column.name) +
-                    ").primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"";
-    }
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint();
+    set_key_fix(finding, context, table, column, std::move(fix),
+                "uuid(" + advisor::js_string(column.name) +
+                    ").primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"");
     return finding;
   }
 

@@ -5,7 +5,7 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/index_drop.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -42,31 +42,29 @@ const Index* covering_index(const Table& table, const Index& shorter) {
   return best;
 }
 
-class RedundantIndex final : public engine::Rule {
+class RedundantIndex final : public TableRule {
 public:
   RedundantIndex()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Non-unique index whose keys are a left prefix of another index",
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const Table& table : catalog_tables(context)) {
-      for (const Index& index : table.indexes) {
-        if (!droppable(index)) {
-          continue;
-        }
-        if (const Index* longer = covering_index(table, index)) {
-          out.push_back(make_finding(context, table, index, *longer));
-        }
+private:
+  void check_table(const engine::RuleContext& context, const Table& table,
+                   std::vector<core::Finding>& out) const override {
+    for (const Index& index : table.indexes) {
+      if (!droppable(index)) {
+        continue;
+      }
+      if (const Index* longer = covering_index(table, index)) {
+        out.push_back(make_finding(context, table, index, *longer));
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
                                     const Index& longer) {
     core::Finding finding = index_finding(k_id, context, table, drop);

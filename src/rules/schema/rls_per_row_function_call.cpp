@@ -2,7 +2,7 @@
 #include "advisor/policy_render.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -13,31 +13,27 @@ namespace {
 
 constexpr std::string_view k_id = "rls-per-row-function-call";
 
-class RlsPerRowFunctionCall final : public engine::Rule {
+class RlsPerRowFunctionCall final : public TableRule {
 public:
   RlsPerRowFunctionCall()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "Row-level security policy calls auth.uid() or current_setting() once per row",
-            .category = engine::Category::schema,
-            .default_severity = core::Severity::medium,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      for (const model::Policy& policy : table.policies) {
-        const advisor::InitPlanRewrite using_fix = advisor::wrap_per_row_calls(policy.using_expr);
-        const advisor::InitPlanRewrite check_fix = advisor::wrap_per_row_calls(policy.check_expr);
-        if (!using_fix.calls.empty() || !check_fix.calls.empty()) {
-          out.push_back(make_finding(context, table, policy, using_fix, check_fix));
-        }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    for (const model::Policy& policy : table.policies) {
+      const advisor::InitPlanRewrite using_fix = advisor::wrap_per_row_calls(policy.using_expr);
+      const advisor::InitPlanRewrite check_fix = advisor::wrap_per_row_calls(policy.check_expr);
+      if (!using_fix.calls.empty() || !check_fix.calls.empty()) {
+        out.push_back(make_finding(context, table, policy, using_fix, check_fix));
       }
     }
   }
 
-private:
   static std::string clauses(const advisor::InitPlanRewrite& using_fix,
                              const advisor::InitPlanRewrite& check_fix) {
     std::vector<std::string> calls = using_fix.calls;

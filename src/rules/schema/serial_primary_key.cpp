@@ -2,7 +2,7 @@
 #include "advisor/evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <memory>
@@ -13,46 +13,35 @@ namespace {
 
 constexpr std::string_view k_id = "serial-primary-key";
 
-// serial is int + a sequence + a nextval() default; every loader marks it
-// TypeRef::serial. A hand-made nextval() default without serial counts too.
-bool sequence_backed(const model::Column& column) {
-  if (column.identity) {
-    return false;
-  }
-  return column.type.serial ||
-         (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
-}
-
-class SerialPrimaryKey final : public engine::Rule {
+class SerialPrimaryKey final : public PrimaryKeyRule {
 public:
   SerialPrimaryKey()
-      : Rule({
+      : PrimaryKeyRule({
             .id = std::string(k_id),
             .summary = "Primary key on a serial column instead of an identity column",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      const model::Column* column = single_primary_key_column(table);
-      if (column != nullptr && sequence_backed(*column)) {
-        out.push_back(make_finding(context, table, *column));
-      }
+private:
+  // serial is int + a sequence + a nextval() default; a hand-made
+  // nextval() default counts too. An identity column is the fix.
+  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
+                 std::vector<core::Finding>& out) const override {
+    if (!column.identity && sequence_default(column)) {
+      out.push_back(make_finding(context, table, column));
     }
   }
 
-private:
-  static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                    const model::Column& column) {
+  [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
+                                           const model::Column& column) const {
     const std::string name = advisor::table_display(table);
     const std::string col = core::quote_ident(column.name);
     const bool big = column.type.name == "int8";
-    core::Finding finding;
-    finding.rule = std::string(k_id);
-    finding.severity = context.severity;
+    core::Finding finding =
+        key_finding(context, table, column,
+                    column.name + " " + column.type.display() +
+                        (column.default_expr ? " DEFAULT " + *column.default_expr : "") + " PRIMARY KEY");
     finding.message =
         "Primary key " + name + "." + column.name + " is a " +
         (column.type.serial ? std::string(big ? "bigserial" : "serial") : "nextval()-defaulted") +
@@ -63,13 +52,6 @@ private:
                    "sequence. An identity column (GENERATED ALWAYS AS IDENTITY) belongs to the column, is "
                    "the SQL standard, and refuses stray explicit values. Drizzle: "
                    "integer().primaryKey().generatedAlwaysAsIdentity() instead of serial().";
-    finding.object = core::ObjectRef{table.schema, table.name, {column.name}, {}};
-    finding.location = column.location;
-    finding.evidence.push_back(advisor::schema_evidence(
-        *context.catalog,
-        column.name + " " + column.type.display() +
-            (column.default_expr ? " DEFAULT " + *column.default_expr : "") + " PRIMARY KEY",
-        column.location));
 
     core::Fix fix;
     const std::string sequence = sequence_name(table, column);
@@ -91,13 +73,9 @@ private:
     fix.safety_note = "Takes an ACCESS EXCLUSIVE lock on " + name +
                       " briefly (no rewrite; setval reads max(id) through the primary key). BY DEFAULT keeps "
                       "accepting explicit ids as serial did; switch to ALWAYS once no code inserts them.";
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": " + (big ? "bigint" : "integer") +
-                    "(" + advisor::js_string(column.name) + (big ? ", { mode: \"number\" }" : "") +
-                    ").primaryKey().generatedByDefaultAsIdentity(),";
-    }
-    finding.fix = std::move(fix);
-    finding.compute_fingerprint();
+    set_key_fix(finding, context, table, column, std::move(fix),
+                std::string(big ? "bigint" : "integer") + "(" + advisor::js_string(column.name) +
+                    (big ? ", { mode: \"number\" }" : "") + ").primaryKey().generatedByDefaultAsIdentity(),");
     return finding;
   }
 };

@@ -2,7 +2,7 @@
 #include "advisor/evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/rule_inputs.hpp"
+#include "rules/support/table_rule.hpp"
 
 #include <memory>
 
@@ -12,30 +12,27 @@ namespace {
 
 constexpr std::string_view k_id = "timestamp-without-time-zone";
 
-class TimestampWithoutTimeZone final : public engine::Rule {
+class TimestampWithoutTimeZone final : public TableRule {
 public:
   TimestampWithoutTimeZone()
-      : Rule({
+      : TableRule({
             .id = std::string(k_id),
             .summary = "timestamp column without time zone",
-            .category = engine::Category::schema,
             .default_severity = core::Severity::low,
-            .inputs = {engine::Input::catalog},
             .has_fix = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    for (const model::Table& table : catalog_tables(context)) {
-      for (const model::Column& column : table.columns) {
-        const model::TypeRef type = context.catalog->resolve_type(column.type);
-        if (type.name == "timestamp") {
-          out.push_back(make_finding(context, table, column, type));
-        }
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const override {
+    for (const model::Column& column : table.columns) {
+      const model::TypeRef type = context.catalog->resolve_type(column.type);
+      if (type.name == "timestamp") {
+        out.push_back(make_finding(context, table, column, type));
       }
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Column& column, const model::TypeRef& type) {
     const std::string name = advisor::table_display(table);

@@ -703,4 +703,38 @@ void add_verdict_evidence(core::Finding& finding, const Verdict& verdict) {
   }
 }
 
+std::string_view where_it_runs(Env env) {
+  switch (env) {
+  case Env::production: return "against production";
+  case Env::staging: return "against staging";
+  case Env::development: return "in development";
+  case Env::test: return "against a CI test database";
+  case Env::unknown: return "where the target database is unknown";
+  }
+  return "where the target database is unknown";
+}
+
+std::string root_identity(const PushReach& reach) {
+  switch (reach.root) {
+  case RootKind::site: return reach.site->file + "|" + reach.site->label;
+  case RootKind::script: return reach.root_package->manifest + "|" + reach.root_script->name;
+  case RootKind::command_file: return reach.root_file->path + "|" + reach.root_file->target;
+  }
+  return {};
+}
+
+void add_chain_evidence(core::Finding& finding, const PushReach& reach) {
+  for (const ChainStep& step : reach.steps) {
+    finding.evidence.push_back({"chain", step.label, step.location});
+  }
+}
+
+void add_once(core::Finding finding, std::vector<std::string>& seen, std::vector<core::Finding>& out) {
+  if (std::find(seen.begin(), seen.end(), finding.fingerprint) != seen.end()) {
+    return;
+  }
+  seen.push_back(finding.fingerprint);
+  out.push_back(std::move(finding));
+}
+
 } // namespace pgadvise::rules

@@ -7,6 +7,7 @@
 #include "rules/support/push_reach.hpp"
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -51,5 +52,20 @@ core::Severity severity_for(Env env, core::Severity production);
 // The evidence a verdict adds to a finding: the environment and why, then
 // each condition pgadvise could not read.
 void add_verdict_evidence(core::Finding& finding, const Verdict& verdict);
+
+// Where a reach of that environment runs, for a finding's message:
+// "against production", "in development", ...
+std::string_view where_it_runs(Env env);
+
+// The reach's root for a fingerprint: the site's file and label, the root
+// script's manifest and name, or the command file and target.
+std::string root_identity(const PushReach& reach);
+
+// The chain from the root to the target as evidence, one item a step.
+void add_chain_evidence(core::Finding& finding, const PushReach& reach);
+
+// Appends `finding` unless one with its fingerprint is in `seen` (one root
+// can reach the same target twice: pre/post hooks, repeated calls).
+void add_once(core::Finding finding, std::vector<std::string>& seen, std::vector<core::Finding>& out);
 
 } // namespace pgadvise::rules

@@ -2,7 +2,10 @@
 
 #include "advisor/evidence.hpp"
 #include "core/text.hpp"
+#include "rules/support/rule_inputs.hpp"
 #include "rules/support/table_size.hpp"
+
+#include <utility>
 
 namespace pgadvise::rules {
 
@@ -61,6 +64,23 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
         *context.catalog, advisor::table_display(*locked.table) + ": " + rows, locked.table->location));
   }
   return finding;
+}
+
+void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_note, std::string_view key) {
+  core::Fix fix;
+  fix.ddl = std::move(ddl);
+  fix.safety_note = std::move(safety_note);
+  finding.fix = std::move(fix);
+  finding.compute_fingerprint(key);
+}
+
+LockStepRule::LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind)
+    : Rule(with_input(std::move(meta), engine::Input::catalog)), m_kind(kind) {}
+
+void LockStepRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
+  for (const LockedStep& locked : steps_on_existing_tables(context, m_kind)) {
+    check_step(context, locked, out);
+  }
 }
 
 namespace {

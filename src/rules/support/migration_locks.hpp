@@ -5,6 +5,7 @@
 #include "model/catalog.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 // What the migration lock-safety rules share (index-created-non-concurrently,
@@ -42,6 +43,27 @@ const model::MigrationStep* validated_in_same_file(const engine::RuleContext& co
 // so.
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, std::string statement, const std::string& message);
+
+// The end of a lock finding: its SQL fix (what to run instead, and how)
+// and its fingerprint, told apart from the table's other steps by `key`.
+void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_note, std::string_view key);
+
+// A rule about the migration steps of one kind on existing tables
+// (steps_on_existing_tables): it needs the catalog (the constructor adds
+// the input) and writes only check_step(); check() walks the steps.
+class LockStepRule : public engine::Rule {
+public:
+  LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind);
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+
+protected:
+  virtual void check_step(const engine::RuleContext& context, const LockedStep& locked,
+                          std::vector<core::Finding>& out) const = 0;
+
+private:
+  model::MigrationStepKind m_kind;
+};
 
 // The full CREATE INDEX statement of `index` (method, keys, INCLUDE, WHERE).
 std::string render_index_statement(const model::Table& table, const model::Index& index, bool concurrently,

@@ -2,7 +2,16 @@
 
 #include "advisor/query_evidence.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::rules {
+
+engine::RuleMeta with_input(engine::RuleMeta meta, engine::Input input) {
+  if (std::find(meta.inputs.begin(), meta.inputs.end(), input) == meta.inputs.end()) {
+    meta.inputs.insert(meta.inputs.begin(), input);
+  }
+  return meta;
+}
 
 std::span<const model::Table> catalog_tables(const engine::RuleContext& context) {
   if (context.catalog == nullptr) {

@@ -12,6 +12,10 @@
 // starts with its own condition rather than with null checks.
 namespace pgadvise::rules {
 
+// `meta` with `input` among its inputs (first, when it was missing): for
+// rule bases that read that input for every rule built on them.
+engine::RuleMeta with_input(engine::RuleMeta meta, engine::Input input);
+
 // The catalog's tables; none when no schema was read.
 std::span<const model::Table> catalog_tables(const engine::RuleContext& context);
 

@@ -1,6 +1,7 @@
 #include "rules/support/table_size.hpp"
 
 #include "core/format.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -84,6 +85,11 @@ const model::Column* single_primary_key_column(const model::Table& table) {
     return nullptr;
   }
   return table.find_column(pk->keys.front().column);
+}
+
+bool sequence_default(const model::Column& column) {
+  return column.type.serial ||
+         (column.default_expr && core::starts_with_ci(core::trim(*column.default_expr), "nextval("));
 }
 
 std::string sequence_name(const model::Table& table, const model::Column& column) {

@@ -36,6 +36,11 @@ core::Severity cap_by_rows(core::Severity base, const model::Table& table);
 // primary key or it has several columns.
 const model::Column* single_primary_key_column(const model::Table& table);
 
+// Whether the column draws its values from a sequence: serial (every loader
+// marks it TypeRef::serial) or a hand-made nextval() default. Identity
+// columns have their own sequence and are not counted here.
+bool sequence_default(const model::Column& column);
+
 // The sequence a serial column's nextval('...') default draws from, else
 // PostgreSQL's serial naming (table_column_seq).
 std::string sequence_name(const model::Table& table, const model::Column& column);

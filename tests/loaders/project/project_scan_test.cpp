@@ -472,9 +472,11 @@ TEST(ProjectScan, MalformedFilesGiveLocatedNotesNotCrashes) {
   const auto* yaml = note_in(".github/workflows/deploy.yml");
   ASSERT_NE(yaml, nullptr);
   EXPECT_GT(yaml->location.line, 0);
+  EXPECT_EQ(yaml->message.rfind("malformed YAML: ", 0), 0U) << yaml->message;
   const auto* toml = note_in("netlify.toml");
   ASSERT_NE(toml, nullptr);
   EXPECT_EQ(toml->location.line, 1);
+  EXPECT_EQ(toml->message.rfind("malformed TOML: ", 0), 0U) << toml->message;
   const auto* procfile = note_in("Procfile");
   ASSERT_NE(procfile, nullptr);
   EXPECT_EQ(procfile->location.line, 2);

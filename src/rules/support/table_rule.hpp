@@ -1,0 +1,54 @@
+#pragma once
+
+#include "engine/rule.hpp"
+#include "model/catalog.hpp"
+
+#include <vector>
+
+namespace pgadvise::rules {
+
+// A rule that judges the catalog's tables one at a time. It needs the
+// catalog (the constructor adds engine::Input::catalog to the inputs when
+// the meta does not name it) and writes only check_table(); check() walks
+// the tables.
+class TableRule : public engine::Rule {
+public:
+  explicit TableRule(engine::RuleMeta meta);
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+
+protected:
+  // The findings for one table; context.catalog is not null here.
+  virtual void check_table(const engine::RuleContext& context, const model::Table& table,
+                           std::vector<core::Finding>& out) const = 0;
+};
+
+// A rule about tables whose primary key is one column: check_key() sees
+// each such table with that column (a composite key has no one column to
+// judge).
+class PrimaryKeyRule : public TableRule {
+public:
+  using TableRule::TableRule;
+
+protected:
+  // A finding about the key column: this rule's id, the context's severity,
+  // the column as object and location, and `definition` (the column as
+  // declared) as the first evidence.
+  [[nodiscard]] core::Finding key_finding(const engine::RuleContext& context, const model::Table& table,
+                                          const model::Column& column, std::string definition) const;
+
+  // Ends a key finding: `fix`, with the Drizzle line `property: <drizzle>`
+  // for the column when the project uses Drizzle, and the fingerprint.
+  static void set_key_fix(core::Finding& finding, const engine::RuleContext& context,
+                          const model::Table& table, const model::Column& column, core::Fix fix,
+                          const std::string& drizzle);
+
+  virtual void check_key(const engine::RuleContext& context, const model::Table& table,
+                         const model::Column& column, std::vector<core::Finding>& out) const = 0;
+
+private:
+  void check_table(const engine::RuleContext& context, const model::Table& table,
+                   std::vector<core::Finding>& out) const final;
+};
+
+} // namespace pgadvise::rules
