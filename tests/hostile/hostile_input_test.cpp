@@ -3,6 +3,7 @@
 // checks the located message, the README's exit code (0 clean, 1 findings
 // at or above --fail-on, 2 no usable input or unreadable path), and that the
 // input after the hostile one is still read.
+#include "core/file.hpp"
 #include "hostile/bounded_run.hpp"
 
 #include <filesystem>
@@ -249,6 +250,31 @@ TEST_F(HostileInput, CorruptGzip) {
   copy_good_log();
   const LintRun run = lint({"zz_after.sql", "--log", "corrupt.log.gz", "--log", "good.log"});
   EXPECT_TRUE(run.has("parse-error", "corrupt.log.gz")) << run.process.out.substr(0, 3000);
+  EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
+}
+
+// The other three compressions, corrupted rather than cut short: 64 bytes
+// in the middle of real compressed logs are scrambled, so the stream's own
+// checks (block CRCs, the xz and zstd checksums) fail part-way.
+TEST_F(HostileInput, CorruptBzip2XzAndZstd) {
+  copy_good_log();
+  std::vector<std::string> args = {"zz_after.sql"};
+  const std::vector<std::string> names = {"corrupt.log.bz2", "corrupt.log.xz", "corrupt.log.zst"};
+  for (const std::string& name : names) {
+    const fs::path real = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "logs" / "real" / "compressed" /
+                          ("requests.log" + fs::path(name).extension().string());
+    std::string bytes = pgadvise::core::read_file(real).value();
+    for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64 && i < bytes.size(); ++i) {
+      bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
+    }
+    std::ofstream(dir() / name, std::ios::binary) << bytes;
+    args.insert(args.end(), {"--log", name});
+  }
+  args.insert(args.end(), {"--log", "good.log"});
+  const LintRun run = lint(args);
+  for (const std::string& name : names) {
+    EXPECT_TRUE(run.has("parse-error", name)) << name << "\n" << run.process.out.substr(0, 3000);
+  }
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
 }
 
