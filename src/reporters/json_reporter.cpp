@@ -127,32 +127,56 @@ json input_summary_json(const InputSummary& summary) {
       {"elapsed_ms", summary.elapsed_ms}};
 }
 
+// Messages quote input files, which may hold invalid UTF-8: bad bytes become
+// U+FFFD instead of throwing, so the report is always valid.
+std::string dump(const json& value) {
+  return value.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
 } // namespace
 
 void write_json(std::ostream& out, const ReportInput& input) {
   static const engine::RunReport k_empty;
   const engine::RunReport& run = input.run != nullptr ? *input.run : k_empty;
-  json findings = json::array();
-  for (const core::Finding& finding : run.findings) {
-    findings.push_back(finding_json(finding));
+  json report = json::object();
+  report["version"] = k_json_version;
+  report["tool"] = {{"name", "pgadvise"}, {"version", PGADVISE_VERSION}};
+  report["schema"] = {{"source", input.schema_source.empty() ? "none" : input.schema_source},
+                      {"description", input.schema_description}};
+  report["inputs"] = input.inputs;
+  report["input_summary"] = input_summary_json(input.input_summary);
+  report["summary"] = summary_json(run);
+  report["findings"] = json::array();
+  report["notes"] = input.notes;
+  report["rules_run"] = run.rules_run;
+  report["skipped_rules"] = skipped_json(run.skipped);
+  const std::string text = dump(report);
+  // The findings are written one at a time where the empty array stands, as
+  // the whole document would lay them out: memory stays with one finding's
+  // JSON, not every finding's (30,000 findings made a 200 MB tree). The key
+  // is found at the top level's indent; strings hold no raw newline.
+  const std::string key = "\n  \"findings\": [";
+  const std::size_t at = text.find(key);
+  if (run.findings.empty() || at == std::string::npos) {
+    out << text << "\n";
+    return;
   }
-  const json report = {
-      {"version", k_json_version},
-      {"tool", {{"name", "pgadvise"}, {"version", PGADVISE_VERSION}}},
-      {"schema",
-       {{"source", input.schema_source.empty() ? "none" : input.schema_source},
-        {"description", input.schema_description}}},
-      {"inputs", input.inputs},
-      {"input_summary", input_summary_json(input.input_summary)},
-      {"summary", summary_json(run)},
-      {"findings", findings},
-      {"notes", input.notes},
-      {"rules_run", run.rules_run},
-      {"skipped_rules", skipped_json(run.skipped)},
-  };
-  // Messages quote input files, which may hold invalid UTF-8: replace bad
-  // bytes with U+FFFD instead of throwing, so the report is always valid.
-  out << report.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  const std::size_t open = at + key.size();
+  out.write(text.data(), static_cast<std::streamsize>(open));
+  const char* separator = "\n    ";
+  for (const core::Finding& finding : run.findings) {
+    out << separator;
+    separator = ",\n    ";
+    const std::string one = dump(finding_json(finding));
+    std::size_t from = 0;
+    for (std::size_t nl = one.find('\n'); nl != std::string::npos; nl = one.find('\n', from)) {
+      out.write(one.data() + from, static_cast<std::streamsize>(nl - from));
+      out << "\n    ";
+      from = nl + 1;
+    }
+    out.write(one.data() + from, static_cast<std::streamsize>(one.size() - from));
+  }
+  out << "\n  " << std::string_view(text).substr(open) << "\n";
 }
 
 } // namespace pgadvise::reporters
