@@ -278,6 +278,16 @@ TEST_F(HostileInput, CorruptBzip2XzAndZstd) {
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
 }
 
+// A "billion laughs" workflow: 30 levels of anchors, three aliases each. It
+// once took over 10 GB and never finished; the next workflow is still read.
+TEST_F(HostileInput, YamlAliasBomb) {
+  copy("yaml_alias_bomb");
+  const LintRun run = lint({"yaml_alias_bomb"});
+  EXPECT_TRUE(run.has("drizzle-push-in-production", "yaml_alias_bomb/.github/workflows/deploy.yml", 15))
+      << run.process.out.substr(0, 3000);
+  EXPECT_TRUE(run.note_contains("bomb.yml:4: malformed YAML: aliases expand to more than"));
+}
+
 TEST_F(HostileInput, DirectoryWhereAFileIsExpected) {
   fs::create_directory(dir() / "a_dir.log");
   const LintRun log = lint({"zz_after.sql", "--log", "a_dir.log"});

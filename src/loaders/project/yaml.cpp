@@ -28,6 +28,11 @@ namespace {
 // Deeper trees are not CI files; the cut keeps hostile input from recursing
 // without bound (an alias can also point back into its own anchor).
 constexpr int k_max_depth = 100;
+// Aliases are shared in yaml-cpp's tree but copied here: nested anchors
+// (`b: [*a, *a, *a]`, `c: [*b, *b, *b]`, ...) would expand to billions of
+// nodes from a few hundred bytes. A real workflow or compose file has a few
+// thousand; past this many the rest of the file is not read.
+constexpr std::size_t k_max_nodes = 200000;
 
 int line_of(const YAML::Mark& mark) {
   return mark.is_null() ? 0 : mark.line + 1;
@@ -40,6 +45,14 @@ public:
   Node convert(const YAML::Node& in, int depth) {
     Node out;
     out.line = line_of(in.Mark());
+    if (++m_nodes > k_max_nodes) {
+      if (m_nodes == k_max_nodes + 1) {
+        m_problems.push_back({"aliases expand to more than " + std::to_string(k_max_nodes) +
+                                  " nodes; the rest of the file is not read",
+                              out.line});
+      }
+      return out;
+    }
     if (depth > k_max_depth) {
       m_problems.push_back(
           {"nesting deeper than " + std::to_string(k_max_depth) + " levels is not read", out.line});
@@ -134,6 +147,7 @@ private:
 
   std::string_view m_text;
   std::vector<Problem>& m_problems;
+  std::size_t m_nodes = 0;
 };
 
 } // namespace
