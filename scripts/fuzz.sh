@@ -93,7 +93,11 @@ for target in "${targets[@]}"; do
   echo "fuzz: $target for ${seconds}s" >&2
   # -rss_limit_mb: the memory bound; -timeout: any one input taking
   # longer than 20 s is a hang. Seeds are read, new inputs go to corpus/.
-  if ! build-asan/tests/fuzz/fuzz_"$target" "$work/corpus/$target" "$work/seeds/$target" \
+  # The outer timeout: libFuzzer's out-of-memory report walks the whole ASan
+  # heap first, which can take longer than the run (seen with a 2 GB heap);
+  # a run that outlives its time by two minutes is stopped and fails.
+  if ! timeout --kill-after=10 "$((seconds + 120))" \
+    build-asan/tests/fuzz/fuzz_"$target" "$work/corpus/$target" "$work/seeds/$target" \
     "${dict_args[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="$work/artifacts/${target}-" -print_final_stats=1 >"$work/$target.log" 2>&1; then
     failed+=("$target")
