@@ -510,7 +510,13 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   report_input.inputs =
       options.paths.empty() && !paths.empty() ? std::vector<std::string>{"."} : options.paths;
   report_input.notes = sources->notes;
-  report_input.notes.insert(report_input.notes.end(), load.notes.begin(), load.notes.end());
+  // With no schema found, the load repeats the discovery notes (for the
+  // message on stderr); the report says each once.
+  for (const std::string& note : load.notes) {
+    if (std::find(sources->notes.begin(), sources->notes.end(), note) == sources->notes.end()) {
+      report_input.notes.push_back(note);
+    }
+  }
   if (workload) {
     const std::vector<std::string> workload_paths = options.workload.paths();
     report_input.inputs.insert(report_input.inputs.end(), workload_paths.begin(), workload_paths.end());

@@ -101,6 +101,21 @@ TEST(DrizzleProjectCli, MigrationBasedAppUsesItsOwnScriptsAndSchemaTsProperties)
   EXPECT_EQ(fixes, 4U); // three unindexed FKs, one JSON-in-text column with a JSON default
 }
 
+// A project with no schema (only CI and scripts): the report says where
+// pgadvise looked once, not once from discovery and again from loading.
+TEST(DrizzleProjectCli, ProjectWithoutSchemaSaysWhereItLookedOnce) {
+  const auto result =
+      pgadvise_run({"lint", (k_fixtures / "push" / "github_actions").string(), "--format", "json"});
+  const json report = report_of(result);
+  std::size_t looked = 0;
+  for (const auto& note : report.value("notes", json::array())) {
+    if (note.get<std::string>().find("drizzle.config.{ts,js,mjs,cjs,json}") != std::string::npos) {
+      ++looked;
+    }
+  }
+  EXPECT_EQ(looked, 1U) << report.value("notes", json::array()).dump(2);
+}
+
 TEST(DrizzleProjectCli, VerboseSaysWhichSchemaSourceWasUsed) {
   const auto push_only = pgadvise_run({"lint", (k_fixtures / "push-only-app").string(), "-v"});
   EXPECT_NE(push_only.out.find("schema source: Drizzle schema"), std::string::npos) << push_only.out;
