@@ -1,7 +1,11 @@
 #include "loaders/project/yaml.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <sstream>
 #include <string>
+#include <utility>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 namespace pgadvise::loaders::yaml {
@@ -150,20 +154,55 @@ private:
   std::size_t m_nodes = 0;
 };
 
+// Records where each document of a stream starts; builds nothing.
+class DocumentStarts : public YAML::EventHandler {
+public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {}
+  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                       YAML::EmitterStyle::value /*style*/) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {}
+  void OnMapEnd() override {}
+};
+
+// How many documents the stream holds, and where the second starts. Not
+// YAML::LoadAll: yaml-cpp 0.7 (Debian 12's) loops forever on some malformed
+// streams, a lone "," among them (fixed upstream in pull request 1319), each
+// turn adding one more empty document. A stream cannot hold more documents
+// than it has `---` lines, plus one, which bounds the loop here.
+std::pair<std::size_t, int> count_documents(std::string_view text) {
+  std::size_t markers = text.substr(0, 3) == "---" ? 1 : 0;
+  for (std::size_t at = text.find("\n---"); at != std::string_view::npos; at = text.find("\n---", at + 1)) {
+    ++markers;
+  }
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  while (handler.starts.size() <= markers && parser.HandleNextDocument(handler)) {
+  }
+  const std::size_t count = std::min(handler.starts.size(), markers + 1);
+  return {count, count > 1 ? line_of(handler.starts[1]) : 0};
+}
+
 } // namespace
 
 Document parse(std::string_view text) {
   Document doc;
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) {
+    // The first document alone: one turn of the parser.
+    const YAML::Node first = YAML::Load(std::string(text));
+    Converter converter(text, doc.problems);
+    doc.root = converter.convert(first, 0);
+    if (const auto [count, line] = count_documents(text); count > 1) {
       doc.problems.push_back(
-          {"only the first of " + std::to_string(documents.size()) + " YAML documents is read",
-           line_of(documents[1].Mark())});
-    }
-    if (!documents.empty()) {
-      Converter converter(text, doc.problems);
-      doc.root = converter.convert(documents.front(), 0);
+          {"only the first of " + std::to_string(count) + " YAML documents is read", line});
     }
   } catch (const YAML::Exception& error) {
     doc.root = Node{};

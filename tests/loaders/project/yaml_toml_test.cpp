@@ -66,6 +66,30 @@ TEST(ProjectYaml, MalformedFileGivesALocatedProblem) {
   EXPECT_EQ(doc.root.kind, yaml::Node::Kind::null);
 }
 
+TEST(ProjectYaml, OnlyTheFirstDocumentIsReadAndTheNoteSaysWhereTheSecondStarts) {
+  const yaml::Document doc = yaml::parse("services:\n"
+                                         "  db: {image: postgres}\n"
+                                         "---\n"
+                                         "services:\n"
+                                         "  web: {image: node}\n");
+  ASSERT_EQ(doc.problems.size(), 1U);
+  EXPECT_EQ(doc.problems[0].message, "only the first of 2 YAML documents is read");
+  EXPECT_EQ(doc.problems[0].line, 3);
+  const yaml::Node* services = doc.root.get("services");
+  ASSERT_NE(services, nullptr);
+  EXPECT_NE(services->get("db"), nullptr);
+  EXPECT_EQ(services->get("web"), nullptr);
+}
+
+// yaml-cpp 0.7's LoadAll never returns on these (each turn adds an empty
+// document; upstream pull request 1319); the fuzzer found the first.
+TEST(ProjectYaml, StreamsThatLoopYamlCppsLoadAllEnd) {
+  for (const char* text : {",", "\n,\n", "a: 1\n,\n", "- x\n,\n---\n,"}) {
+    const yaml::Document doc = yaml::parse(text);
+    EXPECT_LE(doc.problems.size(), 2U) << text;
+  }
+}
+
 TEST(ProjectYaml, DeepNestingIsCutNotRecursedWithoutBound) {
   std::string text;
   for (int i = 0; i < 150; ++i) {
