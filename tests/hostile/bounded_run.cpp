@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/resource.h>
@@ -44,8 +45,19 @@ bool built_with_sanitizers() {
 BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOptions& options) {
   const std::string out_path = options.cwd + "/.bounded.out";
   const std::string err_path = options.cwd + "/.bounded.err";
+  const bool drop = options.as_nobody && ::geteuid() == 0;
+  // The unprivileged user may not reach the build tree (a checkout in a
+  // private folder, as mktemp -d makes): it runs a copy of the binary placed
+  // in the run's own folder, which it has to reach anyway.
+  std::string binary = PGADVISE_BINARY;
+  if (drop) {
+    const std::filesystem::path copy = std::filesystem::path(options.cwd) / ".pgadvise-as-nobody";
+    std::error_code ignored;
+    std::filesystem::copy_file(binary, copy, std::filesystem::copy_options::overwrite_existing, ignored);
+    binary = copy.string();
+  }
   // Everything the child needs is built before fork.
-  std::vector<std::string> storage{PGADVISE_BINARY};
+  std::vector<std::string> storage{binary};
   storage.insert(storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : storage) {
@@ -54,7 +66,6 @@ BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOpt
   argv.push_back(nullptr);
   const bool limit_memory = !built_with_sanitizers();
   const rlim_t limit = static_cast<rlim_t>(options.memory_limit_mib) * 1024 * 1024;
-  const bool drop = options.as_nobody && ::geteuid() == 0;
 
   std::array<int, 2> stdin_pipe{-1, -1};
   if (options.stdin_held_open && ::pipe(stdin_pipe.data()) != 0) {
@@ -109,6 +120,9 @@ BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOpt
   result.err = slurp(err_path);
   ::unlink(out_path.c_str());
   ::unlink(err_path.c_str());
+  if (drop) {
+    ::unlink(binary.c_str());
+  }
   return result;
 }
 
