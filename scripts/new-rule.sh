@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scaffolds a new pgadvise rule: the four files DESIGN.md names from the id
+# Scaffolds a new pgadvise rule: the four files ARCHITECTURE.md ("Add a rule") names from the id
 # and its line in the sorted registry.
 #
 #   scripts/new-rule.sh ID "one-line summary" CATEGORY SEVERITY

@@ -1,4 +1,4 @@
-// The registry's contract (DESIGN.md "A rule is five things"): every rule
+// The registry's contract (ARCHITECTURE.md, "Add a rule"): every rule
 // has its source, page, test and fixtures, named from its id; its page's
 // frontmatter matches its metadata; pages are compiled in and have the
 // fixed sections; the built-in diagnostics have pages too.
