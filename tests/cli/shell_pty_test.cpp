@@ -1,3 +1,5 @@
+#include "support/test_label.hpp"
+
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -102,6 +104,8 @@ private:
 };
 
 TEST(ShellPty, PastedQueryOnUnindexedForeignKeyShowsFindingAndCreateIndex) {
+  const std::string mislabeled = label_mismatch("pty");
+  ASSERT_TRUE(mislabeled.empty()) << mislabeled;
   PtySession session(fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "drizzle-app");
   ASSERT_TRUE(session.started());
   ASSERT_TRUE(session.wait_for("pgadvise=> ")) << session.transcript();

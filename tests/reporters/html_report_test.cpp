@@ -1,3 +1,5 @@
+#include "support/test_label.hpp"
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -53,6 +55,8 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
 }
 
 TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
+  const std::string mislabeled = label_mismatch("browser");
+  ASSERT_TRUE(mislabeled.empty()) << mislabeled;
   const fs::path dir = fs::temp_directory_path() / ("pgadvise-html-" + std::to_string(getpid()));
   fs::create_directories(dir);
   int status = 0;

@@ -1,5 +1,7 @@
 #include "support/pg_cluster.hpp"
 
+#include "support/test_label.hpp"
+
 #include <arpa/inet.h>
 #include <array>
 #include <cerrno>
@@ -226,6 +228,10 @@ PgCluster::~PgCluster() {
 }
 
 void PgCluster::start() {
+  m_error = test::label_mismatch("cluster");
+  if (!m_error.empty()) {
+    return;
+  }
   const char* env_bin = std::getenv("PGADVISE_PG_BINDIR");
   m_bin_dir = env_bin != nullptr && *env_bin != '\0' ? fs::path(env_bin) : fs::path(k_default_bin_dir);
   if (!fs::exists(m_bin_dir / "initdb") || !fs::exists(m_bin_dir / "pg_ctl")) {
