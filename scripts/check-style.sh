@@ -4,15 +4,17 @@
 #                                  over every tracked .cpp/.hpp, and no relative
 #                                  includes in src/ (seconds)
 #   scripts/check-style.sh --fix   formats every tracked .cpp/.hpp
-#   scripts/check-style.sh --full  the above, then
-#     - g++'s warnings: every src/ file through `g++ -fsyntax-only` with
-#       build/'s flags (-Werror). README command 1 builds with g++, while the
-#       CI suite runs from the clang sanitizer build: this keeps the g++ build
-#       warning-free without compiling everything twice;
-#     - clang-tidy-14 with the repo's .clang-tidy over every src/ .cpp (flags
-#       from build-asan/compile_commands.json; any warning fails).
-# scripts/test.sh runs --full next to the sanitizer suite. Logs of the slow
-# parts: build-asan/gcc-warnings.log, build-asan/clang-tidy.log.
+#   scripts/check-style.sh --tidy  the above, then clang-tidy-14 with the
+#                                  repo's .clang-tidy over every src/ .cpp
+#                                  (flags from build-asan/compile_commands.json;
+#                                  any warning fails)
+#   scripts/check-style.sh --full  --tidy, and before it g++'s warnings without
+#                                  building: every src/ file through
+#                                  `g++ -fsyntax-only` with build/'s flags
+# scripts/test.sh runs the first; scripts/test-sanitize.sh runs --tidy next
+# to the sanitizer suite (the quick tier already built everything with g++
+# and -Werror). Logs of the slow parts: build-asan/gcc-warnings.log,
+# build-asan/clang-tidy.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t sources < <(git ls-files -- '*.cpp' '*.hpp')
@@ -28,8 +30,9 @@ if grep -rn --include='*.cpp' --include='*.hpp' '#include "\.\./' src; then
 fi
 echo "check-style: clang-format-14 over ${#sources[@]} files" >&2
 clang-format-14 --dry-run --Werror "${sources[@]}"
-if [ "${1:-}" != "--full" ]; then
-  echo "check-style: clean (g++ warnings and clang-tidy: scripts/check-style.sh --full)" >&2
+mode="${1:-}"
+if [ "$mode" != "--full" ] && [ "$mode" != "--tidy" ]; then
+  echo "check-style: clean (clang-tidy: scripts/check-style.sh --tidy)" >&2
   exit 0
 fi
 
@@ -48,6 +51,7 @@ fi
 mkdir -p build-asan
 jobs="$(nproc)"
 
+if [ "$mode" = "--full" ]; then
 echo "check-style: g++ -fsyntax-only over src/" >&2
 # One shell command per src/ file: build/'s compile command, minus the
 # launcher, the object and the dependency file.
@@ -76,6 +80,7 @@ if ! tr '\n' '\0' <build-asan/gcc-commands.txt | xargs -0 -P"$jobs" -I{} sh -c '
   grep -E "(warning|error):" build-asan/gcc-warnings.log >&2 || cat build-asan/gcc-warnings.log >&2
   echo "check-style: g++ warnings (full output: build-asan/gcc-warnings.log)" >&2
   exit 1
+fi
 fi
 
 echo "check-style: clang-tidy-14 over src/" >&2
