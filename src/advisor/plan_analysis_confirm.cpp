@@ -29,15 +29,12 @@ double measured_cost(const model::PlanIssue& issue, const model::Workload* workl
 
 } // namespace
 
-bool confirmable_rule(std::string_view rule) {
-  return rule == "unindexed-foreign-key" || rule == "filter-on-unindexed-column";
-}
-
 std::size_t confirm_findings(std::vector<core::Finding>& findings, const model::LiveAnalysis& live,
-                             const model::Workload* workload) {
+                             const model::Workload* workload,
+                             const std::function<bool(std::string_view rule)>& confirmable) {
   std::map<const core::Finding*, double> cost;
   for (core::Finding& finding : findings) {
-    if (!confirmable_rule(finding.rule) || finding.object.columns.empty()) {
+    if (!confirmable(finding.rule) || finding.object.columns.empty()) {
       continue;
     }
     const model::PlanIssue* best = nullptr;

@@ -82,6 +82,13 @@ std::optional<std::vector<std::string>> take_list(std::string_view& text) {
   return std::nullopt;
 }
 
+// A foreign key's columns are a set: an index leading with them in any
+// order serves it (RuleMeta::index_columns_any_order).
+bool any_column_order(std::string_view rule) {
+  const engine::Rule* found = rules::find_rule(rule);
+  return found != nullptr && found->meta().index_columns_any_order;
+}
+
 int category_rank(std::string_view rule) {
   const engine::Rule* found = rules::find_rule(rule);
   if (found == nullptr) {
@@ -166,9 +173,8 @@ public:
       }
     }
     for (std::size_t g : order) {
-      const bool any_order = std::any_of(m_groups[g].own.begin(), m_groups[g].own.end(), [&](std::size_t i) {
-        return m_findings[i].rule == "unindexed-foreign-key";
-      });
+      const bool any_order = std::any_of(m_groups[g].own.begin(), m_groups[g].own.end(),
+                                         [&](std::size_t i) { return any_column_order(m_findings[i].rule); });
       std::optional<std::size_t> best;
       for (std::size_t h : by_table[m_groups[g].index->table]) {
         if (h == g || !m_groups[h].alive || !leads_with(*m_groups[h].index, *m_groups[g].index, any_order)) {

@@ -18,6 +18,7 @@
 #include "engine/runner.hpp"
 #include "loaders/project/scan.hpp"
 #include "loaders/sql/migrations.hpp"
+#include "reporters/formats.hpp"
 #include "reporters/report.hpp"
 #include "rules/registry.hpp"
 
@@ -312,28 +313,18 @@ reporters::InputSummary summarize_inputs(const model::Catalog& catalog, const mo
 // Markdown summary to $GITHUB_STEP_SUMMARY when the variable is set.
 void write_report(const std::string& format, std::ostream& out, const reporters::ReportInput& input,
                   std::ostream& err) {
-  if (format == "json") {
-    reporters::write_json(out, input);
-  } else if (format == "sarif") {
-    reporters::write_sarif(out, input);
-  } else if (format == "github") {
-    reporters::write_github(out, input);
-    const char* summary_path = std::getenv("GITHUB_STEP_SUMMARY");
-    if (summary_path != nullptr && *summary_path != '\0') {
-      std::ofstream summary(summary_path, std::ios::app);
-      reporters::write_github_summary(summary, input);
-      if (!summary) {
-        err << "pgadvise: cannot append to GITHUB_STEP_SUMMARY (" << summary_path << ")\n";
-      }
+  const reporters::OutputFormat* found = reporters::find_output_format(format);
+  if (found == nullptr) {
+    found = &reporters::output_formats().front(); // the command line admits only known names
+  }
+  found->write(out, input);
+  const char* summary_path = std::getenv("GITHUB_STEP_SUMMARY");
+  if (found->step_summary != nullptr && summary_path != nullptr && *summary_path != '\0') {
+    std::ofstream summary(summary_path, std::ios::app);
+    found->step_summary(summary, input);
+    if (!summary) {
+      err << "pgadvise: cannot append to GITHUB_STEP_SUMMARY (" << summary_path << ")\n";
     }
-  } else if (format == "gitlab") {
-    reporters::write_gitlab(out, input);
-  } else if (format == "junit") {
-    reporters::write_junit(out, input);
-  } else if (format == "html") {
-    reporters::write_html(out, input);
-  } else {
-    reporters::write_text(out, input);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "loaders/live/catalog.hpp"
 #include "loaders/logs/pgss.hpp"
 #include "pg/conninfo.hpp"
+#include "rules/registry.hpp"
 
 #include <algorithm>
 #include <set>
@@ -296,7 +297,11 @@ core::Result<bool> finish_live(const LiveOptions& options, LiveRun& live,
     }
     return false;
   }
-  const std::size_t confirmed = advisor::confirm_findings(findings, *live.analysis, workload);
+  const std::size_t confirmed =
+      advisor::confirm_findings(findings, *live.analysis, workload, [](std::string_view rule) {
+        const engine::Rule* found = rules::find_rule(rule);
+        return found != nullptr && found->meta().confirmed_by_plan;
+      });
   live.notes.push_back("confirmed by EXPLAIN ANALYZE: " + std::to_string(confirmed) + " findings");
   if (!options.emit_migration.empty()) {
     advisor::MigrationOptions migration;

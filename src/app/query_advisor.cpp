@@ -11,6 +11,7 @@
 #include "loaders/project/scan.hpp"
 #include "pg/parser.hpp"
 #include "reporters/report.hpp"
+#include "rules/registry.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -19,8 +20,6 @@
 namespace pgadvise::app {
 
 namespace {
-
-constexpr std::string_view k_json_in_text = "json-in-text-column";
 
 std::string fixed(double value, int decimals) {
   std::ostringstream out;
@@ -46,10 +45,16 @@ model::Workload one_statement_workload(const std::string& sql) {
   return workload;
 }
 
-// json-in-text-column also reports from the schema alone; here only the
-// findings this statement is evidence for count.
+// A rule that also reports from the schema alone (json-in-text-column
+// needs no workload): here only the findings this statement is evidence for
+// count.
 bool about_statement(const core::Finding& finding) {
-  if (finding.rule != k_json_in_text) {
+  const engine::Rule* rule = rules::find_rule(finding.rule);
+  if (rule == nullptr) {
+    return true;
+  }
+  const std::vector<engine::Input>& inputs = rule->meta().inputs;
+  if (std::find(inputs.begin(), inputs.end(), engine::Input::workload) != inputs.end()) {
     return true;
   }
   return std::any_of(finding.evidence.begin(), finding.evidence.end(),
@@ -89,11 +94,15 @@ void plan_lines(std::ostream& out, const model::PlanNode& node, int depth) {
 } // namespace
 
 const std::vector<std::string>& statement_rule_ids() {
-  static const std::vector<std::string> k_ids = {
-      "filter-on-unindexed-column", "json-in-text-column",
-      "large-offset-pagination",    "select-star",
-      "unbounded-select",           "update-or-delete-without-where",
-  };
+  static const std::vector<std::string> k_ids = [] {
+    std::vector<std::string> ids;
+    for (const engine::Rule* rule : rules::rule_set()) {
+      if (rule->meta().judges_one_statement) {
+        ids.push_back(rule->meta().id);
+      }
+    }
+    return ids;
+  }();
   return k_ids;
 }
 

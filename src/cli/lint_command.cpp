@@ -2,9 +2,12 @@
 
 #include "app/lint.hpp"
 #include "cli/watchdog.hpp"
+#include "reporters/formats.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace pgadvise::cli {
 
@@ -75,10 +78,14 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
       "lint", "Check a project's schema, queries (--log, --pgss) and live database (--db)");
   lint->add_option("paths", options.paths,
                    "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
-  lint->add_option("-f,--format", options.format,
-                   "Output format: text, json, html (one self-contained page), sarif (code scanning), github "
-                   "(workflow annotations), gitlab (Code Quality), junit")
-      ->check(CLI::IsMember({"text", "json", "html", "sarif", "github", "gitlab", "junit"}))
+  std::vector<std::string> format_names;
+  std::string format_help = "Output format:";
+  for (const reporters::OutputFormat& format : reporters::output_formats()) {
+    format_names.emplace_back(format.name);
+    format_help += (format_names.size() == 1 ? " " : ", ") + std::string(format.description);
+  }
+  lint->add_option("-f,--format", options.format, format_help)
+      ->check(CLI::IsMember(format_names))
       ->capture_default_str();
   lint->add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
   lint->add_option(

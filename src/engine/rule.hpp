@@ -39,6 +39,16 @@ struct RuleMeta {
   std::vector<Input> inputs{};
   bool has_fix = false;
   std::vector<RuleOption> options{};
+  // What the passes over all findings need to know of this rule, said here
+  // so that no layer outside src/rules/ branches on a rule id:
+  // its index fix is served by any index leading with the finding's columns
+  // in any order (a foreign key's columns are a set, not a sequence);
+  bool index_columns_any_order = false;
+  // with --db, its findings are confirmed, and ranked, by EXPLAIN ANALYZE
+  // plans that scan the finding's table filtering on its leading column;
+  bool confirmed_by_plan = false;
+  // it judges a single statement on its own (`pgadvise explain`, the shell).
+  bool judges_one_statement = false;
 };
 
 // Resolved options of one rule: defaults overridden by the user's settings.

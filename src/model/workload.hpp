@@ -192,9 +192,20 @@ struct ReaderWarning {
   core::SourceLocation location;
 };
 
+// What kind of input a workload source is; rules and the reader branch on
+// this, never on the description's text.
+enum class WorkloadSourceKind { server_log, pgbouncer_log, drizzle_logger, sql_file, pg_stat_statements };
+
 struct WorkloadSource {
-  std::string description; // "stderr log (prefix '%m [%p] %q%u@%d ')", "pg_stat_statements CSV", ...
+  std::string
+      description; // for people: "stderr log (prefix '%m [%p] %q%u@%d ')", "pg_stat_statements CSV", ...
   std::string path;
+  WorkloadSourceKind kind = WorkloadSourceKind::server_log;
+  // Statement order per session is known (a log); a .sql file or
+  // pg_stat_statements gives only which statements ran.
+  [[nodiscard]] bool ordered() const {
+    return kind != WorkloadSourceKind::sql_file && kind != WorkloadSourceKind::pg_stat_statements;
+  }
 };
 
 class Workload {

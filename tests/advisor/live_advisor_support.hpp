@@ -4,6 +4,7 @@
 #include "pg/connection.hpp"
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
+#include "rules/registry.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <chrono>
@@ -15,6 +16,12 @@
 // fingerprint, normalized text, shape, an example with its parameters,
 // calls and total time.
 namespace pgadvise::test_support {
+
+// The rules plan confirmation takes, as the lint run asks the registry.
+inline bool confirmed_by_plan(std::string_view rule) {
+  const engine::Rule* found = rules::find_rule(rule);
+  return found != nullptr && found->meta().confirmed_by_plan;
+}
 
 inline model::QueryStats& add_query(model::Workload& workload, std::string_view sql, std::uint64_t calls,
                                     double total_ms, std::string_view params = {}) {

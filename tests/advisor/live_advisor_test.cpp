@@ -191,7 +191,7 @@ TEST_F(LiveAdvisor, FindsConfirmsProposesVerifiesAndTheAppliedIndexIsUsed) {
   fk_settings.only_rules = {"unindexed-foreign-key"};
   engine::RunReport fk_report = app::run_rules(fk_input, fk_settings);
   ASSERT_FALSE(fk_report.findings.empty());
-  EXPECT_EQ(confirm_findings(fk_report.findings, live, &workload), 1U);
+  EXPECT_EQ(confirm_findings(fk_report.findings, live, &workload, test_support::confirmed_by_plan), 1U);
   EXPECT_NE(fk_report.findings.front().message.find("confirmed"), std::string::npos);
   EXPECT_EQ(fk_report.findings.front().evidence.back().kind, "plan");
 

@@ -42,7 +42,7 @@ TEST(ConfirmFindings, MarksProvenFindingsAndRanksThemByMeasuredCost) {
       finding("unindexed-foreign-key", "b", "y", core::Severity::high),      // 4.5 s
       finding("select-star", "b", "y", core::Severity::high),                // not a confirmable rule
       finding("unindexed-foreign-key", "a", "x", core::Severity::critical)};
-  EXPECT_EQ(confirm_findings(findings, live, &workload), 3U);
+  EXPECT_EQ(confirm_findings(findings, live, &workload, test_support::confirmed_by_plan), 3U);
   ASSERT_EQ(findings.size(), 5U);
   EXPECT_EQ(findings[0].severity, core::Severity::critical) << "severity still comes first";
   EXPECT_EQ(findings[1].object.table, "b");
@@ -61,7 +61,7 @@ TEST(ConfirmFindings, EstimatesDoNotConfirm) {
   live.issues = {issue(1, "a", "x", 0)};
   live.issues.front().analyzed = false;
   std::vector<core::Finding> findings = {finding("unindexed-foreign-key", "a", "x", core::Severity::high)};
-  EXPECT_EQ(confirm_findings(findings, live, nullptr), 0U);
+  EXPECT_EQ(confirm_findings(findings, live, nullptr, test_support::confirmed_by_plan), 0U);
   EXPECT_EQ(findings.front().message, "m");
 }
 

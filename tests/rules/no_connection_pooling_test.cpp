@@ -76,6 +76,11 @@ TEST(NoConnectionPooling, APgBouncerLogIsEvidenceOfPooling) {
   ASSERT_EQ(read.workload.sources.size(), 1U);
   EXPECT_EQ(read.workload.sources.front().description,
             "PgBouncer log (4 client logins, 2 server connections)");
+  EXPECT_EQ(read.workload.sources.front().kind, model::WorkloadSourceKind::pgbouncer_log);
+  // The kind, not the description's words, tells the rule a pooler is there.
+  model::Workload renamed = connections(200, 20, 15);
+  renamed.sources.push_back({"a pooler's log", "pool.log", model::WorkloadSourceKind::pgbouncer_log});
+  EXPECT_TRUE(run_workload_rule(k_rule, renamed).empty());
   workload.merge(std::move(read.workload));
   EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }

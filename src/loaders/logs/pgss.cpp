@@ -220,7 +220,8 @@ LogReadResult read_pgss_text(std::string_view text, const std::string& label) {
   }
   workload.ordered = false;
   workload.bytes = text.size();
-  workload.sources.push_back({json ? "pg_stat_statements JSON" : "pg_stat_statements CSV", label});
+  workload.sources.push_back({json ? "pg_stat_statements JSON" : "pg_stat_statements CSV", label,
+                              model::WorkloadSourceKind::pg_stat_statements});
   result.usable = !workload.queries.empty();
   append_diagnostics(workload, result.diagnostics);
   result.notes.push_back("read " + label + ": " + std::to_string(workload.queries.size()) +

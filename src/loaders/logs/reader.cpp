@@ -171,6 +171,18 @@ std::string_view kind_name(InputKind kind) {
   return "log";
 }
 
+model::WorkloadSourceKind source_kind(InputKind kind) {
+  switch (kind) {
+  case InputKind::stderr_text:
+  case InputKind::csvlog:
+  case InputKind::jsonlog: return model::WorkloadSourceKind::server_log;
+  case InputKind::drizzle: return model::WorkloadSourceKind::drizzle_logger;
+  case InputKind::sql: return model::WorkloadSourceKind::sql_file;
+  case InputKind::pgbouncer: return model::WorkloadSourceKind::pgbouncer_log;
+  }
+  return model::WorkloadSourceKind::server_log;
+}
+
 std::string quote_lines(const std::vector<std::string>& lines) {
   std::string out;
   for (const std::string& line : lines) {
@@ -518,11 +530,10 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
     description += ", " + std::string(compression_name(input.compression()));
   }
   if (kind == InputKind::pgbouncer) {
-    // no-connection-pooling reads this description: the application pools.
     description += " (" + std::to_string(pooler.client_logins) + " client logins, " +
                    std::to_string(pooler.server_connections) + " server connections)";
   }
-  workload.sources.push_back({description, display});
+  workload.sources.push_back({description, display, source_kind(kind)});
   notes.push_back("read " + display + ": " + description + ", " + std::to_string(statements) + " statements");
 }
 
@@ -548,13 +559,14 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
     read_one(path, options, given, registry, fold, result.workload, result.notes);
   }
   fold.finish();
-  result.workload.ordered =
-      std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
-                  [](const model::WorkloadSource& s) { return s.description.rfind("SQL file", 0) != 0; });
-  result.usable =
-      result.workload.statements > 0 || result.workload.connections.sessions_seen > 0 ||
-      std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
-                  [](const model::WorkloadSource& s) { return s.description.rfind("PgBouncer", 0) == 0; });
+  result.workload.ordered = std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
+                                        [](const model::WorkloadSource& s) { return s.ordered(); });
+  // A pooler's log holds no statements but its connection counts are the finding.
+  result.usable = result.workload.statements > 0 || result.workload.connections.sessions_seen > 0 ||
+                  std::any_of(result.workload.sources.begin(), result.workload.sources.end(),
+                              [](const model::WorkloadSource& s) {
+                                return s.kind == model::WorkloadSourceKind::pgbouncer_log;
+                              });
   append_diagnostics(result.workload, result.diagnostics);
   result.notes.push_back(std::to_string(registry.shapes()) + " statement shapes, " +
                          std::to_string(registry.fingerprints()) + " fingerprints parsed with libpg_query");

@@ -56,6 +56,8 @@ public:
                          "With live statistics, tables estimated below this many rows are "
                          "not reported (a sequential scan of "
                          "a small table is cheap)"}},
+            .confirmed_by_plan = true,
+            .judges_one_statement = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -22,6 +22,7 @@ public:
             .inputs = {engine::Input::workload},
             .options = {{"min-offset", "1000",
                          "Report queries whose largest logged literal OFFSET is at least this"}},
+            .judges_one_statement = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -49,11 +49,10 @@ public:
     const model::Workload& workload = *context.workload;
     if (std::any_of(workload.sources.begin(), workload.sources.end(),
                     [](const model::WorkloadSource& source) {
-                      return source.description.rfind("PgBouncer log", 0) == 0;
+                      return source.kind == model::WorkloadSourceKind::pgbouncer_log;
                     })) {
-      // A pooler's log was given (the reader names it "PgBouncer log (N
-      // client logins, M server connections)"): the application pools; its
-      // clients log in to PgBouncer and PostgreSQL sees the pool's connections.
+      // A pooler's log was given: the application pools; its clients log in
+      // to PgBouncer and PostgreSQL sees the pool's connections.
       return;
     }
     const model::ConnectionStats& stats = workload.connections;

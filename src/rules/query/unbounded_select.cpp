@@ -27,6 +27,7 @@ public:
                          "When rows per call are known (pg_stat_statements) or the table's size is (live "
                          "statistics), only "
                          "report queries returning at least this many rows"}},
+            .judges_one_statement = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

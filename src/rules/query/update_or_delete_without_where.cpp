@@ -19,6 +19,7 @@ public:
             .category = engine::Category::query,
             .default_severity = core::Severity::high,
             .inputs = {engine::Input::workload},
+            .judges_one_statement = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

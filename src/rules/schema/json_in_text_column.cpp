@@ -154,6 +154,7 @@ public:
                          "Also report, at low severity, text columns whose name (metadata, payload, "
                          "settings, *_json, ...) "
                          "suggests JSON but whose default does not show it"}},
+            .judges_one_statement = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

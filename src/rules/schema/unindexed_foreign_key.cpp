@@ -98,6 +98,8 @@ public:
             .default_severity = core::Severity::critical,
             .inputs = {engine::Input::catalog},
             .has_fix = true,
+            .index_columns_any_order = true,
+            .confirmed_by_plan = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
