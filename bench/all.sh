@@ -116,7 +116,7 @@ if [[ ! -s "$slice" || "$slice" -ot "$log" ]]; then
   rm -f "$slice".*
 fi
 slice_mb=$(awk -v b="$(stat -c %s "$slice")" 'BEGIN { printf "%.1f", b / 1e6 }')
-time_median compressed "pgadvise lint --log (uncompressed slice)" "$slice_mb" - "$lint_log '$slice'"
+time_median compressed "pgadvise lint --log (the 200 MB slice, uncompressed)" "$slice_mb" - "$lint_log '$slice'"
 for format in gzip:gz bzip2:bz2 zstd:zst xz:xz; do
   tool="${format%%:*}" ext="${format#*:}"
   [[ -s "$slice.$ext" ]] || "$tool" -q -c "$slice" >"$slice.$ext"
@@ -127,7 +127,7 @@ done
 small="$out/slice50.log"
 [[ -s "$small" && "$small" -nt "$log" ]] || head -c 50000000 "$log" | sed '$d' >"$small"
 small_mb=$(awk -v b="$(stat -c %s "$small")" 'BEGIN { printf "%.1f", b / 1e6 }')
-time_once logs "pgbadger -j2 (50 MB slice)" "$small_mb" - \
+time_once logs "pgbadger -j2 (first 50 MB)" "$small_mb" - \
   pgbadger -q -j 2 -f stderr -p '%m [%p] %q%u@%d ' -o "$out/pgbadger.html" "$small"
 
 # 4. Schemas: scale.sh writes the migration and times it; its .time files
@@ -163,7 +163,7 @@ out = ["Machine: %d cores (%s), %d GB RAM, %s; load average %.1f when the table 
        "|---|---:|---:|---:|---:|---:|---|---|"]
 for section, name, mb, wall, cpu_s, rss, goal in rows:
     wall_f = max(float(wall), 0.001)
-    rate = "%.0f" % (float(mb) / wall_f) if mb != "-" else "-"
+    rate = "%.0f" % (float(mb) / wall_f) if section in ("logs", "compressed") else "-"
     goal_text, met = "-", ""
     if goal == "decompressor":
         ext = name.split("(")[1].rstrip(")")
