@@ -150,42 +150,9 @@ files=$(find "$repo" -type f | wc -l)
 time_median repository "pgadvise lint . ($files files, 300 migrations)" - 1 \
   "cd '$repo' && '$pgadvise' lint . --format json --fail-on none"
 
-# 6. The table.
-python3 - "$rows" "$out/results.md" <<'PY'
-import os, platform, sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "")
-by = {(r[0], r[1]): r for r in rows}
-out = ["Machine: %d cores (%s), %d GB RAM, %s; load average %.1f when the table was written." % (
-           os.cpu_count(), cpu, int(open("/proc/meminfo").readline().split()[1]) // 2**20,
-           platform.platform(), os.getloadavg()[0]), "",
-       "| what | input (MB) | wall (s) | CPU (s) | MB/s | peak RSS (MB) | goal | met |",
-       "|---|---:|---:|---:|---:|---:|---|---|"]
-for section, name, mb, wall, cpu_s, rss, goal in rows:
-    wall_f = max(float(wall), 0.001)
-    rate = "%.0f" % (float(mb) / wall_f) if section in ("logs", "compressed") else "-"
-    goal_text, met = "-", ""
-    if goal == "decompressor":
-        ext = name.split("(")[1].rstrip(")")
-        tool = {"gz": "gzip", "bz2": "bzip2", "zst": "zstd", "xz": "xz"}[ext]
-        base = float(by[("compressed", tool + " -dc (the decompressor alone)")][3])
-        goal_text = "the decompressor's %.0f MB/s" % (float(mb) / base)
-        met = "yes" if wall_f <= base * 1.1 else "no: %.1fx its time" % (wall_f / base)
-    elif goal != "-":
-        limit = float(goal)
-        goal_text = "under %g s" % limit
-        if section == "schema" and name.startswith("100000"):
-            goal_text += ", 256 MB"
-            ok = wall_f < limit and int(rss) / 1024 < 256
-        else:
-            ok = wall_f < limit
-        met = "yes" if ok else "no: %.1fx" % (wall_f / limit)
-    out.append("| %s: %s | %s | %.2f | %.2f | %s | %.0f | %s | %s |" % (
-        section, name, mb, wall_f, float(cpu_s), rate, int(rss) / 1024, goal_text, met))
-text = "\n".join(out) + "\n"
-open(sys.argv[2], "w").write(text)
-print(text)
-PY
+# 6. The table (bench/table.py can write it again from all.tsv and load.txt).
+awk '{ print $1 }' /proc/loadavg >"$out/load.txt"
+python3 "$here/table.py" "$rows" "$out/load.txt" "$out/results.md"
 
 if [[ "$readme" == 1 ]]; then
   python3 - "$root/README.md" "$out/results.md" <<'PY'
