@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The schema-scale benchmark (issue 12), in one command:
+# The schema-scale benchmark (issues 12 and 23), in one command:
 #   bench/scale.sh [TABLES ...]        (default: 10000 100000)
 #
-# For each size, writes a drizzle-kit-style migration of TABLES tables, each
-# with three foreign keys to earlier tables and no index on them (3 x TABLES
-# unindexed-foreign-key findings, the worst case for finding construction),
+# For each size, writes a drizzle-kit-style migration of TABLES tables in
+# issue 23's shape: a bigserial key, a text column with a JSON default and
+# three foreign keys per table (to earlier tables; the first to itself),
+# one table in two indexing its first foreign key (2.5 x TABLES unindexed),
 # then times `pgadvise lint FILE --format json` with /usr/bin/time -v
 # (wall time and peak RSS). PGADVISE (default build/pgadvise) is the binary;
 # files go to BENCH_DIR (default /tmp/pgadvise-bench).
