@@ -1,6 +1,10 @@
 #include "model/catalog.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 
 namespace pgadvise::model {
@@ -63,10 +67,100 @@ const Index* Table::find_index(std::string_view index_name) const {
   return it == indexes.end() ? nullptr : &*it;
 }
 
-const Table* Catalog::find_table(std::string_view schema, std::string_view name) const {
+namespace {
+
+std::size_t table_key(std::string_view schema, std::string_view name) {
+  const std::hash<std::string_view> hash;
+  return hash(schema) * 31 ^ hash(name);
+}
+
+// find_table's index: (schema, name) hash -> positions in Catalog::tables,
+// built on first use and extended as tables are appended, so a lookup costs
+// a hash instead of a scan of every table (rules look a table up per
+// foreign key: the scan made a 10,000-table schema quadratic).
+struct TableIndex {
+  std::unordered_multimap<std::size_t, std::size_t> positions;
+  std::size_t indexed = 0; // tables[0, indexed) were added to positions
+};
+
+// The indexes live here, by catalog address, rather than in Catalog:
+// `tables` is a public vector that loaders fill, rename and reorder in
+// place, so no index can trust itself. Instead a hit is checked against the
+// table it names and a miss is confirmed by the scan the index replaces
+// (misses are rare: a foreign key names an existing table), which rebuilds
+// a stale index. A catalog destroyed and another built at its address only
+// costs that rebuild. Few catalogs are alive at once; the oldest indexes
+// are dropped past k_max_indexes. Rules run in parallel: one mutex.
+constexpr std::size_t k_max_indexes = 8;
+
+struct TableIndexes {
+  std::mutex mutex;
+  std::vector<std::pair<const Catalog*, TableIndex>> by_catalog; // oldest first
+};
+
+TableIndexes& table_indexes() {
+  static TableIndexes indexes;
+  return indexes;
+}
+
+const Table* scan_tables(const std::vector<Table>& tables, std::string_view schema, std::string_view name) {
   auto it = std::find_if(tables.begin(), tables.end(),
                          [&](const Table& t) { return t.schema == schema && t.name == name; });
   return it == tables.end() ? nullptr : &*it;
+}
+
+void extend(TableIndex& index, const std::vector<Table>& tables) {
+  if (index.indexed > tables.size()) {
+    index = TableIndex{}; // tables were removed: positions moved
+  }
+  if (index.indexed < tables.size()) {
+    index.positions.reserve(tables.size());
+    for (std::size_t i = index.indexed; i < tables.size(); ++i) {
+      index.positions.emplace(table_key(tables[i].schema, tables[i].name), i);
+    }
+    index.indexed = tables.size();
+  }
+}
+
+const Table* find_indexed(const TableIndex& index, const std::vector<Table>& tables, std::string_view schema,
+                          std::string_view name) {
+  // The first match in table order, as the scan returns.
+  const Table* found = nullptr;
+  const auto [first, last] = index.positions.equal_range(table_key(schema, name));
+  for (auto it = first; it != last; ++it) {
+    const Table& table = tables[it->second];
+    if (table.name == name && table.schema == schema && (found == nullptr || &table < found)) {
+      found = &table;
+    }
+  }
+  return found;
+}
+
+} // namespace
+
+const Table* Catalog::find_table(std::string_view schema, std::string_view name) const {
+  TableIndexes& indexes = table_indexes();
+  const std::lock_guard<std::mutex> lock(indexes.mutex);
+  auto entry = std::find_if(indexes.by_catalog.begin(), indexes.by_catalog.end(),
+                            [this](const auto& item) { return item.first == this; });
+  if (entry == indexes.by_catalog.end()) {
+    if (indexes.by_catalog.size() >= k_max_indexes) {
+      indexes.by_catalog.erase(indexes.by_catalog.begin());
+    }
+    indexes.by_catalog.emplace_back(this, TableIndex{});
+    entry = std::prev(indexes.by_catalog.end());
+  }
+  TableIndex& index = entry->second;
+  extend(index, tables);
+  if (const Table* hit = find_indexed(index, tables, schema, name); hit != nullptr) {
+    return hit;
+  }
+  const Table* scanned = scan_tables(tables, schema, name);
+  if (scanned != nullptr) { // renamed or replaced in place: index again
+    index = TableIndex{};
+    extend(index, tables);
+  }
+  return scanned;
 }
 
 Table* Catalog::find_table(std::string_view schema, std::string_view name) {
