@@ -4,8 +4,8 @@
 // The static libgcc unwinder that -static-libgcc links in was built against
 // glibc 2.35+ and finds a frame's unwind tables with _dl_find_object
 // (GLIBC_2.35); one reference to it makes the loader refuse to start the
-// binary on an older glibc. The portable link passes --wrap=_dl_find_object,
-// so that reference lands here instead: the same answer, computed with
+// binary on an older glibc. This definition in the executable satisfies
+// that reference before libc.so.6's versioned one can: the same answer, computed with
 // dl_iterate_phdr (glibc 2.2.4), which is what the unwinder itself did before
 // _dl_find_object existed. Exceptions are rare in pgadvise (expected failures
 // are values), so the slower lookup costs nothing measurable.
@@ -54,7 +54,7 @@ int find_object(dl_phdr_info* info, size_t /*size*/, void* data) {
 
 } // namespace
 
-extern "C" int __wrap__dl_find_object(void* address, dl_find_object* result) {
+extern "C" int _dl_find_object(void* address, dl_find_object* result) noexcept {
   Lookup lookup{reinterpret_cast<std::uintptr_t>(address), result, false};
   dl_iterate_phdr(find_object, &lookup);
   return lookup.found ? 0 : -1;

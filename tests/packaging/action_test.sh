@@ -31,9 +31,11 @@ for tool in bash sh env cat cp mv rm mkdir ls ln chmod touch head tail sed grep 
   node npm npx python3; do
   found="$(command -v "$tool" || true)"
   if [ -n "$found" ] && [ "${found#/}" != "$found" ]; then
-    ln -s "$found" "$runner_bin/$tool"
+    ln -s "$(readlink -f "$found")" "$runner_bin/$tool"
   fi
 done
+# python3 itself, not a version manager's shim that re-reads PATH.
+ln -sf "$(python3 -c 'import sys; print(sys.executable)')" "$runner_bin/python3"
 runner_env=(env -u LD_LIBRARY_PATH PATH="$runner_bin" HOME="$tmp")
 
 repo="$tmp/a repo"
