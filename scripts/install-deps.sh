@@ -16,6 +16,8 @@ build_packages=(
   libtomlplusplus-dev # TOML: .pgadvise.toml, netlify.toml, fly.toml, railway.toml (with lines)
   libssl-dev        # libcrypto: SHA-256 of migration files, as drizzle-orm records them
   libbz2-dev liblzma-dev libzstd-dev # bzip2, xz and zstd-compressed logs (told apart by magic bytes)
+  libedit-dev       # line editing and history at the interactive prompt (pgadvise shell); its
+                    # static archives (and libncurses-dev's, libbsd-dev's) go into the portable bundle
 )
 
 packages=(
@@ -24,8 +26,8 @@ packages=(
   libgtest-dev      # unit tests
   python3-jsonschema # tests: the JSON report against its schema, SARIF against the SARIF 2.1.0 schema
   python3-yaml      # tests: the GitHub Action's action.yml parses and has its documented inputs
+  nodejs            # scripts/package.sh --npm packs the npm packages; tests install and run them (+ npm, below)
   postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
-  libedit-dev       # line editing and history at the interactive prompt (pgadvise shell)
   chromium          # headless browser that renders the HTML report in its test
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
   clang-14 libclang-rt-14-dev # the sanitizer build and libFuzzer targets (scripts/build-asan.sh, scripts/fuzz.sh)
@@ -41,6 +43,12 @@ for pkg in "${packages[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# npm: Debian's package, unless npm is already there (NodeSource's nodejs
+# package carries its own and conflicts with Debian's npm).
+if [ "${1:-}" != "--build-only" ] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
