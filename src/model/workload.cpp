@@ -106,7 +106,41 @@ const RepeatPattern* Workload::find_pattern(std::uint64_t fingerprint, std::uint
   return it == m_pattern_index.end() ? nullptr : &repeat_patterns[it->second];
 }
 
+std::uint32_t Workload::code_path_index(CodePath path) {
+  const auto found = m_code_path_index.find({path.route, path.file});
+  if (found != m_code_path_index.end()) {
+    return found->second;
+  }
+  if (code_paths.size() >= k_max_code_paths) {
+    return 0;
+  }
+  const auto index = static_cast<std::uint32_t>(code_paths.size() + 1);
+  m_code_path_index.emplace(std::make_pair(path.route, path.file), index);
+  code_paths.push_back(std::move(path));
+  return index;
+}
+
+std::uint64_t Workload::runs_after_parent(std::uint64_t fingerprint, std::uint64_t parent) const {
+  const auto it = runs_after.find({fingerprint, parent});
+  return it == runs_after.end() ? 0 : it->second;
+}
+
 void Workload::add_repeat(Repeat repeat) {
+  if (repeat.candidates[0] == 0) {
+    repeat.candidates[0] = repeat.parent_fingerprint;
+  }
+  for (std::size_t i = 0; i < repeat.candidates.size(); ++i) {
+    const std::uint64_t parent = repeat.candidates[i];
+    if (parent != 0 &&
+        std::find(repeat.candidates.begin(), repeat.candidates.begin() + static_cast<std::ptrdiff_t>(i),
+                  parent) == repeat.candidates.begin() + static_cast<std::ptrdiff_t>(i)) {
+      ++runs_after[{repeat.fingerprint, parent}];
+    }
+  }
+  keep_repeat(std::move(repeat));
+}
+
+void Workload::keep_repeat(Repeat repeat) {
   const auto [it, inserted] =
       m_pattern_index.try_emplace({repeat.fingerprint, repeat.parent_fingerprint}, repeat_patterns.size());
   if (inserted) {
@@ -192,7 +226,16 @@ void Workload::merge(Workload&& other) {
     }
   }
   for (Repeat& repeat : other.repeats) {
-    add_repeat(std::move(repeat));
+    if (repeat.code_path != 0) {
+      repeat.code_path = code_path_index(other.code_paths[repeat.code_path - 1]);
+    }
+    keep_repeat(std::move(repeat));
+  }
+  for (const auto& [key, runs] : other.runs_after) {
+    runs_after[key] += runs;
+  }
+  for (const auto& [key, times] : other.batched_after) {
+    batched_after[key] += times;
   }
   write_runs.merge(std::move(other.write_runs));
   // Patterns of repeats dropped from `other` are summed without their rows.

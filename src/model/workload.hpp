@@ -3,6 +3,7 @@
 #include "core/source_location.hpp"
 #include "model/write_runs.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -72,6 +73,10 @@ struct QueryShape {
   std::map<int, ColumnUsage> param_columns; // $n compared with a column (=, IN, ANY, BETWEEN, <...)
   std::map<int, std::string> param_clauses; // $n given as "limit" or "offset"
   std::vector<std::string> functions;       // every function called, lower-case, de-duplicated
+  // Rows are read by a set of keys: `= ANY(array or sub-select)`, `IN (SELECT
+  // ...)`, an IN list of several values, BETWEEN. Such a statement is the
+  // batched form of a per-row lookup, never the child of an N+1.
+  bool set_filter = false;
 };
 
 // Aggregates per libpg_query fingerprint.
@@ -111,15 +116,27 @@ struct QueryStats {
 // are recorded. This is the compressed form of the session's ordered
 // sequence that N+1 detection needs, so memory does not grow with the log.
 struct Repeat {
+  static constexpr std::size_t k_candidates = 3;
   std::string session;                  // %c session id, or "pid 1234", or "file:..." for untimed inputs
   std::uint64_t fingerprint = 0;        // the repeated statement
-  std::uint64_t parent_fingerprint = 0; // the statement just before its first occurrence (0: none)
-  std::uint32_t count = 0;              // executions in the group
-  std::uint32_t distinct_params = 0;    // distinct parameter/literal sets (capped at 64)
-  bool consecutive = false;             // the executions formed one uninterrupted run
-  bool in_transaction = false;          // explicit transaction or same transaction id
-  std::string transaction;              // xid or virtual xid when logged
-  std::int64_t first_us = 0;            // timestamps, microseconds since the epoch (0: unknown)
+  std::uint64_t parent_fingerprint = 0; // the statement just before the run, if not one of its own (0: none)
+  // The different statements just before the run in its group, nearest
+  // first (candidates[0] == parent_fingerprint): the parent of an N+1 may
+  // be followed by an unrelated query before its per-row lookups start.
+  std::array<std::uint64_t, k_candidates> candidates{};
+  std::uint32_t unit = 1; // statements in the repeating unit (2: tags and author per row)
+  // A unit of several statements that also runs whole, once, elsewhere in
+  // the group after another statement: a request repeated, not a loop.
+  bool request_repeat = false;
+  // Where the application says the run comes from (sqlcommenter tags of its
+  // first statement): 1-based index into Workload::code_paths, 0: not said.
+  std::uint32_t code_path = 0;
+  std::uint32_t count = 0;           // executions in the group
+  std::uint32_t distinct_params = 0; // distinct parameter/literal sets (capped at 64)
+  bool consecutive = false;          // the executions formed one uninterrupted run
+  bool in_transaction = false;       // explicit transaction or same transaction id
+  std::string transaction;           // xid or virtual xid when logged
+  std::int64_t first_us = 0;         // timestamps, microseconds since the epoch (0: unknown)
   std::int64_t last_us = 0;
   double total_ms = 0;           // sum of logged durations
   core::SourceLocation location; // first execution
@@ -213,6 +230,23 @@ public:
   std::vector<QueryStats> queries; // first-seen order
   std::vector<Repeat> repeats;     // capped at k_max_repeats (repeats_dropped counts the rest)
   std::vector<RepeatPattern> repeat_patterns;
+  // (repeated statement, candidate parent) -> runs of at least two after it,
+  // over the whole input and never capped: with the parent's calls, the share
+  // of the parent's executions that a run follows (n-plus-one).
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> runs_after;
+  // (statement, set query run right after it: `= ANY(...)`, IN (SELECT ...))
+  // -> times. A parent followed by the batched form of a child is the code
+  // path done right, not a missed loop: n-plus-one leaves those executions
+  // out of the parent's share.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> batched_after;
+  // Route (or controller#action) and source file from sqlcommenter tags, each
+  // once (Repeat::code_path); capped at k_max_code_paths.
+  struct CodePath {
+    std::string route;
+    std::string file;
+    bool operator==(const CodePath&) const = default;
+  };
+  std::vector<CodePath> code_paths;
   std::vector<SessionRecord> sessions; // capped at k_max_sessions; connections has exact counts
   ConnectionStats connections;
   std::vector<LoggedPlan> plans;
@@ -234,6 +268,7 @@ public:
   static constexpr std::size_t k_max_sessions = 20000;
   static constexpr std::size_t k_max_example_bytes = 16 * 1024;
   static constexpr std::size_t k_max_plan_bytes = 256 * 1024;
+  static constexpr std::size_t k_max_code_paths = 10000;
 
   [[nodiscard]] bool empty() const { return queries.empty() && connections.sessions_seen == 0; }
   [[nodiscard]] const QueryStats* find(std::uint64_t fingerprint) const;
@@ -241,6 +276,10 @@ public:
   // The stats for a fingerprint, created (with `normalized` and `shape`) when new.
   QueryStats& upsert(std::uint64_t fingerprint, bool* created = nullptr);
   [[nodiscard]] const RepeatPattern* find_pattern(std::uint64_t fingerprint, std::uint64_t parent) const;
+  // The 1-based index of a code path, added when new (0 past the cap).
+  std::uint32_t code_path_index(CodePath path);
+  // Runs of `fingerprint` with `parent` among their candidates.
+  [[nodiscard]] std::uint64_t runs_after_parent(std::uint64_t fingerprint, std::uint64_t parent) const;
 
   // Adds a group's repeat: kept in `repeats` while under the cap, always
   // summed into `repeat_patterns`.
@@ -251,8 +290,10 @@ public:
   void merge(Workload&& other);
 
 private:
+  void keep_repeat(Repeat repeat);
   std::unordered_map<std::uint64_t, std::size_t> m_by_fingerprint;
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> m_pattern_index;
+  std::map<std::pair<std::string, std::string>, std::uint32_t> m_code_path_index;
 };
 
 } // namespace pgadvise::model

@@ -549,6 +549,7 @@ private:
                                    : std::string();
       if (type == "ANY_SUBLINK") {
         column_use(member(link, "testexpr"), ColumnUse::in_list, scope);
+        m_shape.set_filter = true; // IN (SELECT ...) / = ANY (SELECT ...)
       }
       select(member(member(link, "subselect"), "SelectStmt"), &scope);
       return;
@@ -590,8 +591,13 @@ private:
       }
     } else if (kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY") {
       use = op == "=" ? std::optional<ColumnUse>(ColumnUse::in_list) : std::nullopt;
+      // `= ANY(x)` takes a set whatever x is; `IN (a)` with one value is a
+      // plain equality, `IN (a, b)` a set.
+      const std::size_t values = member(member(right, "List"), "items").size();
+      m_shape.set_filter = m_shape.set_filter || kind == "AEXPR_OP_ANY" || values != 1;
     } else if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_BETWEEN_SYM") {
       use = ColumnUse::range;
+      m_shape.set_filter = true;
     } else if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
       use = ColumnUse::like;
     }

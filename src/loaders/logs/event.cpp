@@ -57,6 +57,33 @@ void EventBuilder::warn(BlockResult& out, std::uint32_t line, std::string kind, 
   out.warnings.push_back(std::move(warning));
 }
 
+std::string_view sqlcommenter_tags(std::string_view statement) {
+  const std::size_t open = statement.find("/*");
+  if (open == std::string_view::npos) {
+    return {};
+  }
+  const std::size_t close = statement.find("*/", open + 2);
+  if (close == std::string_view::npos) {
+    return {};
+  }
+  const std::string_view comment = statement.substr(open + 2, close - open - 2);
+  return comment.find("='") == std::string_view::npos ? std::string_view() : comment;
+}
+
+std::string_view sqlcommenter_value(std::string_view tags, std::string_view key) {
+  std::size_t at = 0;
+  while ((at = tags.find(key, at)) != std::string_view::npos) {
+    const bool starts = at == 0 || tags[at - 1] == ',' || tags[at - 1] == ' ';
+    const std::size_t quote = at + key.size() + 1;
+    if (starts && quote < tags.size() && tags[at + key.size()] == '=' && tags[quote] == '\'') {
+      const std::size_t end = tags.find('\'', quote + 1);
+      return end == std::string_view::npos ? std::string_view() : tags.substr(quote + 1, end - quote - 1);
+    }
+    at += key.size();
+  }
+  return {};
+}
+
 void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std::string_view text,
                                    bool has_duration, double duration, BlockResult& out) {
   LogEvent event;
@@ -91,6 +118,13 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
     event.info = m_cache.resolve(key, text, m_stripped);
   }
   event.params_hash = key.literals;
+  // The request the statement belongs to, when the application says
+  // (sqlcommenter): one trace id per request, else the tags themselves.
+  event.tags = sqlcommenter_tags(text);
+  if (!event.tags.empty()) {
+    const std::string_view trace = sqlcommenter_value(event.tags, "traceparent");
+    event.request = fast_hash(trace.empty() ? event.tags : trace, 0x7e9a1c3bULL) | 1U;
+  }
   event.limit = key.limit;
   event.offset = key.offset;
   if (!event.info->parsed && (kind == EventKind::statement || kind == EventKind::execute)) {

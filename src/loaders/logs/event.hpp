@@ -55,7 +55,18 @@ struct LogEvent {
   std::optional<std::int64_t> offset;
   std::string_view text;   // statement, plan, or session-time text
   std::string_view params; // DETAIL parameters text
+  // sqlcommenter tags of the statement (`/*route='...',traceparent='...'*/`):
+  // the request it belongs to (a hash of the trace id, else of the tags; 0:
+  // none) and the tags themselves.
+  std::uint64_t request = 0;
+  std::string_view tags;
 };
+
+// The sqlcommenter tags of a statement: the text inside its first
+// `/*...*/` when it holds key='value' pairs ("" otherwise).
+std::string_view sqlcommenter_tags(std::string_view statement);
+// The value of `key` in sqlcommenter tags ("" when absent).
+std::string_view sqlcommenter_value(std::string_view tags, std::string_view key);
 
 struct BlockResult {
   std::vector<LogEvent> events;

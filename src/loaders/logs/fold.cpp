@@ -126,7 +126,10 @@ struct LogFold::Pending {
   std::optional<std::int64_t> offset;
   std::string vxid;
   bool wants_example_params = false;
-  bool accepts_params = false; // no bind/parse line of the next statement came in between
+  bool accepts_params = false;   // no bind/parse line of the next statement came in between
+  std::uint64_t request = 0;     // sqlcommenter request (0: not marked)
+  std::uint64_t application = 0; // hash of application_name (0: not logged)
+  std::uint32_t code_path = 0;   // Workload::code_paths index (sqlcommenter route/file)
 };
 
 struct LogFold::Session {
@@ -137,6 +140,8 @@ struct LogFold::Session {
     std::int64_t ts_us = 0;
     double duration_ms = 0;
     int line = 0;
+    bool set_filter = false; // a batched read (= ANY(...)): counted after its predecessor
+    std::uint32_t code_path = 0;
   };
 
   std::string id; // %c or "pid N"
@@ -146,6 +151,8 @@ struct LogFold::Session {
   std::string group_vxid;
   std::int64_t group_last_us = 0;
   std::uint64_t group_last_fp = 0;
+  std::uint64_t group_request = 0;     // the request of the group's last statement (sqlcommenter)
+  std::uint64_t group_application = 0; // its application_name
   std::vector<Step> group;
   std::int64_t last_us = 0;
   bool after_error = false;
@@ -323,6 +330,8 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
   pending.vxid.assign(event.fields.vxid);
   pending.wants_example_params = false;
   pending.accepts_params = event.params.empty();
+  pending.request = event.request;
+  pending.application = event.fields.application.empty() ? 0 : fast_hash(event.fields.application) | 1U;
   if (!event.info->parsed) {
     ++m_workload.unparsed_statements;
   }
@@ -334,6 +343,20 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     stats.shape = event.info->shape;
     stats.parsed = event.info->parsed;
     stats.first_seen = core::SourceLocation{m_file, pending.line, 0};
+  }
+  pending.code_path = 0;
+  if (!event.tags.empty()) {
+    model::Workload::CodePath path;
+    path.route = sanitized_copy(sqlcommenter_value(event.tags, "route"), 256);
+    if (path.route.empty() && !sqlcommenter_value(event.tags, "controller").empty()) {
+      path.route = sanitized_copy(std::string(sqlcommenter_value(event.tags, "controller")) + "#" +
+                                      std::string(sqlcommenter_value(event.tags, "action")),
+                                  256);
+    }
+    path.file = sanitized_copy(sqlcommenter_value(event.tags, "file"), 256);
+    if (!path.route.empty() || !path.file.empty()) {
+      pending.code_path = m_workload.code_path_index(std::move(path));
+    }
   }
   if (stats.example.empty()) {
     stats.example =
@@ -390,12 +413,24 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
     close_group(session); // the COMMIT was not logged
     session.in_transaction = false;
   }
+  if (!session.in_transaction && !session.group.empty() &&
+      ((pending.request != 0 && session.group_request != 0 && pending.request != session.group_request) ||
+       (pending.application != 0 && session.group_application != 0 &&
+        pending.application != session.group_application))) {
+    // The application marks its requests (sqlcommenter trace ids, or an
+    // application_name per request): a run never crosses into the next one.
+    close_group(session);
+  }
   if (!session.in_transaction && !session.group.empty()) {
     // Without timestamps the session's statements stay one group: the burst
     // analysis needs the statement before a run.
     const bool timed = pending.ts_us != 0 && session.group_last_us != 0;
-    if (timed &&
-        static_cast<double>(pending.ts_us - session.group_last_us) > m_options.burst_gap_ms * 1000.0) {
+    // A prefix with whole seconds (%t) cannot show a gap under a second: two
+    // statements a millisecond apart may straddle a second boundary.
+    const double resolution_us =
+        pending.ts_us % 1000000 == 0 && session.group_last_us % 1000000 == 0 ? 1000000.0 : 0.0;
+    if (timed && static_cast<double>(pending.ts_us - session.group_last_us) >
+                     m_options.burst_gap_ms * 1000.0 + resolution_us) {
       close_group(session);
     }
   }
@@ -410,9 +445,12 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
     session.group_explicit = session.in_transaction;
   }
   session.group.push_back(Session::Step{fp, pending.params_hash, pending.ts_us,
-                                        pending.has_duration ? pending.duration_ms : 0.0, pending.line});
+                                        pending.has_duration ? pending.duration_ms : 0.0, pending.line,
+                                        pending.info->shape.set_filter, pending.code_path});
   session.group_last_us = pending.ts_us;
   session.group_last_fp = fp;
+  session.group_request = pending.request;
+  session.group_application = pending.application;
 }
 
 namespace {
@@ -445,6 +483,54 @@ std::pair<std::size_t, std::size_t> repeating_unit(const std::vector<std::uint64
   return {0, 0};
 }
 
+// The statements just before the run at `i`, nearest first, different from
+// each other; the walk stops at an earlier execution of a unit member (what
+// came before it belongs to that execution, not to this run).
+std::array<std::uint64_t, model::Repeat::k_candidates>
+parent_candidates(const std::vector<std::uint64_t>& fps, std::size_t i, std::size_t length) {
+  std::array<std::uint64_t, model::Repeat::k_candidates> out{};
+  std::size_t found = 0;
+  const auto unit_begin = fps.begin() + static_cast<std::ptrdiff_t>(i);
+  const auto unit_end = unit_begin + static_cast<std::ptrdiff_t>(length);
+  for (std::size_t back = i; back > 0 && back + out.size() > i; --back) {
+    const std::uint64_t fp = fps[back - 1];
+    if (std::find(unit_begin, unit_end, fp) != unit_end) {
+      break;
+    }
+    if (std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(found), fp) ==
+        out.begin() + static_cast<std::ptrdiff_t>(found)) {
+      out[found++] = fp;
+    }
+  }
+  return out;
+}
+
+// Whether the unit of the run at `i` (several statements) also runs whole,
+// once, elsewhere in the group, at the group's start or after another
+// statement than this run's parent: the unit is a request the pool repeated.
+bool unit_runs_elsewhere(const std::vector<std::uint64_t>& fps, std::size_t i, std::size_t length,
+                         std::size_t reps) {
+  const std::size_t n = fps.size();
+  const std::uint64_t parent = i > 0 ? fps[i - 1] : 0;
+  const auto unit = fps.begin() + static_cast<std::ptrdiff_t>(i);
+  const auto same_at = [&](std::size_t j) {
+    return j + length <= n && std::equal(unit, unit + static_cast<std::ptrdiff_t>(length),
+                                         fps.begin() + static_cast<std::ptrdiff_t>(j));
+  };
+  for (std::size_t j = 0; j + length <= n; ++j) {
+    if (j + length > i && j < i + length * reps) {
+      continue; // inside this run
+    }
+    if (!same_at(j) || same_at(j + length) || (j >= length && same_at(j - length))) {
+      continue;
+    }
+    if (j == 0 || fps[j - 1] != parent) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 // A burst is a run of one statement (or of a fixed group of statements per
@@ -460,6 +546,9 @@ void LogFold::close_group(Session& session) {
   fps.reserve(steps.size());
   std::vector<GroupStatement> statements;
   for (const Session::Step& step : steps) {
+    if (step.set_filter && !fps.empty()) {
+      ++m_workload.batched_after[{fps.back(), step.fingerprint}];
+    }
     fps.push_back(step.fingerprint);
     if (!session.group_explicit) {
       statements.push_back(GroupStatement{step.fingerprint, step.ts_us, step.line});
@@ -475,12 +564,17 @@ void LogFold::close_group(Session& session) {
       ++i;
       continue;
     }
-    const std::uint64_t parent = i > 0 ? fps[i - 1] : 0;
+    const auto candidates = parent_candidates(fps, i, length);
+    const std::uint64_t parent = candidates[0];
+    const bool request = length >= 2 && unit_runs_elsewhere(fps, i, length, reps);
     for (std::size_t member = 0; member < length; ++member) {
       model::Repeat repeat;
       repeat.session = session.id;
       repeat.fingerprint = fps[i + member];
       repeat.parent_fingerprint = parent;
+      repeat.candidates = candidates;
+      repeat.unit = static_cast<std::uint32_t>(length);
+      repeat.request_repeat = request;
       repeat.count = static_cast<std::uint32_t>(reps);
       repeat.consecutive = length == 1;
       repeat.in_transaction = session.group_explicit;
@@ -489,6 +583,7 @@ void LogFold::close_group(Session& session) {
       for (std::size_t r = 0; r < reps; ++r) {
         const Session::Step& step = steps[i + r * length + member];
         if (r == 0) {
+          repeat.code_path = step.code_path;
           repeat.first_us = step.ts_us;
           repeat.location = core::SourceLocation{m_file, step.line, 0};
         }
@@ -507,6 +602,8 @@ void LogFold::close_group(Session& session) {
   session.group.clear();
   session.group_last_us = 0;
   session.group_last_fp = 0;
+  session.group_request = 0;
+  session.group_application = 0;
   session.group_explicit = false;
 }
 

@@ -1,5 +1,7 @@
 #include "loaders/logs/prefix.hpp"
 
+#include "loaders/logs/prefix_infer.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -463,10 +465,31 @@ PrefixDetection detect_prefix(std::string_view sample) {
       detection.prefix = std::move(*prefix);
     }
   }
-  // Recognized when the winner reads most lines; otherwise the generic
-  // matcher (which may still read them) is used and the caller warns.
+  // Recognized when the winner reads most lines; otherwise the prefix is
+  // learned from the lines themselves, and only when that fails too the
+  // generic matcher (which may still read them) is used and the caller warns.
   detection.matched = best;
   detection.recognized = best > 0 && best * 10 >= lines.size() * 8;
+  if (!detection.recognized) {
+    if (auto learned = LogPrefix::compile(infer_prefix(lines)); learned && learned->field_count() > 0) {
+      std::size_t matched = 0;
+      for (const std::string_view line : lines) {
+        LogFields fields;
+        const auto length = learned->match(line, fields);
+        std::string_view message;
+        if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
+          ++matched;
+        }
+      }
+      if (matched > best && matched * 10 >= lines.size() * 8) {
+        detection.prefix = std::move(*learned);
+        detection.matched = matched;
+        detection.recognized = true;
+        detection.inferred = true;
+        return detection;
+      }
+    }
+  }
   if (!detection.recognized) {
     const LogPrefix generic = LogPrefix::generic();
     std::size_t generic_matched = 0;

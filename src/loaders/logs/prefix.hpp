@@ -110,13 +110,15 @@ const std::vector<std::string>& common_prefixes();
 
 struct PrefixDetection {
   LogPrefix prefix = LogPrefix::generic();
-  bool recognized = false;              // one of common_prefixes() matched most lines
+  bool recognized = false;              // one of common_prefixes(), or the learned one, matched most lines
+  bool inferred = false;                // learned from the lines (infer_prefix), not a common one
   std::size_t sampled = 0;              // lines looked at
   std::size_t matched = 0;              // lines the chosen prefix matched
   std::vector<std::string> first_lines; // quoted when nothing matched
 };
 
-// Picks the common prefix that matches most of the first lines of `sample`.
+// Picks the common prefix that matches most of the first lines of `sample`,
+// else the one learned from them (prefix_infer.hpp).
 PrefixDetection detect_prefix(std::string_view sample);
 
 } // namespace pgadvise::loaders

@@ -1,3 +1,4 @@
+#include "advisor/batch_rewrite.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
@@ -7,7 +8,6 @@
 #include <algorithm>
 #include <map>
 #include <memory>
-#include <regex>
 #include <set>
 
 namespace pgadvise::rules {
@@ -21,16 +21,17 @@ using model::StatementKind;
 constexpr std::string_view k_id = "n-plus-one";
 constexpr std::uint32_t k_params_cap = 64; // Repeat::distinct_params is capped there
 
-// The qualifying bursts of one statement shape, over all sessions.
+// The qualifying bursts of one (parent, child) pair, over all sessions: one
+// code path.
 struct Bursts {
-  std::uint64_t fingerprint = 0;
+  std::uint64_t fingerprint = 0; // the child
+  std::uint64_t parent = 0;      // 0: runs inside transactions with nothing before them
   std::vector<std::uint32_t> counts;
-  std::map<std::uint64_t, std::uint64_t> parents;            // parent fingerprint -> bursts after it
-  std::map<std::uint64_t, std::uint64_t> autocommit_parents; // the same, bursts outside transactions
-  std::set<std::string> sessions;                            // capped: only the count is shown
+  std::set<std::string> sessions; // capped: only the count is shown
   std::uint64_t in_transaction = 0;
   double total_ms = 0;
   core::SourceLocation first;
+  std::uint32_t code_path = 0; // the first burst's sqlcommenter route/file
 };
 
 bool repeatable(const QueryStats* query) {
@@ -38,21 +39,34 @@ bool repeatable(const QueryStats* query) {
          query->shape.kind != StatementKind::other;
 }
 
+// A child of an N+1 reads or writes one row's worth: an INSERT of one row, or
+// a lookup by equality with one value (`col = $1`, `col IN ($1)`); never a
+// set query (`= ANY(...)`, `IN (SELECT ...)`, BETWEEN), which is the batched
+// form the fix proposes.
+bool per_row(const QueryStats& query) {
+  const model::QueryShape& shape = query.shape;
+  if (shape.set_filter) {
+    return false;
+  }
+  if (shape.kind == StatementKind::insert) {
+    return true;
+  }
+  return std::any_of(shape.columns.begin(), shape.columns.end(), [](const model::ColumnUsage& usage) {
+    return usage.use == ColumnUse::equality || usage.use == ColumnUse::in_list;
+  });
+}
+
+// A parent's rows drive the loop: a statement that can return several rows
+// (not an aggregate, not LIMIT 1). A count(*) between the page query and its
+// lookups is not their parent.
+bool returns_rows(const QueryStats& query) {
+  const model::QueryShape& shape = query.shape;
+  return shape.kind == StatementKind::select && !shape.has_aggregate && shape.limit.value_or(2) > 1;
+}
+
 std::uint32_t median(std::vector<std::uint32_t> values) {
   std::sort(values.begin(), values.end());
   return values.empty() ? 0 : values[(values.size() - 1) / 2];
-}
-
-std::uint64_t main_parent(const Bursts& bursts) {
-  std::uint64_t best = 0;
-  std::uint64_t best_n = 0;
-  for (const auto& [parent, n] : bursts.parents) {
-    if (parent != 0 && n > best_n) {
-      best = parent;
-      best_n = n;
-    }
-  }
-  return best;
 }
 
 // Columns the statement looks rows up by, on its first table.
@@ -67,59 +81,6 @@ std::vector<std::string> lookup_columns(const QueryStats& query) {
     }
   }
   return out;
-}
-
-// `col = $1` -> `col = ANY($1)` when the statement has exactly one such
-// parameter comparison: then the rewrite is unambiguous and re-parses.
-// A single-row LIMIT (`LIMIT 1`, `LIMIT $2`) is dropped: the batched query
-// returns a row per key.
-std::string any_rewrite(const std::string& single) {
-  static const std::regex k_eq(R"(([A-Za-z_][A-Za-z0-9_."]*)\s*=\s*\$([0-9]+))");
-  static const std::regex k_limit(R"(\s+LIMIT\s+(1|\$[0-9]+)\s*(;?)\s*$)", std::regex::icase);
-  const std::string normalized = std::regex_replace(single, k_limit, "$2");
-  const auto begin = std::sregex_iterator(normalized.begin(), normalized.end(), k_eq);
-  if (std::distance(begin, std::sregex_iterator()) != 1) {
-    return {};
-  }
-  const std::smatch& match = *begin;
-  return normalized.substr(0, static_cast<std::size_t>(match.position(0))) + match[1].str() + " = ANY($" +
-         match[2].str() + ")" +
-         normalized.substr(static_cast<std::size_t>(match.position(0) + match.length(0)));
-}
-
-// `INSERT INTO t (a, b) VALUES ($1, $2)` -> one statement for a whole batch:
-// `INSERT INTO t (a, b) SELECT * FROM unnest($1::int4[], $2::text[])`, with
-// the column types from the catalog (empty when a column or the table is
-// unknown, or the statement has another shape).
-std::string unnest_rewrite(const std::string& normalized, const model::Table* table) {
-  static const std::regex k_insert(
-      R"(^\s*INSERT\s+INTO\s+([^\s(]+)\s*\(([^)]*)\)\s*VALUES\s*\(([^)]*)\)(.*)$)", std::regex::icase);
-  std::smatch match;
-  if (table == nullptr || !std::regex_match(normalized, match, k_insert)) {
-    return {};
-  }
-  const std::vector<std::string> columns = core::split(match[2].str(), ',');
-  const std::vector<std::string> values = core::split(match[3].str(), ',');
-  if (columns.empty() || columns.size() != values.size()) {
-    return {};
-  }
-  std::vector<std::string> arrays;
-  for (std::size_t i = 0; i < columns.size(); ++i) {
-    std::string column(core::trim(columns[i]));
-    const std::string value(core::trim(values[i]));
-    if (column.size() >= 2 && column.front() == '"' && column.back() == '"') {
-      column = column.substr(1, column.size() - 2);
-    }
-    const model::Column* found = table->find_column(column);
-    if (found == nullptr || found->type.is_array() || value.empty() || value.front() != '$') {
-      return {};
-    }
-    arrays.push_back(value + "::" + found->type.display() + "[]");
-  }
-  std::string tail(core::trim(match[4].str()));
-  return "INSERT INTO " + match[1].str() + " (" + match[2].str() + ") SELECT * FROM unnest(" +
-         core::join(arrays, ", ") + ")" +
-         (tail.empty() || tail.front() == ';' ? std::string(";") : " " + tail);
 }
 
 std::string drizzle_table_var(const model::Table* table, const std::string& name) {
@@ -141,15 +102,19 @@ public:
             .has_fix = true,
             .options = {{"min-burst", "5",
                          "Executions of one statement, with at least this many different parameter sets, in "
-                         "one transaction "
-                         "or burst window of one session that make an N+1 burst"},
+                         "one transaction or burst window of one session that make an N+1 burst"},
+                        {"parent-share", "0.8",
+                         "Share of the parent statement's executions (over the whole log) that a run of the "
+                         "child follows: a loop in code follows nearly all of them, a request a pool runs "
+                         "twice in a row only some"},
+                        {"min-parent-executions", "2",
+                         "Executions of the parent statement needed before its share is trusted"},
                         {"pgss-min-calls", "1000",
                          "pg_stat_statements only: a single-row lookup by key called at least this often is "
                          "a likely N+1"},
                         {"pgss-min-calls-per-ms", "10000",
                          "pg_stat_statements only: and its calls divided by its mean time in ms are at least "
-                         "this (many "
-                         "cheap calls rather than a few slow ones)"}},
+                         "this (many cheap calls rather than a few slow ones)"}},
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
@@ -158,45 +123,64 @@ public:
     }
     const model::Workload& workload = *context.workload;
     const auto min_burst = static_cast<std::uint32_t>(std::max(2L, context.options.get_int("min-burst")));
+    const double min_share = context.options.get_double("parent-share");
+    const auto min_executions =
+        static_cast<std::uint64_t>(std::max(1L, context.options.get_int("min-parent-executions")));
     std::vector<Bursts> found;
-    std::map<std::uint64_t, std::size_t> index;
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> index;
     for (const model::Repeat& repeat : workload.repeats) {
+      const QueryStats* child = workload.find(repeat.fingerprint);
+      // Runs of the same values are a caching hint at most; a unit of
+      // several statements that also runs whole elsewhere is a request the
+      // pool repeated.
       if (repeat.count < min_burst || repeat.distinct_params < std::min(min_burst, k_params_cap) ||
-          !repeatable(workload.find(repeat.fingerprint))) {
+          repeat.request_repeat || !repeatable(child) || !per_row(*child)) {
         continue;
       }
+      const std::uint64_t parent = parent_of(workload, repeat);
       // Outside a transaction a run needs a parent: the same statement over
       // and over on a pooled connection with nothing before it is traffic.
-      if (!repeat.in_transaction && repeat.parent_fingerprint == 0) {
+      if (parent == 0 && !repeat.in_transaction) {
         continue;
       }
-      const auto [it, inserted] = index.try_emplace(repeat.fingerprint, found.size());
+      const auto [it, inserted] = index.try_emplace({repeat.fingerprint, parent}, found.size());
       if (inserted) {
         found.emplace_back();
         found.back().fingerprint = repeat.fingerprint;
+        found.back().parent = parent;
         found.back().first = repeat.location;
+      }
+      if (found[it->second].code_path == 0) {
+        found[it->second].code_path = repeat.code_path;
       }
       Bursts& bursts = found[it->second];
       bursts.counts.push_back(repeat.count);
-      ++bursts.parents[repeat.parent_fingerprint];
-      if (!repeat.in_transaction) {
-        ++bursts.autocommit_parents[repeat.parent_fingerprint];
-      }
       if (bursts.sessions.size() < 10000) {
         bursts.sessions.insert(repeat.session);
       }
       bursts.in_transaction += repeat.in_transaction ? 1U : 0U;
       bursts.total_ms += repeat.total_ms;
     }
+    std::map<std::uint64_t, std::size_t> parents_per_child;
+    std::vector<const Bursts*> reported;
     for (const Bursts& bursts : found) {
-      // Outside transactions the parent must recur before the runs (a page
-      // query before each page's lookups); a run after a statement seen
-      // once before it is a request loop or traffic that happened to follow it.
-      const bool recurs = std::any_of(bursts.autocommit_parents.begin(), bursts.autocommit_parents.end(),
-                                      [](const auto& entry) { return entry.second >= 2; });
-      if (bursts.in_transaction > 0 || recurs) {
-        out.push_back(burst_finding(context, bursts));
+      // A code path: the parent is followed by the child's runs nearly every
+      // time it runs. A parentless run counts only inside a transaction.
+      // Inside a transaction no pool puts two requests together, so a few
+      // executions of the parent are enough there.
+      const bool in_transactions = bursts.in_transaction == bursts.counts.size();
+      const bool consistent =
+          bursts.parent == 0 ? bursts.in_transaction > 0
+                             : (in_transactions ||
+                                executions(workload, bursts.fingerprint, bursts.parent) >= min_executions) &&
+                                   share(workload, bursts) >= min_share;
+      if (consistent) {
+        reported.push_back(&bursts);
+        ++parents_per_child[bursts.fingerprint];
       }
+    }
+    for (const Bursts* bursts : reported) {
+      out.push_back(burst_finding(context, *bursts, parents_per_child[bursts->fingerprint] > 1));
     }
     if (!workload.ordered) {
       likely_from_pgss(context, out);
@@ -208,7 +192,65 @@ private:
     return context.project != nullptr && context.project->uses_drizzle;
   }
 
-  static core::Finding burst_finding(const engine::RuleContext& context, const Bursts& bursts) {
+  // The parent's executions that could have been followed by a run of the
+  // child: all of them, but those followed by a batched read of the child's
+  // table (the same page query in a code path that does it right).
+  static std::uint64_t executions(const model::Workload& workload, std::uint64_t child,
+                                  std::uint64_t parent) {
+    const QueryStats* stats = workload.find(parent);
+    const QueryStats* lookup = workload.find(child);
+    if (stats == nullptr || lookup == nullptr) {
+      return 0;
+    }
+    std::uint64_t batched = 0;
+    const auto first = workload.batched_after.lower_bound({parent, 0});
+    for (auto it = first; it != workload.batched_after.end() && it->first.first == parent; ++it) {
+      const QueryStats* set = workload.find(it->first.second);
+      if (set != nullptr && !set->shape.tables.empty() && !lookup->shape.tables.empty() &&
+          set->shape.tables.front() == lookup->shape.tables.front()) {
+        batched += it->second;
+      }
+    }
+    return stats->calls > batched ? stats->calls - batched : 0;
+  }
+
+  // The share of the parent's executions a run of the child follows.
+  static double pair_share(const model::Workload& workload, std::uint64_t child, std::uint64_t parent) {
+    const std::uint64_t runs_possible = executions(workload, child, parent);
+    if (runs_possible == 0) {
+      return 0;
+    }
+    return std::min(1.0, static_cast<double>(workload.runs_after_parent(child, parent)) /
+                             static_cast<double>(runs_possible));
+  }
+  static double share(const model::Workload& workload, const Bursts& bursts) {
+    return pair_share(workload, bursts.fingerprint, bursts.parent);
+  }
+
+  // Of the statements just before the run, the one whose executions the
+  // child's runs follow most consistently; a statement that returns rows
+  // before one that cannot drive a loop (a count(*) between the page query
+  // and its lookups); the nearest on a tie.
+  static std::uint64_t parent_of(const model::Workload& workload, const model::Repeat& repeat) {
+    std::uint64_t best = 0;
+    std::pair<bool, double> best_key{false, -1.0};
+    for (const std::uint64_t candidate : repeat.candidates) {
+      const QueryStats* stats = workload.find(candidate);
+      if (candidate == 0 || candidate == repeat.fingerprint || !repeatable(stats)) {
+        continue;
+      }
+      const std::pair<bool, double> key{returns_rows(*stats),
+                                        pair_share(workload, repeat.fingerprint, candidate)};
+      if (key > best_key) {
+        best_key = key;
+        best = candidate;
+      }
+    }
+    return best;
+  }
+
+  static core::Finding burst_finding(const engine::RuleContext& context, const Bursts& bursts,
+                                     bool several_parents) {
     const model::Workload& workload = *context.workload;
     const QueryStats& query = *workload.find(bursts.fingerprint);
     core::Finding finding = advisor::query_finding(k_id, context.severity, query, context.catalog);
@@ -223,7 +265,18 @@ private:
       }
       return sum;
     }();
-    const QueryStats* parent = workload.find(main_parent(bursts));
+    const QueryStats* parent = workload.find(bursts.parent);
+    if (several_parents) {
+      // The same child after two code paths: two findings, two fixes.
+      finding.compute_fingerprint(advisor::fingerprint_hex(query.fingerprint) + ":" +
+                                  advisor::fingerprint_hex(bursts.parent));
+    }
+    const std::uint64_t parent_runs = executions(workload, bursts.fingerprint, bursts.parent);
+    const std::string parent_share = parent == nullptr
+                                         ? std::string()
+                                         : core::percent(share(workload, bursts)) + " of " +
+                                               core::group_digits(static_cast<std::int64_t>(parent_runs)) +
+                                               (parent_runs == 1 ? " execution of " : " executions of ");
     const bool insert = query.shape.kind == StatementKind::insert;
     const std::string table = finding.object.table.empty() ? "the table" : finding.object.table;
 
@@ -233,7 +286,8 @@ private:
         (bursts.counts.size() == 1 ? " burst" : " bursts") + " of " +
         advisor::short_query(query.normalized, 100) + " (" + std::to_string(med) + " per burst, max " +
         std::to_string(max) + ")" +
-        (parent != nullptr ? " after " + advisor::short_query(parent->normalized, 80) : std::string());
+        (parent != nullptr ? " after " + parent_share + advisor::short_query(parent->normalized, 80)
+                           : std::string());
     std::string burst_detail =
         core::group_digits(static_cast<std::int64_t>(bursts.counts.size())) +
         (bursts.counts.size() == 1 ? " burst in " : " bursts in ") + std::to_string(bursts.sessions.size()) +
@@ -246,11 +300,29 @@ private:
       burst_detail += "; " + core::human_duration_ms(bursts.total_ms) + " spent in the bursts";
     }
     finding.evidence.insert(finding.evidence.begin(), core::Evidence{"log", burst_detail, bursts.first});
+    // The application named the code path in sqlcommenter tags.
+    if (bursts.code_path != 0 && bursts.code_path <= workload.code_paths.size()) {
+      const model::Workload::CodePath& path = workload.code_paths[bursts.code_path - 1];
+      const std::string where =
+          path.route.empty() ? path.file : path.route + (path.file.empty() ? "" : " (" + path.file + ")");
+      finding.message += ", in " + where;
+      finding.evidence.push_back(core::Evidence{
+          "log", "sqlcommenter tags of the bursts: route '" + path.route + "', file '" + path.file + "'",
+          bursts.first});
+    }
     if (parent != nullptr) {
-      finding.evidence.push_back(core::Evidence{"query",
-                                                "parent statement (runs just before each burst): " +
-                                                    advisor::short_query(parent->normalized),
-                                                parent->first_seen});
+      const std::uint64_t runs =
+          std::min(parent_runs, workload.runs_after_parent(bursts.fingerprint, bursts.parent));
+      std::string detail = "parent statement: a run of the child follows " +
+                           core::group_digits(static_cast<std::int64_t>(runs)) + " of its " +
+                           core::group_digits(static_cast<std::int64_t>(parent_runs)) + " executions (" +
+                           core::percent(share(workload, bursts)) + ")";
+      if (parent_runs < parent->calls) {
+        detail += "; " + core::group_digits(static_cast<std::int64_t>(parent->calls - parent_runs)) +
+                  " more are followed by one batched query of " + table + " and are left out";
+      }
+      finding.evidence.push_back(core::Evidence{
+          "query", detail + ": " + advisor::short_query(parent->normalized), parent->first_seen});
     }
     if (workload.repeats_dropped > 0) {
       finding.evidence.push_back(core::Evidence{"log",
@@ -268,8 +340,9 @@ private:
           "of " +
           std::to_string(max) + ".";
       fix.safety_note = "Keep batches to a few thousand rows so one statement does not hold locks for long.";
-      fix.ddl = unnest_rewrite(query.normalized, advisor::find_table(context.catalog, finding.object.schema,
-                                                                     finding.object.table));
+      fix.ddl = advisor::unnest_rewrite(
+          query.normalized,
+          advisor::find_table(context.catalog, finding.object.schema, finding.object.table));
       if (uses_drizzle(context)) {
         fix.drizzle =
             "await db.insert(" +
@@ -284,7 +357,7 @@ private:
                      "once with the parent's keys as an array (WHERE " +
                      (finding.object.columns.empty() ? std::string("key") : finding.object.columns.front()) +
                      " = ANY($1)) and group the rows in the application.";
-      fix.ddl = any_rewrite(query.normalized);
+      fix.ddl = advisor::any_rewrite(query.shape, query.normalized);
       if (uses_drizzle(context)) {
         const model::Table* catalog_table =
             advisor::find_table(context.catalog, finding.object.schema, table);
@@ -330,7 +403,7 @@ private:
           "server log (log_min_duration_statement = 0 for a few minutes, then pgadvise --log), then "
           "fetch the rows in one query with WHERE key = ANY($1) or a JOIN in the parent query.";
       core::Fix fix;
-      fix.ddl = any_rewrite(query.normalized);
+      fix.ddl = advisor::any_rewrite(query.shape, query.normalized);
       finding.fix = std::move(fix);
       out.push_back(std::move(finding));
     }

@@ -1,0 +1,243 @@
+#include "loaders/logs/prefix_infer.hpp"
+
+#include "loaders/logs/prefix.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+namespace pgadvise::loaders {
+
+namespace {
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_word(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+// Where the severity word starts: the first "WORD:  " with a known word,
+// at the line's start or after a space, ':' or ']'.
+std::size_t severity_start(std::string_view line) {
+  std::size_t search = 0;
+  while (search < line.size()) {
+    const std::size_t colon = line.find(":  ", search);
+    if (colon > 512) { // npos included
+      return std::string_view::npos;
+    }
+    std::size_t word = colon;
+    while (word > 0 && ((line[word - 1] >= 'A' && line[word - 1] <= 'Z') || is_digit(line[word - 1]))) {
+      --word;
+    }
+    std::string_view message;
+    if (word < colon &&
+        (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
+        parse_severity(line.substr(word), message) != LogSeverity::none) {
+      return word;
+    }
+    search = colon + 1;
+  }
+  return std::string_view::npos;
+}
+
+struct KeyEscape {
+  std::string_view key;
+  std::string_view escape;
+};
+
+// key= words servers are configured with, and the escape behind each.
+constexpr std::array<KeyEscape, 22> k_keys = {{
+    {"user", "%u"},
+    {"usr", "%u"},
+    {"u", "%u"},
+    {"db", "%d"},
+    {"database", "%d"},
+    {"dbname", "%d"},
+    {"d", "%d"},
+    {"app", "%a"},
+    {"appname", "%a"},
+    {"application", "%a"},
+    {"application_name", "%a"},
+    {"a", "%a"},
+    {"client", "%h"},
+    {"host", "%h"},
+    {"remote", "%r"},
+    {"h", "%h"},
+    {"pid", "%p"},
+    {"session", "%c"},
+    {"sid", "%c"},
+    {"xid", "%x"},
+    {"vxid", "%v"},
+    {"line", "%l"},
+}};
+
+std::string_view key_escape(std::string_view key) {
+  for (const KeyEscape& known : k_keys) {
+    if (known.key.size() == key.size() &&
+        std::equal(key.begin(), key.end(), known.key.begin(), [](char a, char b) {
+          return static_cast<char>(static_cast<unsigned char>(a) | 0x20U) == b;
+        })) {
+      return known.escape;
+    }
+  }
+  return {};
+}
+
+// The zone after a timestamp (" UTC", " +03"): part of %m / %t.
+std::size_t zone_after(std::string_view text, std::size_t at) {
+  if (at >= text.size() || text[at] != ' ') {
+    return 0;
+  }
+  std::size_t i = at + 1;
+  while (i < text.size() && text[i] >= 'A' && text[i] <= 'Z') {
+    ++i;
+  }
+  if (i == at + 1 && i < text.size() && (text[i] == '+' || text[i] == '-')) {
+    std::size_t j = i + 1;
+    while (j < text.size() && is_digit(text[j])) {
+      ++j;
+    }
+    i = j - i - 1 >= 2 && j - i - 1 <= 4 ? j : i;
+  }
+  return i - at >= 3 ? i - at : 0;
+}
+
+void literal(std::string& out, char c) {
+  out.push_back(c);
+  if (c == '%') {
+    out.push_back('%');
+  }
+}
+
+} // namespace
+
+std::string line_prefix_pattern(std::string_view line) {
+  const std::size_t start = severity_start(line);
+  if (start == std::string_view::npos) {
+    return {};
+  }
+  const std::string_view prefix = line.substr(0, start);
+  std::string out;
+  bool pid = false;
+  std::size_t i = 0;
+  while (i < prefix.size()) {
+    const std::string_view rest = prefix.substr(i);
+    std::int64_t us = 0;
+    if (const std::size_t n = parse_timestamp(rest, us); n != 0) {
+      out += n > 19 ? "%m" : "%t";
+      i += n + zone_after(prefix, i + n);
+      continue;
+    }
+    // [pid], [pid-line], and after the pid Cloud SQL's [line-1].
+    if (rest[0] == '[' && rest.size() > 1 && is_digit(rest[1])) {
+      std::size_t j = 1;
+      while (j < rest.size() && is_digit(rest[j])) {
+        ++j;
+      }
+      if (j < rest.size() && rest[j] == ']') {
+        out += pid ? "[%l]" : "[%p]";
+        pid = true;
+        i += j + 1;
+        continue;
+      }
+      if (j < rest.size() && rest[j] == '-') {
+        std::size_t k = j + 1;
+        while (k < rest.size() && is_digit(rest[k])) {
+          ++k;
+        }
+        if (k > j + 1 && k < rest.size() && rest[k] == ']') {
+          out += pid ? "[%l-" + std::string(rest.substr(j + 1, k - j - 1)) + "]" : "[%p-%l]";
+          pid = true;
+          i += k + 1;
+          continue;
+        }
+      }
+    }
+    // The run of text up to the next space: user@db, a session id, a bare pid.
+    const std::size_t space = std::min(rest.find(' '), rest.size());
+    const std::string_view word = rest.substr(0, space);
+    if (const std::size_t at = word.find('@'); at != std::string_view::npos && at > 0 &&
+                                               at + 1 < word.size() &&
+                                               word.find('=') == std::string_view::npos) {
+      // "user@db" (also "[unknown]@[unknown]"), maybe followed by punctuation.
+      std::size_t end = word.size();
+      while (end > at + 1 && (word[end - 1] == ':' || word[end - 1] == ',')) {
+        --end;
+      }
+      out += "%u@%d";
+      i += end;
+      continue;
+    }
+    if (const std::size_t dot = word.find('.');
+        dot != std::string_view::npos && dot >= 6 && word.size() - dot >= 2 && word.size() <= 20 &&
+        std::all_of(word.begin(), word.end(), [](char c) { return is_hex(c) || c == '.'; })) {
+      out += "%c";
+      i += word.size();
+      continue;
+    }
+    // key=value
+    if (is_word(rest[0]) && (i == 0 || !is_word(prefix[i - 1]))) {
+      std::size_t j = 0;
+      while (j < rest.size() && is_word(rest[j])) {
+        ++j;
+      }
+      if (j < rest.size() && rest[j] == '=') {
+        const std::string_view escape = key_escape(rest.substr(0, j));
+        if (!escape.empty()) {
+          std::size_t k = j + 1;
+          while (k < rest.size() && rest[k] != ',' && rest[k] != ' ' && rest[k] != ';' && rest[k] != '|') {
+            ++k;
+          }
+          out += rest.substr(0, j + 1);
+          out += escape;
+          pid = pid || escape == "%p";
+          i += k;
+          continue;
+        }
+      }
+      for (std::size_t c = 0; c < j; ++c) {
+        literal(out, rest[c]);
+      }
+      i += j;
+      continue;
+    }
+    literal(out, rest[0]);
+    ++i;
+  }
+  return out;
+}
+
+std::string infer_prefix(const std::vector<std::string_view>& lines) {
+  std::map<std::string, std::size_t> seen;
+  for (const std::string_view line : lines) {
+    std::string pattern = line_prefix_pattern(line);
+    if (!pattern.empty()) {
+      ++seen[std::move(pattern)];
+    }
+  }
+  if (seen.empty()) {
+    return {};
+  }
+  const auto most = std::max_element(seen.begin(), seen.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  std::string pattern = most->first;
+  // Lines of processes without a session stop at %q: a shorter pattern the
+  // common one starts with places the %q.
+  std::size_t cut = 0;
+  for (const auto& [other, n] : seen) {
+    if (other.size() < pattern.size() && other.size() > cut && pattern.compare(0, other.size(), other) == 0 &&
+        other.find("%q") == std::string::npos) {
+      cut = other.size();
+    }
+  }
+  if (cut > 0) {
+    pattern.insert(cut, "%q");
+  }
+  return pattern;
+}
+
+} // namespace pgadvise::loaders
