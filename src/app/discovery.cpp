@@ -5,6 +5,8 @@
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
 #include "loaders/identifiers.hpp"
+#include "loaders/project/scan.hpp"
+#include "loaders/project/shell_words.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
 
@@ -13,6 +15,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
@@ -91,7 +94,9 @@ fs::path absolute_normal(const fs::path& path) {
 }
 
 // Whether package.json names drizzle-orm or drizzle-kit in any dependency list.
-bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>& notes) {
+// Sets *kit_1 when a drizzle dependency is version 1 or later.
+bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>& notes,
+                          bool* kit_1 = nullptr) {
   const auto content = core::read_file(package_json);
   if (!content) {
     return false;
@@ -101,14 +106,28 @@ bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>
     notes.push_back(display_path(package_json) + " is not valid JSON; its dependencies were not read");
     return false;
   }
+  bool uses = false;
   for (const char* field : {"dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}) {
     const auto deps = package.find(field);
-    if (deps != package.end() && deps->is_object() &&
-        (deps->contains("drizzle-orm") || deps->contains("drizzle-kit"))) {
-      return true;
+    if (deps == package.end() || !deps->is_object()) {
+      continue;
+    }
+    for (const char* name : {"drizzle-orm", "drizzle-kit"}) {
+      const auto version = deps->find(name);
+      if (version == deps->end()) {
+        continue;
+      }
+      uses = true;
+      // "1.0.0-rc.5", "^1.0.0-beta.2": drizzle 1.x names constraints its own way.
+      const std::string text = version->is_string() ? version->get<std::string>() : std::string{};
+      const std::size_t digit = text.find_first_of("0123456789");
+      if (kit_1 != nullptr && digit != std::string::npos && text.find_first_not_of("^~>=v ") == digit &&
+          text[digit] != '0' && (digit + 1 == text.size() || text[digit + 1] == '.')) {
+        *kit_1 = true;
+      }
     }
   }
-  return false;
+  return uses;
 }
 
 // Calls `visit` with every directory below root (not root itself), skipping
@@ -160,11 +179,165 @@ std::vector<fs::path> find_nested_configs(const fs::path& root) {
   return found;
 }
 
+// One package.json script that runs drizzle-kit with --config: drizzle-kit
+// then runs in the package's folder (or where a leading `cd` took it) and
+// resolves the config's `out` and `schema` from there, not from the
+// config's own folder.
+struct KitRun {
+  fs::path run_dir;  // where drizzle-kit runs
+  fs::path config;   // the --config file, absolute and normal
+  std::string where; // `the script "db:generate" of package.json`
+};
+
+bool is_drizzle_kit_word(const std::string& word) {
+  return word == "drizzle-kit" || has_suffix(word, "/drizzle-kit") || word.rfind("drizzle-kit@", 0) == 0;
+}
+
+// The drizzle-kit runs with --config in one package.json's scripts.
+std::vector<KitRun> read_kit_runs(const fs::path& package_json) {
+  std::vector<KitRun> runs;
+  const auto content = core::read_file(package_json);
+  if (!content) {
+    return runs;
+  }
+  const nlohmann::json package = nlohmann::json::parse(*content, nullptr, /*allow_exceptions=*/false);
+  if (!package.is_object() || !package.contains("scripts") || !package["scripts"].is_object()) {
+    return runs;
+  }
+  const fs::path package_dir = absolute_normal(package_json).parent_path();
+  for (const auto& [name, body] : package["scripts"].items()) {
+    if (!body.is_string()) {
+      continue;
+    }
+    fs::path cwd = package_dir;
+    for (const Segment& segment : split_segments(body.get<std::string>())) {
+      const std::vector<std::string>& words = segment.words;
+      if (words.size() == 2 && words[0] == "cd") {
+        cwd = (cwd / words[1]).lexically_normal();
+        continue;
+      }
+      const auto kit = std::find_if(words.begin(), words.end(), is_drizzle_kit_word);
+      for (auto it = kit; it != words.end(); ++it) {
+        std::string config;
+        if (it->rfind("--config=", 0) == 0) {
+          config = it->substr(9);
+        } else if ((*it == "--config" || *it == "-c") && it + 1 != words.end()) {
+          config = *(it + 1);
+        }
+        if (!config.empty()) {
+          runs.push_back({cwd, (cwd / config).lexically_normal(),
+                          "the script \"" + name + "\" of " + display_path(package_json)});
+          break;
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+// The drizzle-kit push/migrate runs with --config the project scanner found
+// in CI steps, Dockerfiles, compose files, platform configs, shell scripts
+// and package scripts, each in the folder it runs in.
+std::vector<KitRun> scanned_kit_runs(const model::Project& project) {
+  std::vector<KitRun> runs;
+  const auto add = [&](const model::Command& command, const std::string& where) {
+    for (const model::Invocation& inv : command.invocations) {
+      const bool kit = inv.kind == model::InvocationKind::drizzle_push ||
+                       inv.kind == model::InvocationKind::drizzle_migrate;
+      if (kit && !inv.config.empty()) {
+        const fs::path run_dir = (project.root / inv.package_dir).lexically_normal();
+        runs.push_back({run_dir, (run_dir / inv.config).lexically_normal(), where});
+      }
+    }
+  };
+  for (const model::ExecutionSite& site : project.sites) {
+    for (const model::Command& command : site.commands) {
+      add(command, std::string(model::to_string(site.kind)) + " " + site.label + " in " + site.file);
+    }
+  }
+  for (const model::CommandFile& file : project.command_files) {
+    for (const model::Command& command : file.commands) {
+      add(command, file.target.empty() ? file.path : "make " + file.target + " in " + file.path);
+    }
+  }
+  return runs;
+}
+
+// Whether a config's or snapshot's dialect is PostgreSQL ("" when it names
+// none: older configs say `driver: 'pg'` only).
+bool is_postgres_dialect(std::string_view dialect) {
+  return dialect.empty() || dialect == "postgresql" || dialect == "postgres" || dialect == "pg";
+}
+
+// The "dialect" a drizzle-kit journal or snapshot records; "" when none.
+std::string json_dialect(const fs::path& file) {
+  const auto text = core::read_file(file);
+  if (!text) {
+    return {};
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || !parsed.contains("dialect") || !parsed["dialect"].is_string()) {
+    return {};
+  }
+  return parsed["dialect"].get<std::string>();
+}
+
+// drizzle-kit 1.0's layout: no meta/_journal.json, each migration a folder
+// <timestamp>_<name>/ holding migration.sql and snapshot.json. The newest
+// folder (name order) holds the newest snapshot.
+std::optional<fs::path> newest_folder_snapshot(const fs::path& dir) {
+  std::optional<fs::path> newest;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path snapshot = it->path() / "snapshot.json";
+    if (is_file(snapshot) && (!newest || snapshot > *newest)) {
+      newest = snapshot;
+    }
+  }
+  return newest;
+}
+
+// The dialect a migrations folder was generated for: its journal's, else its
+// newest snapshot's; "" when neither says.
+std::string migrations_dialect(const fs::path& dir) {
+  if (is_file(dir / "meta" / "_journal.json")) {
+    if (std::string dialect = json_dialect(dir / "meta" / "_journal.json"); !dialect.empty()) {
+      return dialect;
+    }
+  }
+  if (auto snapshot = newest_snapshot(dir / "meta")) {
+    return json_dialect(*snapshot);
+  }
+  if (auto snapshot = newest_folder_snapshot(dir)) {
+    return json_dialect(*snapshot);
+  }
+  return {};
+}
+
+// Whether a file named on the command line or by --config reads as a
+// drizzle-kit config: drizzle.config.*, or any *.config.* / *.ts / *.js
+// file passed to drizzle-kit by --config (configs/postgresql.config.ts).
+bool looks_like_config_name(const std::string& name) {
+  if (name.rfind("drizzle.config.", 0) == 0) {
+    return true;
+  }
+  for (const char* ext :
+       {".config.ts", ".config.mts", ".config.cts", ".config.js", ".config.mjs", ".config.cjs"}) {
+    if (has_suffix(name, ext)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 class Discovery {
 public:
   std::optional<core::Error> add(const fs::path& input) {
     std::error_code ec;
     const fs::file_status status = fs::status(input, ec);
+    if (!fs::exists(status) && input.string().find_first_of("*?{") != std::string::npos) {
+      return add_schema_glob(input);
+    }
     if (!fs::exists(status)) {
       return core::Error("no such file or directory", {input.string(), 0, 0});
     }
@@ -191,6 +364,16 @@ public:
     if (m_journal_seen) {
       m_sources.project.uses_drizzle = true;
     }
+    model::Project& project = m_sources.project;
+    if (m_scan && !project.root.empty() && absolute_normal(project.root) == m_scan->root) {
+      project.scanned = true;
+      project.packages = std::move(m_scan->packages);
+      project.sites = std::move(m_scan->sites);
+      project.command_files = std::move(m_scan->command_files);
+      project.programs = std::move(m_scan->programs);
+      project.deploy_configs = std::move(m_scan->deploy_configs);
+      project.scan_notes = std::move(m_scan->scan_notes);
+    }
     return std::move(m_sources);
   }
 
@@ -198,16 +381,16 @@ private:
   std::optional<core::Error> add_file(const fs::path& file) {
     const std::string name = file.filename().string();
     const std::string lower = core::to_lower(name);
+    // A file named on the command line names only itself: its folder may
+    // hold other checkouts, so it is not scanned as a project.
     if (has_suffix(lower, ".sql")) {
       m_sources.sql_files.push_back(file);
       m_sources.notes.push_back("SQL file " + display_path(file) + " given explicitly");
-      adopt_enclosing_project(file.parent_path());
       return std::nullopt;
     }
     if (has_suffix(lower, "_snapshot.json") || lower == "snapshot.json") {
       m_sources.snapshot = file;
       m_sources.notes.push_back("drizzle-kit snapshot " + display_path(file) + " given explicitly");
-      adopt_enclosing_project(file.parent_path());
       return std::nullopt;
     }
     if (name == "_journal.json") {
@@ -215,35 +398,230 @@ private:
                          "its journal was given explicitly");
       return std::nullopt;
     }
-    if (name.rfind("drizzle.config.", 0) == 0) {
+    if (looks_like_config_name(name)) {
+      if (!accept_config(file)) {
+        return std::nullopt;
+      }
       add_project(file.parent_path().empty() ? fs::path(".") : file.parent_path(), file);
+      return std::nullopt;
+    }
+    if (is_schema_source_name(lower)) {
+      add_schema_files({file}, "given explicitly");
       return std::nullopt;
     }
     if (name == "package.json") {
       add_directory(file.parent_path().empty() ? fs::path(".") : file.parent_path());
       return std::nullopt;
     }
-    return core::Error("not something pgadvise reads (expected a project directory, a migrations folder, "
-                       "a .sql file or a drizzle-kit *_snapshot.json)",
-                       {file.string(), 0, 0});
+    return core::Error(
+        "not something pgadvise reads (expected a project directory, a migrations folder, "
+        "a .sql file, a drizzle-kit *_snapshot.json, a drizzle config or a Drizzle schema .ts file)",
+        {file.string(), 0, 0});
   }
 
   void add_directory(const fs::path& dir) {
-    if (!find_drizzle_config(dir)) {
-      const std::vector<fs::path> nested = find_nested_configs(dir);
-      if (!nested.empty()) {
-        add_nested_configs(dir, nested);
+    if (!m_scan) {
+      // Where the project runs drizzle-kit (CI, containers, scripts) decides
+      // where its config's paths resolve; lint reuses this scan.
+      m_scan.emplace();
+      m_scan->root = absolute_normal(dir);
+      scan_project(*m_scan);
+      m_scanned_runs = scanned_kit_runs(*m_scan);
+    }
+    std::optional<fs::path> own = find_drizzle_config(dir);
+    if (own && !accept_config(*own)) {
+      own.reset();
+    }
+    if (!own) {
+      const std::vector<fs::path> configs = postgres_configs(dir);
+      if (!configs.empty()) {
+        add_nested_configs(dir, configs);
         return;
       }
     }
     if (is_project_dir(dir)) {
-      add_project(dir, find_drizzle_config(dir));
+      add_project(dir, own);
     } else if (is_migrations_dir(dir)) {
       add_migrations_dir(dir, "given explicitly");
       adopt_enclosing_project(dir);
+    } else if (std::vector<fs::path> schema = schema_folder_files(dir); !schema.empty()) {
+      add_schema_files(schema, "the Drizzle schema files in " + shown_dir(dir) + ", given explicitly");
     } else {
       add_project(dir, std::nullopt);
     }
+  }
+
+  // Every PostgreSQL drizzle config below `dir`: drizzle.config.* files, and
+  // any file a package.json script passes to drizzle-kit by --config (which
+  // may have any name: configs/postgresql.config.ts). Configs of another
+  // dialect are skipped with a note.
+  std::vector<fs::path> postgres_configs(const fs::path& dir) {
+    std::vector<fs::path> found = find_nested_configs(dir);
+    std::vector<fs::path> manifests;
+    if (is_file(dir / "package.json")) {
+      manifests.push_back(dir / "package.json");
+    }
+    walk_directories(dir, true, [&](const fs::path& sub, const std::string& /*name*/) {
+      if (is_file(sub / "package.json")) {
+        manifests.push_back(sub / "package.json");
+      }
+    });
+    const fs::path dir_abs = absolute_normal(dir);
+    std::vector<KitRun> runs = m_scanned_runs;
+    for (const fs::path& manifest : manifests) {
+      const std::vector<KitRun> more = read_kit_runs(manifest);
+      runs.insert(runs.end(), more.begin(), more.end());
+    }
+    for (const KitRun& run : runs) {
+      const fs::path relative = run.config.lexically_relative(dir_abs);
+      if (relative.empty() || *relative.begin() == ".." || !is_file(run.config)) {
+        continue;
+      }
+      found.push_back((dir / relative).lexically_normal());
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<fs::path> out;
+    std::set<fs::path> seen;
+    for (const fs::path& config : found) {
+      if (seen.insert(absolute_normal(config)).second && accept_config(config)) {
+        out.push_back(config);
+      }
+    }
+    return out;
+  }
+
+  // Whether a config is for PostgreSQL; another dialect's is skipped, saying so.
+  bool accept_config(const fs::path& config_file) {
+    const auto judged = m_judged_configs.find(absolute_normal(config_file));
+    if (judged != m_judged_configs.end()) {
+      return judged->second;
+    }
+    auto config = read_drizzle_config(config_file);
+    const bool postgres = !config || is_postgres_dialect(config->dialect);
+    m_judged_configs.emplace(absolute_normal(config_file), postgres);
+    if (postgres) {
+      return true;
+    }
+    m_sources.notes.push_back("skipped " + display_path(config_file) + ": its dialect is " + config->dialect +
+                              ", and pgadvise reads PostgreSQL only");
+    m_skipped_outs.insert(absolute_normal(choose_base(config_file, *config).base / drizzle_out_dir(*config)));
+    return false;
+  }
+
+  // Schema files named on the command line (a file, a folder of them, a glob).
+  void add_schema_files(const std::vector<fs::path>& files, const std::string& how) {
+    for (const fs::path& file : files) {
+      if (std::find(m_sources.schema_ts.begin(), m_sources.schema_ts.end(), file) ==
+          m_sources.schema_ts.end()) {
+        m_sources.schema_ts.push_back(file);
+      }
+    }
+    m_sources.notes.push_back("Drizzle schema " + describe_files(files) + " (" + how + ")");
+  }
+
+  std::optional<core::Error> add_schema_glob(const fs::path& pattern) {
+    std::vector<fs::path> files = expand_schema_paths(".", {pattern.generic_string()});
+    if (files.empty()) {
+      return core::Error("no such file or directory (a glob that matches no .ts or .js file)",
+                         {pattern.string(), 0, 0});
+    }
+    add_schema_files(files, "matched by " + pattern.generic_string());
+    return std::nullopt;
+  }
+
+  static bool is_schema_source_name(const std::string& lower) {
+    if (has_suffix(lower, ".d.ts")) {
+      return false;
+    }
+    for (const char* ext : {".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"}) {
+      if (has_suffix(lower, ext)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A folder given on the command line that holds Drizzle schema files (it
+  // is neither a project nor a migrations folder): those files.
+  static std::vector<fs::path> schema_folder_files(const fs::path& dir) {
+    std::vector<fs::path> files = expand_schema_paths(dir, {"."});
+    const bool drizzle = std::any_of(files.begin(), files.end(), [](const fs::path& file) {
+      const auto text = core::read_file(file);
+      return text && text->find("drizzle-orm") != std::string::npos;
+    });
+    return drizzle ? files : std::vector<fs::path>{};
+  }
+
+  // The folder drizzle-kit runs in for `config_file`, from which it resolves
+  // `out`, `schema` and `migrations`: each folder whose package.json scripts
+  // run drizzle-kit with --config naming this file, then the config's own
+  // folder (where drizzle-kit finds it without --config). The first whose
+  // `out` holds migrations wins, else the first whose `schema` exists, else
+  // the first.
+  struct ConfigBase {
+    fs::path base;
+    std::string why;
+    bool several = false; // more than one folder was possible
+  };
+
+  [[nodiscard]] ConfigBase choose_base(const fs::path& config_file, const DrizzleConfig& config) const {
+    const fs::path own = config_file.parent_path().empty() ? fs::path(".") : config_file.parent_path();
+    const fs::path own_abs = absolute_normal(own);
+    const fs::path config_abs = absolute_normal(config_file);
+    std::vector<ConfigBase> candidates;
+    const auto consider = [&](const KitRun& run) {
+      if (run.config != config_abs) {
+        return;
+      }
+      fs::path base = (own / run.run_dir.lexically_relative(own_abs)).lexically_normal();
+      if (base.empty()) {
+        base = ".";
+      }
+      candidates.push_back({base, run.where + " runs drizzle-kit there with --config", false});
+    };
+    fs::path up = own_abs;
+    for (int level = 0; level <= k_max_parent_levels; ++level) {
+      if (is_file(up / "package.json")) {
+        for (const KitRun& run : read_kit_runs(up / "package.json")) {
+          consider(run);
+        }
+      }
+      if (fs::exists(up / ".git") || up == up.parent_path()) {
+        break;
+      }
+      up = up.parent_path();
+    }
+    for (const KitRun& run : m_scanned_runs) {
+      consider(run);
+    }
+    candidates.push_back(
+        {own, "drizzle-kit run without --config resolves it from the config's own folder", false});
+    const std::string out = drizzle_out_dir(config);
+    const bool several = std::any_of(candidates.begin(), candidates.end(), [&](const ConfigBase& candidate) {
+      return absolute_normal(candidate.base) != own_abs;
+    });
+    for (const ConfigBase& candidate : candidates) {
+      if (is_migrations_dir(candidate.base / out)) {
+        return {candidate.base, candidate.why + "; its `out` " + out + " holds the migrations there",
+                several};
+      }
+    }
+    for (const ConfigBase& candidate : candidates) {
+      if (!expand_schema_paths(candidate.base, config.schema).empty()) {
+        return {candidate.base, candidate.why + "; its `schema` is there", several};
+      }
+    }
+    return {candidates.front().base, candidates.front().why, several};
+  }
+
+  // The base for `config_file`, saying which and why when it mattered.
+  fs::path config_base(const fs::path& config_file, const DrizzleConfig& config) {
+    ConfigBase chosen = choose_base(config_file, config);
+    if (chosen.several) {
+      m_sources.notes.push_back(display_path(config_file) + ": `out` and `schema` resolved from " +
+                                shown_dir(chosen.base) + " (" + chosen.why + ")");
+    }
+    return chosen.base;
   }
 
   // Project facts (Drizzle config, dependencies) for a migrations folder or
@@ -255,7 +633,11 @@ private:
     fs::path dir = absolute_normal(start.empty() ? fs::path(".") : start);
     for (int level = 0; level <= k_max_parent_levels; ++level) {
       if (is_project_dir(dir)) {
-        fill_project(dir, find_drizzle_config(dir));
+        std::optional<fs::path> config = find_drizzle_config(dir);
+        if (config && !accept_config(*config)) {
+          config.reset();
+        }
+        fill_project(dir, config);
         return;
       }
       if (fs::exists(dir / ".git") || dir == dir.parent_path()) {
@@ -278,7 +660,8 @@ private:
     const model::Project& project = m_sources.project;
     if (!project.drizzle_schema_paths.empty()) {
       const std::string config_name = display_path(project.drizzle_config);
-      m_sources.schema_ts = expand_schema_paths(root, project.drizzle_schema_paths, &m_sources.notes);
+      m_sources.schema_ts = expand_schema_paths(m_schema_base.empty() ? root : m_schema_base,
+                                                project.drizzle_schema_paths, &m_sources.notes);
       if (!m_sources.schema_ts.empty()) {
         m_sources.notes.push_back("Drizzle schema " + describe_files(m_sources.schema_ts) +
                                   " (the `schema` of " + config_name + ")");
@@ -311,7 +694,8 @@ private:
     m_have_project = true;
     model::Project& project = m_sources.project;
     project.root = absolute_normal(root);
-    if (is_file(root / "package.json") && package_uses_drizzle(root / "package.json", m_sources.notes)) {
+    if (is_file(root / "package.json") &&
+        package_uses_drizzle(root / "package.json", m_sources.notes, &m_sources.drizzle_kit_1)) {
       project.uses_drizzle = true;
     }
     if (!config_file) {
@@ -324,7 +708,8 @@ private:
     }
     project.uses_drizzle = true;
     project.drizzle_config = absolute_normal(*config_file);
-    project.drizzle_out = drizzle_out_dir(*config);
+    m_schema_base = config_base(*config_file, *config);
+    project.drizzle_out = relative_out(project.root, m_schema_base, drizzle_out_dir(*config));
     project.drizzle_schema_paths = config->schema;
     project.casing = config->casing;
     for (const std::string& key : config->unresolved) {
@@ -341,10 +726,10 @@ private:
     if (config_file) {
       auto config = read_drizzle_config(*config_file);
       const std::string out = config ? drizzle_out_dir(*config) : std::string(k_drizzle_default_out);
-      const fs::path out_dir = (root / out).lexically_normal();
+      const fs::path base = config ? choose_base(*config_file, *config).base : root;
+      const fs::path out_dir = (base / out).lexically_normal();
       const std::string config_name = display_path(*config_file);
-      if (is_migrations_dir(out_dir)) {
-        add_migrations_dir(out_dir, "the `out` folder of " + config_name);
+      if (is_migrations_dir(out_dir) && add_migrations_dir(out_dir, "the `out` folder of " + config_name)) {
         return;
       }
       m_sources.notes.push_back(config_name + ": its `out` folder " + shown_dir(out_dir) +
@@ -352,12 +737,16 @@ private:
     }
     for (std::string_view candidate : k_candidate_dirs) {
       const fs::path dir = root / candidate;
-      if (is_migrations_dir(dir)) {
-        add_migrations_dir(dir, "found in " + shown_dir(root));
+      if (is_migrations_dir(dir) && add_migrations_dir(dir, "found in " + shown_dir(root))) {
         return;
       }
     }
-    const std::vector<fs::path> journals = find_journals(root);
+    std::vector<fs::path> journals = find_journals(root);
+    journals.erase(std::remove_if(journals.begin(), journals.end(),
+                                  [&](const fs::path& journal) {
+                                    return !postgres_migrations(journal.parent_path().parent_path());
+                                  }),
+                   journals.end());
     if (!journals.empty()) {
       add_migrations_dir(journals.front().parent_path().parent_path(),
                          "found by its meta/_journal.json under " + shown_dir(root));
@@ -387,17 +776,17 @@ private:
     project.uses_drizzle = true;
     m_sources.databases = configs;
     const fs::path& config_file = configs.front();
-    const fs::path config_dir = config_file.parent_path();
+    fs::path config_dir = config_file.parent_path();
     const std::string config_name = display_path(config_file);
     m_sources.notes.push_back("Drizzle config " + config_name + " (found under " + shown_dir(root) + ")");
     auto config = read_drizzle_config(config_file);
     const std::string out = config ? drizzle_out_dir(*config) : std::string(k_drizzle_default_out);
     if (config) {
+      config_dir = config_base(config_file, *config);
       project.drizzle_config = absolute_normal(config_file);
       project.drizzle_schema_paths = config->schema;
       project.casing = config->casing;
-      const fs::path relative = (absolute_normal(config_dir) / out).lexically_relative(project.root);
-      project.drizzle_out = relative.empty() ? out : relative.generic_string();
+      project.drizzle_out = relative_out(project.root, config_dir, out);
       m_sources.schema_ts = expand_schema_paths(config_dir, config->schema, &m_sources.notes);
       if (!m_sources.schema_ts.empty()) {
         m_sources.notes.push_back("Drizzle schema " + describe_files(m_sources.schema_ts) +
@@ -418,14 +807,39 @@ private:
     }
   }
 
-  void add_migrations_dir(const fs::path& dir, const std::string& how) {
+  // Whether a migrations folder is PostgreSQL's: not the `out` of a config
+  // of another dialect, and no journal or snapshot naming another dialect.
+  bool postgres_migrations(const fs::path& dir) {
+    if (m_skipped_outs.count(absolute_normal(dir)) != 0) {
+      return false;
+    }
+    const std::string dialect = migrations_dialect(dir);
+    if (is_postgres_dialect(dialect)) {
+      return true;
+    }
+    m_sources.notes.push_back("skipped " + shown_dir(dir) + ": drizzle-kit generated it for " + dialect +
+                              ", and pgadvise reads PostgreSQL only");
+    return false;
+  }
+
+  static std::string relative_out(const fs::path& root, const fs::path& base, const std::string& out) {
+    const fs::path relative =
+        (absolute_normal(base) / out).lexically_normal().lexically_relative(absolute_normal(root));
+    return relative.empty() ? out : relative.generic_string();
+  }
+
+  // False when the folder is another dialect's (skipped, with a note).
+  bool add_migrations_dir(const fs::path& dir, const std::string& how) {
+    if (!postgres_migrations(dir)) {
+      return false;
+    }
     if (m_sources.migrations_dir) {
       if (absolute_normal(*m_sources.migrations_dir) != absolute_normal(dir)) {
         m_sources.notes.push_back("ignored " + shown_dir(dir) +
                                   ": pgadvise replays one migrations folder per run (" +
                                   shown_dir(*m_sources.migrations_dir) + " is used)");
       }
-      return;
+      return true;
     }
     m_sources.migrations_dir = dir;
     const std::size_t count = count_sql_files(dir);
@@ -434,12 +848,25 @@ private:
     if (!m_sources.snapshot) {
       m_sources.snapshot = newest_snapshot(dir / "meta");
     }
+    if (!is_file(dir / "meta" / "_journal.json") && newest_folder_snapshot(dir)) {
+      m_sources.drizzle_kit_1 = true; // drizzle-kit 1.0's layout
+      m_journal_seen = true;          // drizzle-kit's own output, like a journal
+      if (!m_sources.snapshot) {
+        m_sources.snapshot = newest_folder_snapshot(dir);
+      }
+    }
     if (is_file(dir / "meta" / "_journal.json")) {
       m_journal_seen = true;
     }
+    return true;
   }
 
   SchemaSources m_sources;
+  std::optional<model::Project> m_scan;      // the scan of the first folder given
+  std::vector<KitRun> m_scanned_runs;        // its drizzle-kit runs with --config
+  fs::path m_schema_base;                    // where the project's config resolves `schema`
+  std::set<fs::path> m_skipped_outs;         // `out` folders of configs of another dialect
+  std::map<fs::path, bool> m_judged_configs; // config -> whether it is PostgreSQL's
   bool m_have_project = false;
   bool m_journal_seen = false;
 };
@@ -679,7 +1106,7 @@ std::size_t count_unresolved(const SchemaLoad& load) {
 SchemaLoad load_schema(const SchemaSources& sources) {
   std::optional<SchemaLoad> drizzle;
   if (!sources.schema_ts.empty()) {
-    drizzle = load_drizzle_schema(sources.schema_ts, sources.project.casing);
+    drizzle = load_drizzle_schema(sources.schema_ts, sources.project.casing, sources.drizzle_kit_1);
     truncate_identifiers(drizzle->catalog); // as the database would keep its names
   }
   SchemaLoad load;

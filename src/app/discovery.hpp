@@ -29,6 +29,10 @@ struct SchemaSources {
   // packages/db/, ...), when that folder has none of its own: one database
   // each. The first is the schema above; lint runs the others on their own.
   std::vector<std::filesystem::path> databases;
+  // drizzle-kit 1.0 made the migrations (a folder per migration, no
+  // journal) or the project depends on drizzle 1.x: unnamed constraints in
+  // the Drizzle schema get 1.0's names (`_fkey`, `_key`, `_pkey`).
+  bool drizzle_kit_1 = false;
 };
 
 // Looks, in each directory, for drizzle.config.{ts,js,mjs,cjs,json} (its

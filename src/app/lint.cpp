@@ -387,8 +387,10 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
     return k_exit_usage;
   }
   if (!sources->project.root.empty()) {
-    loaders::scan_project(sources->project); // scripts, CI, containers (drizzle-push-in-production)
-    relocate_project(sources->project);      // locations from where pgadvise runs
+    if (!sources->project.scanned) {           // discovery scans the folder it was given
+      loaders::scan_project(sources->project); // scripts, CI, containers (drizzle-push-in-production)
+    }
+    relocate_project(sources->project); // locations from where pgadvise runs
   }
   loaders::SchemaLoad load = app::load_schema(*sources);
   if (!options.stats.empty() && !options.live.requested()) {

@@ -159,7 +159,7 @@ core::Result<std::unique_ptr<QueryAdvisor>> QueryAdvisor::open(const AdvisorOpti
     return sources.error();
   }
   advisor->m_sources = std::move(*sources);
-  if (!advisor->m_sources.project.root.empty()) {
+  if (!advisor->m_sources.project.root.empty() && !advisor->m_sources.project.scanned) {
     loaders::scan_project(advisor->m_sources.project);
   }
   advisor->m_load = load_schema(advisor->m_sources);

@@ -138,9 +138,18 @@ TEST(Discovery, NonexistentPathIsAnErrorNamingIt) {
   auto sources = discover({fs::path("/no/such/project-dir")});
   ASSERT_FALSE(sources.ok());
   EXPECT_EQ(sources.error().location.file, "/no/such/project-dir");
-  auto odd = discover({fixture("drizzle-app/src/db/schema.ts")});
+  auto odd = discover({fixture("drizzle-app/README.md")});
   ASSERT_FALSE(odd.ok());
-  EXPECT_NE(odd.error().location.file.find("schema.ts"), std::string::npos);
+  EXPECT_NE(odd.error().location.file.find("README.md"), std::string::npos);
+}
+
+// A Drizzle schema file named on the command line is an input of its own.
+TEST(Discovery, SchemaTsFileIsAnInput) {
+  const SchemaSources sources = discover_ok({fixture("drizzle-app/src/db/schema.ts")});
+  ASSERT_EQ(sources.schema_ts.size(), 1U);
+  EXPECT_EQ(resolved(sources.schema_ts[0]), resolved(fixture("drizzle-app/src/db/schema.ts")));
+  EXPECT_FALSE(sources.migrations_dir.has_value());
+  EXPECT_TRUE(sources.project.root.empty()); // a file names only itself: no project scan
 }
 
 TEST(Discovery, NothingFoundSaysWhatWasLookedFor) {
@@ -272,6 +281,42 @@ TEST(LoadSchema, SnapshotWinsOverSchemaTs) {
   EXPECT_EQ(load.catalog.source, model::SchemaSource::drizzle_snapshot);
   ASSERT_EQ(load.other_schemas.size(), 1U);
   EXPECT_EQ(load.other_schemas[0].source, model::SchemaSource::drizzle_schema);
+}
+
+} // namespace
+} // namespace pgadvise::app
+
+namespace pgadvise::app {
+namespace {
+
+// A CI step that runs drizzle-kit with --config from the repository root
+// (the project scanner's GitHub Actions reader) decides where `out`
+// resolves, as a package script does.
+TEST(Discovery, CiStepWithConfigResolvesOutFromWhereItRuns) {
+  TempTree tree;
+  tree.write("README.md", "a repository\n");
+  tree.write("db/drizzle.config.ts",
+             "export default { dialect: 'postgresql', out: './migrations', schema: './db/schema.ts' };\n");
+  tree.write("migrations/0000_init.sql", k_migration);
+  tree.write(".github/workflows/deploy.yml", "on: push\njobs:\n  migrate:\n    runs-on: ubuntu-latest\n"
+                                             "    steps:\n      - run: npx drizzle-kit migrate --config "
+                                             "db/drizzle.config.ts\n");
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "migrations"))
+      << ::testing::PrintToString(sources.notes);
+  EXPECT_TRUE(any_note(sources.notes, "runs drizzle-kit there with --config"))
+      << ::testing::PrintToString(sources.notes);
+  EXPECT_TRUE(sources.project.scanned); // lint reuses the scan
+}
+
+// A config of another dialect is skipped, and its `out` is never replayed.
+TEST(Discovery, OtherDialectConfigIsSkippedWithANote) {
+  TempTree tree;
+  tree.write("drizzle.config.ts", "export default { dialect: 'mysql', out: './drizzle' };\n");
+  tree.write("drizzle/0000_init.sql", "CREATE TABLE `t` (`id` serial);\n");
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_FALSE(sources.migrations_dir.has_value());
+  EXPECT_TRUE(any_note(sources.notes, "its dialect is mysql")) << ::testing::PrintToString(sources.notes);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/json_keys.hpp"
+#include "loaders/drizzle_kit/snapshot_kit1.hpp"
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 #include "loaders/identifiers.hpp"
 #include "loaders/sql/migrations.hpp"
@@ -81,6 +82,22 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
   auto json = parse_json(*text, file);
   if (!json) {
     return json.error();
+  }
+  const bool postgres = json->is_object() && json->contains("dialect") && (*json)["dialect"].is_string() &&
+                        ((*json)["dialect"] == "postgres" || (*json)["dialect"] == "postgresql");
+  if (postgres && is_kit1_snapshot(*json)) {
+    // drizzle-kit 1.0: a base or a diff; rebuilt into the version 7 shape,
+    // whose keys are not in this file (locations name the file alone).
+    auto rebuilt = reconstruct_kit1_snapshot(*json, snapshot);
+    if (!rebuilt) {
+      return rebuilt.error();
+    }
+    auto load = read_snapshot(*rebuilt, JsonKeyLines("", file), file);
+    if (load) {
+      truncate_identifiers(load->catalog);
+      load->catalog.source_description = "drizzle-kit 1.0 snapshot " + file;
+    }
+    return load;
   }
   const JsonKeyLines lines(*text, file);
   auto load = read_snapshot(*json, lines, file);

@@ -353,6 +353,9 @@ std::optional<toml::Document> read_toml(ScanContext& context, const std::string&
 } // namespace scan
 
 void scan_project(model::Project& project) {
+  if (project.scanned) {
+    return; // discovery scanned it already: a second scan would list everything twice
+  }
   scan::ScanContext context(project);
   const std::vector<std::string> files = scan::walk(project.root);
 

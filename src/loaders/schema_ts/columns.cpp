@@ -240,14 +240,19 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
     column.type.schema = var->extra;
     sql_type = "enum";
   } else if (var != nullptr && var->kind == VarKind::custom_type) {
-    if (!var->resolved) {
+    // A dataType(config) given options pgadvise could not read cannot tell
+    // its type: no branch is picked for it.
+    const bool config_unknown = config_ref.valid() && !config && var->data_type.valid();
+    const std::optional<std::string> custom =
+        var->resolved && !config_unknown ? custom_data_type(*var, config) : std::nullopt;
+    if (!custom) {
       unresolved(chain.base.file, node(chain.base).first_token,
                  "the SQL type of custom type `" + callee_node.text + "` (column " + where + ")");
       info.table.unresolved_columns.push_back(
           explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing));
       return;
     }
-    sql_type = var->name;
+    sql_type = *custom;
     column.type = normalized_type(sql_type);
   } else if (const std::optional<std::string> type = builder_sql_type(builder, config ? &*config : nullptr);
              type && var == nullptr) {
@@ -289,7 +294,7 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
       const std::optional<JsValue> name = eval(child(method.call, 1));
       unique_constraint = name && name->kind == JsValue::Kind::string
                               ? name->text
-                              : drizzle_names::unique_name(info.table.name, {names.raw_name});
+                              : drizzle_names::unique_name(info.table.name, {names.raw_name}, m_naming);
     } else if (m == "default") {
       default_arg = child(method.call, 1);
       default_token = method.token;

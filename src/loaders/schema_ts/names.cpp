@@ -103,8 +103,8 @@ std::string apply_casing(std::string_view key, std::string_view casing) {
   return std::string(key);
 }
 
-std::string unique_name(std::string_view table, const std::vector<std::string>& raw_columns) {
-  return std::string(table) + "_" + joined(raw_columns) + "_unique";
+std::string unique_name(std::string_view table, const std::vector<std::string>& raw_columns, Naming naming) {
+  return std::string(table) + "_" + joined(raw_columns) + (naming == Naming::kit_1 ? "_key" : "_unique");
 }
 
 std::string index_name(std::string_view table, const std::vector<std::string>& columns) {
@@ -112,7 +112,10 @@ std::string index_name(std::string_view table, const std::vector<std::string>& c
 }
 
 std::string primary_key_name(std::string_view table, const std::vector<std::string>& raw_columns,
-                             const std::vector<std::string>& columns) {
+                             const std::vector<std::string>& columns, Naming naming) {
+  if (naming == Naming::kit_1) {
+    return pkey_name(table);
+  }
   std::string name = std::string(table) + "_" + joined(raw_columns) + "_pk";
   for (std::size_t i = 0; i < raw_columns.size() && i < columns.size(); ++i) {
     replace_first(name, raw_columns[i], columns[i]);
@@ -123,9 +126,9 @@ std::string primary_key_name(std::string_view table, const std::vector<std::stri
 std::string foreign_key_name(std::string_view table, const std::vector<std::string>& raw_columns,
                              const std::vector<std::string>& columns, std::string_view foreign_table,
                              const std::vector<std::string>& raw_foreign_columns,
-                             const std::vector<std::string>& foreign_columns) {
+                             const std::vector<std::string>& foreign_columns, Naming naming) {
   std::string name = std::string(table) + "_" + joined(raw_columns) + "_" + std::string(foreign_table) + "_" +
-                     joined(raw_foreign_columns) + "_fk";
+                     joined(raw_foreign_columns) + (naming == Naming::kit_1 ? "_fkey" : "_fk");
   for (std::size_t i = 0; i < raw_columns.size() && i < columns.size(); ++i) {
     replace_first(name, raw_columns[i], columns[i]);
   }

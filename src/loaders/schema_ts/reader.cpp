@@ -28,8 +28,8 @@ const ColumnInfo* TableInfo::column_by_property(std::string_view property) const
   return nullptr;
 }
 
-Reader::Reader(std::vector<SourceFile> files, std::string casing)
-    : m_files(std::move(files)), m_casing(std::move(casing)) {}
+Reader::Reader(std::vector<SourceFile> files, std::string casing, drizzle_names::Naming naming)
+    : m_files(std::move(files)), m_casing(std::move(casing)), m_naming(naming) {}
 
 Ref Reader::child(Ref ref, std::size_t i) const {
   const ts::Node& n = node(ref);
@@ -144,6 +144,152 @@ Ref Reader::resolve_alias(Ref ref, int depth) const {
     ref = Ref{found, decl->init};
   }
   return ref;
+}
+
+namespace {
+
+bool truthy(const JsValue& value) {
+  switch (value.kind) {
+  case JsValue::Kind::undefined:
+  case JsValue::Kind::null: return false;
+  case JsValue::Kind::boolean: return value.text == "true";
+  case JsValue::Kind::number: return value.text != "0" && value.text != "-0" && value.text != "NaN";
+  case JsValue::Kind::string: return !value.text.empty();
+  case JsValue::Kind::array:
+  case JsValue::Kind::object: return true;
+  }
+  return false;
+}
+
+JsValue boolean(bool yes) {
+  JsValue out;
+  out.kind = JsValue::Kind::boolean;
+  out.text = yes ? "true" : "false";
+  return out;
+}
+
+// `===` on values the evaluator makes (no objects compared by identity).
+std::optional<bool> strictly_equal(const JsValue& a, const JsValue& b) {
+  if (a.kind == JsValue::Kind::array || a.kind == JsValue::Kind::object || b.kind == JsValue::Kind::array ||
+      b.kind == JsValue::Kind::object) {
+    return std::nullopt;
+  }
+  return a.kind == b.kind && a.text == b.text;
+}
+
+bool nullish(const JsValue& value) {
+  return value.kind == JsValue::Kind::undefined || value.kind == JsValue::Kind::null;
+}
+
+} // namespace
+
+std::optional<JsValue> Reader::eval_with(Ref ref, const std::vector<JsField>& env, int depth) const {
+  if (!ref.valid() || depth > k_max_eval_depth) {
+    return std::nullopt;
+  }
+  const ts::Node& n = node(ref);
+  const auto sub = [&](std::size_t i) { return eval_with(child(ref, i), env, depth + 1); };
+  if (n.kind == NodeKind::identifier) {
+    for (const JsField& binding : env) {
+      if (binding.first == n.text) {
+        return binding.second;
+      }
+    }
+    return eval(ref, depth);
+  }
+  if (n.kind == NodeKind::member) {
+    const std::optional<JsValue> object = sub(0);
+    if (!object || nullish(*object)) {
+      // config?.precision on an absent config is undefined (a plain
+      // config.precision would throw in drizzle-kit, so code that runs guards it).
+      return object ? std::optional<JsValue>(JsValue{}) : std::nullopt;
+    }
+    if (object->kind != JsValue::Kind::object) {
+      return std::nullopt;
+    }
+    const JsValue* field = object->field(n.text);
+    return field != nullptr ? *field : JsValue{};
+  }
+  if (n.kind == NodeKind::template_literal && n.tag == ts::k_no_node) {
+    JsValue value;
+    value.kind = JsValue::Kind::string;
+    for (std::size_t i = 0; i < n.quasis.size(); ++i) {
+      value.text += n.quasis[i];
+      if (i < n.children.size()) {
+        const std::optional<JsValue> part = sub(i);
+        if (!part || (part->kind != JsValue::Kind::string && part->kind != JsValue::Kind::number &&
+                      part->kind != JsValue::Kind::boolean)) {
+          return std::nullopt;
+        }
+        value.text += part->text;
+      }
+    }
+    return value;
+  }
+  if (n.kind != NodeKind::other) {
+    return eval(ref, depth);
+  }
+  if (n.text == "?:" && n.children.size() == 3) {
+    const std::optional<JsValue> test = sub(0);
+    if (!test) {
+      return std::nullopt;
+    }
+    return sub(truthy(*test) ? 1 : 2);
+  }
+  if (n.text == "!" && n.children.size() == 1) {
+    const std::optional<JsValue> operand = sub(0);
+    return operand ? std::optional<JsValue>(boolean(!truthy(*operand))) : std::nullopt;
+  }
+  if (n.children.size() != 2) {
+    return std::nullopt;
+  }
+  const std::optional<JsValue> left = sub(0);
+  if (!left) {
+    return std::nullopt;
+  }
+  if (n.text == "&&") {
+    return truthy(*left) ? sub(1) : left;
+  }
+  if (n.text == "||") {
+    return truthy(*left) ? left : sub(1);
+  }
+  if (n.text == "??") {
+    return nullish(*left) ? sub(1) : left;
+  }
+  const std::optional<JsValue> right = sub(1);
+  if (!right) {
+    return std::nullopt;
+  }
+  if (n.text == "==" || n.text == "!=") {
+    // Only the loose comparisons with null/undefined are certain here.
+    if (!nullish(*left) && !nullish(*right)) {
+      const std::optional<bool> same = strictly_equal(*left, *right);
+      if (!same || left->kind != right->kind) {
+        return std::nullopt;
+      }
+      return boolean(*same == (n.text == "=="));
+    }
+    return boolean((nullish(*left) && nullish(*right)) == (n.text == "=="));
+  }
+  if (n.text == "===" || n.text == "!==") {
+    const std::optional<bool> same = strictly_equal(*left, *right);
+    return same ? std::optional<JsValue>(boolean(*same == (n.text == "==="))) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Reader::custom_data_type(const VarInfo& var,
+                                                    const std::optional<JsValue>& config) const {
+  if (!var.data_type.valid()) {
+    return var.name;
+  }
+  const ts::Node& fn = node(var.data_type);
+  const std::vector<JsField> env = {{fn.params[0].name, config.value_or(JsValue{})}};
+  const std::optional<JsValue> type = eval_with(Ref{var.data_type.file, fn.body}, env);
+  if (!type || type->kind != JsValue::Kind::string) {
+    return std::nullopt;
+  }
+  return type->text;
 }
 
 std::optional<JsValue> Reader::eval(Ref ref, int depth) const {
@@ -351,7 +497,7 @@ void Reader::collect_variables() {
         unresolved(f, node(init).first_token, "the name of schema `" + decl.name + "`");
         continue;
       }
-      m_vars[{f, decl.name}] = VarInfo{VarKind::schema, name->text, {}, true, 0};
+      m_vars[{f, decl.name}] = VarInfo{VarKind::schema, name->text, {}, true, 0, {}};
       if (is_exported(f, decl) && !m_load.catalog.has_schema(name->text)) {
         m_load.catalog.schemas.push_back(name->text);
       }
@@ -381,7 +527,7 @@ void Reader::collect_variables() {
           unresolved(f, node(init).first_token, "the name of enum `" + decl.name + "`");
           continue;
         }
-        m_vars[{f, decl.name}] = VarInfo{VarKind::enumeration, enum_name->text, schema, true, 0};
+        m_vars[{f, decl.name}] = VarInfo{VarKind::enumeration, enum_name->text, schema, true, 0, {}};
         model::Enum found;
         found.schema = schema;
         found.name = enum_name->text;
@@ -400,12 +546,17 @@ void Reader::collect_variables() {
       } else if (name == "customType") {
         // customType({ dataType() { return "bytea"; } }): the SQL type is the
         // string dataType returns.
-        VarInfo info{VarKind::custom_type, {}, {}, false, 0};
+        VarInfo info{VarKind::custom_type, {}, {}, false, 0, {}};
         const Ref config = resolve_alias(child(init, 1));
         if (config.valid() && node(config).kind == NodeKind::object) {
           for (const ts::Property& property : node(config).properties) {
             if (property.key == "dataType" && property.value != ts::k_no_node) {
               const ts::Node& fn = node(Ref{config.file, property.value});
+              if (fn.kind == NodeKind::arrow && !fn.params.empty() && !fn.params[0].name.empty()) {
+                info.data_type = Ref{config.file, property.value}; // dataType(config): per call
+                info.resolved = true;
+                continue;
+              }
               const std::optional<JsValue> type =
                   fn.kind == NodeKind::arrow ? eval(Ref{config.file, fn.body}) : std::nullopt;
               if (type && type->kind == JsValue::Kind::string) {
@@ -418,7 +569,7 @@ void Reader::collect_variables() {
         m_vars[{f, decl.name}] = info;
       } else if (name == "pgTableCreator") {
         // pgTableCreator((name) => `prefix_${name}`)
-        VarInfo info{VarKind::table_creator, {}, {}, false, 0};
+        VarInfo info{VarKind::table_creator, {}, {}, false, 0, {}};
         const Ref fn = child(init, 1);
         if (fn.valid() && node(fn).kind == NodeKind::arrow && node(fn).params.size() == 1) {
           const Ref body{f, node(fn).body};
@@ -524,7 +675,7 @@ void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref c
     build_columns(info, columns, 0);
   }
   add_suppressions(file, decl.first_token, decl.last_token);
-  m_vars[{file, decl.name}] = VarInfo{VarKind::table, info.table.name, schema, true, m_tables.size()};
+  m_vars[{file, decl.name}] = VarInfo{VarKind::table, info.table.name, schema, true, m_tables.size(), {}};
   m_tables.push_back(std::move(info));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "loaders/schema_ts/names.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/schema_ts/values.hpp"
 #include "loaders/typescript/parser.hpp"
@@ -19,6 +20,7 @@
 namespace pgadvise::loaders::drizzle_reader {
 
 using drizzle_values::JsValue;
+using drizzle_values::JsField;
 using ts::NodeId;
 
 struct SourceFile {
@@ -47,6 +49,9 @@ struct VarInfo {
   std::string extra; // enum schema; creator suffix
   bool resolved = true;
   std::size_t index = 0; // tables: index into Reader::m_tables
+  // custom types whose dataType(config) reads its config: the function,
+  // evaluated with each column call's config.
+  Ref data_type;
 };
 
 // A `.references(() => t.col, {...})` waiting until every table is read.
@@ -96,7 +101,9 @@ Chain flatten_chain(const Reader& reader, Ref value);
 
 class Reader {
 public:
-  Reader(std::vector<SourceFile> files, std::string casing);
+  Reader(std::vector<SourceFile> files, std::string casing,
+         drizzle_names::Naming naming = drizzle_names::Naming::kit_0);
+  [[nodiscard]] drizzle_names::Naming naming() const { return m_naming; }
   SchemaLoad run();
 
   // ---- shared helpers (reader.cpp) ----
@@ -113,6 +120,14 @@ public:
   [[nodiscard]] std::string builtin(Ref callee) const;
   [[nodiscard]] const VarInfo* var_info(std::size_t file, std::string_view name) const;
   [[nodiscard]] std::optional<JsValue> eval(Ref ref, int depth = 0) const;
+  // `ref` with the names in `env` bound (a function's parameters): identifiers,
+  // member access, template literals, conditionals and the comparisons and
+  // logic that pick their branch. nullopt when any part cannot be evaluated.
+  [[nodiscard]] std::optional<JsValue> eval_with(Ref ref, const std::vector<JsField>& env,
+                                                 int depth = 0) const;
+  // The SQL type a custom type's dataType(config) returns for one call.
+  [[nodiscard]] std::optional<std::string> custom_data_type(const VarInfo& var,
+                                                            const std::optional<JsValue>& config) const;
   // Follows identifiers to the initializer they name (object literals and
   // builder chains shared through a variable).
   [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
@@ -145,6 +160,7 @@ private:
 
   std::vector<SourceFile> m_files;
   std::string m_casing;
+  drizzle_names::Naming m_naming = drizzle_names::Naming::kit_0;
   std::map<std::pair<std::size_t, std::string>, VarInfo> m_vars;
   std::vector<TableInfo> m_tables;
   SchemaLoad m_load;

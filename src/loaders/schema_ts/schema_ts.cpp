@@ -47,7 +47,8 @@ std::optional<fs::path> resolve_module(const fs::path& from, const std::string& 
 
 } // namespace
 
-SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::string& casing) {
+SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::string& casing,
+                               bool kit_1_names) {
   std::vector<drizzle_reader::SourceFile> sources;
   std::vector<core::Finding> problems;
   std::set<fs::path> seen;
@@ -76,7 +77,10 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
     }
     sources.push_back(std::move(source));
   }
-  SchemaLoad load = drizzle_reader::Reader(std::move(sources), casing).run();
+  SchemaLoad load =
+      drizzle_reader::Reader(std::move(sources), casing,
+                             kit_1_names ? drizzle_names::Naming::kit_1 : drizzle_names::Naming::kit_0)
+          .run();
   load.diagnostics.insert(load.diagnostics.begin(), problems.begin(), problems.end());
   return load;
 }

@@ -30,7 +30,9 @@ struct SchemaTsSource {
 // declared later or in another of the files. Only exported tables and
 // enums are schema objects, as for drizzle-kit. Files a file re-exports
 // (`export * from "./users"`) are read too.
-SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing);
+// `kit_1` names unnamed constraints as drizzle-kit 1.0 does (`_fkey`).
+SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing,
+                               bool kit_1_names = false);
 
 // The same from in-memory sources (re-exports are not followed).
 SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& sources, const std::string& casing);

@@ -199,7 +199,7 @@ void Reader::resolve_references(TableInfo& info) {
     fk.ref_columns = {target.column->name};
     fk.name = core::truncate_identifier(drizzle_names::foreign_key_name(
         info.table.name, {from.raw_name}, {from.name}, target.table->table.name, {target.column->raw_name},
-        {target.column->name}));
+        {target.column->name}, m_naming));
     if (const std::optional<JsValue> actions = eval(pending.actions)) {
       fk.on_delete = fk_action_from_words(actions->string_field("onDelete").value_or(""))
                          .value_or(model::FkAction::no_action);
@@ -422,10 +422,11 @@ private:
       unresolved("a primary key without columns in table `" + m_info.table.name + "`");
       return;
     }
-    model::Index pk = constraint_index(model::IndexKind::primary_key,
-                                       explicit_name.value_or(drizzle_names::primary_key_name(
-                                           m_info.table.name, names(columns, true), names(columns, false))),
-                                       columns);
+    model::Index pk = constraint_index(
+        model::IndexKind::primary_key,
+        explicit_name.value_or(drizzle_names::primary_key_name(m_info.table.name, names(columns, true),
+                                                               names(columns, false), m_reader.naming())),
+        columns);
     for (const ResolvedColumn& column : columns) {
       if (model::Column* declared = m_info.table.find_column(column.column->name)) {
         declared->not_null = true; // PostgreSQL makes primary key columns NOT NULL
@@ -463,12 +464,12 @@ private:
     fk.ref_table = target->table.name;
     fk.ref_columns = names(foreign, false);
     const std::optional<JsValue> name = m_reader.eval(property_of(config, "name"));
-    fk.name =
-        core::truncate_identifier(name && name->kind == JsValue::Kind::string
-                                      ? name->text
-                                      : drizzle_names::foreign_key_name(
-                                            m_info.table.name, names(columns, true), names(columns, false),
-                                            target->table.name, names(foreign, true), names(foreign, false)));
+    fk.name = core::truncate_identifier(
+        name && name->kind == JsValue::Kind::string
+            ? name->text
+            : drizzle_names::foreign_key_name(m_info.table.name, names(columns, true), names(columns, false),
+                                              target->table.name, names(foreign, true), names(foreign, false),
+                                              m_reader.naming()));
     for (const ChainCall& method : m_chain.methods) {
       const std::optional<model::FkAction> action =
           fk_action_from_words(string_arg(method.call, 1).value_or(""));
@@ -506,6 +507,7 @@ private:
     }
     m_info.table.indexes.push_back(constraint_index(
         model::IndexKind::unique_constraint,
+        // unique().on(...) keeps `_unique` in drizzle-kit 1.0 too
         explicit_name.value_or(drizzle_names::unique_name(m_info.table.name, names(columns, true))),
         columns));
   }

@@ -1,5 +1,6 @@
 #include "loaders/sql/replay.hpp"
 
+#include "model/platform_schemas.hpp"
 #include "model/type_ref.hpp"
 
 #include <algorithm>
@@ -235,6 +236,13 @@ model::Domain* Replay::find_domain(const QualifiedName& name) const {
 }
 
 bool Replay::is_untracked(const QualifiedName& name) const {
+  // Supabase's own tables (storage.objects, storage.buckets,
+  // realtime.messages, auth.users, ...) exist before the first migration:
+  // policies, indexes and grants on them are not the migrations' to create.
+  if (!name.schema.empty() && model::is_platform_schema(name.schema) &&
+      !m_load.catalog.has_schema(name.schema)) {
+    return true;
+  }
   const auto& untracked = m_load.untracked_relations;
   const std::vector<std::string> schemas = lookup_schemas(name);
   return std::any_of(schemas.begin(), schemas.end(), [&](const std::string& schema) {

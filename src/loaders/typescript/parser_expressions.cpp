@@ -79,17 +79,72 @@ bool Parser::at_binary_operator() const {
   return false;
 }
 
+namespace {
+
+// JavaScript's binding strength of a binary operator: `a !== b && c` is
+// `(a !== b) && c`, so a reader that evaluates conditions sees the tree
+// JavaScript would.
+int binary_precedence(std::string_view op) {
+  if (op == "??") {
+    return 1;
+  }
+  if (op == "||") {
+    return 2;
+  }
+  if (op == "&&") {
+    return 3;
+  }
+  if (op == "|") {
+    return 4;
+  }
+  if (op == "^") {
+    return 5;
+  }
+  if (op == "&") {
+    return 6;
+  }
+  if (op == "==" || op == "!=" || op == "===" || op == "!==") {
+    return 7;
+  }
+  if (op == "<" || op == ">" || op == "<=" || op == ">=" || op == "instanceof" || op == "in") {
+    return 8;
+  }
+  if (op == "<<" || op == ">>") {
+    return 9;
+  }
+  if (op == "+" || op == "-") {
+    return 10;
+  }
+  if (op == "**") {
+    return 12;
+  }
+  return 11; // * / %
+}
+
+} // namespace
+
 NodeId Parser::parse_binary() {
-  NodeId left = parse_unary();
+  return parse_binary_from(parse_unary(), 0);
+}
+
+NodeId Parser::parse_binary_from(NodeId left, int min_precedence) {
   for (int guard = 0; guard < 100000 && at_binary_operator(); ++guard) {
-    const std::size_t first = m_prog.nodes[left].first_token;
     const std::string op = peek().text;
+    const int precedence = binary_precedence(op);
+    if (precedence < min_precedence) {
+      break;
+    }
+    const std::size_t first = m_prog.nodes[left].first_token;
     ++m_pos;
     // `a >> b` arrives as two `>` tokens
     if ((op == ">" || op == "<") && peek().text == op && peek().offset == m_tokens[m_pos - 1].offset + 1) {
       ++m_pos;
     }
-    const NodeId right = parse_unary();
+    NodeId right = parse_unary();
+    for (int inner = 0; inner < 100000 && at_binary_operator() && binary_precedence(peek().text) > precedence;
+         ++inner) {
+      right = parse_binary_from(right, precedence + 1);
+    }
     const NodeId id = make(NodeKind::other, first, op);
     m_prog.nodes[id].children = {left, right};
     finish(id);

@@ -153,6 +153,12 @@ NodeId Parser::parse_block_return() {
   const std::size_t open = m_pos;
   const std::size_t close = m_match[open];
   const std::size_t end = close == k_npos ? m_tokens.size() - 1 : close;
+  // `if (test) return a;` / `if (test) { return a; }` before the return
+  // become `test ? a : ...`; any other return ahead of it (in a loop, a
+  // switch, an else) makes the result one the reader cannot evaluate,
+  // rather than the last fallback.
+  std::vector<std::pair<NodeId, NodeId>> branches;
+  bool opaque = false;
   NodeId result = k_no_node;
   for (std::size_t i = open + 1; i < end; ++i) {
     if (m_tokens[i].is_ident("return")) {
@@ -162,11 +168,51 @@ NodeId Parser::parse_block_return() {
       }
       break;
     }
+    if (m_tokens[i].is_ident("if") && i + 1 < end && m_tokens[i + 1].is_punct("(") &&
+        m_match[i + 1] != k_npos) {
+      const std::size_t paren_close = m_match[i + 1];
+      m_pos = i + 2;
+      const NodeId test = parse_expression();
+      std::size_t after = paren_close + 1;
+      const bool braced = after < end && m_tokens[after].is_punct("{") && m_match[after] != k_npos;
+      const std::size_t ret = braced ? after + 1 : after;
+      if (ret < end && m_tokens[ret].is_ident("return")) {
+        m_pos = ret + 1;
+        const NodeId value = parse_expression();
+        accept_punct(";");
+        const bool closed = !braced || m_pos == m_match[after];
+        const std::size_t next = braced ? m_match[after] + 1 : m_pos;
+        if (closed && !(next < end && m_tokens[next].is_ident("else"))) {
+          branches.emplace_back(test, value);
+          i = next - 1;
+          continue;
+        }
+        opaque = true; // an if that returns, in a shape not modelled
+      }
+      // Otherwise the body is scanned like any block: a return inside it
+      // makes the result opaque.
+      i = paren_close;
+      continue;
+    }
     if (is_opener(m_tokens[i]) && m_match[i] != k_npos) {
+      for (std::size_t j = i + 1; j < m_match[i]; ++j) {
+        opaque = opaque || m_tokens[j].is_ident("return");
+      }
       i = m_match[i];
     }
   }
   m_pos = close == k_npos ? m_tokens.size() - 1 : close + 1;
+  if (opaque && result != k_no_node) {
+    const NodeId id = make(NodeKind::other, m_prog.nodes[result].first_token, "return?");
+    m_prog.nodes[id].last_token = m_prog.nodes[result].last_token;
+    return id;
+  }
+  for (auto it = branches.rbegin(); it != branches.rend() && result != k_no_node; ++it) {
+    const NodeId id = make(NodeKind::other, m_prog.nodes[it->first].first_token, "?:");
+    m_prog.nodes[id].children = {it->first, it->second, result};
+    m_prog.nodes[id].last_token = m_prog.nodes[result].last_token;
+    result = id;
+  }
   return result;
 }
 

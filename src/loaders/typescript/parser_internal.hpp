@@ -139,6 +139,8 @@ private:
   NodeId parse_conditional();
   [[nodiscard]] bool at_binary_operator() const;
   NodeId parse_binary();
+  // The operators after `left` that bind tighter than `min_precedence`.
+  NodeId parse_binary_from(NodeId left, int min_precedence);
   NodeId parse_unary();
   NodeId parse_postfix(NodeId expr);
   NodeId parse_call(NodeKind kind, NodeId callee, std::size_t first);
