@@ -132,6 +132,7 @@ severity: $severity
 inputs: [$input]
 fix: false
 options: []
+lens: state
 ---
 
 # $id

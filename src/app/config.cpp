@@ -50,6 +50,15 @@ std::optional<core::Error> read_string(const Checker& check, const toml::node& n
   return std::nullopt;
 }
 
+std::optional<core::Error> read_bool(const Checker& check, const toml::node& node, const std::string& path,
+                                     bool& out) {
+  if (!node.is_boolean()) {
+    return check.wrong_type(node, path, "true or false");
+  }
+  out = node.as_boolean()->get();
+  return std::nullopt;
+}
+
 std::optional<core::Error> read_strings(const Checker& check, const toml::node& node, const std::string& path,
                                         std::vector<std::string>& out) {
   const toml::array* array = node.as_array();
@@ -207,6 +216,8 @@ std::optional<core::Error> read_top(const Checker& check, const toml::table& roo
       e = read_severity(check, value, name, false, config.min_severity);
     } else if (name == "baseline") {
       e = read_string(check, value, name, config.baseline);
+    } else if (name == "all_migrations") {
+      e = read_bool(check, value, name, config.all_migrations);
     } else if (name == "ignore") {
       e = read_strings(check, value, name, config.ignore);
     } else if (name == "inputs" || name == "environments" || name == "rules") {
@@ -227,7 +238,8 @@ std::optional<core::Error> read_top(const Checker& check, const toml::table& roo
       }
     } else {
       e = check.unknown_key(
-          key, name, "fail_on, min_severity, baseline, ignore, [inputs], [environments], [rules.<id>]");
+          key, name,
+          "fail_on, min_severity, baseline, all_migrations, ignore, [inputs], [environments], [rules.<id>]");
     }
     if (e) {
       return e;

@@ -6,6 +6,7 @@
 #include "app/consolidate.hpp"
 #include "app/discovery.hpp"
 #include "app/exit_codes.hpp"
+#include "app/lens.hpp"
 #include "app/report_facts.hpp"
 #include "app/report_output.hpp"
 #include "app/run_rules.hpp"
@@ -29,6 +30,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <unistd.h>
 
 namespace pgadvise::app {
@@ -158,6 +160,7 @@ LintOptions with_config(LintOptions options, const Config& config, std::ostream&
   if (options.fail_on.empty()) {
     options.fail_on = config.fail_on;
   }
+  options.all_migrations = options.all_migrations || config.all_migrations;
   if (options.min_severity.empty()) {
     options.min_severity = config.min_severity;
   }
@@ -283,6 +286,49 @@ void lint_other_databases(const SchemaSources& sources, const core::Settings& se
     report.suppressed += more.suppressed;
     report.hidden += more.hidden;
   }
+}
+
+// Which migrations the change rules judge (app/lens): every one when asked
+// or when a baseline holds the old findings; the branch's files with
+// --changed-since; with --db those the migrations table does not list; else
+// the newest. .sql files named on the command line are always judged.
+LensScope choose_lens(const LintOptions& options, bool baseline, const loaders::SchemaLoad& load,
+                      const SchemaSources& sources, const std::optional<LiveRun>& live,
+                      const std::optional<ChangedFiles>& changed) {
+  LensScope scope;
+  std::set<std::string> named;
+  for (const std::filesystem::path& file : sources.sql_files) {
+    named.insert(loaders::display_path(file));
+  }
+  for (const std::string& file : load.replayed_files) {
+    if (named.count(file) == 0) {
+      scope.migrations.push_back(file);
+    }
+  }
+  const model::MigrationLedger* ledger =
+      live && live->catalog.drizzle_migrations && live->catalog.drizzle_migrations->files_read
+          ? &*live->catalog.drizzle_migrations
+          : nullptr;
+  if (options.all_migrations || options.baseline_command || baseline) {
+    scope.basis = LensBasis::all;
+  } else if (changed) {
+    scope.basis = LensBasis::changed;
+    for (const std::string& file : scope.migrations) {
+      if (changed->contains(file)) {
+        scope.judged.insert(file);
+      }
+    }
+  } else if (ledger != nullptr) {
+    scope.basis = LensBasis::pending;
+    scope.judged = pending_migrations(scope.migrations, *ledger);
+    scope.ledger_table = ledger->table;
+  } else {
+    scope.basis = LensBasis::newest;
+    if (!scope.migrations.empty()) {
+      scope.judged.insert(scope.migrations.back());
+    }
+  }
+  return scope;
 }
 
 // What the run read, for the JSON report's input_summary.
@@ -471,6 +517,10 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   if (options.show_literals && input.workload != nullptr) {
     add_literal_examples(report.findings, *input.workload);
   }
+  // Change rules judge only migrations not yet applied: before the baseline
+  // and --changed-since, which then see what a run reports.
+  const LensScope lens_scope = choose_lens(options, !baseline_file.empty(), load, *sources, live, changed);
+  const std::string scope_note = lens_note(lens_scope, apply_lens(report.findings, lens_scope, *settings));
   if (*config) {
     report.suppressed += drop_ignored(report.findings, **config);
   }
@@ -521,7 +571,12 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   for (const model::ScanNote& note : sources->project.scan_notes) {
     report_input.notes.push_back(note.location.to_string() + ": " + note.message);
   }
+  if (!scope_note.empty()) {
+    report_input.notes.push_back(scope_note);
+    report_input.scope_note = scope_note;
+  }
   report_input.verbose = settings->verbose;
+  report_input.expand_groups = !options.rules.empty(); // --rule ID: every instance of that rule
   if (live && live->analysis && !options.live.emit_migration.empty()) {
     report_input.migration_file = options.live.emit_migration;
   }
@@ -530,6 +585,7 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   report_input.repo_root = repository_root(options.paths.empty() ? "." : options.paths.front());
   report_input.input_summary = summarize_inputs(*input.catalog, input.workload, live.has_value());
   report_input.workload = input.workload;
+  report_input.catalog = input.catalog;
   report_input.live_analysis = input.live_analysis;
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -32,6 +32,9 @@ struct LintOptions {
   bool baseline_command = false; // `pgadvise baseline`: write the findings to record_baseline instead
   std::string record_baseline;   // its --output, else .pgadvise.toml's baseline
   std::string changed_since;     // --changed-since REF: only what a git diff since REF touches
+  // --all-migrations (all_migrations = true in .pgadvise.toml): the change
+  // rules judge every migration, not only those not yet applied (app/lens).
+  bool all_migrations = false;
   LiveOptions live;              // --db and its options (app/live_input.hpp)
   WorkloadOptions workload;      // --log, --pgss, --queries (app/workload_input.hpp)
 };

@@ -114,6 +114,10 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
           "--changed-since", options.changed_since,
           "Only findings in files changed since this git ref, and the schema findings those changes cause")
       ->type_name("REF");
+  lint->add_flag("--all-migrations", options.all_migrations,
+                 "Change rules (locks, rewrites, conventions for new columns) judge every migration; by "
+                 "default only the newest (with --db: those not applied; with --baseline or "
+                 "--changed-since: the new and changed ones)");
   lint->add_flag("-v,--verbose", options.verbose,
                  "Full text report: each finding's help, evidence and whole fix; which sources were used "
                  "and which rules were skipped");

@@ -27,12 +27,14 @@ void list_text() {
     const engine::RuleMeta& meta = rule->meta();
     std::cout << std::left << std::setw(static_cast<int>(width) + 2) << meta.id << std::setw(10)
               << core::to_string(meta.default_severity) << std::setw(9) << engine::to_string(meta.category)
-              << meta.summary << (meta.has_fix ? " [fix]" : "") << "\n";
+              << std::setw(12) << engine::to_string(meta.lens) << meta.summary
+              << (meta.has_fix ? " [fix]" : "") << "\n";
   }
   std::cout << "\nbuilt-in diagnostics:\n";
   for (const auto& diag : engine::builtin_diagnostics()) {
     std::cout << std::left << std::setw(static_cast<int>(width) + 2) << diag.id << std::setw(10)
-              << core::to_string(diag.severity) << std::setw(9) << "input" << diag.summary << "\n";
+              << core::to_string(diag.severity) << std::setw(9) << "input" << std::setw(12) << "state"
+              << diag.summary << "\n";
   }
 }
 
@@ -55,6 +57,7 @@ void list_json() {
                      {"severity", core::to_string(meta.default_severity)},
                      {"inputs", inputs},
                      {"fix", meta.has_fix},
+                     {"lens", engine::to_string(meta.lens)},
                      {"options", options}});
   }
   std::cout << nlohmann::json{{"rules", rules}}.dump(2) << "\n";

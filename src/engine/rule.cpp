@@ -16,6 +16,15 @@ std::string_view to_string(Category category) {
   return "schema";
 }
 
+std::string_view to_string(Lens lens) {
+  switch (lens) {
+  case Lens::state: return "state";
+  case Lens::change: return "change";
+  case Lens::convention: return "convention";
+  }
+  return "state";
+}
+
 std::string_view to_string(Input input) {
   switch (input) {
   case Input::catalog: return "catalog";

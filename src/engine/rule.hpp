@@ -23,6 +23,16 @@ std::string_view to_string(Category category);
 enum class Input { catalog, workload, project, plans, live, other_schemas };
 std::string_view to_string(Input input);
 
+// Which runs a rule judges. state: what the schema and workload cost now,
+// on every run. The other two judge how the schema changes, so only
+// migrations not yet applied (app/lens): change, how a migration applies
+// (locks, rewrites), whose applied instances cost nothing more and are not
+// reported; convention, what a new column should be, whose applied
+// instances are existing columns a rewrite rarely pays for, so they get one
+// low summary per rule.
+enum class Lens { state, change, convention };
+std::string_view to_string(Lens lens);
+
 struct RuleOption {
   std::string name;
   std::string default_value;
@@ -39,6 +49,7 @@ struct RuleMeta {
   std::vector<Input> inputs{};
   bool has_fix = false;
   std::vector<RuleOption> options{};
+  Lens lens = Lens::state;
   // What the passes over all findings need to know of this rule, said here
   // so that no layer outside src/rules/ branches on a rule id:
   // its index fix is served by any index leading with the finding's columns

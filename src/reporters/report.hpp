@@ -54,6 +54,14 @@ struct ReportInput {
   std::string migration_file;      // where --emit-migration wrote the proposed indexes; empty: not written
   bool color = false;
   bool verbose = false;
+  // The text report shows many findings of one shape as one entry; --rule
+  // ID (the way to see all of a rule) lists each instead.
+  bool expand_groups = false;
+  // Which migrations the change rules judged, when some were left out
+  // (app/lens): shown in every text report, not only with --verbose. Also in `notes`.
+  std::string scope_note;
+  // The schema, for the text report's order by impact (table rows); may be null.
+  const model::Catalog* catalog = nullptr;
   // Every rule and built-in diagnostic, registry order (SARIF, JUnit).
   std::vector<RuleInfo> rules;
   // Absolute; SARIF, GitHub and GitLab give file paths relative to it. The

@@ -10,13 +10,14 @@
 #include <tuple>
 #include <utility>
 
-// The report for people, in two levels. By default, like the linters people
-// like: findings grouped by file and ordered by line (a reader walks each
-// migration top to bottom; findings without a file come last, in rank
-// order), one line each -- location, severity, rule, message -- and the fix
-// in a line or two; each rule's help and safety note once, in a closing
-// section; then a summary that leads with what to do. With --verbose, every
-// finding carries its help, all its evidence and its whole fix.
+// The report for people, in two levels. By default it leads with what to
+// do: critical and high entries first, then by impact and file order (see
+// "The default (compact) layout" below), one line each -- location,
+// severity, rule, message -- and the fix in a line or two; many findings of
+// one shape as one entry; each rule's help and safety note once, in a
+// closing section; then a summary of the actions. With --verbose, every
+// finding, grouped by file and ordered by line, carries its help, all its
+// evidence and its whole fix.
 namespace pgadvise::reporters {
 
 namespace {
@@ -229,6 +230,20 @@ std::string summary_line(const engine::RunReport& run, const Ansi& ansi) {
 }
 
 // ---- The default (compact) layout ----
+//
+// It leads with what to do: entries by severity (every critical and high one
+// before any other), then by measured or estimated impact (workload time a
+// verified index saves, then the table's rows), then file order. Many
+// findings of one rule and severity are one entry (the count, the first few,
+// the fix pattern, how to see all); each unindexed foreign key stays its own
+// entry, since each is an action, and their DDL also comes as one block.
+
+// More than a handful of one shape become one entry.
+constexpr std::size_t k_handful = 5;
+// How many of a grouped entry's findings it names.
+constexpr std::size_t k_group_examples = 3;
+constexpr std::string_view k_unindexed_fk = "unindexed-foreign-key";
+constexpr std::string_view k_fix_indent = "      ";
 
 // One line of untrusted text: controls made visible, line breaks joined.
 std::string one_line(std::string_view text) {
@@ -237,10 +252,36 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
-// The first line of a block and how many lines it has.
-std::pair<std::string, std::size_t> first_line(std::string_view text) {
+bool starts_with_word(std::string_view line, std::string_view word) {
+  if (line.size() < word.size() || core::to_lower(line.substr(0, word.size())) != word) {
+    return false;
+  }
+  return line.size() == word.size() || line[word.size()] == ' ' || line[word.size()] == ';';
+}
+
+// Lines that set the stage rather than do the work: a transaction's edges,
+// session settings, comments.
+bool is_preamble(std::string_view line) {
+  const std::string_view text = core::trim(line);
+  return text.empty() || text.rfind("--", 0) == 0 || starts_with_word(text, "begin") ||
+         starts_with_word(text, "commit") || starts_with_word(text, "set") || starts_with_word(text, "reset");
+}
+
+// The line of a fix that does the work (ALTER TABLE ... TYPE bigint, never
+// BEGIN; or a SET) and how many lines the fix has.
+std::pair<std::string, std::size_t> work_line(std::string_view text, core::FixKind kind) {
   const std::vector<std::string> lines = core::split(sanitize_for_terminal(text), '\n');
-  return {lines.empty() ? std::string() : lines.front(), lines.size()};
+  if (lines.empty()) {
+    return {std::string(), 0};
+  }
+  if (kind == core::FixKind::sql) {
+    for (const std::string& line : lines) {
+      if (!is_preamble(line)) {
+        return {std::string(core::trim(line)), lines.size()};
+      }
+    }
+  }
+  return {lines.front(), lines.size()};
 }
 
 std::string counted(std::size_t count, std::string_view one, std::string_view many) {
@@ -251,56 +292,110 @@ std::string more_lines(std::size_t lines) {
   return lines > 1 ? "  (+" + plural(lines - 1, "more line") + ", see -v)" : std::string();
 }
 
-// Where a finding's row starts: line:col in its file's group, else the object.
-std::string row_where(const core::Finding& finding) {
-  if (!finding.location.file.empty() && finding.location.line > 0) {
-    std::string out = std::to_string(finding.location.line);
-    if (finding.location.column > 0) {
-      out += ":" + std::to_string(finding.location.column);
-    }
-    return out;
+// Estimated rows of the finding's table, from live or --stats statistics.
+double rows_of(const core::Finding& finding, const model::Catalog* catalog) {
+  if (catalog == nullptr || finding.object.table.empty()) {
+    return 0;
   }
-  return one_line(where_of(finding));
+  const model::Table* table = catalog->find_table(
+      finding.object.schema.empty() ? "public" : finding.object.schema, finding.object.table);
+  if (table == nullptr || !table->stats) {
+    return 0;
+  }
+  if (table->stats->reltuples >= 0) {
+    return table->stats->reltuples;
+  }
+  return table->stats->has_counters ? static_cast<double>(table->stats->n_live_tup) : 0;
 }
 
-std::string pad(std::string_view text, std::size_t width) {
-  std::string out(text);
-  const std::size_t used = display_width(text);
-  if (used < width) {
-    out.append(width - used, ' ');
-  }
-  return out;
-}
-
-struct Columns {
-  std::size_t where = 0;
-  std::size_t severity = 0;
-  std::size_t rule = 0;
+// What the report is ordered by: severity, impact, file order.
+struct Rank {
+  const core::Finding* finding = nullptr;
+  double rows = 0;
 };
 
-Columns columns_of(const FileGroup& group) {
-  Columns widths;
-  for (const core::Finding* finding : group.findings) {
-    widths.where = std::max(widths.where, display_width(row_where(*finding)));
-    widths.severity = std::max(widths.severity, core::to_string(finding->severity).size());
-    widths.rule = std::max(widths.rule, display_width(one_line(finding->rule)));
+bool ranks_before(const Rank& a, const Rank& b) {
+  const core::Finding& x = *a.finding;
+  const core::Finding& y = *b.finding;
+  if (x.severity != y.severity) {
+    return x.severity > y.severity;
   }
-  return widths;
+  if (x.saving_ms > y.saving_ms || x.saving_ms < y.saving_ms) {
+    return x.saving_ms > y.saving_ms;
+  }
+  if (a.rows > b.rows || a.rows < b.rows) {
+    return a.rows > b.rows;
+  }
+  // File order; findings without a file after those with one.
+  if (x.location.file.empty() != y.location.file.empty()) {
+    return !x.location.file.empty();
+  }
+  return std::make_tuple(x.location.file, x.location.line, x.location.column, x.rule, x.object.to_string(),
+                         x.fingerprint) < std::make_tuple(y.location.file, y.location.line, y.location.column,
+                                                          y.rule, y.object.to_string(), y.fingerprint);
 }
 
-void write_compact_fix(std::ostream& out, const core::Finding& finding, std::string_view indent) {
+// One entry of the report: a finding, or many of one rule and severity.
+struct Entry {
+  std::vector<const core::Finding*> findings; // in rank order
+  [[nodiscard]] bool grouped() const { return findings.size() > 1; }
+  [[nodiscard]] const core::Finding& first() const { return *findings.front(); }
+};
+
+std::vector<Entry> entries_of(const std::vector<core::Finding>& findings, const ReportInput& input,
+                              bool expand) {
+  std::vector<Rank> ranked;
+  ranked.reserve(findings.size());
+  for (const core::Finding& finding : findings) {
+    ranked.push_back({&finding, rows_of(finding, input.catalog)});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), ranks_before);
+  std::map<std::pair<std::string, core::Severity>, std::size_t> shapes;
+  for (const core::Finding& finding : findings) {
+    ++shapes[{finding.rule, finding.severity}];
+  }
+  std::vector<Entry> entries;
+  std::map<std::pair<std::string, core::Severity>, std::size_t> group_at; // shape -> its entry
+  for (const Rank& rank : ranked) {
+    const core::Finding& finding = *rank.finding;
+    const std::pair<std::string, core::Severity> shape{finding.rule, finding.severity};
+    const bool group = !expand && finding.rule != k_unindexed_fk && shapes[shape] > k_handful;
+    if (!group) {
+      entries.push_back(Entry{{&finding}});
+      continue;
+    }
+    if (const auto it = group_at.find(shape); it != group_at.end()) {
+      entries[it->second].findings.push_back(&finding);
+      continue;
+    }
+    group_at.emplace(shape, entries.size());
+    entries.push_back(Entry{{&finding}});
+  }
+  return entries;
+}
+
+std::string summary_of_rule(const ReportInput& input, const std::string& rule) {
+  for (const RuleInfo& info : input.rules) {
+    if (info.id == rule) {
+      return info.summary;
+    }
+  }
+  return rule;
+}
+
+void write_compact_fix(std::ostream& out, const core::Finding& finding, std::string_view lead) {
   const core::Fix& fix = *finding.fix;
   if (!fix.ddl.empty()) {
-    const auto [line, count] = first_line(fix.ddl);
+    const auto [line, count] = work_line(fix.ddl, fix.kind);
     std::string label = fix.kind == core::FixKind::shell ? "run" : "fix";
     if (finding.saving_ms > 0) {
       label += " (saves about " + core::human_duration_ms(finding.saving_ms) + ")";
     }
-    out << indent << label << ": " << line << more_lines(count) << "\n";
+    out << k_fix_indent << lead << label << ": " << line << more_lines(count) << "\n";
   }
   if (!fix.drizzle.empty()) {
-    const auto [line, count] = first_line(fix.drizzle);
-    out << indent << "drizzle: " << line;
+    const auto [line, count] = work_line(fix.drizzle, core::FixKind::shell);
+    out << k_fix_indent << lead << "drizzle: " << line;
     if (!fix.drizzle_file.empty()) {
       out << "  in " << one_line(fix.drizzle_file);
       if (!fix.drizzle_table.empty()) {
@@ -311,36 +406,93 @@ void write_compact_fix(std::ostream& out, const core::Finding& finding, std::str
   }
 }
 
-void write_compact_finding(std::ostream& out, const core::Finding& finding, const Columns& widths,
-                           const Ansi& ansi) {
-  const std::string_view severity = core::to_string(finding.severity);
-  out << "  " << pad(row_where(finding), widths.where) << "  " << ansi.severity(finding.severity, severity)
-      << std::string(widths.severity - severity.size(), ' ') << "  "
-      << pad(one_line(finding.rule), widths.rule) << "  " << one_line(finding.message);
+void write_single(std::ostream& out, const core::Finding& finding, const Ansi& ansi) {
+  out << "  " << one_line(where_of(finding)) << "  "
+      << ansi.severity(finding.severity, core::to_string(finding.severity)) << "  " << one_line(finding.rule)
+      << "  " << one_line(finding.message);
   if (finding.rule_ids.size() > 1) {
     const std::vector<std::string> others(finding.rule_ids.begin() + 1, finding.rule_ids.end());
     out << ansi.dim(" (also " + one_line(core::join(others, ", ")) + ")");
   }
   out << "\n";
   if (finding.fix) {
-    write_compact_fix(out, finding, std::string(2 + widths.where + 2, ' '));
+    write_compact_fix(out, finding, "");
   }
 }
 
-void write_compact_groups(std::ostream& out, const std::vector<FileGroup>& groups, const Ansi& ansi) {
-  for (const FileGroup& group : groups) {
-    const std::string title =
-        group.file.empty() ? std::string("without a file location") : sanitize_for_terminal(group.file);
-    out << (&group == &groups.front() ? "\n" : "") << ansi.bold(title) << "\n";
-    const Columns widths = columns_of(group);
-    for (const core::Finding* finding : group.findings) {
-      write_compact_finding(out, *finding, widths, ansi);
+void write_grouped(std::ostream& out, const Entry& entry, const ReportInput& input, const Ansi& ansi) {
+  const core::Finding& first = entry.first();
+  out << "  " << plural(entry.findings.size(), "finding") << "  "
+      << ansi.severity(first.severity, core::to_string(first.severity)) << "  " << one_line(first.rule)
+      << "  " << one_line(summary_of_rule(input, first.rule)) << "\n";
+  for (std::size_t i = 0; i < entry.findings.size() && i < k_group_examples; ++i) {
+    const core::Finding& finding = *entry.findings[i];
+    out << k_fix_indent << (i == 0 ? "first: " : "       ") << one_line(where_of(finding)) << "  "
+        << one_line(finding.message) << "\n";
+  }
+  if (first.fix) {
+    write_compact_fix(out, first, "like the first, ");
+  }
+  out << k_fix_indent << "all " << entry.findings.size() << ": -v, or --rule " << one_line(first.rule)
+      << "\n";
+}
+
+std::string_view section_title(core::Severity severity) {
+  return severity >= core::Severity::high ? "Do first" : "Then";
+}
+
+// The CREATE INDEX of every unindexed foreign key, to run in one go.
+void write_fk_block(std::ostream& out, const std::vector<Entry>& entries, const Ansi& ansi) {
+  std::vector<std::string> statements;
+  for (const Entry& entry : entries) {
+    for (const core::Finding* finding : entry.findings) {
+      if (finding->rule == k_unindexed_fk && finding->fix && finding->fix->kind == core::FixKind::sql &&
+          !finding->fix->ddl.empty()) {
+        for (const std::string& line : core::split(sanitize_for_terminal(finding->fix->ddl), '\n')) {
+          if (!is_preamble(line)) {
+            statements.push_back(line);
+          }
+        }
+      }
+    }
+  }
+  if (statements.size() < 2) {
+    return;
+  }
+  out << "\n"
+      << ansi.bold("The " + std::to_string(statements.size()) + " foreign-key indexes in one block")
+      << " (psql, outside a transaction: CONCURRENTLY cannot run inside one):\n";
+  for (const std::string& statement : statements) {
+    out << "  " << statement << "\n";
+  }
+}
+
+void write_entries(std::ostream& out, const std::vector<Entry>& entries, const ReportInput& input,
+                   const Ansi& ansi) {
+  std::string_view section;
+  for (const Entry& entry : entries) {
+    const std::string_view title = section_title(entry.first().severity);
+    if (title != section) {
+      section = title;
+      const std::size_t count =
+          static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) {
+            return section_title(e.first().severity) == title;
+          }));
+      out << "\n"
+          << ansi.bold(std::string(title) + ": " +
+                       (title == "Do first" ? "critical and high" : "medium and below"))
+          << " (" << counted(count, "entry", "entries") << ")\n";
+    }
+    if (entry.grouped()) {
+      write_grouped(out, entry, input, ansi);
+    } else {
+      write_single(out, entry.first(), ansi);
     }
   }
 }
 
 // What the closing section says about one rule: the help of its findings
-// (once when they share it) and each distinct safety note.
+// (once when they share it) and its safety note.
 struct RuleNotes {
   std::string rule;
   std::size_t findings = 0;
@@ -355,10 +507,10 @@ template <typename T> void add_unique(std::vector<T>& list, const T& value) {
   }
 }
 
-std::vector<RuleNotes> rule_notes(const std::vector<FileGroup>& groups) {
+std::vector<RuleNotes> rule_notes(const std::vector<Entry>& entries) {
   std::vector<RuleNotes> notes;
-  for (const FileGroup& group : groups) {
-    for (const core::Finding* finding : group.findings) {
+  for (const Entry& entry : entries) {
+    for (const core::Finding* finding : entry.findings) {
       auto it = std::find_if(notes.begin(), notes.end(),
                              [&](const RuleNotes& n) { return n.rule == finding->rule; });
       if (it == notes.end()) {
@@ -380,8 +532,8 @@ std::vector<RuleNotes> rule_notes(const std::vector<FileGroup>& groups) {
   return notes;
 }
 
-void write_rule_notes(std::ostream& out, const std::vector<FileGroup>& groups, const Ansi& ansi) {
-  const std::vector<RuleNotes> notes = rule_notes(groups);
+void write_rule_notes(std::ostream& out, const std::vector<Entry>& entries, const Ansi& ansi) {
+  const std::vector<RuleNotes> notes = rule_notes(entries);
   if (notes.empty()) {
     return;
   }
@@ -397,18 +549,28 @@ void write_rule_notes(std::ostream& out, const std::vector<FileGroup>& groups, c
                      rule.helps.size() == 1 ? rule.helps.front()
                                             : "(" + rule.help_example + ") " + rule.helps.front());
     }
-    for (const std::string& note : rule.safety) {
-      if (const auto shown = safety_shown.find(note); shown != safety_shown.end()) {
-        write_labelled(out, "safety:", "as for " + shown->second + " above");
-        continue;
-      }
+    // Safety notes that name their table say the same thing for each: the
+    // first one, and how many more -v shows.
+    if (rule.safety.empty()) {
+      continue;
+    }
+    const std::string& note = rule.safety.front();
+    if (const auto shown = safety_shown.find(note); shown != safety_shown.end()) {
+      write_labelled(out, "safety:", "as for " + shown->second + " above");
+    } else {
       safety_shown.emplace(note, rule.rule);
       write_labelled(out, "safety:", note);
+    }
+    if (rule.safety.size() > 1) {
+      write_labelled(out, "       ",
+                     "(" + counted(rule.safety.size() - 1, "more note", "more notes") +
+                         " like it, one per table: -v)");
     }
   }
 }
 
-// What the findings ask the user to do, counted by kind of fix.
+// What the entries ask the user to do, counted by kind of fix: a grouped
+// entry is one action (one fix pattern, applied where it lists).
 struct Actions {
   std::size_t create = 0;
   std::size_t create_measured = 0;
@@ -416,16 +578,26 @@ struct Actions {
   std::size_t drop = 0;
   std::size_t convert = 0;
   std::size_t other = 0;
+  std::vector<std::string> patterns; // "json-in-text-column (28)"
   std::vector<std::string> commands; // the project's generate + migrate commands, distinct
+  [[nodiscard]] std::size_t total() const { return create + drop + convert + other + patterns.size(); }
 };
 
-Actions actions_of(const std::vector<core::Finding>& findings) {
+Actions actions_of(const std::vector<Entry>& entries) {
   Actions actions;
-  for (const core::Finding& finding : findings) {
+  for (const Entry& entry : entries) {
+    const core::Finding& finding = entry.first();
     if (!finding.fix) {
       continue;
     }
-    const std::string& ddl = finding.fix->ddl;
+    if (!finding.fix->commands.empty()) {
+      add_unique(actions.commands, finding.fix->commands);
+    }
+    if (entry.grouped()) {
+      actions.patterns.push_back(finding.rule + " (" + std::to_string(entry.findings.size()) + ")");
+      continue;
+    }
+    const std::string ddl = work_line(finding.fix->ddl, finding.fix->kind).first;
     if (finding.fix->kind == core::FixKind::sql &&
         (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
       ++actions.create;
@@ -441,16 +613,13 @@ Actions actions_of(const std::vector<core::Finding>& findings) {
     } else {
       ++actions.other;
     }
-    if (!finding.fix->commands.empty()) {
-      add_unique(actions.commands, finding.fix->commands);
-    }
   }
   return actions;
 }
 
-void write_actions(std::ostream& out, const ReportInput& input, const std::vector<core::Finding>& findings,
+void write_actions(std::ostream& out, const ReportInput& input, const std::vector<Entry>& entries,
                    const Ansi& ansi) {
-  const Actions actions = actions_of(findings);
+  const Actions actions = actions_of(entries);
   std::vector<std::string> parts;
   if (actions.create > 0) {
     std::string part = "create " + counted(actions.create, "index", "indexes");
@@ -469,11 +638,17 @@ void write_actions(std::ostream& out, const ReportInput& input, const std::vecto
   if (actions.other > 0) {
     parts.push_back(counted(actions.other, "other fix", "other fixes"));
   }
+  if (!actions.patterns.empty()) {
+    parts.push_back(counted(actions.patterns.size(), "fix pattern", "fix patterns") + " for many places (" +
+                    core::join(actions.patterns, ", ") + ")");
+  }
   if (parts.empty()) {
     return;
   }
   const std::string lead = "To do: ";
-  out << ansi.bold("To do:") << " " << wrap(core::join(parts, ", "), k_width, lead.size(), k_detail_indent)
+  out << ansi.bold("To do:") << " "
+      << wrap(counted(actions.total(), "action", "actions") + ": " + core::join(parts, ", "), k_width,
+              lead.size(), k_detail_indent)
       << "\n";
   if (!input.migration_file.empty()) {
     out << k_detail_indent << "the proposed indexes are in one migration: " << one_line(input.migration_file)
@@ -491,16 +666,24 @@ void write_text(std::ostream& out, const ReportInput& input) {
   const engine::RunReport& run = input.run != nullptr ? *input.run : k_empty;
   const Ansi ansi(input.color);
   write_header(out, input, ansi);
-  const std::vector<FileGroup> groups = group_by_file(run.findings);
   if (input.verbose) {
-    write_groups(out, groups, ansi);
+    write_groups(out, group_by_file(run.findings), ansi);
     write_rules_run(out, run);
+    out << "\n";
+    write_actions(out, input, entries_of(run.findings, input, true), ansi);
   } else {
-    write_compact_groups(out, groups, ansi);
-    write_rule_notes(out, groups, ansi);
+    if (!input.scope_note.empty()) {
+      out << k_detail_indent
+          << "note: " << wrap(sanitize_for_terminal(input.scope_note), k_width, 10, std::string(10, ' '))
+          << "\n";
+    }
+    const std::vector<Entry> entries = entries_of(run.findings, input, input.expand_groups);
+    write_entries(out, entries, input, ansi);
+    write_fk_block(out, entries, ansi);
+    write_rule_notes(out, entries, ansi);
+    out << "\n";
+    write_actions(out, input, entries, ansi);
   }
-  out << "\n";
-  write_actions(out, input, run.findings, ansi);
   out << summary_line(run, ansi) << "\n";
 }
 

@@ -217,7 +217,7 @@ TEST_F(Cli, TextReportNamesTheFindingAndSummarizes) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
   const ProcessResult result = pgadvise({"lint", dir.string()});
   EXPECT_EQ(result.exit_code, 1) << result.err;
-  EXPECT_NE(result.out.find("schema.sql\n  1:"), std::string::npos) << result.out; // the file, then line:col
+  EXPECT_NE(result.out.find("schema.sql:1:"), std::string::npos) << result.out; // file:line:col
   EXPECT_NE(result.out.find("critical  unindexed-foreign-key  "), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("1 critical"), std::string::npos) << result.out;
 }

@@ -226,6 +226,29 @@ TEST(Registry, PageFrontmatterMatchesRuleMetadata) {
     EXPECT_EQ(fm.count("fix") ? fm.at("fix") : "", meta.has_fix ? "true" : "false");
     EXPECT_EQ(yaml_list(fm.count("inputs") ? fm.at("inputs") : ""), input_names(meta));
     EXPECT_EQ(yaml_list(fm.count("options") ? fm.at("options") : ""), option_names(meta));
+    EXPECT_EQ(fm.count("lens") ? fm.at("lens") : "", engine::to_string(meta.lens));
+  }
+}
+
+// The rules that judge how a migration applies or what a new column should
+// be judge only migrations not yet applied (app/lens); the rest judge the
+// schema as it is.
+TEST(Registry, ChangeRulesCarryTheirLens) {
+  const std::map<std::string, engine::Lens> expected = {
+      {"column-type-change-rewrite", engine::Lens::change},
+      {"foreign-key-added-validating", engine::Lens::change},
+      {"index-created-non-concurrently", engine::Lens::change},
+      {"integer-primary-key-overflow", engine::Lens::convention},
+      {"random-uuid-primary-key", engine::Lens::convention},
+      {"serial-primary-key", engine::Lens::convention},
+      {"timestamp-without-time-zone", engine::Lens::convention},
+      {"unindexed-foreign-key", engine::Lens::state},
+      {"json-in-text-column", engine::Lens::state},
+  };
+  for (const auto& [id, lens] : expected) {
+    const engine::Rule* rule = rules::find_rule(id);
+    ASSERT_NE(rule, nullptr) << id;
+    EXPECT_EQ(rule->meta().lens, lens) << id;
   }
 }
 

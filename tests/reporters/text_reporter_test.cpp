@@ -277,3 +277,167 @@ TEST(TerminalText, SanitizesControlsButKeepsUtf8) {
   EXPECT_EQ(reporters::sanitize_for_terminal("\xc2\x9b"), "\\xc2\\x9b");
   EXPECT_EQ(reporters::display_width("caf\xc3\xa9"), 4U);
 }
+
+// ---- The default layout: order, grouping, fix lines ----
+
+namespace {
+
+core::Finding located(std::string rule, core::Severity severity, std::string file, int line,
+                      std::string table) {
+  core::Finding f;
+  f.rule = std::move(rule);
+  f.severity = severity;
+  f.message = f.rule + " on " + table + " at " + file;
+  f.object = core::ObjectRef{"public", std::move(table), {"col"}, {}};
+  f.location = {std::move(file), line, 1};
+  f.compute_fingerprint(f.location.to_string());
+  return f;
+}
+
+core::Finding unindexed_fk(int i) {
+  core::Finding f = located("unindexed-foreign-key", core::Severity::critical,
+                            "drizzle/000" + std::to_string(i) + "_t.sql", 4, "t" + std::to_string(i));
+  f.fix = core::Fix{};
+  f.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS t" + std::to_string(i) + "_idx ON t" +
+               std::to_string(i) + " (col);";
+  return f;
+}
+
+core::Finding timestamp_column(int i) {
+  core::Finding f = located("timestamp-without-time-zone", core::Severity::low,
+                            "drizzle/000" + std::to_string(i) + "_t.sql", 2, "t" + std::to_string(i));
+  f.fix = core::Fix{};
+  f.fix->ddl = "SET timezone = 'UTC'; -- the zone the stored values were written in\nALTER TABLE t" +
+               std::to_string(i) + " ALTER COLUMN col TYPE timestamptz;";
+  return f;
+}
+
+std::size_t index_of(const std::string& text, std::string_view needle) {
+  const std::size_t at = text.find(needle);
+  EXPECT_NE(at, std::string::npos) << "no \"" << needle << "\" in:\n" << text;
+  return at;
+}
+
+std::size_t occurrences(const std::string& text, std::string_view needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+std::string render_run(const engine::RunReport& run, const model::Catalog* catalog = nullptr,
+                       bool expand = false) {
+  reporters::ReportInput input = test::sample_input(run);
+  input.catalog = catalog;
+  input.expand_groups = expand;
+  return render(input);
+}
+
+} // namespace
+
+TEST(TextReporter, LeadsWithCriticalAndHighThenImpactThenFileOrder) {
+  engine::RunReport run;
+  run.findings.push_back(located("timestamp-without-time-zone", core::Severity::low, "a/0000.sql", 1, "a"));
+  run.findings.push_back(located("json-in-text-column", core::Severity::high, "a/0001.sql", 2, "small"));
+  run.findings.push_back(located("json-in-text-column", core::Severity::high, "a/0009.sql", 5, "big"));
+  run.findings.push_back(located("redundant-index", core::Severity::medium, "a/0002.sql", 3, "a"));
+  core::Finding measured = located("filter-on-unindexed-column", core::Severity::medium, "", 0, "q");
+  measured.saving_ms = 1200;
+  run.findings.push_back(measured);
+  run.findings.push_back(located("unindexed-foreign-key", core::Severity::critical, "a/0005.sql", 9, "c"));
+  run.findings.push_back(located("json-in-text-column", core::Severity::high, "a/0003.sql", 7, "unknown"));
+  model::Catalog catalog;
+  for (const auto& [name, rows] : std::vector<std::pair<std::string, double>>{{"small", 100}, {"big", 5e6}}) {
+    model::Table table;
+    table.schema = "public";
+    table.name = name;
+    table.stats = model::TableStats{};
+    table.stats->reltuples = rows;
+    catalog.tables.push_back(table);
+  }
+  const std::string text = render_run(run, &catalog);
+  const std::size_t critical = index_of(text, "a/0005.sql:9:1  critical");
+  const std::size_t big = index_of(text, "a/0009.sql:5:1  high");
+  const std::size_t small = index_of(text, "a/0001.sql:2:1  high");
+  const std::size_t unknown = index_of(text, "a/0003.sql:7:1  high");
+  const std::size_t then = index_of(text, "Then: medium and below");
+  const std::size_t saving = index_of(text, "filter-on-unindexed-column");
+  const std::size_t medium = index_of(text, "a/0002.sql:3:1  medium");
+  const std::size_t low = index_of(text, "a/0000.sql:1:1  low");
+  EXPECT_LT(index_of(text, "Do first: critical and high (4 entries)"), critical);
+  EXPECT_LT(critical, big);  // severity
+  EXPECT_LT(big, small);     // then rows
+  EXPECT_LT(small, unknown); // then rows known before unknown
+  EXPECT_LT(unknown, then);  // every critical and high before any other
+  EXPECT_LT(then, saving);   // measured workload time first
+  EXPECT_LT(saving, medium);
+  EXPECT_LT(medium, low);
+}
+
+TEST(TextReporter, ManyFindingsOfOneShapeAreOneEntry) {
+  engine::RunReport run;
+  for (int i = 0; i < 7; ++i) {
+    run.findings.push_back(timestamp_column(i));
+    run.findings.push_back(unindexed_fk(i));
+  }
+  const std::string text = render_run(run);
+  // One entry: the count, the first three with their locations, the fix
+  // pattern, and how to see them all.
+  EXPECT_EQ(occurrences(text, "  7 findings  low  timestamp-without-time-zone  "), 1U) << text;
+  EXPECT_NE(text.find("      first: drizzle/0000_t.sql:2:1  timestamp-without-time-zone on t0"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("             drizzle/0002_t.sql:2:1  "), std::string::npos) << text;
+  EXPECT_EQ(text.find("drizzle/0003_t.sql:2:1"), std::string::npos) << text;
+  EXPECT_NE(text.find("      like the first, fix: ALTER TABLE t0 ALTER COLUMN col TYPE timestamptz;"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("      all 7: -v, or --rule timestamp-without-time-zone\n"), std::string::npos) << text;
+  // Each unindexed FK stays its own entry, and their DDL is also one block.
+  const std::size_t block = index_of(text, "The 7 foreign-key indexes in one block");
+  for (const core::Finding& finding : run.findings) {
+    if (finding.rule == "unindexed-foreign-key") {
+      const std::size_t row = index_of(text, "  " + finding.location.to_string() + "  critical");
+      EXPECT_LT(row, block);
+      EXPECT_EQ(occurrences(text, finding.fix->ddl), 2U) << finding.fix->ddl; // its entry and the block
+      EXPECT_NE(text.find("\n  " + finding.fix->ddl + "\n", block), std::string::npos);
+    }
+  }
+  EXPECT_NE(text.find("To do: 8 actions: create 7 indexes, 1 fix pattern for many places "
+                      "(timestamp-without-time-zone (7))"),
+            std::string::npos)
+      << text;
+
+  // A handful stay separate; --rule (expand) lists every one.
+  run.findings.resize(10);
+  EXPECT_EQ(render_run(run).find("findings  low  timestamp"), std::string::npos);
+  run.findings.clear();
+  for (int i = 0; i < 7; ++i) {
+    run.findings.push_back(timestamp_column(i));
+  }
+  const std::string expanded = render_run(run, nullptr, true);
+  EXPECT_EQ(expanded.find("7 findings  low"), std::string::npos) << expanded;
+  for (const core::Finding& finding : run.findings) {
+    EXPECT_NE(expanded.find("  " + finding.location.to_string() + "  low  timestamp"), std::string::npos);
+  }
+}
+
+TEST(TextReporter, FixShowsTheStatementThatDoesTheWork) {
+  engine::RunReport run;
+  core::Finding serial = located("serial-primary-key", core::Severity::low, "a.sql", 1, "users");
+  serial.fix = core::Fix{};
+  serial.fix->ddl = "BEGIN;\nSET LOCAL lock_timeout = '5s';\n-- why\nALTER TABLE users ALTER COLUMN id DROP "
+                    "DEFAULT;\nCOMMIT;";
+  run.findings.push_back(serial);
+  run.findings.push_back(timestamp_column(1));
+  const std::string text = render_run(run);
+  EXPECT_NE(text.find("fix: ALTER TABLE users ALTER COLUMN id DROP DEFAULT;  (+4 more lines, see -v)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("fix: ALTER TABLE t1 ALTER COLUMN col TYPE timestamptz;  (+1 more line, see -v)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("fix: BEGIN"), std::string::npos);
+  EXPECT_EQ(text.find("fix: SET"), std::string::npos);
+}

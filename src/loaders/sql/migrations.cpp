@@ -185,6 +185,7 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
       continue;
     }
     ++into.files_read;
+    into.replayed_files.push_back(label);
     replay_sql(*text, label, into);
   }
   if (into.catalog.source_description.empty()) {

@@ -70,6 +70,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "ALTER COLUMN TYPE that rewrites an existing table",
                 .has_fix = true,
+                .lens = engine::Lens::change,
             },
             model::MigrationStepKind::alter_column_type) {}
 

@@ -31,6 +31,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "Foreign key added to an existing table without NOT VALID",
                 .has_fix = true,
+                .lens = engine::Lens::change,
             },
             model::MigrationStepKind::add_foreign_key) {}
 

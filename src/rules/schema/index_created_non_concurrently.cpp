@@ -18,6 +18,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "CREATE INDEX without CONCURRENTLY on a table an earlier migration created",
                 .has_fix = true,
+                .lens = engine::Lens::change,
             },
             model::MigrationStepKind::create_index) {}
 

@@ -46,6 +46,7 @@ public:
             .summary = "int4 primary key that can run out of values",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .lens = engine::Lens::convention,
         }) {}
 
 private:

@@ -46,6 +46,7 @@ public:
             .id = std::string(k_id),
             .summary = "Primary key defaulting to a random (v4) UUID",
             .has_fix = true,
+            .lens = engine::Lens::convention,
         }) {}
 
 private:

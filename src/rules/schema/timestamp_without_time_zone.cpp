@@ -20,6 +20,7 @@ public:
             .summary = "timestamp column without time zone",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .lens = engine::Lens::convention,
         }) {}
 
 private:

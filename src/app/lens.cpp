@@ -1,0 +1,183 @@
+#include "app/lens.hpp"
+
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/registry.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+namespace pgadvise::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The journal tag a migration file stands for: `0003_grey_jazinda.sql` or
+// drizzle-kit 1.0's `20250101000000_name/migration.sql`.
+std::string tag_of(const std::string& file) {
+  const fs::path path(file);
+  if (path.filename() == "migration.sql" && path.has_parent_path()) {
+    return path.parent_path().filename().string();
+  }
+  return path.stem().string();
+}
+
+bool applied(const model::MigrationLedger& ledger, const model::MigrationFile& file) {
+  return std::any_of(ledger.applied.begin(), ledger.applied.end(), [&](const model::AppliedMigration& a) {
+    return (a.created_at && *a.created_at == file.when) ||
+           (!a.hash.empty() && (a.hash == file.hash || a.hash == file.hash_lf));
+  });
+}
+
+engine::Lens lens_of(const std::string& rule_id) {
+  const engine::Rule* rule = rules::find_rule(rule_id);
+  return rule == nullptr ? engine::Lens::state : rule->meta().lens;
+}
+
+core::Severity effective_severity(const std::string& rule_id, const core::Settings& settings) {
+  if (auto it = settings.severity_overrides.find(rule_id); it != settings.severity_overrides.end()) {
+    return it->second;
+  }
+  const engine::Rule* rule = rules::find_rule(rule_id);
+  return rule == nullptr ? core::Severity::medium : rule->meta().default_severity;
+}
+
+std::string plural(std::size_t count, std::string_view noun) {
+  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+}
+
+// A few names and how many more: "users, teams, tasks and 12 more tables".
+std::string some_tables(const std::vector<std::string>& tables) {
+  constexpr std::size_t k_shown = 3;
+  std::vector<std::string> shown(
+      tables.begin(), tables.begin() + static_cast<std::ptrdiff_t>(std::min(k_shown, tables.size())));
+  std::string out = core::join(shown, ", ");
+  if (tables.size() > k_shown) {
+    out += " and " + plural(tables.size() - k_shown, "more table");
+  }
+  return out;
+}
+
+// One low finding for a convention rule's instances in applied migrations.
+core::Finding summary_of(const std::string& rule_id, const std::vector<core::Finding>& instances) {
+  std::vector<std::string> tables;
+  for (const core::Finding& f : instances) {
+    std::string table = f.object.table;
+    if (!f.object.schema.empty() && f.object.schema != "public") {
+      table = f.object.schema + "." + table;
+    }
+    if (!table.empty() && std::find(tables.begin(), tables.end(), table) == tables.end()) {
+      tables.push_back(table);
+    }
+  }
+  const engine::Rule* rule = rules::find_rule(rule_id);
+  core::Finding summary;
+  summary.rule = rule_id;
+  summary.severity = core::Severity::low;
+  summary.message = (rule != nullptr ? rule->meta().summary : rule_id) + ": " +
+                    plural(instances.size(), "existing column") + ", from migrations already applied" +
+                    (tables.empty() ? std::string() : ", on " + some_tables(tables));
+  summary.help = "Existing " + (rule != nullptr ? rule->meta().summary : rule_id) +
+                 ": changing these columns now rewrites or locks each table (or takes a careful "
+                 "multi-step change) for a convention, which is rarely worth it on tables that work. New "
+                 "columns in new migrations are still reported one by one; --all-migrations (or "
+                 "all_migrations = true in .pgadvise.toml) lists each existing one with its fix.";
+  for (const core::Finding& f : instances) {
+    summary.evidence.push_back({"existing", f.message, f.location});
+  }
+  summary.compute_fingerprint("existing-columns");
+  return summary;
+}
+
+} // namespace
+
+std::set<std::string> pending_migrations(const std::vector<std::string>& migrations,
+                                         const model::MigrationLedger& ledger) {
+  std::set<std::string> applied_tags;
+  for (const model::MigrationFile& file : ledger.files) {
+    if (applied(ledger, file)) {
+      applied_tags.insert(file.tag);
+    }
+  }
+  std::set<std::string> pending;
+  for (const std::string& file : migrations) {
+    if (applied_tags.count(tag_of(file)) == 0) {
+      pending.insert(file);
+    }
+  }
+  return pending;
+}
+
+LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& scope,
+                       const core::Settings& settings) {
+  LensOutcome outcome;
+  if (scope.basis == LensBasis::all) {
+    return outcome;
+  }
+  const std::set<std::string> migrations(scope.migrations.begin(), scope.migrations.end());
+  outcome.files_not_judged = static_cast<std::size_t>(
+      std::count_if(scope.migrations.begin(), scope.migrations.end(),
+                    [&](const std::string& file) { return scope.judged.count(file) == 0; }));
+  std::map<std::string, std::vector<core::Finding>> existing; // convention rule -> instances
+  std::erase_if(findings, [&](core::Finding& finding) {
+    const engine::Lens lens = lens_of(finding.rule);
+    if (lens == engine::Lens::state || migrations.count(finding.location.file) == 0 ||
+        scope.judged.count(finding.location.file) > 0) {
+      return false;
+    }
+    if (lens == engine::Lens::convention) {
+      if (finding.severity > effective_severity(finding.rule, settings)) {
+        return false; // measured sizes made it a cost now
+      }
+      if (scope.basis != LensBasis::changed) {
+        existing[finding.rule].push_back(std::move(finding));
+        ++outcome.summarized;
+        return true;
+      }
+    }
+    ++outcome.dropped;
+    return true;
+  });
+  if (core::Severity::low >= settings.min_severity) {
+    for (const auto& [rule, instances] : existing) {
+      findings.push_back(summary_of(rule, instances));
+    }
+  }
+  core::sort_findings(findings);
+  return outcome;
+}
+
+std::string lens_note(const LensScope& scope, const LensOutcome& outcome) {
+  if (outcome.files_not_judged == 0 || scope.basis == LensBasis::all || scope.basis == LensBasis::changed) {
+    return {};
+  }
+  std::string judged;
+  if (scope.basis == LensBasis::newest) {
+    judged = "only the newest migration, " +
+             (scope.migrations.empty() ? std::string("-") : scope.migrations.back());
+  } else {
+    judged = "only the " + plural(scope.judged.size(), "migration") + " " +
+             (scope.ledger_table.empty() ? std::string("the migrations table") : scope.ledger_table) +
+             " does not list as applied";
+  }
+  std::string what;
+  if (outcome.dropped > 0 || outcome.summarized > 0) {
+    std::vector<std::string> parts;
+    if (outcome.dropped > 0) {
+      parts.push_back(plural(outcome.dropped, "finding") + " about how they applied left out");
+    }
+    if (outcome.summarized > 0) {
+      parts.push_back(plural(outcome.summarized, "existing column") + " summarized");
+    }
+    what = " (" + core::join(parts, "; ") + ")";
+  }
+  return "Change rules (locks, rewrites, conventions for new columns) judged " + judged + "; the " +
+         std::to_string(outcome.files_not_judged) + " " +
+         (scope.basis == LensBasis::newest ? "earlier" : "applied") + " migration" +
+         (outcome.files_not_judged == 1 ? " was" : "s were") + " not judged" + what +
+         ". --all-migrations (or all_migrations = true in .pgadvise.toml) judges them all.";
+}
+
+} // namespace pgadvise::app

@@ -1,0 +1,135 @@
+// The change lens with --db: the change and convention rules judge the
+// migrations drizzle's migrations table does not list as applied, against a
+// real PostgreSQL 15 (tests/support/pg_cluster) where the first migrations
+// were applied as drizzle-orm's migrator records them.
+#include "cli/process.hpp"
+#include "support/pg_cluster.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pgadvise::test::ProcessOptions;
+using pgadvise::test::ProcessResult;
+
+constexpr int k_migrations = 5;
+constexpr int k_applied = 3;
+constexpr std::int64_t k_first_when = 1700000000000;
+
+std::string tag_of(int i) {
+  return "000" + std::to_string(i) + "_step";
+}
+
+// As in lens_test.cpp: table t<i> with a timestamp column; from the second
+// migration on, an index on the previous table built without CONCURRENTLY.
+std::string migration_sql(int i) {
+  std::ostringstream sql;
+  sql << "CREATE TABLE \"t" << i
+      << "\" (\n\t\"id\" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY,\n\t\"name\" text NOT NULL,\n"
+         "\t\"created_at\" timestamp DEFAULT now() NOT NULL\n);\n";
+  if (i > 0) {
+    sql << "--> statement-breakpoint\nCREATE INDEX \"t" << i - 1 << "_name_idx\" ON \"t" << i - 1
+        << "\" USING btree (\"name\");\n";
+  }
+  return sql.str();
+}
+
+void write(const fs::path& path, std::string_view text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+class LensLive : public pgadvise::test_support::ClusterTest {
+protected:
+  void SetUp() override {
+    ClusterTest::SetUp();
+    std::string pattern = (fs::temp_directory_path() / "pgadvise-lens-live-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    m_root = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(m_root, ignored);
+  }
+
+  // drizzle-kit's layout: drizzle/<tag>.sql and meta/_journal.json.
+  void write_project() const {
+    json entries = json::array();
+    for (int i = 0; i < k_migrations; ++i) {
+      write(m_root / "drizzle" / (tag_of(i) + ".sql"), migration_sql(i));
+      entries.push_back({{"idx", i},
+                         {"version", "7"},
+                         {"when", k_first_when + i},
+                         {"tag", tag_of(i)},
+                         {"breakpoints", true}});
+    }
+    write(m_root / "drizzle" / "meta" / "_journal.json",
+          json{{"version", "7"}, {"dialect", "postgresql"}, {"entries", entries}}.dump(2));
+  }
+
+  fs::path m_root;
+};
+
+TEST_F(LensLive, DbJudgesTheMigrationsNotApplied) {
+  write_project();
+  const std::string database = cluster().create_database("lens");
+  ASSERT_FALSE(database.empty());
+  auto admin = cluster().admin(database);
+  ASSERT_TRUE(admin.ok()) << admin.error().to_string();
+  std::string setup = "CREATE SCHEMA drizzle;"
+                      "CREATE TABLE drizzle.__drizzle_migrations (id serial PRIMARY KEY, hash text NOT NULL, "
+                      "created_at bigint);";
+  for (int i = 0; i < k_applied; ++i) {
+    std::string sql = migration_sql(i);
+    for (std::size_t at = sql.find("--> statement-breakpoint"); at != std::string::npos;
+         at = sql.find("--> statement-breakpoint")) {
+      sql.erase(at, std::string_view("--> statement-breakpoint").size());
+    }
+    setup += sql + "INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('applied-" +
+             std::to_string(i) + "', " + std::to_string(k_first_when + i) + ");";
+  }
+  auto done = admin->run_script(setup, "lens set-up");
+  ASSERT_TRUE(done.ok()) << done.error().to_string();
+
+  ProcessOptions options;
+  options.env.try_emplace("NO_COLOR", std::nullopt);
+  options.env.try_emplace("PGPASSWORD", std::nullopt);
+  options.cwd = m_root.string();
+  const ProcessResult run = pgadvise::test::run_process(
+      PGADVISE_BINARY,
+      {"lint", ".", "--db", cluster().admin_conninfo(database), "--no-explain", "--format", "json"}, options);
+  ASSERT_FALSE(run.timed_out);
+  ASSERT_NE(run.exit_code, 2) << run.err;
+  const json report = json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << run.out << run.err;
+
+  // Locks: the two pending migrations (not only the newest); none from the applied three.
+  std::set<std::string> lock_files;
+  std::set<std::string> convention_files;
+  for (const json& finding : report["findings"]) {
+    const json& location = finding["location"];
+    const std::string file = location.is_object() ? location.value("file", "") : "";
+    if (finding["rule"] == "index-created-non-concurrently") {
+      lock_files.insert(file);
+    } else if (finding["rule"] == "timestamp-without-time-zone") {
+      convention_files.insert(file);
+    }
+  }
+  const std::set<std::string> pending = {"drizzle/0003_step.sql", "drizzle/0004_step.sql"};
+  EXPECT_EQ(lock_files, pending) << report["findings"].dump(2);
+  // The live tables t0..t2 (the schema with --db) are existing columns: one
+  // summary, without a file.
+  EXPECT_EQ(convention_files, std::set<std::string>{""});
+  const std::string notes = report["notes"].dump();
+  EXPECT_NE(notes.find("the 3 applied migrations were not judged"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("__drizzle_migrations"), std::string::npos) << notes;
+}
+
+} // namespace
