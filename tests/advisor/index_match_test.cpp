@@ -1,5 +1,6 @@
 #include "advisor/index_match.hpp"
 
+#include <functional>
 #include <gtest/gtest.h>
 
 namespace {
@@ -83,20 +84,19 @@ TEST(SameDefinition, ComparesKeysMethodPredicateAndInclude) {
   EXPECT_TRUE(same_definition(a, b));
   b.keys[1] = expr("(lower(y))");
   EXPECT_TRUE(same_definition(a, b));
-  b.predicate = "x > 0";
-  EXPECT_FALSE(same_definition(a, b));
-  b.predicate.clear();
-  b.keys[0].descending = true;
-  EXPECT_FALSE(same_definition(a, b));
-  b.keys[0].descending = false;
-  b.keys[0].opclass = "text_pattern_ops";
-  EXPECT_FALSE(same_definition(a, b));
-  b.keys[0].opclass.clear();
-  b.include = {"z"};
-  EXPECT_FALSE(same_definition(a, b));
-  a.include = {"z"};
-  b.method = "hash";
-  EXPECT_FALSE(same_definition(a, b));
+  // Each of these differences alone makes another index.
+  const std::vector<std::function<void(model::Index&)>> differences = {
+      [](model::Index& i) { i.predicate = "x > 0"; },
+      [](model::Index& i) { i.keys[0].descending = true; },
+      [](model::Index& i) { i.keys[0].opclass = "text_pattern_ops"; },
+      [](model::Index& i) { i.include = {"z"}; },
+      [](model::Index& i) { i.method = "hash"; },
+  };
+  for (std::size_t d = 0; d < differences.size(); ++d) {
+    model::Index changed = b;
+    differences[d](changed);
+    EXPECT_FALSE(same_definition(a, changed)) << "difference " << d;
+  }
   EXPECT_FALSE(same_definition(make_index("c", {col("x"), col("y")}), make_index("d", {col("y"), col("x")})));
 }
 

@@ -1,5 +1,6 @@
 #include "advisor/live_advisor_support.hpp"
 #include "advisor/migration_writer.hpp"
+#include "support/files.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -59,10 +60,7 @@ TEST(MigrationWriter, WritesTheFileOrNamesItInTheError) {
   const auto path = dir / "0009_indexes.sql";
   auto written = write_migration(path, "CREATE INDEX x ON t (a);\n");
   ASSERT_TRUE(written.ok());
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(), "CREATE INDEX x ON t (a);\n");
+  EXPECT_EQ(pgadvise::test::read_text(path), "CREATE INDEX x ON t (a);\n");
   auto failed = write_migration(dir / "missing" / "x.sql", "x");
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.error().message.find("missing/x.sql"), std::string::npos);

@@ -40,20 +40,25 @@ TEST(LiveConnectOptions, UrisAndKeyValueStringsAreKeptAndTimeoutsApplied) {
   ASSERT_TRUE(app::connect_options(options).ok());
 }
 
-TEST(LiveConnectOptions, TheMainSessionStaysReadOnlyEvenForRealVerification) {
+// `--db TARGET` (a bare `--db` when empty), and `--verify` when given.
+app::LiveOptions with_db(std::string target, std::string verify = "") {
   app::LiveOptions options;
   options.db_given = true;
-  options.verify = "real";
-  auto connect = app::connect_options(options);
+  options.db = std::move(target);
+  if (!verify.empty()) {
+    options.verify = std::move(verify);
+  }
+  return options;
+}
+
+TEST(LiveConnectOptions, TheMainSessionStaysReadOnlyEvenForRealVerification) {
+  const auto connect = app::connect_options(with_db("", "real"));
   ASSERT_TRUE(connect.ok());
   EXPECT_TRUE(connect->read_only);
 }
 
 TEST(LiveConnectOptions, APlainWordIsAUsageErrorWithoutItsPassword) {
-  app::LiveOptions options;
-  options.db_given = true;
-  options.db = "production";
-  auto connect = app::connect_options(options);
+  const auto connect = app::connect_options(with_db("production"));
   ASSERT_FALSE(connect.ok());
   EXPECT_NE(connect.error().message.find("--db"), std::string::npos);
 }

@@ -1,4 +1,5 @@
 #include "app/merge.hpp"
+#include "support/files.hpp"
 
 #include <array>
 #include <cstdio>
@@ -31,8 +32,7 @@ int lint_json(const std::string& log, const fs::path& out) {
 }
 
 json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  return json::parse(in);
+  return json::parse(pgadvise::test::read_text(path));
 }
 
 // A real log split into two halves by session (%c): sessions alternate
@@ -107,8 +107,7 @@ TEST(Merge, DisjointLogHalvesMergeToTheWholeLogsReport) {
   options.format = "html";
   options.output = (dir / "merged.html").string();
   ASSERT_EQ(run_merge(options, out, err), 0) << err.str();
-  std::ifstream html_file(dir / "merged.html");
-  const std::string html((std::istreambuf_iterator<char>(html_file)), std::istreambuf_iterator<char>());
+  const std::string html = pgadvise::test::read_text(dir / "merged.html");
   for (const auto& [fingerprint, finding] : expected) {
     EXPECT_NE(html.find("data-fingerprint='" + fingerprint + "'"), std::string::npos);
   }

@@ -3,6 +3,9 @@
 // fixture, a log run and a real-sized generated migration history. The
 // schemas are checked with python3-jsonschema (tests/support/validate_json.py).
 #include "cli/process.hpp"
+#include "support/cli.hpp"
+#include "support/files.hpp"
+#include "support/reports.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,28 +19,14 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::lines_of;
 using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
+using pgadvise::test::read_text;
 
 namespace {
 
 const fs::path k_source = PGADVISE_SOURCE_DIR;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    lines.push_back(line);
-  }
-  return lines;
-}
 
 // The SARIF 2.1.0 schema (OASIS, errata 01), committed so the check runs on
 // every clone.
@@ -93,14 +82,10 @@ protected:
 
   // pgadvise run from the source tree (paths in reports are relative to it).
   static ProcessResult pgadvise(const std::vector<std::string>& args, ProcessOptions options = {}) {
-    options.env.try_emplace("NO_COLOR", std::nullopt);
-    options.env.try_emplace("GITHUB_STEP_SUMMARY", std::nullopt);
     if (options.cwd.empty()) {
       options.cwd = k_source.string();
     }
-    ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
-    EXPECT_FALSE(result.timed_out) << "pgadvise hung";
-    return result;
+    return pgadvise::test::run_pgadvise(args, std::move(options));
   }
 
   // `pgadvise lint ARGS --format FORMAT`, which must exit 0 or 1 and write
@@ -170,7 +155,7 @@ TEST_F(CiFormats, EveryFixtureReportMatchesTheJsonSchemaAndSarifSchema) {
 
 TEST_F(CiFormats, TheSchemaRejectsABrokenReport) {
   const fs::path good = lint_to_file({"fixtures/drizzle-app"}, "json", "good.json");
-  json report = json::parse(read_file(good));
+  json report = json::parse(read_text(good));
   report["findings"][0]["severity"] = "severe";
   report["summary"].erase("by_rule");
   std::ofstream(m_root / "bad.json") << report.dump();
@@ -183,7 +168,7 @@ TEST_F(CiFormats, TheSchemaRejectsABrokenReport) {
 }
 
 TEST_F(CiFormats, JsonCountsByRuleAndSeverityAndSummarizesTheInputs) {
-  const json report = json::parse(read_file(lint_to_file(
+  const json report = json::parse(read_text(lint_to_file(
       {"fixtures/drizzle-app", "--log", "fixtures/logs/stderr_debian.log"}, "json", "log.json")));
   std::map<std::string, int> by_rule;
   std::map<std::string, int> by_severity;
@@ -213,8 +198,8 @@ TEST_F(CiFormats, JsonCountsByRuleAndSeverityAndSummarizesTheInputs) {
 }
 
 TEST_F(CiFormats, SarifCarriesTheRegistryAndRepositoryRelativeLocations) {
-  const json sarif = json::parse(read_file(lint_to_file({"fixtures/drizzle-app"}, "sarif", "app.sarif")));
-  const json report = json::parse(read_file(lint_to_file({"fixtures/drizzle-app"}, "json", "app.json")));
+  const json sarif = json::parse(read_text(lint_to_file({"fixtures/drizzle-app"}, "sarif", "app.sarif")));
+  const json report = json::parse(read_text(lint_to_file({"fixtures/drizzle-app"}, "json", "app.json")));
   ASSERT_EQ(sarif["version"], "2.1.0");
   const json& run = sarif["runs"][0];
   const json& rules = run["tool"]["driver"]["rules"];
@@ -261,7 +246,7 @@ TEST_F(CiFormats, SarifCarriesTheRegistryAndRepositoryRelativeLocations) {
 TEST_F(CiFormats, SarifOutsideARepositoryIsRelativeToTheLintPathAndNamesObjects) {
   write_history(m_root / "history", 187);
   const json sarif =
-      json::parse(read_file(lint_to_file({(m_root / "history").string()}, "sarif", "h.sarif")));
+      json::parse(read_text(lint_to_file({(m_root / "history").string()}, "sarif", "h.sarif")));
   const json& run = sarif["runs"][0];
   EXPECT_EQ(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file://" + (m_root / "history").string() + "/");
   std::size_t fk_results = 0;
@@ -280,7 +265,7 @@ TEST_F(CiFormats, SarifOutsideARepositoryIsRelativeToTheLintPathAndNamesObjects)
 }
 
 TEST_F(CiFormats, GithubAnnotatesEachFindingOnItsLineAndWritesTheStepSummary) {
-  const json report = json::parse(read_file(lint_to_file({"fixtures/drizzle-app"}, "json", "app.json")));
+  const json report = json::parse(read_text(lint_to_file({"fixtures/drizzle-app"}, "json", "app.json")));
   const fs::path summary = m_root / "step-summary.md";
   std::ofstream(summary) << "earlier step\n";
   ProcessOptions options;
@@ -307,7 +292,7 @@ TEST_F(CiFormats, GithubAnnotatesEachFindingOnItsLineAndWritesTheStepSummary) {
   EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
     return l.rfind(fk, 0) == 0;
   })) << result.out;
-  const std::string written = read_file(summary);
+  const std::string written = read_text(summary);
   EXPECT_EQ(written.rfind("earlier step\n### pgadvise: " + std::to_string(lines.size()) + " findings", 0), 0U)
       << written;
   EXPECT_NE(written.find("| critical | `unindexed-foreign-key` | "
@@ -343,8 +328,8 @@ TEST_F(CiFormats, GithubAnnotatesTheLineOfANewForeignKeyInAGitRepository) {
 
 TEST_F(CiFormats, GitlabCodeQualityIssuesHaveTheRequiredFields) {
   const auto check = [&](const std::vector<std::string>& args, const std::string& name) {
-    const json report = json::parse(read_file(lint_to_file(args, "json", name + ".json")));
-    const json issues = json::parse(read_file(lint_to_file(args, "gitlab", name + ".gitlab.json")));
+    const json report = json::parse(read_text(lint_to_file(args, "json", name + ".json")));
+    const json issues = json::parse(read_text(lint_to_file(args, "gitlab", name + ".gitlab.json")));
     ASSERT_TRUE(issues.is_array());
     ASSERT_EQ(issues.size(), report["findings"].size());
     const std::set<std::string> severities = {"info", "minor", "major", "critical", "blocker"};
@@ -369,7 +354,7 @@ TEST_F(CiFormats, GitlabCodeQualityIssuesHaveTheRequiredFields) {
 
 TEST_F(CiFormats, JunitHasOneFailingTestcasePerFinding) {
   const auto check = [&](const std::vector<std::string>& args, const std::string& name) {
-    const json report = json::parse(read_file(lint_to_file(args, "json", name + ".json")));
+    const json report = json::parse(read_text(lint_to_file(args, "json", name + ".json")));
     const fs::path xml = lint_to_file(args, "junit", name + ".xml");
     // Parsed by a real XML parser; prints failures, testcases, suites.
     const ProcessResult parsed = pgadvise::test::run_process(

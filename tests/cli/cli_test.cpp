@@ -3,6 +3,9 @@
 #include "cli/process.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "rules/registry.hpp"
+#include "support/cli.hpp"
+#include "support/files.hpp"
+#include "support/reports.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,8 +16,11 @@
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::findings_of;
+using pgadvise::test::parse_report;
 using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
+using pgadvise::test::run_pgadvise;
 
 namespace {
 
@@ -41,15 +47,6 @@ protected:
     return dir;
   }
 
-  // Runs with NO_COLOR unset unless the test sets it, so the user's
-  // environment cannot change the outcome.
-  static ProcessResult pgadvise(const std::vector<std::string>& args, ProcessOptions options = {}) {
-    options.env.try_emplace("NO_COLOR", std::nullopt);
-    ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
-    EXPECT_FALSE(result.timed_out) << "pgadvise hung";
-    return result;
-  }
-
   fs::path m_root;
   int m_projects = 0;
 };
@@ -58,59 +55,39 @@ bool has_escape(const std::string& text) {
   return text.find('\x1b') != std::string::npos;
 }
 
-// Parses a JSON report, failing the test (not throwing) when it is not JSON.
-json parse_report(const std::string& text) {
-  json report = json::parse(text, nullptr, false);
-  EXPECT_FALSE(report.is_discarded()) << "not JSON:\n" << text;
-  return report;
-}
-
-std::vector<json> findings_of(const json& report, std::string_view rule) {
-  std::vector<json> out;
-  if (!report.is_object() || !report.contains("findings")) {
-    return out;
-  }
-  for (const json& finding : report["findings"]) {
-    if (finding.value("rule", "") == rule) {
-      out.push_back(finding);
-    }
-  }
-  return out;
-}
-
 } // namespace
 
 TEST_F(Cli, HelpExitsZero) {
-  const ProcessResult top = pgadvise({"--help"});
+  const ProcessResult top = run_pgadvise({"--help"});
   EXPECT_EQ(top.exit_code, 0) << top.err;
   EXPECT_NE(top.out.find("lint"), std::string::npos);
   EXPECT_NE(top.out.find("rules"), std::string::npos);
 
-  const ProcessResult lint = pgadvise({"lint", "--help"});
+  const ProcessResult lint = run_pgadvise({"lint", "--help"});
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
   EXPECT_NE(lint.out.find("--fail-on"), std::string::npos);
   EXPECT_NE(lint.out.find("--format"), std::string::npos);
 }
 
 TEST_F(Cli, VersionExitsZero) {
-  const ProcessResult result = pgadvise({"--version"});
+  const ProcessResult result = run_pgadvise({"--version"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_NE(result.out.find(PGADVISE_VERSION), std::string::npos);
 }
 
 TEST_F(Cli, UnknownOptionIsUsageError) {
-  const ProcessResult top = pgadvise({"--no-such-option"});
+  const ProcessResult top = run_pgadvise({"--no-such-option"});
   EXPECT_EQ(top.exit_code, 2);
   EXPECT_NE(top.err.find("--no-such-option"), std::string::npos) << top.err;
 
-  const ProcessResult lint = pgadvise({"lint", "--no-such-option", m_root.string()});
+  const ProcessResult lint = run_pgadvise({"lint", "--no-such-option", m_root.string()});
   EXPECT_EQ(lint.exit_code, 2);
   EXPECT_NE(lint.err.find("--no-such-option"), std::string::npos) << lint.err;
 }
 
 TEST_F(Cli, LintOnMissingPathNamesIt) {
   const std::string missing = (m_root / "does-not-exist").string();
-  const ProcessResult result = pgadvise({"lint", missing});
+  const ProcessResult result = run_pgadvise({"lint", missing});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find(missing), std::string::npos) << result.err;
   EXPECT_TRUE(result.out.empty()) << result.out;
@@ -119,14 +96,14 @@ TEST_F(Cli, LintOnMissingPathNamesIt) {
 TEST_F(Cli, LintOnEmptyDirectoryFindsNoSchema) {
   const fs::path empty = m_root / "empty";
   fs::create_directories(empty);
-  const ProcessResult result = pgadvise({"lint", empty.string()});
+  const ProcessResult result = run_pgadvise({"lint", empty.string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("no schema found"), std::string::npos) << result.err;
 }
 
 TEST_F(Cli, BadFailOnIsUsageError) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
-  const ProcessResult result = pgadvise({"lint", "--fail-on", "bogus", dir.string()});
+  const ProcessResult result = run_pgadvise({"lint", "--fail-on", "bogus", dir.string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("bogus"), std::string::npos) << result.err;
   EXPECT_TRUE(result.out.empty()) << result.out;
@@ -134,13 +111,13 @@ TEST_F(Cli, BadFailOnIsUsageError) {
 
 TEST_F(Cli, UnknownRuleIsUsageError) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
-  const ProcessResult result = pgadvise({"lint", "--rule", "unknown-rule", dir.string()});
+  const ProcessResult result = run_pgadvise({"lint", "--rule", "unknown-rule", dir.string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("unknown-rule"), std::string::npos) << result.err;
 }
 
 TEST_F(Cli, RulesListsEveryRegisteredId) {
-  const ProcessResult text = pgadvise({"rules"});
+  const ProcessResult text = run_pgadvise({"rules"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   for (const auto& rule : pgadvise::rules::all_rules()) {
     EXPECT_NE(text.out.find(rule->meta().id), std::string::npos) << rule->meta().id;
@@ -149,7 +126,7 @@ TEST_F(Cli, RulesListsEveryRegisteredId) {
     EXPECT_NE(text.out.find(diagnostic.id), std::string::npos) << diagnostic.id;
   }
 
-  const ProcessResult as_json = pgadvise({"rules", "--format", "json"});
+  const ProcessResult as_json = run_pgadvise({"rules", "--format", "json"});
   ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
   const json listed = parse_report(as_json.out);
   ASSERT_TRUE(listed.is_object() && listed.contains("rules")) << as_json.out;
@@ -165,13 +142,13 @@ TEST_F(Cli, RulesListsEveryRegisteredId) {
 }
 
 TEST_F(Cli, RulesShowPrintsThePage) {
-  const ProcessResult result = pgadvise({"rules", "show", "parse-error"});
+  const ProcessResult result = run_pgadvise({"rules", "show", "parse-error"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("parse-error"), std::string::npos) << result.out;
 }
 
 TEST_F(Cli, RulesShowUnknownIsUsageError) {
-  const ProcessResult result = pgadvise({"rules", "show", "nope"});
+  const ProcessResult result = run_pgadvise({"rules", "show", "nope"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("nope"), std::string::npos) << result.err;
   EXPECT_TRUE(result.out.empty()) << result.out;
@@ -179,7 +156,7 @@ TEST_F(Cli, RulesShowUnknownIsUsageError) {
 
 TEST_F(Cli, UnindexedForeignKeyFailsTheRun) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
-  const ProcessResult result = pgadvise({"lint", "--format", "json", dir.string()});
+  const ProcessResult result = run_pgadvise({"lint", "--format", "json", dir.string()});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   json report = parse_report(result.out);
   ASSERT_TRUE(report.is_object()) << result.out;
@@ -197,14 +174,14 @@ TEST_F(Cli, UnindexedForeignKeyFailsTheRun) {
 
 TEST_F(Cli, FailOnNoneExitsZeroWithTheSameFindings) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
-  const ProcessResult result = pgadvise({"lint", "--fail-on", "none", "--format", "json", dir.string()});
+  const ProcessResult result = run_pgadvise({"lint", "--fail-on", "none", "--format", "json", dir.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(findings_of(parse_report(result.out), "unindexed-foreign-key").size(), 1U) << result.out;
 }
 
 TEST_F(Cli, CleanSchemaExitsZero) {
   const fs::path dir = project_with("schema.sql", "CREATE TABLE a (id int primary key);\n");
-  const ProcessResult result = pgadvise({"lint", "--format", "json", dir.string()});
+  const ProcessResult result = run_pgadvise({"lint", "--format", "json", dir.string()});
   EXPECT_EQ(result.exit_code, 0) << result.err << result.out;
   json report = parse_report(result.out);
   ASSERT_TRUE(report.is_object()) << result.out;
@@ -215,7 +192,7 @@ TEST_F(Cli, CleanSchemaExitsZero) {
 
 TEST_F(Cli, TextReportNamesTheFindingAndSummarizes) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
-  const ProcessResult result = pgadvise({"lint", dir.string()});
+  const ProcessResult result = run_pgadvise({"lint", dir.string()});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_NE(result.out.find("schema.sql:1:"), std::string::npos) << result.out; // file:line:col
   EXPECT_NE(result.out.find("critical  unindexed-foreign-key  "), std::string::npos) << result.out;
@@ -226,53 +203,51 @@ TEST_F(Cli, OutputFileGetsTheReport) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
   const fs::path report_path = m_root / "report.json";
   const ProcessResult result =
-      pgadvise({"lint", "--format", "json", "--output", report_path.string(), dir.string()});
+      run_pgadvise({"lint", "--format", "json", "--output", report_path.string(), dir.string()});
   EXPECT_EQ(result.exit_code, 1) << result.err;
   EXPECT_TRUE(result.out.empty()) << result.out;
-  std::ifstream file(report_path);
-  ASSERT_TRUE(file) << "no report written to " << report_path;
-  std::stringstream text;
-  text << file.rdbuf();
-  EXPECT_EQ(findings_of(parse_report(text.str()), "unindexed-foreign-key").size(), 1U) << text.str();
+  ASSERT_TRUE(fs::exists(report_path)) << "no report written to " << report_path;
+  const std::string text = pgadvise::test::read_text(report_path);
+  EXPECT_EQ(findings_of(parse_report(text), "unindexed-foreign-key").size(), 1U) << text;
 
   const ProcessResult unwritable =
-      pgadvise({"lint", "--output", (m_root / "no-dir" / "report.txt").string(), dir.string()});
+      run_pgadvise({"lint", "--output", (m_root / "no-dir" / "report.txt").string(), dir.string()});
   EXPECT_EQ(unwritable.exit_code, 2);
   EXPECT_NE(unwritable.err.find("no-dir"), std::string::npos) << unwritable.err;
 }
 
 TEST_F(Cli, PipedOutputHasEscapesOnlyWhenForced) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
-  const ProcessResult automatic = pgadvise({"lint", "--color", "auto", dir.string()});
+  const ProcessResult automatic = run_pgadvise({"lint", "--color", "auto", dir.string()});
   EXPECT_EQ(automatic.exit_code, 1) << automatic.err;
   EXPECT_FALSE(has_escape(automatic.out)) << automatic.out;
-  EXPECT_FALSE(has_escape(pgadvise({"lint", "--color", "never", dir.string()}).out));
+  EXPECT_FALSE(has_escape(run_pgadvise({"lint", "--color", "never", dir.string()}).out));
 
-  const ProcessResult forced = pgadvise({"lint", "--color", "always", dir.string()});
+  const ProcessResult forced = run_pgadvise({"lint", "--color", "always", dir.string()});
   EXPECT_NE(forced.out.find("\x1b[1;31mcritical\x1b[0m"), std::string::npos) << forced.out;
   // An explicit --color always wins over NO_COLOR (https://no-color.org).
   ProcessOptions no_color;
   no_color.env["NO_COLOR"] = "1";
-  EXPECT_TRUE(has_escape(pgadvise({"lint", "--color", "always", dir.string()}, no_color).out));
+  EXPECT_TRUE(has_escape(run_pgadvise({"lint", "--color", "always", dir.string()}, no_color).out));
   // JSON is never colored.
-  EXPECT_FALSE(has_escape(pgadvise({"lint", "--color", "always", "--format", "json", dir.string()}).out));
+  EXPECT_FALSE(has_escape(run_pgadvise({"lint", "--color", "always", "--format", "json", dir.string()}).out));
 }
 
 TEST_F(Cli, TerminalOutputIsColoredUnlessNoColor) {
   const fs::path dir = project_with("schema.sql", k_fk_schema);
   ProcessOptions tty;
   tty.tty = true;
-  const ProcessResult colored = pgadvise({"lint", dir.string()}, tty);
+  const ProcessResult colored = run_pgadvise({"lint", dir.string()}, tty);
   EXPECT_EQ(colored.exit_code, 1) << colored.out;
   EXPECT_NE(colored.out.find("\x1b[1;31mcritical\x1b[0m"), std::string::npos) << colored.out;
 
   tty.env["NO_COLOR"] = "1";
-  const ProcessResult plain = pgadvise({"lint", "--color", "auto", dir.string()}, tty);
+  const ProcessResult plain = run_pgadvise({"lint", "--color", "auto", dir.string()}, tty);
   EXPECT_EQ(plain.exit_code, 1) << plain.out;
   EXPECT_NE(plain.out.find("unindexed-foreign-key"), std::string::npos) << plain.out;
   EXPECT_FALSE(has_escape(plain.out)) << plain.out;
 
   // NO_COLOR set but empty does not count (https://no-color.org).
   tty.env["NO_COLOR"] = "";
-  EXPECT_TRUE(has_escape(pgadvise({"lint", dir.string()}, tty).out));
+  EXPECT_TRUE(has_escape(run_pgadvise({"lint", dir.string()}, tty).out));
 }

@@ -3,6 +3,9 @@
 // history: the file is found, flags override it, bad keys stop the run with
 // exit 2, and suppressions (and unused ones) show in the report.
 #include "cli/process.hpp"
+#include "support/cli.hpp"
+#include "support/files.hpp"
+#include "support/reports.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -16,22 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::file_of;
 using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
+using pgadvise::test::read_text;
+using pgadvise::test::report_of;
+using pgadvise::test::write_text;
 
 const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures";
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void write(const fs::path& path, std::string_view text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 class ConfigCli : public ::testing::Test {
 protected:
@@ -46,14 +41,9 @@ protected:
     fs::remove_all(m_root, ignored);
   }
 
+  // pgadvise run from the project (or `cwd`), so reported paths are relative to it.
   [[nodiscard]] ProcessResult pgadvise(const std::vector<std::string>& args, const fs::path& cwd = {}) const {
-    ProcessOptions options;
-    options.env.try_emplace("NO_COLOR", std::nullopt);
-    options.env.try_emplace("DATABASE_URL", std::nullopt);
-    options.cwd = (cwd.empty() ? m_root : cwd).string();
-    ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
-    EXPECT_FALSE(result.timed_out) << "pgadvise hung";
-    return result;
+    return pgadvise::test::run_pgadvise_in((cwd.empty() ? m_root : cwd).string(), args);
   }
 
   void copy_drizzle_app() const { fs::copy(k_fixtures / "drizzle-app", m_root, fs::copy_options::recursive); }
@@ -73,24 +63,12 @@ protected:
       std::ostringstream name;
       name << "migrations/" << std::setw(4) << std::setfill('0') << i << (i < 100 ? "_legacy" : "_step")
            << ".sql";
-      write(m_root / name.str(), sql.str());
+      write_text(m_root / name.str(), sql.str());
     }
   }
 
   fs::path m_root;
 };
-
-// A finding's file, or "" when it has no location (null in the report).
-std::string file_of(const json& finding) {
-  const json& location = finding["location"];
-  return location.is_object() && location["file"].is_string() ? location["file"].get<std::string>() : "";
-}
-
-json report_of(const ProcessResult& result) {
-  json report = json::parse(result.out, nullptr, false);
-  EXPECT_FALSE(report.is_discarded()) << "not JSON:\n" << result.out << result.err;
-  return report.is_discarded() ? json::object({{"findings", json::array()}}) : report;
-}
 
 std::multiset<std::string> rules_of(const json& report) {
   std::multiset<std::string> out;
@@ -106,7 +84,7 @@ TEST_F(ConfigCli, FileFromAboveTheWorkingDirectoryShapesTheRun) {
   ASSERT_GT(rules_of(plain).count("unindexed-foreign-key"), 0U);
   ASSERT_GT(rules_of(plain).count("json-in-text-column"), 0U);
 
-  write(m_root / ".pgadvise.toml", R"toml(fail_on = "none"
+  write_text(m_root / ".pgadvise.toml", R"toml(fail_on = "none"
 [inputs]
 paths = ["drizzle"]
 [rules.unindexed-foreign-key]
@@ -141,7 +119,8 @@ enabled = false
 
 TEST_F(ConfigCli, BadKeyIsExitTwoWithPathAndLine) {
   copy_drizzle_app();
-  write(m_root / ".pgadvise.toml", "fail_on = \"high\"\n[rules.unindexed-foreign-key]\nseverty = \"low\"\n");
+  write_text(m_root / ".pgadvise.toml",
+             "fail_on = \"high\"\n[rules.unindexed-foreign-key]\nseverty = \"low\"\n");
   const ProcessResult run = pgadvise({"lint"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find(".pgadvise.toml:3"), std::string::npos) << run.err;
@@ -153,12 +132,12 @@ TEST_F(ConfigCli, ExplicitConfigAndIgnoreGlobsOnARealSizedHistory) {
   write_history();
   const json all = report_of(pgadvise({"lint", "--format", "json"}));
   ASSERT_EQ(rules_of(all).count("unindexed-foreign-key"), 95U);
-  write(m_root / "ci" / "pgadvise.toml",
-        "ignore = [\"migrations/*_legacy.sql\"]\n[inputs]\npaths = [\"../migrations\"]\n");
+  write_text(m_root / "ci" / "pgadvise.toml",
+             "ignore = [\"migrations/*_legacy.sql\"]\n[inputs]\npaths = [\"../migrations\"]\n");
   const json kept = report_of(pgadvise({"lint", "--config", "ci/pgadvise.toml", "--format", "json"}));
   // The ignore glob is relative to the config's folder (ci/), so it matches nothing there ...
   EXPECT_EQ(rules_of(kept).count("unindexed-foreign-key"), 95U);
-  write(m_root / "ci" / "pgadvise.toml", "ignore = [\"../migrations/*_legacy.sql\"]\n");
+  write_text(m_root / "ci" / "pgadvise.toml", "ignore = [\"../migrations/*_legacy.sql\"]\n");
   const json some = report_of(pgadvise({"lint", "--config", "ci/pgadvise.toml", "--format", "json"}));
   // ... and written from there, it drops the 50 odd legacy migrations (1, 3, ..., 99).
   EXPECT_EQ(rules_of(some).count("unindexed-foreign-key"), 45U);
@@ -176,7 +155,7 @@ TEST_F(ConfigCli, MissingExplicitConfigIsExitTwo) {
 
 TEST_F(ConfigCli, BaselinePathFromTheConfig) {
   copy_drizzle_app();
-  write(m_root / ".pgadvise.toml", "baseline = \"ci/baseline.json\"\n");
+  write_text(m_root / ".pgadvise.toml", "baseline = \"ci/baseline.json\"\n");
   // No baseline yet: lint runs as without one.
   EXPECT_EQ(pgadvise({"lint"}).exit_code, 1);
   const ProcessResult recorded = pgadvise({"baseline"});
@@ -189,10 +168,10 @@ TEST_F(ConfigCli, BaselinePathFromTheConfig) {
 
 TEST_F(ConfigCli, InitWritesAConfigThatLoadsAndRefusesToOverwrite) {
   copy_drizzle_app();
-  write(m_root / "logs" / "postgresql.log", "2024-01-01 00:00:00 UTC [1] LOG:  statement: SELECT 1\n");
+  write_text(m_root / "logs" / "postgresql.log", "2024-01-01 00:00:00 UTC [1] LOG:  statement: SELECT 1\n");
   const ProcessResult init = pgadvise({"init"});
   ASSERT_EQ(init.exit_code, 0) << init.err;
-  const std::string text = read(m_root / ".pgadvise.toml");
+  const std::string text = read_text(m_root / ".pgadvise.toml");
   EXPECT_NE(text.find("paths = [\"drizzle\"]"), std::string::npos) << text;
   EXPECT_NE(text.find("logs = [\"logs/postgresql.log\"]"), std::string::npos) << text;
   EXPECT_NE(text.find("# database_env"), std::string::npos) << text;
@@ -200,21 +179,21 @@ TEST_F(ConfigCli, InitWritesAConfigThatLoadsAndRefusesToOverwrite) {
   const ProcessResult lint = pgadvise({"lint", "--format", "json"});
   EXPECT_NE(lint.exit_code, 2) << lint.err;
 
-  write(m_root / ".pgadvise.toml", "fail_on = \"none\"\n");
+  write_text(m_root / ".pgadvise.toml", "fail_on = \"none\"\n");
   const ProcessResult again = pgadvise({"init"});
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
-  EXPECT_EQ(read(m_root / ".pgadvise.toml"), "fail_on = \"none\"\n");
+  EXPECT_EQ(read_text(m_root / ".pgadvise.toml"), "fail_on = \"none\"\n");
   EXPECT_EQ(pgadvise({"init", "--force"}).exit_code, 0);
-  EXPECT_NE(read(m_root / ".pgadvise.toml"), "fail_on = \"none\"\n");
+  EXPECT_NE(read_text(m_root / ".pgadvise.toml"), "fail_on = \"none\"\n");
 }
 
 // [environments] reaches drizzle-push-in-production: the job deploying to
 // the environment "dev" is this project's production.
 TEST_F(ConfigCli, EnvironmentNamesDecideWherePushRuns) {
   fs::copy(k_fixtures / "push" / "github_actions", m_root, fs::copy_options::recursive);
-  write(m_root / "migrations" / "0000_init.sql",
-        "CREATE TABLE t (id bigint PRIMARY KEY);\n"); // a schema to lint
+  write_text(m_root / "migrations" / "0000_init.sql",
+             "CREATE TABLE t (id bigint PRIMARY KEY);\n"); // a schema to lint
   auto dev_severity = [this]() {
     const json report = report_of(pgadvise({"lint", "--format", "json", "--min-severity", "info"}));
     for (const json& f : report["findings"]) {
@@ -225,7 +204,7 @@ TEST_F(ConfigCli, EnvironmentNamesDecideWherePushRuns) {
     return std::string("none");
   };
   EXPECT_EQ(dev_severity(), "info");
-  write(m_root / ".pgadvise.toml", "[environments]\nproduction = [\"dev\"]\n");
+  write_text(m_root / ".pgadvise.toml", "[environments]\nproduction = [\"dev\"]\n");
   EXPECT_EQ(dev_severity(), "critical");
 }
 
@@ -238,11 +217,11 @@ TEST_F(ConfigCli, SuppressionsOnTheFixtureApp) {
   ASSERT_GT(before_rules.count("json-in-text-column"), 0U);
 
   const fs::path first = m_root / "drizzle" / "0000_fast_thunderball.sql";
-  write(first,
-        "-- pgadvise-ignore-file json-in-text-column -- settings are read by the app only\n" + read(first));
+  write_text(first, "-- pgadvise-ignore-file json-in-text-column -- settings are read by the app only\n" +
+                        read_text(first));
   const fs::path tokens = m_root / "drizzle" / "0005_audit_log_and_tokens.sql";
-  write(tokens, "-- pgadvise-ignore duplicate-index, unindexed-foreign-key -- nothing to ignore here\n" +
-                    read(tokens));
+  write_text(tokens, "-- pgadvise-ignore duplicate-index, unindexed-foreign-key -- nothing to ignore here\n" +
+                         read_text(tokens));
   const ProcessResult run = pgadvise({"lint", "--format", "json"});
   const json report = report_of(run);
   for (const json& f : report["findings"]) {
@@ -268,8 +247,8 @@ TEST_F(ConfigCli, SuppressionsOnARealSizedHistory) {
   for (int i = 101; i < 190; i += 2) {
     std::ostringstream name;
     name << "migrations/" << std::setw(4) << std::setfill('0') << i << "_step.sql";
-    write(m_root / name.str(),
-          "-- pgadvise-ignore unindexed-foreign-key -- reviewed\n" + read(m_root / name.str()));
+    write_text(m_root / name.str(),
+               "-- pgadvise-ignore unindexed-foreign-key -- reviewed\n" + read_text(m_root / name.str()));
   }
   const json report = report_of(pgadvise({"lint", "--format", "json"}));
   EXPECT_EQ(rules_of(report).count("unindexed-foreign-key"), 50U); // the legacy half

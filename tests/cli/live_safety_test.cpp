@@ -4,7 +4,11 @@
 // it wrote nothing), a query that hits statement_timeout, and connection
 // errors that are one line without the password.
 #include "cli/process.hpp"
+#include "support/cli.hpp"
+#include "support/demo_scripts.hpp"
+#include "support/files.hpp"
 #include "support/pg_cluster.hpp"
+#include "support/reports.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,48 +20,24 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::findings_of;
+using pgadvise::test::line_count;
+using pgadvise::test::parse_report;
 using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
+using pgadvise::test::run_pgadvise;
 using pgadvise::test_support::PgCluster;
 
 const fs::path k_root = PGADVISE_SOURCE_DIR;
 constexpr std::string_view k_reader_password = "Reader-Secret-7731";
 constexpr std::string_view k_wrong_password = "Wrong-Secret-4242";
-
-std::size_t line_count(const std::string& text) {
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-json parse_report(const std::string& text) {
-  json report = json::parse(text, nullptr, false);
-  EXPECT_FALSE(report.is_discarded()) << "not JSON:\n" << text;
-  return report;
-}
-
-std::vector<json> findings_of(const json& report, std::string_view rule) {
-  std::vector<json> out;
-  if (report.is_object() && report.contains("findings")) {
-    for (const json& finding : report["findings"]) {
-      // One finding per problem: a rule may have found it alongside another (rule_ids).
-      bool found = finding.value("rule", "") == rule;
-      if (finding.contains("rule_ids")) {
-        for (const json& id : finding["rule_ids"]) {
-          found = found || id == rule;
-        }
-      }
-      if (found) {
-        out.push_back(finding);
-      }
-    }
-  }
-  return out;
-}
 
 // What the statistics system says was written in one database.
 struct WriteCounters {
@@ -68,6 +48,10 @@ struct WriteCounters {
   std::int64_t xact_rollback = 0;
   std::int64_t seq_scans = 0;                // summed over user tables: moves only when a query reads a table
   std::map<std::string, std::string> tables; // table -> "n_tup_ins/n_tup_upd/n_tup_del"
+
+  // What a write would move: rows inserted, updated and deleted, in the
+  // whole database and per table.
+  [[nodiscard]] auto writes() const { return std::tie(tup_inserted, tup_updated, tup_deleted, tables); }
 };
 
 class LiveCli : public pgadvise::test_support::ClusterTest {
@@ -81,33 +65,6 @@ protected:
   void TearDown() override {
     std::error_code ignored;
     fs::remove_all(m_tmp, ignored);
-  }
-
-  static ProcessResult pgadvise(const std::vector<std::string>& args, ProcessOptions options = {}) {
-    options.env.try_emplace("NO_COLOR", std::nullopt);
-    options.env.try_emplace("PGPASSWORD", std::nullopt);
-    ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
-    EXPECT_FALSE(result.timed_out) << "pgadvise hung";
-    return result;
-  }
-
-  // A demo step script with the cluster as its PG* environment.
-  static ProcessResult demo_script(const std::string& script, const std::vector<std::string>& args) {
-    ProcessOptions options;
-    options.env["PGHOST"] = cluster().directory().string();
-    options.env["PGPORT"] = std::to_string(cluster().port());
-    options.env["PGUSER"] = std::string(PgCluster::k_superuser);
-    options.env["PGDATABASE"] = "postgres";
-    options.env["PGOPTIONS"] = std::nullopt;
-    if (const char* bindir = std::getenv("PGADVISE_PG_BINDIR"); bindir != nullptr && *bindir != '\0') {
-      options.env["PG_BINDIR"] = bindir;
-    }
-    options.timeout = std::chrono::seconds(300);
-    std::vector<std::string> argv{(k_root / "scripts" / script).string()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = pgadvise::test::run_process("/bin/bash", argv, options);
-    EXPECT_FALSE(result.timed_out) << script << " hung";
-    return result;
   }
 
   static void admin_script(const std::string& database, const std::string& sql) {
@@ -141,9 +98,7 @@ protected:
     while (std::chrono::steady_clock::now() < deadline) {
       WriteCounters now = read_counters(database);
       const bool quiet = other_sessions(database) == 0 && now.seq_scans >= min_seq_scans;
-      if (quiet && have_last && now.tables == last.tables && now.seq_scans == last.seq_scans &&
-          now.tup_inserted == last.tup_inserted && now.tup_updated == last.tup_updated &&
-          now.tup_deleted == last.tup_deleted) {
+      if (quiet && have_last && now.writes() == last.writes() && now.seq_scans == last.seq_scans) {
         return now;
       }
       last = now;
@@ -203,17 +158,8 @@ protected:
   // The demo's data and workload steps at a reduced size, into a new
   // database; returns the workload's server log (the lines it added).
   fs::path demo_database(const std::string& database) {
-    const ProcessResult setup = demo_script("demo-setup.sh", {database, "0.1"});
-    EXPECT_EQ(setup.exit_code, 0) << setup.out << setup.err;
-    const fs::path server_log = cluster().directory() / "server.log";
-    const auto offset = fs::exists(server_log) ? fs::file_size(server_log) : 0;
-    const ProcessResult workload = demo_script("demo-workload.sh", {database, "0.1", "8"});
-    EXPECT_EQ(workload.exit_code, 0) << workload.out << workload.err;
-    // Only this workload's lines: the server log is shared by the whole run.
-    std::ifstream in(server_log, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(offset));
     const fs::path log = m_tmp / "workload.log";
-    std::ofstream(log, std::ios::binary) << in.rdbuf();
+    pgadvise::test::run_demo_database(cluster(), database, log);
     return log;
   }
 
@@ -229,9 +175,9 @@ TEST_F(LiveCli, DemoPipelineAsASelectOnlyRoleWritesNothing) {
   const WriteCounters before = settled_counters(database);
   const fs::path migration = m_tmp / "0007_indexes.sql";
   const ProcessResult run =
-      pgadvise({"lint", (k_root / "fixtures/drizzle-app").string(), "--log", log.string(), "--db",
-                cluster().tcp_conninfo(database, role, k_reader_password), "--format", "json", "--verify",
-                "hypopg", "--emit-migration", migration.string()});
+      run_pgadvise({"lint", (k_root / "fixtures/drizzle-app").string(), "--log", log.string(), "--db",
+                    cluster().tcp_conninfo(database, role, k_reader_password), "--format", "json", "--verify",
+                    "hypopg", "--emit-migration", migration.string()});
   // pgadvise's EXPLAIN ANALYZE scanned tables: wait until those scans are
   // counted, so the comparison below includes its session.
   const WriteCounters after = settled_counters(database, before.seq_scans + 1);
@@ -246,10 +192,7 @@ TEST_F(LiveCli, DemoPipelineAsASelectOnlyRoleWritesNothing) {
   // in the database as a whole (the workload's INSERT and UPDATE were not
   // analyzed: that needs --allow-dml-analyze), while pgadvise's own reads
   // did run (more sequential scans, more transactions).
-  EXPECT_EQ(after.tup_inserted, before.tup_inserted);
-  EXPECT_EQ(after.tup_updated, before.tup_updated);
-  EXPECT_EQ(after.tup_deleted, before.tup_deleted);
-  EXPECT_EQ(after.tables, before.tables);
+  EXPECT_EQ(after.writes(), before.writes());
   EXPECT_GT(after.seq_scans, before.seq_scans);
   EXPECT_GT(after.xact_commit, before.xact_commit);
 
@@ -284,11 +227,9 @@ TEST_F(LiveCli, DemoPipelineAsASelectOnlyRoleWritesNothing) {
   }
   EXPECT_TRUE(confirmed) << run.out;
   // --emit-migration wrote the verified proposals, as a Drizzle migration.
-  std::ifstream in(migration);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_NE(text.str().find("CREATE INDEX CONCURRENTLY IF NOT EXISTS"), std::string::npos) << text.str();
-  EXPECT_NE(text.str().find("ON posts (author_id"), std::string::npos) << text.str();
+  const std::string text = pgadvise::test::read_text(migration);
+  EXPECT_NE(text.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS"), std::string::npos) << text;
+  EXPECT_NE(text.find("ON posts (author_id"), std::string::npos) << text;
 }
 
 TEST_F(LiveCli, WithoutAWorkloadTheQueriesComeFromPgStatStatements) {
@@ -308,7 +249,7 @@ TEST_F(LiveCli, WithoutAWorkloadTheQueriesComeFromPgStatStatements) {
     }
   }
   const ProcessResult run =
-      pgadvise({"lint", "--db", cluster().admin_conninfo(database), "--format", "json"});
+      run_pgadvise({"lint", "--db", cluster().admin_conninfo(database), "--format", "json"});
   ASSERT_LE(run.exit_code, 1) << run.err;
   const json report = parse_report(run.out);
   bool from_pgss = false;
@@ -335,7 +276,7 @@ TEST_F(LiveCli, WithoutAWorkloadTheQueriesComeFromPgStatStatements) {
     return std::string();
   };
   const ProcessResult again =
-      pgadvise({"lint", "--db", cluster().admin_conninfo(database), "--format", "json"});
+      run_pgadvise({"lint", "--db", cluster().admin_conninfo(database), "--format", "json"});
   ASSERT_LE(again.exit_code, 1) << again.err;
   EXPECT_FALSE(statements_read(report).empty());
   EXPECT_EQ(statements_read(parse_report(again.out)), statements_read(report));
@@ -392,8 +333,8 @@ TEST_F(LiveCli, AQueryThatHitsTheStatementTimeoutIsReported) {
 
   const auto start = std::chrono::steady_clock::now();
   const ProcessResult run =
-      pgadvise({"lint", "--queries", queries.string(), "--db", cluster().admin_conninfo(database),
-                "--statement-timeout", "300", "--format", "json"});
+      run_pgadvise({"lint", "--queries", queries.string(), "--db", cluster().admin_conninfo(database),
+                    "--statement-timeout", "300", "--format", "json"});
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_LE(run.exit_code, 1) << run.err;
   // Cancelled by the server, not waited out (pg_sleep(30) would take 30 s).
@@ -419,7 +360,7 @@ TEST_F(LiveCli, AWrongPasswordIsOneLineWithoutThePassword) {
                           "@127.0.0.1:" + std::to_string(cluster().port()) + "/" + database;
   for (const std::string& target : {cluster().tcp_conninfo(database, role, k_wrong_password), uri}) {
     SCOPED_TRACE(target);
-    const ProcessResult run = pgadvise({"lint", "--db", target});
+    const ProcessResult run = run_pgadvise({"lint", "--db", target});
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_EQ(line_count(run.err), 1U) << run.err;
     EXPECT_NE(run.err.find("password authentication failed"), std::string::npos) << run.err;
@@ -443,7 +384,7 @@ TEST_F(LiveCli, AnUnreachableHostIsOneLineWithoutThePassword) {
   const int port = PgCluster::unused_port();
   const std::string target = "host=127.0.0.1 port=" + std::to_string(port) + " user=app password='" +
                              std::string(k_wrong_password) + "' dbname=app connect_timeout=3";
-  const ProcessResult run = pgadvise({"lint", "--db", target});
+  const ProcessResult run = run_pgadvise({"lint", "--db", target});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(line_count(run.err), 1U) << run.err;
   EXPECT_NE(run.err.find("cannot connect"), std::string::npos) << run.err;
@@ -452,7 +393,7 @@ TEST_F(LiveCli, AnUnreachableHostIsOneLineWithoutThePassword) {
 }
 
 TEST_F(LiveCli, AValueThatIsNotAConnectionStringIsAUsageError) {
-  const ProcessResult run = pgadvise({"lint", "--db", "production"});
+  const ProcessResult run = run_pgadvise({"lint", "--db", "production"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(line_count(run.err), 1U) << run.err;
   EXPECT_NE(run.err.find("--db"), std::string::npos) << run.err;

@@ -2,6 +2,7 @@
 // (scripts/update-readme-rules.sh runs `pgadvise rules --format markdown`);
 // this fails when a rule was added or changed without regenerating it.
 #include "cli/process.hpp"
+#include "support/files.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -11,10 +12,7 @@
 namespace {
 
 std::string readme_table() {
-  std::ifstream in(std::filesystem::path(PGADVISE_SOURCE_DIR) / "README.md", std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  const std::string all = text.str();
+  const std::string all = pgadvise::test::read_text(std::filesystem::path(PGADVISE_SOURCE_DIR) / "README.md");
   const std::string start = "<!-- rules-table:start -->\n";
   const auto begin = all.find(start);
   const auto end = all.find("<!-- rules-table:end -->");

@@ -6,6 +6,7 @@
 // parameters, parse errors) and once with an unrecognized one (the
 // diagnostics that quote the first lines).
 #include "cli/process.hpp"
+#include "support/files.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -78,13 +79,6 @@ void write_workload(const fs::path& dir) {
          "'bob@corp.example.org'));\n";
 }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(Redaction, NoLiteralReachesAnyOutputFormat) {
   const fs::path dir = fs::path(::testing::TempDir()) / "redaction";
   fs::remove_all(dir);
@@ -106,7 +100,7 @@ TEST(Redaction, NoLiteralReachesAnyOutputFormat) {
           {"lint", "schema.sql", "--format", format, "--output", report.string(), "--log", log}, options);
       ASSERT_EQ(printed.exit_code, 1) << printed.err; // the unindexed FK at least
       ASSERT_FALSE(printed.out.empty());
-      const std::string file = slurp(report);
+      const std::string file = pgadvise::test::read_text(report);
       ASSERT_FALSE(file.empty());
       for (const std::string& secret : k_secrets) {
         EXPECT_EQ(printed.out.find(secret), std::string::npos) << secret << " in stdout";

@@ -2,6 +2,8 @@
 // --stats` on the same schema from files, with no database: the severities
 // of the unindexed foreign keys follow the real table sizes.
 #include "cli/process.hpp"
+#include "support/cli.hpp"
+#include "support/files.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <filesystem>
@@ -15,8 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
+using pgadvise::test::read_text;
+using pgadvise::test::run_pgadvise;
 
 constexpr std::string_view k_schema = R"sql(
 CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, note text);
@@ -26,14 +29,6 @@ CREATE TABLE tags (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_
 
 class StatsCli : public pgadvise::test_support::ClusterTest {
 protected:
-  static ProcessResult pgadvise(const std::vector<std::string>& args) {
-    ProcessOptions options;
-    options.env.try_emplace("NO_COLOR", std::nullopt);
-    ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
-    EXPECT_FALSE(result.timed_out) << "pgadvise hung";
-    return result;
-  }
-
   static std::map<std::string, std::string> fk_severities(const std::string& report_text) {
     std::map<std::string, std::string> out;
     const json report = json::parse(report_text, nullptr, false);
@@ -71,38 +66,37 @@ TEST_F(StatsCli, StatisticsFromADatabaseScaleUnindexedForeignKeysOffline) {
   std::ofstream(schema) << k_schema;
 
   const ProcessResult exported =
-      pgadvise({"stats", "--db", cluster().admin_conninfo(database), "--output", stats.string()});
+      run_pgadvise({"stats", "--db", cluster().admin_conninfo(database), "--output", stats.string()});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  std::stringstream text;
-  text << std::ifstream(stats).rdbuf();
-  const json file = json::parse(text.str(), nullptr, false);
-  ASSERT_FALSE(file.is_discarded()) << text.str();
+  const std::string text = read_text(stats);
+  const json file = json::parse(text, nullptr, false);
+  ASSERT_FALSE(file.is_discarded()) << text;
   EXPECT_EQ(file["format"], "pgadvise-stats");
   // Shape numbers only: no value of the data, no most-common values.
-  EXPECT_EQ(text.str().find("private-note"), std::string::npos);
-  EXPECT_EQ(text.str().find("most_common"), std::string::npos);
+  EXPECT_EQ(text.find("private-note"), std::string::npos);
+  EXPECT_EQ(text.find("most_common"), std::string::npos);
   bool orders_counted = false;
   for (const json& table : file["tables"]) {
     if (table["name"] == "orders") {
       orders_counted = table["rows"].get<double>() > 900'000 && table["counters"]["n_tup_ins"] == 1'000'000;
     }
   }
-  EXPECT_TRUE(orders_counted) << text.str();
+  EXPECT_TRUE(orders_counted) << text;
 
-  const ProcessResult without = pgadvise({"lint", schema.string(), "--format", "json"});
+  const ProcessResult without = run_pgadvise({"lint", schema.string(), "--format", "json"});
   ASSERT_LE(without.exit_code, 1) << without.err;
   const auto plain = fk_severities(without.out);
   EXPECT_EQ(plain.at("orders"), "critical");
   EXPECT_EQ(plain.at("tags"), "critical");
 
   const ProcessResult with =
-      pgadvise({"lint", schema.string(), "--stats", stats.string(), "--format", "json"});
+      run_pgadvise({"lint", schema.string(), "--stats", stats.string(), "--format", "json"});
   ASSERT_LE(with.exit_code, 1) << with.err;
   const auto scaled = fk_severities(with.out);
   EXPECT_EQ(scaled.at("orders"), "critical");
   EXPECT_EQ(scaled.at("tags"), "low");
 
-  const ProcessResult bad = pgadvise({"lint", schema.string(), "--stats", schema.string()});
+  const ProcessResult bad = run_pgadvise({"lint", schema.string(), "--stats", schema.string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("is not a pgadvise statistics file"), std::string::npos) << bad.err;
   fs::remove_all(dir);

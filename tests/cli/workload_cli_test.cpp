@@ -1,6 +1,8 @@
 // End-to-end tests of `pgadvise lint --log / --pgss / --queries` on the real
 // PostgreSQL 15 logs in fixtures/logs (fixtures/logs/regenerate.sh).
 #include "cli/process.hpp"
+#include "support/cli.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -15,18 +17,13 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
+using pgadvise::test::read_text;
+using pgadvise::test::run_pgadvise;
 
 namespace {
 
 std::string log_fixture(const std::string& name) {
   return std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/" + name;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 // Single-quotes a path for sh -c.
@@ -58,13 +55,6 @@ protected:
     return path.string();
   }
 
-  static ProcessResult pgadvise(const std::vector<std::string>& args, ProcessOptions options = {}) {
-    options.env.try_emplace("NO_COLOR", std::nullopt);
-    ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
-    EXPECT_FALSE(result.timed_out) << "pgadvise hung";
-    return result;
-  }
-
   static ProcessResult shell(const std::string& command, ProcessOptions options = {}) {
     options.env.try_emplace("NO_COLOR", std::nullopt);
     ProcessResult result = pgadvise::test::run_process("/bin/sh", {"-c", command}, options);
@@ -75,7 +65,7 @@ protected:
   // `pgadvise lint EMPTY_PROJECT ARGS... --format json`, parsed.
   json lint_json(std::vector<std::string> args, int* exit_code = nullptr) const {
     args.insert(args.begin(), {"lint", m_empty.string(), "--format", "json", "--fail-on", "none"});
-    const ProcessResult result = pgadvise(args);
+    const ProcessResult result = run_pgadvise(args);
     if (exit_code != nullptr) {
       *exit_code = result.exit_code;
     }
@@ -150,7 +140,7 @@ TEST_F(WorkloadCli, LogWithoutSchemaRunsWithSchemaRulesSkipped) {
 }
 
 TEST_F(WorkloadCli, WithoutSchemaOrWorkloadItIsStillNoSchemaFound) {
-  const ProcessResult result = pgadvise({"lint", m_empty.string()});
+  const ProcessResult result = run_pgadvise({"lint", m_empty.string()});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("no schema found"), std::string::npos) << result.err;
 }
@@ -180,7 +170,7 @@ TEST_F(WorkloadCli, StdinGzipAndManyFiles) {
   ASSERT_FALSE(from_stdin.is_discarded()) << piped.out;
   EXPECT_TRUE(has_note(from_stdin, "read <stdin>: csvlog")) << from_stdin["notes"].dump(2);
 
-  const std::string text = read_file(log_fixture("stderr_debian.log"));
+  const std::string text = read_text(log_fixture("stderr_debian.log"));
   const std::string gz_path = (m_root / "postgresql.log.1.gz").string();
   gzFile gz = gzopen(gz_path.c_str(), "wb");
   ASSERT_NE(gz, nullptr);
@@ -198,7 +188,7 @@ TEST_F(WorkloadCli, PgssAndQueryFiles) {
   const std::string sql =
       write("queries.sql", "SELECT * FROM users WHERE id = 1;\nUPDATE posts SET title = 'x';\n");
   // A Drizzle logger capture with no .log name: --queries says what it is.
-  const std::string drizzle = write("app-output.txt", read_file(log_fixture("drizzle_app.log")));
+  const std::string drizzle = write("app-output.txt", read_text(log_fixture("drizzle_app.log")));
   const json queries = lint_json({"--queries", sql, "--queries", drizzle});
   EXPECT_TRUE(has_note(queries, "queries.sql: SQL file, 2 statements")) << queries["notes"].dump(2);
   EXPECT_TRUE(has_note(queries, "app-output.txt: Drizzle logger output, 6 statements"))
@@ -206,7 +196,7 @@ TEST_F(WorkloadCli, PgssAndQueryFiles) {
 }
 
 TEST_F(WorkloadCli, BadLinesAreLocatedFindingsAndTheRestIsRead) {
-  const std::string good = read_file(log_fixture("stderr_debian.log"));
+  const std::string good = read_text(log_fixture("stderr_debian.log"));
   const std::string line =
       "2026-11-21 16:09:00.455 UTC [15178] postgres@postgres LOG:  duration: 0.1 ms  statement: ";
   std::string bad = good;
@@ -246,7 +236,7 @@ TEST_F(WorkloadCli, UnknownPrefixIsNamedAndGivenPrefixIsUsed) {
 
 TEST_F(WorkloadCli, NothingReadableWithoutSchemaExplainsAndExitsTwo) {
   const std::string path = write("notes.txt", "hello world\nthis is not a log\n");
-  const ProcessResult result = pgadvise({"lint", m_empty.string(), "--log", path});
+  const ProcessResult result = run_pgadvise({"lint", m_empty.string(), "--log", path});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.err.find("no queries could be read"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("hello world"), std::string::npos) << result.err; // the first lines are quoted
@@ -254,16 +244,17 @@ TEST_F(WorkloadCli, NothingReadableWithoutSchemaExplainsAndExitsTwo) {
 }
 
 TEST_F(WorkloadCli, UsageErrors) {
-  const ProcessResult missing = pgadvise({"lint", m_empty.string(), "--log", (m_root / "nope.log").string()});
+  const ProcessResult missing =
+      run_pgadvise({"lint", m_empty.string(), "--log", (m_root / "nope.log").string()});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("nope.log"), std::string::npos) << missing.err;
 
-  const ProcessResult prefix = pgadvise(
+  const ProcessResult prefix = run_pgadvise(
       {"lint", m_empty.string(), "--log", log_fixture("stderr_debian.log"), "--log-line-prefix", "%m %Z "});
   EXPECT_EQ(prefix.exit_code, 2);
   EXPECT_NE(prefix.err.find("%Z"), std::string::npos) << prefix.err;
 
-  const ProcessResult twice = pgadvise({"lint", m_empty.string(), "--log", "-", "--pgss", "-"});
+  const ProcessResult twice = run_pgadvise({"lint", m_empty.string(), "--log", "-", "--pgss", "-"});
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_NE(twice.err.find("only once"), std::string::npos) << twice.err;
 }
@@ -294,8 +285,9 @@ TEST_F(WorkloadCli, SchemaAndLogTogetherRunBothKindsOfRules) {
       << "CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL);\n"
          "CREATE TABLE posts (id serial PRIMARY KEY, user_id int NOT NULL REFERENCES users(id), title "
          "text);\n";
-  const ProcessResult result = pgadvise({"lint", project.string(), "--log", log_fixture("stderr_debian.log"),
-                                         "--format", "json", "--fail-on", "none"});
+  const ProcessResult result =
+      run_pgadvise({"lint", project.string(), "--log", log_fixture("stderr_debian.log"), "--format", "json",
+                    "--fail-on", "none"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const json report = json::parse(result.out, nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << result.out;

@@ -7,6 +7,7 @@
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
 #include "rules/registry.hpp"
+#include "support/files.hpp"
 #include "support/rule_fixtures.hpp"
 
 #include <algorithm>
@@ -34,13 +35,6 @@ std::string snake(std::string_view id) {
   std::string out(id);
   std::replace(out.begin(), out.end(), '-', '_');
   return out;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // The `key: value` lines between the leading `---` fences; empty when the
@@ -135,7 +129,7 @@ TEST(Registry, IsSortedById) {
 }
 
 TEST(Registry, IncFileListsEveryRuleOnceSortedAndNamedFromItsId) {
-  const std::string inc = read_file(k_root / "src/rules/registry.inc");
+  const std::string inc = pgadvise::test::read_text(k_root / "src/rules/registry.inc");
   const std::regex line_re(R"(^PGADVISE_RULE\((\w+)\)\s*$)");
   std::vector<std::string> names;
   std::istringstream lines(inc);
@@ -189,7 +183,7 @@ TEST(Registry, EveryRuleHasItsSourcePageTestAndFixtures) {
         k_root / "src/rules" / std::string(engine::to_string(rule->meta().category)) / (snake(id) + ".cpp");
     EXPECT_TRUE(fs::is_regular_file(source_path));
     // The id is spelled once in its source (k_id); meta and findings use it.
-    const std::string source = read_file(source_path);
+    const std::string source = pgadvise::test::read_text(source_path);
     const std::string quoted = "\"" + id + "\"";
     EXPECT_EQ(source.find(quoted), source.rfind(quoted)) << "the id string appears more than once";
     EXPECT_NE(source.find("k_id = " + quoted), std::string::npos)
@@ -291,7 +285,8 @@ TEST(Registry, EmbeddedPagesMatchTheFilesAndHaveNoOrphans) {
     EXPECT_EQ(known.count(id), 1U) << "rules/" << id << ".md documents no rule or diagnostic";
     const auto page = engine::find_rule_page(id);
     ASSERT_TRUE(page) << id << ": not embedded (re-run cmake)";
-    EXPECT_EQ(std::string(*page), read_file(entry.path())) << id << ": embedded page is stale";
+    EXPECT_EQ(std::string(*page), pgadvise::test::read_text(entry.path()))
+        << id << ": embedded page is stale";
   }
   EXPECT_EQ(engine::rule_pages().size(), files);
 }

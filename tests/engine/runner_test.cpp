@@ -6,6 +6,7 @@
 #include "engine/runner.hpp"
 #include "model/type_ref.hpp"
 #include "rules/registry.hpp"
+#include "rules/rule_test_support.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -17,18 +18,8 @@ using namespace pgadvise;
 // One table without a primary key and a `metadata text` column: a
 // missing-primary-key finding (medium) and a json-in-text-column hint (low).
 model::Catalog sample_catalog() {
-  model::Table table;
-  table.name = "events";
-  table.location = core::SourceLocation{"schema.sql", 3, 1};
-  model::Column column;
-  column.name = "metadata";
-  column.type = model::parse_type_text("text");
-  column.location = core::SourceLocation{"schema.sql", 4, 3};
-  table.columns.push_back(column);
-  model::Catalog catalog;
-  catalog.source = model::SchemaSource::sql_replay;
-  catalog.tables.push_back(table);
-  return catalog;
+  return pgadvise::test::catalog_of({pgadvise::test::table(
+      "events", {pgadvise::test::column("metadata", "text", false, std::nullopt, 4)}, 3)});
 }
 
 std::vector<std::string> rules_of(const engine::RunReport& report) {

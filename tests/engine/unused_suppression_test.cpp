@@ -3,6 +3,7 @@
 #include "app/run_rules.hpp"
 #include "engine/runner.hpp"
 #include "model/type_ref.hpp"
+#include "rules/rule_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,18 +13,8 @@ using namespace pgadvise;
 
 // A table without a primary key, declared on line 3 of schema.sql.
 model::Catalog keyless_table() {
-  model::Table table;
-  table.name = "events";
-  table.location = core::SourceLocation{"schema.sql", 3, 1};
-  model::Column column;
-  column.name = "id";
-  column.type = model::parse_type_text("bigint");
-  column.location = core::SourceLocation{"schema.sql", 4, 3};
-  table.columns.push_back(column);
-  model::Catalog catalog;
-  catalog.source = model::SchemaSource::sql_replay;
-  catalog.tables.push_back(table);
-  return catalog;
+  return pgadvise::test::catalog_of(
+      {pgadvise::test::table("events", {pgadvise::test::column("id", "bigint", false, std::nullopt, 4)}, 3)});
 }
 
 std::vector<const core::Finding*> unused(const engine::RunReport& report) {

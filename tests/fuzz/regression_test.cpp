@@ -2,6 +2,7 @@
 // is replayed through the same target function, in the ordinary test binary
 // (g++ and the sanitizer build alike), so the crash stays fixed.
 #include "fuzz/targets.hpp"
+#include "support/files.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,13 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const fs::path k_regressions = fs::path(PGADVISE_SOURCE_DIR) / "tests" / "fuzz" / "regressions";
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 TEST(FuzzRegressions, EveryFolderNamesATarget) {
   std::set<std::string> names;
@@ -41,7 +35,7 @@ TEST(FuzzRegressions, CheckedInInputsRunCleanly) {
     }
     const std::string target = entry.path().parent_path().filename().string();
     SCOPED_TRACE(entry.path().string());
-    EXPECT_TRUE(pgadvise::fuzz::run_target(target, slurp(entry.path())));
+    EXPECT_TRUE(pgadvise::fuzz::run_target(target, pgadvise::test::read_text(entry.path())));
   }
 }
 

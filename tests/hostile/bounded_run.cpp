@@ -1,5 +1,7 @@
 #include "hostile/bounded_run.hpp"
 
+#include "support/files.hpp"
+
 #include <array>
 #include <chrono>
 #include <csignal>
@@ -15,13 +17,6 @@
 namespace pgadvise::test {
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -116,8 +111,8 @@ BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOpt
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.peak_rss_kib = usage.ru_maxrss;
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
+  result.out = pgadvise::test::read_text(out_path);
+  result.err = pgadvise::test::read_text(err_path);
   ::unlink(out_path.c_str());
   ::unlink(err_path.c_str());
   if (drop) {

@@ -6,6 +6,7 @@
 #include "core/file.hpp"
 #include "hostile/bounded_run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -28,52 +29,36 @@ struct LintRun {
   BoundedResult process;
   nlohmann::json report; // the JSON report (null when none was printed)
 
+  // Whether an element of the report's `list` ("findings", "notes") satisfies `test`.
+  template <class Test> [[nodiscard]] bool any_of(const char* list, Test test) const {
+    if (!report.is_object() || !report.contains(list)) {
+      return false;
+    }
+    const auto& items = report[list];
+    return std::any_of(items.begin(), items.end(), test);
+  }
+
   // Whether a finding of `rule` is located in `file` (at `line` when > 0).
   [[nodiscard]] bool has(const std::string& rule, const std::string& file, int line = 0) const {
-    if (!report.is_object()) {
-      return false;
-    }
-    for (const auto& finding : report["findings"]) {
+    return any_of("findings", [&](const nlohmann::json& finding) {
       const auto& where = finding["location"];
-      if (finding["rule"] == rule && where["file"] == file && (line == 0 || where["line"] == line)) {
-        return true;
-      }
-    }
-    return false;
+      return finding["rule"] == rule && where["file"] == file && (line == 0 || where["line"] == line);
+    });
   }
   [[nodiscard]] bool has_table_finding(const std::string& table) const {
-    if (!report.is_object()) {
-      return false;
-    }
-    for (const auto& finding : report["findings"]) {
-      if (finding["object"]["table"] == table) {
-        return true;
-      }
-    }
-    return false;
+    return any_of("findings",
+                  [&](const nlohmann::json& finding) { return finding["object"]["table"] == table; });
   }
   // The README's exit code for the default --fail-on high.
   [[nodiscard]] bool any_at_or_above_high() const {
-    if (!report.is_object()) {
-      return false;
-    }
-    for (const auto& finding : report["findings"]) {
-      if (finding["severity"] == "high" || finding["severity"] == "critical") {
-        return true;
-      }
-    }
-    return false;
+    return any_of("findings", [](const nlohmann::json& finding) {
+      return finding["severity"] == "high" || finding["severity"] == "critical";
+    });
   }
   [[nodiscard]] bool note_contains(const std::string& text) const {
-    if (!report.is_object()) {
-      return false;
-    }
-    for (const auto& note : report["notes"]) {
-      if (note.get<std::string>().find(text) != std::string::npos) {
-        return true;
-      }
-    }
-    return false;
+    return any_of("notes", [&](const nlohmann::json& note) {
+      return note.get<std::string>().find(text) != std::string::npos;
+    });
   }
 };
 
@@ -140,21 +125,31 @@ TEST_F(HostileInput, EmptySqlFileAndEmptyLog) {
   EXPECT_TRUE(run.note_contains("read good.log: stderr log"));
 }
 
-TEST_F(HostileInput, BinaryFile) {
-  copy("binary.sql");
-  const LintRun run = lint({"binary.sql", "zz_after.sql"});
+// A hostile SQL file of the corpus: a parse error at the line where it
+// goes wrong, and the next file is still read.
+struct HostileSqlCase {
+  const char* name;
+  const char* file;
+  int line;
+};
+
+class HostileSqlFile : public HostileInput, public ::testing::WithParamInterface<HostileSqlCase> {};
+
+TEST_P(HostileSqlFile, ParseErrorAtItsLineAndTheNextFileIsRead) {
+  const HostileSqlCase& c = GetParam();
+  copy(c.file);
+  const LintRun run = lint({c.file, "zz_after.sql"});
   EXPECT_EQ(run.process.exit_code, 1);
-  EXPECT_TRUE(run.has("parse-error", "binary.sql", 1));
+  EXPECT_TRUE(run.has("parse-error", c.file, c.line)) << run.process.out;
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
 }
 
-TEST_F(HostileInput, TruncatedMultiLineStatement) {
-  copy("truncated.sql");
-  const LintRun run = lint({"truncated.sql", "zz_after.sql"});
-  EXPECT_EQ(run.process.exit_code, 1);
-  EXPECT_TRUE(run.has("parse-error", "truncated.sql", 5)) << run.process.out;
-  EXPECT_TRUE(run.has_table_finding("after_hostile"));
-}
+INSTANTIATE_TEST_SUITE_P(
+    HostileInput, HostileSqlFile,
+    ::testing::Values(HostileSqlCase{"BinaryFile", "binary.sql", 1},
+                      HostileSqlCase{"TruncatedMultiLineStatement", "truncated.sql", 5},
+                      HostileSqlCase{"UnterminatedDollarQuote", "unterminated_dollar.sql", 2}),
+    [](const ::testing::TestParamInfo<HostileSqlCase>& test) { return test.param.name; });
 
 TEST_F(HostileInput, TenMegabyteStatement) {
   write("big.sql", "CREATE TABLE big (id int PRIMARY KEY, note text DEFAULT '" +
@@ -209,14 +204,6 @@ TEST_F(HostileInput, TwoHundredThousandElementInList) {
   const LintRun run = lint({"in_list.sql", "zz_after.sql"});
   EXPECT_TRUE(run.has_table_finding("after_in"));
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
-}
-
-TEST_F(HostileInput, UnterminatedDollarQuote) {
-  copy("unterminated_dollar.sql");
-  const LintRun run = lint({"unterminated_dollar.sql", "zz_after.sql"});
-  EXPECT_EQ(run.process.exit_code, 1);
-  EXPECT_TRUE(run.has("parse-error", "unterminated_dollar.sql", 2));
-  EXPECT_TRUE(run.has_table_finding("after_hostile")); // the next file
 }
 
 TEST_F(HostileInput, JournalNamingFilesOutsideTheFolder) {

@@ -3,6 +3,7 @@
 #include "reporters/ci_output.hpp"
 #include "reporters/report.hpp"
 #include "reporters/sample_report.hpp"
+#include "support/reports.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -11,16 +12,22 @@
 
 using namespace pgadvise;
 using nlohmann::json;
+using pgadvise::test::lines_of;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    lines.push_back(line);
-  }
-  return lines;
+// A run of one finding (its fingerprint computed, as the runner does).
+engine::RunReport run_of(std::string rule, core::Severity severity, std::string message,
+                         core::SourceLocation location = {}) {
+  core::Finding finding;
+  finding.rule = std::move(rule);
+  finding.severity = severity;
+  finding.message = std::move(message);
+  finding.location = std::move(location);
+  finding.compute_fingerprint();
+  engine::RunReport run;
+  run.findings.push_back(finding);
+  return run;
 }
 
 // The sample's files are relative to the working directory: it is their
@@ -61,14 +68,8 @@ TEST(CiOutput, SeveritiesMapToThreeLevels) {
 }
 
 TEST(GithubReporter, EscapesDataAndProperties) {
-  engine::RunReport run;
-  core::Finding finding;
-  finding.rule = "parse-error";
-  finding.severity = core::Severity::medium;
-  finding.message = "100% wrong\r\nat a:b, c";
-  finding.location = {"/repo/db/a,b:c.sql", 3, 0};
-  finding.compute_fingerprint();
-  run.findings.push_back(finding);
+  engine::RunReport run = run_of("parse-error", core::Severity::medium, "100% wrong\r\nat a:b, c",
+                                 core::SourceLocation{"/repo/db/a,b:c.sql", 3, 0});
   reporters::ReportInput input = input_for(run, "/repo");
   std::ostringstream out;
   reporters::write_github(out, input);
@@ -100,13 +101,7 @@ TEST(GithubReporter, OneCommandPerFindingWithItsLevel) {
 }
 
 TEST(GithubReporter, SummaryTableEscapesPipes) {
-  engine::RunReport run;
-  core::Finding finding;
-  finding.rule = "select-star";
-  finding.severity = core::Severity::low;
-  finding.message = "SELECT a | b";
-  finding.compute_fingerprint();
-  run.findings.push_back(finding);
+  engine::RunReport run = run_of("select-star", core::Severity::low, "SELECT a | b");
   std::ostringstream out;
   reporters::write_github_summary(out, input_for(run));
   EXPECT_NE(out.str().find("| low | `select-star` |  | SELECT a \\| b |"), std::string::npos) << out.str();
@@ -152,14 +147,8 @@ TEST(SarifReporter, ResultsPointIntoTheRepositoryOrNameTheObject) {
 }
 
 TEST(SarifReporter, PathsWithSpacesArePercentEncoded) {
-  engine::RunReport run;
-  core::Finding finding;
-  finding.rule = "parse-error";
-  finding.severity = core::Severity::high;
-  finding.message = "bad";
-  finding.location = {"/repo/my db/x#1.sql", 2, 1};
-  finding.compute_fingerprint();
-  run.findings.push_back(finding);
+  engine::RunReport run =
+      run_of("parse-error", core::Severity::high, "bad", core::SourceLocation{"/repo/my db/x#1.sql", 2, 1});
   std::ostringstream out;
   reporters::write_sarif(out, input_for(run, "/repo"));
   const json sarif = json::parse(out.str());
@@ -169,15 +158,9 @@ TEST(SarifReporter, PathsWithSpacesArePercentEncoded) {
 }
 
 TEST(JunitReporter, EscapesXmlAndDropsControlCharacters) {
-  engine::RunReport run;
+  engine::RunReport run = run_of("parse-error", core::Severity::high, std::string("a <b> & \"c\" 'd'\x01"),
+                                 core::SourceLocation{"/repo/x.sql", 1, 1});
   run.rules_run = {"unindexed-foreign-key"};
-  core::Finding finding;
-  finding.rule = "parse-error";
-  finding.severity = core::Severity::high;
-  finding.message = std::string("a <b> & \"c\" 'd'\x01");
-  finding.location = {"/repo/x.sql", 1, 1};
-  finding.compute_fingerprint();
-  run.findings.push_back(finding);
   std::ostringstream out;
   reporters::write_junit(out, input_for(run, "/repo"));
   const std::string xml = out.str();

@@ -1,3 +1,5 @@
+#include "support/files.hpp"
+#include "support/reports.hpp"
 #include "support/test_label.hpp"
 
 #include <array>
@@ -46,14 +48,6 @@ std::string lint_command(const std::string& format, const std::string& output) {
          format + " -o " + output;
 }
 
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-    ++n;
-  }
-  return n;
-}
-
 TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
   const std::string mislabeled = label_mismatch("browser");
   ASSERT_TRUE(mislabeled.empty()) << mislabeled;
@@ -64,8 +58,7 @@ TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
   ASSERT_EQ(status, 0);
   run(lint_command("html", (dir / "report.html").string()), &status);
   ASSERT_EQ(status, 0);
-  std::ifstream json_file(dir / "report.json");
-  const nlohmann::json report = nlohmann::json::parse(json_file);
+  const nlohmann::json report = nlohmann::json::parse(read_text(dir / "report.json"));
   ASSERT_GE(report["findings"].size(), 5U);
 
   const std::string chromium = "chromium --headless --no-sandbox --disable-gpu --no-first-run "

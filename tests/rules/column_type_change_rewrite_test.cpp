@@ -26,12 +26,6 @@ model::Catalog with_change(std::string old_type, std::string new_type, bool tabl
   return catalog;
 }
 
-TEST(ColumnTypeChangeRewrite, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(ColumnTypeChangeRewrite, ReportsRewritingChanges) {
   const auto findings = run_rule(k_rule, with_change("int4", "int8"));
   ASSERT_EQ(findings.size(), 1U);

@@ -9,6 +9,7 @@
 #include "rules/registry.hpp"
 #include "rules/support/push_reach.hpp"
 #include "support/rule_fixtures.hpp"
+#include "support/rule_runner.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -28,31 +29,19 @@ using namespace pgadvise;
 constexpr std::string_view k_id = "drizzle-push-in-production";
 const fs::path k_push = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "push";
 
-model::Project scan(const fs::path& root) {
-  model::Project project;
-  project.root = root;
-  loaders::scan_project(project);
-  return project;
+using pgadvise::test::scanned_project;
+
+const core::Evidence* environment(const core::Finding& finding) {
+  return pgadvise::test::evidence_of(finding, "environment");
 }
 
 // Every finding of the rule, info included.
 std::vector<core::Finding> check(const model::Project& project) {
-  const engine::Rule* rule = rules::find_rule(k_id);
-  if (rule == nullptr) {
-    ADD_FAILURE() << "rule not registered";
-    return {};
-  }
-  engine::RuleContext context;
-  context.project = &project;
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  return pgadvise::test::run_project_rule(k_id, project);
 }
 
 std::vector<core::Finding> check(const std::string& fixture) {
-  const model::Project project = scan(k_push / fixture);
-  return check(project);
+  return check(scanned_project(k_push / fixture));
 }
 
 std::string chain(const core::Finding& finding) {
@@ -63,15 +52,6 @@ std::string chain(const core::Finding& finding) {
     }
   }
   return rules::render_chain(steps);
-}
-
-const core::Evidence* environment(const core::Finding& finding) {
-  for (const core::Evidence& evidence : finding.evidence) {
-    if (evidence.kind == "environment") {
-      return &evidence;
-    }
-  }
-  return nullptr;
 }
 
 const core::Finding* at(const std::vector<core::Finding>& findings, std::string_view file, int line) {
@@ -87,6 +67,27 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.rfind(prefix, 0) == 0;
 }
 
+// The finding at file:line, its severity checked; null (and a failure) when there is none.
+const core::Finding* graded_at(const std::vector<core::Finding>& findings, std::string_view file, int line,
+                               core::Severity severity) {
+  const core::Finding* found = at(findings, file, line);
+  if (found == nullptr) {
+    ADD_FAILURE() << "no finding at " << file << ":" << line;
+    return nullptr;
+  }
+  EXPECT_EQ(found->severity, severity) << file << ":" << line;
+  return found;
+}
+
+// The environment the finding at file:line was placed in ("" when there is
+// no such finding or it says none), its severity checked on the way.
+std::string environment_at(const std::vector<core::Finding>& findings, std::string_view file, int line,
+                           core::Severity severity) {
+  const core::Finding* found = graded_at(findings, file, line, severity);
+  const core::Evidence* env = found == nullptr ? nullptr : environment(*found);
+  return env == nullptr ? "" : env->detail;
+}
+
 TEST(DrizzlePushInProduction, Metadata) {
   const engine::Rule* rule = rules::find_rule(k_id);
   ASSERT_NE(rule, nullptr);
@@ -100,9 +101,7 @@ TEST(DrizzlePushInProduction, EntrypointChainWithFileAndLineAtEachStep) {
   const auto findings = check("docker_entrypoint");
   ASSERT_EQ(findings.size(), 2U);
   // The builder stage's CMD never runs in the shipped image: info.
-  const core::Finding* builder = at(findings, "server/Dockerfile", 13);
-  ASSERT_NE(builder, nullptr);
-  EXPECT_EQ(builder->severity, core::Severity::info);
+  EXPECT_NE(graded_at(findings, "server/Dockerfile", 13, core::Severity::info), nullptr);
   const core::Finding* entry = at(findings, "server/Dockerfile", 23);
   ASSERT_NE(entry, nullptr);
   const core::Finding& f = *entry;
@@ -132,9 +131,9 @@ TEST(DrizzlePushInProduction, EntrypointChainWithFileAndLineAtEachStep) {
 
 TEST(DrizzlePushInProduction, GithubActionsClassifiedByEnvironmentServicesAndSecrets) {
   const auto findings = check("github_actions");
-  const core::Finding* deploy = at(findings, ".github/workflows/deploy.yml", 26);
+  const core::Finding* deploy =
+      graded_at(findings, ".github/workflows/deploy.yml", 26, core::Severity::critical);
   ASSERT_NE(deploy, nullptr);
-  EXPECT_EQ(deploy->severity, core::Severity::critical);
   ASSERT_NE(environment(*deploy), nullptr);
   EXPECT_EQ(environment(*deploy)->detail, "production: environment \"production\"");
   EXPECT_EQ(environment(*deploy)->location.line, 13);
@@ -150,56 +149,39 @@ TEST(DrizzlePushInProduction, GithubActionsClassifiedByEnvironmentServicesAndSec
       << deploy->fix->ddl;
 
   // A push against the CI job's own postgres service: info (hidden by default).
-  const core::Finding* ci = at(findings, ".github/workflows/ci.yml", 21);
-  ASSERT_NE(ci, nullptr);
-  EXPECT_EQ(ci->severity, core::Severity::info);
-  EXPECT_TRUE(starts_with(environment(*ci)->detail, "test: "));
+  EXPECT_TRUE(
+      starts_with(environment_at(findings, ".github/workflows/ci.yml", 21, core::Severity::info), "test: "));
 
   // environment: dev -> development, info.
-  const core::Finding* dev = at(findings, ".github/workflows/dev-env.yml", 8);
-  ASSERT_NE(dev, nullptr);
-  EXPECT_EQ(dev->severity, core::Severity::info);
-  EXPECT_EQ(environment(*dev)->detail, "development: environment \"dev\"");
+  EXPECT_EQ(environment_at(findings, ".github/workflows/dev-env.yml", 8, core::Severity::info),
+            "development: environment \"dev\"");
 
   // A STAGING_ secret -> staging, medium.
-  const core::Finding* nightly = at(findings, ".github/workflows/nightly.yml", 12);
-  ASSERT_NE(nightly, nullptr);
-  EXPECT_EQ(nightly->severity, core::Severity::medium);
-  EXPECT_TRUE(starts_with(environment(*nightly)->detail, "staging: uses "));
+  EXPECT_TRUE(
+      starts_with(environment_at(findings, ".github/workflows/nightly.yml", 12, core::Severity::medium),
+                  "staging: uses "));
   EXPECT_EQ(findings.size(), 4U);
 }
 
 // A project's own environment names (.pgadvise.toml [environments]) come
 // before the built-in words: here the environment "dev" is its production.
 TEST(DrizzlePushInProduction, ProjectEnvironmentNamesOverrideTheBuiltInWords) {
-  const model::Project project = scan(k_push / "github_actions");
-  const engine::Rule* rule = rules::find_rule(k_id);
-  ASSERT_NE(rule, nullptr);
-  engine::RuleContext context;
-  context.project = &project;
-  context.severity = rule->meta().default_severity;
-  context.options = engine::RuleOptions(std::map<std::string, std::string>{{"production-names", "qa, dev"}});
-  std::vector<core::Finding> findings;
-  rule->check(context, findings);
-  const core::Finding* dev = at(findings, ".github/workflows/dev-env.yml", 8);
-  ASSERT_NE(dev, nullptr);
-  EXPECT_EQ(dev->severity, core::Severity::critical);
-  EXPECT_EQ(environment(*dev)->detail, "production: environment \"dev\"");
+  const auto findings = pgadvise::test::run_project_rule(k_id, scanned_project(k_push / "github_actions"),
+                                                         {{"production-names", "qa, dev"}});
+  EXPECT_EQ(environment_at(findings, ".github/workflows/dev-env.yml", 8, core::Severity::critical),
+            "production: environment \"dev\"");
 }
 
 TEST(DrizzlePushInProduction, GitlabDeployJobAndTestJob) {
   const auto findings = check("gitlab");
   ASSERT_EQ(findings.size(), 2U);
-  const core::Finding* deploy = at(findings, ".gitlab-ci.yml", 32);
+  const core::Finding* deploy = graded_at(findings, ".gitlab-ci.yml", 32, core::Severity::critical);
   ASSERT_NE(deploy, nullptr);
-  EXPECT_EQ(deploy->severity, core::Severity::critical);
   EXPECT_EQ(chain(*deploy),
             ".gitlab-ci.yml:32 job \"deploy_production\": yarn migrate:deploy -> package.json:5 "
             "\"migrate:deploy\" -> package.json:4 \"db:push\" -> drizzle-kit push");
   EXPECT_EQ(deploy->object.constraint, "db:push");
-  const core::Finding* test = at(findings, ".gitlab-ci.yml", 19);
-  ASSERT_NE(test, nullptr);
-  EXPECT_EQ(test->severity, core::Severity::info);
+  EXPECT_NE(graded_at(findings, ".gitlab-ci.yml", 19, core::Severity::info), nullptr);
 }
 
 TEST(DrizzlePushInProduction, PlatformReleaseSteps) {
@@ -244,13 +226,10 @@ TEST(DrizzlePushInProduction, PlatformReleaseSteps) {
 
 TEST(DrizzlePushInProduction, ComposeMakefileLifecycleWorkspacesAndWrappers) {
   const auto compose = check("compose");
-  const core::Finding* prod = at(compose, "docker-compose.prod.yml", 7);
-  ASSERT_NE(prod, nullptr);
-  EXPECT_EQ(prod->severity, core::Severity::critical);
-  EXPECT_EQ(environment(*prod)->detail, "production: NODE_ENV=production");
-  const core::Finding* local = at(compose, "docker-compose.yml", 8);
-  ASSERT_NE(local, nullptr);
-  EXPECT_EQ(local->severity, core::Severity::info); // DATABASE_URL on the compose `db` service
+  EXPECT_EQ(environment_at(compose, "docker-compose.prod.yml", 7, core::Severity::critical),
+            "production: NODE_ENV=production");
+  // DATABASE_URL on the compose `db` service.
+  EXPECT_NE(graded_at(compose, "docker-compose.yml", 8, core::Severity::info), nullptr);
 
   const auto make = check("makefile");
   ASSERT_EQ(make.size(), 1U);
@@ -266,17 +245,15 @@ TEST(DrizzlePushInProduction, ComposeMakefileLifecycleWorkspacesAndWrappers) {
   EXPECT_EQ(lifecycle[0].object.constraint, "prestart");
 
   const auto mono = check("workspaces");
-  const core::Finding* docker = at(mono, "apps/api/Dockerfile", 6);
+  const core::Finding* docker = graded_at(mono, "apps/api/Dockerfile", 6, core::Severity::critical);
   ASSERT_NE(docker, nullptr);
-  EXPECT_EQ(docker->severity, core::Severity::critical);
   EXPECT_EQ(chain(*docker), "apps/api/Dockerfile:6 CMD pnpm --filter @acme/db db:push -> "
                             "packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
   ASSERT_TRUE(docker->fix.has_value());
   EXPECT_NE(docker->fix->ddl.find("with:\npnpm --filter @acme/db db:migrate\n"), std::string::npos)
       << docker->fix->ddl;
-  const core::Finding* release = at(mono, "package.json", 5);
+  const core::Finding* release = graded_at(mono, "package.json", 5, core::Severity::critical);
   ASSERT_NE(release, nullptr);
-  EXPECT_EQ(release->severity, core::Severity::critical);
   EXPECT_EQ(chain(*release),
             "package.json:5 \"release\" -> packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
 
@@ -319,13 +296,12 @@ TEST(DrizzlePushInProduction, FalsePositivesStayBelowTheDefaultFloor) {
 
 TEST(DrizzlePushInProduction, MalformedProjectStillReportsWhatItCouldRead) {
   const auto findings = check("malformed");
-  const core::Finding* release = at(findings, "Procfile", 1);
+  const core::Finding* release = graded_at(findings, "Procfile", 1, core::Severity::critical);
   ASSERT_NE(release, nullptr);
-  EXPECT_EQ(release->severity, core::Severity::critical);
 }
 
 TEST(DrizzlePushInProduction, FingerprintsIgnoreLineNumbers) {
-  model::Project project = scan(k_push / "procfile");
+  model::Project project = scanned_project(k_push / "procfile");
   const auto before = check(project);
   ASSERT_EQ(before.size(), 1U);
   for (model::ExecutionSite& site : project.sites) {
@@ -396,14 +372,13 @@ fs::path shared_names_tree(int count) {
 
 TEST(DrizzlePushInProduction, HundredsOfPackagesSharingScriptNamesAreEachReadOnce) {
   const fs::path root = reach_scale::shared_names_tree(300);
-  const model::Project project = scan(root);
+  const model::Project project = scanned_project(root);
   ASSERT_EQ(project.packages.size(), 301U);
   const auto findings = check(project);
   fs::remove_all(root);
   // The deployment reaches the one push, through the shared names, once.
-  const core::Finding* deploy = at(findings, "Dockerfile", 2);
+  const core::Finding* deploy = graded_at(findings, "Dockerfile", 2, core::Severity::critical);
   ASSERT_NE(deploy, nullptr);
-  EXPECT_EQ(deploy->severity, core::Severity::critical);
   const std::string text = chain(*deploy);
   EXPECT_TRUE(starts_with(text, "Dockerfile:2 CMD npm start -> package.json:1 \"start\"")) << text;
   EXPECT_NE(
@@ -427,7 +402,7 @@ TEST(DrizzlePushInProduction, ChainLongerThanTheBoundStopsWithALocatedNote) {
   }
   scripts += ",\n\"s40\":\"drizzle-kit push\"";
   reach_scale::write(root / "package.json", "{\"scripts\":{\n" + scripts + "}}");
-  const model::Project project = scan(root);
+  const model::Project project = scanned_project(root);
   const auto findings = check(project);
   fs::remove_all(root);
   const core::Finding* note = nullptr;

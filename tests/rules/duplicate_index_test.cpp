@@ -10,17 +10,8 @@ using namespace pgadvise::test;
 constexpr std::string_view k_rule = "duplicate-index";
 
 model::Catalog posts_with(std::vector<model::Index> indexes) {
-  model::Table t = table("posts", {column("id"), column("author_id"), column("slug", "text")});
-  t.indexes = std::move(indexes);
-  return catalog_of({t});
-}
-
-std::vector<std::string> dropped(const std::vector<core::Finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) {
-    out.push_back(f.object.constraint);
-  }
-  return out;
+  return catalog_with_indexes(table("posts", {column("id"), column("author_id"), column("slug", "text")}),
+                              std::move(indexes));
 }
 
 TEST(DuplicateIndex, IdenticalPlainIndexesDropTheLaterOne) {
@@ -42,19 +33,19 @@ TEST(DuplicateIndex, KeepsTheIndexThatBacksAConstraint) {
       run_rule(k_rule, posts_with({index("posts_id_idx", {"id"}), primary_key("posts_pkey", {"id"}),
                                    unique_index("posts_slug_idx", {"slug"}),
                                    unique_constraint("posts_slug_key", {"slug"})}));
-  EXPECT_EQ(dropped(findings), (std::vector<std::string>{"posts_id_idx", "posts_slug_idx"}));
+  EXPECT_EQ(constraints(findings), (std::vector<std::string>{"posts_id_idx", "posts_slug_idx"}));
 }
 
 TEST(DuplicateIndex, UniqueIndexWinsOverANonUniqueTwin) {
   const auto findings = run_rule(
       k_rule, posts_with({index("posts_slug_idx", {"slug"}), unique_index("posts_slug_uidx", {"slug"})}));
-  EXPECT_EQ(dropped(findings), std::vector<std::string>{"posts_slug_idx"});
+  EXPECT_EQ(constraints(findings), std::vector<std::string>{"posts_slug_idx"});
 }
 
 TEST(DuplicateIndex, UniqueConstraintDuplicatingThePrimaryKeyIsDroppedAsAConstraint) {
   const auto findings = run_rule(
       k_rule, posts_with({unique_constraint("posts_id_key", {"id"}), primary_key("posts_pkey", {"id"})}));
-  ASSERT_EQ(dropped(findings), std::vector<std::string>{"posts_id_key"});
+  ASSERT_EQ(constraints(findings), std::vector<std::string>{"posts_id_key"});
   EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE posts DROP CONSTRAINT posts_id_key;");
 }
 
@@ -62,7 +53,7 @@ TEST(DuplicateIndex, ThreeCopiesGiveTwoFindingsAgainstTheSameKeeper) {
   const auto findings =
       run_rule(k_rule, posts_with({index("a_idx", {"author_id"}), index("b_idx", {"author_id"}),
                                    index("c_idx", {"author_id"})}));
-  EXPECT_EQ(dropped(findings), (std::vector<std::string>{"b_idx", "c_idx"}));
+  EXPECT_EQ(constraints(findings), (std::vector<std::string>{"b_idx", "c_idx"}));
 }
 
 TEST(DuplicateIndex, DifferencesThatMatterAreNotDuplicates) {
@@ -88,7 +79,7 @@ TEST(DuplicateIndex, DifferencesThatMatterAreNotDuplicates) {
 TEST(DuplicateIndex, SameExpressionsAreDuplicates) {
   const auto findings = run_rule(k_rule, posts_with({keyed_index("a", {expression_key("lower(slug)")}),
                                                      keyed_index("b", {expression_key("LOWER(slug)")})}));
-  EXPECT_EQ(dropped(findings), std::vector<std::string>{"b"});
+  EXPECT_EQ(constraints(findings), std::vector<std::string>{"b"});
 }
 
 TEST(DuplicateIndex, DrizzleRemovalLine) {

@@ -28,12 +28,6 @@ model::Catalog with_step(bool not_valid, bool table_is_new) {
   return catalog;
 }
 
-TEST(ForeignKeyAddedValidating, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(ForeignKeyAddedValidating, ReportsValidatingForeignKeyOnExistingTable) {
   const auto findings = run_rule(k_rule, with_step(false, false));
   ASSERT_EQ(findings.size(), 1U);

@@ -18,12 +18,6 @@ model::Catalog accounts_and_payments(std::string_view account_type, std::string_
   return catalog_of({accounts, payments});
 }
 
-TEST(ForeignKeyTypeMismatch, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::high);
-}
-
 TEST(ForeignKeyTypeMismatch, ReportsIntegerReferencingBigint) {
   const auto findings = run_rule(k_rule, accounts_and_payments("int8", "int4"));
   ASSERT_EQ(findings.size(), 1U);

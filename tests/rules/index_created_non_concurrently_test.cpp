@@ -33,12 +33,6 @@ model::Catalog orders_catalog(std::vector<model::MigrationStep> steps, double ro
   return catalog;
 }
 
-TEST(IndexCreatedNonConcurrently, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(IndexCreatedNonConcurrently, ReportsIndexOnExistingTable) {
   const auto findings =
       run_rule(k_rule, orders_catalog({index_step("orders_customer_id_idx", false, false)}));
@@ -91,14 +85,10 @@ TEST(IndexCreatedNonConcurrently, LiveCatalogGradesAPendingMigrationsIndex) {
   live_orders.stats = model::TableStats{};
   live_orders.stats->reltuples = 3'000'000;
   const model::Catalog live = catalog_of({live_orders});
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
   engine::RuleContext context;
   context.catalog = &live;
   context.files_catalog = &files;
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> findings;
-  rule->check(context, findings);
+  const auto findings = run_registered_rule(k_rule, context);
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.to_string(), "public.orders orders_customer_id_idx");
   EXPECT_EQ(findings[0].severity, core::Severity::high);

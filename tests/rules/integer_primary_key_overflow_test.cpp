@@ -16,12 +16,6 @@ model::Table serial_table() {
   return users;
 }
 
-TEST(IntegerPrimaryKeyOverflow, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
-}
-
 TEST(IntegerPrimaryKeyOverflow, ReportsGeneratedIntegerKey) {
   const auto findings = run_rule(k_rule, catalog_of({serial_table()}));
   ASSERT_EQ(findings.size(), 1U);

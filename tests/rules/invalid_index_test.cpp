@@ -9,12 +9,6 @@ using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "invalid-index";
 
-TEST(InvalidIndex, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::high);
-}
-
 TEST(InvalidIndex, ReportsInvalidIndexes) {
   model::Table accounts = table("accounts", {column("id"), column("email", "text")});
   accounts.indexes.push_back(primary_key("accounts_pkey", {"id"}));

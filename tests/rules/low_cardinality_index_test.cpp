@@ -9,12 +9,6 @@ using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "low-cardinality-index";
 
-TEST(LowCardinalityIndex, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
-}
-
 TEST(LowCardinalityIndex, ReportsBooleanAndFewValuedColumns) {
   model::Table users = table("users", {column("id"), column("is_active", "boolean"), column("status", "text"),
                                        column("email", "text")});

@@ -62,12 +62,6 @@ TEST(Sha256, MatchesKnownDigests) {
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-TEST(MigrationEditedAfterApply, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::high);
-}
-
 TEST(MigrationEditedAfterApply, MatchingHashesGiveNoFinding) {
   model::MigrationLedger ledger;
   ledger.files = {file("0000_a", 100, "CREATE TABLE a (id int);"),

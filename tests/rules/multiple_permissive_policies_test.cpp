@@ -28,12 +28,6 @@ model::Table posts(std::vector<model::Policy> policies) {
   return out;
 }
 
-TEST(MultiplePermissivePolicies, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(MultiplePermissivePolicies, TwoSelectPoliciesForOneRoleMergeWithOr) {
   const auto findings =
       run_rule(k_rule, catalog_of({posts({policy("a", "select", {"authenticated"}, "published"),

@@ -9,12 +9,6 @@ using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "not-valid-constraint";
 
-TEST(NotValidConstraint, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(NotValidConstraint, ReportsUnvalidatedForeignKeysAndChecks) {
   model::Table orders = table("orders", {column("id"), column("customer_id"), column("total", "numeric")});
   orders.foreign_keys.push_back(foreign_key("orders_customer_fk", {"customer_id"}, "customers", {"id"}, 3));

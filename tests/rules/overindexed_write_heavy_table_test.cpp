@@ -25,12 +25,6 @@ model::Catalog events_catalog(std::int64_t inserts, std::int64_t scans, std::int
   return catalog;
 }
 
-TEST(OverindexedWriteHeavyTable, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(OverindexedWriteHeavyTable, ReportsUnusedIndexesOfAWriteHeavyTable) {
   const auto findings = run_rule(k_rule, events_catalog(1'000'000, 10, 0));
   ASSERT_EQ(findings.size(), 1U);

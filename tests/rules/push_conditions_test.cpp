@@ -7,10 +7,12 @@
 #include "loaders/project/scan.hpp"
 #include "model/project.hpp"
 #include "rules/registry.hpp"
+#include "support/rule_runner.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,24 +21,13 @@ namespace {
 namespace fs = std::filesystem;
 using namespace pgadvise;
 using core::Severity;
+using pgadvise::test::evidence_of;
 
 const fs::path k_push = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "push";
 
 std::vector<core::Finding> check(const std::string& fixture) {
-  model::Project project;
-  project.root = k_push / fixture;
-  loaders::scan_project(project);
-  const engine::Rule* rule = rules::find_rule("drizzle-push-in-production");
-  if (rule == nullptr) {
-    ADD_FAILURE() << "rule not registered";
-    return {};
-  }
-  engine::RuleContext context;
-  context.project = &project;
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  return pgadvise::test::run_project_rule("drizzle-push-in-production",
+                                          pgadvise::test::scanned_project(k_push / fixture));
 }
 
 bool contains(std::string_view text, std::string_view part) {
@@ -61,20 +52,11 @@ const core::Finding* through(const std::vector<core::Finding>& findings, std::st
   return found;
 }
 
-const core::Evidence* evidence(const core::Finding& finding, std::string_view kind) {
-  for (const core::Evidence& e : finding.evidence) {
-    if (e.kind == kind) {
-      return &e;
-    }
-  }
-  return nullptr;
-}
-
 // The environment evidence says which, why, and where.
 void expect_environment(const core::Finding* finding, std::string_view env, std::string_view why,
                         std::string_view file, int line) {
   ASSERT_NE(finding, nullptr);
-  const core::Evidence* e = evidence(*finding, "environment");
+  const core::Evidence* e = evidence_of(*finding, "environment");
   ASSERT_NE(e, nullptr);
   EXPECT_TRUE(e->detail.rfind(std::string(env) + ":", 0) == 0) << e->detail;
   EXPECT_TRUE(contains(e->detail, why)) << e->detail;
@@ -83,39 +65,80 @@ void expect_environment(const core::Finding* finding, std::string_view env, std:
   EXPECT_TRUE(contains(finding->message, why)) << finding->message;
 }
 
-TEST(PushConditions, ShellIfElseInScripts) {
-  const auto findings = check("shell_conditions");
-  // Look-alike: only the development branch of the if pushes.
-  const core::Finding* release = through(findings, "scripts/release.sh");
-  expect_environment(release, "development", "APP_ENV is development", "scripts/release.sh", 4);
-  EXPECT_EQ(release->severity, Severity::info);
-  // Planted: `if [ "$APP_ENV" != production ]; then exit 0; fi` leaves production only.
-  const core::Finding* guarded = through(findings, "scripts/guarded.sh");
-  expect_environment(guarded, "production", "APP_ENV is production", "scripts/guarded.sh", 3);
-  EXPECT_EQ(guarded->severity, Severity::critical);
-  // [[ == prod* ]] / elif test "$APP_ENV" = preview: the push is the preview branch.
-  const core::Finding* preview = through(findings, "scripts/preview.sh");
-  expect_environment(preview, "staging", "APP_ENV is preview", "scripts/preview.sh", 5);
-  EXPECT_EQ(preview->severity, Severity::medium);
+// One push of a fixture, the environment its conditions place it in and the
+// severity that follows.
+struct PushCase {
+  const char* name;
+  const char* fixture;
+  const char* through; // a step label or file on the finding's chain
+  // When a file holds several pushes: the one with `severity`.
+  bool pick_by_severity;
+  const char* environment;
+  const char* why; // the condition, in the environment evidence and the message
+  const char* file;
+  int line;
+  Severity severity;
+};
+
+const PushCase k_cases[] = {
+    // Look-alike: only the development branch of the if pushes.
+    {"ShellIfElse", "shell_conditions", "scripts/release.sh", false, "development", "APP_ENV is development",
+     "scripts/release.sh", 4, Severity::info},
+    // Planted: `if [ "$APP_ENV" != production ]; then exit 0; fi` leaves production only.
+    {"ShellIfExitGuard", "shell_conditions", "scripts/guarded.sh", false, "production",
+     "APP_ENV is production", "scripts/guarded.sh", 3, Severity::critical},
+    // [[ == prod* ]] / elif test "$APP_ENV" = preview: the push is the preview branch.
+    {"ShellElifTest", "shell_conditions", "scripts/preview.sh", false, "staging", "APP_ENV is preview",
+     "scripts/preview.sh", 5, Severity::medium},
+    {"ShellOrGuard", "shell_conditions", "scripts/web.sh", false, "development", "NODE_ENV is not production",
+     "scripts/web.sh", 3, Severity::info},
+    {"ShellAndGuard", "shell_conditions", "scripts/worker.sh", false, "production", "NODE_ENV is production",
+     "scripts/worker.sh", 4, Severity::critical},
+    {"ShellCaseDevelopment", "shell_conditions", "scripts/sync.sh", true, "development",
+     "DEPLOY_ENV is dev or development", "scripts/sync.sh", 4, Severity::info},
+    {"ShellCaseStaging", "shell_conditions", "scripts/sync.sh", true, "staging", "DEPLOY_ENV is staging",
+     "scripts/sync.sh", 7, Severity::medium},
+    // The case: only the dev choice reaches `bun run db:push --force`.
+    {"WorkflowDispatchChoice", "github_conditions", "step \"Apply schema\"", false, "development",
+     "inputs.environment", ".github/workflows/database.yml", 28, Severity::info},
+    // Planted: every other choice pushes, production among them.
+    {"WorkflowDispatchOtherChoices", "github_conditions", "step \"Sync others\"", false, "production",
+     "ENVIRONMENT is production or staging", ".github/workflows/database.yml", 35, Severity::critical},
+    {"MatrixLeg", "github_conditions", "step \"Push dev schema\"", false, "development", "matrix.env is dev",
+     ".github/workflows/matrix.yml", 16, Severity::info},
+    {"RefCondition", "github_conditions", "job \"release\"", false, "production",
+     "github.ref is refs/heads/main", ".github/workflows/branches.yml", 8, Severity::critical},
+    {"RefNameCondition", "github_conditions", "job \"preview\"", false, "development",
+     "github.ref_name is dev", ".github/workflows/branches.yml", 16, Severity::info},
+    {"ReusableWorkflowInputs", "github_conditions", "job \"staging\"", false, "staging",
+     "inputs.environment is staging or dev", ".github/workflows/reusable.yml", 11, Severity::medium},
+    {"RepositoryVariables", "github_conditions", "job \"production\"", false, "production",
+     "vars.DEPLOY_TARGET is production", ".github/workflows/reusable.yml", 17, Severity::critical},
+    {"GitlabRulesMain", "gitlab_conditions", "job \"schema_main\"", false, "production",
+     "CI_COMMIT_BRANCH is main", ".gitlab-ci.yml", 7, Severity::critical},
+    {"GitlabRulesDev", "gitlab_conditions", "job \"schema_dev\"", false, "development",
+     "CI_COMMIT_BRANCH is dev", ".gitlab-ci.yml", 15, Severity::info},
+    {"GitlabOnly", "gitlab_conditions", "job \"schema_only\"", false, "development",
+     "CI_COMMIT_REF_NAME is dev", ".gitlab-ci.yml", 24, Severity::info},
+};
+
+class PushEnvironment : public ::testing::TestWithParam<PushCase> {};
+
+TEST_P(PushEnvironment, ConditionsGiveTheEnvironmentAndSeverity) {
+  const PushCase& c = GetParam();
+  const auto findings = check(c.fixture);
+  const core::Finding* push =
+      through(findings, c.through, c.pick_by_severity ? std::optional<Severity>(c.severity) : std::nullopt);
+  ASSERT_NE(push, nullptr) << "no finding through " << c.through;
+  expect_environment(push, c.environment, c.why, c.file, c.line);
+  EXPECT_EQ(push->severity, c.severity);
 }
 
-TEST(PushConditions, ShellAndOrGuards) {
-  const auto findings = check("shell_conditions");
-  const core::Finding* web = through(findings, "scripts/web.sh");
-  expect_environment(web, "development", "NODE_ENV is not production", "scripts/web.sh", 3);
-  EXPECT_EQ(web->severity, Severity::info);
-  const core::Finding* worker = through(findings, "scripts/worker.sh");
-  expect_environment(worker, "production", "NODE_ENV is production", "scripts/worker.sh", 4);
-  EXPECT_EQ(worker->severity, Severity::critical);
-}
+INSTANTIATE_TEST_SUITE_P(PushConditions, PushEnvironment, ::testing::ValuesIn(k_cases),
+                         [](const ::testing::TestParamInfo<PushCase>& test) { return test.param.name; });
 
-TEST(PushConditions, ShellCase) {
-  const auto findings = check("shell_conditions");
-  const core::Finding* dev = through(findings, "scripts/sync.sh", Severity::info);
-  expect_environment(dev, "development", "DEPLOY_ENV is dev or development", "scripts/sync.sh", 4);
-  const core::Finding* staging = through(findings, "scripts/sync.sh", Severity::medium);
-  expect_environment(staging, "staging", "DEPLOY_ENV is staging", "scripts/sync.sh", 7);
-  EXPECT_EQ(through(findings, "scripts/sync.sh", Severity::critical), nullptr);
+TEST(PushConditions, ShellCaseHasNoProductionBranch) {
+  EXPECT_EQ(through(check("shell_conditions"), "scripts/sync.sh", Severity::critical), nullptr);
 }
 
 TEST(PushConditions, UnreadableConditionKeepsTheVerdictAndSaysSo) {
@@ -123,7 +146,7 @@ TEST(PushConditions, UnreadableConditionKeepsTheVerdictAndSaysSo) {
   const core::Finding* undecided = through(findings, "scripts/undecided.sh");
   ASSERT_NE(undecided, nullptr);
   EXPECT_EQ(undecided->severity, Severity::critical); // the Procfile process runs in production
-  const core::Evidence* condition = evidence(*undecided, "condition");
+  const core::Evidence* condition = evidence_of(*undecided, "condition");
   ASSERT_NE(condition, nullptr);
   EXPECT_TRUE(contains(condition->detail, "cannot tell")) << condition->detail;
   EXPECT_TRUE(contains(condition->detail, "-f /tmp/first-boot")) << condition->detail;
@@ -131,70 +154,34 @@ TEST(PushConditions, UnreadableConditionKeepsTheVerdictAndSaysSo) {
   EXPECT_EQ(condition->location.line, 3);
 }
 
-TEST(PushConditions, WorkflowDispatchChoiceFeedsTheShell) {
-  const auto findings = check("github_conditions");
-  // The case: only the dev choice reaches `bun run db:push --force`.
-  const core::Finding* apply = through(findings, "step \"Apply schema\"");
-  expect_environment(apply, "development", "inputs.environment", ".github/workflows/database.yml", 28);
-  EXPECT_EQ(apply->severity, Severity::info);
+TEST(PushConditions, WorkflowDispatchChoiceIsNamedInTheMessage) {
+  const core::Finding* apply = through(check("github_conditions"), "step \"Apply schema\"");
+  ASSERT_NE(apply, nullptr);
   EXPECT_TRUE(contains(apply->message, "ENVIRONMENT is dev")) << apply->message;
   EXPECT_TRUE(contains(apply->message, "the workflow_dispatch choice \"environment\"")) << apply->message;
-  // Planted: every other choice pushes, production among them.
-  const core::Finding* others = through(findings, "step \"Sync others\"");
-  expect_environment(others, "production", "ENVIRONMENT is production or staging",
-                     ".github/workflows/database.yml", 35);
-  EXPECT_EQ(others->severity, Severity::critical);
 }
 
-TEST(PushConditions, MatrixLegs) {
+TEST(PushConditions, MatrixLegsThatIncludeProductionAreCritical) {
   const auto findings = check("github_conditions");
-  const core::Finding* dev = through(findings, "step \"Push dev schema\"");
-  expect_environment(dev, "development", "matrix.env is dev", ".github/workflows/matrix.yml", 16);
-  EXPECT_EQ(dev->severity, Severity::info);
   const core::Finding* every = through(findings, "step \"Push every schema\"");
   ASSERT_NE(every, nullptr);
   EXPECT_EQ(every->severity, Severity::critical);
-  EXPECT_TRUE(contains(evidence(*every, "environment")->detail, "matrix.env is dev or prod"));
+  ASSERT_NE(evidence_of(*every, "environment"), nullptr);
+  EXPECT_TRUE(contains(evidence_of(*every, "environment")->detail, "matrix.env is dev or prod"));
 }
 
-TEST(PushConditions, RefConditionsAndBranchFilters) {
-  const auto findings = check("github_conditions");
-  const core::Finding* release = through(findings, "job \"release\"");
-  expect_environment(release, "production", "github.ref is refs/heads/main", ".github/workflows/branches.yml",
-                     8);
-  EXPECT_EQ(release->severity, Severity::critical);
-  const core::Finding* preview = through(findings, "job \"preview\"");
-  expect_environment(preview, "development", "github.ref_name is dev", ".github/workflows/branches.yml", 16);
-  EXPECT_EQ(preview->severity, Severity::info);
+TEST(PushConditions, BranchFilterGivesTheRefName) {
   // on: push: branches: [dev] gives GITHUB_REF_NAME's only value.
+  const auto findings = check("github_conditions");
   const core::Finding* sync = through(findings, "dev-only.yml");
   ASSERT_NE(sync, nullptr);
   EXPECT_EQ(sync->severity, Severity::info);
-  EXPECT_TRUE(contains(evidence(*sync, "environment")->detail, "the branch filter")) << sync->message;
+  ASSERT_NE(evidence_of(*sync, "environment"), nullptr);
+  EXPECT_TRUE(contains(evidence_of(*sync, "environment")->detail, "the branch filter")) << sync->message;
 }
 
-TEST(PushConditions, InputsAndRepositoryVariables) {
-  const auto findings = check("github_conditions");
-  const core::Finding* staging = through(findings, "job \"staging\"");
-  expect_environment(staging, "staging", "inputs.environment is staging or dev",
-                     ".github/workflows/reusable.yml", 11);
-  EXPECT_EQ(staging->severity, Severity::medium);
-  const core::Finding* production = through(findings, "job \"production\"");
-  expect_environment(production, "production", "vars.DEPLOY_TARGET is production",
-                     ".github/workflows/reusable.yml", 17);
-  EXPECT_EQ(production->severity, Severity::critical);
-}
-
-TEST(PushConditions, GitlabRulesOnlyAndEnvironment) {
+TEST(PushConditions, GitlabWildcardRulesAndEnvironments) {
   const auto findings = check("gitlab_conditions");
-  const core::Finding* main = through(findings, "job \"schema_main\"");
-  expect_environment(main, "production", "CI_COMMIT_BRANCH is main", ".gitlab-ci.yml", 7);
-  EXPECT_EQ(main->severity, Severity::critical);
-  const core::Finding* dev = through(findings, "job \"schema_dev\"");
-  expect_environment(dev, "development", "CI_COMMIT_BRANCH is dev", ".gitlab-ci.yml", 15);
-  EXPECT_EQ(dev->severity, Severity::info);
-  const core::Finding* only = through(findings, "job \"schema_only\"");
-  expect_environment(only, "development", "CI_COMMIT_REF_NAME is dev", ".gitlab-ci.yml", 24);
   const core::Finding* features = through(findings, "job \"schema_features\"");
   ASSERT_NE(features, nullptr);
   EXPECT_EQ(features->severity, Severity::info);

@@ -15,12 +15,6 @@ model::Table uuid_table(std::string name, std::string default_expr) {
   return out;
 }
 
-TEST(RandomUuidPrimaryKey, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-}
-
 TEST(RandomUuidPrimaryKey, ReportsRandomDefaults) {
   const auto findings = run_rule(
       k_rule, catalog_of({uuid_table("a", "gen_random_uuid()"), uuid_table("b", "public.uuid_generate_v4()"),

@@ -10,18 +10,9 @@ using namespace pgadvise::test;
 constexpr std::string_view k_rule = "redundant-index";
 
 model::Catalog posts_with(std::vector<model::Index> indexes) {
-  model::Table t = table("posts", {column("id"), column("author_id"), column("created_at", "timestamptz"),
-                                   column("slug", "text")});
-  t.indexes = std::move(indexes);
-  return catalog_of({t});
-}
-
-std::vector<std::string> dropped(const std::vector<core::Finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) {
-    out.push_back(f.object.constraint);
-  }
-  return out;
+  return catalog_with_indexes(table("posts", {column("id"), column("author_id"),
+                                              column("created_at", "timestamptz"), column("slug", "text")}),
+                              std::move(indexes));
 }
 
 TEST(RedundantIndex, LeftPrefixOfAnotherIndexIsReported) {
@@ -46,7 +37,7 @@ TEST(RedundantIndex, PrefixOfAPrimaryKeyOrUniqueConstraintCounts) {
                                    index("posts_author_idx", {"author_id"}),
                                    unique_constraint("posts_slug_created_key", {"slug", "created_at"}),
                                    index("posts_slug_idx", {"slug"})}));
-  EXPECT_EQ(dropped(findings), (std::vector<std::string>{"posts_author_idx", "posts_slug_idx"}));
+  EXPECT_EQ(constraints(findings), (std::vector<std::string>{"posts_author_idx", "posts_slug_idx"}));
 }
 
 TEST(RedundantIndex, UniqueAndConstraintIndexesAreNeverDropped) {
@@ -66,7 +57,7 @@ TEST(RedundantIndex, NotAPrefix) {
                                                      index("posts_created_idx", {"created_at"}),
                                                      index("posts_id_created_idx", {"id", "created_at"}),
                                                      index("posts_slug_idx", {"slug"}), gin}));
-  EXPECT_EQ(dropped(findings), std::vector<std::string>{});
+  EXPECT_EQ(constraints(findings), std::vector<std::string>{});
 }
 
 TEST(RedundantIndex, EqualKeysAreLeftToDuplicateIndex) {
@@ -78,7 +69,7 @@ TEST(RedundantIndex, EvidenceNamesTheClosestCoveringIndex) {
                                                      index("wide", {"author_id", "created_at", "slug"}),
                                                      index("narrow", {"author_id", "created_at"})}));
   // posts_author_idx is covered by both; narrow by wide.
-  ASSERT_EQ(dropped(findings), (std::vector<std::string>{"posts_author_idx", "narrow"}));
+  ASSERT_EQ(constraints(findings), (std::vector<std::string>{"posts_author_idx", "narrow"}));
   EXPECT_NE(findings[0].evidence[1].detail.find("narrow"), std::string::npos);
 }
 
@@ -86,7 +77,7 @@ TEST(RedundantIndex, DescendingPrefixServedByBackwardScan) {
   const auto findings =
       run_rule(k_rule, posts_with({keyed_index("posts_created_desc_idx", {key("created_at", true)}),
                                    index("posts_created_slug_idx", {"created_at", "slug"})}));
-  EXPECT_EQ(dropped(findings), std::vector<std::string>{"posts_created_desc_idx"});
+  EXPECT_EQ(constraints(findings), std::vector<std::string>{"posts_created_desc_idx"});
 }
 
 } // namespace

@@ -30,13 +30,6 @@ model::Table todos(std::vector<model::Policy> policies) {
   return out;
 }
 
-TEST(RlsPerRowFunctionCall, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
-  EXPECT_TRUE(rule->meta().has_fix);
-}
-
 TEST(RlsPerRowFunctionCall, ReportsADirectCallWithTheRewrittenPolicy) {
   const auto findings = run_rule(k_rule, catalog_of({todos({policy("own", "auth.uid() = user_id")})}));
   ASSERT_EQ(findings.size(), 1U);

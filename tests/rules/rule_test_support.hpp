@@ -9,6 +9,7 @@
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
 #include "rules/registry.hpp"
+#include "support/rule_runner.hpp"
 
 #include <map>
 #include <optional>
@@ -21,6 +22,14 @@ inline core::SourceLocation at(int line) {
   return core::SourceLocation{"schema.sql", line, 1};
 }
 
+// `object` declared on `line` of schema.sql; line 0 leaves it without a location.
+template <class T> T located(T object, int line) {
+  if (line > 0) {
+    object.location = at(line);
+  }
+  return object;
+}
+
 inline model::Column column(std::string name, std::string_view type = "int8", bool not_null = false,
                             std::optional<std::string> default_expr = std::nullopt, int line = 0) {
   model::Column out;
@@ -28,10 +37,7 @@ inline model::Column column(std::string name, std::string_view type = "int8", bo
   out.type = model::parse_type_text(type);
   out.not_null = not_null;
   out.default_expr = std::move(default_expr);
-  if (line > 0) {
-    out.location = at(line);
-  }
-  return out;
+  return located(std::move(out), line);
 }
 
 inline model::IndexKey key(std::string name, bool descending = false) {
@@ -53,10 +59,7 @@ inline model::Index keyed_index(std::string name, std::vector<model::IndexKey> i
   model::Index out;
   out.name = std::move(name);
   out.keys = std::move(index_keys);
-  if (line > 0) {
-    out.location = at(line);
-  }
-  return out;
+  return located(std::move(out), line);
 }
 
 inline model::Index index(std::string name, const std::vector<std::string>& columns, int line = 0) {
@@ -93,46 +96,25 @@ inline model::ForeignKey foreign_key(std::string name, std::vector<std::string> 
   out.ref_schema = "public";
   out.ref_table = std::move(ref_table);
   out.ref_columns = std::move(ref_columns);
-  if (line > 0) {
-    out.location = at(line);
-  }
-  return out;
+  return located(std::move(out), line);
 }
 
 inline model::Table table(std::string name, std::vector<model::Column> columns = {}, int line = 0) {
   model::Table out;
   out.name = std::move(name);
   out.columns = std::move(columns);
-  if (line > 0) {
-    out.location = at(line);
-  }
-  return out;
+  return located(std::move(out), line);
 }
 
-// Runs one registered rule the way the runner would: defaults for every
-// option, overridden by `options`, and the rule's default severity.
+// Runs one registered rule over `catalog` (and an optional project); see
+// support/rule_runner.hpp.
 inline std::vector<core::Finding> run_rule(std::string_view id, const model::Catalog& catalog,
                                            const std::map<std::string, std::string>& options = {},
                                            const model::Project* project = nullptr) {
-  const engine::Rule* rule = rules::find_rule(id);
-  if (rule == nullptr) {
-    return {};
-  }
-  std::map<std::string, std::string> values;
-  for (const engine::RuleOption& option : rule->meta().options) {
-    values[option.name] = option.default_value;
-  }
-  for (const auto& [name, value] : options) {
-    values[name] = value;
-  }
   engine::RuleContext context;
   context.catalog = &catalog;
   context.project = project;
-  context.options = engine::RuleOptions(values);
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  return run_registered_rule(id, context, options);
 }
 
 inline model::Catalog catalog_of(std::vector<model::Table> tables) {
@@ -140,6 +122,21 @@ inline model::Catalog catalog_of(std::vector<model::Table> tables) {
   catalog.source = model::SchemaSource::sql_replay;
   catalog.tables = std::move(tables);
   return catalog;
+}
+
+// The catalog of table `t` alone, with `indexes` on it.
+inline model::Catalog catalog_with_indexes(model::Table t, std::vector<model::Index> indexes) {
+  t.indexes = std::move(indexes);
+  return catalog_of({std::move(t)});
+}
+
+// The constraint (or index) each finding names, in order.
+inline std::vector<std::string> constraints(const std::vector<core::Finding>& findings) {
+  std::vector<std::string> out;
+  for (const core::Finding& f : findings) {
+    out.push_back(f.object.constraint);
+  }
+  return out;
 }
 
 // Object strings of the findings, for order-independent comparison.

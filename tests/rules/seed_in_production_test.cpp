@@ -6,6 +6,7 @@
 #include "loaders/project/scan.hpp"
 #include "model/project.hpp"
 #include "rules/registry.hpp"
+#include "support/rule_runner.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -17,29 +18,17 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
+using pgadvise::test::evidence_of;
 
 constexpr std::string_view k_id = "seed-in-production";
 const fs::path k_seeds = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "push" / "seeds";
 
 model::Project scan() {
-  model::Project project;
-  project.root = k_seeds;
-  loaders::scan_project(project);
-  return project;
+  return pgadvise::test::scanned_project(k_seeds);
 }
 
 std::vector<core::Finding> check(const model::Project& project) {
-  const engine::Rule* rule = rules::find_rule(k_id);
-  if (rule == nullptr) {
-    ADD_FAILURE() << "rule not registered";
-    return {};
-  }
-  engine::RuleContext context;
-  context.project = &project;
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  return pgadvise::test::run_project_rule(k_id, project);
 }
 
 const core::Finding* about(const std::vector<core::Finding>& findings, std::string_view program) {
@@ -51,15 +40,6 @@ const core::Finding* about(const std::vector<core::Finding>& findings, std::stri
     }
   }
   return found;
-}
-
-const core::Evidence* evidence(const core::Finding& finding, std::string_view kind) {
-  for (const core::Evidence& e : finding.evidence) {
-    if (e.kind == kind) {
-      return &e;
-    }
-  }
-  return nullptr;
 }
 
 TEST(SeedInProduction, Metadata) {
@@ -124,12 +104,12 @@ TEST(SeedInProduction, DeletingSeedsOnDeployPathsAreReported) {
   EXPECT_EQ(container->location.line, 6);
   EXPECT_NE(container->message.find("TRUNCATE"), std::string::npos) << container->message;
   EXPECT_NE(container->message.find("src/db/seed.ts:7"), std::string::npos) << container->message;
-  const core::Evidence* deletes = evidence(*container, "deletes");
+  const core::Evidence* deletes = evidence_of(*container, "deletes");
   ASSERT_NE(deletes, nullptr);
   EXPECT_EQ(deletes->location.file, "src/db/seed.ts");
   EXPECT_EQ(deletes->location.line, 7);
-  ASSERT_NE(evidence(*container, "environment"), nullptr);
-  EXPECT_EQ(evidence(*container, "environment")->location.file, "Dockerfile");
+  ASSERT_NE(evidence_of(*container, "environment"), nullptr);
+  EXPECT_EQ(evidence_of(*container, "environment")->location.file, "Dockerfile");
 
   const core::Finding* workflow = about(findings, "scripts/seed-users.ts");
   ASSERT_NE(workflow, nullptr);

@@ -9,12 +9,6 @@ using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "serial-primary-key";
 
-TEST(SerialPrimaryKey, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
-}
-
 TEST(SerialPrimaryKey, ReportsSerialKey) {
   model::Table users =
       table("users", {column("id", "serial", true, "nextval('users_id_seq'::regclass)", 3)}, 2);

@@ -41,6 +41,23 @@ std::vector<core::Finding> drift(const model::Catalog& primary, const model::Cat
   return engine::run(input, settings, rules::rule_set()).findings;
 }
 
+// Table t as a drizzle-kit snapshot spells it; the arguments are what the
+// expression test varies: meta's and state's defaults, t_c_idx's predicate
+// and t_lower_idx's function.
+std::string t_snapshot(std::string_view meta_default, std::string_view state_default,
+                       std::string_view c_filter, std::string_view key_function) {
+  return R"sql(CREATE TYPE "public"."s" AS ENUM('pending', 'done');
+CREATE TABLE "t" (
+  "id" integer PRIMARY KEY,
+  "c" text,
+  "meta" jsonb DEFAULT )sql" +
+         std::string(meta_default) + " NOT NULL,\n  \"state\" \"s\" DEFAULT " + std::string(state_default) +
+         ",\n  \"at\" timestamp DEFAULT now()\n);\nCREATE INDEX \"t_c_idx\" ON \"t\" USING btree (\"c\") "
+         "WHERE " +
+         std::string(c_filter) + ";\nCREATE INDEX \"t_lower_idx\" ON \"t\" USING btree (" +
+         std::string(key_function) + "(\"c\"));\n";
+}
+
 TEST(SnapshotDriftRealRepos, ExpressionsAreComparedAsParseTreesNotText) {
   const model::Catalog sql = from_sql(R"sql(
 CREATE TYPE "public"."s" AS ENUM('pending', 'done');
@@ -54,35 +71,14 @@ CREATE TABLE "t" (
 CREATE INDEX "t_c_idx" ON "t" USING btree ("c") WHERE ("t"."c" IS NOT NULL);
 CREATE INDEX "t_lower_idx" ON "t" USING btree (lower(("c")));
 )sql");
-  const model::Catalog snapshot = as_snapshot(R"sql(
-CREATE TYPE "public"."s" AS ENUM('pending', 'done');
-CREATE TABLE "t" (
-  "id" integer PRIMARY KEY,
-  "c" text,
-  "meta" jsonb DEFAULT '{}' NOT NULL,
-  "state" "s" DEFAULT 'pending',
-  "at" timestamp DEFAULT now()
-);
-CREATE INDEX "t_c_idx" ON "t" USING btree ("c") WHERE "c" IS NOT NULL;
-CREATE INDEX "t_lower_idx" ON "t" USING btree (lower("c"));
-)sql");
+  // The same schema as drizzle-kit's snapshot writes it: other spellings, no finding.
+  const model::Catalog snapshot = as_snapshot(t_snapshot("'{}'", "'pending'", "\"c\" IS NOT NULL", "lower"));
   const auto findings = drift(sql, snapshot);
   for (const core::Finding& finding : findings) {
     ADD_FAILURE() << finding.message;
   }
   // A real difference still shows.
-  const model::Catalog other = as_snapshot(R"sql(
-CREATE TYPE "public"."s" AS ENUM('pending', 'done');
-CREATE TABLE "t" (
-  "id" integer PRIMARY KEY,
-  "c" text,
-  "meta" jsonb DEFAULT '[]' NOT NULL,
-  "state" "s" DEFAULT 'done',
-  "at" timestamp DEFAULT now()
-);
-CREATE INDEX "t_c_idx" ON "t" USING btree ("c") WHERE "c" IS NULL;
-CREATE INDEX "t_lower_idx" ON "t" USING btree (upper("c"));
-)sql");
+  const model::Catalog other = as_snapshot(t_snapshot("'[]'", "'done'", "\"c\" IS NULL", "upper"));
   std::vector<std::vector<std::string>> objects;
   for (const core::Finding& finding : drift(sql, other)) {
     objects.push_back(finding.object.columns);
@@ -92,18 +88,16 @@ CREATE INDEX "t_lower_idx" ON "t" USING btree (upper("c"));
 }
 
 TEST(SnapshotDriftRealRepos, ARenameIsOneFindingNotOneEachWay) {
-  const model::Catalog sql = from_sql(R"sql(
-CREATE TABLE "a" ("id" integer PRIMARY KEY);
-CREATE TABLE "b" ("id" integer PRIMARY KEY, "a_id" integer);
-ALTER TABLE "b" ADD CONSTRAINT "b_a_fk" FOREIGN KEY ("a_id") REFERENCES "a"("id");
-CREATE INDEX "b_a_idx" ON "b" ("a_id");
-)sql");
-  const model::Catalog snapshot = as_snapshot(R"sql(
-CREATE TABLE "a" ("id" integer PRIMARY KEY);
-CREATE TABLE "b" ("id" integer PRIMARY KEY, "a_id" integer);
-ALTER TABLE "b" ADD CONSTRAINT "b_a_id_a_id_fk" FOREIGN KEY ("a_id") REFERENCES "a"("id");
-CREATE INDEX "b_a_id_index" ON "b" ("a_id");
-)sql");
+  // The same foreign key and index, under other names.
+  const auto schema = [](std::string_view fk, std::string_view index) {
+    return "CREATE TABLE \"a\" (\"id\" integer PRIMARY KEY);\n"
+           "CREATE TABLE \"b\" (\"id\" integer PRIMARY KEY, \"a_id\" integer);\n"
+           "ALTER TABLE \"b\" ADD CONSTRAINT \"" +
+           std::string(fk) + "\" FOREIGN KEY (\"a_id\") REFERENCES \"a\"(\"id\");\nCREATE INDEX \"" +
+           std::string(index) + "\" ON \"b\" (\"a_id\");\n";
+  };
+  const model::Catalog sql = from_sql(schema("b_a_fk", "b_a_idx"));
+  const model::Catalog snapshot = as_snapshot(schema("b_a_id_a_id_fk", "b_a_id_index"));
   const auto findings = drift(sql, snapshot);
   ASSERT_EQ(findings.size(), 2U);
   for (const core::Finding& finding : findings) {

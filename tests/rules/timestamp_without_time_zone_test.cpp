@@ -9,12 +9,6 @@ using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "timestamp-without-time-zone";
 
-TEST(TimestampWithoutTimeZone, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::low);
-}
-
 TEST(TimestampWithoutTimeZone, ReportsEachTimestampColumn) {
   model::Table events = table("events", {column("id"), column("created_at", "timestamp", true, "now()", 3),
                                          column("at", "timestamp without time zone", false, {}, 4),

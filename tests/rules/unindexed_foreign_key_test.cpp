@@ -31,21 +31,13 @@ model::Catalog memberships_with(std::vector<model::Index> indexes) {
   return catalog_of({orgs(), users(), m});
 }
 
-std::vector<std::string> flagged_fks(const std::vector<core::Finding>& findings) {
-  std::vector<std::string> out;
-  for (const auto& f : findings) {
-    out.push_back(f.object.constraint);
-  }
-  return out;
-}
-
 // ---- covered: no finding -------------------------------------------------
 
 TEST(UnindexedForeignKey, CompositePrimaryKeyCoversItsFirstColumnOnly) {
   const auto findings =
       run_rule(k_rule, memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}, 12)}));
   // org_id leads the PK: covered. user_id is second: not covered.
-  EXPECT_EQ(flagged_fks(findings), std::vector<std::string>{"memberships_user_id_fk"});
+  EXPECT_EQ(constraints(findings), std::vector<std::string>{"memberships_user_id_fk"});
 }
 
 TEST(UnindexedForeignKey, UniqueConstraintCovers) {
@@ -91,7 +83,7 @@ TEST(UnindexedForeignKey, PartitionedParentCoveredWhenEveryPartitionIsIndexed) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({users(), parent, p1})).empty());
   model::Table p2 = table("events_2025", {column("id"), column("user_id")});
   p2.partition_of = "public.events";
-  EXPECT_EQ(flagged_fks(run_rule(k_rule, catalog_of({users(), parent, p1, p2}))),
+  EXPECT_EQ(constraints(run_rule(k_rule, catalog_of({users(), parent, p1, p2}))),
             std::vector<std::string>{"events_user_id_fk"});
 }
 
@@ -133,7 +125,7 @@ TEST(UnindexedForeignKey, NearMissesAreNotCoverage) {
   model::Index org_pk = primary_key("memberships_pkey", {"org_id", "role"});
   const auto findings =
       run_rule(k_rule, memberships_with({org_pk, partial, expression, hash, invalid, trailing}));
-  ASSERT_EQ(flagged_fks(findings), std::vector<std::string>{"memberships_user_id_fk"});
+  ASSERT_EQ(constraints(findings), std::vector<std::string>{"memberships_user_id_fk"});
   std::vector<int> evidence_lines;
   for (const auto& e : findings[0].evidence) {
     evidence_lines.push_back(e.location.line);
@@ -201,7 +193,7 @@ TEST(UnindexedForeignKey, PartitionedTableGetsAPlainCreateIndexAndPartitionsDoNo
   partition.partition_of = "public.events";
   partition.foreign_keys.push_back(foreign_key("events_2024_user_id_fk", {"user_id"}, "users"));
   const auto findings = run_rule(k_rule, catalog_of({users(), parent, partition}));
-  ASSERT_EQ(flagged_fks(findings), std::vector<std::string>{"events_user_id_fk"});
+  ASSERT_EQ(constraints(findings), std::vector<std::string>{"events_user_id_fk"});
   EXPECT_EQ(findings[0].fix->ddl, "CREATE INDEX IF NOT EXISTS events_user_id_idx ON events (user_id);");
 }
 

@@ -13,6 +13,7 @@
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
 #include "rules/registry.hpp"
+#include "support/rule_runner.hpp"
 
 #include <map>
 #include <string>
@@ -60,31 +61,16 @@ inline model::Repeat repeat_of(std::uint64_t fingerprint, std::uint64_t parent, 
 }
 
 // Runs one registered rule over a workload (and an optional catalog and
-// project) with its default options, overridden by `options`.
+// project); see support/rule_runner.hpp.
 inline std::vector<core::Finding> run_workload_rule(std::string_view id, const model::Workload& workload,
                                                     const model::Catalog* catalog = nullptr,
                                                     const std::map<std::string, std::string>& options = {},
                                                     const model::Project* project = nullptr) {
-  const engine::Rule* rule = rules::find_rule(id);
-  if (rule == nullptr) {
-    return {};
-  }
-  std::map<std::string, std::string> values;
-  for (const engine::RuleOption& option : rule->meta().options) {
-    values[option.name] = option.default_value;
-  }
-  for (const auto& [name, value] : options) {
-    values[name] = value;
-  }
   engine::RuleContext context;
   context.catalog = catalog;
   context.workload = &workload;
   context.project = project;
-  context.options = engine::RuleOptions(values);
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  return run_registered_rule(id, context, options);
 }
 
 } // namespace pgadvise::test

@@ -1,5 +1,6 @@
 #include "loaders/logs/write_runs.hpp"
 #include "rule_test_support.hpp"
+#include "workload_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,18 +27,7 @@ void add_statement(model::Workload& workload, std::uint64_t fingerprint, const s
 
 std::vector<core::Finding> run_on(const model::Workload& workload,
                                   const std::map<std::string, std::string>& options = {}) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  engine::RuleContext context;
-  context.workload = &workload;
-  std::map<std::string, std::string> values{{"min-occurrences", "3"}};
-  for (const auto& [name, value] : options) {
-    values[name] = value;
-  }
-  context.options = engine::RuleOptions(values);
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  return run_workload_rule(k_rule, workload, nullptr, options);
 }
 
 std::vector<loaders::GroupStatement> group(const std::vector<std::uint64_t>& fingerprints, int line = 10) {
@@ -57,12 +47,6 @@ model::Workload orders_workload() {
   add_statement(workload, 3, "inventory", model::StatementKind::update);
   add_statement(workload, 4, "");
   return workload;
-}
-
-TEST(WritesOutsideTransaction, IsRegistered) {
-  const engine::Rule* rule = rules::find_rule(k_rule);
-  ASSERT_NE(rule, nullptr);
-  EXPECT_EQ(rule->meta().default_severity, core::Severity::medium);
 }
 
 TEST(WritesOutsideTransaction, RecordsOneRunPerRequestAndCutsWhereItStartsOver) {

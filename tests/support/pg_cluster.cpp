@@ -1,5 +1,6 @@
 #include "support/pg_cluster.hpp"
 
+#include "support/files.hpp"
 #include "support/test_label.hpp"
 
 #include <arpa/inet.h>
@@ -53,14 +54,20 @@ std::vector<std::string> as_server_user(std::vector<std::string> argv) {
 // the watchdog can let it finish before cleaning up after a crash.
 constexpr std::string_view k_in_flight = "setup.running";
 
-// Runs a program (no shell) with its output appended to `log`; the exit
-// status, or -1 when it could not start.
-int run_program(const std::vector<std::string>& argv, const fs::path& log) {
+// `argv` as posix_spawn takes it, null-terminated; valid while `argv` lives.
+std::vector<char*> spawn_args(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const std::string& arg : argv) {
     args.push_back(const_cast<char*>(arg.c_str())); // NOLINT: posix_spawn's signature
   }
   args.push_back(nullptr);
+  return args;
+}
+
+// Runs a program (no shell) with its output appended to `log`; the exit
+// status, or -1 when it could not start.
+int run_program(const std::vector<std::string>& argv, const fs::path& log) {
+  std::vector<char*> args = spawn_args(argv);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -83,10 +90,7 @@ int run_program(const std::vector<std::string>& argv, const fs::path& log) {
 }
 
 std::string read_tail(const fs::path& file, std::size_t max_bytes = 2000) {
-  std::ifstream in(file);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = pgadvise::test::read_text(file);
   return text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
 }
 
@@ -148,11 +152,7 @@ Watchdog spawn_watchdog(const fs::path& pg_ctl, const fs::path& data, const fs::
   if (running_as_root()) {
     argv.insert(argv.end(), {"runuser", "-u", std::string(k_server_user), "--"});
   }
-  std::vector<char*> args;
-  for (const std::string& arg : argv) {
-    args.push_back(const_cast<char*>(arg.c_str())); // NOLINT: posix_spawn's signature
-  }
-  args.push_back(nullptr);
+  std::vector<char*> args = spawn_args(argv);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[0], 0);

@@ -9,6 +9,7 @@
 #include "loaders/sql/migrations.hpp"
 #include "pg/parser.hpp"
 #include "rules/registry.hpp"
+#include "support/files.hpp"
 #include "support/pg_cluster.hpp"
 
 #include <algorithm>
@@ -25,15 +26,9 @@ namespace pgadvise::test_support {
 namespace {
 
 namespace fs = std::filesystem;
+using pgadvise::test::read_text;
 
 const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "rules";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool is_pgss(const fs::path& path) {
   return path.filename().string().find(".pgss.") != std::string::npos;

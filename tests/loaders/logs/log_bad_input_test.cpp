@@ -2,6 +2,7 @@
 #include "loaders/logs/log_test_support.hpp"
 #include "loaders/logs/reader.hpp"
 #include "loaders/logs/shape.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -13,13 +14,6 @@ using namespace pgadvise;
 using namespace pgadvise::testing;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 std::string write_temp(const std::string& name, const std::string& content) {
   const std::string path = ::testing::TempDir() + "/" + name;
@@ -43,7 +37,7 @@ constexpr const char* k_line =
 } // namespace
 
 TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
-  const std::string good = read_file(log_fixture("stderr_debian.log"));
+  const std::string good = pgadvise::test::read_text(log_fixture("stderr_debian.log"));
   std::string bad = good;
   bad += "2026-11-21 16:09:00.45\n"; // line N+1: truncated line
   bad += (std::string("\x7f"
@@ -61,21 +55,13 @@ TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
   ASSERT_NE(child, nullptr);
   EXPECT_EQ(child->calls, 5U); // the good part is read in full
 
-  const auto* truncated = warning_at(w, "unrecognized-line");
-  ASSERT_NE(truncated, nullptr);
-  EXPECT_EQ(truncated->location.line, base + 1);
-  const auto* binary = warning_at(w, "binary");
-  ASSERT_NE(binary, nullptr);
-  EXPECT_EQ(binary->location.line, base + 2);
-  const auto* utf8 = warning_at(w, "invalid-utf8");
-  ASSERT_NE(utf8, nullptr);
-  EXPECT_EQ(utf8->location.line, base + 3);
-  const auto* big = warning_at(w, "oversized");
-  ASSERT_NE(big, nullptr);
-  EXPECT_EQ(big->location.line, base + 4);
-  const auto* unparsed = warning_at(w, "unparsed-statement");
-  ASSERT_NE(unparsed, nullptr);
-  EXPECT_EQ(unparsed->location.line, base + 5);
+  // Each bad line, in the order appended, has its warning at its own line.
+  const char* kinds[] = {"unrecognized-line", "binary", "invalid-utf8", "oversized", "unparsed-statement"};
+  for (int i = 0; i < 5; ++i) {
+    const model::ReaderWarning* warning = warning_at(w, kinds[i]);
+    ASSERT_NE(warning, nullptr) << kinds[i];
+    EXPECT_EQ(warning->location.line, base + 1 + i) << kinds[i];
+  }
   EXPECT_NE(warning_at(w, "truncated"), nullptr);
   for (const auto& warning : w.warnings) {
     EXPECT_TRUE(core::utf8::valid(warning.message));
@@ -111,7 +97,7 @@ TEST(LogBadInput, NothingReadableSaysWhyInsteadOfZeroQueries) {
 }
 
 TEST(LogBadInput, GzipManyFilesAndTinyBlocksGiveTheSameWorkload) {
-  const std::string text = read_file(log_fixture("stderr_debian.log"));
+  const std::string text = pgadvise::test::read_text(log_fixture("stderr_debian.log"));
   // Split in the middle of the N+1 transaction: the session spans files.
   const std::size_t cut = text.find("user_id = 3");
   const std::size_t split = text.rfind('\n', cut) + 1;

@@ -46,6 +46,17 @@ const model::Invocation* find(const std::vector<model::Invocation>& invocations,
   return nullptr;
 }
 
+// The guards of the `npm run TARGET` (or `bun run`) among `invocations`; a
+// failure when there is none.
+std::vector<Guard> script_guards(const std::vector<model::Invocation>& invocations, std::string_view target) {
+  const model::Invocation* found = find(invocations, InvocationKind::run_script, target);
+  if (found == nullptr) {
+    ADD_FAILURE() << "no run of " << target;
+    return {};
+  }
+  return found->guards;
+}
+
 TEST(ShellConditions, VariableReferences) {
   EXPECT_EQ(loaders::variable_of("$APP_ENV"), "APP_ENV");
   EXPECT_EQ(loaders::variable_of("${ENVIRONMENT}"), "ENVIRONMENT");
@@ -89,13 +100,12 @@ TEST(ShellConditions, TestCommands) {
 TEST(ShellConditions, IfElseOnOneLine) {
   const auto found = script(
       R"(if [ "${ENVIRONMENT}" = "dev" ]; then bun run db:push --force; else bun run ./scripts/migrate.ts; fi)");
-  const model::Invocation* push = find(found, InvocationKind::run_script, "db:push");
-  ASSERT_NE(push, nullptr);
-  ASSERT_EQ(push->guards.size(), 1U);
-  EXPECT_EQ(push->guards[0].variable, "ENVIRONMENT");
-  EXPECT_EQ(push->guards[0].values, std::vector<std::string>{"dev"});
-  EXPECT_FALSE(push->guards[0].negated);
-  EXPECT_EQ(push->guards[0].location.line, 1);
+  const std::vector<Guard> push = script_guards(found, "db:push");
+  ASSERT_EQ(push.size(), 1U);
+  EXPECT_EQ(push[0].variable, "ENVIRONMENT");
+  EXPECT_EQ(push[0].values, std::vector<std::string>{"dev"});
+  EXPECT_FALSE(push[0].negated);
+  EXPECT_EQ(push[0].location.line, 1);
 }
 
 TEST(ShellConditions, ElifAndElseBranchesNegateEarlierOnes) {
@@ -107,23 +117,17 @@ TEST(ShellConditions, ElifAndElseBranchesNegateEarlierOnes) {
                             "  npm run db:push\n"
                             "fi\n"
                             "npm run after\n");
-  const model::Invocation* migrate = find(found, InvocationKind::run_script, "db:migrate");
-  ASSERT_NE(migrate, nullptr);
-  ASSERT_EQ(migrate->guards.size(), 1U);
-  const model::Invocation* stage = find(found, InvocationKind::run_script, "stage");
-  ASSERT_NE(stage, nullptr);
-  ASSERT_EQ(stage->guards.size(), 2U);
-  EXPECT_TRUE(stage->guards[0].negated);  // not production
-  EXPECT_FALSE(stage->guards[1].negated); // staging
-  EXPECT_EQ(stage->guards[1].location.line, 3);
-  const model::Invocation* push = find(found, InvocationKind::run_script, "db:push");
-  ASSERT_NE(push, nullptr);
-  ASSERT_EQ(push->guards.size(), 2U);
-  EXPECT_TRUE(push->guards[0].negated);
-  EXPECT_TRUE(push->guards[1].negated);
-  const model::Invocation* after = find(found, InvocationKind::run_script, "after");
-  ASSERT_NE(after, nullptr);
-  EXPECT_TRUE(after->guards.empty());
+  EXPECT_EQ(script_guards(found, "db:migrate").size(), 1U);
+  const std::vector<Guard> stage = script_guards(found, "stage");
+  ASSERT_EQ(stage.size(), 2U);
+  EXPECT_TRUE(stage[0].negated);  // not production
+  EXPECT_FALSE(stage[1].negated); // staging
+  EXPECT_EQ(stage[1].location.line, 3);
+  const std::vector<Guard> push = script_guards(found, "db:push");
+  ASSERT_EQ(push.size(), 2U);
+  EXPECT_TRUE(push[0].negated);
+  EXPECT_TRUE(push[1].negated);
+  EXPECT_TRUE(script_guards(found, "after").empty()); // after the fi: unguarded
 }
 
 TEST(ShellConditions, CaseBranchesAndFallback) {
@@ -135,24 +139,19 @@ TEST(ShellConditions, CaseBranchesAndFallback) {
                             "  *) npm run other ;;\n"
                             "esac\n"
                             "npm run after\n");
-  const model::Invocation* push = find(found, InvocationKind::run_script, "db:push");
-  ASSERT_NE(push, nullptr);
-  ASSERT_EQ(push->guards.size(), 1U);
-  EXPECT_EQ(push->guards[0].variable, "DEPLOY_ENV");
-  EXPECT_EQ(push->guards[0].values, (std::vector<std::string>{"dev", "development"}));
-  EXPECT_EQ(push->guards[0].location.line, 2);
-  const model::Invocation* migrate = find(found, InvocationKind::run_script, "db:migrate");
-  ASSERT_NE(migrate, nullptr);
-  ASSERT_EQ(migrate->guards.size(), 1U);
-  EXPECT_EQ(migrate->guards[0].values, std::vector<std::string>{"prod*"});
-  const model::Invocation* other = find(found, InvocationKind::run_script, "other");
-  ASSERT_NE(other, nullptr);
-  ASSERT_EQ(other->guards.size(), 1U);
-  EXPECT_TRUE(other->guards[0].negated);
-  EXPECT_EQ(other->guards[0].values, (std::vector<std::string>{"dev", "development", "prod*"}));
-  const model::Invocation* after = find(found, InvocationKind::run_script, "after");
-  ASSERT_NE(after, nullptr);
-  EXPECT_TRUE(after->guards.empty());
+  const std::vector<Guard> push = script_guards(found, "db:push");
+  ASSERT_EQ(push.size(), 1U);
+  EXPECT_EQ(push[0].variable, "DEPLOY_ENV");
+  EXPECT_EQ(push[0].values, (std::vector<std::string>{"dev", "development"}));
+  EXPECT_EQ(push[0].location.line, 2);
+  const std::vector<Guard> migrate = script_guards(found, "db:migrate");
+  ASSERT_EQ(migrate.size(), 1U);
+  EXPECT_EQ(migrate[0].values, std::vector<std::string>{"prod*"});
+  const std::vector<Guard> other = script_guards(found, "other");
+  ASSERT_EQ(other.size(), 1U);
+  EXPECT_TRUE(other[0].negated);
+  EXPECT_EQ(other[0].values, (std::vector<std::string>{"dev", "development", "prod*"}));
+  EXPECT_TRUE(script_guards(found, "after").empty()); // after the fi: unguarded
 }
 
 TEST(ShellConditions, AndOrGuardsAndEarlyExits) {

@@ -8,6 +8,7 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "rules/registry.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -81,11 +82,15 @@ std::vector<core::Finding> notes_of(const SchemaLoad& load) {
   return out;
 }
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+// The one unresolved-construct note of a load, which must mention `part`.
+core::Finding only_note(const SchemaLoad& load, std::string_view part) {
+  const auto notes = notes_of(load);
+  if (notes.size() != 1) {
+    ADD_FAILURE() << notes.size() << " notes, expected one about " << part;
+    return {};
+  }
+  EXPECT_NE(notes[0].message.find(part), std::string::npos) << notes[0].message;
+  return notes[0];
 }
 
 std::vector<std::string> names_of_tables(const model::Catalog& catalog) {
@@ -188,10 +193,7 @@ export const diary = pgTable("diary", {
   EXPECT_EQ(column(t, "grid").type.array_dims, 2);
   EXPECT_EQ(column(t, "raw").type.name, "bytea");
   EXPECT_EQ(t.find_column("weird"), nullptr);
-  const auto notes = notes_of(result);
-  ASSERT_EQ(notes.size(), 1U);
-  EXPECT_NE(notes[0].message.find("custom type `opaque`"), std::string::npos);
-  EXPECT_EQ(notes[0].location.line, 12);
+  EXPECT_EQ(only_note(result, "custom type `opaque`").location.line, 12);
 }
 
 // ---- modifiers -------------------------------------------------------------
@@ -246,11 +248,9 @@ export const users = pgTable("users", {
   EXPECT_TRUE(column(t, "ident").identity);
   EXPECT_TRUE(column(t, "ident").not_null);
   EXPECT_FALSE(column(t, "later").default_expr.has_value());
-  const auto notes = notes_of(result);
-  ASSERT_EQ(notes.size(), 1U);
-  EXPECT_NE(notes[0].message.find("default of column `users.later`"), std::string::npos);
-  EXPECT_EQ(notes[0].rule, "replay-warning");
-  EXPECT_EQ(notes[0].severity, core::Severity::info);
+  const core::Finding note = only_note(result, "default of column `users.later`");
+  EXPECT_EQ(note.rule, "replay-warning");
+  EXPECT_EQ(note.severity, core::Severity::info);
 }
 
 TEST(DrizzleSchemaTs, ReferencesForwardAcrossFilesWithDefaultNamesAndActions) {
@@ -289,10 +289,7 @@ export const users = pgTable("users", { id: uuid().primaryKey() });
   const model::ForeignKey* parent = fk_named(posts, "posts_parent_id_posts_id_fk");
   ASSERT_NE(parent, nullptr);
   EXPECT_EQ(parent->on_delete, model::FkAction::set_null);
-  const auto notes = notes_of(result);
-  ASSERT_EQ(notes.size(), 1U);
-  EXPECT_NE(notes[0].message.find("`ghosts.id`"), std::string::npos);
-  EXPECT_EQ(notes[0].location.line, 9);
+  EXPECT_EQ(only_note(result, "`ghosts.id`").location.line, 9);
 }
 
 // ---- the extra-config callback ---------------------------------------------
@@ -577,7 +574,8 @@ export const log = pgTable("log", {
 // ---- robustness --------------------------------------------------------------
 
 TEST(DrizzleSchemaTs, GarbageAndTruncatedInputNeverCrashOrHang) {
-  const std::string valid = read(k_fixtures / "schema-ts/kitchen-sink/schema/accounts.ts");
+  const std::string valid =
+      pgadvise::test::read_text(k_fixtures / "schema-ts/kitchen-sink/schema/accounts.ts");
   ASSERT_FALSE(valid.empty());
   // Every prefix of a real schema file: the tables before the cut are read.
   for (std::size_t cut = 0; cut <= valid.size(); cut += 7) {
@@ -877,7 +875,8 @@ TEST(DrizzleSchemaTs, PushOnlyTwinMatchesTheMigrationBasedApp) {
   const fs::path push_only = k_fixtures / "push-only-app";
   const fs::path migrated = k_fixtures / "drizzle-app";
   // The twin is a copy; when the app's schema changes, copy it again.
-  ASSERT_EQ(read(push_only / "src/db/schema.ts"), read(migrated / "src/db/schema.ts"));
+  ASSERT_EQ(pgadvise::test::read_text(push_only / "src/db/schema.ts"),
+            pgadvise::test::read_text(migrated / "src/db/schema.ts"));
   EXPECT_FALSE(fs::exists(push_only / "drizzle"));
   const SchemaLoad from_ts =
       load_drizzle_schema(expand_schema_paths(push_only, {"./src/db/schema.ts"}), "snake_case");

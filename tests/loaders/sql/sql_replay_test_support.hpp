@@ -3,6 +3,7 @@
 #include "loaders/schema_load.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "model/catalog.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -17,13 +18,6 @@ namespace pgadvise::test {
 
 inline std::filesystem::path sql_fixture(const std::string& relative) {
   return std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "sql" / relative;
-}
-
-inline std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 inline loaders::SchemaLoad replay(std::string_view sql, const std::string& label = "m.sql") {

@@ -1,0 +1,70 @@
+#pragma once
+
+// The one file reader and writer of the tests, and a throwaway directory.
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace pgadvise::test {
+
+// The whole file, byte for byte; "" when it cannot be read (the test's own
+// assertions then say what was missing).
+inline std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// Writes `text` to `file`, creating its folders first.
+inline void write_text(const std::filesystem::path& file, std::string_view text) {
+  if (file.has_parent_path()) {
+    std::filesystem::create_directories(file.parent_path());
+  }
+  std::ofstream(file, std::ios::binary) << text;
+}
+
+// A directory tree removed when the test ends.
+class TempTree {
+public:
+  TempTree() {
+    std::random_device device;
+    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
+    m_root = std::filesystem::temp_directory_path() /
+             ("pgadvise-test-" + std::to_string(stamp) + "-" + std::to_string(device()));
+    std::filesystem::create_directories(m_root);
+  }
+  ~TempTree() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_root, ec);
+  }
+  TempTree(const TempTree&) = delete;
+  TempTree& operator=(const TempTree&) = delete;
+  TempTree(TempTree&&) = delete;
+  TempTree& operator=(TempTree&&) = delete;
+
+  [[nodiscard]] const std::filesystem::path& root() const { return m_root; }
+
+  std::filesystem::path write(std::string_view relative, std::string_view content) const {
+    const std::filesystem::path file = m_root / relative;
+    write_text(file, content);
+    return file;
+  }
+
+  std::filesystem::path copy(const std::filesystem::path& from, std::string_view relative) const {
+    const std::filesystem::path to = m_root / relative;
+    std::filesystem::create_directories(to.parent_path());
+    std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+    return to;
+  }
+
+private:
+  std::filesystem::path m_root;
+};
+
+} // namespace pgadvise::test
