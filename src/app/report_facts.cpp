@@ -18,7 +18,8 @@ std::vector<reporters::RuleInfo> describe_rules() {
                    .summary = meta.summary,
                    .severity = meta.default_severity,
                    .category = std::string(engine::to_string(meta.category)),
-                   .has_fix = meta.has_fix});
+                   .has_fix = meta.has_fix,
+                   .lens = std::string(engine::to_string(meta.lens))});
   }
   for (const auto& diag : engine::builtin_diagnostics()) {
     out.push_back({.id = std::string(diag.id),
