@@ -12,7 +12,8 @@
 namespace {
 
 std::string docs_table() {
-  const std::string all = pgadvise::test::read_text(std::filesystem::path(PGADVISE_SOURCE_DIR) / "docs" / "rules.md");
+  const std::string all =
+      pgadvise::test::read_text(std::filesystem::path(PGADVISE_SOURCE_DIR) / "docs" / "rules.md");
   const std::string start = "<!-- rules-table:start -->\n";
   const auto begin = all.find(start);
   const auto end = all.find("<!-- rules-table:end -->");
