@@ -19,7 +19,8 @@ struct RuleInfo {
   core::Severity severity = core::Severity::medium; // the default one
   std::string category;                             // schema, query, project, plan, input
   bool has_fix = false;
-  std::string lens = "state"; // state, change, convention (engine::Lens); input diagnostics: state
+  std::string lens = "state";          // state, change, convention (engine::Lens); input diagnostics: state
+  bool each_finding_an_action = false; // engine::RuleMeta's: never folded, DDL gathered in one block
 };
 
 // One workload file: where it was and what it was read as.
