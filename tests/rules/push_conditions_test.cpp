@@ -35,7 +35,9 @@ bool contains(std::string_view text, std::string_view part) {
 }
 
 // The one finding whose chain mentions `part` (a step label or file) and, when given, whose severity is
-// `severity`.
+// `severity`. The result points into `findings`, so a temporary list is refused.
+const core::Finding* through(std::vector<core::Finding>&& findings, std::string_view part,
+                             std::optional<Severity> severity = std::nullopt) = delete;
 const core::Finding* through(const std::vector<core::Finding>& findings, std::string_view part,
                              std::optional<Severity> severity = std::nullopt) {
   const core::Finding* found = nullptr;
@@ -138,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(PushConditions, PushEnvironment, ::testing::ValuesIn(k_
                          [](const ::testing::TestParamInfo<PushCase>& test) { return test.param.name; });
 
 TEST(PushConditions, ShellCaseHasNoProductionBranch) {
-  EXPECT_EQ(through(check("shell_conditions"), "scripts/sync.sh", Severity::critical), nullptr);
+  const auto shell = check("shell_conditions");
+  EXPECT_EQ(through(shell, "scripts/sync.sh", Severity::critical), nullptr);
 }
 
 TEST(PushConditions, UnreadableConditionKeepsTheVerdictAndSaysSo) {
@@ -155,7 +158,8 @@ TEST(PushConditions, UnreadableConditionKeepsTheVerdictAndSaysSo) {
 }
 
 TEST(PushConditions, WorkflowDispatchChoiceIsNamedInTheMessage) {
-  const core::Finding* apply = through(check("github_conditions"), "step \"Apply schema\"");
+  const auto findings = check("github_conditions"); // `through` points into it
+  const core::Finding* apply = through(findings, "step \"Apply schema\"");
   ASSERT_NE(apply, nullptr);
   EXPECT_TRUE(contains(apply->message, "ENVIRONMENT is dev")) << apply->message;
   EXPECT_TRUE(contains(apply->message, "the workflow_dispatch choice \"environment\"")) << apply->message;
