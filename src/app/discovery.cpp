@@ -235,7 +235,7 @@ std::vector<KitRun> read_kit_runs(const fs::path& package_json) {
   return runs;
 }
 
-// The drizzle-kit push/migrate runs with --config the project scanner found
+// The drizzle-kit push/migrate/generate runs with --config the project scanner found
 // in CI steps, Dockerfiles, compose files, platform configs, shell scripts
 // and package scripts, each in the folder it runs in.
 std::vector<KitRun> scanned_kit_runs(const model::Project& project) {
@@ -243,7 +243,8 @@ std::vector<KitRun> scanned_kit_runs(const model::Project& project) {
   const auto add = [&](const model::Command& command, const std::string& where) {
     for (const model::Invocation& inv : command.invocations) {
       const bool kit = inv.kind == model::InvocationKind::drizzle_push ||
-                       inv.kind == model::InvocationKind::drizzle_migrate;
+                       inv.kind == model::InvocationKind::drizzle_migrate ||
+                       inv.kind == model::InvocationKind::drizzle_generate;
       if (kit && !inv.config.empty()) {
         const fs::path run_dir = (project.root / inv.package_dir).lexically_normal();
         runs.push_back({run_dir, (run_dir / inv.config).lexically_normal(), where});

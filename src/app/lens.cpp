@@ -87,6 +87,11 @@ core::Finding summary_of(const std::string& rule_id, const std::vector<core::Fin
   for (const core::Finding& f : instances) {
     summary.evidence.push_back({"existing", f.message, f.location});
   }
+  // At the first instance, so every report (the text row, SARIF, annotations)
+  // points somewhere real; the evidence holds every one.
+  if (!instances.empty()) {
+    summary.location = instances.front().location;
+  }
   summary.compute_fingerprint("existing-columns");
   return summary;
 }

@@ -3,6 +3,7 @@
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/migration_writer.hpp"
 #include "advisor/plan_analysis_confirm.hpp"
+#include "app/lens.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"
@@ -171,6 +172,52 @@ core::Result<pg::ConnectOptions> connect_options(const LiveOptions& options) {
   return connect;
 }
 
+// What the migrations not yet applied will add: objects the files declare
+// in one of `pending`, missing from the database. They join the live
+// catalog, with their file locations, so the state rules judge the schema as
+// it will be once they run (a foreign key added by the migration under
+// review is checked for its index against the database's real indexes).
+struct PendingAdded {
+  std::vector<std::string> tables;
+  std::size_t objects = 0; // columns, indexes, foreign keys and checks on existing tables
+};
+
+template <typename T>
+void add_pending_named(std::vector<T>& live, const std::vector<T>& files,
+                       const std::set<std::string>& pending, std::size_t& added) {
+  for (const T& object : files) {
+    if (pending.count(object.location.file) == 0) {
+      continue;
+    }
+    const bool present = std::any_of(live.begin(), live.end(),
+                                     [&](const T& existing) { return existing.name == object.name; });
+    if (!present) {
+      live.push_back(object);
+      ++added;
+    }
+  }
+}
+
+PendingAdded add_pending_objects(model::Catalog& live, const model::Catalog& files,
+                                 const std::set<std::string>& pending) {
+  PendingAdded added;
+  for (const model::Table& file : files.tables) {
+    model::Table* table = live.find_table(file.schema, file.name);
+    if (table == nullptr) {
+      if (pending.count(file.location.file) != 0) {
+        live.tables.push_back(file);
+        added.tables.push_back(file.qualified());
+      }
+      continue;
+    }
+    add_pending_named(table->columns, file.columns, pending, added.objects);
+    add_pending_named(table->indexes, file.indexes, pending, added.objects);
+    add_pending_named(table->foreign_keys, file.foreign_keys, pending, added.objects);
+    add_pending_named(table->checks, file.checks, pending, added.objects);
+  }
+  return added;
+}
+
 void overlay_file_locations(model::Catalog& live, const model::Catalog& files,
                             std::vector<std::string>& notes) {
   std::vector<std::string> only_files;
@@ -223,6 +270,24 @@ core::Result<LiveRun> open_live(const LiveOptions& options, const loaders::Schem
   run.notes.push_back("database: " + run.connection->target() + " (" + run.catalog.source_description + ")");
   run.notes.insert(run.notes.end(), live->notes.begin(), live->notes.end());
   read_ledger(*run.connection, sources, run); // first: it takes drizzle's own table out of the catalog
+  const model::MigrationLedger* ledger =
+      run.catalog.drizzle_migrations && run.catalog.drizzle_migrations->files_read
+          ? &*run.catalog.drizzle_migrations
+          : nullptr;
+  if (ledger != nullptr && files.catalog.source != model::SchemaSource::none) {
+    const std::set<std::string> pending = pending_migrations(files.replayed_files, *ledger);
+    const PendingAdded added = add_pending_objects(run.catalog, files.catalog, pending);
+    if (!added.tables.empty() || added.objects > 0) {
+      run.notes.push_back(
+          "schema: " + std::to_string(pending.size()) + " migration" + (pending.size() == 1 ? "" : "s") +
+          " not yet applied (per " + ledger->table + ") judged as if applied: " +
+          (added.tables.empty() ? std::string()
+                                : "new tables " + list_some(added.tables) + (added.objects > 0 ? ", " : "")) +
+          (added.objects > 0 ? std::to_string(added.objects) + " new columns, indexes, keys "
+                                                               "or checks on existing tables"
+                             : std::string()));
+    }
+  }
   if (files.catalog.source != model::SchemaSource::none) {
     overlay_file_locations(run.catalog, files.catalog, run.notes);
     run.catalog.source_description += "; locations from " + files.catalog.source_description;

@@ -13,12 +13,14 @@
 namespace pgadvise::model {
 
 enum class InvocationKind {
-  drizzle_push,    // drizzle-kit push (or push:pg, ...)
-  drizzle_migrate, // drizzle-kit migrate
-  run_script,      // npm run X, pnpm X, yarn X, bun run X, turbo run X, run-s X ...
-  run_file,        // ./entrypoint.sh, sh scripts/deploy.sh, source x.sh
-  make_target,     // make X, make -C dir X
-  run_program,     // node seed.js, tsx src/db/seed.ts, bun scripts/x.ts, npx tsx x.ts: target is the file
+  drizzle_push,     // drizzle-kit push (or push:pg, ...)
+  drizzle_migrate,  // drizzle-kit migrate
+  drizzle_generate, // drizzle-kit generate: writes migrations, never touches a database (its --config says
+                    // where they are)
+  run_script,       // npm run X, pnpm X, yarn X, bun run X, turbo run X, run-s X ...
+  run_file,         // ./entrypoint.sh, sh scripts/deploy.sh, source x.sh
+  make_target,      // make X, make -C dir X
+  run_program,      // node seed.js, tsx src/db/seed.ts, bun scripts/x.ts, npx tsx x.ts: target is the file
 };
 
 // A condition a command runs under, as the shell or the CI writes it:

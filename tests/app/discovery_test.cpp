@@ -309,6 +309,25 @@ TEST(Discovery, CiStepWithConfigResolvesOutFromWhereItRuns) {
   EXPECT_TRUE(sources.project.scanned); // lint reuses the scan
 }
 
+// A Dockerfile that runs `drizzle-kit generate --config ...` in its WORKDIR
+// says where the config's `out` resolves, as a CI step or a package script
+// does: generate is a run of drizzle-kit like push and migrate.
+TEST(Discovery, DockerfileGenerateWithConfigResolvesOutFromWhereItRuns) {
+  TempTree tree;
+  tree.write("README.md", "a repository\n");
+  tree.write(
+      "server/db/drizzle.config.ts",
+      "export default { dialect: 'postgresql', out: './drizzle', schema: './server/db/schema.ts' };\n");
+  tree.write("drizzle/0000_init.sql", k_migration);
+  tree.write("Dockerfile", "FROM node:20\nWORKDIR /app\nCOPY . .\n"
+                           "RUN npx drizzle-kit generate --config server/db/drizzle.config.ts\n");
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "drizzle"))
+      << ::testing::PrintToString(sources.notes);
+  EXPECT_TRUE(any_note(sources.notes, "runs drizzle-kit there with --config"))
+      << ::testing::PrintToString(sources.notes);
+}
+
 // A config of another dialect is skipped, and its `out` is never replayed.
 TEST(Discovery, OtherDialectConfigIsSkippedWithANote) {
   TempTree tree;

@@ -74,41 +74,55 @@ protected:
           json{{"version", "7"}, {"dialect", "postgresql"}, {"entries", entries}}.dump(2));
   }
 
+  // A database where the first k_applied migrations ran, recorded in
+  // drizzle.__drizzle_migrations as drizzle-orm's migrator records them.
+  std::string applied_database() {
+    const std::string database = cluster().create_database("lens");
+    EXPECT_FALSE(database.empty());
+    auto admin = cluster().admin(database);
+    EXPECT_TRUE(admin.ok()) << admin.error().to_string();
+    std::string setup =
+        "CREATE SCHEMA drizzle;"
+        "CREATE TABLE drizzle.__drizzle_migrations (id serial PRIMARY KEY, hash text NOT NULL, "
+        "created_at bigint);";
+    for (int i = 0; i < k_applied; ++i) {
+      std::string sql = migration_sql(i);
+      for (std::size_t at = sql.find("--> statement-breakpoint"); at != std::string::npos;
+           at = sql.find("--> statement-breakpoint")) {
+        sql.erase(at, std::string_view("--> statement-breakpoint").size());
+      }
+      setup += sql + "INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('applied-" +
+               std::to_string(i) + "', " + std::to_string(k_first_when + i) + ");";
+    }
+    auto done = admin->run_script(setup, "lens set-up");
+    EXPECT_TRUE(done.ok()) << done.error().to_string();
+    return database;
+  }
+
+  // `pgadvise lint . --db ... --format json` in the project.
+  json lint_json(const std::string& database) {
+    ProcessOptions options;
+    options.env.try_emplace("NO_COLOR", std::nullopt);
+    options.env.try_emplace("PGPASSWORD", std::nullopt);
+    options.cwd = m_root.string();
+    const ProcessResult run = pgadvise::test::run_process(
+        PGADVISE_BINARY,
+        {"lint", ".", "--db", cluster().admin_conninfo(database), "--no-explain", "--format", "json"},
+        options);
+    EXPECT_FALSE(run.timed_out);
+    EXPECT_NE(run.exit_code, 2) << run.err;
+    json report = json::parse(run.out, nullptr, false);
+    EXPECT_FALSE(report.is_discarded()) << run.out << run.err;
+    return report;
+  }
+
   fs::path m_root;
 };
 
 TEST_F(LensLive, DbJudgesTheMigrationsNotApplied) {
   write_project();
-  const std::string database = cluster().create_database("lens");
-  ASSERT_FALSE(database.empty());
-  auto admin = cluster().admin(database);
-  ASSERT_TRUE(admin.ok()) << admin.error().to_string();
-  std::string setup = "CREATE SCHEMA drizzle;"
-                      "CREATE TABLE drizzle.__drizzle_migrations (id serial PRIMARY KEY, hash text NOT NULL, "
-                      "created_at bigint);";
-  for (int i = 0; i < k_applied; ++i) {
-    std::string sql = migration_sql(i);
-    for (std::size_t at = sql.find("--> statement-breakpoint"); at != std::string::npos;
-         at = sql.find("--> statement-breakpoint")) {
-      sql.erase(at, std::string_view("--> statement-breakpoint").size());
-    }
-    setup += sql + "INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ('applied-" +
-             std::to_string(i) + "', " + std::to_string(k_first_when + i) + ");";
-  }
-  auto done = admin->run_script(setup, "lens set-up");
-  ASSERT_TRUE(done.ok()) << done.error().to_string();
-
-  ProcessOptions options;
-  options.env.try_emplace("NO_COLOR", std::nullopt);
-  options.env.try_emplace("PGPASSWORD", std::nullopt);
-  options.cwd = m_root.string();
-  const ProcessResult run = pgadvise::test::run_process(
-      PGADVISE_BINARY,
-      {"lint", ".", "--db", cluster().admin_conninfo(database), "--no-explain", "--format", "json"}, options);
-  ASSERT_FALSE(run.timed_out);
-  ASSERT_NE(run.exit_code, 2) << run.err;
-  const json report = json::parse(run.out, nullptr, false);
-  ASSERT_FALSE(report.is_discarded()) << run.out << run.err;
+  const json report = lint_json(applied_database());
+  ASSERT_TRUE(report.is_object());
 
   // Locks: the two pending migrations (not only the newest); none from the applied three.
   std::set<std::string> lock_files;
@@ -124,12 +138,44 @@ TEST_F(LensLive, DbJudgesTheMigrationsNotApplied) {
   }
   const std::set<std::string> pending = {"drizzle/0003_step.sql", "drizzle/0004_step.sql"};
   EXPECT_EQ(lock_files, pending) << report["findings"].dump(2);
-  // The live tables t0..t2 (the schema with --db) are existing columns: one
-  // summary, without a file.
-  EXPECT_EQ(convention_files, std::set<std::string>{""});
+  // The live tables t0..t2 are existing columns: one summary, at the first
+  // of them (the migration that created it). The pending migrations' new
+  // tables t3 and t4 (judged as if applied) are new columns: each its own.
+  EXPECT_EQ(convention_files, (std::set<std::string>{"drizzle/0000_step.sql", "drizzle/0003_step.sql",
+                                                     "drizzle/0004_step.sql"}));
   const std::string notes = report["notes"].dump();
   EXPECT_NE(notes.find("the 3 applied migrations were not judged"), std::string::npos) << notes;
   EXPECT_NE(notes.find("__drizzle_migrations"), std::string::npos) << notes;
+}
+
+// The state rules judge the schema as it will be once the pending
+// migrations run: a foreign key the migration under review adds (on a table
+// the database has, and on a new table) is checked for its index, located
+// at that migration, though the database does not have it yet.
+TEST_F(LensLive, DbJudgesTheObjectsOfPendingMigrationsAsIfApplied) {
+  write_project();
+  std::ofstream(m_root / "drizzle" / (tag_of(k_migrations - 1) + ".sql"), std::ios::app)
+      << "--> statement-breakpoint\nALTER TABLE \"t1\" ADD COLUMN \"owner_id\" bigint;\n"
+         "--> statement-breakpoint\nALTER TABLE \"t1\" ADD CONSTRAINT \"t1_owner_id_t4_id_fk\" FOREIGN KEY "
+         "(\"owner_id\") REFERENCES \"public\".\"t4\"(\"id\");\n"
+         "--> statement-breakpoint\nCREATE TABLE \"t5\" (\"id\" bigint PRIMARY KEY, \"t0_id\" bigint "
+         "REFERENCES \"t0\"(\"id\"));\n";
+  const json report = lint_json(applied_database());
+  ASSERT_TRUE(report.is_object());
+  std::set<std::string> unindexed;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] == "unindexed-foreign-key") {
+      const json& location = finding["location"];
+      unindexed.insert(finding["object"]["table"].get<std::string>() + " at " +
+                       (location.is_object() ? location.value("file", "") : ""));
+    }
+  }
+  const std::string newest = "drizzle/" + tag_of(k_migrations - 1) + ".sql";
+  EXPECT_EQ(unindexed, (std::set<std::string>{"t1 at " + newest, "t5 at " + newest}))
+      << report["findings"].dump(2);
+  const std::string notes = report["notes"].dump();
+  EXPECT_NE(notes.find("not yet applied (per"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("new tables public.t3, public.t4, public.t5"), std::string::npos) << notes;
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // lens_live_test.cpp.
 #include "cli/process.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -60,6 +61,14 @@ std::vector<json> of_rule(const json& report, std::string_view rule) {
 std::string file_of(const json& finding) {
   const json& location = finding["location"];
   return location.is_object() && location["file"].is_string() ? location["file"].get<std::string>() : "";
+}
+
+// The one low finding for a convention's existing columns: its evidence is
+// each existing column (kind "existing").
+bool is_summary(const json& finding) {
+  const json& evidence = finding["evidence"];
+  return evidence.is_array() && std::any_of(evidence.begin(), evidence.end(),
+                                            [](const json& e) { return e.value("kind", "") == "existing"; });
 }
 
 std::set<std::string> files_of(const std::vector<json>& findings) {
@@ -135,9 +144,13 @@ TEST_F(LensCli, WithNoFlagOnlyTheNewestMigrationIsJudged) {
   // The newest migration's own new column, and one summary of the existing ones.
   const std::vector<json> conventions = of_rule(out, k_convention_rule);
   ASSERT_EQ(conventions.size(), 2U) << json(conventions).dump(2);
-  EXPECT_EQ(files_of(conventions), (std::set<std::string>{"", migration_name(k_history - 1)}));
+  // The summary sits at the first existing column (migration 0000), with
+  // every one as evidence; the newest migration's column is its own finding.
+  EXPECT_EQ(files_of(conventions), (std::set<std::string>{migration_name(0), migration_name(k_history - 1)}));
+  ASSERT_EQ(std::count_if(conventions.begin(), conventions.end(), is_summary), 1);
   for (const json& finding : conventions) {
-    if (file_of(finding).empty()) {
+    if (is_summary(finding)) {
+      EXPECT_EQ(file_of(finding), migration_name(0));
       EXPECT_EQ(finding["severity"], "low");
       EXPECT_EQ(finding["evidence"].size(), static_cast<std::size_t>(k_history - 1));
       EXPECT_NE(finding["message"].get<std::string>().find("7 existing columns"), std::string::npos)
@@ -166,7 +179,8 @@ TEST_F(LensCli, AllMigrationsFlagAndConfigKeyJudgeEveryOne) {
   EXPECT_EQ(of_rule(all, k_lock_rule).size(), static_cast<std::size_t>(k_history - 1));
   const std::vector<json> conventions = of_rule(all, k_convention_rule);
   EXPECT_EQ(conventions.size(), static_cast<std::size_t>(k_history));
-  EXPECT_EQ(files_of(conventions).count(""), 0U) << "no summary when every migration is judged";
+  EXPECT_EQ(std::count_if(conventions.begin(), conventions.end(), is_summary), 0)
+      << "no summary when every migration is judged";
   EXPECT_EQ(all["notes"].dump().find("were not judged"), std::string::npos);
 
   write(m_root / ".pgadvise.toml", "all_migrations = true\n");

@@ -8,20 +8,7 @@
 # exit-code output are set, and the step fails only on findings at or above
 # fail-on.
 # Usage: action_test.sh SOURCE_DIR BUILD_DIR DIST_DIR (DIST_DIR: package.sh's output)
-set -euo pipefail
-source_dir="$1"
-build_dir="$2"
-dist_dir="$3"
-version="$(cat "$build_dir/pgadvise-version.txt")"
-tarball="$dist_dir/pgadvise-$version-linux-x64.tar.gz"
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/common.sh" "$@"
 
 # A runner's tools, minus everything that builds or installs system packages.
 runner_bin="$tmp/runner bin"
@@ -94,8 +81,4 @@ run usage bundle-path="$tarball" args=--no-such-option
 [ "$(result '[s["conclusion"] for s in r["steps"] if "uses" in s or s["name"].startswith("Upload")][0]')" = skipped ] ||
   fail "the SARIF upload would run after a usage error"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "action ok"
+finish action

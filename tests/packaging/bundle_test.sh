@@ -5,20 +5,7 @@
 # nothing in it needs a glibc newer than 2.34; and it lints the example app
 # with no library path set, the same as the regular build does.
 # Usage: bundle_test.sh SOURCE_DIR BUILD_DIR DIST_DIR (DIST_DIR: package.sh's output)
-set -euo pipefail
-source_dir="$1"
-build_dir="$2"
-dist_dir="$3"
-version="$(cat "$build_dir/pgadvise-version.txt")"
-tarball="$dist_dir/pgadvise-$version-linux-x64.tar.gz"
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/common.sh" "$@"
 root="$tmp/unpacked here"
 mkdir -p "$root"
 tar -xzf "$tarball" -C "$root"
@@ -121,8 +108,4 @@ set -e
 echo "bundle: $(du -h "$tarball" | cut -f1) packed, $(du -sh "$bundle" | cut -f1) unpacked"
 (cd "$bundle/lib" && ls)
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "bundle ok"
+finish bundle

@@ -5,19 +5,7 @@
 # standard input, output and error, and signals (SIGTERM to the shim reaches
 # the binary and the shim dies of it too).
 # Usage: npm_test.sh SOURCE_DIR BUILD_DIR DIST_DIR (DIST_DIR: package.sh's output)
-set -euo pipefail
-source_dir="$1"
-build_dir="$2"
-dist_dir="$3"
-version="$(cat "$build_dir/pgadvise-version.txt")"
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+source "$(dirname "$0")/common.sh" "$@"
 project="$tmp/an app"
 mkdir -p "$project"
 cp "$dist_dir/npm/pgadvise-$version.tgz" "$dist_dir/npm/pgadvise-linux-x64-$version.tgz" "$project/"
@@ -127,8 +115,4 @@ while True:
         break
 EOF
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "npm ok"
+finish npm

@@ -685,6 +685,9 @@ private:
     } else if (sub.rfind("migrate", 0) == 0) {
       inv.kind = InvocationKind::drizzle_migrate;
       emit(std::move(inv));
+    } else if (sub.rfind("generate", 0) == 0) {
+      inv.kind = InvocationKind::drizzle_generate;
+      emit(std::move(inv));
     }
   }
 

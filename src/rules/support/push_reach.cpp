@@ -325,13 +325,15 @@ private:
       return out;
     }
     if (inv.kind != InvocationKind::drizzle_push && inv.kind != InvocationKind::drizzle_migrate &&
-        inv.kind != InvocationKind::run_program && depth >= k_max_depth) {
+        inv.kind != InvocationKind::drizzle_generate && inv.kind != InvocationKind::run_program &&
+        depth >= k_max_depth) {
       note_depth(command);
       return out;
     }
     switch (inv.kind) {
     case InvocationKind::drizzle_push:
     case InvocationKind::drizzle_migrate:
+    case InvocationKind::drizzle_generate:
     case InvocationKind::run_program: break;
     case InvocationKind::run_script:
       for (const auto& [package, script] : resolve_scripts(inv)) {

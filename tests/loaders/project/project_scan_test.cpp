@@ -167,7 +167,9 @@ TEST(ProjectScanCommand, FindsDrizzleKitPushHoweverInvoked) {
   EXPECT_TRUE(parse("echo 'run drizzle-kit push first'").empty());
   EXPECT_TRUE(parse("# npx drizzle-kit push").empty());
   EXPECT_TRUE(parse("npm install drizzle-kit").empty());
-  EXPECT_EQ(parse("npx drizzle-kit generate").size(), 0U);
+  ASSERT_EQ(parse("npx drizzle-kit generate").size(), 1U); // discovery reads its --config
+  EXPECT_EQ(parse("npx drizzle-kit generate")[0].kind, InvocationKind::drizzle_generate);
+  EXPECT_TRUE(parse("npx drizzle-kit studio").empty());
   ASSERT_EQ(parse("npx drizzle-kit migrate").size(), 1U);
   EXPECT_EQ(parse("npx drizzle-kit migrate")[0].kind, InvocationKind::drizzle_migrate);
 }
