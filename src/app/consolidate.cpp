@@ -1,5 +1,6 @@
 #include "app/consolidate.hpp"
 
+#include "core/finding_order.hpp"
 #include "core/text.hpp"
 #include "core/whitespace.hpp"
 #include "rules/registry.hpp"
@@ -372,7 +373,13 @@ std::size_t consolidate_findings(std::vector<core::Finding>& findings, const mod
       finding.saving_ms = measured_saving(finding, *live);
     }
   }
-  std::stable_sort(merged.begin(), merged.end(), [](const core::Finding& a, const core::Finding& b) {
+  std::vector<std::size_t> order(merged.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const core::Finding& a = merged[x];
+    const core::Finding& b = merged[y];
     if ((a.saving_ms > 0) != (b.saving_ms > 0)) {
       return a.saving_ms > 0;
     }
@@ -381,6 +388,7 @@ std::size_t consolidate_findings(std::vector<core::Finding>& findings, const mod
     }
     return a.severity > b.severity;
   });
+  core::reorder_findings(merged, order);
   findings = std::move(merged);
   return merged_away;
 }

@@ -164,39 +164,63 @@ RunReport run(const RunInput& input, const core::Settings& settings, const std::
       return out;
     }));
   }
-  std::vector<core::Finding> all = input.diagnostics;
+  std::vector<std::vector<core::Finding>> parts;
+  parts.reserve(futures.size());
+  std::size_t total = input.diagnostics.size();
   for (auto& future : futures) {
-    auto part = future.get();
+    parts.push_back(future.get());
+    total += parts.back().size();
+  }
+  // Reserved once: growing a vector of findings moves every finding again.
+  std::vector<core::Finding> all;
+  all.reserve(total);
+  all.insert(all.end(), input.diagnostics.begin(), input.diagnostics.end());
+  for (auto& part : parts) {
     std::move(part.begin(), part.end(), std::back_inserter(all));
+    std::vector<core::Finding>().swap(part);
   }
 
   core::SuppressionUse use;
+  // Whether a finding goes into the report (severity overrides and the
+  // fingerprint applied on the way).
   auto admit = [&](core::Finding& finding) {
     if (!enabled(finding.rule, settings)) {
-      return; // loader diagnostics obey --rule/--disable too
+      return false; // loader diagnostics obey --rule/--disable too
     }
     if (auto it = settings.severity_overrides.find(finding.rule); it != settings.severity_overrides.end()) {
       finding.severity = it->second;
     }
     if (input.suppressions.suppresses(finding, use)) {
       ++report.suppressed;
-      return;
+      return false;
     }
     if (finding.severity < settings.min_severity) {
       ++report.hidden;
-      return;
+      return false;
     }
     if (finding.fingerprint.empty()) {
       finding.compute_fingerprint();
     }
-    report.findings.push_back(std::move(finding));
+    return true;
   };
-  for (core::Finding& finding : all) {
-    admit(finding);
+  // Admitted findings are compacted within `all`, which then becomes the
+  // report's list: no second vector of every finding.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (admit(all[i])) {
+      if (i != kept) {
+        all[kept] = std::move(all[i]);
+      }
+      ++kept;
+    }
   }
+  all.erase(all.begin() + static_cast<std::ptrdiff_t>(kept), all.end());
+  report.findings = std::move(all);
   // After every other finding met the suppressions: only then is a directive known to be unused.
   for (core::Finding& finding : unused_suppressions(input.suppressions, use, report, rules)) {
-    admit(finding);
+    if (admit(finding)) {
+      report.findings.push_back(std::move(finding));
+    }
   }
   core::sort_findings(report.findings);
   return report;
