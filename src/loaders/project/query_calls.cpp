@@ -625,6 +625,7 @@ void scan_query_calls(ScanContext& context, const std::vector<std::string>& file
   std::vector<FileIndex> indexes;
   // Helpers that issue a query outside any loop: (file, function) -> calls.
   std::vector<std::pair<std::string, model::QueryCall>> helpers;
+  std::vector<std::string> others; // files without a Drizzle call: they may call a helper
   for (const std::string& file : files) {
     if (!source_file(file)) {
       continue;
@@ -634,10 +635,11 @@ void scan_query_calls(ScanContext& context, const std::vector<std::string>& file
       continue;
     }
     ++project.query_files_searched;
-    // Only files that can hold a Drizzle call are tokenized.
+    // Only files that can hold a Drizzle call are tokenized now.
     if (text->find(".from(") == std::string::npos && text->find(".query.") == std::string::npos &&
         text->find(".insert(") == std::string::npos && text->find(".update(") == std::string::npos &&
         text->find(".delete(") == std::string::npos) {
+      others.push_back(file);
       continue;
     }
     const ts::Program program = ts::parse_program(*text);
@@ -653,6 +655,24 @@ void scan_query_calls(ScanContext& context, const std::vector<std::string>& file
         helpers.emplace_back(function, call.call);
       }
     }
+    index.functions.clear();
+    index.loops.clear();
+    indexes.push_back(std::move(index));
+  }
+  // The other files are tokenized only when they name a helper.
+  std::set<std::string> names;
+  for (const auto& helper : helpers) {
+    names.insert(helper.first + "(");
+  }
+  for (const std::string& file : names.empty() ? std::vector<std::string>{} : others) {
+    const std::optional<std::string> text = context.read(file);
+    if (!text || std::none_of(names.begin(), names.end(), [&](const std::string& name) {
+          return text->find(name) != std::string::npos;
+        })) {
+      continue;
+    }
+    const ts::Program program = ts::parse_program(*text);
+    FileIndex index = FileReader(file, program).read();
     index.functions.clear();
     index.loops.clear();
     indexes.push_back(std::move(index));
