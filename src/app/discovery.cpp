@@ -374,6 +374,8 @@ public:
       project.programs = std::move(m_scan->programs);
       project.deploy_configs = std::move(m_scan->deploy_configs);
       project.scan_notes = std::move(m_scan->scan_notes);
+      project.query_calls = std::move(m_scan->query_calls);
+      project.query_files_searched = m_scan->query_files_searched;
     }
     return std::move(m_sources);
   }
@@ -947,6 +949,11 @@ void relocate_project(model::Project& project) {
   }
   for (model::ScanNote& note : project.scan_notes) {
     prefix_location(note.location, prefix);
+  }
+  for (model::QueryCall& call : project.query_calls) {
+    prefix_location(call.location, prefix);
+    prefix_location(call.loop_location, prefix);
+    prefix_location(call.via_location, prefix);
   }
 }
 

@@ -28,6 +28,10 @@ struct Project {
   std::vector<std::string>
       deploy_configs;               // files that show the project is deployed (Dockerfile, fly.toml, ...)
   std::vector<ScanNote> scan_notes; // malformed files, with locations
+  // Drizzle query calls in the project's TypeScript and how many files were
+  // searched for them (loaders/project/query_calls).
+  std::vector<QueryCall> query_calls;
+  std::size_t query_files_searched = 0;
 };
 
 } // namespace pgadvise::model

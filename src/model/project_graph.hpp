@@ -161,6 +161,31 @@ struct ProgramFile {
 };
 
 // A located problem met while scanning (malformed YAML, JSON or TOML).
+// A Drizzle query call in the project's TypeScript (loaders/project/query_calls):
+// what n-plus-one needs to name the line that issues a per-row statement.
+enum class QueryCallKind { select, find_first, find_many, insert, update, remove };
+
+struct QueryCall {
+  QueryCallKind kind = QueryCallKind::select;
+  // The table variable as its module exports it (import aliases and
+  // `schema.x` resolved); for `db.query.<key>` the key.
+  std::string table;
+  std::vector<std::string> key_columns; // column properties the where compares by equality
+  std::vector<std::string> key_values;  // the compared values' source text, one per key column
+  core::SourceLocation location;        // the call (its `db`)
+  // The innermost loop around the call (or around the call of the helper
+  // function that makes it: `via`); empty outside loops.
+  std::string loop; // "for...of", "for", "while", ".map", ".forEach", ...
+  core::SourceLocation loop_location;
+  std::string loop_variable; // `post` in `for (const post of rows)` / `rows.map((post) => ...)`
+  std::string loop_iterable; // `rows`
+  // Tables other Drizzle calls read earlier in the function around the loop:
+  // where the loop's rows can come from.
+  std::vector<std::string> tables_before;
+  std::string via;                   // the helper function the loop calls, when the query is in it
+  core::SourceLocation via_location; // that call, inside the loop
+};
+
 struct ScanNote {
   std::string message;
   core::SourceLocation location;

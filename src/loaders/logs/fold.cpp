@@ -67,6 +67,37 @@ std::string unescape_continuations(std::string_view text, bool escaped, std::siz
   return sanitized_copy(raw, max_bytes);
 }
 
+// sqlcommenter URL-encodes its values (`file='src%2Froutes%2Ffeed.ts'`) and
+// escapes quotes with a backslash; plain values pass unchanged.
+std::string sqlcommenter_decoded(std::string_view value) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  };
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '%' && i + 2 < value.size() && hex(value[i + 1]) >= 0 && hex(value[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(value[i + 1]) * 16 + hex(value[i + 2])));
+      i += 2;
+    } else if (value[i] == '\\' && i + 1 < value.size() && value[i + 1] == '\'') {
+      out.push_back('\'');
+      ++i;
+    } else {
+      out.push_back(value[i]);
+    }
+  }
+  return out;
+}
+
 // "user=a database=b application_name=c" -> value of `key`.
 std::string_view key_value(std::string_view text, std::string_view key, bool to_end = false) {
   std::size_t at = 0;
@@ -347,13 +378,13 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
   pending.code_path = 0;
   if (!event.tags.empty()) {
     model::Workload::CodePath path;
-    path.route = sanitized_copy(sqlcommenter_value(event.tags, "route"), 256);
+    path.route = sanitized_copy(sqlcommenter_decoded(sqlcommenter_value(event.tags, "route")), 256);
     if (path.route.empty() && !sqlcommenter_value(event.tags, "controller").empty()) {
-      path.route = sanitized_copy(std::string(sqlcommenter_value(event.tags, "controller")) + "#" +
-                                      std::string(sqlcommenter_value(event.tags, "action")),
+      path.route = sanitized_copy(sqlcommenter_decoded(sqlcommenter_value(event.tags, "controller")) + "#" +
+                                      sqlcommenter_decoded(sqlcommenter_value(event.tags, "action")),
                                   256);
     }
-    path.file = sanitized_copy(sqlcommenter_value(event.tags, "file"), 256);
+    path.file = sanitized_copy(sqlcommenter_decoded(sqlcommenter_value(event.tags, "file")), 256);
     if (!path.route.empty() || !path.file.empty()) {
       pending.code_path = m_workload.code_path_index(std::move(path));
     }

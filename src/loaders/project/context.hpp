@@ -55,6 +55,9 @@ void scan_railway_json(ScanContext& context, const std::string& file);
 void scan_railway_toml(ScanContext& context, const std::string& file);
 void scan_makefile(ScanContext& context, const std::string& file);
 void scan_shell_file(ScanContext& context, const std::string& file);
+// Indexes the Drizzle query calls of the project's JS/TS files and the loops
+// around them into project.query_calls (query_calls.cpp).
+void scan_query_calls(ScanContext& context, const std::vector<std::string>& files);
 // Reads the JS/TS files commands run (run_program targets) into project.programs.
 void scan_programs(ScanContext& context);
 

@@ -380,6 +380,7 @@ void scan_project(model::Project& project) {
   }
   scan::load_referenced_scripts(context, files);
   scan::scan_programs(context);
+  scan::scan_query_calls(context, files);
   project.scanned = true;
 }
 

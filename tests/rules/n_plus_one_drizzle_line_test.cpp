@@ -1,0 +1,218 @@
+// n-plus-one at the TypeScript line: fixtures/drizzle-loop-app is a real
+// drizzle-orm app and fixtures/logs/drizzle-loop its real PostgreSQL 15 log
+// (regenerate.sh runs the app with tsx against a throwaway cluster). The
+// finding names the loop's Drizzle call and gives the fix in Drizzle; with
+// sqlcommenter tags it names the route; without a matching call it says so
+// and names no line; decoys are never chosen.
+
+#include "support/cli.hpp"
+#include "support/files.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pgadvise::test::TempTree;
+
+const fs::path k_source = PGADVISE_SOURCE_DIR;
+
+std::string log_path(std::string_view name) {
+  return (k_source / "fixtures/logs/drizzle-loop" / name).string();
+}
+
+class DrizzleLine : public ::testing::Test {
+protected:
+  TempTree m_tree;
+  fs::path m_app;
+
+  void SetUp() override {
+    // A path with a space, as a user's checkout may have.
+    m_app = m_tree.copy(k_source / "fixtures/drizzle-loop-app", "my app");
+  }
+
+  // The n-plus-one findings of `pgadvise lint . --log LOG` run in the app.
+  std::vector<json> findings(std::string_view log) const {
+    const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+        m_app.string(), {"lint", ".", "--log", log_path(log), "--format", "json"});
+    EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
+    const json report = json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(report.is_discarded()) << result.out;
+    std::vector<json> out;
+    if (report.is_discarded()) {
+      return out;
+    }
+    for (const json& finding : report["findings"]) {
+      if (finding["rule"] == "n-plus-one") {
+        out.push_back(finding);
+      }
+    }
+    return out;
+  }
+
+  void write(std::string_view relative, std::string_view text) const {
+    pgadvise::test::write_text(m_app / relative, text);
+  }
+};
+
+const json* on_table(const std::vector<json>& findings, std::string_view table) {
+  for (const json& finding : findings) {
+    if (finding["object"]["table"] == table) {
+      return &finding;
+    }
+  }
+  return nullptr;
+}
+
+std::string code_evidence(const json& finding) {
+  std::string out;
+  for (const json& evidence : finding["evidence"]) {
+    if (evidence["kind"] == "code") {
+      out += evidence["detail"].get<std::string>() + "\n";
+    }
+  }
+  return out;
+}
+
+// The finding stays at its log line.
+bool in_log(const json& finding, std::string_view log) {
+  const std::string file =
+      finding["location"].is_null() ? std::string() : finding["location"]["file"].get<std::string>();
+  return file.size() >= log.size() && file.compare(file.size() - log.size(), log.size(), log) == 0;
+}
+
+std::string where(const json& finding) {
+  const json& location = finding["location"];
+  return location.is_null()
+             ? std::string()
+             : location["file"].get<std::string>() + ":" + std::to_string(location["line"].get<int>());
+}
+
+TEST_F(DrizzleLine, TheLoopsCallWithItsDrizzleFix) {
+  const std::vector<json> found = findings("feed.log");
+  // The feed's author lookups and the discussion's comments: two loops, two
+  // findings. showPost's lookup (the same query, no loop) is no N+1.
+  ASSERT_EQ(found.size(), 2U);
+  const json* users = on_table(found, "users");
+  ASSERT_NE(users, nullptr);
+  EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
+  EXPECT_NE(code_evidence(*users).find("inside the for...of loop at src/routes/feed.ts:9:3 over page"),
+            std::string::npos)
+      << code_evidence(*users);
+  const std::string fix = (*users)["fix"]["drizzle"];
+  EXPECT_NE(fix.find("db.select().from(users).where(inArray(users.id, page.map((post) => post.userId)))"),
+            std::string::npos)
+      << fix;
+  EXPECT_NE(fix.find("db.query.posts.findMany({ with: {"), std::string::npos) << fix;
+  EXPECT_EQ((*users)["fix"]["drizzle_file"], "src/routes/feed.ts:10");
+
+  const json* comments = on_table(found, "comments");
+  ASSERT_NE(comments, nullptr);
+  EXPECT_EQ(where(*comments), "src/routes/discussion.ts:11");
+  EXPECT_NE(code_evidence(*comments).find("inside the Promise.all(.map) loop at src/routes/discussion.ts:9:"),
+            std::string::npos)
+      << code_evidence(*comments);
+  const std::string comments_fix = (*comments)["fix"]["drizzle"];
+  EXPECT_NE(
+      comments_fix.find("db.query.comments.findMany({ where: inArray(comments.postId, mine.map((post) => "
+                        "post.id)) })"),
+      std::string::npos)
+      << comments_fix;
+}
+
+TEST_F(DrizzleLine, SqlcommenterTagsNameTheRouteAndTheLine) {
+  const std::vector<json> found = findings("feed-commented.log");
+  ASSERT_EQ(found.size(), 2U);
+  const json* users = on_table(found, "users");
+  ASSERT_NE(users, nullptr);
+  const std::string message = (*users)["message"];
+  // The tags are URL-encoded in the log, as sqlcommenter writes them.
+  EXPECT_NE(message.find("in /feed (src/routes/feed.ts)"), std::string::npos) << message;
+  EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
+  const json* comments = on_table(found, "comments");
+  ASSERT_NE(comments, nullptr);
+  EXPECT_NE(comments->at("message").get<std::string>().find("in /users/:id/discussion"), std::string::npos);
+  EXPECT_EQ(where(*comments), "src/routes/discussion.ts:11");
+}
+
+TEST_F(DrizzleLine, NoMatchingCallSaysSoAndNamesNoLine) {
+  // The feed fixed by hand: one batched query, no loop. Only the decoys read
+  // users by key now: showPost (outside a loop) and invite (by email).
+  write("src/routes/feed.ts", R"(import { desc, inArray } from "drizzle-orm";
+import { db } from "../db/index.js";
+import { posts, users } from "../db/schema.js";
+
+export async function feed(offset: number) {
+  const page = await db.select().from(posts).orderBy(desc(posts.id)).limit(10).offset(offset);
+  const authors = await db.select().from(users).where(inArray(users.id, page.map((p) => p.userId)));
+  return page.map((post) => ({ ...post, author: authors.find((a) => a.id === post.userId) }));
+}
+)");
+  const std::vector<json> found = findings("feed.log");
+  const json* users = on_table(found, "users");
+  ASSERT_NE(users, nullptr);
+  const std::string evidence = code_evidence(*users);
+  EXPECT_NE(
+      evidence.find("no Drizzle call found in the project's TypeScript that reads users by id inside a loop"),
+      std::string::npos)
+      << evidence;
+  EXPECT_NE(evidence.find("it is read at src/routes/post.ts:11:26 (outside any loop)"), std::string::npos)
+      << evidence;
+  // The location stays in the log: no TypeScript line is guessed.
+  EXPECT_TRUE(in_log(*users, "feed.log")) << where(*users);
+  EXPECT_EQ((*users)["fix"]["drizzle_file"], nullptr);
+}
+
+TEST_F(DrizzleLine, TwoCandidateLoopsAreBothNamedAndNeitherChosen) {
+  // A second loop that reads users by id after reading posts: the log cannot
+  // tell the two apart (no tags).
+  write("src/routes/digest.ts", R"(import { eq } from "drizzle-orm";
+import { db } from "../db/index.js";
+import { posts, users } from "../db/schema.js";
+
+export async function digest() {
+  const recent = await db.select().from(posts).limit(5);
+  for (const post of recent) {
+    await db.select().from(users).where(eq(users.id, post.userId));
+  }
+}
+)");
+  const std::vector<json> plain = findings("feed.log");
+  const json* users = on_table(plain, "users");
+  ASSERT_NE(users, nullptr);
+  const std::string evidence = code_evidence(*users);
+  EXPECT_NE(evidence.find("2 Drizzle calls in loops read users by id"), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("src/routes/feed.ts:10"), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("src/routes/digest.ts:8"), std::string::npos) << evidence;
+  EXPECT_TRUE(in_log(*users, "feed.log")) << where(*users);
+
+  // With the tags, file= picks the feed's loop.
+  const std::vector<json> tagged = findings("feed-commented.log");
+  const json* tagged_users = on_table(tagged, "users");
+  ASSERT_NE(tagged_users, nullptr);
+  EXPECT_EQ(where(*tagged_users), "src/routes/feed.ts:10");
+}
+
+TEST_F(DrizzleLine, ALoopAfterAnotherTablesRowsIsNotChosenOverTheParentsLoop) {
+  // A second loop reading users by id, over comments rather than posts: the
+  // log's parent reads posts, so the feed's loop is the one.
+  write("src/routes/commenters.ts", R"(import { eq } from "drizzle-orm";
+import { db } from "../db/index.js";
+import { comments, users } from "../db/schema.js";
+
+export async function commenters() {
+  const latest = await db.select().from(comments).limit(5);
+  for (const comment of latest) {
+    await db.select().from(users).where(eq(users.id, comment.postId));
+  }
+}
+)");
+  const std::vector<json> found = findings("feed.log");
+  const json* users = on_table(found, "users");
+  ASSERT_NE(users, nullptr);
+  EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
+}
+
+} // namespace
