@@ -22,7 +22,9 @@ std::string without_comments(const std::string& sql) {
     const char c = sql[i];
     if (quote != 0) {
       out.push_back(c);
-      quote = c == quote ? 0 : quote;
+      if (c == quote) {
+        quote = 0;
+      }
       continue;
     }
     if (c == '\'' || c == '"') {
@@ -89,7 +91,7 @@ std::string any_rewrite(const model::QueryShape& shape, const std::string& norma
     return {};
   }
   const std::smatch& match = direct.front();
-  const std::string rewritten = text.substr(0, static_cast<std::size_t>(match.position(0))) + match[1].str() +
+  std::string rewritten = text.substr(0, static_cast<std::size_t>(match.position(0))) + match[1].str() +
                                 " = ANY($" + match[2].str() + ")" +
                                 text.substr(static_cast<std::size_t>(match.position(0) + match.length(0)));
   const model::QueryShape batched = pg::analyze_query_text(rewritten, &parsed);

@@ -176,7 +176,7 @@ public:
 private:
   void newline() {
     m_out += '\n';
-    m_out.append(static_cast<std::size_t>(2 * m_depth), ' ');
+    m_out.append(2 * static_cast<std::size_t>(m_depth), ' ');
   }
   void open(char bracket) {
     m_out += bracket;

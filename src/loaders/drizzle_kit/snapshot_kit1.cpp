@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <ranges>
 #include <string>
 #include <vector>
 
@@ -324,8 +325,8 @@ core::Result<Json> reconstruct_kit1_snapshot(const Json& snapshot, const fs::pat
     chain.push_back(&found->second);
   }
   State state;
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    apply(state, **it);
+  for (const auto* snapshot : std::ranges::reverse_view(chain)) { // oldest first
+    apply(state, *snapshot);
   }
   return to_v7(state);
 }
