@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 23's performance table, in one command:
-#   bench/all.sh [--out DIR] [--log FILE] [--readme] [--skip-100k]
+#   bench/all.sh [--out DIR] [--log FILE] [--docs] [--skip-100k]
 #
 # 1. installs the yardsticks from Debian when missing: hyperfine, pgbadger,
 #    gzip, bzip2, xz-utils, zstd (apt-get; needs root),
@@ -15,7 +15,8 @@
 # 5. repositories: bench/make-repo.py (300 migrations, 3,000 source files,
 #    5,000 node_modules files), then `pgadvise lint .` at its root,
 # 6. writes DIR/results.md (default DIR: /tmp/pgadvise-bench) and, with
-#    --readme, puts it in README.md between the bench-table markers.
+#    --docs (or its old name --readme), puts it in docs/benchmarks.md
+#    between the bench-table markers.
 #
 # Wall times are hyperfine medians (warm page cache) where a command takes
 # seconds, single /usr/bin/time runs where it takes minutes; peak RSS is
@@ -33,7 +34,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --log) log="$2"; shift 2 ;;
-    --readme) readme=1; shift ;;
+    --docs | --readme) readme=1; shift ;;
     --skip-100k) sizes=(10000); shift ;;
     *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
@@ -155,7 +156,7 @@ awk '{ print $1 }' /proc/loadavg >"$out/load.txt"
 python3 "$here/table.py" "$rows" "$out/load.txt" "$out/results.md"
 
 if [[ "$readme" == 1 ]]; then
-  python3 - "$root/README.md" "$out/results.md" <<'PY'
+  python3 - "$root/docs/benchmarks.md" "$out/results.md" <<'PY'
 import sys
 readme, table = sys.argv[1], open(sys.argv[2]).read()
 text = open(readme).read()
@@ -163,5 +164,5 @@ begin, end = "<!-- bench/all.sh table: begin -->\n", "<!-- bench/all.sh table: e
 a, b = text.index(begin) + len(begin), text.index(end)
 open(readme, "w").write(text[:a] + table + text[b:])
 PY
-  echo "== README.md updated" >&2
+  echo "== docs/benchmarks.md updated" >&2
 fi

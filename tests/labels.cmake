@@ -1,4 +1,4 @@
-# ctest labels: which test suites need what (README "Running the tests").
+# ctest labels: which test suites need what (README "Two commands").
 #   unit     everything not listed below: no server, no browser, no terminal
 #   cluster  starts a throwaway PostgreSQL 15 cluster (tests/support/pg_cluster)
 #   browser  renders the HTML report in headless Chromium

@@ -31,7 +31,7 @@ struct Config {
   std::string fail_on;
   std::string min_severity;
   std::string baseline;
-  bool all_migrations = false; // change rules judge every migration (lint --all-migrations)
+  bool all_migrations = false;     // change rules judge every migration (lint --all-migrations)
   std::vector<std::string> ignore; // globs, relative to dir: findings located there are dropped
   // Environment names for push detection: production, staging, development.
   std::map<std::string, std::vector<std::string>> environments;

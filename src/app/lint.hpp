@@ -35,8 +35,8 @@ struct LintOptions {
   // --all-migrations (all_migrations = true in .pgadvise.toml): the change
   // rules judge every migration, not only those not yet applied (app/lens).
   bool all_migrations = false;
-  LiveOptions live;              // --db and its options (app/live_input.hpp)
-  WorkloadOptions workload;      // --log, --pgss, --queries (app/workload_input.hpp)
+  LiveOptions live;         // --db and its options (app/live_input.hpp)
+  WorkloadOptions workload; // --log, --pgss, --queries (app/workload_input.hpp)
 };
 
 // A lint run: discovers and loads the inputs, runs the rules and the

@@ -18,7 +18,9 @@ std::vector<reporters::RuleInfo> describe_rules() {
                    .summary = meta.summary,
                    .severity = meta.default_severity,
                    .category = std::string(engine::to_string(meta.category)),
-                   .has_fix = meta.has_fix});
+                   .has_fix = meta.has_fix,
+                   .lens = std::string(engine::to_string(meta.lens)),
+                   .each_finding_an_action = meta.each_finding_an_action});
   }
   for (const auto& diag : engine::builtin_diagnostics()) {
     out.push_back({.id = std::string(diag.id),

@@ -67,7 +67,7 @@ void list_json() {
 
 CLI::App* add_rules_command(CLI::App& app, RulesOptions& options) {
   CLI::App* rules = app.add_subcommand("rules", "List the rules, or print one rule's page");
-  rules->add_option("--format", options.format, "text, json, or markdown (the README's rules table)")
+  rules->add_option("--format", options.format, "text, json, or markdown (docs/rules.md's table)")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   CLI::App* show = rules->add_subcommand("show", "Print a rule's documentation page");
   show->add_option("id", options.show, "Rule id, e.g. unindexed-foreign-key")->required();

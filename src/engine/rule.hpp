@@ -58,8 +58,11 @@ struct RuleMeta {
   // with --db, its findings are confirmed, and ranked, by EXPLAIN ANALYZE
   // plans that scan the finding's table filtering on its leading column;
   bool confirmed_by_plan = false;
-  // it judges a single statement on its own (`pgadvise explain`, the shell).
+  // it judges a single statement on its own (`pgadvise explain`, the shell);
   bool judges_one_statement = false;
+  // each finding is its own action (an index to create): the text report
+  // never folds them into one entry and gathers their DDL into one block.
+  bool each_finding_an_action = false;
 };
 
 // Resolved options of one rule: defaults overridden by the user's settings.

@@ -11,7 +11,7 @@
 namespace pgadvise::reporters {
 
 // A rule or built-in diagnostic as output formats describe it (SARIF
-// tool.driver.rules, JUnit suites, README's rules table). The app fills the
+// tool.driver.rules, JUnit suites, docs/rules.md's table). The app fills the
 // list from the registry, which reporters cannot see.
 struct RuleInfo {
   std::string id;
@@ -19,6 +19,8 @@ struct RuleInfo {
   core::Severity severity = core::Severity::medium; // the default one
   std::string category;                             // schema, query, project, plan, input
   bool has_fix = false;
+  std::string lens = "state";          // state, change, convention (engine::Lens); input diagnostics: state
+  bool each_finding_an_action = false; // engine::RuleMeta's: never folded, DDL gathered in one block
 };
 
 // One workload file: where it was and what it was read as.
@@ -86,7 +88,7 @@ void write_github_summary(std::ostream& out, const ReportInput& input);
 void write_gitlab(std::ostream& out, const ReportInput& input);
 // JUnit XML: one testsuite per rule run, one failing testcase per finding.
 void write_junit(std::ostream& out, const ReportInput& input);
-// The README's rules table (`pgadvise rules --format markdown`).
+// The docs/rules.md's table (`pgadvise rules --format markdown`).
 void write_rules_markdown(std::ostream& out, const std::vector<RuleInfo>& rules);
 // One self-contained HTML file (inline CSS, JS and SVG charts; no network).
 void write_html(std::ostream& out, const ReportInput& input);

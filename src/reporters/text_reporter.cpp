@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -242,7 +243,6 @@ std::string summary_line(const engine::RunReport& run, const Ansi& ansi) {
 constexpr std::size_t k_handful = 5;
 // How many of a grouped entry's findings it names.
 constexpr std::size_t k_group_examples = 3;
-constexpr std::string_view k_unindexed_fk = "unindexed-foreign-key";
 constexpr std::string_view k_fix_indent = "      ";
 
 // One line of untrusted text: controls made visible, line breaks joined.
@@ -342,8 +342,20 @@ struct Entry {
   [[nodiscard]] const core::Finding& first() const { return *findings.front(); }
 };
 
+// The rules whose findings are each an action of their own (RuleInfo).
+std::set<std::string> action_rules(const ReportInput& input) {
+  std::set<std::string> out;
+  for (const RuleInfo& rule : input.rules) {
+    if (rule.each_finding_an_action) {
+      out.insert(rule.id);
+    }
+  }
+  return out;
+}
+
 std::vector<Entry> entries_of(const std::vector<core::Finding>& findings, const ReportInput& input,
                               bool expand) {
+  const std::set<std::string> own_entries = action_rules(input);
   std::vector<Rank> ranked;
   ranked.reserve(findings.size());
   for (const core::Finding& finding : findings) {
@@ -359,7 +371,7 @@ std::vector<Entry> entries_of(const std::vector<core::Finding>& findings, const 
   for (const Rank& rank : ranked) {
     const core::Finding& finding = *rank.finding;
     const std::pair<std::string, core::Severity> shape{finding.rule, finding.severity};
-    const bool group = !expand && finding.rule != k_unindexed_fk && shapes[shape] > k_handful;
+    const bool group = !expand && own_entries.count(finding.rule) == 0 && shapes[shape] > k_handful;
     if (!group) {
       entries.push_back(Entry{{&finding}});
       continue;
@@ -441,12 +453,15 @@ std::string_view section_title(core::Severity severity) {
   return severity >= core::Severity::high ? "Do first" : "Then";
 }
 
-// The CREATE INDEX of every unindexed foreign key, to run in one go.
-void write_fk_block(std::ostream& out, const std::vector<Entry>& entries, const Ansi& ansi) {
+// The CREATE INDEX of every unindexed foreign key (every finding that is an
+// action of its own), to run in one go.
+void write_fk_block(std::ostream& out, const std::vector<Entry>& entries, const ReportInput& input,
+                    const Ansi& ansi) {
+  const std::set<std::string> own_entries = action_rules(input);
   std::vector<std::string> statements;
   for (const Entry& entry : entries) {
     for (const core::Finding* finding : entry.findings) {
-      if (finding->rule == k_unindexed_fk && finding->fix && finding->fix->kind == core::FixKind::sql &&
+      if (own_entries.count(finding->rule) != 0 && finding->fix && finding->fix->kind == core::FixKind::sql &&
           !finding->fix->ddl.empty()) {
         for (const std::string& line : core::split(sanitize_for_terminal(finding->fix->ddl), '\n')) {
           if (!is_preamble(line)) {
@@ -679,7 +694,7 @@ void write_text(std::ostream& out, const ReportInput& input) {
     }
     const std::vector<Entry> entries = entries_of(run.findings, input, input.expand_groups);
     write_entries(out, entries, input, ansi);
-    write_fk_block(out, entries, ansi);
+    write_fk_block(out, entries, input, ansi);
     write_rule_notes(out, entries, ansi);
     out << "\n";
     write_actions(out, input, entries, ansi);

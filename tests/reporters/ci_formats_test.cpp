@@ -178,8 +178,11 @@ TEST(RulesMarkdown, OneRowPerRuleLinkingItsPage) {
   reporters::write_rules_markdown(out, input_for(engine::RunReport{}).rules);
   const auto lines = lines_of(out.str());
   ASSERT_EQ(lines.size(), 5U);
-  EXPECT_EQ(lines[3], "| [`unindexed-foreign-key`](rules/unindexed-foreign-key.md) | critical | schema | FK "
-                      "without index | yes |");
+  // Links are relative to docs/, where the table lives; the lens column
+  // says when the rule applies.
+  EXPECT_EQ(lines[3],
+            "| [`unindexed-foreign-key`](../rules/unindexed-foreign-key.md) | critical | schema | state | FK "
+            "without index | yes |");
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 // them with
 //   PGADVISE_UPDATE_GOLDEN=1 build/pgadvise_tests --gtest_filter='TextReporter*'
 // and review the diff before committing it.
+#include "app/report_facts.hpp"
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
 #include "reporters/report.hpp"
@@ -26,7 +27,12 @@ reporters::ReportInput verbose(reporters::ReportInput input) {
   return input;
 }
 
-std::string render(const reporters::ReportInput& input) {
+// With the registry's rule metadata, as a lint run gives it (which rules'
+// findings are each an action of their own, for one).
+std::string render(reporters::ReportInput input) {
+  if (input.rules.empty()) {
+    input.rules = app::describe_rules();
+  }
   std::ostringstream out;
   reporters::write_text(out, input);
   return out.str();

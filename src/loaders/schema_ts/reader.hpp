@@ -19,8 +19,8 @@
 // drizzle_schema_ts_config.cpp (references, the extra-config callback, sql``).
 namespace pgadvise::loaders::drizzle_reader {
 
-using drizzle_values::JsValue;
 using drizzle_values::JsField;
+using drizzle_values::JsValue;
 using ts::NodeId;
 
 struct SourceFile {

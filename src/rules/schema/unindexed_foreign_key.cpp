@@ -100,6 +100,7 @@ public:
             .has_fix = true,
             .index_columns_any_order = true,
             .confirmed_by_plan = true,
+            .each_finding_an_action = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -1,5 +1,5 @@
-// README's rules table is generated from the registry
-// (scripts/update-readme-rules.sh runs `pgadvise rules --format markdown`);
+// docs/rules.md's table is generated from the registry
+// (scripts/update-rules-table.sh runs `pgadvise rules --format markdown`);
 // this fails when a rule was added or changed without regenerating it.
 #include "cli/process.hpp"
 #include "support/files.hpp"
@@ -11,8 +11,9 @@
 
 namespace {
 
-std::string readme_table() {
-  const std::string all = pgadvise::test::read_text(std::filesystem::path(PGADVISE_SOURCE_DIR) / "README.md");
+std::string docs_table() {
+  const std::string all =
+      pgadvise::test::read_text(std::filesystem::path(PGADVISE_SOURCE_DIR) / "docs" / "rules.md");
   const std::string start = "<!-- rules-table:start -->\n";
   const auto begin = all.find(start);
   const auto end = all.find("<!-- rules-table:end -->");
@@ -22,19 +23,19 @@ std::string readme_table() {
   return all.substr(begin + start.size(), end - begin - start.size());
 }
 
-TEST(ReadmeRulesTable, MatchesTheRegistry) {
+TEST(RulesTable, MatchesTheRegistry) {
   const auto listed = pgadvise::test::run_process(PGADVISE_BINARY, {"rules", "--format", "markdown"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  const std::string table = readme_table();
-  ASSERT_FALSE(table.empty()) << "README.md lacks the rules-table markers";
-  EXPECT_EQ(table, listed.out) << "README.md's rules table differs from the registry: run "
-                                  "scripts/update-readme-rules.sh";
+  const std::string table = docs_table();
+  ASSERT_FALSE(table.empty()) << "docs/rules.md lacks the rules-table markers";
+  EXPECT_EQ(table, listed.out) << "docs/rules.md's rules table differs from the registry: run "
+                                  "scripts/update-rules-table.sh";
 }
 
-TEST(ReadmeRulesTable, ListsEveryRegisteredRuleOnce) {
+TEST(RulesTable, ListsEveryRegisteredRuleOnce) {
   const auto listed = pgadvise::test::run_process(PGADVISE_BINARY, {"rules", "--format", "json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  const std::string table = readme_table();
+  const std::string table = docs_table();
   std::size_t rows = 0;
   for (std::size_t pos = table.find("\n| [`"); pos != std::string::npos;
        pos = table.find("\n| [`", pos + 1)) {

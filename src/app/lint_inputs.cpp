@@ -1,0 +1,107 @@
+// Stage 2 of a lint run (app/lint_run.hpp): every input found and read.
+#include "app/discovery.hpp"
+#include "app/lint_run.hpp"
+#include "app/stats.hpp"
+#include "core/text.hpp"
+#include "loaders/project/scan.hpp"
+
+#include <unistd.h>
+
+namespace pgadvise::app {
+
+namespace {
+
+// With no path, `.` is read only when it looks like a project: --log or
+// --db started in some other folder reads just those.
+std::vector<std::filesystem::path> paths_to_read(const LintOptions& options) {
+  std::vector<std::filesystem::path> paths;
+  for (const std::string& p : options.paths) {
+    paths.emplace_back(p);
+  }
+  const bool only_queries = options.workload.requested() || options.live.requested();
+  if (paths.empty() && (!only_queries || looks_like_project("."))) {
+    paths.emplace_back(".");
+  }
+  return paths;
+}
+
+// --changed-since: asked of git before anything is read, so a bad ref fails fast.
+core::Result<ChangedFiles> changed_files(const LintOptions& options,
+                                         const std::vector<std::filesystem::path>& paths) {
+  std::error_code ec;
+  const std::filesystem::path first = paths.empty() ? std::filesystem::path(".") : paths.front();
+  std::filesystem::path dir = std::filesystem::is_directory(first, ec) ? first : first.parent_path();
+  return changed_files_since(options.changed_since, dir.empty() ? std::filesystem::path(".") : dir);
+}
+
+// Nothing to lint at all: the error lists what discovery noted and looked for.
+core::Error nothing_to_lint(const LintRun& run) {
+  std::string message =
+      "no schema found in " +
+      core::join(run.options.paths.empty() ? std::vector<std::string>{"."} : run.options.paths, ", ");
+  for (const std::string& note : run.load.notes) {
+    message += "\n  " + note;
+  }
+  message += "\n  looked for drizzle.config.{ts,js,mjs,cjs,json}, drizzle/, migrations/, "
+             "**/meta/_journal.json, *.sql and meta/*_snapshot.json";
+  return core::Error(message);
+}
+
+} // namespace
+
+std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
+  const LintOptions& options = run.options;
+  run.paths = paths_to_read(options);
+  if (!options.changed_since.empty()) {
+    auto read = changed_files(options, run.paths);
+    if (!read) {
+      return read.error();
+    }
+    run.changed.emplace(std::move(*read));
+  }
+  if (!run.paths.empty()) {
+    auto sources = app::discover(run.paths);
+    if (!sources) {
+      return sources.error();
+    }
+    run.sources = std::move(*sources);
+  }
+  if (!run.sources.project.root.empty()) {
+    if (!run.sources.project.scanned) {           // discovery scans the folder it was given
+      loaders::scan_project(run.sources.project); // scripts, CI, containers (drizzle-push-in-production)
+    }
+    relocate_project(run.sources.project); // locations from where pgadvise runs
+  }
+  run.load = app::load_schema(run.sources);
+  if (!options.stats.empty() && !options.live.requested()) {
+    if (auto applied = apply_stats_file(options.stats, run.load.catalog, run.load.notes); !applied) {
+      return applied.error();
+    }
+  }
+  if (options.live.requested()) {
+    auto opened = open_live(options.live, run.load, run.sources);
+    if (!opened) {
+      return opened.error();
+    }
+    run.live.emplace(std::move(*opened));
+  }
+  if (options.workload.requested()) { // query rules run even without a schema
+    auto read = read_workload_input(options.workload, isatty(STDERR_FILENO) != 0);
+    if (!read) {
+      return read.error();
+    }
+    run.workload.emplace(std::move(*read));
+  }
+  // Push in production needs no schema: project files alone are enough to lint.
+  const model::Project& project = run.sources.project;
+  const bool has_project =
+      !project.packages.empty() || !project.sites.empty() || !project.command_files.empty();
+  if (run.load.catalog.source == model::SchemaSource::none && !run.live &&
+      !(run.workload && run.workload->usable) && !has_project) {
+    print_unusable_workload(run.workload ? &*run.workload : nullptr, err);
+    return nothing_to_lint(run);
+  }
+  return std::nullopt;
+}
+
+} // namespace pgadvise::app

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "app/changed_files.hpp"
+#include "app/config.hpp"
+#include "app/discovery.hpp"
+#include "app/lint.hpp"
+#include "app/live_input.hpp"
+#include "app/workload_input.hpp"
+#include "core/result.hpp"
+#include "core/settings.hpp"
+#include "engine/runner.hpp"
+#include "loaders/schema_load.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace pgadvise::app {
+
+// One lint run, filled stage by stage. `run_lint` calls the five stages in
+// order; `pgadvise fix` runs the first four and edits the project instead of
+// writing a report. Each stage returns an error (one line, exit 2) or fills
+// its part; a later stage reads what the earlier ones filled. The run holds
+// the catalogs the engine's input points into, so it is never copied or
+// moved: make one and pass it by reference.
+struct LintRun {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  // 1. plan_lint: the command line over .pgadvise.toml.
+  LintOptions options;
+  std::optional<Config> config;
+  core::Settings settings;
+  std::string baseline_file; // --baseline, else the config's when that file exists
+
+  // 2. read_lint_inputs: what discovery found and every input read.
+  std::vector<std::filesystem::path> paths; // the folders and files to read ('.' when none given)
+  std::optional<ChangedFiles> changed;      // --changed-since
+  SchemaSources sources;
+  loaders::SchemaLoad load;
+  std::optional<LiveRun> live;           // --db: the database's catalog is the schema
+  std::optional<WorkloadInput> workload; // --log, --pgss, --queries
+
+  // 3. check_lint_inputs: every rule, the live post-passes, one finding per problem.
+  engine::RunInput input;
+  engine::RunReport report;
+
+  // 4. select_findings: the lenses, ignore globs, --changed-since, --baseline.
+  std::string scope_note; // which migrations the change rules judged
+
+  LintRun() = default;
+  LintRun(const LintRun&) = delete;
+  LintRun& operator=(const LintRun&) = delete;
+  LintRun(LintRun&&) = delete;
+  LintRun& operator=(LintRun&&) = delete;
+  ~LintRun() = default;
+};
+
+// 1. Reads the config file and merges it under `given`; checks the flags
+// (severities, rule ids, options) into Settings.
+[[nodiscard]] std::optional<core::Error> plan_lint(const LintOptions& given, LintRun& run, std::ostream& err);
+
+// 2. Discovery, the project scan, the schema load (and --stats), --db,
+// --log/--pgss/--queries. An error when nothing at all can be linted.
+[[nodiscard]] std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err);
+
+// 3. Runs the rules (and each further database's), the live post-passes
+// (EXPLAIN confirmation), consolidation and --show-literals.
+[[nodiscard]] std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err);
+
+// 4. Narrows the findings to what this run reports: the change rules judge
+// only migrations not yet applied (app/lens), the config's ignore globs;
+// then, unless the run records a baseline, --changed-since and --baseline.
+[[nodiscard]] std::optional<core::Error> select_findings(LintRun& run, std::ostream& err);
+
+// 5. Writes the report in --format (to `out`, or --output) and returns the
+// exit code; `pgadvise baseline` writes the baseline file instead.
+int write_lint_report(const LintRun& run, std::ostream& out, std::ostream& err);
+
+} // namespace pgadvise::app

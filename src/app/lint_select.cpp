@@ -1,0 +1,103 @@
+// Stage 4 of a lint run (app/lint_run.hpp): which findings this run reports.
+#include "app/baseline.hpp"
+#include "app/lens.hpp"
+#include "app/lint_run.hpp"
+#include "loaders/sql/migrations.hpp"
+
+#include <set>
+
+namespace pgadvise::app {
+
+namespace {
+
+// Which migrations the change rules judge (app/lens): every one when asked
+// or when a baseline holds the old findings; the branch's files with
+// --changed-since; with --db those the migrations table does not list; else
+// the newest. .sql files named on the command line are always judged.
+LensScope choose_lens(const LintOptions& options, bool baseline, const loaders::SchemaLoad& load,
+                      const SchemaSources& sources, const std::optional<LiveRun>& live,
+                      const std::optional<ChangedFiles>& changed) {
+  LensScope scope;
+  std::set<std::string> named;
+  for (const std::filesystem::path& file : sources.sql_files) {
+    named.insert(loaders::display_path(file));
+  }
+  for (const std::string& file : load.replayed_files) {
+    if (named.count(file) == 0) {
+      scope.migrations.push_back(file);
+    }
+  }
+  const model::MigrationLedger* ledger =
+      live && live->catalog.drizzle_migrations && live->catalog.drizzle_migrations->files_read
+          ? &*live->catalog.drizzle_migrations
+          : nullptr;
+  if (options.all_migrations || options.baseline_command || baseline) {
+    scope.basis = LensBasis::all;
+  } else if (changed) {
+    scope.basis = LensBasis::changed;
+    for (const std::string& file : scope.migrations) {
+      if (changed->contains(file)) {
+        scope.judged.insert(file);
+      }
+    }
+  } else if (ledger != nullptr) {
+    scope.basis = LensBasis::pending;
+    scope.judged = pending_migrations(scope.migrations, *ledger);
+    scope.ledger_table = ledger->table;
+  } else {
+    scope.basis = LensBasis::newest;
+    if (!scope.migrations.empty()) {
+      scope.judged.insert(scope.migrations.back());
+    }
+  }
+  return scope;
+}
+
+// Findings located in files the config's ignore globs match; returns how many.
+std::size_t drop_ignored(std::vector<core::Finding>& findings, const Config& config) {
+  const std::size_t before = findings.size();
+  std::erase_if(findings, [&](const core::Finding& f) { return ignored_by(config, f.location.file); });
+  return before - findings.size();
+}
+
+// --baseline: drops the findings the file holds; says how many.
+core::Result<std::size_t> apply_baseline(const std::string& path, engine::RunReport& report,
+                                         std::ostream& err) {
+  auto baseline = read_baseline(path);
+  if (!baseline) {
+    return baseline.error();
+  }
+  report.baselined = drop_baselined(report.findings, *baseline);
+  err << "pgadvise: " << report.baselined << " finding" << (report.baselined == 1 ? " is" : "s are")
+      << " in the baseline " << path << " and not reported\n";
+  return report.baselined;
+}
+
+} // namespace
+
+std::optional<core::Error> select_findings(LintRun& run, std::ostream& err) {
+  // Change rules judge only migrations not yet applied: before the baseline
+  // and --changed-since, which then see what a run reports.
+  const LensScope lens_scope =
+      choose_lens(run.options, !run.baseline_file.empty(), run.load, run.sources, run.live, run.changed);
+  run.scope_note = lens_note(lens_scope, apply_lens(run.report.findings, lens_scope, run.settings));
+  if (run.config) {
+    run.report.suppressed += drop_ignored(run.report.findings, *run.config);
+  }
+  if (run.options.baseline_command) { // the baseline records every finding the run has
+    return std::nullopt;
+  }
+  if (run.changed) {
+    run.report.unchanged = keep_changed(run.report.findings, *run.changed, run.load.catalog);
+    err << "pgadvise: " << run.report.unchanged << " finding" << (run.report.unchanged == 1 ? "" : "s")
+        << " outside what changed since " << run.options.changed_since << " not reported\n";
+  }
+  if (!run.baseline_file.empty()) {
+    if (auto applied = apply_baseline(run.baseline_file, run.report, err); !applied) {
+      return applied.error();
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace pgadvise::app
