@@ -4,11 +4,13 @@
 #include "app/exit_codes.hpp"
 #include "app/fix_migration.hpp"
 #include "app/fix_schema_ts.hpp"
+#include "app/lint_run.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -428,18 +430,32 @@ core::Result<bool> write_file_change(const FileChange& change) {
 }
 
 int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
-  LintFindings found;
-  if (const int code = lint_findings(options.lint, found, err); code != k_exit_ok) {
-    return code;
+  // lint's first four stages (app/lint_run.hpp): the findings a lint run
+  // with the same flags would report.
+  LintRun run;
+  std::optional<core::Error> error = plan_lint(options.lint, run, err);
+  if (!error) {
+    error = read_lint_inputs(run, err);
   }
+  if (!error) {
+    error = check_lint_inputs(run, err);
+  }
+  if (!error) {
+    error = select_findings(run, err);
+  }
+  if (error) {
+    err << "pgadvise: " << error->to_string() << "\n";
+    return k_exit_usage;
+  }
+  std::vector<core::Finding>& findings = run.report.findings;
   if (!options.fingerprints.empty()) {
     const std::set<std::string> wanted(options.fingerprints.begin(), options.fingerprints.end());
-    std::erase_if(found.findings, [&](const core::Finding& f) { return wanted.count(f.fingerprint) == 0; });
+    std::erase_if(findings, [&](const core::Finding& f) { return wanted.count(f.fingerprint) == 0; });
   }
   FixTargets targets;
-  targets.migrations_dir = found.migrations_dir;
-  targets.schema_ts = found.schema_ts;
-  const FixPlan plan = plan_fixes(found.findings, found.project, targets);
+  targets.migrations_dir = run.sources.migrations_dir;
+  targets.schema_ts = !run.sources.schema_ts.empty();
+  const FixPlan plan = plan_fixes(findings, run.sources.project, targets);
   if (options.write && !options.allow_dirty) {
     if (const auto dirty = dirty_files(plan.files); !dirty.empty()) {
       err << "pgadvise: fix: " << core::join(dirty, ", ") << (dirty.size() == 1 ? " has" : " have")

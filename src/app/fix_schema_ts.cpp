@@ -26,6 +26,7 @@ struct ListShape {
   std::size_t open = 0;  // token of `[`, `{`
   std::size_t close = 0; // token of `]`, `}`
   std::vector<std::pair<std::size_t, std::size_t>> items;
+  bool object = false; // `{ a }` is written with spaces inside, `[a]` without
 };
 
 class SchemaFile {
@@ -236,6 +237,7 @@ ListShape SchemaFile::list_of(NodeId list) const {
   ListShape shape;
   shape.open = n.first_token;
   shape.close = n.last_token;
+  shape.object = n.kind == NodeKind::object;
   if (n.kind == NodeKind::array) {
     for (NodeId child : n.children) {
       if (child != ts::k_no_node) {
@@ -271,7 +273,8 @@ void SchemaFile::append_items(const ListShape& list, const std::vector<std::stri
     const std::size_t width = (begin_of(list.open) - line_start(begin_of(list.open))) + 1 +
                               inline_text.size() + (line_end(begin_of(list.close)) - begin_of(list.close));
     if (width <= k_max_width) {
-      edits.push_back({end_of(list.open), begin_of(list.close) - end_of(list.open), inline_text});
+      const std::string pad = list.object ? " " : "";
+      edits.push_back({end_of(list.open), begin_of(list.close) - end_of(list.open), pad + inline_text + pad});
       return;
     }
     std::string text = "\n";

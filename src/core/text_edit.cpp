@@ -136,8 +136,8 @@ std::string unified_diff(std::string_view label, std::string_view before, std::s
     std::size_t ai = 0;
     std::size_t bi = 0;
     for (std::size_t p = 0; p < start; ++p) {
-      ai += ops[p] != Op::add ? 1 : 0;
-      bi += ops[p] != Op::remove ? 1 : 0;
+      ai += ops[p] != Op::add ? 1U : 0U;
+      bi += ops[p] != Op::remove ? 1U : 0U;
     }
     std::size_t a_count = 0;
     std::size_t b_count = 0;
