@@ -110,6 +110,42 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
   return std::nullopt;
 }
 
+// The key list of a plain `index("x").on(a, b)` entry; empty for one with
+// an expression, a predicate or another method.
+std::string plain_keys(const std::string& entry) {
+  const auto on = entry.find(".on(");
+  if (entry.rfind("index(", 0) != 0 || on == std::string::npos || entry.back() != ')' ||
+      entry.find("sql`") != std::string::npos || entry.find(".where(") != std::string::npos ||
+      entry.find(".using(") != std::string::npos) {
+    return {};
+  }
+  return entry.substr(on + 4, entry.size() - on - 5);
+}
+
+// An index whose keys lead another new index of the same table is left
+// out: the longer one serves its queries and its foreign key too, and two
+// would only cost writes. Says which in `notes`.
+void drop_covered(std::vector<SchemaEdit>& edits, std::vector<std::string>& notes) {
+  std::vector<bool> covered(edits.size(), false);
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    const std::string keys = edits[i].kind == SchemaEditKind::add_index ? plain_keys(edits[i].entry) : "";
+    for (std::size_t j = 0; j < edits.size() && !keys.empty(); ++j) {
+      if (i == j || covered[j] || edits[j].kind != SchemaEditKind::add_index ||
+          edits[j].table != edits[i].table) {
+        continue;
+      }
+      const std::string longer = plain_keys(edits[j].entry);
+      if (longer.size() > keys.size() && longer.rfind(keys + ", ", 0) == 0) {
+        covered[i] = true;
+        notes.push_back(edits[i].name + " is left out: " + edits[j].name + " leads with the same columns");
+        break;
+      }
+    }
+  }
+  std::size_t at = 0;
+  std::erase_if(edits, [&](const SchemaEdit&) { return covered[at++]; });
+}
+
 // The statement a finding's DDL becomes in a migration file: index builds
 // and drops, and the JSON type changes, without CONCURRENTLY (a migrator's
 // transaction refuses it); nullopt for anything else (sketches, commands).
@@ -282,7 +318,8 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
     ++plan.fixed;
   }
 
-  for (const auto& [file, edits] : schema_edits) {
+  for (auto& [file, edits] : schema_edits) {
+    drop_covered(edits, plan.notes);
     auto text = core::read_file(file);
     if (!text) {
       plan.notes.push_back(text.error().to_string());
