@@ -59,12 +59,12 @@ std::vector<Op> edit_script(const std::vector<std::string_view>& a, const std::v
       ops.push_back(Op::keep);
       ++i;
       ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      ops.push_back(Op::remove); // removed lines first, as diff -u shows them
+      ++i;
+    } else {
       ops.push_back(Op::add);
       ++j;
-    } else {
-      ops.push_back(Op::remove);
-      ++i;
     }
   }
   return ops;

@@ -290,13 +290,15 @@ TEST_P(FixRoundTrip, DrizzleKitGeneratesTheProposedDdlAndLintIsClean) {
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       // Array form: single FK, composite, expression and GIN from queries, a
-      // duplicate dropped, json -> jsonb.
+      // duplicate dropped, json -> jsonb. (The drop is in a table that gains
+      // no index: drizzle-kit 1.0 asks whether a new index renames a dropped
+      // one of the same table, which a test cannot answer.)
       {"array",
        {"unindexed-foreign-key", "filter-on-unindexed-column", "duplicate-index", "json-column-not-jsonb"},
        {"--queries", "queries.sql"},
        6,
        {"+    index(\"tasks_assignee_id_idx\").on(t.assigneeId),",
-        "-    index(\"projects_created_idx\").on(t.createdAt),", "+  payload: jsonb(\"payload\"),"}},
+        "-    index(\"events_kind_lookup_idx\").on(t.kind),", "+    payload: jsonb(\"payload\"),"}},
       // The older object form, composite from a query, and an empty object.
       {"object",
        {"unindexed-foreign-key", "filter-on-unindexed-column"},
