@@ -50,7 +50,17 @@ if [ "${1:-}" != "--build-only" ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
 fi
 
+# The real drizzle-kit, drizzle-orm and TypeScript the `pgadvise fix`
+# round-trip tests run, from the npm registry into a cached folder (tests
+# never reach the network themselves).
+install_drizzle_tools() {
+  if [ "${1:-}" != "--build-only" ]; then
+    "$(dirname "$0")/install-drizzle-tools.sh"
+  fi
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
+  install_drizzle_tools "$@"
   exit 0
 fi
 
@@ -62,3 +72,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_drizzle_tools "$@"

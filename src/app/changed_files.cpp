@@ -18,12 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct GitOutput {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
 // Owns a pipe's two ends.
 class Pipe {
 public:
@@ -56,8 +50,8 @@ private:
   std::array<int, 2> m_fds{-1, -1};
 };
 
-// Runs `git -C dir args...` without a shell (the ref is the user's text) and
-// collects both streams; poll keeps a chatty stderr from blocking stdout.
+} // namespace
+
 core::Result<GitOutput> run_git(const fs::path& dir, const std::vector<std::string>& args) {
   std::vector<std::string> words = {"git", "-C", dir.string()};
   words.insert(words.end(), args.begin(), args.end());
@@ -70,7 +64,7 @@ core::Result<GitOutput> run_git(const fs::path& dir, const std::vector<std::stri
   Pipe out;
   Pipe err;
   if (!out.ok() || !err.ok()) {
-    return core::Error("--changed-since: cannot create a pipe to run git");
+    return core::Error("cannot create a pipe to run git");
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -84,7 +78,7 @@ core::Result<GitOutput> run_git(const fs::path& dir, const std::vector<std::stri
   out.close_write();
   err.close_write();
   if (spawned != 0) {
-    return core::Error("--changed-since: cannot run git (is it installed and on PATH?)");
+    return core::Error("cannot run git (is it installed and on PATH?)");
   }
 
   GitOutput result;
@@ -118,6 +112,8 @@ core::Result<GitOutput> run_git(const fs::path& dir, const std::vector<std::stri
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }
+
+namespace {
 
 std::string first_line(const std::string& text) {
   return std::string(core::trim(text.substr(0, text.find('\n'))));
@@ -183,7 +179,7 @@ bool ChangedFiles::contains(const std::string& file) const {
 core::Result<ChangedFiles> changed_files_since(const std::string& ref, const fs::path& directory) {
   auto top = run_git(directory, {"rev-parse", "--show-toplevel"});
   if (!top) {
-    return top.error();
+    return core::Error("--changed-since: " + top.error().message);
   }
   if (top->status != 0) {
     return core::Error("--changed-since needs a git repository, and " + normal(directory).string() +

@@ -20,6 +20,18 @@ struct ChangedFiles {
   [[nodiscard]] bool contains(const std::string& file) const;
 };
 
+// What `git` printed and its exit status.
+struct GitOutput {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `git -C dir args...` without a shell (a ref or path is the user's
+// text) and collects both streams; poll keeps a chatty stderr from blocking
+// stdout. An error only when git cannot be started.
+core::Result<GitOutput> run_git(const std::filesystem::path& dir, const std::vector<std::string>& args);
+
 // A located error when `directory` is not in a git repository or git does
 // not know `ref`.
 core::Result<ChangedFiles> changed_files_since(const std::string& ref,

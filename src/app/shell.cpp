@@ -1,6 +1,7 @@
 #include "app/shell.hpp"
 
 #include "app/exit_codes.hpp"
+#include "app/fix.hpp"
 #include "app/schema_view.hpp"
 #include "core/text.hpp"
 #include "reporters/report.hpp"
@@ -31,6 +32,7 @@ the proposed index checked with HypoPG).
   \findings        the project's lint report
   \explain [SQL]   the statement (default: the last one) with its EXPLAIN plan (--db)
   \analyze [SQL]   the same with EXPLAIN ANALYZE, under lint's safety rules (--db)
+  \fix [write]     the last statement's fixes as a diff of the schema files; `write` applies it
   \q               quit
 )";
 
@@ -99,8 +101,10 @@ public:
       if (explain && !m_advisor.live()) {
         m_out << "note: the plan needs a database (start pgadvise with --db)\n";
       }
-      write_answer_text(m_out, m_advisor.answer(statement, analyze), m_color);
+      const StatementAnswer answer = m_advisor.answer(statement, analyze);
+      write_answer_text(m_out, answer, m_color);
       m_out << "\n";
+      m_last_findings = answer.findings;
     }
   }
 
@@ -124,6 +128,8 @@ public:
       }
     } else if (command == "\\findings") {
       findings();
+    } else if (command == "\\fix") {
+      fix(arg == "write");
     } else if (command == "\\explain" || command == "\\analyze") {
       const std::string sql = arg.empty() ? m_last : arg;
       if (sql.empty()) {
@@ -160,8 +166,29 @@ private:
     reporters::write_text(m_out, input);
   }
 
+  // `\fix`: what `pgadvise fix` would do for the last statement's findings
+  // (an index into schema.ts); `\fix write` does it. The prompt is a
+  // developer at work, so uncommitted changes are no reason to refuse.
+  void fix(bool write) {
+    if (m_last.empty()) {
+      m_out << "no statement yet: paste one, then \\fix\n";
+      return;
+    }
+    const FixPlan plan = plan_fixes(m_last_findings, m_advisor.project());
+    if (write) {
+      for (const FileChange& change : plan.files) {
+        if (auto written = write_file_change(change); !written) {
+          m_out << "error: " << written.error().message << "\n";
+          return;
+        }
+      }
+    }
+    print_fix_plan(plan, write, m_out, m_out);
+  }
+
   QueryAdvisor& m_advisor;
   bool m_color;
+  std::vector<core::Finding> m_last_findings;
   std::ostream& m_out;
   std::string m_last;
 };

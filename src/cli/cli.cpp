@@ -2,6 +2,7 @@
 
 #include "cli/baseline_command.hpp"
 #include "cli/explain_command.hpp"
+#include "cli/fix_command.hpp"
 #include "cli/init_command.hpp"
 #include "cli/lint_command.hpp"
 #include "cli/merge_command.hpp"
@@ -29,6 +30,8 @@ int run(int argc, char** argv) {
 
   app::LintOptions lint_options;
   CLI::App* lint = add_lint_command(app, lint_options);
+  app::FixOptions fix_options;
+  CLI::App* fix = add_fix_command(app, fix_options);
   app::LintOptions baseline_options;
   CLI::App* baseline = add_baseline_command(app, baseline_options);
   InitOptions init_options;
@@ -62,6 +65,9 @@ int run(int argc, char** argv) {
   try {
     if (lint->parsed()) {
       return run_lint(lint_options);
+    }
+    if (fix->parsed()) {
+      return run_fix(fix_options);
     }
     if (baseline->parsed()) {
       return run_baseline(baseline_options);

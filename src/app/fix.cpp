@@ -1,0 +1,516 @@
+#include "app/fix.hpp"
+
+#include "app/changed_files.hpp"
+#include "app/exit_codes.hpp"
+#include "app/fix_migration.hpp"
+#include "app/fix_schema_ts.hpp"
+#include "app/lint_run.hpp"
+#include "core/file.hpp"
+#include "core/text.hpp"
+#include "core/text_edit.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+namespace pgadvise::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_removal = "// remove from schema.ts: ";
+constexpr std::string_view k_push_rule = "drizzle-push-in-production";
+
+// `src/db/schema.ts:41` -> `src/db/schema.ts`.
+std::string strip_line(const std::string& location) {
+  const auto colon = location.rfind(':');
+  if (colon != std::string::npos && colon + 1 < location.size() &&
+      std::all_of(location.begin() + static_cast<std::ptrdiff_t>(colon + 1), location.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+    return location.substr(0, colon);
+  }
+  return location;
+}
+
+// The first JavaScript string literal of a rendered Drizzle line, decoded:
+// the index name in `index("x").on(...)`.
+std::optional<std::string> first_string(std::string_view text) {
+  const auto open = text.find('"');
+  if (open == std::string_view::npos) {
+    return std::nullopt;
+  }
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] == '\\') {
+      ++i;
+    } else if (text[i] == '"') {
+      const auto parsed = nlohmann::json::parse(text.substr(open, i - open + 1), nullptr, false);
+      if (parsed.is_string()) {
+        return parsed.get<std::string>();
+      }
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_identifier(std::string_view text) {
+  return !text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) == 0 &&
+         std::all_of(text.begin(), text.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+         });
+}
+
+// A finding's Drizzle line as a schema.ts edit, or why it is not one.
+std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::string& why_not) {
+  const core::Fix& fix = *finding.fix;
+  SchemaEdit edit;
+  edit.table = fix.drizzle_table;
+  const std::string& line = fix.drizzle;
+  if (line.rfind("index(", 0) == 0 || line.rfind("uniqueIndex(", 0) == 0) {
+    if (line.find('\n') != std::string::npos || line.find("...") != std::string::npos) {
+      why_not = "its Drizzle line is a sketch to complete by hand";
+      return std::nullopt;
+    }
+    auto name = first_string(line);
+    if (!name) {
+      why_not = "its index has no name";
+      return std::nullopt;
+    }
+    edit.kind = SchemaEditKind::add_index;
+    edit.entry = line;
+    edit.name = *name;
+    return edit;
+  }
+  if (line.rfind(k_removal, 0) == 0) {
+    auto name = first_string(line);
+    const std::string builder = line.substr(k_removal.size(), line.find('(') - k_removal.size());
+    if (!name || (builder != "index" && builder != "uniqueIndex")) {
+      why_not = "it removes a constraint, which changes what the table accepts";
+      return std::nullopt;
+    }
+    edit.kind = SchemaEditKind::remove_index;
+    edit.name = *name;
+    return edit;
+  }
+  const auto colon = line.find(": ");
+  if ((finding.rule == "json-column-not-jsonb" || finding.rule == "json-in-text-column") &&
+      colon != std::string::npos && is_identifier(line.substr(0, colon)) &&
+      line.compare(colon + 2, 6, "jsonb(") == 0 && line.find('\n') == std::string::npos) {
+    edit.kind = SchemaEditKind::replace_column;
+    edit.name = line.substr(0, colon);
+    edit.entry = line.substr(colon + 2);
+    return edit;
+  }
+  why_not = "pgadvise does not write this kind of change yet";
+  return std::nullopt;
+}
+
+// The key list of a plain `index("x").on(a, b)` entry; empty for one with
+// an expression, a predicate or another method.
+std::string plain_keys(const std::string& entry) {
+  const auto on = entry.find(".on(");
+  if (entry.rfind("index(", 0) != 0 || on == std::string::npos || entry.back() != ')' ||
+      entry.find("sql`") != std::string::npos || entry.find(".where(") != std::string::npos ||
+      entry.find(".using(") != std::string::npos) {
+    return {};
+  }
+  return entry.substr(on + 4, entry.size() - on - 5);
+}
+
+// An index whose keys lead another new index of the same table is left
+// out: the longer one serves its queries and its foreign key too, and two
+// would only cost writes. Says which in `notes`.
+void drop_covered(std::vector<SchemaEdit>& edits, std::vector<std::string>& notes) {
+  std::vector<bool> covered(edits.size(), false);
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    const std::string keys = edits[i].kind == SchemaEditKind::add_index ? plain_keys(edits[i].entry) : "";
+    for (std::size_t j = 0; j < edits.size() && !keys.empty(); ++j) {
+      if (i == j || covered[j] || edits[j].kind != SchemaEditKind::add_index ||
+          edits[j].table != edits[i].table) {
+        continue;
+      }
+      const std::string longer = plain_keys(edits[j].entry);
+      if (longer.size() > keys.size() && longer.rfind(keys + ", ", 0) == 0) {
+        covered[i] = true;
+        notes.push_back(edits[i].name + " is left out: " + edits[j].name + " leads with the same columns");
+        break;
+      }
+    }
+  }
+  std::size_t at = 0;
+  std::erase_if(edits, [&](const SchemaEdit&) { return covered[at++]; });
+}
+
+// The statement a finding's DDL becomes in a migration file: index builds
+// and drops, and the JSON type changes, without CONCURRENTLY (a migrator's
+// transaction refuses it); nullopt for anything else (sketches, commands).
+std::optional<std::string> migration_statement(const core::Finding& finding) {
+  const std::string ddl(core::trim(finding.fix->ddl));
+  const bool index = ddl.rfind("CREATE INDEX ", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX ", 0) == 0 ||
+                     ddl.rfind("DROP INDEX ", 0) == 0;
+  const bool json = (finding.rule == "json-column-not-jsonb" || finding.rule == "json-in-text-column") &&
+                    ddl.rfind("ALTER TABLE ", 0) == 0;
+  if ((!index && !json) || ddl.find("--") != std::string::npos || ddl.find(';') != ddl.size() - 1) {
+    return std::nullopt;
+  }
+  std::string out = ddl;
+  if (const auto at = out.find(" CONCURRENTLY "); index && at != std::string::npos) {
+    out.erase(at, std::string_view(" CONCURRENTLY").size());
+  }
+  return out;
+}
+
+// drizzle-push-in-production's fix names the line and the text to replace:
+// "# 2. In FILE:LINE, replace `TEXT` with:\nREPLACEMENT\n".
+struct CommandEdit {
+  std::string file;
+  int line = 0;
+  std::string from;
+  std::string to;
+};
+
+std::optional<CommandEdit> command_edit_for(const core::Fix& fix) {
+  const std::string_view ddl = fix.ddl;
+  const std::string_view in = "# 2. In ";
+  const auto at = ddl.find(in);
+  const auto replace = ddl.find(", replace `", at);
+  const auto with = ddl.find("` with:\n", replace);
+  if (at == std::string_view::npos || replace == std::string_view::npos || with == std::string_view::npos) {
+    return std::nullopt;
+  }
+  CommandEdit edit;
+  std::string location(ddl.substr(at + in.size(), replace - at - in.size()));
+  // FILE:LINE or FILE:LINE:COLUMN
+  for (int part = 0; part < 2; ++part) {
+    const auto colon = location.rfind(':');
+    if (colon == std::string::npos) {
+      break;
+    }
+    const std::string tail = location.substr(colon + 1);
+    if (tail.empty() || !std::all_of(tail.begin(), tail.end(), [](char c) { return std::isdigit(c) != 0; })) {
+      break;
+    }
+    edit.line = std::stoi(tail);
+    location.resize(colon);
+  }
+  edit.file = location;
+  const std::size_t from_start = replace + std::string_view(", replace `").size();
+  edit.from = std::string(ddl.substr(from_start, with - from_start));
+  const std::size_t to_start = with + std::string_view("` with:\n").size();
+  edit.to = std::string(ddl.substr(to_start, ddl.find('\n', to_start) - to_start));
+  if (edit.file.empty() || edit.from.empty() || edit.to.empty()) {
+    return std::nullopt;
+  }
+  return edit;
+}
+
+// The offset of `text` on line `line` (1-based) of `source`, else its only
+// occurrence in the file.
+std::optional<std::size_t> find_on_line(const std::string& source, int line, const std::string& text) {
+  std::size_t start = 0;
+  for (int l = 1; l < line && start != std::string::npos; ++l) {
+    start = source.find('\n', start);
+    start = start == std::string::npos ? start : start + 1;
+  }
+  if (start != std::string::npos && line > 0) {
+    const std::size_t end = source.find('\n', start);
+    const auto found = source.find(text, start);
+    if (found != std::string::npos && (end == std::string::npos || found < end)) {
+      return found;
+    }
+  }
+  const auto first = source.find(text);
+  if (first != std::string::npos && source.find(text, first + 1) == std::string::npos) {
+    return first;
+  }
+  return std::nullopt;
+}
+
+// Whether the project has generated migrations to migrate with.
+bool has_migrations(const model::Project& project) {
+  if (project.drizzle_out.empty()) {
+    return false;
+  }
+  std::error_code ec;
+  const fs::path out = project.root / project.drizzle_out;
+  for (fs::recursive_directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".sql") {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string shown(const fs::path& path) {
+  std::error_code ec;
+  const fs::path relative =
+      fs::absolute(path, ec).lexically_normal().lexically_relative(fs::current_path(ec));
+  if (!relative.empty() && *relative.begin() != "..") {
+    return relative.generic_string();
+  }
+  return path.generic_string();
+}
+
+void add_once(std::vector<std::string>& list, const std::string& item) {
+  if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) {
+    list.push_back(item);
+  }
+}
+
+} // namespace
+
+FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
+                   const FixTargets& targets) {
+  FixPlan plan;
+  std::map<std::string, std::vector<SchemaEdit>> schema_edits; // file -> edits, in finding order
+  std::map<std::string, std::vector<CommandEdit>> command_edits;
+  std::map<std::string, std::string> unfixable; // rule -> why, said once per rule
+  bool type_change = false;
+  bool push = false;
+  std::vector<std::string> schema_commands;
+  std::vector<std::string> migration; // statements for a new migration (no schema.ts)
+  for (const core::Finding& finding : findings) {
+    if (!finding.fix) {
+      continue;
+    }
+    const core::Fix& fix = *finding.fix;
+    if (!targets.schema_ts && targets.migrations_dir && fix.kind == core::FixKind::sql) {
+      if (auto statement = migration_statement(finding)) {
+        if (std::find(migration.begin(), migration.end(), *statement) == migration.end()) {
+          migration.push_back(*statement);
+        }
+        ++plan.fixed;
+        continue;
+      }
+    }
+    if (finding.rule == k_push_rule && fix.kind == core::FixKind::shell) {
+      if (auto edit = command_edit_for(fix)) {
+        command_edits[edit->file].push_back(*edit);
+        push = true;
+        ++plan.fixed;
+      } else {
+        unfixable.emplace(finding.rule, "its fix names no line to change");
+      }
+      continue;
+    }
+    if (fix.drizzle.empty()) {
+      continue;
+    }
+    if (fix.drizzle_file.empty() || fix.drizzle_table.empty() ||
+        fix.drizzle_file.find(", ") != std::string::npos) {
+      unfixable.emplace(finding.rule, "the schema file declaring " + finding.object.table + " is not known");
+      continue;
+    }
+    std::string why_not;
+    auto edit = schema_edit_for(finding, why_not);
+    if (!edit) {
+      unfixable.emplace(finding.rule, why_not);
+      continue;
+    }
+    type_change = type_change || edit->kind == SchemaEditKind::replace_column;
+    schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
+    add_once(schema_commands, fix.commands);
+    ++plan.fixed;
+  }
+
+  for (auto& [file, edits] : schema_edits) {
+    drop_covered(edits, plan.notes);
+    auto text = core::read_file(file);
+    if (!text) {
+      plan.notes.push_back(text.error().to_string());
+      continue;
+    }
+    SchemaEditPlan edit_plan = plan_schema_ts_edits(*text, edits);
+    for (const std::string& problem : edit_plan.problems) {
+      plan.notes.push_back(file + ": " + problem);
+    }
+    auto after = core::apply_edits(*text, edit_plan.edits);
+    if (!after) {
+      plan.notes.push_back(file + ": " + after.error().message + "; nothing changed in it");
+      continue;
+    }
+    if (*after != *text) {
+      plan.files.push_back({file, shown(file), *text, std::move(*after), false});
+    }
+  }
+  for (const auto& [file, edits] : command_edits) {
+    auto text = core::read_file(file);
+    if (!text) {
+      plan.notes.push_back(text.error().to_string());
+      continue;
+    }
+    std::vector<core::TextEdit> text_edits;
+    for (const CommandEdit& edit : edits) {
+      if (const auto at = find_on_line(*text, edit.line, edit.from)) {
+        if (std::none_of(text_edits.begin(), text_edits.end(),
+                         [&](const core::TextEdit& e) { return e.offset == *at; })) {
+          text_edits.push_back({*at, edit.from.size(), edit.to});
+        }
+      } else if (text->find(edit.to) == std::string::npos) {
+        plan.notes.push_back(file + ":" + std::to_string(edit.line) + ": `" + edit.from +
+                             "` is not there to replace");
+      }
+    }
+    auto after = core::apply_edits(*text, text_edits);
+    if (after && *after != *text) {
+      plan.files.push_back({file, shown(file), *text, std::move(*after), false});
+    }
+  }
+
+  if (!migration.empty()) {
+    auto files = new_migration(*targets.migrations_dir, migration, targets.now);
+    if (files) {
+      plan.files.insert(plan.files.end(), files->begin(), files->end());
+      plan.notes.push_back("the new migration builds its indexes without CONCURRENTLY, since migrators run "
+                           "each migration in a "
+                           "transaction: the table takes writes only after each build ends");
+    } else {
+      plan.notes.push_back(files.error().to_string());
+    }
+  }
+  for (const auto& [rule, why] : unfixable) {
+    plan.notes.push_back(rule + ": not fixed automatically (" + why + "); its report shows the fix");
+  }
+  if (type_change) {
+    plan.notes.push_back(
+        "json/text -> jsonb: drizzle-kit generates `ALTER COLUMN ... SET DATA TYPE jsonb` (and a separate "
+        "SET "
+        "DEFAULT); from text, PostgreSQL needs `USING \"column\"::jsonb`: add it to the generated migration "
+        "before you apply it. The type change rewrites the table under an ACCESS EXCLUSIVE lock.");
+  }
+  if (push && !has_migrations(project)) {
+    plan.notes.push_back("drizzle-kit migrate applies the committed migrations, and this project has none "
+                         "yet: generate the first one from the schema and commit it");
+  }
+  for (const std::string& commands : schema_commands) {
+    add_once(plan.next, commands);
+  }
+  return plan;
+}
+
+void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes) {
+  if (!written) {
+    for (const FileChange& change : plan.files) {
+      out << core::unified_diff(change.label, change.before, change.after, change.created);
+    }
+  }
+  if (plan.files.empty()) {
+    notes << "pgadvise: fix: nothing to change"
+          << (plan.fixed > 0 ? " (the fixes are already in the files)" : "") << "\n";
+  } else {
+    notes << "pgadvise: fix: " << (written ? "changed " : "would change ") << plan.files.size() << " file"
+          << (plan.files.size() == 1 ? "" : "s") << " for " << plan.fixed << " finding"
+          << (plan.fixed == 1 ? "" : "s") << (written ? "" : " (--write applies it)") << "\n";
+  }
+  for (const std::string& note : plan.notes) {
+    notes << "  note: " << note << "\n";
+  }
+  if (!plan.files.empty()) {
+    for (const std::string& step : plan.next) {
+      notes << "  next: " << step << "\n";
+    }
+  }
+}
+
+namespace {
+
+// Files git knows to have uncommitted changes (staged, unstaged, or
+// untracked), among `files`; none outside a repository.
+std::vector<std::string> dirty_files(const std::vector<FileChange>& files) {
+  std::vector<std::string> dirty;
+  for (const FileChange& change : files) {
+    if (change.created) {
+      continue;
+    }
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(change.path, ec);
+    auto status =
+        run_git(absolute.parent_path(), {"status", "--porcelain", "--", absolute.filename().string()});
+    if (status && status->status == 0 && !core::trim(status->out).empty()) {
+      dirty.push_back(change.label);
+    }
+  }
+  return dirty;
+}
+
+} // namespace
+
+core::Result<bool> write_file_change(const FileChange& change) {
+  std::error_code ec;
+  if (change.created && change.path.has_parent_path()) {
+    fs::create_directories(change.path.parent_path(), ec);
+  }
+  const fs::path temp = change.path.string() + ".pgadvise-fix";
+  {
+    std::ofstream file(temp, std::ios::binary);
+    file << change.after;
+    file.flush();
+    if (!file) {
+      fs::remove(temp, ec);
+      return core::Error("cannot write " + change.label);
+    }
+  }
+  if (!change.created) {
+    fs::permissions(temp, fs::status(change.path, ec).permissions(), ec);
+  }
+  fs::rename(temp, change.path, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    return core::Error("cannot replace " + change.label + ": " + ec.message());
+  }
+  return true;
+}
+
+int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
+  // lint's first four stages (app/lint_run.hpp): the findings a lint run
+  // with the same flags would report.
+  LintRun run;
+  std::optional<core::Error> error = plan_lint(options.lint, run, err);
+  if (!error) {
+    error = read_lint_inputs(run, err);
+  }
+  if (!error) {
+    error = check_lint_inputs(run, err);
+  }
+  if (!error) {
+    error = select_findings(run, err);
+  }
+  if (error) {
+    err << "pgadvise: " << error->to_string() << "\n";
+    return k_exit_usage;
+  }
+  std::vector<core::Finding>& findings = run.report.findings;
+  if (!options.fingerprints.empty()) {
+    const std::set<std::string> wanted(options.fingerprints.begin(), options.fingerprints.end());
+    std::erase_if(findings, [&](const core::Finding& f) { return wanted.count(f.fingerprint) == 0; });
+  }
+  FixTargets targets;
+  targets.migrations_dir = run.sources.migrations_dir;
+  targets.schema_ts = !run.sources.schema_ts.empty();
+  const FixPlan plan = plan_fixes(findings, run.sources.project, targets);
+  if (options.write && !options.allow_dirty) {
+    if (const auto dirty = dirty_files(plan.files); !dirty.empty()) {
+      err << "pgadvise: fix: " << core::join(dirty, ", ") << (dirty.size() == 1 ? " has" : " have")
+          << " uncommitted changes; commit or stash them first (so the fix is its own diff), or pass "
+             "--allow-dirty. Nothing was written.\n";
+      return k_exit_usage;
+    }
+  }
+  if (options.write) {
+    for (const FileChange& change : plan.files) {
+      if (auto written = write_file_change(change); !written) {
+        err << "pgadvise: fix: " << written.error().message << "\n";
+        return k_exit_usage;
+      }
+    }
+  }
+  print_fix_plan(plan, options.write, out, err);
+  return k_exit_ok;
+}
+
+} // namespace pgadvise::app

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "app/lint.hpp"
+#include "core/finding.hpp"
+#include "core/result.hpp"
+#include "model/project.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace pgadvise::app {
+
+// `pgadvise fix`: lint's inputs and selection, plus what to do with the edits.
+struct FixOptions {
+  LintOptions lint;
+  std::vector<std::string> fingerprints; // --fingerprint: only these findings (empty: all)
+  bool write = false;                    // --write: apply; otherwise print the diff
+  bool allow_dirty = false;              // --allow-dirty: edit files git has uncommitted changes in
+};
+
+// One file the fixes change (or create).
+struct FileChange {
+  std::filesystem::path path;
+  std::string label; // as shown in the diff: relative to the working directory
+  std::string before;
+  std::string after;
+  bool created = false;
+};
+
+// What the fixes of a set of findings do to the project's files.
+struct FixPlan {
+  std::vector<FileChange> files;
+  std::size_t fixed = 0;          // findings whose fix is in `files` (or already in the files)
+  std::vector<std::string> notes; // what to know: skipped fixes, type-change caveats
+  std::vector<std::string> next;  // commands to run afterwards, in order, once each
+};
+
+// The edits that carry out the findings' fixes: Drizzle lines into schema
+// files (app/fix_schema_ts), `drizzle-kit push` to `migrate` in scripts, CI
+// and Dockerfiles. Nothing is written.
+// Projects without a Drizzle schema file get their DDL as a new migration
+// in `migrations_dir` (app/fix_migration).
+struct FixTargets {
+  std::optional<std::filesystem::path> migrations_dir;
+  bool schema_ts = false;
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+};
+FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
+                   const FixTargets& targets = {});
+
+// Prints the plan as a unified diff (stdout), then its notes and next steps.
+void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes);
+
+// Writes one changed (or new) file: to a temporary beside it, then renamed
+// over it, so a failure leaves the old file whole.
+core::Result<bool> write_file_change(const FileChange& change);
+
+// A fix run: lint's pipeline, the plan, then the diff or (--write) the
+// files. Exit 0, or 2 for a usage problem or a file git has uncommitted
+// changes in (without --allow-dirty; nothing is written then).
+int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err);
+
+} // namespace pgadvise::app

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "app/fix.hpp"
+#include "core/result.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// `pgadvise fix` in a project without a Drizzle schema file: the DDL goes
+// into a new migration, named and registered the way the folder's own tool
+// would: drizzle-kit 0.x (NNNN_name.sql and a meta/_journal.json entry),
+// drizzle-kit 1.0 (<UTC timestamp>_name/migration.sql), or a plain folder
+// of numbered or timestamped .sql files.
+namespace pgadvise::app {
+
+// The files (new, and the journal changed) for a migration holding
+// `statements` in `folder`; `now` names timestamped migrations.
+core::Result<std::vector<FileChange>> new_migration(const std::filesystem::path& folder,
+                                                    const std::vector<std::string>& statements,
+                                                    std::chrono::system_clock::time_point now);
+
+} // namespace pgadvise::app

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/text_edit.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// `pgadvise fix` in a Drizzle schema file: where each Drizzle line a finding
+// proposes goes, as text edits on the file (app/fix.cpp applies them). The
+// file is read with the TypeScript parser (loaders/typescript), so edits
+// land in the table's own declaration whatever its layout, and they follow
+// the file's style: its quotes, indentation and trailing commas, and the
+// form its extra-config callback already has.
+namespace pgadvise::app {
+
+enum class SchemaEditKind {
+  add_index,      // `entry` joins the table's extra-config callback (made when missing)
+  remove_index,   // the callback's entry building index `name` goes
+  replace_column, // column `property` becomes `entry` (the value after `prop: `)
+};
+
+struct SchemaEdit {
+  SchemaEditKind kind = SchemaEditKind::add_index;
+  std::string table; // the table's variable in the file
+  std::string entry; // add_index: `index("x").on(t.a)`; replace_column: `jsonb("c")...`
+  std::string name;  // add_index / remove_index: the index name; replace_column: the property
+};
+
+struct SchemaEditPlan {
+  std::vector<core::TextEdit> edits;
+  // Requested edits that were already done (idempotence: a second run
+  // changes nothing) and those that could not be placed, with why.
+  std::vector<std::string> already_done;
+  std::vector<std::string> problems;
+};
+
+// The text edits that make `requests` in the schema file `source`; the
+// drizzle-orm imports the new entries use are added too.
+SchemaEditPlan plan_schema_ts_edits(std::string_view source, const std::vector<SchemaEdit>& requests);
+
+} // namespace pgadvise::app

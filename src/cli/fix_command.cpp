@@ -1,0 +1,52 @@
+#include "cli/fix_command.hpp"
+
+#include "cli/watchdog.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace pgadvise::cli {
+
+CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
+  CLI::App* fix = app.add_subcommand(
+      "fix", "Write the findings' fixes into the project: Drizzle schema.ts entries, push -> migrate; prints "
+             "a diff unless --write");
+  app::LintOptions& lint = options.lint;
+  fix->add_option("paths", lint.paths, "What `pgadvise lint` would check (default: .)");
+  fix->add_flag("--write", options.write, "Apply the changes (default: print them as a unified diff)");
+  fix->add_flag(
+      "--allow-dirty", options.allow_dirty,
+      "Edit files that have uncommitted changes in git (refused otherwise, so the fix is its own diff)");
+  fix->add_option("--fingerprint", options.fingerprints,
+                  "Fix only the finding with this fingerprint (as the JSON report and the baseline show it; "
+                  "repeatable)");
+  fix->add_option("--config", lint.config, "Config file (default: .pgadvise.toml found from here upward)")
+      ->type_name("FILE");
+  fix->add_option("--rule", lint.rules, "Fix only this rule's findings (repeatable)");
+  fix->add_option("--disable", lint.disable, "Do not run this rule (repeatable)");
+  fix->add_option(
+      "--min-severity", lint.min_severity,
+      "Fix only findings at or above this severity (default: min_severity in .pgadvise.toml, else low)");
+  fix->add_option("--baseline", lint.baseline, "Leave alone the findings this baseline file accepts")
+      ->type_name("FILE");
+  fix->add_option("--stats", lint.stats, "Production statistics written by `pgadvise stats` (table sizes)")
+      ->type_name("FILE");
+  fix->add_option("--log", lint.workload.logs, "Server log to read queries from (as in lint; repeatable)")
+      ->type_name("FILE");
+  fix->add_option("--pgss", lint.workload.pgss, "pg_stat_statements export (as in lint; repeatable)")
+      ->type_name("FILE");
+  fix->add_option("--queries", lint.workload.queries, "Queries file (as in lint; repeatable)")
+      ->type_name("FILE");
+  fix->add_option("--log-line-prefix", lint.workload.log_line_prefix, "The server's log_line_prefix")
+      ->type_name("PREFIX");
+  fix->add_option("--timeout", lint.timeout_seconds, "Stop after this many seconds, with exit code 2")
+      ->type_name("SECONDS");
+  return fix;
+}
+
+int run_fix(const app::FixOptions& options) {
+  const Watchdog watchdog(options.lint.timeout_seconds);
+  return app::run_fix(options, std::cout, std::cerr);
+}
+
+} // namespace pgadvise::cli

@@ -1,0 +1,127 @@
+// Where `pgadvise fix` puts Drizzle lines in a schema file, and how it keeps
+// the file's own style. The round trip through real drizzle-kit is
+// fix_round_trip_test.cpp; these pin the layout of each form.
+#include "app/fix_schema_ts.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using pgadvise::app::plan_schema_ts_edits;
+using pgadvise::app::SchemaEdit;
+using pgadvise::app::SchemaEditKind;
+
+std::string edited(const std::string& source, const std::vector<SchemaEdit>& requests) {
+  const auto plan = plan_schema_ts_edits(source, requests);
+  EXPECT_TRUE(plan.problems.empty()) << plan.problems.front();
+  const auto out = pgadvise::core::apply_edits(source, plan.edits);
+  EXPECT_TRUE(out.ok());
+  return out.ok() ? *out : std::string();
+}
+
+SchemaEdit add(const std::string& table, const std::string& name, const std::string& entry) {
+  return {SchemaEditKind::add_index, table, entry, name};
+}
+
+TEST(FixSchemaTs, ArrayFormOnePerLineKeepsTrailingCommas) {
+  const std::string source = "import { index, pgTable, integer } from \"drizzle-orm/pg-core\";\n"
+                             "export const posts = pgTable(\n"
+                             "  \"posts\",\n"
+                             "  { authorId: integer(\"author_id\"), orgId: integer(\"org_id\") },\n"
+                             "  (t) => [\n"
+                             "    index(\"posts_org_id_idx\").on(t.orgId),\n"
+                             "  ],\n"
+                             ");\n";
+  EXPECT_EQ(
+      edited(source, {add("posts", "posts_author_id_idx", "index(\"posts_author_id_idx\").on(t.authorId)")}),
+      "import { index, pgTable, integer } from \"drizzle-orm/pg-core\";\n"
+      "export const posts = pgTable(\n"
+      "  \"posts\",\n"
+      "  { authorId: integer(\"author_id\"), orgId: integer(\"org_id\") },\n"
+      "  (t) => [\n"
+      "    index(\"posts_org_id_idx\").on(t.orgId),\n"
+      "    index(\"posts_author_id_idx\").on(t.authorId),\n"
+      "  ],\n"
+      ");\n");
+}
+
+TEST(FixSchemaTs, ObjectFormGetsAKeyAndTheImportItsSortedPlace) {
+  const std::string source =
+      "import {\n  integer,\n  pgTable,\n} from \"drizzle-orm/pg-core\";\n"
+      "export const m = pgTable(\"m\", { teamId: integer(\"team_id\") }, (table) => ({\n"
+      "  x: integer,\n"
+      "}));\n";
+  EXPECT_EQ(edited(source, {add("m", "m_team_id_idx", "index(\"m_team_id_idx\").on(table.teamId)")}),
+            "import {\n  index,\n  integer,\n  pgTable,\n} from \"drizzle-orm/pg-core\";\n"
+            "export const m = pgTable(\"m\", { teamId: integer(\"team_id\") }, (table) => ({\n"
+            "  x: integer,\n"
+            "  mTeamIdIdx: index(\"m_team_id_idx\").on(table.teamId),\n"
+            "}));\n");
+}
+
+TEST(FixSchemaTs, MissingCallbackIsAddedInTheFilesQuotesAndAlreadyDoneIsNoEdit) {
+  const std::string source = "import { integer, pgTable } from 'drizzle-orm/pg-core'\n"
+                             "export const o = pgTable('o', {\n"
+                             "  customerId: integer('customer_id')\n"
+                             "})\n";
+  const std::string once =
+      edited(source, {add("o", "o_customer_id_idx", "index(\"o_customer_id_idx\").on(table.customerId)")});
+  EXPECT_EQ(once, "import { index, integer, pgTable } from 'drizzle-orm/pg-core'\n"
+                  "export const o = pgTable('o', {\n"
+                  "  customerId: integer('customer_id')\n"
+                  "}, (table) => [\n"
+                  "  index('o_customer_id_idx').on(table.customerId),\n"
+                  "])\n");
+  const auto again = plan_schema_ts_edits(
+      once, {add("o", "o_customer_id_idx", "index(\"o_customer_id_idx\").on(table.customerId)")});
+  EXPECT_TRUE(again.edits.empty());
+  EXPECT_EQ(again.already_done.size(), 1U);
+}
+
+TEST(FixSchemaTs, RemovesAnEntryLineAndAnInlineEntry) {
+  const std::string source =
+      "export const p = pgTable(\"p\", {}, (t) => [\n"
+      "  index(\"a\").on(t.x),\n"
+      "  index(\"b\").on(t.x),\n"
+      "]);\n"
+      "export const q = pgTable(\"q\", {}, (t) => [index(\"c\").on(t.x), index(\"d\").on(t.y)]);\n";
+  EXPECT_EQ(edited(source, {{SchemaEditKind::remove_index, "p", "", "b"},
+                            {SchemaEditKind::remove_index, "q", "", "d"}}),
+            "export const p = pgTable(\"p\", {}, (t) => [\n"
+            "  index(\"a\").on(t.x),\n"
+            "]);\n"
+            "export const q = pgTable(\"q\", {}, (t) => [index(\"c\").on(t.x)]);\n");
+}
+
+TEST(FixSchemaTs, InlineArrayPastTheWidthIsBrokenIntoLinesAndSqlIsImported) {
+  const std::string source = "import { pgTable, text, uniqueIndex } from \"drizzle-orm/pg-core\";\n"
+                             "export const users = pgTable(\n  \"users\",\n  { email: text(\"email\") },\n"
+                             "  (t) => [uniqueIndex(\"users_email_idx\").on(t.email)],\n);\n";
+  EXPECT_EQ(edited(source, {add("users", "users_lower_email_idx",
+                                "index(\"users_lower_email_idx\").on(sql`lower(${t.email})`)")}),
+            "import { index, pgTable, text, uniqueIndex } from \"drizzle-orm/pg-core\";\n"
+            "import { sql } from \"drizzle-orm\";\n"
+            "export const users = pgTable(\n  \"users\",\n  { email: text(\"email\") },\n"
+            "  (t) => [\n"
+            "    uniqueIndex(\"users_email_idx\").on(t.email),\n"
+            "    index(\"users_lower_email_idx\").on(sql`lower(${t.email})`),\n"
+            "  ],\n);\n");
+}
+
+TEST(FixSchemaTs, ReplacesAColumnOnceAndSaysWhatItCannotPlace) {
+  const std::string source = "import { json, pgTable } from \"drizzle-orm/pg-core\";\n"
+                             "export const e = pgTable(\"e\", {\n  payload: json(\"payload\"),\n});\n";
+  const std::string once =
+      edited(source, {{SchemaEditKind::replace_column, "e", "jsonb(\"payload\")", "payload"}});
+  EXPECT_EQ(once, "import { json, jsonb, pgTable } from \"drizzle-orm/pg-core\";\n"
+                  "export const e = pgTable(\"e\", {\n  payload: jsonb(\"payload\"),\n});\n");
+  EXPECT_TRUE(
+      plan_schema_ts_edits(once, {{SchemaEditKind::replace_column, "e", "jsonb(\"payload\")", "payload"}})
+          .edits.empty());
+  const auto missing = plan_schema_ts_edits(source, {add("nope", "x", "index(\"x\").on(t.a)")});
+  EXPECT_TRUE(missing.edits.empty());
+  ASSERT_EQ(missing.problems.size(), 1U);
+  EXPECT_NE(missing.problems.front().find("nope"), std::string::npos);
+}
+
+} // namespace
