@@ -325,8 +325,8 @@ core::Result<Json> reconstruct_kit1_snapshot(const Json& snapshot, const fs::pat
     chain.push_back(&found->second);
   }
   State state;
-  for (const auto* snapshot : std::ranges::reverse_view(chain)) { // oldest first
-    apply(state, *snapshot);
+  for (const auto* diff : std::ranges::reverse_view(chain)) { // oldest first
+    apply(state, *diff);
   }
   return to_v7(state);
 }
