@@ -92,8 +92,8 @@ std::string any_rewrite(const model::QueryShape& shape, const std::string& norma
   }
   const std::smatch& match = direct.front();
   std::string rewritten = text.substr(0, static_cast<std::size_t>(match.position(0))) + match[1].str() +
-                                " = ANY($" + match[2].str() + ")" +
-                                text.substr(static_cast<std::size_t>(match.position(0) + match.length(0)));
+                          " = ANY($" + match[2].str() + ")" +
+                          text.substr(static_cast<std::size_t>(match.position(0) + match.length(0)));
   const model::QueryShape batched = pg::analyze_query_text(rewritten, &parsed);
   if (!parsed || !pg::parse(rewritten).ok() || !batched.set_filter || !same_tables(original, batched)) {
     return {};

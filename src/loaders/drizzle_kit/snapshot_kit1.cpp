@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <ranges>
+#include <set>
 #include <string>
 #include <vector>
 
