@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <map>
-#include <ranges>
 #include <set>
 #include <string>
 #include <vector>
@@ -325,7 +324,8 @@ core::Result<Json> reconstruct_kit1_snapshot(const Json& snapshot, const fs::pat
     chain.push_back(&found->second);
   }
   State state;
-  for (const auto* diff : std::ranges::reverse_view(chain)) { // oldest first
+  std::reverse(chain.begin(), chain.end()); // oldest first
+  for (const Json* diff : chain) {
     apply(state, *diff);
   }
   return to_v7(state);
