@@ -75,7 +75,7 @@ struct FileIndex {
 class FileReader {
 public:
   FileReader(std::string path, const ts::Program& program)
-      : m_program(program), m_tokens(program.lex.tokens) {
+      : m_tokens(program.lex.tokens) {
     m_index.path = std::move(path);
     for (const ts::Import& import : program.imports) {
       if (import.imported == "*" || import.imported == "default") {
@@ -99,7 +99,6 @@ public:
   }
 
 private:
-  const ts::Program& m_program;
   const std::vector<Token>& m_tokens;
   std::vector<std::size_t> m_match;
   std::map<std::string, std::string> m_aliases;
