@@ -74,8 +74,7 @@ struct FileIndex {
 
 class FileReader {
 public:
-  FileReader(std::string path, const ts::Program& program)
-      : m_tokens(program.lex.tokens) {
+  FileReader(std::string path, const ts::Program& program) : m_tokens(program.lex.tokens) {
     m_index.path = std::move(path);
     for (const ts::Import& import : program.imports) {
       if (import.imported == "*" || import.imported == "default") {
