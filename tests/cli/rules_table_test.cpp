@@ -50,4 +50,22 @@ TEST(RulesTable, ListsEveryRegisteredRuleOnce) {
   EXPECT_GE(rows, rules); // the rules, then the built-in diagnostics
 }
 
+// The README's "Rules" section names every rule (the table itself is in
+// docs/rules.md), so a new rule cannot be missing from the page users read.
+TEST(RulesTable, ReadmeNamesEveryRule) {
+  const auto listed = pgadvise::test::run_process(PGADVISE_BINARY, {"rules", "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const std::string readme =
+      pgadvise::test::read_text(std::filesystem::path(PGADVISE_SOURCE_DIR) / "README.md");
+  std::size_t named = 0;
+  for (std::size_t pos = listed.out.find("\"id\": \""); pos != std::string::npos;
+       pos = listed.out.find("\"id\": \"", pos + 1)) {
+    const std::size_t start = pos + 7;
+    const std::string id = listed.out.substr(start, listed.out.find('"', start) - start);
+    EXPECT_NE(readme.find("`" + id + "`"), std::string::npos) << "README.md's Rules section lacks " << id;
+    ++named;
+  }
+  EXPECT_GT(named, 10U);
+}
+
 } // namespace
