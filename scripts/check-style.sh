@@ -7,7 +7,8 @@
 #   scripts/check-style.sh --tidy  the above, then clang-tidy-14 with the
 #                                  repo's .clang-tidy over every src/ .cpp
 #                                  (flags from build-asan/compile_commands.json;
-#                                  any warning fails)
+#                                  any warning fails; files unchanged since a
+#                                  clean check are skipped)
 #   scripts/check-style.sh --full  --tidy, and before it g++'s warnings without
 #                                  building: every src/ file through
 #                                  `g++ -fsyntax-only` with build/'s flags
@@ -84,7 +85,9 @@ fi
 fi
 
 echo "check-style: clang-tidy-14 over src/" >&2
-if ! run-clang-tidy-14 -p build-asan -quiet -j"$jobs" "$PWD/src/.*\.cpp\$" >build-asan/clang-tidy.log 2>&1; then
+# Files whose preprocessed text, flags and .clang-tidy are unchanged since a
+# clean check are skipped (scripts/clang-tidy-cached.py says how).
+if ! scripts/clang-tidy-cached.py "$PWD/build-asan" "$PWD" "$jobs" build-asan/clang-tidy.log; then
   grep -E "(warning|error):" build-asan/clang-tidy.log | sort -u >&2 || cat build-asan/clang-tidy.log >&2
   echo "check-style: clang-tidy found problems (full output: build-asan/clang-tidy.log)" >&2
   exit 1

@@ -44,10 +44,6 @@ core::Severity effective_severity(const std::string& rule_id, const core::Settin
   return rule == nullptr ? core::Severity::medium : rule->meta().default_severity;
 }
 
-std::string plural(std::size_t count, std::string_view noun) {
-  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
-}
-
 // A few names and how many more: "users, teams, tasks and 12 more tables".
 std::string some_tables(const std::vector<std::string>& tables) {
   constexpr std::size_t k_shown = 3;
@@ -55,7 +51,7 @@ std::string some_tables(const std::vector<std::string>& tables) {
       tables.begin(), tables.begin() + static_cast<std::ptrdiff_t>(std::min(k_shown, tables.size())));
   std::string out = core::join(shown, ", ");
   if (tables.size() > k_shown) {
-    out += " and " + plural(tables.size() - k_shown, "more table");
+    out += " and " + core::plural(tables.size() - k_shown, "more table");
   }
   return out;
 }
@@ -77,7 +73,7 @@ core::Finding summary_of(const std::string& rule_id, const std::vector<core::Fin
   summary.rule = rule_id;
   summary.severity = core::Severity::low;
   summary.message = (rule != nullptr ? rule->meta().summary : rule_id) + ": " +
-                    plural(instances.size(), "existing column") + ", from migrations already applied" +
+                    core::plural(instances.size(), "existing column") + ", from migrations already applied" +
                     (tables.empty() ? std::string() : ", on " + some_tables(tables));
   summary.help = "Existing " + (rule != nullptr ? rule->meta().summary : rule_id) +
                  ": changing these columns now rewrites or locks each table (or takes a careful "
@@ -163,7 +159,7 @@ std::string lens_note(const LensScope& scope, const LensOutcome& outcome) {
     judged = "only the newest migration, " +
              (scope.migrations.empty() ? std::string("-") : scope.migrations.back());
   } else {
-    judged = "only the " + plural(scope.judged.size(), "migration") + " " +
+    judged = "only the " + core::plural(scope.judged.size(), "migration") + " " +
              (scope.ledger_table.empty() ? std::string("the migrations table") : scope.ledger_table) +
              " does not list as applied";
   }
@@ -171,10 +167,10 @@ std::string lens_note(const LensScope& scope, const LensOutcome& outcome) {
   if (outcome.dropped > 0 || outcome.summarized > 0) {
     std::vector<std::string> parts;
     if (outcome.dropped > 0) {
-      parts.push_back(plural(outcome.dropped, "finding") + " about how they applied left out");
+      parts.push_back(core::plural(outcome.dropped, "finding") + " about how they applied left out");
     }
     if (outcome.summarized > 0) {
-      parts.push_back(plural(outcome.summarized, "existing column") + " summarized");
+      parts.push_back(core::plural(outcome.summarized, "existing column") + " summarized");
     }
     what = " (" + core::join(parts, "; ") + ")";
   }

@@ -223,6 +223,15 @@ std::string truncate_identifier(std::string_view ident, std::size_t max_bytes) {
   return std::string(ident.substr(0, cut));
 }
 
+std::string plural(std::size_t count, std::string_view noun) {
+  std::string out = std::to_string(count) + " ";
+  out += noun;
+  if (count != 1) {
+    out += 's';
+  }
+  return out;
+}
+
 std::string snake_to_camel(std::string_view text) {
   std::string out;
   bool upper_next = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,8 @@ std::vector<std::string> split(std::string_view text, char separator);
 // The lower-case ASCII letter/digit runs of `text` ("db:push-prod" -> db, push, prod).
 std::vector<std::string> lower_words(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
+// "1 finding", "3 findings": a count and its noun, with an English plural s.
+std::string plural(std::size_t count, std::string_view noun);
 
 // Quotes a PostgreSQL identifier only when it needs it (upper case, special
 // characters, leading digit, or a reserved word), doubling embedded quotes.

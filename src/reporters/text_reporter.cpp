@@ -59,15 +59,6 @@ std::vector<FileGroup> group_by_file(const std::vector<core::Finding>& findings)
   return groups;
 }
 
-std::string plural(std::size_t count, std::string_view noun) {
-  std::string out = std::to_string(count) + " ";
-  out += noun;
-  if (count != 1) {
-    out += 's';
-  }
-  return out;
-}
-
 // Text after a label, wrapped with a hanging indent under the text.
 void write_labelled(std::ostream& out, std::string_view label, std::string_view text) {
   const std::string lead = std::string(k_detail_indent) + std::string(label) + " ";
@@ -179,7 +170,8 @@ void write_groups(std::ostream& out, const std::vector<FileGroup>& groups, const
   for (const FileGroup& group : groups) {
     const std::string title =
         group.file.empty() ? std::string("without a file location") : sanitize_for_terminal(group.file);
-    out << "\n" << ansi.bold("== " + title) << " (" << plural(group.findings.size(), "finding") << ")\n";
+    out << "\n"
+        << ansi.bold("== " + title) << " (" << core::plural(group.findings.size(), "finding") << ")\n";
     for (const core::Finding* finding : group.findings) {
       out << "\n";
       write_finding(out, *finding, ansi);
@@ -221,7 +213,7 @@ std::string summary_line(const engine::RunReport& run, const Ansi& ansi) {
       painted.push_back(ansi.severity(severity, plain.back()));
     }
   }
-  const std::string head = plural(counts.total, "finding") + ": ";
+  const std::string head = core::plural(counts.total, "finding") + ": ";
   if (tail.empty()) {
     return head + core::join(painted, ", ");
   }
@@ -289,7 +281,7 @@ std::string counted(std::size_t count, std::string_view one, std::string_view ma
 }
 
 std::string more_lines(std::size_t lines) {
-  return lines > 1 ? "  (+" + plural(lines - 1, "more line") + ", see -v)" : std::string();
+  return lines > 1 ? "  (+" + core::plural(lines - 1, "more line") + ", see -v)" : std::string();
 }
 
 // Estimated rows of the finding's table, from live or --stats statistics.
@@ -434,7 +426,7 @@ void write_single(std::ostream& out, const core::Finding& finding, const Ansi& a
 
 void write_grouped(std::ostream& out, const Entry& entry, const ReportInput& input, const Ansi& ansi) {
   const core::Finding& first = entry.first();
-  out << "  " << plural(entry.findings.size(), "finding") << "  "
+  out << "  " << core::plural(entry.findings.size(), "finding") << "  "
       << ansi.severity(first.severity, core::to_string(first.severity)) << "  " << one_line(first.rule)
       << "  " << one_line(summary_of_rule(input, first.rule)) << "\n";
   for (std::size_t i = 0; i < entry.findings.size() && i < k_group_examples; ++i) {
@@ -557,7 +549,7 @@ void write_rule_notes(std::ostream& out, const std::vector<Entry>& entries, cons
       << "`pgadvise rules show RULE` the whole page)\n";
   std::map<std::string, std::string> safety_shown; // note -> the rule it was shown under
   for (const RuleNotes& rule : notes) {
-    out << ansi.bold(one_line(rule.rule)) << " (" << plural(rule.findings, "finding") << ")\n";
+    out << ansi.bold(one_line(rule.rule)) << " (" << core::plural(rule.findings, "finding") << ")\n";
     if (!rule.helps.empty()) {
       // Helps name their finding's objects: when they differ, say whose this is.
       write_labelled(out, "help:",

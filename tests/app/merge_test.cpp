@@ -1,4 +1,5 @@
 #include "app/merge.hpp"
+#include "support/cli.hpp"
 #include "support/files.hpp"
 
 #include <array>
@@ -10,7 +11,6 @@
 #include <regex>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -21,14 +21,13 @@ namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
 const std::string k_root = PGADVISE_SOURCE_DIR;
-constexpr const char* k_prefix = "'%m %c %x %v [%p] %q%u@%d/%a '";
+constexpr const char* k_prefix = "%m %c %x %v [%p] %q%u@%d/%a ";
 
 int lint_json(const std::string& log, const fs::path& out) {
-  const std::string command = std::string(PGADVISE_BINARY) + " lint " + k_root +
-                              "/fixtures/drizzle-app --log " + log + " --log-line-prefix " + k_prefix +
-                              " --fail-on none --format json -o " + out.string();
-  const int raw = std::system(command.c_str());
-  return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return pgadvise::test::run_pgadvise({"lint", k_root + "/fixtures/drizzle-app", "--log", log,
+                                       "--log-line-prefix", k_prefix, "--fail-on", "none", "--format", "json",
+                                       "-o", out.string()})
+      .exit_code;
 }
 
 json read_json(const fs::path& path) {

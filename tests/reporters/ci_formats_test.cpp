@@ -3,6 +3,7 @@
 #include "reporters/ci_output.hpp"
 #include "reporters/report.hpp"
 #include "reporters/sample_report.hpp"
+#include "support/files.hpp"
 #include "support/reports.hpp"
 
 #include <filesystem>
@@ -115,7 +116,7 @@ TEST(SarifReporter, ResultsPointIntoTheRepositoryOrNameTheObject) {
   const json sarif = json::parse(out.str());
   const json& result_run = sarif["runs"][0];
   EXPECT_EQ(result_run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
-            "file://" + std::filesystem::current_path().string() + "/");
+            test::file_url(std::filesystem::current_path()) + "/");
   ASSERT_EQ(result_run["results"].size(), run.findings.size());
   bool saw_logical_only = false;
   for (std::size_t i = 0; i < run.findings.size(); ++i) {

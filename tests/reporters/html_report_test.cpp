@@ -1,18 +1,16 @@
+#include "support/cli.hpp"
 #include "support/files.hpp"
 #include "support/reports.hpp"
 #include "support/test_label.hpp"
 
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 // The HTML report rendered by a real browser (Debian's chromium, headless,
 // offline): every finding of the JSON report is in the DOM and the counts
@@ -24,28 +22,29 @@ namespace fs = std::filesystem;
 
 const std::string k_root = PGADVISE_SOURCE_DIR;
 
-std::string run(const std::string& command, int* status) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    *status = -1;
-    return out;
-  }
-  std::array<char, 65536> buffer{};
-  std::size_t n = 0;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    out.append(buffer.data(), n);
-  }
-  const int raw = pclose(pipe);
-  *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
+// pgadvise lint on the Drizzle app and its log, as FORMAT into OUTPUT.
+int lint(const std::string& format, const fs::path& output) {
+  return run_pgadvise({"lint", k_root + "/fixtures/drizzle-app", "--log",
+                       k_root + "/fixtures/logs/stderr_session.log", "--log-line-prefix",
+                       "%m %c %x %v [%p] %q%u@%d/%a ", "--fail-on", "none", "--format", format, "-o",
+                       output.string()})
+      .exit_code;
 }
 
-std::string lint_command(const std::string& format, const std::string& output) {
-  return std::string(PGADVISE_BINARY) + " lint " + k_root + "/fixtures/drizzle-app --log " + k_root +
-         "/fixtures/logs/stderr_session.log --log-line-prefix '%m %c %x %v [%p] %q%u@%d/%a ' --fail-on none "
-         "--format " +
-         format + " -o " + output;
+// Headless Chromium with a throwaway profile; ARGS after the common flags.
+ProcessResult chromium(const fs::path& profile, std::vector<std::string> args) {
+  // sh finds chromium on PATH; the arguments reach it unsplit ("$@").
+  std::vector<std::string> all = {"-c",
+                                  "exec chromium \"$@\"",
+                                  "sh",
+                                  "--headless",
+                                  "--no-sandbox",
+                                  "--disable-gpu",
+                                  "--no-first-run",
+                                  "--disable-background-networking",
+                                  "--user-data-dir=" + profile.string()};
+  all.insert(all.end(), args.begin(), args.end());
+  return run_process("/bin/sh", all);
 }
 
 TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
@@ -53,20 +52,14 @@ TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
   ASSERT_TRUE(mislabeled.empty()) << mislabeled;
   const fs::path dir = fs::temp_directory_path() / ("pgadvise-html-" + std::to_string(getpid()));
   fs::create_directories(dir);
-  int status = 0;
-  run(lint_command("json", (dir / "report.json").string()), &status);
-  ASSERT_EQ(status, 0);
-  run(lint_command("html", (dir / "report.html").string()), &status);
-  ASSERT_EQ(status, 0);
+  ASSERT_EQ(lint("json", dir / "report.json"), 0);
+  ASSERT_EQ(lint("html", dir / "report.html"), 0);
   const nlohmann::json report = nlohmann::json::parse(read_text(dir / "report.json"));
   ASSERT_GE(report["findings"].size(), 5U);
 
-  const std::string chromium = "chromium --headless --no-sandbox --disable-gpu --no-first-run "
-                               "--disable-background-networking --user-data-dir=" +
-                               (dir / "profile").string();
-  const std::string dom =
-      run(chromium + " --dump-dom file://" + (dir / "report.html").string() + " 2>/dev/null", &status);
-  ASSERT_EQ(status, 0) << "chromium failed (scripts/install-deps.sh installs it)";
+  const ProcessResult dumped = chromium(dir / "profile", {"--dump-dom", file_url(dir / "report.html")});
+  ASSERT_EQ(dumped.exit_code, 0) << "chromium failed (scripts/install-deps.sh installs it): " << dumped.err;
+  const std::string& dom = dumped.out;
   ASSERT_NE(dom.find("<section id=\"findings\">"), std::string::npos) << dom.substr(0, 500);
 
   EXPECT_EQ(count_of(dom, "class=\"finding\""), report["findings"].size());
@@ -94,10 +87,10 @@ TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
   EXPECT_EQ(dom.find("@example.com"), std::string::npos);
 
   const std::string screenshot = (fs::temp_directory_path() / "pgadvise-html-report.png").string();
-  run(chromium + " --window-size=1280,2400 --screenshot=" + screenshot + " file://" +
-          (dir / "report.html").string() + " >/dev/null 2>&1",
-      &status);
-  EXPECT_EQ(status, 0);
+  EXPECT_EQ(chromium(dir / "profile",
+                     {"--window-size=1280,2400", "--screenshot=" + screenshot, file_url(dir / "report.html")})
+                .exit_code,
+            0);
   EXPECT_TRUE(fs::exists(screenshot));
   std::error_code ec;
   fs::remove_all(dir, ec);

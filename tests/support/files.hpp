@@ -2,6 +2,7 @@
 
 // The one file reader and writer of the tests, and a throwaway directory.
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -27,6 +28,24 @@ inline void write_text(const std::filesystem::path& file, std::string_view text)
     std::filesystem::create_directories(file.parent_path());
   }
   std::ofstream(file, std::ios::binary) << text;
+}
+
+// A file:// URL for an absolute path, its bytes percent-encoded where a URL
+// needs it (a checkout in "/tmp/my dir" is file:///tmp/my%20dir).
+inline std::string file_url(const std::filesystem::path& path) {
+  constexpr std::string_view k_hex = "0123456789ABCDEF";
+  std::string out = "file://";
+  for (const char c : path.string()) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || std::string_view("/-._~").find(c) != std::string_view::npos) {
+      out += c;
+    } else {
+      out += '%';
+      out += k_hex[byte >> 4U];
+      out += k_hex[byte & 0xFU];
+    }
+  }
+  return out;
 }
 
 // A directory tree removed when the test ends.

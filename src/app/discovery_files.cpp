@@ -1,0 +1,283 @@
+#include "app/discovery_files.hpp"
+
+#include "core/file.hpp"
+#include "loaders/drizzle_kit/config.hpp"
+#include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/identifiers.hpp"
+#include "loaders/project/shell_words.hpp"
+#include "loaders/sql/migrations.hpp"
+
+#include <algorithm>
+#include <array>
+#include <nlohmann/json.hpp>
+
+namespace pgadvise::app::discovery_files {
+
+namespace fs = std::filesystem;
+// These helpers read what the loaders of every family find on disk.
+using namespace loaders; // NOLINT(google-build-using-namespace)
+
+namespace {
+
+// Never searched for **/meta/_journal.json: dependencies and build output.
+constexpr std::array<std::string_view, 4> k_skipped_dirs = {"node_modules", ".git", "dist", "build"};
+// Bounds on the **/meta/_journal.json search, so a huge tree cannot hang it.
+constexpr int k_max_search_depth = 8;
+constexpr std::size_t k_max_search_entries = 200000;
+
+bool is_drizzle_kit_word(const std::string& word) {
+  return word == "drizzle-kit" || has_suffix(word, "/drizzle-kit") || word.rfind("drizzle-kit@", 0) == 0;
+}
+
+// The "dialect" a drizzle-kit journal or snapshot records; "" when none.
+std::string json_dialect(const fs::path& file) {
+  const auto text = core::read_file(file);
+  if (!text) {
+    return {};
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || !parsed.contains("dialect") || !parsed["dialect"].is_string()) {
+    return {};
+  }
+  return parsed["dialect"].get<std::string>();
+}
+
+} // namespace
+
+std::optional<fs::path> newest_folder_snapshot(const fs::path& dir) {
+  std::optional<fs::path> newest;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path snapshot = it->path() / "snapshot.json";
+    if (is_file(snapshot) && (!newest || snapshot > *newest)) {
+      newest = snapshot;
+    }
+  }
+  return newest;
+}
+
+bool has_suffix(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool is_file(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+
+bool is_dir(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
+std::size_t count_sql_files(const fs::path& dir) {
+  std::size_t count = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    const bool sql_file = it->is_regular_file(type_ec) && it->path().extension() == ".sql";
+    if (sql_file || (it->is_directory(type_ec) && is_file(it->path() / "migration.sql"))) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+bool is_migrations_dir(const fs::path& dir) {
+  return is_dir(dir) && (count_sql_files(dir) > 0 || is_file(dir / "meta" / "_journal.json") ||
+                         newest_snapshot(dir / "meta").has_value());
+}
+
+bool is_project_dir(const fs::path& dir) {
+  return is_file(dir / "package.json") || find_drizzle_config(dir).has_value();
+}
+
+std::string shown_dir(const fs::path& dir) {
+  std::string out = display_path(dir);
+  return out.empty() || out.back() == '/' ? out : out + "/";
+}
+
+fs::path absolute_normal(const fs::path& path) {
+  std::error_code ec;
+  fs::path out = fs::absolute(path, ec);
+  return (ec ? path : out).lexically_normal();
+}
+
+bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>& notes, bool* kit_1) {
+  const auto content = core::read_file(package_json);
+  if (!content) {
+    return false;
+  }
+  const nlohmann::json package = nlohmann::json::parse(*content, nullptr, /*allow_exceptions=*/false);
+  if (!package.is_object()) {
+    notes.push_back(display_path(package_json) + " is not valid JSON; its dependencies were not read");
+    return false;
+  }
+  bool uses = false;
+  for (const char* field : {"dependencies", "devDependencies", "peerDependencies", "optionalDependencies"}) {
+    const auto deps = package.find(field);
+    if (deps == package.end() || !deps->is_object()) {
+      continue;
+    }
+    for (const char* name : {"drizzle-orm", "drizzle-kit"}) {
+      const auto version = deps->find(name);
+      if (version == deps->end()) {
+        continue;
+      }
+      uses = true;
+      // "1.0.0-rc.5", "^1.0.0-beta.2": drizzle 1.x names constraints its own way.
+      const std::string text = version->is_string() ? version->get<std::string>() : std::string{};
+      const std::size_t digit = text.find_first_of("0123456789");
+      if (kit_1 != nullptr && digit != std::string::npos && text.find_first_not_of("^~>=v ") == digit &&
+          text[digit] != '0' && (digit + 1 == text.size() || text[digit + 1] == '.')) {
+        *kit_1 = true;
+      }
+    }
+  }
+  return uses;
+}
+
+std::vector<fs::path> find_journals(const fs::path& root) {
+  std::vector<fs::path> found;
+  walk_directories(root, false, [&](const fs::path& dir, const std::string& name) {
+    if (name == "meta" && is_file(dir / "_journal.json")) {
+      found.push_back(dir / "_journal.json");
+    }
+  });
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::vector<fs::path> find_nested_configs(const fs::path& root) {
+  std::vector<fs::path> found;
+  walk_directories(root, true, [&](const fs::path& dir, const std::string& /*name*/) {
+    if (auto config = find_drizzle_config(dir)) {
+      found.push_back(*config);
+    }
+  });
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::vector<KitRun> read_kit_runs(const fs::path& package_json) {
+  std::vector<KitRun> runs;
+  const auto content = core::read_file(package_json);
+  if (!content) {
+    return runs;
+  }
+  const nlohmann::json package = nlohmann::json::parse(*content, nullptr, /*allow_exceptions=*/false);
+  if (!package.is_object() || !package.contains("scripts") || !package["scripts"].is_object()) {
+    return runs;
+  }
+  const fs::path package_dir = absolute_normal(package_json).parent_path();
+  for (const auto& [name, body] : package["scripts"].items()) {
+    if (!body.is_string()) {
+      continue;
+    }
+    fs::path cwd = package_dir;
+    for (const Segment& segment : split_segments(body.get<std::string>())) {
+      const std::vector<std::string>& words = segment.words;
+      if (words.size() == 2 && words[0] == "cd") {
+        cwd = (cwd / words[1]).lexically_normal();
+        continue;
+      }
+      const auto kit = std::find_if(words.begin(), words.end(), is_drizzle_kit_word);
+      for (auto it = kit; it != words.end(); ++it) {
+        std::string config;
+        if (it->rfind("--config=", 0) == 0) {
+          config = it->substr(9);
+        } else if ((*it == "--config" || *it == "-c") && it + 1 != words.end()) {
+          config = *(it + 1);
+        }
+        if (!config.empty()) {
+          runs.push_back({cwd, (cwd / config).lexically_normal(),
+                          "the script \"" + name + "\" of " + display_path(package_json)});
+          break;
+        }
+      }
+    }
+  }
+  return runs;
+}
+
+std::vector<KitRun> scanned_kit_runs(const model::Project& project) {
+  std::vector<KitRun> runs;
+  const auto add = [&](const model::Command& command, const std::string& where) {
+    for (const model::Invocation& inv : command.invocations) {
+      const bool kit = inv.kind == model::InvocationKind::drizzle_push ||
+                       inv.kind == model::InvocationKind::drizzle_migrate ||
+                       inv.kind == model::InvocationKind::drizzle_generate;
+      if (kit && !inv.config.empty()) {
+        const fs::path run_dir = (project.root / inv.package_dir).lexically_normal();
+        runs.push_back({run_dir, (run_dir / inv.config).lexically_normal(), where});
+      }
+    }
+  };
+  for (const model::ExecutionSite& site : project.sites) {
+    for (const model::Command& command : site.commands) {
+      add(command, std::string(model::to_string(site.kind)) + " " + site.label + " in " + site.file);
+    }
+  }
+  for (const model::CommandFile& file : project.command_files) {
+    for (const model::Command& command : file.commands) {
+      add(command, file.target.empty() ? file.path : "make " + file.target + " in " + file.path);
+    }
+  }
+  return runs;
+}
+
+bool is_postgres_dialect(std::string_view dialect) {
+  return dialect.empty() || dialect == "postgresql" || dialect == "postgres" || dialect == "pg";
+}
+
+std::string migrations_dialect(const fs::path& dir) {
+  if (is_file(dir / "meta" / "_journal.json")) {
+    if (std::string dialect = json_dialect(dir / "meta" / "_journal.json"); !dialect.empty()) {
+      return dialect;
+    }
+  }
+  if (auto snapshot = newest_snapshot(dir / "meta")) {
+    return json_dialect(*snapshot);
+  }
+  if (auto snapshot = newest_folder_snapshot(dir)) {
+    return json_dialect(*snapshot);
+  }
+  return {};
+}
+
+bool looks_like_config_name(const std::string& name) {
+  if (name.rfind("drizzle.config.", 0) == 0) {
+    return true;
+  }
+  for (const char* ext :
+       {".config.ts", ".config.mts", ".config.cts", ".config.js", ".config.mjs", ".config.cjs"}) {
+    if (has_suffix(name, ext)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void walk_directories(const fs::path& root, bool skip_dot_folders, const DirectoryVisit& visit) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  std::size_t visited = 0;
+  for (const fs::recursive_directory_iterator end; !ec && it != end && visited < k_max_search_entries;
+       it.increment(ec), ++visited) {
+    std::error_code type_ec;
+    if (!it->is_directory(type_ec)) {
+      continue;
+    }
+    const std::string name = it->path().filename().string();
+    const bool skipped =
+        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end() ||
+        (skip_dot_folders && name.size() > 1 && name[0] == '.');
+    if (skipped || it.depth() >= k_max_search_depth) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    visit(it->path(), name);
+  }
+}
+
+} // namespace pgadvise::app::discovery_files

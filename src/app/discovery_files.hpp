@@ -1,0 +1,81 @@
+#pragma once
+
+// What discovery asks of the file system: is this a migrations folder, a
+// project, a drizzle-kit config; where are the nested configs and journals;
+// which drizzle-kit runs name a config. Shared by discovery.cpp (where the
+// sources are) and load_schema.cpp (loading them); not an API of its own.
+
+#include "model/project.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pgadvise::app::discovery_files {
+
+bool has_suffix(std::string_view text, std::string_view suffix);
+bool is_file(const std::filesystem::path& path);
+bool is_dir(const std::filesystem::path& path);
+
+// Migration files directly in `dir`, or drizzle-kit 1.x's <tag>/migration.sql.
+std::size_t count_sql_files(const std::filesystem::path& dir);
+// SQL migrations, a drizzle-kit journal, or at least a snapshot.
+bool is_migrations_dir(const std::filesystem::path& dir);
+// A package.json or a drizzle.config.*.
+bool is_project_dir(const std::filesystem::path& dir);
+// A folder as notes show it: relative to the working directory, ending in /.
+std::string shown_dir(const std::filesystem::path& dir);
+std::filesystem::path absolute_normal(const std::filesystem::path& path);
+
+// Whether package.json names drizzle-orm or drizzle-kit in any dependency
+// list. Sets *kit_1 when a drizzle dependency is version 1 or later; a
+// package.json that is not JSON gets a note.
+bool package_uses_drizzle(const std::filesystem::path& package_json, std::vector<std::string>& notes,
+                          bool* kit_1 = nullptr);
+
+using DirectoryVisit = std::function<void(const std::filesystem::path& dir, const std::string& name)>;
+// Calls `visit` with every directory below root (not root itself), skipping
+// dependencies and build output (and dot-folders when asked); bounded in depth
+// and entries, so a huge tree is cut rather than walked for minutes.
+void walk_directories(const std::filesystem::path& root, bool skip_dot_folders, const DirectoryVisit& visit);
+// Every meta/_journal.json under root (sorted).
+std::vector<std::filesystem::path> find_journals(const std::filesystem::path& root);
+// Every drizzle.config.* below root (not root's own), sorted.
+std::vector<std::filesystem::path> find_nested_configs(const std::filesystem::path& root);
+
+// One package.json script that runs drizzle-kit with --config: drizzle-kit
+// then runs in the package's folder (or where a leading `cd` took it) and
+// resolves the config's `out` and `schema` from there, not from the
+// config's own folder.
+struct KitRun {
+  std::filesystem::path run_dir; // where drizzle-kit runs
+  std::filesystem::path config;  // the --config file, absolute and normal
+  std::string where;             // `the script "db:generate" of package.json`
+};
+
+// The drizzle-kit runs with --config in one package.json's scripts.
+std::vector<KitRun> read_kit_runs(const std::filesystem::path& package_json);
+// The drizzle-kit push/migrate/generate runs with --config the project
+// scanner found in CI steps, Dockerfiles, compose files, platform configs,
+// shell scripts and package scripts, each in the folder it runs in.
+std::vector<KitRun> scanned_kit_runs(const model::Project& project);
+
+// Whether a config's or snapshot's dialect is PostgreSQL ("" when it names
+// none: older configs say `driver: 'pg'` only).
+bool is_postgres_dialect(std::string_view dialect);
+// drizzle-kit 1.0's layout: no meta/_journal.json, each migration a folder
+// <timestamp>_<name>/ holding migration.sql and snapshot.json. The newest
+// folder (name order) holds the newest snapshot.
+std::optional<std::filesystem::path> newest_folder_snapshot(const std::filesystem::path& dir);
+// The dialect a migrations folder was generated for: its journal's, else its
+// newest snapshot's; "" when neither says.
+std::string migrations_dialect(const std::filesystem::path& dir);
+// Whether a file named on the command line or by --config reads as a
+// drizzle-kit config: drizzle.config.*, or any *.config.* file.
+bool looks_like_config_name(const std::string& name);
+
+} // namespace pgadvise::app::discovery_files

@@ -1,0 +1,225 @@
+#include "app/discovery.hpp"
+#include "app/discovery_files.hpp"
+#include "core/file.hpp"
+#include "core/text.hpp"
+#include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/identifiers.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
+#include "loaders/sql/migrations.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+// load_schema: the catalog from the sources discovery found.
+namespace pgadvise::app {
+
+namespace fs = std::filesystem;
+using namespace loaders;         // NOLINT(google-build-using-namespace)
+using namespace discovery_files; // NOLINT(google-build-using-namespace)
+
+namespace {
+
+// The journal's first entry when it has a snapshot but no SQL file
+// (drizzle-kit pull's baseline, or *.sql kept out of git): the replay starts
+// from that snapshot instead of an empty schema.
+struct Baseline {
+  std::string tag;
+  fs::path snapshot;
+  fs::path journal;
+};
+
+std::optional<Baseline> find_baseline(const fs::path& dir) {
+  const fs::path journal = dir / "meta" / "_journal.json";
+  const auto text = core::read_file(journal);
+  if (!text) {
+    return std::nullopt;
+  }
+  const nlohmann::json parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object() || !parsed.contains("entries") || !parsed["entries"].is_array() ||
+      parsed["entries"].empty() || !parsed["entries"][0].is_object()) {
+    return std::nullopt;
+  }
+  const nlohmann::json& first = parsed["entries"][0];
+  const std::string tag = first.value("tag", std::string{});
+  if (tag.empty() || is_file(dir / (tag + ".sql")) || is_file(dir / tag / "migration.sql")) {
+    return std::nullopt;
+  }
+  const std::size_t digits = tag.find_first_not_of("0123456789");
+  const std::string prefix = tag.substr(0, digits == std::string::npos ? tag.size() : digits);
+  const fs::path snapshot = dir / "meta" / (prefix + "_snapshot.json");
+  if (prefix.empty() || !is_file(snapshot)) {
+    return std::nullopt;
+  }
+  return Baseline{tag, snapshot, journal};
+}
+
+// Starts `load` from the baseline's snapshot, saying so once.
+void start_from_baseline(const Baseline& baseline, SchemaLoad& load) {
+  auto snapshot = load_drizzle_snapshot(baseline.snapshot);
+  if (!snapshot) {
+    load.notes.push_back("cannot start from the baseline snapshot: " + snapshot.error().to_string());
+    return;
+  }
+  load.catalog = std::move(snapshot->catalog);
+  load.diagnostics.push_back(make_diagnostic(
+      k_replay_warning, core::Severity::low,
+      "the journal's first migration \"" + baseline.tag +
+          "\" has no SQL file; the replay starts from its snapshot " + display_path(baseline.snapshot),
+      {display_path(baseline.journal), 0, 0},
+      "A baseline made by drizzle-kit pull, or SQL files kept out of the repository: commit the SQL so "
+      "the history can be replayed from an empty database."));
+}
+
+// The SQL replay of the migrations folder and the explicit .sql files into
+// `load`; false when there is no SQL.
+bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
+  std::vector<fs::path> files;
+  std::string description;
+  if (sources.migrations_dir && count_sql_files(*sources.migrations_dir) > 0) {
+    auto order = migration_order(*sources.migrations_dir, &load.notes);
+    if (order) {
+      files = std::move(*order);
+      const bool journal = is_file(*sources.migrations_dir / "meta" / "_journal.json");
+      description = "SQL replay of " + shown_dir(*sources.migrations_dir) + " (" +
+                    core::plural(files.size(), "migration") +
+                    (journal ? ", journal order)" : ", file name order)");
+    } else {
+      load.notes.push_back(order.error().to_string());
+    }
+  }
+  if (!sources.sql_files.empty()) {
+    const std::string extra = sources.sql_files.size() == 1
+                                  ? display_path(sources.sql_files.front())
+                                  : core::plural(sources.sql_files.size(), "SQL file");
+    description = description.empty() ? "SQL replay of " + extra : description + " and " + extra;
+    files.insert(files.end(), sources.sql_files.begin(), sources.sql_files.end());
+  }
+  if (files.empty()) {
+    return false;
+  }
+  if (sources.migrations_dir) {
+    if (const auto baseline = find_baseline(*sources.migrations_dir)) {
+      start_from_baseline(*baseline, load);
+    }
+  }
+  replay_sql_files(files, load);
+  load.catalog.source = model::SchemaSource::sql_replay;
+  load.catalog.source_description = description;
+  std::string note = "schema source: " + description;
+  if (sources.snapshot) {
+    note += "; snapshot " + display_path(*sources.snapshot) +
+            " not used because SQL migrations are present (snapshot-drift compares it)";
+  }
+  load.notes.push_back(std::move(note));
+  return true;
+}
+
+// The newest snapshot as the schema into `load`; false when there is none
+// or it cannot be used (a located parse-error then says why).
+bool load_snapshot(const SchemaSources& sources, SchemaLoad& load) {
+  if (!sources.snapshot) {
+    return false;
+  }
+  auto snapshot = load_drizzle_snapshot(*sources.snapshot);
+  if (!snapshot) {
+    load.notes.push_back("cannot use drizzle-kit snapshot: " + snapshot.error().to_string());
+    load.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high, snapshot.error().message,
+                                               snapshot.error().location));
+    return false;
+  }
+  SchemaLoad out = std::move(*snapshot);
+  out.notes.insert(out.notes.begin(), load.notes.begin(), load.notes.end());
+  out.diagnostics.insert(out.diagnostics.begin(), load.diagnostics.begin(), load.diagnostics.end());
+  out.notes.push_back("schema source: " + out.catalog.source_description + " (no SQL migrations found)");
+  load = std::move(out);
+  return true;
+}
+
+// Copies what the Drizzle schema knows -- variable and property names, where
+// each table is declared -- onto a catalog built from SQL or a snapshot,
+// matching tables, columns and indexes by name.
+void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle) {
+  for (model::Table& table : catalog.tables) {
+    const model::Table* declared = drizzle.find_table(table.schema, table.name);
+    if (declared == nullptr) {
+      continue;
+    }
+    if (table.property.empty()) {
+      table.property = declared->property;
+    }
+    table.drizzle_location = declared->drizzle_location;
+    table.drizzle_config_param = declared->drizzle_config_param;
+    for (model::Column& column : table.columns) {
+      const model::Column* match = declared->find_column(column.name);
+      if (match != nullptr && column.property.empty()) {
+        column.property = match->property;
+      }
+    }
+    for (model::Index& index : table.indexes) {
+      const model::Index* match = declared->find_index(index.name);
+      if (match != nullptr && index.property.empty()) {
+        index.property = match->property;
+      }
+    }
+  }
+}
+
+std::size_t count_unresolved(const SchemaLoad& load) {
+  return static_cast<std::size_t>(
+      std::count_if(load.diagnostics.begin(), load.diagnostics.end(), [](const core::Finding& finding) {
+        return finding.message.rfind(k_schema_ts_unresolved, 0) == 0;
+      }));
+}
+
+} // namespace
+
+SchemaLoad load_schema(const SchemaSources& sources) {
+  std::optional<SchemaLoad> drizzle;
+  if (!sources.schema_ts.empty()) {
+    drizzle = load_drizzle_schema(sources.schema_ts, sources.project.casing, sources.drizzle_kit_1);
+    truncate_identifiers(drizzle->catalog); // as the database would keep its names
+  }
+  SchemaLoad load;
+  if (load_sql(sources, load)) {
+    // The snapshot is not the schema, but snapshot-drift compares it.
+    if (sources.snapshot) {
+      if (auto snapshot = load_drizzle_snapshot(*sources.snapshot)) {
+        load.other_schemas.push_back(std::move(snapshot->catalog));
+      } else {
+        load.notes.push_back("cannot compare with drizzle-kit snapshot: " + snapshot.error().to_string());
+      }
+    }
+  } else if (!load_snapshot(sources, load) && !drizzle) {
+    // Nothing to load: the discovery notes say where pgadvise looked.
+    load.notes.insert(load.notes.end(), sources.notes.begin(), sources.notes.end());
+    load.notes.push_back("no schema source: no SQL migrations, .sql files, drizzle-kit snapshot or Drizzle "
+                         "schema file were found");
+    return load;
+  }
+
+  if (!drizzle) {
+    return load;
+  }
+  if (load.catalog.source == model::SchemaSource::none) {
+    // A push-only project: schema.ts is the schema, every finding located in it.
+    SchemaLoad out = std::move(*drizzle);
+    out.notes.insert(out.notes.begin(), load.notes.begin(), load.notes.end());
+    out.diagnostics.insert(out.diagnostics.begin(), load.diagnostics.begin(), load.diagnostics.end());
+    out.notes.push_back("schema source: " + out.catalog.source_description +
+                        " (no SQL migrations or drizzle-kit snapshot found)");
+    return out;
+  }
+  adopt_drizzle_names(load.catalog, drizzle->catalog);
+  // Its pgadvise-ignore comments still silence findings located in it.
+  load.suppressions.merge(drizzle->suppressions);
+  const std::size_t unresolved = count_unresolved(*drizzle);
+  load.notes.push_back(drizzle->catalog.source_description +
+                       " read for Drizzle property names and compared by snapshot-drift" +
+                       (unresolved == 0
+                            ? std::string{}
+                            : "; " + core::plural(unresolved, "construct") + " it could not resolve"));
+  load.other_schemas.push_back(std::move(drizzle->catalog));
+  return load;
+}
+
+} // namespace pgadvise::app
