@@ -84,6 +84,44 @@ std::string_view sqlcommenter_value(std::string_view tags, std::string_view key)
   return {};
 }
 
+const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {
+  if (m_analyses.empty()) {
+    m_analyses.resize(k_analysis_slots);
+  }
+  const std::uint64_t hash = fast_hash(text, 0x3c6ef372fe94f82bULL);
+  Analysis& slot = m_analyses[hash & (k_analysis_slots - 1)];
+  if (slot.text_hash == hash && slot.text_size == text.size()) {
+    return slot;
+  }
+  slot.text_hash = hash;
+  slot.text_size = text.size();
+  slot.key = shape_key(text);
+  slot.info = nullptr;
+  slot.invalid_utf8 = false;
+  slot.tags_offset = 0;
+  slot.tags_size = 0;
+  slot.request = 0;
+  if (slot.key.has_nul) {
+    return slot;
+  }
+  slot.invalid_utf8 = slot.key.non_ascii && !core::utf8::valid(text);
+  slot.info = m_cache.find(slot.key.key);
+  if (slot.info == nullptr) {
+    shape_key(text, &m_stripped); // the literal-free text, for statements that do not parse
+    slot.info = m_cache.resolve(slot.key, text, m_stripped);
+  }
+  // The request the statement belongs to, when the application says
+  // (sqlcommenter): one trace id per request, else the tags themselves.
+  const std::string_view tags = sqlcommenter_tags(text);
+  if (!tags.empty()) {
+    slot.tags_offset = static_cast<std::uint32_t>(tags.data() - text.data());
+    slot.tags_size = static_cast<std::uint32_t>(tags.size());
+    const std::string_view trace = sqlcommenter_value(tags, "traceparent");
+    slot.request = fast_hash(trace.empty() ? tags : trace, 0x7e9a1c3bULL) | 1U;
+  }
+  return slot;
+}
+
 void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std::string_view text,
                                    bool has_duration, double duration, BlockResult& out) {
   LogEvent event;
@@ -102,31 +140,22 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
     out.events.push_back(event);
     return;
   }
-  const ShapeKey key = shape_key(text);
-  if (key.has_nul) {
+  const Analysis& analysis = analyse(text);
+  if (analysis.key.has_nul) {
     warn(out, record.line, "binary", "statement contains NUL bytes (binary data); not analysed");
     out.events.push_back(event);
     return;
   }
-  if (key.non_ascii && !core::utf8::valid(text)) {
+  if (analysis.invalid_utf8) {
     warn(out, record.line, "invalid-utf8",
          "statement is not valid UTF-8; invalid bytes are replaced in output");
   }
-  event.info = m_cache.find(key.key);
-  if (event.info == nullptr) {
-    shape_key(text, &m_stripped); // the literal-free text, for statements that do not parse
-    event.info = m_cache.resolve(key, text, m_stripped);
-  }
-  event.params_hash = key.literals;
-  // The request the statement belongs to, when the application says
-  // (sqlcommenter): one trace id per request, else the tags themselves.
-  event.tags = sqlcommenter_tags(text);
-  if (!event.tags.empty()) {
-    const std::string_view trace = sqlcommenter_value(event.tags, "traceparent");
-    event.request = fast_hash(trace.empty() ? event.tags : trace, 0x7e9a1c3bULL) | 1U;
-  }
-  event.limit = key.limit;
-  event.offset = key.offset;
+  event.info = analysis.info;
+  event.params_hash = analysis.key.literals;
+  event.tags = text.substr(analysis.tags_offset, analysis.tags_size);
+  event.request = analysis.request;
+  event.limit = analysis.key.limit;
+  event.offset = analysis.key.offset;
   if (!event.info->parsed && (kind == EventKind::statement || kind == EventKind::execute)) {
     warn(out, record.line, "unparsed-statement", "statement does not parse: " + event.info->error);
   }
