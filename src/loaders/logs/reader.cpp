@@ -241,8 +241,11 @@ struct BlockFormat {
 void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPrefix& prefix,
                    ShapeRegistry& registry, LogFold& fold, unsigned threads, Progress& progress) {
   const LogFormat format = block_format.format;
+  const bool ranged = input.ranged();
   struct Slot {
     std::string data;
+    std::size_t index = 0; // ranged input: the block to read
+    LogInput::Range range;
     BlockResult result;
     bool claimed = false;
     bool done = false;
@@ -270,16 +273,22 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
         slot = it->get();
         slot->claimed = true;
       }
+      std::string_view text = slot->data;
+      if (ranged) {
+        slot->range = input.read_range(slot->index, slot->data);
+        text = std::string_view(slot->data).substr(slot->range.skip, slot->range.end - slot->range.skip);
+      }
       if (block_format.envelope != Envelope::none) {
         // The block's events point into its text: the unwrapped text becomes the block.
         unwrapped.clear();
-        unwrap_block(slot->data, block_format.envelope, block_format.header, unwrapped);
+        unwrap_block(text, block_format.envelope, block_format.header, unwrapped);
         slot->data.swap(unwrapped);
+        text = slot->data;
       }
       switch (format) {
-      case LogFormat::stderr_text: parse_stderr_block(slot->data, prefix, builder, slot->result); break;
-      case LogFormat::csvlog: parse_csv_block(slot->data, builder, slot->result); break;
-      case LogFormat::jsonlog: parse_json_block(slot->data, builder, slot->result); break;
+      case LogFormat::stderr_text: parse_stderr_block(text, prefix, builder, slot->result); break;
+      case LogFormat::csvlog: parse_csv_block(text, builder, slot->result); break;
+      case LogFormat::jsonlog: parse_json_block(text, builder, slot->result); break;
       }
       {
         const std::lock_guard lock(mutex);
@@ -299,6 +308,9 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
   // capacity, so steady-state reading allocates nothing per block.
   std::vector<std::unique_ptr<Slot>> spare;
   bool eof = false;
+  bool shrunk = false; // ranged input: the file shrank; later blocks are not folded
+  std::size_t next_index = 0;
+  const std::size_t ranges = ranged ? input.range_count() : 0;
   while (true) {
     while (!eof) {
       {
@@ -314,7 +326,13 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
         slot = std::move(spare.back());
         spare.pop_back();
       }
-      if (!input.next(slot->data)) {
+      if (ranged) {
+        if (next_index == ranges) {
+          eof = true;
+          break;
+        }
+        slot->index = next_index++;
+      } else if (!input.next(slot->data)) {
         eof = true;
         break;
       }
@@ -334,7 +352,14 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
       front = std::move(queue.front());
       queue.pop_front();
     }
-    fold.consume(front->result);
+    if (!shrunk) {
+      fold.consume(front->result);
+      if (ranged) {
+        input.count_range(front->range, front->range.end - front->range.skip);
+        shrunk = front->range.shrunk;
+        eof = eof || shrunk;
+      }
+    }
     BlockResult& used = front->result;
     used.events.clear();
     used.warnings.clear();
