@@ -285,6 +285,13 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
         slot->data.swap(unwrapped);
         text = slot->data;
       }
+      // Room for the block's events at once: a vector grown by doubling
+      // touches every smaller buffer it leaves behind, and each fresh page
+      // costs a fault (only the pages used are ever touched, so room to
+      // spare is free).
+      if (std::vector<LogEvent>& events = slot->result.events; events.capacity() < text.size() / 32) {
+        events.reserve(text.size() / 32);
+      }
       switch (format) {
       case LogFormat::stderr_text: parse_stderr_block(text, prefix, builder, slot->result); break;
       case LogFormat::csvlog: parse_csv_block(text, builder, slot->result); break;
