@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 #include <lzma.h>
-#include <thread>
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -16,9 +15,6 @@ namespace pgadvise::loaders {
 namespace {
 
 constexpr std::size_t k_raw_bytes = std::size_t{256} * 1024;
-// Memory liblzma may use for decoding xz blocks in parallel (each thread
-// holds a block's output): more than this and it uses fewer threads.
-constexpr std::uint64_t k_xz_threading_memory = std::uint64_t{128} << 20U;
 
 // The file's raw bytes; the sniffed head is served first.
 class RawFile {
@@ -221,17 +217,7 @@ private:
 class XzSource final : public Decoder {
 public:
   explicit XzSource(std::unique_ptr<RawFile> file) : Decoder(std::move(file)) {
-    // xz files of several blocks with their sizes in the headers (xz -T,
-    // xz 5.4 and later by default for large inputs) decode on two threads;
-    // liblzma falls back to one thread for a single block, and to fewer
-    // threads when the blocks would need more memory than the cap.
-    lzma_mt options{};
-    options.flags = LZMA_CONCATENATED;
-    options.threads = std::clamp(std::thread::hardware_concurrency(), 1U, 2U);
-    options.timeout = 0; // block until output is ready: the caller waits anyway
-    options.memlimit_threading = k_xz_threading_memory;
-    options.memlimit_stop = UINT64_MAX;
-    m_ok = lzma_stream_decoder_mt(&m_stream, &options) == LZMA_OK;
+    m_ok = lzma_stream_decoder(&m_stream, UINT64_MAX, LZMA_CONCATENATED) == LZMA_OK;
   }
   ~XzSource() override { lzma_end(&m_stream); }
   XzSource(const XzSource&) = delete;
