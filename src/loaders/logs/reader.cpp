@@ -290,7 +290,7 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
       // costs a fault (only the pages used are ever touched, so room to
       // spare is free).
       if (std::vector<LogEvent>& events = slot->result.events; events.capacity() < text.size() / 32) {
-        events.reserve(text.size() / 32);
+        events.reserve(text.size() / 32 + text.size() / 128); // blocks differ a little in size
       }
       switch (format) {
       case LogFormat::stderr_text: parse_stderr_block(text, prefix, builder, slot->result); break;
