@@ -92,12 +92,32 @@ public:
                      BlockResult& out);
 
 private:
+  // What statement_event derives from a statement's text alone, kept for
+  // the next time the same text is logged: prepared statements ($1) and
+  // constant statements (BEGIN, COMMIT) repeat byte for byte, and hashing
+  // the text is several times cheaper than its shape key and the lookups.
+  struct Analysis {
+    std::uint64_t text_hash = 0;
+    std::size_t text_size = 0; // 0: the slot is empty
+    ShapeKey key;
+    const QueryInfo* info = nullptr;
+    bool invalid_utf8 = false;
+    std::uint32_t tags_offset = 0; // sqlcommenter tags, as a range of the text
+    std::uint32_t tags_size = 0;
+    std::uint64_t request = 0;
+  };
+  // Direct-mapped and fixed in size: a miss replaces the slot's entry, so
+  // statements whose literals differ each time cost one hash, not memory.
+  static constexpr std::size_t k_analysis_slots = 2048;
+
   void statement_event(EventKind kind, const LogRecord& record, std::string_view text, bool has_duration,
                        double duration, BlockResult& out);
+  const Analysis& analyse(std::string_view text);
   void warn(BlockResult& out, std::uint32_t line, std::string kind, std::string message);
 
   ShapeCache m_cache;
   std::string m_stripped;
+  std::vector<Analysis> m_analyses;
 };
 
 // "1.234" -> 1.234 (no locale, no allocation). Returns false when not a number.

@@ -12,6 +12,18 @@ namespace {
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+// Fields are short (a user, a database name): a plain loop beats a call.
+std::size_t find_byte(std::string_view text, char c) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == c) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
 bool is_hex(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -55,7 +67,7 @@ std::size_t zone_length(std::string_view text, std::size_t at) {
   // A zone abbreviation ("UTC", "CEST") or a numeric one ("+03", "-0530"),
   // but not what follows it: Azure's '%t-%c-' gives "UTC-6b034132.758e-".
   std::size_t i = at + 1;
-  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])) != 0) {
+  while (i < text.size() && is_alpha(text[i])) {
     ++i;
   }
   if (i == at + 1 && i < text.size() && (text[i] == '+' || text[i] == '-')) {
@@ -101,16 +113,33 @@ constexpr std::array<SeverityWord, 19> k_severities = {{
 } // namespace
 
 std::size_t parse_timestamp(std::string_view text, std::int64_t& us) {
+  // Consecutive lines nearly always share their minute: its text and value
+  // are kept per thread, and only the seconds are read again.
+  struct Minute {
+    std::array<char, 16> text{};
+    std::int64_t seconds = -1;
+  };
+  thread_local Minute t_minute;
   // YYYY-MM-DD HH:MM:SS
-  if (text.size() < 19 || !all_digits(text, 0, 4) || text[4] != '-' || !all_digits(text, 5, 2) ||
-      text[7] != '-' || !all_digits(text, 8, 2) || (text[10] != ' ' && text[10] != 'T') ||
-      !all_digits(text, 11, 2) || text[13] != ':' || !all_digits(text, 14, 2) || text[16] != ':' ||
-      !all_digits(text, 17, 2)) {
+  if (text.size() < 19 || text[16] != ':' || !all_digits(text, 17, 2)) {
     return 0;
   }
-  const std::int64_t days = days_since_epoch(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
-  std::int64_t seconds = days * 86400 + std::int64_t{digits(text, 11, 2)} * 3600 +
-                         std::int64_t{digits(text, 14, 2)} * 60 + digits(text, 17, 2);
+  std::int64_t seconds = 0;
+  if (t_minute.seconds >= 0 && std::equal(t_minute.text.begin(), t_minute.text.end(), text.begin())) {
+    seconds = t_minute.seconds;
+  } else {
+    if (!all_digits(text, 0, 4) || text[4] != '-' || !all_digits(text, 5, 2) || text[7] != '-' ||
+        !all_digits(text, 8, 2) || (text[10] != ' ' && text[10] != 'T') || !all_digits(text, 11, 2) ||
+        text[13] != ':' || !all_digits(text, 14, 2)) {
+      return 0;
+    }
+    const std::int64_t days = days_since_epoch(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2));
+    seconds =
+        days * 86400 + std::int64_t{digits(text, 11, 2)} * 3600 + std::int64_t{digits(text, 14, 2)} * 60;
+    std::copy_n(text.begin(), t_minute.text.size(), t_minute.text.begin());
+    t_minute.seconds = seconds;
+  }
+  seconds += digits(text, 17, 2);
   std::size_t i = 19;
   std::int64_t fraction = 0;
   if (i < text.size() && text[i] == '.') {
@@ -226,8 +255,14 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     const std::string_view rest = line.substr(pos);
     switch (token.field) {
     case Field::literal:
-      if (rest.substr(0, token.literal.size()) != token.literal) {
+      // Literals are a few bytes ("] ", "@"): compared in place, not through memcmp.
+      if (rest.size() < token.literal.size()) {
         return std::nullopt;
+      }
+      for (std::size_t k = 0; k < token.literal.size(); ++k) {
+        if (rest[k] != token.literal[k]) {
+          return std::nullopt;
+        }
       }
       pos += token.literal.size();
       continue;
@@ -326,9 +361,10 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     // the pattern ends or another field follows).
     std::size_t end = std::string_view::npos;
     if (t + 1 < m_tokens.size() && m_tokens[t + 1].field == Field::literal) {
-      end = rest.find(m_tokens[t + 1].literal);
+      const std::string& next = m_tokens[t + 1].literal;
+      end = next.size() == 1 ? find_byte(rest, next[0]) : rest.find(next);
     } else {
-      end = rest.find(' ');
+      end = find_byte(rest, ' ');
     }
     if (end == std::string_view::npos) {
       return std::nullopt;

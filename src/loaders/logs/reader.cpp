@@ -5,6 +5,7 @@
 #include "loaders/logs/envelope.hpp"
 #include "loaders/logs/fold.hpp"
 #include "loaders/logs/input.hpp"
+#include "loaders/logs/input_kind.hpp"
 #include "loaders/logs/sql_queries.hpp"
 #include "loaders/schema_load.hpp"
 
@@ -21,167 +22,6 @@
 namespace pgadvise::loaders {
 
 namespace {
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string_view first_line(std::string_view text) {
-  const std::size_t start = text.find_first_not_of("\r\n");
-  if (start == std::string_view::npos) {
-    return {};
-  }
-  text.remove_prefix(start);
-  return text.substr(0, text.find('\n'));
-}
-
-enum class InputKind { stderr_text, csvlog, jsonlog, drizzle, sql, pgbouncer };
-
-// The whole lines of `head` (a cut last line is left out).
-std::vector<std::string_view> whole_lines(std::string_view head, std::size_t count) {
-  std::vector<std::string_view> lines;
-  std::size_t pos = 0;
-  while (pos < head.size() && lines.size() < count) {
-    const std::size_t end = head.find('\n', pos);
-    if (end == std::string_view::npos) {
-      break;
-    }
-    if (end > pos) {
-      lines.push_back(head.substr(pos, end - pos));
-    }
-    pos = end + 1;
-  }
-  return lines;
-}
-
-// csvlog, from its records: a timestamp then 22 to 26 more columns
-// (PostgreSQL 12 writes 23 columns, 13 writes 24, 14 and later 26), or the
-// header line a CSV export starts with.
-bool looks_csvlog(std::string_view head) {
-  const std::size_t last_newline = head.rfind('\n');
-  if (last_newline == std::string_view::npos) {
-    return false;
-  }
-  head = head.substr(0, last_newline + 1);
-  std::vector<CsvField> fields;
-  std::size_t pos = 0;
-  std::size_t records = 0;
-  std::size_t matched = 0;
-  while (pos < head.size() && records < 50) {
-    std::uint32_t newlines = 0;
-    pos = split_csv_record(head, pos, fields, newlines);
-    if (fields.size() == 1 && fields[0].text.empty()) {
-      continue;
-    }
-    ++records;
-    std::int64_t us = 0;
-    if (fields.size() >= 22 && fields.size() <= 26 &&
-        (fields[0].text == "log_time" || parse_timestamp(fields[0].text, us) > 0)) {
-      ++matched;
-    }
-  }
-  return matched > 0 && matched * 2 >= records;
-}
-
-// A PgBouncer log line: "2026-11-22 19:23:35.965 UTC [30198] LOG C-0x...: ..."
-// (the severity word has no colon, unlike PostgreSQL's).
-bool is_pgbouncer_line(std::string_view line) {
-  std::int64_t us = 0;
-  std::size_t i = parse_timestamp(line, us);
-  if (i == 0) {
-    return false;
-  }
-  while (i < line.size() && line[i] != '[') {
-    if (line[i] != ' ' && (line[i] < 'A' || line[i] > 'Z') && line[i] != '+' && line[i] != '-' &&
-        (line[i] < '0' || line[i] > '9')) {
-      return false;
-    }
-    ++i;
-  }
-  const std::size_t close = line.find("] ", i);
-  if (close == std::string_view::npos) {
-    return false;
-  }
-  const std::string_view rest = line.substr(close + 2);
-  for (std::string_view level : {"LOG ", "WARNING ", "ERROR ", "NOTICE ", "DEBUG ", "FATAL ", "NOISE "}) {
-    if (rest.rfind(level, 0) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool looks_pgbouncer(std::string_view head) {
-  const std::vector<std::string_view> lines = whole_lines(head, 50);
-  const auto matched = static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), is_pgbouncer_line));
-  return matched > 0 && matched * 2 > lines.size();
-}
-
-std::string_view without_compression_suffix(std::string_view name) {
-  for (std::string_view suffix : {".gz", ".bz2", ".xz", ".zst"}) {
-    if (ends_with(name, suffix)) {
-      name.remove_suffix(suffix.size());
-      break;
-    }
-  }
-  return name;
-}
-
-InputKind detect_kind(const std::string& path, std::string_view head) {
-  if (ends_with(without_compression_suffix(path), ".sql")) {
-    return InputKind::sql;
-  }
-  const std::string_view line = first_line(head);
-  if (!line.empty() && line.front() == '{') {
-    return InputKind::jsonlog;
-  }
-  if (looks_csvlog(head)) {
-    return InputKind::csvlog;
-  }
-  if (looks_pgbouncer(head)) {
-    return InputKind::pgbouncer;
-  }
-  // Drizzle's logger: "Query: ..." lines among the app's own output.
-  std::size_t queries = 0;
-  std::size_t lines = 0;
-  for (std::size_t pos = 0; pos < head.size() && lines < 200; ++lines) {
-    const std::size_t end = std::min(head.find('\n', pos), head.size());
-    if (head.substr(pos, end - pos).find("Query: ") != std::string_view::npos) {
-      ++queries;
-    }
-    pos = end + 1;
-  }
-  LogFields fields;
-  if (queries > 0 && !LogPrefix::generic().match(line, fields)) {
-    return InputKind::drizzle;
-  }
-  return InputKind::stderr_text;
-}
-
-std::string_view kind_name(InputKind kind) {
-  switch (kind) {
-  case InputKind::stderr_text: return "stderr log";
-  case InputKind::csvlog: return "csvlog";
-  case InputKind::jsonlog: return "jsonlog";
-  case InputKind::drizzle: return "Drizzle logger output";
-  case InputKind::sql: return "SQL file";
-  case InputKind::pgbouncer: return "PgBouncer log";
-  }
-  return "log";
-}
-
-model::WorkloadSourceKind source_kind(InputKind kind) {
-  switch (kind) {
-  case InputKind::stderr_text:
-  case InputKind::csvlog:
-  case InputKind::jsonlog: return model::WorkloadSourceKind::server_log;
-  case InputKind::drizzle: return model::WorkloadSourceKind::drizzle_logger;
-  case InputKind::sql: return model::WorkloadSourceKind::sql_file;
-  case InputKind::pgbouncer: return model::WorkloadSourceKind::pgbouncer_log;
-  }
-  return model::WorkloadSourceKind::server_log;
-}
 
 std::string quote_lines(const std::vector<std::string>& lines) {
   std::string out;
@@ -241,8 +81,11 @@ struct BlockFormat {
 void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPrefix& prefix,
                    ShapeRegistry& registry, LogFold& fold, unsigned threads, Progress& progress) {
   const LogFormat format = block_format.format;
+  const bool ranged = input.ranged();
   struct Slot {
     std::string data;
+    std::size_t index = 0; // ranged input: the block to read
+    LogInput::Range range;
     BlockResult result;
     bool claimed = false;
     bool done = false;
@@ -270,16 +113,29 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
         slot = it->get();
         slot->claimed = true;
       }
+      std::string_view text = slot->data;
+      if (ranged) {
+        slot->range = input.read_range(slot->index, slot->data);
+        text = std::string_view(slot->data).substr(slot->range.skip, slot->range.end - slot->range.skip);
+      }
       if (block_format.envelope != Envelope::none) {
         // The block's events point into its text: the unwrapped text becomes the block.
         unwrapped.clear();
-        unwrap_block(slot->data, block_format.envelope, block_format.header, unwrapped);
+        unwrap_block(text, block_format.envelope, block_format.header, unwrapped);
         slot->data.swap(unwrapped);
+        text = slot->data;
+      }
+      // Room for the block's events at once: a vector grown by doubling
+      // touches every smaller buffer it leaves behind, and each fresh page
+      // costs a fault (only the pages used are ever touched, so room to
+      // spare is free).
+      if (std::vector<LogEvent>& events = slot->result.events; events.capacity() < text.size() / 32) {
+        events.reserve(text.size() / 32 + text.size() / 128); // blocks differ a little in size
       }
       switch (format) {
-      case LogFormat::stderr_text: parse_stderr_block(slot->data, prefix, builder, slot->result); break;
-      case LogFormat::csvlog: parse_csv_block(slot->data, builder, slot->result); break;
-      case LogFormat::jsonlog: parse_json_block(slot->data, builder, slot->result); break;
+      case LogFormat::stderr_text: parse_stderr_block(text, prefix, builder, slot->result); break;
+      case LogFormat::csvlog: parse_csv_block(text, builder, slot->result); break;
+      case LogFormat::jsonlog: parse_json_block(text, builder, slot->result); break;
       }
       {
         const std::lock_guard lock(mutex);
@@ -299,6 +155,9 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
   // capacity, so steady-state reading allocates nothing per block.
   std::vector<std::unique_ptr<Slot>> spare;
   bool eof = false;
+  bool shrunk = false; // ranged input: the file shrank; later blocks are not folded
+  std::size_t next_index = 0;
+  const std::size_t ranges = ranged ? input.range_count() : 0;
   while (true) {
     while (!eof) {
       {
@@ -314,7 +173,13 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
         slot = std::move(spare.back());
         spare.pop_back();
       }
-      if (!input.next(slot->data)) {
+      if (ranged) {
+        if (next_index == ranges) {
+          eof = true;
+          break;
+        }
+        slot->index = next_index++;
+      } else if (!input.next(slot->data)) {
         eof = true;
         break;
       }
@@ -334,7 +199,14 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
       front = std::move(queue.front());
       queue.pop_front();
     }
-    fold.consume(front->result);
+    if (!shrunk) {
+      fold.consume(front->result);
+      if (ranged) {
+        input.count_range(front->range, front->range.end - front->range.skip);
+        shrunk = front->range.shrunk;
+        eof = eof || shrunk;
+      }
+    }
     BlockResult& used = front->result;
     used.events.clear();
     used.warnings.clear();
@@ -418,7 +290,7 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
   }
   LogInput& input = **opened;
   const std::string head(input.peek(std::size_t{64} * 1024));
-  InputKind kind = detect_kind(path, head);
+  InputKind kind = detect_input_kind(path, head);
   Envelope envelope = Envelope::none;
   if (options.queries_only && kind != InputKind::sql) {
     kind = kind == InputKind::drizzle || head.find("Query: ") != std::string::npos ? InputKind::drizzle
@@ -515,11 +387,11 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
   const std::uint64_t statements = fold.statements() - statements_before;
   if (kind != InputKind::pgbouncer && statements == 0 &&
       workload.connections.sessions_seen == sessions_before) {
-    warn_no_statements(fold, kind_name(kind), assumed, head_lines(head, 3));
+    warn_no_statements(fold, input_kind_name(kind), assumed, head_lines(head, 3));
   }
   fold.end_file();
   workload.bytes += input.bytes_read();
-  std::string description(kind_name(kind));
+  std::string description(input_kind_name(kind));
   if (envelope != Envelope::none) {
     description += " in " + std::string(envelope_name(envelope));
   }
@@ -533,7 +405,7 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
     description += " (" + std::to_string(pooler.client_logins) + " client logins, " +
                    std::to_string(pooler.server_connections) + " server connections)";
   }
-  workload.sources.push_back({description, display, source_kind(kind)});
+  workload.sources.push_back({description, display, input_source_kind(kind)});
   notes.push_back("read " + display + ": " + description + ", " + std::to_string(statements) + " statements");
 }
 
