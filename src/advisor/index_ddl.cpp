@@ -51,13 +51,15 @@ std::string render_drop_constraint(std::string_view schema, std::string_view tab
          core::quote_ident(name) + ";";
 }
 
-std::string concurrently_safety_note(std::string_view verb) {
+core::SharedText concurrently_safety_note(std::string_view verb) {
   const std::string action(verb);
-  return action +
-         " CONCURRENTLY cannot run inside a transaction block, and drizzle-kit migrate (like "
-         "drizzle-orm's migrate()) applies all pending migrations in one transaction: run this statement "
-         "outside the migrator (psql or a deploy step), or, for a small table, drop CONCURRENTLY and put it "
-         "in a migration -- the plain form blocks writes to the table while it runs.";
+  // Interned: every index fix of a big schema carries these 400 bytes.
+  return core::SharedText::interned(
+      action +
+      " CONCURRENTLY cannot run inside a transaction block, and drizzle-kit migrate (like "
+      "drizzle-orm's migrate()) applies all pending migrations in one transaction: run this statement "
+      "outside the migrator (psql or a deploy step), or, for a small table, drop CONCURRENTLY and put it "
+      "in a migration -- the plain form blocks writes to the table while it runs.");
 }
 
 } // namespace pgadvise::advisor

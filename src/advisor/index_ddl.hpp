@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/shared_text.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +38,6 @@ std::string render_drop_constraint(std::string_view schema, std::string_view tab
 
 // The caveat every CONCURRENTLY statement needs: it cannot run in a
 // transaction block, and drizzle-kit migrate runs migrations in one.
-std::string concurrently_safety_note(std::string_view verb);
+core::SharedText concurrently_safety_note(std::string_view verb);
 
 } // namespace pgadvise::advisor

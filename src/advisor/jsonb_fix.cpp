@@ -83,6 +83,9 @@ core::Fix make_jsonb_fix(const model::Table& table, const model::Column& column,
   if (drop_other_default) {
     fix.safety_note += " The current default (" + *column.default_expr +
                        ") is not JSON, so it is dropped: set a jsonb default if you need one.";
+  } else {
+    // One of two texts, the same for every column of a big schema: share it.
+    fix.safety_note = core::SharedText::interned(fix.safety_note);
   }
   if (with_drizzle) {
     fix.drizzle = render_drizzle(table, column, new_default);

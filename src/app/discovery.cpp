@@ -608,8 +608,8 @@ bool looks_like_project(const fs::path& dir) {
 namespace {
 
 void prefix_location(core::SourceLocation& location, const std::string& prefix) {
-  if (location.known() && fs::path(location.file).is_relative()) {
-    location.file = (fs::path(prefix) / location.file).lexically_normal().generic_string();
+  if (location.known() && fs::path(location.file.str()).is_relative()) {
+    location.file = (fs::path(prefix) / location.file.str()).lexically_normal().generic_string();
   }
 }
 

@@ -88,19 +88,28 @@ void sort_findings(std::vector<Finding>& findings) {
   std::vector<Key> keys;
   keys.reserve(findings.size());
   for (const Finding& f : findings) {
-    keys.push_back({-static_cast<int>(f.severity), &f.location.file, f.location.line, f.location.column,
+    keys.push_back({-static_cast<int>(f.severity), &f.location.file.str(), f.location.line, f.location.column,
                     &f.rule, f.object.to_string()});
+  }
+  const auto before = [&](std::size_t a, std::size_t b) {
+    const Key& x = keys[a];
+    const Key& y = keys[b];
+    return std::tie(x.severity, *x.file, x.line, x.column, *x.rule, x.object) <
+           std::tie(y.severity, *y.file, y.line, y.column, *y.rule, y.object);
+  };
+  // A list sorted already (the lens sorts what the engine sorted) stays as it is.
+  bool sorted = true;
+  for (std::size_t i = 1; i < keys.size() && sorted; ++i) {
+    sorted = !before(i, i - 1);
+  }
+  if (sorted) {
+    return;
   }
   std::vector<std::size_t> order(findings.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
     order[i] = i;
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const Key& x = keys[a];
-    const Key& y = keys[b];
-    return std::tie(x.severity, *x.file, x.line, x.column, *x.rule, x.object) <
-           std::tie(y.severity, *y.file, y.line, y.column, *y.rule, y.object);
-  });
+  std::stable_sort(order.begin(), order.end(), before);
   keys.clear();
   reorder_findings(findings, order);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/severity.hpp"
+#include "core/shared_text.hpp"
 #include "core/source_location.hpp"
 
 #include <optional>
@@ -34,9 +35,9 @@ std::string_view to_string(FixKind kind);
 
 // A proposed fix: printed, never applied.
 struct Fix {
-  std::string ddl;         // SQL to run (or to put in a migration); shell commands when kind is shell
-  std::string drizzle;     // the Drizzle schema line, when the project uses Drizzle
-  std::string safety_note; // locking, rewrite or data caveats
+  std::string ddl;        // SQL to run (or to put in a migration); shell commands when kind is shell
+  std::string drizzle;    // the Drizzle schema line, when the project uses Drizzle
+  SharedText safety_note; // locking, rewrite or data caveats (often one text for many fixes)
   FixKind kind = FixKind::sql;
   // Where `drizzle` goes: the schema file (with the table's line when it
   // was read) and the table's variable there; empty when unknown.
@@ -51,7 +52,7 @@ struct Finding {
   std::string rule;
   Severity severity = Severity::medium;
   std::string message; // what is wrong
-  std::string help;    // what to do
+  SharedText help;     // what to do (often the rule's one fixed text)
   ObjectRef object;
   SourceLocation location;
   std::vector<Evidence> evidence;

@@ -122,9 +122,9 @@ std::vector<core::Finding> unused_suppressions(const core::Suppressions& suppres
       finding.rule = std::string(k_id);
       finding.severity = core::Severity::low;
       finding.message = "`" + directive + " " + s.rules[r] + "` " + why;
-      finding.help = why == "names no rule"
-                         ? "Correct the rule id (see `pgadvise rules`) or remove the comment."
-                         : "Remove the id from the comment: the problem it silenced is gone.";
+      finding.help = core::SharedText::fixed(
+          why == "names no rule" ? "Correct the rule id (see `pgadvise rules`) or remove the comment."
+                                 : "Remove the id from the comment: the problem it silenced is gone.");
       finding.location = {s.file, s.directive_line > 0 ? s.directive_line : s.first_line, 0};
       finding.evidence.push_back({"comment", directive + " " + s.rules[r], finding.location});
       finding.compute_fingerprint(s.file + "|" + directive + "|" + s.rules[r]);

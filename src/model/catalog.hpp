@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/heap_optional.hpp"
 #include "core/source_location.hpp"
 #include "model/migration_ledger.hpp"
 #include "model/type_ref.hpp"
@@ -32,7 +33,7 @@ struct Column {
   bool identity = false;
   std::string property; // the Drizzle property name when known (schema.ts)
   SourceLocation location;
-  std::optional<ColumnStats> stats; // live catalogs only
+  core::HeapOptional<ColumnStats> stats; // live catalogs only; on the heap, as few columns have them
   // Live catalogs: the last value drawn from the sequence behind a serial or
   // identity column (pg_sequences.last_value); none when never drawn from,
   // not readable by the role, or read from files.

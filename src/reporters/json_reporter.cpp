@@ -215,7 +215,7 @@ private:
     }
     close(']');
   }
-  void text_or_null(const std::string& value) {
+  void text_or_null(std::string_view value) {
     if (value.empty()) {
       m_out += "null";
     } else {
@@ -252,7 +252,15 @@ private:
       return;
     }
     m_out += '"';
-    for (char c : value) {
+    // Runs that need no escape are appended whole, not a byte at a time.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const char c = value[i];
+      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+        continue;
+      }
+      m_out.append(value.substr(run, i - run));
+      run = i + 1;
       switch (c) {
       case '"': m_out += "\\\""; break;
       case '\\': m_out += "\\\\"; break;
@@ -272,6 +280,7 @@ private:
         }
       }
     }
+    m_out.append(value.substr(run));
     m_out += '"';
   }
 

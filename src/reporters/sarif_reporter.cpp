@@ -153,7 +153,7 @@ json result_json(const core::Finding& finding, const std::map<std::string, std::
   result["partialFingerprints"] = {{"pgadvise/v1", finding.fingerprint}};
   result["properties"] = {{"severity", core::to_string(finding.severity)}};
   if (!finding.help.empty()) {
-    result["properties"]["help"] = finding.help;
+    result["properties"]["help"] = finding.help.str();
   }
   return result;
 }

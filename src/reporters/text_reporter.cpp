@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_set>
 #include <utility>
 
 // The report for people, in two levels. By default it leads with what to
@@ -43,7 +44,7 @@ bool by_position(const core::Finding* a, const core::Finding* b) {
 std::vector<FileGroup> group_by_file(const std::vector<core::Finding>& findings) {
   std::map<std::string, std::vector<const core::Finding*>> by_file;
   for (const core::Finding& finding : findings) {
-    by_file[finding.location.file].push_back(&finding);
+    by_file[finding.location.file.str()].push_back(&finding);
   }
   std::vector<FileGroup> groups;
   for (auto& [file, list] : by_file) {
@@ -506,11 +507,22 @@ struct RuleNotes {
   std::vector<std::string> helps;  // distinct, in report order
   std::string help_example;        // where the first help came from, when they differ
   std::vector<std::string> safety; // distinct, in report order
+  // What the lists hold (views of the findings' texts): a linear search
+  // made 25,000 distinct helps of one rule quadratic.
+  std::unordered_set<std::string_view> seen_helps{};
+  std::unordered_set<std::string_view> seen_safety{};
 };
 
-template <typename T> void add_unique(std::vector<T>& list, const T& value) {
+void add_unique(std::vector<std::string>& list, std::string_view value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) {
-    list.push_back(value);
+    list.emplace_back(value);
+  }
+}
+
+void add_unique(std::vector<std::string>& list, std::unordered_set<std::string_view>& seen,
+                std::string_view value) {
+  if (seen.insert(value).second) {
+    list.emplace_back(value);
   }
 }
 
@@ -521,7 +533,7 @@ std::vector<RuleNotes> rule_notes(const std::vector<Entry>& entries) {
       auto it = std::find_if(notes.begin(), notes.end(),
                              [&](const RuleNotes& n) { return n.rule == finding->rule; });
       if (it == notes.end()) {
-        notes.push_back(RuleNotes{finding->rule, 0, {}, {}, {}});
+        notes.push_back(RuleNotes{finding->rule, 0, {}, {}, {}, {}, {}});
         it = notes.end() - 1;
       }
       ++it->findings;
@@ -529,10 +541,10 @@ std::vector<RuleNotes> rule_notes(const std::vector<Entry>& entries) {
         if (it->helps.empty()) {
           it->help_example = where_of(*finding);
         }
-        add_unique(it->helps, finding->help);
+        add_unique(it->helps, it->seen_helps, finding->help);
       }
       if (finding->fix && !finding->fix->safety_note.empty()) {
-        add_unique(it->safety, finding->fix->safety_note);
+        add_unique(it->safety, it->seen_safety, finding->fix->safety_note);
       }
     }
   }

@@ -132,7 +132,7 @@ TEST(SarifReporter, ResultsPointIntoTheRepositoryOrNameTheObject) {
               finding.rule);
     const json& location = result["locations"][0];
     if (finding.location.known()) {
-      EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], finding.location.file);
+      EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], finding.location.file.str());
       EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uriBaseId"], "%SRCROOT%");
       EXPECT_EQ(location["physicalLocation"]["region"]["startLine"], finding.location.line);
     } else if (finding.object.schema == "billing") {

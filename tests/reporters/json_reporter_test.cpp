@@ -20,7 +20,7 @@ json parse(const reporters::ReportInput& input) {
   return json::parse(render(input));
 }
 
-void expect_text_or_null(const json& value, const std::string& expected) {
+void expect_text_or_null(const json& value, std::string_view expected) {
   if (expected.empty()) {
     EXPECT_TRUE(value.is_null()) << value;
   } else {

@@ -296,12 +296,12 @@ std::string block(const core::Finding& finding, const std::string& file,
   }
   out << "\n";
   field(out, "message", scrubbed(finding.message, base));
-  field(out, "help", scrubbed(finding.help, base));
+  field(out, "help", scrubbed(finding.help.str(), base));
   if (finding.fix) {
     field(out, finding.fix->kind == core::FixKind::shell ? "fix.shell" : "fix.sql",
           scrubbed(finding.fix->ddl, base));
     field(out, "fix.drizzle", scrubbed(finding.fix->drizzle, base));
-    field(out, "fix.note", scrubbed(finding.fix->safety_note, base));
+    field(out, "fix.note", scrubbed(finding.fix->safety_note.str(), base));
   }
   return out.str();
 }

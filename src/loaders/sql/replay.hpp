@@ -28,6 +28,7 @@ public:
   [[nodiscard]] model::Catalog& catalog() { return m_load.catalog; }
   [[nodiscard]] const model::Catalog& catalog() const { return m_load.catalog; }
   [[nodiscard]] const std::string& file() const { return m_file; }
+  [[nodiscard]] const core::FilePath& file_path() const { return m_file; }
   [[nodiscard]] std::string_view text() const { return m_text; }
 
   // The statement being replayed, as a span of the file's text. Locations
@@ -95,7 +96,7 @@ private:
   void rebuild_caches() const;
 
   SchemaLoad& m_load;
-  std::string m_file;
+  core::FilePath m_file; // interned once: every located node of the file points at it
   std::string_view m_text;
   core::LineIndex m_lines;
   std::size_t m_statement_offset = 0;

@@ -62,13 +62,14 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
                     core::join(kinds, ", ") + ", first at " + first.location.to_string() + ") and runs " +
                     std::string(verdict.never_runs ? "nowhere here" : where_it_runs(verdict.env)) + " (" +
                     verdict.reason + "): " + render_chain(reach.steps);
-  finding.help = verdict.env == Env::production || verdict.env == Env::staging || verdict.env == Env::unknown
-                     ? "Take the seed off the deployment path: run it by hand against development databases, "
-                       "and make it refuse to delete outside development (check NODE_ENV or the database "
-                       "URL first). Data a deployed app needs belongs in a migration that inserts it, not in "
-                       "a seed that empties tables first."
-                     : "A seed that empties tables is fine against a local or throwaway database; keep it "
-                       "off every path that reaches a shared one.";
+  finding.help = core::SharedText::fixed(
+      verdict.env == Env::production || verdict.env == Env::staging || verdict.env == Env::unknown
+          ? "Take the seed off the deployment path: run it by hand against development databases, "
+            "and make it refuse to delete outside development (check NODE_ENV or the database "
+            "URL first). Data a deployed app needs belongs in a migration that inserts it, not in "
+            "a seed that empties tables first."
+          : "A seed that empties tables is fine against a local or throwaway database; keep it "
+            "off every path that reaches a shared one.");
   add_chain_evidence(finding, reach);
   for (const model::DataDeletion& deletion : program.deletions) {
     finding.evidence.push_back({"deletes", deletion.what + ": " + deletion.text, deletion.location});

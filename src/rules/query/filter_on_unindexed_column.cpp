@@ -122,7 +122,7 @@ public:
   }
 
 private:
-  static std::string safety_note(const model::Table& table) {
+  static core::SharedText safety_note(const model::Table& table) {
     return table.partitioned
                ? "PostgreSQL refuses CONCURRENTLY on a partitioned table: this CREATE INDEX blocks "
                  "writes to every partition while it builds."

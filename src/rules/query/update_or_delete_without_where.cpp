@@ -33,13 +33,13 @@ public:
       const bool update = kind == model::StatementKind::update;
       finding.message = std::string(update ? "UPDATE" : "DELETE") + " without WHERE on " +
                         finding.object.table + ": " + advisor::short_query(query.normalized, 100);
-      finding.help =
+      finding.help = core::SharedText::fixed(
           update ? "It rewrites every row (a new row version each, so the table and its indexes bloat) "
                    "while holding row locks on all of them. Add the WHERE the code meant; for a real "
                    "backfill, update in batches of a few thousand rows by key range."
                  : "It deletes every row one by one, writing WAL and dead tuples for each, and fires "
                    "foreign-key checks per row. Add the WHERE the code meant; to empty a table on "
-                   "purpose, TRUNCATE is instant (it takes an exclusive lock).";
+                   "purpose, TRUNCATE is instant (it takes an exclusive lock).");
       out.push_back(std::move(finding));
     }
   }
