@@ -211,4 +211,25 @@ TEST(FixConcurrentScript, NamesTheIndexesItBuildsAndAddsOnlyNewOnes) {
   EXPECT_EQ(pgadvise::app::created_index_name("DROP INDEX x;"), "");
 }
 
+// drizzle-kit 1.0 asks whether an index added where another is dropped is
+// a rename; the note says what to answer (docs/fix.md shows the prompt).
+TEST_F(FixConcurrent, DropAndAddInOneTableSaysWhatToAnswerDrizzleKit10) {
+  pgadvise::core::Finding drop;
+  drop.rule = "duplicate-index";
+  drop.object = {"public", "tasks", {"id"}, "tasks_id_idx"};
+  pgadvise::core::Fix fix;
+  fix.ddl = "DROP INDEX CONCURRENTLY IF EXISTS tasks_id_idx;";
+  fix.drizzle = "// remove from schema.ts: index(\"tasks_id_idx\").on(t.id)";
+  fix.drizzle_file = m_schema.string() + ":3";
+  fix.drizzle_table = "tasks";
+  drop.fix = fix;
+  const FixPlan plan = plan_fixes({fk_finding(m_schema), drop}, m_project, m_targets);
+  EXPECT_TRUE(has_note(plan,
+                       "drizzle-kit 1.0's generate asks whether tasks_assignee_id_idx is created or renamed "
+                       "from tasks_id_idx: choose \"create index\""))
+      << all_notes(plan);
+  const FixPlan add_only = plan_fixes({fk_finding(m_schema)}, m_project, m_targets);
+  EXPECT_FALSE(has_note(add_only, "created or renamed")) << all_notes(add_only);
+}
+
 } // namespace
