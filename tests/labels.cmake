@@ -8,6 +8,7 @@
 # Run one tier: `ctest -L unit`, `ctest -L cluster`, ...
 set(PGADVISE_TEST_SUITES_cluster
   ConnectionTest
+  FixConcurrentCluster
   LensLive
   LiveAdvisor
   LiveCatalogTest

@@ -2,12 +2,15 @@
 
 #include "app/changed_files.hpp"
 #include "app/exit_codes.hpp"
+#include "app/fix_commands.hpp"
+#include "app/fix_concurrent.hpp"
 #include "app/fix_migration.hpp"
 #include "app/fix_schema_ts.hpp"
 #include "app/lint_run.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
+#include "rules/support/table_size.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -146,6 +149,28 @@ void drop_covered(std::vector<SchemaEdit>& edits, std::vector<std::string>& note
   std::erase_if(edits, [&](const SchemaEdit&) { return covered[at++]; });
 }
 
+// drizzle-kit 1.0's generate asks, for a table that loses an index and
+// gains another, whether the new one is the old one renamed; answered
+// "renamed", it writes ALTER INDEX ... RENAME and the new index is never
+// built. Says what to answer.
+void note_rename_prompt(const std::vector<SchemaEdit>& edits, std::vector<std::string>& notes) {
+  for (const SchemaEdit& added : edits) {
+    if (added.kind != SchemaEditKind::add_index) {
+      continue;
+    }
+    for (const SchemaEdit& removed : edits) {
+      if (removed.kind == SchemaEditKind::remove_index && removed.table == added.table) {
+        notes.push_back("drizzle-kit 1.0's generate asks whether " + added.name +
+                        " is created or renamed from " + removed.name +
+                        ": choose \"create index\" (the first choice, with Enter); a rename would "
+                        "leave " +
+                        added.name + " unbuilt and keep the duplicate under a new name");
+        break;
+      }
+    }
+  }
+}
+
 // The statement a finding's DDL becomes in a migration file: index builds
 // and drops, and the JSON type changes, without CONCURRENTLY (a migrator's
 // transaction refuses it); nullopt for anything else (sketches, commands).
@@ -165,72 +190,6 @@ std::optional<std::string> migration_statement(const core::Finding& finding) {
   return out;
 }
 
-// drizzle-push-in-production's fix names the line and the text to replace:
-// "# 2. In FILE:LINE, replace `TEXT` with:\nREPLACEMENT\n".
-struct CommandEdit {
-  std::string file;
-  int line = 0;
-  std::string from;
-  std::string to;
-};
-
-std::optional<CommandEdit> command_edit_for(const core::Fix& fix) {
-  const std::string_view ddl = fix.ddl;
-  const std::string_view in = "# 2. In ";
-  const auto at = ddl.find(in);
-  const auto replace = ddl.find(", replace `", at);
-  const auto with = ddl.find("` with:\n", replace);
-  if (at == std::string_view::npos || replace == std::string_view::npos || with == std::string_view::npos) {
-    return std::nullopt;
-  }
-  CommandEdit edit;
-  std::string location(ddl.substr(at + in.size(), replace - at - in.size()));
-  // FILE:LINE or FILE:LINE:COLUMN
-  for (int part = 0; part < 2; ++part) {
-    const auto colon = location.rfind(':');
-    if (colon == std::string::npos) {
-      break;
-    }
-    const std::string tail = location.substr(colon + 1);
-    if (tail.empty() || !std::all_of(tail.begin(), tail.end(), [](char c) { return std::isdigit(c) != 0; })) {
-      break;
-    }
-    edit.line = std::stoi(tail);
-    location.resize(colon);
-  }
-  edit.file = location;
-  const std::size_t from_start = replace + std::string_view(", replace `").size();
-  edit.from = std::string(ddl.substr(from_start, with - from_start));
-  const std::size_t to_start = with + std::string_view("` with:\n").size();
-  edit.to = std::string(ddl.substr(to_start, ddl.find('\n', to_start) - to_start));
-  if (edit.file.empty() || edit.from.empty() || edit.to.empty()) {
-    return std::nullopt;
-  }
-  return edit;
-}
-
-// The offset of `text` on line `line` (1-based) of `source`, else its only
-// occurrence in the file.
-std::optional<std::size_t> find_on_line(const std::string& source, int line, const std::string& text) {
-  std::size_t start = 0;
-  for (int l = 1; l < line && start != std::string::npos; ++l) {
-    start = source.find('\n', start);
-    start = start == std::string::npos ? start : start + 1;
-  }
-  if (start != std::string::npos && line > 0) {
-    const std::size_t end = source.find('\n', start);
-    const auto found = source.find(text, start);
-    if (found != std::string::npos && (end == std::string::npos || found < end)) {
-      return found;
-    }
-  }
-  const auto first = source.find(text);
-  if (first != std::string::npos && source.find(text, first + 1) == std::string::npos) {
-    return first;
-  }
-  return std::nullopt;
-}
-
 // Whether the project has generated migrations to migrate with.
 bool has_migrations(const model::Project& project) {
   if (project.drizzle_out.empty()) {
@@ -247,6 +206,12 @@ bool has_migrations(const model::Project& project) {
 }
 
 std::string shown(const fs::path& path) {
+  return fix_label(path);
+}
+
+} // namespace
+
+std::string fix_label(const fs::path& path) {
   std::error_code ec;
   const fs::path relative =
       fs::absolute(path, ec).lexically_normal().lexically_relative(fs::current_path(ec));
@@ -256,10 +221,59 @@ std::string shown(const fs::path& path) {
   return path.generic_string();
 }
 
+namespace {
+
 void add_once(std::vector<std::string>& list, const std::string& item) {
   if (!item.empty() && std::find(list.begin(), list.end(), item) == list.end()) {
     list.push_back(item);
   }
+}
+
+// The deploy script's part of the plan: the indexes on large tables added
+// to it, and (the run after drizzle-kit generate) the IF NOT EXISTS the
+// generated migration needs for the indexes it builds; then the next steps,
+// with the script before the migrate command.
+void add_concurrent_builds(FixPlan& plan, const fs::path& script,
+                           const std::vector<ConcurrentIndex>& concurrent, const FixTargets& targets,
+                           const std::vector<std::string>& schema_commands) {
+  if (auto change = concurrent_script_change(script, concurrent)) {
+    plan.files.push_back(std::move(*change));
+  }
+  std::error_code ec;
+  if (targets.migrations_dir && fs::exists(script, ec)) {
+    if (auto text = core::read_file(script)) {
+      auto guarded = guard_migrations(*targets.migrations_dir, concurrent_script_indexes(*text), plan.notes);
+      plan.files.insert(plan.files.end(), guarded.begin(), guarded.end());
+    }
+  }
+  const std::string psql = "psql \"$DATABASE_URL\" -v ON_ERROR_STOP=1 -f " + std::string(k_concurrent_script);
+  if (concurrent.empty()) {
+    for (const std::string& commands : schema_commands) {
+      add_once(plan.next, commands);
+    }
+    return;
+  }
+  if (schema_commands.empty()) {
+    add_once(plan.next, psql + "   # then apply the new migration as the project does");
+  }
+  for (const std::string& commands : schema_commands) {
+    // "[cd DIR && ]GENERATE && MIGRATE" (advisor::drizzle_migration_commands)
+    const auto last = commands.rfind(" && ");
+    const std::string cd = commands.rfind("cd ", 0) == 0 ? commands.substr(0, commands.find(" && ") + 4) : "";
+    const std::string generate = last == std::string::npos ? commands : commands.substr(0, last);
+    const std::string migrate = last == std::string::npos ? std::string() : commands.substr(last + 4);
+    add_once(plan.next, generate);
+    add_once(plan.next,
+             "pgadvise fix --write --allow-dirty   # the generated CREATE INDEX of those indexes gains "
+             "IF NOT EXISTS");
+    if (!migrate.empty()) {
+      add_once(plan.next, psql + " && " + cd + migrate + "   # the deploy: the script, then the migrations");
+    }
+  }
+  plan.notes.push_back("wire " + std::string(k_concurrent_script) +
+                       " into the deploy: run it with psql (in autocommit, never inside BEGIN) right before "
+                       "drizzle-kit migrate, e.g. in the migrate script of package.json: `" +
+                       psql + " && drizzle-kit migrate`");
 }
 
 } // namespace
@@ -273,7 +287,11 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
   bool type_change = false;
   bool push = false;
   std::vector<std::string> schema_commands;
-  std::vector<std::string> migration; // statements for a new migration (no schema.ts)
+  std::vector<MigrationStatement> migration;                  // for a new migration (no schema.ts)
+  bool migration_rewrite = false;                             // it changes a column's type
+  std::map<std::string, const core::Finding*> index_findings; // added index -> its finding
+  std::vector<ConcurrentIndex> concurrent;                    // built by the deploy script
+  std::vector<std::string> unknown_size;                      // indexes on tables of unknown size
   for (const core::Finding& finding : findings) {
     if (!finding.fix) {
       continue;
@@ -281,8 +299,18 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
     const core::Fix& fix = *finding.fix;
     if (!targets.schema_ts && targets.migrations_dir && fix.kind == core::FixKind::sql) {
       if (auto statement = migration_statement(finding)) {
-        if (std::find(migration.begin(), migration.end(), *statement) == migration.end()) {
-          migration.push_back(*statement);
+        if (std::none_of(migration.begin(), migration.end(),
+                         [&](const MigrationStatement& m) { return m.sql == *statement; })) {
+          migration.push_back({finding.rule, *statement});
+          migration_rewrite = migration_rewrite || statement->rfind("ALTER ", 0) == 0;
+          if (statement->rfind("DROP ", 0) != 0 && statement->rfind("ALTER ", 0) != 0) {
+            const std::string name = created_index_name(*statement);
+            if (auto index =
+                    choose_index_build(finding, name, targets.table_rows, plan.notes, unknown_size)) {
+              concurrent.push_back(std::move(*index));
+              migration.back().sql.insert(0, k_built_by_script_comment);
+            }
+          }
         }
         ++plan.fixed;
         continue;
@@ -301,18 +329,23 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
     if (fix.drizzle.empty()) {
       continue;
     }
-    if (fix.drizzle_file.empty() || fix.drizzle_table.empty() ||
-        fix.drizzle_file.find(", ") != std::string::npos) {
-      unfixable.emplace(finding.rule, "the schema file declaring " + finding.object.table + " is not known");
-      continue;
-    }
+    // What kind of change first: "not known" would mislead for a change
+    // pgadvise does not write anyway.
     std::string why_not;
     auto edit = schema_edit_for(finding, why_not);
     if (!edit) {
       unfixable.emplace(finding.rule, why_not);
       continue;
     }
+    if (fix.drizzle_file.empty() || fix.drizzle_table.empty() ||
+        fix.drizzle_file.find(", ") != std::string::npos) {
+      unfixable.emplace(finding.rule, "the schema file declaring " + finding.object.table + " is not known");
+      continue;
+    }
     type_change = type_change || edit->kind == SchemaEditKind::replace_column;
+    if (edit->kind == SchemaEditKind::add_index) {
+      index_findings.emplace(edit->name, &finding);
+    }
     schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
     add_once(schema_commands, fix.commands);
     ++plan.fixed;
@@ -320,6 +353,17 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
 
   for (auto& [file, edits] : schema_edits) {
     drop_covered(edits, plan.notes);
+    note_rename_prompt(edits, plan.notes);
+    std::set<std::string> chosen;
+    for (const SchemaEdit& edit : edits) {
+      if (edit.kind != SchemaEditKind::add_index || !chosen.insert(edit.name).second) {
+        continue;
+      }
+      if (auto index = choose_index_build(*index_findings.at(edit.name), edit.name, targets.table_rows,
+                                          plan.notes, unknown_size)) {
+        concurrent.push_back(std::move(*index));
+      }
+    }
     auto text = core::read_file(file);
     if (!text) {
       plan.notes.push_back(text.error().to_string());
@@ -338,32 +382,12 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
       plan.files.push_back({file, shown(file), *text, std::move(*after), false});
     }
   }
-  for (const auto& [file, edits] : command_edits) {
-    auto text = core::read_file(file);
-    if (!text) {
-      plan.notes.push_back(text.error().to_string());
-      continue;
-    }
-    std::vector<core::TextEdit> text_edits;
-    for (const CommandEdit& edit : edits) {
-      if (const auto at = find_on_line(*text, edit.line, edit.from)) {
-        if (std::none_of(text_edits.begin(), text_edits.end(),
-                         [&](const core::TextEdit& e) { return e.offset == *at; })) {
-          text_edits.push_back({*at, edit.from.size(), edit.to});
-        }
-      } else if (text->find(edit.to) == std::string::npos) {
-        plan.notes.push_back(file + ":" + std::to_string(edit.line) + ": `" + edit.from +
-                             "` is not there to replace");
-      }
-    }
-    auto after = core::apply_edits(*text, text_edits);
-    if (after && *after != *text) {
-      plan.files.push_back({file, shown(file), *text, std::move(*after), false});
-    }
+  for (FileChange& change : plan_command_edits(command_edits, plan.notes)) {
+    plan.files.push_back(std::move(change));
   }
 
   if (!migration.empty()) {
-    auto files = new_migration(*targets.migrations_dir, migration, targets.now);
+    auto files = new_migration(*targets.migrations_dir, ordered_statements(migration), targets.now);
     if (files) {
       plan.files.insert(plan.files.end(), files->begin(), files->end());
       plan.notes.push_back("the new migration builds its indexes without CONCURRENTLY, since migrators run "
@@ -383,13 +407,21 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
         "DEFAULT); from text, PostgreSQL needs `USING \"column\"::jsonb`: add it to the generated migration "
         "before you apply it. The type change rewrites the table under an ACCESS EXCLUSIVE lock.");
   }
+  if (migration_rewrite) {
+    plan.notes.push_back(
+        "the new migration's ALTER ... TYPE jsonb rewrites each table under an ACCESS EXCLUSIVE "
+        "lock (reads and writes wait until it ends): on large tables, apply it at a quiet time, "
+        "or keep the index fixes alone with --rule");
+  }
   if (push && !has_migrations(project)) {
     plan.notes.push_back("drizzle-kit migrate applies the committed migrations, and this project has none "
                          "yet: generate the first one from the schema and commit it");
   }
-  for (const std::string& commands : schema_commands) {
-    add_once(plan.next, commands);
+  if (!unknown_size.empty()) {
+    plan.notes.push_back(unknown_size_note(unknown_size));
   }
+  const fs::path script = (project.root.empty() ? fs::current_path() : project.root) / k_concurrent_script;
+  add_concurrent_builds(plan, script, concurrent, targets, schema_commands);
   return plan;
 }
 
@@ -404,8 +436,11 @@ void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::o
           << (plan.fixed > 0 ? " (the fixes are already in the files)" : "") << "\n";
   } else {
     notes << "pgadvise: fix: " << (written ? "changed " : "would change ") << plan.files.size() << " file"
-          << (plan.files.size() == 1 ? "" : "s") << " for " << plan.fixed << " finding"
-          << (plan.fixed == 1 ? "" : "s") << (written ? "" : " (--write applies it)") << "\n";
+          << (plan.files.size() == 1 ? "" : "s");
+    if (plan.fixed > 0) {
+      notes << " for " << plan.fixed << " finding" << (plan.fixed == 1 ? "" : "s");
+    }
+    notes << (written ? "" : " (--write applies it)") << "\n";
   }
   for (const std::string& note : plan.notes) {
     notes << "  note: " << note << "\n";
@@ -492,6 +527,13 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
   FixTargets targets;
   targets.migrations_dir = run.sources.migrations_dir;
   targets.schema_ts = !run.sources.schema_ts.empty();
+  if (run.input.catalog != nullptr) {
+    for (const model::Table& table : run.input.catalog->tables) {
+      if (const auto rows = rules::table_rows(table)) {
+        targets.table_rows[(table.schema.empty() ? "public" : table.schema) + "." + table.name] = *rows;
+      }
+    }
+  }
   const FixPlan plan = plan_fixes(findings, run.sources.project, targets);
   if (options.write && !options.allow_dirty) {
     if (const auto dirty = dirty_files(plan.files); !dirty.empty()) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -47,10 +48,18 @@ struct FixPlan {
 struct FixTargets {
   std::optional<std::filesystem::path> migrations_dir;
   bool schema_ts = false;
+  // Estimated rows by "schema.table", for the tables whose size is known
+  // (--db, --stats): an index on a large one is built CONCURRENTLY by a
+  // deploy script (app/fix_concurrent). Empty: sizes unknown.
+  std::map<std::string, double> table_rows;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
                    const FixTargets& targets = {});
+
+// A path as the diff and notes show it: relative to the working directory
+// when under it.
+std::string fix_label(const std::filesystem::path& path);
 
 // Prints the plan as a unified diff (stdout), then its notes and next steps.
 void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes);

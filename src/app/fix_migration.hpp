@@ -15,6 +15,18 @@
 // of numbered or timestamped .sql files.
 namespace pgadvise::app {
 
+// One statement of the new migration, and the rule whose finding it fixes.
+struct MigrationStatement {
+  std::string rule;
+  std::string sql;
+};
+
+// The statements in the order a reviewer reads them -- index builds, index
+// drops, column type changes -- each group led by a comment that says what
+// it does and which rules asked for it (the type changes: that each
+// rewrites its table under an ACCESS EXCLUSIVE lock).
+std::vector<std::string> ordered_statements(const std::vector<MigrationStatement>& statements);
+
 // The files (new, and the journal changed) for a migration holding
 // `statements` in `folder`; `now` names timestamped migrations.
 core::Result<std::vector<FileChange>> new_migration(const std::filesystem::path& folder,

@@ -4,6 +4,7 @@
 #include "loaders/typescript/parser.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -76,6 +77,7 @@ private:
   // ---- the tree ----
   [[nodiscard]] const ts::Node& node(NodeId id) const { return m_program.node(id); }
   [[nodiscard]] NodeId table_call(std::string_view table) const;
+  [[nodiscard]] std::string callback_param() const;
   [[nodiscard]] std::optional<std::string> built_name(NodeId expression) const;
   [[nodiscard]] std::string builder_of(NodeId expression) const;
   [[nodiscard]] ListShape list_of(NodeId list) const;
@@ -360,10 +362,52 @@ core::TextEdit SchemaFile::remove_item(const ListShape& list, std::size_t index)
   return {begin_of(first), end_of(last) - begin_of(first), ""};
 }
 
+// The parameter name the file's extra-config callbacks use most (`t` in
+// `(t) => [...]`); "table", as drizzle-orm's documentation writes it, when
+// the file has none.
+std::string SchemaFile::callback_param() const {
+  std::map<std::string, int> counts;
+  for (const ts::Declaration& decl : m_program.declarations) {
+    const NodeId call = table_call(decl.name);
+    if (call == ts::k_no_node || node(call).children.size() < 4) {
+      continue;
+    }
+    const ts::Node& callback = node(node(call).children[3]);
+    if (callback.kind == NodeKind::arrow && callback.params.size() == 1 && !callback.params[0].name.empty()) {
+      ++counts[callback.params[0].name];
+    }
+  }
+  std::string best = "table";
+  int most = 0;
+  for (const auto& [name, count] : counts) {
+    if (count > most) {
+      best = name;
+      most = count;
+    }
+  }
+  return best;
+}
+
 // A table without an extra-config callback gets one after its columns,
-// `(table) => [ ... ]`, in the layout of drizzle-orm's documentation.
-void SchemaFile::add_callback(NodeId call, const std::vector<std::string>& entries,
+// `(table) => [ ... ]`, in the layout of drizzle-orm's documentation, with
+// the parameter name the file's other callbacks use.
+void SchemaFile::add_callback(NodeId call, const std::vector<std::string>& given,
                               std::vector<core::TextEdit>& edits) const {
+  const std::string param = callback_param();
+  std::vector<std::string> entries = given;
+  if (param != "table") {
+    // The entries were rendered for `table`: `table.x` and `${table.x}` become `t.x`.
+    for (std::string& entry : entries) {
+      for (std::size_t at = entry.find("table."); at != std::string::npos;
+           at = entry.find("table.", at + 1)) {
+        const char before = at == 0 ? ' ' : entry[at - 1];
+        if (std::isalnum(static_cast<unsigned char>(before)) == 0 && before != '_' && before != '$' &&
+            before != '.' && before != '"' && before != '\'') {
+          entry.replace(at, 5, param);
+        }
+      }
+    }
+  }
   const ts::Node& n = node(call);
   const NodeId columns = n.children[2];
   const std::size_t columns_last = node(columns).last_token;
@@ -371,7 +415,7 @@ void SchemaFile::add_callback(NodeId call, const std::vector<std::string>& entri
   if (comma_after && tok(n.last_token).line > tok(columns_last).end_line) {
     // Arguments one per line: `pgTable(\n  "t",\n  {...},\n);`
     const std::string indent = indent_at(begin_of(node(columns).first_token));
-    std::string text = "\n" + indent + "(table) => [\n";
+    std::string text = "\n" + indent + "(" + param + ") => [\n";
     for (const std::string& entry : entries) {
       text += indent + m_indent_unit + entry + ",\n";
     }
@@ -379,7 +423,7 @@ void SchemaFile::add_callback(NodeId call, const std::vector<std::string>& entri
     return;
   }
   const std::string indent = indent_at(begin_of(columns_last));
-  std::string text = ", (table) => [\n";
+  std::string text = ", (" + param + ") => [\n";
   for (const std::string& entry : entries) {
     text += indent + m_indent_unit + entry + ",\n";
   }

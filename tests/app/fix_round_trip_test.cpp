@@ -287,6 +287,61 @@ TEST_P(FixRoundTrip, DrizzleKitGeneratesTheProposedDdlAndLintIsClean) {
   EXPECT_EQ(read_text(app.dir() / "src/db/schema.ts"), schema_after);
 }
 
+// A large table (fixtures/fix/array/stats.json, written by `pgadvise stats`
+// from a PostgreSQL 15 database holding the app with 2,000,000 tasks): the
+// schema.ts entry goes in as always, and scripts/concurrent-indexes.sql
+// builds the index CONCURRENTLY; after generate, the next `fix --write`
+// makes the generated CREATE INDEX say IF NOT EXISTS. (The script itself
+// runs against PostgreSQL in fix_concurrent_cluster_test.cpp.)
+TEST(FixRoundTripLargeTable, DeployScriptBuildsTheIndexAndTheMigrationSaysIfNotExists) {
+  ASSERT_TRUE(fs::exists(tools_dir() / "kit-0.31" / "node_modules" / ".bin" / "drizzle-kit"))
+      << "the Drizzle tools are not installed in " << tools_dir() << ": run scripts/install-deps.sh";
+  App app("array", "kit-0.31");
+  const std::vector<std::string> select = {"--stats", "stats.json", "--rule", "unindexed-foreign-key"};
+  const ProcessResult dry = app.fix(select);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("+    index(\"tasks_assignee_id_idx\").on(t.assigneeId),"), std::string::npos)
+      << dry.out;
+  EXPECT_NE(
+      dry.out.find("+CREATE INDEX CONCURRENTLY IF NOT EXISTS tasks_assignee_id_idx ON tasks (assignee_id);"),
+      std::string::npos)
+      << dry.out;
+  EXPECT_NE(dry.err.find("tasks_assignee_id_idx on public.tasks (about 2,000,000 rows, 1,000,000 or more)"),
+            std::string::npos)
+      << dry.err;
+  // projects is small: its index stays in the migration, and the note says why.
+  EXPECT_NE(dry.err.find("projects_owner_id_idx on public.projects (about "), std::string::npos) << dry.err;
+
+  std::vector<std::string> write = select;
+  write.emplace_back("--write");
+  ASSERT_EQ(app.fix(write).exit_code, 0);
+  const std::string script = read_text(app.dir() / "scripts" / "concurrent-indexes.sql");
+  EXPECT_NE(
+      script.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS tasks_assignee_id_idx ON tasks (assignee_id);"),
+      std::string::npos)
+      << script;
+  EXPECT_EQ(script.find("projects_owner_id_idx"), std::string::npos) << script;
+
+  const std::string generated = app.generate("fix");
+  EXPECT_NE(generated.find("CREATE INDEX \"tasks_assignee_id_idx\""), std::string::npos) << generated;
+  // After generate: the plain CREATE INDEX of the script's index gains IF NOT EXISTS, nothing else changes.
+  const ProcessResult guard = app.fix({"--write", "--allow-dirty"});
+  ASSERT_EQ(guard.exit_code, 0) << guard.err;
+  std::string migration;
+  for (const fs::path& file : app.migrations()) {
+    const std::string text = read_text(file);
+    if (text.find("tasks_assignee_id_idx") != std::string::npos) {
+      migration = text;
+    }
+  }
+  EXPECT_NE(migration.find("CREATE INDEX IF NOT EXISTS \"tasks_assignee_id_idx\""), std::string::npos)
+      << migration;
+  EXPECT_NE(migration.find("CREATE INDEX \"projects_owner_id_idx\""), std::string::npos) << migration;
+  EXPECT_EQ(actions(migration), actions(generated));
+  const json after = app.lint({"--stats", "stats.json"});
+  EXPECT_TRUE(findings_of(after, {"unindexed-foreign-key"}).empty()) << after.dump(2);
+}
+
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       // Array form: single FK, composite, expression and GIN from queries, a

@@ -59,6 +59,33 @@ TEST(FixSchemaTs, ObjectFormGetsAKeyAndTheImportItsSortedPlace) {
             "}));\n");
 }
 
+// A new callback takes the parameter name the file's other callbacks use,
+// as in fixtures/drizzle-history/long/schema.ts: `(t) => [`, not `(table) => [`.
+TEST(FixSchemaTs, MissingCallbackUsesTheFilesCallbackParameter) {
+  const std::string source = "import { index, integer, pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+                             "export const users = pgTable('users', {\n"
+                             "  authId: uuid('auth_id'),\n"
+                             "});\n"
+                             "export const a = pgTable('a', {\n"
+                             "  userId: integer('user_id'),\n"
+                             "}, (t) => [\n"
+                             "  index('a_user_id_idx').on(t.userId),\n"
+                             "]);\n";
+  EXPECT_EQ(
+      edited(source, {add("users", "users_auth_id_idx", "index(\"users_auth_id_idx\").on(table.authId)")}),
+      "import { index, integer, pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+      "export const users = pgTable('users', {\n"
+      "  authId: uuid('auth_id'),\n"
+      "}, (t) => [\n"
+      "  index('users_auth_id_idx').on(t.authId),\n"
+      "]);\n"
+      "export const a = pgTable('a', {\n"
+      "  userId: integer('user_id'),\n"
+      "}, (t) => [\n"
+      "  index('a_user_id_idx').on(t.userId),\n"
+      "]);\n");
+}
+
 TEST(FixSchemaTs, MissingCallbackIsAddedInTheFilesQuotesAndAlreadyDoneIsNoEdit) {
   const std::string source = "import { integer, pgTable } from 'drizzle-orm/pg-core'\n"
                              "export const o = pgTable('o', {\n"
