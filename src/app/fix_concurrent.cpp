@@ -338,12 +338,13 @@ std::vector<FileChange> guard_migrations(const fs::path& migrations_dir,
     if (at.empty()) {
       continue;
     }
-    std::sort(at.begin(), at.end());
+    // Last statement first, so earlier offsets stay valid.
+    std::sort(at.rbegin(), at.rend());
     std::string after = *text;
-    for (auto it = at.rbegin(); it != at.rend(); ++it) {
-      after.insert(it->name, "IF NOT EXISTS ");
-      const bool line_start = it->create == 0 || after[it->create - 1] == '\n';
-      after.insert(it->create, (line_start ? "" : "\n") + std::string(k_built_by_script_comment));
+    for (const auto& place : at) {
+      after.insert(place.name, "IF NOT EXISTS ");
+      const bool line_start = place.create == 0 || after[place.create - 1] == '\n';
+      after.insert(place.create, (line_start ? "" : "\n") + std::string(k_built_by_script_comment));
     }
     FileChange change{file, fix_label(file), *text, std::move(after), false};
     notes.push_back(change.label + ": CREATE INDEX " + core::join(guarded, ", ") +

@@ -75,7 +75,7 @@ int LineIndex::line_of(std::size_t offset) const {
 SourceLocation LineIndex::locate(FilePath file, std::size_t offset) const {
   const int line = line_of(offset);
   const std::size_t start = m_line_starts[static_cast<std::size_t>(line - 1)];
-  return SourceLocation{std::move(file), line, static_cast<int>(offset - start) + 1};
+  return SourceLocation{file, line, static_cast<int>(offset - start) + 1};
 }
 
 } // namespace pgadvise::core

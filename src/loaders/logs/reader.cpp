@@ -449,9 +449,8 @@ void append_diagnostics(const model::Workload& workload, std::vector<core::Findi
   for (const model::ReaderWarning& warning : workload.warnings) {
     const bool serious =
         warning.kind == "no-statements" || warning.kind == "prefix" || warning.kind == "unreadable";
-    core::SourceLocation location = warning.location;
     out.push_back(make_diagnostic(k_parse_error, serious ? core::Severity::medium : core::Severity::low,
-                                  warning.message, std::move(location),
+                                  warning.message, warning.location,
                                   "reading went on after this " + warning.kind));
   }
 }
