@@ -15,12 +15,6 @@ using namespace pgadvise::testing;
 
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + "/" + name;
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
-
 const model::ReaderWarning* warning_at(const model::Workload& w, const std::string& kind) {
   for (const auto& warning : w.warnings) {
     if (warning.kind == kind) {

@@ -12,12 +12,6 @@ using namespace pgadvise::testing;
 
 namespace {
 
-std::string write_temp(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + "/" + name;
-  std::ofstream(path, std::ios::binary) << content;
-  return path;
-}
-
 // Records of every shape a block edge can meet: continuation lines, a
 // record longer than the blocks, blank lines, and no final newline.
 std::string edgy_log() {

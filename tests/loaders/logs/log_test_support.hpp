@@ -3,9 +3,11 @@
 #include "loaders/logs/reader.hpp"
 #include "model/workload.hpp"
 #include "pg/parser.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <cstdint>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,13 @@ namespace pgadvise::testing {
 
 inline std::string log_fixture(const std::string& name) {
   return std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/" + name;
+}
+
+// `content` written to NAME in the test's temp folder; its path.
+inline std::string write_temp(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  pgadvise::test::write_text(path, content);
+  return path;
 }
 
 inline std::uint64_t fp(const std::string& sql) {
