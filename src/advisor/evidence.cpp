@@ -37,7 +37,7 @@ core::Evidence schema_evidence(const model::Catalog& catalog, std::string detail
   case model::SchemaSource::sql_replay:
   case model::SchemaSource::none: kind = "ddl"; break;
   }
-  return core::Evidence{std::move(kind), std::move(detail), std::move(location)};
+  return core::Evidence{std::move(kind), std::move(detail), location};
 }
 
 std::string table_display(const model::Table& table) {

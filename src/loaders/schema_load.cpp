@@ -9,7 +9,7 @@ core::Finding make_diagnostic(std::string_view id, core::Severity severity, std:
   finding.severity = severity;
   finding.message = std::move(message);
   finding.help = std::move(help);
-  finding.location = std::move(location);
+  finding.location = location;
   // Diagnostics are about a place, not an object: the file and the message
   // identify them across runs.
   finding.object.constraint = finding.location.file;

@@ -209,7 +209,7 @@ void merge_stats(QueryStats& into, QueryStats&& from) {
     into.example_params = std::move(from.example_params);
   }
   if (!into.first_seen.known()) {
-    into.first_seen = std::move(from.first_seen);
+    into.first_seen = from.first_seen;
   }
 }
 

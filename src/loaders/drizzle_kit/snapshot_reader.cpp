@@ -295,15 +295,15 @@ private:
       problem("table " + table.name + " has more than one primary key", path);
       return;
     }
-    table.indexes.insert(table.indexes.begin(),
-                         constraint_index(std::move(name), model::IndexKind::primary_key, std::move(columns),
-                                          std::move(location)));
+    table.indexes.insert(
+        table.indexes.begin(),
+        constraint_index(std::move(name), model::IndexKind::primary_key, std::move(columns), location));
   }
 
   static void add_unique(std::string name, std::vector<std::string> columns, core::SourceLocation location,
                          model::Table& table) {
-    table.indexes.push_back(constraint_index(std::move(name), model::IndexKind::unique_constraint,
-                                             std::move(columns), std::move(location)));
+    table.indexes.push_back(
+        constraint_index(std::move(name), model::IndexKind::unique_constraint, std::move(columns), location));
   }
 
   // A primary key or unique constraint over plain columns.
@@ -316,7 +316,7 @@ private:
     for (std::string& column : columns) {
       index.keys.push_back({std::move(column), "", false, "", {}});
     }
-    index.location = std::move(location);
+    index.location = location;
     return index;
   }
 

@@ -245,7 +245,7 @@ void ScanContext::note(std::string message, core::SourceLocation location) {
   if (static_cast<std::size_t>(same_file) >= k_max_notes_per_file) {
     return;
   }
-  m_project.scan_notes.push_back({std::move(message), std::move(location)});
+  m_project.scan_notes.push_back({std::move(message), location});
 }
 
 ShellState ScanContext::shell(const std::string& cwd) const {

@@ -45,8 +45,8 @@ std::string typmod_text(const Json& item) {
 
 } // namespace
 
-Replay::Replay(SchemaLoad& load, std::string file, std::string_view text)
-    : m_load(load), m_file(std::move(file)), m_text(text), m_lines(text) {}
+Replay::Replay(SchemaLoad& load, const std::string& file, std::string_view text)
+    : m_load(load), m_file(file), m_text(text), m_lines(text) {}
 
 void Replay::set_statement(std::size_t offset, std::size_t length) {
   m_statement_offset = std::min(offset, m_text.size());
@@ -78,20 +78,20 @@ core::SourceLocation Replay::at_node(const Json& node) const {
 
 void Replay::warn(std::string message, core::SourceLocation where) {
   m_load.diagnostics.push_back(make_diagnostic(
-      k_replay_warning, core::Severity::medium, std::move(message), std::move(where),
+      k_replay_warning, core::Severity::medium, std::move(message), where,
       "PostgreSQL would reject this statement at this point of the replay; check the migration "
       "order or the object's name. pgadvise kept replaying the rest."));
 }
 
 void Replay::warn_duplicate(std::string message, core::SourceLocation where) {
   if (!m_quiet_duplicates) {
-    warn(std::move(message), std::move(where));
+    warn(std::move(message), where);
   }
 }
 
 void Replay::parse_error(std::string message, core::SourceLocation where) {
   m_load.diagnostics.push_back(make_diagnostic(
-      k_parse_error, core::Severity::high, std::move(message), std::move(where),
+      k_parse_error, core::Severity::high, std::move(message), where,
       "Fix the statement so PostgreSQL 15 can parse it; pgadvise skipped it and replayed the rest "
       "of the file, so objects it creates are missing from the schema."));
 }

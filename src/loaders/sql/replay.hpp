@@ -22,7 +22,7 @@ namespace pgadvise::loaders::replay {
 // slices), the session's search_path, and how problems are reported.
 class Replay {
 public:
-  Replay(SchemaLoad& load, std::string file, std::string_view text);
+  Replay(SchemaLoad& load, const std::string& file, std::string_view text);
 
   [[nodiscard]] SchemaLoad& load() { return m_load; }
   [[nodiscard]] model::Catalog& catalog() { return m_load.catalog; }

@@ -169,8 +169,7 @@ private:
            std::string other_side, core::SourceLocation primary_location,
            core::SourceLocation other_location) {
     m_out.push_back(Difference{std::move(key), std::move(object), std::move(head), std::move(primary_side),
-                               std::move(other_side), std::move(primary_location),
-                               std::move(other_location)});
+                               std::move(other_side), primary_location, other_location});
   }
 
   // A column the schema.ts reader could not resolve: absent from `columns`,
