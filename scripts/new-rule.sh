@@ -179,7 +179,9 @@ cat >"$test_file" <<EOF
 
 #include "rule_test_support.hpp"
 
-namespace {
+// Named after the file: test files are compiled in batches (CMake unity
+// builds), so each keeps its helpers in its own namespace.
+namespace ${snake}_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -207,7 +209,7 @@ TEST(${class_name}, ReportsTheProblem) {
   EXPECT_EQ(findings[0].rule, k_rule);
 }
 
-} // namespace
+} // namespace ${snake}_test
 EOF
 
 mkdir -p "$fixture_dir"

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace default_literal_test {
 
 using pgadvise::advisor::default_string_literal;
 using pgadvise::advisor::is_json_container;
@@ -37,4 +37,4 @@ TEST(IsJsonContainer, AcceptsObjectsAndArraysOnly) {
   EXPECT_FALSE(is_json_container(""));
 }
 
-} // namespace
+} // namespace default_literal_test

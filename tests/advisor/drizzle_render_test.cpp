@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace drizzle_render_test {
 
 using pgadvise::advisor::render_drizzle_index;
 
@@ -39,4 +39,4 @@ TEST(JsString, EscapesQuotesBackslashesAndControls) {
   EXPECT_EQ(pgadvise::advisor::js_string("bücher"), "\"bücher\"");
 }
 
-} // namespace
+} // namespace drizzle_render_test

@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace expression_index_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -325,4 +325,4 @@ TEST(ExpressionIndex, AdvisorProposesOneIndexPerExpressionForEveryQueryItServes)
   EXPECT_TRUE(advisor::propose_indexes(workload, catalog_of({users}), {}, options).empty());
 }
 
-} // namespace
+} // namespace expression_index_test

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace index_ddl_test {
 
 using pgadvise::advisor::render_create_index;
 using pgadvise::advisor::render_drop_constraint;
@@ -77,4 +77,4 @@ TEST(RenderDropConstraint, QuotesTableAndConstraint) {
   EXPECT_EQ(stmt["relation"]["relname"], "User");
 }
 
-} // namespace
+} // namespace index_ddl_test

@@ -3,7 +3,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 
-namespace {
+namespace index_match_test {
 
 using namespace pgadvise;
 using advisor::covers_leading;
@@ -141,4 +141,4 @@ TEST(IsLeftPrefixOf, PredicatesOpclassesMethodsAndInclude) {
   EXPECT_FALSE(is_left_prefix_of(shorter, longer));
 }
 
-} // namespace
+} // namespace index_match_test

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <string>
 
-namespace {
+namespace index_naming_test {
 
 using pgadvise::advisor::index_name;
 using pgadvise::advisor::unique_index_name;
@@ -99,4 +99,4 @@ TEST(UniqueIndexName, NumberedNamesStayWithinSixtyThreeBytes) {
   EXPECT_EQ(name.back(), '1');
 }
 
-} // namespace
+} // namespace index_naming_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace jsonb_fix_test {
 
 using pgadvise::advisor::make_jsonb_fix;
 
@@ -77,4 +77,4 @@ TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
   expect_parses(fix.ddl);
 }
 
-} // namespace
+} // namespace jsonb_fix_test

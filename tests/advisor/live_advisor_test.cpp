@@ -25,7 +25,7 @@
 #include <vector>
 
 namespace pgadvise::advisor {
-namespace {
+namespace live_advisor_test {
 
 using test_support::add_query;
 using test_support::ClusterTest;
@@ -456,5 +456,5 @@ TEST(LiveExplain, AnUnreachableServerGivesErrorsNotAHang) {
   }
 }
 
-} // namespace
+} // namespace live_advisor_test
 } // namespace pgadvise::advisor

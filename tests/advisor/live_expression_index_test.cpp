@@ -20,7 +20,7 @@
 #include <string>
 
 namespace pgadvise::advisor {
-namespace {
+namespace live_expression_index_test {
 
 using test_support::add_query;
 using test_support::ClusterTest;
@@ -176,5 +176,5 @@ TEST_F(LiveExpressionIndex, JsonFilterGetsAnExpressionIndexVerifiedWithHypoPG) {
   EXPECT_GT(merged->saving_ms, 0) << "the verified HypoPG saving ranks it";
 }
 
-} // namespace
+} // namespace live_expression_index_test
 } // namespace pgadvise::advisor

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace query_index_candidate_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -107,4 +107,4 @@ TEST(QueryIndexCandidate, LikeJsonUnknownTablesAndUnparsedGiveNothing) {
   EXPECT_TRUE(candidates("SELEC nonsense", catalog).empty());
 }
 
-} // namespace
+} // namespace query_index_candidate_test

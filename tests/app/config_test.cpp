@@ -7,7 +7,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 
-namespace {
+namespace config_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -139,4 +139,4 @@ TEST(Glob, StarStaysInASegmentAndDoubleStarCrosses) {
   EXPECT_TRUE(app::glob_match("src/?.ts", "src/a.ts"));
 }
 
-} // namespace
+} // namespace config_test

@@ -10,7 +10,7 @@
 #include <string>
 
 namespace pgadvise::app {
-namespace {
+namespace discovery_real_repos_test {
 
 namespace fs = std::filesystem;
 using test::TempTree;
@@ -94,5 +94,5 @@ TEST(DiscoveryRealRepos, LooksLikeAProject) {
   EXPECT_TRUE(looks_like_project(tree.root()));
 }
 
-} // namespace
+} // namespace discovery_real_repos_test
 } // namespace pgadvise::app

@@ -8,7 +8,7 @@
 #include <string>
 
 namespace pgadvise::app {
-namespace {
+namespace discovery_test {
 
 namespace fs = std::filesystem;
 using test::fixture;
@@ -283,11 +283,11 @@ TEST(LoadSchema, SnapshotWinsOverSchemaTs) {
   EXPECT_EQ(load.other_schemas[0].source, model::SchemaSource::drizzle_schema);
 }
 
-} // namespace
+} // namespace discovery_test
 } // namespace pgadvise::app
 
 namespace pgadvise::app {
-namespace {
+namespace discovery_test {
 
 // A CI step that runs drizzle-kit with --config from the repository root
 // (the project scanner's GitHub Actions reader) decides where `out`
@@ -338,5 +338,5 @@ TEST(Discovery, OtherDialectConfigIsSkippedWithANote) {
   EXPECT_TRUE(any_note(sources.notes, "its dialect is mysql")) << ::testing::PrintToString(sources.notes);
 }
 
-} // namespace
+} // namespace discovery_test
 } // namespace pgadvise::app

@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <gtest/gtest.h>
 
-namespace {
+namespace fix_concurrent_cluster_test {
 
 namespace fs = std::filesystem;
 using pgadvise::app::ConcurrentIndex;
@@ -144,4 +144,4 @@ TEST_F(FixConcurrentCluster, RebuildsAnIndexAFailedBuildLeftInvalid) {
       "t");
 }
 
-} // namespace
+} // namespace fix_concurrent_cluster_test

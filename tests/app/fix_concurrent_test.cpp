@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-namespace {
+namespace fix_concurrent_test {
 
 namespace fs = std::filesystem;
 using pgadvise::app::FileChange;
@@ -232,4 +232,4 @@ TEST_F(FixConcurrent, DropAndAddInOneTableSaysWhatToAnswerDrizzleKit10) {
   EXPECT_FALSE(has_note(add_only, "created or renamed")) << all_notes(add_only);
 }
 
-} // namespace
+} // namespace fix_concurrent_test

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace fix_round_trip_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -383,4 +383,4 @@ INSTANTIATE_TEST_SUITE_P(Styles, FixRoundTrip,
                                             ::testing::Values("kit-0.31", "kit-1.0")),
                          case_name);
 
-} // namespace
+} // namespace fix_round_trip_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace fix_schema_ts_test {
 
 using pgadvise::app::plan_schema_ts_edits;
 using pgadvise::app::SchemaEdit;
@@ -151,4 +151,4 @@ TEST(FixSchemaTs, ReplacesAColumnOnceAndSaysWhatItCannotPlace) {
   EXPECT_NE(missing.problems.front().find("nope"), std::string::npos);
 }
 
-} // namespace
+} // namespace fix_schema_ts_test

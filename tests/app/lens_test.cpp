@@ -7,7 +7,7 @@
 
 using namespace pgadvise;
 
-namespace {
+namespace app_lens_test {
 
 const std::vector<std::string> k_migrations = {"drizzle/0000_users.sql", "drizzle/0001_teams.sql",
                                                "drizzle/0002_tasks.sql"};
@@ -69,8 +69,6 @@ model::MigrationFile journal_file(const std::string& tag, std::int64_t when) {
   file.hash = "hash-of-" + tag;
   return file;
 }
-
-} // namespace
 
 TEST(Lens, NewestJudgesOneMigrationAndSummarizesExistingColumns) {
   std::vector<core::Finding> list = findings();
@@ -168,3 +166,5 @@ TEST(Lens, PendingMigrationsAreTheOnesTheLedgerDoesNotList) {
                 ledger),
             (std::set<std::string>{"drizzle/20250102000000_teams/migration.sql"}));
 }
+
+} // namespace app_lens_test

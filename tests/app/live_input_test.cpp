@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-namespace {
+namespace live_input_test {
 
 using namespace pgadvise;
 
@@ -143,4 +143,4 @@ TEST(OverlayFileLocations, ObjectsMatchByNameNotByPosition) {
   EXPECT_FALSE(live.tables[0].foreign_keys[0].location.known());
 }
 
-} // namespace
+} // namespace live_input_test

@@ -24,7 +24,7 @@ using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
 using pgadvise::test::read_text;
 
-namespace {
+namespace ci_formats_cli_test {
 
 const fs::path k_source = PGADVISE_SOURCE_DIR;
 
@@ -388,4 +388,4 @@ TEST_F(CiFormats, UnknownFormatIsAUsageError) {
   EXPECT_EQ(result.exit_code, 2);
 }
 
-} // namespace
+} // namespace ci_formats_cli_test

@@ -22,7 +22,7 @@ using pgadvise::test::ProcessOptions;
 using pgadvise::test::ProcessResult;
 using pgadvise::test::run_pgadvise;
 
-namespace {
+namespace cli_test {
 
 constexpr std::string_view k_fk_schema =
     "CREATE TABLE a (id int primary key); CREATE TABLE b (id int primary key, a_id int references a(id));\n";
@@ -54,8 +54,6 @@ protected:
 bool has_escape(const std::string& text) {
   return text.find('\x1b') != std::string::npos;
 }
-
-} // namespace
 
 TEST_F(Cli, HelpExitsZero) {
   const ProcessResult top = run_pgadvise({"--help"});
@@ -251,3 +249,5 @@ TEST_F(Cli, TerminalOutputIsColoredUnlessNoColor) {
   tty.env["NO_COLOR"] = "";
   EXPECT_TRUE(has_escape(run_pgadvise({"lint", dir.string()}, tty).out));
 }
+
+} // namespace cli_test

@@ -15,7 +15,7 @@
 #include <set>
 #include <sstream>
 
-namespace {
+namespace config_cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -255,4 +255,4 @@ TEST_F(ConfigCli, SuppressionsOnARealSizedHistory) {
   EXPECT_EQ(rules_of(report).count("unused-suppression"), 0U);
 }
 
-} // namespace
+} // namespace config_cli_test

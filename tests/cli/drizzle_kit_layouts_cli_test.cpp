@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-namespace {
+namespace drizzle_kit_layouts_cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -182,4 +182,4 @@ TEST(DrizzleKitLayoutsCli, SupabasePlatformTablesNeedNoMigration) {
   EXPECT_EQ(report["input_summary"]["schema"]["tables"], 1) << dump(report["input_summary"]);
 }
 
-} // namespace
+} // namespace drizzle_kit_layouts_cli_test

@@ -2,16 +2,18 @@
 // no migrations) is linted from its schema.ts, and Drizzle fixes say where
 // the line goes and which commands generate and apply the migration.
 #include "cli/process.hpp"
+#include "support/reports.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <set>
 
-namespace {
+namespace drizzle_project_cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::report_of;
 
 const fs::path k_fixtures = fs::path(PGADVISE_SOURCE_DIR) / "fixtures";
 
@@ -21,12 +23,6 @@ pgadvise::test::ProcessResult pgadvise_run(const std::vector<std::string>& args)
   pgadvise::test::ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
   EXPECT_FALSE(result.timed_out) << "pgadvise hung";
   return result;
-}
-
-json report_of(const pgadvise::test::ProcessResult& result) {
-  json report = json::parse(result.out, nullptr, false);
-  EXPECT_FALSE(report.is_discarded()) << "not JSON:\n" << result.out << result.err;
-  return report.is_discarded() ? json::object() : report;
 }
 
 TEST(DrizzleProjectCli, PushOnlyProjectIsLintedFromItsSchemaTs) {
@@ -132,4 +128,4 @@ TEST(DrizzleProjectCli, VerboseSaysWhichSchemaSourceWasUsed) {
   EXPECT_TRUE(schema_ts);
 }
 
-} // namespace
+} // namespace drizzle_project_cli_test

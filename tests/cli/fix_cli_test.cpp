@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-namespace {
+namespace fix_cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -182,4 +182,4 @@ TEST(FixCli, PushInProductionBecomesMigrateInTheDockerfileAndCi) {
   EXPECT_EQ(lint.out.find("drizzle-push-in-production"), std::string::npos) << lint.out;
 }
 
-} // namespace
+} // namespace fix_cli_test

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace {
+namespace github_action_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -68,4 +68,4 @@ TEST(GithubAction, InstallsThePrebuiltBinaryLintsAndUploadsSarif) {
   EXPECT_NE(scripts.find("--format github"), std::string::npos) << scripts;
 }
 
-} // namespace
+} // namespace github_action_test

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace golden_report_test {
 
 namespace fs = std::filesystem;
 using pgadvise::test::ProcessOptions;
@@ -84,4 +84,4 @@ TEST(GoldenReport, ExampleJsonReport) {
   expect_golden({"--format", "json"}, "drizzle-app.json");
 }
 
-} // namespace
+} // namespace golden_report_test

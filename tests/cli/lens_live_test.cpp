@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-namespace {
+namespace lens_live_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -178,4 +178,4 @@ TEST_F(LensLive, DbJudgesTheObjectsOfPendingMigrationsAsIfApplied) {
   EXPECT_NE(notes.find("new tables public.t3, public.t4, public.t5"), std::string::npos) << notes;
 }
 
-} // namespace
+} // namespace lens_live_test

@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-namespace {
+namespace cli_lens_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -233,4 +233,4 @@ TEST_F(LensCli, ChangedSinceJudgesTheBranchsMigrations) {
   EXPECT_EQ(out["notes"].dump().find("were not judged"), std::string::npos);
 }
 
-} // namespace
+} // namespace cli_lens_test

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <unistd.h>
 
-namespace {
+namespace live_consolidation_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -102,4 +102,4 @@ TEST_F(LiveConsolidation, EachCreateIndexOfTheDemoIsInExactlyOneFinding) {
   EXPECT_EQ(count_of(text_run.out, "CREATE INDEX CONCURRENTLY cannot run inside a transaction block"), 1U);
 }
 
-} // namespace
+} // namespace live_consolidation_test

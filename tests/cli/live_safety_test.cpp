@@ -23,7 +23,7 @@
 #include <tuple>
 #include <unistd.h>
 
-namespace {
+namespace live_safety_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -399,4 +399,4 @@ TEST_F(LiveCli, AValueThatIsNotAConnectionStringIsAUsageError) {
   EXPECT_NE(run.err.find("--db"), std::string::npos) << run.err;
 }
 
-} // namespace
+} // namespace live_safety_test

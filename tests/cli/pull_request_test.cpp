@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-namespace {
+namespace pull_request_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -357,4 +357,4 @@ TEST_F(PullRequest, ChangedSinceUnknownRefIsAUsageError) {
   EXPECT_FALSE(fs::exists(m_root / "x"));
 }
 
-} // namespace
+} // namespace pull_request_test

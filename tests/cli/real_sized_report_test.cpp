@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace real_sized_report_test {
 
 namespace fs = std::filesystem;
 using pgadvise::test::ProcessOptions;
@@ -250,4 +250,4 @@ TEST_F(RealSizedReport, EachCreateIndexInOneFinding) {
   }
 }
 
-} // namespace
+} // namespace real_sized_report_test

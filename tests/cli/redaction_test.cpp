@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace redaction_test {
 
 namespace fs = std::filesystem;
 using pgadvise::test::ProcessOptions;
@@ -138,4 +138,4 @@ TEST(Redaction, ShowLiteralsAddsTheLoggedExecution) {
   fs::remove_all(dir);
 }
 
-} // namespace
+} // namespace redaction_test

@@ -10,7 +10,7 @@
 #include <set>
 #include <string>
 
-namespace {
+namespace repository_discovery_cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -164,4 +164,4 @@ TEST(RepositoryDiscoveryCli, LogAloneOutsideAProjectReadsOnlyTheLog) {
   EXPECT_EQ(report.dump().find("examples/app"), std::string::npos);
 }
 
-} // namespace
+} // namespace repository_discovery_cli_test

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-namespace {
+namespace rules_table_test {
 
 std::string docs_table() {
   const std::string all =
@@ -68,4 +68,4 @@ TEST(RulesTable, ReadmeNamesEveryRule) {
   EXPECT_GT(named, 10U);
 }
 
-} // namespace
+} // namespace rules_table_test

@@ -13,7 +13,7 @@
 #include <sstream>
 #include <unistd.h>
 
-namespace {
+namespace stats_cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -102,4 +102,4 @@ TEST_F(StatsCli, StatisticsFromADatabaseScaleUnindexedForeignKeysOffline) {
   fs::remove_all(dir);
 }
 
-} // namespace
+} // namespace stats_cli_test

@@ -20,7 +20,7 @@ using pgadvise::test::ProcessResult;
 using pgadvise::test::read_text;
 using pgadvise::test::run_pgadvise;
 
-namespace {
+namespace workload_cli_test {
 
 std::string log_fixture(const std::string& name) {
   return std::string(PGADVISE_SOURCE_DIR) + "/fixtures/logs/" + name;
@@ -124,8 +124,6 @@ bool ran(const json& report, const std::string& rule) {
   return std::any_of(report["rules_run"].begin(), report["rules_run"].end(),
                      [&](const json& id) { return id.get<std::string>() == rule; });
 }
-
-} // namespace
 
 TEST_F(WorkloadCli, LogWithoutSchemaRunsWithSchemaRulesSkipped) {
   const json report = lint_json({"--log", log_fixture("stderr_debian.log")});
@@ -305,3 +303,5 @@ TEST_F(WorkloadCli, SchemaAndLogTogetherRunBothKindsOfRules) {
   }
   EXPECT_TRUE(burst) << report["findings"].dump(2);
 }
+
+} // namespace workload_cli_test

@@ -7,7 +7,7 @@
 namespace fs = std::filesystem;
 using namespace pgadvise::core;
 
-namespace {
+namespace file_test {
 
 fs::path scratch_dir() {
   const fs::path dir =
@@ -16,8 +16,6 @@ fs::path scratch_dir() {
   fs::create_directories(dir);
   return dir;
 }
-
-} // namespace
 
 TEST(ReadFile, ReadsBytesUnchanged) {
   const fs::path file = scratch_dir() / "bytes.sql";
@@ -65,3 +63,5 @@ TEST(ReadFile, RefusesAFileOverTheLimit) {
   EXPECT_EQ(big.error().message, "is larger than 9 bytes");
   fs::remove(file);
 }
+
+} // namespace file_test

@@ -7,7 +7,7 @@
 
 using namespace pgadvise::core;
 
-namespace {
+namespace finding_test {
 
 Finding make(std::string rule, std::string table, int line) {
   Finding f;
@@ -17,8 +17,6 @@ Finding make(std::string rule, std::string table, int line) {
   f.compute_fingerprint();
   return f;
 }
-
-} // namespace
 
 TEST(Fingerprint, IgnoresLineNumbersButNotObject) {
   EXPECT_EQ(make("r", "t", 3).fingerprint, make("r", "t", 30).fingerprint);
@@ -78,3 +76,5 @@ TEST(Suppressions, MatchFileLineRangeAndRule) {
   s.add({"m.sql", 10, 10, {"all"}});
   EXPECT_TRUE(s.suppresses(make("other", "t", 10)));
 }
+
+} // namespace finding_test

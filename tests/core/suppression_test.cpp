@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace suppression_test {
 
 using namespace pgadvise::core;
 
@@ -77,4 +77,4 @@ TEST(Suppressions, UseRecordsWhichIdMatched) {
   EXPECT_EQ(s.entries()[0].directive_line, 2);
 }
 
-} // namespace
+} // namespace suppression_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace text_edit_test {
 
 using pgadvise::core::apply_edits;
 using pgadvise::core::TextEdit;
@@ -49,4 +49,4 @@ TEST(UnifiedDiff, NewFileAndMissingFinalNewline) {
       "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n");
 }
 
-} // namespace
+} // namespace text_edit_test

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-namespace {
+namespace architecture_doc_test {
 
 namespace fs = std::filesystem;
 
@@ -51,4 +51,4 @@ TEST(ArchitectureDoc, NamesEveryFileOfApp) {
   }
 }
 
-} // namespace
+} // namespace architecture_doc_test

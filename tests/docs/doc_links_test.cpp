@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace doc_links_test {
 
 namespace fs = std::filesystem;
 
@@ -60,4 +60,4 @@ TEST(DocLinks, ReadmeStaysShortAndLinksEveryDocsPage) {
   }
 }
 
-} // namespace
+} // namespace doc_links_test

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace registry_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -307,4 +307,4 @@ TEST(Registry, BuiltinDiagnosticsHavePages) {
   }
 }
 
-} // namespace
+} // namespace registry_test

@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-namespace {
+namespace runner_test {
 
 using namespace pgadvise;
 
@@ -92,4 +92,4 @@ TEST(Runner, DisabledAndInputlessRulesAreSkippedWithAReason) {
             1);
 }
 
-} // namespace
+} // namespace runner_test

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace unused_suppression_test {
 
 using namespace pgadvise;
 
@@ -77,4 +77,4 @@ TEST(UnusedSuppression, DisabledLikeAnyRule) {
   EXPECT_TRUE(unused(app::run_rules(input, settings)).empty());
 }
 
-} // namespace
+} // namespace unused_suppression_test

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace hostile_input_test {
 
 namespace fs = std::filesystem;
 using pgadvise::test::BoundedOptions;
@@ -326,4 +326,4 @@ TEST_F(HostileInput, TimeoutStopsAWholeRun) {
   EXPECT_NE(run.process.err.find("--timeout 1"), std::string::npos) << run.process.err;
 }
 
-} // namespace
+} // namespace hostile_input_test

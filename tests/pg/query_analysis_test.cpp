@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
-namespace {
+namespace query_analysis_test {
 
 using namespace pgadvise;
 using model::ColumnUse;
@@ -111,4 +111,4 @@ TEST(QueryAnalysis, WritesAnywhereAndFunctionsCalledAreKnown) {
   EXPECT_FALSE(calls.modifies);
 }
 
-} // namespace
+} // namespace query_analysis_test

@@ -15,7 +15,7 @@ using namespace pgadvise;
 using nlohmann::json;
 using pgadvise::test::lines_of;
 
-namespace {
+namespace ci_formats_test {
 
 // A run of one finding (its fingerprint computed, as the runner does).
 engine::RunReport run_of(std::string rule, core::Severity severity, std::string message,
@@ -186,4 +186,4 @@ TEST(RulesMarkdown, OneRowPerRuleLinkingItsPage) {
             "without index | yes |");
 }
 
-} // namespace
+} // namespace ci_formats_test

@@ -8,7 +8,7 @@
 using namespace pgadvise;
 using nlohmann::json;
 
-namespace {
+namespace json_reporter_test {
 
 std::string render(const reporters::ReportInput& input) {
   std::ostringstream out;
@@ -88,8 +88,6 @@ void expect_finding(const json& value, const core::Finding& expected) {
   expect_text_or_null(fix.at("drizzle_table"), expected.fix->drizzle_table);
   expect_text_or_null(fix.at("commands"), expected.fix->commands);
 }
-
-} // namespace
 
 TEST(JsonReporter, TopLevelFields) {
   const engine::RunReport run = test::sample_run();
@@ -193,3 +191,5 @@ TEST(JsonReporter, EmptyRun) {
   EXPECT_EQ(report.at("schema").at("source").get<std::string>(), "none");
   EXPECT_TRUE(report.at("skipped_rules").is_array());
 }
+
+} // namespace json_reporter_test

@@ -19,7 +19,7 @@
 
 using namespace pgadvise;
 
-namespace {
+namespace text_reporter_test {
 
 // The full layout (-v): every finding with its help, evidence and whole fix.
 reporters::ReportInput verbose(reporters::ReportInput input) {
@@ -82,8 +82,6 @@ std::size_t line_index(const std::vector<std::string>& lines, std::string_view p
   ADD_FAILURE() << "no line starts with " << prefix;
   return lines.size();
 }
-
-} // namespace
 
 TEST(TextReporter, MatchesGoldenPlain) {
   const engine::RunReport run = test::sample_run();
@@ -286,8 +284,6 @@ TEST(TerminalText, SanitizesControlsButKeepsUtf8) {
 
 // ---- The default layout: order, grouping, fix lines ----
 
-namespace {
-
 core::Finding located(std::string rule, core::Severity severity, std::string file, int line,
                       std::string table) {
   core::Finding f;
@@ -339,8 +335,6 @@ std::string render_run(const engine::RunReport& run, const model::Catalog* catal
   input.expand_groups = expand;
   return render(input);
 }
-
-} // namespace
 
 TEST(TextReporter, LeadsWithCriticalAndHighThenImpactThenFileOrder) {
   engine::RunReport run;
@@ -447,3 +441,5 @@ TEST(TextReporter, FixShowsTheStatementThatDoesTheWork) {
   EXPECT_EQ(text.find("fix: BEGIN"), std::string::npos);
   EXPECT_EQ(text.find("fix: SET"), std::string::npos);
 }
+
+} // namespace text_reporter_test

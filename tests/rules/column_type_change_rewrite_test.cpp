@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-namespace {
+namespace column_type_change_rewrite_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -81,4 +81,4 @@ TEST(ColumnTypeChangeRewrite, CatalogOnlyChangesAndNewTablesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, with_change("int4", "int8", true)).empty());
 }
 
-} // namespace
+} // namespace column_type_change_rewrite_test

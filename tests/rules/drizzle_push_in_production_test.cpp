@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace {
+namespace drizzle_push_in_production_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -335,8 +335,6 @@ TEST(DrizzlePushInProductionFixtures, GoodProjectsPushOnlyWhereItIsHarmless) {
   }
 }
 
-} // namespace
-
 namespace reach_scale {
 
 void write(const fs::path& path, const std::string& text) {
@@ -416,3 +414,5 @@ TEST(DrizzlePushInProduction, ChainLongerThanTheBoundStopsWithALocatedNote) {
   EXPECT_EQ(note->location.file, "package.json");
   EXPECT_GT(note->location.line, 20);
 }
+
+} // namespace drizzle_push_in_production_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace duplicate_index_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -91,4 +91,4 @@ TEST(DuplicateIndex, DrizzleRemovalLine) {
   EXPECT_EQ(findings[0].fix->drizzle, "// remove from schema.ts: index(\"b_idx\").on(table.authorId)");
 }
 
-} // namespace
+} // namespace duplicate_index_test

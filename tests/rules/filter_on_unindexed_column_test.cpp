@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace filter_on_unindexed_column_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -145,4 +145,4 @@ TEST(FilterOnUnindexedColumn, CoveredAndNonImmutableExpressionsAreNotReported) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload, &catalog).empty());
 }
 
-} // namespace
+} // namespace filter_on_unindexed_column_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace foreign_key_added_validating_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -60,4 +60,4 @@ TEST(ForeignKeyAddedValidating, NotValidOrNewTableIsClean) {
   EXPECT_TRUE(run_rule(k_rule, with_step(false, true)).empty());
 }
 
-} // namespace
+} // namespace foreign_key_added_validating_test

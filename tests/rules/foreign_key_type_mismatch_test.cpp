@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace foreign_key_type_mismatch_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -33,4 +33,4 @@ TEST(ForeignKeyTypeMismatch, MatchingTypesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, accounts_and_payments("text", "varchar(20)")).empty());
 }
 
-} // namespace
+} // namespace foreign_key_type_mismatch_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace index_created_non_concurrently_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -105,4 +105,4 @@ TEST(IndexCreatedNonConcurrently, SeverityFollowsTableSize) {
   EXPECT_EQ(run_rule(k_rule, orders_catalog({step}, 50'000'000))[0].severity, core::Severity::critical);
 }
 
-} // namespace
+} // namespace index_created_non_concurrently_test

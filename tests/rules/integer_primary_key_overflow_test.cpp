@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace integer_primary_key_overflow_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -59,4 +59,4 @@ TEST(IntegerPrimaryKeyOverflow, BigintAndAssignedKeysAreClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({big, natural})).empty());
 }
 
-} // namespace
+} // namespace integer_primary_key_overflow_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace invalid_index_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -31,4 +31,4 @@ TEST(InvalidIndex, ValidAndPartitionedParentIndexesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({accounts, events})).empty());
 }
 
-} // namespace
+} // namespace invalid_index_test

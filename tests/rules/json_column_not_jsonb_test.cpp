@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace json_column_not_jsonb_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -46,4 +46,4 @@ TEST(JsonColumnNotJsonb, DrizzleLineOnlyForDrizzleProjects) {
   EXPECT_EQ(run_rule(k_rule, catalog, {}, &project)[0].fix->drizzle, "eventPayload: jsonb(\"payload\")");
 }
 
-} // namespace
+} // namespace json_column_not_jsonb_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace json_in_text_column_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -112,4 +112,4 @@ TEST(JsonInTextColumn, FingerprintIsPerColumn) {
   EXPECT_FALSE(findings[0].fingerprint.empty());
 }
 
-} // namespace
+} // namespace json_in_text_column_test

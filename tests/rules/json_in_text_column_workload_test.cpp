@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace json_in_text_column_workload_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -67,4 +67,4 @@ TEST(JsonInTextColumnWorkload, JsonUseOfJsonbOrOtherTablesColumnsIsNotEvidence) 
   EXPECT_TRUE(run_workload_rule(k_rule, workload, &catalog).empty());
 }
 
-} // namespace
+} // namespace json_in_text_column_workload_test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace large_offset_pagination_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -35,4 +35,4 @@ TEST(LargeOffsetPagination, NoOffsetOrUnknownOffsetIsNotReported) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }
 
-} // namespace
+} // namespace large_offset_pagination_test

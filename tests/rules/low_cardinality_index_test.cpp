@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace low_cardinality_index_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -40,4 +40,4 @@ TEST(LowCardinalityIndex, PartialCompositeAndForeignKeyIndexesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({users})).empty());
 }
 
-} // namespace
+} // namespace low_cardinality_index_test

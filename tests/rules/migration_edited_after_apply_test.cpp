@@ -18,7 +18,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-namespace {
+namespace migration_edited_after_apply_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -114,4 +114,4 @@ TEST(MigrationEditedAfterApply, NeedsTheLiveDatabase) {
   EXPECT_NE(std::find(inputs.begin(), inputs.end(), engine::Input::live), inputs.end());
 }
 
-} // namespace
+} // namespace migration_edited_after_apply_test

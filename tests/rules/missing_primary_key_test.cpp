@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace missing_primary_key_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -68,4 +68,4 @@ TEST(MissingPrimaryKey, PartitionsReportThroughTheirParent) {
             std::vector<std::string>{"public.events"});
 }
 
-} // namespace
+} // namespace missing_primary_key_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace multiple_permissive_policies_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -60,4 +60,4 @@ TEST(MultiplePermissivePolicies, DifferentRolesCommandsOrRestrictiveAreClean) {
   EXPECT_TRUE(findings.empty()) << objects(findings).size();
 }
 
-} // namespace
+} // namespace multiple_permissive_policies_test

@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace {
+namespace n_plus_one_drizzle_line_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -215,4 +215,4 @@ export async function commenters() {
   EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
 }
 
-} // namespace
+} // namespace n_plus_one_drizzle_line_test

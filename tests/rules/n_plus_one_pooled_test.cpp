@@ -13,7 +13,7 @@
 #include <gtest/gtest.h>
 #include <regex>
 
-namespace {
+namespace n_plus_one_pooled_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -189,4 +189,4 @@ TEST(NPlusOnePooled, SqlcommenterTagsNameTheRouteAndFile) {
   }
 }
 
-} // namespace
+} // namespace n_plus_one_pooled_test

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace n_plus_one_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -340,4 +340,4 @@ TEST(NPlusOne, RealPooledRequestsLazyLoadsPerRowInATransactionNameTheParent) {
   }
 }
 
-} // namespace
+} // namespace n_plus_one_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace no_connection_pooling_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -85,4 +85,4 @@ TEST(NoConnectionPooling, APgBouncerLogIsEvidenceOfPooling) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }
 
-} // namespace
+} // namespace no_connection_pooling_test

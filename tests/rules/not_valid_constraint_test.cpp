@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace not_valid_constraint_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -30,4 +30,4 @@ TEST(NotValidConstraint, ValidConstraintsAreClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({orders})).empty());
 }
 
-} // namespace
+} // namespace not_valid_constraint_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace overindexed_write_heavy_table_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -41,4 +41,4 @@ TEST(OverindexedWriteHeavyTable, ReadHeavyOrUsedIndexesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, events_catalog(100, 0, 0)).empty());
 }
 
-} // namespace
+} // namespace overindexed_write_heavy_table_test

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace push_conditions_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -195,4 +195,4 @@ TEST(PushConditions, GitlabWildcardRulesAndEnvironments) {
   EXPECT_EQ(prod->severity, Severity::critical);
 }
 
-} // namespace
+} // namespace push_conditions_test

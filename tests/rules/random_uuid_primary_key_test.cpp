@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace random_uuid_primary_key_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -50,4 +50,4 @@ TEST(RandomUuidPrimaryKey, SeverityGrowsWithSize) {
   EXPECT_EQ(findings[1].severity, core::Severity::low);
 }
 
-} // namespace
+} // namespace random_uuid_primary_key_test

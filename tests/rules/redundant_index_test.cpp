@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace redundant_index_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -80,4 +80,4 @@ TEST(RedundantIndex, DescendingPrefixServedByBackwardScan) {
   EXPECT_EQ(constraints(findings), std::vector<std::string>{"posts_created_desc_idx"});
 }
 
-} // namespace
+} // namespace redundant_index_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace rls_per_row_function_call_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -77,4 +77,4 @@ TEST(RlsPerRowFunctionCall, TextThatDoesNotParseIsNotReported) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({todos({policy("x", "auth.uid( = user_id")})})).empty());
 }
 
-} // namespace
+} // namespace rls_per_row_function_call_test

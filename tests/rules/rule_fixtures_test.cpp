@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace rule_fixtures_test {
 
 using namespace pgadvise;
 
@@ -50,4 +50,4 @@ TEST_P(LiveRuleFixtures, MatchTheirSnapshots) {
 
 INSTANTIATE_TEST_SUITE_P(Database, LiveRuleFixtures, testing::ValuesIn(rule_ids(true)), test_name);
 
-} // namespace
+} // namespace rule_fixtures_test

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace rule_metadata_test {
 
 using namespace pgadvise;
 
@@ -51,4 +51,4 @@ TEST_P(RuleMetadata, IsRegistered) {
 INSTANTIATE_TEST_SUITE_P(Rules, RuleMetadata, ::testing::ValuesIn(k_rules),
                          [](const ::testing::TestParamInfo<Registered>& test) { return test.param.suite; });
 
-} // namespace
+} // namespace rule_metadata_test

@@ -8,7 +8,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
-namespace {
+namespace rule_runner_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -34,4 +34,4 @@ TEST(RuleRunner, DefaultsAndTheRulesSeverityApply) {
   EXPECT_EQ(findings[0].object.to_string(), "public.events");
 }
 
-} // namespace
+} // namespace rule_runner_test

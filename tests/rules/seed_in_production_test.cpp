@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace seed_in_production_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -137,4 +137,4 @@ TEST(SeedInProduction, LookAlikesStayQuiet) {
   }
 }
 
-} // namespace
+} // namespace seed_in_production_test

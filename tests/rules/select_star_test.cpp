@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace select_star_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -31,4 +31,4 @@ TEST(SelectStar, CountStarSubqueryStarAndExplicitColumnsAreNot) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }
 
-} // namespace
+} // namespace select_star_test

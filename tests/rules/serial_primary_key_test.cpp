@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace serial_primary_key_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -29,4 +29,4 @@ TEST(SerialPrimaryKey, IdentityAndNonKeySerialAreClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({users})).empty());
 }
 
-} // namespace
+} // namespace serial_primary_key_test

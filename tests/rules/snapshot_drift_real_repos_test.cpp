@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace snapshot_drift_real_repos_test {
 
 using namespace pgadvise;
 
@@ -132,9 +132,9 @@ CREATE TABLE "profiles" ("id" uuid PRIMARY KEY, "user_id" uuid REFERENCES "auth"
   EXPECT_TRUE(findings.empty()) << findings.front().message;
 }
 
-} // namespace
+} // namespace snapshot_drift_real_repos_test
 
-namespace {
+namespace snapshot_drift_real_repos_test {
 
 TEST(ExpressionKey, SameMeaningSameKey) {
   using pgadvise::advisor::expression_key;
@@ -149,4 +149,4 @@ TEST(ExpressionKey, SameMeaningSameKey) {
   EXPECT_NE(expression_key("'{}'"), expression_key("'[]'"));
 }
 
-} // namespace
+} // namespace snapshot_drift_real_repos_test

@@ -16,7 +16,7 @@
 #include <gtest/gtest.h>
 #include <sstream>
 
-namespace {
+namespace snapshot_drift_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -202,4 +202,4 @@ TEST(SnapshotDrift, NamesForeignKeyActionTableAndSerialDefaultsAreNotDrift) {
   EXPECT_TRUE(run_on(sql, {sql}).findings.empty());
 }
 
-} // namespace
+} // namespace snapshot_drift_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace timestamp_without_time_zone_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -26,4 +26,4 @@ TEST(TimestampWithoutTimeZone, TimestamptzIsClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({events})).empty());
 }
 
-} // namespace
+} // namespace timestamp_without_time_zone_test

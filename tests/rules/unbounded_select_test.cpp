@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace unbounded_select_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -51,4 +51,4 @@ TEST(UnboundedSelect, KnownRowCountsBelowTheThresholdAreNot) {
   EXPECT_EQ(run_workload_rule(k_rule, logged, &catalog, {{"min-rows", "10"}}).size(), 1U);
 }
 
-} // namespace
+} // namespace unbounded_select_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace unindexed_foreign_key_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -213,4 +213,4 @@ TEST(UnindexedForeignKey, FingerprintFollowsTableAndColumnsNotLinesOrConstraintN
   EXPECT_EQ(after[1].fingerprint, base[1].fingerprint);
 }
 
-} // namespace
+} // namespace unindexed_foreign_key_test

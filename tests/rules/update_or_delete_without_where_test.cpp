@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace update_or_delete_without_where_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -34,4 +34,4 @@ TEST(UpdateOrDeleteWithoutWhere, TargetedWritesAndOtherStatementsAreNot) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }
 
-} // namespace
+} // namespace update_or_delete_without_where_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace writes_outside_transaction_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -91,4 +91,4 @@ TEST(WritesOutsideTransaction, OneOffsSingleTablesAndUntimedGroupsAreClean) {
   EXPECT_EQ(run_on(workload, {{"min-occurrences", "2"}}).size(), 1U);
 }
 
-} // namespace
+} // namespace writes_outside_transaction_test

@@ -10,7 +10,7 @@
 #include <string>
 
 namespace pgadvise::loaders {
-namespace {
+namespace drizzle_snapshot_kit1_test {
 
 namespace fs = std::filesystem;
 using test::TempTree;
@@ -72,5 +72,5 @@ TEST(DrizzleSnapshotKit1, MissingParentIsAnErrorNamingTheSnapshot) {
   EXPECT_NE(load.error().location.file.find("snapshot.json"), std::string::npos);
 }
 
-} // namespace
+} // namespace drizzle_snapshot_kit1_test
 } // namespace pgadvise::loaders

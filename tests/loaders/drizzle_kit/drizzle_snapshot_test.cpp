@@ -8,7 +8,7 @@
 #include <string>
 
 namespace pgadvise::loaders {
-namespace {
+namespace drizzle_snapshot_test {
 
 namespace fs = std::filesystem;
 using test::fixture;
@@ -371,5 +371,5 @@ TEST(NewestSnapshot, WithoutJournalTakesTheHighestNumber) {
   EXPECT_FALSE(newest_snapshot(tree.root() / "nothing").has_value());
 }
 
-} // namespace
+} // namespace drizzle_snapshot_test
 } // namespace pgadvise::loaders

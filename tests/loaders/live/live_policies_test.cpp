@@ -9,7 +9,7 @@
 #include <string>
 
 namespace pgadvise::loaders {
-namespace {
+namespace live_policies_test {
 
 using test_support::ClusterTest;
 
@@ -99,5 +99,5 @@ TEST_F(LivePoliciesTest, PoliciesAndRlsFlagMatchTheReplay) {
   EXPECT_FALSE(live->catalog.find_table("public", "notes")->rls_enabled);
 }
 
-} // namespace
+} // namespace live_policies_test
 } // namespace pgadvise::loaders

@@ -13,7 +13,7 @@
 using namespace pgadvise;
 using namespace pgadvise::testing;
 
-namespace {
+namespace log_bad_input_test {
 
 const model::ReaderWarning* warning_at(const model::Workload& w, const std::string& kind) {
   for (const auto& warning : w.warnings) {
@@ -27,8 +27,6 @@ const model::ReaderWarning* warning_at(const model::Workload& w, const std::stri
 constexpr const char* k_child = "SELECT id, title FROM posts WHERE user_id = 1";
 constexpr const char* k_line =
     "2026-11-21 16:09:00.455 UTC [15178] postgres@postgres LOG:  duration: 0.1 ms  statement: ";
-
-} // namespace
 
 TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
   const std::string good = pgadvise::test::read_text(log_fixture("stderr_debian.log"));
@@ -120,3 +118,5 @@ TEST(LogBadInput, GzipManyFilesAndTinyBlocksGiveTheSameWorkload) {
   EXPECT_EQ(repeat->count, 5U);
   EXPECT_EQ(split_read.workload.connections.disconnections, whole.workload.connections.disconnections);
 }
+
+} // namespace log_bad_input_test

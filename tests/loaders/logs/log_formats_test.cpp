@@ -7,7 +7,7 @@
 using namespace pgadvise;
 using namespace pgadvise::testing;
 
-namespace {
+namespace log_formats_test {
 
 constexpr const char* k_parent = "SELECT id, email FROM users WHERE id <= 5 ORDER BY id";
 constexpr const char* k_child = "SELECT id, title FROM posts WHERE user_id = 1";
@@ -115,8 +115,6 @@ void expect_workload(const loaders::LogReadResult& result, Expect expect) {
     EXPECT_EQ(pgbench, 3);
   }
 }
-
-} // namespace
 
 TEST(LogFormats, StderrDebianPrefixDetected) {
   const auto result = loaders::read_logs({log_fixture("stderr_debian.log")});
@@ -261,3 +259,5 @@ TEST(LogFormats, PgssCsvAndJsonAgree) {
   }
   EXPECT_EQ(csv.workload.queries.size(), json.workload.queries.size());
 }
+
+} // namespace log_formats_test

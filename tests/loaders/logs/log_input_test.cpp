@@ -10,7 +10,7 @@
 using namespace pgadvise;
 using namespace pgadvise::testing;
 
-namespace {
+namespace log_input_test {
 
 // Records of every shape a block edge can meet: continuation lines, a
 // record longer than the blocks, blank lines, and no final newline.
@@ -56,8 +56,6 @@ Read read_all_ranges(const std::string& path, std::size_t block_bytes, loaders::
   }
   return read;
 }
-
-} // namespace
 
 TEST(LogInput, RangesReadByThreadsCoverTheFileInWholeRecords) {
   const std::string text = edgy_log();
@@ -128,3 +126,5 @@ TEST(LogInput, TinyRangesOnTwoThreadsGiveTheWorkloadOfOneBlock) {
   EXPECT_EQ(whole.workload.lines, reference.workload.lines);
   EXPECT_EQ(whole.workload.bytes, reference.workload.bytes);
 }
+
+} // namespace log_input_test

@@ -10,7 +10,7 @@
 // fixtures/logs/real/regenerate.sh runs one PostgreSQL 15 logging to stderr,
 // csvlog and jsonlog at once, then wraps the real lines in each envelope
 // (wrap.py) and compresses requests.log with the real gzip/bzip2/xz/zstd.
-namespace {
+namespace log_real_formats_test {
 
 using namespace pgadvise;
 
@@ -103,4 +103,4 @@ TEST(RealFormats, TruncatedCompressedFilesSayWhichCompression) {
   }
 }
 
-} // namespace
+} // namespace log_real_formats_test

@@ -12,7 +12,7 @@
 // log_line_prefix learned from the lines, for prefixes in no list: real
 // PostgreSQL 15 logs (fixtures/logs/pooled, bench/nplus1-mix.sh --prefix),
 // plain and inside the envelopes hosts put them in.
-namespace {
+namespace prefix_infer_test {
 
 using namespace pgadvise;
 
@@ -174,4 +174,4 @@ TEST(LearnedPrefix, AGivenPrefixStillWins) {
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "unrecognized-line"), kinds.end());
 }
 
-} // namespace
+} // namespace prefix_infer_test

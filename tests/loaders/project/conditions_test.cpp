@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace conditions_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -305,4 +305,4 @@ TEST(CiConditions, WorkflowFactsAreRecorded) {
   EXPECT_EQ(matrix->context.guards[0].location.line, 16);
 }
 
-} // namespace
+} // namespace conditions_test

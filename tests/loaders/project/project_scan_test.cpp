@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace project_scan_test {
 
 namespace fs = std::filesystem;
 using namespace pgadvise;
@@ -494,4 +494,4 @@ TEST(ProjectScan, MissingRootIsEmptyNotAnError) {
   EXPECT_TRUE(project.sites.empty());
 }
 
-} // namespace
+} // namespace project_scan_test

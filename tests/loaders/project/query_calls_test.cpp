@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace query_calls_test {
 
 using namespace pgadvise;
 using test::TempTree;
@@ -189,4 +189,4 @@ TEST(QueryCalls, BrokenFilesAreReadAsFarAsTheyGo) {
   }
 }
 
-} // namespace
+} // namespace query_calls_test

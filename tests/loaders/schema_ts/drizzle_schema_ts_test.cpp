@@ -23,7 +23,7 @@
 using namespace pgadvise;
 using namespace pgadvise::loaders;
 
-namespace {
+namespace drizzle_schema_ts_test {
 
 namespace fs = std::filesystem;
 
@@ -101,8 +101,6 @@ std::vector<std::string> names_of_tables(const model::Catalog& catalog) {
   std::sort(out.begin(), out.end());
   return out;
 }
-
-} // namespace
 
 // ---- builders --------------------------------------------------------------
 
@@ -781,8 +779,6 @@ TEST(DrizzleSchemaTs, FollowsReExportsOfABarrelFile) {
 
 // ---- fidelity against drizzle-kit -------------------------------------------
 
-namespace {
-
 struct Flat {
   std::set<std::string> tables, columns, indexes, fks, enums, checks;
 };
@@ -845,8 +841,6 @@ SchemaLoad replay_folder(const fs::path& dir) {
   return replay;
 }
 
-} // namespace
-
 TEST(DrizzleSchemaTs, KitchenSinkMatchesTheReplayOfWhatDrizzleKitGenerated) {
   const fs::path dir = k_fixtures / "schema-ts/kitchen-sink";
   const std::vector<fs::path> files = expand_schema_paths(dir, {"./schema/*.ts"});
@@ -862,14 +856,13 @@ TEST(DrizzleSchemaTs, KitchenSinkMatchesTheReplayOfWhatDrizzleKitGenerated) {
 // hand-written in a custom migration (`generate --custom`): drizzle-kit, and
 // so schema.ts, never knew it. Those are left out of the schema.ts-vs-SQL
 // comparison; everything drizzle-kit knows must match exactly.
-namespace {
+
 std::set<std::string> hand_written_indexes(const Flat& from_sql, const Flat& from_snapshot) {
   std::set<std::string> out;
   std::set_difference(from_sql.indexes.begin(), from_sql.indexes.end(), from_snapshot.indexes.begin(),
                       from_snapshot.indexes.end(), std::inserter(out, out.begin()));
   return out;
 }
-} // namespace
 
 TEST(DrizzleSchemaTs, PushOnlyTwinMatchesTheMigrationBasedApp) {
   const fs::path push_only = k_fixtures / "push-only-app";
@@ -918,8 +911,6 @@ TEST(DrizzleSchemaTs, PushOnlyTwinMatchesTheMigrationBasedApp) {
   }
 }
 
-namespace {
-
 // (rule, object) of every finding of the FK and JSON rules, and where.
 std::vector<std::pair<std::string, std::string>>
 fk_and_json_findings(const fs::path& project, std::vector<core::SourceLocation>* where) {
@@ -948,8 +939,6 @@ fk_and_json_findings(const fs::path& project, std::vector<core::SourceLocation>*
   return out;
 }
 
-} // namespace
-
 // The issue's acceptance test: the push-only twin gets the same FK and JSON
 // findings as the migration-based app, located in its schema.ts.
 TEST(DrizzleSchemaTs, PushOnlyTwinGetsTheSameForeignKeyAndJsonFindings) {
@@ -968,3 +957,5 @@ TEST(DrizzleSchemaTs, PushOnlyTwinGetsTheSameForeignKeyAndJsonFindings) {
     EXPECT_GT(location.line, 0);
   }
 }
+
+} // namespace drizzle_schema_ts_test

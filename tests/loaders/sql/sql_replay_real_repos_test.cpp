@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace sql_replay_real_repos_test {
 
 using namespace pgadvise;
 using test::replay;
@@ -107,4 +107,4 @@ TEST(SqlReplayRealRepos, NamesAreCutAt63BytesOnBothSides) {
   EXPECT_EQ(snapshot.tables[0].foreign_keys[0].name, table->foreign_keys[0].name);
 }
 
-} // namespace
+} // namespace sql_replay_real_repos_test

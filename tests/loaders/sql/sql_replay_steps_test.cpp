@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace {
+namespace sql_replay_steps_test {
 
 using namespace pgadvise;
 using namespace pgadvise::test;
@@ -87,4 +87,4 @@ TEST(SqlReplaySteps, ValidateConstraintMarksChecksValidAndIsRecorded) {
   EXPECT_EQ(load.catalog.migration_steps[1].object, "orders_total_check");
 }
 
-} // namespace
+} // namespace sql_replay_steps_test

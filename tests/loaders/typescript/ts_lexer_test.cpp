@@ -5,7 +5,7 @@
 
 using namespace pgadvise::loaders::ts;
 
-namespace {
+namespace ts_lexer_test {
 
 std::vector<std::string> kinds_and_texts(const LexResult& result) {
   std::vector<std::string> out;
@@ -27,8 +27,6 @@ std::vector<std::string> kinds_and_texts(const LexResult& result) {
   }
   return out;
 }
-
-} // namespace
 
 TEST(TsLexer, IdentifiersPunctuatorsAndPositions) {
   const LexResult result = tokenize("export const users = pgTable(\"users\", {\n  id: uuid(),\n});");
@@ -123,3 +121,5 @@ TEST(TsLexer, RandomBytesAlwaysTerminate) {
     }
   }
 }
+
+} // namespace ts_lexer_test
