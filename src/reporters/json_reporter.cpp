@@ -1,7 +1,7 @@
+#include "reporters/json_writer.hpp"
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
 
-#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,8 +17,6 @@ namespace {
 // Keys in the order written (version first, rule first), which reads
 // better than alphabetical and is just as deterministic.
 using json = nlohmann::ordered_json;
-
-constexpr std::size_t k_chunk_bytes = 1U << 16U;
 
 // Findings per rule id, sorted by id.
 std::map<std::string, std::size_t> count_by_rule(const std::vector<core::Finding>& findings) {
@@ -83,211 +81,97 @@ std::string dump(const json& value) {
   return value.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
-// Writes one finding the way dump() lays it out at `depth` levels of
-// indent, straight into `out`: building an ordered_json tree per finding
-// and dumping it was a quarter of a 10,000-table run. The layout follows
-// nlohmann's (two-space indent, "key": value, [] and {} when empty); a
-// string holding a non-ASCII byte is escaped by nlohmann itself, so invalid
-// UTF-8 is replaced exactly as dump() does. Unknown parts are null rather
-// than 0 or "", so consumers need no magic values; a location without a
-// file is unknown as a whole.
-class FindingWriter {
-public:
-  explicit FindingWriter(std::string& out) : m_out(out) {}
+// One finding as dump() would lay it out, written by JsonWriter (see
+// json_writer.hpp for why not a tree). Unknown parts are null rather than 0
+// or "", so consumers need no magic values; a location without a file is
+// unknown as a whole.
+void write_location(JsonWriter& w, const core::SourceLocation& where) {
+  if (!where.known()) {
+    w.null();
+    return;
+  }
+  w.open('{');
+  w.key("file");
+  w.text(where.file);
+  w.key("line");
+  w.number_or_null(where.line);
+  w.key("column");
+  w.number_or_null(where.column);
+  w.close('}');
+}
 
-  void write(const core::Finding& finding, int depth) {
-    m_depth = depth;
-    open('{');
-    key("rule");
-    text(finding.rule);
-    key("rule_ids");
-    if (finding.rule_ids.empty()) {
-      open('[');
-      item();
-      text(finding.rule);
-      close(']');
-    } else {
-      strings(finding.rule_ids);
-    }
-    key("severity");
-    text(core::to_string(finding.severity));
-    key("message");
-    text(finding.message);
-    key("help");
-    text(finding.help);
-    key("location");
-    write_location(finding.location);
-    key("object");
-    open('{');
-    key("schema");
-    text_or_null(finding.object.schema);
-    key("table");
-    text_or_null(finding.object.table);
-    key("columns");
-    strings(finding.object.columns);
-    key("constraint");
-    text_or_null(finding.object.constraint);
-    close('}');
-    key("evidence");
-    if (finding.evidence.empty()) {
-      m_out += "[]";
-    } else {
-      open('[');
-      for (const core::Evidence& evidence : finding.evidence) {
-        item();
-        open('{');
-        key("kind");
-        text(evidence.kind);
-        key("detail");
-        text(evidence.detail);
-        key("location");
-        write_location(evidence.location);
-        close('}');
-      }
-      close(']');
-    }
-    key("fix");
-    if (!finding.fix) {
-      m_out += "null";
-    } else {
-      const core::Fix& fix = *finding.fix;
-      open('{');
-      key("ddl");
-      text_or_null(fix.ddl);
-      key("drizzle");
-      text_or_null(fix.drizzle);
-      key("safety_note");
-      text_or_null(fix.safety_note);
-      key("kind");
-      text(core::to_string(fix.kind));
-      key("drizzle_file");
-      text_or_null(fix.drizzle_file);
-      key("drizzle_table");
-      text_or_null(fix.drizzle_table);
-      key("commands");
-      text_or_null(fix.commands);
-      close('}');
-    }
-    key("fingerprint");
-    text(finding.fingerprint);
-    close('}');
+void write_finding(JsonWriter& w, const core::Finding& finding) {
+  w.open('{');
+  w.key("rule");
+  w.text(finding.rule);
+  w.key("rule_ids");
+  if (finding.rule_ids.empty()) {
+    w.open('[');
+    w.item();
+    w.text(finding.rule);
+    w.close(']');
+  } else {
+    w.strings(finding.rule_ids);
   }
-
-private:
-  void newline() {
-    m_out += '\n';
-    m_out.append(2 * static_cast<std::size_t>(m_depth), ' ');
+  w.key("severity");
+  w.text(core::to_string(finding.severity));
+  w.key("message");
+  w.text(finding.message);
+  w.key("help");
+  w.text(finding.help);
+  w.key("location");
+  write_location(w, finding.location);
+  w.key("object");
+  w.open('{');
+  w.key("schema");
+  w.text_or_null(finding.object.schema);
+  w.key("table");
+  w.text_or_null(finding.object.table);
+  w.key("columns");
+  w.strings(finding.object.columns);
+  w.key("constraint");
+  w.text_or_null(finding.object.constraint);
+  w.close('}');
+  w.key("evidence");
+  w.open('[');
+  for (const core::Evidence& evidence : finding.evidence) {
+    w.item();
+    w.open('{');
+    w.key("kind");
+    w.text(evidence.kind);
+    w.key("detail");
+    w.text(evidence.detail);
+    w.key("location");
+    write_location(w, evidence.location);
+    w.close('}');
   }
-  void open(char bracket) {
-    m_out += bracket;
-    ++m_depth;
-    m_first.push_back(true);
+  w.close(']');
+  w.key("fix");
+  if (!finding.fix) {
+    w.null();
+  } else {
+    const core::Fix& fix = *finding.fix;
+    w.open('{');
+    w.key("ddl");
+    w.text_or_null(fix.ddl);
+    w.key("drizzle");
+    w.text_or_null(fix.drizzle);
+    w.key("safety_note");
+    w.text_or_null(fix.safety_note);
+    w.key("kind");
+    w.text(core::to_string(fix.kind));
+    w.key("drizzle_file");
+    w.text_or_null(fix.drizzle_file);
+    w.key("drizzle_table");
+    w.text_or_null(fix.drizzle_table);
+    w.key("commands");
+    w.text_or_null(fix.commands);
+    w.close('}');
   }
-  void close(char bracket) {
-    --m_depth;
-    m_first.pop_back();
-    newline();
-    m_out += bracket;
-  }
-  // Before a member or an element: the separator and the indent.
-  void item() {
-    if (!m_first.back()) {
-      m_out += ',';
-    }
-    m_first.back() = false;
-    newline();
-  }
-  void key(std::string_view name) {
-    item();
-    m_out += '"';
-    m_out += name;
-    m_out += "\": ";
-  }
-  void strings(const std::vector<std::string>& values) {
-    if (values.empty()) {
-      m_out += "[]";
-      return;
-    }
-    open('[');
-    for (const std::string& value : values) {
-      item();
-      text(value);
-    }
-    close(']');
-  }
-  void text_or_null(std::string_view value) {
-    if (value.empty()) {
-      m_out += "null";
-    } else {
-      text(value);
-    }
-  }
-  void number_or_null(int value) {
-    if (value > 0) {
-      m_out += std::to_string(value);
-    } else {
-      m_out += "null";
-    }
-  }
-  void write_location(const core::SourceLocation& where) {
-    if (!where.known()) {
-      m_out += "null";
-      return;
-    }
-    open('{');
-    key("file");
-    text(where.file);
-    key("line");
-    number_or_null(where.line);
-    key("column");
-    number_or_null(where.column);
-    close('}');
-  }
-  void text(std::string_view value) {
-    static constexpr std::string_view k_hex = "0123456789abcdef";
-    const bool ascii =
-        std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (!ascii) {
-      m_out += dump(json(value));
-      return;
-    }
-    m_out += '"';
-    // Runs that need no escape are appended whole, not a byte at a time.
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < value.size(); ++i) {
-      const char c = value[i];
-      if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
-        continue;
-      }
-      m_out.append(value.substr(run, i - run));
-      run = i + 1;
-      switch (c) {
-      case '"': m_out += "\\\""; break;
-      case '\\': m_out += "\\\\"; break;
-      case '\b': m_out += "\\b"; break;
-      case '\f': m_out += "\\f"; break;
-      case '\n': m_out += "\\n"; break;
-      case '\r': m_out += "\\r"; break;
-      case '\t': m_out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          const auto byte = static_cast<unsigned char>(c);
-          m_out += "\\u00";
-          m_out += k_hex[static_cast<std::size_t>(byte >> 4U)];
-          m_out += k_hex[static_cast<std::size_t>(byte & 0xFU)];
-        } else {
-          m_out += c;
-        }
-      }
-    }
-    m_out.append(value.substr(run));
-    m_out += '"';
-  }
-
-  std::string& m_out;
-  int m_depth = 0;
-  std::vector<bool> m_first;
-};
+  w.key("fingerprint");
+  w.text(finding.fingerprint);
+  w.close('}');
+}
 
 } // namespace
 
@@ -307,33 +191,8 @@ void write_json(std::ostream& out, const ReportInput& input) {
   report["rules_run"] = run.rules_run;
   report["skipped_rules"] = skipped_json(run.skipped);
   const std::string text = dump(report);
-  // The findings are written where the empty array stands, as the whole
-  // document would lay them out: memory holds a chunk of the findings'
-  // JSON, not every finding's (30,000 findings made a 200 MB tree). The key
-  // is found at the top level's indent; strings hold no raw newline.
-  const std::string key = "\n  \"findings\": [";
-  const std::size_t at = text.find(key);
-  if (run.findings.empty() || at == std::string::npos) {
-    out << text << "\n";
-    return;
-  }
-  const std::size_t open = at + key.size();
-  out.write(text.data(), static_cast<std::streamsize>(open));
-  // Findings go out in chunks, so memory holds a chunk, not the report.
-  std::string buffer;
-  FindingWriter writer(buffer);
-  const char* separator = "\n    ";
-  for (const core::Finding& finding : run.findings) {
-    buffer += separator;
-    separator = ",\n    ";
-    writer.write(finding, 2);
-    if (buffer.size() >= k_chunk_bytes) {
-      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      buffer.clear();
-    }
-  }
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-  out << "\n  " << std::string_view(text).substr(open) << "\n";
+  write_spliced(out, text, empty_array_end(text, "findings", 1), 1, run.findings, write_finding);
+  out << "\n";
 }
 
 } // namespace pgadvise::reporters

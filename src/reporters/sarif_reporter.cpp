@@ -1,8 +1,11 @@
 #include "engine/rule_pages.hpp"
 #include "reporters/ci_output.hpp"
+#include "reporters/json_writer.hpp"
 #include "reporters/report.hpp"
 
 #include <cctype>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -92,32 +95,41 @@ std::string directory_uri(const std::string& directory) {
   return uri;
 }
 
-json physical_location(const core::SourceLocation& location, const std::string& repo_root) {
+// The results are written by JsonWriter, not built as a tree (a tree of
+// 45,000 results peaked at 670 MB), in the layout nlohmann would dump.
+void write_physical_location(JsonWriter& w, const core::SourceLocation& location,
+                             const std::string& repo_root) {
   const std::string path = repo_relative(location.file, repo_root);
-  json artifact;
+  w.open('{');
+  w.key("artifactLocation");
+  w.open('{');
+  w.key("uri");
   if (!path.empty() && path.front() == '/') {
-    artifact = {{"uri", "file://" + uri_path(path)}};
+    w.text("file://" + uri_path(path));
   } else {
-    artifact = {{"uri", uri_path(path)}, {"uriBaseId", k_src_root}};
+    w.text(uri_path(path));
+    w.key("uriBaseId");
+    w.text(k_src_root);
   }
-  json physical = {{"artifactLocation", artifact}};
+  w.close('}');
   if (location.line > 0) {
-    json region = {{"startLine", location.line}};
+    w.key("region");
+    w.open('{');
+    w.key("startLine");
+    w.number(location.line);
     if (location.column > 0) {
-      region["startColumn"] = location.column;
+      w.key("startColumn");
+      w.number(location.column);
     }
-    physical["region"] = region;
+    w.close('}');
   }
-  return physical;
+  w.close('}');
 }
 
-json logical_location(const core::ObjectRef& object) {
-  const std::string name = qualified_object(object);
-  if (name.empty()) {
-    return nullptr;
-  }
-  std::string kind = "table";
-  std::string short_name = object.table;
+// The logical location, when the finding names an object.
+void write_logical_locations(JsonWriter& w, const core::ObjectRef& object, const std::string& name) {
+  std::string_view kind = "table";
+  std::string_view short_name = object.table;
   if (object.table.empty()) {
     kind = "object";
     short_name = object.constraint;
@@ -128,34 +140,69 @@ json logical_location(const core::ObjectRef& object) {
     kind = "constraint";
     short_name = object.constraint;
   }
-  return json{{"name", short_name}, {"fullyQualifiedName", name}, {"kind", kind}};
+  w.key("logicalLocations");
+  w.open('[');
+  w.item();
+  w.open('{');
+  w.key("name");
+  w.text(short_name);
+  w.key("fullyQualifiedName");
+  w.text(name);
+  w.key("kind");
+  w.text(kind);
+  w.close('}');
+  w.close(']');
 }
 
-json result_json(const core::Finding& finding, const std::map<std::string, std::size_t>& rule_index,
-                 const std::string& repo_root) {
-  json result = {{"ruleId", finding.rule}};
+void write_result(JsonWriter& w, const core::Finding& finding,
+                  const std::map<std::string, std::size_t, std::less<>>& rule_index,
+                  const std::string& repo_root) {
+  w.open('{');
+  w.key("ruleId");
+  w.text(finding.rule);
   if (const auto found = rule_index.find(finding.rule); found != rule_index.end()) {
-    result["ruleIndex"] = found->second;
+    w.key("ruleIndex");
+    w.number(static_cast<std::int64_t>(found->second));
   }
-  result["level"] = sarif_level(finding.severity);
-  result["message"] = {{"text", message_with_fix(finding)}};
-  json location = json::object();
+  w.key("level");
+  w.text(sarif_level(finding.severity));
+  w.key("message");
+  w.open('{');
+  w.key("text");
+  w.text(message_with_fix(finding));
+  w.close('}');
   const core::SourceLocation where = primary_location(finding);
-  if (where.known()) {
-    location["physicalLocation"] = physical_location(where, repo_root);
+  const std::string object = qualified_object(finding.object);
+  if (where.known() || !object.empty()) {
+    w.key("locations");
+    w.open('[');
+    w.item();
+    w.open('{');
+    if (where.known()) {
+      w.key("physicalLocation");
+      write_physical_location(w, where, repo_root);
+    }
+    if (!object.empty()) {
+      write_logical_locations(w, finding.object, object);
+    }
+    w.close('}');
+    w.close(']');
   }
-  if (json logical = logical_location(finding.object); !logical.is_null()) {
-    location["logicalLocations"] = json::array({logical});
-  }
-  if (!location.empty()) {
-    result["locations"] = json::array({location});
-  }
-  result["partialFingerprints"] = {{"pgadvise/v1", finding.fingerprint}};
-  result["properties"] = {{"severity", core::to_string(finding.severity)}};
+  w.key("partialFingerprints");
+  w.open('{');
+  w.key("pgadvise/v1");
+  w.text(finding.fingerprint);
+  w.close('}');
+  w.key("properties");
+  w.open('{');
+  w.key("severity");
+  w.text(core::to_string(finding.severity));
   if (!finding.help.empty()) {
-    result["properties"]["help"] = finding.help.str();
+    w.key("help");
+    w.text(finding.help);
   }
-  return result;
+  w.close('}');
+  w.close('}');
 }
 
 } // namespace
@@ -164,14 +211,10 @@ void write_sarif(std::ostream& out, const ReportInput& input) {
   static const engine::RunReport k_empty;
   const engine::RunReport& run = input.run != nullptr ? *input.run : k_empty;
   json rules = json::array();
-  std::map<std::string, std::size_t> rule_index;
+  std::map<std::string, std::size_t, std::less<>> rule_index;
   for (const RuleInfo& rule : input.rules) {
     rule_index.emplace(rule.id, rules.size());
     rules.push_back(rule_json(rule));
-  }
-  json results = json::array();
-  for (const core::Finding& finding : run.findings) {
-    results.push_back(result_json(finding, rule_index, input.repo_root));
   }
   json run_json = {{"tool",
                     {{"driver",
@@ -182,9 +225,16 @@ void write_sarif(std::ostream& out, const ReportInput& input) {
   if (!input.repo_root.empty()) {
     run_json["originalUriBaseIds"] = {{k_src_root, {{"uri", directory_uri(input.repo_root)}}}};
   }
-  run_json["results"] = results;
+  run_json["results"] = json::array();
   const json log = {{"$schema", k_schema_uri}, {"version", "2.1.0"}, {"runs", json::array({run_json})}};
-  out << log.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  const std::string frame = log.dump(2, ' ', false, json::error_handler_t::replace);
+  // The results go where the empty array stands: runs[0].results, at the
+  // third level of indent.
+  write_spliced(out, frame, empty_array_end(frame, "results", 3), 3, run.findings,
+                [&](JsonWriter& w, const core::Finding& finding) {
+                  write_result(w, finding, rule_index, input.repo_root);
+                });
+  out << "\n";
 }
 
 } // namespace pgadvise::reporters

@@ -1,0 +1,125 @@
+#include "reporters/json_writer.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace pgadvise::reporters {
+
+void JsonWriter::newline() {
+  m_out += '\n';
+  m_out.append(2 * static_cast<std::size_t>(m_depth), ' ');
+}
+
+void JsonWriter::open(char bracket) {
+  m_out += bracket;
+  ++m_depth;
+  m_first.push_back(true);
+}
+
+void JsonWriter::close(char bracket) {
+  --m_depth;
+  const bool empty = m_first.back();
+  m_first.pop_back();
+  if (!empty) {
+    newline();
+  }
+  m_out += bracket;
+}
+
+void JsonWriter::item() {
+  if (!m_first.back()) {
+    m_out += ',';
+  }
+  m_first.back() = false;
+  newline();
+}
+
+void JsonWriter::key(std::string_view name) {
+  item();
+  m_out += '"';
+  m_out += name;
+  m_out += "\": ";
+}
+
+void JsonWriter::strings(const std::vector<std::string>& values) {
+  open('[');
+  for (const std::string& value : values) {
+    item();
+    text(value);
+  }
+  close(']');
+}
+
+void JsonWriter::text_or_null(std::string_view value) {
+  if (value.empty()) {
+    null();
+  } else {
+    text(value);
+  }
+}
+
+void JsonWriter::number(std::int64_t value) {
+  m_out += std::to_string(value);
+}
+
+void JsonWriter::number_or_null(int value) {
+  if (value > 0) {
+    number(value);
+  } else {
+    null();
+  }
+}
+
+void JsonWriter::text(std::string_view value) {
+  static constexpr std::string_view k_hex = "0123456789abcdef";
+  const bool ascii =
+      std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii) {
+    using json = nlohmann::ordered_json;
+    m_out += json(value).dump(2, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  m_out += '"';
+  // Runs that need no escape are appended whole, not a byte at a time.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
+      continue;
+    }
+    m_out.append(value.substr(run, i - run));
+    run = i + 1;
+    switch (c) {
+    case '"': m_out += "\\\""; break;
+    case '\\': m_out += "\\\\"; break;
+    case '\b': m_out += "\\b"; break;
+    case '\f': m_out += "\\f"; break;
+    case '\n': m_out += "\\n"; break;
+    case '\r': m_out += "\\r"; break;
+    case '\t': m_out += "\\t"; break;
+    default: {
+      const auto byte = static_cast<unsigned char>(c);
+      m_out += "\\u00";
+      m_out += k_hex[static_cast<std::size_t>(byte >> 4U)];
+      m_out += k_hex[static_cast<std::size_t>(byte & 0xFU)];
+    }
+    }
+  }
+  m_out.append(value.substr(run));
+  m_out += '"';
+}
+
+std::size_t empty_array_end(std::string_view document, std::string_view key, int depth) {
+  if (key.empty()) {
+    return document.substr(0, 2) == "[]" ? 1 : std::string_view::npos;
+  }
+  std::string needle = "\n";
+  needle.append(2 * static_cast<std::size_t>(depth), ' ');
+  needle += '"';
+  needle += key;
+  needle += "\": []";
+  const std::size_t at = document.find(needle);
+  return at == std::string_view::npos ? at : at + needle.size() - 1;
+}
+
+} // namespace pgadvise::reporters
