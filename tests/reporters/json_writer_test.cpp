@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace json_writer_test {
+
 using namespace pgadvise;
 using json = nlohmann::ordered_json;
-
-namespace {
 
 std::string dump(const json& value) {
   return value.dump(2, ' ', false, json::error_handler_t::replace);
@@ -52,8 +52,6 @@ std::string render(void (*write)(std::ostream&, const reporters::ReportInput&),
   write(out, input);
   return out.str();
 }
-
-} // namespace
 
 TEST(JsonWriter, LaysOutValuesAsNlohmannDumpsThem) {
   const json value = {
@@ -136,3 +134,5 @@ TEST(JsonWriter, StreamedReportsAreLaidOutAsDumpedTrees) {
     EXPECT_EQ(text, dump(parsed) + "\n");
   }
 }
+
+} // namespace json_writer_test
