@@ -9,6 +9,7 @@
 set(PGADVISE_TEST_SUITES_cluster
   ConnectionTest
   FixConcurrentCluster
+  FixPartialIndexCluster
   LensLive
   LiveAdvisor
   LiveCatalogTest

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 
 namespace pgadvise::advisor {
@@ -33,29 +32,6 @@ double distinct_values(const model::Table& table, const std::string& column) {
   return n >= 0 ? n : -n * std::max(row_estimate(table), 0.0);
 }
 
-std::string regex_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out;
-}
-
-// `col IS NULL` or `col IS NOT NULL` as the query writes it; nullopt when
-// the query has neither (the usage came from elsewhere).
-std::optional<bool> is_null_test(std::string_view sql, const std::string& column) {
-  const std::regex pattern("(^|[^A-Za-z0-9_])\"?" + regex_escape(column) + "\"?\\s+IS\\s+(NOT\\s+)?NULL",
-                           std::regex::icase);
-  std::match_results<std::string_view::const_iterator> match;
-  if (!std::regex_search(sql.begin(), sql.end(), match, pattern)) {
-    return std::nullopt;
-  }
-  return !match[2].matched;
-}
-
 // The partial-index predicate for a constant IS [NOT] NULL test that
 // selects a small share of the table, or empty.
 std::string partial_predicate(const model::Table& table, const model::QueryStats& query,
@@ -64,7 +40,7 @@ std::string partial_predicate(const model::Table& table, const model::QueryStats
   if (found == nullptr || !found->stats) {
     return {};
   }
-  const auto test = is_null_test(query.normalized.empty() ? query.example : query.normalized, column);
+  const auto test = null_test(query, column);
   if (!test) {
     return {};
   }

@@ -2,8 +2,11 @@
 
 #include "advisor/partitions.hpp"
 #include "advisor/query_evidence.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <regex>
 
 namespace pgadvise::advisor {
 
@@ -28,6 +31,72 @@ const model::Index* leading_index(const std::vector<const model::Index*>& indexe
   for (const model::Index* index : indexes) {
     if (plain_btree(*index) &&
         std::find(columns.begin(), columns.end(), index->keys.front().column) != columns.end()) {
+      return index;
+    }
+  }
+  return nullptr;
+}
+
+std::string regex_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+// The column and the test of a partial index's predicate when it is one
+// `col IS [NOT] NULL` (as pg_get_expr, drizzle-kit or pgadvise write it:
+// wrapped in parentheses or not, the column quoted or not); nullopt for any
+// other predicate.
+std::optional<std::pair<std::string, bool>> null_predicate(std::string_view predicate) {
+  std::string_view text = core::trim(predicate);
+  while (text.size() >= 2 && text.front() == '(' && text.back() == ')') {
+    text = core::trim(text.substr(1, text.size() - 2));
+  }
+  static const std::regex pattern(R"re(^("([^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s+IS\s+(NOT\s+)?NULL$)re",
+                                  std::regex::icase);
+  std::match_results<std::string_view::const_iterator> match;
+  if (!std::regex_match(text.begin(), text.end(), match, pattern)) {
+    return std::nullopt;
+  }
+  std::string column = match[1].str();
+  if (column.front() == '"') {
+    std::string unquoted;
+    for (std::size_t i = 1; i + 1 < column.size(); ++i) {
+      unquoted += column[i];
+      if (column[i] == '"') {
+        ++i; // "" is one quote
+      }
+    }
+    column = unquoted;
+  } else {
+    column = core::to_lower(column);
+  }
+  return std::make_pair(column, !match[3].matched);
+}
+
+// A valid partial btree index whose `col IS [NOT] NULL` predicate the
+// statement's own test on that column implies, when it serves the
+// statement's filters (see QueryIndexCandidate::covered).
+const model::Index* matching_partial_index(const std::vector<const model::Index*>& indexes,
+                                           const model::QueryStats& query,
+                                           const std::vector<std::string>& filters) {
+  for (const model::Index* index : indexes) {
+    if (!index->valid || !index->is_partial() || index->method != "btree" || index->keys.empty()) {
+      continue;
+    }
+    const auto predicate = null_predicate(index->predicate);
+    if (!predicate || std::find(filters.begin(), filters.end(), predicate->first) == filters.end() ||
+        null_test(query, predicate->first) != predicate->second) {
+      continue;
+    }
+    const std::string& first = index->keys.front().column;
+    if (filters.size() == 1 ||
+        (first != predicate->first && std::find(filters.begin(), filters.end(), first) != filters.end())) {
       return index;
     }
   }
@@ -68,7 +137,8 @@ Uses effective(Uses uses) {
 }
 
 QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& table, const Uses& all_uses,
-                          bool has_limit) {
+                          const model::QueryStats& query) {
+  const bool has_limit = query.shape.has_limit;
   const Uses uses = effective(all_uses);
   QueryIndexCandidate candidate;
   candidate.table = &table;
@@ -94,7 +164,12 @@ QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& tab
   if (filters.empty() && !uses.order_by.empty()) {
     filters.push_back(uses.order_by.front());
   }
-  if (const model::Index* index = leading_index(usable_indexes(catalog, table), filters); index != nullptr) {
+  const std::vector<const model::Index*> indexes = usable_indexes(catalog, table);
+  const model::Index* index = leading_index(indexes, filters);
+  if (index == nullptr) {
+    index = matching_partial_index(indexes, query, filters);
+  }
+  if (index != nullptr) {
     candidate.covered = true;
     candidate.covered_by = index->name;
   }
@@ -102,6 +177,17 @@ QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& tab
 }
 
 } // namespace
+
+std::optional<bool> null_test(const model::QueryStats& query, const std::string& column) {
+  const std::string_view sql = query.normalized.empty() ? query.example : query.normalized;
+  const std::regex pattern("(^|[^A-Za-z0-9_])\"?" + regex_escape(column) + "\"?\\s+IS\\s+(NOT\\s+)?NULL",
+                           std::regex::icase);
+  std::match_results<std::string_view::const_iterator> match;
+  if (!std::regex_search(sql.begin(), sql.end(), match, pattern)) {
+    return std::nullopt;
+  }
+  return !match[2].matched;
+}
 
 std::vector<const model::Index*> usable_indexes(const model::Catalog& catalog, const model::Table& table) {
   std::vector<const model::Index*> out;
@@ -139,7 +225,7 @@ std::vector<QueryIndexCandidate> query_index_candidates(const model::QueryStats&
     if (uses.equality.empty() && uses.join.empty() && uses.range.empty() && !sorted_limit) {
       continue;
     }
-    out.push_back(build(catalog, *table, uses, shape.has_limit));
+    out.push_back(build(catalog, *table, uses, query));
   }
   return out;
 }

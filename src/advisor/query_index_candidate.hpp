@@ -3,6 +3,7 @@
 #include "model/catalog.hpp"
 #include "model/workload.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,11 @@ struct QueryIndexCandidate {
   // Some usable index (valid, not partial, btree; the table's own or a
   // partition ancestor's; the primary key included) has one of the filter
   // columns -- or, for a sort-only LIMIT query, the first ORDER BY column --
-  // as its first key, so the planner has an index path already.
+  // as its first key, so the planner has an index path already. A partial
+  // btree index `WHERE col IS [NOT] NULL` counts for a statement making the
+  // same test (the planner proves the predicate): it covers when it leads
+  // with one of the other filter columns, or when that test is the only
+  // filter (the index then holds just the rows the statement wants).
   bool covered = false;
   std::string covered_by; // that index's name
 };
@@ -44,6 +49,10 @@ struct QueryIndexCandidate {
 // statement.
 std::vector<QueryIndexCandidate> query_index_candidates(const model::QueryStats& query,
                                                         const model::Catalog& catalog);
+
+// `col IS NULL` (true) or `col IS NOT NULL` (false) as the statement's text
+// writes it; nullopt when it has neither (the usage came from elsewhere).
+std::optional<bool> null_test(const model::QueryStats& query, const std::string& column);
 
 // The indexes PostgreSQL can use for scans of `table`: its own and those
 // declared on its partition ancestors.

@@ -48,6 +48,14 @@ void overlay_table(model::Table& live, const model::Table& file) {
   if (live.property.empty()) {
     live.property = file.property;
   }
+  // Where schema.ts declares the table and what its extra-config callback
+  // calls it: the Drizzle lines of live proposals go there, in its words.
+  if (!live.drizzle_location.known()) {
+    live.drizzle_location = file.drizzle_location;
+  }
+  if (live.drizzle_config_param.empty()) {
+    live.drizzle_config_param = file.drizzle_config_param;
+  }
   for (model::Column& column : live.columns) {
     if (const model::Column* match = file.find_column(column.name)) {
       if (!column.location.known()) {

@@ -1,5 +1,6 @@
 #include "cli/fix_command.hpp"
 
+#include "cli/lint_command.hpp"
 #include "cli/watchdog.hpp"
 
 #include <CLI/CLI.hpp>
@@ -39,6 +40,10 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
       ->type_name("FILE");
   fix->add_option("--log-line-prefix", lint.workload.log_line_prefix, "The server's log_line_prefix")
       ->type_name("PREFIX");
+  // A live database's sizes choose the concurrent build, and its EXPLAIN
+  // and index advisor propose what only a live run can (partial indexes
+  // from the columns' null fractions), read-only as in lint.
+  add_live_options(*fix, lint.live, false);
   fix->add_option("--timeout", lint.timeout_seconds, "Stop after this many seconds, with exit code 2")
       ->type_name("SECONDS");
   return fix;

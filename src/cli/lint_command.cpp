@@ -11,9 +11,7 @@
 
 namespace pgadvise::cli {
 
-namespace {
-
-void add_live_options(CLI::App& lint, app::LiveOptions& options) {
+void add_live_options(CLI::App& lint, app::LiveOptions& options, bool emit_migration) {
   lint.add_option_function<std::vector<std::string>>(
           "--db",
           [&options](const std::vector<std::string>& values) {
@@ -40,13 +38,17 @@ void add_live_options(CLI::App& lint, app::LiveOptions& options) {
       ->capture_default_str();
   lint.add_flag("--allow-dml-analyze", options.allow_dml_analyze,
                 "EXPLAIN ANALYZE INSERT/UPDATE/DELETE too, inside a transaction that is rolled back");
-  lint.add_option("--emit-migration", options.emit_migration,
-                  "Write every proposed index as one migration file (--db)")
-      ->type_name("FILE");
+  if (emit_migration) {
+    lint.add_option("--emit-migration", options.emit_migration,
+                    "Write every proposed index as one migration file (--db)")
+        ->type_name("FILE");
+  }
   lint.add_option("--jobs", options.jobs, "Parallel database sessions for EXPLAIN (--db)")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
 }
+
+namespace {
 
 void add_workload_options(CLI::App& lint, app::WorkloadOptions& options) {
   lint.add_option(
@@ -127,7 +129,7 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_option("--timeout", options.timeout_seconds,
                    "Stop the whole run after this many seconds, with exit code 2 (default: no limit)")
       ->type_name("SECONDS");
-  add_live_options(*lint, options.live);
+  add_live_options(*lint, options.live, true);
   add_workload_options(*lint, options.workload);
   return lint;
 }

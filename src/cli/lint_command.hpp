@@ -12,4 +12,8 @@ namespace pgadvise::cli {
 CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options);
 int run_lint(const app::LintOptions& options);
 
+// --db and the options of a live run (timeouts, EXPLAIN, verification),
+// shared by lint and fix; `emit_migration` adds lint's --emit-migration.
+void add_live_options(CLI::App& command, app::LiveOptions& options, bool emit_migration);
+
 } // namespace pgadvise::cli

@@ -100,6 +100,48 @@ TEST(QueryIndexCandidate, PartialExpressionAndInvalidIndexesDoNotCover) {
   EXPECT_FALSE(found[0].covered);
 }
 
+// A job queue's partial index, as pg_get_expr returns its predicate: it
+// serves the statements that make its test, and only those.
+model::Catalog queue(std::string predicate) {
+  model::Table jobs =
+      table("jobs", {column("id"), column("kind", "text"), column("created_at", "timestamptz"),
+                     column("finished_at", "timestamptz")});
+  jobs.indexes.push_back(primary_key("jobs_pkey", {"id"}));
+  model::Index partial = index("jobs_created_at_partial_idx", {"created_at"});
+  partial.predicate = std::move(predicate);
+  jobs.indexes.push_back(partial);
+  return catalog_of({jobs});
+}
+
+TEST(QueryIndexCandidate, APartialIndexCoversStatementsMakingItsNullTest) {
+  for (const char* predicate : {"(finished_at IS NULL)", "\"finished_at\" is null", "finished_at IS NULL"}) {
+    const model::Catalog catalog = queue(predicate);
+    const auto oldest = candidates(
+        "select \"id\" from \"jobs\" where \"jobs\".\"finished_at\" is null order by \"jobs\".\"created_at\" "
+        "limit $1",
+        catalog);
+    ASSERT_EQ(oldest.size(), 1U);
+    EXPECT_TRUE(oldest[0].covered) << predicate;
+    EXPECT_EQ(oldest[0].covered_by, "jobs_created_at_partial_idx");
+    // Another filter: the partial index covers only when it leads with it.
+    EXPECT_TRUE(
+        candidates("SELECT id FROM jobs WHERE finished_at IS NULL AND created_at < $1", catalog)[0].covered);
+    EXPECT_FALSE(
+        candidates("SELECT id FROM jobs WHERE finished_at IS NULL AND kind = $1", catalog)[0].covered);
+  }
+}
+
+TEST(QueryIndexCandidate, APartialIndexDoesNotCoverTheOppositeTestOrOtherPredicates) {
+  EXPECT_FALSE(
+      candidates("SELECT id FROM jobs WHERE finished_at IS NOT NULL", queue("(finished_at IS NULL)"))[0]
+          .covered);
+  EXPECT_FALSE(candidates("SELECT id FROM jobs WHERE finished_at IS NULL",
+                          queue("(finished_at IS NULL AND kind = 'x'::text)"))[0]
+                   .covered);
+  EXPECT_FALSE(
+      candidates("SELECT id FROM jobs WHERE kind IS NULL", queue("(finished_at IS NULL)"))[0].covered);
+}
+
 TEST(QueryIndexCandidate, LikeJsonUnknownTablesAndUnparsedGiveNothing) {
   const model::Catalog catalog = shop();
   EXPECT_TRUE(candidates("SELECT id FROM users WHERE email LIKE '%x'", catalog).empty());

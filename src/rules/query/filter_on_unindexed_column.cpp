@@ -42,6 +42,27 @@ bool known_small(const model::Table& table, long min_rows) {
   return table.stats && table.stats->reltuples >= 0 && table.stats->reltuples < static_cast<double>(min_rows);
 }
 
+// The partial index a live run's advisor proposed for these queries on
+// `table` (their IS [NOT] NULL test keeps few rows, by pg_stats), or null.
+// That index is then this finding's fix too, so the finding and
+// seq-scan-confirmed's for the same scan merge into one (app/consolidate)
+// instead of proposing two indexes for one query.
+const model::IndexProposal* live_partial_index(const engine::RuleContext& context,
+                                               const std::vector<const QueryStats*>& queries,
+                                               const model::Table& table) {
+  if (context.live_analysis == nullptr) {
+    return nullptr;
+  }
+  for (const QueryStats* query : queries) {
+    const model::IndexProposal* found =
+        context.live_analysis->proposal_for(query->fingerprint, table.schema, table.name);
+    if (found != nullptr && !found->predicate.empty() && !found->ddl.empty()) {
+      return found;
+    }
+  }
+  return nullptr;
+}
+
 class FilterOnUnindexedColumn final : public engine::Rule {
 public:
   FilterOnUnindexedColumn()
@@ -264,12 +285,22 @@ private:
                                                             core::join(filter_columns, " or "),
                                                         table.location));
 
-    const std::string name = advisor::unique_index_name(*context.catalog, table.schema, table.name, columns);
+    const bool drizzle = context.project != nullptr && context.project->uses_drizzle;
     core::Fix fix;
-    fix.ddl = advisor::render_create_index(table.schema, table.name, columns, name, !table.partitioned);
     fix.safety_note = safety_note(table);
-    if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_index(table, columns, name);
+    if (const model::IndexProposal* partial = live_partial_index(context, proposal.queries, table)) {
+      finding.help += " The live run's index advisor makes it partial: (" +
+                      core::join(partial->columns, ", ") + ") WHERE " + partial->predicate +
+                      ", since pg_stats says that test keeps few of the rows; the index holds only those.";
+      fix.ddl = partial->ddl;
+      fix.drizzle = drizzle ? partial->drizzle : std::string();
+    } else {
+      const std::string name =
+          advisor::unique_index_name(*context.catalog, table.schema, table.name, columns);
+      fix.ddl = advisor::render_create_index(table.schema, table.name, columns, name, !table.partitioned);
+      if (drizzle) {
+        fix.drizzle = advisor::render_drizzle_index(table, columns, name);
+      }
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();

@@ -1,0 +1,196 @@
+#include "app/fix_schema_ts_file.hpp"
+
+#include <algorithm>
+#include <map>
+
+// Reading a schema file: its style and where things are.
+namespace pgadvise::app {
+
+namespace ts = loaders::ts;
+using ts::NodeId;
+using ts::NodeKind;
+
+void SchemaTsFile::detect_style() {
+  for (const ts::Token& t : m_program.lex.tokens) {
+    if (t.kind == ts::TokenKind::string && t.offset < m_src.size()) {
+      m_quote = m_src[t.offset];
+      break;
+    }
+  }
+  // The file's indentation step: tabs, else the smallest indent of a line.
+  std::size_t smallest = 0;
+  std::size_t start = 0;
+  while (start < m_src.size()) {
+    const std::size_t end = line_end(start);
+    std::size_t spaces = 0;
+    while (start + spaces < end && m_src[start + spaces] == ' ') {
+      ++spaces;
+    }
+    if (start < end && m_src[start] == '\t') {
+      m_indent_unit.assign(1, '\t'); // `= "\t"` trips g++ 12's -Wrestrict false positive here
+      return;
+    }
+    if (spaces > 0 && start + spaces < end && (smallest == 0 || spaces < smallest)) {
+      smallest = spaces;
+    }
+    start = end + 1;
+  }
+  if (smallest > 0) {
+    m_indent_unit = std::string(std::min<std::size_t>(smallest, 8), ' ');
+  }
+}
+
+// The rendered entry with the file's quote character for its JavaScript
+// strings (text inside template literals, SQL included, is left alone).
+std::string SchemaTsFile::styled(std::string_view entry) const {
+  if (m_quote != '\'') {
+    return std::string(entry);
+  }
+  std::string out;
+  bool in_template = false;
+  for (std::size_t i = 0; i < entry.size(); ++i) {
+    const char c = entry[i];
+    if (c == '`') {
+      in_template = !in_template;
+      out += c;
+    } else if (in_template || c != '"') {
+      out += c;
+      if (in_template && c == '\\' && i + 1 < entry.size()) {
+        out += entry[++i];
+      }
+    } else {
+      out += '\'';
+      for (++i; i < entry.size() && entry[i] != '"'; ++i) {
+        if (entry[i] == '\\' && i + 1 < entry.size()) {
+          if (entry[i + 1] != '"') {
+            out += '\\';
+          }
+          out += entry[++i];
+        } else if (entry[i] == '\'') {
+          out += "\\'";
+        } else {
+          out += entry[i];
+        }
+      }
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+// The pgTable(...) call (or schema.table(...), or a table creator's) that
+// declares `table`: the innermost call of the initializer's chain with a
+// name and columns, so `pgTable(...).enableRLS()` finds pgTable's.
+NodeId SchemaTsFile::table_call(std::string_view table) const {
+  for (const ts::Declaration& decl : m_program.declarations) {
+    if (decl.name != table || decl.init == ts::k_no_node) {
+      continue;
+    }
+    NodeId found = ts::k_no_node;
+    NodeId at = decl.init;
+    for (int depth = 0; depth < 64 && at != ts::k_no_node; ++depth) {
+      const ts::Node& n = node(at);
+      if (n.kind == NodeKind::call) {
+        const ts::Node& callee = node(n.children[0]);
+        if (n.children.size() >= 3 && (callee.kind == NodeKind::identifier ||
+                                       (callee.kind == NodeKind::member && callee.text == "table"))) {
+          found = at;
+        }
+        at = n.children[0];
+      } else if (n.kind == NodeKind::member) {
+        at = n.children.empty() ? ts::k_no_node : n.children[0];
+      } else {
+        break;
+      }
+    }
+    return found;
+  }
+  return ts::k_no_node;
+}
+
+// The base call of a builder chain: `index("x")` in `index("x").on(t.a).where(...)`.
+std::optional<std::string> SchemaTsFile::built_name(NodeId expression) const {
+  NodeId at = expression;
+  for (int depth = 0; depth < 64 && at != ts::k_no_node; ++depth) {
+    const ts::Node& n = node(at);
+    if (n.kind == NodeKind::call) {
+      if (node(n.children[0]).kind == NodeKind::identifier) {
+        if (n.children.size() >= 2 && node(n.children[1]).kind == NodeKind::string) {
+          return node(n.children[1]).text;
+        }
+        return std::nullopt;
+      }
+      at = n.children[0];
+    } else if (n.kind == NodeKind::member && !n.children.empty()) {
+      at = n.children[0];
+    } else {
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+// The function a builder chain starts with (`jsonb` in `jsonb("c").notNull()`).
+std::string SchemaTsFile::builder_of(NodeId expression) const {
+  NodeId at = expression;
+  for (int depth = 0; depth < 64 && at != ts::k_no_node; ++depth) {
+    const ts::Node& n = node(at);
+    if (n.kind == NodeKind::identifier) {
+      return n.text;
+    }
+    if ((n.kind == NodeKind::call || n.kind == NodeKind::member) && !n.children.empty()) {
+      at = n.children[0];
+    } else {
+      break;
+    }
+  }
+  return {};
+}
+
+SchemaTsFile::ListShape SchemaTsFile::list_of(NodeId list) const {
+  const ts::Node& n = node(list);
+  ListShape shape;
+  shape.open = n.first_token;
+  shape.close = n.last_token;
+  shape.object = n.kind == NodeKind::object;
+  if (n.kind == NodeKind::array) {
+    for (NodeId child : n.children) {
+      if (child != ts::k_no_node) {
+        shape.items.emplace_back(node(child).first_token, node(child).last_token);
+      }
+    }
+  } else {
+    for (const ts::Property& property : n.properties) {
+      shape.items.emplace_back(property.key_token, property.last_token);
+    }
+  }
+  return shape;
+}
+
+// The parameter name the file's extra-config callbacks use most (`t` in
+// `(t) => [...]`); "table", as drizzle-orm's documentation writes it, when
+// the file has none.
+std::string SchemaTsFile::callback_param() const {
+  std::map<std::string, int> counts;
+  for (const ts::Declaration& decl : m_program.declarations) {
+    const NodeId call = table_call(decl.name);
+    if (call == ts::k_no_node || node(call).children.size() < 4) {
+      continue;
+    }
+    const ts::Node& callback = node(node(call).children[3]);
+    if (callback.kind == NodeKind::arrow && callback.params.size() == 1 && !callback.params[0].name.empty()) {
+      ++counts[callback.params[0].name];
+    }
+  }
+  std::string best = "table";
+  int most = 0;
+  for (const auto& [name, count] : counts) {
+    if (count > most) {
+      best = name;
+      most = count;
+    }
+  }
+  return best;
+}
+
+} // namespace pgadvise::app

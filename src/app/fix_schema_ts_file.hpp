@@ -1,0 +1,106 @@
+#pragma once
+
+#include "app/fix_schema_ts.hpp"
+#include "core/text.hpp"
+#include "core/text_edit.hpp"
+#include "loaders/typescript/parser.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// The schema file `pgadvise fix` edits (app/fix_schema_ts.hpp), read with
+// the TypeScript parser: its style (quotes, indentation), where a table's
+// declaration and its extra-config callback are, and the edits that add or
+// remove list items, a callback or imports in the file's own layout.
+// Internal to the fix_schema_ts*.cpp files.
+namespace pgadvise::app {
+
+class SchemaTsFile {
+public:
+  explicit SchemaTsFile(std::string_view source)
+      : m_src(source), m_program(loaders::ts::parse_program(source)) {
+    detect_style();
+  }
+
+  // The edits for `requests` (app/fix_schema_ts.cpp).
+  SchemaEditPlan plan(const std::vector<SchemaEdit>& requests);
+
+private:
+  // Past this width a one-line list is broken into one entry per line, as
+  // Prettier (whose default is 80) would print it.
+  static constexpr std::size_t k_max_width = 80;
+
+  // A bracketed list in the file: an array, an object's properties or an
+  // import's named specifiers, each item as its first and last token.
+  struct ListShape {
+    std::size_t open = 0;  // token of `[`, `{`
+    std::size_t close = 0; // token of `]`, `}`
+    std::vector<std::pair<std::size_t, std::size_t>> items;
+    bool object = false; // `{ a }` is written with spaces inside, `[a]` without
+  };
+
+  // ---- text positions ----
+  [[nodiscard]] const loaders::ts::Token& tok(std::size_t i) const { return m_program.token(i); }
+  [[nodiscard]] std::size_t begin_of(std::size_t token) const { return tok(token).offset; }
+  [[nodiscard]] std::size_t end_of(std::size_t token) const { return tok(token).offset + tok(token).length; }
+  [[nodiscard]] std::size_t line_start(std::size_t offset) const {
+    if (offset == 0) {
+      return 0;
+    }
+    const std::size_t nl = m_src.rfind('\n', offset - 1);
+    return nl == std::string_view::npos ? 0 : nl + 1;
+  }
+  [[nodiscard]] std::size_t line_end(std::size_t offset) const {
+    const std::size_t nl = m_src.find('\n', offset);
+    return nl == std::string_view::npos ? m_src.size() : nl;
+  }
+  [[nodiscard]] std::string indent_at(std::size_t offset) const {
+    const std::size_t start = line_start(offset);
+    std::size_t end = start;
+    while (end < m_src.size() && (m_src[end] == ' ' || m_src[end] == '\t')) {
+      ++end;
+    }
+    return std::string(m_src.substr(start, end - start));
+  }
+  [[nodiscard]] bool first_on_line(std::size_t token) const {
+    return core::trim(
+               m_src.substr(line_start(begin_of(token)), begin_of(token) - line_start(begin_of(token))))
+        .empty();
+  }
+  [[nodiscard]] std::string_view text_of(std::size_t first, std::size_t last) const {
+    return m_src.substr(begin_of(first), end_of(last) - begin_of(first));
+  }
+
+  // ---- style and lookups (app/fix_schema_ts_file.cpp) ----
+  void detect_style();
+  [[nodiscard]] std::string styled(std::string_view entry) const;
+
+  // ---- the tree ----
+  [[nodiscard]] const loaders::ts::Node& node(loaders::ts::NodeId id) const { return m_program.node(id); }
+  [[nodiscard]] loaders::ts::NodeId table_call(std::string_view table) const;
+  [[nodiscard]] std::string callback_param() const;
+  [[nodiscard]] std::optional<std::string> built_name(loaders::ts::NodeId expression) const;
+  [[nodiscard]] std::string builder_of(loaders::ts::NodeId expression) const;
+  [[nodiscard]] ListShape list_of(loaders::ts::NodeId list) const;
+
+  // ---- edits laid out as the file is (app/fix_schema_ts_layout.cpp) ----
+  void append_items(const ListShape& list, const std::vector<std::string>& items,
+                    std::vector<core::TextEdit>& edits) const;
+  core::TextEdit remove_item(const ListShape& list, std::size_t index) const;
+  void add_callback(loaders::ts::NodeId call, const std::vector<std::string>& entries,
+                    std::vector<core::TextEdit>& edits) const;
+  void add_imports(const std::string& module, const std::set<std::string>& names,
+                   std::vector<core::TextEdit>& edits) const;
+
+  std::string_view m_src;
+  loaders::ts::Program m_program;
+  char m_quote = '"';
+  std::string m_indent_unit = "  ";
+};
+
+} // namespace pgadvise::app
