@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace fix_partial_cluster_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -169,4 +169,4 @@ std::string kit_name(const ::testing::TestParamInfo<std::string>& param) {
 
 INSTANTIATE_TEST_SUITE_P(Kits, FixPartialIndexCluster, ::testing::Values("kit-0.31", "kit-1.0"), kit_name);
 
-} // namespace
+} // namespace fix_partial_cluster_test

@@ -4,6 +4,7 @@
 // keeps what a branch changed. On the bundled Drizzle app and on a generated
 // 190-migration history.
 #include "cli/process.hpp"
+#include "support/reports.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,8 @@
 #include <sstream>
 
 namespace pull_request_test {
+
+using pgadvise::test::report_of;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -145,12 +148,6 @@ protected:
 std::string file_of(const json& finding) {
   const json& location = finding["location"];
   return location.is_object() && location["file"].is_string() ? location["file"].get<std::string>() : "";
-}
-
-json report_of(const ProcessResult& result) {
-  json report = json::parse(result.out, nullptr, false);
-  EXPECT_FALSE(report.is_discarded()) << "not JSON:\n" << result.out << result.err;
-  return report.is_discarded() ? json::object({{"findings", json::array()}}) : report;
 }
 
 std::set<std::string> fingerprints(const json& report) {

@@ -3,6 +3,7 @@
 // at all, and runs started outside any project.
 #include "cli/process.hpp"
 #include "support/drizzle_files.hpp"
+#include "support/reports.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -11,6 +12,8 @@
 #include <string>
 
 namespace repository_discovery_cli_test {
+
+using pgadvise::test::report_of;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -25,12 +28,6 @@ pgadvise::test::ProcessResult pgadvise_in(const fs::path& cwd, const std::vector
   pgadvise::test::ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
   EXPECT_FALSE(result.timed_out) << "pgadvise hung";
   return result;
-}
-
-json report_of(const pgadvise::test::ProcessResult& result) {
-  json report = json::parse(result.out, nullptr, false);
-  EXPECT_FALSE(report.is_discarded()) << "not JSON:\n" << result.out << result.err;
-  return report.is_discarded() ? json::object() : report;
 }
 
 std::vector<json> findings_of(const json& report, std::string_view rule) {
