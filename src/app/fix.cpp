@@ -10,6 +10,7 @@
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
+#include "rules/registry.hpp"
 #include "rules/support/table_size.hpp"
 
 #include <algorithm>
@@ -27,7 +28,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view k_removal = "// remove from schema.ts: ";
-constexpr std::string_view k_push_rule = "drizzle-push-in-production";
+
+// What fix may write for the finding's rule (RuleMeta::fix_edit).
+engine::FixEdit fix_edit(const core::Finding& finding) {
+  const engine::Rule* rule = rules::find_rule(finding.rule);
+  return rule == nullptr ? engine::FixEdit::index_ddl : rule->meta().fix_edit;
+}
 
 // `src/db/schema.ts:41` -> `src/db/schema.ts`.
 std::string strip_line(const std::string& location) {
@@ -101,9 +107,9 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
     return edit;
   }
   const auto colon = line.find(": ");
-  if ((finding.rule == "json-column-not-jsonb" || finding.rule == "json-in-text-column") &&
-      colon != std::string::npos && is_identifier(line.substr(0, colon)) &&
-      line.compare(colon + 2, 6, "jsonb(") == 0 && line.find('\n') == std::string::npos) {
+  if (fix_edit(finding) == engine::FixEdit::column_type && colon != std::string::npos &&
+      is_identifier(line.substr(0, colon)) && line.compare(colon + 2, 6, "jsonb(") == 0 &&
+      line.find('\n') == std::string::npos) {
     edit.kind = SchemaEditKind::replace_column;
     edit.name = line.substr(0, colon);
     edit.entry = line.substr(colon + 2);
@@ -178,8 +184,7 @@ std::optional<std::string> migration_statement(const core::Finding& finding) {
   const std::string ddl(core::trim(finding.fix->ddl));
   const bool index = ddl.rfind("CREATE INDEX ", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX ", 0) == 0 ||
                      ddl.rfind("DROP INDEX ", 0) == 0;
-  const bool json = (finding.rule == "json-column-not-jsonb" || finding.rule == "json-in-text-column") &&
-                    ddl.rfind("ALTER TABLE ", 0) == 0;
+  const bool json = fix_edit(finding) == engine::FixEdit::column_type && ddl.rfind("ALTER TABLE ", 0) == 0;
   if ((!index && !json) || ddl.find("--") != std::string::npos || ddl.find(';') != ddl.size() - 1) {
     return std::nullopt;
   }
@@ -316,7 +321,7 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
         continue;
       }
     }
-    if (finding.rule == k_push_rule && fix.kind == core::FixKind::shell) {
+    if (fix_edit(finding) == engine::FixEdit::push_command && fix.kind == core::FixKind::shell) {
       if (auto edit = command_edit_for(fix)) {
         command_edits[edit->file].push_back(*edit);
         push = true;

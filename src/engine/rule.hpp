@@ -33,6 +33,12 @@ std::string_view to_string(Input input);
 enum class Lens { state, change, convention };
 std::string_view to_string(Lens lens);
 
+// What `pgadvise fix` writes for a rule's findings besides an index their
+// DDL creates or drops: a column's new type (the schema.ts column, or an
+// ALTER TABLE in a new migration), or the project's push command turned
+// into generate + migrate (a shell fix).
+enum class FixEdit { index_ddl, column_type, push_command };
+
 struct RuleOption {
   std::string name;
   std::string default_value;
@@ -63,6 +69,8 @@ struct RuleMeta {
   // each finding is its own action (an index to create): the text report
   // never folds them into one entry and gathers their DDL into one block.
   bool each_finding_an_action = false;
+  // what `pgadvise fix` may write for its findings (app/fix).
+  FixEdit fix_edit = FixEdit::index_ddl;
 };
 
 // Resolved options of one rule: defaults overridden by the user's settings.

@@ -181,6 +181,7 @@ public:
             .inputs = {engine::Input::project},
             .has_fix = true,
             .options = env_name_options(),
+            .fix_edit = engine::FixEdit::push_command,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {

@@ -19,6 +19,7 @@ public:
             .id = std::string(k_id),
             .summary = "Column of type json where jsonb belongs",
             .has_fix = true,
+            .fix_edit = engine::FixEdit::column_type,
         }) {}
 
 private:

@@ -155,6 +155,7 @@ public:
                          "settings, *_json, ...) "
                          "suggests JSON but whose default does not show it"}},
             .judges_one_statement = true,
+            .fix_edit = engine::FixEdit::column_type,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
