@@ -676,13 +676,35 @@ void scan_query_calls(ScanContext& context, const std::vector<std::string>& file
     indexes.push_back(std::move(index));
   }
   // A loop that calls a helper which makes the query: the loop issues it.
-  // Only a helper the loop's file declares or imports by that name.
+  // Only a helper the loop's file declares or imports by that name. The
+  // files that can see a helper are looked up by path and by imported name,
+  // not by trying every file for every helper (a monorepo has thousands of
+  // each).
+  std::map<std::string_view, std::vector<std::size_t>> by_path;
+  std::map<std::string_view, std::vector<std::size_t>> by_import;
+  for (std::size_t i = 0; i < indexes.size(); ++i) {
+    if (indexes[i].loop_calls.empty()) {
+      continue;
+    }
+    by_path[indexes[i].path].push_back(i);
+    for (const std::string& name : indexes[i].imported_names) {
+      by_import[name].push_back(i);
+    }
+  }
+  std::vector<std::size_t> seeing;
   for (const auto& [function, helper] : helpers) {
-    for (const FileIndex& index : indexes) {
-      const bool visible = index.path == helper.location.file || index.imported_names.count(function) > 0;
-      if (!visible) {
-        continue;
+    seeing.clear();
+    const auto add = [&seeing](const auto& seen_by, std::string_view key) {
+      if (const auto at = seen_by.find(key); at != seen_by.end()) {
+        seeing.insert(seeing.end(), at->second.begin(), at->second.end());
       }
+    };
+    add(by_path, helper.location.file.str());
+    add(by_import, function);
+    std::sort(seeing.begin(), seeing.end()); // the files' order, as before
+    seeing.erase(std::unique(seeing.begin(), seeing.end()), seeing.end());
+    for (const std::size_t position : seeing) {
+      const FileIndex& index = indexes[position];
       for (const LoopCall& loop_call : index.loop_calls) {
         if (loop_call.callee != function || project.query_calls.size() >= k_max_calls) {
           continue;
