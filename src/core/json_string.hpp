@@ -11,4 +11,8 @@ namespace pgadvise::core {
 // byte, UTF-8 included, passes through.
 std::string quote_json_string(std::string_view text);
 
+// The same, appended to `out`: runs that need no escape are appended whole
+// (the JSON reports write hundreds of MB through it).
+void append_json_string(std::string& out, std::string_view text);
+
 } // namespace pgadvise::core

@@ -1,5 +1,7 @@
 #include "reporters/json_writer.hpp"
 
+#include "core/json_string.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -71,7 +73,6 @@ void JsonWriter::number_or_null(int value) {
 }
 
 void JsonWriter::text(std::string_view value) {
-  static constexpr std::string_view k_hex = "0123456789abcdef";
   const bool ascii =
       std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (!ascii) {
@@ -79,34 +80,7 @@ void JsonWriter::text(std::string_view value) {
     m_out += json(value).dump(2, ' ', false, json::error_handler_t::replace);
     return;
   }
-  m_out += '"';
-  // Runs that need no escape are appended whole, not a byte at a time.
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) {
-      continue;
-    }
-    m_out.append(value.substr(run, i - run));
-    run = i + 1;
-    switch (c) {
-    case '"': m_out += "\\\""; break;
-    case '\\': m_out += "\\\\"; break;
-    case '\b': m_out += "\\b"; break;
-    case '\f': m_out += "\\f"; break;
-    case '\n': m_out += "\\n"; break;
-    case '\r': m_out += "\\r"; break;
-    case '\t': m_out += "\\t"; break;
-    default: {
-      const auto byte = static_cast<unsigned char>(c);
-      m_out += "\\u00";
-      m_out += k_hex[static_cast<std::size_t>(byte >> 4U)];
-      m_out += k_hex[static_cast<std::size_t>(byte & 0xFU)];
-    }
-    }
-  }
-  m_out.append(value.substr(run));
-  m_out += '"';
+  core::append_json_string(m_out, value);
 }
 
 std::size_t empty_array_end(std::string_view document, std::string_view key, int depth) {
