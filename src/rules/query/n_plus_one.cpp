@@ -4,6 +4,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/n_plus_one_code.hpp"
 
 #include <algorithm>
 #include <map>
@@ -67,34 +68,6 @@ bool returns_rows(const QueryStats& query) {
 std::uint32_t median(std::vector<std::uint32_t> values) {
   std::sort(values.begin(), values.end());
   return values.empty() ? 0 : values[(values.size() - 1) / 2];
-}
-
-// Columns the statement looks rows up by, on its first table.
-std::vector<std::string> lookup_columns(const QueryStats& query) {
-  std::vector<std::string> out;
-  const std::string table = query.shape.tables.empty() ? std::string() : query.shape.tables.front().name;
-  for (const model::ColumnUsage& usage : query.shape.columns) {
-    if ((usage.use == ColumnUse::equality || usage.use == ColumnUse::in_list) &&
-        (usage.table.empty() || usage.table == table) &&
-        std::find(out.begin(), out.end(), usage.column) == out.end()) {
-      out.push_back(usage.column);
-    }
-  }
-  return out;
-}
-
-// `name` as a whole identifier in a JavaScript expression.
-bool contains_word(std::string_view text, std::string_view name) {
-  const auto word_char = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-  };
-  for (std::size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
-    const std::size_t end = at + name.size();
-    if ((at == 0 || !word_char(text[at - 1])) && (end == text.size() || !word_char(text[end]))) {
-      return true;
-    }
-  }
-  return false;
 }
 
 std::string drizzle_table_var(const model::Table* table, const std::string& name) {
@@ -269,7 +242,7 @@ private:
     const QueryStats& query = *workload.find(bursts.fingerprint);
     core::Finding finding = advisor::query_finding(k_id, context.severity, query, context.catalog);
     finding.location = bursts.first;
-    finding.object.columns = lookup_columns(query);
+    finding.object.columns = n_plus_one_lookup_columns(query);
     const std::uint32_t max = *std::max_element(bursts.counts.begin(), bursts.counts.end());
     const std::uint32_t med = median(bursts.counts);
     const std::uint64_t statements = [&] {
@@ -389,195 +362,9 @@ private:
         bursts.code_path != 0 && bursts.code_path <= workload.code_paths.size()
             ? &workload.code_paths[bursts.code_path - 1]
             : nullptr;
-    locate_in_code(context, query, parent, path, finding, fix);
+    locate_n_plus_one_in_code(context, query, parent, path, finding, fix);
     finding.fix = std::move(fix);
     return finding;
-  }
-
-  // The Drizzle call in the project's TypeScript that issues the child from
-  // inside a loop: the finding moves to its line and the fix is written for
-  // it. One call, or every candidate named and none chosen, or none found
-  // and said so: never a guessed line.
-  static void locate_in_code(const engine::RuleContext& context, const QueryStats& query,
-                             const QueryStats* parent, const model::Workload::CodePath* path,
-                             core::Finding& finding, core::Fix& fix) {
-    const model::Project* project = context.project;
-    if (project == nullptr || !project->scanned || !uses_drizzle(context) || query.shape.tables.empty()) {
-      return;
-    }
-    const model::TableUse& ref = query.shape.tables.front();
-    const model::Table* table = advisor::find_table(context.catalog, ref.schema, ref.name);
-    if (table == nullptr || table->property.empty()) {
-      finding.evidence.push_back(
-          core::Evidence{"code",
-                         "no Drizzle call looked up: the schema gives no Drizzle table variable for " +
-                             ref.name + " (schema.ts not read)",
-                         {}});
-      return;
-    }
-    const std::vector<std::string> columns = lookup_columns(query);
-    std::vector<std::string> props;
-    for (const std::string& column : columns) {
-      props.push_back(advisor::drizzle_property(*table, column));
-    }
-    // The loop runs over the parent's rows: it follows a read of the
-    // parent's table in the same function (when the parent is known).
-    std::string parent_var;
-    if (parent != nullptr && !parent->shape.tables.empty()) {
-      const model::Table* parent_table = advisor::find_table(
-          context.catalog, parent->shape.tables.front().schema, parent->shape.tables.front().name);
-      parent_var = parent_table != nullptr ? parent_table->property : std::string();
-    }
-    const StatementKind kind = query.shape.kind;
-    std::vector<const model::QueryCall*> in_loops;
-    std::vector<std::string> elsewhere; // the same read, not in a loop over the parent's rows
-    for (const model::QueryCall& call : project->query_calls) {
-      if (call.table != table->property || !same_kind(kind, call.kind)) {
-        continue;
-      }
-      const bool by_key =
-          kind == StatementKind::insert ||
-          std::any_of(call.key_columns.begin(), call.key_columns.end(), [&](const std::string& c) {
-            return std::find(props.begin(), props.end(), c) != props.end();
-          });
-      if (!by_key) {
-        continue;
-      }
-      const bool after_parent =
-          parent_var.empty() || std::find(call.tables_before.begin(), call.tables_before.end(), parent_var) !=
-                                    call.tables_before.end();
-      if (!call.loop.empty() && after_parent) {
-        in_loops.push_back(&call);
-      } else if (elsewhere.size() < 3) {
-        const core::SourceLocation& at = call.via.empty() ? call.location : call.via_location;
-        elsewhere.push_back(at.to_string() +
-                            (call.loop.empty()
-                                 ? " (outside any loop)"
-                                 : " (in a loop that does not follow a read of " + parent_var + ")"));
-      }
-    }
-    // sqlcommenter's file= names the code path's file.
-    std::string file_tag = path != nullptr ? path->file : std::string();
-    if (const std::size_t colon = file_tag.find(':'); colon != std::string::npos) {
-      file_tag.resize(colon); // `file='src/routes/feed.ts:14'`
-    }
-    if (!file_tag.empty()) {
-      std::erase_if(in_loops, [&](const model::QueryCall* call) {
-        return !path_ends_with(call->location.file, file_tag) &&
-               !path_ends_with(call->loop_location.file, file_tag);
-      });
-    }
-    // Several calls in one loop are one place to change.
-    std::vector<const model::QueryCall*> loops;
-    for (const model::QueryCall* call : in_loops) {
-      if (std::none_of(loops.begin(), loops.end(), [&](const model::QueryCall* seen) {
-            return seen->loop_location == call->loop_location;
-          })) {
-        loops.push_back(call);
-      }
-    }
-    const std::string what =
-        table->property + (props.empty() ? std::string() : " by " + core::join(props, ", "));
-    if (loops.empty()) {
-      std::string detail =
-          "no Drizzle call found in the project's TypeScript that reads " + what + " inside a loop" +
-          (parent_var.empty() ? std::string() : " over rows read from " + parent_var) + " (" +
-          std::to_string(project->query_files_searched) +
-          (project->query_files_searched == 1 ? " file" : " files") + " searched" +
-          (file_tag.empty() ? std::string() : ", in " + file_tag + " as the log's file= tag says") + ")";
-      if (!elsewhere.empty()) {
-        detail += "; it is read at " + core::join(elsewhere, ", ");
-      }
-      finding.evidence.push_back(core::Evidence{"code", detail, {}});
-      return;
-    }
-    if (loops.size() > 1) {
-      std::vector<std::string> places;
-      for (const model::QueryCall* call : loops) {
-        places.push_back(call_place(*call));
-      }
-      finding.evidence.push_back(core::Evidence{
-          "code",
-          std::to_string(loops.size()) + " Drizzle calls in loops read " + what +
-              "; the log cannot tell which one issues these bursts: " + core::join(places, "; "),
-          {}});
-      return;
-    }
-    const model::QueryCall& call = *loops.front();
-    finding.location = call.via.empty() ? call.location : call.via_location;
-    finding.message += ", issued at " + finding.location.to_string();
-    finding.evidence.insert(finding.evidence.begin(),
-                            core::Evidence{"code", call_place(call), finding.location});
-    const std::string var = table->property;
-    fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
-    if (kind == StatementKind::insert) {
-      fix.drizzle = "// instead of one insert per row in the " + call.loop + " loop:\nawait db.insert(" +
-                    var + ").values(" +
-                    (call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable) +
-                    ".map((row) => ({ /* the row's values */ })));";
-      return;
-    }
-    // The key each row passes, mapped over the loop's rows.
-    std::string prop = props.empty() ? std::string("id") : props.front();
-    std::string ids = "ids";
-    for (std::size_t i = 0; i < call.key_columns.size(); ++i) {
-      if (std::find(props.begin(), props.end(), call.key_columns[i]) == props.end()) {
-        continue;
-      }
-      prop = call.key_columns[i];
-      const std::string& value = call.key_values[i];
-      if (!call.loop_iterable.empty() && !call.loop_variable.empty() &&
-          contains_word(value, call.loop_variable)) {
-        ids = call.loop_iterable + ".map((" + call.loop_variable + ") => " + value + ")";
-      }
-      break;
-    }
-    const std::string member = advisor::drizzle_member(var, prop);
-    const bool relational =
-        call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many;
-    std::string text = "// one query for all rows instead of one per row in the " + call.loop + " loop at " +
-                       call.loop_location.to_string() + ":\n";
-    text += relational ? "const found = await db.query." + var + ".findMany({ where: inArray(" + member +
-                             ", " + ids + ") });\n"
-                       : "const found = await db.select().from(" + var + ").where(inArray(" + member + ", " +
-                             ids + "));\n";
-    text += "// then take each row's match from `found` (by " + prop + ") inside the loop";
-    if (!parent_var.empty()) {
-      text += "\n// or load them with the parent rows, given a relation in relations(): db.query." +
-              parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
-    }
-    fix.drizzle = std::move(text);
-  }
-
-  static bool same_kind(StatementKind kind, model::QueryCallKind call) {
-    switch (kind) {
-    case StatementKind::select:
-      return call == model::QueryCallKind::select || call == model::QueryCallKind::find_first ||
-             call == model::QueryCallKind::find_many;
-    case StatementKind::insert: return call == model::QueryCallKind::insert;
-    case StatementKind::update: return call == model::QueryCallKind::update;
-    case StatementKind::delete_: return call == model::QueryCallKind::remove;
-    default: return false;
-    }
-  }
-
-  // `src/routes/feed.ts` ends with `routes/feed.ts`, not with `ed.ts`.
-  static bool path_ends_with(const std::string& file, const std::string& tail) {
-    std::string_view t = tail;
-    while (t.rfind("./", 0) == 0) {
-      t.remove_prefix(2);
-    }
-    return !t.empty() && file.size() >= t.size() && file.compare(file.size() - t.size(), t.size(), t) == 0 &&
-           (file.size() == t.size() || file[file.size() - t.size() - 1] == '/');
-  }
-
-  static std::string call_place(const model::QueryCall& call) {
-    std::string out = "the Drizzle call at " + call.location.to_string();
-    if (!call.via.empty()) {
-      out += ", in " + call.via + "(), called at " + call.via_location.to_string() + ",";
-    }
-    return out + " inside the " + call.loop + " loop at " + call.loop_location.to_string() +
-           (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
   }
 
   // pg_stat_statements has no order, so bursts cannot be seen. What it can
@@ -597,7 +384,7 @@ private:
       }
       core::Finding finding = advisor::query_finding(k_id, std::min(context.severity, core::Severity::medium),
                                                      query, context.catalog);
-      finding.object.columns = lookup_columns(query);
+      finding.object.columns = n_plus_one_lookup_columns(query);
       finding.message = "Likely N+1: " + advisor::short_query(query.normalized, 100) +
                         " is a single-row lookup by "
                         "key called " +
