@@ -2,7 +2,8 @@
 # Traffic of a real-shaped Drizzle app, logged by a real PostgreSQL 15.
 #
 #   bench/nplus1-app.sh --out DIR/NAME [--seed N] [--vus C] [--requests R]
-#                       [--logging statement|duration] [--generate-migrations]
+#                       [--logging statement|duration] [--sqlcommenter]
+#                       [--generate-migrations]
 #
 # The app is fixtures/nplus1-app (a monorepo: apps/api's tRPC routers call
 # packages/db's repositories, one node-postgres Pool of 12 connections); its
@@ -19,6 +20,10 @@
 # DIR/NAME.log, NAME.csv, NAME.json, and NAME.txt saying how they were made
 # and how many calls of each procedure ran.
 #
+# --sqlcommenter: every statement carries sqlcommenter's traceparent
+# (/*traceparent='00-<trace>-<span>-01'*/: one trace per tRPC call, a span
+# per statement), as the app's SQLCOMMENTER=1 makes it.
+#
 # --generate-migrations: first rewrite fixtures/nplus1-app/packages/db/drizzle
 # with drizzle-kit generate (after a schema change).
 set -euo pipefail
@@ -33,6 +38,7 @@ vus=4
 requests=40
 logging=statement
 generate=0
+sqlcommenter=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
@@ -40,8 +46,9 @@ while [[ $# -gt 0 ]]; do
     --vus) vus="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
     --logging) logging="$2"; shift 2 ;;
+    --sqlcommenter) sqlcommenter=1; shift ;;
     --generate-migrations) generate=1; shift ;;
-    *) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 [[ -n "$out" || "$generate" == 1 ]] || { echo "nplus1-app: --out DIR/NAME is required" >&2; exit 2; }
@@ -70,7 +77,7 @@ fi
 
 out="$(realpath -m "$out")"
 mkdir -p "$(dirname "$out")"
-export NPLUS1_WORK="$work" NPLUS1_OUT="$out" SEED="$seed" VUS="$vus" REQUESTS="$requests"
+export NPLUS1_WORK="$work" NPLUS1_OUT="$out" SEED="$seed" VUS="$vus" REQUESTS="$requests" NPLUS1_COMMENTER="$sqlcommenter"
 "$root/scripts/pg-cluster.sh" run \
   -c "log_line_prefix = '%m [%p] %q%u@%d/%a '" \
   -c "log_destination = 'stderr,csvlog,jsonlog'" \
@@ -94,7 +101,7 @@ bin="$NPLUS1_WORK/node_modules/.bin"
 (cd "$NPLUS1_WORK/apps/api" && SETUP_DATABASE_URL="$setup" "$bin/tsx" ../../driver/seed.ts)
 psql -q -X -v ON_ERROR_STOP=1 -d flowdesk -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO flowdesk;
   GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO flowdesk;" >/dev/null
-(cd "$NPLUS1_WORK/apps/api" && SETUP_DATABASE_URL="$setup" \
+(cd "$NPLUS1_WORK/apps/api" && SETUP_DATABASE_URL="$setup" SQLCOMMENTER="$NPLUS1_COMMENTER" \
   DATABASE_URL="postgres://flowdesk@127.0.0.1:$PGPORT/flowdesk" "$bin/tsx" ../../driver/run.ts >"$NPLUS1_WORK/summary.json")
 sleep 1 # the logging collector writes the last lines
 for ext in log csv json; do cp "$PGCLUSTER_LOGDIR/postgresql.$ext" "${NPLUS1_OUT}.$ext"; done
@@ -102,7 +109,8 @@ for ext in log csv json; do cp "$PGCLUSTER_LOGDIR/postgresql.$ext" "${NPLUS1_OUT
 chmod 644 "$out".log "$out".csv "$out".json
 {
   echo "Made by bench/nplus1-app.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/nplus1-app:"
-  echo "  seed=$seed virtual users=$vus requests per user=$requests logging=$logging"
+  echo "  seed=$seed virtual users=$vus requests per user=$requests logging=$logging" \
+    "sqlcommenter=$([[ $sqlcommenter == 1 ]] && echo traceparent || echo none)"
   echo "  log_line_prefix='%m [%p] %q%u@%d/%a ' (application_name flowdesk-api, user flowdesk, pool max 12)"
   echo "  driver summary:"
   sed 's/^/    /' "$work/summary.json"

@@ -75,7 +75,7 @@ const requests: [string, number, Request][] = [
     "comment.create",
     3,
     (c, ws, r) => {
-      const handles = r.sample(ws.handles, r.int(2, 6));
+      const handles = r.sample(ws.handles, r.int(5, 8));
       if (r.chance(0.3)) {
         handles.push("someone_else");
       }

@@ -119,7 +119,7 @@ async function main() {
         const ticketRows = await db
           .insert(tickets)
           .values(
-            Array.from({ length: random.int(6, 12) }, (_, position) => ({
+            Array.from({ length: random.int(7, 12) }, (_, position) => ({
               publicId: id12("tk", ++ticketNumber),
               stageId: stage.id,
               title: `Ticket ${ticketNumber}`,
@@ -136,7 +136,7 @@ async function main() {
           if (chosen.length > 0) {
             await db.insert(ticketTags).values(chosen.map((tag) => ({ ticketId: ticket.id, tagId: tag.id })));
           }
-          const watchers = random.sample(members, random.int(3, 8));
+          const watchers = random.sample(members, random.int(5, 9));
           await db.insert(ticketWatchers).values(watchers.map((user) => ({ ticketId: ticket.id, userId: user.id })));
           await db.insert(ticketEvents).values(
             Array.from({ length: random.int(1, 4) }, () => ({
@@ -151,7 +151,7 @@ async function main() {
               .values({ publicId: id12("cl", ++objectNumber), ticketId: ticket.id, name: `Checklist ${c + 1}`, position: c })
               .returning({ id: checklists.id });
             await db.insert(checklistItems).values(
-              Array.from({ length: random.int(3, 8) }, (_, position) => ({
+              Array.from({ length: random.int(5, 9) }, (_, position) => ({
                 publicId: id12("ci", ++objectNumber),
                 checklistId: checklist!.id,
                 title: `Step ${position + 1}`,
