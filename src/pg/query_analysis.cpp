@@ -211,8 +211,9 @@ struct Scope {
 
 class Analyzer {
 public:
-  explicit Analyzer(model::QueryShape& shape, std::vector<ExpressionFilter>* filters = nullptr)
-      : m_shape(shape), m_filters(filters) {}
+  explicit Analyzer(model::QueryShape& shape, std::vector<ExpressionFilter>* filters = nullptr,
+                    ColumnReads* reads = nullptr)
+      : m_shape(shape), m_filters(filters), m_reads(reads) {}
 
   void statement(const json& stmt) {
     if (!stmt.is_object() || stmt.empty()) {
@@ -227,6 +228,7 @@ public:
       select(body, nullptr);
     } else if (command == "InsertStmt") {
       m_shape.kind = model::StatementKind::insert;
+      record_write(body, false);
       Scope scope;
       add_relation(member(body, "relation"), scope);
       with_clause(member(body, "withClause"), scope);
@@ -237,6 +239,7 @@ public:
     } else if (command == "UpdateStmt" || command == "DeleteStmt") {
       m_shape.kind = command == "UpdateStmt" ? model::StatementKind::update : model::StatementKind::delete_;
       m_shape.has_where = !member(body, "whereClause").is_null();
+      record_write(body, command == "UpdateStmt");
       Scope scope;
       with_clause(member(body, "withClause"), scope);
       add_relation(member(body, "relation"), scope);
@@ -254,6 +257,42 @@ public:
 private:
   model::QueryShape& m_shape;
   std::vector<ExpressionFilter>* m_filters = nullptr; // collected when set
+  ColumnReads* m_reads = nullptr;                     // collected when set
+
+  void record_read(const model::ColumnUsage& usage) {
+    if (m_reads == nullptr || usage.table.empty()) {
+      return;
+    }
+    const bool seen =
+        std::any_of(m_reads->reads.begin(), m_reads->reads.end(), [&](const model::ColumnUsage& r) {
+          return r.table == usage.table && r.schema == usage.schema && r.column == usage.column;
+        });
+    if (!seen) {
+      m_reads->reads.push_back(usage);
+    }
+  }
+
+  void record_write(const json& body, bool update) {
+    if (m_reads == nullptr) {
+      return;
+    }
+    const json& relation = member(body, "relation");
+    if (member(relation, "relname").is_string()) {
+      m_reads->target_table = member(relation, "relname").get<std::string>();
+      const json& schema = member(relation, "schemaname");
+      m_reads->target_schema = schema.is_string() ? schema.get<std::string>() : std::string();
+    }
+    if (!update) {
+      return;
+    }
+    for (const json& target : member(body, "targetList")) {
+      const json& name = member(member(target, "ResTarget"), "name");
+      if (name.is_string() && std::find(m_reads->updated.begin(), m_reads->updated.end(),
+                                        name.get<std::string>()) == m_reads->updated.end()) {
+        m_reads->updated.push_back(name.get<std::string>());
+      }
+    }
+  }
   std::vector<std::string> m_cte_names;
 
   // UNION / INTERSECT / EXCEPT: the statement reads all rows only if one of
@@ -350,7 +389,7 @@ private:
       if (!query.is_null()) {
         select(query, &scope);
       } else {
-        Analyzer nested(m_shape, m_filters);
+        Analyzer nested(m_shape, m_filters, m_reads);
         nested.m_cte_names = m_cte_names;
         const model::QueryShape saved = m_shape;
         nested.statement(member(body, "ctequery"));
@@ -377,6 +416,9 @@ private:
     predicate(member(body, "whereClause"), scope, false);
     predicate(member(body, "havingClause"), scope, false);
     expressions(member(body, "targetList"), scope);
+    if (m_reads != nullptr) {
+      expressions(member(body, "groupClause"), scope);
+    }
     for (const json& sort : member(body, "sortClause")) {
       const json& node = member(member(sort, "SortBy"), "node");
       if (!column_use(node, ColumnUse::order_by, scope)) {
@@ -514,6 +556,7 @@ private:
       return false;
     }
     usage->use = use;
+    record_read(*usage);
     if (std::find(m_shape.columns.begin(), m_shape.columns.end(), *usage) == m_shape.columns.end()) {
       m_shape.columns.push_back(std::move(*usage));
     }
@@ -677,6 +720,12 @@ private:
     if (!node.is_object()) {
       return;
     }
+    if (m_reads != nullptr && node.contains("ColumnRef")) {
+      if (const auto usage = resolve(node, scope)) {
+        record_read(*usage);
+      }
+      return;
+    }
     if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
       const std::string type = last_name(member(member(cast, "typeName"), "names"));
       if ((type == "json" || type == "jsonb") &&
@@ -740,6 +789,24 @@ std::vector<ExpressionFilter> expression_filters(const nlohmann::json& tree) {
 std::vector<ExpressionFilter> expression_filters_text(std::string_view sql) {
   const ParseResult result = parse(sql);
   return result.ok() ? expression_filters(result.tree) : std::vector<ExpressionFilter>{};
+}
+
+ColumnReads column_reads(const nlohmann::json& tree) {
+  ColumnReads reads;
+  const json& stmts = member(tree, "stmts");
+  if (!stmts.is_array() || stmts.empty()) {
+    return reads;
+  }
+  model::QueryShape scratch;
+  Analyzer analyzer(scratch, nullptr, &reads);
+  analyzer.statement(member(stmts.front(), "stmt"));
+  reads.star = scratch.select_star;
+  return reads;
+}
+
+ColumnReads column_reads_text(std::string_view sql) {
+  const ParseResult result = parse(sql);
+  return result.ok() ? column_reads(result.tree) : ColumnReads{};
 }
 
 model::QueryShape analyze_query_text(std::string_view sql, bool* parsed) {

@@ -43,4 +43,22 @@ struct ExpressionFilter {
 std::vector<ExpressionFilter> expression_filters(const nlohmann::json& tree);
 std::vector<ExpressionFilter> expression_filters_text(std::string_view sql);
 
+// Every column of a table the first statement of `tree` reads anywhere
+// (select list, WHERE, JOIN, GROUP BY, ORDER BY, sub-selects), aliases
+// resolved as in ColumnUsage (`use` is the first use seen; columns whose
+// table is ambiguous are left out), and what it writes: the table of an
+// INSERT, UPDATE or DELETE and the columns an UPDATE sets. A side structure
+// of QueryShape for the workload index search: which columns an index must
+// hold for an index-only scan, and which indexes a write must maintain (an
+// UPDATE that sets no indexed column is HOT and touches no index).
+struct ColumnReads {
+  std::vector<model::ColumnUsage> reads;
+  bool star = false;                // SELECT * or t.* in the top-level select list
+  std::string target_schema;        // the written table (empty schema: unqualified)
+  std::string target_table;         // empty for a SELECT
+  std::vector<std::string> updated; // UPDATE ... SET columns
+};
+ColumnReads column_reads(const nlohmann::json& tree);
+ColumnReads column_reads_text(std::string_view sql);
+
 } // namespace pgadvise::pg
