@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real Drizzle tools the `pgadvise fix` round-trip tests run
-# (tests/app/fix_round_trip_test.cpp): drizzle-kit + drizzle-orm 0.31 and
+# (tests/app/fix/fix_round_trip_test.cpp): drizzle-kit + drizzle-orm 0.31 and
 # the 1.0 release candidate, and TypeScript's own compiler, from the npm
 # registry into a cached folder. Tests never reach the network: they use
 # this folder and fail (never skip) when it is missing.

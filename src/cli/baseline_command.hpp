@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/lint.hpp"
+#include "app/lint/lint.hpp"
 
 namespace CLI {
 class App;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/exit_codes.hpp"
+#include "app/report/exit_codes.hpp"
 
 namespace pgadvise::cli {
 

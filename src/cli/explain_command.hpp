@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/explain.hpp"
+#include "app/inspect/explain.hpp"
 
 namespace CLI {
 class App;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/fix.hpp"
+#include "app/fix/fix.hpp"
 
 namespace CLI {
 class App;

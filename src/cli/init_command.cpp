@@ -1,7 +1,7 @@
 #include "cli/init_command.hpp"
 
-#include "app/exit_codes.hpp"
-#include "app/init_config.hpp"
+#include "app/config/init_config.hpp"
+#include "app/report/exit_codes.hpp"
 
 #include <CLI/CLI.hpp>
 #include <filesystem>

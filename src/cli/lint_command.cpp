@@ -1,6 +1,6 @@
 #include "cli/lint_command.hpp"
 
-#include "app/lint.hpp"
+#include "app/lint/lint.hpp"
 #include "cli/watchdog.hpp"
 #include "reporters/formats.hpp"
 

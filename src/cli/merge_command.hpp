@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/merge.hpp"
+#include "app/report/merge.hpp"
 
 namespace CLI {
 class App;

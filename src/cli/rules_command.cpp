@@ -1,6 +1,6 @@
 #include "cli/rules_command.hpp"
 
-#include "app/report_facts.hpp"
+#include "app/report/report_facts.hpp"
 #include "cli/cli.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/schema_view.hpp"
+#include "app/inspect/schema_view.hpp"
 
 namespace CLI {
 class App;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/shell.hpp"
+#include "app/inspect/shell.hpp"
 
 namespace CLI {
 class App;

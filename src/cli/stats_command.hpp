@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/stats.hpp"
+#include "app/live/stats.hpp"
 
 namespace CLI {
 class App;

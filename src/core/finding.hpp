@@ -59,7 +59,7 @@ struct Finding {
   std::optional<Fix> fix;
   std::string fingerprint; // see compute_fingerprint
   // Every rule that found this problem, `rule` (the primary) first, when
-  // findings were merged into one (app/consolidate); empty for a finding
+  // findings were merged into one (app/lint/consolidate); empty for a finding
   // only one rule reported. Read it through all_rule_ids().
   std::vector<std::string> rule_ids{};
   // Workload time the fix saves, from a verified index proposal (HypoPG or

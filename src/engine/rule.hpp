@@ -25,7 +25,7 @@ std::string_view to_string(Input input);
 
 // Which runs a rule judges. state: what the schema and workload cost now,
 // on every run. The other two judge how the schema changes, so only
-// migrations not yet applied (app/lens): change, how a migration applies
+// migrations not yet applied (app/scope/lens): change, how a migration applies
 // (locks, rewrites), whose applied instances cost nothing more and are not
 // reported; convention, what a new column should be, whose applied
 // instances are existing columns a rewrite rarely pays for, so they get one
@@ -69,7 +69,7 @@ struct RuleMeta {
   // each finding is its own action (an index to create): the text report
   // never folds them into one entry and gathers their DDL into one block.
   bool each_finding_an_action = false;
-  // what `pgadvise fix` may write for its findings (app/fix).
+  // what `pgadvise fix` may write for its findings (app/fix/fix).
   FixEdit fix_edit = FixEdit::index_ddl;
 };
 

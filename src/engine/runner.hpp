@@ -34,8 +34,8 @@ struct RunReport {
   std::vector<std::string> skipped; // "rule-id: why", for --verbose
   std::size_t suppressed = 0;
   std::size_t hidden = 0;    // below min_severity
-  std::size_t baselined = 0; // in the --baseline file (app/baseline)
-  std::size_t unchanged = 0; // outside what --changed-since touched (app/changed_files)
+  std::size_t baselined = 0; // in the --baseline file (app/scope/baseline)
+  std::size_t unchanged = 0; // outside what --changed-since touched (app/scope/changed_files)
 };
 
 // Runs every enabled rule of `rules` whose inputs are present, applies

@@ -20,7 +20,7 @@ struct SchemaLoad {
   std::vector<std::string> notes;
   std::size_t files_read = 0;
   // The SQL files replayed, in replay order, as findings name them
-  // (display_path): which migration is the newest (app/lens).
+  // (display_path): which migration is the newest (app/scope/lens).
   std::vector<std::string> replayed_files;
   std::size_t statements = 0;
   // Relations the catalog does not model (views, materialized views,

@@ -60,7 +60,7 @@ struct ReportInput {
   // ID (the way to see all of a rule) lists each instead.
   bool expand_groups = false;
   // Which migrations the change rules judged, when some were left out
-  // (app/lens): shown in every text report, not only with --verbose. Also in `notes`.
+  // (app/scope/lens): shown in every text report, not only with --verbose. Also in `notes`.
   std::string scope_note;
   // The schema, for the text report's order by impact (table rows); may be null.
   const model::Catalog* catalog = nullptr;

@@ -8,7 +8,7 @@
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/migration_writer.hpp"
 #include "advisor/plan_analysis_confirm.hpp"
-#include "app/run_rules.hpp"
+#include "app/lint/run_rules.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "loaders/live/catalog.hpp"

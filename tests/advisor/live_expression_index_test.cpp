@@ -7,8 +7,8 @@
 
 #include "advisor/live_advisor_support.hpp"
 #include "advisor/live_analysis_run.hpp"
-#include "app/consolidate.hpp"
-#include "app/run_rules.hpp"
+#include "app/lint/consolidate.hpp"
+#include "app/lint/run_rules.hpp"
 #include "loaders/live/catalog.hpp"
 #include "pg/explain.hpp"
 #include "support/pg_cluster.hpp"

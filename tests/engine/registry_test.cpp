@@ -225,7 +225,7 @@ TEST(Registry, PageFrontmatterMatchesRuleMetadata) {
 }
 
 // The rules that judge how a migration applies or what a new column should
-// be judge only migrations not yet applied (app/lens); the rest judge the
+// be judge only migrations not yet applied (app/scope/lens); the rest judge the
 // schema as it is.
 TEST(Registry, ChangeRulesCarryTheirLens) {
   const std::map<std::string, engine::Lens> expected = {

@@ -1,7 +1,7 @@
 // The runner as rules see it: options and severities from Settings reach
 // the rules, suppressions and filters apply to their findings.
 
-#include "app/run_rules.hpp"
+#include "app/lint/run_rules.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
 #include "model/type_ref.hpp"

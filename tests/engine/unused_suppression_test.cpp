@@ -1,6 +1,6 @@
 // unused-suppression: the engine reports a pgadvise-ignore id that silenced
 // nothing, but only for rules that ran and for unknown ids.
-#include "app/run_rules.hpp"
+#include "app/lint/run_rules.hpp"
 #include "engine/runner.hpp"
 #include "model/type_ref.hpp"
 #include "rules/rule_test_support.hpp"

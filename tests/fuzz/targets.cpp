@@ -1,6 +1,6 @@
 #include "fuzz/targets.hpp"
 
-#include "app/config.hpp"
+#include "app/config/config.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"

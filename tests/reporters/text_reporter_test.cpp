@@ -3,7 +3,7 @@
 // them with
 //   PGADVISE_UPDATE_GOLDEN=1 build/pgadvise_tests --gtest_filter='TextReporter*'
 // and review the diff before committing it.
-#include "app/report_facts.hpp"
+#include "app/report/report_facts.hpp"
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
 #include "reporters/report.hpp"

@@ -1,9 +1,9 @@
 // migration-edited-after-apply: the rule over hand-built ledgers, and the
 // fixtures end to end (drizzle's table in a real database, the migration
 // folder on disk, read through the same path as `pgadvise lint --db`).
-#include "app/discovery.hpp"
-#include "app/live_input.hpp"
-#include "app/run_rules.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/lint/run_rules.hpp"
+#include "app/live/live_input.hpp"
 #include "core/sha256.hpp"
 #include "core/text.hpp"
 #include "engine/builtin_diagnostics.hpp"

@@ -1,6 +1,6 @@
 #include "advisor/live_advisor_support.hpp"
 #include "advisor/live_analysis_run.hpp"
-#include "app/run_rules.hpp"
+#include "app/lint/run_rules.hpp"
 #include "core/text.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"

@@ -2,8 +2,8 @@
 // the Drizzle schema: real drizzle-kit output (fixtures/schema-ts/kitchen-sink,
 // fixtures/drizzle-app) and hand-built catalogs. The project fixtures in
 // fixtures/rules/snapshot-drift/ run in tests/rules/rule_fixtures_test.cpp.
-#include "app/discovery.hpp"
-#include "app/run_rules.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/lint/run_rules.hpp"
 #include "core/text.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"

@@ -1,8 +1,8 @@
 #include "support/rule_fixtures.hpp"
 
-#include "app/discovery.hpp"
-#include "app/live_input.hpp"
-#include "app/run_rules.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/lint/run_rules.hpp"
+#include "app/live/live_input.hpp"
 #include "core/text.hpp"
 #include "loaders/logs/reader.hpp"
 #include "loaders/project/scan.hpp"

@@ -1,7 +1,7 @@
-#include "app/init_config.hpp"
+#include "app/config/init_config.hpp"
 
-#include "app/config.hpp"
-#include "app/discovery.hpp"
+#include "app/config/config.hpp"
+#include "app/inputs/discovery.hpp"
 
 #include <algorithm>
 #include <fstream>

@@ -1,12 +1,12 @@
-#include "app/fix.hpp"
+#include "app/fix/fix.hpp"
 
-#include "app/changed_files.hpp"
-#include "app/exit_codes.hpp"
-#include "app/fix_commands.hpp"
-#include "app/fix_concurrent.hpp"
-#include "app/fix_migration.hpp"
-#include "app/fix_schema_ts.hpp"
-#include "app/lint_run.hpp"
+#include "app/fix/fix_commands.hpp"
+#include "app/fix/fix_concurrent.hpp"
+#include "app/fix/fix_migration.hpp"
+#include "app/fix/fix_schema_ts.hpp"
+#include "app/lint/lint_run.hpp"
+#include "app/report/exit_codes.hpp"
+#include "app/scope/changed_files.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
@@ -215,16 +215,6 @@ std::string shown(const fs::path& path) {
 }
 
 } // namespace
-
-std::string fix_label(const fs::path& path) {
-  std::error_code ec;
-  const fs::path relative =
-      fs::absolute(path, ec).lexically_normal().lexically_relative(fs::current_path(ec));
-  if (!relative.empty() && *relative.begin() != "..") {
-    return relative.generic_string();
-  }
-  return path.generic_string();
-}
 
 namespace {
 
@@ -480,47 +470,11 @@ std::vector<std::string> dirty_files(const std::vector<FileChange>& files) {
 
 } // namespace
 
-core::Result<bool> write_file_change(const FileChange& change) {
-  std::error_code ec;
-  if (change.created && change.path.has_parent_path()) {
-    fs::create_directories(change.path.parent_path(), ec);
-  }
-  const fs::path temp = change.path.string() + ".pgadvise-fix";
-  {
-    std::ofstream file(temp, std::ios::binary);
-    file << change.after;
-    file.flush();
-    if (!file) {
-      fs::remove(temp, ec);
-      return core::Error("cannot write " + change.label);
-    }
-  }
-  if (!change.created) {
-    fs::permissions(temp, fs::status(change.path, ec).permissions(), ec);
-  }
-  fs::rename(temp, change.path, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    return core::Error("cannot replace " + change.label + ": " + ec.message());
-  }
-  return true;
-}
-
 int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
-  // lint's first four stages (app/lint_run.hpp): the findings a lint run
+  // lint's first four stages (app/lint/lint_run.hpp): the findings a lint run
   // with the same flags would report.
   LintRun run;
-  std::optional<core::Error> error = plan_lint(options.lint, run, err);
-  if (!error) {
-    error = read_lint_inputs(run, err);
-  }
-  if (!error) {
-    error = check_lint_inputs(run, err);
-  }
-  if (!error) {
-    error = select_findings(run, err);
-  }
-  if (error) {
+  if (const std::optional<core::Error> error = collect_findings(options.lint, run, err)) {
     err << "pgadvise: " << error->to_string() << "\n";
     return k_exit_usage;
   }

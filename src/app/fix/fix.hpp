@@ -1,6 +1,7 @@
 #pragma once
 
-#include "app/lint.hpp"
+#include "app/fix/file_change.hpp"
+#include "app/lint/lint_options.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
 #include "model/project.hpp"
@@ -23,15 +24,6 @@ struct FixOptions {
   bool allow_dirty = false;              // --allow-dirty: edit files git has uncommitted changes in
 };
 
-// One file the fixes change (or create).
-struct FileChange {
-  std::filesystem::path path;
-  std::string label; // as shown in the diff: relative to the working directory
-  std::string before;
-  std::string after;
-  bool created = false;
-};
-
 // What the fixes of a set of findings do to the project's files.
 struct FixPlan {
   std::vector<FileChange> files;
@@ -41,32 +33,24 @@ struct FixPlan {
 };
 
 // The edits that carry out the findings' fixes: Drizzle lines into schema
-// files (app/fix_schema_ts), `drizzle-kit push` to `migrate` in scripts, CI
+// files (app/fix/fix_schema_ts), `drizzle-kit push` to `migrate` in scripts, CI
 // and Dockerfiles. Nothing is written.
 // Projects without a Drizzle schema file get their DDL as a new migration
-// in `migrations_dir` (app/fix_migration).
+// in `migrations_dir` (app/fix/fix_migration).
 struct FixTargets {
   std::optional<std::filesystem::path> migrations_dir;
   bool schema_ts = false;
   // Estimated rows by "schema.table", for the tables whose size is known
   // (--db, --stats): an index on a large one is built CONCURRENTLY by a
-  // deploy script (app/fix_concurrent). Empty: sizes unknown.
+  // deploy script (app/fix/fix_concurrent). Empty: sizes unknown.
   std::map<std::string, double> table_rows;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
                    const FixTargets& targets = {});
 
-// A path as the diff and notes show it: relative to the working directory
-// when under it.
-std::string fix_label(const std::filesystem::path& path);
-
 // Prints the plan as a unified diff (stdout), then its notes and next steps.
 void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes);
-
-// Writes one changed (or new) file: to a temporary beside it, then renamed
-// over it, so a failure leaves the old file whole.
-core::Result<bool> write_file_change(const FileChange& change);
 
 // A fix run: lint's pipeline, the plan, then the diff or (--write) the
 // files. Exit 0, or 2 for a usage problem or a file git has uncommitted

@@ -1,4 +1,4 @@
-#include "app/fix_commands.hpp"
+#include "app/fix/fix_commands.hpp"
 
 #include "core/file.hpp"
 #include "core/text_edit.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/fix.hpp"
+#include "app/fix/file_change.hpp"
 #include "core/finding.hpp"
 
 #include <map>

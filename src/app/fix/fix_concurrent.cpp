@@ -1,4 +1,4 @@
-#include "app/fix_concurrent.hpp"
+#include "app/fix/fix_concurrent.hpp"
 
 #include "core/file.hpp"
 #include "core/format.hpp"

@@ -1,4 +1,4 @@
-#include "app/fix_migration.hpp"
+#include "app/fix/fix_migration.hpp"
 
 #include "core/file.hpp"
 #include "core/text.hpp"

@@ -1,6 +1,6 @@
-#include "app/fix_schema_ts.hpp"
+#include "app/fix/fix_schema_ts.hpp"
 
-#include "app/fix_schema_ts_file.hpp"
+#include "app/fix/fix_schema_ts_file.hpp"
 
 #include <map>
 #include <optional>

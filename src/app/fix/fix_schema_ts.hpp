@@ -7,7 +7,7 @@
 #include <vector>
 
 // `pgadvise fix` in a Drizzle schema file: where each Drizzle line a finding
-// proposes goes, as text edits on the file (app/fix.cpp applies them). The
+// proposes goes, as text edits on the file (app/fix/fix.cpp applies them). The
 // file is read with the TypeScript parser (loaders/typescript), so edits
 // land in the table's own declaration whatever its layout, and they follow
 // the file's style: its quotes, indentation and trailing commas, and the

@@ -1,4 +1,4 @@
-#include "app/fix_schema_ts_file.hpp"
+#include "app/fix/fix_schema_ts_file.hpp"
 
 #include <algorithm>
 #include <map>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/fix_schema_ts.hpp"
+#include "app/fix/fix_schema_ts.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
 #include "loaders/typescript/parser.hpp"
@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-// The schema file `pgadvise fix` edits (app/fix_schema_ts.hpp), read with
+// The schema file `pgadvise fix` edits (app/fix/fix_schema_ts.hpp), read with
 // the TypeScript parser: its style (quotes, indentation), where a table's
 // declaration and its extra-config callback are, and the edits that add or
 // remove list items, a callback or imports in the file's own layout.
@@ -27,7 +27,7 @@ public:
     detect_style();
   }
 
-  // The edits for `requests` (app/fix_schema_ts.cpp).
+  // The edits for `requests` (app/fix/fix_schema_ts.cpp).
   SchemaEditPlan plan(const std::vector<SchemaEdit>& requests);
 
 private:
@@ -76,7 +76,7 @@ private:
     return m_src.substr(begin_of(first), end_of(last) - begin_of(first));
   }
 
-  // ---- style and lookups (app/fix_schema_ts_file.cpp) ----
+  // ---- style and lookups (app/fix/fix_schema_ts_file.cpp) ----
   void detect_style();
   [[nodiscard]] std::string styled(std::string_view entry) const;
 
@@ -88,7 +88,7 @@ private:
   [[nodiscard]] std::string builder_of(loaders::ts::NodeId expression) const;
   [[nodiscard]] ListShape list_of(loaders::ts::NodeId list) const;
 
-  // ---- edits laid out as the file is (app/fix_schema_ts_layout.cpp) ----
+  // ---- edits laid out as the file is (app/fix/fix_schema_ts_layout.cpp) ----
   void append_items(const ListShape& list, const std::vector<std::string>& items,
                     std::vector<core::TextEdit>& edits) const;
   core::TextEdit remove_item(const ListShape& list, std::size_t index) const;

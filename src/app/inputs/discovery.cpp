@@ -1,6 +1,6 @@
-#include "app/discovery.hpp"
+#include "app/inputs/discovery.hpp"
 
-#include "app/discovery_files.hpp"
+#include "app/inputs/discovery_files.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"

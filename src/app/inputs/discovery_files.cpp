@@ -1,4 +1,4 @@
-#include "app/discovery_files.hpp"
+#include "app/inputs/discovery_files.hpp"
 
 #include "core/file.hpp"
 #include "loaders/drizzle_kit/config.hpp"

@@ -1,4 +1,4 @@
-#include "app/workload_input.hpp"
+#include "app/inputs/workload_input.hpp"
 
 #include "loaders/logs/prefix.hpp"
 #include "loaders/logs/reader.hpp"

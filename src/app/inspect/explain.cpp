@@ -1,6 +1,6 @@
-#include "app/explain.hpp"
+#include "app/inspect/explain.hpp"
 
-#include "app/exit_codes.hpp"
+#include "app/report/exit_codes.hpp"
 #include "core/file.hpp"
 
 #include <iostream>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/query_advisor.hpp"
+#include "app/inspect/query_advisor.hpp"
 
 #include <ostream>
 #include <string>

@@ -1,7 +1,7 @@
-#include "app/query_advisor.hpp"
+#include "app/inspect/query_advisor.hpp"
 
 #include "advisor/live_analysis_run.hpp"
-#include "app/run_rules.hpp"
+#include "app/lint/run_rules.hpp"
 #include "core/hash.hpp"
 #include "core/settings.hpp"
 #include "core/text.hpp"

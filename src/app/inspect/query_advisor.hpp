@@ -1,7 +1,7 @@
 #pragma once
 
-#include "app/discovery.hpp"
-#include "app/live_input.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/live/live_input.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
 #include "engine/runner.hpp"

@@ -1,7 +1,7 @@
-#include "app/schema_view.hpp"
+#include "app/inspect/schema_view.hpp"
 
-#include "app/discovery.hpp"
-#include "app/exit_codes.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/report/exit_codes.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>

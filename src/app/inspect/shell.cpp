@@ -1,8 +1,8 @@
-#include "app/shell.hpp"
+#include "app/inspect/shell.hpp"
 
-#include "app/exit_codes.hpp"
-#include "app/fix.hpp"
-#include "app/schema_view.hpp"
+#include "app/fix/fix.hpp"
+#include "app/inspect/schema_view.hpp"
+#include "app/report/exit_codes.hpp"
 #include "core/text.hpp"
 #include "reporters/report.hpp"
 #include "rules/registry.hpp"

@@ -1,4 +1,4 @@
-#include "app/consolidate.hpp"
+#include "app/lint/consolidate.hpp"
 
 #include "core/finding_order.hpp"
 #include "core/text.hpp"

@@ -1,13 +1,11 @@
-#include "app/lint.hpp"
+#include "app/lint/lint.hpp"
 
-#include "app/exit_codes.hpp"
-#include "app/lint_run.hpp"
+#include "app/lint/lint_run.hpp"
+#include "app/report/exit_codes.hpp"
 
 namespace pgadvise::app {
 
-// The stages, in order (app/lint_run.hpp); the first that fails stops the run.
-int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& err) {
-  LintRun run;
+std::optional<core::Error> collect_findings(const LintOptions& given, LintRun& run, std::ostream& err) {
   std::optional<core::Error> error = plan_lint(given, run, err);
   if (!error) {
     error = read_lint_inputs(run, err);
@@ -18,7 +16,13 @@ int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& e
   if (!error) {
     error = select_findings(run, err);
   }
-  if (error) {
+  return error;
+}
+
+// The stages, in order (app/lint/lint_run.hpp); the first that fails stops the run.
+int run_lint(const LintOptions& given, std::ostream& report_out, std::ostream& err) {
+  LintRun run;
+  if (const std::optional<core::Error> error = collect_findings(given, run, err)) {
     err << "pgadvise: " << error->to_string() << "\n";
     return k_exit_usage;
   }

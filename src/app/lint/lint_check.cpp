@@ -1,8 +1,8 @@
-// Stage 3 of a lint run (app/lint_run.hpp): every rule over what was read.
-#include "app/consolidate.hpp"
-#include "app/lint_run.hpp"
-#include "app/run_rules.hpp"
-#include "app/show_literals.hpp"
+// Stage 3 of a lint run (app/lint/lint_run.hpp): every rule over what was read.
+#include "app/lint/consolidate.hpp"
+#include "app/lint/lint_run.hpp"
+#include "app/lint/run_rules.hpp"
+#include "app/lint/show_literals.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "rules/registry.hpp"
 

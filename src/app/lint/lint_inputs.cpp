@@ -1,7 +1,7 @@
-// Stage 2 of a lint run (app/lint_run.hpp): every input found and read.
-#include "app/discovery.hpp"
-#include "app/lint_run.hpp"
-#include "app/stats.hpp"
+// Stage 2 of a lint run (app/lint/lint_run.hpp): every input found and read.
+#include "app/inputs/discovery.hpp"
+#include "app/lint/lint_run.hpp"
+#include "app/live/stats.hpp"
 #include "core/text.hpp"
 #include "loaders/project/scan.hpp"
 

@@ -1,7 +1,7 @@
-// Stage 1 of a lint run (app/lint_run.hpp): the command line over the config
+// Stage 1 of a lint run (app/lint/lint_run.hpp): the command line over the config
 // file, checked into Settings.
-#include "app/config.hpp"
-#include "app/lint_run.hpp"
+#include "app/config/config.hpp"
+#include "app/lint/lint_run.hpp"
 #include "core/result.hpp"
 #include "core/settings.hpp"
 #include "core/text.hpp"

@@ -1,9 +1,9 @@
-// Stage 5 of a lint run (app/lint_run.hpp): the report, or the baseline file.
-#include "app/baseline.hpp"
-#include "app/exit_codes.hpp"
-#include "app/lint_run.hpp"
-#include "app/report_facts.hpp"
-#include "app/report_output.hpp"
+// Stage 5 of a lint run (app/lint/lint_run.hpp): the report, or the baseline file.
+#include "app/lint/lint_run.hpp"
+#include "app/report/exit_codes.hpp"
+#include "app/report/report_facts.hpp"
+#include "app/report/report_output.hpp"
+#include "app/scope/baseline.hpp"
 #include "reporters/formats.hpp"
 #include "reporters/report.hpp"
 

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "app/changed_files.hpp"
-#include "app/config.hpp"
-#include "app/discovery.hpp"
-#include "app/lint.hpp"
-#include "app/live_input.hpp"
-#include "app/workload_input.hpp"
+#include "app/config/config.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/inputs/workload_input.hpp"
+#include "app/lint/lint_options.hpp"
+#include "app/live/live_input.hpp"
+#include "app/scope/changed_files.hpp"
 #include "core/result.hpp"
 #include "core/settings.hpp"
 #include "engine/runner.hpp"
@@ -71,9 +71,15 @@ struct LintRun {
 [[nodiscard]] std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err);
 
 // 4. Narrows the findings to what this run reports: the change rules judge
-// only migrations not yet applied (app/lens), the config's ignore globs;
+// only migrations not yet applied (app/scope/lens), the config's ignore globs;
 // then, unless the run records a baseline, --changed-since and --baseline.
 [[nodiscard]] std::optional<core::Error> select_findings(LintRun& run, std::ostream& err);
+
+// Stages 1 to 4 in order, the first that fails stopping: the findings a
+// lint run with these options reports. `pgadvise lint` writes them
+// (write_lint_report); `pgadvise fix` turns them into edits.
+[[nodiscard]] std::optional<core::Error> collect_findings(const LintOptions& given, LintRun& run,
+                                                          std::ostream& err);
 
 // 5. Writes the report in --format (to `out`, or --output) and returns the
 // exit code; `pgadvise baseline` writes the baseline file instead.

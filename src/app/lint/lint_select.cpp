@@ -1,7 +1,7 @@
-// Stage 4 of a lint run (app/lint_run.hpp): which findings this run reports.
-#include "app/baseline.hpp"
-#include "app/lens.hpp"
-#include "app/lint_run.hpp"
+// Stage 4 of a lint run (app/lint/lint_run.hpp): which findings this run reports.
+#include "app/lint/lint_run.hpp"
+#include "app/scope/baseline.hpp"
+#include "app/scope/lens.hpp"
 #include "loaders/sql/migrations.hpp"
 
 #include <set>
@@ -10,7 +10,7 @@ namespace pgadvise::app {
 
 namespace {
 
-// Which migrations the change rules judge (app/lens): every one when asked
+// Which migrations the change rules judge (app/scope/lens): every one when asked
 // or when a baseline holds the old findings; the branch's files with
 // --changed-since; with --db those the migrations table does not list; else
 // the newest. .sql files named on the command line are always judged.

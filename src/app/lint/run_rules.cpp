@@ -1,4 +1,4 @@
-#include "app/run_rules.hpp"
+#include "app/lint/run_rules.hpp"
 
 #include "advisor/drizzle_render.hpp"
 #include "rules/registry.hpp"

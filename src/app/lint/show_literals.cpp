@@ -1,4 +1,4 @@
-#include "app/show_literals.hpp"
+#include "app/lint/show_literals.hpp"
 
 #include "core/whitespace.hpp"
 

@@ -1,9 +1,9 @@
-#include "app/live_input.hpp"
+#include "app/live/live_input.hpp"
 
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/migration_writer.hpp"
 #include "advisor/plan_analysis_confirm.hpp"
-#include "app/lens.hpp"
+#include "app/scope/lens.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"

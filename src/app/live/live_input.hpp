@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/discovery.hpp"
+#include "app/inputs/discovery.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
 #include "loaders/schema_load.hpp"

@@ -1,6 +1,6 @@
-#include "app/stats.hpp"
+#include "app/live/stats.hpp"
 
-#include "app/exit_codes.hpp"
+#include "app/report/exit_codes.hpp"
 #include "core/file.hpp"
 #include "loaders/live/catalog.hpp"
 #include "pg/connection.hpp"

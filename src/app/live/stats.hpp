@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/live_input.hpp"
+#include "app/live/live_input.hpp"
 #include "core/result.hpp"
 #include "model/catalog.hpp"
 

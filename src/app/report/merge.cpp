@@ -1,7 +1,7 @@
-#include "app/merge.hpp"
+#include "app/report/merge.hpp"
 
-#include "app/exit_codes.hpp"
-#include "app/report_output.hpp"
+#include "app/report/exit_codes.hpp"
+#include "app/report/report_output.hpp"
 #include "core/file.hpp"
 #include "core/finding.hpp"
 #include "reporters/report.hpp"

@@ -1,4 +1,4 @@
-#include "app/report_facts.hpp"
+#include "app/report/report_facts.hpp"
 
 #include "engine/builtin_diagnostics.hpp"
 #include "rules/registry.hpp"

@@ -1,4 +1,4 @@
-#include "app/baseline.hpp"
+#include "app/scope/baseline.hpp"
 
 #include "core/file.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/changed_files.hpp"
+#include "app/scope/changed_files.hpp"
 
 #include "core/text.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/lens.hpp"
+#include "app/scope/lens.hpp"
 
 #include "core/text.hpp"
 #include "engine/rule.hpp"

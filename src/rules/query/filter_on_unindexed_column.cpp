@@ -45,7 +45,7 @@ bool known_small(const model::Table& table, long min_rows) {
 // The partial index a live run's advisor proposed for these queries on
 // `table` (their IS [NOT] NULL test keeps few rows, by pg_stats), or null.
 // That index is then this finding's fix too, so the finding and
-// seq-scan-confirmed's for the same scan merge into one (app/consolidate)
+// seq-scan-confirmed's for the same scan merge into one (app/lint/consolidate)
 // instead of proposing two indexes for one query.
 const model::IndexProposal* live_partial_index(const engine::RuleContext& context,
                                                const std::vector<const QueryStats*>& queries,

@@ -1,6 +1,6 @@
 // .pgadvise.toml: what it may say, the located errors when it says something
 // else, where it is found, and the ignore globs.
-#include "app/config.hpp"
+#include "app/config/config.hpp"
 
 #include <cstdlib>
 #include <filesystem>

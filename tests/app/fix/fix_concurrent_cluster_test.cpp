@@ -4,7 +4,7 @@
 // (inside drizzle-kit migrate's transaction) is a no-op, and the plain form
 // generate writes would fail; it skips a table a new database does not have
 // yet; and it rebuilds an index a failed build left INVALID.
-#include "app/fix_concurrent.hpp"
+#include "app/fix/fix_concurrent.hpp"
 #include "cli/process.hpp"
 #include "support/files.hpp"
 #include "support/pg_cluster.hpp"

@@ -3,8 +3,8 @@
 // drizzle-kit migrate; after generate, the migration's CREATE INDEX gains
 // IF NOT EXISTS. The script itself is run against PostgreSQL in
 // fix_concurrent_cluster_test.cpp.
-#include "app/fix.hpp"
-#include "app/fix_concurrent.hpp"
+#include "app/fix/fix.hpp"
+#include "app/fix/fix_concurrent.hpp"
 #include "support/files.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // Where `pgadvise fix` puts Drizzle lines in a schema file, and how it keeps
 // the file's own style. The round trip through real drizzle-kit is
 // fix_round_trip_test.cpp; these pin the layout of each form.
-#include "app/fix_schema_ts.hpp"
+#include "app/fix/fix_schema_ts.hpp"
 
 #include <gtest/gtest.h>
 

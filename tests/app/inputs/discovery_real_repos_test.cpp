@@ -1,7 +1,7 @@
 // Discovery and loading on layouts met in real repositories: a baseline
 // journal entry without SQL, migrations the journal does not list, configs
 // in subfolders and several databases in one tree.
-#include "app/discovery.hpp"
+#include "app/inputs/discovery.hpp"
 #include "loaders/schema_load.hpp"
 #include "support/drizzle_files.hpp"
 

@@ -1,4 +1,4 @@
-#include "app/discovery.hpp"
+#include "app/inputs/discovery.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "model/catalog.hpp"
 #include "support/drizzle_files.hpp"

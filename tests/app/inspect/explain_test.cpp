@@ -1,5 +1,5 @@
-#include "app/explain.hpp"
-#include "app/shell.hpp"
+#include "app/inspect/explain.hpp"
+#include "app/inspect/shell.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -12,7 +12,7 @@
 #include <vector>
 
 namespace pgadvise::app {
-namespace {
+namespace explain_test {
 
 namespace fs = std::filesystem;
 
@@ -111,5 +111,5 @@ TEST(Shell, ScriptedFromStdin) {
   EXPECT_EQ(text.find("SELECT $1"), std::string::npos); // after \q nothing is read
 }
 
-} // namespace
+} // namespace explain_test
 } // namespace pgadvise::app

@@ -1,5 +1,5 @@
-#include "app/discovery.hpp"
-#include "app/schema_view.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/inspect/schema_view.hpp"
 #include "core/file.hpp"
 #include "model/type_ref.hpp"
 #include "support/pg_cluster.hpp"
@@ -13,7 +13,7 @@
 #include <vector>
 
 namespace pgadvise::app {
-namespace {
+namespace schema_view_test {
 
 namespace fs = std::filesystem;
 using test_support::ClusterTest;
@@ -227,5 +227,5 @@ TEST_F(SchemaFidelity, FixtureAppReplayEqualsPostgresCatalog) {
   }
 }
 
-} // namespace
+} // namespace schema_view_test
 } // namespace pgadvise::app

@@ -1,6 +1,6 @@
 // `\fix` in the shell: the last statement's fixes as a diff of schema.ts,
 // and `\fix write` applying it, on a copy of the bundled example app.
-#include "app/shell.hpp"
+#include "app/inspect/shell.hpp"
 #include "support/files.hpp"
 
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <sstream>
 
 namespace pgadvise::app {
-namespace {
+namespace shell_fix_test {
 
 namespace fs = std::filesystem;
 using pgadvise::test::read_text;
@@ -54,5 +54,5 @@ TEST(ShellFix, ShowsThenWritesTheLastStatementsIndexIntoSchemaTs) {
   EXPECT_EQ(read_text(schema), after);
 }
 
-} // namespace
+} // namespace shell_fix_test
 } // namespace pgadvise::app

@@ -1,13 +1,13 @@
 // One finding per problem: findings that propose the same index, or an index
 // another proposal's columns lead, become one finding with every rule id,
 // all the evidence, the highest severity and the primary's fingerprint.
-#include "app/consolidate.hpp"
+#include "app/lint/consolidate.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>
 
 namespace pgadvise::app {
-namespace {
+namespace consolidate_test {
 
 core::Finding index_finding(std::string rule, core::Severity severity, std::string table,
                             std::vector<std::string> columns, std::string evidence) {
@@ -229,5 +229,5 @@ TEST(ProposedIndex, ReadsWhatMakesTwoIndexesTheSame) {
   EXPECT_FALSE(parse_proposed_index("CREATE INDEX i ON t (a"));
 }
 
-} // namespace
+} // namespace consolidate_test
 } // namespace pgadvise::app

@@ -1,6 +1,6 @@
 // The pure parts of `--db`: which connection settings a command line gives,
 // and how the live catalog takes locations from the schema files.
-#include "app/live_input.hpp"
+#include "app/live/live_input.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

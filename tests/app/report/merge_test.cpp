@@ -1,4 +1,4 @@
-#include "app/merge.hpp"
+#include "app/report/merge.hpp"
 #include "support/cli.hpp"
 #include "support/files.hpp"
 
@@ -15,7 +15,7 @@
 #include <vector>
 
 namespace pgadvise::app {
-namespace {
+namespace merge_test {
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
@@ -136,5 +136,5 @@ TEST(Merge, NotAReportIsAUsageError) {
   EXPECT_NE(err.str().find("not a pgadvise JSON report"), std::string::npos);
 }
 
-} // namespace
+} // namespace merge_test
 } // namespace pgadvise::app

@@ -1,6 +1,6 @@
-// app/lens: which migrations the change and convention rules judge, and what
+// app/scope/lens: which migrations the change and convention rules judge, and what
 // happens to their findings in the others.
-#include "app/lens.hpp"
+#include "app/scope/lens.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
-#include "app/discovery.hpp"
-#include "app/run_rules.hpp"
+#include "app/inputs/discovery.hpp"
+#include "app/lint/run_rules.hpp"
 #include "core/text.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/runner.hpp"
