@@ -160,10 +160,17 @@ struct ProgramFile {
   std::vector<DataDeletion> deletions;
 };
 
-// A located problem met while scanning (malformed YAML, JSON or TOML).
 // A Drizzle query call in the project's TypeScript (loaders/project/query_calls):
 // what n-plus-one needs to name the line that issues a per-row statement.
 enum class QueryCallKind { select, find_first, find_many, insert, update, remove };
+
+// One step of the way from a loop to the query it issues: the call of a
+// helper function (`permissionRepo.listForRole(db, role.id)`).
+struct QueryCallStep {
+  std::string callee;               // as the code calls it: "repo.find", "this.activity.latestFor", "archive"
+  core::SourceLocation call;        // the call
+  core::SourceLocation declaration; // the name of the function it reaches
+};
 
 struct QueryCall {
   QueryCallKind kind = QueryCallKind::select;
@@ -184,8 +191,17 @@ struct QueryCall {
   std::vector<std::string> tables_before;
   std::string via;                   // the helper function the loop calls, when the query is in it
   core::SourceLocation via_location; // that call, inside the loop
+  // Loop -> helper -> ... -> the function that holds the query (the first
+  // step is `via`); empty when the query sits in the loop's own body.
+  std::vector<QueryCallStep> chain;
+  // The loop runs over a constant array literal of this many elements (its
+  // own `[...]` or a `const` bound to one: three system roles); 0 otherwise.
+  std::size_t loop_constant = 0;
+  bool in_transaction = false;      // the query runs inside a `.transaction(...)` callback
+  bool loop_in_transaction = false; // the loop itself runs inside one
 };
 
+// A located problem met while scanning (malformed YAML, JSON or TOML).
 struct ScanNote {
   std::string message;
   core::SourceLocation location;
