@@ -1,6 +1,7 @@
 #pragma once
 
 #include "loaders/schema_load.hpp"
+#include "loaders/typescript/module_resolver.hpp"
 
 #include <filesystem>
 #include <string>
@@ -29,10 +30,16 @@ struct SchemaTsSource {
 // maps property keys to column names. References may point at tables
 // declared later or in another of the files. Only exported tables and
 // enums are schema objects, as for drizzle-kit. Files a file re-exports
-// (`export * from "./users"`) are read too.
+// (`export * from "./users"`, `export { users } from "@acme/db/schema"`)
+// are read too, found as TypeScript finds them (the module resolver of
+// loaders/typescript: relative paths, tsconfig `paths`, workspace
+// packages) in the monorepo around the first file.
 // `kit_1` names unnamed constraints as drizzle-kit 1.0 does (`_fkey`).
 SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing,
                                bool kit_1_names = false);
+// The same with the caller's resolver (nullptr: relative imports only).
+SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing,
+                               bool kit_1_names, ts::ModuleResolver* resolver);
 
 // The same from in-memory sources (re-exports are not followed).
 SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& sources, const std::string& casing);

@@ -83,10 +83,32 @@ struct Declaration {
   std::size_t last_token = 0;
 };
 
-// `export * from "m"` / `export { a } from "m"`.
+// One name of an export list: `a` (local = exported = "a") or `a as b`.
+// In a re-export, `local` is the name the other module exports.
+struct ExportName {
+  std::string local;
+  std::string exported;
+};
+
+// `export * from "m"` / `export * as ns from "m"` / `export { a } from "m"`.
 struct ReExport {
   std::string module;
   std::size_t token = 0;
+  bool star = false;             // `export * ...`
+  std::string namespace_name;    // `export * as ns from`: "ns"
+  std::vector<ExportName> names; // `export { a, b as c } from`: the value names
+};
+
+enum class StatementKind { function, class_declaration, enumeration };
+
+// A named `function`, `class` or `enum` statement (their bodies are skipped).
+struct NamedStatement {
+  std::string name;
+  StatementKind kind = StatementKind::function;
+  bool exported = false;
+  bool default_export = false; // `export default function f`
+  std::size_t name_token = 0;
+  std::size_t first_token = 0;
 };
 
 struct Program {
@@ -95,7 +117,13 @@ struct Program {
   std::vector<Import> imports;
   std::vector<Declaration> declarations;
   std::vector<std::string> export_names; // `export { a, b as c }` (local names)
+  std::vector<ExportName> export_list;   // the same with the names they are exported as
   std::vector<ReExport> re_exports;
+  std::vector<NamedStatement> statements; // functions, classes and enums
+  std::string default_export;             // `export default x;`: "x"
+  // `export default <expression>` (an object, a call, ...): its first token.
+  std::size_t default_expression_token = 0;
+  bool default_expression = false;
 
   [[nodiscard]] const Node& node(NodeId id) const { return nodes[id]; }
   [[nodiscard]] const Token& token(std::size_t index) const { return lex.tokens[index]; }

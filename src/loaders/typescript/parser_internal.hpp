@@ -123,6 +123,10 @@ private:
   void parse_import_names(std::vector<Import>& found);
   // export { a, b as c } [from "m"];  export * [as ns] from "m";
   void parse_export_list();
+  // `export default x;` or `export default function f ...` (m_pos at `export`).
+  void parse_default_export(std::size_t first);
+  // Records the `function` / `class` / `enum` statement at m_pos, if it is one.
+  void record_named_statement(bool exported, bool default_export, std::size_t first);
   void parse_declarators(bool exported, std::size_t first);
 
   // ---- types, skipped (parser_types.cpp) ---------------------------------

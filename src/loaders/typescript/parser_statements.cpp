@@ -68,7 +68,11 @@ void Parser::parse_statement() {
       parse_export_list();
       return;
     }
-    if (next.is_ident("default") || next.is_punct("=")) {
+    if (next.is_ident("default")) {
+      parse_default_export(first);
+      return;
+    }
+    if (next.is_punct("=")) {
       skip_statement();
       return;
     }
@@ -81,6 +85,60 @@ void Parser::parse_statement() {
     ++m_pos;
     parse_declarators(exported, first);
     return;
+  }
+  record_named_statement(exported, false, first);
+  skip_statement();
+}
+
+void Parser::record_named_statement(bool exported, bool default_export, std::size_t first) {
+  std::size_t at = m_pos;
+  // Modifiers before the keyword: `declare`, `async`, `abstract`, `const enum`.
+  while (m_tokens[at].is_ident("declare") || m_tokens[at].is_ident("async") ||
+         m_tokens[at].is_ident("abstract") ||
+         (m_tokens[at].is_ident("const") && m_tokens[at + 1].is_ident("enum"))) {
+    ++at;
+  }
+  const Token& keyword = m_tokens[at];
+  StatementKind kind = StatementKind::function;
+  if (keyword.is_ident("class")) {
+    kind = StatementKind::class_declaration;
+  } else if (keyword.is_ident("enum")) {
+    kind = StatementKind::enumeration;
+  } else if (!keyword.is_ident("function")) {
+    return;
+  }
+  std::size_t name = at + 1;
+  if (m_tokens[name].is_punct("*")) {
+    ++name; // function*
+  }
+  if (m_tokens[name].kind != TokenKind::identifier || m_tokens[name].is_ident("extends") ||
+      m_tokens[name].is_ident("implements")) {
+    if (default_export) {
+      m_prog.statements.push_back(NamedStatement{"default", kind, true, true, at, first});
+    }
+    return;
+  }
+  m_prog.statements.push_back(
+      NamedStatement{m_tokens[name].text, kind, exported, default_export, name, first});
+}
+
+void Parser::parse_default_export(std::size_t first) {
+  m_pos += 2; // export default
+  const Token& t = peek();
+  if (t.kind == TokenKind::identifier &&
+      (peek(1).is_punct(";") || peek(1).kind == TokenKind::end || m_tokens[m_pos + 1].line > t.end_line)) {
+    if (!t.is_ident("function") && !t.is_ident("class")) {
+      m_prog.default_export = t.text;
+      ++m_pos;
+      accept_punct(";");
+      return;
+    }
+  }
+  const std::size_t count = m_prog.statements.size();
+  record_named_statement(true, true, first);
+  if (m_prog.statements.size() == count && !at_end()) {
+    m_prog.default_expression = true;
+    m_prog.default_expression_token = m_pos;
   }
   skip_statement();
 }
@@ -150,17 +208,34 @@ void Parser::parse_import_names(std::vector<Import>& found) {
 }
 
 void Parser::parse_export_list() {
-  const std::size_t token = m_pos;
+  ReExport re_export;
+  re_export.token = m_pos;
   ++m_pos; // export
-  std::vector<std::string> names;
   if (at_punct("{")) {
     const std::size_t close = m_match[m_pos];
     ++m_pos;
+    // `name [as alias]` items; `type X` items are types, not values.
     while (!at_end() && (close == k_npos || m_pos < close)) {
-      if (peek().kind == TokenKind::identifier && !peek().is_ident("type") && !peek().is_ident("as")) {
-        if (m_pos == 0 || !m_tokens[m_pos - 1].is_ident("as")) {
-          names.push_back(peek().text);
+      if (peek().is_ident("type") &&
+          (peek(1).kind == TokenKind::identifier || peek(1).kind == TokenKind::string) &&
+          !peek(1).is_ident("as")) {
+        m_pos += 2;
+        if (accept_ident("as")) {
+          ++m_pos;
         }
+        continue;
+      }
+      const Token& t = peek();
+      if (t.kind == TokenKind::identifier || t.kind == TokenKind::string) {
+        ExportName name{t.text, t.text};
+        ++m_pos;
+        if (accept_ident("as") &&
+            (peek().kind == TokenKind::identifier || peek().kind == TokenKind::string)) {
+          name.exported = peek().text;
+          ++m_pos;
+        }
+        re_export.names.push_back(std::move(name));
+        continue;
       }
       ++m_pos;
     }
@@ -169,15 +244,21 @@ void Parser::parse_export_list() {
     }
   } else {
     ++m_pos; // *
-    if (accept_ident("as") && peek().kind == TokenKind::identifier) {
+    re_export.star = true;
+    if (accept_ident("as") && (peek().kind == TokenKind::identifier || peek().kind == TokenKind::string)) {
+      re_export.namespace_name = peek().text;
       ++m_pos;
     }
   }
   if (accept_ident("from") && peek().kind == TokenKind::string) {
-    m_prog.re_exports.push_back(ReExport{peek().text, token});
+    re_export.module = peek().text;
+    m_prog.re_exports.push_back(std::move(re_export));
     ++m_pos;
   } else {
-    m_prog.export_names.insert(m_prog.export_names.end(), names.begin(), names.end());
+    for (ExportName& name : re_export.names) {
+      m_prog.export_names.push_back(name.local);
+      m_prog.export_list.push_back(std::move(name));
+    }
   }
   accept_punct(";");
 }

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "loaders/typescript/ast.hpp"
+#include "loaders/typescript/module_resolver.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The modules of a TypeScript project as TypeScript links them: each file
+// read and parsed once, its imports resolved with the ModuleResolver, and
+// what it exports -- its own declarations, `export { a as b }`, `export
+// default`, and what it passes on from other files (`export * from`,
+// `export * as ns from`, `export { x } from`) -- computed once per file, so
+// that a name is followed to the file and line that declares it with map
+// look-ups, never a text search. Schema loading (the files behind a
+// drizzle.config `schema` barrel), fix (where a table is declared) and the
+// query-call scan (the helper a loop calls through `import * as repo`) all
+// use it.
+namespace pgadvise::loaders::ts {
+
+struct SourceModule {
+  std::filesystem::path path;
+  Program program;
+};
+
+enum class SymbolKind { value, function, class_declaration, enumeration, module_namespace };
+
+// A declaration a name leads to.
+struct Symbol {
+  const SourceModule* module = nullptr; // the file that declares it
+  std::string name;                     // its name there ("default" for an anonymous default export)
+  SymbolKind kind = SymbolKind::value;
+  std::size_t token = 0;                    // its name's token in module->program
+  const Declaration* declaration = nullptr; // for `const`/`let`/`var`
+  const SourceModule* target = nullptr;     // module_namespace: the module it stands for
+
+  [[nodiscard]] int line() const;
+};
+
+class ModuleGraph {
+public:
+  // Reads a file's text; nullopt when it cannot.
+  using Reader = std::function<std::optional<std::string>(const std::filesystem::path&)>;
+
+  explicit ModuleGraph(ModuleResolver& resolver, Reader reader = {});
+
+  // The file, read and parsed on first use; nullptr when it cannot be read.
+  const SourceModule* load(const std::filesystem::path& path);
+  // A file its caller parsed already (it is not read again).
+  const SourceModule* adopt(const std::filesystem::path& path, Program program);
+
+  // What `file` exports as `name` ("default" for its default export).
+  std::optional<Symbol> find_export(const std::filesystem::path& file, std::string_view name);
+  // Every name `file` exports, with what each leads to.
+  const std::map<std::string, Symbol, std::less<>>& exports(const std::filesystem::path& file);
+  // What the name `local` stands for in `file`: its own declaration, or the
+  // declaration an import brings (`import { a as local }`, `import local
+  // from`, `import * as local` as a module_namespace).
+  std::optional<Symbol> resolve_local(const std::filesystem::path& file, std::string_view local);
+
+  // The files `entries` reach through `export * from` and `export { } from`
+  // (not `export * as ns`), entries first, breadth first; at most `limit`.
+  std::vector<const SourceModule*> re_export_closure(const std::vector<std::filesystem::path>& entries,
+                                                     std::size_t limit);
+
+  std::optional<std::filesystem::path> resolve(const std::filesystem::path& from,
+                                               std::string_view specifier) {
+    return m_resolver.resolve(from, specifier);
+  }
+  [[nodiscard]] ModuleResolver& resolver() { return m_resolver; }
+
+  // Files that could not be read, and the resolver's problems.
+  [[nodiscard]] std::vector<std::string> problems() const;
+
+private:
+  using ExportMap = std::map<std::string, Symbol, std::less<>>;
+  // A file's own names: its declarations, and the imports by local name.
+  struct LocalNames {
+    ExportMap declared;
+    std::map<std::string, const Import*, std::less<>> imported;
+  };
+  const LocalNames& locals_of(const SourceModule& module);
+  const ExportMap& exports_of(const SourceModule& module);
+
+  ModuleResolver& m_resolver;
+  Reader m_reader;
+  std::map<std::filesystem::path, std::unique_ptr<SourceModule>> m_modules; // nullptr: unreadable
+  std::map<const SourceModule*, LocalNames> m_locals;
+  std::map<const SourceModule*, ExportMap> m_exports;
+  std::set<const SourceModule*> m_in_progress; // export maps being built (cycles)
+  std::vector<std::string> m_unreadable;
+};
+
+} // namespace pgadvise::loaders::ts

@@ -1,0 +1,590 @@
+#include "loaders/typescript/module_resolver.hpp"
+
+#include "core/file.hpp"
+#include "loaders/typescript/jsonc.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pgadvise::loaders::ts {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+// `extends` chains longer than this are cut (a cycle, or a hostile file).
+constexpr int k_max_extends = 16;
+// Conditional `exports` nested deeper than this are not followed.
+constexpr int k_max_condition_depth = 16;
+// A workspace walk visits at most this many directory entries.
+constexpr std::size_t k_max_workspace_entries = 50000;
+// tsconfig.json and package.json files larger than this are not read.
+constexpr std::uintmax_t k_max_config_bytes = 4U << 20U;
+
+constexpr std::array<std::string_view, 8> k_extensions = {".ts", ".tsx", ".mts", ".cts",
+                                                          ".js", ".jsx", ".mjs", ".cjs"};
+
+bool is_file(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+
+bool is_dir(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
+bool ends_with(std::string_view text, std::string_view tail) {
+  return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool is_declaration_file(const fs::path& path) {
+  const std::string name = path.filename().string();
+  return ends_with(name, ".d.ts") || ends_with(name, ".d.mts") || ends_with(name, ".d.cts");
+}
+
+bool is_relative(std::string_view specifier) {
+  return specifier == "." || specifier == ".." || specifier.rfind("./", 0) == 0 ||
+         specifier.rfind("../", 0) == 0;
+}
+
+// A `*` pattern against a specifier: the text the star stands for.
+std::optional<std::string> match_star(std::string_view pattern, std::string_view text) {
+  const auto star = pattern.find('*');
+  if (star == std::string_view::npos) {
+    return pattern == text ? std::optional<std::string>(std::string()) : std::nullopt;
+  }
+  const std::string_view prefix = pattern.substr(0, star);
+  const std::string_view suffix = pattern.substr(star + 1);
+  if (text.size() < prefix.size() + suffix.size() || text.substr(0, prefix.size()) != prefix ||
+      !ends_with(text, suffix)) {
+    return std::nullopt;
+  }
+  return std::string(text.substr(prefix.size(), text.size() - prefix.size() - suffix.size()));
+}
+
+std::string replace_star(const std::string& target, const std::string& star) {
+  std::string out = target;
+  for (auto at = out.find('*'); at != std::string::npos; at = out.find('*', at + star.size())) {
+    out.replace(at, 1, star);
+  }
+  return out;
+}
+
+// Where `specifier` names its package: `@scope/name/sub` -> ("@scope/name", "./sub").
+std::pair<std::string, std::string> split_package(std::string_view specifier) {
+  std::size_t cut = specifier.find('/');
+  if (!specifier.empty() && specifier[0] == '@' && cut != std::string_view::npos) {
+    cut = specifier.find('/', cut + 1);
+  }
+  if (cut == std::string_view::npos) {
+    return {std::string(specifier), "."};
+  }
+  return {std::string(specifier.substr(0, cut)), "./" + std::string(specifier.substr(cut + 1))};
+}
+
+std::string string_field(const Json& object, const char* key) {
+  if (object.is_object()) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_string()) {
+      return it->get<std::string>();
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+fs::path find_workspace_root(const fs::path& start) {
+  std::error_code ec;
+  fs::path dir = fs::absolute(start, ec).lexically_normal();
+  if (is_file(dir)) {
+    dir = dir.parent_path();
+  }
+  fs::path at = dir;
+  for (int level = 0; level < 20 && !at.empty(); ++level) {
+    if (is_file(at / "pnpm-workspace.yaml")) {
+      return at;
+    }
+    if (is_file(at / "package.json")) {
+      if (auto text = core::read_file(at / "package.json", k_max_config_bytes)) {
+        const Json manifest = parse_jsonc(*text);
+        if (manifest.is_object() && manifest.contains("workspaces")) {
+          return at;
+        }
+      }
+    }
+    if (at == at.parent_path()) {
+      break;
+    }
+    at = at.parent_path();
+  }
+  return dir;
+}
+
+Workspace find_workspace(const fs::path& root) {
+  Workspace workspace;
+  std::error_code ec;
+  workspace.root = fs::absolute(root, ec).lexically_normal();
+  auto it =
+      fs::recursive_directory_iterator(workspace.root, fs::directory_options::skip_permission_denied, ec);
+  std::size_t visited = 0;
+  for (; !ec && it != fs::recursive_directory_iterator() && visited < k_max_workspace_entries;
+       it.increment(ec), ++visited) {
+    const fs::path& path = it->path();
+    const std::string name = path.filename().string();
+    if (it->is_directory(ec)) {
+      if (name == "node_modules" || (!name.empty() && name[0] == '.')) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (name != "package.json") {
+      continue;
+    }
+    const auto text = core::read_file(path, k_max_config_bytes);
+    if (!text) {
+      continue;
+    }
+    const std::string package = string_field(parse_jsonc(*text), "name");
+    if (!package.empty()) {
+      workspace.packages.push_back({package, path.parent_path().lexically_normal()});
+    }
+  }
+  std::sort(workspace.packages.begin(), workspace.packages.end(),
+            [](const WorkspacePackage& a, const WorkspacePackage& b) { return a.dir < b.dir; });
+  return workspace;
+}
+
+ModuleResolver::ModuleResolver(Workspace workspace, FileExists exists)
+    : m_workspace(std::move(workspace)), m_exists(std::move(exists)) {
+  if (!m_exists) {
+    m_exists = [](const fs::path& path) { return is_file(path); };
+  }
+  for (const WorkspacePackage& package : m_workspace.packages) {
+    m_packages.emplace(package.name, package.dir); // the first (shallowest path order) wins
+  }
+}
+
+void ModuleResolver::problem(const std::string& text) {
+  if (std::find(m_problems.begin(), m_problems.end(), text) == m_problems.end()) {
+    m_problems.push_back(text);
+  }
+}
+
+std::optional<fs::path> ModuleResolver::resolve_file(const fs::path& base) {
+  const std::string text = base.string();
+  const std::string ext = base.extension().string();
+  // `./x.js` in TypeScript source names x.ts (ESM imports spell the output).
+  if (ext == ".js" || ext == ".jsx" || ext == ".mjs" || ext == ".cjs") {
+    const std::string stem = text.substr(0, text.size() - ext.size());
+    const std::vector<std::string> sources = ext == ".js"    ? std::vector<std::string>{".ts", ".tsx"}
+                                             : ext == ".jsx" ? std::vector<std::string>{".tsx"}
+                                             : ext == ".mjs" ? std::vector<std::string>{".mts"}
+                                                             : std::vector<std::string>{".cts"};
+    for (const std::string& source : sources) {
+      if (m_exists(stem + source)) {
+        return fs::path(stem + source).lexically_normal();
+      }
+    }
+  }
+  if (m_exists(base) && !is_declaration_file(base)) {
+    return base.lexically_normal();
+  }
+  for (std::string_view extension : k_extensions) {
+    const fs::path candidate(text + std::string(extension));
+    if (m_exists(candidate)) {
+      return candidate.lexically_normal();
+    }
+  }
+  for (std::string_view extension : k_extensions) {
+    const fs::path candidate = base / ("index" + std::string(extension));
+    if (m_exists(candidate)) {
+      return candidate.lexically_normal();
+    }
+  }
+  return std::nullopt;
+}
+
+const Json& ModuleResolver::manifest(const fs::path& dir) {
+  const auto found = m_manifests.find(dir);
+  if (found != m_manifests.end()) {
+    return found->second;
+  }
+  Json parsed;
+  const fs::path file = dir / "package.json";
+  if (auto text = core::read_file(file, k_max_config_bytes)) {
+    std::string error;
+    parsed = parse_jsonc(*text, &error);
+    if (parsed.is_discarded()) {
+      problem(file.generic_string() + ": " + error);
+      parsed = Json();
+    }
+  }
+  return m_manifests.emplace(dir, std::move(parsed)).first->second;
+}
+
+ModuleResolver::TsConfig ModuleResolver::read_tsconfig(const fs::path& file, int depth) {
+  TsConfig config;
+  const fs::path dir = file.parent_path();
+  config.paths_dir = dir;
+  const auto text = core::read_file(file, k_max_config_bytes);
+  if (!text) {
+    problem(text.error().to_string());
+    return config;
+  }
+  std::string error;
+  const Json json = parse_jsonc(*text, &error);
+  if (!json.is_object()) {
+    problem(file.generic_string() + ": " + (error.empty() ? "not a JSON object" : error));
+    return config;
+  }
+  // The bases first, in order; this file's own options over them.
+  std::vector<std::string> bases;
+  if (const auto extends = json.find("extends"); extends != json.end()) {
+    if (extends->is_string()) {
+      bases.push_back(extends->get<std::string>());
+    } else if (extends->is_array()) {
+      for (const Json& item : *extends) {
+        if (item.is_string()) {
+          bases.push_back(item.get<std::string>());
+        }
+      }
+    }
+  }
+  for (const std::string& base : bases) {
+    if (depth >= k_max_extends) {
+      problem(file.generic_string() + ": `extends` goes deeper than " + std::to_string(k_max_extends) +
+              " files; the rest is not read");
+      break;
+    }
+    const std::optional<fs::path> base_file = find_extended(dir, base);
+    if (!base_file) {
+      continue; // a package that is not installed: its options stay unknown
+    }
+    TsConfig inherited = read_tsconfig(*base_file, depth + 1);
+    if (inherited.base_url) {
+      config.base_url = inherited.base_url;
+    }
+    if (!inherited.paths.empty()) {
+      config.paths = std::move(inherited.paths);
+      config.paths_dir = inherited.paths_dir;
+    }
+    if (!inherited.out_dir.empty()) {
+      config.out_dir = inherited.out_dir;
+    }
+    if (!inherited.root_dir.empty()) {
+      config.root_dir = inherited.root_dir;
+    }
+  }
+  const auto options = json.find("compilerOptions");
+  if (options == json.end() || !options->is_object()) {
+    return config;
+  }
+  if (const std::string base_url = string_field(*options, "baseUrl"); !base_url.empty()) {
+    config.base_url = (dir / base_url).lexically_normal();
+  }
+  if (const auto paths = options->find("paths"); paths != options->end() && paths->is_object()) {
+    config.paths.clear();
+    config.paths_dir = dir;
+    for (const auto& [pattern, targets] : paths->items()) {
+      PathPattern entry{pattern, {}};
+      if (targets.is_array()) {
+        for (const Json& target : targets) {
+          if (target.is_string()) {
+            entry.targets.push_back(target.get<std::string>());
+          }
+        }
+      }
+      config.paths.push_back(std::move(entry));
+    }
+  }
+  if (const std::string out_dir = string_field(*options, "outDir"); !out_dir.empty()) {
+    config.out_dir = out_dir;
+  }
+  if (const std::string root_dir = string_field(*options, "rootDir"); !root_dir.empty()) {
+    config.root_dir = root_dir;
+  }
+  return config;
+}
+
+std::optional<fs::path> ModuleResolver::find_extended(const fs::path& config_dir,
+                                                      const std::string& extends) {
+  const auto as_config = [](const fs::path& path) -> std::optional<fs::path> {
+    if (is_file(path)) {
+      return path.lexically_normal();
+    }
+    if (is_file(path.string() + ".json")) {
+      return fs::path(path.string() + ".json").lexically_normal();
+    }
+    if (is_file(path / "tsconfig.json")) {
+      return (path / "tsconfig.json").lexically_normal();
+    }
+    return std::nullopt;
+  };
+  if (is_relative(extends) || fs::path(extends).is_absolute()) {
+    return as_config(config_dir / extends);
+  }
+  // A package: the workspace's own, or an installed one.
+  const auto [name, subpath] = split_package(extends);
+  std::vector<fs::path> dirs;
+  if (const auto it = m_packages.find(name); it != m_packages.end()) {
+    dirs.push_back(it->second);
+  }
+  for (fs::path at = config_dir; !at.empty(); at = at.parent_path()) {
+    dirs.push_back(at / "node_modules" / name);
+    if (at == at.parent_path()) {
+      break;
+    }
+  }
+  for (const fs::path& dir : dirs) {
+    if (!is_dir(dir)) {
+      continue;
+    }
+    if (subpath == ".") {
+      const std::string field = string_field(manifest(dir), "tsconfig");
+      if (auto found = as_config(field.empty() ? dir / "tsconfig.json" : dir / field)) {
+        return found;
+      }
+      continue;
+    }
+    if (auto found = as_config(dir / subpath)) {
+      return found;
+    }
+  }
+  return std::nullopt;
+}
+
+const ModuleResolver::TsConfig& ModuleResolver::config_for_dir(const fs::path& dir) {
+  if (const auto found = m_dir_configs.find(dir); found != m_dir_configs.end()) {
+    return *found->second;
+  }
+  const TsConfig* config = &m_no_config;
+  for (const char* name : {"tsconfig.json", "jsconfig.json"}) {
+    const fs::path file = dir / name;
+    if (is_file(file)) {
+      auto [it, inserted] = m_configs.try_emplace(file);
+      if (inserted) {
+        it->second = read_tsconfig(file, 0);
+      }
+      config = &it->second;
+      break;
+    }
+  }
+  // Up to the workspace root (or the file system's, for a file outside it).
+  if (config == &m_no_config && dir.has_parent_path() && dir.parent_path() != dir &&
+      dir != m_workspace.root) {
+    config = &config_for_dir(dir.parent_path());
+  }
+  m_dir_configs.emplace(dir, config);
+  return *config;
+}
+
+std::optional<fs::path> ModuleResolver::resolve_paths(const TsConfig& config, std::string_view specifier) {
+  // The pattern with the longest prefix before its `*` wins, as in TypeScript.
+  const PathPattern* best = nullptr;
+  std::string best_star;
+  std::size_t best_prefix = 0;
+  for (const PathPattern& entry : config.paths) {
+    const auto star = match_star(entry.pattern, specifier);
+    if (!star) {
+      continue;
+    }
+    const std::size_t prefix =
+        entry.pattern.find('*') == std::string::npos ? entry.pattern.size() + 1 : entry.pattern.find('*');
+    if (best == nullptr || prefix > best_prefix) {
+      best = &entry;
+      best_star = *star;
+      best_prefix = prefix;
+    }
+  }
+  if (best == nullptr) {
+    return std::nullopt;
+  }
+  const fs::path base = config.base_url ? *config.base_url : config.paths_dir;
+  for (const std::string& target : best->targets) {
+    if (auto found = resolve_file(base / replace_star(target, best_star))) {
+      return found;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<fs::path> ModuleResolver::source_of(const fs::path& dir, const std::string& target) {
+  const fs::path path = (dir / target).lexically_normal();
+  if (m_exists(path) && !is_declaration_file(path)) {
+    return path;
+  }
+  if (!is_declaration_file(path)) {
+    if (auto found = resolve_file(path)) {
+      return found;
+    }
+  }
+  // Built output (`dist/x.js`, `dist/x.d.ts`): the source it is built from,
+  // under rootDir (or src/) where outDir (or dist/, build/, lib/, out/) was.
+  const TsConfig& config = config_for_dir(dir);
+  std::string relative = fs::path(target).lexically_normal().generic_string();
+  if (relative.rfind("./", 0) == 0) {
+    relative = relative.substr(2);
+  }
+  std::vector<std::string> outs = {"dist/", "build/", "lib/", "out/"};
+  if (!config.out_dir.empty()) {
+    std::string out = fs::path(config.out_dir).lexically_normal().generic_string();
+    if (out.rfind("./", 0) == 0) {
+      out = out.substr(2);
+    }
+    outs.insert(outs.begin(), out.back() == '/' ? out : out + "/");
+  }
+  const std::string root = config.root_dir.empty() ? "src" : config.root_dir;
+  for (const std::string& out : outs) {
+    if (relative.rfind(out, 0) != 0) {
+      continue;
+    }
+    std::string rest = relative.substr(out.size());
+    for (std::string_view tail : {".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx"}) {
+      if (ends_with(rest, tail)) {
+        rest.resize(rest.size() - tail.size());
+        break;
+      }
+    }
+    for (const fs::path& candidate : {dir / root / rest, dir / rest}) {
+      if (auto found = resolve_file(candidate.lexically_normal())) {
+        return found;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<fs::path> ModuleResolver::resolve_target(const fs::path& dir, const Json& target,
+                                                       const std::string& star, int depth) {
+  if (depth > k_max_condition_depth) {
+    return std::nullopt;
+  }
+  if (target.is_string()) {
+    const std::string text = replace_star(target.get<std::string>(), star);
+    if (text.rfind("./", 0) != 0) {
+      return std::nullopt; // exports targets must be relative to the package
+    }
+    return source_of(dir, text);
+  }
+  if (target.is_array()) {
+    for (const Json& item : target) {
+      if (auto found = resolve_target(dir, item, star, depth + 1)) {
+        return found;
+      }
+    }
+    return std::nullopt;
+  }
+  if (target.is_object()) {
+    // Conditions in the order written; the first that leads to a source file.
+    for (const auto& [condition, value] : target.items()) {
+      if (auto found = resolve_target(dir, value, star, depth + 1)) {
+        return found;
+      }
+    }
+  }
+  return std::nullopt; // null: the subpath is not exported
+}
+
+std::optional<fs::path> ModuleResolver::resolve_in_package(const fs::path& dir, const std::string& subpath) {
+  const Json& package = manifest(dir);
+  const auto exports = package.is_object() ? package.find("exports") : package.end();
+  if (package.is_object() && exports != package.end()) {
+    const Json& map = *exports;
+    const bool subpaths = map.is_object() && !map.empty() && map.begin().key().rfind('.', 0) == 0;
+    if (!subpaths) {
+      return subpath == "." ? resolve_target(dir, map, "", 0) : std::nullopt;
+    }
+    if (const auto exact = map.find(subpath); exact != map.end()) {
+      return resolve_target(dir, *exact, "", 0);
+    }
+    // `"./*"` patterns: the longest prefix wins.
+    const Json* best = nullptr;
+    std::string best_star;
+    std::size_t best_prefix = 0;
+    for (const auto& [key, value] : map.items()) {
+      const auto star = key.find('*') == std::string::npos ? std::nullopt : match_star(key, subpath);
+      if (star && (best == nullptr || key.find('*') > best_prefix)) {
+        best = &value;
+        best_star = *star;
+        best_prefix = key.find('*');
+      }
+    }
+    if (best != nullptr) {
+      return resolve_target(dir, *best, best_star, 0);
+    }
+    return std::nullopt;
+  }
+  if (subpath != ".") {
+    return source_of(dir, subpath);
+  }
+  for (const char* field : {"types", "typings", "module", "main"}) {
+    const std::string target = string_field(package, field);
+    if (!target.empty()) {
+      if (auto found = source_of(dir, target.rfind("./", 0) == 0 ? target : "./" + target)) {
+        return found;
+      }
+    }
+  }
+  return resolve_file(dir / "index");
+}
+
+std::optional<fs::path> ModuleResolver::resolve_bare(const fs::path& from_dir, std::string_view specifier) {
+  const auto [name, subpath] = split_package(specifier);
+  if (const auto it = m_packages.find(name); it != m_packages.end()) {
+    return resolve_in_package(it->second, subpath);
+  }
+  // A workspace package the walk did not list, linked into node_modules
+  // (pnpm, yarn and npm workspaces all link them): only when the link
+  // leads back into the workspace, never into an installed package.
+  std::error_code ec;
+  for (fs::path at = from_dir; !at.empty(); at = at.parent_path()) {
+    const fs::path link = at / "node_modules" / name;
+    if (fs::is_symlink(link, ec)) {
+      const fs::path target = fs::weakly_canonical(link, ec);
+      const fs::path root = fs::weakly_canonical(m_workspace.root, ec);
+      const std::string target_text = target.generic_string();
+      if (!ec && target_text.rfind(root.generic_string() + "/", 0) == 0 &&
+          target_text.find("/node_modules/") == std::string::npos) {
+        return resolve_in_package(target, subpath);
+      }
+    }
+    if (at == at.parent_path() || at == m_workspace.root) {
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::string_view specifier) {
+  if (specifier.empty()) {
+    return std::nullopt;
+  }
+  const fs::path from_dir = from_file.parent_path();
+  const bool relative = is_relative(specifier) || specifier[0] == '/';
+  // Relative answers depend on the folder; the others on the nearest
+  // tsconfig, which is per folder too.
+  auto key = std::make_pair(from_dir, std::string(specifier));
+  if (const auto found = m_cache.find(key); found != m_cache.end()) {
+    return found->second;
+  }
+  std::optional<fs::path> result;
+  if (relative) {
+    result = resolve_file((from_dir / std::string(specifier)).lexically_normal());
+  } else {
+    const TsConfig& config = config_for_dir(from_dir);
+    result = resolve_paths(config, specifier);
+    if (!result && config.base_url) {
+      result = resolve_file((*config.base_url / std::string(specifier)).lexically_normal());
+    }
+    if (!result) {
+      result = resolve_bare(from_dir, specifier);
+    }
+  }
+  m_cache.emplace(std::move(key), result);
+  return result;
+}
+
+} // namespace pgadvise::loaders::ts

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// Which file an import names, the way TypeScript finds it: relative paths
+// (`./x` as x.ts, x.tsx, x/index.ts, `./x.js` as x.ts), the `paths` and
+// `baseUrl` of the nearest tsconfig.json (JSONC, with `extends`), and the
+// packages of the workspace (package.json `name`, then `exports` with its
+// subpaths, `*` patterns and conditions, or `types`/`main`). A target that
+// is built output (`dist/index.d.ts`, `dist/x.js`) is mapped back to the
+// source beside it (`src/index.ts`) when the build is not there, since
+// pgadvise reads the source. Packages outside the workspace (drizzle-orm,
+// zod) resolve to nothing: they hold no project code.
+//
+// Every answer is cached: each tsconfig and package.json is read once, and
+// each (directory, specifier) resolved once.
+namespace pgadvise::loaders::ts {
+
+struct WorkspacePackage {
+  std::string name;          // package.json `name`
+  std::filesystem::path dir; // the folder holding its package.json
+};
+
+struct Workspace {
+  std::filesystem::path root;
+  std::vector<WorkspacePackage> packages;
+};
+
+// The monorepo `start` lies in: the nearest folder at or above it with a
+// pnpm-workspace.yaml or a package.json that has `workspaces` (at most 20
+// levels up); else `start` itself.
+std::filesystem::path find_workspace_root(const std::filesystem::path& start);
+
+// The named packages below `root` (package.json files outside node_modules
+// and dot-folders, at most 50,000 entries visited).
+Workspace find_workspace(const std::filesystem::path& root);
+
+class ModuleResolver {
+public:
+  // Whether a file exists; the file system when not given. A caller that
+  // has listed the project's files already answers from its list, so that
+  // resolving is map look-ups, not a stat per candidate extension.
+  using FileExists = std::function<bool(const std::filesystem::path&)>;
+
+  explicit ModuleResolver(Workspace workspace, FileExists exists = {});
+
+  // The source file `specifier`, imported from `from_file`, names; nullopt
+  // for a package outside the workspace, or when nothing is there.
+  std::optional<std::filesystem::path> resolve(const std::filesystem::path& from_file,
+                                               std::string_view specifier);
+
+  // A relative path or a path without extension as a file: `base`, then
+  // with each TypeScript and JavaScript extension, then `base/index.*`.
+  std::optional<std::filesystem::path> resolve_file(const std::filesystem::path& base);
+
+  // tsconfig.json and package.json files that could not be read, with why
+  // (file and line), once each.
+  [[nodiscard]] const std::vector<std::string>& problems() const { return m_problems; }
+
+  [[nodiscard]] const Workspace& workspace() const { return m_workspace; }
+
+private:
+  struct PathPattern {
+    std::string pattern;              // "@/*", "~/server/*", "exact"
+    std::vector<std::string> targets; // as written
+  };
+  struct TsConfig {
+    std::optional<std::filesystem::path> base_url; // absolute
+    std::filesystem::path paths_dir;               // what `paths` are relative to without baseUrl
+    std::vector<PathPattern> paths;
+    std::string out_dir;  // compilerOptions.outDir, relative to the package ("dist")
+    std::string root_dir; // compilerOptions.rootDir ("src")
+  };
+
+  const TsConfig& config_for_dir(const std::filesystem::path& dir);
+  TsConfig read_tsconfig(const std::filesystem::path& file, int depth);
+  std::optional<std::filesystem::path> find_extended(const std::filesystem::path& config_dir,
+                                                     const std::string& extends);
+  std::optional<std::filesystem::path> resolve_paths(const TsConfig& config, std::string_view specifier);
+  std::optional<std::filesystem::path> resolve_bare(const std::filesystem::path& from_dir,
+                                                    std::string_view specifier);
+  std::optional<std::filesystem::path> resolve_in_package(const std::filesystem::path& dir,
+                                                          const std::string& subpath);
+  std::optional<std::filesystem::path> resolve_target(const std::filesystem::path& dir,
+                                                      const nlohmann::ordered_json& target,
+                                                      const std::string& star, int depth);
+  std::optional<std::filesystem::path> source_of(const std::filesystem::path& dir, const std::string& target);
+  const nlohmann::ordered_json& manifest(const std::filesystem::path& dir);
+  void problem(const std::string& text);
+
+  Workspace m_workspace;
+  FileExists m_exists;
+  std::map<std::string, std::filesystem::path> m_packages;        // name -> dir
+  std::map<std::filesystem::path, TsConfig> m_configs;            // tsconfig.json -> its settings
+  std::map<std::filesystem::path, const TsConfig*> m_dir_configs; // folder -> its nearest tsconfig
+  std::map<std::filesystem::path, nlohmann::ordered_json> m_manifests;
+  std::map<std::pair<std::filesystem::path, std::string>, std::optional<std::filesystem::path>> m_cache;
+  std::vector<std::string> m_problems;
+  TsConfig m_no_config;
+};
+
+} // namespace pgadvise::loaders::ts
