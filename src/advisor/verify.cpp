@@ -8,6 +8,15 @@
 
 namespace pgadvise::advisor {
 
+std::string_view to_string(VerifyMode mode) {
+  switch (mode) {
+  case VerifyMode::none: return "none";
+  case VerifyMode::hypopg: return "hypopg";
+  case VerifyMode::real: return "real";
+  }
+  return "hypopg";
+}
+
 namespace {
 
 struct Measured {

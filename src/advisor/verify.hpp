@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgadvise::advisor {
@@ -27,6 +28,8 @@ namespace pgadvise::advisor {
 // A proposal is verified when the planner uses the index and the summed
 // cost (real: measured time) drops by at least min_saving.
 enum class VerifyMode { none, hypopg, real };
+// The --verify spelling: "none", "hypopg", "real".
+std::string_view to_string(VerifyMode mode);
 
 struct VerifyOptions {
   VerifyMode mode = VerifyMode::hypopg;

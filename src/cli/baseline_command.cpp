@@ -1,5 +1,7 @@
 #include "cli/baseline_command.hpp"
 
+#include "cli/lint_command.hpp"
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -17,10 +19,8 @@ CLI::App* add_baseline_command(CLI::App& app, app::LintOptions& options) {
   baseline
       ->add_option("--config", options.config, "Config file (default: .pgadvise.toml found from here upward)")
       ->type_name("FILE");
-  baseline->add_option("--rule", options.rules, "Record only this rule's findings (repeatable)");
-  baseline->add_option("--disable", options.disable, "Do not run this rule (repeatable)");
-  baseline->add_option("--min-severity", options.min_severity,
-                       "Record only findings at or above this severity");
+  add_rule_selection(*baseline, options, "Record only this rule's findings (repeatable)",
+                     "Record only findings at or above this severity");
   baseline
       ->add_option("--log", options.workload.logs, "Server log to read queries from (as in lint; repeatable)")
       ->type_name("FILE");

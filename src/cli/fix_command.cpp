@@ -1,6 +1,7 @@
 #include "cli/fix_command.hpp"
 
 #include "cli/lint_command.hpp"
+#include "cli/live_options.hpp"
 #include "cli/watchdog.hpp"
 
 #include <CLI/CLI.hpp>
@@ -23,10 +24,8 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
                   "repeatable)");
   fix->add_option("--config", lint.config, "Config file (default: .pgadvise.toml found from here upward)")
       ->type_name("FILE");
-  fix->add_option("--rule", lint.rules, "Fix only this rule's findings (repeatable)");
-  fix->add_option("--disable", lint.disable, "Do not run this rule (repeatable)");
-  fix->add_option(
-      "--min-severity", lint.min_severity,
+  add_rule_selection(
+      *fix, lint, "Fix only this rule's findings (repeatable)",
       "Fix only findings at or above this severity (default: min_severity in .pgadvise.toml, else low)");
   fix->add_option("--baseline", lint.baseline, "Leave alone the findings this baseline file accepts")
       ->type_name("FILE");
@@ -43,7 +42,7 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
   // A live database's sizes choose the concurrent build, and its EXPLAIN
   // and index advisor propose what only a live run can (partial indexes
   // from the columns' null fractions), read-only as in lint.
-  add_live_options(*fix, lint.live, false);
+  add_live_options(*fix, lint.live, {.explain = true, .verify = true}, &lint.paths);
   fix->add_option("--timeout", lint.timeout_seconds, "Stop after this many seconds, with exit code 2")
       ->type_name("SECONDS");
   return fix;

@@ -1,6 +1,9 @@
 #include "cli/lint_command.hpp"
 
+#include "app/config/rule_settings.hpp"
 #include "app/lint/lint.hpp"
+#include "cli/choice_option.hpp"
+#include "cli/live_options.hpp"
 #include "cli/watchdog.hpp"
 #include "reporters/formats.hpp"
 
@@ -11,44 +14,12 @@
 
 namespace pgadvise::cli {
 
-void add_live_options(CLI::App& lint, app::LiveOptions& options, bool emit_migration) {
-  lint.add_option_function<std::vector<std::string>>(
-          "--db",
-          [&options](const std::vector<std::string>& values) {
-            options.db_given = true;
-            options.db = values.empty() ? std::string() : values.front();
-          },
-          "Live database: a libpq URI or key=value conninfo; without a value (or 'env'), the PG* environment")
-      ->expected(0, 1)
-      ->type_name("URL");
-  lint.add_option("--statement-timeout", options.statement_timeout_ms,
-                  "Milliseconds any statement pgadvise runs may take (--db)")
-      ->check(CLI::Range(1, 86'400'000))
-      ->capture_default_str();
-  lint.add_option("--lock-timeout", options.lock_timeout_ms, "Milliseconds pgadvise waits for a lock (--db)")
-      ->check(CLI::Range(1, 86'400'000))
-      ->capture_default_str();
-  lint.add_flag("--explain,!--no-explain", options.explain,
-                "Run the workload's queries under EXPLAIN (ANALYZE for SELECT only) (--db; default on)");
-  lint.add_option(
-          "--verify", options.verify,
-          "Check proposed indexes: hypopg (hypothetical indexes), real (CREATE INDEX in a rolled-back "
-          "transaction; staging only), none")
-      ->check(CLI::IsMember({"hypopg", "real", "none"}))
-      ->capture_default_str();
-  lint.add_flag("--allow-dml-analyze", options.allow_dml_analyze,
-                "EXPLAIN ANALYZE INSERT/UPDATE/DELETE too, inside a transaction that is rolled back");
-  if (emit_migration) {
-    lint.add_option("--emit-migration", options.emit_migration,
-                    "Write every proposed index as one migration file (--db)")
-        ->type_name("FILE");
-  }
-  lint.add_option("--jobs", options.jobs, "Parallel database sessions for EXPLAIN (--db)")
-      ->check(CLI::Range(1, 16))
-      ->capture_default_str();
-}
-
 namespace {
+
+// A usage error CLI11 reports like its own (exit 2).
+[[noreturn]] void reject(const core::Error& error) {
+  throw CLI::ValidationError(error.message);
+}
 
 void add_workload_options(CLI::App& lint, app::WorkloadOptions& options) {
   lint.add_option(
@@ -73,38 +44,112 @@ void add_workload_options(CLI::App& lint, app::WorkloadOptions& options) {
       ->capture_default_str();
 }
 
+void add_format_option(CLI::App& lint, app::LintOptions& options) {
+  std::vector<std::pair<std::string, const reporters::OutputFormat*>> choices;
+  std::string help = "Output format:";
+  for (const reporters::OutputFormat& format : reporters::output_formats()) {
+    choices.emplace_back(std::string(format.name), &format);
+    help += (choices.size() == 1 ? " " : ", ") + std::string(format.description);
+  }
+  add_choice(lint, "-f,--format", options.format, std::move(choices), help);
+}
+
 } // namespace
+
+void add_rule_selection(CLI::App& command, app::LintOptions& options, const std::string& rule_help,
+                        const std::string& min_severity_help) {
+  command
+      .add_option_function<std::vector<std::string>>(
+          "--rule",
+          [&options](const std::vector<std::string>& ids) {
+            for (const std::string& id : ids) {
+              auto known = app::parse_rule_id("--rule", id);
+              if (!known) {
+                reject(known.error());
+              }
+              options.rules.push_back(*known);
+            }
+          },
+          rule_help)
+      ->type_name("RULE");
+  command
+      .add_option_function<std::vector<std::string>>(
+          "--disable",
+          [&options](const std::vector<std::string>& ids) {
+            for (const std::string& id : ids) {
+              auto known = app::parse_rule_id("--disable", id);
+              if (!known) {
+                reject(known.error());
+              }
+              options.disable.push_back(*known);
+            }
+          },
+          "Do not run this rule (repeatable)")
+      ->type_name("RULE");
+  command
+      .add_option_function<std::string>(
+          "--min-severity",
+          [&options](const std::string& text) {
+            options.min_severity = core::parse_severity(text);
+            if (!options.min_severity) {
+              reject(core::Error("--min-severity: unknown severity '" + text +
+                                 "' (critical, high, medium, low or info)"));
+            }
+          },
+          min_severity_help)
+      ->type_name("LEVEL");
+}
 
 CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   CLI::App* lint = app.add_subcommand(
       "lint", "Check a project's schema, queries (--log, --pgss) and live database (--db)");
   lint->add_option("paths", options.paths,
                    "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
-  std::vector<std::string> format_names;
-  std::string format_help = "Output format:";
-  for (const reporters::OutputFormat& format : reporters::output_formats()) {
-    format_names.emplace_back(format.name);
-    format_help += (format_names.size() == 1 ? " " : ", ") + std::string(format.description);
-  }
-  lint->add_option("-f,--format", options.format, format_help)
-      ->check(CLI::IsMember(format_names))
-      ->capture_default_str();
+  add_format_option(*lint, options);
   lint->add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
-  lint->add_option(
-      "--fail-on", options.fail_on,
-      "Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none; "
-      "default: fail_on in .pgadvise.toml, else high)");
-  lint->add_option("--min-severity", options.min_severity,
-                   "Hide findings below this severity (default: min_severity in .pgadvise.toml, else low)");
+  lint->add_option_function<std::string>(
+          "--fail-on",
+          [&options](const std::string& text) {
+            options.fail_on = core::parse_fail_on(text);
+            if (!options.fail_on) {
+              reject(core::Error("--fail-on: unknown severity '" + text +
+                                 "' (critical, high, medium, low, info or none)"));
+            }
+          },
+          "Exit 1 when a finding is at or above this severity (critical, high, medium, low, info, none; "
+          "default: fail_on in .pgadvise.toml, else high)")
+      ->type_name("LEVEL");
   lint->add_option("--config", options.config, "Config file (default: .pgadvise.toml found from here upward)")
       ->type_name("FILE");
-  lint->add_option("--rule", options.rules, "Run only this rule (repeatable)");
-  lint->add_option("--disable", options.disable, "Do not run this rule (repeatable)");
-  lint->add_option("--severity", options.severities, "Override a rule's severity: RULE=LEVEL (repeatable)");
-  lint->add_option("--option", options.options, "Set a rule option: RULE.NAME=VALUE (repeatable)");
-  lint->add_option("--color", options.color, "Color the text report: auto, always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
+  add_rule_selection(*lint, options, "Run only this rule (repeatable)",
+                     "Hide findings below this severity (default: min_severity in .pgadvise.toml, else low)");
+  lint->add_option_function<std::vector<std::string>>(
+          "--severity",
+          [&options](const std::vector<std::string>& settings) {
+            for (const std::string& setting : settings) {
+              if (auto error = app::parse_severity_setting(setting, options.severities)) {
+                reject(*error);
+              }
+            }
+          },
+          "Override a rule's severity: RULE=LEVEL (repeatable)")
+      ->type_name("RULE=LEVEL");
+  lint->add_option_function<std::vector<std::string>>(
+          "--option",
+          [&options](const std::vector<std::string>& settings) {
+            for (const std::string& setting : settings) {
+              if (auto error = app::parse_option_setting(setting, options.options)) {
+                reject(*error);
+              }
+            }
+          },
+          "Set a rule option: RULE.NAME=VALUE (repeatable)")
+      ->type_name("RULE.NAME=VALUE");
+  add_choice(*lint, "--color", options.color,
+             {{"auto", app::ColorMode::automatic},
+              {"always", app::ColorMode::always},
+              {"never", app::ColorMode::never}},
+             "Color the text report: auto, always, never");
   lint->add_option("--stats", options.stats,
                    "Production statistics written by `pgadvise stats`: severities follow real table sizes "
                    "without --db")
@@ -129,7 +174,8 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_option("--timeout", options.timeout_seconds,
                    "Stop the whole run after this many seconds, with exit code 2 (default: no limit)")
       ->type_name("SECONDS");
-  add_live_options(*lint, options.live, true);
+  add_live_options(*lint, options.live, {.explain = true, .verify = true, .emit_migration = true},
+                   &options.paths);
   add_workload_options(*lint, options.workload);
   return lint;
 }

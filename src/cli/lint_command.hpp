@@ -2,6 +2,8 @@
 
 #include "app/lint/lint.hpp"
 
+#include <string>
+
 namespace CLI {
 class App;
 }
@@ -12,8 +14,9 @@ namespace pgadvise::cli {
 CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options);
 int run_lint(const app::LintOptions& options);
 
-// --db and the options of a live run (timeouts, EXPLAIN, verification),
-// shared by lint and fix; `emit_migration` adds lint's --emit-migration.
-void add_live_options(CLI::App& command, app::LiveOptions& options, bool emit_migration);
+// --rule (with its help), --disable and --min-severity, checked against the
+// registry as they are read: lint's and fix's selection of findings.
+void add_rule_selection(CLI::App& command, app::LintOptions& options, const std::string& rule_help,
+                        const std::string& min_severity_help);
 
 } // namespace pgadvise::cli

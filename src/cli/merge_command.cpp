@@ -1,5 +1,7 @@
 #include "cli/merge_command.hpp"
 
+#include "cli/choice_option.hpp"
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -11,9 +13,8 @@ CLI::App* add_merge_command(CLI::App& app, app::MergeOptions& options) {
   merge->add_option("reports", options.reports, "JSON reports written by `pgadvise lint --format json`")
       ->required();
   merge->add_option("-o,--output", options.output, "Write the merged report to this file instead of stdout");
-  merge->add_option("-f,--format", options.format, "Output format")
-      ->check(CLI::IsMember({"json", "html"}))
-      ->capture_default_str();
+  add_choice(*merge, "-f,--format", options.format,
+             {{"json", app::DocumentFormat::json}, {"html", app::DocumentFormat::html}}, "Output format");
   return merge;
 }
 

@@ -1,6 +1,7 @@
 #include "cli/rules_command.hpp"
 
 #include "app/report/report_facts.hpp"
+#include "cli/choice_option.hpp"
 #include "cli/cli.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule_pages.hpp"
@@ -67,8 +68,9 @@ void list_json() {
 
 CLI::App* add_rules_command(CLI::App& app, RulesOptions& options) {
   CLI::App* rules = app.add_subcommand("rules", "List the rules, or print one rule's page");
-  rules->add_option("--format", options.format, "text, json, or markdown (docs/rules.md's table)")
-      ->check(CLI::IsMember({"text", "json", "markdown"}));
+  add_choice(*rules, "--format", options.format,
+             {{"text", RulesFormat::text}, {"json", RulesFormat::json}, {"markdown", RulesFormat::markdown}},
+             "text, json, or markdown (docs/rules.md's table)");
   CLI::App* show = rules->add_subcommand("show", "Print a rule's documentation page");
   show->add_option("id", options.show, "Rule id, e.g. unindexed-foreign-key")->required();
   show->callback([&options] { options.show_parsed = true; });
@@ -85,9 +87,9 @@ int run_rules(const RulesOptions& options) {
     std::cout << *page;
     return k_exit_ok;
   }
-  if (options.format == "markdown") {
+  if (options.format == RulesFormat::markdown) {
     reporters::write_rules_markdown(std::cout, app::describe_rules());
-  } else if (options.format == "json") {
+  } else if (options.format == RulesFormat::json) {
     list_json();
   } else {
     list_text();

@@ -8,9 +8,11 @@ class App;
 
 namespace pgadvise::cli {
 
+enum class RulesFormat { text, json, markdown };
+
 struct RulesOptions {
   std::string show; // rule id for `rules show ID`
-  std::string format = "text";
+  RulesFormat format = RulesFormat::text;
   bool show_parsed = false;
 };
 

@@ -1,5 +1,7 @@
 #include "cli/schema_command.hpp"
 
+#include "cli/choice_option.hpp"
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -11,9 +13,8 @@ CLI::App* add_schema_command(CLI::App& app, app::SchemaOptions& options) {
       "Print the schema pgadvise built (tables, indexes, foreign keys), types as format_type() spells them");
   schema->add_option("paths", options.paths,
                      "Project directories, migration folders, .sql files or drizzle snapshots (default: .)");
-  schema->add_option("-f,--format", options.format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  add_choice(*schema, "-f,--format", options.format,
+             {{"text", app::DocumentFormat::text}, {"json", app::DocumentFormat::json}}, "Output format");
   schema->add_option("--table", options.table, "Only this table (name or schema.name)");
   return schema;
 }

@@ -25,4 +25,15 @@ std::optional<Severity> parse_severity(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<FailOn> parse_fail_on(std::string_view text) {
+  const std::string lower = to_lower(text);
+  if (lower == "none" || lower == "never") {
+    return FailOn{};
+  }
+  if (const auto level = parse_severity(lower)) {
+    return FailOn{level};
+  }
+  return std::nullopt;
+}
+
 } // namespace pgadvise::core

@@ -1,9 +1,8 @@
 #include "app/config/config.hpp"
 
+#include "app/config/rule_settings.hpp"
 #include "core/severity.hpp"
 #include "core/text.hpp"
-#include "engine/builtin_diagnostics.hpp"
-#include "rules/registry.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -75,17 +74,29 @@ std::optional<core::Error> read_strings(const Checker& check, const toml::node& 
 }
 
 std::optional<core::Error> read_severity(const Checker& check, const toml::node& node,
-                                         const std::string& path, bool allow_none, std::string& out) {
-  if (auto e = read_string(check, node, path, out)) {
+                                         const std::string& path, std::optional<core::Severity>& out) {
+  std::string text;
+  if (auto e = read_string(check, node, path, text)) {
     return e;
   }
-  const std::string lower = core::to_lower(out);
-  if (core::parse_severity(lower) || (allow_none && (lower == "none" || lower == "never"))) {
+  if ((out = core::parse_severity(text))) {
     return std::nullopt;
   }
-  return check.error(node.source(), "'" + path + "': unknown severity '" + out +
-                                        "' (critical, high, medium, low, info" +
-                                        (allow_none ? ", none)" : ")"));
+  return check.error(node.source(),
+                     "'" + path + "': unknown severity '" + text + "' (critical, high, medium, low, info)");
+}
+
+std::optional<core::Error> read_fail_on(const Checker& check, const toml::node& node, const std::string& path,
+                                        std::optional<core::FailOn>& out) {
+  std::string text;
+  if (auto e = read_string(check, node, path, text)) {
+    return e;
+  }
+  if ((out = core::parse_fail_on(text))) {
+    return std::nullopt;
+  }
+  return check.error(node.source(), "'" + path + "': unknown severity '" + text +
+                                        "' (critical, high, medium, low, info, none)");
 }
 
 std::string resolve(const fs::path& dir, const std::string& path) {
@@ -112,17 +123,10 @@ std::optional<std::string> option_text(const toml::node& node) {
   return std::nullopt;
 }
 
-bool builtin(std::string_view id) {
-  const auto& diagnostics = engine::builtin_diagnostics();
-  return std::any_of(diagnostics.begin(), diagnostics.end(),
-                     [&](const engine::BuiltinDiagnostic& d) { return d.id == id; });
-}
-
 std::optional<core::Error> read_rule(const Checker& check, const toml::key& id, const toml::node& node,
                                      RuleConfig& out) {
   const std::string path = "rules." + std::string(id.str());
-  const engine::Rule* rule = rules::find_rule(id.str());
-  if (rule == nullptr && !builtin(id.str())) {
+  if (!known_rule_id(id.str())) {
     return check.error(id.source(), "'" + path + "': no rule named '" + std::string(id.str()) +
                                         "' (see `pgadvise rules`)");
   }
@@ -138,20 +142,15 @@ std::optional<core::Error> read_rule(const Checker& check, const toml::key& id, 
       }
       out.enabled = value.as_boolean()->get();
     } else if (key.str() == "severity") {
-      if (auto e = read_severity(check, value, key_path, false, out.severity)) {
+      if (auto e = read_severity(check, value, key_path, out.severity)) {
         return e;
       }
     } else {
       const std::string_view name = key.str();
-      const bool known =
-          rule != nullptr && std::any_of(rule->meta().options.begin(), rule->meta().options.end(),
-                                         [&](const engine::RuleOption& o) { return o.name == name; });
-      if (!known) {
+      if (!rule_has_option(id.str(), name)) {
         std::vector<std::string> names = {"enabled", "severity"};
-        if (rule != nullptr) {
-          for (const engine::RuleOption& o : rule->meta().options) {
-            names.push_back(o.name);
-          }
+        for (std::string& option : rule_option_names(id.str())) {
+          names.push_back(std::move(option));
         }
         return check.unknown_key(key, key_path, core::join(names, ", "));
       }
@@ -211,9 +210,9 @@ std::optional<core::Error> read_top(const Checker& check, const toml::table& roo
     const std::string name(key.str());
     std::optional<core::Error> e;
     if (name == "fail_on") {
-      e = read_severity(check, value, name, true, config.fail_on);
+      e = read_fail_on(check, value, name, config.fail_on);
     } else if (name == "min_severity") {
-      e = read_severity(check, value, name, false, config.min_severity);
+      e = read_severity(check, value, name, config.min_severity);
     } else if (name == "baseline") {
       e = read_string(check, value, name, config.baseline);
     } else if (name == "all_migrations") {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "core/severity.hpp"
 
 #include <filesystem>
 #include <map>
@@ -14,7 +15,7 @@ namespace pgadvise::app {
 // One `[rules.<id>]` table of .pgadvise.toml.
 struct RuleConfig {
   std::optional<bool> enabled;
-  std::string severity;                       // empty: the rule's default
+  std::optional<core::Severity> severity;     // nullopt: the rule's default
   std::map<std::string, std::string> options; // the rule's options, as text
 };
 
@@ -28,8 +29,8 @@ struct Config {
   std::vector<std::string> logs;
   std::string log_line_prefix;
   std::string database_env;
-  std::string fail_on;
-  std::string min_severity;
+  std::optional<core::FailOn> fail_on;
+  std::optional<core::Severity> min_severity;
   std::string baseline;
   bool all_migrations = false;     // change rules judge every migration (lint --all-migrations)
   std::vector<std::string> ignore; // globs, relative to dir: findings located there are dropped

@@ -61,7 +61,7 @@ int run_explain(const ExplainOptions& options, std::ostream& out, std::ostream& 
         code = k_exit_findings;
       }
     }
-    if (options.format == "json") {
+    if (options.format == DocumentFormat::json) {
       answers.push_back(answer_json(answer));
     } else {
       if (!first) {
@@ -71,7 +71,7 @@ int run_explain(const ExplainOptions& options, std::ostream& out, std::ostream& 
     }
     first = false;
   }
-  if (options.format == "json") {
+  if (options.format == DocumentFormat::json) {
     nlohmann::ordered_json doc;
     doc["schema"] = {{"source", std::string(model::to_string((*advisor)->catalog().source))},
                      {"description", (*advisor)->catalog().source_description}};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/inspect/query_advisor.hpp"
+#include "app/report/report_output.hpp"
 
 #include <ostream>
 #include <string>
@@ -13,7 +14,7 @@ struct ExplainOptions {
   AdvisorOptions advisor;           // --path/--db and the live options
   std::vector<std::string> queries; // statements given as arguments
   std::string file;                 // -f: a .sql file ('-' for stdin)
-  std::string format = "text";
+  DocumentFormat format = DocumentFormat::text;
   bool analyze = false; // --analyze: EXPLAIN ANALYZE (lint's safety rules)
 };
 

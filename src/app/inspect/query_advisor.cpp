@@ -207,9 +207,7 @@ StatementAnswer QueryAdvisor::answer(const std::string& sql, bool analyze) {
     run_options.parallel = 1;
     run_options.analyze = analyze;
     run_options.allow_dml_analyze = m_options.live.allow_dml_analyze;
-    run_options.verify = m_options.live.verify == "real"   ? advisor::VerifyMode::real
-                         : m_options.live.verify == "none" ? advisor::VerifyMode::none
-                                                           : advisor::VerifyMode::hypopg;
+    run_options.verify = m_options.live.verify;
     run_options.advisor.drizzle = m_sources.project.uses_drizzle;
     analysis = advisor::run_live_analysis(*m_live->connection, m_live->catalog, workload, run_options);
     input.live_analysis = &*analysis;

@@ -258,7 +258,7 @@ int run_schema(const SchemaOptions& options, std::ostream& out, std::ostream& er
   for (const core::Finding& diag : load.diagnostics) {
     err << diag.location.to_string() << ": " << diag.rule << ": " << diag.message << "\n";
   }
-  if (options.format == "json") {
+  if (options.format == DocumentFormat::json) {
     nlohmann::ordered_json doc = schema_json(load.catalog);
     if (!options.table.empty()) {
       for (const char* list : {"tables", "indexes", "foreign_keys"}) {

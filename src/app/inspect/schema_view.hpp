@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/report/report_output.hpp"
 #include "model/catalog.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,7 +35,7 @@ bool write_schema_text(std::ostream& out, const model::Catalog& catalog, const s
 
 struct SchemaOptions {
   std::vector<std::string> paths;
-  std::string format = "text";
+  DocumentFormat format = DocumentFormat::text;
   std::string table; // --table: only this one
 };
 

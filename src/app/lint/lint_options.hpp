@@ -2,33 +2,40 @@
 
 #include "app/inputs/workload_input.hpp"
 #include "app/live/live_input.hpp"
+#include "core/settings.hpp"
+#include "reporters/formats.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace pgadvise::app {
 
-// Everything `pgadvise lint` was asked to do (cli/lint_command.cpp fills it
-// from the command line).
+// --color: whether the text report is colored.
+enum class ColorMode { automatic, always, never };
+
+// Everything `pgadvise lint` was asked to do, typed where it was read:
+// cli/lint_command.cpp fills it from the command line, lint_plan puts the
+// config file's settings under it.
 struct LintOptions {
   std::vector<std::string> paths;
-  std::string format = "text";
+  const reporters::OutputFormat* format = &reporters::output_formats().front(); // --format
   std::string output;
-  std::string fail_on;      // empty: .pgadvise.toml's, else "high"
-  std::string min_severity; // empty: .pgadvise.toml's, else "low"
-  std::vector<std::string> rules;
+  std::optional<core::FailOn> fail_on;        // nullopt: .pgadvise.toml's, else high
+  std::optional<core::Severity> min_severity; // nullopt: .pgadvise.toml's, else low
+  std::vector<std::string> rules;             // known rule ids, checked where given
   std::vector<std::string> disable;
-  std::vector<std::string> severities; // id=level
-  std::vector<std::string> options;    // id.name=value
-  std::string color = "auto";
+  core::SeverityOverrides severities; // --severity id=level
+  core::RuleOptionValues options;     // --option id.name=value
+  ColorMode color = ColorMode::automatic;
   bool verbose = false;
-  bool show_literals =
-      false;         // --show-literals: add each cited query's logged values (app/lint/show_literals.hpp)
+  // --show-literals: add each cited query's logged values (app/lint/show_literals.hpp).
+  bool show_literals = false;
   std::string stats; // --stats FILE: production statistics (app/live/stats.hpp) for a file schema
-  unsigned timeout_seconds =
-      0;                // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp)
-  std::string config;   // --config FILE; empty: .pgadvise.toml found from the working directory up
-  std::string baseline; // --baseline FILE: report only findings not in it
+  // --timeout: stop the whole run after this long (0: no limit; cli/watchdog.hpp).
+  unsigned timeout_seconds = 0;
+  std::string config;            // --config FILE; empty: .pgadvise.toml found from the working directory up
+  std::string baseline;          // --baseline FILE: report only findings not in it
   bool baseline_command = false; // `pgadvise baseline`: write the findings to record_baseline instead
   std::string record_baseline;   // its --output, else .pgadvise.toml's baseline
   std::string changed_since;     // --changed-since REF: only what a git diff since REF touches

@@ -1,14 +1,11 @@
 // Stage 1 of a lint run (app/lint/lint_run.hpp): the command line over the config
 // file, checked into Settings.
 #include "app/config/config.hpp"
+#include "app/config/rule_settings.hpp"
 #include "app/lint/lint_run.hpp"
 #include "core/result.hpp"
 #include "core/settings.hpp"
-#include "core/text.hpp"
-#include "engine/builtin_diagnostics.hpp"
-#include "rules/registry.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -16,80 +13,16 @@ namespace pgadvise::app {
 
 namespace {
 
-bool known_id(std::string_view id) {
-  if (rules::find_rule(id) != nullptr) {
-    return true;
-  }
-  for (const auto& diag : engine::builtin_diagnostics()) {
-    if (diag.id == id) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Turns the command line into Settings, or explains what is wrong.
-core::Result<core::Settings> make_settings(const LintOptions& options) {
+// The options, already checked where they were read, as the engine's Settings.
+core::Settings make_settings(const LintOptions& options) {
   core::Settings settings;
   settings.verbose = options.verbose;
-  const std::string fail_on = options.fail_on.empty() ? "high" : options.fail_on;
-  const std::string min_severity = options.min_severity.empty() ? "low" : options.min_severity;
-  if (core::to_lower(fail_on) == "none" || core::to_lower(fail_on) == "never") {
-    settings.fail_on.reset();
-  } else if (auto level = core::parse_severity(fail_on)) {
-    settings.fail_on = *level;
-  } else {
-    return core::Error("--fail-on: unknown severity '" + fail_on +
-                       "' (critical, high, medium, low, info or none)");
-  }
-  if (auto level = core::parse_severity(min_severity)) {
-    settings.min_severity = *level;
-  } else {
-    return core::Error("--min-severity: unknown severity '" + min_severity + "'");
-  }
-  for (const std::string& id : options.rules) {
-    if (!known_id(id)) {
-      return core::Error("--rule: no rule named '" + id + "' (see `pgadvise rules`)");
-    }
-    settings.only_rules.push_back(id);
-  }
-  for (const std::string& id : options.disable) {
-    if (!known_id(id)) {
-      return core::Error("--disable: no rule named '" + id + "' (see `pgadvise rules`)");
-    }
-    settings.disabled.push_back(id);
-  }
-  for (const std::string& pair : options.severities) {
-    const auto eq = pair.find('=');
-    const std::string id = pair.substr(0, eq);
-    if (eq == std::string::npos || !known_id(id)) {
-      return core::Error("--severity: expected RULE=LEVEL with a known rule, got '" + pair + "'");
-    }
-    auto level = core::parse_severity(pair.substr(eq + 1));
-    if (!level) {
-      return core::Error("--severity: unknown severity in '" + pair + "'");
-    }
-    settings.severity_overrides[id] = *level;
-  }
-  for (const std::string& pair : options.options) {
-    const auto dot = pair.find('.');
-    const auto eq = pair.find('=');
-    if (dot == std::string::npos || eq == std::string::npos || eq < dot) {
-      return core::Error("--option: expected RULE.NAME=VALUE, got '" + pair + "'");
-    }
-    const std::string id = pair.substr(0, dot);
-    const std::string name = pair.substr(dot + 1, eq - dot - 1);
-    const engine::Rule* rule = rules::find_rule(id);
-    if (rule == nullptr) {
-      return core::Error("--option: no rule named '" + id + "'");
-    }
-    const auto& known = rule->meta().options;
-    if (std::none_of(known.begin(), known.end(),
-                     [&](const engine::RuleOption& o) { return o.name == name; })) {
-      return core::Error("--option: rule '" + id + "' has no option '" + name + "'");
-    }
-    settings.rule_options[id][name] = pair.substr(eq + 1);
-  }
+  settings.fail_on = options.fail_on ? options.fail_on->at : core::Severity::high;
+  settings.min_severity = options.min_severity.value_or(core::Severity::low);
+  settings.only_rules = options.rules;
+  settings.disabled = options.disable;
+  settings.severity_overrides = options.severities;
+  settings.rule_options = options.options;
   return settings;
 }
 
@@ -111,8 +44,7 @@ core::Result<std::optional<Config>> read_config(const LintOptions& options) {
   return std::optional<Config>{std::move(*config)};
 }
 
-// The command line over the config file: a flag given wins; lists from the
-// file come first so a flag's RULE=LEVEL or RULE.NAME=VALUE overrides them.
+// The command line over the config file: a flag given wins.
 LintOptions with_config(LintOptions options, const Config& config, std::ostream& err) {
   if (options.paths.empty()) {
     options.paths = config.paths;
@@ -136,35 +68,33 @@ LintOptions with_config(LintOptions options, const Config& config, std::ostream&
   if (options.baseline_command && options.record_baseline.empty()) {
     options.record_baseline = config.baseline;
   }
-  if (options.fail_on.empty()) {
+  if (!options.fail_on) {
     options.fail_on = config.fail_on;
   }
   options.all_migrations = options.all_migrations || config.all_migrations;
-  if (options.min_severity.empty()) {
+  if (!options.min_severity) {
     options.min_severity = config.min_severity;
   }
-  std::vector<std::string> severities;
-  std::vector<std::string> rule_options;
+  // The file's rule settings: [rules.<id>], then [environments] (the names
+  // the rules that read environments take) over them.
+  core::RuleOptionValues file_options;
   for (const auto& [id, rule] : config.rules) {
     if (rule.enabled && !*rule.enabled) {
       options.disable.push_back(id);
     }
-    if (!rule.severity.empty()) {
-      severities.push_back(id + "=" + rule.severity);
+    if (rule.severity) {
+      options.severities.emplace(id, *rule.severity); // a --severity given wins
     }
-    for (const auto& [name, value] : rule.options) {
-      rule_options.push_back(id + "." + name + "=" + value);
+    file_options[id].insert(rule.options.begin(), rule.options.end());
+  }
+  for (const auto& [id, values] : environment_name_options(config.environments)) {
+    for (const auto& [name, value] : values) {
+      file_options[id][name] = value;
     }
   }
-  // [environments]: the names drizzle-push-in-production reads as each environment.
-  for (const auto& [environment, names] : config.environments) {
-    if (!names.empty()) {
-      rule_options.push_back("drizzle-push-in-production." + environment +
-                             "-names=" + core::join(names, ","));
-    }
+  for (const auto& [id, values] : file_options) {
+    options.options[id].insert(values.begin(), values.end()); // an --option given wins
   }
-  options.severities.insert(options.severities.begin(), severities.begin(), severities.end());
-  options.options.insert(options.options.begin(), rule_options.begin(), rule_options.end());
   return options;
 }
 
@@ -191,11 +121,7 @@ std::optional<core::Error> plan_lint(const LintOptions& given, LintRun& run, std
     return core::Error("baseline: say where to write it: --output FILE, or `baseline = \"FILE\"` in " +
                        std::string(k_config_name));
   }
-  auto settings = make_settings(run.options);
-  if (!settings) {
-    return core::Error(settings.error().message);
-  }
-  run.settings = std::move(*settings);
+  run.settings = make_settings(run.options);
   return std::nullopt;
 }
 

@@ -39,11 +39,11 @@ int record_baseline(const std::string& path, const engine::RunReport& report, st
   return k_exit_ok;
 }
 
-bool use_color(const std::string& mode, bool to_terminal) {
-  if (mode == "always") {
+bool use_color(ColorMode mode, bool to_terminal) {
+  if (mode == ColorMode::always) {
     return true;
   }
-  if (mode == "never") {
+  if (mode == ColorMode::never) {
     return false;
   }
   const char* no_color = std::getenv("NO_COLOR");
@@ -79,17 +79,13 @@ reporters::InputSummary summarize_inputs(const model::Catalog& catalog, const mo
 
 // Writes the report in the format asked for; `github` also appends its
 // Markdown summary to $GITHUB_STEP_SUMMARY when the variable is set.
-void write_report(const std::string& format, std::ostream& out, const reporters::ReportInput& input,
-                  std::ostream& err) {
-  const reporters::OutputFormat* found = reporters::find_output_format(format);
-  if (found == nullptr) {
-    found = &reporters::output_formats().front(); // the command line admits only known names
-  }
-  found->write(out, input);
+void write_report(const reporters::OutputFormat& format, std::ostream& out,
+                  const reporters::ReportInput& input, std::ostream& err) {
+  format.write(out, input);
   const char* summary_path = std::getenv("GITHUB_STEP_SUMMARY");
-  if (found->step_summary != nullptr && summary_path != nullptr && *summary_path != '\0') {
+  if (format.step_summary != nullptr && summary_path != nullptr && *summary_path != '\0') {
     std::ofstream summary(summary_path, std::ios::app);
-    found->step_summary(summary, input);
+    format.step_summary(summary, input);
     if (!summary) {
       err << "pgadvise: cannot append to GITHUB_STEP_SUMMARY (" << summary_path << ")\n";
     }
@@ -163,7 +159,7 @@ int write_lint_report(const LintRun& run, std::ostream& report_out, std::ostream
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run.started).count();
   report_input.input_summary.elapsed_ms = std::round(elapsed_ms * 10) / 10; // 0.1 ms is plenty
-  write_report(options.format, out, report_input, err);
+  write_report(*options.format, out, report_input, err);
   out.flush();
   if (!out) {
     err << "pgadvise: error writing the report\n";

@@ -332,9 +332,7 @@ void analyze_live(const LiveOptions& options, LiveRun& live, const model::Worklo
   run_options.connect = live.connect;
   run_options.parallel = options.jobs;
   run_options.allow_dml_analyze = options.allow_dml_analyze;
-  run_options.verify = options.verify == "real"   ? advisor::VerifyMode::real
-                       : options.verify == "none" ? advisor::VerifyMode::none
-                                                  : advisor::VerifyMode::hypopg;
+  run_options.verify = options.verify;
   run_options.advisor.drizzle = project.uses_drizzle;
   live.analysis = advisor::run_live_analysis(*live.connection, live.catalog, *workload, run_options);
   std::size_t timed_out = 0;
@@ -356,7 +354,7 @@ void analyze_live(const LiveOptions& options, LiveRun& live, const model::Worklo
   live.notes.push_back("EXPLAIN: " + std::to_string(live.analysis->queries.size()) + " queries, " +
                        std::to_string(timed_out) + " timed out, " + std::to_string(failed) + " failed; " +
                        std::to_string(live.analysis->proposals.size()) +
-                       " index proposals (verify: " + options.verify + ")");
+                       " index proposals (verify: " + std::string(advisor::to_string(options.verify)) + ")");
 }
 
 core::Result<bool> finish_live(const LiveOptions& options, LiveRun& live,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "advisor/verify.hpp"
 #include "app/inputs/discovery.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
@@ -26,11 +27,11 @@ struct LiveOptions {
   std::string db;        // its value: URI, key=value conninfo, or empty / "env" for the PG* environment
   int statement_timeout_ms = 30'000;
   int lock_timeout_ms = 2'000;
-  bool explain = true;            // --explain / --no-explain
-  std::string verify = "hypopg";  // --verify=hypopg|real|none
-  bool allow_dml_analyze = false; // --allow-dml-analyze
-  std::string emit_migration;     // --emit-migration FILE
-  int jobs = 2;                   // --jobs: parallel EXPLAIN sessions
+  bool explain = true;                                      // --explain / --no-explain
+  advisor::VerifyMode verify = advisor::VerifyMode::hypopg; // --verify
+  bool allow_dml_analyze = false;                           // --allow-dml-analyze
+  std::string emit_migration;                               // --emit-migration FILE
+  int jobs = 2;                                             // --jobs: parallel EXPLAIN sessions
 
   [[nodiscard]] bool requested() const { return db_given; }
 };

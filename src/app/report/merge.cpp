@@ -170,7 +170,7 @@ int run_merge(const MergeOptions& options, std::ostream& out, std::ostream& err)
     return k_exit_usage;
   }
   std::ostream& sink = *sink_stream;
-  if (options.format == "html") {
+  if (options.format == DocumentFormat::html) {
     engine::RunReport run;
     for (const auto& finding : merged["findings"]) {
       run.findings.push_back(finding_of(finding));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/report/report_output.hpp"
+
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -12,7 +14,7 @@ namespace pgadvise::app {
 struct MergeOptions {
   std::vector<std::string> reports;
   std::string output; // empty: stdout
-  std::string format = "json";
+  DocumentFormat format = DocumentFormat::json;
 };
 
 // One report out of several: findings deduplicated by fingerprint (their

@@ -63,15 +63,15 @@ enabled = false
 name-hints = false
 )toml"));
   ASSERT_TRUE(config.ok()) << config.error().to_string();
-  EXPECT_EQ(config->fail_on, "medium");
-  EXPECT_EQ(config->min_severity, "info");
+  EXPECT_EQ(config->fail_on, core::FailOn{core::Severity::medium});
+  EXPECT_EQ(config->min_severity, core::Severity::info);
   EXPECT_EQ(config->baseline, (m_root / "ci/baseline.json").string());
   EXPECT_EQ(config->paths, std::vector<std::string>{(m_root / "drizzle").string()});
   EXPECT_EQ(config->logs, (std::vector<std::string>{(m_root / "logs/pg.log").string(), "-"}));
   EXPECT_EQ(config->log_line_prefix, "%m [%p] ");
   EXPECT_EQ(config->database_env, "DATABASE_URL");
   EXPECT_EQ(config->environments.at("production"), std::vector<std::string>{"live-eu"});
-  EXPECT_EQ(config->rules.at("unindexed-foreign-key").severity, "critical");
+  EXPECT_EQ(config->rules.at("unindexed-foreign-key").severity, core::Severity::critical);
   EXPECT_EQ(config->rules.at("select-star").enabled, false);
   EXPECT_EQ(config->rules.at("json-in-text-column").options.at("name-hints"), "false");
 }

@@ -23,7 +23,7 @@ nlohmann::json explain_json(const std::vector<std::string>& queries, const std::
   options.advisor.paths = {k_app};
   options.queries = queries;
   options.file = file;
-  options.format = "json";
+  options.format = app::DocumentFormat::json;
   std::ostringstream out;
   std::ostringstream err;
   *code = run_explain(options, out, err);

@@ -40,19 +40,17 @@ TEST(LiveConnectOptions, UrisAndKeyValueStringsAreKeptAndTimeoutsApplied) {
   ASSERT_TRUE(app::connect_options(options).ok());
 }
 
-// `--db TARGET` (a bare `--db` when empty), and `--verify` when given.
-app::LiveOptions with_db(std::string target, std::string verify = "") {
+// `--db TARGET` (a bare `--db` when empty), and `--verify`.
+app::LiveOptions with_db(std::string target, advisor::VerifyMode verify = advisor::VerifyMode::hypopg) {
   app::LiveOptions options;
   options.db_given = true;
   options.db = std::move(target);
-  if (!verify.empty()) {
-    options.verify = std::move(verify);
-  }
+  options.verify = verify;
   return options;
 }
 
 TEST(LiveConnectOptions, TheMainSessionStaysReadOnlyEvenForRealVerification) {
-  const auto connect = app::connect_options(with_db("", "real"));
+  const auto connect = app::connect_options(with_db("", advisor::VerifyMode::real));
   ASSERT_TRUE(connect.ok());
   EXPECT_TRUE(connect->read_only);
 }

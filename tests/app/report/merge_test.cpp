@@ -103,7 +103,7 @@ TEST(Merge, DisjointLogHalvesMergeToTheWholeLogsReport) {
   }
   EXPECT_TRUE(listed_twice);
 
-  options.format = "html";
+  options.format = app::DocumentFormat::html;
   options.output = (dir / "merged.html").string();
   ASSERT_EQ(run_merge(options, out, err), 0) << err.str();
   const std::string html = pgadvise::test::read_text(dir / "merged.html");
