@@ -660,6 +660,10 @@ void relocate_project(model::Project& project) {
     prefix_location(call.location, prefix);
     prefix_location(call.loop_location, prefix);
     prefix_location(call.via_location, prefix);
+    for (model::QueryCallStep& step : call.chain) {
+      prefix_location(step.call, prefix);
+      prefix_location(step.declaration, prefix);
+    }
   }
 }
 

@@ -4,7 +4,10 @@
 #include "loaders/project/scan.hpp"
 #include "support/files.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
+#include <map>
+#include <set>
 
 namespace query_calls_test {
 
@@ -94,7 +97,7 @@ export async function single(id: number) {
   // Only the top-level where: the nested `with` filter is another table's.
   EXPECT_EQ(comments->key_columns, std::vector<std::string>{"postId"});
   EXPECT_EQ(comments->loop, "Promise.all(.map)");
-  EXPECT_EQ(comments->loop_location.line, 6);
+  EXPECT_EQ(comments->loop_location.line, 5); // `Promise.all(`, the loop a fix rewrites
   EXPECT_EQ(comments->loop_variable, "post");
   EXPECT_EQ(comments->loop_iterable, "rows");
   const model::QueryCall* first = call_at(calls, "src/discussion.ts", 11);
@@ -187,6 +190,361 @@ TEST(QueryCalls, BrokenFilesAreReadAsFarAsTheyGo) {
   for (const model::QueryCall& call : project.query_calls) {
     EXPECT_EQ(call.location.file, "src/broken.ts");
   }
+}
+
+// The loop's calls of helpers whose queries it issues, as "loop file:line
+// <- callee -> ... : table".
+std::vector<std::string> chains(const std::vector<model::QueryCall>& calls) {
+  std::vector<std::string> out;
+  for (const model::QueryCall& call : calls) {
+    if (call.chain.empty()) {
+      continue;
+    }
+    std::string line = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
+    for (const model::QueryCallStep& step : call.chain) {
+      line += " -> " + step.callee + " (" + step.declaration.file + ":" +
+              std::to_string(step.declaration.line) + ")";
+    }
+    out.push_back(line + " : " + call.table);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A monorepo's shared schema and db client (packages/db, "@acme/db").
+void write_db_package(const TempTree& tree) {
+  tree.write("package.json",
+             R"({ "name": "acme", "private": true, "workspaces": ["apps/*", "packages/*"] })");
+  tree.write("packages/db/package.json", R"({
+  "name": "@acme/db",
+  "exports": {
+    ".": { "types": "./src/index.ts", "default": "./src/index.ts" },
+    "./repo/*": { "default": "./src/repo/*.ts" }
+  }
+})");
+  tree.write("packages/db/src/schema.ts",
+             R"(import { integer, pgTable, serial, text } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: serial("id").primaryKey(), email: text("email") });
+export const posts = pgTable("posts", { id: serial("id").primaryKey(), userId: integer("user_id") });
+export const tags = pgTable("tags", { id: serial("id").primaryKey(), postId: integer("post_id") });
+)");
+  tree.write("packages/db/src/client.ts", R"(import { drizzle } from "drizzle-orm/node-postgres";
+export const db = drizzle(process.env.DATABASE_URL!);
+export type Db = typeof db;
+)");
+  tree.write("packages/db/src/repo/user.repo.ts", R"(import { eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { users } from "../schema";
+
+export const findUser = (db: Db, id: number) =>
+  db.select().from(users).where(eq(users.id, id));
+)");
+  tree.write("packages/db/src/repo/post.repo.ts", R"(import { eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { posts } from "../schema";
+
+export async function postsOf(db: Db, input: { userId: number }) {
+  return db.query.posts.findMany({ where: eq(posts.userId, input.userId) });
+}
+)");
+  tree.write("packages/db/src/repo/tag.repo.ts", R"(import { eq } from "drizzle-orm";
+import type { Db } from "../client";
+import { tags } from "../schema";
+
+export function tagsOf(db: Db, postId: number) {
+  return db.select().from(tags).where(eq(tags.postId, postId));
+}
+)");
+  tree.write("packages/db/src/index.ts", R"(export * from "./client";
+export * as userRepo from "./repo/user.repo";
+export * from "./repo/post.repo";
+export { tagsOf as tagsForPost } from "./repo/tag.repo";
+)");
+}
+
+TEST(QueryCalls, ALoopsHelperIsFollowedThroughImportsBarrelsAndWorkspacePackages) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("apps/web/package.json", R"({ "name": "@acme/web", "dependencies": { "@acme/db": "*" } })");
+  tree.write("apps/web/tsconfig.json", R"({
+  // JSONC, as tsconfig files are
+  "compilerOptions": { "baseUrl": ".", "paths": { "~/*": ["./src/*"] } },
+})");
+  tree.write("apps/web/src/lib/authors.ts", R"(import { userRepo, type Db } from "@acme/db";
+
+// A helper of the app around a helper of the package: two levels.
+export default async function authorOf(db: Db, id: number) {
+  const [author] = await userRepo.findUser(db, id);
+  return author;
+}
+)");
+  tree.write("apps/web/src/page.ts", R"(import { db, postsOf, tagsForPost } from "@acme/db";
+import * as userRepo from "@acme/db/repo/user.repo";
+import authorOf from "~/lib/authors";
+
+export async function page(rows: { id: number; userId: number }[]) {
+  for (const row of rows) {
+    await userRepo.findUser(db, row.userId);
+  }
+  await Promise.all(rows.map((row) => postsOf(db, { userId: row.userId })));
+  rows.forEach((row) => tagsForPost(db, row.id));
+  for (const row of rows) await authorOf(db, row.userId);
+}
+)");
+  const auto calls = scan(tree);
+  EXPECT_EQ(chains(calls),
+            (std::vector<std::string>{
+                "apps/web/src/page.ts:10 -> tagsForPost (packages/db/src/repo/tag.repo.ts:5) : tags",
+                "apps/web/src/page.ts:11 -> authorOf (apps/web/src/lib/authors.ts:4) -> userRepo.findUser "
+                "(packages/db/src/repo/user.repo.ts:5) : users",
+                "apps/web/src/page.ts:6 -> userRepo.findUser (packages/db/src/repo/user.repo.ts:5) : users",
+                "apps/web/src/page.ts:9 -> postsOf (packages/db/src/repo/post.repo.ts:5) : posts",
+            }));
+  // The keys in the loop's terms: the argument passed for the helper's parameter.
+  for (const model::QueryCall& call : calls) {
+    if (call.chain.empty()) {
+      continue;
+    }
+    ASSERT_EQ(call.key_values.size(), 1U) << call.loop_location.to_string();
+    EXPECT_EQ(call.key_values[0], call.table == "tags" ? "row.id" : "row.userId")
+        << call.loop_location.to_string();
+    EXPECT_EQ(call.loop_variable, "row");
+    EXPECT_EQ(call.via, call.chain.front().callee);
+  }
+}
+
+TEST(QueryCalls, MethodsOfObjectsAndClassesAreFollowed) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("packages/db/src/stores.ts", R"(import { eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { posts, tags } from "./schema";
+
+export default {
+  async byPost(db: Db, postId: number) {
+    return db.select().from(tags).where(eq(tags.postId, postId));
+  },
+};
+
+export const postStore = {
+  byUser: (db: Db, userId: number) => db.select().from(posts).where(eq(posts.userId, userId)),
+};
+
+export class PostReader {
+  constructor(private readonly db: Db) {}
+
+  async one(id: number): Promise<unknown> {
+    return this.db.select().from(posts).where(eq(posts.id, id));
+  }
+}
+)");
+  tree.write("packages/db/src/service.ts", R"(import type { Db } from "./client";
+import tagStore, { postStore } from "./stores";
+import type { PostReader } from "./stores";
+import { PostReader as Reader } from "./stores";
+
+export class FeedService {
+  private readonly direct = new Reader(this.db);
+
+  constructor(
+    private readonly db: Db,
+    private readonly reader: PostReader,
+  ) {}
+
+  async build(ids: number[]) {
+    for (const id of ids) await this.reader.one(id);
+    for (const id of ids) await this.direct.one(id);
+    for (const id of ids) await this.load(id);
+    ids.map((id) => tagStore.byPost(this.db, id));
+    ids.map((id) => postStore.byUser(this.db, id));
+    const local = new Reader(this.db);
+    for (const id of ids) await local.one(id);
+  }
+
+  private async load(id: number) {
+    return this.reader.one(id);
+  }
+}
+)");
+  const auto calls = scan(tree);
+  EXPECT_EQ(
+      chains(calls),
+      (std::vector<std::string>{
+          "packages/db/src/service.ts:15 -> this.reader.one (packages/db/src/stores.ts:18) : posts",
+          "packages/db/src/service.ts:16 -> this.direct.one (packages/db/src/stores.ts:18) : posts",
+          "packages/db/src/service.ts:17 -> this.load (packages/db/src/service.ts:24) -> this.reader.one "
+          "(packages/db/src/stores.ts:18) : posts",
+          "packages/db/src/service.ts:18 -> tagStore.byPost (packages/db/src/stores.ts:6) : tags",
+          "packages/db/src/service.ts:19 -> postStore.byUser (packages/db/src/stores.ts:12) : posts",
+          "packages/db/src/service.ts:21 -> local.one (packages/db/src/stores.ts:18) : posts",
+      }));
+}
+
+TEST(QueryCalls, TransactionsPerIterationAndLoopsInsideOne) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("packages/db/src/copy.ts", R"(import { desc, eq } from "drizzle-orm";
+import { db, type Db } from "./client";
+import { tags } from "./schema";
+
+// Its own transaction: one per call.
+export const addTag = (db: Db, postId: number) =>
+  db.transaction(async (tx) => {
+    const last = await tx.select().from(tags).where(eq(tags.postId, postId)).orderBy(desc(tags.id));
+    await tx.insert(tags).values({ postId });
+    return last;
+  });
+
+export async function copy(postIds: number[]) {
+  for (const postId of postIds) {
+    await addTag(db, postId);
+  }
+  await db.transaction(async (tx) => {
+    for (const postId of postIds) {
+      await tx.insert(tags).values({ postId });
+    }
+  });
+  for (const postId of postIds) {
+    await db.transaction(async (tx) => {
+      await tx.insert(tags).values({ postId });
+    });
+  }
+}
+)");
+  const auto calls = scan(tree);
+  int checked = 0;
+  for (const model::QueryCall& call : calls) {
+    if (call.loop.empty()) {
+      EXPECT_FALSE(call.in_transaction);
+      continue;
+    }
+    ++checked;
+    switch (call.loop_location.line) {
+    case 14: // addTag's transaction, once per row
+      EXPECT_TRUE(call.in_transaction) << call.location.to_string();
+      EXPECT_FALSE(call.loop_in_transaction);
+      break;
+    case 18: // one transaction around the loop
+      EXPECT_FALSE(call.in_transaction);
+      EXPECT_TRUE(call.loop_in_transaction);
+      break;
+    case 22: // a transaction opened in the loop's body
+      EXPECT_TRUE(call.in_transaction);
+      EXPECT_FALSE(call.loop_in_transaction);
+      break;
+    default: ADD_FAILURE() << call.loop_location.to_string();
+    }
+  }
+  EXPECT_EQ(checked, 4); // addTag's select and insert, and the two inserts
+}
+
+TEST(QueryCalls, ALoopOverAConstantListSaysHowLong) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("packages/db/src/roles.ts", R"(export const SYSTEM_ROLES = ["owner", "admin", "guest"] as const;
+export const LIMITS = [1, 2, compute()];
+)");
+  tree.write("packages/db/src/setup.ts", R"(import { eq } from "drizzle-orm";
+import { db } from "./client";
+import { LIMITS, SYSTEM_ROLES } from "./roles";
+import { users } from "./schema";
+
+const LOCAL = ["a", "b"];
+
+export async function setup(emails: string[]) {
+  for (const role of SYSTEM_ROLES) await db.select().from(users).where(eq(users.email, role));
+  for (const name of LOCAL) await db.select().from(users).where(eq(users.email, name));
+  for (const id of [1, 2, 3, 4]) await db.select().from(users).where(eq(users.id, id));
+  for (const limit of LIMITS) await db.select().from(users).where(eq(users.id, limit));
+  for (const email of emails) await db.select().from(users).where(eq(users.email, email));
+}
+)");
+  const auto calls = scan(tree);
+  std::map<int, std::size_t> constant;
+  for (const model::QueryCall& call : calls) {
+    if (!call.loop.empty()) {
+      constant[call.loop_location.line] = call.loop_constant;
+    }
+  }
+  EXPECT_EQ(constant, (std::map<int, std::size_t>{{9, 3}, {10, 2}, {11, 4}, {12, 0}, {13, 0}}));
+}
+
+TEST(QueryCalls, FilesAreJudgedByWhatTheyImportAndNothingIsGuessed) {
+  TempTree tree;
+  write_db_package(tree);
+  // Looks like Drizzle, imports nothing that reaches it: never tokenized.
+  tree.write("packages/ui/src/list.ts", R"(import { useState } from "react";
+export function List(rows: { id: number }[], db: any, users: any, eq: any) {
+  for (const row of rows) db.select().from(users).where(eq(users.id, row.id));
+}
+)");
+  // node_modules is never entered.
+  tree.write("node_modules/some-lib/index.ts", R"(import { eq } from "drizzle-orm";
+export const f = (db: any, t: any, rows: any[]) => rows.map((r) => db.select().from(t).where(eq(t.id, r)));
+)");
+  // A helper of the same name that this file does not import, and calls no
+  // name leads to: no chain is guessed.
+  tree.write("packages/db/src/elsewhere.ts", R"(import { db } from "./client";
+function findUser(id: number) {
+  return id;
+}
+export async function run(ids: number[], deps: { repo: { findUser: (id: number) => unknown } }) {
+  for (const id of ids) {
+    findUser(id);
+    deps.repo.findUser(id);
+    (await import("./repo/user.repo")).findUser(db, id);
+  }
+}
+)");
+  model::Project project;
+  project.root = tree.root();
+  loaders::scan_project(project);
+  for (const model::QueryCall& call : project.query_calls) {
+    EXPECT_EQ(call.location.file.str().rfind("packages/db/src/repo/", 0), 0U) << call.location.to_string();
+    EXPECT_TRUE(call.chain.empty()) << call.loop_location.to_string();
+  }
+  // Every source outside node_modules was read for its imports.
+  EXPECT_EQ(project.query_files_searched, 8U);
+}
+
+TEST(QueryCalls, TheFixtureAppsLoopsWithTheirHelperChains) {
+  model::Project project;
+  project.root = std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures/nplus1-app";
+  loaders::scan_project(project);
+  // Each loop that issues a query: file:line, the first helper and the table.
+  std::set<std::string> loops;
+  for (const model::QueryCall& call : project.query_calls) {
+    if (!call.loop.empty()) {
+      loops.insert(call.loop_location.file + ":" + std::to_string(call.loop_location.line) + " " +
+                   (call.chain.empty() ? std::string("-") : call.chain.front().callee) + " " + call.table +
+                   (call.loop_constant > 0 ? " constant" : "") +
+                   (call.in_transaction ? " own-transaction" : "") +
+                   (call.loop_in_transaction ? " in-transaction" : ""));
+    }
+  }
+  EXPECT_EQ(
+      loops,
+      (std::set<std::string>{
+          // The README's eight loops.
+          "apps/api/src/routers/role.ts:13 permissionRepo.listForRole rolePermissions",
+          "apps/api/src/routers/comment.ts:27 memberRepo.findByHandle users",
+          "apps/api/src/routers/checklist.ts:31 checklistRepo.createItem checklistItems own-transaction",
+          "apps/api/src/services/project-copy.ts:28 ticketRepo.insertCopy tickets in-transaction",
+          "apps/api/src/services/project-copy.ts:28 tagRepo.attach ticketTags in-transaction",
+          "apps/api/src/services/project-copy.ts:28 checklistRepo.insertCopies checklists in-transaction",
+          "apps/api/src/services/project-copy.ts:28 checklistRepo.insertItems checklistItems "
+          "in-transaction",
+          "apps/api/src/services/project-copy.ts:28 eventRepo.recordCopied ticketEvents in-transaction",
+          "apps/api/src/services/project-copy.ts:28 eventRepo.recordCopiedArchived ticketEvents "
+          "in-transaction",
+          "apps/api/src/services/notify.ts:6 createNotification notifications",
+          "apps/api/src/routers/stage.ts:16 archiveTicket tickets",
+          "apps/api/src/services/digest.service.ts:15 this.activity.latestFor ticketEvents",
+          "apps/api/src/routers/ticket.ts:24 tagStore.forTicket ticketTags",
+          // The look-alike over three constant roles.
+          "apps/api/src/routers/role.ts:20 roleRepo.findSystemRole workspaceRoles constant",
+          "apps/api/src/routers/role.ts:20 roleRepo.createSystemRole workspaceRoles constant",
+      }));
 }
 
 } // namespace query_calls_test

@@ -1,0 +1,138 @@
+#pragma once
+
+#include "loaders/typescript/ast.hpp"
+#include "model/project_graph.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// One JS/TS file of the query-call scan read from its tokens: its functions
+// (with the class or object they are methods of), its loops, its Drizzle
+// query calls and every other call it makes (with the arguments), so that
+// the scan (query_calls.cpp) can follow a loop's calls through helpers to
+// the query they issue. Read from the token stream, since these sit in
+// function bodies the declaration parser skips.
+namespace pgadvise::loaders::scan {
+
+inline constexpr std::size_t k_no_token = static_cast<std::size_t>(-1);
+
+struct TokenRange {
+  std::size_t first = 0;
+  std::size_t last = 0; // inclusive; first > last when empty
+};
+
+// A function body (braces or an arrow's expression).
+struct FunctionInfo {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string name;                    // empty when anonymous
+  std::size_t name_token = k_no_token; // the name's token
+  std::string container; // the class or object literal it is a method of ("default": `export default {`)
+  std::vector<std::string> params; // parameter names in order ("" for a destructured one)
+  bool transaction = false;        // the callback of `<db>.transaction(...)`
+};
+
+// A loop's body, or a loop method's argument list: [begin, end] tokens.
+struct LoopInfo {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t keyword =
+      0; // `for` / `while` / `do`, the method name, or `Promise` of `Promise.all(x.map(...))`
+  std::string kind;
+  std::string variable;
+  std::string iterable;
+  TokenRange iterable_tokens;
+};
+
+// A Drizzle query call (`db.select().from(t)`, `db.query.t.findFirst`, ...).
+struct DirectCall {
+  model::QueryCall call;
+  std::size_t token = 0;
+};
+
+// Any other call: `archive(db, id)`, `repo.find(db, id)`, `this.repo.find(id)`.
+struct CallSite {
+  std::vector<std::string> path; // {"this", "repo", "find"}
+  std::size_t token = 0;         // the called name's token
+  std::vector<TokenRange> args;
+};
+
+// A class: its body and the types of its fields, from constructor parameter
+// properties (`private readonly repo: Repo`) and field declarations
+// (`repo: Repo`, `repo = new Repo(db)`).
+struct ClassInfo {
+  std::string name;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::map<std::string, std::string> field_types;
+};
+
+// `import type { A as B } from "m"`: the declaration parser keeps only value
+// imports, but a field's type names a class through one.
+struct TypeImport {
+  std::string local;
+  std::string imported;
+  std::string module;
+};
+
+class FileIndex {
+public:
+  FileIndex(std::string path, const ts::Program& program);
+
+  [[nodiscard]] const std::string& path() const { return m_path; }
+  [[nodiscard]] const ts::Program& program() const { return m_program; }
+  [[nodiscard]] const std::vector<FunctionInfo>& functions() const { return m_functions; }
+  [[nodiscard]] const std::vector<LoopInfo>& loops() const { return m_loops; }
+  [[nodiscard]] const std::vector<DirectCall>& calls() const { return m_calls; }
+  [[nodiscard]] const std::vector<CallSite>& sites() const { return m_sites; }
+  [[nodiscard]] const std::vector<ClassInfo>& classes() const { return m_classes; }
+  [[nodiscard]] const std::vector<TypeImport>& type_imports() const { return m_type_imports; }
+  // `const x = new X(...)` anywhere in the file: x -> X.
+  [[nodiscard]] const std::map<std::string, std::string>& new_locals() const { return m_new_locals; }
+
+  // The innermost function or loop around a token; null outside any.
+  [[nodiscard]] const FunctionInfo* function_at(std::size_t token) const;
+  [[nodiscard]] const LoopInfo* loop_at(std::size_t token) const;
+  // The nearest named function around a token (anonymous callbacks belong
+  // to the function that passes them).
+  [[nodiscard]] const FunctionInfo* named_function_at(std::size_t token) const;
+  // The innermost `.transaction(...)` callback around a token.
+  [[nodiscard]] const FunctionInfo* transaction_at(std::size_t token) const;
+  // A function by its container ("" for top level) and name.
+  [[nodiscard]] const FunctionInfo* find_function(std::string_view container, std::string_view name) const;
+  [[nodiscard]] const ClassInfo* class_at(std::size_t token) const;
+  [[nodiscard]] const ClassInfo* find_class(std::string_view name) const;
+
+  [[nodiscard]] core::SourceLocation where(std::size_t token) const;
+  // The source text of tokens [first, last] (strings quoted).
+  [[nodiscard]] std::string text(std::size_t first, std::size_t last) const;
+  [[nodiscard]] std::string text(TokenRange range) const { return text(range.first, range.last); }
+  // An object literal argument's property: `{ a: x, b }` -> x for "a", b for "b".
+  [[nodiscard]] std::optional<TokenRange> object_property(TokenRange object, std::string_view name) const;
+  // The element count of a constant array literal at [first, last] (strings,
+  // numbers, booleans; `as const` allowed); 0 when it is not one.
+  [[nodiscard]] std::size_t constant_array(TokenRange range) const;
+
+private:
+  friend class FileIndexBuilder;
+  std::string m_path;
+  const ts::Program& m_program;
+  std::vector<FunctionInfo> m_functions; // sorted by begin
+  std::vector<LoopInfo> m_loops;         // sorted by begin
+  std::vector<DirectCall> m_calls;
+  std::vector<CallSite> m_sites;
+  std::vector<ClassInfo> m_classes;
+  std::vector<TypeImport> m_type_imports;
+  std::map<std::string, std::string> m_new_locals;
+  std::vector<std::size_t> m_match; // matching bracket of each bracket token
+  // Innermost function / loop around each token (index + 1; 0 = none).
+  std::vector<std::uint32_t> m_function_of;
+  std::vector<std::uint32_t> m_loop_of;
+};
+
+} // namespace pgadvise::loaders::scan
