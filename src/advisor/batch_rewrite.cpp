@@ -53,7 +53,9 @@ bool same_tables(const model::QueryShape& a, const model::QueryShape& b) {
 std::string any_rewrite(const model::QueryShape& shape, const std::string& normalized) {
   static const std::regex k_eq(R"(([A-Za-z_][A-Za-z0-9_."]*)\s*=\s*\$([0-9]+))");
   static const std::regex k_limit(R"(\s+LIMIT\s+(1|\$[0-9]+)\s*(;?)\s*$)", std::regex::icase);
-  if (shape.set_filter || shape.kind != model::StatementKind::select) {
+  if (shape.set_filter ||
+      (shape.kind != model::StatementKind::select && shape.kind != model::StatementKind::update &&
+       shape.kind != model::StatementKind::delete_)) {
     return {};
   }
   const std::string text = std::regex_replace(without_comments(normalized), k_limit, "$2");

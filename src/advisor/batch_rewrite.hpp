@@ -16,6 +16,8 @@ namespace pgadvise::advisor {
 // only when $n is compared with the column directly (not `col = $1 || $2`)
 // and it is the statement's one such comparison; a single-row LIMIT is
 // dropped (the batched query returns a row per key); comments are dropped.
+// `UPDATE ... SET ... WHERE col = $n` and `DELETE ... WHERE col = $n` the
+// same way (the SET values then go to every row: the caller says so).
 std::string any_rewrite(const model::QueryShape& shape, const std::string& normalized);
 
 // `INSERT INTO t (a, b) VALUES ($1, $2)` -> `INSERT INTO t (a, b) SELECT * FROM

@@ -134,7 +134,9 @@ void Workload::add_repeat(Repeat repeat) {
     if (parent != 0 &&
         std::find(repeat.candidates.begin(), repeat.candidates.begin() + static_cast<std::ptrdiff_t>(i),
                   parent) == repeat.candidates.begin() + static_cast<std::ptrdiff_t>(i)) {
-      ++runs_after[{repeat.fingerprint, parent}];
+      // A fan-out follows each execution of its parent inside its window.
+      runs_after[{repeat.fingerprint, parent}] +=
+          repeat.grouping == Repeat::Grouping::fan_out ? repeat.candidate_followed[i] : 1U;
     }
   }
   keep_repeat(std::move(repeat));
@@ -238,6 +240,11 @@ void Workload::merge(Workload&& other) {
     batched_after[key] += times;
   }
   write_runs.merge(std::move(other.write_runs));
+  for (auto& [shape, members] : other.transaction_shapes) {
+    if (transaction_shapes.size() < k_max_transaction_shapes || transaction_shapes.count(shape) != 0) {
+      transaction_shapes.emplace(shape, std::move(members));
+    }
+  }
   // Patterns of repeats dropped from `other` are summed without their rows.
   if (other.repeats_dropped > 0) {
     repeats_dropped += other.repeats_dropped;
@@ -279,6 +286,9 @@ void Workload::merge(Workload&& other) {
                  std::make_move_iterator(other.sources.end()));
   ordered = ordered || other.ordered;
   has_durations = has_durations || other.has_durations;
+  subsecond_timestamps = subsecond_timestamps || other.subsecond_timestamps;
+  timestamped_statements += other.timestamped_statements;
+  traced_statements += other.traced_statements;
   statements += other.statements;
   unparsed_statements += other.unparsed_statements;
   lines += other.lines;

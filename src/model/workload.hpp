@@ -116,7 +116,11 @@ struct QueryStats {
 // are recorded. This is the compressed form of the session's ordered
 // sequence that N+1 detection needs, so memory does not grow with the log.
 struct Repeat {
-  static constexpr std::size_t k_candidates = 3;
+  // Candidate parents kept: a connection's run looks at the three
+  // statements before it; a fan-out at every statement of the client just
+  // before it that could have started it (other users' among them).
+  static constexpr std::size_t k_candidates = 8;
+  static constexpr std::size_t k_session_candidates = 3;
   std::string session;                  // %c session id, or "pid 1234", or "file:..." for untimed inputs
   std::uint64_t fingerprint = 0;        // the repeated statement
   std::uint64_t parent_fingerprint = 0; // the statement just before the run, if not one of its own (0: none)
@@ -140,6 +144,33 @@ struct Repeat {
   std::int64_t last_us = 0;
   double total_ms = 0;           // sum of logged durations
   core::SourceLocation location; // first execution
+  // An order-independent hash of the distinct parameter sets: the same in
+  // every burst of a pair when the loop runs over a constant list in code.
+  std::uint64_t params_set = 0;
+  // The executions interleave with optional statements of a varying loop
+  // body (a subsequence of the group, not a repeating unit).
+  bool interleaved = false;
+  // Each execution is a whole transaction of this shape (BEGIN ... COMMIT
+  // per iteration): a key of Workload::transaction_shapes; `fingerprint` is
+  // the transaction's per-row statement (its first write, else its first).
+  std::uint64_t transaction_shape = 0;
+  // How the executions were grouped: one session, a request's trace id
+  // (sqlcommenter traceparent, exact), or a burst on several backends of
+  // one database, user and application inside the fan-out window.
+  enum class Grouping : std::uint8_t { session, trace, fan_out };
+  Grouping grouping = Grouping::session;
+  std::uint32_t backends = 1; // sessions the executions ran on
+  std::string backend_list;   // "pid 4100, pid 4101, ..." (capped), for the evidence
+  // Fan-outs: for each candidate parent, the most of the child's executions
+  // that started right after one execution of it (less those just before
+  // it: the child's steady traffic), and how many of its executions two or
+  // more followed. Several users opening one page at once run the parent
+  // once per child, a loop once for all.
+  std::array<std::uint32_t, k_candidates> candidate_children{};
+  std::array<std::uint32_t, k_candidates> candidate_followed{};
+  // The group (transaction, burst, request or fan-out) it was found in:
+  // runs of one group after one parent are the statements of one loop body.
+  std::uint64_t group = 0;
 };
 
 // Repeats summed per (parent, statement) pair over the whole input: exact
@@ -233,6 +264,9 @@ public:
   // (repeated statement, candidate parent) -> runs of at least two after it,
   // over the whole input and never capped: with the parent's calls, the share
   // of the parent's executions that a run follows (n-plus-one).
+  // Fan-outs (Repeat::Grouping::fan_out) are not counted here: which of
+  // their candidates is the parent is the rule's call, made from the
+  // Repeats themselves.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> runs_after;
   // (statement, set query run right after it: `= ANY(...)`, IN (SELECT ...))
   // -> times. A parent followed by the batched form of a child is the code
@@ -253,10 +287,18 @@ public:
   std::vector<ReaderWarning> warnings; // capped per file and kind; warnings_dropped counts the rest
   std::vector<WorkloadSource> sources;
   WriteRuns write_runs; // multi-table writes in autocommit (logs)
+  // The statements of each transaction shape a Repeat names (capped at
+  // k_max_transaction_shapes), in the order of its first execution.
+  std::map<std::uint64_t, std::vector<std::uint64_t>> transaction_shapes;
 
   bool ordered = false; // statement order per session is known (logs); false for pg_stat_statements only
   bool has_durations = false;
-  std::uint64_t statements = 0; // calls summed
+  // Statements came with timestamps finer than a second (%m, %n, csvlog,
+  // jsonlog): bursts on several connections (fan-outs) can be judged.
+  bool subsecond_timestamps = false;
+  std::uint64_t timestamped_statements = 0; // statements with any timestamp
+  std::uint64_t traced_statements = 0;      // statements grouped by a traceparent trace id
+  std::uint64_t statements = 0;             // calls summed
   std::uint64_t unparsed_statements = 0;
   std::uint64_t lines = 0;
   std::uint64_t bytes = 0;
@@ -269,6 +311,7 @@ public:
   static constexpr std::size_t k_max_example_bytes = 16 * 1024;
   static constexpr std::size_t k_max_plan_bytes = 256 * 1024;
   static constexpr std::size_t k_max_code_paths = 10000;
+  static constexpr std::size_t k_max_transaction_shapes = 10000;
 
   [[nodiscard]] bool empty() const { return queries.empty() && connections.sessions_seen == 0; }
   [[nodiscard]] const QueryStats* find(std::uint64_t fingerprint) const;
@@ -278,7 +321,8 @@ public:
   [[nodiscard]] const RepeatPattern* find_pattern(std::uint64_t fingerprint, std::uint64_t parent) const;
   // The 1-based index of a code path, added when new (0 past the cap).
   std::uint32_t code_path_index(CodePath path);
-  // Runs of `fingerprint` with `parent` among their candidates.
+  // Runs of `fingerprint` with `parent` among their candidates (one
+  // connection's or one request's).
   [[nodiscard]] std::uint64_t runs_after_parent(std::uint64_t fingerprint, std::uint64_t parent) const;
 
   // Adds a group's repeat: kept in `repeats` while under the cap, always

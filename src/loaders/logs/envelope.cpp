@@ -236,6 +236,60 @@ bool is_heroku(std::string_view line) {
   return parse_heroku(line, parsed) && line.substr(pos).rfind("app[postgres", 0) == 0;
 }
 
+// A line of the envelope that another program (or the platform) wrote: the
+// envelope's header, then no PostgreSQL part number. A syslog file holds
+// the kernel's, cron's and systemd's lines; a Heroku drain the router's,
+// the dynos' and Heroku Postgres' metrics (`app[heroku-postgres]`).
+bool other_program_line(Envelope envelope, std::string_view line) {
+  std::size_t pos = 0;
+  std::string stamp;
+  switch (envelope) {
+  case Envelope::syslog: {
+    if (pos < line.size() && line[pos] == '<') {
+      pos = line.find('>');
+      if (pos == std::string_view::npos) {
+        return false;
+      }
+      ++pos;
+    }
+    if (!bsd_stamp(line, pos, stamp)) {
+      if (!iso_stamp(word(line, pos), stamp)) {
+        return false;
+      }
+      --pos;
+    }
+    if (pos >= line.size() || line[pos] != ' ') {
+      return false;
+    }
+    ++pos;
+    word(line, pos); // host
+    const std::size_t colon = line.find(": ", pos);
+    const std::size_t space = line.find(' ', pos);
+    // PostgreSQL's own line without its part number is not another program's.
+    return colon != std::string_view::npos && colon > pos &&
+           (space == std::string_view::npos || colon < space) &&
+           line.substr(pos, colon - pos).rfind("postgres", 0) != 0;
+  }
+  case Envelope::syslog5424: {
+    if (pos < line.size() && is_digit(line[0])) {
+      pos = skip_digits(line, 0) + 1;
+    }
+    const std::size_t close = line.find('>', pos);
+    return pos < line.size() && line[pos] == '<' && close != std::string_view::npos &&
+           close + 2 < line.size() && line[close + 1] == '1' && line[close + 2] == ' ';
+  }
+  case Envelope::heroku: {
+    if (!iso_stamp(word(line, pos), stamp)) {
+      return false;
+    }
+    std::string_view tag;
+    std::string_view pid;
+    return tag_pid(line, pos, tag, pid);
+  }
+  default: return false;
+  }
+}
+
 bool parse_envelope_line(Envelope envelope, std::string_view line, SyslogLine& out) {
   switch (envelope) {
   case Envelope::syslog: return parse_syslog(line, out);
@@ -457,8 +511,14 @@ void unwrap_block(std::string_view block, Envelope envelope, bool header, std::s
     }
     if (envelope_has_header(envelope)) {
       SyslogLine parsed;
-      if (!parse_envelope_line(envelope, line, parsed)) {
-        out += line;
+      if (!parse_envelope_line(envelope, line, parsed) ||
+          (envelope == Envelope::heroku && !is_heroku(line))) {
+        // Another program's line is skipped (an empty line keeps the
+        // numbering); a line in no envelope is passed on for the parser to
+        // report.
+        if (!other_program_line(envelope, line)) {
+          out += line;
+        }
         out += '\n';
         chunk_bytes = 0;
         continue;
@@ -488,7 +548,12 @@ void unwrap_block(std::string_view block, Envelope envelope, bool header, std::s
       continue;
     }
     if (line.empty() || line[0] != '{' || !unwrap_json(line, envelope, out)) {
-      out += line;
+      // A JSON entry without the database's payload (CloudNativePG's
+      // instance manager, pg_controldata, barman; a platform's own events)
+      // is skipped; anything else is passed on for the parser to report.
+      if (line.empty() || line[0] != '{' || !json::accept(line.begin(), line.end())) {
+        out += line;
+      }
       out += '\n';
     }
   }

@@ -133,6 +133,19 @@ std::string_view sqlcommenter_value(std::string_view tags, std::string_view key)
   return {};
 }
 
+std::string_view traceparent_trace_id(std::string_view traceparent) {
+  // version "-" trace id "-" span id "-" flags; the version is two hex digits.
+  const std::size_t first = traceparent.find('-');
+  if (first == std::string_view::npos || first == 0) {
+    return {};
+  }
+  const std::size_t second = traceparent.find('-', first + 1);
+  if (second == std::string_view::npos || second == first + 1) {
+    return {};
+  }
+  return traceparent.substr(first + 1, second - first - 1);
+}
+
 const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {
   if (m_analyses.empty()) {
     m_analyses.resize(k_analysis_slots);
@@ -150,6 +163,7 @@ const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {
   slot.tags_offset = 0;
   slot.tags_size = 0;
   slot.request = 0;
+  slot.trace = 0;
   if (slot.key.has_nul) {
     return slot;
   }
@@ -166,7 +180,9 @@ const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {
     slot.tags_offset = static_cast<std::uint32_t>(tags.data() - text.data());
     slot.tags_size = static_cast<std::uint32_t>(tags.size());
     const std::string_view trace = sqlcommenter_value(tags, "traceparent");
-    slot.request = fast_hash(trace.empty() ? tags : trace, 0x7e9a1c3bULL) | 1U;
+    const std::string_view trace_id = traceparent_trace_id(trace);
+    slot.request = fast_hash(trace.empty() ? tags : trace_id.empty() ? trace : trace_id, 0x7e9a1c3bULL) | 1U;
+    slot.trace = trace_id.empty() ? 0 : fast_hash(trace_id, 0x3c6ef372ULL) | 1U;
   }
   return slot;
 }
@@ -202,6 +218,7 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
   event.params_hash = analysis.key.literals;
   event.tags = text.substr(analysis.tags_offset, analysis.tags_size);
   event.request = analysis.request;
+  event.trace = analysis.trace;
   event.limit = analysis.key.limit;
   event.offset = analysis.key.offset;
   if (!event.info->parsed && (kind == EventKind::statement || kind == EventKind::execute)) {

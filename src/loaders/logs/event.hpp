@@ -59,6 +59,9 @@ struct LogEvent {
   // the request it belongs to (a hash of the trace id, else of the tags; 0:
   // none) and the tags themselves.
   std::uint64_t request = 0;
+  // A hash of the W3C trace id of its `traceparent` tag (0: none): every
+  // statement of one request carries it, on whichever connection it ran.
+  std::uint64_t trace = 0;
   std::string_view tags;
 };
 
@@ -67,6 +70,10 @@ struct LogEvent {
 std::string_view sqlcommenter_tags(std::string_view statement);
 // The value of `key` in sqlcommenter tags ("" when absent).
 std::string_view sqlcommenter_value(std::string_view tags, std::string_view key);
+// The trace id of a W3C traceparent value, `00-<trace id>-<span id>-<flags>`
+// ("" when the value has another form). Each statement of a request may
+// carry its own span id; the trace id is the request's.
+std::string_view traceparent_trace_id(std::string_view traceparent);
 
 struct BlockResult {
   std::vector<LogEvent> events;
@@ -105,6 +112,7 @@ private:
     std::uint32_t tags_offset = 0; // sqlcommenter tags, as a range of the text
     std::uint32_t tags_size = 0;
     std::uint64_t request = 0;
+    std::uint64_t trace = 0;
   };
   // Direct-mapped and fixed in size: a miss replaces the slot's entry, so
   // statements whose literals differ each time cost one hash, not memory.

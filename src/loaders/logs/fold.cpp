@@ -1,5 +1,6 @@
 #include "loaders/logs/fold.hpp"
 
+#include "loaders/logs/group_runs.hpp"
 #include "loaders/logs/write_runs.hpp"
 
 #include <algorithm>
@@ -13,13 +14,62 @@ namespace {
 // Statements of one group kept for the burst analysis (a longer autocommit
 // run is analysed in pieces of this size).
 constexpr std::size_t k_max_group_steps = 4096;
-// The longest repeating unit: one statement per row, or a fixed group of
-// lazy loads per row (author and avatar, tags and author).
-constexpr std::size_t k_max_unit = 3;
 constexpr std::uint32_t k_max_params = 64; // distinct parameter sets counted per burst
 constexpr std::uint64_t k_sweep_every = 200000;
 constexpr std::int64_t k_idle_us = 10LL * 60 * 1000000;
 constexpr std::size_t k_max_open_sessions = 50000;
+constexpr std::size_t k_max_open_traces = 20000;
+constexpr std::int64_t k_trace_sweep_us = 50000;
+
+// A statement whose rows can drive a loop: a SELECT that is not an
+// aggregate, and either not LIMIT 1 or one that nests rows (a relational
+// query's json_agg of a parent's children: `findFirst({ with: ... })`).
+bool returns_rows(const model::QueryShape& shape, std::optional<std::int64_t> limit) {
+  if (shape.kind != model::StatementKind::select || shape.has_aggregate) {
+    return false;
+  }
+  const bool nests_rows =
+      std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
+        return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
+      });
+  return nests_rows || limit.value_or(shape.limit.value_or(2)) > 1;
+}
+
+std::optional<std::int64_t> integer_parameter(std::string_view params, int number);
+
+// The logged value of a statement's `LIMIT $n`.
+std::optional<std::int64_t> limit_parameter(const QueryInfo& info, std::string_view params) {
+  for (const auto& [number, clause] : info.shape.param_clauses) {
+    if (clause == "limit") {
+      return integer_parameter(params, number);
+    }
+  }
+  return std::nullopt;
+}
+
+// The value of parameter $n in a DETAIL line's "$1 = '5', $2 = 'x'", as an
+// integer (nullopt when absent or not one).
+std::optional<std::int64_t> integer_parameter(std::string_view params, int number) {
+  const std::string key = "$" + std::to_string(number) + " = '";
+  std::size_t at = params.find(key);
+  while (at != std::string_view::npos && at > 0 && params[at - 1] != ' ' && params[at - 1] != ',') {
+    at = params.find(key, at + 1);
+  }
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::int64_t value = 0;
+  std::size_t i = at + key.size();
+  const std::size_t start = i;
+  while (i < params.size() && params[i] >= '0' && params[i] <= '9' && i - start < 18) {
+    value = value * 10 + (params[i] - '0');
+    ++i;
+  }
+  if (i == start || i >= params.size() || params[i] != '\'') {
+    return std::nullopt;
+  }
+  return value;
+}
 
 bool ieq_prefix(std::string_view text, std::string_view lower) {
   if (text.size() < lower.size()) {
@@ -157,41 +207,62 @@ struct LogFold::Pending {
   std::optional<std::int64_t> offset;
   std::string vxid;
   bool wants_example_params = false;
-  bool accepts_params = false;   // no bind/parse line of the next statement came in between
-  std::uint64_t request = 0;     // sqlcommenter request (0: not marked)
-  std::uint64_t application = 0; // hash of application_name (0: not logged)
-  std::uint32_t code_path = 0;   // Workload::code_paths index (sqlcommenter route/file)
+  bool accepts_params = false;             // no bind/parse line of the next statement came in between
+  std::uint64_t request = 0;               // sqlcommenter request (0: not marked)
+  std::uint64_t trace = 0;                 // sqlcommenter traceparent's trace id (0: none)
+  std::optional<std::int64_t> limit_value; // LIMIT $n's logged value
+  std::uint64_t application = 0;           // hash of application_name (0: not logged)
+  std::uint32_t code_path = 0;             // Workload::code_paths index (sqlcommenter route/file)
+};
+
+// One step of a group, in order: a statement, or a whole transaction.
+struct LogFold::Step {
+  std::uint64_t id = 0; // the statement's fingerprint, or the transaction's shape
+  std::uint64_t statement =
+      0;                    // the statement a run of it names (a transaction's first write, else its first)
+  std::uint64_t parent = 0; // what it counts as when it is a run's parent (a transaction's last statement)
+  std::uint64_t params = 0;
+  std::int64_t ts_us = 0;
+  double duration_ms = 0;
+  int line = 0;
+  bool set_filter = false;  // a batched read (= ANY(...)): counted after its predecessor
+  bool transaction = false; // a whole transaction
+  bool child = true;        // may be a per-row child
+  bool drives_loop = false; // its rows may drive a loop (a fan-out's parent)
+  std::uint32_t code_path = 0;
+  std::uint64_t session = 0; // the session's key
+  std::int64_t pid = 0;
 };
 
 struct LogFold::Session {
-  // One statement of the open group, in order.
-  struct Step {
-    std::uint64_t fingerprint = 0;
-    std::uint64_t params = 0;
-    std::int64_t ts_us = 0;
-    double duration_ms = 0;
-    int line = 0;
-    bool set_filter = false; // a batched read (= ANY(...)): counted after its predecessor
-    std::uint32_t code_path = 0;
-  };
-
   std::string id; // %c or "pid N"
+  std::uint64_t key = 0;
   Pending pending;
+  // The open explicit transaction (BEGIN .. COMMIT): its statements.
   bool in_transaction = false;
-  bool group_explicit = false;
-  std::string group_vxid;
+  std::string txn_vxid;
+  std::vector<Step> txn;
+  std::uint64_t txn_trace = 0;
+  // The session's outer group: autocommit statements and whole
+  // transactions (one step each) no more than the burst window apart.
   std::int64_t group_last_us = 0;
-  std::uint64_t group_last_fp = 0;
   std::uint64_t group_request = 0;     // the request of the group's last statement (sqlcommenter)
   std::uint64_t group_application = 0; // its application_name
   std::vector<Step> group;
+  std::uint64_t client = 0; // hash of database, user and application_name (0: not yet known)
   std::int64_t last_us = 0;
   bool after_error = false;
   model::SessionRecord record;
 };
 
+// Statements of one request (one traceparent trace id) on any connection.
+struct LogFold::Trace {
+  std::vector<Step> steps;
+  std::int64_t last_us = 0;
+};
+
 LogFold::LogFold(model::Workload& workload, ShapeRegistry& registry, FoldOptions options)
-    : m_workload(workload), m_cache(registry), m_options(options) {}
+    : m_workload(workload), m_cache(registry), m_options(options), m_fanout(workload, options.fanout) {}
 
 LogFold::~LogFold() = default;
 
@@ -201,6 +272,7 @@ core::SourceLocation LogFold::here(std::uint32_t relative_line) const {
 
 void LogFold::begin_file(const std::string& display) {
   m_file = display;
+  m_fanout.begin_file(display);
   m_line_base = 0;
   m_warning_counts.clear();
 }
@@ -244,16 +316,20 @@ void LogFold::consume(BlockResult& block) {
   }
 }
 
+std::uint64_t LogFold::session_key(const LogEvent& event) {
+  return !event.fields.session_id.empty() ? fast_hash(event.fields.session_id)
+                                          : (static_cast<std::uint64_t>(event.fields.pid) | (1ULL << 62U));
+}
+
 LogFold::Session& LogFold::session_for(const LogEvent& event) {
-  const std::uint64_t key = !event.fields.session_id.empty()
-                                ? fast_hash(event.fields.session_id)
-                                : (static_cast<std::uint64_t>(event.fields.pid) | (1ULL << 62U));
+  const std::uint64_t key = session_key(event);
   auto& slot = m_sessions[key];
   if (!slot) {
     slot = std::make_unique<Session>();
     slot->id = !event.fields.session_id.empty() ? std::string(event.fields.session_id)
                : event.fields.pid != 0          ? "pid " + std::to_string(event.fields.pid)
                                                 : std::string("log");
+    slot->key = key;
     slot->record.session = slot->id;
     slot->record.pid = event.fields.pid;
     slot->record.user = known(event.fields.user);
@@ -269,6 +345,12 @@ LogFold::Session& LogFold::session_for(const LogEvent& event) {
 void LogFold::apply(const LogEvent& event) {
   if (event.fields.ts_us != 0) {
     m_latest_us = std::max(m_latest_us, event.fields.ts_us);
+  }
+  // A statement's parameters come in its own record or in the line right
+  // after it: any other event means the statement is complete enough for
+  // the fan-out search, which needs the log's order, not the session's.
+  if (m_unfed != 0 && (event.kind != EventKind::parameters || session_key(event) != m_unfed)) {
+    feed_unfed();
   }
   if (event.kind == EventKind::plan) {
     plan_event(event);
@@ -303,6 +385,10 @@ void LogFold::apply(const LogEvent& event) {
   case EventKind::parameters:
     if (session.pending.active && session.pending.accepts_params) {
       session.pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
+      session.pending.limit_value = limit_parameter(*session.pending.info, event.params);
+      if (m_unfed == session.key) {
+        feed_unfed();
+      }
       if (session.pending.wants_example_params) {
         m_workload.queries[session.pending.stats_index].example_params =
             unescape_continuations(event.params, event.text_escaped, 4096);
@@ -358,10 +444,12 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
   }
   pending.limit = event.limit;
   pending.offset = event.offset;
+  pending.limit_value = event.params.empty() ? std::nullopt : limit_parameter(*event.info, event.params);
   pending.vxid.assign(event.fields.vxid);
   pending.wants_example_params = false;
   pending.accepts_params = event.params.empty();
   pending.request = event.request;
+  pending.trace = event.trace;
   pending.application = event.fields.application.empty() ? 0 : fast_hash(event.fields.application) | 1U;
   if (!event.info->parsed) {
     ++m_workload.unparsed_statements;
@@ -398,6 +486,52 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
       pending.wants_example_params = event.kind == EventKind::execute;
     }
   }
+  if (pending.ts_us != 0) {
+    ++m_workload.timestamped_statements;
+    m_workload.subsecond_timestamps = m_workload.subsecond_timestamps || pending.ts_us % 1000000 != 0;
+  }
+  if (!m_grouping || pending.ts_us == 0 || !m_workload.subsecond_timestamps) {
+    return;
+  }
+  const TxnControl control = transaction_control(*event.info);
+  if (control == TxnControl::none && !session.in_transaction && pending.trace == 0) {
+    m_unfed = session.key; // given to the fan-out search once its parameters are in
+  } else if (control == TxnControl::end && session.in_transaction && !session.txn.empty() &&
+             session.txn_trace == 0) {
+    Step whole = transaction_step(session);
+    whole.ts_us = pending.ts_us; // the COMMIT's time
+    feed(session, whole);
+  }
+}
+
+void LogFold::feed_unfed() {
+  const std::uint64_t key = m_unfed;
+  m_unfed = 0;
+  const auto it = m_sessions.find(key);
+  if (it == m_sessions.end() || !it->second->pending.active) {
+    return;
+  }
+  Session& session = *it->second;
+  const Pending& pending = session.pending;
+  feed(session, statement_step(session, pending));
+}
+
+void LogFold::feed(Session& session, const Step& step) {
+  FanOutExec exec;
+  exec.ts_us = step.ts_us;
+  exec.id = step.id;
+  exec.row_statement = step.statement;
+  exec.parent = step.transaction ? 0 : step.parent;
+  exec.drives_loop = step.drives_loop;
+  exec.params = step.params;
+  exec.session = step.session;
+  exec.pid = step.pid;
+  exec.duration_ms = step.duration_ms;
+  exec.line = step.line;
+  exec.code_path = step.code_path;
+  exec.child = step.child;
+  exec.set_filter = step.set_filter;
+  m_fanout.add(client_of(session), exec);
 }
 
 void LogFold::finalize_pending(Session& session) {
@@ -426,216 +560,313 @@ void LogFold::finalize_pending(Session& session) {
 }
 
 void LogFold::group_statement(Session& session, const Pending& pending) {
-  const std::uint64_t fp = pending.info->fingerprint;
   const TxnControl control = transaction_control(*pending.info);
   if (control == TxnControl::begin) {
-    close_group(session);
+    if (session.in_transaction) {
+      close_transaction(session, false); // a BEGIN inside a transaction: the old one's end was not logged
+    }
     session.in_transaction = true;
-    session.group_vxid = pending.vxid;
+    session.txn_vxid = pending.vxid;
+    session.txn_trace = pending.trace;
     return;
   }
   if (control == TxnControl::end) {
-    close_group(session);
+    if (session.in_transaction) {
+      close_transaction(session, true);
+    }
     session.in_transaction = false;
     return;
   }
-  if (session.in_transaction && !pending.vxid.empty() && !session.group_vxid.empty() &&
-      pending.vxid != session.group_vxid) {
-    close_group(session); // the COMMIT was not logged
+  if (session.in_transaction && !pending.vxid.empty() && !session.txn_vxid.empty() &&
+      pending.vxid != session.txn_vxid) {
+    close_transaction(session, false); // the COMMIT was not logged
     session.in_transaction = false;
   }
-  if (!session.in_transaction && !session.group.empty() &&
-      ((pending.request != 0 && session.group_request != 0 && pending.request != session.group_request) ||
-       (pending.application != 0 && session.group_application != 0 &&
-        pending.application != session.group_application))) {
-    // The application marks its requests (sqlcommenter trace ids, or an
+  const Step step = statement_step(session, pending);
+  if (session.in_transaction) {
+    if (session.txn.empty() && session.txn_vxid.empty()) {
+      session.txn_vxid = pending.vxid;
+    }
+    if (session.txn.size() >= k_max_group_steps) {
+      record_runs(session.txn, session.id, true, session.txn_vxid, model::Repeat::Grouping::session);
+      session.txn.clear();
+    }
+    session.txn_trace = session.txn_trace != 0 ? session.txn_trace : pending.trace;
+    session.txn.push_back(step);
+    return;
+  }
+  add_step(session, step, pending.request, pending.application, pending.trace);
+}
+
+LogFold::Step LogFold::statement_step(const Session& session, const Pending& pending) {
+  const std::uint64_t fp = pending.info->fingerprint;
+  Step step;
+  step.id = fp;
+  step.statement = fp;
+  step.parent = fp;
+  step.params = pending.params_hash;
+  step.ts_us = pending.ts_us;
+  step.duration_ms = pending.has_duration ? pending.duration_ms : 0.0;
+  step.line = pending.line;
+  step.set_filter = pending.info->shape.set_filter;
+  step.child = !step.set_filter && pending.info->shape.kind != model::StatementKind::other;
+  step.drives_loop = returns_rows(pending.info->shape, pending.limit_value);
+  step.code_path = pending.code_path;
+  step.session = session.key;
+  step.pid = session.record.pid;
+  return step;
+}
+
+// The open transaction as one step: its shape is its statements in order,
+// it names its first write (else its first statement), and as a parent it
+// counts as its last statement.
+LogFold::Step LogFold::transaction_step(const Session& session) const {
+  const std::vector<Step>& steps = session.txn;
+  Step whole;
+  std::uint64_t shape = 0x6a09e667f3bcc909ULL;
+  std::uint64_t params = 0;
+  const Step* row = nullptr;
+  for (const Step& step : steps) {
+    shape = (shape ^ step.id) * 0x100000001b3ULL;
+    params = (params ^ step.params) * 0x100000001b3ULL + step.id;
+    if (row == nullptr || (row_writes(step) && !row_writes(*row))) {
+      row = &step;
+    }
+    whole.duration_ms += step.duration_ms;
+  }
+  whole.id = shape | 1U;
+  whole.statement = row != nullptr ? row->id : 0;
+  whole.parent = steps.empty() ? 0 : steps.back().id;
+  whole.params = params;
+  whole.ts_us = steps.empty() ? 0 : steps.back().ts_us;
+  whole.line = steps.empty() ? 0 : steps.front().line;
+  whole.transaction = true;
+  whole.child = true;
+  whole.drives_loop = false;
+  whole.code_path = steps.empty() ? 0 : steps.front().code_path;
+  whole.session = session.key;
+  whole.pid = session.record.pid;
+  return whole;
+}
+
+// A whole transaction is one step of the outer group: a loop that opens a
+// transaction per row (`db.transaction` in a helper) repeats it.
+void LogFold::close_transaction(Session& session, bool committed) {
+  std::vector<Step>& steps = session.txn;
+  if (steps.empty()) {
+    return;
+  }
+  record_runs(steps, session.id, true, session.txn_vxid, model::Repeat::Grouping::session);
+  if (committed) {
+    const Step whole = transaction_step(session);
+    if (m_workload.transaction_shapes.size() < model::Workload::k_max_transaction_shapes &&
+        m_workload.transaction_shapes.count(whole.id) == 0) {
+      std::vector<std::uint64_t>& members = m_workload.transaction_shapes[whole.id];
+      for (const Step& step : steps) {
+        members.push_back(step.id);
+      }
+    }
+    add_step(session, whole, 0, 0, session.txn_trace);
+  }
+  steps.clear();
+  session.txn_vxid.clear();
+  session.txn_trace = 0;
+}
+
+bool LogFold::row_writes(const Step& step) const {
+  const model::QueryStats* stats = m_workload.find(step.id);
+  return stats != nullptr && (stats->shape.kind == model::StatementKind::insert ||
+                              stats->shape.kind == model::StatementKind::update ||
+                              stats->shape.kind == model::StatementKind::delete_);
+}
+
+// An autocommit statement or a whole transaction: into its request's trace
+// when the application marks requests (exact, on any connection), else into
+// the session's outer group and the client's fan-out search.
+void LogFold::add_step(Session& session, const Step& step, std::uint64_t request, std::uint64_t application,
+                       std::uint64_t trace) {
+  if (trace != 0) {
+    ++m_workload.traced_statements;
+    Trace& open = m_traces[trace];
+    if (open.steps.size() >= k_max_group_steps) {
+      close_trace(trace);
+    }
+    Trace& target = m_traces[trace];
+    target.steps.push_back(step);
+    target.last_us = std::max(target.last_us, step.ts_us);
+    sweep_traces(false);
+    return;
+  }
+  if (!session.group.empty() &&
+      ((request != 0 && session.group_request != 0 && request != session.group_request) ||
+       (application != 0 && session.group_application != 0 && application != session.group_application))) {
+    // The application marks its requests (sqlcommenter tags, or an
     // application_name per request): a run never crosses into the next one.
     close_group(session);
   }
-  if (!session.in_transaction && !session.group.empty()) {
+  if (!session.group.empty()) {
     // Without timestamps the session's statements stay one group: the burst
     // analysis needs the statement before a run.
-    const bool timed = pending.ts_us != 0 && session.group_last_us != 0;
+    const bool timed = step.ts_us != 0 && session.group_last_us != 0;
     // A prefix with whole seconds (%t) cannot show a gap under a second: two
     // statements a millisecond apart may straddle a second boundary.
     const double resolution_us =
-        pending.ts_us % 1000000 == 0 && session.group_last_us % 1000000 == 0 ? 1000000.0 : 0.0;
-    if (timed && static_cast<double>(pending.ts_us - session.group_last_us) >
+        step.ts_us % 1000000 == 0 && session.group_last_us % 1000000 == 0 ? 1000000.0 : 0.0;
+    if (timed && static_cast<double>(step.ts_us - session.group_last_us) >
                      m_options.burst_gap_ms * 1000.0 + resolution_us) {
       close_group(session);
     }
   }
-  if (session.group.empty()) {
-    session.group_explicit = session.in_transaction;
-    if (session.group_vxid.empty() || !session.in_transaction) {
-      session.group_vxid = pending.vxid;
-    }
-  }
   if (session.group.size() >= k_max_group_steps) {
     close_group(session);
-    session.group_explicit = session.in_transaction;
   }
-  session.group.push_back(Session::Step{fp, pending.params_hash, pending.ts_us,
-                                        pending.has_duration ? pending.duration_ms : 0.0, pending.line,
-                                        pending.info->shape.set_filter, pending.code_path});
-  session.group_last_us = pending.ts_us;
-  session.group_last_fp = fp;
-  session.group_request = pending.request;
-  session.group_application = pending.application;
+  session.group.push_back(step);
+  session.group_last_us = step.ts_us;
+  session.group_request = request;
+  session.group_application = application;
 }
 
-namespace {
-
-// The smallest unit (1 to k_max_unit statements, all different) that
-// repeats right away at `i`, and how many times it runs in a row.
-std::pair<std::size_t, std::size_t> repeating_unit(const std::vector<std::uint64_t>& fps, std::size_t i) {
-  const std::size_t n = fps.size();
-  for (std::size_t length = 1; length <= k_max_unit && i + 2 * length <= n; ++length) {
-    bool distinct = true;
-    for (std::size_t a = 0; a < length && distinct; ++a) {
-      for (std::size_t b = a + 1; b < length; ++b) {
-        distinct = distinct && fps[i + a] != fps[i + b];
-      }
-    }
-    if (!distinct) {
-      continue;
-    }
-    std::size_t reps = 1;
-    while (i + (reps + 1) * length <= n &&
-           std::equal(fps.begin() + static_cast<std::ptrdiff_t>(i),
-                      fps.begin() + static_cast<std::ptrdiff_t>(i + length),
-                      fps.begin() + static_cast<std::ptrdiff_t>(i + reps * length))) {
-      ++reps;
-    }
-    if (reps >= 2) {
-      return {length, reps};
-    }
+std::uint64_t LogFold::client_of(Session& session) {
+  if (session.client == 0) {
+    const model::SessionRecord& record = session.record;
+    session.client = fast_hash(record.database + '\x1f' + record.user + '\x1f' + record.application) | 1U;
   }
-  return {0, 0};
+  return session.client;
 }
 
-// The statements just before the run at `i`, nearest first, different from
-// each other; the walk stops at an earlier execution of a unit member (what
-// came before it belongs to that execution, not to this run).
-std::array<std::uint64_t, model::Repeat::k_candidates>
-parent_candidates(const std::vector<std::uint64_t>& fps, std::size_t i, std::size_t length) {
-  std::array<std::uint64_t, model::Repeat::k_candidates> out{};
-  std::size_t found = 0;
-  const auto unit_begin = fps.begin() + static_cast<std::ptrdiff_t>(i);
-  const auto unit_end = unit_begin + static_cast<std::ptrdiff_t>(length);
-  for (std::size_t back = i; back > 0 && back + out.size() > i; --back) {
-    const std::uint64_t fp = fps[back - 1];
-    if (std::find(unit_begin, unit_end, fp) != unit_end) {
-      break;
-    }
-    if (std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(found), fp) ==
-        out.begin() + static_cast<std::ptrdiff_t>(found)) {
-      out[found++] = fp;
-    }
-  }
-  return out;
-}
-
-// Whether the unit of the run at `i` (several statements) also runs whole,
-// once, elsewhere in the group, at the group's start or after another
-// statement than this run's parent: the unit is a request the pool repeated.
-bool unit_runs_elsewhere(const std::vector<std::uint64_t>& fps, std::size_t i, std::size_t length,
-                         std::size_t reps) {
-  const std::size_t n = fps.size();
-  const std::uint64_t parent = i > 0 ? fps[i - 1] : 0;
-  const auto unit = fps.begin() + static_cast<std::ptrdiff_t>(i);
-  const auto same_at = [&](std::size_t j) {
-    return j + length <= n && std::equal(unit, unit + static_cast<std::ptrdiff_t>(length),
-                                         fps.begin() + static_cast<std::ptrdiff_t>(j));
-  };
-  for (std::size_t j = 0; j + length <= n; ++j) {
-    if (j + length > i && j < i + length * reps) {
-      continue; // inside this run
-    }
-    if (!same_at(j) || same_at(j + length) || (j >= length && same_at(j - length))) {
-      continue;
-    }
-    if (j == 0 || fps[j - 1] != parent) {
-      return true;
-    }
-  }
-  return false;
-}
-
-} // namespace
-
-// A burst is a run of one statement (or of a fixed group of statements per
-// row) with nothing else in between, after the statement just before the
-// run: its parent. Each run of each unit member becomes one Repeat, so
-// counts are per run (per request when requests share a connection), never
-// summed over back-to-back requests. Whether a run is an N+1 (a parent
-// that recurs before its runs, or an explicit transaction) is the rule's
-// call.
 void LogFold::close_group(Session& session) {
-  const std::vector<Session::Step>& steps = session.group;
-  std::vector<std::uint64_t> fps;
-  fps.reserve(steps.size());
-  std::vector<GroupStatement> statements;
-  for (const Session::Step& step : steps) {
-    if (step.set_filter && !fps.empty()) {
-      ++m_workload.batched_after[{fps.back(), step.fingerprint}];
-    }
-    fps.push_back(step.fingerprint);
-    if (!session.group_explicit) {
-      statements.push_back(GroupStatement{step.fingerprint, step.ts_us, step.line});
-    }
-  }
-  if (!session.group_explicit) {
-    record_write_runs(m_workload, session.id, m_file, statements);
-  }
-  std::size_t i = 0;
-  while (i < fps.size()) {
-    const auto [length, reps] = repeating_unit(fps, i);
-    if (length == 0) {
-      ++i;
-      continue;
-    }
-    const auto candidates = parent_candidates(fps, i, length);
-    const std::uint64_t parent = candidates[0];
-    const bool request = length >= 2 && unit_runs_elsewhere(fps, i, length, reps);
-    for (std::size_t member = 0; member < length; ++member) {
-      model::Repeat repeat;
-      repeat.session = session.id;
-      repeat.fingerprint = fps[i + member];
-      repeat.parent_fingerprint = parent;
-      repeat.candidates = candidates;
-      repeat.unit = static_cast<std::uint32_t>(length);
-      repeat.request_repeat = request;
-      repeat.count = static_cast<std::uint32_t>(reps);
-      repeat.consecutive = length == 1;
-      repeat.in_transaction = session.group_explicit;
-      repeat.transaction = session.group_explicit ? session.group_vxid : std::string();
-      std::vector<std::uint64_t> params;
-      for (std::size_t r = 0; r < reps; ++r) {
-        const Session::Step& step = steps[i + r * length + member];
-        if (r == 0) {
-          repeat.code_path = step.code_path;
-          repeat.first_us = step.ts_us;
-          repeat.location = core::SourceLocation{m_file, step.line, 0};
-        }
-        repeat.last_us = step.ts_us;
-        repeat.total_ms += step.duration_ms;
-        if (params.size() < k_max_params &&
-            std::find(params.begin(), params.end(), step.params) == params.end()) {
-          params.push_back(step.params);
-        }
-      }
-      repeat.distinct_params = static_cast<std::uint32_t>(params.size());
-      m_workload.add_repeat(std::move(repeat));
-    }
-    i += length * reps;
-  }
+  record_runs(session.group, session.id, false, std::string(), model::Repeat::Grouping::session);
   session.group.clear();
   session.group_last_us = 0;
-  session.group_last_fp = 0;
   session.group_request = 0;
   session.group_application = 0;
-  session.group_explicit = false;
+}
+
+void LogFold::close_trace(std::uint64_t trace) {
+  const auto it = m_traces.find(trace);
+  if (it == m_traces.end()) {
+    return;
+  }
+  if (!it->second.steps.empty()) {
+    const Step& first = it->second.steps.front();
+    record_runs(it->second.steps, first.pid != 0 ? "pid " + std::to_string(first.pid) : std::string("trace"),
+                false, std::string(), model::Repeat::Grouping::trace);
+  }
+  m_traces.erase(it);
+}
+
+// A request's trace is over when none of its statements came for a burst
+// window (or when too many are open).
+void LogFold::sweep_traces(bool all) {
+  if (!all && m_traces.size() < k_max_open_traces && m_latest_us - m_traces_swept_us < k_trace_sweep_us) {
+    return;
+  }
+  m_traces_swept_us = m_latest_us;
+  std::vector<std::pair<std::int64_t, std::uint64_t>> idle;
+  for (const auto& [trace, open] : m_traces) {
+    const bool quiet = m_latest_us == 0 || open.last_us == 0 ||
+                       static_cast<double>(m_latest_us - open.last_us) > m_options.burst_gap_ms * 1000.0;
+    if (all || quiet || m_traces.size() >= k_max_open_traces) {
+      idle.emplace_back(open.last_us, trace);
+    }
+  }
+  std::sort(idle.begin(), idle.end());
+  for (const auto& [last_us, trace] : idle) {
+    if (!all && m_traces.size() < k_max_open_traces && m_latest_us != 0 &&
+        static_cast<double>(m_latest_us - last_us) <= m_options.burst_gap_ms * 1000.0) {
+      break;
+    }
+    close_trace(trace);
+  }
+}
+
+// The runs of one closed group (a transaction, a session's burst, or a
+// request's trace) become Repeats; a run of the same statement per row
+// after a parent is what n-plus-one reads. Each run of each unit member is
+// one Repeat, so counts are per run (per request when requests share a
+// connection), never summed over back-to-back requests.
+void LogFold::record_runs(const std::vector<Step>& steps, const std::string& session, bool in_transaction,
+                          const std::string& vxid, model::Repeat::Grouping grouping) {
+  if (steps.empty()) {
+    return;
+  }
+  std::vector<std::uint64_t> ids;
+  std::vector<std::uint64_t> parents;
+  ids.reserve(steps.size());
+  parents.reserve(steps.size());
+  std::vector<GroupStatement> statements;
+  const bool autocommit = !in_transaction && grouping == model::Repeat::Grouping::session;
+  for (const Step& step : steps) {
+    if (step.set_filter && !parents.empty()) {
+      ++m_workload.batched_after[{parents.back(), step.id}];
+    }
+    ids.push_back(step.id);
+    parents.push_back(step.parent);
+    if (autocommit) {
+      if (step.transaction) {
+        record_write_runs(m_workload, session, m_file, statements); // a transaction cuts the autocommit run
+        statements.clear();
+      } else {
+        statements.push_back(GroupStatement{step.id, step.ts_us, step.line});
+      }
+    }
+  }
+  if (autocommit) {
+    record_write_runs(m_workload, session, m_file, statements);
+  }
+  if (steps.size() < 2) {
+    return;
+  }
+  const std::uint64_t group = ++m_groups;
+  for (const GroupRun& run : group_runs(ids, parents)) {
+    const Step& first = steps[run.positions.front()];
+    model::Repeat repeat;
+    repeat.session = session;
+    repeat.fingerprint = first.statement;
+    repeat.transaction_shape = first.transaction ? first.id : 0;
+    repeat.parent_fingerprint = run.candidates[0];
+    repeat.candidates = run.candidates;
+    repeat.unit = run.unit;
+    repeat.request_repeat = run.request_repeat;
+    repeat.count = static_cast<std::uint32_t>(run.positions.size());
+    repeat.consecutive = run.consecutive;
+    repeat.interleaved = run.interleaved;
+    repeat.in_transaction = in_transaction;
+    repeat.transaction = in_transaction ? vxid : std::string();
+    repeat.grouping = grouping;
+    repeat.group = group;
+    repeat.code_path = first.code_path;
+    repeat.first_us = first.ts_us;
+    repeat.location = core::SourceLocation{m_file, first.line, 0};
+    std::vector<std::uint64_t> params;
+    std::vector<std::uint64_t> backends;
+    std::vector<std::int64_t> pids;
+    for (const std::uint32_t at : run.positions) {
+      const Step& step = steps[at];
+      repeat.last_us = step.ts_us;
+      repeat.total_ms += step.duration_ms;
+      if (params.size() < k_max_params &&
+          std::find(params.begin(), params.end(), step.params) == params.end()) {
+        params.push_back(step.params);
+      }
+      if (std::find(backends.begin(), backends.end(), step.session) == backends.end()) {
+        backends.push_back(step.session);
+        pids.push_back(step.pid);
+      }
+    }
+    repeat.distinct_params = static_cast<std::uint32_t>(params.size());
+    repeat.params_set = params_set_hash(params);
+    repeat.backends = static_cast<std::uint32_t>(backends.size());
+    if (backends.size() > 1) {
+      for (std::size_t i = 0; i < pids.size() && i < 8; ++i) {
+        repeat.backend_list += (i == 0 ? "" : ", ") + (pids[i] != 0 ? "pid " + std::to_string(pids[i]) : "?");
+      }
+      if (pids.size() > 8) {
+        repeat.backend_list += " and " + std::to_string(pids.size() - 8) + " more";
+      }
+    }
+    m_workload.add_repeat(std::move(repeat));
+  }
 }
 
 void LogFold::connection_event(Session& session, const LogEvent& event) {
@@ -655,6 +886,7 @@ void LogFold::connection_event(Session& session, const LogEvent& event) {
     record.user = known(key_value(event.text, "user="));
     record.database = known(key_value(event.text, "database="));
     record.application = known(key_value(event.text, "application_name=", true));
+    session.client = 0; // the client is known now
     if (record.connect_us == 0) {
       record.connect_us = ts;
     }
@@ -689,8 +921,12 @@ void LogFold::close_session(std::uint64_t key) {
   if (it == m_sessions.end()) {
     return;
   }
+  if (m_unfed == key) {
+    feed_unfed();
+  }
   Session& session = *it->second;
   finalize_pending(session);
+  close_transaction(session, false);
   close_group(session);
   m_workload.add_session(std::move(session.record));
   m_sessions.erase(it);
@@ -773,6 +1009,9 @@ void LogFold::sweep_idle() {
 }
 
 void LogFold::finish() {
+  if (m_unfed != 0) {
+    feed_unfed();
+  }
   std::vector<std::uint64_t> keys;
   keys.reserve(m_sessions.size());
   for (const auto& entry : m_sessions) {
@@ -782,6 +1021,8 @@ void LogFold::finish() {
   for (const std::uint64_t key : keys) {
     close_session(key);
   }
+  sweep_traces(true);
+  m_fanout.finish();
 }
 
 } // namespace pgadvise::loaders

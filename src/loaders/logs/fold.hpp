@@ -1,6 +1,7 @@
 #pragma once
 
 #include "loaders/logs/event.hpp"
+#include "loaders/logs/fanout.hpp"
 #include "model/workload.hpp"
 
 #include <cstdint>
@@ -16,14 +17,18 @@ namespace pgadvise::loaders {
 struct FoldOptions {
   double burst_gap_ms = 100;          // autocommit statements closer than this form one group
   std::size_t warnings_per_kind = 10; // located warnings kept per file and kind
+  FanOutOptions fanout;               // bursts on several connections of one client
 };
 
 // The sequential half of log reading: consumes blocks' events in input order
 // and builds the Workload: pairs statements with their duration and
 // parameter lines, follows sessions (which may span blocks and files),
-// groups statements into transactions / bursts, keeps connection records and
-// auto_explain plans. State is per open session, so memory does not grow with
-// the log.
+// groups statements into transactions, bursts (a whole transaction one
+// step of its session's burst), requests (a sqlcommenter traceparent's
+// trace id, on any connection) and fan-outs (one client's connections,
+// FanOutTracker), keeps connection records and auto_explain plans. State is
+// per open session, request and client window, so memory does not grow
+// with the log.
 class LogFold {
 public:
   LogFold(model::Workload& workload, ShapeRegistry& registry, FoldOptions options);
@@ -50,15 +55,31 @@ public:
   [[nodiscard]] std::uint64_t statements() const { return m_statements; }
 
 private:
+  struct Step;
   struct Session;
   struct Pending;
+  struct Trace;
 
   Session& session_for(const LogEvent& event);
   void apply(const LogEvent& event);
   void start_statement(Session& session, const LogEvent& event);
   void finalize_pending(Session& session);
   void group_statement(Session& session, const Pending& pending);
+  void close_transaction(Session& session, bool committed);
+  void add_step(Session& session, const Step& step, std::uint64_t request, std::uint64_t application,
+                std::uint64_t trace);
   void close_group(Session& session);
+  void close_trace(std::uint64_t trace);
+  void sweep_traces(bool all);
+  void record_runs(const std::vector<Step>& steps, const std::string& session, bool in_transaction,
+                   const std::string& vxid, model::Repeat::Grouping grouping);
+  [[nodiscard]] bool row_writes(const Step& step) const;
+  static Step statement_step(const Session& session, const Pending& pending);
+  [[nodiscard]] Step transaction_step(const Session& session) const;
+  void feed_unfed();
+  void feed(Session& session, const Step& step);
+  static std::uint64_t session_key(const LogEvent& event);
+  std::uint64_t client_of(Session& session);
   void connection_event(Session& session, const LogEvent& event);
   void close_session(std::uint64_t key);
   void plan_event(const LogEvent& event);
@@ -71,6 +92,11 @@ private:
   std::string m_file;
   std::uint64_t m_line_base = 0; // lines of the current file before this block
   std::unordered_map<std::uint64_t, std::unique_ptr<Session>> m_sessions;
+  std::unordered_map<std::uint64_t, Trace> m_traces;
+  std::int64_t m_traces_swept_us = 0;
+  FanOutTracker m_fanout;
+  std::uint64_t m_groups = 0; // groups closed, to tell Repeats of one group
+  std::uint64_t m_unfed = 0;  // the session whose statement the fan-out search has not had yet
   std::map<std::string, std::size_t> m_warning_counts; // kind -> seen in this file
   std::unordered_map<std::uint64_t, std::size_t> m_plan_index;
   std::uint64_t m_statements = 0;

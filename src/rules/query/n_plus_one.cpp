@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 namespace pgadvise::rules {
 
@@ -21,18 +22,50 @@ using model::StatementKind;
 
 constexpr std::string_view k_id = "n-plus-one";
 constexpr std::uint32_t k_params_cap = 64; // Repeat::distinct_params is capped there
+constexpr std::size_t k_max_groups = 10000;
+
+// A child's fan-outs, and how many of them each candidate parent ran right
+// before.
+struct FanChild {
+  std::uint32_t bursts = 0;
+  std::map<std::uint64_t, std::uint32_t> seen;
+};
 
 // The qualifying bursts of one (parent, child) pair, over all sessions: one
 // code path.
 struct Bursts {
-  std::uint64_t fingerprint = 0; // the child
-  std::uint64_t parent = 0;      // 0: runs inside transactions with nothing before them
-  std::vector<std::uint32_t> counts;
-  std::set<std::string> sessions; // capped: only the count is shown
+  std::uint64_t fingerprint = 0;       // the child
+  std::uint64_t parent = 0;            // 0: runs inside transactions with nothing before them
+  std::uint64_t transaction_shape = 0; // the child runs in a transaction of its own per row
+  std::vector<std::uint32_t> counts;   // per burst: executions per execution of the parent
+  std::set<std::string> sessions;      // capped: only the count is shown
   std::uint64_t in_transaction = 0;
+  std::uint64_t fan_outs = 0;     // bursts spread over several backends of one client
+  std::uint64_t fan_followed = 0; // the parent's executions the fan-outs followed
+  std::uint64_t traced = 0;       // bursts grouped by a traceparent's trace id
+  std::uint64_t interleaved = 0;  // bursts among the optional statements of a varying loop body
+  std::uint32_t max_backends = 0;
+  std::string backend_list;            // of the burst on the most backends
+  std::int64_t max_window_us = 0;      // the longest fan-out, first to last child
+  std::set<std::uint64_t> params_sets; // one per burst: a single one over several bursts is a constant list
+  std::uint64_t statements = 0;        // the child's executions in the bursts
+  std::set<std::uint64_t> groups;      // the groups the bursts came from (capped)
+  std::vector<std::pair<std::int64_t, std::int64_t>> spans; // fan-outs' first and last child (capped)
   double total_ms = 0;
   core::SourceLocation first;
   std::uint32_t code_path = 0; // the first burst's sqlcommenter route/file
+};
+
+// Per child: its fan-outs, and how many of them each candidate parent ran
+// right before.
+using FanCandidates = std::map<std::uint64_t, FanChild>;
+
+// A repeat that counts, with the parent it was judged after.
+struct Qualified {
+  const model::Repeat* repeat = nullptr;
+  std::uint64_t parent = 0;
+  std::uint32_t per_parent = 0; // executions per execution of the parent
+  std::uint32_t followed = 0;   // fan-outs: the parent's executions two or more children followed
 };
 
 bool repeatable(const QueryStats* query) {
@@ -113,8 +146,23 @@ public:
     const double min_share = context.options.get_double("parent-share");
     const auto min_executions =
         static_cast<std::uint64_t>(std::max(1L, context.options.get_int("min-parent-executions")));
-    std::vector<Bursts> found;
-    std::map<std::pair<std::uint64_t, std::uint64_t>, std::size_t> index;
+    // A fan-out's candidates include other users' statements that ran just
+    // before it; its parent is the one the child's fan-outs follow most
+    // often (a mention lookup always follows its request's ticket lookup).
+    FanCandidates fan;
+    for (const model::Repeat& repeat : workload.repeats) {
+      if (repeat.grouping != model::Repeat::Grouping::fan_out) {
+        continue;
+      }
+      FanChild& child = fan[repeat.fingerprint];
+      ++child.bursts;
+      for (std::size_t i = 0; i < repeat.candidates.size(); ++i) {
+        if (repeat.candidates[i] != 0 && repeat.candidate_children[i] > 0) {
+          ++child.seen[repeat.candidates[i]];
+        }
+      }
+    }
+    std::vector<Qualified> qualified;
     for (const model::Repeat& repeat : workload.repeats) {
       const QueryStats* child = workload.find(repeat.fingerprint);
       // Runs of the same values are a caching hint at most; a unit of
@@ -124,28 +172,82 @@ public:
           repeat.request_repeat || !repeatable(child) || !per_row(*child)) {
         continue;
       }
-      const std::uint64_t parent = parent_of(workload, repeat);
+      const auto [parent, per_parent, followed] = parent_of(workload, repeat, fan);
       // Outside a transaction a run needs a parent: the same statement over
       // and over on a pooled connection with nothing before it is traffic.
       if (parent == 0 && !repeat.in_transaction) {
         continue;
       }
-      const auto [it, inserted] = index.try_emplace({repeat.fingerprint, parent}, found.size());
+      // Many users opening one page at once run its parent once per child:
+      // a fan-out counts per execution of its parent.
+      if (per_parent < min_burst) {
+        continue;
+      }
+      qualified.push_back(Qualified{&repeat, parent, per_parent, followed});
+    }
+    // A loop one connection ran whole is that connection's run: a fan-out
+    // that overlaps it (another connection running the same loop at the
+    // same time) adds nothing.
+    std::map<std::uint64_t, std::vector<std::pair<std::int64_t, std::int64_t>>> spans;
+    for (const Qualified& q : qualified) {
+      if (q.repeat->grouping != model::Repeat::Grouping::fan_out && q.repeat->first_us != 0) {
+        spans[q.repeat->fingerprint].emplace_back(q.repeat->first_us, q.repeat->last_us);
+      }
+    }
+    std::vector<Bursts> found;
+    std::map<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>, std::size_t> index;
+    for (const Qualified& q : qualified) {
+      const model::Repeat& repeat = *q.repeat;
+      if (repeat.grouping == model::Repeat::Grouping::fan_out) {
+        const auto it = spans.find(repeat.fingerprint);
+        if (it != spans.end() && std::any_of(it->second.begin(), it->second.end(),
+                                             [&](const std::pair<std::int64_t, std::int64_t>& span) {
+                                               return repeat.first_us <= span.second &&
+                                                      span.first <= repeat.last_us;
+                                             })) {
+          continue;
+        }
+      }
+      const auto [it, inserted] =
+          index.try_emplace({repeat.fingerprint, q.parent, repeat.transaction_shape}, found.size());
       if (inserted) {
         found.emplace_back();
         found.back().fingerprint = repeat.fingerprint;
-        found.back().parent = parent;
+        found.back().parent = q.parent;
+        found.back().transaction_shape = repeat.transaction_shape;
         found.back().first = repeat.location;
       }
-      if (found[it->second].code_path == 0) {
-        found[it->second].code_path = repeat.code_path;
-      }
       Bursts& bursts = found[it->second];
-      bursts.counts.push_back(repeat.count);
+      if (bursts.code_path == 0) {
+        bursts.code_path = repeat.code_path;
+      }
+      bursts.counts.push_back(q.per_parent);
       if (bursts.sessions.size() < 10000) {
         bursts.sessions.insert(repeat.session);
       }
       bursts.in_transaction += repeat.in_transaction ? 1U : 0U;
+      bursts.fan_outs += repeat.grouping == model::Repeat::Grouping::fan_out ? 1U : 0U;
+      bursts.fan_followed += q.followed;
+      bursts.traced += repeat.grouping == model::Repeat::Grouping::trace ? 1U : 0U;
+      bursts.interleaved += repeat.interleaved ? 1U : 0U;
+      if (repeat.backends > bursts.max_backends && !repeat.backend_list.empty()) {
+        bursts.max_backends = repeat.backends;
+        bursts.backend_list = repeat.backend_list;
+      }
+      if (repeat.grouping == model::Repeat::Grouping::fan_out && repeat.first_us != 0) {
+        bursts.max_window_us = std::max(bursts.max_window_us, repeat.last_us - repeat.first_us);
+      }
+      if (bursts.params_sets.size() < 2) {
+        bursts.params_sets.insert(repeat.params_set);
+      }
+      bursts.statements += repeat.count;
+      if (bursts.groups.size() < k_max_groups) {
+        bursts.groups.insert(repeat.group);
+      }
+      if (repeat.grouping == model::Repeat::Grouping::fan_out && repeat.first_us != 0 &&
+          bursts.spans.size() < k_max_groups) {
+        bursts.spans.emplace_back(repeat.first_us, repeat.last_us);
+      }
       bursts.total_ms += repeat.total_ms;
     }
     std::map<std::uint64_t, std::size_t> parents_per_child;
@@ -154,20 +256,79 @@ public:
       // A code path: the parent is followed by the child's runs nearly every
       // time it runs. A parentless run counts only inside a transaction.
       // Inside a transaction no pool puts two requests together, so a few
-      // executions of the parent are enough there.
+      // executions of the parent are enough there. A loop whose rows do not
+      // come from the statement before it (handles parsed from a comment's
+      // text, after a lookup other requests make too) shows from the child's
+      // side: nearly all its executions are in these bursts.
+      // The parent's executions followed by another loop (the same page
+      // query feeding a list view and an "archive all") are another code
+      // path's: left out like those followed by a batched query.
+      std::uint64_t other_loops = 0;
+      for (const Bursts& other : found) {
+        if (&other != &bursts && other.parent == bursts.parent && other.counts.size() >= 2 &&
+            !same_loop(bursts, other)) {
+          other_loops += other.counts.size();
+        }
+      }
+      const std::uint64_t parent_runs = executions(workload, bursts.fingerprint, bursts.parent);
+      const std::uint64_t own_runs = parent_runs > other_loops ? parent_runs - other_loops : 0;
+      const double parent_share =
+          own_runs == 0 ? 0.0
+                        : std::min(1.0, static_cast<double>(std::max(
+                                            workload.runs_after_parent(bursts.fingerprint, bursts.parent),
+                                            bursts.fan_followed)) /
+                                            static_cast<double>(own_runs));
       const bool in_transactions = bursts.in_transaction == bursts.counts.size();
+      const bool parent_consistent =
+          (in_transactions || parent_runs >= min_executions) && parent_share >= min_share;
+      // Fan-outs are judged on two bursts at least: one is a coincidence of
+      // concurrent requests as often as a loop.
+      const bool repeated = bursts.counts.size() >= 2 || bursts.fan_outs < bursts.counts.size();
       const bool consistent =
-          bursts.parent == 0 ? bursts.in_transaction > 0
-                             : (in_transactions ||
-                                executions(workload, bursts.fingerprint, bursts.parent) >= min_executions) &&
-                                   share(workload, bursts) >= min_share;
+          bursts.parent == 0
+              ? bursts.in_transaction > 0
+              : repeated && (parent_consistent ||
+                             (bursts.counts.size() >= 2 && child_share(workload, bursts) >= min_share));
       if (consistent) {
         reported.push_back(&bursts);
         ++parents_per_child[bursts.fingerprint];
       }
     }
-    for (const Bursts* bursts : reported) {
-      out.push_back(burst_finding(context, *bursts, parents_per_child[bursts->fingerprint] > 1));
+    // The per-row statements of one loop body (tags and author per post, a
+    // copy's inserts) are one finding: runs after one parent in the same
+    // groups.
+    std::vector<std::size_t> loop(reported.size());
+    for (std::size_t i = 0; i < reported.size(); ++i) {
+      loop[i] = i;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (loop[j] == j && same_loop(*reported[j], *reported[i])) {
+          loop[i] = j;
+          break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < reported.size(); ++i) {
+      if (loop[i] != i) {
+        continue;
+      }
+      std::vector<const Bursts*> body;
+      for (std::size_t j = 0; j < reported.size(); ++j) {
+        if (loop[j] == i) {
+          body.push_back(reported[j]);
+        }
+      }
+      // The loop's main statement: its write, else the one run most.
+      const auto rank = [&](const Bursts* b) {
+        const QueryStats* stats = workload.find(b->fingerprint);
+        const bool writes = stats != nullptr && stats->shape.kind != StatementKind::select;
+        return std::make_pair(writes, b->statements);
+      };
+      std::stable_sort(body.begin(), body.end(),
+                       [&](const Bursts* a, const Bursts* b) { return rank(a) > rank(b); });
+      core::Finding finding =
+          burst_finding(context, *body.front(), parents_per_child[body.front()->fingerprint] > 1);
+      add_loop_body(workload, body, finding);
+      out.push_back(std::move(finding));
     }
     if (!workload.ordered) {
       likely_from_pgss(context, out);
@@ -201,6 +362,62 @@ private:
     return stats->calls > batched ? stats->calls - batched : 0;
   }
 
+  // The share of the child's executions that ran in these bursts.
+  static double child_share(const model::Workload& workload, const Bursts& bursts) {
+    const QueryStats* child = workload.find(bursts.fingerprint);
+    if (child == nullptr || child->calls == 0) {
+      return 0;
+    }
+    return std::min(1.0, static_cast<double>(bursts.statements) / static_cast<double>(child->calls));
+  }
+
+  // Two children after one parent whose bursts came from the same groups (a
+  // transaction, a session's burst, a request) or, spread over backends, at
+  // the same time: one loop's body.
+  static bool same_loop(const Bursts& a, const Bursts& b) {
+    if (a.parent == 0 || a.parent != b.parent || a.transaction_shape != b.transaction_shape) {
+      return false;
+    }
+    std::size_t shared = 0;
+    for (const std::uint64_t group : b.groups) {
+      shared += a.groups.count(group);
+    }
+    for (const auto& span : b.spans) {
+      shared += std::any_of(a.spans.begin(), a.spans.end(),
+                            [&](const std::pair<std::int64_t, std::int64_t>& other) {
+                              return span.first <= other.second && other.first <= span.second;
+                            })
+                    ? 1U
+                    : 0U;
+    }
+    const std::size_t smaller = std::min(a.groups.size(), b.groups.size());
+    return smaller > 0 && shared * 2 >= smaller;
+  }
+
+  // The loop body's other per-row statements, in the finding of its main one.
+  static void add_loop_body(const model::Workload& workload, const std::vector<const Bursts*>& body,
+                            core::Finding& finding) {
+    if (body.size() < 2) {
+      return;
+    }
+    std::vector<std::string> others;
+    for (std::size_t i = 1; i < body.size(); ++i) {
+      const QueryStats* stats = workload.find(body[i]->fingerprint);
+      if (stats == nullptr) {
+        continue;
+      }
+      others.push_back(advisor::short_query(stats->normalized, 60));
+      finding.evidence.push_back(core::Evidence{
+          "log",
+          "the same loop also runs, per row: " + advisor::short_query(stats->normalized) + " (" +
+              core::group_digits(static_cast<std::int64_t>(body[i]->statements)) + " statements in " +
+              core::group_digits(static_cast<std::int64_t>(body[i]->counts.size())) + " bursts, median " +
+              std::to_string(median(body[i]->counts)) + " per burst)",
+          body[i]->first});
+    }
+    finding.message += "; per row also " + core::join(others, "; ");
+  }
+
   // The share of the parent's executions a run of the child follows.
   static double pair_share(const model::Workload& workload, std::uint64_t child, std::uint64_t parent) {
     const std::uint64_t runs_possible = executions(workload, child, parent);
@@ -217,23 +434,41 @@ private:
   // Of the statements just before the run, the one whose executions the
   // child's runs follow most consistently; a statement that returns rows
   // before one that cannot drive a loop (a count(*) between the page query
-  // and its lookups); the nearest on a tie.
-  static std::uint64_t parent_of(const model::Workload& workload, const model::Repeat& repeat) {
+  // and its lookups); the nearest on a tie. With it, the run's executions
+  // per execution of that parent (a fan-out's window may hold several).
+  static std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>
+  parent_of(const model::Workload& workload, const model::Repeat& repeat, const FanCandidates& fan) {
+    const bool fan_out = repeat.grouping == model::Repeat::Grouping::fan_out;
+    const FanChild* seen = nullptr;
+    if (fan_out) {
+      const auto it = fan.find(repeat.fingerprint);
+      seen = it == fan.end() ? nullptr : &it->second;
+    }
     std::uint64_t best = 0;
-    std::pair<bool, double> best_key{false, -1.0};
-    for (const std::uint64_t candidate : repeat.candidates) {
+    std::uint32_t per_parent = repeat.count;
+    std::uint32_t followed = 0;
+    std::pair<double, double> best_key{-1.0, -1.0};
+    for (std::size_t i = 0; i < repeat.candidates.size(); ++i) {
+      const std::uint64_t candidate = repeat.candidates[i];
       const QueryStats* stats = workload.find(candidate);
-      if (candidate == 0 || candidate == repeat.fingerprint || !repeatable(stats)) {
+      if (candidate == 0 || candidate == repeat.fingerprint || !repeatable(stats) ||
+          (fan_out && repeat.candidate_children[i] == 0)) {
         continue;
       }
-      const std::pair<bool, double> key{returns_rows(*stats),
-                                        pair_share(workload, repeat.fingerprint, candidate)};
+      const double rows = returns_rows(*stats) ? 1.0 : 0.0;
+      std::pair<double, double> key{rows, pair_share(workload, repeat.fingerprint, candidate)};
+      if (fan_out && seen != nullptr) {
+        const auto count = seen->seen.find(candidate);
+        key = {count == seen->seen.end() ? 0.0 : static_cast<double>(count->second) / seen->bursts, rows};
+      }
       if (key > best_key) {
         best_key = key;
         best = candidate;
+        per_parent = fan_out ? repeat.candidate_children[i] : repeat.count;
+        followed = fan_out ? repeat.candidate_followed[i] : 0;
       }
     }
-    return best;
+    return {best, per_parent, followed};
   }
 
   static core::Finding burst_finding(const engine::RuleContext& context, const Bursts& bursts,
@@ -265,16 +500,31 @@ private:
                                                core::group_digits(static_cast<std::int64_t>(parent_runs)) +
                                                (parent_runs == 1 ? " execution of " : " executions of ");
     const bool insert = query.shape.kind == StatementKind::insert;
+    const bool writes =
+        insert || query.shape.kind == StatementKind::update || query.shape.kind == StatementKind::delete_;
     const std::string table = finding.object.table.empty() ? "the table" : finding.object.table;
+    // One set of values in every burst of several: the loop runs over a
+    // list fixed in the code (three system roles), not over a query's rows.
+    const bool constant_list =
+        bursts.counts.size() >= 2 && bursts.params_sets.size() == 1 && *bursts.params_sets.begin() != 0;
+    const std::string what = bursts.transaction_shape != 0                ? "A transaction per row"
+                             : query.shape.kind == StatementKind::insert  ? "Row-by-row inserts"
+                             : query.shape.kind == StatementKind::update  ? "Row-by-row updates"
+                             : query.shape.kind == StatementKind::delete_ ? "Row-by-row deletes"
+                                                                          : "N+1 queries";
+    const std::string unit = bursts.transaction_shape != 0 ? "transaction of " : std::string();
 
     finding.message =
-        std::string(insert ? "Row-by-row inserts" : "N+1 queries") + ": " +
+        (constant_list ? "A loop over a constant list, not N+1: " : what + ": ") +
         core::group_digits(static_cast<std::int64_t>(bursts.counts.size())) +
-        (bursts.counts.size() == 1 ? " burst" : " bursts") + " of " +
+        (bursts.counts.size() == 1 ? " burst" : " bursts") + " of " + unit +
         advisor::short_query(query.normalized, 100) + " (" + std::to_string(med) + " per burst, max " +
         std::to_string(max) + ")" +
         (parent != nullptr ? " after " + parent_share + advisor::short_query(parent->normalized, 80)
                            : std::string());
+    if (constant_list) {
+      finding.severity = core::Severity::info;
+    }
     std::string burst_detail =
         core::group_digits(static_cast<std::int64_t>(bursts.counts.size())) +
         (bursts.counts.size() == 1 ? " burst in " : " bursts in ") + std::to_string(bursts.sessions.size()) +
@@ -287,6 +537,59 @@ private:
       burst_detail += "; " + core::human_duration_ms(bursts.total_ms) + " spent in the bursts";
     }
     finding.evidence.insert(finding.evidence.begin(), core::Evidence{"log", burst_detail, bursts.first});
+    if (constant_list) {
+      finding.evidence.push_back(core::Evidence{
+          "log",
+          "every burst ran with the same " + std::to_string(med) +
+              " parameter sets: the loop runs over a list fixed in the code, whatever the data, so the "
+              "number of statements does not grow with the rows",
+          bursts.first});
+    }
+    if (bursts.fan_outs > 0) {
+      finding.evidence.push_back(core::Evidence{
+          "log",
+          core::group_digits(static_cast<std::int64_t>(bursts.fan_outs)) +
+              (bursts.fan_outs == 1 ? " burst ran" : " bursts ran") +
+              " on several backends of one database, user and application at once (a pool running the "
+              "loop's statements concurrently, e.g. Promise.all over rows): up to " +
+              std::to_string(bursts.max_backends) + " backends (" + bursts.backend_list + "), the children " +
+              "within " + core::human_duration_ms(static_cast<double>(bursts.max_window_us) / 1000.0) +
+              " of each other, one execution of the parent before them",
+          bursts.first});
+    } else if (bursts.traced > 0) {
+      finding.evidence.push_back(core::Evidence{
+          "log",
+          core::group_digits(static_cast<std::int64_t>(bursts.traced)) +
+              (bursts.traced == 1 ? " burst is" : " bursts are") +
+              " the statements of one request by their sqlcommenter traceparent trace id" +
+              (bursts.backend_list.empty() ? std::string()
+                                           : ", on up to " + std::to_string(bursts.max_backends) +
+                                                 " backends (" + bursts.backend_list + ")"),
+          bursts.first});
+    }
+    if (bursts.transaction_shape != 0) {
+      std::vector<std::string> members;
+      const auto shape = workload.transaction_shapes.find(bursts.transaction_shape);
+      if (shape != workload.transaction_shapes.end()) {
+        for (const std::uint64_t member : shape->second) {
+          if (const QueryStats* stats = workload.find(member); stats != nullptr) {
+            members.push_back(advisor::short_query(stats->normalized, 80));
+          }
+        }
+      }
+      finding.evidence.push_back(
+          core::Evidence{"log",
+                         "each row is a transaction of its own (BEGIN; " + core::join(members, "; ") +
+                             "; COMMIT): the loop calls a function that opens a transaction",
+                         bursts.first});
+    }
+    if (bursts.interleaved > 0) {
+      finding.evidence.push_back(core::Evidence{
+          "log",
+          "the loop body varies per row: other statements (optional for some rows) run between the "
+          "executions",
+          bursts.first});
+    }
     // The application named the code path in sqlcommenter tags.
     if (bursts.code_path != 0 && bursts.code_path <= workload.code_paths.size()) {
       const model::Workload::CodePath& path = workload.code_paths[bursts.code_path - 1];
@@ -319,43 +622,67 @@ private:
                                                 {}});
     }
     core::Fix fix;
-    if (insert) {
+    const model::Table* catalog_table = advisor::find_table(context.catalog, finding.object.schema, table);
+    const std::string var = drizzle_table_var(catalog_table, table);
+    const std::string key_column =
+        finding.object.columns.empty() ? std::string("id") : finding.object.columns.front();
+    const std::string key_prop = catalog_table != nullptr
+                                     ? advisor::drizzle_property(*catalog_table, key_column)
+                                     : core::snake_to_camel(key_column);
+    if (constant_list) {
+      finding.help = "The loop runs over values fixed in the code, so it issues the same " +
+                     std::to_string(med) +
+                     " statements every time, however much data there is: not an N+1. It could still be "
+                     "one statement (WHERE " +
+                     key_column + " = ANY($1) with the list) if the round trips matter.";
+      fix.ddl = writes && !insert ? std::string() : advisor::any_rewrite(query.shape, query.normalized);
+    } else if (insert) {
       finding.help =
-          "The application inserts one row per statement. Send the rows of a batch in one statement: "
+          std::string(bursts.transaction_shape != 0
+                          ? "The application opens a transaction per row (a helper that calls db.transaction "
+                            "inside a loop) and inserts one row in each. "
+                          : "The application inserts one row per statement. ") +
+          "Send the rows of a batch in one statement, in one transaction: "
           "INSERT ... VALUES (...), (...), ... or INSERT ... SELECT * FROM unnest($1::type[], ...) with "
           "one array parameter per column, or COPY for large loads. One round trip and one plan instead "
           "of " +
           std::to_string(max) + ".";
       fix.safety_note = "Keep batches to a few thousand rows so one statement does not hold locks for long.";
-      fix.ddl = advisor::unnest_rewrite(
-          query.normalized,
-          advisor::find_table(context.catalog, finding.object.schema, finding.object.table));
+      fix.ddl = advisor::unnest_rewrite(query.normalized, catalog_table);
       if (uses_drizzle(context)) {
-        fix.drizzle =
-            "await db.insert(" +
-            drizzle_table_var(advisor::find_table(context.catalog, finding.object.schema, table), table) +
-            ").values(rows); // one INSERT for the whole array";
+        fix.drizzle = "await db.insert(" + var + ").values(rows); // one INSERT for the whole array";
+      }
+    } else if (writes) {
+      const bool update = query.shape.kind == StatementKind::update;
+      finding.help = std::string("The application ") + (update ? "updates" : "deletes") +
+                     " one row per statement, once per row of " +
+                     (parent != nullptr ? "the parent query" : "a previous result") +
+                     (bursts.transaction_shape != 0 ? ", each in a transaction of its own" : std::string()) +
+                     ". Do it once for all of them: WHERE " + key_column +
+                     " = ANY($1) with the keys as an array, in one statement" +
+                     (update ? " (when every row gets the same new values; per-row values: UPDATE ... FROM "
+                               "(VALUES ...) or unnest of arrays joined on the key)"
+                             : std::string()) +
+                     ".";
+      fix.ddl = advisor::any_rewrite(query.shape, query.normalized);
+      if (uses_drizzle(context)) {
+        fix.drizzle = std::string("await db.") +
+                      (update ? "update(" + var + ").set({ /* the new values */ })" : "delete(" + var + ")") +
+                      ".where(inArray(" + advisor::drizzle_member(var, key_prop) + ", ids));";
       }
     } else {
       finding.help = "The application runs this statement once per row of " +
                      std::string(parent != nullptr ? "the parent query" : "a previous result") +
+                     (bursts.transaction_shape != 0 ? ", each in a transaction of its own" : std::string()) +
                      ". Fetch all of them at once: JOIN " + table +
                      " in the parent query, or run this statement "
                      "once with the parent's keys as an array (WHERE " +
-                     (finding.object.columns.empty() ? std::string("key") : finding.object.columns.front()) +
-                     " = ANY($1)) and group the rows in the application.";
+                     key_column + " = ANY($1)) and group the rows in the application.";
       fix.ddl = advisor::any_rewrite(query.shape, query.normalized);
       if (uses_drizzle(context)) {
-        const model::Table* catalog_table =
-            advisor::find_table(context.catalog, finding.object.schema, table);
-        const std::string var = drizzle_table_var(catalog_table, table);
-        const std::string column =
-            finding.object.columns.empty() ? std::string("id") : finding.object.columns.front();
-        const std::string prop = catalog_table != nullptr ? advisor::drizzle_property(*catalog_table, column)
-                                                          : core::snake_to_camel(column);
         fix.drizzle = "// relational query: db.query.<parent>.findMany({ with: { " + var +
                       ": true } })\n// or one query for all parent keys:\nawait db.select().from(" + var +
-                      ").where(inArray(" + advisor::drizzle_member(var, prop) + ", ids));";
+                      ").where(inArray(" + advisor::drizzle_member(var, key_prop) + ", ids));";
       }
     }
     const model::Workload::CodePath* path =

@@ -1,0 +1,287 @@
+#include "loaders/logs/fanout.hpp"
+
+#include "loaders/logs/group_runs.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace pgadvise::loaders {
+
+namespace {
+
+// Parents looked at before a burst (the nearest different statements that
+// can drive a loop), and execs kept per client whatever their times say.
+constexpr std::size_t k_max_seen_parents = 12;
+constexpr std::size_t k_max_execs = 200000;
+constexpr std::uint32_t k_max_params = 64;
+constexpr std::size_t k_max_listed_backends = 8;
+constexpr std::size_t k_max_batched_lookback = 64;
+
+std::int64_t to_us(double ms) {
+  return static_cast<std::int64_t>(std::llround(ms * 1000.0));
+}
+
+} // namespace
+
+FanOutTracker::FanOutTracker(model::Workload& workload, FanOutOptions options)
+    : m_workload(workload), m_options(options) {}
+
+void FanOutTracker::begin_file(const std::string& display) {
+  m_files.push_back(display);
+}
+
+void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
+  Client& client = m_clients[client_key];
+  exec.file = m_files.empty() ? 0 : static_cast<std::uint32_t>(m_files.size() - 1);
+  const std::uint64_t seq = client.front_seq + client.execs.size();
+  client.latest_us = std::max(client.latest_us, exec.ts_us);
+  if (exec.child) {
+    const auto [it, inserted] = client.open.try_emplace(exec.id);
+    Burst& burst = it->second;
+    bool start = inserted;
+    if (!inserted) {
+      const bool near = exec.ts_us - burst.last_us <= to_us(m_options.gap_ms);
+      if (near && exec.ts_us - burst.first_us <= to_us(m_options.max_span_ms)) {
+        burst.last_seq = seq;
+        burst.last_us = std::max(burst.last_us, exec.ts_us);
+        ++burst.count;
+        burst.several_sessions = burst.several_sessions || exec.session != burst.first_session;
+      } else {
+        close(client, exec.id, burst);
+        burst = Burst{};
+        burst.clean = !near; // cut from steady traffic: not one request's burst
+        start = true;
+      }
+    }
+    if (start) {
+      burst.first_seq = seq;
+      burst.last_seq = seq;
+      burst.first_us = exec.ts_us;
+      burst.last_us = exec.ts_us;
+      burst.count = 1;
+      burst.first_session = exec.session;
+    }
+  }
+  if (exec.set_filter) {
+    batched_after(client, exec);
+  }
+  client.execs.push_back(exec);
+  if (client.latest_us - client.swept_us >= to_us(m_options.gap_ms / 2)) {
+    sweep(client, false);
+    client.swept_us = client.latest_us;
+  }
+  prune(client);
+}
+
+// The batched form of a lookup (`= ANY($1)`) right after the page query
+// that gives its keys, on another backend than that query: the code path
+// done right (n-plus-one leaves those executions of the page query out of
+// its share). The same backend's are counted with its session's group.
+void FanOutTracker::batched_after(const Client& client, const FanOutExec& exec) {
+  const std::int64_t lead = to_us(m_options.lead_ms);
+  std::size_t looked = 0;
+  std::array<std::uint64_t, model::Repeat::k_candidates> counted{};
+  std::size_t found = 0;
+  for (auto it = client.execs.rbegin();
+       it != client.execs.rend() && looked < k_max_batched_lookback && found < counted.size();
+       ++it, ++looked) {
+    if (it->ts_us < exec.ts_us - lead) {
+      return;
+    }
+    if (!it->drives_loop) {
+      continue;
+    }
+    if (it->session == exec.session) {
+      return; // the session's own page query: counted with its group
+    }
+    if (std::find(counted.begin(), counted.begin() + static_cast<std::ptrdiff_t>(found), it->parent) ==
+        counted.begin() + static_cast<std::ptrdiff_t>(found)) {
+      counted[found++] = it->parent;
+      ++m_workload.batched_after[{it->parent, exec.id}];
+    }
+  }
+}
+
+void FanOutTracker::sweep(Client& client, bool all) {
+  const std::int64_t gap = to_us(m_options.gap_ms);
+  for (auto it = client.open.begin(); it != client.open.end();) {
+    if (all || client.latest_us - it->second.last_us > gap) {
+      close(client, it->first, it->second);
+      it = client.open.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void FanOutTracker::prune(Client& client) {
+  const std::int64_t horizon = to_us(m_options.max_span_ms + 3 * m_options.lead_ms + 2 * m_options.gap_ms);
+  while (!client.execs.empty() &&
+         (client.execs.front().ts_us < client.latest_us - horizon || client.execs.size() > k_max_execs)) {
+    client.execs.pop_front();
+    ++client.front_seq;
+  }
+}
+
+void FanOutTracker::finish() {
+  for (auto& entry : m_clients) {
+    sweep(entry.second, true);
+  }
+  m_clients.clear();
+}
+
+void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) {
+  if (burst.count < 2 || !burst.several_sessions || !burst.clean || burst.first_seq < client.front_seq) {
+    return;
+  }
+  const auto at = [&](std::uint64_t seq) -> FanOutExec& { return client.execs[seq - client.front_seq]; };
+  // The statements that may have driven it: the nearest different ones
+  // before its first child, inside the lead window.
+  const std::int64_t lead = to_us(m_options.lead_ms);
+  std::vector<std::pair<bool, std::uint64_t>> seen; // (cannot drive a loop, parent)
+  std::uint64_t window_begin = burst.first_seq;
+  for (std::uint64_t seq = burst.first_seq; seq > client.front_seq; --seq) {
+    const FanOutExec& exec = at(seq - 1);
+    if (exec.ts_us < burst.first_us - 2 * lead) {
+      break;
+    }
+    window_begin = seq - 1;
+    if (exec.ts_us >= burst.first_us - lead && exec.parent != 0 && exec.id != id &&
+        seen.size() < k_max_seen_parents &&
+        std::find_if(seen.begin(), seen.end(), [&](const std::pair<bool, std::uint64_t>& s) {
+          return s.second == exec.parent;
+        }) == seen.end()) {
+      seen.emplace_back(!exec.drives_loop, exec.parent);
+    }
+  }
+  // Statements whose rows can drive a loop first (a page, a relational
+  // query), then the others (a lookup before a loop over a request's own
+  // values), nearest first within each.
+  std::stable_sort(seen.begin(), seen.end(),
+                   [](const std::pair<bool, std::uint64_t>& a, const std::pair<bool, std::uint64_t>& b) {
+                     return a.first < b.first;
+                   });
+  std::vector<std::int64_t> children; // the child's executions, this burst's and those just before it
+  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
+    if (at(seq).id == id) {
+      children.push_back(at(seq).ts_us);
+    }
+  }
+  std::sort(children.begin(), children.end());
+  // A parent's children start right after it. Each execution of a
+  // candidate is credited with the child's executions after it (up to the
+  // candidate's next execution), and scored as those less the child's
+  // executions in as long a window just before it: the child's own steady
+  // traffic scores about nothing, and so does a page many users open at
+  // once (each runs the parent once per child). A `Promise.all` over rows
+  // runs it once for all of them. The burst's parent is the candidate's
+  // execution just before its first child.
+  std::array<std::uint64_t, model::Repeat::k_candidates> candidates{};
+  std::array<std::uint32_t, model::Repeat::k_candidates> credited{};
+  std::array<std::uint32_t, model::Repeat::k_candidates> followed{};
+  std::size_t found = 0;
+  std::vector<std::int64_t> runs;
+  const auto children_in = [&](std::int64_t from, std::int64_t to) { // [from, to)
+    return static_cast<std::int64_t>(std::lower_bound(children.begin(), children.end(), to) -
+                                     std::lower_bound(children.begin(), children.end(), from));
+  };
+  for (const auto& [second_rank, parent] : seen) {
+    runs.clear();
+    for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
+      const FanOutExec& exec = at(seq);
+      if (exec.parent == parent && exec.claimed != id && exec.ts_us >= burst.first_us - lead &&
+          exec.ts_us <= burst.first_us + (burst.last_us - burst.first_us)) {
+        runs.push_back(exec.ts_us);
+      }
+    }
+    std::sort(runs.begin(), runs.end());
+    std::int64_t first_score = 0;
+    std::uint32_t scored = 0;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      const std::int64_t start = runs[r];
+      const std::int64_t until = r + 1 < runs.size() ? runs[r + 1] : burst.last_us + 1;
+      // Credited: this burst's children after it and before the next run.
+      const auto from =
+          std::upper_bound(children.begin(), children.end(), std::max(start, burst.first_us - 1));
+      const auto to = std::lower_bound(children.begin(), children.end(), until);
+      if (from >= to || *from - start > lead) {
+        continue;
+      }
+      const std::int64_t after = to - from;
+      const std::int64_t window = std::max<std::int64_t>(*(to - 1) - start, 1);
+      const std::int64_t score = after - children_in(start - window, start);
+      scored += score >= 2 ? 1U : 0U;
+      if (start <= burst.first_us && (r + 1 == runs.size() || runs[r + 1] > burst.first_us)) {
+        first_score = score; // the execution just before the first child
+      }
+    }
+    if (first_score >= 2 && found < candidates.size()) {
+      candidates[found] = parent;
+      credited[found] = static_cast<std::uint32_t>(first_score);
+      followed[found] = std::max<std::uint32_t>(scored, 1);
+      ++found;
+    }
+  }
+  if (found == 0) {
+    return;
+  }
+  model::Repeat repeat;
+  std::vector<std::uint64_t> params;
+  std::vector<std::uint64_t> sessions;
+  std::vector<std::int64_t> pids;
+  bool first = true;
+  for (std::uint64_t seq = burst.first_seq; seq <= burst.last_seq; ++seq) {
+    const FanOutExec& exec = at(seq);
+    if (exec.id != id) {
+      continue;
+    }
+    if (first) {
+      first = false;
+      repeat.fingerprint = exec.row_statement;
+      repeat.transaction_shape = exec.row_statement != id ? id : 0;
+      repeat.code_path = exec.code_path;
+      repeat.location =
+          core::SourceLocation{exec.file < m_files.size() ? m_files[exec.file] : std::string(), exec.line, 0};
+      repeat.session = exec.pid != 0 ? "pid " + std::to_string(exec.pid) : std::string("backend");
+    }
+    repeat.total_ms += exec.duration_ms;
+    if (params.size() < k_max_params &&
+        std::find(params.begin(), params.end(), exec.params) == params.end()) {
+      params.push_back(exec.params);
+    }
+    if (std::find(sessions.begin(), sessions.end(), exec.session) == sessions.end()) {
+      sessions.push_back(exec.session);
+      pids.push_back(exec.pid);
+    }
+  }
+  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
+    FanOutExec& exec = at(seq);
+    if (exec.claimed != id && exec.ts_us >= burst.first_us - lead &&
+        std::find(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(found), exec.parent) !=
+            candidates.begin() + static_cast<std::ptrdiff_t>(found)) {
+      exec.claimed = id;
+    }
+  }
+  repeat.parent_fingerprint = candidates[0];
+  repeat.candidates = candidates;
+  repeat.candidate_children = credited;
+  repeat.candidate_followed = followed;
+  repeat.count = burst.count;
+  repeat.distinct_params = static_cast<std::uint32_t>(params.size());
+  repeat.params_set = params_set_hash(params);
+  repeat.first_us = burst.first_us;
+  repeat.last_us = burst.last_us;
+  repeat.grouping = model::Repeat::Grouping::fan_out;
+  repeat.group = (1ULL << 63U) | ++m_bursts;
+  repeat.backends = static_cast<std::uint32_t>(sessions.size());
+  for (std::size_t i = 0; i < pids.size() && i < k_max_listed_backends; ++i) {
+    repeat.backend_list += (i == 0 ? "" : ", ") + (pids[i] != 0 ? "pid " + std::to_string(pids[i]) : "?");
+  }
+  if (pids.size() > k_max_listed_backends) {
+    repeat.backend_list += " and " + std::to_string(pids.size() - k_max_listed_backends) + " more";
+  }
+  m_workload.add_repeat(std::move(repeat));
+}
+
+} // namespace pgadvise::loaders

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "model/workload.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pgadvise::loaders {
+
+struct FanOutOptions {
+  // Executions of one child closer than this on a client's connections are
+  // one burst (a pool runs a `Promise.all` of lookups on many backends
+  // within milliseconds, a loop's iterations a few milliseconds apart).
+  double gap_ms = 20;
+  // How long after its parent a child may start (a pool may wait for a free
+  // connection, or open one).
+  double lead_ms = 50;
+  // A burst longer than this is steady traffic, not one request's loop.
+  double max_span_ms = 250;
+};
+
+// One statement (or one whole transaction) of a client, in log order: what
+// the fan-out search keeps of it.
+struct FanOutExec {
+  std::int64_t ts_us = 0;
+  std::uint64_t id = 0;            // the statement's fingerprint, or a transaction's shape
+  std::uint64_t row_statement = 0; // the statement a Repeat names (id itself for a statement)
+  std::uint64_t parent = 0;        // what it counts as when it is a parent (0: never one)
+  bool drives_loop = false;        // its rows may drive a loop (tried first as a parent)
+  std::uint64_t params = 0;
+  std::uint64_t session = 0; // the fold's session key
+  std::int64_t pid = 0;
+  double duration_ms = 0;
+  int line = 0;
+  std::uint32_t file = 0; // index given by begin_file
+  std::uint32_t code_path = 0;
+  bool child = true;         // may be a per-row child (not a set query, not transaction control)
+  bool set_filter = false;   // a batched read (`= ANY($1)`, `IN (SELECT ...)`)
+  std::uint64_t claimed = 0; // the child whose fan-out already counted this parent execution
+};
+
+// Bursts of one child on several backends of one client (database, user,
+// application_name), the statement that ran just before them, and how many
+// times that statement ran meanwhile: many users opening the same page at
+// once each run the parent once per child, a `Promise.all` over rows runs
+// it once for all of them. Each burst on two or more backends becomes a
+// Repeat grouped as a fan-out (the rule judges it); the time a client's
+// statements span bounds memory, never the log's length.
+class FanOutTracker {
+public:
+  FanOutTracker(model::Workload& workload, FanOutOptions options);
+
+  // Locations of following executions name `display`.
+  void begin_file(const std::string& display);
+  void add(std::uint64_t client, FanOutExec exec);
+  // Closes every open burst (call once at the end).
+  void finish();
+
+private:
+  struct Burst {
+    std::uint64_t first_seq = 0;
+    std::uint64_t last_seq = 0;
+    std::int64_t first_us = 0;
+    std::int64_t last_us = 0;
+    std::uint32_t count = 0;
+    std::uint64_t first_session = 0;
+    bool several_sessions = false;
+    bool clean = true; // no execution of the child just before it (not a slice of steady traffic)
+  };
+  struct Client {
+    std::deque<FanOutExec> execs;
+    std::uint64_t front_seq = 0; // sequence number of execs.front()
+    std::unordered_map<std::uint64_t, Burst> open;
+    std::int64_t latest_us = 0;
+    std::int64_t swept_us = 0;
+  };
+
+  void close(Client& client, std::uint64_t id, const Burst& burst);
+  void batched_after(const Client& client, const FanOutExec& exec);
+  void sweep(Client& client, bool all);
+  void prune(Client& client);
+
+  model::Workload& m_workload;
+  FanOutOptions m_options;
+  std::vector<std::string> m_files;
+  std::unordered_map<std::uint64_t, Client> m_clients;
+  std::uint64_t m_bursts = 0;
+};
+
+} // namespace pgadvise::loaders
