@@ -24,6 +24,7 @@ SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
     by_table[request.table].push_back(&request);
   }
   std::map<std::string, std::set<std::string>> imports; // module -> names
+  std::vector<BuilderSwap> builder_swaps;               // column builders renamed
   for (const std::string& table : order) {
     const NodeId call = table_call(table);
     if (call == ts::k_no_node) {
@@ -126,16 +127,26 @@ SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
           plan.problems.push_back(table + ": no column `" + request->name + "` in its declaration");
           break;
         }
-        const std::string entry = styled(request->entry);
-        const std::string wanted = entry.substr(0, entry.find('('));
-        if (builder_of(property->value) == wanted) {
+        const std::string wanted = request->entry.substr(0, request->entry.find('('));
+        const std::size_t builder = builder_token(property->value);
+        if (builder == k_no_token) {
+          plan.problems.push_back(table + "." + request->name +
+                                  ": its builder call was not found, so it was not changed");
+          break;
+        }
+        const std::string old_builder = tok(builder).text;
+        if (old_builder == wanted) {
           plan.already_done.push_back(table + "." + request->name + " is already " + wanted);
           break;
         }
-        const std::size_t first = node(property->value).first_token;
-        const std::size_t last = node(property->value).last_token;
-        plan.edits.push_back({begin_of(first), end_of(last) - begin_of(first), entry});
-        imports["drizzle-orm/pg-core"].insert(wanted);
+        // Only the builder's name changes: `$type<...>()`, notNull(),
+        // default(...), references(...), comments and layout stay as written.
+        plan.edits.push_back({begin_of(builder), tok(builder).length, wanted});
+        retyped_defaults(node(property->value).first_token, node(property->value).last_token, old_builder,
+                         wanted, table + "." + request->name, plan);
+        if (builder == 0 || !tok(builder - 1).is_punct(".")) { // `json(...)`, not `t.json(...)`
+          builder_swaps.push_back({old_builder, wanted, builder});
+        }
         break;
       }
       }
@@ -156,9 +167,12 @@ SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
     }
     append_items(remaining, adds, plan.edits);
   }
+  std::vector<core::TextEdit> swapped; // after the insertions: one may sit where a renamed name starts
+  swap_builder_imports(builder_swaps, imports, swapped);
   for (const auto& [module, names] : imports) {
     add_imports(module, names, plan.edits);
   }
+  plan.edits.insert(plan.edits.end(), swapped.begin(), swapped.end());
   return plan;
 }
 

@@ -17,7 +17,7 @@ namespace pgadvise::app {
 enum class SchemaEditKind {
   add_index,      // `entry` joins the table's extra-config callback (made when missing)
   remove_index,   // the callback's entry building index `name` goes
-  replace_column, // column `property` becomes `entry` (the value after `prop: `)
+  replace_column, // column `name`'s builder becomes `entry`'s (`jsonb` of `jsonb("c")`), nothing else
 };
 
 struct SchemaEdit {
@@ -33,6 +33,8 @@ struct SchemaEditPlan {
   // changes nothing) and those that could not be placed, with why.
   std::vector<std::string> already_done;
   std::vector<std::string> problems;
+  // What a reviewer must know of an edit (a default's cast changed with the type).
+  std::vector<std::string> notes;
 };
 
 // The text edits that make `requests` in the schema file `source`; the

@@ -147,6 +147,56 @@ std::string SchemaTsFile::builder_of(NodeId expression) const {
   return {};
 }
 
+std::size_t SchemaTsFile::builder_token(NodeId expression) const {
+  NodeId at = expression;
+  for (int depth = 0; depth < 64 && at != ts::k_no_node; ++depth) {
+    const ts::Node& n = node(at);
+    if (n.kind == NodeKind::identifier) {
+      return n.first_token;
+    }
+    if (n.kind == NodeKind::call && !n.children.empty()) {
+      const ts::Node& callee = node(n.children[0]);
+      // `t.json()` (the columns callback's builders) or `pg.json()` (a
+      // namespace import): the member's name is the builder.
+      if (callee.kind == NodeKind::member && !callee.children.empty() &&
+          node(callee.children[0]).kind == NodeKind::identifier) {
+        return callee.name_token;
+      }
+      at = n.children[0];
+    } else if (n.kind == NodeKind::member && !n.children.empty()) {
+      at = n.children[0];
+    } else {
+      break;
+    }
+  }
+  return k_no_token;
+}
+
+std::size_t SchemaTsFile::uses_of(std::string_view name, const std::set<std::size_t>& except) const {
+  const std::vector<ts::Token>& tokens = m_program.lex.tokens;
+  std::size_t count = 0;
+  bool in_import = false;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const ts::Token& t = tokens[i];
+    if (t.is_ident("import") && (i == 0 || !tokens[i - 1].is_punct("."))) {
+      in_import = true;
+    } else if (in_import && (t.kind == ts::TokenKind::string || t.is_punct(";"))) {
+      in_import = false;
+      continue;
+    }
+    if (in_import || !t.is_ident(name) || except.count(i) > 0) {
+      continue;
+    }
+    const bool member = i > 0 && (tokens[i - 1].is_punct(".") || tokens[i - 1].is_punct("?."));
+    const bool key = i + 1 < tokens.size() && tokens[i + 1].is_punct(":") && i > 0 &&
+                     (tokens[i - 1].is_punct("{") || tokens[i - 1].is_punct(","));
+    if (!member && !key) {
+      ++count;
+    }
+  }
+  return count;
+}
+
 SchemaTsFile::ListShape SchemaTsFile::list_of(NodeId list) const {
   const ts::Node& n = node(list);
   ListShape shape;

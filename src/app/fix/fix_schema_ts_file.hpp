@@ -6,6 +6,7 @@
 #include "loaders/typescript/parser.hpp"
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,6 +77,16 @@ private:
     return m_src.substr(begin_of(first), end_of(last) - begin_of(first));
   }
 
+  static constexpr std::size_t k_no_token = static_cast<std::size_t>(-1);
+
+  // A column builder renamed (`json` -> `jsonb`) at `token`, a plain call
+  // whose name the file imports.
+  struct BuilderSwap {
+    std::string from;
+    std::string to;
+    std::size_t token = 0;
+  };
+
   // ---- style and lookups (app/fix/fix_schema_ts_file.cpp) ----
   void detect_style();
   [[nodiscard]] std::string styled(std::string_view entry) const;
@@ -86,6 +97,12 @@ private:
   [[nodiscard]] std::string callback_param() const;
   [[nodiscard]] std::optional<std::string> built_name(loaders::ts::NodeId expression) const;
   [[nodiscard]] std::string builder_of(loaders::ts::NodeId expression) const;
+  // The token naming the builder a column's chain starts with: `json` in
+  // `json("c").$type<T>().notNull()` or in `t.json()`; k_no_token when none.
+  [[nodiscard]] std::size_t builder_token(loaders::ts::NodeId expression) const;
+  // Identifier tokens naming `name` as a value outside imports (not `x.name`,
+  // not an object key), other than `except`.
+  [[nodiscard]] std::size_t uses_of(std::string_view name, const std::set<std::size_t>& except) const;
   [[nodiscard]] ListShape list_of(loaders::ts::NodeId list) const;
 
   // ---- edits laid out as the file is (app/fix/fix_schema_ts_layout.cpp) ----
@@ -96,6 +113,18 @@ private:
                     std::vector<core::TextEdit>& edits) const;
   void add_imports(const std::string& module, const std::set<std::string>& names,
                    std::vector<core::TextEdit>& edits) const;
+  // The named imports of `module`: the list and each specifier's local name.
+  [[nodiscard]] std::optional<ListShape> import_list(const std::string& module) const;
+  // After builders were renamed: a builder no longer used leaves the
+  // drizzle-orm import (renamed in place to the new one when that keeps the
+  // list as sorted as it was); new builders join `imports`.
+  void swap_builder_imports(const std::vector<BuilderSwap>& swaps,
+                            std::map<std::string, std::set<std::string>>& imports,
+                            std::vector<core::TextEdit>& edits) const;
+  // A default whose SQL names the old type (`sql`'{}'::json``) in the
+  // column's tokens [first, last] is cast to the new one, with a note.
+  void retyped_defaults(std::size_t first, std::size_t last, const std::string& from, const std::string& to,
+                        const std::string& column, SchemaEditPlan& plan) const;
 
   std::string_view m_src;
   loaders::ts::Program m_program;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
+#include <regex>
 
 // Writing into a schema file as it is laid out: list items added and
 // removed, a new extra-config callback, imports.
@@ -161,6 +163,46 @@ void SchemaTsFile::add_callback(NodeId call, const std::vector<std::string>& giv
   edits.push_back({end_of(columns_last), 0, text + indent + "]"});
 }
 
+std::optional<SchemaTsFile::ListShape> SchemaTsFile::import_list(const std::string& module) const {
+  const std::vector<ts::Token>& tokens = m_program.lex.tokens;
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!tokens[i].is_ident("import") || (i > 0 && tokens[i - 1].is_punct("."))) {
+      continue;
+    }
+    std::size_t j = i + 1;
+    std::size_t k = j;
+    while (k < tokens.size() && !tokens[k].is_ident("from") && !tokens[k].is_punct(";") &&
+           tokens[k].kind != ts::TokenKind::end && k - i < 400) {
+      ++k;
+    }
+    if (k + 1 >= tokens.size() || !tokens[k].is_ident("from") ||
+        tokens[k + 1].kind != ts::TokenKind::string || tokens[k + 1].text != module) {
+      continue;
+    }
+    while (j < k && !tokens[j].is_punct("{")) {
+      ++j;
+    }
+    if (j >= k || !tokens[k - 1].is_punct("}") || tokens[i + 1].is_ident("type")) {
+      continue;
+    }
+    ListShape shape;
+    shape.open = j;
+    shape.close = k - 1;
+    shape.object = true;
+    std::size_t start = j + 1;
+    for (std::size_t t = j + 1; t <= k - 1; ++t) {
+      if (tokens[t].is_punct(",") || t == k - 1) {
+        if (t > start) {
+          shape.items.emplace_back(start, t - 1);
+        }
+        start = t + 1;
+      }
+    }
+    return shape;
+  }
+  return std::nullopt;
+}
+
 // `names` joined to the file's named import from `module` (in their sorted
 // place when the list is sorted), or a new import after the last one.
 void SchemaTsFile::add_imports(const std::string& module, const std::set<std::string>& names,
@@ -173,46 +215,21 @@ void SchemaTsFile::add_imports(const std::string& module, const std::set<std::st
   if (missing.empty()) {
     return;
   }
-  std::optional<ListShape> list;
   std::size_t last_import_end = 0;
   for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
     if (!tokens[i].is_ident("import") || (i > 0 && tokens[i - 1].is_punct("."))) {
       continue;
     }
-    std::size_t j = i + 1;
-    std::size_t k = j;
+    std::size_t k = i + 1;
     while (k < tokens.size() && !tokens[k].is_ident("from") && !tokens[k].is_punct(";") &&
            tokens[k].kind != ts::TokenKind::end && k - i < 400) {
       ++k;
     }
-    if (k + 1 >= tokens.size() || !tokens[k].is_ident("from") ||
-        tokens[k + 1].kind != ts::TokenKind::string) {
-      continue;
+    if (k + 1 < tokens.size() && tokens[k].is_ident("from") && tokens[k + 1].kind == ts::TokenKind::string) {
+      last_import_end = end_of(k + 2 < tokens.size() && tokens[k + 2].is_punct(";") ? k + 2 : k + 1);
     }
-    last_import_end = end_of(k + 1 < tokens.size() && tokens[k + 2].is_punct(";") ? k + 2 : k + 1);
-    if (tokens[k + 1].text != module || list) {
-      continue;
-    }
-    while (j < k && !tokens[j].is_punct("{")) {
-      ++j;
-    }
-    if (j >= k || !tokens[k - 1].is_punct("}") || (i + 1 < tokens.size() && tokens[i + 1].is_ident("type"))) {
-      continue;
-    }
-    ListShape shape;
-    shape.open = j;
-    shape.close = k - 1;
-    std::size_t start = j + 1;
-    for (std::size_t t = j + 1; t <= k - 1; ++t) {
-      if (tokens[t].is_punct(",") || t == k - 1) {
-        if (t > start) {
-          shape.items.emplace_back(start, t - 1);
-        }
-        start = t + 1;
-      }
-    }
-    list = shape;
   }
+  const std::optional<ListShape> list = import_list(module);
   const std::vector<std::string> adding(missing.begin(), missing.end());
   if (!list) {
     const std::string q(1, m_quote);
@@ -248,6 +265,123 @@ void SchemaTsFile::add_imports(const std::string& module, const std::set<std::st
   }
   if (!at_end.empty()) {
     append_items(*list, at_end, edits);
+  }
+}
+
+void SchemaTsFile::swap_builder_imports(const std::vector<BuilderSwap>& swaps,
+                                        std::map<std::string, std::set<std::string>>& imports,
+                                        std::vector<core::TextEdit>& edits) const {
+  if (swaps.empty()) {
+    return;
+  }
+  const std::string module = "drizzle-orm/pg-core";
+  std::set<std::size_t> renamed;
+  for (const BuilderSwap& swap : swaps) {
+    renamed.insert(swap.token);
+  }
+  std::set<std::string> imported;
+  for (const ts::Import& import : m_program.imports) {
+    if (import.module == module && import.local == import.imported) {
+      imported.insert(import.local);
+    }
+  }
+  std::set<std::string> unused;
+  std::set<std::string> wanted;
+  for (const BuilderSwap& swap : swaps) {
+    if (imported.count(swap.from) > 0 && uses_of(swap.from, renamed) == 0) {
+      unused.insert(swap.from);
+    }
+    if (imported.count(swap.to) == 0) {
+      wanted.insert(swap.to);
+    }
+  }
+  const std::optional<ListShape> list = import_list(module);
+  if (!list) {
+    for (const std::string& name : wanted) {
+      imports[module].insert(name);
+    }
+    return;
+  }
+  std::vector<std::string> locals;
+  for (const auto& [first, last] : list->items) {
+    locals.push_back(tok(last).text);
+  }
+  const bool sorted = std::is_sorted(locals.begin(), locals.end());
+  std::vector<std::size_t> removed;
+  for (std::size_t i = 0; i < list->items.size(); ++i) {
+    const auto [first, last] = list->items[i];
+    if (first != last || unused.count(tok(first).text) == 0) {
+      continue; // `a as b` specifiers are left alone
+    }
+    // Renamed in place when a wanted builder takes its sorted place (`json`
+    // -> `jsonb` between `integer` and `pgTable`), else removed.
+    std::optional<std::string> in_place;
+    for (const std::string& name : wanted) {
+      const bool after_previous = i == 0 || locals[i - 1] < name;
+      const bool before_next = i + 1 == locals.size() || name < locals[i + 1];
+      if (!sorted || (after_previous && before_next)) {
+        in_place = name;
+        break;
+      }
+    }
+    if (in_place) {
+      edits.push_back({begin_of(first), tok(first).length, *in_place});
+      wanted.erase(*in_place);
+    } else {
+      removed.push_back(i);
+    }
+  }
+  for (const std::size_t i : removed) {
+    edits.push_back(remove_item(*list, i));
+  }
+  for (const std::string& name : wanted) {
+    imports[module].insert(name);
+  }
+}
+
+void SchemaTsFile::retyped_defaults(std::size_t first, std::size_t last, const std::string& from,
+                                    const std::string& to, const std::string& column,
+                                    SchemaEditPlan& plan) const {
+  // The SQL type a builder writes: `json` and `text` name themselves.
+  const std::regex cast("::\\s*(\"?)" + from + "\\1(?![A-Za-z0-9_])", std::regex::icase);
+  bool changed = false;
+  for (std::size_t i = first; i <= last && i < m_program.lex.tokens.size(); ++i) {
+    const ts::Token& t = tok(i);
+    if (t.kind != ts::TokenKind::template_full && t.kind != ts::TokenKind::template_head &&
+        t.kind != ts::TokenKind::template_middle && t.kind != ts::TokenKind::template_tail &&
+        t.kind != ts::TokenKind::string) {
+      continue;
+    }
+    const std::string raw(m_src.substr(t.offset, t.length));
+    for (std::sregex_iterator it(raw.begin(), raw.end(), cast), end; it != end; ++it) {
+      const std::size_t at = t.offset + static_cast<std::size_t>(it->position(0));
+      const std::string quote = (*it)[1].str();
+      plan.edits.push_back({at, static_cast<std::size_t>(it->length(0)), "::" + quote + to + quote});
+      changed = true;
+    }
+  }
+  if (changed) {
+    plan.notes.push_back(column + ": its default casts to " + from + "; it now casts to " + to +
+                         " (the same value, as the new type stores it)");
+  }
+  // `.default("{}")` on a text column holding JSON: a JSON column's default
+  // is the value itself (drizzle-kit would store the string "{}" as a JSON
+  // string), so the literal becomes the object or array it spells.
+  if (to != "jsonb" && to != "json") {
+    return;
+  }
+  for (std::size_t i = first; i + 3 <= last && i + 3 < m_program.lex.tokens.size(); ++i) {
+    if (!tok(i).is_punct(".") || !tok(i + 1).is_ident("default") || !tok(i + 2).is_punct("(") ||
+        tok(i + 3).kind != ts::TokenKind::string || !tok(i + 4).is_punct(")")) {
+      continue;
+    }
+    const auto value = nlohmann::json::parse(tok(i + 3).text, nullptr, false);
+    if (value.is_discarded() || (!value.is_object() && !value.is_array())) {
+      continue;
+    }
+    plan.edits.push_back({begin_of(i + 3), tok(i + 3).length, value.dump()});
+    plan.notes.push_back(column + ": its default was the JSON text " + tok(i + 3).text + "; a " + to +
+                         " column's default is the value itself, so it is now " + value.dump());
   }
 }
 

@@ -140,7 +140,8 @@ TEST(FixSchemaTs, ReplacesAColumnOnceAndSaysWhatItCannotPlace) {
                              "export const e = pgTable(\"e\", {\n  payload: json(\"payload\"),\n});\n";
   const std::string once =
       edited(source, {{SchemaEditKind::replace_column, "e", "jsonb(\"payload\")", "payload"}});
-  EXPECT_EQ(once, "import { json, jsonb, pgTable } from \"drizzle-orm/pg-core\";\n"
+  // `json` is no longer used: its import becomes `jsonb`'s, in its sorted place.
+  EXPECT_EQ(once, "import { jsonb, pgTable } from \"drizzle-orm/pg-core\";\n"
                   "export const e = pgTable(\"e\", {\n  payload: jsonb(\"payload\"),\n});\n");
   EXPECT_TRUE(
       plan_schema_ts_edits(once, {{SchemaEditKind::replace_column, "e", "jsonb(\"payload\")", "payload"}})
@@ -149,6 +150,87 @@ TEST(FixSchemaTs, ReplacesAColumnOnceAndSaysWhatItCannotPlace) {
   EXPECT_TRUE(missing.edits.empty());
   ASSERT_EQ(missing.problems.size(), 1U);
   EXPECT_NE(missing.problems.front().find("nope"), std::string::npos);
+}
+
+SchemaEdit retype(const std::string& table, const std::string& property, const std::string& entry) {
+  return {SchemaEditKind::replace_column, table, entry, property};
+}
+
+// Issue 30's third report: a type change rewrote the whole column and lost
+// $type<...>(), multi-line type literals, the default and comments.
+TEST(FixSchemaTs, ATypeChangeRenamesTheBuilderAndKeepsEveryChainedCallAndComment) {
+  const std::string source = "import { sql } from \"drizzle-orm\";\n"
+                             "import { json, pgTable, text } from \"drizzle-orm/pg-core\";\n"
+                             "import type { Policy } from \"./types\";\n"
+                             "export const orgs = pgTable(\"orgs\", {\n"
+                             "  name: text(\"name\"),\n"
+                             "  // who may sign in\n"
+                             "  policy: json(\"policy\") // edited on the security page\n"
+                             "    .$type<Policy>()\n"
+                             "    .notNull()\n"
+                             "    .default(sql`'{}'::json`), // filled by the first save\n"
+                             "  build: json(\"build\")\n"
+                             "    .$type<{\n"
+                             "      command: string | null;\n"
+                             "      node: \"20.x\" | \"22.x\";\n"
+                             "    }>()\n"
+                             "    .$defaultFn(() => ({ command: null, node: \"22.x\" })),\n"
+                             "  raw: json(\"raw\"),\n"
+                             "});\n";
+  const auto plan = plan_schema_ts_edits(
+      source, {retype("orgs", "policy", "jsonb(\"policy\")"), retype("orgs", "build", "jsonb(\"build\")")});
+  ASSERT_TRUE(plan.problems.empty());
+  const auto out = pgadvise::core::apply_edits(source, plan.edits);
+  ASSERT_TRUE(out.ok());
+  // `raw` still uses json, so its import stays and jsonb joins it.
+  EXPECT_EQ(*out, "import { sql } from \"drizzle-orm\";\n"
+                  "import { json, jsonb, pgTable, text } from \"drizzle-orm/pg-core\";\n"
+                  "import type { Policy } from \"./types\";\n"
+                  "export const orgs = pgTable(\"orgs\", {\n"
+                  "  name: text(\"name\"),\n"
+                  "  // who may sign in\n"
+                  "  policy: jsonb(\"policy\") // edited on the security page\n"
+                  "    .$type<Policy>()\n"
+                  "    .notNull()\n"
+                  "    .default(sql`'{}'::jsonb`), // filled by the first save\n"
+                  "  build: jsonb(\"build\")\n"
+                  "    .$type<{\n"
+                  "      command: string | null;\n"
+                  "      node: \"20.x\" | \"22.x\";\n"
+                  "    }>()\n"
+                  "    .$defaultFn(() => ({ command: null, node: \"22.x\" })),\n"
+                  "  raw: json(\"raw\"),\n"
+                  "});\n");
+  // The cast's change is said.
+  ASSERT_EQ(plan.notes.size(), 1U);
+  EXPECT_NE(plan.notes.front().find("orgs.policy"), std::string::npos) << plan.notes.front();
+}
+
+TEST(FixSchemaTs, ATypeChangeOfACallbackBuilderOrATextJsonDefault) {
+  // `t.json()` in the columns callback: only the member's name changes, no import.
+  const std::string callback = "import { pgTable } from \"drizzle-orm/pg-core\";\n"
+                               "export const e = pgTable(\"e\", (t) => ({\n"
+                               "  data: t.json().$type<string[]>().notNull(),\n}));\n";
+  EXPECT_EQ(edited(callback, {retype("e", "data", "jsonb(\"data\")")}),
+            "import { pgTable } from \"drizzle-orm/pg-core\";\n"
+            "export const e = pgTable(\"e\", (t) => ({\n"
+            "  data: t.jsonb().$type<string[]>().notNull(),\n}));\n");
+  // Text holding JSON: a JSON column's default is the value itself.
+  const std::string text = "import { pgTable, text } from 'drizzle-orm/pg-core'\n"
+                           "export const s = pgTable('s', {\n"
+                           "  key: text('key'),\n"
+                           "  options: text('options').default('{\"json\":{}}').notNull(),\n"
+                           "})\n";
+  const auto plan = plan_schema_ts_edits(text, {retype("s", "options", "jsonb(\"options\")")});
+  const auto out = pgadvise::core::apply_edits(text, plan.edits);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(*out, "import { jsonb, pgTable, text } from 'drizzle-orm/pg-core'\n"
+                  "export const s = pgTable('s', {\n"
+                  "  key: text('key'),\n"
+                  "  options: jsonb('options').default({\"json\":{}}).notNull(),\n"
+                  "})\n");
+  ASSERT_EQ(plan.notes.size(), 1U);
+  EXPECT_NE(plan.notes.front().find("the value itself"), std::string::npos) << plan.notes.front();
 }
 
 } // namespace fix_schema_ts_test
