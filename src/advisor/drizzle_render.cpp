@@ -39,19 +39,87 @@ std::string run_script(const std::string& manager, const std::string& script) {
   return manager + " " + script; // pnpm db:generate, yarn db:generate
 }
 
-// The first script of `package` whose command runs `drizzle-kit <verb>`.
-const model::Script* script_running(const model::Package& package, std::string_view verb) {
-  const std::string needle = "drizzle-kit " + std::string(verb);
-  for (const model::Script& script : package.scripts) {
-    const std::string& text = script.command.text;
-    const auto at = text.find(needle);
-    if (at == std::string::npos) {
+// The drizzle.config `invocation` reads when run in `dir` (absolute): its
+// --config, or the first default name found there.
+fs::path config_read(const fs::path& dir, const std::string& config) {
+  if (!config.empty()) {
+    return (dir / config).lexically_normal();
+  }
+  std::error_code ec;
+  for (std::string_view name : k_default_config_names) {
+    if (fs::is_regular_file(dir / name, ec)) {
+      return (dir / name).lexically_normal();
+    }
+  }
+  return (dir / k_default_config_names.front()).lexically_normal();
+}
+
+// The `--config X` / `--config=X` of a command line that pgadvise could not
+// split into invocations (`pnpm with-env drizzle-kit generate --config x`).
+std::string config_in_text(std::string_view text) {
+  const auto at = text.find("--config");
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  std::size_t start = at + 8;
+  while (start < text.size() && (text[start] == '=' || text[start] == ' ')) {
+    ++start;
+  }
+  std::size_t stop = start;
+  while (stop < text.size() && text[stop] != ' ' && text[stop] != '&' && text[stop] != ';') {
+    ++stop;
+  }
+  std::string out(text.substr(start, stop - start));
+  if (out.size() >= 2 && (out.front() == '"' || out.front() == '\'') && out.back() == out.front()) {
+    out = out.substr(1, out.size() - 2);
+  }
+  return out;
+}
+
+// Whether `script` (of the package in `package_dir`, absolute) runs
+// `drizzle-kit <verb>` with the config `config` (absolute): a package with
+// one config per dialect has a generate script for each, and only the one
+// reading this config applies to it.
+bool script_runs(const model::Script& script, const fs::path& package_dir, std::string_view verb,
+                 const fs::path& config, const fs::path& root) {
+  const model::InvocationKind kind =
+      verb == "generate" ? model::InvocationKind::drizzle_generate : model::InvocationKind::drizzle_migrate;
+  bool split = false;
+  for (const model::Invocation& invocation : script.command.invocations) {
+    if (invocation.kind != kind) {
       continue;
     }
-    // `drizzle-kit generate` but not `drizzle-kit generate:sqlite`-style
-    // variants of another dialect, nor a longer word.
-    const std::size_t end = at + needle.size();
-    if (end == text.size() || text[end] == ' ' || text[end] == ':' || text[end] == '&' || text[end] == ';') {
+    split = true;
+    const fs::path dir = invocation.package_dir.empty() ? package_dir : (root / invocation.package_dir);
+    if (config_read(dir.lexically_normal(), invocation.config) == config) {
+      return true;
+    }
+  }
+  if (split) {
+    return false;
+  }
+  // A command the scanner did not split (a wrapper script in front):
+  // `drizzle-kit generate` in its text, but not `generate:sqlite`-style
+  // variants of another dialect, nor a longer word.
+  const std::string& text = script.command.text;
+  const std::string needle = "drizzle-kit " + std::string(verb);
+  const auto at = text.find(needle);
+  if (at == std::string::npos) {
+    return false;
+  }
+  const std::size_t end = at + needle.size();
+  if (end != text.size() && text[end] != ' ' && text[end] != ':' && text[end] != '&' && text[end] != ';') {
+    return false;
+  }
+  return config_read(package_dir, config_in_text(text.substr(end))) == config;
+}
+
+// The first script of `package` that runs `drizzle-kit <verb>` with `config`.
+const model::Script* script_running(const model::Package& package, std::string_view verb,
+                                    const fs::path& config, const fs::path& root) {
+  const fs::path dir = (root / package.dir).lexically_normal();
+  for (const model::Script& script : package.scripts) {
+    if (script_runs(script, dir, verb, config, root)) {
       return &script;
     }
   }
@@ -77,8 +145,12 @@ std::string shown_path(const fs::path& path) {
 std::string drizzle_migration_commands(const model::Project& project) {
   std::string config_dir;
   std::string config_flag;
+  fs::path config;
   if (!project.drizzle_config.empty()) {
-    config_dir = project.drizzle_config.parent_path().lexically_relative(project.root).generic_string();
+    config = (project.drizzle_config.is_absolute() ? project.drizzle_config
+                                                   : project.root / project.drizzle_config)
+                 .lexically_normal();
+    config_dir = config.parent_path().lexically_relative(project.root).generic_string();
     if (config_dir == ".") {
       config_dir.clear();
     }
@@ -88,21 +160,52 @@ std::string drizzle_migration_commands(const model::Project& project) {
       config_flag = " --config " + name;
     }
   }
-  const model::Package* package = model::package_for_dir(project, config_dir);
-  const std::string manager = package != nullptr ? package->package_manager : std::string("npm");
-  const std::string cd =
-      config_dir.empty() || config_dir.rfind("..", 0) == 0 ? std::string{} : "cd " + config_dir + " && ";
-  std::string generate = package_exec_prefix(manager) + " drizzle-kit generate" + config_flag;
-  std::string migrate = package_exec_prefix(manager) + " drizzle-kit migrate" + config_flag;
-  if (package != nullptr) {
-    if (const model::Script* script = script_running(*package, "generate")) {
-      generate = run_script(manager, script->name);
-    }
-    if (const model::Script* script = script_running(*package, "migrate")) {
-      migrate = run_script(manager, script->name);
+  // The scripts of the package holding the config (or of a package above
+  // it: `apps/x` for `apps/x/server/db/drizzle.config.ts`) that run
+  // drizzle-kit with this very config; run where they are declared.
+  const model::Package* owner = model::package_for_dir(project, config_dir);
+  const std::string manager = owner != nullptr ? owner->package_manager : std::string("npm");
+  const model::Script* generate_script = nullptr;
+  const model::Script* migrate_script = nullptr;
+  const model::Package* scripts_of = nullptr;
+  if (!config.empty()) {
+    for (const model::Package* package = owner; package != nullptr && generate_script == nullptr;) {
+      generate_script = script_running(*package, "generate", config, project.root);
+      if (generate_script != nullptr) {
+        migrate_script = script_running(*package, "migrate", config, project.root);
+        scripts_of = package;
+        break;
+      }
+      if (package->dir.empty()) {
+        break;
+      }
+      const auto slash = package->dir.rfind('/');
+      package =
+          model::package_for_dir(project, slash == std::string::npos ? "" : package->dir.substr(0, slash));
     }
   }
-  return cd + generate + " && " + migrate;
+  const auto cd_to = [](const std::string& dir) {
+    return dir.empty() || dir.rfind("..", 0) == 0 ? std::string{} : "cd " + dir + " && ";
+  };
+  std::string generate = package_exec_prefix(manager) + " drizzle-kit generate" + config_flag;
+  std::string migrate = package_exec_prefix(manager) + " drizzle-kit migrate" + config_flag;
+  if (scripts_of != nullptr) {
+    generate = run_script(scripts_of->package_manager, generate_script->name);
+    if (migrate_script != nullptr) {
+      migrate = run_script(scripts_of->package_manager, migrate_script->name);
+    } else {
+      // drizzle-kit run where the generate script runs it, with its config.
+      const std::string relative =
+          config.lexically_relative((project.root / scripts_of->dir).lexically_normal()).generic_string();
+      migrate = package_exec_prefix(scripts_of->package_manager) + " drizzle-kit migrate" +
+                (std::find(k_default_config_names.begin(), k_default_config_names.end(), relative) !=
+                         k_default_config_names.end()
+                     ? std::string()
+                     : " --config " + relative);
+    }
+    return cd_to(scripts_of->dir) + generate + " && " + migrate;
+  }
+  return cd_to(config_dir) + generate + " && " + migrate;
 }
 
 std::string drizzle_file_for(const model::Table& table, const model::Project& project) {

@@ -34,11 +34,13 @@ std::string render_drizzle_index(const model::Table& table, const std::vector<st
 std::string render_drizzle_removal(const model::Table& table, const model::Index& index);
 
 // The commands that turn a schema.ts edit into a migration and apply it, in
-// this project's terms: its own generate/migrate scripts when the package
-// holding drizzle.config has them (`npm run db:generate && npm run
-// db:migrate`), else drizzle-kit through its package manager (`npx
-// drizzle-kit generate && npx drizzle-kit migrate`, `--config` when the
-// config has a name drizzle-kit does not find by itself).
+// this project's terms: the generate/migrate scripts of the package holding
+// drizzle.config (or of a package above it) that run drizzle-kit with this
+// very config (`pnpm migration:postgresql:generate`, never the MySQL
+// config's script beside it), from where they are declared (`cd packages/db
+// && pnpm ... && pnpm ...`); else drizzle-kit through its package manager
+// (`npx drizzle-kit generate && npx drizzle-kit migrate`, `--config` when
+// the config has a name drizzle-kit does not find by itself).
 std::string drizzle_migration_commands(const model::Project& project);
 // How the package manager runs a package's binary: "npx", "pnpm exec", "yarn", "bunx".
 std::string package_exec_prefix(const std::string& manager);

@@ -1,4 +1,5 @@
 // Stage 3 of a lint run (app/lint/lint_run.hpp): every rule over what was read.
+#include "advisor/drizzle_render.hpp"
 #include "app/lint/consolidate.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/lint/run_rules.hpp"
@@ -25,6 +26,17 @@ void tag_database(std::vector<core::Finding>& findings, std::size_t from, const 
 
 void lint_other_databases(const SchemaSources& sources, const core::Settings& settings,
                           engine::RunReport& report, std::vector<std::string>& notes) {
+  // The project as this database's drizzle.config sees it: its own schema
+  // files and migrations, so its Drizzle fixes name its schema file and the
+  // scripts that generate for this config (not the first one's).
+  const auto project_for = [&sources](const model::Project& other) {
+    model::Project project = sources.project;
+    project.drizzle_config = other.drizzle_config;
+    project.drizzle_out = other.drizzle_out;
+    project.drizzle_schema_paths = other.drizzle_schema_paths;
+    project.casing = other.casing;
+    return project;
+  };
   const std::string first = loaders::display_path(sources.databases.front());
   tag_database(report.findings, 0, first);
   for (std::size_t i = 1; i < sources.databases.size(); ++i) {
@@ -45,6 +57,8 @@ void lint_other_databases(const SchemaSources& sources, const core::Settings& se
     input.files_catalog = &load.catalog;
     input.suppressions = load.suppressions;
     engine::RunReport more = app::run_rules(input, settings);
+    // Not in `input`, so that the project rules do not run twice.
+    advisor::complete_drizzle_fixes(more.findings, &load.catalog, project_for(other->project));
     const std::size_t from = report.findings.size();
     report.findings.insert(report.findings.end(), more.findings.begin(), more.findings.end());
     tag_database(report.findings, from, config);
