@@ -2,14 +2,17 @@
 
 #include "app/fix/fix_commands.hpp"
 #include "app/fix/fix_concurrent.hpp"
+#include "app/fix/fix_drift.hpp"
 #include "app/fix/fix_migration.hpp"
 #include "app/fix/fix_schema_ts.hpp"
+#include "app/inputs/discovery.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/report/exit_codes.hpp"
 #include "app/scope/changed_files.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "rules/registry.hpp"
 #include "rules/support/table_size.hpp"
 
@@ -17,6 +20,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -271,6 +275,109 @@ void add_concurrent_builds(FixPlan& plan, const fs::path& script,
                        psql + " && drizzle-kit migrate`");
 }
 
+// The schemas of the database a finding belongs to (its "database"
+// evidence when the project has several drizzle.configs).
+const FixSchemas& schemas_for(const core::Finding& finding, const FixTargets& targets) {
+  for (const core::Evidence& evidence : finding.evidence) {
+    if (evidence.kind == "database") {
+      if (const auto it = targets.other_databases.find(evidence.detail);
+          it != targets.other_databases.end()) {
+        return it->second;
+      }
+    }
+  }
+  return targets.schemas;
+}
+
+struct DriftFix {
+  bool handled = false;  // schema.ts has it: no schema.ts edit
+  std::string note;      // why, for the user
+  std::string statement; // for a custom migration; empty: drizzle-kit generate writes it
+};
+
+const model::Column* column_in(const model::Catalog* catalog, const std::string& schema,
+                               const std::string& table, const std::string& column) {
+  const model::Table* found = catalog != nullptr ? catalog->find_table(schema, table) : nullptr;
+  return found != nullptr ? found->find_column(column) : nullptr;
+}
+
+// A finding whose change schema.ts already declares: an index of the same
+// definition (whatever its name), or a column already of the new type.
+DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas) {
+  DriftFix out;
+  if (schemas.declared == nullptr || schemas.applied == nullptr) {
+    return out;
+  }
+  const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+  const std::string& table = finding.object.table;
+  if (edit.kind == SchemaEditKind::add_index) {
+    const auto proposed = proposed_index(finding, *schemas.applied);
+    if (!proposed) {
+      return out;
+    }
+    const IndexPlacement placement = place_index(schemas, schema, table, *proposed);
+    if (placement.drift == IndexDrift::undeclared ||
+        (placement.drift == IndexDrift::never_migrated && !schemas.migrations_dir)) {
+      return out;
+    }
+    out.handled = true;
+    out.note = schema + "." + table + ": " + placement.why;
+    if (placement.drift == IndexDrift::never_migrated) {
+      out.statement = render_index_ddl(schema, table, *placement.declared);
+    }
+    return out;
+  }
+  if (edit.kind != SchemaEditKind::replace_column || finding.object.columns.size() != 1) {
+    return out;
+  }
+  const std::string wanted = edit.entry.substr(0, edit.entry.find('('));
+  const std::string& column = finding.object.columns.front();
+  const model::Column* declared = column_in(schemas.declared, schema, table, column);
+  if (declared == nullptr || core::to_lower(declared->type.display()) != wanted) {
+    return out;
+  }
+  const model::Column* snapshotted = column_in(schemas.snapshot, schema, table, column);
+  out.handled = true;
+  const std::string what = schema + "." + table + "." + column + ": schema.ts declares it " + wanted;
+  if (schemas.snapshot != nullptr &&
+      (snapshotted == nullptr || core::to_lower(snapshotted->type.display()) != wanted)) {
+    out.note = what + ", which drizzle-kit has not generated yet: its next generate writes the ALTER";
+    return out;
+  }
+  auto statement = migration_statement(finding);
+  if (!statement || !schemas.migrations_dir) {
+    out.handled = false;
+    return out;
+  }
+  out.statement = *statement;
+  out.note =
+      what + (schemas.snapshot != nullptr ? " and the snapshot does too" : "") +
+      ", but no SQL migration changes its type, so drizzle-kit generate writes nothing for it: schema.ts "
+      "is right, and a custom migration (what `drizzle-kit generate --custom` makes) changes it";
+  return out;
+}
+
+// Whether the index `edit` adds is the first of its definition on its table
+// this run (two findings may propose one index under two names).
+bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixTargets& targets,
+                         std::map<std::string, std::vector<model::Index>>& added) {
+  const FixSchemas& schemas = schemas_for(finding, targets);
+  if (schemas.applied == nullptr || edit.kind != SchemaEditKind::add_index) {
+    return true;
+  }
+  const auto proposed = proposed_index(finding, *schemas.applied);
+  if (!proposed) {
+    return true;
+  }
+  auto& list = added[finding.object.schema + "." + finding.object.table];
+  if (std::any_of(list.begin(), list.end(),
+                  [&](const model::Index& index) { return same_index(index, *proposed); })) {
+    return false;
+  }
+  list.push_back(*proposed);
+  return true;
+}
+
 } // namespace
 
 FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
@@ -287,6 +394,8 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
   std::map<std::string, const core::Finding*> index_findings; // added index -> its finding
   std::vector<ConcurrentIndex> concurrent;                    // built by the deploy script
   std::vector<std::string> unknown_size;                      // indexes on tables of unknown size
+  std::map<fs::path, std::vector<std::string>> custom; // migrations folder -> statements schema.ts declares
+  std::map<std::string, std::vector<model::Index>> added; // "schema.table" -> indexes added to schema.ts
   for (const core::Finding& finding : findings) {
     if (!finding.fix) {
       continue;
@@ -332,9 +441,27 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
       unfixable.emplace(finding.rule, why_not);
       continue;
     }
+    // Drift: schema.ts may declare the change already (by definition, not
+    // by name); then the migrations are what lacks it.
+    if (const auto drift = drift_fix(finding, *edit, schemas_for(finding, targets)); drift.handled) {
+      add_once(plan.notes, drift.note);
+      if (!drift.statement.empty()) {
+        auto& statements = custom[*schemas_for(finding, targets).migrations_dir];
+        if (std::find(statements.begin(), statements.end(), drift.statement) == statements.end()) {
+          statements.push_back(drift.statement);
+        }
+      }
+      add_once(schema_commands, fix.commands);
+      ++plan.fixed;
+      continue;
+    }
     if (fix.drizzle_file.empty() || fix.drizzle_table.empty() ||
         fix.drizzle_file.find(", ") != std::string::npos) {
       unfixable.emplace(finding.rule, "the schema file declaring " + finding.object.table + " is not known");
+      continue;
+    }
+    if (edit->kind == SchemaEditKind::add_index && !first_of_definition(finding, *edit, targets, added)) {
+      ++plan.fixed; // another finding's index has this definition
       continue;
     }
     type_change = type_change || edit->kind == SchemaEditKind::replace_column;
@@ -368,6 +495,9 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
     for (const std::string& problem : edit_plan.problems) {
       plan.notes.push_back(file + ": " + problem);
     }
+    for (const std::string& note : edit_plan.notes) {
+      plan.notes.push_back(shown(file) + ": " + note);
+    }
     auto after = core::apply_edits(*text, edit_plan.edits);
     if (!after) {
       plan.notes.push_back(file + ": " + after.error().message + "; nothing changed in it");
@@ -388,6 +518,16 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
       plan.notes.push_back("the new migration builds its indexes without CONCURRENTLY, since migrators run "
                            "each migration in a "
                            "transaction: the table takes writes only after each build ends");
+    } else {
+      plan.notes.push_back(files.error().to_string());
+    }
+  }
+  for (const auto& [folder, statements] : custom) {
+    std::vector<std::string> body = statements;
+    body.front() = "-- pgadvise fix: what schema.ts declares and no migration built\n" + body.front();
+    auto files = custom_migration(folder, "pgadvise_drift", body, targets.now);
+    if (files) {
+      plan.files.insert(plan.files.end(), files->begin(), files->end());
     } else {
       plan.notes.push_back(files.error().to_string());
     }
@@ -470,6 +610,30 @@ std::vector<std::string> dirty_files(const std::vector<FileChange>& files) {
 
 } // namespace
 
+namespace {
+
+// The catalogs of one database load as a fix judges drift with them.
+FixSchemas schemas_of(const loaders::SchemaLoad& load, const model::Catalog* applied,
+                      const std::optional<fs::path>& migrations_dir) {
+  FixSchemas out;
+  out.applied = applied;
+  out.migrations_dir = migrations_dir;
+  const auto take = [&out](const model::Catalog& catalog) {
+    if (catalog.source == model::SchemaSource::drizzle_schema && out.declared == nullptr) {
+      out.declared = &catalog;
+    } else if (catalog.source == model::SchemaSource::drizzle_snapshot && out.snapshot == nullptr) {
+      out.snapshot = &catalog;
+    }
+  };
+  take(load.catalog);
+  for (const model::Catalog& other : load.other_schemas) {
+    take(other);
+  }
+  return out;
+}
+
+} // namespace
+
 int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
   // lint's first four stages (app/lint/lint_run.hpp): the findings a lint run
   // with the same flags would report.
@@ -486,6 +650,18 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
   FixTargets targets;
   targets.migrations_dir = run.sources.migrations_dir;
   targets.schema_ts = !run.sources.schema_ts.empty();
+  targets.schemas = schemas_of(run.load, run.input.catalog, run.sources.migrations_dir);
+  // Each further drizzle.config's schemas, read again (lint kept only its findings).
+  std::vector<std::unique_ptr<loaders::SchemaLoad>> other_loads;
+  for (std::size_t i = 1; i < run.sources.databases.size(); ++i) {
+    auto other = discover({run.sources.databases[i]});
+    if (!other) {
+      continue;
+    }
+    other_loads.push_back(std::make_unique<loaders::SchemaLoad>(load_schema(*other)));
+    targets.other_databases[loaders::display_path(run.sources.databases[i])] =
+        schemas_of(*other_loads.back(), &other_loads.back()->catalog, other->migrations_dir);
+  }
   if (run.input.catalog != nullptr) {
     for (const model::Table& table : run.input.catalog->tables) {
       if (const auto rows = rules::table_rows(table)) {

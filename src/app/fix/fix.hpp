@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/fix/file_change.hpp"
+#include "app/fix/fix_drift.hpp"
 #include "app/lint/lint_options.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
@@ -45,6 +46,13 @@ struct FixTargets {
   // deploy script (app/fix/fix_concurrent). Empty: sizes unknown.
   std::map<std::string, double> table_rows;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  // What schema.ts, the snapshot and the migrations declare (app/fix/fix_drift):
+  // a change schema.ts already has is not added again; the database it
+  // never reached gets it from a custom migration. The first database's,
+  // and each further drizzle.config's by its label (a finding's "database"
+  // evidence).
+  FixSchemas schemas;
+  std::map<std::string, FixSchemas> other_databases;
 };
 FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
                    const FixTargets& targets = {});

@@ -1,6 +1,7 @@
 #include "app/fix/fix_migration.hpp"
 
 #include "core/file.hpp"
+#include "core/sha256.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cctype>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 
 namespace pgadvise::app {
@@ -72,7 +74,133 @@ core::Result<std::vector<FileChange>> drizzle_kit_0(const fs::path& folder, cons
                                  {journal_path, fix_label(journal_path), *text, after, false}};
 }
 
+constexpr std::string_view k_custom_header = "-- Custom SQL migration file, put your code below! --";
+
+// A version-4-shaped UUID from the migration's own text and time (drizzle-kit
+// draws a random one; any unique id does).
+std::string snapshot_id(std::string_view seed) {
+  std::string hex = core::sha256_hex(seed).substr(0, 32);
+  hex[12] = '4';
+  hex[16] = "89ab"[static_cast<std::size_t>(hex[16]) % 4];
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
+         hex.substr(20, 12);
+}
+
+core::Result<nlohmann::ordered_json> read_json(const fs::path& path) {
+  auto text = core::read_file(path);
+  if (!text) {
+    return text.error();
+  }
+  auto parsed = nlohmann::ordered_json::parse(*text, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return core::Error("not a drizzle-kit snapshot", {fix_label(path), 1, 1});
+  }
+  return parsed;
+}
+
+std::string custom_sql(const std::vector<std::string>& statements) {
+  return std::string(k_custom_header) + "\n" + core::join(statements, "\n--> statement-breakpoint\n") + "\n";
+}
+
+// drizzle-kit 0.x: journal entry, SQL file and the snapshot copy.
+core::Result<std::vector<FileChange>> custom_kit_0(const fs::path& folder, const std::string& name,
+                                                   const std::vector<std::string>& statements,
+                                                   std::chrono::system_clock::time_point now) {
+  const std::string sql = custom_sql(statements);
+  auto files = drizzle_kit_0(folder, sql, now);
+  if (!files) {
+    return files.error();
+  }
+  // drizzle_kit_0 named it pgadvise_fix: the tag carries the custom name.
+  FileChange& file = files->front();
+  FileChange& journal = files->back();
+  const std::string old_tag = file.path.stem().string();
+  const std::string number = old_tag.substr(0, old_tag.find('_'));
+  const std::string tag = number + "_" + name;
+  file.path = folder / (tag + ".sql");
+  file.label = fix_label(file.path);
+  const auto at = journal.after.rfind("\"" + old_tag + "\"");
+  if (at != std::string::npos) {
+    journal.after.replace(at + 1, old_tag.size(), tag);
+  }
+  // The newest snapshot, under a new id whose parent it is.
+  std::optional<fs::path> newest;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder / "meta", ec)) {
+    const std::string file_name = entry.path().filename().string();
+    if (file_name.size() > 14 && file_name.compare(file_name.size() - 14, 14, "_snapshot.json") == 0 &&
+        (!newest || entry.path().filename() > newest->filename())) {
+      newest = entry.path();
+    }
+  }
+  if (!newest) {
+    return *files; // a journal without snapshots: drizzle-kit keeps none either
+  }
+  auto snapshot = read_json(*newest);
+  if (!snapshot) {
+    return snapshot.error();
+  }
+  const std::string previous = snapshot->value("id", std::string());
+  (*snapshot)["id"] = snapshot_id(sql + tag + previous);
+  (*snapshot)["prevId"] = previous;
+  files->push_back(created(folder / "meta" / (number + "_snapshot.json"), snapshot->dump(2)));
+  return *files;
+}
+
+// drizzle-kit 1.0: <stamp>_name/ with migration.sql and a diff snapshot.
+core::Result<std::vector<FileChange>> custom_kit_1(const fs::path& folder, const std::string& name,
+                                                   const std::vector<std::string>& statements,
+                                                   std::chrono::system_clock::time_point now,
+                                                   const fs::path& newest_folder) {
+  auto previous = read_json(newest_folder / "snapshot.json");
+  if (!previous) {
+    return previous.error();
+  }
+  const std::string sql = custom_sql(statements);
+  // After the newest folder, even when the clock says otherwise (drizzle-kit
+  // applies the folders in name order).
+  std::string stamp = utc_stamp(now);
+  const std::string newest_stamp = newest_folder.filename().string().substr(0, 14);
+  if (stamp <= newest_stamp) {
+    stamp = std::to_string(std::stoull(newest_stamp) + 1);
+  }
+  const fs::path dir = folder / (stamp + "_" + name);
+  nlohmann::ordered_json snapshot;
+  snapshot["type"] = "diff";
+  snapshot["version"] = previous->value("version", std::string("9"));
+  snapshot["dialect"] = previous->value("dialect", std::string("postgres"));
+  snapshot["id"] = snapshot_id(sql + stamp + previous->value("id", std::string()));
+  snapshot["prevIds"] = nlohmann::ordered_json::array({previous->value("id", std::string())});
+  snapshot["footprints"] = nlohmann::ordered_json::array();
+  snapshot["deltas"] = nlohmann::ordered_json::array();
+  return std::vector<FileChange>{created(dir / "migration.sql", sql),
+                                 created(dir / "snapshot.json", snapshot.dump(2))};
+}
+
 } // namespace
+
+core::Result<std::vector<FileChange>> custom_migration(const fs::path& folder, const std::string& name,
+                                                       const std::vector<std::string>& statements,
+                                                       std::chrono::system_clock::time_point now) {
+  std::error_code ec;
+  if (fs::exists(folder / "meta" / "_journal.json", ec)) {
+    return custom_kit_0(folder, name, statements, now);
+  }
+  static const std::regex kit_1_folder(R"(^\d{14}_.+$)");
+  std::optional<fs::path> newest;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder, ec)) {
+    const std::string dir_name = entry.path().filename().string();
+    if (entry.is_directory(ec) && std::regex_match(dir_name, kit_1_folder) &&
+        fs::exists(entry.path() / "snapshot.json", ec) &&
+        (!newest || entry.path().filename() > newest->filename())) {
+      newest = entry.path();
+    }
+  }
+  if (newest) {
+    return custom_kit_1(folder, name, statements, now, *newest);
+  }
+  return new_migration(folder, statements, now);
+}
 
 std::vector<std::string> ordered_statements(const std::vector<MigrationStatement>& statements) {
   struct Group {

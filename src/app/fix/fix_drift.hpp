@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/finding.hpp"
+#include "model/catalog.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+// An index known by its definition, and the three places a Drizzle project
+// declares one: schema.ts (what the team wrote), the newest drizzle-kit
+// snapshot (what generate last saw) and the SQL migrations (what the
+// database gets). `pgadvise fix` adds an index to schema.ts only when
+// schema.ts has none of that definition; when schema.ts has it but the
+// migrations never build it, drizzle-kit generate would write nothing (if
+// the snapshot has it too), so the fix is a custom migration instead.
+namespace pgadvise::app {
+
+// The schemas of one database (drizzle.config) a fix is judged against.
+struct FixSchemas {
+  const model::Catalog* applied = nullptr;  // what the migrations build (SQL replay), or the live catalog
+  const model::Catalog* declared = nullptr; // schema.ts
+  const model::Catalog* snapshot = nullptr; // the newest drizzle-kit snapshot
+  std::optional<std::filesystem::path> migrations_dir;
+};
+
+// The index a finding's DDL builds, read as the catalog would hold it
+// (replayed onto a copy of its table); nullopt when the DDL is not one
+// CREATE INDEX on a table `applied` has.
+std::optional<model::Index> proposed_index(const core::Finding& finding, const model::Catalog& applied);
+
+// Same table, keys in order (column or expression, opclass, direction,
+// nulls order), method, predicate, INCLUDE set and uniqueness: never the name.
+bool same_index(const model::Index& a, const model::Index& b);
+
+// An index of `table` that makes `proposed` needless: one of the same
+// definition, a unique one of the same keys, or one `proposed` is a left
+// prefix of.
+const model::Index* serving_index(const model::Table& table, const model::Index& proposed);
+
+enum class IndexDrift {
+  undeclared,     // schema.ts lacks it: the Drizzle line goes in
+  not_generated,  // schema.ts declares it, the snapshot not yet: drizzle-kit generate writes it
+  never_migrated, // schema.ts and the snapshot declare it, no migration builds it: a custom migration
+};
+
+struct IndexPlacement {
+  IndexDrift drift = IndexDrift::undeclared;
+  const model::Index* declared = nullptr; // schema.ts's index (not_generated, never_migrated)
+  std::string why;                        // the sentence a note gives
+};
+
+// Where the fix of `proposed` (an index of table `schema.table`) belongs.
+IndexPlacement place_index(const FixSchemas& schemas, const std::string& schema, const std::string& table,
+                           const model::Index& proposed);
+
+// CREATE [UNIQUE] INDEX IF NOT EXISTS "name" ON "schema"."table" [USING m]
+// (keys) [INCLUDE (...)] [WHERE ...]; as a migration holds it.
+std::string render_index_ddl(const std::string& schema, const std::string& table, const model::Index& index);
+
+} // namespace pgadvise::app
