@@ -10,6 +10,7 @@ set(PGADVISE_TEST_SUITES_cluster
   ConnectionTest
   FixConcurrentCluster
   FixPartialIndexCluster
+  FixRealProjectCluster
   LensLive
   LiveAdvisor
   LiveCatalogTest
