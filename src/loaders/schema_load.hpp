@@ -4,6 +4,7 @@
 #include "core/suppression.hpp"
 #include "model/catalog.hpp"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,6 +28,16 @@ struct SchemaLoad {
   // sequences, foreign tables) as "schema.name", so the SQL replay skips
   // statements about them without a warning, across files.
   std::set<std::string> untracked_relations;
+  // Functions the SQL replay saw created, by lower-case name, with their
+  // declared volatility ('i', 's' or 'v'): whether a column default that
+  // calls one is computed once or row by row.
+  std::map<std::string, char> function_volatility;
+  // Domains with a CHECK or NOT NULL constraint ("schema.name"): a column of
+  // one added to a table makes PostgreSQL check, and rewrite, every row.
+  std::set<std::string> constrained_domains;
+  // CHECK conditions added by ALTER DOMAIN, by "schema.domain.constraint",
+  // for the findings about validating them later.
+  std::map<std::string, std::string> domain_checks;
   // The other schema sources the project has besides the one `catalog` was
   // built from (the newest snapshot, the Drizzle schema files), for rules
   // that compare them (snapshot-drift). Empty for a single source.

@@ -2,6 +2,7 @@
 
 #include "core/heap_optional.hpp"
 #include "core/source_location.hpp"
+#include "model/lock_mode.hpp"
 #include "model/migration_ledger.hpp"
 #include "model/type_ref.hpp"
 
@@ -202,15 +203,26 @@ struct Domain {
   SourceLocation location;
 };
 
-// A statement of a migration file that locks a table while it works
-// through the table's rows: what the migration lock-safety rules read. The
-// SQL replay records them; other sources have no statement history.
+// A statement of a migration file that locks a table (or runs outside any
+// table, as SET does): what the migration lock-safety rules read, and what
+// `lint --verify-locks` checks against PostgreSQL. The SQL replay records
+// them; other sources have no statement history.
 enum class MigrationStepKind {
-  create_index,      // CREATE INDEX (object: the index)
-  add_foreign_key,   // ADD FOREIGN KEY (object: the constraint)
-  add_check,         // ADD CHECK (object: the constraint)
-  alter_column_type, // ALTER COLUMN ... TYPE (object: the column)
-  validate,          // VALIDATE CONSTRAINT (object: the constraint)
+  create_index,          // CREATE INDEX (object: the index)
+  add_foreign_key,       // ADD FOREIGN KEY (object: the constraint)
+  add_check,             // ADD CHECK (object: the constraint)
+  alter_column_type,     // ALTER COLUMN ... TYPE (object: the column)
+  validate,              // VALIDATE CONSTRAINT (object: the constraint)
+  add_column,            // ADD COLUMN (object: the column)
+  set_not_null,          // ALTER COLUMN ... SET NOT NULL (object: the column)
+  add_key,               // ADD PRIMARY KEY / UNIQUE (object: the constraint)
+  drop_index,            // DROP INDEX (object: the index)
+  reindex,               // REINDEX INDEX / TABLE (object: the index, or empty for the table)
+  detach_partition,      // DETACH PARTITION (table: the parent; object: the partition)
+  rewrite_table,         // CLUSTER, VACUUM FULL (detail: which)
+  add_domain_constraint, // ALTER DOMAIN ... ADD CONSTRAINT, once per table with a column of the domain
+  alter_table,           // any other ALTER TABLE (or RENAME) form (detail: its words, "SET DEFAULT")
+  set_timeout,           // SET [LOCAL] lock_timeout / statement_timeout (object: the setting; no table)
 };
 
 struct MigrationStep {
@@ -218,13 +230,35 @@ struct MigrationStep {
   std::string schema;
   std::string table;
   std::string object;
-  bool concurrently = false; // CREATE INDEX CONCURRENTLY
+  bool concurrently = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION ... CONCURRENTLY
   bool not_valid = false;    // ADD CONSTRAINT ... NOT VALID
   // The table was created earlier in the same migration file: it is empty
   // (or new to everyone) when the statement runs, so locking it costs nothing.
   bool table_is_new = false;
   std::string old_type; // alter_column_type: SQL spelling before and after
   std::string new_type;
+  // What PostgreSQL 15 does to `table`, as its documentation says: the
+  // strongest lock the statement takes on it, whether it rewrites the table
+  // and its indexes, whether it reads every row under that lock to check
+  // them (a validation scan), and whether it fails on a table with rows.
+  LockMode lock = LockMode::access_exclusive;
+  bool rewrites = false;
+  bool scans = false;
+  bool fails_with_rows = false;
+  // Kind-specific words: add_column's default or generation ("DEFAULT
+  // gen_random_uuid()", "GENERATED ... STORED"), why it rewrites or scans;
+  // set_timeout's value; rewrite_table's command; add_key: "USING INDEX x"
+  // when the key adopts an index built before.
+  std::string detail;
+  // add_column: the default's or generation expression's SQL text;
+  // add_domain_constraint: the CHECK's condition (on VALUE)
+  std::string value;
+  std::string statement; // its text, blanks collapsed and cut short: the evidence findings show
+  bool local = false;    // set_timeout: SET LOCAL
+  // The statement runs inside a transaction block, and whose: "BEGIN at
+  // line 3", "drizzle-kit migrate" (every pending file in one transaction),
+  // ... Empty: autocommit, as far as the files say.
+  std::string transaction;
   SourceLocation location;
 };
 
@@ -248,7 +282,7 @@ public:
   // Live catalogs of Drizzle projects: drizzle's migrations table next to
   // the migration files (migration-edited-after-apply).
   std::optional<MigrationLedger> drizzle_migrations;
-  // SQL replay only: lock-taking statements in migration order.
+  // SQL replay only: lock-taking statements (and timeout settings) in migration order.
   std::vector<MigrationStep> migration_steps;
 
   [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;

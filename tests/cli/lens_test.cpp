@@ -173,6 +173,31 @@ TEST_F(LensCli, WithNoFlagOnlyTheNewestMigrationIsJudged) {
   EXPECT_EQ(notes_shown, 1U) << text.out;
 }
 
+// A type set by the newest migration is judged at its own statement, not
+// folded into the existing columns of the CREATE TABLE that first made the
+// column.
+TEST_F(LensCli, ATypeChangeInTheNewestMigrationIsJudgedThere) {
+  write_history(0, 2);
+  write(m_root / migration_name(2), "ALTER TABLE t0 ALTER COLUMN created_at TYPE timestamptz;\n"
+                                    "ALTER TABLE t1 ALTER COLUMN name TYPE timestamp USING now();\n");
+  const json out = report({});
+  const std::vector<json> conventions = of_rule(out, k_convention_rule);
+  const auto at_change = std::find_if(conventions.begin(), conventions.end(), [&](const json& finding) {
+    return !is_summary(finding) && file_of(finding) == migration_name(2);
+  });
+  ASSERT_NE(at_change, conventions.end()) << json(conventions).dump(2);
+  EXPECT_EQ((*at_change)["location"]["line"], 2);
+  EXPECT_EQ((*at_change)["object"]["columns"], json::array({"name"}));
+  // t0.created_at became timestamptz there: it is no longer an existing
+  // timestamp column; t1.created_at still is.
+  for (const json& finding : conventions) {
+    if (is_summary(finding)) {
+      EXPECT_NE(finding["message"].get<std::string>().find("1 existing column"), std::string::npos)
+          << finding["message"];
+    }
+  }
+}
+
 TEST_F(LensCli, AllMigrationsFlagAndConfigKeyJudgeEveryOne) {
   write_history(0, k_history);
   const json all = report({"--all-migrations"});

@@ -318,7 +318,9 @@ TEST_F(PullRequest, ChangedSinceKeepsAnFkAddedToAnOldTable) {
   write_history(20);
   git({"init", "-q"});
   commit_all("history");
+  // (With its timeouts set first: lock-timeout-missing has nothing to say.)
   write(history_file(20),
+        "SET lock_timeout = '3s';\nSET statement_timeout = '1min';\n"
         "ALTER TABLE t3 ADD COLUMN owner_id bigint;\n"
         "ALTER TABLE t3 ADD CONSTRAINT t3_owner_fk FOREIGN KEY (owner_id) REFERENCES t1 (id);\n");
   const ProcessResult run = pgadvise({"lint", ".", "--changed-since", "HEAD", "--format", "json"});

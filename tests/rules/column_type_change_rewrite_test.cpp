@@ -1,3 +1,4 @@
+#include "loaders/sql/replay_locks.hpp"
 #include "rule_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,9 @@ model::Catalog with_change(std::string old_type, std::string new_type, bool tabl
   step.schema = "public";
   step.table = "payments";
   step.object = "amount";
+  // What the replay records: whether PostgreSQL 15 rewrites for this change.
+  step.rewrites = loaders::replay::type_change_rewrites(model::parse_type_text(old_type),
+                                                        model::parse_type_text(new_type), nullptr, "amount");
   step.old_type = std::move(old_type);
   step.new_type = std::move(new_type);
   step.table_is_new = table_is_new;

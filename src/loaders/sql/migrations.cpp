@@ -4,6 +4,7 @@
 #include "core/utf8.hpp"
 #include "loaders/sql/lexer.hpp"
 #include "loaders/sql/replay.hpp"
+#include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_script.hpp"
 
 #include <algorithm>
@@ -140,9 +141,28 @@ std::optional<std::vector<std::string>> journal_tags(const fs::path& journal,
   return tags;
 }
 
+// The transaction a migration file runs in by where it sits: drizzle-kit's
+// folders (meta/_journal.json beside the files, or drizzle-kit 1.0's folder
+// per migration with its snapshot.json), whose migrator runs all pending
+// migrations in one transaction (drizzle-orm's PgDialect.migrate).
+std::string folder_runner_transaction(const fs::path& file) {
+  std::error_code ec;
+  const fs::path dir = file.parent_path();
+  if (fs::exists(dir / "meta" / "_journal.json", ec) ||
+      (file.filename() == "migration.sql" && fs::exists(dir / "snapshot.json", ec))) {
+    return std::string(k_drizzle_kit_transaction);
+  }
+  return {};
+}
+
 } // namespace
 
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into) {
+  replay_sql(sql, file_label, into, {});
+}
+
+void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into,
+                std::string_view runner_transaction) {
   into.catalog.source = model::SchemaSource::sql_replay;
   if (sql.find('\0') != std::string_view::npos) {
     into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
@@ -158,6 +178,8 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
                          " bytes were read as '?'");
   }
   replay::Replay replay(into, file_label, text);
+  replay.set_runner_transaction(runner_transaction.empty() ? replay::runner_transaction_from_text(text)
+                                                           : std::string(runner_transaction));
   replay::replay_script(replay);
   if (!replay.skipped().empty()) {
     int total = 0;
@@ -186,7 +208,7 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
     }
     ++into.files_read;
     into.replayed_files.push_back(label);
-    replay_sql(*text, label, into);
+    replay_sql(*text, label, into, folder_runner_transaction(file));
   }
   if (into.catalog.source_description.empty()) {
     into.catalog.source_description =

@@ -1,5 +1,7 @@
 #include "loaders/sql/replay.hpp"
 
+#include "core/whitespace.hpp"
+#include "loaders/sql/replay_locks.hpp"
 #include "model/platform_schemas.hpp"
 #include "model/type_ref.hpp"
 
@@ -9,6 +11,22 @@
 namespace pgadvise::loaders::replay {
 
 namespace {
+
+// How much of a statement a migration step keeps for its findings' evidence.
+constexpr std::size_t k_step_statement_bytes = 300;
+
+// The statement being replayed from its first token to its last (comments
+// before and after it left out), on one line.
+std::string statement_evidence(const Replay& replay) {
+  const auto& tokens = replay.tokens().tokens();
+  if (tokens.empty()) {
+    return {};
+  }
+  const std::string_view text = replay.statement_text();
+  const std::size_t begin = std::min(tokens.front().begin, text.size());
+  const std::size_t end = std::min(tokens.back().end, text.size());
+  return core::collapse_whitespace(text.substr(begin, end - begin), k_step_statement_bytes);
+}
 
 std::string untracked_key(const std::string& schema, const std::string& name) {
   return schema + "." + name;
@@ -328,6 +346,21 @@ model::MigrationStep& record_step(Replay& replay, const model::Table& table, mod
   step.object = std::move(object);
   step.not_valid = not_valid;
   step.table_is_new = table.location.file == replay.file();
+  step.transaction = replay.transaction();
+  step.statement = statement_evidence(replay);
+  step.location = replay.at_statement();
+  predict(step);
+  return replay.catalog().migration_steps.emplace_back(std::move(step));
+}
+
+model::MigrationStep& record_statement_step(Replay& replay, model::MigrationStepKind kind,
+                                            std::string object) {
+  model::MigrationStep step;
+  step.kind = kind;
+  step.object = std::move(object);
+  step.lock = model::LockMode::none;
+  step.transaction = replay.transaction();
+  step.statement = statement_evidence(replay);
   step.location = replay.at_statement();
   return replay.catalog().migration_steps.emplace_back(std::move(step));
 }

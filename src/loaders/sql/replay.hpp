@@ -62,6 +62,16 @@ public:
   void count_skipped(std::string_view kind) { ++m_skipped[std::string(kind)]; }
   [[nodiscard]] const std::map<std::string, int>& skipped() const { return m_skipped; }
 
+  // --- transaction blocks ------------------------------------------------
+  // The transaction the file's statements start in: the runner's (drizzle-kit
+  // migrate wraps every pending file in one), or none.
+  void set_runner_transaction(std::string why) { m_transaction = std::move(why); }
+  // BEGIN opens a block (`why` says where); COMMIT or ROLLBACK ends whichever is open.
+  void begin_transaction(std::string why) { m_transaction = std::move(why); }
+  void end_transaction() { m_transaction.clear(); }
+  // The block the current statement runs in, or empty (autocommit).
+  [[nodiscard]] const std::string& transaction() const { return m_transaction; }
+
   // --- names -------------------------------------------------------------
   void set_search_path(std::vector<std::string> schemas) { m_search_path = std::move(schemas); }
   // Where unqualified objects are created: the first search_path schema
@@ -103,6 +113,7 @@ private:
   std::size_t m_statement_length = 0;
   SqlTokens m_tokens{std::string_view()};
   bool m_quiet_duplicates = false;
+  std::string m_transaction;
   std::vector<std::string> m_search_path{"public"};
   std::map<std::string, int> m_skipped;
   mutable bool m_caches_valid = false;
@@ -112,8 +123,13 @@ private:
 };
 
 // Records a lock-taking statement on `table` (the statement being replayed)
-// in the catalog's migration steps, and returns it to be completed.
+// in the catalog's migration steps, and returns it to be completed (its
+// lock, rewrite and scan: replay_locks says what PostgreSQL 15 does).
 model::MigrationStep& record_step(Replay& replay, const model::Table& table, model::MigrationStepKind kind,
                                   std::string object, bool not_valid);
+
+// The same for a statement that names no table of the catalog (SET).
+model::MigrationStep& record_statement_step(Replay& replay, model::MigrationStepKind kind,
+                                            std::string object);
 
 } // namespace pgadvise::loaders::replay

@@ -3,6 +3,7 @@
 #include "core/text.hpp"
 #include "loaders/sql/replay_constraints.hpp"
 #include "loaders/sql/replay_index.hpp"
+#include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_slices.hpp"
@@ -185,11 +186,47 @@ void add_column_command(Replay& replay, model::Table& table, const Json& cmd, bo
   if (column_def == nullptr) {
     return;
   }
-  if (!add_column(replay, table, *column_def, nullptr, only) && !bool_field(cmd, "missing_ok")) {
-    replay.warn_duplicate("column \"" + string_field(*column_def, "colname") + "\" of relation " +
-                              label(table) + " already exists",
-                          replay.at_node(*column_def));
+  const std::string name = string_field(*column_def, "colname");
+  if (!add_column(replay, table, *column_def, nullptr, only)) {
+    if (!bool_field(cmd, "missing_ok")) {
+      replay.warn_duplicate("column \"" + name + "\" of relation " + label(table) + " already exists",
+                            replay.at_node(*column_def));
+    }
+    return;
   }
+  const model::Column* added = table.find_column(name);
+  const AddedColumn facts =
+      added_column(replay, *column_def, added != nullptr ? added->type : model::TypeRef{});
+  model::MigrationStep& step = record_step(replay, table, model::MigrationStepKind::add_column, name, false);
+  step.rewrites = facts.rewrites;
+  step.fails_with_rows = facts.fails_with_rows;
+  step.detail = facts.why;
+  step.value = facts.value;
+}
+
+// A subcommand with no step kind of its own (SET DEFAULT, DROP COLUMN, ...):
+// recorded with its lock, for the rules that judge any lock on a busy table.
+void record_other_command(Replay& replay, const model::Table& table, const Json& cmd) {
+  model::MigrationStep& step =
+      record_step(replay, table, model::MigrationStepKind::alter_table, string_field(cmd, "name"), false);
+  step.lock = alter_command_lock(cmd);
+  step.detail = alter_command_words(cmd);
+}
+
+// ATTACH PARTITION (its lock on the parent) or DETACH PARTITION [CONCURRENTLY].
+void record_partition_command(Replay& replay, const model::Table& parent, const Json& cmd) {
+  if (string_field(cmd, "subtype") != "AT_DetachPartition") {
+    record_other_command(replay, parent, cmd);
+    return;
+  }
+  const Json* def = child(cmd, "def");
+  const Json* partition_cmd = def != nullptr ? as(*def, "PartitionCmd") : nullptr;
+  const Json* name_node = partition_cmd != nullptr ? child(*partition_cmd, "name") : nullptr;
+  model::MigrationStep& step =
+      record_step(replay, parent, model::MigrationStepKind::detach_partition,
+                  name_node != nullptr ? range_var(*name_node).name : std::string(), false);
+  step.concurrently = partition_cmd != nullptr && bool_field(*partition_cmd, "concurrent");
+  predict(step);
 }
 
 void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool only) {
@@ -202,6 +239,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     add_column_command(replay, table, cmd, only);
   } else if (subtype == "AT_DropColumn") {
     if (find_column_or_warn(replay, table, name, missing_ok) != nullptr) {
+      record_other_command(replay, table, cmd);
       drop_column(replay, table, name, cascade);
     }
   } else if (subtype == "AT_AlterColumnType") {
@@ -214,15 +252,30 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
             record_step(replay, table, model::MigrationStepKind::alter_column_type, name, false);
         step.old_type = before->type.display();
         step.new_type = type.display();
+        step.rewrites = type_change_rewrites(before->type, type, child(*column_def, "raw_default"), name);
       }
-      change_column(replay, table, cmd, true, [&](model::Column& column) { column.type = type; });
+      change_column(replay, table, cmd, true, [&](model::Column& column) {
+        column.type = type;
+        // A type set here is judged here (timestamp-without-time-zone and the
+        // like), not at the statement that first created the column.
+        column.location = replay.at_node(*type_name);
+      });
     }
   } else if (subtype == "AT_ColumnDefault") {
     set_default(replay, table, cmd, only);
-  } else if (subtype == "AT_SetNotNull" || subtype == "AT_DropNotNull") {
-    const bool not_null = subtype == "AT_SetNotNull";
-    change_column(replay, table, cmd, !only, [&](model::Column& column) { column.not_null = not_null; });
+    record_other_command(replay, table, cmd);
+  } else if (subtype == "AT_SetNotNull") {
+    if (const model::Column* column = table.find_column(name); column != nullptr && !column->not_null) {
+      model::MigrationStep& step =
+          record_step(replay, table, model::MigrationStepKind::set_not_null, name, false);
+      step.scans = !not_null_proven(table, name);
+    }
+    change_column(replay, table, cmd, !only, [&](model::Column& column) { column.not_null = true; });
+  } else if (subtype == "AT_DropNotNull") {
+    record_other_command(replay, table, cmd);
+    change_column(replay, table, cmd, !only, [&](model::Column& column) { column.not_null = false; });
   } else if (subtype == "AT_AddIdentity" || subtype == "AT_DropIdentity") {
+    record_other_command(replay, table, cmd);
     const bool add = subtype == "AT_AddIdentity";
     change_column(replay, table, cmd, false, [&](model::Column& column) {
       column.identity = add;
@@ -233,16 +286,20 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
       add_constraint(replay, table, *constraint, {"", false, only});
     }
   } else if (subtype == "AT_DropConstraint") {
+    record_other_command(replay, table, cmd);
     drop_constraint(replay, table, name, missing_ok, cascade);
   } else if (subtype == "AT_ValidateConstraint") {
     validate_constraint(replay, table, name);
   } else if (subtype == "AT_AttachPartition" || subtype == "AT_DetachPartition") {
     attach_or_detach(replay, table, cmd, subtype == "AT_AttachPartition");
+    record_partition_command(replay, table, cmd);
   } else if (subtype == "AT_EnableRowSecurity" || subtype == "AT_DisableRowSecurity") {
+    record_other_command(replay, table, cmd);
     set_row_security(table, subtype == "AT_EnableRowSecurity");
   } else {
     // Owner, FORCE row level security, storage, statistics, triggers, replica
-    // identity, ...: nothing pgadvise models.
+    // identity, ...: nothing pgadvise models, but each takes its lock.
+    record_other_command(replay, table, cmd);
     replay.count_skipped("ALTER TABLE " + words_of(subtype.substr(subtype.rfind('_') + 1), ""));
   }
 }

@@ -68,7 +68,8 @@ void add_check(Replay& replay, model::Table& table, const Json& constraint, cons
 
 // ADD CONSTRAINT ... PRIMARY KEY / UNIQUE USING INDEX: the index becomes the
 // constraint (and takes its name).
-void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bool primary) {
+void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bool primary,
+                 const ConstraintTarget& target) {
   const std::string index_name = string_field(constraint, "indexname");
   auto it = std::find_if(table.indexes.begin(), table.indexes.end(),
                          [&](const model::Index& index) { return index.name == index_name; });
@@ -78,6 +79,18 @@ void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bo
     return;
   }
   const std::string name = string_field(constraint, "conname");
+  if (!target.in_create) {
+    // The index is already built; a primary key still scans for nulls in
+    // columns not yet NOT NULL (it sets them NOT NULL).
+    const std::vector<std::string> columns = it->leading_columns();
+    model::MigrationStep& step = record_step(replay, table, model::MigrationStepKind::add_key,
+                                             name.empty() ? index_name : name, false);
+    step.detail = "USING INDEX " + index_name;
+    step.scans = primary && std::any_of(columns.begin(), columns.end(), [&](const std::string& column) {
+                   const model::Column* found = table.find_column(column);
+                   return found != nullptr && !found->not_null;
+                 });
+  }
   if (!name.empty()) {
     it->name = name;
   }
@@ -97,7 +110,7 @@ void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bo
 void add_key(Replay& replay, model::Table& table, const Json& constraint, const ConstraintTarget& target,
              bool primary) {
   if (!string_field(constraint, "indexname").empty()) {
-    adopt_index(replay, table, constraint, primary);
+    adopt_index(replay, table, constraint, primary, target);
     return;
   }
   const std::vector<std::string> columns = constraint_columns(constraint, "keys", target);
@@ -128,6 +141,9 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
   }
   index.include = string_list(child(constraint, "including"));
   index.location = replay.at_node(constraint);
+  if (!target.in_create) {
+    record_step(replay, table, model::MigrationStepKind::add_key, index.name, false).scans = true;
+  }
   const bool has_partitions = !partitions_of(replay, table).empty();
   index.valid = !(target.only && has_partitions);
   if (primary) {

@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_index.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 
@@ -220,12 +221,20 @@ void create_index(Replay& replay, const Json& stmt) {
     if (!bool_field(stmt, "if_not_exists")) {
       replay.warn_duplicate("relation " + core::qualified_name(schema, index.name) + " already exists",
                             replay.at_statement());
+    } else if (bool_field(stmt, "concurrent")) {
+      // Refused in a transaction block before PostgreSQL looks for the index.
+      model::MigrationStep& step =
+          record_step(replay, *table, model::MigrationStepKind::create_index, index.name, false);
+      step.concurrently = true;
+      predict(step);
     }
     return;
   }
   index.location = replay.at_statement();
-  record_step(replay, *table, model::MigrationStepKind::create_index, index.name, false).concurrently =
-      bool_field(stmt, "concurrent");
+  model::MigrationStep& step =
+      record_step(replay, *table, model::MigrationStepKind::create_index, index.name, false);
+  step.concurrently = bool_field(stmt, "concurrent");
+  predict(step);
   const bool only = !bool_field(*relation, "inh");
   const bool has_partitions = !partitions_of(replay, *table).empty();
   index.valid = !(only && has_partitions);
@@ -256,6 +265,10 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
                 replay.at_node(at));
     return;
   }
+  model::MigrationStep& step =
+      record_step(replay, *table, model::MigrationStepKind::drop_index, name.name, false);
+  step.concurrently = bool_field(at, "concurrent");
+  predict(step);
   const model::Index dropped = *it;
   table->indexes.erase(it);
   replay.names_changed();

@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_objects.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_locks.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -120,6 +121,16 @@ void create_domain(Replay& replay, const Json& stmt) {
     domain.base = replay.type_ref(*type_name);
   }
   domain.location = replay.at_statement();
+  if (const Json* constraints = list_items(child(stmt, "constraints"))) {
+    const bool checks = std::any_of(constraints->begin(), constraints->end(), [](const Json& item) {
+      const Json* constraint = as(item, "Constraint");
+      const std::string type = constraint != nullptr ? string_field(*constraint, "contype") : std::string();
+      return type == "CONSTR_CHECK" || type == "CONSTR_NOTNULL";
+    });
+    if (checks) {
+      replay.load().constrained_domains.insert(domain.schema + "." + domain.name);
+    }
+  }
   replay.catalog().domains.push_back(std::move(domain));
 }
 
@@ -147,6 +158,9 @@ void create_schema(Replay& replay, const Json& stmt) {
 }
 
 void set_variable(Replay& replay, const Json& stmt) {
+  if (record_timeout(replay, stmt)) {
+    return;
+  }
   if (core::to_lower(string_field(stmt, "name")) != "search_path") {
     replay.count_skipped("SET");
     return;

@@ -209,6 +209,18 @@ void retarget_type_references(Replay& replay, const QualifiedName& from, const Q
   }
 }
 
+namespace {
+
+// A rename of a table, column or constraint takes ACCESS EXCLUSIVE on the table.
+void record_rename(Replay& replay, const QualifiedName& table_name, const std::string& words,
+                   const std::string& new_name) {
+  if (const model::Table* table = replay.find_table(table_name)) {
+    record_step(replay, *table, model::MigrationStepKind::alter_table, new_name, false).detail = words;
+  }
+}
+
+} // namespace
+
 void rename_object(Replay& replay, const Json& stmt) {
   const std::string type = string_field(stmt, "renameType");
   const Json* relation = child(stmt, "relation");
@@ -216,6 +228,7 @@ void rename_object(Replay& replay, const Json& stmt) {
   const std::string new_name = string_field(stmt, "newname");
   if (type == "OBJECT_TABLE") {
     rename_table(replay, stmt, name, new_name);
+    record_rename(replay, {name.schema, new_name}, "RENAME TO", new_name);
   } else if (type == "OBJECT_INDEX") {
     if (!rename_index(replay, name, new_name)) {
       if (replay.is_untracked(name)) {
@@ -227,8 +240,10 @@ void rename_object(Replay& replay, const Json& stmt) {
     }
   } else if (type == "OBJECT_COLUMN" && string_field(stmt, "relationType") == "OBJECT_TABLE") {
     rename_column(replay, stmt, name);
+    record_rename(replay, name, "RENAME COLUMN", new_name);
   } else if (type == "OBJECT_TABCONSTRAINT") {
     rename_constraint(replay, stmt, name);
+    record_rename(replay, name, "RENAME CONSTRAINT", new_name);
   } else if (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN") {
     rename_type(replay, stmt);
   } else if (type == "OBJECT_SCHEMA") {

@@ -4,6 +4,7 @@
 #include "loaders/sql/migrations.hpp"
 #include "loaders/sql/replay_alter.hpp"
 #include "loaders/sql/replay_index.hpp"
+#include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_table.hpp"
@@ -272,6 +273,18 @@ void dispatch(Replay& replay, const Json& node, int depth) {
     create_policy(replay, *stmt);
   } else if (type == "AlterPolicyStmt") {
     alter_policy(replay, *stmt);
+  } else if (type == "TransactionStmt") {
+    transaction_control(replay, *stmt);
+  } else if (type == "ReindexStmt") {
+    reindex(replay, *stmt);
+  } else if (type == "ClusterStmt") {
+    cluster(replay, *stmt);
+  } else if (type == "VacuumStmt") {
+    vacuum(replay, *stmt);
+  } else if (type == "AlterDomainStmt") {
+    alter_domain(replay, *stmt);
+  } else if (type == "CreateFunctionStmt") {
+    create_function(replay, *stmt);
   } else if (type == "DoStmt") {
     replay_do_block(replay, *stmt, depth);
   } else if (type == "CreateSeqStmt") {

@@ -3,7 +3,6 @@
 #include "model/type_ref.hpp"
 #include "rules/support/migration_locks.hpp"
 
-#include <charconv>
 #include <memory>
 
 namespace pgadvise::rules {
@@ -11,56 +10,6 @@ namespace pgadvise::rules {
 namespace {
 
 constexpr std::string_view k_id = "column-type-change-rewrite";
-
-long modifier(const model::TypeRef& type, std::size_t index) {
-  if (index >= type.modifiers.size()) {
-    return -1;
-  }
-  long value = -1;
-  const std::string& text = type.modifiers[index];
-  std::from_chars(text.data(), text.data() + text.size(), value);
-  return value;
-}
-
-// A numeric's scale: its second modifier, 0 when only the precision is given.
-long numeric_scale(const model::TypeRef& type) {
-  return type.modifiers.size() == 1 ? 0 : modifier(type, 1);
-}
-
-// A new limit at least the old one (or none): what the types' length
-// support functions let PostgreSQL change without touching a row.
-bool limit_not_lower(const model::TypeRef& from, const model::TypeRef& to) {
-  return to.modifiers.empty() || (!from.modifiers.empty() && modifier(to, 0) >= modifier(from, 0));
-}
-
-bool fractional_seconds_type(std::string_view name) {
-  return name == "timestamp" || name == "timestamptz" || name == "time" || name == "timetz";
-}
-
-// Changes PostgreSQL makes in the catalog alone (binary-coercible types, or
-// a limit that only grows): no rewrite, only a brief lock.
-bool catalog_only(const model::TypeRef& from, const model::TypeRef& to) {
-  if (from.array_dims != to.array_dims) {
-    return false;
-  }
-  const bool from_text_like = from.name == "varchar" || from.name == "text";
-  if (from_text_like && to.name == "text") {
-    return true; // varchar(n) -> text, varchar -> text
-  }
-  if (from_text_like && to.name == "varchar") {
-    // text -> varchar(n) runs the length check over every row: a rewrite.
-    return to.modifiers.empty() || (from.name == "varchar" && limit_not_lower(from, to));
-  }
-  if (from.name == "numeric" && to.name == "numeric") {
-    // A higher precision at the same scale, or no limit at all.
-    return to.modifiers.empty() || (!from.modifiers.empty() && numeric_scale(to) == numeric_scale(from) &&
-                                    modifier(to, 0) >= modifier(from, 0));
-  }
-  if (from.name == to.name && (from.name == "varbit" || fractional_seconds_type(from.name))) {
-    return limit_not_lower(from, to); // varbit(n), timestamp(p) and the like
-  }
-  return from.name == "cidr" && to.name == "inet";
-}
 
 class ColumnTypeChangeRewrite final : public LockStepRule {
 public:
@@ -77,9 +26,10 @@ public:
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    const model::MigrationStep& step = *locked.step;
-    if (step.old_type == step.new_type ||
-        catalog_only(model::parse_type_text(step.old_type), model::parse_type_text(step.new_type))) {
+    // Whether it rewrites is the replay's reading of PostgreSQL 15
+    // (loaders/sql/replay_locks: binary-coercible changes and raised limits
+    // do not, nor does a USING that is the column itself).
+    if (!locked.step->rewrites) {
       return;
     }
     out.push_back(make_finding(context, locked));

@@ -9,14 +9,17 @@
 
 namespace pgadvise::rules {
 
+const model::Catalog& files_catalog(const engine::RuleContext& context) {
+  return context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
+}
+
 std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
                                                  model::MigrationStepKind kind) {
   std::vector<LockedStep> out;
   if (context.catalog == nullptr) {
     return out;
   }
-  // With --db the catalog is the live one: the steps come from the files.
-  const model::Catalog& files = context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
+  const model::Catalog& files = files_catalog(context);
   for (const model::MigrationStep& step : files.migration_steps) {
     if (step.kind != kind || step.table_is_new) {
       continue;
@@ -33,7 +36,7 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
 
 const model::MigrationStep* validated_in_same_file(const engine::RuleContext& context,
                                                    const model::MigrationStep& step) {
-  const model::Catalog& files = context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
+  const model::Catalog& files = files_catalog(context);
   for (const model::MigrationStep& each : files.migration_steps) {
     if (each.kind == model::MigrationStepKind::validate && each.object == step.object &&
         each.schema == step.schema && each.table == step.table && each.location.file == step.location.file) {
@@ -66,6 +69,30 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
   return finding;
 }
 
+core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
+                           const LockedStep& locked, const std::string& message) {
+  return lock_finding(rule, context, locked, locked.step->statement, message);
+}
+
+std::string concurrently_fix(const model::MigrationStep& step, const std::string& concurrent,
+                             const std::string& in_migration) {
+  if (step.transaction.empty()) {
+    return "-- in place of the migration's statement (the file runs in autocommit):\n" + concurrent;
+  }
+  std::string out =
+      "-- outside the migrator (psql in the deploy step, autocommit), before it runs:\n" + concurrent;
+  if (!in_migration.empty()) {
+    out += "\n-- in the migration, a no-op once that has run:\n" + in_migration;
+  }
+  return out;
+}
+
+std::string blocked_text(const model::MigrationStep& step) {
+  const std::string name = core::qualified_name(step.schema, step.table);
+  const std::string_view blocked = model::blocked_by(step.lock);
+  return blocked.empty() ? "nothing else on " + name : std::string(blocked) + " to " + name;
+}
+
 void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_note, std::string_view key) {
   core::Fix fix;
   fix.ddl = std::move(ddl);
@@ -74,8 +101,17 @@ void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_no
   finding.compute_fingerprint(key);
 }
 
+namespace {
+
+engine::RuleMeta change_rule(engine::RuleMeta meta) {
+  meta.lens = engine::Lens::change;
+  return with_input(std::move(meta), engine::Input::catalog);
+}
+
+} // namespace
+
 LockStepRule::LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind)
-    : Rule(with_input(std::move(meta), engine::Input::catalog)), m_kind(kind) {}
+    : Rule(change_rule(std::move(meta))), m_kind(kind) {}
 
 void LockStepRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
   for (const LockedStep& locked : steps_on_existing_tables(context, m_kind)) {

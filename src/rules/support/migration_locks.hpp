@@ -9,9 +9,15 @@
 #include <vector>
 
 // What the migration lock-safety rules share (index-created-non-concurrently,
-// foreign-key-added-validating, column-type-change-rewrite): the replay's
-// lock-taking statements on tables that existed before their migration.
+// foreign-key-added-validating, column-type-change-rewrite and the rules of
+// each ALTER TABLE form): the replay's lock-taking statements on tables that
+// existed before their migration, with what PostgreSQL 15 does to them
+// (model::MigrationStep's lock, rewrite and scan, from loaders/sql/replay_locks).
 namespace pgadvise::rules {
+
+// The catalog the migration files give: with --db the context's catalog is
+// the live one, and the steps come from the files.
+const model::Catalog& files_catalog(const engine::RuleContext& context);
 
 struct LockedStep {
   const model::MigrationStep* step = nullptr;
@@ -44,15 +50,32 @@ const model::MigrationStep* validated_in_same_file(const engine::RuleContext& co
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, std::string statement, const std::string& message);
 
+// lock_finding with the step's own statement as the evidence.
+core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
+                           const LockedStep& locked, const std::string& message);
+
 // The end of a lock finding: its SQL fix (what to run instead, and how)
 // and its fingerprint, told apart from the table's other steps by `key`.
 void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_note, std::string_view key);
+
+// A CONCURRENTLY statement as a fix: where the step runs in a transaction,
+// it goes outside the migrator, before it, and the migration keeps
+// `in_migration` (a no-op once the statement ran; empty: nothing); in
+// autocommit it replaces the statement where it is.
+std::string concurrently_fix(const model::MigrationStep& step, const std::string& concurrent,
+                             const std::string& in_migration);
+
+// What the step blocks while it holds its lock: "reads and writes to
+// orders", "writes to orders".
+std::string blocked_text(const model::MigrationStep& step);
 
 // A rule about the migration steps of one kind on existing tables
 // (steps_on_existing_tables): it needs the catalog (the constructor adds
 // the input) and writes only check_step(); check() walks the steps.
 class LockStepRule : public engine::Rule {
 public:
+  // Change-lens rules all: they judge how a migration applies. The
+  // constructor sets the lens and adds the catalog input.
   LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind);
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;

@@ -1,0 +1,104 @@
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/migration_locks.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "check-constraint-added-validating";
+
+class CheckConstraintAddedValidating final : public LockStepRule {
+public:
+  CheckConstraintAddedValidating()
+      : LockStepRule(
+            {
+                .id = std::string(k_id),
+                .summary = "CHECK constraint added to an existing table without NOT VALID",
+                .has_fix = true,
+            },
+            model::MigrationStepKind::add_check) {}
+
+private:
+  void check_step(const engine::RuleContext& context, const LockedStep& locked,
+                  std::vector<core::Finding>& out) const override {
+    const auto& checks = locked.defined->checks;
+    const auto check = std::find_if(checks.begin(), checks.end(), [&](const model::CheckConstraint& each) {
+      return each.name == locked.step->object;
+    });
+    if (check == checks.end()) {
+      return;
+    }
+    if (!locked.step->not_valid) {
+      out.push_back(make_finding(context, locked, *check));
+    } else if (const model::MigrationStep* validate = validated_in_same_file(context, *locked.step)) {
+      out.push_back(validated_at_once(context, locked, *validate));
+    }
+  }
+
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                    const model::CheckConstraint& check) {
+    const model::MigrationStep& step = *locked.step;
+    const std::string name = core::qualified_name(step.schema, step.table);
+    core::Finding finding =
+        lock_finding(k_id, context, locked,
+                     "CHECK constraint " + step.object + " is added to existing table " + name +
+                         " without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock, so reads "
+                         "and writes wait");
+    finding.object.constraint = step.object;
+    finding.help =
+        "ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE on " + name +
+        " and reads the whole table to check the existing rows before it lets go. Add it NOT VALID (new and "
+        "updated rows are checked at once; a brief lock), then VALIDATE CONSTRAINT in a later migration: "
+        "the validating scan runs under SHARE UPDATE EXCLUSIVE, so reads and writes go on.";
+    const std::string constraint = core::quote_ident(step.object);
+    set_lock_fix(finding,
+                 "-- this migration:\nALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " CHECK (" +
+                     (check.expression.empty() ? std::string("...") : check.expression) +
+                     ") NOT VALID;\n-- the next migration, in a later deploy:\nALTER TABLE " + name +
+                     " VALIDATE CONSTRAINT " + constraint + ";",
+                 "VALIDATE fails if an old row breaks the check: fix those rows first. Keep it out of the "
+                 "migration that adds the constraint: migrations pending together run in one transaction "
+                 "(drizzle-kit migrate), where it would scan under the ADD's lock.",
+                 step.object);
+    return finding;
+  }
+
+  // NOT VALID, then VALIDATE in the same file: one transaction, so the scan
+  // runs under the ADD's ACCESS EXCLUSIVE lock as if NOT VALID were not there.
+  static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
+                                         const model::MigrationStep& validate) {
+    const std::string name = core::qualified_name(locked.step->schema, locked.step->table);
+    LockedStep at_validate = locked;
+    at_validate.step = &validate;
+    core::Finding finding = lock_finding(
+        k_id, context, at_validate,
+        "CHECK constraint " + locked.step->object +
+            " is added NOT VALID and validated in the same migration: " + "the scan of existing table " +
+            name + " still runs under the ADD's ACCESS EXCLUSIVE lock");
+    finding.object.constraint = locked.step->object;
+    finding.help =
+        "One migration file is one transaction (and drizzle-kit migrate runs all pending ones in a "
+        "single transaction): the ACCESS EXCLUSIVE lock of ADD ... NOT VALID is held until it "
+        "commits, so a VALIDATE in the same file scans " +
+        name + " under it. Move the VALIDATE to a migration of a later deploy.";
+    set_lock_fix(
+        finding,
+        "-- keep the ADD ... NOT VALID here; move this to a migration of a later deploy:\nALTER TABLE " +
+            name + " VALIDATE CONSTRAINT " + core::quote_ident(locked.step->object) + ";",
+        "Create that migration with drizzle-kit generate --custom after this one is deployed.",
+        locked.step->object + "/validated-at-once");
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_check_constraint_added_validating() {
+  return std::make_unique<CheckConstraintAddedValidating>();
+}
+
+} // namespace pgadvise::rules

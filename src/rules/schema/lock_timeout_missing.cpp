@@ -1,0 +1,126 @@
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/migration_locks.hpp"
+#include "rules/support/rule_inputs.hpp"
+
+#include <map>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "lock-timeout-missing";
+
+// What a migration file has set so far.
+struct FileTimeouts {
+  bool lock_timeout = false;
+  bool statement_timeout = false;
+  bool reported = false;
+};
+
+bool sets_a_timeout(const model::MigrationStep& step) {
+  return step.detail != "0" && step.detail != "0s" && step.detail != "0ms";
+}
+
+class LockTimeoutMissing final : public engine::Rule {
+public:
+  LockTimeoutMissing()
+      : Rule(with_input(
+            {
+                .id = std::string(k_id),
+                .summary = "ACCESS EXCLUSIVE DDL on an existing table with no lock_timeout set before it",
+                .has_fix = true,
+                .lens = engine::Lens::change,
+            },
+            engine::Input::catalog)) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    if (context.catalog == nullptr) {
+      return;
+    }
+    const model::Catalog& files = files_catalog(context);
+    std::map<std::string, FileTimeouts> by_file;
+    for (const model::MigrationStep& step : files.migration_steps) {
+      FileTimeouts& seen = by_file[step.location.file.str()];
+      if (step.kind == model::MigrationStepKind::set_timeout) {
+        (step.object == "lock_timeout" ? seen.lock_timeout : seen.statement_timeout) = sets_a_timeout(step);
+        continue;
+      }
+      // Only the first statement of a file that needs the timeouts is
+      // reported: one SET at the top covers them all.
+      if (seen.reported || step.lock != model::LockMode::access_exclusive || step.table_is_new ||
+          (seen.lock_timeout && seen.statement_timeout)) {
+        continue;
+      }
+      const model::Table* defined = files.find_table(step.schema, step.table);
+      if (defined == nullptr) {
+        continue;
+      }
+      const model::Table* live = context.catalog->find_table(step.schema, step.table);
+      seen.reported = true;
+      out.push_back(
+          make_finding(context, LockedStep{&step, defined, live != nullptr ? live : defined}, seen));
+    }
+  }
+
+private:
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                    const FileTimeouts& seen) {
+    const model::MigrationStep& step = *locked.step;
+    const std::string name = core::qualified_name(step.schema, step.table);
+    const std::string missing = !seen.lock_timeout && !seen.statement_timeout
+                                    ? "lock_timeout or statement_timeout"
+                                : !seen.lock_timeout ? "lock_timeout"
+                                                     : "statement_timeout";
+    core::Finding finding =
+        lock_finding(k_id, context, locked,
+                     "ACCESS EXCLUSIVE lock on existing table " + name + " with no " + missing +
+                         " set before it in this migration: while it waits for the lock, every query on " +
+                         name + " waits behind it");
+    if (seen.lock_timeout) {
+      // Only statement_timeout is missing: the queue is bounded, a long statement is not.
+      finding.severity = core::Severity::low;
+    }
+    finding.help = "Its ACCESS EXCLUSIVE request waits for every open transaction on " + name +
+                   ", and every later query of " + name +
+                   " waits behind the request. lock_timeout makes the migration give up (to be retried) "
+                   "instead; statement_timeout bounds how long it holds the lock.";
+    const bool in_transaction = !step.transaction.empty();
+    const bool drizzle = step.transaction.find("drizzle-kit") != std::string::npos;
+    const std::string set = in_transaction ? "SET LOCAL " : "SET ";
+    const std::string breakpoint = drizzle ? "--> statement-breakpoint" : "";
+    std::string ddl;
+    if (!seen.lock_timeout) {
+      ddl += set + "lock_timeout = '3s';" + breakpoint + "\n";
+    }
+    if (!seen.statement_timeout) {
+      ddl += set + "statement_timeout = '1min';" + breakpoint + "\n";
+    }
+    // Named, so that the same SET for two files stays two fixes (findings
+    // with one fix are merged into one).
+    const std::string& file = step.location.file.str();
+    ddl += "-- first in " +
+           file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
+    std::string note;
+    if (drizzle) {
+      note = "drizzle-kit migrate runs all pending migrations in one transaction, so SET LOCAL semantics "
+             "apply: the settings last until it commits, covering the later pending migrations too.";
+    } else if (in_transaction) {
+      note = "The migration runs inside " + step.transaction +
+             ", so SET LOCAL semantics apply: the settings last until it commits.";
+    } else {
+      note = "The file runs in autocommit, where SET LOCAL does nothing: plain SET lasts for the session.";
+    }
+    set_lock_fix(finding, std::move(ddl), std::move(note), step.location.file.str());
+    return finding;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_lock_timeout_missing() {
+  return std::make_unique<LockTimeoutMissing>();
+}
+
+} // namespace pgadvise::rules

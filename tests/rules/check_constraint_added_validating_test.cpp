@@ -1,0 +1,49 @@
+#include "migration_rule_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+// Named after the file: test files are compiled in batches (CMake unity
+// builds), so each keeps its helpers in its own namespace.
+namespace check_constraint_added_validating_test {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "check-constraint-added-validating";
+
+const std::string k_orders =
+    R"sql(CREATE TABLE "orders" ("id" bigint PRIMARY KEY, "total" numeric(12, 2));)sql";
+
+TEST(CheckConstraintAddedValidating, ReportsAValidatingCheck) {
+  const auto findings =
+      run_on_change(k_rule, k_orders,
+                    "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_total_check\" CHECK (\"total\" >= 0);");
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].object.to_string(), "public.orders orders_total_check");
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_NE(findings[0].fix->ddl.find("CHECK (\"total\" >= 0) NOT VALID;"), std::string::npos)
+      << findings[0].fix->ddl;
+}
+
+TEST(CheckConstraintAddedValidating, NotValidThenValidateLaterIsSafe) {
+  const model::Catalog catalog = replay_migrations({
+      {"0000_init.sql", k_orders},
+      {"0001_check.sql",
+       "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_total_check\" CHECK (\"total\" >= 0) NOT VALID;"},
+      {"0002_validate.sql", "ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"orders_total_check\";"},
+  });
+  EXPECT_TRUE(run_rule(k_rule, catalog).empty());
+}
+
+TEST(CheckConstraintAddedValidating, ValidatedInTheSameFileIsReportedAtTheValidate) {
+  const auto findings =
+      run_on_change(k_rule, k_orders,
+                    "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_total_check\" CHECK (\"total\" "
+                    ">= 0) NOT VALID;\nALTER TABLE \"orders\" VALIDATE CONSTRAINT "
+                    "\"orders_total_check\";\n");
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].location.line, 2);
+  EXPECT_NE(findings[0].message.find("validated in the same migration"), std::string::npos);
+}
+
+} // namespace check_constraint_added_validating_test

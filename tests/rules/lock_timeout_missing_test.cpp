@@ -1,0 +1,78 @@
+#include "migration_rule_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+// Named after the file: test files are compiled in batches (CMake unity
+// builds), so each keeps its helpers in its own namespace.
+namespace lock_timeout_missing_test {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "lock-timeout-missing";
+
+const std::string k_orders = R"sql(
+CREATE TABLE "orders" ("id" bigint PRIMARY KEY, "customer_id" bigint NOT NULL, "note" text);
+)sql";
+
+TEST(LockTimeoutMissing, ReportsTheFirstAccessExclusiveStatementOfAFile) {
+  const auto findings = run_on_change(k_rule, k_orders,
+                                      "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n"
+                                      "ALTER TABLE \"orders\" ALTER COLUMN \"note\" SET DEFAULT '';\n",
+                                      k_drizzle);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].location.line, 1);
+  EXPECT_EQ(findings[0].object.table, "orders");
+  ASSERT_TRUE(findings[0].fix.has_value());
+  // drizzle-kit's one transaction: SET LOCAL, and the note says why.
+  EXPECT_NE(findings[0].fix->ddl.find("SET LOCAL lock_timeout = '3s';--> statement-breakpoint"),
+            std::string::npos)
+      << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->ddl.find("SET LOCAL statement_timeout"), std::string::npos);
+  EXPECT_NE(std::string(findings[0].fix->safety_note.view()).find("SET LOCAL semantics"), std::string::npos);
+}
+
+TEST(LockTimeoutMissing, TimeoutsSetFirstAreEnough) {
+  EXPECT_TRUE(run_on_change(k_rule, k_orders,
+                            "SET lock_timeout = '3s';\nSET statement_timeout TO 60000;\n"
+                            "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n")
+                  .empty());
+}
+
+TEST(LockTimeoutMissing, AutocommitFilesGetPlainSet) {
+  const auto findings =
+      run_on_change(k_rule, k_orders, "ALTER TABLE \"orders\" RENAME COLUMN \"note\" TO \"memo\";");
+  ASSERT_EQ(findings.size(), 1U);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_EQ(findings[0].fix->ddl.rfind("SET lock_timeout = '3s';", 0), 0U) << findings[0].fix->ddl;
+}
+
+TEST(LockTimeoutMissing, ZeroTimeoutsAndLateSetsDoNotCount) {
+  EXPECT_EQ(run_on_change(k_rule, k_orders,
+                          "SET lock_timeout = 0;\nSET statement_timeout = 0;\n"
+                          "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n")
+                .size(),
+            1U);
+  EXPECT_EQ(run_on_change(k_rule, k_orders,
+                          "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\nSET lock_timeout = '3s';\n")
+                .size(),
+            1U);
+}
+
+TEST(LockTimeoutMissing, OnlyStatementTimeoutMissingIsLow) {
+  const auto findings = run_on_change(
+      k_rule, k_orders, "SET lock_timeout = '3s';\nALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n");
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::low);
+}
+
+TEST(LockTimeoutMissing, WeakerLocksAndNewTablesAreClean) {
+  EXPECT_TRUE(
+      run_on_change(
+          k_rule, k_orders,
+          "CREATE INDEX \"orders_note_idx\" ON \"orders\" (\"note\");\n"
+          "CREATE TABLE \"refunds\" (\"id\" bigint);\nALTER TABLE \"refunds\" ADD COLUMN \"x\" int;\n")
+          .empty());
+}
+
+} // namespace lock_timeout_missing_test
