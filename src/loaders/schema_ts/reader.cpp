@@ -420,6 +420,9 @@ std::optional<JsValue> Reader::eval(Ref ref, int depth) const {
 }
 
 bool Reader::is_exported(std::size_t file, const ts::Declaration& decl) const {
+  if (const auto& visible = m_files[file].schema_names) {
+    return visible->count(decl.name) > 0;
+  }
   const auto& names = m_files[file].program.export_names;
   return decl.exported || std::find(names.begin(), names.end(), decl.name) != names.end();
 }
@@ -682,8 +685,14 @@ void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref c
 void Reader::finish_catalog() {
   for (TableInfo& info : m_tables) {
     if (!info.exported) {
+      const bool own_export =
+          info.decl->exported || std::find(m_files[info.file].program.export_names.begin(),
+                                           m_files[info.file].program.export_names.end(),
+                                           info.decl->name) != m_files[info.file].program.export_names.end();
       m_load.notes.push_back(location(info.file, info.decl->name_token).to_string() + ": table `" +
-                             info.table.name + "` is not exported, so drizzle-kit does not create it");
+                             info.table.name + "` is not exported" +
+                             (own_export ? " by the drizzle.config `schema` files" : "") +
+                             ", so drizzle-kit does not create it");
       continue;
     }
     if (!m_load.catalog.has_schema(info.table.schema)) {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,10 @@ using ts::NodeId;
 struct SourceFile {
   std::string label;
   ts::Program program;
+  // The declarations the schema entries export from this file (through
+  // `export *`, `export { a as b } from` ...): only those are schema
+  // objects, as for drizzle-kit. Unset: every exported declaration.
+  std::optional<std::set<std::string>> schema_names;
 };
 
 // A node of one of the files.

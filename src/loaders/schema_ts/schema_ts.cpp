@@ -6,6 +6,8 @@
 #include "loaders/typescript/module_graph.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 namespace pgadvise::loaders {
 
@@ -52,8 +54,21 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
                                          "Check the drizzle.config `schema` entry and the path."));
     }
   }
+  // What drizzle-kit sees: the values the entries export, by the file
+  // that declares each.
+  std::map<const ts::SourceModule*, std::set<std::string>> visible;
+  for (const fs::path& entry : entries) {
+    for (const auto& [name, symbol] : graph.exports(entry)) {
+      if (symbol.kind == ts::SymbolKind::value && symbol.module != nullptr) {
+        visible[symbol.module].insert(symbol.name);
+      }
+    }
+  }
   for (const ts::SourceModule* module : modules) {
-    sources.push_back(drizzle_reader::SourceFile{display_path(module->path), module->program});
+    const auto names = visible.find(module);
+    sources.push_back(
+        drizzle_reader::SourceFile{display_path(module->path), module->program,
+                                   names == visible.end() ? std::set<std::string>{} : names->second});
   }
   SchemaLoad load =
       drizzle_reader::Reader(std::move(sources), casing,
@@ -71,7 +86,7 @@ SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& source
   std::vector<drizzle_reader::SourceFile> files;
   files.reserve(sources.size());
   for (const SchemaTsSource& source : sources) {
-    files.push_back(drizzle_reader::SourceFile{source.label, ts::parse_program(source.text)});
+    files.push_back(drizzle_reader::SourceFile{source.label, ts::parse_program(source.text), std::nullopt});
   }
   return drizzle_reader::Reader(std::move(files), casing).run();
 }

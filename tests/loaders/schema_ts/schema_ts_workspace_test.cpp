@@ -1,6 +1,7 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "support/files.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 namespace schema_ts_workspace_test {
@@ -40,6 +41,23 @@ TEST(DrizzleSchemaTsWorkspace, TablesBehindAWorkspacePackageAreReadWhereTheyAreD
   ASSERT_EQ(domain->foreign_keys.size(), 1U);
   EXPECT_EQ(domain->foreign_keys[0].ref_table, "users");
   EXPECT_NE(load.catalog.find_table("public", "users"), nullptr);
+}
+
+// drizzle-kit takes what the schema entries export: `export { a as b }`
+// from a file does not bring the file's other tables.
+TEST(DrizzleSchemaTsWorkspace, OnlyWhatTheEntriesReExportIsTheSchema) {
+  TempTree tree;
+  tree.write("db/tables.ts", "import { pgTable, uuid } from \"drizzle-orm/pg-core\";\n"
+                             "export const posts = pgTable(\"posts\", { id: uuid().primaryKey() });\n"
+                             "export const drafts = pgTable(\"drafts\", { id: uuid().primaryKey() });\n");
+  const fs::path entry = tree.write("db/schema.ts", "export { posts as articles } from \"./tables\";\n");
+  const pgadvise::loaders::SchemaLoad load = pgadvise::loaders::load_drizzle_schema({entry}, "");
+  EXPECT_NE(load.catalog.find_table("public", "posts"), nullptr);
+  EXPECT_EQ(load.catalog.find_table("public", "drafts"), nullptr);
+  const bool said = std::any_of(load.notes.begin(), load.notes.end(), [](const std::string& note) {
+    return note.find("`drafts` is not exported by the drizzle.config `schema` files") != std::string::npos;
+  });
+  EXPECT_TRUE(said);
 }
 
 } // namespace schema_ts_workspace_test
