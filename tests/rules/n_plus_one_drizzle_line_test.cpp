@@ -97,8 +97,10 @@ TEST_F(DrizzleLine, TheLoopsCallWithItsDrizzleFix) {
   ASSERT_EQ(found.size(), 2U);
   const json* users = on_table(found, "users");
   ASSERT_NE(users, nullptr);
-  EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
-  EXPECT_NE(code_evidence(*users).find("inside the for...of loop at src/routes/feed.ts:9:3 over page"),
+  // The finding sits at the loop; the evidence names the call in it.
+  EXPECT_EQ(where(*users), "src/routes/feed.ts:9");
+  EXPECT_NE(code_evidence(*users).find("the for...of loop at src/routes/feed.ts:9:3 over page -> the Drizzle "
+                                       "call at src/routes/feed.ts:10:28"),
             std::string::npos)
       << code_evidence(*users);
   const std::string fix = (*users)["fix"]["drizzle"];
@@ -106,12 +108,12 @@ TEST_F(DrizzleLine, TheLoopsCallWithItsDrizzleFix) {
             std::string::npos)
       << fix;
   EXPECT_NE(fix.find("db.query.posts.findMany({ with: {"), std::string::npos) << fix;
-  EXPECT_EQ((*users)["fix"]["drizzle_file"], "src/routes/feed.ts:10");
+  EXPECT_EQ((*users)["fix"]["drizzle_file"], "src/routes/feed.ts:9");
 
   const json* comments = on_table(found, "comments");
   ASSERT_NE(comments, nullptr);
-  EXPECT_EQ(where(*comments), "src/routes/discussion.ts:11");
-  EXPECT_NE(code_evidence(*comments).find("inside the Promise.all(.map) loop at src/routes/discussion.ts:9:"),
+  EXPECT_EQ(where(*comments), "src/routes/discussion.ts:8");
+  EXPECT_NE(code_evidence(*comments).find("the Promise.all(.map) loop at src/routes/discussion.ts:8:"),
             std::string::npos)
       << code_evidence(*comments);
   const std::string comments_fix = (*comments)["fix"]["drizzle"];
@@ -130,11 +132,11 @@ TEST_F(DrizzleLine, SqlcommenterTagsNameTheRouteAndTheLine) {
   const std::string message = (*users)["message"];
   // The tags are URL-encoded in the log, as sqlcommenter writes them.
   EXPECT_NE(message.find("in /feed (src/routes/feed.ts)"), std::string::npos) << message;
-  EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
+  EXPECT_EQ(where(*users), "src/routes/feed.ts:9");
   const json* comments = on_table(found, "comments");
   ASSERT_NE(comments, nullptr);
   EXPECT_NE(comments->at("message").get<std::string>().find("in /users/:id/discussion"), std::string::npos);
-  EXPECT_EQ(where(*comments), "src/routes/discussion.ts:11");
+  EXPECT_EQ(where(*comments), "src/routes/discussion.ts:8");
 }
 
 TEST_F(DrizzleLine, NoMatchingCallSaysSoAndNamesNoLine) {
@@ -192,7 +194,7 @@ export async function digest() {
   const std::vector<json> tagged = findings("feed-commented.log");
   const json* tagged_users = on_table(tagged, "users");
   ASSERT_NE(tagged_users, nullptr);
-  EXPECT_EQ(where(*tagged_users), "src/routes/feed.ts:10");
+  EXPECT_EQ(where(*tagged_users), "src/routes/feed.ts:9");
 }
 
 TEST_F(DrizzleLine, ALoopAfterAnotherTablesRowsIsNotChosenOverTheParentsLoop) {
@@ -212,7 +214,7 @@ export async function commenters() {
   const std::vector<json> found = findings("feed.log");
   const json* users = on_table(found, "users");
   ASSERT_NE(users, nullptr);
-  EXPECT_EQ(where(*users), "src/routes/feed.ts:10");
+  EXPECT_EQ(where(*users), "src/routes/feed.ts:9");
 }
 
 } // namespace n_plus_one_drizzle_line_test

@@ -57,13 +57,81 @@ bool path_ends_with(const std::string& file, const std::string& tail) {
          (file.size() == t.size() || file[file.size() - t.size() - 1] == '/');
 }
 
+// "the for...of loop at a.ts:9:3 over rows -> repo.find() (repo.ts:4:14,
+// called at a.ts:10:5) -> the Drizzle call at repo.ts:5:10"
 std::string call_place(const model::QueryCall& call) {
-  std::string out = "the Drizzle call at " + call.location.to_string();
-  if (!call.via.empty()) {
-    out += ", in " + call.via + "(), called at " + call.via_location.to_string() + ",";
+  std::string out = "the " + call.loop + " loop at " + call.loop_location.to_string() +
+                    (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
+  for (const model::QueryCallStep& step : call.chain) {
+    out += " -> " + step.callee + "() (" + step.declaration.to_string() + ", called at " +
+           step.call.to_string() + ")";
   }
-  return out + " inside the " + call.loop + " loop at " + call.loop_location.to_string() +
-         (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
+  if (call.chain.empty() && !call.via.empty()) {
+    out += " -> " + call.via + "() (called at " + call.via_location.to_string() + ")";
+  }
+  return out + " -> the Drizzle call at " + call.location.to_string();
+}
+
+// The key each row passes, mapped over the loop's rows: `rows.map((row) =>
+// row.authorId)` when the call's value names the loop variable; "ids" when
+// the code does not say.
+std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
+                                             const std::vector<std::string>& props) {
+  std::string prop = props.empty() ? std::string("id") : props.front();
+  std::string ids = "ids";
+  for (std::size_t i = 0; i < call.key_columns.size() && i < call.key_values.size(); ++i) {
+    if (std::find(props.begin(), props.end(), call.key_columns[i]) == props.end()) {
+      continue;
+    }
+    prop = call.key_columns[i];
+    const std::string& value = call.key_values[i];
+    if (!call.loop_iterable.empty() && !call.loop_variable.empty() &&
+        contains_word(value, call.loop_variable)) {
+      ids = call.loop_iterable + ".map((" + call.loop_variable + ") => " + value + ")";
+    }
+    break;
+  }
+  return {prop, ids};
+}
+
+// The Drizzle that replaces the loop's per-row statements with one.
+std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
+                        const std::vector<std::string>& props, const std::string& parent_var) {
+  const std::string rows = call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable;
+  const std::string where = "the " + call.loop + " loop at " + call.loop_location.to_string();
+  std::string text;
+  if (call.in_transaction) {
+    const std::string opener =
+        call.chain.empty() ? std::string("the loop's body") : call.chain.back().callee + "()";
+    text += "// " + opener + " opens a transaction for each row: one statement for all rows needs none\n";
+  }
+  if (kind == StatementKind::insert) {
+    return text + "// one insert for all rows instead of one per row in " + where + ":\nawait db.insert(" +
+           var + ").values(" + rows + ".map((row) => ({ /* the row's values */ })));";
+  }
+  const auto [prop, ids] = row_keys(call, props);
+  const std::string member = advisor::drizzle_member(var, prop);
+  if (kind == StatementKind::update) {
+    return text + "// one update for all rows instead of one per row in " + where + ":\nawait db.update(" +
+           var + ").set({ /* the values */ }).where(inArray(" + member + ", " + ids + "));";
+  }
+  if (kind == StatementKind::delete_) {
+    return text + "// one delete for all rows instead of one per row in " + where + ":\nawait db.delete(" +
+           var + ").where(inArray(" + member + ", " + ids + "));";
+  }
+  const bool relational =
+      call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many;
+  text += "// one query for all rows instead of one per row in " + where + ":\n";
+  text += relational ? "const found = await db.query." + var + ".findMany({ where: inArray(" + member + ", " +
+                           ids + ") });\n"
+                     : "const found = await db.select().from(" + var + ").where(inArray(" + member + ", " +
+                           ids + "));\n";
+  text += "// then take each row's match from `found` (by " + prop + ") inside the loop";
+  if (!parent_var.empty()) {
+    text += "\n// or load them with the parent rows, given a relation in relations(): db.query." +
+            parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
+  }
+  return text;
 }
 
 } // namespace
@@ -188,48 +256,22 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
     return;
   }
   const model::QueryCall& call = *loops.front();
-  finding.location = call.via.empty() ? call.location : call.via_location;
-  finding.message += ", issued at " + finding.location.to_string();
-  finding.evidence.insert(finding.evidence.begin(),
-                          core::Evidence{"code", call_place(call), finding.location});
-  const std::string var = table->property;
+  // The finding sits at the loop; its evidence follows the calls to the query.
+  finding.location = call.loop_location;
+  finding.message += ", issued by the " + call.loop + " loop at " + call.loop_location.to_string();
+  if (!call.chain.empty()) {
+    finding.message += " through " + call.chain.front().callee + "()";
+  }
+  finding.evidence.insert(finding.evidence.begin(), core::Evidence{"code", call_place(call), call.location});
+  if (call.loop_constant > 0) {
+    // Always the same few statements, whatever the data: not an N+1.
+    finding.severity = std::min(finding.severity, core::Severity::info);
+    finding.message += "; the loop runs over a constant list of " + std::to_string(call.loop_constant) +
+                       (call.loop_constant == 1 ? " element" : " elements") + " (" + call.loop_iterable +
+                       "), so it makes that many statements whatever the data";
+  }
   fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
-  if (kind == StatementKind::insert) {
-    fix.drizzle = "// instead of one insert per row in the " + call.loop + " loop:\nawait db.insert(" + var +
-                  ").values(" + (call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable) +
-                  ".map((row) => ({ /* the row's values */ })));";
-    return;
-  }
-  // The key each row passes, mapped over the loop's rows.
-  std::string prop = props.empty() ? std::string("id") : props.front();
-  std::string ids = "ids";
-  for (std::size_t i = 0; i < call.key_columns.size(); ++i) {
-    if (std::find(props.begin(), props.end(), call.key_columns[i]) == props.end()) {
-      continue;
-    }
-    prop = call.key_columns[i];
-    const std::string& value = call.key_values[i];
-    if (!call.loop_iterable.empty() && !call.loop_variable.empty() &&
-        contains_word(value, call.loop_variable)) {
-      ids = call.loop_iterable + ".map((" + call.loop_variable + ") => " + value + ")";
-    }
-    break;
-  }
-  const std::string member = advisor::drizzle_member(var, prop);
-  const bool relational =
-      call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many;
-  std::string text = "// one query for all rows instead of one per row in the " + call.loop + " loop at " +
-                     call.loop_location.to_string() + ":\n";
-  text += relational ? "const found = await db.query." + var + ".findMany({ where: inArray(" + member + ", " +
-                           ids + ") });\n"
-                     : "const found = await db.select().from(" + var + ").where(inArray(" + member + ", " +
-                           ids + "));\n";
-  text += "// then take each row's match from `found` (by " + prop + ") inside the loop";
-  if (!parent_var.empty()) {
-    text += "\n// or load them with the parent rows, given a relation in relations(): db.query." +
-            parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
-  }
-  fix.drizzle = std::move(text);
+  fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_var);
 }
 
 } // namespace pgadvise::rules
