@@ -32,10 +32,13 @@ bool modifier(const Token& t) {
 // Reads one file's tokens into its FileIndex.
 class FileIndexBuilder {
 public:
-  explicit FileIndexBuilder(FileIndex& index) : m_index(index), m_tokens(index.m_program.lex.tokens) {}
+  FileIndexBuilder(FileIndex& index, const ts::Program& program)
+      : m_index(index), m_tokens(program.lex.tokens) {
+    m_index.m_imports = program.imports;
+  }
 
   void build() {
-    for (const ts::Import& import : m_index.m_program.imports) {
+    for (const ts::Import& import : m_index.m_imports) {
       m_imported.insert(import.local);
       if (import.imported == "*" || import.imported == "default") {
         m_namespaces.insert(import.local);
@@ -48,6 +51,10 @@ public:
     find_classes();
     find_functions();
     find_loops();
+    for (LoopInfo& loop : m_index.m_loops) {
+      loop.location = where(loop.keyword);
+      loop.constant = constant_array(loop.iterable_tokens);
+    }
     std::stable_sort(m_index.m_functions.begin(), m_index.m_functions.end(),
                      [](const FunctionInfo& a, const FunctionInfo& b) { return a.begin < b.begin; });
     std::stable_sort(m_index.m_loops.begin(), m_index.m_loops.end(),
@@ -61,6 +68,7 @@ public:
 private:
   FileIndex& m_index;
   const std::vector<Token>& m_tokens;
+  std::vector<std::size_t> m_match;   // the matching bracket of each bracket token
   std::vector<std::size_t> m_open_of; // the innermost open bracket around each token
   std::map<std::string, std::string> m_aliases;
   std::set<std::string, std::less<>> m_namespaces;
@@ -73,13 +81,31 @@ private:
   [[nodiscard]] bool punct(std::size_t i, std::string_view s) const { return tok(i).is_punct(s); }
   [[nodiscard]] bool ident(std::size_t i) const { return tok(i).kind == TokenKind::identifier; }
   [[nodiscard]] bool ident(std::size_t i, std::string_view s) const { return tok(i).is_ident(s); }
-  [[nodiscard]] std::string text(std::size_t first, std::size_t last) const {
-    return m_index.text(first, last);
+  [[nodiscard]] core::SourceLocation where(std::size_t token) const {
+    const Token& t = tok(token);
+    return {m_index.m_path, t.line, t.column};
   }
+
+  // The source text of tokens [first, last] (strings quoted).
+  [[nodiscard]] std::string text(std::size_t first, std::size_t last) const {
+    if (first > last || last >= m_tokens.size()) {
+      return {};
+    }
+    std::string out;
+    for (std::size_t i = first; i <= last; ++i) {
+      if (i > first && m_tokens[i].offset > m_tokens[i - 1].offset + m_tokens[i - 1].length) {
+        out += ' ';
+      }
+      out += m_tokens[i].kind == TokenKind::string ? core::quote_json_string(m_tokens[i].text)
+                                                   : m_tokens[i].text;
+    }
+    return out;
+  }
+  [[nodiscard]] std::string text(TokenRange range) const { return text(range.first, range.last); }
 
   // Template substitutions are brackets too: `${` opens, `}` (middle/tail) closes.
   void match_brackets() {
-    std::vector<std::size_t>& match = m_index.m_match;
+    std::vector<std::size_t>& match = m_match;
     match.assign(m_tokens.size(), k_npos);
     m_open_of.assign(m_tokens.size(), k_npos);
     std::vector<std::size_t> stack;
@@ -102,11 +128,11 @@ private:
   }
 
   [[nodiscard]] std::size_t close_of(std::size_t open) const {
-    const std::vector<std::size_t>& match = m_index.m_match;
+    const std::vector<std::size_t>& match = m_match;
     return open < match.size() && match[open] != k_npos && match[open] > open ? match[open] : k_npos;
   }
   [[nodiscard]] std::size_t open_of(std::size_t close) const {
-    const std::vector<std::size_t>& match = m_index.m_match;
+    const std::vector<std::size_t>& match = m_match;
     return close < match.size() && match[close] != k_npos && match[close] < close ? match[close] : k_npos;
   }
 
@@ -199,6 +225,70 @@ private:
       out.push_back(ident(i) ? tok(i).text : std::string());
     }
     return out;
+  }
+
+  // An argument's text, and its properties when it is an object literal.
+  [[nodiscard]] Argument argument(TokenRange range) const {
+    Argument out{text(range), {}};
+    if (!punct(range.first, "{") || close_of(range.first) != range.last) {
+      return out;
+    }
+    for (std::size_t i = range.first + 1; i < range.last; ++i) {
+      const bool starts = punct(i - 1, "{") || punct(i - 1, ",");
+      if (starts && ident(i) && punct(i + 1, ":")) {
+        std::size_t end = i + 2;
+        while (end < range.last && !punct(end, ",")) {
+          const std::size_t close = close_of(end);
+          end = (close != k_npos ? close : end) + 1;
+        }
+        out.properties.emplace_back(tok(i).text, text(i + 2, end - 1));
+        i = end - 1;
+        continue;
+      }
+      if (starts && ident(i) && (punct(i + 1, ",") || i + 1 == range.last)) {
+        out.properties.emplace_back(tok(i).text, tok(i).text); // shorthand
+        continue;
+      }
+      const std::size_t close = close_of(i);
+      i = close != k_npos && close < range.last ? close : i;
+    }
+    return out;
+  }
+
+  // The element count of a constant array literal at [first, last] (strings,
+  // numbers, booleans; `as const` allowed); 0 when it is not one.
+  [[nodiscard]] std::size_t constant_array(TokenRange range) const {
+    if (range.first > range.last || range.last >= m_tokens.size() || !punct(range.first, "[")) {
+      return 0;
+    }
+    const std::size_t close = close_of(range.first);
+    if (close == k_npos || close > range.last) {
+      return 0;
+    }
+    // Only `as const` may follow the literal.
+    if (close != range.last &&
+        !(close + 2 == range.last && ident(close + 1, "as") && ident(close + 2, "const"))) {
+      return 0;
+    }
+    std::size_t count = 0;
+    bool expect_value = true;
+    for (std::size_t i = range.first + 1; i < close; ++i) {
+      const Token& t = tok(i);
+      if (expect_value) {
+        const bool literal = t.kind == TokenKind::string || t.kind == TokenKind::number ||
+                             t.kind == TokenKind::template_full || t.is_ident("true") || t.is_ident("false");
+        if (!literal) {
+          return 0;
+        }
+        ++count;
+        expect_value = false;
+      } else if (t.is_punct(",")) {
+        expect_value = true;
+      } else {
+        return 0;
+      }
+    }
+    return count;
   }
 
   // The name of the class or object literal whose body the brace at `open` is.
@@ -323,6 +413,7 @@ private:
       function.params = param_names(params_open);
     }
     if (function.name_token != k_npos) {
+      function.name_location = where(function.name_token);
       m_function_names.insert(function.name_token);
       function.container = container_of(m_open_of[function.name_token]);
     }
@@ -349,8 +440,11 @@ private:
           j = close != k_npos && !punct(j, "{") ? close : j;
         }
         if (punct(j, "{")) {
-          FunctionInfo function{j,  body_end(j), name != k_npos ? tok(name).text : std::string(), name, {},
-                                {}, false};
+          FunctionInfo function;
+          function.begin = j;
+          function.end = body_end(j);
+          function.name = name != k_npos ? tok(name).text : std::string();
+          function.name_token = name;
           // `const name = function (...) {`
           if (name == k_npos && i >= 2 && punct(i - 1, "=") && ident(i - 2)) {
             function.name = tok(i - 2).text;
@@ -369,7 +463,12 @@ private:
         if (control_words().count(before) > 0 || (params >= 2 && ident(params - 2, "function"))) {
           continue; // control flow; a `function` declaration is read above
         }
-        add_function({i, body_end(i), before, params - 1, {}, {}, false}, params);
+        FunctionInfo function;
+        function.begin = i;
+        function.end = body_end(i);
+        function.name = before;
+        function.name_token = params - 1;
+        add_function(std::move(function), params);
       }
     }
   }
@@ -432,7 +531,7 @@ private:
         if (close == k_npos) {
           continue;
         }
-        LoopInfo loop{close + 1, body_end(close + 1), i, tok(i).text, {}, {}, {1, 0}};
+        LoopInfo loop{close + 1, body_end(close + 1), i, tok(i).text, {}, {}, {1, 0}, {}, 0};
         if (ident(i, "for")) {
           for (std::size_t j = open + 1; j < close; ++j) {
             if ((ident(j, "of") || ident(j, "in")) && j > open + 1) {
@@ -452,7 +551,7 @@ private:
         }
         m_index.m_loops.push_back(std::move(loop));
       } else if (!member && ident(i, "do") && punct(i + 1, "{")) {
-        m_index.m_loops.push_back({i + 1, body_end(i + 1), i, "do...while", {}, {}, {1, 0}});
+        m_index.m_loops.push_back({i + 1, body_end(i + 1), i, "do...while", {}, {}, {1, 0}, {}, 0});
       } else if (member && punct(i + 1, "(") && i >= 2) {
         static const std::set<std::string, std::less<>> k_methods = {"map",    "forEach", "flatMap", "reduce",
                                                                      "filter", "some",    "every"};
@@ -463,7 +562,7 @@ private:
         if (close == k_npos) {
           continue;
         }
-        LoopInfo loop{i + 1, close, i, "." + tok(i).text, {}, {}, {1, 0}};
+        LoopInfo loop{i + 1, close, i, "." + tok(i).text, {}, {}, {1, 0}, {}, 0};
         const std::size_t receiver = receiver_start(i - 2);
         loop.iterable = text(receiver, i - 2);
         loop.iterable_tokens = {receiver, i - 2};
@@ -596,7 +695,7 @@ private:
 
   void add(model::QueryCall call, std::size_t token) {
     if (!call.table.empty()) {
-      call.location = m_index.where(token);
+      call.location = where(token);
       m_index.m_calls.push_back({std::move(call), token});
     }
   }
@@ -738,7 +837,10 @@ private:
         site.path.push_back(tok(j).text);
       }
       site.token = i;
-      site.args = parts(i + 1);
+      site.location = where(i);
+      for (const TokenRange& part : parts(i + 1)) {
+        site.args.push_back(argument(part));
+      }
       m_index.m_sites.push_back(std::move(site));
     }
   }
@@ -847,9 +949,8 @@ private:
   }
 };
 
-FileIndex::FileIndex(std::string path, const ts::Program& program)
-    : m_path(std::move(path)), m_program(program) {
-  FileIndexBuilder(*this).build();
+FileIndex::FileIndex(std::string path, const ts::Program& program) : m_path(std::move(path)) {
+  FileIndexBuilder(*this, program).build();
 }
 
 const FunctionInfo* FileIndex::function_at(std::size_t token) const {
@@ -907,89 +1008,6 @@ const ClassInfo* FileIndex::find_class(std::string_view name) const {
     }
   }
   return nullptr;
-}
-
-core::SourceLocation FileIndex::where(std::size_t token) const {
-  const std::vector<Token>& tokens = m_program.lex.tokens;
-  const Token& t = token < tokens.size() ? tokens[token] : tokens.back();
-  return {m_path, t.line, t.column};
-}
-
-std::string FileIndex::text(std::size_t first, std::size_t last) const {
-  const std::vector<Token>& tokens = m_program.lex.tokens;
-  if (first > last || last >= tokens.size()) {
-    return {};
-  }
-  std::string out;
-  for (std::size_t i = first; i <= last; ++i) {
-    if (i > first && tokens[i].offset > tokens[i - 1].offset + tokens[i - 1].length) {
-      out += ' ';
-    }
-    out += tokens[i].kind == TokenKind::string ? core::quote_json_string(tokens[i].text) : tokens[i].text;
-  }
-  return out;
-}
-
-std::optional<TokenRange> FileIndex::object_property(TokenRange object, std::string_view name) const {
-  const std::vector<Token>& tokens = m_program.lex.tokens;
-  if (object.first > object.last || object.last >= tokens.size() || !tokens[object.first].is_punct("{") ||
-      m_match[object.first] != object.last) {
-    return std::nullopt;
-  }
-  for (std::size_t i = object.first + 1; i < object.last; ++i) {
-    const bool starts = tokens[i - 1].is_punct("{") || tokens[i - 1].is_punct(",");
-    if (starts && tokens[i].kind == TokenKind::identifier && tokens[i].text == name) {
-      if (tokens[i + 1].is_punct(":")) {
-        std::size_t end = i + 2;
-        while (end < object.last && !tokens[end].is_punct(",")) {
-          end = (m_match[end] != k_npos && m_match[end] > end ? m_match[end] : end) + 1;
-        }
-        return TokenRange{i + 2, end - 1};
-      }
-      if (tokens[i + 1].is_punct(",") || i + 1 == object.last) {
-        return TokenRange{i, i}; // shorthand
-      }
-    }
-    if (m_match[i] != k_npos && m_match[i] > i) {
-      i = m_match[i];
-    }
-  }
-  return std::nullopt;
-}
-
-std::size_t FileIndex::constant_array(TokenRange range) const {
-  const std::vector<Token>& tokens = m_program.lex.tokens;
-  if (range.first > range.last || range.last >= tokens.size() || !tokens[range.first].is_punct("[")) {
-    return 0;
-  }
-  const std::size_t close = m_match[range.first];
-  if (close == k_npos || close > range.last) {
-    return 0;
-  }
-  // Only `as const` may follow the literal.
-  if (close != range.last &&
-      !(close + 2 == range.last && tokens[close + 1].is_ident("as") && tokens[close + 2].is_ident("const"))) {
-    return 0;
-  }
-  std::size_t count = 0;
-  bool expect_value = true;
-  for (std::size_t i = range.first + 1; i < close; ++i) {
-    const Token& t = tokens[i];
-    if (expect_value) {
-      const bool literal = t.kind == TokenKind::string || t.kind == TokenKind::number ||
-                           t.kind == TokenKind::template_full || t.is_ident("true") || t.is_ident("false");
-      if (!literal) {
-        return 0;
-      }
-      ++count;
-      expect_value = false;
-    } else if (t.is_punct(",")) {
-      expect_value = true;
-    } else {
-      return 0;
-    }
-  }
-  return count;
 }
 
 } // namespace pgadvise::loaders::scan

@@ -16,7 +16,9 @@
 // query calls and every other call it makes (with the arguments), so that
 // the scan (query_calls.cpp) can follow a loop's calls through helpers to
 // the query they issue. Read from the token stream, since these sit in
-// function bodies the declaration parser skips.
+// function bodies the declaration parser skips. The index keeps token
+// numbers for position look-ups but no token: the texts and locations it
+// needs are taken while it is built, so the tokens can be let go.
 namespace pgadvise::loaders::scan {
 
 inline constexpr std::size_t k_no_token = static_cast<std::size_t>(-1);
@@ -32,6 +34,7 @@ struct FunctionInfo {
   std::size_t end = 0;
   std::string name;                    // empty when anonymous
   std::size_t name_token = k_no_token; // the name's token
+  core::SourceLocation name_location;
   std::string container; // the class or object literal it is a method of ("default": `export default {`)
   std::vector<std::string> params; // parameter names in order ("" for a destructured one)
   bool transaction = false;        // the callback of `<db>.transaction(...)`
@@ -47,6 +50,8 @@ struct LoopInfo {
   std::string variable;
   std::string iterable;
   TokenRange iterable_tokens;
+  core::SourceLocation location; // of `keyword`
+  std::size_t constant = 0;      // the iterable is an array literal of this many constants
 };
 
 // A Drizzle query call (`db.select().from(t)`, `db.query.t.findFirst`, ...).
@@ -55,11 +60,18 @@ struct DirectCall {
   std::size_t token = 0;
 };
 
+// An argument's source text; for an object literal, its properties' too.
+struct Argument {
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> properties; // `{ a: x, b }`: (a, x), (b, b)
+};
+
 // Any other call: `archive(db, id)`, `repo.find(db, id)`, `this.repo.find(id)`.
 struct CallSite {
   std::vector<std::string> path; // {"this", "repo", "find"}
   std::size_t token = 0;         // the called name's token
-  std::vector<TokenRange> args;
+  core::SourceLocation location; // of that token
+  std::vector<Argument> args;
 };
 
 // A class: its body and the types of its fields, from constructor parameter
@@ -85,7 +97,7 @@ public:
   FileIndex(std::string path, const ts::Program& program);
 
   [[nodiscard]] const std::string& path() const { return m_path; }
-  [[nodiscard]] const ts::Program& program() const { return m_program; }
+  [[nodiscard]] const std::vector<ts::Import>& imports() const { return m_imports; }
   [[nodiscard]] const std::vector<FunctionInfo>& functions() const { return m_functions; }
   [[nodiscard]] const std::vector<LoopInfo>& loops() const { return m_loops; }
   [[nodiscard]] const std::vector<DirectCall>& calls() const { return m_calls; }
@@ -108,20 +120,10 @@ public:
   [[nodiscard]] const ClassInfo* class_at(std::size_t token) const;
   [[nodiscard]] const ClassInfo* find_class(std::string_view name) const;
 
-  [[nodiscard]] core::SourceLocation where(std::size_t token) const;
-  // The source text of tokens [first, last] (strings quoted).
-  [[nodiscard]] std::string text(std::size_t first, std::size_t last) const;
-  [[nodiscard]] std::string text(TokenRange range) const { return text(range.first, range.last); }
-  // An object literal argument's property: `{ a: x, b }` -> x for "a", b for "b".
-  [[nodiscard]] std::optional<TokenRange> object_property(TokenRange object, std::string_view name) const;
-  // The element count of a constant array literal at [first, last] (strings,
-  // numbers, booleans; `as const` allowed); 0 when it is not one.
-  [[nodiscard]] std::size_t constant_array(TokenRange range) const;
-
 private:
   friend class FileIndexBuilder;
   std::string m_path;
-  const ts::Program& m_program;
+  std::vector<ts::Import> m_imports;
   std::vector<FunctionInfo> m_functions; // sorted by begin
   std::vector<LoopInfo> m_loops;         // sorted by begin
   std::vector<DirectCall> m_calls;
@@ -129,7 +131,6 @@ private:
   std::vector<ClassInfo> m_classes;
   std::vector<TypeImport> m_type_imports;
   std::map<std::string, std::string> m_new_locals;
-  std::vector<std::size_t> m_match; // matching bracket of each bracket token
   // Innermost function / loop around each token (index + 1; 0 = none).
   std::vector<std::uint32_t> m_function_of;
   std::vector<std::uint32_t> m_loop_of;

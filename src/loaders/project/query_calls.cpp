@@ -17,6 +17,7 @@
 #include "loaders/project/query_call_files.hpp"
 #include "loaders/project/query_call_reader.hpp"
 #include "loaders/typescript/module_graph.hpp"
+#include "loaders/typescript/parser.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -31,9 +32,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::size_t k_max_calls = 20000; // a project with more is searched only that far
-constexpr std::size_t k_max_hops = 4;      // helper calls below the one a loop makes
-constexpr std::size_t k_max_reach = 64;    // queries a helper is followed to
+constexpr std::size_t k_max_calls = 100000; // a project with more is searched only that far
+constexpr std::size_t k_max_hops = 4;       // helper calls below the one a loop makes
+constexpr std::size_t k_max_reach = 64;     // queries a helper is followed to
 constexpr std::uintmax_t k_max_source_bytes = 16U << 20U;
 
 using NodeId = std::size_t;
@@ -41,7 +42,7 @@ constexpr NodeId k_no_node = static_cast<NodeId>(-1);
 
 struct Source {
   std::string relative;
-  fs::path path; // absolute, normal
+  std::string path; // absolute, normal (a string: an fs::path holds a list of its components)
   std::optional<std::string> text;
   bool reaches_drizzle = false;
 };
@@ -74,6 +75,25 @@ bool project_specifier(std::string_view specifier) {
   return specifier.rfind("./", 0) == 0 || specifier.rfind("../", 0) == 0 || specifier.rfind('/', 0) == 0 ||
          specifier.rfind("@/", 0) == 0 || specifier.rfind("~/", 0) == 0 || specifier.rfind('#', 0) == 0 ||
          specifier == "." || specifier == "..";
+}
+
+// The element count of the array literal `init` when every element is a
+// string, number or boolean literal; 0 otherwise.
+std::size_t constant_count(const ts::Program& program, ts::NodeId init) {
+  if (init == ts::k_no_node || init >= program.nodes.size()) {
+    return 0;
+  }
+  const ts::Node& node = program.node(init);
+  if (node.kind != ts::NodeKind::array || node.children.empty()) {
+    return 0;
+  }
+  for (const ts::NodeId element : node.children) {
+    const ts::NodeKind kind = element == ts::k_no_node ? ts::NodeKind::other : program.node(element).kind;
+    if (kind != ts::NodeKind::string && kind != ts::NodeKind::number && kind != ts::NodeKind::boolean) {
+      return 0;
+    }
+  }
+  return node.children.size();
 }
 
 // What one file's named functions hold: calls and sites by function, and
@@ -118,6 +138,7 @@ private:
   std::vector<Node> m_nodes;
   std::map<const FunctionInfo*, NodeId> m_node_of;
   std::map<const CallSite*, NodeId> m_site_target;
+  std::map<const ts::SourceModule*, std::map<std::string, std::size_t, std::less<>>> m_constants;
 
   ts::Workspace workspace() const {
     ts::Workspace out;
@@ -161,9 +182,9 @@ private:
         continue;
       }
       ++m_project.query_files_searched;
-      const fs::path path = (m_root / file).lexically_normal();
-      m_by_path.emplace(path.string(), m_sources.size());
-      m_sources.push_back({file, path, std::move(text), false});
+      std::string path = (m_root / file).lexically_normal().string();
+      m_by_path.emplace(path, m_sources.size());
+      m_sources.push_back({file, std::move(path), std::move(text), false});
     }
   }
 
@@ -182,7 +203,7 @@ private:
           }
           continue;
         }
-        const std::optional<fs::path> target = m_resolver.resolve(source.path, specifier);
+        const std::optional<fs::path> target = m_resolver.resolve(fs::path(source.path), specifier);
         if (!target) {
           // A project path that leads nowhere the scan can see (a missing
           // file, an alias it cannot read) may be the db client: the file
@@ -216,17 +237,34 @@ private:
     }
   }
 
+  // Each reaching file parsed once; its index taken from the tokens, which
+  // then go (the module graph keeps the declarations, imports and exports).
   void index_files() {
     for (Source& source : m_sources) {
-      if (!source.reaches_drizzle) {
+      if (!source.reaches_drizzle || !source.text) {
         continue;
       }
-      const ts::SourceModule* module = m_graph.load(source.path);
-      source.text.reset(); // the graph holds it parsed now
-      if (module == nullptr) {
-        continue;
+      ts::Program program = ts::parse_program(*source.text);
+      source.text.reset();
+      auto index = std::make_unique<FileIndex>(source.relative, program);
+      // What the module graph needs stays (imports, exports, declarations by
+      // name); the tokens and expression trees go, but for the element
+      // counts of top-level constant arrays, kept aside.
+      std::map<std::string, std::size_t, std::less<>> constants;
+      for (ts::Declaration& declaration : program.declarations) {
+        if (const std::size_t count = constant_count(program, declaration.init); count > 0) {
+          constants.emplace(declaration.name, count);
+        }
+        declaration.init = ts::k_no_node;
       }
-      m_files.push_back(std::make_unique<FileIndex>(source.relative, module->program));
+      std::vector<ts::Token>().swap(program.lex.tokens); // `= {}` would keep the capacity
+      std::vector<ts::Comment>().swap(program.lex.comments);
+      std::vector<ts::Node>().swap(program.nodes);
+      const ts::SourceModule* module = m_graph.adopt(fs::path(source.path), std::move(program));
+      if (!constants.empty()) {
+        m_constants.emplace(module, std::move(constants));
+      }
+      m_files.push_back(std::move(index));
       const FileIndex& file = *m_files.back();
       m_by_module[module] = &file;
       FileFunctions& functions = m_functions[&file];
@@ -357,7 +395,7 @@ private:
 
   // `import store from "./store"` where the module says `export default { m() {} }`.
   NodeId default_object_method(const FileIndex& file, std::string_view local, std::string_view member) {
-    for (const ts::Import& import : file.program().imports) {
+    for (const ts::Import& import : file.imports()) {
       if (import.local != local || import.imported != "default") {
         continue;
       }
@@ -431,29 +469,25 @@ private:
   // The element count of the loop's iterable when it is a constant array:
   // written in the loop, or a `const` of this file or one it imports.
   std::size_t loop_constant(const FileIndex& file, const LoopInfo& loop) {
-    if (const std::size_t inline_count = file.constant_array(loop.iterable_tokens); inline_count > 0) {
-      return inline_count;
+    if (loop.constant > 0) {
+      return loop.constant;
     }
     const TokenRange range = loop.iterable_tokens;
     if (range.first != range.last) {
       return 0;
     }
     const std::optional<ts::Symbol> symbol = m_graph.resolve_local(path_of(file), loop.iterable);
-    if (!symbol || symbol->declaration == nullptr || symbol->declaration->init == ts::k_no_node) {
+    if (!symbol || symbol->module == nullptr || symbol->kind != ts::SymbolKind::value) {
       return 0;
     }
-    const ts::Program& program = symbol->module->program;
-    const ts::Node& init = program.node(symbol->declaration->init);
-    if (init.kind != ts::NodeKind::array || init.children.empty()) {
-      return 0;
+    if (const auto kept = m_constants.find(symbol->module); kept != m_constants.end()) {
+      const auto count = kept->second.find(symbol->name);
+      return count == kept->second.end() ? 0 : count->second;
     }
-    for (const ts::NodeId element : init.children) {
-      const ts::NodeKind kind = element == ts::k_no_node ? ts::NodeKind::other : program.node(element).kind;
-      if (kind != ts::NodeKind::string && kind != ts::NodeKind::number && kind != ts::NodeKind::boolean) {
-        return 0;
-      }
-    }
-    return init.children.size();
+    // A module the graph read itself (it reaches no database): its tree is whole.
+    return symbol->declaration == nullptr
+               ? 0
+               : constant_count(symbol->module->program, symbol->declaration->init);
   }
 
   // The tables the function around a loop reads or writes before it,
@@ -488,7 +522,7 @@ private:
 
   void describe_loop(const FileIndex& file, const LoopInfo& loop, model::QueryCall& call) {
     call.loop = loop.kind;
-    call.loop_location = file.where(loop.keyword);
+    call.loop_location = loop.location;
     call.loop_variable = loop.variable;
     call.loop_iterable = loop.iterable;
     call.tables_before = tables_before(file, loop);
@@ -519,22 +553,25 @@ private:
   // caller's terms: a parameter becomes the argument passed for it, and
   // `param.prop` the property of an object literal passed for it.
   static std::string in_caller_terms(const std::string& value, const FunctionInfo& callee,
-                                     const FileIndex& file, const CallSite& site) {
+                                     const CallSite& site) {
     for (std::size_t i = 0; i < callee.params.size() && i < site.args.size(); ++i) {
       const std::string& param = callee.params[i];
+      const Argument& arg = site.args[i];
       if (param.empty()) {
         continue;
       }
       if (value == param) {
-        return file.text(site.args[i]);
+        return arg.text;
       }
       if (value.size() > param.size() + 1 && value.compare(0, param.size(), param) == 0 &&
           value[param.size()] == '.') {
         const std::string property = value.substr(param.size() + 1);
-        if (const auto found = file.object_property(site.args[i], property)) {
-          return file.text(*found);
+        for (const auto& [name, text] : arg.properties) {
+          if (name == property) {
+            return text;
+          }
         }
-        return file.text(site.args[i]) + "." + property;
+        return arg.properties.empty() ? arg.text + "." + property : value;
       }
     }
     return value;
@@ -561,7 +598,7 @@ private:
         hops.insert(hops.end(), each.hops.begin(), each.hops.end());
         for (std::size_t i = hops.size(); i-- > 0;) {
           for (std::string& value : call.key_values) {
-            value = in_caller_terms(value, *m_nodes[hops[i].node].function, *hops[i].file, *hops[i].site);
+            value = in_caller_terms(value, *m_nodes[hops[i].node].function, *hops[i].site);
           }
         }
         for (const Hop& hop : hops) {
@@ -570,8 +607,7 @@ private:
           for (const std::string& part : hop.site->path) {
             callee += (callee.empty() ? "" : ".") + part;
           }
-          call.chain.push_back(
-              {callee, hop.file->where(hop.site->token), node.file->where(node.function->name_token)});
+          call.chain.push_back({callee, hop.site->location, node.function->name_location});
         }
         call.via = call.chain.front().callee;
         call.via_location = call.chain.front().call;

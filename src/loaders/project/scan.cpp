@@ -158,7 +158,9 @@ std::vector<std::string> walk(const std::filesystem::path& root) {
     if (!entry.is_regular_file(type_ec)) {
       continue;
     }
-    files.push_back(std::filesystem::relative(entry.path(), root, type_ec).generic_string());
+    // Lexical: the iterator's paths are root/..., and std::filesystem::relative
+    // would resolve every component of both paths on disk (a readlink each).
+    files.push_back(entry.path().lexically_relative(root).generic_string());
   }
   std::sort(files.begin(), files.end());
   return files;
