@@ -13,7 +13,9 @@
 #    --log` on the compressed file; times pgbadger -j2 on a 50 MB slice,
 # 4. schemas: bench/scale.sh 10000 100000 (the issue's shape),
 # 5. repositories: bench/make-repo.py (300 migrations, 3,000 source files,
-#    5,000 node_modules files), then `pgadvise lint .` at its root,
+#    5,000 node_modules files), then `pgadvise lint .` at its root; the
+#    same at the root of bench/make-real-repo.py's real-shaped monorepo
+#    (18,000 files) and of its folder of 20 such projects,
 # 6. writes DIR/results.md (default DIR: /tmp/pgadvise-bench) and, with
 #    --docs (or its old name --readme), puts it in docs/benchmarks.md
 #    between the bench-table markers.
@@ -36,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --log) log="$2"; shift 2 ;;
     --docs | --readme) readme=1; shift ;;
     --skip-100k) sizes=(10000); shift ;;
-    *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 mkdir -p "$out"
@@ -150,6 +152,18 @@ python3 "$here/make-repo.py" "$repo" 300 3000 5000 >"$out/monorepo.txt"
 files=$(find "$repo" -type f | wc -l)
 time_median repository "pgadvise lint . ($files files, 300 migrations)" - 1 \
   "cd '$repo' && '$pgadvise' lint . --format json --fail-on none"
+# A repository shaped like a real monorepo (bench/make-real-repo.py: 18,000
+# files, 3,000 of them reaching the database package through workspace
+# packages and barrels, 500 helpers with common names, files up to 5,000
+# lines), and a folder of 20 such projects.
+real="$out/real-repo"
+python3 "$here/make-real-repo.py" repo "$real" 18000 1 >"$out/real-repo.txt"
+time_median repository "pgadvise lint . (real-shaped monorepo, $(cut -d' ' -f1 "$out/real-repo.txt") files)" - 1 \
+  "cd '$real' && '$pgadvise' lint . --format json --fail-on none"
+folder="$out/real-folder"
+python3 "$here/make-real-repo.py" folder "$folder" 20 1 >"$out/real-folder.txt"
+time_median repository "pgadvise lint . (20 real-shaped projects, $(cut -d' ' -f1 "$out/real-folder.txt") files)" - 10 \
+  "cd '$folder' && '$pgadvise' lint . --format json --fail-on none"
 
 # 6. The table (bench/table.py can write it again from all.tsv and load.txt).
 awk '{ print $1 }' /proc/loadavg >"$out/load.txt"
