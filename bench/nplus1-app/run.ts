@@ -1,7 +1,8 @@
 // Virtual users of the flowdesk fixture app (fixtures/nplus1-app): each signs
 // in as one member of one workspace and makes REQUESTS tRPC calls through the
-// app's own router, all users at once over the app's one pg Pool. What the
-// users pick is seeded (SEED, VUS); the interleaving is real concurrency.
+// app's own router (every procedure at least once, the rest by weight), all
+// users at once over the app's one pg Pool. What the users pick is seeded
+// (SEED, VUS); the interleaving is real concurrency.
 // The catalog of ids is read through a second connection whose role the
 // server does not log. Prints a JSON summary (requests per procedure).
 import { db, pool } from "@flowdesk/db";
@@ -100,7 +101,10 @@ async function virtualUser(index: number, seed: number, count: number, catalog: 
   const me = random.pick(catalog.members);
   const ws = catalog.workspaces.get(me.workspaceId)!;
   const caller = createCaller({ db, token: me.token, workspaceId: me.workspaceId });
-  for (let i = 0; i < count; i++) {
+  // Every procedure once (so each loop runs in every log), the rest picked
+  // by weight; in a seeded order.
+  const plan = [...requests];
+  while (plan.length < count) {
     let roll = random.next() * total;
     let chosen = requests[0]!;
     for (const request of requests) {
@@ -110,6 +114,9 @@ async function virtualUser(index: number, seed: number, count: number, catalog: 
         break;
       }
     }
+    plan.push(chosen);
+  }
+  for (const chosen of random.sample(plan, plan.length)) {
     try {
       await chosen[2](caller, ws, random);
       done.set(chosen[0], (done.get(chosen[0]) ?? 0) + 1);
