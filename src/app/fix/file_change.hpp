@@ -14,6 +14,9 @@ struct FileChange {
   std::string before;
   std::string after;
   bool created = false;
+  // Shown in the diff instead of the whole text, when set: a generated
+  // file nobody reads line by line (a drizzle-kit snapshot copy).
+  std::string summary{};
 };
 
 // A path as the diff and notes show it: relative to the working directory

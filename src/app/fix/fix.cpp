@@ -301,6 +301,46 @@ const model::Column* column_in(const model::Catalog* catalog, const std::string&
   return found != nullptr ? found->find_column(column) : nullptr;
 }
 
+// An index to drop that schema.ts does not declare (by definition): a
+// migration built it by hand, so no schema.ts entry can remove it. If the
+// snapshot has it, drizzle-kit's next generate drops it; if not, a custom
+// migration does.
+DriftFix drift_removal(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas) {
+  DriftFix out;
+  const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+  const std::string& table_name = finding.object.table;
+  const model::Table* applied = schemas.applied->find_table(schema, table_name);
+  const model::Index* index = applied != nullptr ? applied->find_index(edit.name) : nullptr;
+  const model::Table* declared = schemas.declared->find_table(schema, table_name);
+  if (index == nullptr || declared == nullptr) {
+    return out;
+  }
+  const auto same = [index](const model::Table* table) {
+    return table != nullptr &&
+           std::any_of(table->indexes.begin(), table->indexes.end(),
+                       [index](const model::Index& other) { return same_index(other, *index); });
+  };
+  if (same(declared)) {
+    return out; // schema.ts has it: its entry goes
+  }
+  const std::string what = schema + "." + table_name + ": schema.ts does not declare " + index->name;
+  if (schemas.snapshot != nullptr && same(schemas.snapshot->find_table(schema, table_name))) {
+    out.handled = true;
+    out.note = what + ", and the snapshot still has it: drizzle-kit's next generate drops it";
+    return out;
+  }
+  auto statement = migration_statement(finding);
+  if (!statement || !schemas.migrations_dir) {
+    return out;
+  }
+  out.handled = true;
+  out.statement = *statement;
+  out.note = what + " (a migration built it by hand), so no schema.ts edit and no generate drops it: "
+                    "schema.ts is right, and a custom migration (what `drizzle-kit generate --custom` makes) "
+                    "drops it";
+  return out;
+}
+
 // A finding whose change schema.ts already declares: an index of the same
 // definition (whatever its name), or a column already of the new type.
 DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas) {
@@ -326,6 +366,9 @@ DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const F
       out.statement = render_index_ddl(schema, table, *placement.declared);
     }
     return out;
+  }
+  if (edit.kind == SchemaEditKind::remove_index) {
+    return drift_removal(finding, edit, schemas);
   }
   if (edit.kind != SchemaEditKind::replace_column || finding.object.columns.size() != 1) {
     return out;
@@ -524,7 +567,8 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
   }
   for (const auto& [folder, statements] : custom) {
     std::vector<std::string> body = statements;
-    body.front() = "-- pgadvise fix: what schema.ts declares and no migration built\n" + body.front();
+    body.front() =
+        "-- pgadvise fix: what the SQL migrations lack to match schema.ts (drift)\n" + body.front();
     auto files = custom_migration(folder, "pgadvise_drift", body, targets.now);
     if (files) {
       plan.files.insert(plan.files.end(), files->begin(), files->end());
@@ -563,6 +607,11 @@ FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Proj
 void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes) {
   if (!written) {
     for (const FileChange& change : plan.files) {
+      if (!change.summary.empty()) {
+        out << "--- " << (change.created ? "/dev/null" : "a/" + change.label) << "\n+++ b/" << change.label
+            << "\n# " << change.summary << "\n";
+        continue;
+      }
       out << core::unified_diff(change.label, change.before, change.after, change.created);
     }
   }

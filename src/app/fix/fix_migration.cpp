@@ -144,6 +144,12 @@ core::Result<std::vector<FileChange>> custom_kit_0(const fs::path& folder, const
   (*snapshot)["id"] = snapshot_id(sql + tag + previous);
   (*snapshot)["prevId"] = previous;
   files->push_back(created(folder / "meta" / (number + "_snapshot.json"), snapshot->dump(2)));
+  files->back().summary =
+      newest->filename().string() + " under a new id (" + (*snapshot)["id"].get<std::string>() + ", prevId " +
+      previous +
+      "): the schema did not change, as drizzle-kit generate --custom "
+      "writes it; " +
+      std::to_string(std::count(files->back().after.begin(), files->back().after.end(), '\n') + 1) + " lines";
   return *files;
 }
 

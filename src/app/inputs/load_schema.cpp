@@ -6,6 +6,7 @@
 #include "loaders/identifiers.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
+#include "loaders/typescript/module_resolver.hpp"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -164,6 +165,26 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
   }
 }
 
+// The monorepo the schema files lie in, for following their imports: the
+// packages the project scan listed when the scan covered it, else a walk
+// of the monorepo's own root (a drizzle.config in one app of it).
+ts::Workspace workspace_of(const SchemaSources& sources) {
+  const fs::path root = ts::find_workspace_root(sources.schema_ts.front());
+  std::error_code ec;
+  const fs::path project_root = fs::absolute(sources.project.root, ec).lexically_normal();
+  if (sources.project.packages.empty() || root != project_root) {
+    return ts::find_workspace(root);
+  }
+  ts::Workspace workspace;
+  workspace.root = root;
+  for (const model::Package& package : sources.project.packages) {
+    if (!package.name.empty()) {
+      workspace.packages.push_back({package.name, (root / package.dir).lexically_normal()});
+    }
+  }
+  return workspace;
+}
+
 std::size_t count_unresolved(const SchemaLoad& load) {
   return static_cast<std::size_t>(
       std::count_if(load.diagnostics.begin(), load.diagnostics.end(), [](const core::Finding& finding) {
@@ -176,7 +197,9 @@ std::size_t count_unresolved(const SchemaLoad& load) {
 SchemaLoad load_schema(const SchemaSources& sources) {
   std::optional<SchemaLoad> drizzle;
   if (!sources.schema_ts.empty()) {
-    drizzle = load_drizzle_schema(sources.schema_ts, sources.project.casing, sources.drizzle_kit_1);
+    ts::ModuleResolver resolver(workspace_of(sources));
+    drizzle =
+        load_drizzle_schema(sources.schema_ts, sources.project.casing, sources.drizzle_kit_1, &resolver);
     truncate_identifiers(drizzle->catalog); // as the database would keep its names
   }
   SchemaLoad load;

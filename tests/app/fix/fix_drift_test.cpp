@@ -182,6 +182,9 @@ TEST_F(FixDrift, AnIndexTheMigrationsLostComesBackAsADrizzleKit031CustomMigratio
   EXPECT_EQ(copy["prevId"], "11111111-1111-4111-8111-111111111111");
   EXPECT_NE(copy["id"], copy["prevId"]);
   EXPECT_EQ(copy["tables"], nlohmann::json::object());
+  // The diff names the copy instead of printing it whole.
+  EXPECT_NE(snapshot->summary.find("0000_snapshot.json under a new id"), std::string::npos)
+      << snapshot->summary;
   EXPECT_NE(all_notes(plan).find("schema.ts declares session_userId_idx"), std::string::npos)
       << all_notes(plan);
   EXPECT_NE(all_notes(plan).find("generate writes nothing"), std::string::npos) << all_notes(plan);
@@ -239,6 +242,32 @@ TEST_F(FixDrift, AnUndeclaredIndexGoesIntoSchemaTsOncePerDefinition) {
       << schema->after;
   EXPECT_EQ(schema->after.find("session_user_id_fk_idx"), std::string::npos) << schema->after;
   EXPECT_EQ(change_named(plan, "0001_pgadvise_drift.sql"), nullptr);
+}
+
+// The other direction: an index a migration built by hand, which schema.ts
+// and the snapshot never declared, is dropped by a custom migration (no
+// schema.ts entry to remove, and generate would not drop it).
+TEST_F(FixDrift, AnIndexOnlyTheSqlHasIsDroppedByACustomMigration) {
+  kit_0_folder();
+  m_applied = replayed(std::string(k_tables) + "CREATE INDEX session_token_idx ON session (token);\n"
+                                               "CREATE INDEX session_token_copy_idx ON session (token);\n",
+                       pgadvise::model::SchemaSource::sql_replay);
+  pgadvise::core::Finding finding;
+  finding.rule = "duplicate-index";
+  finding.object = {"public", "session", {"token"}, "session_token_copy_idx"};
+  pgadvise::core::Fix fix;
+  fix.ddl = "DROP INDEX CONCURRENTLY IF EXISTS session_token_copy_idx;";
+  fix.drizzle = "// remove from schema.ts: index(\"session_token_copy_idx\").on(table.token)";
+  fix.drizzle_file = m_schema.string() + ":3";
+  fix.drizzle_table = "sessions";
+  finding.fix = fix;
+  const FixPlan plan = plan_fixes({finding}, m_project, m_targets);
+  EXPECT_EQ(change_named(plan, "schema.ts"), nullptr);
+  const FileChange* sql = change_named(plan, "drizzle/0001_pgadvise_drift.sql");
+  ASSERT_NE(sql, nullptr) << all_notes(plan);
+  EXPECT_NE(sql->after.find("DROP INDEX IF EXISTS session_token_copy_idx;"), std::string::npos) << sql->after;
+  EXPECT_NE(all_notes(plan).find("schema.ts does not declare session_token_copy_idx"), std::string::npos)
+      << all_notes(plan);
 }
 
 } // namespace fix_drift_test

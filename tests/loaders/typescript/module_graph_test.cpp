@@ -237,4 +237,29 @@ TEST(ModuleGraph, EachFileIsReadOnce) {
   EXPECT_EQ(graph.exports(index).size(), 30U);
 }
 
+// Hostile shapes end, and say where: an `extends` cycle, exports that
+// nest conditions forever, a barrel that re-exports itself.
+TEST(ModuleResolver, CyclesAndDeepNestingEndAndAreNamed) {
+  TempTree tree;
+  tree.write("tsconfig.json",
+             R"({ "extends": "./b.json", "compilerOptions": { "paths": { "@/*": ["./src/*"] } } })");
+  tree.write("b.json", R"({ "extends": "./tsconfig.json" })");
+  std::string nested = R"({"default": "./src/x.ts"})";
+  for (int i = 0; i < 40; ++i) {
+    nested = R"({"node": )" + nested + "}";
+  }
+  tree.write("packages/deep/package.json", R"({ "name": "deep", "exports": { ".": )" + nested + " } }");
+  tree.write("packages/deep/src/x.ts", "");
+  tree.write("src/a.ts", "export * from \"./a\";\nexport const a = 1;\n");
+  const fs::path from = tree.write("src/main.ts", "");
+  ModuleResolver resolver(find_workspace(tree.root()));
+  EXPECT_EQ(relative(tree, resolver.resolve(from, "@/a")), "src/a.ts");
+  EXPECT_FALSE(resolver.resolve(from, "deep")); // deeper than any real package nests them
+  ASSERT_FALSE(resolver.problems().empty());
+  EXPECT_NE(resolver.problems().front().find("`extends` goes deeper"), std::string::npos)
+      << resolver.problems().front();
+  ModuleGraph graph(resolver);
+  EXPECT_EQ(where(tree, graph.find_export(tree.root() / "src/a.ts", "a")), "src/a.ts:2 a");
+}
+
 } // namespace module_graph_test
