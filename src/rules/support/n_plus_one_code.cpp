@@ -85,8 +85,10 @@ std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
     }
     prop = call.key_columns[i];
     const std::string& value = call.key_values[i];
-    if (!call.loop_iterable.empty() && !call.loop_variable.empty() &&
-        contains_word(value, call.loop_variable)) {
+    if (!call.loop_iterable.empty() && value == call.loop_variable) {
+      ids = call.loop_iterable; // the rows are the keys
+    } else if (!call.loop_iterable.empty() && !call.loop_variable.empty() &&
+               contains_word(value, call.loop_variable)) {
       ids = call.loop_iterable + ".map((" + call.loop_variable + ") => " + value + ")";
     }
     break;
@@ -106,8 +108,9 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
     text += "// " + opener + " opens a transaction for each row: one statement for all rows needs none\n";
   }
   if (kind == StatementKind::insert) {
+    const std::string row = call.loop_variable.empty() ? std::string("row") : call.loop_variable;
     return text + "// one insert for all rows instead of one per row in " + where + ":\nawait db.insert(" +
-           var + ").values(" + rows + ".map((row) => ({ /* the row's values */ })));";
+           var + ").values(" + rows + ".map((" + row + ") => ({ /* the row's values */ })));";
   }
   const auto [prop, ids] = row_keys(call, props);
   const std::string member = advisor::drizzle_member(var, prop);
