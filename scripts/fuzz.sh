@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 all_targets=(sql_replay drizzle_snapshot drizzle_journal schema_ts drizzle_config pgadvise_config logs pgss plan_json
-  project_yaml project_toml project_shell project_dockerfile project_json)
+  project_yaml project_toml project_shell project_dockerfile project_json query_calls)
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
   targets=("${all_targets[@]}")
@@ -44,6 +44,7 @@ seed_files() {
     project_shell) find fixtures/push -name '*.sh' -o -name 'Makefile' -o -name 'Procfile' ;;
     project_dockerfile) find fixtures/push -name 'Dockerfile*' ;;
     project_json) find fixtures/push fixtures/drizzle-app -name 'package.json' -o -name 'vercel.json' -o -name 'railway.json' ;;
+    query_calls) find fixtures/nplus1-app fixtures/drizzle-loop-app fixtures/drizzle-app -name '*.ts' -size -64k ;;
   esac
 }
 takes_selector() {

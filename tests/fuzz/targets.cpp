@@ -184,6 +184,22 @@ void fuzz_project_json(std::string_view data) {
   scan_project_file(data, {"package.json", "vercel.json", "railway.json"});
 }
 
+// A TypeScript source the query-call scan reads, twice: as a repository
+// module and as a page that imports it (`import * as repo`, a default
+// import), so that loops, helper calls and their resolution all run on it.
+void fuzz_query_calls(std::string_view data) {
+  const fs::path root = scratch().fresh_dir("query-calls");
+  write_file(root / "package.json", R"({"name":"app","dependencies":{"drizzle-orm":"1"}})");
+  std::string source = "import { eq } from \"drizzle-orm\";\nimport * as repo from \"./repo\";\n"
+                       "import helper from \"./repo\";\n";
+  source.append(data);
+  write_file(root / "src/repo.ts", source);
+  write_file(root / "src/page.ts", source);
+  model::Project project;
+  project.root = root;
+  loaders::scan_project(project);
+}
+
 } // namespace
 
 const std::vector<Target>& targets() {
@@ -202,6 +218,7 @@ const std::vector<Target>& targets() {
       {"project_shell", fuzz_project_shell},
       {"project_dockerfile", fuzz_project_dockerfile},
       {"project_json", fuzz_project_json},
+      {"query_calls", fuzz_query_calls},
   };
   return k_targets;
 }

@@ -195,6 +195,32 @@ TEST_F(HostileInput, FiftyThousandNestedParentheses) {
   EXPECT_TRUE(run.has_table_finding("after_hostile"));
 }
 
+// The query-call scan follows a project's TypeScript through helpers: deep
+// brackets, an unterminated template, binary bytes and helpers that call
+// each other in a cycle are read as far as they go, without a crash, a hang
+// or a runaway.
+TEST_F(HostileInput, TypeScriptTheQueryCallScanCannotMakeSenseOf) {
+  fs::create_directories(dir() / "app" / "src");
+  fs::create_directories(dir() / "app" / "migrations");
+  fs::copy_file(dir() / "zz_after.sql", dir() / "app" / "migrations" / "0000_after.sql");
+  const std::string head = "import { eq } from \"drizzle-orm\";\nimport * as repo from \"./cycle\";\n";
+  write("app/package.json", R"({"name":"app","dependencies":{"drizzle-orm":"1"}})");
+  write("app/src/deep.ts", head + "for (const x of rows) " + std::string(50000, '(') +
+                               std::string(50000, '{') + "repo.f(db, x.id)\n");
+  write("app/src/unterminated.ts",
+        head + "for (const x of rows) { repo.f(db, x.id); export default { m(`${`${ for (\n");
+  write("app/src/binary.ts",
+        head + std::string("\x00\xff\x1f\x8b`${{((\"'", 12) + std::string(100000, '\x01'));
+  write("app/src/cycle.ts", head +
+                                "export function f(db, a) { return g(db, a); }\n"
+                                "export function g(db, a) { for (const b of a) f(db, b); return f(db, a); }\n"
+                                "export class A { constructor(private readonly r: A) {} m(id: number) { "
+                                "return this.r.m(id); } }\n");
+  const LintRun run = lint({"app"});
+  EXPECT_TRUE(run.process.exit_code == 0 || run.process.exit_code == 1) << run.process.err;
+  EXPECT_TRUE(run.has_table_finding("after_hostile")) << run.process.out.substr(0, 2000);
+}
+
 TEST_F(HostileInput, TwoHundredThousandElementInList) {
   std::string list = "1";
   for (int i = 2; i <= 200000; ++i) {
