@@ -18,10 +18,13 @@ set(PGADVISE_TEST_SUITES_cluster
   LiveConsolidation
   LiveExplainSafety
   LiveExpressionIndex
+  LiveIndexSet
   LivePoliciesTest
   LiveRuleFixtures
   SchemaFidelity
   StatsCli
+  VerifyLocks
+  VerifyLocksCli
 )
 set(PGADVISE_TEST_SUITES_browser
   HtmlReport

@@ -8,6 +8,7 @@
 #include "reporters/formats.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -165,6 +166,16 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
                  "Change rules (locks, rewrites, conventions for new columns) judge every migration; by "
                  "default only the newest (with --db: those not applied; with --baseline or "
                  "--changed-since: the new and changed ones)");
+  lint->add_flag_callback(
+      "--verify-locks",
+      [&options] { options.verify_locks = std::max(options.verify_locks, app::VerifyLocks::local); },
+      "Run the pending migrations on a throwaway PostgreSQL cluster (the local server binaries; never your "
+      "database), one statement at a time in a rolled-back transaction, and add to each change finding the "
+      "locks PostgreSQL took and whether it rewrote the table");
+  lint->add_flag_callback(
+      "--verify-locks-on-db-server", [&options] { options.verify_locks = app::VerifyLocks::db_server; },
+      "As --verify-locks, on a scratch database created (and dropped) on --db's server instead of a local "
+      "cluster: needs CREATEDB there");
   lint->add_flag("-v,--verbose", options.verbose,
                  "Full text report: each finding's help, evidence and whole fix; which sources were used "
                  "and which rules were skipped");

@@ -4,6 +4,10 @@ namespace pgadvise::engine {
 
 const std::vector<BuiltinDiagnostic>& builtin_diagnostics() {
   static const std::vector<BuiltinDiagnostic> k_diagnostics = {
+      {"lock-observed",
+       "lint --verify-locks saw a migration statement take ACCESS EXCLUSIVE on an existing table that no "
+       "rule judged",
+       core::Severity::medium},
       {"parse-error", "A statement or input line could not be parsed; the rest of the input was still read",
        core::Severity::high},
       {"replay-warning", "A migration refers to an object that does not exist at that point of the replay",

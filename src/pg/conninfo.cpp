@@ -162,6 +162,29 @@ std::string redact_secrets(std::string_view text, const std::vector<std::string>
   return out;
 }
 
+std::string with_database(std::string_view conninfo, std::string_view database) {
+  const std::string_view trimmed = core::trim(conninfo);
+  if (is_connection_uri(trimmed)) {
+    const auto scheme_end = trimmed.find("://") + 3;
+    const auto query = trimmed.find('?', scheme_end);
+    const std::string_view before_query = trimmed.substr(0, query);
+    const auto at = userinfo_end(before_query.substr(scheme_end));
+    const std::size_t host_start = at == std::string_view::npos ? scheme_end : scheme_end + at + 1;
+    const auto path = before_query.find('/', host_start);
+    std::string out(before_query.substr(0, path));
+    out += "/" + std::string(database); // database names pgadvise makes need no escaping
+    if (query != std::string_view::npos) {
+      out += trimmed.substr(query);
+    }
+    return out;
+  }
+  std::string out(trimmed);
+  if (!out.empty()) {
+    out += ' ';
+  }
+  return out + "dbname='" + std::string(database) + "'";
+}
+
 std::string one_line(std::string_view text) {
   std::string out;
   for (const std::string& line : core::split(text, '\n')) {

@@ -25,6 +25,11 @@ std::string redact_conninfo(std::string_view conninfo);
 // more than it protects, and conninfo-shaped text is redacted structurally.
 std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets);
 
+// The same target with another database: a URI's path replaced (its query
+// kept), or `dbname='...'` appended to a key=value string (libpq takes the
+// last value of a keyword). For a scratch database beside the user's.
+std::string with_database(std::string_view conninfo, std::string_view database);
+
 // Multi-line libpq text (errors come with indented hints and one line per
 // host tried) folded into one line: lines trimmed and joined with "; ".
 std::string one_line(std::string_view text);

@@ -66,6 +66,16 @@ TEST(LintCommandLine, ABareDbBeforeAPathLeavesThePathAPath) {
   EXPECT_EQ(env->lint_options.paths, std::vector<std::string>{"."});
 }
 
+TEST(LintCommandLine, VerifyLocksIsAFlagThatNeverTakesAPath) {
+  EXPECT_EQ(parsed({"lint", "."})->lint_options.verify_locks, app::VerifyLocks::off);
+  const auto local = parsed({"lint", "--verify-locks", "."});
+  EXPECT_EQ(local->lint_options.verify_locks, app::VerifyLocks::local);
+  EXPECT_EQ(local->lint_options.paths, std::vector<std::string>{"."});
+  const auto server =
+      parsed({"lint", ".", "--db", k_conninfo, "--verify-locks-on-db-server", "--verify-locks"});
+  EXPECT_EQ(server->lint_options.verify_locks, app::VerifyLocks::db_server);
+}
+
 TEST(LintCommandLine, WordsAreTypedWhereTheyAreRead) {
   const auto line = parsed({"lint", "--color", "never", "--verify", "real", "--min-severity", "MEDIUM",
                             "--severity", "unindexed-foreign-key=critical", "--option",

@@ -141,8 +141,18 @@ TEST_F(RealSizedReport, LeadsWithCriticalAndHighWithinTheLineBudget) {
     }
   }
   EXPECT_TRUE(other_seen);
+  // The pending migration's own findings (the change lens: how it will
+  // apply) are the pull request's to-do list and come on top: an entry and
+  // its rule's help and safety, at most 8 lines each.
+  std::size_t pending = 0;
+  for (const auto& finding : s_json["findings"]) {
+    pending +=
+        finding["location"].value("file", "") == "fixtures/big-history/drizzle/0119_wild_storm.sql" ? 1U : 0U;
+  }
   const auto lines = static_cast<std::size_t>(std::count(s_text.begin(), s_text.end(), '\n'));
-  EXPECT_LE(lines, 40 + 4 * urgent) << lines << " lines for " << urgent << " critical and high findings";
+  EXPECT_LE(lines, 40 + 4 * urgent + 8 * pending)
+      << lines << " lines for " << urgent << " critical and high findings and " << pending
+      << " on the pending migration";
 }
 
 // Grouped entries in the text; every instance, located, in the JSON.
@@ -202,15 +212,20 @@ TEST_F(RealSizedReport, FixLinesShowTheStatementThatDoesTheWork) {
   std::istringstream in(s_text);
   std::string line;
   std::size_t fixes = 0;
+  std::string entry;
   while (std::getline(in, line)) {
     const std::size_t at = line.find("fix: ");
     if (at == std::string::npos) {
+      entry = line;
       continue;
     }
     ++fixes;
     const std::string statement = line.substr(at + 5);
     EXPECT_NE(statement.rfind("BEGIN", 0), 0U) << line;
-    EXPECT_NE(statement.rfind("SET ", 0), 0U) << line;
+    // A SET is a preamble, except where setting the timeouts is the fix.
+    if (entry.find("  lock-timeout-missing  ") == std::string::npos) {
+      EXPECT_NE(statement.rfind("SET ", 0), 0U) << line;
+    }
   }
   EXPECT_GT(fixes, 10U);
 }

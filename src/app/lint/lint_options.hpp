@@ -14,6 +14,11 @@ namespace pgadvise::app {
 // --color: whether the text report is colored.
 enum class ColorMode { automatic, always, never };
 
+// --verify-locks: where the pending migrations are run to observe their
+// locks (app/lint/lint_verify.hpp): nowhere, a throwaway cluster of the
+// local PostgreSQL binaries, or a scratch database on --db's server.
+enum class VerifyLocks { off, local, db_server };
+
 // Everything `pgadvise lint` was asked to do, typed where it was read:
 // cli/lint_command.cpp fills it from the command line, lint_plan puts the
 // config file's settings under it.
@@ -42,6 +47,7 @@ struct LintOptions {
   // --all-migrations (all_migrations = true in .pgadvise.toml): the change
   // rules judge every migration, not only those not yet applied (app/scope/lens).
   bool all_migrations = false;
+  VerifyLocks verify_locks = VerifyLocks::off;
   LiveOptions live;         // --db and its options (app/live/live_input.hpp)
   WorkloadOptions workload; // --log, --pgss, --queries (app/inputs/workload_input.hpp)
 };

@@ -1,5 +1,6 @@
 // Stage 4 of a lint run (app/lint/lint_run.hpp): which findings this run reports.
 #include "app/lint/lint_run.hpp"
+#include "app/lint/lint_verify.hpp"
 #include "app/scope/baseline.hpp"
 #include "app/scope/lens.hpp"
 #include "loaders/sql/migrations.hpp"
@@ -81,6 +82,10 @@ std::optional<core::Error> select_findings(LintRun& run, std::ostream& err) {
   const LensScope lens_scope =
       choose_lens(run.options, !run.baseline_file.empty(), run.load, run.sources, run.live, run.changed);
   run.scope_note = lens_note(lens_scope, apply_lens(run.report.findings, lens_scope, run.settings));
+  // --verify-locks runs the judged migrations and says what PostgreSQL did.
+  if (auto failed = verify_migration_locks(run, lens_scope, err)) {
+    return failed;
+  }
   if (run.config) {
     run.report.suppressed += drop_ignored(run.report.findings, *run.config);
   }

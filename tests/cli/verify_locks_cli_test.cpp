@@ -1,0 +1,112 @@
+// `pgadvise lint --verify-locks` through the real binary: it starts a
+// throwaway PostgreSQL cluster of its own (the local server binaries; as
+// root, run as the postgres user), runs the fixture's migrations one
+// statement at a time, and each change finding says what PostgreSQL did.
+#include "cli/process.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace verify_locks_cli_test {
+
+using nlohmann::json;
+using pgadvise::test::ProcessOptions;
+using pgadvise::test::ProcessResult;
+
+ProcessResult lint(const std::vector<std::string>& extra) {
+  std::vector<std::string> args{"lint", "fixtures/verify-locks", "--all-migrations"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ProcessOptions options;
+  options.cwd = PGADVISE_SOURCE_DIR;
+  options.env.try_emplace("NO_COLOR", std::nullopt);
+  ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
+  EXPECT_FALSE(result.timed_out);
+  return result;
+}
+
+const json* finding_of(const json& report, std::string_view rule) {
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] == rule) {
+      return &finding;
+    }
+  }
+  return nullptr;
+}
+
+std::string observed(const json& finding) {
+  for (const json& evidence : finding["evidence"]) {
+    if (evidence["kind"] == "observed") {
+      return evidence["detail"].get<std::string>();
+    }
+  }
+  return {};
+}
+
+TEST(VerifyLocksCli, EachChangeFindingSaysWhatPostgreSQLDid) {
+  const ProcessResult run = lint({"--verify-locks", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  const json report = json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << run.out;
+
+  const json* rewrite = finding_of(report, "column-type-change-rewrite");
+  ASSERT_NE(rewrite, nullptr) << report["findings"].dump(2);
+  EXPECT_NE(observed(*rewrite).find("on PostgreSQL 15"), std::string::npos) << observed(*rewrite);
+  EXPECT_NE(observed(*rewrite).find("ACCESS EXCLUSIVE on orders, table rewritten"), std::string::npos)
+      << observed(*rewrite);
+  EXPECT_NE((*rewrite)["message"].get<std::string>().find("-- observed on PostgreSQL 15"), std::string::npos);
+
+  const json* volatile_default = finding_of(report, "column-added-with-volatile-default");
+  ASSERT_NE(volatile_default, nullptr);
+  EXPECT_NE(observed(*volatile_default).find("table rewritten"), std::string::npos)
+      << observed(*volatile_default);
+
+  const json* not_null = finding_of(report, "not-null-added-validating");
+  ASSERT_NE(not_null, nullptr);
+  EXPECT_NE(observed(*not_null).find("ACCESS EXCLUSIVE on orders"), std::string::npos);
+  EXPECT_EQ(observed(*not_null).find("rewritten"), std::string::npos) << observed(*not_null);
+
+  const json* foreign_key = finding_of(report, "foreign-key-added-validating");
+  ASSERT_NE(foreign_key, nullptr);
+  EXPECT_NE(observed(*foreign_key).find("SHARE ROW EXCLUSIVE on customers, orders"), std::string::npos)
+      << observed(*foreign_key);
+
+  // drizzle-kit's .concurrently() index: refused inside a transaction.
+  const json* concurrently = finding_of(report, "concurrently-in-transaction");
+  ASSERT_NE(concurrently, nullptr);
+  EXPECT_NE(observed(*concurrently).find("refused inside a transaction"), std::string::npos)
+      << observed(*concurrently);
+
+  // No rule judges TRUNCATE; the observation does.
+  const json* truncate = finding_of(report, "lock-observed");
+  ASSERT_NE(truncate, nullptr);
+  EXPECT_EQ((*truncate)["object"]["table"], "order_imports");
+  EXPECT_EQ((*truncate)["location"]["file"], "fixtures/verify-locks/drizzle/0003_clear_imports.sql");
+
+  // Per statement, in the notes: each of the four migrations' nine statements.
+  std::size_t statements = 0;
+  for (const json& note : report["notes"]) {
+    const std::string text = note.get<std::string>();
+    statements += text.rfind("--verify-locks: fixtures/verify-locks/drizzle/", 0) == 0 ? 1U : 0U;
+  }
+  EXPECT_EQ(statements, 9U) << report["notes"].dump(2);
+}
+
+TEST(VerifyLocksCli, WithoutTheFlagNothingIsObserved) {
+  const ProcessResult run = lint({"--format", "json"});
+  const json report = json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  for (const json& finding : report["findings"]) {
+    EXPECT_EQ(observed(finding), "") << finding.dump(2);
+    EXPECT_NE(finding["rule"], "lock-observed");
+  }
+}
+
+TEST(VerifyLocksCli, TheServerFlagNeedsDb) {
+  const ProcessResult run = lint({"--verify-locks-on-db-server"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("needs --db"), std::string::npos) << run.err;
+}
+
+} // namespace verify_locks_cli_test
