@@ -402,9 +402,8 @@ DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const F
 
 // Whether the index `edit` adds is the first of its definition on its table
 // this run (two findings may propose one index under two names).
-bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixTargets& targets,
+bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas,
                          std::map<std::string, std::vector<model::Index>>& added) {
-  const FixSchemas& schemas = schemas_for(finding, targets);
   if (schemas.applied == nullptr || edit.kind != SchemaEditKind::add_index) {
     return true;
   }
@@ -423,185 +422,241 @@ bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, c
 
 } // namespace
 
-FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
-                   const FixTargets& targets) {
-  FixPlan plan;
-  std::map<std::string, std::vector<SchemaEdit>> schema_edits; // file -> edits, in finding order
-  std::map<std::string, std::vector<CommandEdit>> command_edits;
-  std::map<std::string, std::string> unfixable; // rule -> why, said once per rule
-  bool type_change = false;
-  bool push = false;
-  std::vector<std::string> schema_commands;
-  std::vector<MigrationStatement> migration;                  // for a new migration (no schema.ts)
-  bool migration_rewrite = false;                             // it changes a column's type
-  std::map<std::string, const core::Finding*> index_findings; // added index -> its finding
-  std::vector<ConcurrentIndex> concurrent;                    // built by the deploy script
-  std::vector<std::string> unknown_size;                      // indexes on tables of unknown size
-  std::map<fs::path, std::vector<std::string>> custom; // migrations folder -> statements schema.ts declares
-  std::map<std::string, std::vector<model::Index>> added; // "schema.table" -> indexes added to schema.ts
-  for (const core::Finding& finding : findings) {
-    if (!finding.fix) {
-      continue;
+namespace {
+
+// plan_fixes, one finding at a time: where each fix goes (schema.ts, a
+// command line, a new or custom migration), then the files and notes.
+class Planner {
+public:
+  Planner(const model::Project& project, const FixTargets& targets)
+      : m_project(project), m_targets(targets) {}
+
+  void add(const core::Finding& finding) {
+    if (!finding.fix || add_migration_statement(finding) || add_command(finding) ||
+        finding.fix->drizzle.empty()) {
+      return;
     }
-    const core::Fix& fix = *finding.fix;
-    if (!targets.schema_ts && targets.migrations_dir && fix.kind == core::FixKind::sql) {
-      if (auto statement = migration_statement(finding)) {
-        if (std::none_of(migration.begin(), migration.end(),
-                         [&](const MigrationStatement& m) { return m.sql == *statement; })) {
-          migration.push_back({finding.rule, *statement});
-          migration_rewrite = migration_rewrite || statement->rfind("ALTER ", 0) == 0;
-          if (statement->rfind("DROP ", 0) != 0 && statement->rfind("ALTER ", 0) != 0) {
-            const std::string name = created_index_name(*statement);
-            if (auto index =
-                    choose_index_build(finding, name, targets.table_rows, plan.notes, unknown_size)) {
-              concurrent.push_back(std::move(*index));
-              migration.back().sql.insert(0, k_built_by_script_comment);
-            }
-          }
+    add_schema_edit(finding);
+  }
+
+  FixPlan finish() {
+    write_schema_files();
+    for (FileChange& change : plan_command_edits(m_command_edits, m_plan.notes)) {
+      m_plan.files.push_back(std::move(change));
+    }
+    write_migrations();
+    add_closing_notes();
+    const fs::path script =
+        (m_project.root.empty() ? fs::current_path() : m_project.root) / k_concurrent_script;
+    add_concurrent_builds(m_plan, script, m_concurrent, m_targets, m_schema_commands);
+    return std::move(m_plan);
+  }
+
+private:
+  // Without schema.ts: the DDL goes into a new migration.
+  bool add_migration_statement(const core::Finding& finding) {
+    if (m_targets.schema_ts || !m_targets.migrations_dir || finding.fix->kind != core::FixKind::sql) {
+      return false;
+    }
+    auto statement = migration_statement(finding);
+    if (!statement) {
+      return false;
+    }
+    if (std::none_of(m_migration.begin(), m_migration.end(),
+                     [&](const MigrationStatement& m) { return m.sql == *statement; })) {
+      m_migration.push_back({finding.rule, *statement});
+      m_migration_rewrite = m_migration_rewrite || statement->rfind("ALTER ", 0) == 0;
+      if (statement->rfind("DROP ", 0) != 0 && statement->rfind("ALTER ", 0) != 0) {
+        const std::string name = created_index_name(*statement);
+        if (auto index =
+                choose_index_build(finding, name, m_targets.table_rows, m_plan.notes, m_unknown_size)) {
+          m_concurrent.push_back(std::move(*index));
+          m_migration.back().sql.insert(0, k_built_by_script_comment);
         }
-        ++plan.fixed;
-        continue;
       }
     }
-    if (fix_edit(finding) == engine::FixEdit::push_command && fix.kind == core::FixKind::shell) {
-      if (auto edit = command_edit_for(fix)) {
-        command_edits[edit->file].push_back(*edit);
-        push = true;
-        ++plan.fixed;
-      } else {
-        unfixable.emplace(finding.rule, "its fix names no line to change");
-      }
-      continue;
+    ++m_plan.fixed;
+    return true;
+  }
+
+  // `drizzle-kit push` made `migrate` where it runs.
+  bool add_command(const core::Finding& finding) {
+    const core::Fix& fix = *finding.fix;
+    if (fix_edit(finding) != engine::FixEdit::push_command || fix.kind != core::FixKind::shell) {
+      return false;
     }
-    if (fix.drizzle.empty()) {
-      continue;
+    if (auto edit = command_edit_for(fix)) {
+      m_command_edits[edit->file].push_back(*edit);
+      m_push = true;
+      ++m_plan.fixed;
+    } else {
+      m_unfixable.emplace(finding.rule, "its fix names no line to change");
     }
+    return true;
+  }
+
+  void add_schema_edit(const core::Finding& finding) {
+    const core::Fix& fix = *finding.fix;
     // What kind of change first: "not known" would mislead for a change
     // pgadvise does not write anyway.
     std::string why_not;
     auto edit = schema_edit_for(finding, why_not);
     if (!edit) {
-      unfixable.emplace(finding.rule, why_not);
-      continue;
+      m_unfixable.emplace(finding.rule, why_not);
+      return;
     }
     // Drift: schema.ts may declare the change already (by definition, not
     // by name); then the migrations are what lacks it.
-    if (const auto drift = drift_fix(finding, *edit, schemas_for(finding, targets)); drift.handled) {
-      add_once(plan.notes, drift.note);
+    const FixSchemas& schemas = schemas_for(finding, m_targets);
+    if (const auto drift = drift_fix(finding, *edit, schemas); drift.handled) {
+      add_once(m_plan.notes, drift.note);
       if (!drift.statement.empty()) {
-        auto& statements = custom[*schemas_for(finding, targets).migrations_dir];
+        auto& statements = m_custom[*schemas.migrations_dir];
         if (std::find(statements.begin(), statements.end(), drift.statement) == statements.end()) {
           statements.push_back(drift.statement);
         }
       }
-      add_once(schema_commands, fix.commands);
-      ++plan.fixed;
-      continue;
+      add_once(m_schema_commands, fix.commands);
+      ++m_plan.fixed;
+      return;
     }
     if (fix.drizzle_file.empty() || fix.drizzle_table.empty() ||
         fix.drizzle_file.find(", ") != std::string::npos) {
-      unfixable.emplace(finding.rule, "the schema file declaring " + finding.object.table + " is not known");
-      continue;
+      m_unfixable.emplace(finding.rule,
+                          "the schema file declaring " + finding.object.table + " is not known");
+      return;
     }
-    if (edit->kind == SchemaEditKind::add_index && !first_of_definition(finding, *edit, targets, added)) {
-      ++plan.fixed; // another finding's index has this definition
-      continue;
+    if (edit->kind == SchemaEditKind::add_index && !first_of_definition(finding, *edit, schemas, m_added)) {
+      ++m_plan.fixed; // another finding's index has this definition
+      return;
     }
-    type_change = type_change || edit->kind == SchemaEditKind::replace_column;
+    m_type_change = m_type_change || edit->kind == SchemaEditKind::replace_column;
     if (edit->kind == SchemaEditKind::add_index) {
-      index_findings.emplace(edit->name, &finding);
+      m_index_findings.emplace(edit->name, &finding);
     }
-    schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
-    add_once(schema_commands, fix.commands);
-    ++plan.fixed;
+    m_schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
+    add_once(m_schema_commands, fix.commands);
+    ++m_plan.fixed;
   }
 
-  for (auto& [file, edits] : schema_edits) {
-    drop_covered(edits, plan.notes);
-    note_rename_prompt(edits, plan.notes);
-    std::set<std::string> chosen;
-    for (const SchemaEdit& edit : edits) {
-      if (edit.kind != SchemaEditKind::add_index || !chosen.insert(edit.name).second) {
+  void write_schema_files() {
+    for (auto& [file, edits] : m_schema_edits) {
+      drop_covered(edits, m_plan.notes);
+      note_rename_prompt(edits, m_plan.notes);
+      std::set<std::string> chosen;
+      for (const SchemaEdit& edit : edits) {
+        if (edit.kind != SchemaEditKind::add_index || !chosen.insert(edit.name).second) {
+          continue;
+        }
+        if (auto index = choose_index_build(*m_index_findings.at(edit.name), edit.name, m_targets.table_rows,
+                                            m_plan.notes, m_unknown_size)) {
+          m_concurrent.push_back(std::move(*index));
+        }
+      }
+      auto text = core::read_file(file);
+      if (!text) {
+        m_plan.notes.push_back(text.error().to_string());
         continue;
       }
-      if (auto index = choose_index_build(*index_findings.at(edit.name), edit.name, targets.table_rows,
-                                          plan.notes, unknown_size)) {
-        concurrent.push_back(std::move(*index));
+      SchemaEditPlan edit_plan = plan_schema_ts_edits(*text, edits);
+      for (const std::string& problem : edit_plan.problems) {
+        m_plan.notes.push_back(file + ": " + problem);
+      }
+      for (const std::string& note : edit_plan.notes) {
+        m_plan.notes.push_back(shown(file) + ": " + note);
+      }
+      auto after = core::apply_edits(*text, edit_plan.edits);
+      if (!after) {
+        m_plan.notes.push_back(file + ": " + after.error().message + "; nothing changed in it");
+        continue;
+      }
+      if (*after != *text) {
+        m_plan.files.push_back({file, shown(file), *text, std::move(*after), false});
       }
     }
-    auto text = core::read_file(file);
-    if (!text) {
-      plan.notes.push_back(text.error().to_string());
-      continue;
-    }
-    SchemaEditPlan edit_plan = plan_schema_ts_edits(*text, edits);
-    for (const std::string& problem : edit_plan.problems) {
-      plan.notes.push_back(file + ": " + problem);
-    }
-    for (const std::string& note : edit_plan.notes) {
-      plan.notes.push_back(shown(file) + ": " + note);
-    }
-    auto after = core::apply_edits(*text, edit_plan.edits);
-    if (!after) {
-      plan.notes.push_back(file + ": " + after.error().message + "; nothing changed in it");
-      continue;
-    }
-    if (*after != *text) {
-      plan.files.push_back({file, shown(file), *text, std::move(*after), false});
-    }
-  }
-  for (FileChange& change : plan_command_edits(command_edits, plan.notes)) {
-    plan.files.push_back(std::move(change));
   }
 
-  if (!migration.empty()) {
-    auto files = new_migration(*targets.migrations_dir, ordered_statements(migration), targets.now);
-    if (files) {
-      plan.files.insert(plan.files.end(), files->begin(), files->end());
-      plan.notes.push_back("the new migration builds its indexes without CONCURRENTLY, since migrators run "
-                           "each migration in a "
-                           "transaction: the table takes writes only after each build ends");
-    } else {
-      plan.notes.push_back(files.error().to_string());
+  // The new migration (no schema.ts), and a custom one per folder for drift.
+  void write_migrations() {
+    if (!m_migration.empty()) {
+      auto files = new_migration(*m_targets.migrations_dir, ordered_statements(m_migration), m_targets.now);
+      if (files) {
+        m_plan.files.insert(m_plan.files.end(), files->begin(), files->end());
+        m_plan.notes.push_back(
+            "the new migration builds its indexes without CONCURRENTLY, since migrators run "
+            "each migration in a transaction: the table takes writes only after each build "
+            "ends");
+      } else {
+        m_plan.notes.push_back(files.error().to_string());
+      }
+    }
+    for (const auto& [folder, statements] : m_custom) {
+      std::vector<std::string> body = statements;
+      body.front() =
+          "-- pgadvise fix: what the SQL migrations lack to match schema.ts (drift)\n" + body.front();
+      auto files = custom_migration(folder, "pgadvise_drift", body, m_targets.now);
+      if (files) {
+        m_plan.files.insert(m_plan.files.end(), files->begin(), files->end());
+      } else {
+        m_plan.notes.push_back(files.error().to_string());
+      }
     }
   }
-  for (const auto& [folder, statements] : custom) {
-    std::vector<std::string> body = statements;
-    body.front() =
-        "-- pgadvise fix: what the SQL migrations lack to match schema.ts (drift)\n" + body.front();
-    auto files = custom_migration(folder, "pgadvise_drift", body, targets.now);
-    if (files) {
-      plan.files.insert(plan.files.end(), files->begin(), files->end());
-    } else {
-      plan.notes.push_back(files.error().to_string());
+
+  void add_closing_notes() {
+    for (const auto& [rule, why] : m_unfixable) {
+      m_plan.notes.push_back(rule + ": not fixed automatically (" + why + "); its report shows the fix");
+    }
+    if (m_type_change) {
+      m_plan.notes.push_back(
+          "json/text -> jsonb: drizzle-kit generates `ALTER COLUMN ... SET DATA TYPE jsonb` (and a separate "
+          "SET DEFAULT); from text, PostgreSQL needs `USING \"column\"::jsonb`: add it to the generated "
+          "migration before you apply it. The type change rewrites the table under an ACCESS EXCLUSIVE "
+          "lock.");
+    }
+    if (m_migration_rewrite) {
+      m_plan.notes.push_back(
+          "the new migration's ALTER ... TYPE jsonb rewrites each table under an ACCESS "
+          "EXCLUSIVE lock (reads and writes wait until it ends): on large tables, apply it at "
+          "a quiet time, or keep the index fixes alone with --rule");
+    }
+    if (m_push && !has_migrations(m_project)) {
+      m_plan.notes.push_back(
+          "drizzle-kit migrate applies the committed migrations, and this project has none "
+          "yet: generate the first one from the schema and commit it");
+    }
+    if (!m_unknown_size.empty()) {
+      m_plan.notes.push_back(unknown_size_note(m_unknown_size));
     }
   }
-  for (const auto& [rule, why] : unfixable) {
-    plan.notes.push_back(rule + ": not fixed automatically (" + why + "); its report shows the fix");
+
+  const model::Project& m_project;
+  const FixTargets& m_targets;
+  FixPlan m_plan;
+  std::map<std::string, std::vector<SchemaEdit>> m_schema_edits; // file -> edits, in finding order
+  std::map<std::string, std::vector<CommandEdit>> m_command_edits;
+  std::map<std::string, std::string> m_unfixable; // rule -> why, said once per rule
+  bool m_type_change = false;
+  bool m_push = false;
+  std::vector<std::string> m_schema_commands;
+  std::vector<MigrationStatement> m_migration;                  // for a new migration (no schema.ts)
+  bool m_migration_rewrite = false;                             // it changes a column's type
+  std::map<std::string, const core::Finding*> m_index_findings; // added index -> its finding
+  std::vector<ConcurrentIndex> m_concurrent;                    // built by the deploy script
+  std::vector<std::string> m_unknown_size;                      // indexes on tables of unknown size
+  std::map<fs::path, std::vector<std::string>> m_custom;        // migrations folder -> drift statements
+  std::map<std::string, std::vector<model::Index>> m_added; // "schema.table" -> indexes added to schema.ts
+};
+
+} // namespace
+
+FixPlan plan_fixes(const std::vector<core::Finding>& findings, const model::Project& project,
+                   const FixTargets& targets) {
+  Planner planner(project, targets);
+  for (const core::Finding& finding : findings) {
+    planner.add(finding);
   }
-  if (type_change) {
-    plan.notes.push_back(
-        "json/text -> jsonb: drizzle-kit generates `ALTER COLUMN ... SET DATA TYPE jsonb` (and a separate "
-        "SET "
-        "DEFAULT); from text, PostgreSQL needs `USING \"column\"::jsonb`: add it to the generated migration "
-        "before you apply it. The type change rewrites the table under an ACCESS EXCLUSIVE lock.");
-  }
-  if (migration_rewrite) {
-    plan.notes.push_back(
-        "the new migration's ALTER ... TYPE jsonb rewrites each table under an ACCESS EXCLUSIVE "
-        "lock (reads and writes wait until it ends): on large tables, apply it at a quiet time, "
-        "or keep the index fixes alone with --rule");
-  }
-  if (push && !has_migrations(project)) {
-    plan.notes.push_back("drizzle-kit migrate applies the committed migrations, and this project has none "
-                         "yet: generate the first one from the schema and commit it");
-  }
-  if (!unknown_size.empty()) {
-    plan.notes.push_back(unknown_size_note(unknown_size));
-  }
-  const fs::path script = (project.root.empty() ? fs::current_path() : project.root) / k_concurrent_script;
-  add_concurrent_builds(plan, script, concurrent, targets, schema_commands);
-  return plan;
+  return planner.finish();
 }
 
 void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes) {

@@ -12,6 +12,25 @@ namespace ts = loaders::ts;
 using ts::NodeId;
 using ts::NodeKind;
 
+// The key of a new entry of the older object form: the index name in
+// camelCase without the table's name in front (`environmentIdIdx` for
+// `deployments_environment_id_idx`, as the file's own keys read), unless
+// another entry has that key.
+std::string SchemaTsFile::object_key(const ts::Node& call, NodeId list, const std::string& name) const {
+  std::string full = core::snake_to_camel(name);
+  const ts::Node& table_name = node(call.children[1]);
+  if (table_name.kind != NodeKind::string || name.rfind(table_name.text + "_", 0) != 0) {
+    return full;
+  }
+  const std::string key = core::snake_to_camel(name.substr(table_name.text.size() + 1));
+  for (const ts::Property& property : node(list).properties) {
+    if (property.key == key) {
+      return full;
+    }
+  }
+  return key.empty() ? full : key;
+}
+
 SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
   SchemaEditPlan plan;
   // Requests grouped by table, in the order given.
@@ -23,157 +42,169 @@ SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
     }
     by_table[request.table].push_back(&request);
   }
-  std::map<std::string, std::set<std::string>> imports; // module -> names
-  std::vector<BuilderSwap> builder_swaps;               // column builders renamed
+  Imports imports;
   for (const std::string& table : order) {
-    const NodeId call = table_call(table);
-    if (call == ts::k_no_node) {
-      for (const SchemaEdit* request : by_table[table]) {
-        plan.problems.push_back("no pgTable declaration of `" + table + "` to put " + request->name + " in");
-      }
-      continue;
-    }
-    const ts::Node& call_node = node(call);
-    NodeId columns = call_node.children[2];
-    if (node(columns).kind == NodeKind::arrow) {
-      columns = node(columns).body; // pgTable("t", (t) => ({ ... }))
-    }
-    // The extra-config callback's list: its array, or its object (the older form).
-    NodeId config_list = ts::k_no_node;
-    bool has_callback = call_node.children.size() >= 4;
-    if (has_callback) {
-      const ts::Node& callback = node(call_node.children[3]);
-      if (callback.kind == NodeKind::arrow && callback.body != ts::k_no_node &&
-          (node(callback.body).kind == NodeKind::array || node(callback.body).kind == NodeKind::object)) {
-        config_list = callback.body;
-      }
-    }
-    const bool object_form = config_list != ts::k_no_node && node(config_list).kind == NodeKind::object;
-    std::vector<std::string> adds;
-    std::set<std::size_t> removed;
-    ListShape list;
-    if (config_list != ts::k_no_node) {
-      list = list_of(config_list);
-    }
-    auto item_value = [&](std::size_t i) -> NodeId {
-      const ts::Node& l = node(config_list);
-      if (object_form) {
-        return l.properties[i].value;
-      }
-      std::size_t seen = 0;
-      for (NodeId child : l.children) {
-        if (child != ts::k_no_node && seen++ == i) {
-          return child;
-        }
-      }
-      return ts::k_no_node;
-    };
-    auto find_item = [&](const std::string& name) -> std::optional<std::size_t> {
-      for (std::size_t i = 0; i < list.items.size(); ++i) {
-        const NodeId value = item_value(i);
-        if (value != ts::k_no_node && built_name(value) == name) {
-          return i;
-        }
-      }
-      return std::nullopt;
-    };
-    for (const SchemaEdit* request : by_table[table]) {
-      switch (request->kind) {
-      case SchemaEditKind::add_index: {
-        if (config_list != ts::k_no_node && find_item(request->name)) {
-          plan.already_done.push_back(table + ": " + request->name + " is already declared");
-          break;
-        }
-        if (has_callback && config_list == ts::k_no_node) {
-          plan.problems.push_back(table +
-                                  ": its extra-config callback is not `(t) => [...]` or `(t) => ({...})`, "
-                                  "so " +
-                                  request->name + " was not added; add " + request->entry + " by hand");
-          break;
-        }
-        const std::string entry = styled(request->entry);
-        adds.push_back(object_form ? core::snake_to_camel(request->name) + ": " + entry : entry);
-        const std::string builder = request->entry.substr(0, request->entry.find('('));
-        imports["drizzle-orm/pg-core"].insert(builder);
-        if (request->entry.find("sql`") != std::string::npos) {
-          imports["drizzle-orm"].insert("sql");
-        }
-        break;
-      }
-      case SchemaEditKind::remove_index: {
-        const auto found = config_list != ts::k_no_node ? find_item(request->name) : std::nullopt;
-        if (!found) {
-          plan.already_done.push_back(table + ": " + request->name + " is not declared (already removed)");
-          break;
-        }
-        if (removed.insert(*found).second) {
-          plan.edits.push_back(remove_item(list, *found));
-        }
-        break;
-      }
-      case SchemaEditKind::replace_column: {
-        if (node(columns).kind != NodeKind::object) {
-          plan.problems.push_back(table + ": its columns are not an object literal, so " + request->name +
-                                  " was not changed");
-          break;
-        }
-        const ts::Property* property = nullptr;
-        for (const ts::Property& p : node(columns).properties) {
-          if (p.kind == ts::PropertyKind::value && p.key == request->name) {
-            property = &p;
-          }
-        }
-        if (property == nullptr) {
-          plan.problems.push_back(table + ": no column `" + request->name + "` in its declaration");
-          break;
-        }
-        const std::string wanted = request->entry.substr(0, request->entry.find('('));
-        const std::size_t builder = builder_token(property->value);
-        if (builder == k_no_token) {
-          plan.problems.push_back(table + "." + request->name +
-                                  ": its builder call was not found, so it was not changed");
-          break;
-        }
-        const std::string old_builder = tok(builder).text;
-        if (old_builder == wanted) {
-          plan.already_done.push_back(table + "." + request->name + " is already " + wanted);
-          break;
-        }
-        // Only the builder's name changes: `$type<...>()`, notNull(),
-        // default(...), references(...), comments and layout stay as written.
-        plan.edits.push_back({begin_of(builder), tok(builder).length, wanted});
-        retyped_defaults(node(property->value).first_token, node(property->value).last_token, old_builder,
-                         wanted, table + "." + request->name, plan);
-        if (builder == 0 || !tok(builder - 1).is_punct(".")) { // `json(...)`, not `t.json(...)`
-          builder_swaps.push_back({old_builder, wanted, builder});
-        }
-        break;
-      }
-      }
-    }
-    if (adds.empty()) {
-      continue;
-    }
-    if (config_list == ts::k_no_node) {
-      add_callback(call, adds, plan.edits);
-      continue;
-    }
-    ListShape remaining = list;
-    remaining.items.clear();
-    for (std::size_t i = 0; i < list.items.size(); ++i) {
-      if (removed.count(i) == 0) {
-        remaining.items.push_back(list.items[i]);
-      }
-    }
-    append_items(remaining, adds, plan.edits);
+    plan_table(table, by_table[table], imports, plan);
   }
   std::vector<core::TextEdit> swapped; // after the insertions: one may sit where a renamed name starts
-  swap_builder_imports(builder_swaps, imports, swapped);
-  for (const auto& [module, names] : imports) {
+  swap_builder_imports(imports.swaps, imports.names, swapped);
+  for (const auto& [module, names] : imports.names) {
     add_imports(module, names, plan.edits);
   }
   plan.edits.insert(plan.edits.end(), swapped.begin(), swapped.end());
   return plan;
+}
+
+SchemaTsFile::TableShape SchemaTsFile::table_shape(NodeId call) const {
+  TableShape shape;
+  shape.call = call;
+  const ts::Node& call_node = node(call);
+  shape.columns = call_node.children[2];
+  if (node(shape.columns).kind == NodeKind::arrow) {
+    shape.columns = node(shape.columns).body; // pgTable("t", (t) => ({ ... }))
+  }
+  // The extra-config callback's list: its array, or its object (the older form).
+  shape.has_callback = call_node.children.size() >= 4;
+  if (shape.has_callback) {
+    const ts::Node& callback = node(call_node.children[3]);
+    if (callback.kind == NodeKind::arrow && callback.body != ts::k_no_node &&
+        (node(callback.body).kind == NodeKind::array || node(callback.body).kind == NodeKind::object)) {
+      shape.config_list = callback.body;
+    }
+  }
+  shape.object_form = shape.config_list != ts::k_no_node && node(shape.config_list).kind == NodeKind::object;
+  if (shape.config_list != ts::k_no_node) {
+    shape.list = list_of(shape.config_list);
+  }
+  return shape;
+}
+
+std::optional<std::size_t> SchemaTsFile::find_item(const TableShape& shape, const std::string& name) const {
+  if (shape.config_list == ts::k_no_node) {
+    return std::nullopt;
+  }
+  const ts::Node& list = node(shape.config_list);
+  std::vector<NodeId> values;
+  if (shape.object_form) {
+    for (const ts::Property& property : list.properties) {
+      values.push_back(property.value);
+    }
+  } else {
+    for (NodeId child : list.children) {
+      if (child != ts::k_no_node) {
+        values.push_back(child);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < values.size() && i < shape.list.items.size(); ++i) {
+    if (values[i] != ts::k_no_node && built_name(values[i]) == name) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+void SchemaTsFile::plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests,
+                              Imports& imports, SchemaEditPlan& plan) const {
+  const NodeId call = table_call(table);
+  if (call == ts::k_no_node) {
+    for (const SchemaEdit* request : requests) {
+      plan.problems.push_back("no pgTable declaration of `" + table + "` to put " + request->name + " in");
+    }
+    return;
+  }
+  const TableShape shape = table_shape(call);
+  std::vector<std::string> adds;
+  std::set<std::size_t> removed;
+  for (const SchemaEdit* request : requests) {
+    switch (request->kind) {
+    case SchemaEditKind::add_index: {
+      if (find_item(shape, request->name)) {
+        plan.already_done.push_back(table + ": " + request->name + " is already declared");
+        break;
+      }
+      if (shape.has_callback && shape.config_list == ts::k_no_node) {
+        plan.problems.push_back(table +
+                                ": its extra-config callback is not `(t) => [...]` or `(t) => ({...})`, so " +
+                                request->name + " was not added; add " + request->entry + " by hand");
+        break;
+      }
+      const std::string entry = styled(request->entry);
+      adds.push_back(shape.object_form
+                         ? object_key(node(call), shape.config_list, request->name) + ": " + entry
+                         : entry);
+      imports.names["drizzle-orm/pg-core"].insert(request->entry.substr(0, request->entry.find('(')));
+      if (request->entry.find("sql`") != std::string::npos) {
+        imports.names["drizzle-orm"].insert("sql");
+      }
+      break;
+    }
+    case SchemaEditKind::remove_index: {
+      const auto found = find_item(shape, request->name);
+      if (!found) {
+        plan.already_done.push_back(table + ": " + request->name + " is not declared (already removed)");
+      } else if (removed.insert(*found).second) {
+        plan.edits.push_back(remove_item(shape.list, *found));
+      }
+      break;
+    }
+    case SchemaEditKind::replace_column: plan_retype(table, shape.columns, *request, imports, plan); break;
+    }
+  }
+  if (adds.empty()) {
+    return;
+  }
+  if (shape.config_list == ts::k_no_node) {
+    add_callback(call, adds, plan.edits);
+    return;
+  }
+  ListShape remaining = shape.list;
+  remaining.items.clear();
+  for (std::size_t i = 0; i < shape.list.items.size(); ++i) {
+    if (removed.count(i) == 0) {
+      remaining.items.push_back(shape.list.items[i]);
+    }
+  }
+  append_items(remaining, adds, plan.edits);
+}
+
+void SchemaTsFile::plan_retype(const std::string& table, NodeId columns, const SchemaEdit& request,
+                               Imports& imports, SchemaEditPlan& plan) const {
+  if (node(columns).kind != NodeKind::object) {
+    plan.problems.push_back(table + ": its columns are not an object literal, so " + request.name +
+                            " was not changed");
+    return;
+  }
+  const ts::Property* property = nullptr;
+  for (const ts::Property& p : node(columns).properties) {
+    if (p.kind == ts::PropertyKind::value && p.key == request.name) {
+      property = &p;
+    }
+  }
+  if (property == nullptr) {
+    plan.problems.push_back(table + ": no column `" + request.name + "` in its declaration");
+    return;
+  }
+  const std::string wanted = request.entry.substr(0, request.entry.find('('));
+  const std::size_t builder = builder_token(property->value);
+  if (builder == k_no_token) {
+    plan.problems.push_back(table + "." + request.name +
+                            ": its builder call was not found, so it was not changed");
+    return;
+  }
+  const std::string old_builder = tok(builder).text;
+  if (old_builder == wanted) {
+    plan.already_done.push_back(table + "." + request.name + " is already " + wanted);
+    return;
+  }
+  // Only the builder's name changes: `$type<...>()`, notNull(),
+  // default(...), references(...), comments and layout stay as written.
+  plan.edits.push_back({begin_of(builder), tok(builder).length, wanted});
+  retyped_defaults(node(property->value).first_token, node(property->value).last_token, old_builder, wanted,
+                   table + "." + request.name, plan);
+  if (builder == 0 || !tok(builder - 1).is_punct(".")) { // `json(...)`, not `t.json(...)`
+    imports.swaps.push_back({old_builder, wanted, builder});
+  }
 }
 
 SchemaEditPlan plan_schema_ts_edits(std::string_view source, const std::vector<SchemaEdit>& requests) {

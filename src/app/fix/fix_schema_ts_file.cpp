@@ -30,7 +30,9 @@ void SchemaTsFile::detect_style() {
       m_indent_unit.assign(1, '\t'); // `= "\t"` trips g++ 12's -Wrestrict false positive here
       return;
     }
-    if (spaces > 0 && start + spaces < end && (smallest == 0 || spaces < smallest)) {
+    // ` * ...` continues a block comment (JSDoc): its one space is not a step.
+    const bool comment_line = start + spaces < end && m_src[start + spaces] == '*';
+    if (spaces > 0 && start + spaces < end && !comment_line && (smallest == 0 || spaces < smallest)) {
       smallest = spaces;
     }
     start = end + 1;

@@ -87,6 +87,30 @@ private:
     std::size_t token = 0;
   };
 
+  // What a plan imports: names by module, and builders renamed.
+  struct Imports {
+    std::map<std::string, std::set<std::string>> names;
+    std::vector<BuilderSwap> swaps;
+  };
+
+  // A table's declaration as the edits see it.
+  struct TableShape {
+    loaders::ts::NodeId call = loaders::ts::k_no_node;
+    loaders::ts::NodeId columns = loaders::ts::k_no_node;     // the columns object
+    loaders::ts::NodeId config_list = loaders::ts::k_no_node; // the callback's array or object
+    bool has_callback = false;
+    bool object_form = false;
+    ListShape list;
+  };
+
+  // ---- planning (app/fix/fix_schema_ts.cpp) ----
+  [[nodiscard]] TableShape table_shape(loaders::ts::NodeId call) const;
+  [[nodiscard]] std::optional<std::size_t> find_item(const TableShape& shape, const std::string& name) const;
+  void plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests, Imports& imports,
+                  SchemaEditPlan& plan) const;
+  void plan_retype(const std::string& table, loaders::ts::NodeId columns, const SchemaEdit& request,
+                   Imports& imports, SchemaEditPlan& plan) const;
+
   // ---- style and lookups (app/fix/fix_schema_ts_file.cpp) ----
   void detect_style();
   [[nodiscard]] std::string styled(std::string_view entry) const;
@@ -104,6 +128,8 @@ private:
   // not an object key), other than `except`.
   [[nodiscard]] std::size_t uses_of(std::string_view name, const std::set<std::size_t>& except) const;
   [[nodiscard]] ListShape list_of(loaders::ts::NodeId list) const;
+  [[nodiscard]] std::string object_key(const loaders::ts::Node& call, loaders::ts::NodeId list,
+                                       const std::string& name) const;
 
   // ---- edits laid out as the file is (app/fix/fix_schema_ts_layout.cpp) ----
   void append_items(const ListShape& list, const std::vector<std::string>& items,

@@ -177,6 +177,7 @@ ts::Workspace workspace_of(const SchemaSources& sources) {
   }
   ts::Workspace workspace;
   workspace.root = root;
+  workspace.complete = true; // the scan read every package.json below the root
   for (const model::Package& package : sources.project.packages) {
     if (!package.name.empty()) {
       workspace.packages.push_back({package.name, (root / package.dir).lexically_normal()});

@@ -152,6 +152,7 @@ Workspace find_workspace(const fs::path& root) {
       workspace.packages.push_back({package, path.parent_path().lexically_normal()});
     }
   }
+  workspace.complete = visited < k_max_workspace_entries;
   std::sort(workspace.packages.begin(), workspace.packages.end(),
             [](const WorkspacePackage& a, const WorkspacePackage& b) { return a.dir < b.dir; });
   return workspace;
@@ -241,43 +242,7 @@ ModuleResolver::TsConfig ModuleResolver::read_tsconfig(const fs::path& file, int
     return config;
   }
   // The bases first, in order; this file's own options over them.
-  std::vector<std::string> bases;
-  if (const auto extends = json.find("extends"); extends != json.end()) {
-    if (extends->is_string()) {
-      bases.push_back(extends->get<std::string>());
-    } else if (extends->is_array()) {
-      for (const Json& item : *extends) {
-        if (item.is_string()) {
-          bases.push_back(item.get<std::string>());
-        }
-      }
-    }
-  }
-  for (const std::string& base : bases) {
-    if (depth >= k_max_extends) {
-      problem(file.generic_string() + ": `extends` goes deeper than " + std::to_string(k_max_extends) +
-              " files; the rest is not read");
-      break;
-    }
-    const std::optional<fs::path> base_file = find_extended(dir, base);
-    if (!base_file) {
-      continue; // a package that is not installed: its options stay unknown
-    }
-    TsConfig inherited = read_tsconfig(*base_file, depth + 1);
-    if (inherited.base_url) {
-      config.base_url = inherited.base_url;
-    }
-    if (!inherited.paths.empty()) {
-      config.paths = std::move(inherited.paths);
-      config.paths_dir = inherited.paths_dir;
-    }
-    if (!inherited.out_dir.empty()) {
-      config.out_dir = inherited.out_dir;
-    }
-    if (!inherited.root_dir.empty()) {
-      config.root_dir = inherited.root_dir;
-    }
-  }
+  inherit(config, file, json, depth);
   const auto options = json.find("compilerOptions");
   if (options == json.end() || !options->is_object()) {
     return config;
@@ -307,6 +272,46 @@ ModuleResolver::TsConfig ModuleResolver::read_tsconfig(const fs::path& file, int
     config.root_dir = root_dir;
   }
   return config;
+}
+
+void ModuleResolver::inherit(TsConfig& config, const fs::path& file, const Json& json, int depth) {
+  std::vector<std::string> bases;
+  if (const auto extends = json.find("extends"); extends != json.end()) {
+    if (extends->is_string()) {
+      bases.push_back(extends->get<std::string>());
+    } else if (extends->is_array()) {
+      for (const Json& item : *extends) {
+        if (item.is_string()) {
+          bases.push_back(item.get<std::string>());
+        }
+      }
+    }
+  }
+  for (const std::string& base : bases) {
+    if (depth >= k_max_extends) {
+      problem(file.generic_string() + ": `extends` goes deeper than " + std::to_string(k_max_extends) +
+              " files; the rest is not read");
+      break;
+    }
+    const std::optional<fs::path> base_file = find_extended(file.parent_path(), base);
+    if (!base_file) {
+      continue; // a package that is not installed: its options stay unknown
+    }
+    TsConfig inherited = read_tsconfig(*base_file, depth + 1);
+    if (inherited.base_url) {
+      config.base_url = inherited.base_url;
+    }
+    if (!inherited.paths.empty()) {
+      config.paths = std::move(inherited.paths);
+      config.paths_dir = inherited.paths_dir;
+    }
+    if (!inherited.out_dir.empty()) {
+      config.out_dir = inherited.out_dir;
+    }
+    if (!inherited.root_dir.empty()) {
+      config.root_dir = inherited.root_dir;
+    }
+  }
 }
 
 std::optional<fs::path> ModuleResolver::find_extended(const fs::path& config_dir,
@@ -536,6 +541,9 @@ std::optional<fs::path> ModuleResolver::resolve_bare(const fs::path& from_dir, s
   if (const auto it = m_packages.find(name); it != m_packages.end()) {
     return resolve_in_package(it->second, subpath);
   }
+  if (m_workspace.complete) {
+    return std::nullopt; // an installed package (react, zod): no project code
+  }
   // A workspace package the walk did not list, linked into node_modules
   // (pnpm, yarn and npm workspaces all link them): only when the link
   // leads back into the workspace, never into an installed package.
@@ -566,9 +574,11 @@ std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::
   const bool relative = is_relative(specifier) || specifier[0] == '/';
   // Relative answers depend on the folder; the others on the nearest
   // tsconfig, which is per folder too.
-  auto key = std::make_pair(from_dir, std::string(specifier));
+  std::string key = from_dir.native();
+  key += '\n';
+  key += specifier;
   if (const auto found = m_cache.find(key); found != m_cache.end()) {
-    return found->second;
+    return found->second ? std::optional<fs::path>(*found->second) : std::nullopt;
   }
   std::optional<fs::path> result;
   if (relative) {
@@ -583,7 +593,7 @@ std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::
       result = resolve_bare(from_dir, specifier);
     }
   }
-  m_cache.emplace(std::move(key), result);
+  m_cache.emplace(std::move(key), result ? std::optional<std::string>(result->native()) : std::nullopt);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct WorkspacePackage {
 struct Workspace {
   std::filesystem::path root;
   std::vector<WorkspacePackage> packages;
+  // Every package of the monorepo is listed: a bare import of another name
+  // is an installed package, and node_modules is not searched for it.
+  bool complete = false;
 };
 
 // The monorepo `start` lies in: the nearest folder at or above it with a
@@ -82,6 +86,9 @@ private:
 
   const TsConfig& config_for_dir(const std::filesystem::path& dir);
   TsConfig read_tsconfig(const std::filesystem::path& file, int depth);
+  // The options of the files `json` extends, in order, into `config`.
+  void inherit(TsConfig& config, const std::filesystem::path& file, const nlohmann::ordered_json& json,
+               int depth);
   std::optional<std::filesystem::path> find_extended(const std::filesystem::path& config_dir,
                                                      const std::string& extends);
   std::optional<std::filesystem::path> resolve_paths(const TsConfig& config, std::string_view specifier);
@@ -102,7 +109,9 @@ private:
   std::map<std::filesystem::path, TsConfig> m_configs;            // tsconfig.json -> its settings
   std::map<std::filesystem::path, const TsConfig*> m_dir_configs; // folder -> its nearest tsconfig
   std::map<std::filesystem::path, nlohmann::ordered_json> m_manifests;
-  std::map<std::pair<std::filesystem::path, std::string>, std::optional<std::filesystem::path>> m_cache;
+  // "<folder>\n<specifier>" -> the file: strings, not paths, since a
+  // large monorepo asks hundreds of thousands of them.
+  std::unordered_map<std::string, std::optional<std::string>> m_cache;
   std::vector<std::string> m_problems;
   TsConfig m_no_config;
 };

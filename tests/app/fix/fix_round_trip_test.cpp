@@ -173,7 +173,7 @@ const std::vector<Case>& cases() {
        {"unindexed-foreign-key", "filter-on-unindexed-column"},
        {"--queries", "queries.sql"},
        3,
-       {"+    membersTeamIdRoleIdx: index(\"members_team_id_role_idx\").on(table.teamId, table.role),"}},
+       {"+    teamIdRoleIdx: index(\"members_team_id_role_idx\").on(table.teamId, table.role),"}},
       // No callback yet; single quotes, no semicolons, no trailing commas;
       // text holding JSON.
       {"none",

@@ -55,7 +55,7 @@ TEST(FixSchemaTs, ObjectFormGetsAKeyAndTheImportItsSortedPlace) {
             "import {\n  index,\n  integer,\n  pgTable,\n} from \"drizzle-orm/pg-core\";\n"
             "export const m = pgTable(\"m\", { teamId: integer(\"team_id\") }, (table) => ({\n"
             "  x: integer,\n"
-            "  mTeamIdIdx: index(\"m_team_id_idx\").on(table.teamId),\n"
+            "  teamIdIdx: index(\"m_team_id_idx\").on(table.teamId),\n"
             "}));\n");
 }
 
@@ -231,6 +231,23 @@ TEST(FixSchemaTs, ATypeChangeOfACallbackBuilderOrATextJsonDefault) {
                   "})\n");
   ASSERT_EQ(plan.notes.size(), 1U);
   EXPECT_NE(plan.notes.front().find("the value itself"), std::string::npos) << plan.notes.front();
+}
+
+// A JSDoc block's ` * ` lines are not the file's indentation step.
+TEST(FixSchemaTs, NewCallbackIndentsByTheCodeNotByCommentLines) {
+  const std::string source = "import { integer, pgTable } from \"drizzle-orm/pg-core\";\n"
+                             "/**\n * Tags.\n */\n"
+                             "export const tags = pgTable(\"tags\", {\n"
+                             "    postId: integer(\"post_id\"),\n"
+                             "});\n";
+  EXPECT_EQ(edited(source, {add("tags", "tags_post_id_idx", "index(\"tags_post_id_idx\").on(table.postId)")}),
+            "import { index, integer, pgTable } from \"drizzle-orm/pg-core\";\n"
+            "/**\n * Tags.\n */\n"
+            "export const tags = pgTable(\"tags\", {\n"
+            "    postId: integer(\"post_id\"),\n"
+            "}, (table) => [\n"
+            "    index(\"tags_post_id_idx\").on(table.postId),\n"
+            "]);\n");
 }
 
 } // namespace fix_schema_ts_test
