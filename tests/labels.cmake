@@ -25,6 +25,7 @@ set(PGADVISE_TEST_SUITES_cluster
   StatsCli
   VerifyLocks
   VerifyLocksCli
+  VerifyLocksServer
 )
 set(PGADVISE_TEST_SUITES_browser
   HtmlReport

@@ -3,6 +3,8 @@
 // root, run as the postgres user), runs the fixture's migrations one
 // statement at a time, and each change finding says what PostgreSQL did.
 #include "cli/process.hpp"
+#include "support/files.hpp"
+#include "support/pg_cluster.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -107,6 +109,46 @@ TEST(VerifyLocksCli, TheServerFlagNeedsDb) {
   const ProcessResult run = lint({"--verify-locks-on-db-server"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("needs --db"), std::string::npos) << run.err;
+}
+
+// --verify-locks-on-db-server: a scratch database on --db's server, dropped
+// after; the database --db names gets nothing.
+class VerifyLocksServer : public pgadvise::test_support::ClusterTest {};
+
+TEST_F(VerifyLocksServer, UsesAScratchDatabaseAndLeavesNothingBehind) {
+  std::string why;
+  const std::string database = cluster().create_database("verify_target", &why);
+  ASSERT_FALSE(database.empty()) << why;
+  // The database as production has it: the tables of the first migrations.
+  auto admin = cluster().admin(database);
+  ASSERT_TRUE(admin.ok());
+  const std::filesystem::path drizzle =
+      std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures/verify-locks/drizzle";
+  for (const char* file : {"0000_init.sql", "0002_order_imports.sql"}) {
+    auto applied = admin->run_script(pgadvise::test::read_text(drizzle / file));
+    ASSERT_TRUE(applied.ok()) << applied.error().to_string();
+  }
+  const std::string k_relations = "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                                  "c.relnamespace WHERE n.nspname = 'public'";
+  auto before = admin->query(k_relations);
+  ASSERT_TRUE(before.ok());
+  const ProcessResult run = lint({"--db", cluster().admin_conninfo(database), "--no-explain",
+                                  "--verify-locks-on-db-server", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  const json report = json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << run.out;
+  const json* rewrite = finding_of(report, "column-type-change-rewrite");
+  ASSERT_NE(rewrite, nullptr) << report["findings"].dump(2);
+  EXPECT_NE(observed(*rewrite).find("ACCESS EXCLUSIVE on orders, table rewritten"), std::string::npos)
+      << observed(*rewrite);
+  EXPECT_NE(report["notes"].dump().find("scratch database pgadvise_verify_"), std::string::npos);
+
+  auto scratch = admin->query("SELECT count(*) FROM pg_database WHERE datname LIKE 'pgadvise\\_verify\\_%'");
+  ASSERT_TRUE(scratch.ok()) << scratch.error().to_string();
+  EXPECT_EQ(scratch->rows[0][0], "0") << "the scratch database is dropped";
+  auto after = admin->query(k_relations);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->rows[0][0], before->rows[0][0]) << "the --db database is never written";
 }
 
 } // namespace verify_locks_cli_test

@@ -163,6 +163,27 @@ TEST(SqlReplayLocks, DrizzleKitFoldersRunInTheMigratorsTransaction) {
   }
 }
 
+TEST(SqlReplayLocks, DrizzleKitOneFoldersRunInTheMigratorsTransactionToo) {
+  loaders::SchemaLoad load;
+  const auto files = loaders::migration_order(std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" /
+                                              "discovery" / "kit-1.0" / "drizzle");
+  ASSERT_TRUE(files);
+  loaders::replay_sql_files(*files, load);
+  ASSERT_FALSE(load.catalog.migration_steps.empty());
+  for (const model::MigrationStep& step : load.catalog.migration_steps) {
+    EXPECT_EQ(step.transaction, loaders::k_drizzle_kit_transaction) << step.location.to_string();
+  }
+  // A plain folder (psql runs each file in autocommit): no transaction.
+  loaders::SchemaLoad plain;
+  const auto natural =
+      loaders::migration_order(std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "sql" / "natural");
+  ASSERT_TRUE(natural);
+  loaders::replay_sql_files(*natural, plain);
+  for (const model::MigrationStep& step : plain.catalog.migration_steps) {
+    EXPECT_EQ(step.transaction, "") << step.location.to_string();
+  }
+}
+
 TEST(SqlReplayLocks, TimeoutSettingsAreRecorded) {
   const auto steps =
       steps_of("SET LOCAL lock_timeout = '3s';\nSET statement_timeout TO 0;\nSET search_path TO public;");
