@@ -68,23 +68,24 @@ IndexCandidate candidate_of(const QueryIndexCandidate& base, const model::QueryS
   candidate.table = table.name;
   candidate.fingerprint = query.fingerprint;
   std::vector<std::string> equality = base.equality;
-  std::string null_column;
-  for (auto it = equality.begin(); it != equality.end(); ++it) {
-    if (!tested_for_null(query.shape, *it)) {
+  // IS [NOT] NULL tests are never keys (query_index_candidate): one that
+  // keeps few rows becomes the predicate.
+  for (const std::string& column : base.null_tests) {
+    if (!tested_for_null(query.shape, column)) {
       continue;
     }
-    if (std::string predicate = partial_predicate(table, query, *it, options); !predicate.empty()) {
+    if (std::string predicate = partial_predicate(table, query, column, options); !predicate.empty()) {
       candidate.predicate = std::move(predicate);
-      null_column = *it;
-      equality.erase(it);
       break;
     }
   }
   std::stable_sort(equality.begin(), equality.end(), [&](const std::string& a, const std::string& b) {
     return distinct_values(table, a) > distinct_values(table, b);
   });
-  candidate.columns = equality;
-  candidate.equality_columns = equality.size();
+  // A correlated sub-select's key leads: it runs once per outer row.
+  candidate.columns = base.correlation;
+  candidate.columns.insert(candidate.columns.end(), equality.begin(), equality.end());
+  candidate.equality_columns = candidate.columns.size();
   if (!base.range.empty()) {
     candidate.columns.push_back(base.range);
   }
@@ -92,9 +93,6 @@ IndexCandidate candidate_of(const QueryIndexCandidate& base, const model::QueryS
     if (std::find(candidate.columns.begin(), candidate.columns.end(), column) == candidate.columns.end()) {
       candidate.columns.push_back(column);
     }
-  }
-  if (candidate.columns.empty() && !null_column.empty()) {
-    candidate.columns.push_back(null_column);
   }
   return candidate;
 }

@@ -104,17 +104,33 @@ const model::Index* matching_partial_index(const std::vector<const model::Index*
 }
 
 struct Uses {
-  std::vector<std::string> equality; // WHERE =, IN / = ANY, IS NULL
-  std::vector<std::string> join;     // JOIN ... ON keys
+  std::vector<std::string> correlation; // a sub-select's column = the outer row's
+  std::vector<std::string> equality;    // WHERE =, IN / = ANY
+  std::vector<std::string> join;        // JOIN ... ON keys
   std::vector<std::string> range;
   std::vector<std::string> order_by;
+  std::vector<std::string> null_tests; // IS [NOT] NULL, boolean flags
 };
 
-void classify(const model::ColumnUsage& usage, Uses& uses) {
+// A boolean column (`archived = false`, `is_active = true`): a flag keeps
+// about half the rows or most of them, never a key worth leading with.
+bool flag_column(const model::Table& table, const std::string& column) {
+  const model::Column* found = table.find_column(column);
+  if (found == nullptr) {
+    return false;
+  }
+  const std::string type = core::to_lower(found->type.display());
+  return type == "boolean" || type == "bool";
+}
+
+void classify(const model::Table& table, const model::ColumnUsage& usage, Uses& uses) {
   switch (usage.use) {
   case ColumnUse::equality:
   case ColumnUse::in_list:
-  case ColumnUse::is_null: add_unique(uses.equality, usage.column); break;
+    add_unique(flag_column(table, usage.column) ? uses.null_tests : uses.equality, usage.column);
+    break;
+  case ColumnUse::is_null: add_unique(uses.null_tests, usage.column); break;
+  case ColumnUse::correlation: add_unique(uses.correlation, usage.column); break;
   case ColumnUse::join: add_unique(uses.join, usage.column); break;
   case ColumnUse::range: add_unique(uses.range, usage.column); break;
   case ColumnUse::order_by: add_unique(uses.order_by, usage.column); break;
@@ -128,8 +144,10 @@ void classify(const model::ColumnUsage& usage, Uses& uses) {
 // a filtered table is read through its filter (the join key of, say, a
 // composite primary key does not help `WHERE m.user_id = $1`), while an
 // unfiltered one is the inner side of the join and needs its join key.
+// A correlated sub-select's key always counts: it is how each outer row's
+// rows are found.
 Uses effective(Uses uses) {
-  if (uses.equality.empty() && uses.range.empty()) {
+  if (uses.correlation.empty() && uses.equality.empty() && uses.range.empty()) {
     uses.equality = uses.join;
   }
   uses.join.clear();
@@ -142,8 +160,13 @@ QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& tab
   const Uses uses = effective(all_uses);
   QueryIndexCandidate candidate;
   candidate.table = &table;
+  candidate.correlation = uses.correlation;
   candidate.equality = uses.equality;
-  candidate.columns = uses.equality;
+  candidate.null_tests = uses.null_tests;
+  candidate.columns = uses.correlation;
+  for (const std::string& column : uses.equality) {
+    add_unique(candidate.columns, column);
+  }
   for (const std::string& column : uses.range) {
     if (std::find(candidate.columns.begin(), candidate.columns.end(), column) == candidate.columns.end()) {
       candidate.range = column;
@@ -151,7 +174,7 @@ QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& tab
       break;
     }
   }
-  if (has_limit) {
+  if (has_limit || !uses.correlation.empty()) {
     for (const std::string& column : uses.order_by) {
       if (std::find(candidate.columns.begin(), candidate.columns.end(), column) == candidate.columns.end()) {
         candidate.order_by.push_back(column);
@@ -159,7 +182,8 @@ QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& tab
       }
     }
   }
-  std::vector<std::string> filters = uses.equality;
+  std::vector<std::string> filters = uses.correlation;
+  filters.insert(filters.end(), uses.equality.begin(), uses.equality.end());
   filters.insert(filters.end(), uses.range.begin(), uses.range.end());
   if (filters.empty() && !uses.order_by.empty()) {
     filters.push_back(uses.order_by.front());
@@ -167,7 +191,9 @@ QueryIndexCandidate build(const model::Catalog& catalog, const model::Table& tab
   const std::vector<const model::Index*> indexes = usable_indexes(catalog, table);
   const model::Index* index = leading_index(indexes, filters);
   if (index == nullptr) {
-    index = matching_partial_index(indexes, query, filters);
+    std::vector<std::string> tested = filters;
+    tested.insert(tested.end(), uses.null_tests.begin(), uses.null_tests.end());
+    index = matching_partial_index(indexes, query, tested);
   }
   if (index != nullptr) {
     candidate.covered = true;
@@ -218,11 +244,13 @@ std::vector<QueryIndexCandidate> query_index_candidates(const model::QueryStats&
       const bool same_table =
           usage.table == use.name && (usage.schema.empty() || usage.schema == table->schema);
       if (same_table && table->find_column(usage.column) != nullptr) {
-        classify(usage, uses);
+        classify(*table, usage, uses);
       }
     }
     const bool sorted_limit = shape.has_limit && !uses.order_by.empty();
-    if (uses.equality.empty() && uses.join.empty() && uses.range.empty() && !sorted_limit) {
+    // A soft-delete or flag test alone is no index's key.
+    if (uses.correlation.empty() && uses.equality.empty() && uses.join.empty() && uses.range.empty() &&
+        !sorted_limit) {
       continue;
     }
     out.push_back(build(catalog, *table, uses, query));

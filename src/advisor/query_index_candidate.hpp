@@ -19,18 +19,25 @@ namespace pgadvise::advisor {
 //   for (const QueryIndexCandidate& c : query_index_candidates(stats, catalog))
 //     if (!c.covered) propose(c.table, c.columns);
 //
-// Key order follows the usual btree advice: equality-like columns first
-// (=, IN / = ANY, IS NULL; join keys only on a table the statement does not
-// filter itself), then at most one range column (<, >,
-// BETWEEN), then, for LIMIT queries only, the ORDER BY columns (the index
-// then returns the first rows in order and the scan stops early). LIKE and
-// JSON uses are not indexable by a plain btree and are left out.
+// Key order follows the usual btree advice: a correlated sub-select's (or
+// lateral join's) column compared with the outer row first -- it runs once
+// per outer row, by that key -- then equality-like columns (=, IN / = ANY;
+// join keys only on a table the statement does not filter itself), then at
+// most one range column (<, >, BETWEEN), then the ORDER BY columns for
+// LIMIT queries (the index then returns the first rows in order and the
+// scan stops early) and for correlated sub-selects (each outer row's rows
+// come in order). `IS [NOT] NULL` tests and comparisons of a boolean column
+// (a soft-delete or flag column) are never keys: they keep most rows, and
+// the live advisor may make one a partial index's predicate. LIKE and JSON
+// uses are not indexable by a plain btree and are left out.
 struct QueryIndexCandidate {
-  const model::Table* table = nullptr; // in the catalog given
-  std::vector<std::string> columns;    // proposed key columns, in order
-  std::vector<std::string> equality;   // equality-like filter and join columns
-  std::string range;                   // the range column kept ("" when none)
-  std::vector<std::string> order_by;   // ORDER BY columns appended (LIMIT queries)
+  const model::Table* table = nullptr;  // in the catalog given
+  std::vector<std::string> columns;     // proposed key columns, in order
+  std::vector<std::string> correlation; // compared with an outer query's column
+  std::vector<std::string> equality;    // equality-like filter and join columns
+  std::string range;                    // the range column kept ("" when none)
+  std::vector<std::string> order_by;    // ORDER BY columns appended (LIMIT queries, correlated sub-selects)
+  std::vector<std::string> null_tests;  // IS [NOT] NULL and boolean-flag columns: never keys
   // Some usable index (valid, not partial, btree; the table's own or a
   // partition ancestor's; the primary key included) has one of the filter
   // columns -- or, for a sort-only LIMIT query, the first ORDER BY column --

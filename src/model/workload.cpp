@@ -27,6 +27,7 @@ std::string_view to_string(ColumnUse use) {
   case ColumnUse::like: return "like";
   case ColumnUse::json_cast: return "json-cast";
   case ColumnUse::json_operator: return "json-operator";
+  case ColumnUse::correlation: return "correlation";
   }
   return "equality";
 }
@@ -126,6 +127,10 @@ std::uint64_t Workload::runs_after_parent(std::uint64_t fingerprint, std::uint64
 }
 
 void Workload::add_repeat(Repeat repeat) {
+  if (repeat.grouping == Repeat::Grouping::fan_out) {
+    keep_repeat(std::move(repeat)); // which candidate is its parent is the rule's call
+    return;
+  }
   if (repeat.candidates[0] == 0) {
     repeat.candidates[0] = repeat.parent_fingerprint;
   }
@@ -134,9 +139,7 @@ void Workload::add_repeat(Repeat repeat) {
     if (parent != 0 &&
         std::find(repeat.candidates.begin(), repeat.candidates.begin() + static_cast<std::ptrdiff_t>(i),
                   parent) == repeat.candidates.begin() + static_cast<std::ptrdiff_t>(i)) {
-      // A fan-out follows each execution of its parent inside its window.
-      runs_after[{repeat.fingerprint, parent}] +=
-          repeat.grouping == Repeat::Grouping::fan_out ? repeat.candidate_followed[i] : 1U;
+      ++runs_after[{repeat.fingerprint, parent}];
     }
   }
   keep_repeat(std::move(repeat));

@@ -35,6 +35,7 @@ enum class ColumnUse {
   like,          // LIKE / ILIKE / ~~
   json_cast,     // col::json, col::jsonb
   json_operator, // col ->> 'k', col @> ..., json functions on col
+  correlation,   // a sub-select's col = an outer query's column (correlated sub-select, lateral join)
 };
 std::string_view to_string(ColumnUse use);
 
@@ -116,11 +117,7 @@ struct QueryStats {
 // are recorded. This is the compressed form of the session's ordered
 // sequence that N+1 detection needs, so memory does not grow with the log.
 struct Repeat {
-  // Candidate parents kept: a connection's run looks at the three
-  // statements before it; a fan-out at every statement of the client just
-  // before it that could have started it (other users' among them).
-  static constexpr std::size_t k_candidates = 8;
-  static constexpr std::size_t k_session_candidates = 3;
+  static constexpr std::size_t k_candidates = 3;
   std::string session;                  // %c session id, or "pid 1234", or "file:..." for untimed inputs
   std::uint64_t fingerprint = 0;        // the repeated statement
   std::uint64_t parent_fingerprint = 0; // the statement just before the run, if not one of its own (0: none)
@@ -161,13 +158,19 @@ struct Repeat {
   Grouping grouping = Grouping::session;
   std::uint32_t backends = 1; // sessions the executions ran on
   std::string backend_list;   // "pid 4100, pid 4101, ..." (capped), for the evidence
-  // Fan-outs: for each candidate parent, the most of the child's executions
-  // that started right after one execution of it (less those just before
-  // it: the child's steady traffic), and how many of its executions two or
-  // more followed. Several users opening one page at once run the parent
-  // once per child, a loop once for all.
-  std::array<std::uint32_t, k_candidates> candidate_children{};
-  std::array<std::uint32_t, k_candidates> candidate_followed{};
+  // Fan-outs: every statement of the client that ran just before the burst
+  // and could have started it (other users' among them, which is why there
+  // are many), nearest first.
+  struct FanParent {
+    std::uint64_t fingerprint = 0;
+    // The most of the child's executions that started right after one
+    // execution of it, less those in as long a window before (the child's
+    // steady traffic). Several users opening one page at once run the
+    // parent once per child; a loop once for all.
+    std::uint32_t children = 0;
+    std::uint32_t followed = 0; // its executions two or more of the child's followed
+  };
+  std::vector<FanParent> fan_parents;
   // The group (transaction, burst, request or fan-out) it was found in:
   // runs of one group after one parent are the statements of one loop body.
   std::uint64_t group = 0;

@@ -550,6 +550,24 @@ private:
     return usage;
   }
 
+  // Whether a column reference names a relation of this very scope (not of
+  // an enclosing query's); an unqualified one counts as local.
+  static bool resolves_locally(const json& node, const Scope& scope) {
+    const json* target = &node;
+    if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
+      target = &member(cast, "arg");
+    }
+    const json& fields = member(member(*target, "ColumnRef"), "fields");
+    if (!fields.is_array() || fields.size() < 2) {
+      return true;
+    }
+    const std::string qualifier = string_of(fields[fields.size() - 2]);
+    if (scope.names.count(qualifier) != 0) {
+      return true;
+    }
+    return scope.parent == nullptr || scope.parent->lookup(qualifier) == nullptr;
+  }
+
   bool column_use(const json& node, ColumnUse use, const Scope& scope) {
     auto usage = resolve(node, scope);
     if (!usage) {
@@ -652,6 +670,18 @@ private:
     }
     bool left_used = false;
     bool right_used = false;
+    if (use && *use == ColumnUse::join && op == "=" && !in_join) {
+      // A sub-select's column compared with an outer query's (a correlated
+      // sub-select, a lateral join: Drizzle's relational `with:`): the
+      // sub-select runs per outer row, looking its rows up by that column.
+      const bool left_local = resolves_locally(left, scope);
+      const bool right_local = resolves_locally(right, scope);
+      if (left_local != right_local) {
+        left_used = column_use(left, left_local ? ColumnUse::correlation : ColumnUse::join, scope);
+        right_used = column_use(right, right_local ? ColumnUse::correlation : ColumnUse::join, scope);
+        use.reset();
+      }
+    }
     if (use) {
       left_used = column_use(left, *use, scope);
       if (*use == ColumnUse::join || *use == ColumnUse::equality || *use == ColumnUse::range) {

@@ -3,6 +3,7 @@
 #include "advisor/query_index_candidate.hpp"
 
 #include <gtest/gtest.h>
+#include <map>
 
 namespace query_index_candidate_test {
 
@@ -132,14 +133,83 @@ TEST(QueryIndexCandidate, APartialIndexCoversStatementsMakingItsNullTest) {
 }
 
 TEST(QueryIndexCandidate, APartialIndexDoesNotCoverTheOppositeTestOrOtherPredicates) {
-  EXPECT_FALSE(
-      candidates("SELECT id FROM jobs WHERE finished_at IS NOT NULL", queue("(finished_at IS NULL)"))[0]
-          .covered);
-  EXPECT_FALSE(candidates("SELECT id FROM jobs WHERE finished_at IS NULL",
+  EXPECT_FALSE(candidates("SELECT id FROM jobs WHERE finished_at IS NOT NULL AND created_at < $1",
+                          queue("(finished_at IS NULL)"))[0]
+                   .covered);
+  EXPECT_FALSE(candidates("SELECT id FROM jobs WHERE finished_at IS NULL AND created_at < $1",
                           queue("(finished_at IS NULL AND kind = 'x'::text)"))[0]
                    .covered);
-  EXPECT_FALSE(
-      candidates("SELECT id FROM jobs WHERE kind IS NULL", queue("(finished_at IS NULL)"))[0].covered);
+  EXPECT_FALSE(candidates("SELECT id FROM jobs WHERE kind IS NULL AND created_at < $1",
+                          queue("(finished_at IS NULL)"))[0]
+                   .covered);
+}
+
+// A soft-delete or flag test keeps most rows: never an index's key. Alone
+// it gets no proposal; beside a real filter it is left to a partial index's
+// predicate (the live advisor's call, with pg_stats).
+TEST(QueryIndexCandidate, SoftDeleteAndFlagColumnsAreNeverKeys) {
+  model::Table cards =
+      table("card", {column("id"), column("listId"), column("title", "text"),
+                     column("deletedAt", "timestamptz"), column("archived", "boolean"), column("index")});
+  cards.indexes.push_back(primary_key("card_pkey", {"id"}));
+  const model::Catalog catalog = catalog_of({cards});
+  EXPECT_TRUE(candidates("SELECT id FROM card WHERE \"deletedAt\" IS NULL", catalog).empty());
+  EXPECT_TRUE(candidates("SELECT id FROM card WHERE archived = false", catalog).empty());
+  const auto found = candidates(
+      "SELECT id FROM card WHERE \"deletedAt\" IS NULL AND archived = $1 AND \"listId\" = $2", catalog);
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].columns, std::vector<std::string>{"listId"});
+  EXPECT_EQ(found[0].null_tests, (std::vector<std::string>{"deletedAt", "archived"}));
+  EXPECT_FALSE(found[0].covered);
+}
+
+// Drizzle's relational query (`db.query.board.findFirst({ with: { lists: {
+// where: isNull(list.deletedAt), with: { cards: ... } } } })`, as drizzle-orm
+// 0.45 writes it): each lateral sub-select looks its rows up by the outer
+// row's key. That column leads, then the sort; the soft-delete test is not a
+// key. An index on the foreign key already serves it.
+TEST(QueryIndexCandidate, ALateralSubSelectLeadsWithItsCorrelationColumn) {
+  constexpr std::string_view k_board =
+      R"(select "board"."id", "board"."name", "board_lists"."data" as "lists" from "board" "board" )"
+      R"(left join lateral (select coalesce(json_agg(json_build_array("board_lists"."id", "board_lists"."name", )"
+      R"("board_lists_cards"."data") order by "board_lists"."index" asc), '[]'::json) as "data" from )"
+      R"((select * from "list" "board_lists" where ("board_lists"."boardId" = "board"."id" and )"
+      R"("board_lists"."deletedAt" is null) order by "board_lists"."index" asc) "board_lists" )"
+      R"(left join lateral (select coalesce(json_agg(json_build_array("board_lists_cards"."id", )"
+      R"("board_lists_cards"."title") order by "board_lists_cards"."index" asc), '[]'::json) as "data" from )"
+      R"((select * from "card" "board_lists_cards" where ("board_lists_cards"."listId" = "board_lists"."id" )"
+      R"(and "board_lists_cards"."deletedAt" is null) order by "board_lists_cards"."index" asc) )"
+      R"("board_lists_cards") "board_lists_cards" on true) "board_lists" on true )"
+      R"(where ("board"."id" = $1 and "board"."deletedAt" is null) limit $2)";
+  model::Table board =
+      table("board", {column("id"), column("name", "text"), column("deletedAt", "timestamptz")});
+  board.indexes.push_back(primary_key("board_pkey", {"id"}));
+  model::Table list = table("list", {column("id"), column("boardId"), column("name", "text"), column("index"),
+                                     column("deletedAt", "timestamptz")});
+  list.indexes.push_back(primary_key("list_pkey", {"id"}));
+  model::Table card = table("card", {column("id"), column("listId"), column("title", "text"), column("index"),
+                                     column("deletedAt", "timestamptz")});
+  card.indexes.push_back(primary_key("card_pkey", {"id"}));
+  card.indexes.push_back(index("card_list_id_idx", {"listId"}));
+  const model::Catalog catalog = catalog_of({board, list, card});
+  const auto found = candidates(k_board, catalog);
+  ASSERT_EQ(found.size(), 3U);
+  std::map<std::string, const advisor::QueryIndexCandidate*> by_table;
+  for (const auto& candidate : found) {
+    by_table[candidate.table->name] = &candidate;
+    for (const std::string& column : candidate.columns) {
+      EXPECT_NE(column, "deletedAt") << candidate.table->name;
+    }
+  }
+  EXPECT_EQ(by_table.at("list")->columns, (std::vector<std::string>{"boardId", "index"}));
+  EXPECT_EQ(by_table.at("list")->correlation, std::vector<std::string>{"boardId"});
+  EXPECT_FALSE(by_table.at("list")->covered);
+  EXPECT_EQ(by_table.at("card")->columns, (std::vector<std::string>{"listId", "index"}));
+  EXPECT_TRUE(by_table.at("card")->covered);
+  EXPECT_EQ(by_table.at("card")->covered_by, "card_list_id_idx");
+  // The outer query's own filter: the primary key.
+  EXPECT_EQ(by_table.at("board")->columns, std::vector<std::string>{"id"});
+  EXPECT_TRUE(by_table.at("board")->covered);
 }
 
 TEST(QueryIndexCandidate, LikeJsonUnknownTablesAndUnparsedGiveNothing) {

@@ -12,7 +12,7 @@ namespace {
 
 // Parents looked at before a burst (the nearest different statements that
 // can drive a loop), and execs kept per client whatever their times say.
-constexpr std::size_t k_max_seen_parents = 12;
+constexpr std::size_t k_max_seen_parents = 24;
 constexpr std::size_t k_max_execs = 200000;
 constexpr std::uint32_t k_max_params = 64;
 constexpr std::size_t k_max_listed_backends = 8;
@@ -81,7 +81,7 @@ void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
 void FanOutTracker::batched_after(const Client& client, const FanOutExec& exec) {
   const std::int64_t lead = to_us(m_options.lead_ms);
   std::size_t looked = 0;
-  std::array<std::uint64_t, model::Repeat::k_candidates> counted{};
+  std::array<std::uint64_t, 3> counted{};
   std::size_t found = 0;
   for (auto it = client.execs.rbegin();
        it != client.execs.rend() && looked < k_max_batched_lookback && found < counted.size();
@@ -177,10 +177,7 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
   // once (each runs the parent once per child). A `Promise.all` over rows
   // runs it once for all of them. The burst's parent is the candidate's
   // execution just before its first child.
-  std::array<std::uint64_t, model::Repeat::k_candidates> candidates{};
-  std::array<std::uint32_t, model::Repeat::k_candidates> credited{};
-  std::array<std::uint32_t, model::Repeat::k_candidates> followed{};
-  std::size_t found = 0;
+  std::vector<model::Repeat::FanParent> parents;
   std::vector<std::int64_t> runs;
   const auto children_in = [&](std::int64_t from, std::int64_t to) { // [from, to)
     return static_cast<std::int64_t>(std::lower_bound(children.begin(), children.end(), to) -
@@ -216,14 +213,12 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
         first_score = score; // the execution just before the first child
       }
     }
-    if (first_score >= 2 && found < candidates.size()) {
-      candidates[found] = parent;
-      credited[found] = static_cast<std::uint32_t>(first_score);
-      followed[found] = std::max<std::uint32_t>(scored, 1);
-      ++found;
+    if (first_score >= 2) {
+      parents.push_back(
+          {parent, static_cast<std::uint32_t>(first_score), std::max<std::uint32_t>(scored, 1)});
     }
   }
-  if (found == 0) {
+  if (parents.empty()) {
     return;
   }
   model::Repeat repeat;
@@ -258,15 +253,16 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
   for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
     FanOutExec& exec = at(seq);
     if (exec.claimed != id && exec.ts_us >= burst.first_us - lead &&
-        std::find(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(found), exec.parent) !=
-            candidates.begin() + static_cast<std::ptrdiff_t>(found)) {
+        std::any_of(parents.begin(), parents.end(),
+                    [&](const model::Repeat::FanParent& p) { return p.fingerprint == exec.parent; })) {
       exec.claimed = id;
     }
   }
-  repeat.parent_fingerprint = candidates[0];
-  repeat.candidates = candidates;
-  repeat.candidate_children = credited;
-  repeat.candidate_followed = followed;
+  repeat.parent_fingerprint = parents.front().fingerprint;
+  for (std::size_t i = 0; i < parents.size() && i < repeat.candidates.size(); ++i) {
+    repeat.candidates[i] = parents[i].fingerprint;
+  }
+  repeat.fan_parents = std::move(parents);
   repeat.count = burst.count;
   repeat.distinct_params = static_cast<std::uint32_t>(params.size());
   repeat.params_set = params_set_hash(params);

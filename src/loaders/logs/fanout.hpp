@@ -14,12 +14,12 @@ struct FanOutOptions {
   // Executions of one child closer than this on a client's connections are
   // one burst (a pool runs a `Promise.all` of lookups on many backends
   // within milliseconds, a loop's iterations a few milliseconds apart).
-  double gap_ms = 20;
+  double gap_ms = 50;
   // How long after its parent a child may start (a pool may wait for a free
   // connection, or open one).
   double lead_ms = 50;
   // A burst longer than this is steady traffic, not one request's loop.
-  double max_span_ms = 250;
+  double max_span_ms = 500;
 };
 
 // One statement (or one whole transaction) of a client, in log order: what

@@ -211,6 +211,7 @@ struct LogFold::Pending {
   std::uint64_t request = 0;               // sqlcommenter request (0: not marked)
   std::uint64_t trace = 0;                 // sqlcommenter traceparent's trace id (0: none)
   std::optional<std::int64_t> limit_value; // LIMIT $n's logged value
+  bool traced = false;                     // given to its request's trace already
   std::uint64_t application = 0;           // hash of application_name (0: not logged)
   std::uint32_t code_path = 0;             // Workload::code_paths index (sqlcommenter route/file)
 };
@@ -243,6 +244,7 @@ struct LogFold::Session {
   std::string txn_vxid;
   std::vector<Step> txn;
   std::uint64_t txn_trace = 0;
+  bool txn_traced = false; // given to its request's trace at its COMMIT
   // The session's outer group: autocommit statements and whole
   // transactions (one step each) no more than the burst window apart.
   std::int64_t group_last_us = 0;
@@ -450,6 +452,7 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
   pending.accepts_params = event.params.empty();
   pending.request = event.request;
   pending.trace = event.trace;
+  pending.traced = false;
   pending.application = event.fields.application.empty() ? 0 : fast_hash(event.fields.application) | 1U;
   if (!event.info->parsed) {
     ++m_workload.unparsed_statements;
@@ -490,17 +493,26 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     ++m_workload.timestamped_statements;
     m_workload.subsecond_timestamps = m_workload.subsecond_timestamps || pending.ts_us % 1000000 != 0;
   }
-  if (!m_grouping || pending.ts_us == 0 || !m_workload.subsecond_timestamps) {
+  if (!m_grouping) {
     return;
   }
+  // A request's trace and the fan-out search take statements in the log's
+  // order, not when their session's next line comes (a pool's connection may
+  // stay idle for seconds after its last statement).
+  const bool fan_out = pending.ts_us != 0 && m_workload.subsecond_timestamps;
   const TxnControl control = transaction_control(*event.info);
-  if (control == TxnControl::none && !session.in_transaction && pending.trace == 0) {
-    m_unfed = session.key; // given to the fan-out search once its parameters are in
+  if (control == TxnControl::none && !session.in_transaction && (pending.trace != 0 || fan_out)) {
+    m_unfed = session.key; // given on once its parameters are in
   } else if (control == TxnControl::end && session.in_transaction && !session.txn.empty() &&
-             session.txn_trace == 0) {
+             (session.txn_trace != 0 || fan_out)) {
     Step whole = transaction_step(session);
-    whole.ts_us = pending.ts_us; // the COMMIT's time
-    feed(session, whole);
+    whole.ts_us = pending.ts_us != 0 ? pending.ts_us : whole.ts_us; // the COMMIT's time
+    if (session.txn_trace != 0) {
+      add_to_trace(session.txn_trace, whole);
+      session.txn_traced = true;
+    } else {
+      feed(session, whole);
+    }
   }
 }
 
@@ -512,8 +524,24 @@ void LogFold::feed_unfed() {
     return;
   }
   Session& session = *it->second;
-  const Pending& pending = session.pending;
-  feed(session, statement_step(session, pending));
+  Pending& pending = session.pending;
+  if (pending.trace != 0) {
+    add_to_trace(pending.trace, statement_step(session, pending));
+    pending.traced = true;
+  } else {
+    feed(session, statement_step(session, pending));
+  }
+}
+
+void LogFold::add_to_trace(std::uint64_t trace, const Step& step) {
+  ++m_workload.traced_statements;
+  if (m_traces[trace].steps.size() >= k_max_group_steps) {
+    close_trace(trace);
+  }
+  Trace& target = m_traces[trace];
+  target.steps.push_back(step);
+  target.last_us = std::max(target.last_us, step.ts_us);
+  sweep_traces(false);
 }
 
 void LogFold::feed(Session& session, const Step& step) {
@@ -521,7 +549,10 @@ void LogFold::feed(Session& session, const Step& step) {
   exec.ts_us = step.ts_us;
   exec.id = step.id;
   exec.row_statement = step.statement;
-  exec.parent = step.transaction ? 0 : step.parent;
+  // A fan-out's parent is a read (its rows, or the request's lookup before a
+  // loop over the request's own values).
+  const model::QueryStats* stats = step.transaction ? nullptr : m_workload.find(step.parent);
+  exec.parent = stats != nullptr && stats->shape.kind == model::StatementKind::select ? step.parent : 0;
   exec.drives_loop = step.drives_loop;
   exec.params = step.params;
   exec.session = step.session;
@@ -595,6 +626,9 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
     session.txn.push_back(step);
     return;
   }
+  if (pending.traced) {
+    return; // in its request's trace already
+  }
   add_step(session, step, pending.request, pending.application, pending.trace);
 }
 
@@ -666,11 +700,14 @@ void LogFold::close_transaction(Session& session, bool committed) {
         members.push_back(step.id);
       }
     }
-    add_step(session, whole, 0, 0, session.txn_trace);
+    if (!session.txn_traced) {
+      add_step(session, whole, 0, 0, session.txn_trace);
+    }
   }
   steps.clear();
   session.txn_vxid.clear();
   session.txn_trace = 0;
+  session.txn_traced = false;
 }
 
 bool LogFold::row_writes(const Step& step) const {
@@ -686,15 +723,7 @@ bool LogFold::row_writes(const Step& step) const {
 void LogFold::add_step(Session& session, const Step& step, std::uint64_t request, std::uint64_t application,
                        std::uint64_t trace) {
   if (trace != 0) {
-    ++m_workload.traced_statements;
-    Trace& open = m_traces[trace];
-    if (open.steps.size() >= k_max_group_steps) {
-      close_trace(trace);
-    }
-    Trace& target = m_traces[trace];
-    target.steps.push_back(step);
-    target.last_us = std::max(target.last_us, step.ts_us);
-    sweep_traces(false);
+    add_to_trace(trace, step);
     return;
   }
   if (!session.group.empty() &&
@@ -818,7 +847,8 @@ void LogFold::record_runs(const std::vector<Step>& steps, const std::string& ses
     return;
   }
   const std::uint64_t group = ++m_groups;
-  for (const GroupRun& run : group_runs(ids, parents)) {
+  for (const GroupRun& run :
+       group_runs(ids, parents, in_transaction || grouping == model::Repeat::Grouping::trace)) {
     const Step& first = steps[run.positions.front()];
     model::Repeat repeat;
     repeat.session = session;

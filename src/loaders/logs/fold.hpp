@@ -77,6 +77,7 @@ private:
   static Step statement_step(const Session& session, const Pending& pending);
   [[nodiscard]] Step transaction_step(const Session& session) const;
   void feed_unfed();
+  void add_to_trace(std::uint64_t trace, const Step& step);
   void feed(Session& session, const Step& step);
   static std::uint64_t session_key(const LogEvent& event);
   std::uint64_t client_of(Session& session);

@@ -44,7 +44,7 @@ std::pair<std::size_t, std::size_t> repeating_unit(const std::vector<std::uint64
   return {0, 0};
 }
 
-// The (up to k_session_candidates) steps just before the run at `i`, nearest first,
+// The (up to three) steps just before the run at `i`, nearest first,
 // different from each other; the walk stops at an earlier execution of a unit member (what came
 // before it belongs to that execution, not to this run).
 Candidates parent_candidates(const std::vector<std::uint64_t>& ids, const std::vector<std::uint64_t>& parents,
@@ -53,7 +53,7 @@ Candidates parent_candidates(const std::vector<std::uint64_t>& ids, const std::v
   std::size_t found = 0;
   const auto unit_begin = ids.begin() + static_cast<std::ptrdiff_t>(i);
   const auto unit_end = unit_begin + static_cast<std::ptrdiff_t>(length);
-  for (std::size_t back = i; back > 0 && back + model::Repeat::k_session_candidates > i; --back) {
+  for (std::size_t back = i; back > 0 && back + out.size() > i; --back) {
     if (std::find(unit_begin, unit_end, ids[back - 1]) != unit_end) {
       break;
     }
@@ -186,7 +186,7 @@ std::uint64_t params_set_hash(const std::vector<std::uint64_t>& values) {
 }
 
 std::vector<GroupRun> group_runs(const std::vector<std::uint64_t>& ids,
-                                 const std::vector<std::uint64_t>& parents) {
+                                 const std::vector<std::uint64_t>& parents, bool one_request) {
   const std::vector<std::uint64_t>& as_parent = parents.size() == ids.size() ? parents : ids;
   std::vector<GroupRun> runs;
   unit_runs(ids, as_parent, runs);
@@ -201,16 +201,20 @@ std::vector<GroupRun> group_runs(const std::vector<std::uint64_t>& ids,
         inside += run.positions.size();
       }
     }
-    if (inside >= candidate.positions.size()) {
-      continue; // the unit runs say it all
+    // In a connection's burst (which may hold several requests), an id run
+    // mostly back to back is runs of its own, of requests one after
+    // another; inside one transaction or request the loop is one.
+    if (inside >= candidate.positions.size() || (!one_request && inside * 2 >= candidate.positions.size())) {
+      continue;
     }
     std::erase_if(runs, [&](const GroupRun& run) {
       return run.id == candidate.id && run.positions.front() >= first && run.positions.back() <= last;
     });
-    // The other statements of units inside it are its loop body's: they run
-    // after its parent, not after each other.
+    // Inside one transaction or request, the other statements of units
+    // inside it are its loop body's: they run after its parent, not after
+    // each other. (A connection's burst may hold several requests.)
     for (GroupRun& run : runs) {
-      if (run.positions.front() > first && run.positions.back() <= last && !run.interleaved) {
+      if (one_request && run.positions.front() > first && run.positions.back() <= last && !run.interleaved) {
         run.candidates = candidate.candidates;
         run.interleaved = true;
         run.request_repeat = false;

@@ -36,12 +36,16 @@ struct GroupRun {
 //   two activity inserts) and never one of the steps just before the first
 //   execution (that would be the parent again: the request repeated). It
 //   replaces the unit runs of that step inside it when it holds more
-//   executions than they do.
+//   executions than they do; in a connection's burst (several requests one
+//   after another), only when they hold less than half of them.
 // An order-independent hash of distinct parameter hashes: the same set in
 // any order gives the same value (a loop over a constant list).
 std::uint64_t params_set_hash(const std::vector<std::uint64_t>& values);
 
+//
+// `one_request`: the group is one transaction or one request's trace, so an
+// interleaved run's loop body takes in the unit runs inside it.
 std::vector<GroupRun> group_runs(const std::vector<std::uint64_t>& ids,
-                                 const std::vector<std::uint64_t>& parents = {});
+                                 const std::vector<std::uint64_t>& parents = {}, bool one_request = false);
 
 } // namespace pgadvise::loaders

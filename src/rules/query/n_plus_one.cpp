@@ -28,7 +28,8 @@ constexpr std::size_t k_max_groups = 10000;
 // before.
 struct FanChild {
   std::uint32_t bursts = 0;
-  std::map<std::uint64_t, std::uint32_t> seen;
+  std::map<std::uint64_t, std::uint32_t> seen;     // candidate -> fan-outs it ran right before
+  std::map<std::uint64_t, std::uint64_t> followed; // candidate -> its executions these fan-outs followed
 };
 
 // The qualifying bursts of one (parent, child) pair, over all sessions: one
@@ -156,10 +157,9 @@ public:
       }
       FanChild& child = fan[repeat.fingerprint];
       ++child.bursts;
-      for (std::size_t i = 0; i < repeat.candidates.size(); ++i) {
-        if (repeat.candidates[i] != 0 && repeat.candidate_children[i] > 0) {
-          ++child.seen[repeat.candidates[i]];
-        }
+      for (const model::Repeat::FanParent& parent : repeat.fan_parents) {
+        ++child.seen[parent.fingerprint];
+        child.followed[parent.fingerprint] += parent.followed;
       }
     }
     std::vector<Qualified> qualified;
@@ -250,6 +250,16 @@ public:
       }
       bursts.total_ms += repeat.total_ms;
     }
+    // A child whose fan-outs follow no single statement consistently (a
+    // loop over a request's own values, other users' statements just
+    // before it) is one loop: its fan-outs after statements that do not
+    // explain it on their own go to the statement they follow most.
+    merge_inconsistent_fan_outs(workload, min_share, found);
+    // Each child's executions in bursts of an N+1's size, after any parent.
+    std::map<std::uint64_t, std::uint64_t> in_bursts;
+    for (const Bursts& bursts : found) {
+      in_bursts[bursts.fingerprint] += bursts.statements;
+    }
     std::map<std::uint64_t, std::size_t> parents_per_child;
     std::vector<const Bursts*> reported;
     for (const Bursts& bursts : found) {
@@ -272,23 +282,32 @@ public:
       }
       const std::uint64_t parent_runs = executions(workload, bursts.fingerprint, bursts.parent);
       const std::uint64_t own_runs = parent_runs > other_loops ? parent_runs - other_loops : 0;
+      // One connection's runs after the parent count for a pair seen on one
+      // connection, fan-outs after it for a pair seen as fan-outs.
+      const std::uint64_t followed_runs =
+          std::max(bursts.fan_outs < bursts.counts.size()
+                       ? workload.runs_after_parent(bursts.fingerprint, bursts.parent)
+                       : 0,
+                   bursts.fan_followed);
       const double parent_share =
           own_runs == 0 ? 0.0
-                        : std::min(1.0, static_cast<double>(std::max(
-                                            workload.runs_after_parent(bursts.fingerprint, bursts.parent),
-                                            bursts.fan_followed)) /
-                                            static_cast<double>(own_runs));
+                        : std::min(1.0, static_cast<double>(followed_runs) / static_cast<double>(own_runs));
       const bool in_transactions = bursts.in_transaction == bursts.counts.size();
       const bool parent_consistent =
           (in_transactions || parent_runs >= min_executions) && parent_share >= min_share;
       // Fan-outs are judged on two bursts at least: one is a coincidence of
       // concurrent requests as often as a loop.
       const bool repeated = bursts.counts.size() >= 2 || bursts.fan_outs < bursts.counts.size();
+      // A lookup seen only in fan-outs that mostly runs on its own (a
+      // page's query many users run at once) is not a loop's, whatever ran
+      // before its bursts.
+      const double children_in_bursts = child_share(workload, bursts.fingerprint, in_bursts);
+      const bool fan_outs_only = bursts.fan_outs == bursts.counts.size();
       const bool consistent =
           bursts.parent == 0
               ? bursts.in_transaction > 0
-              : repeated && (parent_consistent ||
-                             (bursts.counts.size() >= 2 && child_share(workload, bursts) >= min_share));
+              : repeated && (!fan_outs_only || children_in_bursts >= 0.5) &&
+                    (parent_consistent || (bursts.counts.size() >= 2 && children_in_bursts >= min_share));
       if (consistent) {
         reported.push_back(&bursts);
         ++parents_per_child[bursts.fingerprint];
@@ -362,13 +381,67 @@ private:
     return stats->calls > batched ? stats->calls - batched : 0;
   }
 
-  // The share of the child's executions that ran in these bursts.
-  static double child_share(const model::Workload& workload, const Bursts& bursts) {
-    const QueryStats* child = workload.find(bursts.fingerprint);
-    if (child == nullptr || child->calls == 0) {
+  static double fan_share(const model::Workload& workload, const Bursts& bursts) {
+    const std::uint64_t runs = executions(workload, bursts.fingerprint, bursts.parent);
+    return runs == 0 ? 0.0
+                     : std::min(1.0, static_cast<double>(bursts.fan_followed) / static_cast<double>(runs));
+  }
+
+  static void merge_inconsistent_fan_outs(const model::Workload& workload, double min_share,
+                                          std::vector<Bursts>& found) {
+    std::map<std::uint64_t, std::vector<std::size_t>> by_child;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (found[i].parent != 0 && found[i].fan_outs == found[i].counts.size() &&
+          fan_share(workload, found[i]) < min_share) {
+        by_child[found[i].fingerprint].push_back(i);
+      }
+    }
+    std::vector<bool> gone(found.size(), false);
+    for (auto& [child, indexes] : by_child) {
+      if (indexes.size() < 2) {
+        continue;
+      }
+      std::stable_sort(indexes.begin(), indexes.end(), [&](std::size_t a, std::size_t b) {
+        return found[a].counts.size() > found[b].counts.size();
+      });
+      Bursts& into = found[indexes.front()];
+      for (std::size_t k = 1; k < indexes.size(); ++k) {
+        Bursts& from = found[indexes[k]];
+        into.counts.insert(into.counts.end(), from.counts.begin(), from.counts.end());
+        into.sessions.insert(from.sessions.begin(), from.sessions.end());
+        into.fan_outs += from.fan_outs;
+        into.statements += from.statements;
+        into.groups.insert(from.groups.begin(), from.groups.end());
+        into.spans.insert(into.spans.end(), from.spans.begin(), from.spans.end());
+        into.params_sets.insert(from.params_sets.begin(), from.params_sets.end());
+        into.total_ms += from.total_ms;
+        into.max_window_us = std::max(into.max_window_us, from.max_window_us);
+        if (from.max_backends > into.max_backends) {
+          into.max_backends = from.max_backends;
+          into.backend_list = from.backend_list;
+        }
+        gone[indexes[k]] = true;
+      }
+    }
+    std::vector<Bursts> kept;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!gone[i]) {
+        kept.push_back(std::move(found[i]));
+      }
+    }
+    found = std::move(kept);
+  }
+
+  // The share of the child's executions that ran in bursts of an N+1's
+  // size (after any parent): a lookup only a loop makes.
+  static double child_share(const model::Workload& workload, std::uint64_t fingerprint,
+                            const std::map<std::uint64_t, std::uint64_t>& in_bursts) {
+    const QueryStats* child = workload.find(fingerprint);
+    const auto it = in_bursts.find(fingerprint);
+    if (child == nullptr || child->calls == 0 || it == in_bursts.end()) {
       return 0;
     }
-    return std::min(1.0, static_cast<double>(bursts.statements) / static_cast<double>(child->calls));
+    return std::min(1.0, static_cast<double>(it->second) / static_cast<double>(child->calls));
   }
 
   // Two children after one parent whose bursts came from the same groups (a
@@ -438,34 +511,51 @@ private:
   // per execution of that parent (a fan-out's window may hold several).
   static std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>
   parent_of(const model::Workload& workload, const model::Repeat& repeat, const FanCandidates& fan) {
-    const bool fan_out = repeat.grouping == model::Repeat::Grouping::fan_out;
-    const FanChild* seen = nullptr;
-    if (fan_out) {
-      const auto it = fan.find(repeat.fingerprint);
-      seen = it == fan.end() ? nullptr : &it->second;
-    }
     std::uint64_t best = 0;
     std::uint32_t per_parent = repeat.count;
     std::uint32_t followed = 0;
     std::pair<double, double> best_key{-1.0, -1.0};
-    for (std::size_t i = 0; i < repeat.candidates.size(); ++i) {
-      const std::uint64_t candidate = repeat.candidates[i];
+    if (repeat.grouping == model::Repeat::Grouping::fan_out) {
+      // Other users' statements ran just before it too: the candidate the
+      // child's fan-outs follow most often is its parent.
+      const auto seen = fan.find(repeat.fingerprint);
+      for (const model::Repeat::FanParent& parent : repeat.fan_parents) {
+        const QueryStats* stats = workload.find(parent.fingerprint);
+        if (parent.fingerprint == repeat.fingerprint || !repeatable(stats) || seen == fan.end()) {
+          continue;
+        }
+        // How often it runs right before the child's fan-outs, times how
+        // often its own executions are followed by one: the page query of a
+        // Promise.all over its rows has both, another user's statement that
+        // happened to run just before has neither.
+        const auto count = seen->second.seen.find(parent.fingerprint);
+        const auto followed_count = seen->second.followed.find(parent.fingerprint);
+        const double before =
+            count == seen->second.seen.end() ? 0.0 : static_cast<double>(count->second) / seen->second.bursts;
+        const double consistency = followed_count == seen->second.followed.end() || stats->calls == 0
+                                       ? 0.0
+                                       : std::min(1.0, static_cast<double>(followed_count->second) /
+                                                           static_cast<double>(stats->calls));
+        const std::pair<double, double> key{before * consistency, returns_rows(*stats) ? 1.0 : 0.0};
+        if (key > best_key) {
+          best_key = key;
+          best = parent.fingerprint;
+          per_parent = parent.children;
+          followed = parent.followed;
+        }
+      }
+      return {best, per_parent, followed};
+    }
+    for (const std::uint64_t candidate : repeat.candidates) {
       const QueryStats* stats = workload.find(candidate);
-      if (candidate == 0 || candidate == repeat.fingerprint || !repeatable(stats) ||
-          (fan_out && repeat.candidate_children[i] == 0)) {
+      if (candidate == 0 || candidate == repeat.fingerprint || !repeatable(stats)) {
         continue;
       }
-      const double rows = returns_rows(*stats) ? 1.0 : 0.0;
-      std::pair<double, double> key{rows, pair_share(workload, repeat.fingerprint, candidate)};
-      if (fan_out && seen != nullptr) {
-        const auto count = seen->seen.find(candidate);
-        key = {count == seen->seen.end() ? 0.0 : static_cast<double>(count->second) / seen->bursts, rows};
-      }
+      const std::pair<double, double> key{returns_rows(*stats) ? 1.0 : 0.0,
+                                          pair_share(workload, repeat.fingerprint, candidate)};
       if (key > best_key) {
         best_key = key;
         best = candidate;
-        per_parent = fan_out ? repeat.candidate_children[i] : repeat.count;
-        followed = fan_out ? repeat.candidate_followed[i] : 0;
       }
     }
     return {best, per_parent, followed};
