@@ -134,6 +134,7 @@ private:
   std::unordered_map<std::string, std::size_t> m_by_path; // absolute normal path -> source
   std::vector<std::unique_ptr<FileIndex>> m_files;
   std::map<const ts::SourceModule*, const FileIndex*> m_by_module;
+  std::unordered_map<const FileIndex*, fs::path> m_paths; // absolute, normal: the graph's key for the file
   std::map<const FileIndex*, FileFunctions> m_functions;
   std::vector<Node> m_nodes;
   std::map<const FunctionInfo*, NodeId> m_node_of;
@@ -188,6 +189,13 @@ private:
     }
   }
 
+  // The resolver answers with normal paths; one that is not is normalized.
+  [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
+  find_source(const fs::path& path) const {
+    const auto found = m_by_path.find(path.native());
+    return found != m_by_path.end() ? found : m_by_path.find(path.lexically_normal().string());
+  }
+
   // The files whose imports reach drizzle-orm, directly or through the
   // project's own files: a breadth-first walk back along import edges.
   void mark_reaching() {
@@ -214,7 +222,7 @@ private:
           }
           continue;
         }
-        const auto found = m_by_path.find(target->lexically_normal().string());
+        const auto found = find_source(*target);
         if (found != m_by_path.end() && found->second != i) {
           importers[found->second].push_back(i);
         }
@@ -260,13 +268,15 @@ private:
       std::vector<ts::Token>().swap(program.lex.tokens); // `= {}` would keep the capacity
       std::vector<ts::Comment>().swap(program.lex.comments);
       std::vector<ts::Node>().swap(program.nodes);
-      const ts::SourceModule* module = m_graph.adopt(fs::path(source.path), std::move(program));
+      fs::path path(source.path);
+      const ts::SourceModule* module = m_graph.adopt(path, std::move(program));
       if (!constants.empty()) {
         m_constants.emplace(module, std::move(constants));
       }
       m_files.push_back(std::move(index));
       const FileIndex& file = *m_files.back();
       m_by_module[module] = &file;
+      m_paths.emplace(&file, std::move(path));
       FileFunctions& functions = m_functions[&file];
       for (const DirectCall& call : file.calls()) {
         functions.calls[file.named_function_at(call.token)].push_back(&call);
@@ -277,9 +287,7 @@ private:
     }
   }
 
-  [[nodiscard]] fs::path path_of(const FileIndex& file) const {
-    return (m_root / file.path()).lexically_normal();
-  }
+  [[nodiscard]] const fs::path& path_of(const FileIndex& file) const { return m_paths.at(&file); }
 
   [[nodiscard]] const FileIndex* file_of(const ts::SourceModule* module) const {
     const auto found = m_by_module.find(module);
