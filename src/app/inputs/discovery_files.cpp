@@ -92,6 +92,19 @@ bool is_project_dir(const fs::path& dir) {
   return is_file(dir / "package.json") || find_drizzle_config(dir).has_value();
 }
 
+bool has_own_project_markers(const fs::path& dir) {
+  if (is_project_dir(dir) || is_file(dir / "meta" / "_journal.json") || newest_snapshot(dir / "meta") ||
+      newest_folder_snapshot(dir)) {
+    return true;
+  }
+  for (const char* candidate : {"drizzle", "migrations", "db/migrations", "src/db/migrations"}) {
+    if (is_migrations_dir(dir / candidate)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 std::string shown_dir(const fs::path& dir) {
   std::string out = display_path(dir);
   return out.empty() || out.back() == '/' ? out : out + "/";

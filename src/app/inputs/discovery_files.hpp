@@ -27,6 +27,12 @@ std::size_t count_sql_files(const std::filesystem::path& dir);
 bool is_migrations_dir(const std::filesystem::path& dir);
 // A package.json or a drizzle.config.*.
 bool is_project_dir(const std::filesystem::path& dir);
+// The folder's own project markers: a package.json or a drizzle.config.*
+// in it, a migrations folder where projects keep one (drizzle/,
+// migrations/, db/migrations/, src/db/migrations/), or drizzle-kit's
+// journal or snapshots in the folder itself. A stray .sql file, or a
+// project in some subfolder (another checkout under a home folder), is not.
+bool has_own_project_markers(const std::filesystem::path& dir);
 // A folder as notes show it: relative to the working directory, ending in /.
 std::string shown_dir(const std::filesystem::path& dir);
 std::filesystem::path absolute_normal(const std::filesystem::path& path);

@@ -91,7 +91,7 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
   }
   input.suppressions = run.load.suppressions;
   run.report = app::run_rules(input, run.settings);
-  if (run.load.catalog.source == model::SchemaSource::none && !run.live) {
+  if (run.load.catalog.source == model::SchemaSource::none && !run.live && !run.database_only) {
     run.load.notes.push_back("no schema found: only the project's scripts, CI and containers were linted");
   }
   if (run.sources.databases.size() > 1) {

@@ -1,5 +1,6 @@
 // Stage 2 of a lint run (app/lint/lint_run.hpp): every input found and read.
 #include "app/inputs/discovery.hpp"
+#include "app/inputs/discovery_files.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/live/stats.hpp"
 #include "core/text.hpp"
@@ -11,15 +12,18 @@ namespace pgadvise::app {
 
 namespace {
 
-// With no path, `.` is read only when it looks like a project: --log or
-// --db started in some other folder reads just those.
-std::vector<std::filesystem::path> paths_to_read(const LintOptions& options) {
+// With no path, `.` is read only when it has its own project markers
+// (has_own_project_markers): --log or --db started in some other folder (a
+// home folder, /tmp) judges the database and the workload alone, never a
+// checkout that happens to sit below it.
+std::vector<std::filesystem::path> paths_to_read(const LintOptions& options, bool& database_only) {
   std::vector<std::filesystem::path> paths;
   for (const std::string& p : options.paths) {
     paths.emplace_back(p);
   }
   const bool only_queries = options.workload.requested() || options.live.requested();
-  if (paths.empty() && (!only_queries || looks_like_project("."))) {
+  database_only = paths.empty() && only_queries && !discovery_files::has_own_project_markers(".");
+  if (paths.empty() && !database_only) {
     paths.emplace_back(".");
   }
   return paths;
@@ -51,7 +55,7 @@ core::Error nothing_to_lint(const LintRun& run) {
 
 std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
   const LintOptions& options = run.options;
-  run.paths = paths_to_read(options);
+  run.paths = paths_to_read(options, run.database_only);
   if (!options.changed_since.empty()) {
     auto read = changed_files(options, run.paths);
     if (!read) {
@@ -73,6 +77,17 @@ std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
     relocate_project(run.sources.project); // locations from where pgadvise runs
   }
   run.load = app::load_schema(run.sources);
+  if (run.database_only) {
+    run.load.notes.clear(); // no schema source was looked for
+    run.load.notes.push_back(
+        std::string(
+            "no project in the current folder (no drizzle.config, package.json or migrations folder here): "
+            "judging ") +
+        (options.live.requested() && options.workload.requested() ? "the database and the workload"
+         : options.live.requested()                               ? "the database"
+                                                                  : "the workload") +
+        " alone; give a path to lint a project's files too");
+  }
   if (!options.stats.empty() && !options.live.requested()) {
     if (auto applied = apply_stats_file(options.stats, run.load.catalog, run.load.notes); !applied) {
       return applied.error();
