@@ -32,6 +32,7 @@ struct Project {
   // searched for them (loaders/project/query_calls).
   std::vector<QueryCall> query_calls;
   std::size_t query_files_searched = 0;
+  std::vector<DrizzleRelation> drizzle_relations; // relations() of the project's TypeScript
 };
 
 } // namespace pgadvise::model

@@ -201,6 +201,17 @@ struct QueryCall {
   bool loop_in_transaction = false; // the loop itself runs inside one
 };
 
+// A relation declared with drizzle-orm's relations() (`relations(posts, ({
+// many }) => ({ comments: many(comments) }))`): what `db.query.<table>
+// .findMany({ with: { <name>: true } })` loads.
+struct DrizzleRelation {
+  std::string table;  // the table variable relations() declares it for ("posts")
+  std::string name;   // its key ("comments")
+  std::string target; // the related table variable ("comments")
+  bool many = false;  // many(...), else one(...)
+  core::SourceLocation location;
+};
+
 // A located problem met while scanning (malformed YAML, JSON or TOML).
 struct ScanNote {
   std::string message;

@@ -86,6 +86,7 @@ public:
       project.scan_notes = std::move(m_scan->scan_notes);
       project.query_calls = std::move(m_scan->query_calls);
       project.query_files_searched = m_scan->query_files_searched;
+      project.drizzle_relations = std::move(m_scan->drizzle_relations);
     }
     return std::move(m_sources);
   }
@@ -664,6 +665,9 @@ void relocate_project(model::Project& project) {
       prefix_location(step.call, prefix);
       prefix_location(step.declaration, prefix);
     }
+  }
+  for (model::DrizzleRelation& relation : project.drizzle_relations) {
+    prefix_location(relation.location, prefix);
   }
 }
 

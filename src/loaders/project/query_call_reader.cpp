@@ -63,6 +63,7 @@ public:
     find_calls();
     find_sites();
     find_fields();
+    find_relations();
   }
 
 private:
@@ -842,6 +843,45 @@ private:
         site.args.push_back(argument(part));
       }
       m_index.m_sites.push_back(std::move(site));
+    }
+  }
+
+  // `relations(posts, ({ one, many }) => ({ comments: many(comments), author:
+  // one(users, {...}) }))`: each key with the table it leads to.
+  void find_relations() {
+    for (std::size_t i = 0; i + 3 < m_tokens.size(); ++i) {
+      if (!ident(i, "relations") || !punct(i + 1, "(") || (i > 0 && punct(i - 1, ".")) || !ident(i + 2) ||
+          !punct(i + 3, ",")) {
+        continue;
+      }
+      const std::size_t close = close_of(i + 1);
+      if (close == k_npos) {
+        continue;
+      }
+      const std::string table = table_name(i + 2, i + 2);
+      // The callback's object literal: `=> ({` ... `})`.
+      std::size_t open = i + 4;
+      while (open < close && !(punct(open, "=>") && punct(open + 1, "(") && punct(open + 2, "{"))) {
+        ++open;
+      }
+      if (open >= close || close_of(open + 2) == k_npos) {
+        continue;
+      }
+      for (const TokenRange& part : parts(open + 2)) {
+        const std::size_t key = part.first;
+        if (!ident(key) || !punct(key + 1, ":") || !(ident(key + 2, "many") || ident(key + 2, "one")) ||
+            !punct(key + 3, "(") || !ident(key + 4)) {
+          continue;
+        }
+        model::DrizzleRelation relation;
+        relation.table = table;
+        relation.name = tok(key).text;
+        relation.target = table_name(key + 4, key + 4);
+        relation.many = ident(key + 2, "many");
+        relation.location = where(key);
+        m_index.m_relations.push_back(std::move(relation));
+      }
+      i = close;
     }
   }
 

@@ -104,6 +104,7 @@ public:
   [[nodiscard]] const std::vector<CallSite>& sites() const { return m_sites; }
   [[nodiscard]] const std::vector<ClassInfo>& classes() const { return m_classes; }
   [[nodiscard]] const std::vector<TypeImport>& type_imports() const { return m_type_imports; }
+  [[nodiscard]] const std::vector<model::DrizzleRelation>& relations() const { return m_relations; }
   // `const x = new X(...)` anywhere in the file: x -> X.
   [[nodiscard]] const std::map<std::string, std::string>& new_locals() const { return m_new_locals; }
 
@@ -130,6 +131,7 @@ private:
   std::vector<CallSite> m_sites;
   std::vector<ClassInfo> m_classes;
   std::vector<TypeImport> m_type_imports;
+  std::vector<model::DrizzleRelation> m_relations;
   std::map<std::string, std::string> m_new_locals;
   // Innermost function / loop around each token (index + 1; 0 = none).
   std::vector<std::uint32_t> m_function_of;

@@ -544,8 +544,11 @@ private:
     }
   }
 
-  // Every Drizzle call, with the loop of its own file around it.
+  // Every Drizzle call, with the loop of its own file around it; and the
+  // file's relations().
   void emit_direct(const FileIndex& file) {
+    m_project.drizzle_relations.insert(m_project.drizzle_relations.end(), file.relations().begin(),
+                                       file.relations().end());
     for (const DirectCall& direct : file.calls()) {
       model::QueryCall call = direct.call;
       if (const LoopInfo* loop = file.loop_at(direct.token)) {

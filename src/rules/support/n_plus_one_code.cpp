@@ -98,7 +98,8 @@ std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
 
 // The Drizzle that replaces the loop's per-row statements with one.
 std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
-                        const std::vector<std::string>& props, const std::string& parent_var) {
+                        const std::vector<std::string>& props, const std::string& parent_var,
+                        const std::vector<model::DrizzleRelation>& relations) {
   const std::string rows = call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable;
   const std::string where = "the " + call.loop + " loop at " + call.loop_location.to_string();
   std::string text;
@@ -130,11 +131,23 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
                      : "const found = await db.select().from(" + var + ").where(inArray(" + member + ", " +
                            ids + "));\n";
   text += "// then take each row's match from `found` (by " + prop + ") inside the loop";
-  if (!parent_var.empty()) {
-    text += "\n// or load them with the parent rows, given a relation in relations(): db.query." +
-            parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
+  if (parent_var.empty()) {
+    return text;
   }
-  return text;
+  // The relation relations() declares from the parent's table to this one.
+  const model::DrizzleRelation* relation = nullptr;
+  for (const model::DrizzleRelation& candidate : relations) {
+    if (candidate.table == parent_var && candidate.target == var && (relation == nullptr || candidate.many)) {
+      relation = &candidate;
+    }
+  }
+  if (relation != nullptr) {
+    return text + "\n// or load them with the parent rows (relation " + relation->name + " at " +
+           relation->location.to_string() + "): db.query." + parent_var + ".findMany({ with: { " +
+           relation->name + ": true } })";
+  }
+  return text + "\n// or load them with the parent rows, given a relation in relations(): db.query." +
+         parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
 }
 
 } // namespace
@@ -274,7 +287,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
                        "), so it makes that many statements whatever the data";
   }
   fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
-  fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_var);
+  fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_var, project->drizzle_relations);
 }
 
 } // namespace pgadvise::rules

@@ -507,6 +507,36 @@ export async function run(ids: number[], deps: { repo: { findUser: (id: number) 
   EXPECT_EQ(project.query_files_searched, 8U);
 }
 
+TEST(QueryCalls, RelationsOfTheSchemaForTheWithFix) {
+  TempTree tree;
+  tree.write("src/schema.ts", R"(import { relations } from "drizzle-orm";
+import { integer, pgTable, serial } from "drizzle-orm/pg-core";
+import { users as people } from "./users";
+
+export const posts = pgTable("posts", { id: serial("id").primaryKey(), userId: integer("user_id") });
+export const comments = pgTable("comments", { id: serial("id").primaryKey(), postId: integer("post_id") });
+
+export const postsRelations = relations(posts, ({ one, many }) => ({
+  author: one(people, { fields: [posts.userId], references: [people.id] }),
+  comments: many(comments),
+}));
+)");
+  model::Project project;
+  project.root = tree.root();
+  loaders::scan_project(project);
+  ASSERT_EQ(project.drizzle_relations.size(), 2U);
+  const model::DrizzleRelation& author = project.drizzle_relations[0];
+  EXPECT_EQ(author.table, "posts");
+  EXPECT_EQ(author.name, "author");
+  EXPECT_EQ(author.target, "users"); // the import alias resolved
+  EXPECT_FALSE(author.many);
+  EXPECT_EQ(author.location, (core::SourceLocation{"src/schema.ts", 9, 3}));
+  const model::DrizzleRelation& many = project.drizzle_relations[1];
+  EXPECT_EQ(many.name, "comments");
+  EXPECT_EQ(many.target, "comments");
+  EXPECT_TRUE(many.many);
+}
+
 TEST(QueryCalls, TheFixtureAppsLoopsWithTheirHelperChains) {
   model::Project project;
   project.root = std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures/nplus1-app";
