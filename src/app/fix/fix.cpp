@@ -562,6 +562,7 @@ private:
       for (const std::string& problem : edit_plan.problems) {
         m_plan.notes.push_back(file + ": " + problem);
       }
+      m_retyped_from.insert(edit_plan.retyped_from.begin(), edit_plan.retyped_from.end());
       for (const std::string& note : edit_plan.notes) {
         m_plan.notes.push_back(shown(file) + ": " + note);
       }
@@ -607,12 +608,19 @@ private:
     for (const auto& [rule, why] : m_unfixable) {
       m_plan.notes.push_back(rule + ": not fixed automatically (" + why + "); its report shows the fix");
     }
-    if (m_type_change) {
+    const bool from_text = std::any_of(m_retyped_from.begin(), m_retyped_from.end(),
+                                       [](const std::string& builder) { return builder != "json"; });
+    if (m_type_change && from_text) {
       m_plan.notes.push_back(
           "json/text -> jsonb: drizzle-kit generates `ALTER COLUMN ... SET DATA TYPE jsonb` (and a separate "
           "SET DEFAULT); from text, PostgreSQL needs `USING \"column\"::jsonb`: add it to the generated "
           "migration before you apply it. The type change rewrites the table under an ACCESS EXCLUSIVE "
           "lock.");
+    } else if (m_type_change) {
+      m_plan.notes.push_back(
+          "json -> jsonb: drizzle-kit generates `ALTER COLUMN ... SET DATA TYPE jsonb` (and a "
+          "separate SET DEFAULT), which PostgreSQL applies as it is; the type change rewrites "
+          "the table under an ACCESS EXCLUSIVE lock.");
     }
     if (m_migration_rewrite) {
       m_plan.notes.push_back(
@@ -637,6 +645,7 @@ private:
   std::map<std::string, std::vector<CommandEdit>> m_command_edits;
   std::map<std::string, std::string> m_unfixable; // rule -> why, said once per rule
   bool m_type_change = false;
+  std::set<std::string> m_retyped_from; // the builders type changes replaced
   bool m_push = false;
   std::vector<std::string> m_schema_commands;
   std::vector<MigrationStatement> m_migration;                  // for a new migration (no schema.ts)

@@ -200,6 +200,7 @@ void SchemaTsFile::plan_retype(const std::string& table, NodeId columns, const S
   // Only the builder's name changes: `$type<...>()`, notNull(),
   // default(...), references(...), comments and layout stay as written.
   plan.edits.push_back({begin_of(builder), tok(builder).length, wanted});
+  plan.retyped_from.insert(old_builder);
   retyped_defaults(node(property->value).first_token, node(property->value).last_token, old_builder, wanted,
                    table + "." + request.name, plan);
   if (builder == 0 || !tok(builder - 1).is_punct(".")) { // `json(...)`, not `t.json(...)`

@@ -2,6 +2,7 @@
 
 #include "core/text_edit.hpp"
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,8 @@ struct SchemaEditPlan {
   std::vector<std::string> problems;
   // What a reviewer must know of an edit (a default's cast changed with the type).
   std::vector<std::string> notes;
+  // The builders a type change replaced (`json`, `text`, ...).
+  std::set<std::string> retyped_from;
 };
 
 // The text edits that make `requests` in the schema file `source`; the

@@ -270,4 +270,37 @@ TEST_F(FixDrift, AnIndexOnlyTheSqlHasIsDroppedByACustomMigration) {
       << all_notes(plan);
 }
 
+// A json column's type change keeps its chain and says what the ALTER
+// does; the USING caveat is for text columns only.
+TEST(FixTypeChange, JsonToJsonbKeepsTheChainAndItsNoteFitsTheOldType) {
+  TempTree tree;
+  const fs::path schema =
+      tree.write("src/db/schema.ts", "import { json, pgTable } from \"drizzle-orm/pg-core\";\n"
+                                     "export const events = pgTable(\"events\", {\n"
+                                     "  payload: json(\"payload\").$type<{ a: 1 }>().notNull(),\n"
+                                     "});\n");
+  pgadvise::core::Finding finding;
+  finding.rule = "json-column-not-jsonb";
+  finding.object = {"public", "events", {"payload"}, ""};
+  pgadvise::core::Fix fix;
+  fix.ddl = "ALTER TABLE events ALTER COLUMN payload TYPE jsonb;";
+  fix.drizzle = "payload: jsonb(\"payload\")";
+  fix.drizzle_file = schema.string() + ":2";
+  fix.drizzle_table = "events";
+  finding.fix = fix;
+  FixTargets targets;
+  targets.schema_ts = true;
+  pgadvise::model::Project project;
+  project.root = tree.root();
+  const FixPlan plan = plan_fixes({finding}, project, targets);
+  const FileChange* change = change_named(plan, "schema.ts");
+  ASSERT_NE(change, nullptr) << all_notes(plan);
+  EXPECT_NE(change->after.find("  payload: jsonb(\"payload\").$type<{ a: 1 }>().notNull(),\n"),
+            std::string::npos)
+      << change->after;
+  EXPECT_NE(all_notes(plan).find("json -> jsonb: drizzle-kit generates"), std::string::npos)
+      << all_notes(plan);
+  EXPECT_EQ(all_notes(plan).find("USING"), std::string::npos) << all_notes(plan);
+}
+
 } // namespace fix_drift_test
