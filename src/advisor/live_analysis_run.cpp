@@ -1,6 +1,7 @@
 #include "advisor/live_analysis_run.hpp"
 
 #include "core/format.hpp"
+#include "model/index_set.hpp"
 #include "pg/plan_json.hpp"
 
 #include <algorithm>
@@ -109,6 +110,28 @@ model::LiveAnalysis run_live_analysis(pg::Connection& connection, const model::C
   for (const model::ExplainedQuery& query : analysis.queries) {
     auto issues = analyze_plan(query, catalog, options.plan);
     std::move(issues.begin(), issues.end(), std::back_inserter(analysis.issues));
+  }
+  if (options.index_set && options.verify == VerifyMode::hypopg && hypopg_available(connection)) {
+    IndexSetOptions set_options = *options.index_set;
+    set_options.candidates.drizzle = options.advisor.drizzle;
+    set_options.candidates.advisor = options.advisor;
+    auto set = choose_index_set(connection, catalog, workload, set_options);
+    if (set.ok()) {
+      for (const model::IndexSetEntry& entry : set->entries) {
+        analysis.proposals.push_back(entry.proposal);
+      }
+      analysis.proposals.insert(analysis.proposals.end(), set->not_costed.begin(), set->not_costed.end());
+      analysis.notes.push_back("index set: " + std::to_string(set->entries.size()) +
+                               " indexes chosen for the whole workload from " +
+                               std::to_string(set->candidates) + " candidates (" +
+                               std::to_string(set->evaluations) + " HypoPG plans, " +
+                               core::human_duration_ms(set->seconds * 1000) +
+                               (set->stopped_by_time_limit ? ", stopped by the time limit" : "") + ")");
+      analysis.notes.insert(analysis.notes.end(), set->notes.begin(), set->notes.end());
+      analysis.index_set = std::make_shared<const model::IndexSet>(std::move(set).value());
+      return analysis;
+    }
+    analysis.notes.push_back("index set: " + set.error().to_string() + "; proposals are per query");
   }
   analysis.proposals = propose_indexes(workload, catalog, analysis.issues, options.advisor);
 

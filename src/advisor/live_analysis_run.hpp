@@ -1,6 +1,7 @@
 #pragma once
 
 #include "advisor/index_advisor.hpp"
+#include "advisor/index_set_run.hpp"
 #include "advisor/plan_analysis.hpp"
 #include "advisor/verify.hpp"
 #include "model/catalog.hpp"
@@ -30,6 +31,12 @@ struct LiveOptions {
   std::size_t max_queries = 50; // explained, costliest (total time, then calls) first
   PlanAnalysisOptions plan;
   AdvisorOptions advisor; // advisor.drizzle: fill Drizzle lines
+  // With HypoPG (verify hypopg, the extension installed): the proposals are
+  // the index set chosen for the whole workload (advisor/index_set_run),
+  // every one costed with the others present; LiveAnalysis::index_set holds
+  // it. nullopt, or without HypoPG: one proposal per query shape, each
+  // verified alone (propose_indexes, verify_proposals).
+  std::optional<IndexSetOptions> index_set;
 };
 
 // `connection` is the read-only session the catalog was read with; it runs

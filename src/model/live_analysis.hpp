@@ -3,6 +3,7 @@
 #include "model/plan.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,11 +115,18 @@ struct IndexProposal {
   }
 };
 
+struct IndexSet; // model/index_set.hpp
+
 struct LiveAnalysis {
   std::vector<ExplainedQuery> queries;
   std::vector<PlanIssue> issues;
   std::vector<IndexProposal> proposals; // ranked, best first; verified or not (see verified)
-  std::vector<std::string> notes;       // e.g. "HypoPG is not installed: proposals are not verified"
+  // The indexes chosen for the whole workload (advisor/index_set_run), when
+  // HypoPG was there: then `proposals` are its entries, in its priority
+  // order, followed by the proposals it could not cost (GIN). Null: the
+  // per-query proposals, each verified on its own.
+  std::shared_ptr<const IndexSet> index_set;
+  std::vector<std::string> notes; // e.g. "HypoPG is not installed: proposals are not verified"
   int server_version_num = 0;
 
   [[nodiscard]] const ExplainedQuery* find_query(std::uint64_t fingerprint) const;

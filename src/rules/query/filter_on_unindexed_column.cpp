@@ -8,6 +8,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "model/index_set.hpp"
 
 #include <algorithm>
 #include <map>
@@ -61,6 +62,56 @@ const model::IndexProposal* live_partial_index(const engine::RuleContext& contex
     }
   }
   return nullptr;
+}
+
+// What the live run's index set (chosen for the whole workload) says of
+// these queries on `table`: the index of the set that serves one of them,
+// or none when every query was costed and the set left the table out (no
+// index on it saves more than its writes and size cost). Not judged when
+// there is no set or one of the queries was not costed: the finding then
+// proposes its own index as without a database.
+struct SetVerdict {
+  bool judged = false;
+  const model::IndexProposal* index = nullptr;
+};
+
+SetVerdict set_verdict(const engine::RuleContext& context, const std::vector<const QueryStats*>& queries,
+                       const model::Table& table) {
+  SetVerdict verdict;
+  if (context.live_analysis == nullptr || context.live_analysis->index_set == nullptr) {
+    return verdict;
+  }
+  const model::IndexSet& set = *context.live_analysis->index_set;
+  for (const QueryStats* query : queries) {
+    if (const model::IndexProposal* found =
+            context.live_analysis->proposal_for(query->fingerprint, table.schema, table.name)) {
+      verdict.judged = true;
+      verdict.index = found;
+      return verdict;
+    }
+  }
+  verdict.judged = std::all_of(queries.begin(), queries.end(), [&](const QueryStats* query) {
+    return std::find(set.costed.begin(), set.costed.end(), query->fingerprint) != set.costed.end();
+  });
+  return verdict;
+}
+
+// The set's answer as the finding's fix: its index (one index, one
+// proposal: findings the same index serves merge), or no fix at all.
+void apply_set_verdict(const SetVerdict& verdict, const engine::RuleContext& context, core::Finding& finding,
+                       core::Fix& fix) {
+  if (verdict.index == nullptr) {
+    finding.help += " The workload's index set leaves this table out: with every logged query costed "
+                    "together (HypoPG), no index on it saves more than its writes and size cost "
+                    "(`pgadvise advise` shows the set).";
+    return;
+  }
+  const model::IndexProposal& index = *verdict.index;
+  finding.help += " The index set chosen for the whole workload serves these queries with " + index.name +
+                  " (" + core::join(index.columns, ", ") + "): one index for every query it serves.";
+  fix.ddl = index.ddl;
+  fix.drizzle = context.project != nullptr && context.project->uses_drizzle ? index.drizzle : std::string();
+  finding.fix = std::move(fix);
 }
 
 class FilterOnUnindexedColumn final : public engine::Rule {
@@ -226,10 +277,15 @@ private:
                                      (gin ? "GIN index on " : "index on ") + candidate.element,
                                  table.location));
 
-    const std::string name = advisor::expression_index_name(*context.catalog, candidate);
     core::Fix fix;
-    fix.ddl = advisor::render_expression_index_ddl(candidate, name);
     fix.safety_note = safety_note(table);
+    if (const SetVerdict verdict = set_verdict(context, proposal.queries, table); verdict.judged && !gin) {
+      apply_set_verdict(verdict, context, finding, fix);
+      finding.compute_fingerprint();
+      return finding;
+    }
+    const std::string name = advisor::expression_index_name(*context.catalog, candidate);
+    fix.ddl = advisor::render_expression_index_ddl(candidate, name);
     if (context.project != nullptr && context.project->uses_drizzle) {
       fix.drizzle = advisor::render_drizzle_expression_index(candidate, name);
     }
@@ -258,7 +314,9 @@ private:
     finding.object = core::ObjectRef{table.schema, table.name, columns, {}};
     finding.location = top.first_seen;
     std::string filtered;
-    std::vector<std::string> filter_columns = proposal.candidate.equality;
+    std::vector<std::string> filter_columns = proposal.candidate.correlation;
+    filter_columns.insert(filter_columns.end(), proposal.candidate.equality.begin(),
+                          proposal.candidate.equality.end());
     if (!proposal.candidate.range.empty()) {
       filter_columns.push_back(proposal.candidate.range);
     }
@@ -273,8 +331,12 @@ private:
                       (timed ? ", " + core::human_duration_ms(proposal.total_ms) + " total" : "") + ")";
     finding.help =
         "Without an index PostgreSQL reads all of " + advisor::table_display(table) +
-        " for each call and keeps the matching rows. An index on (" + core::join(columns, ", ") +
-        ") -- equality columns first, then one range column" +
+        " for each call and keeps the matching rows. An index on (" + core::join(columns, ", ") + ") -- " +
+        (proposal.candidate.correlation.empty()
+             ? std::string("equality columns first")
+             : "the column each outer row's rows are looked up by (a correlated sub-select or lateral join) "
+               "first, then equality columns") +
+        ", then one range column" +
         (proposal.candidate.order_by.empty() ? "" : ", then the ORDER BY columns so a LIMIT stops early") +
         " -- finds them directly. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized copy "
         "before and after.";
@@ -288,6 +350,11 @@ private:
     const bool drizzle = context.project != nullptr && context.project->uses_drizzle;
     core::Fix fix;
     fix.safety_note = safety_note(table);
+    if (const SetVerdict verdict = set_verdict(context, proposal.queries, table); verdict.judged) {
+      apply_set_verdict(verdict, context, finding, fix);
+      finding.compute_fingerprint();
+      return finding;
+    }
     if (const model::IndexProposal* partial = live_partial_index(context, proposal.queries, table)) {
       finding.help += " The live run's index advisor makes it partial: (" +
                       core::join(partial->columns, ", ") + ") WHERE " + partial->predicate +

@@ -1,0 +1,486 @@
+#include "advisor/index_set_candidates.hpp"
+
+#include "advisor/expression_index.hpp"
+#include "advisor/index_match.hpp"
+#include "advisor/query_evidence.hpp"
+#include "advisor/query_index_candidate.hpp"
+#include "core/text.hpp"
+#include "pg/query_analysis.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace pgadvise::advisor {
+
+namespace {
+
+using model::ColumnUse;
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+void add_unique(std::vector<std::string>& list, const std::string& item) {
+  if (!contains(list, item)) {
+    list.push_back(item);
+  }
+}
+
+SetKey column_key(const std::string& column) {
+  SetKey key;
+  key.column = column;
+  key.name_parts = {column};
+  key.reads = {column};
+  return key;
+}
+
+SetKey expression_key(const ExpressionIndexCandidate& expression) {
+  SetKey key;
+  key.element = expression.element;
+  key.drizzle_key = expression.drizzle_key;
+  key.name_parts = expression.name_parts;
+  key.reads = expression.columns;
+  return key;
+}
+
+bool too_small(const model::Table& table, const CandidateOptions& options) {
+  return table.stats && table.stats->reltuples >= 0 && table.stats->reltuples < options.min_table_rows;
+}
+
+// An existing valid index answers everything the candidate would: the same
+// definition, or the candidate is a left prefix of it.
+bool answered_by_existing(const model::Catalog& catalog, const SetCandidate& candidate) {
+  const model::Index wanted = candidate.as_index();
+  for (const model::Index* existing : usable_indexes(catalog, *candidate.table)) {
+    if (!existing->valid) {
+      continue;
+    }
+    if (same_definition(wanted, *existing) || is_left_prefix_of(wanted, *existing)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// How one query uses one table: the columns by role. A correlated
+// sub-select's column compared with the outer query's (ColumnUse::
+// correlation) leads its keys: the sub-select runs once per outer row with
+// it bound. IS [NOT] NULL tests and boolean flags are never keys: they keep
+// most rows (soft deletes, flags) and belong in a partial predicate, which
+// the per-query composite makes when pg_stats says the test is selective.
+struct TableUses {
+  std::vector<std::string> correlation;
+  std::vector<std::string> equality; // =, IN
+  std::vector<std::string> range;
+  std::vector<std::string> join;
+  std::vector<std::string> order_by; // only under a LIMIT
+  std::vector<std::string> reads;    // every column the statement reads from the table
+  bool star = false;
+};
+
+bool is_flag(const model::Table& table, const std::string& column) {
+  const model::Column* found = table.find_column(column);
+  if (found == nullptr) {
+    return false;
+  }
+  const std::string type = core::to_lower(found->type.name);
+  return type == "boolean" || type == "bool";
+}
+
+TableUses uses_of(const model::QueryStats& query, const pg::ColumnReads& reads, const model::Table& table,
+                  const model::TableUse& use) {
+  TableUses uses;
+  const auto same_table = [&](const model::ColumnUsage& usage) {
+    return usage.table == use.name && (usage.schema.empty() || usage.schema == table.schema) &&
+           table.find_column(usage.column) != nullptr;
+  };
+  for (const model::ColumnUsage& usage : query.shape.columns) {
+    if (!same_table(usage)) {
+      continue;
+    }
+    add_unique(uses.reads, usage.column);
+    // Not a switch: LIKE and JSON uses, null tests and flags only read the column.
+    const ColumnUse kind = usage.use;
+    if (kind == ColumnUse::is_null || is_flag(table, usage.column)) {
+      continue;
+    }
+    if (kind == ColumnUse::correlation) {
+      add_unique(uses.correlation, usage.column);
+    } else if (kind == ColumnUse::equality || kind == ColumnUse::in_list) {
+      add_unique(uses.equality, usage.column);
+    } else if (kind == ColumnUse::range) {
+      add_unique(uses.range, usage.column);
+    } else if (kind == ColumnUse::join) {
+      add_unique(uses.join, usage.column);
+    } else if (kind == ColumnUse::order_by && query.shape.has_limit) {
+      add_unique(uses.order_by, usage.column);
+    }
+  }
+  for (const model::ColumnUsage& usage : reads.reads) {
+    if (same_table(usage)) {
+      add_unique(uses.reads, usage.column);
+    }
+  }
+  // SELECT * reads every column: no index holds them all.
+  uses.star = reads.star && query.shape.tables.size() == 1;
+  return uses;
+}
+
+class Generator {
+public:
+  Generator(const model::Catalog& catalog, const CandidateOptions& options, CandidatePool& pool)
+      : m_catalog(catalog), m_options(options), m_pool(pool) {}
+
+  void query(const model::QueryStats& query, std::size_t position) {
+    m_pool.relevant.resize(std::max(m_pool.relevant.size(), position + 1));
+    if (!query.parsed) {
+      return;
+    }
+    const pg::ColumnReads reads =
+        pg::column_reads_text(query.example.empty() ? query.normalized : query.example);
+    std::vector<const model::Table*> tables;
+    for (const model::TableUse& use : query.shape.tables) {
+      const model::Table* table = find_table(&m_catalog, use.schema, use.name);
+      if (table == nullptr || too_small(*table, m_options) ||
+          std::find(tables.begin(), tables.end(), table) != tables.end()) {
+        continue;
+      }
+      tables.push_back(table);
+      const TableUses uses = uses_of(query, reads, *table, use);
+      table_candidates(query, position, *table, uses);
+    }
+    for (ExpressionIndexCandidate& expression : expression_index_candidates(query, m_catalog)) {
+      if (std::find(tables.begin(), tables.end(), expression.table) == tables.end()) {
+        continue; // a table too small, or not read by name
+      }
+      m_expressions[expression.table].emplace_back(std::move(expression), &query);
+    }
+    for (auto& [table, found] : m_expressions) {
+      expression_candidates(query, position, *table, found);
+    }
+    m_expressions.clear();
+  }
+
+private:
+  const model::Catalog& m_catalog;
+  const CandidateOptions& m_options;
+  CandidatePool& m_pool;
+  std::map<const model::Table*, std::vector<std::pair<ExpressionIndexCandidate, const model::QueryStats*>>>
+      m_expressions;
+
+  void offer(SetCandidate candidate, std::size_t position) {
+    // PostgreSQL's INDEX_MAX_KEYS is 32 (keys and INCLUDE together).
+    if (candidate.keys.empty() || candidate.keys.size() + candidate.include.size() > 32 ||
+        answered_by_existing(m_catalog, candidate)) {
+      return;
+    }
+    const std::size_t id = m_pool.add(std::move(candidate));
+    std::vector<std::size_t>& relevant = m_pool.relevant[position];
+    if (std::find(relevant.begin(), relevant.end(), id) == relevant.end()) {
+      relevant.push_back(id);
+    }
+  }
+
+  void growth(const model::Table& table, const SetKey& key, const std::vector<SetKey>& with) {
+    std::vector<CandidatePool::Growth>& list = m_pool.growth[table_key(table)];
+    auto found = std::find_if(list.begin(), list.end(), [&](const auto& g) { return g.key == key; });
+    if (found == list.end()) {
+      list.push_back({key, {}});
+      found = std::prev(list.end());
+    }
+    for (const SetKey& other : with) {
+      if (!(other == key)) {
+        add_unique(found->with, other.sql());
+      }
+    }
+  }
+
+  void table_candidates(const model::QueryStats& query, std::size_t position, const model::Table& table,
+                        const TableUses& uses) {
+    std::vector<std::string> filters = uses.correlation;
+    for (const std::string& column : uses.equality) {
+      add_unique(filters, column);
+    }
+    for (const std::string& column : uses.range) {
+      add_unique(filters, column);
+    }
+    // A join key counts where the table is not filtered (the inner side of
+    // a join), and beside a filter too: (tag_id, post_id) answers `WHERE
+    // tag_id = $1` joined on post_id from the index alone.
+    std::vector<std::string> keys = filters;
+    for (const std::string& column : uses.join) {
+      add_unique(keys, column);
+    }
+    for (const std::string& column : uses.order_by) {
+      add_unique(keys, column);
+    }
+    std::vector<SetKey> used;
+    for (const std::string& column : keys) {
+      used.push_back(column_key(column));
+    }
+    std::vector<SetKey> growth_keys = used;
+    if (!uses.star) {
+      for (const std::string& column : uses.reads) {
+        if (!contains(keys, column)) {
+          growth_keys.push_back(column_key(column));
+        }
+      }
+    }
+    for (const SetKey& key : growth_keys) {
+      growth(table, key, used);
+    }
+    // Alone.
+    for (const SetKey& key : used) {
+      SetCandidate single;
+      single.table = &table;
+      single.keys = {key};
+      offer(std::move(single), position);
+    }
+    // The per-finding advisor's composite for this query and table, with its
+    // partial predicate, and the same made covering.
+    for (const IndexCandidate& composite : candidates_for_query(query, m_catalog, m_options.advisor)) {
+      if (composite.table != table.name || composite.schema != table.schema) {
+        continue;
+      }
+      SetCandidate candidate;
+      candidate.table = &table;
+      for (const std::string& column : composite.columns) {
+        candidate.keys.push_back(column_key(column));
+      }
+      candidate.predicate = composite.predicate;
+      covering(candidate, uses, position);
+      offer(std::move(candidate), position);
+    }
+    // Filter columns then join keys: the join table's (tag_id, post_id).
+    if (!filters.empty() && !uses.join.empty()) {
+      SetCandidate candidate;
+      candidate.table = &table;
+      for (const std::string& column : keys) {
+        candidate.keys.push_back(column_key(column));
+        if (candidate.keys.size() >= m_options.max_width) {
+          break;
+        }
+      }
+      offer(std::move(candidate), position);
+    }
+  }
+
+  // The composite with the other columns the query reads from the table,
+  // when few are missing: the query is then answered from the index alone.
+  void covering(const SetCandidate& composite, const TableUses& uses, std::size_t position) {
+    if (uses.star) {
+      return;
+    }
+    std::vector<std::string> missing;
+    for (const std::string& column : uses.reads) {
+      const bool held = std::any_of(composite.keys.begin(), composite.keys.end(),
+                                    [&](const SetKey& key) { return key.column == column; });
+      if (!held) {
+        missing.push_back(column);
+      }
+    }
+    if (missing.empty() || missing.size() > m_options.max_covering ||
+        composite.keys.size() + missing.size() > m_options.max_width) {
+      return;
+    }
+    SetCandidate candidate = composite;
+    for (const std::string& column : missing) {
+      if (m_options.drizzle) {
+        candidate.keys.push_back(column_key(column));
+      } else {
+        candidate.include.push_back(column);
+      }
+    }
+    offer(std::move(candidate), position);
+  }
+
+  void
+  expression_candidates(const model::QueryStats& query, std::size_t position, const model::Table& table,
+                        std::vector<std::pair<ExpressionIndexCandidate, const model::QueryStats*>>& found) {
+    std::vector<SetKey> btree;
+    for (const auto& [expression, from] : found) {
+      if (expression.method != "btree") {
+        uncosted(expression, query.fingerprint);
+        continue;
+      }
+      if (expression.covered) {
+        continue;
+      }
+      btree.push_back(expression_key(expression));
+    }
+    for (const SetKey& key : btree) {
+      growth(table, key, btree);
+      SetCandidate single;
+      single.table = &table;
+      single.keys = {key};
+      offer(std::move(single), position);
+    }
+    if (btree.size() >= 2) {
+      SetCandidate together;
+      together.table = &table;
+      together.keys.assign(btree.begin(), btree.begin() + static_cast<std::ptrdiff_t>(
+                                                              std::min(btree.size(), m_options.max_width)));
+      offer(std::move(together), position);
+    }
+  }
+
+  void uncosted(const ExpressionIndexCandidate& expression, std::uint64_t fingerprint) {
+    if (expression.covered) {
+      return;
+    }
+    SetCandidate candidate;
+    candidate.table = expression.table;
+    candidate.keys = {expression_key(expression)};
+    candidate.method = expression.method;
+    auto host = std::find_if(m_pool.not_costed.begin(), m_pool.not_costed.end(), [&](const auto& held) {
+      return held.candidate.table == candidate.table &&
+             held.candidate.keys.front().reads == expression.columns &&
+             held.candidate.method == candidate.method;
+    });
+    if (host == m_pool.not_costed.end()) {
+      m_pool.not_costed.push_back({std::move(candidate), {}});
+      host = std::prev(m_pool.not_costed.end());
+    } else if (host->candidate.keys.front().element.find(" jsonb_path_ops") != std::string::npos &&
+               expression.element.find(" jsonb_path_ops") == std::string::npos) {
+      host->candidate.keys.front() = expression_key(expression); // jsonb_ops serves both
+    }
+    if (std::find(host->serves.begin(), host->serves.end(), fingerprint) == host->serves.end()) {
+      host->serves.push_back(fingerprint);
+    }
+  }
+};
+
+} // namespace
+
+std::string SetKey::sql() const {
+  return column.empty() ? element : core::quote_ident(column);
+}
+
+std::string SetCandidate::identity() const {
+  std::string out = table == nullptr ? std::string() : table_key(*table);
+  out += '\x1f' + method + '\x1f';
+  for (const SetKey& key : keys) {
+    out += key.sql() + '\x1e';
+  }
+  out += '\x1f';
+  for (const std::string& column : include) {
+    out += column + '\x1e';
+  }
+  return out + '\x1f' + normalize_sql(predicate);
+}
+
+std::vector<std::string> SetCandidate::columns() const {
+  std::vector<std::string> out;
+  for (const SetKey& key : keys) {
+    for (const std::string& column : key.reads) {
+      add_unique(out, column);
+    }
+  }
+  for (const std::string& column : include) {
+    add_unique(out, column);
+  }
+  if (!predicate.empty() && table != nullptr) {
+    for (const model::Column& column : table->columns) {
+      if (predicate.find(column.name) != std::string::npos) {
+        add_unique(out, column.name);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SetCandidate::key_columns() const {
+  std::vector<std::string> out;
+  for (const SetKey& key : keys) {
+    if (key.column.empty()) {
+      break;
+    }
+    out.push_back(key.column);
+  }
+  return out;
+}
+
+bool SetCandidate::plain() const {
+  return std::all_of(keys.begin(), keys.end(), [](const SetKey& key) { return !key.column.empty(); });
+}
+
+model::Index SetCandidate::as_index(std::string name) const {
+  model::Index index;
+  index.name = std::move(name);
+  index.method = method;
+  index.predicate = predicate;
+  index.include = include;
+  for (const SetKey& key : keys) {
+    model::IndexKey part;
+    part.column = key.column;
+    part.expression = key.column.empty() ? key.element : std::string();
+    index.keys.push_back(std::move(part));
+  }
+  return index;
+}
+
+std::string SetCandidate::create_sql(std::string_view name) const {
+  std::vector<std::string> elements;
+  for (const SetKey& key : keys) {
+    elements.push_back(key.sql());
+  }
+  std::string sql =
+      "CREATE INDEX " + core::quote_ident(name) + " ON " + core::qualified_name(table->schema, table->name) +
+      (method == "btree" ? std::string() : " USING " + method) + " (" + core::join(elements, ", ") + ")";
+  if (!include.empty()) {
+    std::vector<std::string> quoted;
+    for (const std::string& column : include) {
+      quoted.push_back(core::quote_ident(column));
+    }
+    sql += " INCLUDE (" + core::join(quoted, ", ") + ")";
+  }
+  if (!predicate.empty()) {
+    sql += " WHERE " + predicate;
+  }
+  return sql;
+}
+
+std::size_t CandidatePool::add(SetCandidate candidate) {
+  const std::string key = candidate.identity();
+  const auto [it, added] = m_ids.emplace(key, m_list.size());
+  if (added) {
+    m_list.push_back(std::move(candidate));
+  }
+  return it->second;
+}
+
+std::optional<std::size_t> CandidatePool::find(const SetCandidate& candidate) const {
+  const auto it = m_ids.find(candidate.identity());
+  return it == m_ids.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+}
+
+std::string table_key(const model::Table& table) {
+  return table.schema + "." + table.name;
+}
+
+std::optional<SetCandidate> grow(const SetCandidate& candidate, const SetKey& key, std::size_t max_width) {
+  if (candidate.method != "btree" || candidate.keys.size() + candidate.include.size() >= max_width ||
+      std::find(candidate.keys.begin(), candidate.keys.end(), key) != candidate.keys.end()) {
+    return std::nullopt;
+  }
+  SetCandidate grown = candidate;
+  grown.keys.push_back(key);
+  if (!key.column.empty()) {
+    grown.include.erase(std::remove(grown.include.begin(), grown.include.end(), key.column),
+                        grown.include.end());
+  }
+  return grown;
+}
+
+CandidatePool generate_candidates(const std::vector<const model::QueryStats*>& queries,
+                                  const model::Catalog& catalog, const CandidateOptions& options) {
+  CandidatePool pool;
+  Generator generator(catalog, options, pool);
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    generator.query(*queries[i], i);
+  }
+  pool.relevant.resize(queries.size());
+  return pool;
+}
+
+} // namespace pgadvise::advisor
