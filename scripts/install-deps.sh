@@ -11,6 +11,7 @@ build_packages=(
   libpq-dev         # live databases
   libcli11-dev      # command line
   nlohmann-json3-dev # JSON in (snapshots, parse trees) and out (reports)
+  rapidjson-dev     # the SQL replay reads libpg_query's parse trees in place (header-only)
   zlib1g-dev        # gzip-compressed logs
   libyaml-cpp-dev   # YAML: GitHub/GitLab workflows, compose files, render.yaml (with line marks)
   libtomlplusplus-dev # TOML: .pgadvise.toml, netlify.toml, fly.toml, railway.toml (with lines)

@@ -323,7 +323,7 @@ model::TypeRef Replay::type_ref(const Json& type_name) const {
   }
   if (type.name != "interval") { // interval typmods are a field bitmask
     if (const Json* mods = list_items(child(type_name, "typmods"))) {
-      for (const Json& item : *mods) {
+      for (const Json& item : items_of(mods)) {
         std::string text = typmod_text(item);
         if (!text.empty()) {
           type.modifiers.push_back(std::move(text));
@@ -332,7 +332,7 @@ model::TypeRef Replay::type_ref(const Json& type_name) const {
     }
   }
   if (const Json* bounds = list_items(child(type_name, "arrayBounds"))) {
-    type.array_dims = static_cast<int>(bounds->size());
+    type.array_dims = static_cast<int>(items_of(bounds).size());
   }
   return type;
 }

@@ -380,7 +380,7 @@ void alter_table(Replay& replay, const Json& stmt) {
   const bool missing_ok = bool_field(stmt, "missing_ok");
   const std::string objtype = string_field(stmt, "objtype");
   if (objtype == "OBJECT_INDEX") {
-    for (const Json& item : *commands) {
+    for (const Json& item : items_of(commands)) {
       const Json* cmd = as(item, "AlterTableCmd");
       if (cmd != nullptr && string_field(*cmd, "subtype") == "AT_AttachPartition") {
         attach_index(replay, name, missing_ok);
@@ -403,7 +403,7 @@ void alter_table(Replay& replay, const Json& stmt) {
     return;
   }
   const bool only = !bool_field(*relation, "inh");
-  for (const Json& item : *commands) {
+  for (const Json& item : items_of(commands)) {
     if (const Json* cmd = as(item, "AlterTableCmd")) {
       apply_command(replay, *table, *cmd, only);
     }

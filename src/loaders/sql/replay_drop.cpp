@@ -199,14 +199,14 @@ void drop_objects(Replay& replay, const Json& stmt) {
   if (objects == nullptr) {
     return;
   }
-  if (type == "OBJECT_TABLE" && objects->size() > 1) {
+  if (type == "OBJECT_TABLE" && items_of(objects).size() > 1) {
     std::vector<QualifiedName> names;
-    for (const Json& object : *objects) {
+    for (const Json& object : items_of(objects)) {
       names.push_back(to_qualified(string_list(&object)));
     }
     forget_fks_among(replay, names);
   }
-  for (const Json& object : *objects) {
+  for (const Json& object : items_of(objects)) {
     if (type == "OBJECT_SCHEMA") {
       if (const Json* name = as(object, "String")) {
         drop_schema(replay, string_field(*name, "sval"), missing_ok, cascade);

@@ -126,7 +126,7 @@ model::IndexKey make_key(const SqlTokens& tokens, const Json& elem, const TokenR
 std::vector<std::string> element_names(const Json* list) {
   std::vector<std::string> names;
   if (const Json* items = list_items(list)) {
-    for (const Json& item : *items) {
+    for (const Json& item : items_of(items)) {
       if (const Json* elem = as(item, "IndexElem")) {
         names.push_back(string_field(*elem, "name"));
       }
@@ -183,13 +183,13 @@ void create_index(Replay& replay, const Json& stmt) {
   const std::string method = string_field(stmt, "accessMethod");
   index.method = method.empty() ? "btree" : core::to_lower(method);
   std::vector<std::string> column_names;
-  if (const Json* params = list_items(child(stmt, "indexParams"))) {
-    for (std::size_t i = 0; i < params->size(); ++i) {
-      const Json* elem = as((*params)[i], "IndexElem");
+  if (const JsonItems params = items_of(list_items(child(stmt, "indexParams"))); !params.empty()) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const Json* elem = as(params[i], "IndexElem");
       if (elem == nullptr) {
         continue;
       }
-      const bool ranges_match = ranges.size() == params->size();
+      const bool ranges_match = ranges.size() == params.size();
       std::string column_name;
       index.keys.push_back(make_key(tokens, *elem, ranges_match ? &ranges[i] : nullptr, &column_name));
       column_names.push_back(column_name);

@@ -50,7 +50,7 @@ LockMode storage_parameters_lock(const Json& cmd) {
   if (items == nullptr) {
     return LockMode::access_exclusive;
   }
-  for (const Json& item : *items) {
+  for (const Json& item : items_of(items)) {
     const Json* elem = as(item, "DefElem");
     std::string name = elem != nullptr ? string_field(*elem, "defname") : std::string();
     if (elem != nullptr && !string_field(*elem, "defnamespace").empty()) {
@@ -127,15 +127,15 @@ template <std::size_t N> bool listed(const std::array<std::string_view, N>& list
 // listed volatile builtin, a function the migrations created VOLATILE, or
 // one pgadvise does not know (CREATE FUNCTION's default is VOLATILE).
 std::string volatile_call(Replay& replay, const Json& expr) {
-  if (expr.is_array()) {
-    for (const Json& item : expr) {
+  if (is_array(&expr)) {
+    for (const Json& item : items_of(&expr)) {
       if (std::string found = volatile_call(replay, item); !found.empty()) {
         return found;
       }
     }
     return {};
   }
-  if (!expr.is_object()) {
+  if (!is_object(&expr)) {
     return {};
   }
   if (const Json* call = as(expr, "FuncCall")) {
@@ -149,9 +149,9 @@ std::string volatile_call(Replay& replay, const Json& expr) {
       return name + "()";
     }
   }
-  for (const auto& [key, value] : expr.items()) {
-    if (value.is_object() || value.is_array()) {
-      if (std::string found = volatile_call(replay, value); !found.empty()) {
+  for (const auto& [key, value] : members(expr)) {
+    if (is_object(value) || is_array(value)) {
+      if (std::string found = volatile_call(replay, *value); !found.empty()) {
         return found;
       }
     }
@@ -271,7 +271,7 @@ std::string const_text(const Json& node) {
 
 bool has_option(const Json& stmt, std::string_view list_key, std::string_view option) {
   if (const Json* options = list_items(child(stmt, list_key))) {
-    for (const Json& item : *options) {
+    for (const Json& item : items_of(options)) {
       const Json* elem = as(item, "DefElem");
       if (elem != nullptr && string_field(*elem, "defname") == option) {
         const Json* arg = child(*elem, "arg");
@@ -361,7 +361,7 @@ AddedColumn added_column(Replay& replay, const Json& column_def, const model::Ty
     out.why = "a " + serial + " column's default, nextval(), is volatile";
   }
   if (const Json* constraints = list_items(child(column_def, "constraints"))) {
-    for (const Json& item : *constraints) {
+    for (const Json& item : items_of(constraints)) {
       const Json* constraint = as(item, "Constraint");
       const std::string contype =
           constraint != nullptr ? string_field(*constraint, "contype") : std::string();
@@ -486,8 +486,8 @@ bool record_timeout(Replay& replay, const Json& stmt) {
   const std::string kind = string_field(stmt, "kind");
   std::string value;
   if (kind == "VAR_SET_VALUE") {
-    if (const Json* args = list_items(child(stmt, "args")); args != nullptr && !args->empty()) {
-      value = const_text(args->front());
+    if (const Json* args = list_items(child(stmt, "args")); args != nullptr && !items_of(args).empty()) {
+      value = const_text(items_of(args).front());
       if (value.empty()) {
         value = "0"; // proto3 leaves out a zero
       }
@@ -506,7 +506,7 @@ void create_function(Replay& replay, const Json& stmt) {
   const std::vector<std::string> names = string_list(child(stmt, "funcname"));
   char volatility = 'v';
   if (const Json* options = list_items(child(stmt, "options"))) {
-    for (const Json& item : *options) {
+    for (const Json& item : items_of(options)) {
       const Json* elem = as(item, "DefElem");
       const Json* arg = elem != nullptr ? child(*elem, "arg") : nullptr;
       const Json* value = arg != nullptr ? as(*arg, "String") : nullptr;
@@ -559,7 +559,7 @@ void vacuum(Replay& replay, const Json& stmt) {
     return;
   }
   if (const Json* rels = list_items(child(stmt, "rels"))) {
-    for (const Json& item : *rels) {
+    for (const Json& item : items_of(rels)) {
       const Json* rel = as(item, "VacuumRelation");
       const Json* relation = rel != nullptr ? child(*rel, "relation") : nullptr;
       model::Table* table = relation != nullptr ? replay.find_table(range_var(*relation)) : nullptr;

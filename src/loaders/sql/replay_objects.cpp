@@ -122,11 +122,13 @@ void create_domain(Replay& replay, const Json& stmt) {
   }
   domain.location = replay.at_statement();
   if (const Json* constraints = list_items(child(stmt, "constraints"))) {
-    const bool checks = std::any_of(constraints->begin(), constraints->end(), [](const Json& item) {
-      const Json* constraint = as(item, "Constraint");
-      const std::string type = constraint != nullptr ? string_field(*constraint, "contype") : std::string();
-      return type == "CONSTR_CHECK" || type == "CONSTR_NOTNULL";
-    });
+    const bool checks =
+        std::any_of(items_of(constraints).begin(), items_of(constraints).end(), [](const Json& item) {
+          const Json* constraint = as(item, "Constraint");
+          const std::string type =
+              constraint != nullptr ? string_field(*constraint, "contype") : std::string();
+          return type == "CONSTR_CHECK" || type == "CONSTR_NOTNULL";
+        });
     if (checks) {
       replay.load().constrained_domains.insert(domain.schema + "." + domain.name);
     }
@@ -173,7 +175,7 @@ void set_variable(Replay& replay, const Json& stmt) {
   // Each argument is one schema, case kept (the parser folded bare names).
   std::vector<std::string> schemas;
   if (const Json* args = list_items(child(stmt, "args"))) {
-    for (const Json& arg : *args) {
+    for (const Json& arg : items_of(args)) {
       std::string value = const_string(arg);
       if (!value.empty() && value != "$user") {
         schemas.push_back(std::move(value));
@@ -185,22 +187,22 @@ void set_variable(Replay& replay, const Json& stmt) {
 
 void select_statement(Replay& replay, const Json& stmt) {
   const Json* targets = list_items(child(stmt, "targetList"));
-  if (targets == nullptr || targets->size() != 1) {
+  if (targets == nullptr || items_of(targets).size() != 1) {
     replay.count_skipped("SELECT");
     return;
   }
-  const Json* target = as((*targets)[0], "ResTarget");
+  const Json* target = as(items_of(targets)[0], "ResTarget");
   const Json* value = target != nullptr ? child(*target, "val") : nullptr;
   const Json* call = value != nullptr ? as(*value, "FuncCall") : nullptr;
   const std::vector<std::string> function =
       call != nullptr ? string_list(child(*call, "funcname")) : std::vector<std::string>{};
   const Json* args = call != nullptr ? list_items(child(*call, "args")) : nullptr;
-  if (function.empty() || function.back() != "set_config" || args == nullptr || args->size() < 2 ||
-      core::to_lower(const_string((*args)[0])) != "search_path") {
+  if (function.empty() || function.back() != "set_config" || args == nullptr || items_of(args).size() < 2 ||
+      core::to_lower(const_string(items_of(args)[0])) != "search_path") {
     replay.count_skipped("SELECT");
     return;
   }
-  replay.set_search_path(parse_search_path({const_string((*args)[1])}));
+  replay.set_search_path(parse_search_path({const_string(items_of(args)[1])}));
 }
 
 void create_untracked(Replay& replay, const Json& relation, std::string_view kind) {

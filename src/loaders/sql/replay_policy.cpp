@@ -20,7 +20,7 @@ std::string label(const QualifiedName& name) {
 std::vector<std::string> roles_of(const Json& stmt) {
   std::vector<std::string> roles;
   if (const Json* items = list_items(child(stmt, "roles"))) {
-    for (const Json& item : *items) {
+    for (const Json& item : items_of(items)) {
       const Json* spec = as(item, "RoleSpec");
       if (spec == nullptr) {
         continue;

@@ -69,7 +69,7 @@ void replay_tree(Replay& replay, const Json& tree, int depth);
 
 struct InnerStatement {
   TextSpan span; // in the file
-  Json tree;
+  pg::JsonTree tree;
   bool guarded = false; // inside `IF NOT EXISTS (...) THEN ... END IF`
 };
 
@@ -180,7 +180,7 @@ void replay_do_block(Replay& replay, const Json& stmt, int depth) {
   std::optional<std::size_t> location;
   std::string language = "plpgsql";
   if (const Json* args = list_items(child(stmt, "args"))) {
-    for (const Json& item : *args) {
+    for (const Json& item : items_of(args)) {
       const Json* elem = as(item, "DefElem");
       const Json* arg = elem != nullptr ? child(*elem, "arg") : nullptr;
       const Json* value = arg != nullptr ? as(*arg, "String") : nullptr;
@@ -221,7 +221,7 @@ void replay_do_block(Replay& replay, const Json& stmt, int depth) {
     if (!statement) {
       continue;
     }
-    pg::ParseResult parsed = pg::parse(text.substr(statement->offset, statement->length));
+    pg::TreeParse parsed = pg::parse_tree(text.substr(statement->offset, statement->length));
     if (!parsed.ok()) {
       skip_do_block(replay, "its body is PL/pgSQL, not plain SQL statements");
       return;
@@ -234,7 +234,7 @@ void replay_do_block(Replay& replay, const Json& stmt, int depth) {
     replay.set_quiet_duplicates(was_quiet || region->handles_exceptions || inner.guarded);
     replay.set_statement(inner.span.offset, inner.span.length);
     collect_suppressions(replay);
-    replay_tree(replay, inner.tree, depth + 1);
+    replay_tree(replay, inner.tree.root(), depth + 1);
   }
   replay.set_quiet_duplicates(was_quiet);
 }
@@ -288,18 +288,17 @@ void dispatch(Replay& replay, const Json& node, int depth) {
   } else if (type == "DoStmt") {
     replay_do_block(replay, *stmt, depth);
   } else if (type == "CreateSeqStmt") {
-    create_untracked(replay, child(*stmt, "sequence") != nullptr ? *child(*stmt, "sequence") : Json(),
-                     "CREATE SEQUENCE");
+    create_untracked(replay, or_null(child(*stmt, "sequence")), "CREATE SEQUENCE");
   } else if (type == "ViewStmt") {
-    create_untracked(replay, child(*stmt, "view") != nullptr ? *child(*stmt, "view") : Json(), "CREATE VIEW");
+    create_untracked(replay, or_null(child(*stmt, "view")), "CREATE VIEW");
   } else if (type == "CreateTableAsStmt") {
     const Json* into = child(*stmt, "into");
     const Json* rel = into != nullptr ? child(*into, "rel") : nullptr;
-    create_untracked(replay, rel != nullptr ? *rel : Json(), "CREATE TABLE AS / MATERIALIZED VIEW");
+    create_untracked(replay, or_null(rel), "CREATE TABLE AS / MATERIALIZED VIEW");
   } else if (type == "CreateForeignTableStmt") {
     const Json* base = child(*stmt, "base");
     const Json* rel = base != nullptr ? child(*base, "relation") : nullptr;
-    create_untracked(replay, rel != nullptr ? *rel : Json(), "CREATE FOREIGN TABLE");
+    create_untracked(replay, or_null(rel), "CREATE FOREIGN TABLE");
   } else {
     replay.count_skipped(words_of(type, "Stmt"));
   }
@@ -307,10 +306,10 @@ void dispatch(Replay& replay, const Json& node, int depth) {
 
 void replay_tree(Replay& replay, const Json& tree, int depth) {
   const Json* stmts = child(tree, "stmts");
-  if (stmts == nullptr || !stmts->is_array()) {
+  if (!is_array(stmts)) {
     return;
   }
-  for (const Json& raw : *stmts) {
+  for (const Json& raw : items_of(stmts)) {
     const Json* stmt = child(raw, "stmt");
     if (stmt == nullptr) {
       continue;
@@ -337,11 +336,12 @@ bool is_begin_atomic(const SqlTokens& tokens) {
 // inner semicolons: join pieces until the whole parses. Returns how many
 // extra pieces were consumed, or 0.
 std::size_t join_atomic_body(Replay& replay, const std::vector<TextSpan>& spans, std::size_t index,
-                             pg::ParseResult* parsed) {
+                             pg::TreeParse* parsed) {
   for (std::size_t extra = 1; extra <= k_max_atomic_pieces && index + extra < spans.size(); ++extra) {
     const TextSpan& last = spans[index + extra];
     const std::size_t end = last.offset + last.length;
-    pg::ParseResult joined = pg::parse(replay.text().substr(spans[index].offset, end - spans[index].offset));
+    pg::TreeParse joined =
+        pg::parse_tree(replay.text().substr(spans[index].offset, end - spans[index].offset));
     if (joined.ok()) {
       replay.set_statement(spans[index].offset, end - spans[index].offset);
       *parsed = std::move(joined);
@@ -374,7 +374,7 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
       continue;
     }
     collect_suppressions(replay);
-    pg::ParseResult parsed = pg::parse(replay.statement_text());
+    pg::TreeParse parsed = pg::parse_tree(replay.statement_text());
     if (!parsed.ok() && is_begin_atomic(replay.tokens())) {
       const pg::ParseError error = *parsed.error;
       const std::size_t consumed = join_atomic_body(replay, spans, i, &parsed);
@@ -399,7 +399,7 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
       report_parse_error(replay, *parsed.error);
       continue;
     }
-    replay_tree(replay, parsed.tree, 0);
+    replay_tree(replay, parsed.tree.root(), 0);
   }
 }
 

@@ -42,7 +42,7 @@ void apply_inline_constraints(Replay& replay, model::Table& table, const Json& c
   if (constraints == nullptr) {
     return;
   }
-  for (const Json& item : *constraints) {
+  for (const Json& item : items_of(constraints)) {
     const Json* constraint = as(item, "Constraint");
     if (constraint == nullptr) {
       continue;
@@ -123,7 +123,7 @@ std::vector<QualifiedName> copy_parents(Replay& replay, model::Table& table, con
   if (items == nullptr) {
     return parents;
   }
-  for (const Json& item : *items) {
+  for (const Json& item : items_of(items)) {
     const QualifiedName parent_name = range_var(item);
     model::Table* parent = replay.find_table(parent_name);
     if (parent == nullptr) {
@@ -267,7 +267,7 @@ void create_table(Replay& replay, const Json& stmt) {
 
   std::vector<DeferredConstraint> deferred;
   if (const Json* elements = list_items(child(stmt, "tableElts"))) {
-    for (const Json& element : *elements) {
+    for (const Json& element : items_of(elements)) {
       if (const Json* column_def = as(element, "ColumnDef")) {
         const std::string column = string_field(*column_def, "colname");
         if (add_column(replay, created, *column_def, &deferred, false)) {

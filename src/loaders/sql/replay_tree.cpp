@@ -5,29 +5,98 @@
 
 namespace pgadvise::loaders::replay {
 
+namespace {
+
+std::string_view name_of(const Json::Member& member) {
+  return {member.name.GetString(), member.name.GetStringLength()};
+}
+
+bool structured(const Json& node) {
+  return node.IsObject() || node.IsArray();
+}
+
+} // namespace
+
+std::vector<std::pair<std::string_view, const Json*>> members(const Json& node) {
+  std::vector<std::pair<std::string_view, const Json*>> out;
+  if (!node.IsObject()) {
+    return out;
+  }
+  out.reserve(node.MemberCount());
+  for (auto it = node.MemberBegin(); it != node.MemberEnd(); ++it) {
+    out.emplace_back(name_of(*it), &it->value);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
+}
+
+JsonItems::JsonItems(const Json& array) {
+  if (array.IsArray()) {
+    m_begin = array.Begin();
+    m_end = array.End();
+  }
+}
+
+JsonItems items_of(const Json* array) {
+  return array != nullptr ? JsonItems(*array) : JsonItems();
+}
+
+bool is_string(const Json* node) {
+  return node != nullptr && node->IsString();
+}
+
+bool is_array(const Json* node) {
+  return node != nullptr && node->IsArray();
+}
+
+bool is_object(const Json* node) {
+  return node != nullptr && node->IsObject();
+}
+
+const Json& or_null(const Json* node) {
+  static const Json k_null;
+  return node != nullptr ? *node : k_null;
+}
+
+std::string_view string_value(const Json& node) {
+  return node.IsString() ? std::string_view(node.GetString(), node.GetStringLength()) : std::string_view();
+}
+
 const Json* child(const Json& node, std::string_view key) {
-  if (!node.is_object()) {
+  if (!node.IsObject()) {
     return nullptr;
   }
-  auto it = node.find(key);
-  return it == node.end() ? nullptr : &*it;
+  for (auto it = node.MemberBegin(); it != node.MemberEnd(); ++it) {
+    if (name_of(*it) == key) {
+      return &it->value; // libpg_query writes no key twice
+    }
+  }
+  return nullptr;
 }
 
 std::string string_field(const Json& node, std::string_view key) {
   const Json* value = child(node, key);
-  return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
+  return value != nullptr && value->IsString() ? std::string(string_value(*value)) : std::string();
 }
 
 bool bool_field(const Json& node, std::string_view key) {
   const Json* value = child(node, key);
-  return value != nullptr && value->is_boolean() && value->get<bool>();
+  return value != nullptr && value->IsBool() && value->GetBool();
 }
 
 long long int_field(const Json& node, std::string_view key, long long fallback) {
   const Json* value = child(node, key);
-  return value != nullptr && value->is_number_integer() ? value->get<long long>() : fallback;
+  if (value == nullptr) {
+    return fallback;
+  }
+  if (value->IsInt64()) {
+    return static_cast<long long>(value->GetInt64());
+  }
+  if (value->IsUint64()) {
+    return static_cast<long long>(value->GetUint64()); // as a map's unsigned integer reads
+  }
+  return fallback;
 }
-
 std::optional<std::size_t> location_field(const Json& node) {
   const long long value = int_field(node, "location", -1);
   if (value < 0) {
@@ -38,44 +107,40 @@ std::optional<std::size_t> location_field(const Json& node) {
 
 const Json* as(const Json& node, std::string_view type) {
   const Json* inner = child(node, type);
-  return inner != nullptr && inner->is_object() ? inner : nullptr;
+  return inner != nullptr && inner->IsObject() ? inner : nullptr;
 }
 
 std::string_view node_type(const Json& node) {
-  if (!node.is_object() || node.size() != 1) {
+  if (!node.IsObject() || node.MemberCount() != 1) {
     return {};
   }
-  return node.begin().key();
+  return name_of(*node.MemberBegin());
 }
 
 const Json* body(const Json& node) {
-  if (!node.is_object() || node.size() != 1 || !node.begin()->is_object()) {
+  if (!node.IsObject() || node.MemberCount() != 1 || !node.MemberBegin()->value.IsObject()) {
     return nullptr;
   }
-  return &*node.begin();
+  return &node.MemberBegin()->value;
 }
 
 const Json* list_items(const Json* node) {
   if (node == nullptr) {
     return nullptr;
   }
-  if (node->is_array()) {
+  if (node->IsArray()) {
     return node;
   }
   if (const Json* list = as(*node, "List")) {
-    const Json* items = child(*list, "items");
-    return items != nullptr && items->is_array() ? items : nullptr;
+    const Json* inner = child(*list, "items");
+    return inner != nullptr && inner->IsArray() ? inner : nullptr;
   }
   return nullptr;
 }
 
 std::vector<std::string> string_list(const Json* list) {
   std::vector<std::string> out;
-  const Json* items = list_items(list);
-  if (items == nullptr) {
-    return out;
-  }
-  for (const Json& item : *items) {
+  for (const Json& item : items_of(list_items(list))) {
     if (const Json* string = as(item, "String")) {
       out.push_back(string_field(*string, "sval"));
     }
@@ -131,16 +196,16 @@ std::optional<std::size_t> min_location(const Json& node) {
       best = value;
     }
   };
-  if (node.is_object()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it.key() == "location") {
+  if (node.IsObject()) {
+    for (auto it = node.MemberBegin(); it != node.MemberEnd(); ++it) {
+      if (name_of(*it) == "location") {
         consider(location_field(node));
-      } else if (it->is_structured()) {
-        consider(min_location(*it));
+      } else if (structured(it->value)) {
+        consider(min_location(it->value));
       }
     }
-  } else if (node.is_array()) {
-    for (const Json& item : node) {
+  } else if (node.IsArray()) {
+    for (const Json& item : JsonItems(node)) {
       consider(min_location(item));
     }
   }
@@ -152,13 +217,19 @@ std::string first_column_ref(const Json& node) {
     const std::vector<std::string> fields = string_list(child(*ref, "fields"));
     return fields.empty() ? std::string() : fields.back();
   }
-  if (node.is_object() || node.is_array()) {
-    for (const Json& item : node) {
-      if (item.is_structured()) {
-        std::string found = first_column_ref(item);
-        if (!found.empty()) {
-          return found;
-        }
+  const auto first_in = [](const Json& item) {
+    return structured(item) ? first_column_ref(item) : std::string();
+  };
+  if (node.IsObject()) {
+    for (const auto& [key, value] : members(node)) {
+      if (std::string found = first_in(*value); !found.empty()) {
+        return found;
+      }
+    }
+  } else if (node.IsArray()) {
+    for (const Json& item : JsonItems(node)) {
+      if (std::string found = first_in(item); !found.empty()) {
+        return found;
       }
     }
   }

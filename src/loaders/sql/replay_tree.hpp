@@ -1,18 +1,52 @@
 #pragma once
 
+#include "pg/json_tree.hpp"
+
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pgadvise::loaders::replay {
 
-// Read-only access to libpg_query's JSON parse tree that never throws: a
-// missing field or a field of an unexpected type reads as empty.
+// Read-only access to libpg_query's JSON parse tree (pg/json_tree) that
+// never throws: a missing field or a field of an unexpected type reads as
+// empty. Walkers read the tree only through these.
 
-using Json = nlohmann::json;
+using Json = pg::JsonValue;
+
+// The elements of an array value (none for anything else), for range-for.
+class JsonItems {
+public:
+  JsonItems() = default;
+  explicit JsonItems(const Json& array);
+  [[nodiscard]] const Json* begin() const { return m_begin; }
+  [[nodiscard]] const Json* end() const { return m_end; }
+  [[nodiscard]] std::size_t size() const { return static_cast<std::size_t>(m_end - m_begin); }
+  [[nodiscard]] bool empty() const { return m_begin == m_end; }
+  [[nodiscard]] const Json& front() const { return *m_begin; }
+  [[nodiscard]] const Json& operator[](std::size_t i) const { return m_begin[i]; }
+
+private:
+  const Json* m_begin = nullptr;
+  const Json* m_end = nullptr;
+};
+JsonItems items_of(const Json* array);
+
+// An object's members in key order (libpg_query writes them in its
+// structs' order): a walk that stops at the first match finds the same one
+// whatever order a node's fields were written in.
+std::vector<std::pair<std::string_view, const Json*>> members(const Json& node);
+
+bool is_string(const Json* node);
+bool is_array(const Json* node);
+bool is_object(const Json* node);
+// `node`, or a null value when it is null.
+const Json& or_null(const Json* node);
+// A string value's text ("" for anything else).
+std::string_view string_value(const Json& node);
 
 // A name as written: schema empty when the statement did not qualify it.
 struct QualifiedName {
