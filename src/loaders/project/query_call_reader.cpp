@@ -1,7 +1,5 @@
 #include "loaders/project/query_call_reader.hpp"
 
-#include "core/json_string.hpp"
-
 #include <algorithm>
 #include <set>
 
@@ -30,23 +28,14 @@ bool modifier(const Token& t) {
 } // namespace
 
 // Reads one file's tokens into its FileIndex.
-class FileIndexBuilder {
+class FileIndexBuilder : public TokenReader {
 public:
   FileIndexBuilder(FileIndex& index, const ts::Program& program)
-      : m_index(index), m_tokens(program.lex.tokens) {
+      : TokenReader(program.lex.tokens, index.m_path), m_index(index) {
     m_index.m_imports = program.imports;
   }
 
   void build() {
-    for (const ts::Import& import : m_index.m_imports) {
-      m_imported.insert(import.local);
-      if (import.imported == "*" || import.imported == "default") {
-        m_namespaces.insert(import.local);
-      } else {
-        m_aliases[import.local] = import.imported;
-      }
-    }
-    match_brackets();
     find_type_imports();
     find_classes();
     find_functions();
@@ -60,111 +49,16 @@ public:
     std::stable_sort(m_index.m_loops.begin(), m_index.m_loops.end(),
                      [](const LoopInfo& a, const LoopInfo& b) { return a.begin < b.begin; });
     paint();
-    find_calls();
+    DrizzleReading drizzle = read_drizzle_calls(*this, m_index.m_imports);
+    m_index.m_calls = std::move(drizzle.calls);
+    m_index.m_relations = std::move(drizzle.relations);
     find_sites();
     find_fields();
-    find_relations();
   }
 
 private:
   FileIndex& m_index;
-  const std::vector<Token>& m_tokens;
-  std::vector<std::size_t> m_match;   // the matching bracket of each bracket token
-  std::vector<std::size_t> m_open_of; // the innermost open bracket around each token
-  std::map<std::string, std::string> m_aliases;
-  std::set<std::string, std::less<>> m_namespaces;
-  std::set<std::string, std::less<>> m_imported;
   std::set<std::size_t> m_function_names; // name tokens of declared functions and methods
-
-  [[nodiscard]] const Token& tok(std::size_t i) const {
-    return i < m_tokens.size() ? m_tokens[i] : m_tokens.back(); // the end token
-  }
-  [[nodiscard]] bool punct(std::size_t i, std::string_view s) const { return tok(i).is_punct(s); }
-  [[nodiscard]] bool ident(std::size_t i) const { return tok(i).kind == TokenKind::identifier; }
-  [[nodiscard]] bool ident(std::size_t i, std::string_view s) const { return tok(i).is_ident(s); }
-  [[nodiscard]] core::SourceLocation where(std::size_t token) const {
-    const Token& t = tok(token);
-    return {m_index.m_path, t.line, t.column};
-  }
-
-  // The source text of tokens [first, last] (strings quoted).
-  [[nodiscard]] std::string text(std::size_t first, std::size_t last) const {
-    if (first > last || last >= m_tokens.size()) {
-      return {};
-    }
-    std::string out;
-    for (std::size_t i = first; i <= last; ++i) {
-      if (i > first && m_tokens[i].offset > m_tokens[i - 1].offset + m_tokens[i - 1].length) {
-        out += ' ';
-      }
-      out += m_tokens[i].kind == TokenKind::string ? core::quote_json_string(m_tokens[i].text)
-                                                   : m_tokens[i].text;
-    }
-    return out;
-  }
-  [[nodiscard]] std::string text(TokenRange range) const { return text(range.first, range.last); }
-
-  // Template substitutions are brackets too: `${` opens, `}` (middle/tail) closes.
-  void match_brackets() {
-    std::vector<std::size_t>& match = m_match;
-    match.assign(m_tokens.size(), k_npos);
-    m_open_of.assign(m_tokens.size(), k_npos);
-    std::vector<std::size_t> stack;
-    for (std::size_t i = 0; i < m_tokens.size(); ++i) {
-      const Token& t = m_tokens[i];
-      const bool opens = (t.kind == TokenKind::punct && (t.text == "(" || t.text == "[" || t.text == "{")) ||
-                         t.kind == TokenKind::template_head;
-      const bool closes = (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}")) ||
-                          t.kind == TokenKind::template_tail || t.kind == TokenKind::template_middle;
-      if (closes && !stack.empty()) {
-        match[stack.back()] = i;
-        match[i] = stack.back();
-        stack.pop_back();
-      }
-      m_open_of[i] = stack.empty() ? k_npos : stack.back();
-      if (opens || t.kind == TokenKind::template_middle) {
-        stack.push_back(i);
-      }
-    }
-  }
-
-  [[nodiscard]] std::size_t close_of(std::size_t open) const {
-    const std::vector<std::size_t>& match = m_match;
-    return open < match.size() && match[open] != k_npos && match[open] > open ? match[open] : k_npos;
-  }
-  [[nodiscard]] std::size_t open_of(std::size_t close) const {
-    const std::vector<std::size_t>& match = m_match;
-    return close < match.size() && match[close] != k_npos && match[close] < close ? match[close] : k_npos;
-  }
-
-  // The end of the expression starting at `i`: the token before the first
-  // `,` `;` or unmatched closing bracket at its depth.
-  [[nodiscard]] std::size_t expression_end(std::size_t i, std::size_t limit) const {
-    std::size_t last = i;
-    while (i <= limit && i < m_tokens.size() && tok(i).kind != TokenKind::end) {
-      if (punct(i, ",") || punct(i, ";") || punct(i, ")") || punct(i, "]") || punct(i, "}")) {
-        break;
-      }
-      const std::size_t close = close_of(i);
-      last = close != k_npos ? close : i;
-      i = last + 1;
-    }
-    return last;
-  }
-
-  // The statement or block after a loop header.
-  [[nodiscard]] std::size_t body_end(std::size_t begin) const {
-    if (punct(begin, "{")) {
-      const std::size_t close = close_of(begin);
-      return close != k_npos ? close : begin;
-    }
-    std::size_t i = begin;
-    while (i < m_tokens.size() && tok(i).kind != TokenKind::end && !punct(i, ";") && !punct(i, "}")) {
-      const std::size_t close = close_of(i);
-      i = (close != k_npos ? close : i) + 1;
-    }
-    return i;
-  }
 
   // `a.b.c` or `a?.b` (and calls in it) ending at `last`: the receiver of `.map`.
   [[nodiscard]] std::size_t receiver_start(std::size_t last) const {
@@ -187,28 +81,6 @@ private:
       }
       return i;
     }
-  }
-
-  // Comma-separated parts of the bracket at `open`.
-  [[nodiscard]] std::vector<TokenRange> parts(std::size_t open) const {
-    std::vector<TokenRange> out;
-    const std::size_t close = close_of(open);
-    if (close == k_npos || close == open + 1) {
-      return out;
-    }
-    std::size_t first = open + 1;
-    for (std::size_t i = open + 1; i <= close; ++i) {
-      if (i == close || punct(i, ",")) {
-        if (i > first) {
-          out.push_back({first, i - 1});
-        }
-        first = i + 1;
-        continue;
-      }
-      const std::size_t inner = close_of(i);
-      i = inner != k_npos && inner < close ? inner : i;
-    }
-    return out;
   }
 
   // Parameter names of the list at `open` (modifiers and `...` skipped;
@@ -416,7 +288,7 @@ private:
     if (function.name_token != k_npos) {
       function.name_location = where(function.name_token);
       m_function_names.insert(function.name_token);
-      function.container = container_of(m_open_of[function.name_token]);
+      function.container = container_of(enclosing(function.name_token));
     }
     m_index.m_functions.push_back(std::move(function));
   }
@@ -607,213 +479,6 @@ private:
     }
   }
 
-  // The exported table name a table expression (`users`, `u`, `schema.users`) stands for.
-  [[nodiscard]] std::string table_name(std::size_t first, std::size_t last) const {
-    if (first == last && ident(first)) {
-      const auto alias = m_aliases.find(tok(first).text);
-      return alias != m_aliases.end() ? alias->second : tok(first).text;
-    }
-    if (last == first + 2 && ident(first) && punct(first + 1, ".") && ident(last) &&
-        m_imported.count(tok(first).text) > 0) {
-      return tok(last).text;
-    }
-    return {};
-  }
-
-  // `eq(<object>.<column>, <value>)` inside [first, last], for objects that
-  // name the call's table: its local names, or the where callback's parameter.
-  void equalities(std::size_t first, std::size_t last, const std::set<std::string>& objects,
-                  model::QueryCall& call) const {
-    last = std::min(last, m_tokens.size() - 1); // an unclosed bracket reads to the end, no further
-    for (std::size_t i = first; i + 5 <= last; ++i) {
-      if (!ident(i, "eq") || !punct(i + 1, "(") || (i > 0 && punct(i - 1, "."))) {
-        continue;
-      }
-      const std::size_t close = close_of(i + 1);
-      std::size_t a = i + 2;
-      if (close == k_npos) {
-        continue;
-      }
-      // `schema.users.id`: the namespace is dropped.
-      if (ident(a) && m_imported.count(tok(a).text) > 0 && punct(a + 1, ".") && ident(a + 2) &&
-          punct(a + 3, ".")) {
-        a += 2;
-      }
-      if (!(ident(a) && punct(a + 1, ".") && ident(a + 2) && punct(a + 3, ","))) {
-        continue;
-      }
-      const std::string object = tok(a).text;
-      const auto alias = m_aliases.find(object);
-      if (objects.count(object) == 0 && (alias == m_aliases.end() || objects.count(alias->second) == 0)) {
-        continue;
-      }
-      call.key_columns.push_back(tok(a + 2).text);
-      call.key_values.push_back(text(a + 4, close - 1));
-    }
-  }
-
-  // `where: ...` in the object literal [open, close]: the value's token range.
-  [[nodiscard]] std::pair<std::size_t, std::size_t> where_value(std::size_t open, std::size_t close) const {
-    close = std::min(close, m_tokens.size() - 1);
-    for (std::size_t i = open + 1; i < close; ++i) {
-      if (ident(i, "where") && punct(i + 1, ":") && (punct(i - 1, "{") || punct(i - 1, ","))) {
-        return {i + 2, expression_end(i + 2, close - 1)};
-      }
-      const std::size_t inner = close_of(i);
-      i = inner != k_npos ? inner : i;
-    }
-    return {k_npos, k_npos};
-  }
-
-  // From the `)` at `close`, the chained calls after it: `.where(...)` etc.
-  // Returns the `(` of `.<method>(` or k_npos.
-  [[nodiscard]] std::size_t chained(std::size_t close, std::string_view method) const {
-    std::size_t i = close + 1;
-    while (punct(i, ".") && ident(i + 1) && punct(i + 2, "(")) {
-      if (tok(i + 1).text == method) {
-        return i + 2;
-      }
-      const std::size_t next = close_of(i + 2);
-      if (next == k_npos) {
-        return k_npos;
-      }
-      i = next + 1;
-    }
-    return k_npos;
-  }
-
-  // The first token of the receiver of `.select(` etc.: `db`, `this.db`, `tx`.
-  [[nodiscard]] std::size_t call_start(std::size_t dot) const {
-    std::size_t i = dot;
-    while (i >= 2 && punct(i, ".") && ident(i - 1)) {
-      i -= 2;
-      if (!punct(i, ".")) {
-        return i + 1;
-      }
-    }
-    return dot > 0 ? dot - 1 : 0;
-  }
-
-  void add(model::QueryCall call, std::size_t token) {
-    if (!call.table.empty()) {
-      call.location = where(token);
-      m_index.m_calls.push_back({std::move(call), token});
-    }
-  }
-
-  void find_calls() {
-    for (std::size_t i = 0; i + 3 < m_tokens.size(); ++i) {
-      if (!punct(i, ".") || !ident(i + 1) || !punct(i + 2, "(")) {
-        if (punct(i, ".") && ident(i + 1, "query") && punct(i + 2, ".") && ident(i + 3)) {
-          relational(i);
-        }
-        continue;
-      }
-      const std::string& method = tok(i + 1).text;
-      const std::size_t open = i + 2;
-      const std::size_t close = close_of(open);
-      if (close == k_npos) {
-        continue;
-      }
-      if (method == "from") {
-        select_from(i, open, close);
-      } else if (method == "insert" || method == "update" || method == "delete") {
-        const std::string table = table_name(open + 1, close - 1);
-        const std::size_t next = chained(close, method == "insert" ? "values" : "where");
-        if (table.empty() || next == k_npos) {
-          continue;
-        }
-        model::QueryCall call;
-        call.kind = method == "insert"   ? model::QueryCallKind::insert
-                    : method == "update" ? model::QueryCallKind::update
-                                         : model::QueryCallKind::remove;
-        call.table = table;
-        if (method != "insert") {
-          equalities(next + 1, close_of(next), table_objects(open + 1, close - 1), call);
-        }
-        add(std::move(call), call_start(i));
-      }
-    }
-  }
-
-  // The names by which a where refers to the table given as [first, last].
-  [[nodiscard]] std::set<std::string> table_objects(std::size_t first, std::size_t last) const {
-    std::set<std::string> out;
-    if (first == last) {
-      out.insert(tok(first).text);
-    } else if (last == first + 2) {
-      out.insert(tok(last).text);
-    }
-    return out;
-  }
-
-  // `<db>.select(...).from(t)...where(...)`: `.from` must follow a select call.
-  void select_from(std::size_t dot, std::size_t open, std::size_t close) {
-    if (dot == 0 || !punct(dot - 1, ")") || open_of(dot - 1) == k_npos) {
-      return;
-    }
-    const std::size_t select_open = open_of(dot - 1);
-    if (select_open < 2 || !ident(select_open - 1) || !punct(select_open - 2, ".")) {
-      return;
-    }
-    const std::string& select = tok(select_open - 1).text;
-    if (select != "select" && select != "selectDistinct" && select != "selectDistinctOn") {
-      return;
-    }
-    model::QueryCall call;
-    call.kind = model::QueryCallKind::select;
-    call.table = table_name(open + 1, close - 1);
-    const std::size_t where = chained(close, "where");
-    if (where != k_npos) {
-      equalities(where + 1, close_of(where), table_objects(open + 1, close - 1), call);
-    }
-    add(std::move(call), call_start(select_open - 2));
-  }
-
-  // `<db>.query.<key>.findFirst({ where })` / `findMany`.
-  void relational(std::size_t dot) {
-    const std::size_t key = dot + 3;
-    if (!punct(key + 1, ".") || !(ident(key + 2, "findFirst") || ident(key + 2, "findMany")) ||
-        !punct(key + 3, "(")) {
-      return;
-    }
-    model::QueryCall call;
-    call.kind =
-        ident(key + 2, "findFirst") ? model::QueryCallKind::find_first : model::QueryCallKind::find_many;
-    call.table = tok(key).text;
-    const std::size_t close = close_of(key + 3);
-    if (close != k_npos && punct(key + 4, "{")) {
-      const auto [first, last] = where_value(key + 4, close_of(key + 4));
-      if (first != k_npos) {
-        std::set<std::string> objects = {call.table};
-        // `where: (posts, { eq }) => eq(posts.authorId, id)`: the first parameter is the table.
-        std::size_t p = first;
-        if (ident(p, "async")) {
-          ++p;
-        }
-        if (punct(p, "(") && ident(p + 1)) {
-          objects.insert(tok(p + 1).text);
-        }
-        equalities(first, last, objects, call);
-        // drizzle-orm 1.0's object filters: `where: { authorId: id }`.
-        if (punct(first, "{") && close_of(first) != k_npos && close_of(first) <= last) {
-          const std::size_t end = close_of(first);
-          for (std::size_t i = first + 1; i < end; ++i) {
-            if (ident(i) && punct(i + 1, ":") && (punct(i - 1, "{") || punct(i - 1, ","))) {
-              const std::size_t value_end = expression_end(i + 2, end - 1);
-              if (!punct(i + 2, "{")) { // `{ gt: 3 }` is not an equality
-                call.key_columns.push_back(tok(i).text);
-                call.key_values.push_back(text(i + 2, value_end));
-              }
-              i = value_end;
-            }
-          }
-        }
-      }
-    }
-    add(std::move(call), call_start(dot));
-  }
-
   // Calls of named functions and methods: `f(`, `a.f(`, `this.a.f(`.
   void find_sites() {
     for (std::size_t i = 0; i + 1 < m_tokens.size(); ++i) {
@@ -843,45 +508,6 @@ private:
         site.args.push_back(argument(part));
       }
       m_index.m_sites.push_back(std::move(site));
-    }
-  }
-
-  // `relations(posts, ({ one, many }) => ({ comments: many(comments), author:
-  // one(users, {...}) }))`: each key with the table it leads to.
-  void find_relations() {
-    for (std::size_t i = 0; i + 3 < m_tokens.size(); ++i) {
-      if (!ident(i, "relations") || !punct(i + 1, "(") || (i > 0 && punct(i - 1, ".")) || !ident(i + 2) ||
-          !punct(i + 3, ",")) {
-        continue;
-      }
-      const std::size_t close = close_of(i + 1);
-      if (close == k_npos) {
-        continue;
-      }
-      const std::string table = table_name(i + 2, i + 2);
-      // The callback's object literal: `=> ({` ... `})`.
-      std::size_t open = i + 4;
-      while (open < close && !(punct(open, "=>") && punct(open + 1, "(") && punct(open + 2, "{"))) {
-        ++open;
-      }
-      if (open >= close || close_of(open + 2) == k_npos) {
-        continue;
-      }
-      for (const TokenRange& part : parts(open + 2)) {
-        const std::size_t key = part.first;
-        if (!ident(key) || !punct(key + 1, ":") || !(ident(key + 2, "many") || ident(key + 2, "one")) ||
-            !punct(key + 3, "(") || !ident(key + 4)) {
-          continue;
-        }
-        model::DrizzleRelation relation;
-        relation.table = table;
-        relation.name = tok(key).text;
-        relation.target = table_name(key + 4, key + 4);
-        relation.many = ident(key + 2, "many");
-        relation.location = where(key);
-        m_index.m_relations.push_back(std::move(relation));
-      }
-      i = close;
     }
   }
 
@@ -922,7 +548,7 @@ private:
       }
       // Field declarations at the top of the class body.
       for (std::size_t j = info.begin + 1; j < info.end; ++j) {
-        if (m_open_of[j] != info.begin) {
+        if (enclosing(j) != info.begin) {
           continue;
         }
         const bool starts = punct(j - 1, "{") || punct(j - 1, ";") || punct(j - 1, "}") ||

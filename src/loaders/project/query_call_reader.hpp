@@ -1,5 +1,7 @@
 #pragma once
 
+#include "loaders/project/query_call_drizzle.hpp"
+#include "loaders/project/query_call_tokens.hpp"
 #include "loaders/typescript/ast.hpp"
 #include "model/project_graph.hpp"
 
@@ -20,13 +22,6 @@
 // numbers for position look-ups but no token: the texts and locations it
 // needs are taken while it is built, so the tokens can be let go.
 namespace pgadvise::loaders::scan {
-
-inline constexpr std::size_t k_no_token = static_cast<std::size_t>(-1);
-
-struct TokenRange {
-  std::size_t first = 0;
-  std::size_t last = 0; // inclusive; first > last when empty
-};
 
 // A function body (braces or an arrow's expression).
 struct FunctionInfo {
@@ -52,12 +47,6 @@ struct LoopInfo {
   TokenRange iterable_tokens;
   core::SourceLocation location; // of `keyword`
   std::size_t constant = 0;      // the iterable is an array literal of this many constants
-};
-
-// A Drizzle query call (`db.select().from(t)`, `db.query.t.findFirst`, ...).
-struct DirectCall {
-  model::QueryCall call;
-  std::size_t token = 0;
 };
 
 // An argument's source text; for an object literal, its properties' too.

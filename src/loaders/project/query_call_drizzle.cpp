@@ -1,0 +1,292 @@
+// The Drizzle query calls of one file's tokens: `db.select().from(t)
+// .where(eq(t.col, v))`, `db.query.t.findFirst({ where })`, `db.insert(t)`,
+// `db.update(t)`, `db.delete(t)`, with the table variable (import aliases and
+// `schema.x` resolved) and the columns the where compares by equality; and
+// its relations().
+#include "loaders/project/query_call_drizzle.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace pgadvise::loaders::scan {
+
+namespace {
+
+using ts::Token;
+using ts::TokenKind;
+
+constexpr std::size_t k_npos = k_no_token;
+
+class DrizzleCallReader {
+public:
+  DrizzleCallReader(const TokenReader& tokens, const std::vector<ts::Import>& imports, DrizzleReading& out)
+      : m_t(tokens), m_out(out) {
+    for (const ts::Import& import : imports) {
+      m_imported.insert(import.local);
+      if (import.imported != "*" && import.imported != "default") {
+        m_aliases[import.local] = import.imported;
+      }
+    }
+  }
+
+  void read() {
+    find_calls();
+    find_relations();
+  }
+
+private:
+  const TokenReader& m_t;
+  DrizzleReading& m_out;
+  std::map<std::string, std::string> m_aliases;
+  std::set<std::string, std::less<>> m_imported;
+
+  // The exported table name a table expression (`users`, `u`, `schema.users`) stands for.
+  [[nodiscard]] std::string table_name(std::size_t first, std::size_t last) const {
+    if (first == last && m_t.ident(first)) {
+      const auto alias = m_aliases.find(m_t.tok(first).text);
+      return alias != m_aliases.end() ? alias->second : m_t.tok(first).text;
+    }
+    if (last == first + 2 && m_t.ident(first) && m_t.punct(first + 1, ".") && m_t.ident(last) &&
+        m_imported.count(m_t.tok(first).text) > 0) {
+      return m_t.tok(last).text;
+    }
+    return {};
+  }
+  // `eq(<object>.<column>, <value>)` inside [first, last], for objects that
+  // name the call's table: its local names, or the where callback's parameter.
+  void equalities(std::size_t first, std::size_t last, const std::set<std::string>& objects,
+                  model::QueryCall& call) const {
+    last = std::min(last, m_t.size() - 1); // an unclosed bracket reads to the end, no further
+    for (std::size_t i = first; i + 5 <= last; ++i) {
+      if (!m_t.ident(i, "eq") || !m_t.punct(i + 1, "(") || (i > 0 && m_t.punct(i - 1, "."))) {
+        continue;
+      }
+      const std::size_t close = m_t.close_of(i + 1);
+      std::size_t a = i + 2;
+      if (close == k_npos) {
+        continue;
+      }
+      // `schema.users.id`: the namespace is dropped.
+      if (m_t.ident(a) && m_imported.count(m_t.tok(a).text) > 0 && m_t.punct(a + 1, ".") &&
+          m_t.ident(a + 2) && m_t.punct(a + 3, ".")) {
+        a += 2;
+      }
+      if (!(m_t.ident(a) && m_t.punct(a + 1, ".") && m_t.ident(a + 2) && m_t.punct(a + 3, ","))) {
+        continue;
+      }
+      const std::string object = m_t.tok(a).text;
+      const auto alias = m_aliases.find(object);
+      if (objects.count(object) == 0 && (alias == m_aliases.end() || objects.count(alias->second) == 0)) {
+        continue;
+      }
+      call.key_columns.push_back(m_t.tok(a + 2).text);
+      call.key_values.push_back(m_t.text(a + 4, close - 1));
+    }
+  }
+  // `where: ...` in the object literal [open, close]: the value's token range.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> where_value(std::size_t open, std::size_t close) const {
+    close = std::min(close, m_t.size() - 1);
+    for (std::size_t i = open + 1; i < close; ++i) {
+      if (m_t.ident(i, "where") && m_t.punct(i + 1, ":") &&
+          (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
+        return {i + 2, m_t.expression_end(i + 2, close - 1)};
+      }
+      const std::size_t inner = m_t.close_of(i);
+      i = inner != k_npos ? inner : i;
+    }
+    return {k_npos, k_npos};
+  }
+  // From the `)` at `close`, the chained calls after it: `.where(...)` etc.
+  // Returns the `(` of `.<method>(` or k_npos.
+  [[nodiscard]] std::size_t chained(std::size_t close, std::string_view method) const {
+    std::size_t i = close + 1;
+    while (m_t.punct(i, ".") && m_t.ident(i + 1) && m_t.punct(i + 2, "(")) {
+      if (m_t.tok(i + 1).text == method) {
+        return i + 2;
+      }
+      const std::size_t next = m_t.close_of(i + 2);
+      if (next == k_npos) {
+        return k_npos;
+      }
+      i = next + 1;
+    }
+    return k_npos;
+  }
+  // The first token of the receiver of `.select(` etc.: `db`, `this.db`, `tx`.
+  [[nodiscard]] std::size_t call_start(std::size_t dot) const {
+    std::size_t i = dot;
+    while (i >= 2 && m_t.punct(i, ".") && m_t.ident(i - 1)) {
+      i -= 2;
+      if (!m_t.punct(i, ".")) {
+        return i + 1;
+      }
+    }
+    return dot > 0 ? dot - 1 : 0;
+  }
+  void add(model::QueryCall call, std::size_t token) {
+    if (!call.table.empty()) {
+      call.location = m_t.where(token);
+      m_out.calls.push_back({std::move(call), token});
+    }
+  }
+  void find_calls() {
+    for (std::size_t i = 0; i + 3 < m_t.size(); ++i) {
+      if (!m_t.punct(i, ".") || !m_t.ident(i + 1) || !m_t.punct(i + 2, "(")) {
+        if (m_t.punct(i, ".") && m_t.ident(i + 1, "query") && m_t.punct(i + 2, ".") && m_t.ident(i + 3)) {
+          relational(i);
+        }
+        continue;
+      }
+      const std::string& method = m_t.tok(i + 1).text;
+      const std::size_t open = i + 2;
+      const std::size_t close = m_t.close_of(open);
+      if (close == k_npos) {
+        continue;
+      }
+      if (method == "from") {
+        select_from(i, open, close);
+      } else if (method == "insert" || method == "update" || method == "delete") {
+        const std::string table = table_name(open + 1, close - 1);
+        const std::size_t next = chained(close, method == "insert" ? "values" : "where");
+        if (table.empty() || next == k_npos) {
+          continue;
+        }
+        model::QueryCall call;
+        call.kind = method == "insert"   ? model::QueryCallKind::insert
+                    : method == "update" ? model::QueryCallKind::update
+                                         : model::QueryCallKind::remove;
+        call.table = table;
+        if (method != "insert") {
+          equalities(next + 1, m_t.close_of(next), table_objects(open + 1, close - 1), call);
+        }
+        add(std::move(call), call_start(i));
+      }
+    }
+  }
+  // The names by which a where refers to the table given as [first, last].
+  [[nodiscard]] std::set<std::string> table_objects(std::size_t first, std::size_t last) const {
+    std::set<std::string> out;
+    if (first == last) {
+      out.insert(m_t.tok(first).text);
+    } else if (last == first + 2) {
+      out.insert(m_t.tok(last).text);
+    }
+    return out;
+  }
+  // `<db>.select(...).from(t)...where(...)`: `.from` must follow a select call.
+  void select_from(std::size_t dot, std::size_t open, std::size_t close) {
+    if (dot == 0 || !m_t.punct(dot - 1, ")") || m_t.open_of(dot - 1) == k_npos) {
+      return;
+    }
+    const std::size_t select_open = m_t.open_of(dot - 1);
+    if (select_open < 2 || !m_t.ident(select_open - 1) || !m_t.punct(select_open - 2, ".")) {
+      return;
+    }
+    const std::string& select = m_t.tok(select_open - 1).text;
+    if (select != "select" && select != "selectDistinct" && select != "selectDistinctOn") {
+      return;
+    }
+    model::QueryCall call;
+    call.kind = model::QueryCallKind::select;
+    call.table = table_name(open + 1, close - 1);
+    const std::size_t where = chained(close, "where");
+    if (where != k_npos) {
+      equalities(where + 1, m_t.close_of(where), table_objects(open + 1, close - 1), call);
+    }
+    add(std::move(call), call_start(select_open - 2));
+  }
+  // `<db>.query.<key>.findFirst({ where })` / `findMany`.
+  void relational(std::size_t dot) {
+    const std::size_t key = dot + 3;
+    if (!m_t.punct(key + 1, ".") || !(m_t.ident(key + 2, "findFirst") || m_t.ident(key + 2, "findMany")) ||
+        !m_t.punct(key + 3, "(")) {
+      return;
+    }
+    model::QueryCall call;
+    call.kind =
+        m_t.ident(key + 2, "findFirst") ? model::QueryCallKind::find_first : model::QueryCallKind::find_many;
+    call.table = m_t.tok(key).text;
+    const std::size_t close = m_t.close_of(key + 3);
+    if (close != k_npos && m_t.punct(key + 4, "{")) {
+      const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4));
+      if (first != k_npos) {
+        std::set<std::string> objects = {call.table};
+        // `where: (posts, { eq }) => eq(posts.authorId, id)`: the first parameter is the table.
+        std::size_t p = first;
+        if (m_t.ident(p, "async")) {
+          ++p;
+        }
+        if (m_t.punct(p, "(") && m_t.ident(p + 1)) {
+          objects.insert(m_t.tok(p + 1).text);
+        }
+        equalities(first, last, objects, call);
+        // drizzle-orm 1.0's object filters: `where: { authorId: id }`.
+        if (m_t.punct(first, "{") && m_t.close_of(first) != k_npos && m_t.close_of(first) <= last) {
+          const std::size_t end = m_t.close_of(first);
+          for (std::size_t i = first + 1; i < end; ++i) {
+            if (m_t.ident(i) && m_t.punct(i + 1, ":") && (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
+              const std::size_t value_end = m_t.expression_end(i + 2, end - 1);
+              if (!m_t.punct(i + 2, "{")) { // `{ gt: 3 }` is not an equality
+                call.key_columns.push_back(m_t.tok(i).text);
+                call.key_values.push_back(m_t.text(i + 2, value_end));
+              }
+              i = value_end;
+            }
+          }
+        }
+      }
+    }
+    add(std::move(call), call_start(dot));
+  }
+  // `relations(posts, ({ one, many }) => ({ comments: many(comments), author:
+  // one(users, {...}) }))`: each key with the table it leads to.
+  void find_relations() {
+    for (std::size_t i = 0; i + 3 < m_t.size(); ++i) {
+      if (!m_t.ident(i, "relations") || !m_t.punct(i + 1, "(") || (i > 0 && m_t.punct(i - 1, ".")) ||
+          !m_t.ident(i + 2) || !m_t.punct(i + 3, ",")) {
+        continue;
+      }
+      const std::size_t close = m_t.close_of(i + 1);
+      if (close == k_npos) {
+        continue;
+      }
+      const std::string table = table_name(i + 2, i + 2);
+      // The callback's object literal: `=> ({` ... `})`.
+      std::size_t open = i + 4;
+      while (open < close &&
+             !(m_t.punct(open, "=>") && m_t.punct(open + 1, "(") && m_t.punct(open + 2, "{"))) {
+        ++open;
+      }
+      if (open >= close || m_t.close_of(open + 2) == k_npos) {
+        continue;
+      }
+      for (const TokenRange& part : m_t.parts(open + 2)) {
+        const std::size_t key = part.first;
+        if (!m_t.ident(key) || !m_t.punct(key + 1, ":") ||
+            !(m_t.ident(key + 2, "many") || m_t.ident(key + 2, "one")) || !m_t.punct(key + 3, "(") ||
+            !m_t.ident(key + 4)) {
+          continue;
+        }
+        model::DrizzleRelation relation;
+        relation.table = table;
+        relation.name = m_t.tok(key).text;
+        relation.target = table_name(key + 4, key + 4);
+        relation.many = m_t.ident(key + 2, "many");
+        relation.location = m_t.where(key);
+        m_out.relations.push_back(std::move(relation));
+      }
+      i = close;
+    }
+  }
+};
+
+} // namespace
+
+DrizzleReading read_drizzle_calls(const TokenReader& tokens, const std::vector<ts::Import>& imports) {
+  DrizzleReading out;
+  DrizzleCallReader(tokens, imports, out).read();
+  return out;
+}
+
+} // namespace pgadvise::loaders::scan

@@ -1,0 +1,131 @@
+#include "loaders/project/query_call_tokens.hpp"
+
+#include "core/json_string.hpp"
+
+namespace pgadvise::loaders::scan {
+
+using ts::Token;
+using ts::TokenKind;
+
+namespace {
+
+constexpr std::size_t k_npos = k_no_token;
+
+} // namespace
+
+TokenReader::TokenReader(const std::vector<Token>& tokens, std::string path)
+    : m_tokens(tokens), m_path(std::move(path)) {
+  match_brackets();
+}
+
+const Token& TokenReader::tok(std::size_t i) const {
+  return i < m_tokens.size() ? m_tokens[i] : m_tokens.back(); // the end token
+}
+
+core::SourceLocation TokenReader::where(std::size_t token) const {
+  const Token& t = tok(token);
+  return {m_path, t.line, t.column};
+}
+
+// The source text of tokens [first, last] (strings quoted).
+std::string TokenReader::text(std::size_t first, std::size_t last) const {
+  if (first > last || last >= m_tokens.size()) {
+    return {};
+  }
+  std::string out;
+  for (std::size_t i = first; i <= last; ++i) {
+    if (i > first && m_tokens[i].offset > m_tokens[i - 1].offset + m_tokens[i - 1].length) {
+      out += ' ';
+    }
+    out +=
+        m_tokens[i].kind == TokenKind::string ? core::quote_json_string(m_tokens[i].text) : m_tokens[i].text;
+  }
+  return out;
+}
+
+// Template substitutions are brackets too: `${` opens, `}` (middle/tail) closes.
+void TokenReader::match_brackets() {
+  std::vector<std::size_t>& match = m_match;
+  match.assign(m_tokens.size(), k_npos);
+  m_open_of.assign(m_tokens.size(), k_npos);
+  std::vector<std::size_t> stack;
+  for (std::size_t i = 0; i < m_tokens.size(); ++i) {
+    const Token& t = m_tokens[i];
+    const bool opens = (t.kind == TokenKind::punct && (t.text == "(" || t.text == "[" || t.text == "{")) ||
+                       t.kind == TokenKind::template_head;
+    const bool closes = (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}")) ||
+                        t.kind == TokenKind::template_tail || t.kind == TokenKind::template_middle;
+    if (closes && !stack.empty()) {
+      match[stack.back()] = i;
+      match[i] = stack.back();
+      stack.pop_back();
+    }
+    m_open_of[i] = stack.empty() ? k_npos : stack.back();
+    if (opens || t.kind == TokenKind::template_middle) {
+      stack.push_back(i);
+    }
+  }
+}
+
+std::size_t TokenReader::close_of(std::size_t open) const {
+  const std::vector<std::size_t>& match = m_match;
+  return open < match.size() && match[open] != k_npos && match[open] > open ? match[open] : k_npos;
+}
+
+std::size_t TokenReader::open_of(std::size_t close) const {
+  const std::vector<std::size_t>& match = m_match;
+  return close < match.size() && match[close] != k_npos && match[close] < close ? match[close] : k_npos;
+}
+
+// The end of the expression starting at `i`: the token before the first
+// `,` `;` or unmatched closing bracket at its depth.
+std::size_t TokenReader::expression_end(std::size_t i, std::size_t limit) const {
+  std::size_t last = i;
+  while (i <= limit && i < m_tokens.size() && tok(i).kind != TokenKind::end) {
+    if (punct(i, ",") || punct(i, ";") || punct(i, ")") || punct(i, "]") || punct(i, "}")) {
+      break;
+    }
+    const std::size_t close = close_of(i);
+    last = close != k_npos ? close : i;
+    i = last + 1;
+  }
+  return last;
+}
+
+// The statement or block after a loop header.
+std::size_t TokenReader::body_end(std::size_t begin) const {
+  if (punct(begin, "{")) {
+    const std::size_t close = close_of(begin);
+    return close != k_npos ? close : begin;
+  }
+  std::size_t i = begin;
+  while (i < m_tokens.size() && tok(i).kind != TokenKind::end && !punct(i, ";") && !punct(i, "}")) {
+    const std::size_t close = close_of(i);
+    i = (close != k_npos ? close : i) + 1;
+  }
+  return i;
+}
+
+// Comma-separated parts of the bracket at `open`.
+std::vector<TokenRange> TokenReader::parts(std::size_t open) const {
+  std::vector<TokenRange> out;
+  const std::size_t close = close_of(open);
+  if (close == k_npos || close == open + 1) {
+    return out;
+  }
+  std::size_t first = open + 1;
+  for (std::size_t i = open + 1; i <= close; ++i) {
+    if (i == close || punct(i, ",")) {
+      if (i > first) {
+        out.push_back({first, i - 1});
+      }
+      first = i + 1;
+      continue;
+    }
+    const std::size_t inner = close_of(i);
+    i = inner != k_npos && inner < close ? inner : i;
+  }
+  return out;
+}
+
+} // namespace pgadvise::loaders::scan

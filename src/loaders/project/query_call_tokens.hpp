@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/source_location.hpp"
+#include "loaders/typescript/lexer.hpp"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// One JS/TS file's tokens with their brackets matched, and the questions
+// the query-call scan asks of them (query_call_reader, query_call_drizzle).
+namespace pgadvise::loaders::scan {
+
+inline constexpr std::size_t k_no_token = static_cast<std::size_t>(-1);
+
+struct TokenRange {
+  std::size_t first = 0;
+  std::size_t last = 0; // inclusive; first > last when empty
+};
+
+class TokenReader {
+public:
+  TokenReader(const std::vector<ts::Token>& tokens, std::string path);
+
+  [[nodiscard]] std::size_t size() const { return m_tokens.size(); }
+  // The innermost open bracket around a token; k_no_token at the top.
+  [[nodiscard]] std::size_t enclosing(std::size_t token) const {
+    return token < m_open_of.size() ? m_open_of[token] : k_no_token;
+  }
+  [[nodiscard]] const ts::Token& tok(std::size_t i) const;
+  [[nodiscard]] bool punct(std::size_t i, std::string_view s) const { return tok(i).is_punct(s); }
+  [[nodiscard]] bool ident(std::size_t i) const { return tok(i).kind == ts::TokenKind::identifier; }
+  [[nodiscard]] bool ident(std::size_t i, std::string_view s) const { return tok(i).is_ident(s); }
+  [[nodiscard]] core::SourceLocation where(std::size_t token) const;
+  // The source text of tokens [first, last] (strings quoted).
+  [[nodiscard]] std::string text(std::size_t first, std::size_t last) const;
+  [[nodiscard]] std::string text(TokenRange range) const { return text(range.first, range.last); }
+  [[nodiscard]] std::size_t close_of(std::size_t open) const;
+  [[nodiscard]] std::size_t open_of(std::size_t close) const;
+  // The end of the expression starting at `i`: the token before the first
+  // `,` `;` or unmatched closing bracket at its depth.
+  [[nodiscard]] std::size_t expression_end(std::size_t i, std::size_t limit) const;
+  // The statement or block after a loop header.
+  [[nodiscard]] std::size_t body_end(std::size_t begin) const;
+  // Comma-separated parts of the bracket at `open`.
+  [[nodiscard]] std::vector<TokenRange> parts(std::size_t open) const;
+
+protected:
+  const std::vector<ts::Token>& m_tokens;
+  std::string m_path;
+
+private:
+  // Template substitutions are brackets too: `${` opens, `}` (middle/tail) closes.
+  void match_brackets();
+
+  std::vector<std::size_t> m_match;   // the matching bracket of each bracket token
+  std::vector<std::size_t> m_open_of; // the innermost open bracket around each token
+};
+
+} // namespace pgadvise::loaders::scan
