@@ -96,41 +96,45 @@ std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
   return {prop, ids};
 }
 
-// The Drizzle that replaces the loop's per-row statements with one.
+// The Drizzle that replaces the loop's per-row statements with one: the
+// code first (the line a short report shows), then what it replaces.
 std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
                         const std::vector<std::string>& props, const std::string& parent_var,
                         const std::vector<model::DrizzleRelation>& relations) {
   const std::string rows = call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable;
   const std::string where = "the " + call.loop + " loop at " + call.loop_location.to_string();
-  std::string text;
-  if (call.in_transaction) {
-    const std::string opener =
-        call.chain.empty() ? std::string("the loop's body") : call.chain.back().callee + "()";
-    text += "// " + opener + " opens a transaction for each row: one statement for all rows needs none\n";
-  }
+  const std::string transaction =
+      !call.in_transaction
+          ? std::string()
+          : "\n// " +
+                (call.chain.empty() ? std::string("the loop's body") : call.chain.back().callee + "()") +
+                " opens a transaction for each row: one statement for all rows needs none";
   if (kind == StatementKind::insert) {
     const std::string row = call.loop_variable.empty() ? std::string("row") : call.loop_variable;
-    return text + "// one insert for all rows instead of one per row in " + where + ":\nawait db.insert(" +
-           var + ").values(" + rows + ".map((" + row + ") => ({ /* the row's values */ })));";
+    return "await db.insert(" + var + ").values(" + rows + ".map((" + row +
+           ") => ({ /* the row's values */ })));\n// one insert for all rows instead of one per row in " +
+           where + transaction;
   }
   const auto [prop, ids] = row_keys(call, props);
   const std::string member = advisor::drizzle_member(var, prop);
   if (kind == StatementKind::update) {
-    return text + "// one update for all rows instead of one per row in " + where + ":\nawait db.update(" +
-           var + ").set({ /* the values */ }).where(inArray(" + member + ", " + ids + "));";
+    return "await db.update(" + var + ").set({ /* the values */ }).where(inArray(" + member + ", " + ids +
+           "));\n// one update for all rows instead of one per row in " + where + transaction;
   }
   if (kind == StatementKind::delete_) {
-    return text + "// one delete for all rows instead of one per row in " + where + ":\nawait db.delete(" +
-           var + ").where(inArray(" + member + ", " + ids + "));";
+    return "await db.delete(" + var + ").where(inArray(" + member + ", " + ids +
+           "));\n// one delete for all rows instead of one per row in " + where + transaction;
   }
   const bool relational =
       call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many;
-  text += "// one query for all rows instead of one per row in " + where + ":\n";
-  text += relational ? "const found = await db.query." + var + ".findMany({ where: inArray(" + member + ", " +
-                           ids + ") });\n"
-                     : "const found = await db.select().from(" + var + ").where(inArray(" + member + ", " +
-                           ids + "));\n";
-  text += "// then take each row's match from `found` (by " + prop + ") inside the loop";
+  std::string text = relational ? "const found = await db.query." + var + ".findMany({ where: inArray(" +
+                                      member + ", " + ids + ") });"
+                                : "const found = await db.select().from(" + var + ").where(inArray(" +
+                                      member + ", " + ids + "));";
+  text += "\n// one query for all rows instead of one per row in " + where +
+          "; then take each row's match from "
+          "`found` (by " +
+          prop + ") inside the loop" + transaction;
   if (parent_var.empty()) {
     return text;
   }
