@@ -12,6 +12,7 @@ std::string_view to_string(Category category) {
   case Category::query: return "query";
   case Category::project: return "project";
   case Category::plan: return "plan";
+  case Category::input: return "input";
   }
   return "schema";
 }

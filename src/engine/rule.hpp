@@ -14,7 +14,9 @@
 
 namespace pgadvise::engine {
 
-enum class Category { schema, query, project, plan };
+// input: the built-in diagnostics (engine/builtin_diagnostics), which judge
+// what could be read rather than the schema or workload; no Rule has it.
+enum class Category { schema, query, project, plan, input };
 std::string_view to_string(Category category);
 
 // The model parts a rule may need; the runner skips a rule whose inputs are

@@ -107,7 +107,6 @@ std::string unused_reason(const std::string& id, const RunReport& report,
 std::vector<core::Finding> unused_suppressions(const core::Suppressions& suppressions,
                                                const core::SuppressionUse& use, const RunReport& report,
                                                const std::vector<const Rule*>& rules) {
-  static constexpr std::string_view k_id = "unused-suppression";
   std::vector<core::Finding> out;
   const auto& entries = suppressions.entries();
   for (std::size_t e = 0; e < entries.size(); ++e) {
@@ -119,7 +118,7 @@ std::vector<core::Finding> unused_suppressions(const core::Suppressions& suppres
       }
       const std::string directive = s.whole_file ? "pgadvise-ignore-file" : "pgadvise-ignore";
       core::Finding finding;
-      finding.rule = std::string(k_id);
+      finding.rule = std::string(k_unused_suppression);
       finding.severity = core::Severity::low;
       finding.message = "`" + directive + " " + s.rules[r] + "` " + why;
       finding.help = core::SharedText::fixed(

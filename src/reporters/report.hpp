@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/severity.hpp"
+#include "engine/rule.hpp"
 #include "engine/runner.hpp"
 
 #include <cstdint>
@@ -16,11 +17,11 @@ namespace pgadvise::reporters {
 struct RuleInfo {
   std::string id;
   std::string summary;
-  core::Severity severity = core::Severity::medium; // the default one
-  std::string category;                             // schema, query, project, plan, input
+  core::Severity severity = core::Severity::medium;     // the default one
+  engine::Category category = engine::Category::schema; // built-in diagnostics: input
   bool has_fix = false;
-  std::string lens = "state";          // state, change, convention (engine::Lens); input diagnostics: state
-  bool each_finding_an_action = false; // engine::RuleMeta's: never folded, DDL gathered in one block
+  engine::Lens lens = engine::Lens::state; // built-in diagnostics: state
+  bool each_finding_an_action = false;     // engine::RuleMeta's: never folded, DDL gathered in one block
 };
 
 // One workload file: where it was and what it was read as.

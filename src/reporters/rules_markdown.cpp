@@ -13,8 +13,8 @@ void write_rules_markdown(std::ostream& out, const std::vector<RuleInfo>& rules)
       summary += c == '|' ? std::string("\\|") : std::string(1, c);
     }
     out << "| [`" << rule.id << "`](../rules/" << rule.id << ".md) | " << core::to_string(rule.severity)
-        << " | " << rule.category << " | " << rule.lens << " | " << summary << " | "
-        << (rule.has_fix ? "yes" : "") << " |\n";
+        << " | " << engine::to_string(rule.category) << " | " << engine::to_string(rule.lens) << " | "
+        << summary << " | " << (rule.has_fix ? "yes" : "") << " |\n";
   }
 }
 

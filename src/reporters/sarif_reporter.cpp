@@ -63,9 +63,9 @@ json rule_json(const RuleInfo& rule) {
     descriptor["fullDescription"] = {{"text", rule.summary}};
   }
   descriptor["defaultConfiguration"] = {{"level", sarif_level(rule.severity)}};
-  descriptor["properties"] = {{"category", rule.category},
+  descriptor["properties"] = {{"category", engine::to_string(rule.category)},
                               {"severity", core::to_string(rule.severity)},
-                              {"tags", json::array({"pgadvise", rule.category})}};
+                              {"tags", json::array({"pgadvise", engine::to_string(rule.category)})}};
   return descriptor;
 }
 

@@ -40,16 +40,16 @@ reporters::ReportInput input_for(const engine::RunReport& run,
   input.rules = {{.id = "json-in-text-column",
                   .summary = "JSON in text",
                   .severity = core::Severity::high,
-                  .category = "schema"},
+                  .category = engine::Category::schema},
                  {.id = "unindexed-foreign-key",
                   .summary = "FK without index",
                   .severity = core::Severity::critical,
-                  .category = "schema",
+                  .category = engine::Category::schema,
                   .has_fix = true},
                  {.id = "parse-error",
                   .summary = "could not parse",
                   .severity = core::Severity::high,
-                  .category = "input"}};
+                  .category = engine::Category::input}};
   return input;
 }
 

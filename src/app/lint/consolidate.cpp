@@ -100,6 +100,7 @@ int category_rank(std::string_view rule) {
   case engine::Category::project: return 1;
   case engine::Category::query: return 2;
   case engine::Category::plan: return 3;
+  case engine::Category::input: return 4;
   }
   return 4;
 }

@@ -18,8 +18,6 @@ namespace pgadvise::app {
 
 namespace {
 
-constexpr std::string_view k_lock_observed = "lock-observed";
-
 const ObservedStatement* statement_at(const VerifyReport& report, const core::SourceLocation& where) {
   for (const ObservedStatement& statement : report.statements) {
     if (statement.location.file == where.file && where.line >= statement.location.line &&
@@ -83,10 +81,10 @@ bool judged_by_change_rule(const core::Finding& finding) {
 core::Finding lock_observed(const ObservedStatement& statement, const std::string& table,
                             const std::string& server) {
   core::Finding finding;
-  finding.rule = std::string(k_lock_observed);
+  finding.rule = std::string(engine::k_lock_observed);
   finding.severity = core::Severity::medium;
   for (const engine::BuiltinDiagnostic& diagnostic : engine::builtin_diagnostics()) {
-    if (diagnostic.id == k_lock_observed) {
+    if (diagnostic.id == engine::k_lock_observed) {
       finding.severity = diagnostic.severity;
     }
   }

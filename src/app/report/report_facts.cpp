@@ -17,16 +17,16 @@ std::vector<reporters::RuleInfo> describe_rules() {
     out.push_back({.id = meta.id,
                    .summary = meta.summary,
                    .severity = meta.default_severity,
-                   .category = std::string(engine::to_string(meta.category)),
+                   .category = meta.category,
                    .has_fix = meta.has_fix,
-                   .lens = std::string(engine::to_string(meta.lens)),
+                   .lens = meta.lens,
                    .each_finding_an_action = meta.each_finding_an_action});
   }
   for (const auto& diag : engine::builtin_diagnostics()) {
     out.push_back({.id = std::string(diag.id),
                    .summary = std::string(diag.summary),
                    .severity = diag.severity,
-                   .category = "input",
+                   .category = engine::Category::input,
                    .has_fix = false});
   }
   return out;
