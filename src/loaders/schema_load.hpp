@@ -24,6 +24,9 @@ struct SchemaLoad {
   // (display_path): which migration is the newest (app/scope/lens).
   std::vector<std::string> replayed_files;
   std::size_t statements = 0;
+  // Constructs the schema.ts reader could not resolve; each is also an
+  // info replay-warning in `diagnostics` (loaders/schema_ts/schema_ts.hpp).
+  std::size_t unresolved_constructs = 0;
   // Relations the catalog does not model (views, materialized views,
   // sequences, foreign tables) as "schema.name", so the SQL replay skips
   // statements about them without a warning, across files.

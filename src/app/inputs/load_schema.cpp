@@ -8,7 +8,6 @@
 #include "loaders/sql/migrations.hpp"
 #include "loaders/typescript/module_resolver.hpp"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
 
 // load_schema: the catalog from the sources discovery found.
@@ -186,13 +185,6 @@ ts::Workspace workspace_of(const SchemaSources& sources) {
   return workspace;
 }
 
-std::size_t count_unresolved(const SchemaLoad& load) {
-  return static_cast<std::size_t>(
-      std::count_if(load.diagnostics.begin(), load.diagnostics.end(), [](const core::Finding& finding) {
-        return finding.message.rfind(k_schema_ts_unresolved, 0) == 0;
-      }));
-}
-
 } // namespace
 
 SchemaLoad load_schema(const SchemaSources& sources) {
@@ -236,7 +228,7 @@ SchemaLoad load_schema(const SchemaSources& sources) {
   adopt_drizzle_names(load.catalog, drizzle->catalog);
   // Its pgadvise-ignore comments still silence findings located in it.
   load.suppressions.merge(drizzle->suppressions);
-  const std::size_t unresolved = count_unresolved(*drizzle);
+  const std::size_t unresolved = drizzle->unresolved_constructs;
   load.notes.push_back(drizzle->catalog.source_description +
                        " read for Drizzle property names and compared by snapshot-drift" +
                        (unresolved == 0

@@ -45,6 +45,7 @@ core::SourceLocation Reader::location(std::size_t file, std::size_t token) const
 }
 
 void Reader::unresolved(std::size_t file, std::size_t token, const std::string& what) {
+  ++m_load.unresolved_constructs;
   m_load.diagnostics.push_back(
       make_diagnostic(k_replay_warning, core::Severity::info, std::string(k_schema_ts_unresolved) + what,
                       location(file, token),
