@@ -29,15 +29,16 @@ std::string upper(std::string_view text) {
 
 core::Evidence schema_evidence(const model::Catalog& catalog, std::string detail,
                                core::SourceLocation location) {
-  std::string kind;
+  using Kind = core::Evidence::Kind;
+  Kind kind = Kind::ddl;
   switch (catalog.source) {
-  case model::SchemaSource::drizzle_snapshot: kind = "snapshot"; break;
-  case model::SchemaSource::drizzle_schema: kind = "schema"; break;
-  case model::SchemaSource::live: kind = "catalog"; break;
+  case model::SchemaSource::drizzle_snapshot: kind = Kind::snapshot; break;
+  case model::SchemaSource::drizzle_schema: kind = Kind::schema; break;
+  case model::SchemaSource::live: kind = Kind::catalog; break;
   case model::SchemaSource::sql_replay:
-  case model::SchemaSource::none: kind = "ddl"; break;
+  case model::SchemaSource::none: kind = Kind::ddl; break;
   }
-  return core::Evidence{std::move(kind), std::move(detail), location};
+  return core::Evidence{kind, std::move(detail), location};
 }
 
 std::string table_display(const model::Table& table) {

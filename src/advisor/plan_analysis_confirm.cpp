@@ -58,7 +58,7 @@ std::size_t confirm_findings(std::vector<core::Finding>& findings, const model::
     if (const model::ExplainedQuery* query = live.find_query(best->fingerprint)) {
       detail += " -- query: " + query->normalized;
     }
-    finding.evidence.push_back({"plan", detail, {}});
+    finding.evidence.push_back({core::Evidence::Kind::plan, detail, {}});
     cost[&finding] = total;
   }
   if (cost.empty()) {

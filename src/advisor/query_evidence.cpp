@@ -40,8 +40,8 @@ std::string short_query(std::string_view normalized, std::size_t max) {
 }
 
 core::Evidence query_evidence(const model::QueryStats& query) {
-  return core::Evidence{"query", query_counts(query) + ": " + short_query(query.normalized),
-                        query.first_seen};
+  return core::Evidence{core::Evidence::Kind::query,
+                        query_counts(query) + ": " + short_query(query.normalized), query.first_seen};
 }
 
 const model::Table* find_table(const model::Catalog* catalog, std::string_view schema,

@@ -23,6 +23,43 @@ std::string ObjectRef::to_string() const {
   return out;
 }
 
+std::string_view to_string(Evidence::Kind kind) {
+  using Kind = Evidence::Kind;
+  switch (kind) {
+  case Kind::ddl: return "ddl";
+  case Kind::snapshot: return "snapshot";
+  case Kind::schema: return "schema";
+  case Kind::catalog: return "catalog";
+  case Kind::log: return "log";
+  case Kind::query: return "query";
+  case Kind::plan: return "plan";
+  case Kind::verification: return "verification";
+  case Kind::code: return "code";
+  case Kind::chain: return "chain";
+  case Kind::environment: return "environment";
+  case Kind::condition: return "condition";
+  case Kind::deletes: return "deletes";
+  case Kind::comment: return "comment";
+  case Kind::database: return "database";
+  case Kind::example: return "example";
+  case Kind::existing: return "existing";
+  case Kind::finding: return "finding";
+  case Kind::observed: return "observed";
+  case Kind::other: return "other";
+  }
+  return "other";
+}
+
+std::optional<Evidence::Kind> parse_evidence_kind(std::string_view text) {
+  for (int i = 0; i <= static_cast<int>(Evidence::Kind::other); ++i) {
+    const auto kind = static_cast<Evidence::Kind>(i);
+    if (to_string(kind) == text) {
+      return kind;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view to_string(FixKind kind) {
   switch (kind) {
   case FixKind::sql: return "sql";

@@ -23,10 +23,36 @@ struct ObjectRef {
 
 // One piece of evidence: which input showed the problem and what it said.
 struct Evidence {
-  std::string kind;   // "ddl", "snapshot", "log", "plan", "catalog", "query", ...
+  // Which input showed it; reports spell it as to_string() gives.
+  enum class Kind {
+    ddl,          // a migration's or dump's SQL (also a schema replayed from it)
+    snapshot,     // a drizzle-kit snapshot
+    schema,       // a Drizzle schema.ts file
+    catalog,      // a live database's catalog
+    log,          // server logs (bursts, counts)
+    query,        // one statement of the workload, with its counts
+    plan,         // an EXPLAIN plan
+    verification, // a proposed index tried with HypoPG or a rolled-back real index
+    code,         // the project's TypeScript (a loop, a Drizzle call)
+    chain,        // one step from a site to the command it runs
+    environment,  // which environment a site deploys to, and why
+    condition,    // a guard pgadvise cannot decide
+    deletes,      // what a seed program deletes
+    comment,      // a pgadvise-ignore comment
+    database,     // the further drizzle.config a finding's database comes from
+    example,      // a logged execution (--show-literals)
+    existing,     // an applied instance a convention summary stands for
+    finding,      // another finding merged into this one
+    observed,     // what PostgreSQL did (lint --verify-locks)
+    other,        // a kind this version does not know (a merged report of another)
+  };
+  Kind kind = Kind::other;
   std::string detail; // human-readable: the DDL line, counts, plan node
   SourceLocation location;
 };
+std::string_view to_string(Evidence::Kind kind);
+// The kind to_string() spells `text`; nullopt for a word it never writes.
+std::optional<Evidence::Kind> parse_evidence_kind(std::string_view text);
 
 // What Fix::ddl holds: SQL, or shell commands (drizzle-push-in-production's
 // generate + migrate steps).

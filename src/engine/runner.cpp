@@ -125,7 +125,8 @@ std::vector<core::Finding> unused_suppressions(const core::Suppressions& suppres
           why == "names no rule" ? "Correct the rule id (see `pgadvise rules`) or remove the comment."
                                  : "Remove the id from the comment: the problem it silenced is gone.");
       finding.location = {s.file, s.directive_line > 0 ? s.directive_line : s.first_line, 0};
-      finding.evidence.push_back({"comment", directive + " " + s.rules[r], finding.location});
+      finding.evidence.push_back(
+          {core::Evidence::Kind::comment, directive + " " + s.rules[r], finding.location});
       finding.compute_fingerprint(s.file + "|" + directive + "|" + s.rules[r]);
       out.push_back(std::move(finding));
     }

@@ -199,7 +199,7 @@ void write_finding(std::ostream& out, const core::Finding& finding) {
   if (!finding.evidence.empty()) {
     out << "<ul class='evidence'>";
     for (const core::Evidence& evidence : finding.evidence) {
-      out << "<li><b>" << escape(evidence.kind) << "</b> " << escape(evidence.detail);
+      out << "<li><b>" << escape(core::to_string(evidence.kind)) << "</b> " << escape(evidence.detail);
       if (!evidence.location.to_string().empty()) {
         out << " <span class='loc'>" << escape(evidence.location.to_string()) << "</span>";
       }

@@ -138,7 +138,7 @@ void write_finding(JsonWriter& w, const core::Finding& finding) {
     w.item();
     w.open('{');
     w.key("kind");
-    w.text(evidence.kind);
+    w.text(core::to_string(evidence.kind));
     w.key("detail");
     w.text(evidence.detail);
     w.key("location");

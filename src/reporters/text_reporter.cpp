@@ -102,10 +102,7 @@ std::string where_of(const core::Finding& finding) {
 }
 
 void write_evidence(std::ostream& out, const core::Evidence& evidence) {
-  std::string head = "evidence";
-  if (!evidence.kind.empty()) {
-    head += " (" + evidence.kind + ")";
-  }
+  std::string head = "evidence (" + std::string(core::to_string(evidence.kind)) + ")";
   if (evidence.location.known()) {
     head += " " + evidence.location.to_string();
   }

@@ -183,7 +183,7 @@ TEST_F(LiveAdvisor, FindsConfirmsProposesVerifiesAndTheAppliedIndexIsUsed) {
   ASSERT_TRUE(finding->fix.has_value());
   EXPECT_EQ(finding->fix->ddl, proposal.ddl);
   EXPECT_TRUE(std::any_of(finding->evidence.begin(), finding->evidence.end(),
-                          [](const core::Evidence& e) { return e.kind == "plan"; }));
+                          [](const core::Evidence& e) { return e.kind == core::Evidence::Kind::plan; }));
 
   // An unindexed-foreign-key finding on orders(customer_id) is confirmed by the plan.
   engine::RunInput fk_input = input;
@@ -193,7 +193,7 @@ TEST_F(LiveAdvisor, FindsConfirmsProposesVerifiesAndTheAppliedIndexIsUsed) {
   ASSERT_FALSE(fk_report.findings.empty());
   EXPECT_EQ(confirm_findings(fk_report.findings, live, &workload, test_support::confirmed_by_plan), 1U);
   EXPECT_NE(fk_report.findings.front().message.find("confirmed"), std::string::npos);
-  EXPECT_EQ(fk_report.findings.front().evidence.back().kind, "plan");
+  EXPECT_EQ(fk_report.findings.front().evidence.back().kind, core::Evidence::Kind::plan);
 
   // --verify=real: a real index in a rolled-back transaction, measured times.
   std::map<std::uint64_t, pg::ExplainRequest> requests;

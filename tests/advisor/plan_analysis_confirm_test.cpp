@@ -51,7 +51,7 @@ TEST(ConfirmFindings, MarksProvenFindingsAndRanksThemByMeasuredCost) {
   EXPECT_EQ(findings[3].object.table, "z");
   EXPECT_EQ(findings[4].rule, "select-star");
   EXPECT_NE(findings[1].message.find("confirmed by EXPLAIN ANALYZE"), std::string::npos);
-  EXPECT_EQ(findings[1].evidence.back().kind, "plan");
+  EXPECT_EQ(findings[1].evidence.back().kind, core::Evidence::Kind::plan);
   EXPECT_EQ(findings[3].message, "m");
   EXPECT_TRUE(findings[4].evidence.empty());
 }

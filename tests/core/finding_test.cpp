@@ -4,6 +4,7 @@
 #include "core/suppression.hpp"
 
 #include <gtest/gtest.h>
+#include <set>
 
 using namespace pgadvise::core;
 
@@ -38,6 +39,20 @@ TEST(Severity, ParsesAndOrders) {
   EXPECT_EQ(parse_severity("bogus"), std::nullopt);
   EXPECT_LT(Severity::low, Severity::critical);
   EXPECT_EQ(to_string(Severity::medium), "medium");
+}
+
+// Reports spell each kind as one word, and a merged report reads it back.
+TEST(EvidenceKind, EveryKindHasItsOwnWordAndReadsBack) {
+  std::set<std::string_view> words;
+  for (int i = 0; i <= static_cast<int>(Evidence::Kind::other); ++i) {
+    const auto kind = static_cast<Evidence::Kind>(i);
+    EXPECT_TRUE(words.insert(to_string(kind)).second) << to_string(kind);
+    EXPECT_EQ(parse_evidence_kind(to_string(kind)), kind);
+  }
+  EXPECT_EQ(to_string(Evidence::Kind::ddl), "ddl");
+  EXPECT_EQ(to_string(Evidence::Kind::verification), "verification");
+  EXPECT_EQ(parse_evidence_kind("Query"), std::nullopt);
+  EXPECT_EQ(parse_evidence_kind(""), std::nullopt);
 }
 
 TEST(SortFindings, MostSevereFirstThenByPlace) {

@@ -69,7 +69,7 @@ void expect_finding(const json& value, const core::Finding& expected) {
   ASSERT_TRUE(evidence.is_array());
   ASSERT_EQ(evidence.size(), expected.evidence.size());
   for (std::size_t i = 0; i < evidence.size(); ++i) {
-    EXPECT_EQ(evidence[i].at("kind").get<std::string>(), expected.evidence[i].kind);
+    EXPECT_EQ(evidence[i].at("kind").get<std::string>(), core::to_string(expected.evidence[i].kind));
     EXPECT_EQ(evidence[i].at("detail").get<std::string>(), expected.evidence[i].detail);
     expect_location(evidence[i].at("location"), expected.evidence[i].location);
   }

@@ -27,7 +27,7 @@ engine::RunReport sample_run() {
       "DELETE or UPDATE of a users row scans all of posts to check it.",
       {"public", "posts", {"author_id"}, "posts_author_id_users_id_fk"}, {"drizzle/0001_posts.sql", 12, 3});
   fk.help = "Create an index whose leading columns are the foreign key's columns.";
-  fk.evidence.push_back({"ddl",
+  fk.evidence.push_back({core::Evidence::Kind::ddl,
                          "\"author_id\" integer REFERENCES \"users\"(\"id\") ON DELETE cascade",
                          {"drizzle/0001_posts.sql", 12, 3}});
   fk.fix =
@@ -51,7 +51,7 @@ engine::RunReport sample_run() {
               "Column posts.settings is text with a JSON default '{}'.",
               {"public", "posts", {"settings"}, ""}, {"drizzle/0001_posts.sql", 4, 0});
   json_default.evidence.push_back(
-      {"ddl", "\"settings\" text DEFAULT '{}'", {"drizzle/0001_posts.sql", 4, 3}});
+      {core::Evidence::Kind::ddl, "\"settings\" text DEFAULT '{}'", {"drizzle/0001_posts.sql", 4, 3}});
   json_default.fix = core::Fix{"ALTER TABLE posts\n  ALTER COLUMN settings TYPE jsonb USING settings::jsonb;",
                                "settings: jsonb(\"settings\").default({}),", ""};
   run.findings.push_back(json_default);
@@ -65,7 +65,8 @@ engine::RunReport sample_run() {
               "Foreign key invoices_customer_fk on billing.invoices(customer_id) has no index.",
               {"billing", "invoices", {"customer_id"}, "invoices_customer_fk"}, {});
   live.help = "Create an index on invoices(customer_id).";
-  live.evidence.push_back({"catalog", "pg_constraint: invoices_customer_fk, 0 matching indexes", {}});
+  live.evidence.push_back(
+      {core::Evidence::Kind::catalog, "pg_constraint: invoices_customer_fk, 0 matching indexes", {}});
   live.fix = core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_id_idx ON billing.invoices "
                        "(customer_id);",
                        "", ""};

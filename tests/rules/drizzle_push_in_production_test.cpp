@@ -32,7 +32,7 @@ const fs::path k_push = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "push";
 using pgadvise::test::scanned_project;
 
 const core::Evidence* environment(const core::Finding& finding) {
-  return pgadvise::test::evidence_of(finding, "environment");
+  return pgadvise::test::evidence_of(finding, core::Evidence::Kind::environment);
 }
 
 // Every finding of the rule, info included.
@@ -47,7 +47,7 @@ std::vector<core::Finding> check(const std::string& fixture) {
 std::string chain(const core::Finding& finding) {
   std::vector<rules::ChainStep> steps;
   for (const core::Evidence& evidence : finding.evidence) {
-    if (evidence.kind == "chain") {
+    if (evidence.kind == core::Evidence::Kind::chain) {
       steps.push_back({evidence.location, evidence.detail});
     }
   }

@@ -34,7 +34,7 @@ TEST(JsonInTextColumnWorkload, CastsAndJsonOperatorsOnATextColumnAreReported) {
   EXPECT_EQ(f.location.line, 4);
   int query_evidence = 0;
   for (const core::Evidence& e : f.evidence) {
-    if (e.kind == "query") {
+    if (e.kind == core::Evidence::Kind::query) {
       ++query_evidence;
       EXPECT_EQ(e.detail.find("'pro'"), std::string::npos) << e.detail; // normalized only
     }

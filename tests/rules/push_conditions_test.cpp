@@ -44,7 +44,8 @@ const core::Finding* through(const std::vector<core::Finding>& findings, std::st
   for (const core::Finding& finding : findings) {
     const bool on_chain =
         std::any_of(finding.evidence.begin(), finding.evidence.end(), [&](const core::Evidence& e) {
-          return e.kind == "chain" && (contains(e.detail, part) || contains(e.location.file, part));
+          return e.kind == core::Evidence::Kind::chain &&
+                 (contains(e.detail, part) || contains(e.location.file, part));
         });
     if (on_chain && (!severity || finding.severity == *severity)) {
       EXPECT_EQ(found, nullptr) << "two findings through " << part;
@@ -58,7 +59,7 @@ const core::Finding* through(const std::vector<core::Finding>& findings, std::st
 void expect_environment(const core::Finding* finding, std::string_view env, std::string_view why,
                         std::string_view file, int line) {
   ASSERT_NE(finding, nullptr);
-  const core::Evidence* e = evidence_of(*finding, "environment");
+  const core::Evidence* e = evidence_of(*finding, core::Evidence::Kind::environment);
   ASSERT_NE(e, nullptr);
   EXPECT_TRUE(e->detail.rfind(std::string(env) + ":", 0) == 0) << e->detail;
   EXPECT_TRUE(contains(e->detail, why)) << e->detail;
@@ -149,7 +150,7 @@ TEST(PushConditions, UnreadableConditionKeepsTheVerdictAndSaysSo) {
   const core::Finding* undecided = through(findings, "scripts/undecided.sh");
   ASSERT_NE(undecided, nullptr);
   EXPECT_EQ(undecided->severity, Severity::critical); // the Procfile process runs in production
-  const core::Evidence* condition = evidence_of(*undecided, "condition");
+  const core::Evidence* condition = evidence_of(*undecided, core::Evidence::Kind::condition);
   ASSERT_NE(condition, nullptr);
   EXPECT_TRUE(contains(condition->detail, "cannot tell")) << condition->detail;
   EXPECT_TRUE(contains(condition->detail, "-f /tmp/first-boot")) << condition->detail;
@@ -170,8 +171,9 @@ TEST(PushConditions, MatrixLegsThatIncludeProductionAreCritical) {
   const core::Finding* every = through(findings, "step \"Push every schema\"");
   ASSERT_NE(every, nullptr);
   EXPECT_EQ(every->severity, Severity::critical);
-  ASSERT_NE(evidence_of(*every, "environment"), nullptr);
-  EXPECT_TRUE(contains(evidence_of(*every, "environment")->detail, "matrix.env is dev or prod"));
+  ASSERT_NE(evidence_of(*every, core::Evidence::Kind::environment), nullptr);
+  EXPECT_TRUE(
+      contains(evidence_of(*every, core::Evidence::Kind::environment)->detail, "matrix.env is dev or prod"));
 }
 
 TEST(PushConditions, BranchFilterGivesTheRefName) {
@@ -180,8 +182,9 @@ TEST(PushConditions, BranchFilterGivesTheRefName) {
   const core::Finding* sync = through(findings, "dev-only.yml");
   ASSERT_NE(sync, nullptr);
   EXPECT_EQ(sync->severity, Severity::info);
-  ASSERT_NE(evidence_of(*sync, "environment"), nullptr);
-  EXPECT_TRUE(contains(evidence_of(*sync, "environment")->detail, "the branch filter")) << sync->message;
+  ASSERT_NE(evidence_of(*sync, core::Evidence::Kind::environment), nullptr);
+  EXPECT_TRUE(contains(evidence_of(*sync, core::Evidence::Kind::environment)->detail, "the branch filter"))
+      << sync->message;
 }
 
 TEST(PushConditions, GitlabWildcardRulesAndEnvironments) {

@@ -104,12 +104,12 @@ TEST(SeedInProduction, DeletingSeedsOnDeployPathsAreReported) {
   EXPECT_EQ(container->location.line, 6);
   EXPECT_NE(container->message.find("TRUNCATE"), std::string::npos) << container->message;
   EXPECT_NE(container->message.find("src/db/seed.ts:7"), std::string::npos) << container->message;
-  const core::Evidence* deletes = evidence_of(*container, "deletes");
+  const core::Evidence* deletes = evidence_of(*container, core::Evidence::Kind::deletes);
   ASSERT_NE(deletes, nullptr);
   EXPECT_EQ(deletes->location.file, "src/db/seed.ts");
   EXPECT_EQ(deletes->location.line, 7);
-  ASSERT_NE(evidence_of(*container, "environment"), nullptr);
-  EXPECT_EQ(evidence_of(*container, "environment")->location.file, "Dockerfile");
+  ASSERT_NE(evidence_of(*container, core::Evidence::Kind::environment), nullptr);
+  EXPECT_EQ(evidence_of(*container, core::Evidence::Kind::environment)->location.file, "Dockerfile");
 
   const core::Finding* workflow = about(findings, "scripts/seed-users.ts");
   ASSERT_NE(workflow, nullptr);

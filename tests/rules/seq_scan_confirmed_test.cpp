@@ -100,11 +100,12 @@ TEST(SeqScanConfirmed, ReportsTheConfirmedScanWithTheVerifiedIndex) {
   EXPECT_EQ(f.location.line, 17);
   ASSERT_TRUE(f.fix.has_value());
   EXPECT_EQ(f.fix->ddl, s.live.proposals.front().ddl);
-  std::vector<std::string> kinds;
+  std::vector<core::Evidence::Kind> kinds;
   for (const core::Evidence& e : f.evidence) {
     kinds.push_back(e.kind);
   }
-  EXPECT_EQ(kinds, (std::vector<std::string>{"query", "plan", "verification"}));
+  EXPECT_EQ(kinds, (std::vector<core::Evidence::Kind>{core::Evidence::Kind::query, core::Evidence::Kind::plan,
+                                                      core::Evidence::Kind::verification}));
 }
 
 TEST(SeqScanConfirmed, EstimatesAloneAreMediumAndSayNotRun) {

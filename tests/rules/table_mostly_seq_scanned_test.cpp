@@ -47,7 +47,7 @@ TEST(TableMostlySeqScanned, ReportsALargeTableReadBySequentialScans) {
   EXPECT_FALSE(finding.location.known());
   EXPECT_FALSE(finding.fix.has_value());
   ASSERT_FALSE(finding.evidence.empty());
-  EXPECT_EQ(finding.evidence[0].kind, "catalog");
+  EXPECT_EQ(finding.evidence[0].kind, core::Evidence::Kind::catalog);
   // The counters are the evidence.
   EXPECT_NE(finding.evidence[0].detail.find("seq_scan = 5,000"), std::string::npos)
       << finding.evidence[0].detail;

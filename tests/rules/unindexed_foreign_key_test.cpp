@@ -101,7 +101,7 @@ TEST(UnindexedForeignKey, SecondColumnOfCompositePrimaryKeyIsReportedWithEvidenc
   EXPECT_EQ(f.location, at(15)); // the FK's own line
   ASSERT_EQ(f.evidence.size(), 2U);
   EXPECT_EQ(f.evidence[0].location, at(15));
-  EXPECT_EQ(f.evidence[0].kind, "ddl");
+  EXPECT_EQ(f.evidence[0].kind, core::Evidence::Kind::ddl);
   EXPECT_NE(f.evidence[0].detail.find("REFERENCES users (id)"), std::string::npos);
   EXPECT_EQ(f.evidence[1].location, at(12));
   EXPECT_NE(f.evidence[1].detail.find("memberships_pkey"), std::string::npos);

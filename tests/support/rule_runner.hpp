@@ -48,8 +48,8 @@ run_registered_rule(std::string_view id, engine::RuleContext context,
   return out;
 }
 
-// The finding's first evidence of `kind` ("chain", "environment", ...), or null.
-inline const core::Evidence* evidence_of(const core::Finding& finding, std::string_view kind) {
+// The finding's first evidence of `kind` (chain, environment, ...), or null.
+inline const core::Evidence* evidence_of(const core::Finding& finding, core::Evidence::Kind kind) {
   for (const core::Evidence& e : finding.evidence) {
     if (e.kind == kind) {
       return &e;

@@ -279,7 +279,7 @@ void add_concurrent_builds(FixPlan& plan, const fs::path& script,
 // evidence when the project has several drizzle.configs).
 const FixSchemas& schemas_for(const core::Finding& finding, const FixTargets& targets) {
   for (const core::Evidence& evidence : finding.evidence) {
-    if (evidence.kind == "database") {
+    if (evidence.kind == core::Evidence::Kind::database) {
       if (const auto it = targets.other_databases.find(evidence.detail);
           it != targets.other_databases.end()) {
         return it->second;

@@ -58,7 +58,7 @@ bool about_statement(const core::Finding& finding) {
     return true;
   }
   return std::any_of(finding.evidence.begin(), finding.evidence.end(),
-                     [](const core::Evidence& e) { return e.kind == "query"; });
+                     [](const core::Evidence& e) { return e.kind == core::Evidence::Kind::query; });
 }
 
 void plan_lines(std::ostream& out, const model::PlanNode& node, int depth) {

@@ -282,7 +282,7 @@ private:
         });
     core::Finding out = m_findings[primary];
     out.rule_ids = {out.rule};
-    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    std::set<std::tuple<core::Evidence::Kind, std::string, std::string>> seen;
     for (const core::Evidence& evidence : out.evidence) {
       seen.emplace(evidence.kind, evidence.detail, evidence.location.to_string());
     }
@@ -295,7 +295,8 @@ private:
       if (std::find(out.rule_ids.begin(), out.rule_ids.end(), other.rule) == out.rule_ids.end()) {
         out.rule_ids.push_back(other.rule);
       }
-      std::vector<core::Evidence> more{{"finding", other.rule + ": " + other.message, other.location}};
+      std::vector<core::Evidence> more{
+          {core::Evidence::Kind::finding, other.rule + ": " + other.message, other.location}};
       more.insert(more.end(), other.evidence.begin(), other.evidence.end());
       for (core::Evidence& evidence : more) {
         if (seen.emplace(evidence.kind, evidence.detail, evidence.location.to_string()).second) {

@@ -19,7 +19,7 @@ void tag_database(std::vector<core::Finding>& findings, std::size_t from, const 
     const engine::Rule* rule = rules::find_rule(findings[i].rule);
     const bool project_only = rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
     if (!project_only) {
-      findings[i].evidence.push_back({"database", config, {config, 0, 0}});
+      findings[i].evidence.push_back({core::Evidence::Kind::database, config, {config, 0, 0}});
     }
   }
 }

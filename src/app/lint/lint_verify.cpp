@@ -98,9 +98,10 @@ core::Finding lock_observed(const ObservedStatement& statement, const std::strin
   finding.help =
       "Set lock_timeout and statement_timeout at the top of the migration, so that it gives up "
       "instead of queueing every query of the table behind it, and run it when the table is quiet.";
-  finding.evidence.push_back({"ddl", statement.text, statement.location});
-  finding.evidence.push_back(
-      {"observed", "observed on " + server + ": " + describe_observation(statement), statement.location});
+  finding.evidence.push_back({core::Evidence::Kind::ddl, statement.text, statement.location});
+  finding.evidence.push_back({core::Evidence::Kind::observed,
+                              "observed on " + server + ": " + describe_observation(statement),
+                              statement.location});
   finding.compute_fingerprint(statement.text);
   return finding;
 }
@@ -170,7 +171,7 @@ void attach_observations(std::vector<core::Finding>& findings, const VerifyRepor
       }
     }
     finding.message += " -- " + observed;
-    finding.evidence.push_back({"observed", observed, statement->location});
+    finding.evidence.push_back({core::Evidence::Kind::observed, observed, statement->location});
   }
   for (const ObservedStatement& statement : report.statements) {
     if (covered.count(&statement) > 0) {

@@ -35,13 +35,14 @@ void add_literal_examples(std::vector<core::Finding>& findings, const model::Wor
     std::vector<core::Evidence> evidence;
     evidence.reserve(finding.evidence.size());
     for (core::Evidence& item : finding.evidence) {
-      const bool cites_query = item.kind == "query" && item.location.known();
+      const bool cites_query = item.kind == core::Evidence::Kind::query && item.location.known();
       const auto found =
           cites_query ? by_location.find({item.location.file, item.location.line}) : by_location.end();
       const core::SourceLocation location = item.location;
       evidence.push_back(std::move(item));
       if (found != by_location.end()) {
-        evidence.push_back(core::Evidence{"example", shown_example(*found->second), location});
+        evidence.push_back(
+            core::Evidence{core::Evidence::Kind::example, shown_example(*found->second), location});
       }
     }
     finding.evidence = std::move(evidence);

@@ -49,9 +49,11 @@ core::Finding finding_of(const json& item) {
     }
   }
   for (const auto& evidence : item.value("evidence", json::array())) {
-    finding.evidence.push_back(core::Evidence{text_of(evidence.value("kind", json())),
-                                              text_of(evidence.value("detail", json())),
-                                              location_of(evidence.value("location", json()))});
+    // A kind this version never writes (a report of another version) is kept as `other`.
+    finding.evidence.push_back(core::Evidence{
+        core::parse_evidence_kind(text_of(evidence.value("kind", json())))
+            .value_or(core::Evidence::Kind::other),
+        text_of(evidence.value("detail", json())), location_of(evidence.value("location", json()))});
   }
   if (const json fix = item.value("fix", json()); fix.is_object()) {
     core::Fix out;

@@ -81,7 +81,7 @@ core::Finding summary_of(const std::string& rule_id, const std::vector<core::Fin
                  "columns in new migrations are still reported one by one; --all-migrations (or "
                  "all_migrations = true in .pgadvise.toml) lists each existing one with its fix.";
   for (const core::Finding& f : instances) {
-    summary.evidence.push_back({"existing", f.message, f.location});
+    summary.evidence.push_back({core::Evidence::Kind::existing, f.message, f.location});
   }
   // At the first instance, so every report (the text row, SARIF, annotations)
   // points somewhere real; the evidence holds every one.

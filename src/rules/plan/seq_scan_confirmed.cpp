@@ -136,15 +136,15 @@ private:
       finding.object.constraint = proposal->name;
     }
     finding.location = query.first_seen;
-    finding.evidence.push_back({"query", query_evidence(query), query.first_seen});
+    finding.evidence.push_back({core::Evidence::Kind::query, query_evidence(query), query.first_seen});
     std::string plan_detail = issue.describe();
     if (explained != nullptr) {
       plan_detail += " [" + std::string(model::to_string(explained->mode)) + ", " +
                      std::string(model::to_string(explained->method)) + "]";
     }
-    finding.evidence.push_back({"plan", plan_detail, {}});
+    finding.evidence.push_back({core::Evidence::Kind::plan, plan_detail, {}});
     if (proposal != nullptr) {
-      finding.evidence.push_back({"verification", verification_text(*proposal), {}});
+      finding.evidence.push_back({core::Evidence::Kind::verification, verification_text(*proposal), {}});
       core::Fix fix;
       fix.ddl = proposal->ddl;
       fix.drizzle = proposal->drizzle;

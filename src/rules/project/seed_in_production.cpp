@@ -72,7 +72,8 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
             "off every path that reaches a shared one.");
   add_chain_evidence(finding, reach);
   for (const model::DataDeletion& deletion : program.deletions) {
-    finding.evidence.push_back({"deletes", deletion.what + ": " + deletion.text, deletion.location});
+    finding.evidence.push_back(
+        {core::Evidence::Kind::deletes, deletion.what + ": " + deletion.text, deletion.location});
   }
   add_verdict_evidence(finding, verdict);
   finding.compute_fingerprint(root_identity(reach) + "|" + program.path);

@@ -209,7 +209,7 @@ private:
 
   static void add_query_evidence(core::Finding& finding, const Proposal& proposal, std::size_t rank,
                                  std::size_t of) {
-    finding.evidence.push_back(core::Evidence{"query",
+    finding.evidence.push_back(core::Evidence{core::Evidence::Kind::query,
                                               "#" + std::to_string(rank) + " of " + std::to_string(of) +
                                                   " proposed indexes by total time",
                                               {}});
@@ -217,8 +217,10 @@ private:
       finding.evidence.push_back(advisor::query_evidence(*proposal.queries[i]));
     }
     if (proposal.queries.size() > k_max_query_evidence) {
-      finding.evidence.push_back(core::Evidence{
-          "query", std::to_string(proposal.queries.size() - k_max_query_evidence) + " more queries", {}});
+      finding.evidence.push_back(
+          core::Evidence{core::Evidence::Kind::query,
+                         std::to_string(proposal.queries.size() - k_max_query_evidence) + " more queries",
+                         {}});
     }
   }
 

@@ -46,8 +46,9 @@ public:
           "deep pages get slower as the table grows (and rows shift between pages while users read). "
           "Use keyset pagination: remember the last row's sort key and ask for WHERE (sort_col, id) > "
           "($1, $2) ORDER BY sort_col, id LIMIT n, backed by an index on (sort_col, id).";
-      finding.evidence.push_back(
-          core::Evidence{"query", "largest OFFSET logged: " + core::group_digits(*offset), query.first_seen});
+      finding.evidence.push_back(core::Evidence{core::Evidence::Kind::query,
+                                                "largest OFFSET logged: " + core::group_digits(*offset),
+                                                query.first_seen});
       out.push_back(std::move(finding));
     }
   }

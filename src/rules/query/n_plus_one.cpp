@@ -481,7 +481,7 @@ private:
       }
       others.push_back(advisor::short_query(stats->normalized, 60));
       finding.evidence.push_back(core::Evidence{
-          "log",
+          core::Evidence::Kind::log,
           "the same loop also runs, per row: " + advisor::short_query(stats->normalized) + " (" +
               core::group_digits(static_cast<std::int64_t>(body[i]->statements)) + " statements in " +
               core::group_digits(static_cast<std::int64_t>(body[i]->counts.size())) + " bursts, median " +
@@ -626,10 +626,11 @@ private:
     if (workload.has_durations) {
       burst_detail += "; " + core::human_duration_ms(bursts.total_ms) + " spent in the bursts";
     }
-    finding.evidence.insert(finding.evidence.begin(), core::Evidence{"log", burst_detail, bursts.first});
+    finding.evidence.insert(finding.evidence.begin(),
+                            core::Evidence{core::Evidence::Kind::log, burst_detail, bursts.first});
     if (constant_list) {
       finding.evidence.push_back(core::Evidence{
-          "log",
+          core::Evidence::Kind::log,
           "every burst ran with the same " + std::to_string(med) +
               " parameter sets: the loop runs over a list fixed in the code, whatever the data, so the "
               "number of statements does not grow with the rows",
@@ -637,7 +638,7 @@ private:
     }
     if (bursts.fan_outs > 0) {
       finding.evidence.push_back(core::Evidence{
-          "log",
+          core::Evidence::Kind::log,
           core::group_digits(static_cast<std::int64_t>(bursts.fan_outs)) +
               (bursts.fan_outs == 1 ? " burst ran" : " bursts ran") +
               " on several backends of one database, user and application at once (a pool running the "
@@ -648,7 +649,7 @@ private:
           bursts.first});
     } else if (bursts.traced > 0) {
       finding.evidence.push_back(core::Evidence{
-          "log",
+          core::Evidence::Kind::log,
           core::group_digits(static_cast<std::int64_t>(bursts.traced)) +
               (bursts.traced == 1 ? " burst is" : " bursts are") +
               " the statements of one request by their sqlcommenter traceparent trace id" +
@@ -668,14 +669,14 @@ private:
         }
       }
       finding.evidence.push_back(
-          core::Evidence{"log",
+          core::Evidence{core::Evidence::Kind::log,
                          "each row is a transaction of its own (BEGIN; " + core::join(members, "; ") +
                              "; COMMIT): the loop calls a function that opens a transaction",
                          bursts.first});
     }
     if (bursts.interleaved > 0) {
       finding.evidence.push_back(core::Evidence{
-          "log",
+          core::Evidence::Kind::log,
           "the loop body varies per row: other statements (optional for some rows) run between the "
           "executions",
           bursts.first});
@@ -686,9 +687,10 @@ private:
       const std::string where =
           path.route.empty() ? path.file : path.route + (path.file.empty() ? "" : " (" + path.file + ")");
       finding.message += ", in " + where;
-      finding.evidence.push_back(core::Evidence{
-          "log", "sqlcommenter tags of the bursts: route '" + path.route + "', file '" + path.file + "'",
-          bursts.first});
+      finding.evidence.push_back(core::Evidence{core::Evidence::Kind::log,
+                                                "sqlcommenter tags of the bursts: route '" + path.route +
+                                                    "', file '" + path.file + "'",
+                                                bursts.first});
     }
     if (parent != nullptr) {
       const std::uint64_t runs =
@@ -701,11 +703,12 @@ private:
         detail += "; " + core::group_digits(static_cast<std::int64_t>(parent->calls - parent_runs)) +
                   " more are followed by one batched query of " + table + " and are left out";
       }
-      finding.evidence.push_back(core::Evidence{
-          "query", detail + ": " + advisor::short_query(parent->normalized), parent->first_seen});
+      finding.evidence.push_back(core::Evidence{core::Evidence::Kind::query,
+                                                detail + ": " + advisor::short_query(parent->normalized),
+                                                parent->first_seen});
     }
     if (workload.repeats_dropped > 0) {
-      finding.evidence.push_back(core::Evidence{"log",
+      finding.evidence.push_back(core::Evidence{core::Evidence::Kind::log,
                                                 std::to_string(workload.repeats_dropped) +
                                                     " more repeat groups were not kept (memory cap): counts "
                                                     "are a lower bound",

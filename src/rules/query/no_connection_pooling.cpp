@@ -85,7 +85,7 @@ public:
         "by default when `postgres()` is called once), or PgBouncer in transaction pooling mode in "
         "front of the database for serverless and many-process deployments.";
     finding.evidence.push_back(core::Evidence{
-        "log",
+        core::Evidence::Kind::log,
         core::group_digits(static_cast<std::int64_t>(connections)) + " connections authorized, " +
             core::group_digits(static_cast<std::int64_t>(stats.disconnections)) +
             " disconnections; median session length under " + core::human_duration_ms(*median),
@@ -128,7 +128,7 @@ private:
         std::sort(app.durations.begin(), app.durations.end());
         detail += ", median " + core::human_duration_ms(app.durations[(app.durations.size() - 1) / 2]);
       }
-      finding.evidence.push_back(core::Evidence{"log", detail, {}});
+      finding.evidence.push_back(core::Evidence{core::Evidence::Kind::log, detail, {}});
     }
   }
 };

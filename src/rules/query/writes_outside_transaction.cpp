@@ -90,15 +90,16 @@ private:
       sessions += ", ...";
     }
     finding.evidence.push_back(core::Evidence{
-        "log",
+        core::Evidence::Kind::log,
         "the same " + std::to_string(statements.size()) + " writes ran " + std::to_string(run.occurrences) +
             " times in autocommit (sessions " + sessions + "), each step within the burst window of the last",
         run.example});
     std::string ddl = "BEGIN;\n";
     for (std::size_t i = 0; i < statements.size(); ++i) {
-      finding.evidence.push_back(core::Evidence{
-          "query", "step " + std::to_string(i + 1) + ": " + advisor::short_query(statements[i]->normalized),
-          statements[i]->first_seen});
+      finding.evidence.push_back(core::Evidence{core::Evidence::Kind::query,
+                                                "step " + std::to_string(i + 1) + ": " +
+                                                    advisor::short_query(statements[i]->normalized),
+                                                statements[i]->first_seen});
       std::string step = advisor::short_query(statements[i]->normalized, 200);
       while (!step.empty() && (step.back() == ';' || step.back() == ' ')) {
         step.pop_back(); // logged statements keep their own semicolon

@@ -65,7 +65,7 @@ private:
         (drizzle ? " at drizzle-kit migrate, and every migration pending with it is rolled back" : "");
     finding.object = core::ObjectRef{step.schema, step.table, {}, step.object};
     finding.location = step.location;
-    finding.evidence.push_back(core::Evidence{"ddl", step.statement, step.location});
+    finding.evidence.push_back(core::Evidence{core::Evidence::Kind::ddl, step.statement, step.location});
     finding.help =
         "PostgreSQL refuses " + command +
         " in a transaction block (ERROR: ... cannot run inside a transaction block), because it commits "

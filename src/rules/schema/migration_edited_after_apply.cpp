@@ -95,7 +95,7 @@ private:
 
   static core::Evidence ledger_evidence(const MigrationLedger& ledger, const AppliedMigration& applied) {
     return core::Evidence{
-        "catalog",
+        core::Evidence::Kind::catalog,
         ledger.table + " id " + std::to_string(applied.id) + ": hash " + short_hash(applied.hash) +
             "..., created_at " +
             (applied.created_at ? std::to_string(*applied.created_at) : std::string("NULL")),
@@ -115,7 +115,8 @@ private:
         "file (git history) and put the change in a new migration (drizzle-kit generate).";
     finding.evidence.push_back(ledger_evidence(ledger, applied));
     finding.evidence.push_back(core::Evidence{
-        "ddl", "sha256 of " + file.location.file + " is " + short_hash(file.hash) + "...", file.location});
+        core::Evidence::Kind::ddl, "sha256 of " + file.location.file + " is " + short_hash(file.hash) + "...",
+        file.location});
     finding.compute_fingerprint("edited");
     return finding;
   }

@@ -380,14 +380,16 @@ private:
     const bool only_other = d.primary_side.empty() && d.other_location.known();
     finding.location = only_other || !d.primary_location.known() ? d.other_location : d.primary_location;
     if (!d.primary_side.empty()) {
-      finding.evidence.push_back({"schema", primary + ": " + d.primary_side, d.primary_location});
+      finding.evidence.push_back(
+          {core::Evidence::Kind::schema, primary + ": " + d.primary_side, d.primary_location});
     }
     for (std::size_t i = 0; i < group.others.size(); ++i) {
       if (!d.other_side.empty()) {
         finding.evidence.push_back(
-            {"schema", group.others[i] + ": " + d.other_side, group.other_locations[i]});
+            {core::Evidence::Kind::schema, group.others[i] + ": " + d.other_side, group.other_locations[i]});
       } else if (group.other_locations[i].known()) {
-        finding.evidence.push_back({"schema", group.others[i] + ": absent", group.other_locations[i]});
+        finding.evidence.push_back(
+            {core::Evidence::Kind::schema, group.others[i] + ": absent", group.other_locations[i]});
       }
     }
     finding.compute_fingerprint(d.key + "|" + others);

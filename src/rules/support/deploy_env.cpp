@@ -694,10 +694,10 @@ core::Severity severity_for(Env env, core::Severity production) {
 }
 
 void add_verdict_evidence(core::Finding& finding, const Verdict& verdict) {
-  finding.evidence.push_back(
-      {"environment", std::string(to_string(verdict.env)) + ": " + verdict.reason, verdict.where});
+  finding.evidence.push_back({core::Evidence::Kind::environment,
+                              std::string(to_string(verdict.env)) + ": " + verdict.reason, verdict.where});
   for (const model::Guard& guard : verdict.undecided) {
-    finding.evidence.push_back({"condition",
+    finding.evidence.push_back({core::Evidence::Kind::condition,
                                 "cannot tell whether `" + guard.text + "` holds here; judged without it",
                                 guard.location});
   }
@@ -725,7 +725,7 @@ std::string root_identity(const PushReach& reach) {
 
 void add_chain_evidence(core::Finding& finding, const PushReach& reach) {
   for (const ChainStep& step : reach.steps) {
-    finding.evidence.push_back({"chain", step.label, step.location});
+    finding.evidence.push_back({core::Evidence::Kind::chain, step.label, step.location});
   }
 }
 

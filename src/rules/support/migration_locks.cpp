@@ -61,7 +61,7 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
   }
   finding.object = core::ObjectRef{step.schema, step.table, {}, {}};
   finding.location = step.location;
-  finding.evidence.push_back(core::Evidence{"ddl", std::move(statement), step.location});
+  finding.evidence.push_back(core::Evidence{core::Evidence::Kind::ddl, std::move(statement), step.location});
   if (const std::string rows = describe_rows(*locked.table); !rows.empty()) {
     finding.evidence.push_back(advisor::schema_evidence(
         *context.catalog, advisor::table_display(*locked.table) + ": " + rows, locked.table->location));

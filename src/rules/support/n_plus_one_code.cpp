@@ -181,7 +181,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   const model::Table* table = advisor::find_table(context.catalog, ref.schema, ref.name);
   if (table == nullptr || table->property.empty()) {
     finding.evidence.push_back(
-        core::Evidence{"code",
+        core::Evidence{core::Evidence::Kind::code,
                        "no Drizzle call looked up: the schema gives no Drizzle table variable for " +
                            ref.name + " (schema.ts not read)",
                        {}});
@@ -260,7 +260,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
     if (!elsewhere.empty()) {
       detail += "; it is read at " + core::join(elsewhere, ", ");
     }
-    finding.evidence.push_back(core::Evidence{"code", detail, {}});
+    finding.evidence.push_back(core::Evidence{core::Evidence::Kind::code, detail, {}});
     return;
   }
   if (loops.size() > 1) {
@@ -269,7 +269,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
       places.push_back(call_place(*call));
     }
     finding.evidence.push_back(
-        core::Evidence{"code",
+        core::Evidence{core::Evidence::Kind::code,
                        std::to_string(loops.size()) + " Drizzle calls in loops read " + what +
                            "; the log cannot tell which one issues these bursts: " + core::join(places, "; "),
                        {}});
@@ -282,7 +282,8 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   if (!call.chain.empty()) {
     finding.message += " through " + call.chain.front().callee + "()";
   }
-  finding.evidence.insert(finding.evidence.begin(), core::Evidence{"code", call_place(call), call.location});
+  finding.evidence.insert(finding.evidence.begin(),
+                          core::Evidence{core::Evidence::Kind::code, call_place(call), call.location});
   if (call.loop_constant > 0) {
     // Always the same few statements, whatever the data: not an N+1.
     finding.severity = std::min(finding.severity, core::Severity::info);

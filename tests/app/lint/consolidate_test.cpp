@@ -16,7 +16,7 @@ core::Finding index_finding(std::string rule, core::Severity severity, std::stri
   finding.severity = severity;
   finding.message = finding.rule + " on " + table;
   finding.object = core::ObjectRef{"public", table, columns, {}};
-  finding.evidence.push_back({"detail", std::move(evidence), {}});
+  finding.evidence.push_back({core::Evidence::Kind::query, std::move(evidence), {}});
   std::string quoted;
   std::string name = table;
   for (const std::string& column : columns) {
@@ -47,7 +47,7 @@ core::Finding filter(std::string table, std::vector<std::string> columns) {
 core::Finding seq_scan(std::string table, std::vector<std::string> columns) {
   core::Finding finding = index_finding("seq-scan-confirmed", core::Severity::high, table, columns,
                                         "Seq Scan on " + table + ": 12 rows returned, 299,988 removed");
-  finding.evidence.push_back({"verification", "verified with HypoPG", {}});
+  finding.evidence.push_back({core::Evidence::Kind::verification, "verified with HypoPG", {}});
   return finding;
 }
 

@@ -43,7 +43,7 @@ std::vector<core::Finding> findings() {
 // each existing column (kind "existing").
 bool is_summary(const core::Finding& f) {
   return std::any_of(f.evidence.begin(), f.evidence.end(),
-                     [](const core::Evidence& e) { return e.kind == "existing"; });
+                     [](const core::Evidence& e) { return e.kind == core::Evidence::Kind::existing; });
 }
 
 // The rule's findings of its own (summary false) or its summaries (true).
