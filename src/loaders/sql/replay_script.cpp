@@ -6,6 +6,7 @@
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_objects.hpp"
+#include "loaders/sql/replay_parse_ahead.hpp"
 #include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_table.hpp"
 #include "pg/parser.hpp"
@@ -356,8 +357,9 @@ void report_parse_error(Replay& replay, const pg::ParseError& error) {
   replay.parse_error("statement could not be parsed: " + error.message, where);
 }
 
-// Replays the statements of `spans` (file offsets); returns how many there were.
-void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
+// Replays the statements of `spans` (file offsets), with their trees from
+// `ahead` when it parses them.
+void replay_spans(Replay& replay, const std::vector<TextSpan>& spans, ParseAhead* ahead) {
   for (std::size_t i = 0; i < spans.size(); ++i) {
     replay.set_statement(spans[i].offset, spans[i].length);
     if (replay.statement_empty()) {
@@ -374,7 +376,7 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
       continue;
     }
     collect_suppressions(replay);
-    pg::TreeParse parsed = pg::parse_tree(replay.statement_text());
+    pg::TreeParse parsed = ahead != nullptr ? ahead->take(i) : pg::parse_tree(replay.statement_text());
     if (!parsed.ok() && is_begin_atomic(replay.tokens())) {
       const pg::ParseError error = *parsed.error;
       const std::size_t consumed = join_atomic_body(replay, spans, i, &parsed);
@@ -393,7 +395,7 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
           absolute.push_back({replay.statement_offset() + piece.offset, piece.length});
         }
         --replay.load().statements;
-        replay_spans(replay, absolute);
+        replay_spans(replay, absolute, nullptr);
         continue;
       }
       report_parse_error(replay, *parsed.error);
@@ -406,8 +408,13 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans) {
 } // namespace
 
 void replay_script(Replay& replay) {
-  std::vector<TextSpan> spans = split_statements(replay.text());
-  replay_spans(replay, spans);
+  const std::vector<TextSpan> spans = split_statements(replay.text());
+  if (spans.size() >= ParseAhead::k_min_statements) {
+    ParseAhead ahead(replay.text(), spans);
+    replay_spans(replay, spans, &ahead);
+  } else {
+    replay_spans(replay, spans, nullptr);
+  }
 }
 
 } // namespace pgadvise::loaders::replay
