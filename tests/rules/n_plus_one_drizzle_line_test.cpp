@@ -217,4 +217,31 @@ export async function commenters() {
   EXPECT_EQ(where(*users), "src/routes/feed.ts:9");
 }
 
+// A loop over a constant list (fixtures/nplus1-app's three system roles,
+// role.ts:20) makes the same three lookups whatever the data: with the
+// burst size lowered to see it, it is at most info, and says why.
+TEST(DrizzleLineConstantList, ALoopOverThreeSystemRolesIsInfoAndSaysWhy) {
+  TempTree tree;
+  const fs::path app = tree.copy(k_source / "fixtures/nplus1-app", "flow desk");
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      app.string(),
+      {"lint", ".", "--log", (k_source / "fixtures/logs/nplus1-app/s1-c4.log.xz").string(), "--rule",
+       "n-plus-one", "--option", "n-plus-one.min-burst=3", "--min-severity", "info", "--format", "json"});
+  const json report = json::parse(result.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << result.err;
+  int roles = 0;
+  for (const json& finding : report["findings"]) {
+    const std::string message = finding["message"];
+    // findSystemRole's relational query (`"workspace_roles" "workspaceRoles"`), not the roles list.
+    if (message.find("from \"workspace_roles\" \"workspaceRole") == std::string::npos) {
+      continue;
+    }
+    ++roles;
+    EXPECT_EQ(finding["severity"], "info") << message;
+    EXPECT_NE(message.find("over a constant list of 3 (SYSTEM_ROLES)"), std::string::npos) << message;
+    EXPECT_NE(message.find("apps/api/src/routers/role.ts:20"), std::string::npos) << message;
+  }
+  EXPECT_GE(roles, 1) << result.out.substr(0, 2000);
+}
+
 } // namespace n_plus_one_drizzle_line_test

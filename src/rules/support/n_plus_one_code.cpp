@@ -203,6 +203,9 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   const StatementKind kind = query.shape.kind;
   std::vector<const model::QueryCall*> in_loops;
   std::vector<std::string> elsewhere; // the same read, not in a loop over the parent's rows
+  std::size_t issuers = 0;            // calls that can issue the statement
+  std::size_t constant_issuers = 0;   // of them, in loops over constant lists
+  const model::QueryCall* constant_loop = nullptr;
   for (const model::QueryCall& call : project->query_calls) {
     if (call.table != table->property || !same_kind(kind, call.kind)) {
       continue;
@@ -214,6 +217,11 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
         });
     if (!by_key) {
       continue;
+    }
+    issuers += call.loop.empty() ? 0U : 1U;
+    if (call.loop_constant > 0) {
+      ++constant_issuers;
+      constant_loop = constant_loop != nullptr ? constant_loop : &call;
     }
     const bool after_parent =
         parent_var.empty() || std::find(call.tables_before.begin(), call.tables_before.end(), parent_var) !=
@@ -250,6 +258,17 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   }
   const std::string what =
       table->property + (props.empty() ? std::string() : " by " + core::join(props, ", "));
+  // Every call that can issue it runs in a loop over a constant list: the
+  // same few statements whatever the data, so no N+1 (at most info), even
+  // where the log's parent does not single the loop out.
+  const bool constant_only = constant_loop != nullptr && issuers == constant_issuers;
+  if (constant_only && loops.size() != 1) {
+    finding.severity = std::min(finding.severity, core::Severity::info);
+    finding.message += "; the only code that issues it is the " + constant_loop->loop + " loop at " +
+                       constant_loop->loop_location.to_string() + " over a constant list of " +
+                       std::to_string(constant_loop->loop_constant) + " (" + constant_loop->loop_iterable +
+                       "), which makes that many statements whatever the data";
+  }
   if (loops.empty()) {
     std::string detail =
         "no Drizzle call found in the project's TypeScript that reads " + what + " inside a loop" +
