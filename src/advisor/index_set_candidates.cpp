@@ -62,6 +62,29 @@ bool answered_by_existing(const model::Catalog& catalog, const SetCandidate& can
   return false;
 }
 
+// The candidate's keys start with every key of an existing unique index (a
+// primary key too): a lookup through it finds at most one row, so the
+// candidate could only save that row's heap fetch with an index-only scan.
+// The planner prices that fetch as a random read; on a hot row it is a
+// cached page, and a copy of the key's index is not worth its size and
+// writes.
+bool extends_unique_key(const model::Catalog& catalog, const SetCandidate& candidate) {
+  const std::vector<std::string> keys = candidate.key_columns();
+  for (const model::Index* existing : usable_indexes(catalog, *candidate.table)) {
+    if (!existing->valid || !existing->unique || existing->is_partial() || existing->has_expressions() ||
+        existing->keys.empty() || existing->keys.size() > keys.size()) {
+      continue;
+    }
+    const std::vector<std::string> unique = existing->leading_columns();
+    if (unique.size() == existing->keys.size() &&
+        std::is_permutation(unique.begin(), unique.end(), keys.begin(),
+                            keys.begin() + static_cast<std::ptrdiff_t>(unique.size()))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // How one query uses one table: the columns by role. A correlated
 // sub-select's column compared with the outer query's (ColumnUse::
 // correlation) leads its keys: the sub-select runs once per outer row with
@@ -171,7 +194,7 @@ private:
   void offer(SetCandidate candidate, std::size_t position) {
     // PostgreSQL's INDEX_MAX_KEYS is 32 (keys and INCLUDE together).
     if (candidate.keys.empty() || candidate.keys.size() + candidate.include.size() > 32 ||
-        answered_by_existing(m_catalog, candidate)) {
+        answered_by_existing(m_catalog, candidate) || extends_unique_key(m_catalog, candidate)) {
       return;
     }
     const std::size_t id = m_pool.add(std::move(candidate));

@@ -396,6 +396,12 @@ model::IndexSet IndexSetProblem::explain(const SearchResult& result) {
     }
   }
   set.candidates = state.pool.size();
+  for (const SetCandidate& candidate : state.pool.list()) {
+    const std::string key = table_key(*candidate.table);
+    if (std::find(set.tables.begin(), set.tables.end(), key) == set.tables.end()) {
+      set.tables.push_back(key);
+    }
+  }
   set.evaluations = result.evaluations;
   set.seconds = result.seconds;
   set.stopped_by_time_limit = result.stopped_by_time_limit;
@@ -458,7 +464,8 @@ model::IndexSet IndexSetProblem::explain(const SearchResult& result) {
     proposal.estimated_saving_ms = set.unit == "ms" ? std::max(entry.saving, 0.0) : 0;
     proposal.score = entry.saving;
     proposal.note =
-        "chosen for the whole workload (HypoPG): " + core::percent(entry.share) + " of the set's saving";
+        "one of the indexes chosen together for the whole workload: " + core::percent(entry.share) +
+        " of their saving";
     set.entries.push_back(std::move(entry));
   }
   for (const CandidatePool::Uncosted& uncosted : state.pool.not_costed) {

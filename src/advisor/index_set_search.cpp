@@ -48,6 +48,10 @@ public:
     return m_timed_out;
   }
   [[nodiscard]] bool timed_out() const { return m_timed_out; }
+  [[nodiscard]] std::chrono::milliseconds remaining() const {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - Clock::now());
+    return std::max(left, std::chrono::milliseconds(0));
+  }
   [[nodiscard]] double seconds() const {
     return std::chrono::duration<double>(Clock::now() - m_start).count();
   }
@@ -508,7 +512,7 @@ priority_order(Evaluator& evaluator, const std::vector<std::size_t>& config) {
 SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options) {
   Search search(evaluator, options);
   (void)search.none();
-  const std::vector<std::size_t>& useful = search.useful();
+  (void)search.useful();
 
   std::vector<std::pair<std::string, Config>> seeds;
   seeds.emplace_back("extend", search.greedy({}, true));
@@ -530,21 +534,29 @@ SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options
       best_seed = name;
     }
   }
+  // Exact over each table group's most useful candidates (the best set's
+  // members kept), when there is time: the knapsack of the groups' fronts
+  // escapes the local optima swaps cannot leave (two small indexes out for
+  // one larger one), and local search then grows its result further.
   bool exact = false;
-  if (useful.size() <= options.exact_limit && !search.out_of_time()) {
-    std::vector<std::size_t> ids = useful;
-    for (std::size_t id : best) {
-      if (!holds(ids, id)) {
-        ids.push_back(id);
+  if (options.exact_group_limit > 0 && !search.out_of_time()) {
+    std::vector<std::size_t> ids(evaluator.pool().size());
+    std::iota(ids.begin(), ids.end(), 0);
+    SearchOptions exact_options = options;
+    exact_options.time_limit = search.remaining();
+    const SearchResult found =
+        exhaustive_over(evaluator, ids, exact_options, options.exact_group_limit, best);
+    exact = found.exact;
+    Config chosen = found.chosen;
+    std::sort(chosen.begin(), chosen.end());
+    if (evaluator.objective(chosen) < best_value && !search.out_of_time()) {
+      chosen = options.local_search ? search.improve(chosen) : chosen;
+      const double value = evaluator.objective(chosen);
+      if (value < best_value) {
+        best = std::move(chosen);
+        best_value = value;
+        best_seed = "exact";
       }
-    }
-    Config found = best;
-    double found_value = best_value;
-    exact = search.branch_and_bound(ids, found, found_value);
-    if (found_value < best_value) {
-      best = found;
-      best_value = found_value;
-      best_seed = "exact";
     }
   }
   best = search.prune(best);

@@ -36,8 +36,9 @@ namespace pgadvise::advisor {
 //   2. each seed improved by local search -- drop an index, swap one for
 //      another candidate, append or remove a key, add one -- taking the best
 //      improving move until none is left;
-//   3. when the useful candidates are few, an exact branch and bound
-//      (exhaustive_index_set) settles the optimum;
+//   3. when there is time, the exact optimum over each group of tables read
+//      together, its most useful candidates enumerated (exhaustive_over),
+//      improved by local search in turn;
 //   4. the best set found; indexes whose removal does not make the
 //      objective worse (their write cost outweighs what they save) are
 //      dropped, so no chosen index slows the workload by the model.
@@ -82,9 +83,11 @@ struct SearchOptions {
   // of the objective it starts from (Extend asks 0.3%): smaller savings are
   // within the planner's noise and not worth an index to maintain.
   double min_gain = 0.001;
-  std::size_t exact_limit = 16; // exact branch and bound when the useful candidates are at most this many
-  bool local_search = true;     // false: the seeds alone (for comparisons)
-  bool per_query_seed = true;   // false: leave out the per-query seed
+  // Each table group's this many most useful candidates are enumerated
+  // exactly after the seeds (0: never; exhaustive_over).
+  std::size_t exact_group_limit = 12;
+  bool local_search = true;   // false: the seeds alone (for comparisons)
+  bool per_query_seed = true; // false: leave out the per-query seed
 };
 
 // The objective of configurations, with the caches the search shares.

@@ -1,5 +1,6 @@
 #include "cli/cli.hpp"
 
+#include "cli/advise_command.hpp"
 #include "cli/baseline_command.hpp"
 #include "cli/command_line.hpp"
 #include "cli/explain_command.hpp"
@@ -67,6 +68,9 @@ int run(int argc, char** argv) {
     }
     if (line->merge->parsed()) {
       return run_merge(line->merge_options);
+    }
+    if (line->advise->parsed()) {
+      return run_advise(line->advise_options);
     }
     if (line->shell->parsed() || (argc <= 1 && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0)) {
       return run_shell(line->shell_options); // `pgadvise` alone at a terminal is the interactive prompt

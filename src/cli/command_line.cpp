@@ -1,5 +1,6 @@
 #include "cli/command_line.hpp"
 
+#include "cli/advise_command.hpp"
 #include "cli/baseline_command.hpp"
 #include "cli/explain_command.hpp"
 #include "cli/fix_command.hpp"
@@ -28,6 +29,7 @@ std::unique_ptr<CommandLine> make_command_line() {
   line->explain = add_explain_command(app, line->explain_options);
   line->shell = add_shell_command(app, line->shell_options);
   line->merge = add_merge_command(app, line->merge_options);
+  line->advise = add_advise_command(app, line->advise_options);
   return line;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/advise/advise.hpp"
 #include "app/fix/fix.hpp"
 #include "app/inspect/explain.hpp"
 #include "app/inspect/schema_view.hpp"
@@ -29,6 +30,7 @@ struct CommandLine {
   app::ExplainOptions explain_options;
   app::ShellOptions shell_options;
   app::MergeOptions merge_options;
+  app::AdviseOptions advise_options;
   CLI::App* lint = nullptr;
   CLI::App* fix = nullptr;
   CLI::App* baseline = nullptr;
@@ -39,6 +41,7 @@ struct CommandLine {
   CLI::App* explain = nullptr;
   CLI::App* shell = nullptr;
   CLI::App* merge = nullptr;
+  CLI::App* advise = nullptr;
 };
 
 std::unique_ptr<CommandLine> make_command_line();

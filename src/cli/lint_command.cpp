@@ -22,6 +22,18 @@ namespace {
   throw CLI::ValidationError(error.message);
 }
 
+void add_format_option(CLI::App& lint, app::LintOptions& options) {
+  std::vector<std::pair<std::string, const reporters::OutputFormat*>> choices;
+  std::string help = "Output format:";
+  for (const reporters::OutputFormat& format : reporters::output_formats()) {
+    choices.emplace_back(std::string(format.name), &format);
+    help += (choices.size() == 1 ? " " : ", ") + std::string(format.description);
+  }
+  add_choice(lint, "-f,--format", options.format, std::move(choices), help);
+}
+
+} // namespace
+
 void add_workload_options(CLI::App& lint, app::WorkloadOptions& options) {
   lint.add_option(
           "--log", options.logs,
@@ -44,18 +56,6 @@ void add_workload_options(CLI::App& lint, app::WorkloadOptions& options) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
 }
-
-void add_format_option(CLI::App& lint, app::LintOptions& options) {
-  std::vector<std::pair<std::string, const reporters::OutputFormat*>> choices;
-  std::string help = "Output format:";
-  for (const reporters::OutputFormat& format : reporters::output_formats()) {
-    choices.emplace_back(std::string(format.name), &format);
-    help += (choices.size() == 1 ? " " : ", ") + std::string(format.description);
-  }
-  add_choice(lint, "-f,--format", options.format, std::move(choices), help);
-}
-
-} // namespace
 
 void add_rule_selection(CLI::App& command, app::LintOptions& options, const std::string& rule_help,
                         const std::string& min_severity_help) {

@@ -14,6 +14,10 @@ namespace pgadvise::cli {
 CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options);
 int run_lint(const app::LintOptions& options);
 
+// --log, --pgss, --queries, --log-line-prefix and --burst-gap-ms: where a
+// command reads the workload's queries (lint, advise).
+void add_workload_options(CLI::App& command, app::WorkloadOptions& options);
+
 // --rule (with its help), --disable and --min-severity, checked against the
 // registry as they are read: lint's and fix's selection of findings.
 void add_rule_selection(CLI::App& command, app::LintOptions& options, const std::string& rule_help,

@@ -68,6 +68,10 @@ void add_live_options(CLI::App& command, app::LiveOptions& options, LiveOptionSe
                "transaction; staging only), none");
     command.add_flag("--allow-dml-analyze", options.allow_dml_analyze,
                      "EXPLAIN ANALYZE INSERT/UPDATE/DELETE too, inside a transaction that is rolled back");
+    command.add_flag(
+        "--index-set,!--no-index-set", options.index_set,
+        "With HypoPG, propose the index set chosen for the whole workload (as `pgadvise advise`); "
+        "--no-index-set: one index per query shape, each verified alone (--db; default on)");
   }
   if (set.emit_migration) {
     command

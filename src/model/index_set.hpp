@@ -52,6 +52,7 @@ struct IndexSet {
   std::int64_t size_bytes = 0;       // of the entries together
   std::size_t queries = 0;           // workload queries costed
   std::vector<std::uint64_t> costed; // their fingerprints: a query not among them was not judged
+  std::vector<std::string> tables;   // schema.table of every table with candidates: the ones judged
   std::size_t candidates = 0;        // indexes considered (grown ones included)
   std::size_t evaluations = 0;       // what-if plans made
   double seconds = 0;                // the search's own run time

@@ -183,7 +183,7 @@ TEST_F(LiveIndexSet, OneCompositeServesSeveralQueriesUnderABudgetWherePerQueryCh
 
   SearchOptions options = built->search_options();
   options.budget_bytes = *composite_size + *single_size / 2; // one of them, never both
-  options.exact_limit = 0;                                   // the heuristic alone must find it
+  options.exact_group_limit = 0;                             // the heuristic alone must find it
 
   const SearchResult found = search_index_set(evaluator, options);
   EXPECT_EQ(describe(pool, found.chosen), std::vector<std::string>{"events(account_id, kind)"});

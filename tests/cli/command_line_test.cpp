@@ -180,6 +180,31 @@ TEST(ShellCommandLine, TakesTheLiveOptionsOfExplain) {
   EXPECT_EQ(line->shell_options.advisor.live.verify, advisor::VerifyMode::none);
 }
 
+TEST(AdviseCommandLine, BudgetCountTimeAndTheWorkloadBeforeOrAfterThePath) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"advise", "--db", k_conninfo, "--budget", "0.5x", "--max-indexes", "4", "--time-limit", "9",
+            "--log", "app.log", "--format", "json", "app"},
+           {"advise", "app", "--db", k_conninfo, "--budget=0.5x", "--max-indexes=4", "--time-limit=9",
+            "--log", "app.log", "-f", "json"}}) {
+    const auto line = parsed(args);
+    const app::AdviseOptions& options = line->advise_options;
+    EXPECT_EQ(options.paths, std::vector<std::string>{"app"});
+    EXPECT_EQ(options.live.db, k_conninfo);
+    EXPECT_EQ(options.budget, "0.5x");
+    EXPECT_EQ(options.max_indexes, 4U);
+    EXPECT_DOUBLE_EQ(options.time_limit_seconds, 9);
+    EXPECT_EQ(options.workload.logs, std::vector<std::string>{"app.log"});
+    EXPECT_EQ(options.format, app::DocumentFormat::json);
+  }
+  auto missing = cli::make_command_line();
+  EXPECT_NE(parse(*missing, {"advise", "--log", "app.log"}).find("--db"), std::string::npos);
+}
+
+TEST(LintCommandLine, NoIndexSetTurnsTheWorkloadSetOff) {
+  EXPECT_TRUE(parsed({"lint", "--db", k_conninfo})->lint_options.live.index_set);
+  EXPECT_FALSE(parsed({"lint", "--db", k_conninfo, "--no-index-set"})->lint_options.live.index_set);
+}
+
 TEST(RulesCommandLine, FormatIsTyped) {
   const auto line = parsed({"rules", "--format", "markdown"});
   EXPECT_EQ(line->rules_options.format, cli::RulesFormat::markdown);

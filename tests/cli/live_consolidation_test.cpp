@@ -81,18 +81,29 @@ TEST_F(LiveConsolidation, EachCreateIndexOfTheDemoIsInExactlyOneFinding) {
     EXPECT_GE(count_of(text_run.out, ddl), 1U) << ddl << "\n" << text_run.out;
     EXPECT_LE(count_of(text_run.out, ddl), 2U) << ddl << "\n" << text_run.out;
   }
+  // One proposal per table the workload's index set indexes: the index the
+  // set chose (HypoPG is in the demo database) leading with the column.
+  const auto one_leading = [&](const std::string& table, const std::string& column) {
+    std::vector<std::string> found;
+    for (const auto& [on, rules] : rules_of) {
+      if (on.rfind(" ON " + table + " (" + column, 0) == 0) {
+        found.push_back(on);
+      }
+    }
+    EXPECT_EQ(found.size(), 1U) << table << " (" << column << "...)\n" << json_run.out;
+    return found.empty() ? rules_of.end() : rules_of.find(found.front());
+  };
   // The foreign key memberships(user_id), the logged filter on it and the
   // confirmed sequential scan: one finding, the foreign key's.
-  const auto memberships = rules_of.find(" ON memberships (user_id);");
+  const auto memberships = one_leading("memberships", "user_id");
   ASSERT_NE(memberships, rules_of.end()) << json_run.out;
   EXPECT_EQ(memberships->second.front(), "unindexed-foreign-key");
   EXPECT_GE(memberships->second.size(), 2U);
-  // posts(author_id) for the foreign key is served by the logged query's
-  // (author_id, created_at): only the composite is proposed.
-  EXPECT_EQ(rules_of.count(" ON posts (author_id);"), 0U) << json_run.out;
-  const auto composite = rules_of.find(" ON posts (author_id, created_at);");
-  ASSERT_NE(composite, rules_of.end()) << json_run.out;
-  EXPECT_EQ(composite->second.front(), "unindexed-foreign-key");
+  // posts(author_id) for the foreign key and the logged query on author_id
+  // and created_at: one index proposed, the foreign key's finding.
+  const auto posts = one_leading("posts", "author_id");
+  ASSERT_NE(posts, rules_of.end()) << json_run.out;
+  EXPECT_EQ(posts->second.front(), "unindexed-foreign-key");
 
   // The text report: one line per finding and its fix in at most two; the
   // help and safety notes come once, after them.

@@ -334,6 +334,11 @@ void analyze_live(const LiveOptions& options, LiveRun& live, const model::Worklo
   run_options.allow_dml_analyze = options.allow_dml_analyze;
   run_options.verify = options.verify;
   run_options.advisor.drizzle = project.uses_drizzle;
+  if (options.index_set) {
+    advisor::IndexSetOptions set;
+    set.time_limit = std::chrono::seconds(options.index_time_limit_s);
+    run_options.index_set = set;
+  }
   live.analysis = advisor::run_live_analysis(*live.connection, live.catalog, *workload, run_options);
   std::size_t timed_out = 0;
   std::size_t failed = 0;

@@ -32,6 +32,12 @@ struct LiveOptions {
   bool allow_dml_analyze = false;                           // --allow-dml-analyze
   std::string emit_migration;                               // --emit-migration FILE
   int jobs = 2;                                             // --jobs: parallel EXPLAIN sessions
+  // --index-set / --no-index-set: with HypoPG, the proposals are the index
+  // set chosen for the whole workload (advisor/index_set_run; `pgadvise
+  // advise` explains it), found within index_time_limit_s; off, one
+  // proposal per query shape, each verified alone.
+  bool index_set = true;
+  int index_time_limit_s = 20;
 
   [[nodiscard]] bool requested() const { return db_given; }
 };

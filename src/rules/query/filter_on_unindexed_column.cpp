@@ -66,10 +66,11 @@ const model::IndexProposal* live_partial_index(const engine::RuleContext& contex
 
 // What the live run's index set (chosen for the whole workload) says of
 // these queries on `table`: the index of the set that serves one of them,
-// or none when every query was costed and the set left the table out (no
-// index on it saves more than its writes and size cost). Not judged when
-// there is no set or one of the queries was not costed: the finding then
-// proposes its own index as without a database.
+// or none when every query was costed, the set had candidates on the table
+// and left it out (no index on it saves more than its writes and size
+// cost). Not judged when there is no set, the set had no candidate on the
+// table (below its size threshold) or one of the queries was not costed:
+// the finding then proposes its own index as without a database.
 struct SetVerdict {
   bool judged = false;
   const model::IndexProposal* index = nullptr;
@@ -89,6 +90,10 @@ SetVerdict set_verdict(const engine::RuleContext& context, const std::vector<con
       verdict.index = found;
       return verdict;
     }
+  }
+  const std::string key = table.schema + "." + table.name;
+  if (std::find(set.tables.begin(), set.tables.end(), key) == set.tables.end()) {
+    return verdict; // no candidate on it (a small table, say): the set says nothing of it
   }
   verdict.judged = std::all_of(queries.begin(), queries.end(), [&](const QueryStats* query) {
     return std::find(set.costed.begin(), set.costed.end(), query->fingerprint) != set.costed.end();
