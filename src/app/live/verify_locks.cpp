@@ -6,6 +6,7 @@
 #include "loaders/sql/lexer.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "pg/parser.hpp"
+#include "pg/session_command.hpp"
 
 #include <algorithm>
 #include <map>
@@ -98,24 +99,16 @@ enum class Kind {
 };
 
 Kind kind_of(std::string_view sql) {
-  const pg::ParseResult parsed = pg::parse(sql);
-  if (!parsed.ok()) {
-    return Kind::observed; // PostgreSQL says what is wrong with it
-  }
-  const auto& stmts = parsed.tree["stmts"];
-  if (!stmts.is_array() || stmts.size() != 1 || !stmts[0].contains("stmt")) {
-    return Kind::observed;
-  }
-  const auto& stmt = stmts[0]["stmt"];
-  if (stmt.contains("TransactionStmt")) {
-    return Kind::skipped;
-  }
-  if (stmt.contains("VariableSetStmt")) {
-    const std::string name = core::to_lower(stmt["VariableSetStmt"].value("name", ""));
-    return name == "lock_timeout" || name == "statement_timeout" ||
-                   name == "idle_in_transaction_session_timeout"
+  const pg::SessionCommand command = pg::session_command(sql);
+  switch (command.kind) {
+  case pg::SessionCommand::Kind::unparsed: return Kind::observed; // PostgreSQL says what is wrong with it
+  case pg::SessionCommand::Kind::transaction: return Kind::skipped;
+  case pg::SessionCommand::Kind::set:
+    return command.setting == "lock_timeout" || command.setting == "statement_timeout" ||
+                   command.setting == "idle_in_transaction_session_timeout"
                ? Kind::skipped
                : Kind::session_set;
+  case pg::SessionCommand::Kind::other: return Kind::observed;
   }
   return Kind::observed;
 }
