@@ -3,7 +3,6 @@
 #include "model/catalog.hpp"
 #include "model/workload.hpp"
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,15 +65,6 @@ expression_index_candidates(const model::QueryStats& query, const model::Catalog
 std::vector<ExpressionIndexCandidate>
 expression_index_candidates_text(std::string_view sql, const model::Catalog& catalog,
                                  std::vector<ExpressionSkip>* skipped = nullptr);
-
-// SQL for an expression parse tree (the subset an index expression needs:
-// columns, constants, casts, function calls, operators); nullopt for any
-// other node.
-std::optional<std::string> render_expression(const nlohmann::json& node);
-
-// Why `expression` on `table` cannot be an index expression (a function or
-// cast that is not IMMUTABLE), or nullopt when it can.
-std::optional<std::string> not_immutable_reason(const nlohmann::json& expression, const model::Table& table);
 
 // CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table [USING gin] (element);
 std::string render_expression_index_ddl(const ExpressionIndexCandidate& candidate, std::string_view name);

@@ -725,8 +725,9 @@ private:
         filter.columns.push_back(usage->column);
       }
     }
-    filter.expression = side;
-    unqualify_columns(filter.expression);
+    json tree = side;
+    unqualify_columns(tree);
+    filter.expression = to_expression(tree);
     filter.use = use;
     filter.op = op;
     const bool seen = std::any_of(m_filters->begin(), m_filters->end(), [&](const ExpressionFilter& f) {

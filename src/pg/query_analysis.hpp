@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/workload.hpp"
+#include "pg/expression.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,9 +28,9 @@ model::QueryShape analyze_query_text(std::string_view sql, bool* parsed = nullpt
 struct ExpressionFilter {
   std::string schema; // resolved through aliases like ColumnUsage (empty: unqualified)
   std::string table;
-  // The filtered expression's parse tree, column references reduced to the
-  // bare column (the form an index expression on the table has).
-  nlohmann::json expression;
+  // The filtered expression, column references reduced to the bare column
+  // (the form an index expression on the table has).
+  Expression expression;
   std::vector<std::string> columns; // columns the expression reads, first use order
   // equality, range, in_list, is_null; json_operator for @>, ?, ?|, ?&.
   model::ColumnUse use = model::ColumnUse::equality;
