@@ -10,4 +10,8 @@ const char* binary_path() {
   return PGADVISE_TEST_BINARY;
 }
 
+const char* pg_query_proto() {
+  return PGADVISE_TEST_PG_QUERY_PROTO;
+}
+
 } // namespace pgadvise::test
