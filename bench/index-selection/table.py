@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""The index-selection benchmark's tables, in Markdown, from its results.
+
+    bench/index-selection/table.py RESULTS.jsonl [PGBENCH.tsv]
+
+RESULTS.jsonl holds pgadvise_index_bench's lines (one per workload, budget
+and method); PGBENCH.tsv the real runs (workload, set, indexes, size bytes,
+transactions per second, mean latency ms) that run.sh writes.
+"""
+import json
+import sys
+from collections import OrderedDict
+
+METHODS = ["pgadvise", "per-finding", "dexter", "exhaustive"]
+
+
+def size(b):
+    for unit in ["bytes", "kB", "MB", "GB"]:
+        if b < 1024 or unit == "GB":
+            return f"{b:.0f} {unit}" if unit == "bytes" else f"{b:.1f} {unit}"
+        b /= 1024.0
+    return str(b)
+
+
+def cost_table(rows):
+    by = OrderedDict()
+    for row in rows:
+        by.setdefault((row["workload"], row["budget_share"]), {})[row["method"]] = row
+    out = []
+    out.append("| workload | budget | pgadvise | per-finding | dexter | exhaustive optimum | pgadvise vs optimum | pgadvise run time |")
+    out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for (workload, share), methods in by.items():
+        cells = []
+        for method in METHODS:
+            row = methods.get(method)
+            if row is None:
+                cells.append("n/a")
+                continue
+            text = f"{row['relative_cost']:.3f} ({row['indexes']}, {size(row['size_bytes'])})"
+            if method == "exhaustive" and not row["complete"]:
+                text += " not proven"
+            cells.append(text)
+        ours = methods.get("pgadvise")
+        limit = methods.get("exhaustive")
+        gap = "n/a"
+        if ours and limit and limit["complete"] and limit["relative_cost"] > 0:
+            gap = f"{(ours['relative_cost'] / limit['relative_cost'] - 1) * 100:+.1f}%"
+        elif ours and limit and limit["complete"]:
+            gap = "+0.0%"
+        seconds = f"{ours['seconds']:.1f} s" + ("" if ours["complete"] else " (time limit)") if ours else "n/a"
+        budget = f"{share:g}x = {size(methods[next(iter(methods))]['budget_bytes'] or 0)}"
+        out.append(f"| {workload} | {budget} | " + " | ".join(cells) + f" | {gap} | {seconds} |")
+    return "\n".join(out)
+
+
+def pgbench_table(path):
+    out = ["| workload | indexes built | count, size | transactions/s | mean latency |", "| --- | --- | --- | --- | --- |"]
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 6:
+                continue
+            workload, label, count, size_bytes, tps, latency = parts[:6]
+            out.append(f"| {workload} | {label} | {count}, {size(float(size_bytes))} | {float(tps):.1f} | {float(latency):.2f} ms |")
+    return "\n".join(out)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+    print("Estimated workload cost relative to no secondary index (lower is better; in parentheses the "
+          "number of indexes and their HypoPG size):\n")
+    print(cost_table(rows))
+    if len(sys.argv) > 2:
+        print("\nReal time of the workload (pgbench, real indexes built; higher transactions/s is better):\n")
+        print(pgbench_table(sys.argv[2]))
+
+
+if __name__ == "__main__":
+    main()
