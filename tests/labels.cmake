@@ -7,6 +7,7 @@
 # this file (tests/support/test_label.hpp), so the lists cannot drift.
 # Run one tier: `ctest -L unit`, `ctest -L cluster`, ...
 set(PGADVISE_TEST_SUITES_cluster
+  AdviseCli
   ConnectionTest
   FixConcurrentCluster
   FixPartialIndexCluster

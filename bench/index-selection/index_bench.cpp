@@ -17,13 +17,12 @@
 //               query; ordered by the saving of their query, taken while
 //               they fit the budget
 //   exhaustive  the optimum (advisor::exhaustive_over) over every candidate
-//               of the shared problem that saves something alone, the sets
-//               above included: the tables are grouped by the queries that
-//               read them together, each group's subsets enumerated (in a
-//               group of more than --group-limit candidates, the sets'
-//               members and then the most useful ones alone), one subset per
-//               group chosen by a knapsack over the budget; its note says
-//               how many candidates a group left out
+//               of the shared problem that saves something alone and is no
+//               copy of an existing index, the sets above included: the tables are grouped by the queries
+//               that read them together, each group's subsets enumerated (in a group of more than
+//               --group-limit candidates, the sets' members and then the most useful ones alone), one subset
+//               per group chosen by a knapsack over the budget; its note says how many candidates a group
+//               left out
 //
 // and prints one JSON object per line: workload, budget, method, the
 // workload's estimated cost relative to no index, size, index count, run
@@ -572,7 +571,7 @@ int main(int argc, char** argv) {
       std::vector<std::size_t> candidates;
       for (std::size_t id = 0; id < pool.size(); ++id) {
         if (pool[id].method == "btree" && evaluator.size(id) && (!budget || *evaluator.size(id) <= *budget) &&
-            none - evaluator.objective({id}) > 0) {
+            !advisor::redundant_with_existing(schema, pool[id]) && none - evaluator.objective({id}) > 0) {
           candidates.push_back(id);
         }
       }

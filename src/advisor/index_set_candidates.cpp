@@ -194,7 +194,7 @@ private:
   void offer(SetCandidate candidate, std::size_t position) {
     // PostgreSQL's INDEX_MAX_KEYS is 32 (keys and INCLUDE together).
     if (candidate.keys.empty() || candidate.keys.size() + candidate.include.size() > 32 ||
-        answered_by_existing(m_catalog, candidate) || extends_unique_key(m_catalog, candidate)) {
+        redundant_with_existing(m_catalog, candidate)) {
       return;
     }
     const std::size_t id = m_pool.add(std::move(candidate));
@@ -375,6 +375,10 @@ private:
 
 } // namespace
 
+bool redundant_with_existing(const model::Catalog& catalog, const SetCandidate& candidate) {
+  return answered_by_existing(catalog, candidate) || extends_unique_key(catalog, candidate);
+}
+
 std::string SetKey::sql() const {
   return column.empty() ? element : core::quote_ident(column);
 }
@@ -498,7 +502,9 @@ std::optional<SetCandidate> grow(const SetCandidate& candidate, const SetKey& ke
 CandidatePool generate_candidates(const std::vector<const model::QueryStats*>& queries,
                                   const model::Catalog& catalog, const CandidateOptions& options) {
   CandidatePool pool;
-  Generator generator(catalog, options, pool);
+  CandidateOptions same = options; // each query's composite judged on the same tables
+  same.advisor.min_table_rows = options.min_table_rows;
+  Generator generator(catalog, same, pool);
   for (std::size_t i = 0; i < queries.size(); ++i) {
     generator.query(*queries[i], i);
   }

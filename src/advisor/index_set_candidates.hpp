@@ -66,11 +66,13 @@ struct SetCandidate {
 };
 
 struct CandidateOptions {
-  double min_table_rows = 10'000; // as the per-finding advisor (AdvisorOptions::min_table_rows)
-  std::size_t max_width = 4;      // keys + INCLUDE columns
-  std::size_t max_covering = 3;   // columns added for an index-only scan
-  bool drizzle = false;           // covering columns become keys (no INCLUDE in Drizzle)
-  AdvisorOptions advisor;         // the per-query composite's rules
+  // Smaller tables are left out; filter-on-unindexed-column's min-rows. The
+  // what-if costs judge the rest: a scan of a few pages costs little.
+  double min_table_rows = 1'000;
+  std::size_t max_width = 4;    // keys + INCLUDE columns
+  std::size_t max_covering = 3; // columns added for an index-only scan
+  bool drizzle = false;         // covering columns become keys (no INCLUDE in Drizzle)
+  AdvisorOptions advisor;       // the per-query composite's rules
 };
 
 // The candidates and what the search needs to grow them.
@@ -112,6 +114,13 @@ private:
 // a left prefix of it) are left out.
 CandidatePool generate_candidates(const std::vector<const model::QueryStats*>& queries,
                                   const model::Catalog& catalog, const CandidateOptions& options = {});
+
+// An existing valid index already does the candidate's work: it has the
+// same definition, the candidate is a left prefix of it, or the candidate's
+// keys start with a unique key's (a lookup finds one row either way).
+// Such candidates are never offered; a hypothetical copy of an existing
+// index would only win on HypoPG's size estimate.
+bool redundant_with_existing(const model::Catalog& catalog, const SetCandidate& candidate);
 
 // The candidate grown by one key, if the key fits (not already in it, width).
 std::optional<SetCandidate> grow(const SetCandidate& candidate, const SetKey& key, std::size_t max_width);
