@@ -25,24 +25,38 @@ std::int64_t to_us(double ms) {
 } // namespace
 
 FanOutTracker::FanOutTracker(model::Workload& workload, FanOutOptions options)
-    : m_workload(workload), m_options(options) {}
+    : m_workload(workload), m_options(options), m_gap_us(to_us(options.gap_ms)),
+      m_span_us(to_us(options.max_span_ms)),
+      m_horizon_us(to_us(options.max_span_ms + 3 * options.lead_ms + 2 * options.gap_ms)) {}
 
 void FanOutTracker::begin_file(const std::string& display) {
   m_files.push_back(display);
 }
 
 void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
-  Client& client = m_clients[client_key];
+  if (m_last_client == nullptr || m_last_key != client_key) {
+    m_last_client = &m_clients[client_key]; // elements keep their address in an unordered_map
+    m_last_key = client_key;
+  }
+  Client& client = *m_last_client;
   exec.file = m_files.empty() ? 0 : static_cast<std::uint32_t>(m_files.size() - 1);
   const std::uint64_t seq = client.front_seq + client.execs.size();
   client.latest_us = std::max(client.latest_us, exec.ts_us);
   if (exec.child) {
-    const auto [it, inserted] = client.open.try_emplace(exec.id);
+    // Few children are open at once: a short list beats a hash map.
+    auto it =
+        std::find_if(client.open.begin(), client.open.end(),
+                     [&](const std::pair<std::uint64_t, Burst>& open) { return open.first == exec.id; });
+    const bool inserted = it == client.open.end();
+    if (inserted) {
+      client.open.emplace_back(exec.id, Burst{});
+      it = client.open.end() - 1;
+    }
     Burst& burst = it->second;
     bool start = inserted;
     if (!inserted) {
-      const bool near = exec.ts_us - burst.last_us <= to_us(m_options.gap_ms);
-      if (near && exec.ts_us - burst.first_us <= to_us(m_options.max_span_ms)) {
+      const bool near = exec.ts_us - burst.last_us <= m_gap_us;
+      if (near && exec.ts_us - burst.first_us <= m_span_us) {
         burst.last_seq = seq;
         burst.last_us = std::max(burst.last_us, exec.ts_us);
         ++burst.count;
@@ -67,7 +81,7 @@ void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
     batched_after(client, exec);
   }
   client.execs.push_back(exec);
-  if (client.latest_us - client.swept_us >= to_us(m_options.gap_ms / 2)) {
+  if (client.latest_us - client.swept_us >= m_gap_us / 2) {
     sweep(client, false);
     client.swept_us = client.latest_us;
   }
@@ -104,21 +118,20 @@ void FanOutTracker::batched_after(const Client& client, const FanOutExec& exec) 
 }
 
 void FanOutTracker::sweep(Client& client, bool all) {
-  const std::int64_t gap = to_us(m_options.gap_ms);
-  for (auto it = client.open.begin(); it != client.open.end();) {
-    if (all || client.latest_us - it->second.last_us > gap) {
-      close(client, it->first, it->second);
-      it = client.open.erase(it);
+  for (std::size_t i = 0; i < client.open.size();) {
+    if (all || client.latest_us - client.open[i].second.last_us > m_gap_us) {
+      close(client, client.open[i].first, client.open[i].second);
+      client.open[i] = client.open.back();
+      client.open.pop_back();
     } else {
-      ++it;
+      ++i;
     }
   }
 }
 
 void FanOutTracker::prune(Client& client) {
-  const std::int64_t horizon = to_us(m_options.max_span_ms + 3 * m_options.lead_ms + 2 * m_options.gap_ms);
-  while (!client.execs.empty() &&
-         (client.execs.front().ts_us < client.latest_us - horizon || client.execs.size() > k_max_execs)) {
+  while (!client.execs.empty() && (client.execs.front().ts_us < client.latest_us - m_horizon_us ||
+                                   client.execs.size() > k_max_execs)) {
     client.execs.pop_front();
     ++client.front_seq;
   }
@@ -129,6 +142,7 @@ void FanOutTracker::finish() {
     sweep(entry.second, true);
   }
   m_clients.clear();
+  m_last_client = nullptr;
 }
 
 void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) {
@@ -169,14 +183,26 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
     }
   }
   std::sort(children.begin(), children.end());
-  // A parent's children start right after it. Each execution of a
-  // candidate is credited with the child's executions after it (up to the
-  // candidate's next execution), and scored as those less the child's
-  // executions in as long a window just before it: the child's own steady
-  // traffic scores about nothing, and so does a page many users open at
-  // once (each runs the parent once per child). A `Promise.all` over rows
-  // runs it once for all of them. The burst's parent is the candidate's
-  // execution just before its first child.
+  // What ran just before each of this burst's children on the child's own
+  // connection: when most children follow a parent there, each child has
+  // its own parent (many users opening one page at once, a pool handing
+  // each user's next query the connection it just released), not one
+  // parent for all.
+  std::unordered_map<std::uint64_t, std::uint64_t> last_on_session;
+  std::vector<std::uint64_t> before_child;
+  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
+    const FanOutExec& exec = at(seq);
+    if (exec.id == id && seq >= burst.first_seq) {
+      const auto found = last_on_session.find(exec.session);
+      before_child.push_back(found == last_on_session.end() ? 0 : found->second);
+    }
+    last_on_session[exec.session] = exec.parent;
+  }
+  // A parent runs once for all its children, and they start right after
+  // it. A candidate's children per execution: the burst's children less the
+  // child's executions in as long a window just before the candidate's
+  // first execution here (the child's own steady traffic), divided by the
+  // candidate's executions that some child came right after.
   std::vector<model::Repeat::FanParent> parents;
   std::vector<std::int64_t> runs;
   const auto children_in = [&](std::int64_t from, std::int64_t to) { // [from, to)
@@ -184,38 +210,43 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
                                      std::lower_bound(children.begin(), children.end(), from));
   };
   for (const auto& [second_rank, parent] : seen) {
+    const auto paired = std::count(before_child.begin(), before_child.end(), parent);
+    if (paired * 2 >= static_cast<std::int64_t>(before_child.size())) {
+      continue; // each child after its own execution of the candidate
+    }
     runs.clear();
     for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
       const FanOutExec& exec = at(seq);
       if (exec.parent == parent && exec.claimed != id && exec.ts_us >= burst.first_us - lead &&
-          exec.ts_us <= burst.first_us + (burst.last_us - burst.first_us)) {
+          exec.ts_us <= burst.last_us) {
         runs.push_back(exec.ts_us);
       }
     }
+    if (runs.empty()) {
+      continue;
+    }
     std::sort(runs.begin(), runs.end());
-    std::int64_t first_score = 0;
-    std::uint32_t scored = 0;
-    for (std::size_t r = 0; r < runs.size(); ++r) {
-      const std::int64_t start = runs[r];
-      const std::int64_t until = r + 1 < runs.size() ? runs[r + 1] : burst.last_us + 1;
-      // Credited: this burst's children after it and before the next run.
-      const auto from =
-          std::upper_bound(children.begin(), children.end(), std::max(start, burst.first_us - 1));
-      const auto to = std::lower_bound(children.begin(), children.end(), until);
-      if (from >= to || *from - start > lead) {
+    // The runs some child of the burst came right after (nearest before it).
+    std::vector<bool> credited(runs.size(), false);
+    for (const std::int64_t child : children) {
+      if (child < burst.first_us) {
         continue;
       }
-      const std::int64_t after = to - from;
-      const std::int64_t window = std::max<std::int64_t>(*(to - 1) - start, 1);
-      const std::int64_t score = after - children_in(start - window, start);
-      scored += score >= 2 ? 1U : 0U;
-      if (start <= burst.first_us && (r + 1 == runs.size() || runs[r + 1] > burst.first_us)) {
-        first_score = score; // the execution just before the first child
+      const auto next = std::upper_bound(runs.begin(), runs.end(), child);
+      if (next != runs.begin() && child - *(next - 1) <= lead) {
+        credited[static_cast<std::size_t>(next - runs.begin() - 1)] = true;
       }
     }
-    if (first_score >= 2) {
+    const auto count = std::count(credited.begin(), credited.end(), true);
+    if (count == 0) {
+      continue;
+    }
+    const std::int64_t span = std::max<std::int64_t>(burst.last_us - runs.front(), 1);
+    const std::int64_t excess =
+        static_cast<std::int64_t>(burst.count) - children_in(runs.front() - span, runs.front());
+    if (excess >= 2 * count) {
       parents.push_back(
-          {parent, static_cast<std::uint32_t>(first_score), std::max<std::uint32_t>(scored, 1)});
+          {parent, static_cast<std::uint32_t>(excess / count), static_cast<std::uint32_t>(count)});
     }
   }
   if (parents.empty()) {

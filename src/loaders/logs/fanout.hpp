@@ -72,8 +72,8 @@ private:
   };
   struct Client {
     std::deque<FanOutExec> execs;
-    std::uint64_t front_seq = 0; // sequence number of execs.front()
-    std::unordered_map<std::uint64_t, Burst> open;
+    std::uint64_t front_seq = 0;                       // sequence number of execs.front()
+    std::vector<std::pair<std::uint64_t, Burst>> open; // by child
     std::int64_t latest_us = 0;
     std::int64_t swept_us = 0;
   };
@@ -85,9 +85,14 @@ private:
 
   model::Workload& m_workload;
   FanOutOptions m_options;
+  std::int64_t m_gap_us = 0;
+  std::int64_t m_span_us = 0;
+  std::int64_t m_horizon_us = 0;
   std::vector<std::string> m_files;
   std::unordered_map<std::uint64_t, Client> m_clients;
   std::uint64_t m_bursts = 0;
+  Client* m_last_client = nullptr; // the client of the last execution (most logs have one)
+  std::uint64_t m_last_key = 0;
 };
 
 } // namespace pgadvise::loaders

@@ -24,15 +24,11 @@ constexpr std::int64_t k_trace_sweep_us = 50000;
 // A statement whose rows can drive a loop: a SELECT that is not an
 // aggregate, and either not LIMIT 1 or one that nests rows (a relational
 // query's json_agg of a parent's children: `findFirst({ with: ... })`).
-bool returns_rows(const model::QueryShape& shape, std::optional<std::int64_t> limit) {
-  if (shape.kind != model::StatementKind::select || shape.has_aggregate) {
+bool returns_rows(const QueryInfo& info, std::optional<std::int64_t> limit) {
+  if (!info.select || info.shape.has_aggregate) {
     return false;
   }
-  const bool nests_rows =
-      std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
-        return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
-      });
-  return nests_rows || limit.value_or(shape.limit.value_or(2)) > 1;
+  return info.nests_rows || limit.value_or(info.shape.limit.value_or(2)) > 1;
 }
 
 std::optional<std::int64_t> integer_parameter(std::string_view params, int number);
@@ -230,6 +226,8 @@ struct LogFold::Step {
   bool transaction = false; // a whole transaction
   bool child = true;        // may be a per-row child
   bool drives_loop = false; // its rows may drive a loop (a fan-out's parent)
+  bool read = false;        // a SELECT
+  bool writes = false;      // an INSERT, UPDATE or DELETE
   std::uint32_t code_path = 0;
   std::uint64_t session = 0; // the session's key
   std::int64_t pid = 0;
@@ -245,6 +243,10 @@ struct LogFold::Session {
   std::vector<Step> txn;
   std::uint64_t txn_trace = 0;
   bool txn_traced = false; // given to its request's trace at its COMMIT
+  Step txn_step;           // the whole transaction as one step, made at its COMMIT
+  bool txn_step_ready = false;
+  Step fed_step; // the pending statement as the fan-out search or its trace had it
+  bool fed = false;
   // The session's outer group: autocommit statements and whole
   // transactions (one step each) no more than the burst window apart.
   std::int64_t group_last_us = 0;
@@ -323,8 +325,7 @@ std::uint64_t LogFold::session_key(const LogEvent& event) {
                                           : (static_cast<std::uint64_t>(event.fields.pid) | (1ULL << 62U));
 }
 
-LogFold::Session& LogFold::session_for(const LogEvent& event) {
-  const std::uint64_t key = session_key(event);
+LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key) {
   auto& slot = m_sessions[key];
   if (!slot) {
     slot = std::make_unique<Session>();
@@ -351,8 +352,12 @@ void LogFold::apply(const LogEvent& event) {
   // A statement's parameters come in its own record or in the line right
   // after it: any other event means the statement is complete enough for
   // the fan-out search, which needs the log's order, not the session's.
-  if (m_unfed != 0 && (event.kind != EventKind::parameters || session_key(event) != m_unfed)) {
-    feed_unfed();
+  std::uint64_t key = 0;
+  if (m_unfed != 0) {
+    key = session_key(event);
+    if (event.kind != EventKind::parameters || key != m_unfed) {
+      feed_unfed();
+    }
   }
   if (event.kind == EventKind::plan) {
     plan_event(event);
@@ -361,16 +366,16 @@ void LogFold::apply(const LogEvent& event) {
   if (event.kind == EventKind::other) {
     return; // background processes and messages that say nothing about queries
   }
+  if (key == 0) {
+    key = session_key(event);
+  }
   if (event.kind == EventKind::connection_received) {
     // A new backend with a pid seen before: the old session is over.
-    const std::uint64_t key = !event.fields.session_id.empty()
-                                  ? fast_hash(event.fields.session_id)
-                                  : (static_cast<std::uint64_t>(event.fields.pid) | (1ULL << 62U));
     if (m_sessions.count(key) != 0) {
       close_session(key);
     }
   }
-  Session& session = session_for(event);
+  Session& session = session_for(event, key);
   if (event.fields.ts_us != 0) {
     session.last_us = event.fields.ts_us;
   }
@@ -435,6 +440,7 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
   }
   Pending& pending = session.pending;
   pending.active = true;
+  session.fed = false;
   pending.info = event.info;
   pending.has_duration = event.has_duration;
   pending.duration_ms = event.duration_ms;
@@ -507,6 +513,8 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
              (session.txn_trace != 0 || fan_out)) {
     Step whole = transaction_step(session);
     whole.ts_us = pending.ts_us != 0 ? pending.ts_us : whole.ts_us; // the COMMIT's time
+    session.txn_step = whole;
+    session.txn_step_ready = true;
     if (session.txn_trace != 0) {
       add_to_trace(session.txn_trace, whole);
       session.txn_traced = true;
@@ -526,10 +534,14 @@ void LogFold::feed_unfed() {
   Session& session = *it->second;
   Pending& pending = session.pending;
   if (pending.trace != 0) {
-    add_to_trace(pending.trace, statement_step(session, pending));
+    session.fed_step = statement_step(session, pending);
+    session.fed = true;
+    add_to_trace(pending.trace, session.fed_step);
     pending.traced = true;
   } else {
-    feed(session, statement_step(session, pending));
+    session.fed_step = statement_step(session, pending);
+    session.fed = true;
+    feed(session, session.fed_step);
   }
 }
 
@@ -551,8 +563,7 @@ void LogFold::feed(Session& session, const Step& step) {
   exec.row_statement = step.statement;
   // A fan-out's parent is a read (its rows, or the request's lookup before a
   // loop over the request's own values).
-  const model::QueryStats* stats = step.transaction ? nullptr : m_workload.find(step.parent);
-  exec.parent = stats != nullptr && stats->shape.kind == model::StatementKind::select ? step.parent : 0;
+  exec.parent = step.read ? step.parent : 0;
   exec.drives_loop = step.drives_loop;
   exec.params = step.params;
   exec.session = step.session;
@@ -613,7 +624,9 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
     close_transaction(session, false); // the COMMIT was not logged
     session.in_transaction = false;
   }
-  const Step step = statement_step(session, pending);
+  Step step = session.fed ? session.fed_step : statement_step(session, pending);
+  session.fed = false;
+  step.duration_ms = pending.has_duration ? pending.duration_ms : 0.0;
   if (session.in_transaction) {
     if (session.txn.empty() && session.txn_vxid.empty()) {
       session.txn_vxid = pending.vxid;
@@ -644,7 +657,9 @@ LogFold::Step LogFold::statement_step(const Session& session, const Pending& pen
   step.line = pending.line;
   step.set_filter = pending.info->shape.set_filter;
   step.child = !step.set_filter && pending.info->shape.kind != model::StatementKind::other;
-  step.drives_loop = returns_rows(pending.info->shape, pending.limit_value);
+  step.drives_loop = returns_rows(*pending.info, pending.limit_value);
+  step.read = pending.info->select;
+  step.writes = pending.info->writes;
   step.code_path = pending.code_path;
   step.session = session.key;
   step.pid = session.record.pid;
@@ -654,7 +669,7 @@ LogFold::Step LogFold::statement_step(const Session& session, const Pending& pen
 // The open transaction as one step: its shape is its statements in order,
 // it names its first write (else its first statement), and as a parent it
 // counts as its last statement.
-LogFold::Step LogFold::transaction_step(const Session& session) const {
+LogFold::Step LogFold::transaction_step(const Session& session) {
   const std::vector<Step>& steps = session.txn;
   Step whole;
   std::uint64_t shape = 0x6a09e667f3bcc909ULL;
@@ -663,7 +678,7 @@ LogFold::Step LogFold::transaction_step(const Session& session) const {
   for (const Step& step : steps) {
     shape = (shape ^ step.id) * 0x100000001b3ULL;
     params = (params ^ step.params) * 0x100000001b3ULL + step.id;
-    if (row == nullptr || (row_writes(step) && !row_writes(*row))) {
+    if (row == nullptr || (step.writes && !row->writes)) {
       row = &step;
     }
     whole.duration_ms += step.duration_ms;
@@ -692,7 +707,7 @@ void LogFold::close_transaction(Session& session, bool committed) {
   }
   record_runs(steps, session.id, true, session.txn_vxid, model::Repeat::Grouping::session);
   if (committed) {
-    const Step whole = transaction_step(session);
+    const Step whole = session.txn_step_ready ? session.txn_step : transaction_step(session);
     if (m_workload.transaction_shapes.size() < model::Workload::k_max_transaction_shapes &&
         m_workload.transaction_shapes.count(whole.id) == 0) {
       std::vector<std::uint64_t>& members = m_workload.transaction_shapes[whole.id];
@@ -708,13 +723,7 @@ void LogFold::close_transaction(Session& session, bool committed) {
   session.txn_vxid.clear();
   session.txn_trace = 0;
   session.txn_traced = false;
-}
-
-bool LogFold::row_writes(const Step& step) const {
-  const model::QueryStats* stats = m_workload.find(step.id);
-  return stats != nullptr && (stats->shape.kind == model::StatementKind::insert ||
-                              stats->shape.kind == model::StatementKind::update ||
-                              stats->shape.kind == model::StatementKind::delete_);
+  session.txn_step_ready = false;
 }
 
 // An autocommit statement or a whole transaction: into its request's trace
@@ -819,11 +828,12 @@ void LogFold::record_runs(const std::vector<Step>& steps, const std::string& ses
   if (steps.empty()) {
     return;
   }
-  std::vector<std::uint64_t> ids;
-  std::vector<std::uint64_t> parents;
-  ids.reserve(steps.size());
-  parents.reserve(steps.size());
-  std::vector<GroupStatement> statements;
+  std::vector<std::uint64_t>& ids = m_scratch_ids;
+  std::vector<std::uint64_t>& parents = m_scratch_parents;
+  std::vector<GroupStatement>& statements = m_scratch_statements;
+  ids.clear();
+  parents.clear();
+  statements.clear();
   const bool autocommit = !in_transaction && grouping == model::Repeat::Grouping::session;
   for (const Step& step : steps) {
     if (step.set_filter && !parents.empty()) {

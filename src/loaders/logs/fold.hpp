@@ -2,6 +2,7 @@
 
 #include "loaders/logs/event.hpp"
 #include "loaders/logs/fanout.hpp"
+#include "loaders/logs/write_runs.hpp"
 #include "model/workload.hpp"
 
 #include <cstdint>
@@ -60,7 +61,7 @@ private:
   struct Pending;
   struct Trace;
 
-  Session& session_for(const LogEvent& event);
+  Session& session_for(const LogEvent& event, std::uint64_t key);
   void apply(const LogEvent& event);
   void start_statement(Session& session, const LogEvent& event);
   void finalize_pending(Session& session);
@@ -73,9 +74,8 @@ private:
   void sweep_traces(bool all);
   void record_runs(const std::vector<Step>& steps, const std::string& session, bool in_transaction,
                    const std::string& vxid, model::Repeat::Grouping grouping);
-  [[nodiscard]] bool row_writes(const Step& step) const;
   static Step statement_step(const Session& session, const Pending& pending);
-  [[nodiscard]] Step transaction_step(const Session& session) const;
+  static Step transaction_step(const Session& session);
   void feed_unfed();
   void add_to_trace(std::uint64_t trace, const Step& step);
   void feed(Session& session, const Step& step);
@@ -96,8 +96,11 @@ private:
   std::unordered_map<std::uint64_t, Trace> m_traces;
   std::int64_t m_traces_swept_us = 0;
   FanOutTracker m_fanout;
-  std::uint64_t m_groups = 0; // groups closed, to tell Repeats of one group
-  std::uint64_t m_unfed = 0;  // the session whose statement the fan-out search has not had yet
+  std::uint64_t m_groups = 0;               // groups closed, to tell Repeats of one group
+  std::vector<std::uint64_t> m_scratch_ids; // record_runs' working lists, kept for their capacity
+  std::vector<std::uint64_t> m_scratch_parents;
+  std::vector<GroupStatement> m_scratch_statements;
+  std::uint64_t m_unfed = 0; // the session whose statement the fan-out search has not had yet
   std::map<std::string, std::size_t> m_warning_counts; // kind -> seen in this file
   std::unordered_map<std::uint64_t, std::size_t> m_plan_index;
   std::uint64_t m_statements = 0;

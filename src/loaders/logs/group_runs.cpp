@@ -185,8 +185,32 @@ std::uint64_t params_set_hash(const std::vector<std::uint64_t>& values) {
   return sum | 1U; // 0: not known
 }
 
+namespace {
+
+// Whether some step repeats in the group (most groups, one request's
+// statements, have none: nothing to look for).
+bool any_repeat(const std::vector<std::uint64_t>& ids) {
+  if (ids.size() <= 16) {
+    for (std::size_t a = 1; a < ids.size(); ++a) {
+      if (std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(a), ids[a]) !=
+          ids.begin() + static_cast<std::ptrdiff_t>(a)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  std::vector<std::uint64_t> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+}
+
+} // namespace
+
 std::vector<GroupRun> group_runs(const std::vector<std::uint64_t>& ids,
                                  const std::vector<std::uint64_t>& parents, bool one_request) {
+  if (!any_repeat(ids)) {
+    return {};
+  }
   const std::vector<std::uint64_t>& as_parent = parents.size() == ids.size() ? parents : ids;
   std::vector<GroupRun> runs;
   unit_runs(ids, as_parent, runs);

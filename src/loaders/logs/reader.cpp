@@ -440,6 +440,19 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
                                 return s.kind == model::WorkloadSourceKind::pgbouncer_log;
                               });
   append_diagnostics(result.workload, result.diagnostics);
+  const model::Workload& workload = result.workload;
+  if (workload.ordered && workload.statements > workload.traced_statements &&
+      !workload.subsecond_timestamps &&
+      std::any_of(workload.sources.begin(), workload.sources.end(), [](const model::WorkloadSource& s) {
+        return s.kind == model::WorkloadSourceKind::server_log;
+      })) {
+    result.notes.push_back(
+        std::string(workload.timestamped_statements == 0 ? "the log has no timestamps"
+                                                         : "the log's timestamps have no milliseconds (%t)") +
+        ": a loop whose statements a pool spreads over several connections (Promise.all over rows, a "
+        "transaction per row) cannot be told from concurrent requests, so fan-outs were not judged; only "
+        "each connection's own runs were (log_line_prefix with %m, or csvlog/jsonlog, gives milliseconds)");
+  }
   result.notes.push_back(std::to_string(registry.shapes()) + " statement shapes, " +
                          std::to_string(registry.fingerprints()) + " fingerprints parsed with libpg_query");
   return result;

@@ -4,6 +4,7 @@
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pgadvise::loaders {
@@ -312,6 +313,14 @@ const QueryInfo* ShapeRegistry::by_fingerprint(std::uint64_t fingerprint, std::s
     if (tree.ok()) {
       info->shape = pg::analyze_query(tree.tree);
     }
+    const model::QueryShape& shape = info->shape;
+    info->select = shape.kind == model::StatementKind::select;
+    info->writes = shape.kind == model::StatementKind::insert || shape.kind == model::StatementKind::update ||
+                   shape.kind == model::StatementKind::delete_;
+    info->nests_rows =
+        std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
+          return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
+        });
     info->normalized =
         sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
     slot = std::move(info);

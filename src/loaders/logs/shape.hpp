@@ -45,6 +45,12 @@ struct QueryInfo {
   std::string normalized; // pg_query_normalize, or the stripped text when it does not parse
   std::string error;      // libpg_query's message when it does not parse
   model::QueryShape shape;
+  // What the fold asks of every execution, worked out once: a SELECT, a
+  // write, and whether it aggregates nested rows (json_agg, array_agg: a
+  // relational query's children) so that even LIMIT 1 can drive a loop.
+  bool select = false;
+  bool writes = false;
+  bool nests_rows = false;
 };
 
 // Shape key -> QueryInfo, shared by the parsing threads. libpg_query runs

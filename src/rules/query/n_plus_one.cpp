@@ -43,8 +43,14 @@ struct Bursts {
   std::uint64_t in_transaction = 0;
   std::uint64_t fan_outs = 0;     // bursts spread over several backends of one client
   std::uint64_t fan_followed = 0; // the parent's executions the fan-outs followed
-  std::uint64_t traced = 0;       // bursts grouped by a traceparent's trace id
-  std::uint64_t interleaved = 0;  // bursts among the optional statements of a varying loop body
+  // As judged: the parent's share, its executions (those another loop
+  // followed left out), and how many of them a run of the child followed.
+  double share = 0;
+  std::uint64_t parent_runs = 0;
+  std::uint64_t followed_runs = 0;
+  std::uint64_t left_out = 0;
+  std::uint64_t traced = 0;      // bursts grouped by a traceparent's trace id
+  std::uint64_t interleaved = 0; // bursts among the optional statements of a varying loop body
   std::uint32_t max_backends = 0;
   std::string backend_list;            // of the burst on the most backends
   std::int64_t max_window_us = 0;      // the longest fan-out, first to last child
@@ -262,7 +268,7 @@ public:
     }
     std::map<std::uint64_t, std::size_t> parents_per_child;
     std::vector<const Bursts*> reported;
-    for (const Bursts& bursts : found) {
+    for (Bursts& bursts : found) {
       // A code path: the parent is followed by the child's runs nearly every
       // time it runs. A parentless run counts only inside a transaction.
       // Inside a transaction no pool puts two requests together, so a few
@@ -292,6 +298,10 @@ public:
       const double parent_share =
           own_runs == 0 ? 0.0
                         : std::min(1.0, static_cast<double>(followed_runs) / static_cast<double>(own_runs));
+      bursts.share = parent_share;
+      bursts.parent_runs = own_runs;
+      bursts.followed_runs = std::min(own_runs, followed_runs);
+      bursts.left_out = parent_runs - own_runs;
       const bool in_transactions = bursts.in_transaction == bursts.counts.size();
       const bool parent_consistent =
           (in_transactions || parent_runs >= min_executions) && parent_share >= min_share;
@@ -500,9 +510,6 @@ private:
     return std::min(1.0, static_cast<double>(workload.runs_after_parent(child, parent)) /
                              static_cast<double>(runs_possible));
   }
-  static double share(const model::Workload& workload, const Bursts& bursts) {
-    return pair_share(workload, bursts.fingerprint, bursts.parent);
-  }
 
   // Of the statements just before the run, the one whose executions the
   // child's runs follow most consistently; a statement that returns rows
@@ -583,10 +590,10 @@ private:
       finding.compute_fingerprint(advisor::fingerprint_hex(query.fingerprint) + ":" +
                                   advisor::fingerprint_hex(bursts.parent));
     }
-    const std::uint64_t parent_runs = executions(workload, bursts.fingerprint, bursts.parent);
+    const std::uint64_t parent_runs = bursts.parent_runs;
     const std::string parent_share = parent == nullptr
                                          ? std::string()
-                                         : core::percent(share(workload, bursts)) + " of " +
+                                         : core::percent(bursts.share) + " of " +
                                                core::group_digits(static_cast<std::int64_t>(parent_runs)) +
                                                (parent_runs == 1 ? " execution of " : " executions of ");
     const bool insert = query.shape.kind == StatementKind::insert;
@@ -693,15 +700,18 @@ private:
                                                 bursts.first});
     }
     if (parent != nullptr) {
-      const std::uint64_t runs =
-          std::min(parent_runs, workload.runs_after_parent(bursts.fingerprint, bursts.parent));
       std::string detail = "parent statement: a run of the child follows " +
-                           core::group_digits(static_cast<std::int64_t>(runs)) + " of its " +
+                           core::group_digits(static_cast<std::int64_t>(bursts.followed_runs)) + " of its " +
                            core::group_digits(static_cast<std::int64_t>(parent_runs)) + " executions (" +
-                           core::percent(share(workload, bursts)) + ")";
-      if (parent_runs < parent->calls) {
-        detail += "; " + core::group_digits(static_cast<std::int64_t>(parent->calls - parent_runs)) +
+                           core::percent(bursts.share) + ")";
+      const std::uint64_t batched = parent->calls - std::min(parent->calls, parent_runs + bursts.left_out);
+      if (batched > 0) {
+        detail += "; " + core::group_digits(static_cast<std::int64_t>(batched)) +
                   " more are followed by one batched query of " + table + " and are left out";
+      }
+      if (bursts.left_out > 0) {
+        detail += "; " + core::group_digits(static_cast<std::int64_t>(bursts.left_out)) +
+                  " more are followed by another loop (another code path) and are left out";
       }
       finding.evidence.push_back(core::Evidence{core::Evidence::Kind::query,
                                                 detail + ": " + advisor::short_query(parent->normalized),
