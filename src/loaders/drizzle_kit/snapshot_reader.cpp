@@ -1,8 +1,9 @@
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 
 #include "core/text.hpp"
+#include "loaders/drizzle_kit/snapshot_constraints.hpp"
+#include "loaders/drizzle_kit/snapshot_fields.hpp"
 #include "loaders/drizzle_kit/snapshot_policy.hpp"
-#include "loaders/fk_action.hpp"
 #include "model/catalog.hpp"
 #include "model/type_ref.hpp"
 
@@ -14,60 +15,13 @@ namespace pgadvise::loaders {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-using Path = std::vector<std::string>;
+using namespace snapshot;
 
 // The identifier PostgreSQL generates for "<name>_<suffix>": the name part is
 // shortened so the whole fits in 63 bytes, as makeObjectName does.
 std::string generated_name(const std::string& name, const std::string& suffix) {
   const std::size_t room = suffix.size() + 1 < 63 ? 63 - suffix.size() - 1 : 0;
   return core::truncate_identifier(name, room) + "_" + suffix;
-}
-
-std::string text_field(const Json& object, const std::string& key) {
-  if (!object.is_object()) {
-    return {};
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool flag_field(const Json& object, const std::string& key) {
-  if (!object.is_object()) {
-    return false;
-  }
-  const auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
-}
-
-const Json* member(const Json& object, const std::string& key) {
-  if (!object.is_object()) {
-    return nullptr;
-  }
-  const auto it = object.find(key);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::vector<std::string> string_list(const Json* value) {
-  std::vector<std::string> out;
-  if (value != nullptr && value->is_array()) {
-    for (const Json& item : *value) {
-      if (item.is_string()) {
-        out.push_back(item.get<std::string>());
-      }
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> comma_list(std::string_view text) {
-  std::vector<std::string> out;
-  for (const std::string& part : core::split(text, ',')) {
-    if (!core::trim(part).empty()) {
-      out.emplace_back(core::trim(part));
-    }
-  }
-  return out;
 }
 
 // A column default as SQL text: drizzle-kit stores SQL strings ("now()",
@@ -86,10 +40,71 @@ std::string strip_array_suffix(std::string text) {
   return text;
 }
 
+// A column's type; an enum the snapshot declares keeps its spelling and schema.
+model::TypeRef column_type(const model::Catalog& catalog, const std::string& type_text,
+                           const std::string& type_schema) {
+  model::TypeRef type = model::parse_type_text(type_text);
+  // Enums keep the spelling drizzle-kit stored (a quoted, mixed-case name
+  // stays as it is); the schema is the enum's, as the SQL replay records it.
+  const std::string bare = strip_array_suffix(std::string(core::trim(type_text)));
+  const std::string wanted_schema = type_schema.empty() ? std::string() : type_schema;
+  for (const model::Enum& item : catalog.enums) {
+    const bool same_name = item.name == bare || item.name == type.name;
+    if (same_name && (wanted_schema.empty() || item.schema == wanted_schema)) {
+      type.name = item.name;
+      type.schema = item.schema;
+      return type;
+    }
+  }
+  if (!type_schema.empty() && type_schema != "public") {
+    type.schema = type_schema;
+  }
+  return type;
+}
+
+void read_column(Sink& sink, const std::string& key, const Json& value, const Path& path,
+                 model::Table& table) {
+  const std::string type_text = text_field(value, "type");
+  if (!value.is_object() || type_text.empty()) {
+    sink.problem("column " + table.name + "." + key + " has no type", path);
+    return;
+  }
+  model::Column column;
+  column.name = entry_name(key, value);
+  column.type = column_type(sink.load().catalog, type_text, text_field(value, "typeSchema"));
+  column.not_null = flag_field(value, "notNull");
+  column.identity = member(value, "identity") != nullptr;
+  if (const Json* def = member(value, "default")) {
+    column.default_expr = default_text(*def);
+  }
+  column.location = sink.at(path);
+
+  if (flag_field(value, "primaryKey")) {
+    add_primary_key(sink, generated_name(table.name, "pkey"), {column.name}, column.location, table, path);
+    column.not_null = true;
+  }
+  // Older drizzle-kit kept column-level UNIQUE on the column itself.
+  if (flag_field(value, "isUnique")) {
+    std::string name = text_field(value, "uniqueName");
+    if (name.empty()) {
+      name = table.name + "_" + column.name + "_unique";
+    }
+    add_unique(std::move(name), {column.name}, column.location, table);
+  }
+  table.columns.push_back(std::move(column));
+}
+
+void read_policy(Sink& sink, const std::string& key, const Json& value, const Path& path,
+                 model::Table& table) {
+  model::Policy policy = snapshot_policy(key, value);
+  policy.location = sink.at(path);
+  table.policies.push_back(std::move(policy));
+}
+
 class SnapshotReader {
 public:
   SnapshotReader(const JsonKeyLines& lines, std::string file, SchemaLoad& load)
-      : m_lines(lines), m_file(std::move(file)), m_load(load) {}
+      : m_sink(lines, load), m_file(std::move(file)), m_load(load) {}
 
   void read(const Json& snapshot) {
     if (const Json* schemas = member(snapshot, "schemas")) {
@@ -112,12 +127,8 @@ public:
   }
 
 private:
-  [[nodiscard]] core::SourceLocation at(const Path& path) const { return m_lines.locate(path); }
-
-  void problem(std::string message, const Path& path) {
-    m_load.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
-                                                 "drizzle-kit snapshot: " + std::move(message), at(path)));
-  }
+  [[nodiscard]] core::SourceLocation at(const Path& path) const { return m_sink.at(path); }
+  void problem(std::string message, const Path& path) { m_sink.problem(std::move(message), path); }
 
   void add_schema(const std::string& name) {
     if (!name.empty() && !m_load.catalog.has_schema(name)) {
@@ -203,20 +214,20 @@ private:
     if (const Json* columns = member(value, "columns"); columns == nullptr || !columns->is_object()) {
       problem("table " + table.name + " has no columns object", path);
     }
-    read_entries(path, value, "columns", table, &SnapshotReader::read_column);
-    read_entries(path, value, "compositePrimaryKeys", table, &SnapshotReader::read_primary_key);
-    read_entries(path, value, "uniqueConstraints", table, &SnapshotReader::read_unique_constraint);
-    read_entries(path, value, "indexes", table, &SnapshotReader::read_index);
-    read_entries(path, value, "foreignKeys", table, &SnapshotReader::read_foreign_key);
-    read_entries(path, value, "checkConstraints", table, &SnapshotReader::read_check);
-    read_entries(path, value, "policies", table, &SnapshotReader::read_policy);
+    read_entries(path, value, "columns", table, &read_column);
+    read_entries(path, value, "compositePrimaryKeys", table, &read_primary_key);
+    read_entries(path, value, "uniqueConstraints", table, &read_unique_constraint);
+    read_entries(path, value, "indexes", table, &read_index);
+    read_entries(path, value, "foreignKeys", table, &read_foreign_key);
+    read_entries(path, value, "checkConstraints", table, &read_check);
+    read_entries(path, value, "policies", table, &read_policy);
     // drizzle-kit enables row-level security on a table that has policies.
     table.rls_enabled = flag_field(value, "isRLSEnabled") || !table.policies.empty();
     m_load.catalog.tables.push_back(std::move(table));
   }
 
-  using EntryReader = void (SnapshotReader::*)(const std::string& key, const Json& value, const Path& path,
-                                               model::Table& table);
+  using EntryReader = void (*)(Sink& sink, const std::string& key, const Json& value, const Path& path,
+                               model::Table& table);
 
   // Hands `read_entry` each entry of the table's keyed object `part`
   // ("columns", "indexes", ...) with its path; an absent or non-object part
@@ -228,288 +239,11 @@ private:
       return;
     }
     for (const auto& [key, value] : entries->items()) {
-      (this->*read_entry)(key, value, Path{table_path[0], table_path[1], part, key}, table);
+      read_entry(m_sink, key, value, Path{table_path[0], table_path[1], part, key}, table);
     }
   }
 
-  // The name an entry gives itself ({"name": ...}), else its key.
-  static std::string entry_name(const std::string& key, const Json& value) {
-    std::string name = text_field(value, "name");
-    return name.empty() ? key : name;
-  }
-
-  model::TypeRef column_type(const std::string& type_text, const std::string& type_schema) const {
-    model::TypeRef type = model::parse_type_text(type_text);
-    // Enums keep the spelling drizzle-kit stored (a quoted, mixed-case name
-    // stays as it is); the schema is the enum's, as the SQL replay records it.
-    const std::string bare = strip_array_suffix(std::string(core::trim(type_text)));
-    const std::string wanted_schema = type_schema.empty() ? std::string() : type_schema;
-    for (const model::Enum& item : m_load.catalog.enums) {
-      const bool same_name = item.name == bare || item.name == type.name;
-      if (same_name && (wanted_schema.empty() || item.schema == wanted_schema)) {
-        type.name = item.name;
-        type.schema = item.schema;
-        return type;
-      }
-    }
-    if (!type_schema.empty() && type_schema != "public") {
-      type.schema = type_schema;
-    }
-    return type;
-  }
-
-  void read_column(const std::string& key, const Json& value, const Path& path, model::Table& table) {
-    const std::string type_text = text_field(value, "type");
-    if (!value.is_object() || type_text.empty()) {
-      problem("column " + table.name + "." + key + " has no type", path);
-      return;
-    }
-    model::Column column;
-    column.name = entry_name(key, value);
-    column.type = column_type(type_text, text_field(value, "typeSchema"));
-    column.not_null = flag_field(value, "notNull");
-    column.identity = member(value, "identity") != nullptr;
-    if (const Json* def = member(value, "default")) {
-      column.default_expr = default_text(*def);
-    }
-    column.location = at(path);
-
-    if (flag_field(value, "primaryKey")) {
-      add_primary_key(generated_name(table.name, "pkey"), {column.name}, column.location, table, path);
-      column.not_null = true;
-    }
-    // Older drizzle-kit kept column-level UNIQUE on the column itself.
-    if (flag_field(value, "isUnique")) {
-      std::string name = text_field(value, "uniqueName");
-      if (name.empty()) {
-        name = table.name + "_" + column.name + "_unique";
-      }
-      add_unique(std::move(name), {column.name}, column.location, table);
-    }
-    table.columns.push_back(std::move(column));
-  }
-
-  void add_primary_key(std::string name, std::vector<std::string> columns, core::SourceLocation location,
-                       model::Table& table, const Path& path) {
-    if (table.primary_key() != nullptr) {
-      problem("table " + table.name + " has more than one primary key", path);
-      return;
-    }
-    table.indexes.insert(
-        table.indexes.begin(),
-        constraint_index(std::move(name), model::IndexKind::primary_key, std::move(columns), location));
-  }
-
-  static void add_unique(std::string name, std::vector<std::string> columns, core::SourceLocation location,
-                         model::Table& table) {
-    table.indexes.push_back(
-        constraint_index(std::move(name), model::IndexKind::unique_constraint, std::move(columns), location));
-  }
-
-  // A primary key or unique constraint over plain columns.
-  static model::Index constraint_index(std::string name, model::IndexKind kind,
-                                       std::vector<std::string> columns, core::SourceLocation location) {
-    model::Index index;
-    index.name = std::move(name);
-    index.kind = kind;
-    index.unique = true;
-    for (std::string& column : columns) {
-      index.keys.push_back({std::move(column), "", false, "", {}});
-    }
-    index.location = location;
-    return index;
-  }
-
-  // Whether every name is a column of the table (to tell the parts of a
-  // squashed "columns;name" string apart).
-  static bool all_columns(const model::Table& table, const std::vector<std::string>& names) {
-    return !names.empty() && std::all_of(names.begin(), names.end(), [&](const std::string& n) {
-      return table.find_column(n) != nullptr;
-    });
-  }
-
-  // Objects {"name", "columns"}; some releases stored drizzle-kit's squashed
-  // form "col1,col2;name" instead.
-  void read_primary_key(const std::string& key, const Json& value, const Path& path, model::Table& table) {
-    std::string name = entry_name(key, value);
-    std::vector<std::string> columns = string_list(member(value, "columns"));
-    if (value.is_string()) {
-      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-      columns = comma_list(parts.empty() ? std::string() : parts[0]);
-      if (parts.size() >= 2) {
-        if (!all_columns(table, columns) && all_columns(table, comma_list(parts[1]))) {
-          columns = comma_list(parts[1]);
-          name = parts[0];
-        } else if (!parts[1].empty()) {
-          name = parts[1];
-        }
-      }
-    }
-    if (columns.empty()) {
-      problem("primary key " + key + " of " + table.name + " has no columns", path);
-      return;
-    }
-    add_primary_key(std::move(name), std::move(columns), at(path), table, path);
-  }
-
-  // Objects {"name", "columns", "nullsNotDistinct"}; squashed "name;cols;nnd".
-  void read_unique_constraint(const std::string& key, const Json& value, const Path& path,
-                              model::Table& table) {
-    std::string name = entry_name(key, value);
-    std::vector<std::string> columns = string_list(member(value, "columns"));
-    if (value.is_string()) {
-      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-      if (parts.size() >= 2) {
-        name = parts[0].empty() ? key : parts[0];
-        columns = comma_list(parts[1]);
-      }
-    }
-    if (columns.empty()) {
-      problem("unique constraint " + key + " of " + table.name + " has no columns", path);
-      return;
-    }
-    add_unique(std::move(name), std::move(columns), at(path), table);
-  }
-
-  // One index key: a column name (v5/v6 strings), {"name"} (early objects),
-  // or v7's {"expression", "isExpression", "asc", "nulls", "opclass"}.
-  static std::optional<model::IndexKey> index_key(const Json& item, const model::Table& table) {
-    model::IndexKey key;
-    if (item.is_string()) {
-      const std::string text = item.get<std::string>();
-      // drizzle-kit wrote the SQL of expression keys where a name belongs.
-      if (table.find_column(text) == nullptr && text.find_first_of("( ") != std::string::npos) {
-        key.expression = text;
-      } else {
-        key.column = text;
-      }
-      return key;
-    }
-    if (!item.is_object()) {
-      return std::nullopt;
-    }
-    const std::string expression = text_field(item, "expression");
-    const std::string name = text_field(item, "name");
-    if (!expression.empty()) {
-      (flag_field(item, "isExpression") ? key.expression : key.column) = expression;
-    } else if (!name.empty()) {
-      key.column = name;
-    } else {
-      return std::nullopt;
-    }
-    const Json* asc = member(item, "asc");
-    key.descending = asc != nullptr && asc->is_boolean() && !asc->get<bool>();
-    const std::string nulls = text_field(item, "nulls"); // drizzle-kit writes "first" or "last"
-    if (nulls == "first" || nulls == "last") {
-      key.nulls_first = nulls == "first";
-    }
-    key.opclass = text_field(item, "opclass");
-    return key;
-  }
-
-  void read_index(const std::string& key, const Json& value, const Path& path, model::Table& table) {
-    model::Index index;
-    index.name = entry_name(key, value);
-    const Json* columns = nullptr;
-    Json squashed_columns = Json::array();
-    if (value.is_object()) {
-      columns = member(value, "columns");
-      index.unique = flag_field(value, "isUnique");
-      index.predicate = text_field(value, "where");
-      const std::string method =
-          text_field(value, "method").empty() ? text_field(value, "using") : text_field(value, "method");
-      if (!method.empty()) {
-        index.method = core::to_lower(method);
-      }
-    } else if (value.is_string()) { // squashed "name;col1,col2;isUnique"
-      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-      if (parts.size() >= 2) {
-        index.name = parts[0].empty() ? key : parts[0];
-        for (const std::string& column : comma_list(parts[1])) {
-          squashed_columns.push_back(column);
-        }
-        columns = &squashed_columns;
-        index.unique = parts.size() >= 3 && parts[2] == "true";
-      }
-    }
-    if (columns != nullptr && columns->is_array()) {
-      for (const Json& item : *columns) {
-        if (auto index_key_value = index_key(item, table)) {
-          index.keys.push_back(std::move(*index_key_value));
-        }
-      }
-    }
-    if (index.keys.empty()) {
-      problem("index " + key + " of " + table.name + " has no readable columns", path);
-      return;
-    }
-    index.location = at(path);
-    table.indexes.push_back(std::move(index));
-  }
-
-  void read_foreign_key(const std::string& key, const Json& value, const Path& path, model::Table& table) {
-    model::ForeignKey fk;
-    fk.name = entry_name(key, value);
-    std::string schema_to;
-    if (value.is_object()) {
-      fk.columns = string_list(member(value, "columnsFrom"));
-      fk.ref_table = text_field(value, "tableTo");
-      fk.ref_columns = string_list(member(value, "columnsTo"));
-      schema_to = text_field(value, "schemaTo");
-      fk.on_delete = fk_action_from_words(text_field(value, "onDelete")).value_or(model::FkAction::no_action);
-      fk.on_update = fk_action_from_words(text_field(value, "onUpdate")).value_or(model::FkAction::no_action);
-    } else if (value.is_string()) {
-      // name;tableFrom;columnsFrom;tableTo;columnsTo;onUpdate;onDelete;schemaTo
-      const std::vector<std::string> parts = core::split(value.get<std::string>(), ';');
-      if (parts.size() >= 5) {
-        fk.name = parts[0].empty() ? key : parts[0];
-        fk.columns = comma_list(parts[2]);
-        fk.ref_table = parts[3];
-        fk.ref_columns = comma_list(parts[4]);
-        fk.on_update = fk_action_from_words(parts.size() > 5 ? parts[5] : std::string())
-                           .value_or(model::FkAction::no_action);
-        fk.on_delete = fk_action_from_words(parts.size() > 6 ? parts[6] : std::string())
-                           .value_or(model::FkAction::no_action);
-        schema_to = parts.size() > 7 ? parts[7] : std::string();
-      }
-    }
-    // drizzle-kit omits schemaTo for public targets and writes the SQL
-    // unqualified, so an absent schema is public.
-    if (const auto ref_dot = fk.ref_table.find('.'); ref_dot != std::string::npos && schema_to.empty()) {
-      schema_to = fk.ref_table.substr(0, ref_dot); // "tableTo": "auth.users"
-      fk.ref_table = fk.ref_table.substr(ref_dot + 1);
-    }
-    fk.ref_schema = schema_to.empty() ? "public" : schema_to;
-    if (fk.columns.empty() || fk.ref_table.empty() || fk.columns.size() != fk.ref_columns.size()) {
-      problem("foreign key " + key + " of " + table.name + " has no matching column lists", path);
-      return;
-    }
-    fk.location = at(path);
-    table.foreign_keys.push_back(std::move(fk));
-  }
-
-  // v7: {"name", "value"}.
-  void read_check(const std::string& key, const Json& value, const Path& path, model::Table& table) {
-    model::CheckConstraint check;
-    check.name = entry_name(key, value);
-    check.expression = text_field(value, "value");
-    if (value.is_string()) { // squashed "name;value"
-      const std::string text = value.get<std::string>();
-      const auto semicolon = text.find(';');
-      check.name = semicolon == std::string::npos ? key : text.substr(0, semicolon);
-      check.expression = semicolon == std::string::npos ? text : text.substr(semicolon + 1);
-    }
-    check.location = at(path);
-    table.checks.push_back(std::move(check));
-  }
-
-  void read_policy(const std::string& key, const Json& value, const Path& path, model::Table& table) {
-    model::Policy policy = snapshot_policy(key, value);
-    policy.location = at(path);
-    table.policies.push_back(std::move(policy));
-  }
-
-  const JsonKeyLines& m_lines;
+  Sink m_sink;
   std::string m_file;
   SchemaLoad& m_load;
 };
