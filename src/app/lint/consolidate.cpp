@@ -123,9 +123,14 @@ bool plain_btree(const ProposedIndex& index) {
   return index.method == "btree" && !index.unique && index.rest.empty();
 }
 
+// `longer` has more keys, or the same keys and INCLUDE columns besides (the
+// workload's index set covers a query that way): either serves `shorter`.
 bool leads_with(const ProposedIndex& longer, const ProposedIndex& shorter, bool any_order) {
+  const bool covering =
+      longer.rest.rfind("INCLUDE", 0) == 0 && longer.columns.size() == shorter.columns.size();
   if (longer.table != shorter.table || longer.method != "btree" ||
-      longer.rest.find("WHERE") != std::string::npos || longer.columns.size() <= shorter.columns.size()) {
+      longer.rest.find("WHERE") != std::string::npos ||
+      (longer.columns.size() <= shorter.columns.size() && !covering)) {
     return false;
   }
   const auto lead_end = longer.columns.begin() + static_cast<std::ptrdiff_t>(shorter.columns.size());

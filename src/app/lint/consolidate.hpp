@@ -34,8 +34,9 @@ std::optional<ProposedIndex> parse_proposed_index(std::string_view ddl);
 //   INDEX, the same column conversion); findings without a fix merge only
 //   with the same rule and fingerprint (one object reported twice);
 // - subsumed: a plain btree index whose columns lead another proposed
-//   index on the same table (for a foreign key, in any order) is served by
-//   that index, so only the longer one is proposed.
+//   index on the same table (for a foreign key, in any order), or are all
+//   of its keys when it has INCLUDE columns besides, is served by that
+//   index, so only the larger one is proposed.
 //
 // A merged finding is its primary finding (rule, message, help, object,
 // location and fingerprint are the primary's, so the fingerprint stays

@@ -117,6 +117,19 @@ TEST(Consolidate, ChainsOfPrefixesEndInTheLongestIndex) {
   EXPECT_NE(findings[0].fix->ddl.find("(a, b, c)"), std::string::npos);
 }
 
+TEST(Consolidate, ACoveringIndexWithTheSameKeysServesTheForeignKey) {
+  // The workload's index set answers the join table's lookup by tag with
+  // (tag_id) INCLUDE (post_id): the foreign key's (tag_id) is served by it.
+  core::Finding covering = seq_scan("post_tags", {"tag_id"});
+  covering.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS post_tags_tag_id_idx ON post_tags (tag_id) "
+                      "INCLUDE (post_id);";
+  std::vector<core::Finding> findings{fk("post_tags", {"tag_id"}), covering};
+  consolidate_findings(findings, nullptr);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].rule_ids.front(), "unindexed-foreign-key");
+  EXPECT_NE(findings[0].fix->ddl.find("INCLUDE (post_id)"), std::string::npos) << findings[0].fix->ddl;
+}
+
 TEST(Consolidate, ForeignKeyColumnsLeadInAnyOrderQueryColumnsDoNot) {
   std::vector<core::Finding> fk_case{fk("t", {"b", "a"}), filter("t", {"a", "b", "c"})};
   consolidate_findings(fk_case, nullptr);
