@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace hostile_input_test {
@@ -66,7 +67,10 @@ class HostileInput : public ::testing::Test {
 protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    m_dir = fs::path(::testing::TempDir()) / (std::string("hostile-") + info->name());
+    // The process id keeps two runs of one case (ctest beside a filtered
+    // run) out of each other's folder.
+    m_dir = fs::path(::testing::TempDir()) /
+            ("hostile-" + std::to_string(::getpid()) + "-" + std::string(info->name()));
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
     // Readable by the unprivileged user some cases run as.
