@@ -1,5 +1,8 @@
 #include "loaders/logs/decompress.hpp"
 
+#include "loaders/logs/read_ahead.hpp"
+#include "loaders/logs/zstd_frames.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bzlib.h>
@@ -8,7 +11,6 @@
 #include <lzma.h>
 #include <unistd.h>
 #include <zlib.h>
-#include <zstd.h>
 
 namespace pgadvise::loaders {
 
@@ -256,50 +258,6 @@ private:
   bool m_done = false;
 };
 
-class ZstdSource final : public Decoder {
-public:
-  explicit ZstdSource(std::unique_ptr<RawFile> file)
-      : Decoder(std::move(file)), m_stream(ZSTD_createDStream()) {}
-  ~ZstdSource() override { ZSTD_freeDStream(m_stream); }
-  ZstdSource(const ZstdSource&) = delete;
-  ZstdSource& operator=(const ZstdSource&) = delete;
-  ZstdSource(ZstdSource&&) = delete;
-  ZstdSource& operator=(ZstdSource&&) = delete;
-
-  long read(char* out, std::size_t size) override {
-    if (m_stream == nullptr) {
-      return -1;
-    }
-    ZSTD_outBuffer output{out, size, 0};
-    while (output.pos < output.size) {
-      std::size_t available = m_input.size - m_input.pos;
-      const char* next = static_cast<const char*>(m_input.src) + m_input.pos;
-      if (!refill(available, next)) {
-        return -1;
-      }
-      m_input = ZSTD_inBuffer{next, available, 0};
-      if (available == 0 && at_end()) {
-        if (m_in_frame) {
-          return -1;
-        }
-        break;
-      }
-      const std::size_t rc = ZSTD_decompressStream(m_stream, &output, &m_input);
-      if (ZSTD_isError(rc) != 0U) {
-        return -1;
-      }
-      m_in_frame = rc != 0;
-    }
-    return static_cast<long>(output.pos);
-  }
-  [[nodiscard]] Compression compression() const override { return Compression::zstd; }
-
-private:
-  ZSTD_DStream* m_stream;
-  ZSTD_inBuffer m_input{nullptr, 0, 0};
-  bool m_in_frame = false;
-};
-
 } // namespace
 
 std::string_view compression_name(Compression compression) {
@@ -326,7 +284,11 @@ Compression detect_compression(std::string_view head) {
                               6))) {
     return Compression::xz;
   }
-  if (starts("\x28\xb5\x2f\xfd")) {
+  // A zstd frame, or a skippable frame (0x184D2A50 to 0x184D2A5F, little
+  // endian) before one, as pzstd writes each of its frames.
+  if (starts("\x28\xb5\x2f\xfd") ||
+      (head.size() >= 4 && (static_cast<unsigned char>(head[0]) & 0xF0U) == 0x50U &&
+       head.substr(1, 3) == "\x2a\x4d\x18")) {
     return Compression::zstd;
   }
   return Compression::none;
@@ -334,14 +296,22 @@ Compression detect_compression(std::string_view head) {
 
 std::unique_ptr<ByteSource> ByteSource::open_fd(int fd) {
   auto file = std::make_unique<RawFile>(fd);
+  // Compressed input is decoded on a thread of its own, ahead of its reader
+  // (loaders/logs/read_ahead); zstd frames on two (loaders/logs/zstd_frames).
+  std::unique_ptr<ByteSource> decoder;
   switch (detect_compression(file->sniff())) {
-  case Compression::gzip: return std::make_unique<GzipSource>(std::move(file));
-  case Compression::bzip2: return std::make_unique<Bzip2Source>(std::move(file));
-  case Compression::xz: return std::make_unique<XzSource>(std::move(file));
-  case Compression::zstd: return std::make_unique<ZstdSource>(std::move(file));
-  case Compression::none: break;
+  case Compression::gzip: decoder = std::make_unique<GzipSource>(std::move(file)); break;
+  case Compression::bzip2: decoder = std::make_unique<Bzip2Source>(std::move(file)); break;
+  case Compression::xz: decoder = std::make_unique<XzSource>(std::move(file)); break;
+  case Compression::zstd: {
+    std::shared_ptr<RawFile> raw(std::move(file));
+    decoder = std::make_unique<ZstdFramesSource>(
+        [raw](char* out, std::size_t size) { return raw->read(out, size); });
+    break;
   }
-  return std::make_unique<PlainSource>(std::move(file));
+  case Compression::none: return std::make_unique<PlainSource>(std::move(file));
+  }
+  return std::make_unique<ReadAheadSource>(std::move(decoder));
 }
 
 } // namespace pgadvise::loaders
