@@ -1,6 +1,7 @@
 #include "app/inputs/discovery.hpp"
 
 #include "app/inputs/discovery_files.hpp"
+#include "app/inputs/drizzle_configs.hpp"
 #include "core/file.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
@@ -33,8 +34,6 @@ namespace {
 // Where projects keep migrations when no drizzle.config says, in order.
 constexpr std::array<std::string_view, 4> k_candidate_dirs = {"drizzle", "migrations", "db/migrations",
                                                               "src/db/migrations"};
-// How far up from a migrations folder or file to look for its project.
-constexpr int k_max_parent_levels = 6;
 // Where Drizzle projects keep their schema when drizzle.config names none
 // (files, or folders of files), in order; the first that exists is used.
 constexpr std::array<std::string_view, 8> k_conventional_schemas = {
@@ -113,7 +112,7 @@ private:
       return std::nullopt;
     }
     if (looks_like_config_name(name)) {
-      if (!accept_config(file)) {
+      if (!m_configs.accept(file)) {
         return std::nullopt;
       }
       add_project(file.parent_path().empty() ? fs::path(".") : file.parent_path(), file);
@@ -140,14 +139,14 @@ private:
       m_scan.emplace();
       m_scan->root = absolute_normal(dir);
       scan_project(*m_scan);
-      m_scanned_runs = scanned_kit_runs(*m_scan);
+      m_configs.set_scanned_runs(scanned_kit_runs(*m_scan));
     }
     std::optional<fs::path> own = find_drizzle_config(dir);
-    if (own && !accept_config(*own)) {
+    if (own && !m_configs.accept(*own)) {
       own.reset();
     }
     if (!own) {
-      const std::vector<fs::path> configs = postgres_configs(dir);
+      const std::vector<fs::path> configs = m_configs.postgres_configs(dir);
       if (!configs.empty()) {
         add_nested_configs(dir, configs);
         return;
@@ -163,63 +162,6 @@ private:
     } else {
       add_project(dir, std::nullopt);
     }
-  }
-
-  // Every PostgreSQL drizzle config below `dir`: drizzle.config.* files, and
-  // any file a package.json script passes to drizzle-kit by --config (which
-  // may have any name: configs/postgresql.config.ts). Configs of another
-  // dialect are skipped with a note.
-  std::vector<fs::path> postgres_configs(const fs::path& dir) {
-    std::vector<fs::path> found = find_nested_configs(dir);
-    std::vector<fs::path> manifests;
-    if (is_file(dir / "package.json")) {
-      manifests.push_back(dir / "package.json");
-    }
-    walk_directories(dir, true, [&](const fs::path& sub, const std::string& /*name*/) {
-      if (is_file(sub / "package.json")) {
-        manifests.push_back(sub / "package.json");
-      }
-    });
-    const fs::path dir_abs = absolute_normal(dir);
-    std::vector<KitRun> runs = m_scanned_runs;
-    for (const fs::path& manifest : manifests) {
-      const std::vector<KitRun> more = read_kit_runs(manifest);
-      runs.insert(runs.end(), more.begin(), more.end());
-    }
-    for (const KitRun& run : runs) {
-      const fs::path relative = run.config.lexically_relative(dir_abs);
-      if (relative.empty() || *relative.begin() == ".." || !is_file(run.config)) {
-        continue;
-      }
-      found.push_back((dir / relative).lexically_normal());
-    }
-    std::sort(found.begin(), found.end());
-    std::vector<fs::path> out;
-    std::set<fs::path> seen;
-    for (const fs::path& config : found) {
-      if (seen.insert(absolute_normal(config)).second && accept_config(config)) {
-        out.push_back(config);
-      }
-    }
-    return out;
-  }
-
-  // Whether a config is for PostgreSQL; another dialect's is skipped, saying so.
-  bool accept_config(const fs::path& config_file) {
-    const auto judged = m_judged_configs.find(absolute_normal(config_file));
-    if (judged != m_judged_configs.end()) {
-      return judged->second;
-    }
-    auto config = read_drizzle_config(config_file);
-    const bool postgres = !config || is_postgres_dialect(config->dialect);
-    m_judged_configs.emplace(absolute_normal(config_file), postgres);
-    if (postgres) {
-      return true;
-    }
-    m_sources.notes.push_back("skipped " + display_path(config_file) + ": its dialect is " + config->dialect +
-                              ", and pgadvise reads PostgreSQL only");
-    m_skipped_outs.insert(absolute_normal(choose_base(config_file, *config).base / drizzle_out_dir(*config)));
-    return false;
   }
 
   // Schema files named on the command line (a file, a folder of them, a glob).
@@ -266,78 +208,6 @@ private:
     return drizzle ? files : std::vector<fs::path>{};
   }
 
-  // The folder drizzle-kit runs in for `config_file`, from which it resolves
-  // `out`, `schema` and `migrations`: each folder whose package.json scripts
-  // run drizzle-kit with --config naming this file, then the config's own
-  // folder (where drizzle-kit finds it without --config). The first whose
-  // `out` holds migrations wins, else the first whose `schema` exists, else
-  // the first.
-  struct ConfigBase {
-    fs::path base;
-    std::string why;
-    bool several = false; // more than one folder was possible
-  };
-
-  [[nodiscard]] ConfigBase choose_base(const fs::path& config_file, const DrizzleConfig& config) const {
-    const fs::path own = config_file.parent_path().empty() ? fs::path(".") : config_file.parent_path();
-    const fs::path own_abs = absolute_normal(own);
-    const fs::path config_abs = absolute_normal(config_file);
-    std::vector<ConfigBase> candidates;
-    const auto consider = [&](const KitRun& run) {
-      if (run.config != config_abs) {
-        return;
-      }
-      fs::path base = (own / run.run_dir.lexically_relative(own_abs)).lexically_normal();
-      if (base.empty()) {
-        base = ".";
-      }
-      candidates.push_back({base, run.where + " runs drizzle-kit there with --config", false});
-    };
-    fs::path up = own_abs;
-    for (int level = 0; level <= k_max_parent_levels; ++level) {
-      if (is_file(up / "package.json")) {
-        for (const KitRun& run : read_kit_runs(up / "package.json")) {
-          consider(run);
-        }
-      }
-      if (fs::exists(up / ".git") || up == up.parent_path()) {
-        break;
-      }
-      up = up.parent_path();
-    }
-    for (const KitRun& run : m_scanned_runs) {
-      consider(run);
-    }
-    candidates.push_back(
-        {own, "drizzle-kit run without --config resolves it from the config's own folder", false});
-    const std::string out = drizzle_out_dir(config);
-    const bool several = std::any_of(candidates.begin(), candidates.end(), [&](const ConfigBase& candidate) {
-      return absolute_normal(candidate.base) != own_abs;
-    });
-    for (const ConfigBase& candidate : candidates) {
-      if (is_migrations_dir(candidate.base / out)) {
-        return {candidate.base, candidate.why + "; its `out` " + out + " holds the migrations there",
-                several};
-      }
-    }
-    for (const ConfigBase& candidate : candidates) {
-      if (!expand_schema_paths(candidate.base, config.schema).empty()) {
-        return {candidate.base, candidate.why + "; its `schema` is there", several};
-      }
-    }
-    return {candidates.front().base, candidates.front().why, several};
-  }
-
-  // The base for `config_file`, saying which and why when it mattered.
-  fs::path config_base(const fs::path& config_file, const DrizzleConfig& config) {
-    ConfigBase chosen = choose_base(config_file, config);
-    if (chosen.several) {
-      m_sources.notes.push_back(display_path(config_file) + ": `out` and `schema` resolved from " +
-                                shown_dir(chosen.base) + " (" + chosen.why + ")");
-    }
-    return chosen.base;
-  }
-
   // Project facts (Drizzle config, dependencies) for a migrations folder or
   // file given on its own: from the nearest enclosing project, if any.
   void adopt_enclosing_project(const fs::path& start) {
@@ -348,7 +218,7 @@ private:
     for (int level = 0; level <= k_max_parent_levels; ++level) {
       if (is_project_dir(dir)) {
         std::optional<fs::path> config = find_drizzle_config(dir);
-        if (config && !accept_config(*config)) {
+        if (config && !m_configs.accept(*config)) {
           config.reset();
         }
         fill_project(dir, config);
@@ -422,7 +292,7 @@ private:
     }
     project.uses_drizzle = true;
     project.drizzle_config = absolute_normal(*config_file);
-    m_schema_base = config_base(*config_file, *config);
+    m_schema_base = m_configs.base(*config_file, *config);
     project.drizzle_out = relative_out(project.root, m_schema_base, drizzle_out_dir(*config));
     project.drizzle_schema_paths = config->schema;
     project.casing = config->casing;
@@ -440,7 +310,7 @@ private:
     if (config_file) {
       auto config = read_drizzle_config(*config_file);
       const std::string out = config ? drizzle_out_dir(*config) : std::string(k_drizzle_default_out);
-      const fs::path base = config ? choose_base(*config_file, *config).base : root;
+      const fs::path base = config ? m_configs.choose_base(*config_file, *config).base : root;
       const fs::path out_dir = (base / out).lexically_normal();
       const std::string config_name = display_path(*config_file);
       if (is_migrations_dir(out_dir) && add_migrations_dir(out_dir, "the `out` folder of " + config_name)) {
@@ -458,7 +328,8 @@ private:
     std::vector<fs::path> journals = find_journals(root);
     journals.erase(std::remove_if(journals.begin(), journals.end(),
                                   [&](const fs::path& journal) {
-                                    return !postgres_migrations(journal.parent_path().parent_path());
+                                    return !m_configs.postgres_migrations(
+                                        journal.parent_path().parent_path());
                                   }),
                    journals.end());
     if (!journals.empty()) {
@@ -496,7 +367,7 @@ private:
     auto config = read_drizzle_config(config_file);
     const std::string out = config ? drizzle_out_dir(*config) : std::string(k_drizzle_default_out);
     if (config) {
-      config_dir = config_base(config_file, *config);
+      config_dir = m_configs.base(config_file, *config);
       project.drizzle_config = absolute_normal(config_file);
       project.drizzle_schema_paths = config->schema;
       project.casing = config->casing;
@@ -521,30 +392,9 @@ private:
     }
   }
 
-  // Whether a migrations folder is PostgreSQL's: not the `out` of a config
-  // of another dialect, and no journal or snapshot naming another dialect.
-  bool postgres_migrations(const fs::path& dir) {
-    if (m_skipped_outs.count(absolute_normal(dir)) != 0) {
-      return false;
-    }
-    const std::string dialect = migrations_dialect(dir);
-    if (is_postgres_dialect(dialect)) {
-      return true;
-    }
-    m_sources.notes.push_back("skipped " + shown_dir(dir) + ": drizzle-kit generated it for " + dialect +
-                              ", and pgadvise reads PostgreSQL only");
-    return false;
-  }
-
-  static std::string relative_out(const fs::path& root, const fs::path& base, const std::string& out) {
-    const fs::path relative =
-        (absolute_normal(base) / out).lexically_normal().lexically_relative(absolute_normal(root));
-    return relative.empty() ? out : relative.generic_string();
-  }
-
   // False when the folder is another dialect's (skipped, with a note).
   bool add_migrations_dir(const fs::path& dir, const std::string& how) {
-    if (!postgres_migrations(dir)) {
+    if (!m_configs.postgres_migrations(dir)) {
       return false;
     }
     if (m_sources.migrations_dir) {
@@ -577,10 +427,8 @@ private:
 
   SchemaSources m_sources;
   std::optional<model::Project> m_scan;      // the scan of the first folder given
-  std::vector<KitRun> m_scanned_runs;        // its drizzle-kit runs with --config
   fs::path m_schema_base;                    // where the project's config resolves `schema`
-  std::set<fs::path> m_skipped_outs;         // `out` folders of configs of another dialect
-  std::map<fs::path, bool> m_judged_configs; // config -> whether it is PostgreSQL's
+  DrizzleConfigs m_configs{m_sources.notes}; // which configs are read, and where each runs
   bool m_have_project = false;
   bool m_journal_seen = false;
 };

@@ -17,6 +17,9 @@
 
 namespace pgadvise::app::discovery_files {
 
+// How far up from a folder or file to look for its project.
+constexpr int k_max_parent_levels = 6;
+
 bool has_suffix(std::string_view text, std::string_view suffix);
 bool is_file(const std::filesystem::path& path);
 bool is_dir(const std::filesystem::path& path);
