@@ -1,5 +1,7 @@
 #include "rules/support/push_reach.hpp"
 
+#include "rules/support/invocation_targets.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -13,46 +15,6 @@ namespace {
 constexpr int k_max_depth = 24;
 constexpr std::size_t k_max_reaches = 1000;
 constexpr std::size_t k_max_suffixes = 64; // distinct pushes below one node
-
-std::string parent_of(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? std::string{} : std::string(path.substr(0, slash));
-}
-
-std::string base_of(std::string_view path) {
-  const std::size_t slash = path.rfind('/');
-  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
-// `*` matches any run of characters (npm-run-all patterns, workspace globs).
-bool glob_match(std::string_view pattern, std::string_view text) {
-  if (pattern.empty()) {
-    return text.empty();
-  }
-  if (pattern[0] == '*') {
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-      if (glob_match(pattern.substr(1), text.substr(i))) {
-        return true;
-      }
-    }
-    return false;
-  }
-  return !text.empty() && pattern[0] == text[0] && glob_match(pattern.substr(1), text.substr(1));
-}
-
-// `./apps/api`, `api...`, `^api`, `{apps/api}` -> what a selector names.
-std::string clean_selector(std::string selector) {
-  while (!selector.empty() && (selector[0] == '^' || selector[0] == '{' || selector[0] == '!')) {
-    selector.erase(0, 1);
-  }
-  while (!selector.empty() && (selector.back() == '.' || selector.back() == '}' || selector.back() == '/')) {
-    selector.pop_back();
-  }
-  if (selector.rfind("./", 0) == 0) {
-    selector.erase(0, 2);
-  }
-  return selector;
-}
 
 // What lies below one node: the pushes it reaches, each with the steps from
 // the node down to the push. Computed once per node and shared by every
@@ -129,15 +91,15 @@ public:
     for (const Command& command : commands) {
       for (const Invocation& inv : command.invocations) {
         if (inv.kind == InvocationKind::run_script) {
-          for (const auto& [package, script] : resolve_scripts(inv)) {
+          for (const auto& [package, script] : scripts_run_by(m_project, inv)) {
             m_referenced.insert(script);
           }
         } else if (inv.kind == InvocationKind::run_file) {
-          if (const CommandFile* file = resolve_file(inv)) {
+          if (const CommandFile* file = file_run_by(m_project, inv)) {
             m_referenced.insert(file);
           }
         } else if (inv.kind == InvocationKind::make_target) {
-          if (const CommandFile* target = resolve_target(inv)) {
+          if (const CommandFile* target = target_run_by(m_project, inv)) {
             m_referenced.insert(target);
           }
         }
@@ -336,7 +298,7 @@ private:
     case InvocationKind::drizzle_generate:
     case InvocationKind::run_program: break;
     case InvocationKind::run_script:
-      for (const auto& [package, script] : resolve_scripts(inv)) {
+      for (const auto& [package, script] : scripts_run_by(m_project, inv)) {
         for (const Suffix& below :
              node_suffixes(Node{NodeKind::script, script, "\"" + script->name + "\"", script, package},
                            {script->command}, depth + 1)) {
@@ -347,13 +309,13 @@ private:
       }
       break;
     case InvocationKind::run_file:
-      if (const CommandFile* file = resolve_file(inv)) {
+      if (const CommandFile* file = file_run_by(m_project, inv)) {
         out = node_suffixes(Node{NodeKind::shell_file, file, file->path, nullptr, nullptr}, file->commands,
                             depth + 1);
       }
       break;
     case InvocationKind::make_target:
-      if (const CommandFile* target = resolve_target(inv)) {
+      if (const CommandFile* target = target_run_by(m_project, inv)) {
         out = node_suffixes(Node{NodeKind::make_target, target, target->target, nullptr, nullptr},
                             target->commands, depth + 1);
       }
@@ -369,102 +331,11 @@ private:
     suffix.push_text = inv.text;
     suffix.target = inv.target;
     suffix.steps.push_back({command.location, m_target.label(inv)});
-    suffix.package = package_for_invocation(inv);
+    suffix.package = package_run_in(m_project, inv);
     suffix.push_script = node.script;
     suffix.edit_location = command.location;
     suffix.edit_text = inv.text;
     return suffix;
-  }
-
-  [[nodiscard]] const Package* package_for_invocation(const Invocation& inv) const {
-    if (!inv.workspace.empty() && inv.workspace != "*") {
-      for (const Package& package : m_project.packages) {
-        if (selects(inv.workspace, package)) {
-          return &package;
-        }
-      }
-    }
-    return package_for_dir(m_project, inv.package_dir);
-  }
-
-  static bool selects(const std::string& selector, const Package& package) {
-    const std::string wanted = clean_selector(selector);
-    return !wanted.empty() && (package.name == wanted || package.dir == wanted ||
-                               glob_match(wanted, package.name) || glob_match(wanted, package.dir));
-  }
-
-  [[nodiscard]] std::vector<std::pair<const Package*, const Script*>>
-  resolve_scripts(const Invocation& inv) const {
-    std::vector<const Package*> packages;
-    if (inv.workspace == "*") {
-      for (const Package& package : m_project.packages) {
-        if (!package.dir.empty()) {
-          packages.push_back(&package);
-        }
-      }
-    } else if (!inv.workspace.empty()) {
-      for (const Package& package : m_project.packages) {
-        if (selects(inv.workspace, package)) {
-          packages.push_back(&package);
-        }
-      }
-    } else if (const Package* package = package_for_dir(m_project, inv.package_dir)) {
-      packages.push_back(package);
-    }
-    std::vector<std::pair<const Package*, const Script*>> out;
-    for (const Package* package : packages) {
-      const bool hooks = package->package_manager == "npm" || package->package_manager == "yarn";
-      for (const Script& script : package->scripts) {
-        const bool named = inv.target.find('*') != std::string::npos ? glob_match(inv.target, script.name)
-                                                                     : script.name == inv.target;
-        // npm and yarn run preX and postX around X.
-        const bool hook = hooks && inv.target.find('*') == std::string::npos &&
-                          (script.name == "pre" + inv.target || script.name == "post" + inv.target);
-        if (named || hook) {
-          out.emplace_back(package, &script);
-        }
-      }
-    }
-    return out;
-  }
-
-  [[nodiscard]] const CommandFile* resolve_file(const Invocation& inv) const {
-    const std::vector<CommandFile>& files = m_project.command_files;
-    for (const CommandFile& file : files) {
-      if (file.target.empty() && file.path == inv.target) {
-        return &file;
-      }
-    }
-    // Container paths (/app/docker-entrypoint.sh) and files copied elsewhere: match the name,
-    // preferring the directory the command runs in.
-    const std::string name = base_of(inv.target);
-    const CommandFile* only = nullptr;
-    int count = 0;
-    for (const CommandFile& file : files) {
-      if (!file.target.empty() || base_of(file.path) != name) {
-        continue;
-      }
-      if (parent_of(file.path) == inv.package_dir) {
-        return &file;
-      }
-      only = &file;
-      ++count;
-    }
-    return count == 1 ? only : nullptr;
-  }
-
-  [[nodiscard]] const CommandFile* resolve_target(const Invocation& inv) const {
-    const std::string dir = parent_of(inv.makefile);
-    for (const CommandFile& file : m_project.command_files) {
-      if (file.target.empty() || parent_of(file.path) != dir) {
-        continue;
-      }
-      const bool same_file = file.path == inv.makefile || base_of(inv.makefile) == "Makefile";
-      if (same_file && (inv.target.empty() || file.target == inv.target)) {
-        return &file; // an empty target is the file's first (default) target
-      }
-    }
-    return nullptr;
   }
 
   // Scripts, shell files and targets that push but that nothing runs: someone runs them by hand.
