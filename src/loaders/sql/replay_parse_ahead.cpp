@@ -67,6 +67,9 @@ pg::TreeParse ParseAhead::take(std::size_t index) {
         dropped.push_back(std::move(slot));
       }
       ++m_consumed;
+      // The worker may be waiting for room: a jump of more than the window
+      // must wake it here, before this loop waits for its next tree.
+      m_changed.notify_all();
     }
   }
   m_changed.notify_all();
