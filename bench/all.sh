@@ -8,7 +8,8 @@
 #    PGADVISE=path/to/pgadvise times that binary instead),
 # 3. logs: makes the 1 GB PostgreSQL 15 stderr log if missing
 #    (bench/make-log.sh), times `wc -l` and `pgadvise lint --log` on it; cuts
-#    a 200 MB slice, compresses it once with gzip, bzip2, zstd and xz, and
+#    a 200 MB slice, compresses it once with gzip, bzip2, zstd, pzstd (many
+#    frames) and xz, and
 #    times each decompressor alone (to /dev/null) next to `pgadvise lint
 #    --log` on the compressed file; times pgbadger -j2 on a 50 MB slice,
 # 4. schemas: bench/scale.sh 10000 100000 (the issue's shape),
@@ -46,7 +47,7 @@ out="$(cd "$out" && pwd)"
 
 # 1. Install step: the benchmark's own tools, not the test suite's.
 missing=()
-for pair in hyperfine:hyperfine pgbadger:pgbadger gzip:gzip bzip2:bzip2 xz:xz-utils zstd:zstd; do
+for pair in hyperfine:hyperfine pgbadger:pgbadger gzip:gzip bzip2:bzip2 xz:xz-utils zstd:zstd pzstd:zstd; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -120,7 +121,7 @@ if [[ ! -s "$slice" || "$slice" -ot "$log" ]]; then
 fi
 slice_mb=$(awk -v b="$(stat -c %s "$slice")" 'BEGIN { printf "%.1f", b / 1e6 }')
 time_median compressed "pgadvise lint --log (the 200 MB slice, uncompressed)" "$slice_mb" - "$lint_log '$slice'"
-for format in gzip:gz bzip2:bz2 zstd:zst xz:xz; do
+for format in gzip:gz bzip2:bz2 zstd:zst pzstd:pzst xz:xz; do # pzst: several frames, as pzstd writes
   tool="${format%%:*}" ext="${format#*:}"
   [[ -s "$slice.$ext" ]] || "$tool" -q -c "$slice" >"$slice.$ext"
   time_median compressed "$tool -dc (the decompressor alone)" "$slice_mb" - "$tool -dc '$slice.$ext' >/dev/null"

@@ -16,7 +16,7 @@ for section, name, mb, wall, cpu_s, rss, goal in rows:
     goal_text, met = "-", ""
     if goal == "decompressor":
         ext = name.split("(")[1].rstrip(")")
-        tool = {"gz": "gzip", "bz2": "bzip2", "zst": "zstd", "xz": "xz"}[ext]
+        tool = {"gz": "gzip", "bz2": "bzip2", "zst": "zstd", "pzst": "pzstd", "xz": "xz"}[ext]
         base = float(by[("compressed", tool + " -dc (the decompressor alone)")][3])
         goal_text = "the decompressor's %.0f MB/s" % (float(mb) / base)
         met = "yes" if wall_f <= base * 1.1 else "no: %.1fx its time" % (wall_f / base)

@@ -116,6 +116,12 @@ void ZstdFramesSource::work() {
         break;
       }
       auto next = std::make_unique<Frame>();
+      // A buffer of a frame handed out: its pages are already the process's
+      // (fresh memory for every frame cost more than the decoding).
+      if (!m_spare.empty()) {
+        next->content = std::move(m_spare.back());
+        m_spare.pop_back();
+      }
       const Split found = split(next->compressed);
       if (found != Split::frame) {
         m_split_done = true;
@@ -235,6 +241,9 @@ long ZstdFramesSource::read(char* out, std::size_t size) {
     m_position += n;
     done += n;
     if (m_position == front.content.size()) {
+      if (m_spare.size() < k_window) {
+        m_spare.push_back(std::move(front.content));
+      }
       m_frames.pop_front();
       m_position = 0;
       lock.unlock();

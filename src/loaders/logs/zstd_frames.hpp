@@ -71,6 +71,7 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::deque<std::unique_ptr<Frame>> m_frames; // in file order; the front is handed out next
+  std::vector<std::string> m_spare;            // content buffers of frames handed out, reused
   bool m_split_done = false;                   // no more frames: the end, or the stream takes over
   bool m_stop = false;
   std::vector<std::thread> m_workers;
