@@ -32,6 +32,21 @@ std::string_view to_string(ColumnUse use) {
   return "equality";
 }
 
+std::string_view to_string(ReaderWarning::Kind kind) {
+  switch (kind) {
+  case ReaderWarning::Kind::binary: return "binary";
+  case ReaderWarning::Kind::invalid_utf8: return "invalid-utf8";
+  case ReaderWarning::Kind::no_statements: return "no-statements";
+  case ReaderWarning::Kind::oversized: return "oversized";
+  case ReaderWarning::Kind::prefix: return "prefix";
+  case ReaderWarning::Kind::truncated: return "truncated";
+  case ReaderWarning::Kind::unparsed_statement: return "unparsed-statement";
+  case ReaderWarning::Kind::unreadable: return "unreadable";
+  case ReaderWarning::Kind::unrecognized_line: return "unrecognized-line";
+  }
+  return "unrecognized-line";
+}
+
 std::uint32_t RepeatPattern::median_count() const {
   const std::uint64_t half = (groups + 1) / 2;
   std::uint64_t seen = 0;

@@ -237,11 +237,24 @@ struct LoggedPlan {
 // A located problem met while reading (bad line, statement that does not
 // parse, unknown prefix). Reading goes on after each.
 struct ReaderWarning {
-  std::string kind; // "unrecognized-line", "unparsed-statement", "oversized", "invalid-utf8", "binary",
-                    // "truncated", "no-statements", "prefix"
+  // What went wrong; to_string gives the word reports print. Listed in the
+  // order of those words (a reader that counts kinds in a map reports them so).
+  enum class Kind {
+    binary,             // NUL bytes: binary data, not analysed
+    invalid_utf8,       // a statement that is not valid UTF-8
+    no_statements,      // an input with nothing to read (serious)
+    oversized,          // a line or statement over the size cap
+    prefix,             // the log_line_prefix could not be told (serious)
+    truncated,          // the input ends mid-line or mid-frame
+    unparsed_statement, // libpg_query could not parse it
+    unreadable,         // the input could not be opened or decoded (serious)
+    unrecognized_line,  // a line the format does not explain
+  };
+  Kind kind = Kind::unrecognized_line;
   std::string message;
   core::SourceLocation location;
 };
+std::string_view to_string(ReaderWarning::Kind kind); // "unrecognized-line", "no-statements", ...
 
 // What kind of input a workload source is; rules and the reader branch on
 // this, never on the description's text.

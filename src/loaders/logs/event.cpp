@@ -98,9 +98,10 @@ bool parse_decimal(std::string_view text, double& value, std::size_t* consumed) 
   return true;
 }
 
-void EventBuilder::warn(BlockResult& out, std::uint32_t line, std::string kind, std::string message) {
+void EventBuilder::warn(BlockResult& out, std::uint32_t line, model::ReaderWarning::Kind kind,
+                        std::string message) {
   model::ReaderWarning warning;
-  warning.kind = std::move(kind);
+  warning.kind = kind;
   warning.message = std::move(message);
   warning.location.line = static_cast<int>(line);
   out.warnings.push_back(std::move(warning));
@@ -199,7 +200,7 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
   event.text = text;
   event.text_escaped = record.tab_continuations;
   if (text.size() > k_max_statement_bytes) {
-    warn(out, record.line, "oversized",
+    warn(out, record.line, model::ReaderWarning::Kind::oversized,
          "statement of " + std::to_string(text.size() / 1024) + " KiB is counted but not analysed (limit " +
              std::to_string(k_max_statement_bytes / 1024) + " KiB)");
     event.params_hash = text.size();
@@ -207,11 +208,12 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
   }
   const Analysis& analysis = analyse(text);
   if (analysis.key.has_nul) {
-    warn(out, record.line, "binary", "statement contains NUL bytes (binary data); not analysed");
+    warn(out, record.line, model::ReaderWarning::Kind::binary,
+         "statement contains NUL bytes (binary data); not analysed");
     return;
   }
   if (analysis.invalid_utf8) {
-    warn(out, record.line, "invalid-utf8",
+    warn(out, record.line, model::ReaderWarning::Kind::invalid_utf8,
          "statement is not valid UTF-8; invalid bytes are replaced in output");
   }
   event.info = analysis.info;
@@ -222,7 +224,8 @@ void EventBuilder::statement_event(EventKind kind, const LogRecord& record, std:
   event.limit = analysis.key.limit;
   event.offset = analysis.key.offset;
   if (!event.info->parsed && (kind == EventKind::statement || kind == EventKind::execute)) {
-    warn(out, record.line, "unparsed-statement", "statement does not parse: " + event.info->error);
+    warn(out, record.line, model::ReaderWarning::Kind::unparsed_statement,
+         "statement does not parse: " + event.info->error);
   }
 }
 

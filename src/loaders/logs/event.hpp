@@ -121,7 +121,7 @@ private:
   void statement_event(EventKind kind, const LogRecord& record, std::string_view text, bool has_duration,
                        double duration, BlockResult& out);
   const Analysis& analyse(std::string_view text);
-  void warn(BlockResult& out, std::uint32_t line, std::string kind, std::string message);
+  void warn(BlockResult& out, std::uint32_t line, model::ReaderWarning::Kind kind, std::string message);
 
   ShapeCache m_cache;
   std::string m_stripped;

@@ -281,23 +281,23 @@ void LogFold::begin_file(const std::string& display) {
   m_warning_counts.clear();
 }
 
-void LogFold::warn(int line, std::string kind, std::string message) {
+void LogFold::warn(int line, model::ReaderWarning::Kind kind, std::string message) {
   std::size_t& seen = m_warning_counts[kind];
   ++seen;
   if (seen > m_options.warnings_per_kind) {
     ++m_workload.warnings_dropped;
     return;
   }
-  m_workload.warnings.push_back({std::move(kind), std::move(message), core::SourceLocation{m_file, line, 0}});
+  m_workload.warnings.push_back({kind, std::move(message), core::SourceLocation{m_file, line, 0}});
 }
 
 void LogFold::end_file() {
   for (const auto& [kind, seen] : m_warning_counts) {
     if (seen > m_options.warnings_per_kind) {
-      m_workload.warnings.push_back(
-          {kind,
-           std::to_string(seen - m_options.warnings_per_kind) + " more '" + kind + "' warnings not shown",
-           core::SourceLocation{m_file, 0, 0}});
+      m_workload.warnings.push_back({kind,
+                                     std::to_string(seen - m_options.warnings_per_kind) + " more '" +
+                                         std::string(model::to_string(kind)) + "' warnings not shown",
+                                     core::SourceLocation{m_file, 0, 0}});
     }
   }
   m_warning_counts.clear();
@@ -305,8 +305,7 @@ void LogFold::end_file() {
 
 void LogFold::consume(BlockResult& block) {
   for (model::ReaderWarning& warning : block.warnings) {
-    warn(static_cast<int>(m_line_base) + warning.location.line, std::move(warning.kind),
-         std::move(warning.message));
+    warn(static_cast<int>(m_line_base) + warning.location.line, warning.kind, std::move(warning.message));
   }
   for (const LogEvent& event : block.events) {
     apply(event);
@@ -470,6 +469,13 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     stats.normalized = event.info->normalized;
     stats.shape = event.info->shape;
     stats.parsed = event.info->parsed;
+    if (event.info->parsed && !event.text_escaped && fast_hash(event.text) != event.info->source_hash) {
+      // The parsing threads race to a fingerprint's first statement (one
+      // VALUES row or two): the log's first names it, run after run.
+      QueryInfo first = describe_statement(event.info->fingerprint, event.text);
+      stats.normalized = std::move(first.normalized);
+      stats.shape = std::move(first.shape);
+    }
     stats.first_seen = core::SourceLocation{m_file, pending.line, 0};
   }
   pending.code_path = 0;

@@ -43,7 +43,7 @@ public:
   void begin_file(const std::string& display);
   void consume(BlockResult& block);
   // Adds a warning at an absolute line of the current file.
-  void warn(int line, std::string kind, std::string message);
+  void warn(int line, model::ReaderWarning::Kind kind, std::string message);
   // Flushes per-file warning summaries (call at the end of each file).
   void end_file();
   // Flushes every open session (call once at the end).
@@ -101,7 +101,7 @@ private:
   std::vector<std::uint64_t> m_scratch_parents;
   std::vector<GroupStatement> m_scratch_statements;
   std::uint64_t m_unfed = 0; // the session whose statement the fan-out search has not had yet
-  std::map<std::string, std::size_t> m_warning_counts; // kind -> seen in this file
+  std::map<model::ReaderWarning::Kind, std::size_t> m_warning_counts; // kind -> seen in this file
   std::unordered_map<std::uint64_t, std::size_t> m_plan_index;
   std::uint64_t m_statements = 0;
   std::uint64_t m_events_since_sweep = 0;

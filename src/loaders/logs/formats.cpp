@@ -38,10 +38,10 @@ void unrecognized(std::string_view line, std::uint32_t line_no, BlockResult& out
   model::ReaderWarning warning;
   warning.location.line = static_cast<int>(line_no);
   if (looks_binary(line)) {
-    warning.kind = "binary";
+    warning.kind = model::ReaderWarning::Kind::binary;
     warning.message = "binary data where a log line was expected; skipped";
   } else {
-    warning.kind = "unrecognized-line";
+    warning.kind = model::ReaderWarning::Kind::unrecognized_line;
     warning.message = "line does not match the log_line_prefix; skipped";
   }
   out.warnings.push_back(std::move(warning));

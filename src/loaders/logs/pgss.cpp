@@ -83,7 +83,8 @@ void add_row(const PgssRow& row, ShapeRegistry& registry, const std::string& lab
     stats.first_seen = core::SourceLocation{label, row.line, 0};
   }
   if (!info->parsed) {
-    workload.warnings.push_back({"unparsed-statement", "query does not parse: " + info->error,
+    workload.warnings.push_back({model::ReaderWarning::Kind::unparsed_statement,
+                                 "query does not parse: " + info->error,
                                  core::SourceLocation{label, row.line, 0}});
   }
   const std::uint64_t calls = counter(row.calls).value_or(0);
@@ -207,15 +208,16 @@ LogReadResult read_pgss_text(std::string_view text, const std::string& label) {
   const bool json = first != std::string_view::npos && (text[first] == '[' || text[first] == '{');
   const bool ok = json ? read_json(text, rows) : read_csv(text, rows, error);
   if (!ok) {
-    workload.warnings.push_back(
-        {"no-statements", json ? "not valid JSON" : error, core::SourceLocation{label, 1, 0}});
+    workload.warnings.push_back({model::ReaderWarning::Kind::no_statements, json ? "not valid JSON" : error,
+                                 core::SourceLocation{label, 1, 0}});
   }
   ShapeRegistry registry;
   for (const PgssRow& row : rows) {
     add_row(row, registry, label, workload);
   }
   if (ok && workload.queries.empty()) {
-    workload.warnings.push_back({"no-statements", "no pg_stat_statements rows with a query were found",
+    workload.warnings.push_back({model::ReaderWarning::Kind::no_statements,
+                                 "no pg_stat_statements rows with a query were found",
                                  core::SourceLocation{label, 1, 0}});
   }
   workload.ordered = false;
@@ -235,7 +237,7 @@ LogReadResult read_pgss(const std::string& path) {
   if (!input) {
     LogReadResult result;
     result.workload.warnings.push_back(
-        {"unreadable", input.error().message, core::SourceLocation{label, 0, 0}});
+        {model::ReaderWarning::Kind::unreadable, input.error().message, core::SourceLocation{label, 0, 0}});
     append_diagnostics(result.workload, result.diagnostics);
     return result;
   }

@@ -232,7 +232,7 @@ void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPr
 void warn_no_statements(LogFold& fold, std::string_view kind, const std::string& assumed,
                         const std::vector<std::string>& lines) {
   fold.warn(
-      1, "no-statements",
+      1, model::ReaderWarning::Kind::no_statements,
       "no statements or sessions could be read from this " + std::string(kind) +
           (assumed.empty() ? std::string() : " (log_line_prefix assumed: '" + assumed + "')") +
           "; its first lines are:" + quote_lines(lines) +
@@ -284,7 +284,7 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
   fold.begin_file(display);
   auto opened = LogInput::open(path);
   if (!opened) {
-    fold.warn(0, "unreadable", opened.error().message);
+    fold.warn(0, model::ReaderWarning::Kind::unreadable, opened.error().message);
     fold.end_file();
     return;
   }
@@ -352,7 +352,7 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
       }
       assumed = detection.prefix.pattern();
       if (!detection.recognized && detection.sampled > 0) {
-        fold.warn(1, "prefix",
+        fold.warn(1, model::ReaderWarning::Kind::prefix,
                   "log_line_prefix not recognized (tried " + std::to_string(common_prefixes().size()) +
                       " common ones; best matched " + std::to_string(detection.matched) + " of " +
                       std::to_string(detection.sampled) + " lines); assumed: " + prefix.pattern() +
@@ -369,7 +369,7 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
     read_parallel(input, block_format, prefix, registry, fold, threads, progress);
   }
   if (input.read_error()) {
-    fold.warn(static_cast<int>(workload.lines), "truncated",
+    fold.warn(static_cast<int>(workload.lines), model::ReaderWarning::Kind::truncated,
               "read error (corrupt or truncated " +
                   std::string(input.compression() == Compression::none
                                   ? std::string_view("file")
@@ -377,10 +377,11 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
                   "?); the rest of the file was skipped");
   }
   if (input.ended_without_newline()) {
-    fold.warn(0, "truncated", "the last line has no newline: the file may be truncated (it was still read)");
+    fold.warn(0, model::ReaderWarning::Kind::truncated,
+              "the last line has no newline: the file may be truncated (it was still read)");
   }
   if (input.records_cut() > 0) {
-    fold.warn(0, "oversized",
+    fold.warn(0, model::ReaderWarning::Kind::oversized,
               std::to_string(input.records_cut()) + " record(s) longer than " +
                   std::to_string(LogInput::k_max_record_bytes >> 20U) + " MiB were cut");
   }
@@ -460,11 +461,12 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
 
 void append_diagnostics(const model::Workload& workload, std::vector<core::Finding>& out) {
   for (const model::ReaderWarning& warning : workload.warnings) {
-    const bool serious =
-        warning.kind == "no-statements" || warning.kind == "prefix" || warning.kind == "unreadable";
-    out.push_back(make_diagnostic(k_parse_error, serious ? core::Severity::medium : core::Severity::low,
-                                  warning.message, warning.location,
-                                  "reading went on after this " + warning.kind));
+    using Kind = model::ReaderWarning::Kind;
+    const bool serious = warning.kind == Kind::no_statements || warning.kind == Kind::prefix ||
+                         warning.kind == Kind::unreadable;
+    out.push_back(make_diagnostic(
+        k_parse_error, serious ? core::Severity::medium : core::Severity::low, warning.message,
+        warning.location, "reading went on after this " + std::string(model::to_string(warning.kind))));
   }
 }
 

@@ -12,7 +12,7 @@ void read_sql_workload_text(std::string_view text, ShapeRegistry& registry, LogF
   pg::ParseError error;
   const auto spans = pg::split(text, &error);
   if (!spans) {
-    fold.warn(lines.line_of(error.offset), "unparsed-statement",
+    fold.warn(lines.line_of(error.offset), model::ReaderWarning::Kind::unparsed_statement,
               "the file cannot be split into statements: " + error.message);
     return;
   }

@@ -15,7 +15,7 @@ using namespace pgadvise::testing;
 
 namespace log_bad_input_test {
 
-const model::ReaderWarning* warning_at(const model::Workload& w, const std::string& kind) {
+const model::ReaderWarning* warning_at(const model::Workload& w, model::ReaderWarning::Kind kind) {
   for (const auto& warning : w.warnings) {
     if (warning.kind == kind) {
       return &warning;
@@ -48,13 +48,15 @@ TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
   EXPECT_EQ(child->calls, 5U); // the good part is read in full
 
   // Each bad line, in the order appended, has its warning at its own line.
-  const char* kinds[] = {"unrecognized-line", "binary", "invalid-utf8", "oversized", "unparsed-statement"};
+  using Kind = model::ReaderWarning::Kind;
+  const Kind kinds[] = {Kind::unrecognized_line, Kind::binary, Kind::invalid_utf8, Kind::oversized,
+                        Kind::unparsed_statement};
   for (int i = 0; i < 5; ++i) {
     const model::ReaderWarning* warning = warning_at(w, kinds[i]);
-    ASSERT_NE(warning, nullptr) << kinds[i];
-    EXPECT_EQ(warning->location.line, base + 1 + i) << kinds[i];
+    ASSERT_NE(warning, nullptr) << model::to_string(kinds[i]);
+    EXPECT_EQ(warning->location.line, base + 1 + i) << model::to_string(kinds[i]);
   }
-  EXPECT_NE(warning_at(w, "truncated"), nullptr);
+  EXPECT_NE(warning_at(w, model::ReaderWarning::Kind::truncated), nullptr);
   for (const auto& warning : w.warnings) {
     EXPECT_TRUE(core::utf8::valid(warning.message));
   }
@@ -69,7 +71,7 @@ TEST(LogBadInput, EachBadLineGetsALocatedWarningAndTheRestIsRead) {
 TEST(LogBadInput, UnknownPrefixIsNamedWithTheFirstLinesAndStillRead) {
   const auto result = loaders::read_logs({log_fixture("stderr_session.log")});
   const model::Workload& w = result.workload;
-  const auto* prefix = warning_at(w, "prefix");
+  const auto* prefix = warning_at(w, model::ReaderWarning::Kind::prefix);
   ASSERT_NE(prefix, nullptr);
   EXPECT_EQ(prefix->location.line, 1);
   EXPECT_NE(prefix->message.find("assumed"), std::string::npos);
@@ -82,7 +84,7 @@ TEST(LogBadInput, UnknownPrefixIsNamedWithTheFirstLinesAndStillRead) {
 TEST(LogBadInput, NothingReadableSaysWhyInsteadOfZeroQueries) {
   const auto result = loaders::read_logs({write_temp("notalog.log", "hello world\nthis is not a log\n")});
   EXPECT_FALSE(result.usable);
-  const auto* none = warning_at(result.workload, "no-statements");
+  const auto* none = warning_at(result.workload, model::ReaderWarning::Kind::no_statements);
   ASSERT_NE(none, nullptr);
   EXPECT_NE(none->message.find("hello world"), std::string::npos);
   EXPECT_NE(none->message.find("log_line_prefix assumed"), std::string::npos);

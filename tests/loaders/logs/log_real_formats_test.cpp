@@ -46,7 +46,7 @@ TEST_P(RealFormat, ReadsTheSameStatementsAsTheStderrLogWithoutWarnings) {
   EXPECT_EQ(read.workload.statements, reference_statements()) << c.file;
   EXPECT_EQ(read.workload.unparsed_statements, 0U);
   for (const model::ReaderWarning& warning : read.workload.warnings) {
-    ADD_FAILURE() << c.file << ": " << warning.kind << ": " << warning.message;
+    ADD_FAILURE() << c.file << ": " << model::to_string(warning.kind) << ": " << warning.message;
   }
   // The N+1 of the page (10 user lookups after the posts query) is seen in every format.
   EXPECT_NE(pgadvise::testing::stats_of(read.workload, "SELECT id, email FROM users WHERE id = $1 LIMIT 1"),
@@ -98,7 +98,8 @@ TEST(RealFormats, TruncatedCompressedFilesSayWhichCompression) {
     }
     const loaders::LogReadResult read = loaders::read_logs({cut});
     const auto kinds = pgadvise::testing::warning_kinds(read.workload);
-    EXPECT_NE(std::find(kinds.begin(), kinds.end(), "truncated"), kinds.end()) << ext;
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), model::ReaderWarning::Kind::truncated), kinds.end())
+        << ext;
     EXPECT_LT(read.workload.statements, reference_statements()) << ext;
   }
 }

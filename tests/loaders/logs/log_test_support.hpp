@@ -34,8 +34,8 @@ inline const model::QueryStats* stats_of(const model::Workload& workload, const 
   return workload.find(fp(sql));
 }
 
-inline std::vector<std::string> warning_kinds(const model::Workload& workload) {
-  std::vector<std::string> kinds;
+inline std::vector<model::ReaderWarning::Kind> warning_kinds(const model::Workload& workload) {
+  std::vector<model::ReaderWarning::Kind> kinds;
   for (const auto& w : workload.warnings) {
     kinds.push_back(w.kind);
   }

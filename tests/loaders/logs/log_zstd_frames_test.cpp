@@ -165,8 +165,9 @@ TEST(ZstdFrames, ACorruptFrameIsAnErrorAfterTheFramesBeforeIt) {
   loaders::LogReadOptions options;
   options.threads = 2;
   const loaders::LogReadResult result = loaders::read_logs({path}, options);
-  const auto truncated = std::find_if(result.workload.warnings.begin(), result.workload.warnings.end(),
-                                      [](const model::ReaderWarning& w) { return w.kind == "truncated"; });
+  const auto truncated = std::find_if(
+      result.workload.warnings.begin(), result.workload.warnings.end(),
+      [](const model::ReaderWarning& w) { return w.kind == model::ReaderWarning::Kind::truncated; });
   ASSERT_NE(truncated, result.workload.warnings.end());
   EXPECT_NE(truncated->message.find("zstd"), std::string::npos) << truncated->message;
   EXPECT_NE(std::string(truncated->location.file.str()).find("corrupt-frames.log.zst"), std::string::npos);

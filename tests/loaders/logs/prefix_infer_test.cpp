@@ -78,7 +78,7 @@ TEST_P(LearnedPrefix, IsTheServersSettingAndReadsEveryStatementWithoutAWarning) 
   EXPECT_EQ(read.workload.statements, logged_statements(text));
   EXPECT_EQ(read.workload.unparsed_statements, 0U);
   for (const model::ReaderWarning& warning : read.workload.warnings) {
-    ADD_FAILURE() << c.file << ": " << warning.kind << ": " << warning.message;
+    ADD_FAILURE() << c.file << ": " << model::to_string(warning.kind) << ": " << warning.message;
   }
   EXPECT_TRUE(read.diagnostics.empty());
   // The fields were read: sessions by pid, users and databases.
@@ -157,7 +157,7 @@ TEST(LearnedPrefix, InsideEachEnvelope) {
     EXPECT_EQ(read.workload.statements, expected)
         << name << ": " << read.workload.sources.front().description;
     for (const model::ReaderWarning& warning : read.workload.warnings) {
-      ADD_FAILURE() << name << ": " << warning.kind << ": " << warning.message;
+      ADD_FAILURE() << name << ": " << model::to_string(warning.kind) << ": " << warning.message;
     }
   }
   std::filesystem::remove_all(dir);
@@ -171,7 +171,8 @@ TEST(LearnedPrefix, AGivenPrefixStillWins) {
   const loaders::LogReadResult read = loaders::read_logs({pooled("hot-s6.log")}, options);
   EXPECT_EQ(read.workload.statements, 0U);
   const auto kinds = pgadvise::testing::warning_kinds(read.workload);
-  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "unrecognized-line"), kinds.end());
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), model::ReaderWarning::Kind::unrecognized_line),
+            kinds.end());
 }
 
 } // namespace prefix_infer_test
