@@ -177,6 +177,28 @@ LogSeverity parse_severity(std::string_view text, std::string_view& message) {
   return LogSeverity::none;
 }
 
+std::size_t severity_start(std::string_view line) {
+  std::size_t search = 0;
+  while (search < line.size()) {
+    const std::size_t colon = line.find(":  ", search);
+    if (colon > 512) { // npos included
+      return std::string_view::npos;
+    }
+    std::size_t word = colon;
+    while (word > 0 && ((line[word - 1] >= 'A' && line[word - 1] <= 'Z') || is_digit(line[word - 1]))) {
+      --word;
+    }
+    std::string_view message;
+    if (word < colon &&
+        (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
+        parse_severity(line.substr(word), message) != LogSeverity::none) {
+      return word;
+    }
+    search = colon + 1;
+  }
+  return std::string_view::npos;
+}
+
 std::optional<LogPrefix> LogPrefix::compile(std::string_view pattern, std::string* error) {
   LogPrefix prefix;
   prefix.m_pattern = std::string(pattern);
@@ -385,26 +407,7 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
 
 std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFields& fields) const {
   // The severity word is the first "WORD:  " whose word is known.
-  std::size_t search = 0;
-  std::size_t start = std::string_view::npos;
-  while (search < line.size()) {
-    const std::size_t colon = line.find(":  ", search);
-    if (colon > 512) { // npos included
-      return std::nullopt;
-    }
-    std::size_t word = colon;
-    while (word > 0 && ((line[word - 1] >= 'A' && line[word - 1] <= 'Z') || is_digit(line[word - 1]))) {
-      --word;
-    }
-    std::string_view message;
-    if (word < colon &&
-        (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
-        parse_severity(line.substr(word), message) != LogSeverity::none) {
-      start = word;
-      break;
-    }
-    search = colon + 1;
-  }
+  const std::size_t start = severity_start(line);
   if (start == std::string_view::npos) {
     return std::nullopt;
   }

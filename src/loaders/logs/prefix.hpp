@@ -49,6 +49,11 @@ std::size_t parse_timestamp(std::string_view text, std::int64_t& us);
 // "LOG:  message" -> severity and the message after ":  ".
 LogSeverity parse_severity(std::string_view text, std::string_view& message);
 
+// Where a line's severity word starts: the first "WORD:  " with a known
+// word, at the line's start or after a space, ':' or ']', within its first
+// 512 bytes; npos when there is none.
+std::size_t severity_start(std::string_view line);
+
 // A log_line_prefix compiled into a matcher: literals compared in place,
 // fields scanned to the next literal. No regex per line.
 class LogPrefix {

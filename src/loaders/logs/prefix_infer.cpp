@@ -20,30 +20,6 @@ bool is_word(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
-// Where the severity word starts: the first "WORD:  " with a known word,
-// at the line's start or after a space, ':' or ']'.
-std::size_t severity_start(std::string_view line) {
-  std::size_t search = 0;
-  while (search < line.size()) {
-    const std::size_t colon = line.find(":  ", search);
-    if (colon > 512) { // npos included
-      return std::string_view::npos;
-    }
-    std::size_t word = colon;
-    while (word > 0 && ((line[word - 1] >= 'A' && line[word - 1] <= 'Z') || is_digit(line[word - 1]))) {
-      --word;
-    }
-    std::string_view message;
-    if (word < colon &&
-        (word == 0 || line[word - 1] == ' ' || line[word - 1] == ':' || line[word - 1] == ']') &&
-        parse_severity(line.substr(word), message) != LogSeverity::none) {
-      return word;
-    }
-    search = colon + 1;
-  }
-  return std::string_view::npos;
-}
-
 struct KeyEscape {
   std::string_view key;
   std::string_view escape;
