@@ -172,6 +172,7 @@ public:
       const TableUses uses = uses_of(query, reads, *table, use);
       table_candidates(query, position, *table, uses);
     }
+    foreign_key_candidates(position, tables);
     for (ExpressionIndexCandidate& expression : expression_index_candidates(query, m_catalog)) {
       if (std::find(tables.begin(), tables.end(), expression.table) == tables.end()) {
         continue; // a table too small, or not read by name
@@ -201,6 +202,31 @@ private:
     std::vector<std::size_t>& relevant = m_pool.relevant[position];
     if (std::find(relevant.begin(), relevant.end(), id) == relevant.end()) {
       relevant.push_back(id);
+    }
+  }
+
+  // A query that reads a table and the table its foreign key references
+  // joins them on that key, whether or not its columns were named with
+  // their tables (TPC-H's `FROM supplier, nation WHERE s_nationkey =
+  // n_nationkey`): the foreign key's columns are a join candidate, the
+  // index unindexed-foreign-key proposes.
+  void foreign_key_candidates(std::size_t position, const std::vector<const model::Table*>& tables) {
+    for (const model::Table* table : tables) {
+      for (const model::ForeignKey& fk : table->foreign_keys) {
+        const bool joined = std::any_of(tables.begin(), tables.end(), [&](const model::Table* other) {
+          return other != table && other->name == fk.ref_table &&
+                 (fk.ref_schema.empty() || other->schema == fk.ref_schema);
+        });
+        if (!joined || fk.columns.empty() || fk.columns.size() > m_options.max_width) {
+          continue;
+        }
+        SetCandidate candidate;
+        candidate.table = table;
+        for (const std::string& column : fk.columns) {
+          candidate.keys.push_back(column_key(column));
+        }
+        offer(std::move(candidate), position);
+      }
     }
   }
 

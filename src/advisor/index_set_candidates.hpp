@@ -16,7 +16,9 @@ namespace pgadvise::advisor {
 // from, gathered from every query of the workload:
 //
 // - each column a query filters (=, IN, IS NULL), ranges over, joins on or
-//   sorts by under a LIMIT, alone (Extend's single-column start);
+//   sorts by under a LIMIT, alone (Extend's single-column start); and the
+//   columns of each foreign key between two tables the query reads (their
+//   join, however the query names its columns);
 // - each query's own composite index, as the per-finding advice builds it
 //   (index_advisor: equality columns by selectivity, the range column, the
 //   ORDER BY of a LIMIT query, a selective IS [NOT] NULL made the partial
