@@ -33,8 +33,10 @@
 #      dexter's set, each built for real (CREATE INDEX, ANALYZE) and dropped
 #      after; blog runs its request mix, nplus1-app replays its log
 #      (replay.py: one pgbench transaction is the whole logged workload once);
-#      and unless --no-leave-one-out, pgadvise's 1x set again without each
-#      of its indexes in turn, to show none of them slows the workload;
+#      and unless --no-leave-one-out, pgadvise's 1x set without each of
+#      its indexes in turn, alternated three times with the full set
+#      (runs of a third of --pgbench-seconds; medians), to show none of
+#      them slows the workload;
 #   4. DIR/results.md (default DIR /tmp/pgadvise-index-bench) from table.py;
 #      --docs also puts it in docs/benchmarks.md between the index-selection
 #      markers.
@@ -64,7 +66,7 @@ while [[ $# -gt 0 ]]; do
     --pgbench-seconds) pgbench_seconds="$2"; shift 2 ;;
     --no-leave-one-out) leave_one_out=0; shift ;;
     --docs) docs=1; shift ;;
-    *) sed -n '2,44p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,46p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 mkdir -p "$out"

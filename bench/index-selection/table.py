@@ -5,7 +5,9 @@
 
 RESULTS.jsonl holds pgadvise_index_bench's lines (one per workload, budget
 and method); PGBENCH.tsv the real runs (workload, set, indexes, size bytes,
-transactions per second, mean latency ms) that run.sh writes.
+transactions per second, mean latency ms; for a leave-one-out line, the
+medians of three rounds and, seventh, the full set's median of the same
+rounds) that run.sh writes.
 """
 import json
 import sys
@@ -36,7 +38,7 @@ def cost_table(rows):
             if row is None:
                 cells.append("n/a")
                 continue
-            text = f"{row['relative_cost']:.3f} ({row['indexes']}, {size(row['size_bytes'])})"
+            text = f"{row['relative_cost']:.4f} ({row['indexes']}, {size(row['size_bytes'])})"
             if method == "exhaustive" and not row["complete"]:
                 text += " not proven"
             cells.append(text)
@@ -50,18 +52,30 @@ def cost_table(rows):
         seconds = f"{ours['seconds']:.1f} s" + ("" if ours["complete"] else " (time limit)") if ours else "n/a"
         budget = f"{share:g}x = {size(methods[next(iter(methods))]['budget_bytes'] or 0)}"
         out.append(f"| {workload} | {budget} | " + " | ".join(cells) + f" | {gap} | {seconds} |")
+    notes = [f"{row['workload']}: {row['note']}" for row in rows
+             if row["method"] == "exhaustive" and row.get("note") and row["budget_share"] == 1]
+    if notes:
+        out.append("")
+        out.append("The exhaustive optimum's candidates, at the 1x budget (every candidate any method "
+                   "used, and those that save something alone): " + "; ".join(notes) + ".")
     return "\n".join(out)
 
 
 def pgbench_table(path):
-    out = ["| workload | indexes built | count, size | transactions/s | mean latency |", "| --- | --- | --- | --- | --- |"]
+    out = ["| workload | indexes built | count, size | transactions/s | mean latency | the full 1x set, alternated with it |",
+           "| --- | --- | --- | --- | --- | --- |"]
     with open(path) as f:
         for line in f:
             parts = line.rstrip("\n").split("\t")
             if len(parts) < 6:
                 continue
             workload, label, count, size_bytes, tps, latency = parts[:6]
-            out.append(f"| {workload} | {label} | {count}, {size(float(size_bytes))} | {float(tps):.1f} | {float(latency):.2f} ms |")
+            paired = ""
+            if len(parts) > 6 and float(parts[6]) > 0:
+                full = float(parts[6])
+                paired = f"{full:.1f} (without it {100.0 * (float(tps) / full - 1):+.1f}%)"
+            out.append(f"| {workload} | {label} | {count}, {size(float(size_bytes))} | {float(tps):.1f} | "
+                       f"{float(latency):.2f} ms | {paired} |")
     return "\n".join(out)
 
 

@@ -92,6 +92,58 @@ pgbench_once() {
   done
 }
 
+# pgbench_tps PGBENCH-ARGS...: one run of --pgbench-seconds / 3 after a
+# checkpoint; prints "tps latency".
+pgbench_tps() {
+  psql_quiet -c "CHECKPOINT"
+  local result seconds=$(((BENCH_PGBENCH_SECONDS + 2) / 3))
+  result="$(pgbench -n "$@" -T "$seconds" "$PGDATABASE" 2>&1)"
+  echo "$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$result" | head -n 1) \
+$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$result" | head -n 1)"
+}
+
+# leave_one_out NAME FULL-DDL PGBENCH-ARGS...: the 1x set built for real,
+# then for each of its indexes three rounds of the full set and the set
+# without that index, alternated (one index dropped and built again each
+# round), so that a drift of the machine's load touches both alike. One
+# line of pgbench.tsv per index: the medians without it, and in a seventh
+# column the full set's median of the same rounds.
+leave_one_out() {
+  local name="$1" full="$2"
+  shift 2
+  psql_quiet -c "$full"
+  psql_quiet -c "ANALYZE"
+  local all=()
+  mapfile -t all < <(grep -o 'CREATE INDEX [^ ]*' <<<"$full" | awk '{print $3}')
+  local line
+  while IFS= read -r line; do
+    [[ -n "$line" ]] || continue
+    local index label size
+    index="$(awk '{print $3}' <<<"$line")"
+    label="pgadvise 1x without ${index}: $(sed 's/^CREATE INDEX [^ ]* ON //; s/;$//' <<<"$line")"
+    local with=() without=() round
+    for round in 1 2 3; do
+      with+=("$(pgbench_tps "$@")")
+      psql_quiet -c "DROP INDEX $index"
+      without+=("$(pgbench_tps "$@")")
+      [[ "$round" == 3 ]] || psql_quiet -c "$line" -c "ANALYZE"
+    done
+    local list
+    list="$(printf "'%s'," "${all[@]}")"
+    size="$(psql -X -At -c "SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class WHERE relname IN (${list%,})")"
+    local median_without median_with
+    median_without="$(printf '%s\n' "${without[@]}" | sort -g | sed -n 2p)"
+    median_with="$(printf '%s\n' "${with[@]}" | sort -g | sed -n 2p)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$((${#all[@]} - 1))" "$size" \
+      ${median_without:-0 0} "${median_with%% *}" >>"$BENCH_OUT/pgbench.tsv"
+    echo "   pgbench $label: ${median_without%% *} tps (the full set, alternated: ${median_with%% *})" >&2
+    psql_quiet -c "$line" -c "ANALYZE"
+  done <<<"$full"
+  for index in "${all[@]}"; do
+    psql_quiet -c "DROP INDEX IF EXISTS $index"
+  done
+}
+
 # real_time NAME PGBENCH-ARGS...: the real runs of an OLTP workload.
 real_time() {
   local name="$1"
@@ -104,16 +156,7 @@ real_time() {
   pgbench_once "$name" "per-finding advice, budget 1x" "$(set_ddl "$name" per-finding 1)" "$@"
   pgbench_once "$name" "dexter, budget 1x" "$(set_ddl "$name" dexter 1)" "$@"
   if [[ "$BENCH_LOO" == 1 ]]; then
-    local full
-    full="$(set_ddl "$name" pgadvise 1)"
-    local line
-    while IFS= read -r line; do
-      [[ -n "$line" ]] || continue
-      local index
-      index="$(awk '{print $3}' <<<"$line")"
-      pgbench_once "$name" "pgadvise 1x without ${index}: $(sed 's/^CREATE INDEX [^ ]* ON //; s/;$//' <<<"$line")" \
-        "$(grep -v -F "$line" <<<"$full")" "$@"
-    done <<<"$full"
+    leave_one_out "$name" "$(set_ddl "$name" pgadvise 1)" "$@"
   fi
 }
 
