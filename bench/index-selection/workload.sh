@@ -134,8 +134,9 @@ leave_one_out() {
     local median_without median_with
     median_without="$(printf '%s\n' "${without[@]}" | sort -g | sed -n 2p)"
     median_with="$(printf '%s\n' "${with[@]}" | sort -g | sed -n 2p)"
+    median_without="${median_without:-0 0}"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$((${#all[@]} - 1))" "$size" \
-      ${median_without:-0 0} "${median_with%% *}" >>"$BENCH_OUT/pgbench.tsv"
+      "${median_without%% *}" "${median_without#* }" "${median_with%% *}" >>"$BENCH_OUT/pgbench.tsv"
     echo "   pgbench $label: ${median_without%% *} tps (the full set, alternated: ${median_with%% *})" >&2
     psql_quiet -c "$line" -c "ANALYZE"
   done <<<"$full"
