@@ -469,7 +469,7 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     stats.normalized = event.info->normalized;
     stats.shape = event.info->shape;
     stats.parsed = event.info->parsed;
-    if (event.info->parsed && !event.text_escaped && fast_hash(event.text) != event.info->source_hash) {
+    if (event.info->parsed && shape_key(event.text).key != event.info->source_key) {
       // The parsing threads race to a fingerprint's first statement (one
       // VALUES row or two): the log's first names it, run after run.
       QueryInfo first = describe_statement(event.info->fingerprint, event.text);

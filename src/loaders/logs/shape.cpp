@@ -303,27 +303,32 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
   return out;
 }
 
-const QueryInfo* ShapeRegistry::by_fingerprint(std::uint64_t fingerprint, std::string_view sql) {
+QueryInfo describe_statement(std::uint64_t fingerprint, std::string_view sql) {
+  QueryInfo info;
+  info.fingerprint = fingerprint;
+  info.parsed = true;
+  const pg::ParseResult tree = pg::parse(sql);
+  if (tree.ok()) {
+    info.shape = pg::analyze_query(tree.tree);
+  }
+  const model::QueryShape& shape = info.shape;
+  info.select = shape.kind == model::StatementKind::select;
+  info.writes = shape.kind == model::StatementKind::insert || shape.kind == model::StatementKind::update ||
+                shape.kind == model::StatementKind::delete_;
+  info.nests_rows = std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
+    return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
+  });
+  info.normalized =
+      sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
+  return info;
+}
+
+const QueryInfo* ShapeRegistry::by_fingerprint(std::uint64_t fingerprint, std::string_view sql,
+                                               std::uint64_t key) {
   auto& slot = m_by_fingerprint[fingerprint];
   if (!slot) {
-    auto info = std::make_unique<QueryInfo>();
-    info->fingerprint = fingerprint;
-    info->parsed = true;
-    const pg::ParseResult tree = pg::parse(sql);
-    if (tree.ok()) {
-      info->shape = pg::analyze_query(tree.tree);
-    }
-    const model::QueryShape& shape = info->shape;
-    info->select = shape.kind == model::StatementKind::select;
-    info->writes = shape.kind == model::StatementKind::insert || shape.kind == model::StatementKind::update ||
-                   shape.kind == model::StatementKind::delete_;
-    info->nests_rows =
-        std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
-          return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
-        });
-    info->normalized =
-        sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
-    slot = std::move(info);
+    slot = std::make_unique<QueryInfo>(describe_statement(fingerprint, sql));
+    slot->source_key = key;
   }
   return slot.get();
 }
@@ -346,7 +351,7 @@ const QueryInfo* ShapeRegistry::resolve(std::uint64_t key, std::string_view sql,
   const std::lock_guard lock(m_mutex);
   const QueryInfo* info = nullptr;
   if (fingerprint) {
-    info = by_fingerprint(*fingerprint, sql);
+    info = by_fingerprint(*fingerprint, sql, key);
   } else {
     const std::uint64_t pseudo = key | (1ULL << 63U);
     auto& slot = m_by_fingerprint[pseudo];

@@ -51,7 +51,13 @@ struct QueryInfo {
   bool select = false;
   bool writes = false;
   bool nests_rows = false;
+  // The shape key of the text it was worked out from: the first statement
+  // of its fingerprint that a parsing thread met, not always the log's first.
+  std::uint64_t source_key = 0;
 };
+
+// The info of a statement that parses, worked out from `sql`.
+QueryInfo describe_statement(std::uint64_t fingerprint, std::string_view sql);
 
 // Shape key -> QueryInfo, shared by the parsing threads. libpg_query runs
 // once per distinct shape (fingerprint) and once more per new fingerprint
@@ -68,7 +74,7 @@ public:
   static constexpr std::size_t k_max_shapes = 300000;
 
 private:
-  const QueryInfo* by_fingerprint(std::uint64_t fingerprint, std::string_view sql);
+  const QueryInfo* by_fingerprint(std::uint64_t fingerprint, std::string_view sql, std::uint64_t key);
 
   mutable std::mutex m_mutex;
   std::unordered_map<std::uint64_t, const QueryInfo*> m_by_shape;
