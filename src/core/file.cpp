@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace pgadvise::core {
 
@@ -30,6 +31,16 @@ Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
     return failure("cannot be read");
   }
   return content.str();
+}
+
+bool is_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec);
+}
+
+bool is_dir(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
 }
 
 } // namespace pgadvise::core

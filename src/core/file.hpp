@@ -20,4 +20,9 @@ namespace pgadvise::core {
 Result<std::string> read_file(const std::filesystem::path& path,
                               std::uintmax_t max_bytes = std::numeric_limits<std::uintmax_t>::max());
 
+// Whether `path` is a regular file / a directory (links followed); false,
+// never an exception, when the file system cannot tell.
+bool is_file(const std::filesystem::path& path);
+bool is_dir(const std::filesystem::path& path);
+
 } // namespace pgadvise::core

@@ -5,6 +5,7 @@
 // which drizzle-kit runs name a config. Shared by discovery.cpp (where the
 // sources are) and load_schema.cpp (loading them); not an API of its own.
 
+#include "core/file.hpp"
 #include "model/project.hpp"
 
 #include <cstddef>
@@ -21,8 +22,8 @@ namespace pgadvise::app::discovery_files {
 constexpr int k_max_parent_levels = 6;
 
 bool has_suffix(std::string_view text, std::string_view suffix);
-bool is_file(const std::filesystem::path& path);
-bool is_dir(const std::filesystem::path& path);
+using core::is_dir;  // core/file.hpp
+using core::is_file; // core/file.hpp
 
 // Migration files directly in `dir`, or drizzle-kit 1.x's <tag>/migration.sql.
 std::size_t count_sql_files(const std::filesystem::path& dir);

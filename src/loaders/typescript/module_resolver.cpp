@@ -25,15 +25,8 @@ constexpr std::uintmax_t k_max_config_bytes = 4U << 20U;
 constexpr std::array<std::string_view, 8> k_extensions = {".ts", ".tsx", ".mts", ".cts",
                                                           ".js", ".jsx", ".mjs", ".cjs"};
 
-bool is_file(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_regular_file(path, ec);
-}
-
-bool is_dir(const fs::path& path) {
-  std::error_code ec;
-  return fs::is_directory(path, ec);
-}
+using core::is_dir;
+using core::is_file;
 
 bool ends_with(std::string_view text, std::string_view tail) {
   return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
