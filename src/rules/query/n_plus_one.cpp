@@ -43,6 +43,7 @@ struct Bursts {
   std::uint64_t in_transaction = 0;
   std::uint64_t fan_outs = 0;     // bursts spread over several backends of one client
   std::uint64_t fan_followed = 0; // the parent's executions the fan-outs followed
+  std::uint64_t fan_children = 0; // the fan-outs' children per parent execution, times those executions
   // As judged: the parent's share, its executions (those another loop
   // followed left out), and how many of them a run of the child followed.
   double share = 0;
@@ -169,6 +170,7 @@ public:
       }
     }
     std::vector<Qualified> qualified;
+    std::vector<Qualified> shared;
     for (const model::Repeat& repeat : workload.repeats) {
       const QueryStats* child = workload.find(repeat.fingerprint);
       // Runs of the same values are a caching hint at most; a unit of
@@ -178,7 +180,7 @@ public:
           repeat.request_repeat || !repeatable(child) || !per_row(*child)) {
         continue;
       }
-      const auto [parent, per_parent, followed] = parent_of(workload, repeat, fan);
+      const auto [parent, per_parent, followed] = parent_of(workload, repeat, fan, min_share);
       // Outside a transaction a run needs a parent: the same statement over
       // and over on a pooled connection with nothing before it is traffic.
       if (parent == 0 && !repeat.in_transaction) {
@@ -187,9 +189,24 @@ public:
       // Many users opening one page at once run its parent once per child:
       // a fan-out counts per execution of its parent.
       if (per_parent < min_burst) {
+        // A fan-out of several users' loops at once shares its children
+        // out among their parents: it counts for a pair that makes bursts
+        // of an N+1's size on its own.
+        if (repeat.grouping == model::Repeat::Grouping::fan_out && per_parent >= 2) {
+          shared.push_back(Qualified{&repeat, parent, per_parent, followed});
+        }
         continue;
       }
       qualified.push_back(Qualified{&repeat, parent, per_parent, followed});
+    }
+    std::set<std::pair<std::uint64_t, std::uint64_t>> pairs;
+    for (const Qualified& q : qualified) {
+      pairs.emplace(q.repeat->fingerprint, q.parent);
+    }
+    for (const Qualified& q : shared) {
+      if (pairs.count({q.repeat->fingerprint, q.parent}) != 0) {
+        qualified.push_back(q);
+      }
     }
     // A loop one connection ran whole is that connection's run: a fan-out
     // that overlaps it (another connection running the same loop at the
@@ -234,6 +251,7 @@ public:
       bursts.in_transaction += repeat.in_transaction ? 1U : 0U;
       bursts.fan_outs += repeat.grouping == model::Repeat::Grouping::fan_out ? 1U : 0U;
       bursts.fan_followed += q.followed;
+      bursts.fan_children += static_cast<std::uint64_t>(q.per_parent) * q.followed;
       bursts.traced += repeat.grouping == model::Repeat::Grouping::trace ? 1U : 0U;
       bursts.interleaved += repeat.interleaved ? 1U : 0U;
       if (repeat.backends > bursts.max_backends && !repeat.backend_list.empty()) {
@@ -268,6 +286,7 @@ public:
     }
     std::map<std::uint64_t, std::size_t> parents_per_child;
     std::vector<const Bursts*> reported;
+    std::vector<std::pair<const Bursts*, bool>> judged; // with: its parent's share alone explains it
     for (Bursts& bursts : found) {
       // A code path: the parent is followed by the child's runs nearly every
       // time it runs. A parentless run counts only inside a transaction.
@@ -313,14 +332,35 @@ public:
       // before its bursts.
       const double children_in_bursts = child_share(workload, bursts.fingerprint, in_bursts);
       const bool fan_outs_only = bursts.fan_outs == bursts.counts.size();
+      // Fan-outs make a loop of min-burst rows per execution of the parent
+      // on the whole, not in each (a few users' loops at once share one).
+      const bool fan_rows =
+          bursts.fan_outs < bursts.counts.size() ||
+          bursts.fan_children >= static_cast<std::uint64_t>(min_burst) * bursts.fan_followed;
       const bool consistent =
-          bursts.parent == 0
-              ? bursts.in_transaction > 0
-              : repeated && (!fan_outs_only || children_in_bursts >= 0.5) &&
-                    (parent_consistent || (bursts.counts.size() >= 2 && children_in_bursts >= min_share));
+          fan_rows &&
+          (bursts.parent == 0
+               ? bursts.in_transaction > 0
+               : repeated && (!fan_outs_only || children_in_bursts >= 0.5) &&
+                     (parent_consistent || (bursts.counts.size() >= 2 && children_in_bursts >= min_share)));
       if (consistent) {
-        reported.push_back(&bursts);
-        ++parents_per_child[bursts.fingerprint];
+        judged.push_back({&bursts, parent_consistent});
+      }
+    }
+    // A child reported after a parent its runs follow consistently is
+    // that loop's: the same child after another statement only its own
+    // side explains (nearly all its executions are in bursts) is the same
+    // loop seen after a wrong parent, not a second one.
+    std::set<std::uint64_t> consistent_children;
+    for (const auto& [bursts, parent_consistent] : judged) {
+      if (parent_consistent) {
+        consistent_children.insert(bursts->fingerprint);
+      }
+    }
+    for (const auto& [bursts, parent_consistent] : judged) {
+      if (parent_consistent || consistent_children.count(bursts->fingerprint) == 0) {
+        reported.push_back(bursts);
+        ++parents_per_child[bursts->fingerprint];
       }
     }
     // The per-row statements of one loop body (tags and author per post, a
@@ -420,6 +460,7 @@ private:
         into.counts.insert(into.counts.end(), from.counts.begin(), from.counts.end());
         into.sessions.insert(from.sessions.begin(), from.sessions.end());
         into.fan_outs += from.fan_outs;
+        into.fan_children += from.fan_children;
         into.statements += from.statements;
         into.groups.insert(from.groups.begin(), from.groups.end());
         into.spans.insert(into.spans.end(), from.spans.begin(), from.spans.end());
@@ -516,12 +557,15 @@ private:
   // before one that cannot drive a loop (a count(*) between the page query
   // and its lookups); the nearest on a tie. With it, the run's executions
   // per execution of that parent (a fan-out's window may hold several).
-  static std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>
-  parent_of(const model::Workload& workload, const model::Repeat& repeat, const FanCandidates& fan) {
+  static std::tuple<std::uint64_t, std::uint32_t, std::uint32_t> parent_of(const model::Workload& workload,
+                                                                           const model::Repeat& repeat,
+                                                                           const FanCandidates& fan,
+                                                                           double min_share) {
     std::uint64_t best = 0;
     std::uint32_t per_parent = repeat.count;
     std::uint32_t followed = 0;
     std::pair<double, double> best_key{-1.0, -1.0};
+    std::tuple<bool, double, bool> best_fan_key{false, -1.0, false};
     if (repeat.grouping == model::Repeat::Grouping::fan_out) {
       // Other users' statements ran just before it too: the candidate the
       // child's fan-outs follow most often is its parent.
@@ -543,9 +587,13 @@ private:
                                        ? 0.0
                                        : std::min(1.0, static_cast<double>(followed_count->second) /
                                                            static_cast<double>(stats->calls));
-        const std::pair<double, double> key{before * consistency, returns_rows(*stats) ? 1.0 : 0.0};
-        if (key > best_key) {
-          best_key = key;
+        // A loop's parent runs before every one of its runs: a statement
+        // that ran before only some of them is another request's, however
+        // rarely it runs elsewhere.
+        const std::tuple<bool, double, bool> key{before >= min_share, before * consistency,
+                                                 returns_rows(*stats)};
+        if (key > best_fan_key) {
+          best_fan_key = key;
           best = parent.fingerprint;
           per_parent = parent.children;
           followed = parent.followed;

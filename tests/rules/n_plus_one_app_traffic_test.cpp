@@ -1,0 +1,186 @@
+// issue 29's whole answer on real traffic: fixtures/nplus1-app is a monorepo
+// app (tRPC routers over repository helpers of a workspace package) and
+// fixtures/logs/nplus1-app the PostgreSQL 15 logs of concurrent virtual users
+// calling it over one pg Pool (bench/nplus1-app.sh; 3 seeds x 2 concurrency
+// levels, and sqlcommenter traceparent). On every log, n-plus-one reports
+// exactly the app's eight per-row loops, each at its loop's file:line (the
+// `for`, or `Promise.all(`), with the chain of helpers down to the Drizzle
+// call and the Drizzle fix for that loop, and none of the look-alikes
+// (not_found_yet() lists the loops some logs do not show yet).
+
+#include "support/cli.hpp"
+#include "support/files.hpp"
+
+#include <gtest/gtest.h>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace n_plus_one_app_traffic_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pgadvise::test::TempTree;
+
+const fs::path k_source = PGADVISE_SOURCE_DIR;
+
+// Each loop of fixtures/nplus1-app/README.md: where it is, the helper it
+// calls first, and what its fix says.
+struct Loop {
+  std::string callee;
+  std::vector<std::string> fix;
+};
+
+const std::map<std::string, Loop>& loops() {
+  static const std::map<std::string, Loop> k_loops = {
+      {"apps/api/src/routers/role.ts:13",
+       {"permissionRepo.listForRole()",
+        {"inArray(rolePermissions.roleId, roles.map((role) => role.id))",
+         "db.query.workspaceRoles.findMany({ with: { permissions: true } })"}}},
+      {"apps/api/src/routers/comment.ts:27",
+       {"memberRepo.findByHandle()", {"inArray(users.handle, parseMentions(input.body))"}}},
+      {"apps/api/src/routers/checklist.ts:31",
+       {"checklistRepo.createItem()",
+        {"createItem() opens a transaction for each row", ".values(source.items.map((item) =>"}}},
+      {"apps/api/src/services/project-copy.ts:28", {"", {".values(tickets.map((ticket) =>"}}},
+      {"apps/api/src/services/notify.ts:6",
+       {"createNotification()", {"db.insert(notifications).values(watchers.map((watcher) =>"}}},
+      {"apps/api/src/routers/stage.ts:16",
+       {"archiveTicket()", {"db.update(tickets)", "inArray(tickets.id, open.map((ticket) => ticket.id))"}}},
+      {"apps/api/src/services/digest.service.ts:15",
+       {"this.activity.latestFor()",
+        {"inArray(ticketEvents.ticketId, watched.map((watch) => "
+         "watch.ticketId))"}}},
+      {"apps/api/src/routers/ticket.ts:24",
+       {"tagStore.forTicket()",
+        {"inArray(ticketTags.ticketId, rows.map((row) => row.id))",
+         "db.query.tickets.findMany({ with: { tags: true } })"}}},
+  };
+  return k_loops;
+}
+
+// The loops a log does not show yet, by log (empty: the exact set). At 12
+// virtual users on a pool of 12 a sequential loop's iterations hop from
+// backend to backend among other users' statements, and several users run
+// the same loop at once: one fan-out holds several loops' rows and its
+// share per parent is not told apart yet; with traceparent the grouping is
+// exact, but a transaction per row and some Promise.all loops are still
+// missed there. Each entry is a gap, never a finding to expect.
+const std::map<std::string, std::set<std::string>>& not_found_yet() {
+  static const std::map<std::string, std::set<std::string>> k_missing = {
+      {"s3-c4.log.xz", {"apps/api/src/routers/role.ts:13"}},
+      {"s1-c12.log.xz",
+       {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
+        "apps/api/src/services/notify.ts:6"}},
+      {"s2-c12.log.xz", {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/stage.ts:16"}},
+      {"s3-c12.log.xz",
+       {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
+        "apps/api/src/routers/stage.ts:16", "apps/api/src/routers/ticket.ts:24",
+        "apps/api/src/services/digest.service.ts:15"}},
+      {"s1-c12-traced.log.xz",
+       {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
+        "apps/api/src/routers/role.ts:13", "apps/api/src/routers/ticket.ts:24"}},
+      {"s1-c12.csv.xz",
+       {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
+        "apps/api/src/services/notify.ts:6"}},
+  };
+  return k_missing;
+}
+
+class AppTraffic : public ::testing::TestWithParam<std::string> {
+protected:
+  TempTree m_tree;
+  fs::path m_app;
+
+  void SetUp() override { m_app = m_tree.copy(k_source / "fixtures/nplus1-app", "flow desk"); }
+
+  // The n-plus-one findings of `pgadvise lint . --log LOG` run in the app.
+  [[nodiscard]] std::vector<json> findings(const std::string& log) const {
+    const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+        m_app.string(),
+        {"lint", ".", "--log", (k_source / "fixtures/logs/nplus1-app" / log).string(), "--format", "json"});
+    EXPECT_TRUE(result.exit_code == 0 || result.exit_code == 1) << result.err;
+    const json report = json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(report.is_discarded()) << result.out;
+    std::vector<json> out;
+    for (const json& finding : report.is_discarded() ? json::array() : report["findings"]) {
+      if (finding["rule"] == "n-plus-one") {
+        out.push_back(finding);
+      }
+    }
+    return out;
+  }
+};
+
+std::string where(const json& finding) {
+  const json& location = finding["location"];
+  return location.is_null()
+             ? std::string("(no location)")
+             : location["file"].get<std::string>() + ":" + std::to_string(location["line"].get<int>());
+}
+
+std::string code_evidence(const json& finding) {
+  std::string out;
+  for (const json& evidence : finding["evidence"]) {
+    if (evidence["kind"] == "code") {
+      out += evidence["detail"].get<std::string>() + "\n";
+    }
+  }
+  return out;
+}
+
+std::string describe(const json& finding) {
+  return where(finding) + ": " + finding["message"].get<std::string>().substr(0, 200) + "\n" +
+         code_evidence(finding);
+}
+
+TEST_P(AppTraffic, ExactlyTheEightLoopsAtTheirLinesWithChainAndFix) {
+  const std::vector<json> found = findings(GetParam());
+  std::set<std::string> places;
+  for (const json& finding : found) {
+    const std::string at = where(finding);
+    places.insert(at);
+    const auto loop = loops().find(at);
+    if (loop == loops().end()) {
+      ADD_FAILURE() << "not one of the app's loops: " << describe(finding);
+      continue;
+    }
+    // The chain: the loop, the helper it calls, ..., the Drizzle call.
+    const std::string chain = code_evidence(finding);
+    EXPECT_NE(chain.find("loop at " + at + ":"), std::string::npos) << chain;
+    EXPECT_NE(chain.find(" -> " + loop->second.callee), std::string::npos) << chain;
+    EXPECT_NE(chain.find(" -> the Drizzle call at "), std::string::npos) << chain;
+    const std::string fix =
+        finding["fix"]["drizzle"].is_string() ? finding["fix"]["drizzle"].get<std::string>() : "";
+    for (const std::string& part : loop->second.fix) {
+      EXPECT_NE(fix.find(part), std::string::npos) << at << "\n" << fix;
+    }
+    EXPECT_EQ(finding["fix"]["drizzle_file"], at);
+    EXPECT_EQ(finding["severity"], "critical") << describe(finding);
+  }
+  // Every true loop but the known gaps, and nothing else: no look-alike
+  // (other users' concurrent requests, a constant list, a batched query, a
+  // relational query) and no loop after a wrong parent.
+  const auto missing = not_found_yet().find(GetParam());
+  std::set<std::string> expected;
+  for (const auto& [at, loop] : loops()) {
+    if (missing == not_found_yet().end() || missing->second.count(at) == 0) {
+      expected.insert(at);
+    }
+  }
+  EXPECT_EQ(places, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(SeedsAndConcurrency, AppTraffic,
+                         ::testing::Values("s1-c4.log.xz", "s2-c4.log.xz", "s3-c4.log.xz", "s1-c12.log.xz",
+                                           "s2-c12.log.xz", "s3-c12.log.xz", "s1-c12-traced.log.xz",
+                                           "s1-c12.csv.xz", "s1-c4.json.xz"),
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           std::string name = param.param.substr(0, param.param.find(".xz"));
+                           for (char& c : name) {
+                             c = (c == '-' || c == '.') ? '_' : c;
+                           }
+                           return name;
+                         });
+
+} // namespace n_plus_one_app_traffic_test
