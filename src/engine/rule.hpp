@@ -68,8 +68,9 @@ struct RuleMeta {
   bool confirmed_by_plan = false;
   // it judges a single statement on its own (`pgadvise explain`, the shell);
   bool judges_one_statement = false;
-  // each finding is its own action (an index to create): the text report
-  // never folds them into one entry and gathers their DDL into one block.
+  // each finding is its own action (an index to create, a loop to change):
+  // the text report never folds them into one entry, and gathers the CREATE
+  // INDEX statements of their fixes into one block.
   bool each_finding_an_action = false;
   // what `pgadvise fix` may write for its findings (app/fix/fix).
   FixEdit fix_edit = FixEdit::index_ddl;

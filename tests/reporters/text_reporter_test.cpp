@@ -336,6 +336,35 @@ std::string render_run(const engine::RunReport& run, const model::Catalog* catal
   return render(input);
 }
 
+// Each N+1 loop has its own code and its own fix: seven loops are seven
+// entries (a "like the first" fix would send the user to change six loops
+// with the first one's code), and their SQL is not in the index block.
+TEST(TextReporter, EachNPlusOneLoopIsItsOwnEntry) {
+  engine::RunReport run;
+  for (int i = 0; i < 7; ++i) {
+    core::Finding f = located("n-plus-one", core::Severity::critical,
+                              "src/routers/r" + std::to_string(i) + ".ts", 10 + i, "t" + std::to_string(i));
+    f.fix = core::Fix{};
+    f.fix->ddl = "select * from t" + std::to_string(i) + " where parent_id = ANY($1)";
+    f.fix->drizzle = "db.select().from(t" + std::to_string(i) + ").where(inArray(t" + std::to_string(i) +
+                     ".parentId, ids))";
+    run.findings.push_back(f);
+  }
+  run.findings.push_back(unindexed_fk(0));
+  run.findings.push_back(unindexed_fk(1));
+  const std::string text = render_run(run);
+  EXPECT_EQ(text.find("findings  critical  n-plus-one"), std::string::npos) << text;
+  EXPECT_EQ(text.find("like the first"), std::string::npos) << text;
+  for (const core::Finding& finding : run.findings) {
+    EXPECT_EQ(occurrences(text, "  " + finding.location.to_string() + "  critical"), 1U) << text;
+    if (finding.rule == "n-plus-one") {
+      EXPECT_EQ(occurrences(text, finding.fix->drizzle), 1U) << text;
+    }
+  }
+  const std::size_t block = index_of(text, "The 2 foreign-key indexes in one block");
+  EXPECT_EQ(text.find("ANY($1)", block), std::string::npos) << text;
+}
+
 TEST(TextReporter, LeadsWithCriticalAndHighThenImpactThenFileOrder) {
   engine::RunReport run;
   run.findings.push_back(located("timestamp-without-time-zone", core::Severity::low, "a/0000.sql", 1, "a"));

@@ -143,6 +143,8 @@ public:
                         {"pgss-min-calls-per-ms", "10000",
                          "pg_stat_statements only: and its calls divided by its mean time in ms are at least "
                          "this (many cheap calls rather than a few slow ones)"}},
+            // Each loop has its own code and its own fix: never folded.
+            .each_finding_an_action = true,
         }) {}
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
