@@ -469,9 +469,11 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     stats.normalized = event.info->normalized;
     stats.shape = event.info->shape;
     stats.parsed = event.info->parsed;
-    if (event.info->parsed && shape_key(event.text).key != event.info->source_key) {
-      // The parsing threads race to a fingerprint's first statement (one
-      // VALUES row or two): the log's first names it, run after run.
+    // The parsing threads race to a fingerprint's first statement (one
+    // VALUES row or two; a comment, as sqlcommenter's traceparent, which
+    // the shape key leaves out): the log's first names it, run after run.
+    const bool commented = !event.text_escaped && event.text.find("/*") != std::string_view::npos;
+    if (event.info->parsed && (commented || shape_key(event.text).key != event.info->source_key)) {
       QueryInfo first = describe_statement(event.info->fingerprint, event.text);
       stats.normalized = std::move(first.normalized);
       stats.shape = std::move(first.shape);
