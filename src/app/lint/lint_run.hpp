@@ -38,7 +38,7 @@ struct LintRun {
   // 2. read_lint_inputs: what discovery found and every input read.
   std::vector<std::filesystem::path> paths; // the folders and files to read ('.' when none given)
   bool database_only = false; // no path, --db/--log, and `.` is no project: database and workload alone
-  std::optional<ChangedFiles> changed;      // --changed-since
+  std::optional<ChangedFiles> changed; // --changed-since
   SchemaSources sources;
   loaders::SchemaLoad load;
   std::optional<LiveRun> live;           // --db: the database's catalog is the schema
