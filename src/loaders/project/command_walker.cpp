@@ -229,10 +229,10 @@ void CommandWalker::runs(const Words& words, std::size_t i, const std::string& n
     program(words, i + 1);
   } else if (name == "deno" && i + 1 < words.size() && words[i + 1] == "run") {
     program(words, i + 2);
-  } else if (word.size() > 3 && word.compare(word.size() - 3, 3, ".sh") == 0) {
-    run_file(word, words, i + 1);
-  } else if (word.rfind("./", 0) == 0 || word.rfind("../", 0) == 0 ||
+  } else if ((word.size() > 3 && word.compare(word.size() - 3, 3, ".sh") == 0) || word.rfind("./", 0) == 0 ||
+             word.rfind("../", 0) == 0 ||
              (word[0] == '/' && word.rfind("/usr/", 0) != 0 && word.rfind("/bin/", 0) != 0)) {
+    // A script by its extension, or a program by its path.
     run_file(word, words, i + 1);
   }
 }
