@@ -2,21 +2,23 @@
 
 #include "core/utf8.hpp"
 
+#include <charconv>
 #include <cstring>
 
 namespace pgadvise::loaders {
 
 namespace {
 
+// The number its leading digits write; 0 when there are none, or when they
+// do not fit (a field of twenty digits is not a pid or a line number).
 std::int64_t to_int(std::string_view text) {
   std::int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      break;
-    }
-    value = value * 10 + (c - '0');
+  if (text.empty() || text.front() == '-') {
+    return 0;
   }
-  return value;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  static_cast<void>(end);
+  return error == std::errc() ? value : 0;
 }
 
 bool looks_binary(std::string_view line) {
