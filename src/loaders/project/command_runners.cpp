@@ -162,12 +162,20 @@ void direct(CommandWalker& walker, const std::string& sub, const Invocation& inv
   }
 }
 
-void npm(CommandWalker& walker, const Words& words, std::size_t j) {
+// A package manager's subcommand at `j`, with the options before it read into `inv`.
+using Subcommand = void (*)(CommandWalker& walker, Invocation& inv, const Words& words, std::size_t j);
+
+// `<manager> [options] SUBCOMMAND ...`: the options before the subcommand
+// belong to the run-script invocation it makes.
+void package_manager(CommandWalker& walker, const Words& words, std::size_t j, Subcommand subcommand) {
   Invocation inv = walker.make(InvocationKind::run_script);
   j = read_options(walker, words, j, inv);
-  if (j >= words.size()) {
-    return;
+  if (j < words.size()) {
+    subcommand(walker, inv, words, j);
   }
+}
+
+void npm_subcommand(CommandWalker& walker, Invocation& inv, const Words& words, std::size_t j) {
   const std::string& sub = words[j];
   if (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn") {
     run_named_script(walker, inv, words, j + 1, true);
@@ -237,12 +245,7 @@ void yarn_workspace(CommandWalker& walker, Invocation& inv, const Words& words, 
   }
 }
 
-void yarn(CommandWalker& walker, const Words& words, std::size_t j) {
-  Invocation inv = walker.make(InvocationKind::run_script);
-  j = read_options(walker, words, j, inv);
-  if (j >= words.size()) {
-    return;
-  }
+void yarn_subcommand(CommandWalker& walker, Invocation& inv, const Words& words, std::size_t j) {
   const std::string& sub = words[j];
   if (sub == "run") {
     if (j + 1 < words.size()) {
@@ -261,12 +264,7 @@ void yarn(CommandWalker& walker, const Words& words, std::size_t j) {
   }
 }
 
-void bun(CommandWalker& walker, const Words& words, std::size_t j) {
-  Invocation inv = walker.make(InvocationKind::run_script);
-  j = read_options(walker, words, j, inv);
-  if (j >= words.size()) {
-    return;
-  }
+void bun_subcommand(CommandWalker& walker, Invocation& inv, const Words& words, std::size_t j) {
   const std::string& sub = words[j];
   if (sub == "run") {
     const std::size_t k = read_options(walker, words, j + 1, inv);
@@ -284,6 +282,18 @@ void bun(CommandWalker& walker, const Words& words, std::size_t j) {
   } else if (!one_of(sub, k_bun_builtins) && sub.find('.') == std::string::npos) {
     direct(walker, sub, inv, words, j);
   }
+}
+
+void npm(CommandWalker& walker, const Words& words, std::size_t j) {
+  package_manager(walker, words, j, &npm_subcommand);
+}
+
+void yarn(CommandWalker& walker, const Words& words, std::size_t j) {
+  package_manager(walker, words, j, &yarn_subcommand);
+}
+
+void bun(CommandWalker& walker, const Words& words, std::size_t j) {
+  package_manager(walker, words, j, &bun_subcommand);
 }
 
 void turbo(CommandWalker& walker, const Words& words, std::size_t j) {
