@@ -461,27 +461,46 @@ std::vector<model::Guard> ShellConditions::active() const {
   return out;
 }
 
-ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>& words, std::string_view op,
-                    const core::SourceLocation& at) {
-  using Frame = ShellConditions::Frame;
-  std::vector<std::string> w = words;
-  const auto top = [&conditions](bool is_case) -> Frame* {
-    return !conditions.frames.empty() && conditions.frames.back().is_case == is_case
-               ? &conditions.frames.back()
-               : nullptr;
-  };
+namespace {
+
+using Frame = ShellConditions::Frame;
+
+// The innermost open block when it is a `case` (is_case) or an `if` (not is_case).
+Frame* top_frame(ShellConditions& conditions, bool is_case) {
+  return !conditions.frames.empty() && conditions.frames.back().is_case == is_case ? &conditions.frames.back()
+                                                                                   : nullptr;
+}
+
+// Past branches: a condition of several conjuncts negates to something pgadvise cannot read.
+void close_branch(Frame& frame, const core::SourceLocation& at) {
+  if (frame.condition.size() == 1) {
+    frame.earlier.push_back(negate(frame.condition.front()));
+  } else if (frame.condition.size() > 1) {
+    frame.earlier.push_back(unreadable("not: " + frame.condition.front().text + " ...", at));
+  }
+  frame.condition.clear();
+}
+
+// `case WORD in`: a block whose branches are guarded by WORD's patterns.
+void open_case(ShellConditions& conditions, std::vector<std::string>& w, const core::SourceLocation& at) {
+  Frame frame;
+  frame.is_case = true;
+  frame.in_patterns = true;
+  frame.variable = w.size() > 1 ? variable_of(w[1]) : std::string{};
+  frame.case_text = "case " + (w.size() > 1 ? w[1] : std::string{}) + " in";
+  frame.location = at;
+  conditions.frames.push_back(std::move(frame));
+  const auto in = std::find(w.begin(), w.end(), "in");
+  w.erase(w.begin(), in == w.end() ? w.end() : in + 1);
+}
+
+// The leading keywords of a command (`if`, `then`, `else`, `fi`, `case`,
+// `esac`, `do`, ...): the blocks they open and close; they leave `w`.
+void read_keywords(ShellConditions& conditions, std::vector<std::string>& w, const core::SourceLocation& at) {
   const auto drop_first = [&w] { w.erase(w.begin()); };
-  // Past branches: a condition of several conjuncts negates to something pgadvise cannot read.
-  const auto close_branch = [&at](Frame& frame) {
-    if (frame.condition.size() == 1) {
-      frame.earlier.push_back(negate(frame.condition.front()));
-    } else if (frame.condition.size() > 1) {
-      frame.earlier.push_back(unreadable("not: " + frame.condition.front().text + " ...", at));
-    }
-    frame.condition.clear();
-  };
   while (!w.empty()) {
     const std::string& keyword = w.front();
+    Frame* const block = top_frame(conditions, false);
     if (keyword == "if") {
       if (conditions.frames.size() >= k_max_frames) {
         ++conditions.overflow; // nested too deep to follow: the blocks inside add no guards
@@ -493,34 +512,27 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
     } else if ((keyword == "fi" || keyword == "esac") && conditions.overflow > 0) {
       --conditions.overflow;
       drop_first();
-    } else if (keyword == "elif" && top(false) != nullptr) {
-      close_branch(*top(false));
-      top(false)->in_condition = true;
+    } else if (keyword == "elif" && block != nullptr) {
+      close_branch(*block, at);
+      block->in_condition = true;
       drop_first();
-    } else if (keyword == "then" && top(false) != nullptr) {
-      top(false)->in_condition = false;
+    } else if (keyword == "then" && block != nullptr) {
+      block->in_condition = false;
       drop_first();
-    } else if (keyword == "else" && top(false) != nullptr) {
-      close_branch(*top(false));
-      top(false)->else_branch = true;
-      top(false)->in_condition = false;
+    } else if (keyword == "else" && block != nullptr) {
+      close_branch(*block, at);
+      block->else_branch = true;
+      block->in_condition = false;
       drop_first();
-    } else if ((keyword == "fi" && top(false) != nullptr) || (keyword == "esac" && top(true) != nullptr)) {
+    } else if ((keyword == "fi" && block != nullptr) ||
+               (keyword == "esac" && top_frame(conditions, true) != nullptr)) {
       conditions.frames.pop_back();
       drop_first();
     } else if (keyword == "case" && conditions.frames.size() >= k_max_frames) {
       ++conditions.overflow;
       w.clear();
     } else if (keyword == "case") {
-      Frame frame;
-      frame.is_case = true;
-      frame.in_patterns = true;
-      frame.variable = w.size() > 1 ? variable_of(w[1]) : std::string{};
-      frame.case_text = "case " + (w.size() > 1 ? w[1] : std::string{}) + " in";
-      frame.location = at;
-      conditions.frames.push_back(std::move(frame));
-      const auto in = std::find(w.begin(), w.end(), "in");
-      w.erase(w.begin(), in == w.end() ? w.end() : in + 1);
+      open_case(conditions, w, at);
     } else if (keyword == "for" || keyword == "select") {
       w.clear(); // `for x in a b`: words, not a command
     } else if (keyword == "do" || keyword == "done" || keyword == "{" || keyword == "}" ||
@@ -530,95 +542,124 @@ ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>&
       break;
     }
   }
+}
+
+// After each command: a list ends unless `op` chains the next command to
+// this one, and `;;` ends a case branch.
+void end_of_list(ShellConditions& conditions, std::string_view op) {
+  if (op != "&&" && op != "||" && op != "|") {
+    conditions.chain.clear();
+    conditions.after_failure = false;
+  }
+  if (op == ";;") {
+    if (Frame* frame = top_frame(conditions, true)) {
+      frame->seen.insert(frame->seen.end(), frame->patterns.begin(), frame->patterns.end());
+      frame->patterns.clear();
+      frame->in_patterns = true;
+    }
+  }
+  conditions.last_op = std::string(op);
+}
+
+// `a|b)` of an open case: the patterns of the branch that follows.
+void read_patterns(Frame& frame, const std::vector<std::string>& w, std::string_view op,
+                   const core::SourceLocation& at) {
+  for (std::string word : w) {
+    while (!word.empty() && word.front() == '(') {
+      word.erase(0, 1);
+    }
+    if (!word.empty()) {
+      frame.patterns.push_back(word);
+    }
+  }
+  if (op == ")") {
+    frame.in_patterns = false;
+    frame.location = at;
+  }
+}
+
+// A command between `if` and `then`: a test becomes the block's condition.
+ShellStep read_condition(ShellConditions& conditions, Frame& frame, std::vector<std::string> w,
+                         const core::SourceLocation& at) {
   ShellStep step;
-  const auto end_of_list = [&] {
-    if (op != "&&" && op != "||" && op != "|") {
-      conditions.chain.clear();
-      conditions.after_failure = false;
-    }
-    if (op == ";;") {
-      if (Frame* frame = top(true)) {
-        frame->seen.insert(frame->seen.end(), frame->patterns.begin(), frame->patterns.end());
-        frame->patterns.clear();
-        frame->in_patterns = true;
-      }
-    }
-    conditions.last_op = std::string(op);
-  };
-  if (Frame* frame = top(true); frame != nullptr && frame->in_patterns) {
-    for (std::string word : w) {
-      while (!word.empty() && word.front() == '(') {
-        word.erase(0, 1);
-      }
-      if (!word.empty()) {
-        frame->patterns.push_back(word);
-      }
-    }
-    if (op == ")") {
-      frame->in_patterns = false;
-      frame->location = at;
-    }
+  const std::optional<model::Guard> test = parse_test(w, at);
+  if (conditions.last_op == "||" && !frame.condition.empty()) {
+    frame.condition = {unreadable(frame.condition.front().text + " || ...", at)};
+  } else {
+    frame.condition.push_back(test ? *test : unreadable(core::join(w, " "), at));
+  }
+  if (!test) {
+    // `if npm run check; then`: the condition is itself a command that runs.
+    frame.in_condition = false;
+    step.guards = conditions.active();
+    frame.in_condition = true;
+    step.command = std::move(w);
+  }
+  return step;
+}
+
+// `exit` or `return` under `guards`: what follows runs only when this exit did not.
+void read_exit(ShellConditions& conditions, const std::vector<model::Guard>& guards,
+               const core::SourceLocation& at) {
+  // The guards of the open blocks and the line, not the script's.
+  const std::size_t script = conditions.inherited.size() + conditions.after_exit.size();
+  const std::size_t local = guards.size() - script;
+  if (conditions.after_failure || conditions.after_exit.size() >= k_max_frames) {
+    // `cmd || exit 1`: the script goes on when cmd succeeds, whatever the environment.
+  } else if (local == 1) {
+    conditions.after_exit.push_back(negate(guards[script]));
+  } else if (local > 1) {
+    conditions.after_exit.push_back(unreadable("not: " + guards[script].text + " ...", at));
+  }
+}
+
+// `cmd || next`: next runs only when cmd fails: no environment, but an `exit` there is no guard.
+void read_failure_branch(ShellConditions& conditions, const core::SourceLocation& at) {
+  conditions.after_failure = true;
+  // `[ c ] && a || b`: b is the else branch (it also runs when a fails).
+  if (conditions.chain.size() == 1) {
+    conditions.chain = {negate(conditions.chain.front())};
+  } else if (conditions.chain.size() > 1) {
+    conditions.chain = {unreadable("not: " + conditions.chain.front().text + " ...", at)};
+  }
+}
+
+} // namespace
+
+ShellStep read_step(ShellConditions& conditions, const std::vector<std::string>& words, std::string_view op,
+                    const core::SourceLocation& at) {
+  std::vector<std::string> w = words;
+  read_keywords(conditions, w, at);
+  ShellStep step;
+  if (Frame* frame = top_frame(conditions, true); frame != nullptr && frame->in_patterns) {
+    read_patterns(*frame, w, op, at);
     return step;
   }
   if (w.empty()) {
-    end_of_list();
+    end_of_list(conditions, op);
     return step;
   }
-  if (Frame* frame = top(false); frame != nullptr && frame->in_condition) {
-    const std::optional<model::Guard> test = parse_test(w, at);
-    if (conditions.last_op == "||" && !frame->condition.empty()) {
-      frame->condition = {unreadable(frame->condition.front().text + " || ...", at)};
-    } else {
-      frame->condition.push_back(test ? *test : unreadable(core::join(w, " "), at));
-    }
-    if (!test) {
-      // `if npm run check; then`: the condition is itself a command that runs.
-      frame->in_condition = false;
-      step.guards = conditions.active();
-      frame->in_condition = true;
-      step.command = std::move(w);
-    }
-    end_of_list();
+  if (Frame* frame = top_frame(conditions, false); frame != nullptr && frame->in_condition) {
+    step = read_condition(conditions, *frame, std::move(w), at);
+    end_of_list(conditions, op);
     return step;
   }
-  std::vector<model::Guard> local; // the guards of the open blocks and the line, not the script's
   step.guards = conditions.active();
-  local.assign(step.guards.begin() +
-                   static_cast<std::ptrdiff_t>(conditions.inherited.size() + conditions.after_exit.size()),
-               step.guards.end());
   if (w.front() == "exit" || w.front() == "return") {
-    // What follows runs only when this exit did not.
-    if (conditions.after_failure || conditions.after_exit.size() >= k_max_frames) {
-      // `cmd || exit 1`: the script goes on when cmd succeeds, whatever the environment.
-    } else if (local.size() == 1) {
-      conditions.after_exit.push_back(negate(local.front()));
-    } else if (local.size() > 1) {
-      conditions.after_exit.push_back(unreadable("not: " + local.front().text + " ...", at));
-    }
-    end_of_list();
-    return step;
-  }
-  if (const std::optional<model::Guard> test = parse_test(w, at)) {
+    read_exit(conditions, step.guards, at);
+  } else if (const std::optional<model::Guard> test = parse_test(w, at)) {
     if (op == "&&") {
       conditions.chain.push_back(*test);
     } else if (op == "||") {
       conditions.chain.push_back(negate(*test));
     }
-    end_of_list();
-    return step;
-  }
-  if (op == "||") {
-    // What follows runs only when this command fails: no environment, but an `exit` there is no guard.
-    conditions.after_failure = true;
-    // `[ c ] && a || b`: b is the else branch (it also runs when a fails).
-    if (conditions.chain.size() == 1) {
-      conditions.chain = {negate(conditions.chain.front())};
-    } else if (conditions.chain.size() > 1) {
-      conditions.chain = {unreadable("not: " + conditions.chain.front().text + " ...", at)};
+  } else {
+    if (op == "||") {
+      read_failure_branch(conditions, at);
     }
+    step.command = std::move(w);
   }
-  step.command = std::move(w);
-  end_of_list();
+  end_of_list(conditions, op);
   return step;
 }
 

@@ -33,6 +33,23 @@ std::size_t skip_substitution(std::string_view text, std::size_t i, std::string&
   return j;
 }
 
+// Reads a '...' or "..." string at `i` into `word` (in double quotes, a
+// backslash escapes only `"`, `\`, `$` and a backtick); returns the index after it.
+std::size_t read_quoted(std::string_view text, std::size_t i, std::string& word) {
+  const char quote = text[i];
+  std::size_t j = i + 1;
+  for (; j < text.size() && text[j] != quote; ++j) {
+    if (quote == '"' && text[j] == '\\' && j + 1 < text.size()) {
+      ++j;
+      if (text[j] != '"' && text[j] != '\\' && text[j] != '$' && text[j] != '`') {
+        word += '\\';
+      }
+    }
+    word += text[j];
+  }
+  return std::min(j + 1, text.size());
+}
+
 } // namespace
 
 std::vector<Segment> split_segments(std::string_view text) {
@@ -76,17 +93,7 @@ std::vector<Segment> split_segments(std::string_view text) {
     }
     if (c == '\'' || c == '"') {
       in_word = true;
-      std::size_t j = i + 1;
-      for (; j < text.size() && text[j] != c; ++j) {
-        if (c == '"' && text[j] == '\\' && j + 1 < text.size()) {
-          ++j;
-          if (text[j] != '"' && text[j] != '\\' && text[j] != '$' && text[j] != '`') {
-            word += '\\';
-          }
-        }
-        word += text[j];
-      }
-      i = std::min(j + 1, text.size());
+      i = read_quoted(text, i, word);
       continue;
     }
     if ((c == '$' && i + 1 < text.size() && text[i + 1] == '(') || c == '`') {
