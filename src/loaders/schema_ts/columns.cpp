@@ -105,6 +105,29 @@ std::string sequence_name(const std::string& table, const std::string& column) {
   return a + "_" + b + "_seq";
 }
 
+// The primary key and unique constraint a column's `.primaryKey()` and `.unique()` declare.
+void add_column_keys(model::Table& table, const model::Column& column, const ColumnModifiers& modifiers) {
+  const std::vector<model::IndexKey> keys{model::IndexKey{column.name, {}, false, {}, {}}};
+  if (modifiers.primary && table.primary_key() == nullptr) {
+    model::Index pk;
+    pk.name = drizzle_names::pkey_name(table.name);
+    pk.kind = model::IndexKind::primary_key;
+    pk.unique = true;
+    pk.keys = keys;
+    pk.location = column.location;
+    table.indexes.push_back(std::move(pk));
+  }
+  if (modifiers.unique_constraint) {
+    model::Index unique;
+    unique.name = core::truncate_identifier(*modifiers.unique_constraint);
+    unique.kind = model::IndexKind::unique_constraint;
+    unique.unique = true;
+    unique.keys = keys;
+    unique.location = column.location;
+    table.indexes.push_back(std::move(unique));
+  }
+}
+
 } // namespace
 
 Chain flatten_chain(const Reader& reader, Ref value) {
@@ -202,6 +225,69 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
     unresolved(key_file, property.key_token, "column " + where + ": its value is not a column builder call");
     return;
   }
+  const std::optional<ColumnArguments> args = column_arguments(chain, where);
+  if (!args) {
+    return;
+  }
+  model::Column column;
+  std::string sql_type;
+  if (!column_type(info, chain, *args, column, sql_type, where)) {
+    info.table.unresolved_columns.push_back(
+        args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, m_casing));
+    return;
+  }
+
+  ColumnInfo names;
+  names.property = property.key;
+  names.raw_name = args->explicit_name.value_or(property.key);
+  names.name =
+      args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, m_casing);
+  column.name = names.name;
+  column.property = property.key;
+  column.location = location(key_file, property.key_token);
+
+  const ColumnModifiers modifiers = read_modifiers(info, chain, names, column, sql_type, where);
+  if (modifiers.default_arg.valid()) {
+    read_default(info, modifiers, sql_type, column, where);
+  }
+  if (column.type.serial) {
+    column.not_null = true;
+    const std::string sequence = sequence_name(info.table.name, column.name);
+    column.default_expr =
+        "nextval(" +
+        core::quote_literal(info.table.schema == "public" ? sequence : info.table.schema + "." + sequence) +
+        "::regclass)";
+  }
+  add_column_keys(info.table, column, modifiers);
+  add_suppressions(key_file, property.key_token, property.last_token);
+  info.columns.push_back(std::move(names));
+  info.table.columns.push_back(std::move(column));
+}
+
+std::optional<ColumnArguments> Reader::column_arguments(const Chain& chain, const std::string& where) {
+  ColumnArguments out;
+  out.config_ref = child(chain.base, 1);
+  if (out.config_ref.valid()) {
+    const std::optional<JsValue> first = eval(out.config_ref);
+    if (first && first->kind == JsValue::Kind::string) {
+      out.explicit_name = first->text;
+      out.config_ref = child(chain.base, 2);
+    } else if (node(resolve_alias(out.config_ref)).kind != NodeKind::object) {
+      unresolved(chain.base.file, node(out.config_ref).first_token, "the name of column " + where);
+      return std::nullopt;
+    }
+  }
+  if (out.config_ref.valid()) {
+    out.config = eval(out.config_ref);
+    if (!out.config) {
+      unresolved(chain.base.file, node(out.config_ref).first_token, "the options of column " + where);
+    }
+  }
+  return out;
+}
+
+bool Reader::column_type(const TableInfo& info, const Chain& chain, const ColumnArguments& args,
+                         model::Column& column, std::string& sql_type, const std::string& where) {
   const Ref callee = child(chain.base, 0);
   const ts::Node& callee_node = node(callee);
   std::string builder = builtin(callee);
@@ -210,100 +296,69 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
       node(child(callee, 0)).text == info.builder_param) {
     builder = callee_node.text;
   }
-  // Arguments: ([name], [config]).
-  std::optional<std::string> explicit_name;
-  Ref config_ref = child(chain.base, 1);
-  if (config_ref.valid()) {
-    const std::optional<JsValue> first = eval(config_ref);
-    if (first && first->kind == JsValue::Kind::string) {
-      explicit_name = first->text;
-      config_ref = child(chain.base, 2);
-    } else if (node(resolve_alias(config_ref)).kind != NodeKind::object) {
-      unresolved(chain.base.file, node(config_ref).first_token, "the name of column " + where);
-      return;
-    }
-  }
-  std::optional<JsValue> config;
-  if (config_ref.valid()) {
-    config = eval(config_ref);
-    if (!config) {
-      unresolved(chain.base.file, node(config_ref).first_token, "the options of column " + where);
-    }
-  }
-
-  model::Column column;
-  std::string sql_type;
   const VarInfo* var =
       callee_node.kind == NodeKind::identifier ? var_info(callee.file, callee_node.text) : nullptr;
   if (var != nullptr && var->kind == VarKind::enumeration) {
     column.type.name = var->name;
     column.type.schema = var->extra;
     sql_type = "enum";
-  } else if (var != nullptr && var->kind == VarKind::custom_type) {
+    return true;
+  }
+  if (var != nullptr && var->kind == VarKind::custom_type) {
     // A dataType(config) given options pgadvise could not read cannot tell
     // its type: no branch is picked for it.
-    const bool config_unknown = config_ref.valid() && !config && var->data_type.valid();
+    const bool config_unknown = args.config_ref.valid() && !args.config && var->data_type.valid();
     const std::optional<std::string> custom =
-        var->resolved && !config_unknown ? custom_data_type(*var, config) : std::nullopt;
+        var->resolved && !config_unknown ? custom_data_type(*var, args.config) : std::nullopt;
     if (!custom) {
       unresolved(chain.base.file, node(chain.base).first_token,
                  "the SQL type of custom type `" + callee_node.text + "` (column " + where + ")");
-      info.table.unresolved_columns.push_back(
-          explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing));
-      return;
+      return false;
     }
     sql_type = *custom;
     column.type = normalized_type(sql_type);
-  } else if (const std::optional<std::string> type = builder_sql_type(builder, config ? &*config : nullptr);
-             type && var == nullptr) {
+    return true;
+  }
+  const std::optional<std::string> type = builder_sql_type(builder, args.config ? &*args.config : nullptr);
+  if (type && var == nullptr) {
     sql_type = *type;
     column.type = normalized_type(sql_type);
     if (column.type.name == "interval") {
       column.type.modifiers.clear();
     }
-  } else {
-    const std::string shown =
-        callee_node.kind == NodeKind::member ? "." + callee_node.text : callee_node.text;
-    unresolved(chain.base.file, node(chain.base).first_token,
-               "the column builder `" + (shown.empty() ? std::string("?") : shown) + "` of column " + where);
-    info.table.unresolved_columns.push_back(
-        explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing));
-    return;
+    return true;
   }
+  const std::string shown = callee_node.kind == NodeKind::member ? "." + callee_node.text : callee_node.text;
+  unresolved(chain.base.file, node(chain.base).first_token,
+             "the column builder `" + (shown.empty() ? std::string("?") : shown) + "` of column " + where);
+  return false;
+}
 
-  ColumnInfo names;
-  names.property = property.key;
-  names.raw_name = explicit_name.value_or(property.key);
-  names.name = explicit_name ? *explicit_name : drizzle_names::apply_casing(property.key, m_casing);
-  column.name = names.name;
-  column.property = property.key;
-  column.location = location(key_file, property.key_token);
-
-  bool primary = false;
-  std::optional<std::string> unique_constraint;
-  Ref default_arg;
-  std::size_t default_token = 0;
+ColumnModifiers Reader::read_modifiers(TableInfo& info, const Chain& chain, const ColumnInfo& names,
+                                       model::Column& column, std::string& sql_type,
+                                       const std::string& where) {
+  ColumnModifiers out;
   for (const ChainCall& method : chain.methods) {
     const std::string& m = method.name;
     if (m == "primaryKey") {
-      primary = true;
+      out.primary = true;
       column.not_null = true;
     } else if (m == "notNull") {
       column.not_null = true;
     } else if (m == "unique") {
       const std::optional<JsValue> name = eval(child(method.call, 1));
-      unique_constraint = name && name->kind == JsValue::Kind::string
-                              ? name->text
-                              : drizzle_names::unique_name(info.table.name, {names.raw_name}, m_naming);
+      out.unique_constraint = name && name->kind == JsValue::Kind::string
+                                  ? name->text
+                                  : drizzle_names::unique_name(info.table.name, {names.raw_name}, m_naming);
     } else if (m == "default") {
-      default_arg = child(method.call, 1);
-      default_token = method.token;
+      out.default_arg = child(method.call, 1);
+      out.default_token = method.token;
     } else if (m == "defaultNow") {
       column.default_expr = "now()";
-      default_arg = Ref{};
+      out.default_arg = Ref{};
     } else if (m == "defaultRandom") {
       column.default_expr = "gen_random_uuid()";
-      default_arg = Ref{};
+      out.default_arg = Ref{};
     } else if (m == "array") {
       ++column.type.array_dims;
       sql_type += "[]";
@@ -320,56 +375,31 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
       unresolved(method.call.file, method.token, "the modifier `." + m + "()` of column " + where);
     }
   }
-  if (default_arg.valid()) {
-    const ts::Node& arg = node(default_arg);
-    if (arg.kind == NodeKind::template_literal && arg.tag != ts::k_no_node) {
-      const std::optional<std::string> text = render_sql(default_arg, ColumnScope{&info, {}, {}}, false);
-      if (text) {
-        column.default_expr = *text;
-      } else {
-        unresolved(default_arg.file, arg.first_token, "the default of column " + where);
-        column.default_unknown = true;
-      }
-    } else if (const std::optional<JsValue> literal = eval(default_arg)) {
-      const std::string text = drizzle_values::sql_default(*literal, sql_type);
-      if (!text.empty()) {
-        column.default_expr = text;
-      }
+  return out;
+}
+
+// `.default(x)`: sql`...` as written, a literal in SQL.
+void Reader::read_default(const TableInfo& info, const ColumnModifiers& modifiers,
+                          const std::string& sql_type, model::Column& column, const std::string& where) {
+  const Ref default_arg = modifiers.default_arg;
+  const ts::Node& arg = node(default_arg);
+  if (arg.kind == NodeKind::template_literal && arg.tag != ts::k_no_node) {
+    const std::optional<std::string> text = render_sql(default_arg, ColumnScope{&info, {}, {}}, false);
+    if (text) {
+      column.default_expr = *text;
     } else {
-      unresolved(default_arg.file, default_token, "the default of column " + where);
+      unresolved(default_arg.file, arg.first_token, "the default of column " + where);
       column.default_unknown = true;
     }
+  } else if (const std::optional<JsValue> literal = eval(default_arg)) {
+    const std::string text = drizzle_values::sql_default(*literal, sql_type);
+    if (!text.empty()) {
+      column.default_expr = text;
+    }
+  } else {
+    unresolved(default_arg.file, modifiers.default_token, "the default of column " + where);
+    column.default_unknown = true;
   }
-  if (column.type.serial) {
-    column.not_null = true;
-    const std::string sequence = sequence_name(info.table.name, column.name);
-    column.default_expr =
-        "nextval(" +
-        core::quote_literal(info.table.schema == "public" ? sequence : info.table.schema + "." + sequence) +
-        "::regclass)";
-  }
-  const std::vector<model::IndexKey> keys{model::IndexKey{column.name, {}, false, {}, {}}};
-  if (primary && info.table.primary_key() == nullptr) {
-    model::Index pk;
-    pk.name = drizzle_names::pkey_name(info.table.name);
-    pk.kind = model::IndexKind::primary_key;
-    pk.unique = true;
-    pk.keys = keys;
-    pk.location = column.location;
-    info.table.indexes.push_back(std::move(pk));
-  }
-  if (unique_constraint) {
-    model::Index unique;
-    unique.name = core::truncate_identifier(*unique_constraint);
-    unique.kind = model::IndexKind::unique_constraint;
-    unique.unique = true;
-    unique.keys = keys;
-    unique.location = column.location;
-    info.table.indexes.push_back(std::move(unique));
-  }
-  add_suppressions(key_file, property.key_token, property.last_token);
-  info.columns.push_back(std::move(names));
-  info.table.columns.push_back(std::move(column));
 }
 
 } // namespace pgadvise::loaders::drizzle_reader

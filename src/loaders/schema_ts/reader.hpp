@@ -15,14 +15,18 @@
 
 // Internal to the Drizzle schema reader: the interpreter that walks the
 // syntax trees of all schema files and fills the catalog. Split over
-// drizzle_schema_ts_reader.cpp (symbols, values, passes),
-// drizzle_schema_ts_columns.cpp (column builders and modifiers) and
-// drizzle_schema_ts_config.cpp (references, the extra-config callback, sql``).
+// reader.cpp (symbols, passes), evaluate.cpp (values of expressions),
+// variables.cpp (schemas, enums, custom types, table creators),
+// columns.cpp (column builders and modifiers) and table_config.cpp
+// (references, the extra-config callback, sql``).
 namespace pgadvise::loaders::drizzle_reader {
 
 using drizzle_values::JsField;
 using drizzle_values::JsValue;
 using ts::NodeId;
+
+// How deep the evaluator follows an expression (and resolve_alias a chain of names).
+inline constexpr int k_max_eval_depth = 16;
 
 struct SourceFile {
   std::string label;
@@ -101,6 +105,21 @@ struct Chain {
   std::vector<ChainCall> methods; // innermost first
 };
 
+// A column builder call's arguments: ([name], [config]).
+struct ColumnArguments {
+  std::optional<std::string> explicit_name;
+  Ref config_ref;
+  std::optional<JsValue> config; // unset when there is none or it could not be read
+};
+
+// What a column's modifiers declare beyond the column itself.
+struct ColumnModifiers {
+  bool primary = false;
+  std::optional<std::string> unique_constraint;
+  Ref default_arg; // `.default(x)`'s x
+  std::size_t default_token = 0;
+};
+
 class Reader;
 Chain flatten_chain(const Reader& reader, Ref value);
 
@@ -124,6 +143,11 @@ public:
   // empty when it is the program's own variable or unknown.
   [[nodiscard]] std::string builtin(Ref callee) const;
   [[nodiscard]] const VarInfo* var_info(std::size_t file, std::string_view name) const;
+  // Follows identifiers to the initializer they name (object literals and
+  // builder chains shared through a variable).
+  [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
+
+  // ---- the evaluator (evaluate.cpp) ----
   [[nodiscard]] std::optional<JsValue> eval(Ref ref, int depth = 0) const;
   // `ref` with the names in `env` bound (a function's parameters): identifiers,
   // member access, template literals, conditionals and the comparisons and
@@ -133,15 +157,12 @@ public:
   // The SQL type a custom type's dataType(config) returns for one call.
   [[nodiscard]] std::optional<std::string> custom_data_type(const VarInfo& var,
                                                             const std::optional<JsValue>& config) const;
-  // Follows identifiers to the initializer they name (object literals and
-  // builder chains shared through a variable).
-  [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
 
   // ---- columns (columns.cpp) ----
   void build_columns(TableInfo& info, Ref columns, int depth);
   void build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value);
 
-  // ---- config (config.cpp) ----
+  // ---- config (table_config.cpp) ----
   void resolve_references(TableInfo& info);
   void apply_extra_config(TableInfo& info);
   [[nodiscard]] std::optional<std::string> render_sql(Ref tagged, const ColumnScope& scope,
@@ -154,7 +175,30 @@ public:
   void add_file_suppressions();
 
 private:
+  [[nodiscard]] std::optional<JsValue> eval_array(Ref ref, int depth) const;
+  [[nodiscard]] std::optional<JsValue> eval_object(Ref ref, int depth) const;
+  [[nodiscard]] std::optional<JsValue> eval_json_stringify(Ref ref, int depth) const;
+
+  // ---- columns (columns.cpp) ----
+  // nullopt when the column's name cannot be read.
+  [[nodiscard]] std::optional<ColumnArguments> column_arguments(const Chain& chain, const std::string& where);
+  // The column's type from its builder (drizzle's, an enum's or a custom
+  // type's); false when it cannot be read.
+  bool column_type(const TableInfo& info, const Chain& chain, const ColumnArguments& args,
+                   model::Column& column, std::string& sql_type, const std::string& where);
+  ColumnModifiers read_modifiers(TableInfo& info, const Chain& chain, const ColumnInfo& names,
+                                 model::Column& column, std::string& sql_type, const std::string& where);
+  void read_default(const TableInfo& info, const ColumnModifiers& modifiers, const std::string& sql_type,
+                    model::Column& column, const std::string& where);
+
+  // ---- variables (variables.cpp) ----
   void collect_variables();
+  void collect_schemas();
+  void collect_enum(const ts::Declaration& decl, Ref init, const std::string& schema);
+  [[nodiscard]] VarInfo custom_type(Ref init) const;
+  [[nodiscard]] VarInfo table_creator(Ref init) const;
+
+  // ---- passes (reader.cpp) ----
   void collect_tables();
   void collect_table(std::size_t file, const ts::Declaration& decl, Ref call); // one declaration
   void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const std::string& schema,
