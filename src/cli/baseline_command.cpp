@@ -16,20 +16,10 @@ CLI::App* add_baseline_command(CLI::App& app, app::LintOptions& options) {
       ->add_option("-o,--output", options.record_baseline,
                    "The baseline file to write (default: `baseline` in .pgadvise.toml)")
       ->type_name("FILE");
-  baseline
-      ->add_option("--config", options.config, "Config file (default: .pgadvise.toml found from here upward)")
-      ->type_name("FILE");
+  add_config_option(*baseline, options);
   add_rule_selection(*baseline, options, "Record only this rule's findings (repeatable)",
                      "Record only findings at or above this severity");
-  baseline
-      ->add_option("--log", options.workload.logs, "Server log to read queries from (as in lint; repeatable)")
-      ->type_name("FILE");
-  baseline->add_option("--pgss", options.workload.pgss, "pg_stat_statements export (as in lint; repeatable)")
-      ->type_name("FILE");
-  baseline->add_option("--queries", options.workload.queries, "Queries file (as in lint; repeatable)")
-      ->type_name("FILE");
-  baseline->add_option("--log-line-prefix", options.workload.log_line_prefix, "The server's log_line_prefix")
-      ->type_name("PREFIX");
+  add_workload_files(*baseline, options.workload);
   return baseline;
 }
 

@@ -22,8 +22,7 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
   fix->add_option("--fingerprint", options.fingerprints,
                   "Fix only the finding with this fingerprint (as the JSON report and the baseline show it; "
                   "repeatable)");
-  fix->add_option("--config", lint.config, "Config file (default: .pgadvise.toml found from here upward)")
-      ->type_name("FILE");
+  add_config_option(*fix, lint);
   add_rule_selection(
       *fix, lint, "Fix only this rule's findings (repeatable)",
       "Fix only findings at or above this severity (default: min_severity in .pgadvise.toml, else low)");
@@ -31,14 +30,7 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
       ->type_name("FILE");
   fix->add_option("--stats", lint.stats, "Production statistics written by `pgadvise stats` (table sizes)")
       ->type_name("FILE");
-  fix->add_option("--log", lint.workload.logs, "Server log to read queries from (as in lint; repeatable)")
-      ->type_name("FILE");
-  fix->add_option("--pgss", lint.workload.pgss, "pg_stat_statements export (as in lint; repeatable)")
-      ->type_name("FILE");
-  fix->add_option("--queries", lint.workload.queries, "Queries file (as in lint; repeatable)")
-      ->type_name("FILE");
-  fix->add_option("--log-line-prefix", lint.workload.log_line_prefix, "The server's log_line_prefix")
-      ->type_name("PREFIX");
+  add_workload_files(*fix, lint.workload);
   // A live database's sizes choose the concurrent build, and its EXPLAIN
   // and index advisor propose what only a live run can (partial indexes
   // from the columns' null fractions), read-only as in lint.
