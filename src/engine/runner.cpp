@@ -134,10 +134,10 @@ std::vector<core::Finding> unused_suppressions(const core::Suppressions& suppres
   return out;
 }
 
-} // namespace
-
-RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
-  RunReport report;
+// The rules that are enabled and whose inputs are there; the others are
+// listed in report.skipped with why.
+std::vector<const Rule*> select_runnable(const RunInput& input, const core::Settings& settings,
+                                         const std::vector<const Rule*>& rules, RunReport& report) {
   std::vector<const Rule*> runnable;
   for (const Rule* rule : rules) {
     const std::string& id = rule->meta().id;
@@ -152,9 +152,14 @@ RunReport run(const RunInput& input, const core::Settings& settings, const std::
     runnable.push_back(rule);
     report.rules_run.push_back(id);
   }
+  return runnable;
+}
 
-  // check() is const and stateless: run rules concurrently, merge in
-  // registry order so output does not depend on scheduling.
+// The loaders' diagnostics, then every rule's findings. check() is const
+// and stateless: the rules run concurrently and are merged in registry
+// order, so output does not depend on scheduling.
+std::vector<core::Finding> check_all(const RunInput& input, const core::Settings& settings,
+                                     const std::vector<const Rule*>& runnable) {
   std::vector<std::future<std::vector<core::Finding>>> futures;
   futures.reserve(runnable.size());
   for (const Rule* rule : runnable) {
@@ -179,46 +184,75 @@ RunReport run(const RunInput& input, const core::Settings& settings, const std::
     std::move(part.begin(), part.end(), std::back_inserter(all));
     std::vector<core::Finding>().swap(part);
   }
+  return all;
+}
 
-  core::SuppressionUse use;
-  // Whether a finding goes into the report (severity overrides and the
-  // fingerprint applied on the way).
-  auto admit = [&](core::Finding& finding) {
-    if (!enabled(finding.rule, settings)) {
+// Whether a finding goes into the report: --rule/--disable, the
+// suppressions (their use recorded), --min-severity; severity overrides
+// and the fingerprint applied on the way. Counts what it holds back.
+class Admission {
+public:
+  Admission(const RunInput& input, const core::Settings& settings, RunReport& report)
+      : m_input(input), m_settings(settings), m_report(report) {}
+
+  bool admit(core::Finding& finding) {
+    if (!enabled(finding.rule, m_settings)) {
       return false; // loader diagnostics obey --rule/--disable too
     }
-    if (auto it = settings.severity_overrides.find(finding.rule); it != settings.severity_overrides.end()) {
+    if (auto it = m_settings.severity_overrides.find(finding.rule);
+        it != m_settings.severity_overrides.end()) {
       finding.severity = it->second;
     }
-    if (input.suppressions.suppresses(finding, use)) {
-      ++report.suppressed;
+    if (m_input.suppressions.suppresses(finding, m_use)) {
+      ++m_report.suppressed;
       return false;
     }
-    if (finding.severity < settings.min_severity) {
-      ++report.hidden;
+    if (finding.severity < m_settings.min_severity) {
+      ++m_report.hidden;
       return false;
     }
     if (finding.fingerprint.empty()) {
       finding.compute_fingerprint();
     }
     return true;
-  };
-  // Admitted findings are compacted within `all`, which then becomes the
-  // report's list: no second vector of every finding.
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if (admit(all[i])) {
-      if (i != kept) {
-        all[kept] = std::move(all[i]);
-      }
-      ++kept;
-    }
   }
-  all.erase(all.begin() + static_cast<std::ptrdiff_t>(kept), all.end());
+
+  // Admitted findings are compacted within `all`, which then is the
+  // report's list: no second vector of every finding.
+  void admit_all(std::vector<core::Finding>& all) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (admit(all[i])) {
+        if (i != kept) {
+          all[kept] = std::move(all[i]);
+        }
+        ++kept;
+      }
+    }
+    all.erase(all.begin() + static_cast<std::ptrdiff_t>(kept), all.end());
+  }
+
+  [[nodiscard]] const core::SuppressionUse& use() const { return m_use; }
+
+private:
+  const RunInput& m_input;
+  const core::Settings& m_settings;
+  RunReport& m_report;
+  core::SuppressionUse m_use;
+};
+
+} // namespace
+
+RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
+  RunReport report;
+  const std::vector<const Rule*> runnable = select_runnable(input, settings, rules, report);
+  std::vector<core::Finding> all = check_all(input, settings, runnable);
+  Admission admission(input, settings, report);
+  admission.admit_all(all);
   report.findings = std::move(all);
   // After every other finding met the suppressions: only then is a directive known to be unused.
-  for (core::Finding& finding : unused_suppressions(input.suppressions, use, report, rules)) {
-    if (admit(finding)) {
+  for (core::Finding& finding : unused_suppressions(input.suppressions, admission.use(), report, rules)) {
+    if (admission.admit(finding)) {
       report.findings.push_back(std::move(finding));
     }
   }
