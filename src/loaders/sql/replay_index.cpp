@@ -150,39 +150,39 @@ void remove_from_partitions(Replay& replay, const model::Table& parent, const mo
   }
 }
 
-} // namespace
-
-void create_index(Replay& replay, const Json& stmt) {
-  const Json* relation = child(stmt, "relation");
-  if (relation == nullptr) {
-    return;
-  }
-  const QualifiedName table_name = range_var(*relation);
+// The table CREATE INDEX names, or null (a view's or sequence's index is
+// counted as skipped, a missing table warned about).
+model::Table* index_target(Replay& replay, const Json& relation, const std::string& given_name) {
+  const QualifiedName table_name = range_var(relation);
   model::Table* table = replay.find_table(table_name);
-  const std::string given_name = string_field(stmt, "idxname");
-  if (table == nullptr) {
-    if (replay.is_untracked(table_name)) {
-      if (!given_name.empty()) {
-        replay.set_untracked({replay.schema_for(table_name), given_name}, true);
-      }
-      replay.count_skipped("CREATE INDEX on a view or sequence");
-      return;
-    }
-    replay.warn("CREATE INDEX on table " + core::qualified_name(table_name.schema, table_name.name) +
-                    ", which does not exist",
-                replay.at_statement());
-    return;
+  if (table != nullptr) {
+    return table;
   }
+  if (replay.is_untracked(table_name)) {
+    if (!given_name.empty()) {
+      replay.set_untracked({replay.schema_for(table_name), given_name}, true);
+    }
+    replay.count_skipped("CREATE INDEX on a view or sequence");
+    return nullptr;
+  }
+  replay.warn("CREATE INDEX on table " + core::qualified_name(table_name.schema, table_name.name) +
+                  ", which does not exist",
+              replay.at_statement());
+  return nullptr;
+}
+
+// The index the statement defines, without its name and location; its key
+// columns' names (for the generated name) in `column_names`.
+model::Index read_index(const Replay& replay, const Json& stmt, const Json& relation,
+                        std::vector<std::string>& column_names) {
   const SqlTokens& tokens = replay.tokens();
   std::optional<std::size_t> keys_close;
   const std::vector<TokenRange> ranges =
-      key_list_elements(tokens, location_field(*relation).value_or(0), &keys_close);
-
+      key_list_elements(tokens, location_field(relation).value_or(0), &keys_close);
   model::Index index;
   index.unique = bool_field(stmt, "unique");
   const std::string method = string_field(stmt, "accessMethod");
   index.method = method.empty() ? "btree" : core::to_lower(method);
-  std::vector<std::string> column_names;
   if (const JsonItems params = items_of(list_items(child(stmt, "indexParams"))); !params.empty()) {
     for (std::size_t i = 0; i < params.size(); ++i) {
       const Json* elem = as(params[i], "IndexElem");
@@ -202,13 +202,53 @@ void create_index(Replay& replay, const Json& stmt) {
       index.predicate = "?";
     }
   }
+  return index;
+}
+
+// Warns and says false when a key names a column the table does not have.
+bool key_columns_exist(Replay& replay, const model::Table& table, const model::Index& index) {
   for (const model::IndexKey& key : index.keys) {
-    if (!key.column.empty() && table->find_column(key.column) == nullptr) {
+    if (!key.column.empty() && table.find_column(key.column) == nullptr) {
       replay.warn("column \"" + key.column + "\" does not exist in table " +
-                      core::qualified_name(table->schema, table->name),
+                      core::qualified_name(table.schema, table.name),
                   replay.at_statement());
-      return;
+      return false;
     }
+  }
+  return true;
+}
+
+// CREATE INDEX of a name already taken: an error, or with IF NOT EXISTS a
+// no-op (a CONCURRENTLY one still recorded: refused in a transaction block
+// before PostgreSQL looks for the index).
+void index_name_taken(Replay& replay, const Json& stmt, model::Table& table, const std::string& name) {
+  if (!bool_field(stmt, "if_not_exists")) {
+    replay.warn_duplicate("relation " + core::qualified_name(table.schema, name) + " already exists",
+                          replay.at_statement());
+  } else if (bool_field(stmt, "concurrent")) {
+    model::MigrationStep& step =
+        record_step(replay, table, model::MigrationStepKind::create_index, name, false);
+    step.concurrently = true;
+    predict(step);
+  }
+}
+
+} // namespace
+
+void create_index(Replay& replay, const Json& stmt) {
+  const Json* relation = child(stmt, "relation");
+  if (relation == nullptr) {
+    return;
+  }
+  const std::string given_name = string_field(stmt, "idxname");
+  model::Table* table = index_target(replay, *relation, given_name);
+  if (table == nullptr) {
+    return;
+  }
+  std::vector<std::string> column_names;
+  model::Index index = read_index(replay, stmt, *relation, column_names);
+  if (!key_columns_exist(replay, *table, index)) {
+    return;
   }
   const std::string schema = table->schema;
   index.name = given_name;
@@ -218,16 +258,7 @@ void create_index(Replay& replay, const Json& stmt) {
           return replay.relation_name_taken(schema, candidate);
         });
   } else if (replay.relation_name_taken(schema, index.name)) {
-    if (!bool_field(stmt, "if_not_exists")) {
-      replay.warn_duplicate("relation " + core::qualified_name(schema, index.name) + " already exists",
-                            replay.at_statement());
-    } else if (bool_field(stmt, "concurrent")) {
-      // Refused in a transaction block before PostgreSQL looks for the index.
-      model::MigrationStep& step =
-          record_step(replay, *table, model::MigrationStepKind::create_index, index.name, false);
-      step.concurrently = true;
-      predict(step);
-    }
+    index_name_taken(replay, stmt, *table, index.name);
     return;
   }
   index.location = replay.at_statement();
