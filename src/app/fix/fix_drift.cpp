@@ -1,6 +1,7 @@
 #include "app/fix/fix_drift.hpp"
 
 #include "advisor/index_match.hpp"
+#include "app/fix/fix_edits.hpp"
 #include "core/text.hpp"
 #include "loaders/sql/migrations.hpp"
 
@@ -170,6 +171,135 @@ std::string render_index_ddl(const std::string& schema, const std::string& table
     out += " WHERE " + index.predicate;
   }
   return out + ";";
+}
+
+namespace {
+
+const model::Column* column_in(const model::Catalog* catalog, const std::string& schema,
+                               const std::string& table, const std::string& column) {
+  const model::Table* found = catalog != nullptr ? catalog->find_table(schema, table) : nullptr;
+  return found != nullptr ? found->find_column(column) : nullptr;
+}
+
+// An index to drop that schema.ts does not declare (by definition): a
+// migration built it by hand, so no schema.ts entry can remove it. If the
+// snapshot has it, drizzle-kit's next generate drops it; if not, a custom
+// migration does.
+DriftFix drift_removal(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas) {
+  DriftFix out;
+  const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+  const std::string& table_name = finding.object.table;
+  const model::Table* applied = schemas.applied->find_table(schema, table_name);
+  const model::Index* index = applied != nullptr ? applied->find_index(edit.name) : nullptr;
+  const model::Table* declared = schemas.declared->find_table(schema, table_name);
+  if (index == nullptr || declared == nullptr) {
+    return out;
+  }
+  const auto same = [index](const model::Table* table) {
+    return table != nullptr &&
+           std::any_of(table->indexes.begin(), table->indexes.end(),
+                       [index](const model::Index& other) { return same_index(other, *index); });
+  };
+  if (same(declared)) {
+    return out; // schema.ts has it: its entry goes
+  }
+  const std::string what = schema + "." + table_name + ": schema.ts does not declare " + index->name;
+  if (schemas.snapshot != nullptr && same(schemas.snapshot->find_table(schema, table_name))) {
+    out.handled = true;
+    out.note = what + ", and the snapshot still has it: drizzle-kit's next generate drops it";
+    return out;
+  }
+  auto statement = migration_statement(finding);
+  if (!statement || !schemas.migrations_dir) {
+    return out;
+  }
+  out.handled = true;
+  out.statement = *statement;
+  out.note = what + " (a migration built it by hand), so no schema.ts edit and no generate drops it: "
+                    "schema.ts is right, and a custom migration (what `drizzle-kit generate --custom` makes) "
+                    "drops it";
+  return out;
+}
+
+} // namespace
+
+// A finding whose change schema.ts already declares: an index of the same
+// definition (whatever its name), or a column already of the new type.
+DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas) {
+  DriftFix out;
+  if (schemas.declared == nullptr || schemas.applied == nullptr) {
+    return out;
+  }
+  const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+  const std::string& table = finding.object.table;
+  if (edit.kind == SchemaEditKind::add_index) {
+    const auto proposed = proposed_index(finding, *schemas.applied);
+    if (!proposed) {
+      return out;
+    }
+    const IndexPlacement placement = place_index(schemas, schema, table, *proposed);
+    if (placement.drift == IndexDrift::undeclared ||
+        (placement.drift == IndexDrift::never_migrated && !schemas.migrations_dir)) {
+      return out;
+    }
+    out.handled = true;
+    out.note = schema + "." + table + ": " + placement.why;
+    if (placement.drift == IndexDrift::never_migrated) {
+      out.statement = render_index_ddl(schema, table, *placement.declared);
+    }
+    return out;
+  }
+  if (edit.kind == SchemaEditKind::remove_index) {
+    return drift_removal(finding, edit, schemas);
+  }
+  if (edit.kind != SchemaEditKind::replace_column || finding.object.columns.size() != 1) {
+    return out;
+  }
+  const std::string wanted = edit.entry.substr(0, edit.entry.find('('));
+  const std::string& column = finding.object.columns.front();
+  const model::Column* declared = column_in(schemas.declared, schema, table, column);
+  if (declared == nullptr || core::to_lower(declared->type.display()) != wanted) {
+    return out;
+  }
+  const model::Column* snapshotted = column_in(schemas.snapshot, schema, table, column);
+  out.handled = true;
+  const std::string what = schema + "." + table + "." + column + ": schema.ts declares it " + wanted;
+  if (schemas.snapshot != nullptr &&
+      (snapshotted == nullptr || core::to_lower(snapshotted->type.display()) != wanted)) {
+    out.note = what + ", which drizzle-kit has not generated yet: its next generate writes the ALTER";
+    return out;
+  }
+  auto statement = migration_statement(finding);
+  if (!statement || !schemas.migrations_dir) {
+    out.handled = false;
+    return out;
+  }
+  out.statement = *statement;
+  out.note =
+      what + (schemas.snapshot != nullptr ? " and the snapshot does too" : "") +
+      ", but no SQL migration changes its type, so drizzle-kit generate writes nothing for it: schema.ts "
+      "is right, and a custom migration (what `drizzle-kit generate --custom` makes) changes it";
+  return out;
+}
+
+// Whether the index `edit` adds is the first of its definition on its table
+// this run (two findings may propose one index under two names).
+bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas,
+                         std::map<std::string, std::vector<model::Index>>& added) {
+  if (schemas.applied == nullptr || edit.kind != SchemaEditKind::add_index) {
+    return true;
+  }
+  const auto proposed = proposed_index(finding, *schemas.applied);
+  if (!proposed) {
+    return true;
+  }
+  auto& list = added[finding.object.schema + "." + finding.object.table];
+  if (std::any_of(list.begin(), list.end(),
+                  [&](const model::Index& index) { return same_index(index, *proposed); })) {
+    return false;
+  }
+  list.push_back(*proposed);
+  return true;
 }
 
 } // namespace pgadvise::app

@@ -1,11 +1,14 @@
 #pragma once
 
+#include "app/fix/fix_schema_ts.hpp"
 #include "core/finding.hpp"
 #include "model/catalog.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 // An index known by its definition, and the three places a Drizzle project
 // declares one: schema.ts (what the team wrote), the newest drizzle-kit
@@ -57,5 +60,22 @@ IndexPlacement place_index(const FixSchemas& schemas, const std::string& schema,
 // CREATE [UNIQUE] INDEX IF NOT EXISTS "name" ON "schema"."table" [USING m]
 // (keys) [INCLUDE (...)] [WHERE ...]; as a migration holds it.
 std::string render_index_ddl(const std::string& schema, const std::string& table, const model::Index& index);
+
+// What a finding's schema.ts edit meets in the declared schemas.
+struct DriftFix {
+  bool handled = false;  // schema.ts has it: no schema.ts edit
+  std::string note;      // why, for the user
+  std::string statement; // for a custom migration; empty: drizzle-kit generate writes it
+};
+
+// A finding whose change schema.ts already declares: an index of the same
+// definition (whatever its name), or a column already of the new type.
+DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas);
+
+// Whether the index `edit` adds is the first of its definition on its table
+// this run (two findings may propose one index under two names); `added`
+// holds the run's indexes by "schema.table".
+bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas,
+                         std::map<std::string, std::vector<model::Index>>& added);
 
 } // namespace pgadvise::app
