@@ -232,6 +232,19 @@ std::string plural(std::size_t count, std::string_view noun) {
   return out;
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
 std::string snake_to_camel(std::string_view text) {
   std::string out;
   bool upper_next = false;

@@ -17,6 +17,8 @@ std::vector<std::string> lower_words(std::string_view text);
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 // "1 finding", "3 findings": a count and its noun, with an English plural s.
 std::string plural(std::size_t count, std::string_view noun);
+// The value of one hexadecimal digit (0-9, a-f, A-F), -1 for any other character.
+int hex_value(char c);
 
 // Quotes a PostgreSQL identifier only when it needs it (upper case, special
 // characters, leading digit, or a reserved word), doubling embedded quotes.

@@ -1,6 +1,7 @@
 #include "loaders/logs/event.hpp"
 
 #include "core/utf8.hpp"
+#include "loaders/logs/sqlcommenter.hpp"
 
 #include <array>
 #include <cstring>
@@ -98,6 +99,21 @@ bool parse_decimal(std::string_view text, double& value, std::size_t* consumed) 
   return true;
 }
 
+std::string unescape_continuations(std::string_view text, bool escaped, std::size_t max_bytes) {
+  if (!escaped) {
+    return sanitized_copy(text, max_bytes);
+  }
+  std::string raw;
+  raw.reserve(std::min(text.size(), max_bytes));
+  for (std::size_t i = 0; i < text.size() && raw.size() < max_bytes; ++i) {
+    raw.push_back(text[i]);
+    if (text[i] == '\n' && i + 1 < text.size() && text[i + 1] == '\t') {
+      ++i;
+    }
+  }
+  return sanitized_copy(raw, max_bytes);
+}
+
 void EventBuilder::warn(BlockResult& out, std::uint32_t line, model::ReaderWarning::Kind kind,
                         std::string message) {
   model::ReaderWarning warning;
@@ -105,46 +121,6 @@ void EventBuilder::warn(BlockResult& out, std::uint32_t line, model::ReaderWarni
   warning.message = std::move(message);
   warning.location.line = static_cast<int>(line);
   out.warnings.push_back(std::move(warning));
-}
-
-std::string_view sqlcommenter_tags(std::string_view statement) {
-  const std::size_t open = statement.find("/*");
-  if (open == std::string_view::npos) {
-    return {};
-  }
-  const std::size_t close = statement.find("*/", open + 2);
-  if (close == std::string_view::npos) {
-    return {};
-  }
-  const std::string_view comment = statement.substr(open + 2, close - open - 2);
-  return comment.find("='") == std::string_view::npos ? std::string_view() : comment;
-}
-
-std::string_view sqlcommenter_value(std::string_view tags, std::string_view key) {
-  std::size_t at = 0;
-  while ((at = tags.find(key, at)) != std::string_view::npos) {
-    const bool starts = at == 0 || tags[at - 1] == ',' || tags[at - 1] == ' ';
-    const std::size_t quote = at + key.size() + 1;
-    if (starts && quote < tags.size() && tags[at + key.size()] == '=' && tags[quote] == '\'') {
-      const std::size_t end = tags.find('\'', quote + 1);
-      return end == std::string_view::npos ? std::string_view() : tags.substr(quote + 1, end - quote - 1);
-    }
-    at += key.size();
-  }
-  return {};
-}
-
-std::string_view traceparent_trace_id(std::string_view traceparent) {
-  // version "-" trace id "-" span id "-" flags; the version is two hex digits.
-  const std::size_t first = traceparent.find('-');
-  if (first == std::string_view::npos || first == 0) {
-    return {};
-  }
-  const std::size_t second = traceparent.find('-', first + 1);
-  if (second == std::string_view::npos || second == first + 1) {
-    return {};
-  }
-  return traceparent.substr(first + 1, second - first - 1);
 }
 
 const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {

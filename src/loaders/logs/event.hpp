@@ -65,16 +65,6 @@ struct LogEvent {
   std::string_view tags;
 };
 
-// The sqlcommenter tags of a statement: the text inside its first
-// `/*...*/` when it holds key='value' pairs ("" otherwise).
-std::string_view sqlcommenter_tags(std::string_view statement);
-// The value of `key` in sqlcommenter tags ("" when absent).
-std::string_view sqlcommenter_value(std::string_view tags, std::string_view key);
-// The trace id of a W3C traceparent value, `00-<trace id>-<span id>-<flags>`
-// ("" when the value has another form). Each statement of a request may
-// carry its own span id; the trace id is the request's.
-std::string_view traceparent_trace_id(std::string_view traceparent);
-
 struct BlockResult {
   std::vector<LogEvent> events;
   std::vector<model::ReaderWarning> warnings; // lines relative to the block
@@ -127,6 +117,10 @@ private:
   std::string m_stripped;
   std::vector<Analysis> m_analyses;
 };
+
+// An event's text without the log's formatting (a "\n\t" continuation of
+// a stderr log is "\n" when `escaped`), sanitized, at most `max_bytes`.
+std::string unescape_continuations(std::string_view text, bool escaped, std::size_t max_bytes);
 
 // "1.234" -> 1.234 (no locale, no allocation). Returns false when not a number.
 bool parse_decimal(std::string_view text, double& value, std::size_t* consumed = nullptr);

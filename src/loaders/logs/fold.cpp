@@ -1,11 +1,12 @@
 #include "loaders/logs/fold.hpp"
 
-#include "loaders/logs/group_runs.hpp"
-#include "loaders/logs/write_runs.hpp"
+#include "loaders/logs/connection_line.hpp"
+#include "loaders/logs/logged_plan.hpp"
+#include "loaders/logs/sqlcommenter.hpp"
+#include "loaders/logs/transaction_control.hpp"
 
 #include <algorithm>
 #include <array>
-#include <nlohmann/json.hpp>
 
 namespace pgadvise::loaders {
 
@@ -14,7 +15,6 @@ namespace {
 // Statements of one group kept for the burst analysis (a longer autocommit
 // run is analysed in pieces of this size).
 constexpr std::size_t k_max_group_steps = 4096;
-constexpr std::uint32_t k_max_params = 64; // distinct parameter sets counted per burst
 constexpr std::uint64_t k_sweep_every = 200000;
 constexpr std::int64_t k_idle_us = 10LL * 60 * 1000000;
 constexpr std::size_t k_max_open_sessions = 50000;
@@ -67,127 +67,6 @@ std::optional<std::int64_t> integer_parameter(std::string_view params, int numbe
   return value;
 }
 
-bool ieq_prefix(std::string_view text, std::string_view lower) {
-  if (text.size() < lower.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < lower.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) | 0x20U) != static_cast<unsigned char>(lower[i])) {
-      return false;
-    }
-  }
-  return text.size() == lower.size() || text[lower.size()] == ' ' || text[lower.size()] == ';';
-}
-
-enum class TxnControl { none, begin, end };
-
-TxnControl transaction_control(const QueryInfo& info) {
-  if (!info.shape.transaction_control) {
-    return TxnControl::none;
-  }
-  const std::string_view text = info.normalized;
-  if (ieq_prefix(text, "begin") || ieq_prefix(text, "start")) {
-    return TxnControl::begin;
-  }
-  if (ieq_prefix(text, "commit") || ieq_prefix(text, "end") || ieq_prefix(text, "abort") ||
-      (ieq_prefix(text, "rollback") && text.find(" to ") == std::string_view::npos &&
-       text.find(" TO ") == std::string_view::npos)) {
-    return TxnControl::end;
-  }
-  return TxnControl::none;
-}
-
-// Log text without the log's formatting: "\n\t" continuation -> "\n".
-std::string unescape_continuations(std::string_view text, bool escaped, std::size_t max_bytes) {
-  if (!escaped) {
-    return sanitized_copy(text, max_bytes);
-  }
-  std::string raw;
-  raw.reserve(std::min(text.size(), max_bytes));
-  for (std::size_t i = 0; i < text.size() && raw.size() < max_bytes; ++i) {
-    raw.push_back(text[i]);
-    if (text[i] == '\n' && i + 1 < text.size() && text[i + 1] == '\t') {
-      ++i;
-    }
-  }
-  return sanitized_copy(raw, max_bytes);
-}
-
-// sqlcommenter URL-encodes its values (`file='src%2Froutes%2Ffeed.ts'`) and
-// escapes quotes with a backslash; plain values pass unchanged.
-std::string sqlcommenter_decoded(std::string_view value) {
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  };
-  std::string out;
-  out.reserve(value.size());
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '%' && i + 2 < value.size() && hex(value[i + 1]) >= 0 && hex(value[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(value[i + 1]) * 16 + hex(value[i + 2])));
-      i += 2;
-    } else if (value[i] == '\\' && i + 1 < value.size() && value[i + 1] == '\'') {
-      out.push_back('\'');
-      ++i;
-    } else {
-      out.push_back(value[i]);
-    }
-  }
-  return out;
-}
-
-// "user=a database=b application_name=c" -> value of `key`.
-std::string_view key_value(std::string_view text, std::string_view key, bool to_end = false) {
-  std::size_t at = 0;
-  while (true) {
-    at = text.find(key, at);
-    if (at == std::string_view::npos) {
-      return {};
-    }
-    if (at == 0 || text[at - 1] == ' ') {
-      break;
-    }
-    at += key.size();
-  }
-  const std::string_view rest = text.substr(at + key.size());
-  if (to_end) {
-    const std::size_t ssl = rest.find(" SSL enabled");
-    const std::size_t gss = rest.find(" GSS ");
-    return rest.substr(0, std::min(ssl, gss));
-  }
-  return rest.substr(0, rest.find(' '));
-}
-
-std::string known(std::string_view value) {
-  return value == "[unknown]" ? std::string() : sanitized_copy(value, 256);
-}
-
-// "0:00:00.023" -> milliseconds.
-std::optional<double> session_time_ms(std::string_view text) {
-  const std::size_t c1 = text.find(':');
-  const std::size_t c2 = c1 == std::string_view::npos ? c1 : text.find(':', c1 + 1);
-  if (c2 == std::string_view::npos) {
-    return std::nullopt;
-  }
-  double hours = 0;
-  double minutes = 0;
-  double seconds = 0;
-  if (!parse_decimal(text.substr(0, c1), hours) ||
-      !parse_decimal(text.substr(c1 + 1, c2 - c1 - 1), minutes) ||
-      !parse_decimal(text.substr(c2 + 1), seconds)) {
-    return std::nullopt;
-  }
-  return ((hours * 60 + minutes) * 60 + seconds) * 1000;
-}
-
 } // namespace
 
 struct LogFold::Pending {
@@ -210,27 +89,6 @@ struct LogFold::Pending {
   bool traced = false;                     // given to its request's trace already
   std::uint64_t application = 0;           // hash of application_name (0: not logged)
   std::uint32_t code_path = 0;             // Workload::code_paths index (sqlcommenter route/file)
-};
-
-// One step of a group, in order: a statement, or a whole transaction.
-struct LogFold::Step {
-  std::uint64_t id = 0; // the statement's fingerprint, or the transaction's shape
-  std::uint64_t statement =
-      0;                    // the statement a run of it names (a transaction's first write, else its first)
-  std::uint64_t parent = 0; // what it counts as when it is a run's parent (a transaction's last statement)
-  std::uint64_t params = 0;
-  std::int64_t ts_us = 0;
-  double duration_ms = 0;
-  int line = 0;
-  bool set_filter = false;  // a batched read (= ANY(...)): counted after its predecessor
-  bool transaction = false; // a whole transaction
-  bool child = true;        // may be a per-row child
-  bool drives_loop = false; // its rows may drive a loop (a fan-out's parent)
-  bool read = false;        // a SELECT
-  bool writes = false;      // an INSERT, UPDATE or DELETE
-  std::uint32_t code_path = 0;
-  std::uint64_t session = 0; // the session's key
-  std::int64_t pid = 0;
 };
 
 struct LogFold::Session {
@@ -266,7 +124,8 @@ struct LogFold::Trace {
 };
 
 LogFold::LogFold(model::Workload& workload, ShapeRegistry& registry, FoldOptions options)
-    : m_workload(workload), m_cache(registry), m_options(options), m_fanout(workload, options.fanout) {}
+    : m_workload(workload), m_cache(registry), m_options(options), m_fanout(workload, options.fanout),
+      m_runs(workload) {}
 
 LogFold::~LogFold() = default;
 
@@ -334,10 +193,10 @@ LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key)
     slot->key = key;
     slot->record.session = slot->id;
     slot->record.pid = event.fields.pid;
-    slot->record.user = known(event.fields.user);
-    slot->record.database = known(event.fields.database);
-    slot->record.application = known(event.fields.application);
-    slot->record.client = known(event.fields.client);
+    slot->record.user = known_field(event.fields.user);
+    slot->record.database = known_field(event.fields.database);
+    slot->record.application = known_field(event.fields.application);
+    slot->record.client = known_field(event.fields.client);
     slot->record.location = here(event.line);
     ++m_workload.connections.sessions_seen;
   }
@@ -388,20 +247,7 @@ void LogFold::apply(const LogEvent& event) {
   case EventKind::parse:
     session.pending.accepts_params = false; // a DETAIL now belongs to the next statement's bind
     break;
-  case EventKind::parameters:
-    if (session.pending.active && session.pending.accepts_params) {
-      session.pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
-      session.pending.limit_value = limit_parameter(*session.pending.info, event.params);
-      if (m_unfed == session.key) {
-        feed_unfed();
-      }
-      if (session.pending.wants_example_params) {
-        m_workload.queries[session.pending.stats_index].example_params =
-            unescape_continuations(event.params, event.text_escaped, 4096);
-        session.pending.wants_example_params = false;
-      }
-    }
-    break;
+  case EventKind::parameters: parameters_event(session, event); break;
   case EventKind::duration:
     if (session.pending.active && !session.pending.has_duration) {
       session.pending.has_duration = true;
@@ -409,24 +255,46 @@ void LogFold::apply(const LogEvent& event) {
     }
     break;
   case EventKind::error: session.after_error = true; break;
-  case EventKind::error_statement:
-    if (session.after_error && event.info != nullptr) {
-      model::QueryStats& stats = m_workload.upsert(event.info->fingerprint);
-      if (stats.normalized.empty()) {
-        stats.normalized = event.info->normalized;
-        stats.shape = event.info->shape;
-        stats.parsed = event.info->parsed;
-        stats.first_seen = here(event.line);
-      }
-      ++stats.errors;
-    }
-    session.after_error = false;
-    break;
+  case EventKind::error_statement: error_statement_event(session, event); break;
   case EventKind::connection_received:
   case EventKind::connection_authorized:
   case EventKind::disconnection: connection_event(session, event); break;
   default: break;
   }
+}
+
+// A DETAIL line's parameters, of the pending statement unless a bind or
+// parse line of the next one came in between.
+void LogFold::parameters_event(Session& session, const LogEvent& event) {
+  Pending& pending = session.pending;
+  if (!pending.active || !pending.accepts_params) {
+    return;
+  }
+  pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
+  pending.limit_value = limit_parameter(*pending.info, event.params);
+  if (m_unfed == session.key) {
+    feed_unfed();
+  }
+  if (pending.wants_example_params) {
+    m_workload.queries[pending.stats_index].example_params =
+        unescape_continuations(event.params, event.text_escaped, 4096);
+    pending.wants_example_params = false;
+  }
+}
+
+// The statement an ERROR line names (its STATEMENT line) counts an error.
+void LogFold::error_statement_event(Session& session, const LogEvent& event) {
+  if (session.after_error && event.info != nullptr) {
+    model::QueryStats& stats = m_workload.upsert(event.info->fingerprint);
+    if (stats.normalized.empty()) {
+      stats.normalized = event.info->normalized;
+      stats.shape = event.info->shape;
+      stats.parsed = event.info->parsed;
+      stats.first_seen = here(event.line);
+    }
+    ++stats.errors;
+  }
+  session.after_error = false;
 }
 
 void LogFold::start_statement(Session& session, const LogEvent& event) {
@@ -437,6 +305,42 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
     ++m_workload.unparsed_statements;
     return;
   }
+  Pending& pending = session.pending;
+  set_pending(session, event);
+  if (!event.info->parsed) {
+    ++m_workload.unparsed_statements;
+  }
+  model::QueryStats& stats = statement_stats(event, pending.line);
+  pending.stats_index = static_cast<std::size_t>(&stats - m_workload.queries.data());
+  pending.code_path = 0;
+  if (!event.tags.empty()) {
+    model::Workload::CodePath path = sqlcommenter_code_path(event.tags);
+    if (!path.route.empty() || !path.file.empty()) {
+      pending.code_path = m_workload.code_path_index(std::move(path));
+    }
+  }
+  if (stats.example.empty()) {
+    stats.example =
+        unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_example_bytes);
+    if (!event.params.empty()) {
+      stats.example_params = unescape_continuations(event.params, event.text_escaped, 4096);
+    } else {
+      pending.wants_example_params = event.kind == EventKind::execute;
+    }
+  }
+  if (pending.ts_us != 0) {
+    ++m_workload.timestamped_statements;
+    m_workload.subsecond_timestamps = m_workload.subsecond_timestamps || pending.ts_us % 1000000 != 0;
+  }
+  if (!m_grouping) {
+    return;
+  }
+  give_in_log_order(session, *event.info);
+}
+
+// The pending statement is the event's (its duration and parameters may come
+// in lines of their own).
+void LogFold::set_pending(Session& session, const LogEvent& event) {
   Pending& pending = session.pending;
   pending.active = true;
   session.fed = false;
@@ -459,12 +363,13 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
   pending.trace = event.trace;
   pending.traced = false;
   pending.application = event.fields.application.empty() ? 0 : fast_hash(event.fields.application) | 1U;
-  if (!event.info->parsed) {
-    ++m_workload.unparsed_statements;
-  }
+}
+
+// The statement's stats; a fingerprint seen first is named by this, the
+// log's first statement of it.
+model::QueryStats& LogFold::statement_stats(const LogEvent& event, int line) {
   bool created = false;
   model::QueryStats& stats = m_workload.upsert(event.info->fingerprint, &created);
-  pending.stats_index = static_cast<std::size_t>(&stats - m_workload.queries.data());
   if (stats.normalized.empty()) {
     stats.normalized = event.info->normalized;
     stats.shape = event.info->shape;
@@ -478,48 +383,23 @@ void LogFold::start_statement(Session& session, const LogEvent& event) {
       stats.normalized = std::move(first.normalized);
       stats.shape = std::move(first.shape);
     }
-    stats.first_seen = core::SourceLocation{m_file, pending.line, 0};
+    stats.first_seen = core::SourceLocation{m_file, line, 0};
   }
-  pending.code_path = 0;
-  if (!event.tags.empty()) {
-    model::Workload::CodePath path;
-    path.route = sanitized_copy(sqlcommenter_decoded(sqlcommenter_value(event.tags, "route")), 256);
-    if (path.route.empty() && !sqlcommenter_value(event.tags, "controller").empty()) {
-      path.route = sanitized_copy(sqlcommenter_decoded(sqlcommenter_value(event.tags, "controller")) + "#" +
-                                      sqlcommenter_decoded(sqlcommenter_value(event.tags, "action")),
-                                  256);
-    }
-    path.file = sanitized_copy(sqlcommenter_decoded(sqlcommenter_value(event.tags, "file")), 256);
-    if (!path.route.empty() || !path.file.empty()) {
-      pending.code_path = m_workload.code_path_index(std::move(path));
-    }
-  }
-  if (stats.example.empty()) {
-    stats.example =
-        unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_example_bytes);
-    if (!event.params.empty()) {
-      stats.example_params = unescape_continuations(event.params, event.text_escaped, 4096);
-    } else {
-      pending.wants_example_params = event.kind == EventKind::execute;
-    }
-  }
-  if (pending.ts_us != 0) {
-    ++m_workload.timestamped_statements;
-    m_workload.subsecond_timestamps = m_workload.subsecond_timestamps || pending.ts_us % 1000000 != 0;
-  }
-  if (!m_grouping) {
-    return;
-  }
-  // A request's trace and the fan-out search take statements in the log's
-  // order, not when their session's next line comes (a pool's connection may
-  // stay idle for seconds after its last statement).
+  return stats;
+}
+
+// A request's trace and the fan-out search take statements in the log's
+// order, not when their session's next line comes (a pool's connection may
+// stay idle for seconds after its last statement).
+void LogFold::give_in_log_order(Session& session, const QueryInfo& info) {
+  const Pending& pending = session.pending;
   const bool fan_out = pending.ts_us != 0 && m_workload.subsecond_timestamps;
-  const TxnControl control = transaction_control(*event.info);
+  const TxnControl control = transaction_control(info);
   if (control == TxnControl::none && !session.in_transaction && (pending.trace != 0 || fan_out)) {
     m_unfed = session.key; // given on once its parameters are in
   } else if (control == TxnControl::end && session.in_transaction && !session.txn.empty() &&
              (session.txn_trace != 0 || fan_out)) {
-    Step whole = transaction_step(session);
+    Step whole = transaction_step(session.txn, session.key, session.record.pid);
     whole.ts_us = pending.ts_us != 0 ? pending.ts_us : whole.ts_us; // the COMMIT's time
     session.txn_step = whole;
     session.txn_step_ready = true;
@@ -640,7 +520,8 @@ void LogFold::group_statement(Session& session, const Pending& pending) {
       session.txn_vxid = pending.vxid;
     }
     if (session.txn.size() >= k_max_group_steps) {
-      record_runs(session.txn, session.id, true, session.txn_vxid, model::Repeat::Grouping::session);
+      m_runs.record(m_file, session.txn, session.id, true, session.txn_vxid,
+                    model::Repeat::Grouping::session);
       session.txn.clear();
     }
     session.txn_trace = session.txn_trace != 0 ? session.txn_trace : pending.trace;
@@ -674,38 +555,6 @@ LogFold::Step LogFold::statement_step(const Session& session, const Pending& pen
   return step;
 }
 
-// The open transaction as one step: its shape is its statements in order,
-// it names its first write (else its first statement), and as a parent it
-// counts as its last statement.
-LogFold::Step LogFold::transaction_step(const Session& session) {
-  const std::vector<Step>& steps = session.txn;
-  Step whole;
-  std::uint64_t shape = 0x6a09e667f3bcc909ULL;
-  std::uint64_t params = 0;
-  const Step* row = nullptr;
-  for (const Step& step : steps) {
-    shape = (shape ^ step.id) * 0x100000001b3ULL;
-    params = (params ^ step.params) * 0x100000001b3ULL + step.id;
-    if (row == nullptr || (step.writes && !row->writes)) {
-      row = &step;
-    }
-    whole.duration_ms += step.duration_ms;
-  }
-  whole.id = shape | 1U;
-  whole.statement = row != nullptr ? row->id : 0;
-  whole.parent = steps.empty() ? 0 : steps.back().id;
-  whole.params = params;
-  whole.ts_us = steps.empty() ? 0 : steps.back().ts_us;
-  whole.line = steps.empty() ? 0 : steps.front().line;
-  whole.transaction = true;
-  whole.child = true;
-  whole.drives_loop = false;
-  whole.code_path = steps.empty() ? 0 : steps.front().code_path;
-  whole.session = session.key;
-  whole.pid = session.record.pid;
-  return whole;
-}
-
 // A whole transaction is one step of the outer group: a loop that opens a
 // transaction per row (`db.transaction` in a helper) repeats it.
 void LogFold::close_transaction(Session& session, bool committed) {
@@ -713,9 +562,11 @@ void LogFold::close_transaction(Session& session, bool committed) {
   if (steps.empty()) {
     return;
   }
-  record_runs(steps, session.id, true, session.txn_vxid, model::Repeat::Grouping::session);
+  m_runs.record(m_file, steps, session.id, true, session.txn_vxid, model::Repeat::Grouping::session);
   if (committed) {
-    const Step whole = session.txn_step_ready ? session.txn_step : transaction_step(session);
+    const Step whole = session.txn_step_ready
+                           ? session.txn_step
+                           : transaction_step(session.txn, session.key, session.record.pid);
     if (m_workload.transaction_shapes.size() < model::Workload::k_max_transaction_shapes &&
         m_workload.transaction_shapes.count(whole.id) == 0) {
       std::vector<std::uint64_t>& members = m_workload.transaction_shapes[whole.id];
@@ -781,7 +632,7 @@ std::uint64_t LogFold::client_of(Session& session) {
 }
 
 void LogFold::close_group(Session& session) {
-  record_runs(session.group, session.id, false, std::string(), model::Repeat::Grouping::session);
+  m_runs.record(m_file, session.group, session.id, false, std::string(), model::Repeat::Grouping::session);
   session.group.clear();
   session.group_last_us = 0;
   session.group_request = 0;
@@ -795,8 +646,9 @@ void LogFold::close_trace(std::uint64_t trace) {
   }
   if (!it->second.steps.empty()) {
     const Step& first = it->second.steps.front();
-    record_runs(it->second.steps, first.pid != 0 ? "pid " + std::to_string(first.pid) : std::string("trace"),
-                false, std::string(), model::Repeat::Grouping::trace);
+    m_runs.record(m_file, it->second.steps,
+                  first.pid != 0 ? "pid " + std::to_string(first.pid) : std::string("trace"), false,
+                  std::string(), model::Repeat::Grouping::trace);
   }
   m_traces.erase(it);
 }
@@ -826,141 +678,15 @@ void LogFold::sweep_traces(bool all) {
   }
 }
 
-// The runs of one closed group (a transaction, a session's burst, or a
-// request's trace) become Repeats; a run of the same statement per row
-// after a parent is what n-plus-one reads. Each run of each unit member is
-// one Repeat, so counts are per run (per request when requests share a
-// connection), never summed over back-to-back requests.
-void LogFold::record_runs(const std::vector<Step>& steps, const std::string& session, bool in_transaction,
-                          const std::string& vxid, model::Repeat::Grouping grouping) {
-  if (steps.empty()) {
-    return;
-  }
-  std::vector<std::uint64_t>& ids = m_scratch_ids;
-  std::vector<std::uint64_t>& parents = m_scratch_parents;
-  std::vector<GroupStatement>& statements = m_scratch_statements;
-  ids.clear();
-  parents.clear();
-  statements.clear();
-  const bool autocommit = !in_transaction && grouping == model::Repeat::Grouping::session;
-  for (const Step& step : steps) {
-    if (step.set_filter && !parents.empty()) {
-      ++m_workload.batched_after[{parents.back(), step.id}];
-    }
-    ids.push_back(step.id);
-    parents.push_back(step.parent);
-    if (autocommit) {
-      if (step.transaction) {
-        record_write_runs(m_workload, session, m_file, statements); // a transaction cuts the autocommit run
-        statements.clear();
-      } else {
-        statements.push_back(GroupStatement{step.id, step.ts_us, step.line});
-      }
-    }
-  }
-  if (autocommit) {
-    record_write_runs(m_workload, session, m_file, statements);
-  }
-  if (steps.size() < 2) {
-    return;
-  }
-  const std::uint64_t group = ++m_groups;
-  for (const GroupRun& run :
-       group_runs(ids, parents, in_transaction || grouping == model::Repeat::Grouping::trace)) {
-    const Step& first = steps[run.positions.front()];
-    model::Repeat repeat;
-    repeat.session = session;
-    repeat.fingerprint = first.statement;
-    repeat.transaction_shape = first.transaction ? first.id : 0;
-    repeat.parent_fingerprint = run.candidates[0];
-    repeat.candidates = run.candidates;
-    repeat.unit = run.unit;
-    repeat.request_repeat = run.request_repeat;
-    repeat.count = static_cast<std::uint32_t>(run.positions.size());
-    repeat.consecutive = run.consecutive;
-    repeat.interleaved = run.interleaved;
-    repeat.in_transaction = in_transaction;
-    repeat.transaction = in_transaction ? vxid : std::string();
-    repeat.grouping = grouping;
-    repeat.group = group;
-    repeat.code_path = first.code_path;
-    repeat.first_us = first.ts_us;
-    repeat.location = core::SourceLocation{m_file, first.line, 0};
-    std::vector<std::uint64_t> params;
-    std::vector<std::uint64_t> backends;
-    std::vector<std::int64_t> pids;
-    for (const std::uint32_t at : run.positions) {
-      const Step& step = steps[at];
-      repeat.last_us = step.ts_us;
-      repeat.total_ms += step.duration_ms;
-      if (params.size() < k_max_params &&
-          std::find(params.begin(), params.end(), step.params) == params.end()) {
-        params.push_back(step.params);
-      }
-      if (std::find(backends.begin(), backends.end(), step.session) == backends.end()) {
-        backends.push_back(step.session);
-        pids.push_back(step.pid);
-      }
-    }
-    repeat.distinct_params = static_cast<std::uint32_t>(params.size());
-    repeat.params_set = params_set_hash(params);
-    repeat.backends = static_cast<std::uint32_t>(backends.size());
-    if (backends.size() > 1) {
-      for (std::size_t i = 0; i < pids.size() && i < 8; ++i) {
-        repeat.backend_list += (i == 0 ? "" : ", ") + (pids[i] != 0 ? "pid " + std::to_string(pids[i]) : "?");
-      }
-      if (pids.size() > 8) {
-        repeat.backend_list += " and " + std::to_string(pids.size() - 8) + " more";
-      }
-    }
-    m_workload.add_repeat(std::move(repeat));
-  }
-}
-
 void LogFold::connection_event(Session& session, const LogEvent& event) {
   finalize_pending(session);
-  model::ConnectionStats& stats = m_workload.connections;
-  model::SessionRecord& record = session.record;
-  const std::int64_t ts = event.fields.ts_us;
-  if (event.kind == EventKind::connection_received) {
-    ++stats.connections_received;
-    record.client = known(key_value(event.text, "host="));
-    if (const std::string_view port = key_value(event.text, "port="); !port.empty()) {
-      record.client += "(" + known(port) + ")";
-    }
-    record.connect_us = ts;
-  } else if (event.kind == EventKind::connection_authorized) {
-    ++stats.connections_authorized;
-    record.user = known(key_value(event.text, "user="));
-    record.database = known(key_value(event.text, "database="));
-    record.application = known(key_value(event.text, "application_name=", true));
+  if (const auto session_ms = read_connection_line(event, session.record, m_workload.connections)) {
+    m_workload.add_session_duration(*session_ms);
+  }
+  if (event.kind == EventKind::connection_authorized) {
     session.client = 0; // the client is known now
-    if (record.connect_us == 0) {
-      record.connect_us = ts;
-    }
-  } else {
-    ++stats.disconnections;
-    record.disconnect_us = ts;
-    if (const auto ms = session_time_ms(key_value(event.text, "time: "))) {
-      record.duration_ms = *ms;
-      m_workload.add_session_duration(*ms);
-    }
-    if (record.user.empty()) {
-      record.user = known(key_value(event.text, "user="));
-      record.database = known(key_value(event.text, "database="));
-    }
-  }
-  if (event.kind != EventKind::disconnection && ts != 0) {
-    if (stats.first_connect_us == 0 || ts < stats.first_connect_us) {
-      stats.first_connect_us = ts;
-    }
-    stats.last_connect_us = std::max(stats.last_connect_us, ts);
-  }
-  if (event.kind == EventKind::disconnection) {
-    const std::uint64_t key = !event.fields.session_id.empty()
-                                  ? fast_hash(event.fields.session_id)
-                                  : (static_cast<std::uint64_t>(event.fields.pid) | (1ULL << 62U));
-    close_session(key);
+  } else if (event.kind == EventKind::disconnection) {
+    close_session(session_key(event));
   }
 }
 
@@ -981,41 +707,8 @@ void LogFold::close_session(std::uint64_t key) {
 }
 
 void LogFold::plan_event(const LogEvent& event) {
-  model::LoggedPlan plan;
-  std::string text =
-      unescape_continuations(event.text, event.text_escaped, model::Workload::k_max_plan_bytes);
-  const std::size_t start = text.find_first_not_of(" \n\t\r");
-  text.erase(0, start == std::string::npos ? text.size() : start);
-  plan.duration_ms = event.duration_ms;
+  model::LoggedPlan plan = logged_plan(event);
   plan.location = here(event.line);
-  if (!text.empty() && text.front() == '{') {
-    plan.format = model::PlanFormat::json;
-    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_object() && doc.contains("Query Text") && doc["Query Text"].is_string()) {
-      plan.query = doc["Query Text"].get<std::string>();
-    }
-  } else {
-    plan.format = model::PlanFormat::text;
-    if (text.rfind("Query Text: ", 0) == 0) {
-      // The query runs until the first plan node line ("...  (cost=" / "(actual").
-      std::size_t end = 12;
-      std::size_t line_start = text.find('\n', 12);
-      while (line_start != std::string::npos) {
-        const std::size_t line_end = text.find('\n', line_start + 1);
-        const std::string_view line = std::string_view(text).substr(
-            line_start + 1, line_end == std::string::npos ? std::string::npos : line_end - line_start - 1);
-        if (line.find("  (cost=") != std::string_view::npos ||
-            line.find("(actual ") != std::string_view::npos ||
-            line.find("(never executed)") != std::string_view::npos) {
-          break;
-        }
-        line_start = line_end;
-      }
-      end = line_start == std::string::npos ? text.size() : line_start;
-      plan.query = text.substr(12, end - 12);
-    }
-  }
-  plan.plan = std::move(text);
   if (!plan.query.empty()) {
     const ShapeKey key = shape_key(plan.query, &m_scratch);
     const QueryInfo* info = m_cache.resolve(key, plan.query, m_scratch);

@@ -2,7 +2,8 @@
 
 #include "loaders/logs/event.hpp"
 #include "loaders/logs/fanout.hpp"
-#include "loaders/logs/write_runs.hpp"
+#include "loaders/logs/fold_step.hpp"
+#include "loaders/logs/run_repeats.hpp"
 #include "model/workload.hpp"
 
 #include <cstdint>
@@ -56,7 +57,7 @@ public:
   [[nodiscard]] std::uint64_t statements() const { return m_statements; }
 
 private:
-  struct Step;
+  using Step = FoldStep;
   struct Session;
   struct Pending;
   struct Trace;
@@ -64,6 +65,11 @@ private:
   Session& session_for(const LogEvent& event, std::uint64_t key);
   void apply(const LogEvent& event);
   void start_statement(Session& session, const LogEvent& event);
+  void set_pending(Session& session, const LogEvent& event);
+  model::QueryStats& statement_stats(const LogEvent& event, int line);
+  void give_in_log_order(Session& session, const QueryInfo& info);
+  void parameters_event(Session& session, const LogEvent& event);
+  void error_statement_event(Session& session, const LogEvent& event);
   void finalize_pending(Session& session);
   void group_statement(Session& session, const Pending& pending);
   void close_transaction(Session& session, bool committed);
@@ -72,10 +78,7 @@ private:
   void close_group(Session& session);
   void close_trace(std::uint64_t trace);
   void sweep_traces(bool all);
-  void record_runs(const std::vector<Step>& steps, const std::string& session, bool in_transaction,
-                   const std::string& vxid, model::Repeat::Grouping grouping);
   static Step statement_step(const Session& session, const Pending& pending);
-  static Step transaction_step(const Session& session);
   void feed_unfed();
   void add_to_trace(std::uint64_t trace, const Step& step);
   void feed(Session& session, const Step& step);
@@ -96,10 +99,7 @@ private:
   std::unordered_map<std::uint64_t, Trace> m_traces;
   std::int64_t m_traces_swept_us = 0;
   FanOutTracker m_fanout;
-  std::uint64_t m_groups = 0;               // groups closed, to tell Repeats of one group
-  std::vector<std::uint64_t> m_scratch_ids; // record_runs' working lists, kept for their capacity
-  std::vector<std::uint64_t> m_scratch_parents;
-  std::vector<GroupStatement> m_scratch_statements;
+  RunRepeats m_runs;
   std::uint64_t m_unfed = 0; // the session whose statement the fan-out search has not had yet
   std::map<model::ReaderWarning::Kind, std::size_t> m_warning_counts; // kind -> seen in this file
   std::unordered_map<std::uint64_t, std::size_t> m_plan_index;

@@ -1,11 +1,14 @@
 #include "loaders/typescript/lexer.hpp"
 
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 
 #include <array>
 #include <cstdint>
 
 namespace pgadvise::loaders::ts {
+
+using core::hex_value;
 
 namespace {
 
@@ -20,19 +23,6 @@ bool is_ident_part(char c) {
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 // Keywords after which a `/` starts a regular expression, not a division.
