@@ -4,6 +4,7 @@
 #include "app/fix/fix_edits.hpp"
 #include "core/text.hpp"
 #include "loaders/sql/migrations.hpp"
+#include "rules/support/index_statement.hpp"
 
 #include <algorithm>
 
@@ -138,41 +139,6 @@ IndexPlacement place_index(const FixSchemas& schemas, const std::string& schema,
   return out;
 }
 
-std::string render_index_ddl(const std::string& schema, const std::string& table, const model::Index& index) {
-  std::vector<std::string> keys;
-  for (const model::IndexKey& key : index.keys) {
-    std::string text = key.column.empty() ? "(" + key.expression + ")" : core::quote_ident(key.column);
-    if (!key.opclass.empty()) {
-      text += " " + key.opclass;
-    }
-    if (key.descending) {
-      text += " DESC";
-    }
-    if (key.nulls_first && *key.nulls_first != key.descending) {
-      text += *key.nulls_first ? " NULLS FIRST" : " NULLS LAST";
-    }
-    keys.push_back(std::move(text));
-  }
-  std::string out = std::string(index.unique ? "CREATE UNIQUE INDEX" : "CREATE INDEX") + " IF NOT EXISTS " +
-                    core::quote_ident(index.name) + " ON " + core::qualified_name(schema, table);
-  const std::string method = core::to_lower(index.method.empty() ? "btree" : index.method);
-  if (method != "btree") {
-    out += " USING " + method;
-  }
-  out += " (" + core::join(keys, ", ") + ")";
-  if (!index.include.empty()) {
-    std::vector<std::string> include;
-    for (const std::string& column : index.include) {
-      include.push_back(core::quote_ident(column));
-    }
-    out += " INCLUDE (" + core::join(include, ", ") + ")";
-  }
-  if (index.is_partial()) {
-    out += " WHERE " + index.predicate;
-  }
-  return out + ";";
-}
-
 namespace {
 
 const model::Column* column_in(const model::Catalog* catalog, const std::string& schema,
@@ -245,7 +211,7 @@ DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const F
     out.handled = true;
     out.note = schema + "." + table + ": " + placement.why;
     if (placement.drift == IndexDrift::never_migrated) {
-      out.statement = render_index_ddl(schema, table, *placement.declared);
+      out.statement = rules::render_index_statement(schema, table, *placement.declared, false, true);
     }
     return out;
   }

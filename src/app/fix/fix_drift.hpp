@@ -57,10 +57,6 @@ struct IndexPlacement {
 IndexPlacement place_index(const FixSchemas& schemas, const std::string& schema, const std::string& table,
                            const model::Index& proposed);
 
-// CREATE [UNIQUE] INDEX IF NOT EXISTS "name" ON "schema"."table" [USING m]
-// (keys) [INCLUDE (...)] [WHERE ...]; as a migration holds it.
-std::string render_index_ddl(const std::string& schema, const std::string& table, const model::Index& index);
-
 // What a finding's schema.ts edit meets in the declared schemas.
 struct DriftFix {
   bool handled = false;  // schema.ts has it: no schema.ts edit

@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/index_statement.hpp"
 #include "rules/support/migration_locks.hpp"
 #include "rules/support/rule_inputs.hpp"
 
@@ -102,11 +103,11 @@ private:
     switch (step.kind) {
     case model::MigrationStepKind::create_index:
       if (index != nullptr) {
-        return outside + render_index_statement(*table, *index, true, true) +
+        return outside + render_index_statement(table->schema, table->name, *index, true, true) +
                (drizzle ? in_migration +
                               "-- pgadvise-ignore index-created-non-concurrently -- built "
                               "CONCURRENTLY before drizzle-kit migrate\n" +
-                              render_index_statement(*table, *index, false, true)
+                              render_index_statement(table->schema, table->name, *index, false, true)
                         : "");
       }
       break;

@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/index_statement.hpp"
 #include "rules/support/migration_locks.hpp"
 
 #include <memory>
@@ -37,10 +38,10 @@ private:
                                     const model::Index& index) {
     const model::Table& table = *locked.defined;
     const std::string name = core::qualified_name(table.schema, table.name);
-    core::Finding finding =
-        lock_finding(k_id, context, locked, render_index_statement(table, index, false, false),
-                     "CREATE INDEX " + index.name + " on existing table " + name +
-                         " without CONCURRENTLY: writes to the table wait until the index is built");
+    core::Finding finding = lock_finding(
+        k_id, context, locked, render_index_statement(table.schema, table.name, index, false, false),
+        "CREATE INDEX " + index.name + " on existing table " + name +
+            " without CONCURRENTLY: writes to the table wait until the index is built");
     finding.object.constraint = index.name;
     finding.help =
         "CREATE INDEX holds a SHARE lock on " + name +
@@ -55,10 +56,10 @@ private:
     // about running it (the index advisor's note says the former once per report).
     set_lock_fix(finding,
                  "-- outside the migrator (psql in the deploy step), before drizzle-kit migrate:\n" +
-                     render_index_statement(table, index, true, true) +
+                     render_index_statement(table.schema, table.name, index, true, true) +
                      "\n-- in the migration, a no-op once the index exists:\n-- pgadvise-ignore " +
                      std::string(k_id) + " -- built CONCURRENTLY before drizzle-kit migrate\n" +
-                     render_index_statement(table, index, false, true),
+                     render_index_statement(table.schema, table.name, index, false, true),
                  "Run the CONCURRENTLY statement in autocommit (psql -c, no BEGIN): it waits for "
                  "transactions already using the table, then builds without blocking writes. One that "
                  "fails leaves an INVALID index (invalid-index): drop it and run it again.",

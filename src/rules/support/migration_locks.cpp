@@ -119,43 +119,4 @@ void LockStepRule::check(const engine::RuleContext& context, std::vector<core::F
   }
 }
 
-namespace {
-
-std::string key_text(const model::IndexKey& key) {
-  std::string out = key.column.empty() ? "(" + key.expression + ")" : core::quote_ident(key.column);
-  if (!key.opclass.empty()) {
-    out += " " + key.opclass;
-  }
-  if (key.descending) {
-    out += " DESC";
-  }
-  return out;
-}
-
-} // namespace
-
-std::string render_index_statement(const model::Table& table, const model::Index& index, bool concurrently,
-                                   bool if_not_exists) {
-  std::vector<std::string> keys;
-  for (const model::IndexKey& key : index.keys) {
-    keys.push_back(key_text(key));
-  }
-  std::string out = std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " +
-                    (concurrently ? "CONCURRENTLY " : "") + (if_not_exists ? "IF NOT EXISTS " : "") +
-                    core::quote_ident(index.name) + " ON " + core::qualified_name(table.schema, table.name) +
-                    (index.method == "btree" ? "" : " USING " + index.method) + " (" +
-                    core::join(keys, ", ") + ")";
-  if (!index.include.empty()) {
-    std::vector<std::string> include;
-    for (const std::string& column : index.include) {
-      include.push_back(core::quote_ident(column));
-    }
-    out += " INCLUDE (" + core::join(include, ", ") + ")";
-  }
-  if (index.is_partial()) {
-    out += " WHERE " + index.predicate;
-  }
-  return out + ";";
-}
-
 } // namespace pgadvise::rules

@@ -88,8 +88,4 @@ private:
   model::MigrationStepKind m_kind;
 };
 
-// The full CREATE INDEX statement of `index` (method, keys, INCLUDE, WHERE).
-std::string render_index_statement(const model::Table& table, const model::Index& index, bool concurrently,
-                                   bool if_not_exists);
-
 } // namespace pgadvise::rules
