@@ -1,0 +1,221 @@
+// n-plus-one's runs: the repeats that make bursts of an N+1's size, after
+// the parent each was judged after, gathered per code path.
+#include "rules/support/n_plus_one_bursts.hpp"
+
+#include "rules/support/n_plus_one_parent.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace pgadvise::rules::n_plus_one {
+
+namespace {
+
+using model::QueryStats;
+
+constexpr std::uint32_t k_params_cap = 64; // Repeat::distinct_params is capped there
+constexpr std::size_t k_max_groups = 10000;
+
+// A repeat that counts, with the parent it was judged after.
+struct Qualified {
+  const model::Repeat* repeat = nullptr;
+  std::uint64_t parent = 0;
+  std::uint32_t per_parent = 0; // executions per execution of the parent
+  std::uint32_t followed = 0;   // fan-outs: the parent's executions two or more children followed
+};
+
+std::vector<Qualified> qualify(const model::Workload& workload, std::uint32_t min_burst, double min_share) {
+  const FanCandidates fan = fan_candidates(workload);
+  std::vector<Qualified> qualified;
+  std::vector<Qualified> shared;
+  for (const model::Repeat& repeat : workload.repeats) {
+    const QueryStats* child = workload.find(repeat.fingerprint);
+    // Runs of the same values are a caching hint at most; a unit of
+    // several statements that also runs whole elsewhere is a request the
+    // pool repeated.
+    if (repeat.count < min_burst || repeat.distinct_params < std::min(min_burst, k_params_cap) ||
+        repeat.request_repeat || !repeatable(child) || !per_row(*child)) {
+      continue;
+    }
+    const auto [parent, per_parent, followed] = parent_of(workload, repeat, fan, min_share);
+    // Outside a transaction a run needs a parent: the same statement over
+    // and over on a pooled connection with nothing before it is traffic.
+    if (parent == 0 && !repeat.in_transaction) {
+      continue;
+    }
+    // Many users opening one page at once run its parent once per child:
+    // a fan-out counts per execution of its parent.
+    if (per_parent < min_burst) {
+      // A fan-out of several users' loops at once shares its children
+      // out among their parents: it counts for a pair that makes bursts
+      // of an N+1's size on its own.
+      if (repeat.grouping == model::Repeat::Grouping::fan_out && per_parent >= 2) {
+        shared.push_back(Qualified{&repeat, parent, per_parent, followed});
+      }
+      continue;
+    }
+    qualified.push_back(Qualified{&repeat, parent, per_parent, followed});
+  }
+  std::set<std::pair<std::uint64_t, std::uint64_t>> pairs;
+  for (const Qualified& q : qualified) {
+    pairs.emplace(q.repeat->fingerprint, q.parent);
+  }
+  for (const Qualified& q : shared) {
+    if (pairs.count({q.repeat->fingerprint, q.parent}) != 0) {
+      qualified.push_back(q);
+    }
+  }
+  return qualified;
+}
+
+using Spans = std::map<std::uint64_t, std::vector<std::pair<std::int64_t, std::int64_t>>>;
+
+// A loop one connection ran whole is that connection's run: a fan-out
+// that overlaps it (another connection running the same loop at the
+// same time) adds nothing.
+Spans one_connection_spans(const std::vector<Qualified>& qualified) {
+  Spans spans;
+  for (const Qualified& q : qualified) {
+    if (q.repeat->grouping != model::Repeat::Grouping::fan_out && q.repeat->first_us != 0) {
+      spans[q.repeat->fingerprint].emplace_back(q.repeat->first_us, q.repeat->last_us);
+    }
+  }
+  return spans;
+}
+
+bool overlaps_one_connection_run(const Spans& spans, const model::Repeat& repeat) {
+  if (repeat.grouping != model::Repeat::Grouping::fan_out) {
+    return false;
+  }
+  const auto it = spans.find(repeat.fingerprint);
+  return it != spans.end() && std::any_of(it->second.begin(), it->second.end(),
+                                          [&](const std::pair<std::int64_t, std::int64_t>& span) {
+                                            return repeat.first_us <= span.second &&
+                                                   span.first <= repeat.last_us;
+                                          });
+}
+
+void add_burst(Bursts& bursts, const Qualified& q) {
+  const model::Repeat& repeat = *q.repeat;
+  const bool fan_out = repeat.grouping == model::Repeat::Grouping::fan_out;
+  if (bursts.code_path == 0) {
+    bursts.code_path = repeat.code_path;
+  }
+  bursts.counts.push_back(q.per_parent);
+  if (bursts.sessions.size() < 10000) {
+    bursts.sessions.insert(repeat.session);
+  }
+  bursts.in_transaction += repeat.in_transaction ? 1U : 0U;
+  bursts.fan_outs += fan_out ? 1U : 0U;
+  bursts.fan_followed += q.followed;
+  bursts.fan_children += static_cast<std::uint64_t>(q.per_parent) * q.followed;
+  bursts.traced += repeat.grouping == model::Repeat::Grouping::trace ? 1U : 0U;
+  bursts.interleaved += repeat.interleaved ? 1U : 0U;
+  if (repeat.backends > bursts.max_backends && !repeat.backend_list.empty()) {
+    bursts.max_backends = repeat.backends;
+    bursts.backend_list = repeat.backend_list;
+  }
+  if (fan_out && repeat.first_us != 0) {
+    bursts.max_window_us = std::max(bursts.max_window_us, repeat.last_us - repeat.first_us);
+  }
+  if (bursts.params_sets.size() < 2) {
+    bursts.params_sets.insert(repeat.params_set);
+  }
+  bursts.statements += repeat.count;
+  if (bursts.groups.size() < k_max_groups) {
+    bursts.groups.insert(repeat.group);
+  }
+  if (fan_out && repeat.first_us != 0 && bursts.spans.size() < k_max_groups) {
+    bursts.spans.emplace_back(repeat.first_us, repeat.last_us);
+  }
+  bursts.total_ms += repeat.total_ms;
+}
+
+double fan_share(const model::Workload& workload, const Bursts& bursts) {
+  const std::uint64_t runs = executions(workload, bursts.fingerprint, bursts.parent);
+  return runs == 0 ? 0.0
+                   : std::min(1.0, static_cast<double>(bursts.fan_followed) / static_cast<double>(runs));
+}
+
+void merge_into(Bursts& into, const Bursts& from) {
+  into.counts.insert(into.counts.end(), from.counts.begin(), from.counts.end());
+  into.sessions.insert(from.sessions.begin(), from.sessions.end());
+  into.fan_outs += from.fan_outs;
+  into.fan_children += from.fan_children;
+  into.statements += from.statements;
+  into.groups.insert(from.groups.begin(), from.groups.end());
+  into.spans.insert(into.spans.end(), from.spans.begin(), from.spans.end());
+  into.params_sets.insert(from.params_sets.begin(), from.params_sets.end());
+  into.total_ms += from.total_ms;
+  into.max_window_us = std::max(into.max_window_us, from.max_window_us);
+  if (from.max_backends > into.max_backends) {
+    into.max_backends = from.max_backends;
+    into.backend_list = from.backend_list;
+  }
+}
+
+// A child whose fan-outs follow no single statement consistently (a loop
+// over a request's own values, other users' statements just before it) is
+// one loop: its fan-outs after statements that do not explain it on their
+// own go to the statement they follow most.
+void merge_inconsistent_fan_outs(const model::Workload& workload, double min_share,
+                                 std::vector<Bursts>& found) {
+  std::map<std::uint64_t, std::vector<std::size_t>> by_child;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (found[i].parent != 0 && found[i].fan_outs == found[i].counts.size() &&
+        fan_share(workload, found[i]) < min_share) {
+      by_child[found[i].fingerprint].push_back(i);
+    }
+  }
+  std::vector<bool> gone(found.size(), false);
+  for (auto& [child, indexes] : by_child) {
+    if (indexes.size() < 2) {
+      continue;
+    }
+    std::stable_sort(indexes.begin(), indexes.end(), [&](std::size_t a, std::size_t b) {
+      return found[a].counts.size() > found[b].counts.size();
+    });
+    for (std::size_t k = 1; k < indexes.size(); ++k) {
+      merge_into(found[indexes.front()], found[indexes[k]]);
+      gone[indexes[k]] = true;
+    }
+  }
+  std::vector<Bursts> kept;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!gone[i]) {
+      kept.push_back(std::move(found[i]));
+    }
+  }
+  found = std::move(kept);
+}
+
+} // namespace
+
+std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t min_burst,
+                                  double min_share) {
+  const std::vector<Qualified> qualified = qualify(workload, min_burst, min_share);
+  const Spans spans = one_connection_spans(qualified);
+  std::vector<Bursts> found;
+  std::map<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>, std::size_t> index;
+  for (const Qualified& q : qualified) {
+    const model::Repeat& repeat = *q.repeat;
+    if (overlaps_one_connection_run(spans, repeat)) {
+      continue;
+    }
+    const auto [it, inserted] =
+        index.try_emplace({repeat.fingerprint, q.parent, repeat.transaction_shape}, found.size());
+    if (inserted) {
+      found.emplace_back();
+      found.back().fingerprint = repeat.fingerprint;
+      found.back().parent = q.parent;
+      found.back().transaction_shape = repeat.transaction_shape;
+      found.back().first = repeat.location;
+    }
+    add_burst(found[it->second], q);
+  }
+  merge_inconsistent_fan_outs(workload, min_share, found);
+  return found;
+}
+
+} // namespace pgadvise::rules::n_plus_one
