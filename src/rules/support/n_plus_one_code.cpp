@@ -154,6 +154,141 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
          parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
 }
 
+// The calls that can issue the statement: those in a loop that follows a
+// read of the parent's table, and where else it is read.
+struct CallSearch {
+  std::vector<const model::QueryCall*> in_loops;
+  std::vector<std::string> elsewhere; // the same read, not in a loop over the parent's rows
+  std::size_t issuers = 0;            // calls in loops that can issue the statement
+  std::size_t constant_issuers = 0;   // of them, in loops over constant lists
+  const model::QueryCall* constant_loop = nullptr;
+};
+
+CallSearch search_calls(const model::Project& project, const model::Table& table, StatementKind kind,
+                        const std::vector<std::string>& props, const std::string& parent_var) {
+  CallSearch found;
+  for (const model::QueryCall& call : project.query_calls) {
+    if (call.table != table.property || !same_kind(kind, call.kind)) {
+      continue;
+    }
+    const bool by_key =
+        kind == StatementKind::insert ||
+        std::any_of(call.key_columns.begin(), call.key_columns.end(), [&](const std::string& c) {
+          return std::find(props.begin(), props.end(), c) != props.end();
+        });
+    if (!by_key) {
+      continue;
+    }
+    found.issuers += call.loop.empty() ? 0U : 1U;
+    if (call.loop_constant > 0) {
+      ++found.constant_issuers;
+      found.constant_loop = found.constant_loop != nullptr ? found.constant_loop : &call;
+    }
+    const bool after_parent =
+        parent_var.empty() || std::find(call.tables_before.begin(), call.tables_before.end(), parent_var) !=
+                                  call.tables_before.end();
+    if (!call.loop.empty() && after_parent) {
+      found.in_loops.push_back(&call);
+    } else if (found.elsewhere.size() < 3) {
+      const core::SourceLocation& at = call.via.empty() ? call.location : call.via_location;
+      found.elsewhere.push_back(at.to_string() +
+                                (call.loop.empty()
+                                     ? " (outside any loop)"
+                                     : " (in a loop that does not follow a read of " + parent_var + ")"));
+    }
+  }
+  return found;
+}
+
+// The loop runs over the parent's rows: it follows a read of the parent's
+// table in the same function (when the parent is known).
+std::string parent_variable(const engine::RuleContext& context, const QueryStats* parent) {
+  if (parent == nullptr || parent->shape.tables.empty()) {
+    return {};
+  }
+  const model::Table* parent_table = advisor::find_table(context.catalog, parent->shape.tables.front().schema,
+                                                         parent->shape.tables.front().name);
+  return parent_table != nullptr ? parent_table->property : std::string();
+}
+
+// sqlcommenter's file= names the code path's file (`file='src/routes/feed.ts:14'`).
+std::string file_tag_of(const model::Workload::CodePath* path) {
+  std::string file_tag = path != nullptr ? path->file : std::string();
+  if (const std::size_t colon = file_tag.find(':'); colon != std::string::npos) {
+    file_tag.resize(colon);
+  }
+  return file_tag;
+}
+
+// The loops in the tagged file (all when untagged); several calls in one
+// loop are one place to change.
+std::vector<const model::QueryCall*> distinct_loops(std::vector<const model::QueryCall*> in_loops,
+                                                    const std::string& file_tag) {
+  if (!file_tag.empty()) {
+    std::erase_if(in_loops, [&](const model::QueryCall* call) {
+      return !path_ends_with(call->location.file, file_tag) &&
+             !path_ends_with(call->loop_location.file, file_tag);
+    });
+  }
+  std::vector<const model::QueryCall*> loops;
+  for (const model::QueryCall* call : in_loops) {
+    if (std::none_of(loops.begin(), loops.end(), [&](const model::QueryCall* seen) {
+          return seen->loop_location == call->loop_location;
+        })) {
+      loops.push_back(call);
+    }
+  }
+  return loops;
+}
+
+// Every call that can issue it runs in a loop over a constant list: the
+// same few statements whatever the data, so no N+1 (at most info), even
+// where the log's parent does not single the loop out.
+void constant_only(const CallSearch& found, std::size_t loops, core::Finding& finding) {
+  const model::QueryCall* constant_loop = found.constant_loop;
+  if (constant_loop == nullptr || found.issuers != found.constant_issuers || loops == 1) {
+    return;
+  }
+  finding.severity = std::min(finding.severity, core::Severity::info);
+  finding.message += "; the only code that issues it is the " + constant_loop->loop + " loop at " +
+                     constant_loop->loop_location.to_string() + " over a constant list of " +
+                     std::to_string(constant_loop->loop_constant) + " (" + constant_loop->loop_iterable +
+                     "), which makes that many statements whatever the data";
+}
+
+// No loop found: say what was searched and where else the statement is read.
+void no_loop_evidence(const model::Project& project, const std::string& what, const std::string& parent_var,
+                      const std::string& file_tag, const CallSearch& found, core::Finding& finding) {
+  std::string detail =
+      "no Drizzle call found in the project's TypeScript that reads " + what + " inside a loop" +
+      (parent_var.empty() ? std::string() : " over rows read from " + parent_var) + " (" +
+      std::to_string(project.query_files_searched) +
+      (project.query_files_searched == 1 ? " file" : " files") + " searched" +
+      (file_tag.empty() ? std::string() : ", in " + file_tag + " as the log's file= tag says") + ")";
+  if (!found.elsewhere.empty()) {
+    detail += "; it is read at " + core::join(found.elsewhere, ", ");
+  }
+  finding.evidence.push_back(core::Evidence{core::Evidence::Kind::code, detail, {}});
+}
+
+// The finding sits at the loop; its evidence follows the calls to the query.
+void place_at_loop(const model::QueryCall& call, core::Finding& finding) {
+  finding.location = call.loop_location;
+  finding.message += ", issued by the " + call.loop + " loop at " + call.loop_location.to_string();
+  if (!call.chain.empty()) {
+    finding.message += " through " + call.chain.front().callee + "()";
+  }
+  finding.evidence.insert(finding.evidence.begin(),
+                          core::Evidence{core::Evidence::Kind::code, call_place(call), call.location});
+  if (call.loop_constant > 0) {
+    // Always the same few statements, whatever the data: not an N+1.
+    finding.severity = std::min(finding.severity, core::Severity::info);
+    finding.message += "; the loop runs over a constant list of " + std::to_string(call.loop_constant) +
+                       (call.loop_constant == 1 ? " element" : " elements") + " (" + call.loop_iterable +
+                       "), so it makes that many statements whatever the data";
+  }
+}
+
 } // namespace
 
 // Columns the statement looks rows up by, on its first table.
@@ -187,99 +322,20 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
                        {}});
     return;
   }
-  const std::vector<std::string> columns = n_plus_one_lookup_columns(query);
   std::vector<std::string> props;
-  for (const std::string& column : columns) {
+  for (const std::string& column : n_plus_one_lookup_columns(query)) {
     props.push_back(advisor::drizzle_property(*table, column));
   }
-  // The loop runs over the parent's rows: it follows a read of the
-  // parent's table in the same function (when the parent is known).
-  std::string parent_var;
-  if (parent != nullptr && !parent->shape.tables.empty()) {
-    const model::Table* parent_table = advisor::find_table(
-        context.catalog, parent->shape.tables.front().schema, parent->shape.tables.front().name);
-    parent_var = parent_table != nullptr ? parent_table->property : std::string();
-  }
+  const std::string parent_var = parent_variable(context, parent);
   const StatementKind kind = query.shape.kind;
-  std::vector<const model::QueryCall*> in_loops;
-  std::vector<std::string> elsewhere; // the same read, not in a loop over the parent's rows
-  std::size_t issuers = 0;            // calls that can issue the statement
-  std::size_t constant_issuers = 0;   // of them, in loops over constant lists
-  const model::QueryCall* constant_loop = nullptr;
-  for (const model::QueryCall& call : project->query_calls) {
-    if (call.table != table->property || !same_kind(kind, call.kind)) {
-      continue;
-    }
-    const bool by_key =
-        kind == StatementKind::insert ||
-        std::any_of(call.key_columns.begin(), call.key_columns.end(), [&](const std::string& c) {
-          return std::find(props.begin(), props.end(), c) != props.end();
-        });
-    if (!by_key) {
-      continue;
-    }
-    issuers += call.loop.empty() ? 0U : 1U;
-    if (call.loop_constant > 0) {
-      ++constant_issuers;
-      constant_loop = constant_loop != nullptr ? constant_loop : &call;
-    }
-    const bool after_parent =
-        parent_var.empty() || std::find(call.tables_before.begin(), call.tables_before.end(), parent_var) !=
-                                  call.tables_before.end();
-    if (!call.loop.empty() && after_parent) {
-      in_loops.push_back(&call);
-    } else if (elsewhere.size() < 3) {
-      const core::SourceLocation& at = call.via.empty() ? call.location : call.via_location;
-      elsewhere.push_back(at.to_string() +
-                          (call.loop.empty()
-                               ? " (outside any loop)"
-                               : " (in a loop that does not follow a read of " + parent_var + ")"));
-    }
-  }
-  // sqlcommenter's file= names the code path's file.
-  std::string file_tag = path != nullptr ? path->file : std::string();
-  if (const std::size_t colon = file_tag.find(':'); colon != std::string::npos) {
-    file_tag.resize(colon); // `file='src/routes/feed.ts:14'`
-  }
-  if (!file_tag.empty()) {
-    std::erase_if(in_loops, [&](const model::QueryCall* call) {
-      return !path_ends_with(call->location.file, file_tag) &&
-             !path_ends_with(call->loop_location.file, file_tag);
-    });
-  }
-  // Several calls in one loop are one place to change.
-  std::vector<const model::QueryCall*> loops;
-  for (const model::QueryCall* call : in_loops) {
-    if (std::none_of(loops.begin(), loops.end(), [&](const model::QueryCall* seen) {
-          return seen->loop_location == call->loop_location;
-        })) {
-      loops.push_back(call);
-    }
-  }
+  const CallSearch found = search_calls(*project, *table, kind, props, parent_var);
+  const std::string file_tag = file_tag_of(path);
+  const std::vector<const model::QueryCall*> loops = distinct_loops(found.in_loops, file_tag);
   const std::string what =
       table->property + (props.empty() ? std::string() : " by " + core::join(props, ", "));
-  // Every call that can issue it runs in a loop over a constant list: the
-  // same few statements whatever the data, so no N+1 (at most info), even
-  // where the log's parent does not single the loop out.
-  const bool constant_only = constant_loop != nullptr && issuers == constant_issuers;
-  if (constant_only && loops.size() != 1) {
-    finding.severity = std::min(finding.severity, core::Severity::info);
-    finding.message += "; the only code that issues it is the " + constant_loop->loop + " loop at " +
-                       constant_loop->loop_location.to_string() + " over a constant list of " +
-                       std::to_string(constant_loop->loop_constant) + " (" + constant_loop->loop_iterable +
-                       "), which makes that many statements whatever the data";
-  }
+  constant_only(found, loops.size(), finding);
   if (loops.empty()) {
-    std::string detail =
-        "no Drizzle call found in the project's TypeScript that reads " + what + " inside a loop" +
-        (parent_var.empty() ? std::string() : " over rows read from " + parent_var) + " (" +
-        std::to_string(project->query_files_searched) +
-        (project->query_files_searched == 1 ? " file" : " files") + " searched" +
-        (file_tag.empty() ? std::string() : ", in " + file_tag + " as the log's file= tag says") + ")";
-    if (!elsewhere.empty()) {
-      detail += "; it is read at " + core::join(elsewhere, ", ");
-    }
-    finding.evidence.push_back(core::Evidence{core::Evidence::Kind::code, detail, {}});
+    no_loop_evidence(*project, what, parent_var, file_tag, found, finding);
     return;
   }
   if (loops.size() > 1) {
@@ -295,21 +351,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
     return;
   }
   const model::QueryCall& call = *loops.front();
-  // The finding sits at the loop; its evidence follows the calls to the query.
-  finding.location = call.loop_location;
-  finding.message += ", issued by the " + call.loop + " loop at " + call.loop_location.to_string();
-  if (!call.chain.empty()) {
-    finding.message += " through " + call.chain.front().callee + "()";
-  }
-  finding.evidence.insert(finding.evidence.begin(),
-                          core::Evidence{core::Evidence::Kind::code, call_place(call), call.location});
-  if (call.loop_constant > 0) {
-    // Always the same few statements, whatever the data: not an N+1.
-    finding.severity = std::min(finding.severity, core::Severity::info);
-    finding.message += "; the loop runs over a constant list of " + std::to_string(call.loop_constant) +
-                       (call.loop_constant == 1 ? " element" : " elements") + " (" + call.loop_iterable +
-                       "), so it makes that many statements whatever the data";
-  }
+  place_at_loop(call, finding);
   fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
   fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_var, project->drizzle_relations);
 }
