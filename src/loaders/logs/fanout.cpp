@@ -145,18 +145,19 @@ void FanOutTracker::finish() {
   m_last_client = nullptr;
 }
 
-void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) {
-  if (burst.count < 2 || !burst.several_sessions || !burst.clean || burst.first_seq < client.front_seq) {
-    return;
-  }
-  const auto at = [&](std::uint64_t seq) -> FanOutExec& { return client.execs[seq - client.front_seq]; };
-  // The statements that may have driven it: the nearest different ones
-  // before its first child, inside the lead window.
+// The statements that may have driven a burst: the nearest different ones
+// before its first child, inside the lead window; those whose rows can
+// drive a loop (a page, a relational query) first, then the others (a
+// lookup before a loop over a request's own values), nearest first within
+// each. Sets `window_begin` to the first execution looked at.
+std::vector<std::pair<bool, std::uint64_t>> FanOutTracker::seen_parents(const Client& client,
+                                                                        std::uint64_t id, const Burst& burst,
+                                                                        std::uint64_t& window_begin) const {
   const std::int64_t lead = to_us(m_options.lead_ms);
   std::vector<std::pair<bool, std::uint64_t>> seen; // (cannot drive a loop, parent)
-  std::uint64_t window_begin = burst.first_seq;
+  window_begin = burst.first_seq;
   for (std::uint64_t seq = burst.first_seq; seq > client.front_seq; --seq) {
-    const FanOutExec& exec = at(seq - 1);
+    const FanOutExec& exec = client.execs[seq - 1 - client.front_seq];
     if (exec.ts_us < burst.first_us - 2 * lead) {
       break;
     }
@@ -169,13 +170,27 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
       seen.emplace_back(!exec.drives_loop, exec.parent);
     }
   }
-  // Statements whose rows can drive a loop first (a page, a relational
-  // query), then the others (a lookup before a loop over a request's own
-  // values), nearest first within each.
   std::stable_sort(seen.begin(), seen.end(),
                    [](const std::pair<bool, std::uint64_t>& a, const std::pair<bool, std::uint64_t>& b) {
                      return a.first < b.first;
                    });
+  return seen;
+}
+
+// A parent runs once for all its children, and they start right after it.
+// A candidate's children per execution: the burst's children less the
+// child's executions in as long a window just before the candidate's first
+// execution here (the child's own steady traffic), divided by the
+// candidate's executions that some child came right after. Sets
+// `window_begin` as seen_parents does.
+std::vector<model::Repeat::FanParent> FanOutTracker::judge_parents(const Client& client, std::uint64_t id,
+                                                                   const Burst& burst,
+                                                                   std::uint64_t& window_begin) const {
+  const auto at = [&](std::uint64_t seq) -> const FanOutExec& {
+    return client.execs[seq - client.front_seq];
+  };
+  const std::int64_t lead = to_us(m_options.lead_ms);
+  const std::vector<std::pair<bool, std::uint64_t>> seen = seen_parents(client, id, burst, window_begin);
   std::vector<std::int64_t> children; // the child's executions, this burst's and those just before it
   for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
     if (at(seq).id == id) {
@@ -183,26 +198,7 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
     }
   }
   std::sort(children.begin(), children.end());
-  // What ran just before each of this burst's children on the child's own
-  // connection: when most children follow a parent there, each child has
-  // its own parent (many users opening one page at once, a pool handing
-  // each user's next query the connection it just released), not one
-  // parent for all.
-  std::unordered_map<std::uint64_t, std::uint64_t> last_on_session;
-  std::vector<std::uint64_t> before_child;
-  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
-    const FanOutExec& exec = at(seq);
-    if (exec.id == id && seq >= burst.first_seq) {
-      const auto found = last_on_session.find(exec.session);
-      before_child.push_back(found == last_on_session.end() ? 0 : found->second);
-    }
-    last_on_session[exec.session] = exec.parent;
-  }
-  // A parent runs once for all its children, and they start right after
-  // it. A candidate's children per execution: the burst's children less the
-  // child's executions in as long a window just before the candidate's
-  // first execution here (the child's own steady traffic), divided by the
-  // candidate's executions that some child came right after.
+  const std::vector<std::uint64_t> before_child = before_children(client, id, burst, window_begin);
   std::vector<model::Repeat::FanParent> parents;
   std::vector<std::int64_t> runs;
   const auto children_in = [&](std::int64_t from, std::int64_t to) { // [from, to)
@@ -226,18 +222,7 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
       continue;
     }
     std::sort(runs.begin(), runs.end());
-    // The runs some child of the burst came right after (nearest before it).
-    std::vector<bool> credited(runs.size(), false);
-    for (const std::int64_t child : children) {
-      if (child < burst.first_us) {
-        continue;
-      }
-      const auto next = std::upper_bound(runs.begin(), runs.end(), child);
-      if (next != runs.begin() && child - *(next - 1) <= lead) {
-        credited[static_cast<std::size_t>(next - runs.begin() - 1)] = true;
-      }
-    }
-    const auto count = std::count(credited.begin(), credited.end(), true);
+    const auto count = credited_runs(runs, children, burst.first_us, lead);
     if (count == 0) {
       continue;
     }
@@ -249,16 +234,80 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
           {parent, static_cast<std::uint32_t>(excess / count), static_cast<std::uint32_t>(count)});
     }
   }
+  return parents;
+}
+
+// What ran just before each of the burst's children on the child's own
+// connection: when most children follow a parent there, each child has
+// its own parent (many users opening one page at once, a pool handing
+// each user's next query the connection it just released), not one
+// parent for all.
+std::vector<std::uint64_t> FanOutTracker::before_children(const Client& client, std::uint64_t id,
+                                                          const Burst& burst, std::uint64_t window_begin) {
+  std::unordered_map<std::uint64_t, std::uint64_t> last_on_session;
+  std::vector<std::uint64_t> before_child;
+  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
+    const FanOutExec& exec = client.execs[seq - client.front_seq];
+    if (exec.id == id && seq >= burst.first_seq) {
+      const auto found = last_on_session.find(exec.session);
+      before_child.push_back(found == last_on_session.end() ? 0 : found->second);
+    }
+    last_on_session[exec.session] = exec.parent;
+  }
+  return before_child;
+}
+
+// The runs (sorted) some child of the burst came right after: the nearest
+// before it, within the lead.
+std::int64_t FanOutTracker::credited_runs(const std::vector<std::int64_t>& runs,
+                                          const std::vector<std::int64_t>& children, std::int64_t first_us,
+                                          std::int64_t lead) {
+  std::vector<bool> credited(runs.size(), false);
+  for (const std::int64_t child : children) {
+    if (child < first_us) {
+      continue;
+    }
+    const auto next = std::upper_bound(runs.begin(), runs.end(), child);
+    if (next != runs.begin() && child - *(next - 1) <= lead) {
+      credited[static_cast<std::size_t>(next - runs.begin() - 1)] = true;
+    }
+  }
+  return std::count(credited.begin(), credited.end(), true);
+}
+
+void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) {
+  if (burst.count < 2 || !burst.several_sessions || !burst.clean || burst.first_seq < client.front_seq) {
+    return;
+  }
+  std::uint64_t window_begin = burst.first_seq;
+  std::vector<model::Repeat::FanParent> parents = judge_parents(client, id, burst, window_begin);
   if (parents.empty()) {
     return;
   }
+  // Each parent execution counts for one fan-out of this child.
+  const std::int64_t lead = to_us(m_options.lead_ms);
+  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
+    FanOutExec& exec = client.execs[seq - client.front_seq];
+    if (exec.claimed != id && exec.ts_us >= burst.first_us - lead &&
+        std::any_of(parents.begin(), parents.end(),
+                    [&](const model::Repeat::FanParent& p) { return p.fingerprint == exec.parent; })) {
+      exec.claimed = id;
+    }
+  }
+  m_workload.add_repeat(fan_out_repeat(client, id, burst, std::move(parents)));
+}
+
+// The burst as a Repeat grouped as a fan-out: its statement, parameters,
+// backends and parents.
+model::Repeat FanOutTracker::fan_out_repeat(const Client& client, std::uint64_t id, const Burst& burst,
+                                            std::vector<model::Repeat::FanParent> parents) {
   model::Repeat repeat;
   std::vector<std::uint64_t> params;
   std::vector<std::uint64_t> sessions;
   std::vector<std::int64_t> pids;
   bool first = true;
   for (std::uint64_t seq = burst.first_seq; seq <= burst.last_seq; ++seq) {
-    const FanOutExec& exec = at(seq);
+    const FanOutExec& exec = client.execs[seq - client.front_seq];
     if (exec.id != id) {
       continue;
     }
@@ -281,14 +330,6 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
       pids.push_back(exec.pid);
     }
   }
-  for (std::uint64_t seq = window_begin; seq <= burst.last_seq; ++seq) {
-    FanOutExec& exec = at(seq);
-    if (exec.claimed != id && exec.ts_us >= burst.first_us - lead &&
-        std::any_of(parents.begin(), parents.end(),
-                    [&](const model::Repeat::FanParent& p) { return p.fingerprint == exec.parent; })) {
-      exec.claimed = id;
-    }
-  }
   repeat.parent_fingerprint = parents.front().fingerprint;
   for (std::size_t i = 0; i < parents.size() && i < repeat.candidates.size(); ++i) {
     repeat.candidates[i] = parents[i].fingerprint;
@@ -308,7 +349,7 @@ void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) 
   if (pids.size() > k_max_listed_backends) {
     repeat.backend_list += " and " + std::to_string(pids.size() - k_max_listed_backends) + " more";
   }
-  m_workload.add_repeat(std::move(repeat));
+  return repeat;
 }
 
 } // namespace pgadvise::loaders

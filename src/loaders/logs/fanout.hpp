@@ -79,6 +79,17 @@ private:
   };
 
   void close(Client& client, std::uint64_t id, const Burst& burst);
+  std::vector<std::pair<bool, std::uint64_t>>
+  seen_parents(const Client& client, std::uint64_t id, const Burst& burst, std::uint64_t& window_begin) const;
+  std::vector<model::Repeat::FanParent> judge_parents(const Client& client, std::uint64_t id,
+                                                      const Burst& burst, std::uint64_t& window_begin) const;
+  static std::vector<std::uint64_t> before_children(const Client& client, std::uint64_t id,
+                                                    const Burst& burst, std::uint64_t window_begin);
+  static std::int64_t credited_runs(const std::vector<std::int64_t>& runs,
+                                    const std::vector<std::int64_t>& children, std::int64_t first_us,
+                                    std::int64_t lead);
+  model::Repeat fan_out_repeat(const Client& client, std::uint64_t id, const Burst& burst,
+                               std::vector<model::Repeat::FanParent> parents);
   void batched_after(const Client& client, const FanOutExec& exec);
   void sweep(Client& client, bool all);
   void prune(Client& client);
