@@ -1,6 +1,10 @@
 #pragma once
 
+#include "loaders/project/query_call_classes.hpp"
 #include "loaders/project/query_call_drizzle.hpp"
+#include "loaders/project/query_call_functions.hpp"
+#include "loaders/project/query_call_loops.hpp"
+#include "loaders/project/query_call_sites.hpp"
 #include "loaders/project/query_call_tokens.hpp"
 #include "loaders/typescript/ast.hpp"
 #include "model/project_graph.hpp"
@@ -14,72 +18,16 @@
 #include <vector>
 
 // One JS/TS file of the query-call scan read from its tokens: its functions
-// (with the class or object they are methods of), its loops, its Drizzle
-// query calls and every other call it makes (with the arguments), so that
+// (with the class or object they are methods of: query_call_functions), its
+// loops (query_call_loops), its classes and their field types
+// (query_call_classes), its Drizzle query calls (query_call_drizzle) and
+// every other call it makes, with the arguments (query_call_sites), so that
 // the scan (query_calls.cpp) can follow a loop's calls through helpers to
 // the query they issue. Read from the token stream, since these sit in
 // function bodies the declaration parser skips. The index keeps token
 // numbers for position look-ups but no token: the texts and locations it
 // needs are taken while it is built, so the tokens can be let go.
 namespace pgadvise::loaders::scan {
-
-// A function body (braces or an arrow's expression).
-struct FunctionInfo {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::string name;                    // empty when anonymous
-  std::size_t name_token = k_no_token; // the name's token
-  core::SourceLocation name_location;
-  std::string container; // the class or object literal it is a method of ("default": `export default {`)
-  std::vector<std::string> params; // parameter names in order ("" for a destructured one)
-  bool transaction = false;        // the callback of `<db>.transaction(...)`
-};
-
-// A loop's body, or a loop method's argument list: [begin, end] tokens.
-struct LoopInfo {
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::size_t keyword =
-      0; // `for` / `while` / `do`, the method name, or `Promise` of `Promise.all(x.map(...))`
-  std::string kind;
-  std::string variable;
-  std::string iterable;
-  TokenRange iterable_tokens;
-  core::SourceLocation location; // of `keyword`
-  std::size_t constant = 0;      // the iterable is an array literal of this many constants
-};
-
-// An argument's source text; for an object literal, its properties' too.
-struct Argument {
-  std::string text;
-  std::vector<std::pair<std::string, std::string>> properties; // `{ a: x, b }`: (a, x), (b, b)
-};
-
-// Any other call: `archive(db, id)`, `repo.find(db, id)`, `this.repo.find(id)`.
-struct CallSite {
-  std::vector<std::string> path; // {"this", "repo", "find"}
-  std::size_t token = 0;         // the called name's token
-  core::SourceLocation location; // of that token
-  std::vector<Argument> args;
-};
-
-// A class: its body and the types of its fields, from constructor parameter
-// properties (`private readonly repo: Repo`) and field declarations
-// (`repo: Repo`, `repo = new Repo(db)`).
-struct ClassInfo {
-  std::string name;
-  std::size_t begin = 0;
-  std::size_t end = 0;
-  std::map<std::string, std::string> field_types;
-};
-
-// `import type { A as B } from "m"`: the declaration parser keeps only value
-// imports, but a field's type names a class through one.
-struct TypeImport {
-  std::string local;
-  std::string imported;
-  std::string module;
-};
 
 class FileIndex {
 public:
@@ -111,7 +59,9 @@ public:
   [[nodiscard]] const ClassInfo* find_class(std::string_view name) const;
 
 private:
-  friend class FileIndexBuilder;
+  // Innermost function and loop of every token.
+  void paint(std::size_t tokens);
+
   std::string m_path;
   std::vector<ts::Import> m_imports;
   std::vector<FunctionInfo> m_functions; // sorted by begin

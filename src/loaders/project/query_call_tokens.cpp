@@ -2,6 +2,8 @@
 
 #include "core/json_string.hpp"
 
+#include <set>
+
 namespace pgadvise::loaders::scan {
 
 using ts::Token;
@@ -12,6 +14,20 @@ namespace {
 constexpr std::size_t k_npos = k_no_token;
 
 } // namespace
+
+bool is_modifier(const Token& token) {
+  return token.kind == TokenKind::identifier &&
+         (token.text == "private" || token.text == "public" || token.text == "protected" ||
+          token.text == "readonly" || token.text == "static" || token.text == "declare" ||
+          token.text == "override" || token.text == "abstract");
+}
+
+bool is_control_word(std::string_view word) {
+  static const std::set<std::string, std::less<>> k_words = {
+      "if",  "for", "while", "switch", "catch",  "with", "await", "return", "typeof", "function", "async",
+      "new", "do",  "else",  "void",   "delete", "in",   "of",    "yield",  "super",  "import"};
+  return k_words.count(word) > 0;
+}
 
 TokenReader::TokenReader(const std::vector<Token>& tokens, std::string path)
     : m_tokens(tokens), m_path(std::move(path)) {

@@ -19,6 +19,11 @@ struct TokenRange {
   std::size_t last = 0; // inclusive; first > last when empty
 };
 
+// TypeScript's member modifiers: `private`, `readonly`, `static`, ...
+bool is_modifier(const ts::Token& token);
+// Words that a `(` follows without a call or a declaration: `if (`, `for (`, `await (`, ...
+bool is_control_word(std::string_view word);
+
 class TokenReader {
 public:
   TokenReader(const std::vector<ts::Token>& tokens, std::string path);

@@ -1,0 +1,222 @@
+#include "loaders/project/query_call_classes.hpp"
+
+#include "loaders/project/query_call_functions.hpp"
+
+#include <set>
+
+namespace pgadvise::loaders::scan {
+
+namespace {
+
+using ts::TokenKind;
+
+constexpr std::size_t k_npos = k_no_token;
+
+class ClassReader {
+public:
+  explicit ClassReader(const TokenReader& tokens) : m_t(tokens) {}
+
+  // `import type { A } from "m"` and `import { type A } from "m"`.
+  void read_type_imports(std::vector<TypeImport>& out) const {
+    for (std::size_t i = 0; i + 3 < m_t.size(); ++i) {
+      if (!m_t.ident(i, "import") || (i > 0 && (m_t.punct(i - 1, ".") || m_t.ident(i - 1)))) {
+        continue;
+      }
+      const bool all_types = m_t.ident(i + 1, "type") && m_t.punct(i + 2, "{");
+      const std::size_t open = all_types ? i + 2 : (m_t.punct(i + 1, "{") ? i + 1 : k_npos);
+      const std::size_t close = open == k_npos ? k_npos : m_t.close_of(open);
+      if (close == k_npos || !m_t.ident(close + 1, "from") || m_t.tok(close + 2).kind != TokenKind::string) {
+        continue;
+      }
+      const std::string& module = m_t.tok(close + 2).text;
+      for (const TokenRange& part : m_t.parts(open)) {
+        std::size_t j = part.first;
+        const bool typed = all_types || (m_t.ident(j, "type") && j < part.last);
+        if (!typed) {
+          continue;
+        }
+        j += m_t.ident(j, "type") && j < part.last ? 1U : 0U;
+        if (!m_t.ident(j)) {
+          continue;
+        }
+        TypeImport import{m_t.tok(j).text, m_t.tok(j).text, module};
+        if (j + 2 <= part.last && m_t.ident(j + 1, "as") && m_t.ident(j + 2)) {
+          import.local = m_t.tok(j + 2).text;
+        }
+        out.push_back(std::move(import));
+      }
+    }
+  }
+
+  void read_classes(std::vector<ClassInfo>& out) const {
+    for (std::size_t i = 0; i + 1 < m_t.size(); ++i) {
+      if (!m_t.ident(i, "class") || (i > 0 && (m_t.punct(i - 1, ".") || m_t.punct(i - 1, "?.")))) {
+        continue;
+      }
+      std::size_t j = i + 1;
+      std::string name = "default";
+      if (m_t.ident(j) && !m_t.ident(j, "extends") && !m_t.ident(j, "implements")) {
+        name = m_t.tok(j).text;
+        ++j;
+      }
+      // The heritage clause, up to the body.
+      for (std::size_t k = 0; k < 40 && !m_t.punct(j, "{") && m_t.tok(j).kind != TokenKind::end; ++k) {
+        const std::size_t close = m_t.close_of(j);
+        j = (close != k_npos ? close : j) + 1;
+      }
+      if (!m_t.punct(j, "{") || m_t.close_of(j) == k_npos) {
+        continue;
+      }
+      if (name == "default" && !(i > 0 && m_t.ident(i - 1, "default"))) {
+        continue; // a class expression without a name
+      }
+      out.push_back({name, j, m_t.close_of(j), {}});
+    }
+  }
+
+  // The class named by `X` or `ns.X` at `i` (the last name).
+  [[nodiscard]] std::string constructed(std::size_t i) const {
+    if (!m_t.ident(i)) {
+      return {};
+    }
+    while (m_t.punct(i + 1, ".") && m_t.ident(i + 2)) {
+      i += 2;
+    }
+    return m_t.tok(i).text;
+  }
+
+  // The name of a type reference at `i` (`Repo`, `ns.Repo`, `Repo<T>`); empty for other types.
+  [[nodiscard]] std::string type_name(std::size_t i) const {
+    const std::string name = constructed(i);
+    static const std::set<std::string, std::less<>> k_builtin = {
+        "string", "number", "boolean", "any", "unknown", "object", "void", "never", "bigint", "symbol"};
+    return k_builtin.count(name) > 0 ? std::string() : name;
+  }
+
+  // The token after a type annotation starting at `i`: up to `=`, `;`, `,` or a closing bracket.
+  [[nodiscard]] std::size_t skip_type(std::size_t i) const {
+    int angle = 0;
+    while (i < m_t.size() && m_t.tok(i).kind != TokenKind::end) {
+      if (angle == 0 && (m_t.punct(i, "=") || m_t.punct(i, ";") || m_t.punct(i, ",") || m_t.punct(i, ")"))) {
+        return i;
+      }
+      if (m_t.punct(i, "<")) {
+        ++angle;
+      } else if (m_t.punct(i, ">")) {
+        --angle;
+      } else if (m_t.punct(i, ">>")) {
+        angle -= 2;
+      }
+      const std::size_t close = m_t.close_of(i);
+      i = (close != k_npos ? close : i) + 1;
+    }
+    return i;
+  }
+
+  // `const x = new X(...)` anywhere: x -> X.
+  void read_new_locals(std::map<std::string, std::string>& out) const {
+    for (std::size_t i = 0; i + 4 < m_t.size(); ++i) {
+      if ((m_t.ident(i, "const") || m_t.ident(i, "let") || m_t.ident(i, "var")) && m_t.ident(i + 1)) {
+        std::size_t j = i + 2;
+        if (m_t.punct(j, ":")) { // a type annotation
+          j = skip_type(j + 1);
+        }
+        if (m_t.punct(j, "=") && m_t.ident(j + 1, "new")) {
+          const std::string type = constructed(j + 2);
+          if (!type.empty()) {
+            out[m_t.tok(i + 1).text] = type;
+          }
+        }
+      }
+    }
+  }
+
+  // Constructor parameter properties: `constructor(private readonly repo: Repo)`.
+  void read_parameter_properties(ClassInfo& info, std::size_t constructor_body) const {
+    const std::size_t open = constructor_body == k_npos ? k_npos : method_params(m_t, constructor_body);
+    for (const TokenRange& part : open == k_npos ? std::vector<TokenRange>{} : m_t.parts(open)) {
+      std::size_t j = part.first;
+      bool property = false;
+      while (j < part.last && is_modifier(m_t.tok(j)) && m_t.ident(j + 1)) {
+        property = property || !m_t.ident(j, "static");
+        ++j;
+      }
+      if (property && m_t.ident(j) && j + 2 <= part.last && m_t.punct(j + 1, ":")) {
+        const std::string type = type_name(j + 2);
+        if (!type.empty()) {
+          info.field_types[m_t.tok(j).text] = type;
+        }
+      }
+    }
+  }
+
+  // Field declarations at the top of the class body: `repo: Repo`, `repo = new Repo(db)`.
+  void read_field_declarations(ClassInfo& info) const {
+    for (std::size_t j = info.begin + 1; j < info.end; ++j) {
+      if (m_t.enclosing(j) != info.begin) {
+        continue;
+      }
+      const bool starts = m_t.punct(j - 1, "{") || m_t.punct(j - 1, ";") || m_t.punct(j - 1, "}") ||
+                          m_t.tok(j - 1).line < m_t.tok(j).line || is_modifier(m_t.tok(j - 1));
+      if (!starts || !m_t.ident(j) || is_modifier(m_t.tok(j))) {
+        continue;
+      }
+      std::size_t k = j + 1;
+      if (m_t.punct(k, "?") || m_t.punct(k, "!")) {
+        ++k;
+      }
+      if (m_t.punct(k, ":")) {
+        const std::string type = type_name(k + 1);
+        if (!type.empty()) {
+          info.field_types[m_t.tok(j).text] = type;
+        }
+      } else if (m_t.punct(k, "=") && m_t.ident(k + 1, "new")) {
+        const std::string type = constructed(k + 2);
+        if (!type.empty()) {
+          info.field_types[m_t.tok(j).text] = type;
+        }
+      }
+    }
+  }
+
+private:
+  const TokenReader& m_t;
+};
+
+} // namespace
+
+std::vector<TypeImport> read_type_imports(const TokenReader& tokens) {
+  std::vector<TypeImport> out;
+  ClassReader(tokens).read_type_imports(out);
+  return out;
+}
+
+std::vector<ClassInfo> read_classes(const TokenReader& tokens) {
+  std::vector<ClassInfo> out;
+  ClassReader(tokens).read_classes(out);
+  return out;
+}
+
+const ClassInfo* class_at(const std::vector<ClassInfo>& classes, std::size_t token) {
+  const ClassInfo* best = nullptr;
+  for (const ClassInfo& info : classes) {
+    if (info.begin < token && token < info.end && (best == nullptr || info.begin > best->begin)) {
+      best = &info;
+    }
+  }
+  return best;
+}
+
+std::map<std::string, std::string> read_new_locals(const TokenReader& tokens) {
+  std::map<std::string, std::string> out;
+  ClassReader(tokens).read_new_locals(out);
+  return out;
+}
+
+void read_field_types(const TokenReader& tokens, ClassInfo& info, std::size_t constructor_body) {
+  const ClassReader reader(tokens);
+  reader.read_parameter_properties(info, constructor_body);
+  reader.read_field_declarations(info);
+}
+
+} // namespace pgadvise::loaders::scan

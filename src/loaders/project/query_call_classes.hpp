@@ -1,0 +1,45 @@
+#pragma once
+
+#include "loaders/project/query_call_tokens.hpp"
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+// The classes of one JS/TS file's tokens and the types their fields hold
+// (query_call_classes.cpp): what `this.repo.find(...)` and `x.find(...)`
+// after `const x = new Repo(db)` call.
+namespace pgadvise::loaders::scan {
+
+// A class: its body and the types of its fields, from constructor parameter
+// properties (`private readonly repo: Repo`) and field declarations
+// (`repo: Repo`, `repo = new Repo(db)`).
+struct ClassInfo {
+  std::string name;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::map<std::string, std::string> field_types;
+};
+
+// `import type { A as B } from "m"`: the declaration parser keeps only value
+// imports, but a field's type names a class through one.
+struct TypeImport {
+  std::string local;
+  std::string imported;
+  std::string module;
+};
+
+// `import type { A } from "m"` and `import { type A } from "m"`.
+std::vector<TypeImport> read_type_imports(const TokenReader& tokens);
+// The classes with their bodies (`export default class` as "default"); no field types yet.
+std::vector<ClassInfo> read_classes(const TokenReader& tokens);
+// The innermost class whose body holds `token`; null outside any.
+const ClassInfo* class_at(const std::vector<ClassInfo>& classes, std::size_t token);
+// `const x = new X(...)` anywhere in the file: x -> X.
+std::map<std::string, std::string> read_new_locals(const TokenReader& tokens);
+// A class's field types; `constructor_body` is the brace of its
+// constructor's body (k_no_token when it has none).
+void read_field_types(const TokenReader& tokens, ClassInfo& info, std::size_t constructor_body);
+
+} // namespace pgadvise::loaders::scan

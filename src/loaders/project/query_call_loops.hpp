@@ -1,0 +1,32 @@
+#pragma once
+
+#include "core/source_location.hpp"
+#include "loaders/project/query_call_tokens.hpp"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+// The loops of one JS/TS file's tokens (query_call_loops.cpp): `for`,
+// `for...of`, `while`, `do`, the array methods that call back per element
+// (`.map`, `.forEach`, ...) and `Promise.all(x.map(...))`.
+namespace pgadvise::loaders::scan {
+
+// A loop's body, or a loop method's argument list: [begin, end] tokens.
+struct LoopInfo {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::size_t keyword =
+      0; // `for` / `while` / `do`, the method name, or `Promise` of `Promise.all(x.map(...))`
+  std::string kind;
+  std::string variable;
+  std::string iterable;
+  TokenRange iterable_tokens;
+  core::SourceLocation location; // of `keyword`
+  std::size_t constant = 0;      // the iterable is an array literal of this many constants
+};
+
+// The loops in the order their keywords stand, with their locations and constant iterables.
+std::vector<LoopInfo> read_loops(const TokenReader& tokens);
+
+} // namespace pgadvise::loaders::scan

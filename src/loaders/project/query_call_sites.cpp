@@ -1,0 +1,91 @@
+#include "loaders/project/query_call_sites.hpp"
+
+namespace pgadvise::loaders::scan {
+
+namespace {
+
+constexpr std::size_t k_npos = k_no_token;
+
+class CallSiteReader {
+public:
+  CallSiteReader(const TokenReader& tokens, const std::set<std::size_t>& function_names,
+                 std::vector<CallSite>& out)
+      : m_t(tokens), m_function_names(function_names), m_out(out) {}
+
+  // Calls of named functions and methods: `f(`, `a.f(`, `this.a.f(`.
+  void read() {
+    for (std::size_t i = 0; i + 1 < m_t.size(); ++i) {
+      if (!m_t.ident(i) || !m_t.punct(i + 1, "(") || m_function_names.count(i) > 0 ||
+          is_control_word(m_t.tok(i).text)) {
+        continue;
+      }
+      std::size_t first = i;
+      while (first >= 2 && (m_t.punct(first - 1, ".") || m_t.punct(first - 1, "?.")) &&
+             m_t.ident(first - 2)) {
+        first -= 2;
+      }
+      if (first >= 1 && (m_t.punct(first - 1, ".") || m_t.punct(first - 1, "?.") ||
+                         m_t.ident(first - 1, "new") || m_t.ident(first - 1, "function"))) {
+        continue; // `f().g(`: a receiver no name leads to; `new X(`; a declaration
+      }
+      const std::size_t close = m_t.close_of(i + 1);
+      if (close == k_npos || m_t.punct(close + 1, "{") || m_t.punct(close + 1, "=>")) {
+        continue; // a declaration's parameters
+      }
+      CallSite site;
+      for (std::size_t j = first; j <= i; j += 2) {
+        site.path.push_back(m_t.tok(j).text);
+      }
+      site.token = i;
+      site.location = m_t.where(i);
+      for (const TokenRange& part : m_t.parts(i + 1)) {
+        site.args.push_back(argument(part));
+      }
+      m_out.push_back(std::move(site));
+    }
+  }
+
+private:
+  const TokenReader& m_t;
+  const std::set<std::size_t>& m_function_names;
+  std::vector<CallSite>& m_out;
+
+  // An argument's text, and its properties when it is an object literal.
+  [[nodiscard]] Argument argument(TokenRange range) const {
+    Argument out{m_t.text(range), {}};
+    if (!m_t.punct(range.first, "{") || m_t.close_of(range.first) != range.last) {
+      return out;
+    }
+    for (std::size_t i = range.first + 1; i < range.last; ++i) {
+      const bool starts = m_t.punct(i - 1, "{") || m_t.punct(i - 1, ",");
+      if (starts && m_t.ident(i) && m_t.punct(i + 1, ":")) {
+        std::size_t end = i + 2;
+        while (end < range.last && !m_t.punct(end, ",")) {
+          const std::size_t close = m_t.close_of(end);
+          end = (close != k_npos ? close : end) + 1;
+        }
+        out.properties.emplace_back(m_t.tok(i).text, m_t.text(i + 2, end - 1));
+        i = end - 1;
+        continue;
+      }
+      if (starts && m_t.ident(i) && (m_t.punct(i + 1, ",") || i + 1 == range.last)) {
+        out.properties.emplace_back(m_t.tok(i).text, m_t.tok(i).text); // shorthand
+        continue;
+      }
+      const std::size_t close = m_t.close_of(i);
+      i = close != k_npos && close < range.last ? close : i;
+    }
+    return out;
+  }
+};
+
+} // namespace
+
+std::vector<CallSite> read_call_sites(const TokenReader& tokens,
+                                      const std::set<std::size_t>& function_names) {
+  std::vector<CallSite> sites;
+  CallSiteReader(tokens, function_names, sites).read();
+  return sites;
+}
+
+} // namespace pgadvise::loaders::scan
