@@ -21,16 +21,16 @@ public:
                     "existing table: a full rewrite",
                 .has_fix = true,
             },
-            model::MigrationStepKind::add_column) {}
+            model::MigrationStepKind::add_column, StepEffect::rewrites) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    // The replay says which added columns PostgreSQL fills row by row
-    // (loaders/sql/replay_locks): a constant or STABLE default such as
+    // The steps that rewrite: the replay says which added columns
+    // PostgreSQL fills row by row (loaders/sql/replay_locks): a constant or STABLE default such as
     // now() is evaluated once and kept in the catalog since PostgreSQL 11.
     const model::Column* column = locked.defined->find_column(locked.step->object);
-    if (!locked.step->rewrites || column == nullptr) {
+    if (column == nullptr) {
       return;
     }
     out.push_back(make_finding(context, locked, *column));

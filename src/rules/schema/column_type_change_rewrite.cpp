@@ -21,17 +21,15 @@ public:
                 .has_fix = true,
                 .lens = engine::Lens::change,
             },
-            model::MigrationStepKind::alter_column_type) {}
+            model::MigrationStepKind::alter_column_type, StepEffect::rewrites) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    // Whether it rewrites is the replay's reading of PostgreSQL 15
-    // (loaders/sql/replay_locks: binary-coercible changes and raised limits
-    // do not, nor does a USING that is the column itself).
-    if (!locked.step->rewrites) {
-      return;
-    }
+    // Only the steps that rewrite (StepEffect::rewrites): the replay's
+    // reading of PostgreSQL 15 (loaders/sql/replay_locks: binary-coercible
+    // changes and raised limits do not, nor does a USING that is the column
+    // itself).
     out.push_back(make_finding(context, locked));
   }
 

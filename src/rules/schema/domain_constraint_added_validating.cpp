@@ -79,16 +79,13 @@ public:
                            "writes wait",
                 .has_fix = true,
             },
-            model::MigrationStepKind::add_domain_constraint) {}
+            model::MigrationStepKind::add_domain_constraint, StepEffect::scans) {}
 
 private:
   // One step per table with a column of the domain (the replay records
-  // them), NOT VALID ones aside.
+  // them); the NOT VALID ones do not scan.
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    if (!locked.step->scans) {
-      return;
-    }
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     const bool validate = step.detail.find(" VALIDATE") != std::string::npos;

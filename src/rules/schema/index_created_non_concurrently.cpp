@@ -21,14 +21,14 @@ public:
                 .has_fix = true,
                 .lens = engine::Lens::change,
             },
-            model::MigrationStepKind::create_index) {}
+            model::MigrationStepKind::create_index, StepEffect::not_concurrent) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
     const model::Index* index = locked.defined->find_index(locked.step->object);
     // Dropped later in the history, or a partitioned table (CONCURRENTLY is refused there).
-    if (locked.step->concurrently || index == nullptr || locked.defined->partitioned) {
+    if (index == nullptr || locked.defined->partitioned) {
       return;
     }
     out.push_back(make_finding(context, locked, *index));

@@ -19,13 +19,13 @@ public:
                 .summary = "DROP INDEX without CONCURRENTLY on an existing table",
                 .has_fix = true,
             },
-            model::MigrationStepKind::drop_index) {}
+            model::MigrationStepKind::drop_index, StepEffect::not_concurrent) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
     // A partitioned table's index cannot be dropped CONCURRENTLY.
-    if (locked.step->concurrently || locked.defined->partitioned) {
+    if (locked.defined->partitioned) {
       return;
     }
     const model::MigrationStep& step = *locked.step;

@@ -20,16 +20,14 @@ public:
                     "SET NOT NULL on an existing table's column: every row is read under ACCESS EXCLUSIVE",
                 .has_fix = true,
             },
-            model::MigrationStepKind::set_not_null) {}
+            model::MigrationStepKind::set_not_null, StepEffect::scans) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    // No scan when a valid CHECK (column IS NOT NULL) proves it (the replay
-    // looks, loaders/sql/replay_locks), or when the column was NOT NULL already.
-    if (!locked.step->scans) {
-      return;
-    }
+    // Only steps that scan: none when a valid CHECK (column IS NOT NULL)
+    // proves it (the replay looks, loaders/sql/replay_locks), or when the
+    // column was NOT NULL already.
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     const std::string check = step.table + "_" + step.object + "_not_null";

@@ -21,13 +21,13 @@ public:
                 .default_severity = core::Severity::high,
                 .has_fix = true,
             },
-            model::MigrationStepKind::add_column) {}
+            model::MigrationStepKind::add_column, StepEffect::fails_with_rows) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
     const model::Column* column = locked.defined->find_column(locked.step->object);
-    if (!locked.step->fails_with_rows || column == nullptr) {
+    if (column == nullptr) {
       return;
     }
     const model::MigrationStep& step = *locked.step;

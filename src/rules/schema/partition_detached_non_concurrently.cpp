@@ -19,14 +19,11 @@ public:
                 .summary = "DETACH PARTITION without CONCURRENTLY",
                 .has_fix = true,
             },
-            model::MigrationStepKind::detach_partition) {}
+            model::MigrationStepKind::detach_partition, StepEffect::not_concurrent) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    if (locked.step->concurrently) {
-      return;
-    }
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     core::Finding finding = lock_finding(

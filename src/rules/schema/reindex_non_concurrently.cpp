@@ -19,14 +19,11 @@ public:
                 .summary = "REINDEX without CONCURRENTLY in a migration",
                 .has_fix = true,
             },
-            model::MigrationStepKind::reindex) {}
+            model::MigrationStepKind::reindex, StepEffect::not_concurrent) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
-    if (locked.step->concurrently) {
-      return;
-    }
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     const std::string what = step.object.empty() ? "every index of " + name : "index " + step.object;

@@ -28,13 +28,13 @@ public:
                            "EXCLUSIVE",
                 .has_fix = true,
             },
-            model::MigrationStepKind::add_key) {}
+            model::MigrationStepKind::add_key, StepEffect::scans) {}
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
     const model::Index* index = locked.defined->find_index(locked.step->object);
-    if (!locked.step->scans || index == nullptr) {
+    if (index == nullptr) {
       return;
     }
     const bool adopts = locked.step->detail.rfind("USING INDEX", 0) == 0;

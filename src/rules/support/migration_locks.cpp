@@ -110,12 +110,29 @@ engine::RuleMeta change_rule(engine::RuleMeta meta) {
 
 } // namespace
 
-LockStepRule::LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind)
-    : Rule(change_rule(std::move(meta))), m_kind(kind) {}
+LockStepRule::LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind, StepEffect effect)
+    : Rule(change_rule(std::move(meta))), m_kind(kind), m_effect(effect) {}
+
+namespace {
+
+bool has_effect(const model::MigrationStep& step, StepEffect effect) {
+  switch (effect) {
+  case StepEffect::any: return true;
+  case StepEffect::scans: return step.scans;
+  case StepEffect::rewrites: return step.rewrites;
+  case StepEffect::fails_with_rows: return step.fails_with_rows;
+  case StepEffect::not_concurrent: return !step.concurrently;
+  }
+  return true;
+}
+
+} // namespace
 
 void LockStepRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
   for (const LockedStep& locked : steps_on_existing_tables(context, m_kind)) {
-    check_step(context, locked, out);
+    if (has_effect(*locked.step, m_effect)) {
+      check_step(context, locked, out);
+    }
   }
 }
 

@@ -69,14 +69,25 @@ std::string concurrently_fix(const model::MigrationStep& step, const std::string
 // orders", "writes to orders".
 std::string blocked_text(const model::MigrationStep& step);
 
+// Which steps of its kind a LockStepRule judges, by what the replay
+// predicts the statement does (model::MigrationStep, loaders/sql/replay_locks).
+enum class StepEffect {
+  any,
+  scans,           // reads every row under its lock (a validation scan)
+  rewrites,        // rewrites the table and its indexes
+  fails_with_rows, // fails on a table that has rows
+  not_concurrent,  // run without the CONCURRENTLY it could have
+};
+
 // A rule about the migration steps of one kind on existing tables
-// (steps_on_existing_tables): it needs the catalog (the constructor adds
-// the input) and writes only check_step(); check() walks the steps.
+// (steps_on_existing_tables) that have `effect`: it needs the catalog (the
+// constructor adds the input) and writes only check_step(); check() walks
+// the steps.
 class LockStepRule : public engine::Rule {
 public:
   // Change-lens rules all: they judge how a migration applies. The
   // constructor sets the lens and adds the catalog input.
-  LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind);
+  LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind, StepEffect effect = StepEffect::any);
 
   void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
 
@@ -86,6 +97,7 @@ protected:
 
 private:
   model::MigrationStepKind m_kind;
+  StepEffect m_effect;
 };
 
 } // namespace pgadvise::rules
