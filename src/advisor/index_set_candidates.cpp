@@ -162,17 +162,21 @@ public:
     const pg::ColumnReads reads =
         pg::column_reads_text(query.example.empty() ? query.normalized : query.example);
     std::vector<const model::Table*> tables;
+    std::vector<const model::Table*> read; // small ones too
     for (const model::TableUse& use : query.shape.tables) {
       const model::Table* table = find_table(&m_catalog, use.schema, use.name);
-      if (table == nullptr || too_small(*table, m_options) ||
-          std::find(tables.begin(), tables.end(), table) != tables.end()) {
+      if (table == nullptr || std::find(read.begin(), read.end(), table) != read.end()) {
+        continue;
+      }
+      read.push_back(table);
+      if (too_small(*table, m_options)) {
         continue;
       }
       tables.push_back(table);
       const TableUses uses = uses_of(query, reads, *table, use);
       table_candidates(query, position, *table, uses);
     }
-    foreign_key_candidates(position, tables);
+    foreign_key_candidates(position, read);
     for (ExpressionIndexCandidate& expression : expression_index_candidates(query, m_catalog)) {
       if (std::find(tables.begin(), tables.end(), expression.table) == tables.end()) {
         continue; // a table too small, or not read by name
@@ -209,7 +213,10 @@ private:
   // joins them on that key, whether or not its columns were named with
   // their tables (TPC-H's `FROM supplier, nation WHERE s_nationkey =
   // n_nationkey`): the foreign key's columns are a join candidate, the
-  // index unindexed-foreign-key proposes.
+  // index unindexed-foreign-key proposes. Tables under min_table_rows
+  // too (TPC-H's 25-row nation, and supplier's key to it): the per-finding
+  // advice proposes those keys whatever the size, and the set is to do at
+  // least what it does; the what-if costs judge them.
   void foreign_key_candidates(std::size_t position, const std::vector<const model::Table*>& tables) {
     for (const model::Table* table : tables) {
       for (const model::ForeignKey& fk : table->foreign_keys) {
@@ -523,6 +530,47 @@ std::optional<SetCandidate> grow(const SetCandidate& candidate, const SetKey& ke
                         grown.include.end());
   }
   return grown;
+}
+
+bool overlapping(const SetCandidate& a, const SetCandidate& b) {
+  if (a.table != b.table || a.method != "btree" || b.method != "btree" ||
+      normalize_sql(a.predicate) != normalize_sql(b.predicate)) {
+    return false;
+  }
+  const SetCandidate& shorter = a.keys.size() <= b.keys.size() ? a : b;
+  const SetCandidate& longer = a.keys.size() <= b.keys.size() ? b : a;
+  if (shorter.keys.empty() ||
+      !std::equal(shorter.keys.begin(), shorter.keys.end(), longer.keys.begin(),
+                  [](const SetKey& x, const SetKey& y) { return x.sql() == y.sql(); })) {
+    return false;
+  }
+  const std::vector<std::string> in_a = a.columns();
+  const std::vector<std::string> in_b = b.columns();
+  const auto within = [](const std::vector<std::string>& part, const std::vector<std::string>& whole) {
+    return std::all_of(part.begin(), part.end(), [&](const std::string& column) {
+      return std::find(whole.begin(), whole.end(), column) != whole.end();
+    });
+  };
+  return within(in_a, in_b) || within(in_b, in_a);
+}
+
+std::optional<SetCandidate> merged(const SetCandidate& a, const SetCandidate& b, std::size_t max_width) {
+  if (!overlapping(a, b)) {
+    return std::nullopt;
+  }
+  SetCandidate out = a.keys.size() >= b.keys.size() ? a : b;
+  const SetCandidate& other = a.keys.size() >= b.keys.size() ? b : a;
+  for (const std::string& column : other.include) {
+    const bool keyed = std::any_of(out.keys.begin(), out.keys.end(),
+                                   [&](const SetKey& key) { return key.column == column; });
+    if (!keyed) {
+      add_unique(out.include, column);
+    }
+  }
+  if (out.keys.size() + out.include.size() > max_width) {
+    return std::nullopt;
+  }
+  return out;
 }
 
 CandidatePool generate_candidates(const std::vector<const model::QueryStats*>& queries,

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,15 @@ bool redundant_with_existing(const model::Catalog& catalog, const SetCandidate& 
 
 // The candidate grown by one key, if the key fits (not already in it, width).
 std::optional<SetCandidate> grow(const SetCandidate& candidate, const SetKey& key, std::size_t max_width);
+
+// Two btree indexes of one table with the same predicate overlap when one's
+// keys are a left prefix of the other's and one holds every column of the
+// other (keys and INCLUDE): (a, b) and (a) INCLUDE (b, c). Either answers
+// the other's lookups from its leaf pages. Their merge is the longer keys
+// with both's INCLUDE columns, (a, b) INCLUDE (c); nullopt when they do
+// not overlap or the merge is wider than max_width.
+bool overlapping(const SetCandidate& a, const SetCandidate& b);
+std::optional<SetCandidate> merged(const SetCandidate& a, const SetCandidate& b, std::size_t max_width);
 
 // The key of a qualified table in CandidatePool::growth: "schema.table".
 std::string table_key(const model::Table& table);

@@ -34,6 +34,11 @@ bool holds(const Config& config, std::size_t id) {
   return std::find(config.begin(), config.end(), id) != config.end();
 }
 
+// The least saving, as a share of the objective, that makes a candidate
+// useful and that fill() spends the budget left on: above the
+// floating-point noise of summing the costs.
+constexpr double k_fill_gain = 1e-9;
+
 // One search run's shared state: the evaluator, the limits, the clock.
 class Search {
 public:
@@ -90,7 +95,7 @@ public:
         continue;
       }
       const double gain = base - m_ev.objective({id});
-      if (gain > 1e-7 * base) {
+      if (gain > k_fill_gain * base) {
         gains.emplace_back(gain, id);
         m_single_gain[id] = gain;
       }
@@ -266,6 +271,85 @@ public:
           break;
         }
       }
+    }
+    return config;
+  }
+
+  // Each pair of overlapping chosen indexes (one's keys a left prefix of
+  // the other's, one holding every column of the other) kept as one: either
+  // of them, or their merge (the longer keys with both's INCLUDE columns),
+  // whichever costs least by the what-if costs. One index answers both
+  // lookups from its leaf pages; what HypoPG prices the second at is the
+  // width of the leaf pages scanned, not worth a second index to maintain.
+  Config merge_overlaps(Config config) {
+    while (!out_of_time()) {
+      double best_value = std::numeric_limits<double>::infinity();
+      std::optional<Config> best;
+      const auto consider = [&](const Config& next) {
+        if (fits(next)) {
+          const double value = m_ev.objective(next);
+          if (value < best_value) {
+            best_value = value;
+            best = next;
+          }
+        }
+      };
+      for (std::size_t i = 0; i < config.size(); ++i) {
+        for (std::size_t j = i + 1; j < config.size(); ++j) {
+          const std::size_t a = config[i];
+          const std::size_t b = config[j];
+          if (!overlapping(m_ev.pool()[a], m_ev.pool()[b])) {
+            continue;
+          }
+          consider(without(config, a));
+          consider(without(config, b));
+          if (auto both = merged(m_ev.pool()[a], m_ev.pool()[b], m_options.max_width)) {
+            const std::size_t id = m_ev.pool().add(std::move(*both));
+            if (m_ev.size(id)) {
+              consider(replaced(without(config, a), b, id));
+            }
+          }
+        }
+      }
+      if (!best) {
+        break;
+      }
+      config = std::move(*best);
+    }
+    return config;
+  }
+
+  // The budget left spent on candidates that still save something net of
+  // their write cost, below the noise floor the search steps by (an index
+  // on a small table, a rarely run query's): the largest saving per byte
+  // first, none overlapping a chosen index. The set then never leaves out
+  // an index that fits and pays for itself by the what-if costs.
+  Config fill(Config config) {
+    while (!out_of_time()) {
+      const double current = m_ev.objective(config);
+      double best_score = 0;
+      std::optional<std::size_t> best;
+      for (std::size_t id : useful()) {
+        if (out_of_time()) {
+          break;
+        }
+        const bool overlaps = std::any_of(config.begin(), config.end(), [&](std::size_t member) {
+          return overlapping(m_ev.pool()[member], m_ev.pool()[id]);
+        });
+        if (holds(config, id) || overlaps || !fits(with(config, id))) {
+          continue;
+        }
+        const double gain = current - m_ev.objective(with(config, id));
+        const double score = gain / static_cast<double>(std::max<std::int64_t>(*m_ev.size(id), 1));
+        if (gain > k_fill_gain * current && score > best_score) {
+          best_score = score;
+          best = id;
+        }
+      }
+      if (!best) {
+        break;
+      }
+      config = with(config, *best);
     }
     return config;
   }
@@ -559,7 +643,7 @@ SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options
       }
     }
   }
-  best = search.prune(best);
+  best = search.fill(search.merge_overlaps(search.prune(best)));
   SearchResult result = finish(evaluator, search, best);
   result.seed = best_seed;
   result.exact = exact;

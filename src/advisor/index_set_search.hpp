@@ -41,7 +41,12 @@ namespace pgadvise::advisor {
 //      improved by local search in turn;
 //   4. the best set found; indexes whose removal does not make the
 //      objective worse (their write cost outweighs what they save) are
-//      dropped, so no chosen index slows the workload by the model.
+//      dropped, so no chosen index slows the workload by the model; two
+//      overlapping indexes (one's keys a left prefix of the other's) become
+//      one -- either, or their merge -- unless that costs min_gain more;
+//   5. the budget left is spent on candidates that save anything net of
+//      their write cost (below min_gain: small tables, rare queries), best
+//      saving per byte first, none overlapping a chosen index.
 // Every step checks the time limit: the search always has a feasible set
 // to return (anytime).
 

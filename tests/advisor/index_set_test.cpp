@@ -295,6 +295,31 @@ TEST_F(LiveIndexSet, WritesPriceAnIndexOutOfTheSet) {
   EXPECT_TRUE(chosen_tables(2'000'000).empty());
 }
 
+// Two lookups by account: one by kind too, one reading kind and id for an
+// index-only scan. (account_id, kind) and (account_id) INCLUDE (kind, id)
+// each serve one best; either answers the other's lookups from its leaf
+// pages, and (account_id, kind) INCLUDE (id) serves both: the set holds one
+// index on events, used by both queries, not two.
+TEST_F(LiveIndexSet, TwoOverlappingIndexesBecomeOne) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM events WHERE account_id = $1 AND kind = $2", 3000, 0,
+            "$1 = '42', $2 = 'event-kind-0007'");
+  add_query(workload, "SELECT kind, id FROM events WHERE account_id = $1", 3000, 0, "$1 = '42'");
+  auto built = problem(workload);
+  ASSERT_NE(built, nullptr);
+  CandidatePool& pool = built->pool();
+  const SearchResult found = search_index_set(built->evaluator(), built->search_options());
+  const std::vector<std::string> chosen = describe(pool, found.chosen);
+  ASSERT_EQ(chosen.size(), 1U) << core::join(chosen, "; ");
+  EXPECT_EQ(chosen.front().rfind("events(account_id", 0), 0U) << chosen.front();
+  ASSERT_EQ(built->queries().size(), 2U);
+  for (std::size_t q = 0; q < built->queries().size(); ++q) {
+    const auto plan = built->evaluator().query_plan(q, found.chosen);
+    ASSERT_TRUE(plan);
+    EXPECT_EQ(plan->used, found.chosen) << "query " << q << " uses the one index";
+  }
+}
+
 // A budget too small for any index chooses none, and says so in its numbers.
 TEST_F(LiveIndexSet, ABudgetTooSmallForAnyIndexChoosesNone) {
   model::Workload workload;
