@@ -69,9 +69,7 @@ const std::map<std::string, Loop>& loops() {
 const std::map<std::string, std::set<std::string>>& not_found_yet() {
   static const std::map<std::string, std::set<std::string>> k_missing = {
       {"s3-c4.log.xz", {"apps/api/src/routers/role.ts:13"}},
-      {"s1-c12.log.xz",
-       {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
-        "apps/api/src/services/notify.ts:6"}},
+      {"s1-c12.log.xz", {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27"}},
       {"s2-c12.log.xz", {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/stage.ts:16"}},
       {"s3-c12.log.xz",
        {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
@@ -80,9 +78,7 @@ const std::map<std::string, std::set<std::string>>& not_found_yet() {
       {"s1-c12-traced.log.xz",
        {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
         "apps/api/src/routers/role.ts:13", "apps/api/src/routers/ticket.ts:24"}},
-      {"s1-c12.csv.xz",
-       {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27",
-        "apps/api/src/services/notify.ts:6"}},
+      {"s1-c12.csv.xz", {"apps/api/src/routers/checklist.ts:31", "apps/api/src/routers/comment.ts:27"}},
   };
   return k_missing;
 }

@@ -65,10 +65,10 @@ void measure_share(const model::Workload& workload, const std::vector<Bursts>& f
   const std::uint64_t own_runs = parent_runs > other_loops ? parent_runs - other_loops : 0;
   // One connection's runs after the parent count for a pair seen on one
   // connection, fan-outs after it for a pair seen as fan-outs.
-  const std::uint64_t followed_runs = std::max(
-      bursts.fan_outs < bursts.counts.size() ? workload.runs_after_parent(bursts.fingerprint, bursts.parent)
-                                             : 0,
-      bursts.fan_followed);
+  const std::uint64_t followed_runs =
+      (bursts.fan_outs < bursts.counts.size() ? workload.runs_after_parent(bursts.fingerprint, bursts.parent)
+                                              : 0) +
+      bursts.fan_followed;
   bursts.share =
       own_runs == 0 ? 0.0 : std::min(1.0, static_cast<double>(followed_runs) / static_cast<double>(own_runs));
   bursts.parent_runs = own_runs;
