@@ -10,10 +10,10 @@ namespace {
 
 constexpr std::string_view k_id = "column-added-with-volatile-default";
 
-class ColumnAddedWithVolatileDefault final : public LockStepRule {
+class ColumnAddedWithVolatileDefault final : public AddedColumnRule {
 public:
   ColumnAddedWithVolatileDefault()
-      : LockStepRule(
+      : AddedColumnRule(
             {
                 .id = std::string(k_id),
                 .summary =
@@ -21,19 +21,16 @@ public:
                     "existing table: a full rewrite",
                 .has_fix = true,
             },
-            model::MigrationStepKind::add_column, StepEffect::rewrites) {}
+            StepEffect::rewrites) {}
 
 private:
-  void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
-    // The steps that rewrite: the replay says which added columns
-    // PostgreSQL fills row by row (loaders/sql/replay_locks): a constant or STABLE default such as
-    // now() is evaluated once and kept in the catalog since PostgreSQL 11.
-    const model::Column* column = locked.defined->find_column(locked.step->object);
-    if (column == nullptr) {
-      return;
-    }
-    out.push_back(make_finding(context, locked, *column));
+  // Only the steps that rewrite: the replay says which added columns
+  // PostgreSQL fills row by row (loaders/sql/replay_locks); a constant or
+  // STABLE default such as now() is evaluated once and kept in the catalog
+  // since PostgreSQL 11.
+  void check_column(const engine::RuleContext& context, const LockedStep& locked, const model::Column& column,
+                    std::vector<core::Finding>& out) const override {
+    out.push_back(make_finding(context, locked, column));
   }
 
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,

@@ -2,7 +2,6 @@
 #include "engine/rule.hpp"
 #include "rules/support/index_statement.hpp"
 #include "rules/support/migration_locks.hpp"
-#include "rules/support/rule_inputs.hpp"
 
 #include <memory>
 
@@ -23,28 +22,23 @@ std::string command_of(const model::MigrationStep& step) {
   }
 }
 
-class ConcurrentlyInTransaction final : public engine::Rule {
+class ConcurrentlyInTransaction final : public MigrationFilesRule {
 public:
   ConcurrentlyInTransaction()
-      : Rule(with_input(
-            {
-                .id = std::string(k_id),
-                .summary =
-                    "A CONCURRENTLY statement in a migration that runs inside a transaction: the migration "
-                    "fails",
-                .default_severity = core::Severity::critical,
-                .has_fix = true,
-                .lens = engine::Lens::change,
-            },
-            engine::Input::catalog)) {}
+      : MigrationFilesRule({
+            .id = std::string(k_id),
+            .summary =
+                "A CONCURRENTLY statement in a migration that runs inside a transaction: the migration "
+                "fails",
+            .default_severity = core::Severity::critical,
+            .has_fix = true,
+        }) {}
 
+private:
   // Every table, new ones too: PostgreSQL refuses the statement before it
   // looks at the table.
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    const model::Catalog& files = files_catalog(context);
+  void check_files(const engine::RuleContext& context, const model::Catalog& files,
+                   std::vector<core::Finding>& out) const override {
     for (const model::MigrationStep& step : files.migration_steps) {
       if (step.concurrently && !step.transaction.empty() && !command_of(step).empty()) {
         out.push_back(make_finding(context, files, step));
@@ -52,7 +46,6 @@ public:
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Catalog& files,
                                     const model::MigrationStep& step) {
     const std::string command = command_of(step);

@@ -1,7 +1,6 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/migration_locks.hpp"
-#include "rules/support/rule_inputs.hpp"
 
 #include <map>
 #include <memory>
@@ -23,23 +22,18 @@ bool sets_a_timeout(const model::MigrationStep& step) {
   return step.detail != "0" && step.detail != "0s" && step.detail != "0ms";
 }
 
-class LockTimeoutMissing final : public engine::Rule {
+class LockTimeoutMissing final : public MigrationFilesRule {
 public:
   LockTimeoutMissing()
-      : Rule(with_input(
-            {
-                .id = std::string(k_id),
-                .summary = "ACCESS EXCLUSIVE DDL on an existing table with no lock_timeout set before it",
-                .has_fix = true,
-                .lens = engine::Lens::change,
-            },
-            engine::Input::catalog)) {}
+      : MigrationFilesRule({
+            .id = std::string(k_id),
+            .summary = "ACCESS EXCLUSIVE DDL on an existing table with no lock_timeout set before it",
+            .has_fix = true,
+        }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
-    if (context.catalog == nullptr) {
-      return;
-    }
-    const model::Catalog& files = files_catalog(context);
+private:
+  void check_files(const engine::RuleContext& context, const model::Catalog& files,
+                   std::vector<core::Finding>& out) const override {
     std::map<std::string, FileTimeouts> by_file;
     for (const model::MigrationStep& step : files.migration_steps) {
       FileTimeouts& seen = by_file[step.location.file.str()];
@@ -64,7 +58,6 @@ public:
     }
   }
 
-private:
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const FileTimeouts& seen) {
     const model::MigrationStep& step = *locked.step;

@@ -11,25 +11,21 @@ namespace {
 
 constexpr std::string_view k_id = "not-null-column-added-without-default";
 
-class NotNullColumnAddedWithoutDefault final : public LockStepRule {
+class NotNullColumnAddedWithoutDefault final : public AddedColumnRule {
 public:
   NotNullColumnAddedWithoutDefault()
-      : LockStepRule(
+      : AddedColumnRule(
             {
                 .id = std::string(k_id),
                 .summary = "ADD COLUMN ... NOT NULL without a default: fails on a table with rows",
                 .default_severity = core::Severity::high,
                 .has_fix = true,
             },
-            model::MigrationStepKind::add_column, StepEffect::fails_with_rows) {}
+            StepEffect::fails_with_rows) {}
 
 private:
-  void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
-    const model::Column* column = locked.defined->find_column(locked.step->object);
-    if (column == nullptr) {
-      return;
-    }
+  void check_column(const engine::RuleContext& context, const LockedStep& locked, const model::Column& column,
+                    std::vector<core::Finding>& out) const override {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     core::Finding finding =
@@ -51,7 +47,7 @@ private:
     const std::string check = core::quote_ident(step.table + "_" + step.object + "_not_null");
     set_lock_fix(finding,
                  "-- migration 1: nullable (a catalog change):\nALTER TABLE " + name + " ADD COLUMN " +
-                     column_name + " " + column->type.display() +
+                     column_name + " " + column.type.display() +
                      ";\n-- outside the migrator, in batches: UPDATE ... SET " + column_name +
                      " = ... WHERE it IS NULL\n-- migration 2:\nALTER TABLE " + name + " ADD CONSTRAINT " +
                      check + " CHECK (" + column_name +

@@ -110,6 +110,14 @@ engine::RuleMeta change_rule(engine::RuleMeta meta) {
 
 } // namespace
 
+MigrationFilesRule::MigrationFilesRule(engine::RuleMeta meta) : Rule(change_rule(std::move(meta))) {}
+
+void MigrationFilesRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
+  if (context.catalog != nullptr) {
+    check_files(context, files_catalog(context), out);
+  }
+}
+
 LockStepRule::LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind, StepEffect effect)
     : Rule(change_rule(std::move(meta))), m_kind(kind), m_effect(effect) {}
 
@@ -133,6 +141,16 @@ void LockStepRule::check(const engine::RuleContext& context, std::vector<core::F
     if (has_effect(*locked.step, m_effect)) {
       check_step(context, locked, out);
     }
+  }
+}
+
+AddedColumnRule::AddedColumnRule(engine::RuleMeta meta, StepEffect effect)
+    : LockStepRule(std::move(meta), model::MigrationStepKind::add_column, effect) {}
+
+void AddedColumnRule::check_step(const engine::RuleContext& context, const LockedStep& locked,
+                                 std::vector<core::Finding>& out) const {
+  if (const model::Column* column = locked.defined->find_column(locked.step->object)) {
+    check_column(context, locked, *column, out);
   }
 }
 

@@ -69,6 +69,20 @@ std::string concurrently_fix(const model::MigrationStep& step, const std::string
 // orders", "writes to orders".
 std::string blocked_text(const model::MigrationStep& step);
 
+// A change-lens rule over all the migration files' steps (new tables'
+// too): the constructor sets the lens and adds the catalog input; check()
+// hands check_files() the files' catalog (files_catalog) when there is one.
+class MigrationFilesRule : public engine::Rule {
+public:
+  explicit MigrationFilesRule(engine::RuleMeta meta);
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+
+protected:
+  virtual void check_files(const engine::RuleContext& context, const model::Catalog& files,
+                           std::vector<core::Finding>& out) const = 0;
+};
+
 // Which steps of its kind a LockStepRule judges, by what the replay
 // predicts the statement does (model::MigrationStep, loaders/sql/replay_locks).
 enum class StepEffect {
@@ -98,6 +112,21 @@ protected:
 private:
   model::MigrationStepKind m_kind;
   StepEffect m_effect;
+};
+
+// A LockStepRule about ADD COLUMN steps whose column the files still
+// define at the end of the history: writes only check_column().
+class AddedColumnRule : public LockStepRule {
+public:
+  AddedColumnRule(engine::RuleMeta meta, StepEffect effect);
+
+protected:
+  virtual void check_column(const engine::RuleContext& context, const LockedStep& locked,
+                            const model::Column& column, std::vector<core::Finding>& out) const = 0;
+
+private:
+  void check_step(const engine::RuleContext& context, const LockedStep& locked,
+                  std::vector<core::Finding>& out) const final;
 };
 
 } // namespace pgadvise::rules
