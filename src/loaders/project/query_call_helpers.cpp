@@ -1,0 +1,200 @@
+#include "loaders/project/query_call_helpers.hpp"
+
+namespace pgadvise::loaders::scan {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t k_max_hops = 4;   // helper calls below the one a loop makes
+constexpr std::size_t k_max_reach = 64; // queries a helper is followed to
+
+// Whether `token` of `file` sits in a loop of `function` itself (then
+// that loop, not the helper's caller, repeats it).
+bool in_own_loop(const FileIndex& file, const FunctionInfo* function, std::size_t token) {
+  const LoopInfo* loop = file.loop_at(token);
+  return loop != nullptr && (function == nullptr || loop->begin >= function->begin);
+}
+
+bool in_own_transaction(const FileIndex& file, const FunctionInfo* function, std::size_t token) {
+  const FunctionInfo* transaction = file.transaction_at(token);
+  return transaction != nullptr && (function == nullptr || transaction->begin >= function->begin);
+}
+
+} // namespace
+
+NodeId HelperCalls::node_for(const FileIndex* file, const FunctionInfo* function) {
+  if (file == nullptr || function == nullptr) {
+    return k_no_node;
+  }
+  const auto [it, inserted] = m_node_of.try_emplace(function, m_nodes.size());
+  if (inserted) {
+    m_nodes.push_back({file, function, 0, {}});
+  }
+  return it->second;
+}
+
+// A declaration the module graph found: the function it is, when the
+// scan indexed its file.
+NodeId HelperCalls::node_of_symbol(const std::optional<ts::Symbol>& symbol, std::string_view member) {
+  if (!symbol || symbol->module == nullptr) {
+    return k_no_node;
+  }
+  const FileIndex* file = m_sources.file_of(symbol->module);
+  if (file == nullptr) {
+    return k_no_node;
+  }
+  switch (symbol->kind) {
+  case ts::SymbolKind::module_namespace:
+    return member.empty() ? k_no_node
+                          : node_of_symbol(m_sources.graph().find_export(symbol->target->path, member));
+  case ts::SymbolKind::class_declaration:
+    return member.empty() ? k_no_node : node_for(file, file->find_function(symbol->name, member));
+  case ts::SymbolKind::function:
+    return member.empty() ? node_for(file, file->find_function("", symbol->name)) : k_no_node;
+  case ts::SymbolKind::value: {
+    if (member.empty()) {
+      return node_for(file, file->find_function("", symbol->name));
+    }
+    // An object literal's method, or a method of the class it holds an instance of.
+    if (const FunctionInfo* method = file->find_function(symbol->name, member)) {
+      return node_for(file, method);
+    }
+    const auto instance = file->new_locals().find(symbol->name);
+    return instance == file->new_locals().end() ? k_no_node : class_method(*file, instance->second, member);
+  }
+  case ts::SymbolKind::enumeration: return k_no_node;
+  }
+  return k_no_node;
+}
+
+// `Type` as `file` names it (its own class, or one it imports, also as a
+// type only): the method `member` of that class.
+NodeId HelperCalls::class_method(const FileIndex& file, const std::string& type, std::string_view member) {
+  if (file.find_class(type) != nullptr) {
+    return node_for(&file, file.find_function(type, member));
+  }
+  ts::ModuleGraph& graph = m_sources.graph();
+  for (const TypeImport& import : file.type_imports()) {
+    if (import.local == type) {
+      const std::optional<fs::path> target = graph.resolve(m_sources.path_of(file), import.module);
+      return target ? node_of_symbol(graph.find_export(*target, import.imported), member) : k_no_node;
+    }
+  }
+  return node_of_symbol(graph.resolve_local(m_sources.path_of(file), type), member);
+}
+
+NodeId HelperCalls::resolve(const FileIndex& file, const CallSite& site) {
+  const auto memo = m_site_target.find(&site);
+  if (memo != m_site_target.end()) {
+    return memo->second;
+  }
+  const NodeId node = resolve_uncached(file, site);
+  m_site_target.emplace(&site, node);
+  return node;
+}
+
+NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site) {
+  const std::vector<std::string>& path = site.path;
+  if (path.size() == 1) {
+    if (const FunctionInfo* own = file.find_function("", path[0])) {
+      return node_for(&file, own);
+    }
+    return node_of_symbol(m_sources.graph().resolve_local(m_sources.path_of(file), path[0]));
+  }
+  if (path.size() == 2 && path[0] == "this") {
+    const ClassInfo* owner = file.class_at(site.token);
+    return owner == nullptr ? k_no_node : node_for(&file, file.find_function(owner->name, path[1]));
+  }
+  if (path.size() == 2) {
+    if (const FunctionInfo* method = file.find_function(path[0], path[1])) {
+      return node_for(&file, method); // an object literal of this file
+    }
+    if (const auto instance = file.new_locals().find(path[0]); instance != file.new_locals().end()) {
+      return class_method(file, instance->second, path[1]);
+    }
+    const NodeId found =
+        node_of_symbol(m_sources.graph().resolve_local(m_sources.path_of(file), path[0]), path[1]);
+    if (found != k_no_node) {
+      return found;
+    }
+    return default_object_method(file, path[0], path[1]);
+  }
+  if (path.size() == 3 && path[0] == "this") {
+    const ClassInfo* owner = file.class_at(site.token);
+    if (owner == nullptr) {
+      return k_no_node;
+    }
+    const auto field = owner->field_types.find(path[1]);
+    return field == owner->field_types.end() ? k_no_node : class_method(file, field->second, path[2]);
+  }
+  return k_no_node;
+}
+
+// `import store from "./store"` where the module says `export default { m() {} }`.
+NodeId HelperCalls::default_object_method(const FileIndex& file, std::string_view local,
+                                          std::string_view member) {
+  ts::ModuleGraph& graph = m_sources.graph();
+  for (const ts::Import& import : file.imports()) {
+    if (import.local != local || import.imported != "default") {
+      continue;
+    }
+    const std::optional<fs::path> target = graph.resolve(m_sources.path_of(file), import.module);
+    const ts::SourceModule* module = target ? graph.load(*target) : nullptr;
+    const FileIndex* other = m_sources.file_of(module);
+    return other == nullptr ? k_no_node : node_for(other, other->find_function("default", member));
+  }
+  return k_no_node;
+}
+
+const std::vector<Reach>& HelperCalls::reach(NodeId id) {
+  static const std::vector<Reach> k_none;
+  if (id == k_no_node || m_nodes[id].state == 1) {
+    return k_none;
+  }
+  if (m_nodes[id].state == 2) {
+    return m_nodes[id].reach;
+  }
+  m_nodes[id].state = 1;
+  std::vector<Reach> out = collect(id);
+  m_nodes[id].reach = std::move(out);
+  m_nodes[id].state = 2;
+  return m_nodes[id].reach;
+}
+
+std::vector<Reach> HelperCalls::collect(NodeId id) {
+  const FileIndex& file = *m_nodes[id].file;
+  const FunctionInfo* function = m_nodes[id].function;
+  const FileFunctions& functions = m_sources.functions_of(file);
+  std::vector<Reach> out;
+  if (const auto calls = functions.calls.find(function); calls != functions.calls.end()) {
+    for (const DirectCall* call : calls->second) {
+      if (!in_own_loop(file, function, call->token) && out.size() < k_max_reach) {
+        out.push_back({&file, call, {}, in_own_transaction(file, function, call->token)});
+      }
+    }
+  }
+  if (const auto sites = functions.sites.find(function); sites != functions.sites.end()) {
+    for (const CallSite* site : sites->second) {
+      if (in_own_loop(file, function, site->token)) {
+        continue;
+      }
+      const NodeId target = resolve(file, *site);
+      if (target == k_no_node || target == id) {
+        continue;
+      }
+      const bool transaction = in_own_transaction(file, function, site->token);
+      for (const Reach& below : reach(target)) {
+        if (below.hops.size() >= k_max_hops || out.size() >= k_max_reach) {
+          continue;
+        }
+        Reach step{below.file, below.call, {Hop{&file, site, target}}, below.transaction || transaction};
+        step.hops.insert(step.hops.end(), below.hops.begin(), below.hops.end());
+        out.push_back(std::move(step));
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace pgadvise::loaders::scan

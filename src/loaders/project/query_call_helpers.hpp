@@ -1,0 +1,73 @@
+#pragma once
+
+#include "loaders/project/query_call_sources.hpp"
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The helper calls between the indexed files (query_call_helpers.cpp):
+// which function a call site reaches (its own file's, an import's through
+// barrels and workspace packages, an object's or a class's method), and the
+// queries each function issues outside loops of its own, itself or through
+// the helpers it calls, a few levels deep. Each call is resolved once and
+// each function's queries collected once.
+namespace pgadvise::loaders::scan {
+
+using NodeId = std::size_t;
+inline constexpr NodeId k_no_node = static_cast<NodeId>(-1);
+
+// A helper call on the way from a loop to a query: `site` in `file` calls `node`.
+struct Hop {
+  const FileIndex* file = nullptr;
+  const CallSite* site = nullptr;
+  NodeId node = k_no_node;
+};
+
+// A query a function issues, itself or through helpers.
+struct Reach {
+  const FileIndex* file = nullptr;
+  const DirectCall* call = nullptr;
+  std::vector<Hop> hops;
+  bool transaction = false; // a `.transaction(` callback below the function opens around it
+};
+
+// A function of an indexed file, and the queries it reaches once collected.
+struct Node {
+  const FileIndex* file = nullptr;
+  const FunctionInfo* function = nullptr;
+  int state = 0; // 0 new, 1 collecting, 2 done
+  std::vector<Reach> reach;
+};
+
+class HelperCalls {
+public:
+  explicit HelperCalls(QuerySources& sources) : m_sources(sources) {}
+
+  // The function a call reaches; k_no_node when no declaration in the
+  // project's indexed files is certain.
+  NodeId resolve(const FileIndex& file, const CallSite& site);
+  // The queries a function issues outside loops of its own, itself or
+  // through the helpers it calls (at most k_max_hops deep, cycles cut).
+  // The reference is good until the next call (it may add nodes).
+  const std::vector<Reach>& reach(NodeId id);
+  [[nodiscard]] const Node& node(NodeId id) const { return m_nodes[id]; }
+
+private:
+  NodeId node_for(const FileIndex* file, const FunctionInfo* function);
+  NodeId node_of_symbol(const std::optional<ts::Symbol>& symbol, std::string_view member = {});
+  NodeId class_method(const FileIndex& file, const std::string& type, std::string_view member);
+  NodeId resolve_uncached(const FileIndex& file, const CallSite& site);
+  NodeId default_object_method(const FileIndex& file, std::string_view local, std::string_view member);
+  std::vector<Reach> collect(NodeId id);
+
+  QuerySources& m_sources;
+  std::vector<Node> m_nodes;
+  std::map<const FunctionInfo*, NodeId> m_node_of;
+  std::map<const CallSite*, NodeId> m_site_target;
+};
+
+} // namespace pgadvise::loaders::scan

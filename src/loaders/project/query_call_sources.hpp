@@ -1,0 +1,88 @@
+#pragma once
+
+#include "loaders/project/context.hpp"
+#include "loaders/project/query_call_reader.hpp"
+#include "loaders/typescript/module_graph.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+// The project's sources as the query-call scan reads them
+// (query_call_sources.cpp): each JS/TS file read once and its imports
+// listed without tokenizing it; only the files whose imports reach
+// drizzle-orm are parsed and indexed, once, and adopted by the module graph
+// that resolves names across files.
+namespace pgadvise::loaders::scan {
+
+// What one file's named functions hold: its Drizzle calls and call sites,
+// by the named function around each (null: the file's top level).
+struct FileFunctions {
+  std::map<const FunctionInfo*, std::vector<const DirectCall*>> calls;
+  std::map<const FunctionInfo*, std::vector<const CallSite*>> sites;
+};
+
+class QuerySources {
+public:
+  // Reads the JS/TS sources among `files` (relative to the project root).
+  QuerySources(ScanContext& context, const std::vector<std::string>& files);
+  QuerySources(const QuerySources&) = delete; // the resolver and graph call back into it
+  QuerySources& operator=(const QuerySources&) = delete;
+  ~QuerySources() = default;
+
+  // Marks the sources whose imports reach drizzle-orm and indexes those.
+  void index();
+
+  [[nodiscard]] const std::vector<std::unique_ptr<FileIndex>>& files() const { return m_files; }
+  [[nodiscard]] ts::ModuleGraph& graph() { return m_graph; }
+  // The absolute, normal path of an indexed file: the graph's key for it.
+  [[nodiscard]] const std::filesystem::path& path_of(const FileIndex& file) const {
+    return m_paths.at(&file);
+  }
+  // The indexed file of a module the graph holds; null for one the scan did not index.
+  [[nodiscard]] const FileIndex* file_of(const ts::SourceModule* module) const;
+  [[nodiscard]] const FileFunctions& functions_of(const FileIndex& file) const;
+  // The element count of the constant array `name` names in `file` (a
+  // `const` of that file or one it imports); 0 when it is not one.
+  [[nodiscard]] std::size_t constant_array(const FileIndex& file, const std::string& name);
+
+private:
+  struct Source {
+    std::string relative;
+    std::string path; // absolute, normal (a string: an fs::path holds a list of its components)
+    std::optional<std::string> text;
+    bool reaches_drizzle = false;
+  };
+
+  [[nodiscard]] static ts::Workspace workspace(const model::Project& project,
+                                               const std::filesystem::path& root);
+  [[nodiscard]] bool known(const std::filesystem::path& path) const;
+  std::optional<std::string> read_for_graph(const std::filesystem::path& path);
+  void read_sources(ScanContext& context, const std::vector<std::string>& files);
+  [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
+  find_source(const std::filesystem::path& path) const;
+  void mark_reaching();
+  void index_files();
+  void add_file(std::unique_ptr<FileIndex> index, const ts::SourceModule* module, std::filesystem::path path);
+
+  std::filesystem::path m_root;
+  ts::ModuleResolver m_resolver;
+  ts::ModuleGraph m_graph;
+  std::vector<Source> m_sources;
+  std::unordered_map<std::string, std::size_t> m_by_path; // absolute normal path -> source
+  std::vector<std::unique_ptr<FileIndex>> m_files;
+  std::map<const ts::SourceModule*, const FileIndex*> m_by_module;
+  std::unordered_map<const FileIndex*, std::filesystem::path> m_paths;
+  std::map<const FileIndex*, FileFunctions> m_functions;
+  // The element counts of each indexed module's top-level constant arrays
+  // (its expression trees are let go once it is indexed).
+  std::map<const ts::SourceModule*, std::map<std::string, std::size_t, std::less<>>> m_constants;
+};
+
+} // namespace pgadvise::loaders::scan
