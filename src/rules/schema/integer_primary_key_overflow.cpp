@@ -46,20 +46,16 @@ public:
             .summary = "int4 primary key that can run out of values",
             .default_severity = core::Severity::low,
             .has_fix = true,
-            .lens = engine::Lens::convention,
         }) {}
 
 private:
-  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
-                 std::vector<core::Finding>& out) const override {
-    if (!column.type.is_array() && (column.type.name == "int4" || column.type.name == "int2") &&
-        generated_key(column)) {
-      out.push_back(make_finding(context, table, column));
-    }
+  [[nodiscard]] bool judges(const model::Column& column) const override {
+    return !column.type.is_array() && (column.type.name == "int4" || column.type.name == "int2") &&
+           generated_key(column);
   }
 
   [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                           const model::Column& column) const {
+                                           const model::Column& column) const override {
     const std::string name = advisor::table_display(table);
     const double max = type_max(column.type);
     const std::string type = column.type.name == "int2" ? "smallint" : "integer";

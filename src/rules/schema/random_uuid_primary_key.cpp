@@ -46,19 +46,15 @@ public:
             .id = std::string(k_id),
             .summary = "Primary key defaulting to a random (v4) UUID",
             .has_fix = true,
-            .lens = engine::Lens::convention,
         }) {}
 
 private:
-  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
-                 std::vector<core::Finding>& out) const override {
-    if (random_uuid_default(column)) {
-      out.push_back(make_finding(context, table, column));
-    }
+  [[nodiscard]] bool judges(const model::Column& column) const override {
+    return random_uuid_default(column);
   }
 
   [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                           const model::Column& column) const {
+                                           const model::Column& column) const override {
     const std::string name = advisor::table_display(table);
     core::Finding finding = key_finding(context, table, column,
                                         column.name + " uuid PRIMARY KEY DEFAULT " + *column.default_expr);

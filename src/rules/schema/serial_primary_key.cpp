@@ -21,21 +21,17 @@ public:
             .summary = "Primary key on a serial column instead of an identity column",
             .default_severity = core::Severity::low,
             .has_fix = true,
-            .lens = engine::Lens::convention,
         }) {}
 
 private:
   // serial is int + a sequence + a nextval() default; a hand-made
   // nextval() default counts too. An identity column is the fix.
-  void check_key(const engine::RuleContext& context, const model::Table& table, const model::Column& column,
-                 std::vector<core::Finding>& out) const override {
-    if (!column.identity && sequence_default(column)) {
-      out.push_back(make_finding(context, table, column));
-    }
+  [[nodiscard]] bool judges(const model::Column& column) const override {
+    return !column.identity && sequence_default(column);
   }
 
   [[nodiscard]] core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
-                                           const model::Column& column) const {
+                                           const model::Column& column) const override {
     const std::string name = advisor::table_display(table);
     const std::string col = core::quote_ident(column.name);
     const bool big = column.type.name == "int8";

@@ -17,10 +17,21 @@ void TableRule::check(const engine::RuleContext& context, std::vector<core::Find
   }
 }
 
+namespace {
+
+engine::RuleMeta convention_rule(engine::RuleMeta meta) {
+  meta.lens = engine::Lens::convention;
+  return meta;
+}
+
+} // namespace
+
+PrimaryKeyRule::PrimaryKeyRule(engine::RuleMeta meta) : TableRule(convention_rule(std::move(meta))) {}
+
 void PrimaryKeyRule::check_table(const engine::RuleContext& context, const model::Table& table,
                                  std::vector<core::Finding>& out) const {
-  if (const model::Column* column = single_primary_key_column(table)) {
-    check_key(context, table, *column, out);
+  if (const model::Column* column = single_primary_key_column(table); column != nullptr && judges(*column)) {
+    out.push_back(make_finding(context, table, *column));
   }
 }
 

@@ -23,12 +23,14 @@ protected:
                            std::vector<core::Finding>& out) const = 0;
 };
 
-// A rule about tables whose primary key is one column: check_key() sees
-// each such table with that column (a composite key has no one column to
-// judge).
+// A rule about tables whose primary key is one column (a composite key has
+// no one column to judge): judges() says whether that column is the rule's
+// case, make_finding() what it reports, one finding per table.
 class PrimaryKeyRule : public TableRule {
 public:
-  using TableRule::TableRule;
+  // Convention-lens rules all: they judge how a key is declared. The
+  // constructor sets the lens.
+  explicit PrimaryKeyRule(engine::RuleMeta meta);
 
 protected:
   // A finding about the key column: this rule's id, the context's severity,
@@ -43,8 +45,11 @@ protected:
                           const model::Table& table, const model::Column& column, core::Fix fix,
                           const std::string& drizzle);
 
-  virtual void check_key(const engine::RuleContext& context, const model::Table& table,
-                         const model::Column& column, std::vector<core::Finding>& out) const = 0;
+  // Whether the key column is this rule's case, and then its finding.
+  [[nodiscard]] virtual bool judges(const model::Column& column) const = 0;
+  [[nodiscard]] virtual core::Finding make_finding(const engine::RuleContext& context,
+                                                   const model::Table& table,
+                                                   const model::Column& column) const = 0;
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
