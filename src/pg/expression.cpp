@@ -1,6 +1,7 @@
 #include "pg/expression.hpp"
 
 #include "pg/parser.hpp"
+#include "pg/tree_access.hpp"
 
 namespace pgadvise::pg {
 
@@ -10,20 +11,8 @@ using Json = nlohmann::json;
 
 constexpr int k_max_depth = 100;
 
-const Json k_null;
-
-const Json& member(const Json& node, const char* key) {
-  if (!node.is_object()) {
-    return k_null;
-  }
-  const auto it = node.find(key);
-  return it == node.end() ? k_null : *it;
-}
-
-std::string string_of(const Json& node) {
-  const Json& value = member(member(node, "String"), "sval");
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
+using tree::member;
+using tree::string_of;
 
 // A qualified name list without pg_catalog: {"pg_catalog", "int4"} -> {"int4"}.
 std::vector<std::string> names_of(const Json& list) {

@@ -1,11 +1,15 @@
 #include "pg/query_analysis.hpp"
 
-#include "core/text.hpp"
 #include "pg/parser.hpp"
+#include "pg/query_column_reads.hpp"
+#include "pg/query_expression_filters.hpp"
+#include "pg/query_inventory.hpp"
+#include "pg/query_scope.hpp"
+#include "pg/query_top_level.hpp"
+#include "pg/tree_access.hpp"
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <string>
 
 namespace pgadvise::pg {
@@ -14,86 +18,15 @@ namespace {
 
 using model::ColumnUse;
 using nlohmann::json;
-
-const json k_null;
-
-const json& member(const json& node, const char* key) {
-  if (!node.is_object()) {
-    return k_null;
-  }
-  const auto it = node.find(key);
-  return it == node.end() ? k_null : *it;
-}
-
-std::string string_of(const json& node) {
-  const json& value = member(member(node, "String"), "sval");
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-// A set operation's branch: libpg_query writes larg/rarg as bare SelectStmt
-// bodies (typed fields), not wrapped in {"SelectStmt": ...} like other nodes.
-const json& set_branch(const json& body, const char* side) {
-  const json& node = member(body, side);
-  const json& wrapped = member(node, "SelectStmt");
-  return wrapped.is_null() ? node : wrapped;
-}
-
-// Last name of a qualified operator or function name list.
-std::string last_name(const json& names) {
-  if (!names.is_array() || names.empty()) {
-    return {};
-  }
-  return string_of(names.back());
-}
+using tree::last_name;
+using tree::member;
+using tree::string_of;
 
 // $n, also under a cast ($1::int).
 int param_number(const json& node) {
   const json& cast = member(member(node, "TypeCast"), "arg");
   const json& number = member(member(cast.is_null() ? node : cast, "ParamRef"), "number");
   return number.is_number_integer() ? number.get<int>() : 0;
-}
-
-// What the whole statement contains wherever it sits: parameters, function
-// calls, writes. Collected over every node, as a parameter or a write can
-// hide anywhere (a CTE, a subquery, a RETURNING list).
-void inventory(const json& node, model::QueryShape& shape, int depth) {
-  if (depth > 10'000) {
-    return; // libpg_query's own depth limit is far below; this only guards the stack
-  }
-  if (node.is_array()) {
-    for (const json& item : node) {
-      inventory(item, shape, depth + 1);
-    }
-    return;
-  }
-  if (!node.is_object()) {
-    return;
-  }
-  for (const auto& [key, value] : node.items()) {
-    if (key == "InsertStmt" || key == "UpdateStmt" || key == "DeleteStmt" || key == "MergeStmt" ||
-        key == "intoClause") {
-      shape.modifies = true;
-    } else if (key == "ParamRef") {
-      const json& number = member(value, "number");
-      if (number.is_number_integer()) {
-        shape.max_param = std::max(shape.max_param, number.get<int>());
-      }
-    } else if (key == "FuncCall") {
-      const json& names = member(value, "funcname");
-      if (names.is_array() && !names.empty()) {
-        const json& name = member(member(names.back(), "String"), "sval");
-        if (name.is_string()) {
-          std::string text = core::to_lower(name.get<std::string>());
-          if (std::find(shape.functions.begin(), shape.functions.end(), text) == shape.functions.end()) {
-            shape.functions.push_back(std::move(text));
-          }
-        }
-      }
-    }
-    if (value.is_structured()) {
-      inventory(value, shape, depth + 1);
-    }
-  }
 }
 
 bool is_json_operator(std::string_view op) {
@@ -108,106 +41,47 @@ bool is_gin_jsonb_operator(std::string_view op) {
   return op == "@>" || op == "?" || op == "?|" || op == "?&";
 }
 
-// True when `node` reads a column (or is too deep to tell: then no index
-// candidate is made from it).
-bool references_columns(const json& node, int depth = 0) {
-  if (depth > 200) {
-    return true;
-  }
-  if (node.is_object() && node.contains("ColumnRef")) {
-    return true;
-  }
-  if (!node.is_structured()) {
-    return false;
-  }
-  return std::any_of(node.begin(), node.end(),
-                     [&](const json& item) { return references_columns(item, depth + 1); });
-}
-
-// The column references of an expression; false when it holds something no
-// index expression can (a parameter, a subquery, `*`).
-bool collect_column_refs(const json& node, std::vector<const json*>& refs, int depth) {
-  if (depth > 200) {
-    return false;
-  }
-  if (node.is_array()) {
-    return std::all_of(node.begin(), node.end(),
-                       [&](const json& item) { return collect_column_refs(item, refs, depth + 1); });
-  }
-  if (!node.is_object()) {
-    return true;
-  }
-  for (const auto& [key, value] : node.items()) {
-    if (key == "ParamRef" || key == "SubLink" || key == "SelectStmt" || key == "A_Star") {
-      return false;
-    }
-    if (key == "ColumnRef") {
-      refs.push_back(&node);
-      continue;
-    }
-    if (value.is_structured() && !collect_column_refs(value, refs, depth + 1)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// `t.col` and `col` are the same column of an index expression's table.
-void unqualify_columns(json& node) {
-  if (node.is_array()) {
-    for (json& item : node) {
-      unqualify_columns(item);
-    }
-    return;
-  }
-  if (!node.is_object()) {
-    return;
-  }
-  if (auto ref = node.find("ColumnRef"); ref != node.end() && ref->is_object()) {
-    if (auto fields = ref->find("fields"); fields != ref->end() && fields->is_array() && fields->size() > 1) {
-      json last = fields->back();
-      *fields = json::array({std::move(last)});
-    }
-    return;
-  }
-  for (auto& [key, value] : node.items()) {
-    unqualify_columns(value);
-  }
-}
-
 bool is_json_function(std::string_view name) {
   return name.rfind("json", 0) == 0 || name.rfind("jsonb", 0) == 0;
 }
 
-bool is_aggregate(std::string_view name) {
-  static constexpr std::array<std::string_view, 12> k_aggs = {
-      "count",   "sum",   "avg",       "min",        "max",      "bool_and",
-      "bool_or", "every", "array_agg", "string_agg", "json_agg", "jsonb_agg"};
-  return std::find(k_aggs.begin(), k_aggs.end(), name) != k_aggs.end();
+// The use a comparison (an A_Expr of `kind`) makes of its column side
+// (nullopt: one the shape does not record); `both_columns` when each side
+// is a column.
+std::optional<ColumnUse> comparison_use(const std::string& kind, const std::string& op, bool both_columns,
+                                        bool in_join) {
+  if (kind == "AEXPR_OP") {
+    if (op == "=") {
+      return both_columns ? ColumnUse::join : ColumnUse::equality;
+    }
+    if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+      return (both_columns && in_join) ? ColumnUse::join : ColumnUse::range;
+    }
+    if (op == "~~" || op == "~~*") {
+      return ColumnUse::like;
+    }
+    return std::nullopt;
+  }
+  if (kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY") {
+    return op == "=" ? std::optional<ColumnUse>(ColumnUse::in_list) : std::nullopt;
+  }
+  if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_BETWEEN_SYM") {
+    return ColumnUse::range;
+  }
+  if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
+    return ColumnUse::like;
+  }
+  return std::nullopt;
 }
 
-struct Relation {
-  std::string schema;
-  std::string name;
-};
-
-// The relations one query level can name: alias (or bare name) -> table.
-struct Scope {
-  const Scope* parent = nullptr;
-  std::map<std::string, Relation> names;
-  std::vector<Relation> relations; // in FROM order, including subquery placeholders
-  bool has_subquery = false;
-
-  [[nodiscard]] const Relation* lookup(const std::string& name) const {
-    for (const Scope* scope = this; scope != nullptr; scope = scope->parent) {
-      const auto it = scope->names.find(name);
-      if (it != scope->names.end()) {
-        return &it->second;
-      }
-    }
-    return nullptr;
+// Whether a comparison takes a set of values: `= ANY(x)` whatever x is,
+// `IN (a, b)` (`IN (a)` with one value is a plain equality), BETWEEN.
+bool takes_set(const std::string& kind, const json& right) {
+  if (kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY") {
+    return kind == "AEXPR_OP_ANY" || member(member(right, "List"), "items").size() != 1;
   }
-};
+  return kind == "AEXPR_BETWEEN" || kind == "AEXPR_BETWEEN_SYM";
+}
 
 class Analyzer {
 public:
@@ -224,7 +98,7 @@ public:
     if (command == "SelectStmt") {
       m_shape.kind =
           member(body, "intoClause").is_null() ? model::StatementKind::select : model::StatementKind::other;
-      top_level_select(body);
+      describe_top_level_select(body, m_shape);
       select(body, nullptr);
     } else if (command == "InsertStmt") {
       m_shape.kind = model::StatementKind::insert;
@@ -258,99 +132,24 @@ private:
   model::QueryShape& m_shape;
   std::vector<ExpressionFilter>* m_filters = nullptr; // collected when set
   ColumnReads* m_reads = nullptr;                     // collected when set
+  std::vector<std::string> m_cte_names;
 
   void record_read(const model::ColumnUsage& usage) {
-    if (m_reads == nullptr || usage.table.empty()) {
-      return;
-    }
-    const bool seen =
-        std::any_of(m_reads->reads.begin(), m_reads->reads.end(), [&](const model::ColumnUsage& r) {
-          return r.table == usage.table && r.schema == usage.schema && r.column == usage.column;
-        });
-    if (!seen) {
-      m_reads->reads.push_back(usage);
+    if (m_reads != nullptr) {
+      add_column_read(*m_reads, usage);
     }
   }
 
   void record_write(const json& body, bool update) {
-    if (m_reads == nullptr) {
-      return;
-    }
-    const json& relation = member(body, "relation");
-    if (member(relation, "relname").is_string()) {
-      m_reads->target_table = member(relation, "relname").get<std::string>();
-      const json& schema = member(relation, "schemaname");
-      m_reads->target_schema = schema.is_string() ? schema.get<std::string>() : std::string();
-    }
-    if (!update) {
-      return;
-    }
-    for (const json& target : member(body, "targetList")) {
-      const json& name = member(member(target, "ResTarget"), "name");
-      if (name.is_string() && std::find(m_reads->updated.begin(), m_reads->updated.end(),
-                                        name.get<std::string>()) == m_reads->updated.end()) {
-        m_reads->updated.push_back(name.get<std::string>());
-      }
+    if (m_reads != nullptr) {
+      add_written_target(*m_reads, body, update);
     }
   }
-  std::vector<std::string> m_cte_names;
 
-  // UNION / INTERSECT / EXCEPT: the statement reads all rows only if one of
-  // its branches does, and shows `*` or aggregates if any branch does; the
-  // LIMIT of the whole statement is the top node's.
-  void set_operation_branches(const json& body) {
-    bool all_filtered = true;
-    for (const char* side : {"larg", "rarg"}) {
-      const json& branch = set_branch(body, side);
-      model::QueryShape part;
-      Analyzer nested(part);
-      nested.top_level_select(branch);
-      all_filtered = all_filtered && part.has_where;
-      m_shape.select_star = m_shape.select_star || part.select_star;
-      m_shape.has_aggregate = m_shape.has_aggregate || part.has_aggregate;
-    }
-    m_shape.has_where = all_filtered;
-  }
-
-  void top_level_select(const json& body) {
-    if (member(body, "op").is_string() && member(body, "op").get<std::string>() != "SETOP_NONE") {
-      set_operation_branches(body);
-      limit(member(body, "limitCount"), m_shape.has_limit, m_shape.limit);
-      limit(member(body, "limitOffset"), m_shape.has_offset, m_shape.offset);
-      return;
-    }
-    m_shape.has_where = !member(body, "whereClause").is_null();
-    for (const json& target : member(body, "targetList")) {
-      const json& val = member(member(target, "ResTarget"), "val");
-      const json& fields = member(member(val, "ColumnRef"), "fields");
-      if (fields.is_array() && !fields.empty() && fields.back().contains("A_Star")) {
-        m_shape.select_star = true;
-      }
-      const json& call = member(val, "FuncCall");
-      if (!call.is_null() && is_aggregate(last_name(member(call, "funcname")))) {
-        m_shape.has_aggregate = true;
-      }
-    }
-    if (member(body, "groupClause").is_array()) {
-      m_shape.has_aggregate = true;
-    }
-    limit(member(body, "limitCount"), m_shape.has_limit, m_shape.limit);
-    limit(member(body, "limitOffset"), m_shape.has_offset, m_shape.offset);
-  }
-
-  static void limit(const json& node, bool& present, std::optional<std::int64_t>& value) {
-    if (node.is_null()) {
-      return;
-    }
-    const json& constant = member(node, "A_Const");
-    if (!constant.is_null() && member(constant, "isnull").is_boolean()) {
-      return; // LIMIT ALL / LIMIT NULL
-    }
-    present = true;
-    const json& ival = member(constant, "ival");
-    if (ival.is_object()) {
-      const json& number = member(ival, "ival");
-      value = number.is_number_integer() ? number.get<std::int64_t>() : 0; // protobuf JSON omits 0
+  void expression_filter(const json& side, const json& other, ColumnUse use, const std::string& op,
+                         const Scope& scope) {
+    if (m_filters != nullptr) {
+      add_expression_filter(*m_filters, side, other, use, op, scope);
     }
   }
 
@@ -363,7 +162,7 @@ private:
   // `column op $n` (also IN ($1, $2), = ANY($1), BETWEEN $1 AND $2): the
   // parameter takes a value of the column's type.
   void param_targets(const json& column_side, const json& other, const Scope& scope) {
-    const auto usage = resolve(column_side, scope);
+    const auto usage = resolve_column(column_side, scope);
     if (!usage) {
       return;
     }
@@ -404,9 +203,9 @@ private:
   void select(const json& body, const Scope* parent) {
     limit_param(member(body, "limitCount"), "limit");
     limit_param(member(body, "limitOffset"), "offset");
-    if (member(body, "op").is_string() && member(body, "op").get<std::string>() != "SETOP_NONE") {
-      select(set_branch(body, "larg"), parent);
-      select(set_branch(body, "rarg"), parent);
+    if (tree::is_set_operation(body)) {
+      select(tree::set_branch(body, "larg"), parent);
+      select(tree::set_branch(body, "rarg"), parent);
       return;
     }
     Scope scope;
@@ -517,59 +316,8 @@ private:
     }
   }
 
-  // The column a ColumnRef names, resolved through the scope's aliases.
-  [[nodiscard]] std::optional<model::ColumnUsage> resolve(const json& node, const Scope& scope) const {
-    const json* target = &node;
-    if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
-      target = &member(cast, "arg");
-    }
-    const json& fields = member(member(*target, "ColumnRef"), "fields");
-    if (!fields.is_array() || fields.empty() || fields.back().contains("A_Star")) {
-      return std::nullopt;
-    }
-    model::ColumnUsage usage;
-    usage.column = string_of(fields.back());
-    if (fields.size() == 1) {
-      if (scope.relations.size() == 1 && !scope.has_subquery) {
-        usage.schema = scope.relations.front().schema;
-        usage.table = scope.relations.front().name;
-      }
-    } else {
-      const std::string qualifier = string_of(fields[fields.size() - 2]);
-      if (const Relation* relation = scope.lookup(qualifier); relation != nullptr) {
-        usage.schema = relation->schema;
-        usage.table = relation->name;
-      } else {
-        usage.table = qualifier;
-        usage.schema = fields.size() >= 3 ? string_of(fields[fields.size() - 3]) : std::string();
-      }
-    }
-    if (usage.column.empty()) {
-      return std::nullopt;
-    }
-    return usage;
-  }
-
-  // Whether a column reference names a relation of this very scope (not of
-  // an enclosing query's); an unqualified one counts as local.
-  static bool resolves_locally(const json& node, const Scope& scope) {
-    const json* target = &node;
-    if (const json& cast = member(node, "TypeCast"); !cast.is_null()) {
-      target = &member(cast, "arg");
-    }
-    const json& fields = member(member(*target, "ColumnRef"), "fields");
-    if (!fields.is_array() || fields.size() < 2) {
-      return true;
-    }
-    const std::string qualifier = string_of(fields[fields.size() - 2]);
-    if (scope.names.count(qualifier) != 0) {
-      return true;
-    }
-    return scope.parent == nullptr || scope.parent->lookup(qualifier) == nullptr;
-  }
-
   bool column_use(const json& node, ColumnUse use, const Scope& scope) {
-    auto usage = resolve(node, scope);
+    auto usage = resolve_column(node, scope);
     if (!usage) {
       return false;
     }
@@ -579,11 +327,6 @@ private:
       m_shape.columns.push_back(std::move(*usage));
     }
     return true;
-  }
-
-  static bool is_column(const json& node) {
-    const json& inner = node.contains("TypeCast") ? member(member(node, "TypeCast"), "arg") : node;
-    return !member(inner, "ColumnRef").is_null();
   }
 
   // WHERE / ON / HAVING: AND/OR trees of comparisons.
@@ -599,7 +342,7 @@ private:
     }
     if (const json& test = member(node, "NullTest"); !test.is_null()) {
       if (!column_use(member(test, "arg"), ColumnUse::is_null, scope)) {
-        expression_filter(member(test, "arg"), k_null, ColumnUse::is_null, "", scope);
+        expression_filter(member(test, "arg"), tree::null_node(), ColumnUse::is_null, "", scope);
         expressions(member(test, "arg"), scope);
       }
       return;
@@ -641,27 +384,8 @@ private:
       expressions(right, scope);
       return;
     }
-    std::optional<ColumnUse> use;
-    if (kind == "AEXPR_OP") {
-      if (op == "=") {
-        use = (left_col && right_col) ? ColumnUse::join : ColumnUse::equality;
-      } else if (op == "<" || op == "<=" || op == ">" || op == ">=") {
-        use = (left_col && right_col && in_join) ? ColumnUse::join : ColumnUse::range;
-      } else if (op == "~~" || op == "~~*") {
-        use = ColumnUse::like;
-      }
-    } else if (kind == "AEXPR_IN" || kind == "AEXPR_OP_ANY") {
-      use = op == "=" ? std::optional<ColumnUse>(ColumnUse::in_list) : std::nullopt;
-      // `= ANY(x)` takes a set whatever x is; `IN (a)` with one value is a
-      // plain equality, `IN (a, b)` a set.
-      const std::size_t values = member(member(right, "List"), "items").size();
-      m_shape.set_filter = m_shape.set_filter || kind == "AEXPR_OP_ANY" || values != 1;
-    } else if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_BETWEEN_SYM") {
-      use = ColumnUse::range;
-      m_shape.set_filter = true;
-    } else if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
-      use = ColumnUse::like;
-    }
+    std::optional<ColumnUse> use = comparison_use(kind, op, left_col && right_col, in_join);
+    m_shape.set_filter = m_shape.set_filter || takes_set(kind, right);
     if (use && (*use == ColumnUse::equality || *use == ColumnUse::range || *use == ColumnUse::in_list)) {
       expression_filter(left, right, *use, op, scope);
       if (kind == "AEXPR_OP") {
@@ -696,49 +420,6 @@ private:
     }
   }
 
-  // Records `side` as an ExpressionFilter when it is an expression (a bare
-  // column only for the JSON operators) over one table's columns and
-  // `other` reads no column.
-  void expression_filter(const json& side, const json& other, ColumnUse use, const std::string& op,
-                         const Scope& scope) {
-    if (m_filters == nullptr || !side.is_object() || (use != ColumnUse::json_operator && is_column(side)) ||
-        references_columns(other)) {
-      return;
-    }
-    std::vector<const json*> refs;
-    if (!collect_column_refs(side, refs, 0) || refs.empty()) {
-      return;
-    }
-    ExpressionFilter filter;
-    for (const json* ref : refs) {
-      const auto usage = resolve(*ref, scope);
-      if (!usage || usage->table.empty()) {
-        return;
-      }
-      if (filter.table.empty()) {
-        filter.schema = usage->schema;
-        filter.table = usage->table;
-      } else if (filter.table != usage->table || filter.schema != usage->schema) {
-        return; // an expression over two tables: no index holds it
-      }
-      if (std::find(filter.columns.begin(), filter.columns.end(), usage->column) == filter.columns.end()) {
-        filter.columns.push_back(usage->column);
-      }
-    }
-    json tree = side;
-    unqualify_columns(tree);
-    filter.expression = to_expression(tree);
-    filter.use = use;
-    filter.op = op;
-    const bool seen = std::any_of(m_filters->begin(), m_filters->end(), [&](const ExpressionFilter& f) {
-      return f.table == filter.table && f.schema == filter.schema && f.use == filter.use &&
-             f.op == filter.op && f.expression == filter.expression;
-    });
-    if (!seen) {
-      m_filters->push_back(std::move(filter));
-    }
-  }
-
   // Any other expression: look for JSON use of columns, aggregates and
   // subqueries.
   void expressions(const json& node, const Scope& scope) {
@@ -752,7 +433,7 @@ private:
       return;
     }
     if (m_reads != nullptr && node.contains("ColumnRef")) {
-      if (const auto usage = resolve(node, scope)) {
+      if (const auto usage = resolve_column(node, scope)) {
         record_read(*usage);
       }
       return;
@@ -801,7 +482,7 @@ model::QueryShape analyze_query(const nlohmann::json& tree) {
   }
   Analyzer analyzer(shape);
   analyzer.statement(member(stmts.front(), "stmt"));
-  inventory(member(stmts.front(), "stmt"), shape, 0);
+  take_inventory(member(stmts.front(), "stmt"), shape);
   return shape;
 }
 
