@@ -36,8 +36,7 @@ void write_location(JsonWriter& w, const core::Finding& finding, const ReportInp
     path = repo_relative(input.inputs.empty() ? std::string(".") : input.inputs.front(), input.repo_root);
   }
   w.open('{');
-  w.key("path");
-  w.text(path);
+  w.field("path", path);
   w.key("lines");
   w.open('{');
   w.key("begin");
@@ -55,26 +54,20 @@ void write_issue(JsonWriter& w, const core::Finding& finding, const ReportInput&
     description += " (" + object + ")";
   }
   w.open('{');
-  w.key("type");
-  w.text("issue");
-  w.key("description");
-  w.text(description);
-  w.key("check_name");
-  w.text(finding.rule);
+  w.field("type", "issue");
+  w.field("description", description);
+  w.field("check_name", finding.rule);
   w.key("content");
   w.open('{');
-  w.key("body");
-  w.text(message_with_fix(finding));
+  w.field("body", message_with_fix(finding));
   w.close('}');
   w.key("categories");
   w.open('[');
   w.item();
   w.text("Performance");
   w.close(']');
-  w.key("fingerprint");
-  w.text(finding.fingerprint);
-  w.key("severity");
-  w.text(gitlab_severity(finding.severity));
+  w.field("fingerprint", finding.fingerprint);
+  w.field("severity", gitlab_severity(finding.severity));
   w.key("location");
   write_location(w, finding, input);
   w.close('}');

@@ -91,8 +91,7 @@ void write_location(JsonWriter& w, const core::SourceLocation& where) {
     return;
   }
   w.open('{');
-  w.key("file");
-  w.text(where.file);
+  w.field("file", where.file);
   w.key("line");
   w.number_or_null(where.line);
   w.key("column");
@@ -102,8 +101,7 @@ void write_location(JsonWriter& w, const core::SourceLocation& where) {
 
 void write_finding(JsonWriter& w, const core::Finding& finding) {
   w.open('{');
-  w.key("rule");
-  w.text(finding.rule);
+  w.field("rule", finding.rule);
   w.key("rule_ids");
   if (finding.rule_ids.empty()) {
     w.open('[');
@@ -113,34 +111,26 @@ void write_finding(JsonWriter& w, const core::Finding& finding) {
   } else {
     w.strings(finding.rule_ids);
   }
-  w.key("severity");
-  w.text(core::to_string(finding.severity));
-  w.key("message");
-  w.text(finding.message);
-  w.key("help");
-  w.text(finding.help);
+  w.field("severity", core::to_string(finding.severity));
+  w.field("message", finding.message);
+  w.field("help", finding.help);
   w.key("location");
   write_location(w, finding.location);
   w.key("object");
   w.open('{');
-  w.key("schema");
-  w.text_or_null(finding.object.schema);
-  w.key("table");
-  w.text_or_null(finding.object.table);
+  w.field_or_null("schema", finding.object.schema);
+  w.field_or_null("table", finding.object.table);
   w.key("columns");
   w.strings(finding.object.columns);
-  w.key("constraint");
-  w.text_or_null(finding.object.constraint);
+  w.field_or_null("constraint", finding.object.constraint);
   w.close('}');
   w.key("evidence");
   w.open('[');
   for (const core::Evidence& evidence : finding.evidence) {
     w.item();
     w.open('{');
-    w.key("kind");
-    w.text(core::to_string(evidence.kind));
-    w.key("detail");
-    w.text(evidence.detail);
+    w.field("kind", core::to_string(evidence.kind));
+    w.field("detail", evidence.detail);
     w.key("location");
     write_location(w, evidence.location);
     w.close('}');
@@ -152,24 +142,16 @@ void write_finding(JsonWriter& w, const core::Finding& finding) {
   } else {
     const core::Fix& fix = *finding.fix;
     w.open('{');
-    w.key("ddl");
-    w.text_or_null(fix.ddl);
-    w.key("drizzle");
-    w.text_or_null(fix.drizzle);
-    w.key("safety_note");
-    w.text_or_null(fix.safety_note);
-    w.key("kind");
-    w.text(core::to_string(fix.kind));
-    w.key("drizzle_file");
-    w.text_or_null(fix.drizzle_file);
-    w.key("drizzle_table");
-    w.text_or_null(fix.drizzle_table);
-    w.key("commands");
-    w.text_or_null(fix.commands);
+    w.field_or_null("ddl", fix.ddl);
+    w.field_or_null("drizzle", fix.drizzle);
+    w.field_or_null("safety_note", fix.safety_note);
+    w.field("kind", core::to_string(fix.kind));
+    w.field_or_null("drizzle_file", fix.drizzle_file);
+    w.field_or_null("drizzle_table", fix.drizzle_table);
+    w.field_or_null("commands", fix.commands);
     w.close('}');
   }
-  w.key("fingerprint");
-  w.text(finding.fingerprint);
+  w.field("fingerprint", finding.fingerprint);
   w.close('}');
 }
 

@@ -38,6 +38,16 @@ public:
   void strings(const std::vector<std::string>& values);
   void number(std::int64_t value);
   void number_or_null(int value); // null unless positive
+  // An object member whose value is a string: key(name), then text(value)
+  // or text_or_null(value).
+  void field(std::string_view name, std::string_view value) {
+    key(name);
+    text(value);
+  }
+  void field_or_null(std::string_view name, std::string_view value) {
+    key(name);
+    text_or_null(value);
+  }
   void null() { m_out += "null"; }
 
 private:

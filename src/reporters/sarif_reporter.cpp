@@ -108,8 +108,7 @@ void write_physical_location(JsonWriter& w, const core::SourceLocation& location
     w.text("file://" + uri_path(path));
   } else {
     w.text(uri_path(path));
-    w.key("uriBaseId");
-    w.text(k_src_root);
+    w.field("uriBaseId", k_src_root);
   }
   w.close('}');
   if (location.line > 0) {
@@ -144,12 +143,9 @@ void write_logical_locations(JsonWriter& w, const core::ObjectRef& object, const
   w.open('[');
   w.item();
   w.open('{');
-  w.key("name");
-  w.text(short_name);
-  w.key("fullyQualifiedName");
-  w.text(name);
-  w.key("kind");
-  w.text(kind);
+  w.field("name", short_name);
+  w.field("fullyQualifiedName", name);
+  w.field("kind", kind);
   w.close('}');
   w.close(']');
 }
@@ -158,18 +154,15 @@ void write_result(JsonWriter& w, const core::Finding& finding,
                   const std::map<std::string, std::size_t, std::less<>>& rule_index,
                   const std::string& repo_root) {
   w.open('{');
-  w.key("ruleId");
-  w.text(finding.rule);
+  w.field("ruleId", finding.rule);
   if (const auto found = rule_index.find(finding.rule); found != rule_index.end()) {
     w.key("ruleIndex");
     w.number(static_cast<std::int64_t>(found->second));
   }
-  w.key("level");
-  w.text(sarif_level(finding.severity));
+  w.field("level", sarif_level(finding.severity));
   w.key("message");
   w.open('{');
-  w.key("text");
-  w.text(message_with_fix(finding));
+  w.field("text", message_with_fix(finding));
   w.close('}');
   const core::SourceLocation where = primary_location(finding);
   const std::string object = qualified_object(finding.object);
@@ -190,16 +183,13 @@ void write_result(JsonWriter& w, const core::Finding& finding,
   }
   w.key("partialFingerprints");
   w.open('{');
-  w.key("pgadvise/v1");
-  w.text(finding.fingerprint);
+  w.field("pgadvise/v1", finding.fingerprint);
   w.close('}');
   w.key("properties");
   w.open('{');
-  w.key("severity");
-  w.text(core::to_string(finding.severity));
+  w.field("severity", core::to_string(finding.severity));
   if (!finding.help.empty()) {
-    w.key("help");
-    w.text(finding.help);
+    w.field("help", finding.help);
   }
   w.close('}');
   w.close('}');
