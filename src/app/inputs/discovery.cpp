@@ -462,9 +462,30 @@ void prefix_location(core::SourceLocation& location, const std::string& prefix) 
   }
 }
 
-void prefix_commands(std::vector<model::Command>& commands, const std::string& prefix) {
-  for (model::Command& command : commands) {
-    prefix_location(command.location, prefix);
+// Each item's `location` prefixed (commands, name hints, variables, notes,
+// relations).
+template <typename Items> void prefix_locations(Items& items, const std::string& prefix) {
+  for (auto& item : items) {
+    prefix_location(item.location, prefix);
+  }
+}
+
+void prefix_context(model::SiteContext& context, const std::string& prefix) {
+  prefix_location(context.environment_location, prefix);
+  prefix_location(context.branches_location, prefix);
+  prefix_locations(context.names, prefix);
+  prefix_locations(context.env, prefix);
+}
+
+// A query call's own place, its loop's, the call it was reached through,
+// and each step of its chain.
+void prefix_query_call(model::QueryCall& call, const std::string& prefix) {
+  prefix_location(call.location, prefix);
+  prefix_location(call.loop_location, prefix);
+  prefix_location(call.via_location, prefix);
+  for (model::QueryCallStep& step : call.chain) {
+    prefix_location(step.call, prefix);
+    prefix_location(step.declaration, prefix);
   }
 }
 
@@ -487,36 +508,18 @@ void relocate_project(model::Project& project) {
     }
   }
   for (model::ExecutionSite& site : project.sites) {
-    prefix_commands(site.commands, prefix);
-    model::SiteContext& context = site.context;
-    prefix_location(context.environment_location, prefix);
-    prefix_location(context.branches_location, prefix);
-    for (model::NameHint& hint : context.names) {
-      prefix_location(hint.location, prefix);
-    }
-    for (model::EnvVar& var : context.env) {
-      prefix_location(var.location, prefix);
-    }
+    prefix_locations(site.commands, prefix);
+    prefix_context(site.context, prefix);
   }
   for (model::CommandFile& file : project.command_files) {
     prefix_location(file.location, prefix);
-    prefix_commands(file.commands, prefix);
+    prefix_locations(file.commands, prefix);
   }
-  for (model::ScanNote& note : project.scan_notes) {
-    prefix_location(note.location, prefix);
-  }
+  prefix_locations(project.scan_notes, prefix);
   for (model::QueryCall& call : project.query_calls) {
-    prefix_location(call.location, prefix);
-    prefix_location(call.loop_location, prefix);
-    prefix_location(call.via_location, prefix);
-    for (model::QueryCallStep& step : call.chain) {
-      prefix_location(step.call, prefix);
-      prefix_location(step.declaration, prefix);
-    }
+    prefix_query_call(call, prefix);
   }
-  for (model::DrizzleRelation& relation : project.drizzle_relations) {
-    prefix_location(relation.location, prefix);
-  }
+  prefix_locations(project.drizzle_relations, prefix);
 }
 
 } // namespace pgadvise::app
