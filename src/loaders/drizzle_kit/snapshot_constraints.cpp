@@ -167,8 +167,7 @@ void read_index(Sink& sink, const std::string& key, const Json& value, const Pat
     sink.problem("index " + key + " of " + table.name + " has no readable columns", path);
     return;
   }
-  index.location = sink.at(path);
-  table.indexes.push_back(std::move(index));
+  sink.add(table.indexes, std::move(index), path);
 }
 
 void read_foreign_key(Sink& sink, const std::string& key, const Json& value, const Path& path,
@@ -209,8 +208,7 @@ void read_foreign_key(Sink& sink, const std::string& key, const Json& value, con
     sink.problem("foreign key " + key + " of " + table.name + " has no matching column lists", path);
     return;
   }
-  fk.location = sink.at(path);
-  table.foreign_keys.push_back(std::move(fk));
+  sink.add(table.foreign_keys, std::move(fk), path);
 }
 
 // v7: {"name", "value"}.
@@ -225,8 +223,7 @@ void read_check(Sink& sink, const std::string& key, const Json& value, const Pat
     check.name = semicolon == std::string::npos ? key : text.substr(0, semicolon);
     check.expression = semicolon == std::string::npos ? text : text.substr(semicolon + 1);
   }
-  check.location = sink.at(path);
-  table.checks.push_back(std::move(check));
+  sink.add(table.checks, std::move(check), path);
 }
 
 } // namespace pgadvise::loaders::snapshot

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 // Reading a drizzle-kit snapshot's JSON (loaders/drizzle_kit/snapshot_reader):
@@ -33,6 +34,12 @@ public:
   Sink(const JsonKeyLines& lines, SchemaLoad& load) : m_lines(lines), m_load(load) {}
   [[nodiscard]] core::SourceLocation at(const Path& path) const { return m_lines.locate(path); }
   void problem(std::string message, const Path& path);
+  // `item` (a column, index, key, check or policy read at `path`) given its
+  // place in the snapshot and added to `list`.
+  template <typename Item> void add(std::vector<Item>& list, Item item, const Path& path) const {
+    item.location = at(path);
+    list.push_back(std::move(item));
+  }
   [[nodiscard]] SchemaLoad& load() { return m_load; }
 
 private:
