@@ -39,16 +39,26 @@ private:
     }
   }
 
+  // A finding about the constraint `locked` adds, told at `at` (the ADD,
+  // or the VALIDATE that scans under its lock).
+  static core::Finding constraint_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                          const model::MigrationStep& at, const std::string& message) {
+    LockedStep at_step = locked;
+    at_step.step = &at;
+    core::Finding finding = lock_finding(k_id, context, at_step, message);
+    finding.object.constraint = locked.step->object;
+    return finding;
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::CheckConstraint& check) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     core::Finding finding =
-        lock_finding(k_id, context, locked,
-                     "CHECK constraint " + step.object + " is added to existing table " + name +
-                         " without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock, so reads "
-                         "and writes wait");
-    finding.object.constraint = step.object;
+        constraint_finding(context, locked, step,
+                           "CHECK constraint " + step.object + " is added to existing table " + name +
+                               " without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock, so "
+                               "reads and writes wait");
     finding.help =
         "ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE on " + name +
         " and reads the whole table to check the existing rows before it lets go. Add it NOT VALID (new and "
@@ -72,14 +82,11 @@ private:
   static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
                                          const model::MigrationStep& validate) {
     const std::string name = core::qualified_name(locked.step->schema, locked.step->table);
-    LockedStep at_validate = locked;
-    at_validate.step = &validate;
-    core::Finding finding = lock_finding(
-        k_id, context, at_validate,
+    core::Finding finding = constraint_finding(
+        context, locked, validate,
         "CHECK constraint " + locked.step->object +
             " is added NOT VALID and validated in the same migration: " + "the scan of existing table " +
             name + " still runs under the ADD's ACCESS EXCLUSIVE lock");
-    finding.object.constraint = locked.step->object;
     finding.help =
         "One migration file is one transaction (and drizzle-kit migrate runs all pending ones in a "
         "single transaction): the ACCESS EXCLUSIVE lock of ADD ... NOT VALID is held until it "

@@ -45,16 +45,23 @@ private:
     return index.kind == model::IndexKind::primary_key ? "PRIMARY KEY" : "UNIQUE";
   }
 
+  // A finding about the key's constraint, on its columns.
+  static core::Finding key_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                   const model::Index& index, const std::string& message) {
+    core::Finding finding = lock_finding(k_id, context, locked, message);
+    finding.object.columns = index.leading_columns();
+    finding.object.constraint = locked.step->object;
+    return finding;
+  }
+
   static core::Finding builds_index(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::Index& index) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    core::Finding finding = lock_finding(
-        k_id, context, locked,
+    core::Finding finding = key_finding(
+        context, locked, index,
         "ADD CONSTRAINT " + step.object + " " + kind_words(index) + " builds its index on existing table " +
             name + " under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole build");
-    finding.object.columns = index.leading_columns();
-    finding.object.constraint = step.object;
     finding.help =
         "ALTER TABLE ... ADD " + kind_words(index) + " takes ACCESS EXCLUSIVE on " + name +
         " and builds the unique index while holding it. Build the index first with CREATE UNIQUE INDEX "
@@ -84,12 +91,10 @@ private:
                                     const model::Index& index) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    core::Finding finding = lock_finding(
-        k_id, context, locked,
+    core::Finding finding = key_finding(
+        context, locked, index,
         "ADD CONSTRAINT " + step.object + " PRIMARY KEY " + step.detail + " on existing table " + name +
             " makes nullable columns NOT NULL: every row is read under an ACCESS EXCLUSIVE lock");
-    finding.object.columns = index.leading_columns();
-    finding.object.constraint = step.object;
     finding.help =
         "A primary key needs NOT NULL columns; ADD PRIMARY KEY USING INDEX on nullable ones sets them "
         "NOT NULL, which scans " +
