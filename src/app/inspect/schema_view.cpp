@@ -238,10 +238,8 @@ bool write_schema_text(std::ostream& out, const model::Catalog& catalog, const s
 }
 
 int run_schema(const SchemaOptions& options, std::ostream& out, std::ostream& err) {
-  std::vector<std::filesystem::path> paths(options.paths.begin(), options.paths.end());
-  if (paths.empty()) {
-    paths.emplace_back(".");
-  }
+  // discover() reads "." when no path is given.
+  const std::vector<std::filesystem::path> paths(options.paths.begin(), options.paths.end());
   auto sources = discover(paths);
   if (!sources) {
     err << "pgadvise: " << sources.error().to_string() << "\n";
