@@ -233,10 +233,8 @@ int run_advise(const AdviseOptions& options, std::ostream& out, std::ostream& er
     err << "pgadvise: " << budget.error().to_string() << "\n";
     return 2;
   }
-  std::vector<std::filesystem::path> paths(options.paths.begin(), options.paths.end());
-  if (paths.empty()) {
-    paths.emplace_back(".");
-  }
+  // discover() reads "." when no path is given.
+  const std::vector<std::filesystem::path> paths(options.paths.begin(), options.paths.end());
   auto sources = discover(paths);
   if (!sources) {
     err << "pgadvise: " << sources.error().to_string() << "\n";
