@@ -32,6 +32,7 @@
 //                        [--queries] [--per-finding REPORT.json] [--budgets 0.25,0.5,1]
 //                        [--time-limit SECONDS] [--exhaustive-seconds SECONDS]
 //                        [--group-limit N]
+#include "advisor/index_set_exhaustive.hpp"
 #include "advisor/index_set_run.hpp"
 #include "advisor/index_set_search.hpp"
 #include "advisor/query_evidence.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "advisor/index_set_search.hpp"
+#include "advisor/index_set_evaluator.hpp"
 #include "pg/connection.hpp"
 #include "pg/explain.hpp"
 

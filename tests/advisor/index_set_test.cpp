@@ -6,6 +6,7 @@
 // expression filters answered by one index, and an index the writes make
 // a loss.
 
+#include "advisor/index_set_exhaustive.hpp"
 #include "advisor/index_set_run.hpp"
 #include "advisor/live_advisor_support.hpp"
 #include "core/text.hpp"
