@@ -163,12 +163,14 @@ struct Repeat {
   // are many), nearest first.
   struct FanParent {
     std::uint64_t fingerprint = 0;
-    // The most of the child's executions that started right after one
-    // execution of it, less those in as long a window before (the child's
-    // steady traffic). Several users opening one page at once run the
-    // parent once per child; a loop once for all.
+    // The child's executions per execution of it, each child given to one
+    // of its executions in the window (the nearest still open, one still
+    // waiting for its first child first), over those given two or more.
+    // Several users opening one page at once run the parent once per
+    // child; a loop once for all, and several users' loops at once each
+    // have their own.
     std::uint32_t children = 0;
-    std::uint32_t followed = 0; // its executions two or more of the child's followed
+    std::uint32_t followed = 0; // its executions two or more of the child's were given
   };
   std::vector<FanParent> fan_parents;
   // The group (transaction, burst, request or fan-out) it was found in:

@@ -178,11 +178,12 @@ std::vector<std::pair<bool, std::uint64_t>> FanOutTracker::seen_parents(const Cl
 }
 
 // A parent runs once for all its children, and they start right after it.
-// A candidate's children per execution: the burst's children less the
-// child's executions in as long a window just before the candidate's first
-// execution here (the child's own steady traffic), divided by the
-// candidate's executions that some child came right after. Sets
-// `window_begin` as seen_parents does.
+// Each candidate is judged on its own executions in the window: every
+// child of the burst goes to one of them (attribute_runs), and a candidate
+// counts when it got two or more children per execution it was followed by
+// and the burst holds at least that many more children than as long a
+// window just before its first execution (the child's own steady traffic).
+// Sets `window_begin` as seen_parents does.
 std::vector<model::Repeat::FanParent> FanOutTracker::judge_parents(const Client& client, std::uint64_t id,
                                                                    const Burst& burst,
                                                                    std::uint64_t& window_begin) const {
@@ -222,16 +223,18 @@ std::vector<model::Repeat::FanParent> FanOutTracker::judge_parents(const Client&
       continue;
     }
     std::sort(runs.begin(), runs.end());
-    const auto count = credited_runs(runs, children, burst.first_us, lead);
-    if (count == 0) {
+    // Each child to one run of the candidate: the runs that got two or
+    // more, and their children per run.
+    const RunAttribution attribution = attribute_runs(runs, children, burst.first_us, lead, m_gap_us);
+    if (attribution.followed == 0) {
       continue;
     }
     const std::int64_t span = std::max<std::int64_t>(burst.last_us - runs.front(), 1);
     const std::int64_t excess =
         static_cast<std::int64_t>(burst.count) - children_in(runs.front() - span, runs.front());
-    if (excess >= 2 * count) {
-      parents.push_back(
-          {parent, static_cast<std::uint32_t>(excess / count), static_cast<std::uint32_t>(count)});
+    if (excess >= 2 * attribution.followed) {
+      parents.push_back({parent, static_cast<std::uint32_t>(attribution.children / attribution.followed),
+                         static_cast<std::uint32_t>(attribution.followed)});
     }
   }
   return parents;
@@ -257,22 +260,52 @@ std::vector<std::uint64_t> FanOutTracker::before_children(const Client& client, 
   return before_child;
 }
 
-// The runs (sorted) some child of the burst came right after: the nearest
-// before it, within the lead.
-std::int64_t FanOutTracker::credited_runs(const std::vector<std::int64_t>& runs,
-                                          const std::vector<std::int64_t>& children, std::int64_t first_us,
-                                          std::int64_t lead) {
-  std::vector<bool> credited(runs.size(), false);
+// Each child of the burst (from `first_us`) to one parent run (sorted
+// times): the nearest run before it that is still open (its first child
+// within the lead of it, its later ones within the gap of the one before),
+// but a run still waiting for its first child before one that has some
+// (two users' loops started at once: each parent has its own children).
+// The runs two or more children were given, and those children: a loop's
+// rows per execution of its parent, when several users' runs interleave.
+FanOutTracker::RunAttribution FanOutTracker::attribute_runs(const std::vector<std::int64_t>& runs,
+                                                            const std::vector<std::int64_t>& children,
+                                                            std::int64_t first_us, std::int64_t lead,
+                                                            std::int64_t gap) {
+  std::vector<std::uint32_t> given(runs.size(), 0);
+  std::vector<std::int64_t> last(runs);
   for (const std::int64_t child : children) {
     if (child < first_us) {
       continue;
     }
-    const auto next = std::upper_bound(runs.begin(), runs.end(), child);
-    if (next != runs.begin() && child - *(next - 1) <= lead) {
-      credited[static_cast<std::size_t>(next - runs.begin() - 1)] = true;
+    const auto started =
+        static_cast<std::size_t>(std::upper_bound(runs.begin(), runs.end(), child) - runs.begin());
+    std::size_t nearest = runs.size();
+    std::size_t waiting = runs.size();
+    for (std::size_t i = 0; i < started; ++i) {
+      const bool open = given[i] == 0 ? child - runs[i] <= lead : child - last[i] <= gap;
+      if (!open) {
+        continue;
+      }
+      nearest = i;
+      if (given[i] == 0 && waiting == runs.size()) {
+        waiting = i;
+      }
+    }
+    if (nearest == runs.size()) {
+      continue;
+    }
+    const std::size_t to = given[nearest] > 0 && waiting != runs.size() ? waiting : nearest;
+    ++given[to];
+    last[to] = child;
+  }
+  RunAttribution out;
+  for (const std::uint32_t n : given) {
+    if (n >= 2) {
+      ++out.followed;
+      out.children += n;
     }
   }
-  return std::count(credited.begin(), credited.end(), true);
+  return out;
 }
 
 void FanOutTracker::close(Client& client, std::uint64_t id, const Burst& burst) {

@@ -85,9 +85,13 @@ private:
                                                       const Burst& burst, std::uint64_t& window_begin) const;
   static std::vector<std::uint64_t> before_children(const Client& client, std::uint64_t id,
                                                     const Burst& burst, std::uint64_t window_begin);
-  static std::int64_t credited_runs(const std::vector<std::int64_t>& runs,
-                                    const std::vector<std::int64_t>& children, std::int64_t first_us,
-                                    std::int64_t lead);
+  struct RunAttribution {
+    std::int64_t followed = 0; // parent runs given two or more children
+    std::int64_t children = 0; // the children given to them
+  };
+  static RunAttribution attribute_runs(const std::vector<std::int64_t>& runs,
+                                       const std::vector<std::int64_t>& children, std::int64_t first_us,
+                                       std::int64_t lead, std::int64_t gap);
   model::Repeat fan_out_repeat(const Client& client, std::uint64_t id, const Burst& burst,
                                std::vector<model::Repeat::FanParent> parents);
   void batched_after(const Client& client, const FanOutExec& exec);

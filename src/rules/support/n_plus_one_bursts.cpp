@@ -71,9 +71,7 @@ std::vector<Qualified> qualify(const model::Workload& workload, std::uint32_t mi
 
 using Spans = std::map<std::uint64_t, std::vector<std::pair<std::int64_t, std::int64_t>>>;
 
-// A loop one connection ran whole is that connection's run: a fan-out
-// that overlaps it (another connection running the same loop at the
-// same time) adds nothing.
+// The child's runs on one connection (after whichever parent), by child.
 Spans one_connection_spans(const std::vector<Qualified>& qualified) {
   Spans spans;
   for (const Qualified& q : qualified) {
@@ -84,6 +82,8 @@ Spans one_connection_spans(const std::vector<Qualified>& qualified) {
   return spans;
 }
 
+// A fan-out that overlaps a run of the same child on one connection holds
+// executions that run counts too.
 bool overlaps_one_connection_run(const Spans& spans, const model::Repeat& repeat) {
   if (repeat.grouping != model::Repeat::Grouping::fan_out) {
     return false;
@@ -94,6 +94,22 @@ bool overlaps_one_connection_run(const Spans& spans, const model::Repeat& repeat
                                             return repeat.first_us <= span.second &&
                                                    span.first <= repeat.last_us;
                                           });
+}
+
+// The (child, parent) pairs some connection ran whole: a fan-out of the
+// same child after the same parent that overlaps such a run (another
+// connection running the same loop at the same time) adds nothing. A run
+// after another parent (a connection that served several users' rows one
+// after another) does not hide a fan-out.
+std::set<std::pair<std::uint64_t, std::uint64_t>>
+one_connection_pairs(const std::vector<Qualified>& qualified) {
+  std::set<std::pair<std::uint64_t, std::uint64_t>> pairs;
+  for (const Qualified& q : qualified) {
+    if (q.repeat->grouping != model::Repeat::Grouping::fan_out && q.repeat->first_us != 0) {
+      pairs.emplace(q.repeat->fingerprint, q.parent);
+    }
+  }
+  return pairs;
 }
 
 void add_burst(Bursts& bursts, const Qualified& q) {
@@ -196,11 +212,13 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
                                   double min_share) {
   const std::vector<Qualified> qualified = qualify(workload, min_burst, min_share);
   const Spans spans = one_connection_spans(qualified);
+  const std::set<std::pair<std::uint64_t, std::uint64_t>> pairs = one_connection_pairs(qualified);
   std::vector<Bursts> found;
   std::map<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>, std::size_t> index;
   for (const Qualified& q : qualified) {
     const model::Repeat& repeat = *q.repeat;
-    if (overlaps_one_connection_run(spans, repeat)) {
+    const bool shadowed = overlaps_one_connection_run(spans, repeat);
+    if (shadowed && pairs.count({repeat.fingerprint, q.parent}) != 0) {
       continue;
     }
     const auto [it, inserted] =
@@ -213,6 +231,7 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
       found.back().first = repeat.location;
     }
     add_burst(found[it->second], q);
+    found[it->second].shadowed += shadowed ? repeat.count : 0U;
   }
   merge_inconsistent_fan_outs(workload, min_share, found);
   return found;

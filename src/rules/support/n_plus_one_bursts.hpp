@@ -39,7 +39,10 @@ struct Bursts {
   std::int64_t max_window_us = 0;      // the longest fan-out, first to last child
   std::set<std::uint64_t> params_sets; // one per burst: a single one over several bursts is a constant list
   std::uint64_t statements = 0;        // the child's executions in the bursts
-  std::set<std::uint64_t> groups;      // the groups the bursts came from (capped)
+  // Of them, those in fan-outs that overlap a run of the child on one
+  // connection (after another parent): that run counts them already.
+  std::uint64_t shadowed = 0;
+  std::set<std::uint64_t> groups;                           // the groups the bursts came from (capped)
   std::vector<std::pair<std::int64_t, std::int64_t>> spans; // fan-outs' first and last child (capped)
   double total_ms = 0;
   core::SourceLocation first;

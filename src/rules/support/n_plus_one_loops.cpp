@@ -155,7 +155,7 @@ std::vector<Loop> judge_loops(const model::Workload& workload, const JudgeOption
   // Each child's executions in bursts of an N+1's size, after any parent.
   std::map<std::uint64_t, std::uint64_t> in_bursts;
   for (const Bursts& bursts : found) {
-    in_bursts[bursts.fingerprint] += bursts.statements;
+    in_bursts[bursts.fingerprint] += bursts.statements - bursts.shadowed;
   }
   std::vector<std::pair<const Bursts*, bool>> judged; // with: its parent's share alone explains it
   for (Bursts& bursts : found) {
