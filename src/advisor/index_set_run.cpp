@@ -1,9 +1,7 @@
 #include "advisor/index_set_run.hpp"
 
-#include "advisor/drizzle_render.hpp"
-#include "advisor/index_ddl.hpp"
-#include "advisor/index_match.hpp"
-#include "advisor/index_naming.hpp"
+#include "advisor/index_set_render.hpp"
+#include "advisor/index_set_writes.hpp"
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/query_evidence.hpp"
 #include "advisor/query_index_candidate.hpp"
@@ -20,15 +18,6 @@ namespace pgadvise::advisor {
 
 namespace {
 
-// One workload statement that writes rows into a table.
-struct Write {
-  const model::Table* table = nullptr;
-  model::StatementKind kind = model::StatementKind::insert;
-  std::vector<std::string> updated; // UPDATE ... SET columns
-  double rows = 1;                  // rows written per call
-  double calls = 0;
-};
-
 std::vector<std::string> table_keys(const model::Catalog& catalog, const model::QueryShape& shape) {
   std::vector<std::string> out;
   for (const model::TableUse& use : shape.tables) {
@@ -41,143 +30,6 @@ std::vector<std::string> table_keys(const model::Catalog& catalog, const model::
   }
   return out;
 }
-
-// Columns some existing index of `table` holds or tests: an UPDATE setting
-// one of them is not HOT, and every index of the table gets a new entry.
-bool sets_indexed_column(const model::Table& table, const std::vector<std::string>& updated) {
-  for (const model::Index& index : table.indexes) {
-    for (const std::string& column : updated) {
-      for (const model::IndexKey& key : index.keys) {
-        if (key.column == column ||
-            (!key.expression.empty() && key.expression.find(column) != std::string::npos)) {
-          return true;
-        }
-      }
-      if (std::find(index.include.begin(), index.include.end(), column) != index.include.end() ||
-          (!index.predicate.empty() && index.predicate.find(column) != std::string::npos)) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-double table_rows(const model::Table& table) {
-  return table.stats && table.stats->reltuples > 0 ? table.stats->reltuples : 1.0;
-}
-
-// Index entries a write statement adds to `candidate` per row it writes.
-double entries_per_row(const Write& write, const SetCandidate& candidate) {
-  switch (write.kind) {
-  case model::StatementKind::insert: return 1;
-  case model::StatementKind::update: {
-    if (write.updated.empty() || sets_indexed_column(*write.table, write.updated)) {
-      return 1; // not HOT anyway (or unknown): the new index gets an entry too
-    }
-    const std::vector<std::string> held = candidate.columns();
-    const bool touches =
-        std::any_of(write.updated.begin(), write.updated.end(), [&](const std::string& column) {
-          return std::find(held.begin(), held.end(), column) != held.end();
-        });
-    // The new index makes a HOT update a normal one: every index of the
-    // table, the new one and those there, gets an entry.
-    return touches ? 1.0 + static_cast<double>(write.table->indexes.size()) : 0.0;
-  }
-  case model::StatementKind::delete_:
-  case model::StatementKind::select:
-  case model::StatementKind::other: return 0;
-  }
-  return 0;
-}
-
-std::string index_elements_ddl(const SetCandidate& candidate, const std::string& name) {
-  std::vector<std::string> elements;
-  for (const SetKey& key : candidate.keys) {
-    elements.push_back(key.sql());
-  }
-  const model::Table& table = *candidate.table;
-  std::string ddl = render_create_index_elements(table.schema, table.name, elements, name, !table.partitioned,
-                                                 candidate.method == "btree" ? "" : candidate.method);
-  if (!ddl.empty() && ddl.back() == ';') {
-    ddl.pop_back();
-  }
-  if (!candidate.include.empty()) {
-    std::vector<std::string> quoted;
-    for (const std::string& column : candidate.include) {
-      quoted.push_back(core::quote_ident(column));
-    }
-    ddl += " INCLUDE (" + core::join(quoted, ", ") + ")";
-  }
-  if (!candidate.predicate.empty()) {
-    ddl += " WHERE " + candidate.predicate;
-  }
-  return ddl + ";";
-}
-
-std::string drizzle_line(const SetCandidate& candidate, const std::string& name) {
-  const model::Table& table = *candidate.table;
-  const std::string param =
-      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
-  std::vector<std::string> members;
-  for (const SetKey& key : candidate.keys) {
-    members.push_back(key.column.empty() ? key.drizzle_key
-                                         : drizzle_member(param, drizzle_property(table, key.column)));
-  }
-  std::string out = "index(" + js_string(name) + ")";
-  out += candidate.method == "btree"
-             ? ".on(" + core::join(members, ", ") + ")"
-             : ".using(" + js_string(candidate.method) + ", " + core::join(members, ", ") + ")";
-  if (!candidate.predicate.empty()) {
-    out += ".where(sql`" + candidate.predicate + "`)";
-  }
-  return out;
-}
-
-std::vector<std::string> name_words(const SetCandidate& candidate) {
-  std::vector<std::string> words;
-  for (const SetKey& key : candidate.keys) {
-    words.insert(words.end(), key.name_parts.begin(), key.name_parts.end());
-  }
-  return words;
-}
-
-// Existing plain indexes the candidate answers every lookup of: a left
-// prefix of it. Constraint indexes (primary key, unique), exclusion and
-// replica-identity indexes stay whatever serves their lookups.
-std::vector<std::string> made_redundant(const model::Catalog& catalog, const SetCandidate& candidate) {
-  std::vector<std::string> out;
-  const model::Index proposed = candidate.as_index();
-  for (const model::Index* existing : usable_indexes(catalog, *candidate.table)) {
-    if (existing->kind != model::IndexKind::index || existing->unique || existing->backs_exclusion ||
-        existing->replica_identity || existing->inherited) {
-      continue;
-    }
-    if (is_left_prefix_of(*existing, proposed)) {
-      out.push_back(existing->name);
-    }
-  }
-  return out;
-}
-
-class Namer {
-public:
-  explicit Namer(const model::Catalog& catalog) : m_catalog(catalog) {}
-  std::string operator()(const SetCandidate& candidate) {
-    const model::Table& table = *candidate.table;
-    std::string name = unique_index_name(
-        m_catalog, table.schema, table.name, name_words(candidate),
-        candidate.method == "gin" ? "gin_idx" : (candidate.predicate.empty() ? "idx" : "partial_idx"));
-    for (int n = 2; m_names.count(table.schema + "." + name) != 0; ++n) {
-      name = core::truncate_identifier(name, 62 - std::to_string(n).size()) + "_" + std::to_string(n);
-    }
-    m_names.insert(table.schema + "." + name);
-    return name;
-  }
-
-private:
-  const model::Catalog& m_catalog;
-  std::set<std::string> m_names;
-};
 
 double query_total_ms(const model::QueryStats& query) {
   return query.total_ms > 0 ? query.total_ms : query.mean_ms() * static_cast<double>(query.calls);
@@ -221,18 +73,128 @@ struct IndexSetProblem::State {
   std::unique_ptr<Evaluator> evaluator;
 
   double write_cost(std::size_t id) {
-    const SetCandidate& candidate = pool[id];
-    const double bytes = static_cast<double>(source->size_of(id).value_or(0)) / table_rows(*candidate.table);
-    const double per_entry = options.write_cost_per_entry * (0.5 + bytes / 32.0);
-    double total = 0;
-    for (const Write& write : writes) {
-      if (write.table == candidate.table) {
-        total += entries_per_row(write, candidate) * write.rows * write.calls * per_entry;
+    const auto size = static_cast<double>(source->size_of(id).value_or(0));
+    return maintenance_cost(writes, pool[id], size, options.write_cost_per_entry) * unit_scale;
+  }
+
+  // The workload's statements made runnable once (values bound as EXPLAIN
+  // binds them), costliest first; notes for those that are not.
+  std::vector<pg::Runnable> runnable_statements(const model::Workload& workload);
+  // Weights from the plans with no new index (see the header), and each
+  // write's rows per call.
+  void weigh();
+  // The set's entry for the chosen candidate `id`.
+  model::IndexSetEntry entry(std::size_t id, double saving, double total_saving,
+                             const std::vector<std::size_t>& chosen, SetIndexNamer& namer);
+};
+
+std::vector<pg::Runnable> IndexSetProblem::State::runnable_statements(const model::Workload& workload) {
+  std::vector<pg::Runnable> statements;
+  std::size_t unplannable = 0;
+  for (const model::QueryStats* query : queries_to_explain(workload, options.max_queries)) {
+    std::vector<std::string> tables = table_keys(catalog, query->shape);
+    if (tables.empty()) {
+      continue;
+    }
+    auto runnable = pg::make_runnable(connection, pg::request_for(*query));
+    if (!runnable.ok()) {
+      if (++unplannable <= 3) {
+        set.notes.push_back("not costed: " + query->normalized.substr(0, 120) + " (" +
+                            runnable.error().to_string() + ")");
+      }
+      continue;
+    }
+    queries.push_back(query);
+    statements.push_back(std::move(runnable).value());
+    search_queries.push_back(SearchQuery{1.0, std::move(tables)});
+  }
+  if (unplannable > 3) {
+    set.notes.push_back(std::to_string(unplannable - 3) + " more queries not costed");
+  }
+  return statements;
+}
+
+void IndexSetProblem::State::weigh() {
+  double timed_ms = 0;
+  double timed_cost = 0;
+  cost0.assign(queries.size(), 0);
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    if (const auto plan = evaluator->query_plan(q, {})) {
+      cost0[q] = plan->cost;
+      if (query_total_ms(*queries[q]) > 0) {
+        timed_ms += query_total_ms(*queries[q]);
+        timed_cost += static_cast<double>(queries[q]->calls) * plan->cost;
       }
     }
-    return total * unit_scale;
   }
-};
+  const double ms_per_unit = timed_ms > 0 && timed_cost > 0 ? timed_ms / timed_cost : 0;
+  set.unit = ms_per_unit > 0 ? "ms" : "cost";
+  unit_scale = ms_per_unit > 0 ? ms_per_unit : 1;
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    const double calls = static_cast<double>(std::max<std::uint64_t>(queries[q]->calls, 1));
+    const double total = query_total_ms(*queries[q]);
+    if (ms_per_unit > 0 && total > 0 && cost0[q] > 0) {
+      search_queries[q].weight = total / cost0[q];
+    } else {
+      search_queries[q].weight = calls * unit_scale;
+    }
+  }
+  for (Write& write : writes) {
+    const model::QueryStats& query = *queries[write.query];
+    if (query.rows && query.calls > 0) {
+      write.rows = static_cast<double>(*query.rows) / static_cast<double>(query.calls);
+    } else if (const auto plan = evaluator->query_plan(write.query, {})) {
+      write.rows = std::max(plan->rows, write.kind == model::StatementKind::insert ? 1.0 : 0.0);
+    }
+  }
+}
+
+model::IndexSetEntry IndexSetProblem::State::entry(std::size_t id, double saving, double total_saving,
+                                                   const std::vector<std::size_t>& chosen,
+                                                   SetIndexNamer& namer) {
+  const SetCandidate& candidate = pool[id];
+  model::IndexSetEntry entry;
+  entry.proposal = set_index_proposal(candidate, namer, options.candidates.drizzle);
+  model::IndexProposal& proposal = entry.proposal;
+  entry.include = candidate.include;
+  entry.size_bytes = evaluator->size(id).value_or(0);
+  entry.saving = saving;
+  entry.share = total_saving > 0 ? std::max(entry.saving, 0.0) / total_saving : 0;
+  entry.write_cost = evaluator->write_cost(id);
+  entry.redundant = made_redundant(catalog, candidate);
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    const auto with_set = evaluator->query_plan(q, chosen);
+    if (!with_set || std::find(with_set->used.begin(), with_set->used.end(), id) == with_set->used.end()) {
+      continue;
+    }
+    model::IndexSetQuery served;
+    served.fingerprint = queries[q]->fingerprint;
+    served.normalized = queries[q]->normalized;
+    served.cost_before = cost0[q];
+    served.cost_after = with_set->cost;
+    served.weight = search_queries[q].weight;
+    entry.queries.push_back(std::move(served));
+    proposal.serves.push_back(queries[q]->fingerprint);
+    proposal.cost_before += cost0[q];
+    proposal.cost_after += with_set->cost;
+    proposal.workload_ms += query_total_ms(*queries[q]);
+  }
+  std::stable_sort(
+      entry.queries.begin(), entry.queries.end(),
+      [](const model::IndexSetQuery& a, const model::IndexSetQuery& b) { return a.saving() > b.saving(); });
+  if (candidate.table->stats) {
+    proposal.writes = candidate.table->stats->n_tup_ins + candidate.table->stats->n_tup_upd +
+                      candidate.table->stats->n_tup_del;
+  }
+  proposal.method = model::VerifyMethod::hypopg;
+  proposal.used_by_planner = !entry.queries.empty();
+  proposal.verified = proposal.used_by_planner && entry.saving > 0;
+  proposal.estimated_saving_ms = set.unit == "ms" ? std::max(entry.saving, 0.0) : 0;
+  proposal.score = entry.saving;
+  proposal.note = "one of the indexes chosen together for the whole workload: " + core::percent(entry.share) +
+                  " of their saving";
+  return entry;
+}
 
 IndexSetProblem::IndexSetProblem() = default;
 IndexSetProblem::~IndexSetProblem() = default;
@@ -282,96 +244,16 @@ core::Result<std::unique_ptr<IndexSetProblem>> IndexSetProblem::build(pg::Connec
   }
   set.max_indexes = options.max_indexes;
 
-  // The statements, made runnable once (values bound as EXPLAIN binds them).
-  std::vector<pg::Runnable> statements;
-  std::size_t unplannable = 0;
-  for (const model::QueryStats* query : queries_to_explain(workload, options.max_queries)) {
-    std::vector<std::string> tables = table_keys(catalog, query->shape);
-    if (tables.empty()) {
-      continue;
-    }
-    auto runnable = pg::make_runnable(connection, pg::request_for(*query));
-    if (!runnable.ok()) {
-      if (++unplannable <= 3) {
-        set.notes.push_back("not costed: " + query->normalized.substr(0, 120) + " (" +
-                            runnable.error().to_string() + ")");
-      }
-      continue;
-    }
-    state.queries.push_back(query);
-    statements.push_back(std::move(runnable).value());
-    state.search_queries.push_back(SearchQuery{1.0, std::move(tables)});
-  }
-  if (unplannable > 3) {
-    set.notes.push_back(std::to_string(unplannable - 3) + " more queries not costed");
-  }
-  const std::vector<const model::QueryStats*>& queries = state.queries;
-
-  state.pool = generate_candidates(queries, catalog, options.candidates);
+  std::vector<pg::Runnable> statements = state.runnable_statements(workload);
+  state.pool = generate_candidates(state.queries, catalog, options.candidates);
   state.source = std::make_unique<HypoPgCostSource>(connection, state.pool, std::move(statements));
-
-  // Writes, for the maintenance each candidate adds.
-  std::vector<std::size_t> write_query;
-  for (std::size_t q = 0; q < queries.size(); ++q) {
-    const model::QueryStats& query = *queries[q];
-    if (query.shape.kind != model::StatementKind::insert &&
-        query.shape.kind != model::StatementKind::update &&
-        query.shape.kind != model::StatementKind::delete_) {
-      continue;
-    }
-    const pg::ColumnReads reads =
-        pg::column_reads_text(query.example.empty() ? query.normalized : query.example);
-    const model::Table* table = find_table(&catalog, reads.target_schema, reads.target_table);
-    if (table == nullptr) {
-      continue;
-    }
-    Write write;
-    write.table = table;
-    write.kind = query.shape.kind;
-    write.updated = reads.updated;
-    write.calls = static_cast<double>(std::max<std::uint64_t>(query.calls, 1));
-    state.writes.push_back(std::move(write));
-    write_query.push_back(q);
-  }
+  state.writes = workload_writes(state.queries, catalog);
   State* raw = &state;
   state.evaluator = std::make_unique<Evaluator>(state.pool, state.search_queries, *state.source,
                                                 [raw](std::size_t id) { return raw->write_cost(id); });
+  state.weigh();
+  const std::vector<const model::QueryStats*>& queries = state.queries;
   Evaluator& evaluator = *state.evaluator;
-
-  // Weights from the plans with no new index.
-  double timed_ms = 0;
-  double timed_cost = 0;
-  state.cost0.assign(queries.size(), 0);
-  for (std::size_t q = 0; q < queries.size(); ++q) {
-    if (const auto plan = evaluator.query_plan(q, {})) {
-      state.cost0[q] = plan->cost;
-      if (query_total_ms(*queries[q]) > 0) {
-        timed_ms += query_total_ms(*queries[q]);
-        timed_cost += static_cast<double>(queries[q]->calls) * plan->cost;
-      }
-    }
-  }
-  const double ms_per_unit = timed_ms > 0 && timed_cost > 0 ? timed_ms / timed_cost : 0;
-  set.unit = ms_per_unit > 0 ? "ms" : "cost";
-  state.unit_scale = ms_per_unit > 0 ? ms_per_unit : 1;
-  for (std::size_t q = 0; q < queries.size(); ++q) {
-    const double calls = static_cast<double>(std::max<std::uint64_t>(queries[q]->calls, 1));
-    const double total = query_total_ms(*queries[q]);
-    if (ms_per_unit > 0 && total > 0 && state.cost0[q] > 0) {
-      state.search_queries[q].weight = total / state.cost0[q];
-    } else {
-      state.search_queries[q].weight = calls * state.unit_scale;
-    }
-  }
-  for (std::size_t w = 0; w < state.writes.size(); ++w) {
-    const model::QueryStats& query = *queries[write_query[w]];
-    if (query.rows && query.calls > 0) {
-      state.writes[w].rows = static_cast<double>(*query.rows) / static_cast<double>(query.calls);
-    } else if (const auto plan = evaluator.query_plan(write_query[w], {})) {
-      state.writes[w].rows =
-          std::max(plan->rows, state.writes[w].kind == model::StatementKind::insert ? 1.0 : 0.0);
-    }
-  }
   if (queries.empty() || evaluator.unplanned().size() == queries.size()) {
     return core::Error(
         "no workload query could be planned with EXPLAIN" +
@@ -409,75 +291,18 @@ model::IndexSet IndexSetProblem::explain(const SearchResult& result) {
   for (double saving : result.savings) {
     total_saving += std::max(saving, 0.0);
   }
-  Namer namer(state.catalog);
+  SetIndexNamer namer(state.catalog);
   std::vector<std::size_t> chosen = result.chosen;
   std::sort(chosen.begin(), chosen.end());
   for (std::size_t i = 0; i < result.chosen.size(); ++i) {
-    const std::size_t id = result.chosen[i];
-    const SetCandidate& candidate = state.pool[id];
-    model::IndexSetEntry entry;
-    model::IndexProposal& proposal = entry.proposal;
-    proposal.schema = candidate.table->schema;
-    proposal.table = candidate.table->name;
-    for (const SetKey& key : candidate.keys) {
-      proposal.columns.push_back(key.column.empty() ? key.element : key.column);
-    }
-    proposal.predicate = candidate.predicate;
-    proposal.name = namer(candidate);
-    proposal.ddl = index_elements_ddl(candidate, proposal.name);
-    if (state.options.candidates.drizzle) {
-      proposal.drizzle = drizzle_line(candidate, proposal.name);
-    }
-    entry.include = candidate.include;
-    entry.size_bytes = evaluator.size(id).value_or(0);
-    entry.saving = i < result.savings.size() ? result.savings[i] : 0;
-    entry.share = total_saving > 0 ? std::max(entry.saving, 0.0) / total_saving : 0;
-    entry.write_cost = evaluator.write_cost(id);
-    entry.redundant = made_redundant(state.catalog, candidate);
-    for (std::size_t q = 0; q < queries.size(); ++q) {
-      const auto with_set = evaluator.query_plan(q, chosen);
-      if (!with_set || std::find(with_set->used.begin(), with_set->used.end(), id) == with_set->used.end()) {
-        continue;
-      }
-      model::IndexSetQuery served;
-      served.fingerprint = queries[q]->fingerprint;
-      served.normalized = queries[q]->normalized;
-      served.cost_before = state.cost0[q];
-      served.cost_after = with_set->cost;
-      served.weight = state.search_queries[q].weight;
-      entry.queries.push_back(std::move(served));
-      proposal.serves.push_back(queries[q]->fingerprint);
-      proposal.cost_before += state.cost0[q];
-      proposal.cost_after += with_set->cost;
-      proposal.workload_ms += query_total_ms(*queries[q]);
-    }
-    std::stable_sort(
-        entry.queries.begin(), entry.queries.end(),
-        [](const model::IndexSetQuery& a, const model::IndexSetQuery& b) { return a.saving() > b.saving(); });
-    if (candidate.table->stats) {
-      proposal.writes = candidate.table->stats->n_tup_ins + candidate.table->stats->n_tup_upd +
-                        candidate.table->stats->n_tup_del;
-    }
-    proposal.method = model::VerifyMethod::hypopg;
-    proposal.used_by_planner = !entry.queries.empty();
-    proposal.verified = proposal.used_by_planner && entry.saving > 0;
-    proposal.estimated_saving_ms = set.unit == "ms" ? std::max(entry.saving, 0.0) : 0;
-    proposal.score = entry.saving;
-    proposal.note =
-        "one of the indexes chosen together for the whole workload: " + core::percent(entry.share) +
-        " of their saving";
-    set.entries.push_back(std::move(entry));
+    const double saving = i < result.savings.size() ? result.savings[i] : 0;
+    set.entries.push_back(state.entry(result.chosen[i], saving, total_saving, chosen, namer));
   }
   for (const CandidatePool::Uncosted& uncosted : state.pool.not_costed) {
-    model::IndexProposal proposal;
-    proposal.schema = uncosted.candidate.table->schema;
-    proposal.table = uncosted.candidate.table->name;
+    model::IndexProposal proposal =
+        set_index_proposal(uncosted.candidate, namer, state.options.candidates.drizzle);
     proposal.columns = {uncosted.candidate.keys.front().element};
-    proposal.name = namer(uncosted.candidate);
-    proposal.ddl = index_elements_ddl(uncosted.candidate, proposal.name);
-    if (state.options.candidates.drizzle) {
-      proposal.drizzle = drizzle_line(uncosted.candidate, proposal.name);
-    }
+    proposal.predicate.clear();
     proposal.serves = uncosted.serves;
     proposal.note = "HypoPG cannot simulate a GIN index; verify it with --verify=real on a staging copy";
     set.not_costed.push_back(std::move(proposal));

@@ -30,15 +30,9 @@ namespace pgadvise::advisor {
 // a query without them counts calls x the workload's milliseconds per cost
 // unit; a workload with no durations at all counts calls x planner cost.
 //
-// Writes: every INSERT, and every UPDATE that sets an indexed column (or
-// one of the new index's columns, which makes it non-HOT), writes one entry
-// per row into the index. A written entry costs
-//   write_cost_per_entry x (0.5 + entry bytes / 32) planner units
-// (entry bytes: the hypothetical index's size over the table's rows; about
-// 1 unit for an integer key, the cost of fetching one index tuple and
-// dirtying its page), times the statement's rows (pg_stat_statements rows,
-// else the plan's estimate) and calls. DELETE costs the index nothing now
-// (VACUUM removes the entries later), as in pganalyze's model.
+// Writes: what maintaining each candidate costs the workload's writes
+// (index_set_writes), in the same units. The set's indexes are written out
+// by index_set_render.
 struct IndexSetOptions {
   std::optional<std::int64_t> budget_bytes; // --budget SIZE
   std::optional<double> budget_share;       // --budget 0.5x: a share of the data size
