@@ -180,6 +180,31 @@ bool wait_ready(PGconn* conn, std::optional<Clock::time_point> deadline) {
   return true;
 }
 
+// Sends `text` (with `params`, text values, NULL for none, when given)
+// without waiting for its results: PQsendQuery's 1, or 0 when it could not.
+int send_query(PGconn* conn, const std::string& text, const std::vector<Value>* params) {
+  if (params == nullptr) {
+    return PQsendQuery(conn, text.c_str());
+  }
+  std::vector<const char*> values;
+  values.reserve(params->size());
+  for (const Value& value : *params) {
+    values.push_back(value ? value->c_str() : nullptr);
+  }
+  return PQsendQueryParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                           nullptr, nullptr, 0);
+}
+
+// Asks the server to cancel the connection's running statement (its answer
+// comes as the statement's error).
+void request_cancel(PGconn* conn) {
+  std::unique_ptr<PGcancel, CancelDeleter> cancel(PQgetCancel(conn));
+  std::array<char, 256> buffer{};
+  if (cancel != nullptr) {
+    PQcancel(cancel.get(), buffer.data(), static_cast<int>(buffer.size()));
+  }
+}
+
 } // namespace
 
 std::string_view to_string(ErrorKind kind) {
@@ -321,20 +346,7 @@ DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Va
     return fail(ErrorKind::connection, "the connection to " + m_target + " is closed");
   }
   PGconn* conn = m_conn.get();
-  const std::string text(sql);
-  int sent = 0;
-  if (params != nullptr) {
-    std::vector<const char*> values;
-    values.reserve(params->size());
-    for (const Value& value : *params) {
-      values.push_back(value ? value->c_str() : nullptr);
-    }
-    sent = PQsendQueryParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                             nullptr, nullptr, 0);
-  } else {
-    sent = PQsendQuery(conn, text.c_str());
-  }
-  if (sent == 0) {
+  if (send_query(conn, std::string(sql), params) == 0) {
     return fail(PQstatus(conn) == CONNECTION_BAD ? ErrorKind::connection : ErrorKind::query,
                 one_line(PQerrorMessage(conn)));
   }
@@ -360,11 +372,7 @@ DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Va
                     "57014");
       }
       cancelled = true;
-      std::unique_ptr<PGcancel, CancelDeleter> cancel(PQgetCancel(conn));
-      std::array<char, 256> buffer{};
-      if (cancel != nullptr) {
-        PQcancel(cancel.get(), buffer.data(), static_cast<int>(buffer.size()));
-      }
+      request_cancel(conn);
       deadline = Clock::now() + std::max(m_options.client_grace, std::chrono::milliseconds(2'000));
       continue;
     }

@@ -126,8 +126,11 @@ bool tag_pid(std::string_view text, std::size_t& pos, std::string_view& tag, std
   return true;
 }
 
-bool parse_syslog(std::string_view line, SyslogLine& out) {
-  std::size_t pos = 0;
+// An RFC 3164 syslog line's header from its start: an optional "<priority>",
+// the time (BSD "Nov 22 19:23:30" or ISO), and the host; `pos` moves to what
+// follows the host.
+bool syslog_header(std::string_view line, std::size_t& pos, std::string& stamp) {
+  pos = 0;
   if (pos < line.size() && line[pos] == '<') { // a priority before the time
     pos = line.find('>');
     if (pos == std::string_view::npos) {
@@ -135,9 +138,8 @@ bool parse_syslog(std::string_view line, SyslogLine& out) {
     }
     ++pos;
   }
-  if (!bsd_stamp(line, pos, out.stamp)) {
-    const std::string_view stamp = word(line, pos);
-    if (!iso_stamp(stamp, out.stamp)) {
+  if (!bsd_stamp(line, pos, stamp)) {
+    if (!iso_stamp(word(line, pos), stamp)) {
       return false;
     }
     --pos;
@@ -147,6 +149,14 @@ bool parse_syslog(std::string_view line, SyslogLine& out) {
   }
   ++pos;
   word(line, pos); // host
+  return true;
+}
+
+bool parse_syslog(std::string_view line, SyslogLine& out) {
+  std::size_t pos = 0;
+  if (!syslog_header(line, pos, out.stamp)) {
+    return false;
+  }
   std::string_view tag;
   if (!tag_pid(line, pos, tag, out.pid)) {
     return false;
@@ -245,24 +255,9 @@ bool other_program_line(Envelope envelope, std::string_view line) {
   std::string stamp;
   switch (envelope) {
   case Envelope::syslog: {
-    if (pos < line.size() && line[pos] == '<') {
-      pos = line.find('>');
-      if (pos == std::string_view::npos) {
-        return false;
-      }
-      ++pos;
-    }
-    if (!bsd_stamp(line, pos, stamp)) {
-      if (!iso_stamp(word(line, pos), stamp)) {
-        return false;
-      }
-      --pos;
-    }
-    if (pos >= line.size() || line[pos] != ' ') {
+    if (!syslog_header(line, pos, stamp)) {
       return false;
     }
-    ++pos;
-    word(line, pos); // host
     const std::size_t colon = line.find(": ", pos);
     const std::size_t space = line.find(' ', pos);
     // PostgreSQL's own line without its part number is not another program's.

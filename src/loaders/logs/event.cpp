@@ -214,6 +214,83 @@ void EventBuilder::add_statement(const LogRecord& record, std::string_view text,
   }
 }
 
+// A LOG message: a duration line (with its statement, bind, parse or plan),
+// a statement, a connection line, or anything else.
+void EventBuilder::log_message(const LogRecord& record, LogEvent& event, BlockResult& out) {
+  const std::string_view msg = record.message;
+  if (starts_with(msg, "duration: ")) {
+    duration_message(record, event, out);
+  } else if (starts_with(msg, "statement: ")) {
+    statement_event(EventKind::statement, record, msg.substr(11), false, 0, out);
+  } else if (starts_with(msg, "execute ")) {
+    statement_event(EventKind::execute, record, after_name(msg.substr(8)), false, 0, out);
+  } else if (starts_with(msg, "connection received: ")) {
+    event.kind = EventKind::connection_received;
+    event.text = msg.substr(21);
+    out.events.push_back(event);
+  } else if (starts_with(msg, "connection authorized: ")) {
+    event.kind = EventKind::connection_authorized;
+    event.text = msg.substr(23);
+    out.events.push_back(event);
+  } else if (starts_with(msg, "disconnection: ")) {
+    event.kind = EventKind::disconnection;
+    event.text = msg.substr(15);
+    out.events.push_back(event);
+  } else {
+    event.kind = EventKind::other;
+    out.events.push_back(event);
+  }
+}
+
+// "duration: 1.234 ms" alone, or before its statement, bind, parse or plan.
+void EventBuilder::duration_message(const LogRecord& record, LogEvent& event, BlockResult& out) {
+  const std::string_view msg = record.message;
+  double duration = 0;
+  std::size_t used = 0;
+  if (!parse_decimal(msg.substr(10), duration, &used)) {
+    return;
+  }
+  std::string_view rest = msg.substr(10 + used);
+  if (starts_with(rest, " ms")) {
+    rest.remove_prefix(3);
+  }
+  if (rest.empty()) {
+    event.kind = EventKind::duration;
+    event.has_duration = true;
+    event.duration_ms = duration;
+    out.events.push_back(event);
+    return;
+  }
+  while (!rest.empty() && rest.front() == ' ') {
+    rest.remove_prefix(1);
+  }
+  if (starts_with(rest, "statement: ")) {
+    statement_event(EventKind::statement, record, rest.substr(11), true, duration, out);
+  } else if (starts_with(rest, "execute ")) {
+    statement_event(EventKind::execute, record, after_name(rest.substr(8)), true, duration, out);
+  } else if (starts_with(rest, "bind ")) {
+    event.kind = EventKind::bind;
+    event.has_duration = true;
+    event.duration_ms = duration;
+    out.events.push_back(event);
+  } else if (starts_with(rest, "parse ")) {
+    event.kind = EventKind::parse;
+    event.has_duration = true;
+    event.duration_ms = duration;
+    out.events.push_back(event);
+  } else if (starts_with(rest, "plan:")) {
+    event.kind = EventKind::plan;
+    event.has_duration = true;
+    event.duration_ms = duration;
+    event.text = rest.substr(5);
+    event.text_escaped = record.tab_continuations;
+    out.events.push_back(event);
+  } else {
+    event.kind = EventKind::other;
+    out.events.push_back(event);
+  }
+}
+
 void EventBuilder::add(const LogRecord& record, BlockResult& out) {
   ++out.records;
   const std::string_view msg = record.message;
@@ -222,74 +299,7 @@ void EventBuilder::add(const LogRecord& record, BlockResult& out) {
   event.fields = record.fields;
   const std::size_t before = out.events.size();
   switch (record.severity) {
-  case LogSeverity::log: {
-    if (starts_with(msg, "duration: ")) {
-      double duration = 0;
-      std::size_t used = 0;
-      if (!parse_decimal(msg.substr(10), duration, &used)) {
-        break;
-      }
-      std::string_view rest = msg.substr(10 + used);
-      if (starts_with(rest, " ms")) {
-        rest.remove_prefix(3);
-      }
-      if (rest.empty()) {
-        event.kind = EventKind::duration;
-        event.has_duration = true;
-        event.duration_ms = duration;
-        out.events.push_back(event);
-        break;
-      }
-      while (!rest.empty() && rest.front() == ' ') {
-        rest.remove_prefix(1);
-      }
-      if (starts_with(rest, "statement: ")) {
-        statement_event(EventKind::statement, record, rest.substr(11), true, duration, out);
-      } else if (starts_with(rest, "execute ")) {
-        statement_event(EventKind::execute, record, after_name(rest.substr(8)), true, duration, out);
-      } else if (starts_with(rest, "bind ")) {
-        event.kind = EventKind::bind;
-        event.has_duration = true;
-        event.duration_ms = duration;
-        out.events.push_back(event);
-      } else if (starts_with(rest, "parse ")) {
-        event.kind = EventKind::parse;
-        event.has_duration = true;
-        event.duration_ms = duration;
-        out.events.push_back(event);
-      } else if (starts_with(rest, "plan:")) {
-        event.kind = EventKind::plan;
-        event.has_duration = true;
-        event.duration_ms = duration;
-        event.text = rest.substr(5);
-        event.text_escaped = record.tab_continuations;
-        out.events.push_back(event);
-      } else {
-        event.kind = EventKind::other;
-        out.events.push_back(event);
-      }
-    } else if (starts_with(msg, "statement: ")) {
-      statement_event(EventKind::statement, record, msg.substr(11), false, 0, out);
-    } else if (starts_with(msg, "execute ")) {
-      statement_event(EventKind::execute, record, after_name(msg.substr(8)), false, 0, out);
-    } else if (starts_with(msg, "connection received: ")) {
-      event.kind = EventKind::connection_received;
-      event.text = msg.substr(21);
-      out.events.push_back(event);
-    } else if (starts_with(msg, "connection authorized: ")) {
-      event.kind = EventKind::connection_authorized;
-      event.text = msg.substr(23);
-      out.events.push_back(event);
-    } else if (starts_with(msg, "disconnection: ")) {
-      event.kind = EventKind::disconnection;
-      event.text = msg.substr(15);
-      out.events.push_back(event);
-    } else {
-      event.kind = EventKind::other;
-      out.events.push_back(event);
-    }
-    break;
-  }
+  case LogSeverity::log: log_message(record, event, out); break;
   case LogSeverity::detail:
     if (const std::string_view params = strip_parameters(msg); !params.empty()) {
       event.kind = EventKind::parameters;

@@ -111,6 +111,8 @@ private:
   void statement_event(EventKind kind, const LogRecord& record, std::string_view text, bool has_duration,
                        double duration, BlockResult& out);
   const Analysis& analyse(std::string_view text);
+  void log_message(const LogRecord& record, LogEvent& event, BlockResult& out);
+  void duration_message(const LogRecord& record, LogEvent& event, BlockResult& out);
   void warn(BlockResult& out, std::uint32_t line, model::ReaderWarning::Kind kind, std::string message);
 
   ShapeCache m_cache;

@@ -267,6 +267,103 @@ std::size_t LogPrefix::field_count() const {
                                                 [](const Token& t) { return t.field != Field::literal; }));
 }
 
+namespace {
+
+// %n's "1732300000.123" at the start of `text`: its length (0: none), the
+// time in microseconds in `ts_us`.
+std::size_t epoch_length(std::string_view text, std::int64_t& ts_us) {
+  std::size_t n = 0;
+  std::int64_t seconds = 0;
+  while (n < text.size() && is_digit(text[n])) {
+    seconds = seconds * 10 + (text[n] - '0');
+    ++n;
+  }
+  if (n == 0) {
+    return 0;
+  }
+  std::int64_t fraction = 0;
+  if (n < text.size() && text[n] == '.') {
+    ++n;
+    std::int64_t scale = 100000;
+    while (n < text.size() && is_digit(text[n])) {
+      fraction += (text[n] - '0') * scale;
+      scale /= 10;
+      ++n;
+    }
+  }
+  ts_us = seconds * 1000000 + fraction;
+  return n;
+}
+
+} // namespace
+
+// A field of fixed form at `pos` (a time, a number, a session or
+// transaction id): its length, stored in `fields`; k_no_match when the line
+// does not have it there, k_free_text for a field of free text.
+std::size_t LogPrefix::fixed_field(Field field, std::string_view line, std::size_t pos, LogFields& fields) {
+  const std::string_view rest = line.substr(pos);
+  switch (field) {
+  case Field::ts_ms:
+  case Field::ts:
+  case Field::session_start: {
+    std::int64_t us = 0;
+    const std::size_t n = parse_timestamp(rest, us);
+    if (n == 0) {
+      return k_no_match;
+    }
+    if (field != Field::session_start) {
+      fields.ts_us = us;
+    }
+    return n + zone_length(line, pos + n);
+  }
+  case Field::ts_epoch: {
+    const std::size_t n = epoch_length(rest, fields.ts_us);
+    return n == 0 ? k_no_match : n;
+  }
+  case Field::pid:
+  case Field::leader_pid:
+  case Field::line_number:
+  case Field::xid:
+  case Field::query_id: {
+    std::size_t n = 0;
+    std::int64_t value = 0;
+    if (field == Field::query_id && !rest.empty() && rest[0] == '-') {
+      ++n;
+    }
+    while (n < rest.size() && is_digit(rest[n])) {
+      value = value * 10 + (rest[n] - '0');
+      ++n;
+    }
+    if (field == Field::pid) {
+      if (n == 0) {
+        return k_no_match;
+      }
+      fields.pid = value;
+    } else if (field == Field::xid) {
+      fields.xid = rest.substr(0, n);
+    }
+    return n;
+  }
+  case Field::session_id: {
+    std::size_t n = 0;
+    while (n < rest.size() && (is_hex(rest[n]) || rest[n] == '.')) {
+      ++n;
+    }
+    fields.session_id = rest.substr(0, n);
+    return n;
+  }
+  case Field::vxid: {
+    std::size_t n = 0;
+    while (n < rest.size() && (is_digit(rest[n]) || rest[n] == '/')) {
+      ++n;
+    }
+    fields.vxid = rest.substr(0, n);
+    return n;
+  }
+  default: return k_free_text;
+  }
+}
+
 std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fields) const {
   if (m_generic) {
     return match_generic(line, fields);
@@ -296,88 +393,14 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       }
       continue;
     }
-    case Field::ts_ms:
-    case Field::ts:
-    case Field::session_start: {
-      std::int64_t us = 0;
-      const std::size_t n = parse_timestamp(rest, us);
-      if (n == 0) {
-        return std::nullopt;
-      }
-      if (token.field != Field::session_start) {
-        fields.ts_us = us;
-      }
-      pos += n + zone_length(line, pos + n);
-      continue;
-    }
-    case Field::ts_epoch: {
-      std::size_t n = 0;
-      std::int64_t seconds = 0;
-      while (n < rest.size() && is_digit(rest[n])) {
-        seconds = seconds * 10 + (rest[n] - '0');
-        ++n;
-      }
-      if (n == 0) {
-        return std::nullopt;
-      }
-      std::int64_t fraction = 0;
-      if (n < rest.size() && rest[n] == '.') {
-        ++n;
-        std::int64_t scale = 100000;
-        while (n < rest.size() && is_digit(rest[n])) {
-          fraction += (rest[n] - '0') * scale;
-          scale /= 10;
-          ++n;
-        }
-      }
-      fields.ts_us = seconds * 1000000 + fraction;
-      pos += n;
-      continue;
-    }
-    case Field::pid:
-    case Field::leader_pid:
-    case Field::line_number:
-    case Field::xid:
-    case Field::query_id: {
-      std::size_t n = 0;
-      std::int64_t value = 0;
-      if (token.field == Field::query_id && !rest.empty() && rest[0] == '-') {
-        ++n;
-      }
-      while (n < rest.size() && is_digit(rest[n])) {
-        value = value * 10 + (rest[n] - '0');
-        ++n;
-      }
-      if (token.field == Field::pid) {
-        if (n == 0) {
-          return std::nullopt;
-        }
-        fields.pid = value;
-      } else if (token.field == Field::xid) {
-        fields.xid = rest.substr(0, n);
-      }
-      pos += n;
-      continue;
-    }
-    case Field::session_id: {
-      std::size_t n = 0;
-      while (n < rest.size() && (is_hex(rest[n]) || rest[n] == '.')) {
-        ++n;
-      }
-      fields.session_id = rest.substr(0, n);
-      pos += n;
-      continue;
-    }
-    case Field::vxid: {
-      std::size_t n = 0;
-      while (n < rest.size() && (is_digit(rest[n]) || rest[n] == '/')) {
-        ++n;
-      }
-      fields.vxid = rest.substr(0, n);
-      pos += n;
-      continue;
-    }
     default: break;
+    }
+    if (const std::size_t n = fixed_field(token.field, line, pos, fields); n != k_free_text) {
+      if (n == k_no_match) {
+        return std::nullopt;
+      }
+      pos += n;
+      continue;
     }
     // A free-text field runs to the next literal (or to the next space when
     // the pattern ends or another field follows).

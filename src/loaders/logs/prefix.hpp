@@ -103,6 +103,9 @@ private:
   };
 
   [[nodiscard]] std::optional<std::size_t> match_generic(std::string_view line, LogFields& fields) const;
+  static constexpr std::size_t k_no_match = std::size_t(-1);
+  static constexpr std::size_t k_free_text = std::size_t(-2);
+  static std::size_t fixed_field(Field field, std::string_view line, std::size_t pos, LogFields& fields);
 
   std::string m_pattern;
   std::vector<Token> m_tokens;

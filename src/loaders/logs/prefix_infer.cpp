@@ -89,6 +89,33 @@ void literal(std::string& out, char c) {
   }
 }
 
+// [pid], [pid-line], and after the pid (`pid_seen`) Cloud SQL's [line-1] at
+// the start of `rest`: its length (0: none), its escapes appended to `out`.
+std::size_t bracketed_numbers(std::string_view rest, bool pid_seen, std::string& out) {
+  if (rest[0] != '[' || rest.size() < 2 || !is_digit(rest[1])) {
+    return 0;
+  }
+  std::size_t j = 1;
+  while (j < rest.size() && is_digit(rest[j])) {
+    ++j;
+  }
+  if (j < rest.size() && rest[j] == ']') {
+    out += pid_seen ? "[%l]" : "[%p]";
+    return j + 1;
+  }
+  if (j < rest.size() && rest[j] == '-') {
+    std::size_t k = j + 1;
+    while (k < rest.size() && is_digit(rest[k])) {
+      ++k;
+    }
+    if (k > j + 1 && k < rest.size() && rest[k] == ']') {
+      out += pid_seen ? "[%l-" + std::string(rest.substr(j + 1, k - j - 1)) + "]" : "[%p-%l]";
+      return k + 1;
+    }
+  }
+  return 0;
+}
+
 } // namespace
 
 std::string line_prefix_pattern(std::string_view line) {
@@ -108,30 +135,10 @@ std::string line_prefix_pattern(std::string_view line) {
       i += n + zone_after(prefix, i + n);
       continue;
     }
-    // [pid], [pid-line], and after the pid Cloud SQL's [line-1].
-    if (rest[0] == '[' && rest.size() > 1 && is_digit(rest[1])) {
-      std::size_t j = 1;
-      while (j < rest.size() && is_digit(rest[j])) {
-        ++j;
-      }
-      if (j < rest.size() && rest[j] == ']') {
-        out += pid ? "[%l]" : "[%p]";
-        pid = true;
-        i += j + 1;
-        continue;
-      }
-      if (j < rest.size() && rest[j] == '-') {
-        std::size_t k = j + 1;
-        while (k < rest.size() && is_digit(rest[k])) {
-          ++k;
-        }
-        if (k > j + 1 && k < rest.size() && rest[k] == ']') {
-          out += pid ? "[%l-" + std::string(rest.substr(j + 1, k - j - 1)) + "]" : "[%p-%l]";
-          pid = true;
-          i += k + 1;
-          continue;
-        }
-      }
+    if (const std::size_t n = bracketed_numbers(rest, pid, out); n != 0) {
+      pid = true;
+      i += n;
+      continue;
     }
     // The run of text up to the next space: user@db, a session id, a bare pid.
     const std::size_t space = std::min(rest.find(' '), rest.size());

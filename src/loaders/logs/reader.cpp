@@ -6,17 +6,15 @@
 #include "loaders/logs/fold.hpp"
 #include "loaders/logs/input.hpp"
 #include "loaders/logs/input_kind.hpp"
+#include "loaders/logs/parallel_blocks.hpp"
 #include "loaders/logs/sql_queries.hpp"
 #include "loaders/schema_load.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
 #include <iomanip>
-#include <mutex>
 #include <thread>
 
 namespace pgadvise::loaders {
@@ -71,164 +69,6 @@ private:
   std::chrono::steady_clock::time_point m_last = m_start;
 };
 
-// Parses blocks on worker threads and hands results to the fold in order.
-struct BlockFormat {
-  LogFormat format = LogFormat::stderr_text;
-  Envelope envelope = Envelope::none;
-  bool header = false; // unwrapped lines start with the envelope's time and pid
-};
-
-void read_parallel(LogInput& input, const BlockFormat& block_format, const LogPrefix& prefix,
-                   ShapeRegistry& registry, LogFold& fold, unsigned threads, Progress& progress) {
-  const LogFormat format = block_format.format;
-  const bool ranged = input.ranged();
-  struct Slot {
-    std::string data;
-    std::size_t index = 0; // ranged input: the block to read
-    LogInput::Range range;
-    BlockResult result;
-    bool claimed = false;
-    bool done = false;
-  };
-  std::mutex mutex;
-  std::condition_variable work_ready;
-  std::condition_variable work_done;
-  std::deque<std::unique_ptr<Slot>> queue;
-  bool stop = false;
-
-  auto worker = [&]() {
-    EventBuilder builder(registry);
-    std::string unwrapped;
-    while (true) {
-      Slot* slot = nullptr;
-      {
-        std::unique_lock lock(mutex);
-        work_ready.wait(lock, [&]() {
-          return stop || std::any_of(queue.begin(), queue.end(), [](const auto& s) { return !s->claimed; });
-        });
-        const auto it = std::find_if(queue.begin(), queue.end(), [](const auto& s) { return !s->claimed; });
-        if (it == queue.end()) {
-          return; // stopping and nothing left
-        }
-        slot = it->get();
-        slot->claimed = true;
-      }
-      std::string_view text = slot->data;
-      if (ranged) {
-        slot->range = input.read_range(slot->index, slot->data);
-        text = std::string_view(slot->data).substr(slot->range.skip, slot->range.end - slot->range.skip);
-      }
-      if (block_format.envelope != Envelope::none) {
-        // The block's events point into its text: the unwrapped text becomes the block.
-        unwrapped.clear();
-        unwrap_block(text, block_format.envelope, block_format.header, unwrapped);
-        slot->data.swap(unwrapped);
-        text = slot->data;
-      }
-      // Room for the block's events at once: a vector grown by doubling
-      // touches every smaller buffer it leaves behind, and each fresh page
-      // costs a fault (only the pages used are ever touched, so room to
-      // spare is free).
-      if (std::vector<LogEvent>& events = slot->result.events; events.capacity() < text.size() / 32) {
-        events.reserve(text.size() / 32 + text.size() / 128); // blocks differ a little in size
-      }
-      switch (format) {
-      case LogFormat::stderr_text: parse_stderr_block(text, prefix, builder, slot->result); break;
-      case LogFormat::csvlog: parse_csv_block(text, builder, slot->result); break;
-      case LogFormat::jsonlog: parse_json_block(text, builder, slot->result); break;
-      }
-      {
-        const std::lock_guard lock(mutex);
-        slot->done = true;
-      }
-      work_done.notify_all();
-    }
-  };
-
-  std::vector<std::thread> workers;
-  workers.reserve(threads);
-  for (unsigned i = 0; i < threads; ++i) {
-    workers.emplace_back(worker);
-  }
-  const std::size_t max_in_flight = static_cast<std::size_t>(threads) * 2 + 1;
-  // Slots are recycled whole: their block buffer and event vector keep their
-  // capacity, so steady-state reading allocates nothing per block.
-  std::vector<std::unique_ptr<Slot>> spare;
-  bool eof = false;
-  bool shrunk = false; // ranged input: the file shrank; later blocks are not folded
-  std::size_t next_index = 0;
-  const std::size_t ranges = ranged ? input.range_count() : 0;
-  while (true) {
-    while (!eof) {
-      {
-        const std::lock_guard lock(mutex);
-        if (queue.size() >= max_in_flight) {
-          break;
-        }
-      }
-      std::unique_ptr<Slot> slot;
-      if (spare.empty()) {
-        slot = std::make_unique<Slot>();
-      } else {
-        slot = std::move(spare.back());
-        spare.pop_back();
-      }
-      if (ranged) {
-        if (next_index == ranges) {
-          eof = true;
-          break;
-        }
-        slot->index = next_index++;
-      } else if (!input.next(slot->data)) {
-        eof = true;
-        break;
-      }
-      {
-        const std::lock_guard lock(mutex);
-        queue.push_back(std::move(slot));
-      }
-      work_ready.notify_one();
-    }
-    std::unique_ptr<Slot> front;
-    {
-      std::unique_lock lock(mutex);
-      if (queue.empty()) {
-        break;
-      }
-      work_done.wait(lock, [&]() { return queue.front()->done; });
-      front = std::move(queue.front());
-      queue.pop_front();
-    }
-    if (!shrunk) {
-      fold.consume(front->result);
-      if (ranged) {
-        input.count_range(front->range, front->range.end - front->range.skip);
-        shrunk = front->range.shrunk;
-        eof = eof || shrunk;
-      }
-    }
-    BlockResult& used = front->result;
-    used.events.clear();
-    used.warnings.clear();
-    used.arena.clear();
-    used.lines = 0;
-    used.records = 0;
-    used.unrecognized = 0;
-    front->claimed = false;
-    front->done = false;
-    spare.push_back(std::move(front));
-    progress.update(input.bytes_read(), fold.statements());
-  }
-  {
-    const std::lock_guard lock(mutex);
-    stop = true;
-  }
-  work_ready.notify_all();
-  for (std::thread& t : workers) {
-    t.join();
-  }
-}
-
 void warn_no_statements(LogFold& fold, std::string_view kind, const std::string& assumed,
                         const std::vector<std::string>& lines) {
   fold.warn(
@@ -277,97 +117,103 @@ PoolerCounts read_pgbouncer(LogInput& input) {
   return pooler;
 }
 
-void read_one(const std::string& path, const LogReadOptions& options, const std::optional<LogPrefix>& given,
-              ShapeRegistry& registry, LogFold& fold, model::Workload& workload,
-              std::vector<std::string>& notes) {
-  const std::string display = input_display_name(path);
-  fold.begin_file(display);
-  auto opened = LogInput::open(path);
-  if (!opened) {
-    fold.warn(0, model::ReaderWarning::Kind::unreadable, opened.error().message);
-    fold.end_file();
-    return;
-  }
-  LogInput& input = **opened;
-  const std::string head(input.peek(std::size_t{64} * 1024));
+// What a file holds, and the envelope (syslog, Heroku) around its lines.
+InputKind kind_of(const std::string& path, const std::string& head, bool queries_only, Envelope& envelope) {
   InputKind kind = detect_input_kind(path, head);
-  Envelope envelope = Envelope::none;
-  if (options.queries_only && kind != InputKind::sql) {
-    kind = kind == InputKind::drizzle || head.find("Query: ") != std::string::npos ? InputKind::drizzle
+  envelope = Envelope::none;
+  if (queries_only && kind != InputKind::sql) {
+    return kind == InputKind::drizzle || head.find("Query: ") != std::string::npos ? InputKind::drizzle
                                                                                    : InputKind::sql;
-  } else if (kind == InputKind::stderr_text || kind == InputKind::jsonlog) {
+  }
+  if (kind == InputKind::stderr_text || kind == InputKind::jsonlog) {
     envelope = detect_envelope(head);
     if (envelope != Envelope::none) {
       kind = envelope_carries_jsonlog(envelope) ? InputKind::jsonlog : InputKind::stderr_text;
     }
   }
-  const std::uint64_t statements_before = fold.statements();
-  const std::uint64_t sessions_before = workload.connections.sessions_seen;
-  std::string assumed;
-  PoolerCounts pooler;
-  Progress progress(options.progress, display);
+  return kind;
+}
 
-  if (kind == InputKind::sql || kind == InputKind::drizzle) {
-    std::string all;
-    std::string block;
-    while (input.next(block)) {
-      all += block;
-    }
-    fold.set_grouping(kind != InputKind::sql);
-    if (kind == InputKind::sql) {
-      read_sql_workload_text(all, registry, fold);
-    } else {
-      read_drizzle_log_text(all, registry, fold);
-    }
-    fold.set_grouping(true);
-  } else if (kind == InputKind::pgbouncer) {
-    pooler = read_pgbouncer(input);
-  } else {
-    BlockFormat block_format;
-    block_format.envelope = envelope;
-    block_format.header = envelope_has_header(envelope);
-    LogPrefix prefix = LogPrefix::generic();
-    if (kind == InputKind::csvlog) {
-      block_format.format = LogFormat::csvlog;
-    } else if (kind == InputKind::jsonlog) {
-      block_format.format = LogFormat::jsonlog;
-    } else {
-      std::string inner = head;
-      if (envelope != Envelope::none) {
-        inner.clear();
-        unwrap_block(std::string_view(head).substr(0, head.rfind('\n') + 1), envelope, false, inner);
-      }
-      PrefixDetection detection;
-      if (given) {
-        detection.prefix = *given;
-        detection.recognized = true;
-      } else {
-        detection = detect_prefix(inner);
-      }
-      prefix = detection.prefix;
-      if (block_format.header) {
-        // The envelope's time and pid come first; the server's own prefix after them.
-        prefix = detection.recognized ? *LogPrefix::compile("%m [%p] " + detection.prefix.pattern())
-                                      : LogPrefix::generic();
-      }
-      assumed = detection.prefix.pattern();
-      if (!detection.recognized && detection.sampled > 0) {
-        fold.warn(1, model::ReaderWarning::Kind::prefix,
-                  "log_line_prefix not recognized (tried " + std::to_string(common_prefixes().size()) +
-                      " common ones; best matched " + std::to_string(detection.matched) + " of " +
-                      std::to_string(detection.sampled) + " lines); assumed: " + prefix.pattern() +
-                      "; first lines:" + quote_lines(detection.first_lines) +
-                      "\n  pass the server's setting with --log-line-prefix");
-      }
-    }
-    // Envelope lines are one record a line: blocks may end at any newline.
-    input.set_format(envelope != Envelope::none ? LogFormat::jsonlog : block_format.format);
-    input.set_block_bytes(options.block_bytes);
-    const unsigned threads = options.threads != 0
-                                 ? options.threads
-                                 : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
-    read_parallel(input, block_format, prefix, registry, fold, threads, progress);
+// Drizzle logger output or plain SQL: read whole, in the fold's thread.
+void read_queries(LogInput& input, InputKind kind, ShapeRegistry& registry, LogFold& fold) {
+  std::string all;
+  std::string block;
+  while (input.next(block)) {
+    all += block;
   }
+  fold.set_grouping(kind != InputKind::sql);
+  if (kind == InputKind::sql) {
+    read_sql_workload_text(all, registry, fold);
+  } else {
+    read_drizzle_log_text(all, registry, fold);
+  }
+  fold.set_grouping(true);
+}
+
+// A stderr log's prefix: the one given, else the one detected in the head
+// (warning when none is recognized); after the envelope's own time and pid
+// when it has them. `assumed` is set to the server's prefix.
+LogPrefix stderr_prefix(const std::string& head, const BlockFormat& block_format,
+                        const std::optional<LogPrefix>& given, LogFold& fold, std::string& assumed) {
+  std::string inner = head;
+  if (block_format.envelope != Envelope::none) {
+    inner.clear();
+    unwrap_block(std::string_view(head).substr(0, head.rfind('\n') + 1), block_format.envelope, false, inner);
+  }
+  PrefixDetection detection;
+  if (given) {
+    detection.prefix = *given;
+    detection.recognized = true;
+  } else {
+    detection = detect_prefix(inner);
+  }
+  LogPrefix prefix = detection.prefix;
+  if (block_format.header) {
+    // The envelope's time and pid come first; the server's own prefix after them.
+    prefix = detection.recognized ? *LogPrefix::compile("%m [%p] " + detection.prefix.pattern())
+                                  : LogPrefix::generic();
+  }
+  assumed = detection.prefix.pattern();
+  if (!detection.recognized && detection.sampled > 0) {
+    fold.warn(1, model::ReaderWarning::Kind::prefix,
+              "log_line_prefix not recognized (tried " + std::to_string(common_prefixes().size()) +
+                  " common ones; best matched " + std::to_string(detection.matched) + " of " +
+                  std::to_string(detection.sampled) + " lines); assumed: " + prefix.pattern() +
+                  "; first lines:" + quote_lines(detection.first_lines) +
+                  "\n  pass the server's setting with --log-line-prefix");
+  }
+  return prefix;
+}
+
+// A server log (stderr, csvlog, jsonlog; in an envelope or not), in
+// parallel blocks.
+void read_server_log(LogInput& input, InputKind kind, Envelope envelope, const std::string& head,
+                     const LogReadOptions& options, const std::optional<LogPrefix>& given,
+                     ShapeRegistry& registry, LogFold& fold, Progress& progress, std::string& assumed) {
+  BlockFormat block_format;
+  block_format.envelope = envelope;
+  block_format.header = envelope_has_header(envelope);
+  LogPrefix prefix = LogPrefix::generic();
+  if (kind == InputKind::csvlog) {
+    block_format.format = LogFormat::csvlog;
+  } else if (kind == InputKind::jsonlog) {
+    block_format.format = LogFormat::jsonlog;
+  } else {
+    prefix = stderr_prefix(head, block_format, given, fold, assumed);
+  }
+  // Envelope lines are one record a line: blocks may end at any newline.
+  input.set_format(envelope != Envelope::none ? LogFormat::jsonlog : block_format.format);
+  input.set_block_bytes(options.block_bytes);
+  const unsigned threads = options.threads != 0
+                               ? options.threads
+                               : std::max(1U, std::min(8U, std::thread::hardware_concurrency()));
+  ParallelBlocks blocks(input, block_format, prefix, registry);
+  blocks.run(fold, threads, [&]() { progress.update(input.bytes_read(), fold.statements()); });
+}
+
+// What went wrong with the input itself: a read error, a missing last
+// newline, records cut at the size limit.
+void warn_input_problems(const LogInput& input, LogFold& fold, const model::Workload& workload) {
   if (input.read_error()) {
     fold.warn(static_cast<int>(workload.lines), model::ReaderWarning::Kind::truncated,
               "read error (corrupt or truncated " +
@@ -385,13 +231,11 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
               std::to_string(input.records_cut()) + " record(s) longer than " +
                   std::to_string(LogInput::k_max_record_bytes >> 20U) + " MiB were cut");
   }
-  const std::uint64_t statements = fold.statements() - statements_before;
-  if (kind != InputKind::pgbouncer && statements == 0 &&
-      workload.connections.sessions_seen == sessions_before) {
-    warn_no_statements(fold, input_kind_name(kind), assumed, head_lines(head, 3));
-  }
-  fold.end_file();
-  workload.bytes += input.bytes_read();
+}
+
+// "stderr in syslog (log_line_prefix '...'), gzip": the source's description.
+std::string describe_input(InputKind kind, Envelope envelope, const std::string& assumed,
+                           const LogInput& input, const PoolerCounts& pooler) {
   std::string description(input_kind_name(kind));
   if (envelope != Envelope::none) {
     description += " in " + std::string(envelope_name(envelope));
@@ -406,6 +250,45 @@ void read_one(const std::string& path, const LogReadOptions& options, const std:
     description += " (" + std::to_string(pooler.client_logins) + " client logins, " +
                    std::to_string(pooler.server_connections) + " server connections)";
   }
+  return description;
+}
+
+void read_one(const std::string& path, const LogReadOptions& options, const std::optional<LogPrefix>& given,
+              ShapeRegistry& registry, LogFold& fold, model::Workload& workload,
+              std::vector<std::string>& notes) {
+  const std::string display = input_display_name(path);
+  fold.begin_file(display);
+  auto opened = LogInput::open(path);
+  if (!opened) {
+    fold.warn(0, model::ReaderWarning::Kind::unreadable, opened.error().message);
+    fold.end_file();
+    return;
+  }
+  LogInput& input = **opened;
+  const std::string head(input.peek(std::size_t{64} * 1024));
+  Envelope envelope = Envelope::none;
+  const InputKind kind = kind_of(path, head, options.queries_only, envelope);
+  const std::uint64_t statements_before = fold.statements();
+  const std::uint64_t sessions_before = workload.connections.sessions_seen;
+  std::string assumed;
+  PoolerCounts pooler;
+  Progress progress(options.progress, display);
+  if (kind == InputKind::sql || kind == InputKind::drizzle) {
+    read_queries(input, kind, registry, fold);
+  } else if (kind == InputKind::pgbouncer) {
+    pooler = read_pgbouncer(input);
+  } else {
+    read_server_log(input, kind, envelope, head, options, given, registry, fold, progress, assumed);
+  }
+  warn_input_problems(input, fold, workload);
+  const std::uint64_t statements = fold.statements() - statements_before;
+  if (kind != InputKind::pgbouncer && statements == 0 &&
+      workload.connections.sessions_seen == sessions_before) {
+    warn_no_statements(fold, input_kind_name(kind), assumed, head_lines(head, 3));
+  }
+  fold.end_file();
+  workload.bytes += input.bytes_read();
+  const std::string description = describe_input(kind, envelope, assumed, input, pooler);
   workload.sources.push_back({description, display, input_source_kind(kind)});
   notes.push_back("read " + display + ": " + description + ", " + std::to_string(statements) + " statements");
 }
