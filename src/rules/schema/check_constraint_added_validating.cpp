@@ -42,39 +42,40 @@ private:
   // A finding about the constraint `locked` adds, told at `at` (the ADD,
   // or the VALIDATE that scans under its lock).
   static core::Finding constraint_finding(const engine::RuleContext& context, const LockedStep& locked,
-                                          const model::MigrationStep& at, const std::string& message) {
+                                          const model::MigrationStep& at, LockAdvice advice) {
     LockedStep at_step = locked;
     at_step.step = &at;
-    core::Finding finding = lock_finding(k_id, context, at_step, message);
-    finding.object.constraint = locked.step->object;
-    return finding;
+    advice.constraint = locked.step->object;
+    return lock_finding(k_id, context, at_step, std::move(advice));
   }
 
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::CheckConstraint& check) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    core::Finding finding =
-        constraint_finding(context, locked, step,
-                           "CHECK constraint " + step.object + " is added to existing table " + name +
-                               " without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock, so "
-                               "reads and writes wait");
-    finding.help =
-        "ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE on " + name +
-        " and reads the whole table to check the existing rows before it lets go. Add it NOT VALID (new and "
-        "updated rows are checked at once; a brief lock), then VALIDATE CONSTRAINT in a later migration: "
-        "the validating scan runs under SHARE UPDATE EXCLUSIVE, so reads and writes go on.";
     const std::string constraint = core::quote_ident(step.object);
-    set_lock_fix(finding,
-                 "-- this migration:\nALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " CHECK (" +
-                     (check.expression.empty() ? std::string("...") : check.expression) +
-                     ") NOT VALID;\n-- the next migration, in a later deploy:\nALTER TABLE " + name +
-                     " VALIDATE CONSTRAINT " + constraint + ";",
-                 "VALIDATE fails if an old row breaks the check: fix those rows first. Keep it out of the "
-                 "migration that adds the constraint: migrations pending together run in one transaction "
-                 "(drizzle-kit migrate), where it would scan under the ADD's lock.",
-                 step.object);
-    return finding;
+    return constraint_finding(
+        context, locked, step,
+        {
+            .message = "CHECK constraint " + step.object + " is added to existing table " + name +
+                       " without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock, so reads "
+                       "and writes wait",
+            .help =
+                "ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE on " + name +
+                " and reads the whole table to check the existing rows before it lets go. Add it NOT VALID "
+                "(new and updated rows are checked at once; a brief lock), then VALIDATE CONSTRAINT in a "
+                "later migration: the validating scan runs under SHARE UPDATE EXCLUSIVE, so reads and "
+                "writes go on.",
+            .ddl = "-- this migration:\nALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " CHECK (" +
+                   (check.expression.empty() ? std::string("...") : check.expression) +
+                   ") NOT VALID;\n-- the next migration, in a later deploy:\nALTER TABLE " + name +
+                   " VALIDATE CONSTRAINT " + constraint + ";",
+            .safety_note =
+                "VALIDATE fails if an old row breaks the check: fix those rows first. Keep it out of "
+                "the migration that adds the constraint: migrations pending together run in one "
+                "transaction (drizzle-kit migrate), where it would scan under the ADD's lock.",
+            .key = step.object,
+        });
   }
 
   // NOT VALID, then VALIDATE in the same file: one transaction, so the scan
@@ -82,23 +83,25 @@ private:
   static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
                                          const model::MigrationStep& validate) {
     const std::string name = core::qualified_name(locked.step->schema, locked.step->table);
-    core::Finding finding = constraint_finding(
+    return constraint_finding(
         context, locked, validate,
-        "CHECK constraint " + locked.step->object +
-            " is added NOT VALID and validated in the same migration: " + "the scan of existing table " +
-            name + " still runs under the ADD's ACCESS EXCLUSIVE lock");
-    finding.help =
-        "One migration file is one transaction (and drizzle-kit migrate runs all pending ones in a "
-        "single transaction): the ACCESS EXCLUSIVE lock of ADD ... NOT VALID is held until it "
-        "commits, so a VALIDATE in the same file scans " +
-        name + " under it. Move the VALIDATE to a migration of a later deploy.";
-    set_lock_fix(
-        finding,
-        "-- keep the ADD ... NOT VALID here; move this to a migration of a later deploy:\nALTER TABLE " +
-            name + " VALIDATE CONSTRAINT " + core::quote_ident(locked.step->object) + ";",
-        "Create that migration with drizzle-kit generate --custom after this one is deployed.",
-        locked.step->object + "/validated-at-once");
-    return finding;
+        {
+            .message =
+                "CHECK constraint " + locked.step->object +
+                " is added NOT VALID and validated in the same migration: the scan of existing table " +
+                name + " still runs under the ADD's ACCESS EXCLUSIVE lock",
+            .help =
+                "One migration file is one transaction (and drizzle-kit migrate runs all pending ones in a "
+                "single transaction): the ACCESS EXCLUSIVE lock of ADD ... NOT VALID is held until it "
+                "commits, so a VALIDATE in the same file scans " +
+                name + " under it. Move the VALIDATE to a migration of a later deploy.",
+            .ddl = "-- keep the ADD ... NOT VALID here; move this to a migration of a later deploy:\nALTER "
+                   "TABLE " +
+                   name + " VALIDATE CONSTRAINT " + core::quote_ident(locked.step->object) + ";",
+            .safety_note =
+                "Create that migration with drizzle-kit generate --custom after this one is deployed.",
+            .key = locked.step->object + "/validated-at-once",
+        });
   }
 };
 

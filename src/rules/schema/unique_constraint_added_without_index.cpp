@@ -47,60 +47,50 @@ private:
 
   // A finding about the key's constraint, on its columns.
   static core::Finding key_finding(const engine::RuleContext& context, const LockedStep& locked,
-                                   const model::Index& index, const std::string& message) {
-    core::Finding finding = lock_finding(k_id, context, locked, message);
-    finding.object.columns = index.leading_columns();
-    finding.object.constraint = locked.step->object;
-    return finding;
+                                   const model::Index& index, LockAdvice advice) {
+    advice.columns = index.leading_columns();
+    advice.constraint = locked.step->object;
+    return lock_finding(k_id, context, locked, std::move(advice));
   }
 
   static core::Finding builds_index(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::Index& index) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    core::Finding finding = key_finding(
-        context, locked, index,
-        "ADD CONSTRAINT " + step.object + " " + kind_words(index) + " builds its index on existing table " +
-            name + " under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole build");
-    finding.help =
-        "ALTER TABLE ... ADD " + kind_words(index) + " takes ACCESS EXCLUSIVE on " + name +
-        " and builds the unique index while holding it. Build the index first with CREATE UNIQUE INDEX "
-        "CONCURRENTLY (writes go on; it cannot run in a transaction, so not inside drizzle-kit migrate), "
-        "then "
-        "turn it into the constraint with ADD CONSTRAINT ... USING INDEX, a catalog change.";
     const std::string constraint = core::quote_ident(step.object);
     const std::string create = "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS " + constraint + " ON " +
                                name + " (" + column_list(index) + ");";
-    std::string adopt = "ALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " " + kind_words(index) +
-                        " USING INDEX " + constraint + ";";
-    set_lock_fix(finding,
-                 concurrently_fix(step, create, "") +
-                     (step.transaction.empty() ? "\n" : "\n-- in the migration:\n") + adopt,
-                 std::string(index.kind == model::IndexKind::primary_key
-                                 ? "A primary key also needs its columns NOT NULL: make them so first "
-                                   "(not-null-added-validating shows how without a scan), or ADD PRIMARY KEY "
-                                   "USING INDEX scans for nulls under the lock. "
-                                 : "") +
-                     "A CONCURRENTLY build that fails (a duplicate) leaves an INVALID index: drop it, fix "
-                     "the duplicates, build again.",
-                 step.object);
-    return finding;
+    const std::string adopt = "ALTER TABLE " + name + " ADD CONSTRAINT " + constraint + " " +
+                              kind_words(index) + " USING INDEX " + constraint + ";";
+    return key_finding(
+        context, locked, index,
+        {
+            .message = "ADD CONSTRAINT " + step.object + " " + kind_words(index) +
+                       " builds its index on existing table " + name +
+                       " under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole build",
+            .help = "ALTER TABLE ... ADD " + kind_words(index) + " takes ACCESS EXCLUSIVE on " + name +
+                    " and builds the unique index while holding it. Build the index first with CREATE UNIQUE "
+                    "INDEX CONCURRENTLY (writes go on; it cannot run in a transaction, so not inside "
+                    "drizzle-kit migrate), then turn it into the constraint with ADD CONSTRAINT ... USING "
+                    "INDEX, a catalog change.",
+            .ddl = concurrently_fix(step, create, "") +
+                   (step.transaction.empty() ? "\n" : "\n-- in the migration:\n") + adopt,
+            .safety_note =
+                std::string(index.kind == model::IndexKind::primary_key
+                                ? "A primary key also needs its columns NOT NULL: make them so "
+                                  "first (not-null-added-validating shows how without a scan), or "
+                                  "ADD PRIMARY KEY USING INDEX scans for nulls under the lock. "
+                                : "") +
+                "A CONCURRENTLY build that fails (a duplicate) leaves an INVALID index: drop it, fix "
+                "the duplicates, build again.",
+            .key = step.object,
+        });
   }
 
   static core::Finding nullable_key(const engine::RuleContext& context, const LockedStep& locked,
                                     const model::Index& index) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    core::Finding finding = key_finding(
-        context, locked, index,
-        "ADD CONSTRAINT " + step.object + " PRIMARY KEY " + step.detail + " on existing table " + name +
-            " makes nullable columns NOT NULL: every row is read under an ACCESS EXCLUSIVE lock");
-    finding.help =
-        "A primary key needs NOT NULL columns; ADD PRIMARY KEY USING INDEX on nullable ones sets them "
-        "NOT NULL, which scans " +
-        name +
-        " under its ACCESS EXCLUSIVE lock. Make each column NOT NULL first through a validated "
-        "CHECK (col IS NOT NULL), which lets SET NOT NULL skip the scan.";
     std::string ddl;
     for (const std::string& column : index.leading_columns()) {
       const std::string check = core::quote_ident(step.table + "_" + column + "_not_null");
@@ -114,10 +104,21 @@ private:
              " ALTER COLUMN " + core::quote_ident(column) + " SET NOT NULL;\n";
     }
     ddl += step.statement;
-    set_lock_fix(finding, std::move(ddl),
-                 "The VALIDATE fails if a row holds a null: backfill those rows first.",
-                 step.object + "/not-null");
-    return finding;
+    return key_finding(
+        context, locked, index,
+        {
+            .message = "ADD CONSTRAINT " + step.object + " PRIMARY KEY " + step.detail +
+                       " on existing table " + name +
+                       " makes nullable columns NOT NULL: every row is read under an ACCESS EXCLUSIVE lock",
+            .help = "A primary key needs NOT NULL columns; ADD PRIMARY KEY USING INDEX on nullable ones sets "
+                    "them NOT NULL, which scans " +
+                    name +
+                    " under its ACCESS EXCLUSIVE lock. Make each column NOT NULL first through a validated "
+                    "CHECK (col IS NOT NULL), which lets SET NOT NULL skip the scan.",
+            .ddl = std::move(ddl),
+            .safety_note = "The VALIDATE fails if a row holds a null: backfill those rows first.",
+            .key = step.object + "/not-null",
+        });
   }
 };
 

@@ -74,6 +74,16 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
   return lock_finding(rule, context, locked, locked.step->statement, message);
 }
 
+core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
+                           const LockedStep& locked, LockAdvice advice) {
+  core::Finding finding = lock_finding(rule, context, locked, advice.message);
+  finding.object.columns = std::move(advice.columns);
+  finding.object.constraint = std::move(advice.constraint);
+  finding.help = std::move(advice.help);
+  set_lock_fix(finding, std::move(advice.ddl), std::move(advice.safety_note), advice.key);
+  return finding;
+}
+
 std::string concurrently_fix(const model::MigrationStep& step, const std::string& concurrent,
                              const std::string& in_migration) {
   if (step.transaction.empty()) {

@@ -54,6 +54,23 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, const std::string& message);
 
+// A lock finding in the rule's own words: lock_finding's message, what it
+// is about besides the table, its help, and set_lock_fix's fix, note and key.
+struct LockAdvice {
+  std::string message = {};
+  std::vector<std::string> columns = {};
+  std::string constraint = {};
+  std::string help = {};
+  std::string ddl = {};
+  std::string safety_note = {};
+  std::string key = {};
+};
+
+// lock_finding with the step's own statement as the evidence, its object,
+// help and set_lock_fix from `advice`: the whole finding.
+core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
+                           const LockedStep& locked, LockAdvice advice);
+
 // The end of a lock finding: its SQL fix (what to run instead, and how)
 // and its fingerprint, told apart from the table's other steps by `key`.
 void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_note, std::string_view key);
