@@ -111,6 +111,144 @@ std::optional<std::int64_t> parse_integer(std::string_view digits) {
   return value;
 }
 
+// Where a comment at `i` ends (`--` to its newline, `/* */` past its
+// close); `i` itself when none starts there.
+std::size_t comment_end(const unsigned char* s, std::size_t n, std::size_t i) {
+  if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') {
+    while (i < n && s[i] != '\n') {
+      ++i;
+    }
+    return i;
+  }
+  if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+    i += 2;
+    while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) {
+      ++i;
+    }
+    return std::min(n, i + 2);
+  }
+  return i;
+}
+
+// Past the end of the '...' string at `i`: E'..' strings (`escapes`) allow
+// backslash escapes; '' doubles a quote in both.
+std::size_t string_end(const unsigned char* s, std::size_t n, std::size_t i, bool escapes, bool& non_ascii) {
+  ++i;
+  while (i < n) {
+    if (escapes && s[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (s[i] == '\'') {
+      if (i + 1 < n && s[i + 1] == '\'') {
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    if (s[i] >= 0x80) {
+      non_ascii = true;
+    }
+    ++i;
+  }
+  return std::min(n, i + 1);
+}
+
+// Past the end of the "..." identifier at `i`.
+std::size_t quoted_identifier_end(const unsigned char* s, std::size_t n, std::size_t i, bool& non_ascii) {
+  ++i;
+  while (i < n && s[i] != '"') {
+    non_ascii = non_ascii || s[i] >= 0x80;
+    ++i;
+  }
+  return std::min(n, i + 1);
+}
+
+// Past the end of the $tag$ ... $tag$ string at `i` (the tag may be empty; an
+// unclosed one runs to the end); `i` itself when no tag starts there.
+std::size_t dollar_quote_end(std::string_view sql, const unsigned char* s, std::size_t i) {
+  const std::size_t n = sql.size();
+  std::size_t j = i + 1;
+  while (j < n && is_ident_char(s[j]) && s[j] != '$') {
+    ++j;
+  }
+  if (j >= n || s[j] != '$') {
+    return i;
+  }
+  const std::string_view tag = sql.substr(i, j - i + 1);
+  const std::size_t close = sql.find(tag, j + 1);
+  return close == std::string_view::npos ? n : close + tag.size();
+}
+
+// Past the end of the number at `i` (digits, '.', '_', an exponent).
+std::size_t number_end(const unsigned char* s, std::size_t n, std::size_t i) {
+  while (i < n && (is_digit(s[i]) || s[i] == '.' || s[i] == '_')) {
+    ++i;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < n && (s[j] == '+' || s[j] == '-')) {
+      ++j;
+    }
+    if (j < n && is_digit(s[j])) {
+      i = j;
+      while (i < n && is_digit(s[i])) {
+        ++i;
+      }
+    }
+  }
+  return i;
+}
+
+enum class TokenKind : std::uint8_t {
+  literal,   // a string or a $$ string: hashed into the literals, '?' in the key
+  number,    // likewise, and LIMIT / OFFSET read its value
+  parameter, // $n: '?' in the key
+  quoted,    // a "quoted identifier", kept
+  word,      // a keyword or identifier, kept
+  other      // one byte of punctuation, kept
+};
+
+struct Token {
+  TokenKind kind = TokenKind::other;
+  std::size_t end = 0;
+};
+
+// The token at `i` (no space or comment starts there): its kind and end.
+Token next_token(std::string_view sql, std::size_t i, bool escapes, bool& non_ascii) {
+  const auto* s = reinterpret_cast<const unsigned char*>(sql.data());
+  const std::size_t n = sql.size();
+  const unsigned char c = s[i];
+  if (c == '\'') {
+    return {TokenKind::literal, string_end(s, n, i, escapes, non_ascii)};
+  }
+  if (c == '"') {
+    return {TokenKind::quoted, quoted_identifier_end(s, n, i, non_ascii)};
+  }
+  if (c == '$' && i + 1 < n && is_digit(s[i + 1])) {
+    std::size_t end = i + 1;
+    while (end < n && is_digit(s[end])) {
+      ++end;
+    }
+    return {TokenKind::parameter, end};
+  }
+  if (const std::size_t end = c == '$' ? dollar_quote_end(sql, s, i) : i; end != i) {
+    return {TokenKind::literal, end};
+  }
+  if (is_digit(c) || (c == '.' && i + 1 < n && is_digit(s[i + 1]))) {
+    return {TokenKind::number, number_end(s, n, i)};
+  }
+  if (is_ident_char(c)) {
+    std::size_t end = i;
+    while (end < n && is_ident_char(s[end])) {
+      non_ascii = non_ascii || s[end] >= 0x80;
+      ++end;
+    }
+    return {TokenKind::word, end};
+  }
+  return {TokenKind::other, i + 1};
+}
+
 } // namespace
 
 std::uint64_t fast_hash(std::string_view data, std::uint64_t seed) {
@@ -145,16 +283,6 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
   bool wrote = false;
   std::string_view last_word;
   std::uint64_t literals = 0x6a09e667f3bcc908ULL;
-  auto literal = [&](std::size_t start, std::size_t end) {
-    literals = fast_hash(sql.substr(start, end - start), literals);
-  };
-  auto token_start = [&]() {
-    if (pending_space && wrote) {
-      writer.put(' ');
-    }
-    pending_space = false;
-    wrote = true;
-  };
   while (i < n) {
     const unsigned char c = s[i];
     if (c >= 0x80) {
@@ -170,133 +298,54 @@ ShapeKey shape_key(std::string_view sql, std::string* stripped) {
       ++i;
       continue;
     }
-    if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-      while (i < n && s[i] != '\n') {
-        ++i;
-      }
+    if (const std::size_t end = comment_end(s, n, i); end != i) {
+      i = end;
       pending_space = true;
       continue;
     }
-    if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-      i += 2;
-      while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/')) {
-        ++i;
-      }
-      i = std::min(n, i + 2);
-      pending_space = true;
-      continue;
+    if (pending_space && wrote) {
+      writer.put(' ');
     }
-    token_start();
-    if (c == '\'') {
-      // E'..' strings allow backslash escapes; '' doubles a quote in both.
-      const bool escapes = !last_word.empty() && last_word.data() + last_word.size() == sql.data() + i &&
-                           word_is(last_word, "e");
-      const std::size_t start = i;
-      ++i;
-      while (i < n) {
-        if (escapes && s[i] == '\\') {
-          i += 2;
-          continue;
-        }
-        if (s[i] == '\'') {
-          if (i + 1 < n && s[i + 1] == '\'') {
-            i += 2;
-            continue;
-          }
-          break;
-        }
-        if (s[i] >= 0x80) {
-          out.non_ascii = true;
-        }
-        ++i;
+    pending_space = false;
+    wrote = true;
+    // E'..' strings allow backslash escapes.
+    const bool escapes = c == '\'' && !last_word.empty() &&
+                         last_word.data() + last_word.size() == sql.data() + i && word_is(last_word, "e");
+    const Token token = next_token(sql, i, escapes, out.non_ascii);
+    const std::string_view text = sql.substr(i, token.end - i);
+    i = token.end;
+    switch (token.kind) {
+    case TokenKind::number:
+      if (!last_word.empty() && word_is(last_word, "limit")) {
+        out.limit = parse_integer(text);
+      } else if (!last_word.empty() && word_is(last_word, "offset")) {
+        out.offset = parse_integer(text);
       }
-      i = std::min(n, i + 1);
-      literal(start, i);
+      [[fallthrough]];
+    case TokenKind::literal:
+      literals = fast_hash(text, literals);
       writer.put('?');
       last_word = {};
-      continue;
-    }
-    if (c == '"') {
-      const std::size_t start = i++;
-      while (i < n && s[i] != '"') {
-        out.non_ascii = out.non_ascii || s[i] >= 0x80;
-        ++i;
-      }
-      i = std::min(n, i + 1);
-      writer.put(sql.substr(start, i - start));
-      last_word = {};
-      continue;
-    }
-    if (c == '$' && i + 1 < n && is_digit(s[i + 1])) {
-      i += 1;
-      while (i < n && is_digit(s[i])) {
-        ++i;
-      }
+      break;
+    case TokenKind::parameter:
       writer.put('?');
       last_word = {};
-      continue;
-    }
-    if (c == '$') {
-      // $tag$ ... $tag$ (tag may be empty)
-      std::size_t j = i + 1;
-      while (j < n && is_ident_char(s[j]) && s[j] != '$') {
-        ++j;
-      }
-      if (j < n && s[j] == '$') {
-        const std::string_view tag = sql.substr(i, j - i + 1);
-        const std::size_t close = sql.find(tag, j + 1);
-        const std::size_t start = i;
-        i = close == std::string_view::npos ? n : close + tag.size();
-        literal(start, i);
-        writer.put('?');
+      break;
+    case TokenKind::quoted:
+      writer.put(text);
+      last_word = {};
+      break;
+    case TokenKind::word:
+      last_word = text;
+      writer.put(text);
+      break;
+    case TokenKind::other:
+      writer.put(static_cast<char>(c));
+      if (c != '(') {
         last_word = {};
-        continue;
       }
+      break;
     }
-    if (is_digit(c) || (c == '.' && i + 1 < n && is_digit(s[i + 1]))) {
-      const std::size_t start = i;
-      while (i < n && (is_digit(s[i]) || s[i] == '.' || s[i] == '_')) {
-        ++i;
-      }
-      if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        std::size_t j = i + 1;
-        if (j < n && (s[j] == '+' || s[j] == '-')) {
-          ++j;
-        }
-        if (j < n && is_digit(s[j])) {
-          i = j;
-          while (i < n && is_digit(s[i])) {
-            ++i;
-          }
-        }
-      }
-      if (!last_word.empty()) {
-        if (word_is(last_word, "limit")) {
-          out.limit = parse_integer(sql.substr(start, i - start));
-        } else if (word_is(last_word, "offset")) {
-          out.offset = parse_integer(sql.substr(start, i - start));
-        }
-      }
-      literal(start, i);
-      writer.put('?');
-      last_word = {};
-      continue;
-    }
-    if (is_ident_char(c)) {
-      const std::size_t start = i;
-      while (i < n && is_ident_char(s[i])) {
-        out.non_ascii = out.non_ascii || s[i] >= 0x80;
-        ++i;
-      }
-      last_word = sql.substr(start, i - start);
-      writer.put(last_word);
-      continue;
-    }
-    writer.put(static_cast<char>(c));
-    if (c != '(') {
-      last_word = {};
-    }
-    ++i;
   }
   out.key = writer.finish();
   out.literals = literals;
