@@ -220,10 +220,14 @@ bool serves(const IndexCandidate& by, const IndexCandidate& served) {
                     by.columns.begin() + static_cast<std::ptrdiff_t>(equality));
 }
 
-std::vector<model::IndexProposal> propose_indexes(const model::Workload& workload,
-                                                  const model::Catalog& catalog,
-                                                  const std::vector<model::PlanIssue>& issues,
-                                                  const AdvisorOptions& options) {
+namespace {
+
+// Every query's column candidates (candidates_for_query) not already
+// indexed, each folded into the first longer one that serves it
+// (serves()), with the queries each serves.
+std::vector<std::pair<IndexCandidate, std::vector<std::uint64_t>>>
+folded_candidates(const model::Workload& workload, const model::Catalog& catalog,
+                  const AdvisorOptions& options) {
   std::vector<IndexCandidate> candidates;
   for (const model::QueryStats& query : workload.queries) {
     auto found = candidates_for_query(query, catalog, options);
@@ -249,6 +253,16 @@ std::vector<model::IndexProposal> propose_indexes(const model::Workload& workloa
       host->second.push_back(candidate.fingerprint);
     }
   }
+  return kept;
+}
+
+} // namespace
+
+std::vector<model::IndexProposal> propose_indexes(const model::Workload& workload,
+                                                  const model::Catalog& catalog,
+                                                  const std::vector<model::PlanIssue>& issues,
+                                                  const AdvisorOptions& options) {
+  const auto kept = folded_candidates(workload, catalog, options);
 
   std::vector<model::IndexProposal> out;
   std::set<std::string> names;
