@@ -2,7 +2,7 @@
 # The index-selection benchmark, in one command:
 #   bench/index-selection/run.sh [--out DIR] [--workloads tpch,blog,nplus1-app] [--sf N]
 #                                [--time-limit S] [--exhaustive-seconds S] [--pgbench-seconds S]
-#                                [--no-leave-one-out] [--docs]
+#                                [--no-leave-one-out] [--loo-rounds N] [--docs]
 #
 # For each workload, on a throwaway PostgreSQL 15 with HypoPG
 # (scripts/pg-cluster.sh; every table VACUUMed and ANALYZEd after loading):
@@ -34,9 +34,13 @@
 #      after; blog runs its request mix, nplus1-app replays its log
 #      (replay.py: one pgbench transaction is the whole logged workload once);
 #      and unless --no-leave-one-out, pgadvise's 1x set without each of
-#      its indexes in turn, alternated three times with the full set
-#      (runs of a third of --pgbench-seconds; medians), to show none of
-#      them slows the workload;
+#      its indexes in turn, paired with the full set in --loo-rounds
+#      (default 6) rounds of runs of a third of --pgbench-seconds, the
+#      order alternated round to round; each round's change, their median
+#      and the range of all of them (with 6 rounds, a 97% confidence
+#      interval for the median change by the sign test); first the full
+#      set paired with itself, the noise of the comparison. An index
+#      slows the workload when the whole interval is a gain without it;
 #   4. DIR/results.md (default DIR /tmp/pgadvise-index-bench) from table.py;
 #      --docs also puts it in docs/benchmarks.md between the index-selection
 #      markers.
@@ -55,6 +59,7 @@ time_limit=120
 exhaustive_seconds=600
 pgbench_seconds=30
 leave_one_out=1
+loo_rounds=6
 docs=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -65,8 +70,9 @@ while [[ $# -gt 0 ]]; do
     --exhaustive-seconds) exhaustive_seconds="$2"; shift 2 ;;
     --pgbench-seconds) pgbench_seconds="$2"; shift 2 ;;
     --no-leave-one-out) leave_one_out=0; shift ;;
+    --loo-rounds) loo_rounds="$2"; shift 2 ;;
     --docs) docs=1; shift ;;
-    *) sed -n '2,46p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,50p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 mkdir -p "$out"
@@ -88,6 +94,7 @@ INDEX_BENCH="$(realpath "$INDEX_BENCH")"
 export PGADVISE INDEX_BENCH
 export BENCH_HERE="$here" BENCH_ROOT="$root" BENCH_OUT="$out" BENCH_SF="$sf" BENCH_TIME_LIMIT="$time_limit"
 export BENCH_EXHAUSTIVE="$exhaustive_seconds" BENCH_PGBENCH_SECONDS="$pgbench_seconds" BENCH_LOO="$leave_one_out"
+export BENCH_LOO_ROUNDS="$loo_rounds"
 : >"$out/results.jsonl"
 : >"$out/pgbench.tsv"
 

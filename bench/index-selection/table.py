@@ -6,8 +6,8 @@
 RESULTS.jsonl holds pgadvise_index_bench's lines (one per workload, budget
 and method); PGBENCH.tsv the real runs (workload, set, indexes, size bytes,
 transactions per second, mean latency ms; for a leave-one-out line, the
-medians of three rounds and, seventh, the full set's median of the same
-rounds) that run.sh writes.
+medians of its paired rounds, seventh the full set's median of the same
+rounds and eighth each round's change in percent) that run.sh writes.
 """
 import json
 import sys
@@ -38,7 +38,7 @@ def cost_table(rows):
             if row is None:
                 cells.append("n/a")
                 continue
-            text = f"{row['relative_cost']:.4f} ({row['indexes']}, {size(row['size_bytes'])})"
+            text = f"{row['relative_cost']:.4g} ({row['indexes']}, {size(row['size_bytes'])})"
             if method == "exhaustive" and not row["complete"]:
                 text += " not proven"
             cells.append(text)
@@ -61,8 +61,29 @@ def cost_table(rows):
     return "\n".join(out)
 
 
+def paired_cell(tps, full, changes):
+    """A leave-one-out line's paired comparison: the median of the rounds'
+    changes and their range (with n rounds, a 1 - 2/2^n confidence interval
+    for the median change by the sign test), and what it shows."""
+    if not changes:
+        return f"{full:.1f} (without it {100.0 * (tps / full - 1):+.1f}%)" if full > 0 else ""
+    ordered = sorted(changes)
+    n = len(ordered)
+    median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+    if ordered[-1] < 0:
+        verdict = "slower without it in every round"
+    elif ordered[0] > 0:
+        verdict = "faster without it in every round: it slows the workload"
+    else:
+        verdict = "within the noise"
+    confidence = 100.0 * (1 - 2.0 / 2 ** n)
+    return (f"{full:.1f}; {median:+.1f}% [{ordered[0]:+.1f}%, {ordered[-1]:+.1f}%] over {n} rounds "
+            f"({confidence:.0f}% interval): {verdict}")
+
+
 def pgbench_table(path):
-    out = ["| workload | indexes built | count, size | transactions/s | mean latency | the full 1x set, alternated with it |",
+    out = ["| workload | indexes built | count, size | transactions/s | mean latency | "
+           "the full 1x set paired with it: its transactions/s; the change without it, median [range] |",
            "| --- | --- | --- | --- | --- | --- |"]
     with open(path) as f:
         for line in f:
@@ -72,8 +93,8 @@ def pgbench_table(path):
             workload, label, count, size_bytes, tps, latency = parts[:6]
             paired = ""
             if len(parts) > 6 and float(parts[6]) > 0:
-                full = float(parts[6])
-                paired = f"{full:.1f} (without it {100.0 * (float(tps) / full - 1):+.1f}%)"
+                changes = [float(c) for c in parts[7].split(",") if c] if len(parts) > 7 else []
+                paired = paired_cell(float(tps), float(parts[6]), changes)
             out.append(f"| {workload} | {label} | {count}, {size(float(size_bytes))} | {float(tps):.1f} | "
                        f"{float(latency):.2f} ms | {paired} |")
     return "\n".join(out)

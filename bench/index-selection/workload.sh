@@ -102,12 +102,46 @@ pgbench_tps() {
 $(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$result" | head -n 1)"
 }
 
-# leave_one_out NAME FULL-DDL PGBENCH-ARGS...: the 1x set built for real,
-# then for each of its indexes three rounds of the full set and the set
-# without that index, alternated (one index dropped and built again each
-# round), so that a drift of the machine's load touches both alike. One
-# line of pgbench.tsv per index: the medians without it, and in a seventh
-# column the full set's median of the same rounds.
+# paired NAME LABEL COUNT SIZE INDEX LINE PGBENCH-ARGS...: BENCH_LOO_ROUNDS
+# rounds of the built set (A) and the set without INDEX (B; with none
+# given, the set against itself, the noise), A then B in odd rounds and B
+# then A in even ones, so that a drift of the machine's load touches both
+# alike. One line of pgbench.tsv: B's median tps and latency, A's median
+# tps, and each round's change of B over A in percent (comma-separated).
+paired() {
+  local name="$1" label="$2" count="$3" size="$4" index="$5" line="$6"
+  shift 6
+  local round a b changes=() with=() without=()
+  for ((round = 1; round <= BENCH_LOO_ROUNDS; round++)); do
+    if ((round % 2 == 1)); then
+      a="$(pgbench_tps "$@")"
+      [[ -z "$index" ]] || psql_quiet -c "DROP INDEX $index"
+      b="$(pgbench_tps "$@")"
+      [[ -z "$index" ]] || psql_quiet -c "$line" -c "ANALYZE"
+    else
+      [[ -z "$index" ]] || psql_quiet -c "DROP INDEX $index"
+      b="$(pgbench_tps "$@")"
+      [[ -z "$index" ]] || psql_quiet -c "$line" -c "ANALYZE"
+      a="$(pgbench_tps "$@")"
+    fi
+    with+=("$a")
+    without+=("$b")
+    changes+=("$(awk -v a="${a%% *}" -v b="${b%% *}" 'BEGIN { printf "%.2f", (a > 0 ? 100 * (b / a - 1) : 0) }')")
+  done
+  local middle=$(((BENCH_LOO_ROUNDS + 1) / 2)) median_without median_with
+  median_without="$(printf '%s\n' "${without[@]}" | sort -g | sed -n "${middle}p")"
+  median_with="$(printf '%s\n' "${with[@]}" | sort -g | sed -n "${middle}p")"
+  median_without="${median_without:-0 0}"
+  local list
+  list="$(IFS=,; echo "${changes[*]}")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$count" "$size" \
+    "${median_without%% *}" "${median_without#* }" "${median_with%% *}" "$list" >>"$BENCH_OUT/pgbench.tsv"
+  echo "   pgbench $label: ${median_without%% *} tps against ${median_with%% *} (rounds: $list %)" >&2
+}
+
+# leave_one_out NAME FULL-DDL PGBENCH-ARGS...: the 1x set built for real;
+# first the set against itself (the noise of a paired comparison), then
+# each of its indexes left out in turn, paired with the full set.
 leave_one_out() {
   local name="$1" full="$2"
   shift 2
@@ -115,30 +149,17 @@ leave_one_out() {
   psql_quiet -c "ANALYZE"
   local all=()
   mapfile -t all < <(grep -o 'CREATE INDEX [^ ]*' <<<"$full" | awk '{print $3}')
+  local list size
+  list="$(printf "'%s'," "${all[@]}")"
+  size="$(psql -X -At -c "SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class WHERE relname IN (${list%,})")"
+  paired "$name" "pgadvise 1x against itself (the noise)" "${#all[@]}" "$size" "" "" "$@"
   local line
   while IFS= read -r line; do
     [[ -n "$line" ]] || continue
-    local index label size
+    local index label
     index="$(awk '{print $3}' <<<"$line")"
     label="pgadvise 1x without ${index}: $(sed 's/^CREATE INDEX [^ ]* ON //; s/;$//' <<<"$line")"
-    local with=() without=() round
-    for round in 1 2 3; do
-      with+=("$(pgbench_tps "$@")")
-      psql_quiet -c "DROP INDEX $index"
-      without+=("$(pgbench_tps "$@")")
-      [[ "$round" == 3 ]] || psql_quiet -c "$line" -c "ANALYZE"
-    done
-    local list
-    list="$(printf "'%s'," "${all[@]}")"
-    size="$(psql -X -At -c "SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class WHERE relname IN (${list%,})")"
-    local median_without median_with
-    median_without="$(printf '%s\n' "${without[@]}" | sort -g | sed -n 2p)"
-    median_with="$(printf '%s\n' "${with[@]}" | sort -g | sed -n 2p)"
-    median_without="${median_without:-0 0}"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$label" "$((${#all[@]} - 1))" "$size" \
-      "${median_without%% *}" "${median_without#* }" "${median_with%% *}" >>"$BENCH_OUT/pgbench.tsv"
-    echo "   pgbench $label: ${median_without%% *} tps (the full set, alternated: ${median_with%% *})" >&2
-    psql_quiet -c "$line" -c "ANALYZE"
+    paired "$name" "$label" "$((${#all[@]} - 1))" "$size" "$index" "$line" "$@"
   done <<<"$full"
   for index in "${all[@]}"; do
     psql_quiet -c "DROP INDEX IF EXISTS $index"
