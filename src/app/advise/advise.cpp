@@ -186,30 +186,34 @@ void write_index_set_text(const model::IndexSet& set, std::ostream& out) {
 }
 
 void write_index_set_json(const model::IndexSet& set, std::ostream& out) {
-  nlohmann::json doc;
-  doc["unit"] = set.unit;
-  doc["cost_none"] = set.cost_none;
-  doc["cost_chosen"] = set.cost_chosen;
-  doc["relative_cost"] = set.relative_cost();
-  doc["data_bytes"] = set.data_bytes;
-  doc["budget_bytes"] = set.budget_bytes ? nlohmann::json(*set.budget_bytes) : nlohmann::json(nullptr);
-  doc["max_indexes"] = set.max_indexes;
-  doc["size_bytes"] = set.size_bytes;
-  doc["queries"] = set.queries;
-  doc["candidates"] = set.candidates;
-  doc["evaluations"] = set.evaluations;
-  doc["seconds"] = set.seconds;
-  doc["stopped_by_time_limit"] = set.stopped_by_time_limit;
-  doc["indexes"] = nlohmann::json::array();
+  // One object literal each (nlohmann's objects keep their keys sorted).
+  nlohmann::json doc = {
+      {"unit", set.unit},
+      {"cost_none", set.cost_none},
+      {"cost_chosen", set.cost_chosen},
+      {"relative_cost", set.relative_cost()},
+      {"data_bytes", set.data_bytes},
+      {"budget_bytes", set.budget_bytes ? nlohmann::json(*set.budget_bytes) : nlohmann::json(nullptr)},
+      {"max_indexes", set.max_indexes},
+      {"size_bytes", set.size_bytes},
+      {"queries", set.queries},
+      {"candidates", set.candidates},
+      {"evaluations", set.evaluations},
+      {"seconds", set.seconds},
+      {"stopped_by_time_limit", set.stopped_by_time_limit},
+      {"indexes", nlohmann::json::array()},
+  };
   for (const model::IndexSetEntry& entry : set.entries) {
     nlohmann::json index = proposal_json(entry.proposal);
-    index["include"] = entry.include;
-    index["size_bytes"] = entry.size_bytes;
-    index["saving"] = entry.saving;
-    index["share"] = entry.share;
-    index["write_cost"] = entry.write_cost;
-    index["redundant"] = entry.redundant;
-    index["queries"] = nlohmann::json::array();
+    index.update({
+        {"include", entry.include},
+        {"size_bytes", entry.size_bytes},
+        {"saving", entry.saving},
+        {"share", entry.share},
+        {"write_cost", entry.write_cost},
+        {"redundant", entry.redundant},
+        {"queries", nlohmann::json::array()},
+    });
     for (const model::IndexSetQuery& query : entry.queries) {
       index["queries"].push_back({{"fingerprint", core::to_hex(query.fingerprint)},
                                   {"normalized", query.normalized},
