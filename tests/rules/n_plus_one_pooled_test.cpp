@@ -189,6 +189,14 @@ TEST(NPlusOnePooled, SqlcommenterTagsNameTheRouteAndFile) {
       ASSERT_NE(finding, nullptr) << name << ": " << pair.child << "\n" << messages(findings);
       EXPECT_NE(finding->message.find(route), std::string::npos) << name << ": " << finding->message;
     }
+    // The statements show as the application wrote them: one request's
+    // traceparent comment is no part of the query a report names.
+    for (const core::Finding& finding : findings) {
+      EXPECT_EQ(finding.message.find("traceparent"), std::string::npos) << name << ": " << finding.message;
+    }
+    for (const model::QueryStats& stats : read.workload.queries) {
+      EXPECT_EQ(stats.normalized.find("/*"), std::string::npos) << name << ": " << stats.normalized;
+    }
   }
   // Without tags, no route is named.
   const loaders::LogReadResult plain = loaders::read_logs({pooled("balanced-s1.log")});

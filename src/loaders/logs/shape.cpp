@@ -1,6 +1,7 @@
 #include "loaders/logs/shape.hpp"
 
 #include "core/utf8.hpp"
+#include "loaders/logs/sqlcommenter.hpp"
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
 
@@ -367,8 +368,8 @@ QueryInfo describe_statement(std::uint64_t fingerprint, std::string_view sql) {
   info.nests_rows = std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
     return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
   });
-  info.normalized =
-      sanitized_copy(pg::normalize(sql).value_or(std::string()), model::Workload::k_max_example_bytes);
+  info.normalized = sanitized_copy(without_sqlcommenter_comments(pg::normalize(sql).value_or(std::string())),
+                                   model::Workload::k_max_example_bytes);
   return info;
 }
 

@@ -3,6 +3,8 @@
 #include "core/text.hpp"
 #include "loaders/logs/shape.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::loaders {
 
 std::string_view sqlcommenter_tags(std::string_view statement) {
@@ -16,6 +18,30 @@ std::string_view sqlcommenter_tags(std::string_view statement) {
   }
   const std::string_view comment = statement.substr(open + 2, close - open - 2);
   return comment.find("='") == std::string_view::npos ? std::string_view() : comment;
+}
+
+std::string without_sqlcommenter_comments(std::string_view sql) {
+  std::string out;
+  std::size_t from = 0;
+  while (from < sql.size()) {
+    const std::size_t open = sql.find("/*", from);
+    const std::size_t close = open == std::string_view::npos ? open : sql.find("*/", open + 2);
+    if (close == std::string_view::npos) {
+      break;
+    }
+    if (sql.substr(open + 2, close - open - 2).find("='") == std::string_view::npos) {
+      out.append(sql.substr(from, close + 2 - from));
+    } else {
+      std::string_view before = sql.substr(from, open - from);
+      while (!before.empty() && (before.back() == ' ' || before.back() == '\n' || before.back() == '\t')) {
+        before.remove_suffix(1);
+      }
+      out.append(before);
+    }
+    from = close + 2;
+  }
+  out.append(sql.substr(std::min(from, sql.size())));
+  return out;
 }
 
 std::string_view sqlcommenter_value(std::string_view tags, std::string_view key) {

@@ -12,6 +12,11 @@ namespace pgadvise::loaders {
 // The sqlcommenter tags of a statement: the text inside its first
 // `/*...*/` when it holds key='value' pairs ("" otherwise).
 std::string_view sqlcommenter_tags(std::string_view statement);
+// `sql` without its sqlcommenter comments (each `/*...*/` that holds
+// key='value' tags, with the blanks before it): the statement as a report
+// shows it, not one request's traceparent. Meant for normalized text, where
+// literals are already placeholders (a quoted "/*" cannot be mistaken).
+std::string without_sqlcommenter_comments(std::string_view sql);
 // The value of `key` in sqlcommenter tags ("" when absent).
 std::string_view sqlcommenter_value(std::string_view tags, std::string_view key);
 // The trace id of a W3C traceparent value, `00-<trace id>-<span id>-<flags>`
