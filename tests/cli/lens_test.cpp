@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <iomanip>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -171,6 +172,31 @@ TEST_F(LensCli, WithNoFlagOnlyTheNewestMigrationIsJudged) {
     ++notes_shown;
   }
   EXPECT_EQ(notes_shown, 1U) << text.out;
+}
+
+// A folder of several projects (a checkout folder, a monorepo with a
+// database per package): each drizzle.config's migrations are trimmed as the
+// first one's are, its newest migration judged, and the one note names them.
+TEST_F(LensCli, EachDatabasesNewestMigrationIsJudged) {
+  for (const std::string db : {"app", "billing"}) {
+    write(m_root / db / "drizzle.config.ts",
+          "export default { dialect: 'postgresql', out: './drizzle', schema: './schema.ts' };\n");
+    for (int i = 0; i < 4; ++i) {
+      // Tables of their own (billing's b0, b1, ...): one problem on two
+      // databases' same-named tables would be one finding.
+      const std::string sql =
+          std::regex_replace(migration_sql(i), std::regex(R"(\bt(\d))"), db.substr(0, 1) + "$1");
+      write(m_root / db / "drizzle" / fs::path(migration_name(i)).filename(), sql);
+    }
+  }
+  const json out = report({});
+  const std::vector<json> locks = of_rule(out, k_lock_rule);
+  const std::set<std::string> newest = {"app/drizzle/0003_step.sql", "billing/drizzle/0003_step.sql"};
+  EXPECT_EQ(files_of(locks), newest) << json(locks).dump(2);
+  const std::string notes = out["notes"].dump();
+  EXPECT_NE(notes.find("the newest migration of each of the 2 migration folders"), std::string::npos)
+      << notes;
+  EXPECT_NE(notes.find("the 6 earlier migrations were not judged"), std::string::npos) << notes;
 }
 
 // A type set by the newest migration is judged at its own statement, not

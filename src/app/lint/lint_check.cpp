@@ -25,7 +25,8 @@ void tag_database(std::vector<core::Finding>& findings, std::size_t from, const 
 }
 
 void lint_other_databases(const SchemaSources& sources, const core::Settings& settings,
-                          engine::RunReport& report, std::vector<std::string>& notes) {
+                          engine::RunReport& report, std::vector<std::string>& notes,
+                          std::vector<std::vector<std::string>>& migrations) {
   // The project as this database's drizzle.config sees it: its own schema
   // files and migrations, so its Drizzle fixes name its schema file and the
   // scripts that generate for this config (not the first one's).
@@ -47,6 +48,7 @@ void lint_other_databases(const SchemaSources& sources, const core::Settings& se
       continue;
     }
     loaders::SchemaLoad load = app::load_schema(*other);
+    migrations.push_back(load.replayed_files);
     for (const std::string& note : load.notes) {
       notes.push_back("database " + config + ": " + note);
     }
@@ -95,7 +97,7 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
     run.load.notes.push_back("no schema found: only the project's scripts, CI and containers were linted");
   }
   if (run.sources.databases.size() > 1) {
-    lint_other_databases(run.sources, run.settings, run.report, run.load.notes);
+    lint_other_databases(run.sources, run.settings, run.report, run.load.notes, run.other_migrations);
   }
   if (run.live) {
     if (auto finished = finish_live(run.options.live, *run.live, run.report.findings, input.workload,

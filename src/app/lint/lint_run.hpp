@@ -47,6 +47,9 @@ struct LintRun {
   // 3. check_lint_inputs: every rule, the live post-passes, one finding per problem.
   engine::RunInput input;
   engine::RunReport report;
+  // Each further database's migration files, in order (the lens trims their
+  // change findings as it trims the first database's).
+  std::vector<std::vector<std::string>> other_migrations;
 
   // 4. select_findings: the lenses, ignore globs, --changed-since, --baseline.
   std::string scope_note; // which migrations the change rules judged

@@ -15,9 +15,11 @@ namespace {
 // or when a baseline holds the old findings; the branch's files with
 // --changed-since; with --db those the migrations table does not list; else
 // the newest. .sql files named on the command line are always judged.
-LensScope choose_lens(const LintOptions& options, bool baseline, const loaders::SchemaLoad& load,
-                      const SchemaSources& sources, const std::optional<LiveRun>& live,
-                      const std::optional<ChangedFiles>& changed) {
+LensScope choose_lens(const LintOptions& options, bool baseline, const LintRun& run) {
+  const loaders::SchemaLoad& load = run.load;
+  const SchemaSources& sources = run.sources;
+  const std::optional<LiveRun>& live = run.live;
+  const std::optional<ChangedFiles>& changed = run.changed;
   LensScope scope;
   std::set<std::string> named;
   for (const std::filesystem::path& file : sources.sql_files) {
@@ -28,6 +30,7 @@ LensScope choose_lens(const LintOptions& options, bool baseline, const loaders::
       scope.migrations.push_back(file);
     }
   }
+  scope.other_migrations = run.other_migrations;
   const model::MigrationLedger* ledger =
       live && live->catalog.drizzle_migrations && live->catalog.drizzle_migrations->files_read
           ? &*live->catalog.drizzle_migrations
@@ -41,6 +44,13 @@ LensScope choose_lens(const LintOptions& options, bool baseline, const loaders::
         scope.judged.insert(file);
       }
     }
+    for (const std::vector<std::string>& folder : scope.other_migrations) {
+      for (const std::string& file : folder) {
+        if (changed->contains(file)) {
+          scope.judged.insert(file);
+        }
+      }
+    }
   } else if (ledger != nullptr) {
     scope.basis = LensBasis::pending;
     scope.judged = pending_migrations(scope.migrations, *ledger);
@@ -49,6 +59,15 @@ LensScope choose_lens(const LintOptions& options, bool baseline, const loaders::
     scope.basis = LensBasis::newest;
     if (!scope.migrations.empty()) {
       scope.judged.insert(scope.migrations.back());
+    }
+  }
+  // A further database's ledger is not read (--db is the first one's): its
+  // newest migration is the one judged, as without --db.
+  if (scope.basis == LensBasis::newest || scope.basis == LensBasis::pending) {
+    for (const std::vector<std::string>& folder : scope.other_migrations) {
+      if (!folder.empty()) {
+        scope.judged.insert(folder.back());
+      }
     }
   }
   return scope;
@@ -79,8 +98,7 @@ core::Result<std::size_t> apply_baseline(const std::string& path, engine::RunRep
 std::optional<core::Error> select_findings(LintRun& run, std::ostream& err) {
   // Change rules judge only migrations not yet applied: before the baseline
   // and --changed-since, which then see what a run reports.
-  const LensScope lens_scope =
-      choose_lens(run.options, !run.baseline_file.empty(), run.load, run.sources, run.live, run.changed);
+  const LensScope lens_scope = choose_lens(run.options, !run.baseline_file.empty(), run);
   run.scope_note = lens_note(lens_scope, apply_lens(run.report.findings, lens_scope, run.settings));
   // --verify-locks runs the judged migrations and says what PostgreSQL did.
   if (auto failed = verify_migration_locks(run, lens_scope, err)) {

@@ -44,16 +44,27 @@ core::Severity effective_severity(const std::string& rule_id, const core::Settin
   return rule == nullptr ? core::Severity::medium : rule->meta().default_severity;
 }
 
+// The first few of `items`, joined; `rest` is how many were left out.
+std::string first_few(const std::vector<std::string>& items, std::size_t& rest) {
+  constexpr std::size_t k_shown = 3;
+  const std::size_t shown = std::min(k_shown, items.size());
+  rest = items.size() - shown;
+  return core::join(
+      std::vector<std::string>(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(shown)), ", ");
+}
+
 // A few names and how many more: "users, teams, tasks and 12 more tables".
 std::string some_tables(const std::vector<std::string>& tables) {
-  constexpr std::size_t k_shown = 3;
-  std::vector<std::string> shown(
-      tables.begin(), tables.begin() + static_cast<std::ptrdiff_t>(std::min(k_shown, tables.size())));
-  std::string out = core::join(shown, ", ");
-  if (tables.size() > k_shown) {
-    out += " and " + core::plural(tables.size() - k_shown, "more table");
-  }
-  return out;
+  std::size_t rest = 0;
+  const std::string out = first_few(tables, rest);
+  return rest > 0 ? out + " and " + core::plural(rest, "more table") : out;
+}
+
+// A few file names and how many more: "a.sql, b.sql, c.sql and 17 more".
+std::string some_files(const std::vector<std::string>& files) {
+  std::size_t rest = 0;
+  const std::string out = first_few(files, rest);
+  return rest > 0 ? out + " and " + std::to_string(rest) + " more" : out;
 }
 
 // One low finding for a convention rule's instances in applied migrations.
@@ -117,9 +128,12 @@ LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& sc
   if (scope.basis == LensBasis::all) {
     return outcome;
   }
-  const std::set<std::string> migrations(scope.migrations.begin(), scope.migrations.end());
+  std::set<std::string> migrations(scope.migrations.begin(), scope.migrations.end());
+  for (const std::vector<std::string>& folder : scope.other_migrations) {
+    migrations.insert(folder.begin(), folder.end());
+  }
   outcome.files_not_judged = static_cast<std::size_t>(
-      std::count_if(scope.migrations.begin(), scope.migrations.end(),
+      std::count_if(migrations.begin(), migrations.end(),
                     [&](const std::string& file) { return scope.judged.count(file) == 0; }));
   std::map<std::string, std::vector<core::Finding>> existing; // convention rule -> instances
   std::erase_if(findings, [&](core::Finding& finding) {
@@ -155,7 +169,11 @@ std::string lens_note(const LensScope& scope, const LensOutcome& outcome) {
     return {};
   }
   std::string judged;
-  if (scope.basis == LensBasis::newest) {
+  if (scope.basis == LensBasis::newest && !scope.other_migrations.empty()) {
+    const std::vector<std::string> newest(scope.judged.begin(), scope.judged.end());
+    judged = "only the newest migration of each of the " + std::to_string(scope.other_migrations.size() + 1) +
+             " migration folders (" + some_files(newest) + ")";
+  } else if (scope.basis == LensBasis::newest) {
     judged = "only the newest migration, " +
              (scope.migrations.empty() ? std::string("-") : scope.migrations.back());
   } else {

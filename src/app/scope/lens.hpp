@@ -30,6 +30,11 @@ struct LensScope {
   std::set<std::string> judged;
   // Every migration file of the replay, in order, as findings name them.
   std::vector<std::string> migrations;
+  // The migration files of each further database (another drizzle.config's
+  // folder, linted on its own), each folder in order. The lens trims their
+  // findings as it trims the first database's; --verify-locks runs only
+  // `migrations`.
+  std::vector<std::vector<std::string>> other_migrations;
   // Where `pending` came from, for the note ("drizzle.__drizzle_migrations").
   std::string ledger_table;
 };
