@@ -4,7 +4,9 @@
 #include "engine/rule.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
+#include <thread>
 
 namespace pgadvise::engine {
 
@@ -157,24 +159,34 @@ std::vector<const Rule*> select_runnable(const RunInput& input, const core::Sett
 
 // The loaders' diagnostics, then every rule's findings. check() is const
 // and stateless: the rules run concurrently and are merged in registry
-// order, so output does not depend on scheduling.
+// order, so output does not depend on scheduling. A few workers (one per
+// core) take the rules in turn: a thread per rule (47) reserved a stack and
+// often a malloc arena each, which under a memory limit (ulimit -v, a
+// container) failed a run now and then with "Resource temporarily
+// unavailable" on a loaded machine.
 std::vector<core::Finding> check_all(const RunInput& input, const core::Settings& settings,
                                      const std::vector<const Rule*>& runnable) {
-  std::vector<std::future<std::vector<core::Finding>>> futures;
-  futures.reserve(runnable.size());
-  for (const Rule* rule : runnable) {
-    futures.push_back(std::async(std::launch::async, [rule, &input, &settings] {
-      std::vector<core::Finding> out;
-      rule->check(make_context(*rule, input, settings), out);
-      return out;
-    }));
+  std::vector<std::vector<core::Finding>> parts(runnable.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < runnable.size(); i = next++) {
+      runnable[i]->check(make_context(*runnable[i], input, settings), parts[i]);
+    }
+  };
+  const std::size_t workers =
+      std::min<std::size_t>(runnable.size(), std::max(1U, std::thread::hardware_concurrency()));
+  std::vector<std::future<void>> futures;
+  futures.reserve(workers);
+  for (std::size_t w = 1; w < workers; ++w) {
+    futures.push_back(std::async(std::launch::async, work));
   }
-  std::vector<std::vector<core::Finding>> parts;
-  parts.reserve(futures.size());
-  std::size_t total = input.diagnostics.size();
+  work();
   for (auto& future : futures) {
-    parts.push_back(future.get());
-    total += parts.back().size();
+    future.get(); // a rule's exception reaches the caller, as before
+  }
+  std::size_t total = input.diagnostics.size();
+  for (const auto& part : parts) {
+    total += part.size();
   }
   // Reserved once: growing a vector of findings moves every finding again.
   std::vector<core::Finding> all;

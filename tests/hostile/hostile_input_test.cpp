@@ -254,6 +254,28 @@ TEST_F(HostileInput, SnapshotJsonWithWrongTypes) {
   EXPECT_TRUE(run.has_table_finding("posts") || run.note_contains("posts")) << run.process.out;
 }
 
+// A run under a small address-space limit (ulimit -v, a container's):
+// the rules share a few workers, not a thread (a stack and often a malloc
+// arena) each, which failed this run at 300 MB with "Resource temporarily
+// unavailable" and, now and then on a loaded machine, at the 1 GiB the
+// other cases allow. Sanitizer builds need a large address space: there
+// the limit is not set.
+TEST_F(HostileInput, ATightAddressSpaceLimitStillRunsEveryRule) {
+  copy("unknown_prefix.log");
+  copy_good_log();
+  BoundedOptions options;
+  options.cwd = dir().string();
+  options.memory_limit_mib = 256;
+  const BoundedResult run = run_bounded(
+      {"lint", "--format", "json", "zz_after.sql", "--log", "unknown_prefix.log", "--log", "good.log"},
+      options);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.err.find("Resource temporarily unavailable"), std::string::npos) << run.err;
+  const nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << run.out << run.err;
+  EXPECT_FALSE(report["rules_run"].empty());
+}
+
 TEST_F(HostileInput, LogWithUnknownPrefix) {
   copy("unknown_prefix.log");
   copy_good_log();
