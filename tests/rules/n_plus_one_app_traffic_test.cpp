@@ -10,6 +10,7 @@
 
 #include "support/cli.hpp"
 #include "support/files.hpp"
+#include "support/reports.hpp"
 
 #include <gtest/gtest.h>
 #include <map>
@@ -111,13 +112,7 @@ std::string where(const json& finding) {
 }
 
 std::string code_evidence(const json& finding) {
-  std::string out;
-  for (const json& evidence : finding["evidence"]) {
-    if (evidence["kind"] == "code") {
-      out += evidence["detail"].get<std::string>() + "\n";
-    }
-  }
-  return out;
+  return pgadvise::test::evidence_details(finding, "code");
 }
 
 std::string describe(const json& finding) {

@@ -7,6 +7,7 @@
 
 #include "support/cli.hpp"
 #include "support/files.hpp"
+#include "support/reports.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -67,13 +68,7 @@ const json* on_table(const std::vector<json>& findings, std::string_view table) 
 }
 
 std::string code_evidence(const json& finding) {
-  std::string out;
-  for (const json& evidence : finding["evidence"]) {
-    if (evidence["kind"] == "code") {
-      out += evidence["detail"].get<std::string>() + "\n";
-    }
-  }
-  return out;
+  return pgadvise::test::evidence_details(finding, "code");
 }
 
 // The finding stays at its log line.

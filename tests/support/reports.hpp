@@ -54,6 +54,18 @@ inline std::vector<nlohmann::json> findings_of(const nlohmann::json& report, std
   return out;
 }
 
+// The details of a finding's evidence of one kind ("code": the loop, each
+// helper, the Drizzle call), one per line.
+inline std::string evidence_details(const nlohmann::json& finding, std::string_view kind) {
+  std::string out;
+  for (const nlohmann::json& evidence : finding["evidence"]) {
+    if (evidence.value("kind", "") == kind) {
+      out += evidence["detail"].get<std::string>() + "\n";
+    }
+  }
+  return out;
+}
+
 // A finding's file, or "" when it has no location (null in the report).
 inline std::string file_of(const nlohmann::json& finding) {
   const nlohmann::json& location = finding["location"];

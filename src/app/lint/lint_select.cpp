@@ -15,7 +15,9 @@ namespace {
 // or when a baseline holds the old findings; the branch's files with
 // --changed-since; with --db those the migrations table does not list; else
 // the newest. .sql files named on the command line are always judged.
-LensScope choose_lens(const LintOptions& options, bool baseline, const LintRun& run) {
+LensScope choose_lens(const LintRun& run) {
+  const LintOptions& options = run.options;
+  const bool baseline = !run.baseline_file.empty();
   const loaders::SchemaLoad& load = run.load;
   const SchemaSources& sources = run.sources;
   const std::optional<LiveRun>& live = run.live;
@@ -98,7 +100,7 @@ core::Result<std::size_t> apply_baseline(const std::string& path, engine::RunRep
 std::optional<core::Error> select_findings(LintRun& run, std::ostream& err) {
   // Change rules judge only migrations not yet applied: before the baseline
   // and --changed-since, which then see what a run reports.
-  const LensScope lens_scope = choose_lens(run.options, !run.baseline_file.empty(), run);
+  const LensScope lens_scope = choose_lens(run);
   run.scope_note = lens_note(lens_scope, apply_lens(run.report.findings, lens_scope, run.settings));
   // --verify-locks runs the judged migrations and says what PostgreSQL did.
   if (auto failed = verify_migration_locks(run, lens_scope, err)) {
