@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/heap_optional.hpp"
 #include "core/severity.hpp"
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
@@ -82,7 +83,10 @@ struct Finding {
   ObjectRef object;
   SourceLocation location;
   std::vector<Evidence> evidence;
-  std::optional<Fix> fix;
+  // On the heap: a Finding is moved several times while the rules' outputs
+  // are gathered, admitted and sorted (and 450,000 of them are held at once
+  // at 100,000 tables), so its fixed part is kept small.
+  HeapOptional<Fix> fix;
   std::string fingerprint; // see compute_fingerprint
   // Every rule that found this problem, `rule` (the primary) first, when
   // findings were merged into one (app/lint/consolidate); empty for a finding

@@ -1,5 +1,6 @@
 #include "core/shared_text.hpp"
 
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <unordered_set>
@@ -37,13 +38,25 @@ SharedText SharedText::interned(std::string_view text) {
   return fixed(*it);
 }
 
-SharedText& SharedText::operator+=(std::string_view more) {
-  if (m_fixed != nullptr) {
-    m_own.assign(m_fixed, m_fixed_size);
-    m_fixed = nullptr;
-    m_fixed_size = 0;
+void SharedText::own(std::string_view text) {
+  if (text.empty()) {
+    forget();
+    return;
   }
-  m_own += more;
+  char* data = new char[text.size()];
+  std::memcpy(data, text.data(), text.size());
+  m_data = data;
+  m_size = text.size() | k_owned;
+}
+
+SharedText& SharedText::operator+=(std::string_view more) {
+  if (more.empty()) {
+    return *this;
+  }
+  std::string joined(view());
+  joined += more;
+  release();
+  own(joined);
   return *this;
 }
 

@@ -15,21 +15,40 @@ namespace pgadvise::core {
 class SharedText {
 public:
   SharedText() = default;
-  SharedText(std::string text) : m_own(std::move(text)) {} // NOLINT(google-explicit-constructor)
-  SharedText(std::string_view text) : m_own(text) {}       // NOLINT(google-explicit-constructor)
+  SharedText(const std::string& text) { own(text); } // NOLINT(google-explicit-constructor)
+  SharedText(std::string_view text) { own(text); }   // NOLINT(google-explicit-constructor)
+  SharedText(const SharedText& other) { copy_from(other); }
+  SharedText(SharedText&& other) noexcept : m_data(other.m_data), m_size(other.m_size) { other.forget(); }
+  SharedText& operator=(const SharedText& other) {
+    if (this != &other) {
+      release();
+      copy_from(other);
+    }
+    return *this;
+  }
+  SharedText& operator=(SharedText&& other) noexcept {
+    if (this != &other) {
+      release();
+      m_data = other.m_data;
+      m_size = other.m_size;
+      other.forget();
+    }
+    return *this;
+  }
+  ~SharedText() { release(); }
   // A string literal lives as long as the program: kept as a view, so a
   // rule's fixed help costs nothing per finding. (A writable char buffer is
   // refused below; pass it as std::string_view to copy it.)
   template <std::size_t N>
   SharedText(const char (&literal)[N]) // NOLINT(google-explicit-constructor)
-      : m_fixed(literal), m_fixed_size(std::char_traits<char>::length(literal)) {}
+      : m_data(literal), m_size(std::char_traits<char>::length(literal)) {}
   template <std::size_t N> SharedText(char (&buffer)[N]) = delete;
 
   // A view of `text`, which must outlive every finding: a literal or static.
   [[nodiscard]] static SharedText fixed(std::string_view text) {
     SharedText out;
-    out.m_fixed = text.data();
-    out.m_fixed_size = text.size();
+    out.m_data = text.data();
+    out.m_size = text.size();
     return out;
   }
   // The pool's one copy of `text` (added on first use; thread-safe). For
@@ -37,9 +56,7 @@ public:
   // keeps what it holds until the program ends.
   [[nodiscard]] static SharedText interned(std::string_view text);
 
-  [[nodiscard]] std::string_view view() const {
-    return m_fixed != nullptr ? std::string_view(m_fixed, m_fixed_size) : std::string_view(m_own);
-  }
+  [[nodiscard]] std::string_view view() const { return {m_data, m_size & ~k_owned}; }
   operator std::string_view() const { return view(); } // NOLINT(google-explicit-constructor)
   [[nodiscard]] std::string str() const { return std::string(view()); }
   [[nodiscard]] bool empty() const { return view().empty(); }
@@ -69,9 +86,34 @@ public:
   friend std::ostream& operator<<(std::ostream& out, const SharedText& text) { return out << text.view(); }
 
 private:
-  std::string m_own;
-  const char* m_fixed = nullptr; // set: the text is [m_fixed, m_fixed + m_fixed_size), not m_own
-  std::size_t m_fixed_size = 0;
+  // The size's top bit says the characters are this text's own (allocated
+  // by own(), freed by release()); clear, they are a view of a literal or
+  // of the pool. 16 bytes, where a std::string and a view took 48: a
+  // finding carries two (help, its fix's safety note).
+  static constexpr std::size_t k_owned = ~(~std::size_t{0} >> 1U);
+
+  void own(std::string_view text);
+  void copy_from(const SharedText& other) {
+    if ((other.m_size & k_owned) != 0) {
+      own(other.view());
+    } else {
+      m_data = other.m_data;
+      m_size = other.m_size;
+    }
+  }
+  void release() noexcept {
+    if ((m_size & k_owned) != 0) {
+      delete[] m_data;
+    }
+    forget();
+  }
+  void forget() noexcept {
+    m_data = nullptr;
+    m_size = 0;
+  }
+
+  const char* m_data = nullptr;
+  std::size_t m_size = 0;
 };
 
 } // namespace pgadvise::core

@@ -43,6 +43,28 @@ TEST(SharedText, OwnedTextSurvivesCopiesAndMoves) {
   EXPECT_EQ("help: " + copy, "help: " + std::string(100, 'x') + "y");
 }
 
+TEST(SharedText, IsTwoWordsAndOwnsItsCopies) {
+  EXPECT_EQ(sizeof(SharedText), 16U); // a pointer and a size: two per finding at 450,000 findings
+  SharedText text = std::string("owned ") + "text";
+  SharedText copy = text;
+  EXPECT_NE(copy.view().data(), text.view().data()); // a copy of owned text has its own characters
+  text += ", appended";
+  EXPECT_EQ(text, "owned text, appended");
+  EXPECT_EQ(copy, "owned text");
+  const SharedText& same = copy;
+  copy = same;
+  EXPECT_EQ(copy, "owned text");
+  copy = SharedText::fixed("a view");
+  EXPECT_EQ(copy, "a view");
+  copy = text;
+  EXPECT_EQ(copy, "owned text, appended");
+  const SharedText empty = std::string();
+  EXPECT_TRUE(empty.empty());
+  SharedText moved_from = std::string("x");
+  const SharedText taker = std::move(moved_from);
+  EXPECT_EQ(taker, "x");
+}
+
 TEST(HeapOptional, CopiesAreDeepAndAbsentIsEmpty) {
   HeapOptional<std::string> none;
   EXPECT_FALSE(none);

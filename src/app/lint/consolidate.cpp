@@ -262,7 +262,7 @@ private:
     const core::Fix* best = nullptr;
     int best_score = -1;
     for (std::size_t i : group.own) {
-      const std::optional<core::Fix>& fix = m_findings[i].fix;
+      const core::HeapOptional<core::Fix>& fix = m_findings[i].fix;
       if (!fix) {
         continue;
       }

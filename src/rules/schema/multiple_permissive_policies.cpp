@@ -212,7 +212,9 @@ private:
       finding.evidence.push_back(
           advisor::schema_evidence(*context.catalog, std::move(detail), policy->location));
     }
-    finding.fix = merged_fix(context, table, overlap);
+    if (std::optional<core::Fix> fix = merged_fix(context, table, overlap)) {
+      finding.fix = std::move(*fix);
+    }
     finding.compute_fingerprint();
     return finding;
   }
