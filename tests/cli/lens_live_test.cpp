@@ -11,6 +11,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
 
 namespace lens_live_test {
 
@@ -99,16 +102,19 @@ protected:
     return database;
   }
 
-  // `pgadvise lint . --db ... --format json` in the project.
-  json lint_json(const std::string& database) {
+  // `pgadvise lint . --db ... --format json` in the project (as the superuser
+  // unless `conninfo` says otherwise), with `more` arguments.
+  json lint_json(const std::string& database, const std::string& conninfo = {},
+                 const std::vector<std::string>& more = {}) {
     ProcessOptions options;
     options.env.try_emplace("NO_COLOR", std::nullopt);
     options.env.try_emplace("PGPASSWORD", std::nullopt);
     options.cwd = m_root.string();
-    const ProcessResult run = pgadvise::test::run_process(
-        PGADVISE_BINARY,
-        {"lint", ".", "--db", cluster().admin_conninfo(database), "--no-explain", "--format", "json"},
-        options);
+    std::vector<std::string> args = {
+        "lint",         ".",        "--db", conninfo.empty() ? cluster().admin_conninfo(database) : conninfo,
+        "--no-explain", "--format", "json"};
+    args.insert(args.end(), more.begin(), more.end());
+    const ProcessResult run = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
     EXPECT_FALSE(run.timed_out);
     EXPECT_NE(run.exit_code, 2) << run.err;
     json report = json::parse(run.out, nullptr, false);
@@ -176,6 +182,40 @@ TEST_F(LensLive, DbJudgesTheObjectsOfPendingMigrationsAsIfApplied) {
   const std::string notes = report["notes"].dump();
   EXPECT_NE(notes.find("not yet applied (per"), std::string::npos) << notes;
   EXPECT_NE(notes.find("new tables public.t3, public.t4, public.t5"), std::string::npos) << notes;
+}
+
+// The application's role often has no USAGE on the drizzle schema, so the
+// migrations table cannot be read; it is still drizzle-orm's bookkeeping,
+// not the application's: no rule judges it (its serial key, the migrator's
+// `ORDER BY created_at` on it) and no note calls it missing from the files.
+TEST_F(LensLive, TheMigrationsTableIsNotTheAppsEvenWhenItCannotBeRead) {
+  write_project();
+  const std::string database = applied_database();
+  auto admin = cluster().admin(database);
+  ASSERT_TRUE(admin.ok()) << admin.error().to_string();
+  const std::string role = "app_" + std::to_string(getpid());
+  const std::string password = "app-password-1";
+  auto granted = admin->run_script("CREATE ROLE " + role + " LOGIN PASSWORD '" + password +
+                                       "'; GRANT USAGE ON SCHEMA public TO " + role +
+                                       "; GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role + ";",
+                                   "app role");
+  ASSERT_TRUE(granted.ok()) << granted.error().to_string();
+  // What drizzle-orm's migrator runs at each deploy, as a workload.
+  std::ofstream(m_root / "migrator.sql")
+      << "select id, hash, created_at from \"drizzle\".\"__drizzle_migrations\" "
+         "order by created_at desc limit 1;\n";
+  const json report =
+      lint_json(database, cluster().tcp_conninfo(database, role, password), {"--queries", "migrator.sql"});
+  ASSERT_TRUE(report.is_object());
+  for (const json& finding : report["findings"]) {
+    EXPECT_NE(finding["object"].value("schema", ""), "drizzle") << finding.dump(2);
+  }
+  const std::string notes = report["notes"].dump();
+  EXPECT_NE(notes.find("drizzle migrations table not read"), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("not in the schema files (no file locations): drizzle.__drizzle_migrations"),
+            std::string::npos)
+      << notes;
+  EXPECT_EQ(report.dump().find(password), std::string::npos);
 }
 
 } // namespace lens_live_test

@@ -109,16 +109,18 @@ loaders::LedgerTable ledger_table(const model::Project& project) {
 }
 
 void read_ledger(pg::Connection& connection, const SchemaSources& sources, LiveRun& run) {
-  auto ledger = loaders::load_drizzle_ledger(connection, ledger_table(sources.project),
-                                             sources.migrations_dir, run.notes);
+  const loaders::LedgerTable where = ledger_table(sources.project);
+  // drizzle-orm's bookkeeping, not the application's schema: no rule should
+  // judge it or the migrator's statements on it, and no schema file declares
+  // it; so also when its rows cannot be read (the application's role often
+  // has no USAGE on the drizzle schema).
+  run.catalog.remove_table(where.schema, where.table);
+  auto ledger = loaders::load_drizzle_ledger(connection, where, sources.migrations_dir, run.notes);
   if (!ledger) {
     run.notes.push_back("drizzle migrations table not read: " + ledger.error().to_string());
     return;
   }
   if (ledger->has_value()) {
-    // drizzle-orm's bookkeeping, not the application's schema: no schema
-    // rule should judge it, and no schema file declares it.
-    run.catalog.remove_table((*ledger)->schema, (*ledger)->name);
     run.catalog.drizzle_migrations = std::move(**ledger);
   }
 }
