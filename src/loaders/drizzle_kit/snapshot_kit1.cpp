@@ -197,6 +197,17 @@ Json column_v7(const Json& row) {
   return column;
 }
 
+// An index column's operator class: 1.0.0-rc writes {"name", "default"}
+// (a default one is left out of the SQL, so out of the model too); earlier
+// diffs a plain string.
+std::string opclass_of(const Json& part) {
+  const auto it = part.find("opclass");
+  if (it != part.end() && it->is_object()) {
+    return bool_of(*it, "default", false) ? std::string{} : text_of(*it, "name");
+  }
+  return text_of(part, "opclass");
+}
+
 Json index_v7(const Json& row) {
   Json columns = Json::array();
   for (const Json& part : array_of(row, "columns")) {
@@ -207,7 +218,7 @@ Json index_v7(const Json& row) {
                    {"isExpression", bool_of(part, "isExpression", false)},
                    {"asc", bool_of(part, "asc", true)},
                    {"nulls", bool_of(part, "nullsFirst", false) ? "first" : "last"}};
-    if (const std::string opclass = text_of(part, "opclass"); !opclass.empty()) {
+    if (const std::string opclass = opclass_of(part); !opclass.empty()) {
       column["opclass"] = opclass;
     }
     columns.push_back(std::move(column));

@@ -2,7 +2,7 @@
 // them: literals, arrays, objects, variables, member access, template
 // literals and JSON.stringify; and, with a function's parameters bound
 // (a custom type's dataType(config)), the conditionals, comparisons and
-// logic that pick a branch.
+// logic that pick a branch, string concatenation, toString() and join().
 #include "loaders/schema_ts/reader.hpp"
 
 namespace pgadvise::loaders::drizzle_reader {
@@ -42,6 +42,64 @@ std::optional<bool> strictly_equal(const JsValue& a, const JsValue& b) {
 
 bool nullish(const JsValue& value) {
   return value.kind == JsValue::Kind::undefined || value.kind == JsValue::Kind::null;
+}
+
+// String(value) for the values a type name is built from; nullopt for an
+// array or object (whose spelling the evaluator does not reproduce).
+std::optional<std::string> as_text(const JsValue& value) {
+  switch (value.kind) {
+  case JsValue::Kind::undefined: return "undefined";
+  case JsValue::Kind::null: return "null";
+  case JsValue::Kind::boolean:
+  case JsValue::Kind::number:
+  case JsValue::Kind::string: return value.text;
+  case JsValue::Kind::array:
+  case JsValue::Kind::object: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+JsValue string_value(std::string text) {
+  JsValue out;
+  out.kind = JsValue::Kind::string;
+  out.text = std::move(text);
+  return out;
+}
+
+// `a + b` when either side is a string: their concatenation.
+std::optional<JsValue> concatenate(const JsValue& left, const JsValue& right) {
+  if (left.kind != JsValue::Kind::string && right.kind != JsValue::Kind::string) {
+    return std::nullopt;
+  }
+  const std::optional<std::string> a = as_text(left);
+  const std::optional<std::string> b = as_text(right);
+  return a && b ? std::optional<JsValue>(string_value(*a + *b)) : std::nullopt;
+}
+
+// The string methods a custom type's dataType(config) spells its type with:
+// `x.toString()` and `list.join(separator)`.
+std::optional<JsValue> string_method(std::string_view method, const JsValue& object,
+                                     const std::optional<JsValue>& argument) {
+  if (method == "toString" && !argument) {
+    const std::optional<std::string> text = as_text(object);
+    return text && object.kind != JsValue::Kind::undefined && object.kind != JsValue::Kind::null
+               ? std::optional<JsValue>(string_value(*text))
+               : std::nullopt;
+  }
+  if (method != "join" || object.kind != JsValue::Kind::array ||
+      (argument && argument->kind != JsValue::Kind::string)) {
+    return std::nullopt;
+  }
+  std::string joined;
+  for (std::size_t i = 0; i < object.items.size(); ++i) {
+    const std::optional<std::string> item =
+        nullish(object.items[i]) ? std::string() : as_text(object.items[i]);
+    if (!item) {
+      return std::nullopt;
+    }
+    joined += (i == 0 ? std::string() : (argument ? argument->text : std::string(","))) + *item;
+  }
+  return string_value(std::move(joined));
 }
 
 // `==`, `!=`, `===` or `!==` of two values; nullopt when the result is not
@@ -116,6 +174,16 @@ std::optional<JsValue> Reader::eval_with(Ref ref, const std::vector<JsField>& en
   if (n.kind == NodeKind::template_literal && n.tag == ts::k_no_node) {
     return template_string(n, sub);
   }
+  if (n.kind == NodeKind::call && n.children.size() <= 2 && node(child(ref, 0)).kind == NodeKind::member) {
+    const Ref callee = child(ref, 0);
+    const std::optional<JsValue> object = eval_with(child(callee, 0), env, depth + 1);
+    const std::optional<JsValue> argument = n.children.size() == 2 ? sub(1) : std::nullopt;
+    if (object && (n.children.size() == 1 || argument)) {
+      if (std::optional<JsValue> result = string_method(node(callee).text, *object, argument)) {
+        return result;
+      }
+    }
+  }
   if (n.kind != NodeKind::other) {
     return eval(ref, depth);
   }
@@ -147,7 +215,10 @@ std::optional<JsValue> Reader::eval_with(Ref ref, const std::vector<JsField>& en
     return nullish(*left) ? sub(1) : left;
   }
   const std::optional<JsValue> right = sub(1);
-  return right ? compare(n.text, *left, *right) : std::nullopt;
+  if (!right) {
+    return std::nullopt;
+  }
+  return n.text == "+" ? concatenate(*left, *right) : compare(n.text, *left, *right);
 }
 
 std::optional<std::string> Reader::custom_data_type(const VarInfo& var,

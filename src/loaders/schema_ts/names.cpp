@@ -1,6 +1,10 @@
 #include "loaders/schema_ts/names.hpp"
 
 #include "core/text.hpp"
+#include "core/utf8.hpp"
+
+#include <array>
+#include <cstdint>
 
 namespace pgadvise::loaders::drizzle_names {
 
@@ -76,6 +80,69 @@ std::string joined(const std::vector<std::string>& parts) {
   return core::join(parts, "_");
 }
 
+// The code points of a name, as JavaScript's `for (const ch of s)` walks
+// them (an invalid byte counts as itself).
+std::vector<std::uint32_t> code_points(std::string_view text) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = core::utf8::sequence_length(text, i);
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (length <= 1) {
+      out.push_back(byte);
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = byte & (0xFFU >> (length + 1));
+    for (std::size_t k = 1; k < length; ++k) {
+      cp = (cp << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+    }
+    out.push_back(cp);
+    i += length;
+  }
+  return out;
+}
+
+// A name's length as JavaScript's `.length` counts it (UTF-16 units).
+std::size_t js_length(const std::vector<std::uint32_t>& points) {
+  std::size_t length = 0;
+  for (const std::uint32_t cp : points) {
+    length += cp > 0xFFFFU ? 2 : 1;
+  }
+  return length;
+}
+
+// drizzle-kit 1.0's hash(input) of a name too long for PostgreSQL: the sum
+// of each code point times 53^i, modulo 62^12, written as twelve digits of
+// 0-9a-zA-Z. Arithmetic modulo 62^12 keeps the last twelve base-62 digits,
+// so the numbers are kept as those digits (least significant first).
+std::string kit_1_hash(const std::vector<std::uint32_t>& points) {
+  constexpr std::size_t k_length = 12;
+  constexpr std::string_view k_digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  using Digits = std::array<std::uint64_t, k_length>;
+  const auto add_times = [&](Digits& sum, const Digits& value, std::uint64_t factor) {
+    std::uint64_t carry = 0;
+    for (std::size_t i = 0; i < k_length; ++i) {
+      const std::uint64_t digit = sum[i] + value[i] * factor + carry;
+      sum[i] = digit % k_digits.size();
+      carry = digit / k_digits.size();
+    }
+  };
+  Digits hash{};
+  Digits power{};
+  power[0] = 1;
+  for (const std::uint32_t cp : points) {
+    add_times(hash, power, cp);
+    Digits next{};
+    add_times(next, power, 53);
+    power = next;
+  }
+  std::string out;
+  for (std::size_t i = k_length; i-- > 0;) {
+    out += k_digits[hash[i]];
+  }
+  return out;
+}
+
 } // namespace
 
 std::string apply_casing(std::string_view key, std::string_view casing) {
@@ -134,6 +201,15 @@ std::string foreign_key_name(std::string_view table, const std::vector<std::stri
   }
   for (std::size_t i = 0; i < raw_foreign_columns.size() && i < foreign_columns.size(); ++i) {
     replace_first(name, raw_foreign_columns[i], foreign_columns[i]);
+  }
+  if (naming == Naming::kit_1) {
+    // drizzle-kit 1.0 shortens a name over 63 characters to the table and a
+    // hash of the name (the hash alone after a table of 45 or more).
+    const std::vector<std::uint32_t> points = code_points(name);
+    if (js_length(points) > 63) {
+      const std::string hash = kit_1_hash(points) + "_fkey";
+      return js_length(code_points(table)) < 45 ? std::string(table) + "_" + hash : hash;
+    }
   }
   return name;
 }

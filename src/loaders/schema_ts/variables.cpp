@@ -101,7 +101,7 @@ VarInfo Reader::custom_type(Ref init) const {
         continue;
       }
       const std::optional<JsValue> type =
-          fn.kind == NodeKind::arrow ? eval(Ref{config.file, fn.body}) : std::nullopt;
+          fn.kind == NodeKind::arrow ? eval_with(Ref{config.file, fn.body}, {}) : std::nullopt;
       if (type && type->kind == JsValue::Kind::string) {
         info.name = type->text;
         info.resolved = true;

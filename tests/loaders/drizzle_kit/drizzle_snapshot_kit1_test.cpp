@@ -2,6 +2,8 @@
 // 1.0.0-rc.5): a base snapshot, then diffs whose deltas create, drop and
 // alter rows; the newest folder's snapshot is the state after all of them.
 #include "loaders/drizzle_kit/snapshot.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "model/catalog.hpp"
 #include "support/drizzle_files.hpp"
 
@@ -70,6 +72,50 @@ TEST(DrizzleSnapshotKit1, MissingParentIsAnErrorNamingTheSnapshot) {
   ASSERT_FALSE(load.ok());
   EXPECT_NE(load.error().message.find("parent snapshot"), std::string::npos) << load.error().to_string();
   EXPECT_NE(load.error().location.file.find("snapshot.json"), std::string::npos);
+}
+
+// fixtures/real-shapes/kit1-long-names, written by drizzle-kit 1.0.0-rc.5:
+// the SQL, the snapshot and schema.ts read alike. Composite foreign keys
+// whose default names pass 63 characters carry drizzle-kit's hashed names
+// (<table>_<hash>_fkey; the hash alone after a 45-character table), the
+// snapshot's {"name", "default"} operator class is read, and a custom type
+// that spells a generated column is its type (tsvector).
+TEST(DrizzleSnapshotKit1, SqlSnapshotAndSchemaTsOfRealShapesAgree) {
+  const fs::path project = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "kit1-long-names";
+  fs::path folder;
+  for (const auto& entry : fs::directory_iterator(project / "drizzle")) {
+    folder = entry.path();
+  }
+  const SchemaLoad snapshot = load_ok(folder / "snapshot.json");
+  SchemaLoad sql;
+  replay_sql_files({folder / "migration.sql"}, sql);
+  const SchemaLoad schema_ts =
+      load_drizzle_schema({project / "src" / "db" / "schema.ts"}, "", /*kit_1_names=*/true);
+  for (const char* table : {"appointment_slots", "practitioner_roster_archived_copies_by_region"}) {
+    const model::Table* from_sql = sql.catalog.find_table("public", table);
+    const model::Table* from_snapshot = snapshot.catalog.find_table("public", table);
+    const model::Table* from_ts = schema_ts.catalog.find_table("public", table);
+    ASSERT_TRUE(from_sql != nullptr && from_snapshot != nullptr && from_ts != nullptr) << table;
+    ASSERT_EQ(from_sql->foreign_keys.size(), 1U) << table;
+    ASSERT_EQ(from_ts->foreign_keys.size(), 1U) << table;
+    EXPECT_GT(from_sql->foreign_keys[0].name.size(), 10U);
+    EXPECT_EQ(from_ts->foreign_keys[0].name, from_sql->foreign_keys[0].name) << table;
+    ASSERT_EQ(from_snapshot->foreign_keys.size(), 1U) << table;
+    EXPECT_EQ(from_snapshot->foreign_keys[0].name, from_sql->foreign_keys[0].name) << table;
+  }
+  const model::Table* rosters = snapshot.catalog.find_table("public", "practitioner_rosters");
+  ASSERT_NE(rosters, nullptr);
+  const model::Index* trigram = rosters->find_index("practitioner_rosters_name_trgm");
+  ASSERT_NE(trigram, nullptr);
+  ASSERT_EQ(trigram->keys.size(), 1U);
+  EXPECT_EQ(trigram->keys[0].opclass, "gin_trgm_ops");
+  for (const SchemaLoad* load : std::vector<const SchemaLoad*>{&sql, &snapshot, &schema_ts}) {
+    const model::Table* table = load->catalog.find_table("public", "practitioner_rosters");
+    ASSERT_NE(table, nullptr);
+    ASSERT_NE(table->find_column("notes_search"), nullptr);
+    EXPECT_EQ(table->find_column("notes_search")->type.display(), "tsvector");
+    EXPECT_NE(table->find_index("practitioner_rosters_notes_search"), nullptr);
+  }
 }
 
 } // namespace drizzle_snapshot_kit1_test

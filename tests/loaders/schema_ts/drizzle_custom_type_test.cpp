@@ -139,5 +139,48 @@ TEST(DrizzleKitNames, EachUnnamedConstraintAsKitOnePointZeroWroteIt) {
   EXPECT_NE(a->find_index("a_y_index"), nullptr);    // unchanged
 }
 
+// A dataType(config) that spells the type by concatenation, `.toString()`
+// and `.join()`, and one that spells a whole generated column: the type is
+// the words before `generated`, and an index on the column is kept.
+TEST(DrizzleCustomType, ConcatenationJoinAndAGeneratedColumnSpelledInTheType) {
+  const SchemaLoad load = load_drizzle_schema_sources({{"db/schema.ts", R"ts(
+import { sql } from "drizzle-orm";
+import { customType, index, pgTable, text } from "drizzle-orm/pg-core";
+const searchable = customType<{ data: string; config: { expr: string } }>({
+  dataType(config) {
+    return (
+      `tsvector` +
+      (config ? ` GENERATED ALWAYS AS (${config.expr}) STORED` : "")
+    ).toString();
+  },
+});
+const joined = customType<{ data: string; config: { parts: string[] } }>({
+  dataType(config) {
+    return "tsvector generated always as (to_tsvector('simple', " + config.parts.join(" || ' ' || ") + ")) stored";
+  },
+});
+const labels = customType<{ data: string[] }>({ dataType: () => ["text", "[]"].join("") });
+export const notes = pgTable("notes", {
+  body: text("body").notNull(),
+  doc: searchable("doc", { expr: "to_tsvector('english', body)" }),
+  plain: searchable("plain"),
+  both: joined("both", { parts: ["body", "body"] }),
+  tags: labels("tags"),
+}, (t) => [index("notes_doc_idx").using("gin", t.doc)]);
+)ts"}},
+                                                      "");
+  for (const char* column : {"doc", "plain", "both"}) {
+    ASSERT_NE(find(load, "notes", column), nullptr) << column;
+    EXPECT_EQ(find(load, "notes", column)->type.name, "tsvector") << column;
+  }
+  ASSERT_NE(find(load, "notes", "tags"), nullptr);
+  EXPECT_EQ(find(load, "notes", "tags")->type.name, "text");
+  EXPECT_TRUE(find(load, "notes", "tags")->type.is_array());
+  const model::Table* notes = load.catalog.find_table("public", "notes");
+  ASSERT_NE(notes, nullptr);
+  EXPECT_NE(notes->find_index("notes_doc_idx"), nullptr);
+  EXPECT_EQ(unresolved(load), 0U);
+}
+
 } // namespace
 } // namespace pgadvise::loaders
