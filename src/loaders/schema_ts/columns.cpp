@@ -233,7 +233,7 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
   std::string sql_type;
   if (!column_type(info, chain, *args, column, sql_type, where)) {
     info.table.unresolved_columns.push_back(
-        args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, m_casing));
+        args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, info.casing));
     return;
   }
 
@@ -241,7 +241,7 @@ void Reader::build_column(TableInfo& info, const ts::Property& property, std::si
   names.property = property.key;
   names.raw_name = args->explicit_name.value_or(property.key);
   names.name =
-      args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, m_casing);
+      args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, info.casing);
   column.name = names.name;
   column.property = property.key;
   column.location = location(key_file, property.key_token);

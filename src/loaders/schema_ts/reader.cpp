@@ -236,6 +236,17 @@ void Reader::collect_tables() {
   }
 }
 
+std::optional<std::string> Reader::casing_object(Ref object) const {
+  const std::string name = builtin(object);
+  if (name == "snakeCase") {
+    return std::string("snake_case");
+  }
+  if (name == "camelCase") {
+    return std::string("camelCase");
+  }
+  return std::nullopt;
+}
+
 void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call) {
   if (!call.valid() || node(call).kind != NodeKind::call) {
     return;
@@ -243,19 +254,30 @@ void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call)
   const Ref callee = child(call, 0);
   const ts::Node& callee_node = node(callee);
   const std::string name = builtin(callee);
+  TableOrigin origin;
+  origin.casing = m_casing;
   if (name == "pgTable") {
-    register_table(f, decl, call, "public", {}, {});
+    register_table(f, decl, call, origin);
     return;
   }
   if (callee_node.kind == NodeKind::member &&
       (callee_node.text == "withRLS" || callee_node.text == "table")) {
     const Ref object = child(callee, 0);
     if (callee_node.text == "withRLS" && builtin(object) == "pgTable") {
-      register_table(f, decl, call, "public", {}, {});
+      register_table(f, decl, call, origin);
+    } else if (const std::optional<std::string> casing = casing_object(object);
+               casing && callee_node.text == "table") {
+      // drizzle-orm 1.0: snakeCase.table("users", { createdAt: timestamp() })
+      origin.casing = *casing;
+      register_table(f, decl, call, origin);
     } else if (node(object).kind == NodeKind::identifier) {
       const VarInfo* owner = var_info(f, node(object).text);
       if (owner != nullptr && owner->kind == VarKind::schema) {
-        register_table(f, decl, call, owner->name, {}, {});
+        origin.schema = owner->name;
+        if (!owner->extra.empty()) {
+          origin.casing = owner->extra; // snakeCase.schema("billing")
+        }
+        register_table(f, decl, call, origin);
       }
     }
     return;
@@ -268,13 +290,15 @@ void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call)
                    "the table name of `" + decl.name + "` (pgTableCreator `" + callee_node.text + "`)");
         return;
       }
-      register_table(f, decl, call, "public", creator->name, creator->extra);
+      origin.prefix = creator->name;
+      origin.suffix = creator->extra;
+      register_table(f, decl, call, origin);
     }
   }
 }
 
 void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref call,
-                            const std::string& schema, const std::string& prefix, const std::string& suffix) {
+                            const TableOrigin& origin) {
   const std::optional<JsValue> name = eval(child(call, 1));
   if (!name || name->kind != JsValue::Kind::string) {
     const Ref arg = child(call, 1);
@@ -286,8 +310,9 @@ void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref c
   info.file = file;
   info.decl = &decl;
   info.exported = is_exported(file, decl);
-  info.table.schema = schema;
-  info.table.name = prefix + name->text + suffix;
+  info.table.schema = origin.schema;
+  info.table.name = origin.prefix + name->text + origin.suffix;
+  info.casing = origin.casing;
   info.table.property = decl.name;
   info.table.location = location(file, decl.name_token);
   info.table.drizzle_location = info.table.location;
@@ -299,7 +324,8 @@ void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref c
     build_columns(info, columns, 0);
   }
   add_suppressions(file, decl.first_token, decl.last_token);
-  m_vars[{file, decl.name}] = VarInfo{VarKind::table, info.table.name, schema, true, m_tables.size(), {}};
+  m_vars[{file, decl.name}] =
+      VarInfo{VarKind::table, info.table.name, origin.schema, true, m_tables.size(), {}};
   m_tables.push_back(std::move(info));
 }
 

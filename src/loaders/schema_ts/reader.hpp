@@ -55,7 +55,7 @@ enum class VarKind { schema, enumeration, custom_type, table_creator, table };
 struct VarInfo {
   VarKind kind = VarKind::table;
   std::string name;  // schema / enum name; custom type SQL; creator prefix
-  std::string extra; // enum schema; creator suffix
+  std::string extra; // enum schema; creator suffix; a casing schema's casing
   bool resolved = true;
   std::size_t index = 0; // tables: index into Reader::m_tables
   // custom types whose dataType(config) reads its config: the function,
@@ -75,6 +75,7 @@ struct PendingReference {
 struct TableInfo {
   std::size_t file = 0;
   std::string builder_param; // `t` in pgTable("x", (t) => ({ id: t.uuid() }))
+  std::string casing;        // how keys name columns: "snake_case", "camelCase" or "" (the key)
   const ts::Declaration* decl = nullptr;
   bool exported = false;
   model::Table table;
@@ -201,8 +202,18 @@ private:
   // ---- passes (reader.cpp) ----
   void collect_tables();
   void collect_table(std::size_t file, const ts::Declaration& decl, Ref call); // one declaration
-  void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const std::string& schema,
-                      const std::string& prefix, const std::string& suffix);
+  // Where a table call puts its table and how it names it: the schema, a
+  // pgTableCreator's prefix and suffix, and the casing of its column keys.
+  struct TableOrigin {
+    std::string schema = "public";
+    std::string prefix;
+    std::string suffix;
+    std::string casing;
+  };
+  // The casing builtin (`snakeCase` / `camelCase` of drizzle-orm 1.0) an
+  // object names, as apply_casing spells it; nullopt for any other object.
+  [[nodiscard]] std::optional<std::string> casing_object(Ref object) const;
+  void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const TableOrigin& origin);
   void report_lex_problems();
   void finish_catalog();
   [[nodiscard]] bool is_exported(std::size_t file, const ts::Declaration& decl) const;

@@ -70,10 +70,19 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
         drizzle_reader::SourceFile{display_path(module->path), module->program,
                                    names == visible.end() ? std::set<std::string>{} : names->second});
   }
+  // drizzle-kit 1.0 removed the config's `casing` (1.0.0-rc.1: a table's
+  // casing is snakeCase.table(...)); it names columns by their keys.
+  const bool casing_ignored = kit_1_names && !casing.empty();
   SchemaLoad load =
-      drizzle_reader::Reader(std::move(sources), casing,
+      drizzle_reader::Reader(std::move(sources), casing_ignored ? std::string() : casing,
                              kit_1_names ? drizzle_names::Naming::kit_1 : drizzle_names::Naming::kit_0)
           .run();
+  if (casing_ignored) {
+    load.notes.push_back("drizzle.config `casing: \"" + casing +
+                         "\"` is not read by drizzle-kit 1.0 (removed in 1.0.0-rc.1): columns without a name "
+                         "are named by their keys, as drizzle-kit 1.0 generates them, unless their table is "
+                         "snakeCase.table(...) / camelCase.table(...)");
+  }
   load.diagnostics.insert(load.diagnostics.begin(), problems.begin(), problems.end());
   for (const std::string& problem : graph.resolver().problems()) {
     load.notes.push_back("schema.ts imports: " + problem);

@@ -34,7 +34,9 @@ struct SchemaTsSource {
 // are read too, found as TypeScript finds them (the module resolver of
 // loaders/typescript: relative paths, tsconfig `paths`, workspace
 // packages) in the monorepo around the first file.
-// `kit_1` names unnamed constraints as drizzle-kit 1.0 does (`_fkey`).
+// `kit_1` names unnamed constraints as drizzle-kit 1.0 does (`_fkey`), and
+// leaves out the config's `casing`, which drizzle-kit 1.0 does not read
+// (its tables say their casing: snakeCase.table(...)).
 SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing,
                                bool kit_1_names = false);
 // The same with the caller's resolver (nullptr: relative imports only).

@@ -42,7 +42,17 @@ void Reader::collect_schemas() {
   for (std::size_t f = 0; f < m_files.size(); ++f) {
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
       const Ref init{f, decl.init};
-      if (!init.valid() || node(init).kind != NodeKind::call || builtin(child(init, 0)) != "pgSchema") {
+      if (!init.valid() || node(init).kind != NodeKind::call) {
+        continue;
+      }
+      // pgSchema("name"), or drizzle-orm 1.0's snakeCase.schema("name")
+      // whose tables name their columns in that casing.
+      const Ref callee = child(init, 0);
+      std::optional<std::string> casing;
+      if (node(callee).kind == NodeKind::member && node(callee).text == "schema") {
+        casing = casing_object(child(callee, 0));
+      }
+      if (!casing && builtin(callee) != "pgSchema") {
         continue;
       }
       const std::optional<JsValue> name = eval(child(init, 1));
@@ -50,7 +60,7 @@ void Reader::collect_schemas() {
         unresolved(f, node(init).first_token, "the name of schema `" + decl.name + "`");
         continue;
       }
-      m_vars[{f, decl.name}] = VarInfo{VarKind::schema, name->text, {}, true, 0, {}};
+      m_vars[{f, decl.name}] = VarInfo{VarKind::schema, name->text, casing.value_or(""), true, 0, {}};
       if (is_exported(f, decl) && !m_load.catalog.has_schema(name->text)) {
         m_load.catalog.schemas.push_back(name->text);
       }
