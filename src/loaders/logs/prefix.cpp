@@ -489,6 +489,20 @@ const std::vector<std::string>& common_prefixes() {
   return k_prefixes;
 }
 
+namespace {
+
+// How many of a line's fields a prefix read.
+std::size_t fields_found(const LogFields& fields) {
+  const std::array<std::string_view, 7> texts = {fields.session_id,  fields.user,   fields.database,
+                                                 fields.application, fields.client, fields.vxid,
+                                                 fields.xid};
+  return static_cast<std::size_t>(
+             std::count_if(texts.begin(), texts.end(), [](std::string_view text) { return !text.empty(); })) +
+         (fields.ts_us != 0 ? 1U : 0U) + (fields.pid != 0 ? 1U : 0U);
+}
+
+} // namespace
+
 PrefixDetection detect_prefix(std::string_view sample) {
   PrefixDetection detection;
   std::vector<std::string_view> lines;
@@ -508,22 +522,35 @@ PrefixDetection detect_prefix(std::string_view sample) {
   for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 3); ++i) {
     detection.first_lines.emplace_back(lines[i].substr(0, 200));
   }
+  // The prefix that reads most lines wins; among those, the one that finds
+  // more fields in them (a `%q` tail that is there, `app=%a` after `db=%d`),
+  // then the one with fewer fields: "%m [%p] %q%u@%d/%a " reads "%m [%p] "
+  // lines too, with nothing after its %q, and is not what such a server was
+  // told.
   std::size_t best = 0;
+  std::size_t best_found = 0;
   std::size_t best_fields = 0;
   for (const std::string& pattern : common_prefixes()) {
     auto prefix = LogPrefix::compile(pattern);
     std::size_t matched = 0;
+    std::size_t found = 0;
     for (const std::string_view line : lines) {
       LogFields fields;
       const auto length = prefix->match(line, fields);
       std::string_view message;
       if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
         ++matched;
+        found += fields_found(fields);
       }
     }
-    if (matched > best || (matched == best && matched > 0 && prefix->field_count() > best_fields)) {
+    const std::size_t count = prefix->field_count();
+    const bool better =
+        matched > best || (matched == best && matched > 0 &&
+                           (found > best_found || (found == best_found && count < best_fields)));
+    if (better) {
       best = matched;
-      best_fields = prefix->field_count();
+      best_found = found;
+      best_fields = count;
       detection.prefix = std::move(*prefix);
     }
   }

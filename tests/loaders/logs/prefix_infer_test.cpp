@@ -176,3 +176,25 @@ TEST(LearnedPrefix, AGivenPrefixStillWins) {
 }
 
 } // namespace prefix_infer_test
+
+namespace prefix_detection_test {
+
+// PostgreSQL's default prefix is read as itself, not as a common prefix with
+// a `%q` tail that these lines do not have (it reads them too); where the
+// tail is there, the prefix that names it wins.
+TEST(PrefixDetection, TheLongestPrefixTheLinesHaveWins) {
+  const auto detected = [](const std::string& session_part) {
+    std::string text =
+        "2026-11-24 08:31:56.100 UTC [700] LOG:  database system is ready to accept connections\n";
+    for (int i = 0; i < 5; ++i) {
+      text += "2026-11-24 08:31:56.7" + std::to_string(10 + i) + " UTC [71" + std::to_string(i) + "] " +
+              session_part + "LOG:  execute <unnamed>: select 1\n";
+    }
+    return pgadvise::loaders::detect_prefix(text).prefix.pattern();
+  };
+  EXPECT_EQ(detected(""), "%m [%p] ");
+  EXPECT_EQ(detected("app@shop "), "%m [%p] %q%u@%d ");
+  EXPECT_EQ(detected("app@shop/web "), "%m [%p] %q%u@%d/%a ");
+}
+
+} // namespace prefix_detection_test
