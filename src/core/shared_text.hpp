@@ -16,7 +16,9 @@ class SharedText {
 public:
   SharedText() = default;
   SharedText(const std::string& text) { own(text); } // NOLINT(google-explicit-constructor)
-  SharedText(std::string_view text) { own(text); }   // NOLINT(google-explicit-constructor)
+  // The characters are copied (to a buffer of exactly their size) either way.
+  SharedText(std::string&& text) { own(text); }    // NOLINT(google-explicit-constructor)
+  SharedText(std::string_view text) { own(text); } // NOLINT(google-explicit-constructor)
   SharedText(const SharedText& other) { copy_from(other); }
   SharedText(SharedText&& other) noexcept : m_data(other.m_data), m_size(other.m_size) { other.forget(); }
   SharedText& operator=(const SharedText& other) {

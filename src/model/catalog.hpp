@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/heap_optional.hpp"
+#include "core/shared_text.hpp"
 #include "core/source_location.hpp"
 #include "model/lock_mode.hpp"
 #include "model/migration_ledger.hpp"
@@ -88,11 +89,11 @@ struct Index {
   SourceLocation location;
   // Live catalogs: facts that make an index undroppable or needed even when
   // never scanned, its full definition (to recreate it) and its counters.
-  bool backs_exclusion = false;  // EXCLUDE constraint
-  bool replica_identity = false; // REPLICA IDENTITY USING INDEX
-  bool inherited = false;        // attached to a partitioned parent's index
-  std::string definition;        // pg_get_indexdef text, when known
-  std::optional<IndexStats> stats;
+  bool backs_exclusion = false;         // EXCLUDE constraint
+  bool replica_identity = false;        // REPLICA IDENTITY USING INDEX
+  bool inherited = false;               // attached to a partitioned parent's index
+  std::string definition;               // pg_get_indexdef text, when known
+  core::HeapOptional<IndexStats> stats; // live catalogs only: on the heap, as files have none
 
   [[nodiscard]] bool is_partial() const { return !predicate.empty(); }
   // Plain-column keys, in order, up to the first expression key.
@@ -179,7 +180,7 @@ struct Table {
   // The parameter of its extra-config callback (`t` in `(t) => [...]`),
   // when schema.ts has one; Drizzle fixes use it in the lines they propose.
   std::string drizzle_config_param;
-  std::optional<TableStats> stats;
+  core::HeapOptional<TableStats> stats; // live catalogs only: on the heap, as files have none
   SourceLocation location;
 
   [[nodiscard]] const Column* find_column(std::string_view column) const;
@@ -235,8 +236,11 @@ struct MigrationStep {
   // The table was created earlier in the same migration file: it is empty
   // (or new to everyone) when the statement runs, so locking it costs nothing.
   bool table_is_new = false;
-  std::string old_type; // alter_column_type: SQL spelling before and after
-  std::string new_type;
+  // The kind-specific texts below are SharedText (16 bytes; a literal is
+  // not copied): most steps leave them empty, and a schema of 100,000
+  // tables holds 450,000 steps.
+  core::SharedText old_type; // alter_column_type: SQL spelling before and after
+  core::SharedText new_type;
   // What PostgreSQL 15 does to `table`, as its documentation says: the
   // strongest lock the statement takes on it, whether it rewrites the table
   // and its indexes, whether it reads every row under that lock to check
@@ -249,16 +253,16 @@ struct MigrationStep {
   // gen_random_uuid()", "GENERATED ... STORED"), why it rewrites or scans;
   // set_timeout's value; rewrite_table's command; add_key: "USING INDEX x"
   // when the key adopts an index built before.
-  std::string detail;
+  core::SharedText detail;
   // add_column: the default's or generation expression's SQL text;
   // add_domain_constraint: the CHECK's condition (on VALUE)
-  std::string value;
-  std::string statement; // its text, blanks collapsed and cut short: the evidence findings show
-  bool local = false;    // set_timeout: SET LOCAL
+  core::SharedText value;
+  core::SharedText statement; // its text, blanks collapsed and cut short: the evidence findings show
+  bool local = false;         // set_timeout: SET LOCAL
   // The statement runs inside a transaction block, and whose: "BEGIN at
   // line 3", "drizzle-kit migrate" (every pending file in one transaction),
   // ... Empty: autocommit, as far as the files say.
-  std::string transaction;
+  core::SharedText transaction;
   SourceLocation location;
 };
 

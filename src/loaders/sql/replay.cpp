@@ -61,6 +61,12 @@ std::string typmod_text(const Json& item) {
   return {};
 }
 
+// Every step of a transaction block names it the same way ("BEGIN at line
+// 3", "drizzle-kit migrate"): one pooled copy for them all.
+core::SharedText transaction_text(const Replay& replay) {
+  return replay.transaction().empty() ? core::SharedText() : core::SharedText::interned(replay.transaction());
+}
+
 } // namespace
 
 Replay::Replay(SchemaLoad& load, const std::string& file, std::string_view text)
@@ -346,7 +352,7 @@ model::MigrationStep& record_step(Replay& replay, const model::Table& table, mod
   step.object = std::move(object);
   step.not_valid = not_valid;
   step.table_is_new = table.location.file == replay.file();
-  step.transaction = replay.transaction();
+  step.transaction = transaction_text(replay);
   step.statement = statement_evidence(replay);
   step.location = replay.at_statement();
   predict(step);
@@ -359,7 +365,7 @@ model::MigrationStep& record_statement_step(Replay& replay, model::MigrationStep
   step.kind = kind;
   step.object = std::move(object);
   step.lock = model::LockMode::none;
-  step.transaction = replay.transaction();
+  step.transaction = transaction_text(replay);
   step.statement = statement_evidence(replay);
   step.location = replay.at_statement();
   return replay.catalog().migration_steps.emplace_back(std::move(step));

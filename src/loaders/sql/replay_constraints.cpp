@@ -151,10 +151,10 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
       table.find_column(column)->not_null = true;
     }
   }
-  table.indexes.push_back(index);
-  replay.index_added(schema, index);
+  const model::Index& added = table.indexes.emplace_back(std::move(index));
+  replay.index_added(schema, added);
   if (has_partitions && !target.only) {
-    clone_index_to_partitions(replay, table, index);
+    clone_index_to_partitions(replay, table, added);
   }
 }
 
@@ -221,10 +221,10 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   if (!target.in_create) {
     record_step(replay, table, model::MigrationStepKind::add_foreign_key, fk.name, !fk.valid);
   }
-  table.foreign_keys.push_back(fk);
-  replay.constraint_added(schema, fk.name);
+  const model::ForeignKey& added = table.foreign_keys.emplace_back(std::move(fk));
+  replay.constraint_added(schema, added.name);
   if (table.partitioned) {
-    clone_foreign_key_to_partitions(replay, table, fk);
+    clone_foreign_key_to_partitions(replay, table, added);
   }
 }
 

@@ -269,10 +269,10 @@ void create_index(Replay& replay, const Json& stmt) {
   const bool only = !bool_field(*relation, "inh");
   const bool has_partitions = !partitions_of(replay, *table).empty();
   index.valid = !(only && has_partitions);
-  table->indexes.push_back(index);
-  replay.index_added(schema, index);
+  const model::Index& added = table->indexes.emplace_back(std::move(index));
+  replay.index_added(schema, added);
   if (has_partitions && !only) {
-    clone_index_to_partitions(replay, *table, index);
+    clone_index_to_partitions(replay, *table, added);
   }
 }
 

@@ -88,7 +88,7 @@ private:
     // What fills the column: also the default for new rows, except for a
     // generated column, which the application or a trigger keeps.
     const bool generated = !numbered && !column.default_expr.has_value();
-    const std::string value = numbered ? "nextval(" + core::quote_literal(sequence) + ")" : step.value;
+    const std::string value = numbered ? "nextval(" + core::quote_literal(sequence) + ")" : step.value.str();
     ddl += "ALTER TABLE " + name + " ADD COLUMN " + column_name + " " + type + ";";
     if (value.empty()) {
       return ddl; // a domain's column without a default: nothing to fill

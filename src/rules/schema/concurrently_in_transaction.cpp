@@ -59,7 +59,8 @@ private:
         (drizzle ? " at drizzle-kit migrate, and every migration pending with it is rolled back" : "");
     finding.object = core::ObjectRef{step.schema, step.table, {}, step.object};
     finding.location = step.location;
-    finding.evidence.push_back(core::Evidence{core::Evidence::Kind::ddl, step.statement, step.location});
+    finding.evidence.push_back(
+        core::Evidence{core::Evidence::Kind::ddl, step.statement.str(), step.location});
     finding.help =
         "PostgreSQL refuses " + command +
         " in a transaction block (ERROR: ... cannot run inside a transaction block), because it commits "
@@ -111,7 +112,8 @@ private:
     }
     default: break;
     }
-    return outside + step.statement + (step.statement.empty() || step.statement.back() == ';' ? "" : ";") +
+    return outside + step.statement +
+           (step.statement.empty() || step.statement.view().back() == ';' ? "" : ";") +
            (drizzle ? "\n-- and remove it from the migration" : "");
   }
 };

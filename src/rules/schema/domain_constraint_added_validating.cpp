@@ -89,7 +89,9 @@ private:
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     const bool validate = step.detail.find(" VALIDATE") != std::string::npos;
-    const std::string domain = validate ? step.detail.substr(0, step.detail.find(" VALIDATE")) : step.detail;
+    const std::string domain = validate
+                                   ? std::string(step.detail.view().substr(0, step.detail.find(" VALIDATE")))
+                                   : step.detail.str();
     const std::string command = validate ? "ALTER DOMAIN " + domain + " VALIDATE CONSTRAINT " + step.object
                                 : step.object == "NOT NULL"
                                     ? "ALTER DOMAIN " + domain + " SET NOT NULL"

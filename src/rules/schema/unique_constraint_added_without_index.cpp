@@ -37,7 +37,7 @@ private:
     if (index == nullptr) {
       return;
     }
-    const bool adopts = locked.step->detail.rfind("USING INDEX", 0) == 0;
+    const bool adopts = locked.step->detail.view().rfind("USING INDEX", 0) == 0;
     out.push_back(adopts ? nullable_key(context, locked, *index) : builds_index(context, locked, *index));
   }
 

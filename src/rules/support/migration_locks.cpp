@@ -71,7 +71,7 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
 
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, const std::string& message) {
-  return lock_finding(rule, context, locked, locked.step->statement, message);
+  return lock_finding(rule, context, locked, locked.step->statement.str(), message);
 }
 
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
