@@ -1,12 +1,14 @@
 #include "app/lint/consolidate.hpp"
 
 #include "core/finding_order.hpp"
+#include "core/heap_optional.hpp"
 #include "core/text.hpp"
 #include "core/whitespace.hpp"
 #include "rules/registry.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 #include <string_view>
@@ -110,10 +112,12 @@ std::string index_key(const ProposedIndex& index) {
          '\x1f' + core::join(index.columns, "\x1e") + '\x1f' + index.rest;
 }
 
+// One per distinct fix (or finding without one): 450,000 of them at 100,000
+// tables, so the index is on the heap (64 bytes a group, not 288).
 struct Group {
   std::vector<std::size_t> own;      // findings proposing exactly this fix
   std::vector<std::size_t> subsumed; // findings whose index this group's index serves
-  std::optional<ProposedIndex> index;
+  core::HeapOptional<ProposedIndex> index;
   bool alive = true;
   [[nodiscard]] std::size_t first() const { return own.front(); }
 };
@@ -146,17 +150,31 @@ public:
   explicit Consolidator(std::vector<core::Finding>& findings) : m_findings(findings) {}
 
   void group() {
-    // Hashed: the groups keep the findings' order, not the keys'.
-    std::unordered_map<std::string, std::size_t> by_key;
-    by_key.reserve(m_findings.size());
+    // Hashed: the groups keep the findings' order, not the keys'. The map
+    // holds each key's hash, not the key (a key is a fix's whole DDL or a
+    // finding's message: 450,000 of them at 100,000 tables); a group whose
+    // hash matches is confirmed by its first finding's key.
+    std::unordered_multimap<std::size_t, std::size_t> by_hash;
+    by_hash.reserve(m_findings.size());
+    m_groups.reserve(m_findings.size());
     for (std::size_t i = 0; i < m_findings.size(); ++i) {
       std::optional<ProposedIndex> index;
       const std::string key = key_of(m_findings[i], index);
-      const auto [it, added] = by_key.emplace(key, m_groups.size());
-      if (added) {
-        m_groups.push_back(Group{{i}, {}, std::move(index)});
-      } else {
-        m_groups[it->second].own.push_back(i);
+      const std::size_t hash = std::hash<std::string>{}(key);
+      const auto [first, last] = by_hash.equal_range(hash);
+      const auto same = std::find_if(first, last, [&](const auto& entry) {
+        std::optional<ProposedIndex> unused;
+        return key_of(m_findings[m_groups[entry.second].first()], unused) == key;
+      });
+      if (same != last) {
+        m_groups[same->second].own.push_back(i);
+        continue;
+      }
+      by_hash.emplace(hash, m_groups.size());
+      Group& group = m_groups.emplace_back();
+      group.own.push_back(i);
+      if (index) {
+        group.index = std::move(*index);
       }
     }
   }
