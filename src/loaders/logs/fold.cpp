@@ -203,6 +203,20 @@ LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key)
   return *slot;
 }
 
+namespace {
+
+// pgadvise's own session (its connections say application_name=pgadvise):
+// what it ran is not the application's workload. Its connection lines still
+// count as connections.
+bool own_session(const std::string& session_application, const LogEvent& event) {
+  const bool statement_event = event.kind != EventKind::connection_received &&
+                               event.kind != EventKind::connection_authorized &&
+                               event.kind != EventKind::disconnection;
+  return statement_event && (event.fields.application == "pgadvise" || session_application == "pgadvise");
+}
+
+} // namespace
+
 void LogFold::apply(const LogEvent& event) {
   if (event.fields.ts_us != 0) {
     m_latest_us = std::max(m_latest_us, event.fields.ts_us);
@@ -236,6 +250,10 @@ void LogFold::apply(const LogEvent& event) {
   Session& session = session_for(event, key);
   if (event.fields.ts_us != 0) {
     session.last_us = event.fields.ts_us;
+  }
+  if (own_session(session.record.application, event)) {
+    m_own_statements += event.kind == EventKind::statement || event.kind == EventKind::execute ? 1U : 0U;
+    return;
   }
   switch (event.kind) {
   case EventKind::statement:

@@ -55,6 +55,9 @@ public:
   void set_grouping(bool on) { m_grouping = on; }
 
   [[nodiscard]] std::uint64_t statements() const { return m_statements; }
+  // Statements of pgadvise's own sessions (application_name pgadvise: the
+  // catalog reads and EXPLAINs of an earlier `--db` run), left out.
+  [[nodiscard]] std::uint64_t own_statements() const { return m_own_statements; }
 
 private:
   using Step = FoldStep;
@@ -104,6 +107,7 @@ private:
   std::map<model::ReaderWarning::Kind, std::size_t> m_warning_counts; // kind -> seen in this file
   std::unordered_map<std::uint64_t, std::size_t> m_plan_index;
   std::uint64_t m_statements = 0;
+  std::uint64_t m_own_statements = 0;
   std::uint64_t m_events_since_sweep = 0;
   std::int64_t m_latest_us = 0;
   std::string m_scratch;

@@ -337,6 +337,12 @@ LogReadResult read_logs(const std::vector<std::string>& paths, const LogReadOpti
         "transaction per row) cannot be told from concurrent requests, so fan-outs were not judged; only "
         "each connection's own runs were (log_line_prefix with %m, or csvlog/jsonlog, gives milliseconds)");
   }
+  if (fold.own_statements() > 0) {
+    result.notes.push_back(std::to_string(fold.own_statements()) +
+                           (fold.own_statements() == 1 ? " statement" : " statements") +
+                           " of pgadvise's own sessions (application_name pgadvise: an earlier --db "
+                           "run's catalog reads and EXPLAINs) left out of the workload");
+  }
   result.notes.push_back(std::to_string(registry.shapes()) + " statement shapes, " +
                          std::to_string(registry.fingerprints()) + " fingerprints parsed with libpg_query");
   return result;
