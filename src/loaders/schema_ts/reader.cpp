@@ -73,7 +73,7 @@ const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, s
       continue;
     }
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
-      if (decl.name == target && is_exported(f, decl)) {
+      if (decl.name == target && (is_exported(f, decl) || (m_files[f].helper && exports_itself(f, decl)))) {
         *found_in = f;
         return &decl;
       }
@@ -149,6 +149,10 @@ bool Reader::is_exported(std::size_t file, const ts::Declaration& decl) const {
   if (const auto& visible = m_files[file].schema_names) {
     return visible->count(decl.name) > 0;
   }
+  return exports_itself(file, decl);
+}
+
+bool Reader::exports_itself(std::size_t file, const ts::Declaration& decl) const {
   const auto& names = m_files[file].program.export_names;
   return decl.exported || std::find(names.begin(), names.end(), decl.name) != names.end();
 }
@@ -193,6 +197,9 @@ void Reader::add_suppressions(std::size_t file, std::size_t first_token, std::si
 
 void Reader::add_file_suppressions() {
   for (const SourceFile& file : m_files) {
+    if (file.helper) {
+      continue;
+    }
     for (const ts::Comment& comment : file.program.lex.comments) {
       if (auto directive = core::parse_ignore(comment.text); directive && directive->whole_file) {
         m_load.suppressions.add(
@@ -204,6 +211,9 @@ void Reader::add_file_suppressions() {
 
 void Reader::report_lex_problems() {
   for (const SourceFile& file : m_files) {
+    if (file.helper) {
+      continue;
+    }
     for (const ts::LexProblem& problem : file.program.lex.problems) {
       m_load.diagnostics.push_back(
           make_diagnostic(k_parse_error, core::Severity::low, "schema.ts: " + problem.message,
@@ -351,7 +361,8 @@ void Reader::finish_catalog() {
 
 SchemaLoad Reader::run() {
   m_load.catalog.source = model::SchemaSource::drizzle_schema;
-  m_load.files_read = m_files.size();
+  m_load.files_read = static_cast<std::size_t>(
+      std::count_if(m_files.begin(), m_files.end(), [](const SourceFile& file) { return !file.helper; }));
   report_lex_problems();
   add_file_suppressions();
   collect_variables();
@@ -364,7 +375,9 @@ SchemaLoad Reader::run() {
   finish_catalog();
   std::vector<std::string> labels;
   for (const SourceFile& file : m_files) {
-    labels.push_back(file.label);
+    if (!file.helper) {
+      labels.push_back(file.label);
+    }
   }
   m_load.catalog.source_description = "Drizzle schema " + core::join(labels, ", ") + " (" +
                                       std::to_string(m_load.catalog.tables.size()) + " tables)";

@@ -35,6 +35,10 @@ struct SourceFile {
   // `export *`, `export { a as b } from` ...): only those are schema
   // objects, as for drizzle-kit. Unset: every exported declaration.
   std::optional<std::set<std::string>> schema_names;
+  // A file the schema files import but do not re-export (custom types or
+  // shared columns in `utils.ts`): read for what it declares, never a
+  // schema object, a suppression or a parse problem of the schema.
+  bool helper = false;
 };
 
 // A node of one of the files.
@@ -216,7 +220,10 @@ private:
   void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const TableOrigin& origin);
   void report_lex_problems();
   void finish_catalog();
+  // Whether drizzle-kit sees the declaration (the schema entries export it).
   [[nodiscard]] bool is_exported(std::size_t file, const ts::Declaration& decl) const;
+  // Whether its own file exports it (what an import of it finds).
+  [[nodiscard]] bool exports_itself(std::size_t file, const ts::Declaration& decl) const;
 
   std::vector<SourceFile> m_files;
   std::string m_casing;

@@ -70,6 +70,12 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
         drizzle_reader::SourceFile{display_path(module->path), module->program,
                                    names == visible.end() ? std::set<std::string>{} : names->second});
   }
+  // The project files they import for custom types and shared columns
+  // (drizzle-kit runs those imports too), two imports deep.
+  for (const ts::SourceModule* module : graph.import_closure(modules, 2, k_max_files)) {
+    sources.push_back(drizzle_reader::SourceFile{display_path(module->path), module->program,
+                                                 std::set<std::string>{}, true});
+  }
   // drizzle-kit 1.0 removed the config's `casing` (1.0.0-rc.1: a table's
   // casing is snakeCase.table(...)); it names columns by their keys.
   const bool casing_ignored = kit_1_names && !casing.empty();

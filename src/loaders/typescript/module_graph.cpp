@@ -237,6 +237,34 @@ std::vector<const SourceModule*> ModuleGraph::re_export_closure(const std::vecto
   return out;
 }
 
+std::vector<const SourceModule*> ModuleGraph::import_closure(const std::vector<const SourceModule*>& modules,
+                                                             std::size_t depth, std::size_t limit) {
+  std::set<const SourceModule*> seen(modules.begin(), modules.end());
+  std::vector<const SourceModule*> out;
+  std::vector<const SourceModule*> level = modules;
+  for (std::size_t step = 0; step < depth && !level.empty(); ++step) {
+    std::vector<const SourceModule*> next;
+    for (const SourceModule* module : level) {
+      for (const Import& import : module->program.imports) {
+        if (out.size() >= limit) {
+          return out;
+        }
+        const std::optional<fs::path> path = m_resolver.resolve(module->path, import.module);
+        if (!path || path->generic_string().find("/node_modules/") != std::string::npos) {
+          continue;
+        }
+        const SourceModule* target = load(*path);
+        if (target != nullptr && seen.insert(target).second) {
+          out.push_back(target);
+          next.push_back(target);
+        }
+      }
+    }
+    level = std::move(next);
+  }
+  return out;
+}
+
 std::vector<std::string> ModuleGraph::problems() const {
   std::vector<std::string> out = m_unreadable;
   out.insert(out.end(), m_resolver.problems().begin(), m_resolver.problems().end());

@@ -71,6 +71,13 @@ public:
   std::vector<const SourceModule*> re_export_closure(const std::vector<std::filesystem::path>& entries,
                                                      std::size_t limit);
 
+  // The project files `modules` import (`import { sealed } from "./utils"`),
+  // and theirs, up to `depth` imports away, that are not among `modules`
+  // nor in node_modules; at most `limit`. Schema files declare columns with
+  // what such helpers define: custom types, shared column sets, creators.
+  std::vector<const SourceModule*> import_closure(const std::vector<const SourceModule*>& modules,
+                                                  std::size_t depth, std::size_t limit);
+
   std::optional<std::filesystem::path> resolve(const std::filesystem::path& from,
                                                std::string_view specifier) {
     return m_resolver.resolve(from, specifier);

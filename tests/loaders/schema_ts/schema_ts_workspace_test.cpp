@@ -60,4 +60,43 @@ TEST(DrizzleSchemaTsWorkspace, OnlyWhatTheEntriesReExportIsTheSchema) {
   EXPECT_TRUE(said);
 }
 
+// Custom types and shared columns live in files the schema imports but
+// does not re-export (`utils.ts`, `lib/columns.ts`): drizzle-kit runs those
+// imports, so their columns are the schema's; their own tables and enums
+// are not schema objects unless re-exported.
+TEST(DrizzleSchemaTsWorkspace, CustomTypesAndColumnsFromImportedHelpersAreRead) {
+  TempTree tree;
+  tree.write("src/lib/columns.ts",
+             "import { timestamp } from \"drizzle-orm/pg-core\";\n"
+             "export const stamps = {\n  createdAt: timestamp(\"created_at\").defaultNow(),\n};\n");
+  tree.write(
+      "src/db/schema/utils.ts",
+      "import { customType, pgEnum, pgTable, text } from \"drizzle-orm/pg-core\";\n"
+      "import { seal } from \"../../lib/crypto\";\n"
+      "export const sealed = customType<{ data: string }>({\n  dataType() {\n    return \"bytea\";\n  },\n"
+      "  toDriver: (value) => seal(value),\n});\n"
+      "export const scratchState = pgEnum(\"scratch_state\", [\"a\", \"b\"]);\n"
+      "export const scratch = pgTable(\"scratch\", { id: text().primaryKey() });\n");
+  tree.write("src/db/schema/vault.ts",
+             "import { pgTable, text } from \"drizzle-orm/pg-core\";\nimport { stamps } from "
+             "\"../../lib/columns\";\n"
+             "import { sealed } from \"./utils\";\n"
+             "export const vaultItems = pgTable(\"vault_items\", {\n  id: text(\"id\").primaryKey(),\n"
+             "  secret: sealed(\"secret\").notNull(),\n  ...stamps,\n});\n");
+  const fs::path entry = tree.write("src/db/schema/index.ts", "export * from \"./vault\";\n");
+  const pgadvise::loaders::SchemaLoad load = pgadvise::loaders::load_drizzle_schema({entry}, "");
+  const pgadvise::model::Table* vault = load.catalog.find_table("public", "vault_items");
+  ASSERT_NE(vault, nullptr);
+  ASSERT_NE(vault->find_column("secret"), nullptr);
+  EXPECT_EQ(vault->find_column("secret")->type.name, "bytea");
+  EXPECT_TRUE(vault->find_column("secret")->not_null);
+  EXPECT_NE(vault->find_column("created_at"), nullptr);
+  EXPECT_EQ(load.catalog.find_table("public", "scratch"), nullptr);
+  EXPECT_TRUE(load.catalog.enums.empty());
+  for (const pgadvise::core::Finding& diagnostic : load.diagnostics) {
+    ADD_FAILURE() << diagnostic.message;
+  }
+  EXPECT_EQ(load.catalog.source_description.find("utils.ts"), std::string::npos);
+}
+
 } // namespace schema_ts_workspace_test
