@@ -117,5 +117,29 @@ export const profiles = pgTable.withRLS("profiles", {
   EXPECT_EQ(profiles->policies[1].check_expr, "profiles.id = auth.uid()");
 }
 
+// A policy's `to` naming the schema's own pgRole (as drizzle-kit's
+// entities.roles projects declare them), `.existing()` or not.
+TEST(PolicySources, SchemaTsOwnPgRolesInTo) {
+  const SchemaLoad load = load_drizzle_schema_sources({SchemaTsSource{"db/schema.ts", R"ts(
+import { sql } from "drizzle-orm";
+import { pgPolicy, pgRole, pgTable, uuid } from "drizzle-orm/pg-core";
+
+export const reviewer = pgRole("reviewer", { inherit: true });
+const backoffice = pgRole("backoffice").existing();
+
+export const ledgers = pgTable("ledgers", { id: uuid("id").primaryKey() }, () => [
+  pgPolicy("review", { for: "select", to: reviewer, using: sql`true` }),
+  pgPolicy("office", { for: "all", to: [backoffice, "postgres"], using: sql`true` }),
+]).enableRLS();
+)ts"}},
+                                                      "");
+  EXPECT_TRUE(load.diagnostics.empty());
+  const model::Table* ledgers = load.catalog.find_table("public", "ledgers");
+  ASSERT_NE(ledgers, nullptr);
+  ASSERT_EQ(ledgers->policies.size(), 2U);
+  EXPECT_EQ(ledgers->policies[0].roles, std::vector<std::string>{"reviewer"});
+  EXPECT_EQ(ledgers->policies[1].roles, (std::vector<std::string>{"backoffice", "postgres"}));
+}
+
 } // namespace
 } // namespace pgadvise::loaders

@@ -538,13 +538,25 @@ private:
     m_info.table.checks.push_back(model::CheckConstraint{*name, *expression, where()});
   }
 
-  // One role of pgPolicy's `to`: a string, or a Supabase role export.
+  // One role of pgPolicy's `to`: a string, the schema's own
+  // pgRole("name", ...) (`.existing()` too), or a Supabase role export.
   [[nodiscard]] std::optional<std::string> role_of(Ref value) const {
     const std::optional<JsValue> text = m_reader.eval(value);
     if (text && text->kind == JsValue::Kind::string) {
       return text->text;
     }
-    const Ref resolved = m_reader.resolve_alias(value);
+    Ref resolved = m_reader.resolve_alias(value);
+    while (resolved.valid() && m_reader.node(resolved).kind == NodeKind::call &&
+           m_reader.node(m_reader.child(resolved, 0)).kind == NodeKind::member &&
+           m_reader.node(m_reader.child(resolved, 0)).text == "existing") {
+      resolved = m_reader.child(m_reader.child(resolved, 0), 0);
+    }
+    if (resolved.valid() && m_reader.node(resolved).kind == NodeKind::call &&
+        m_reader.builtin(m_reader.child(resolved, 0)) == "pgRole") {
+      const std::optional<JsValue> name = m_reader.eval(m_reader.child(resolved, 1));
+      return name && name->kind == JsValue::Kind::string ? std::optional<std::string>(name->text)
+                                                         : std::nullopt;
+    }
     return resolved.valid() && m_reader.node(resolved).kind == NodeKind::identifier
                ? known_role_export(m_reader.node(resolved).text)
                : std::nullopt;
