@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <utility>
 
 namespace pgadvise::core {
@@ -28,6 +29,12 @@ public:
     m_value = std::make_unique<T>(std::move(value));
     return *this;
   }
+  // From a std::optional<T> (exactly: a literal still goes to operator=(T)).
+  template <typename O>
+  requires std::is_same_v<std::remove_cvref_t<O>, std::optional<T>> HeapOptional& operator=(O&& value) {
+    m_value = value ? std::make_unique<T>(*std::forward<O>(value)) : nullptr;
+    return *this;
+  }
   HeapOptional& operator=(std::nullopt_t /*none*/) {
     m_value.reset();
     return *this;
@@ -41,6 +48,14 @@ public:
   T* operator->() { return m_value.get(); }
   const T* operator->() const { return m_value.get(); }
   void reset() { m_value.reset(); }
+  template <typename U> [[nodiscard]] T value_or(U&& fallback) const {
+    return m_value ? *m_value : static_cast<T>(std::forward<U>(fallback));
+  }
+  // Equal when both are absent or both hold equal values, as std::optional.
+  friend bool operator==(const HeapOptional& a, const HeapOptional& b) {
+    return a.has_value() == b.has_value() && (!a.has_value() || *a == *b);
+  }
+  friend bool operator==(const HeapOptional& a, const T& b) { return a.has_value() && *a == b; }
 
 private:
   static std::unique_ptr<T> copy(const HeapOptional& other) {

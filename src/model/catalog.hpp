@@ -30,7 +30,8 @@ struct ColumnStats {
 struct Column {
   std::string name;
   TypeRef type;
-  std::optional<std::string> default_expr; // SQL text of the default, as written
+  core::HeapOptional<std::string>
+      default_expr; // SQL text of the default, as written (on the heap: most columns have none)
   bool not_null = false;
   bool identity = false;
   std::string property; // the Drizzle property name when known (schema.ts)

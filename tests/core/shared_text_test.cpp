@@ -2,6 +2,7 @@
 #include "core/shared_text.hpp"
 
 #include <gtest/gtest.h>
+#include <optional>
 #include <string>
 
 using namespace pgadvise::core;
@@ -77,4 +78,22 @@ TEST(HeapOptional, CopiesAreDeepAndAbsentIsEmpty) {
   EXPECT_FALSE(copy.has_value());
   copy = value;
   EXPECT_TRUE(copy);
+}
+
+TEST(HeapOptional, ReadsAndComparesAsStdOptional) {
+  HeapOptional<std::string> none;
+  EXPECT_EQ(none.value_or("-"), "-");
+  HeapOptional<std::string> value = std::string("now()");
+  EXPECT_EQ(value.value_or("-"), "now()");
+  EXPECT_TRUE(value == std::string("now()"));
+  EXPECT_FALSE(none == std::string("now()"));
+  EXPECT_TRUE(none == HeapOptional<std::string>());
+  EXPECT_FALSE(none == value);
+  std::optional<std::string> from = "gen_random_uuid()";
+  none = from;
+  EXPECT_EQ(*none, "gen_random_uuid()");
+  none = std::optional<std::string>();
+  EXPECT_FALSE(none);
+  none = "0"; // a literal is a value, not an optional
+  EXPECT_TRUE(none == std::string("0"));
 }

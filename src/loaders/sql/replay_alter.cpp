@@ -146,7 +146,7 @@ void set_default(Replay& replay, model::Table& table, const Json& cmd, bool only
   if (column == nullptr) {
     return;
   }
-  std::optional<std::string> value;
+  core::HeapOptional<std::string> value;
   if (const Json* def = child(cmd, "def")) {
     const auto start = min_location(*def);
     std::string text = start ? expression_at(replay.tokens(), *start) : std::string();

@@ -48,7 +48,7 @@ std::optional<std::string> comparable_default(const model::Column& column) {
   if (column.type.serial || !column.default_expr || column.default_expr->rfind("nextval(", 0) == 0) {
     return std::nullopt;
   }
-  return column.default_expr;
+  return *column.default_expr;
 }
 
 std::string describe_column(const model::Column& column) {
