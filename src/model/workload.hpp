@@ -153,8 +153,10 @@ struct Repeat {
   std::uint64_t transaction_shape = 0;
   // How the executions were grouped: one session, a request's trace id
   // (sqlcommenter traceparent, exact), or a burst on several backends of
-  // one database, user and application inside the fan-out window.
-  enum class Grouping : std::uint8_t { session, trace, fan_out };
+  // one database, user and application inside the fan-out window, or one
+  // request's rows on several backends by the key value they share
+  // (loaders/logs/key_strands).
+  enum class Grouping : std::uint8_t { session, trace, fan_out, shared_key };
   Grouping grouping = Grouping::session;
   std::uint32_t backends = 1; // sessions the executions ran on
   std::string backend_list;   // "pid 4100, pid 4101, ..." (capped), for the evidence

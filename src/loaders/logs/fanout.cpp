@@ -15,7 +15,6 @@ namespace {
 constexpr std::size_t k_max_seen_parents = 24;
 constexpr std::size_t k_max_execs = 200000;
 constexpr std::uint32_t k_max_params = 64;
-constexpr std::size_t k_max_listed_backends = 8;
 constexpr std::size_t k_max_batched_lookback = 64;
 
 std::int64_t to_us(double ms) {
@@ -35,7 +34,11 @@ void FanOutTracker::begin_file(const std::string& display) {
 
 void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
   if (m_last_client == nullptr || m_last_key != client_key) {
-    m_last_client = &m_clients[client_key]; // elements keep their address in an unordered_map
+    const auto [it, inserted] = m_clients.try_emplace(client_key);
+    if (inserted) {
+      it->second.strands = KeyStrands(2 * m_gap_us, m_span_us, to_us(m_options.lead_ms));
+    }
+    m_last_client = &it->second; // elements keep their address in an unordered_map
     m_last_key = client_key;
   }
   Client& client = *m_last_client;
@@ -81,6 +84,8 @@ void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
     batched_after(client, exec);
   }
   client.execs.push_back(exec);
+  client.strands.add(ExecWindow{client.execs, client.front_seq, m_files, m_strands}, seq, m_closed);
+  add_strands(m_closed);
   if (client.latest_us - client.swept_us >= m_gap_us / 2) {
     sweep(client, false);
     client.swept_us = client.latest_us;
@@ -117,7 +122,17 @@ void FanOutTracker::batched_after(const Client& client, const FanOutExec& exec) 
   }
 }
 
+void FanOutTracker::add_strands(std::vector<model::Repeat>& closed) {
+  for (model::Repeat& repeat : closed) {
+    m_workload.add_repeat(std::move(repeat));
+  }
+  closed.clear();
+}
+
 void FanOutTracker::sweep(Client& client, bool all) {
+  client.strands.sweep(ExecWindow{client.execs, client.front_seq, m_files, m_strands}, client.latest_us, all,
+                       m_closed);
+  add_strands(m_closed);
   for (std::size_t i = 0; i < client.open.size();) {
     if (all || client.latest_us - client.open[i].second.last_us > m_gap_us) {
       close(client, client.open[i].first, client.open[i].second);
@@ -368,20 +383,11 @@ model::Repeat FanOutTracker::fan_out_repeat(const Client& client, std::uint64_t 
     repeat.candidates[i] = parents[i].fingerprint;
   }
   repeat.fan_parents = std::move(parents);
-  repeat.count = burst.count;
-  repeat.distinct_params = static_cast<std::uint32_t>(params.size());
-  repeat.params_set = params_set_hash(params);
-  repeat.first_us = burst.first_us;
-  repeat.last_us = burst.last_us;
+  set_span(repeat, burst, params);
   repeat.grouping = model::Repeat::Grouping::fan_out;
   repeat.group = (1ULL << 63U) | ++m_bursts;
   repeat.backends = static_cast<std::uint32_t>(sessions.size());
-  for (std::size_t i = 0; i < pids.size() && i < k_max_listed_backends; ++i) {
-    repeat.backend_list += (i == 0 ? "" : ", ") + (pids[i] != 0 ? "pid " + std::to_string(pids[i]) : "?");
-  }
-  if (pids.size() > k_max_listed_backends) {
-    repeat.backend_list += " and " + std::to_string(pids.size() - k_max_listed_backends) + " more";
-  }
+  repeat.backend_list = listed_backends(pids);
   return repeat;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "loaders/logs/fanout_exec.hpp"
+#include "loaders/logs/key_strands.hpp"
 #include "model/workload.hpp"
 
 #include <cstdint>
@@ -22,26 +24,6 @@ struct FanOutOptions {
   double max_span_ms = 500;
 };
 
-// One statement (or one whole transaction) of a client, in log order: what
-// the fan-out search keeps of it.
-struct FanOutExec {
-  std::int64_t ts_us = 0;
-  std::uint64_t id = 0;            // the statement's fingerprint, or a transaction's shape
-  std::uint64_t row_statement = 0; // the statement a Repeat names (id itself for a statement)
-  std::uint64_t parent = 0;        // what it counts as when it is a parent (0: never one)
-  bool drives_loop = false;        // its rows may drive a loop (tried first as a parent)
-  std::uint64_t params = 0;
-  std::uint64_t session = 0; // the fold's session key
-  std::int64_t pid = 0;
-  double duration_ms = 0;
-  int line = 0;
-  std::uint32_t file = 0; // index given by begin_file
-  std::uint32_t code_path = 0;
-  bool child = true;         // may be a per-row child (not a set query, not transaction control)
-  bool set_filter = false;   // a batched read (`= ANY($1)`, `IN (SELECT ...)`)
-  std::uint64_t claimed = 0; // the child whose fan-out already counted this parent execution
-};
-
 // Bursts of one child on several backends of one client (database, user,
 // application_name), the statement that ran just before them, and how many
 // times that statement ran meanwhile: many users opening the same page at
@@ -60,12 +42,7 @@ public:
   void finish();
 
 private:
-  struct Burst {
-    std::uint64_t first_seq = 0;
-    std::uint64_t last_seq = 0;
-    std::int64_t first_us = 0;
-    std::int64_t last_us = 0;
-    std::uint32_t count = 0;
+  struct Burst : ExecSpan {
     std::uint64_t first_session = 0;
     bool several_sessions = false;
     bool clean = true; // no execution of the child just before it (not a slice of steady traffic)
@@ -76,6 +53,7 @@ private:
     std::vector<std::pair<std::uint64_t, Burst>> open; // by child
     std::int64_t latest_us = 0;
     std::int64_t swept_us = 0;
+    KeyStrands strands; // the client's executions followed by their keys
   };
 
   void close(Client& client, std::uint64_t id, const Burst& burst);
@@ -97,6 +75,7 @@ private:
   void batched_after(const Client& client, const FanOutExec& exec);
   void sweep(Client& client, bool all);
   void prune(Client& client);
+  void add_strands(std::vector<model::Repeat>& closed);
 
   model::Workload& m_workload;
   FanOutOptions m_options;
@@ -106,7 +85,9 @@ private:
   std::vector<std::string> m_files;
   std::unordered_map<std::uint64_t, Client> m_clients;
   std::uint64_t m_bursts = 0;
-  Client* m_last_client = nullptr; // the client of the last execution (most logs have one)
+  std::uint64_t m_strands = 0;
+  std::vector<model::Repeat> m_closed; // strands just ended
+  Client* m_last_client = nullptr;     // the client of the last execution (most logs have one)
   std::uint64_t m_last_key = 0;
 };
 

@@ -78,6 +78,7 @@ struct LogFold::Pending {
   std::int64_t ts_us = 0;
   int line = 0;
   std::uint64_t params_hash = 0;
+  ParamValues values; // the key parameters' values and the row's (param_values)
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   std::string vxid;
@@ -290,6 +291,7 @@ void LogFold::parameters_event(Session& session, const LogEvent& event) {
   }
   pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
   pending.limit_value = limit_parameter(*pending.info, event.params);
+  pending.values = m_grouping ? param_values(pending.info->shape, event.params) : ParamValues{};
   if (m_unfed == session.key) {
     feed_unfed();
   }
@@ -374,6 +376,7 @@ void LogFold::set_pending(Session& session, const LogEvent& event) {
   pending.limit = event.limit;
   pending.offset = event.offset;
   pending.limit_value = event.params.empty() ? std::nullopt : limit_parameter(*event.info, event.params);
+  pending.values = m_grouping ? param_values(event.info->shape, event.params) : ParamValues{};
   pending.vxid.assign(event.fields.vxid);
   pending.wants_example_params = false;
   pending.accepts_params = event.params.empty();
@@ -472,6 +475,9 @@ void LogFold::feed(Session& session, const Step& step) {
   exec.parent = step.read ? step.parent : 0;
   exec.drives_loop = step.drives_loop;
   exec.params = step.params;
+  exec.keys = step.keys;
+  exec.row = step.row;
+  exec.step_parent = step.parent;
   exec.session = step.session;
   exec.pid = step.pid;
   exec.duration_ms = step.duration_ms;
@@ -559,6 +565,8 @@ LogFold::Step LogFold::statement_step(const Session& session, const Pending& pen
   step.statement = fp;
   step.parent = fp;
   step.params = pending.params_hash;
+  step.keys = pending.values.keys;
+  step.row = pending.values.row != 0 ? pending.values.row : pending.params_hash;
   step.ts_us = pending.ts_us;
   step.duration_ms = pending.has_duration ? pending.duration_ms : 0.0;
   step.line = pending.line;

@@ -10,6 +10,8 @@ FoldStep transaction_step(const std::vector<FoldStep>& steps, std::uint64_t sess
   for (const FoldStep& step : steps) {
     shape = (shape ^ step.id) * 0x100000001b3ULL;
     params = (params ^ step.params) * 0x100000001b3ULL + step.id;
+    merge_param_keys(whole.keys, step.keys);
+    whole.row = (whole.row ^ step.row) * 0x100000001b3ULL + step.id;
     if (row == nullptr || (step.writes && !row->writes)) {
       row = &step;
     }

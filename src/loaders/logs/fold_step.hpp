@@ -1,5 +1,7 @@
 #pragma once
 
+#include "loaders/logs/param_keys.hpp"
+
 #include <cstdint>
 #include <vector>
 
@@ -13,6 +15,8 @@ struct FoldStep {
       0;                    // the statement a run of it names (a transaction's first write, else its first)
   std::uint64_t parent = 0; // what it counts as when it is a run's parent (a transaction's last statement)
   std::uint64_t params = 0;
+  ParamKeys keys{};      // its key parameters' values (a transaction: its statements')
+  std::uint64_t row = 0; // the values its row gives (ParamValues::row, else all of them)
   std::int64_t ts_us = 0;
   double duration_ms = 0;
   int line = 0;

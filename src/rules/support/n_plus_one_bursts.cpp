@@ -71,11 +71,18 @@ std::vector<Qualified> qualify(const model::Workload& workload, std::uint32_t mi
 
 using Spans = std::map<std::uint64_t, std::vector<std::pair<std::int64_t, std::int64_t>>>;
 
+// A run on one connection, or of one request by its trace id: not a
+// fan-out or a strand, which are spread over backends.
+bool one_connection(const model::Repeat& repeat) {
+  return repeat.grouping == model::Repeat::Grouping::session ||
+         repeat.grouping == model::Repeat::Grouping::trace;
+}
+
 // The child's runs on one connection (after whichever parent), by child.
-Spans one_connection_spans(const std::vector<Qualified>& qualified) {
+Spans spans_of(const std::vector<Qualified>& qualified) {
   Spans spans;
   for (const Qualified& q : qualified) {
-    if (q.repeat->grouping != model::Repeat::Grouping::fan_out && q.repeat->first_us != 0) {
+    if (one_connection(*q.repeat) && q.repeat->first_us != 0) {
       spans[q.repeat->fingerprint].emplace_back(q.repeat->first_us, q.repeat->last_us);
     }
   }
@@ -84,10 +91,7 @@ Spans one_connection_spans(const std::vector<Qualified>& qualified) {
 
 // A fan-out that overlaps a run of the same child on one connection holds
 // executions that run counts too.
-bool overlaps_one_connection_run(const Spans& spans, const model::Repeat& repeat) {
-  if (repeat.grouping != model::Repeat::Grouping::fan_out) {
-    return false;
-  }
+bool overlaps(const Spans& spans, const model::Repeat& repeat) {
   const auto it = spans.find(repeat.fingerprint);
   return it != spans.end() && std::any_of(it->second.begin(), it->second.end(),
                                           [&](const std::pair<std::int64_t, std::int64_t>& span) {
@@ -105,11 +109,64 @@ std::set<std::pair<std::uint64_t, std::uint64_t>>
 one_connection_pairs(const std::vector<Qualified>& qualified) {
   std::set<std::pair<std::uint64_t, std::uint64_t>> pairs;
   for (const Qualified& q : qualified) {
-    if (q.repeat->grouping != model::Repeat::Grouping::fan_out && q.repeat->first_us != 0) {
+    if (one_connection(*q.repeat) && q.repeat->first_us != 0) {
       pairs.emplace(q.repeat->fingerprint, q.parent);
     }
   }
   return pairs;
+}
+
+using Strands = std::map<std::uint64_t, std::vector<const model::Repeat*>>; // by child
+
+Strands by_child(const std::vector<Qualified>& qualified, model::Repeat::Grouping grouping) {
+  Strands strands;
+  for (const Qualified& q : qualified) {
+    if (q.repeat->grouping == grouping) {
+      strands[q.repeat->fingerprint].push_back(q.repeat);
+    }
+  }
+  return strands;
+}
+
+// A strand's executions that fan-outs of the same child at the same time
+// count too (at most all of them): one request's rows among several users'.
+std::uint32_t counted_by_fan_outs(const Strands& fan_outs, const model::Repeat& strand) {
+  const auto child = fan_outs.find(strand.fingerprint);
+  std::uint64_t counted = 0;
+  for (const model::Repeat* fan :
+       child == fan_outs.end() ? std::vector<const model::Repeat*>{} : child->second) {
+    if (fan->first_us <= strand.last_us && strand.first_us <= fan->last_us) {
+      counted += fan->count;
+    }
+  }
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(counted, strand.count));
+}
+
+// A connection's run inside a strand of the same child that ran on that
+// connection too: some of the strand's own rows (a request's loop the pool
+// kept on one backend for a while), counted with the strand.
+
+bool held_by_strand(const Strands& strands, const model::Repeat& repeat) {
+  const auto child = strands.find(repeat.fingerprint);
+  if (repeat.grouping != model::Repeat::Grouping::session || repeat.first_us == 0 || child == strands.end()) {
+    return false;
+  }
+  return std::any_of(child->second.begin(), child->second.end(), [&](const model::Repeat* held) {
+    const model::Repeat& strand = *held;
+    if (strand.transaction_shape != repeat.transaction_shape || repeat.first_us < strand.first_us ||
+        repeat.last_us > strand.last_us) {
+      return false;
+    }
+    const std::string_view listed = strand.backend_list;
+    for (std::size_t at = listed.find(repeat.session); at != std::string_view::npos;
+         at = listed.find(repeat.session, at + 1)) {
+      const std::size_t end = at + repeat.session.size();
+      if ((at == 0 || listed[at - 1] == ' ') && (end == listed.size() || listed[end] == ',')) {
+        return true;
+      }
+    }
+    return false;
+  });
 }
 
 void add_burst(Bursts& bursts, const Qualified& q) {
@@ -127,6 +184,7 @@ void add_burst(Bursts& bursts, const Qualified& q) {
   bursts.fan_followed += q.followed;
   bursts.fan_children += static_cast<std::uint64_t>(q.per_parent) * q.followed;
   bursts.traced += repeat.grouping == model::Repeat::Grouping::trace ? 1U : 0U;
+  bursts.keyed += repeat.grouping == model::Repeat::Grouping::shared_key ? 1U : 0U;
   bursts.interleaved += repeat.interleaved ? 1U : 0U;
   if (repeat.backends > bursts.max_backends && !repeat.backend_list.empty()) {
     bursts.max_backends = repeat.backends;
@@ -148,18 +206,32 @@ void add_burst(Bursts& bursts, const Qualified& q) {
   bursts.total_ms += repeat.total_ms;
 }
 
-double fan_share(const model::Workload& workload, const Bursts& bursts) {
+// The share of the parent's executions the pair's runs follow: fan-outs'
+// by their parent's executions, the others' by runs after it.
+double pair_share(const model::Workload& workload, const Bursts& bursts) {
   const std::uint64_t runs = executions(workload, bursts.fingerprint, bursts.parent);
-  return runs == 0 ? 0.0
-                   : std::min(1.0, static_cast<double>(bursts.fan_followed) / static_cast<double>(runs));
+  const std::uint64_t followed =
+      bursts.fan_followed + (bursts.fan_outs < bursts.counts.size()
+                                 ? workload.runs_after_parent(bursts.fingerprint, bursts.parent)
+                                 : 0);
+  return runs == 0 ? 0.0 : std::min(1.0, static_cast<double>(followed) / static_cast<double>(runs));
+}
+
+// Fan-outs and strands (one request's rows on several backends) were
+// judged after a statement the connection or the moment suggests, not
+// one a connection's own order shows.
+bool parent_uncertain(const Bursts& bursts) {
+  return bursts.fan_outs + bursts.keyed == bursts.counts.size();
 }
 
 void merge_into(Bursts& into, const Bursts& from) {
   into.counts.insert(into.counts.end(), from.counts.begin(), from.counts.end());
   into.sessions.insert(from.sessions.begin(), from.sessions.end());
   into.fan_outs += from.fan_outs;
+  into.keyed += from.keyed;
   into.fan_children += from.fan_children;
   into.statements += from.statements;
+  into.shadowed += from.shadowed;
   into.groups.insert(from.groups.begin(), from.groups.end());
   into.spans.insert(into.spans.end(), from.spans.begin(), from.spans.end());
   into.params_sets.insert(from.params_sets.begin(), from.params_sets.end());
@@ -171,16 +243,18 @@ void merge_into(Bursts& into, const Bursts& from) {
   }
 }
 
-// A child whose fan-outs follow no single statement consistently (a loop
-// over a request's own values, other users' statements just before it) is
-// one loop: its fan-outs after statements that do not explain it on their
-// own go to the statement they follow most.
+// A child whose fan-outs and strands follow no single statement
+// consistently (a loop over a request's own values, other users'
+// statements just before it, a parent shared with a code path that runs
+// the child once) is one loop: its fan-outs and strands after statements
+// that do not explain it on their own go to the statement it follows most,
+// itself not explaining it either.
 void merge_inconsistent_fan_outs(const model::Workload& workload, double min_share,
                                  std::vector<Bursts>& found) {
   std::map<std::uint64_t, std::vector<std::size_t>> by_child;
   for (std::size_t i = 0; i < found.size(); ++i) {
-    if (found[i].parent != 0 && found[i].fan_outs == found[i].counts.size() &&
-        fan_share(workload, found[i]) < min_share) {
+    if (found[i].parent != 0 && pair_share(workload, found[i]) < min_share &&
+        (parent_uncertain(found[i]) || found[i].keyed > 0)) {
       by_child[found[i].fingerprint].push_back(i);
     }
   }
@@ -189,12 +263,17 @@ void merge_inconsistent_fan_outs(const model::Workload& workload, double min_sha
     if (indexes.size() < 2) {
       continue;
     }
-    std::stable_sort(indexes.begin(), indexes.end(), [&](std::size_t a, std::size_t b) {
-      return found[a].counts.size() > found[b].counts.size();
-    });
+    // The statement it follows most consistently, then most often.
+    const auto key = [&](std::size_t i) {
+      return std::make_pair(pair_share(workload, found[i]), found[i].counts.size());
+    };
+    std::stable_sort(indexes.begin(), indexes.end(),
+                     [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
     for (std::size_t k = 1; k < indexes.size(); ++k) {
-      merge_into(found[indexes.front()], found[indexes[k]]);
-      gone[indexes[k]] = true;
+      if (parent_uncertain(found[indexes[k]])) {
+        merge_into(found[indexes.front()], found[indexes[k]]);
+        gone[indexes[k]] = true;
+      }
     }
   }
   std::vector<Bursts> kept;
@@ -211,14 +290,22 @@ void merge_inconsistent_fan_outs(const model::Workload& workload, double min_sha
 std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t min_burst,
                                   double min_share) {
   const std::vector<Qualified> qualified = qualify(workload, min_burst, min_share);
-  const Spans spans = one_connection_spans(qualified);
+  const Spans spans = spans_of(qualified);
   const std::set<std::pair<std::uint64_t, std::uint64_t>> pairs = one_connection_pairs(qualified);
+  const Strands strands = by_child(qualified, model::Repeat::Grouping::shared_key);
+  // The fan-outs whose executions count (no connection's run holds them).
+  Strands fan_outs = by_child(qualified, model::Repeat::Grouping::fan_out);
+  for (auto& [child, list] : fan_outs) {
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const model::Repeat* fan) { return overlaps(spans, *fan); }),
+               list.end());
+  }
   std::vector<Bursts> found;
   std::map<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>, std::size_t> index;
   for (const Qualified& q : qualified) {
     const model::Repeat& repeat = *q.repeat;
-    const bool shadowed = overlaps_one_connection_run(spans, repeat);
-    if (shadowed && pairs.count({repeat.fingerprint, q.parent}) != 0) {
+    const bool shadowed = repeat.grouping == model::Repeat::Grouping::fan_out && overlaps(spans, repeat);
+    if ((shadowed && pairs.count({repeat.fingerprint, q.parent}) != 0) || held_by_strand(strands, repeat)) {
       continue;
     }
     const auto [it, inserted] =
@@ -231,7 +318,10 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
       found.back().first = repeat.location;
     }
     add_burst(found[it->second], q);
-    found[it->second].shadowed += shadowed ? repeat.count : 0U;
+    found[it->second].shadowed += shadowed ? repeat.count
+                                  : repeat.grouping == model::Repeat::Grouping::shared_key
+                                      ? counted_by_fan_outs(fan_outs, repeat)
+                                      : 0U;
   }
   merge_inconsistent_fan_outs(workload, min_share, found);
   return found;

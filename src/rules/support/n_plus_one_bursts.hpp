@@ -33,6 +33,7 @@ struct Bursts {
   std::uint64_t followed_runs = 0;
   std::uint64_t left_out = 0;
   std::uint64_t traced = 0;      // bursts grouped by a traceparent's trace id
+  std::uint64_t keyed = 0;       // bursts of one request on several backends, joined by a shared key value
   std::uint64_t interleaved = 0; // bursts among the optional statements of a varying loop body
   std::uint32_t max_backends = 0;
   std::string backend_list;            // of the burst on the most backends

@@ -147,6 +147,14 @@ void grouping_evidence(const Facts& f, core::Finding& finding) {
                                          : ", on up to " + std::to_string(bursts.max_backends) +
                                                " backends (" + bursts.backend_list + ")"),
         bursts.first});
+  } else if (bursts.keyed > 0) {
+    finding.evidence.push_back(core::Evidence{
+        core::Evidence::Kind::log,
+        digits(bursts.keyed) + (bursts.keyed == 1 ? " burst is" : " bursts are") +
+            " one request's rows on several backends of one client, joined by a key value they all "
+            "share (the parent's key in the same column of each), on up to " +
+            std::to_string(bursts.max_backends) + " backends (" + bursts.backend_list + ")",
+        bursts.first});
   }
   if (bursts.transaction_shape != 0) {
     std::vector<std::string> members;

@@ -87,8 +87,7 @@ void measure_share(const model::Workload& workload, const std::vector<Bursts>& f
 std::pair<bool, bool> judge(const JudgeOptions& options, const Bursts& bursts, double children_in_bursts) {
   const bool in_transactions = bursts.in_transaction == bursts.counts.size();
   const bool parent_consistent =
-      (in_transactions || bursts.parent_runs + bursts.left_out >= options.min_executions) &&
-      bursts.share >= options.min_share;
+      (in_transactions || bursts.parent_runs >= options.min_executions) && bursts.share >= options.min_share;
   // Fan-outs are judged on two bursts at least: one is a coincidence of
   // concurrent requests as often as a loop.
   const bool repeated = bursts.counts.size() >= 2 || bursts.fan_outs < bursts.counts.size();
@@ -176,10 +175,22 @@ std::vector<Loop> judge_loops(const model::Workload& workload, const JudgeOption
       consistent_children.insert(bursts->fingerprint);
     }
   }
+  // Without such a parent, the child's own side (nearly all its executions
+  // in bursts) explains every pair it is in alike: it is one loop, seen
+  // after the statement it follows most consistently (then most often).
+  std::map<std::pair<std::uint64_t, std::uint64_t>, const Bursts*> child_side;
+  const auto rank = [](const Bursts* b) { return std::make_pair(b->share, b->counts.size()); };
+  for (const auto& [bursts, parent_consistent] : judged) {
+    const Bursts*& best = child_side[{bursts->fingerprint, bursts->transaction_shape}];
+    if (!parent_consistent && (best == nullptr || rank(bursts) > rank(best))) {
+      best = bursts;
+    }
+  }
   std::vector<const Bursts*> reported;
   std::map<std::uint64_t, std::size_t> parents_per_child;
   for (const auto& [bursts, parent_consistent] : judged) {
-    if (parent_consistent || consistent_children.count(bursts->fingerprint) == 0) {
+    if (parent_consistent || (consistent_children.count(bursts->fingerprint) == 0 &&
+                              child_side[{bursts->fingerprint, bursts->transaction_shape}] == bursts)) {
       reported.push_back(bursts);
       ++parents_per_child[bursts->fingerprint];
     }

@@ -1,0 +1,160 @@
+#include "loaders/logs/param_keys.hpp"
+
+#include "loaders/logs/shape.hpp"
+
+#include <algorithm>
+
+namespace pgadvise::loaders {
+
+namespace {
+
+// The quoted value of `$number` in a DETAIL line's "$1 = '5', $2 = 'x'"
+// (empty when absent or NULL). A quote inside a value is doubled.
+std::string_view parameter_value(std::string_view params, int number) {
+  char key[16];
+  std::size_t length = 0;
+  key[length++] = '$';
+  char digits[12];
+  std::size_t n = 0;
+  for (int rest = number; rest > 0 && n < sizeof(digits); rest /= 10) {
+    digits[n++] = static_cast<char>('0' + rest % 10);
+  }
+  while (n > 0) {
+    key[length++] = digits[--n];
+  }
+  for (const char c : std::string_view(" = '")) {
+    key[length++] = c;
+  }
+  const std::string_view needle(key, length);
+  std::size_t at = params.find(needle);
+  while (at != std::string_view::npos && at > 0 && params[at - 1] != ' ' && params[at - 1] != ',') {
+    at = params.find(needle, at + 1);
+  }
+  if (at == std::string_view::npos) {
+    return {};
+  }
+  const std::size_t start = at + needle.size();
+  std::size_t end = start;
+  while (end < params.size()) {
+    if (params[end] == '\'') {
+      if (end + 1 < params.size() && params[end + 1] == '\'') {
+        end += 2;
+        continue;
+      }
+      break;
+    }
+    ++end;
+  }
+  return params.substr(start, end - start);
+}
+
+// Whether the column a parameter is compared with is compared by equality
+// only (`param_columns` names the column of any comparison, `> $3` too;
+// the statement's column uses tell the operator).
+bool equality_only(const model::QueryShape& shape, const model::ColumnUsage& target) {
+  bool equality = false;
+  for (const model::ColumnUsage& usage : shape.columns) {
+    if (usage.column != target.column || usage.table != target.table) {
+      continue;
+    }
+    if (usage.use == model::ColumnUse::range || usage.use == model::ColumnUse::like) {
+      return false;
+    }
+    equality = equality || usage.use == model::ColumnUse::equality || usage.use == model::ColumnUse::in_list;
+  }
+  return equality;
+}
+
+// Whether parameter $number's value is part of a row: a key it looks up
+// (`= $1`, `IN ($1)`), or a value it writes (an INSERT's, an UPDATE's SET);
+// never a LIMIT or OFFSET, a range or pattern (`expires_at > $3`, a clock),
+// or another expression of a read.
+bool row_value(const model::QueryShape& shape, int number) {
+  if (shape.param_clauses.count(number) != 0) {
+    return false;
+  }
+  const auto column = shape.param_columns.find(number);
+  if (column == shape.param_columns.end()) {
+    return shape.kind != model::StatementKind::select;
+  }
+  return (column->second.use == model::ColumnUse::equality ||
+          column->second.use == model::ColumnUse::in_list) &&
+         equality_only(shape, column->second);
+}
+
+// The row values of "$1 = '5', $2 = NULL, $3 = 'it''s'", hashed in order.
+std::uint64_t row_hash(const model::QueryShape& shape, std::string_view params) {
+  std::uint64_t row = 0x84222325cbf29ce4ULL;
+  std::size_t i = 0;
+  while (i < params.size()) {
+    if (params[i] != '$') {
+      ++i;
+      continue;
+    }
+    int number = 0;
+    std::size_t j = i + 1;
+    while (j < params.size() && params[j] >= '0' && params[j] <= '9' && number < 100000) {
+      number = number * 10 + (params[j] - '0');
+      ++j;
+    }
+    if (params.substr(j, 4) != " = '") {
+      i = j;
+      continue;
+    }
+    std::size_t end = j + 4;
+    while (end < params.size() &&
+           !(params[end] == '\'' && (end + 1 >= params.size() || params[end + 1] != '\''))) {
+      end += params[end] == '\'' ? 2U : 1U;
+    }
+    if (row_value(shape, number)) {
+      row = (row ^ fast_hash(params.substr(j + 4, end - j - 4),
+                             static_cast<std::uint64_t>(static_cast<unsigned>(number)))) *
+            0x100000001b3ULL;
+    }
+    i = end + 1;
+  }
+  return row | 1U;
+}
+
+} // namespace
+
+ParamValues param_values(const model::QueryShape& shape, std::string_view params) {
+  ParamValues out;
+  ParamKeys& keys = out.keys;
+  if (params.empty()) {
+    return out;
+  }
+  std::size_t found = 0;
+  for (const auto& [number, usage] : shape.param_columns) {
+    if (found == keys.size()) {
+      break;
+    }
+    if (usage.use != model::ColumnUse::equality || !equality_only(shape, usage)) {
+      continue;
+    }
+    const std::string_view value = parameter_value(params, number);
+    if (value.empty()) {
+      continue;
+    }
+    keys[found++] = fast_hash(value, fast_hash(usage.column)) | 1U;
+  }
+  if (found > 0) {
+    out.row = row_hash(shape, params);
+  }
+  return out;
+}
+
+void merge_param_keys(ParamKeys& into, const ParamKeys& from) {
+  for (const std::uint64_t key : from) {
+    if (key == 0 || std::find(into.begin(), into.end(), key) != into.end()) {
+      continue;
+    }
+    const auto empty = std::find(into.begin(), into.end(), 0U);
+    if (empty == into.end()) {
+      return;
+    }
+    *empty = key;
+  }
+}
+
+} // namespace pgadvise::loaders
