@@ -131,11 +131,29 @@ std::string without_column_clause(std::string work) {
   return work;
 }
 
+// "interval day to second" (a drizzle-kit snapshot's spelling of
+// interval({ fields })): the type is interval, as PostgreSQL's own catalog
+// and the SQL replay name it; the fields restrict the values, not the type.
+std::string without_interval_fields(std::string work) {
+  const std::string lower = core::to_lower(work);
+  if (lower.rfind("interval ", 0) != 0) {
+    return work;
+  }
+  for (const std::string& word : core::split(lower.substr(9), ' ')) {
+    const std::string bare = word.substr(0, word.find('('));
+    if (bare != "year" && bare != "month" && bare != "day" && bare != "hour" && bare != "minute" &&
+        bare != "second" && bare != "to") {
+      return work;
+    }
+  }
+  return "interval";
+}
+
 } // namespace
 
 TypeRef parse_type_text(std::string_view text) {
   TypeRef type;
-  std::string work = without_column_clause(squeeze(text));
+  std::string work = without_interval_fields(without_column_clause(squeeze(text)));
   while (work.size() >= 2 && work.compare(work.size() - 2, 2, "[]") == 0) {
     ++type.array_dims;
     work = std::string(core::trim(work.substr(0, work.size() - 2)));

@@ -175,7 +175,8 @@ std::string qualified(const Json& row, const char* name_field = "name") {
 }
 
 Json column_v7(const Json& row) {
-  std::string type = text_of(row, "type");
+  const std::string base_type = text_of(row, "type");
+  std::string type = base_type;
   const auto dims = row.find("dimensions");
   const int dimensions = dims != row.end() && dims->is_number_integer() ? std::min(dims->get<int>(), 8) : 0;
   for (int i = 0; i < dimensions; ++i) {
@@ -190,6 +191,12 @@ Json column_v7(const Json& row) {
   }
   if (const auto def = row.find("default"); def != row.end() && !def->is_null()) {
     column["default"] = *def;
+    // drizzle-kit 1.0 keeps an array's default without its cast and writes
+    // the SQL as default + "::type[]" (its defaultToSQL).
+    if (dimensions > 0 && def->is_string() && !def->get<std::string>().empty() &&
+        text_of(row, "typeSchema").empty()) {
+      column["default"] = def->get<std::string>() + "::" + base_type + "[]";
+    }
   }
   if (const auto identity = row.find("identity"); identity != row.end() && !identity->is_null()) {
     column["identity"] = *identity;

@@ -44,7 +44,8 @@ std::vector<std::string> number_mods(const JsValue* config, std::initializer_lis
 
 // The SQL type drizzle-orm's builder of that name produces (its
 // getSQLType()), or nothing for a name that is not a pg-core column builder.
-std::optional<std::string> builder_sql_type(std::string_view builder, const JsValue* config) {
+// `kit_1`: drizzle-orm 1.0's spelling where it differs (geometry's srid).
+std::optional<std::string> builder_sql_type(std::string_view builder, const JsValue* config, bool kit_1) {
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 21> k_plain = {{
       {"uuid", "uuid"},           {"text", "text"},
       {"integer", "integer"},     {"smallint", "smallint"},
@@ -77,7 +78,9 @@ std::optional<std::string> builder_sql_type(std::string_view builder, const JsVa
     return with_modifiers(builder, number_mods(config, {"dimensions"}));
   }
   if (builder == "geometry") {
-    return std::string("geometry");
+    // geometry(point): drizzle-orm 0.45 leaves out the srid, 1.0 writes it.
+    const std::optional<long long> srid = config != nullptr ? config->integer_field("srid") : std::nullopt;
+    return "geometry(point" + (kit_1 && srid ? "," + std::to_string(*srid) : std::string()) + ")";
   }
   return std::nullopt;
 }
@@ -319,7 +322,8 @@ bool Reader::column_type(const TableInfo& info, const Chain& chain, const Column
     column.type = normalized_type(sql_type);
     return true;
   }
-  const std::optional<std::string> type = builder_sql_type(builder, args.config ? &*args.config : nullptr);
+  const std::optional<std::string> type = builder_sql_type(builder, args.config ? &*args.config : nullptr,
+                                                           m_naming == drizzle_names::Naming::kit_1);
   if (type && var == nullptr) {
     sql_type = *type;
     column.type = normalized_type(sql_type);

@@ -78,8 +78,9 @@ TEST(DrizzleSnapshotKit1, MissingParentIsAnErrorNamingTheSnapshot) {
 // the SQL, the snapshot and schema.ts read alike. Composite foreign keys
 // whose default names pass 63 characters carry drizzle-kit's hashed names
 // (<table>_<hash>_fkey; the hash alone after a 45-character table), the
-// snapshot's {"name", "default"} operator class is read, and a custom type
-// that spells a generated column is its type (tsvector).
+// snapshot's {"name", "default"} operator class is read, a custom type
+// that spells a generated column is its type (tsvector), and an array's
+// default, an interval with fields and geometry(point,4326) read alike.
 TEST(DrizzleSnapshotKit1, SqlSnapshotAndSchemaTsOfRealShapesAgree) {
   const fs::path project = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "kit1-long-names";
   fs::path folder;
@@ -115,6 +116,14 @@ TEST(DrizzleSnapshotKit1, SqlSnapshotAndSchemaTsOfRealShapesAgree) {
     ASSERT_NE(table->find_column("notes_search"), nullptr);
     EXPECT_EQ(table->find_column("notes_search")->type.display(), "tsvector");
     EXPECT_NE(table->find_index("practitioner_rosters_notes_search"), nullptr);
+    for (const char* name : {"specialties", "slot_length", "clinic_point"}) {
+      const model::Column* from_sql =
+          sql.catalog.find_table("public", "practitioner_rosters")->find_column(name);
+      const model::Column* here = table->find_column(name);
+      ASSERT_TRUE(from_sql != nullptr && here != nullptr) << name;
+      EXPECT_EQ(here->type.display(), from_sql->type.display()) << name;
+      EXPECT_EQ(here->default_expr, from_sql->default_expr) << name;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // customType whose dataType(config) builds the SQL type from each call's
 // options, and the constraint names drizzle-kit 1.0 gives.
 #include "loaders/schema_ts/schema_ts.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -180,6 +181,25 @@ export const notes = pgTable("notes", {
   ASSERT_NE(notes, nullptr);
   EXPECT_NE(notes->find_index("notes_doc_idx"), nullptr);
   EXPECT_EQ(unresolved(load), 0U);
+}
+
+// geometry({ type: "point", srid }) as each drizzle-orm writes it:
+// geometry(point) in 0.45 (drizzle-kit 0.31), geometry(point,4326) in 1.0.
+TEST(DrizzleCustomType, GeometryAsEachDrizzleOrmSpellsIt) {
+  test::TempTree tree;
+  const fs::path schema = tree.write("db/schema.ts", R"ts(
+import { geometry, pgTable, serial } from "drizzle-orm/pg-core";
+export const stops = pgTable("stops", {
+  id: serial("id").primaryKey(),
+  at: geometry("at", { type: "point", mode: "xy", srid: 4326 }),
+});
+)ts");
+  const SchemaLoad kit_0 = load_drizzle_schema({schema}, "", /*kit_1_names=*/false);
+  const SchemaLoad kit_1 = load_drizzle_schema({schema}, "", /*kit_1_names=*/true);
+  ASSERT_NE(find(kit_0, "stops", "at"), nullptr);
+  ASSERT_NE(find(kit_1, "stops", "at"), nullptr);
+  EXPECT_EQ(find(kit_0, "stops", "at")->type.display(), "geometry(point)");
+  EXPECT_EQ(find(kit_1, "stops", "at")->type.display(), "geometry(point,4326)");
 }
 
 } // namespace
