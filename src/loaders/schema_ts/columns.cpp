@@ -165,6 +165,10 @@ Chain flatten_chain(const Reader& reader, Ref value) {
         continue;
       }
     }
+    if (const Ref result = reader.helper_result(current); result.valid()) {
+      current = result; // const id = () => text("id").primaryKey()
+      continue;
+    }
     chain.base = current;
     break;
   }
@@ -195,7 +199,10 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
     case ts::PropertyKind::value:
     case ts::PropertyKind::shorthand: build_column(info, property, object.file, value); break;
     case ts::PropertyKind::spread: {
-      const Ref target = resolve_alias(value);
+      Ref target = resolve_alias(value);
+      if (const Ref result = helper_result(target); result.valid()) {
+        target = resolve_alias(result); // ...timestamps() where timestamps = () => ({ ... })
+      }
       if (depth < k_max_spread_depth && target.valid() && node(target).kind == NodeKind::object) {
         build_columns(info, target, depth + 1);
         break;

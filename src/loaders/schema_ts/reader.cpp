@@ -145,6 +145,19 @@ Ref Reader::resolve_alias(Ref ref, int depth) const {
   return ref;
 }
 
+Ref Reader::helper_result(Ref call) const {
+  if (!call.valid() || node(call).kind != NodeKind::call || node(call).children.size() != 1 ||
+      node(child(call, 0)).kind != NodeKind::identifier || !builtin(child(call, 0)).empty()) {
+    return Ref{};
+  }
+  const Ref fn = resolve_alias(child(call, 0));
+  if (!fn.valid() || node(fn).kind != NodeKind::arrow || !node(fn).params.empty() ||
+      node(fn).body == ts::k_no_node) {
+    return Ref{};
+  }
+  return Ref{fn.file, node(fn).body};
+}
+
 bool Reader::is_exported(std::size_t file, const ts::Declaration& decl) const {
   if (const auto& visible = m_files[file].schema_names) {
     return visible->count(decl.name) > 0;

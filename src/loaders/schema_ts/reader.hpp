@@ -151,6 +151,10 @@ public:
   // Follows identifiers to the initializer they name (object literals and
   // builder chains shared through a variable).
   [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
+  // `helper()` where `const helper = () => <expression>`: that expression
+  // (a column builder chain or an object of columns); an invalid Ref for
+  // any other call, or one passing arguments.
+  [[nodiscard]] Ref helper_result(Ref call) const;
 
   // ---- the evaluator (evaluate.cpp) ----
   [[nodiscard]] std::optional<JsValue> eval(Ref ref, int depth = 0) const;
