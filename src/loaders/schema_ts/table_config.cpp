@@ -218,6 +218,30 @@ void Reader::resolve_references(TableInfo& info) {
 
 namespace {
 
+// One role of pgPolicy's `to`: a string, the schema's own pgRole("name",
+// ...) (`.existing()` too), or a Supabase role export.
+std::optional<std::string> policy_role(const Reader& reader, Ref value) {
+  const std::optional<JsValue> text = reader.eval(value);
+  if (text && text->kind == JsValue::Kind::string) {
+    return text->text;
+  }
+  Ref resolved = reader.resolve_alias(value);
+  while (resolved.valid() && reader.node(resolved).kind == NodeKind::call &&
+         reader.node(reader.child(resolved, 0)).kind == NodeKind::member &&
+         reader.node(reader.child(resolved, 0)).text == "existing") {
+    resolved = reader.child(reader.child(resolved, 0), 0);
+  }
+  if (resolved.valid() && reader.node(resolved).kind == NodeKind::call &&
+      reader.builtin(reader.child(resolved, 0)) == "pgRole") {
+    const std::optional<JsValue> name = reader.eval(reader.child(resolved, 1));
+    return name && name->kind == JsValue::Kind::string ? std::optional<std::string>(name->text)
+                                                       : std::nullopt;
+  }
+  return resolved.valid() && reader.node(resolved).kind == NodeKind::identifier
+             ? known_role_export(reader.node(resolved).text)
+             : std::nullopt;
+}
+
 // Reads one entry of the extra-config callback into the table.
 class ConfigEntry {
 public:
@@ -538,30 +562,6 @@ private:
     m_info.table.checks.push_back(model::CheckConstraint{*name, *expression, where()});
   }
 
-  // One role of pgPolicy's `to`: a string, the schema's own
-  // pgRole("name", ...) (`.existing()` too), or a Supabase role export.
-  [[nodiscard]] std::optional<std::string> role_of(Ref value) const {
-    const std::optional<JsValue> text = m_reader.eval(value);
-    if (text && text->kind == JsValue::Kind::string) {
-      return text->text;
-    }
-    Ref resolved = m_reader.resolve_alias(value);
-    while (resolved.valid() && m_reader.node(resolved).kind == NodeKind::call &&
-           m_reader.node(m_reader.child(resolved, 0)).kind == NodeKind::member &&
-           m_reader.node(m_reader.child(resolved, 0)).text == "existing") {
-      resolved = m_reader.child(m_reader.child(resolved, 0), 0);
-    }
-    if (resolved.valid() && m_reader.node(resolved).kind == NodeKind::call &&
-        m_reader.builtin(m_reader.child(resolved, 0)) == "pgRole") {
-      const std::optional<JsValue> name = m_reader.eval(m_reader.child(resolved, 1));
-      return name && name->kind == JsValue::Kind::string ? std::optional<std::string>(name->text)
-                                                         : std::nullopt;
-    }
-    return resolved.valid() && m_reader.node(resolved).kind == NodeKind::identifier
-               ? known_role_export(m_reader.node(resolved).text)
-               : std::nullopt;
-  }
-
   // pgPolicy("name", { as, for, to, using: sql`...`, withCheck: sql`...` })
   void add_policy() {
     const std::optional<std::string> name = string_arg(m_chain.base, 1);
@@ -581,7 +581,7 @@ private:
         const bool array = list.valid() && m_reader.node(list).kind == NodeKind::array;
         const std::size_t count = array ? m_reader.node(list).children.size() : 1;
         for (std::size_t i = 0; i < count; ++i) {
-          const std::optional<std::string> role = role_of(array ? m_reader.child(list, i) : to);
+          const std::optional<std::string> role = policy_role(m_reader, array ? m_reader.child(list, i) : to);
           if (!role) {
             unresolved("a role in `to` of pgPolicy \"" + *name + "\" in table `" + m_info.table.name + "`");
             continue;
