@@ -139,16 +139,16 @@ void sort_findings(std::vector<Finding>& findings) {
   for (std::size_t i = 1; i < keys.size() && sorted; ++i) {
     sorted = !before(i, i - 1);
   }
-  if (sorted) {
-    return;
+  if (!sorted) {
+    std::vector<std::size_t> order(findings.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      order[i] = i;
+    }
+    std::stable_sort(order.begin(), order.end(), before);
+    keys.clear();
+    reorder_findings(findings, order);
   }
-  std::vector<std::size_t> order(findings.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
-  std::stable_sort(order.begin(), order.end(), before);
-  keys.clear();
-  reorder_findings(findings, order);
+  order_by_weight(findings, [](const Finding& f) -> const Finding& { return f; });
 }
 
 } // namespace pgadvise::core

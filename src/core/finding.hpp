@@ -5,6 +5,8 @@
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,6 +80,10 @@ struct Fix {
 struct Finding {
   std::string rule;
   Severity severity = Severity::medium;
+  // Evidence of cost where no saving was measured (an N+1's per-row
+  // executions): findings with a weight trade places among themselves,
+  // more first (order_by_weight).
+  std::uint32_t weight = 0;
   std::string message; // what is wrong
   SharedText help;     // what to do (often the rule's one fixed text)
   ObjectRef object;
@@ -107,7 +113,33 @@ struct Finding {
 };
 
 // Findings sorted for stable output: severity (most severe first), file,
-// line, rule, object.
+// line, rule, object; then order_by_weight.
 void sort_findings(std::vector<Finding>& findings);
+
+// Within each severity, the findings with a weight trade the places they
+// hold, more weight first; every other finding keeps its place (the most
+// expensive N+1 first among the N+1s, the rest in file order). `finding_of`
+// gives an item's finding.
+template <class Item, class FindingOf> void order_by_weight(std::vector<Item>& items, FindingOf finding_of) {
+  for (std::size_t start = 0; start < items.size();) {
+    const Severity severity = finding_of(items[start]).severity;
+    std::size_t end = start;
+    std::vector<std::size_t> slots;
+    std::vector<Item> weighted;
+    for (; end < items.size() && finding_of(items[end]).severity == severity; ++end) {
+      if (finding_of(items[end]).weight > 0) {
+        slots.push_back(end);
+        weighted.push_back(std::move(items[end]));
+      }
+    }
+    std::stable_sort(weighted.begin(), weighted.end(), [&](const Item& a, const Item& b) {
+      return finding_of(a).weight > finding_of(b).weight;
+    });
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      items[slots[i]] = std::move(weighted[i]);
+    }
+    start = end;
+  }
+}
 
 } // namespace pgadvise::core

@@ -299,7 +299,9 @@ double rows_of(const core::Finding& finding, const model::Catalog* catalog) {
   return table->stats->has_counters ? static_cast<double>(table->stats->n_live_tup) : 0;
 }
 
-// What the report is ordered by: severity, impact, file order.
+// What the report is ordered by: severity, impact (a measured saving, the
+// table's rows), file order; then the weighted findings by weight
+// (core::order_by_weight).
 struct Rank {
   const core::Finding* finding = nullptr;
   double rows = 0;
@@ -353,6 +355,7 @@ std::vector<Entry> entries_of(const std::vector<core::Finding>& findings, const 
     ranked.push_back({&finding, rows_of(finding, input.catalog)});
   }
   std::stable_sort(ranked.begin(), ranked.end(), ranks_before);
+  core::order_by_weight(ranked, [](const Rank& rank) -> const core::Finding& { return *rank.finding; });
   std::map<std::pair<std::string, core::Severity>, std::size_t> shapes;
   for (const core::Finding& finding : findings) {
     ++shapes[{finding.rule, finding.severity}];

@@ -376,6 +376,13 @@ void add_loop_body(const model::Workload& workload, const std::vector<const Burs
 core::Finding loop_finding(std::string_view rule_id, const engine::RuleContext& context, const Loop& loop) {
   core::Finding finding = burst_finding(rule_id, context, *loop.body.front(), loop.several_parents);
   add_loop_body(*context.workload, loop.body, finding);
+  // The most expensive loop first: its per-row executions, all statements
+  // of the body, as the log shows them.
+  std::uint64_t executions = 0;
+  for (const Bursts* bursts : loop.body) {
+    executions += bursts->statements;
+  }
+  finding.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(executions, UINT32_MAX));
   return finding;
 }
 
