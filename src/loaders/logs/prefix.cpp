@@ -501,10 +501,8 @@ std::size_t fields_found(const LogFields& fields) {
          (fields.ts_us != 0 ? 1U : 0U) + (fields.pid != 0 ? 1U : 0U);
 }
 
-} // namespace
-
-PrefixDetection detect_prefix(std::string_view sample) {
-  PrefixDetection detection;
+// The first lines of `sample` that start a record (200 at most).
+std::vector<std::string_view> sample_lines(std::string_view sample) {
   std::vector<std::string_view> lines;
   std::size_t pos = 0;
   while (pos < sample.size() && lines.size() < 200) {
@@ -518,42 +516,65 @@ PrefixDetection detect_prefix(std::string_view sample) {
     }
     pos = end + 1;
   }
-  detection.sampled = lines.size();
-  for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 3); ++i) {
-    detection.first_lines.emplace_back(lines[i].substr(0, 200));
+  return lines;
+}
+
+// How well a prefix reads the lines: how many it reads up to a severity,
+// and how many fields it finds in them.
+struct PrefixReading {
+  std::size_t matched = 0;
+  std::size_t found = 0;
+};
+
+PrefixReading read_lines(const LogPrefix& prefix, const std::vector<std::string_view>& lines) {
+  PrefixReading reading;
+  for (const std::string_view line : lines) {
+    LogFields fields;
+    const auto length = prefix.match(line, fields);
+    std::string_view message;
+    if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
+      ++reading.matched;
+      reading.found += fields_found(fields);
+    }
   }
-  // The prefix that reads most lines wins; among those, the one that finds
-  // more fields in them (a `%q` tail that is there, `app=%a` after `db=%d`),
-  // then the one with fewer fields: "%m [%p] %q%u@%d/%a " reads "%m [%p] "
-  // lines too, with nothing after its %q, and is not what such a server was
-  // told.
-  std::size_t best = 0;
-  std::size_t best_found = 0;
+  return reading;
+}
+
+// The common prefix that reads most lines into `detection`; among those, the
+// one that finds more fields in them (a `%q` tail that is there, `app=%a`
+// after `db=%d`), then the one with fewer fields: "%m [%p] %q%u@%d/%a "
+// reads "%m [%p] " lines too, with nothing after its %q, and is not what
+// such a server was told. Returns the lines it read.
+std::size_t pick_common_prefix(const std::vector<std::string_view>& lines, PrefixDetection& detection) {
+  PrefixReading best;
   std::size_t best_fields = 0;
   for (const std::string& pattern : common_prefixes()) {
     auto prefix = LogPrefix::compile(pattern);
-    std::size_t matched = 0;
-    std::size_t found = 0;
-    for (const std::string_view line : lines) {
-      LogFields fields;
-      const auto length = prefix->match(line, fields);
-      std::string_view message;
-      if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
-        ++matched;
-        found += fields_found(fields);
-      }
-    }
+    const PrefixReading reading = read_lines(*prefix, lines);
     const std::size_t count = prefix->field_count();
     const bool better =
-        matched > best || (matched == best && matched > 0 &&
-                           (found > best_found || (found == best_found && count < best_fields)));
+        reading.matched > best.matched ||
+        (reading.matched == best.matched && reading.matched > 0 &&
+         (reading.found > best.found || (reading.found == best.found && count < best_fields)));
     if (better) {
-      best = matched;
-      best_found = found;
+      best = reading;
       best_fields = count;
       detection.prefix = std::move(*prefix);
     }
   }
+  return best.matched;
+}
+
+} // namespace
+
+PrefixDetection detect_prefix(std::string_view sample) {
+  PrefixDetection detection;
+  const std::vector<std::string_view> lines = sample_lines(sample);
+  detection.sampled = lines.size();
+  for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 3); ++i) {
+    detection.first_lines.emplace_back(lines[i].substr(0, 200));
+  }
+  const std::size_t best = pick_common_prefix(lines, detection);
   // Recognized when the winner reads most lines; otherwise the prefix is
   // learned from the lines themselves, and only when that fails too the
   // generic matcher (which may still read them) is used and the caller warns.
@@ -561,15 +582,7 @@ PrefixDetection detect_prefix(std::string_view sample) {
   detection.recognized = best > 0 && best * 10 >= lines.size() * 8;
   if (!detection.recognized) {
     if (auto learned = LogPrefix::compile(infer_prefix(lines)); learned && learned->field_count() > 0) {
-      std::size_t matched = 0;
-      for (const std::string_view line : lines) {
-        LogFields fields;
-        const auto length = learned->match(line, fields);
-        std::string_view message;
-        if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
-          ++matched;
-        }
-      }
+      const std::size_t matched = read_lines(*learned, lines).matched;
       if (matched > best && matched * 10 >= lines.size() * 8) {
         detection.prefix = std::move(*learned);
         detection.matched = matched;
