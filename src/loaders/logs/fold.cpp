@@ -291,7 +291,7 @@ void LogFold::parameters_event(Session& session, const LogEvent& event) {
   }
   pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
   pending.limit_value = limit_parameter(*pending.info, event.params);
-  pending.values = m_grouping ? param_values(pending.info->shape, event.params) : ParamValues{};
+  pending.values = m_grouping ? param_values(pending.info->params, event.params) : ParamValues{};
   if (m_unfed == session.key) {
     feed_unfed();
   }
@@ -376,7 +376,7 @@ void LogFold::set_pending(Session& session, const LogEvent& event) {
   pending.limit = event.limit;
   pending.offset = event.offset;
   pending.limit_value = event.params.empty() ? std::nullopt : limit_parameter(*event.info, event.params);
-  pending.values = m_grouping ? param_values(event.info->shape, event.params) : ParamValues{};
+  pending.values = m_grouping ? param_values(event.info->params, event.params) : ParamValues{};
   pending.vxid.assign(event.fields.vxid);
   pending.wants_example_params = false;
   pending.accepts_params = event.params.empty();

@@ -82,8 +82,18 @@ bool row_value(const model::QueryShape& shape, int number) {
          equality_only(shape, column->second);
 }
 
+// Whether $number's value is part of the row, by the shape's plan.
+bool is_row_value(const ParamPlan& plan, int number) {
+  for (const auto& [listed, row] : plan.rows) {
+    if (listed == number) {
+      return row;
+    }
+  }
+  return plan.row_default;
+}
+
 // The row values of "$1 = '5', $2 = NULL, $3 = 'it''s'", hashed in order.
-std::uint64_t row_hash(const model::QueryShape& shape, std::string_view params) {
+std::uint64_t row_hash(const ParamPlan& plan, std::string_view params) {
   std::uint64_t row = 0x84222325cbf29ce4ULL;
   std::size_t i = 0;
   while (i < params.size()) {
@@ -106,7 +116,7 @@ std::uint64_t row_hash(const model::QueryShape& shape, std::string_view params) 
            !(params[end] == '\'' && (end + 1 >= params.size() || params[end + 1] != '\''))) {
       end += params[end] == '\'' ? 2U : 1U;
     }
-    if (row_value(shape, number)) {
+    if (is_row_value(plan, number)) {
       row = (row ^ fast_hash(params.substr(j + 4, end - j - 4),
                              static_cast<std::uint64_t>(static_cast<unsigned>(number)))) *
             0x100000001b3ULL;
@@ -118,28 +128,42 @@ std::uint64_t row_hash(const model::QueryShape& shape, std::string_view params) 
 
 } // namespace
 
-ParamValues param_values(const model::QueryShape& shape, std::string_view params) {
+ParamPlan plan_params(const model::QueryShape& shape) {
+  ParamPlan plan;
+  for (const auto& [number, usage] : shape.param_columns) {
+    if (usage.use == model::ColumnUse::equality && equality_only(shape, usage)) {
+      plan.keys.push_back(ParamPlan::Key{number, fast_hash(usage.column)});
+    }
+    plan.rows.emplace_back(number, row_value(shape, number));
+  }
+  for (const auto& clause : shape.param_clauses) {
+    if (shape.param_columns.count(clause.first) == 0) {
+      plan.rows.emplace_back(clause.first, row_value(shape, clause.first));
+    }
+  }
+  plan.row_default = shape.kind != model::StatementKind::select;
+  return plan;
+}
+
+ParamValues param_values(const ParamPlan& plan, std::string_view params) {
   ParamValues out;
   ParamKeys& keys = out.keys;
   if (params.empty()) {
     return out;
   }
   std::size_t found = 0;
-  for (const auto& [number, usage] : shape.param_columns) {
+  for (const ParamPlan::Key& key : plan.keys) {
     if (found == keys.size()) {
       break;
     }
-    if (usage.use != model::ColumnUse::equality || !equality_only(shape, usage)) {
-      continue;
-    }
-    const std::string_view value = parameter_value(params, number);
+    const std::string_view value = parameter_value(params, key.number);
     if (value.empty()) {
       continue;
     }
-    keys[found++] = fast_hash(value, fast_hash(usage.column)) | 1U;
+    keys[found++] = fast_hash(value, key.column_hash) | 1U;
   }
   if (found > 0) {
-    out.row = row_hash(shape, params);
+    out.row = row_hash(plan, params);
   }
   return out;
 }

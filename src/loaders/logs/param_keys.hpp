@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pgadvise::loaders {
 
@@ -26,7 +28,24 @@ struct ParamValues {
   std::uint64_t row = 0;
 };
 
-ParamValues param_values(const model::QueryShape& shape, std::string_view params);
+// What param_values needs of a statement shape, worked out once per shape
+// (QueryInfo::params) rather than per execution.
+struct ParamPlan {
+  struct Key {
+    int number = 0;                // $number
+    std::uint64_t column_hash = 0; // its column's name, hashed
+  };
+  std::vector<Key> keys; // the parameters compared by equality only, in number order
+  // Whether a parameter's value is part of the row: `rows` lists the
+  // parameters a clause or a column names; any other is `row_default` (a
+  // write's value, not a read's expression).
+  std::vector<std::pair<int, bool>> rows;
+  bool row_default = false;
+};
+
+ParamPlan plan_params(const model::QueryShape& shape);
+
+ParamValues param_values(const ParamPlan& plan, std::string_view params);
 
 // `into` gains the keys of `from` it does not hold yet, while it has room
 // (a transaction's keys are those of its statements).

@@ -368,6 +368,7 @@ QueryInfo describe_statement(std::uint64_t fingerprint, std::string_view sql) {
   info.nests_rows = std::any_of(shape.functions.begin(), shape.functions.end(), [](const std::string& name) {
     return name == "json_agg" || name == "jsonb_agg" || name == "array_agg";
   });
+  info.params = plan_params(shape);
   info.normalized = sanitized_copy(without_sqlcommenter_comments(pg::normalize(sql).value_or(std::string())),
                                    model::Workload::k_max_example_bytes);
   return info;

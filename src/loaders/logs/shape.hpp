@@ -1,5 +1,6 @@
 #pragma once
 
+#include "loaders/logs/param_keys.hpp"
 #include "model/workload.hpp"
 
 #include <cstdint>
@@ -51,6 +52,7 @@ struct QueryInfo {
   bool select = false;
   bool writes = false;
   bool nests_rows = false;
+  ParamPlan params; // which parameters are keys and row values (param_values)
   // The shape key of the text it was worked out from: the first statement
   // of its fingerprint that a parsing thread met, not always the log's first.
   std::uint64_t source_key = 0;
