@@ -1,0 +1,179 @@
+// The peer-shaped corpus (fixtures/peers/<area>/<case>.sql): the cases the
+// test suites of squawk, pgfence and pg-index-health lint, written in our own
+// statements, each with what pgadvise must report. Every case runs through
+// the real binary (`pgadvise lint DIR --format json`), as a user's folder of
+// migrations would, and the set of rule ids it reports must be the expected
+// one: a missing finding and a false alarm both fail. The case file format:
+//
+//   -- Peer: which peer checks agree, and what they expect
+//   -- runner: drizzle-kit       (optional: a drizzle-kit folder with its
+//                                 journal, so the files run in its transaction;
+//                                 without it the folder runs in autocommit)
+//   -- expect: RULE-ID           (one line per finding; "nothing" for none)
+//   -- file: 0000_init.sql       (each migration file of the folder follows
+//   ...                           its marker line; the last is the one judged)
+//
+// Every case also must give a JSON report at all (no crash, no hang), and a
+// parse-error must name its file and line.
+
+#include "cli/process.hpp"
+#include "support/files.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace peer_corpus_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct PeerCase {
+  std::string name; // <area>/<case>
+  fs::path path;
+};
+
+struct CaseFile {
+  std::string name;
+  std::string sql;
+};
+
+struct ParsedCase {
+  std::vector<std::string> expected; // sorted rule ids, one per finding
+  bool drizzle_kit = false;
+  std::vector<CaseFile> files;
+};
+
+std::vector<PeerCase> peer_cases() {
+  std::vector<PeerCase> out;
+  const fs::path root = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "peers";
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".sql") {
+      const fs::path relative = fs::relative(entry.path(), root);
+      out.push_back({relative.parent_path().string() + "/" + relative.stem().string(), entry.path()});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const PeerCase& a, const PeerCase& b) { return a.name < b.name; });
+  return out;
+}
+
+std::string_view value_after(std::string_view line, std::string_view marker) {
+  std::string_view value = line.substr(marker.size());
+  while (!value.empty() && (value.front() == ' ' || value.back() == ' ' || value.back() == '\r')) {
+    value = value.front() == ' ' ? value.substr(1) : value.substr(0, value.size() - 1);
+  }
+  return value;
+}
+
+ParsedCase parse_case(const std::string& text) {
+  constexpr std::string_view k_expect = "-- expect:";
+  constexpr std::string_view k_runner = "-- runner:";
+  constexpr std::string_view k_file = "-- file:";
+  ParsedCase parsed;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    const std::string_view line(text.data() + start, end - start);
+    if (line.rfind(k_file, 0) == 0) {
+      parsed.files.push_back({std::string(value_after(line, k_file)), {}});
+    } else if (!parsed.files.empty()) {
+      parsed.files.back().sql.append(line).append("\n");
+    } else if (line.rfind(k_expect, 0) == 0 && value_after(line, k_expect) != "nothing") {
+      parsed.expected.emplace_back(value_after(line, k_expect));
+    } else if (line.rfind(k_runner, 0) == 0) {
+      parsed.drizzle_kit = value_after(line, k_runner) == "drizzle-kit";
+    }
+    start = end + 1;
+  }
+  std::sort(parsed.expected.begin(), parsed.expected.end());
+  return parsed;
+}
+
+// The case's folder as a user has it: plain .sql files (psql, autocommit),
+// or a drizzle-kit folder whose journal lists them.
+fs::path write_case(const ParsedCase& parsed, const fs::path& root) {
+  const fs::path folder = parsed.drizzle_kit ? root / "drizzle" : root;
+  json entries = json::array();
+  for (const CaseFile& file : parsed.files) {
+    pgadvise::test::write_text(folder / file.name, file.sql);
+    const std::string tag = fs::path(file.name).stem().string();
+    entries.push_back({{"idx", entries.size()},
+                       {"version", "7"},
+                       {"when", 1790000000000 + static_cast<std::int64_t>(entries.size())},
+                       {"tag", tag},
+                       {"breakpoints", true}});
+  }
+  if (parsed.drizzle_kit) {
+    const json journal = {{"version", "7"}, {"dialect", "postgresql"}, {"entries", entries}};
+    pgadvise::test::write_text(folder / "meta" / "_journal.json", journal.dump(2));
+  }
+  return root;
+}
+
+class PeerCorpus : public testing::TestWithParam<PeerCase> {};
+
+TEST_P(PeerCorpus, ReportsWhatThePeersAgreeOn) {
+  const PeerCase& peer_case = GetParam();
+  const ParsedCase parsed = parse_case(pgadvise::test::read_text(peer_case.path));
+  ASSERT_FALSE(parsed.files.empty()) << peer_case.path << " has no '-- file:' section";
+
+  const pgadvise::test::TempTree tree;
+  const fs::path folder = write_case(parsed, tree.root() / "peer case");
+  pgadvise::test::ProcessOptions options;
+  options.timeout = std::chrono::seconds(60);
+  const auto run = pgadvise::test::run_process(
+      PGADVISE_BINARY,
+      {"lint", folder.string(), "--format", "json", "--min-severity", "info", "--fail-on", "none"}, options);
+  ASSERT_FALSE(run.timed_out) << peer_case.name;
+  ASSERT_EQ(run.exit_code, 0) << peer_case.name << "\n" << run.err;
+  const json report = json::parse(run.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << peer_case.name << "\n" << run.out;
+
+  std::vector<std::string> reported;
+  std::string details;
+  for (const json& finding : report["findings"]) {
+    const std::string rule = finding["rule"].get<std::string>();
+    reported.push_back(rule);
+    const json& location = finding["location"];
+    details += "  " + rule + " at " + location.value("file", std::string("-")) + ":" +
+               std::to_string(location.value("line", 0)) + ": " + finding["message"].get<std::string>() +
+               "\n";
+    if (rule == "parse-error") {
+      EXPECT_FALSE(location.value("file", std::string()).empty()) << details;
+      EXPECT_GT(location.value("line", 0), 0) << details;
+    }
+  }
+  std::sort(reported.begin(), reported.end());
+  EXPECT_EQ(reported, parsed.expected) << peer_case.name << " reported:\n" << details;
+}
+
+std::string case_name(const testing::TestParamInfo<PeerCase>& info) {
+  std::string name = info.param.name;
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }, '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, PeerCorpus, testing::ValuesIn(peer_cases()), case_name);
+
+TEST(PeerCorpusFormat, EveryCaseNamesItsPeerAndItsExpectation) {
+  const std::vector<PeerCase> cases = peer_cases();
+  EXPECT_GE(cases.size(), 60U);
+  for (const PeerCase& peer_case : cases) {
+    const std::string text = pgadvise::test::read_text(peer_case.path);
+    EXPECT_EQ(text.rfind("-- Peer: ", 0), 0U) << peer_case.name;
+    EXPECT_NE(text.find("\n-- expect: "), std::string::npos) << peer_case.name;
+  }
+}
+
+} // namespace peer_corpus_test
