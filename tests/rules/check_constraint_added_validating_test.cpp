@@ -35,15 +35,29 @@ TEST(CheckConstraintAddedValidating, NotValidThenValidateLaterIsSafe) {
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());
 }
 
-TEST(CheckConstraintAddedValidating, ValidatedInTheSameFileIsReportedAtTheValidate) {
-  const auto findings =
-      run_on_change(k_rule, k_orders,
-                    "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_total_check\" CHECK (\"total\" "
-                    ">= 0) NOT VALID;\nALTER TABLE \"orders\" VALIDATE CONSTRAINT "
-                    "\"orders_total_check\";\n");
+// drizzle-kit migrate runs the file in one transaction: the VALIDATE scans
+// under the ADD's ACCESS EXCLUSIVE lock.
+TEST(CheckConstraintAddedValidating, ValidatedInTheSameTransactionIsReportedAtTheValidate) {
+  const std::string change = "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_total_check\" CHECK (\"total\" "
+                             ">= 0) NOT VALID;\nALTER TABLE \"orders\" VALIDATE CONSTRAINT "
+                             "\"orders_total_check\";\n";
+  const auto findings = run_on_change(k_rule, k_orders, change, k_drizzle);
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].location.line, 2);
-  EXPECT_NE(findings[0].message.find("validated in the same migration"), std::string::npos);
+  EXPECT_NE(findings[0].message.find("validated in the same transaction"), std::string::npos);
+  // A BEGIN block in the file is one transaction too.
+  EXPECT_EQ(run_on_change(k_rule, k_orders, "BEGIN;\n" + change + "COMMIT;\n").size(), 1U);
+}
+
+// Run by psql (autocommit), each statement commits on its own: the ADD's
+// lock is gone when the VALIDATE scans under SHARE UPDATE EXCLUSIVE, which
+// is what NOT VALID is for (squawk and pgfence accept it too).
+TEST(CheckConstraintAddedValidating, ValidatedInAutocommitIsSafe) {
+  EXPECT_TRUE(run_on_change(k_rule, k_orders,
+                            "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_total_check\" CHECK (\"total\" "
+                            ">= 0) NOT VALID;\nALTER TABLE \"orders\" VALIDATE CONSTRAINT "
+                            "\"orders_total_check\";\n")
+                  .empty());
 }
 
 } // namespace check_constraint_added_validating_test

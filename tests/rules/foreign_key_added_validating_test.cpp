@@ -8,6 +8,9 @@ using namespace pgadvise;
 using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "foreign-key-added-validating";
+// The transaction a runner opens around the file (MigrationStep::transaction).
+constexpr std::string_view k_runner =
+    "the transaction drizzle-kit migrate wraps around all pending migrations";
 
 model::Catalog with_step(bool not_valid, bool table_is_new) {
   model::Table customers = table("customers", {column("id")});
@@ -38,8 +41,9 @@ TEST(ForeignKeyAddedValidating, ReportsValidatingForeignKeyOnExistingTable) {
   EXPECT_NE(findings[0].fix->ddl.find("VALIDATE CONSTRAINT orders_customer_fk;"), std::string::npos);
 }
 
-TEST(ForeignKeyAddedValidating, ValidateInTheSameFileIsReported) {
+TEST(ForeignKeyAddedValidating, ValidateInTheSameTransactionIsReported) {
   model::Catalog catalog = with_step(true, false);
+  catalog.migration_steps[0].transaction = core::SharedText::fixed(k_runner);
   model::MigrationStep validate = catalog.migration_steps[0];
   validate.kind = model::MigrationStepKind::validate;
   validate.not_valid = false;
@@ -48,8 +52,18 @@ TEST(ForeignKeyAddedValidating, ValidateInTheSameFileIsReported) {
   auto findings = run_rule(k_rule, catalog);
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].location.line, 2);
-  EXPECT_NE(findings[0].message.find("validated in the same migration"), std::string::npos)
+  EXPECT_NE(findings[0].message.find("validated in the same transaction"), std::string::npos)
       << findings[0].message;
+  // Another transaction (a second BEGIN block) commits the ADD first.
+  catalog.migration_steps[1].transaction = core::SharedText::fixed("BEGIN at line 9");
+  EXPECT_TRUE(run_rule(k_rule, catalog).empty());
+  // Autocommit: each statement commits on its own, the VALIDATE does not
+  // block writes (squawk and pgfence accept it too).
+  catalog.migration_steps[0].transaction = {};
+  catalog.migration_steps[1].transaction = {};
+  EXPECT_TRUE(run_rule(k_rule, catalog).empty());
+  catalog.migration_steps[0].transaction = core::SharedText::fixed(k_runner);
+  catalog.migration_steps[1].transaction = core::SharedText::fixed(k_runner);
   // In a later file it is the intended second step.
   catalog.migration_steps[1].location.file = "0002.sql";
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());

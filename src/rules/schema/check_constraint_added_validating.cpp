@@ -34,7 +34,7 @@ private:
     }
     if (!locked.step->not_valid) {
       out.push_back(make_finding(context, locked, *check));
-    } else if (const model::MigrationStep* validate = validated_in_same_file(context, *locked.step)) {
+    } else if (const model::MigrationStep* validate = validated_in_same_transaction(context, *locked.step)) {
       out.push_back(validated_at_once(context, locked, *validate));
     }
   }
@@ -78,8 +78,8 @@ private:
         });
   }
 
-  // NOT VALID, then VALIDATE in the same file: one transaction, so the scan
-  // runs under the ADD's ACCESS EXCLUSIVE lock as if NOT VALID were not there.
+  // NOT VALID, then VALIDATE in the same transaction: the scan runs under
+  // the ADD's ACCESS EXCLUSIVE lock as if NOT VALID were not there.
   static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
                                          const model::MigrationStep& validate) {
     const std::string name = core::qualified_name(locked.step->schema, locked.step->table);
@@ -88,12 +88,12 @@ private:
         {
             .message =
                 "CHECK constraint " + locked.step->object +
-                " is added NOT VALID and validated in the same migration: the scan of existing table " +
+                " is added NOT VALID and validated in the same transaction: the scan of existing table " +
                 name + " still runs under the ADD's ACCESS EXCLUSIVE lock",
             .help =
-                "One migration file is one transaction (and drizzle-kit migrate runs all pending ones in a "
-                "single transaction): the ACCESS EXCLUSIVE lock of ADD ... NOT VALID is held until it "
-                "commits, so a VALIDATE in the same file scans " +
+                "The ACCESS EXCLUSIVE lock of ADD ... NOT VALID is held until its transaction commits (a "
+                "BEGIN block, or drizzle-kit migrate's one transaction around all pending migrations), so a "
+                "VALIDATE in the same transaction scans " +
                 name + " under it. Move the VALIDATE to a migration of a later deploy.",
             .ddl = "-- keep the ADD ... NOT VALID here; move this to a migration of a later deploy:\nALTER "
                    "TABLE " +

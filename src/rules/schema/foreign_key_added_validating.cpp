@@ -47,13 +47,13 @@ private:
     }
     if (!locked.step->not_valid) {
       out.push_back(make_finding(context, locked, *fk));
-    } else if (const model::MigrationStep* validate = validated_in_same_file(context, *locked.step)) {
+    } else if (const model::MigrationStep* validate = validated_in_same_transaction(context, *locked.step)) {
       out.push_back(validated_at_once(context, locked, *fk, *validate));
     }
   }
 
-  // NOT VALID, then VALIDATE in the same file: one transaction, so the
-  // validating scan runs under the ADD's lock as if NOT VALID were not there.
+  // NOT VALID, then VALIDATE in the same transaction: the validating scan
+  // runs under the ADD's lock as if NOT VALID were not there.
   static core::Finding validated_at_once(const engine::RuleContext& context, const LockedStep& locked,
                                          const model::ForeignKey& fk, const model::MigrationStep& validate) {
     const model::Table& table = *locked.defined;
@@ -65,15 +65,15 @@ private:
         k_id, context, at_validate,
         "ALTER TABLE " + name + " VALIDATE CONSTRAINT " + fk.name + " (added NOT VALID at " +
             locked.step->location.to_string() + ")",
-        "Foreign key " + fk.name + " is added NOT VALID and validated in the same migration: the " +
+        "Foreign key " + fk.name + " is added NOT VALID and validated in the same transaction: the " +
             "scan of existing table " + name + " still runs while writes to " + name + " and " + ref +
             " wait");
     finding.object.columns = fk.columns;
     finding.object.constraint = fk.name;
     finding.help =
         "ADD FOREIGN KEY ... NOT VALID takes a SHARE ROW EXCLUSIVE lock on both tables, held until the "
-        "transaction ends; one migration file is one transaction (and drizzle-kit migrate runs all pending "
-        "ones in a single transaction), so a VALIDATE CONSTRAINT in the same file scans " +
+        "transaction ends (a BEGIN block, or drizzle-kit migrate's one transaction around all pending "
+        "migrations), so a VALIDATE CONSTRAINT in the same transaction scans " +
         name +
         " under that lock: the NOT VALID gains nothing. Move the VALIDATE to a later migration, "
         "shipped in a later deploy.";

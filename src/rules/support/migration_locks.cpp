@@ -34,12 +34,16 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
   return out;
 }
 
-const model::MigrationStep* validated_in_same_file(const engine::RuleContext& context,
-                                                   const model::MigrationStep& step) {
+const model::MigrationStep* validated_in_same_transaction(const engine::RuleContext& context,
+                                                          const model::MigrationStep& step) {
+  if (step.transaction.empty()) {
+    return nullptr;
+  }
   const model::Catalog& files = files_catalog(context);
   for (const model::MigrationStep& each : files.migration_steps) {
     if (each.kind == model::MigrationStepKind::validate && each.object == step.object &&
-        each.schema == step.schema && each.table == step.table && each.location.file == step.location.file) {
+        each.schema == step.schema && each.table == step.table && each.location.file == step.location.file &&
+        each.transaction == step.transaction) {
       return &each;
     }
   }

@@ -35,10 +35,13 @@ struct LockedStep {
 std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
                                                  model::MigrationStepKind kind);
 
-// The VALIDATE CONSTRAINT of `step`'s constraint in the same migration file
-// (so in the same transaction); null when there is none.
-const model::MigrationStep* validated_in_same_file(const engine::RuleContext& context,
-                                                   const model::MigrationStep& step);
+// The VALIDATE CONSTRAINT of `step`'s constraint later in the same migration
+// file and in the same transaction (a BEGIN block, or the runner's), which
+// scans under the lock the ADD ... NOT VALID still holds; null when there is
+// none. In autocommit (a psql-run folder) each statement commits on its own:
+// the VALIDATE takes only SHARE UPDATE EXCLUSIVE, as NOT VALID intends.
+const model::MigrationStep* validated_in_same_transaction(const engine::RuleContext& context,
+                                                          const model::MigrationStep& step);
 
 // The start of a finding about one step: rule, severity, object, location,
 // `message` with the table's size (or that it is unknown) after it, and the
