@@ -566,6 +566,7 @@ LogFold::Step LogFold::statement_step(const Session& session, const Pending& pen
   step.parent = fp;
   step.params = pending.params_hash;
   step.keys = pending.values.keys;
+  step.links = pending.values.links;
   step.row = pending.values.row != 0 ? pending.values.row : pending.params_hash;
   step.ts_us = pending.ts_us;
   step.duration_ms = pending.has_duration ? pending.duration_ms : 0.0;

@@ -17,6 +17,7 @@ struct FoldStep {
   std::uint64_t params = 0;
   ParamKeys keys{};      // its key parameters' values (a transaction: its statements')
   std::uint64_t row = 0; // the values its row gives (ParamValues::row, else all of them)
+  ParamLinks links{};    // a write's values (ParamValues::links)
   std::int64_t ts_us = 0;
   double duration_ms = 0;
   int line = 0;

@@ -95,35 +95,36 @@ bool is_row_value(const ParamPlan& plan, int number) {
 // The row values of "$1 = '5', $2 = NULL, $3 = 'it''s'", hashed in order.
 std::uint64_t row_hash(const ParamPlan& plan, std::string_view params) {
   std::uint64_t row = 0x84222325cbf29ce4ULL;
-  std::size_t i = 0;
-  while (i < params.size()) {
-    if (params[i] != '$') {
-      ++i;
-      continue;
-    }
-    int number = 0;
-    std::size_t j = i + 1;
-    while (j < params.size() && params[j] >= '0' && params[j] <= '9' && number < 100000) {
-      number = number * 10 + (params[j] - '0');
-      ++j;
-    }
-    if (params.substr(j, 4) != " = '") {
-      i = j;
-      continue;
-    }
-    std::size_t end = j + 4;
-    while (end < params.size() &&
-           !(params[end] == '\'' && (end + 1 >= params.size() || params[end + 1] != '\''))) {
-      end += params[end] == '\'' ? 2U : 1U;
-    }
+  for_each_param(params, [&](int number, std::string_view value) {
     if (is_row_value(plan, number)) {
-      row = (row ^ fast_hash(params.substr(j + 4, end - j - 4),
-                             static_cast<std::uint64_t>(static_cast<unsigned>(number)))) *
+      row = (row ^ fast_hash(value, static_cast<std::uint64_t>(static_cast<unsigned>(number)))) *
             0x100000001b3ULL;
     }
-    i = end + 1;
-  }
+  });
   return row | 1U;
+}
+
+// A value rows of unrelated requests share: a flag or a small number of
+// one character, or a clock's "2026-11-24 08:08:09.76".
+bool common_value(std::string_view value) {
+  return value.size() < 2 || (value.size() >= 16 && value[4] == '-' && value[7] == '-' && value[13] == ':');
+}
+
+// A write's row values, each hashed alone (ParamLinks).
+ParamLinks write_links(const ParamPlan& plan, std::string_view params) {
+  ParamLinks links{};
+  std::size_t found = 0;
+  for_each_param(params, [&](int number, std::string_view value) {
+    if (found == links.size() || common_value(value) || !is_row_value(plan, number)) {
+      return;
+    }
+    const std::uint64_t link = fast_hash(value, 0x6c696e6bU) | 1U;
+    if (std::find(links.begin(), links.begin() + static_cast<std::ptrdiff_t>(found), link) ==
+        links.begin() + static_cast<std::ptrdiff_t>(found)) {
+      links[found++] = link;
+    }
+  });
+  return links;
 }
 
 } // namespace
@@ -142,6 +143,8 @@ ParamPlan plan_params(const model::QueryShape& shape) {
     }
   }
   plan.row_default = shape.kind != model::StatementKind::select;
+  plan.write = shape.kind == model::StatementKind::insert || shape.kind == model::StatementKind::update ||
+               shape.kind == model::StatementKind::delete_;
   return plan;
 }
 
@@ -150,6 +153,9 @@ ParamValues param_values(const ParamPlan& plan, std::string_view params) {
   ParamKeys& keys = out.keys;
   if (params.empty()) {
     return out;
+  }
+  if (plan.write) {
+    out.links = write_links(plan, params);
   }
   std::size_t found = 0;
   for (const ParamPlan::Key& key : plan.keys) {

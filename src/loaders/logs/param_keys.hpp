@@ -19,6 +19,15 @@ namespace pgadvise::loaders {
 // statement without an equality parameter costs a map lookup.
 using ParamKeys = std::array<std::uint64_t, 2>;
 
+// The values a write gives (its row's, as ParamValues::row takes them), each
+// hashed alone, without its column: one request's writes to two tables share
+// a value (the ticket's id as `"id" = $2` of an UPDATE and as the
+// notification's `ticket_id`), other requests' writes interleaved on a
+// connection do not (write_runs). At most four, in parameter order; a
+// one-character value (a flag, a position) or a clock value is left out,
+// since unrelated rows share those. 0: none.
+using ParamLinks = std::array<std::uint64_t, 4>;
+
 struct ParamValues {
   ParamKeys keys{};
   // A hash of the values a row gives (the keys it looks up, the values it
@@ -26,6 +35,7 @@ struct ParamValues {
   // LIMIT): the same user's requests again share a key and differ in the
   // clock at most, a loop's rows differ here. 0 without keys.
   std::uint64_t row = 0;
+  ParamLinks links{}; // a write's only (ParamPlan::write)
 };
 
 // What param_values needs of a statement shape, worked out once per shape
@@ -41,9 +51,40 @@ struct ParamPlan {
   // write's value, not a read's expression).
   std::vector<std::pair<int, bool>> rows;
   bool row_default = false;
+  bool write = false; // an INSERT, UPDATE or DELETE: its values give ParamValues::links
 };
 
 ParamPlan plan_params(const model::QueryShape& shape);
+
+// Calls fn(number, value) for each `$number = 'value'` of a DETAIL line's
+// "$1 = '5', $2 = NULL, $3 = 'it''s'" (a NULL has no value; a doubled quote
+// stays doubled in `value`).
+template <typename Fn> void for_each_param(std::string_view params, Fn&& fn) {
+  std::size_t i = 0;
+  while (i < params.size()) {
+    if (params[i] != '$') {
+      ++i;
+      continue;
+    }
+    int number = 0;
+    std::size_t j = i + 1;
+    while (j < params.size() && params[j] >= '0' && params[j] <= '9' && number < 100000) {
+      number = number * 10 + (params[j] - '0');
+      ++j;
+    }
+    if (params.substr(j, 4) != " = '") {
+      i = j;
+      continue;
+    }
+    std::size_t end = j + 4;
+    while (end < params.size() &&
+           !(params[end] == '\'' && (end + 1 >= params.size() || params[end + 1] != '\''))) {
+      end += params[end] == '\'' ? 2U : 1U;
+    }
+    fn(number, params.substr(j + 4, end - j - 4));
+    i = end + 1;
+  }
+}
 
 ParamValues param_values(const ParamPlan& plan, std::string_view params);
 

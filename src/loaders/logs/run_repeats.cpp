@@ -66,7 +66,7 @@ void RunRepeats::count_group(const std::string& file, const std::vector<FoldStep
         record_write_runs(m_workload, session, file, m_statements);
         m_statements.clear();
       } else {
-        m_statements.push_back(GroupStatement{step.id, step.ts_us, step.line});
+        m_statements.push_back(GroupStatement{step.id, step.ts_us, step.line, step.links});
       }
     }
   }

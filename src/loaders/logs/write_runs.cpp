@@ -23,9 +23,36 @@ std::string written_table(const model::Workload& workload, std::uint64_t fingerp
 
 struct Run {
   std::vector<std::uint64_t> fingerprints;
-  std::vector<std::string> tables; // distinct
+  std::vector<std::string> tables;  // distinct
+  std::vector<std::uint64_t> links; // the values its writes gave, capped
   int first_line = 0;
+  std::size_t last = 0; // the group position of its latest write
 };
+
+constexpr std::size_t k_max_links = 16;
+constexpr std::size_t k_max_open_runs = 16;
+
+bool has_links(const ParamLinks& links) {
+  return links[0] != 0;
+}
+
+bool shares(const Run& run, const ParamLinks& links) {
+  for (const std::uint64_t link : links) {
+    if (link != 0 && std::find(run.links.begin(), run.links.end(), link) != run.links.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void add_links(Run& run, const ParamLinks& links) {
+  for (const std::uint64_t link : links) {
+    if (link != 0 && run.links.size() < k_max_links &&
+        std::find(run.links.begin(), run.links.end(), link) == run.links.end()) {
+      run.links.push_back(link);
+    }
+  }
+}
 
 void flush(model::Workload& workload, const std::string& session, const std::string& file, Run& run) {
   if (run.tables.size() >= 2) {
@@ -34,25 +61,25 @@ void flush(model::Workload& workload, const std::string& session, const std::str
   run = Run{};
 }
 
-} // namespace
+// The open runs of one group: a write joins the latest run it shares a
+// value with; one without logged values joins the latest run; otherwise it
+// starts one.
+class OpenRuns {
+public:
+  OpenRuns(model::Workload& workload, const std::string& session, const std::string& file)
+      : m_workload(workload), m_session(session), m_file(file) {}
 
-void record_write_runs(model::Workload& workload, const std::string& session, const std::string& file,
-                       const std::vector<GroupStatement>& group) {
-  Run run;
-  for (const GroupStatement& statement : group) {
-    if (statement.ts_us == 0) {
-      return;
-    }
-    const std::string table = written_table(workload, statement.fingerprint);
-    if (table.empty()) {
-      continue; // reads between the writes belong to the same operation
-    }
+  void add(const GroupStatement& statement, const std::string& table, std::size_t position) {
+    Run& run = run_for(statement.links);
+    run.last = position;
     if (!run.fingerprints.empty() && run.fingerprints.back() == statement.fingerprint) {
-      continue; // one statement per row: the same step
+      add_links(run, statement.links);
+      return; // one statement per row: the same step
     }
     if (std::find(run.fingerprints.begin(), run.fingerprints.end(), statement.fingerprint) !=
         run.fingerprints.end()) {
-      flush(workload, session, file, run); // the operation starts over
+      flush(m_workload, m_session, m_file, run); // the operation starts over
+      run.last = position;
     }
     if (run.fingerprints.empty()) {
       run.first_line = statement.line;
@@ -61,8 +88,67 @@ void record_write_runs(model::Workload& workload, const std::string& session, co
     if (std::find(run.tables.begin(), run.tables.end(), table) == run.tables.end()) {
       run.tables.push_back(table);
     }
+    add_links(run, statement.links);
   }
-  flush(workload, session, file, run);
+
+  void finish() {
+    std::sort(m_runs.begin(), m_runs.end(),
+              [](const Run& a, const Run& b) { return a.first_line < b.first_line; });
+    for (Run& run : m_runs) {
+      flush(m_workload, m_session, m_file, run);
+    }
+    m_runs.clear();
+  }
+
+private:
+  Run& run_for(const ParamLinks& links) {
+    Run* latest = nullptr;
+    Run* linked = nullptr;
+    for (Run& run : m_runs) {
+      if (latest == nullptr || run.last > latest->last) {
+        latest = &run;
+      }
+      if (has_links(links) && shares(run, links) && (linked == nullptr || run.last > linked->last)) {
+        linked = &run;
+      }
+    }
+    if (linked != nullptr) {
+      return *linked;
+    }
+    if (latest != nullptr && (!has_links(links) || latest->links.empty())) {
+      return *latest; // no values to tell by: the write before it is its request's
+    }
+    if (m_runs.size() >= k_max_open_runs) {
+      Run& oldest = *std::min_element(m_runs.begin(), m_runs.end(),
+                                      [](const Run& a, const Run& b) { return a.last < b.last; });
+      flush(m_workload, m_session, m_file, oldest);
+      return oldest;
+    }
+    return m_runs.emplace_back();
+  }
+
+  model::Workload& m_workload;
+  const std::string& m_session;
+  const std::string& m_file;
+  std::vector<Run> m_runs;
+};
+
+} // namespace
+
+void record_write_runs(model::Workload& workload, const std::string& session, const std::string& file,
+                       const std::vector<GroupStatement>& group) {
+  OpenRuns runs(workload, session, file);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const GroupStatement& statement = group[i];
+    if (statement.ts_us == 0) {
+      return;
+    }
+    const std::string table = written_table(workload, statement.fingerprint);
+    if (!table.empty()) { // reads between the writes belong to the same operation
+      runs.add(statement, table, i);
+    }
+  }
+  runs.finish();
 }
 
 } // namespace pgadvise::loaders
