@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace pgadvise::rules::n_plus_one {
@@ -100,20 +101,66 @@ bool overlaps(const Spans& spans, const model::Repeat& repeat) {
                                           });
 }
 
-// The (child, parent) pairs some connection ran whole: a fan-out of the
-// same child after the same parent that overlaps such a run (another
-// connection running the same loop at the same time) adds nothing. A run
-// after another parent (a connection that served several users' rows one
-// after another) does not hide a fan-out.
-std::set<std::pair<std::uint64_t, std::uint64_t>>
-one_connection_pairs(const std::vector<Qualified>& qualified) {
-  std::set<std::pair<std::uint64_t, std::uint64_t>> pairs;
+// The child's runs on one connection, by child: when, how many, after
+// which parent.
+struct ConnectionRun {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::uint32_t count = 0;
+  std::uint64_t parent = 0;
+};
+using ConnectionRuns = std::map<std::uint64_t, std::vector<ConnectionRun>>;
+
+ConnectionRuns connection_runs(const std::vector<Qualified>& qualified) {
+  ConnectionRuns runs;
   for (const Qualified& q : qualified) {
     if (one_connection(*q.repeat) && q.repeat->first_us != 0) {
-      pairs.emplace(q.repeat->fingerprint, q.parent);
+      runs[q.repeat->fingerprint].push_back(
+          {q.repeat->first_us, q.repeat->last_us, q.repeat->count, q.parent});
     }
   }
-  return pairs;
+  return runs;
+}
+
+// A fan-out that overlaps a run of the same child on one connection holds
+// that run's executions. Where no connection ran the child after the
+// fan-out's parent, the fan-out counts, its executions held by those runs
+// (all of them are returned). Where some connection did, elsewhere, the
+// fan-out is that loop's rows again: nothing (std::nullopt). Where such
+// runs are inside the fan-out, each counts its own rows and one of the
+// parent's executions; what is left is other users' loops at the same
+// moment, hopping from backend to backend (a sequential loop's iterations
+// take whichever connection the pool hands them): it counts when it still
+// makes min-burst rows per execution of the parent, as the runs' rows held.
+std::optional<std::uint32_t> beyond_connection_runs(const ConnectionRuns& runs, std::uint32_t min_burst,
+                                                    Qualified& q) {
+  const model::Repeat& fan = *q.repeat;
+  const auto child = runs.find(fan.fingerprint);
+  std::uint64_t counted = 0;
+  std::uint32_t inside = 0;
+  bool pair_ran = false;
+  for (const ConnectionRun& run : child == runs.end() ? std::vector<ConnectionRun>{} : child->second) {
+    pair_ran = pair_ran || run.parent == q.parent;
+    if (run.first_us <= fan.last_us && fan.first_us <= run.last_us) {
+      counted += run.count;
+      inside += run.parent == q.parent ? 1U : 0U;
+    }
+  }
+  if (!pair_ran) {
+    return fan.count;
+  }
+  if (inside == 0 || q.followed <= inside) {
+    return std::nullopt;
+  }
+  const auto held = static_cast<std::uint32_t>(std::min<std::uint64_t>(counted, fan.count));
+  const std::uint32_t followed = q.followed - inside;
+  const std::uint32_t per_parent = (fan.count - held) / followed;
+  if (per_parent < min_burst) {
+    return std::nullopt;
+  }
+  q.followed = followed;
+  q.per_parent = per_parent;
+  return held;
 }
 
 using Strands = std::map<std::uint64_t, std::vector<const model::Repeat*>>; // by child
@@ -291,7 +338,7 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
                                   double min_share) {
   const std::vector<Qualified> qualified = qualify(workload, min_burst, min_share);
   const Spans spans = spans_of(qualified);
-  const std::set<std::pair<std::uint64_t, std::uint64_t>> pairs = one_connection_pairs(qualified);
+  const ConnectionRuns runs = connection_runs(qualified);
   const Strands strands = by_child(qualified, model::Repeat::Grouping::shared_key);
   // The fan-outs whose executions count (no connection's run holds them).
   Strands fan_outs = by_child(qualified, model::Repeat::Grouping::fan_out);
@@ -302,10 +349,12 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
   }
   std::vector<Bursts> found;
   std::map<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>, std::size_t> index;
-  for (const Qualified& q : qualified) {
+  for (Qualified q : qualified) {
     const model::Repeat& repeat = *q.repeat;
     const bool shadowed = repeat.grouping == model::Repeat::Grouping::fan_out && overlaps(spans, repeat);
-    if ((shadowed && pairs.count({repeat.fingerprint, q.parent}) != 0) || held_by_strand(strands, repeat)) {
+    const std::optional<std::uint32_t> held =
+        shadowed ? beyond_connection_runs(runs, min_burst, q) : std::optional<std::uint32_t>(0);
+    if (!held.has_value() || held_by_strand(strands, repeat)) {
       continue;
     }
     const auto [it, inserted] =
@@ -318,7 +367,7 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
       found.back().first = repeat.location;
     }
     add_burst(found[it->second], q);
-    found[it->second].shadowed += shadowed ? repeat.count
+    found[it->second].shadowed += shadowed ? *held
                                   : repeat.grouping == model::Repeat::Grouping::shared_key
                                       ? counted_by_fan_outs(fan_outs, repeat)
                                       : 0U;
