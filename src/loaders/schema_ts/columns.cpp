@@ -199,14 +199,17 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
     case ts::PropertyKind::value:
     case ts::PropertyKind::shorthand: build_column(info, property, object.file, value); break;
     case ts::PropertyKind::spread: {
+      const std::size_t mark = binding_mark();
       Ref target = resolve_alias(value);
       if (const Ref result = helper_result(target); result.valid()) {
         target = resolve_alias(result); // ...timestamps() where timestamps = () => ({ ... })
       }
       if (depth < k_max_spread_depth && target.valid() && node(target).kind == NodeKind::object) {
         build_columns(info, target, depth + 1);
+        unbind(mark);
         break;
       }
+      unbind(mark);
       const ts::Node& spread = node(value);
       std::string name = spread.kind == NodeKind::identifier ? spread.text
                          : spread.kind == NodeKind::call && node(child(value, 0)).kind == NodeKind::identifier
@@ -229,6 +232,13 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
 }
 
 void Reader::build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value) {
+  // The parameters of helpers the value calls stay bound while the column is read.
+  const std::size_t mark = binding_mark();
+  read_column(info, property, key_file, value);
+  unbind(mark);
+}
+
+void Reader::read_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value) {
   const std::string where = "`" + info.table.name + "." + property.key + "`";
   const Chain chain = flatten_chain(*this, value);
   if (!chain.base.valid()) {

@@ -269,6 +269,9 @@ std::optional<JsValue> Reader::eval(Ref ref, int depth) const {
     if (n.text == "undefined") {
       return value;
     }
+    if (const std::optional<Ref> argument = bound_argument(ref)) {
+      return argument->valid() ? eval(*argument, depth + 1) : std::optional<JsValue>(value);
+    }
     std::size_t found = 0;
     const ts::Declaration* decl = lookup(ref.file, n.text, &found);
     if (decl == nullptr) {

@@ -135,6 +135,13 @@ const TableInfo* Reader::table_of(std::size_t file, std::string_view name) const
 
 Ref Reader::resolve_alias(Ref ref, int depth) const {
   while (ref.valid() && depth++ < k_max_eval_depth && node(ref).kind == NodeKind::identifier) {
+    if (const std::optional<Ref> argument = bound_argument(ref)) {
+      if (!argument->valid()) {
+        break;
+      }
+      ref = *argument;
+      continue;
+    }
     std::size_t found = 0;
     const ts::Declaration* decl = lookup(ref.file, node(ref).text, &found);
     if (decl == nullptr || decl->init == ts::k_no_node) {
@@ -146,16 +153,45 @@ Ref Reader::resolve_alias(Ref ref, int depth) const {
 }
 
 Ref Reader::helper_result(Ref call) const {
-  if (!call.valid() || node(call).kind != NodeKind::call || node(call).children.size() != 1 ||
+  if (!call.valid() || node(call).kind != NodeKind::call || node(call).children.empty() ||
       node(child(call, 0)).kind != NodeKind::identifier || !builtin(child(call, 0)).empty()) {
     return Ref{};
   }
   const Ref fn = resolve_alias(child(call, 0));
-  if (!fn.valid() || node(fn).kind != NodeKind::arrow || !node(fn).params.empty() ||
-      node(fn).body == ts::k_no_node) {
+  if (!fn.valid() || node(fn).kind != NodeKind::arrow || node(fn).body == ts::k_no_node) {
     return Ref{};
   }
-  return Ref{fn.file, node(fn).body};
+  const ts::Node& arrow = node(fn);
+  for (const ts::Param& param : arrow.params) {
+    if (param.name.empty()) {
+      return Ref{}; // ({ name, length }) => ...: cannot tell
+    }
+  }
+  // Arguments are bound as the call site gives them: an argument that is
+  // itself a parameter of the helper calling this one is that one's argument.
+  std::vector<ParamBinding> bindings;
+  for (std::size_t i = 0; i < arrow.params.size(); ++i) {
+    Ref argument = i + 1 < node(call).children.size() ? child(call, i + 1) : Ref{};
+    if (argument.valid() && node(argument).kind == NodeKind::identifier) {
+      argument = bound_argument(argument).value_or(argument);
+    }
+    bindings.push_back(
+        ParamBinding{fn.file, arrow.first_token, arrow.last_token, arrow.params[i].name, argument});
+  }
+  m_bindings.insert(m_bindings.end(), bindings.begin(), bindings.end());
+  return Ref{fn.file, arrow.body};
+}
+
+std::optional<Ref> Reader::bound_argument(Ref identifier) const {
+  const ts::Node& n = node(identifier);
+  for (std::size_t i = m_bindings.size(); i-- > 0;) { // innermost first
+    const ParamBinding& binding = m_bindings[i];
+    if (binding.file == identifier.file && binding.name == n.text && n.first_token > binding.first_token &&
+        n.first_token <= binding.last_token) {
+      return binding.argument;
+    }
+  }
+  return std::nullopt;
 }
 
 bool Reader::is_exported(std::size_t file, const ts::Declaration& decl) const {

@@ -151,10 +151,17 @@ public:
   // Follows identifiers to the initializer they name (object literals and
   // builder chains shared through a variable).
   [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
-  // `helper()` where `const helper = () => <expression>`: that expression
-  // (a column builder chain or an object of columns); an invalid Ref for
-  // any other call, or one passing arguments.
+  // `helper(...)` where `const helper = (a, b) => <expression>`: that
+  // expression (a column builder chain or an object of columns), with each
+  // parameter bound to the call's argument until unbind(mark); an invalid
+  // Ref for any other call (a builtin, a destructured parameter).
   [[nodiscard]] Ref helper_result(Ref call) const;
+  // The argument an identifier inside a called helper names (`name` in
+  // `(name: string) => timestamp(name, ...)`); nullopt when it is not a
+  // bound parameter, an invalid Ref when it was given no argument.
+  [[nodiscard]] std::optional<Ref> bound_argument(Ref identifier) const;
+  [[nodiscard]] std::size_t binding_mark() const { return m_bindings.size(); }
+  void unbind(std::size_t mark) const { m_bindings.resize(mark); }
 
   // ---- the evaluator (evaluate.cpp) ----
   [[nodiscard]] std::optional<JsValue> eval(Ref ref, int depth = 0) const;
@@ -170,6 +177,7 @@ public:
   // ---- columns (columns.cpp) ----
   void build_columns(TableInfo& info, Ref columns, int depth);
   void build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value);
+  void read_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value);
 
   // ---- config (table_config.cpp) ----
   void resolve_references(TableInfo& info);
@@ -235,6 +243,15 @@ private:
   std::map<std::pair<std::size_t, std::string>, VarInfo> m_vars;
   std::vector<TableInfo> m_tables;
   SchemaLoad m_load;
+  // The parameters of the helpers being read, innermost last.
+  struct ParamBinding {
+    std::size_t file = 0;
+    std::size_t first_token = 0; // the helper's tokens
+    std::size_t last_token = 0;
+    std::string name;
+    Ref argument; // invalid: undefined
+  };
+  mutable std::vector<ParamBinding> m_bindings;
 };
 
 } // namespace pgadvise::loaders::drizzle_reader

@@ -46,5 +46,50 @@ export const books = pgTable("books", {
   EXPECT_EQ(books->foreign_keys[0].ref_table, "shelves");
 }
 
+// Helpers that take the column's name (and options), as a chat app's
+// `_helpers.ts` does: `timestamptz('created_at')` where
+// `const timestamptz = (name: string) => timestamp(name, { withTimezone: true })`,
+// called from zero-argument helpers in a spread object of shared columns.
+// Each was 'cannot resolve the name of column', and the columns and the
+// indexes on them were lost (then snapshot drift on every such index).
+TEST(DrizzleColumnHelpers, HelpersWithParametersGiveTheirColumns) {
+  const SchemaLoad load = load_drizzle_schema_sources({{"src/schemas/_helpers.ts", R"ts(
+import { timestamp, varchar } from "drizzle-orm/pg-core";
+export const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
+export const sized = (name: string, length: number) => varchar(name, { length });
+export const createdAt = () => timestamptz("created_at").notNull().defaultNow();
+export const stamped = (column: string) => timestamptz(column).$onUpdate(() => new Date());
+export const timestamps = { createdAt: createdAt(), updatedAt: stamped("updated_at").notNull() };
+)ts"},
+                                                       {"src/schemas/note.ts", R"ts(
+import { index, pgTable, text } from "drizzle-orm/pg-core";
+import { sized, timestamps, timestamptz } from "./_helpers";
+export const notes = pgTable(
+  "notes",
+  {
+    id: text("id").primaryKey(),
+    slug: sized("slug", 120).notNull(),
+    archivedAt: timestamptz("archived_at"),
+    ...timestamps,
+  },
+  (t) => [index("notes_updated_at_idx").on(t.updatedAt), index("notes_slug_idx").on(t.slug)],
+);
+)ts"}},
+                                                      "");
+  EXPECT_TRUE(load.diagnostics.empty()) << (load.diagnostics.empty() ? "" : load.diagnostics[0].message);
+  const model::Table* notes = load.catalog.find_table("public", "notes");
+  ASSERT_NE(notes, nullptr);
+  for (const char* name : {"created_at", "updated_at", "archived_at"}) {
+    ASSERT_NE(notes->find_column(name), nullptr) << name;
+    EXPECT_EQ(notes->find_column(name)->type.display(), "timestamptz") << name;
+  }
+  EXPECT_TRUE(notes->find_column("created_at")->not_null);
+  EXPECT_TRUE(notes->find_column("updated_at")->not_null);
+  EXPECT_FALSE(notes->find_column("archived_at")->not_null);
+  ASSERT_NE(notes->find_column("slug"), nullptr);
+  EXPECT_EQ(notes->find_column("slug")->type.display(), "varchar(120)");
+  EXPECT_EQ(notes->indexes.size(), 3U); // the primary key and both indexes
+}
+
 } // namespace drizzle_column_helpers_test
 } // namespace pgadvise::loaders

@@ -1,0 +1,52 @@
+// `pgadvise lint` on projects in the layouts and schema styles of public
+// Drizzle apps (fixtures/real-shapes/, each written by real drizzle-kit; each
+// README says which shapes it has): what a user of such an app is told.
+#include "support/cli.hpp"
+#include "support/reports.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace pgadvise::test {
+namespace real_shapes_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path k_shapes = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes";
+
+// The JSON report of `pgadvise lint ARGS... <fixture>`, run from the fixture.
+json lint(const std::string& fixture, std::vector<std::string> args = {}) {
+  std::vector<std::string> command{"lint", "--format", "json", "--min-severity", "info"};
+  command.insert(command.end(), args.begin(), args.end());
+  command.emplace_back(".");
+  const ProcessResult result = run_pgadvise_in((k_shapes / fixture).string(), command);
+  EXPECT_LE(result.exit_code, 1) << result.err;
+  return report_of(result);
+}
+
+// What each finding of `rule` is about: its message.
+std::set<std::string> messages(const json& report, std::string_view rule) {
+  std::set<std::string> out;
+  for (const json& finding : findings_of(report, rule)) {
+    out.insert(finding.value("message", ""));
+  }
+  return out;
+}
+
+// Column helpers that take the column's name (timestamptz('created_at')),
+// shared through a spread object: the schema.ts agrees with the SQL
+// drizzle-kit generated from it, so no index is drift, and the foreign keys
+// without an index are the ones reported.
+TEST(RealShapes, ChatSchemasFolderHelpersWithParametersAreNotDrift) {
+  const json report = lint("chat-schemas-folder");
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+  EXPECT_EQ(findings_of(report, "unindexed-foreign-key").size(), 7U) << report.dump(2);
+}
+
+} // namespace real_shapes_test
+} // namespace pgadvise::test
