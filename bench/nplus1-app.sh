@@ -3,7 +3,7 @@
 #
 #   bench/nplus1-app.sh --out DIR/NAME [--seed N] [--vus C] [--requests R]
 #                       [--logging statement|duration] [--sqlcommenter]
-#                       [--generate-migrations]
+#                       [--driver pg|postgres-js] [--generate-migrations]
 #
 # The app is fixtures/nplus1-app (a monorepo: apps/api's tRPC routers call
 # packages/db's repositories, one node-postgres Pool of 12 connections); its
@@ -24,6 +24,16 @@
 # (/*traceparent='00-<trace>-<span>-01'*/: one trace per tRPC call, a span
 # per statement), as the app's SQLCOMMENTER=1 makes it.
 #
+# --driver postgres-js: the app's packages/db/src/client.ts is swapped in the
+# copy for bench/nplus1-app/drivers/postgres-js/client.ts (drizzle-orm's
+# postgres-js driver over postgres.js, 12 connections; the app's code is
+# unchanged). postgres.js gives each query the next idle connection and
+# pipelines onto a busy one when none is, so one request's statements run on
+# several backends and each backend interleaves several requests' statements.
+# Default pg (node-postgres). Not with --sqlcommenter (the tracing hooks pg).
+# The npm packages come from the registry, or from the folder
+# PGADVISE_NPLUS1_NPM names (a node_modules with the pinned versions).
+#
 # --generate-migrations: first rewrite fixtures/nplus1-app/packages/db/drizzle
 # with drizzle-kit generate (after a schema change).
 set -euo pipefail
@@ -39,6 +49,7 @@ requests=40
 logging=statement
 generate=0
 sqlcommenter=0
+driver=pg
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
@@ -47,8 +58,9 @@ while [[ $# -gt 0 ]]; do
     --requests) requests="$2"; shift 2 ;;
     --logging) logging="$2"; shift 2 ;;
     --sqlcommenter) sqlcommenter=1; shift ;;
+    --driver) driver="$2"; shift 2 ;;
     --generate-migrations) generate=1; shift ;;
-    *) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,/^set -euo/{/^set -euo/!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 [[ -n "$out" || "$generate" == 1 ]] || { echo "nplus1-app: --out DIR/NAME is required" >&2; exit 2; }
@@ -57,10 +69,22 @@ case "$logging" in
   duration) log_conf=(-c "log_min_duration_statement = 0") ;;
   *) echo "nplus1-app: --logging statement|duration" >&2; exit 2 ;;
 esac
+case "$driver" in
+  pg) pool_text="node-postgres Pool" ;;
+  postgres-js) pool_text="postgres.js" ;;
+  *) echo "nplus1-app: --driver pg|postgres-js" >&2; exit 2 ;;
+esac
+[[ "$driver" == pg || "$sqlcommenter" == 0 ]] || {
+  echo "nplus1-app: --sqlcommenter needs --driver pg" >&2
+  exit 2
+}
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/nplus1-app.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 nplus1_workdir "$work"
+if [[ "$driver" == postgres-js ]]; then
+  cp "$here/nplus1-app/drivers/postgres-js/client.ts" "$work/packages/db/src/client.ts"
+fi
 bin="$work/node_modules/.bin"
 # The app and the driver type-check before they run.
 "$bin/tsc" --noEmit -p "$work/apps/api"
@@ -111,7 +135,8 @@ chmod 644 "$out".log "$out".csv "$out".json
   echo "Made by bench/nplus1-app.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/nplus1-app:"
   echo "  seed=$seed virtual users=$vus requests per user=$requests logging=$logging" \
     "sqlcommenter=$([[ $sqlcommenter == 1 ]] && echo traceparent || echo none)"
-  echo "  log_line_prefix='%m [%p] %q%u@%d/%a ' (application_name flowdesk-api, user flowdesk, pool max 12)"
+  echo "  log_line_prefix='%m [%p] %q%u@%d/%a ' (application_name flowdesk-api, user flowdesk," \
+    "$pool_text max 12)"
   echo "  driver summary:"
   sed 's/^/    /' "$work/summary.json"
 } >"$out.txt"

@@ -3,12 +3,22 @@
 # driver (bench/nplus1-app/*.ts) into DIR and gives it a node_modules as npm
 # workspaces would lay it out: the pinned packages from the npm cache folder,
 # @flowdesk/db and @flowdesk/api linked to their workspace folders.
-nplus1_packages="drizzle-orm@0.45.4 drizzle-kit@0.31.11 pg@8.16.3 tsx@4.21.0 typescript@5.8.3 @trpc/server@11.4.3 zod@3.25.76 @types/pg@8.15.4 @types/node@22.15.0"
+nplus1_packages="drizzle-orm@0.45.4 drizzle-kit@0.31.11 pg@8.16.3 postgres@3.4.7 tsx@4.21.0 typescript@5.8.3 @trpc/server@11.4.3 zod@3.25.76 @types/pg@8.15.4 @types/node@22.15.0"
+
+# Whether DIR/node_modules holds every pinned package at its version.
+nplus1_installed() {
+  local dir="$1" spec name version
+  for spec in $nplus1_packages; do
+    name="${spec%@*}"
+    version="${spec##*@}"
+    grep -q "\"version\": *\"$version\"" "$dir/node_modules/$name/package.json" 2>/dev/null || return 1
+  done
+}
 
 # The npm cache folder, installed once (npm's own client, pinned versions).
 nplus1_modules() {
   local dir="${PGADVISE_NPLUS1_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/pgadvise/nplus1-app-npm}"
-  if [[ ! -f "$dir/.installed" || "$(cat "$dir/.installed")" != "$nplus1_packages" ]]; then
+  if ! nplus1_installed "$dir"; then
     echo "nplus1-app: installing $nplus1_packages into $dir" >&2
     rm -rf "$dir"
     mkdir -p "$dir"
