@@ -108,6 +108,14 @@ std::pair<bool, bool> judge(const JudgeOptions& options, const Bursts& bursts, d
   return {consistent, parent_consistent};
 }
 
+// Bursts some of whose executions no connection's run counts already: a
+// child all of whose rows are other runs' (fan-outs held whole by runs on
+// one connection) is no statement of another loop's body, whatever ran at
+// the same time.
+bool own_rows(const Bursts& bursts) {
+  return bursts.statements > bursts.shadowed;
+}
+
 // The per-row statements of one loop body (tags and author per post, a
 // copy's inserts) are one finding: runs after one parent in the same
 // groups. The loop's main statement: its write, else the one run most.
@@ -117,7 +125,8 @@ std::vector<Loop> group_loops(const model::Workload& workload, const std::vector
   for (std::size_t i = 0; i < reported.size(); ++i) {
     loop[i] = i;
     for (std::size_t j = 0; j < i; ++j) {
-      if (loop[j] == j && same_loop(*reported[j], *reported[i])) {
+      if (loop[j] == j && own_rows(*reported[j]) && own_rows(*reported[i]) &&
+          same_loop(*reported[j], *reported[i])) {
         loop[i] = j;
         break;
       }
