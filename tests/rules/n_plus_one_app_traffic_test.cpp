@@ -155,6 +155,41 @@ TEST_P(AppTraffic, ExactlyTheEightLoopsAtTheirLinesWithChainAndFix) {
   EXPECT_EQ(where(found.front()), "apps/api/src/services/project-copy.ts:28");
 }
 
+// A transaction per row is issued only by a loop that opens one per row
+// (checklist.duplicate's createItem); the project copy's loop inserts the
+// same checklist items inside its one transaction. Given a read of
+// checklists before it too (as if it first made a template checklist),
+// both loops follow the parent's table: the copy's cannot issue a
+// transaction per row, so the finding is still at checklist.ts:31, not
+// "2 Drizzle calls in loops ... cannot tell".
+TEST(AppTrafficTransactionPerRow, OnlyALoopThatOpensATransactionPerRowIssuesIt) {
+  const TempTree tree;
+  const fs::path app = tree.copy(k_source / "fixtures/nplus1-app", "flow desk");
+  const fs::path copy = app / "apps/api/src/services/project-copy.ts";
+  std::string text = pgadvise::test::read_text(copy);
+  const std::string before_loop = "    const stageIds = new Map(";
+  ASSERT_NE(text.find(before_loop), std::string::npos);
+  text.insert(text.find(before_loop),
+              "    await checklistRepo.insertCopies(tx, [{ ticketId: project.id, name: "
+              "\"template\", position: 0 }]);\n");
+  pgadvise::test::write_text(copy, text);
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      app.string(), {"lint", ".", "--log", (k_source / "fixtures/logs/nplus1-app/s1-c4.log.xz").string(),
+                     "--format", "json"});
+  const json report = json::parse(result.out, nullptr, false);
+  ASSERT_FALSE(report.is_discarded()) << result.err;
+  std::vector<std::string> places;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] == "n-plus-one" &&
+        finding["message"].get<std::string>().find("A transaction per row") != std::string::npos) {
+      places.push_back(where(finding));
+      EXPECT_NE(code_evidence(finding).find("-> checklistRepo.createItem()"), std::string::npos)
+          << code_evidence(finding);
+    }
+  }
+  EXPECT_EQ(places, std::vector<std::string>{"apps/api/src/routers/checklist.ts:31"});
+}
+
 INSTANTIATE_TEST_SUITE_P(SeedsAndConcurrency, AppTraffic,
                          ::testing::Values("s1-c4.log.xz", "s2-c4.log.xz", "s3-c4.log.xz", "s1-c12.log.xz",
                                            "s2-c12.log.xz", "s3-c12.log.xz", "s1-c12-traced.log.xz",

@@ -164,8 +164,20 @@ struct CallSearch {
   const model::QueryCall* constant_loop = nullptr;
 };
 
+// A call that can issue a run of transactions, one per row: a transaction
+// opens inside the loop (the helper the loop calls opens it) and the loop
+// itself runs outside any (one inside a transaction would be a savepoint
+// per row, never a BEGIN ... COMMIT of its own).
+bool opens_transaction_per_row(const model::QueryCall& call) {
+  return call.in_transaction && !call.loop_in_transaction;
+}
+
+// `transaction_per_row`: the log's runs are a transaction per row, so only
+// a loop that opens one per row can issue them (the same insert in a loop
+// inside one transaction, a copy's, is another code path).
 CallSearch search_calls(const model::Project& project, const model::Table& table, StatementKind kind,
-                        const std::vector<std::string>& props, const std::string& parent_var) {
+                        const std::vector<std::string>& props, const std::string& parent_var,
+                        bool transaction_per_row) {
   CallSearch found;
   for (const model::QueryCall& call : project.query_calls) {
     if (call.table != table.property || !same_kind(kind, call.kind)) {
@@ -187,14 +199,15 @@ CallSearch search_calls(const model::Project& project, const model::Table& table
     const bool after_parent =
         parent_var.empty() || std::find(call.tables_before.begin(), call.tables_before.end(), parent_var) !=
                                   call.tables_before.end();
-    if (!call.loop.empty() && after_parent) {
+    const bool per_row_transaction = !transaction_per_row || opens_transaction_per_row(call);
+    if (!call.loop.empty() && after_parent && per_row_transaction) {
       found.in_loops.push_back(&call);
     } else if (found.elsewhere.size() < 3) {
       const core::SourceLocation& at = call.via.empty() ? call.location : call.via_location;
-      found.elsewhere.push_back(at.to_string() +
-                                (call.loop.empty()
-                                     ? " (outside any loop)"
-                                     : " (in a loop that does not follow a read of " + parent_var + ")"));
+      found.elsewhere.push_back(
+          at.to_string() + (call.loop.empty() ? " (outside any loop)"
+                            : !after_parent ? " (in a loop that does not follow a read of " + parent_var + ")"
+                                            : " (in a loop that does not open a transaction per row)"));
     }
   }
   return found;
@@ -307,7 +320,7 @@ std::vector<std::string> n_plus_one_lookup_columns(const QueryStats& query) {
 
 void locate_n_plus_one_in_code(const engine::RuleContext& context, const QueryStats& query,
                                const QueryStats* parent, const model::Workload::CodePath* path,
-                               core::Finding& finding, core::Fix& fix) {
+                               bool transaction_per_row, core::Finding& finding, core::Fix& fix) {
   const model::Project* project = context.project;
   if (project == nullptr || !project->scanned || !uses_drizzle(context) || query.shape.tables.empty()) {
     return;
@@ -328,7 +341,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   }
   const std::string parent_var = parent_variable(context, parent);
   const StatementKind kind = query.shape.kind;
-  const CallSearch found = search_calls(*project, *table, kind, props, parent_var);
+  const CallSearch found = search_calls(*project, *table, kind, props, parent_var, transaction_per_row);
   const std::string file_tag = file_tag_of(path);
   const std::vector<const model::QueryCall*> loops = distinct_loops(found.in_loops, file_tag);
   const std::string what =

@@ -18,9 +18,11 @@ std::vector<std::string> n_plus_one_lookup_columns(const model::QueryStats& quer
 // The Drizzle call in the project's TypeScript that issues the child from
 // inside a loop: the finding moves to its line and the fix is written for
 // it. One call, or every candidate named and none chosen, or none found
-// and said so: never a guessed line.
+// and said so: never a guessed line. `transaction_per_row`: the log shows
+// each row as a transaction of its own, so only a loop that opens one per
+// row can issue it.
 void locate_n_plus_one_in_code(const engine::RuleContext& context, const model::QueryStats& query,
                                const model::QueryStats* parent, const model::Workload::CodePath* path,
-                               core::Finding& finding, core::Fix& fix);
+                               bool transaction_per_row, core::Finding& finding, core::Fix& fix);
 
 } // namespace pgadvise::rules

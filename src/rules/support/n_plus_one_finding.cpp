@@ -343,7 +343,8 @@ core::Finding burst_finding(std::string_view rule_id, const engine::RuleContext&
   grouping_evidence(facts, finding);
   source_evidence(facts, finding);
   core::Fix fix = help_and_fix(context, facts, finding);
-  locate_n_plus_one_in_code(context, query, facts.parent, code_path_of(facts), finding, fix);
+  locate_n_plus_one_in_code(context, query, facts.parent, code_path_of(facts), bursts.transaction_shape != 0,
+                            finding, fix);
   finding.fix = std::move(fix);
   return finding;
 }
