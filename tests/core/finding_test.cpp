@@ -66,6 +66,25 @@ TEST(SortFindings, MostSevereFirstThenByPlace) {
   EXPECT_EQ(findings[2].rule, "a");
 }
 
+// Findings tied on severity, place and rule (the object's text is built
+// for those alone) are ordered by that text, and equal ones keep their
+// order, wherever in the list the tie falls.
+TEST(SortFindings, TiesOnPlaceAndRuleGoByObjectText) {
+  std::vector<Finding> findings = {make("r", "z", 9), make("r", "b", 5), make("r", "ab", 5),
+                                   make("s", "a", 5), make("r", "b", 5), make("r", "a", 5)};
+  findings[1].message = "first";
+  findings[4].message = "second";
+  findings[2].object.columns.clear();
+  sort_findings(findings);
+  std::vector<std::string> order;
+  for (const Finding& f : findings) {
+    order.push_back(f.rule + " " + f.object.to_string() + " " + f.message);
+  }
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"r public.a(a_id) ", "r public.ab ", "r public.b(a_id) first",
+                                      "r public.b(a_id) second", "s public.a(a_id) ", "r public.z(a_id) "}));
+}
+
 TEST(LineIndex, LocatesOffsets) {
   const LineIndex index("ab\ncd\n\nx");
   EXPECT_EQ(index.locate("f", 0), (SourceLocation{"f", 1, 1}));
