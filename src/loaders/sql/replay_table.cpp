@@ -267,6 +267,10 @@ void create_table(Replay& replay, const Json& stmt) {
 
   std::vector<DeferredConstraint> deferred;
   if (const Json* elements = list_items(child(stmt, "tableElts"))) {
+    // Room for every element at once (a constraint element takes a slot it
+    // does not need): grown by doubling, six columns took room for eight,
+    // 45 MB of a 100,000-table schema's 600,000 columns.
+    created.columns.reserve(created.columns.size() + items_of(elements).size());
     for (const Json& element : items_of(elements)) {
       if (const Json* column_def = as(element, "ColumnDef")) {
         const std::string column = string_field(*column_def, "colname");
