@@ -84,4 +84,27 @@ TEST(WritesOutsideTransactionPipelined, InterleavedWritesSharingNoValueAreNoSequ
   EXPECT_TRUE(lint("pipelined-unlinked.log", pipelined_log(false)).empty());
 }
 
+// An order and its items, the order's new id coming back from RETURNING
+// (the log never shows it), with another user's archive in between.
+TEST(WritesOutsideTransactionPipelined, AChildRowOfANewRowIsLinkedByItsParentsKeyColumn) {
+  Backend backend{4712, 0, {}};
+  for (int round = 0; round < 3; ++round) {
+    const std::string product = std::to_string(710 + round);
+    backend.ms = 1000 + 400L * round;
+    backend.execute(
+        R"(insert into "orders" ("id", "customer_id", "total") values (default, $1, $2) returning "id")",
+        "$1 = '" + std::to_string(88 + round) + "', $2 = '59.90'");
+    backend.execute(k_archive, "$1 = '2026-11-24 09:00:01.2', $2 = '" + std::to_string(6202 + round) + "'");
+    backend.execute(R"(insert into "order_items" ("order_id", "product_id", "quantity") values ($1, $2, $3))",
+                    "$1 = '" + std::to_string(9001 + round) + "', $2 = '" + product + "', $3 = '1'");
+    backend.execute(
+        R"(update "inventory" set "in_stock" = "in_stock" - $1 where "inventory"."product_id" = $2)",
+        "$1 = '1', $2 = '" + product + "'");
+  }
+  const auto findings = lint("returning.log", backend.text);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].message, "3 writes to orders, order_items, inventory ran one after another in "
+                                 "autocommit, without a transaction, 3 times");
+}
+
 } // namespace writes_outside_transaction_pipelined_test

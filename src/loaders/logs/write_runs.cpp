@@ -1,6 +1,9 @@
 #include "loaders/logs/write_runs.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
+#include <cctype>
 
 namespace pgadvise::loaders {
 
@@ -19,6 +22,41 @@ std::string written_table(const model::Workload& workload, std::uint64_t fingerp
   }
   const model::TableUse& target = stats->shape.tables.front();
   return target.schema.empty() ? target.name : target.schema + "." + target.name;
+}
+
+// Whether `text` names a column `name` (not a longer name ending in it).
+bool names_column(std::string_view text, std::string_view name) {
+  for (std::size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+    const char before = at == 0 ? ' ' : text[at - 1];
+    const std::size_t end = at + name.size();
+    const char after = end == text.size() ? ' ' : text[end];
+    const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+    if (!word(before) && !word(after)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether `child` may carry the key the INSERT ... RETURNING `parent` made:
+// the new id goes back to the application, so no logged value links the
+// two, but a child row names its parent's key after the parent's table
+// (orders -> "order_id" or "orderId").
+bool carries_new_key(const model::Workload& workload, std::uint64_t parent, std::uint64_t child) {
+  const model::QueryStats* made = workload.find(parent);
+  const model::QueryStats* next = workload.find(child);
+  if (made == nullptr || next == nullptr || made->shape.kind != model::StatementKind::insert ||
+      made->shape.tables.empty() || !names_column(core::to_lower(made->normalized), "returning")) {
+    return false;
+  }
+  std::string stem = core::to_lower(made->shape.tables.front().name);
+  if (stem.size() > 3 && stem.compare(stem.size() - 3, 3, "ies") == 0) {
+    stem.replace(stem.size() - 3, 3, "y");
+  } else if (stem.size() > 1 && stem.back() == 's') {
+    stem.pop_back();
+  }
+  const std::string text = core::to_lower(next->normalized);
+  return names_column(text, stem + "_id") || names_column(text, stem + "id");
 }
 
 struct Run {
@@ -62,15 +100,15 @@ void flush(model::Workload& workload, const std::string& session, const std::str
 }
 
 // The open runs of one group: a write joins the latest run it shares a
-// value with; one without logged values joins the latest run; otherwise it
-// starts one.
+// value with, or else a run whose last step made the row it refers to;
+// one without logged values joins the latest run; otherwise it starts one.
 class OpenRuns {
 public:
   OpenRuns(model::Workload& workload, const std::string& session, const std::string& file)
       : m_workload(workload), m_session(session), m_file(file) {}
 
   void add(const GroupStatement& statement, const std::string& table, std::size_t position) {
-    Run& run = run_for(statement.links);
+    Run& run = run_for(statement);
     run.last = position;
     if (!run.fingerprints.empty() && run.fingerprints.back() == statement.fingerprint) {
       add_links(run, statement.links);
@@ -101,9 +139,11 @@ public:
   }
 
 private:
-  Run& run_for(const ParamLinks& links) {
+  Run& run_for(const GroupStatement& statement) {
+    const ParamLinks& links = statement.links;
     Run* latest = nullptr;
     Run* linked = nullptr;
+    Run* made = nullptr;
     for (Run& run : m_runs) {
       if (latest == nullptr || run.last > latest->last) {
         latest = &run;
@@ -112,6 +152,14 @@ private:
         linked = &run;
       }
     }
+    for (Run& run : m_runs) { // no value in common: the key a RETURNING made?
+      if (linked == nullptr && has_links(links) && !run.fingerprints.empty() &&
+          (made == nullptr || run.last > made->last) &&
+          carries_new_key(m_workload, run.fingerprints.back(), statement.fingerprint)) {
+        made = &run;
+      }
+    }
+    linked = linked != nullptr ? linked : made;
     if (linked != nullptr) {
       return *linked;
     }
