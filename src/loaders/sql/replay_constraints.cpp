@@ -261,7 +261,16 @@ void add_constraint(Replay& replay, model::Table& table, const Json& constraint,
   } else if (type == "CONSTR_CHECK") {
     add_check(replay, table, constraint, target);
   } else if (type == "CONSTR_EXCLUSION") {
+    // Not modelled as an index; on an existing table its build under
+    // ACCESS EXCLUSIVE is recorded (unique-constraint-added-without-index).
     replay.count_skipped("EXCLUDE constraint");
+    if (!target.in_create) {
+      const std::string name = string_field(constraint, "conname");
+      model::MigrationStep& step = record_step(replay, table, model::MigrationStepKind::add_key,
+                                               name.empty() ? table.name + "_excl" : name, false);
+      step.detail = "EXCLUDE";
+      step.scans = true;
+    }
   } else if (!target.column.empty()) {
     if (model::Column* column = table.find_column(target.column)) {
       apply_column_property(replay, *column, constraint);

@@ -573,6 +573,33 @@ void vacuum(Replay& replay, const Json& stmt) {
   }
 }
 
+void lock_tables(Replay& replay, const Json& stmt, std::string_view command) {
+  replay.count_skipped(command);
+  LockMode lock = LockMode::access_exclusive; // TRUNCATE
+  if (command == "LOCK") {
+    const long long mode = int_field(stmt, "mode", 8);
+    if (bool_field(stmt, "nowait") || mode < 1 || mode > 8) {
+      return; // NOWAIT fails at once instead of queueing: nothing waits behind it
+    }
+    lock = static_cast<LockMode>(mode); // LockMode follows PostgreSQL's numbering
+  }
+  if (const Json* rels = list_items(child(stmt, "relations"))) {
+    for (const Json& item : items_of(rels)) {
+      const Json* relation = as(item, "RangeVar");
+      model::Table* table = relation != nullptr ? replay.find_table(range_var(*relation)) : nullptr;
+      if (table != nullptr) {
+        // No step kind of its own: recorded as "any other" lock-taking
+        // statement, for the rules that judge any lock on a busy table.
+        model::MigrationStep& step =
+            record_step(replay, *table, model::MigrationStepKind::alter_table, "", false);
+        step.lock = lock;
+        step.rewrites = command == "TRUNCATE"; // new, empty files: instant, but a rewrite to PostgreSQL
+        step.detail = command;
+      }
+    }
+  }
+}
+
 void alter_domain(Replay& replay, const Json& stmt) {
   replay.count_skipped("ALTER DOMAIN");
   const QualifiedName name = to_qualified(string_list(child(stmt, "typeName")));

@@ -59,6 +59,9 @@ void reindex(Replay& replay, const Json& stmt);      // ReindexStmt
 void cluster(Replay& replay, const Json& stmt);      // ClusterStmt
 void vacuum(Replay& replay, const Json& stmt);       // VacuumStmt (FULL rewrites)
 void alter_domain(Replay& replay, const Json& stmt); // AlterDomainStmt
+// TRUNCATE (`command` "TRUNCATE") and LOCK TABLE ("LOCK"): the lock each
+// takes on every table it names (LOCK ... NOWAIT never queues: not recorded).
+void lock_tables(Replay& replay, const Json& stmt, std::string_view command);
 
 // Where a migration file's statements start: in the transaction its runner
 // opens around it, named for messages ("the transaction drizzle-kit migrate

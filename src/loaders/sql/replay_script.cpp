@@ -282,6 +282,10 @@ void dispatch(Replay& replay, const Json& node, int depth) {
     cluster(replay, *stmt);
   } else if (type == "VacuumStmt") {
     vacuum(replay, *stmt);
+  } else if (type == "TruncateStmt") {
+    lock_tables(replay, *stmt, "TRUNCATE");
+  } else if (type == "LockStmt") {
+    lock_tables(replay, *stmt, "LOCK");
   } else if (type == "AlterDomainStmt") {
     alter_domain(replay, *stmt);
   } else if (type == "CreateFunctionStmt") {

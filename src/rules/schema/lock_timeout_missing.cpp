@@ -27,7 +27,8 @@ public:
   LockTimeoutMissing()
       : MigrationFilesRule({
             .id = std::string(k_id),
-            .summary = "ACCESS EXCLUSIVE DDL on an existing table with no lock_timeout set before it",
+            .summary = "ACCESS EXCLUSIVE DDL, TRUNCATE or LOCK TABLE on an existing table with no "
+                       "lock_timeout set before it",
             .has_fix = true,
         }) {}
 

@@ -24,8 +24,8 @@ public:
       : LockStepRule(
             {
                 .id = std::string(k_id),
-                .summary = "ADD PRIMARY KEY / UNIQUE without USING INDEX: the index is built under ACCESS "
-                           "EXCLUSIVE",
+                .summary = "ADD PRIMARY KEY / UNIQUE without USING INDEX, or ADD EXCLUDE: the index is "
+                           "built under ACCESS EXCLUSIVE",
                 .has_fix = true,
             },
             model::MigrationStepKind::add_key, StepEffect::scans) {}
@@ -33,6 +33,10 @@ public:
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   std::vector<core::Finding>& out) const override {
+    if (locked.step->detail == "EXCLUDE") {
+      out.push_back(builds_exclusion(context, locked));
+      return;
+    }
     const model::Index* index = locked.defined->find_index(locked.step->object);
     if (index == nullptr) {
       return;
@@ -85,6 +89,28 @@ private:
                 "the duplicates, build again.",
             .key = step.object,
         });
+  }
+
+  // EXCLUDE has no USING INDEX form and no concurrent build: the lock
+  // cannot be avoided, only bounded and timed, so no SQL fix is offered.
+  static core::Finding builds_exclusion(const engine::RuleContext& context, const LockedStep& locked) {
+    const model::MigrationStep& step = *locked.step;
+    const std::string name = core::qualified_name(step.schema, step.table);
+    core::Finding finding =
+        lock_finding(k_id, context, locked,
+                     "ADD CONSTRAINT " + step.object + " EXCLUDE builds its index on existing table " + name +
+                         " under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole build");
+    finding.object.constraint = step.object;
+    finding.help =
+        "An exclusion constraint builds its index (and checks every row against it) while holding "
+        "ACCESS EXCLUSIVE on " +
+        name +
+        ", and unlike PRIMARY KEY and UNIQUE it cannot adopt an index built CONCURRENTLY: there is "
+        "no lock-free form. Add it when the table is created; on a table in use, run it in a quiet "
+        "window with a short lock_timeout before it, or build a new table with the constraint, "
+        "backfill it and swap it in.";
+    finding.compute_fingerprint(step.object);
+    return finding;
   }
 
   static core::Finding nullable_key(const engine::RuleContext& context, const LockedStep& locked,
