@@ -10,6 +10,7 @@
 #include "rules/support/table_size.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <optional>
 
@@ -42,10 +43,73 @@ std::vector<const Index*> usable_indexes(const Catalog& catalog, const Table& ta
   return out;
 }
 
+// The words of a predicate: identifiers (unquoted ones lower-cased, as
+// PostgreSQL folds them) and keywords, parentheses dropped.
+std::vector<std::string> predicate_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const char c = text[at];
+    if (c == '"') {
+      const std::size_t close = text.find('"', at + 1);
+      words.emplace_back(text.substr(at + 1, close == std::string_view::npos ? close : close - at - 1));
+      at = close == std::string_view::npos ? text.size() : close + 1;
+    } else if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == '(' || c == ')') {
+      ++at;
+    } else {
+      std::size_t end = at;
+      while (end < text.size() && std::isspace(static_cast<unsigned char>(text[end])) == 0 &&
+             text[end] != '(' && text[end] != ')' && text[end] != '"') {
+        ++end;
+      }
+      words.push_back(core::to_lower(text.substr(at, end - at)));
+      at = end;
+    }
+  }
+  return words;
+}
+
+// The predicate of a partial index says only that foreign key columns are
+// not null ("a IS NOT NULL AND b IS NOT NULL"): the lookup of a deleted
+// parent's key (fk_col = $1) implies it, so the planner uses the index.
+bool only_not_null_of(const std::string& predicate, const std::vector<std::string>& columns) {
+  const std::vector<std::string> words = predicate_words(predicate);
+  if (words.empty()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < words.size(); i += 5) {
+    const bool clause = i + 3 < words.size() && words[i + 1] == "is" && words[i + 2] == "not" &&
+                        words[i + 3] == "null" &&
+                        (i + 4 == words.size() || (words[i + 4] == "and" && i + 5 < words.size()));
+    if (!clause || std::find(columns.begin(), columns.end(), words[i]) == columns.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether the lookup a foreign key runs on the referencing table when a
+// parent row is deleted or its key updated (WHERE fk_cols = the parent's
+// key) can use `index`: a btree leading with the columns, also partial when
+// its predicate only asks them to be not null, or a hash index on the one
+// column of a one-column key (equality is all the lookup needs).
+bool serves_lookup(const Index& index, const ForeignKey& fk) {
+  if (index.is_partial() && index.valid && only_not_null_of(index.predicate, fk.columns)) {
+    Index whole = index;
+    whole.predicate.clear();
+    return advisor::covers_leading(whole, fk.columns);
+  }
+  if (index.method == "hash" && index.valid && !index.is_partial() && fk.columns.size() == 1 &&
+      index.keys.size() == 1) {
+    return index.keys.front().column == fk.columns.front();
+  }
+  return advisor::covers_leading(index, fk.columns);
+}
+
 bool covered_by_own_indexes(const Catalog& catalog, const Table& table, const ForeignKey& fk) {
   const auto indexes = usable_indexes(catalog, table);
   return std::any_of(indexes.begin(), indexes.end(),
-                     [&](const Index* index) { return advisor::covers_leading(*index, fk.columns); });
+                     [&](const Index* index) { return serves_lookup(*index, fk); });
 }
 
 std::vector<const Table*> partitions_of(const Catalog& catalog, const Table& parent) {
