@@ -6,6 +6,7 @@
 #include "loaders/drizzle_kit/snapshot_kit1.hpp"
 #include "loaders/drizzle_kit/snapshot_reader.hpp"
 #include "loaders/identifiers.hpp"
+#include "loaders/index_keys.hpp"
 #include "loaders/sql/migrations.hpp"
 
 #include <algorithm>
@@ -95,6 +96,7 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
     auto load = read_snapshot(*rebuilt, JsonKeyLines("", file), file);
     if (load) {
       truncate_identifiers(load->catalog);
+      plain_column_keys(load->catalog);
       load->catalog.source_description = "drizzle-kit 1.0 snapshot " + file;
     }
     return load;
@@ -103,6 +105,7 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
   auto load = read_snapshot(*json, lines, file);
   if (load) {
     truncate_identifiers(load->catalog);
+    plain_column_keys(load->catalog);
   }
   return load;
 }

@@ -2,6 +2,7 @@
 
 #include "core/suppression.hpp"
 #include "core/text.hpp"
+#include "loaders/index_keys.hpp"
 
 #include <algorithm>
 
@@ -404,6 +405,7 @@ void Reader::finish_catalog() {
     if (!m_load.catalog.has_schema(info.table.schema)) {
       m_load.catalog.schemas.push_back(info.table.schema);
     }
+    plain_column_keys(info.table); // sql`${t.name} gin_trgm_ops` is that column's key
     m_load.catalog.tables.push_back(std::move(info.table));
   }
 }

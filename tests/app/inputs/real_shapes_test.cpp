@@ -48,5 +48,22 @@ TEST(RealShapes, ChatSchemasFolderHelpersWithParametersAreNotDrift) {
   EXPECT_EQ(findings_of(report, "unindexed-foreign-key").size(), 7U) << report.dump(2);
 }
 
+// Index keys written as sql`${table.name} gin_trgm_ops` and sql`${table.createdAt}`
+// in the object form: PostgreSQL (and so the SQL replay) reads each as a
+// column key, as schema.ts and the snapshot now do, so they are not drift;
+// the foreign keys no index starts with are reported, the ones a `.desc()`
+// key or an unnamed index covers are not.
+TEST(RealShapes, RiversObjectFormSqlColumnKeysAreNotDrift) {
+  const json report = lint("rivers-object-form");
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+  EXPECT_EQ(
+      messages(report, "unindexed-foreign-key"),
+      (std::set<std::string>{
+          "Foreign key rivers_drop(author_id) -> rivers_planet(id) has no index that starts with author_id",
+          "Foreign key rivers_drop(river_slug) -> rivers_river(slug) has no index that starts with "
+          "river_slug"}));
+  EXPECT_EQ(findings_of(report, "concurrently-in-transaction").size(), 2U);
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
