@@ -1,9 +1,12 @@
 // The JavaScript/TypeScript files commands run (`tsx src/db/seed.ts`,
-// `node scripts/reset.js`): whether each is a seed and where it deletes rows.
+// `node scripts/reset.js`): whether each is a seed, where it deletes rows,
+// and the commands it runs itself (execSync("npx drizzle-kit push")).
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
 
 #include <algorithm>
+#include <map>
+#include <regex>
 #include <set>
 
 namespace pgadvise::loaders::scan {
@@ -103,53 +106,153 @@ std::vector<model::DataDeletion> deletions_in(const std::string& path, const std
   return out;
 }
 
-void collect(const std::vector<model::Command>& commands, std::set<std::string>& targets) {
+void collect(const std::vector<model::Command>& commands, std::map<std::string, std::string>& targets) {
   for (const model::Command& command : commands) {
     for (const model::Invocation& inv : command.invocations) {
       if (inv.kind == model::InvocationKind::run_program) {
-        targets.insert(inv.target);
+        targets.emplace(inv.target, inv.package_dir); // the folder it runs in: the first seen
       }
     }
   }
 }
 
+// Whether the program can start commands: node's child_process, execa, zx or Bun's shell.
+bool spawns_commands(const std::string& text) {
+  for (const char* module :
+       {"child_process", "\"execa\"", "'execa'", "\"zx\"", "'zx'", "zx/globals", "Bun.$"}) {
+    if (text.find(module) != std::string::npos) {
+      return true;
+    }
+  }
+  return text.find("from \"bun\"") != std::string::npos || text.find("from 'bun'") != std::string::npos;
+}
+
+// The functions that take a whole command line: child_process's and execa's,
+// and the program's own wrappers around them (`const run = (cmd) =>
+// execSync(cmd, ...)`, `function sh(command) { ... exec(command) ... }`).
+std::set<std::string> command_functions(const std::vector<std::string>& lines) {
+  std::set<std::string> out{"execSync", "exec", "execaCommand", "execaCommandSync"};
+  static const std::regex k_definition(
+      R"((?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=|function\s+([A-Za-z_$][\w$]*))");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find("execSync(") == std::string::npos && lines[i].find("exec(") == std::string::npos &&
+        lines[i].find("execaCommand") == std::string::npos) {
+      continue;
+    }
+    // The definition it belongs to: on this line or up to three above.
+    for (std::size_t back = 0; back <= 3 && back <= i; ++back) {
+      std::smatch match;
+      if (std::regex_search(lines[i - back], match, k_definition)) {
+        out.insert(match[1].matched ? match[1].str() : match[2].str());
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// The command lines the program runs: a string given whole to one of
+// `functions` (a literal, or a template without ${...}), and zx's or Bun's
+// $`...`. Each is read as the shell reads it, located at its line.
+std::vector<model::Command> spawned_commands(ScanContext& context, const std::string& path,
+                                             const std::string& text, const std::string& cwd) {
+  std::vector<model::Command> out;
+  const std::vector<std::string> lines = core::split(text, '\n');
+  const std::set<std::string> functions = command_functions(lines);
+  static const std::regex k_call(R"(([A-Za-z_$][\w$]*)\s*\(\s*(["'`])|\$(`))");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (core::trim(line).rfind("//", 0) == 0) {
+      continue;
+    }
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), k_call); it != std::sregex_iterator();
+         ++it) {
+      const std::smatch& match = *it;
+      const bool tagged = match[3].matched;
+      if (!tagged && functions.count(match[1].str()) == 0) {
+        continue;
+      }
+      const char quote = tagged ? '`' : match[2].str()[0];
+      const std::size_t begin = static_cast<std::size_t>(match.position(0) + match.length(0));
+      const std::size_t end = line.find(quote, begin);
+      if (end == std::string::npos) {
+        continue;
+      }
+      const std::string command = line.substr(begin, end - begin);
+      if (command.find("${") != std::string::npos || command.find('\\') != std::string::npos) {
+        continue; // built at run time: cannot tell
+      }
+      ShellState state = context.shell(cwd);
+      for (model::Command& parsed : parse_script_text(command, path, static_cast<int>(i) + 1, state)) {
+        if (!parsed.invocations.empty()) {
+          out.push_back(std::move(parsed));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace
+
+// One program: whether it is a seed, where it deletes rows; the commands it
+// runs itself become a command file, whose programs join `pending`.
+void scan_program(ScanContext& context, const std::string& target, const std::string& cwd,
+                  std::map<std::string, std::string>& pending) {
+  const std::optional<std::string> text = context.read(target);
+  if (!text) {
+    return;
+  }
+  model::Project& project = context.project();
+  model::ProgramFile program;
+  program.path = target;
+  const std::string name = core::to_lower(file_name(target));
+  const bool uses_drizzle_seed = text->find("drizzle-seed") != std::string::npos;
+  if (name.find("seed") != std::string::npos) {
+    program.seed = true;
+    program.seed_why = "named " + file_name(target);
+  } else if (uses_drizzle_seed) {
+    program.seed = true;
+    program.seed_why = "imports drizzle-seed";
+  }
+  program.deletions = deletions_in(target, *text, uses_drizzle_seed);
+  project.programs.push_back(std::move(program));
+  if (!spawns_commands(*text)) {
+    return;
+  }
+  // The commands it runs, followed like a shell file's from what runs the program.
+  model::CommandFile file;
+  file.path = target;
+  file.location = {target, 1, 0};
+  file.commands = spawned_commands(context, target, *text, cwd);
+  if (!file.commands.empty()) {
+    collect(file.commands, pending);
+    project.command_files.push_back(std::move(file));
+  }
+}
 
 void scan_programs(ScanContext& context) {
   model::Project& project = context.project();
-  std::set<std::string> targets;
+  std::map<std::string, std::string> pending; // program -> the folder it runs in
   for (const model::ExecutionSite& site : project.sites) {
-    collect(site.commands, targets);
+    collect(site.commands, pending);
   }
   for (const model::Package& package : project.packages) {
     for (const model::Script& script : package.scripts) {
-      collect({script.command}, targets);
+      collect({script.command}, pending);
     }
   }
   for (const model::CommandFile& file : project.command_files) {
-    collect(file.commands, targets);
+    collect(file.commands, pending);
   }
-  for (const std::string& target : targets) {
-    if (target.empty() || target[0] == '/' || target.rfind("..", 0) == 0) {
-      continue; // a container path or outside the project: not a file of the checkout
+  std::set<std::string> done;
+  while (!pending.empty()) {
+    const auto [target, cwd] = *pending.begin();
+    pending.erase(pending.begin());
+    if (!done.insert(target).second || target.empty() || target[0] == '/' || target.rfind("..", 0) == 0) {
+      continue; // read already, a container path or outside the project: not a file of the checkout
     }
-    const std::optional<std::string> text = context.read(target);
-    if (!text) {
-      continue;
-    }
-    model::ProgramFile program;
-    program.path = target;
-    const std::string name = core::to_lower(file_name(target));
-    const bool uses_drizzle_seed = text->find("drizzle-seed") != std::string::npos;
-    if (name.find("seed") != std::string::npos) {
-      program.seed = true;
-      program.seed_why = "named " + file_name(target);
-    } else if (uses_drizzle_seed) {
-      program.seed = true;
-      program.seed_why = "imports drizzle-seed";
-    }
-    program.deletions = deletions_in(target, *text, uses_drizzle_seed);
-    project.programs.push_back(std::move(program));
+    scan_program(context, target, cwd, pending);
   }
 }
 

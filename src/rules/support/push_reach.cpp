@@ -94,7 +94,7 @@ public:
           for (const auto& [package, script] : scripts_run_by(m_project, inv)) {
             m_referenced.insert(script);
           }
-        } else if (inv.kind == InvocationKind::run_file) {
+        } else if (inv.kind == InvocationKind::run_file || inv.kind == InvocationKind::run_program) {
           if (const CommandFile* file = file_run_by(m_project, inv)) {
             m_referenced.insert(file);
           }
@@ -295,8 +295,13 @@ private:
     switch (inv.kind) {
     case InvocationKind::drizzle_push:
     case InvocationKind::drizzle_migrate:
-    case InvocationKind::drizzle_generate:
-    case InvocationKind::run_program: break;
+    case InvocationKind::drizzle_generate: break;
+    case InvocationKind::run_program: // node scripts/build.mjs: the commands it runs itself
+      if (const CommandFile* file = file_run_by(m_project, inv)) {
+        out = node_suffixes(Node{NodeKind::shell_file, file, file->path, nullptr, nullptr}, file->commands,
+                            depth + 1);
+      }
+      break;
     case InvocationKind::run_script:
       for (const auto& [package, script] : scripts_run_by(m_project, inv)) {
         for (const Suffix& below :

@@ -65,5 +65,49 @@ TEST(RealShapes, RiversObjectFormSqlColumnKeysAreNotDrift) {
   EXPECT_EQ(findings_of(report, "concurrently-in-transaction").size(), 2U);
 }
 
+// The finding of `rule` located in `file` at `line`, or null.
+const json* finding_at(const std::vector<json>& findings, const std::string& file, int line) {
+  for (const json& finding : findings) {
+    if (finding["location"].value("file", "") == file && finding["location"].value("line", 0) == line) {
+      return &finding;
+    }
+  }
+  return nullptr;
+}
+
+// A Node build script that runs its deploy steps through execSync behind a
+// run(cmd) wrapper: the push and the seed it runs are reached from the
+// deployed `build` script; what its comments and console.log mention is not.
+TEST(RealShapes, DeployBuildScriptRunsPushAndSeedThroughExecSync) {
+  const json report = lint("deploy-build-script");
+  const std::vector<json> pushes = findings_of(report, "drizzle-push-in-production");
+  const json* build = finding_at(pushes, "package.json", 6);
+  ASSERT_NE(build, nullptr) << report.dump(2);
+  EXPECT_EQ((*build)["severity"], "critical");
+  EXPECT_NE((*build)["message"].get<std::string>().find(
+                "\"build\" -> scripts/build.mjs:9 drizzle-kit push --force"),
+            std::string::npos)
+      << (*build)["message"];
+  EXPECT_EQ(pushes.size(), 2U) << report.dump(2); // and db:push, which nothing runs (info)
+  const std::vector<json> seeds = findings_of(report, "seed-in-production");
+  ASSERT_NE(finding_at(seeds, "package.json", 6), nullptr) << report.dump(2);
+  EXPECT_NE(finding_at(seeds, "package.json", 10), nullptr) << report.dump(2); // vercel-build
+}
+
+// rybbit's layout: the final stage's ENTRYPOINT script pushes with --force
+// (production), the pull-request workflow pushes into its own service
+// container (a CI test database, info), and nothing else pushes.
+TEST(RealShapes, AnalyticsEntrypointPushesInTheContainerNotInCi) {
+  const json report = lint("analytics-entrypoint");
+  const std::vector<json> pushes = findings_of(report, "drizzle-push-in-production");
+  ASSERT_EQ(pushes.size(), 2U) << report.dump(2);
+  const json* entrypoint = finding_at(pushes, "server/Dockerfile", 21);
+  ASSERT_NE(entrypoint, nullptr) << report.dump(2);
+  EXPECT_EQ((*entrypoint)["severity"], "critical");
+  const json* ci = finding_at(pushes, ".github/workflows/test.yml", 19);
+  ASSERT_NE(ci, nullptr) << report.dump(2);
+  EXPECT_EQ((*ci)["severity"], "info");
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
