@@ -23,6 +23,8 @@ const std::string k_move = R"(update "tickets" set "stage_id" = $1 where "ticket
 const std::string k_notify =
     R"(insert into "notifications" ("id", "user_id", "ticket_id", "kind") values (default, $1, $2, $3))";
 const std::string k_archive = R"(update "tickets" set "archived_at" = $1 where "tickets"."id" = $2)";
+const std::string k_event =
+    R"(insert into "ticket_events" ("id", "ticket_id", "kind") values (default, $1, $2))";
 const std::string k_comment =
     R"(insert into "comments" ("id", "ticket_id", "author_id", "body") values (default, $1, $2, $3) returning "id")";
 
@@ -46,7 +48,9 @@ struct Backend {
 
 // Three rounds 400 ms apart on one backend: a ticket moved (its stage, then
 // a watcher's notification for the same ticket) while other users archive
-// a ticket and comment on a third, their writes in between.
+// a ticket, comment on a third and record an event of a fourth (of the
+// same kind as the notification: a word links nothing), their writes in
+// between.
 std::string pipelined_log(bool linked) {
   Backend backend{4711, 0, {}};
   for (int round = 0; round < 3; ++round) {
@@ -56,6 +60,7 @@ std::string pipelined_log(bool linked) {
     backend.execute(k_archive, "$1 = '2026-11-24 09:00:01.2', $2 = '" + std::to_string(6202 + round) + "'");
     backend.execute(k_move, "$1 = '17', $2 = '" + moved + "'");
     backend.execute(k_comment, "$1 = '" + std::to_string(6310 + round) + "', $2 = '32', $3 = 'on it'");
+    backend.execute(k_event, "$1 = '" + std::to_string(7001 + round) + "', $2 = 'ticket.moved'");
     backend.execute(k_notify, "$1 = '31', $2 = '" + notified + "', $3 = 'ticket.moved'");
   }
   return backend.text;
@@ -76,6 +81,7 @@ TEST(WritesOutsideTransactionPipelined, OneRequestsLinkedWritesAreASequenceOther
   EXPECT_EQ(findings[0].message, "2 writes to tickets, notifications ran one after another in autocommit, "
                                  "without a transaction, 3 times");
   EXPECT_EQ(findings[0].location.line, 3); // the first round's stage update
+  EXPECT_EQ(findings[0].evidence.size(), 3U) << "the sequence and its two steps";
 }
 
 TEST(WritesOutsideTransactionPipelined, InterleavedWritesSharingNoValueAreNoSequence) {

@@ -105,9 +105,12 @@ std::uint64_t row_hash(const ParamPlan& plan, std::string_view params) {
 }
 
 // A value rows of unrelated requests share: a flag or a small number of
-// one character, or a clock's "2026-11-24 08:08:09.76".
+// one character, a word without a digit (a kind, a status: 'ticket.moved',
+// 'pending'), or a clock's "2026-11-24 08:08:09.76". Keys have digits
+// (serial ids, uuids, generated public ids).
 bool common_value(std::string_view value) {
-  return value.size() < 2 || (value.size() >= 16 && value[4] == '-' && value[7] == '-' && value[13] == ':');
+  return value.size() < 2 || value.find_first_of("0123456789") == std::string_view::npos ||
+         (value.size() >= 16 && value[4] == '-' && value[7] == '-' && value[13] == ':');
 }
 
 // A write's row values, each hashed alone (ParamLinks).

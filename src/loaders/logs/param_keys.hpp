@@ -24,8 +24,9 @@ using ParamKeys = std::array<std::uint64_t, 2>;
 // a value (the ticket's id as `"id" = $2` of an UPDATE and as the
 // notification's `ticket_id`), other requests' writes interleaved on a
 // connection do not (write_runs). At most four, in parameter order; a
-// one-character value (a flag, a position) or a clock value is left out,
-// since unrelated rows share those. 0: none.
+// one-character value (a flag, a position), a word without a digit (a kind,
+// a status) or a clock value is left out, since unrelated rows share
+// those. 0: none.
 using ParamLinks = std::array<std::uint64_t, 4>;
 
 struct ParamValues {
