@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "loaders/sql/replay_slices.hpp"
+#include "model/platform_schemas.hpp"
 #include "model/type_ref.hpp"
 
 #include <algorithm>
@@ -521,12 +522,43 @@ void create_function(Replay& replay, const Json& stmt) {
   replay.count_skipped("CREATE FUNCTION");
 }
 
+namespace {
+
+// REINDEX SCHEMA / DATABASE: a step for every table of the schema (of every
+// schema but the system ones), "SCHEMA name" or "DATABASE name" as its detail, so
+// that the rule tells the statement apart. REINDEX SYSTEM rebuilds only the
+// catalogs, and has no CONCURRENTLY form: not recorded.
+void reindex_many(Replay& replay, const Json& stmt, const std::string& kind) {
+  const bool database = kind == "REINDEX_OBJECT_DATABASE";
+  if (!database && kind != "REINDEX_OBJECT_SCHEMA") {
+    return;
+  }
+  const std::string schema = string_field(stmt, "name"); // the database's, for DATABASE
+  const bool concurrently = has_option(stmt, "params", "concurrently");
+  std::vector<const model::Table*> tables;
+  for (const model::Table& table : replay.catalog().tables) {
+    if (database ? !model::is_platform_schema(table.schema) && table.schema != "pg_catalog"
+                 : table.schema == schema) {
+      tables.push_back(&table);
+    }
+  }
+  for (const model::Table* table : tables) {
+    model::MigrationStep& step = record_step(replay, *table, model::MigrationStepKind::reindex, "", false);
+    step.concurrently = concurrently;
+    step.detail = (database ? "DATABASE " : "SCHEMA ") + schema;
+    predict(step);
+  }
+}
+
+} // namespace
+
 void reindex(Replay& replay, const Json& stmt) {
   replay.count_skipped("REINDEX");
   const std::string kind = string_field(stmt, "kind");
   const Json* relation = child(stmt, "relation");
   if (relation == nullptr) {
-    return; // REINDEX SCHEMA / DATABASE / SYSTEM: no one table
+    reindex_many(replay, stmt, kind);
+    return;
   }
   const QualifiedName name = range_var(*relation);
   model::Table* table =
