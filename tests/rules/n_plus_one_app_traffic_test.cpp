@@ -198,6 +198,72 @@ TEST(AppTrafficTransactionPerRow, OnlyALoopThatOpensATransactionPerRowIssuesIt) 
   EXPECT_EQ(places, std::vector<std::string>{"apps/api/src/routers/checklist.ts:31"});
 }
 
+// The transaction-per-row findings of the app's s1-c4 log: where each is,
+// then its code evidence.
+std::vector<std::string> transaction_per_row_places(const fs::path& app) {
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      app.string(), {"lint", ".", "--log", (k_source / "fixtures/logs/nplus1-app/s1-c4.log.xz").string(),
+                     "--format", "json"});
+  const json report = json::parse(result.out, nullptr, false);
+  EXPECT_FALSE(report.is_discarded()) << result.err;
+  std::vector<std::string> places;
+  for (const json& finding : report.is_discarded() ? json::array() : report["findings"]) {
+    if (finding["rule"] == "n-plus-one" &&
+        finding["message"].get<std::string>().find("A transaction per row") != std::string::npos) {
+      places.push_back(where(finding) + "\n" + code_evidence(finding));
+    }
+  }
+  return places;
+}
+
+// A helper whose loop inserts checklist items, each by createItem (a
+// transaction per row).
+std::string items_helper(const std::string& name) {
+  return "import type { Database } from \"@flowdesk/db\";\n"
+         "import * as checklistRepo from \"@flowdesk/db/repository/checklist.repo\";\n\n"
+         "export async function " +
+         name +
+         "(db: Database, checklistId: number, items: { title: string }[]) {\n"
+         "  for (const item of items) {\n"
+         "    await checklistRepo.createItem(db, { checklistId, title: item.title });\n"
+         "  }\n"
+         "}\n";
+}
+
+// The duplicate's loop moved into a helper (copyItems) whose function reads
+// no checklist before it: the log's parent (the source checklist's read)
+// is not before the loop in its function, yet the loop is the only one that
+// opens a transaction per row and inserts items, so the finding is there.
+// With a second such loop, both are named and none is chosen.
+TEST(AppTrafficTransactionPerRow, TheOnlyLoopOpeningATransactionPerRowIsItsLoopWhateverRanBefore) {
+  const TempTree tree;
+  const fs::path app = tree.copy(k_source / "fixtures/nplus1-app", "flow desk");
+  const fs::path router = app / "apps/api/src/routers/checklist.ts";
+  std::string text = pgadvise::test::read_text(router);
+  const std::string loop = "      for (const item of source.items) {\n"
+                           "        await checklistRepo.createItem(ctx.db, { checklistId: copy.id, title: "
+                           "item.title });\n"
+                           "      }\n";
+  ASSERT_NE(text.find(loop), std::string::npos);
+  text.replace(text.find(loop), loop.size(), "      await copyItems(ctx.db, copy.id, source.items);\n");
+  text.insert(text.find("import { createTRPCRouter"),
+              "import { copyItems } from \"../helpers/checklist-copy\";\n");
+  pgadvise::test::write_text(router, text);
+  pgadvise::test::write_text(app / "apps/api/src/helpers/checklist-copy.ts", items_helper("copyItems"));
+  std::vector<std::string> places = transaction_per_row_places(app);
+  ASSERT_EQ(places.size(), 1U);
+  EXPECT_EQ(places[0].substr(0, places[0].find('\n')), "apps/api/src/helpers/checklist-copy.ts:5")
+      << places[0];
+  EXPECT_NE(places[0].find("it is the only loop that opens a transaction per row"), std::string::npos)
+      << places[0];
+  // A second loop that opens a transaction per row and inserts items.
+  pgadvise::test::write_text(app / "apps/api/src/helpers/checklist-import.ts", items_helper("importItems"));
+  places = transaction_per_row_places(app);
+  ASSERT_EQ(places.size(), 1U);
+  EXPECT_NE(places[0].substr(0, places[0].find('\n')).find("s1-c4.log.xz:"), std::string::npos) << places[0];
+  EXPECT_NE(places[0].find("2 Drizzle calls in loops"), std::string::npos) << places[0];
+}
+
 INSTANTIATE_TEST_SUITE_P(SeedsAndConcurrency, AppTraffic,
                          ::testing::Values("s1-c4.log.xz", "s2-c4.log.xz", "s3-c4.log.xz", "s1-c12.log.xz",
                                            "s2-c12.log.xz", "s3-c12.log.xz", "s1-c12-traced.log.xz",

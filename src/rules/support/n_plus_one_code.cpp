@@ -343,10 +343,17 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   const StatementKind kind = query.shape.kind;
   const CallSearch found = search_calls(*project, *table, kind, props, parent_var, transaction_per_row);
   const std::string file_tag = file_tag_of(path);
-  const std::vector<const model::QueryCall*> loops = distinct_loops(found.in_loops, file_tag);
+  std::vector<const model::QueryCall*> loops = distinct_loops(found.in_loops, file_tag);
   const std::string what =
       table->property + (props.empty() ? std::string() : " by " + core::join(props, ", "));
   constant_only(found, loops.size(), finding);
+  // Each row a transaction of its own: only a loop that opens one per row
+  // issues that, whichever statement the log shows before it (a pool's
+  // other users' statements stand there as often as the loop's own).
+  const bool parent_unsaid = loops.empty() && transaction_per_row && !parent_var.empty();
+  if (parent_unsaid) {
+    loops = distinct_loops(search_calls(*project, *table, kind, props, {}, true).in_loops, file_tag);
+  }
   if (loops.empty()) {
     no_loop_evidence(*project, what, parent_var, file_tag, found, finding);
     return;
@@ -365,6 +372,15 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   }
   const model::QueryCall& call = *loops.front();
   place_at_loop(call, finding);
+  if (parent_unsaid) {
+    finding.evidence.push_back(core::Evidence{
+        core::Evidence::Kind::code,
+        "no read of " + parent_var +
+            " (the statement the log shows before the runs) comes before the loop in its function; it is the "
+            "only loop that opens a transaction per row and issues this statement, and no other code makes a "
+            "transaction per row of it",
+        {}});
+  }
   fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
   fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_var, project->drizzle_relations);
 }
