@@ -182,6 +182,11 @@ public:
   // ---- config (table_config.cpp) ----
   void resolve_references(TableInfo& info);
   void apply_extra_config(TableInfo& info);
+  // The entries of an extra-config array: each applied, and a spread entry's
+  // array (a shared `const policies = [...]`, a helper `...tenantIndexes(t)`)
+  // entry by entry.
+  void apply_config_entries(TableInfo& info, const ColumnScope& scope, Ref array, const std::string& what,
+                            int depth);
   [[nodiscard]] std::optional<std::string> render_sql(Ref tagged, const ColumnScope& scope,
                                                       bool qualify) const;
   [[nodiscard]] const TableInfo* table_of(std::size_t file, std::string_view name) const;

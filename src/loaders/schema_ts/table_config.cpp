@@ -80,7 +80,13 @@ ResolvedColumn resolve_column(const Reader& reader, Ref ref, const ColumnScope& 
     return out;
   }
   const TableInfo* table = nullptr;
-  if (scope.table != nullptr && !scope.param.empty() && object.text == scope.param) {
+  // `t.tenantId` inside a helper the callback called as helper(table): the callback's table.
+  const std::optional<Ref> argument = reader.bound_argument(reader.child(ref, 0));
+  const std::string& object_name =
+      argument && argument->valid() && reader.node(*argument).kind == NodeKind::identifier
+          ? reader.node(*argument).text
+          : object.text;
+  if (scope.table != nullptr && !scope.param.empty() && object_name == scope.param) {
     table = scope.table;
   } else {
     table = reader.table_of(ref.file, object.text);
@@ -657,17 +663,7 @@ void Reader::apply_extra_config(TableInfo& info) {
   }
   const ts::Node& n = node(body);
   if (n.kind == NodeKind::array) {
-    for (std::size_t i = 0; i < n.children.size(); ++i) {
-      const Ref entry = child(body, i);
-      if (!entry.valid()) {
-        continue;
-      }
-      if (node(entry).kind == NodeKind::spread) {
-        unresolved(body.file, node(entry).first_token, "a spread entry in " + what);
-        continue;
-      }
-      ConfigEntry(*this, info, scope, entry, {}).apply();
-    }
+    apply_config_entries(info, scope, body, what, 0);
     return;
   }
   if (n.kind == NodeKind::object) {
@@ -681,6 +677,33 @@ void Reader::apply_extra_config(TableInfo& info) {
     return;
   }
   unresolved(body.file, n.first_token, what);
+}
+
+void Reader::apply_config_entries(TableInfo& info, const ColumnScope& scope, Ref array,
+                                  const std::string& what, int depth) {
+  const ts::Node& n = node(array);
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    const Ref entry = child(array, i);
+    if (!entry.valid()) {
+      continue;
+    }
+    if (node(entry).kind != NodeKind::spread) {
+      ConfigEntry(*this, info, scope, entry, {}).apply();
+      continue;
+    }
+    // ...policies, ...tenantIndexes(t): the array the spread names or the helper returns.
+    const std::size_t mark = binding_mark();
+    Ref spread = resolve_alias(child(entry, 0));
+    if (const Ref result = helper_result(spread); result.valid()) {
+      spread = resolve_alias(result);
+    }
+    if (depth < 4 && spread.valid() && node(spread).kind == NodeKind::array) {
+      apply_config_entries(info, scope, spread, what, depth + 1);
+    } else {
+      unresolved(array.file, node(entry).first_token, "a spread entry in " + what);
+    }
+    unbind(mark);
+  }
 }
 
 } // namespace pgadvise::loaders::drizzle_reader

@@ -109,5 +109,22 @@ TEST(RealShapes, AnalyticsEntrypointPushesInTheContainerNotInCi) {
   EXPECT_EQ((*ci)["severity"], "info");
 }
 
+// Extra-config entries shared between tables: a spread array of policies
+// and a helper returning the table's tenant index. The index the helper
+// gives is the schema's (drizzle-kit creates it), so its foreign key is not
+// reported and fix never adds it a second time.
+TEST(RealShapes, FormsSharedConfigSpreadEntriesAreRead) {
+  const json report = lint("forms-shared-config");
+  EXPECT_EQ(messages(report, "unindexed-foreign-key"),
+            (std::set<std::string>{
+                "Foreign key comments(author_id) -> profiles(id) has no index that starts with author_id"}));
+  EXPECT_TRUE(findings_of(report, "replay-warning").empty()) << report.dump(2);
+  const ProcessResult fix = run_pgadvise_in((k_shapes / "forms-shared-config").string(), {"fix", "."});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_NE(fix.out.find("+      index(\"comments_author_id_idx\").on(t.authorId),"), std::string::npos)
+      << fix.out;
+  EXPECT_EQ(fix.out.find("tenant_id_idx"), std::string::npos) << fix.out;
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
