@@ -59,6 +59,18 @@ TEST(LockTimeoutMissing, ZeroTimeoutsAndLateSetsDoNotCount) {
             1U);
 }
 
+// PostgreSQL ignores SET LOCAL outside a transaction block (with a
+// warning): in a psql-run file it bounds nothing; in a transaction it does.
+TEST(LockTimeoutMissing, SetLocalCountsOnlyInATransaction) {
+  const std::string change = "SET LOCAL lock_timeout = '3s';\nSET LOCAL statement_timeout = '1min';\n"
+                             "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n";
+  const auto findings = run_on_change(k_rule, k_orders, change);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].location.line, 3);
+  EXPECT_TRUE(run_on_change(k_rule, k_orders, change, k_drizzle).empty());
+  EXPECT_TRUE(run_on_change(k_rule, k_orders, "BEGIN;\n" + change + "COMMIT;\n").empty());
+}
+
 TEST(LockTimeoutMissing, OnlyStatementTimeoutMissingIsLow) {
   const auto findings = run_on_change(
       k_rule, k_orders, "SET lock_timeout = '3s';\nALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n");

@@ -18,7 +18,12 @@ struct FileTimeouts {
   bool reported = false;
 };
 
+// A SET that bounds the wait: not 0 (no limit), and not SET LOCAL outside
+// a transaction block, which PostgreSQL ignores with a warning.
 bool sets_a_timeout(const model::MigrationStep& step) {
+  if (step.local && step.transaction.empty()) {
+    return false;
+  }
   return step.detail != "0" && step.detail != "0s" && step.detail != "0ms";
 }
 
