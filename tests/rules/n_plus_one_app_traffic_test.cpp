@@ -73,6 +73,7 @@ const std::map<std::string, std::set<std::string>>& not_found_yet() {
       // (fixtures/logs/nplus1-app-pgjs/README.md).
       {"pgjs-s1-c4.log.xz", {"apps/api/src/routers/ticket.ts:24"}},
       {"pgjs-s1-c12.log.xz", {"apps/api/src/routers/role.ts:13", "apps/api/src/routers/stage.ts:16"}},
+      {"pgjs-s2-c12.log.xz", {"apps/api/src/services/digest.service.ts:15"}},
   };
   return k_missing;
 }
@@ -268,7 +269,8 @@ INSTANTIATE_TEST_SUITE_P(SeedsAndConcurrency, AppTraffic,
                          ::testing::Values("s1-c4.log.xz", "s2-c4.log.xz", "s3-c4.log.xz", "s1-c12.log.xz",
                                            "s2-c12.log.xz", "s3-c12.log.xz", "s1-c12-traced.log.xz",
                                            "s1-c12-traced.csv.xz", "s1-c12-traced.json.xz", "s1-c12.csv.xz",
-                                           "s1-c4.json.xz", "pgjs-s1-c4.log.xz", "pgjs-s1-c12.log.xz"),
+                                           "s1-c4.json.xz", "pgjs-s1-c4.log.xz", "pgjs-s1-c12.log.xz",
+                                           "pgjs-s2-c12.log.xz"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            std::string name = param.param.substr(0, param.param.find(".xz"));
                            for (char& c : name) {

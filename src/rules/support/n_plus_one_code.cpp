@@ -320,7 +320,7 @@ std::vector<std::string> n_plus_one_lookup_columns(const QueryStats& query) {
 
 void locate_n_plus_one_in_code(const engine::RuleContext& context, const QueryStats& query,
                                const QueryStats* parent, const model::Workload::CodePath* path,
-                               bool transaction_per_row, core::Finding& finding, core::Fix& fix) {
+                               LoggedRuns runs, core::Finding& finding, core::Fix& fix) {
   const model::Project* project = context.project;
   if (project == nullptr || !project->scanned || !uses_drizzle(context) || query.shape.tables.empty()) {
     return;
@@ -341,7 +341,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   }
   const std::string parent_var = parent_variable(context, parent);
   const StatementKind kind = query.shape.kind;
-  const CallSearch found = search_calls(*project, *table, kind, props, parent_var, transaction_per_row);
+  const CallSearch found = search_calls(*project, *table, kind, props, parent_var, runs.transaction_per_row);
   const std::string file_tag = file_tag_of(path);
   std::vector<const model::QueryCall*> loops = distinct_loops(found.in_loops, file_tag);
   const std::string what =
@@ -349,10 +349,14 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
   constant_only(found, loops.size(), finding);
   // Each row a transaction of its own: only a loop that opens one per row
   // issues that, whichever statement the log shows before it (a pool's
-  // other users' statements stand there as often as the loop's own).
-  const bool parent_unsaid = loops.empty() && transaction_per_row && !parent_var.empty();
+  // other users' statements stand there as often as the loop's own). Runs
+  // all grouped across a pool's backends were judged after a statement the
+  // moment suggests: the loop is the one loop that issues the statement.
+  const bool parent_unsaid =
+      loops.empty() && (runs.transaction_per_row || runs.parent_unsure) && !parent_var.empty();
   if (parent_unsaid) {
-    loops = distinct_loops(search_calls(*project, *table, kind, props, {}, true).in_loops, file_tag);
+    loops = distinct_loops(search_calls(*project, *table, kind, props, {}, runs.transaction_per_row).in_loops,
+                           file_tag);
   }
   if (loops.empty()) {
     no_loop_evidence(*project, what, parent_var, file_tag, found, finding);
@@ -376,13 +380,19 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
     finding.evidence.push_back(core::Evidence{
         core::Evidence::Kind::code,
         "no read of " + parent_var +
-            " (the statement the log shows before the runs) comes before the loop in its function; it is the "
-            "only loop that opens a transaction per row and issues this statement, and no other code makes a "
-            "transaction per row of it",
+            " (the statement the log shows before the runs) comes before the loop in its function; " +
+            (runs.transaction_per_row
+                 ? "it is the only loop that opens a transaction per row and issues this statement, and no "
+                   "other "
+                   "code makes a transaction per row of it"
+                 : "every run ran across a pool's backends, where the statement before them is other users' "
+                   "as "
+                   "often as the loop's own, and it is the only loop that issues this statement"),
         {}});
   }
   fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
-  fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_var, project->drizzle_relations);
+  fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_unsaid ? std::string() : parent_var,
+                            project->drizzle_relations);
 }
 
 } // namespace pgadvise::rules

@@ -15,14 +15,24 @@ namespace pgadvise::rules {
 // Columns the statement looks rows up by (equality or IN), on its first table.
 std::vector<std::string> n_plus_one_lookup_columns(const model::QueryStats& query);
 
+// What the log says of the runs a call must explain.
+struct LoggedRuns {
+  // Each row a transaction of its own: only a loop that opens one per row
+  // issues them.
+  bool transaction_per_row = false;
+  // Every run was grouped across a pool's backends (fan-outs, shared-key
+  // strands): the parent is the statement the moment suggests.
+  bool parent_unsure = false;
+};
+
 // The Drizzle call in the project's TypeScript that issues the child from
 // inside a loop: the finding moves to its line and the fix is written for
 // it. One call, or every candidate named and none chosen, or none found
-// and said so: never a guessed line. `transaction_per_row`: the log shows
-// each row as a transaction of its own, so only a loop that opens one per
-// row can issue it.
+// and said so: never a guessed line. A loop follows a read of the parent's
+// table, but where `runs` say the parent cannot single it out, the one loop
+// that can issue the runs is theirs.
 void locate_n_plus_one_in_code(const engine::RuleContext& context, const model::QueryStats& query,
                                const model::QueryStats* parent, const model::Workload::CodePath* path,
-                               bool transaction_per_row, core::Finding& finding, core::Fix& fix);
+                               LoggedRuns runs, core::Finding& finding, core::Fix& fix);
 
 } // namespace pgadvise::rules

@@ -343,8 +343,11 @@ core::Finding burst_finding(std::string_view rule_id, const engine::RuleContext&
   grouping_evidence(facts, finding);
   source_evidence(facts, finding);
   core::Fix fix = help_and_fix(context, facts, finding);
-  locate_n_plus_one_in_code(context, query, facts.parent, code_path_of(facts), bursts.transaction_shape != 0,
-                            finding, fix);
+  locate_n_plus_one_in_code(
+      context, query, facts.parent, code_path_of(facts),
+      LoggedRuns{.transaction_per_row = bursts.transaction_shape != 0,
+                 .parent_unsure = bursts.fan_outs + bursts.keyed == bursts.counts.size()},
+      finding, fix);
   finding.fix = std::move(fix);
   return finding;
 }
