@@ -71,6 +71,17 @@ TEST(LockTimeoutMissing, SetLocalCountsOnlyInATransaction) {
   EXPECT_TRUE(run_on_change(k_rule, k_orders, "BEGIN;\n" + change + "COMMIT;\n").empty());
 }
 
+// In a BEGIN block the fix's SET LOCAL goes after the BEGIN: before it,
+// outside any transaction, PostgreSQL would ignore it.
+TEST(LockTimeoutMissing, BeginBlockFixGoesAfterTheBegin) {
+  const auto findings = run_on_change(
+      k_rule, k_orders, "BEGIN;\nALTER TABLE \"orders\" ADD COLUMN \"region\" text;\nCOMMIT;\n");
+  ASSERT_EQ(findings.size(), 1U);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_NE(findings[0].fix->ddl.find("SET LOCAL lock_timeout"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->ddl.find("right after its BEGIN"), std::string::npos) << findings[0].fix->ddl;
+}
+
 TEST(LockTimeoutMissing, OnlyStatementTimeoutMissingIsLow) {
   const auto findings = run_on_change(
       k_rule, k_orders, "SET lock_timeout = '3s';\nALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n");

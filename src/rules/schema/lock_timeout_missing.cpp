@@ -99,8 +99,10 @@ private:
     // Named, so that the same SET for two files stays two fixes (findings
     // with one fix are merged into one).
     const std::string& file = step.location.file.str();
+    // SET LOCAL outside the BEGIN block would do nothing: say where it goes.
     ddl += "-- first in " +
-           file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
+           file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1) +
+           (in_transaction && !drizzle ? ", right after its BEGIN" : "");
     std::string note;
     if (drizzle) {
       note = "drizzle-kit migrate runs all pending migrations in one transaction, so SET LOCAL semantics "
