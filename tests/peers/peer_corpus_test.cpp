@@ -12,6 +12,10 @@
 //   -- expect: RULE-ID           (one line per finding; "nothing" for none)
 //   -- file: 0000_init.sql       (each migration file of the folder follows
 //   ...                           its marker line; the last is the one judged)
+//   -- file: 0000_init.sql = _setup/orders_and_customers.sql
+//                                (a file that starts with a shared earlier
+//                                 migration of fixtures/peers/_setup/, and
+//                                 goes on with the lines after the marker)
 //
 // Every case also must give a JSON report at all (no crash, no hang), and a
 // parse-error must name its file and line.
@@ -51,12 +55,17 @@ struct ParsedCase {
   std::vector<CaseFile> files;
 };
 
+fs::path corpus_root() {
+  return fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "peers";
+}
+
+// Every case, <area>/<case>; _setup/ holds the shared earlier migrations.
 std::vector<PeerCase> peer_cases() {
   std::vector<PeerCase> out;
-  const fs::path root = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "peers";
+  const fs::path root = corpus_root();
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".sql") {
-      const fs::path relative = fs::relative(entry.path(), root);
+    const fs::path relative = fs::relative(entry.path(), root);
+    if (entry.is_regular_file() && entry.path().extension() == ".sql" && *relative.begin() != "_setup") {
       out.push_back({relative.parent_path().string() + "/" + relative.stem().string(), entry.path()});
     }
   }
@@ -85,7 +94,12 @@ ParsedCase parse_case(const std::string& text) {
     }
     const std::string_view line(text.data() + start, end - start);
     if (line.rfind(k_file, 0) == 0) {
-      parsed.files.push_back({std::string(value_after(line, k_file)), {}});
+      const std::string_view value = value_after(line, k_file);
+      const std::size_t shared = value.find(" = ");
+      parsed.files.push_back({std::string(value.substr(0, shared)), {}});
+      if (shared != std::string_view::npos) {
+        parsed.files.back().sql = pgadvise::test::read_text(corpus_root() / value.substr(shared + 3));
+      }
     } else if (!parsed.files.empty()) {
       parsed.files.back().sql.append(line).append("\n");
     } else if (line.rfind(k_expect, 0) == 0 && value_after(line, k_expect) != "nothing") {
@@ -126,6 +140,10 @@ TEST_P(PeerCorpus, ReportsWhatThePeersAgreeOn) {
   const PeerCase& peer_case = GetParam();
   const ParsedCase parsed = parse_case(pgadvise::test::read_text(peer_case.path));
   ASSERT_FALSE(parsed.files.empty()) << peer_case.path << " has no '-- file:' section";
+  for (const CaseFile& file : parsed.files) {
+    ASSERT_FALSE(file.sql.empty()) << peer_case.path << ": " << file.name
+                                   << " is empty (a wrong _setup path?)";
+  }
 
   const pgadvise::test::TempTree tree;
   const fs::path folder = write_case(parsed, tree.root() / "peer case");
