@@ -2,6 +2,7 @@
 
 #include "app/fix/fix_commands.hpp"
 #include "app/fix/fix_concurrent.hpp"
+#include "app/fix/fix_docker.hpp"
 #include "app/fix/fix_edits.hpp"
 #include "app/fix/fix_migration.hpp"
 #include "core/file.hpp"
@@ -167,6 +168,11 @@ private:
     if (auto edit = command_edit_for(fix)) {
       m_command_edits[edit->file].push_back(*edit);
       m_push = true;
+      const std::string root_file = finding.location.file;
+      const std::string name = fs::path(root_file).filename().string();
+      if (name.find("Dockerfile") != std::string::npos || name.find("Containerfile") != std::string::npos) {
+        m_images.insert(root_file); // its container runs the migrate now
+      }
       ++m_plan.fixed;
     } else {
       m_unfixable.emplace(finding.rule, "its fix names no line to change");
@@ -307,6 +313,11 @@ private:
           "EXCLUSIVE lock (reads and writes wait until it ends): on large tables, apply it at "
           "a quiet time, or keep the index fixes alone with --rule");
     }
+    for (const std::string& dockerfile : m_images) {
+      if (auto note = migrations_copy_note(m_project.root, dockerfile, m_project.drizzle_out)) {
+        m_plan.notes.push_back(std::move(*note));
+      }
+    }
     if (m_push && !has_migrations(m_project)) {
       m_plan.notes.push_back(
           "drizzle-kit migrate applies the committed migrations, and this project has none "
@@ -326,6 +337,7 @@ private:
   bool m_type_change = false;
   std::set<std::string> m_retyped_from; // the builders type changes replaced
   bool m_push = false;
+  std::set<std::string> m_images; // Dockerfiles whose containers ran the push
   std::vector<std::string> m_schema_commands;
   std::vector<MigrationStatement> m_migration;                  // for a new migration (no schema.ts)
   bool m_migration_rewrite = false;                             // it changes a column's type

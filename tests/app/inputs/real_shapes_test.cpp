@@ -126,5 +126,16 @@ TEST(RealShapes, FormsSharedConfigSpreadEntriesAreRead) {
   EXPECT_EQ(fix.out.find("tenant_id_idx"), std::string::npos) << fix.out;
 }
 
+// fix turns the entrypoint's push into migrate; the image's final stage
+// copies dist, node_modules, src and drizzle.config.ts but not server/drizzle,
+// so fix says the container would find no migrations to apply.
+TEST(RealShapes, AnalyticsEntrypointFixSaysTheImageLacksTheMigrations) {
+  const ProcessResult fix = run_pgadvise_in((k_shapes / "analytics-entrypoint").string(), {"fix", "."});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_NE(fix.out.find("-npm run db:push -- --force\n+npm run db:migrate\n"), std::string::npos) << fix.out;
+  EXPECT_NE(fix.err.find("server/Dockerfile:10: the final stage copies no drizzle/"), std::string::npos)
+      << fix.err;
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
