@@ -270,7 +270,7 @@ INSTANTIATE_TEST_SUITE_P(SeedsAndConcurrency, AppTraffic,
                                            "s2-c12.log.xz", "s3-c12.log.xz", "s1-c12-traced.log.xz",
                                            "s1-c12-traced.csv.xz", "s1-c12-traced.json.xz", "s1-c12.csv.xz",
                                            "s1-c4.json.xz", "pgjs-s1-c4.log.xz", "pgjs-s1-c12.log.xz",
-                                           "pgjs-s2-c12.log.xz"),
+                                           "pgjs-s2-c4.log.xz", "pgjs-s2-c12.log.xz"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            std::string name = param.param.substr(0, param.param.find(".xz"));
                            for (char& c : name) {

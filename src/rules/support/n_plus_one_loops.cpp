@@ -89,8 +89,12 @@ std::pair<bool, bool> judge(const JudgeOptions& options, const Bursts& bursts, d
   const bool parent_consistent =
       (in_transactions || bursts.parent_runs >= options.min_executions) && bursts.share >= options.min_share;
   // Fan-outs are judged on two bursts at least: one is a coincidence of
-  // concurrent requests as often as a loop.
-  const bool repeated = bursts.counts.size() >= 2 || bursts.fan_outs < bursts.counts.size();
+  // concurrent requests as often as a loop. So is a run among other
+  // statements outside a transaction: a driver that pipelines (postgres.js)
+  // puts several requests' statements on one connection, each request's
+  // lookup between the others'.
+  const bool repeated = bursts.counts.size() >= 2 || in_transactions ||
+                        bursts.fan_outs + bursts.interleaved < bursts.counts.size();
   // A lookup seen only in fan-outs that mostly runs on its own (a page's
   // query many users run at once) is not a loop's, whatever ran before its
   // bursts.
