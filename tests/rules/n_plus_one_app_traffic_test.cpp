@@ -73,7 +73,6 @@ const std::map<std::string, std::set<std::string>>& not_found_yet() {
       // (fixtures/logs/nplus1-app-pgjs/README.md).
       {"pgjs-s1-c4.log.xz", {"apps/api/src/routers/ticket.ts:24"}},
       {"pgjs-s1-c12.log.xz", {"apps/api/src/routers/role.ts:13", "apps/api/src/routers/stage.ts:16"}},
-      {"pgjs-s2-c12.log.xz", {"apps/api/src/services/digest.service.ts:15"}},
   };
   return k_missing;
 }

@@ -122,16 +122,16 @@ ConnectionRuns connection_runs(const std::vector<Qualified>& qualified) {
   return runs;
 }
 
-// A fan-out that overlaps a run of the same child on one connection holds
-// that run's executions. Where no connection ran the child after the
-// fan-out's parent, the fan-out counts, its executions held by those runs
-// (all of them are returned). Where some connection did, elsewhere, the
-// fan-out is that loop's rows again: nothing (std::nullopt). Where such
-// runs are inside the fan-out, each counts its own rows and one of the
-// parent's executions; what is left is other users' loops at the same
-// moment, hopping from backend to backend (a sequential loop's iterations
-// take whichever connection the pool hands them): it counts when it still
-// makes min-burst rows per execution of the parent, as the runs' rows held.
+// A fan-out that overlaps runs of the same child on one connection holds
+// their executions. Where no connection ran the child after the fan-out's
+// parent, the fan-out counts, all its executions held by those runs (all
+// are returned). Otherwise each run counts its own rows, and a run after
+// the fan-out's parent one of the parent's executions too; what is left is
+// other users' loops at the same moment, hopping from backend to backend
+// (a sequential loop's iterations take whichever connection the pool hands
+// them, a pipelining driver spreads a Promise.all over its connections):
+// it counts when it still makes min-burst rows per execution of the
+// parent, the runs' rows held (nothing, std::nullopt, otherwise).
 std::optional<std::uint32_t> beyond_connection_runs(const ConnectionRuns& runs, std::uint32_t min_burst,
                                                     Qualified& q) {
   const model::Repeat& fan = *q.repeat;
@@ -149,7 +149,7 @@ std::optional<std::uint32_t> beyond_connection_runs(const ConnectionRuns& runs, 
   if (!pair_ran) {
     return fan.count;
   }
-  if (inside == 0 || q.followed <= inside) {
+  if (q.followed <= inside) {
     return std::nullopt;
   }
   const auto held = static_cast<std::uint32_t>(std::min<std::uint64_t>(counted, fan.count));
