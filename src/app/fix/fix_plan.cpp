@@ -247,6 +247,8 @@ private:
       for (const std::string& problem : edit_plan.problems) {
         m_plan.notes.push_back(file + ": " + problem);
       }
+      // Each problem is one finding's edit left out: not counted as fixed.
+      m_plan.fixed -= std::min(m_plan.fixed, edit_plan.problems.size());
       m_retyped_from.insert(edit_plan.retyped_from.begin(), edit_plan.retyped_from.end());
       for (const std::string& note : edit_plan.notes) {
         m_plan.notes.push_back(shown(file) + ": " + note);

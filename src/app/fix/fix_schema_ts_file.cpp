@@ -80,9 +80,10 @@ std::string SchemaTsFile::styled(std::string_view entry) const {
   return out;
 }
 
-// The pgTable(...) call (or schema.table(...), or a table creator's) that
-// declares `table`: the innermost call of the initializer's chain with a
-// name and columns, so `pgTable(...).enableRLS()` finds pgTable's.
+// The pgTable(...) call (or schema.table(...), pgTable.withRLS(...), or a
+// table creator's) that declares `table`: the innermost call of the
+// initializer's chain with a name and columns, so `pgTable(...).enableRLS()`
+// finds pgTable's.
 NodeId SchemaTsFile::table_call(std::string_view table) const {
   for (const ts::Declaration& decl : m_program.declarations) {
     if (decl.name != table || decl.init == ts::k_no_node) {
@@ -94,8 +95,9 @@ NodeId SchemaTsFile::table_call(std::string_view table) const {
       const ts::Node& n = node(at);
       if (n.kind == NodeKind::call) {
         const ts::Node& callee = node(n.children[0]);
-        if (n.children.size() >= 3 && (callee.kind == NodeKind::identifier ||
-                                       (callee.kind == NodeKind::member && callee.text == "table"))) {
+        if (n.children.size() >= 3 &&
+            (callee.kind == NodeKind::identifier ||
+             (callee.kind == NodeKind::member && (callee.text == "table" || callee.text == "withRLS")))) {
           found = at;
         }
         at = n.children[0];

@@ -137,5 +137,23 @@ TEST(RealShapes, AnalyticsEntrypointFixSaysTheImageLacksTheMigrations) {
       << fix.err;
 }
 
+// pgTable.withRLS("likes", {...}) is a table declaration fix adds an extra
+// config to (it was 'no pgTable declaration of `likes`', its two indexes
+// left out), and the count of findings fixed leaves out the one whose
+// table's extra config is a function call fix cannot add to.
+TEST(RealShapes, RlsKitOneWithRlsTablesGetTheirIndexes) {
+  const ProcessResult fix = run_pgadvise_in((k_shapes / "rls-kit1").string(), {"fix", "."});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_NE(fix.out.find("+}, (t) => [\n+  index(\"likes_postId_idx\").on(t.postId),\n"
+                         "+  index(\"likes_userId_idx\").on(t.userId),\n+]);\n"),
+            std::string::npos)
+      << fix.out;
+  EXPECT_NE(fix.out.find("+    index(\"posts_authorId_idx\").on(t.authorId),\n"), std::string::npos)
+      << fix.out;
+  EXPECT_EQ(fix.err.find("no pgTable declaration"), std::string::npos) << fix.err;
+  EXPECT_NE(fix.err.find("so bookmarks_postId_idx was not added"), std::string::npos) << fix.err;
+  EXPECT_NE(fix.err.find("would change 1 file for 3 findings"), std::string::npos) << fix.err;
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
