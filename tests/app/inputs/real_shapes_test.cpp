@@ -155,5 +155,44 @@ TEST(RealShapes, RlsKitOneWithRlsTablesGetTheirIndexes) {
   EXPECT_NE(fix.err.find("would change 1 file for 3 findings"), std::string::npos) << fix.err;
 }
 
+// drizzle-kit pull's style: every index `.using("btree", t.col.asc().nullsLast().op(...))`
+// and foreign keys as foreignKey({...}) entries. The indexes that start with
+// a foreign key's column cover it; the partial unique index of the
+// pgSchema table does not; the unique index repeating the primary key is a
+// duplicate; nothing drifts.
+TEST(RealShapes, FinancePulledIndexStylesCoverTheirForeignKeys) {
+  const json report = lint("finance-pulled");
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+  EXPECT_EQ(messages(report, "unindexed-foreign-key"),
+            (std::set<std::string>{
+                "Foreign key reporting.monthly_snapshots(team_id) -> teams(id) has no index "
+                "that starts with team_id",
+                "Foreign key transactions(bank_account_id) -> bank_accounts(id) has no index "
+                "that starts with bank_account_id",
+                "Foreign key transactions(team_id, category_slug) -> transaction_categories(team_id, "
+                "slug) has no index that starts with (team_id, category_slug)"}));
+  ASSERT_EQ(findings_of(report, "duplicate-index").size(), 1U) << report.dump(2);
+  EXPECT_EQ(findings_of(report, "duplicate-index")[0]["object"].value("constraint", ""), "unique_team_slug");
+}
+
+// drizzle-kit 1.0 with a schema glob, unnamed index() / uniqueIndex() (1.0's
+// default names), composite primary and foreign keys without names: the SQL,
+// snapshot and schema.ts agree, and only the composite keys no index starts
+// with are reported.
+TEST(RealShapes, ClinicKitOneGlobCompositeKeys) {
+  const json report = lint("clinic-kit1-glob");
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+  EXPECT_EQ(messages(report, "unindexed-foreign-key"),
+            (std::set<std::string>{
+                "Foreign key consult_notes(tenantId, encounterId) -> encounters(tenantId, id) has "
+                "no index that starts with (tenantId, encounterId)",
+                "Foreign key encounters(facilityId) -> tenancy.facilities(id) has no index that "
+                "starts with facilityId",
+                "Foreign key encounters(tenantId, patientId) -> patients(tenantId, id) has no "
+                "index that starts with (tenantId, patientId)"}));
+  EXPECT_TRUE(findings_of(report, "seed-in-production").empty());
+  EXPECT_TRUE(findings_of(report, "drizzle-push-in-production").empty());
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
