@@ -27,13 +27,13 @@ struct ColumnStats {
   std::optional<double> correlation;
 };
 
+// The flags sit together at the end: a schema of 100,000 tables holds
+// 600,000 columns (216 bytes each, not 224).
 struct Column {
   std::string name;
   TypeRef type;
   core::HeapOptional<std::string>
-      default_expr; // SQL text of the default, as written (on the heap: most columns have none)
-  bool not_null = false;
-  bool identity = false;
+      default_expr;     // SQL text of the default, as written (on the heap: most columns have none)
   std::string property; // the Drizzle property name when known (schema.ts)
   SourceLocation location;
   core::HeapOptional<ColumnStats> stats; // live catalogs only; on the heap, as few columns have them
@@ -41,6 +41,8 @@ struct Column {
   // identity column (pg_sequences.last_value); none when never drawn from,
   // not readable by the role, or read from files.
   std::optional<std::int64_t> sequence_last_value;
+  bool not_null = false;
+  bool identity = false;
   // schema.ts: a default the reader could not evaluate (a value computed at
   // run time); comparisons cannot tell whether it agrees, so they skip it.
   bool default_unknown = false;
@@ -227,21 +229,10 @@ enum class MigrationStepKind {
   set_timeout,           // SET [LOCAL] lock_timeout / statement_timeout (object: the setting; no table)
 };
 
+// The kind, lock and flags come first, together (224 bytes a step, not
+// 240: a schema of 100,000 tables holds 450,000 steps).
 struct MigrationStep {
   MigrationStepKind kind = MigrationStepKind::create_index;
-  std::string schema;
-  std::string table;
-  std::string object;
-  bool concurrently = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION ... CONCURRENTLY
-  bool not_valid = false;    // ADD CONSTRAINT ... NOT VALID
-  // The table was created earlier in the same migration file: it is empty
-  // (or new to everyone) when the statement runs, so locking it costs nothing.
-  bool table_is_new = false;
-  // The kind-specific texts below are SharedText (16 bytes; a literal is
-  // not copied): most steps leave them empty, and a schema of 100,000
-  // tables holds 450,000 steps.
-  core::SharedText old_type; // alter_column_type: SQL spelling before and after
-  core::SharedText new_type;
   // What PostgreSQL 15 does to `table`, as its documentation says: the
   // strongest lock the statement takes on it, whether it rewrites the table
   // and its indexes, whether it reads every row under that lock to check
@@ -250,6 +241,19 @@ struct MigrationStep {
   bool rewrites = false;
   bool scans = false;
   bool fails_with_rows = false;
+  bool concurrently = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION ... CONCURRENTLY
+  bool not_valid = false;    // ADD CONSTRAINT ... NOT VALID
+  // The table was created earlier in the same migration file: it is empty
+  // (or new to everyone) when the statement runs, so locking it costs nothing.
+  bool table_is_new = false;
+  bool local = false; // set_timeout: SET LOCAL
+  std::string schema;
+  std::string table;
+  std::string object;
+  // The kind-specific texts below are SharedText (16 bytes; a literal is
+  // not copied): most steps leave them empty.
+  core::SharedText old_type; // alter_column_type: SQL spelling before and after
+  core::SharedText new_type;
   // Kind-specific words: add_column's default or generation ("DEFAULT
   // gen_random_uuid()", "GENERATED ... STORED"), why it rewrites or scans;
   // set_timeout's value; rewrite_table's command; add_key: "USING INDEX x"
@@ -259,7 +263,6 @@ struct MigrationStep {
   // add_domain_constraint: the CHECK's condition (on VALUE)
   core::SharedText value;
   core::SharedText statement; // its text, blanks collapsed and cut short: the evidence findings show
-  bool local = false;         // set_timeout: SET LOCAL
   // The statement runs inside a transaction block, and whose: "BEGIN at
   // line 3", "drizzle-kit migrate" (every pending file in one transaction),
   // ... Empty: autocommit, as far as the files say.
