@@ -129,11 +129,14 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
                                 request->name + " was not added; add " + request->entry + " by hand");
         break;
       }
-      const std::string entry = styled(request->entry);
+      const std::string space = pg_core_namespace();
+      const std::string entry = (space.empty() ? "" : space + ".") + styled(request->entry);
       adds.push_back(shape.object_form
                          ? object_key(node(call), shape.config_list, request->name) + ": " + entry
                          : entry);
-      imports.names["drizzle-orm/pg-core"].insert(request->entry.substr(0, request->entry.find('(')));
+      if (space.empty()) {
+        imports.names["drizzle-orm/pg-core"].insert(request->entry.substr(0, request->entry.find('(')));
+      }
       if (request->entry.find("sql`") != std::string::npos) {
         imports.names["drizzle-orm"].insert("sql");
       }

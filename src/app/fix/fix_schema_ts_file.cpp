@@ -80,10 +80,9 @@ std::string SchemaTsFile::styled(std::string_view entry) const {
   return out;
 }
 
-// The pgTable(...) call (or schema.table(...), pgTable.withRLS(...), or a
-// table creator's) that declares `table`: the innermost call of the
-// initializer's chain with a name and columns, so `pgTable(...).enableRLS()`
-// finds pgTable's.
+// The pgTable(...) call (or schema.table(...), pgTable.withRLS(...),
+// pg.pgTable(...) through a namespace import, or a table creator's) that declares `table`: the innermost call
+// of the initializer's chain with a name and columns, so `pgTable(...).enableRLS()` finds pgTable's.
 NodeId SchemaTsFile::table_call(std::string_view table) const {
   for (const ts::Declaration& decl : m_program.declarations) {
     if (decl.name != table || decl.init == ts::k_no_node) {
@@ -97,7 +96,8 @@ NodeId SchemaTsFile::table_call(std::string_view table) const {
         const ts::Node& callee = node(n.children[0]);
         if (n.children.size() >= 3 &&
             (callee.kind == NodeKind::identifier ||
-             (callee.kind == NodeKind::member && (callee.text == "table" || callee.text == "withRLS")))) {
+             (callee.kind == NodeKind::member &&
+              (callee.text == "table" || callee.text == "withRLS" || callee.text == "pgTable")))) {
           found = at;
         }
         at = n.children[0];
@@ -110,6 +110,20 @@ NodeId SchemaTsFile::table_call(std::string_view table) const {
     return found;
   }
   return ts::k_no_node;
+}
+
+std::string SchemaTsFile::pg_core_namespace() const {
+  std::string space;
+  for (const ts::Import& import : m_program.imports) {
+    if (import.module != "drizzle-orm/pg-core") {
+      continue;
+    }
+    if (import.imported != "*") {
+      return {}; // a named import: new names join it
+    }
+    space = import.local;
+  }
+  return space;
 }
 
 // The base call of a builder chain: `index("x")` in `index("x").on(t.a).where(...)`.

@@ -114,6 +114,10 @@ private:
   // ---- style and lookups (app/fix/fix_schema_ts_file.cpp) ----
   void detect_style();
   [[nodiscard]] std::string styled(std::string_view entry) const;
+  // `p` when the file reaches drizzle-orm/pg-core only through
+  // `import * as p from "drizzle-orm/pg-core"` (new entries are written
+  // `p.index(...)`, nothing imported); empty otherwise.
+  [[nodiscard]] std::string pg_core_namespace() const;
 
   // ---- the tree ----
   [[nodiscard]] const loaders::ts::Node& node(loaders::ts::NodeId id) const { return m_program.node(id); }

@@ -194,5 +194,19 @@ TEST(RealShapes, ClinicKitOneGlobCompositeKeys) {
   EXPECT_TRUE(findings_of(report, "drizzle-push-in-production").empty());
 }
 
+// Tables declared p.pgTable(...) through `import * as p from
+// "drizzle-orm/pg-core"`: fix finds the table (it was 'no pgTable
+// declaration of `orders`', nothing changed) and writes the entry as
+// p.index(...), importing nothing.
+TEST(RealShapes, PgNamespaceImportGetsANamespacedIndex) {
+  const ProcessResult fix = run_pgadvise_in((k_shapes / "pg-namespace-import").string(), {"fix", "."});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_NE(fix.out.find("+      customerIdIdx: p.index(\"orders_customer_id_idx\").on(table.customerId),\n"),
+            std::string::npos)
+      << fix.out << fix.err;
+  EXPECT_EQ(fix.out.find("import {"), std::string::npos) << fix.out;
+  EXPECT_EQ(fix.err.find("no pgTable declaration"), std::string::npos) << fix.err;
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
