@@ -61,8 +61,26 @@ public:
         static_cast<std::uint64_t>(std::max(1L, context.options.get_int("min-parent-executions")));
     std::vector<n_plus_one::Bursts> found =
         n_plus_one::gather_bursts(workload, options.min_burst, options.min_share);
+    // One loop in the code, one finding: a child judged after two parents
+    // (the second a statement other users' requests ran just before some
+    // of its runs) whose findings both land at the same loop is reported
+    // once, with the more of its rows.
+    std::vector<std::pair<std::uint64_t, core::Finding>> loops;
     for (const n_plus_one::Loop& loop : n_plus_one::judge_loops(workload, options, found)) {
-      out.push_back(n_plus_one::loop_finding(k_id, context, loop));
+      core::Finding finding = n_plus_one::loop_finding(k_id, context, loop);
+      const std::uint64_t child = loop.body.front()->fingerprint;
+      const bool at_code = !(finding.location == loop.body.front()->first); // moved from its log line
+      const auto same = std::find_if(loops.begin(), loops.end(), [&](const auto& seen) {
+        return at_code && seen.first == child && seen.second.location == finding.location;
+      });
+      if (same == loops.end()) {
+        loops.emplace_back(child, std::move(finding));
+      } else if (finding.weight > same->second.weight) {
+        same->second = std::move(finding);
+      }
+    }
+    for (auto& [child, finding] : loops) {
+      out.push_back(std::move(finding));
     }
     if (!workload.ordered) {
       n_plus_one::likely_from_pgss(k_id, context, out);

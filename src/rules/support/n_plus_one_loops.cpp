@@ -50,29 +50,50 @@ bool same_loop(const Bursts& a, const Bursts& b) {
   return smaller > 0 && shared * 2 >= smaller;
 }
 
+// The parent's executions a pair's runs follow: one connection's runs
+// after it (of any size: a loop the pool spread over its backends leaves
+// a few rows on each) for a pair seen on one connection, and its fan-outs'
+// parent executions.
+std::uint64_t followed_runs(const model::Workload& workload, const Bursts& bursts) {
+  return (bursts.fan_outs < bursts.counts.size()
+              ? workload.runs_after_parent(bursts.fingerprint, bursts.parent)
+              : 0) +
+         bursts.fan_followed;
+}
+
 // The parent's executions followed by another loop (the same page query
 // feeding a list view and an "archive all") are another code path's: left
-// out like those followed by a batched query. Writes the share and runs.
+// out like those followed by a batched query, as many as that loop
+// follows (the children of one loop body follow the same ones: counted
+// once). Writes the share and runs.
 void measure_share(const model::Workload& workload, const std::vector<Bursts>& found, Bursts& bursts) {
-  std::uint64_t other_loops = 0;
+  std::vector<std::pair<const Bursts*, std::uint64_t>> others; // a loop's child, the executions it follows
   for (const Bursts& other : found) {
-    if (&other != &bursts && other.parent == bursts.parent && other.counts.size() >= 2 &&
-        !same_loop(bursts, other)) {
-      other_loops += other.counts.size();
+    if (&other == &bursts || other.parent != bursts.parent || other.fingerprint == bursts.fingerprint ||
+        other.counts.size() < 2 || same_loop(bursts, other)) {
+      continue;
     }
+    const std::uint64_t followed =
+        std::max<std::uint64_t>(other.counts.size(), followed_runs(workload, other));
+    const auto body = std::find_if(others.begin(), others.end(),
+                                   [&](const auto& seen) { return same_loop(*seen.first, other); });
+    if (body == others.end()) {
+      others.emplace_back(&other, followed);
+    } else {
+      body->second = std::max(body->second, followed);
+    }
+  }
+  std::uint64_t other_loops = 0;
+  for (const auto& [other, followed] : others) {
+    other_loops += followed;
   }
   const std::uint64_t parent_runs = executions(workload, bursts.fingerprint, bursts.parent);
   const std::uint64_t own_runs = parent_runs > other_loops ? parent_runs - other_loops : 0;
-  // One connection's runs after the parent count for a pair seen on one
-  // connection, fan-outs after it for a pair seen as fan-outs.
-  const std::uint64_t followed_runs =
-      (bursts.fan_outs < bursts.counts.size() ? workload.runs_after_parent(bursts.fingerprint, bursts.parent)
-                                              : 0) +
-      bursts.fan_followed;
+  const std::uint64_t followed = followed_runs(workload, bursts);
   bursts.share =
-      own_runs == 0 ? 0.0 : std::min(1.0, static_cast<double>(followed_runs) / static_cast<double>(own_runs));
+      own_runs == 0 ? 0.0 : std::min(1.0, static_cast<double>(followed) / static_cast<double>(own_runs));
   bursts.parent_runs = own_runs;
-  bursts.followed_runs = std::min(own_runs, followed_runs);
+  bursts.followed_runs = std::min(own_runs, followed);
   bursts.left_out = parent_runs - own_runs;
 }
 
