@@ -6,6 +6,7 @@
 #include "loaders/typescript/parser.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -214,6 +215,8 @@ private:
                     model::Column& column, const std::string& where);
 
   // ---- variables (variables.cpp) ----
+  // Calls `visit` with each declaration of every file whose initializer is a call.
+  void for_each_call_declaration(const std::function<void(std::size_t, const ts::Declaration&, Ref)>& visit);
   void collect_variables();
   void collect_schemas();
   void collect_enum(const ts::Declaration& decl, Ref init, const std::string& schema);

@@ -3,69 +3,71 @@
 // enums use them.
 #include "loaders/schema_ts/reader.hpp"
 
+#include <functional>
+
 namespace pgadvise::loaders::drizzle_reader {
 
 using ts::NodeKind;
 
-void Reader::collect_variables() {
-  collect_schemas();
+void Reader::for_each_call_declaration(
+    const std::function<void(std::size_t, const ts::Declaration&, Ref)>& visit) {
   for (std::size_t f = 0; f < m_files.size(); ++f) {
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
       const Ref init{f, decl.init};
-      if (!init.valid() || node(init).kind != NodeKind::call) {
-        continue;
-      }
-      const Ref callee = child(init, 0);
-      const std::string name = builtin(callee);
-      std::string schema = "public";
-      bool is_enum = name == "pgEnum";
-      if (!is_enum && node(callee).kind == NodeKind::member && node(callee).text == "enum" &&
-          node(child(callee, 0)).kind == NodeKind::identifier) {
-        const VarInfo* owner = var_info(f, node(child(callee, 0)).text);
-        if (owner != nullptr && owner->kind == VarKind::schema) {
-          is_enum = true;
-          schema = owner->name;
-        }
-      }
-      if (is_enum) {
-        collect_enum(decl, init, schema);
-      } else if (name == "customType") {
-        m_vars[{f, decl.name}] = custom_type(init);
-      } else if (name == "pgTableCreator") {
-        m_vars[{f, decl.name}] = table_creator(init);
+      if (init.valid() && node(init).kind == NodeKind::call) {
+        visit(f, decl, init);
       }
     }
   }
 }
 
-void Reader::collect_schemas() {
-  for (std::size_t f = 0; f < m_files.size(); ++f) {
-    for (const ts::Declaration& decl : m_files[f].program.declarations) {
-      const Ref init{f, decl.init};
-      if (!init.valid() || node(init).kind != NodeKind::call) {
-        continue;
-      }
-      // pgSchema("name"), or drizzle-orm 1.0's snakeCase.schema("name")
-      // whose tables name their columns in that casing.
-      const Ref callee = child(init, 0);
-      std::optional<std::string> casing;
-      if (node(callee).kind == NodeKind::member && node(callee).text == "schema") {
-        casing = casing_object(child(callee, 0));
-      }
-      if (!casing && builtin(callee) != "pgSchema") {
-        continue;
-      }
-      const std::optional<JsValue> name = eval(child(init, 1));
-      if (!name || name->kind != JsValue::Kind::string) {
-        unresolved(f, node(init).first_token, "the name of schema `" + decl.name + "`");
-        continue;
-      }
-      m_vars[{f, decl.name}] = VarInfo{VarKind::schema, name->text, casing.value_or(""), true, 0, {}};
-      if (is_exported(f, decl) && !m_load.catalog.has_schema(name->text)) {
-        m_load.catalog.schemas.push_back(name->text);
+void Reader::collect_variables() {
+  collect_schemas();
+  for_each_call_declaration([&](std::size_t f, const ts::Declaration& decl, Ref init) {
+    const Ref callee = child(init, 0);
+    const std::string name = builtin(callee);
+    std::string schema = "public";
+    bool is_enum = name == "pgEnum";
+    if (!is_enum && node(callee).kind == NodeKind::member && node(callee).text == "enum" &&
+        node(child(callee, 0)).kind == NodeKind::identifier) {
+      const VarInfo* owner = var_info(f, node(child(callee, 0)).text);
+      if (owner != nullptr && owner->kind == VarKind::schema) {
+        is_enum = true;
+        schema = owner->name;
       }
     }
-  }
+    if (is_enum) {
+      collect_enum(decl, init, schema);
+    } else if (name == "customType") {
+      m_vars[{f, decl.name}] = custom_type(init);
+    } else if (name == "pgTableCreator") {
+      m_vars[{f, decl.name}] = table_creator(init);
+    }
+  });
+}
+
+void Reader::collect_schemas() {
+  for_each_call_declaration([&](std::size_t f, const ts::Declaration& decl, Ref init) {
+    // pgSchema("name"), or drizzle-orm 1.0's snakeCase.schema("name")
+    // whose tables name their columns in that casing.
+    const Ref callee = child(init, 0);
+    std::optional<std::string> casing;
+    if (node(callee).kind == NodeKind::member && node(callee).text == "schema") {
+      casing = casing_object(child(callee, 0));
+    }
+    if (!casing && builtin(callee) != "pgSchema") {
+      return;
+    }
+    const std::optional<JsValue> name = eval(child(init, 1));
+    if (!name || name->kind != JsValue::Kind::string) {
+      unresolved(f, node(init).first_token, "the name of schema `" + decl.name + "`");
+      return;
+    }
+    m_vars[{f, decl.name}] = VarInfo{VarKind::schema, name->text, casing.value_or(""), true, 0, {}};
+    if (is_exported(f, decl) && !m_load.catalog.has_schema(name->text)) {
+      m_load.catalog.schemas.push_back(name->text);
+    }
+  });
 }
 
 // pgEnum("name", [values]) or schema.enum(...), in `schema`.
