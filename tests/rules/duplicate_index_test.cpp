@@ -28,6 +28,26 @@ TEST(DuplicateIndex, IdenticalPlainIndexesDropTheLaterOne) {
   EXPECT_EQ(f.fix->ddl, "DROP INDEX CONCURRENTLY IF EXISTS posts_author_id_idx;");
 }
 
+// A btree is scanned in both directions: every key reversed (NULLS placement
+// too) is the same index (pg-index-health's duplicated-indexes agrees).
+TEST(DuplicateIndex, EveryKeyReversedIsADuplicate) {
+  const auto findings =
+      run_rule(k_rule, posts_with({index("posts_author_slug_idx", {"author_id", "slug"}, 3),
+                                   keyed_index("posts_author_slug_desc_idx",
+                                               {key("author_id", true), key("slug", true)}, 9)}));
+  ASSERT_EQ(constraints(findings), std::vector<std::string>{"posts_author_slug_desc_idx"});
+  EXPECT_NE(findings[0].message.find("read backward"), std::string::npos) << findings[0].message;
+  // One key reversed: another order, not a duplicate.
+  EXPECT_TRUE(run_rule(k_rule, posts_with({index("a", {"author_id", "slug"}),
+                                           keyed_index("b", {key("author_id"), key("slug", true)})}))
+                  .empty());
+  // DESC NULLS LAST is not (a) read backward (that is DESC NULLS FIRST).
+  model::IndexKey nulls_last = key("author_id", true);
+  nulls_last.nulls_first = false;
+  EXPECT_TRUE(
+      run_rule(k_rule, posts_with({index("a", {"author_id"}), keyed_index("b", {nulls_last})})).empty());
+}
+
 TEST(DuplicateIndex, KeepsTheIndexThatBacksAConstraint) {
   const auto findings =
       run_rule(k_rule, posts_with({index("posts_id_idx", {"id"}), primary_key("posts_pkey", {"id"}),
@@ -57,7 +77,7 @@ TEST(DuplicateIndex, ThreeCopiesGiveTwoFindingsAgainstTheSameKeeper) {
 }
 
 TEST(DuplicateIndex, DifferencesThatMatterAreNotDuplicates) {
-  model::Index desc = keyed_index("posts_author_desc_idx", {key("author_id", true)});
+  model::Index desc = keyed_index("posts_author_desc_idx", {key("author_id"), key("slug", true)});
   model::Index partial = index("posts_author_partial_idx", {"author_id"});
   partial.predicate = "slug IS NOT NULL";
   model::Index hash = index("posts_author_hash_idx", {"author_id"});

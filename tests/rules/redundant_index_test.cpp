@@ -64,6 +64,23 @@ TEST(RedundantIndex, EqualKeysAreLeftToDuplicateIndex) {
   EXPECT_TRUE(run_rule(k_rule, posts_with({index("a", {"author_id"}), index("b", {"author_id"})})).empty());
 }
 
+// Same keys, fewer INCLUDE columns: the wider index answers every query of
+// the narrower one (pg-index-health's intersected-indexes reports it too).
+TEST(RedundantIndex, SameKeysWithFewerIncludedColumns) {
+  model::Index covering = index("posts_author_covering_idx", {"author_id"});
+  covering.include = {"slug", "created_at"};
+  model::Index some = index("posts_author_slug_idx", {"author_id"});
+  some.include = {"slug"};
+  const auto findings =
+      run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}), some, covering}));
+  ASSERT_EQ(constraints(findings), (std::vector<std::string>{"posts_author_idx", "posts_author_slug_idx"}));
+  EXPECT_NE(findings[0].message.find("INCLUDEs more columns"), std::string::npos) << findings[0].message;
+  // Other INCLUDE columns, not more: neither covers the other.
+  model::Index other = index("posts_author_created_idx", {"author_id"});
+  other.include = {"created_at"};
+  EXPECT_TRUE(run_rule(k_rule, posts_with({some, other})).empty());
+}
+
 TEST(RedundantIndex, EvidenceNamesTheClosestCoveringIndex) {
   const auto findings = run_rule(k_rule, posts_with({index("posts_author_idx", {"author_id"}),
                                                      index("wide", {"author_id", "created_at", "slug"}),

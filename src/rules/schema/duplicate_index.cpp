@@ -37,6 +37,30 @@ int keep_rank(const Index& index) {
   return index.unique ? 1 : 0;
 }
 
+// A btree read backward gives every key the other direction and the other
+// NULLS placement: (a DESC, b DESC) answers what (a, b) answers.
+bool reversed_twin(const Index& a, const Index& b) {
+  const auto btree = [](const Index& index) { return index.method.empty() || index.method == "btree"; };
+  if (!btree(a) || !btree(b) || a.keys.size() != b.keys.size()) {
+    return false;
+  }
+  Index flipped = b;
+  for (model::IndexKey& key : flipped.keys) {
+    key.nulls_first = !key.effective_nulls_first();
+    key.descending = !key.descending;
+  }
+  for (std::size_t i = 0; i < a.keys.size(); ++i) {
+    if (a.keys[i].effective_nulls_first() != flipped.keys[i].effective_nulls_first()) {
+      return false;
+    }
+  }
+  return advisor::same_definition(a, flipped);
+}
+
+bool same_index(const Index& a, const Index& b) {
+  return advisor::same_definition(a, b) || reversed_twin(a, b);
+}
+
 class DuplicateIndex final : public TableRule {
 public:
   DuplicateIndex()
@@ -58,7 +82,7 @@ private:
       }
       const Index* keeper = nullptr;
       for (std::size_t j = 0; j < indexes.size(); ++j) {
-        if (i == j || !indexes[j].valid || !advisor::same_definition(indexes[i], indexes[j])) {
+        if (i == j || !indexes[j].valid || !same_index(indexes[i], indexes[j])) {
           continue;
         }
         const int rank_i = keep_rank(indexes[i]);
@@ -86,6 +110,9 @@ private:
         drop.name + "; " + keep.name + " stays" +
         (keep.kind == IndexKind::index ? "."
                                        : " because the " + advisor::index_kind_name(keep) + " needs it.");
+    if (!advisor::same_definition(drop, keep)) {
+      finding.message += ", read backward (a btree is scanned in both directions)";
+    }
     finding.evidence.push_back(advisor::schema_evidence(
         *context.catalog, "same definition as " + advisor::describe_index(keep), keep.location));
     finding.fix = make_fix(context, table, drop, keep);

@@ -7,6 +7,7 @@
 #include "rules/support/index_drop.hpp"
 #include "rules/support/table_rule.hpp"
 
+#include <algorithm>
 #include <memory>
 
 namespace pgadvise::rules {
@@ -27,12 +28,29 @@ bool droppable(const Index& index) {
          !index.replica_identity && !index.inherited;
 }
 
+// The same keys and predicate, and INCLUDE columns `wider` all has and more:
+// (a) beside (a) INCLUDE (b).
+bool narrower_include(const Index& index, const Index& wider) {
+  if (!wider.valid || index.include.size() >= wider.include.size()) {
+    return false;
+  }
+  Index same = index;
+  same.include = wider.include;
+  return std::all_of(index.include.begin(), index.include.end(),
+                     [&](const std::string& column) {
+                       return std::find(wider.include.begin(), wider.include.end(), column) !=
+                              wider.include.end();
+                     }) &&
+         advisor::same_definition(same, wider);
+}
+
 // The index that makes `shorter` redundant: the one with the fewest keys
 // (closest in size), the first declared on ties.
 const Index* covering_index(const Table& table, const Index& shorter) {
   const Index* best = nullptr;
   for (const Index& other : table.indexes) {
-    if (&other == &shorter || !advisor::is_left_prefix_of(shorter, other)) {
+    if (&other == &shorter ||
+        !(advisor::is_left_prefix_of(shorter, other) || narrower_include(shorter, other))) {
       continue;
     }
     if (best == nullptr || other.keys.size() < best->keys.size()) {
@@ -68,10 +86,12 @@ private:
   static core::Finding make_finding(const engine::RuleContext& context, const Table& table, const Index& drop,
                                     const Index& longer) {
     core::Finding finding = index_finding(k_id, context, table, drop);
-    finding.message = "Index " + drop.name + " (" + advisor::describe_keys(drop) + ") on " +
-                      advisor::table_display(table) + " is a left prefix of " +
-                      advisor::index_kind_name(longer) + " " + longer.name + " (" +
-                      advisor::describe_keys(longer) + ")";
+    const bool same_keys = drop.keys.size() == longer.keys.size();
+    finding.message =
+        "Index " + drop.name + " (" + advisor::describe_keys(drop) + ") on " + advisor::table_display(table) +
+        (same_keys ? " has the keys of " : " is a left prefix of ") + advisor::index_kind_name(longer) + " " +
+        longer.name + " (" + advisor::describe_keys(longer) + ")" +
+        (same_keys ? ", which INCLUDEs more columns" : "");
     finding.help = "A btree index can be searched on its leading columns alone, so " + longer.name +
                    " answers every query " + drop.name + " answers, while every write maintains both. Drop " +
                    drop.name + " unless pg_stat_user_indexes shows it is used far more than " + longer.name +
