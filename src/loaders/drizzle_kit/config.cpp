@@ -5,6 +5,7 @@
 #include "loaders/typescript/lexer.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace pgadvise::loaders {
@@ -100,10 +101,64 @@ private:
       m_pending_key = token.text; // the next step opens the bracket with this key
     } else if (literal_string(value) && ends_value(m_tokens[i + 1])) {
       assign(path, value.text);
+    } else if (const auto joined = joined_path(i)) {
+      assign(path, joined->first);
+      i = joined->second; // the call's ')': the caller's loop steps past it
+      return;
     } else {
       note_unresolved(path);
     }
     --i; // the caller's loop steps onto the value token next
+  }
+
+  // `path.join(__dirname, "src", "schema.ts")`, `resolve(__dirname, "./x")`
+  // (also import.meta.dirname or process.cwd(): the config's folder, where
+  // drizzle-kit runs) starting at token `at`: the path relative to the
+  // config's folder and the index of the closing ')'; nullopt for any other
+  // value, or an argument that is not a string.
+  [[nodiscard]] std::optional<std::pair<std::string, std::size_t>> joined_path(std::size_t at) const {
+    std::size_t i = at;
+    if (m_tokens[i].is_ident("path") && m_tokens[i + 1].is_punct(".")) {
+      i += 2;
+    }
+    if (!(m_tokens[i].is_ident("join") || m_tokens[i].is_ident("resolve")) ||
+        !m_tokens[i + 1].is_punct("(")) {
+      return std::nullopt;
+    }
+    fs::path joined = ".";
+    bool first = true;
+    for (i += 2; m_tokens[i].kind != TokenKind::end; ++i) {
+      const Token& arg = m_tokens[i];
+      if (first && (arg.is_ident("__dirname") || arg.is_ident("process"))) {
+        if (arg.is_ident("process")) { // process.cwd()
+          if (!m_tokens[i + 1].is_punct(".") || !m_tokens[i + 2].is_ident("cwd") ||
+              !m_tokens[i + 3].is_punct("(") || !m_tokens[i + 4].is_punct(")")) {
+            return std::nullopt;
+          }
+          i += 4;
+        }
+      } else if (first && arg.is_ident("import") && m_tokens[i + 1].is_punct(".") &&
+                 m_tokens[i + 2].is_ident("meta") && m_tokens[i + 3].is_punct(".") &&
+                 m_tokens[i + 4].is_ident("dirname")) {
+        i += 4;
+      } else if (literal_string(arg)) {
+        const fs::path part(arg.text);
+        joined = part.is_absolute() ? part : joined / part;
+      } else {
+        return std::nullopt;
+      }
+      first = false;
+      if (m_tokens[i + 1].is_punct(")")) {
+        std::string text = joined.lexically_normal().generic_string();
+        return std::make_pair(text.rfind('/', 0) == 0 || text.rfind("..", 0) == 0 ? text : "./" + text,
+                              i + 1);
+      }
+      if (!m_tokens[i + 1].is_punct(",")) {
+        return std::nullopt;
+      }
+      ++i;
+    }
+    return std::nullopt;
   }
 
   void assign(const std::string& path, const std::string& value) {

@@ -77,6 +77,32 @@ export default defineConfig({
   EXPECT_EQ(drizzle_out_dir(config), "drizzle");
 }
 
+// Paths built from the config's own folder, as apps write them so the
+// config works from any working directory: relative to that folder. Was
+// 'unresolved', and the project's schema.ts was not found: fix wrote a SQL
+// migration that the next drizzle-kit generate would drop again.
+TEST(DrizzleConfig, PathsJoinedToTheConfigsFolderAreRead) {
+  const DrizzleConfig config = scan_drizzle_config(R"(
+import path from "node:path";
+import { join } from "node:path";
+export default defineConfig({
+  schema: path.join(__dirname, "src", "db/schema.ts"),
+  out: join(process.cwd(), "./drizzle/"),
+  dialect: "postgresql",
+  migrations: { table: path.resolve(import.meta.dirname, "..", "x") },
+});
+)");
+  EXPECT_EQ(config.schema, std::vector<std::string>{"./src/db/schema.ts"});
+  EXPECT_EQ(drizzle_out_dir(config), "drizzle");
+  EXPECT_EQ(config.migrations_table, "../x");
+  EXPECT_TRUE(config.unresolved.empty());
+  const DrizzleConfig other = scan_drizzle_config(
+      R"(export default { schema: path.join(root, "schema.ts"), out: path.join(__dirname, dir) };)");
+  EXPECT_TRUE(other.schema.empty());
+  EXPECT_TRUE(unresolved(other, "schema"));
+  EXPECT_TRUE(unresolved(other, "out"));
+}
+
 TEST(DrizzleConfig, JsonConfigAndGarbageNeverFail) {
   const DrizzleConfig json = scan_drizzle_config(R"({ "out": "migrations", "schema": "./schema.ts" })");
   EXPECT_EQ(json.out, "migrations");
