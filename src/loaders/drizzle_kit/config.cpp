@@ -127,7 +127,8 @@ private:
     }
     fs::path joined = ".";
     bool first = true;
-    for (i += 2; m_tokens[i].kind != TokenKind::end; ++i) {
+    i += 2;
+    while (m_tokens[i].kind != TokenKind::end) {
       const Token& arg = m_tokens[i];
       if (first && (arg.is_ident("__dirname") || arg.is_ident("process"))) {
         if (arg.is_ident("process")) { // process.cwd()
@@ -156,7 +157,7 @@ private:
       if (!m_tokens[i + 1].is_punct(",")) {
         return std::nullopt;
       }
-      ++i;
+      i += 2; // past the ','
     }
     return std::nullopt;
   }
