@@ -89,11 +89,14 @@ private:
         "range\") until the column is widened -- and widening rewrites the table and every index on it, "
         "the biggest ones by then. bigint costs 4 more bytes per row and never runs out. Widen "
         "referencing columns too (foreign-key-type-mismatch).";
+    if (narrow_sequence_key(column)) {
+      set_key_fix(finding, context, table, column, bigint_identity_fix(table, column),
+                  bigint_identity_drizzle(column));
+      return finding;
+    }
+    // An identity key: its sequence follows the column's new type.
     core::Fix fix;
     fix.ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) + " TYPE bigint;";
-    if (!column.identity) {
-      fix.ddl += "\nALTER SEQUENCE " + sequence_name(table, column) + " AS bigint;";
-    }
     fix.safety_note =
         "Rewrites " + name +
         " and its indexes under an ACCESS EXCLUSIVE lock: do it while the table is small, or on a "

@@ -50,6 +50,11 @@ private:
                    "the SQL standard, and refuses stray explicit values. Drizzle: "
                    "integer().primaryKey().generatedAlwaysAsIdentity() instead of serial().";
 
+    if (narrow_sequence_key(column)) {
+      set_key_fix(finding, context, table, column, bigint_identity_fix(table, column),
+                  bigint_identity_drizzle(column));
+      return finding;
+    }
     core::Fix fix;
     const std::string sequence = sequence_name(table, column);
     fix.ddl = "BEGIN;\n"

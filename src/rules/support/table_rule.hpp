@@ -45,6 +45,17 @@ protected:
                           const model::Table& table, const model::Column& column, core::Fix fix,
                           const std::string& drizzle);
 
+  // An int2/int4 key drawn from a sequence (serial, or a nextval() default):
+  // integer-primary-key-overflow and serial-primary-key both judge it, and
+  // both propose the one change that settles both (bigint_identity_fix), so
+  // the report shows one finding for the column, not two fixes that undo
+  // each other's type.
+  [[nodiscard]] static bool narrow_sequence_key(const model::Column& column);
+  // The key widened to bigint and made an identity column, in one transaction.
+  [[nodiscard]] static core::Fix bigint_identity_fix(const model::Table& table, const model::Column& column);
+  // Its Drizzle column: bigint("id", { mode: "number" }).primaryKey()...
+  [[nodiscard]] static std::string bigint_identity_drizzle(const model::Column& column);
+
   // Whether the key column is this rule's case, and then its finding.
   [[nodiscard]] virtual bool judges(const model::Column& column) const = 0;
   [[nodiscard]] virtual core::Finding make_finding(const engine::RuleContext& context,
