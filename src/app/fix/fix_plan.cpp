@@ -324,6 +324,13 @@ private:
       m_plan.notes.push_back(
           "drizzle-kit migrate applies the committed migrations, and this project has none "
           "yet: generate the first one from the schema and commit it");
+    } else if (!m_schema_edits.empty() && !has_migrations(m_project)) {
+      // A push-only project: `generate && migrate` would recreate every table.
+      m_plan.notes.push_back(
+          "this project has no migrations yet (its databases were built by drizzle-kit push): the first "
+          "drizzle-kit generate writes every table, which migrate cannot apply where push already made "
+          "them; mark that migration applied there (or apply only its new indexes by hand) before the "
+          "first migrate, or keep using push on development databases");
     }
     if (!m_unknown_size.empty()) {
       m_plan.notes.push_back(unknown_size_note(m_unknown_size));

@@ -124,6 +124,10 @@ TEST(RealShapes, FormsSharedConfigSpreadEntriesAreRead) {
   EXPECT_NE(fix.out.find("+      index(\"comments_author_id_idx\").on(t.authorId),"), std::string::npos)
       << fix.out;
   EXPECT_EQ(fix.out.find("tenant_id_idx"), std::string::npos) << fix.out;
+  // Push-only: the next step's `generate && migrate` would recreate every table.
+  EXPECT_NE(fix.err.find("this project has no migrations yet (its databases were built by drizzle-kit push)"),
+            std::string::npos)
+      << fix.err;
 }
 
 // fix turns the entrypoint's push into migrate; the image's final stage
