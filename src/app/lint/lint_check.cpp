@@ -4,6 +4,7 @@
 #include "app/lint/lint_run.hpp"
 #include "app/lint/run_rules.hpp"
 #include "app/lint/show_literals.hpp"
+#include "app/scope/lens.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "rules/registry.hpp"
 
@@ -85,6 +86,11 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
   }
   if (run.live) {
     LiveRun& live = *run.live;
+    if (!live.pending_tables.empty() && live.catalog.drizzle_migrations) {
+      mark_tables_pending_migrations_create(
+          run.load.catalog, live.pending_tables,
+          pending_migrations(run.load.replayed_files, *live.catalog.drizzle_migrations));
+    }
     input.catalog = &live.catalog;
     input.workload = choose_workload(input.workload, live);
     input.diagnostics.insert(input.diagnostics.end(), live.diagnostics.begin(), live.diagnostics.end());

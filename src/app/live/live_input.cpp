@@ -287,6 +287,7 @@ core::Result<LiveRun> open_live(const LiveOptions& options, const loaders::Schem
   if (ledger != nullptr && files.catalog.source != model::SchemaSource::none) {
     const std::set<std::string> pending = pending_migrations(files.replayed_files, *ledger);
     const PendingAdded added = add_pending_objects(run.catalog, files.catalog, pending);
+    run.pending_tables.insert(added.tables.begin(), added.tables.end());
     if (!added.tables.empty() || added.objects > 0) {
       run.notes.push_back(
           "schema: " + std::to_string(pending.size()) + " migration" + (pending.size() == 1 ? "" : "s") +

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct LiveRun {
   model::Catalog catalog;                   // live catalog, with file locations overlaid
   std::vector<core::Finding> diagnostics;   // from the live loader
   std::vector<std::string> notes;           // for --verbose and the JSON report
+  // The tables pending migrations create (schema.name): not in the database,
+  // added to `catalog` as if applied.
+  std::set<std::string> pending_tables;
   // Queries from the database's pg_stat_statements, when the extension is
   // there and readable; empty otherwise (a note says why).
   model::Workload pgss_workload;

@@ -122,6 +122,22 @@ std::set<std::string> pending_migrations(const std::vector<std::string>& migrati
   return pending;
 }
 
+std::size_t mark_tables_pending_migrations_create(model::Catalog& files, const std::set<std::string>& created,
+                                                  const std::set<std::string>& pending) {
+  std::size_t marked = 0;
+  for (model::MigrationStep& step : files.migration_steps) {
+    if (step.table_is_new || pending.count(step.location.file) == 0) {
+      continue;
+    }
+    if (const model::Table* table = files.find_table(step.schema, step.table);
+        table != nullptr && created.count(table->qualified()) > 0) {
+      step.table_is_new = true;
+      ++marked;
+    }
+  }
+  return marked;
+}
+
 LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& scope,
                        const core::Settings& settings) {
   LensOutcome outcome;

@@ -2,6 +2,7 @@
 
 #include "core/finding.hpp"
 #include "core/settings.hpp"
+#include "model/catalog.hpp"
 #include "model/migration_ledger.hpp"
 
 #include <set>
@@ -46,6 +47,15 @@ struct LensScope {
 // `<tag>/migration.sql` layout).
 std::set<std::string> pending_migrations(const std::vector<std::string>& migrations,
                                          const model::MigrationLedger& ledger);
+
+// --db: a table that a pending migration creates (`created`: schema.name,
+// not in the database) is new to everyone when the later pending migrations
+// lock it (the deploy that runs them creates it first; drizzle-kit migrate
+// runs them all in one transaction), so the steps of the `pending` files on
+// it are marked table_is_new, as a step on a table created earlier in its own
+// file is. Returns how many.
+std::size_t mark_tables_pending_migrations_create(model::Catalog& files, const std::set<std::string>& created,
+                                                  const std::set<std::string>& pending);
 
 // What trimming did, for the one note the report shows.
 struct LensOutcome {
