@@ -8,6 +8,7 @@
 #include "loaders/sql/migrations.hpp"
 #include "loaders/typescript/module_resolver.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 // load_schema: the catalog from the sources discovery found.
@@ -168,9 +169,20 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
 // packages the project scan listed when the scan covered it, else a walk
 // of the monorepo's own root (a drizzle.config in one app of it).
 ts::Workspace workspace_of(const SchemaSources& sources) {
-  const fs::path root = ts::find_workspace_root(sources.schema_ts.front());
+  fs::path root = ts::find_workspace_root(sources.schema_ts.front());
   std::error_code ec;
-  const fs::path project_root = fs::absolute(sources.project.root, ec).lexically_normal();
+  // Without a trailing separator: "." is "/abs/root/." before lexically_normal.
+  const fs::path project_root =
+      (fs::absolute(sources.project.root, ec) / "").lexically_normal().parent_path();
+  // No monorepo above the schema (the search gave the schema's own folder):
+  // the project's root bounds the tsconfig.json search instead, so the
+  // `paths` aliases of its tsconfig (`@/db/helpers`) resolve.
+  const fs::path entry_dir = fs::absolute(sources.schema_ts.front(), ec).lexically_normal().parent_path();
+  const auto [inside, rest] =
+      std::mismatch(project_root.begin(), project_root.end(), entry_dir.begin(), entry_dir.end());
+  if (root == entry_dir && inside == project_root.end() && project_root != entry_dir) {
+    root = project_root;
+  }
   if (sources.project.packages.empty() || root != project_root) {
     return ts::find_workspace(root);
   }

@@ -36,7 +36,11 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   std::vector<core::Finding> problems;
   std::vector<fs::path> entries;
   for (const fs::path& file : files) {
-    const fs::path path = file.lexically_normal();
+    // Absolute, so the nearest tsconfig.json above a file is found from any
+    // working directory (its `paths` resolve aliased imports); labels stay
+    // relative to the working directory (display_path).
+    std::error_code ec;
+    const fs::path path = fs::absolute(file, ec).lexically_normal();
     if (std::find(entries.begin(), entries.end(), path) == entries.end()) {
       entries.push_back(path);
     }

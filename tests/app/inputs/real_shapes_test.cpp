@@ -212,5 +212,19 @@ TEST(RealShapes, PgNamespaceImportGetsANamespacedIndex) {
   EXPECT_EQ(fix.err.find("no pgTable declaration"), std::string::npos) << fix.err;
 }
 
+// Shared columns imported through tsconfig `paths` aliases in a project
+// without workspaces: the nearest tsconfig.json above the schema is read
+// from any working directory (it was bounded at the schema's own folder,
+// and relative entry paths stopped the search), so the columns and their
+// index are the schema's and nothing drifts.
+TEST(RealShapes, TsconfigAliasesResolveFromAnyWorkingDirectory) {
+  const json report = lint("tsconfig-aliases");
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+  EXPECT_EQ(findings_of(report, "unindexed-foreign-key").size(), 1U) << report.dump(2);
+  const ProcessResult above = run_pgadvise_in(
+      k_shapes.string(), {"lint", "--format", "json", "--min-severity", "info", "tsconfig-aliases"});
+  EXPECT_TRUE(messages(report_of(above), "snapshot-drift").empty()) << above.out;
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
