@@ -247,8 +247,15 @@ private:
       for (const std::string& problem : edit_plan.problems) {
         m_plan.notes.push_back(file + ": " + problem);
       }
-      // Each problem is one finding's edit left out: not counted as fixed.
+      // Each problem is one finding's edit left out: not counted as fixed,
+      // and its index is neither built by a deploy script nor said to block writes.
       m_plan.fixed -= std::min(m_plan.fixed, edit_plan.problems.size());
+      const auto left_out = [&](const std::string& name) { return edit_plan.left_out.count(name) > 0; };
+      m_unknown_size.erase(std::remove_if(m_unknown_size.begin(), m_unknown_size.end(), left_out),
+                           m_unknown_size.end());
+      m_concurrent.erase(std::remove_if(m_concurrent.begin(), m_concurrent.end(),
+                                        [&](const ConcurrentIndex& index) { return left_out(index.name); }),
+                         m_concurrent.end());
       m_retyped_from.insert(edit_plan.retyped_from.begin(), edit_plan.retyped_from.end());
       for (const std::string& note : edit_plan.notes) {
         m_plan.notes.push_back(shown(file) + ": " + note);

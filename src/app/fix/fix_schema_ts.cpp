@@ -110,6 +110,7 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
   if (call == ts::k_no_node) {
     for (const SchemaEdit* request : requests) {
       plan.problems.push_back("no pgTable declaration of `" + table + "` to put " + request->name + " in");
+      plan.left_out.insert(request->name);
     }
     return;
   }
@@ -127,6 +128,7 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
         plan.problems.push_back(table +
                                 ": its extra-config callback is not `(t) => [...]` or `(t) => ({...})`, so " +
                                 request->name + " was not added; add " + request->entry + " by hand");
+        plan.left_out.insert(request->name);
         break;
       }
       const std::string space = pg_core_namespace();

@@ -34,6 +34,8 @@ struct SchemaEditPlan {
   // changes nothing) and those that could not be placed, with why.
   std::vector<std::string> already_done;
   std::vector<std::string> problems;
+  std::set<std::string> left_out; // the indexes of the problems: not added
+
   // What a reviewer must know of an edit (a default's cast changed with the type).
   std::vector<std::string> notes;
   // The builders a type change replaced (`json`, `text`, ...).
