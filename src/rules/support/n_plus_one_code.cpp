@@ -164,14 +164,6 @@ struct CallSearch {
   const model::QueryCall* constant_loop = nullptr;
 };
 
-// A call that can issue a run of transactions, one per row: a transaction
-// opens inside the loop (the helper the loop calls opens it) and the loop
-// itself runs outside any (one inside a transaction would be a savepoint
-// per row, never a BEGIN ... COMMIT of its own).
-bool opens_transaction_per_row(const model::QueryCall& call) {
-  return call.in_transaction && !call.loop_in_transaction;
-}
-
 // `transaction_per_row`: the log's runs are a transaction per row, so only
 // a loop that opens one per row can issue them (the same insert in a loop
 // inside one transaction, a copy's, is another code path).
@@ -302,7 +294,48 @@ void place_at_loop(const model::QueryCall& call, core::Finding& finding) {
   }
 }
 
+StatementKind statement_kind(model::QueryCallKind kind) {
+  switch (kind) {
+  case model::QueryCallKind::insert: return StatementKind::insert;
+  case model::QueryCallKind::update: return StatementKind::update;
+  case model::QueryCallKind::remove: return StatementKind::delete_;
+  default: return StatementKind::select;
+  }
+}
+
 } // namespace
+
+// A call that can issue a run of transactions, one per row: a transaction
+// opens inside the loop (the helper the loop calls opens it) and the loop
+// itself runs outside any (one inside a transaction would be a savepoint
+// per row, never a BEGIN ... COMMIT of its own).
+bool opens_transaction_per_row(const model::QueryCall& call) {
+  return call.in_transaction && !call.loop_in_transaction;
+}
+
+std::string n_plus_one_call_place(const model::QueryCall& call) {
+  return call_place(call);
+}
+
+// Without a log there is no parent statement: the loop's rows come from a
+// table read before it in its function, the one relations() links to the
+// looked-up table first.
+std::string n_plus_one_loop_fix(const model::QueryCall& call, const model::Project& project) {
+  std::string parent_var;
+  for (const std::string& before : call.tables_before) {
+    const bool related = std::any_of(
+        project.drizzle_relations.begin(), project.drizzle_relations.end(),
+        [&](const model::DrizzleRelation& r) { return r.table == before && r.target == call.table; });
+    if (related || parent_var.empty()) {
+      parent_var = before;
+    }
+    if (related) {
+      break;
+    }
+  }
+  return drizzle_fix(call, statement_kind(call.kind), call.table, call.key_columns, parent_var,
+                     project.drizzle_relations);
+}
 
 // Columns the statement looks rows up by, on its first table.
 std::vector<std::string> n_plus_one_lookup_columns(const QueryStats& query) {

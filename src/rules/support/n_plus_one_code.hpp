@@ -35,4 +35,14 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const model::
                                const model::QueryStats* parent, const model::Workload::CodePath* path,
                                LoggedRuns runs, core::Finding& finding, core::Fix& fix);
 
+// The same, read from the code alone (query-in-loop): the chain from the
+// loop through the helpers to the Drizzle call ("the for...of loop at
+// a.ts:9:3 over rows -> repo.find() (...) -> the Drizzle call at ..."),
+// and the Drizzle that replaces the loop's per-row statements with one.
+std::string n_plus_one_call_place(const model::QueryCall& call);
+std::string n_plus_one_loop_fix(const model::QueryCall& call, const model::Project& project);
+
+// The call opens a transaction of its own on every iteration.
+bool opens_transaction_per_row(const model::QueryCall& call);
+
 } // namespace pgadvise::rules

@@ -1,0 +1,239 @@
+// query-in-loop: a Drizzle query issued once per iteration of a loop, read
+// from the project's code alone (model::QueryCall). The likely N+1 a run
+// without a workload can still show; n-plus-one judges the same loops when
+// a log is read, so this rule then stays silent. The chain and the Drizzle
+// fix are n-plus-one's (rules/support/n_plus_one_code).
+#include "advisor/batch_rewrite.hpp"
+#include "advisor/query_evidence.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/n_plus_one_code.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "query-in-loop";
+
+bool is_write(const model::QueryCall& call) {
+  return call.kind == model::QueryCallKind::insert || call.kind == model::QueryCallKind::update ||
+         call.kind == model::QueryCallKind::remove;
+}
+
+bool ends_with_path(const std::string& path, const std::string& tail) {
+  return path.size() >= tail.size() + 1 && path.compare(path.size() - tail.size(), tail.size(), tail) == 0 &&
+         path[path.size() - tail.size() - 1] == '/';
+}
+
+// A script named for a one-off run: `"db:seed"`, `"backfill"`, `"bench"`.
+bool one_off_script(std::string_view name) {
+  for (std::string_view one_off : {"seed", "reset", "backfill", "migrat", "import", "bench", "traffic",
+                                   "load", "fixture", "demo", "populate", "fake", "sample"}) {
+    if (name.find(one_off) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A seed program, or one only scripts named for one-off runs start
+// (`"traffic": "tsx src/traffic.ts"`): a worker or a server (`"dev"`,
+// `"worker"`) serves requests, even when started directly.
+bool one_off_program(const model::Project& project, const std::string& path) {
+  for (const model::ProgramFile& program : project.programs) {
+    if (!ends_with_path(path, program.path)) {
+      continue;
+    }
+    if (program.seed) {
+      return true;
+    }
+    const std::string name = program.path.substr(program.path.rfind('/') + 1);
+    bool one_off = false;
+    bool other = false;
+    for (const model::Package& package : project.packages) {
+      for (const model::Script& script : package.scripts) {
+        if (script.command.text.find(name) != std::string::npos) {
+          (one_off_script(script.name) ? one_off : other) = true;
+        }
+      }
+    }
+    return one_off && !other;
+  }
+  return false;
+}
+
+// Tests, seeds, one-off scripts and migrations run a loop once, on purpose:
+// not a request's cost.
+bool off_request_path(const model::Project& project, const std::string& file) {
+  // Within the project: a checkout under a `tests/` folder is not a test.
+  const std::string root = project.root.lexically_normal().generic_string();
+  const bool inside = !root.empty() && root != "." && file.rfind(root, 0) == 0;
+  const std::string path = "/" + (inside ? file.substr(root.size()) : file);
+  for (const char* part : {"/__tests__/", "/test/", "/tests/", "/e2e/", "/scripts/", "/seed/", "/seeds/",
+                           "/migrations/", "/migrate/"}) {
+    if (path.find(part) != std::string::npos) {
+      return true;
+    }
+  }
+  const std::size_t slash = path.rfind('/');
+  const std::string name = path.substr(slash + 1);
+  if (name.find(".test.") != std::string::npos || name.find(".spec.") != std::string::npos ||
+      name.rfind("seed", 0) == 0 || name.rfind("migrate", 0) == 0) {
+    return true;
+  }
+  return one_off_program(project, path);
+}
+
+std::string_view verb(const model::QueryCall& call) {
+  switch (call.kind) {
+  case model::QueryCallKind::insert: return "inserts into";
+  case model::QueryCallKind::update: return "updates";
+  case model::QueryCallKind::remove: return "deletes from";
+  default: return "reads";
+  }
+}
+
+// The loop's calls, the first write first (its fix batches the rows).
+struct LoopCalls {
+  std::vector<const model::QueryCall*> calls;
+  [[nodiscard]] const model::QueryCall& primary() const {
+    const auto write = std::find_if(calls.begin(), calls.end(), [](const auto* c) { return is_write(*c); });
+    return write != calls.end() ? **write : *calls.front();
+  }
+};
+
+std::vector<LoopCalls> loops_of(const model::Project& project) {
+  std::vector<LoopCalls> loops;
+  for (const model::QueryCall& call : project.query_calls) {
+    if (call.loop.empty() || call.loop_constant > 0 || off_request_path(project, call.loop_location.file) ||
+        off_request_path(project, call.location.file)) {
+      continue;
+    }
+    const auto same = std::find_if(loops.begin(), loops.end(), [&](const LoopCalls& loop) {
+      return loop.calls.front()->loop_location == call.loop_location;
+    });
+    if (same == loops.end()) {
+      loops.push_back(LoopCalls{{&call}});
+    } else {
+      same->calls.push_back(&call);
+    }
+  }
+  return loops;
+}
+
+// medium: the rows come from an earlier query (the classic N+1) or each
+// row is written (one multi-row statement does it); low otherwise.
+core::Severity severity_of(const LoopCalls& loop) {
+  const bool batchable = std::any_of(loop.calls.begin(), loop.calls.end(), [](const model::QueryCall* c) {
+    return is_write(*c) || !c->tables_before.empty();
+  });
+  return batchable ? core::Severity::medium : core::Severity::low;
+}
+
+std::string message_of(const LoopCalls& loop) {
+  const model::QueryCall& call = loop.primary();
+  std::string out =
+      "Query in a loop: this " + call.loop + " loop " + std::string(verb(call)) + " " + call.table;
+  out += call.chain.empty() ? std::string() : " through " + call.chain.front().callee + "()";
+  out += " once per " + (call.loop_variable.empty() ? std::string("row") : call.loop_variable) +
+         (call.loop_iterable.empty() ? std::string() : " of " + call.loop_iterable);
+  if (loop.calls.size() > 1) {
+    out += ", with " + std::to_string(loop.calls.size() - 1) + " more Drizzle call" +
+           (loop.calls.size() == 2 ? "" : "s") + " per iteration";
+  }
+  const bool per_row_transaction = std::any_of(loop.calls.begin(), loop.calls.end(),
+                                               [](const auto* c) { return opens_transaction_per_row(*c); });
+  if (per_row_transaction) {
+    out += "; each iteration opens a transaction of its own";
+  }
+  return out + " (read from the code, not measured: confirm with --log, or --db and pg_stat_statements)";
+}
+
+// The table and columns by their SQL names when the schema gives the
+// Drizzle variable's table; as the code names them otherwise.
+core::ObjectRef object_of(const engine::RuleContext& context, const model::QueryCall& call) {
+  core::ObjectRef object;
+  object.table = call.table;
+  object.columns = call.key_columns;
+  if (context.catalog == nullptr) {
+    return object;
+  }
+  for (const model::Table& table : context.catalog->tables) {
+    if (table.property != call.table) {
+      continue;
+    }
+    object.schema = table.schema;
+    object.table = table.name;
+    for (std::string& column : object.columns) {
+      const auto named = std::find_if(table.columns.begin(), table.columns.end(),
+                                      [&](const model::Column& c) { return c.property == column; });
+      column = named != table.columns.end() ? named->name : column;
+    }
+    break;
+  }
+  return object;
+}
+
+core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& loop) {
+  const model::QueryCall& call = loop.primary();
+  core::Finding finding;
+  finding.rule = std::string(k_id);
+  finding.severity = std::min(context.severity, severity_of(loop));
+  finding.message = message_of(loop);
+  finding.location = call.loop_location;
+  finding.object = object_of(context, call);
+  for (const model::QueryCall* each : loop.calls) {
+    finding.evidence.push_back(
+        core::Evidence{core::Evidence::Kind::code, n_plus_one_call_place(*each), each->location});
+  }
+  finding.help = core::SharedText::fixed(
+      "A query per iteration costs a round trip per row: N rows, N+1 statements. Fetch the rows in one "
+      "query (inArray, or a relational query with `with:`) or write them in one multi-row statement. "
+      "This is read from the code: confirm how often it runs with a server log (log_min_duration_statement "
+      "= 0 for a few minutes, then pgadvise lint --log) or with --db and pg_stat_statements, where "
+      "n-plus-one "
+      "judges the loop from the workload.");
+  core::Fix fix;
+  fix.drizzle = n_plus_one_loop_fix(call, *context.project);
+  fix.drizzle_file = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
+  finding.fix = std::move(fix);
+  finding.compute_fingerprint(call.loop_location.file + "|" + call.loop + "|" + call.table);
+  return finding;
+}
+
+class QueryInLoop final : public engine::Rule {
+public:
+  QueryInLoop()
+      : Rule({
+            .id = std::string(k_id),
+            .summary = "A Drizzle query run once per iteration of a loop, read from the code (likely N+1)",
+            .category = engine::Category::query,
+            .default_severity = core::Severity::medium,
+            .inputs = {engine::Input::project},
+            .has_fix = true,
+            // Each loop has its own code and its own fix: never folded.
+            .each_finding_an_action = true,
+        }) {}
+
+  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+    const model::Project* project = context.project;
+    // A log's order shows which loops run per row: n-plus-one decides.
+    if (project == nullptr || !project->scanned || !project->uses_drizzle ||
+        (context.workload != nullptr && context.workload->ordered)) {
+      return;
+    }
+    for (const LoopCalls& loop : loops_of(*project)) {
+      out.push_back(loop_finding(context, loop));
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_query_in_loop() {
+  return std::make_unique<QueryInLoop>();
+}
+
+} // namespace pgadvise::rules
