@@ -10,12 +10,13 @@
 #include "support/files.hpp"
 #include "support/reports.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
-namespace query_in_loop_app_test {
+namespace query_in_loop_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -104,4 +105,58 @@ TEST(QueryInLoopApp, WithALogOnlyNPlusOneReportsTheLoops) {
   EXPECT_TRUE(findings({"--log", (k_source / "fixtures/logs/nplus1-app/s1-c4.log.xz").string()}).empty());
 }
 
-} // namespace query_in_loop_app_test
+// pg_stat_statements alone has no order: n-plus-one reports the feed's
+// author lookup (fixtures/logs/drizzle-loop/feed.log's statement, called
+// 3,000 times) as a likely N+1 and this rule the loop that issues it. One
+// problem, one finding: consolidate merges the two (the same batched SQL),
+// with the loop's Drizzle fix (n-plus-one names both loops that read users
+// by id, the feed's and the traffic driver's, so it stays at its row); the
+// loops the statistics do not show stay this rule's alone.
+TEST(QueryInLoopApp, WithPgStatStatementsAloneEachLoopIsOneFinding) {
+  const TempTree tree;
+  const fs::path app = tree.copy(k_source / "fixtures/drizzle-loop-app", "loop blog");
+  const std::string header =
+      pgadvise::test::lines_of(
+          pgadvise::test::read_text(k_source / "fixtures/rules/n-plus-one/bad_likely_lookups.pgss.csv"))
+          .front();
+  std::string row =
+      R"(10,5,t,4242,"select ""id"", ""email"", ""name"" from ""users"" where ""users"".""id"" = $1",)"
+      "0,0,0,0,0,0,3000,7.66,0.0015,0.05,0.00255,0.002,3000";
+  for (std::size_t columns = 18; columns < pgadvise::test::count_of(header, ",") + 1; ++columns) {
+    row += ",0";
+  }
+  const fs::path csv = app / "pgss.csv";
+  pgadvise::test::write_text(csv, header + "\n" + row + "\n");
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      app.string(), {"lint", ".", "--pgss", csv.string(), "--format", "json"});
+  const json report = pgadvise::test::report_of(result);
+  std::map<std::string, std::vector<std::string>> loops; // loop -> the rules of its finding
+  for (const json& finding : pgadvise::test::findings_of(report, "query-in-loop")) {
+    // Merged under n-plus-one's likely N+1 (at its pg_stat_statements row
+    // when two loops read the table), this rule's finding is its evidence.
+    std::string loop = where(finding);
+    for (const json& evidence : finding["evidence"]) {
+      if (evidence["kind"] == "finding" &&
+          evidence["detail"].get<std::string>().rfind("query-in-loop:", 0) == 0) {
+        loop = where(evidence);
+      }
+    }
+    std::vector<std::string> rules;
+    for (const json& id :
+         finding.contains("rule_ids") ? finding["rule_ids"] : json::array({finding["rule"]})) {
+      rules.push_back(id.get<std::string>());
+    }
+    std::sort(rules.begin(), rules.end());
+    EXPECT_TRUE(loops.emplace(loop, rules).second) << "a loop reported twice: " << loop;
+    EXPECT_NE(finding["fix"]["drizzle"].get<std::string>().find("inArray("), std::string::npos) << finding;
+  }
+  const std::vector<std::string> both = {"n-plus-one", "query-in-loop"};
+  const std::vector<std::string> alone = {"query-in-loop"};
+  EXPECT_EQ(loops, (std::map<std::string, std::vector<std::string>>{{"src/routes/feed.ts:9", both},
+                                                                    {"src/routes/discussion.ts:8", alone},
+                                                                    {"src/routes/invite.ts:8", alone}}))
+      << result.out.substr(0, 4000);
+  EXPECT_EQ(pgadvise::test::findings_of(report, "n-plus-one").size(), 1U);
+}
+
+} // namespace query_in_loop_test

@@ -4,7 +4,9 @@
 // a log is read, so this rule then stays silent. The chain and the Drizzle
 // fix are n-plus-one's (rules/support/n_plus_one_code).
 #include "advisor/batch_rewrite.hpp"
+#include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
+#include "core/format.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/n_plus_one_code.hpp"
 
@@ -132,7 +134,7 @@ core::Severity severity_of(const LoopCalls& loop) {
   return batchable ? core::Severity::medium : core::Severity::low;
 }
 
-std::string message_of(const LoopCalls& loop) {
+std::string message_of(const LoopCalls& loop, bool pgss) {
   const model::QueryCall& call = loop.primary();
   std::string out =
       "Query in a loop: this " + call.loop + " loop " + std::string(verb(call)) + " " + call.table;
@@ -148,7 +150,10 @@ std::string message_of(const LoopCalls& loop) {
   if (per_row_transaction) {
     out += "; each iteration opens a transaction of its own";
   }
-  return out + " (read from the code, not measured: confirm with --log, or --db and pg_stat_statements)";
+  return out +
+         (pgss ? " (read from the code; pg_stat_statements has no order to show it runs per row: confirm "
+                 "with --log)"
+               : " (read from the code, not measured: confirm with --log, or --db and pg_stat_statements)");
 }
 
 // The table and columns by their SQL names when the schema gives the
@@ -176,12 +181,56 @@ core::ObjectRef object_of(const engine::RuleContext& context, const model::Query
   return object;
 }
 
+// pg_stat_statements' row for the statement a call issues (its table, kind
+// and a lookup column the call compares), when the workload holds one.
+const model::QueryStats* pgss_statement(const engine::RuleContext& context, const model::QueryCall& call) {
+  const model::StatementKind kind = n_plus_one_statement_kind(call.kind);
+  for (const model::QueryStats& query : context.workload->queries) {
+    if (!query.parsed || !query.pgss_mean_ms || query.shape.kind != kind || query.shape.tables.empty()) {
+      continue;
+    }
+    const model::Table* table = advisor::find_table(context.catalog, query.shape.tables.front().schema,
+                                                    query.shape.tables.front().name);
+    if (table == nullptr || table->property != call.table) {
+      continue;
+    }
+    for (const std::string& column : n_plus_one_lookup_columns(query)) {
+      const std::string property = advisor::drizzle_property(*table, column);
+      if (std::find(call.key_columns.begin(), call.key_columns.end(), property) != call.key_columns.end()) {
+        return &query;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// With pg_stat_statements alone (no order, so no bursts), the loop's
+// statement and its counts; a read gets n-plus-one's batched SQL as its fix,
+// so consolidate makes one finding of this loop and n-plus-one's likely N+1
+// of the same statement.
+void add_pgss(const engine::RuleContext& context, const model::QueryCall& call, core::Finding& finding) {
+  const model::QueryStats* query = pgss_statement(context, call);
+  if (query == nullptr) {
+    return;
+  }
+  finding.evidence.push_back(
+      core::Evidence{core::Evidence::Kind::query,
+                     "pg_stat_statements: " + advisor::short_query(query->normalized, 100) + " called " +
+                         core::group_digits(static_cast<std::int64_t>(query->calls)) + " times, mean " +
+                         core::human_duration_ms(query->mean_ms()) +
+                         " (no order: the calls a loop makes cannot be told from others')",
+                     {}});
+  if (query->shape.kind == model::StatementKind::select) {
+    finding.fix->ddl = advisor::any_rewrite(query->shape, query->normalized);
+  }
+}
+
 core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& loop) {
   const model::QueryCall& call = loop.primary();
   core::Finding finding;
   finding.rule = std::string(k_id);
   finding.severity = std::min(context.severity, severity_of(loop));
-  finding.message = message_of(loop);
+  finding.message = message_of(loop, context.workload != nullptr);
   finding.location = call.loop_location;
   finding.object = object_of(context, call);
   for (const model::QueryCall* each : loop.calls) {
@@ -199,6 +248,9 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
   fix.drizzle = n_plus_one_loop_fix(call, *context.project);
   fix.drizzle_file = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
   finding.fix = std::move(fix);
+  if (context.workload != nullptr) {
+    add_pgss(context, call, finding);
+  }
   finding.compute_fingerprint(call.loop_location.file + "|" + call.loop + "|" + call.table);
   return finding;
 }

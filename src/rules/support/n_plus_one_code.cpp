@@ -294,7 +294,9 @@ void place_at_loop(const model::QueryCall& call, core::Finding& finding) {
   }
 }
 
-StatementKind statement_kind(model::QueryCallKind kind) {
+} // namespace
+
+StatementKind n_plus_one_statement_kind(model::QueryCallKind kind) {
   switch (kind) {
   case model::QueryCallKind::insert: return StatementKind::insert;
   case model::QueryCallKind::update: return StatementKind::update;
@@ -302,8 +304,6 @@ StatementKind statement_kind(model::QueryCallKind kind) {
   default: return StatementKind::select;
   }
 }
-
-} // namespace
 
 // A call that can issue a run of transactions, one per row: a transaction
 // opens inside the loop (the helper the loop calls opens it) and the loop
@@ -333,7 +333,7 @@ std::string n_plus_one_loop_fix(const model::QueryCall& call, const model::Proje
       break;
     }
   }
-  return drizzle_fix(call, statement_kind(call.kind), call.table, call.key_columns, parent_var,
+  return drizzle_fix(call, n_plus_one_statement_kind(call.kind), call.table, call.key_columns, parent_var,
                      project.drizzle_relations);
 }
 

@@ -42,6 +42,9 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const model::
 std::string n_plus_one_call_place(const model::QueryCall& call);
 std::string n_plus_one_loop_fix(const model::QueryCall& call, const model::Project& project);
 
+// The kind of statement a Drizzle call issues.
+model::StatementKind n_plus_one_statement_kind(model::QueryCallKind kind);
+
 // The call opens a transaction of its own on every iteration.
 bool opens_transaction_per_row(const model::QueryCall& call);
 

@@ -85,6 +85,10 @@ void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& conte
         "fetch the rows in one query with WHERE key = ANY($1) or a JOIN in the parent query.";
     core::Fix fix;
     fix.ddl = advisor::any_rewrite(query.shape, query.normalized);
+    // The loop in the code that issues it, when the project says: the
+    // finding moves there and gets its Drizzle fix (query-in-loop's finding
+    // of the same loop carries the same SQL fix, so the two are merged).
+    locate_n_plus_one_in_code(context, query, nullptr, nullptr, {}, finding, fix);
     finding.fix = std::move(fix);
     out.push_back(std::move(finding));
   }
