@@ -365,6 +365,28 @@ TEST(TextReporter, EachNPlusOneLoopIsItsOwnEntry) {
   EXPECT_EQ(text.find("ANY($1)", block), std::string::npos) << text;
 }
 
+// Loops read from the code alone are suspicions, not measurements: a
+// generated or copied handler layer can hold thousands, so past a handful
+// they are one entry (the first few, and how to list them all), and the
+// measured findings stay in sight.
+TEST(TextReporter, ManyLoopsReadFromTheCodeAreOneEntry) {
+  engine::RunReport run;
+  for (int i = 0; i < 7; ++i) {
+    core::Finding f = located("query-in-loop", core::Severity::medium,
+                              "src/server/handler" + std::to_string(i) + ".ts", 4, "t" + std::to_string(i));
+    f.fix = core::Fix{};
+    f.fix->drizzle = "await db.update(t" + std::to_string(i) + ").set({}).where(inArray(t" +
+                     std::to_string(i) + ".id, ids));";
+    run.findings.push_back(f);
+  }
+  run.findings.push_back(unindexed_fk(0));
+  const std::string text = render_run(run);
+  EXPECT_EQ(occurrences(text, "7 findings  medium  query-in-loop"), 1U) << text;
+  EXPECT_NE(text.find("all 7: -v, or --rule query-in-loop"), std::string::npos) << text;
+  EXPECT_EQ(occurrences(text, "src/server/handler6.ts:4"), 0U) << text;
+  EXPECT_LT(index_of(text, "critical  unindexed-foreign-key"), index_of(text, "7 findings  medium"));
+}
+
 TEST(TextReporter, LeadsWithCriticalAndHighThenImpactThenFileOrder) {
   engine::RunReport run;
   run.findings.push_back(located("timestamp-without-time-zone", core::Severity::low, "a/0000.sql", 1, "a"));
