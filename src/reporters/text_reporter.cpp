@@ -598,7 +598,9 @@ struct Actions {
   std::size_t drop = 0;
   std::size_t convert = 0;
   std::size_t other = 0;
-  std::vector<std::string> patterns; // "json-in-text-column (28)"
+  // Grouped entries by rule, in report order: one pattern a rule, even when
+  // its findings are grouped once per severity.
+  std::vector<std::pair<std::string, std::size_t>> patterns;
   std::vector<std::string> commands; // the project's generate + migrate commands, distinct
   [[nodiscard]] std::size_t total() const { return create + drop + convert + other + patterns.size(); }
 };
@@ -614,7 +616,13 @@ Actions actions_of(const std::vector<Entry>& entries) {
       add_unique(actions.commands, finding.fix->commands);
     }
     if (entry.grouped()) {
-      actions.patterns.push_back(finding.rule + " (" + std::to_string(entry.findings.size()) + ")");
+      auto same = std::find_if(actions.patterns.begin(), actions.patterns.end(),
+                               [&](const auto& pattern) { return pattern.first == finding.rule; });
+      if (same == actions.patterns.end()) {
+        actions.patterns.emplace_back(finding.rule, entry.findings.size());
+      } else {
+        same->second += entry.findings.size();
+      }
       continue;
     }
     const std::string ddl = work_line(finding.fix->ddl, finding.fix->kind).first;
@@ -659,8 +667,12 @@ void write_actions(std::ostream& out, const ReportInput& input, const std::vecto
     parts.push_back(counted(actions.other, "other fix", "other fixes"));
   }
   if (!actions.patterns.empty()) {
+    std::vector<std::string> named;
+    for (const auto& [rule, count] : actions.patterns) {
+      named.push_back(rule + " (" + std::to_string(count) + ")");
+    }
     parts.push_back(counted(actions.patterns.size(), "fix pattern", "fix patterns") + " for many places (" +
-                    core::join(actions.patterns, ", ") + ")");
+                    core::join(named, ", ") + ")");
   }
   if (parts.empty()) {
     return;

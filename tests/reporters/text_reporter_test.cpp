@@ -387,6 +387,25 @@ TEST(TextReporter, ManyLoopsReadFromTheCodeAreOneEntry) {
   EXPECT_LT(index_of(text, "critical  unindexed-foreign-key"), index_of(text, "7 findings  medium"));
 }
 
+// A rule grouped once per severity (loops over earlier rows are medium, the
+// others low) is one fix pattern in the To do line, with all its places.
+TEST(TextReporter, ToDoNamesARuleGroupedPerSeverityOnce) {
+  engine::RunReport run;
+  for (int i = 0; i < 13; ++i) {
+    const core::Severity severity = i < 7 ? core::Severity::medium : core::Severity::low;
+    core::Finding f =
+        located("query-in-loop", severity, "src/h" + std::to_string(i) + ".ts", 4, "t" + std::to_string(i));
+    f.fix = core::Fix{};
+    f.fix->drizzle = "inArray(t" + std::to_string(i) + ".id, ids)";
+    run.findings.push_back(f);
+  }
+  const std::string text = render_run(run);
+  EXPECT_EQ(occurrences(text, "7 findings  medium  query-in-loop"), 1U) << text;
+  EXPECT_EQ(occurrences(text, "6 findings  low  query-in-loop"), 1U) << text;
+  const std::string todo = text.substr(index_of(text, "To do:"));
+  EXPECT_NE(todo.find("1 fix pattern for many places (query-in-loop (13))"), std::string::npos) << todo;
+}
+
 TEST(TextReporter, LeadsWithCriticalAndHighThenImpactThenFileOrder) {
   engine::RunReport run;
   run.findings.push_back(located("timestamp-without-time-zone", core::Severity::low, "a/0000.sql", 1, "a"));
