@@ -9,7 +9,9 @@
 
 // The loops of one JS/TS file's tokens (query_call_loops.cpp): `for`,
 // `for...of`, `while`, `do`, the array methods that call back per element
-// (`.map`, `.forEach`, ...) and `Promise.all(x.map(...))`.
+// (`.map`, `.forEach`, ...), `Promise.all(x.map(...))` and p-map's
+// `pMap(xs, fn)`. A loop over slices (`i += size`, `chunk(ids, 100)`) is
+// none: its statement takes a slice at a time.
 namespace pgadvise::loaders::scan {
 
 // A loop's body, or a loop method's argument list: [begin, end] tokens.
@@ -23,7 +25,10 @@ struct LoopInfo {
   std::string iterable;
   TokenRange iterable_tokens;
   core::SourceLocation location; // of `keyword`
-  std::size_t constant = 0;      // the iterable is an array literal of this many constants
+  // The loop runs a fixed number of times: over an array literal of this
+  // many constants, or a counted `for` up to this number (a retry loop).
+  std::size_t constant = 0;
+  std::string bound; // a counted `for`'s bound when a name (`attempt <= MAX_ATTEMPTS`)
 };
 
 // The loops in the order their keywords stand, with their locations and constant iterables.

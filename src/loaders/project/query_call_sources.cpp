@@ -4,6 +4,8 @@
 #include "loaders/project/query_call_files.hpp"
 #include "loaders/typescript/parser.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <deque>
 
 namespace pgadvise::loaders::scan {
@@ -22,23 +24,35 @@ bool project_specifier(std::string_view specifier) {
          specifier == "." || specifier == "..";
 }
 
-// The element count of the array literal `init` when every element is a
-// string, number or boolean literal; 0 otherwise.
+bool literal(const ts::Program& program, ts::NodeId id) {
+  const ts::NodeKind kind = id == ts::k_no_node ? ts::NodeKind::other : program.node(id).kind;
+  return kind == ts::NodeKind::string || kind == ts::NodeKind::number || kind == ts::NodeKind::boolean;
+}
+
+// How many times a loop over `init` runs whatever the data: the element
+// count of an array literal of strings, numbers and booleans, the property
+// count of an object literal of them (`Object.entries(DEFAULTS)`), or a
+// small whole number (a retry loop's `MAX_ATTEMPTS`); 0 otherwise.
 std::size_t constant_count(const ts::Program& program, ts::NodeId init) {
   if (init == ts::k_no_node || init >= program.nodes.size()) {
     return 0;
   }
   const ts::Node& node = program.node(init);
-  if (node.kind != ts::NodeKind::array || node.children.empty()) {
-    return 0;
+  if (node.kind == ts::NodeKind::array && !node.children.empty()) {
+    const bool all = std::all_of(node.children.begin(), node.children.end(),
+                                 [&](ts::NodeId element) { return literal(program, element); });
+    return all ? node.children.size() : 0;
   }
-  for (const ts::NodeId element : node.children) {
-    const ts::NodeKind kind = element == ts::k_no_node ? ts::NodeKind::other : program.node(element).kind;
-    if (kind != ts::NodeKind::string && kind != ts::NodeKind::number && kind != ts::NodeKind::boolean) {
-      return 0;
-    }
+  if (node.kind == ts::NodeKind::object && !node.properties.empty()) {
+    const bool all = std::all_of(node.properties.begin(), node.properties.end(), [&](const ts::Property& p) {
+      return p.kind == ts::PropertyKind::value && literal(program, p.value);
+    });
+    return all ? node.properties.size() : 0;
   }
-  return node.children.size();
+  const bool whole =
+      node.kind == ts::NodeKind::number && !node.text.empty() && node.text.size() <= 4 &&
+      std::all_of(node.text.begin(), node.text.end(), [](unsigned char c) { return std::isdigit(c); });
+  return whole ? static_cast<std::size_t>(std::stoul(node.text)) : 0;
 }
 
 } // namespace

@@ -44,11 +44,25 @@ private:
   QuerySources m_sources;
   HelperCalls m_helpers;
 
-  // The element count of the loop's iterable when it is a constant array:
-  // written in the loop, or a `const` of this file or one it imports.
+  // How many times the loop runs when that is fixed: the element count of
+  // a constant array it walks (written in the loop, or a `const` of this
+  // file or one it imports), of the keys of a constant object it walks
+  // (`Object.entries(DEFAULTS)`), or a counted `for`'s bound (`MAX_ATTEMPTS`).
   std::size_t loop_constant(const FileIndex& file, const LoopInfo& loop) {
     if (loop.constant > 0) {
       return loop.constant;
+    }
+    if (!loop.bound.empty()) {
+      return m_sources.constant_array(file, loop.bound);
+    }
+    std::string name = loop.iterable;
+    for (const char* walk : {"Object.entries(", "Object.keys(", "Object.values("}) {
+      const std::string prefix(walk);
+      if (name.size() > prefix.size() + 1 && name.compare(0, prefix.size(), prefix) == 0 &&
+          name.back() == ')') {
+        name = name.substr(prefix.size(), name.size() - prefix.size() - 1);
+        return m_sources.constant_array(file, name);
+      }
     }
     const TokenRange range = loop.iterable_tokens;
     return range.first != range.last ? 0 : m_sources.constant_array(file, loop.iterable);
@@ -58,6 +72,13 @@ private:
   // itself or through helpers: where the loop's rows can come from.
   std::vector<std::string> tables_before(const FileIndex& file, const LoopInfo& loop) {
     const FunctionInfo* function = file.function_at(loop.keyword);
+    // `.then((rows) => Promise.all(rows.map(...)))`: the rows are the
+    // parameter of a callback, read by the function that passes it.
+    const std::string root = loop.iterable.substr(0, loop.iterable.find_first_of(".?(["));
+    while (function != nullptr && function->name.empty() && function->begin > 0 &&
+           std::find(function->params.begin(), function->params.end(), root) != function->params.end()) {
+      function = file.function_at(function->begin - 1);
+    }
     const std::size_t begin = function != nullptr ? function->begin : 0;
     std::vector<std::pair<std::size_t, std::string>> found;
     for (const DirectCall& call : file.calls()) {

@@ -11,6 +11,7 @@
 #include "rules/support/n_plus_one_code.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 namespace pgadvise::rules {
@@ -88,6 +89,24 @@ bool off_request_path(const model::Project& project, const std::string& file) {
   return one_off_program(project, path);
 }
 
+bool literal(const std::string& value) {
+  if (value.empty()) {
+    return true;
+  }
+  const char first = value.front();
+  return first == '"' || first == '\'' || (first == '`' && value.find("${") == std::string::npos) ||
+         (std::isdigit(static_cast<unsigned char>(first)) != 0) || value == "true" || value == "false" ||
+         value == "null";
+}
+
+// A `while` or `do` loop whose statement looks nothing up by a value that
+// changes per turn (`eq(jobs.status, "queued")` with `.limit(20)`, a page
+// after a cursor, a retry): it polls or pages, a batch per turn, not a row.
+bool polls_or_pages(const model::QueryCall& call) {
+  return (call.loop == "while" || call.loop == "do...while") &&
+         std::all_of(call.key_values.begin(), call.key_values.end(), literal);
+}
+
 std::string_view verb(const model::QueryCall& call) {
   switch (call.kind) {
   case model::QueryCallKind::insert: return "inserts into";
@@ -109,8 +128,8 @@ struct LoopCalls {
 std::vector<LoopCalls> loops_of(const model::Project& project) {
   std::vector<LoopCalls> loops;
   for (const model::QueryCall& call : project.query_calls) {
-    if (call.loop.empty() || call.loop_constant > 0 || off_request_path(project, call.loop_location.file) ||
-        off_request_path(project, call.location.file)) {
+    if (call.loop.empty() || call.loop_constant > 0 || polls_or_pages(call) ||
+        off_request_path(project, call.loop_location.file) || off_request_path(project, call.location.file)) {
       continue;
     }
     const auto same = std::find_if(loops.begin(), loops.end(), [&](const LoopCalls& loop) {

@@ -1,0 +1,77 @@
+// query-in-loop on projects in the shapes of public Drizzle apps
+// (fixtures/real-shapes/, each README lists its loops and look-alikes): the
+// exact set of loops reported, each with its severity, and none of the loops
+// that run a fixed number of times or a slice, a page or a retry per turn.
+
+#include "support/cli.hpp"
+#include "support/reports.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace query_in_loop_real_shapes_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path k_shapes = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes";
+
+// file:line -> the finding, for every query-in-loop finding of `lint .` in the fixture.
+std::map<std::string, json> loops_of(const std::string& fixture) {
+  const pgadvise::test::ProcessResult result =
+      pgadvise::test::run_pgadvise_in((k_shapes / fixture).string(), {"lint", ".", "--format", "json"});
+  EXPECT_LE(result.exit_code, 1) << result.err;
+  std::map<std::string, json> out;
+  for (const json& finding :
+       pgadvise::test::findings_of(pgadvise::test::report_of(result), "query-in-loop")) {
+    out[finding["location"]["file"].get<std::string>() + ":" +
+        std::to_string(finding["location"]["line"].get<int>())] = finding;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> severities(const std::map<std::string, json>& loops) {
+  std::map<std::string, std::string> out;
+  for (const auto& [at, finding] : loops) {
+    out[at] = finding["severity"].get<std::string>();
+  }
+  return out;
+}
+
+// A NestJS API with a queue worker: the per-row loops (a repository method
+// per invoice, Promise.allSettled of updates, a write per row inside one
+// transaction, a reduce over promises, a .then() chain, p-map, a write per
+// key of the request) are reported; the loops over slices (`i += CHUNK`,
+// chunk(ids, 200)), a retry loop up to MAX_ATTEMPTS, the keys of a constant
+// object, a constant list, the worker's poll loop and the one-off backfill
+// are not.
+TEST(QueryInLoopRealShapes, LedgerNestWorkerLoopsAndLookAlikes) {
+  const std::map<std::string, json> loops = loops_of("ledger-nest-worker");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
+                                   {"src/invoices/invoices.service.ts:21", "medium"},
+                                   {"src/invoices/invoices.service.ts:29", "medium"},
+                                   {"src/invoices/invoices.service.ts:60", "medium"},
+                                   {"src/payments/payments.service.ts:21", "medium"},
+                                   {"src/payments/payments.service.ts:34", "medium"},
+                                   {"src/payments/payments.service.ts:45", "medium"},
+                                   {"src/settings/settings.service.ts:40", "medium"},
+                                   {"src/worker/main.ts:29", "medium"},
+                               }));
+  const auto message = [&](const std::string& at) {
+    const auto found = loops.find(at);
+    return found == loops.end() ? std::string() : found->second["message"].get<std::string>();
+  };
+  // The element of a reduce is its second parameter; allSettled is named as such.
+  EXPECT_NE(message("src/payments/payments.service.ts:21").find("once per payment of received"),
+            std::string::npos);
+  EXPECT_NE(message("src/invoices/invoices.service.ts:29").find("Promise.allSettled(.map) loop"),
+            std::string::npos);
+  EXPECT_NE(
+      message("src/payments/payments.service.ts:45").find("pMap loop updates accounts once per balance"),
+      std::string::npos);
+}
+
+} // namespace query_in_loop_real_shapes_test
