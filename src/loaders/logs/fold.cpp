@@ -206,6 +206,13 @@ LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key)
 
 namespace {
 
+// Every event asks: the length first, so other applications' names cost no
+// comparison call.
+bool is_pgadvise(std::string_view application) {
+  constexpr std::string_view k_name = "pgadvise";
+  return application.size() == k_name.size() && application == k_name;
+}
+
 // pgadvise's own session (its connections say application_name=pgadvise):
 // what it ran is not the application's workload. Its connection lines still
 // count as connections.
@@ -213,7 +220,7 @@ bool own_session(const std::string& session_application, const LogEvent& event) 
   const bool statement_event = event.kind != EventKind::connection_received &&
                                event.kind != EventKind::connection_authorized &&
                                event.kind != EventKind::disconnection;
-  return statement_event && (event.fields.application == "pgadvise" || session_application == "pgadvise");
+  return statement_event && (is_pgadvise(event.fields.application) || is_pgadvise(session_application));
 }
 
 } // namespace
@@ -305,7 +312,7 @@ void LogFold::parameters_event(Session& session, const LogEvent& event) {
 // The statement an ERROR line names (its STATEMENT line) counts an error.
 void LogFold::error_statement_event(Session& session, const LogEvent& event) {
   if (session.after_error && event.info != nullptr) {
-    model::QueryStats& stats = m_workload.upsert(event.info->fingerprint);
+    model::QueryStats& stats = query_stats(event.info->fingerprint);
     if (stats.normalized.empty()) {
       stats.normalized = event.info->normalized;
       stats.shape = event.info->shape;
@@ -389,8 +396,7 @@ void LogFold::set_pending(Session& session, const LogEvent& event) {
 // The statement's stats; a fingerprint seen first is named by this, the
 // log's first statement of it.
 model::QueryStats& LogFold::statement_stats(const LogEvent& event, int line) {
-  bool created = false;
-  model::QueryStats& stats = m_workload.upsert(event.info->fingerprint, &created);
+  model::QueryStats& stats = query_stats(event.info->fingerprint);
   if (stats.normalized.empty()) {
     stats.normalized = event.info->normalized;
     stats.shape = event.info->shape;
@@ -406,6 +412,20 @@ model::QueryStats& LogFold::statement_stats(const LogEvent& event, int line) {
     }
     stats.first_seen = core::SourceLocation{m_file, line, 0};
   }
+  return stats;
+}
+
+// Workload::upsert, through a direct-mapped cache of the fingerprints seen
+// last: a log repeats a few statements millions of times, and a slot
+// compare is cheaper than the workload's hash map.
+model::QueryStats& LogFold::query_stats(std::uint64_t fingerprint) {
+  StatsSlot& slot = m_stats_slots[(fingerprint ^ (fingerprint >> 29U)) & (m_stats_slots.size() - 1)];
+  std::vector<model::QueryStats>& queries = m_workload.queries;
+  if (slot.index < queries.size() && queries[slot.index].fingerprint == fingerprint) {
+    return queries[slot.index];
+  }
+  model::QueryStats& stats = m_workload.upsert(fingerprint);
+  slot.index = static_cast<std::size_t>(&stats - queries.data());
   return stats;
 }
 

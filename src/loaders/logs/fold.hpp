@@ -6,6 +6,7 @@
 #include "loaders/logs/run_repeats.hpp"
 #include "model/workload.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,6 +71,7 @@ private:
   void start_statement(Session& session, const LogEvent& event);
   void set_pending(Session& session, const LogEvent& event);
   model::QueryStats& statement_stats(const LogEvent& event, int line);
+  model::QueryStats& query_stats(std::uint64_t fingerprint);
   void give_in_log_order(Session& session, const QueryInfo& info);
   void parameters_event(Session& session, const LogEvent& event);
   void error_statement_event(Session& session, const LogEvent& event);
@@ -106,6 +108,10 @@ private:
   std::uint64_t m_unfed = 0; // the session whose statement the fan-out search has not had yet
   std::map<model::ReaderWarning::Kind, std::size_t> m_warning_counts; // kind -> seen in this file
   std::unordered_map<std::uint64_t, std::size_t> m_plan_index;
+  struct StatsSlot {
+    std::size_t index = std::size_t(-1); // into Workload::queries (none yet)
+  };
+  std::array<StatsSlot, 256> m_stats_slots{};
   std::uint64_t m_statements = 0;
   std::uint64_t m_own_statements = 0;
   std::uint64_t m_events_since_sweep = 0;
