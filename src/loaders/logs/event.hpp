@@ -108,8 +108,9 @@ private:
   // statements whose literals differ each time cost one hash, not memory.
   static constexpr std::size_t k_analysis_slots = 2048;
 
-  void statement_event(EventKind kind, const LogRecord& record, std::string_view text, bool has_duration,
-                       double duration, BlockResult& out);
+  // Fills `event` (the newest of `out.events`) with a statement's.
+  void statement_event(LogEvent& event, EventKind kind, const LogRecord& record, std::string_view text,
+                       bool has_duration, double duration, BlockResult& out);
   const Analysis& analyse(std::string_view text);
   void log_message(const LogRecord& record, LogEvent& event, BlockResult& out);
   void duration_message(const LogRecord& record, LogEvent& event, BlockResult& out);
