@@ -144,11 +144,10 @@ std::size_t parse_timestamp(std::string_view text, std::int64_t& us) {
   std::int64_t fraction = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
-    std::int64_t scale = 100000;
-    while (i < text.size() && is_digit(text[i])) {
-      fraction += (text[i] - '0') * scale;
-      scale /= 10;
-      ++i;
+    // Each digit's place in microseconds (digits past the sixth count nothing).
+    constexpr std::array<std::int64_t, 6> k_places = {100000, 10000, 1000, 100, 10, 1};
+    for (std::size_t place = 0; i < text.size() && is_digit(text[i]); ++place, ++i) {
+      fraction += place < k_places.size() ? (text[i] - '0') * k_places[place] : 0;
     }
   }
   us = seconds * 1000000 + fraction;
@@ -297,6 +296,26 @@ std::size_t epoch_length(std::string_view text, std::int64_t& ts_us) {
 
 } // namespace
 
+// A field of free text (a name, a host), which runs to the next literal:
+// what fixed_field does not read. Asked before calling it, since most
+// prefixes have two or three such fields per line.
+bool LogPrefix::free_text(Field field) {
+  switch (field) {
+  case Field::ts_ms:
+  case Field::ts:
+  case Field::session_start:
+  case Field::ts_epoch:
+  case Field::pid:
+  case Field::leader_pid:
+  case Field::line_number:
+  case Field::xid:
+  case Field::query_id:
+  case Field::session_id:
+  case Field::vxid: return false;
+  default: return true;
+  }
+}
+
 // A field of fixed form at `pos` (a time, a number, a session or
 // transaction id): its length, stored in `fields`; k_no_match when the line
 // does not have it there, k_free_text for a field of free text.
@@ -395,7 +414,8 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     }
     default: break;
     }
-    if (const std::size_t n = fixed_field(token.field, line, pos, fields); n != k_free_text) {
+    if (!free_text(token.field)) {
+      const std::size_t n = fixed_field(token.field, line, pos, fields);
       if (n == k_no_match) {
         return std::nullopt;
       }

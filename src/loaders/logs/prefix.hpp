@@ -106,6 +106,7 @@ private:
   static constexpr std::size_t k_no_match = std::size_t(-1);
   static constexpr std::size_t k_free_text = std::size_t(-2);
   static std::size_t fixed_field(Field field, std::string_view line, std::size_t pos, LogFields& fields);
+  static bool free_text(Field field);
 
   std::string m_pattern;
   std::vector<Token> m_tokens;
