@@ -6,6 +6,7 @@
 #include "pg/query_analysis.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace pgadvise::loaders {
@@ -23,9 +24,19 @@ std::uint64_t mix(std::uint64_t h) {
   return h;
 }
 
+// Letters, digits, '_', '$' and every byte of a multi-byte character: one
+// table load per byte, since every logged statement's words are scanned.
+constexpr std::array<bool, 256> k_ident_chars = [] {
+  std::array<bool, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+               c == '$' || c >= 0x80;
+  }
+  return table;
+}();
+
 bool is_ident_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-         c >= 0x80;
+  return k_ident_chars[c];
 }
 
 bool is_digit(unsigned char c) {
@@ -52,7 +63,9 @@ bool word_is(std::string_view word, std::string_view lower) {
 // the buffer is still hashed, in pieces, so long statements keep distinct keys.
 class KeyWriter {
 public:
-  explicit KeyWriter(std::string* copy) : m_copy(copy) {
+  // m_buffer is read only up to m_size: not cleared, as that would cost
+  // 512 bytes of stores per statement.
+  explicit KeyWriter(std::string* copy) : m_copy(copy) { // NOLINT(cppcoreguidelines-pro-type-member-init)
     if (m_copy != nullptr) {
       m_copy->clear();
     }
@@ -91,7 +104,7 @@ private:
     m_total += m_size;
     m_size = 0;
   }
-  char m_buffer[512]{};
+  char m_buffer[512];
   std::size_t m_size = 0;
   std::uint64_t m_hash = 0x243f6a8885a308d3ULL;
   std::uint64_t m_total = 0;
@@ -241,10 +254,12 @@ Token next_token(std::string_view sql, std::size_t i, bool escapes, bool& non_as
   }
   if (is_ident_char(c)) {
     std::size_t end = i;
+    unsigned bytes = 0; // the word's bytes or'ed: its high bit says whether one is not ASCII
     while (end < n && is_ident_char(s[end])) {
-      non_ascii = non_ascii || s[end] >= 0x80;
+      bytes |= s[end];
       ++end;
     }
+    non_ascii = non_ascii || (bytes & 0x80U) != 0;
     return {TokenKind::word, end};
   }
   return {TokenKind::other, i + 1};
