@@ -83,6 +83,11 @@ public:
     if (m_copy != nullptr && m_copy->size() < k_max_stripped) {
       m_copy->append(text.substr(0, k_max_stripped - m_copy->size()));
     }
+    if (text.size() <= 16 && text.size() <= sizeof(m_buffer) - m_size) {
+      copy_short(m_buffer + m_size, text.data(), text.size()); // a word, most often
+      m_size += text.size();
+      return;
+    }
     while (!text.empty()) {
       if (m_size == sizeof(m_buffer)) {
         flush();
@@ -99,6 +104,21 @@ public:
   }
 
 private:
+  // At most 16 bytes copied without a call into memcpy: two copies of a
+  // fixed size that may overlap (one byte at 0, n / 2 and n - 1 below 4).
+  static void copy_short(char* to, const char* from, std::size_t n) {
+    if (n >= 8) {
+      std::memcpy(to, from, 8);
+      std::memcpy(to + n - 8, from + n - 8, 8);
+    } else if (n >= 4) {
+      std::memcpy(to, from, 4);
+      std::memcpy(to + n - 4, from + n - 4, 4);
+    } else if (n > 0) {
+      to[0] = from[0];
+      to[n / 2] = from[n / 2];
+      to[n - 1] = from[n - 1];
+    }
+  }
   void flush() {
     m_hash = fast_hash(std::string_view(m_buffer, m_size), m_hash);
     m_total += m_size;
