@@ -113,13 +113,20 @@ std::string index_key(const ProposedIndex& index) {
 }
 
 // One per distinct fix (or finding without one): 450,000 of them at 100,000
-// tables, so the index is on the heap (64 bytes a group, not 288).
+// tables, so a group holds no parsed index (subsume() parses them again, one
+// table at a time) and its first finding inline (most groups have one).
 struct Group {
-  std::vector<std::size_t> own;      // findings proposing exactly this fix
+  std::size_t first = 0;             // the finding that made the group
+  std::vector<std::size_t> others;   // later findings proposing exactly this fix
   std::vector<std::size_t> subsumed; // findings whose index this group's index serves
-  core::HeapOptional<ProposedIndex> index;
   bool alive = true;
-  [[nodiscard]] std::size_t first() const { return own.front(); }
+  [[nodiscard]] std::size_t size() const { return 1 + others.size() + subsumed.size(); }
+  // `first` and `others`: the findings proposing exactly this fix.
+  [[nodiscard]] std::vector<std::size_t> own() const {
+    std::vector<std::size_t> out{first};
+    out.insert(out.end(), others.begin(), others.end());
+    return out;
+  }
 };
 
 // A plain btree index with no predicate: what a longer one can stand in for.
@@ -164,47 +171,66 @@ public:
       const auto [first, last] = by_hash.equal_range(hash);
       const auto same = std::find_if(first, last, [&](const auto& entry) {
         std::optional<ProposedIndex> unused;
-        return key_of(m_findings[m_groups[entry.second].first()], unused) == key;
+        return key_of(m_findings[m_groups[entry.second].first], unused) == key;
       });
       if (same != last) {
-        m_groups[same->second].own.push_back(i);
+        m_groups[same->second].others.push_back(i);
         continue;
       }
       by_hash.emplace(hash, m_groups.size());
-      Group& group = m_groups.emplace_back();
-      group.own.push_back(i);
-      if (index) {
-        group.index = std::move(*index);
-      }
+      m_groups.emplace_back().first = i;
     }
   }
 
-  // Shortest indexes first, so a chain (a) < (a, b) < (a, b, c) ends in the longest.
+  // Shortest indexes first, so a chain (a) < (a, b) < (a, b, c) ends in the
+  // longest. Only an index on the same table can stand in for another (30,000
+  // unindexed foreign keys over 10,000 tables spent most of a run looking
+  // further), and tables do not affect each other: the groups are taken one
+  // table at a time, sorted by the table's hash, their indexes parsed again
+  // from their first finding (a parsed index held for each of 250,000 groups
+  // was a 100,000-table run's peak).
   void subsume() {
-    std::vector<std::size_t> order;
+    std::vector<std::pair<std::size_t, std::size_t>> by_table; // the table's hash, the group
     for (std::size_t g = 0; g < m_groups.size(); ++g) {
-      if (m_groups[g].index && plain_btree(*m_groups[g].index)) {
-        order.push_back(g);
+      if (const std::optional<ProposedIndex> index = index_of(m_groups[g])) {
+        by_table.emplace_back(std::hash<std::string>{}(index->table), g);
+      }
+    }
+    std::sort(by_table.begin(), by_table.end());
+    for (std::size_t begin = 0; begin < by_table.size();) {
+      std::size_t end = begin + 1;
+      while (end < by_table.size() && by_table[end].first == by_table[begin].first) {
+        ++end;
+      }
+      std::vector<std::pair<std::size_t, ProposedIndex>> indexes; // group (in group order), its index
+      for (std::size_t at = begin; at < end; ++at) {
+        indexes.emplace_back(by_table[at].second, *index_of(m_groups[by_table[at].second]));
+      }
+      subsume_within(indexes);
+      begin = end;
+    }
+  }
+
+  // The groups of one table (or of tables whose names share a hash:
+  // leads_with() compares the tables).
+  void subsume_within(const std::vector<std::pair<std::size_t, ProposedIndex>>& indexes) {
+    std::vector<std::size_t> order; // positions in `indexes`
+    for (std::size_t k = 0; k < indexes.size(); ++k) {
+      if (plain_btree(indexes[k].second)) {
+        order.push_back(k);
       }
     }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return m_groups[a].index->columns.size() < m_groups[b].index->columns.size();
+      return indexes[a].second.columns.size() < indexes[b].second.columns.size();
     });
-    // Only an index on the same table can stand in for another: looking in
-    // the table's own groups keeps this linear in the schema (30,000
-    // unindexed foreign keys over 10,000 tables spent most of a run here).
-    std::unordered_map<std::string_view, std::vector<std::size_t>> by_table;
-    for (std::size_t h = 0; h < m_groups.size(); ++h) {
-      if (m_groups[h].index) {
-        by_table[m_groups[h].index->table].push_back(h);
-      }
-    }
-    for (std::size_t g : order) {
-      const bool any_order = std::any_of(m_groups[g].own.begin(), m_groups[g].own.end(),
+    for (std::size_t k : order) {
+      Group& group = m_groups[indexes[k].first];
+      const std::vector<std::size_t> own = group.own();
+      const bool any_order = std::any_of(own.begin(), own.end(),
                                          [&](std::size_t i) { return any_column_order(m_findings[i].rule); });
       std::optional<std::size_t> best;
-      for (std::size_t h : by_table[m_groups[g].index->table]) {
-        if (h == g || !m_groups[h].alive || !leads_with(*m_groups[h].index, *m_groups[g].index, any_order)) {
+      for (const auto& [h, index] : indexes) {
+        if (h == indexes[k].first || !m_groups[h].alive || !leads_with(index, indexes[k].second, any_order)) {
           continue;
         }
         if (!best || severity_of(h) > severity_of(*best)) {
@@ -213,9 +239,9 @@ public:
       }
       if (best) {
         Group& host = m_groups[*best];
-        host.subsumed.insert(host.subsumed.end(), m_groups[g].own.begin(), m_groups[g].own.end());
-        host.subsumed.insert(host.subsumed.end(), m_groups[g].subsumed.begin(), m_groups[g].subsumed.end());
-        m_groups[g].alive = false;
+        host.subsumed.insert(host.subsumed.end(), own.begin(), own.end());
+        host.subsumed.insert(host.subsumed.end(), group.subsumed.begin(), group.subsumed.end());
+        group.alive = false;
       }
     }
   }
@@ -230,7 +256,7 @@ public:
     std::vector<std::pair<std::size_t, core::Finding>> merged; // output slot, finding
     std::size_t slot = 0;
     for (const Group& group : m_groups) {
-      if (group.alive && group.own.size() + group.subsumed.size() > 1) {
+      if (group.alive && group.size() > 1) {
         merged.emplace_back(slot, merge(group)); // reads its members before any slot is written
       }
       slot += group.alive ? 1 : 0;
@@ -240,8 +266,8 @@ public:
       if (!group.alive) {
         continue;
       }
-      if (group.own.size() + group.subsumed.size() == 1 && group.first() != slot) {
-        m_findings[slot] = std::move(m_findings[group.first()]);
+      if (group.size() == 1 && group.first != slot) {
+        m_findings[slot] = std::move(m_findings[group.first]);
       }
       ++slot;
     }
@@ -263,10 +289,21 @@ private:
     return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message;
   }
 
+  // The proposed index group() keyed a group by: its first finding's.
+  [[nodiscard]] std::optional<ProposedIndex> index_of(const Group& group) const {
+    std::optional<ProposedIndex> index;
+    const core::Finding& finding = m_findings[group.first];
+    if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
+      index = parse_proposed_index(finding.fix->ddl);
+    }
+    return index;
+  }
+
   [[nodiscard]] core::Severity severity_of(std::size_t group) const {
     core::Severity out = core::Severity::info;
     const Group& g = m_groups[group];
-    for (const std::vector<std::size_t>* list : {&g.own, &g.subsumed}) {
+    out = std::max(out, m_findings[g.first].severity);
+    for (const std::vector<std::size_t>* list : {&g.others, &g.subsumed}) {
       for (std::size_t i : *list) {
         out = std::max(out, m_findings[i].severity);
       }
@@ -279,7 +316,7 @@ private:
   [[nodiscard]] const core::Fix* best_fix(const Group& group) const {
     const core::Fix* best = nullptr;
     int best_score = -1;
-    for (std::size_t i : group.own) {
+    for (std::size_t i : group.own()) {
       const core::HeapOptional<core::Fix>& fix = m_findings[i].fix;
       if (!fix) {
         continue;
@@ -294,7 +331,7 @@ private:
   }
 
   [[nodiscard]] core::Finding merge(const Group& group) {
-    std::vector<std::size_t> members = group.own;
+    std::vector<std::size_t> members = group.own();
     members.insert(members.end(), group.subsumed.begin(), group.subsumed.end());
     std::sort(members.begin(), members.end());
     const std::size_t primary =
