@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/heap_optional.hpp"
+#include "core/rare_text.hpp"
 #include "core/severity.hpp"
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
@@ -62,19 +63,21 @@ std::optional<Evidence::Kind> parse_evidence_kind(std::string_view text);
 enum class FixKind { sql, shell };
 std::string_view to_string(FixKind kind);
 
-// A proposed fix: printed, never applied.
+// A proposed fix: printed, never applied. The Drizzle texts are RareText
+// (8 bytes, nothing on the heap while empty, as they are for a plain SQL
+// file): a fix is 88 bytes instead of 184 (450,000 fixes at 100,000 tables).
 struct Fix {
   std::string ddl;        // SQL to run (or to put in a migration); shell commands when kind is shell
-  std::string drizzle;    // the Drizzle schema line, when the project uses Drizzle
+  RareText drizzle;       // the Drizzle schema line, when the project uses Drizzle
   SharedText safety_note; // locking, rewrite or data caveats (often one text for many fixes)
   FixKind kind = FixKind::sql;
   // Where `drizzle` goes: the schema file (with the table's line when it
   // was read) and the table's variable there; empty when unknown.
-  std::string drizzle_file{};
-  std::string drizzle_table{};
+  RareText drizzle_file{};
+  RareText drizzle_table{};
   // The project's commands that turn the schema edit into a migration and
   // apply it ("npm run db:generate && npm run db:migrate").
-  std::string commands{};
+  RareText commands{};
 };
 
 struct Finding {

@@ -167,8 +167,7 @@ void trim_room(core::Finding& finding) {
     evidence.detail.shrink_to_fit();
   }
   if (finding.fix) {
-    finding.fix->ddl.shrink_to_fit();
-    finding.fix->drizzle.shrink_to_fit();
+    finding.fix->ddl.shrink_to_fit(); // the Drizzle texts (RareText) are exactly sized already
   }
 }
 
