@@ -179,6 +179,9 @@ struct QueryCall {
   std::string table;
   std::vector<std::string> key_columns; // column properties the where compares by equality
   std::vector<std::string> key_values;  // the compared values' source text, one per key column
+  // An update's `.set({ col: value })`: the column properties and the values' source text.
+  std::vector<std::string> set_columns;
+  std::vector<std::string> set_values;
   core::SourceLocation location;        // the call (its `db`)
   // The innermost loop around the call (or around the call of the helper
   // function that makes it: `via`); empty outside loops.

@@ -72,6 +72,49 @@ TEST(QueryInLoopRealShapes, LedgerNestWorkerLoopsAndLookAlikes) {
   EXPECT_NE(
       message("src/payments/payments.service.ts:45").find("pMap loop updates accounts once per balance"),
       std::string::npos);
+  const auto fix = [&](const std::string& at) {
+    const auto found = loops.find(at);
+    return found == loops.end() ? std::string() : found->second["fix"]["drizzle"].get<std::string>();
+  };
+  // Each row sets its own balance: one `inArray` update would give them all
+  // one value, so the value goes through `case`, keyed by the loop's where.
+  EXPECT_NE(fix("src/payments/payments.service.ts:45")
+                .find("set({ balanceCents: sql`(case ${accounts.id} ${sql.join(balances.map((balance) => "
+                      "sql`when ${balance.accountId} then ${balance.balanceCents}`), sql` `)} end)` })"
+                      ".where(inArray(accounts.id, balances.map((balance) => balance.accountId)))"),
+            std::string::npos)
+      << fix("src/payments/payments.service.ts:45");
+  // `for (const [index, row] of rows.entries())`: the rows are `rows`, the index a parameter of the map.
+  EXPECT_NE(fix("src/invoices/invoices.service.ts:60")
+                .find("sql.join(rows.map((row, index) => sql`when ${row.id} then ${index + 1}`), sql` `)"),
+            std::string::npos)
+      << fix("src/invoices/invoices.service.ts:60");
+  // The same value for every row stays a plain update.
+  EXPECT_NE(
+      fix("src/invoices/invoices.service.ts:29")
+          .find("await db.update(invoices).set({ status: \"overdue\" }).where(inArray(invoices.id, ids));"),
+      std::string::npos)
+      << fix("src/invoices/invoices.service.ts:29");
+}
+
+// A Next.js app in create-t3-app's layout on neon-http: the per-row loops
+// of a tRPC router (ctx.db), a server component (through a helper and
+// through React's cache()), a server action and a cron route are reported;
+// the loops over constant lists (`DEFAULT_COLUMNS.entries()`) and the
+// updates built in a loop and sent by one `db.batch([...])` are not.
+TEST(QueryInLoopRealShapes, BoardsNextNeonLoopsAndLookAlikes) {
+  const std::map<std::string, json> loops = loops_of("boards-next-neon");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
+                                   {"src/app/actions/labels.ts:12", "medium"},
+                                   {"src/app/api/cron/digest/route.ts:15", "medium"},
+                                   {"src/app/boards/[id]/page.tsx:14", "medium"},
+                                   {"src/app/boards/[id]/page.tsx:16", "medium"},
+                                   {"src/server/api/routers/board.ts:13", "medium"},
+                                   {"src/server/api/routers/board.ts:47", "medium"},
+                               }));
+  const auto found = loops.find("src/app/boards/[id]/page.tsx:16");
+  ASSERT_NE(found, loops.end());
+  EXPECT_NE(found->second["message"].get<std::string>().find("through getColumnTasks()"), std::string::npos);
 }
 
 } // namespace query_in_loop_real_shapes_test

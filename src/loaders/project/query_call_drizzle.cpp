@@ -127,7 +127,7 @@ private:
   void add(model::QueryCall call, std::size_t token) {
     if (!call.table.empty()) {
       call.location = m_t.where(token);
-      m_out.calls.push_back({std::move(call), token});
+      m_out.calls.push_back({std::move(call), token, token > 0 && m_t.ident(token - 1, "await")});
     }
   }
   void find_calls() {
@@ -144,7 +144,9 @@ private:
       if (close == k_npos) {
         continue;
       }
-      if (method == "from") {
+      if (method == "batch") {
+        m_out.batches.push_back({i + 1, close});
+      } else if (method == "from") {
         select_from(i, open, close);
       } else if (method == "insert" || method == "update" || method == "delete") {
         const std::string table = table_name(open + 1, close - 1);
@@ -160,7 +162,33 @@ private:
         if (method != "insert") {
           equalities(next + 1, m_t.close_of(next), table_objects(open + 1, close - 1), call);
         }
+        if (method == "update") {
+          set_values(chained(close, "set"), call);
+        }
         add(std::move(call), call_start(i));
+      }
+    }
+  }
+  // `.set({ status: "paid", total: row.total, note })` at `open` (its `(`):
+  // each column and its value's source text.
+  void set_values(std::size_t open, model::QueryCall& call) const {
+    if (open == k_npos || !m_t.punct(open + 1, "{")) {
+      return;
+    }
+    const std::size_t close = std::min(m_t.close_of(open + 1), m_t.size() - 1);
+    for (std::size_t i = open + 2; i < close; ++i) {
+      if (m_t.ident(i) && m_t.punct(i + 1, ":")) {
+        const std::size_t end = m_t.expression_end(i + 2, close - 1);
+        call.set_columns.push_back(m_t.tok(i).text);
+        call.set_values.push_back(m_t.text(i + 2, end));
+        i = end + 1;
+      } else if (m_t.ident(i) && (m_t.punct(i + 1, ",") || i + 1 == close)) {
+        call.set_columns.push_back(m_t.tok(i).text); // `{ note }`
+        call.set_values.push_back(m_t.tok(i).text);
+        ++i;
+      } else {
+        const std::size_t end = m_t.expression_end(i, close - 1); // a spread, a computed key
+        i = end + 1;
       }
     }
   }

@@ -14,11 +14,15 @@ namespace pgadvise::loaders::scan {
 struct DirectCall {
   model::QueryCall call;
   std::size_t token = 0;
+  bool awaited = false; // `await db...`: run where it stands, not only built
 };
 
 struct DrizzleReading {
   std::vector<DirectCall> calls;
   std::vector<model::DrizzleRelation> relations;
+  // The `.batch(...)` calls (neon-http, D1, LibSQL): every statement they
+  // are given goes in one round trip. Each from `batch` to its `)`, in order.
+  std::vector<TokenRange> batches;
 };
 
 DrizzleReading read_drizzle_calls(const TokenReader& tokens, const std::vector<ts::Import>& imports);

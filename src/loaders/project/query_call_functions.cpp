@@ -95,9 +95,13 @@ public:
     FunctionInfo function;
     function.begin = i + 1;
     function.end = m_t.punct(i + 1, "{") ? m_t.body_end(i + 1) : m_t.expression_end(i + 1, m_t.size());
+    const std::size_t wrapped = wrapper_name(p);
     if (p >= 2 && (m_t.punct(p - 1, "=") || m_t.punct(p - 1, ":")) && m_t.ident(p - 2)) {
       function.name = m_t.tok(p - 2).text;
       function.name_token = p - 2;
+    } else if (wrapped != k_npos) {
+      function.name = m_t.tok(wrapped).text;
+      function.name_token = wrapped;
     } else if (p >= 2 && m_t.punct(p - 1, "=")) {
       // `const name: Type = (...) =>`
       for (std::size_t j = p - 1; j > 0 && j + 30 > p; --j) {
@@ -113,6 +117,24 @@ public:
                            (m_t.punct(p - 3, ".") || m_t.punct(p - 3, "?."));
     function.params = std::move(names);
     add_function(std::move(function), params);
+  }
+
+  // `const name = cache(async (..) =>` (React's cache, unstable_cache, a
+  // memoizer; `React.cache(`): the arrow at `p` is the first argument of a
+  // call that is the whole initializer of `name`, which calls it. The
+  // name's token, or k_no_token.
+  [[nodiscard]] std::size_t wrapper_name(std::size_t p) const {
+    if (p < 4 || !m_t.punct(p - 1, "(") || !m_t.ident(p - 2)) {
+      return k_npos;
+    }
+    std::size_t before = p - 3;
+    if (before >= 2 && m_t.punct(before, ".") && m_t.ident(before - 1)) {
+      before -= 2;
+    }
+    return before >= 1 && m_t.punct(before, "=") && m_t.ident(before - 1) &&
+                   (before < 2 || !m_t.punct(before - 2, "."))
+               ? before - 1
+               : k_npos;
   }
 
   void add_function(FunctionInfo function, std::size_t params_open) {

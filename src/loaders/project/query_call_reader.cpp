@@ -20,6 +20,7 @@ FileIndex::FileIndex(std::string path, const ts::Program& program)
   DrizzleReading drizzle = read_drizzle_calls(tokens, m_imports);
   m_calls = std::move(drizzle.calls);
   m_relations = std::move(drizzle.relations);
+  m_batches = std::move(drizzle.batches);
   m_sites = read_call_sites(tokens, functions.name_tokens);
   m_new_locals = read_new_locals(tokens);
   for (ClassInfo& info : m_classes) {
@@ -73,6 +74,13 @@ const FunctionInfo* FileIndex::transaction_at(std::size_t token) const {
     function = function->begin > 0 ? function_at(function->begin - 1) : nullptr;
   }
   return function;
+}
+
+bool FileIndex::batched(TokenRange built, std::size_t until) const {
+  return std::any_of(m_batches.begin(), m_batches.end(), [&](const TokenRange& batch) {
+    return (batch.first < built.first && built.last <= batch.last) ||
+           (batch.first > built.last && batch.first <= until);
+  });
 }
 
 const FunctionInfo* FileIndex::find_function(std::string_view container, std::string_view name) const {

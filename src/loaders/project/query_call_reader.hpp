@@ -42,6 +42,9 @@ public:
   [[nodiscard]] const std::vector<ClassInfo>& classes() const { return m_classes; }
   [[nodiscard]] const std::vector<TypeImport>& type_imports() const { return m_type_imports; }
   [[nodiscard]] const std::vector<model::DrizzleRelation>& relations() const { return m_relations; }
+  // A `.batch(...)` call around the tokens [first, last], or after them up
+  // to `until`: the statements built there are sent in one round trip.
+  [[nodiscard]] bool batched(TokenRange built, std::size_t until) const;
   // `const x = new X(...)` anywhere in the file: x -> X.
   [[nodiscard]] const std::map<std::string, std::string>& new_locals() const { return m_new_locals; }
 
@@ -71,6 +74,7 @@ private:
   std::vector<ClassInfo> m_classes;
   std::vector<TypeImport> m_type_imports;
   std::vector<model::DrizzleRelation> m_relations;
+  std::vector<TokenRange> m_batches; // `.batch(...)` calls, in order
   std::map<std::string, std::string> m_new_locals;
   // Innermost function / loop around each token (index + 1; 0 = none).
   std::vector<std::uint32_t> m_function_of;

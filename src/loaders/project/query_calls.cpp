@@ -64,6 +64,15 @@ private:
         return m_sources.constant_array(file, name);
       }
     }
+    // `DEFAULT_COLUMNS.entries()`: the same few elements, with their positions.
+    for (const char* walk : {".entries()", ".keys()", ".values()"}) {
+      const std::string suffix(walk);
+      if (name.size() > suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          name.find_first_of(".([ ") == name.size() - suffix.size()) {
+        return m_sources.constant_array(file, name.substr(0, name.size() - suffix.size()));
+      }
+    }
     const TokenRange range = loop.iterable_tokens;
     return range.first != range.last ? 0 : m_sources.constant_array(file, loop.iterable);
   }
@@ -121,6 +130,14 @@ private:
     }
   }
 
+  // The function around the loop hands what it built to `.batch(` after the
+  // loop (neon-http, D1): `db.batch(ids.map((id) => db.update(t)...))`, or
+  // the built statements kept in a variable and batched below.
+  static bool batched_after(const FileIndex& file, const LoopInfo& loop) {
+    const FunctionInfo* function = file.function_at(loop.keyword);
+    return file.batched({loop.begin, loop.end}, function != nullptr ? function->end : k_no_token - 1);
+  }
+
   // Every Drizzle call, with the loop of its own file around it; and the
   // file's relations().
   void emit_direct(const FileIndex& file) {
@@ -128,7 +145,11 @@ private:
                                        file.relations().end());
     for (const DirectCall& direct : file.calls()) {
       model::QueryCall call = direct.call;
-      if (const LoopInfo* loop = file.loop_at(direct.token)) {
+      const LoopInfo* loop = file.loop_at(direct.token);
+      if (loop != nullptr && !direct.awaited && batched_after(file, *loop)) {
+        loop = nullptr; // the loop only builds the statements a `.batch(` sends at once
+      }
+      if (loop != nullptr) {
         describe_loop(file, *loop, call);
         const FunctionInfo* transaction = file.transaction_at(direct.token);
         call.in_transaction = transaction != nullptr && transaction->begin >= loop->begin;
@@ -186,6 +207,9 @@ private:
         hops.insert(hops.end(), each.hops.begin(), each.hops.end());
         for (std::size_t i = hops.size(); i-- > 0;) {
           for (std::string& value : call.key_values) {
+            value = in_caller_terms(value, *m_helpers.node(hops[i].node).function, *hops[i].site);
+          }
+          for (std::string& value : call.set_values) {
             value = in_caller_terms(value, *m_helpers.node(hops[i].node).function, *hops[i].site);
           }
         }

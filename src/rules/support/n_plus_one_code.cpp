@@ -8,6 +8,7 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace pgadvise::rules {
 
@@ -72,6 +73,53 @@ std::string call_place(const model::QueryCall& call) {
   return out + " -> the Drizzle call at " + call.location.to_string();
 }
 
+// The rows a loop walks and one of them as an arrow function over them
+// takes it: `for (const [index, row] of rows.entries())` walks `rows`, one
+// `row`; another destructured element stays a pattern (`([key, value]) =>`).
+struct LoopRows {
+  std::string rows;
+  std::string row;
+  std::string params; // an arrow's parameters over them: `row` or `row, index`
+};
+
+LoopRows loop_rows(const model::QueryCall& call) {
+  LoopRows out{call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable,
+               call.loop_variable.empty() ? std::string("row") : call.loop_variable,
+               {}};
+  out.params = out.row;
+  const std::string_view entries = ".entries()";
+  const std::size_t comma = out.row.find(',');
+  if (out.rows.size() > entries.size() &&
+      std::string_view(out.rows).substr(out.rows.size() - entries.size()) == entries &&
+      out.row.front() == '[' && out.row.back() == ']' && comma != std::string::npos) {
+    const std::string element(core::trim(out.row.substr(comma + 1, out.row.size() - comma - 2)));
+    const std::string index(core::trim(out.row.substr(1, comma - 1)));
+    if (!element.empty() && element.find_first_of("[]{},:.= ") == std::string::npos) {
+      out.rows.resize(out.rows.size() - entries.size());
+      out.row = element;
+      out.params = index.empty() ? element : element + ", " + index;
+    }
+  }
+  return out;
+}
+
+// `value` names the loop's element (or, destructured, one of its names).
+bool names_row(const std::string& value, const std::string& row) {
+  std::string word;
+  for (const char c : row + " ") {
+    const bool part = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+    if (part) {
+      word += c;
+    } else if (!word.empty()) {
+      if (contains_word(value, word)) {
+        return true;
+      }
+      word.clear();
+    }
+  }
+  return false;
+}
+
 // The key each row passes, mapped over the loop's rows: `rows.map((row) =>
 // row.authorId)` when the call's value names the loop variable; "ids" when
 // the code does not say.
@@ -79,21 +127,58 @@ std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
                                              const std::vector<std::string>& props) {
   std::string prop = props.empty() ? std::string("id") : props.front();
   std::string ids = "ids";
+  const LoopRows walk = loop_rows(call);
   for (std::size_t i = 0; i < call.key_columns.size() && i < call.key_values.size(); ++i) {
     if (std::find(props.begin(), props.end(), call.key_columns[i]) == props.end()) {
       continue;
     }
     prop = call.key_columns[i];
     const std::string& value = call.key_values[i];
-    if (!call.loop_iterable.empty() && value == call.loop_variable) {
-      ids = call.loop_iterable; // the rows are the keys
-    } else if (!call.loop_iterable.empty() && !call.loop_variable.empty() &&
-               contains_word(value, call.loop_variable)) {
-      ids = call.loop_iterable + ".map((" + call.loop_variable + ") => " + value + ")";
+    if (!call.loop_iterable.empty() && value == walk.row) {
+      ids = walk.rows; // the rows are the keys
+    } else if (!call.loop_iterable.empty() && !call.loop_variable.empty() && names_row(value, walk.row)) {
+      ids = walk.rows + ".map((" + walk.params + ") => " + value + ")";
     }
     break;
   }
   return {prop, ids};
+}
+
+// One update for the loop's rows. When each row sets values of its own
+// (`.set({ balance: row.balance })`), one `inArray` update would give every
+// row the same: those columns take each row's value through
+// `case <key> when ... then ... end` (Drizzle's "update many with
+// different values"), keyed by what the loop's where compares.
+std::string update_fix(const model::QueryCall& call, const std::string& var, const std::string& member,
+                       const std::string& ids) {
+  const LoopRows walk = loop_rows(call);
+  std::string key_value;
+  for (std::size_t i = 0; i < call.key_values.size(); ++i) {
+    if (advisor::drizzle_member(var, call.key_columns[i]) == member &&
+        names_row(call.key_values[i], call.loop_variable)) {
+      key_value = call.key_values[i];
+    }
+  }
+  std::string set;
+  bool per_row = false;
+  for (std::size_t i = 0; i < call.set_columns.size() && i < call.set_values.size(); ++i) {
+    const std::string& value = call.set_values[i];
+    set += (set.empty() ? "" : ", ") + call.set_columns[i] + ": ";
+    if (!key_value.empty() && !call.loop_variable.empty() && names_row(value, call.loop_variable)) {
+      per_row = true;
+      set += "sql`(case ${" + member + "} ${sql.join(" + walk.rows + ".map((" + walk.params +
+             ") => sql`when ${" + key_value + "} then ${" + value + "}`), sql` `)} end)`";
+    } else {
+      set += value;
+    }
+  }
+  std::string out = "await db.update(" + var + ").set({ " + (set.empty() ? "/* the values */" : set) +
+                    " }).where(inArray(" + member + ", " + ids + "));";
+  if (per_row) {
+    out += "\n// each row keeps its own value through case ... end; cast a value that is not text to the "
+           "column's type (then ${value}::integer), and import { sql } from \"drizzle-orm\"";
+  }
+  return out;
 }
 
 // The Drizzle that replaces the loop's per-row statements with one: the
@@ -101,7 +186,6 @@ std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
 std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
                         const std::vector<std::string>& props, const std::string& parent_var,
                         const std::vector<model::DrizzleRelation>& relations) {
-  const std::string rows = call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable;
   const std::string where = "the " + call.loop + " loop at " + call.loop_location.to_string();
   const std::string transaction =
       !call.in_transaction
@@ -110,16 +194,16 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
                 (call.chain.empty() ? std::string("the loop's body") : call.chain.back().callee + "()") +
                 " opens a transaction for each row: one statement for all rows needs none";
   if (kind == StatementKind::insert) {
-    const std::string row = call.loop_variable.empty() ? std::string("row") : call.loop_variable;
-    return "await db.insert(" + var + ").values(" + rows + ".map((" + row +
+    const LoopRows walk = loop_rows(call);
+    return "await db.insert(" + var + ").values(" + walk.rows + ".map((" + walk.params +
            ") => ({ /* the row's values */ })));\n// one insert for all rows instead of one per row in " +
            where + transaction;
   }
   const auto [prop, ids] = row_keys(call, props);
   const std::string member = advisor::drizzle_member(var, prop);
   if (kind == StatementKind::update) {
-    return "await db.update(" + var + ").set({ /* the values */ }).where(inArray(" + member + ", " + ids +
-           "));\n// one update for all rows instead of one per row in " + where + transaction;
+    return update_fix(call, var, member, ids) + "\n// one update for all rows instead of one per row in " +
+           where + transaction;
   }
   if (kind == StatementKind::delete_) {
     return "await db.delete(" + var + ").where(inArray(" + member + ", " + ids +
