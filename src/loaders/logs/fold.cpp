@@ -185,6 +185,11 @@ std::uint64_t LogFold::session_key(const LogEvent& event) {
 }
 
 LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key) {
+  // A statement's lines (its bind, its execute, its parameters) come one
+  // after another: the last event's session is asked before the map.
+  if (m_last_session != nullptr && m_last_key == key) {
+    return *m_last_session;
+  }
   auto& slot = m_sessions[key];
   if (!slot) {
     slot = std::make_unique<Session>();
@@ -201,6 +206,8 @@ LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key)
     slot->record.location = here(event.line);
     ++m_workload.connections.sessions_seen;
   }
+  m_last_key = key;
+  m_last_session = slot.get();
   return *slot;
 }
 
@@ -750,6 +757,9 @@ void LogFold::close_session(std::uint64_t key) {
   close_transaction(session, false);
   close_group(session);
   m_workload.add_session(std::move(session.record));
+  if (m_last_session == &session) {
+    m_last_session = nullptr;
+  }
   m_sessions.erase(it);
 }
 

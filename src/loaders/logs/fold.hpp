@@ -101,6 +101,8 @@ private:
   std::string m_file;
   std::uint64_t m_line_base = 0; // lines of the current file before this block
   std::unordered_map<std::uint64_t, std::unique_ptr<Session>> m_sessions;
+  std::uint64_t m_last_key = 0; // the session session_for gave last (nullptr: none)
+  Session* m_last_session = nullptr;
   std::unordered_map<std::uint64_t, Trace> m_traces;
   std::int64_t m_traces_swept_us = 0;
   FanOutTracker m_fanout;
