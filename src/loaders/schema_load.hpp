@@ -31,6 +31,14 @@ struct SchemaLoad {
   // sequences, foreign tables) as "schema.name", so the SQL replay skips
   // statements about them without a warning, across files.
   std::set<std::string> untracked_relations;
+  // Materialized views the SQL replay saw created ("schema.name") and the
+  // file that created each: a REFRESH in that same file is of a new view.
+  std::map<std::string, std::string> materialized_view_files;
+  // Default partitions ("schema.table"): ATTACH PARTITION checks them too.
+  std::set<std::string> default_partitions;
+  // Partitioned tables ("schema.table") partitioned by one plain column:
+  // that column, for the CHECK that lets ATTACH PARTITION skip its scan.
+  std::map<std::string, std::string> partition_keys;
   // Functions the SQL replay saw created, by lower-case name, with their
   // declared volatility ('i', 's' or 'v'): whether a column default that
   // calls one is computed once or row by row.

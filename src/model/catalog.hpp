@@ -227,6 +227,9 @@ enum class MigrationStepKind {
   add_domain_constraint, // ALTER DOMAIN ... ADD CONSTRAINT, once per table with a column of the domain
   alter_table,           // any other ALTER TABLE (or RENAME) form (detail: its words, "SET DEFAULT")
   set_timeout,           // SET [LOCAL] lock_timeout / statement_timeout (object: the setting; no table)
+  update_rows,           // UPDATE (object: the columns it sets; scans: it matches every row, detail: why)
+  refresh_view,          // REFRESH MATERIALIZED VIEW (table: the view, which the catalog does not model)
+  attach_partition,      // ATTACH PARTITION (table: a partition it checks, object: the parent; detail: which)
 };
 
 // The kind, lock and flags come first, together (224 bytes a step, not
@@ -241,7 +244,7 @@ struct MigrationStep {
   bool rewrites = false;
   bool scans = false;
   bool fails_with_rows = false;
-  bool concurrently = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION ... CONCURRENTLY
+  bool concurrently = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION, REFRESH ... CONCURRENTLY
   bool not_valid = false;    // ADD CONSTRAINT ... NOT VALID
   // The table was created earlier in the same migration file: it is empty
   // (or new to everyone) when the statement runs, so locking it costs nothing.
@@ -260,7 +263,8 @@ struct MigrationStep {
   // when the key adopts an index built before.
   core::SharedText detail;
   // add_column: the default's or generation expression's SQL text;
-  // add_domain_constraint: the CHECK's condition (on VALUE)
+  // add_domain_constraint: the CHECK's condition (on VALUE); update_rows:
+  // the SET list (and FROM list), a newline, the WHERE condition, as written
   core::SharedText value;
   core::SharedText statement; // its text, blanks collapsed and cut short: the evidence findings show
   // The statement runs inside a transaction block, and whose: "BEGIN at

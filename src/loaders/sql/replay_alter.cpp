@@ -6,6 +6,7 @@
 #include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_policy.hpp"
+#include "loaders/sql/replay_rows.hpp"
 #include "loaders/sql/replay_slices.hpp"
 #include "loaders/sql/replay_table.hpp"
 
@@ -135,7 +136,10 @@ void attach_or_detach(Replay& replay, model::Table& parent, const Json& cmd, boo
   }
   if (attach) {
     attach_partition(replay, parent, *partition);
+    attach_partition_checks(replay, parent, *partition, child(*partition_cmd, "bound"));
+    note_partition_bound(replay, *partition, child(*partition_cmd, "bound"));
   } else {
+    forget_default_partition(replay, *partition);
     partition->partition_of.clear();
   }
 }

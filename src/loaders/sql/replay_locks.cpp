@@ -461,6 +461,13 @@ void predict(model::MigrationStep& step) {
     step.scans = !step.not_valid;
     break;
   case Kind::set_timeout: step.lock = LockMode::none; break;
+  case Kind::update_rows: step.lock = LockMode::row_exclusive; break;
+  case Kind::refresh_view:
+    // CONCURRENTLY lets reads go on while it runs (EXCLUSIVE); without it
+    // the view cannot even be read until the refresh commits.
+    step.lock = step.concurrently ? LockMode::exclusive : LockMode::access_exclusive;
+    break;
+  case Kind::attach_partition: step.lock = LockMode::access_exclusive; break; // on the table it checks
   case Kind::add_key:
   case Kind::add_column:
   case Kind::alter_column_type:

@@ -8,6 +8,7 @@
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_parse_ahead.hpp"
 #include "loaders/sql/replay_policy.hpp"
+#include "loaders/sql/replay_rows.hpp"
 #include "loaders/sql/replay_table.hpp"
 #include "pg/parser.hpp"
 
@@ -300,6 +301,11 @@ void dispatch(Replay& replay, const Json& node, int depth) {
     const Json* into = child(*stmt, "into");
     const Json* rel = into != nullptr ? child(*into, "rel") : nullptr;
     create_untracked(replay, or_null(rel), "CREATE TABLE AS / MATERIALIZED VIEW");
+    create_materialized_view(replay, *stmt);
+  } else if (type == "RefreshMatViewStmt") {
+    refresh_view(replay, *stmt);
+  } else if (type == "UpdateStmt") {
+    update_rows(replay, *stmt);
   } else if (type == "CreateForeignTableStmt") {
     const Json* base = child(*stmt, "base");
     const Json* rel = base != nullptr ? child(*base, "relation") : nullptr;

@@ -5,6 +5,7 @@
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+#include "loaders/sql/replay_rows.hpp"
 
 #include <algorithm>
 
@@ -260,6 +261,7 @@ void create_table(Replay& replay, const Json& stmt) {
   table.name = name.name;
   table.location = replay.at_statement();
   table.partitioned = child(stmt, "partspec") != nullptr;
+  note_partition_key(replay, table, child(stmt, "partspec"));
   const std::vector<QualifiedName> parents = copy_parents(replay, table, stmt);
   replay.catalog().tables.push_back(std::move(table));
   replay.table_added();
@@ -295,6 +297,7 @@ void create_table(Replay& replay, const Json& stmt) {
   if (child(stmt, "partbound") != nullptr && !parents.empty()) {
     if (model::Table* parent = replay.find_table(parents.front())) {
       attach_partition(replay, *parent, created);
+      note_partition_bound(replay, created, child(stmt, "partbound"));
     }
   }
 }

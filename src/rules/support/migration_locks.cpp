@@ -73,6 +73,14 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
   return finding;
 }
 
+void regrade(core::Finding& finding, core::Severity severity) {
+  const std::string before = "so graded " + std::string(core::to_string(finding.severity));
+  if (const std::size_t at = finding.message.find(before); at != std::string::npos) {
+    finding.message.replace(at, before.size(), "so graded " + std::string(core::to_string(severity)));
+  }
+  finding.severity = severity;
+}
+
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, const std::string& message) {
   return lock_finding(rule, context, locked, locked.step->statement.str(), message);

@@ -53,6 +53,10 @@ const model::MigrationStep* validated_in_same_transaction(const engine::RuleCont
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, std::string statement, const std::string& message);
 
+// Sets a lock finding's severity to `severity`, and the "(table size
+// unknown, so graded ...)" note of its message with it.
+void regrade(core::Finding& finding, core::Severity severity);
+
 // lock_finding with the step's own statement as the evidence.
 core::Finding lock_finding(std::string_view rule, const engine::RuleContext& context,
                            const LockedStep& locked, const std::string& message);

@@ -1,0 +1,195 @@
+#include "core/text.hpp"
+#include "engine/rule.hpp"
+#include "rules/support/migration_locks.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace pgadvise::rules {
+
+namespace {
+
+constexpr std::string_view k_id = "wide-lock-window";
+
+bool on_same_table(const model::MigrationStep& a, const model::MigrationStep& b) {
+  return a.schema == b.schema && a.table == b.table;
+}
+
+// A statement that takes time in proportion to a table's rows: it reads or
+// rewrites every row, builds an index, backfills, recomputes a view. On a
+// table created in the same file it has no rows to work on.
+bool takes_time(const model::MigrationStep& step) {
+  if (step.table_is_new || step.kind == model::MigrationStepKind::set_timeout) {
+    return false;
+  }
+  return step.scans || step.rewrites || step.kind == model::MigrationStepKind::refresh_view;
+}
+
+// What a later statement does while the lock is held, for the message.
+std::string what_it_does(const model::MigrationStep& step) {
+  const std::string name = core::qualified_name(step.schema, step.table);
+  std::string what;
+  if (step.kind == model::MigrationStepKind::update_rows) {
+    what = "updates every row of " + name;
+  } else if (step.kind == model::MigrationStepKind::refresh_view) {
+    what = "recomputes materialized view " + name;
+  } else if (step.kind == model::MigrationStepKind::create_index) {
+    what = "builds an index on " + name;
+  } else if (step.rewrites) {
+    what = "rewrites " + name;
+  } else if (step.scans) {
+    what = "scans every row of " + name;
+  } else {
+    what = "waits for ACCESS EXCLUSIVE on " + name;
+  }
+  return what + " (line " + std::to_string(step.location.line) + ")";
+}
+
+// One transaction's steps, in order: a BEGIN block of one file, or the
+// transaction the runner opens around the file.
+struct Transaction {
+  std::vector<const model::MigrationStep*> steps;
+};
+
+class WideLockWindow final : public MigrationFilesRule {
+public:
+  WideLockWindow()
+      : MigrationFilesRule({
+            .id = std::string(k_id),
+            .summary = "ACCESS EXCLUSIVE on an existing table held while the same transaction goes on with "
+                       "long statements or locks on other tables",
+            .has_fix = true,
+        }) {}
+
+private:
+  void check_files(const engine::RuleContext& context, const model::Catalog& files,
+                   std::vector<core::Finding>& out) const override {
+    std::map<std::pair<std::string, std::string>, Transaction> transactions;
+    std::vector<std::pair<std::string, std::string>> order;
+    for (const model::MigrationStep& step : files.migration_steps) {
+      if (step.transaction.empty()) {
+        continue; // autocommit: each statement releases its locks at once
+      }
+      auto key = std::make_pair(step.location.file.str(), step.transaction.str());
+      auto [entry, added] = transactions.try_emplace(key);
+      if (added) {
+        order.push_back(key);
+      }
+      entry->second.steps.push_back(&step);
+    }
+    for (const auto& key : order) {
+      check_transaction(context, files, transactions[key], out);
+    }
+  }
+
+  static void check_transaction(const engine::RuleContext& context, const model::Catalog& files,
+                                const Transaction& transaction, std::vector<core::Finding>& out) {
+    for (std::size_t i = 0; i < transaction.steps.size(); ++i) {
+      const model::MigrationStep& held = *transaction.steps[i];
+      const model::Table* defined = files.find_table(held.schema, held.table);
+      if (held.lock != model::LockMode::access_exclusive || held.table_is_new || defined == nullptr) {
+        continue;
+      }
+      // What runs after it, in order: every long statement on another
+      // table, and another table's lock once per table with none.
+      std::vector<const model::MigrationStep*> later;
+      bool any_long = false;
+      for (std::size_t j = i + 1; j < transaction.steps.size(); ++j) {
+        const model::MigrationStep& step = *transaction.steps[j];
+        // A later statement on the same table is judged by its own rule
+        // (a backfill says the lock makes it block reads too).
+        if (on_same_table(held, step)) {
+          continue;
+        }
+        if (takes_time(step)) {
+          std::erase_if(later, [&](const model::MigrationStep* listed) {
+            return !takes_time(*listed) && on_same_table(*listed, step);
+          });
+          later.push_back(&step);
+          any_long = true;
+        } else if (!step.table_is_new && step.lock == model::LockMode::access_exclusive &&
+                   std::none_of(later.begin(), later.end(), [&](const model::MigrationStep* listed) {
+                     return on_same_table(*listed, step);
+                   })) {
+          later.push_back(&step);
+        }
+      }
+      if (later.empty()) {
+        continue;
+      }
+      const model::Table* live = context.catalog->find_table(held.schema, held.table);
+      out.push_back(make_finding(context, LockedStep{&held, defined, live != nullptr ? live : defined}, later,
+                                 any_long));
+      return; // one finding per transaction: the first lock it holds
+    }
+  }
+
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                    const std::vector<const model::MigrationStep*>& later, bool any_long) {
+    const model::MigrationStep& held = *locked.step;
+    const std::string name = core::qualified_name(held.schema, held.table);
+    const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
+    std::vector<std::string> what;
+    for (const model::MigrationStep* step : later) {
+      what.push_back(what_it_does(*step));
+    }
+    core::Finding finding =
+        lock_finding(k_id, context, locked,
+                     "ACCESS EXCLUSIVE on existing table " + name + " is held until " + held.transaction +
+                         " commits, and the transaction then " + core::join(what, ", ") +
+                         ": every read and write of " + name + " waits for all of it");
+    if (!any_long) {
+      // Only other locks: the window is the wait for them, which lock_timeout bounds.
+      regrade(finding, core::Severity::low);
+    }
+    for (const model::MigrationStep* step : later) {
+      finding.evidence.push_back(
+          core::Evidence{core::Evidence::Kind::ddl, step->statement.str(), step->location});
+    }
+    finding.help =
+        "PostgreSQL releases a transaction's locks only when it commits. The statement on " + name +
+        " alone is brief, but its ACCESS EXCLUSIVE lock stays while the rest of the transaction runs" +
+        (drizzle
+             ? " -- and drizzle-kit migrate runs every pending migration in one transaction, so the later "
+               "pending files run under it too"
+             : std::string()) +
+        ". Take that lock last, or commit right after it, and run long work (index builds, backfills, "
+        "validations) where no strong lock is held.";
+    set_lock_fix(
+        finding, fix_text(held, later, drizzle),
+        "Statements that need the ACCESS EXCLUSIVE change (a backfill of the column it adds) cannot go "
+        "before it: commit it first, then run them.",
+        held.statement.str());
+    return finding;
+  }
+
+  static std::string fix_text(const model::MigrationStep& held,
+                              const std::vector<const model::MigrationStep*>& later, bool drizzle) {
+    const std::string& file = held.location.file.str();
+    std::string ddl =
+        "-- in " + file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1) +
+        ": the statements on other tables first, the ACCESS EXCLUSIVE one last";
+    ddl +=
+        drizzle
+            ? " (drizzle-kit migrate commits after the last pending file: better, move long statements out "
+              "of the migrations, CREATE INDEX CONCURRENTLY before migrate and backfills as a batched "
+              "script after it)\n"
+            : ", just before COMMIT (or COMMIT right after it)\n";
+    for (const model::MigrationStep* step : later) {
+      ddl += "-- " + step->statement.str() + ";\n";
+    }
+    ddl += held.statement.str() + ";";
+    return ddl;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<engine::Rule> make_wide_lock_window() {
+  return std::make_unique<WideLockWindow>();
+}
+
+} // namespace pgadvise::rules

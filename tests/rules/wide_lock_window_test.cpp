@@ -1,0 +1,77 @@
+#include "migration_rule_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace wide_lock_window_test {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+constexpr std::string_view k_rule = "wide-lock-window";
+
+const std::string k_tables = R"sql(
+CREATE TABLE "customers" ("id" bigint PRIMARY KEY, "email" text NOT NULL);
+CREATE TABLE "orders" ("id" bigint PRIMARY KEY, "customer_id" bigint NOT NULL, "status" text);
+)sql";
+
+TEST(WideLockWindow, IndexBuildOnAnotherTableAfterTheLockInDrizzleKitsTransaction) {
+  const auto findings = run_on_change(k_rule, k_tables,
+                                      "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
+                                      "CREATE INDEX \"customers_email_idx\" ON \"customers\" (\"email\");\n",
+                                      k_drizzle);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  EXPECT_EQ(findings[0].object.table, "orders");
+  EXPECT_EQ(findings[0].location.line, 1);
+  EXPECT_NE(findings[0].message.find("builds an index on customers (line 2)"), std::string::npos);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  // The lock is taken last in the proposed order.
+  EXPECT_EQ(findings[0].fix->ddl.rfind("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;"),
+            findings[0].fix->ddl.size() -
+                std::string("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;").size());
+}
+
+TEST(WideLockWindow, OnlyOtherLocksInABeginBlockAreLow) {
+  const auto findings = run_on_change(k_rule, k_tables,
+                                      "BEGIN;\nALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
+                                      "ALTER TABLE \"customers\" ADD COLUMN \"nickname\" text;\nCOMMIT;\n");
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::low);
+  EXPECT_NE(findings[0].message.find("waits for ACCESS EXCLUSIVE on customers"), std::string::npos);
+}
+
+TEST(WideLockWindow, AutocommitLockTakenLastNewTablesAndTheSameTableAreClean) {
+  const std::string two = "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
+                          "CREATE INDEX \"customers_email_idx\" ON \"customers\" (\"email\");\n";
+  EXPECT_TRUE(run_on_change(k_rule, k_tables, two).empty()); // autocommit
+  EXPECT_TRUE(run_on_change(k_rule, k_tables,
+                            "CREATE INDEX \"customers_email_idx\" ON \"customers\" (\"email\");\n"
+                            "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n",
+                            k_drizzle)
+                  .empty());
+  EXPECT_TRUE(run_on_change(k_rule, k_tables,
+                            "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
+                            "CREATE TABLE \"coupons\" (\"code\" text PRIMARY KEY);\n"
+                            "CREATE INDEX \"coupons_code_idx\" ON \"coupons\" (\"code\");\n",
+                            k_drizzle)
+                  .empty());
+  // The same table's later statements have their own rules.
+  EXPECT_TRUE(run_on_change(k_rule, k_tables,
+                            "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
+                            "CREATE INDEX \"orders_status_idx\" ON \"orders\" (\"status\");\n",
+                            k_drizzle)
+                  .empty());
+}
+
+TEST(WideLockWindow, OneFindingPerTransaction) {
+  const auto findings = run_on_change(k_rule, k_tables,
+                                      "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
+                                      "ALTER TABLE \"customers\" ADD COLUMN \"nickname\" text;\n"
+                                      "UPDATE \"customers\" SET \"nickname\" = \"email\";\n",
+                                      k_drizzle);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  EXPECT_NE(findings[0].message.find("updates every row of customers (line 3)"), std::string::npos);
+}
+
+} // namespace wide_lock_window_test
