@@ -83,6 +83,20 @@ std::size_t zone_length(std::string_view text, std::size_t at) {
   return i > at + 1 ? i - at : 0;
 }
 
+// Severity words are a few letters and every line has one: compared in
+// place, not through memcmp.
+bool same_word(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 struct SeverityWord {
   std::string_view word;
   LogSeverity severity;
@@ -164,7 +178,7 @@ LogSeverity parse_severity(std::string_view text, std::string_view& message) {
   }
   const std::string_view word = text.substr(0, i);
   for (const SeverityWord& known : k_severities) {
-    if (known.word == word) {
+    if (same_word(known.word, word)) {
       std::size_t start = i + 2;
       if (start < text.size() && text[start] == ' ') {
         ++start; // the second space of ":  "
@@ -387,23 +401,30 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
   if (m_generic) {
     return match_generic(line, fields);
   }
-  std::size_t pos = 0;
-  for (std::size_t t = 0; t < m_tokens.size(); ++t) {
-    const Token& token = m_tokens[t];
-    const std::string_view rest = line.substr(pos);
+  // The tokens and the literals' bytes are read through locals: the stores
+  // into `fields` would otherwise make the compiler load them again per token.
+  const Token* const tokens = m_tokens.data();
+  const std::size_t count = m_tokens.size();
+  std::size_t pos = 0; // never past the line's end
+  for (std::size_t t = 0; t < count; ++t) {
+    const Token& token = tokens[t];
+    const std::string_view rest(line.data() + pos, line.size() - pos);
     switch (token.field) {
-    case Field::literal:
+    case Field::literal: {
       // Literals are a few bytes ("] ", "@"): compared in place, not through memcmp.
-      if (rest.size() < token.literal.size()) {
+      const char* const literal = token.literal.data();
+      const std::size_t length = token.literal.size();
+      if (rest.size() < length) {
         return std::nullopt;
       }
-      for (std::size_t k = 0; k < token.literal.size(); ++k) {
-        if (rest[k] != token.literal[k]) {
+      for (std::size_t k = 0; k < length; ++k) {
+        if (rest[k] != literal[k]) {
           return std::nullopt;
         }
       }
-      pos += token.literal.size();
+      pos += length;
       continue;
+    }
     case Field::session_only: {
       // Non-session processes print the prefix only up to %q.
       std::string_view message;
@@ -425,8 +446,8 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     // A free-text field runs to the next literal (or to the next space when
     // the pattern ends or another field follows).
     std::size_t end = std::string_view::npos;
-    if (t + 1 < m_tokens.size() && m_tokens[t + 1].field == Field::literal) {
-      const std::string& next = m_tokens[t + 1].literal;
+    if (t + 1 < count && tokens[t + 1].field == Field::literal) {
+      const std::string& next = tokens[t + 1].literal;
       end = next.size() == 1 ? find_byte(rest, next[0]) : rest.find(next);
     } else {
       end = find_byte(rest, ' ');
