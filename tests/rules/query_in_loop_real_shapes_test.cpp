@@ -115,6 +115,26 @@ TEST(QueryInLoopRealShapes, BoardsNextNeonLoopsAndLookAlikes) {
   const auto found = loops.find("src/app/boards/[id]/page.tsx:16");
   ASSERT_NE(found, loops.end());
   EXPECT_NE(found->second["message"].get<std::string>().find("through getColumnTasks()"), std::string::npos);
+  const auto fix = [&](const std::string& at) {
+    const auto loop = loops.find(at);
+    return loop == loops.end() ? std::string() : loop->second["fix"]["drizzle"].get<std::string>();
+  };
+  // A count per board: one count per group, with the key to match boards by.
+  EXPECT_NE(
+      fix("src/server/api/routers/board.ts:13")
+          .find("const found = await db.select({ boardId: tasks.boardId, n: count() }).from(tasks)"
+                ".where(inArray(tasks.boardId, rows.map((board) => board.id))).groupBy(tasks.boardId);"),
+      std::string::npos)
+      << fix("src/server/api/routers/board.ts:13");
+  // The loop's other conditions (the due date, not archived) are kept.
+  EXPECT_NE(
+      fix("src/app/api/cron/digest/route.ts:15")
+          .find("const found = await db.select({ assigneeId: tasks.assigneeId, title: tasks.title "
+                "}).from(tasks)"
+                ".where(and(inArray(tasks.assigneeId, subscribers.map((user) => user.id)), /* the other "
+                "conditions of src/app/api/cron/digest/route.ts:16:23 */));"),
+      std::string::npos)
+      << fix("src/app/api/cron/digest/route.ts:15");
 }
 
 } // namespace query_in_loop_real_shapes_test

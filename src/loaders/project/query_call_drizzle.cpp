@@ -161,6 +161,7 @@ private:
         call.table = table;
         if (method != "insert") {
           equalities(next + 1, m_t.close_of(next), table_objects(open + 1, close - 1), call);
+          call.other_conditions = conditions(next + 1, m_t.close_of(next) - 1) > call.key_columns.size();
         }
         if (method == "update") {
           set_values(chained(close, "set"), call);
@@ -192,6 +193,23 @@ private:
       }
     }
   }
+  // How many conditions the filter [first, last] tests: the arguments of a
+  // top-level `and(...)`, else one (a where callback's body counts).
+  [[nodiscard]] std::size_t conditions(std::size_t first, std::size_t last) const {
+    if (first > last || last >= m_t.size()) {
+      return 0;
+    }
+    for (std::size_t i = first; i < last; ++i) { // `(t, { eq, and }) => and(...)`
+      if (m_t.punct(i, "=>")) {
+        first = i + 1;
+        break;
+      }
+      const std::size_t inner = m_t.close_of(i);
+      i = inner != k_npos && inner < last ? inner : i;
+    }
+    const bool all = m_t.ident(first, "and") && m_t.punct(first + 1, "(") && m_t.close_of(first + 1) == last;
+    return all ? m_t.parts(first + 1).size() : 1;
+  }
   // The names by which a where refers to the table given as [first, last].
   [[nodiscard]] std::set<std::string> table_objects(std::size_t first, std::size_t last) const {
     std::set<std::string> out;
@@ -221,6 +239,11 @@ private:
     const std::size_t where = chained(close, "where");
     if (where != k_npos) {
       equalities(where + 1, m_t.close_of(where), table_objects(open + 1, close - 1), call);
+      call.other_conditions = conditions(where + 1, m_t.close_of(where) - 1) > call.key_columns.size();
+    }
+    const std::size_t select_close = m_t.close_of(select_open);
+    if (select_close != k_npos && select_close > select_open + 1) {
+      call.fields = m_t.text(select_open + 1, select_close - 1);
     }
     add(std::move(call), call_start(select_open - 2));
   }
@@ -249,6 +272,7 @@ private:
           objects.insert(m_t.tok(p + 1).text);
         }
         equalities(first, last, objects, call);
+        call.other_conditions = !m_t.punct(first, "{") && conditions(first, last) > call.key_columns.size();
         // drizzle-orm 1.0's object filters: `where: { authorId: id }`.
         if (m_t.punct(first, "{") && m_t.close_of(first) != k_npos && m_t.close_of(first) <= last) {
           const std::size_t end = m_t.close_of(first);

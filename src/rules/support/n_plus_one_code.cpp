@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace pgadvise::rules {
 
@@ -181,6 +182,61 @@ std::string update_fix(const model::QueryCall& call, const std::string& var, con
   return out;
 }
 
+// Every `a.b` (or `schema.a.b`) in `text` names a column of `table`: the
+// fields of a select without joins, which one read of `table` can give.
+bool columns_of_only(std::string_view text, std::string_view table) {
+  const auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+  };
+  std::vector<std::string_view> chain;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && word_char(text[i])) {
+      std::size_t end = i;
+      while (end < text.size() && word_char(text[end])) {
+        ++end;
+      }
+      chain.push_back(text.substr(i, end - i));
+      i = end;
+      if (i < text.size() && text[i] == '.') {
+        continue; // the chain goes on
+      }
+    }
+    if (chain.size() >= 2 && chain[chain.size() - 2] != table) {
+      return false;
+    }
+    chain.clear();
+  }
+  return true;
+}
+
+// One read for the loop's rows: the key's `inArray`, with the loop's
+// other conditions kept, its fields with the key to match rows by, and,
+// for an aggregate (`{ n: count() }`), one group per key.
+std::string select_fix(const model::QueryCall& call, const std::string& var, const std::string& prop,
+                       const std::string& member, const std::string& ids) {
+  std::string filter = "inArray(" + member + ", " + ids + ")";
+  if (call.other_conditions) {
+    filter = "and(" + filter + ", /* the other conditions of " + call.location.to_string() + " */)";
+  }
+  if (call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many) {
+    return "const found = await db.query." + var + ".findMany({ where: " + filter + " });";
+  }
+  std::string fields;
+  const std::string& given = call.fields;
+  if (given.size() > 2 && given.front() == '{' && given.back() == '}' && columns_of_only(given, var)) {
+    const std::string inner(core::trim(std::string_view(given).substr(1, given.size() - 2)));
+    fields = contains_word(inner, prop) || inner.find(member) != std::string::npos
+                 ? "{ " + inner + " }"
+                 : "{ " + prop + ": " + member + ", " + inner + " }";
+  }
+  bool aggregate = false;
+  for (const char* function : {"count(", "countDistinct(", "sum(", "avg(", "min(", "max("}) {
+    aggregate = aggregate || contains_word(fields, std::string_view(function, std::strlen(function) - 1));
+  }
+  return "const found = await db.select(" + fields + ").from(" + var + ").where(" + filter + ")" +
+         (aggregate ? ".groupBy(" + member + ")" : std::string()) + ";";
+}
+
 // The Drizzle that replaces the loop's per-row statements with one: the
 // code first (the line a short report shows), then what it replaces.
 std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
@@ -209,12 +265,7 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
     return "await db.delete(" + var + ").where(inArray(" + member + ", " + ids +
            "));\n// one delete for all rows instead of one per row in " + where + transaction;
   }
-  const bool relational =
-      call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many;
-  std::string text = relational ? "const found = await db.query." + var + ".findMany({ where: inArray(" +
-                                      member + ", " + ids + ") });"
-                                : "const found = await db.select().from(" + var + ").where(inArray(" +
-                                      member + ", " + ids + "));";
+  std::string text = select_fix(call, var, prop, member, ids);
   text += "\n// one query for all rows instead of one per row in " + where +
           "; then take each row's match from "
           "`found` (by " +
@@ -297,7 +348,7 @@ std::string parent_variable(const engine::RuleContext& context, const QueryStats
   }
   const model::Table* parent_table = advisor::find_table(context.catalog, parent->shape.tables.front().schema,
                                                          parent->shape.tables.front().name);
-  return parent_table != nullptr ? parent_table->property : std::string();
+  return parent_table != nullptr ? parent_table->property.str() : std::string();
 }
 
 // sqlcommenter's file= names the code path's file (`file='src/routes/feed.ts:14'`).
