@@ -391,7 +391,9 @@ void LogFold::set_pending(Session& session, const LogEvent& event) {
   pending.offset = event.offset;
   pending.limit_value = event.params.empty() ? std::nullopt : limit_parameter(*event.info, event.params);
   pending.values = m_grouping ? param_values(event.info->params, event.params) : ParamValues{};
-  pending.vxid.assign(event.fields.vxid);
+  if (!pending.vxid.empty() || !event.fields.vxid.empty()) {
+    pending.vxid.assign(event.fields.vxid); // most prefixes have no %v: no call for nothing
+  }
   pending.wants_example_params = false;
   pending.accepts_params = event.params.empty();
   pending.request = event.request;
