@@ -304,7 +304,7 @@ std::string render_drizzle_index(const model::Table& table, const std::vector<st
   // The name the table's extra-config callback gives its parameter, when
   // schema.ts was read; `table` (drizzle-kit's docs) otherwise.
   const std::string param =
-      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
+      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param.str();
   std::vector<std::string> members;
   members.reserve(columns.size());
   for (const std::string& column : columns) {
@@ -326,7 +326,7 @@ std::string render_drizzle_removal(const model::Table& table, const model::Index
   if (!index.has_expressions() && !index.keys.empty()) {
     std::vector<std::string> members;
     const std::string param =
-        table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
+        table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param.str();
     for (const model::IndexKey& key : index.keys) {
       members.push_back(drizzle_member(param, drizzle_property(table, key.column)));
     }

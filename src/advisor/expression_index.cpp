@@ -82,7 +82,7 @@ std::string template_text(std::string_view text) {
 }
 
 std::string drizzle_param(const model::Table& table) {
-  return table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
+  return table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param.str();
 }
 
 // --- coverage ----------------------------------------------------------

@@ -38,7 +38,7 @@ std::string index_elements_ddl(const SetCandidate& candidate, const std::string&
 std::string drizzle_line(const SetCandidate& candidate, const std::string& name) {
   const model::Table& table = *candidate.table;
   const std::string param =
-      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
+      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param.str();
   std::vector<std::string> members;
   for (const SetKey& key : candidate.keys) {
     members.push_back(key.column.empty() ? key.drizzle_key

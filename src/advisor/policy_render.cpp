@@ -118,7 +118,7 @@ std::string render_alter_policy(const model::Table& table, const model::Policy& 
 
 std::string drizzle_sql_template(const model::Table& table, std::string_view expression) {
   const std::string param =
-      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param;
+      table.drizzle_config_param.empty() ? std::string("table") : table.drizzle_config_param.str();
   const pg::ExpressionFacts facts = pg::expression_facts(expression);
   std::string out = "sql`";
   std::size_t copied = 0;

@@ -11,7 +11,8 @@ namespace pgadvise::core {
 // A text that most of the objects holding it leave empty (a fix's Drizzle
 // line, a column's Drizzle property): one pointer, null while empty, where
 // a std::string takes 32 bytes. 450,000 fixes of a 100,000-table schema
-// carry four each, and 600,000 columns two. Reads as a `const std::string&`
+// carry four each, and 600,000 columns two. In `c ? std::string(..) : text`
+// write text.str(): each converts to the other. Reads as a `const std::string&`
 // (an empty one while unset); writes replace the whole text.
 class RareText {
 public:
@@ -47,6 +48,10 @@ public:
     return str().find(what, from);
   }
   [[nodiscard]] std::size_t rfind(std::string_view what, std::size_t from = std::string::npos) const {
+    return str().rfind(what, from);
+  }
+  [[nodiscard]] std::size_t find(char what, std::size_t from = 0) const { return str().find(what, from); }
+  [[nodiscard]] std::size_t rfind(char what, std::size_t from = std::string::npos) const {
     return str().rfind(what, from);
   }
   [[nodiscard]] std::string substr(std::size_t from, std::size_t count = std::string::npos) const {

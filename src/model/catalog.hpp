@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/heap_optional.hpp"
+#include "core/rare_text.hpp"
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
 #include "model/lock_mode.hpp"
@@ -27,14 +28,15 @@ struct ColumnStats {
   std::optional<double> correlation;
 };
 
-// The flags sit together at the end: a schema of 100,000 tables holds
-// 600,000 columns (216 bytes each, not 224).
+// The flags sit together at the end, and the texts most columns leave
+// empty (the Drizzle property, a type's schema) are RareText: a schema of
+// 100,000 tables holds 600,000 columns (168 bytes each, not 224).
 struct Column {
   std::string name;
   TypeRef type;
   core::HeapOptional<std::string>
-      default_expr;     // SQL text of the default, as written (on the heap: most columns have none)
-  std::string property; // the Drizzle property name when known (schema.ts)
+      default_expr;        // SQL text of the default, as written (on the heap: most columns have none)
+  core::RareText property; // the Drizzle property name when known (schema.ts)
   SourceLocation location;
   core::HeapOptional<ColumnStats> stats; // live catalogs only; on the heap, as few columns have them
   // Live catalogs: the last value drawn from the sequence behind a serial or
@@ -88,14 +90,14 @@ struct Index {
   std::string method = "btree";
   std::string predicate; // partial-index WHERE, SQL text; empty when none
   bool valid = true;
-  std::string property; // Drizzle config key or variable when known
+  core::RareText property; // Drizzle config key or variable when known
   SourceLocation location;
   // Live catalogs: facts that make an index undroppable or needed even when
   // never scanned, its full definition (to recreate it) and its counters.
   bool backs_exclusion = false;         // EXCLUDE constraint
   bool replica_identity = false;        // REPLICA IDENTITY USING INDEX
   bool inherited = false;               // attached to a partitioned parent's index
-  std::string definition;               // pg_get_indexdef text, when known
+  core::RareText definition;            // pg_get_indexdef text, when known
   core::HeapOptional<IndexStats> stats; // live catalogs only: on the heap, as files have none
 
   [[nodiscard]] bool is_partial() const { return !predicate.empty(); }
@@ -173,16 +175,16 @@ struct Table {
   // type built at run time), by SQL name; they are not in `columns`, and
   // comparisons cannot tell whether they agree.
   std::vector<std::string> unresolved_columns;
-  bool rls_enabled = false; // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
-  bool partitioned = false; // PARTITION BY ...
-  std::string partition_of; // parent "schema.table" for a partition
-  std::string property;     // Drizzle variable name when known (schema.ts)
+  bool rls_enabled = false;    // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
+  bool partitioned = false;    // PARTITION BY ...
+  core::RareText partition_of; // parent "schema.table" for a partition
+  core::RareText property;     // Drizzle variable name when known (schema.ts)
   // Where the Drizzle schema file declares the table, when one was read
   // (also when the catalog itself came from SQL or a snapshot).
   SourceLocation drizzle_location;
   // The parameter of its extra-config callback (`t` in `(t) => [...]`),
   // when schema.ts has one; Drizzle fixes use it in the lines they propose.
-  std::string drizzle_config_param;
+  core::RareText drizzle_config_param;
   core::HeapOptional<TableStats> stats; // live catalogs only: on the heap, as files have none
   SourceLocation location;
 

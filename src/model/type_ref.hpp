@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/rare_text.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +15,7 @@ namespace pgadvise::model {
 // own name and schema.
 struct TypeRef {
   std::string name;                   // canonical name, lower case
-  std::string schema;                 // only for user-defined types
+  core::RareText schema;              // only for user-defined types (most columns leave it empty)
   std::vector<std::string> modifiers; // varchar(255) -> {"255"}, numeric(10,2) -> {"10","2"}
   int array_dims = 0;
   bool serial = false; // declared serial/bigserial/smallserial
