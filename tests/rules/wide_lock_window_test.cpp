@@ -74,4 +74,27 @@ TEST(WideLockWindow, OneFindingPerTransaction) {
   EXPECT_NE(findings[0].message.find("updates every row of customers (line 3)"), std::string::npos);
 }
 
+TEST(WideLockWindow, WithDbDrizzleKitsTransactionSpansThePendingFilesAfterTheLock) {
+  const std::vector<MigrationFile> files{
+      {"0000_init.sql", k_tables},
+      {"0001_note.sql", "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"},
+      {"0002_email_index.sql", "CREATE INDEX \"customers_email_idx\" ON \"customers\" (\"email\");\n"}};
+  const model::Catalog replayed = replay_migrations(files, k_drizzle);
+  // --db: the live catalog is the schema, the files' catalog gives the
+  // steps, and every file after a pending one is pending too.
+  const model::Catalog live = replayed;
+  engine::RuleContext context;
+  context.catalog = &live;
+  context.files_catalog = &replayed;
+  const auto findings = run_registered_rule(k_rule, context);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].location.file.str(), "migrations/0001_note.sql");
+  EXPECT_NE(findings[0].message.find("builds an index on customers (0002_email_index.sql line 1)"),
+            std::string::npos);
+  // Without --db which files are pending is unknown: each file on its own.
+  EXPECT_TRUE(run_rule(k_rule, replayed).empty());
+  // psql runs each file on its own.
+  EXPECT_TRUE(run_rule(k_rule, replay_migrations(files)).empty());
+}
+
 } // namespace wide_lock_window_test

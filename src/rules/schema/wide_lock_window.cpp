@@ -29,7 +29,13 @@ bool takes_time(const model::MigrationStep& step) {
 }
 
 // What a later statement does while the lock is held, for the message.
-std::string what_it_does(const model::MigrationStep& step) {
+std::string base_name(const model::MigrationStep& step) {
+  const std::string& file = step.location.file.str();
+  const std::size_t slash = file.find_last_of('/');
+  return slash == std::string::npos ? file : file.substr(slash + 1);
+}
+
+std::string what_it_does(const model::MigrationStep& step, const model::MigrationStep& held) {
   const std::string name = core::qualified_name(step.schema, step.table);
   std::string what;
   if (step.kind == model::MigrationStepKind::update_rows) {
@@ -45,14 +51,25 @@ std::string what_it_does(const model::MigrationStep& step) {
   } else {
     what = "waits for ACCESS EXCLUSIVE on " + name;
   }
-  return what + " (line " + std::to_string(step.location.line) + ")";
+  return what + " (" + (step.location.file == held.location.file ? std::string() : base_name(step) + " ") +
+         "line " + std::to_string(step.location.line) + ")";
 }
 
 // One transaction's steps, in order: a BEGIN block of one file, or the
-// transaction the runner opens around the file.
+// transaction the runner opens around the file. drizzle-kit migrate's spans
+// every pending file: with --db, where the files after a pending one are
+// pending too, the steps of the later files follow the file's own (`own` of
+// them), and a lock taken in this file is held through them all. Without
+// --db which files are pending is unknown (--all-migrations would join the
+// whole history into one window): each file is its own.
 struct Transaction {
   std::vector<const model::MigrationStep*> steps;
+  std::size_t own = 0;
 };
+
+bool spans_files(const model::MigrationStep& step) {
+  return step.transaction.find("drizzle-kit migrate") != std::string::npos;
+}
 
 class WideLockWindow final : public MigrationFilesRule {
 public:
@@ -80,14 +97,26 @@ private:
       }
       entry->second.steps.push_back(&step);
     }
-    for (const auto& key : order) {
-      check_transaction(context, files, transactions[key], out);
+    const bool live = context.files_catalog != nullptr && context.files_catalog != context.catalog;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      Transaction& transaction = transactions[order[k]];
+      transaction.own = transaction.steps.size();
+      if (live && spans_files(*transaction.steps.front())) {
+        for (std::size_t next = k + 1; next < order.size(); ++next) {
+          if (order[next].second == order[k].second) {
+            // Not extended yet (later in the order): its own steps only.
+            const Transaction& later = transactions[order[next]];
+            transaction.steps.insert(transaction.steps.end(), later.steps.begin(), later.steps.end());
+          }
+        }
+      }
+      check_transaction(context, files, transaction, out);
     }
   }
 
   static void check_transaction(const engine::RuleContext& context, const model::Catalog& files,
                                 const Transaction& transaction, std::vector<core::Finding>& out) {
-    for (std::size_t i = 0; i < transaction.steps.size(); ++i) {
+    for (std::size_t i = 0; i < transaction.own; ++i) {
       const model::MigrationStep& held = *transaction.steps[i];
       const model::Table* defined = files.find_table(held.schema, held.table);
       if (held.lock != model::LockMode::access_exclusive || held.table_is_new || defined == nullptr) {
@@ -134,7 +163,7 @@ private:
     const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
     std::vector<std::string> what;
     for (const model::MigrationStep* step : later) {
-      what.push_back(what_it_does(*step));
+      what.push_back(what_it_does(*step, held));
     }
     core::Finding finding =
         lock_finding(k_id, context, locked,
@@ -168,10 +197,8 @@ private:
 
   static std::string fix_text(const model::MigrationStep& held,
                               const std::vector<const model::MigrationStep*>& later, bool drizzle) {
-    const std::string& file = held.location.file.str();
     std::string ddl =
-        "-- in " + file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1) +
-        ": the statements on other tables first, the ACCESS EXCLUSIVE one last";
+        "-- in " + base_name(held) + ": the statements on other tables first, the ACCESS EXCLUSIVE one last";
     ddl +=
         drizzle
             ? " (drizzle-kit migrate commits after the last pending file: better, move long statements out "
