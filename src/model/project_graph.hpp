@@ -182,9 +182,10 @@ struct QueryCall {
   // An update's `.set({ col: value })`: the column properties and the values' source text.
   std::vector<std::string> set_columns;
   std::vector<std::string> set_values;
-  std::string fields;            // a select's `.select({ n: count() })` argument as written; "" for all columns
+  std::string fields; // a select's `.select({ n: count() })` argument as written; "" for all columns
   bool other_conditions = false; // the where tests more than the key equalities (`and(eq(...), lte(...))`)
-  core::SourceLocation location;        // the call (its `db`)
+  std::string receiver;          // the handle it is made on, as written: `db`, `tx`, `ctx.db`, `this.db`
+  core::SourceLocation location; // the call (its `db`)
   // The innermost loop around the call (or around the call of the helper
   // function that makes it: `via`); empty outside loops.
   std::string loop; // "for...of", "for", "while", ".map", ".forEach", ...

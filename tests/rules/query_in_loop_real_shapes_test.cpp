@@ -90,10 +90,10 @@ TEST(QueryInLoopRealShapes, LedgerNestWorkerLoopsAndLookAlikes) {
             std::string::npos)
       << fix("src/invoices/invoices.service.ts:60");
   // The same value for every row stays a plain update.
-  EXPECT_NE(
-      fix("src/invoices/invoices.service.ts:29")
-          .find("await db.update(invoices).set({ status: \"overdue\" }).where(inArray(invoices.id, ids));"),
-      std::string::npos)
+  EXPECT_NE(fix("src/invoices/invoices.service.ts:29")
+                .find("await this.drizzle.db.update(invoices).set({ status: \"overdue\" "
+                      "}).where(inArray(invoices.id, ids));"),
+            std::string::npos)
       << fix("src/invoices/invoices.service.ts:29");
 }
 
@@ -122,7 +122,7 @@ TEST(QueryInLoopRealShapes, BoardsNextNeonLoopsAndLookAlikes) {
   // A count per board: one count per group, with the key to match boards by.
   EXPECT_NE(
       fix("src/server/api/routers/board.ts:13")
-          .find("const found = await db.select({ boardId: tasks.boardId, n: count() }).from(tasks)"
+          .find("const found = await ctx.db.select({ boardId: tasks.boardId, n: count() }).from(tasks)"
                 ".where(inArray(tasks.boardId, rows.map((board) => board.id))).groupBy(tasks.boardId);"),
       std::string::npos)
       << fix("src/server/api/routers/board.ts:13");
@@ -135,6 +135,25 @@ TEST(QueryInLoopRealShapes, BoardsNextNeonLoopsAndLookAlikes) {
                 "conditions of src/app/api/cron/digest/route.ts:16:23 */));"),
       std::string::npos)
       << fix("src/app/api/cron/digest/route.ts:15");
+}
+
+// A Hono API on postgres.js: a write per line inside a transaction (the
+// fix runs on its `tx`), and a read per order of each page an async
+// generator yields, which is medium (the generator reads the orders, in a
+// page loop of its own); the generator's page loop, Promise.all of two
+// reads and a loop that only totals rows are not reported.
+TEST(QueryInLoopRealShapes, HonoPostgresJsTransactionAndGenerator) {
+  const std::map<std::string, json> loops = loops_of("hono-postgres-js");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
+                                   {"src/routes/export.ts:23", "medium"},
+                                   {"src/routes/orders.ts:18", "medium"},
+                               }));
+  const auto found = loops.find("src/routes/orders.ts:18");
+  ASSERT_NE(found, loops.end());
+  EXPECT_EQ(found->second["fix"]["drizzle"].get<std::string>().rfind(
+                "await tx.insert(orderItems).values(body.lines.map((line) => ({", 0),
+            0U)
+      << found->second["fix"]["drizzle"];
 }
 
 } // namespace query_in_loop_real_shapes_test

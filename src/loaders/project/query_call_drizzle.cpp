@@ -124,8 +124,11 @@ private:
     }
     return dot > 0 ? dot - 1 : 0;
   }
-  void add(model::QueryCall call, std::size_t token) {
+  // The call made on the handle before the `.` at `dot` (`db`, `tx`, `this.db`).
+  void add(model::QueryCall call, std::size_t dot) {
+    const std::size_t token = call_start(dot);
     if (!call.table.empty()) {
+      call.receiver = dot > token ? m_t.text(token, dot - 1) : std::string();
       call.location = m_t.where(token);
       m_out.calls.push_back({std::move(call), token, token > 0 && m_t.ident(token - 1, "await")});
     }
@@ -166,7 +169,7 @@ private:
         if (method == "update") {
           set_values(chained(close, "set"), call);
         }
-        add(std::move(call), call_start(i));
+        add(std::move(call), i);
       }
     }
   }
@@ -245,7 +248,7 @@ private:
     if (select_close != k_npos && select_close > select_open + 1) {
       call.fields = m_t.text(select_open + 1, select_close - 1);
     }
-    add(std::move(call), call_start(select_open - 2));
+    add(std::move(call), select_open - 2);
   }
   // `<db>.query.<key>.findFirst({ where })` / `findMany`.
   void relational(std::size_t dot) {
@@ -289,7 +292,7 @@ private:
         }
       }
     }
-    add(std::move(call), call_start(dot));
+    add(std::move(call), dot);
   }
   // `relations(posts, ({ one, many }) => ({ comments: many(comments), author:
   // one(users, {...}) }))`: each key with the table it leads to.

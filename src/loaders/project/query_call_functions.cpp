@@ -55,8 +55,11 @@ public:
           continue;
         }
         const std::string& before = m_t.tok(params - 1).text;
-        if (is_control_word(before) || (params >= 2 && m_t.ident(params - 2, "function"))) {
-          continue; // control flow; a `function` declaration is read above
+        const bool declared =
+            (params >= 2 && m_t.ident(params - 2, "function")) ||
+            (params >= 3 && m_t.punct(params - 2, "*") && m_t.ident(params - 3, "function"));
+        if (is_control_word(before) || declared) {
+          continue; // control flow; a `function` (or `function*`) declaration is read above
         }
         FunctionInfo function;
         function.begin = i;

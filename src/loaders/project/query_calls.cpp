@@ -99,8 +99,21 @@ private:
       if (site.token < begin || site.token >= loop.keyword) {
         continue;
       }
-      for (const Reach& reached : m_helpers.reach(m_helpers.resolve(file, site))) {
+      const NodeId target = m_helpers.resolve(file, site);
+      for (const Reach& reached : m_helpers.reach(target)) {
         found.emplace_back(site.token, reached.call->call.table);
+      }
+      if (target == k_no_node) {
+        continue;
+      }
+      // The helper's own reads in its own loops count too: a generator
+      // that pages through a table (`while (true) { ... .limit(500) }`).
+      const Node& helper = m_helpers.node(target);
+      const FileFunctions& functions = m_sources.functions_of(*helper.file);
+      if (const auto calls = functions.calls.find(helper.function); calls != functions.calls.end()) {
+        for (const DirectCall* call : calls->second) {
+          found.emplace_back(site.token, call->call.table);
+        }
       }
     }
     std::stable_sort(found.begin(), found.end(),

@@ -145,6 +145,13 @@ std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
   return {prop, ids};
 }
 
+// The handle the fix runs on: the loop body's own (`tx` inside a
+// transaction, `ctx.db`, `this.db`) when the query sits in the loop's body;
+// `db` when it is in a helper, whose handle the loop cannot see.
+std::string handle_of(const model::QueryCall& call) {
+  return call.chain.empty() && call.via.empty() && !call.receiver.empty() ? call.receiver : std::string("db");
+}
+
 // One update for the loop's rows. When each row sets values of its own
 // (`.set({ balance: row.balance })`), one `inArray` update would give every
 // row the same: those columns take each row's value through
@@ -173,8 +180,9 @@ std::string update_fix(const model::QueryCall& call, const std::string& var, con
       set += value;
     }
   }
-  std::string out = "await db.update(" + var + ").set({ " + (set.empty() ? "/* the values */" : set) +
-                    " }).where(inArray(" + member + ", " + ids + "));";
+  std::string out = "await " + handle_of(call) + ".update(" + var + ").set({ " +
+                    (set.empty() ? "/* the values */" : set) + " }).where(inArray(" + member + ", " + ids +
+                    "));";
   if (per_row) {
     out += "\n// each row keeps its own value through case ... end; cast a value that is not text to the "
            "column's type (then ${value}::integer), and import { sql } from \"drizzle-orm\"";
@@ -219,7 +227,8 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
     filter = "and(" + filter + ", /* the other conditions of " + call.location.to_string() + " */)";
   }
   if (call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many) {
-    return "const found = await db.query." + var + ".findMany({ where: " + filter + " });";
+    return "const found = await " + handle_of(call) + ".query." + var + ".findMany({ where: " + filter +
+           " });";
   }
   std::string fields;
   const std::string& given = call.fields;
@@ -233,8 +242,8 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
   for (const char* function : {"count(", "countDistinct(", "sum(", "avg(", "min(", "max("}) {
     aggregate = aggregate || contains_word(fields, std::string_view(function, std::strlen(function) - 1));
   }
-  return "const found = await db.select(" + fields + ").from(" + var + ").where(" + filter + ")" +
-         (aggregate ? ".groupBy(" + member + ")" : std::string()) + ";";
+  return "const found = await " + handle_of(call) + ".select(" + fields + ").from(" + var + ").where(" +
+         filter + ")" + (aggregate ? ".groupBy(" + member + ")" : std::string()) + ";";
 }
 
 // The Drizzle that replaces the loop's per-row statements with one: the
@@ -251,7 +260,7 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
                 " opens a transaction for each row: one statement for all rows needs none";
   if (kind == StatementKind::insert) {
     const LoopRows walk = loop_rows(call);
-    return "await db.insert(" + var + ").values(" + walk.rows + ".map((" + walk.params +
+    return "await " + handle_of(call) + ".insert(" + var + ").values(" + walk.rows + ".map((" + walk.params +
            ") => ({ /* the row's values */ })));\n// one insert for all rows instead of one per row in " +
            where + transaction;
   }
@@ -262,7 +271,7 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
            where + transaction;
   }
   if (kind == StatementKind::delete_) {
-    return "await db.delete(" + var + ").where(inArray(" + member + ", " + ids +
+    return "await " + handle_of(call) + ".delete(" + var + ").where(inArray(" + member + ", " + ids +
            "));\n// one delete for all rows instead of one per row in " + where + transaction;
   }
   std::string text = select_fix(call, var, prop, member, ids);
