@@ -86,7 +86,10 @@ private:
           "index(" + advisor::js_string(gin_name) + ").using(\"gin\", " +
           advisor::drizzle_member(table.drizzle_config_param.empty() ? "table" : table.drizzle_config_param,
                                   advisor::drizzle_property(table, column.name)) +
-          ") // and remove " + index.name;
+          ")";
+      // One schema.ts edit per finding: the GIN entry; the btree's goes by hand.
+      fix.safety_note += " In schema.ts, remove index(" + advisor::js_string(index.name) +
+                         ") once the GIN index is in place, and drizzle-kit generate drops it.";
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();
