@@ -169,6 +169,12 @@ std::size_t parse_timestamp(std::string_view text, std::int64_t& us) {
 }
 
 LogSeverity parse_severity(std::string_view text, std::string_view& message) {
+  // Most lines are "LOG:  ...": read as the loop below would read them.
+  if (text.size() >= 5 && text[0] == 'L' && text[1] == 'O' && text[2] == 'G' && text[3] == ':' &&
+      text[4] == ' ') {
+    message = text.substr(text.size() > 5 && text[5] == ' ' ? 6 : 5);
+    return LogSeverity::log;
+  }
   std::size_t i = 0;
   while (i < text.size() && i < 10 && ((text[i] >= 'A' && text[i] <= 'Z') || is_digit(text[i]))) {
     ++i;
@@ -426,9 +432,11 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       continue;
     }
     case Field::session_only: {
-      // Non-session processes print the prefix only up to %q.
+      // Non-session processes print the prefix only up to %q (a severity
+      // word starts with a capital or a digit: no call for a user name).
       std::string_view message;
-      if (parse_severity(rest, message) != LogSeverity::none) {
+      const bool word = !rest.empty() && ((rest[0] >= 'A' && rest[0] <= 'Z') || is_digit(rest[0]));
+      if (word && parse_severity(rest, message) != LogSeverity::none) {
         return pos;
       }
       continue;
