@@ -40,6 +40,7 @@ public:
           function.end = m_t.body_end(j);
           function.name = name != k_npos ? m_t.tok(name).text : std::string();
           function.name_token = name;
+          function.handler = handler_argument(i > 0 && m_t.ident(i - 1, "async") ? i - 1 : i);
           // `const name = function (...) {`
           if (name == k_npos && i >= 2 && m_t.punct(i - 1, "=") && m_t.ident(i - 2)) {
             function.name = m_t.tok(i - 2).text;
@@ -118,8 +119,22 @@ public:
     }
     function.transaction = p >= 3 && m_t.punct(p - 1, "(") && m_t.ident(p - 2, "transaction") &&
                            (m_t.punct(p - 3, ".") || m_t.punct(p - 3, "?."));
+    function.handler = handler_argument(p);
     function.params = std::move(names);
     add_function(std::move(function), params);
+  }
+
+  // The function starting at `p` is an argument of a router's or an
+  // emitter's registration: `.get(`, `.post(`, `.on(`, `.use(`, ...
+  [[nodiscard]] bool handler_argument(std::size_t p) const {
+    static const std::set<std::string, std::less<>> k_registrations = {
+        "get",    "post",     "put", "patch", "delete", "all",       "options", "head",
+        "on",     "once",     "use", "route", "handle", "subscribe", "process", "addEventListener",
+        "listen", "schedule", "cron"};
+    const std::size_t open = m_t.enclosing(p);
+    return open != k_npos && open >= 2 && m_t.punct(open, "(") && m_t.ident(open - 1) &&
+           (m_t.punct(open - 2, ".") || m_t.punct(open - 2, "?.")) &&
+           k_registrations.count(m_t.tok(open - 1).text) > 0;
   }
 
   // `const name = cache(async (..) =>` (React's cache, unstable_cache, a

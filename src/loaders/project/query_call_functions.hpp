@@ -25,6 +25,10 @@ struct FunctionInfo {
   std::string container; // the class or object literal it is a method of ("default": `export default {`)
   std::vector<std::string> params; // parameter names in order ("" for a destructured one)
   bool transaction = false;        // the callback of `<db>.transaction(...)`
+  // A handler given to a router or an emitter (`app.get("/x", async (c) =>
+  // ...)`, `.on("message", ...)`): it runs per request or event, not where
+  // it is written.
+  bool handler = false;
 };
 
 struct FunctionReading {

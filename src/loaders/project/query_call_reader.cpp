@@ -68,6 +68,21 @@ const FunctionInfo* FileIndex::named_function_at(std::size_t token) const {
   return function;
 }
 
+const LoopInfo* FileIndex::loop_running(std::size_t token) const {
+  const LoopInfo* loop = loop_at(token);
+  if (loop == nullptr) {
+    return nullptr;
+  }
+  for (const FunctionInfo* function = function_at(token);
+       function != nullptr && function->begin > loop->begin;
+       function = function->begin > 0 ? function_at(function->begin - 1) : nullptr) {
+    if (function->handler) {
+      return nullptr;
+    }
+  }
+  return loop;
+}
+
 const FunctionInfo* FileIndex::transaction_at(std::size_t token) const {
   const FunctionInfo* function = function_at(token);
   while (function != nullptr && !function->transaction) {

@@ -54,6 +54,10 @@ public:
   // The nearest named function around a token (anonymous callbacks belong
   // to the function that passes them).
   [[nodiscard]] const FunctionInfo* named_function_at(std::size_t token) const;
+  // The innermost loop a token runs in once per iteration: none when a
+  // handler given to a router or an emitter stands between them (a route
+  // registered per element runs per request, not per element).
+  [[nodiscard]] const LoopInfo* loop_running(std::size_t token) const;
   // The innermost `.transaction(...)` callback around a token.
   [[nodiscard]] const FunctionInfo* transaction_at(std::size_t token) const;
   // A function by its container ("" for top level) and name.

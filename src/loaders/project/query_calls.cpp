@@ -158,7 +158,7 @@ private:
                                        file.relations().end());
     for (const DirectCall& direct : file.calls()) {
       model::QueryCall call = direct.call;
-      const LoopInfo* loop = file.loop_at(direct.token);
+      const LoopInfo* loop = file.loop_running(direct.token);
       if (loop != nullptr && !direct.awaited && batched_after(file, *loop)) {
         loop = nullptr; // the loop only builds the statements a `.batch(` sends at once
       }
@@ -202,7 +202,7 @@ private:
   // Each loop's calls of helpers: the queries the helpers issue, issued by the loop.
   void emit_through_helpers(const FileIndex& file) {
     for (const CallSite& site : file.sites()) {
-      const LoopInfo* loop = file.loop_at(site.token);
+      const LoopInfo* loop = file.loop_running(site.token);
       if (loop == nullptr) {
         continue;
       }
