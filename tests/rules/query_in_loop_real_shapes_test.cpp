@@ -147,7 +147,27 @@ TEST(QueryInLoopRealShapes, HonoPostgresJsTransactionAndGenerator) {
   EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
                                    {"src/routes/export.ts:23", "medium"},
                                    {"src/routes/orders.ts:18", "medium"},
+                                   {"src/services/reports.ts:8", "medium"},
+                                   {"src/services/reports.ts:16", "medium"},
                                }));
+  const auto drizzle = [&](const std::string& at) {
+    const auto loop = loops.find(at);
+    return loop == loops.end() ? std::string() : loop->second["fix"]["drizzle"].get<std::string>();
+  };
+  // A loop over a query's result in place: the rows are bound once, then mapped.
+  EXPECT_EQ(drizzle("src/services/reports.ts:8")
+                .rfind("const rows = await db.select().from(orders).limit(20);\n"
+                       "const found = await db.select().from(orderItems).where(inArray(orderItems.orderId, "
+                       "rows.map((order) => order.id)));",
+                       0),
+            0U)
+      << drizzle("src/services/reports.ts:8");
+  // A destructured element is the map's parameter, and each row's email goes through case.
+  EXPECT_NE(
+      drizzle("src/services/reports.ts:16")
+          .find("sql.join(Object.entries(byEmail).map(([email, ids]) => sql`when ${ids[0]!} then ${email}`)"),
+      std::string::npos)
+      << drizzle("src/services/reports.ts:16");
   const auto found = loops.find("src/routes/orders.ts:18");
   ASSERT_NE(found, loops.end());
   EXPECT_EQ(found->second["fix"]["drizzle"].get<std::string>().rfind(

@@ -162,6 +162,10 @@ public:
     if (m_t.punct(p, "(") && m_t.ident(p + 1)) {
       return m_t.tok(p + 1).text;
     }
+    if (m_t.punct(p, "(") && (m_t.punct(p + 1, "[") || m_t.punct(p + 1, "{")) &&
+        m_t.close_of(p + 1) != k_npos) {
+      return m_t.text(p + 1, m_t.close_of(p + 1)); // `([email, ids]) =>`
+    }
     return m_t.ident(p) && m_t.punct(p + 1, "=>") ? m_t.tok(p).text : std::string();
   }
 

@@ -90,13 +90,19 @@ private:
     }
     const std::size_t begin = function != nullptr ? function->begin : 0;
     std::vector<std::pair<std::size_t, std::string>> found;
+    // Before the loop, or in its header: `for (const row of await db.select()...)`.
+    const auto before = [&](std::size_t token) {
+      return (token >= begin && token < loop.keyword) ||
+             (loop.iterable_tokens.first <= loop.iterable_tokens.last &&
+              token >= loop.iterable_tokens.first && token <= loop.iterable_tokens.last);
+    };
     for (const DirectCall& call : file.calls()) {
-      if (call.token >= begin && call.token < loop.keyword) {
+      if (before(call.token)) {
         found.emplace_back(call.token, call.call.table);
       }
     }
     for (const CallSite& site : file.sites()) {
-      if (site.token < begin || site.token >= loop.keyword) {
+      if (!before(site.token)) {
         continue;
       }
       const NodeId target = m_helpers.resolve(file, site);

@@ -80,14 +80,21 @@ std::string call_place(const model::QueryCall& call) {
 struct LoopRows {
   std::string rows;
   std::string row;
-  std::string params; // an arrow's parameters over them: `row` or `row, index`
+  std::string params;  // an arrow's parameters over them: `row` or `row, index`
+  std::string prelude; // `const rows = await ...;` when the loop walks a query's result in place
 };
 
 LoopRows loop_rows(const model::QueryCall& call) {
   LoopRows out{call.loop_iterable.empty() ? std::string("rows") : call.loop_iterable,
                call.loop_variable.empty() ? std::string("row") : call.loop_variable,
+               {},
                {}};
   out.params = out.row;
+  // `for (const order of await db.select()...)`: the rows bound once, then mapped.
+  if (out.rows.rfind("await ", 0) == 0) {
+    out.prelude = "const rows = " + out.rows + ";\n";
+    out.rows = "rows";
+  }
   const std::string_view entries = ".entries()";
   const std::size_t comma = out.row.find(',');
   if (out.rows.size() > entries.size() &&
@@ -248,9 +255,9 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
 
 // The Drizzle that replaces the loop's per-row statements with one: the
 // code first (the line a short report shows), then what it replaces.
-std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
-                        const std::vector<std::string>& props, const std::string& parent_var,
-                        const std::vector<model::DrizzleRelation>& relations) {
+std::string batched_statement(const model::QueryCall& call, StatementKind kind, const std::string& var,
+                              const std::vector<std::string>& props, const std::string& parent_var,
+                              const std::vector<model::DrizzleRelation>& relations) {
   const std::string where = "the " + call.loop + " loop at " + call.loop_location.to_string();
   const std::string transaction =
       !call.in_transaction
@@ -296,6 +303,12 @@ std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const 
   }
   return text + "\n// or load them with the parent rows, given a relation in relations(): db.query." +
          parent_var + ".findMany({ with: { <relation to " + var + ">: true } })";
+}
+
+std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
+                        const std::vector<std::string>& props, const std::string& parent_var,
+                        const std::vector<model::DrizzleRelation>& relations) {
+  return loop_rows(call).prelude + batched_statement(call, kind, var, props, parent_var, relations);
 }
 
 // The calls that can issue the statement: those in a loop that follows a
