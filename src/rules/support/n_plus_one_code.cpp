@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <set>
 
 namespace pgadvise::rules {
 
@@ -159,6 +160,43 @@ std::string handle_of(const model::QueryCall& call) {
   return call.chain.empty() && call.via.empty() && !call.receiver.empty() ? call.receiver : std::string("db");
 }
 
+// `value` (a helper's, in the loop's terms) can be written at the loop:
+// the loop's own body sees its names; through a helper, only literals,
+// `new Date()`, `sql` and the loop's element are known there (a helper's
+// parameter that no caller passed from the loop is not).
+bool in_loop_scope(const model::QueryCall& call, const std::string& value) {
+  if (call.chain.empty() && call.via.empty()) {
+    return true;
+  }
+  static const std::set<std::string, std::less<>> k_known = {"new",   "Date", "sql",      "true",
+                                                             "false", "null", "undefined"};
+  std::string word;
+  char quote = 0;
+  for (const char c : value + " ") {
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') { // a template's text is read as code: its `${...}` can name anything
+      quote = c;
+      word.clear();
+      continue;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$') {
+      word += c;
+      continue;
+    }
+    const bool number = !word.empty() && std::isdigit(static_cast<unsigned char>(word.front())) != 0;
+    if (!word.empty() && !number && k_known.count(word) == 0 && !names_row(word, call.loop_variable)) {
+      return false;
+    }
+    word.clear();
+  }
+  return true;
+}
+
 // One update for the loop's rows. When each row sets values of its own
 // (`.set({ balance: row.balance })`), one `inArray` update would give every
 // row the same: those columns take each row's value through
@@ -176,8 +214,10 @@ std::string update_fix(const model::QueryCall& call, const std::string& var, con
   }
   std::string set;
   bool per_row = false;
+  bool unknown = false;
   for (std::size_t i = 0; i < call.set_columns.size() && i < call.set_values.size(); ++i) {
     const std::string& value = call.set_values[i];
+    unknown = unknown || !in_loop_scope(call, value);
     set += (set.empty() ? "" : ", ") + call.set_columns[i] + ": ";
     if (!key_value.empty() && !call.loop_variable.empty() && names_row(value, call.loop_variable)) {
       per_row = true;
@@ -188,9 +228,9 @@ std::string update_fix(const model::QueryCall& call, const std::string& var, con
     }
   }
   std::string out = "await " + handle_of(call) + ".update(" + var + ").set({ " +
-                    (set.empty() ? "/* the values */" : set) + " }).where(inArray(" + member + ", " + ids +
-                    "));";
-  if (per_row) {
+                    (set.empty() || unknown ? "/* the values */" : set) + " }).where(inArray(" + member +
+                    ", " + ids + "));";
+  if (per_row && !unknown) {
     out += "\n// each row keeps its own value through case ... end; cast a value that is not text to the "
            "column's type (then ${value}::integer), and import { sql } from \"drizzle-orm\"";
   }
