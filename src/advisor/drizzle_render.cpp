@@ -292,6 +292,24 @@ std::string drizzle_property(const model::Table& table, std::string_view column)
   return core::snake_to_camel(column);
 }
 
+std::string drizzle_column_builder(const model::Table& table, const model::Column& column,
+                                   std::string_view builder, std::string_view options) {
+  std::string arguments;
+  const bool callback = !table.drizzle_column_param.empty();
+  if (!callback || drizzle_property(table, column.name) != column.name) {
+    arguments = js_string(column.name);
+  }
+  if (!options.empty()) {
+    arguments += (arguments.empty() ? "" : ", ") + std::string(options);
+  }
+  const std::string call = std::string(builder) + "(" + arguments + ")";
+  return callback ? table.drizzle_column_param.str() + "." + call : call;
+}
+
+std::string drizzle_identity_call(const model::Column& column) {
+  return column.identity_always ? ".generatedAlwaysAsIdentity()" : ".generatedByDefaultAsIdentity()";
+}
+
 std::string drizzle_member(std::string_view object, std::string_view property) {
   if (is_js_identifier(property)) {
     return std::string(object) + "." + std::string(property);

@@ -23,6 +23,17 @@ std::string drizzle_property(const model::Table& table, std::string_view column)
 // `table.prop`, or `table["prop"]` when prop is not a JavaScript identifier.
 std::string drizzle_member(std::string_view object, std::string_view property);
 
+// A column's builder call in the words its table's declaration uses:
+// `bigint("id", { mode: "number" })`, or in a columns callback
+// `(d) => ({ ... })` (t3's style) `d.bigint({ mode: "number" })`, the name
+// left out where the property is the column's name, as such files write it.
+// `options` is the call's object argument, or empty.
+std::string drizzle_column_builder(const model::Table& table, const model::Column& column,
+                                   std::string_view builder, std::string_view options = {});
+// The identity modifier the column has: `.generatedAlwaysAsIdentity()` or
+// `.generatedByDefaultAsIdentity()`.
+std::string drizzle_identity_call(const model::Column& column);
+
 // index("name").on(table.prop1, table.prop2) -- for the table's extra config
 // callback `(table) => [ ... ]` (or the parameter name schema.ts uses).
 std::string render_drizzle_index(const model::Table& table, const std::vector<std::string>& columns,

@@ -45,6 +45,9 @@ struct Column {
   std::optional<std::int64_t> sequence_last_value;
   bool not_null = false;
   bool identity = false;
+  // GENERATED ALWAYS AS IDENTITY (explicit values refused without
+  // OVERRIDING SYSTEM VALUE); false for BY DEFAULT and for non-identity.
+  bool identity_always = false;
   // schema.ts: a default the reader could not evaluate (a value computed at
   // run time); comparisons cannot tell whether it agrees, so they skip it.
   bool default_unknown = false;
@@ -185,6 +188,10 @@ struct Table {
   // The parameter of its extra-config callback (`t` in `(t) => [...]`),
   // when schema.ts has one; Drizzle fixes use it in the lines they propose.
   core::RareText drizzle_config_param;
+  // The parameter of its columns callback (`d` in t3's
+  // `(d) => ({ id: d.integer() })`), when schema.ts declares the columns so;
+  // Drizzle fixes write a column's builder as `d.bigint(...)` then.
+  core::RareText drizzle_column_param;
   core::HeapOptional<TableStats> stats; // live catalogs only: on the heap, as files have none
   SourceLocation location;
 

@@ -36,6 +36,34 @@ TEST(IntegerPrimaryKeyOverflow, AnIdentityKeyIsWidenedAndStaysIdentity) {
   EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE users ALTER COLUMN id TYPE bigint;");
 }
 
+// The Drizzle line widens the key and keeps what the column is: a BY
+// DEFAULT identity stays BY DEFAULT (ALWAYS would refuse the explicit ids the
+// app may insert), and a table whose columns are a callback `(d) => ({...})`
+// gets `d.bigint(...)`, which needs no import (a bare bigint("id") did).
+TEST(IntegerPrimaryKeyOverflow, TheDrizzleLineKeepsTheIdentityKindAndTheBuilderStyle) {
+  model::Project project;
+  project.uses_drizzle = true;
+  const auto drizzle = [&](bool always, const char* param, const char* name, const char* property) {
+    model::Table boards = table("boards", {column(name, "int4", true, std::nullopt, 3)}, 2);
+    boards.columns[0].identity = true;
+    boards.columns[0].identity_always = always;
+    boards.columns[0].property = property;
+    boards.drizzle_column_param = param;
+    boards.indexes.push_back(primary_key("boards_pkey", {name}));
+    const auto findings = run_rule(k_rule, catalog_of({boards}), {}, &project);
+    return findings.size() == 1 && findings[0].fix ? findings[0].fix->drizzle.str() : std::string("?");
+  };
+  EXPECT_EQ(drizzle(false, "", "id", "id"),
+            "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity(),");
+  EXPECT_EQ(drizzle(true, "", "id", "id"),
+            "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),");
+  EXPECT_EQ(drizzle(false, "d", "id", "id"),
+            "id: d.bigint({ mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity(),");
+  EXPECT_EQ(
+      drizzle(false, "d", "board_id", "boardId"),
+      "boardId: d.bigint(\"board_id\", { mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity(),");
+}
+
 // A serial key is judged by both rules: each proposing its own change (one
 // to bigint, one to an integer identity column) gave a serial() table two
 // findings whose Drizzle lines disagreed on the type. Both now propose the

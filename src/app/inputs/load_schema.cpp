@@ -150,6 +150,7 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
     }
     table.drizzle_location = declared->drizzle_location;
     table.drizzle_config_param = declared->drizzle_config_param;
+    table.drizzle_column_param = declared->drizzle_column_param;
     for (model::Column& column : table.columns) {
       const model::Column* match = declared->find_column(column.name);
       if (match != nullptr && column.property.empty()) {

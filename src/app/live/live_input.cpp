@@ -56,6 +56,9 @@ void overlay_table(model::Table& live, const model::Table& file) {
   if (live.drizzle_config_param.empty()) {
     live.drizzle_config_param = file.drizzle_config_param;
   }
+  if (live.drizzle_column_param.empty()) {
+    live.drizzle_column_param = file.drizzle_column_param;
+  }
   for (model::Column& column : live.columns) {
     if (const model::Column* match = file.find_column(column.name)) {
       if (!column.location.known()) {

@@ -73,7 +73,10 @@ void read_column(Sink& sink, const std::string& key, const Json& value, const Pa
   column.name = entry_name(key, value);
   column.type = column_type(sink.load().catalog, type_text, text_field(value, "typeSchema"));
   column.not_null = flag_field(value, "notNull");
-  column.identity = member(value, "identity") != nullptr;
+  if (const Json* identity = member(value, "identity"); identity != nullptr && !identity->is_null()) {
+    column.identity = true;
+    column.identity_always = text_field(*identity, "type") == "always";
+  }
   if (const Json* def = member(value, "default")) {
     column.default_expr = default_text(*def);
   }

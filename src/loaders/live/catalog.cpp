@@ -164,6 +164,7 @@ std::optional<core::Error> load_columns(LoadState& state) {
     column.type = type_from_catalog(text(result, row, "type"), text(result, row, "type_schema"));
     column.not_null = flag(result, row, "not_null");
     column.identity = flag(result, row, "identity");
+    column.identity_always = flag(result, row, "identity_always");
     // A generated column's expression is not a default.
     if (!flag(result, row, "generated") && !is_null(result, row, "default_expr")) {
       column.default_expr = text(result, row, "default_expr");

@@ -92,7 +92,8 @@ std::string columns() {
   // identity sequences have 'i').
   return "SELECT a.attrelid::text AS table_oid, a.attname AS name,"
          " pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, tn.nspname AS type_schema,"
-         " a.attnotnull AS not_null, a.attidentity <> '' AS identity, a.attgenerated <> '' AS generated,"
+         " a.attnotnull AS not_null, a.attidentity <> '' AS identity, a.attidentity = 'a' AS "
+         "identity_always, a.attgenerated <> '' AS generated,"
          " CASE WHEN a.atthasdef THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default_expr,"
          " EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_class s ON s.oid = dep.objid"
          "   AND s.relkind = 'S' WHERE dep.classid = 'pg_catalog.pg_class'::regclass"

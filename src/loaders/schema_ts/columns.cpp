@@ -182,6 +182,8 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
     // pgTable("x", (t) => ({ id: t.uuid() }))
     if (!node(object).params.empty()) {
       info.builder_param = node(object).params[0].name;
+      info.table.drizzle_column_param =
+          info.builder_param; // what fixes call the builders in new column lines
     }
     object = Ref{object.file, node(object).body};
   }
@@ -385,6 +387,7 @@ ColumnModifiers Reader::read_modifiers(TableInfo& info, const Chain& chain, cons
       sql_type += "[]";
     } else if (m == "generatedAlwaysAsIdentity" || m == "generatedByDefaultAsIdentity") {
       column.identity = true;
+      column.identity_always = m == "generatedAlwaysAsIdentity";
       column.not_null = true;
     } else if (m == "references") {
       info.references.push_back(PendingReference{info.columns.size(), child(method.call, 1),

@@ -233,6 +233,26 @@ void record_partition_command(Replay& replay, const model::Table& parent, const 
   predict(step);
 }
 
+// ALTER COLUMN ... SET GENERATED ALWAYS | BY DEFAULT: its options list holds
+// a "generated" DefElem whose integer is the kind's letter ('a' or 'd').
+void set_identity_kind(Replay& replay, model::Table& table, const Json& cmd, const Json* def) {
+  const Json* items = list_items(def);
+  if (items == nullptr) {
+    return;
+  }
+  for (const Json& item : items_of(items)) {
+    const Json* option = as(item, "DefElem");
+    if (option == nullptr || string_field(*option, "defname") != "generated") {
+      continue;
+    }
+    const Json* arg = child(*option, "arg");
+    const Json* number = arg != nullptr ? as(*arg, "Integer") : nullptr;
+    const bool always = number != nullptr && int_field(*number, "ival") == 'a';
+    change_column(replay, table, cmd, false,
+                  [&](model::Column& column) { column.identity_always = column.identity && always; });
+  }
+}
+
 void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool only) {
   const std::string subtype = string_field(cmd, "subtype");
   const std::string name = string_field(cmd, "name");
@@ -281,10 +301,16 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
   } else if (subtype == "AT_AddIdentity" || subtype == "AT_DropIdentity") {
     record_other_command(replay, table, cmd);
     const bool add = subtype == "AT_AddIdentity";
+    const Json* constraint = def != nullptr ? as(*def, "Constraint") : nullptr;
+    const bool always = add && constraint != nullptr && string_field(*constraint, "generated_when") == "a";
     change_column(replay, table, cmd, false, [&](model::Column& column) {
       column.identity = add;
+      column.identity_always = always;
       column.not_null = column.not_null || add;
     });
+  } else if (subtype == "AT_SetIdentity") {
+    record_other_command(replay, table, cmd);
+    set_identity_kind(replay, table, cmd, def);
   } else if (subtype == "AT_AddConstraint") {
     if (const Json* constraint = def != nullptr ? as(*def, "Constraint") : nullptr) {
       add_constraint(replay, table, *constraint, {"", false, only});

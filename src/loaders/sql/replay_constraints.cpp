@@ -243,6 +243,7 @@ bool apply_column_property(Replay& replay, model::Column& column, const Json& co
   } else if (type == "CONSTR_IDENTITY") {
     column.identity = true;
     column.not_null = true;
+    column.identity_always = string_field(constraint, "generated_when") == "a";
   } else if (type == "CONSTR_GENERATED" || type.rfind("CONSTR_ATTR_", 0) == 0) {
     // Generated columns and DEFERRABLE flags do not change what pgadvise checks.
   } else {

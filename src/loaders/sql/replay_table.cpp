@@ -65,6 +65,7 @@ void propagate_column(Replay& replay, const model::Table& parent, const model::C
     if (partition->find_column(column.name) == nullptr) {
       partition->columns.push_back(column);
       partition->columns.back().identity = false;
+      partition->columns.back().identity_always = false;
     }
     if (partition->partitioned) {
       propagate_column(replay, *partition, column);
@@ -91,6 +92,7 @@ void copy_like(Replay& replay, model::Table& table, const Json& like) {
       column.default_expr.reset();
     }
     column.identity = column.identity && (options & k_like_identity) != 0;
+    column.identity_always = column.identity && column.identity_always;
     column.location = replay.at_node(like);
     table.columns.push_back(std::move(column));
   }
@@ -137,6 +139,7 @@ std::vector<QualifiedName> copy_parents(Replay& replay, model::Table& table, con
       if (table.find_column(column.name) == nullptr) {
         model::Column copy = column;
         copy.identity = false;
+        copy.identity_always = false;
         copy.location = table.location;
         table.columns.push_back(std::move(copy));
       }

@@ -91,7 +91,7 @@ private:
         "referencing columns too (foreign-key-type-mismatch).";
     if (narrow_sequence_key(column)) {
       set_key_fix(finding, context, table, column, bigint_identity_fix(table, column),
-                  bigint_identity_drizzle(column));
+                  bigint_identity_drizzle(table, column));
       return finding;
     }
     // An identity key: its sequence follows the column's new type.
@@ -101,9 +101,10 @@ private:
         "Rewrites " + name +
         " and its indexes under an ACCESS EXCLUSIVE lock: do it while the table is small, or on a "
         "big table add a bigint column, backfill it in batches, and swap it in.";
+    // The identity stays the kind it is: BY DEFAULT still takes explicit ids.
     set_key_fix(finding, context, table, column, std::move(fix),
-                "bigint(" + advisor::js_string(column.name) +
-                    ", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),");
+                advisor::drizzle_column_builder(table, column, "bigint", "{ mode: \"number\" }") +
+                    ".primaryKey()" + advisor::drizzle_identity_call(column) + ",");
     return finding;
   }
 };

@@ -106,12 +106,11 @@ private:
                       " and its indexes under an ACCESS EXCLUSIVE lock: on a big table add a bigint column, "
                       "backfill it in batches and swap it in, or run it in a quiet window.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle =
-          advisor::drizzle_property(table, column.name) + ": " +
-          (column.identity ? "bigint(" + advisor::js_string(column.name) +
-                                 ", { mode: \"number\" }).generatedByDefaultAsIdentity()"
-                           : "bigserial(" + advisor::js_string(column.name) + ", { mode: \"number\" })") +
-          ", // keep its other calls (.notNull(), ...)";
+      fix.drizzle = advisor::drizzle_property(table, column.name) + ": " +
+                    advisor::drizzle_column_builder(table, column, column.identity ? "bigint" : "bigserial",
+                                                    "{ mode: \"number\" }") +
+                    (column.identity ? advisor::drizzle_identity_call(column) : std::string()) +
+                    ", // keep its other calls (.notNull(), ...)";
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();

@@ -52,7 +52,7 @@ private:
 
     if (narrow_sequence_key(column)) {
       set_key_fix(finding, context, table, column, bigint_identity_fix(table, column),
-                  bigint_identity_drizzle(column));
+                  bigint_identity_drizzle(table, column));
       return finding;
     }
     core::Fix fix;
@@ -76,8 +76,9 @@ private:
                       " briefly (no rewrite; setval reads max(id) through the primary key). BY DEFAULT keeps "
                       "accepting explicit ids as serial did; switch to ALWAYS once no code inserts them.";
     set_key_fix(finding, context, table, column, std::move(fix),
-                std::string(big ? "bigint" : "integer") + "(" + advisor::js_string(column.name) +
-                    (big ? ", { mode: \"number\" }" : "") + ").primaryKey().generatedByDefaultAsIdentity(),");
+                advisor::drizzle_column_builder(table, column, big ? "bigint" : "integer",
+                                                big ? "{ mode: \"number\" }" : "") +
+                    ".primaryKey().generatedByDefaultAsIdentity(),");
     return finding;
   }
 };

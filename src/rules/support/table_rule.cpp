@@ -71,9 +71,10 @@ core::Fix PrimaryKeyRule::bigint_identity_fix(const model::Table& table, const m
   return fix;
 }
 
-std::string PrimaryKeyRule::bigint_identity_drizzle(const model::Column& column) {
-  return "bigint(" + advisor::js_string(column.name) +
-         ", { mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity(),";
+std::string PrimaryKeyRule::bigint_identity_drizzle(const model::Table& table, const model::Column& column) {
+  // BY DEFAULT, as bigint_identity_fix's SQL: the serial accepted explicit ids.
+  return advisor::drizzle_column_builder(table, column, "bigint", "{ mode: \"number\" }") +
+         ".primaryKey().generatedByDefaultAsIdentity(),";
 }
 
 void PrimaryKeyRule::set_key_fix(core::Finding& finding, const engine::RuleContext& context,

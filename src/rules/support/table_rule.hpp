@@ -53,8 +53,10 @@ protected:
   [[nodiscard]] static bool narrow_sequence_key(const model::Column& column);
   // The key widened to bigint and made an identity column, in one transaction.
   [[nodiscard]] static core::Fix bigint_identity_fix(const model::Table& table, const model::Column& column);
-  // Its Drizzle column: bigint("id", { mode: "number" }).primaryKey()...
-  [[nodiscard]] static std::string bigint_identity_drizzle(const model::Column& column);
+  // Its Drizzle column: bigint("id", { mode: "number" }).primaryKey()...,
+  // in the builder style of the table's declaration.
+  [[nodiscard]] static std::string bigint_identity_drizzle(const model::Table& table,
+                                                           const model::Column& column);
 
   // Whether the key column is this rule's case, and then its finding.
   [[nodiscard]] virtual bool judges(const model::Column& column) const = 0;

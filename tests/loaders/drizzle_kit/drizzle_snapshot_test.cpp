@@ -161,6 +161,7 @@ TEST(DrizzleSnapshot, Version7ReadsIndexObjectsIdentityAndChecks) {
   const model::Column* id = users.find_column("id");
   ASSERT_NE(id, nullptr);
   EXPECT_TRUE(id->identity);
+  EXPECT_TRUE(id->identity_always); // "identity": { "type": "always", ... }
   EXPECT_EQ(id->type.name, "int4");
   EXPECT_EQ(id->location.line, line_of(file, "\"id\": {", 4)); // the fourth table's id column
   EXPECT_EQ(users.find_column("email")->location.line, line_of(file, "\"email\": {"));
@@ -197,6 +198,7 @@ TEST(DrizzleSnapshot, Version7ReadsIndexObjectsIdentityAndChecks) {
   EXPECT_EQ(organizations.checks[0].location.line, line_of(file, "\"organizations_seats_positive\": {"));
 
   EXPECT_TRUE(table(load, "public", "memberships").find_column("counter")->identity);
+  EXPECT_FALSE(table(load, "public", "memberships").find_column("counter")->identity_always); // byDefault
   const model::Column* status = table(load, "billing", "invoices").find_column("status");
   EXPECT_EQ(status->type.name, "invoice_status");
   EXPECT_EQ(status->type.schema, "billing");

@@ -237,6 +237,7 @@ TEST_F(LiveCatalogTest, ReadsKeysExpressionsAndPredicatesFromTheServer) {
   const model::Table* accounts = catalog.find_table("billing", "accounts");
   ASSERT_NE(accounts, nullptr);
   EXPECT_TRUE(accounts->find_column("id")->identity);
+  EXPECT_TRUE(accounts->find_column("id")->identity_always); // GENERATED ALWAYS
   ASSERT_EQ(accounts->checks.size(), 1U);
   EXPECT_EQ(accounts->checks[0].expression, "balance >= 0::numeric");
 

@@ -218,6 +218,7 @@ export const users = pgTable("users", {
   expr: text().default(sql`'x' || 'y'`),
   runtime: text().$defaultFn(() => crypto.randomUUID()).$type<string>(),
   ident: integer().generatedAlwaysAsIdentity(),
+  byDefault: integer().generatedByDefaultAsIdentity(),
   later: text().default(computeDefault()),
 });
 )ts");
@@ -246,7 +247,11 @@ export const users = pgTable("users", {
   EXPECT_EQ(column(t, "expr").default_expr.value_or(""), "'x' || 'y'");
   EXPECT_FALSE(column(t, "runtime").default_expr.has_value());
   EXPECT_TRUE(column(t, "ident").identity);
+  EXPECT_TRUE(column(t, "ident").identity_always);
   EXPECT_TRUE(column(t, "ident").not_null);
+  EXPECT_TRUE(column(t, "byDefault").identity);
+  EXPECT_FALSE(column(t, "byDefault").identity_always);
+  EXPECT_TRUE(t.drizzle_column_param.empty()); // its columns are an object, not a callback
   EXPECT_FALSE(column(t, "later").default_expr.has_value());
   const core::Finding note = only_note(result, "default of column `users.later`");
   EXPECT_EQ(note.rule, "replay-warning");
@@ -424,6 +429,22 @@ export const named = pgTable("named", { a: integer(), b: integer() },
 }
 
 // ---- schemas ---------------------------------------------------------------
+
+// t3's createTable callback style: the columns callback's parameter is what
+// Drizzle fixes write builders with (`d.bigint(...)`, no import needed).
+TEST(DrizzleSchemaTs, ColumnsCallbackParameterIsKept) {
+  const SchemaLoad result = load(R"ts(
+export const boards = pgTable("boards", (d) => ({
+  id: d.integer().primaryKey().generatedByDefaultAsIdentity(),
+  title: d.varchar({ length: 120 }).notNull(),
+}), (t) => [index("boards_title_idx").on(t.title)]);
+)ts");
+  const model::Table& boards = table(result, "boards");
+  EXPECT_EQ(boards.drizzle_column_param, "d");
+  EXPECT_EQ(boards.drizzle_config_param, "t");
+  EXPECT_TRUE(column(boards, "id").identity);
+  EXPECT_FALSE(column(boards, "id").identity_always);
+}
 
 TEST(DrizzleSchemaTs, PgSchemaTablesAndEnums) {
   const SchemaLoad result = load(R"ts(
