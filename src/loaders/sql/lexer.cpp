@@ -247,13 +247,17 @@ std::string squeeze_unwrapped(const SqlTokens& tokens, std::size_t first, std::s
 
 std::string blank_psql_meta_lines(std::string_view text) {
   std::string out(text);
+  blank_psql_meta_lines_in_place(out);
+  return out;
+}
+
+void blank_psql_meta_lines_in_place(std::string& text) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     if (text[pos] == '\\' && (pos == 0 || text[pos - 1] == '\n')) {
       const std::size_t eol = std::min(text.find('\n', pos), text.size());
-      for (std::size_t i = pos; i < eol; ++i) {
-        out[i] = ' ';
-      }
+      std::fill(text.begin() + static_cast<std::ptrdiff_t>(pos),
+                text.begin() + static_cast<std::ptrdiff_t>(eol), ' ');
       pos = eol;
       continue;
     }
@@ -263,7 +267,6 @@ std::string blank_psql_meta_lines(std::string_view text) {
     }
     pos = std::max(scan_token(text, pos).end, pos + 1);
   }
-  return out;
 }
 
 std::vector<TextSpan> split_at_semicolons(std::string_view text) {

@@ -63,6 +63,8 @@ std::string squeeze_unwrapped(const SqlTokens& tokens, std::size_t first, std::s
 // Replaces psql meta-command lines (`\connect`, `\restrict`, ...) that start
 // outside quotes and comments with spaces, keeping offsets and line numbers.
 std::string blank_psql_meta_lines(std::string_view text);
+// The same, in place (a big migration is not copied).
+void blank_psql_meta_lines_in_place(std::string& text);
 
 struct TextSpan {
   std::size_t offset = 0;

@@ -155,22 +155,18 @@ std::string folder_runner_transaction(const fs::path& file) {
   return {};
 }
 
-} // namespace
-
-void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into) {
-  replay_sql(sql, file_label, into, {});
-}
-
-void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into,
-                std::string_view runner_transaction) {
+// Replays `text`, which it blanks and repairs in place: a big migration is
+// held once, not copied.
+void replay_text(std::string text, const std::string& file_label, SchemaLoad& into,
+                 std::string_view runner_transaction) {
   into.catalog.source = model::SchemaSource::sql_replay;
-  if (sql.find('\0') != std::string_view::npos) {
+  if (text.find('\0') != std::string::npos) {
     into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
                                                "file is binary (it contains NUL bytes), not SQL; skipped",
                                                {file_label, 1, 1}, "Pass SQL text files only."));
     return;
   }
-  std::string text = blank_psql_meta_lines(sql);
+  blank_psql_meta_lines_in_place(text);
   // libpg_query's JSON carries identifiers and literals verbatim, and a JSON
   // reader rejects invalid UTF-8: such bytes become '?' (offsets unchanged).
   if (const std::size_t replaced = core::utf8::replace_invalid(text); replaced > 0) {
@@ -195,11 +191,22 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
   }
 }
 
+} // namespace
+
+void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into) {
+  replay_sql(sql, file_label, into, {});
+}
+
+void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into,
+                std::string_view runner_transaction) {
+  replay_text(std::string(sql), file_label, into, runner_transaction);
+}
+
 void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
   into.catalog.source = model::SchemaSource::sql_replay;
   for (const fs::path& file : files) {
     const std::string label = display_path(file);
-    const auto text = core::read_file(file, k_max_sql_file_bytes);
+    auto text = core::read_file(file, k_max_sql_file_bytes);
     if (!text) {
       into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
                                                  "file " + text.error().message, {label, 0, 0},
@@ -208,7 +215,7 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
     }
     ++into.files_read;
     into.replayed_files.push_back(label);
-    replay_sql(*text, label, into, folder_runner_transaction(file));
+    replay_text(std::move(*text), label, into, folder_runner_transaction(file));
   }
   if (into.catalog.source_description.empty()) {
     into.catalog.source_description =

@@ -10,6 +10,7 @@
 #include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_rows.hpp"
 #include "loaders/sql/replay_table.hpp"
+#include "loaders/sql/statement_split.hpp"
 #include "pg/parser.hpp"
 
 #include <exception>
@@ -25,24 +26,6 @@ constexpr std::size_t k_mib = std::size_t{1024} * 1024;
 constexpr int k_max_do_depth = 1;
 // How many following pieces a `BEGIN ATOMIC` function body may span.
 constexpr std::size_t k_max_atomic_pieces = 64;
-
-// Statement spans of `text` (offsets relative to it). libpg_query's scanner
-// drops everything after an unbalanced '(' and fails on an unterminated
-// quote; the rest is then split at semicolons so later statements survive.
-std::vector<TextSpan> split_statements(std::string_view text) {
-  std::vector<TextSpan> out;
-  std::size_t covered = 0;
-  if (auto spans = pg::split(text)) {
-    for (const pg::StatementSpan& span : *spans) {
-      out.push_back({span.offset, span.length});
-      covered = span.offset + span.length;
-    }
-  }
-  for (const TextSpan& rest : split_at_semicolons(text.substr(covered))) {
-    out.push_back({covered + rest.offset, rest.length});
-  }
-  return out;
-}
 
 // `-- pgadvise-ignore ...` in the comments before the statement (not a
 // trailing comment of the previous statement's last line).
