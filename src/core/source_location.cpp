@@ -59,6 +59,7 @@ std::string SourceLocation::to_string() const {
 }
 
 LineIndex::LineIndex(std::string_view text) {
+  m_line_starts.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   m_line_starts.push_back(0);
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\n') {
