@@ -178,6 +178,10 @@ struct Table {
   // type built at run time), by SQL name; they are not in `columns`, and
   // comparisons cannot tell whether they agree.
   std::vector<std::string> unresolved_columns;
+  // SQL replay: no file creates it, yet a migration alters it (a lone
+  // migration file): taken as a table in use before the files, of which
+  // only the columns the statements name are known (their type unknown).
+  bool assumed = false;
   bool rls_enabled = false;    // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
   bool partitioned = false;    // PARTITION BY ...
   core::RareText partition_of; // parent "schema.table" for a partition

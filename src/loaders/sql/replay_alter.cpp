@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_alter.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_constraints.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_locks.hpp"
@@ -37,7 +38,7 @@ void for_partitions(Replay& replay, const model::Table& table, const Change& cha
 
 model::Column* find_column_or_warn(Replay& replay, model::Table& table, const std::string& column,
                                    bool missing_ok) {
-  model::Column* found = table.find_column(column);
+  model::Column* found = find_or_assume_column(table, column);
   if (found == nullptr && !missing_ok) {
     replay.warn("column \"" + column + "\" of relation " + label(table) + " does not exist",
                 replay.at_statement());
@@ -86,7 +87,7 @@ void drop_constraint(Replay& replay, model::Table& table, const std::string& nam
     checks.erase(check);
     return;
   }
-  if (!missing_ok) {
+  if (!missing_ok && !table.assumed) {
     replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist",
                 replay.at_statement());
   }
@@ -111,10 +112,10 @@ void validate_constraint(Replay& replay, model::Table& table, const std::string&
       is_check = true;
     }
   }
-  if (found || is_check) {
+  if (found || is_check || table.assumed) { // an assumed table's constraints are not all known
     record_step(replay, table, model::MigrationStepKind::validate, name, false);
   }
-  if (!found && !is_check) {
+  if (!found && !is_check && !table.assumed) {
     replay.warn("constraint \"" + name + "\" of relation " + label(table) + " does not exist",
                 replay.at_statement());
   }
@@ -271,7 +272,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     const Json* type_name = column_def != nullptr ? child(*column_def, "typeName") : nullptr;
     if (type_name != nullptr) {
       const model::TypeRef type = replay.type_ref(*type_name);
-      if (const model::Column* before = table.find_column(name)) {
+      if (const model::Column* before = find_or_assume_column(table, name)) {
         model::MigrationStep& step =
             record_step(replay, table, model::MigrationStepKind::alter_column_type, name, false);
         step.old_type = before->type.display();
@@ -289,7 +290,8 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     set_default(replay, table, cmd, only);
     record_other_command(replay, table, cmd);
   } else if (subtype == "AT_SetNotNull") {
-    if (const model::Column* column = table.find_column(name); column != nullptr && !column->not_null) {
+    if (const model::Column* column = find_or_assume_column(table, name);
+        column != nullptr && !column->not_null) {
       model::MigrationStep& step =
           record_step(replay, table, model::MigrationStepKind::set_not_null, name, false);
       step.scans = !not_null_proven(table, name);
@@ -422,7 +424,17 @@ void alter_table(Replay& replay, const Json& stmt) {
     replay.count_skipped("ALTER " + object_kind(objtype)); // views, sequences, types, foreign tables
     return;
   }
-  model::Table* table = replay.find_table(name);
+  // A partition no file created is assumed first: assuming one adds a table,
+  // which would move the parent's.
+  for (const Json& item : items_of(commands)) {
+    const Json* cmd = as(item, "AlterTableCmd");
+    const Json* def = cmd != nullptr ? child(*cmd, "def") : nullptr;
+    const Json* partition_cmd = def != nullptr ? as(*def, "PartitionCmd") : nullptr;
+    if (const Json* partition = partition_cmd != nullptr ? child(*partition_cmd, "name") : nullptr) {
+      find_or_assume_table(replay, range_var(*partition));
+    }
+  }
+  model::Table* table = find_or_assume_table(replay, name);
   if (table == nullptr) {
     if (replay.is_untracked(name)) {
       replay.count_skipped("ALTER TABLE on a view or sequence");

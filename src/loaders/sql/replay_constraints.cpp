@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "loaders/fk_action.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_slices.hpp"
@@ -28,10 +29,10 @@ std::vector<std::string> constraint_columns(const Json& constraint, std::string_
 }
 
 // Reports the first column `table` lacks; true when all exist.
-bool columns_exist(Replay& replay, const model::Table& table, const std::vector<std::string>& columns,
+bool columns_exist(Replay& replay, model::Table& table, const std::vector<std::string>& columns,
                    const Json& constraint) {
   for (const std::string& column : columns) {
-    if (table.find_column(column) == nullptr) {
+    if (find_or_assume_column(table, column) == nullptr) {
       replay.warn("column \"" + column + "\" named in a constraint does not exist in table " +
                       table_label(table),
                   replay.at_node(constraint));
@@ -88,7 +89,8 @@ void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bo
     step.detail = "USING INDEX " + index_name;
     step.scans = primary && std::any_of(columns.begin(), columns.end(), [&](const std::string& column) {
                    const model::Column* found = table.find_column(column);
-                   return found != nullptr && !found->not_null;
+                   // An assumed table's column of unknown type: whether it is NOT NULL is unknown too.
+                   return found != nullptr && !found->not_null && !found->type.name.empty();
                  });
   }
   if (!name.empty()) {
@@ -183,13 +185,18 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   const QualifiedName ref = pktable != nullptr ? range_var(*pktable) : QualifiedName{};
   const bool self = ref.name == table.name && (ref.schema.empty() || ref.schema == table.schema);
   const model::Table* referenced = self ? &table : replay.find_table(ref);
-  fk.ref_schema = referenced != nullptr ? referenced->schema : replay.schema_for(ref);
-  fk.ref_table = ref.name;
+  // The referenced table's own pooled names when it exists (a pointer copy).
+  fk.ref_schema = referenced != nullptr ? referenced->schema : core::InternedText(replay.schema_for(ref));
+  fk.ref_table = referenced != nullptr ? referenced->name : core::InternedText(ref.name);
   fk.ref_columns = string_list(child(constraint, "pk_attrs"));
   // auth.users and the like exist before the first migration on the platform.
   const bool platform =
       model::is_platform_schema(fk.ref_schema) && !replay.catalog().has_schema(fk.ref_schema);
-  if (referenced == nullptr && !platform) {
+  if (referenced == nullptr && !platform && replay.catalog().has_schema(fk.ref_schema)) {
+    // A table these files never created: taken as one created before them
+    // (a lone migration file's reference), as an ALTER TABLE's own table is.
+    note_assumed_reference(replay, {fk.ref_schema, ref.name});
+  } else if (referenced == nullptr && !platform) {
     replay.warn("foreign key " + fk.name + " references table " +
                     core::qualified_name(fk.ref_schema, ref.name) + ", which does not exist",
                 replay.at_node(constraint));
@@ -197,16 +204,16 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
     fk.ref_schema = ref.schema; // the platform's table, not one of the migrations'
   } else if (fk.ref_columns.empty()) {
     const model::Index* pk = referenced->primary_key();
-    if (pk == nullptr) {
+    if (pk == nullptr && !referenced->assumed) {
       replay.warn("foreign key " + fk.name + " names no columns and table " + table_label(*referenced) +
                       " has no primary key",
                   replay.at_node(constraint));
-    } else {
+    } else if (pk != nullptr) {
       fk.ref_columns = pk->leading_columns();
     }
   } else {
     for (const std::string& column : fk.ref_columns) {
-      if (referenced->find_column(column) == nullptr) {
+      if (!referenced->assumed && referenced->find_column(column) == nullptr) {
         replay.warn("foreign key " + fk.name + " references column \"" + column + "\", which table " +
                         table_label(*referenced) + " does not have",
                     replay.at_node(constraint));
@@ -242,8 +249,8 @@ bool apply_column_property(Replay& replay, model::Column& column, const Json& co
     column.default_expr = text.empty() ? std::string("?") : text;
   } else if (type == "CONSTR_IDENTITY") {
     column.identity = true;
-    column.not_null = true;
     column.identity_always = string_field(constraint, "generated_when") == "a";
+    column.not_null = true;
   } else if (type == "CONSTR_GENERATED" || type.rfind("CONSTR_ATTR_", 0) == 0) {
     // Generated columns and DEFERRABLE flags do not change what pgadvise checks.
   } else {

@@ -60,14 +60,12 @@ void remove_table(Replay& replay, const QualifiedName& name, bool cascade) {
   replay.names_changed();
 }
 
-void drop_table(Replay& replay, const QualifiedName& name, bool missing_ok, bool cascade) {
+void drop_table(Replay& replay, const QualifiedName& name, bool /*missing_ok*/, bool cascade) {
   const model::Table* table = replay.find_table(name);
   if (table == nullptr) {
-    if (replay.is_untracked(name)) {
-      replay.set_untracked(name, false);
-    } else if (!missing_ok) {
-      replay.warn("table " + label(name) + " does not exist", replay.at_statement());
-    }
+    // A table no file created is taken as one created before them (a lone
+    // migration file's DROP, replay_assumed): nothing to remove.
+    replay.set_untracked(name, false);
     return;
   }
   remove_table(replay, {table->schema, table->name}, cascade);

@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_index.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
@@ -154,7 +155,7 @@ void remove_from_partitions(Replay& replay, const model::Table& parent, const mo
 // counted as skipped, a missing table warned about).
 model::Table* index_target(Replay& replay, const Json& relation, const std::string& given_name) {
   const QualifiedName table_name = range_var(relation);
-  model::Table* table = replay.find_table(table_name);
+  model::Table* table = find_or_assume_table(replay, table_name);
   if (table != nullptr) {
     return table;
   }
@@ -206,9 +207,9 @@ model::Index read_index(const Replay& replay, const Json& stmt, const Json& rela
 }
 
 // Warns and says false when a key names a column the table does not have.
-bool key_columns_exist(Replay& replay, const model::Table& table, const model::Index& index) {
+bool key_columns_exist(Replay& replay, model::Table& table, const model::Index& index) {
   for (const model::IndexKey& key : index.keys) {
-    if (!key.column.empty() && table.find_column(key.column) == nullptr) {
+    if (!key.column.empty() && find_or_assume_column(table, key.column) == nullptr) {
       replay.warn("column \"" + key.column + "\" does not exist in table " +
                       core::qualified_name(table.schema, table.name),
                   replay.at_statement());
@@ -282,8 +283,7 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
     if (replay.is_untracked(name)) {
       replay.set_untracked(name, false);
     } else if (!missing_ok) {
-      replay.warn("index " + core::qualified_name(name.schema, name.name) + " does not exist",
-                  replay.at_node(at));
+      note_assumed_index(replay, name);
     }
     return;
   }

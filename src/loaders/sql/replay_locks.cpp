@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_locks.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_slices.hpp"
 #include "model/platform_schemas.hpp"
 #include "model/type_ref.hpp"
@@ -412,6 +413,12 @@ bool type_change_rewrites(const model::TypeRef& from, const model::TypeRef& to, 
   if (using_expr != nullptr && !plain_using(*using_expr, column)) {
     return true;
   }
+  if (from.name.empty()) {
+    // The type before is unknown (a table no migration file creates): the
+    // targets that relax a text or numeric column, their usual source, are
+    // taken as catalog-only; any other target rewrites from almost any type.
+    return to.array_dims > 0 || (to.name != "text" && to.name != "varchar" && to.name != "numeric");
+  }
   return !catalog_only(from, to);
 }
 
@@ -569,7 +576,7 @@ void reindex(Replay& replay, const Json& stmt) {
   }
   const QualifiedName name = range_var(*relation);
   model::Table* table =
-      kind == "REINDEX_OBJECT_INDEX" ? replay.find_index_owner(name) : replay.find_table(name);
+      kind == "REINDEX_OBJECT_INDEX" ? replay.find_index_owner(name) : find_or_assume_table(replay, name);
   if (table == nullptr) {
     return;
   }
@@ -582,7 +589,7 @@ void reindex(Replay& replay, const Json& stmt) {
 void cluster(Replay& replay, const Json& stmt) {
   replay.count_skipped("CLUSTER");
   const Json* relation = child(stmt, "relation");
-  model::Table* table = relation != nullptr ? replay.find_table(range_var(*relation)) : nullptr;
+  model::Table* table = relation != nullptr ? find_or_assume_table(replay, range_var(*relation)) : nullptr;
   if (table == nullptr) {
     return;
   }
@@ -601,7 +608,8 @@ void vacuum(Replay& replay, const Json& stmt) {
     for (const Json& item : items_of(rels)) {
       const Json* rel = as(item, "VacuumRelation");
       const Json* relation = rel != nullptr ? child(*rel, "relation") : nullptr;
-      model::Table* table = relation != nullptr ? replay.find_table(range_var(*relation)) : nullptr;
+      model::Table* table =
+          relation != nullptr ? find_or_assume_table(replay, range_var(*relation)) : nullptr;
       if (table != nullptr) {
         model::MigrationStep& step =
             record_step(replay, *table, model::MigrationStepKind::rewrite_table, "", false);
@@ -625,7 +633,8 @@ void lock_tables(Replay& replay, const Json& stmt, std::string_view command) {
   if (const Json* rels = list_items(child(stmt, "relations"))) {
     for (const Json& item : items_of(rels)) {
       const Json* relation = as(item, "RangeVar");
-      model::Table* table = relation != nullptr ? replay.find_table(range_var(*relation)) : nullptr;
+      model::Table* table =
+          relation != nullptr ? find_or_assume_table(replay, range_var(*relation)) : nullptr;
       if (table != nullptr) {
         // No step kind of its own: recorded as "any other" lock-taking
         // statement, for the rules that judge any lock on a busy table.

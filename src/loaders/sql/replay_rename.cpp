@@ -1,4 +1,5 @@
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
@@ -124,7 +125,7 @@ void rename_constraint(Replay& replay, const Json& stmt, const QualifiedName& na
   rename(table->foreign_keys);
   rename(table->checks);
   replay.names_changed();
-  if (!found) {
+  if (!found && !table->assumed) {
     replay.warn("constraint \"" + from + "\" of relation " + label(*table) + " does not exist",
                 replay.at_statement());
   }
@@ -211,6 +212,21 @@ void retarget_type_references(Replay& replay, const QualifiedName& from, const Q
 
 namespace {
 
+// A table (and column) a rename names that no file created: taken as one
+// created before them (replay_assumed), unless an index has the name.
+void assume_renamed_table(Replay& replay, const Json& stmt, const std::string& type,
+                          const QualifiedName& name) {
+  const bool column = type == "OBJECT_COLUMN" && string_field(stmt, "relationType") == "OBJECT_TABLE";
+  if ((type != "OBJECT_TABLE" && !column && type != "OBJECT_TABCONSTRAINT") ||
+      replay.find_index_owner(name) != nullptr) {
+    return;
+  }
+  model::Table* table = find_or_assume_table(replay, name);
+  if (table != nullptr && column) {
+    find_or_assume_column(*table, string_field(stmt, "subname"));
+  }
+}
+
 // A rename of a table, column or constraint takes ACCESS EXCLUSIVE on the table.
 void record_rename(Replay& replay, const QualifiedName& table_name, const std::string& words,
                    const std::string& new_name) {
@@ -226,6 +242,7 @@ void rename_object(Replay& replay, const Json& stmt) {
   const Json* relation = child(stmt, "relation");
   const QualifiedName name = relation != nullptr ? range_var(*relation) : QualifiedName{};
   const std::string new_name = string_field(stmt, "newname");
+  assume_renamed_table(replay, stmt, type, name);
   if (type == "OBJECT_TABLE") {
     rename_table(replay, stmt, name, new_name);
     record_rename(replay, {name.schema, new_name}, "RENAME TO", new_name);

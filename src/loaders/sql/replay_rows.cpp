@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_rows.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_locks.hpp"
 
 #include <algorithm>
@@ -234,7 +235,8 @@ const Json* bound_spec(const Json* bound) {
 void update_rows(Replay& replay, const Json& stmt) {
   replay.count_skipped(words_of("UpdateStmt", "Stmt"));
   const Json* relation = child(stmt, "relation");
-  const model::Table* table = relation != nullptr ? replay.find_table(range_var(*relation)) : nullptr;
+  const model::Table* table =
+      relation != nullptr ? find_or_assume_table(replay, range_var(*relation)) : nullptr;
   if (table == nullptr) {
     return;
   }

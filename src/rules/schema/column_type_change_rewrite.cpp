@@ -38,12 +38,17 @@ private:
     const std::string name = core::qualified_name(step.schema, step.table);
     const std::string column = core::quote_ident(step.object);
     const std::string temp = core::quote_ident(step.object + "_new");
-    core::Finding finding = lock_finding(k_id, context, locked,
-                                         "ALTER TABLE " + name + " ALTER COLUMN " + column + " TYPE " +
-                                             step.new_type + " (was " + step.old_type + ")",
-                                         "Changing " + name + "." + step.object + " from " + step.old_type +
-                                             " to " + step.new_type + " rewrites existing table " + name +
-                                             " and its indexes under an ACCESS EXCLUSIVE lock");
+    // A table no migration file creates (a lone file's ALTER): its column's
+    // type before is not known, only that the change is no catalog-only one.
+    const bool old_known = !step.old_type.empty();
+    const std::string was = old_known ? step.old_type.str() : std::string("a type these files do not show");
+    core::Finding finding = lock_finding(
+        k_id, context, locked,
+        "ALTER TABLE " + name + " ALTER COLUMN " + column + " TYPE " + step.new_type + " (was " + was + ")",
+        "Changing " + name + "." + step.object +
+            (old_known ? " from " + step.old_type.str() : std::string()) + " to " + step.new_type +
+            (old_known ? "" : " (its current type is not in these files)") + " rewrites existing table " +
+            name + " and its indexes under an ACCESS EXCLUSIVE lock");
     finding.object.columns = {step.object};
     finding.help =
         "While the table and every index on it are rewritten, nothing can read or write " + name +

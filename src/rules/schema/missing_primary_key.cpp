@@ -48,8 +48,11 @@ public:
 private:
   void check_table(const engine::RuleContext& context, const Table& table,
                    std::vector<core::Finding>& out) const override {
-    // A partition gets its primary key from its parent, which reports.
-    if (table.primary_key() != nullptr || advisor::partition_parent(*context.catalog, table) != nullptr) {
+    // A partition gets its primary key from its parent, which reports. A
+    // table no migration file creates (a lone file's ALTER TABLE) may well
+    // have one: only what the statements name is known of it.
+    if (table.assumed || table.primary_key() != nullptr ||
+        advisor::partition_parent(*context.catalog, table) != nullptr) {
       return;
     }
     out.push_back(make_finding(context, table));

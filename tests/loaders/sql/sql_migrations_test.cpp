@@ -175,14 +175,15 @@ TEST(SqlReplayDoBlocks, DrizzleDoBlocksReplayAtTheirOwnLines) {
 }
 
 TEST(SqlReplayDoBlocks, ErrorsInsideDoBlocksAreStillReported) {
-  const auto load = test::replay(R"sql(DO $$ BEGIN
- ALTER TABLE "ghost" ADD CONSTRAINT "g_fk" FOREIGN KEY ("x") REFERENCES "y"("id");
+  const auto load = test::replay(R"sql(CREATE TABLE "g" ("id" integer);
+DO $$ BEGIN
+ ALTER TABLE "g" ADD CONSTRAINT "g_fk" FOREIGN KEY ("x") REFERENCES "y"("id");
 EXCEPTION
  WHEN duplicate_object THEN null;
 END $$;)sql");
   ASSERT_EQ(load.diagnostics.size(), 1U);
   EXPECT_EQ(load.diagnostics[0].rule, "replay-warning");
-  EXPECT_EQ(load.diagnostics[0].location.line, 2);
+  EXPECT_EQ(load.diagnostics[0].location.line, 3);
 }
 
 } // namespace

@@ -1,0 +1,101 @@
+// Tables a migration uses but no file creates (a lone migration file, as a
+// pull request adds one, or as squawk's and pgfence's test inputs are):
+// taken as tables in use before the files (loaders/sql/replay_assumed), so
+// that the lock rules judge the statements, instead of a replay-warning.
+#include "sql_replay_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sql_replay_assumed_test {
+
+using namespace pgadvise;
+using namespace pgadvise::test;
+
+bool any_note_contains(const loaders::SchemaLoad& load, std::string_view text) {
+  return std::any_of(load.notes.begin(), load.notes.end(),
+                     [&](const std::string& note) { return note.find(text) != std::string::npos; });
+}
+
+TEST(SqlReplayAssumed, ALoneFilesTableIsInUseAndItsStatementsAreSteps) {
+  const auto load = replay(R"sql(ALTER TABLE invoices ADD COLUMN memo text;
+ALTER TABLE invoices ALTER COLUMN amount SET NOT NULL;
+CREATE INDEX invoices_memo_idx ON invoices (memo);
+ALTER TABLE invoices ALTER COLUMN amount TYPE bigint USING amount::bigint;
+UPDATE invoices SET memo = '';)sql");
+  EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
+  const model::Table* invoices = load.catalog.find_table("public", "invoices");
+  ASSERT_NE(invoices, nullptr);
+  EXPECT_TRUE(invoices->assumed);
+  // Only what the statements name: the added column with its type, the
+  // named one of unknown type (until the ALTER TYPE gives it one).
+  ASSERT_NE(invoices->find_column("memo"), nullptr);
+  EXPECT_EQ(invoices->find_column("memo")->type.name, "text");
+  ASSERT_NE(invoices->find_column("amount"), nullptr);
+  EXPECT_EQ(invoices->find_column("amount")->type.name, "int8");
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_EQ(steps.size(), 5U);
+  for (const model::MigrationStep& step : steps) {
+    EXPECT_FALSE(step.table_is_new) << step.object; // in use: created by no file of the run
+  }
+  EXPECT_EQ(steps[1].kind, model::MigrationStepKind::set_not_null);
+  EXPECT_TRUE(steps[1].scans);
+  EXPECT_EQ(steps[3].kind, model::MigrationStepKind::alter_column_type);
+  EXPECT_TRUE(steps[3].old_type.empty()); // unknown; bigint relaxes no text or numeric type: a rewrite
+  EXPECT_TRUE(steps[3].rewrites);
+  EXPECT_EQ(steps[4].kind, model::MigrationStepKind::update_rows);
+  EXPECT_TRUE(any_note_contains(load, "invoices (m.sql line 1) is not created by these files"));
+}
+
+TEST(SqlReplayAssumed, ATypeChangeFromAnUnknownTypeToTextIsNotARewrite) {
+  // varchar(n) to text or a wider varchar is catalog-only, and the usual
+  // source of such a change; any other target rewrites from almost any type.
+  const auto load = replay(R"sql(ALTER TABLE notes ALTER COLUMN body TYPE text;
+ALTER TABLE notes ALTER COLUMN title TYPE varchar(200);
+ALTER TABLE notes ALTER COLUMN rank TYPE bigint;)sql");
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_EQ(steps.size(), 3U);
+  EXPECT_FALSE(steps[0].rewrites);
+  EXPECT_FALSE(steps[1].rewrites);
+  EXPECT_TRUE(steps[2].rewrites);
+}
+
+TEST(SqlReplayAssumed, ReferencedTablesAndDroppedObjectsAreNoWarnings) {
+  const auto load = replay(R"sql(ALTER TABLE shipments ADD CONSTRAINT shipments_order_fk
+  FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;
+ALTER TABLE shipments VALIDATE CONSTRAINT shipments_order_fk;
+ALTER TABLE shipments VALIDATE CONSTRAINT shipments_carrier_check;
+ALTER TABLE shipments RENAME COLUMN eta TO expected_at;
+DROP INDEX shipments_old_idx;
+DROP TABLE legacy_shipments;)sql");
+  EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
+  const model::Table* shipments = load.catalog.find_table("public", "shipments");
+  ASSERT_NE(shipments, nullptr);
+  ASSERT_EQ(shipments->foreign_keys.size(), 1U);
+  EXPECT_EQ(shipments->foreign_keys[0].ref_table, "orders");
+  EXPECT_NE(shipments->find_column("expected_at"), nullptr);
+  // The referenced table is noted, not made: only the altered one is a table of the catalog.
+  EXPECT_EQ(load.catalog.find_table("public", "orders"), nullptr);
+  EXPECT_TRUE(any_note_contains(load, "orders (m.sql line 1) is not created by these files"));
+  EXPECT_TRUE(any_note_contains(load, "index shipments_old_idx (m.sql line 6) is not built"));
+}
+
+TEST(SqlReplayAssumed, ATableTheFilesCreatedStillWarnsAboutWhatItLacks) {
+  const auto load = replay(R"sql(CREATE TABLE t (id int);
+ALTER TABLE t ALTER COLUMN ghost SET NOT NULL;
+ALTER TABLE t VALIDATE CONSTRAINT ghost_check;)sql");
+  EXPECT_EQ(rule_ids(load), (std::vector<std::string>{"replay-warning", "replay-warning"}));
+  EXPECT_FALSE(load.catalog.find_table("public", "t")->assumed);
+  EXPECT_EQ(load.catalog.find_table("public", "t")->find_column("ghost"), nullptr);
+}
+
+TEST(SqlReplayAssumed, APrimaryKeyAdoptingAnIndexOnAnUnknownColumnIsNoScan) {
+  // Whether the earlier column is NOT NULL is not known: no null scan is claimed.
+  const auto load = replay(R"sql(CREATE UNIQUE INDEX CONCURRENTLY carriers_code_idx ON carriers (code);
+ALTER TABLE carriers ADD CONSTRAINT carriers_pkey PRIMARY KEY USING INDEX carriers_code_idx;)sql");
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_EQ(steps.size(), 2U);
+  EXPECT_EQ(steps[1].kind, model::MigrationStepKind::add_key);
+  EXPECT_FALSE(steps[1].scans);
+}
+
+} // namespace sql_replay_assumed_test
