@@ -161,7 +161,7 @@ std::string expression_type(const pg::Expression& expression, const model::Table
   switch (expression.kind) {
   case Kind::column: {
     const model::Column* column = table.find_column(expression.column());
-    return column == nullptr || column->type.is_array() ? std::string() : column->type.name;
+    return column == nullptr || column->type.is_array() ? std::string() : column->type.name.str();
   }
   case Kind::cast:
     return expression.names.empty() || expression.array_bounds > 0

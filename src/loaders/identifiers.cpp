@@ -6,7 +6,8 @@ namespace pgadvise::loaders {
 
 namespace {
 
-void cut(std::string& name) {
+// A std::string or a pooled name (core::InternedText).
+template <typename Name> void cut(Name& name) {
   if (name.size() > 63) {
     name = core::truncate_identifier(name);
   }

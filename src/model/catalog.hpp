@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/heap_optional.hpp"
+#include "core/interned_text.hpp"
 #include "core/rare_text.hpp"
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
@@ -28,11 +29,12 @@ struct ColumnStats {
   std::optional<double> correlation;
 };
 
-// The flags sit together at the end, and the texts most columns leave
-// empty (the Drizzle property, a type's schema) are RareText: a schema of
-// 100,000 tables holds 600,000 columns (168 bytes each, not 224).
+// The flags sit together at the end, the texts most columns leave empty
+// (the Drizzle property, a type's schema) are RareText and the name and
+// type's name pooled: a schema of 100,000 tables holds 600,000 columns
+// (112 bytes each, not 224).
 struct Column {
-  std::string name;
+  core::InternedText name; // pooled: 600,000 columns of 100,000 tables repeat a few names
   TypeRef type;
   core::HeapOptional<std::string>
       default_expr;        // SQL text of the default, as written (on the heap: most columns have none)
@@ -42,7 +44,7 @@ struct Column {
   // Live catalogs: the last value drawn from the sequence behind a serial or
   // identity column (pg_sequences.last_value); none when never drawn from,
   // not readable by the role, or read from files.
-  std::optional<std::int64_t> sequence_last_value;
+  core::HeapOptional<std::int64_t> sequence_last_value; // on the heap: files never have one
   bool not_null = false;
   bool identity = false;
   // GENERATED ALWAYS AS IDENTITY (explicit values refused without
@@ -115,8 +117,8 @@ std::string_view to_string(FkAction action);
 struct ForeignKey {
   std::string name;
   std::vector<std::string> columns;
-  std::string ref_schema;
-  std::string ref_table;
+  core::InternedText ref_schema; // pooled, as the tables it names repeat
+  core::InternedText ref_table;
   std::vector<std::string> ref_columns;
   FkAction on_delete = FkAction::no_action;
   FkAction on_update = FkAction::no_action;
@@ -166,9 +168,11 @@ struct Policy {
   SourceLocation location;
 };
 
+// The schema and name are pooled: the migration steps and foreign keys that
+// name the table copy a pointer, not its text.
 struct Table {
-  std::string schema = "public";
-  std::string name;
+  core::InternedText schema = "public";
+  core::InternedText name;
   std::vector<Column> columns;
   std::vector<Index> indexes; // includes PK and unique-constraint indexes
   std::vector<ForeignKey> foreign_keys;
@@ -245,8 +249,9 @@ enum class MigrationStepKind {
   attach_partition,      // ATTACH PARTITION (table: a partition it checks, object: the parent; detail: which)
 };
 
-// The kind, lock and flags come first, together (224 bytes a step, not
-// 240: a schema of 100,000 tables holds 450,000 steps).
+// The kind, lock and flags come first, together, and the schema and table
+// are pooled (176 bytes a step, not 240: a schema of 100,000 tables holds
+// 450,000 steps).
 struct MigrationStep {
   MigrationStepKind kind = MigrationStepKind::create_index;
   // What PostgreSQL 15 does to `table`, as its documentation says: the
@@ -262,9 +267,9 @@ struct MigrationStep {
   // The table was created earlier in the same migration file: it is empty
   // (or new to everyone) when the statement runs, so locking it costs nothing.
   bool table_is_new = false;
-  bool local = false; // set_timeout: SET LOCAL
-  std::string schema;
-  std::string table;
+  bool local = false;        // set_timeout: SET LOCAL
+  core::InternedText schema; // pooled: a table's steps name it once between them
+  core::InternedText table;
   std::string object;
   // The kind-specific texts below are SharedText (16 bytes; a literal is
   // not copied): most steps leave them empty.

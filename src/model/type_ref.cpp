@@ -103,7 +103,7 @@ bool TypeRef::is_text_like() const {
 }
 
 std::string TypeRef::display() const {
-  std::string out = schema.empty() || schema == "public" ? name : schema + "." + name;
+  std::string out = schema.empty() || schema == "public" ? name.str() : schema + "." + name;
   if (serial) {
     out = name == "int8" ? "bigserial" : name == "int2" ? "smallserial" : "serial";
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/interned_text.hpp"
 #include "core/rare_text.hpp"
 
 #include <string>
@@ -14,7 +15,7 @@ namespace pgadvise::model {
 // time zone` is "timestamptz". User-defined types (enums, domains) keep their
 // own name and schema.
 struct TypeRef {
-  std::string name;                   // canonical name, lower case
+  core::InternedText name;            // canonical name, lower case (pooled: columns repeat a few)
   core::RareText schema;              // only for user-defined types (most columns leave it empty)
   std::vector<std::string> modifiers; // varchar(255) -> {"255"}, numeric(10,2) -> {"10","2"}
   int array_dims = 0;

@@ -193,7 +193,7 @@ core::ObjectRef object_of(const engine::RuleContext& context, const model::Query
     for (std::string& column : object.columns) {
       const auto named = std::find_if(table.columns.begin(), table.columns.end(),
                                       [&](const model::Column& c) { return c.property == column; });
-      column = named != table.columns.end() ? named->name : column;
+      column = named != table.columns.end() ? named->name.str() : column;
     }
     break;
   }

@@ -116,7 +116,7 @@ QueryUses json_query_uses(const model::Workload* workload) {
 // The uses of table.column: by its schema, or by queries that did not
 // qualify the table.
 const QueryUse* find_query_use(const QueryUses& uses, const Table& table, const Column& column) {
-  for (const std::string& schema : {table.schema, std::string()}) {
+  for (const std::string& schema : {table.schema.str(), std::string()}) {
     const auto by_table = uses.find({schema, table.name});
     if (by_table == uses.end()) {
       continue;
