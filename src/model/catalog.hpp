@@ -323,7 +323,9 @@ public:
   Table* find_index_owner(std::string_view schema, std::string_view index_name);
   [[nodiscard]] bool has_schema(std::string_view schema) const;
   bool remove_table(std::string_view schema, std::string_view name);
-  [[nodiscard]] bool empty() const { return tables.empty() && enums.empty(); }
+  // A lone migration file of statements on objects no file created (DROP
+  // INDEX of an earlier index) has steps, and no table: not empty.
+  [[nodiscard]] bool empty() const { return tables.empty() && enums.empty() && migration_steps.empty(); }
 
   // The type with domains resolved to their base type.
   [[nodiscard]] TypeRef resolve_type(const TypeRef& type) const;

@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_assumed.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_locks.hpp"
 
 #include <utility>
 
@@ -59,11 +60,16 @@ void note_assumed_reference(Replay& replay, const QualifiedName& name) {
   note_assumed(replay, replay.schema_for(name), name.name);
 }
 
-void note_assumed_index(Replay& replay, const QualifiedName& name) {
-  replay.note("index " + core::qualified_name(replay.schema_for(name), name.name) + " (" + replay.file() +
-              " line " + std::to_string(replay.at_statement().line) +
-              ") is not built by these files: taken as one built before them, on a table they do not "
-              "name, so the lock its DROP takes is not judged");
+void drop_assumed_index(Replay& replay, const QualifiedName& name, bool concurrently, bool missing_ok) {
+  if (!missing_ok) {
+    replay.note("index " + core::qualified_name(replay.schema_for(name), name.name) + " (" + replay.file() +
+                " line " + std::to_string(replay.at_statement().line) +
+                ") is not built by these files: taken as one built before them, on a table they do not name");
+  }
+  model::MigrationStep& step = record_statement_step(replay, model::MigrationStepKind::drop_index, name.name);
+  step.schema = replay.schema_for(name);
+  step.concurrently = concurrently;
+  predict(step);
 }
 
 } // namespace pgadvise::loaders::replay

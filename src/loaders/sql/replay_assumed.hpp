@@ -29,9 +29,10 @@ model::Column* find_or_assume_column(model::Table& table, const std::string& col
 // the note that it is taken as existing before the files.
 void note_assumed_reference(Replay& replay, const QualifiedName& name);
 
-// DROP INDEX of an index the files never built: one built before them, on
-// a table they do not name, so no lock rule can judge the statement; a note
-// says so (a replay-warning would call the lone file wrong).
-void note_assumed_index(Replay& replay, const QualifiedName& name);
+// DROP INDEX [CONCURRENTLY] [IF EXISTS] of an index the files never built:
+// one built before them, on a table they do not name. Recorded as a
+// drop_index step with no table (the lock rules name the index alone), and
+// noted (a replay-warning would call the lone file wrong).
+void drop_assumed_index(Replay& replay, const QualifiedName& name, bool concurrently, bool missing_ok);
 
 } // namespace pgadvise::loaders::replay

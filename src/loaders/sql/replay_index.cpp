@@ -282,8 +282,8 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
   if (table == nullptr) {
     if (replay.is_untracked(name)) {
       replay.set_untracked(name, false);
-    } else if (!missing_ok) {
-      note_assumed_index(replay, name);
+    } else {
+      drop_assumed_index(replay, name, bool_field(at, "concurrent"), missing_ok);
     }
     return;
   }

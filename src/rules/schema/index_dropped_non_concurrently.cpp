@@ -29,12 +29,14 @@ private:
       return;
     }
     const model::MigrationStep& step = *locked.step;
-    const std::string name = core::qualified_name(step.schema, step.table);
-    core::Finding finding =
-        lock_finding(k_id, context, locked,
-                     "DROP INDEX " + step.object +
-                         " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on existing table " + name +
-                         ": it waits for every query on the table, and every query after it waits too");
+    // An index no migration file built (a lone file's DROP INDEX): its table is not named.
+    const std::string name =
+        step.table.empty() ? std::string("its table") : core::qualified_name(step.schema, step.table);
+    core::Finding finding = lock_finding(
+        k_id, context, locked,
+        "DROP INDEX " + step.object + " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on " +
+            (step.table.empty() ? std::string("its table (not in these files)") : "existing table " + name) +
+            ": it waits for every query on the table, and every query after it waits too");
     finding.object.constraint = step.object;
     finding.help =
         "The drop itself is quick, but its ACCESS EXCLUSIVE request queues behind any long query or open "

@@ -15,6 +15,13 @@ const model::Catalog& files_catalog(const engine::RuleContext& context) {
 
 std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
                                                  model::MigrationStepKind kind) {
+  // A DROP INDEX of an index no file built names no table (loaders/sql/
+  // replay_assumed): its table is one in use, of which nothing is known.
+  static const model::Table k_unknown_table = [] {
+    model::Table table;
+    table.assumed = true;
+    return table;
+  }();
   std::vector<LockedStep> out;
   if (context.catalog == nullptr) {
     return out;
@@ -22,6 +29,10 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
   const model::Catalog& files = files_catalog(context);
   for (const model::MigrationStep& step : files.migration_steps) {
     if (step.kind != kind || step.table_is_new) {
+      continue;
+    }
+    if (step.table.empty() && kind == model::MigrationStepKind::drop_index) {
+      out.push_back(LockedStep{&step, &k_unknown_table, &k_unknown_table});
       continue;
     }
     const model::Table* defined = files.find_table(step.schema, step.table);

@@ -77,6 +77,15 @@ DROP TABLE legacy_shipments;)sql");
   EXPECT_EQ(load.catalog.find_table("public", "orders"), nullptr);
   EXPECT_TRUE(any_note_contains(load, "orders (m.sql line 1) is not created by these files"));
   EXPECT_TRUE(any_note_contains(load, "index shipments_old_idx (m.sql line 6) is not built"));
+  // Its DROP is a step on a table the files do not name, for index-dropped-non-concurrently.
+  const auto& steps = load.catalog.migration_steps;
+  const auto drop = std::find_if(steps.begin(), steps.end(), [](const model::MigrationStep& step) {
+    return step.kind == model::MigrationStepKind::drop_index;
+  });
+  ASSERT_NE(drop, steps.end());
+  EXPECT_EQ(drop->object, "shipments_old_idx");
+  EXPECT_TRUE(drop->table.empty());
+  EXPECT_EQ(drop->lock, model::LockMode::access_exclusive);
 }
 
 TEST(SqlReplayAssumed, ATableTheFilesCreatedStillWarnsAboutWhatItLacks) {

@@ -490,10 +490,10 @@ CREATE TABLE b (a_id int REFERENCES a);
 DROP TABLE a;
 DROP TABLE ghost;
 DROP TABLE b, a_missing;)sql");
-  ASSERT_EQ(load.diagnostics.size(), 3U);
+  // ghost and a_missing, which no statement created, are taken as tables
+  // created before the files (SqlReplayAssumed): dropping them warns not.
+  ASSERT_EQ(load.diagnostics.size(), 1U);
   EXPECT_EQ(load.diagnostics[0].location.line, 3);
-  EXPECT_EQ(load.diagnostics[1].location.line, 4);
-  EXPECT_EQ(load.diagnostics[2].location.line, 5);
   EXPECT_TRUE(load.catalog.tables.empty());
 }
 
