@@ -3,6 +3,7 @@
 #include "core/source_location.hpp"
 #include "loaders/schema_load.hpp"
 #include "loaders/sql/lexer.hpp"
+#include "loaders/sql/line_cursor.hpp"
 #include "loaders/sql/replay_tree.hpp"
 #include "model/catalog.hpp"
 
@@ -108,7 +109,7 @@ private:
   SchemaLoad& m_load;
   core::FilePath m_file; // interned once: every located node of the file points at it
   std::string_view m_text;
-  core::LineIndex m_lines;
+  LineCursor m_lines; // walks from the last place asked: no index of 1.6 M line starts
   std::size_t m_statement_offset = 0;
   std::size_t m_statement_length = 0;
   SqlTokens m_tokens{std::string_view()};
