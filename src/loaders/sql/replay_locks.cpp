@@ -277,8 +277,14 @@ bool has_option(const Json& stmt, std::string_view list_key, std::string_view op
       const Json* elem = as(item, "DefElem");
       if (elem != nullptr && string_field(*elem, "defname") == option) {
         const Json* arg = child(*elem, "arg");
-        // FULL, FULL true, FULL on; not FULL false / off / 0.
-        const std::string value = arg != nullptr ? core::to_lower(const_text(*arg)) : std::string();
+        // FULL, FULL true, FULL on; not FULL false / off / 0 / 'false'. The
+        // option's value is a bare String or Integer node (0 has no ival).
+        const Json* word = arg != nullptr ? as(*arg, "String") : nullptr;
+        const Json* number = arg != nullptr ? as(*arg, "Integer") : nullptr;
+        const std::string value = word != nullptr     ? core::to_lower(string_field(*word, "sval"))
+                                  : number != nullptr ? std::to_string(int_field(*number, "ival", 0))
+                                  : arg != nullptr    ? core::to_lower(const_text(*arg))
+                                                      : std::string();
         const Json* boolean = arg != nullptr ? as(*arg, "Boolean") : nullptr;
         if (boolean != nullptr) {
           return bool_field(*boolean, "boolval");

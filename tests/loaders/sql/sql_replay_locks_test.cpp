@@ -67,6 +67,18 @@ TEST(SqlReplayLocks, IndexStatements) {
   EXPECT_EQ(reindex.object, "");
 }
 
+TEST(SqlReplayLocks, OptionsSwitchedOffInTheirListAreOff) {
+  // squawk's lock-kind cases: (FULL false), (FULL 'false'), (FULL off),
+  // (FULL 0) and (CONCURRENTLY false) switch the option off.
+  for (const std::string off : {"false", "'false'", "off", "0"}) {
+    EXPECT_TRUE(steps_of("VACUUM (FULL " + off + ") orders;").empty()) << off;
+    EXPECT_FALSE(only_step("REINDEX (CONCURRENTLY " + off + ") TABLE orders;").concurrently) << off;
+  }
+  EXPECT_EQ(only_step("VACUUM (FULL) orders;").kind, MigrationStepKind::rewrite_table);
+  EXPECT_EQ(only_step("VACUUM (FULL true) orders;").kind, MigrationStepKind::rewrite_table);
+  EXPECT_TRUE(only_step("REINDEX (CONCURRENTLY 1) TABLE orders;").concurrently);
+}
+
 TEST(SqlReplayLocks, AddedColumnsRewriteWhenFilledRowByRow) {
   EXPECT_TRUE(only_step("ALTER TABLE orders ADD COLUMN t uuid DEFAULT gen_random_uuid();").rewrites);
   EXPECT_TRUE(only_step("ALTER TABLE orders ADD COLUMN t timestamptz DEFAULT clock_timestamp();").rewrites);
