@@ -107,4 +107,13 @@ ALTER TABLE carriers ADD CONSTRAINT carriers_pkey PRIMARY KEY USING INDEX carrie
   EXPECT_FALSE(steps[1].scans);
 }
 
+TEST(SqlReplayAssumed, ASchemaNoFileCreatesIsTakenAsExisting) {
+  // squawk's prefer-timestamptz cases create tables in app.* with no CREATE SCHEMA.
+  const auto load =
+      replay(R"sql(CREATE TABLE app.sessions (id bigint PRIMARY KEY, started_at timestamp);)sql");
+  EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
+  EXPECT_NE(load.catalog.find_table("app", "sessions"), nullptr);
+  EXPECT_TRUE(any_note_contains(load, "schema \"app\" (m.sql line 1) is not created by these files"));
+}
+
 } // namespace sql_replay_assumed_test
