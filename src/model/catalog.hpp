@@ -186,6 +186,9 @@ struct Table {
   // migration file): taken as a table in use before the files, of which
   // only the columns the statements name are known (their type unknown).
   bool assumed = false;
+  // SQL replay: rows were inserted (INSERT, COPY FROM) in the file that
+  // creates it: a later ADD COLUMN there that fails on rows is judged.
+  bool rows_added = false;
   bool rls_enabled = false;    // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
   bool partitioned = false;    // PARTITION BY ...
   core::RareText partition_of; // parent "schema.table" for a partition

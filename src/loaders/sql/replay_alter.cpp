@@ -205,6 +205,9 @@ void add_column_command(Replay& replay, model::Table& table, const Json& cmd, bo
   model::MigrationStep& step = record_step(replay, table, model::MigrationStepKind::add_column, name, false);
   step.rewrites = facts.rewrites;
   step.fails_with_rows = facts.fails_with_rows;
+  // A table this file created and filled (INSERT, COPY) has rows: an ADD
+  // COLUMN that fails on rows fails here too, new table or not.
+  step.table_is_new = step.table_is_new && !(facts.fails_with_rows && table.rows_added);
   step.detail = facts.why;
   step.value = facts.value;
 }

@@ -232,6 +232,18 @@ const Json* bound_spec(const Json* bound) {
 
 } // namespace
 
+void add_rows(Replay& replay, const Json& stmt, std::string_view type) {
+  replay.count_skipped(words_of(type, "Stmt"));
+  const Json* relation = child(stmt, "relation");
+  if (relation == nullptr || (type == "CopyStmt" && !bool_field(stmt, "is_from"))) {
+    return;
+  }
+  if (model::Table* table = replay.find_table(range_var(*relation));
+      table != nullptr && table->location.file == replay.file()) {
+    table->rows_added = true;
+  }
+}
+
 void update_rows(Replay& replay, const Json& stmt) {
   replay.count_skipped(words_of("UpdateStmt", "Stmt"));
   const Json* relation = child(stmt, "relation");

@@ -14,6 +14,12 @@ namespace pgadvise::loaders::replay {
 // tests of columns this migration file added, which every row passes).
 void update_rows(Replay& replay, const Json& stmt);
 
+// INSERT or COPY ... FROM (an InsertStmt or CopyStmt, `type`) into a table
+// created earlier in the same file: the table has rows from then on
+// (model::Table::rows_added: a later ADD COLUMN ... NOT NULL without a
+// default fails). Counted as a skipped statement, as before.
+void add_rows(Replay& replay, const Json& stmt, std::string_view type);
+
 // CREATE MATERIALIZED VIEW (a CreateTableAsStmt of one): remembers the file
 // that created it, so that a REFRESH in the same file is of a new view.
 void create_materialized_view(Replay& replay, const Json& stmt);

@@ -71,6 +71,25 @@ TEST(SqlReplaySteps, TablesCreatedInTheSameFileAreMarkedNew) {
   EXPECT_TRUE(steps[1].table_is_new);
 }
 
+TEST(SqlReplaySteps, ANewTableFilledInTheSameFileFailsANotNullColumnWithoutDefault) {
+  // pgfence's new-table-after-dml: the INSERT gives the new table a row, so
+  // the ADD COLUMN ... NOT NULL without a default fails; the index build on
+  // it stays a new table's (nobody uses it yet).
+  const auto load = two_migrations("CREATE TABLE couriers (id bigint PRIMARY KEY, name text);\n"
+                                   "INSERT INTO couriers (id, name) VALUES (1, 'first');\n"
+                                   "ALTER TABLE couriers ADD COLUMN phone text NOT NULL;\n"
+                                   "ALTER TABLE couriers ADD COLUMN note text;\n"
+                                   "CREATE INDEX couriers_name_idx ON couriers (name);\n");
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_EQ(steps.size(), 3U);
+  EXPECT_EQ(steps[0].object, "phone");
+  EXPECT_TRUE(steps[0].fails_with_rows);
+  EXPECT_FALSE(steps[0].table_is_new);
+  EXPECT_TRUE(steps[1].table_is_new); // a nullable column: instant, rows or not
+  EXPECT_TRUE(steps[2].table_is_new);
+  EXPECT_TRUE(load.catalog.find_table("public", "couriers")->rows_added);
+}
+
 TEST(SqlReplaySteps, ValidateConstraintMarksChecksValidAndIsRecorded) {
   loaders::SchemaLoad load =
       two_migrations("ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\n");
