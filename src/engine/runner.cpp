@@ -1,5 +1,6 @@
 #include "engine/runner.hpp"
 
+#include "core/finding_spill.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
 
@@ -171,20 +172,34 @@ void trim_room(core::Finding& finding) {
   }
 }
 
+// A rule's findings are written to the spill file once it has this many:
+// a few findings never pay for a file.
+constexpr std::size_t k_spill_from = 4096;
+
 // The loaders' diagnostics, then every rule's findings. check() is const
 // and stateless: the rules run concurrently and are merged in registry
 // order, so output does not depend on scheduling. A few workers (one per
 // core) take the rules in turn: a thread per rule (47) reserved a stack and
 // often a malloc arena each, which under a memory limit (ulimit -v, a
 // container) failed a run now and then with "Resource temporarily
-// unavailable" on a loaded machine.
+// unavailable" on a loaded machine. A rule with many findings writes them
+// to a file with no name (core::FindingSpill) as soon as it ends, and the
+// list is read back from it once: at 100,000 tables the three big rules'
+// vectors no longer sit beside each other and beside the report's (which
+// held every finding twice while it was filled), and the findings come
+// back exactly sized, made on one thread.
 std::vector<core::Finding> check_all(const RunInput& input, const core::Settings& settings,
                                      const std::vector<const Rule*>& runnable) {
   std::vector<std::vector<core::Finding>> parts(runnable.size());
+  std::vector<core::FindingSpill::Batch> spilled(runnable.size());
+  core::FindingSpill spill;
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t i = next++; i < runnable.size(); i = next++) {
       runnable[i]->check(make_context(*runnable[i], input, settings), parts[i]);
+      if (parts[i].size() >= k_spill_from) {
+        spilled[i] = spill.write(parts[i]); // read back exactly sized: no room to trim
+      }
       std::for_each(parts[i].begin(), parts[i].end(), trim_room);
     }
   };
@@ -200,16 +215,17 @@ std::vector<core::Finding> check_all(const RunInput& input, const core::Settings
     future.get(); // a rule's exception reaches the caller, as before
   }
   std::size_t total = input.diagnostics.size();
-  for (const auto& part : parts) {
-    total += part.size();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    total += core::FindingSpill::count(spilled[i]) + parts[i].size();
   }
   // Reserved once: growing a vector of findings moves every finding again.
   std::vector<core::Finding> all;
   all.reserve(total);
   all.insert(all.end(), input.diagnostics.begin(), input.diagnostics.end());
-  for (auto& part : parts) {
-    std::move(part.begin(), part.end(), std::back_inserter(all));
-    std::vector<core::Finding>().swap(part);
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    spill.read(spilled[i], all); // what was written comes first: the rest, if any, was not
+    std::move(parts[i].begin(), parts[i].end(), std::back_inserter(all));
+    std::vector<core::Finding>().swap(parts[i]);
   }
   return all;
 }

@@ -1,0 +1,314 @@
+#include "core/finding_spill.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <stdexcept>
+#include <type_traits>
+#include <unistd.h>
+
+namespace pgadvise::core {
+
+namespace {
+
+// A finding's every member is written: one added to Finding, Fix, Evidence
+// or ObjectRef must be written and read here too (then change the size).
+static_assert(sizeof(Finding) == 320 && sizeof(Fix) == 88 && sizeof(Evidence) == 56 &&
+                  sizeof(ObjectRef) == 120,
+              "a new member of a finding must be spilled too (core/finding_spill.cpp)");
+// Written as their bytes: a FilePath is a pointer into a pool that lives as
+// long as the program.
+static_assert(std::is_trivially_copyable_v<SourceLocation>);
+
+// A chunk is written once it holds this many findings or bytes.
+constexpr std::size_t k_chunk_findings = 2048;
+constexpr std::size_t k_chunk_bytes = std::size_t{1} << 20U;
+
+// Whether `text` is a view of characters that live as long as the program
+// (a literal, a fixed() view, the pool's copy): a copy of a view is the same
+// view, a copy of an owned text has characters of its own.
+bool is_view(const SharedText& text) {
+  if (text.empty()) {
+    return true;
+  }
+  const SharedText copy = text; // NOLINT(performance-unnecessary-copy-initialization): the copy is the test
+  return copy.view().data() == text.view().data();
+}
+
+class Encoder {
+public:
+  explicit Encoder(std::string& out) : m_out(out) {}
+
+  void finding(const Finding& f) {
+    text(f.rule);
+    number(static_cast<std::uint32_t>(f.severity));
+    number(f.weight);
+    text(f.message);
+    shared(f.help);
+    text(f.object.schema);
+    text(f.object.table);
+    texts(f.object.columns);
+    text(f.object.constraint);
+    raw(&f.location, sizeof f.location);
+    number(static_cast<std::uint32_t>(f.evidence.size()));
+    for (const Evidence& e : f.evidence) {
+      number(static_cast<std::uint32_t>(e.kind));
+      text(e.detail);
+      raw(&e.location, sizeof e.location);
+    }
+    number(f.fix ? 1U : 0U);
+    if (f.fix) {
+      text(f.fix->ddl);
+      text(f.fix->drizzle.str());
+      shared(f.fix->safety_note);
+      number(static_cast<std::uint32_t>(f.fix->kind));
+      text(f.fix->drizzle_file.str());
+      text(f.fix->drizzle_table.str());
+      text(f.fix->commands.str());
+    }
+    text(f.fingerprint);
+    texts(f.rule_ids);
+    raw(&f.saving_ms, sizeof f.saving_ms);
+  }
+
+private:
+  void raw(const void* data, std::size_t size) { m_out.append(static_cast<const char*>(data), size); }
+  void number(std::uint32_t value) { raw(&value, sizeof value); }
+  void text(std::string_view value) {
+    number(static_cast<std::uint32_t>(value.size()));
+    raw(value.data(), value.size());
+  }
+  void texts(const std::vector<std::string>& values) {
+    number(static_cast<std::uint32_t>(values.size()));
+    for (const std::string& value : values) {
+      text(value);
+    }
+  }
+  // A view is kept as its pointer and size (its characters outlive the
+  // finding); an owned text as its characters.
+  void shared(const SharedText& value) {
+    const bool kept_as_view = is_view(value);
+    number(kept_as_view ? 1U : 0U);
+    if (kept_as_view) {
+      const std::string_view view = value.view();
+      const char* data = view.data();
+      const std::size_t size = view.size();
+      raw(&data, sizeof data);
+      raw(&size, sizeof size);
+    } else {
+      text(value.view());
+    }
+  }
+
+  std::string& m_out;
+};
+
+class Decoder {
+public:
+  Decoder(const char* begin, const char* end) : m_at(begin), m_end(end) {}
+
+  Finding finding() {
+    Finding f;
+    f.rule = text();
+    f.severity = static_cast<Severity>(number());
+    f.weight = number();
+    f.message = text();
+    f.help = shared();
+    f.object.schema = text();
+    f.object.table = text();
+    f.object.columns = texts();
+    f.object.constraint = text();
+    raw(&f.location, sizeof f.location);
+    f.evidence.resize(number());
+    for (Evidence& e : f.evidence) {
+      e.kind = static_cast<Evidence::Kind>(number());
+      e.detail = text();
+      raw(&e.location, sizeof e.location);
+    }
+    if (number() != 0) {
+      Fix fix;
+      fix.ddl = text();
+      fix.drizzle = text();
+      fix.safety_note = shared();
+      fix.kind = static_cast<FixKind>(number());
+      fix.drizzle_file = text();
+      fix.drizzle_table = text();
+      fix.commands = text();
+      f.fix = std::move(fix);
+    }
+    f.fingerprint = text();
+    f.rule_ids = texts();
+    raw(&f.saving_ms, sizeof f.saving_ms);
+    return f;
+  }
+
+private:
+  void raw(void* data, std::size_t size) {
+    if (static_cast<std::size_t>(m_end - m_at) < size) {
+      throw std::runtime_error("pgadvise: the findings' temporary file was read back short");
+    }
+    std::memcpy(data, m_at, size);
+    m_at += size;
+  }
+  std::uint32_t number() {
+    std::uint32_t value = 0;
+    raw(&value, sizeof value);
+    return value;
+  }
+  std::string text() {
+    const std::uint32_t size = number();
+    if (static_cast<std::size_t>(m_end - m_at) < size) {
+      throw std::runtime_error("pgadvise: the findings' temporary file was read back short");
+    }
+    std::string value(m_at, size);
+    m_at += size;
+    return value;
+  }
+  std::vector<std::string> texts() {
+    std::vector<std::string> values(number());
+    for (std::string& value : values) {
+      value = text();
+    }
+    return values;
+  }
+  SharedText shared() {
+    if (number() != 0) {
+      const char* data = nullptr;
+      std::size_t size = 0;
+      raw(&data, sizeof data);
+      raw(&size, sizeof size);
+      return SharedText::fixed(std::string_view(data, size));
+    }
+    return SharedText(text());
+  }
+
+  const char* m_at;
+  const char* m_end;
+};
+
+bool write_all(int fd, const std::string& bytes, std::uint64_t offset) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n =
+        ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool read_all(int fd, char* into, std::size_t size, std::uint64_t offset) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd, into + done, size - done, static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// A file with no name in `directory`: O_TMPFILE where the file system has
+// it, else a unique name unlinked as soon as it is made.
+int open_unnamed(const std::string& directory) {
+  const int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    return fd;
+  }
+  std::string name = directory + "/pgadvise-findings-XXXXXX";
+  const int named = ::mkostemp(name.data(), O_CLOEXEC);
+  if (named >= 0) {
+    ::unlink(name.c_str());
+  }
+  return named;
+}
+
+} // namespace
+
+FindingSpill::FindingSpill(std::string directory) : m_directory(std::move(directory)) {
+  if (m_directory.empty()) {
+    const char* tmp = std::getenv("TMPDIR"); // NOLINT(concurrency-mt-unsafe): read before any worker starts
+    m_directory = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  }
+}
+
+FindingSpill::~FindingSpill() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+}
+
+bool FindingSpill::open() {
+  const std::lock_guard lock(m_open);
+  if (m_fd < 0 && !m_failed) {
+    m_fd = open_unnamed(m_directory);
+    m_failed = m_fd < 0;
+  }
+  return m_fd >= 0;
+}
+
+FindingSpill::Batch FindingSpill::write(std::vector<Finding>& findings) {
+  Batch batch;
+  if (findings.empty() || !open()) {
+    return batch;
+  }
+  std::string bytes;
+  std::size_t done = 0;
+  while (done < findings.size()) {
+    bytes.clear();
+    Encoder encoder(bytes);
+    std::size_t end = done;
+    while (end < findings.size() && end - done < k_chunk_findings && bytes.size() < k_chunk_bytes) {
+      encoder.finding(findings[end++]);
+    }
+    const std::uint64_t offset = m_end.fetch_add(bytes.size());
+    if (!write_all(m_fd, bytes, offset)) {
+      break; // the rest stays in memory
+    }
+    batch.push_back({offset, bytes.size(), end - done});
+    for (; done < end; ++done) {
+      findings[done] = Finding{};
+    }
+  }
+  if (done == findings.size()) {
+    std::vector<Finding>().swap(findings);
+  } else {
+    findings.erase(findings.begin(), findings.begin() + static_cast<std::ptrdiff_t>(done));
+  }
+  return batch;
+}
+
+void FindingSpill::read(const Batch& batch, std::vector<Finding>& into) const {
+  std::string bytes;
+  for (const Chunk& chunk : batch) {
+    bytes.resize(chunk.size);
+    if (!read_all(m_fd, bytes.data(), bytes.size(), chunk.offset)) {
+      throw std::runtime_error(std::string("pgadvise: cannot read back the findings' temporary file: ") +
+                               std::strerror(errno)); // NOLINT(concurrency-mt-unsafe)
+    }
+    Decoder decoder(bytes.data(), bytes.data() + bytes.size());
+    for (std::size_t i = 0; i < chunk.count; ++i) {
+      into.push_back(decoder.finding());
+    }
+  }
+}
+
+std::size_t FindingSpill::count(const Batch& batch) {
+  std::size_t total = 0;
+  for (const Chunk& chunk : batch) {
+    total += chunk.count;
+  }
+  return total;
+}
+
+} // namespace pgadvise::core
