@@ -108,6 +108,9 @@ struct ConnectionRun {
   std::int64_t last_us = 0;
   std::uint32_t count = 0;
   std::uint64_t parent = 0;
+  // Its executions no fan-out has counted as held yet: a connection's run
+  // that spans two requests' fan-outs holds each execution for one of them.
+  std::uint32_t unheld = 0;
 };
 using ConnectionRuns = std::map<std::uint64_t, std::vector<ConnectionRun>>;
 
@@ -116,7 +119,7 @@ ConnectionRuns connection_runs(const std::vector<Qualified>& qualified) {
   for (const Qualified& q : qualified) {
     if (one_connection(*q.repeat) && q.repeat->first_us != 0) {
       runs[q.repeat->fingerprint].push_back(
-          {q.repeat->first_us, q.repeat->last_us, q.repeat->count, q.parent});
+          {q.repeat->first_us, q.repeat->last_us, q.repeat->count, q.parent, q.repeat->count});
     }
   }
   return runs;
@@ -132,22 +135,32 @@ ConnectionRuns connection_runs(const std::vector<Qualified>& qualified) {
 // them, a pipelining driver spreads a Promise.all over its connections):
 // it counts when it still makes min-burst rows per execution of the
 // parent, the runs' rows held (nothing, std::nullopt, otherwise).
-std::optional<std::uint32_t> beyond_connection_runs(const ConnectionRuns& runs, std::uint32_t min_burst,
+std::optional<std::uint32_t> beyond_connection_runs(ConnectionRuns& runs, std::uint32_t min_burst,
                                                     Qualified& q) {
   const model::Repeat& fan = *q.repeat;
   const auto child = runs.find(fan.fingerprint);
   std::uint64_t counted = 0;
   std::uint32_t inside = 0;
   bool pair_ran = false;
-  for (const ConnectionRun& run : child == runs.end() ? std::vector<ConnectionRun>{} : child->second) {
+  std::vector<ConnectionRun*> overlapping;
+  std::vector<ConnectionRun> none;
+  for (ConnectionRun& run : child == runs.end() ? none : child->second) {
     pair_ran = pair_ran || run.parent == q.parent;
     if (run.first_us <= fan.last_us && fan.first_us <= run.last_us) {
       counted += run.count;
       inside += run.parent == q.parent ? 1U : 0U;
+      overlapping.push_back(&run);
     }
   }
   if (!pair_ran) {
-    return fan.count;
+    // Held: what those runs count that no earlier fan-out held already.
+    std::uint32_t held = 0;
+    for (ConnectionRun* run : overlapping) {
+      const std::uint32_t take = std::min(run->unheld, fan.count - held);
+      run->unheld -= take;
+      held += take;
+    }
+    return held;
   }
   if (q.followed <= inside) {
     return std::nullopt;
@@ -338,7 +351,7 @@ std::vector<Bursts> gather_bursts(const model::Workload& workload, std::uint32_t
                                   double min_share) {
   const std::vector<Qualified> qualified = qualify(workload, min_burst, min_share);
   const Spans spans = spans_of(qualified);
-  const ConnectionRuns runs = connection_runs(qualified);
+  ConnectionRuns runs = connection_runs(qualified);
   const Strands strands = by_child(qualified, model::Repeat::Grouping::shared_key);
   // The fan-outs whose executions count (no connection's run holds them).
   Strands fan_outs = by_child(qualified, model::Repeat::Grouping::fan_out);
