@@ -127,8 +127,9 @@ ConnectionRuns connection_runs(const std::vector<Qualified>& qualified) {
 
 // A fan-out that overlaps runs of the same child on one connection holds
 // their executions. Where no connection ran the child after the fan-out's
-// parent, the fan-out counts, all its executions held by those runs (all
-// are returned). Otherwise each run counts its own rows, and a run after
+// parent, the fan-out counts, and the runs' executions no earlier fan-out
+// held are its held ones (returned; a run spanning several requests'
+// fan-outs holds each execution once). Otherwise each run counts its own rows, and a run after
 // the fan-out's parent one of the parent's executions too; what is left is
 // other users' loops at the same moment, hopping from backend to backend
 // (a sequential loop's iterations take whichever connection the pool hands
