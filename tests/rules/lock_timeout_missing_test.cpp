@@ -39,6 +39,29 @@ TEST(LockTimeoutMissing, TimeoutsSetFirstAreEnough) {
                   .empty());
 }
 
+TEST(LockTimeoutMissing, ALockTimeoutOverTenSecondsIsTooLong) {
+  // pgfence's lock-timeout-too-long: 5 minutes of queue behind the request
+  // is the outage the setting is there to prevent.
+  const auto findings = run_on_change(k_rule, k_orders,
+                                      "SET lock_timeout = '5min';\nSET statement_timeout = '2h';\n"
+                                      "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n");
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_NE(findings[0].message.find("lock_timeout = '5min'"), std::string::npos) << findings[0].message;
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_NE(findings[0].fix->ddl.find("SET lock_timeout = '3s';"), std::string::npos);
+  EXPECT_EQ(findings[0].fix->ddl.find("statement_timeout"), std::string::npos) << findings[0].fix->ddl;
+  // 10 seconds, 10000 (milliseconds) and 2s bound it.
+  for (const std::string value : {"'10s'", "10000", "'2s'", "'1500ms'"}) {
+    EXPECT_TRUE(run_on_change(k_rule, k_orders,
+                              "SET lock_timeout = " + value +
+                                  ";\nSET statement_timeout = '1min';\n"
+                                  "ALTER TABLE \"orders\" ADD COLUMN \"region\" text;\n")
+                    .empty())
+        << value;
+  }
+}
+
 TEST(LockTimeoutMissing, AutocommitFilesGetPlainSet) {
   const auto findings =
       run_on_change(k_rule, k_orders, "ALTER TABLE \"orders\" RENAME COLUMN \"note\" TO \"memo\";");

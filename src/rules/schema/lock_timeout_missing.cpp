@@ -2,8 +2,11 @@
 #include "engine/rule.hpp"
 #include "rules/support/migration_locks.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <memory>
+#include <string>
 
 namespace pgadvise::rules {
 
@@ -16,7 +19,29 @@ struct FileTimeouts {
   bool lock_timeout = false;
   bool statement_timeout = false;
   bool reported = false;
+  std::string long_lock_timeout; // a lock_timeout set, but too long to spare the queue ("5min")
 };
+
+// The longest lock_timeout that keeps the queue behind an ACCESS EXCLUSIVE
+// request short: every query on the table waits that long (pgfence's
+// lock-timeout-too-long; the usual advice and our fix say 2 to 5 seconds).
+constexpr double k_longest_lock_timeout_ms = 10'000;
+
+// A setting's value in milliseconds as PostgreSQL reads it (a bare number
+// is milliseconds); negative when it is not a number with a known unit.
+double milliseconds(const std::string& value) {
+  char* end = nullptr;
+  const double number = std::strtod(value.c_str(), &end);
+  if (end == value.c_str()) {
+    return -1;
+  }
+  std::string unit(end);
+  unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
+  static const std::map<std::string, double, std::less<>> k_units = {
+      {"", 1}, {"us", 0.001}, {"ms", 1}, {"s", 1'000}, {"min", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+  const auto found = k_units.find(unit);
+  return found == k_units.end() ? -1 : number * found->second;
+}
 
 // A SET that bounds the wait: not 0 (no limit), and not SET LOCAL outside
 // a transaction block, which PostgreSQL ignores with a warning.
@@ -25,6 +50,17 @@ bool sets_a_timeout(const model::MigrationStep& step) {
     return false;
   }
   return step.detail != "0" && step.detail != "0s" && step.detail != "0ms";
+}
+
+// The SET's effect on what the file has set so far.
+void note_setting(const model::MigrationStep& step, FileTimeouts& seen) {
+  if (step.object != "lock_timeout") {
+    seen.statement_timeout = sets_a_timeout(step);
+    return;
+  }
+  const bool too_long = sets_a_timeout(step) && milliseconds(step.detail.str()) > k_longest_lock_timeout_ms;
+  seen.lock_timeout = sets_a_timeout(step) && !too_long;
+  seen.long_lock_timeout = too_long ? step.detail.str() : std::string();
 }
 
 class LockTimeoutMissing final : public MigrationFilesRule {
@@ -44,7 +80,7 @@ private:
     for (const model::MigrationStep& step : files.migration_steps) {
       FileTimeouts& seen = by_file[step.location.file.str()];
       if (step.kind == model::MigrationStepKind::set_timeout) {
-        (step.object == "lock_timeout" ? seen.lock_timeout : seen.statement_timeout) = sets_a_timeout(step);
+        note_setting(step, seen);
         continue;
       }
       // Only the first statement of a file that needs the timeouts is
@@ -73,10 +109,18 @@ private:
                                 : !seen.lock_timeout ? "lock_timeout"
                                                      : "statement_timeout";
     core::Finding finding =
-        lock_finding(k_id, context, locked,
-                     "ACCESS EXCLUSIVE lock on existing table " + name + " with no " + missing +
-                         " set before it in this migration: while it waits for the lock, every query on " +
-                         name + " waits behind it");
+        seen.long_lock_timeout.empty()
+            ? lock_finding(k_id, context, locked,
+                           "ACCESS EXCLUSIVE lock on existing table " + name + " with no " + missing +
+                               " set before it in this migration: while it waits for the lock, every query "
+                               "on " +
+                               name + " waits behind it")
+            : lock_finding(k_id, context, locked,
+                           "ACCESS EXCLUSIVE lock on existing table " + name + " with lock_timeout = '" +
+                               seen.long_lock_timeout +
+                               "' set before it in this migration, longer than 10s: while it waits for the "
+                               "lock, every query on " +
+                               name + " can wait behind it that long");
     if (seen.lock_timeout) {
       // Only statement_timeout is missing: the queue is bounded, a long statement is not.
       finding.severity = core::Severity::low;
