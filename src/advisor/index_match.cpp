@@ -15,7 +15,7 @@ bool is_btree(const model::Index& index) {
 }
 
 std::string describe_key(const model::IndexKey& key) {
-  std::string out = key.column.empty() ? key.expression : key.column;
+  std::string out = key.text();
   if (!key.opclass.empty()) {
     out += " " + key.opclass;
   }

@@ -66,16 +66,20 @@ struct IndexStats {
 enum class IndexKind { index, primary_key, unique_constraint };
 
 // One key of an index: a column, or an expression (then `column` is empty).
+// The column is pooled and the texts few keys have are RareText: 40 bytes a
+// key, not 112 (a schema of 100,000 tables holds 250,000 index keys).
 struct IndexKey {
-  std::string column;
-  std::string expression; // SQL text, for expression keys
+  core::InternedText column;
+  core::RareText expression; // SQL text, for expression keys
   bool descending = false;
-  std::string opclass;
+  core::RareText opclass;
   // NULLS FIRST / NULLS LAST when written; none: PostgreSQL's default for
   // the direction (NULLS LAST ascending, NULLS FIRST descending).
   std::optional<bool> nulls_first;
 
   [[nodiscard]] bool effective_nulls_first() const { return nulls_first.value_or(descending); }
+  // The column, or the SQL text of an expression key.
+  [[nodiscard]] const std::string& text() const { return column.empty() ? expression.str() : column.str(); }
   // Equal when PostgreSQL would build the same key: `DESC` and
   // `DESC NULLS FIRST` are one key.
   bool operator==(const IndexKey& other) const {
@@ -92,8 +96,8 @@ struct Index {
   std::vector<IndexKey> keys;
   std::vector<std::string> include;
   bool unique = false;
-  std::string method = "btree";
-  std::string predicate; // partial-index WHERE, SQL text; empty when none
+  core::InternedText method = "btree"; // pooled: a handful of methods
+  core::RareText predicate;            // partial-index WHERE, SQL text; empty when none
   bool valid = true;
   core::RareText property; // Drizzle config key or variable when known
   SourceLocation location;

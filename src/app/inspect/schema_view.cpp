@@ -189,7 +189,7 @@ std::string format_default(const model::Table& table, const model::Column& colum
 }
 
 std::string index_key_text(const model::IndexKey& key) {
-  return key.column.empty() ? key.expression : key.column;
+  return key.text();
 }
 
 nlohmann::ordered_json schema_json(const model::Catalog& catalog) {

@@ -52,7 +52,11 @@ std::optional<model::IndexKey> index_key(const Json& item, const model::Table& t
   const std::string expression = text_field(item, "expression");
   const std::string name = text_field(item, "name");
   if (!expression.empty()) {
-    (flag_field(item, "isExpression") ? key.expression : key.column) = expression;
+    if (flag_field(item, "isExpression")) {
+      key.expression = expression;
+    } else {
+      key.column = expression;
+    }
   } else if (!name.empty()) {
     key.column = name;
   } else {

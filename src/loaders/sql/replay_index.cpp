@@ -108,7 +108,7 @@ model::IndexKey make_key(const SqlTokens& tokens, const Json& elem, const TokenR
     } else {
       key.expression = range != nullptr ? element_expression(tokens, *range) : std::string("?");
     }
-    *column_name = key.column.empty() ? expression_column_name(*expr) : key.column;
+    *column_name = key.column.empty() ? expression_column_name(*expr) : key.column.str();
   } else {
     *column_name = key.column;
   }

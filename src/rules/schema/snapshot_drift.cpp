@@ -95,7 +95,7 @@ std::string nulls_text(const model::IndexKey& key) {
 std::string index_key(const model::Index& index) {
   std::string out = std::string(index.unique ? "UNIQUE " : "") + index.method + " (";
   for (const model::IndexKey& key : index.keys) {
-    out += key.column.empty() ? advisor::expression_key(key.expression) : key.column;
+    out += key.column.empty() ? advisor::expression_key(key.expression) : key.column.str();
     out += key.descending ? " DESC" : "";
     out += nulls_text(key);
     out += default_opclass(key.opclass) ? "" : " " + key.opclass;
@@ -111,7 +111,7 @@ std::string index_key(const model::Index& index) {
 std::string describe_index(const model::Index& index) {
   std::vector<std::string> keys;
   for (const model::IndexKey& key : index.keys) {
-    std::string text = key.column.empty() ? key.expression : key.column;
+    std::string text = key.text();
     if (key.descending) {
       text += " DESC";
     }

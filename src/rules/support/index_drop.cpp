@@ -66,7 +66,7 @@ std::string needed_anyway(const model::Table& table, const model::Index& index) 
 core::ObjectRef index_object(const model::Table& table, const model::Index& index) {
   core::ObjectRef out{table.schema, table.name, {}, index.name};
   for (const model::IndexKey& key : index.keys) {
-    out.columns.push_back(key.column.empty() ? key.expression : key.column);
+    out.columns.push_back(key.text());
   }
   return out;
 }

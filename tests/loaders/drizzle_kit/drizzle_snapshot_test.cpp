@@ -40,7 +40,7 @@ const model::ForeignKey* fk(const model::Table& table, std::string_view name) {
 std::vector<std::string> key_columns(const model::Index& index) {
   std::vector<std::string> out;
   for (const model::IndexKey& key : index.keys) {
-    out.push_back(key.column.empty() ? "(" + key.expression + ")" : key.column);
+    out.push_back(key.column.empty() ? "(" + key.expression + ")" : key.column.str());
   }
   return out;
 }

@@ -66,7 +66,7 @@ const model::ForeignKey* fk_named(const model::Table& t, const std::string& name
 std::vector<std::string> key_columns(const model::Index& index) {
   std::vector<std::string> out;
   for (const model::IndexKey& key : index.keys) {
-    out.push_back(key.column.empty() ? key.expression : key.column);
+    out.push_back(key.text());
   }
   return out;
 }
@@ -820,7 +820,7 @@ Flat flatten(const model::Catalog& catalog, bool with_checks) {
     for (const model::Index& i : t.indexes) {
       std::string keys;
       for (const model::IndexKey& k : i.keys) {
-        keys += (k.column.empty() ? "expr:" + k.expression : k.column) + (k.descending ? " desc" : "") +
+        keys += (k.column.empty() ? "expr:" + k.expression : k.column.str()) + (k.descending ? " desc" : "") +
                 (k.opclass.empty() ? "" : " " + k.opclass) + ",";
       }
       flat.indexes.insert(t.qualified() + " " + i.name + " kind=" + std::to_string(static_cast<int>(i.kind)) +
