@@ -293,8 +293,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     set_default(replay, table, cmd, only);
     record_other_command(replay, table, cmd);
   } else if (subtype == "AT_SetNotNull") {
-    if (const model::Column* column = find_or_assume_column(table, name);
-        column != nullptr && !column->not_null) {
+    if (const auto* column = find_or_assume_column(table, name); column != nullptr && !column->not_null) {
       model::MigrationStep& step =
           record_step(replay, table, model::MigrationStepKind::set_not_null, name, false);
       step.scans = !not_null_proven(table, name);
