@@ -139,8 +139,9 @@ Chain flatten_chain(const Reader& reader, Ref value) {
   Ref current = value;
   for (int guard = 0; guard < 256 && current.valid(); ++guard) {
     const ts::Node& n = reader.node(current);
-    if (n.kind == NodeKind::identifier) {
-      // A variable holding (the start of) the chain.
+    if (n.kind == NodeKind::identifier || n.kind == NodeKind::member) {
+      // A variable holding (the start of) the chain, or a property of a
+      // shared object of columns (`createdAt: timestampColumns.createdAt`).
       const Ref resolved = reader.resolve_alias(current);
       if (resolved.node == current.node && resolved.file == current.file) {
         break;

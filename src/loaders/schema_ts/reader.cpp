@@ -135,7 +135,18 @@ const TableInfo* Reader::table_of(std::size_t file, std::string_view name) const
 }
 
 Ref Reader::resolve_alias(Ref ref, int depth) const {
-  while (ref.valid() && depth++ < k_max_eval_depth && node(ref).kind == NodeKind::identifier) {
+  while (ref.valid() && depth++ < k_max_eval_depth &&
+         (node(ref).kind == NodeKind::identifier || node(ref).kind == NodeKind::member)) {
+    if (node(ref).kind == NodeKind::member) {
+      // `timestampColumns.createdAt`: a property of an object literal the
+      // object names (a shared set of columns).
+      const Ref field = object_property(resolve_alias(child(ref, 0), depth), node(ref).text);
+      if (!field.valid()) {
+        break;
+      }
+      ref = field;
+      continue;
+    }
     if (const std::optional<Ref> argument = bound_argument(ref)) {
       if (!argument->valid()) {
         break;
@@ -151,6 +162,24 @@ Ref Reader::resolve_alias(Ref ref, int depth) const {
     ref = Ref{found, decl->init};
   }
   return ref;
+}
+
+Ref Reader::object_property(Ref object, std::string_view key) const {
+  if (!object.valid() || node(object).kind != NodeKind::object) {
+    return Ref{};
+  }
+  const std::vector<ts::Property>& properties = node(object).properties;
+  for (std::size_t i = properties.size(); i-- > 0;) { // the last one wins
+    const ts::Property& property = properties[i];
+    if ((property.kind == ts::PropertyKind::value || property.kind == ts::PropertyKind::shorthand) &&
+        property.key == key) {
+      return Ref{object.file, property.value};
+    }
+    if (property.kind == ts::PropertyKind::spread || property.kind == ts::PropertyKind::computed) {
+      return Ref{}; // it may be the spread's
+    }
+  }
+  return Ref{};
 }
 
 Ref Reader::helper_result(Ref call) const {
@@ -307,7 +336,7 @@ std::optional<std::string> Reader::casing_object(Ref object) const {
   return std::nullopt;
 }
 
-void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call) {
+void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call, int depth) {
   if (!call.valid() || node(call).kind != NodeKind::call) {
     return;
   }
@@ -353,6 +382,15 @@ void Reader::collect_table(std::size_t f, const ts::Declaration& decl, Ref call)
       origin.prefix = creator->name;
       origin.suffix = creator->extra;
       register_table(f, decl, call, origin);
+    } else if (creator == nullptr && depth < k_max_eval_depth) {
+      // A factory of the app's own, `const generateTable = (name, base, extra)
+      // => pgTable(name, { ...base, ...extra })`: the table it returns, read
+      // with its parameters bound to this call's arguments.
+      const std::size_t mark = binding_mark();
+      if (const Ref result = helper_result(call); result.valid() && node(result).kind == NodeKind::call) {
+        collect_table(f, decl, result, depth + 1);
+      }
+      unbind(mark);
     }
   }
 }
@@ -377,6 +415,13 @@ void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref c
   info.table.location = location(file, decl.name_token);
   info.table.drizzle_location = info.table.location;
   info.extra_config = child(call, 3);
+  if (info.extra_config.valid() && node(info.extra_config).kind == NodeKind::identifier) {
+    // A factory's parameter: the callback its call was given (read after
+    // the factory's parameters are unbound).
+    if (const std::optional<Ref> argument = bound_argument(info.extra_config)) {
+      info.extra_config = *argument;
+    }
+  }
   const Ref columns = child(call, 2);
   if (!columns.valid()) {
     unresolved(file, decl.name_token, "the columns of table `" + info.table.name + "`");

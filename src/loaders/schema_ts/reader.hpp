@@ -150,8 +150,12 @@ public:
   [[nodiscard]] std::string builtin(Ref callee) const;
   [[nodiscard]] const VarInfo* var_info(std::size_t file, std::string_view name) const;
   // Follows identifiers to the initializer they name (object literals and
-  // builder chains shared through a variable).
+  // builder chains shared through a variable), and `a.b` to the property
+  // of the object literal `a` names.
   [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
+  // The value of `key` in an object literal; invalid when the object is
+  // not a literal or a spread or computed key after it may replace it.
+  [[nodiscard]] Ref object_property(Ref object, std::string_view key) const;
   // `helper(...)` where `const helper = (a, b) => <expression>`: that
   // expression (a column builder chain or an object of columns), with each
   // parameter bound to the call's argument until unbind(mark); an invalid
@@ -225,7 +229,8 @@ private:
 
   // ---- passes (reader.cpp) ----
   void collect_tables();
-  void collect_table(std::size_t file, const ts::Declaration& decl, Ref call); // one declaration
+  // One declaration; `depth`: factories of the app's own followed so far.
+  void collect_table(std::size_t file, const ts::Declaration& decl, Ref call, int depth = 0);
   // Where a table call puts its table and how it names it: the schema, a
   // pgTableCreator's prefix and suffix, and the casing of its column keys.
   struct TableOrigin {

@@ -17,6 +17,7 @@ bool Parser::arrow_ahead() const {
   if (m_tokens[i].kind == TokenKind::identifier) {
     return m_tokens[i + 1].is_punct("=>");
   }
+  i = after_type_parameters(i); // <T extends Columns>(name: string, columns: T) => ...
   if (!m_tokens[i].is_punct("(") || m_match[i] == k_npos) {
     return false;
   }
@@ -48,12 +49,33 @@ bool Parser::arrow_ahead() const {
   return false;
 }
 
+std::size_t Parser::after_type_parameters(std::size_t i) const {
+  if (!m_tokens[i].is_punct("<")) {
+    return i;
+  }
+  int depth = 0;
+  for (std::size_t j = i; j < m_tokens.size() && j - i < k_max_lookahead; ++j) {
+    const Token& t = m_tokens[j];
+    if (t.is_punct("<")) {
+      ++depth;
+    } else if (t.is_punct(">") && --depth == 0) {
+      return j + 1;
+    } else if (is_opener(t) && m_match[j] != k_npos) {
+      j = m_match[j];
+    } else if (is_closer(t) || t.is_punct(";") || t.is_punct("=") || t.kind == TokenKind::end) {
+      break;
+    }
+  }
+  return i;
+}
+
 NodeId Parser::parse_arrow() {
   const std::size_t first = m_pos;
   if (peek().is_ident("async") && !peek(1).is_punct("=>")) {
     ++m_pos;
   }
   const NodeId id = make(NodeKind::arrow, first);
+  m_pos = after_type_parameters(m_pos);
   std::vector<Param> params;
   if (peek().kind == TokenKind::identifier) {
     params.push_back(Param{peek().text, {}});
@@ -109,7 +131,11 @@ std::vector<Param> Parser::parse_params() {
       skip_group();
     }
     params.push_back(std::move(param));
-    recover_in_group(close); // skips `?`, `: type` and `= default` up to the next `,`
+    accept_punct("?");
+    if (accept_punct(":")) {
+      skip_type(); // a type's own commas (Record<string, Column>) do not end the parameter
+    }
+    recover_in_group(close); // skips `= default` up to the next `,`
     if (m_pos == before) {
       ++m_pos;
     }

@@ -167,6 +167,9 @@ private:
 
   // ---- functions (parser_functions.cpp) ----------------------------------
   [[nodiscard]] bool arrow_ahead() const;
+  // The token after a generic function's `<T extends X, U>` at i (i itself
+  // when there is none).
+  [[nodiscard]] std::size_t after_type_parameters(std::size_t i) const;
   NodeId parse_arrow();
   // `(params) [: type] { ... }` after `function [name]` or a method name.
   NodeId parse_function_rest(std::size_t first);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 #include <string>
+#include <vector>
 
 namespace pgadvise::loaders {
 namespace drizzle_column_helpers_test {
@@ -89,6 +90,79 @@ export const notes = pgTable(
   ASSERT_NE(notes->find_column("slug"), nullptr);
   EXPECT_EQ(notes->find_column("slug")->type.display(), "varchar(120)");
   EXPECT_EQ(notes->indexes.size(), 3U); // the primary key and both indexes
+}
+
+// cella's shapes: columns taken from a shared object by member access
+// (`createdAt: timestampColumns.createdAt`, a spread `...relations.columns`),
+// and a table made by the app's own generic factory
+// (`generateTable<TBase extends Record<string, PgColumnBuilderBase>, ...>(name,
+// base, extra) => pgTable(name, { ...base, ...extra })`). The columns were
+// 'cannot resolve column: its value is not a column builder call', and the
+// factory's table was left out without a word (its foreign key unindexed,
+// unreported): the generic arrow was not read as a function, and a
+// parameter type's comma split the parameters.
+TEST(DrizzleColumnHelpers, MemberAccessColumnsAndATableFactoryGiveTheirTables) {
+  const SchemaLoad load = load_drizzle_schema_sources({{"src/db/schema/helpers.ts", R"ts(
+import { type PgColumnBuilderBase, pgTable, timestamp, varchar } from "drizzle-orm/pg-core";
+export const timestampColumns = {
+  createdAt: timestamp().defaultNow().notNull(),
+  modifiedAt: timestamp(),
+};
+export const ownerRelations = { columns: { ownerId: varchar() } };
+export const baseColumns = { id: varchar().primaryKey() };
+export const generateTable = <
+  TBase extends Record<string, PgColumnBuilderBase>,
+  TExtra extends Record<string, PgColumnBuilderBase>,
+>(
+  tableName: string,
+  base: TBase,
+  extra: Record<string, PgColumnBuilderBase>,
+) =>
+  pgTable(tableName, {
+    ...base,
+    ...extra,
+  });
+)ts"},
+                                                       {"src/db/schema/users.ts", R"ts(
+import { pgTable, varchar } from "drizzle-orm/pg-core";
+import { ownerRelations, timestampColumns } from "./helpers";
+export const usersTable = pgTable("users", {
+	createdAt: timestampColumns.createdAt,
+	id: varchar().primaryKey(),
+	modifiedAt: timestampColumns.modifiedAt,
+	...ownerRelations.columns,
+});
+)ts"},
+                                                       {"src/db/schema/pages.ts", R"ts(
+import { json, varchar } from "drizzle-orm/pg-core";
+import { baseColumns, generateTable } from "./helpers";
+import { usersTable } from "./users";
+export const pagesTable = generateTable("pages", baseColumns, {
+  authorId: varchar().references(() => usersTable.id, { onDelete: "set null" }),
+  body: json().$type<string[]>(),
+});
+)ts"}},
+                                                      "snake_case");
+  EXPECT_TRUE(load.diagnostics.empty()) << (load.diagnostics.empty() ? "" : load.diagnostics[0].message);
+  const model::Table* users = load.catalog.find_table("public", "users");
+  ASSERT_NE(users, nullptr);
+  std::string columns;
+  for (const model::Column& column : users->columns) {
+    columns += column.name + " " + column.type.display() + (column.not_null ? " not null" : "") + "; ";
+  }
+  EXPECT_EQ(columns,
+            "created_at timestamp not null; id varchar not null; modified_at timestamp; owner_id varchar; ");
+  const model::Table* pages = load.catalog.find_table("public", "pages");
+  ASSERT_NE(pages, nullptr);
+  columns.clear();
+  for (const model::Column& column : pages->columns) {
+    columns += column.name + " " + column.type.display() + "; ";
+  }
+  EXPECT_EQ(columns, "id varchar; author_id varchar; body json; ");
+  EXPECT_EQ(pages->property, "pagesTable");
+  ASSERT_EQ(pages->foreign_keys.size(), 1U);
+  EXPECT_EQ(pages->foreign_keys[0].columns, std::vector<std::string>{"author_id"});
+  EXPECT_EQ(pages->foreign_keys[0].ref_table, "users");
 }
 
 } // namespace drizzle_column_helpers_test
