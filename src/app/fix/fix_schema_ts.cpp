@@ -79,6 +79,20 @@ SchemaTsFile::TableShape SchemaTsFile::table_shape(NodeId call) const {
   return shape;
 }
 
+// `generateTable(...)` when the table comes from a factory of the app's own
+// (cella's generateTable(name, baseColumns, extraColumns)): a call whose
+// fourth argument is not a function, which no pgTable or pgTableCreator
+// call has. Empty for a table call.
+std::string SchemaTsFile::factory_of(const TableShape& shape) const {
+  const ts::Node& call = node(shape.call);
+  const ts::Node& callee = node(call.children[0]);
+  if (!shape.has_callback || node(call.children[3]).kind == NodeKind::arrow ||
+      callee.kind != NodeKind::identifier) {
+    return {};
+  }
+  return "`" + callee.text + "(...)`";
+}
+
 std::optional<std::size_t> SchemaTsFile::find_item(const TableShape& shape, const std::string& name) const {
   if (shape.config_list == ts::k_no_node) {
     return std::nullopt;
@@ -125,9 +139,13 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
         break;
       }
       if (shape.has_callback && shape.config_list == ts::k_no_node) {
-        plan.problems.push_back(table +
-                                ": its extra-config callback is not `(t) => [...]` or `(t) => ({...})`, so " +
-                                request->name + " was not added; add " + request->entry + " by hand");
+        const std::string factory = factory_of(shape);
+        plan.problems.push_back(
+            table + ": " +
+            (factory.empty()
+                 ? "its extra-config callback is not `(t) => [...]` or `(t) => ({...})`"
+                 : "it is built by " + factory + ", whose last argument is not an extra-config callback") +
+            ", so " + request->name + " was not added; add " + request->entry + " by hand");
         plan.left_out.insert(request->name);
         break;
       }
@@ -153,7 +171,7 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
       }
       break;
     }
-    case SchemaEditKind::replace_column: plan_retype(table, shape.columns, *request, imports, plan); break;
+    case SchemaEditKind::replace_column: plan_retype(table, shape, *request, imports, plan); break;
     }
   }
   if (adds.empty()) {
@@ -173,11 +191,15 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
   append_items(remaining, adds, plan.edits);
 }
 
-void SchemaTsFile::plan_retype(const std::string& table, NodeId columns, const SchemaEdit& request,
+void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                                Imports& imports, SchemaEditPlan& plan) const {
-  if (node(columns).kind != NodeKind::object) {
-    plan.problems.push_back(table + ": its columns are not an object literal, so " + request.name +
-                            " was not changed");
+  const NodeId columns = shape.columns;
+  const std::string factory = factory_of(shape);
+  if (node(columns).kind != NodeKind::object || !factory.empty()) {
+    plan.problems.push_back(table + ": " +
+                            (factory.empty() ? "its columns are not an object literal"
+                                             : "it is built by " + factory + ", not pgTable") +
+                            ", so " + request.name + " was not changed");
     return;
   }
   const ts::Property* property = nullptr;

@@ -108,8 +108,9 @@ private:
   [[nodiscard]] std::optional<std::size_t> find_item(const TableShape& shape, const std::string& name) const;
   void plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests, Imports& imports,
                   SchemaEditPlan& plan) const;
-  void plan_retype(const std::string& table, loaders::ts::NodeId columns, const SchemaEdit& request,
+  void plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                    Imports& imports, SchemaEditPlan& plan) const;
+  [[nodiscard]] std::string factory_of(const TableShape& shape) const;
 
   // ---- style and lookups (app/fix/fix_schema_ts_file.cpp) ----
   void detect_style();

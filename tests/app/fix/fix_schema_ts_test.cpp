@@ -250,4 +250,29 @@ TEST(FixSchemaTs, NewCallbackIndentsByTheCodeNotByCommentLines) {
             "]);\n");
 }
 
+// A table from the app's own factory, cella's generateTable("pages",
+// baseColumns, { ... }): its fourth argument is columns, not an extra-config
+// callback, and its third is the shared base. The notes said 'its extra-config
+// callback is not (t) => [...]' and 'its columns are not an object literal';
+// they now name the factory, and nothing is edited.
+TEST(FixSchemaTs, ATableFromAFactoryIsNamedAndLeftAlone) {
+  const std::string source = "import { json, varchar } from \"drizzle-orm/pg-core\";\n"
+                             "import { baseColumns, generateTable } from \"./helpers\";\n"
+                             "export const pagesTable = generateTable(\"pages\", baseColumns, {\n"
+                             "  authorId: varchar(),\n"
+                             "  body: json(),\n"
+                             "});\n";
+  const auto plan = plan_schema_ts_edits(
+      source, {add("pagesTable", "pages_author_id_idx", "index(\"pages_author_id_idx\").on(table.authorId)"),
+               retype("pagesTable", "body", "jsonb()")});
+  EXPECT_TRUE(plan.edits.empty());
+  ASSERT_EQ(plan.problems.size(), 2U);
+  EXPECT_EQ(plan.problems[0],
+            "pagesTable: it is built by `generateTable(...)`, whose last argument is not an "
+            "extra-config callback, so pages_author_id_idx was not added; add "
+            "index(\"pages_author_id_idx\").on(table.authorId) by hand");
+  EXPECT_EQ(plan.problems[1],
+            "pagesTable: it is built by `generateTable(...)`, not pgTable, so body was not changed");
+}
+
 } // namespace fix_schema_ts_test
