@@ -181,15 +181,26 @@ const std::vector<Case>& cases() {
        {},
        3,
        {"+}, (table) => [", "+  index('orders_customer_id_idx').on(table.customerId),"}},
+      // Dokploy / Zero / onlook shapes (fixtures/fix/deploy-panel/README.md):
+      // tabs, a table with .enableRLS() and no callback, one in a pgSchema,
+      // a block-body callback, json with $type and a comment in its chain.
+      {"deploy-panel",
+       {"unindexed-foreign-key", "json-column-not-jsonb"},
+       {},
+       6,
+       {"+}, (t) => [", "+\tindex(\"application_projectId_idx\").on(t.projectId),", "+]).enableRLS();",
+        "+\t\t\tindex(\"deployment_applicationId_idx\").on(table.applicationId),",
+        "+\thealthCheck: jsonb(\"healthCheck\").$type<HealthCheck>(),", "+\tports: jsonb(\"ports\")",
+        "+\tindex(\"event_applicationId_idx\").on(t.applicationId),"}},
   };
   return all;
 }
 
 std::string case_name(const ::testing::TestParamInfo<std::tuple<Case, std::string>>& info) {
-  std::string kit = std::get<1>(info.param);
+  std::string name = std::get<0>(info.param).fixture + "_" + std::get<1>(info.param);
   std::replace_if(
-      kit.begin(), kit.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }, '_');
-  return std::get<0>(info.param).fixture + "_" + kit;
+      name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) == 0; }, '_');
+  return name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Styles, FixRoundTrip,
