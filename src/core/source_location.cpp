@@ -1,50 +1,23 @@
 #include "core/source_location.hpp"
 
+#include "core/interned_text.hpp"
+
 #include <algorithm>
-#include <functional>
-#include <mutex>
-#include <unordered_set>
 
 namespace pgadvise::core {
 
-namespace {
-
-struct PathHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-
-// Node-based: a path's string never moves once added, so pointers to it
-// stay valid while the pool grows. Never destroyed: locations may be read
-// by static destructors.
-struct PathPool {
-  std::mutex mutex;
-  std::unordered_set<std::string, PathHash, std::equal_to<>> paths{std::string()};
-};
-
-PathPool& path_pool() {
-  static auto* pool = new PathPool();
-  return *pool;
-}
-
-} // namespace
-
+// Paths are pooled with the catalog's names (core::InternedText): one copy
+// of each, never freed (locations may be read by static destructors), so
+// two FilePaths compare by their pointers.
 const std::string* FilePath::empty_path() {
-  static const std::string* empty = &*path_pool().paths.find(std::string_view());
+  static const std::string* empty = &InternedText().str();
   return empty;
 }
 
 FilePath::FilePath(std::string_view path) {
-  if (path.empty()) {
-    return; // m_path is already the empty path
+  if (!path.empty()) {
+    m_path = &InternedText(path).str();
   }
-  PathPool& pool = path_pool();
-  const std::lock_guard lock(pool.mutex);
-  auto it = pool.paths.find(path);
-  if (it == pool.paths.end()) {
-    it = pool.paths.emplace(path).first;
-  }
-  m_path = &*it;
 }
 
 std::string SourceLocation::to_string() const {
