@@ -29,8 +29,14 @@ void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::o
     }
   }
   if (plan.files.empty()) {
-    notes << "pgadvise: fix: nothing to change"
-          << (plan.fixed > 0 ? " (the fixes are already in the files)" : "") << "\n";
+    notes << "pgadvise: fix: nothing to change";
+    if (plan.left_out > 0) {
+      notes << " (" << plan.left_out << " fix" << (plan.left_out == 1 ? "" : "es")
+            << " could not be placed: see the notes)";
+    } else if (plan.fixed > 0) {
+      notes << " (the fixes are already in the files)";
+    }
+    notes << "\n";
   } else {
     notes << "pgadvise: fix: " << (written ? "changed " : "would change ") << plan.files.size() << " file"
           << (plan.files.size() == 1 ? "" : "s");

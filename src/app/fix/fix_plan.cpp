@@ -250,6 +250,7 @@ private:
       // Each problem is one finding's edit left out: not counted as fixed,
       // and its index is neither built by a deploy script nor said to block writes.
       m_plan.fixed -= std::min(m_plan.fixed, edit_plan.problems.size());
+      m_plan.left_out += edit_plan.problems.size();
       const auto left_out = [&](const std::string& name) { return edit_plan.left_out.count(name) > 0; };
       m_unknown_size.erase(std::remove_if(m_unknown_size.begin(), m_unknown_size.end(), left_out),
                            m_unknown_size.end());

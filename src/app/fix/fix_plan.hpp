@@ -18,6 +18,7 @@ namespace pgadvise::app {
 struct FixPlan {
   std::vector<FileChange> files;
   std::size_t fixed = 0;          // findings whose fix is in `files` (or already in the files)
+  std::size_t left_out = 0;       // schema.ts edits that could not be placed (each has a note)
   std::vector<std::string> notes; // what to know: skipped fixes, type-change caveats
   std::vector<std::string> next;  // commands to run afterwards, in order, once each
 };
