@@ -190,8 +190,14 @@ struct QueryCall {
   // function that makes it: `via`); empty outside loops.
   std::string loop; // "for...of", "for", "while", ".map", ".forEach", ...
   core::SourceLocation loop_location;
-  std::string loop_variable; // `post` in `for (const post of rows)` / `rows.map((post) => ...)`
+  // `post` in `for (const post of rows)` / `rows.map((post) => ...)`; for a
+  // "recursion" (a function that calls itself outside any loop, the call
+  // standing for the loop) the function's name.
+  std::string loop_variable;
   std::string loop_iterable; // `rows`
+  // A recursion's: what the function passes itself for the value the query
+  // looks up (`category.parentId` in `breadcrumbs(category.parentId)`).
+  std::string recursion_key;
   // Tables other Drizzle calls read earlier in the function around the loop:
   // where the loop's rows can come from.
   std::vector<std::string> tables_before;

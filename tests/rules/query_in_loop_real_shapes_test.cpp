@@ -140,8 +140,10 @@ TEST(QueryInLoopRealShapes, BoardsNextNeonLoopsAndLookAlikes) {
 // A Hono API on postgres.js: a write per line inside a transaction (the
 // fix runs on its `tx`), and a read per order of each page an async
 // generator yields, which is medium (the generator reads the orders, in a
-// page loop of its own); the generator's page loop, Promise.all of two
-// reads and a loop that only totals rows are not reported.
+// page loop of its own), and a walk up a category tree that reads a level
+// per call of itself (low); the generator's page loop, Promise.all of two
+// reads, a loop that only totals rows and a recursion that probes for a
+// free name are not reported.
 TEST(QueryInLoopRealShapes, HonoPostgresJsTransactionAndGenerator) {
   const std::map<std::string, json> loops = loops_of("hono-postgres-js");
   EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
@@ -150,6 +152,7 @@ TEST(QueryInLoopRealShapes, HonoPostgresJsTransactionAndGenerator) {
                                    {"src/services/reports.ts:8", "medium"},
                                    {"src/services/reports.ts:16", "medium"},
                                    {"src/services/restock.ts:7", "medium"},
+                                   {"src/services/categories.ts:10", "low"},
                                }));
   const auto drizzle = [&](const std::string& at) {
     const auto loop = loops.find(at);
@@ -177,6 +180,13 @@ TEST(QueryInLoopRealShapes, HonoPostgresJsTransactionAndGenerator) {
           .find("sql.join(Object.entries(byEmail).map(([email, ids]) => sql`when ${ids[0]!} then ${email}`)"),
       std::string::npos)
       << drizzle("src/services/reports.ts:16");
+  // breadcrumbs() calls itself with the row's parentId: one read per level
+  // up the tree, one recursive CTE instead (freeName()'s probe per
+  // collision calls itself too, with a key it computes: not reported).
+  EXPECT_EQ(drizzle("src/services/categories.ts:10"),
+            "const levels = await db.execute(sql`WITH RECURSIVE levels AS (SELECT * FROM categories WHERE id "
+            "= ${categoryId} UNION ALL SELECT t.* FROM categories t JOIN levels ON t.id = levels.parent_id) "
+            "SELECT * FROM levels`);");
   const auto found = loops.find("src/routes/orders.ts:18");
   ASSERT_NE(found, loops.end());
   EXPECT_EQ(found->second["fix"]["drizzle"].get<std::string>().rfind(

@@ -37,6 +37,9 @@ public:
     for (const auto& file : m_sources.files()) {
       emit_through_helpers(*file);
     }
+    for (const auto& file : m_sources.files()) {
+      emit_recursion(*file);
+    }
   }
 
 private:
@@ -246,6 +249,62 @@ private:
         const FunctionInfo* transaction = file.transaction_at(site.token);
         call.in_transaction =
             each.transaction || (transaction != nullptr && transaction->begin >= loop->begin);
+        push(std::move(call));
+      }
+    }
+  }
+
+  // A function that calls itself outside any loop and issues a query on
+  // the way (itself or through helpers): one query per level of the
+  // recursion, as a walk up a category tree reads one parent at a time.
+  // The recursive call stands for the loop; a loop around it (a walk down
+  // to each child) is that loop's, found above.
+  void emit_recursion(const FileIndex& file) {
+    for (const CallSite& site : file.sites()) {
+      const FunctionInfo* caller = file.function_at(site.token);
+      if (caller == nullptr || caller->name.empty() || file.loop_running(site.token) != nullptr) {
+        continue;
+      }
+      const NodeId target = m_helpers.resolve(file, site);
+      if (target == k_no_node || m_helpers.node(target).function != caller) {
+        continue;
+      }
+      const std::vector<Reach> reached = m_helpers.reach(target);
+      for (const Reach& each : reached) {
+        if (m_project.query_calls.size() >= k_max_calls) {
+          return;
+        }
+        model::QueryCall call = each.call->call;
+        for (std::size_t i = each.hops.size(); i-- > 0;) {
+          for (std::string& value : call.key_values) {
+            value = in_caller_terms(value, *m_helpers.node(each.hops[i].node).function, *each.hops[i].site);
+          }
+        }
+        for (const Hop& hop : each.hops) {
+          std::string callee;
+          for (const std::string& part : hop.site->path) {
+            callee += (callee.empty() ? "" : ".") + part;
+          }
+          call.chain.push_back(
+              {callee, hop.site->location, m_helpers.node(hop.node).function->name_location});
+        }
+        if (!call.chain.empty()) {
+          call.via = call.chain.front().callee;
+          call.via_location = call.chain.front().call;
+        }
+        // The next level's key read from a row (`category.parentId`): a
+        // walk along links. A key the function computes (a probe for a free
+        // name, a retry's attempt number) is a try per collision, not a level.
+        const std::string next =
+            call.key_values.empty() ? std::string() : in_caller_terms(call.key_values.front(), *caller, site);
+        if (next.find('.') == std::string::npos || next == call.key_values.front()) {
+          continue;
+        }
+        call.loop = "recursion";
+        call.loop_location = site.location;
+        call.loop_variable = caller->name;
+        call.recursion_key = next;
+        call.in_transaction = each.transaction;
         push(std::move(call));
       }
     }

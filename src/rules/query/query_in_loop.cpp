@@ -147,6 +147,9 @@ std::vector<LoopCalls> loops_of(const model::Project& project) {
 // medium: the rows come from an earlier query (the classic N+1) or each
 // row is written (one multi-row statement does it); low otherwise.
 core::Severity severity_of(const LoopCalls& loop) {
+  if (loop.primary().loop == "recursion") {
+    return core::Severity::low; // one query per level: a tree's depth, rarely its size
+  }
   const bool batchable = std::any_of(loop.calls.begin(), loop.calls.end(), [](const model::QueryCall* c) {
     return is_write(*c) || !c->tables_before.empty();
   });
@@ -155,6 +158,12 @@ core::Severity severity_of(const LoopCalls& loop) {
 
 std::string message_of(const LoopCalls& loop, bool pgss) {
   const model::QueryCall& call = loop.primary();
+  if (call.loop == "recursion") {
+    return "Query per recursion level: " + call.loop_variable + "() calls itself and " +
+           std::string(verb(call)) + " " + call.table +
+           (call.chain.empty() ? std::string() : " through " + call.chain.front().callee + "()") +
+           " once per level (read from the code, not measured)";
+  }
   std::string out =
       "Query in a loop: this " + call.loop + " loop " + std::string(verb(call)) + " " + call.table;
   out += call.chain.empty() ? std::string() : " through " + call.chain.front().callee + "()";
@@ -244,6 +253,33 @@ void add_pgss(const engine::RuleContext& context, const model::QueryCall& call, 
   }
 }
 
+// A recursion's reads as one statement: a recursive CTE that starts at the
+// first key and follows the column the function passes itself for the
+// next one (`category.parentId`: parent_id), in SQL names when the schema
+// gives them; a sketch in words when the code does not show both.
+std::string recursion_fix(const core::ObjectRef& object, const model::QueryCall& call,
+                          const model::Catalog* catalog) {
+  const std::string property = call.recursion_key.substr(call.recursion_key.rfind('.') + 1);
+  std::string link;
+  for (const model::Table& table : catalog != nullptr ? catalog->tables : std::vector<model::Table>{}) {
+    if (table.property == call.table) {
+      for (const model::Column& column : table.columns) {
+        link = column.property == property ? column.name.str() : link;
+      }
+    }
+  }
+  if (call.kind != model::QueryCallKind::select || object.columns.size() != 1 ||
+      call.key_values.size() != 1 || call.recursion_key.find('.') == std::string::npos || link.empty()) {
+    return "// one statement for every level: a recursive CTE (WITH RECURSIVE) over " + object.table +
+           ", run with db.execute(sql`...`)";
+  }
+  const std::string key = object.columns.front();
+  return "const levels = await " + (call.receiver.empty() ? std::string("db") : call.receiver) +
+         ".execute(sql`WITH RECURSIVE levels AS (SELECT * FROM " + object.table + " WHERE " + key + " = ${" +
+         call.key_values.front() + "} UNION ALL SELECT t.* FROM " + object.table + " t JOIN levels ON t." +
+         key + " = levels." + link + ") SELECT * FROM levels`);";
+}
+
 core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& loop) {
   const model::QueryCall& call = loop.primary();
   core::Finding finding;
@@ -264,7 +300,16 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
       "n-plus-one "
       "judges the loop from the workload.");
   core::Fix fix;
-  fix.drizzle = n_plus_one_loop_fix(call, *context.project);
+  if (call.loop == "recursion") {
+    finding.help = core::SharedText::fixed(
+        "A function that calls itself and queries on the way runs a statement per level: a walk up a "
+        "tree of depth N is N round trips, each waiting for the one before. A recursive CTE (WITH "
+        "RECURSIVE) follows the links inside PostgreSQL in one statement. This is read from the code: "
+        "confirm how often it runs with a server log or pg_stat_statements.");
+    fix.drizzle = recursion_fix(finding.object, call, context.catalog);
+  } else {
+    fix.drizzle = n_plus_one_loop_fix(call, *context.project);
+  }
   fix.drizzle_file = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
   finding.fix = std::move(fix);
   if (context.workload != nullptr) {

@@ -60,11 +60,19 @@ bool path_ends_with(const std::string& file, const std::string& tail) {
          (file.size() == t.size() || file[file.size() - t.size() - 1] == '/');
 }
 
+// "the for...of loop at a.ts:9:3", or for a function that calls itself
+// "breadcrumbs()'s call of itself at a.ts:9:3".
+std::string loop_at(const model::QueryCall& call) {
+  return (call.loop == "recursion" ? call.loop_variable + "()'s call of itself"
+                                   : "the " + call.loop + " loop") +
+         " at " + call.loop_location.to_string();
+}
+
 // "the for...of loop at a.ts:9:3 over rows -> repo.find() (repo.ts:4:14,
 // called at a.ts:10:5) -> the Drizzle call at repo.ts:5:10"
 std::string call_place(const model::QueryCall& call) {
-  std::string out = "the " + call.loop + " loop at " + call.loop_location.to_string() +
-                    (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
+  std::string out =
+      loop_at(call) + (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
   for (const model::QueryCallStep& step : call.chain) {
     out += " -> " + step.callee + "() (" + step.declaration.to_string() + ", called at " +
            step.call.to_string() + ")";
@@ -298,7 +306,7 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
 std::string batched_statement(const model::QueryCall& call, StatementKind kind, const std::string& var,
                               const std::vector<std::string>& props, const std::string& parent_var,
                               const std::vector<model::DrizzleRelation>& relations) {
-  const std::string where = "the " + call.loop + " loop at " + call.loop_location.to_string();
+  const std::string where = loop_at(call);
   const std::string transaction =
       !call.in_transaction
           ? std::string()
@@ -476,7 +484,7 @@ void no_loop_evidence(const model::Project& project, const std::string& what, co
 // The finding sits at the loop; its evidence follows the calls to the query.
 void place_at_loop(const model::QueryCall& call, core::Finding& finding) {
   finding.location = call.loop_location;
-  finding.message += ", issued by the " + call.loop + " loop at " + call.loop_location.to_string();
+  finding.message += ", issued by " + loop_at(call);
   if (!call.chain.empty()) {
     finding.message += " through " + call.chain.front().callee + "()";
   }
