@@ -292,7 +292,7 @@ bool Replay::relation_name_taken(const std::string& schema, const std::string& n
   if (!m_caches_valid) {
     rebuild_caches();
   }
-  return m_relation_names.count(name_key(schema, name)) != 0 ||
+  return m_relation_names.contains(name_key(schema, name)) ||
          m_load.untracked_relations.count(untracked_key(schema, name)) != 0;
 }
 
@@ -300,7 +300,7 @@ bool Replay::constraint_name_taken(const std::string& schema, const std::string&
   if (!m_caches_valid) {
     rebuild_caches();
   }
-  return m_constraint_names.count(name_key(schema, name)) != 0;
+  return m_constraint_names.contains(name_key(schema, name));
 }
 
 model::TypeRef Replay::type_ref(const Json& type_name) const {

@@ -4,6 +4,7 @@
 #include "loaders/schema_load.hpp"
 #include "loaders/sql/lexer.hpp"
 #include "loaders/sql/line_cursor.hpp"
+#include "loaders/sql/name_set.hpp"
 #include "loaders/sql/replay_tree.hpp"
 #include "model/catalog.hpp"
 
@@ -119,8 +120,8 @@ private:
   std::map<std::string, int> m_skipped;
   mutable bool m_caches_valid = false;
   mutable std::unordered_map<std::string, std::size_t> m_table_positions; // key -> index in catalog.tables
-  mutable std::unordered_set<std::string> m_relation_names;               // tables and indexes
-  mutable std::unordered_set<std::string> m_constraint_names;
+  mutable NameSet m_relation_names;                                       // tables and indexes
+  mutable NameSet m_constraint_names;
 };
 
 // Records a lock-taking statement on `table` (the statement being replayed)
