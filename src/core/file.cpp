@@ -1,8 +1,10 @@
 #include "core/file.hpp"
 
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <unistd.h>
 
 namespace pgadvise::core {
 
@@ -41,6 +43,39 @@ bool is_file(const std::filesystem::path& path) {
 bool is_dir(const std::filesystem::path& path) {
   std::error_code ec;
   return std::filesystem::is_directory(path, ec);
+}
+
+namespace {
+
+// Runs `transfer` (pread or pwrite's remaining count at an offset) until
+// `size` bytes are done, EINTR retried; stops at 0 (end of file) or an error.
+template <class Transfer> std::size_t transfer_all(std::size_t size, Transfer transfer) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = transfer(done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+} // namespace
+
+std::size_t read_at(int fd, char* into, std::size_t size, std::uint64_t offset) {
+  return transfer_all(size, [&](std::size_t done) {
+    return ::pread(fd, into + done, size - done, static_cast<off_t>(offset + done));
+  });
+}
+
+std::size_t write_at(int fd, const char* from, std::size_t size, std::uint64_t offset) {
+  return transfer_all(size, [&](std::size_t done) {
+    return ::pwrite(fd, from + done, size - done, static_cast<off_t>(offset + done));
+  });
 }
 
 } // namespace pgadvise::core

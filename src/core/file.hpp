@@ -25,4 +25,10 @@ Result<std::string> read_file(const std::filesystem::path& path,
 bool is_file(const std::filesystem::path& path);
 bool is_dir(const std::filesystem::path& path);
 
+// pread / pwrite of `size` bytes at `offset` of an open descriptor, retried
+// after EINTR and short counts: the bytes done, fewer only at the end of the
+// file or on an error.
+std::size_t read_at(int fd, char* into, std::size_t size, std::uint64_t offset);
+std::size_t write_at(int fd, const char* from, std::size_t size, std::uint64_t offset);
+
 } // namespace pgadvise::core

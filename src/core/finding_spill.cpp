@@ -1,5 +1,7 @@
 #include "core/finding_spill.hpp"
 
+#include "core/file.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -188,34 +190,11 @@ private:
 };
 
 bool write_all(int fd, const std::string& bytes, std::uint64_t offset) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n =
-        ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
+  return write_at(fd, bytes.data(), bytes.size(), offset) == bytes.size();
 }
 
 bool read_all(int fd, char* into, std::size_t size, std::uint64_t offset) {
-  std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pread(fd, into + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
+  return read_at(fd, into, size, offset) == size;
 }
 
 // A file with no name in `directory`: O_TMPFILE where the file system has

@@ -1,5 +1,7 @@
 #include "loaders/logs/input.hpp"
 
+#include "core/file.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -50,18 +52,7 @@ std::size_t LogInput::range_count() const {
 }
 
 std::size_t LogInput::read_at(std::uint64_t offset, char* out, std::size_t size) const {
-  std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pread(m_range_fd, out + done, size - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return done;
+  return core::read_at(m_range_fd, out, size, offset);
 }
 
 bool LogInput::boundary(std::uint64_t at, std::uint64_t base, std::string& buffer, std::size_t& length,
