@@ -8,6 +8,7 @@
 #include "loaders/sql/replay_tree.hpp"
 #include "model/catalog.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -133,5 +134,15 @@ model::MigrationStep& record_step(Replay& replay, const model::Table& table, mod
 // The same for a statement that names no table of the catalog (SET).
 model::MigrationStep& record_statement_step(Replay& replay, model::MigrationStepKind kind,
                                             std::string object);
+
+// Appends to one of a table's short lists (its indexes, its foreign keys),
+// growing it by half instead of doubling: three foreign keys hold room for
+// three, not four (300,000 keys at 100,000 tables).
+template <typename T> T& append_compact(std::vector<T>& list, T&& item) {
+  if (list.size() == list.capacity()) {
+    list.reserve(list.size() + std::max<std::size_t>(1, list.size() / 2));
+  }
+  return list.emplace_back(std::move(item));
+}
 
 } // namespace pgadvise::loaders::replay

@@ -153,7 +153,7 @@ void add_key(Replay& replay, model::Table& table, const Json& constraint, const 
       table.find_column(column)->not_null = true;
     }
   }
-  const model::Index& added = table.indexes.emplace_back(std::move(index));
+  const model::Index& added = append_compact(table.indexes, std::move(index));
   replay.index_added(schema, added);
   if (has_partitions && !target.only) {
     clone_index_to_partitions(replay, table, added);
@@ -228,7 +228,7 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   if (!target.in_create) {
     record_step(replay, table, model::MigrationStepKind::add_foreign_key, fk.name, !fk.valid);
   }
-  const model::ForeignKey& added = table.foreign_keys.emplace_back(std::move(fk));
+  const model::ForeignKey& added = append_compact(table.foreign_keys, std::move(fk));
   replay.constraint_added(schema, added.name);
   if (table.partitioned) {
     clone_foreign_key_to_partitions(replay, table, added);

@@ -270,7 +270,7 @@ void create_index(Replay& replay, const Json& stmt) {
   const bool only = !bool_field(*relation, "inh");
   const bool has_partitions = !partitions_of(replay, *table).empty();
   index.valid = !(only && has_partitions);
-  const model::Index& added = table->indexes.emplace_back(std::move(index));
+  const model::Index& added = append_compact(table->indexes, std::move(index));
   replay.index_added(schema, added);
   if (has_partitions && !only) {
     clone_index_to_partitions(replay, *table, added);

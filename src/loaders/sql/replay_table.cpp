@@ -113,7 +113,7 @@ void copy_like(Replay& replay, model::Table& table, const Json& like) {
           [&](const std::string& candidate) { return replay.relation_name_taken(schema, candidate); });
       index.location = replay.at_node(like);
       replay.index_added(schema, index);
-      table.indexes.push_back(std::move(index));
+      append_compact(table.indexes, std::move(index));
     }
   }
 }
