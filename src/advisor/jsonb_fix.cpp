@@ -41,7 +41,9 @@ std::string render_ddl(const model::Table& table, const model::Column& column,
 
 std::string render_drizzle(const model::Table& table, const model::Column& column,
                            const std::optional<std::string>& new_default) {
-  std::string out = drizzle_property(table, column.name) + ": jsonb(" + js_string(column.name) + ")";
+  // In the table's builder style: `d.jsonb()` in t3's columns callback.
+  std::string out =
+      drizzle_property(table, column.name) + ": " + drizzle_column_builder(table, column, "jsonb");
   if (!column.type.is_json()) {
     // A text column's values were typed `string` in TypeScript: give the
     // jsonb column a type to refine (an array when the default is one).

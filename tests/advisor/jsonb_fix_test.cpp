@@ -77,4 +77,18 @@ TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
   expect_parses(fix.ddl);
 }
 
+// t3's columns callback, createTable("post", (d) => ({ meta: d.json() })):
+// the line is in the callback's style (was jsonb("meta"), a builder such a
+// file does not import), and an explicit name stays where the property differs.
+TEST(JsonbFix, ColumnsCallbackTableGetsTheCallbacksBuilder) {
+  auto table = table_with("json", std::nullopt, true);
+  table.drizzle_column_param = "d";
+  table.columns[0].property = "payload";
+  EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).drizzle, "payload: d.jsonb().notNull()");
+  table.columns[0].name = "pay_load";
+  table.columns[0].property = "payLoad";
+  EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).drizzle,
+            "payLoad: d.jsonb(\"pay_load\").notNull()");
+}
+
 } // namespace jsonb_fix_test

@@ -41,6 +41,20 @@ bool is_identifier(std::string_view text) {
          });
 }
 
+// A column line's builder is jsonb: `jsonb("c")...`, or a columns
+// callback's `d.jsonb()...` (t3's style).
+bool builds_jsonb(std::string_view entry) {
+  const std::size_t paren = entry.find('(');
+  if (paren == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view builder = entry.substr(0, paren);
+  const std::size_t dot = builder.find('.');
+  return dot == std::string_view::npos
+             ? builder == "jsonb"
+             : is_identifier(builder.substr(0, dot)) && builder.substr(dot + 1) == "jsonb";
+}
+
 // The key list of a plain `index("x").on(a, b)` entry; empty for one with
 // an expression, a predicate or another method.
 std::string plain_keys(const std::string& entry) {
@@ -106,7 +120,7 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
   }
   const auto colon = line.find(": ");
   if (fix_edit(finding) == engine::FixEdit::column_type && colon != std::string::npos &&
-      is_identifier(line.substr(0, colon)) && line.compare(colon + 2, 6, "jsonb(") == 0 &&
+      is_identifier(line.substr(0, colon)) && builds_jsonb(line.substr(colon + 2)) &&
       line.find('\n') == std::string::npos) {
     edit.kind = SchemaEditKind::replace_column;
     edit.name = line.substr(0, colon);

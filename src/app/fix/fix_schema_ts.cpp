@@ -212,7 +212,9 @@ void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape
     plan.problems.push_back(table + ": no column `" + request.name + "` in its declaration");
     return;
   }
-  const std::string wanted = request.entry.substr(0, request.entry.find('('));
+  // `jsonb` of `jsonb("c")` or of a columns callback's `d.jsonb()`.
+  std::string wanted = request.entry.substr(0, request.entry.find('('));
+  wanted = wanted.substr(wanted.rfind('.') + 1);
   const std::size_t builder = builder_token(property->value);
   if (builder == k_no_token) {
     plan.problems.push_back(table + "." + request.name +

@@ -215,6 +215,11 @@ TEST(FixSchemaTs, ATypeChangeOfACallbackBuilderOrATextJsonDefault) {
             "import { pgTable } from \"drizzle-orm/pg-core\";\n"
             "export const e = pgTable(\"e\", (t) => ({\n"
             "  data: t.jsonb().$type<string[]>().notNull(),\n}));\n");
+  // The line json-column-not-jsonb writes for such a table, `t.jsonb()`, does the same.
+  EXPECT_EQ(edited(callback, {retype("e", "data", "t.jsonb()")}),
+            "import { pgTable } from \"drizzle-orm/pg-core\";\n"
+            "export const e = pgTable(\"e\", (t) => ({\n"
+            "  data: t.jsonb().$type<string[]>().notNull(),\n}));\n");
   // Text holding JSON: a JSON column's default is the value itself.
   const std::string text = "import { pgTable, text } from 'drizzle-orm/pg-core'\n"
                            "export const s = pgTable('s', {\n"
