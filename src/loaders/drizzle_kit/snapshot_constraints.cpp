@@ -12,14 +12,14 @@ namespace pgadvise::loaders::snapshot {
 namespace {
 
 // A primary key or unique constraint over plain columns.
-model::Index constraint_index(std::string name, model::IndexKind kind, std::vector<std::string> columns,
-                              core::SourceLocation location) {
+model::Index constraint_index(std::string name, model::IndexKind kind,
+                              const std::vector<std::string>& columns, core::SourceLocation location) {
   model::Index index;
   index.name = std::move(name);
   index.kind = kind;
   index.unique = true;
-  for (std::string& column : columns) {
-    index.keys.push_back({std::move(column), "", false, "", {}});
+  for (const std::string& column : columns) {
+    index.keys.push_back({column, "", false, "", {}});
   }
   index.location = location;
   return index;
@@ -74,20 +74,20 @@ std::optional<model::IndexKey> index_key(const Json& item, const model::Table& t
 
 } // namespace
 
-void add_primary_key(Sink& sink, std::string name, std::vector<std::string> columns,
+void add_primary_key(Sink& sink, std::string name, const std::vector<std::string>& columns,
                      core::SourceLocation location, model::Table& table, const Path& path) {
   if (table.primary_key() != nullptr) {
     sink.problem("table " + table.name + " has more than one primary key", path);
     return;
   }
-  table.indexes.insert(table.indexes.begin(), constraint_index(std::move(name), model::IndexKind::primary_key,
-                                                               std::move(columns), location));
+  table.indexes.insert(table.indexes.begin(),
+                       constraint_index(std::move(name), model::IndexKind::primary_key, columns, location));
 }
 
-void add_unique(std::string name, std::vector<std::string> columns, core::SourceLocation location,
+void add_unique(std::string name, const std::vector<std::string>& columns, core::SourceLocation location,
                 model::Table& table) {
   table.indexes.push_back(
-      constraint_index(std::move(name), model::IndexKind::unique_constraint, std::move(columns), location));
+      constraint_index(std::move(name), model::IndexKind::unique_constraint, columns, location));
 }
 
 // Objects {"name", "columns"}; some releases stored drizzle-kit's squashed
@@ -112,7 +112,7 @@ void read_primary_key(Sink& sink, const std::string& key, const Json& value, con
     sink.problem("primary key " + key + " of " + table.name + " has no columns", path);
     return;
   }
-  add_primary_key(sink, std::move(name), std::move(columns), sink.at(path), table, path);
+  add_primary_key(sink, std::move(name), columns, sink.at(path), table, path);
 }
 
 // Objects {"name", "columns", "nullsNotDistinct"}; squashed "name;cols;nnd".
@@ -131,7 +131,7 @@ void read_unique_constraint(Sink& sink, const std::string& key, const Json& valu
     sink.problem("unique constraint " + key + " of " + table.name + " has no columns", path);
     return;
   }
-  add_unique(std::move(name), std::move(columns), sink.at(path), table);
+  add_unique(std::move(name), columns, sink.at(path), table);
 }
 
 void read_index(Sink& sink, const std::string& key, const Json& value, const Path& path,

@@ -25,9 +25,9 @@ void read_check(Sink& sink, const std::string& key, const Json& value, const Pat
 
 // A primary key (first among the indexes; a second one is a problem) or a
 // unique constraint over plain columns, as a column's own flags declare them.
-void add_primary_key(Sink& sink, std::string name, std::vector<std::string> columns,
+void add_primary_key(Sink& sink, std::string name, const std::vector<std::string>& columns,
                      core::SourceLocation location, model::Table& table, const Path& path);
-void add_unique(std::string name, std::vector<std::string> columns, core::SourceLocation location,
+void add_unique(std::string name, const std::vector<std::string>& columns, core::SourceLocation location,
                 model::Table& table);
 
 } // namespace pgadvise::loaders::snapshot
