@@ -186,25 +186,36 @@ std::string message_of(const LoopCalls& loop, bool pgss) {
 
 // The table and columns by their SQL names when the schema gives the
 // Drizzle variable's table; as the code names them otherwise.
+// The schema's table a call's Drizzle variable is (its property), if known.
+const model::Table* table_of(const model::Catalog* catalog, const model::QueryCall& call) {
+  if (catalog == nullptr) {
+    return nullptr;
+  }
+  const auto found = std::find_if(catalog->tables.begin(), catalog->tables.end(),
+                                  [&](const model::Table& table) { return table.property == call.table; });
+  return found != catalog->tables.end() ? &*found : nullptr;
+}
+
+// A column's SQL name by its Drizzle property; empty when the table has none.
+std::string column_named(const model::Table& table, const std::string& property) {
+  const auto named = std::find_if(table.columns.begin(), table.columns.end(),
+                                  [&](const model::Column& c) { return c.property == property; });
+  return named != table.columns.end() ? named->name.str() : std::string();
+}
+
 core::ObjectRef object_of(const engine::RuleContext& context, const model::QueryCall& call) {
   core::ObjectRef object;
   object.table = call.table;
   object.columns = call.key_columns;
-  if (context.catalog == nullptr) {
+  const model::Table* table = table_of(context.catalog, call);
+  if (table == nullptr) {
     return object;
   }
-  for (const model::Table& table : context.catalog->tables) {
-    if (table.property != call.table) {
-      continue;
-    }
-    object.schema = table.schema;
-    object.table = table.name;
-    for (std::string& column : object.columns) {
-      const auto named = std::find_if(table.columns.begin(), table.columns.end(),
-                                      [&](const model::Column& c) { return c.property == column; });
-      column = named != table.columns.end() ? named->name.str() : column;
-    }
-    break;
+  object.schema = table->schema;
+  object.table = table->name;
+  for (std::string& column : object.columns) {
+    const std::string name = column_named(*table, column);
+    column = name.empty() ? column : name;
   }
   return object;
 }
@@ -259,25 +270,20 @@ void add_pgss(const engine::RuleContext& context, const model::QueryCall& call, 
 // gives them; a sketch in words when the code does not show both.
 std::string recursion_fix(const core::ObjectRef& object, const model::QueryCall& call,
                           const model::Catalog* catalog) {
-  const std::string property = call.recursion_key.substr(call.recursion_key.rfind('.') + 1);
-  std::string link;
-  for (const model::Table& table : catalog != nullptr ? catalog->tables : std::vector<model::Table>{}) {
-    if (table.property == call.table) {
-      for (const model::Column& column : table.columns) {
-        link = column.property == property ? column.name.str() : link;
-      }
-    }
-  }
+  const model::Table* table = table_of(catalog, call);
+  const std::string link =
+      table != nullptr ? column_named(*table, call.recursion_key.substr(call.recursion_key.rfind('.') + 1))
+                       : std::string();
+  const std::string handle = call.receiver.empty() ? std::string("db") : call.receiver;
   if (call.kind != model::QueryCallKind::select || object.columns.size() != 1 ||
       call.key_values.size() != 1 || call.recursion_key.find('.') == std::string::npos || link.empty()) {
     return "// one statement for every level: a recursive CTE (WITH RECURSIVE) over " + object.table +
-           ", run with db.execute(sql`...`)";
+           ", run with " + handle + ".execute(sql`...`)";
   }
   const std::string key = object.columns.front();
-  return "const levels = await " + (call.receiver.empty() ? std::string("db") : call.receiver) +
-         ".execute(sql`WITH RECURSIVE levels AS (SELECT * FROM " + object.table + " WHERE " + key + " = ${" +
-         call.key_values.front() + "} UNION ALL SELECT t.* FROM " + object.table + " t JOIN levels ON t." +
-         key + " = levels." + link + ") SELECT * FROM levels`);";
+  return "const levels = await " + handle + ".execute(sql`WITH RECURSIVE levels AS (SELECT * FROM " +
+         object.table + " WHERE " + key + " = ${" + call.key_values.front() + "} UNION ALL SELECT t.* FROM " +
+         object.table + " t JOIN levels ON t." + key + " = levels." + link + ") SELECT * FROM levels`);";
 }
 
 core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& loop) {
