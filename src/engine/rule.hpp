@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_sink.hpp"
 #include "core/severity.hpp"
 #include "model/catalog.hpp"
 #include "model/live_analysis.hpp"
@@ -120,8 +121,10 @@ public:
 
   [[nodiscard]] const RuleMeta& meta() const { return m_meta; }
   // Const and stateless so rules can run in parallel. Findings get the
-  // context's severity unless the rule grades them itself.
-  virtual void check(const RuleContext& context, std::vector<core::Finding>& out) const = 0;
+  // context's severity unless the rule grades them itself. `out` may write
+  // them to a file as they come (core::FindingSink): push each when it is
+  // final (back() may still amend the last one).
+  virtual void check(const RuleContext& context, core::FindingSink& out) const = 0;
 
 private:
   RuleMeta m_meta;

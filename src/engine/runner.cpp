@@ -1,5 +1,6 @@
 #include "engine/runner.hpp"
 
+#include "core/finding_sink.hpp"
 #include "core/finding_spill.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
@@ -172,9 +173,9 @@ void trim_room(core::Finding& finding) {
   }
 }
 
-// A rule's findings are written to the spill file once it has this many:
-// a few findings never pay for a file.
-constexpr std::size_t k_spill_from = 4096;
+// A rule's findings are written to the spill file this many at a time, as
+// the rule makes them: a few findings never pay for a file.
+constexpr std::size_t k_spill_from = core::FindingSink::k_chunk;
 
 // The loaders' diagnostics, then every rule's findings. check() is const
 // and stateless: the rules run concurrently and are merged in registry
@@ -183,10 +184,10 @@ constexpr std::size_t k_spill_from = 4096;
 // often a malloc arena each, which under a memory limit (ulimit -v, a
 // container) failed a run now and then with "Resource temporarily
 // unavailable" on a loaded machine. A rule with many findings writes them
-// to a file with no name (core::FindingSpill) as soon as it ends, and the
-// list is read back from it once: at 100,000 tables the three big rules'
-// vectors no longer sit beside each other and beside the report's (which
-// held every finding twice while it was filled), and the findings come
+// to a file with no name (core::FindingSpill) a chunk at a time while it
+// runs (core::FindingSink), and the list is read back from it once: at
+// 100,000 tables the three big rules (250,000 and twice 100,000 findings)
+// hold a chunk each instead of all their findings, and the findings come
 // back exactly sized, made on one thread.
 std::vector<core::Finding> check_all(const RunInput& input, const core::Settings& settings,
                                      const std::vector<const Rule*>& runnable) {
@@ -196,10 +197,11 @@ std::vector<core::Finding> check_all(const RunInput& input, const core::Settings
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t i = next++; i < runnable.size(); i = next++) {
-      runnable[i]->check(make_context(*runnable[i], input, settings), parts[i]);
-      if (parts[i].size() >= k_spill_from) {
-        spilled[i] = spill.write(parts[i]); // read back exactly sized: no room to trim
-      }
+      core::FindingSink sink(spill, k_spill_from);
+      runnable[i]->check(make_context(*runnable[i], input, settings), sink);
+      sink.finish();
+      spilled[i] = sink.written(); // read back exactly sized: no room to trim
+      parts[i] = std::move(sink.held());
       std::for_each(parts[i].begin(), parts[i].end(), trim_room);
     }
   };

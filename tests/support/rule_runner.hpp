@@ -6,6 +6,7 @@
 // typo cannot pass as "no findings".
 
 #include "core/finding.hpp"
+#include "core/finding_sink.hpp"
 #include "engine/rule.hpp"
 #include "loaders/project/scan.hpp"
 #include "model/project.hpp"
@@ -20,32 +21,38 @@
 
 namespace pgadvise::test {
 
-// `context` says what the rule reads (catalog, workload, project, ...); its
-// options and severity are filled in here.
+// `context` (what the rule reads: catalog, workload, project, ...) with the
+// rule's options, its defaults overridden by `options`, and its default
+// severity.
+inline engine::RuleContext context_for(const engine::Rule& rule, engine::RuleContext context,
+                                       const std::map<std::string, std::string>& options = {}) {
+  std::map<std::string, std::string> values;
+  for (const engine::RuleOption& option : rule.meta().options) {
+    values[option.name] = option.default_value;
+  }
+  for (const auto& [name, value] : options) {
+    // Likewise an option the rule does not declare: it would be ignored.
+    if (values.count(name) == 0) {
+      ADD_FAILURE() << "rule " << rule.meta().id << " has no option " << name;
+    }
+    values[name] = value;
+  }
+  context.options = engine::RuleOptions(values);
+  context.severity = rule.meta().default_severity;
+  return context;
+}
+
 inline std::vector<core::Finding>
-run_registered_rule(std::string_view id, engine::RuleContext context,
+run_registered_rule(std::string_view id, const engine::RuleContext& context,
                     const std::map<std::string, std::string>& options = {}) {
   const engine::Rule* rule = rules::find_rule(id);
   if (rule == nullptr) {
     ADD_FAILURE() << "no registered rule has the id " << id;
     return {};
   }
-  std::map<std::string, std::string> values;
-  for (const engine::RuleOption& option : rule->meta().options) {
-    values[option.name] = option.default_value;
-  }
-  for (const auto& [name, value] : options) {
-    // Likewise an option the rule does not declare: it would be ignored.
-    if (values.count(name) == 0) {
-      ADD_FAILURE() << "rule " << id << " has no option " << name;
-    }
-    values[name] = value;
-  }
-  context.options = engine::RuleOptions(values);
-  context.severity = rule->meta().default_severity;
-  std::vector<core::Finding> out;
-  rule->check(context, out);
-  return out;
+  core::FindingSink out; // keeps every finding
+  rule->check(context_for(*rule, context, options), out);
+  return std::move(out.held());
 }
 
 // The finding's first evidence of `kind` (chain, environment, ...), or null.

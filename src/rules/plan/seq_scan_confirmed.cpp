@@ -78,7 +78,7 @@ public:
                          "Only queries whose logged total time is at least this many milliseconds"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.live_analysis == nullptr || context.workload == nullptr || context.catalog == nullptr) {
       return;
     }

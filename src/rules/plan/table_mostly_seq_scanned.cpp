@@ -39,7 +39,7 @@ public:
                          "sequential)"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.catalog == nullptr) {
       return;
     }

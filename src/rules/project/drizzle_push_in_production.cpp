@@ -184,7 +184,7 @@ public:
             .fix_edit = engine::FixEdit::push_command,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.project == nullptr) {
       return;
     }

@@ -92,7 +92,7 @@ public:
             .options = env_name_options(),
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.project == nullptr) {
       return;
     }

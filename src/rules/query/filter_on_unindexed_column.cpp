@@ -137,7 +137,7 @@ public:
             .judges_one_statement = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.catalog == nullptr || context.workload == nullptr) {
       return;
     }

@@ -25,7 +25,7 @@ public:
             .judges_one_statement = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const std::int64_t min_offset = context.options.get_int("min-offset");
     for (const model::QueryStats& query : executed_queries(context)) {
       if (!query.shape.has_offset) {

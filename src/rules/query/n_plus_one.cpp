@@ -49,7 +49,7 @@ public:
             .each_finding_an_action = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.workload == nullptr) {
       return;
     }

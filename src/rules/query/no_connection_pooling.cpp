@@ -42,7 +42,7 @@ public:
                          "and the median session is at most this long (ms)"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.workload == nullptr) {
       return;
     }

@@ -342,7 +342,7 @@ public:
             .each_finding_an_action = false,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const model::Project* project = context.project;
     // A log's order shows which loops run per row: n-plus-one decides.
     if (project == nullptr || !project->scanned || !project->uses_drizzle ||

@@ -22,7 +22,7 @@ public:
             .judges_one_statement = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     for (const model::QueryStats& query : executed_queries(context)) {
       if (query.shape.kind != model::StatementKind::select || !query.shape.select_star ||
           query.shape.tables.empty()) {

@@ -30,7 +30,7 @@ public:
             .judges_one_statement = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const double min_rows = static_cast<double>(context.options.get_int("min-rows"));
     for (const model::QueryStats& query : executed_queries(context)) {
       const model::QueryShape& shape = query.shape;

@@ -22,7 +22,7 @@ public:
             .judges_one_statement = true,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     for (const model::QueryStats& query : executed_queries(context)) {
       const model::StatementKind kind = query.shape.kind;
       if (query.shape.has_where ||

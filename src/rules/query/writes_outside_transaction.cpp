@@ -28,7 +28,7 @@ public:
                          "pattern, not a one-off)"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const auto min_occurrences =
         static_cast<std::uint64_t>(std::max(1L, context.options.get_int("min-occurrences")));
     for (const model::WriteRun& run : context.workload->write_runs.runs) {

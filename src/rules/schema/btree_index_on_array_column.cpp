@@ -26,7 +26,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     if (!table.partition_of.empty()) {
       return; // a partition's index is its parent's, reported there
     }

@@ -24,7 +24,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     const auto& checks = locked.defined->checks;
     const auto check = std::find_if(checks.begin(), checks.end(), [&](const model::CheckConstraint& each) {
       return each.name == locked.step->object;

@@ -29,7 +29,7 @@ private:
   // STABLE default such as now() is evaluated once and kept in the catalog
   // since PostgreSQL 11.
   void check_column(const engine::RuleContext& context, const LockedStep& locked, const model::Column& column,
-                    std::vector<core::Finding>& out) const override {
+                    core::FindingSink& out) const override {
     out.push_back(make_finding(context, locked, column));
   }
 

@@ -25,7 +25,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     // Only the steps that rewrite (StepEffect::rewrites): the replay's
     // reading of PostgreSQL 15 (loaders/sql/replay_locks: binary-coercible
     // changes and raised limits do not, nor does a USING that is the column

@@ -38,7 +38,7 @@ private:
   // Every table, new ones too: PostgreSQL refuses the statement before it
   // looks at the table.
   void check_files(const engine::RuleContext& context, const model::Catalog& files,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const model::MigrationStep& step : files.migration_steps) {
       if (step.concurrently && !step.transaction.empty() && !command_of(step).empty()) {
         out.push_back(make_finding(context, files, step));

@@ -85,7 +85,7 @@ private:
   // One step per table with a column of the domain (the replay records
   // them); the NOT VALID ones do not scan.
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     const bool validate = step.detail.find(" VALIDATE") != std::string::npos;

@@ -74,7 +74,7 @@ private:
   // Each index that has an identical twin earlier in the keep order is
   // reported once, against the index that stays.
   void check_table(const engine::RuleContext& context, const Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     const auto& indexes = table.indexes;
     for (std::size_t i = 0; i < indexes.size(); ++i) {
       if (!indexes[i].valid || indexes[i].keys.empty() || indexes[i].inherited) {

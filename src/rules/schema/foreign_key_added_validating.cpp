@@ -37,7 +37,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     const auto& fks = locked.defined->foreign_keys;
     const auto fk = std::find_if(fks.begin(), fks.end(), [&](const model::ForeignKey& each) {
       return each.name == locked.step->object;

@@ -61,7 +61,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     const model::Catalog& catalog = *context.catalog;
     for (const model::ForeignKey& fk : table.foreign_keys) {
       const model::Table* ref = catalog.find_table(fk.ref_schema, fk.ref_table);

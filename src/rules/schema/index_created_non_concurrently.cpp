@@ -25,7 +25,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     const model::Index* index = locked.defined->find_index(locked.step->object);
     // Dropped later in the history, or a partitioned table (CONCURRENTLY is refused there).
     if (index == nullptr || locked.defined->partitioned) {

@@ -23,7 +23,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     // A partitioned table's index cannot be dropped CONCURRENTLY.
     if (locked.defined->partitioned) {
       return;

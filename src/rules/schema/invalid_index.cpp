@@ -25,7 +25,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     // An index ON ONLY a partitioned table is invalid until every
     // partition's index is attached: that is a step, not a failure.
     if (table.partitioned) {

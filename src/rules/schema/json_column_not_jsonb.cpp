@@ -24,7 +24,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const model::Column& column : table.columns) {
       if (context.catalog->resolve_type(column.type).is_json()) {
         out.push_back(make_finding(context, table, column));

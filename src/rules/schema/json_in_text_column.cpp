@@ -158,7 +158,7 @@ public:
             .fix_edit = engine::FixEdit::column_type,
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.catalog == nullptr) {
       return;
     }

@@ -75,7 +75,7 @@ public:
 
 private:
   void check_files(const engine::RuleContext& context, const model::Catalog& files,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     std::map<std::string, FileTimeouts> by_file;
     for (const model::MigrationStep& step : files.migration_steps) {
       FileTimeouts& seen = by_file[step.location.file.str()];

@@ -59,7 +59,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     const double max_distinct = context.options.get_double("max-distinct");
     for (const model::Index& index : table.indexes) {
       // One plain key: in a composite index the other keys do the work.

@@ -57,7 +57,7 @@ public:
             .inputs = {engine::Input::live},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     if (context.catalog == nullptr || !context.catalog->drizzle_migrations) {
       return;
     }

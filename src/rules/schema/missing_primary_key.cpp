@@ -47,7 +47,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     // A partition gets its primary key from its parent, which reports. A
     // table no migration file creates (a lone file's ALTER TABLE) may well
     // have one: only what the statements name is known of it.

@@ -70,7 +70,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const auto& [key, overlap] : overlaps(table)) {
       static_cast<void>(key);
       out.push_back(make_finding(context, table, overlap));

@@ -24,7 +24,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     // Only steps that scan: none when a valid CHECK (column IS NOT NULL)
     // proves it (the replay looks, loaders/sql/replay_locks), or when the
     // column was NOT NULL already.

@@ -25,7 +25,7 @@ public:
 
 private:
   void check_column(const engine::RuleContext& context, const LockedStep& locked, const model::Column& column,
-                    std::vector<core::Finding>& out) const override {
+                    core::FindingSink& out) const override {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     core::Finding finding =

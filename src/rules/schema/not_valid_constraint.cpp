@@ -22,7 +22,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     // A partition repeats its parent's foreign keys; the parent reports them.
     if (!table.partition_of.empty()) {
       return;

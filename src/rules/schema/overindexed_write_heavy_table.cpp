@@ -32,7 +32,7 @@ public:
                          "stay quiet until the counters cover at least this many days"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const model::Catalog* catalog = context.catalog;
     if (catalog == nullptr || !catalog->stats_window ||
         catalog->stats_window->age_seconds < context.options.get_double("min-stats-age-days") * 86400) {

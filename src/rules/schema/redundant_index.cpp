@@ -72,7 +72,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const Index& index : table.indexes) {
       if (!droppable(index)) {
         continue;

@@ -25,7 +25,7 @@ public:
 private:
   // Views created in the same file are new: nobody reads them yet.
   void check_files(const engine::RuleContext& context, const model::Catalog& files,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const model::MigrationStep& step : files.migration_steps) {
       if (step.kind == model::MigrationStepKind::refresh_view && !step.concurrently && !step.table_is_new) {
         out.push_back(make_finding(context, step));

@@ -23,7 +23,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     if (!locked.step->detail.empty()) {
       whole_schema(context, locked, out);
       return;
@@ -55,7 +55,7 @@ private:
   // REINDEX SCHEMA / DATABASE: one step per table, one finding per
   // statement (at its first existing table), naming how many it rebuilds.
   static void whole_schema(const engine::RuleContext& context, const LockedStep& locked,
-                           std::vector<core::Finding>& out) {
+                           core::FindingSink& out) {
     const model::MigrationStep& step = *locked.step;
     std::vector<std::string> names;
     for (const LockedStep& each : steps_on_existing_tables(context, model::MigrationStepKind::reindex)) {

@@ -24,7 +24,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const model::Policy& policy : table.policies) {
       const advisor::InitPlanRewrite using_fix = advisor::wrap_per_row_calls(policy.using_expr);
       const advisor::InitPlanRewrite check_fix = advisor::wrap_per_row_calls(policy.check_expr);

@@ -325,7 +325,7 @@ public:
             .inputs = {engine::Input::catalog, engine::Input::other_schemas},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     // Drift is between the project's files; under --db the primary catalog
     // is the server's, which spells defaults and expressions its own way.
     const Catalog* files = context.files_catalog != nullptr ? context.files_catalog : context.catalog;

@@ -25,7 +25,7 @@ public:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     for (const model::Column& column : table.columns) {
       const model::TypeRef type = context.catalog->resolve_type(column.type);
       if (type.name == "timestamp") {

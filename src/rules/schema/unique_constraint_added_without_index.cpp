@@ -32,7 +32,7 @@ public:
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const override {
+                  core::FindingSink& out) const override {
     if (locked.step->detail == "EXCLUDE") {
       out.push_back(builds_exclusion(context, locked));
       return;

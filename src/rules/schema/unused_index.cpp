@@ -50,7 +50,7 @@ public:
                          "An unused index at least this large (MB) is reported as medium instead of low"}},
         }) {}
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const override {
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const model::Catalog* catalog = context.catalog;
     if (catalog == nullptr || !catalog->stats_window) {
       return;

@@ -83,7 +83,7 @@ public:
 
 private:
   void check_files(const engine::RuleContext& context, const model::Catalog& files,
-                   std::vector<core::Finding>& out) const override {
+                   core::FindingSink& out) const override {
     std::map<std::pair<std::string, std::string>, Transaction> transactions;
     std::vector<std::pair<std::string, std::string>> order;
     for (const model::MigrationStep& step : files.migration_steps) {
@@ -115,7 +115,7 @@ private:
   }
 
   static void check_transaction(const engine::RuleContext& context, const model::Catalog& files,
-                                const Transaction& transaction, std::vector<core::Finding>& out) {
+                                const Transaction& transaction, core::FindingSink& out) {
     for (std::size_t i = 0; i < transaction.own; ++i) {
       const model::MigrationStep& held = *transaction.steps[i];
       const model::Table* defined = files.find_table(held.schema, held.table);

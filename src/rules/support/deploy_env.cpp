@@ -729,7 +729,7 @@ void add_chain_evidence(core::Finding& finding, const PushReach& reach) {
   }
 }
 
-void add_once(core::Finding finding, std::vector<std::string>& seen, std::vector<core::Finding>& out) {
+void add_once(core::Finding finding, std::vector<std::string>& seen, core::FindingSink& out) {
   if (std::find(seen.begin(), seen.end(), finding.fingerprint) != seen.end()) {
     return;
   }

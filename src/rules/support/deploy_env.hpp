@@ -66,6 +66,6 @@ void add_chain_evidence(core::Finding& finding, const PushReach& reach);
 
 // Appends `finding` unless one with its fingerprint is in `seen` (one root
 // can reach the same target twice: pre/post hooks, repeated calls).
-void add_once(core::Finding finding, std::vector<std::string>& seen, std::vector<core::Finding>& out);
+void add_once(core::Finding finding, std::vector<std::string>& seen, core::FindingSink& out);
 
 } // namespace pgadvise::rules

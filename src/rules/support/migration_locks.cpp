@@ -145,7 +145,7 @@ engine::RuleMeta change_rule(engine::RuleMeta meta) {
 
 MigrationFilesRule::MigrationFilesRule(engine::RuleMeta meta) : Rule(change_rule(std::move(meta))) {}
 
-void MigrationFilesRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
+void MigrationFilesRule::check(const engine::RuleContext& context, core::FindingSink& out) const {
   if (context.catalog != nullptr) {
     check_files(context, files_catalog(context), out);
   }
@@ -169,7 +169,7 @@ bool has_effect(const model::MigrationStep& step, StepEffect effect) {
 
 } // namespace
 
-void LockStepRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
+void LockStepRule::check(const engine::RuleContext& context, core::FindingSink& out) const {
   for (const LockedStep& locked : steps_on_existing_tables(context, m_kind)) {
     if (has_effect(*locked.step, m_effect)) {
       check_step(context, locked, out);
@@ -181,7 +181,7 @@ AddedColumnRule::AddedColumnRule(engine::RuleMeta meta, StepEffect effect)
     : LockStepRule(std::move(meta), model::MigrationStepKind::add_column, effect) {}
 
 void AddedColumnRule::check_step(const engine::RuleContext& context, const LockedStep& locked,
-                                 std::vector<core::Finding>& out) const {
+                                 core::FindingSink& out) const {
   if (const model::Column* column = locked.defined->find_column(locked.step->object)) {
     check_column(context, locked, *column, out);
   }

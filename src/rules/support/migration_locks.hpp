@@ -100,11 +100,11 @@ class MigrationFilesRule : public engine::Rule {
 public:
   explicit MigrationFilesRule(engine::RuleMeta meta);
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+  void check(const engine::RuleContext& context, core::FindingSink& out) const final;
 
 protected:
   virtual void check_files(const engine::RuleContext& context, const model::Catalog& files,
-                           std::vector<core::Finding>& out) const = 0;
+                           core::FindingSink& out) const = 0;
 };
 
 // Which steps of its kind a LockStepRule judges, by what the replay
@@ -127,11 +127,11 @@ public:
   // constructor sets the lens and adds the catalog input.
   LockStepRule(engine::RuleMeta meta, model::MigrationStepKind kind, StepEffect effect = StepEffect::any);
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+  void check(const engine::RuleContext& context, core::FindingSink& out) const final;
 
 protected:
   virtual void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                          std::vector<core::Finding>& out) const = 0;
+                          core::FindingSink& out) const = 0;
 
 private:
   model::MigrationStepKind m_kind;
@@ -146,11 +146,11 @@ public:
 
 protected:
   virtual void check_column(const engine::RuleContext& context, const LockedStep& locked,
-                            const model::Column& column, std::vector<core::Finding>& out) const = 0;
+                            const model::Column& column, core::FindingSink& out) const = 0;
 
 private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
-                  std::vector<core::Finding>& out) const final;
+                  core::FindingSink& out) const final;
 };
 
 } // namespace pgadvise::rules

@@ -59,8 +59,7 @@ bool key_lookup(const engine::RuleContext& context, const QueryStats& query) {
 // pg_stat_statements has no order, so bursts cannot be seen. What it can
 // show is a single-row lookup by key called very often and very cheaply:
 // the typical child of an N+1. Reported as "likely", at most medium.
-void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& context,
-                      std::vector<core::Finding>& out) {
+void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& context, core::FindingSink& out) {
   const auto min_calls = static_cast<std::uint64_t>(std::max(1L, context.options.get_int("pgss-min-calls")));
   const double min_ratio = context.options.get_double("pgss-min-calls-per-ms");
   for (const QueryStats& query : context.workload->queries) {

@@ -11,7 +11,6 @@
 // often and very cheaply), reported as likely.
 namespace pgadvise::rules::n_plus_one {
 
-void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& context,
-                      std::vector<core::Finding>& out);
+void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& context, core::FindingSink& out);
 
 } // namespace pgadvise::rules::n_plus_one

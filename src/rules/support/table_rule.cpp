@@ -12,7 +12,7 @@ namespace pgadvise::rules {
 
 TableRule::TableRule(engine::RuleMeta meta) : Rule(with_input(std::move(meta), engine::Input::catalog)) {}
 
-void TableRule::check(const engine::RuleContext& context, std::vector<core::Finding>& out) const {
+void TableRule::check(const engine::RuleContext& context, core::FindingSink& out) const {
   for (const model::Table& table : catalog_tables(context)) {
     check_table(context, table, out);
   }
@@ -30,7 +30,7 @@ engine::RuleMeta convention_rule(engine::RuleMeta meta) {
 PrimaryKeyRule::PrimaryKeyRule(engine::RuleMeta meta) : TableRule(convention_rule(std::move(meta))) {}
 
 void PrimaryKeyRule::check_table(const engine::RuleContext& context, const model::Table& table,
-                                 std::vector<core::Finding>& out) const {
+                                 core::FindingSink& out) const {
   if (const model::Column* column = single_primary_key_column(table); column != nullptr && judges(*column)) {
     out.push_back(make_finding(context, table, *column));
   }

@@ -15,12 +15,12 @@ class TableRule : public engine::Rule {
 public:
   explicit TableRule(engine::RuleMeta meta);
 
-  void check(const engine::RuleContext& context, std::vector<core::Finding>& out) const final;
+  void check(const engine::RuleContext& context, core::FindingSink& out) const final;
 
 protected:
   // The findings for one table; context.catalog is not null here.
   virtual void check_table(const engine::RuleContext& context, const model::Table& table,
-                           std::vector<core::Finding>& out) const = 0;
+                           core::FindingSink& out) const = 0;
 };
 
 // A rule about tables whose primary key is one column (a composite key has
@@ -66,7 +66,7 @@ protected:
 
 private:
   void check_table(const engine::RuleContext& context, const model::Table& table,
-                   std::vector<core::Finding>& out) const final;
+                   core::FindingSink& out) const final;
 };
 
 } // namespace pgadvise::rules
