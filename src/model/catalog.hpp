@@ -289,6 +289,7 @@ struct MigrationStep {
   core::SharedText detail;
   // add_column: the default's or generation expression's SQL text;
   // add_domain_constraint: the CHECK's condition (on VALUE); update_rows:
+  delete_rows,           // DELETE (scans: it matches every row, detail: why)
   // the SET list (and FROM list), a newline, the WHERE condition, as written
   core::SharedText value;
   core::SharedText statement; // its text, blanks collapsed and cut short: the evidence findings show

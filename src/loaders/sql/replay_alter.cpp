@@ -218,6 +218,7 @@ void record_other_command(Replay& replay, const model::Table& table, const Json&
   model::MigrationStep& step =
       record_step(replay, table, model::MigrationStepKind::alter_table, string_field(cmd, "name"), false);
   step.lock = alter_command_lock(cmd);
+  step.rewrites = alter_command_rewrites(cmd);
   step.detail = alter_command_words(cmd);
 }
 

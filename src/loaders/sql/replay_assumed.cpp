@@ -60,16 +60,40 @@ void note_assumed_reference(Replay& replay, const QualifiedName& name) {
   note_assumed(replay, replay.schema_for(name), name.name);
 }
 
-void drop_assumed_index(Replay& replay, const QualifiedName& name, bool concurrently, bool missing_ok) {
-  if (!missing_ok) {
+void note_assumed_object(Replay& replay, std::string_view kind, const std::string& name) {
+  replay.note(std::string(kind) + " " + name + " (" + replay.file() + " line " +
+              std::to_string(replay.at_statement().line) +
+              ") is not created by these files: taken as one created before them");
+}
+
+model::MigrationStep& assumed_index_step(Replay& replay, const QualifiedName& name,
+                                         model::MigrationStepKind kind, bool concurrently, bool noted) {
+  if (noted) {
     replay.note("index " + core::qualified_name(replay.schema_for(name), name.name) + " (" + replay.file() +
                 " line " + std::to_string(replay.at_statement().line) +
                 ") is not built by these files: taken as one built before them, on a table they do not name");
   }
-  model::MigrationStep& step = record_statement_step(replay, model::MigrationStepKind::drop_index, name.name);
+  model::MigrationStep& step = record_statement_step(replay, kind, name.name);
   step.schema = replay.schema_for(name);
   step.concurrently = concurrently;
   predict(step);
+  return step;
+}
+
+void drop_assumed_index(Replay& replay, const QualifiedName& name, bool concurrently, bool missing_ok) {
+  assumed_index_step(replay, name, model::MigrationStepKind::drop_index, concurrently, !missing_ok);
+}
+
+model::MigrationStep& assumed_domain_step(Replay& replay, const QualifiedName& domain,
+                                          const std::string& object, bool not_valid) {
+  replay.note("domain " + core::qualified_name(domain.schema, domain.name) + " (" + replay.file() + " line " +
+              std::to_string(replay.at_statement().line) +
+              ") is not created by these files: taken as one in use before them, by columns of tables they "
+              "do not name");
+  model::MigrationStep& step =
+      record_statement_step(replay, model::MigrationStepKind::add_domain_constraint, object);
+  step.not_valid = not_valid;
+  return step;
 }
 
 } // namespace pgadvise::loaders::replay

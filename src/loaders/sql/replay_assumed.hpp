@@ -4,6 +4,7 @@
 #include "model/catalog.hpp"
 
 #include <string>
+#include <string_view>
 
 // Tables the migration files use but never create: a lone migration file
 // (a pull request's new file, a peer linter's test input) alters a table in
@@ -29,10 +30,29 @@ model::Column* find_or_assume_column(model::Table& table, const std::string& col
 // the note that it is taken as existing before the files.
 void note_assumed_reference(Replay& replay, const QualifiedName& name);
 
+// A type, index or schema (`kind`, as the note names it) the statement
+// works on that no file created: one created before them, noted (a
+// replay-warning would call a lone migration file wrong).
+void note_assumed_object(Replay& replay, std::string_view kind, const std::string& name);
+
 // DROP INDEX [CONCURRENTLY] [IF EXISTS] of an index the files never built:
 // one built before them, on a table they do not name. Recorded as a
 // drop_index step with no table (the lock rules name the index alone), and
 // noted (a replay-warning would call the lone file wrong).
 void drop_assumed_index(Replay& replay, const QualifiedName& name, bool concurrently, bool missing_ok);
+
+// A step of `kind` (drop_index, reindex) on index `name` that the files
+// never built: no table (the lock rules name the index alone), `noted`:
+// with the note that it is taken as built before them.
+model::MigrationStep& assumed_index_step(Replay& replay, const QualifiedName& name,
+                                         model::MigrationStepKind kind, bool concurrently, bool noted);
+
+// ALTER DOMAIN ... ADD CONSTRAINT / SET NOT NULL / VALIDATE CONSTRAINT of a
+// domain (schema-qualified) the files never created: one in use before
+// them, its columns in tables they do not name. Noted, and recorded as an
+// add_domain_constraint step with no table, of `object` (the constraint);
+// the caller fills its detail and prediction.
+model::MigrationStep& assumed_domain_step(Replay& replay, const QualifiedName& domain,
+                                          const std::string& object, bool not_valid);
 
 } // namespace pgadvise::loaders::replay

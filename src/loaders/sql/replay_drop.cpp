@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 #include "loaders/sql/replay_alter.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_index.hpp"
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
@@ -60,14 +61,43 @@ void remove_table(Replay& replay, const QualifiedName& name, bool cascade) {
   replay.names_changed();
 }
 
+// DROP TABLE takes ACCESS EXCLUSIVE on the table, and on each table its
+// foreign keys reference (their triggers there are dropped with it): an
+// alter_table step "DROP TABLE" on each, the referenced ones naming the
+// dropped table as their object.
+void record_table_drop(Replay& replay, const model::Table& table) {
+  record_step(replay, table, model::MigrationStepKind::alter_table, "", false).detail = "DROP TABLE";
+  std::vector<const model::Table*> referenced;
+  for (const model::ForeignKey& fk : table.foreign_keys) {
+    const model::Table* parent = replay.find_table({fk.ref_schema.str(), fk.ref_table.str()});
+    if (parent != nullptr && parent != &table &&
+        std::find(referenced.begin(), referenced.end(), parent) == referenced.end()) {
+      referenced.push_back(parent);
+    }
+  }
+  for (const model::Table* parent : referenced) {
+    record_step(replay, *parent, model::MigrationStepKind::alter_table, table.name, false).detail =
+        "DROP TABLE";
+  }
+}
+
 void drop_table(Replay& replay, const QualifiedName& name, bool /*missing_ok*/, bool cascade) {
   const model::Table* table = replay.find_table(name);
   if (table == nullptr) {
     // A table no file created is taken as one created before them (a lone
-    // migration file's DROP, replay_assumed): nothing to remove.
+    // migration file's DROP, replay_assumed): nothing to remove, a lock to take.
+    if (!name.name.empty() && !replay.is_untracked(name)) {
+      model::MigrationStep& step =
+          record_statement_step(replay, model::MigrationStepKind::alter_table, std::string());
+      step.schema = replay.schema_for(name);
+      step.table = name.name;
+      step.lock = model::LockMode::access_exclusive;
+      step.detail = "DROP TABLE";
+    }
     replay.set_untracked(name, false);
     return;
   }
+  record_table_drop(replay, *table);
   remove_table(replay, {table->schema, table->name}, cascade);
 }
 
@@ -91,7 +121,7 @@ void drop_type(Replay& replay, const QualifiedName& name, bool missing_ok, bool 
         std::find_if(domains.begin(), domains.end(), [&](const model::Domain& d) { return &d == domain; }));
   } else {
     if (!missing_ok) {
-      replay.warn("type " + label(name) + " does not exist", replay.at_statement());
+      note_assumed_object(replay, "type", label(name));
     }
     return;
   }

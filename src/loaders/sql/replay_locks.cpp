@@ -333,7 +333,7 @@ std::string alter_command_words(const Json& cmd) {
   if (subtype == "AT_ColumnDefault") {
     return child(cmd, "def") != nullptr ? "SET DEFAULT" : "DROP DEFAULT";
   }
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 14> k_words{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 15> k_words{{
       {"AT_DropColumn", "DROP COLUMN"},
       {"AT_DropNotNull", "DROP NOT NULL"},
       {"AT_DropConstraint", "DROP CONSTRAINT"},
@@ -348,6 +348,7 @@ std::string alter_command_words(const Json& cmd) {
       {"AT_DropIdentity", "DROP IDENTITY"},
       {"AT_ReplicaIdentity", "REPLICA IDENTITY"},
       {"AT_SetTableSpace", "SET TABLESPACE"},
+      {"AT_SetUnLogged", "SET UNLOGGED"},
   }};
   for (const auto& [name, words] : k_words) {
     if (name == subtype) {
@@ -356,6 +357,11 @@ std::string alter_command_words(const Json& cmd) {
   }
   const std::size_t cut = subtype.find('_');
   return words_of(cut == std::string::npos ? subtype : subtype.substr(cut + 1), "");
+}
+
+bool alter_command_rewrites(const Json& cmd) {
+  const std::string subtype = string_field(cmd, "subtype");
+  return subtype == "AT_SetLogged" || subtype == "AT_SetUnLogged" || subtype == "AT_SetAccessMethod";
 }
 
 AddedColumn added_column(Replay& replay, const Json& column_def, const model::TypeRef& type) {
@@ -474,7 +480,8 @@ void predict(model::MigrationStep& step) {
     step.scans = !step.not_valid;
     break;
   case Kind::set_timeout: step.lock = LockMode::none; break;
-  case Kind::update_rows: step.lock = LockMode::row_exclusive; break;
+  case Kind::update_rows:
+  case Kind::delete_rows: step.lock = LockMode::row_exclusive; break;
   case Kind::refresh_view:
     // CONCURRENTLY lets reads go on while it runs (EXCLUSIVE); without it
     // the view cannot even be read until the refresh commits.
@@ -583,6 +590,11 @@ void reindex(Replay& replay, const Json& stmt) {
   const QualifiedName name = range_var(*relation);
   model::Table* table =
       kind == "REINDEX_OBJECT_INDEX" ? replay.find_index_owner(name) : find_or_assume_table(replay, name);
+  if (table == nullptr && kind == "REINDEX_OBJECT_INDEX") {
+    assumed_index_step(replay, name, model::MigrationStepKind::reindex,
+                       has_option(stmt, "params", "concurrently"), true);
+    return;
+  }
   if (table == nullptr) {
     return;
   }
@@ -657,16 +669,17 @@ void lock_tables(Replay& replay, const Json& stmt, std::string_view command) {
 void alter_domain(Replay& replay, const Json& stmt) {
   replay.count_skipped("ALTER DOMAIN");
   const QualifiedName name = to_qualified(string_list(child(stmt, "typeName")));
-  model::Domain* domain = replay.find_domain(name);
-  if (domain == nullptr) {
-    return;
-  }
+  const model::Domain* domain = replay.find_domain(name);
+  // A domain no file created is one in use before them (a lone migration
+  // file's ALTER DOMAIN): its columns are in tables the files do not name.
+  const std::string domain_schema = domain != nullptr ? domain->schema : replay.schema_for(name);
+  const std::string domain_name = domain != nullptr ? domain->name : name.name;
   const std::string subtype = string_field(stmt, "subtype");
   const Json* def = child(stmt, "def");
   const Json* constraint = def != nullptr ? as(*def, "Constraint") : nullptr;
   std::string object;
   bool not_valid = false;
-  const std::string key = domain->schema + "." + domain->name;
+  const std::string key = domain_schema + "." + domain_name;
   std::string condition;
   if (subtype == "C" && constraint != nullptr) { // ADD CONSTRAINT
     replay.load().constrained_domains.insert(key);
@@ -689,8 +702,15 @@ void alter_domain(Replay& replay, const Json& stmt) {
   } else {
     return;
   }
-  const std::string domain_schema = domain->schema;
-  const std::string domain_name = domain->name;
+  const auto record = [&](model::MigrationStep& step) {
+    step.detail = core::qualified_name(domain_schema, domain_name) + (subtype == "V" ? " VALIDATE" : "");
+    step.value = condition;
+    predict(step);
+  };
+  if (domain == nullptr) {
+    record(assumed_domain_step(replay, {domain_schema, domain_name}, object, not_valid));
+    return;
+  }
   for (const model::Table& table : replay.catalog().tables) {
     const bool uses =
         std::any_of(table.columns.begin(), table.columns.end(), [&](const model::Column& column) {
@@ -699,11 +719,7 @@ void alter_domain(Replay& replay, const Json& stmt) {
                   (column.type.schema.empty() && domain_schema == "public"));
         });
     if (uses) {
-      model::MigrationStep& step =
-          record_step(replay, table, model::MigrationStepKind::add_domain_constraint, object, not_valid);
-      step.detail = core::qualified_name(domain_schema, domain_name) + (subtype == "V" ? " VALIDATE" : "");
-      step.value = condition;
-      predict(step);
+      record(record_step(replay, table, model::MigrationStepKind::add_domain_constraint, object, not_valid));
     }
   }
 }

@@ -19,6 +19,10 @@ model::LockMode alter_command_lock(const Json& cmd);
 // The subcommand as SQL words for messages: "SET DEFAULT", "DROP COLUMN".
 std::string alter_command_words(const Json& cmd);
 
+// Whether the subcommand rewrites the table and its indexes without a step
+// kind of its own: SET LOGGED, SET UNLOGGED, SET ACCESS METHOD.
+bool alter_command_rewrites(const Json& cmd);
+
 // What ALTER TABLE ... ADD COLUMN (a ColumnDef) does to the existing rows.
 struct AddedColumn {
   bool rewrites = false;

@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_objects.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_locks.hpp"
 
 #include <algorithm>
@@ -72,7 +73,7 @@ void alter_enum(Replay& replay, const Json& stmt) {
   const QualifiedName name = to_qualified(string_list(child(stmt, "typeName")));
   model::Enum* found = replay.find_enum(name);
   if (found == nullptr) {
-    replay.warn("type " + label(name) + " does not exist (or is not an enum)", replay.at_statement());
+    note_assumed_object(replay, "type", label(name));
     return;
   }
   auto& values = found->values;

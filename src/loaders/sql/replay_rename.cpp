@@ -143,7 +143,7 @@ void rename_type(Replay& replay, const Json& stmt) {
     domain->name = to;
     retarget_type_references(replay, from, {from.schema, to});
   } else if (!bool_field(stmt, "missing_ok")) {
-    replay.warn("type " + label(name) + " does not exist", replay.at_statement());
+    note_assumed_object(replay, "type", label(name));
   }
 }
 
@@ -153,7 +153,7 @@ void rename_schema(Replay& replay, const Json& stmt) {
   auto& schemas = replay.catalog().schemas;
   auto it = std::find(schemas.begin(), schemas.end(), from);
   if (it == schemas.end()) {
-    replay.warn("schema \"" + from + "\" does not exist", replay.at_statement());
+    note_assumed_object(replay, "schema", from);
     return;
   }
   *it = to;
@@ -252,7 +252,7 @@ void rename_object(Replay& replay, const Json& stmt) {
         replay.set_untracked(name, false);
         replay.set_untracked({replay.schema_for(name), new_name}, true);
       } else if (!bool_field(stmt, "missing_ok")) {
-        replay.warn("index " + label(name) + " does not exist", replay.at_statement());
+        note_assumed_object(replay, "index", label(name));
       }
     }
   } else if (type == "OBJECT_COLUMN" && string_field(stmt, "relationType") == "OBJECT_TABLE") {

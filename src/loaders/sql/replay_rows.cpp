@@ -5,6 +5,8 @@
 #include "loaders/sql/replay_locks.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,59 @@ bool constant_true(const Json& node) {
   return false;
 }
 
+// A literal's value as text ("1", "x", "false", "NULL"), or nullopt when
+// `node` is no literal (proto3 leaves a zero or false out: {"ival": {}}).
+std::optional<std::string> constant_text(const Json& node) {
+  const Json* constant = as(node, "A_Const");
+  if (constant == nullptr) {
+    return std::nullopt;
+  }
+  if (bool_field(*constant, "isnull")) {
+    return "NULL";
+  }
+  if (const Json* value = child(*constant, "ival")) {
+    return std::to_string(int_field(*value, "ival", 0));
+  }
+  if (const Json* value = child(*constant, "boolval")) {
+    return bool_field(*value, "boolval") ? "true" : "false";
+  }
+  for (const char* kind : {"sval", "fval", "bsval"}) {
+    if (const Json* value = child(*constant, kind)) {
+      return "'" + string_field(*value, kind) + "'";
+    }
+  }
+  return std::nullopt;
+}
+
+// A condition of literals alone that holds for every row: 1 = 1, NOT
+// false, NULL IS NULL (a tautology written to get past a linter, or to
+// keep a generated WHERE); empty otherwise.
+std::string always_true(const Json& where) {
+  if (const Json* expr = as(where, "A_Expr")) {
+    const std::vector<std::string> op = string_list(child(*expr, "name"));
+    const auto left = constant_text(or_null(child(*expr, "lexpr")));
+    const auto right = constant_text(or_null(child(*expr, "rexpr")));
+    return string_field(*expr, "kind") == "AEXPR_OP" && op.size() == 1 && op.front() == "=" && left &&
+                   left != "NULL" && left == right
+               ? "WHERE " + *left + " = " + *right + ", always true"
+               : std::string();
+  }
+  if (const Json* bool_expr = as(where, "BoolExpr");
+      bool_expr != nullptr && string_field(*bool_expr, "boolop") == "NOT_EXPR") {
+    const Json* args = list_items(child(*bool_expr, "args"));
+    const bool negated_false = args != nullptr && items_of(args).size() == 1 &&
+                               constant_text(items_of(args).front()) == std::optional<std::string>("false");
+    return negated_false ? "WHERE NOT false, always true" : std::string();
+  }
+  if (const Json* test = as(where, "NullTest")) {
+    return string_field(*test, "nulltesttype") == "IS_NULL" &&
+                   constant_text(or_null(child(*test, "arg"))) == std::optional<std::string>("NULL")
+               ? "WHERE NULL IS NULL, always true"
+               : std::string();
+  }
+  return {};
+}
+
 // Why `where` matches every row of `table`, or empty when it may be
 // selective: only IS NULL tests of columns this file added (every row is
 // NULL there), a join condition of the UPDATE ... FROM (column = column:
@@ -50,6 +105,9 @@ bool constant_true(const Json& node) {
 std::string matches_every_row(const Replay& replay, const model::Table& table, const Json& where) {
   if (constant_true(where)) {
     return "WHERE true";
+  }
+  if (std::string why = always_true(where); !why.empty()) {
+    return why;
   }
   if (const Json* test = as(where, "NullTest")) {
     const std::string column = column_named(or_null(child(*test, "arg")));
@@ -267,6 +325,24 @@ void update_rows(Replay& replay, const Json& stmt) {
   step.detail = why;
   const auto [assignments, condition] = update_clauses(replay.tokens());
   step.value = assignments + "\n" + condition;
+}
+
+void delete_rows(Replay& replay, const Json& stmt) {
+  replay.count_skipped(words_of("DeleteStmt", "Stmt"));
+  const Json* relation = child(stmt, "relation");
+  const model::Table* table =
+      relation != nullptr ? find_or_assume_table(replay, range_var(*relation)) : nullptr;
+  if (table == nullptr) {
+    return;
+  }
+  // DELETE ... USING deletes the rows that join: a join condition selects.
+  const Json* where = child(stmt, "whereClause");
+  const std::string why = where == nullptr                        ? std::string("no WHERE")
+                          : child(stmt, "usingClause") != nullptr ? std::string()
+                                                                  : matches_every_row(replay, *table, *where);
+  model::MigrationStep& step = record_step(replay, *table, model::MigrationStepKind::delete_rows, "", false);
+  step.scans = !why.empty();
+  step.detail = why;
 }
 
 void create_materialized_view(Replay& replay, const Json& stmt) {

@@ -14,6 +14,11 @@ namespace pgadvise::loaders::replay {
 // tests of columns this migration file added, which every row passes).
 void update_rows(Replay& replay, const Json& stmt);
 
+// DELETE (a DeleteStmt) of a table the catalog has: a delete_rows step,
+// `scans` when it removes every row (no WHERE, or one every row passes:
+// WHERE true, 1 = 1, IS NULL of a column this file added), `detail` why.
+void delete_rows(Replay& replay, const Json& stmt);
+
 // INSERT or COPY ... FROM (an InsertStmt or CopyStmt, `type`) into a table
 // created earlier in the same file: the table has rows from then on
 // (model::Table::rows_added: a later ADD COLUMN ... NOT NULL without a

@@ -289,6 +289,8 @@ void dispatch(Replay& replay, const Json& node, int depth) {
     refresh_view(replay, *stmt);
   } else if (type == "UpdateStmt") {
     update_rows(replay, *stmt);
+  } else if (type == "DeleteStmt") {
+    delete_rows(replay, *stmt);
   } else if (type == "InsertStmt" || type == "CopyStmt") {
     add_rows(replay, *stmt, type);
   } else if (type == "CreateForeignTableStmt") {

@@ -50,6 +50,17 @@ std::string column_checks(const model::Table& table, const model::MigrationStep&
   const std::string name = core::qualified_name(table.schema, table.name);
   const std::string domain_name =
       domain.substr(domain.rfind('.') == std::string::npos ? 0 : domain.rfind('.') + 1);
+  if (table.name.empty()) { // a domain no file created: its tables are not in these files
+    const std::string condition = step.value.empty() ? "<the condition>" : on_column(step.value, "<column>");
+    return "-- this migration, instead of the domain constraint, for each column of " + domain +
+           " (SELECT table_name, column_name FROM information_schema.columns WHERE domain_name = '" +
+           domain_name + "'):\n--   ALTER TABLE <table> ADD CONSTRAINT <table>_<column>_" + step.object +
+           " CHECK (" + condition +
+           ") NOT VALID;\n-- the next migration, in a later deploy:\n--   ALTER TABLE <table> VALIDATE "
+           "CONSTRAINT "
+           "<table>_<column>_" +
+           step.object + ";";
+  }
   if (step.value.empty()) {
     return "-- " + domain + "'s condition as a CHECK ... NOT VALID on each column of it in " + name +
            ", validated in a later migration";
@@ -87,18 +98,25 @@ private:
   void check_step(const engine::RuleContext& context, const LockedStep& locked,
                   core::FindingSink& out) const override {
     const model::MigrationStep& step = *locked.step;
-    const std::string name = core::qualified_name(step.schema, step.table);
     const bool validate = step.detail.find(" VALIDATE") != std::string::npos;
     const std::string domain = validate
                                    ? std::string(step.detail.view().substr(0, step.detail.find(" VALIDATE")))
                                    : step.detail.str();
+    // A domain no file created names no table (replay_assumed): every table using it.
+    const std::string name = step.table.empty() ? "every table with a column of " + domain
+                                                : core::qualified_name(step.schema, step.table);
     const std::string command = validate ? "ALTER DOMAIN " + domain + " VALIDATE CONSTRAINT " + step.object
                                 : step.object == "NOT NULL"
                                     ? "ALTER DOMAIN " + domain + " SET NOT NULL"
                                     : "ALTER DOMAIN " + domain + " ADD CONSTRAINT " + step.object;
-    core::Finding finding = lock_finding(k_id, context, locked,
-                                         command + " checks every row of existing table " + name +
-                                             " under a SHARE lock: writes to " + name + " wait");
+    core::Finding finding =
+        step.table.empty()
+            ? lock_finding(k_id, context, locked,
+                           command + " checks every row of " + name +
+                               " (not in these files), each under a SHARE lock: writes to them wait")
+            : lock_finding(k_id, context, locked,
+                           command + " checks every row of existing table " + name +
+                               " under a SHARE lock: writes to " + name + " wait");
     finding.object.constraint = step.object;
     finding.help =
         "Adding a constraint to a domain checks every column of that domain in every table, each table "

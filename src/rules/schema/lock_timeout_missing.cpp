@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace pgadvise::rules {
@@ -89,14 +90,12 @@ private:
           (seen.lock_timeout && seen.statement_timeout)) {
         continue;
       }
-      const model::Table* defined = files.find_table(step.schema, step.table);
-      if (defined == nullptr) {
+      const std::optional<LockedStep> locked = step.table.empty() ? std::nullopt : locked_step(context, step);
+      if (!locked) {
         continue;
       }
-      const model::Table* live = context.catalog->find_table(step.schema, step.table);
       seen.reported = true;
-      out.push_back(
-          make_finding(context, LockedStep{&step, defined, live != nullptr ? live : defined}, seen));
+      out.push_back(make_finding(context, *locked, seen));
     }
   }
 
@@ -104,6 +103,12 @@ private:
                                     const FileTimeouts& seen) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
+    // DROP TABLE of a table with foreign keys also takes ACCESS EXCLUSIVE on
+    // the tables they reference, to drop its triggers there.
+    const std::string lock =
+        step.detail == "DROP TABLE" && !step.object.empty()
+            ? "ACCESS EXCLUSIVE lock (DROP TABLE " + step.object + " drops its foreign keys' triggers there)"
+            : std::string("ACCESS EXCLUSIVE lock");
     const std::string missing = !seen.lock_timeout && !seen.statement_timeout
                                     ? "lock_timeout or statement_timeout"
                                 : !seen.lock_timeout ? "lock_timeout"
@@ -111,12 +116,12 @@ private:
     core::Finding finding =
         seen.long_lock_timeout.empty()
             ? lock_finding(k_id, context, locked,
-                           "ACCESS EXCLUSIVE lock on existing table " + name + " with no " + missing +
+                           lock + " on existing table " + name + " with no " + missing +
                                " set before it in this migration: while it waits for the lock, every query "
                                "on " +
                                name + " waits behind it")
             : lock_finding(k_id, context, locked,
-                           "ACCESS EXCLUSIVE lock on existing table " + name + " with lock_timeout = '" +
+                           lock + " on existing table " + name + " with lock_timeout = '" +
                                seen.long_lock_timeout +
                                "' set before it in this migration, longer than 10s: while it waits for the "
                                "lock, every query on " +

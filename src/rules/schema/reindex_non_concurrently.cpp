@@ -29,12 +29,15 @@ private:
       return;
     }
     const model::MigrationStep& step = *locked.step;
-    const std::string name = core::qualified_name(step.schema, step.table);
+    // REINDEX INDEX of an index no file built names no table (replay_assumed).
+    const std::string name =
+        step.table.empty() ? std::string("its table") : core::qualified_name(step.schema, step.table);
     const std::string what = step.object.empty() ? "every index of " + name : "index " + step.object;
-    core::Finding finding =
-        lock_finding(k_id, context, locked,
-                     "REINDEX of " + what + " without CONCURRENTLY: writes to existing table " + name +
-                         " wait for the whole rebuild, and so do reads that use the index");
+    core::Finding finding = lock_finding(
+        k_id, context, locked,
+        "REINDEX of " + what + " without CONCURRENTLY: writes to " +
+            (step.table.empty() ? std::string("its table (not in these files)") : "existing table " + name) +
+            " wait for the whole rebuild, and so do reads that use the index");
     finding.object.constraint = step.object;
     finding.help =
         "REINDEX takes a SHARE lock on " + name +

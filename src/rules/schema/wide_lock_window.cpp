@@ -40,6 +40,8 @@ std::string what_it_does(const model::MigrationStep& step, const model::Migratio
   std::string what;
   if (step.kind == model::MigrationStepKind::update_rows) {
     what = "updates every row of " + name;
+  } else if (step.kind == model::MigrationStepKind::delete_rows) {
+    what = "deletes every row of " + name;
   } else if (step.kind == model::MigrationStepKind::refresh_view) {
     what = "recomputes materialized view " + name;
   } else if (step.kind == model::MigrationStepKind::create_index) {

@@ -5,6 +5,7 @@
 #include "rules/support/rule_inputs.hpp"
 #include "rules/support/table_size.hpp"
 
+#include <optional>
 #include <utility>
 
 namespace pgadvise::rules {
@@ -13,34 +14,45 @@ const model::Catalog& files_catalog(const engine::RuleContext& context) {
   return context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
 }
 
-std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
-                                                 model::MigrationStepKind kind) {
-  // A DROP INDEX of an index no file built names no table (loaders/sql/
-  // replay_assumed): its table is one in use, of which nothing is known.
+std::optional<LockedStep> locked_step(const engine::RuleContext& context, const model::MigrationStep& step) {
+  // A step that names no table (DROP INDEX or REINDEX INDEX of an index no
+  // file built, ALTER DOMAIN of a domain no file created: loaders/sql/
+  // replay_assumed), or a DROP TABLE's, whose table is gone at the end of
+  // the history: a table in use, of which nothing is known.
   static const model::Table k_unknown_table = [] {
     model::Table table;
     table.assumed = true;
     return table;
   }();
+  if (context.catalog == nullptr || step.table_is_new) {
+    return std::nullopt;
+  }
+  const model::Catalog& files = files_catalog(context);
+  const model::Table* defined = step.table.empty() ? nullptr : files.find_table(step.schema, step.table);
+  if (defined == nullptr) {
+    const bool dropped = step.kind == model::MigrationStepKind::alter_table && step.detail == "DROP TABLE";
+    if (!step.table.empty() && !dropped) {
+      return std::nullopt;
+    }
+    return LockedStep{&step, &k_unknown_table, &k_unknown_table};
+  }
+  const model::Table* live = context.catalog->find_table(step.schema, step.table);
+  return LockedStep{&step, defined, live != nullptr ? live : defined};
+}
+
+std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& context,
+                                                 model::MigrationStepKind kind) {
   std::vector<LockedStep> out;
   if (context.catalog == nullptr) {
     return out;
   }
-  const model::Catalog& files = files_catalog(context);
-  for (const model::MigrationStep& step : files.migration_steps) {
-    if (step.kind != kind || step.table_is_new) {
+  for (const model::MigrationStep& step : files_catalog(context).migration_steps) {
+    if (step.kind != kind) {
       continue;
     }
-    if (step.table.empty() && kind == model::MigrationStepKind::drop_index) {
-      out.push_back(LockedStep{&step, &k_unknown_table, &k_unknown_table});
-      continue;
+    if (std::optional<LockedStep> locked = locked_step(context, step)) {
+      out.push_back(*locked);
     }
-    const model::Table* defined = files.find_table(step.schema, step.table);
-    if (defined == nullptr) {
-      continue;
-    }
-    const model::Table* live = context.catalog->find_table(step.schema, step.table);
-    out.push_back(LockedStep{&step, defined, live != nullptr ? live : defined});
   }
   return out;
 }

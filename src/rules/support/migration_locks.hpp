@@ -4,6 +4,7 @@
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,13 @@ struct LockedStep {
   // the database has it), else `defined` (with --stats sizes, if any).
   const model::Table* table = nullptr;
 };
+
+// `step` as the lock rules judge it: on a table an earlier migration created
+// (or one taken as existing before the files) that still exists at the end
+// of the history, or on an unknown table in use (a step that names none, a
+// DROP TABLE's); nullopt for a table new in the same file (empty: locking
+// it costs nothing) or one a later file drops.
+std::optional<LockedStep> locked_step(const engine::RuleContext& context, const model::MigrationStep& step);
 
 // Steps of `kind` on a table that an earlier migration created (tables new
 // in the same file are empty: locking them costs nothing) and that still
