@@ -203,4 +203,21 @@ TEST(PeerCorpusFormat, EveryCaseNamesItsPeerAndItsExpectation) {
   }
 }
 
+// A lone file's tables are taken as existing before it (loaders/sql/
+// replay_assumed): the text report says which on its Schema line, without
+// -v, since every finding about them rests on that.
+TEST(PeerCorpusText, ALoneFileNamesTheTablesTakenAsExisting) {
+  const pgadvise::test::TempTree tree;
+  const fs::path file = tree.root() / "lone file" / "0001_parcel_flags.sql";
+  pgadvise::test::write_text(file, "ALTER TABLE \"parcels\" SET UNLOGGED;\n"
+                                   "CREATE TABLE \"labels\" (\"id\" bigint PRIMARY KEY);\n"
+                                   "ALTER TABLE \"depots\" ADD COLUMN \"code\" text;\n");
+  const auto run = pgadvise::test::run_process(PGADVISE_BINARY, {"lint", file.string(), "--fail-on", "none"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string schema_line = run.out.substr(0, run.out.find("\n\n"));
+  EXPECT_NE(schema_line.find("taken as existing before the files: parcels, depots"), std::string::npos)
+      << run.out;
+  EXPECT_EQ(schema_line.find("labels"), std::string::npos) << run.out;
+}
+
 } // namespace peer_corpus_test

@@ -71,6 +71,29 @@ void start_from_baseline(const Baseline& baseline, SchemaLoad& load) {
       "the history can be replayed from an empty database."));
 }
 
+// What the schema line of every report adds when the files alter tables
+// they never create (a lone migration file: loaders/sql/replay_assumed):
+// "; taken as existing before the files: parcels, depots" (the first five,
+// then how many more), so that a user sees without -v what was assumed.
+std::string assumed_tables_phrase(const model::Catalog& catalog) {
+  constexpr std::size_t k_named = 5;
+  std::vector<std::string> names;
+  std::size_t count = 0;
+  for (const model::Table& table : catalog.tables) {
+    if (table.assumed && count++ < k_named) {
+      names.push_back(core::qualified_name(table.schema, table.name));
+    }
+  }
+  if (count == 0) {
+    return {};
+  }
+  std::string phrase = "; taken as existing before the files: " + core::join(names, ", ");
+  if (count > k_named) {
+    phrase += " and " + std::to_string(count - k_named) + " more";
+  }
+  return phrase;
+}
+
 // The SQL replay of the migrations folder and the explicit .sql files into
 // `load`; false when there is no SQL.
 bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
@@ -105,7 +128,7 @@ bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
   }
   replay_sql_files(files, load);
   load.catalog.source = model::SchemaSource::sql_replay;
-  load.catalog.source_description = description;
+  load.catalog.source_description = description + assumed_tables_phrase(load.catalog);
   std::string note = "schema source: " + description;
   if (sources.snapshot) {
     note += "; snapshot " + display_path(*sources.snapshot) +
