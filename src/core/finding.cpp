@@ -112,42 +112,16 @@ void reorder_findings(std::vector<Finding>& findings, const std::vector<std::siz
 
 namespace {
 
-// What findings are sorted by, object aside: 32 bytes a finding. The
-// object's text ("schema.table(col, ...) constraint") is built only for
-// findings tied on all of this (at 100,000 tables almost none are), instead
-// of for each of 450,000 findings beside the findings themselves.
-struct SortKey {
-  int severity;
-  int line;
-  int column;
-  const std::string* file;
-  const std::string* rule;
-
-  [[nodiscard]] int compare(const SortKey& other) const {
-    if (severity != other.severity) {
-      return severity < other.severity ? -1 : 1;
-    }
-    if (const int c = file->compare(*other.file); c != 0) {
-      return c;
-    }
-    if (line != other.line) {
-      return line < other.line ? -1 : 1;
-    }
-    if (column != other.column) {
-      return column < other.column ? -1 : 1;
-    }
-    return rule->compare(*other.rule);
-  }
-};
-
 SortKey sort_key(const Finding& f) {
   return {-static_cast<int>(f.severity), f.location.line, f.location.column, &f.location.file.str(), &f.rule};
 }
 
-bool sorted_already(const std::vector<Finding>& findings, const std::vector<SortKey>& keys) {
+using ObjectOf = std::function<std::string(std::size_t)>;
+
+bool sorted_already(const std::vector<SortKey>& keys, const ObjectOf& object_of) {
   for (std::size_t i = 1; i < keys.size(); ++i) {
     const int c = keys[i - 1].compare(keys[i]);
-    if (c > 0 || (c == 0 && findings[i].object.to_string() < findings[i - 1].object.to_string())) {
+    if (c > 0 || (c == 0 && object_of(i) < object_of(i - 1))) {
       return false;
     }
   }
@@ -156,7 +130,7 @@ bool sorted_already(const std::vector<Finding>& findings, const std::vector<Sort
 
 // Within each run of `order` whose keys tie, the findings by object text,
 // stably: the same order as one stable sort by key and object.
-void sort_ties_by_object(const std::vector<Finding>& findings, const std::vector<SortKey>& keys,
+void sort_ties_by_object(const std::vector<SortKey>& keys, const ObjectOf& object_of,
                          std::vector<std::size_t>& order) {
   for (std::size_t start = 0; start < order.size();) {
     std::size_t end = start + 1;
@@ -167,7 +141,7 @@ void sort_ties_by_object(const std::vector<Finding>& findings, const std::vector
       std::vector<std::string> objects(end - start);
       std::vector<std::size_t> slot(end - start);
       for (std::size_t i = start; i < end; ++i) {
-        objects[i - start] = findings[order[i]].object.to_string();
+        objects[i - start] = object_of(order[i]);
         slot[i - start] = i - start;
       }
       std::stable_sort(slot.begin(), slot.end(),
@@ -184,6 +158,21 @@ void sort_ties_by_object(const std::vector<Finding>& findings, const std::vector
 
 } // namespace
 
+std::optional<std::vector<std::size_t>> sort_order(const std::vector<SortKey>& keys,
+                                                   const ObjectOf& object_of) {
+  if (sorted_already(keys, object_of)) {
+    return std::nullopt; // a list sorted already (the lens sorts what the engine sorted) stays as it is
+  }
+  std::vector<std::size_t> order(keys.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return keys[a].compare(keys[b]) < 0; });
+  sort_ties_by_object(keys, object_of, order);
+  return order;
+}
+
 void sort_findings(std::vector<Finding>& findings) {
   // Indexes are sorted instead of 320-byte findings.
   std::vector<SortKey> keys;
@@ -191,17 +180,11 @@ void sort_findings(std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     keys.push_back(sort_key(f));
   }
-  // A list sorted already (the lens sorts what the engine sorted) stays as it is.
-  if (!sorted_already(findings, keys)) {
-    std::vector<std::size_t> order(findings.size());
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      order[i] = i;
-    }
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return keys[a].compare(keys[b]) < 0; });
-    sort_ties_by_object(findings, keys, order);
-    std::vector<SortKey>().swap(keys);
-    reorder_findings(findings, order);
+  const std::optional<std::vector<std::size_t>> order =
+      sort_order(keys, [&](std::size_t i) { return findings[i].object.to_string(); });
+  std::vector<SortKey>().swap(keys);
+  if (order) {
+    reorder_findings(findings, *order);
   }
   order_by_weight(findings, [](const Finding& f) -> const Finding& { return f; });
 }

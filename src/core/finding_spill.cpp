@@ -110,6 +110,8 @@ class Decoder {
 public:
   Decoder(const char* begin, const char* end) : m_at(begin), m_end(end) {}
 
+  [[nodiscard]] const char* at() const { return m_at; }
+
   Finding finding() {
     Finding f;
     f.rule = text();
@@ -271,15 +273,26 @@ void FindingSpill::read(const Batch& batch, std::vector<Finding>& into) const {
   std::string bytes;
   for (const Chunk& chunk : batch) {
     bytes.resize(chunk.size);
-    if (!read_all(m_fd, bytes.data(), bytes.size(), chunk.offset)) {
-      throw std::runtime_error(std::string("pgadvise: cannot read back the findings' temporary file: ") +
-                               std::strerror(errno)); // NOLINT(concurrency-mt-unsafe)
-    }
-    Decoder decoder(bytes.data(), bytes.data() + bytes.size());
+    read_bytes(chunk.offset, bytes.size(), bytes.data());
+    const char* at = bytes.data();
     for (std::size_t i = 0; i < chunk.count; ++i) {
-      into.push_back(decoder.finding());
+      into.push_back(decode(at, bytes.data() + bytes.size()));
     }
   }
+}
+
+void FindingSpill::read_bytes(std::uint64_t offset, std::size_t size, char* into) const {
+  if (!read_all(m_fd, into, size, offset)) {
+    throw std::runtime_error(std::string("pgadvise: cannot read back the findings' temporary file: ") +
+                             std::strerror(errno)); // NOLINT(concurrency-mt-unsafe)
+  }
+}
+
+Finding FindingSpill::decode(const char*& at, const char* end) {
+  Decoder decoder(at, end);
+  Finding finding = decoder.finding();
+  at = decoder.at();
+  return finding;
 }
 
 std::size_t FindingSpill::count(const Batch& batch) {

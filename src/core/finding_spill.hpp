@@ -49,6 +49,15 @@ public:
   void read(const Batch& batch, std::vector<Finding>& into) const;
   // How many findings `batch` holds.
   [[nodiscard]] static std::size_t count(const Batch& batch);
+  // The `size` bytes at `offset` of the file, into `into` (a chunk, or a
+  // finding core::FindingList read back alone). Throws std::runtime_error
+  // when the file cannot be read back.
+  void read_bytes(std::uint64_t offset, std::size_t size, char* into) const;
+  // The finding encoded at `at` (bytes read_bytes() gave), `at` moved past
+  // it. Throws std::runtime_error when the bytes end before the finding.
+  static Finding decode(const char*& at, const char* end);
+  // The bytes written so far.
+  [[nodiscard]] std::uint64_t size() const { return m_end.load(); }
 
 private:
   bool open();

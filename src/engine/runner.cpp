@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <future>
+#include <memory>
 #include <thread>
 
 namespace pgadvise::engine {
@@ -173,9 +175,44 @@ void trim_room(core::Finding& finding) {
   }
 }
 
-// A rule's findings are written to the spill file this many at a time, as
-// the rule makes them: a few findings never pay for a file.
-constexpr std::size_t k_spill_from = core::FindingSink::k_chunk;
+using Admit = std::function<bool(core::Finding&)>;
+
+// The loaders' diagnostics, then each rule's findings (what it spilled,
+// then what it held), those `admit` lets in. When no rule spilled, a
+// vector; else a list of records over the spill file (core::FindingList),
+// each spilled finding read back once here and then only when a pass or a
+// writer needs it whole: at 100,000 tables 450,000 findings are never all
+// held as objects.
+core::FindingList gather(const RunInput& input, std::vector<std::vector<core::Finding>>& parts,
+                         const std::vector<core::FindingSpill::Batch>& spilled,
+                         const std::shared_ptr<core::FindingSpill>& spill, const Admit& admit) {
+  const bool any_spilled =
+      std::any_of(spilled.begin(), spilled.end(), [](const auto& batch) { return !batch.empty(); });
+  core::FindingList all = any_spilled ? core::FindingList::stored(spill) : core::FindingList();
+  const auto add = [&](core::Finding&& finding) {
+    if (admit(finding)) {
+      all.push_back(std::move(finding));
+    }
+  };
+  if (!any_spilled) { // reserved once: growing a vector of findings moves every finding again
+    std::size_t total = input.diagnostics.size();
+    for (const std::vector<core::Finding>& part : parts) {
+      total += part.size();
+    }
+    all.vec().reserve(total);
+  }
+  for (core::Finding finding : input.diagnostics) {
+    add(std::move(finding));
+  }
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    all.add_spilled(spilled[i], admit); // what was written comes first: the rest, if any, was not
+    for (core::Finding& finding : parts[i]) {
+      add(std::move(finding));
+    }
+    std::vector<core::Finding>().swap(parts[i]);
+  }
+  return all;
+}
 
 // The loaders' diagnostics, then every rule's findings. check() is const
 // and stateless: the rules run concurrently and are merged in registry
@@ -189,15 +226,15 @@ constexpr std::size_t k_spill_from = core::FindingSink::k_chunk;
 // 100,000 tables the three big rules (250,000 and twice 100,000 findings)
 // hold a chunk each instead of all their findings, and the findings come
 // back exactly sized, made on one thread.
-std::vector<core::Finding> check_all(const RunInput& input, const core::Settings& settings,
-                                     const std::vector<const Rule*>& runnable) {
+core::FindingList check_all(const RunInput& input, const core::Settings& settings,
+                            const std::vector<const Rule*>& runnable, const Admit& admit) {
   std::vector<std::vector<core::Finding>> parts(runnable.size());
   std::vector<core::FindingSpill::Batch> spilled(runnable.size());
-  core::FindingSpill spill;
+  const auto spill = std::make_shared<core::FindingSpill>(); // the report reads from it until written
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t i = next++; i < runnable.size(); i = next++) {
-      core::FindingSink sink(spill, k_spill_from);
+      core::FindingSink sink(*spill, input.spill_from);
       runnable[i]->check(make_context(*runnable[i], input, settings), sink);
       sink.finish();
       spilled[i] = sink.written(); // read back exactly sized: no room to trim
@@ -216,20 +253,7 @@ std::vector<core::Finding> check_all(const RunInput& input, const core::Settings
   for (auto& future : futures) {
     future.get(); // a rule's exception reaches the caller, as before
   }
-  std::size_t total = input.diagnostics.size();
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    total += core::FindingSpill::count(spilled[i]) + parts[i].size();
-  }
-  // Reserved once: growing a vector of findings moves every finding again.
-  std::vector<core::Finding> all;
-  all.reserve(total);
-  all.insert(all.end(), input.diagnostics.begin(), input.diagnostics.end());
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    spill.read(spilled[i], all); // what was written comes first: the rest, if any, was not
-    std::move(parts[i].begin(), parts[i].end(), std::back_inserter(all));
-    std::vector<core::Finding>().swap(parts[i]);
-  }
-  return all;
+  return gather(input, parts, spilled, spill, admit);
 }
 
 // Whether a finding goes into the report: --rule/--disable, the
@@ -262,21 +286,6 @@ public:
     return true;
   }
 
-  // Admitted findings are compacted within `all`, which then is the
-  // report's list: no second vector of every finding.
-  void admit_all(std::vector<core::Finding>& all) {
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (admit(all[i])) {
-        if (i != kept) {
-          all[kept] = std::move(all[i]);
-        }
-        ++kept;
-      }
-    }
-    all.erase(all.begin() + static_cast<std::ptrdiff_t>(kept), all.end());
-  }
-
   [[nodiscard]] const core::SuppressionUse& use() const { return m_use; }
 
 private:
@@ -291,17 +300,16 @@ private:
 RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
   RunReport report;
   const std::vector<const Rule*> runnable = select_runnable(input, settings, rules, report);
-  std::vector<core::Finding> all = check_all(input, settings, runnable);
   Admission admission(input, settings, report);
-  admission.admit_all(all);
-  report.findings = std::move(all);
+  report.findings =
+      check_all(input, settings, runnable, [&](core::Finding& finding) { return admission.admit(finding); });
   // After every other finding met the suppressions: only then is a directive known to be unused.
   for (core::Finding& finding : unused_suppressions(input.suppressions, admission.use(), report, rules)) {
     if (admission.admit(finding)) {
       report.findings.push_back(std::move(finding));
     }
   }
-  core::sort_findings(report.findings);
+  report.findings.sort();
   return report;
 }
 
@@ -309,9 +317,12 @@ int exit_code_for(const RunReport& report, const core::Settings& settings) {
   if (!settings.fail_on) {
     return 0;
   }
-  const bool failing = std::any_of(report.findings.begin(), report.findings.end(),
-                                   [&](const core::Finding& f) { return f.severity >= *settings.fail_on; });
-  return failing ? 1 : 0;
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    if (report.findings.severity(i) >= *settings.fail_on) {
+      return 1;
+    }
+  }
+  return 0;
 }
 
 } // namespace pgadvise::engine

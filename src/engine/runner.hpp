@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_list.hpp"
 #include "core/settings.hpp"
 #include "core/suppression.hpp"
 #include "model/catalog.hpp"
@@ -26,10 +27,14 @@ struct RunInput {
   const model::Catalog* files_catalog = nullptr; // null: `catalog` came from the files
   std::vector<core::Finding> diagnostics;        // from loaders: parse-error, replay-warning, ...
   core::Suppressions suppressions;
+  // A rule with this many findings writes them to a temporary file
+  // (core::FindingSpill) and the report keeps them there until written
+  // (core::FindingList); tests set 1 to spill every rule's.
+  std::size_t spill_from = 4096;
 };
 
 struct RunReport {
-  std::vector<core::Finding> findings; // filtered, suppressed, sorted
+  core::FindingList findings; // filtered, suppressed, sorted
   std::vector<std::string> rules_run;
   std::vector<std::string> skipped; // "rule-id: why", for --verbose
   std::size_t suppressed = 0;

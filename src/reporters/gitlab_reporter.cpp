@@ -79,7 +79,7 @@ void write_gitlab(std::ostream& out, const ReportInput& input) {
   static const engine::RunReport k_empty;
   const engine::RunReport& run = input.run != nullptr ? *input.run : k_empty;
   constexpr std::string_view k_empty_array = "[]";
-  write_spliced(out, k_empty_array, empty_array_end(k_empty_array, "", 0), 0, run.findings,
+  write_spliced(out, k_empty_array, empty_array_end(k_empty_array, "", 0), 0, run.findings.loaded(),
                 [&](JsonWriter& w, const core::Finding& finding) { write_issue(w, finding, input); });
   out << "\n";
 }

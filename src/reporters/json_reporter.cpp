@@ -19,10 +19,10 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Findings per rule id, sorted by id.
-std::map<std::string, std::size_t> count_by_rule(const std::vector<core::Finding>& findings) {
+std::map<std::string, std::size_t> count_by_rule(const core::FindingList& findings) {
   std::map<std::string, std::size_t> counts;
-  for (const core::Finding& finding : findings) {
-    ++counts[finding.rule];
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    ++counts[findings.rule(i)];
   }
   return counts;
 }
@@ -173,7 +173,7 @@ void write_json(std::ostream& out, const ReportInput& input) {
   report["rules_run"] = run.rules_run;
   report["skipped_rules"] = skipped_json(run.skipped);
   const std::string text = dump(report);
-  write_spliced(out, text, empty_array_end(text, "findings", 1), 1, run.findings, write_finding);
+  write_spliced(out, text, empty_array_end(text, "findings", 1), 1, run.findings.loaded(), write_finding);
   out << "\n";
 }
 

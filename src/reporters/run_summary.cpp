@@ -2,10 +2,10 @@
 
 namespace pgadvise::reporters {
 
-SeverityCounts count_by_severity(const std::vector<core::Finding>& findings) {
+SeverityCounts count_by_severity(const core::FindingList& findings) {
   SeverityCounts counts;
-  for (const core::Finding& finding : findings) {
-    ++counts.counts[static_cast<std::size_t>(finding.severity)];
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    ++counts.counts[static_cast<std::size_t>(findings.severity(i))];
     ++counts.total;
   }
   return counts;

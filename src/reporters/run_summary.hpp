@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_list.hpp"
 #include "core/severity.hpp"
 
 #include <array>
@@ -25,7 +26,7 @@ struct SeverityCounts {
   }
 };
 
-SeverityCounts count_by_severity(const std::vector<core::Finding>& findings);
+SeverityCounts count_by_severity(const core::FindingList& findings);
 
 // RunReport::skipped holds "rule-id: why"; this splits it (why is empty
 // when there is no separator).

@@ -220,7 +220,7 @@ void write_sarif(std::ostream& out, const ReportInput& input) {
   const std::string frame = log.dump(2, ' ', false, json::error_handler_t::replace);
   // The results go where the empty array stands: runs[0].results, at the
   // third level of indent.
-  write_spliced(out, frame, empty_array_end(frame, "results", 3), 3, run.findings,
+  write_spliced(out, frame, empty_array_end(frame, "results", 3), 3, run.findings.loaded(),
                 [&](JsonWriter& w, const core::Finding& finding) {
                   write_result(w, finding, rule_index, input.repo_root);
                 });

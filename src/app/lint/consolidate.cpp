@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
@@ -110,6 +111,19 @@ int category_rank(std::string_view rule) {
 std::string index_key(const ProposedIndex& index) {
   return std::string("index\x1f") + index.table + '\x1f' + index.method + '\x1f' + (index.unique ? "u" : "") +
          '\x1f' + core::join(index.columns, "\x1e") + '\x1f' + index.rest;
+}
+
+// What group() keys a finding by: its fix's index, its fix's statement, or
+// its rule, fingerprint and message; `index`: the index, when it has one.
+std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& index) {
+  if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
+    index = parse_proposed_index(finding.fix->ddl);
+    if (index) {
+      return index_key(*index);
+    }
+    return "fix\x1f" + core::collapse_whitespace(trim(finding.fix->ddl));
+  }
+  return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message;
 }
 
 // One per distinct fix (or finding without one): 450,000 of them at 100,000
@@ -246,6 +260,18 @@ public:
     }
   }
 
+  // Each live group's first finding, in group order, with the merged
+  // finding of a group of several.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::optional<core::Finding>>> outcomes() {
+    std::vector<std::pair<std::size_t, std::optional<core::Finding>>> out;
+    for (const Group& group : m_groups) {
+      if (group.alive) {
+        out.emplace_back(group.first, group.size() > 1 ? std::optional(merge(group)) : std::nullopt);
+      }
+    }
+    return out;
+  }
+
   // Leaves one finding per live group in the findings, in group order. Each
   // finding belongs to one live group, so a group of one moves its finding
   // instead of copying it, and the vector is compacted in place: a second
@@ -278,17 +304,6 @@ public:
   }
 
 private:
-  static std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& index) {
-    if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
-      index = parse_proposed_index(finding.fix->ddl);
-      if (index) {
-        return index_key(*index);
-      }
-      return "fix\x1f" + core::collapse_whitespace(trim(finding.fix->ddl));
-    }
-    return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message;
-  }
-
   // The proposed index group() keyed a group by: its first finding's.
   [[nodiscard]] std::optional<ProposedIndex> index_of(const Group& group) const {
     std::optional<ProposedIndex> index;
@@ -374,6 +389,99 @@ private:
   std::vector<Group> m_groups;
 };
 
+// The final ranking: measured savings first (largest first), then severity.
+bool ranks_before(double saving_a, core::Severity a, double saving_b, core::Severity b) {
+  if ((saving_a > 0) != (saving_b > 0)) {
+    return saving_a > 0;
+  }
+  if (saving_a != saving_b) {
+    return saving_a > saving_b;
+  }
+  return a > b;
+}
+
+std::vector<std::size_t> identity(std::size_t size) {
+  std::vector<std::size_t> order(size);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  return order;
+}
+
+// What a spilled list's finding is keyed by, kept while the list is read
+// back once: enough to tell which findings may merge.
+struct KeySummary {
+  std::size_t key = 0;
+  std::size_t table = 0; // the proposed index's table (hashed), when the fix is one
+  std::size_t columns = 0;
+  bool index = false;
+  bool plain = false;    // plain_btree(): may be served by another
+  bool serves = false;   // a btree without WHERE: may serve another
+  bool covering = false; // INCLUDE columns: serves an index of as many keys
+};
+
+KeySummary summary_of(const core::Finding& finding) {
+  KeySummary out;
+  std::optional<ProposedIndex> index;
+  out.key = std::hash<std::string>{}(key_of(finding, index));
+  if (index) {
+    out.index = true;
+    out.table = std::hash<std::string>{}(index->table);
+    out.columns = index->columns.size();
+    out.plain = plain_btree(*index);
+    out.serves = index->method == "btree" && index->rest.find("WHERE") == std::string::npos;
+    out.covering = index->rest.rfind("INCLUDE", 0) == 0;
+  }
+  return out;
+}
+
+// The findings of `list` that may merge with another (a superset of those
+// that do), in list order: those whose key another shares, and every
+// index of a table where one index may serve another (leads_with()'s
+// conditions on the keys' count alone).
+std::vector<std::size_t> may_merge(const core::FindingList& list) {
+  std::vector<KeySummary> summaries;
+  summaries.reserve(list.size());
+  for (const core::Finding& finding : list.loaded()) {
+    summaries.push_back(summary_of(finding));
+  }
+  std::unordered_map<std::size_t, std::size_t> keys;
+  struct TableSpan {
+    std::size_t indexes = 0;
+    std::size_t fewest_plain = SIZE_MAX;
+    std::size_t most_serving = 0;
+    bool covering = false;
+  };
+  std::unordered_map<std::size_t, TableSpan> tables;
+  for (const KeySummary& s : summaries) {
+    ++keys[s.key];
+    if (s.index) {
+      TableSpan& t = tables[s.table];
+      ++t.indexes;
+      if (s.plain) {
+        t.fewest_plain = std::min(t.fewest_plain, s.columns);
+      }
+      if (s.serves) {
+        t.most_serving = std::max(t.most_serving, s.columns);
+        t.covering = t.covering || s.covering;
+      }
+    }
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    const KeySummary& s = summaries[i];
+    bool may = keys[s.key] > 1;
+    if (!may && s.index) {
+      const TableSpan& t = tables[s.table];
+      may = t.indexes > 1 && t.fewest_plain != SIZE_MAX && (t.most_serving > t.fewest_plain || t.covering);
+    }
+    if (may) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
 double measured_saving(const core::Finding& finding, const model::LiveAnalysis& live) {
   if (!finding.fix || finding.fix->kind != core::FixKind::sql) {
     return 0;
@@ -450,23 +558,52 @@ std::size_t consolidate_findings(std::vector<core::Finding>& findings, const mod
       finding.saving_ms = measured_saving(finding, *live);
     }
   }
-  std::vector<std::size_t> order(merged.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
+  std::vector<std::size_t> order = identity(merged.size());
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    const core::Finding& a = merged[x];
-    const core::Finding& b = merged[y];
-    if ((a.saving_ms > 0) != (b.saving_ms > 0)) {
-      return a.saving_ms > 0;
-    }
-    if (a.saving_ms != b.saving_ms) {
-      return a.saving_ms > b.saving_ms;
-    }
-    return a.severity > b.severity;
+    return ranks_before(merged[x].saving_ms, merged[x].severity, merged[y].saving_ms, merged[y].severity);
   });
   core::reorder_findings(merged, order);
   return merged_away;
+}
+
+std::size_t consolidate_findings(core::FindingList& findings, const model::LiveAnalysis* live) {
+  if (!findings.spilled() || live != nullptr) {
+    return consolidate_findings(findings.vec(), live);
+  }
+  const std::size_t before = findings.size();
+  const std::vector<std::size_t> picked = may_merge(findings);
+  std::vector<core::Finding> some;
+  some.reserve(picked.size());
+  for (std::size_t i : picked) {
+    some.push_back(findings.load(i));
+  }
+  Consolidator consolidator(some);
+  consolidator.group();
+  consolidator.subsume();
+  std::vector<bool> keep(before, true);
+  for (std::size_t i : picked) {
+    keep[i] = false; // merged into a group's first finding, or that finding
+  }
+  for (auto& [first, merged] : consolidator.outcomes()) {
+    keep[picked[first]] = true;
+    if (merged) {
+      findings.replace(picked[first], std::move(*merged));
+    }
+  }
+  std::vector<std::size_t> kept;
+  for (std::size_t i = 0; i < before; ++i) {
+    if (keep[i]) {
+      kept.push_back(i);
+    }
+  }
+  findings.select(kept);
+  std::vector<std::size_t> order = identity(findings.size());
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return ranks_before(findings.saving_ms(x), findings.severity(x), findings.saving_ms(y),
+                        findings.severity(y));
+  });
+  findings.select(order);
+  return before - findings.size();
 }
 
 } // namespace pgadvise::app

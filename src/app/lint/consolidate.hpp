@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_list.hpp"
 #include "model/live_analysis.hpp"
 
 #include <optional>
@@ -53,5 +54,10 @@ std::optional<ProposedIndex> parse_proposed_index(std::string_view ddl);
 // measured savings first (largest first), then by severity, keeping the
 // previous order otherwise. Returns how many findings were merged away.
 std::size_t consolidate_findings(std::vector<core::Finding>& findings, const model::LiveAnalysis* live);
+// The same for a run's list: when its findings are spilled (no live
+// analysis), each is read back once to key it, and only those that can
+// merge (a key another shares, an index on a table where one proposed
+// index may serve another) are read back together and merged.
+std::size_t consolidate_findings(core::FindingList& findings, const model::LiveAnalysis* live);
 
 } // namespace pgadvise::app

@@ -76,10 +76,8 @@ LensScope choose_lens(const LintRun& run) {
 }
 
 // Findings located in files the config's ignore globs match; returns how many.
-std::size_t drop_ignored(std::vector<core::Finding>& findings, const Config& config) {
-  const std::size_t before = findings.size();
-  std::erase_if(findings, [&](const core::Finding& f) { return ignored_by(config, f.location.file); });
-  return before - findings.size();
+std::size_t drop_ignored(core::FindingList& findings, const Config& config) {
+  return findings.remove_if([&](core::FindingList::Entry& f) { return ignored_by(config, f.file()); });
 }
 
 // --baseline: drops the findings the file holds; says how many.

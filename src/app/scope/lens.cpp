@@ -138,8 +138,7 @@ std::size_t mark_tables_pending_migrations_create(model::Catalog& files, const s
   return marked;
 }
 
-LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& scope,
-                       const core::Settings& settings) {
+LensOutcome apply_lens(core::FindingList& findings, const LensScope& scope, const core::Settings& settings) {
   LensOutcome outcome;
   if (scope.basis == LensBasis::all) {
     return outcome;
@@ -152,18 +151,20 @@ LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& sc
       std::count_if(migrations.begin(), migrations.end(),
                     [&](const std::string& file) { return scope.judged.count(file) == 0; }));
   std::map<std::string, std::vector<core::Finding>> existing; // convention rule -> instances
-  std::erase_if(findings, [&](core::Finding& finding) {
-    const engine::Lens lens = lens_of(finding.rule);
-    if (lens == engine::Lens::state || migrations.count(finding.location.file) == 0 ||
-        scope.judged.count(finding.location.file) > 0) {
+  findings.remove_if([&](core::FindingList::Entry& finding) {
+    const std::string& rule = finding.rule();
+    const engine::Lens lens = lens_of(rule);
+    if (lens == engine::Lens::state || migrations.count(finding.file()) == 0 ||
+        scope.judged.count(finding.file()) > 0) {
       return false;
     }
     if (lens == engine::Lens::convention) {
-      if (finding.severity > effective_severity(finding.rule, settings)) {
+      if (finding.severity() > effective_severity(rule, settings)) {
         return false; // measured sizes made it a cost now
       }
       if (scope.basis != LensBasis::changed) {
-        existing[finding.rule].push_back(std::move(finding));
+        std::vector<core::Finding>& instances = existing[rule];
+        instances.push_back(finding.take());
         ++outcome.summarized;
         return true;
       }
@@ -176,7 +177,15 @@ LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& sc
       findings.push_back(summary_of(rule, instances));
     }
   }
-  core::sort_findings(findings);
+  findings.sort();
+  return outcome;
+}
+
+LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& scope,
+                       const core::Settings& settings) {
+  core::FindingList list(std::move(findings));
+  const LensOutcome outcome = apply_lens(list, scope, settings);
+  findings = std::move(list.vec());
   return outcome;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_list.hpp"
 #include "core/settings.hpp"
 #include "model/catalog.hpp"
 #include "model/migration_ledger.hpp"
@@ -72,6 +73,7 @@ struct LensOutcome {
 // a state finding) or the basis is `changed` (a pull request's report is
 // about its own files). `settings` gives the effective severities and the
 // floor.
+LensOutcome apply_lens(core::FindingList& findings, const LensScope& scope, const core::Settings& settings);
 LensOutcome apply_lens(std::vector<core::Finding>& findings, const LensScope& scope,
                        const core::Settings& settings);
 

@@ -2,9 +2,12 @@
 // another proposal's columns lead, become one finding with every rule id,
 // all the evidence, the highest severity and the primary's fingerprint.
 #include "app/lint/consolidate.hpp"
+#include "core/finding_spill.hpp"
+#include "support/finding_text.hpp"
 
 #include <algorithm>
 #include <gtest/gtest.h>
+#include <memory>
 
 namespace pgadvise::app {
 namespace consolidate_test {
@@ -224,6 +227,57 @@ TEST(Consolidate, MeasuredSavingRanksFirstThenSeverity) {
   EXPECT_EQ(findings[1].rule, "unindexed-foreign-key"); // critical before high
   EXPECT_EQ(findings[2].rule, "filter-on-unindexed-column");
   EXPECT_DOUBLE_EQ(findings[2].saving_ms, 0);
+}
+
+// A run whose rules spilled their findings consolidates its list of
+// records (core::FindingList) reading back only the findings that can
+// merge: the result is the vector's, finding for finding.
+core::FindingList spilled(const std::vector<core::Finding>& findings) {
+  auto spill = std::make_shared<core::FindingSpill>();
+  std::vector<core::Finding> copy = findings;
+  const core::FindingSpill::Batch batch = spill->write(copy);
+  core::FindingList list = core::FindingList::stored(spill);
+  list.add_spilled(batch, [](core::Finding&) { return true; });
+  return list;
+}
+
+TEST(Consolidate, ASpilledListMergesAsTheVectorDoes) {
+  core::Finding covering = seq_scan("post_tags", {"tag_id"});
+  covering.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS post_tags_tag_id_idx ON post_tags (tag_id) "
+                      "INCLUDE (post_id);";
+  core::Finding partial = filter("p", {"a"});
+  partial.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS p_a_partial_idx ON p (a) WHERE x IS NULL;";
+  core::Finding pk;
+  pk.rule = "missing-primary-key";
+  pk.message = "Table audit_log has no primary key";
+  pk.compute_fingerprint();
+  std::vector<core::Finding> findings{fk("posts", {"author_id"}),
+                                      filter("memberships", {"user_id"}),
+                                      fk("solo", {"x"}),
+                                      seq_scan("memberships", {"user_id"}),
+                                      fk("t", {"a"}),
+                                      filter("t", {"a", "b"}),
+                                      fk("post_tags", {"tag_id"}),
+                                      covering,
+                                      pk,
+                                      partial,
+                                      seq_scan("p", {"a", "b"}),
+                                      fk("u", {"b", "a"}),
+                                      seq_scan("u", {"a", "b", "c"}),
+                                      pk,
+                                      fk("memberships", {"user_id"}),
+                                      filter("comments", {"author_id"})};
+  core::FindingList list = spilled(findings);
+  ASSERT_TRUE(list.spilled());
+  const std::size_t merged_away = consolidate_findings(findings, nullptr);
+  EXPECT_GT(merged_away, 0U);
+  EXPECT_EQ(consolidate_findings(list, nullptr), merged_away);
+  EXPECT_TRUE(list.spilled()); // not read back whole
+  ASSERT_EQ(list.size(), findings.size());
+  std::size_t i = 0;
+  for (const core::Finding& finding : list.loaded()) {
+    EXPECT_EQ(test::finding_text(finding), test::finding_text(findings[i++]));
+  }
 }
 
 TEST(ProposedIndex, ReadsWhatMakesTwoIndexesTheSame) {

@@ -1,0 +1,278 @@
+#include "core/finding_list.hpp"
+
+#include "core/finding_order.hpp"
+
+#include <algorithm>
+
+namespace pgadvise::core {
+
+namespace {
+
+// How much of the spill file one read brings back, and how many such
+// windows are kept: a pass in report order reads a few rules' findings
+// side by side (severity, then place), each rule's in the order written.
+constexpr std::size_t k_window_bytes = std::size_t{256} << 10U;
+constexpr std::size_t k_windows = 8;
+
+} // namespace
+
+const std::string& FindingList::Entry::rule() const {
+  return m_list.rule(m_index);
+}
+
+const FilePath& FindingList::Entry::file() const {
+  return m_list.file(m_index);
+}
+
+Severity FindingList::Entry::severity() const {
+  return m_list.severity(m_index);
+}
+
+Finding FindingList::Entry::take() {
+  if (!m_list.m_stored) {
+    return std::move(m_list.m_vector[m_index]);
+  }
+  const Record& record = m_list.m_records[m_index];
+  if (record.size == 0) {
+    return std::move(m_list.m_memory[record.at]);
+  }
+  return m_list.load(m_index);
+}
+
+FindingList::Loaded::Iterator::Iterator(const FindingList* list, std::size_t index)
+    : m_list(list), m_index(index) {
+  if (m_list->m_stored && m_index < m_list->size()) {
+    m_owned = std::make_shared<Finding>(m_list->load(m_index));
+  }
+}
+
+FindingList::Loaded::Iterator& FindingList::Loaded::Iterator::operator++() {
+  ++m_index;
+  if (m_list->m_stored) {
+    if (m_index < m_list->size()) {
+      *m_owned = m_list->load(m_index);
+    } else {
+      m_owned.reset();
+    }
+  }
+  return *this;
+}
+
+FindingList& FindingList::operator=(std::vector<Finding> findings) {
+  clear();
+  m_vector = std::move(findings);
+  return *this;
+}
+
+FindingList FindingList::stored(std::shared_ptr<const FindingSpill> spill) {
+  FindingList list;
+  list.m_stored = true;
+  list.m_spill = std::move(spill);
+  return list;
+}
+
+FindingList::Record FindingList::record_of(const Finding& finding) const {
+  Record record;
+  record.file = finding.location.file;
+  record.rule = finding.rule;
+  record.saving_ms = finding.saving_ms;
+  record.line = finding.location.line;
+  record.column = finding.location.column;
+  record.weight = finding.weight;
+  record.severity = finding.severity;
+  return record;
+}
+
+void FindingList::add_spilled(const FindingSpill::Batch& batch, const std::function<bool(Finding&)>& admit) {
+  std::string bytes;
+  for (const FindingSpill::Chunk& chunk : batch) {
+    bytes.resize(chunk.size);
+    m_spill->read_bytes(chunk.offset, bytes.size(), bytes.data());
+    const char* at = bytes.data();
+    for (std::size_t i = 0; i < chunk.count; ++i) {
+      const char* start = at;
+      Finding finding = FindingSpill::decode(at, bytes.data() + bytes.size());
+      if (admit(finding)) {
+        Record record = record_of(finding);
+        record.at = chunk.offset + static_cast<std::uint64_t>(start - bytes.data());
+        record.size = static_cast<std::uint32_t>(at - start);
+        m_records.push_back(record);
+      }
+    }
+  }
+}
+
+void FindingList::push_back(Finding finding) {
+  if (!m_stored) {
+    m_vector.push_back(std::move(finding));
+    return;
+  }
+  Record record = record_of(finding);
+  record.at = m_memory.size();
+  m_memory.push_back(std::move(finding));
+  m_records.push_back(record);
+}
+
+Severity FindingList::severity(std::size_t i) const {
+  return m_stored ? m_records[i].severity : m_vector[i].severity;
+}
+
+const std::string& FindingList::rule(std::size_t i) const {
+  return m_stored ? m_records[i].rule.str() : m_vector[i].rule;
+}
+
+const FilePath& FindingList::file(std::size_t i) const {
+  return m_stored ? m_records[i].file : m_vector[i].location.file;
+}
+
+double FindingList::saving_ms(std::size_t i) const {
+  return m_stored ? m_records[i].saving_ms : m_vector[i].saving_ms;
+}
+
+Finding FindingList::load(std::size_t i) const {
+  if (!m_stored) {
+    return m_vector[i];
+  }
+  const Record& record = m_records[i];
+  if (record.size == 0) {
+    return m_memory[record.at];
+  }
+  const std::uint64_t end = record.at + record.size;
+  auto window = std::find_if(m_windows.begin(), m_windows.end(), [&](const Window& w) {
+    return w.offset <= record.at && end <= w.offset + w.bytes.size();
+  });
+  if (window == m_windows.end()) {
+    if (m_windows.size() < k_windows) {
+      window = m_windows.emplace(m_windows.end());
+    } else {
+      window = std::min_element(m_windows.begin(), m_windows.end(),
+                                [](const Window& a, const Window& b) { return a.used < b.used; });
+    }
+    const std::uint64_t room = m_spill->size() - record.at;
+    window->offset = record.at;
+    window->bytes.resize(std::max<std::size_t>(record.size, std::min<std::uint64_t>(k_window_bytes, room)));
+    m_spill->read_bytes(window->offset, window->bytes.size(), window->bytes.data());
+  }
+  window->used = ++m_uses;
+  const char* at = window->bytes.data() + (record.at - window->offset);
+  Finding finding = FindingSpill::decode(at, at + record.size);
+  // What admission set on the way in (engine::run): the severity override
+  // and a fingerprint computed for a finding that came without one.
+  finding.severity = record.severity;
+  if (finding.fingerprint.empty()) {
+    finding.compute_fingerprint();
+  }
+  return finding;
+}
+
+void FindingList::replace(std::size_t i, Finding finding) {
+  if (!m_stored) {
+    m_vector[i] = std::move(finding);
+    return;
+  }
+  Record record = record_of(finding);
+  record.at = m_memory.size();
+  m_memory.push_back(std::move(finding));
+  m_records[i] = record;
+}
+
+void FindingList::sort() {
+  if (!m_stored) {
+    sort_findings(m_vector);
+    return;
+  }
+  std::vector<SortKey> keys;
+  keys.reserve(m_records.size());
+  for (const Record& r : m_records) {
+    keys.push_back({-static_cast<int>(r.severity), r.line, r.column, &r.file.str(), &r.rule.str()});
+  }
+  const std::optional<std::vector<std::size_t>> order =
+      sort_order(keys, [&](std::size_t i) { return load(i).object.to_string(); });
+  std::vector<SortKey>().swap(keys);
+  if (order) {
+    select(*order);
+  }
+  order_by_weight(m_records, [](const Record& r) -> const Record& { return r; });
+}
+
+void FindingList::select(const std::vector<std::size_t>& order) {
+  if (!m_stored) {
+    std::vector<Finding> out;
+    out.reserve(order.size());
+    for (std::size_t i : order) {
+      out.push_back(std::move(m_vector[i]));
+    }
+    m_vector = std::move(out);
+    return;
+  }
+  std::vector<Record> out;
+  out.reserve(order.size());
+  for (std::size_t i : order) {
+    out.push_back(m_records[i]);
+  }
+  m_records = std::move(out);
+}
+
+std::size_t FindingList::remove_if(const std::function<bool(Entry&)>& remove) {
+  const std::size_t before = size();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < before; ++i) {
+    Entry entry(*this, i);
+    if (remove(entry)) {
+      continue;
+    }
+    if (i != kept) {
+      if (m_stored) {
+        m_records[kept] = m_records[i];
+      } else {
+        m_vector[kept] = std::move(m_vector[i]);
+      }
+    }
+    ++kept;
+  }
+  if (m_stored) {
+    m_records.resize(kept);
+  } else {
+    m_vector.erase(m_vector.begin() + static_cast<std::ptrdiff_t>(kept), m_vector.end());
+  }
+  return before - kept;
+}
+
+void FindingList::materialize() const {
+  if (!m_stored) {
+    return;
+  }
+  std::vector<Finding> out;
+  out.reserve(m_records.size());
+  for (std::size_t i = 0; i < m_records.size(); ++i) {
+    const Record& record = m_records[i];
+    out.push_back(record.size == 0 ? std::move(m_memory[record.at]) : load(i));
+  }
+  m_vector = std::move(out);
+  m_stored = false;
+  std::vector<Record>().swap(m_records);
+  std::vector<Finding>().swap(m_memory);
+  std::vector<Window>().swap(m_windows);
+  m_spill.reset();
+}
+
+std::vector<Finding>& FindingList::vec() {
+  materialize();
+  return m_vector;
+}
+
+const std::vector<Finding>& FindingList::vec() const {
+  materialize();
+  return m_vector;
+}
+
+void FindingList::clear() {
+  m_vector.clear();
+  m_stored = false;
+  m_records.clear();
+  m_memory.clear();
+  m_windows.clear();
+  m_spill.reset();
+}
+
+} // namespace pgadvise::core
