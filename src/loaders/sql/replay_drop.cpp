@@ -155,7 +155,7 @@ void drop_schema(Replay& replay, const std::string& schema, bool missing_ok, boo
   auto it = std::find(schemas.begin(), schemas.end(), schema);
   if (it == schemas.end()) {
     if (!missing_ok) {
-      replay.warn("schema \"" + schema + "\" does not exist", replay.at_statement());
+      note_assumed_object(replay, "schema", schema);
     }
     return;
   }

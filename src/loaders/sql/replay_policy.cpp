@@ -1,6 +1,7 @@
 #include "loaders/sql/replay_policy.hpp"
 
 #include "core/text.hpp"
+#include "loaders/sql/replay_assumed.hpp"
 #include "loaders/sql/replay_slices.hpp"
 #include "pg/expression_facts.hpp"
 
@@ -83,12 +84,8 @@ model::Table* policy_table(Replay& replay, const Json& stmt, const char* key) {
   if (relation == nullptr) {
     return nullptr;
   }
-  const QualifiedName name = range_var(*relation);
-  model::Table* table = replay.find_table(name);
-  if (table == nullptr && !replay.is_untracked(name)) {
-    replay.warn("relation " + label(name) + " does not exist", replay.at_node(*relation));
-  }
-  return table;
+  // A table no file creates is one in use before them (replay_assumed).
+  return find_or_assume_table(replay, range_var(*relation));
 }
 
 std::vector<model::Policy>::iterator find_policy(model::Table& table, const std::string& name) {
@@ -121,6 +118,22 @@ void create_policy(Replay& replay, const Json& stmt) {
   table->policies.push_back(std::move(policy));
 }
 
+namespace {
+
+// ALTER or RENAME of a policy `table` does not have: a replay-warning, or a
+// note when the table is one no file creates (its policies are from before
+// the files).
+void warn_missing_policy(Replay& replay, const model::Table& table, const std::string& name) {
+  if (table.assumed) {
+    note_assumed_object(replay, "policy", name + " on " + label({table.schema, table.name}));
+    return;
+  }
+  replay.warn("policy \"" + name + "\" for table \"" + table.name + "\" does not exist",
+              replay.at_statement());
+}
+
+} // namespace
+
 void alter_policy(Replay& replay, const Json& stmt) {
   model::Table* table = policy_table(replay, stmt, "table");
   if (table == nullptr) {
@@ -129,8 +142,7 @@ void alter_policy(Replay& replay, const Json& stmt) {
   const std::string name = string_field(stmt, "policy_name");
   const auto policy = find_policy(*table, name);
   if (policy == table->policies.end()) {
-    replay.warn("policy \"" + name + "\" for table \"" + table->name + "\" does not exist",
-                replay.at_statement());
+    warn_missing_policy(replay, *table, name);
     return;
   }
   if (child(stmt, "roles") != nullptr) {
@@ -151,7 +163,13 @@ void drop_policy(Replay& replay, const Json& object, bool missing_ok) {
   model::Table* table = replay.find_table(table_name);
   const auto policy = table != nullptr ? find_policy(*table, name) : std::vector<model::Policy>::iterator();
   if (table == nullptr || policy == table->policies.end()) {
-    if (!missing_ok && (table != nullptr || !replay.is_untracked(table_name))) {
+    if (missing_ok || (table == nullptr && replay.is_untracked(table_name))) {
+      return;
+    }
+    if (table == nullptr || table->assumed) {
+      // A table no file creates, and its policies, are from before the files.
+      note_assumed_object(replay, "policy", name + " on " + label(table_name));
+    } else {
       replay.warn("policy \"" + name + "\" for table " + label(table_name) + " does not exist",
                   replay.at_statement());
     }
@@ -168,8 +186,7 @@ void rename_policy(Replay& replay, const Json& stmt) {
   const std::string name = string_field(stmt, "subname");
   const auto policy = find_policy(*table, name);
   if (policy == table->policies.end()) {
-    replay.warn("policy \"" + name + "\" for table \"" + table->name + "\" does not exist",
-                replay.at_statement());
+    warn_missing_policy(replay, *table, name);
     return;
   }
   policy->name = string_field(stmt, "newname");

@@ -284,12 +284,12 @@ void set_object_schema(Replay& replay, const Json& stmt) {
   const Json* relation = child(stmt, "relation");
   const bool missing_ok = bool_field(stmt, "missing_ok");
   if (!new_schema.empty() && !replay.catalog().has_schema(new_schema)) {
-    replay.warn("schema \"" + new_schema + "\" does not exist", replay.at_statement());
+    note_assumed_object(replay, "schema", new_schema);
     replay.catalog().schemas.push_back(new_schema);
   }
   if (type == "OBJECT_TABLE" && relation != nullptr) {
     const QualifiedName name = range_var(*relation);
-    model::Table* table = replay.find_table(name);
+    model::Table* table = find_or_assume_table(replay, name);
     if (table == nullptr) {
       if (replay.is_untracked(name)) {
         replay.set_untracked(name, false);
