@@ -121,4 +121,38 @@ TEST(LockTimeoutMissing, WeakerLocksAndNewTablesAreClean) {
           .empty());
 }
 
+// DROP TABLE and DROP TRIGGER take ACCESS EXCLUSIVE too: the dropped table's
+// (gone by the end of the files, yet in use until the statement runs), and a
+// DROP TABLE's on the table its foreign key references, whose triggers go.
+TEST(LockTimeoutMissing, DropTableAndDropTriggerTakeTheLock) {
+  const std::string setup =
+      k_orders + "CREATE TABLE \"order_notes\" (\"id\" bigint PRIMARY KEY, \"order_id\" bigint REFERENCES "
+                 "\"orders\" (\"id\"));\n";
+  const auto dropped =
+      run_on_change(k_rule, setup, "SET statement_timeout = '1min';\nDROP TABLE \"order_notes\";\n");
+  ASSERT_EQ(dropped.size(), 1U);
+  EXPECT_EQ(dropped[0].object.table, "order_notes");
+  EXPECT_EQ(dropped[0].location.line, 2);
+
+  // The referenced table's lock is its own step: reported where the file
+  // locks nothing else first.
+  const auto steps =
+      replay_migrations({{"0000_init.sql", setup}, {"0001_change.sql", "DROP TABLE \"order_notes\";"}});
+  int on_orders = 0;
+  for (const model::MigrationStep& step : steps.migration_steps) {
+    on_orders += step.table == "orders" && step.detail == "DROP TABLE" && step.object == "order_notes" &&
+                 step.lock == model::LockMode::access_exclusive;
+  }
+  EXPECT_EQ(on_orders, 1);
+
+  const auto trigger = run_on_change(k_rule, k_orders, "DROP TRIGGER \"orders_touch\" ON \"orders\";\n");
+  ASSERT_EQ(trigger.size(), 1U);
+  EXPECT_EQ(trigger[0].object.table, "orders");
+  EXPECT_TRUE(
+      run_on_change(k_rule, setup,
+                    "SET lock_timeout = '2s';\nSET statement_timeout = '1min';\nDROP TABLE \"order_notes\";\n"
+                    "DROP TRIGGER \"orders_touch\" ON \"orders\";\n")
+          .empty());
+}
+
 } // namespace lock_timeout_missing_test
