@@ -190,6 +190,14 @@ struct Table {
   // migration file): taken as a table in use before the files, of which
   // only the columns the statements name are known (their type unknown).
   bool assumed = false;
+  // schema.ts: some of its columns are built at run time (Object.fromEntries,
+  // reduce, a spread or computed key the reader cannot follow): only the
+  // columns read are known, so what no column or key shows is not missing.
+  bool columns_unread = false;
+  // schema.ts: made by a function of the app's own (`tenantTable("x", {...})`
+  // returning pgTable(...)), not by pgTable or a pgTableCreator: `pgadvise
+  // fix` does not add arguments to that call.
+  bool drizzle_factory = false;
   // SQL replay: rows were inserted (INSERT, COPY FROM) in the file that
   // creates it: a later ADD COLUMN there that fails on rows is judged.
   bool rows_added = false;

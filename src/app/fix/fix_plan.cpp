@@ -193,6 +193,12 @@ private:
     // Drift: schema.ts may declare the change already (by definition, not
     // by name); then the migrations are what lacks it.
     const FixSchemas& schemas = schemas_for(finding, m_targets);
+    if (schemas.declared != nullptr) {
+      const model::Table* declared = schemas.declared->find_table(
+          finding.object.schema.empty() ? std::string("public") : finding.object.schema,
+          finding.object.table);
+      edit->factory = declared != nullptr && declared->drizzle_factory;
+    }
     if (const auto drift = drift_fix(finding, *edit, schemas); drift.handled) {
       add_once(m_plan.notes, drift.note);
       if (!drift.statement.empty()) {

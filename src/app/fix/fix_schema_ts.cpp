@@ -84,13 +84,15 @@ SchemaTsFile::TableShape SchemaTsFile::table_shape(NodeId call) const {
 // fourth argument is not a function, which no pgTable or pgTableCreator
 // call has. Empty for a table call.
 std::string SchemaTsFile::factory_of(const TableShape& shape) const {
-  const ts::Node& call = node(shape.call);
-  const ts::Node& callee = node(call.children[0]);
-  if (!shape.has_callback || node(call.children[3]).kind == NodeKind::arrow ||
-      callee.kind != NodeKind::identifier) {
+  if (!shape.has_callback || node(node(shape.call).children[3]).kind == NodeKind::arrow) {
     return {};
   }
-  return "`" + callee.text + "(...)`";
+  return callee_of(shape);
+}
+
+std::string SchemaTsFile::callee_of(const TableShape& shape) const {
+  const ts::Node& callee = node(node(shape.call).children[0]);
+  return callee.kind == NodeKind::identifier ? "`" + callee.text + "(...)`" : std::string();
 }
 
 std::optional<std::size_t> SchemaTsFile::find_item(const TableShape& shape, const std::string& name) const {
@@ -138,13 +140,16 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
         plan.already_done.push_back(table + ": " + request->name + " is already declared");
         break;
       }
-      if (shape.has_callback && shape.config_list == ts::k_no_node) {
+      const std::string own_factory = request->factory ? callee_of(shape) : std::string();
+      if ((shape.has_callback && shape.config_list == ts::k_no_node) || !own_factory.empty()) {
         const std::string factory = factory_of(shape);
         plan.problems.push_back(
             table + ": " +
-            (factory.empty()
-                 ? "its extra-config callback is not `(t) => [...]` or `(t) => ({...})`"
-                 : "it is built by " + factory + ", whose last argument is not an extra-config callback") +
+            (!factory.empty()
+                 ? "it is built by " + factory + ", whose last argument is not an extra-config callback"
+             : !own_factory.empty()
+                 ? "it is built by " + own_factory + ", a function of the app's own, not pgTable"
+                 : "its extra-config callback is not `(t) => [...]` or `(t) => ({...})`") +
             ", so " + request->name + " was not added; add " + request->entry + " by hand");
         plan.left_out.insert(request->name);
         break;
@@ -194,7 +199,7 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
 void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                                Imports& imports, SchemaEditPlan& plan) const {
   const NodeId columns = shape.columns;
-  const std::string factory = factory_of(shape);
+  const std::string factory = request.factory ? callee_of(shape) : factory_of(shape);
   if (node(columns).kind != NodeKind::object || !factory.empty()) {
     plan.problems.push_back(table + ": " +
                             (factory.empty() ? "its columns are not an object literal"

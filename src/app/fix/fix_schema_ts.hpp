@@ -26,6 +26,8 @@ struct SchemaEdit {
   std::string table; // the table's variable in the file
   std::string entry; // add_index: `index("x").on(t.a)`; replace_column: `jsonb("c")...`
   std::string name;  // add_index / remove_index: the index name; replace_column: the property
+  // The table is made by a function of the app's own (model::Table::drizzle_factory).
+  bool factory = false;
 };
 
 struct SchemaEditPlan {

@@ -111,6 +111,8 @@ private:
   void plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                    Imports& imports, SchemaEditPlan& plan) const;
   [[nodiscard]] std::string factory_of(const TableShape& shape) const;
+  // `tenantTable(...)`: the table call's callee when it is a plain name; empty otherwise.
+  [[nodiscard]] std::string callee_of(const TableShape& shape) const;
 
   // ---- style and lookups (app/fix/fix_schema_ts_file.cpp) ----
   void detect_style();

@@ -193,6 +193,9 @@ void QuerySources::index_files() {
       }
       declaration.init = ts::k_no_node;
     }
+    for (ts::NamedStatement& statement : program.statements) {
+      statement.function = ts::k_no_node;
+    }
     std::vector<ts::Token>().swap(program.lex.tokens); // `= {}` would keep the capacity
     std::vector<ts::Comment>().swap(program.lex.comments);
     std::vector<ts::Node>().swap(program.nodes);

@@ -27,8 +27,35 @@ const ColumnInfo* TableInfo::column_by_property(std::string_view property) const
   return nullptr;
 }
 
+namespace {
+
+// `function id() { return text("id").primaryKey(); }` is read as `const id =
+// () => text("id").primaryKey()` is: a helper a column or a table may call.
+// An overload's signature (no body) is not the function.
+void declare_functions(ts::Program& program) {
+  for (const ts::NamedStatement& statement : program.statements) {
+    if (statement.kind == ts::StatementKind::function && statement.function != ts::k_no_node &&
+        program.node(statement.function).body != ts::k_no_node && !statement.default_export) {
+      ts::Declaration decl;
+      decl.name = statement.name;
+      decl.init = statement.function;
+      decl.exported = statement.exported;
+      decl.name_token = statement.name_token;
+      decl.first_token = statement.first_token;
+      decl.last_token = program.node(statement.function).last_token;
+      program.declarations.push_back(std::move(decl));
+    }
+  }
+}
+
+} // namespace
+
 Reader::Reader(std::vector<SourceFile> files, std::string casing, drizzle_names::Naming naming)
-    : m_files(std::move(files)), m_casing(std::move(casing)), m_naming(naming) {}
+    : m_files(std::move(files)), m_casing(std::move(casing)), m_naming(naming) {
+  for (SourceFile& file : m_files) {
+    declare_functions(file.program);
+  }
+}
 
 Ref Reader::child(Ref ref, std::size_t i) const {
   const ts::Node& n = node(ref);
@@ -415,6 +442,8 @@ void Reader::register_table(std::size_t file, const ts::Declaration& decl, Ref c
   info.table.location = location(file, decl.name_token);
   info.table.drizzle_location = info.table.location;
   info.extra_config = child(call, 3);
+  info.factory_bindings = m_bindings;
+  info.table.drizzle_factory = !m_bindings.empty();
   if (info.extra_config.valid() && node(info.extra_config).kind == NodeKind::identifier) {
     // A factory's parameter: the callback its call was given (read after
     // the factory's parameters are unbound).
@@ -464,8 +493,11 @@ SchemaLoad Reader::run() {
   collect_variables();
   collect_tables();
   for (TableInfo& info : m_tables) {
+    const std::size_t mark = binding_mark();
+    m_bindings.insert(m_bindings.end(), info.factory_bindings.begin(), info.factory_bindings.end());
     resolve_references(info);
     apply_extra_config(info);
+    unbind(mark);
   }
   m_load.statements = m_tables.size() + m_load.catalog.enums.size();
   finish_catalog();

@@ -77,6 +77,15 @@ struct PendingReference {
   std::size_t file = 0;
 };
 
+// A parameter of a helper being read, bound to the argument its call gave.
+struct ParamBinding {
+  std::size_t file = 0;
+  std::size_t first_token = 0; // the helper's tokens
+  std::size_t last_token = 0;
+  std::string name;
+  Ref argument; // invalid: undefined
+};
+
 struct TableInfo {
   std::size_t file = 0;
   std::string builder_param; // `t` in pgTable("x", (t) => ({ id: t.uuid() }))
@@ -87,6 +96,9 @@ struct TableInfo {
   std::vector<ColumnInfo> columns;
   Ref extra_config;
   std::vector<PendingReference> references;
+  // A table from the app's own factory: the factory's parameters, bound
+  // again while its extra config is read (`index(`${name}_org_idx`)`).
+  std::vector<ParamBinding> factory_bindings;
 
   [[nodiscard]] const ColumnInfo* column_by_property(std::string_view property) const;
 };
@@ -257,13 +269,6 @@ private:
   std::vector<TableInfo> m_tables;
   SchemaLoad m_load;
   // The parameters of the helpers being read, innermost last.
-  struct ParamBinding {
-    std::size_t file = 0;
-    std::size_t first_token = 0; // the helper's tokens
-    std::size_t last_token = 0;
-    std::string name;
-    Ref argument; // invalid: undefined
-  };
   mutable std::vector<ParamBinding> m_bindings;
 };
 

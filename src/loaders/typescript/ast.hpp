@@ -101,7 +101,9 @@ struct ReExport {
 
 enum class StatementKind { function, class_declaration, enumeration };
 
-// A named `function`, `class` or `enum` statement (their bodies are skipped).
+// A named `function`, `class` or `enum` statement. A top-level function is
+// read as an arrow function would be (`function` below: its parameters and
+// the expression its body returns); class and enum bodies are skipped.
 struct NamedStatement {
   std::string name;
   StatementKind kind = StatementKind::function;
@@ -109,6 +111,7 @@ struct NamedStatement {
   bool default_export = false; // `export default function f`
   std::size_t name_token = 0;
   std::size_t first_token = 0;
+  NodeId function = k_no_node; // an `arrow` node; k_no_node for classes, enums and default exports
 };
 
 struct Program {

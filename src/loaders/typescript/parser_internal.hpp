@@ -127,6 +127,9 @@ private:
   void parse_default_export(std::size_t first);
   // Records the `function` / `class` / `enum` statement at m_pos, if it is one.
   void record_named_statement(bool exported, bool default_export, std::size_t first);
+  // The parameters and returned expression of the function statement
+  // m_prog.statements[statement] names (m_pos anywhere before its name).
+  void parse_function_statement(std::size_t statement);
   void parse_declarators(bool exported, std::size_t first);
 
   // ---- types, skipped (parser_types.cpp) ---------------------------------

@@ -86,8 +86,23 @@ void Parser::parse_statement() {
     parse_declarators(exported, first);
     return;
   }
+  const std::size_t count = m_prog.statements.size();
   record_named_statement(exported, false, first);
+  if (m_prog.statements.size() > count && m_prog.statements.back().kind == StatementKind::function) {
+    parse_function_statement(count);
+    return;
+  }
   skip_statement();
+}
+
+void Parser::parse_function_statement(std::size_t statement) {
+  m_pos = m_prog.statements[statement].name_token + 1;
+  const NodeId function = parse_function_rest(m_prog.statements[statement].first_token);
+  m_prog.statements[statement].function = function;
+  // An overload's signature (`function f(a: string): string;`) has no body.
+  if (!accept_punct(";") && !at_end() && !on_new_line()) {
+    skip_statement();
+  }
 }
 
 void Parser::record_named_statement(bool exported, bool default_export, std::size_t first) {

@@ -267,5 +267,37 @@ TEST(RealShapes, EntityFactoryTablesAndSharedColumnsAreNotDrift) {
       << fix.err;
 }
 
+// Column helpers and a table factory written as `function` statements
+// (`export function id() { return text("id").primaryKey()... }`, `function
+// tenantTable(name, columns) { return pgTable(name, {...}, (table) => [...]) }`)
+// are read as their arrow forms are: no missing primary key and no drift
+// (there were 9: every helper's column was lost, and the factory's tables
+// with them), the index name the factory makes from its parameter is
+// drizzle-kit's, and fix names the factory instead of giving its call a
+// third argument it does not take.
+TEST(RealShapes, FunctionHelpersAreReadAndTheirFactoryIsNotEdited) {
+  const json report = lint("function-helpers");
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+  EXPECT_TRUE(messages(report, "missing-primary-key").empty()) << report.dump(2);
+  EXPECT_EQ(
+      messages(report, "unindexed-foreign-key"),
+      (std::set<std::string>{
+          "Foreign key members(workspace_id) -> workspaces(id) has no index that starts with workspace_id",
+          "Foreign key projects(lead_id) -> members(id) has no index that starts with lead_id",
+          "Foreign key tasks(project_id) -> projects(id) has no index that starts with project_id"}))
+      << report.dump(2);
+  const ProcessResult fix = run_pgadvise_in((k_shapes / "function-helpers").string(), {"fix", "."});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_NE(fix.out.find("+  index(\"members_workspace_id_idx\").on(table.workspaceId),\n"),
+            std::string::npos)
+      << fix.out;
+  EXPECT_EQ(fix.out.find("projects_lead_id_idx"), std::string::npos) << fix.out;
+  EXPECT_NE(fix.err.find("  note: src/db/schema/projects.ts: projects: it is built by `tenantTable(...)`, a "
+                         "function of the app's own, not pgTable, so projects_lead_id_idx was not added; add "
+                         "index(\"projects_lead_id_idx\").on(table.leadId) by hand\n"),
+            std::string::npos)
+      << fix.err;
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test

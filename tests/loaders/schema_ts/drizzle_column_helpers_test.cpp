@@ -165,5 +165,86 @@ export const pagesTable = generateTable("pages", baseColumns, {
   EXPECT_EQ(pages->foreign_keys[0].ref_table, "users");
 }
 
+// Helpers written as `function` statements, as many apps' column modules
+// are: `export function id() { return text("id").primaryKey()... }`,
+// `function timestamps() { return { createdAt: ..., updatedAt: ... }; }`
+// spread into tables, a helper of a helper, one that takes the column's
+// name, an overload signature before its body, and a table factory
+// (`function tenantTable<T extends ...>(name, columns) { return pgTable(...) }`).
+// Their bodies were skipped: the columns were lost (a false
+// missing-primary-key, and drift on every index over them).
+TEST(DrizzleColumnHelpers, FunctionStatementHelpersGiveTheirColumns) {
+  const SchemaLoad load = load_drizzle_schema_sources({{"src/db/columns.ts", R"ts(
+import { type PgColumnBuilderBase, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { createId } from "@paralleldrive/cuid2";
+
+/** Primary key: a cuid2 made by the app. */
+export function id() {
+  return text("id").primaryKey().$defaultFn(createId);
+}
+
+function stamp(name: string) {
+  return timestamp(name, { withTimezone: true, mode: "date" }).notNull();
+}
+
+export function timestamps() {
+  const now = () => new Date();
+  return {
+    createdAt: stamp("created_at").defaultNow(),
+    updatedAt: stamp("updated_at").defaultNow().$onUpdate(now),
+  };
+}
+
+export function label(name: string): ReturnType<typeof text>;
+export function label(name: string) {
+  return text(name);
+}
+
+type Columns = Record<string, PgColumnBuilderBase>;
+
+export function tenantTable<TColumns extends Columns>(name: string, columns: TColumns) {
+  return pgTable(name, { orgId: text("org_id").notNull(), ...columns });
+}
+)ts"},
+                                                       {"src/db/schema.ts", R"ts(
+import { pgTable, text } from "drizzle-orm/pg-core";
+import { id, label, tenantTable, timestamps } from "./columns";
+
+export const workspaces = pgTable("workspaces", {
+  id: id(),
+  title: label("title").notNull(),
+  ...timestamps(),
+});
+
+export const boards = tenantTable("boards", {
+  id: id(),
+  workspaceId: text("workspace_id").references(() => workspaces.id),
+  ...timestamps(),
+});
+)ts"}},
+                                                      "");
+  EXPECT_TRUE(load.diagnostics.empty()) << (load.diagnostics.empty() ? "" : load.diagnostics[0].message);
+  const model::Table* workspaces = load.catalog.find_table("public", "workspaces");
+  ASSERT_NE(workspaces, nullptr);
+  std::string columns;
+  for (const model::Column& column : workspaces->columns) {
+    columns += column.name + " " + column.type.display() + (column.not_null ? " not null" : "") + "; ";
+  }
+  EXPECT_EQ(columns, "id text not null; title text not null; created_at timestamptz not null; "
+                     "updated_at timestamptz not null; ");
+  ASSERT_NE(workspaces->primary_key(), nullptr);
+  const model::Table* boards = load.catalog.find_table("public", "boards");
+  ASSERT_NE(boards, nullptr);
+  columns.clear();
+  for (const model::Column& column : boards->columns) {
+    columns += column.name + "; ";
+  }
+  EXPECT_EQ(columns, "org_id; id; workspace_id; created_at; updated_at; ");
+  ASSERT_NE(boards->primary_key(), nullptr);
+  ASSERT_EQ(boards->foreign_keys.size(), 1U);
+  EXPECT_EQ(boards->foreign_keys[0].ref_table, "workspaces");
+  EXPECT_EQ(boards->property, "boards");
+}
+
 } // namespace drizzle_column_helpers_test
 } // namespace pgadvise::loaders
