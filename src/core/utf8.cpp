@@ -45,10 +45,14 @@ bool valid(std::string_view text) {
 }
 
 std::size_t replace_invalid(std::string& text, char replacement) {
+  return replace_invalid(std::span<char>(text), replacement);
+}
+
+std::size_t replace_invalid(std::span<char> text, char replacement) {
   std::size_t replaced = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const std::size_t length = sequence_length(text, pos);
+    const std::size_t length = sequence_length(std::string_view(text.data(), text.size()), pos);
     if (length == 0) {
       text[pos++] = replacement;
       ++replaced;

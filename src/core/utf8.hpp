@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,7 @@ bool valid(std::string_view text);
 // one byte for one, so every offset into the text stays where it was.
 // Returns how many bytes were replaced.
 std::size_t replace_invalid(std::string& text, char replacement = '?');
+std::size_t replace_invalid(std::span<char> text, char replacement = '?');
 
 // Appends the encoding of code point `cp`; one above U+10FFFF is written as
 // U+FFFD. Surrogates are encoded as they come (an unpaired \uD800 escape

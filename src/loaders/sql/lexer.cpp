@@ -251,13 +251,14 @@ std::string blank_psql_meta_lines(std::string_view text) {
   return out;
 }
 
-void blank_psql_meta_lines_in_place(std::string& text) {
+void blank_psql_meta_lines_in_place(std::span<char> chars) {
+  const std::string_view text(chars.data(), chars.size());
   std::size_t pos = 0;
   while (pos < text.size()) {
     if (text[pos] == '\\' && (pos == 0 || text[pos - 1] == '\n')) {
       const std::size_t eol = std::min(text.find('\n', pos), text.size());
-      std::fill(text.begin() + static_cast<std::ptrdiff_t>(pos),
-                text.begin() + static_cast<std::ptrdiff_t>(eol), ' ');
+      std::fill(chars.begin() + static_cast<std::ptrdiff_t>(pos),
+                chars.begin() + static_cast<std::ptrdiff_t>(eol), ' ');
       pos = eol;
       continue;
     }

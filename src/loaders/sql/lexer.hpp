@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,7 +65,7 @@ std::string squeeze_unwrapped(const SqlTokens& tokens, std::size_t first, std::s
 // outside quotes and comments with spaces, keeping offsets and line numbers.
 std::string blank_psql_meta_lines(std::string_view text);
 // The same, in place (a big migration is not copied).
-void blank_psql_meta_lines_in_place(std::string& text);
+void blank_psql_meta_lines_in_place(std::span<char> text);
 
 struct TextSpan {
   std::size_t offset = 0;

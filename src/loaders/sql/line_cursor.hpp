@@ -19,6 +19,8 @@ public:
   // 1-based line of `offset` (clamped to the text's end).
   [[nodiscard]] int line_of(std::size_t offset) const;
   [[nodiscard]] core::SourceLocation locate(core::FilePath file, std::size_t offset) const;
+  // Where the line of the offset asked last starts.
+  [[nodiscard]] std::size_t line_start() const { return m_line_start; }
 
 private:
   void move_to(std::size_t offset) const;

@@ -6,6 +6,7 @@
 #include "loaders/sql/replay.hpp"
 #include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_script.hpp"
+#include "loaders/sql/script_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -156,25 +157,25 @@ std::string folder_runner_transaction(const fs::path& file) {
 }
 
 // Replays `text`, which it blanks and repairs in place: a big migration is
-// held once, not copied.
-void replay_text(std::string text, const std::string& file_label, SchemaLoad& into,
+// held once, not copied, and given back as the replay walks past it.
+void replay_text(replay::ScriptText text, const std::string& file_label, SchemaLoad& into,
                  std::string_view runner_transaction) {
   into.catalog.source = model::SchemaSource::sql_replay;
-  if (text.find('\0') != std::string::npos) {
+  if (text.view().find('\0') != std::string_view::npos) {
     into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
                                                "file is binary (it contains NUL bytes), not SQL; skipped",
                                                {file_label, 1, 1}, "Pass SQL text files only."));
     return;
   }
-  blank_psql_meta_lines_in_place(text);
+  blank_psql_meta_lines_in_place(text.chars());
   // libpg_query's JSON carries identifiers and literals verbatim, and a JSON
   // reader rejects invalid UTF-8: such bytes become '?' (offsets unchanged).
-  if (const std::size_t replaced = core::utf8::replace_invalid(text); replaced > 0) {
+  if (const std::size_t replaced = core::utf8::replace_invalid(text.chars()); replaced > 0) {
     into.notes.push_back(file_label + ": not valid UTF-8; " + std::to_string(replaced) +
                          " bytes were read as '?'");
   }
   replay::Replay replay(into, file_label, text);
-  replay.set_runner_transaction(runner_transaction.empty() ? replay::runner_transaction_from_text(text)
+  replay.set_runner_transaction(runner_transaction.empty() ? replay::runner_transaction_from_text(text.view())
                                                            : std::string(runner_transaction));
   replay::replay_script(replay);
   if (!replay.skipped().empty()) {
@@ -199,14 +200,14 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
 
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into,
                 std::string_view runner_transaction) {
-  replay_text(std::string(sql), file_label, into, runner_transaction);
+  replay_text(replay::ScriptText(sql), file_label, into, runner_transaction);
 }
 
 void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
   into.catalog.source = model::SchemaSource::sql_replay;
   for (const fs::path& file : files) {
     const std::string label = display_path(file);
-    auto text = core::read_file(file, k_max_sql_file_bytes);
+    auto text = replay::ScriptText::read(file, k_max_sql_file_bytes);
     if (!text) {
       into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
                                                  "file " + text.error().message, {label, 0, 0},

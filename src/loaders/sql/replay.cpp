@@ -71,12 +71,23 @@ core::SharedText transaction_text(const Replay& replay) {
 
 } // namespace
 
-Replay::Replay(SchemaLoad& load, const std::string& file, std::string_view text)
-    : m_load(load), m_file(file), m_text(text), m_lines(text) {}
+Replay::Replay(SchemaLoad& load, const std::string& file, ScriptText& script)
+    : m_load(load), m_script(script), m_file(file), m_text(script.view()), m_lines(m_text) {}
+
+void Replay::release_text_before_statement() {
+  m_script.release_before(m_statement_line_start > 0 ? m_statement_line_start - 1 : 0);
+}
 
 void Replay::set_statement(std::size_t offset, std::size_t length) {
   m_statement_offset = std::min(offset, m_text.size());
   m_statement_length = std::min(length, m_text.size() - m_statement_offset);
+  // The walk to the byte before it, which every statement's suppression
+  // comments ask for first anyway.
+  m_statement_line_start = 0;
+  if (m_statement_offset > 0) {
+    static_cast<void>(m_lines.line_of(m_statement_offset - 1));
+    m_statement_line_start = std::min(m_statement_offset - 1, m_lines.line_start());
+  }
   m_tokens = SqlTokens(statement_text());
 }
 

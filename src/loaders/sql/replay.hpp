@@ -6,6 +6,7 @@
 #include "loaders/sql/line_cursor.hpp"
 #include "loaders/sql/name_set.hpp"
 #include "loaders/sql/replay_tree.hpp"
+#include "loaders/sql/script_text.hpp"
 #include "model/catalog.hpp"
 
 #include <algorithm>
@@ -25,7 +26,8 @@ namespace pgadvise::loaders::replay {
 // slices), the session's search_path, and how problems are reported.
 class Replay {
 public:
-  Replay(SchemaLoad& load, const std::string& file, std::string_view text);
+  // `script` outlives the replay, which releases its text as it goes.
+  Replay(SchemaLoad& load, const std::string& file, ScriptText& script);
 
   [[nodiscard]] SchemaLoad& load() { return m_load; }
   [[nodiscard]] model::Catalog& catalog() { return m_load.catalog; }
@@ -41,6 +43,11 @@ public:
   [[nodiscard]] std::size_t statement_offset() const { return m_statement_offset; }
   [[nodiscard]] const SqlTokens& tokens() const { return m_tokens; }
   [[nodiscard]] bool statement_empty() const { return m_tokens.tokens().empty(); }
+  // Gives back the script's text well behind the statement being replayed:
+  // what the replay still reads is at or after the start of the line that
+  // holds the byte before it (the next statements, and the line cursor's
+  // walk back from there). Statements only move forward.
+  void release_text_before_statement();
 
   [[nodiscard]] core::SourceLocation at(std::size_t statement_offset) const;
   [[nodiscard]] core::SourceLocation at_statement() const; // its first token
@@ -109,11 +116,13 @@ private:
   void rebuild_caches() const;
 
   SchemaLoad& m_load;
+  ScriptText& m_script;
   core::FilePath m_file; // interned once: every located node of the file points at it
   std::string_view m_text;
   LineCursor m_lines; // walks from the last place asked: no index of 1.6 M line starts
   std::size_t m_statement_offset = 0;
   std::size_t m_statement_length = 0;
+  std::size_t m_statement_line_start = 0; // of the line holding the byte before the statement
   SqlTokens m_tokens{std::string_view()};
   bool m_quiet_duplicates = false;
   std::string m_transaction;

@@ -374,6 +374,11 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans, ParseAhead
     }
     collect_suppressions(replay);
     pg::TreeParse parsed = ahead != nullptr ? ahead->take(i) : pg::parse_tree(replay.statement_text());
+    if (ahead != nullptr) {
+      // The worker has parsed spans[i] (take() waits for it) and reads only
+      // later statements now: the text well behind this one can go.
+      replay.release_text_before_statement();
+    }
     if (!parsed.ok() && is_begin_atomic(replay.tokens())) {
       const pg::ParseError error = *parsed.error;
       const std::size_t consumed = join_atomic_body(replay, spans, i, &parsed);

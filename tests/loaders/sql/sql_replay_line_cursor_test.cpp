@@ -24,6 +24,10 @@ TEST(SqlReplayLineCursor, AgreesWithTheLineIndexInAnyOrder) {
     const core::SourceLocation want = index.locate(file, offset);
     ASSERT_EQ(got.line, want.line) << "offset " << offset;
     ASSERT_EQ(got.column, want.column) << "offset " << offset;
+    if (offset <= text.size()) {
+      ASSERT_EQ(cursor.line_start(), offset - static_cast<std::size_t>(want.column - 1))
+          << "offset " << offset;
+    }
   }
 }
 
