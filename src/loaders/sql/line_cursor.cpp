@@ -12,7 +12,10 @@ void LineCursor::move_to(std::size_t offset) const {
       ++m_line;
       m_line_start = m_offset + at + 1;
     }
-  } else {
+  } else if (offset < m_line_start) {
+    // Back to an earlier line (back within the line keeps its number and
+    // start: no walk to its start, which on a script written on one long
+    // line made every statement's walk as long as the line).
     const std::string_view walked = m_text.substr(offset, m_offset - offset);
     m_line -= static_cast<int>(std::count(walked.begin(), walked.end(), '\n'));
     const std::size_t newline = offset == 0 ? std::string_view::npos : m_text.rfind('\n', offset - 1);
