@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 
 namespace pgadvise::advisor {
 
@@ -306,8 +308,45 @@ std::string drizzle_column_builder(const model::Table& table, const model::Colum
   return callback ? table.drizzle_column_param.str() + "." + call : call;
 }
 
-std::string drizzle_identity_call(const model::Column& column) {
-  return column.identity_always ? ".generatedAlwaysAsIdentity()" : ".generatedByDefaultAsIdentity()";
+namespace {
+
+// The identity's options a bigint column keeps, in Drizzle's words: those
+// that differ from what PostgreSQL (and drizzle-kit) would choose anyway,
+// without a maximum that is only the old type's (or bigint's) own, which
+// the widening is there to lift (drizzle-kit pull writes every option).
+std::string identity_options(const model::Table& table, const model::Column& column) {
+  if (!column.sequence) {
+    return {};
+  }
+  model::ColumnSequence sequence = *column.sequence;
+  sequence.drop_defaults(table.name.str(), column.name.str());
+  std::vector<std::string> options;
+  if (!sequence.name.empty()) {
+    options.push_back("name: " + js_string(sequence.name));
+  }
+  const std::vector<std::pair<std::string_view, std::optional<std::int64_t>>> numbers = {
+      {"startWith", sequence.start},
+      {"increment", sequence.increment},
+      {"minValue", sequence.min_value},
+      {"maxValue", sequence.max_value},
+      {"cache", sequence.cache}};
+  for (const auto& [key, value] : numbers) {
+    if (value) {
+      options.push_back(std::string(key) + ": " + std::to_string(*value));
+    }
+  }
+  if (sequence.cycle) {
+    options.emplace_back("cycle: true");
+  }
+  return options.empty() ? std::string() : "{ " + core::join(options, ", ") + " }";
+}
+
+} // namespace
+
+std::string drizzle_identity_call(const model::Table& table, const model::Column& column) {
+  return std::string(column.identity_always ? ".generatedAlwaysAsIdentity("
+                                            : ".generatedByDefaultAsIdentity(") +
+         identity_options(table, column) + ")";
 }
 
 std::string drizzle_member(std::string_view object, std::string_view property) {

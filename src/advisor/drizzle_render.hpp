@@ -31,8 +31,9 @@ std::string drizzle_member(std::string_view object, std::string_view property);
 std::string drizzle_column_builder(const model::Table& table, const model::Column& column,
                                    std::string_view builder, std::string_view options = {});
 // The identity modifier the column has: `.generatedAlwaysAsIdentity()` or
-// `.generatedByDefaultAsIdentity()`.
-std::string drizzle_identity_call(const model::Column& column);
+// `.generatedByDefaultAsIdentity()`, with the options it was declared with
+// that a bigint keeps (`{ startWith: 1000 }`).
+std::string drizzle_identity_call(const model::Table& table, const model::Column& column);
 
 // index("name").on(table.prop1, table.prop2) -- for the table's extra config
 // callback `(table) => [ ... ]` (or the parameter name schema.ts uses).

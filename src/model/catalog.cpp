@@ -1,9 +1,12 @@
 #include "model/catalog.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -210,6 +213,40 @@ TypeRef Catalog::resolve_type(const TypeRef& type) const {
   TypeRef base = domain->base;
   base.array_dims += type.array_dims;
   return base;
+}
+
+void ColumnSequence::drop_defaults(std::string_view table, std::string_view column) {
+  if (name == std::string(table) + "_" + std::string(column) + "_seq") {
+    name.clear();
+  }
+  const std::int64_t step = increment.value_or(1);
+  if (start && step > 0 && *start == min_value.value_or(1)) {
+    start.reset();
+  }
+  if (increment == 1) {
+    increment.reset();
+  }
+  if (min_value == 1) {
+    min_value.reset();
+  }
+  if (max_value == std::numeric_limits<std::int16_t>::max() ||
+      max_value == std::numeric_limits<std::int32_t>::max() ||
+      max_value == std::numeric_limits<std::int64_t>::max()) {
+    max_value.reset();
+  }
+  if (cache == 1) {
+    cache.reset();
+  }
+}
+
+void keep_declared_options(const Table& table, Column& column) {
+  if (!column.sequence) {
+    return;
+  }
+  column.sequence->drop_defaults(table.name.str(), column.name.str());
+  if (!column.sequence->has_options() && !column.sequence->last_value) {
+    column.sequence.reset();
+  }
 }
 
 } // namespace pgadvise::model

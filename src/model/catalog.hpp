@@ -30,10 +30,38 @@ struct ColumnStats {
   std::optional<double> correlation;
 };
 
+// What a serial or identity column's sequence has beyond the column's type:
+// the last value drawn (live catalogs: pg_sequences.last_value; none when
+// never drawn from, not readable by the role, or read from files) and the
+// options an identity was declared with (`GENERATED ALWAYS AS IDENTITY
+// (START WITH 1000)`, Drizzle's `.generatedAlwaysAsIdentity({ startWith:
+// 1000 })`), each unset where the source did not give it.
+struct ColumnSequence {
+  std::optional<std::int64_t> last_value;
+  std::string name; // the identity's sequence name, when given
+  std::optional<std::int64_t> start;
+  std::optional<std::int64_t> increment;
+  std::optional<std::int64_t> min_value;
+  std::optional<std::int64_t> max_value;
+  std::optional<std::int64_t> cache;
+  bool cycle = false;
+  bool operator==(const ColumnSequence& other) const = default;
+
+  [[nodiscard]] bool has_options() const {
+    return !name.empty() || start || increment || min_value || max_value || cache || cycle;
+  }
+  // Unsets the options that are what PostgreSQL chooses anyway for an
+  // identity of `table`.`column` (sequence <table>_<column>_seq, increment
+  // 1, minimum 1, start at the minimum, cache 1), and a maximum that is
+  // only int2's, int4's or int8's own, which widening the column lifts
+  // (drizzle-kit writes every option into its SQL and snapshots).
+  void drop_defaults(std::string_view table, std::string_view column);
+};
+
 // The flags sit together at the end, the texts most columns leave empty
-// (the Drizzle property, a type's schema) are RareText and the name and
-// type's name pooled: a schema of 100,000 tables holds 600,000 columns
-// (112 bytes each, not 224).
+// (the Drizzle property, a type's schema) are RareText, the type's
+// modifiers a RareVector and the name and type's name pooled: a schema of
+// 100,000 tables holds 600,000 columns (96 bytes each, not 224).
 struct Column {
   core::InternedText name; // pooled: 600,000 columns of 100,000 tables repeat a few names
   TypeRef type;
@@ -42,10 +70,9 @@ struct Column {
   core::RareText property; // the Drizzle property name when known (schema.ts)
   SourceLocation location;
   core::HeapOptional<ColumnStats> stats; // live catalogs only; on the heap, as few columns have them
-  // Live catalogs: the last value drawn from the sequence behind a serial or
-  // identity column (pg_sequences.last_value); none when never drawn from,
-  // not readable by the role, or read from files.
-  core::HeapOptional<std::int64_t> sequence_last_value; // on the heap: files never have one
+  // On the heap: most columns have no sequence facts (files give only an
+  // identity's options, live catalogs the last value).
+  core::HeapOptional<ColumnSequence> sequence;
   bool not_null = false;
   bool identity = false;
   // GENERATED ALWAYS AS IDENTITY (explicit values refused without
@@ -54,7 +81,24 @@ struct Column {
   // schema.ts: a default the reader could not evaluate (a value computed at
   // run time); comparisons cannot tell whether it agrees, so they skip it.
   bool default_unknown = false;
+
+  [[nodiscard]] std::optional<std::int64_t> sequence_last_value() const {
+    return sequence ? sequence->last_value : std::nullopt;
+  }
+  // The sequence facts, made when absent.
+  ColumnSequence& sequence_facts() {
+    if (!sequence) {
+      sequence = ColumnSequence{};
+    }
+    return *sequence;
+  }
 };
+
+// Drops the identity options of `column` that are PostgreSQL's defaults
+// (ColumnSequence::drop_defaults), and its sequence facts when nothing is
+// left: drizzle-kit's SQL declares every option of every identity.
+struct Table;
+void keep_declared_options(const Table& table, Column& column);
 
 // Usage counters of one index (pg_stat_user_indexes); live catalogs only.
 struct IndexStats {

@@ -68,6 +68,49 @@ TEST(IntegerPrimaryKeyOverflow, TheDrizzleLineKeepsTheIdentityKindAndTheBuilderS
 // to bigint, one to an integer identity column) gave a serial() table two
 // findings whose Drizzle lines disagreed on the type. Both now propose the
 // bigint identity column, and the report merges them into one finding.
+// The identity's options stay in the Drizzle line: without them drizzle-kit
+// generates SET START WITH 1 and SET CACHE 1 beside the type change. Only
+// what differs from PostgreSQL's defaults is written, and a maximum that is
+// the old type's own (drizzle-kit pull writes it) is left out: lifting it is
+// the point of bigint.
+TEST(IntegerPrimaryKeyOverflow, TheDrizzleLineKeepsTheIdentitysOptions) {
+  model::Project project;
+  project.uses_drizzle = true;
+  const auto drizzle = [&](const model::ColumnSequence& sequence) {
+    model::Table orders = table("orders", {column("id", "int4", true, std::nullopt, 3)}, 2);
+    orders.columns[0].identity = true;
+    orders.columns[0].identity_always = true;
+    orders.columns[0].sequence = sequence;
+    orders.indexes.push_back(primary_key("orders_pkey", {"id"}));
+    const auto findings = run_rule(k_rule, catalog_of({orders}), {}, &project);
+    return findings.size() == 1 && findings[0].fix ? findings[0].fix->drizzle.str() : std::string("?");
+  };
+  model::ColumnSequence pulled; // every option drizzle-kit pull writes, all PostgreSQL's defaults
+  pulled.name = "orders_id_seq";
+  pulled.start = 1;
+  pulled.increment = 1;
+  pulled.min_value = 1;
+  pulled.max_value = 2147483647;
+  pulled.cache = 1;
+  EXPECT_EQ(drizzle(pulled),
+            "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),");
+  model::ColumnSequence own = pulled;
+  own.name = "order_number_seq";
+  own.start = 1000;
+  own.cache = 20;
+  own.cycle = true;
+  EXPECT_EQ(drizzle(own), "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity({ "
+                          "name: \"order_number_seq\", startWith: 1000, cache: 20, cycle: true }),");
+  model::ColumnSequence bounded;
+  bounded.min_value = 100;
+  bounded.start = 100;
+  bounded.max_value = 999999;
+  bounded.increment = 5;
+  EXPECT_EQ(drizzle(bounded),
+            "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity({ "
+            "increment: 5, minValue: 100, maxValue: 999999 }),");
+}
+
 TEST(IntegerPrimaryKeyOverflow, ASerialKeyIsOneFindingWithSerialPrimaryKey) {
   const auto overflow = run_rule(k_rule, catalog_of({serial_table()}));
   const auto serial = run_rule("serial-primary-key", catalog_of({serial_table()}));
@@ -88,7 +131,7 @@ TEST(IntegerPrimaryKeyOverflow, ASerialKeyIsOneFindingWithSerialPrimaryKey) {
 
 TEST(IntegerPrimaryKeyOverflow, LiveSequencePastHalfIsHighWithItsPercentage) {
   model::Table users = serial_table();
-  users.columns[0].sequence_last_value = 1'503'238'553; // 70% of 2,147,483,647
+  users.columns[0].sequence_facts().last_value = 1'503'238'553; // 70% of 2,147,483,647
   const auto findings = run_rule(k_rule, catalog_of({users}));
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].severity, core::Severity::high);
@@ -99,12 +142,12 @@ TEST(IntegerPrimaryKeyOverflow, LiveSequencePastHalfIsHighWithItsPercentage) {
 
 TEST(IntegerPrimaryKeyOverflow, LiveSequenceUnderHalfKeepsItsSeverity) {
   model::Table users = serial_table();
-  users.columns[0].sequence_last_value = 1'073'741'823; // just under half
+  users.columns[0].sequence_facts().last_value = 1'073'741'823; // just under half
   auto findings = run_rule(k_rule, catalog_of({users}));
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].severity, core::Severity::low);
   EXPECT_NE(findings[0].message.find("at 50% of them"), std::string::npos) << findings[0].message;
-  users.columns[0].sequence_last_value = 42;
+  users.columns[0].sequence_facts().last_value = 42;
   findings = run_rule(k_rule, catalog_of({users}));
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_NE(findings[0].message.find("at 0.0% of them (last value 42)"), std::string::npos)

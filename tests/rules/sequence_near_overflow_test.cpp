@@ -14,8 +14,8 @@ model::Table orders(std::int64_t order_number_last, std::int64_t id_last) {
       table("orders", {column("id", "int4", true, "nextval('orders_id_seq'::regclass)"),
                        column("order_number", "int4", true, "nextval('orders_order_number_seq'::regclass)"),
                        column("total", "numeric")});
-  out.columns[0].sequence_last_value = id_last;
-  out.columns[1].sequence_last_value = order_number_last;
+  out.columns[0].sequence_facts().last_value = id_last;
+  out.columns[1].sequence_facts().last_value = order_number_last;
   out.indexes.push_back(index("orders_pkey", {"id"}));
   out.indexes.back().kind = model::IndexKind::primary_key;
   return out;
@@ -39,7 +39,7 @@ TEST(SequenceNearOverflow, FarFromMaxTheKeyAndBigintAreClean) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({orders(1'000'000, 2'000'000'000)})).empty());
   model::Table events = table("events", {column("id"), column("seq", "int8")});
   events.columns[1].identity = true;
-  events.columns[1].sequence_last_value = 3'000'000'000;
+  events.columns[1].sequence_facts().last_value = 3'000'000'000;
   EXPECT_TRUE(run_rule(k_rule, catalog_of({events})).empty());
   // The threshold is an option.
   EXPECT_EQ(run_rule(k_rule, catalog_of({orders(1'000'000'000, 5)}), {{"used-percent", "40"}}).size(), 1U);

@@ -8,6 +8,9 @@
 #include "model/type_ref.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -62,6 +65,31 @@ model::TypeRef column_type(const model::Catalog& catalog, const std::string& typ
   return type;
 }
 
+// A sequence option of an identity: drizzle-kit writes each as a string ("1000").
+std::optional<std::int64_t> sequence_option(const Json& identity, const std::string& key) {
+  const std::string text = text_field(identity, key);
+  std::int64_t out = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && ec == std::errc() && ptr == text.data() + text.size()
+             ? std::optional<std::int64_t>(out)
+             : std::nullopt;
+}
+
+// { type, name, schema, increment, startWith, minValue, maxValue, cache, cycle }
+void read_identity(const Json& identity, const model::Table& table, model::Column& column) {
+  column.identity = true;
+  column.identity_always = text_field(identity, "type") == "always";
+  model::ColumnSequence& sequence = column.sequence_facts();
+  sequence.name = text_field(identity, "name");
+  sequence.start = sequence_option(identity, "startWith");
+  sequence.increment = sequence_option(identity, "increment");
+  sequence.min_value = sequence_option(identity, "minValue");
+  sequence.max_value = sequence_option(identity, "maxValue");
+  sequence.cache = sequence_option(identity, "cache");
+  sequence.cycle = flag_field(identity, "cycle");
+  model::keep_declared_options(table, column);
+}
+
 void read_column(Sink& sink, const std::string& key, const Json& value, const Path& path,
                  model::Table& table) {
   const std::string type_text = text_field(value, "type");
@@ -73,9 +101,8 @@ void read_column(Sink& sink, const std::string& key, const Json& value, const Pa
   column.name = entry_name(key, value);
   column.type = column_type(sink.load().catalog, type_text, text_field(value, "typeSchema"));
   column.not_null = flag_field(value, "notNull");
-  if (const Json* identity = member(value, "identity"); identity != nullptr && !identity->is_null()) {
-    column.identity = true;
-    column.identity_always = text_field(*identity, "type") == "always";
+  if (const Json* identity = member(value, "identity"); identity != nullptr && identity->is_object()) {
+    read_identity(*identity, table, column);
   }
   if (const Json* def = member(value, "default")) {
     column.default_expr = default_text(*def);

@@ -176,7 +176,7 @@ std::optional<core::Error> load_columns(LoadState& state) {
       column.type.serial = true;
     }
     if (!is_null(result, row, "sequence_last_value")) {
-      column.sequence_last_value = integer(result, row, "sequence_last_value");
+      column.sequence_facts().last_value = integer(result, row, "sequence_last_value");
     }
     table.columns.push_back(std::move(column));
   };

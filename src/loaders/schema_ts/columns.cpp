@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cstdint>
 
 namespace pgadvise::loaders::drizzle_reader {
 
@@ -131,6 +133,20 @@ void add_column_keys(model::Table& table, const model::Column& column, const Col
   }
 }
 
+// A sequence option's value: a number, or the string drizzle-orm also
+// takes for values past 2^53 (`maxValue: "9223372036854775807"`).
+std::optional<std::int64_t> sequence_option(const JsValue& options, std::string_view name) {
+  const JsValue* value = options.field(name);
+  if (value == nullptr || (value->kind != JsValue::Kind::number && value->kind != JsValue::Kind::string)) {
+    return std::nullopt;
+  }
+  std::int64_t out = 0;
+  const char* begin = value->text.data();
+  const char* end = begin + value->text.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, out);
+  return ec == std::errc() && ptr == end ? std::optional<std::int64_t>(out) : std::nullopt;
+}
+
 } // namespace
 
 Chain flatten_chain(const Reader& reader, Ref value) {
@@ -194,6 +210,7 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
                                  ? "the columns of table `" + info.table.name + "`, built by a function call"
                                  : "the columns of table `" + info.table.name + "`";
     unresolved(object.valid() ? object.file : columns.file, token, what);
+    info.table.columns_unread = true;
     return;
   }
   for (const ts::Property& property : node(object).properties) {
@@ -214,24 +231,62 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
       }
       unbind(mark);
       const ts::Node& spread = node(value);
-      std::string name = spread.kind == NodeKind::identifier ? spread.text
-                         : spread.kind == NodeKind::call && node(child(value, 0)).kind == NodeKind::identifier
-                             ? node(child(value, 0)).text + "()"
-                             : std::string("...");
+      const std::string callee = spread.kind == NodeKind::call ? dotted_name(child(value, 0)) : std::string();
+      const std::string name = spread.kind == NodeKind::identifier ? spread.text
+                               : !callee.empty()                   ? callee + "()"
+                                                                   : std::string("(...)");
       unresolved(object.file, property.key_token,
                  "the spread `..." + name + "` in the columns of table `" + info.table.name + "`");
+      info.table.columns_unread = true;
       break;
     }
     case ts::PropertyKind::computed:
       unresolved(object.file, property.key_token,
                  "a computed column name in table `" + info.table.name + "`");
+      info.table.columns_unread = true;
       break;
     case ts::PropertyKind::method:
       unresolved(object.file, property.key_token,
                  "column `" + property.key + "` of table `" + info.table.name + "`, declared as a method");
+      info.table.columns_unread = true;
       break;
     }
   }
+}
+
+// `.generatedAlwaysAsIdentity({ name, startWith, increment, minValue,
+// maxValue, cache, cycle })`: what the column's sequence is declared with.
+std::string Reader::dotted_name(Ref ref) const {
+  if (!ref.valid()) {
+    return {};
+  }
+  const ts::Node& n = node(ref);
+  if (n.kind == NodeKind::identifier) {
+    return n.text;
+  }
+  if (n.kind == NodeKind::member) {
+    const std::string object = dotted_name(child(ref, 0));
+    return object.empty() ? std::string() : object + "." + n.text;
+  }
+  return {};
+}
+
+void Reader::read_identity_options(const TableInfo& info, Ref options, model::Column& column,
+                                   const std::string& where) {
+  const std::optional<JsValue> value = eval(options);
+  if (!value || value->kind != JsValue::Kind::object) {
+    unresolved(options.file, node(options).first_token, "the identity options of column " + where);
+    return;
+  }
+  model::ColumnSequence& sequence = column.sequence_facts();
+  sequence.name = value->string_field("name").value_or("");
+  sequence.start = sequence_option(*value, "startWith");
+  sequence.increment = sequence_option(*value, "increment");
+  sequence.min_value = sequence_option(*value, "minValue");
+  sequence.max_value = sequence_option(*value, "maxValue");
+  sequence.cache = sequence_option(*value, "cache");
+  sequence.cycle = value->bool_field("cycle").value_or(false);
+  model::keep_declared_options(info.table, column);
 }
 
 void Reader::build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value) {
@@ -390,6 +445,9 @@ ColumnModifiers Reader::read_modifiers(TableInfo& info, const Chain& chain, cons
       column.identity = true;
       column.identity_always = m == "generatedAlwaysAsIdentity";
       column.not_null = true;
+      if (const Ref options = child(method.call, 1); options.valid()) {
+        read_identity_options(info, options, column, where);
+      }
     } else if (m == "references") {
       info.references.push_back(PendingReference{info.columns.size(), child(method.call, 1),
                                                  child(method.call, 2), method.token, method.call.file});

@@ -229,6 +229,11 @@ private:
                                  model::Column& column, std::string& sql_type, const std::string& where);
   void read_default(const TableInfo& info, const ColumnModifiers& modifiers, const std::string& sql_type,
                     model::Column& column, const std::string& where);
+  void read_identity_options(const TableInfo& info, Ref options, model::Column& column,
+                             const std::string& where);
+  // `Object.fromEntries` for that callee: identifiers joined by dots; empty
+  // for anything else.
+  [[nodiscard]] std::string dotted_name(Ref ref) const;
 
   // ---- variables (variables.cpp) ----
   // Calls `visit` with each declaration of every file whose initializer is a call.

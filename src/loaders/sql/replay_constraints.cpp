@@ -9,6 +9,9 @@
 #include "model/platform_schemas.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 
 namespace pgadvise::loaders::replay {
 
@@ -235,9 +238,66 @@ void add_foreign_key(Replay& replay, model::Table& table, const Json& constraint
   }
 }
 
+// A sequence option's number: {"Integer": {"ival": 1000}}, or past int4
+// {"Float": {"fval": "9223372036854775807"}}.
+std::optional<std::int64_t> option_number(const Json* arg) {
+  if (arg == nullptr) {
+    return std::nullopt;
+  }
+  if (const Json* integer = as(*arg, "Integer")) {
+    return int_field(*integer, "ival");
+  }
+  if (const Json* number = as(*arg, "Float")) {
+    const std::string text = string_field(*number, "fval");
+    std::int64_t out = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+// GENERATED ... AS IDENTITY (SEQUENCE NAME x START WITH 1000 CACHE 20 ...):
+// what the column's sequence is declared with.
+void read_identity_options(const Json& constraint, const model::Table& table, model::Column& column) {
+  const JsonItems options = items_of(list_items(child(constraint, "options")));
+  if (options.empty()) {
+    return;
+  }
+  model::ColumnSequence& sequence = column.sequence_facts();
+  for (const Json& item : options) {
+    const Json* option = as(item, "DefElem");
+    if (option == nullptr) {
+      continue;
+    }
+    const std::string name = string_field(*option, "defname");
+    const Json* arg = child(*option, "arg");
+    if (name == "sequence_name") {
+      const std::vector<std::string> parts = string_list(arg);
+      sequence.name = parts.empty() ? std::string() : parts.back();
+    } else if (name == "start") {
+      sequence.start = option_number(arg);
+    } else if (name == "increment") {
+      sequence.increment = option_number(arg);
+    } else if (name == "minvalue") {
+      sequence.min_value = option_number(arg);
+    } else if (name == "maxvalue") {
+      sequence.max_value = option_number(arg);
+    } else if (name == "cache") {
+      sequence.cache = option_number(arg);
+    } else if (name == "cycle") {
+      const Json* flag = arg != nullptr ? as(*arg, "Boolean") : nullptr;
+      sequence.cycle = flag == nullptr || bool_field(*flag, "boolval");
+    }
+  }
+  model::keep_declared_options(table, column);
+}
+
 } // namespace
 
-bool apply_column_property(Replay& replay, model::Column& column, const Json& constraint) {
+bool apply_column_property(Replay& replay, const model::Table& table, model::Column& column,
+                           const Json& constraint) {
   const std::string type = string_field(constraint, "contype");
   if (type == "CONSTR_NOTNULL") {
     column.not_null = true;
@@ -251,6 +311,7 @@ bool apply_column_property(Replay& replay, model::Column& column, const Json& co
     column.identity = true;
     column.identity_always = string_field(constraint, "generated_when") == "a";
     column.not_null = true;
+    read_identity_options(constraint, table, column);
   } else if (type == "CONSTR_GENERATED" || type.rfind("CONSTR_ATTR_", 0) == 0) {
     // Generated columns and DEFERRABLE flags do not change what pgadvise checks.
   } else {
@@ -281,7 +342,7 @@ void add_constraint(Replay& replay, model::Table& table, const Json& constraint,
     }
   } else if (!target.column.empty()) {
     if (model::Column* column = table.find_column(target.column)) {
-      apply_column_property(replay, *column, constraint);
+      apply_column_property(replay, table, *column, constraint);
     }
   }
 }

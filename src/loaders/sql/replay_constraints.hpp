@@ -16,7 +16,8 @@ struct ConstraintTarget {
 
 // Column-level constraints that only change the column: NOT NULL, NULL,
 // DEFAULT, GENERATED ... AS IDENTITY. Returns false for any other kind.
-bool apply_column_property(Replay& replay, model::Column& column, const Json& constraint);
+bool apply_column_property(Replay& replay, const model::Table& table, model::Column& column,
+                           const Json& constraint);
 
 // PRIMARY KEY, UNIQUE (also USING INDEX), FOREIGN KEY and CHECK: become
 // Index / ForeignKey / CheckConstraint entries with PostgreSQL's default

@@ -49,7 +49,7 @@ void apply_inline_constraints(Replay& replay, model::Table& table, const Json& c
       continue;
     }
     model::Column* target = table.find_column(column);
-    if (target != nullptr && apply_column_property(replay, *target, *constraint)) {
+    if (target != nullptr && apply_column_property(replay, table, *target, *constraint)) {
       continue;
     }
     if (deferred != nullptr) {

@@ -63,11 +63,11 @@ private:
         key_finding(context, table, column, column.name + " " + column.type.display() + " PRIMARY KEY");
     finding.message = "Primary key " + name + "." + column.name + " is " + type + ": at most " +
                       core::group_digits(static_cast<std::int64_t>(max)) + " ids";
-    if (column.sequence_last_value) {
+    if (column.sequence_last_value()) {
       // Live: how far the sequence has gone (pg_sequences.last_value).
-      const double used = static_cast<double>(*column.sequence_last_value) / max;
+      const double used = static_cast<double>(*column.sequence_last_value()) / max;
       finding.message += ", and its sequence is at " + used_percent(used) + " of them (last value " +
-                         core::group_digits(*column.sequence_last_value) + ")";
+                         core::group_digits(*column.sequence_last_value()) + ")";
       if (used > 0.5) {
         finding.severity = std::max(finding.severity, core::Severity::high);
       }
@@ -75,7 +75,7 @@ private:
       finding.evidence.insert(finding.evidence.begin(),
                               advisor::schema_evidence(*context.catalog,
                                                        sequence_name(table, column) + " last_value = " +
-                                                           std::to_string(*column.sequence_last_value),
+                                                           std::to_string(*column.sequence_last_value()),
                                                        column.location));
     }
     if (const auto rows = table_rows(table); rows && *rows >= max * 0.1) {
@@ -104,7 +104,7 @@ private:
     // The identity stays the kind it is: BY DEFAULT still takes explicit ids.
     set_key_fix(finding, context, table, column, std::move(fix),
                 advisor::drizzle_column_builder(table, column, "bigint", "{ mode: \"number\" }") +
-                    ".primaryKey()" + advisor::drizzle_identity_call(column) + ",");
+                    ".primaryKey()" + advisor::drizzle_identity_call(table, column) + ",");
     return finding;
   }
 };

@@ -58,13 +58,13 @@ private:
     const double threshold = context.options.get_double("used-percent") / 100;
     for (const model::Column& column : table.columns) {
       const model::TypeRef type = context.catalog->resolve_type(column.type);
-      if (!column.sequence_last_value || type.is_array() || (type.name != "int4" && type.name != "int2") ||
+      if (!column.sequence_last_value() || type.is_array() || (type.name != "int4" && type.name != "int2") ||
           is_single_primary_key(table, column)) {
         continue;
       }
       const double max = type.name == "int2" ? std::numeric_limits<std::int16_t>::max()
                                              : std::numeric_limits<std::int32_t>::max();
-      const double used = static_cast<double>(*column.sequence_last_value) / max;
+      const double used = static_cast<double>(*column.sequence_last_value()) / max;
       if (used >= threshold) {
         out.push_back(
             make_finding(context, table, column, type.name == "int2" ? "smallint" : "integer", max, used));
@@ -85,10 +85,10 @@ private:
     finding.message = "The sequence of " + name + "." + column.name + " (" + type + ") is at " +
                       percent_text(used) + " of the column's " +
                       core::group_digits(static_cast<std::int64_t>(max)) + " values (last value " +
-                      core::group_digits(*column.sequence_last_value) +
+                      core::group_digits(*column.sequence_last_value()) +
                       "): when it passes the maximum, every INSERT that draws from it fails";
     finding.evidence.push_back(advisor::schema_evidence(
-        *context.catalog, sequence + " last_value = " + std::to_string(*column.sequence_last_value),
+        *context.catalog, sequence + " last_value = " + std::to_string(*column.sequence_last_value()),
         column.location));
     finding.help =
         "Past " + core::group_digits(static_cast<std::int64_t>(max)) +
@@ -109,7 +109,7 @@ private:
       fix.drizzle = advisor::drizzle_property(table, column.name) + ": " +
                     advisor::drizzle_column_builder(table, column, column.identity ? "bigint" : "bigserial",
                                                     "{ mode: \"number\" }") +
-                    (column.identity ? advisor::drizzle_identity_call(column) : std::string()) +
+                    (column.identity ? advisor::drizzle_identity_call(table, column) : std::string()) +
                     ", // keep its other calls (.notNull(), ...)";
     }
     finding.fix = std::move(fix);

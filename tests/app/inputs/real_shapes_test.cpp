@@ -299,5 +299,27 @@ TEST(RealShapes, FunctionHelpersAreReadAndTheirFactoryIsNotEdited) {
       << fix.err;
 }
 
+// Identity keys declared with options (`.generatedAlwaysAsIdentity({
+// startWith: 1000 })`, and a table drizzle-kit pull wrote with every
+// option): the bigint line keeps the options that are not PostgreSQL's
+// defaults, read from drizzle-kit's SQL. With the options dropped (as
+// before), drizzle-kit 0.31.11 generated SET START WITH 1 and SET CACHE 1
+// beside the type change; with them, only the type and the maximum change.
+TEST(RealShapes, IdentityOptionsStayInTheBigintLine) {
+  const json report = lint("identity-options");
+  std::set<std::string> lines;
+  for (const json& finding : findings_of(report, "integer-primary-key-overflow")) {
+    lines.insert(finding["fix"].value("drizzle", ""));
+  }
+  EXPECT_EQ(lines,
+            (std::set<std::string>{
+                "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity({ "
+                "startWith: 1000 }),",
+                "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity({ name: "
+                "\"legacy_order_number_seq\", startWith: 50000, cache: 20 }),",
+                "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),"}))
+      << report.dump(2);
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test

@@ -219,6 +219,7 @@ export const users = pgTable("users", {
   runtime: text().$defaultFn(() => crypto.randomUUID()).$type<string>(),
   ident: integer().generatedAlwaysAsIdentity(),
   byDefault: integer().generatedByDefaultAsIdentity(),
+  numbered: integer().generatedByDefaultAsIdentity({ name: "numbered_seq", startWith: 1000, cache: 20, cycle: true, maxValue: "5000000000", increment: 1, minValue: 1 }),
   later: text().default(computeDefault()),
 });
 )ts");
@@ -251,6 +252,15 @@ export const users = pgTable("users", {
   EXPECT_TRUE(column(t, "ident").not_null);
   EXPECT_TRUE(column(t, "byDefault").identity);
   EXPECT_FALSE(column(t, "byDefault").identity_always);
+  EXPECT_FALSE(column(t, "byDefault").sequence.has_value());
+  ASSERT_TRUE(column(t, "numbered").sequence.has_value());
+  model::ColumnSequence numbered;
+  numbered.name = "numbered_seq";
+  numbered.start = 1000;
+  numbered.cache = 20;
+  numbered.cycle = true;
+  numbered.max_value = 5000000000; // increment and minValue are the defaults: not kept
+  EXPECT_EQ(*column(t, "numbered").sequence, numbered);
   EXPECT_TRUE(t.drizzle_column_param.empty()); // its columns are an object, not a callback
   EXPECT_FALSE(column(t, "later").default_expr.has_value());
   const core::Finding note = only_note(result, "default of column `users.later`");
