@@ -36,14 +36,20 @@ std::optional<std::int64_t> integer_parameter(std::string_view params, int numbe
   return value;
 }
 
-// The logged value of a statement's `LIMIT $n`.
-std::optional<std::int64_t> limit_parameter(const QueryInfo& info, std::string_view params) {
+// The logged value of a statement's `LIMIT $n` (clause "limit") or
+// `OFFSET $n` ("offset"): Drizzle binds both as parameters.
+std::optional<std::int64_t> clause_parameter(const QueryInfo& info, std::string_view params,
+                                             std::string_view wanted) {
   for (const auto& [number, clause] : info.shape.param_clauses) {
-    if (clause == "limit") {
+    if (clause == wanted) {
       return integer_parameter(params, number);
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::int64_t> limit_parameter(const QueryInfo& info, std::string_view params) {
+  return clause_parameter(info, params, "limit");
 }
 
 } // namespace
@@ -57,6 +63,9 @@ void LogFold::parameters_event(Session& session, const LogEvent& event) {
   }
   pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
   pending.limit_value = limit_parameter(*pending.info, event.params);
+  if (auto offset = clause_parameter(*pending.info, event.params, "offset")) {
+    pending.offset = offset; // OFFSET $n: large-offset-pagination reads the deepest page asked
+  }
   pending.values = m_grouping ? param_values(pending.info->params, event.params) : ParamValues{};
   if (m_unfed == session.key) {
     feed_unfed();
@@ -141,6 +150,9 @@ void LogFold::set_pending(Session& session, const LogEvent& event) {
   }
   pending.limit = event.limit;
   pending.offset = event.offset;
+  if (!pending.offset && !event.params.empty()) {
+    pending.offset = clause_parameter(*event.info, event.params, "offset");
+  }
   pending.limit_value = event.params.empty() ? std::nullopt : limit_parameter(*event.info, event.params);
   pending.values = m_grouping ? param_values(event.info->params, event.params) : ParamValues{};
   if (!pending.vxid.empty() || !event.fields.vxid.empty()) {
