@@ -80,6 +80,36 @@ TEST(FilterOnUnindexedColumn, SmallTablesByLiveStatisticsAreSkipped) {
   EXPECT_EQ(run_workload_rule(k_rule, workload, &catalog).size(), 1U);
 }
 
+// Known sizes grade the finding as unindexed-foreign-key's: a 2,000-row
+// table's scan (a live run's workspaces.ownerId, 0.08 ms a call) is not
+// "do first"; a table of millions stays high. Unknown size: the default.
+TEST(FilterOnUnindexedColumn, KnownTableSizesGradeTheSeverity) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM users WHERE email = $1", 54, 4.0);
+  model::Catalog catalog = shop();
+  ASSERT_EQ(run_workload_rule(k_rule, workload, &catalog).at(0).severity, core::Severity::high);
+  catalog.tables[0].stats = model::TableStats{};
+  catalog.tables[0].stats->reltuples = 2000;
+  EXPECT_EQ(run_workload_rule(k_rule, workload, &catalog).at(0).severity, core::Severity::low);
+  catalog.tables[0].stats->reltuples = 80000;
+  EXPECT_EQ(run_workload_rule(k_rule, workload, &catalog).at(0).severity, core::Severity::medium);
+  catalog.tables[0].stats->reltuples = 5000000;
+  EXPECT_EQ(run_workload_rule(k_rule, workload, &catalog).at(0).severity, core::Severity::high);
+}
+
+// ORDER BY ... LIMIT with no filter (OFFSET pagination of a feed) sorts the
+// table; the finding says so instead of "filters".
+TEST(FilterOnUnindexedColumn, ASortWithALimitIsSaidToSort) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM posts ORDER BY created_at DESC LIMIT $1 OFFSET $2", 67, 7400.0);
+  const model::Catalog catalog = shop();
+  const auto findings = run_workload_rule(k_rule, workload, &catalog);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].object.to_string(), "public.posts(created_at)");
+  EXPECT_NE(findings[0].message.find("sorts posts by created_at"), std::string::npos) << findings[0].message;
+  EXPECT_EQ(findings[0].message.find("filters"), std::string::npos) << findings[0].message;
+}
+
 model::Catalog accounts() {
   model::Table accounts = table("accounts",
                                 {column("id"), column("email", "text"), column("settings", "jsonb"),

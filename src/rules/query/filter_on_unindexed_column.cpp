@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/index_set.hpp"
+#include "rules/support/table_size.hpp"
 
 #include <algorithm>
 #include <map>
@@ -250,7 +251,7 @@ private:
 
     core::Finding finding;
     finding.rule = std::string(k_id);
-    finding.severity = context.severity;
+    finding.severity = cap_by_rows(context.severity, table);
     finding.object = core::ObjectRef{table.schema, table.name, {candidate.element}, {}};
     finding.location = top.first_seen;
     if (gin) {
@@ -317,7 +318,10 @@ private:
 
     core::Finding finding;
     finding.rule = std::string(k_id);
-    finding.severity = context.severity;
+    // A sequential scan costs in proportion to the rows it reads: known
+    // sizes (--db, --stats) keep a 2,000-row table's index below "do first",
+    // as unindexed-foreign-key does.
+    finding.severity = cap_by_rows(context.severity, table);
     finding.object = core::ObjectRef{table.schema, table.name, columns, {}};
     finding.location = top.first_seen;
     std::string filtered;
@@ -327,26 +331,40 @@ private:
     if (!proposal.candidate.range.empty()) {
       filter_columns.push_back(proposal.candidate.range);
     }
-    if (filter_columns.empty()) {
+    // ORDER BY ... LIMIT alone (a feed, OFFSET pagination): the index lets
+    // the LIMIT stop early; nothing is filtered.
+    const bool sorts = filter_columns.empty();
+    if (sorts) {
       filter_columns = proposal.candidate.order_by;
     }
+    const bool one = proposal.queries.size() == 1;
     finding.message = std::to_string(proposal.queries.size()) +
-                      (proposal.queries.size() == 1 ? " logged query filters " : " logged queries filter ") +
-                      advisor::table_display(table) + " on " + core::join(filter_columns, ", ") +
-                      ", which no index leads with (" +
+                      (sorts ? (one ? " logged query sorts " : " logged queries sort ")
+                             : (one ? " logged query filters " : " logged queries filter ")) +
+                      advisor::table_display(table) + (sorts ? " by " : " on ") +
+                      core::join(filter_columns, ", ") + ", which no index leads with (" +
                       core::group_digits(static_cast<std::int64_t>(proposal.calls)) + " calls" +
                       (timed ? ", " + core::human_duration_ms(proposal.total_ms) + " total" : "") + ")";
     finding.help =
-        "Without an index PostgreSQL reads all of " + advisor::table_display(table) +
-        " for each call and keeps the matching rows. An index on (" + core::join(columns, ", ") + ") -- " +
-        (proposal.candidate.correlation.empty()
-             ? std::string("equality columns first")
-             : "the column each outer row's rows are looked up by (a correlated sub-select or lateral join) "
-               "first, then equality columns") +
-        ", then one range column" +
-        (proposal.candidate.order_by.empty() ? "" : ", then the ORDER BY columns so a LIMIT stops early") +
-        " -- finds them directly. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized copy "
-        "before and after.";
+        sorts
+            ? "Without an index PostgreSQL reads and sorts all of " + advisor::table_display(table) +
+                  " for each call to return the first rows. An index on (" + core::join(columns, ", ") +
+                  ") returns them in order, so the LIMIT stops early. Confirm with EXPLAIN (ANALYZE, "
+                  "BUFFERS) on a production-sized copy before and after."
+            : "Without an index PostgreSQL reads all of " + advisor::table_display(table) +
+                  " for each call and keeps the matching rows. An index on (" + core::join(columns, ", ") +
+                  ") -- " +
+                  (proposal.candidate.correlation.empty() ? std::string("equality columns first")
+                                                          : "the column each outer row's rows are looked up "
+                                                            "by (a correlated sub-select or lateral join) "
+                                                            "first, then equality columns") +
+                  ", then one range column" +
+                  (proposal.candidate.order_by.empty()
+                       ? ""
+                       : ", then the ORDER BY columns so a LIMIT stops early") +
+                  " -- finds them directly. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized "
+                  "copy "
+                  "before and after.";
     add_query_evidence(finding, proposal, rank, of);
     finding.evidence.push_back(advisor::schema_evidence(*context.catalog,
                                                         "table " + advisor::table_display(table) +
