@@ -50,8 +50,9 @@ private:
                    core::FindingSink& out) const override {
     // A partition gets its primary key from its parent, which reports. A
     // table no migration file creates (a lone file's ALTER TABLE) may well
-    // have one: only what the statements name is known of it.
-    if (table.assumed || table.primary_key() != nullptr ||
+    // have one: only what the statements name is known of it; so may a
+    // schema.ts table whose columns are built at run time.
+    if (table.assumed || table.columns_unread || table.primary_key() != nullptr ||
         advisor::partition_parent(*context.catalog, table) != nullptr) {
       return;
     }

@@ -172,11 +172,12 @@ private:
                                std::move(other_side), primary_location, other_location});
   }
 
-  // A column the schema.ts reader could not resolve: absent from `columns`,
-  // but not known to be missing either.
+  // A column the schema.ts reader could not resolve (or any column of a
+  // table whose columns are built at run time): absent from `columns`, but
+  // not known to be missing either.
   static bool unresolved(const Table& table, const std::string& column) {
-    return std::find(table.unresolved_columns.begin(), table.unresolved_columns.end(), column) !=
-           table.unresolved_columns.end();
+    return table.columns_unread || std::find(table.unresolved_columns.begin(), table.unresolved_columns.end(),
+                                             column) != table.unresolved_columns.end();
   }
 
   void compare_columns(const Table& table, const Table& other) {
@@ -251,7 +252,9 @@ private:
     for (const model::Index& index : table.indexes) {
       const model::Index* match = other.find_index(index.name);
       if (match == nullptr) {
-        only_primary.push_back(&index);
+        if (!other.columns_unread) { // else its columns may be the ones not read
+          only_primary.push_back(&index);
+        }
       } else if (index_key(index) != index_key(*match)) {
         add("index:" + table.qualified() + "." + index.name,
             {table.schema, table.name, index.leading_columns(), index.name},
@@ -260,7 +263,7 @@ private:
       }
     }
     for (const model::Index& index : other.indexes) {
-      if (table.find_index(index.name) == nullptr) {
+      if (table.find_index(index.name) == nullptr && !table.columns_unread) {
         only_other.push_back(&index);
       }
     }
@@ -288,7 +291,9 @@ private:
         continue;
       }
       if (match == nullptr) {
-        only_primary.push_back(&fk);
+        if (!other.columns_unread) {
+          only_primary.push_back(&fk);
+        }
       } else if (describe_fk(fk) != describe_fk(*match)) {
         add("fk:" + table.qualified() + "." + fk.name, {table.schema, table.name, fk.columns, fk.name},
             "Foreign key " + fk.name + " on " + table.qualified(), describe_fk(fk), describe_fk(*match),
@@ -296,7 +301,7 @@ private:
       }
     }
     for (const model::ForeignKey& fk : other.foreign_keys) {
-      if (find_fk(table, fk.name) == nullptr) {
+      if (find_fk(table, fk.name) == nullptr && !table.columns_unread) {
         only_other.push_back(&fk);
       }
     }
