@@ -129,6 +129,26 @@ double FindingList::saving_ms(std::size_t i) const {
   return m_stored ? m_records[i].saving_ms : m_vector[i].saving_ms;
 }
 
+SourceLocation FindingList::location(std::size_t i) const {
+  if (!m_stored) {
+    return m_vector[i].location;
+  }
+  const Record& r = m_records[i];
+  return {r.file, r.line, r.column};
+}
+
+std::uint32_t FindingList::weight(std::size_t i) const {
+  return m_stored ? m_records[i].weight : m_vector[i].weight;
+}
+
+FindingList::Held FindingList::at(std::size_t i) const {
+  if (!m_stored) {
+    return Held(&m_vector[i]);
+  }
+  const Record& record = m_records[i];
+  return record.size == 0 ? Held(&m_memory[record.at]) : Held(load(i));
+}
+
 Finding FindingList::load(std::size_t i) const {
   if (!m_stored) {
     return m_vector[i];

@@ -112,8 +112,25 @@ public:
   [[nodiscard]] const std::string& rule(std::size_t i) const;
   [[nodiscard]] const FilePath& file(std::size_t i) const;
   [[nodiscard]] double saving_ms(std::size_t i) const;
+  [[nodiscard]] SourceLocation location(std::size_t i) const;
+  [[nodiscard]] std::uint32_t weight(std::size_t i) const;
   // Finding `i`, read back when spilled (a copy either way).
   [[nodiscard]] Finding load(std::size_t i) const;
+  // Finding `i` as a reader sees it: the one in memory, or its copy read
+  // back from the file.
+  class Held {
+  public:
+    const Finding& operator*() const { return m_in_memory != nullptr ? *m_in_memory : m_read_back; }
+    const Finding* operator->() const { return &**this; }
+
+  private:
+    friend class FindingList;
+    explicit Held(const Finding* in_memory) : m_in_memory(in_memory) {}
+    explicit Held(Finding read_back) : m_read_back(std::move(read_back)) {}
+    const Finding* m_in_memory = nullptr;
+    Finding m_read_back;
+  };
+  [[nodiscard]] Held at(std::size_t i) const;
   // Replaces finding `i` (held in memory from then on).
   void replace(std::size_t i, Finding finding);
   [[nodiscard]] Loaded loaded() const { return Loaded(this); }

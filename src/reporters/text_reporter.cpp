@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <unordered_set>
@@ -299,40 +300,59 @@ double rows_of(const core::Finding& finding, const model::Catalog* catalog) {
   return table->stats->has_counters ? static_cast<double>(table->stats->n_live_tup) : 0;
 }
 
+// Whether any table has statistics: without them every finding's rows
+// are 0, and no finding is read back to look its table up.
+bool any_stats(const model::Catalog* catalog) {
+  return catalog != nullptr && std::any_of(catalog->tables.begin(), catalog->tables.end(),
+                                           [](const model::Table& table) { return bool(table.stats); });
+}
+
 // What the report is ordered by: severity, impact (a measured saving, the
 // table's rows), file order; then the weighted findings by weight
-// (core::order_by_weight).
+// (core::order_by_weight). Kept per finding of the run's list, which may
+// be records over the spill file (core::FindingList): the findings are
+// read back only for ties on all the rest.
 struct Rank {
-  const core::Finding* finding = nullptr;
+  std::size_t index = 0; // in the run's list
   double rows = 0;
+  double saving_ms = 0;
+  core::Severity severity = core::Severity::info;
+  std::uint32_t weight = 0;
 };
 
-bool ranks_before(const Rank& a, const Rank& b) {
-  const core::Finding& x = *a.finding;
-  const core::Finding& y = *b.finding;
-  if (x.severity != y.severity) {
-    return x.severity > y.severity;
+bool ranks_before(const core::FindingList& list, const Rank& a, const Rank& b) {
+  if (a.severity != b.severity) {
+    return a.severity > b.severity;
   }
-  if (x.saving_ms > y.saving_ms || x.saving_ms < y.saving_ms) {
-    return x.saving_ms > y.saving_ms;
+  if (a.saving_ms > b.saving_ms || a.saving_ms < b.saving_ms) {
+    return a.saving_ms > b.saving_ms;
   }
   if (a.rows > b.rows || a.rows < b.rows) {
     return a.rows > b.rows;
   }
   // File order; findings without a file after those with one.
-  if (x.location.file.empty() != y.location.file.empty()) {
-    return !x.location.file.empty();
+  const core::SourceLocation x = list.location(a.index);
+  const core::SourceLocation y = list.location(b.index);
+  if (x.file.empty() != y.file.empty()) {
+    return !x.file.empty();
   }
-  return std::make_tuple(x.location.file, x.location.line, x.location.column, x.rule, x.object.to_string(),
-                         x.fingerprint) < std::make_tuple(y.location.file, y.location.line, y.location.column,
-                                                          y.rule, y.object.to_string(), y.fingerprint);
+  const auto head = std::tie(x.file, x.line, x.column, list.rule(a.index));
+  const auto other = std::tie(y.file, y.line, y.column, list.rule(b.index));
+  if (head != other) {
+    return head < other;
+  }
+  const core::FindingList::Held f = list.at(a.index);
+  const core::FindingList::Held g = list.at(b.index);
+  return std::make_tuple(f->object.to_string(), f->fingerprint) <
+         std::make_tuple(g->object.to_string(), g->fingerprint);
 }
 
-// One entry of the report: a finding, or many of one rule and severity.
+// One entry of the report: a finding, or many of one rule and severity
+// (positions in the run's list, in rank order).
 struct Entry {
-  std::vector<const core::Finding*> findings; // in rank order
+  std::vector<std::size_t> findings;
+  core::Severity severity = core::Severity::info; // its findings'
   [[nodiscard]] bool grouped() const { return findings.size() > 1; }
-  [[nodiscard]] const core::Finding& first() const { return *findings.front(); }
 };
 
 // The rules whose findings are each an action of their own (RuleInfo).
@@ -346,36 +366,37 @@ std::set<std::string> action_rules(const ReportInput& input) {
   return out;
 }
 
-std::vector<Entry> entries_of(const std::vector<core::Finding>& findings, const ReportInput& input,
-                              bool expand) {
+std::vector<Entry> entries_of(const core::FindingList& findings, const ReportInput& input, bool expand) {
   const std::set<std::string> own_entries = action_rules(input);
+  const bool stats = any_stats(input.catalog);
   std::vector<Rank> ranked;
   ranked.reserve(findings.size());
-  for (const core::Finding& finding : findings) {
-    ranked.push_back({&finding, rows_of(finding, input.catalog)});
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    ranked.push_back({i, stats ? rows_of(*findings.at(i), input.catalog) : 0, findings.saving_ms(i),
+                      findings.severity(i), findings.weight(i)});
   }
-  std::stable_sort(ranked.begin(), ranked.end(), ranks_before);
-  core::order_by_weight(ranked, [](const Rank& rank) -> const core::Finding& { return *rank.finding; });
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [&](const Rank& a, const Rank& b) { return ranks_before(findings, a, b); });
+  core::order_by_weight(ranked, [](const Rank& rank) -> const Rank& { return rank; });
   std::map<std::pair<std::string, core::Severity>, std::size_t> shapes;
-  for (const core::Finding& finding : findings) {
-    ++shapes[{finding.rule, finding.severity}];
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    ++shapes[{findings.rule(i), findings.severity(i)}];
   }
   std::vector<Entry> entries;
   std::map<std::pair<std::string, core::Severity>, std::size_t> group_at; // shape -> its entry
   for (const Rank& rank : ranked) {
-    const core::Finding& finding = *rank.finding;
-    const std::pair<std::string, core::Severity> shape{finding.rule, finding.severity};
-    const bool group = !expand && own_entries.count(finding.rule) == 0 && shapes[shape] > k_handful;
+    const std::pair<std::string, core::Severity> shape{findings.rule(rank.index), rank.severity};
+    const bool group = !expand && own_entries.count(shape.first) == 0 && shapes[shape] > k_handful;
     if (!group) {
-      entries.push_back(Entry{{&finding}});
+      entries.push_back(Entry{{rank.index}, rank.severity});
       continue;
     }
     if (const auto it = group_at.find(shape); it != group_at.end()) {
-      entries[it->second].findings.push_back(&finding);
+      entries[it->second].findings.push_back(rank.index);
       continue;
     }
     group_at.emplace(shape, entries.size());
-    entries.push_back(Entry{{&finding}});
+    entries.push_back(Entry{{rank.index}, rank.severity});
   }
   return entries;
 }
@@ -426,78 +447,8 @@ void write_single(std::ostream& out, const core::Finding& finding, const Ansi& a
   }
 }
 
-void write_grouped(std::ostream& out, const Entry& entry, const ReportInput& input, const Ansi& ansi) {
-  const core::Finding& first = entry.first();
-  out << "  " << core::plural(entry.findings.size(), "finding") << "  "
-      << ansi.severity(first.severity, core::to_string(first.severity)) << "  " << one_line(first.rule)
-      << "  " << one_line(summary_of_rule(input, first.rule)) << "\n";
-  for (std::size_t i = 0; i < entry.findings.size() && i < k_group_examples; ++i) {
-    const core::Finding& finding = *entry.findings[i];
-    out << k_fix_indent << (i == 0 ? "first: " : "       ") << one_line(where_of(finding)) << "  "
-        << one_line(finding.message) << "\n";
-  }
-  if (first.fix) {
-    write_compact_fix(out, first, "like the first, ");
-  }
-  out << k_fix_indent << "all " << entry.findings.size() << ": -v, or --rule " << one_line(first.rule)
-      << "\n";
-}
-
 std::string_view section_title(core::Severity severity) {
   return severity >= core::Severity::high ? "Do first" : "Then";
-}
-
-// The CREATE INDEX of every unindexed foreign key (the findings that are an
-// action of their own and whose fix creates an index), to run in one go.
-void write_fk_block(std::ostream& out, const std::vector<Entry>& entries, const ReportInput& input,
-                    const Ansi& ansi) {
-  const std::set<std::string> own_entries = action_rules(input);
-  std::vector<std::string> statements;
-  for (const Entry& entry : entries) {
-    for (const core::Finding* finding : entry.findings) {
-      if (own_entries.count(finding->rule) != 0 && finding->fix && finding->fix->kind == core::FixKind::sql &&
-          !finding->fix->ddl.empty()) {
-        for (const std::string& line : core::split(sanitize_for_terminal(finding->fix->ddl), '\n')) {
-          if (!is_preamble(line) && core::trim(line).rfind("CREATE INDEX", 0) == 0) {
-            statements.push_back(line);
-          }
-        }
-      }
-    }
-  }
-  if (statements.size() < 2) {
-    return;
-  }
-  out << "\n"
-      << ansi.bold("The " + std::to_string(statements.size()) + " foreign-key indexes in one block")
-      << " (psql, outside a transaction: CONCURRENTLY cannot run inside one):\n";
-  for (const std::string& statement : statements) {
-    out << "  " << statement << "\n";
-  }
-}
-
-void write_entries(std::ostream& out, const std::vector<Entry>& entries, const ReportInput& input,
-                   const Ansi& ansi) {
-  std::string_view section;
-  for (const Entry& entry : entries) {
-    const std::string_view title = section_title(entry.first().severity);
-    if (title != section) {
-      section = title;
-      const std::size_t count =
-          static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) {
-            return section_title(e.first().severity) == title;
-          }));
-      out << "\n"
-          << ansi.bold(std::string(title) + ": " +
-                       (title == "Do first" ? "critical and high" : "medium and below"))
-          << " (" << counted(count, "entry", "entries") << ")\n";
-    }
-    if (entry.grouped()) {
-      write_grouped(out, entry, input, ansi);
-    } else {
-      write_single(out, entry.first(), ansi);
-    }
-  }
 }
 
 // What the closing section says about one rule: the help of its findings
@@ -505,55 +456,37 @@ void write_entries(std::ostream& out, const std::vector<Entry>& entries, const R
 struct RuleNotes {
   std::string rule;
   std::size_t findings = 0;
-  std::vector<std::string> helps;  // distinct, in report order
-  std::string help_example;        // where the first help came from, when they differ
-  std::vector<std::string> safety; // distinct, in report order
-  // What the lists hold (views of the findings' texts): a linear search
-  // made 25,000 distinct helps of one rule quadratic.
-  std::unordered_set<std::string_view> seen_helps{};
-  std::unordered_set<std::string_view> seen_safety{};
+  std::optional<std::string> help; // the first
+  bool helps_differ = false;
+  std::string help_example;                      // where the first help came from
+  std::optional<std::string> safety;             // the first
+  std::unordered_set<std::string> seen_safety{}; // distinct, the first's included
 };
 
-void add_unique(std::vector<std::string>& list, std::string_view value) {
-  if (std::find(list.begin(), list.end(), value) == list.end()) {
-    list.emplace_back(value);
+void add_note(std::vector<RuleNotes>& notes, const core::Finding& finding) {
+  auto it =
+      std::find_if(notes.begin(), notes.end(), [&](const RuleNotes& n) { return n.rule == finding.rule; });
+  if (it == notes.end()) {
+    notes.push_back(RuleNotes{finding.rule, 0, {}, false, {}, {}, {}});
+    it = notes.end() - 1;
   }
-}
-
-void add_unique(std::vector<std::string>& list, std::unordered_set<std::string_view>& seen,
-                std::string_view value) {
-  if (seen.insert(value).second) {
-    list.emplace_back(value);
-  }
-}
-
-std::vector<RuleNotes> rule_notes(const std::vector<Entry>& entries) {
-  std::vector<RuleNotes> notes;
-  for (const Entry& entry : entries) {
-    for (const core::Finding* finding : entry.findings) {
-      auto it = std::find_if(notes.begin(), notes.end(),
-                             [&](const RuleNotes& n) { return n.rule == finding->rule; });
-      if (it == notes.end()) {
-        notes.push_back(RuleNotes{finding->rule, 0, {}, {}, {}, {}, {}});
-        it = notes.end() - 1;
-      }
-      ++it->findings;
-      if (!finding->help.empty()) {
-        if (it->helps.empty()) {
-          it->help_example = where_of(*finding);
-        }
-        add_unique(it->helps, it->seen_helps, finding->help);
-      }
-      if (finding->fix && !finding->fix->safety_note.empty()) {
-        add_unique(it->safety, it->seen_safety, finding->fix->safety_note);
-      }
+  ++it->findings;
+  if (!finding.help.empty()) {
+    if (!it->help) {
+      it->help = std::string(finding.help.view());
+      it->help_example = where_of(finding);
+    } else if (*it->help != finding.help.view()) {
+      it->helps_differ = true;
     }
   }
-  return notes;
+  if (finding.fix && !finding.fix->safety_note.empty()) {
+    if (it->seen_safety.emplace(finding.fix->safety_note.view()).second && !it->safety) {
+      it->safety = std::string(finding.fix->safety_note.view());
+    }
+  }
 }
 
-void write_rule_notes(std::ostream& out, const std::vector<Entry>& entries, const Ansi& ansi) {
-  const std::vector<RuleNotes> notes = rule_notes(entries);
+void write_rule_notes(std::ostream& out, const std::vector<RuleNotes>& notes, const Ansi& ansi) {
   if (notes.empty()) {
     return;
   }
@@ -563,27 +496,26 @@ void write_rule_notes(std::ostream& out, const std::vector<Entry>& entries, cons
   std::map<std::string, std::string> safety_shown; // note -> the rule it was shown under
   for (const RuleNotes& rule : notes) {
     out << ansi.bold(one_line(rule.rule)) << " (" << core::plural(rule.findings, "finding") << ")\n";
-    if (!rule.helps.empty()) {
+    if (rule.help) {
       // Helps name their finding's objects: when they differ, say whose this is.
-      write_labelled(out, "help:",
-                     rule.helps.size() == 1 ? rule.helps.front()
-                                            : "(" + rule.help_example + ") " + rule.helps.front());
+      write_labelled(out,
+                     "help:", rule.helps_differ ? "(" + rule.help_example + ") " + *rule.help : *rule.help);
     }
     // Safety notes that name their table say the same thing for each: the
     // first one, and how many more -v shows.
-    if (rule.safety.empty()) {
+    if (!rule.safety) {
       continue;
     }
-    const std::string& note = rule.safety.front();
+    const std::string& note = *rule.safety;
     if (const auto shown = safety_shown.find(note); shown != safety_shown.end()) {
       write_labelled(out, "safety:", "as for " + shown->second + " above");
     } else {
       safety_shown.emplace(note, rule.rule);
       write_labelled(out, "safety:", note);
     }
-    if (rule.safety.size() > 1) {
+    if (rule.seen_safety.size() > 1) {
       write_labelled(out, "       ",
-                     "(" + counted(rule.safety.size() - 1, "more note", "more notes") +
+                     "(" + counted(rule.seen_safety.size() - 1, "more note", "more notes") +
                          " like it, one per table: -v)");
     }
   }
@@ -605,49 +537,153 @@ struct Actions {
   [[nodiscard]] std::size_t total() const { return create + drop + convert + other + patterns.size(); }
 };
 
-Actions actions_of(const std::vector<Entry>& entries) {
+void add_unique(std::vector<std::string>& list, std::string_view value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) {
+    list.emplace_back(value);
+  }
+}
+
+// Counts what `entry`, whose first finding is `finding`, asks to do.
+void add_action(Actions& actions, const Entry& entry, const core::Finding& finding) {
+  if (!finding.fix) {
+    return;
+  }
+  if (!finding.fix->commands.empty()) {
+    add_unique(actions.commands, finding.fix->commands);
+  }
+  if (entry.grouped()) {
+    auto same = std::find_if(actions.patterns.begin(), actions.patterns.end(),
+                             [&](const auto& pattern) { return pattern.first == finding.rule; });
+    if (same == actions.patterns.end()) {
+      actions.patterns.emplace_back(finding.rule, entry.findings.size());
+    } else {
+      same->second += entry.findings.size();
+    }
+    return;
+  }
+  const std::string ddl = work_line(finding.fix->ddl, finding.fix->kind).first;
+  if (finding.fix->kind == core::FixKind::sql &&
+      (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
+    ++actions.create;
+    if (finding.saving_ms > 0) {
+      ++actions.create_measured;
+      actions.saving_ms += finding.saving_ms;
+    }
+  } else if (finding.fix->kind == core::FixKind::sql && ddl.rfind("DROP INDEX", 0) == 0) {
+    ++actions.drop;
+  } else if (finding.fix->kind == core::FixKind::sql && ddl.find("ALTER COLUMN") != std::string::npos &&
+             ddl.find(" TYPE ") != std::string::npos) {
+    ++actions.convert;
+  } else {
+    ++actions.other;
+  }
+}
+
+Actions actions_of(const core::FindingList& list, const std::vector<Entry>& entries) {
   Actions actions;
   for (const Entry& entry : entries) {
-    const core::Finding& finding = entry.first();
-    if (!finding.fix) {
-      continue;
-    }
-    if (!finding.fix->commands.empty()) {
-      add_unique(actions.commands, finding.fix->commands);
-    }
-    if (entry.grouped()) {
-      auto same = std::find_if(actions.patterns.begin(), actions.patterns.end(),
-                               [&](const auto& pattern) { return pattern.first == finding.rule; });
-      if (same == actions.patterns.end()) {
-        actions.patterns.emplace_back(finding.rule, entry.findings.size());
-      } else {
-        same->second += entry.findings.size();
-      }
-      continue;
-    }
-    const std::string ddl = work_line(finding.fix->ddl, finding.fix->kind).first;
-    if (finding.fix->kind == core::FixKind::sql &&
-        (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
-      ++actions.create;
-      if (finding.saving_ms > 0) {
-        ++actions.create_measured;
-        actions.saving_ms += finding.saving_ms;
-      }
-    } else if (finding.fix->kind == core::FixKind::sql && ddl.rfind("DROP INDEX", 0) == 0) {
-      ++actions.drop;
-    } else if (finding.fix->kind == core::FixKind::sql && ddl.find("ALTER COLUMN") != std::string::npos &&
-               ddl.find(" TYPE ") != std::string::npos) {
-      ++actions.convert;
-    } else {
-      ++actions.other;
-    }
+    add_action(actions, entry, *list.at(entry.findings.front()));
   }
   return actions;
 }
 
-void write_actions(std::ostream& out, const ReportInput& input, const std::vector<Entry>& entries,
-                   const Ansi& ansi) {
-  const Actions actions = actions_of(entries);
+// What the sections after the entries say, gathered while the entries are
+// written: each finding is read back once (at 100,000 tables the list is
+// records over the spill file).
+struct Closing {
+  std::vector<RuleNotes> notes;
+  std::string fk_statements; // the foreign keys' CREATE INDEX lines, indented
+  std::size_t fk_count = 0;
+  Actions actions;
+};
+
+// The CREATE INDEX of every unindexed foreign key (the findings that are an
+// action of their own and whose fix creates an index), to run in one go.
+void add_fk_statements(Closing& closing, const core::Finding& finding,
+                       const std::set<std::string>& own_entries) {
+  if (own_entries.count(finding.rule) == 0 || !finding.fix || finding.fix->kind != core::FixKind::sql ||
+      finding.fix->ddl.empty()) {
+    return;
+  }
+  for (const std::string& line : core::split(sanitize_for_terminal(finding.fix->ddl), '\n')) {
+    if (!is_preamble(line) && core::trim(line).rfind("CREATE INDEX", 0) == 0) {
+      closing.fk_statements += "  " + line + "\n";
+      ++closing.fk_count;
+    }
+  }
+}
+
+void write_fk_block(std::ostream& out, const Closing& closing, const Ansi& ansi) {
+  if (closing.fk_count < 2) {
+    return;
+  }
+  out << "\n"
+      << ansi.bold("The " + std::to_string(closing.fk_count) + " foreign-key indexes in one block")
+      << " (psql, outside a transaction: CONCURRENTLY cannot run inside one):\n"
+      << closing.fk_statements;
+}
+
+// A grouped entry's first lines: the count, the rule, its first few findings.
+void write_group_line(std::ostream& out, const Entry& entry, std::size_t i, const core::Finding& finding,
+                      const ReportInput& input, const Ansi& ansi) {
+  if (i == 0) {
+    out << "  " << core::plural(entry.findings.size(), "finding") << "  "
+        << ansi.severity(finding.severity, core::to_string(finding.severity)) << "  "
+        << one_line(finding.rule) << "  " << one_line(summary_of_rule(input, finding.rule)) << "\n";
+  }
+  if (i < k_group_examples) {
+    out << k_fix_indent << (i == 0 ? "first: " : "       ") << one_line(where_of(finding)) << "  "
+        << one_line(finding.message) << "\n";
+  }
+}
+
+Closing write_entries(std::ostream& out, const core::FindingList& list, const std::vector<Entry>& entries,
+                      const ReportInput& input, const Ansi& ansi) {
+  const std::set<std::string> own_entries = action_rules(input);
+  Closing closing;
+  std::string_view section;
+  for (const Entry& entry : entries) {
+    const std::string_view title = section_title(entry.severity);
+    if (title != section) {
+      section = title;
+      const std::size_t count =
+          static_cast<std::size_t>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) {
+            return section_title(e.severity) == title;
+          }));
+      out << "\n"
+          << ansi.bold(std::string(title) + ": " +
+                       (title == "Do first" ? "critical and high" : "medium and below"))
+          << " (" << counted(count, "entry", "entries") << ")\n";
+    }
+    std::optional<core::Finding> first;
+    for (std::size_t i = 0; i < entry.findings.size(); ++i) {
+      const core::FindingList::Held finding = list.at(entry.findings[i]);
+      if (i == 0) {
+        add_action(closing.actions, entry, *finding);
+      }
+      if (!entry.grouped()) {
+        write_single(out, *finding, ansi);
+      } else {
+        write_group_line(out, entry, i, *finding, input, ansi);
+        if (i == 0) {
+          first = *finding;
+        }
+      }
+      add_note(closing.notes, *finding);
+      add_fk_statements(closing, *finding, own_entries);
+    }
+    if (first) {
+      if (first->fix) {
+        write_compact_fix(out, *first, "like the first, ");
+      }
+      out << k_fix_indent << "all " << entry.findings.size() << ": -v, or --rule " << one_line(first->rule)
+          << "\n";
+    }
+  }
+  return closing;
+}
+
+void write_actions(std::ostream& out, const ReportInput& input, const Actions& actions, const Ansi& ansi) {
   std::vector<std::string> parts;
   if (actions.create > 0) {
     std::string part = "create " + counted(actions.create, "index", "indexes");
@@ -702,7 +738,7 @@ void write_text(std::ostream& out, const ReportInput& input) {
     write_groups(out, group_by_file(run.findings), ansi);
     write_rules_run(out, run);
     out << "\n";
-    write_actions(out, input, entries_of(run.findings, input, true), ansi);
+    write_actions(out, input, actions_of(run.findings, entries_of(run.findings, input, true)), ansi);
   } else {
     if (!input.scope_note.empty()) {
       out << k_detail_indent
@@ -710,11 +746,11 @@ void write_text(std::ostream& out, const ReportInput& input) {
           << "\n";
     }
     const std::vector<Entry> entries = entries_of(run.findings, input, input.expand_groups);
-    write_entries(out, entries, input, ansi);
-    write_fk_block(out, entries, input, ansi);
-    write_rule_notes(out, entries, ansi);
+    const Closing closing = write_entries(out, run.findings, entries, input, ansi);
+    write_fk_block(out, closing, ansi);
+    write_rule_notes(out, closing.notes, ansi);
     out << "\n";
-    write_actions(out, input, entries, ansi);
+    write_actions(out, input, closing.actions, ansi);
   }
   out << summary_line(run, ansi) << "\n";
 }
