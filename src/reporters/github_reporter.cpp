@@ -68,7 +68,7 @@ void write_github(std::ostream& out, const ReportInput& input) {
   if (input.run == nullptr) {
     return;
   }
-  for (const core::Finding& finding : input.run->findings) {
+  for (const core::Finding& finding : input.run->findings.loaded()) {
     std::string properties;
     const core::SourceLocation where = primary_location(finding);
     if (where.known()) {
@@ -106,7 +106,7 @@ void write_github_summary(std::ostream& out, const ReportInput& input) {
   }
   out << totals << "\n\n";
   out << "| severity | rule | location | message |\n|---|---|---|---|\n";
-  for (const core::Finding& finding : run.findings) {
+  for (const core::Finding& finding : run.findings.loaded()) {
     const core::SourceLocation where = primary_location(finding);
     std::string place;
     if (where.known()) {

@@ -128,7 +128,7 @@ Bars index_bars(const ReportInput& input) {
     }
     return bars;
   }
-  for (const core::Finding& finding : input.run->findings) {
+  for (const core::Finding& finding : input.run->findings.loaded()) {
     if (!finding.fix || finding.fix->ddl.find("CREATE INDEX") == std::string::npos ||
         input.workload == nullptr) {
       continue;
@@ -152,8 +152,8 @@ Bars index_bars(const ReportInput& input) {
 std::string charts(const ReportInput& input) {
   Bars by_rule_bars;
   std::map<std::string, double> by_rule;
-  for (const core::Finding& finding : input.run->findings) {
-    by_rule[finding.rule] += 1;
+  for (std::size_t i = 0; i < input.run->findings.size(); ++i) {
+    by_rule[input.run->findings.rule(i)] += 1;
   }
   by_rule_bars.assign(by_rule.begin(), by_rule.end());
   Bars top_queries;
@@ -243,7 +243,7 @@ void write_html(std::ostream& out, const ReportInput& input) {
   std::map<core::Severity, std::size_t> by_severity;
   std::set<std::string> rules;
   std::set<std::string> tables;
-  for (const core::Finding& finding : findings) {
+  for (const core::Finding& finding : findings.loaded()) {
     ++by_severity[finding.severity];
     rules.insert(finding.rule);
     if (!finding.object.table.empty()) {
@@ -268,7 +268,7 @@ void write_html(std::ostream& out, const ReportInput& input) {
   }
   out << "</div></section>\n<section id='actions'><h2>Actions</h2><ol class='actions'>";
   std::size_t actions = 0;
-  for (const core::Finding& finding : findings) {
+  for (const core::Finding& finding : findings.loaded()) {
     if (finding.fix && !finding.fix->ddl.empty() && actions < 10) {
       out << "<li><span class='sev-" << core::to_string(finding.severity) << "'>"
           << core::to_string(finding.severity) << "</span> " << escape(finding.object.to_string()) << ": "
@@ -288,7 +288,7 @@ void write_html(std::ostream& out, const ReportInput& input) {
       << options_of({"critical", "high", "medium", "low", "info"}) << "</select></label>"
       << "<label>table <select id='f-table' onchange='applyFilters()'>" << options_of(tables)
       << "</select></label></div>\n";
-  for (const core::Finding& finding : findings) {
+  for (const core::Finding& finding : findings.loaded()) {
     write_finding(out, finding);
   }
   out << "</section></main></body></html>\n";

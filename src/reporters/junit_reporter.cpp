@@ -63,13 +63,16 @@ void write_junit(std::ostream& out, const ReportInput& input) {
   // Suites: every rule that ran, in registry order, plus any rule that only
   // reported (built-in diagnostics such as parse-error).
   std::vector<std::string> suites = run.rules_run;
-  std::map<std::string, std::vector<const core::Finding*>> by_rule;
-  for (const core::Finding& finding : run.findings) {
-    auto& list = by_rule[finding.rule];
-    if (list.empty() && std::find(suites.begin(), suites.end(), finding.rule) == suites.end()) {
-      suites.push_back(finding.rule);
+  // Positions in the run's list (its findings may be in the spill file:
+  // each is read back as its testcase is written).
+  std::map<std::string, std::vector<std::size_t>> by_rule;
+  for (std::size_t i = 0; i < run.findings.size(); ++i) {
+    const std::string& rule = run.findings.rule(i);
+    auto& list = by_rule[rule];
+    if (list.empty() && std::find(suites.begin(), suites.end(), rule) == suites.end()) {
+      suites.push_back(rule);
     }
-    list.push_back(&finding);
+    list.push_back(i);
   }
   std::size_t tests = 0;
   for (const std::string& rule : suites) {
@@ -90,7 +93,8 @@ void write_junit(std::ostream& out, const ReportInput& input) {
       out << "  </testsuite>\n";
       continue;
     }
-    for (const core::Finding* finding : found->second) {
+    for (const std::size_t i : found->second) {
+      const core::FindingList::Held finding = run.findings.at(i);
       const core::SourceLocation where = primary_location(*finding);
       out << "    <testcase classname=\"pgadvise." << xml(rule) << "\" name=\""
           << xml(testcase_name(*finding, input.repo_root)) << "\"";
