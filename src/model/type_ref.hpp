@@ -2,6 +2,7 @@
 
 #include "core/interned_text.hpp"
 #include "core/rare_text.hpp"
+#include "core/rare_vector.hpp"
 
 #include <string>
 #include <string_view>
@@ -15,9 +16,11 @@ namespace pgadvise::model {
 // time zone` is "timestamptz". User-defined types (enums, domains) keep their
 // own name and schema.
 struct TypeRef {
-  core::InternedText name;            // canonical name, lower case (pooled: columns repeat a few)
-  core::RareText schema;              // only for user-defined types (most columns leave it empty)
-  std::vector<std::string> modifiers; // varchar(255) -> {"255"}, numeric(10,2) -> {"10","2"}
+  core::InternedText name; // canonical name, lower case (pooled: columns repeat a few)
+  core::RareText schema;   // only for user-defined types (most columns leave it empty)
+  // varchar(255) -> {"255"}, numeric(10,2) -> {"10","2"}; one pointer, null
+  // while empty as most columns' are (a TypeRef is 32 bytes, not 48).
+  core::RareVector<std::string> modifiers;
   int array_dims = 0;
   bool serial = false; // declared serial/bigserial/smallserial
 
