@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
+#include <stdexcept>
 
 namespace pgadvise::loaders::replay {
 
@@ -17,7 +19,7 @@ std::size_t hash_of(std::string_view name) {
 
 } // namespace
 
-std::string_view NameSet::name_at(std::size_t slot_value) const {
+std::string_view NameSet::name_at(std::uint32_t slot_value) const {
   const std::size_t offset = slot_value - 1;
   std::uint32_t length = 0;
   std::memcpy(&length, m_bytes.data() + offset, k_length_bytes);
@@ -38,9 +40,9 @@ bool NameSet::contains(std::string_view name) const {
 }
 
 void NameSet::grow() {
-  std::vector<std::size_t> old = std::move(m_slots);
+  std::vector<std::uint32_t> old = std::move(m_slots);
   m_slots.assign(old.empty() ? k_first_slots : old.size() * 2, k_empty);
-  for (const std::size_t value : old) {
+  for (const std::uint32_t value : old) {
     if (value != k_empty) {
       m_slots[find_slot(name_at(value))] = value;
     }
@@ -58,9 +60,12 @@ void NameSet::insert(std::string_view name) {
   }
   const auto length = static_cast<std::uint32_t>(name.size());
   const std::size_t offset = m_bytes.size();
+  if (offset + k_length_bytes + name.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("more than 4 GiB of relation or constraint names");
+  }
   m_bytes.append(reinterpret_cast<const char*>(&length), k_length_bytes);
   m_bytes.append(name);
-  m_slots[slot] = offset + 1;
+  m_slots[slot] = static_cast<std::uint32_t>(offset + 1);
   ++m_count;
 }
 
