@@ -184,6 +184,9 @@ struct QueryCall {
   std::vector<std::string> set_values;
   std::string fields; // a select's `.select({ n: count() })` argument as written; "" for all columns
   bool other_conditions = false; // the where tests more than the key equalities (`and(eq(...), lte(...))`)
+  // drizzle-orm 1.0's relational queries: the where is an object filter
+  // (`{ authorId: author.id }`), so the fix's is one too (`{ authorId: { in: ids } }`).
+  bool object_filter = false;
   std::string receiver;          // the handle it is made on, as written: `db`, `tx`, `ctx.db`, `this.db`
   core::SourceLocation location; // the call (its `db`)
   // The innermost loop around the call (or around the call of the helper

@@ -195,4 +195,34 @@ TEST(QueryInLoopRealShapes, HonoPostgresJsTransactionAndGenerator) {
       << found->second["fix"]["drizzle"];
 }
 
+// drizzle-orm 1.0's relational queries take object filters (`where: {
+// authorId: author.id }`) and relations from defineRelations(): the fix is
+// written in that syntax (`{ authorId: { in: ... } }`; the inArray(...) it
+// wrote does not type-check there), and names the relation defineRelations
+// declares (it said `<relation to posts>`).
+TEST(QueryInLoopRealShapes, RelationsV2FixesUseObjectFiltersAndDefinedRelations) {
+  const std::map<std::string, json> loops = loops_of("relations-v2-feed");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{{"src/services/feed.ts:7", "medium"},
+                                                                   {"src/services/feed.ts:20", "low"},
+                                                                   {"src/services/feed.ts:28", "low"}}));
+  const auto drizzle = [&](const std::string& at) {
+    const auto found = loops.find(at);
+    return found == loops.end() ? std::string() : found->second["fix"].value("drizzle", "");
+  };
+  EXPECT_EQ(drizzle("src/services/feed.ts:7").substr(0, 120),
+            "const found = await db.query.posts.findMany({ where: { authorId: { in: authors.map((author) => "
+            "author.id) } } });\n// one");
+  EXPECT_NE(
+      drizzle("src/services/feed.ts:7")
+          .find("(relation posts at src/db/relations.ts:5:14): db.query.authors.findMany({ with: { posts: "
+                "true } })"),
+      std::string::npos)
+      << drizzle("src/services/feed.ts:7");
+  EXPECT_EQ(drizzle("src/services/feed.ts:20").substr(0, drizzle("src/services/feed.ts:20").find('\n')),
+            "const found = await db.query.posts.findMany({ where: { authorId: { in: followed.map((author) => "
+            "author.id) }, /* the other conditions of src/services/feed.ts:22:7 */ } });");
+  EXPECT_EQ(drizzle("src/services/feed.ts:28").substr(0, drizzle("src/services/feed.ts:28").find('\n')),
+            "const found = await db.query.posts.findMany({ where: { id: { in: ids } } });");
+}
+
 } // namespace query_in_loop_real_shapes_test

@@ -33,6 +33,7 @@ public:
   void read() {
     find_calls();
     find_relations();
+    find_defined_relations();
   }
 
 private:
@@ -278,6 +279,7 @@ private:
         call.other_conditions = !m_t.punct(first, "{") && conditions(first, last) > call.key_columns.size();
         // drizzle-orm 1.0's object filters: `where: { authorId: id }`.
         if (m_t.punct(first, "{") && m_t.close_of(first) != k_npos && m_t.close_of(first) <= last) {
+          call.object_filter = true;
           const std::size_t end = m_t.close_of(first);
           for (std::size_t i = first + 1; i < end; ++i) {
             if (m_t.ident(i) && m_t.punct(i + 1, ":") && (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
@@ -285,6 +287,8 @@ private:
               if (!m_t.punct(i + 2, "{")) { // `{ gt: 3 }` is not an equality
                 call.key_columns.push_back(m_t.tok(i).text);
                 call.key_values.push_back(m_t.text(i + 2, value_end));
+              } else {
+                call.other_conditions = true;
               }
               i = value_end;
             }
@@ -296,6 +300,49 @@ private:
   }
   // `relations(posts, ({ one, many }) => ({ comments: many(comments), author:
   // one(users, {...}) }))`: each key with the table it leads to.
+  // drizzle-orm 1.0's `defineRelations(schema, (r) => ({ authors: { posts:
+  // r.many.posts(), ... }, posts: { writer: r.one.authors({...}) } }))`:
+  // each table's keys with the table they lead to.
+  void find_defined_relations() {
+    for (std::size_t i = 0; i + 1 < m_t.size(); ++i) {
+      if (!(m_t.ident(i, "defineRelations") || m_t.ident(i, "defineRelationsPart")) ||
+          !m_t.punct(i + 1, "(") || m_t.close_of(i + 1) == k_npos) {
+        continue;
+      }
+      const std::size_t close = m_t.close_of(i + 1);
+      std::size_t open = i + 2;
+      while (open < close &&
+             !(m_t.punct(open, "=>") && m_t.punct(open + 1, "(") && m_t.punct(open + 2, "{"))) {
+        ++open;
+      }
+      if (open >= close || m_t.close_of(open + 2) == k_npos) {
+        continue;
+      }
+      for (const TokenRange& table : m_t.parts(open + 2)) {
+        if (!m_t.ident(table.first) || !m_t.punct(table.first + 1, ":") || !m_t.punct(table.first + 2, "{") ||
+            m_t.close_of(table.first + 2) == k_npos) {
+          continue;
+        }
+        for (const TokenRange& part : m_t.parts(table.first + 2)) {
+          const std::size_t key = part.first;
+          // name: r.many.target(...)
+          if (!m_t.ident(key) || !m_t.punct(key + 1, ":") || !m_t.ident(key + 2) ||
+              !m_t.punct(key + 3, ".") || !(m_t.ident(key + 4, "many") || m_t.ident(key + 4, "one")) ||
+              !m_t.punct(key + 5, ".") || !m_t.ident(key + 6) || !m_t.punct(key + 7, "(")) {
+            continue;
+          }
+          model::DrizzleRelation relation;
+          relation.table = m_t.tok(table.first).text;
+          relation.name = m_t.tok(key).text;
+          relation.target = m_t.tok(key + 6).text;
+          relation.many = m_t.ident(key + 4, "many");
+          relation.location = m_t.where(key);
+          m_out.relations.push_back(std::move(relation));
+        }
+      }
+      i = close;
+    }
+  }
   void find_relations() {
     for (std::size_t i = 0; i + 3 < m_t.size(); ++i) {
       if (!m_t.ident(i, "relations") || !m_t.punct(i + 1, "(") || (i > 0 && m_t.punct(i - 1, ".")) ||

@@ -278,7 +278,13 @@ bool columns_of_only(std::string_view text, std::string_view table) {
 std::string select_fix(const model::QueryCall& call, const std::string& var, const std::string& prop,
                        const std::string& member, const std::string& ids) {
   std::string filter = "inArray(" + member + ", " + ids + ")";
-  if (call.other_conditions) {
+  if (call.object_filter) {
+    // drizzle-orm 1.0's relational where takes no inArray(): its object's `in`.
+    filter =
+        "{ " + prop + ": { in: " + ids + " }" +
+        (call.other_conditions ? ", /* the other conditions of " + call.location.to_string() + " */" : "") +
+        " }";
+  } else if (call.other_conditions) {
     filter = "and(" + filter + ", /* the other conditions of " + call.location.to_string() + " */)";
   }
   if (call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many) {
