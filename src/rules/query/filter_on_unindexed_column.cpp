@@ -302,29 +302,13 @@ private:
     return finding;
   }
 
-  static core::Finding make_finding(const engine::RuleContext& context, Proposal& proposal, std::size_t rank,
-                                    std::size_t of) {
-    std::stable_sort(proposal.queries.begin(), proposal.queries.end(),
-                     [](const QueryStats* a, const QueryStats* b) {
-                       return a->total_ms != b->total_ms ? a->total_ms > b->total_ms : a->calls > b->calls;
-                     });
-    if (proposal.expression) {
-      return expression_finding(context, proposal, rank, of);
-    }
+  // The finding's message and help for a column index; returns the columns
+  // the queries filter on (or, for ORDER BY ... LIMIT alone, sort by).
+  static std::vector<std::string> describe(const engine::RuleContext& context, const Proposal& proposal,
+                                           core::Finding& finding) {
     const model::Table& table = *proposal.candidate.table;
     const std::vector<std::string>& columns = proposal.candidate.columns;
-    const QueryStats& top = *proposal.queries.front();
     const bool timed = context.workload->has_durations;
-
-    core::Finding finding;
-    finding.rule = std::string(k_id);
-    // A sequential scan costs in proportion to the rows it reads: known
-    // sizes (--db, --stats) keep a 2,000-row table's index below "do first",
-    // as unindexed-foreign-key does.
-    finding.severity = cap_by_rows(context.severity, table);
-    finding.object = core::ObjectRef{table.schema, table.name, columns, {}};
-    finding.location = top.first_seen;
-    std::string filtered;
     std::vector<std::string> filter_columns = proposal.candidate.correlation;
     filter_columns.insert(filter_columns.end(), proposal.candidate.equality.begin(),
                           proposal.candidate.equality.end());
@@ -345,26 +329,49 @@ private:
                       core::join(filter_columns, ", ") + ", which no index leads with (" +
                       core::group_digits(static_cast<std::int64_t>(proposal.calls)) + " calls" +
                       (timed ? ", " + core::human_duration_ms(proposal.total_ms) + " total" : "") + ")";
+    if (sorts) {
+      finding.help = "Without an index PostgreSQL reads and sorts all of " + advisor::table_display(table) +
+                     " for each call to return the first rows. An index on (" + core::join(columns, ", ") +
+                     ") returns them in order, so the LIMIT stops early. Confirm with EXPLAIN (ANALYZE, "
+                     "BUFFERS) on a production-sized copy before and after.";
+      return filter_columns;
+    }
     finding.help =
-        sorts
-            ? "Without an index PostgreSQL reads and sorts all of " + advisor::table_display(table) +
-                  " for each call to return the first rows. An index on (" + core::join(columns, ", ") +
-                  ") returns them in order, so the LIMIT stops early. Confirm with EXPLAIN (ANALYZE, "
-                  "BUFFERS) on a production-sized copy before and after."
-            : "Without an index PostgreSQL reads all of " + advisor::table_display(table) +
-                  " for each call and keeps the matching rows. An index on (" + core::join(columns, ", ") +
-                  ") -- " +
-                  (proposal.candidate.correlation.empty() ? std::string("equality columns first")
-                                                          : "the column each outer row's rows are looked up "
-                                                            "by (a correlated sub-select or lateral join) "
-                                                            "first, then equality columns") +
-                  ", then one range column" +
-                  (proposal.candidate.order_by.empty()
-                       ? ""
-                       : ", then the ORDER BY columns so a LIMIT stops early") +
-                  " -- finds them directly. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized "
-                  "copy "
-                  "before and after.";
+        "Without an index PostgreSQL reads all of " + advisor::table_display(table) +
+        " for each call and keeps the matching rows. An index on (" + core::join(columns, ", ") + ") -- " +
+        (proposal.candidate.correlation.empty()
+             ? std::string("equality columns first")
+             : "the column each outer row's rows are looked up by (a correlated sub-select or lateral join) "
+               "first, then equality columns") +
+        ", then one range column" +
+        (proposal.candidate.order_by.empty() ? "" : ", then the ORDER BY columns so a LIMIT stops early") +
+        " -- finds them directly. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized copy "
+        "before and after.";
+    return filter_columns;
+  }
+
+  static core::Finding make_finding(const engine::RuleContext& context, Proposal& proposal, std::size_t rank,
+                                    std::size_t of) {
+    std::stable_sort(proposal.queries.begin(), proposal.queries.end(),
+                     [](const QueryStats* a, const QueryStats* b) {
+                       return a->total_ms != b->total_ms ? a->total_ms > b->total_ms : a->calls > b->calls;
+                     });
+    if (proposal.expression) {
+      return expression_finding(context, proposal, rank, of);
+    }
+    const model::Table& table = *proposal.candidate.table;
+    const std::vector<std::string>& columns = proposal.candidate.columns;
+    const QueryStats& top = *proposal.queries.front();
+
+    core::Finding finding;
+    finding.rule = std::string(k_id);
+    // A sequential scan costs in proportion to the rows it reads: known
+    // sizes (--db, --stats) keep a 2,000-row table's index below "do first",
+    // as unindexed-foreign-key does.
+    finding.severity = cap_by_rows(context.severity, table);
+    finding.object = core::ObjectRef{table.schema, table.name, columns, {}};
+    finding.location = top.first_seen;
+    const std::vector<std::string> filter_columns = describe(context, proposal, finding);
     add_query_evidence(finding, proposal, rank, of);
     finding.evidence.push_back(advisor::schema_evidence(*context.catalog,
                                                         "table " + advisor::table_display(table) +
