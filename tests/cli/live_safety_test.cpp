@@ -187,6 +187,7 @@ TEST_F(LiveCli, DemoPipelineAsASelectOnlyRoleWritesNothing) {
   EXPECT_EQ(run.out.find(k_reader_password), std::string::npos);
   const json report = parse_report(run.out);
   EXPECT_EQ(report["schema"]["source"], "live");
+  EXPECT_EQ(run.err.find("warning"), std::string::npos) << run.err; // the project's own database
 
   // Nothing written: no row inserted, updated or deleted in any table or
   // in the database as a whole (the workload's INSERT and UPDATE were not
@@ -397,6 +398,37 @@ TEST_F(LiveCli, AValueThatIsNotAConnectionStringIsAUsageError) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(line_count(run.err), 1U) << run.err;
   EXPECT_NE(run.err.find("--db"), std::string::npos) << run.err;
+}
+
+// --db names a database that holds none of the project's tables (an empty
+// one, another app's, a staging URL with a different name) and has no
+// pg_stat_statements: the report alone is clean, so both are said on
+// stderr (and in the JSON notes), for lint and advise alike.
+TEST_F(LiveCli, TheWrongDatabaseAndNoQueriesAreWarnings) {
+  const std::string database = cluster().create_database("wrongdb");
+  ASSERT_FALSE(database.empty());
+  const std::string project = (k_root / "fixtures/drizzle-app").string();
+  const ProcessResult run =
+      run_pgadvise({"lint", project, "--db", cluster().admin_conninfo(database), "--format", "json"});
+  ASSERT_LE(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("pgadvise: warning: none of the "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("is in database " + database + ", which has 0 tables"), std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("pgadvise: warning: no queries: pg_stat_statements is not installed in " + database),
+            std::string::npos)
+      << run.err;
+  const json report = parse_report(run.out);
+  bool noted = false;
+  for (const json& note : report["notes"]) {
+    noted = noted || note.get<std::string>().rfind("warning: none of the ", 0) == 0;
+  }
+  EXPECT_TRUE(noted) << run.out;
+
+  const ProcessResult advise = run_pgadvise({"advise", project, "--db", cluster().admin_conninfo(database)});
+  EXPECT_EQ(advise.exit_code, 2);
+  EXPECT_NE(advise.err.find("pgadvise: warning: none of the "), std::string::npos) << advise.err;
+  EXPECT_NE(advise.err.find("no queries: pg_stat_statements is not installed"), std::string::npos)
+      << advise.err;
 }
 
 } // namespace live_safety_test

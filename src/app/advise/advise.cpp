@@ -263,6 +263,7 @@ int run_advise(const AdviseOptions& options, std::ostream& out, std::ostream& er
     files.emplace(std::move(*read));
   }
   const model::Workload* workload = choose_workload(files ? &files->workload : nullptr, *live);
+  say_live_warnings(*live, err);
   if (workload == nullptr || workload->queries.empty()) {
     if (files) {
       print_unusable_workload(&*files, err);

@@ -135,12 +135,13 @@ void read_pgss_from_database(pg::Connection& connection, LiveRun& run) {
                                  "e.extnamespace WHERE e.extname = 'pg_stat_statements'",
                                  {}, "pg_stat_statements lookup");
   if (!schema) {
-    run.notes.push_back("pg_stat_statements not read: " + schema.error().to_string());
+    run.pgss_problem = "pg_stat_statements not read: " + schema.error().to_string();
+    run.notes.push_back(run.pgss_problem);
     return;
   }
   if (schema->rows.empty() || !schema->rows[0][0]) {
-    run.notes.push_back("pg_stat_statements is not installed in " + connection.database() +
-                        ": no queries from the database");
+    run.pgss_problem = "pg_stat_statements is not installed in " + connection.database();
+    run.notes.push_back(run.pgss_problem + ": no queries from the database");
     return;
   }
   const std::string total = connection.server_version_num() >= 130000 ? "total_exec_time" : "total_time";
@@ -152,7 +153,8 @@ void read_pgss_from_database(pg::Connection& connection, LiveRun& run) {
                           std::to_string(k_max_pgss_rows) + ") s";
   auto rows = connection.query(sql, {}, "pg_stat_statements");
   if (!rows) {
-    run.notes.push_back("pg_stat_statements not read: " + rows.error().to_string());
+    run.pgss_problem = "pg_stat_statements not read: " + rows.error().to_string();
+    run.notes.push_back(run.pgss_problem);
     return;
   }
   const std::string text = rows->rows.empty() ? std::string("[]") : rows->rows[0][0].value_or("[]");
@@ -261,6 +263,33 @@ void overlay_file_locations(model::Catalog& live, const model::Catalog& files,
   }
 }
 
+namespace {
+
+// --db names a database that holds none of the tables the project's schema
+// files declare (a staging URL with another database name, an empty
+// database): every schema finding is then about the wrong database, and
+// the report alone would look clean.
+void warn_if_no_file_table_is_live(LiveRun& run, const model::Catalog& files) {
+  if (files.tables.empty()) {
+    return;
+  }
+  const bool any = std::any_of(files.tables.begin(), files.tables.end(), [&](const model::Table& table) {
+    return run.catalog.find_table(table.schema, table.name) != nullptr &&
+           run.pending_tables.count(table.qualified()) == 0;
+  });
+  if (any) {
+    return;
+  }
+  const std::size_t live_tables = run.catalog.tables.size() - run.pending_tables.size();
+  run.warnings.push_back("none of the " + std::to_string(files.tables.size()) + " tables of " +
+                         files.source_description + " is in database " + run.connection->database() +
+                         ", which has " + std::to_string(live_tables) +
+                         (live_tables == 1 ? " table" : " tables") +
+                         ": is --db the project's database? The schema was judged as the database has it");
+}
+
+} // namespace
+
 core::Result<LiveRun> open_live(const LiveOptions& options, const loaders::SchemaLoad& files,
                                 const SchemaSources& sources) {
   auto connect = connect_options(options);
@@ -305,6 +334,7 @@ core::Result<LiveRun> open_live(const LiveOptions& options, const loaders::Schem
   if (files.catalog.source != model::SchemaSource::none) {
     overlay_file_locations(run.catalog, files.catalog, run.notes);
     run.catalog.source_description += "; locations from " + files.catalog.source_description;
+    warn_if_no_file_table_is_live(run, files.catalog);
   }
   read_pgss_from_database(*run.connection, run);
   return run;
@@ -321,11 +351,25 @@ const model::Workload* choose_workload(const model::Workload* given, LiveRun& li
     return &live.pgss_workload;
   }
   live.notes.push_back("queries: none (no --log/--pgss, and no pg_stat_statements in the database)");
+  if (!live.pgss_problem.empty()) {
+    live.warnings.push_back("no queries: " + live.pgss_problem +
+                            " and no --log or --pgss was given, so no query or plan rule ran (CREATE "
+                            "EXTENSION pg_stat_statements, with it in shared_preload_libraries)");
+  }
   return given;
+}
+
+void say_live_warnings(LiveRun& live, std::ostream& err) {
+  for (const std::string& warning : live.warnings) {
+    err << "pgadvise: warning: " << warning << "\n";
+    live.notes.push_back("warning: " + warning);
+  }
+  live.warnings.clear();
 }
 
 void analyze_live(const LiveOptions& options, LiveRun& live, const model::Workload* workload,
                   const model::Project& project, std::ostream& err) {
+  say_live_warnings(live, err);
   if (!options.explain) {
     live.notes.push_back("EXPLAIN: off (--no-explain)");
     return;

@@ -60,6 +60,11 @@ struct LiveRun {
   // there and readable; empty otherwise (a note says why).
   model::Workload pgss_workload;
   bool pgss_read = false;
+  std::string pgss_problem; // why it was not read (not installed, no permission, ...)
+  // What the user must see even without --verbose (a database that holds
+  // none of the project's tables, no queries at all): said on stderr by
+  // say_live_warnings, and kept in `notes` for the reports.
+  std::vector<std::string> warnings;
   // EXPLAIN results and verified index proposals (advisor::run_live_analysis);
   // empty with --no-explain or without queries.
   std::optional<model::LiveAnalysis> analysis;
@@ -88,6 +93,9 @@ const model::Workload* choose_workload(const model::Workload* given, LiveRun& li
 // and verifies indexes (--explain, --verify, --jobs, --allow-dml-analyze).
 // Queries that hit statement_timeout or failed are reported on `err`, one
 // line each (they matter even without --verbose), and in the notes.
+// Each warning of `live` on `err` ("pgadvise: warning: ..."), once.
+void say_live_warnings(LiveRun& live, std::ostream& err);
+
 void analyze_live(const LiveOptions& options, LiveRun& live, const model::Workload* workload,
                   const model::Project& project, std::ostream& err);
 
