@@ -89,7 +89,10 @@ const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, s
   std::string target(name);
   for (const ts::Import& import : m_files[file].program.imports) {
     if (import.local == name) {
-      if (from_drizzle(import) || import.imported == "*" || import.imported == "default") {
+      if (import.imported == "default" && !from_drizzle(import)) {
+        return default_imported(file, name, found_in);
+      }
+      if (from_drizzle(import) || import.imported == "*") {
         return nullptr;
       }
       target = import.imported;
@@ -102,6 +105,29 @@ const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, s
     }
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
       if (decl.name == target && (is_exported(f, decl) || (m_files[f].helper && exports_itself(f, decl)))) {
+        *found_in = f;
+        return &decl;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// What a default import names: the declaration its file default-exports
+// (declared there, exported or not), when the module graph resolved it.
+const ts::Declaration* Reader::default_imported(std::size_t file, std::string_view name,
+                                                std::size_t* found_in) const {
+  const auto import = m_files[file].default_imports.find(name);
+  if (import == m_files[file].default_imports.end()) {
+    return nullptr;
+  }
+  const auto& [label, declared] = import->second;
+  for (std::size_t f = 0; f < m_files.size(); ++f) {
+    if (m_files[f].label != label) {
+      continue;
+    }
+    for (const ts::Declaration& decl : m_files[f].program.declarations) {
+      if (decl.name == declared) {
         *found_in = f;
         return &decl;
       }

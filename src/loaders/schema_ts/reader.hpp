@@ -40,6 +40,11 @@ struct SourceFile {
   // shared columns in `utils.ts`): read for what it declares, never a
   // schema object, a suppression or a parse problem of the schema.
   bool helper = false;
+  // `import identity from "./identity"` resolved (module graph): the local
+  // name -> the label of the file that declares what it default-exports
+  // (`const identity = pgTable(...); export default identity;`) and that
+  // declaration's name there.
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> default_imports{};
 };
 
 // A node of one of the files.
@@ -157,6 +162,8 @@ public:
   // exported one), following aliases.
   [[nodiscard]] const ts::Declaration* lookup(std::size_t file, std::string_view name,
                                               std::size_t* found_in) const;
+  [[nodiscard]] const ts::Declaration* default_imported(std::size_t file, std::string_view name,
+                                                        std::size_t* found_in) const;
   // The drizzle-orm export a callee names (`pgTable`, `text`, `pg.text`), or
   // empty when it is the program's own variable or unknown.
   [[nodiscard]] std::string builtin(Ref callee) const;

@@ -30,9 +30,31 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   return load_drizzle_schema(files, casing, kit_1_names, &resolver);
 }
 
+namespace {
+
+// Each default import of a project file (`import identity from
+// "@domain/identity/entity"`, a table its file default-exports) as the file
+// and name it leads to, so `.references(() => identity.id)` finds the table.
+void resolve_default_imports(ts::ModuleGraph& graph, const fs::path& path,
+                             drizzle_reader::SourceFile& source) {
+  for (const ts::Import& import : source.program.imports) {
+    if (import.imported != "default" || import.module.rfind("drizzle-orm", 0) == 0) {
+      continue;
+    }
+    const std::optional<ts::Symbol> symbol = graph.resolve_local(path, import.local);
+    if (symbol && symbol->module != nullptr && symbol->declaration != nullptr) {
+      source.default_imports.emplace(import.local,
+                                     std::make_pair(display_path(symbol->module->path), symbol->name));
+    }
+  }
+}
+
+} // namespace
+
 SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::string& casing,
                                bool kit_1_names, ts::ModuleResolver* resolver) {
   std::vector<drizzle_reader::SourceFile> sources;
+  std::vector<fs::path> source_paths; // each source's file
   std::vector<core::Finding> problems;
   std::vector<fs::path> entries;
   for (const fs::path& file : files) {
@@ -73,12 +95,17 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
     sources.push_back(
         drizzle_reader::SourceFile{display_path(module->path), module->program,
                                    names == visible.end() ? std::set<std::string>{} : names->second});
+    source_paths.push_back(module->path);
   }
   // The project files they import for custom types and shared columns
   // (drizzle-kit runs those imports too), two imports deep.
   for (const ts::SourceModule* module : graph.import_closure(modules, 2, k_max_files)) {
     sources.push_back(drizzle_reader::SourceFile{display_path(module->path), module->program,
                                                  std::set<std::string>{}, true});
+    source_paths.push_back(module->path);
+  }
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    resolve_default_imports(graph, source_paths[i], sources[i]);
   }
   // drizzle-kit 1.0 removed the config's `casing` (1.0.0-rc.1: a table's
   // casing is snakeCase.table(...)); it names columns by their keys.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <gtest/gtest.h>
+#include <tuple>
 
 namespace schema_ts_workspace_test {
 
@@ -41,6 +42,46 @@ TEST(DrizzleSchemaTsWorkspace, TablesBehindAWorkspacePackageAreReadWhereTheyAreD
   ASSERT_EQ(domain->foreign_keys.size(), 1U);
   EXPECT_EQ(domain->foreign_keys[0].ref_table, "users");
   EXPECT_NE(load.catalog.find_table("public", "users"), nullptr);
+}
+
+// One entity.ts per domain, each table its file's default export and
+// imported by default through a tsconfig alias or a relative path (a
+// boilerplate's src/domain/<x>/entity.ts layout, drizzle.config schema
+// "./src/domain/**/entity.ts"): `.references(() => identity.id)` leads to
+// the table. It was 'could not resolve', the foreign key was lost and
+// lint reported it as drift from the SQL migrations.
+TEST(DrizzleSchemaTsWorkspace, ATableImportedByDefaultIsReferenced) {
+  TempTree tree;
+  tree.write("tsconfig.json", R"({ "compilerOptions": { "paths": { "@domain/*": ["src/domain/*"] } } })");
+  const fs::path identity = tree.write("src/domain/identity/entity.ts",
+                                       "import { pgTable, uuid } from \"drizzle-orm/pg-core\";\n\n"
+                                       "const identity = pgTable(\"identity\", { id: "
+                                       "uuid(\"id\").primaryKey() });\n\nexport default identity;\n");
+  const fs::path projects =
+      tree.write("src/domain/projects/entity.ts",
+                 "import identity from \"@domain/identity/entity\";\nimport { pgTable, uuid } from "
+                 "\"drizzle-orm/pg-core\";\n\n"
+                 "const columns = {\n\townerId: uuid(\"ownerId\")\n\t\t.references(() => "
+                 "identity.id)\n\t\t.notNull(),\n};\n\n"
+                 "const projects = pgTable(\"projects\", { id: uuid(\"id\").primaryKey(), ...columns });\n\n"
+                 "export default projects;\n");
+  const fs::path tasks = tree.write(
+      "src/domain/tasks/entity.ts",
+      "import projects from \"../projects/entity\";\nimport { pgTable, uuid } from "
+      "\"drizzle-orm/pg-core\";\n\n"
+      "const tasks = pgTable(\"tasks\", {\n\tid: uuid(\"id\").primaryKey(),\n"
+      "\tprojectId: uuid(\"projectId\").references(() => projects.id),\n});\n\nexport default tasks;\n");
+  const pgadvise::loaders::SchemaLoad load =
+      pgadvise::loaders::load_drizzle_schema({identity, projects, tasks}, "");
+  EXPECT_EQ(load.unresolved_constructs, 0U);
+  for (const auto& [table, column, target] :
+       {std::tuple{"projects", "ownerId", "identity"}, std::tuple{"tasks", "projectId", "projects"}}) {
+    const pgadvise::model::Table* found = load.catalog.find_table("public", table);
+    ASSERT_NE(found, nullptr) << table;
+    ASSERT_EQ(found->foreign_keys.size(), 1U) << table;
+    EXPECT_EQ(found->foreign_keys[0].columns, std::vector<std::string>{column});
+    EXPECT_EQ(found->foreign_keys[0].ref_table, target);
+  }
 }
 
 // drizzle-kit takes what the schema entries export: `export { a as b }`
