@@ -29,7 +29,7 @@ std::string_view NameSet::name_at(std::uint32_t slot_value) const {
 std::size_t NameSet::find_slot(std::string_view name) const {
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t slot = hash_of(name) & mask;; slot = (slot + 1) & mask) {
-    if (m_slots[slot] == k_empty || name_at(m_slots[slot]) == name) {
+    if (m_slots[slot] == k_empty || (m_slots[slot] != k_erased && name_at(m_slots[slot]) == name)) {
       return slot;
     }
   }
@@ -42,8 +42,9 @@ bool NameSet::contains(std::string_view name) const {
 void NameSet::grow() {
   std::vector<std::uint32_t> old = std::move(m_slots);
   m_slots.assign(old.empty() ? k_first_slots : old.size() * 2, k_empty);
+  m_used = m_count;
   for (const std::uint32_t value : old) {
-    if (value != k_empty) {
+    if (value != k_empty && value != k_erased) {
       m_slots[find_slot(name_at(value))] = value;
     }
   }
@@ -51,7 +52,7 @@ void NameSet::grow() {
 
 void NameSet::insert(std::string_view name) {
   // At most three quarters full: linear probing stays short.
-  if ((m_count + 1) * 4 > m_slots.size() * 3) {
+  if ((m_used + 1) * 4 > m_slots.size() * 3) {
     grow();
   }
   const std::size_t slot = find_slot(name);
@@ -67,12 +68,27 @@ void NameSet::insert(std::string_view name) {
   m_bytes.append(name);
   m_slots[slot] = static_cast<std::uint32_t>(offset + 1);
   ++m_count;
+  ++m_used;
+}
+
+bool NameSet::erase(std::string_view name) {
+  if (m_slots.empty()) {
+    return false;
+  }
+  const std::size_t slot = find_slot(name);
+  if (m_slots[slot] == k_empty) {
+    return false;
+  }
+  m_slots[slot] = k_erased;
+  --m_count;
+  return true;
 }
 
 void NameSet::clear() {
   m_bytes.clear();
   m_slots.clear();
   m_count = 0;
+  m_used = 0;
 }
 
 } // namespace pgadvise::loaders::replay

@@ -283,7 +283,7 @@ bool Replay::is_untracked(const QualifiedName& name) const {
   const auto& untracked = m_load.untracked_relations;
   const std::vector<std::string> schemas = lookup_schemas(name);
   return std::any_of(schemas.begin(), schemas.end(), [&](const std::string& schema) {
-    return untracked.count(untracked_key(schema, name.name)) != 0;
+    return untracked.contains(untracked_key(schema, name.name));
   });
 }
 
@@ -293,7 +293,7 @@ void Replay::set_untracked(const QualifiedName& name, bool present) {
     return;
   }
   for (const std::string& schema : lookup_schemas(name)) {
-    if (m_load.untracked_relations.erase(untracked_key(schema, name.name)) != 0) {
+    if (m_load.untracked_relations.erase(untracked_key(schema, name.name))) {
       return;
     }
   }
@@ -304,7 +304,7 @@ bool Replay::relation_name_taken(const std::string& schema, const std::string& n
     rebuild_caches();
   }
   return m_relation_names.contains(name_key(schema, name)) ||
-         m_load.untracked_relations.count(untracked_key(schema, name)) != 0;
+         m_load.untracked_relations.contains(untracked_key(schema, name));
 }
 
 bool Replay::constraint_name_taken(const std::string& schema, const std::string& name) const {

@@ -203,10 +203,8 @@ void drop_schema(Replay& replay, const std::string& schema, bool missing_ok, boo
   domains.erase(std::remove_if(domains.begin(), domains.end(),
                                [&](const model::Domain& d) { return d.schema == schema; }),
                 domains.end());
-  auto& untracked = replay.load().untracked_relations;
-  for (auto entry = untracked.begin(); entry != untracked.end();) {
-    entry = entry->rfind(schema + ".", 0) == 0 ? untracked.erase(entry) : std::next(entry);
-  }
+  const std::string prefix = schema + ".";
+  replay.load().untracked_relations.erase_if([&](std::string_view name) { return name.starts_with(prefix); });
 }
 
 // `DROP TABLE a, b` may drop tables that reference each other without
