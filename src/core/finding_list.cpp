@@ -64,7 +64,7 @@ FindingList& FindingList::operator=(std::vector<Finding> findings) {
   return *this;
 }
 
-FindingList FindingList::stored(std::shared_ptr<const FindingSpill> spill) {
+FindingList FindingList::stored(std::shared_ptr<FindingSpill> spill) {
   FindingList list;
   list.m_stored = true;
   list.m_spill = std::move(spill);
@@ -96,6 +96,7 @@ void FindingList::add_spilled(const FindingSpill::Batch& batch, const std::funct
         Record record = record_of(finding);
         record.at = chunk.offset + static_cast<std::uint64_t>(start - bytes.data());
         record.size = static_cast<std::uint32_t>(at - start);
+        record.admitted = true;
         m_records.push_back(record);
       }
     }
@@ -178,9 +179,11 @@ Finding FindingList::load(std::size_t i) const {
   Finding finding = FindingSpill::decode(at, at + record.size);
   // What admission set on the way in (engine::run): the severity override
   // and a fingerprint computed for a finding that came without one.
-  finding.severity = record.severity;
-  if (finding.fingerprint.empty()) {
-    finding.compute_fingerprint();
+  if (record.admitted) {
+    finding.severity = record.severity;
+    if (finding.fingerprint.empty()) {
+      finding.compute_fingerprint();
+    }
   }
   return finding;
 }
@@ -191,8 +194,16 @@ void FindingList::replace(std::size_t i, Finding finding) {
     return;
   }
   Record record = record_of(finding);
-  record.at = m_memory.size();
-  m_memory.push_back(std::move(finding));
+  std::vector<Finding> one;
+  one.push_back(std::move(finding));
+  const FindingSpill::Batch batch = m_spill->write(one);
+  if (batch.size() == 1) { // in the file, as the finding it replaces was
+    record.at = batch.front().offset;
+    record.size = static_cast<std::uint32_t>(batch.front().size);
+  } else { // the file could not take it: held
+    record.at = m_memory.size();
+    m_memory.push_back(std::move(one.front()));
+  }
   m_records[i] = record;
 }
 

@@ -15,7 +15,7 @@ namespace pgadvise::core {
 
 // A run's findings. Most runs hold them as a vector. A run whose rules
 // spilled their findings (core::FindingSpill: 450,000 of them at 100,000
-// tables) keeps them in the spill file and holds a 48-byte record of each
+// tables) keeps them in the spill file and holds a 56-byte record of each
 // instead: what sorting, the severity counts and the report's passes read
 // (severity, place, rule, weight, saving), and where the finding is; a
 // finding is read back one at a time when a pass or a writer needs all of
@@ -39,6 +39,7 @@ public:
     std::uint32_t weight = 0;
     std::uint32_t size = 0; // spilled: the finding's encoded size; 0: held in memory
     Severity severity = Severity::medium;
+    bool admitted = false; // read back: set `severity`, and the fingerprint when it has none
   };
 
   // One finding as remove_if() offers it: its record's fields, and the
@@ -93,7 +94,7 @@ public:
 
   // An empty list whose spilled findings are in `spill`: add them with
   // add_spilled(), the others with push_back().
-  static FindingList stored(std::shared_ptr<const FindingSpill> spill);
+  static FindingList stored(std::shared_ptr<FindingSpill> spill);
   // Reads the findings of `batch` (written to this list's spill) back one
   // at a time and keeps a record of each one `admit` says yes to; admit()
   // may change a finding's severity and compute its fingerprint (each
@@ -131,7 +132,8 @@ public:
     Finding m_read_back;
   };
   [[nodiscard]] Held at(std::size_t i) const;
-  // Replaces finding `i` (held in memory from then on).
+  // Replaces finding `i`; in a spilled list the new finding goes to the
+  // file too (held in memory when the file cannot take it).
   void replace(std::size_t i, Finding finding);
   [[nodiscard]] Loaded loaded() const { return Loaded(this); }
 
@@ -186,7 +188,7 @@ private:
   mutable bool m_stored = false;
   mutable std::vector<Record> m_records;
   mutable std::vector<Finding> m_memory; // findings of records not spilled, by Record::at
-  mutable std::shared_ptr<const FindingSpill> m_spill;
+  mutable std::shared_ptr<FindingSpill> m_spill;
   mutable std::vector<Window> m_windows;
   mutable std::uint64_t m_uses = 0;
 };

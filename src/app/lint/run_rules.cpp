@@ -5,10 +5,42 @@
 
 namespace pgadvise::app {
 
+namespace {
+
+// Whether complete_drizzle_fixes() changed `after` from `before`: it sets
+// only these three texts of a fix.
+bool completed(const core::Finding& before, const core::Finding& after) {
+  return before.fix && (before.fix->drizzle_file != after.fix->drizzle_file ||
+                        before.fix->drizzle_table != after.fix->drizzle_table ||
+                        before.fix->commands != after.fix->commands);
+}
+
+// A spilled list (core::FindingList) is completed a finding at a time,
+// those it changes written back to the spill file: a Drizzle project's
+// findings are not all read back at once.
+void complete_drizzle_fixes(core::FindingList& findings, const model::Catalog* catalog,
+                            const model::Project& project) {
+  if (!findings.spilled()) {
+    advisor::complete_drizzle_fixes(findings.vec(), catalog, project);
+    return;
+  }
+  std::vector<core::Finding> one(1);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    const core::Finding before = findings.load(i);
+    one.front() = before;
+    advisor::complete_drizzle_fixes(one, catalog, project);
+    if (completed(before, one.front())) {
+      findings.replace(i, std::move(one.front()));
+    }
+  }
+}
+
+} // namespace
+
 engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings) {
   engine::RunReport report = engine::run(input, settings, rules::rule_set());
-  if (input.project != nullptr && input.project->uses_drizzle) { // else a spilled list stays in its file
-    advisor::complete_drizzle_fixes(report.findings, input.catalog, *input.project);
+  if (input.project != nullptr && input.project->uses_drizzle) {
+    complete_drizzle_fixes(report.findings, input.catalog, *input.project);
   }
   return report;
 }
