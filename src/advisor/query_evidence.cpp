@@ -39,6 +39,36 @@ std::string short_query(std::string_view normalized, std::size_t max) {
   return core::collapse_whitespace(normalized, max);
 }
 
+std::string short_select(std::string_view normalized, std::size_t max) {
+  const std::string line = core::collapse_whitespace(normalized, std::string::npos);
+  if (line.size() <= max || core::to_lower(line.substr(0, 7)) != "select ") {
+    return short_query(line, max);
+  }
+  // The first " from " outside parentheses and quotes ends the select list.
+  int depth = 0;
+  bool quoted = false;
+  bool literal = false;
+  for (std::size_t i = 7; i + 6 <= line.size(); ++i) {
+    const char c = line[i];
+    if (literal) {
+      literal = c != '\'';
+    } else if (quoted) {
+      quoted = c != '"';
+    } else if (c == '\'') {
+      literal = true;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      --depth;
+    } else if (depth == 0 && c == ' ' && core::to_lower(line.substr(i, 6)) == " from ") {
+      return short_query(line.substr(0, 7) + "..." + line.substr(i), max);
+    }
+  }
+  return short_query(line, max);
+}
+
 core::Evidence query_evidence(const model::QueryStats& query) {
   return core::Evidence{core::Evidence::Kind::query,
                         query_counts(query) + ": " + short_query(query.normalized), query.first_seen};

@@ -21,6 +21,12 @@ std::string query_counts(const model::QueryStats& query);
 // bytes with "..." on a UTF-8 boundary.
 std::string short_query(std::string_view normalized, std::size_t max = 160);
 
+// As short_query, but a SELECT too long for `max` gives up its select list
+// first ("select ... from tasks where assignee_id = $1 ..."): an ORM's
+// twelve quoted columns would otherwise fill the line and cut off the FROM
+// and WHERE that say which query it is and why an index serves it.
+std::string short_select(std::string_view normalized, std::size_t max = 160);
+
 // Evidence of kind "query" at the statement's first occurrence: counts and
 // the normalized text.
 core::Evidence query_evidence(const model::QueryStats& query);

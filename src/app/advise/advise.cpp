@@ -1,6 +1,7 @@
 #include "app/advise/advise.hpp"
 
 #include "advisor/index_set_run.hpp"
+#include "advisor/query_evidence.hpp"
 #include "app/inputs/discovery.hpp"
 #include "core/format.hpp"
 #include "core/hash.hpp"
@@ -153,8 +154,8 @@ void write_index_set_text(const model::IndexSet& set, std::ostream& out) {
     out << "\n";
     for (std::size_t q = 0; q < entry.queries.size() && q < k_queries_shown; ++q) {
       const model::IndexSetQuery& query = entry.queries[q];
-      out << "   serves: " << query.normalized.substr(0, 160) << " (plan cost " << fixed(query.cost_before, 1)
-          << " -> " << fixed(query.cost_after, 1) << ")\n";
+      out << "   serves: " << advisor::short_select(query.normalized) << " (plan cost "
+          << fixed(query.cost_before, 1) << " -> " << fixed(query.cost_after, 1) << ")\n";
     }
     if (entry.queries.size() > k_queries_shown) {
       out << "   serves " << entry.queries.size() - k_queries_shown << " more queries\n";
