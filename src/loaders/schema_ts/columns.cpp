@@ -246,6 +246,10 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
       info.table.columns_unread = true;
       break;
     case ts::PropertyKind::method:
+      if (const Ref returned = getter_result(object.file, property); returned.valid()) {
+        build_column(info, property, object.file, returned); // `get createdAt() { return timestamp(...) }`
+        break;
+      }
       unresolved(object.file, property.key_token,
                  "column `" + property.key + "` of table `" + info.table.name + "`, declared as a method");
       info.table.columns_unread = true;

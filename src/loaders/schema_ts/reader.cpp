@@ -228,11 +228,24 @@ Ref Reader::object_property(Ref object, std::string_view key) const {
         property.key == key) {
       return Ref{object.file, property.value};
     }
+    if (property.kind == ts::PropertyKind::method && property.key == key) {
+      return getter_result(object.file, property);
+    }
     if (property.kind == ts::PropertyKind::spread || property.kind == ts::PropertyKind::computed) {
       return Ref{}; // it may be the spread's
     }
   }
   return Ref{};
+}
+
+Ref Reader::getter_result(std::size_t file, const ts::Property& property) const {
+  const ts::Program& program = m_files[file].program;
+  if (property.kind != ts::PropertyKind::method || property.value == ts::k_no_node ||
+      property.key_token == 0 || !program.token(property.key_token - 1).is_ident("get")) {
+    return Ref{};
+  }
+  const ts::Node& getter = program.node(property.value);
+  return getter.kind == NodeKind::arrow && getter.params.empty() ? Ref{file, getter.body} : Ref{};
 }
 
 Ref Reader::helper_result(Ref call) const {

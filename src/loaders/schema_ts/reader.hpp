@@ -180,6 +180,10 @@ public:
   // parameter bound to the call's argument until unbind(mark); an invalid
   // Ref for any other call (a builtin, a destructured parameter).
   [[nodiscard]] Ref helper_result(Ref call) const;
+  // `get createdAt() { return timestamp(...) }` in an object of shared
+  // columns: the expression the getter returns; invalid for any other
+  // property (a method, a setter).
+  [[nodiscard]] Ref getter_result(std::size_t file, const ts::Property& property) const;
   // The argument an identifier inside a called helper names (`name` in
   // `(name: string) => timestamp(name, ...)`); nullopt when it is not a
   // bound parameter, an invalid Ref when it was given no argument.

@@ -246,5 +246,43 @@ export const boards = tenantTable("boards", {
   EXPECT_EQ(boards->property, "boards");
 }
 
+// Shared columns written as getters, so that every table spreading them
+// gets builders of its own (`export const timestamps = { get createdAt() {
+// return timestamp(...) } }`), spread whole or taken one by one: the
+// getters' columns are read (they were 'declared as a method', lost).
+TEST(DrizzleColumnHelpers, GetterColumnsGiveTheirColumns) {
+  const SchemaLoad load = load_drizzle_schema_sources({{"src/db/schema.ts", R"ts(
+import { integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+export const timestamps = {
+  get createdAt() {
+    return timestamp("created_at", { withTimezone: true }).defaultNow().notNull();
+  },
+  get updatedAt() {
+    return timestamp("updated_at", { withTimezone: true }).$onUpdate(() => new Date());
+  },
+};
+export const identity = {
+  get id() {
+    return integer("id").primaryKey().generatedAlwaysAsIdentity();
+  },
+};
+export const notes = pgTable("notes", { ...identity, body: text("body").notNull(), ...timestamps });
+export const tags = pgTable("tags", { ...identity, label: text("label"), createdAt: timestamps.createdAt });
+)ts"}},
+                                                      "");
+  EXPECT_TRUE(load.diagnostics.empty()) << (load.diagnostics.empty() ? "" : load.diagnostics[0].message);
+  std::string columns;
+  for (const char* name : {"notes", "tags"}) {
+    const model::Table* table = load.catalog.find_table("public", name);
+    ASSERT_NE(table, nullptr) << name;
+    ASSERT_NE(table->primary_key(), nullptr) << name;
+    for (const model::Column& column : table->columns) {
+      columns += column.name + " " + column.type.display() + (column.not_null ? " not null" : "") + "; ";
+    }
+  }
+  EXPECT_EQ(columns, "id int4 not null; body text not null; created_at timestamptz not null; updated_at "
+                     "timestamptz; id int4 not null; label text; created_at timestamptz not null; ");
+}
+
 } // namespace drizzle_column_helpers_test
 } // namespace pgadvise::loaders
