@@ -28,6 +28,30 @@ TEST(LowCardinalityIndex, ReportsBooleanAndFewValuedColumns) {
   EXPECT_EQ(run_rule(k_rule, catalog_of({users}), {{"max-distinct", "2"}}).size(), 1U);
 }
 
+// A soft-delete flag true on every row (pg_stats most_common_vals {t},
+// freq {1}): the rare value is false, so the partial index keeps WHERE NOT
+// activated; WHERE activated indexed every row. A flag mostly false keeps
+// WHERE flag.
+TEST(LowCardinalityIndex, TheBooleanPartialIndexKeepsTheRareValue) {
+  model::Table tasks =
+      table("tasks", {column("id"), column("activated", "boolean"), column("urgent", "boolean")});
+  tasks.columns[1].stats = model::ColumnStats{};
+  tasks.columns[1].stats->most_common_vals = "{t}";
+  tasks.columns[1].stats->most_common_freqs = "{1}";
+  tasks.columns[2].stats = model::ColumnStats{};
+  tasks.columns[2].stats->most_common_vals = "{f,t}";
+  tasks.columns[2].stats->most_common_freqs = "{0.93,0.07}";
+  tasks.indexes.push_back(index("tasks_activated_idx", {"activated"}));
+  tasks.indexes.push_back(index("tasks_urgent_idx", {"urgent"}));
+  const auto findings = run_rule(k_rule, catalog_of({tasks}));
+  ASSERT_EQ(findings.size(), 2U);
+  ASSERT_TRUE(findings[0].fix && findings[1].fix);
+  EXPECT_NE(findings[0].fix->ddl.find("ON tasks (activated) WHERE NOT activated;"), std::string::npos)
+      << findings[0].fix->ddl;
+  EXPECT_NE(findings[1].fix->ddl.find("ON tasks (urgent) WHERE urgent;"), std::string::npos)
+      << findings[1].fix->ddl;
+}
+
 TEST(LowCardinalityIndex, PartialCompositeAndForeignKeyIndexesAreClean) {
   model::Table users = table("users", {column("id"), column("is_active", "boolean"), column("org_id")});
   users.columns[2].stats = model::ColumnStats{};

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 
@@ -79,6 +80,18 @@ private:
     }
   }
 
+  // pg_stats says true is the common value ({t} or {t,f} first, at half the
+  // rows or more): the rare value a partial index keeps is false. A
+  // soft-delete `activated` flag is true on nearly every row, and
+  // `WHERE activated` would index them all.
+  static bool mostly_true(const model::Column& column) {
+    if (!column.stats || column.stats->most_common_vals.rfind("{t", 0) != 0) {
+      return false;
+    }
+    const std::string& freqs = column.stats->most_common_freqs;
+    return freqs.size() > 1 && std::strtod(freqs.c_str() + 1, nullptr) >= 0.5;
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const model::Table& table,
                                     const model::Index& index, const model::Column& column, double distinct) {
     const std::string table_name = core::qualified_name(table.schema, table.name);
@@ -101,7 +114,8 @@ private:
         "index a more useful column); otherwise drop the index.";
     core::Fix fix;
     const std::string col = core::quote_ident(column.name);
-    const std::string rare = column.type.name == "bool" ? col : col + " = '<rare value>'";
+    const std::string rare =
+        column.type.name == "bool" ? (mostly_true(column) ? "NOT " + col : col) : col + " = '<rare value>'";
     fix.ddl = "-- if queries look for a rare value:\nCREATE INDEX CONCURRENTLY IF NOT EXISTS " +
               core::quote_ident(index.name + "_partial") + " ON " + table_name + " (" + col + ") WHERE " +
               rare + ";\n-- then, or otherwise:\n" + drop_index_fix(context, table, index).ddl;
