@@ -1,6 +1,7 @@
 #include "advisor/query_evidence.hpp"
 
 #include "core/format.hpp"
+#include "core/sql_quoted.hpp"
 #include "core/text.hpp"
 #include "core/whitespace.hpp"
 
@@ -46,18 +47,10 @@ std::string short_select(std::string_view normalized, std::size_t max) {
   }
   // The first " from " outside parentheses and quotes ends the select list.
   int depth = 0;
-  bool quoted = false;
-  bool literal = false;
   for (std::size_t i = 7; i + 6 <= line.size(); ++i) {
     const char c = line[i];
-    if (literal) {
-      literal = c != '\'';
-    } else if (quoted) {
-      quoted = c != '"';
-    } else if (c == '\'') {
-      literal = true;
-    } else if (c == '"') {
-      quoted = true;
+    if (c == '\'' || c == '"') {
+      i = core::sql_quoted_end(line, i) - 1; // a literal or quoted name: the loop steps past its end
     } else if (c == '(') {
       ++depth;
     } else if (c == ')') {

@@ -2,6 +2,7 @@
 
 #include "core/finding_order.hpp"
 #include "core/heap_optional.hpp"
+#include "core/sql_quoted.hpp"
 #include "core/text.hpp"
 #include "core/whitespace.hpp"
 #include "rules/registry.hpp"
@@ -59,19 +60,11 @@ std::optional<std::vector<std::string>> take_list(std::string_view& text) {
   }
   std::vector<std::string> items;
   int depth = 0;
-  bool quoted = false;
-  bool literal = false;
   std::size_t start = 1;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (literal) {
-      literal = c != '\'';
-    } else if (quoted) {
-      quoted = c != '"';
-    } else if (c == '\'') {
-      literal = true;
-    } else if (c == '"') {
-      quoted = true;
+    if (c == '\'' || c == '"') {
+      i = core::sql_quoted_end(text, i) - 1; // a literal or quoted name: the loop steps past its end
     } else if (c == '(') {
       ++depth;
     } else if (c == ')' && --depth == 0) {
