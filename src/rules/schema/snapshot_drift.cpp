@@ -225,7 +225,7 @@ private:
       if (match < only_other.size()) {
         paired[match] = true;
         const Item& renamed = *only_other[match];
-        add(id, object, std::string(noun) + " on " + table.qualified() + " is named differently",
+        add(id, object, std::string(noun) + " name on " + table.qualified(),
             item->name + " " + describe(*item), renamed.name + " " + describe(renamed), item->location,
             renamed.location);
       } else {
