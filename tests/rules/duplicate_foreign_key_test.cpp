@@ -39,6 +39,33 @@ ALTER TABLE "accounts" ADD CONSTRAINT "b_valid" FOREIGN KEY ("client_id") REFERE
   EXPECT_EQ(findings[0].object.constraint, "a_not_valid");
 }
 
+// pg-index-health's intersected-foreign-keys test case: one composite
+// reference declared twice, its columns listed in another order on both sides.
+TEST(DuplicateForeignKey, TheSameColumnPairsInAnotherOrderAreATwin) {
+  const auto findings = run_rule(k_rule, replay_migrations({{"0000_init.sql", R"sql(
+CREATE TABLE "clients" ("id" bigint PRIMARY KEY, "email" text NOT NULL, "phone" text NOT NULL, UNIQUE ("email", "phone"));
+CREATE TABLE "prefs" ("id" bigint PRIMARY KEY, "email" text NOT NULL, "phone" text NOT NULL);
+ALTER TABLE "prefs" ADD CONSTRAINT "prefs_email_phone_fk" FOREIGN KEY ("email", "phone") REFERENCES "clients" ("email", "phone");
+ALTER TABLE "prefs" ADD CONSTRAINT "prefs_phone_email_fk" FOREIGN KEY ("phone", "email") REFERENCES "clients" ("phone", "email");
+)sql"}}));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].object.constraint, "prefs_phone_email_fk");
+  EXPECT_NE(findings[0].message.find("duplicates prefs_email_phone_fk"), std::string::npos);
+}
+
+// Overlapping columns that pair differently check other rows: (email, phone)
+// against the parent's (phone, email), or two tenant-scoped references that
+// share only the tenant column.
+TEST(DuplicateForeignKeyGood, OverlappingColumnsPairedOtherwiseAreNoTwins) {
+  EXPECT_TRUE(run_rule(k_rule, replay_migrations({{"0000_init.sql", R"sql(
+CREATE TABLE "clients" ("id" bigint PRIMARY KEY, "email" text NOT NULL, "phone" text NOT NULL, UNIQUE ("email", "phone"));
+CREATE TABLE "prefs" ("id" bigint PRIMARY KEY, "email" text NOT NULL, "phone" text NOT NULL, "alt" text);
+ALTER TABLE "prefs" ADD CONSTRAINT "a" FOREIGN KEY ("email", "phone") REFERENCES "clients" ("email", "phone");
+ALTER TABLE "prefs" ADD CONSTRAINT "b" FOREIGN KEY ("email", "phone") REFERENCES "clients" ("phone", "email");
+ALTER TABLE "prefs" ADD CONSTRAINT "c" FOREIGN KEY ("email", "alt") REFERENCES "clients" ("email", "phone");
+)sql"}})).empty());
+}
+
 TEST(DuplicateForeignKeyGood, OtherActionsColumnsOrParentsAreNoTwins) {
   EXPECT_TRUE(run_rule(k_rule, replay_migrations({{"0000_init.sql", k_clients + R"sql(
 CREATE TABLE "accounts" ("id" bigint PRIMARY KEY, "client_id" bigint, "client_code" text);

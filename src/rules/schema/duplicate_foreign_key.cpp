@@ -3,7 +3,11 @@
 #include "engine/rule.hpp"
 #include "rules/support/table_rule.hpp"
 
+#include <algorithm>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace pgadvise::rules {
 
@@ -11,12 +15,26 @@ namespace {
 
 constexpr std::string_view k_id = "duplicate-foreign-key";
 
-// The same constraint twice: the same columns referencing the same columns
-// of the same table, with the same ON DELETE and ON UPDATE (a twin with
-// other actions changes what a delete does when dropped: not reported).
+// A foreign key's column pairs (column, referenced column), in a fixed
+// order: (email, phone) REFERENCES (email, phone) and (phone, email)
+// REFERENCES (phone, email) check the same pairs, so they are one rule
+// (pg-index-health's intersected-foreign-keys test case).
+std::vector<std::pair<std::string, std::string>> column_pairs(const model::ForeignKey& fk) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (std::size_t i = 0; i < fk.columns.size(); ++i) {
+    pairs.emplace_back(fk.columns[i], i < fk.ref_columns.size() ? fk.ref_columns[i] : std::string());
+  }
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
+}
+
+// The same constraint twice: the same column pairs (in any order) referencing
+// the same table, with the same ON DELETE and ON UPDATE (a twin with other
+// actions changes what a delete does when dropped: not reported).
 bool same_foreign_key(const model::ForeignKey& a, const model::ForeignKey& b) {
-  return a.columns == b.columns && a.ref_schema == b.ref_schema && a.ref_table == b.ref_table &&
-         a.ref_columns == b.ref_columns && a.on_delete == b.on_delete && a.on_update == b.on_update;
+  return a.ref_schema == b.ref_schema && a.ref_table == b.ref_table && a.on_delete == b.on_delete &&
+         a.on_update == b.on_update && a.columns.size() == b.columns.size() &&
+         a.ref_columns.size() == b.ref_columns.size() && column_pairs(a) == column_pairs(b);
 }
 
 class DuplicateForeignKey final : public TableRule {
