@@ -19,6 +19,14 @@ void cut_all(std::vector<std::string>& names) {
   }
 }
 
+void cut_all(core::NameList& names) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].size() > 63) {
+      names.set(i, core::truncate_identifier(names[i]));
+    }
+  }
+}
+
 } // namespace
 
 void truncate_identifiers(model::Catalog& catalog) {

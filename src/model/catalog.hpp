@@ -2,6 +2,8 @@
 
 #include "core/heap_optional.hpp"
 #include "core/interned_text.hpp"
+#include "core/name_list.hpp"
+#include "core/packed_text.hpp"
 #include "core/rare_shared_text.hpp"
 #include "core/rare_text.hpp"
 #include "core/shared_text.hpp"
@@ -11,6 +13,7 @@
 #include "model/type_ref.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -108,7 +111,7 @@ struct IndexStats {
   std::string last_idx_scan;   // PostgreSQL 16+: timestamp text; empty when unknown or never
 };
 
-enum class IndexKind { index, primary_key, unique_constraint };
+enum class IndexKind : std::uint8_t { index, primary_key, unique_constraint };
 
 // One key of an index: a column, or an expression (then `column` is empty).
 // The column is pooled and the texts few keys have are RareText: 40 bytes a
@@ -135,24 +138,26 @@ struct IndexKey {
 
 // Every index, including the ones PostgreSQL creates for PRIMARY KEY and
 // UNIQUE constraints (kind says which; name is the constraint's name).
+// The kind and flags sit together (144 bytes an index, not 168: a schema
+// of 100,000 tables holds 150,000 indexes).
 struct Index {
   std::string name;
-  IndexKind kind = IndexKind::index;
   std::vector<IndexKey> keys;
   std::vector<std::string> include;
-  bool unique = false;
   core::InternedText method = "btree"; // pooled: a handful of methods
   core::RareText predicate;            // partial-index WHERE, SQL text; empty when none
-  bool valid = true;
-  core::RareText property; // Drizzle config key or variable when known
+  core::RareText property;             // Drizzle config key or variable when known
   SourceLocation location;
-  // Live catalogs: facts that make an index undroppable or needed even when
-  // never scanned, its full definition (to recreate it) and its counters.
-  bool backs_exclusion = false;         // EXCLUDE constraint
-  bool replica_identity = false;        // REPLICA IDENTITY USING INDEX
-  bool inherited = false;               // attached to a partitioned parent's index
-  core::RareText definition;            // pg_get_indexdef text, when known
+  core::RareText definition;            // live catalogs: pg_get_indexdef text, when known
   core::HeapOptional<IndexStats> stats; // live catalogs only: on the heap, as files have none
+  IndexKind kind = IndexKind::index;
+  bool unique = false;
+  bool valid = true;
+  // Live catalogs: facts that make an index undroppable or needed even when
+  // never scanned (its full definition above recreates it).
+  bool backs_exclusion = false;  // EXCLUDE constraint
+  bool replica_identity = false; // REPLICA IDENTITY USING INDEX
+  bool inherited = false;        // attached to a partitioned parent's index
 
   [[nodiscard]] bool is_partial() const { return !predicate.empty(); }
   // Plain-column keys, in order, up to the first expression key.
@@ -160,19 +165,23 @@ struct Index {
   [[nodiscard]] bool has_expressions() const;
 };
 
-enum class FkAction { no_action, restrict, cascade, set_null, set_default };
+enum class FkAction : std::uint8_t { no_action, restrict, cascade, set_null, set_default };
 std::string_view to_string(FkAction action);
 
+// The column lists are NameLists (8 bytes, pooled names, a one-column
+// list without a heap block) and the actions one byte each: 88 bytes a
+// key and nothing more on the heap for one column, where two vectors of
+// strings took 128 and two heap blocks (300,000 keys at 100,000 tables).
 struct ForeignKey {
   std::string name;
-  std::vector<std::string> columns;
+  core::NameList columns;
   core::InternedText ref_schema; // pooled, as the tables it names repeat
   core::InternedText ref_table;
-  std::vector<std::string> ref_columns;
+  core::NameList ref_columns;
+  SourceLocation location;
   FkAction on_delete = FkAction::no_action;
   FkAction on_update = FkAction::no_action;
   bool valid = true; // false for NOT VALID constraints
-  SourceLocation location;
 };
 
 struct CheckConstraint {
@@ -288,7 +297,7 @@ struct Domain {
 // table, as SET does): what the migration lock-safety rules read, and what
 // `lint --verify-locks` checks against PostgreSQL. The SQL replay records
 // them; other sources have no statement history.
-enum class MigrationStepKind {
+enum class MigrationStepKind : std::uint8_t {
   create_index,          // CREATE INDEX (object: the index)
   add_foreign_key,       // ADD FOREIGN KEY (object: the constraint)
   add_check,             // ADD CHECK (object: the constraint)
@@ -310,9 +319,10 @@ enum class MigrationStepKind {
   attach_partition,      // ATTACH PARTITION (table: a partition it checks, object: the parent; detail: which)
 };
 
-// The kind, lock and flags come first, together, the schema and table are
-// pooled and the texts few steps have are one pointer each (144 bytes a
-// step, not 240: a schema of 100,000 tables holds 350,000 steps).
+// The kind, lock and flags share the first 8 bytes, the schema, table and
+// transaction are pooled, the texts few steps have are one pointer each and
+// the statement is compressed (120 bytes a step, not 240: a schema of
+// 100,000 tables holds 350,000 steps).
 struct MigrationStep {
   MigrationStepKind kind = MigrationStepKind::create_index;
   // What PostgreSQL 15 does to `table`, as its documentation says: the
@@ -320,15 +330,15 @@ struct MigrationStep {
   // and its indexes, whether it reads every row under that lock to check
   // them (a validation scan), and whether it fails on a table with rows.
   LockMode lock = LockMode::access_exclusive;
-  bool rewrites = false;
-  bool scans = false;
-  bool fails_with_rows = false;
-  bool concurrently = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION, REFRESH ... CONCURRENTLY
-  bool not_valid = false;    // ADD CONSTRAINT ... NOT VALID
+  bool rewrites : 1 = false;
+  bool scans : 1 = false;
+  bool fails_with_rows : 1 = false;
+  bool concurrently : 1 = false; // CREATE / DROP INDEX, REINDEX, DETACH PARTITION, REFRESH ... CONCURRENTLY
+  bool not_valid : 1 = false;    // ADD CONSTRAINT ... NOT VALID
   // The table was created earlier in the same migration file: it is empty
   // (or new to everyone) when the statement runs, so locking it costs nothing.
-  bool table_is_new = false;
-  bool local = false;        // set_timeout: SET LOCAL
+  bool table_is_new : 1 = false;
+  bool local : 1 = false;    // set_timeout: SET LOCAL
   core::InternedText schema; // pooled: a table's steps name it once between them
   core::InternedText table;
   std::string object;
@@ -345,13 +355,20 @@ struct MigrationStep {
   // add_domain_constraint: the CHECK's condition (on VALUE); update_rows:
   // the SET list (and FROM list), a newline, the WHERE condition, as written
   core::RareSharedText value;
-  core::SharedText statement; // its text, blanks collapsed and cut short: the evidence findings show
+  // Its text, blanks collapsed and cut short: the evidence findings show.
+  // Compressed (8 bytes here): few steps are ever shown.
+  core::PackedText statement;
   // The statement runs inside a transaction block, and whose: "BEGIN at
   // line 3", "drizzle-kit migrate" (every pending file in one transaction),
-  // ... Empty: autocommit, as far as the files say.
-  core::SharedText transaction;
+  // ... Empty: autocommit, as far as the files say. Pooled: a file's steps
+  // name a few blocks between them.
+  core::InternedText transaction;
   SourceLocation location;
 };
+
+// A deque, not a vector: 350,000 steps grow in blocks, never doubled and
+// copied, and a step recorded keeps its place while more are added.
+using MigrationSteps = std::deque<MigrationStep>;
 
 enum class SchemaSource { none, sql_replay, drizzle_snapshot, drizzle_schema, live };
 std::string_view to_string(SchemaSource source);
@@ -374,7 +391,7 @@ public:
   // the migration files (migration-edited-after-apply).
   std::optional<MigrationLedger> drizzle_migrations;
   // SQL replay only: lock-taking statements (and timeout settings) in migration order.
-  std::vector<MigrationStep> migration_steps;
+  MigrationSteps migration_steps;
 
   [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;
   Table* find_table(std::string_view schema, std::string_view name);

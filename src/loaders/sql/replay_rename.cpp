@@ -22,6 +22,14 @@ void rename_in(std::vector<std::string>& names, const std::string& from, const s
   std::replace(names.begin(), names.end(), from, to);
 }
 
+void rename_in(core::NameList& names, const std::string& from, const std::string& to) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == from) {
+      names.set(i, to);
+    }
+  }
+}
+
 void rename_column_in(Replay& replay, model::Table& table, const std::string& from, const std::string& to) {
   if (model::Column* column = table.find_column(from)) {
     column->name = to;
