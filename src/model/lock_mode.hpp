@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -8,7 +9,7 @@ namespace pgadvise::model {
 // PostgreSQL's table lock modes, weakest first (the order of the conflict
 // table in "Explicit Locking"): each conflicts with more modes than the one
 // before it, so a stronger mode can be told by comparing.
-enum class LockMode {
+enum class LockMode : std::uint8_t {
   none,
   access_share,
   row_share,

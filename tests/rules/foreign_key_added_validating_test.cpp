@@ -43,7 +43,7 @@ TEST(ForeignKeyAddedValidating, ReportsValidatingForeignKeyOnExistingTable) {
 
 TEST(ForeignKeyAddedValidating, ValidateInTheSameTransactionIsReported) {
   model::Catalog catalog = with_step(true, false);
-  catalog.migration_steps[0].transaction = core::SharedText::fixed(k_runner);
+  catalog.migration_steps[0].transaction = k_runner;
   model::MigrationStep validate = catalog.migration_steps[0];
   validate.kind = model::MigrationStepKind::validate;
   validate.not_valid = false;
@@ -55,15 +55,15 @@ TEST(ForeignKeyAddedValidating, ValidateInTheSameTransactionIsReported) {
   EXPECT_NE(findings[0].message.find("validated in the same transaction"), std::string::npos)
       << findings[0].message;
   // Another transaction (a second BEGIN block) commits the ADD first.
-  catalog.migration_steps[1].transaction = core::SharedText::fixed("BEGIN at line 9");
+  catalog.migration_steps[1].transaction = "BEGIN at line 9";
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());
   // Autocommit: each statement commits on its own, the VALIDATE does not
   // block writes (squawk and pgfence accept it too).
-  catalog.migration_steps[0].transaction = {};
-  catalog.migration_steps[1].transaction = {};
+  catalog.migration_steps[0].transaction.clear();
+  catalog.migration_steps[1].transaction.clear();
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());
-  catalog.migration_steps[0].transaction = core::SharedText::fixed(k_runner);
-  catalog.migration_steps[1].transaction = core::SharedText::fixed(k_runner);
+  catalog.migration_steps[0].transaction = k_runner;
+  catalog.migration_steps[1].transaction = k_runner;
   // In a later file it is the intended second step.
   catalog.migration_steps[1].location.file = "0002.sql";
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());

@@ -29,7 +29,7 @@ model::Catalog orders_catalog(std::vector<model::MigrationStep> steps, double ro
     orders.stats->reltuples = rows;
   }
   model::Catalog catalog = catalog_of({orders});
-  catalog.migration_steps = std::move(steps);
+  catalog.migration_steps.assign(steps.begin(), steps.end());
   return catalog;
 }
 

@@ -40,7 +40,7 @@ std::string table_name(const std::string& schema, const std::string& table) {
 // Where what PostgreSQL did is not what the replay predicted for the steps
 // of this statement on `table`: "the rules predicted SHARE, not rewritten";
 // empty when they agree.
-std::string disagreement(const ObservedStatement& statement, const std::vector<model::MigrationStep>& steps,
+std::string disagreement(const ObservedStatement& statement, const model::MigrationSteps& steps,
                          const std::string& table) {
   model::LockMode predicted = model::LockMode::none;
   bool predicted_rewrite = false;
@@ -150,7 +150,7 @@ private:
 } // namespace
 
 void attach_observations(std::vector<core::Finding>& findings, const VerifyReport& report,
-                         const std::vector<model::MigrationStep>& steps,
+                         const model::MigrationSteps& steps,
                          const std::function<bool(const std::string&)>& known_empty) {
   std::set<const ObservedStatement*> covered;
   for (core::Finding& finding : findings) {

@@ -31,7 +31,7 @@ namespace pgadvise::app {
 // statements no finding covers. `known_empty` says whether a table
 // ("schema.name") is known to hold no rows.
 void attach_observations(std::vector<core::Finding>& findings, const VerifyReport& report,
-                         const std::vector<model::MigrationStep>& steps,
+                         const model::MigrationSteps& steps,
                          const std::function<bool(const std::string&)>& known_empty);
 
 } // namespace pgadvise::app

@@ -65,8 +65,8 @@ std::string typmod_text(const Json& item) {
 
 // Every step of a transaction block names it the same way ("BEGIN at line
 // 3", "drizzle-kit migrate"): one pooled copy for them all.
-core::SharedText transaction_text(const Replay& replay) {
-  return replay.transaction().empty() ? core::SharedText() : core::SharedText::interned(replay.transaction());
+core::InternedText transaction_text(const Replay& replay) {
+  return replay.transaction();
 }
 
 } // namespace

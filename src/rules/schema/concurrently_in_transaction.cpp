@@ -112,8 +112,8 @@ private:
     }
     default: break;
     }
-    return outside + step.statement +
-           (step.statement.empty() || step.statement.view().back() == ';' ? "" : ";") +
+    const std::string statement = step.statement.str();
+    return outside + statement + (statement.empty() || statement.back() == ';' ? "" : ";") +
            (drizzle ? "\n-- and remove it from the migration" : "");
   }
 };

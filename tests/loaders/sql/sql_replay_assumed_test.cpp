@@ -17,7 +17,7 @@ bool any_note_contains(const loaders::SchemaLoad& load, std::string_view text) {
 }
 
 TEST(SqlReplayAssumed, ALoneFilesTableIsInUseAndItsStatementsAreSteps) {
-  const auto load = replay(R"sql(ALTER TABLE invoices ADD COLUMN memo text;
+  const auto load = test::replay(R"sql(ALTER TABLE invoices ADD COLUMN memo text;
 ALTER TABLE invoices ALTER COLUMN amount SET NOT NULL;
 CREATE INDEX invoices_memo_idx ON invoices (memo);
 ALTER TABLE invoices ALTER COLUMN amount TYPE bigint USING amount::bigint;
@@ -49,7 +49,7 @@ UPDATE invoices SET memo = '';)sql");
 TEST(SqlReplayAssumed, ATypeChangeFromAnUnknownTypeToTextIsNotARewrite) {
   // varchar(n) to text or a wider varchar is catalog-only, and the usual
   // source of such a change; any other target rewrites from almost any type.
-  const auto load = replay(R"sql(ALTER TABLE notes ALTER COLUMN body TYPE text;
+  const auto load = test::replay(R"sql(ALTER TABLE notes ALTER COLUMN body TYPE text;
 ALTER TABLE notes ALTER COLUMN title TYPE varchar(200);
 ALTER TABLE notes ALTER COLUMN rank TYPE bigint;)sql");
   const auto& steps = load.catalog.migration_steps;
@@ -60,7 +60,7 @@ ALTER TABLE notes ALTER COLUMN rank TYPE bigint;)sql");
 }
 
 TEST(SqlReplayAssumed, ReferencedTablesAndDroppedObjectsAreNoWarnings) {
-  const auto load = replay(R"sql(ALTER TABLE shipments ADD CONSTRAINT shipments_order_fk
+  const auto load = test::replay(R"sql(ALTER TABLE shipments ADD CONSTRAINT shipments_order_fk
   FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;
 ALTER TABLE shipments VALIDATE CONSTRAINT shipments_order_fk;
 ALTER TABLE shipments VALIDATE CONSTRAINT shipments_carrier_check;
@@ -89,7 +89,7 @@ DROP TABLE legacy_shipments;)sql");
 }
 
 TEST(SqlReplayAssumed, ATableTheFilesCreatedStillWarnsAboutWhatItLacks) {
-  const auto load = replay(R"sql(CREATE TABLE t (id int);
+  const auto load = test::replay(R"sql(CREATE TABLE t (id int);
 ALTER TABLE t ALTER COLUMN ghost SET NOT NULL;
 ALTER TABLE t VALIDATE CONSTRAINT ghost_check;)sql");
   EXPECT_EQ(rule_ids(load), (std::vector<std::string>{"replay-warning", "replay-warning"}));
@@ -99,7 +99,7 @@ ALTER TABLE t VALIDATE CONSTRAINT ghost_check;)sql");
 
 TEST(SqlReplayAssumed, APrimaryKeyAdoptingAnIndexOnAnUnknownColumnIsNoScan) {
   // Whether the earlier column is NOT NULL is not known: no null scan is claimed.
-  const auto load = replay(R"sql(CREATE UNIQUE INDEX CONCURRENTLY carriers_code_idx ON carriers (code);
+  const auto load = test::replay(R"sql(CREATE UNIQUE INDEX CONCURRENTLY carriers_code_idx ON carriers (code);
 ALTER TABLE carriers ADD CONSTRAINT carriers_pkey PRIMARY KEY USING INDEX carriers_code_idx;)sql");
   const auto& steps = load.catalog.migration_steps;
   ASSERT_EQ(steps.size(), 2U);
@@ -110,7 +110,7 @@ ALTER TABLE carriers ADD CONSTRAINT carriers_pkey PRIMARY KEY USING INDEX carrie
 TEST(SqlReplayAssumed, ASchemaNoFileCreatesIsTakenAsExisting) {
   // squawk's prefer-timestamptz cases create tables in app.* with no CREATE SCHEMA.
   const auto load =
-      replay(R"sql(CREATE TABLE app.sessions (id bigint PRIMARY KEY, started_at timestamp);)sql");
+      test::replay(R"sql(CREATE TABLE app.sessions (id bigint PRIMARY KEY, started_at timestamp);)sql");
   EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
   EXPECT_NE(load.catalog.find_table("app", "sessions"), nullptr);
   EXPECT_TRUE(any_note_contains(load, "schema \"app\" (m.sql line 1) is not created by these files"));

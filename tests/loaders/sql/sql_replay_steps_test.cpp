@@ -106,4 +106,23 @@ TEST(SqlReplaySteps, ValidateConstraintMarksChecksValidAndIsRecorded) {
   EXPECT_EQ(load.catalog.migration_steps[1].object, "orders_total_check");
 }
 
+// The steps grow in blocks: a step recorded early keeps its address while
+// thousands more are added (a reference the replay holds stays valid).
+TEST(SqlReplaySteps, AStepKeepsItsPlaceWhileMoreAreRecorded) {
+  loaders::SchemaLoad load = two_migrations("CREATE INDEX orders_total_idx ON orders (total);\n");
+  ASSERT_EQ(load.catalog.migration_steps.size(), 1U);
+  const model::MigrationStep* first = &load.catalog.migration_steps.front();
+  std::string more;
+  for (int i = 0; i < 5000; ++i) {
+    more += "CREATE INDEX orders_note_idx" + std::to_string(i) + " ON orders (note);\n";
+  }
+  loaders::replay_sql(more, "0002.sql", load);
+  ASSERT_EQ(load.catalog.migration_steps.size(), 5001U);
+  EXPECT_EQ(&load.catalog.migration_steps.front(), first);
+  EXPECT_EQ(first->object, "orders_total_idx");
+  EXPECT_EQ(first->statement, "CREATE INDEX orders_total_idx ON orders (total)");
+  EXPECT_EQ(load.catalog.migration_steps.back().object, "orders_note_idx4999");
+  EXPECT_EQ(sizeof(model::MigrationStep), 120U);
+}
+
 } // namespace sql_replay_steps_test

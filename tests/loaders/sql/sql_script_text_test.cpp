@@ -118,4 +118,33 @@ TEST(SqlScriptText, ALongScriptReplaysTheSameWhileItsTextIsReleased) {
   EXPECT_EQ(load.suppressions.size(), 1U);
 }
 
+// Each migration step keeps its statement (the evidence findings show)
+// compressed, not as a view of the script: a step whose statement's pages
+// the replay has given back still reads it, blanks collapsed, and so does
+// the last one.
+TEST(SqlScriptText, AStepReadsItsStatementAfterItsPagesAreReleased) {
+  std::string sql = "CREATE TABLE parent (id int PRIMARY KEY);\n";
+  std::size_t tables = 0;
+  while (sql.size() < 3 * ScriptText::k_release_step) {
+    sql += "CREATE TABLE t" + std::to_string(tables++) + " (id int PRIMARY KEY, parent_id int);\n";
+  }
+  for (std::size_t i = 0; i < tables; ++i) {
+    sql += "ALTER TABLE t" + std::to_string(i) + "\n  ADD CONSTRAINT t" + std::to_string(i) +
+           "_fk   FOREIGN KEY (parent_id) REFERENCES parent (id);\n";
+  }
+  const std::size_t first_fk = sql.find("ALTER TABLE t0\n");
+  const loaders::SchemaLoad load = test::replay(sql);
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_EQ(steps.size(), tables);
+  EXPECT_LT(first_fk + ScriptText::k_release_step, sql.size() - ScriptText::k_release_step)
+      << "the first step's text is released before the replay ends";
+  EXPECT_EQ(steps.front().statement,
+            "ALTER TABLE t0 ADD CONSTRAINT t0_fk FOREIGN KEY (parent_id) REFERENCES parent (id)");
+  EXPECT_EQ(steps.front().location.line, test::line_containing(sql, "ALTER TABLE t0\n"));
+  const std::string last = std::to_string(tables - 1);
+  EXPECT_EQ(steps.back().statement, "ALTER TABLE t" + last + " ADD CONSTRAINT t" + last +
+                                        "_fk FOREIGN KEY (parent_id) REFERENCES parent (id)");
+  EXPECT_EQ(steps[tables / 2].statement.str().find("ALTER TABLE t" + std::to_string(tables / 2) + " "), 0U);
+}
+
 } // namespace pgadvise::sql_script_text_test

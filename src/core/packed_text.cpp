@@ -1,0 +1,114 @@
+#include "core/packed_text.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+#include <zstd.h>
+
+namespace pgadvise::core {
+
+namespace {
+
+// A block is compressed once it holds this much (a text longer than that
+// gets a block of its own); small enough that reading one text back is a
+// few microseconds.
+constexpr std::size_t k_block_bytes = std::size_t{16} << 10U;
+constexpr int k_level = 1; // zstd's fastest regular level: statements alike compress well anyway
+
+struct PackedBlock {
+  std::unique_ptr<char[]> data; // compressed; never moves once made
+  std::size_t packed_size = 0;
+  std::size_t size = 0; // its characters, uncompressed
+};
+
+// Never destroyed: a finding built while the program ends may still read.
+struct Store {
+  std::mutex mutex;
+  std::vector<PackedBlock> sealed; // block n is sealed[n]
+  std::string open;                // block sealed.size(), still filling
+  std::string scratch;             // compression buffer
+
+  void seal() {
+    scratch.resize(ZSTD_compressBound(open.size()));
+    const std::size_t packed =
+        ZSTD_compress(scratch.data(), scratch.size(), open.data(), open.size(), k_level);
+    if (ZSTD_isError(packed) != 0U) {
+      throw std::runtime_error(std::string("zstd: ") + ZSTD_getErrorName(packed));
+    }
+    PackedBlock block;
+    block.data = std::make_unique<char[]>(packed);
+    std::copy_n(scratch.data(), packed, block.data.get());
+    block.packed_size = packed;
+    block.size = open.size();
+    sealed.push_back(std::move(block));
+    open.clear();
+  }
+};
+
+Store& store() {
+  static auto* instance = new Store();
+  return *instance;
+}
+
+// The block this thread decompressed last.
+struct ReadCache {
+  std::uint32_t block = std::numeric_limits<std::uint32_t>::max();
+  std::string chars;
+};
+thread_local ReadCache t_cache;
+
+} // namespace
+
+PackedText::PackedText(std::string_view text) {
+  text = text.substr(0, k_max_size);
+  if (text.empty()) {
+    return;
+  }
+  Store& shared = store();
+  const std::lock_guard lock(shared.mutex);
+  if (!shared.open.empty() && shared.open.size() + text.size() > k_block_bytes) {
+    shared.seal();
+  }
+  if (shared.sealed.size() >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("PackedText: the store is full");
+  }
+  m_block = static_cast<std::uint32_t>(shared.sealed.size());
+  m_offset = static_cast<std::uint16_t>(shared.open.size());
+  m_size = static_cast<std::uint16_t>(text.size());
+  shared.open += text;
+}
+
+std::string PackedText::str() const {
+  if (m_size == 0) {
+    return {};
+  }
+  if (t_cache.block != m_block) {
+    const char* packed = nullptr;
+    std::size_t packed_size = 0;
+    std::size_t size = 0;
+    {
+      Store& shared = store();
+      const std::lock_guard lock(shared.mutex);
+      if (m_block == shared.sealed.size()) {
+        return shared.open.substr(m_offset, m_size);
+      }
+      const PackedBlock& block = shared.sealed[m_block];
+      packed = block.data.get();
+      packed_size = block.packed_size;
+      size = block.size;
+    }
+    t_cache.block = std::numeric_limits<std::uint32_t>::max();
+    t_cache.chars.resize(size);
+    const std::size_t read = ZSTD_decompress(t_cache.chars.data(), size, packed, packed_size);
+    if (ZSTD_isError(read) != 0U || read != size) {
+      throw std::runtime_error("PackedText: a block does not decompress");
+    }
+    t_cache.block = m_block;
+  }
+  return t_cache.chars.substr(m_offset, m_size);
+}
+
+} // namespace pgadvise::core
