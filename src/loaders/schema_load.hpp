@@ -34,9 +34,10 @@ struct SchemaLoad {
   // 100,000 bigserial columns have 100,000 sequences (a std::set took
   // about 110 bytes a name).
   replay::NameSet untracked_relations;
-  // Materialized views the SQL replay saw created ("schema.name") and the
-  // file that created each: a REFRESH in that same file is of a new view.
-  std::map<std::string, std::string> materialized_view_files;
+  // Views and materialized views the SQL replay saw created
+  // ("schema.name") and the file that created each: a REFRESH, DROP VIEW or
+  // CREATE OR REPLACE VIEW in that same file is of a new view.
+  std::map<std::string, std::string> view_files;
   // Default partitions ("schema.table"): ATTACH PARTITION checks them too.
   std::set<std::string> default_partitions;
   // Partitioned tables ("schema.table") partitioned by one plain column:

@@ -155,4 +155,37 @@ TEST(LockTimeoutMissing, DropTableAndDropTriggerTakeTheLock) {
           .empty());
 }
 
+// PostgreSQL 15 locks (pg_locks, checked): DROP VIEW, DROP MATERIALIZED VIEW
+// and CREATE OR REPLACE VIEW take ACCESS EXCLUSIVE on the view (the tables it
+// reads get none or ACCESS SHARE); CREATE, ALTER and DROP POLICY on the table.
+TEST(LockTimeoutMissing, ViewsAndPoliciesTakeTheLock) {
+  const std::string setup = k_orders + "CREATE VIEW \"open_orders\" AS SELECT * FROM \"orders\";\n";
+  const auto dropped = run_on_change(k_rule, setup, "DROP VIEW \"open_orders\";\n");
+  ASSERT_EQ(dropped.size(), 1U);
+  EXPECT_EQ(dropped[0].object.table, "open_orders");
+  EXPECT_NE(dropped[0].message.find("on existing view open_orders"), std::string::npos);
+  EXPECT_EQ(dropped[0].message.find("size unknown"), std::string::npos); // a view has no rows to grade by
+
+  const auto replaced =
+      run_on_change(k_rule, setup, "CREATE OR REPLACE VIEW \"open_orders\" AS SELECT * FROM \"orders\";\n");
+  ASSERT_EQ(replaced.size(), 1U);
+  EXPECT_EQ(replaced[0].object.table, "open_orders");
+
+  // A view the same file creates is new, replaced or dropped; a plain CREATE
+  // VIEW locks nothing in use.
+  EXPECT_TRUE(run_on_change(k_rule, k_orders,
+                            "CREATE VIEW \"v\" AS SELECT 1;\nCREATE OR REPLACE VIEW \"v\" AS SELECT 2;\n"
+                            "DROP VIEW \"v\";\n")
+                  .empty());
+
+  for (const std::string policy :
+       {"CREATE POLICY \"p\" ON \"orders\" USING (true);\n", "DROP POLICY \"p0\" ON \"orders\";\n",
+        "ALTER POLICY \"p0\" ON \"orders\" USING (false);\n"}) {
+    const auto findings =
+        run_on_change(k_rule, k_orders + "CREATE POLICY \"p0\" ON \"orders\" USING (true);\n", policy);
+    ASSERT_EQ(findings.size(), 1U) << policy;
+    EXPECT_EQ(findings[0].object.table, "orders") << policy;
+  }
+}
+
 } // namespace lock_timeout_missing_test

@@ -39,7 +39,7 @@ using Relations = std::map<std::string, Relation>; // by oid
 
 constexpr std::string_view k_relations_sql =
     "SELECT c.oid::text, n.nspname, c.relname, c.relkind::text, c.relfilenode::text FROM pg_class c "
-    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm') "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm', 'v') "
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'";
 
 constexpr std::string_view k_locks_sql =
@@ -459,9 +459,12 @@ std::string describe_observation(const ObservedStatement& statement) {
   std::vector<std::string> parts;
   std::map<model::LockMode, std::vector<std::string>, std::greater<>> tables;
   for (const ObservedLock& lock : statement.locks) {
-    if (lock.kind == 'r' || lock.kind == 'p') {
-      tables[lock.mode].push_back(lock.schema == "public" ? lock.relation
-                                                          : lock.schema + "." + lock.relation);
+    // Views too: DROP VIEW and CREATE OR REPLACE VIEW lock the view itself.
+    const bool view = lock.kind == 'v' || lock.kind == 'm';
+    if (lock.kind == 'r' || lock.kind == 'p' || view) {
+      tables[lock.mode].push_back((view ? "view " : "") + (lock.schema == "public"
+                                                               ? lock.relation
+                                                               : lock.schema + "." + lock.relation));
     }
   }
   for (const auto& [mode, names] : tables) {

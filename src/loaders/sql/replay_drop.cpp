@@ -5,6 +5,7 @@
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_policy.hpp"
+#include "loaders/sql/replay_views.hpp"
 
 #include <algorithm>
 
@@ -272,8 +273,9 @@ void drop_objects(Replay& replay, const Json& stmt) {
       drop_table(replay, name, missing_ok, cascade);
     } else if (type == "OBJECT_INDEX") {
       drop_index(replay, name, missing_ok, stmt);
-    } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" ||
-               type == "OBJECT_FOREIGN_TABLE") {
+    } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
+      drop_view(replay, name, type == "OBJECT_VIEW" ? "DROP VIEW" : "DROP MATERIALIZED VIEW");
+    } else if (type == "OBJECT_SEQUENCE" || type == "OBJECT_FOREIGN_TABLE") {
       replay.set_untracked(name, false);
     } else if (type == "OBJECT_TRIGGER") {
       drop_trigger(replay, object);

@@ -349,7 +349,7 @@ void create_materialized_view(Replay& replay, const Json& stmt) {
   const Json* into = child(stmt, "into");
   const Json* rel = into != nullptr ? child(*into, "rel") : nullptr;
   if (rel != nullptr && string_field(stmt, "objtype") == "OBJECT_MATVIEW") {
-    replay.load().materialized_view_files[key_of(range_var(*rel))] = replay.file();
+    replay.load().view_files[key_of(range_var(*rel))] = replay.file();
   }
 }
 
@@ -360,7 +360,7 @@ void refresh_view(Replay& replay, const Json& stmt) {
     return;
   }
   const QualifiedName name = range_var(*relation);
-  const auto& created = replay.load().materialized_view_files;
+  const auto& created = replay.load().view_files;
   const auto found = created.find(key_of(name));
   model::MigrationStep& step = record_statement_step(replay, model::MigrationStepKind::refresh_view, "");
   step.schema = name.schema.empty() ? std::string("public") : name.schema;

@@ -10,6 +10,7 @@
 #include "loaders/sql/replay_policy.hpp"
 #include "loaders/sql/replay_rows.hpp"
 #include "loaders/sql/replay_table.hpp"
+#include "loaders/sql/replay_views.hpp"
 #include "loaders/sql/statement_split.hpp"
 #include "pg/parser.hpp"
 
@@ -279,7 +280,7 @@ void dispatch(Replay& replay, const Json& node, int depth) {
   } else if (type == "CreateSeqStmt") {
     create_untracked(replay, or_null(child(*stmt, "sequence")), "CREATE SEQUENCE");
   } else if (type == "ViewStmt") {
-    create_untracked(replay, or_null(child(*stmt, "view")), "CREATE VIEW");
+    create_view(replay, *stmt);
   } else if (type == "CreateTableAsStmt") {
     const Json* into = child(*stmt, "into");
     const Json* rel = into != nullptr ? child(*into, "rel") : nullptr;

@@ -109,6 +109,8 @@ private:
         step.detail == "DROP TABLE" && !step.object.empty()
             ? "ACCESS EXCLUSIVE lock (DROP TABLE " + step.object + " drops its foreign keys' triggers there)"
             : std::string("ACCESS EXCLUSIVE lock");
+    // A view's lock (DROP VIEW, CREATE OR REPLACE VIEW) queues its readers.
+    const std::string existing = on_view(step) ? " on existing view " : " on existing table ";
     const std::string missing = !seen.lock_timeout && !seen.statement_timeout
                                     ? "lock_timeout or statement_timeout"
                                 : !seen.lock_timeout ? "lock_timeout"
@@ -116,13 +118,12 @@ private:
     core::Finding finding =
         seen.long_lock_timeout.empty()
             ? lock_finding(k_id, context, locked,
-                           lock + " on existing table " + name + " with no " + missing +
+                           lock + existing + name + " with no " + missing +
                                " set before it in this migration: while it waits for the lock, every query "
                                "on " +
                                name + " waits behind it")
             : lock_finding(k_id, context, locked,
-                           lock + " on existing table " + name + " with lock_timeout = '" +
-                               seen.long_lock_timeout +
+                           lock + existing + name + " with lock_timeout = '" + seen.long_lock_timeout +
                                "' set before it in this migration, longer than 10s: while it waits for the "
                                "lock, every query on " +
                                name + " can wait behind it that long");

@@ -14,11 +14,17 @@ const model::Catalog& files_catalog(const engine::RuleContext& context) {
   return context.files_catalog != nullptr ? *context.files_catalog : *context.catalog;
 }
 
+bool on_view(const model::MigrationStep& step) {
+  return step.kind == model::MigrationStepKind::alter_table &&
+         (step.detail == "DROP VIEW" || step.detail == "DROP MATERIALIZED VIEW" ||
+          step.detail == "CREATE OR REPLACE VIEW");
+}
+
 std::optional<LockedStep> locked_step(const engine::RuleContext& context, const model::MigrationStep& step) {
   // A step that names no table (DROP INDEX or REINDEX INDEX of an index no
   // file built, ALTER DOMAIN of a domain no file created: loaders/sql/
-  // replay_assumed), or a DROP TABLE's, whose table is gone at the end of
-  // the history: a table in use, of which nothing is known.
+  // replay_assumed), a DROP TABLE's, whose table is gone at the end of
+  // the history, or one on a view: a relation in use, of which nothing is known.
   static const model::Table k_unknown_table = [] {
     model::Table table;
     table.assumed = true;
@@ -31,7 +37,7 @@ std::optional<LockedStep> locked_step(const engine::RuleContext& context, const 
   const model::Table* defined = step.table.empty() ? nullptr : files.find_table(step.schema, step.table);
   if (defined == nullptr) {
     const bool dropped = step.kind == model::MigrationStepKind::alter_table && step.detail == "DROP TABLE";
-    if (!step.table.empty() && !dropped) {
+    if (!step.table.empty() && !dropped && !on_view(step)) {
       return std::nullopt;
     }
     return LockedStep{&step, &k_unknown_table, &k_unknown_table};
@@ -81,6 +87,8 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
   finding.severity = scale_by_rows(context.severity, *locked.table, 100'000, 1'000'000);
   if (const std::string rows = describe_rows(*locked.table); !rows.empty()) {
     finding.message = message + " (" + rows + ")";
+  } else if (on_view(step)) {
+    finding.message = message; // a view has no rows of its own to grade it by
   } else {
     finding.message = message + " (table size unknown, so graded " +
                       std::string(core::to_string(finding.severity)) +

@@ -37,6 +37,10 @@ struct LockedStep {
 // it costs nothing) or one a later file drops.
 std::optional<LockedStep> locked_step(const engine::RuleContext& context, const model::MigrationStep& step);
 
+// A step on a view, which the catalog does not model (loaders/sql/
+// replay_views): DROP VIEW, DROP MATERIALIZED VIEW, CREATE OR REPLACE VIEW.
+bool on_view(const model::MigrationStep& step);
+
 // Steps of `kind` on a table that an earlier migration created (tables new
 // in the same file are empty: locking them costs nothing) and that still
 // exists at the end of the history.

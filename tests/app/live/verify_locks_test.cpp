@@ -44,6 +44,8 @@ CREATE INDEX "orders_customer_id_idx" ON "orders" ("customer_id");
 CREATE TABLE "events" ("id" bigint NOT NULL, "at" timestamptz NOT NULL) PARTITION BY RANGE ("at");
 CREATE TABLE "events_2025" PARTITION OF "events" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 CREATE TABLE "events_2027" ("id" bigint NOT NULL, "at" timestamptz NOT NULL);
+CREATE VIEW "customer_ids" AS SELECT "id" FROM "customers";
+CREATE POLICY "customers_all" ON "customers" USING (true);
 )sql";
 
 struct Case {
@@ -147,6 +149,16 @@ std::vector<Case> cases() {
        LockMode::share_row_exclusive},
       {"rename column", R"(ALTER TABLE "orders" RENAME COLUMN "note" TO "memo";)", "lock-timeout-missing",
        "public.orders", LockMode::access_exclusive},
+      // The catalog models no views; their statements are steps named after the view.
+      {"drop view", R"(DROP VIEW "customer_ids";)", "lock-timeout-missing", "public.customer_ids",
+       LockMode::access_exclusive},
+      {"replace view",
+       R"(CREATE OR REPLACE VIEW "customer_ids" AS SELECT "id" FROM "customers" WHERE "id" > 0;)",
+       "lock-timeout-missing", "public.customer_ids", LockMode::access_exclusive},
+      {"create policy", R"(CREATE POLICY "customers_none" ON "customers" USING (false);)",
+       "lock-timeout-missing", "public.customers", LockMode::access_exclusive},
+      {"drop policy", R"(DROP POLICY "customers_all" ON "customers";)", "lock-timeout-missing",
+       "public.customers", LockMode::access_exclusive},
   };
 }
 
