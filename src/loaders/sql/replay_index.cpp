@@ -323,6 +323,15 @@ bool rename_index(Replay& replay, const QualifiedName& name, const std::string& 
       index.name = new_name;
     }
   }
+  // The steps that name the index (its CREATE INDEX) follow it: the rules
+  // look it up under the name the history leaves.
+  for (model::MigrationStep& step : replay.catalog().migration_steps) {
+    if (step.object == name.name && step.schema == table->schema && step.table == table->name &&
+        (step.kind == model::MigrationStepKind::create_index ||
+         step.kind == model::MigrationStepKind::reindex)) {
+      step.object = new_name;
+    }
+  }
   replay.names_changed();
   return true;
 }

@@ -22,7 +22,8 @@ void select_statement(Replay& replay, const Json& stmt);  // SelectStmt (pg_dump
 // CREATE SEQUENCE / VIEW / MATERIALIZED VIEW / TABLE AS / FOREIGN TABLE.
 void create_untracked(Replay& replay, const Json& relation, std::string_view kind);
 
-// After a table is renamed or moved: foreign keys and partitions naming it.
+// After a table is renamed or moved: foreign keys, partitions and migration
+// steps naming it.
 void retarget_table_references(Replay& replay, const QualifiedName& from, const QualifiedName& to);
 // After an enum or domain is renamed or moved: the columns of that type.
 void retarget_type_references(Replay& replay, const QualifiedName& from, const QualifiedName& to);

@@ -203,6 +203,17 @@ void retarget_table_references(Replay& replay, const QualifiedName& from, const 
       table.partition_of = new_key;
     }
   }
+  // The steps recorded so far on the table are on it under its new name:
+  // the lock rules look a step's table up in the catalog the whole history
+  // leaves, where a step before ALTER TABLE x RENAME TO y found no x and was
+  // lost. A DROP TABLE's own step is of an earlier table of that name.
+  for (model::MigrationStep& step : replay.catalog().migration_steps) {
+    if (step.schema == from.schema && step.table == from.name &&
+        !(step.detail == "DROP TABLE" && step.object.empty())) {
+      step.schema = to.schema;
+      step.table = to.name;
+    }
+  }
 }
 
 void retarget_type_references(Replay& replay, const QualifiedName& from, const QualifiedName& to) {

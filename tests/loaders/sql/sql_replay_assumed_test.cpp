@@ -46,6 +46,31 @@ UPDATE invoices SET memo = '';)sql");
   EXPECT_TRUE(any_note_contains(load, "invoices (m.sql line 1) is not created by these files"));
 }
 
+// A table renamed after statements on it (a lone file's, as pgfence's
+// rename-table, or a table the file created): the earlier steps follow it to
+// its new name, where the lock rules find it at the end of the history (they
+// were on a name no table had, and no rule judged them). The swap pattern
+// keeps the new table of the old name apart.
+TEST(SqlReplayAssumed, StepsBeforeARenameFollowTheTable) {
+  const auto load =
+      test::replay(R"sql(ALTER TABLE parcels ADD COLUMN public_id uuid DEFAULT gen_random_uuid();
+CREATE INDEX parcels_public_id_idx ON parcels (public_id);
+ALTER TABLE parcels RENAME TO shipments;
+CREATE TABLE parcels (id bigint PRIMARY KEY, note text);
+CREATE INDEX parcels_note_idx ON parcels (note);)sql");
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_EQ(steps.size(), 4U);
+  EXPECT_EQ(steps[0].table, "shipments");
+  EXPECT_EQ(steps[0].kind, model::MigrationStepKind::add_column);
+  EXPECT_EQ(steps[1].table, "shipments");
+  EXPECT_EQ(steps[1].kind, model::MigrationStepKind::create_index);
+  EXPECT_EQ(steps[2].table, "shipments"); // the RENAME itself
+  EXPECT_EQ(steps[3].table, "parcels");   // the new table's index
+  EXPECT_TRUE(steps[3].table_is_new);
+  ASSERT_NE(load.catalog.find_table("public", "shipments"), nullptr);
+  EXPECT_TRUE(load.catalog.find_table("public", "shipments")->assumed);
+}
+
 TEST(SqlReplayAssumed, ATypeChangeFromAnUnknownTypeToTextIsNotARewrite) {
   // varchar(n) to text or a wider varchar is catalog-only, and the usual
   // source of such a change; any other target rewrites from almost any type.
