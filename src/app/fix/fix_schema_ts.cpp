@@ -207,12 +207,7 @@ void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape
                             ", so " + request.name + " was not changed");
     return;
   }
-  const ts::Property* property = nullptr;
-  for (const ts::Property& p : node(columns).properties) {
-    if (p.kind == ts::PropertyKind::value && p.key == request.name) {
-      property = &p;
-    }
-  }
+  const ts::Property* property = column_property(columns, request.name);
   if (property == nullptr) {
     plan.problems.push_back(table + ": no column `" + request.name + "` in its declaration");
     return;
@@ -240,6 +235,29 @@ void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape
   if (builder == 0 || !tok(builder - 1).is_punct(".")) { // `json(...)`, not `t.json(...)`
     imports.swaps.push_back({old_builder, wanted, builder});
   }
+}
+
+// `name: builder(...)` in a table's columns object, or in an object of the
+// same file it spreads (`const eventColumns = {...}; pgTable("t", {
+// ...eventColumns })`), where the column is declared and so is edited.
+const ts::Property* SchemaTsFile::column_property(NodeId columns, const std::string& name, int depth) const {
+  const ts::Property* found = nullptr;
+  for (const ts::Property& p : node(columns).properties) {
+    if (p.kind == ts::PropertyKind::value && p.key == name) {
+      found = &p; // the last one wins, as in the object itself
+    } else if (p.kind == ts::PropertyKind::spread && depth < 8 && p.value != ts::k_no_node &&
+               node(p.value).kind == NodeKind::identifier) {
+      for (const ts::Declaration& decl : m_program.declarations) {
+        if (decl.name == node(p.value).text && decl.init != ts::k_no_node &&
+            node(decl.init).kind == NodeKind::object) {
+          if (const ts::Property* inner = column_property(decl.init, name, depth + 1)) {
+            found = inner;
+          }
+        }
+      }
+    }
+  }
+  return found;
 }
 
 SchemaEditPlan plan_schema_ts_edits(std::string_view source, const std::vector<SchemaEdit>& requests) {

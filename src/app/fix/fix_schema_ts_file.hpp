@@ -110,6 +110,8 @@ private:
                   SchemaEditPlan& plan) const;
   void plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                    Imports& imports, SchemaEditPlan& plan) const;
+  [[nodiscard]] const loaders::ts::Property* column_property(loaders::ts::NodeId columns,
+                                                             const std::string& name, int depth = 0) const;
   [[nodiscard]] std::string factory_of(const TableShape& shape) const;
   // `tenantTable(...)`: the table call's callee when it is a plain name; empty otherwise.
   [[nodiscard]] std::string callee_of(const TableShape& shape) const;

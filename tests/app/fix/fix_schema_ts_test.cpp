@@ -206,6 +206,33 @@ TEST(FixSchemaTs, ATypeChangeRenamesTheBuilderAndKeepsEveryChainedCallAndComment
   EXPECT_NE(plan.notes.front().find("orgs.policy"), std::string::npos) << plan.notes.front();
 }
 
+// A table whose columns come from an object of the same file spread into
+// pgTable (dispatch-pool's tracking_events): the column is declared there,
+// so that is where its builder changes; a table that declares the column
+// itself after the spread keeps its own, as the object does.
+TEST(FixSchemaTs, ATypeChangeFindsTheColumnInALocalObjectSpreadIntoTheTable) {
+  const std::string source = "import { pgTable, text, varchar } from \"drizzle-orm/pg-core\";\n"
+                             "const eventColumns = {\n"
+                             "  kind: varchar(\"kind\", { length: 24 }).notNull(),\n"
+                             "  payload: text(\"payload\").$type<CarrierPayload>(),\n"
+                             "};\n"
+                             "export const trackingEvents = pgTable(\"tracking_events\", {\n"
+                             "  ...eventColumns,\n"
+                             "});\n"
+                             "export const archived = pgTable(\"archived\", {\n"
+                             "  ...eventColumns,\n"
+                             "  kind: text(\"kind\"),\n"
+                             "});\n";
+  const std::string text = edited(source, {retype("trackingEvents", "payload", "jsonb(\"payload\")")});
+  EXPECT_NE(text.find("  payload: jsonb(\"payload\").$type<CarrierPayload>(),\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("import { jsonb, pgTable, text, varchar }"), std::string::npos) << text;
+  EXPECT_EQ(text.find("text(\"payload\")"), std::string::npos) << text;
+  // archived's own `kind` comes after the spread: that one is changed.
+  const std::string second = edited(source, {retype("archived", "kind", "jsonb(\"kind\")")});
+  EXPECT_NE(second.find("  kind: jsonb(\"kind\"),\n"), std::string::npos) << second;
+  EXPECT_NE(second.find("kind: varchar(\"kind\""), std::string::npos) << second;
+}
+
 TEST(FixSchemaTs, ATypeChangeOfACallbackBuilderOrATextJsonDefault) {
   // `t.json()` in the columns callback: only the member's name changes, no import.
   const std::string callback = "import { pgTable } from \"drizzle-orm/pg-core\";\n"
