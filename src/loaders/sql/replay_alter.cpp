@@ -307,11 +307,19 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     record_other_command(replay, table, cmd);
     const bool add = subtype == "AT_AddIdentity";
     const Json* constraint = def != nullptr ? as(*def, "Constraint") : nullptr;
-    const bool always = add && constraint != nullptr && string_field(*constraint, "generated_when") == "a";
     change_column(replay, table, cmd, false, [&](model::Column& column) {
+      // ADD GENERATED ... AS IDENTITY (START WITH 1000 ...), drizzle-kit's
+      // SQL for a column made an identity: its options are read as CREATE
+      // TABLE's are.
+      if (add && constraint != nullptr && apply_column_property(replay, table, column, *constraint)) {
+        return;
+      }
       column.identity = add;
-      column.identity_always = always;
+      column.identity_always = false;
       column.not_null = column.not_null || add;
+      if (!add) {
+        column.sequence.reset(); // its sequence is dropped with it
+      }
     });
   } else if (subtype == "AT_SetIdentity") {
     record_other_command(replay, table, cmd);

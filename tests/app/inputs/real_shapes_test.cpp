@@ -344,5 +344,25 @@ TEST(RealShapes, RuntimeColumnsAreNotReportedMissing) {
       << schema_ts.dump(2);
 }
 
+// Integer keys made identities by a later migration, drizzle-kit's ALTER
+// TABLE ... ADD GENERATED ... AS IDENTITY (... START WITH 50000 ...): the
+// bigint line keeps the options the ALTER declared, as it does for a
+// CREATE TABLE's (they were lost, and drizzle-kit would have reset the
+// sequences' start and cache).
+TEST(RealShapes, IdentityOptionsOfAnAddedIdentityStayInTheBigintLine) {
+  const json report = lint("identity-added", {"--all-migrations"});
+  std::set<std::string> lines;
+  for (const json& finding : findings_of(report, "integer-primary-key-overflow")) {
+    lines.insert(finding["fix"].value("drizzle", ""));
+  }
+  EXPECT_EQ(lines, (std::set<std::string>{
+                       "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity({ "
+                       "startWith: 100, cache: 10 }),",
+                       "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity({ "
+                       "startWith: 50000 }),"}))
+      << report.dump(2);
+  EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+}
+
 } // namespace real_shapes_test
 } // namespace pgadvise::test
