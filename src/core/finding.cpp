@@ -116,61 +116,12 @@ SortKey sort_key(const Finding& f) {
   return {-static_cast<int>(f.severity), f.location.line, f.location.column, &f.location.file.str(), &f.rule};
 }
 
-using ObjectOf = std::function<std::string(std::size_t)>;
-
-bool sorted_already(const std::vector<SortKey>& keys, const ObjectOf& object_of) {
-  for (std::size_t i = 1; i < keys.size(); ++i) {
-    const int c = keys[i - 1].compare(keys[i]);
-    if (c > 0 || (c == 0 && object_of(i) < object_of(i - 1))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// Within each run of `order` whose keys tie, the findings by object text,
-// stably: the same order as one stable sort by key and object.
-void sort_ties_by_object(const std::vector<SortKey>& keys, const ObjectOf& object_of,
-                         std::vector<std::size_t>& order) {
-  for (std::size_t start = 0; start < order.size();) {
-    std::size_t end = start + 1;
-    while (end < order.size() && keys[order[start]].compare(keys[order[end]]) == 0) {
-      ++end;
-    }
-    if (end - start > 1) {
-      std::vector<std::string> objects(end - start);
-      std::vector<std::size_t> slot(end - start);
-      for (std::size_t i = start; i < end; ++i) {
-        objects[i - start] = object_of(order[i]);
-        slot[i - start] = i - start;
-      }
-      std::stable_sort(slot.begin(), slot.end(),
-                       [&](std::size_t a, std::size_t b) { return objects[a] < objects[b]; });
-      std::vector<std::size_t> run(end - start);
-      for (std::size_t i = 0; i < run.size(); ++i) {
-        run[i] = order[start + slot[i]];
-      }
-      std::copy(run.begin(), run.end(), order.begin() + static_cast<std::ptrdiff_t>(start));
-    }
-    start = end;
-  }
-}
-
 } // namespace
 
 std::optional<std::vector<std::size_t>> sort_order(const std::vector<SortKey>& keys,
-                                                   const ObjectOf& object_of) {
-  if (sorted_already(keys, object_of)) {
-    return std::nullopt; // a list sorted already (the lens sorts what the engine sorted) stays as it is
-  }
-  std::vector<std::size_t> order(keys.size());
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-  }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return keys[a].compare(keys[b]) < 0; });
-  sort_ties_by_object(keys, object_of, order);
-  return order;
+                                                   const std::function<std::string(std::size_t)>& object_of) {
+  return sort_order_by(
+      keys.size(), [&](std::size_t a, std::size_t b) { return keys[a].compare(keys[b]); }, object_of);
 }
 
 void sort_findings(std::vector<Finding>& findings) {

@@ -3,6 +3,8 @@
 #include "core/finding_order.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
 
 namespace pgadvise::core {
 
@@ -13,6 +15,25 @@ namespace {
 // side by side (severity, then place), each rule's in the order written.
 constexpr std::size_t k_window_bytes = std::size_t{256} << 10U;
 constexpr std::size_t k_windows = 8;
+
+// The rank of each text of `texts` in text order (equal texts, equal ranks).
+template <class Text> std::vector<std::uint32_t> text_ranks(const std::vector<Text>& texts) {
+  std::vector<std::uint32_t> by_text(texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    by_text[i] = static_cast<std::uint32_t>(i);
+  }
+  std::sort(by_text.begin(), by_text.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return texts[a].str() < texts[b].str(); });
+  std::vector<std::uint32_t> rank(texts.size());
+  std::uint32_t next = 0;
+  for (std::size_t i = 0; i < by_text.size(); ++i) {
+    if (i > 0 && texts[by_text[i - 1]].str() != texts[by_text[i]].str()) {
+      ++next;
+    }
+    rank[by_text[i]] = next;
+  }
+  return rank;
+}
 
 } // namespace
 
@@ -26,6 +47,10 @@ const FilePath& FindingList::Entry::file() const {
 
 Severity FindingList::Entry::severity() const {
   return m_list.severity(m_index);
+}
+
+FindingList::Held FindingList::Entry::finding() const {
+  return m_list.at(m_index);
 }
 
 Finding FindingList::Entry::take() {
@@ -71,16 +96,50 @@ FindingList FindingList::stored(std::shared_ptr<FindingSpill> spill) {
   return list;
 }
 
-FindingList::Record FindingList::record_of(const Finding& finding) const {
+FindingList::Record FindingList::record_of(const Finding& finding) {
   Record record;
-  record.file = finding.location.file;
-  record.rule = finding.rule;
-  record.saving_ms = finding.saving_ms;
+  const FilePath& file = finding.location.file;
+  auto [at_file, new_file] =
+      m_file_index.try_emplace(&file.str(), static_cast<std::uint32_t>(m_files.size()));
+  if (new_file) {
+    m_files.push_back(file);
+  }
+  record.file = at_file->second;
+  const InternedText rule(finding.rule);
+  auto [at_rule, new_rule] =
+      m_rule_index.try_emplace(&rule.str(), static_cast<std::uint32_t>(m_rules.size()));
+  if (new_rule) {
+    if (m_rules.size() > std::numeric_limits<std::uint16_t>::max()) {
+      throw std::length_error("more than 65,536 rule ids in one list of findings");
+    }
+    m_rules.push_back(rule);
+  }
+  record.rule = static_cast<std::uint16_t>(at_rule->second);
   record.line = finding.location.line;
   record.column = finding.location.column;
   record.weight = finding.weight;
-  record.severity = finding.severity;
+  record.severity = static_cast<std::uint8_t>(finding.severity);
   return record;
+}
+
+void FindingList::reserve(std::size_t count) {
+  if (m_stored) {
+    m_records.reserve(count);
+  } else {
+    m_vector.reserve(count);
+  }
+}
+
+void FindingList::grow_for_one() {
+  if (m_records.size() == m_records.capacity()) {
+    m_records.reserve(m_records.size() + m_records.size() / 8 + 64);
+  }
+}
+
+void FindingList::hold(Record& record, Finding finding) {
+  record.at = m_memory.size();
+  record.size = 0;
+  m_memory.push_back(std::move(finding));
 }
 
 void FindingList::add_spilled(const FindingSpill::Batch& batch, const std::function<bool(Finding&)>& admit) {
@@ -94,9 +153,14 @@ void FindingList::add_spilled(const FindingSpill::Batch& batch, const std::funct
       Finding finding = FindingSpill::decode(at, bytes.data() + bytes.size());
       if (admit(finding)) {
         Record record = record_of(finding);
-        record.at = chunk.offset + static_cast<std::uint64_t>(start - bytes.data());
-        record.size = static_cast<std::uint32_t>(at - start);
-        record.admitted = true;
+        if (finding.saving_ms != 0) { // records keep no saving: such a finding is held
+          hold(record, std::move(finding));
+        } else {
+          record.at = chunk.offset + static_cast<std::uint64_t>(start - bytes.data());
+          record.size = static_cast<std::uint32_t>(at - start);
+          record.admitted = true;
+        }
+        grow_for_one();
         m_records.push_back(record);
       }
     }
@@ -109,25 +173,29 @@ void FindingList::push_back(Finding finding) {
     return;
   }
   Record record = record_of(finding);
-  record.at = m_memory.size();
-  m_memory.push_back(std::move(finding));
+  hold(record, std::move(finding));
+  grow_for_one();
   m_records.push_back(record);
 }
 
 Severity FindingList::severity(std::size_t i) const {
-  return m_stored ? m_records[i].severity : m_vector[i].severity;
+  return m_stored ? static_cast<Severity>(m_records[i].severity) : m_vector[i].severity;
 }
 
 const std::string& FindingList::rule(std::size_t i) const {
-  return m_stored ? m_records[i].rule.str() : m_vector[i].rule;
+  return m_stored ? m_rules[m_records[i].rule].str() : m_vector[i].rule;
 }
 
 const FilePath& FindingList::file(std::size_t i) const {
-  return m_stored ? m_records[i].file : m_vector[i].location.file;
+  return m_stored ? m_files[m_records[i].file] : m_vector[i].location.file;
 }
 
 double FindingList::saving_ms(std::size_t i) const {
-  return m_stored ? m_records[i].saving_ms : m_vector[i].saving_ms;
+  if (!m_stored) {
+    return m_vector[i].saving_ms;
+  }
+  const Record& record = m_records[i];
+  return record.size == 0 ? m_memory[record.at].saving_ms : 0; // a spilled finding has none
 }
 
 SourceLocation FindingList::location(std::size_t i) const {
@@ -135,7 +203,7 @@ SourceLocation FindingList::location(std::size_t i) const {
     return m_vector[i].location;
   }
   const Record& r = m_records[i];
-  return {r.file, r.line, r.column};
+  return {m_files[r.file], r.line, r.column};
 }
 
 std::uint32_t FindingList::weight(std::size_t i) const {
@@ -180,7 +248,7 @@ Finding FindingList::load(std::size_t i) const {
   // What admission set on the way in (engine::run): the severity override
   // and a fingerprint computed for a finding that came without one.
   if (record.admitted) {
-    finding.severity = record.severity;
+    finding.severity = static_cast<Severity>(record.severity);
     if (finding.fingerprint.empty()) {
       finding.compute_fingerprint();
     }
@@ -194,6 +262,11 @@ void FindingList::replace(std::size_t i, Finding finding) {
     return;
   }
   Record record = record_of(finding);
+  if (finding.saving_ms != 0) { // records keep no saving
+    hold(record, std::move(finding));
+    m_records[i] = record;
+    return;
+  }
   std::vector<Finding> one;
   one.push_back(std::move(finding));
   const FindingSpill::Batch batch = m_spill->write(one);
@@ -201,8 +274,7 @@ void FindingList::replace(std::size_t i, Finding finding) {
     record.at = batch.front().offset;
     record.size = static_cast<std::uint32_t>(batch.front().size);
   } else { // the file could not take it: held
-    record.at = m_memory.size();
-    m_memory.push_back(std::move(one.front()));
+    hold(record, std::move(one.front()));
   }
   m_records[i] = record;
 }
@@ -212,36 +284,50 @@ void FindingList::sort() {
     sort_findings(m_vector);
     return;
   }
-  std::vector<SortKey> keys;
-  keys.reserve(m_records.size());
-  for (const Record& r : m_records) {
-    keys.push_back({-static_cast<int>(r.severity), r.line, r.column, &r.file.str(), &r.rule.str()});
-  }
+  // Files and rules compare by their texts: each table's texts are ranked
+  // once, and records compare by rank (no key per finding is made).
+  const std::vector<std::uint32_t> file_rank = text_ranks(m_files);
+  const std::vector<std::uint32_t> rule_rank = text_ranks(m_rules);
+  const auto compare = [&](std::size_t a, std::size_t b) {
+    const Record& x = m_records[a];
+    const Record& y = m_records[b];
+    if (x.severity != y.severity) {
+      return x.severity > y.severity ? -1 : 1; // most severe first
+    }
+    if (file_rank[x.file] != file_rank[y.file]) {
+      return file_rank[x.file] < file_rank[y.file] ? -1 : 1;
+    }
+    if (x.line != y.line) {
+      return x.line < y.line ? -1 : 1;
+    }
+    if (x.column != y.column) {
+      return x.column < y.column ? -1 : 1;
+    }
+    if (rule_rank[x.rule] != rule_rank[y.rule]) {
+      return rule_rank[x.rule] < rule_rank[y.rule] ? -1 : 1;
+    }
+    return 0;
+  };
   const std::optional<std::vector<std::size_t>> order =
-      sort_order(keys, [&](std::size_t i) { return load(i).object.to_string(); });
-  std::vector<SortKey>().swap(keys);
+      sort_order_by(m_records.size(), compare, [&](std::size_t i) { return load(i).object.to_string(); });
   if (order) {
     select(*order);
   }
-  order_by_weight(m_records, [](const Record& r) -> const Record& { return r; });
+  struct Weighed {
+    Severity severity;
+    std::uint32_t weight;
+  };
+  order_by_weight(m_records, [](const Record& r) {
+    return Weighed{static_cast<Severity>(r.severity), r.weight};
+  });
 }
 
 void FindingList::select(const std::vector<std::size_t>& order) {
-  if (!m_stored) {
-    std::vector<Finding> out;
-    out.reserve(order.size());
-    for (std::size_t i : order) {
-      out.push_back(std::move(m_vector[i]));
-    }
-    m_vector = std::move(out);
-    return;
+  if (m_stored) {
+    select_in_place(m_records, order);
+  } else {
+    select_in_place(m_vector, order);
   }
-  std::vector<Record> out;
-  out.reserve(order.size());
-  for (std::size_t i : order) {
-    out.push_back(m_records[i]);
-  }
-  m_records = std::move(out);
 }
 
 std::size_t FindingList::remove_if(const std::function<bool(Entry&)>& remove) {
@@ -284,6 +370,10 @@ void FindingList::materialize() const {
   std::vector<Record>().swap(m_records);
   std::vector<Finding>().swap(m_memory);
   std::vector<Window>().swap(m_windows);
+  m_files.clear();
+  m_rules.clear();
+  m_file_index.clear();
+  m_rule_index.clear();
   m_spill.reset();
 }
 
@@ -303,6 +393,10 @@ void FindingList::clear() {
   m_records.clear();
   m_memory.clear();
   m_windows.clear();
+  m_files.clear();
+  m_rules.clear();
+  m_file_index.clear();
+  m_rule_index.clear();
   m_spill.reset();
 }
 

@@ -9,36 +9,42 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pgadvise::core {
 
 // A run's findings. Most runs hold them as a vector. A run whose rules
 // spilled their findings (core::FindingSpill: 450,000 of them at 100,000
-// tables) keeps them in the spill file and holds a 56-byte record of each
+// tables) keeps them in the spill file and holds a 32-byte record of each
 // instead: what sorting, the severity counts and the report's passes read
-// (severity, place, rule, weight, saving), and where the finding is; a
-// finding is read back one at a time when a pass or a writer needs all of
-// it. Findings added later (merged ones, summaries) are held in memory.
+// (severity, place, rule, weight), and where the finding is; a finding is
+// read back one at a time when a pass or a writer needs all of it. Findings
+// added later (merged ones, summaries) and any with a measured saving are
+// held in memory.
 //
-// The passes that know records (sort(), remove_if(), loaded(), the
-// accessors) work the same on both kinds. The vector interface (begin(),
-// operator[], push_back, a std::vector<Finding>& argument) reads every
-// spilled finding back first and then is a plain vector: a pass not
-// written for records is right, only not lean.
+// The passes that know records (sort(), select(), remove_if(), loaded(),
+// the accessors) work the same on both kinds, and move records in place.
+// The vector interface (begin(), operator[], push_back, a
+// std::vector<Finding>& argument) reads every spilled finding back first and
+// then is a plain vector: a pass not written for records is right, only not
+// lean.
 class FindingList {
 public:
-  // A finding as the report's passes see it without reading it back.
+  class Held;
+  // A finding as the report's passes see it without reading it back. The
+  // file and rule are numbers into the list's own tables of each (a run
+  // names a few files and a few dozen rules): 32 bytes where pointers and
+  // the saving made 56.
   struct Record {
-    FilePath file;
-    InternedText rule;
-    std::uint64_t at = 0; // spilled: the finding's offset in the file; else its index in memory
-    double saving_ms = 0;
-    int line = 0;
-    int column = 0;
-    std::uint32_t weight = 0;
+    std::uint64_t at = 0;   // spilled: the finding's offset in the file; else its index in memory
     std::uint32_t size = 0; // spilled: the finding's encoded size; 0: held in memory
-    Severity severity = Severity::medium;
+    std::uint32_t weight = 0;
+    std::int32_t line = 0;
+    std::int32_t column = 0;
+    std::uint32_t file = 0; // in m_files
+    std::uint16_t rule = 0; // in m_rules
+    std::uint8_t severity = 0;
     bool admitted = false; // read back: set `severity`, and the fingerprint when it has none
   };
 
@@ -49,6 +55,8 @@ public:
     [[nodiscard]] const std::string& rule() const;
     [[nodiscard]] const FilePath& file() const;
     [[nodiscard]] Severity severity() const;
+    // The whole finding to read (read back when spilled, not copied when held).
+    [[nodiscard]] Held finding() const;
     // The whole finding (read back when spilled), moved out: for a finding
     // the predicate removes and keeps elsewhere.
     Finding take();
@@ -105,6 +113,9 @@ public:
 
   [[nodiscard]] std::size_t size() const { return m_stored ? m_records.size() : m_vector.size(); }
   [[nodiscard]] bool empty() const { return size() == 0; }
+  // Room for `count` findings in all (records when stored), made once: the
+  // engine knows how many its rules wrote before it reads them back.
+  void reserve(std::size_t count);
   void push_back(Finding finding);
   void emplace_back(Finding finding) { push_back(std::move(finding)); }
 
@@ -141,7 +152,7 @@ public:
   // tied findings back).
   void sort();
   // Puts the findings in the order `order` gives (order[i]: the finding
-  // that goes to position i); `order` may leave some out, which go.
+  // that goes to position i), in place; `order` may leave some out, which go.
   void select(const std::vector<std::size_t>& order);
   // Removes the findings `remove` says yes to, keeping the others' order;
   // returns how many went.
@@ -181,13 +192,22 @@ private:
     std::string bytes;
     std::uint64_t used = 0;
   };
-  [[nodiscard]] Record record_of(const Finding& finding) const;
+  [[nodiscard]] Record record_of(const Finding& finding);
+  // Room for one more record, grown by an eighth: a list of 450,000 records
+  // made exactly sized is not doubled for the one finding added after.
+  void grow_for_one();
+  // Holds `finding` in memory; its record says where.
+  void hold(Record& record, Finding finding);
   void materialize() const;
 
   mutable std::vector<Finding> m_vector;
   mutable bool m_stored = false;
   mutable std::vector<Record> m_records;
-  mutable std::vector<Finding> m_memory; // findings of records not spilled, by Record::at
+  mutable std::vector<Finding> m_memory;     // findings of records not spilled, by Record::at
+  mutable std::vector<FilePath> m_files;     // Record::file
+  mutable std::vector<InternedText> m_rules; // Record::rule
+  mutable std::unordered_map<const std::string*, std::uint32_t> m_file_index; // by the pooled text
+  mutable std::unordered_map<const std::string*, std::uint32_t> m_rule_index;
   mutable std::shared_ptr<FindingSpill> m_spill;
   mutable std::vector<Window> m_windows;
   mutable std::uint64_t m_uses = 0;

@@ -17,16 +17,23 @@ core::Error bad(const std::filesystem::path& path, const std::string& what) {
   return core::Error(what + " (expected a baseline written by `pgadvise baseline`)", {path.string(), 0, 0});
 }
 
+// A finding's fingerprint, computed when it came without one.
+std::string fingerprint_of(const core::Finding& finding) {
+  if (!finding.fingerprint.empty()) {
+    return finding.fingerprint;
+  }
+  core::Finding copy = finding;
+  copy.compute_fingerprint();
+  return copy.fingerprint;
+}
+
 } // namespace
 
-Baseline make_baseline(const std::vector<core::Finding>& findings) {
+Baseline make_baseline(const core::FindingList& findings) {
   Baseline baseline;
-  for (core::Finding finding : findings) {
-    if (finding.fingerprint.empty()) {
-      finding.compute_fingerprint();
-    }
+  for (const core::Finding& finding : findings.loaded()) {
     BaselineEntry entry;
-    entry.fingerprint = finding.fingerprint;
+    entry.fingerprint = fingerprint_of(finding);
     entry.rule = finding.rule;
     entry.object = finding.object.to_string();
     entry.location = finding.location.known() ? finding.location.to_string() : std::string();
@@ -99,25 +106,19 @@ core::Result<Baseline> read_baseline(const std::filesystem::path& path) {
   return baseline;
 }
 
-std::size_t drop_baselined(std::vector<core::Finding>& findings, const Baseline& baseline) {
+std::size_t drop_baselined(core::FindingList& findings, const Baseline& baseline) {
   std::map<std::string, std::size_t> remaining;
   for (const BaselineEntry& entry : baseline.entries) {
     ++remaining[entry.fingerprint];
   }
-  std::size_t dropped = 0;
-  std::erase_if(findings, [&](core::Finding& finding) {
-    if (finding.fingerprint.empty()) {
-      finding.compute_fingerprint();
-    }
-    auto it = remaining.find(finding.fingerprint);
+  return findings.remove_if([&](core::FindingList::Entry& entry) {
+    auto it = remaining.find(fingerprint_of(*entry.finding()));
     if (it == remaining.end() || it->second == 0) {
       return false;
     }
     --it->second;
-    ++dropped;
     return true;
   });
-  return dropped;
 }
 
 } // namespace pgadvise::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_list.hpp"
 #include "core/result.hpp"
 
 #include <filesystem>
@@ -29,7 +30,8 @@ struct Baseline {
   std::vector<BaselineEntry> entries;
 };
 
-Baseline make_baseline(const std::vector<core::Finding>& findings);
+// Read one finding at a time: a spilled list is not read back whole.
+Baseline make_baseline(const core::FindingList& findings);
 void write_baseline(std::ostream& out, const Baseline& baseline);
 // A located error (file, and line for JSON syntax) when the file is not a
 // baseline this version can read.
@@ -37,6 +39,6 @@ core::Result<Baseline> read_baseline(const std::filesystem::path& path);
 
 // Removes the findings the baseline holds (each entry absorbs one finding
 // with its fingerprint) and returns how many were removed.
-std::size_t drop_baselined(std::vector<core::Finding>& findings, const Baseline& baseline);
+std::size_t drop_baselined(core::FindingList& findings, const Baseline& baseline);
 
 } // namespace pgadvise::app

@@ -217,10 +217,11 @@ core::Result<ChangedFiles> changed_files_since(const std::string& ref, const fs:
   return changed;
 }
 
-std::size_t keep_changed(std::vector<core::Finding>& findings, const ChangedFiles& changed,
+std::size_t keep_changed(core::FindingList& findings, const ChangedFiles& changed,
                          const model::Catalog& catalog) {
-  const std::size_t before = findings.size();
-  std::erase_if(findings, [&](const core::Finding& finding) {
+  return findings.remove_if([&](core::FindingList::Entry& entry) {
+    const core::FindingList::Held held = entry.finding();
+    const core::Finding& finding = *held;
     if (located_in(finding.location, changed)) {
       return false;
     }
@@ -230,7 +231,6 @@ std::size_t keep_changed(std::vector<core::Finding>& findings, const ChangedFile
     }
     return !object_changed(finding, changed, catalog);
   });
-  return before - findings.size();
 }
 
 } // namespace pgadvise::app

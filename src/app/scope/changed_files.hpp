@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/finding.hpp"
+#include "core/finding_list.hpp"
 #include "core/result.hpp"
 #include "model/catalog.hpp"
 
@@ -41,8 +42,9 @@ core::Result<ChangedFiles> changed_files_since(const std::string& ref,
 // file, with evidence in one, or about a table, column, index or
 // constraint that a changed file declares (a new FK in a changed migration
 // makes its table's unindexed-foreign-key finding count even when the
-// finding points elsewhere). Returns how many were dropped.
-std::size_t keep_changed(std::vector<core::Finding>& findings, const ChangedFiles& changed,
+// finding points elsewhere). Returns how many were dropped. A spilled list
+// is read back one finding at a time.
+std::size_t keep_changed(core::FindingList& findings, const ChangedFiles& changed,
                          const model::Catalog& catalog);
 
 } // namespace pgadvise::app
