@@ -93,6 +93,26 @@ std::string used_table_schema(const model::Catalog* catalog, const model::TableU
   return use.schema.empty() ? "public" : use.schema;
 }
 
+std::string queries_phrase(const model::Workload* workload, std::size_t count) {
+  bool logged = workload == nullptr || workload->ordered || workload->sources.empty();
+  bool pgss = false;
+  if (workload != nullptr) {
+    for (const model::WorkloadSource& source : workload->sources) {
+      logged = logged || source.ordered();
+      pgss = pgss || source.kind == model::WorkloadSourceKind::pg_stat_statements;
+    }
+  }
+  const bool one = count == 1;
+  const std::string noun = one ? " query" : " queries";
+  return std::to_string(count) + (logged ? (one ? " logged query" : " logged queries")
+                                  : pgss ? noun + " in pg_stat_statements"
+                                         : noun);
+}
+
+std::string calls_phrase(std::uint64_t calls) {
+  return core::group_digits(static_cast<std::int64_t>(calls)) + (calls == 1 ? " call" : " calls");
+}
+
 std::string fingerprint_hex(std::uint64_t fingerprint) {
   char buffer[17];
   std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(fingerprint));

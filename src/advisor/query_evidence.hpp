@@ -45,6 +45,15 @@ inline bool executed(const model::QueryStats& query) {
   return query.parsed && query.calls > 0;
 }
 
+// How a finding counts the queries it cites, by where the workload came
+// from: "1 logged query" / "3 logged queries" from a log, "1 query in
+// pg_stat_statements", else (a .sql file, the one statement `pgadvise
+// explain` judges) "1 query". A workload of no named source reads as a log's.
+std::string queries_phrase(const model::Workload* workload, std::size_t count);
+
+// "1 call", "1,200 calls".
+std::string calls_phrase(std::uint64_t calls);
+
 // 16 hex digits of a libpg_query fingerprint: a stable finding discriminator.
 std::string fingerprint_hex(std::uint64_t fingerprint);
 

@@ -183,6 +183,34 @@ TEST(FilterOnUnindexedColumn, AJsonFieldFilterGetsAnExpressionIndex) {
             "index(\"accounts_prefs_theme_idx\").on(sql`(${table.prefs}::jsonb ->> 'theme')`)");
 }
 
+// The message counts the queries by where they came from: a log's are
+// "logged", pg_stat_statements' are named so, a .sql file's (or the one
+// statement `pgadvise explain` judges) are just queries, and one call is
+// "1 call".
+TEST(FilterOnUnindexedColumn, TheQueriesAreNamedByTheirSource) {
+  const model::Catalog catalog = accounts();
+  model::Workload pgss;
+  add_query(pgss, "SELECT id FROM accounts WHERE settings @> $1", 10, 100.0, 3);
+  add_query(pgss, "SELECT id FROM accounts WHERE settings ? 'beta'", 10, 50.0, 4);
+  pgss.sources.push_back(
+      {"pg_stat_statements CSV", "pgss.csv", model::WorkloadSourceKind::pg_stat_statements});
+  const auto from_pgss = run_workload_rule(k_rule, pgss, &catalog);
+  ASSERT_EQ(from_pgss.size(), 1U);
+  EXPECT_NE(
+      from_pgss.front().message.find("2 queries in pg_stat_statements test accounts.settings with @>, ?"),
+      std::string::npos)
+      << from_pgss.front().message;
+  model::Workload statement;
+  add_query(statement, "SELECT id FROM accounts WHERE settings @> $1", 1, 0.0, 3);
+  statement.sources.push_back({"the statement given", "", model::WorkloadSourceKind::sql_file});
+  const auto given = run_workload_rule(k_rule, statement, &catalog);
+  ASSERT_EQ(given.size(), 1U);
+  EXPECT_NE(given.front().message.find(
+                "1 query tests accounts.settings with @>, which no GIN index answers (1 call)"),
+            std::string::npos)
+      << given.front().message;
+}
+
 TEST(FilterOnUnindexedColumn, ContainmentAndKeyTestsGetOneGinIndex) {
   model::Workload workload;
   add_query(workload, "SELECT id FROM accounts WHERE settings @> $1", 10, 100.0, 3);

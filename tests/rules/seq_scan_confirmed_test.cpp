@@ -1,5 +1,6 @@
 #include "advisor/live_advisor_support.hpp"
 #include "advisor/live_analysis_run.hpp"
+#include "app/lint/consolidate.hpp"
 #include "app/lint/run_rules.hpp"
 #include "core/text.hpp"
 #include "engine/builtin_diagnostics.hpp"
@@ -123,6 +124,63 @@ TEST(SeqScanConfirmed, WithoutAProposalThereIsNoFix) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_FALSE(findings.front().fix.has_value());
   EXPECT_EQ(findings.front().object.constraint, "");
+}
+
+// dispatch-pool's customersByTier seen only in pg_stat_statements: its JSON
+// key is a parameter there, so no expression index can be proposed. The
+// scan gets json-in-text-column's jsonb fix, and the two findings of the one
+// problem consolidate into one.
+TEST(SeqScanConfirmed, AJsonFilterOnATextColumnGetsTheJsonbFixAndIsOneFinding) {
+  Scenario s;
+  model::Table customers;
+  customers.name = "customers";
+  customers.columns = {test::column("id"), test::column("prefs", "text")};
+  s.catalog.tables.push_back(customers);
+  s.catalog.source = model::SchemaSource::live;
+  s.query =
+      test_support::add_query(s.workload, "SELECT id FROM customers WHERE (prefs::jsonb ->> $1) = $2", 3, 40)
+          .fingerprint;
+  model::PlanIssue issue;
+  issue.fingerprint = s.query;
+  issue.schema = "public";
+  issue.table = "customers";
+  issue.columns = {"prefs"};
+  issue.table_rows = 20000;
+  issue.rows_returned = 100;
+  issue.rows_removed = 1900;
+  issue.analyzed = true;
+  s.live.issues = {issue};
+
+  const auto alone = run_rule(s.catalog, s.workload, s.live);
+  ASSERT_EQ(alone.size(), 1U);
+  ASSERT_TRUE(alone.front().fix.has_value());
+  EXPECT_EQ(alone.front().fix->ddl,
+            "ALTER TABLE customers ALTER COLUMN prefs TYPE jsonb USING prefs::jsonb;");
+  EXPECT_NE(alone.front().help.str().find("as JSON from a text column"), std::string::npos);
+
+  core::Settings settings;
+  settings.only_rules = {std::string(k_id), "json-in-text-column"};
+  settings.min_severity = core::Severity::info;
+  engine::RunInput input;
+  input.catalog = &s.catalog;
+  input.workload = &s.workload;
+  input.live_analysis = &s.live;
+  std::vector<core::Finding> both = app::run_rules(input, settings).findings;
+  ASSERT_EQ(both.size(), 2U);
+  app::consolidate_findings(both, &s.live);
+  ASSERT_EQ(both.size(), 1U);
+  EXPECT_EQ(both.front().rule, "json-in-text-column");
+  EXPECT_EQ(both.front().all_rule_ids(),
+            (std::vector<std::string>{"json-in-text-column", "seq-scan-confirmed"}));
+
+  // A filter on the column itself (no JSON) keeps no fix.
+  Scenario plain = s;
+  plain.workload = model::Workload{};
+  plain.live.issues.front().fingerprint =
+      test_support::add_query(plain.workload, "SELECT id FROM customers WHERE prefs = $1", 3, 40).fingerprint;
+  const auto no_json = run_rule(plain.catalog, plain.workload, plain.live);
+  ASSERT_EQ(no_json.size(), 1U);
+  EXPECT_FALSE(no_json.front().fix.has_value());
 }
 
 TEST(SeqScanConfirmed, MinTotalMsSkipsCheapQueries) {

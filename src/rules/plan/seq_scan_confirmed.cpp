@@ -1,5 +1,7 @@
 #include "advisor/evidence.hpp"
 #include "advisor/index_ddl.hpp"
+#include "advisor/jsonb_fix.hpp"
+#include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
@@ -8,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -61,6 +64,35 @@ std::string verification_text(const model::IndexProposal& proposal) {
     out += " (" + proposal.note + ")";
   }
   return out;
+}
+
+// A filter that reads a text column as JSON (`prefs::jsonb ->> $1`): no
+// index serves it while the column is text (from pg_stat_statements the key
+// is a parameter, so no expression index can be proposed either), and
+// json-in-text-column reports that column with the fix that makes one
+// possible. The scan gets that same fix: consolidation then makes one
+// finding of the one problem.
+std::optional<core::Fix> json_text_fix(const engine::RuleContext& context, const PlanIssue& issue,
+                                       const model::QueryStats& query) {
+  const model::Table* table = advisor::find_table(context.catalog, issue.schema, issue.table);
+  if (table == nullptr) {
+    return std::nullopt;
+  }
+  for (const model::ColumnUsage& usage : query.shape.columns) {
+    if ((usage.use != model::ColumnUse::json_cast && usage.use != model::ColumnUse::json_operator) ||
+        usage.table != issue.table || (!usage.schema.empty() && usage.schema != issue.schema) ||
+        (!issue.columns.empty() &&
+         std::find(issue.columns.begin(), issue.columns.end(), usage.column) == issue.columns.end())) {
+      continue;
+    }
+    for (const model::Column& column : table->columns) {
+      if (column.name == usage.column && context.catalog->resolve_type(column.type).is_text_like()) {
+        return advisor::make_jsonb_fix(*table, column,
+                                       context.project != nullptr && context.project->uses_drizzle);
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 class SeqScanConfirmed final : public engine::Rule {
@@ -150,6 +182,11 @@ private:
       fix.drizzle = proposal->drizzle;
       fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
       finding.fix = std::move(fix);
+    } else if (std::optional<core::Fix> jsonb = json_text_fix(context, issue, query)) {
+      finding.help = "The filter reads " + core::join(issue.columns, ", ") +
+                     " as JSON from a text column, which no index serves: store it as jsonb, then index "
+                     "the key the query reads (an expression index on (column ->> 'key'), or GIN).";
+      finding.fix = std::move(jsonb);
     }
     finding.compute_fingerprint(core::to_hex(issue.fingerprint));
     return finding;

@@ -243,7 +243,7 @@ private:
   }
 
   static std::string counts(const engine::RuleContext& context, const Proposal& proposal) {
-    return core::group_digits(static_cast<std::int64_t>(proposal.calls)) + " calls" +
+    return advisor::calls_phrase(proposal.calls) +
            (context.workload->has_durations ? ", " + core::human_duration_ms(proposal.total_ms) + " total"
                                             : "");
   }
@@ -257,8 +257,7 @@ private:
     const QueryStats& top = *proposal.queries.front();
     const bool gin = candidate.method == "gin";
     const bool one = proposal.queries.size() == 1;
-    const std::string queries = std::to_string(proposal.queries.size()) +
-                                (one ? " logged query " : " logged queries ") +
+    const std::string queries = advisor::queries_phrase(context.workload, proposal.queries.size()) + " " +
                                 (gin ? (one ? "tests " : "test ") : (one ? "filters " : "filter "));
 
     core::Finding finding;
@@ -334,9 +333,8 @@ private:
       filter_columns = proposal.candidate.order_by;
     }
     const bool one = proposal.queries.size() == 1;
-    finding.message = std::to_string(proposal.queries.size()) +
-                      (sorts ? (one ? " logged query sorts " : " logged queries sort ")
-                             : (one ? " logged query filters " : " logged queries filter ")) +
+    finding.message = advisor::queries_phrase(context.workload, proposal.queries.size()) +
+                      (sorts ? (one ? " sorts " : " sort ") : (one ? " filters " : " filter ")) +
                       advisor::table_display(table) + (sorts ? " by " : " on ") +
                       core::join(filter_columns, ", ") +
                       (proposal.candidate.covered
@@ -344,7 +342,7 @@ private:
                                  " serves only in part (the workload's index set, costed with HypoPG, adds "
                                  "an index for it) ("
                            : ", which no index leads with (") +
-                      core::group_digits(static_cast<std::int64_t>(proposal.calls)) + " calls" +
+                      advisor::calls_phrase(proposal.calls) +
                       (timed ? ", " + core::human_duration_ms(proposal.total_ms) + " total" : "") + ")";
     if (sorts) {
       finding.help = "Without an index PostgreSQL reads and sorts all of " + advisor::table_display(table) +

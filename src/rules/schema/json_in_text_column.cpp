@@ -174,7 +174,7 @@ public:
         const Signal signal = read_signal(column);
         if (const QueryUse* used = find_query_use(uses, table, column); used != nullptr) {
           core::Finding finding = make_finding(context, table, column, type, signal, context.severity);
-          add_query_evidence(finding, table, column, type, *used);
+          add_query_evidence(finding, context.workload, table, column, type, *used);
           if (!finding.fix) { // the queries themselves read it as JSON
             finding.fix = advisor::make_jsonb_fix(
                 table, column, context.project != nullptr && context.project->uses_drizzle);
@@ -195,13 +195,13 @@ public:
 private:
   // Queries cast the column to json/jsonb or apply JSON operators to it: the
   // message says so and the evidence lists them (normalized text only).
-  static void add_query_evidence(core::Finding& finding, const Table& table, const Column& column,
-                                 const model::TypeRef& type, const QueryUse& used) {
+  static void add_query_evidence(core::Finding& finding, const model::Workload* workload, const Table& table,
+                                 const Column& column, const model::TypeRef& type, const QueryUse& used) {
     const std::string where = advisor::table_display(table) + "." + core::quote_ident(column.name);
-    finding.message = where + " is " + type.display() + " but " + std::to_string(used.queries.size()) +
-                      (used.queries.size() == 1 ? " logged query treats" : " logged queries treat") +
-                      " it as JSON (casts or JSON operators, " + std::to_string(used.calls) +
-                      " calls): JSON stored as text";
+    finding.message =
+        where + " is " + type.display() + " but " + advisor::queries_phrase(workload, used.queries.size()) +
+        (used.queries.size() == 1 ? " treats" : " treat") + " it as JSON (casts or JSON operators, " +
+        std::to_string(used.calls) + (used.calls == 1 ? " call" : " calls") + "): JSON stored as text";
     finding.help =
         "Every such query parses the whole string again (a cast per row), cannot use a GIN or "
         "expression index on the keys, and fails at run time on the first value that is not valid "
