@@ -230,9 +230,16 @@ std::string summary_line(const engine::RunReport& run, const Ansi& ansi) {
 // the fix pattern, how to see all); each unindexed foreign key and each N+1
 // loop stays its own entry, since each is an action (the loops' fixes differ
 // by their code), and the foreign keys' CREATE INDEX also come as one block.
+// Up to a point: past k_many_actions of one rule and severity, the first
+// k_action_entries stay entries and the rest are one, so that 20,000
+// unindexed foreign keys cannot bury a critical finding of another kind.
 
 // More than a handful of one shape become one entry.
 constexpr std::size_t k_handful = 5;
+constexpr std::size_t k_many_actions = 20;
+constexpr std::size_t k_action_entries = 10;
+// The foreign keys' block names this many statements at most.
+constexpr std::size_t k_block_statements = 100;
 // How many of a grouped entry's findings it names.
 constexpr std::size_t k_group_examples = 3;
 constexpr std::string_view k_fix_indent = "      ";
@@ -352,6 +359,7 @@ bool ranks_before(const core::FindingList& list, const Rank& a, const Rank& b) {
 struct Entry {
   std::vector<std::size_t> findings;
   core::Severity severity = core::Severity::info; // its findings'
+  bool rest = false;                              // the findings of an action rule past its first entries
   [[nodiscard]] bool grouped() const { return findings.size() > 1; }
 };
 
@@ -384,9 +392,12 @@ std::vector<Entry> entries_of(const core::FindingList& findings, const ReportInp
   }
   std::vector<Entry> entries;
   std::map<std::pair<std::string, core::Severity>, std::size_t> group_at; // shape -> its entry
+  std::map<std::pair<std::string, core::Severity>, std::size_t> own;      // shape -> its entries so far
   for (const Rank& rank : ranked) {
     const std::pair<std::string, core::Severity> shape{findings.rule(rank.index), rank.severity};
-    const bool group = !expand && own_entries.count(shape.first) == 0 && shapes[shape] > k_handful;
+    const bool action = own_entries.count(shape.first) != 0;
+    const bool group = !expand && (action ? shapes[shape] > k_many_actions && own[shape]++ >= k_action_entries
+                                          : shapes[shape] > k_handful);
     if (!group) {
       entries.push_back(Entry{{rank.index}, rank.severity});
       continue;
@@ -396,7 +407,7 @@ std::vector<Entry> entries_of(const core::FindingList& findings, const ReportInp
       continue;
     }
     group_at.emplace(shape, entries.size());
-    entries.push_back(Entry{{rank.index}, rank.severity});
+    entries.push_back(Entry{{rank.index}, rank.severity, action});
   }
   return entries;
 }
@@ -594,6 +605,7 @@ struct Closing {
   std::vector<RuleNotes> notes;
   std::string fk_statements; // the foreign keys' CREATE INDEX lines, indented
   std::size_t fk_count = 0;
+  std::string fk_database; // of the last statement, in a project of several databases
   Actions actions;
 };
 
@@ -607,8 +619,18 @@ void add_fk_statements(Closing& closing, const core::Finding& finding,
   }
   for (const std::string& line : core::split(sanitize_for_terminal(finding.fix->ddl), '\n')) {
     if (!is_preamble(line) && core::trim(line).rfind("CREATE INDEX", 0) == 0) {
-      closing.fk_statements += "  " + line + "\n";
-      ++closing.fk_count;
+      // Each database's statements under its drizzle.config's name: one
+      // folder of projects is several databases to run them in.
+      for (const core::Evidence& evidence : finding.evidence) {
+        if (evidence.kind == core::Evidence::Kind::database && evidence.detail != closing.fk_database &&
+            closing.fk_count < k_block_statements) {
+          closing.fk_database = evidence.detail;
+          closing.fk_statements += "  -- " + one_line(evidence.detail) + "\n";
+        }
+      }
+      if (++closing.fk_count <= k_block_statements) {
+        closing.fk_statements += "  " + line + "\n";
+      }
     }
   }
 }
@@ -621,13 +643,17 @@ void write_fk_block(std::ostream& out, const Closing& closing, const Ansi& ansi)
       << ansi.bold("The " + std::to_string(closing.fk_count) + " foreign-key indexes in one block")
       << " (psql, outside a transaction: CONCURRENTLY cannot run inside one):\n"
       << closing.fk_statements;
+  if (closing.fk_count > k_block_statements) {
+    out << "  -- and " << closing.fk_count - k_block_statements
+        << " more: --rule unindexed-foreign-key lists them all, --format json gives each fix\n";
+  }
 }
 
 // A grouped entry's first lines: the count, the rule, its first few findings.
 void write_group_line(std::ostream& out, const Entry& entry, std::size_t i, const core::Finding& finding,
                       const ReportInput& input, const Ansi& ansi) {
   if (i == 0) {
-    out << "  " << core::plural(entry.findings.size(), "finding") << "  "
+    out << "  " << core::plural(entry.findings.size(), entry.rest ? "more finding" : "finding") << "  "
         << ansi.severity(finding.severity, core::to_string(finding.severity)) << "  "
         << one_line(finding.rule) << "  " << one_line(summary_of_rule(input, finding.rule)) << "\n";
   }

@@ -513,3 +513,46 @@ TEST(TextReporter, FixShowsTheStatementThatDoesTheWork) {
 }
 
 } // namespace text_reporter_test
+
+namespace text_reporter_test {
+
+// A schema of 20,000 tables with 19,999 unindexed foreign keys: each is an
+// action of its own, but past k_many_actions of one rule and severity only
+// the first ten stay entries and the rest are one, so a critical finding of
+// another kind is still in sight and the report stays readable.
+TEST(TextReporter, ManyCriticalActionsOfOneKindCannotBuryAnother) {
+  engine::RunReport run;
+  for (int i = 0; i < 19999; ++i) {
+    run.findings.push_back(unindexed_fk(i));
+  }
+  core::Finding push = located("drizzle-push-in-production", core::Severity::critical, "Dockerfile", 12, "");
+  push.fix = core::Fix{};
+  push.fix->kind = core::FixKind::shell;
+  push.fix->ddl = "npx drizzle-kit migrate";
+  run.findings.push_back(push);
+  run.findings.push_back(located("json-in-text-column", core::Severity::high, "drizzle/0001_t.sql", 3, "t"));
+  const std::string text = render_run(run);
+  EXPECT_NE(text.find("Do first: critical and high (13 entries)"), std::string::npos) << text.substr(0, 3000);
+  EXPECT_EQ(occurrences(text, "  critical  unindexed-foreign-key  unindexed-foreign-key on t"), 10U);
+  EXPECT_EQ(occurrences(text, "  19989 more findings  critical  unindexed-foreign-key  "), 1U)
+      << text.substr(0, 3000);
+  EXPECT_NE(text.find("all 19989: -v, or --rule unindexed-foreign-key"), std::string::npos);
+  // Every distinct critical and high kind keeps its own entry.
+  EXPECT_EQ(occurrences(text, "Dockerfile:12:1  critical  drizzle-push-in-production"), 1U);
+  EXPECT_EQ(occurrences(text, "drizzle/0001_t.sql:3:1  high  json-in-text-column"), 1U);
+  // The block names the first hundred statements and says how to get the rest.
+  EXPECT_NE(text.find("The 19999 foreign-key indexes in one block"), std::string::npos);
+  EXPECT_NE(text.find("  -- and 19899 more: --rule unindexed-foreign-key lists them all"), std::string::npos);
+  EXPECT_LT(occurrences(text, "\n"), 250U);
+  // --rule lists every one.
+  run.findings.resize(30);
+  const std::string expanded = render_run(run, nullptr, true);
+  EXPECT_EQ(occurrences(expanded, "  critical  unindexed-foreign-key  "), 30U) << expanded;
+  // Twenty stay entries of their own, as before.
+  run.findings.resize(20);
+  const std::string twenty = render_run(run);
+  EXPECT_EQ(occurrences(twenty, "  critical  unindexed-foreign-key  "), 20U) << twenty;
+  EXPECT_EQ(twenty.find("more findings"), std::string::npos) << twenty;
+}
+
+} // namespace text_reporter_test
