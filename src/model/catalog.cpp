@@ -106,13 +106,13 @@ TableIndexes& table_indexes() {
   return indexes;
 }
 
-const Table* scan_tables(const std::vector<Table>& tables, std::string_view schema, std::string_view name) {
+const Table* scan_tables(const Tables& tables, std::string_view schema, std::string_view name) {
   auto it = std::find_if(tables.begin(), tables.end(),
                          [&](const Table& t) { return t.schema == schema && t.name == name; });
   return it == tables.end() ? nullptr : &*it;
 }
 
-void extend(TableIndex& index, const std::vector<Table>& tables) {
+void extend(TableIndex& index, const Tables& tables) {
   if (index.indexed > tables.size()) {
     index = TableIndex{}; // tables were removed: positions moved
   }
@@ -125,15 +125,18 @@ void extend(TableIndex& index, const std::vector<Table>& tables) {
   }
 }
 
-const Table* find_indexed(const TableIndex& index, const std::vector<Table>& tables, std::string_view schema,
+const Table* find_indexed(const TableIndex& index, const Tables& tables, std::string_view schema,
                           std::string_view name) {
-  // The first match in table order, as the scan returns.
+  // The first match in table order, as the scan returns (by position: a
+  // deque's blocks are not in address order).
   const Table* found = nullptr;
+  std::size_t found_at = 0;
   const auto [first, last] = index.positions.equal_range(table_key(schema, name));
   for (auto it = first; it != last; ++it) {
     const Table& table = tables[it->second];
-    if (table.name == name && table.schema == schema && (found == nullptr || &table < found)) {
+    if (table.name == name && table.schema == schema && (found == nullptr || it->second < found_at)) {
       found = &table;
+      found_at = it->second;
     }
   }
   return found;

@@ -8,6 +8,7 @@
 #include "core/rare_text.hpp"
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
+#include "core/stored_text.hpp"
 #include "model/lock_mode.hpp"
 #include "model/migration_ledger.hpp"
 #include "model/type_ref.hpp"
@@ -319,10 +320,10 @@ enum class MigrationStepKind : std::uint8_t {
   attach_partition,      // ATTACH PARTITION (table: a partition it checks, object: the parent; detail: which)
 };
 
-// The kind, lock and flags share the first 8 bytes, the schema, table and
-// transaction are pooled, the texts few steps have are one pointer each and
-// the statement is compressed (120 bytes a step, not 240: a schema of
-// 100,000 tables holds 350,000 steps).
+// The kind, lock, flags and the five short texts (4 bytes each) share the
+// first 24 bytes, the schema and table are pooled and the statement is
+// compressed (96 bytes a step, not 240: a schema of 100,000 tables holds
+// 350,000 steps).
 struct MigrationStep {
   MigrationStepKind kind = MigrationStepKind::create_index;
   // What PostgreSQL 15 does to `table`, as its documentation says: the
@@ -338,37 +339,43 @@ struct MigrationStep {
   // The table was created earlier in the same migration file: it is empty
   // (or new to everyone) when the statement runs, so locking it costs nothing.
   bool table_is_new : 1 = false;
-  bool local : 1 = false;    // set_timeout: SET LOCAL
-  core::InternedText schema; // pooled: a table's steps name it once between them
-  core::InternedText table;
-  std::string object;
-  // The kind-specific texts below are RareSharedText (8 bytes, nothing on
-  // the heap while empty; a literal is not copied): most steps leave them empty.
-  core::RareSharedText old_type; // alter_column_type: SQL spelling before and after
-  core::RareSharedText new_type;
+  bool local : 1 = false; // set_timeout: SET LOCAL
+  // The kind-specific texts below are StoredText (4 bytes, 0 while empty;
+  // a literal is not copied): most steps leave them empty.
+  core::StoredText old_type; // alter_column_type: SQL spelling before and after
+  core::StoredText new_type;
   // Kind-specific words: add_column's default or generation ("DEFAULT
   // gen_random_uuid()", "GENERATED ... STORED"), why it rewrites or scans;
   // set_timeout's value; rewrite_table's command; add_key: "USING INDEX x"
   // when the key adopts an index built before.
-  core::RareSharedText detail;
+  core::StoredText detail;
   // add_column: the default's or generation expression's SQL text;
   // add_domain_constraint: the CHECK's condition (on VALUE); update_rows:
   // the SET list (and FROM list), a newline, the WHERE condition, as written
-  core::RareSharedText value;
+  core::StoredText value;
+  // The statement runs inside a transaction block, and whose: "BEGIN at
+  // line 3", "drizzle-kit migrate" (every pending file in one transaction),
+  // ... Empty: autocommit, as far as the files say. The steps of one block
+  // share one entry.
+  core::StoredText transaction;
+  core::InternedText schema; // pooled: a table's steps name it once between them
+  core::InternedText table;
+  std::string object;
   // Its text, blanks collapsed and cut short: the evidence findings show.
   // Compressed (8 bytes here): few steps are ever shown.
   core::PackedText statement;
-  // The statement runs inside a transaction block, and whose: "BEGIN at
-  // line 3", "drizzle-kit migrate" (every pending file in one transaction),
-  // ... Empty: autocommit, as far as the files say. Pooled: a file's steps
-  // name a few blocks between them.
-  core::InternedText transaction;
   SourceLocation location;
 };
 
 // A deque, not a vector: 350,000 steps grow in blocks, never doubled and
 // copied, and a step recorded keeps its place while more are added.
 using MigrationSteps = std::deque<MigrationStep>;
+
+// A deque, not a vector: 100,000 tables grow in blocks, never doubled and
+// copied (a vector of them held room for 131,072, and old and new storage
+// side by side at each doubling), and a table added keeps its place while
+// more are added. Indexes, iterates and erases as the vector did.
+using Tables = std::deque<Table>;
 
 enum class SchemaSource { none, sql_replay, drizzle_snapshot, drizzle_schema, live };
 std::string_view to_string(SchemaSource source);
@@ -381,7 +388,7 @@ public:
   SchemaSource source = SchemaSource::none;
   std::string source_description; // e.g. "SQL replay of drizzle/ (7 migrations)"
   std::vector<std::string> schemas{"public"};
-  std::vector<Table> tables;
+  Tables tables;
   std::vector<Enum> enums;
   std::vector<Domain> domains;
   std::optional<int> server_version_num;   // live catalogs only

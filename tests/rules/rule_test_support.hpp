@@ -11,6 +11,7 @@
 #include "rules/registry.hpp"
 #include "support/rule_runner.hpp"
 
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -120,7 +121,7 @@ inline std::vector<core::Finding> run_rule(std::string_view id, const model::Cat
 inline model::Catalog catalog_of(std::vector<model::Table> tables) {
   model::Catalog catalog;
   catalog.source = model::SchemaSource::sql_replay;
-  catalog.tables = std::move(tables);
+  catalog.tables.assign(std::make_move_iterator(tables.begin()), std::make_move_iterator(tables.end()));
   return catalog;
 }
 

@@ -140,7 +140,7 @@ std::optional<core::Error> load_schemas(LoadState& state) {
 }
 
 std::optional<core::Error> load_tables(LoadState& state) {
-  std::vector<model::Table>& tables = state.load.catalog.tables;
+  model::Tables& tables = state.load.catalog.tables;
   return each_row(state, live_sql::tables(), "tables", [&](const pg::QueryResult& result, std::size_t row) {
     model::Table table;
     table.schema = text(result, row, "schema");

@@ -13,9 +13,10 @@ engine::RuleMeta with_input(engine::RuleMeta meta, engine::Input input) {
   return meta;
 }
 
-std::span<const model::Table> catalog_tables(const engine::RuleContext& context) {
+const model::Tables& catalog_tables(const engine::RuleContext& context) {
   if (context.catalog == nullptr) {
-    return {};
+    static const model::Tables none;
+    return none;
   }
   return context.catalog->tables;
 }

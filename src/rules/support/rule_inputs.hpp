@@ -17,7 +17,7 @@ namespace pgadvise::rules {
 engine::RuleMeta with_input(engine::RuleMeta meta, engine::Input input);
 
 // The catalog's tables; none when no schema was read.
-std::span<const model::Table> catalog_tables(const engine::RuleContext& context);
+const model::Tables& catalog_tables(const engine::RuleContext& context);
 
 // The workload's queries that ran at least once (advisor::executed), in
 // first-seen order; none when no queries were read.

@@ -1,0 +1,49 @@
+#include "model/catalog.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+
+namespace model = pgadvise::model;
+
+namespace {
+
+model::Table table_named(const std::string& name) {
+  model::Table table;
+  table.name = name;
+  return table;
+}
+
+} // namespace
+
+TEST(CatalogTables, ATableKeepsItsPlaceWhileMoreAreAdded) {
+  // A deque of tables: 100,000 grow in blocks, never doubled and copied
+  // (old and new storage side by side), so a table added stays where it is.
+  model::Catalog catalog;
+  catalog.tables.push_back(table_named("t0"));
+  const model::Table* first = &catalog.tables.front();
+  for (int n = 1; n < 5000; ++n) {
+    catalog.tables.push_back(table_named("t" + std::to_string(n)));
+  }
+  EXPECT_EQ(&catalog.tables.front(), first);
+  EXPECT_EQ(catalog.find_table("public", "t0"), first);
+  EXPECT_EQ(catalog.find_table("public", "t4999"), &catalog.tables.back());
+  EXPECT_EQ(catalog.find_table("public", "t5000"), nullptr);
+}
+
+TEST(CatalogTables, TheFirstOfTwoTablesOfOneNameIsFoundAcrossBlocks) {
+  // find_table returns the first in table order, as a scan would, also when
+  // the later one sits in a block at a lower address.
+  model::Catalog catalog;
+  for (int n = 0; n < 3000; ++n) {
+    catalog.tables.push_back(table_named(n == 0 || n == 2999 ? "twin" : "t" + std::to_string(n)));
+  }
+  catalog.tables.back().rows_added = true; // tells the two apart
+  const model::Table* found = catalog.find_table("public", "twin");
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found, &catalog.tables.front());
+  EXPECT_FALSE(found->rows_added);
+  catalog.remove_table("public", "twin");
+  found = catalog.find_table("public", "twin");
+  ASSERT_NE(found, nullptr);
+  EXPECT_TRUE(found->rows_added);
+}
