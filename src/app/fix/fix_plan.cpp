@@ -217,13 +217,14 @@ private:
                           "the schema file declaring " + finding.object.table + " is not known");
       return;
     }
-    if (edit->kind == SchemaEditKind::add_index && !first_of_definition(finding, *edit, schemas, m_added)) {
+    if (edit->kind == SchemaEditKind::add_index &&
+        !first_of_definition(finding, *edit, schemas, m_added[&schemas])) {
       ++m_plan.fixed; // another finding's index has this definition
       return;
     }
     m_type_change = m_type_change || edit->kind == SchemaEditKind::replace_column;
     if (edit->kind == SchemaEditKind::add_index) {
-      m_index_findings.emplace(edit->name, &finding);
+      m_index_findings.emplace(strip_line(fix.drizzle_file) + '\x1f' + edit->name, &finding);
     }
     m_schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
     add_once(m_schema_commands, fix.commands);
@@ -239,8 +240,8 @@ private:
         if (edit.kind != SchemaEditKind::add_index || !chosen.insert(edit.name).second) {
           continue;
         }
-        if (auto index = choose_index_build(*m_index_findings.at(edit.name), edit.name, m_targets.table_rows,
-                                            m_plan.notes, m_unknown_size)) {
+        if (auto index = choose_index_build(*m_index_findings.at(file + '\x1f' + edit.name), edit.name,
+                                            m_targets.table_rows, m_plan.notes, m_unknown_size)) {
           m_concurrent.push_back(std::move(*index));
         }
       }
@@ -364,11 +365,13 @@ private:
   std::vector<std::string> m_schema_commands;
   std::vector<MigrationStatement> m_migration;                  // for a new migration (no schema.ts)
   bool m_migration_rewrite = false;                             // it changes a column's type
-  std::map<std::string, const core::Finding*> m_index_findings; // added index -> its finding
+  std::map<std::string, const core::Finding*> m_index_findings; // schema file and added index -> its finding
   std::vector<ConcurrentIndex> m_concurrent;                    // built by the deploy script
   std::vector<std::string> m_unknown_size;                      // indexes on tables of unknown size
   std::map<fs::path, std::vector<std::string>> m_custom;        // migrations folder -> drift statements
-  std::map<std::string, std::vector<model::Index>> m_added; // "schema.table" -> indexes added to schema.ts
+  // Each database's (the schemas a finding's database evidence names): "schema.table" -> indexes added
+  // to schema.ts. Two apps' `sessions` tables are two tables.
+  std::map<const FixSchemas*, std::map<std::string, std::vector<model::Index>>> m_added;
 };
 
 } // namespace

@@ -15,7 +15,6 @@
 #include <set>
 #include <string_view>
 #include <tuple>
-#include <unordered_map>
 
 namespace pgadvise::app {
 
@@ -106,17 +105,43 @@ std::string index_key(const ProposedIndex& index) {
          '\x1f' + core::join(index.columns, "\x1e") + '\x1f' + index.rest;
 }
 
+// The drizzle.config a finding belongs to when the project has several
+// (its "database" evidence), else empty. The same fix in two databases is
+// two fixes: each project of a folder has its own `organizations` table.
+std::string_view database_of(const core::Finding& finding) {
+  for (const core::Evidence& evidence : finding.evidence) {
+    if (evidence.kind == core::Evidence::Kind::database) {
+      return evidence.detail;
+    }
+  }
+  return {};
+}
+
+// The proposed index of a finding's fix, its table named with the finding's
+// database when it has one (so that only an index of the same database's
+// table may stand in for another).
+std::optional<ProposedIndex> proposed_index_of(const core::Finding& finding) {
+  std::optional<ProposedIndex> index = parse_proposed_index(finding.fix->ddl);
+  if (const std::string_view database = database_of(finding); index && !database.empty()) {
+    index->table = std::string(database) + '\x1e' + index->table;
+  }
+  return index;
+}
+
 // What group() keys a finding by: its fix's index, its fix's statement, or
-// its rule, fingerprint and message; `index`: the index, when it has one.
+// its rule, fingerprint and message, within its database; `index`: the
+// index, when it has one.
 std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& index) {
   if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
-    index = parse_proposed_index(finding.fix->ddl);
+    index = proposed_index_of(finding);
     if (index) {
       return index_key(*index);
     }
-    return "fix\x1f" + core::collapse_whitespace(trim(finding.fix->ddl));
+    return "fix\x1f" + std::string(database_of(finding)) + '\x1f' +
+           core::collapse_whitespace(trim(finding.fix->ddl));
   }
-  return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message;
+  return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message + '\x1f' +
+         std::string(database_of(finding));
 }
 
 // One per distinct fix (or finding without one): 450,000 of them at 100,000
@@ -302,7 +327,7 @@ private:
     std::optional<ProposedIndex> index;
     const core::Finding& finding = m_findings[group.first];
     if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
-      index = parse_proposed_index(finding.fix->ddl);
+      index = proposed_index_of(finding);
     }
     return index;
   }
@@ -401,74 +426,79 @@ std::vector<std::size_t> identity(std::size_t size) {
   return order;
 }
 
-// What a spilled list's finding is keyed by, kept while the list is read
-// back once: enough to tell which findings may merge.
-struct KeySummary {
-  std::size_t key = 0;
-  std::size_t table = 0; // the proposed index's table (hashed), when the fix is one
-  std::size_t columns = 0;
-  bool index = false;
+// What a spilled list's index finding is keyed by besides its key, kept
+// while the list is read back once: enough to tell which indexes of one
+// table may serve another. 24 bytes, for index findings only; every
+// finding keeps only its key's hash beside it.
+struct IndexSummary {
+  std::size_t table = 0;     // the proposed index's table (hashed)
+  std::uint32_t finding = 0; // its place in the list
+  std::uint32_t columns = 0;
   bool plain = false;    // plain_btree(): may be served by another
   bool serves = false;   // a btree without WHERE: may serve another
   bool covering = false; // INCLUDE columns: serves an index of as many keys
 };
 
-KeySummary summary_of(const core::Finding& finding) {
-  KeySummary out;
-  std::optional<ProposedIndex> index;
-  out.key = std::hash<std::string>{}(key_of(finding, index));
-  if (index) {
-    out.index = true;
-    out.table = std::hash<std::string>{}(index->table);
-    out.columns = index->columns.size();
-    out.plain = plain_btree(*index);
-    out.serves = index->method == "btree" && index->rest.find("WHERE") == std::string::npos;
-    out.covering = index->rest.rfind("INCLUDE", 0) == 0;
-  }
-  return out;
-}
-
 // The findings of `list` that may merge with another (a superset of those
 // that do), in list order: those whose key another shares, and every
 // index of a table where one index may serve another (leads_with()'s
-// conditions on the keys' count alone).
+// conditions on the keys' count alone). Keys and tables are counted by
+// sorting their hashes, not in hash maps: at 450,000 findings the maps and
+// a summary of each finding held 40 MB.
 std::vector<std::size_t> may_merge(const core::FindingList& list) {
-  std::vector<KeySummary> summaries;
-  summaries.reserve(list.size());
+  std::vector<std::size_t> keys;
+  keys.reserve(list.size());
+  std::vector<IndexSummary> indexes;
   for (const core::Finding& finding : list.loaded()) {
-    summaries.push_back(summary_of(finding));
+    std::optional<ProposedIndex> index;
+    keys.push_back(std::hash<std::string>{}(key_of(finding, index)));
+    if (index) {
+      IndexSummary s;
+      s.table = std::hash<std::string>{}(index->table);
+      s.finding = static_cast<std::uint32_t>(keys.size() - 1);
+      s.columns = static_cast<std::uint32_t>(index->columns.size());
+      s.plain = plain_btree(*index);
+      s.serves = index->method == "btree" && index->rest.find("WHERE") == std::string::npos;
+      s.covering = index->rest.rfind("INCLUDE", 0) == 0;
+      indexes.push_back(s);
+    }
   }
-  std::unordered_map<std::size_t, std::size_t> keys;
-  struct TableSpan {
-    std::size_t indexes = 0;
+  std::vector<bool> may(keys.size(), false);
+  {
+    std::vector<std::size_t> sorted = keys;
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const auto [from, to] = std::equal_range(sorted.begin(), sorted.end(), keys[i]);
+      may[i] = to - from > 1;
+    }
+  }
+  std::sort(indexes.begin(), indexes.end(),
+            [](const IndexSummary& a, const IndexSummary& b) { return a.table < b.table; });
+  for (std::size_t start = 0; start < indexes.size();) {
+    std::size_t end = start;
     std::size_t fewest_plain = SIZE_MAX;
     std::size_t most_serving = 0;
     bool covering = false;
-  };
-  std::unordered_map<std::size_t, TableSpan> tables;
-  for (const KeySummary& s : summaries) {
-    ++keys[s.key];
-    if (s.index) {
-      TableSpan& t = tables[s.table];
-      ++t.indexes;
+    for (; end < indexes.size() && indexes[end].table == indexes[start].table; ++end) {
+      const IndexSummary& s = indexes[end];
       if (s.plain) {
-        t.fewest_plain = std::min(t.fewest_plain, s.columns);
+        fewest_plain = std::min<std::size_t>(fewest_plain, s.columns);
       }
       if (s.serves) {
-        t.most_serving = std::max(t.most_serving, s.columns);
-        t.covering = t.covering || s.covering;
+        most_serving = std::max<std::size_t>(most_serving, s.columns);
+        covering = covering || s.covering;
       }
     }
+    if (end - start > 1 && fewest_plain != SIZE_MAX && (most_serving > fewest_plain || covering)) {
+      for (std::size_t i = start; i < end; ++i) {
+        may[indexes[i].finding] = true;
+      }
+    }
+    start = end;
   }
   std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < summaries.size(); ++i) {
-    const KeySummary& s = summaries[i];
-    bool may = keys[s.key] > 1;
-    if (!may && s.index) {
-      const TableSpan& t = tables[s.table];
-      may = t.indexes > 1 && t.fewest_plain != SIZE_MAX && (t.most_serving > t.fewest_plain || t.covering);
-    }
-    if (may) {
+  for (std::size_t i = 0; i < may.size(); ++i) {
+    if (may[i]) {
       out.push_back(i);
     }
   }
@@ -590,12 +620,20 @@ std::size_t consolidate_findings(core::FindingList& findings, const model::LiveA
     }
   }
   findings.select(kept);
-  std::vector<std::size_t> order = identity(findings.size());
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+  std::vector<std::size_t>().swap(kept);
+  const auto ranks = [&](std::size_t x, std::size_t y) {
     return ranks_before(findings.saving_ms(x), findings.severity(x), findings.saving_ms(y),
                         findings.severity(y));
-  });
-  findings.select(order);
+  };
+  bool ranked = true; // the engine's order is by severity already, and a spilled list has no savings
+  for (std::size_t i = 1; i < findings.size() && ranked; ++i) {
+    ranked = !ranks(i, i - 1);
+  }
+  if (!ranked) {
+    std::vector<std::size_t> order = identity(findings.size());
+    std::stable_sort(order.begin(), order.end(), ranks);
+    findings.select(order);
+  }
   return before - findings.size();
 }
 

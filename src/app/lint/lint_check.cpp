@@ -1,33 +1,80 @@
 // Stage 3 of a lint run (app/lint/lint_run.hpp): every rule over what was read.
 #include "advisor/drizzle_render.hpp"
+#include "app/inputs/discovery_files.hpp"
 #include "app/lint/consolidate.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/lint/run_rules.hpp"
 #include "app/lint/show_literals.hpp"
 #include "app/scope/lens.hpp"
+#include "core/hash.hpp"
+#include "core/text.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "rules/registry.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace pgadvise::app {
 
 namespace {
 
+// Where a database's drizzle.config sits, from the project root: what its
+// findings' fingerprints are made distinct by, the same wherever pgadvise
+// runs.
+std::string database_key(const std::filesystem::path& config, const model::Project& project) {
+  const std::filesystem::path relative =
+      discovery_files::absolute_normal(config).lexically_relative(project.root);
+  return relative.empty() ? config.generic_string() : relative.generic_string();
+}
+
 // The schema of each further drizzle.config found (packages/db, packages/auth,
 // ...) linted on its own: its schema rules' findings join the report, each
-// saying which database it belongs to. Project rules ran once already.
-void tag_database(std::vector<core::Finding>& findings, std::size_t from, const std::string& config) {
+// saying which database it belongs to, with a fingerprint of its own (two
+// projects of one folder both have an `organizations` table: a baseline or a
+// code-scanning alert of one is not the other's). Project rules ran once
+// already.
+void tag_database(std::vector<core::Finding>& findings, std::size_t from, const std::string& config,
+                  const std::string& key) {
   for (std::size_t i = from; i < findings.size(); ++i) {
     const engine::Rule* rule = rules::find_rule(findings[i].rule);
     const bool project_only = rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
     if (!project_only) {
       findings[i].evidence.push_back({core::Evidence::Kind::database, config, {config, 0, 0}});
+      findings[i].fingerprint = core::to_hex(core::fnv1a64(findings[i].fingerprint + '\x1f' + key));
     }
   }
 }
 
-void lint_other_databases(const SchemaSources& sources, const core::Settings& settings,
-                          engine::RunReport& report, std::vector<std::string>& notes,
-                          std::vector<std::vector<std::string>>& migrations) {
+// What a database's schema is read from: two configs of one migrations
+// folder (apps/web's pointing at packages/db's `out`, a dev and a prod
+// config) are one database, linted once.
+std::string schema_identity(const SchemaSources& sources) {
+  if (sources.migrations_dir) {
+    return "sql:" + discovery_files::absolute_normal(*sources.migrations_dir).generic_string();
+  }
+  if (sources.snapshot) {
+    return "snapshot:" + discovery_files::absolute_normal(*sources.snapshot).generic_string();
+  }
+  std::vector<std::string> files;
+  for (const std::filesystem::path& file : sources.schema_ts) {
+    files.push_back(discovery_files::absolute_normal(file).generic_string());
+  }
+  std::sort(files.begin(), files.end());
+  return files.empty() ? std::string() : "schema:" + core::join(files, "\x1e");
+}
+
+void count_schema(const model::Catalog& catalog, DatabaseCounts& counts) {
+  counts.tables += catalog.tables.size();
+  for (const model::Table& table : catalog.tables) {
+    counts.indexes += table.indexes.size();
+    counts.foreign_keys += table.foreign_keys.size();
+  }
+}
+
+void lint_other_databases(LintRun& run) {
+  const SchemaSources& sources = run.sources;
+  engine::RunReport& report = run.report;
+  std::vector<std::string>& notes = run.load.notes;
   // The project as this database's drizzle.config sees it: its own schema
   // files and migrations, so its Drizzle fixes name its schema file and the
   // scripts that generate for this config (not the first one's).
@@ -40,7 +87,18 @@ void lint_other_databases(const SchemaSources& sources, const core::Settings& se
     return project;
   };
   const std::string first = loaders::display_path(sources.databases.front());
-  tag_database(report.findings, 0, first);
+  tag_database(report.findings, 0, first, database_key(sources.databases.front(), sources.project));
+  std::map<std::string, std::string> linted; // schema_identity() -> the config that linted it
+  if (const std::string identity = schema_identity(sources); !identity.empty()) {
+    linted.emplace(identity, first);
+  }
+  std::vector<const engine::Rule*> schema_rules;
+  for (const engine::Rule* rule : rules::rule_set()) {
+    const std::vector<engine::Input>& inputs = rule->meta().inputs;
+    if (std::find(inputs.begin(), inputs.end(), engine::Input::project) == inputs.end()) {
+      schema_rules.push_back(rule);
+    }
+  }
   for (std::size_t i = 1; i < sources.databases.size(); ++i) {
     const std::string config = loaders::display_path(sources.databases[i]);
     auto other = app::discover({sources.databases[i]});
@@ -48,23 +106,36 @@ void lint_other_databases(const SchemaSources& sources, const core::Settings& se
       notes.push_back("database " + config + ": " + other.error().to_string());
       continue;
     }
+    if (const std::string identity = schema_identity(*other); !identity.empty()) {
+      const auto [at, added] = linted.emplace(identity, config);
+      if (!added) {
+        notes.push_back("database " + config + ": the same schema as " + at->second + "'s, linted once");
+        continue;
+      }
+    }
     loaders::SchemaLoad load = app::load_schema(*other);
-    migrations.push_back(load.replayed_files);
+    run.other_migrations.push_back(load.replayed_files);
+    run.other_databases.configs.push_back(config);
+    count_schema(load.catalog, run.other_databases);
     for (const std::string& note : load.notes) {
       notes.push_back("database " + config + ": " + note);
     }
+    // The rules see this database's project, so that a Drizzle project's
+    // findings carry their Drizzle lines as the first database's do; the
+    // rules that judge the project alone ran once already.
+    const model::Project project = project_for(other->project);
     engine::RunInput input;
     input.catalog = &load.catalog;
+    input.project = &project;
     input.diagnostics = load.diagnostics;
     input.other_schemas = &load.other_schemas;
     input.files_catalog = &load.catalog;
     input.suppressions = load.suppressions;
-    engine::RunReport more = app::run_rules(input, settings);
-    // Not in `input`, so that the project rules do not run twice.
-    advisor::complete_drizzle_fixes(more.findings, &load.catalog, project_for(other->project));
+    engine::RunReport more = engine::run(input, run.settings, schema_rules);
+    advisor::complete_drizzle_fixes(more.findings, &load.catalog, project);
     const std::size_t from = report.findings.size();
     report.findings.insert(report.findings.end(), more.findings.begin(), more.findings.end());
-    tag_database(report.findings, from, config);
+    tag_database(report.findings, from, config, database_key(sources.databases[i], sources.project));
     report.suppressed += more.suppressed;
     report.hidden += more.hidden;
   }
@@ -103,7 +174,7 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
     run.load.notes.push_back("no schema found: only the project's scripts, CI and containers were linted");
   }
   if (run.sources.databases.size() > 1) {
-    lint_other_databases(run.sources, run.settings, run.report, run.load.notes, run.other_migrations);
+    lint_other_databases(run);
   }
   if (run.live) {
     if (auto finished = finish_live(run.options.live, *run.live, run.report.findings, input.workload,

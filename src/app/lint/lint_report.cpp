@@ -77,6 +77,27 @@ reporters::InputSummary summarize_inputs(const model::Catalog& catalog, const mo
   return summary;
 }
 
+// The schema line: the first database's source, then the further
+// databases' drizzle.configs (a folder of projects, a monorepo of apps),
+// the first few by name; the notes say what each was read from.
+std::string describe_schema(const std::string& first, const DatabaseCounts& others) {
+  constexpr std::size_t k_named = 3;
+  const std::vector<std::string>& more = others.configs;
+  if (more.empty()) {
+    return first;
+  }
+  std::string out = first + "; " + std::to_string(more.size()) +
+                    (more.size() == 1 ? " more database, linted on its own: "
+                                      : " more databases, each linted on its own: ");
+  for (std::size_t i = 0; i < more.size() && i < k_named; ++i) {
+    out += (i == 0 ? "" : ", ") + more[i];
+  }
+  if (more.size() > k_named) {
+    out += " and " + std::to_string(more.size() - k_named) + " more";
+  }
+  return out;
+}
+
 // Writes the report in the format asked for; `github` also appends its
 // Markdown summary to $GITHUB_STEP_SUMMARY when the variable is set.
 void write_report(const reporters::OutputFormat& format, std::ostream& out,
@@ -135,7 +156,8 @@ int write_lint_report(const LintRun& run, std::ostream& report_out, std::ostream
   reporters::ReportInput report_input;
   report_input.run = &run.report;
   report_input.schema_source = std::string(model::to_string(run.input.catalog->source));
-  report_input.schema_description = run.input.catalog->source_description;
+  report_input.schema_description =
+      describe_schema(run.input.catalog->source_description, run.other_databases);
   report_input.inputs =
       options.paths.empty() && !run.paths.empty() ? std::vector<std::string>{"."} : options.paths;
   if (run.workload) {
@@ -153,6 +175,9 @@ int write_lint_report(const LintRun& run, std::ostream& report_out, std::ostream
   report_input.rules = describe_rules();
   report_input.repo_root = repository_root(options.paths.empty() ? "." : options.paths.front());
   report_input.input_summary = summarize_inputs(*run.input.catalog, run.input.workload, run.live.has_value());
+  report_input.input_summary.tables += run.other_databases.tables;
+  report_input.input_summary.indexes += run.other_databases.indexes;
+  report_input.input_summary.foreign_keys += run.other_databases.foreign_keys;
   report_input.workload = run.input.workload;
   report_input.catalog = run.input.catalog;
   report_input.live_analysis = run.input.live_analysis;

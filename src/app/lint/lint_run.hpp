@@ -20,6 +20,16 @@
 
 namespace pgadvise::app {
 
+// The databases after the first of a project with several drizzle.configs:
+// their drizzle.configs, for the report's schema line, and their sizes, for
+// its summary.
+struct DatabaseCounts {
+  std::vector<std::string> configs;
+  std::size_t tables = 0;
+  std::size_t indexes = 0;
+  std::size_t foreign_keys = 0;
+};
+
 // One lint run, filled stage by stage. `run_lint` calls the five stages in
 // order; `pgadvise fix` runs the first four and edits the project instead of
 // writing a report. Each stage returns an error (one line, exit 2) or fills
@@ -50,6 +60,7 @@ struct LintRun {
   // Each further database's migration files, in order (the lens trims their
   // change findings as it trims the first database's).
   std::vector<std::vector<std::string>> other_migrations;
+  DatabaseCounts other_databases; // each linted with its own schema
 
   // 4. select_findings: the lenses, ignore globs, --changed-since, --baseline.
   std::string scope_note; // which migrations the change rules judged

@@ -1,0 +1,163 @@
+// A folder of projects, or a monorepo of apps each with its own
+// drizzle.config and migrations: every database is judged with its own
+// schema, its findings never folded into another database's that happens to
+// name the same table, each with its own fingerprint and its own Drizzle fix.
+// fixtures/real-shapes/twin-apps-turbo: apps/shop (drizzle-kit 0.31) and
+// apps/backoffice (drizzle-kit 1.0) both have a `sessions` table whose
+// user_id has no index, and apps/shop's drizzle.prod.config.ts is the same
+// database as its drizzle.config.ts.
+#include "cli/process.hpp"
+#include "support/drizzle_files.hpp"
+#include "support/reports.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace several_databases_cli_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pgadvise::test::report_of;
+using pgadvise::test::TempTree;
+
+const fs::path k_twin = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "twin-apps-turbo";
+
+pgadvise::test::ProcessResult pgadvise_in(const fs::path& cwd, const std::vector<std::string>& args) {
+  pgadvise::test::ProcessOptions options;
+  options.env.try_emplace("NO_COLOR", std::nullopt);
+  options.cwd = cwd.string();
+  pgadvise::test::ProcessResult result = pgadvise::test::run_process(PGADVISE_BINARY, args, options);
+  EXPECT_FALSE(result.timed_out) << "pgadvise hung";
+  return result;
+}
+
+std::string database_of(const json& finding) {
+  for (const json& evidence : finding["evidence"]) {
+    if (evidence["kind"] == "database") {
+      return evidence["detail"].get<std::string>();
+    }
+  }
+  return {};
+}
+
+std::vector<json> findings_of(const json& report, std::string_view rule) {
+  std::vector<json> out;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] == rule) {
+      out.push_back(finding);
+    }
+  }
+  return out;
+}
+
+bool any_note(const json& report, std::string_view text) {
+  for (const json& note : report["notes"]) {
+    if (note.get<std::string>().find(text) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(SeveralDatabasesCli, EachAppsTableIsItsOwnFindingWithItsOwnFix) {
+  const auto result = pgadvise_in(k_twin, {"lint", "--format", "json"});
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = report_of(result);
+  // table -> database -> the finding
+  std::map<std::string, std::map<std::string, json>> fks;
+  std::set<std::string> fingerprints;
+  for (const json& finding : findings_of(report, "unindexed-foreign-key")) {
+    fks[finding["object"]["table"].get<std::string>()][database_of(finding)] = finding;
+    fingerprints.insert(finding["fingerprint"].get<std::string>());
+  }
+  ASSERT_EQ(fks["sessions"].size(), 2U) << result.out; // was one: shop's merged into backoffice's
+  EXPECT_EQ(fks["orders"].size(), 1U);
+  EXPECT_EQ(fks["audit_log"].size(), 1U);
+  EXPECT_EQ(fingerprints.size(), 4U); // a baseline of one app's sessions is not the other's
+  const json& shop = fks["sessions"]["apps/shop/drizzle.config.ts"];
+  const json& backoffice = fks["sessions"]["apps/backoffice/drizzle.config.ts"];
+  ASSERT_TRUE(shop.is_object() && backoffice.is_object()) << result.out;
+  EXPECT_EQ(shop["location"]["file"], "apps/shop/drizzle/0000_init.sql");
+  // The further database's findings carry their Drizzle line, as the first's do.
+  EXPECT_EQ(shop["fix"]["drizzle"], "index(\"sessions_user_id_idx\").on(table.userId)");
+  EXPECT_EQ(shop["fix"]["drizzle_file"], "apps/shop/src/db/schema.ts:9");
+  EXPECT_EQ(backoffice["fix"]["drizzle_file"], "apps/backoffice/src/db/schema/users.ts:10");
+  // The dev and prod configs of apps/shop are one database, judged once.
+  EXPECT_TRUE(
+      any_note(report, "apps/shop/drizzle.prod.config.ts: the same schema as apps/shop/drizzle.config.ts"))
+      << result.out;
+  EXPECT_EQ(findings_of(report, "random-uuid-primary-key").size(), 2U); // shop's users and orders, once each
+  // The schema line and summary speak of both databases.
+  const std::string schema = report["schema"]["description"].get<std::string>();
+  EXPECT_NE(schema.find("apps/backoffice/migrations/"), std::string::npos) << schema;
+  EXPECT_NE(schema.find("1 more database, linted on its own: apps/shop/drizzle.config.ts"), std::string::npos)
+      << schema;
+  EXPECT_EQ(report["input_summary"]["schema"]["tables"], 6);
+}
+
+TEST(SeveralDatabasesCli, FixWritesEachAppsIndexIntoItsOwnSchemaFile) {
+  const auto result = pgadvise_in(k_twin, {"fix"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // The diff: each file's header, then its added lines.
+  std::map<std::string, std::set<std::string>> added;
+  std::string file;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("+++ b/", 0) == 0) {
+      file = line.substr(6);
+    } else if (line.rfind("+  index(", 0) == 0) {
+      added[file].insert(line.substr(3));
+    }
+  }
+  EXPECT_EQ(added["apps/shop/src/db/schema.ts"],
+            (std::set<std::string>{"index(\"orders_user_id_idx\").on(table.userId),",
+                                   "index(\"sessions_user_id_idx\").on(table.userId),"}))
+      << result.out;
+  EXPECT_EQ(added["apps/backoffice/src/db/schema/users.ts"],
+            (std::set<std::string>{"index(\"sessions_user_id_idx\").on(table.userId),"}))
+      << result.out;
+}
+
+// The shape of /tmp/realfolder (bench/make-real-repo.py folder): one folder
+// holding copies of a project, the same tables in each.
+TEST(SeveralDatabasesCli, AFolderOfLikeProjectsReportsEachProjectsFindings) {
+  TempTree tree;
+  for (const std::string project : {"project01", "project02", "project03"}) {
+    tree.write(project + "/package.json", "{\"name\":\"" + project + "\",\"private\":true}\n");
+    tree.write(project + "/packages/db/drizzle.config.ts",
+               "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+    tree.write(project + "/packages/db/drizzle/0000_init.sql",
+               "CREATE TABLE \"users\" (\"id\" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY);\n"
+               "--> statement-breakpoint\n"
+               "CREATE TABLE \"teams\" (\"id\" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY, "
+               "\"owner_id\" bigint REFERENCES \"users\"(\"id\"));\n");
+  }
+  const auto result = pgadvise_in(tree.root(), {"lint", "--format", "json"});
+  const json report = report_of(result);
+  std::set<std::string> files;
+  for (const json& finding : findings_of(report, "unindexed-foreign-key")) {
+    files.insert(finding["location"]["file"].get<std::string>());
+  }
+  EXPECT_EQ(files, (std::set<std::string>{"project01/packages/db/drizzle/0000_init.sql",
+                                          "project02/packages/db/drizzle/0000_init.sql",
+                                          "project03/packages/db/drizzle/0000_init.sql"}))
+      << result.out;
+  const auto text = pgadvise_in(tree.root(), {"lint"});
+  EXPECT_NE(text.out.find("Do first: critical and high (3 entries)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("each linted on its own: project02/packages/db/drizzle.config.ts"),
+            std::string::npos)
+      << text.out;
+  // The foreign keys' block says which database each statement is for.
+  EXPECT_NE(
+      text.out.find("  -- project02/packages/db/drizzle.config.ts\n"
+                    "  CREATE INDEX CONCURRENTLY IF NOT EXISTS teams_owner_id_idx ON teams (owner_id);"),
+      std::string::npos)
+      << text.out;
+}
+
+} // namespace several_databases_cli_test
