@@ -9,6 +9,7 @@
 set(PGADVISE_TEST_SUITES_cluster
   AdviseCli
   ConnectionTest
+  DispatchPoolLive
   FixConcurrentCluster
   FixPartialIndexCluster
   FixRealProjectCluster

@@ -1,0 +1,149 @@
+// fixtures/real-shapes/dispatch-pool: an app in the shapes public Drizzle
+// backends have (schema files behind re-exports, repository modules, handlers
+// over one pg Pool of 8) and the real PostgreSQL 15 log of 8 virtual users on
+// it (logs/postgresql-15.log.gz, bench/dispatch-pool.sh). What pgadvise must
+// find there -- the per-row loops at their TypeScript lines, the three
+// unindexed foreign keys, the JSON kept as text -- and must not: drift
+// between schema.ts, the snapshots and the SQL drizzle-kit generated, or a
+// loop for the fixed Promise.all([...]) of two counts.
+
+#include "support/cli.hpp"
+#include "support/reports.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+
+namespace dispatch_pool_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using pgadvise::test::findings_of;
+
+const fs::path k_app = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "dispatch-pool";
+
+json lint(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"lint", ".", "--format", "json"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(k_app.string(), args);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  return pgadvise::test::report_of(result);
+}
+
+std::string at(const json& finding) {
+  return finding["location"].is_object() ? finding["location"]["file"].get<std::string>() + ":" +
+                                               std::to_string(finding["location"]["line"].get<int>())
+                                         : std::string("(no location)");
+}
+
+std::set<std::string> places(const json& report, std::string_view rule) {
+  std::set<std::string> out;
+  for (const json& finding : findings_of(report, rule)) {
+    out.insert(at(finding));
+  }
+  return out;
+}
+
+std::set<std::string> objects(const json& report, std::string_view rule) {
+  std::set<std::string> out;
+  for (const json& finding : findings_of(report, rule)) {
+    std::string columns;
+    for (const json& column : finding["object"].value("columns", json::array())) {
+      columns += (columns.empty() ? "" : ",") + column.get<std::string>();
+    }
+    out.insert(finding["object"]["table"].get<std::string>() + "(" + columns + ")");
+  }
+  return out;
+}
+
+const std::set<std::string> k_foreign_keys = {"shipments(customer_id)", "shipments(courier_id)",
+                                              "tracking_events(shipment_id)"};
+
+// Nothing drifted: drizzle-kit wrote the two migrations from this schema.ts.
+void expect_no_drift(const json& report) {
+  for (const char* rule :
+       {"snapshot-drift", "migration-edited-after-apply", "replay-warning", "parse-error"}) {
+    EXPECT_TRUE(findings_of(report, rule).empty()) << rule << ": " << report.dump(2).substr(0, 4000);
+  }
+}
+
+TEST(DispatchPool, FromTheCodeBothLoopsTheForeignKeysAndTheJsonTextNoDrift) {
+  const json report = lint({});
+  EXPECT_EQ(places(report, "query-in-loop"),
+            (std::set<std::string>{"src/handlers/dashboard.ts:7", "src/handlers/depot.ts:10"}));
+  for (const json& loop : findings_of(report, "query-in-loop")) {
+    if (at(loop) == "src/handlers/dashboard.ts:7") {
+      // Through the namespace-imported repository, down to its Drizzle call.
+      EXPECT_NE(loop["message"].get<std::string>().find("trackingRepo.latestFor()"), std::string::npos)
+          << loop.dump(2);
+    }
+  }
+  EXPECT_EQ(objects(report, "unindexed-foreign-key"), k_foreign_keys);
+  EXPECT_EQ(objects(report, "json-in-text-column"),
+            (std::set<std::string>{"customers(prefs)", "tracking_events(payload)"}));
+  // The key of tracking_events is declared in a `const eventColumns = {...}`
+  // spread into pgTable: its index goes in the table's own file.
+  for (const json& finding : findings_of(report, "unindexed-foreign-key")) {
+    if (finding["object"]["table"] == "tracking_events") {
+      EXPECT_NE(finding["fix"]["drizzle_file"].get<std::string>().find("src/db/schema/tracking.ts"),
+                std::string::npos)
+          << finding.dump(2);
+    }
+  }
+  expect_no_drift(report);
+}
+
+// The log's loops, each at its loop's line (the `Promise.all(`), with the
+// Drizzle fix for that loop. The dashboard's fan-out of five slow lookups
+// over a saturated pool is not told from other requests' lookups yet: a
+// gap, listed here so that finding it updates this test.
+TEST(DispatchPool, TheLogShowsTheDepotLoopAtItsLine) {
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15.log.gz").string()});
+  const std::set<std::string> loops = {"src/handlers/depot.ts:10", "src/handlers/dashboard.ts:7"};
+  const std::set<std::string> not_found_yet = {"src/handlers/dashboard.ts:7"};
+  std::set<std::string> expected;
+  for (const std::string& loop : loops) {
+    if (not_found_yet.count(loop) == 0) {
+      expected.insert(loop);
+    }
+  }
+  EXPECT_EQ(places(report, "n-plus-one"), expected);
+  for (const json& finding : findings_of(report, "n-plus-one")) {
+    if (at(finding) == "src/handlers/depot.ts:10") {
+      EXPECT_EQ(finding["object"]["table"], "shipments");
+      EXPECT_NE(finding["fix"]["drizzle"].get<std::string>().find(
+                    "inArray(shipments.courierId, active.map((courier) => courier.id))"),
+                std::string::npos)
+          << finding.dump(2);
+    }
+  }
+  // With a log, n-plus-one judges the loops: query-in-loop stays silent.
+  EXPECT_TRUE(findings_of(report, "query-in-loop").empty());
+  EXPECT_EQ(objects(report, "unindexed-foreign-key"), k_foreign_keys);
+  // The JSON filters ran: each text column is reported from the queries.
+  for (const json& finding : findings_of(report, "json-in-text-column")) {
+    EXPECT_NE(finding["message"].get<std::string>().find("treats it as JSON"), std::string::npos)
+        << finding.dump(2);
+  }
+  EXPECT_EQ(objects(report, "json-in-text-column"),
+            (std::set<std::string>{"customers(prefs)", "tracking_events(payload)"}));
+  expect_no_drift(report);
+}
+
+// `pgadvise fix` with the log (a diff, nothing written): the JSON filters'
+// columns become jsonb where they are declared, tracking_events.payload in
+// the `const eventColumns = {...}` its table spreads, with their $type.
+TEST(DispatchPool, FixRetypesTheSpreadColumnWhereItIsDeclared) {
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      k_app.string(), {"fix", ".", "--log", (k_app / "logs" / "postgresql-15.log.gz").string()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("+  payload: jsonb('payload').$type<CarrierPayload>(),"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("+  prefs: jsonb('prefs').$type<CustomerPrefs>(),"), std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.err.find("no column"), std::string::npos) << result.err;
+}
+
+} // namespace dispatch_pool_test
