@@ -171,6 +171,11 @@ TEST(LockTimeoutMissing, ViewsAndPoliciesTakeTheLock) {
   ASSERT_EQ(replaced.size(), 1U);
   EXPECT_EQ(replaced[0].object.table, "open_orders");
 
+  const auto renamed =
+      run_on_change(k_rule, setup, "ALTER VIEW \"open_orders\" RENAME TO \"orders_open\";\n");
+  ASSERT_EQ(renamed.size(), 1U);
+  EXPECT_EQ(renamed[0].object.table, "orders_open");
+
   // A view the same file creates is new, replaced or dropped; a plain CREATE
   // VIEW locks nothing in use.
   EXPECT_TRUE(run_on_change(k_rule, k_orders,

@@ -4,6 +4,7 @@
 #include "loaders/sql/replay_objects.hpp"
 #include "loaders/sql/replay_partitions.hpp"
 #include "loaders/sql/replay_policy.hpp"
+#include "loaders/sql/replay_views.hpp"
 
 #include <algorithm>
 
@@ -286,6 +287,10 @@ void rename_object(Replay& replay, const Json& stmt) {
     rename_schema(replay, stmt);
   } else if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW" || type == "OBJECT_SEQUENCE" ||
              type == "OBJECT_FOREIGN_TABLE") {
+    if (type == "OBJECT_VIEW" || type == "OBJECT_MATVIEW") {
+      rename_view(replay, name, new_name,
+                  type == "OBJECT_VIEW" ? "ALTER VIEW ... RENAME" : "ALTER MATERIALIZED VIEW ... RENAME");
+    }
     if (replay.is_untracked(name)) {
       replay.set_untracked(name, false);
       replay.set_untracked({replay.schema_for(name), new_name}, true);

@@ -59,4 +59,21 @@ void drop_view(Replay& replay, const QualifiedName& name, std::string_view words
   replay.set_untracked(name, false);
 }
 
+void rename_view(Replay& replay, const QualifiedName& name, const std::string& new_name,
+                 std::string_view words) {
+  if (name.name.empty() || new_name.empty()) {
+    return;
+  }
+  auto& created = replay.load().view_files;
+  const auto found = created.find(view_key(name));
+  const QualifiedName renamed{name.schema, new_name};
+  record_view_step(replay, renamed, words).table_is_new =
+      found != created.end() && found->second == replay.file();
+  if (found != created.end()) {
+    std::string file = found->second;
+    created.erase(found);
+    created[view_key(renamed)] = std::move(file);
+  }
+}
+
 } // namespace pgadvise::loaders::replay

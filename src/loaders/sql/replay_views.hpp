@@ -21,4 +21,9 @@ void create_view(Replay& replay, const Json& stmt);
 // before the files, as a lone file's DROP TABLE is.
 void drop_view(Replay& replay, const QualifiedName& name, std::string_view words);
 
+// ALTER [MATERIALIZED] VIEW name RENAME TO new_name (`words`): a step on the
+// view under its new name, which it keeps from then on.
+void rename_view(Replay& replay, const QualifiedName& name, const std::string& new_name,
+                 std::string_view words);
+
 } // namespace pgadvise::loaders::replay

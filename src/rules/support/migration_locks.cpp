@@ -17,7 +17,8 @@ const model::Catalog& files_catalog(const engine::RuleContext& context) {
 bool on_view(const model::MigrationStep& step) {
   return step.kind == model::MigrationStepKind::alter_table &&
          (step.detail == "DROP VIEW" || step.detail == "DROP MATERIALIZED VIEW" ||
-          step.detail == "CREATE OR REPLACE VIEW");
+          step.detail == "CREATE OR REPLACE VIEW" || step.detail == "ALTER VIEW ... RENAME" ||
+          step.detail == "ALTER MATERIALIZED VIEW ... RENAME");
 }
 
 std::optional<LockedStep> locked_step(const engine::RuleContext& context, const model::MigrationStep& step) {

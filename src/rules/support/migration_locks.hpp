@@ -38,7 +38,8 @@ struct LockedStep {
 std::optional<LockedStep> locked_step(const engine::RuleContext& context, const model::MigrationStep& step);
 
 // A step on a view, which the catalog does not model (loaders/sql/
-// replay_views): DROP VIEW, DROP MATERIALIZED VIEW, CREATE OR REPLACE VIEW.
+// replay_views): DROP VIEW, DROP MATERIALIZED VIEW, CREATE OR REPLACE VIEW,
+// ALTER [MATERIALIZED] VIEW ... RENAME.
 bool on_view(const model::MigrationStep& step);
 
 // Steps of `kind` on a table that an earlier migration created (tables new

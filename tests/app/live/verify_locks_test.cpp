@@ -155,6 +155,8 @@ std::vector<Case> cases() {
       {"replace view",
        R"(CREATE OR REPLACE VIEW "customer_ids" AS SELECT "id" FROM "customers" WHERE "id" > 0;)",
        "lock-timeout-missing", "public.customer_ids", LockMode::access_exclusive},
+      {"rename view", R"(ALTER VIEW "customer_ids" RENAME TO "customer_keys";)", "lock-timeout-missing",
+       "public.customer_keys", LockMode::access_exclusive},
       {"create policy", R"(CREATE POLICY "customers_none" ON "customers" USING (false);)",
        "lock-timeout-missing", "public.customers", LockMode::access_exclusive},
       {"drop policy", R"(DROP POLICY "customers_all" ON "customers";)", "lock-timeout-missing",
