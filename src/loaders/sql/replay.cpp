@@ -1,5 +1,6 @@
 #include "loaders/sql/replay.hpp"
 
+#include "core/stored_text.hpp"
 #include "core/whitespace.hpp"
 #include "loaders/sql/replay_locks.hpp"
 #include "model/platform_schemas.hpp"
@@ -64,9 +65,16 @@ std::string typmod_text(const Json& item) {
 }
 
 // Every step of a transaction block names it the same way ("BEGIN at line
-// 3", "drizzle-kit migrate"): one pooled copy for them all.
-core::InternedText transaction_text(const Replay& replay) {
-  return replay.transaction();
+// 3", "drizzle-kit migrate"): one stored copy for them all (the block the
+// steps recorded last on this thread).
+core::StoredText transaction_text(const Replay& replay) {
+  thread_local std::string t_text;
+  thread_local core::StoredText t_stored;
+  if (replay.transaction() != t_text) {
+    t_text = replay.transaction();
+    t_stored = t_text;
+  }
+  return t_stored;
 }
 
 } // namespace
