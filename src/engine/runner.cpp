@@ -253,6 +253,9 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
   for (auto& future : futures) {
     future.get(); // a rule's exception reaches the caller, as before
   }
+  if (input.after_rules) {
+    input.after_rules();
+  }
   return gather(input, parts, spilled, spill, admit);
 }
 

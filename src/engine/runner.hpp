@@ -9,6 +9,7 @@
 #include "model/project.hpp"
 #include "model/workload.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct RunInput {
   // (core::FindingSpill) and the report keeps them there until written
   // (core::FindingList); tests set 1 to spill every rule's.
   std::size_t spill_from = 4096;
+  // Called once every rule has run, before their findings are read back
+  // (unset: nothing): the caller frees there what only the rules read, for
+  // the passes after them to reuse. A lint run drops the migration steps
+  // there unless --verify-locks replays them.
+  std::function<void()> after_rules;
 };
 
 struct RunReport {

@@ -43,6 +43,29 @@ Written report(const std::string& fixture, const reporters::OutputFormat& format
           spilled};
 }
 
+// The migration steps are the lock rules' alone once --verify-locks is
+// off: a lint run drops them after the rules ran (before the findings are
+// read back), and the lock rules' findings are there all the same.
+TEST(SpilledReport, TheMigrationStepsGoOnceTheRulesRan) {
+  app::LintOptions options;
+  options.paths = {(std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "big-history").string()};
+  options.format = &reporters::output_formats().front();
+  options.fail_on = core::FailOn{std::nullopt};
+  app::LintRun run;
+  std::ostringstream err;
+  ASSERT_FALSE(app::plan_lint(options, run, err));
+  ASSERT_FALSE(app::read_lint_inputs(run, err));
+  EXPECT_FALSE(run.load.catalog.migration_steps.empty());
+  run.input.spill_from = 1;
+  ASSERT_FALSE(app::check_lint_inputs(run, err));
+  EXPECT_TRUE(run.load.catalog.migration_steps.empty());
+  bool lock_finding = false;
+  for (std::size_t i = 0; i < run.report.findings.size(); ++i) {
+    lock_finding = lock_finding || run.report.findings.rule(i) == "lock-timeout-missing";
+  }
+  EXPECT_TRUE(lock_finding);
+}
+
 TEST(SpilledReport, EveryFormatIsTheSameWhenEveryRuleSpills) {
   // Plain SQL migrations (the lens summarizes the older ones' convention
   // findings), Drizzle apps (their fixes completed a finding at a time,
