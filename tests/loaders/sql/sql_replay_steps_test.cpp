@@ -122,7 +122,7 @@ TEST(SqlReplaySteps, AStepKeepsItsPlaceWhileMoreAreRecorded) {
   EXPECT_EQ(first->object, "orders_total_idx");
   EXPECT_EQ(first->statement, "CREATE INDEX orders_total_idx ON orders (total)");
   EXPECT_EQ(load.catalog.migration_steps.back().object, "orders_note_idx4999");
-  EXPECT_EQ(sizeof(model::MigrationStep), 120U);
+  EXPECT_EQ(sizeof(model::MigrationStep), 96U);
 }
 
 } // namespace sql_replay_steps_test
