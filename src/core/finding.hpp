@@ -123,7 +123,8 @@ void sort_findings(std::vector<Finding>& findings);
 // hold, more weight first; every other finding keeps its place (the most
 // expensive N+1 first among the N+1s, the rest in file order). `finding_of`
 // gives an item's finding.
-template <class Item, class FindingOf> void order_by_weight(std::vector<Item>& items, FindingOf finding_of) {
+template <class Items, class FindingOf> void order_by_weight(Items& items, FindingOf finding_of) {
+  using Item = typename Items::value_type;
   for (std::size_t start = 0; start < items.size();) {
     const Severity severity = finding_of(items[start]).severity;
     std::size_t end = start;

@@ -123,16 +123,8 @@ FindingList::Record FindingList::record_of(const Finding& finding) {
 }
 
 void FindingList::reserve(std::size_t count) {
-  if (m_stored) {
-    m_records.reserve(count);
-  } else {
+  if (!m_stored) { // records grow a block at a time, never copied
     m_vector.reserve(count);
-  }
-}
-
-void FindingList::grow_for_one() {
-  if (m_records.size() == m_records.capacity()) {
-    m_records.reserve(m_records.size() + m_records.size() / 8 + 64);
   }
 }
 
@@ -160,7 +152,6 @@ void FindingList::add_spilled(const FindingSpill::Batch& batch, const std::funct
           record.size = static_cast<std::uint32_t>(at - start);
           record.admitted = true;
         }
-        grow_for_one();
         m_records.push_back(record);
       }
     }
@@ -174,7 +165,6 @@ void FindingList::push_back(Finding finding) {
   }
   Record record = record_of(finding);
   hold(record, std::move(finding));
-  grow_for_one();
   m_records.push_back(record);
 }
 
@@ -367,7 +357,7 @@ void FindingList::materialize() const {
   }
   m_vector = std::move(out);
   m_stored = false;
-  std::vector<Record>().swap(m_records);
+  std::deque<Record>().swap(m_records);
   std::vector<Finding>().swap(m_memory);
   std::vector<Window>().swap(m_windows);
   m_files.clear();

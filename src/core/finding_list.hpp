@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -193,16 +194,18 @@ private:
     std::uint64_t used = 0;
   };
   [[nodiscard]] Record record_of(const Finding& finding);
-  // Room for one more record, grown by an eighth: a list of 450,000 records
-  // made exactly sized is not doubled for the one finding added after.
-  void grow_for_one();
   // Holds `finding` in memory; its record says where.
   void hold(Record& record, Finding finding);
   void materialize() const;
 
   mutable std::vector<Finding> m_vector;
   mutable bool m_stored = false;
-  mutable std::vector<Record> m_records;
+  // In a deque's 512-byte blocks, not one vector: 450,000 records (14 MB)
+  // as one block came from a fresh mapping, while the blocks fill the free
+  // heap the load and the rules left (at 100,000 tables the RSS after the
+  // rules stays 263.5 MB from before the records to the sort; +13 MB as a
+  // vector).
+  mutable std::deque<Record> m_records;
   mutable std::vector<Finding> m_memory;     // findings of records not spilled, by Record::at
   mutable std::vector<FilePath> m_files;     // Record::file
   mutable std::vector<InternedText> m_rules; // Record::rule

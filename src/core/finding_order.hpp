@@ -104,7 +104,8 @@ std::optional<std::vector<std::size_t>> sort_order(const std::vector<SortKey>& k
 // 450,000 findings a copy of their records alone is 14 MB): the kept items
 // are first moved down in their old order, then each cycle of what is left
 // of the permutation is followed, so each item moves at most twice.
-template <class Item> void select_in_place(std::vector<Item>& items, const std::vector<std::size_t>& order) {
+template <class Items> void select_in_place(Items& items, const std::vector<std::size_t>& order) {
+  using Item = typename Items::value_type;
   const std::size_t kept = order.size();
   bool increasing = true;
   for (std::size_t i = 1; i < kept && increasing; ++i) {
