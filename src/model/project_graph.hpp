@@ -184,6 +184,9 @@ struct QueryCall {
   std::vector<std::string> set_values;
   std::string fields; // a select's `.select({ n: count() })` argument as written; "" for all columns
   bool other_conditions = false; // the where tests more than the key equalities (`and(eq(...), lte(...))`)
+  // The rows each call takes, as written: `.limit(5)`, findMany's `limit: 5`;
+  // "" when it takes all. A batched query cannot keep it with one LIMIT.
+  std::string limit;
   // drizzle-orm 1.0's relational queries: the where is an object filter
   // (`{ authorId: author.id }`), so the fix's is one too (`{ authorId: { in: ids } }`).
   bool object_filter = false;

@@ -209,20 +209,42 @@ TEST(QueryInLoopRealShapes, RelationsV2FixesUseObjectFiltersAndDefinedRelations)
     const auto found = loops.find(at);
     return found == loops.end() ? std::string() : found->second["fix"].value("drizzle", "");
   };
-  EXPECT_EQ(drizzle("src/services/feed.ts:7").substr(0, 120),
-            "const found = await db.query.posts.findMany({ where: { authorId: { in: authors.map((author) => "
-            "author.id) } } });\n// one");
-  EXPECT_NE(
-      drizzle("src/services/feed.ts:7")
-          .find("(relation posts at src/db/relations.ts:5:14): db.query.authors.findMany({ with: { posts: "
-                "true } })"),
-      std::string::npos)
+  // feed() takes each author's three newest posts (limit: 3): the relation
+  // keeps three for each author; one `in` query would take three in all.
+  EXPECT_EQ(drizzle("src/services/feed.ts:7").substr(0, drizzle("src/services/feed.ts:7").find('\n')),
+            "const found = await db.query.authors.findMany({ with: { posts: { limit: 3 } } });")
+      << drizzle("src/services/feed.ts:7");
+  EXPECT_NE(drizzle("src/services/feed.ts:7").find("the relation posts (src/db/relations.ts:5:14) takes 3"),
+            std::string::npos)
       << drizzle("src/services/feed.ts:7");
   EXPECT_EQ(drizzle("src/services/feed.ts:20").substr(0, drizzle("src/services/feed.ts:20").find('\n')),
             "const found = await db.query.posts.findMany({ where: { authorId: { in: followed.map((author) => "
             "author.id) }, /* the other conditions of src/services/feed.ts:22:7 */ } });");
   EXPECT_EQ(drizzle("src/services/feed.ts:28").substr(0, drizzle("src/services/feed.ts:28").find('\n')),
             "const found = await db.query.posts.findMany({ where: { id: { in: ids } } });");
+}
+
+// A loop that takes a few rows for each parent (`.orderBy(desc(...))
+// .limit(5)` per author, findMany's `limit: 3` per post): a batched
+// inArray() query would take five (three) rows in all, so the fix keeps the
+// limit per parent through the relation (`with: { comments: { limit: 3 } }`)
+// or says the loop cannot become one plain query, and how to number the
+// rows per key; it never proposes the plain inArray() query.
+TEST(QueryInLoopRealShapes, APerParentLimitIsKeptOrTheFixSaysWhy) {
+  const std::map<std::string, json> loops = loops_of("digest-per-author");
+  ASSERT_EQ(severities(loops), (std::map<std::string, std::string>{{"src/digest.ts:9", "medium"},
+                                                                   {"src/digest.ts:27", "medium"}}));
+  const std::string digest = loops.at("src/digest.ts:9")["fix"].value("drizzle", "");
+  EXPECT_EQ(digest.substr(0, digest.find('\n')),
+            "const found = await db.query.authors.findMany({ with: { posts: { limit: 5 } } });")
+      << digest;
+  EXPECT_EQ(digest.find("inArray(posts.authorId, active.map((author) => author.id)));"), std::string::npos)
+      << digest;
+  const std::string front = loops.at("src/digest.ts:27")["fix"].value("drizzle", "");
+  EXPECT_EQ(front.substr(0, front.find('\n')),
+            "const found = await db.query.posts.findMany({ with: { comments: { limit: 3 } } });")
+      << front;
+  EXPECT_NE(front.find("would take 3 rows in all, not 3 for each postId"), std::string::npos) << front;
 }
 
 } // namespace query_in_loop_real_shapes_test

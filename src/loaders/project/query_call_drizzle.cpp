@@ -86,11 +86,11 @@ private:
     }
   }
   // `where: ...` in the object literal [open, close]: the value's token range.
-  [[nodiscard]] std::pair<std::size_t, std::size_t> where_value(std::size_t open, std::size_t close) const {
+  [[nodiscard]] std::pair<std::size_t, std::size_t> where_value(std::size_t open, std::size_t close,
+                                                                std::string_view key = "where") const {
     close = std::min(close, m_t.size() - 1);
     for (std::size_t i = open + 1; i < close; ++i) {
-      if (m_t.ident(i, "where") && m_t.punct(i + 1, ":") &&
-          (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
+      if (m_t.ident(i, key) && m_t.punct(i + 1, ":") && (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
         return {i + 2, m_t.expression_end(i + 2, close - 1)};
       }
       const std::size_t inner = m_t.close_of(i);
@@ -245,6 +245,9 @@ private:
       equalities(where + 1, m_t.close_of(where), table_objects(open + 1, close - 1), call);
       call.other_conditions = conditions(where + 1, m_t.close_of(where) - 1) > call.key_columns.size();
     }
+    if (const std::size_t limit = chained(close, "limit"); limit != k_npos && m_t.close_of(limit) != k_npos) {
+      call.limit = m_t.text(limit + 1, m_t.close_of(limit) - 1);
+    }
     const std::size_t select_close = m_t.close_of(select_open);
     if (select_close != k_npos && select_close > select_open + 1) {
       call.fields = m_t.text(select_open + 1, select_close - 1);
@@ -263,6 +266,11 @@ private:
         m_t.ident(key + 2, "findFirst") ? model::QueryCallKind::find_first : model::QueryCallKind::find_many;
     call.table = m_t.tok(key).text;
     const std::size_t close = m_t.close_of(key + 3);
+    if (close != k_npos && m_t.punct(key + 4, "{") && call.kind == model::QueryCallKind::find_many) {
+      if (const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4), "limit"); first != k_npos) {
+        call.limit = m_t.text(first, last);
+      }
+    }
     if (close != k_npos && m_t.punct(key + 4, "{")) {
       const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4));
       if (first != k_npos) {

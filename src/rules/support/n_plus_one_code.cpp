@@ -307,6 +307,33 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
          filter + ")" + (aggregate ? ".groupBy(" + member + ")" : std::string()) + ";";
 }
 
+// A read that takes `.limit(5)` for each row: one inArray() query with
+// that limit would take five rows for all the rows together, so the batch
+// keeps the limit per key: the relation's own `limit` (a relational query
+// limits each parent's rows), else a sketch to complete by hand (rows
+// numbered per key in a subquery), never the plain inArray() query.
+std::string limited_fix(const model::QueryCall& call, const std::string& var, const std::string& prop,
+                        const std::string& member, const std::string& ids, const std::string& parent_var,
+                        const std::vector<model::DrizzleRelation>& relations) {
+  const std::string why = "// " + call.location.to_string() + " takes " + call.limit +
+                          " rows for each row of " + loop_at(call) + ": one inArray(" + member + ", " + ids +
+                          ") query would take " + call.limit + " rows in all, not " + call.limit +
+                          " for each " + prop;
+  for (const model::DrizzleRelation& relation : relations) {
+    if (relation.table == parent_var && relation.target == var && relation.many) {
+      return "const found = await " + handle_of(call) + ".query." + parent_var + ".findMany({ with: { " +
+             relation.name + ": { limit: " + call.limit + " } } });\n" + why + "; the relation " +
+             relation.name + " (" + relation.location.to_string() + ") takes " + call.limit + " for each " +
+             parent_var + " row (keep the query's where and orderBy in it)";
+    }
+  }
+  return "// not batched: " + why.substr(3) + ".\n// Keep " + call.limit + " for each " + prop +
+         " by numbering the rows: a subquery of " + var + " where inArray(" + member + ", " + ids +
+         ") with sql`row_number() over (partition by ${" + member +
+         "} order by <the query's orderBy>)`.as(\"rank\"), then the rows whose rank <= " + call.limit +
+         " (or a LATERAL join); else keep the loop";
+}
+
 // The Drizzle that replaces the loop's per-row statements with one: the
 // code first (the line a short report shows), then what it replaces.
 std::string batched_statement(const model::QueryCall& call, StatementKind kind, const std::string& var,
@@ -334,6 +361,9 @@ std::string batched_statement(const model::QueryCall& call, StatementKind kind, 
   if (kind == StatementKind::delete_) {
     return "await " + handle_of(call) + ".delete(" + var + ").where(inArray(" + member + ", " + ids +
            "));\n// one delete for all rows instead of one per row in " + where + transaction;
+  }
+  if (!call.limit.empty()) {
+    return limited_fix(call, var, prop, member, ids, parent_var, relations) + transaction;
   }
   std::string text = select_fix(call, var, prop, member, ids);
   text += "\n// one query for all rows instead of one per row in " + where +
