@@ -1,3 +1,4 @@
+#include "loaders/sql/sql_replay_test_support.hpp"
 #include "model/catalog.hpp"
 
 #include <gtest/gtest.h>
@@ -46,4 +47,17 @@ TEST(CatalogTables, TheFirstOfTwoTablesOfOneNameIsFoundAcrossBlocks) {
   found = catalog.find_table("public", "twin");
   ASSERT_NE(found, nullptr);
   EXPECT_TRUE(found->rows_added);
+}
+
+TEST(CatalogTables, ASerialKeysDefaultTakesItsOwnLengthOnly) {
+  // 100,000 bigserial keys: each default text at its length, not at the
+  // doubled room a concatenation leaves (64-byte blocks for 35 characters).
+  const auto load = pgadvise::test::replay("CREATE TABLE t100000 (id bigserial PRIMARY KEY, name text);");
+  const model::Table* table = load.catalog.find_table("public", "t100000");
+  ASSERT_NE(table, nullptr);
+  const model::Column* id = table->find_column("id");
+  ASSERT_NE(id, nullptr);
+  ASSERT_TRUE(id->default_expr.has_value());
+  EXPECT_EQ(*id->default_expr, "nextval('t100000_id_seq'::regclass)");
+  EXPECT_LT(id->default_expr->capacity(), id->default_expr->size() + 8);
 }

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <functional>
+#include <string_view>
 
 namespace pgadvise::loaders::replay {
 
@@ -169,23 +172,18 @@ std::vector<std::string> Replay::lookup_schemas(const QualifiedName& name) const
 }
 
 model::Table* Replay::find_table(const QualifiedName& name) const {
-  auto& tables = m_load.catalog.tables;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (!m_caches_valid) {
       rebuild_caches();
     }
     bool stale = false;
     for (const std::string& schema : lookup_schemas(name)) {
-      const auto it = m_table_positions.find(name_key(schema, name.name));
-      if (it == m_table_positions.end()) {
-        continue;
+      if (model::Table* table = cached_table(schema, name.name, stale)) {
+        return table;
       }
-      if (it->second < tables.size() && tables[it->second].schema == schema &&
-          tables[it->second].name == name.name) {
-        return &tables[it->second];
+      if (stale) { // a handler changed the tables without saying so
+        break;
       }
-      stale = true; // a handler changed the tables without saying so
-      break;
     }
     if (!stale) {
       return nullptr;
@@ -195,14 +193,83 @@ model::Table* Replay::find_table(const QualifiedName& name) const {
   return nullptr;
 }
 
+namespace {
+
+constexpr std::uint64_t k_position_bits = 0xffffffffULL;
+
+std::uint32_t table_hash(std::string_view schema, std::string_view name) {
+  const std::hash<std::string_view> hash;
+  const std::size_t full = (hash(schema) * 31) ^ hash(name);
+  return static_cast<std::uint32_t>(full ^ (full >> 32U));
+}
+
+} // namespace
+
+model::Table* Replay::cached_table(const std::string& schema, const std::string& name, bool& stale) const {
+  if (m_table_slots.empty()) {
+    return nullptr;
+  }
+  auto& tables = m_load.catalog.tables;
+  const std::uint32_t hash = table_hash(schema, name);
+  const std::size_t mask = m_table_slots.size() - 1;
+  for (std::size_t slot = hash & mask; m_table_slots[slot] != 0; slot = (slot + 1) & mask) {
+    const std::uint64_t value = m_table_slots[slot];
+    if (static_cast<std::uint32_t>(value >> 32U) != hash) {
+      continue;
+    }
+    const std::size_t position = (value & k_position_bits) - 1;
+    if (position < tables.size() && tables[position].schema == schema && tables[position].name == name) {
+      return &tables[position];
+    }
+    stale = true; // another table of the same hash, or a moved one: go on, and rebuild if none matches
+  }
+  return nullptr;
+}
+
+void Replay::put_table_position(std::size_t position) const {
+  // At most half full: probes stay short.
+  if ((m_table_count + 1) * 2 > m_table_slots.size()) {
+    std::vector<std::uint64_t> old = std::move(m_table_slots);
+    m_table_slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    const std::size_t mask = m_table_slots.size() - 1;
+    for (const std::uint64_t value : old) {
+      if (value != 0) {
+        std::size_t slot = static_cast<std::uint32_t>(value >> 32U) & mask;
+        while (m_table_slots[slot] != 0) {
+          slot = (slot + 1) & mask;
+        }
+        m_table_slots[slot] = value;
+      }
+    }
+  }
+  const auto& tables = m_load.catalog.tables;
+  const model::Table& table = tables[position];
+  const std::uint32_t hash = table_hash(table.schema, table.name);
+  const std::uint64_t value = (std::uint64_t{hash} << 32U) | (position + 1);
+  const std::size_t mask = m_table_slots.size() - 1;
+  std::size_t slot = hash & mask;
+  for (; m_table_slots[slot] != 0; slot = (slot + 1) & mask) {
+    const std::uint64_t held = m_table_slots[slot];
+    const std::size_t at = (held & k_position_bits) - 1;
+    if (static_cast<std::uint32_t>(held >> 32U) == hash && at < tables.size() &&
+        tables[at].schema == table.schema && tables[at].name == table.name) {
+      m_table_slots[slot] = value; // the later table of one name, as the map kept it
+      return;
+    }
+  }
+  m_table_slots[slot] = value;
+  ++m_table_count;
+}
+
 void Replay::rebuild_caches() const {
-  m_table_positions.clear();
+  m_table_slots.clear();
+  m_table_count = 0;
   m_relation_names.clear();
   m_constraint_names.clear();
   const auto& tables = m_load.catalog.tables;
   for (std::size_t i = 0; i < tables.size(); ++i) {
     const model::Table& table = tables[i];
-    m_table_positions[name_key(table.schema, table.name)] = i;
+    put_table_position(i);
     m_relation_names.insert(name_key(table.schema, table.name));
     for (const model::Index& index : table.indexes) {
       m_relation_names.insert(name_key(table.schema, index.name));
@@ -223,7 +290,7 @@ void Replay::rebuild_caches() const {
 void Replay::table_added() {
   if (m_caches_valid && !m_load.catalog.tables.empty()) {
     const model::Table& table = m_load.catalog.tables.back();
-    m_table_positions[name_key(table.schema, table.name)] = m_load.catalog.tables.size() - 1;
+    put_table_position(m_load.catalog.tables.size() - 1);
     m_relation_names.insert(name_key(table.schema, table.name));
   }
 }
