@@ -205,6 +205,12 @@ protected:
   fs::path m_dir;
 };
 
+// --verify-locks names a locked relation as it was before the statement: a
+// case whose statement renames its relation is observed under the old name.
+std::string observed_name(const Case& each) {
+  return each.name == "rename view" ? std::string("public.customer_ids") : each.table;
+}
+
 LockMode observed_on(const app::ObservedStatement& statement, const std::string& table) {
   LockMode out = LockMode::none;
   for (const app::ObservedLock& lock : statement.locks) {
@@ -250,7 +256,7 @@ TEST_F(VerifyLocks, EveryHazardsPredictionMatchesWhatPostgreSQLDoes) {
     EXPECT_EQ(predicted_refusal, each.refused);
     if (!each.refused) {
       EXPECT_TRUE(observed.error.empty()) << observed.error;
-      EXPECT_EQ(observed_on(observed, each.table), each.lock) << app::describe_observation(observed);
+      EXPECT_EQ(observed_on(observed, observed_name(each)), each.lock) << app::describe_observation(observed);
       EXPECT_EQ(predicted_lock, each.lock) << model::to_string(predicted_lock);
     }
     const bool rewritten = std::find(observed.rewritten.begin(), observed.rewritten.end(), each.table) !=
