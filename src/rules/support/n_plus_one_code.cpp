@@ -315,9 +315,10 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
 std::string limited_fix(const model::QueryCall& call, const std::string& var, const std::string& prop,
                         const std::string& member, const std::string& ids, const std::string& parent_var,
                         const std::vector<model::DrizzleRelation>& relations) {
-  const std::string why = "// " + call.location.to_string() + " takes " + call.limit +
-                          " rows for each row of " + loop_at(call) + ": one inArray(" + member + ", " + ids +
-                          ") query would take " + call.limit + " rows in all, not " + call.limit +
+  const std::string rows = call.limit == "1" ? " row" : " rows";
+  const std::string why = "// " + call.location.to_string() + " takes " + call.limit + rows +
+                          " for each row of " + loop_at(call) + ": one inArray(" + member + ", " + ids +
+                          ") query would take " + call.limit + rows + " in all, not " + call.limit +
                           " for each " + prop;
   for (const model::DrizzleRelation& relation : relations) {
     if (relation.table == parent_var && relation.target == var && relation.many) {

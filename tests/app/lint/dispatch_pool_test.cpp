@@ -78,6 +78,12 @@ TEST(DispatchPool, FromTheCodeBothLoopsTheForeignKeysAndTheJsonTextNoDrift) {
       // Through the namespace-imported repository, down to its Drizzle call.
       EXPECT_NE(loop["message"].get<std::string>().find("trackingRepo.latestFor()"), std::string::npos)
           << loop.dump(2);
+      // latestFor() takes .limit(1) for each shipment: not batched into one
+      // inArray() query, which would take 1 row in all.
+      const std::string drizzle = loop["fix"].value("drizzle", "");
+      EXPECT_NE(drizzle.find("takes 1 row for each row of"), std::string::npos) << drizzle;
+      EXPECT_NE(drizzle.find("would take 1 row in all, not 1 for each shipmentId"), std::string::npos)
+          << drizzle;
     }
   }
   EXPECT_EQ(objects(report, "unindexed-foreign-key"), k_foreign_keys);
