@@ -57,7 +57,7 @@ std::string disagreement(const ObservedStatement& statement, const model::Migrat
   }
   model::LockMode observed = model::LockMode::none;
   for (const ObservedLock& lock : statement.locks) {
-    if (table_name(lock.schema, lock.relation) == table) {
+    if (lock_is_on(lock, table)) { // a renamed view: the steps name it by its new name
       observed = std::max(observed, lock.mode);
     }
   }

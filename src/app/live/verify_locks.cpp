@@ -259,7 +259,7 @@ private:
       if (!after) {
         return after.error();
       }
-      read_locks(*before, *held_before, *held, preexisting, out);
+      read_locks(*before, *after, *held_before, *held, preexisting, out);
       out.rewritten = rewritten(*before, *after);
       if (!out.preexisting.empty()) {
         try_with_rows(statement, *before, out);
@@ -279,7 +279,7 @@ private:
     return out;
   }
 
-  static void read_locks(const Relations& relations,
+  static void read_locks(const Relations& relations, const Relations& renamed,
                          const std::multimap<std::string, model::LockMode>& before,
                          const std::multimap<std::string, model::LockMode>& after,
                          const std::set<std::string>& preexisting, ObservedStatement& out) {
@@ -292,7 +292,15 @@ private:
       if (held_already || relation == relations.end()) {
         continue; // a relation this statement created, or a lock from before it
       }
-      out.locks.push_back({relation->second.schema, relation->second.name, relation->second.kind, mode});
+      ObservedLock lock{relation->second.schema, relation->second.name, relation->second.kind, mode, {}, {}};
+      // A relation the statement renamed keeps its oid: its new name is
+      // the one the replay's steps (and the findings) use.
+      if (const auto now = renamed.find(oid);
+          now != renamed.end() && (now->second.schema != lock.schema || now->second.name != lock.relation)) {
+        lock.renamed_schema = now->second.schema;
+        lock.renamed_to = now->second.name;
+      }
+      out.locks.push_back(std::move(lock));
       const std::string table = relation->second.schema + "." + relation->second.name;
       if ((relation->second.kind == 'r' || relation->second.kind == 'p') && preexisting.count(table) > 0 &&
           std::find(out.preexisting.begin(), out.preexisting.end(), table) == out.preexisting.end()) {
@@ -448,6 +456,11 @@ core::Result<VerifyReport> observe_migrations(pg::Connection& session, const std
   return report;
 }
 
+bool lock_is_on(const ObservedLock& lock, std::string_view qualified) {
+  return lock.schema + "." + lock.relation == qualified ||
+         (!lock.renamed_to.empty() && lock.renamed_schema + "." + lock.renamed_to == qualified);
+}
+
 std::string describe_observation(const ObservedStatement& statement) {
   if (statement.refused_in_transaction) {
     return "refused inside a transaction (" + statement.error + ")" +
@@ -462,9 +475,14 @@ std::string describe_observation(const ObservedStatement& statement) {
     // Views too: DROP VIEW and CREATE OR REPLACE VIEW lock the view itself.
     const bool view = lock.kind == 'v' || lock.kind == 'm';
     if (lock.kind == 'r' || lock.kind == 'p' || view) {
-      tables[lock.mode].push_back((view ? "view " : "") + (lock.schema == "public"
-                                                               ? lock.relation
-                                                               : lock.schema + "." + lock.relation));
+      const auto shown = [](const std::string& schema, const std::string& name) {
+        return schema == "public" ? name : schema + "." + name;
+      };
+      std::string name = (view ? "view " : "") + shown(lock.schema, lock.relation);
+      if (!lock.renamed_to.empty()) {
+        name += " (renamed to " + shown(lock.renamed_schema, lock.renamed_to) + ")";
+      }
+      tables[lock.mode].push_back(std::move(name));
     }
   }
   for (const auto& [mode, names] : tables) {

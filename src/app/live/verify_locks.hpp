@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // `lint --verify-locks`: the pending migrations applied to an empty
@@ -24,7 +25,15 @@ struct ObservedLock {
   std::string relation;
   char kind = 'r'; // pg_class.relkind: r table, p partitioned table, i index, ...
   model::LockMode mode = model::LockMode::none;
+  // Its name after the statement when the statement renamed it (ALTER VIEW /
+  // TABLE ... RENAME TO, SET SCHEMA), as the replay's steps name it; else empty.
+  std::string renamed_schema;
+  std::string renamed_to;
 };
+
+// Whether `lock` is on `qualified` ("schema.name"), under the name the
+// relation had before the statement or the one it was renamed to.
+bool lock_is_on(const ObservedLock& lock, std::string_view qualified);
 
 struct ObservedStatement {
   core::SourceLocation location; // the statement's first token, as the SQL replay locates it
