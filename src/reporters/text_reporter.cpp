@@ -1,6 +1,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
+#include "reporters/migration_commands.hpp"
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
 #include "reporters/terminal_text.hpp"
@@ -554,13 +555,18 @@ void add_unique(std::vector<std::string>& list, std::string_view value) {
   }
 }
 
+// The generate + migrate commands of every finding, not only of each
+// entry's first: a folder of projects groups its databases' findings.
+void add_commands(Actions& actions, const core::Finding& finding) {
+  if (finding.fix && !finding.fix->commands.empty()) {
+    add_unique(actions.commands, finding.fix->commands);
+  }
+}
+
 // Counts what `entry`, whose first finding is `finding`, asks to do.
 void add_action(Actions& actions, const Entry& entry, const core::Finding& finding) {
   if (!finding.fix) {
     return;
-  }
-  if (!finding.fix->commands.empty()) {
-    add_unique(actions.commands, finding.fix->commands);
   }
   if (entry.grouped()) {
     auto same = std::find_if(actions.patterns.begin(), actions.patterns.end(),
@@ -594,6 +600,9 @@ Actions actions_of(const core::FindingList& list, const std::vector<Entry>& entr
   Actions actions;
   for (const Entry& entry : entries) {
     add_action(actions, entry, *list.at(entry.findings.front()));
+    for (const std::size_t i : entry.findings) {
+      add_commands(actions, *list.at(i));
+    }
   }
   return actions;
 }
@@ -687,6 +696,7 @@ Closing write_entries(std::ostream& out, const core::FindingList& list, const st
       if (i == 0) {
         add_action(closing.actions, entry, *finding);
       }
+      add_commands(closing.actions, *finding);
       if (!entry.grouped()) {
         write_single(out, *finding, ansi);
       } else {
@@ -747,6 +757,10 @@ void write_actions(std::ostream& out, const ReportInput& input, const Actions& a
   if (!input.migration_file.empty()) {
     out << k_detail_indent << "the proposed indexes are in one migration: " << one_line(input.migration_file)
         << " (--emit-migration)\n";
+  }
+  if (const std::optional<std::string> grouped = grouped_commands(actions.commands)) {
+    out << k_detail_indent << wrap(one_line(*grouped), k_width, k_detail_indent.size(), "        ") << "\n";
+    return;
   }
   for (const std::string& commands : actions.commands) {
     out << k_detail_indent << "after editing the Drizzle schema, run: " << one_line(commands) << "\n";

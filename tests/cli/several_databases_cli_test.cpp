@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace several_databases_cli_test {
 
@@ -157,6 +158,78 @@ TEST(SeveralDatabasesCli, AFolderOfLikeProjectsReportsEachProjectsFindings) {
       text.out.find("  -- project02/packages/db/drizzle.config.ts\n"
                     "  CREATE INDEX CONCURRENTLY IF NOT EXISTS teams_owner_id_idx ON teams (owner_id);"),
       std::string::npos)
+      << text.out;
+}
+
+// A folder of five like projects, each with a per-row query in its API:
+// query-in-loop (a project rule, run once) gives each loop the commands of
+// its own project's database, not the first one's, and the text report says
+// them as one line for the five, each project named.
+TEST(SeveralDatabasesCli, EachProjectsLoopGetsItsOwnDatabasesCommands) {
+  TempTree tree;
+  const std::vector<std::string> projects = {"project01", "project02", "project03", "project04", "project05"};
+  for (const std::string& project : projects) {
+    tree.write(project + "/package.json",
+               "{\"name\":\"" + project +
+                   "\",\"private\":true,\"workspaces\":[\"apps/*\",\"packages/*\"]}\n");
+    tree.write(project + "/packages/db/package.json",
+               "{\"name\":\"@app/db\",\"private\":true,\"scripts\":{\"generate\":\"drizzle-kit generate\","
+               "\"migrate\":\"drizzle-kit migrate\"},\"devDependencies\":{\"drizzle-kit\":\"^0.31.11\"}}\n");
+    tree.write(project + "/packages/db/drizzle.config.ts",
+               "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+    tree.write(project + "/packages/db/src/schema.ts",
+               "import { bigint, pgTable } from \"drizzle-orm/pg-core\";\n"
+               "export const users = pgTable(\"users\", { id: bigint(\"id\", { mode: \"number\" "
+               "}).primaryKey() });\n"
+               "export const teams = pgTable(\"teams\", {\n"
+               "  id: bigint(\"id\", { mode: \"number\" }).primaryKey(),\n"
+               "  ownerId: bigint(\"owner_id\", { mode: \"number\" }).references(() => users.id),\n"
+               "});\n");
+    tree.write(project + "/packages/db/drizzle/0000_init.sql",
+               "CREATE TABLE \"users\" (\"id\" bigint PRIMARY KEY);\n--> statement-breakpoint\n"
+               "CREATE TABLE \"teams\" (\"id\" bigint PRIMARY KEY, \"owner_id\" bigint REFERENCES "
+               "\"users\"(\"id\"));\n");
+    tree.write(project + "/apps/api/package.json", "{\"name\":\"@app/api\",\"private\":true}\n");
+    tree.write(project + "/apps/api/src/teams.ts",
+               "import { eq } from \"drizzle-orm\";\nimport { db } from \"./db\";\n"
+               "import { teams, users } from \"@app/db/src/schema\";\n\n"
+               "export async function teamsOfEveryone() {\n"
+               "  const everyone = await db.select().from(users);\n  const out = [];\n"
+               "  for (const user of everyone) {\n"
+               "    out.push(await db.select().from(teams).where(eq(teams.ownerId, user.id)));\n  }\n"
+               "  return out;\n}\n");
+  }
+  const auto result = pgadvise_in(tree.root(), {"lint", "--format", "json"});
+  const json report = report_of(result);
+  std::map<std::string, std::string> commands; // the loop's file -> its fix's commands
+  for (const json& finding : findings_of(report, "query-in-loop")) {
+    commands[finding["location"]["file"].get<std::string>()] = finding["fix"].value("commands", "");
+  }
+  std::map<std::string, std::string> expected;
+  for (const std::string& project : projects) {
+    expected[project + "/apps/api/src/teams.ts"] =
+        "cd " + project + "/packages/db && npm run generate && npm run migrate";
+  }
+  EXPECT_EQ(commands, expected) << result.out;
+
+  const auto text = pgadvise_in(tree.root(), {"lint"});
+  std::string flat; // the text with its wrapped lines joined
+  for (std::size_t i = 0; i < text.out.size(); ++i) {
+    if (text.out[i] == '\n' && i + 1 < text.out.size() && text.out[i + 1] == ' ') {
+      while (i + 1 < text.out.size() && text.out[i + 1] == ' ') {
+        ++i;
+      }
+      flat += ' ';
+    } else {
+      flat += text.out[i];
+    }
+  }
+  EXPECT_NE(flat.find("after editing the Drizzle schemas, in each of the 5 projects: cd "
+                      "<project>/packages/db && npm run generate && npm run migrate (<project>: project01,"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(flat.find("project04, project05)"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("after editing the Drizzle schema, run: cd project01"), std::string::npos)
       << text.out;
 }
 

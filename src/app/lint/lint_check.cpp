@@ -71,6 +71,53 @@ void count_schema(const model::Catalog& catalog, DatabaseCounts& counts) {
   }
 }
 
+// A database's folder (its drizzle.config's) and its generate + migrate commands.
+struct DatabaseHome {
+  std::filesystem::path dir;
+  std::string commands;
+};
+
+std::size_t shared_folders(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::size_t out = 0;
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end() && *i == *j; ++i, ++j) {
+    ++out;
+  }
+  return out;
+}
+
+// The project rules ran once, with the first database's project, so their
+// fixes name its commands: a finding in another project's files (a folder
+// of projects: query-in-loop in project05/apps/api) takes the commands of
+// the database whose drizzle.config shares the most leading folders with
+// its file; on a tie it keeps the first's.
+void retarget_project_commands(std::vector<core::Finding>& findings, std::size_t count,
+                               const std::vector<DatabaseHome>& homes) {
+  for (std::size_t i = 0; i < count && homes.size() > 1; ++i) {
+    core::Finding& finding = findings[i];
+    const engine::Rule* rule = rules::find_rule(finding.rule);
+    const bool project_only = rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
+    if (!project_only || !finding.fix || finding.fix->commands != homes.front().commands ||
+        !finding.location.known()) {
+      continue; // the first database's own findings are its own
+    }
+    const std::filesystem::path file = discovery_files::absolute_normal(finding.location.file.str());
+    std::size_t best = 0;
+    std::size_t best_shared = shared_folders(file, homes.front().dir);
+    bool tie = false;
+    for (std::size_t h = 1; h < homes.size(); ++h) {
+      const std::size_t shared = shared_folders(file, homes[h].dir);
+      tie = shared == best_shared ? true : (shared > best_shared ? false : tie);
+      if (shared > best_shared) {
+        best = h;
+        best_shared = shared;
+      }
+    }
+    if (best != 0 && !tie) {
+      finding.fix->commands = homes[best].commands;
+    }
+  }
+}
+
 void lint_other_databases(LintRun& run) {
   const SchemaSources& sources = run.sources;
   engine::RunReport& report = run.report;
@@ -88,6 +135,10 @@ void lint_other_databases(LintRun& run) {
   };
   const std::string first = loaders::display_path(sources.databases.front());
   tag_database(report.findings, 0, first, database_key(sources.databases.front(), sources.project));
+  const std::size_t first_count = report.findings.size();
+  std::vector<DatabaseHome> homes = {
+      {discovery_files::absolute_normal(sources.databases.front()).parent_path(),
+       advisor::drizzle_migration_commands(sources.project)}};
   std::map<std::string, std::string> linted; // schema_identity() -> the config that linted it
   if (const std::string identity = schema_identity(sources); !identity.empty()) {
     linted.emplace(identity, first);
@@ -133,12 +184,15 @@ void lint_other_databases(LintRun& run) {
     input.suppressions = load.suppressions;
     engine::RunReport more = engine::run(input, run.settings, schema_rules);
     advisor::complete_drizzle_fixes(more.findings, &load.catalog, project);
+    homes.push_back({discovery_files::absolute_normal(sources.databases[i]).parent_path(),
+                     advisor::drizzle_migration_commands(project)});
     const std::size_t from = report.findings.size();
     report.findings.insert(report.findings.end(), more.findings.begin(), more.findings.end());
     tag_database(report.findings, from, config, database_key(sources.databases[i], sources.project));
     report.suppressed += more.suppressed;
     report.hidden += more.hidden;
   }
+  retarget_project_commands(report.findings, first_count, homes);
 }
 
 } // namespace
