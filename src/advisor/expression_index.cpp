@@ -237,16 +237,56 @@ std::vector<ExpressionIndexCandidate> expression_index_candidates_text(std::stri
   return candidates_from(pg::expression_filters_text(sql), catalog, skipped);
 }
 
+std::optional<ExpressionIndexCandidate> with_filter_columns(const ExpressionIndexCandidate& expression,
+                                                            const QueryIndexCandidate& columns) {
+  const bool equality_only =
+      !expression.ops.empty() && std::all_of(expression.ops.begin(), expression.ops.end(),
+                                             [](const std::string& op) { return op == "="; });
+  if (expression.method != "btree" || !equality_only || expression.covered || columns.covered ||
+      columns.columns.empty() || columns.table != expression.table) {
+    return std::nullopt;
+  }
+  ExpressionIndexCandidate out = expression;
+  out.columns_before = columns.correlation;
+  out.columns_before.insert(out.columns_before.end(), columns.equality.begin(), columns.equality.end());
+  if (!columns.range.empty()) {
+    out.columns_after.push_back(columns.range);
+  }
+  out.columns_after.insert(out.columns_after.end(), columns.order_by.begin(), columns.order_by.end());
+  if (!out.composite()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::string render_expression_index_ddl(const ExpressionIndexCandidate& candidate, std::string_view name) {
   const model::Table& table = *candidate.table;
-  return render_create_index_elements(table.schema, table.name, {candidate.element}, name, !table.partitioned,
+  std::vector<std::string> elements;
+  for (const std::string& column : candidate.columns_before) {
+    elements.push_back(core::quote_ident(column));
+  }
+  elements.push_back(candidate.element);
+  for (const std::string& column : candidate.columns_after) {
+    elements.push_back(core::quote_ident(column));
+  }
+  return render_create_index_elements(table.schema, table.name, elements, name, !table.partitioned,
                                       candidate.method == "btree" ? "" : candidate.method);
 }
 
 std::string render_drizzle_expression_index(const ExpressionIndexCandidate& candidate,
                                             std::string_view name) {
   if (candidate.method == "btree") {
-    return "index(" + js_string(name) + ").on(" + candidate.drizzle_key + ")";
+    const model::Table& table = *candidate.table;
+    const std::string param = drizzle_param(table);
+    std::vector<std::string> keys;
+    for (const std::string& column : candidate.columns_before) {
+      keys.push_back(drizzle_member(param, drizzle_property(table, column)));
+    }
+    keys.push_back(candidate.drizzle_key);
+    for (const std::string& column : candidate.columns_after) {
+      keys.push_back(drizzle_member(param, drizzle_property(table, column)));
+    }
+    return "index(" + js_string(name) + ").on(" + core::join(keys, ", ") + ")";
   }
   return "index(" + js_string(name) + ").using(" + js_string(candidate.method) + ", " +
          candidate.drizzle_key + ")";
@@ -254,7 +294,10 @@ std::string render_drizzle_expression_index(const ExpressionIndexCandidate& cand
 
 std::string expression_index_name(const model::Catalog& catalog, const ExpressionIndexCandidate& candidate) {
   const model::Table& table = *candidate.table;
-  return unique_index_name(catalog, table.schema, table.name, candidate.name_parts,
+  std::vector<std::string> parts = candidate.columns_before;
+  parts.insert(parts.end(), candidate.name_parts.begin(), candidate.name_parts.end());
+  parts.insert(parts.end(), candidate.columns_after.begin(), candidate.columns_after.end());
+  return unique_index_name(catalog, table.schema, table.name, parts,
                            candidate.method == "gin" ? "gin_idx" : "idx");
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "advisor/query_index_candidate.hpp"
 #include "model/catalog.hpp"
 #include "model/workload.hpp"
 
@@ -45,6 +46,13 @@ struct ExpressionIndexCandidate {
   bool covered = false;             // an existing usable index has this key first
   std::string covered_by;
   std::vector<std::string> name_parts; // words for the index name: settings, theme
+  // Column keys around the expression in one composite index
+  // (with_filter_columns): correlation and equality columns before it, the
+  // range column and ORDER BY columns after. Empty for an expression alone.
+  std::vector<std::string> columns_before;
+  std::vector<std::string> columns_after;
+
+  bool composite() const { return !columns_before.empty() || !columns_after.empty(); }
 };
 
 // A filter that has an expression no index can hold, and why.
@@ -65,6 +73,21 @@ expression_index_candidates(const model::QueryStats& query, const model::Catalog
 std::vector<ExpressionIndexCandidate>
 expression_index_candidates_text(std::string_view sql, const model::Catalog& catalog,
                                  std::vector<ExpressionSkip>* skipped = nullptr);
+
+// One btree index for a statement that compares an expression with = and
+// also filters (or sorts) columns of the same table, e.g.
+//   WHERE payload::jsonb ->> 'status' = 'failed' AND recorded_at >= $1
+//   -> ((payload::jsonb ->> 'status'), recorded_at)
+// The column candidate's correlation and equality columns come first, then
+// the expression (an equality key too), then its range column and ORDER BY
+// columns: one index serves the whole filter, where an index for each part
+// leaves the planner one of them (or a BitmapAnd of two) and costs two
+// indexes' writes. Nullopt, and each part is proposed alone, when the
+// expression is a GIN key or compared otherwise than with = (a range key
+// must come last), either part is already covered by an index, or the
+// column candidate has no key.
+std::optional<ExpressionIndexCandidate> with_filter_columns(const ExpressionIndexCandidate& expression,
+                                                            const QueryIndexCandidate& columns);
 
 // CREATE INDEX CONCURRENTLY IF NOT EXISTS name ON table [USING gin] (element);
 std::string render_expression_index_ddl(const ExpressionIndexCandidate& candidate, std::string_view name);

@@ -183,6 +183,64 @@ TEST(FilterOnUnindexedColumn, AJsonFieldFilterGetsAnExpressionIndex) {
             "index(\"accounts_prefs_theme_idx\").on(sql`(${table.prefs}::jsonb ->> 'theme')`)");
 }
 
+// A query comparing a JSON field with = and filtering a column of the same
+// table gets one index with both keys (the equality key first, the range
+// column after), not an expression index and a column index: one index,
+// one proposal. Another query with the same filter joins that finding.
+TEST(FilterOnUnindexedColumn, AnExpressionAndAColumnOfOneQueryGetOneCompositeIndex) {
+  model::Workload workload;
+  add_query(
+      workload,
+      "SELECT id FROM accounts WHERE prefs::jsonb ->> 'status' = 'failed' AND created_at >= $1 LIMIT 50", 11,
+      1400.0, 124);
+  add_query(workload,
+            "SELECT count(*) FROM accounts WHERE created_at >= $1 AND prefs::jsonb ->> 'status' = 'failed'",
+            3, 90.0, 130);
+  const model::Catalog catalog = accounts();
+  model::Project project;
+  project.uses_drizzle = true;
+  const auto findings = run_workload_rule(k_rule, workload, &catalog, {}, &project);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings.front();
+  EXPECT_EQ(f.object.to_string(), "public.accounts((prefs::jsonb ->> 'status'), created_at)");
+  EXPECT_NE(f.message.find("2 logged queries filter accounts on prefs::jsonb ->> 'status' together with "
+                           "created_at, which no index serves (14 calls"),
+            std::string::npos)
+      << f.message;
+  ASSERT_TRUE(f.fix);
+  EXPECT_EQ(f.fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_prefs_status_created_at_idx ON "
+                        "accounts ((prefs::jsonb ->> 'status'), created_at);");
+  EXPECT_TRUE(pg::parse(f.fix->ddl).ok());
+  EXPECT_EQ(f.fix->drizzle,
+            "index(\"accounts_prefs_status_created_at_idx\").on(sql`(${table.prefs}::jsonb ->> "
+            "'status')`, table.createdAt)");
+  // Both compared with =: the column leads, the expression follows (both equality keys).
+  model::Workload equal;
+  add_query(equal, "SELECT id FROM accounts WHERE lower(settings ->> 'team') = $1 AND created_at = $2", 5,
+            10.0, 3);
+  const auto both_equal = run_workload_rule(k_rule, equal, &catalog);
+  ASSERT_EQ(both_equal.size(), 1U);
+  ASSERT_TRUE(both_equal[0].fix);
+  EXPECT_EQ(both_equal[0].fix->ddl,
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_created_at_lower_settings_team_idx "
+            "ON accounts (created_at, lower(settings ->> 'team'));");
+}
+
+// An expression compared by a range stays an index of its own: a range key
+// must be last, and the column's filter then gets its own index.
+TEST(FilterOnUnindexedColumn, ARangeOnAnExpressionIsNotCombined) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM accounts WHERE prefs::jsonb ->> 'rank' > '5' AND created_at >= $1", 4,
+            40.0, 9);
+  const model::Catalog catalog = accounts();
+  const auto findings = run_workload_rule(k_rule, workload, &catalog);
+  ASSERT_EQ(findings.size(), 2U);
+  for (const core::Finding& f : findings) {
+    ASSERT_TRUE(f.fix);
+    EXPECT_EQ(f.message.find("together with"), std::string::npos) << f.message;
+  }
+}
+
 // The message counts the queries by where they came from: a log's are
 // "logged", pg_stat_statements' are named so, a .sql file's (or the one
 // statement `pgadvise explain` judges) are just queries, and one call is

@@ -161,8 +161,12 @@ public:
           query.shape.kind == model::StatementKind::insert) {
         continue;
       }
-      for (advisor::QueryIndexCandidate& candidate :
-           advisor::query_index_candidates(query, *context.catalog)) {
+      std::vector<advisor::QueryIndexCandidate> column_candidates =
+          advisor::query_index_candidates(query, *context.catalog);
+      std::vector<advisor::ExpressionIndexCandidate> expression_candidates =
+          advisor::expression_index_candidates(query, *context.catalog);
+      combine_per_table(column_candidates, expression_candidates);
+      for (advisor::QueryIndexCandidate& candidate : column_candidates) {
         if ((candidate.covered && !set_serves(context, query, *candidate.table)) ||
             candidate.columns.empty() || known_small(*candidate.table, min_rows)) {
           continue;
@@ -173,14 +177,16 @@ public:
         }
         add_query(proposals[it->second], query);
       }
-      for (advisor::ExpressionIndexCandidate& candidate :
-           advisor::expression_index_candidates(query, *context.catalog)) {
+      for (advisor::ExpressionIndexCandidate& candidate : expression_candidates) {
         if (candidate.covered || known_small(*candidate.table, min_rows)) {
           continue;
         }
         // "\x1f" + method: never a column name, so expression keys do not meet column keys.
-        const auto [it, inserted] = index.try_emplace(
-            {candidate.table, {"\x1f" + candidate.method, candidate.expression}}, proposals.size());
+        std::vector<std::string> key = {"\x1f" + candidate.method};
+        key.insert(key.end(), candidate.columns_before.begin(), candidate.columns_before.end());
+        key.push_back(candidate.expression);
+        key.insert(key.end(), candidate.columns_after.begin(), candidate.columns_after.end());
+        const auto [it, inserted] = index.try_emplace({candidate.table, std::move(key)}, proposals.size());
         if (inserted) {
           proposals.push_back(Proposal{{}, std::nullopt, {}, 0, 0});
           proposals.back().candidate.table = candidate.table;
@@ -217,6 +223,27 @@ private:
                ? "PostgreSQL refuses CONCURRENTLY on a partitioned table: this CREATE INDEX blocks "
                  "writes to every partition while it builds."
                : advisor::concurrently_safety_note("CREATE INDEX");
+  }
+
+  // A statement comparing an expression with = and filtering columns of the
+  // same table gets one composite index (advisor::with_filter_columns): the
+  // first such expression of a table takes the table's column candidate,
+  // which is then not proposed alone.
+  static void combine_per_table(std::vector<advisor::QueryIndexCandidate>& columns,
+                                std::vector<advisor::ExpressionIndexCandidate>& expressions) {
+    for (advisor::ExpressionIndexCandidate& expression : expressions) {
+      const auto column =
+          std::find_if(columns.begin(), columns.end(),
+                       [&](const advisor::QueryIndexCandidate& c) { return c.table == expression.table; });
+      if (column == columns.end()) {
+        continue;
+      }
+      if (std::optional<advisor::ExpressionIndexCandidate> composite =
+              advisor::with_filter_columns(expression, *column)) {
+        expression = std::move(*composite);
+        columns.erase(column);
+      }
+    }
   }
 
   static void add_query(Proposal& proposal, const QueryStats& query) {
@@ -263,7 +290,12 @@ private:
     core::Finding finding;
     finding.rule = std::string(k_id);
     finding.severity = cap_by_rows(context.severity, table);
-    finding.object = core::ObjectRef{table.schema, table.name, {candidate.element}, {}};
+    std::vector<std::string> keys = candidate.columns_before;
+    keys.push_back(candidate.element);
+    keys.insert(keys.end(), candidate.columns_after.begin(), candidate.columns_after.end());
+    std::vector<std::string> other_columns = candidate.columns_before;
+    other_columns.insert(other_columns.end(), candidate.columns_after.begin(), candidate.columns_after.end());
+    finding.object = core::ObjectRef{table.schema, table.name, keys, {}};
     finding.location = top.first_seen;
     if (gin) {
       finding.message = queries + advisor::table_display(table) + "." + candidate.expression + " with " +
@@ -279,13 +311,23 @@ private:
           " Confirm with EXPLAIN (ANALYZE, BUFFERS) on a production-sized copy before and after.";
     } else {
       finding.message = queries + advisor::table_display(table) + " on " + candidate.expression +
-                        ", which no index has as a key (" + counts(context, proposal) + ")";
+                        (candidate.composite() ? " together with " + core::join(other_columns, ", ") +
+                                                     ", which no index serves ("
+                                               : ", which no index has as a key (") +
+                        counts(context, proposal) + ")";
       finding.help =
           "An index on " + core::join(candidate.columns, ", ") +
           " does not serve a filter on an expression of it: the planner uses an index only when the "
           "query's expression is the index's expression. An expression index on " +
-          candidate.element +
-          " does. PostgreSQL accepts only IMMUTABLE expressions in an index, so filters on now(), random() "
+          candidate.element + " does. " +
+          (candidate.composite()
+               ? "The same queries filter (or sort) on " + core::join(other_columns, ", ") +
+                     " too, so one index holds all of it: equality keys first (the expression is compared "
+                     "with =), then the range column and the ORDER BY columns -- an index for each part "
+                     "would "
+                     "leave the planner one of them and cost two indexes' writes. "
+               : std::string()) +
+          "PostgreSQL accepts only IMMUTABLE expressions in an index, so filters on now(), random() "
           "or date_trunc() of a timestamptz get no proposal. Confirm with EXPLAIN (ANALYZE, BUFFERS) on a "
           "production-sized copy before and after.";
     }
@@ -293,7 +335,7 @@ private:
     finding.evidence.push_back(
         advisor::schema_evidence(*context.catalog,
                                  "table " + advisor::table_display(table) + " has no " +
-                                     (gin ? "GIN index on " : "index on ") + candidate.element,
+                                     (gin ? "GIN index on " : "index on ") + core::join(keys, ", "),
                                  table.location));
 
     core::Fix fix;
