@@ -5,6 +5,7 @@
 #include "rules/registry.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 
@@ -86,7 +87,14 @@ core::Finding summary_of(const std::string& rule_id, const std::vector<core::Fin
   summary.message = (rule != nullptr ? rule->meta().summary : rule_id) + ": " +
                     core::plural(instances.size(), "existing column") + ", from migrations already applied" +
                     (tables.empty() ? std::string() : ", on " + some_tables(tables));
-  summary.help = "Existing " + (rule != nullptr ? rule->meta().summary : rule_id) +
+  // Mid-sentence, a summary's capital goes ("Existing primary key on a
+  // serial column"); an acronym's stays ("Existing UUID ...").
+  std::string kind = rule != nullptr ? rule->meta().summary : rule_id;
+  if (kind.size() > 1 && std::isupper(static_cast<unsigned char>(kind[0])) != 0 &&
+      std::islower(static_cast<unsigned char>(kind[1])) != 0) {
+    kind[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(kind[0])));
+  }
+  summary.help = "Existing " + kind +
                  ": changing these columns now rewrites or locks each table (or takes a careful "
                  "multi-step change) for a convention, which is rarely worth it on tables that work. New "
                  "columns in new migrations are still reported one by one; --all-migrations (or "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <gtest/gtest.h>
+#include <map>
 
 using namespace pgadvise;
 
@@ -108,6 +109,32 @@ TEST(Lens, NewestJudgesOneMigrationAndSummarizesExistingColumns) {
   EXPECT_NE(note.find("the 2 earlier migrations were not judged"), std::string::npos) << note;
   EXPECT_NE(note.find("--all-migrations"), std::string::npos) << note;
   EXPECT_NE(note.find("all_migrations = true"), std::string::npos) << note;
+}
+
+// The summary's help puts the rule's summary mid-sentence: its capital
+// goes ("Existing primary key on a serial column", was "Existing Primary
+// key"), a lower-case one ("int4 ...") is left as it is.
+TEST(Lens, TheSummaryHelpReadsAsOneSentence) {
+  std::vector<core::Finding> list;
+  for (const std::string& file : {k_migrations[0], k_migrations[1]}) {
+    list.push_back(finding("serial-primary-key", core::Severity::low, file, "users"));
+    list.push_back(finding("integer-primary-key-overflow", core::Severity::low, file, "users"));
+  }
+  app::apply_lens(list, scope(app::LensBasis::newest, {k_migrations.back()}), core::Settings{});
+  std::map<std::string, std::string> help;
+  for (const core::Finding& f : list) {
+    if (is_summary(f)) {
+      help[f.rule] = f.help;
+    }
+  }
+  ASSERT_EQ(help.size(), 2U);
+  EXPECT_EQ(help["serial-primary-key"].rfind("Existing primary key on a serial column instead of an identity "
+                                             "column: changing these columns",
+                                             0),
+            0U)
+      << help["serial-primary-key"];
+  EXPECT_EQ(help["integer-primary-key-overflow"].rfind("Existing int4 primary key", 0), 0U)
+      << help["integer-primary-key-overflow"];
 }
 
 TEST(Lens, AllLeavesEveryFindingAndSaysNothing) {
