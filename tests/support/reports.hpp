@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -50,6 +51,20 @@ inline std::vector<nlohmann::json> findings_of(const nlohmann::json& report, std
     if (found) {
       out.push_back(finding);
     }
+  }
+  return out;
+}
+
+// The objects of `rule`'s findings as "table(column,column)": what a
+// finding is about, whatever its message says.
+inline std::set<std::string> finding_objects(const nlohmann::json& report, std::string_view rule) {
+  std::set<std::string> out;
+  for (const nlohmann::json& finding : findings_of(report, rule)) {
+    std::string columns;
+    for (const nlohmann::json& column : finding["object"].value("columns", nlohmann::json::array())) {
+      columns += (columns.empty() ? "" : ",") + column.get<std::string>();
+    }
+    out.insert(finding["object"]["table"].get<std::string>() + "(" + columns + ")");
   }
   return out;
 }

@@ -20,6 +20,7 @@ namespace dispatch_pool_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::finding_objects;
 using pgadvise::test::findings_of;
 
 const fs::path k_app = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "dispatch-pool";
@@ -42,18 +43,6 @@ std::set<std::string> places(const json& report, std::string_view rule) {
   std::set<std::string> out;
   for (const json& finding : findings_of(report, rule)) {
     out.insert(at(finding));
-  }
-  return out;
-}
-
-std::set<std::string> objects(const json& report, std::string_view rule) {
-  std::set<std::string> out;
-  for (const json& finding : findings_of(report, rule)) {
-    std::string columns;
-    for (const json& column : finding["object"].value("columns", json::array())) {
-      columns += (columns.empty() ? "" : ",") + column.get<std::string>();
-    }
-    out.insert(finding["object"]["table"].get<std::string>() + "(" + columns + ")");
   }
   return out;
 }
@@ -86,8 +75,8 @@ TEST(DispatchPool, FromTheCodeBothLoopsTheForeignKeysAndTheJsonTextNoDrift) {
           << drizzle;
     }
   }
-  EXPECT_EQ(objects(report, "unindexed-foreign-key"), k_foreign_keys);
-  EXPECT_EQ(objects(report, "json-in-text-column"),
+  EXPECT_EQ(finding_objects(report, "unindexed-foreign-key"), k_foreign_keys);
+  EXPECT_EQ(finding_objects(report, "json-in-text-column"),
             (std::set<std::string>{"customers(prefs)", "tracking_events(payload)"}));
   // The key of tracking_events is declared in a `const eventColumns = {...}`
   // spread into pgTable: its index goes in the table's own file.
@@ -127,13 +116,13 @@ TEST(DispatchPool, TheLogShowsTheDepotLoopAtItsLine) {
   }
   // With a log, n-plus-one judges the loops: query-in-loop stays silent.
   EXPECT_TRUE(findings_of(report, "query-in-loop").empty());
-  EXPECT_EQ(objects(report, "unindexed-foreign-key"), k_foreign_keys);
+  EXPECT_EQ(finding_objects(report, "unindexed-foreign-key"), k_foreign_keys);
   // The JSON filters ran: each text column is reported from the queries.
   for (const json& finding : findings_of(report, "json-in-text-column")) {
     EXPECT_NE(finding["message"].get<std::string>().find("treats it as JSON"), std::string::npos)
         << finding.dump(2);
   }
-  EXPECT_EQ(objects(report, "json-in-text-column"),
+  EXPECT_EQ(finding_objects(report, "json-in-text-column"),
             (std::set<std::string>{"customers(prefs)", "tracking_events(payload)"}));
   expect_no_drift(report);
 }

@@ -26,6 +26,7 @@ namespace dispatch_pool_live_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pgadvise::test::finding_objects;
 using pgadvise::test::findings_of;
 using pgadvise::test::ProcessResult;
 using pgadvise::test::read_text;
@@ -160,18 +161,6 @@ protected:
   }
 };
 
-std::set<std::string> objects(const json& report, std::string_view rule) {
-  std::set<std::string> out;
-  for (const json& finding : findings_of(report, rule)) {
-    std::string columns;
-    for (const json& column : finding["object"].value("columns", json::array())) {
-      columns += (columns.empty() ? "" : ",") + column.get<std::string>();
-    }
-    out.insert(finding["object"]["table"].get<std::string>() + "(" + columns + ")");
-  }
-  return out;
-}
-
 TEST_F(DispatchPoolLive, LintAdviseExplainAndFixReadOnlyWithTimeoutsAndNoPassword) {
   const std::string database = migrated();
   ASSERT_FALSE(HasFailure());
@@ -187,7 +176,7 @@ TEST_F(DispatchPoolLive, LintAdviseExplainAndFixReadOnlyWithTimeoutsAndNoPasswor
   ASSERT_EQ(lint.exit_code, 1) << lint.err;
   const json report = pgadvise::test::parse_report(lint.out);
   EXPECT_EQ(report["schema"]["source"], "live");
-  EXPECT_EQ(objects(report, "unindexed-foreign-key"),
+  EXPECT_EQ(finding_objects(report, "unindexed-foreign-key"),
             (std::set<std::string>{"shipments(customer_id)", "shipments(courier_id)",
                                    "tracking_events(shipment_id)"}));
   for (const json& finding : findings_of(report, "unindexed-foreign-key")) {
@@ -200,7 +189,7 @@ TEST_F(DispatchPoolLive, LintAdviseExplainAndFixReadOnlyWithTimeoutsAndNoPasswor
                  std::to_string(finding["location"]["line"].get<int>()));
   }
   EXPECT_EQ(loops, (std::set<std::string>{"src/handlers/dashboard.ts:7", "src/handlers/depot.ts:10"}));
-  EXPECT_EQ(objects(report, "json-in-text-column"),
+  EXPECT_EQ(finding_objects(report, "json-in-text-column"),
             (std::set<std::string>{"customers(prefs)", "tracking_events(payload)"}));
   // A filter on JSON kept as text, seen only in pg_stat_statements (its key
   // a parameter there, so no expression index): one problem, one finding,
