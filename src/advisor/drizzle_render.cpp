@@ -288,8 +288,9 @@ std::string js_string(std::string_view text) {
 }
 
 std::string drizzle_property(const model::Table& table, std::string_view column) {
-  if (const model::Column* found = table.find_column(column); found != nullptr && !found->property.empty()) {
-    return found->property;
+  if (const model::Column* found = table.find_column(column);
+      found != nullptr && !found->property().empty()) {
+    return found->property();
   }
   return core::snake_to_camel(column);
 }
@@ -298,7 +299,9 @@ std::string drizzle_column_builder(const model::Table& table, const model::Colum
                                    std::string_view builder, std::string_view options) {
   std::string arguments;
   const bool callback = !table.drizzle_column_param.empty();
-  if (!callback || drizzle_property(table, column.name) != column.name) {
+  // A column schema.ts declares unnamed stays unnamed: its key (and the
+  // casing) names it, and a name written in would only repeat that.
+  if (!column.drizzle_unnamed && (!callback || drizzle_property(table, column.name) != column.name)) {
     arguments = js_string(column.name);
   }
   if (!options.empty()) {
@@ -315,10 +318,10 @@ namespace {
 // without a maximum that is only the old type's (or bigint's) own, which
 // the widening is there to lift (drizzle-kit pull writes every option).
 std::string identity_options(const model::Table& table, const model::Column& column) {
-  if (!column.sequence) {
+  if (column.sequence() == nullptr) {
     return {};
   }
-  model::ColumnSequence sequence = *column.sequence;
+  model::ColumnSequence sequence = *column.sequence();
   sequence.drop_defaults(table.name.str(), column.name.str());
   std::vector<std::string> options;
   if (!sequence.name.empty()) {

@@ -25,10 +25,10 @@ double row_estimate(const model::Table& table) {
 // Distinct values of a column (pg_stats n_distinct); 0 when unknown.
 double distinct_values(const model::Table& table, const std::string& column) {
   const model::Column* found = table.find_column(column);
-  if (found == nullptr || !found->stats) {
+  if (found == nullptr || found->stats() == nullptr) {
     return 0;
   }
-  const double n = found->stats->n_distinct;
+  const double n = found->stats()->n_distinct;
   return n >= 0 ? n : -n * std::max(row_estimate(table), 0.0);
 }
 
@@ -37,14 +37,14 @@ double distinct_values(const model::Table& table, const std::string& column) {
 std::string partial_predicate(const model::Table& table, const model::QueryStats& query,
                               const std::string& column, const AdvisorOptions& options) {
   const model::Column* found = table.find_column(column);
-  if (found == nullptr || !found->stats) {
+  if (found == nullptr || found->stats() == nullptr) {
     return {};
   }
   const auto test = null_test(query, column);
   if (!test) {
     return {};
   }
-  const double share = *test ? found->stats->null_frac : 1 - found->stats->null_frac;
+  const double share = *test ? found->stats()->null_frac : 1 - found->stats()->null_frac;
   if (share > options.partial_max_share) {
     return {};
   }

@@ -243,13 +243,26 @@ void ColumnSequence::drop_defaults(std::string_view table, std::string_view colu
 }
 
 void keep_declared_options(const Table& table, Column& column) {
-  if (!column.sequence) {
+  if (column.sequence() == nullptr) {
     return;
   }
-  column.sequence->drop_defaults(table.name.str(), column.name.str());
-  if (!column.sequence->has_options() && !column.sequence->last_value) {
-    column.sequence.reset();
+  ColumnSequence& sequence = column.sequence_facts();
+  sequence.drop_defaults(table.name.str(), column.name.str());
+  if (!sequence.has_options() && !sequence.last_value) {
+    column.clear_sequence();
   }
+}
+const std::string& Column::property() const {
+  static const std::string none;
+  return m_extras ? m_extras->property.str() : none;
+}
+
+void Column::set_property(std::string property) {
+  if (property.empty() && !m_extras) {
+    return;
+  }
+  extras().property = std::move(property);
+  drop_empty_extras();
 }
 
 } // namespace pgadvise::model

@@ -62,40 +62,95 @@ struct ColumnSequence {
   void drop_defaults(std::string_view table, std::string_view column);
 };
 
-// The flags sit together at the end, the texts most columns leave empty
-// (the Drizzle property, a type's schema) are RareText, the type's
-// modifiers a RareVector and the name and type's name pooled: a schema of
-// 100,000 tables holds 600,000 columns (96 bytes each, not 224).
+// What few columns have, out of line: a live catalog's pg_stats, a serial or
+// identity column's sequence facts, the Drizzle property (schema.ts). A
+// column with none of them holds one null pointer for the three.
+struct ColumnExtras {
+  core::HeapOptional<ColumnStats> stats;
+  core::HeapOptional<ColumnSequence> sequence;
+  core::RareText property;
+
+  [[nodiscard]] bool empty() const { return !stats && !sequence && property.empty(); }
+};
+
+// A schema of 100,000 tables holds 600,000 columns: 72 bytes each (96
+// before, 224 before that). The name and type's name are pooled, the flags
+// are bits in the type's tail padding, the default is on the heap (most
+// columns have none), and what few columns have is one block behind the
+// accessors (ColumnExtras).
 struct Column {
   core::InternedText name; // pooled: 600,000 columns of 100,000 tables repeat a few names
-  TypeRef type;
-  core::HeapOptional<std::string>
-      default_expr;        // SQL text of the default, as written (on the heap: most columns have none)
-  core::RareText property; // the Drizzle property name when known (schema.ts)
-  SourceLocation location;
-  core::HeapOptional<ColumnStats> stats; // live catalogs only; on the heap, as few columns have them
-  // On the heap: most columns have no sequence facts (files give only an
-  // identity's options, live catalogs the last value).
-  core::HeapOptional<ColumnSequence> sequence;
-  bool not_null = false;
-  bool identity = false;
+  // The flags below sit in the type's tail padding.
+  [[no_unique_address]] TypeRef type;
+  bool not_null : 1 = false;
+  bool identity : 1 = false;
   // GENERATED ALWAYS AS IDENTITY (explicit values refused without
   // OVERRIDING SYSTEM VALUE); false for BY DEFAULT and for non-identity.
-  bool identity_always = false;
+  bool identity_always : 1 = false;
   // schema.ts: a default the reader could not evaluate (a value computed at
   // run time); comparisons cannot tell whether it agrees, so they skip it.
-  bool default_unknown = false;
+  bool default_unknown : 1 = false;
+  // schema.ts declares it without a name (`createdAt: timestamp()`, named
+  // by its key and the casing): Drizzle fixes write its builder so too.
+  bool drizzle_unnamed : 1 = false;
+  core::HeapOptional<std::string>
+      default_expr; // SQL text of the default, as written (on the heap: most columns have none)
+  SourceLocation location;
 
+  // Planner statistics (pg_stats); live catalogs only, else null.
+  [[nodiscard]] const ColumnStats* stats() const {
+    return m_extras && m_extras->stats ? &*m_extras->stats : nullptr;
+  }
+  void set_stats(ColumnStats stats) { extras().stats = std::move(stats); }
+  // The statistics, made when absent.
+  ColumnStats& stats_facts() {
+    ColumnExtras& more = extras();
+    if (!more.stats) {
+      more.stats = ColumnStats{};
+    }
+    return *more.stats;
+  }
+  // The sequence facts (files give only an identity's options, live
+  // catalogs the last value); null when none.
+  [[nodiscard]] const ColumnSequence* sequence() const {
+    return m_extras && m_extras->sequence ? &*m_extras->sequence : nullptr;
+  }
   [[nodiscard]] std::optional<std::int64_t> sequence_last_value() const {
-    return sequence ? sequence->last_value : std::nullopt;
+    const ColumnSequence* facts = sequence();
+    return facts != nullptr ? facts->last_value : std::nullopt;
   }
   // The sequence facts, made when absent.
   ColumnSequence& sequence_facts() {
-    if (!sequence) {
-      sequence = ColumnSequence{};
+    ColumnExtras& more = extras();
+    if (!more.sequence) {
+      more.sequence = ColumnSequence{};
     }
-    return *sequence;
+    return *more.sequence;
   }
+  void clear_sequence() {
+    if (m_extras) {
+      m_extras->sequence.reset();
+      drop_empty_extras();
+    }
+  }
+  // The Drizzle property name when known (schema.ts); empty when not.
+  [[nodiscard]] const std::string& property() const;
+  void set_property(std::string property);
+
+private:
+  ColumnExtras& extras() {
+    if (!m_extras) {
+      m_extras = ColumnExtras{};
+    }
+    return *m_extras;
+  }
+  void drop_empty_extras() {
+    if (m_extras && m_extras->empty()) {
+      m_extras.reset();
+    }
+  }
+
+  core::HeapOptional<ColumnExtras> m_extras;
 };
 
 // Drops the identity options of `column` that are PostgreSQL's defaults

@@ -14,7 +14,7 @@ pgadvise::model::Table make_posts() {
   table.columns.push_back(author);
   pgadvise::model::Column org;
   org.name = "org_id";
-  org.property = "organization"; // schema.ts names it differently
+  org.set_property("organization"); // schema.ts names it differently
   table.columns.push_back(org);
   return table;
 }

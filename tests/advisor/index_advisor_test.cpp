@@ -15,7 +15,7 @@ model::Column stats_column(std::string name, double n_distinct, double null_frac
   model::ColumnStats stats;
   stats.n_distinct = n_distinct;
   stats.null_frac = null_frac;
-  column.stats = stats;
+  column.set_stats(stats);
   return column;
 }
 

@@ -83,10 +83,10 @@ TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
 TEST(JsonbFix, ColumnsCallbackTableGetsTheCallbacksBuilder) {
   auto table = table_with("json", std::nullopt, true);
   table.drizzle_column_param = "d";
-  table.columns[0].property = "payload";
+  table.columns[0].set_property("payload");
   EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).drizzle, "payload: d.jsonb().notNull()");
   table.columns[0].name = "pay_load";
-  table.columns[0].property = "payLoad";
+  table.columns[0].set_property("payLoad");
   EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).drizzle,
             "payLoad: d.jsonb(\"pay_load\").notNull()");
 }

@@ -47,7 +47,7 @@ TEST(IntegerPrimaryKeyOverflow, TheDrizzleLineKeepsTheIdentityKindAndTheBuilderS
     model::Table boards = table("boards", {column(name, "int4", true, std::nullopt, 3)}, 2);
     boards.columns[0].identity = true;
     boards.columns[0].identity_always = always;
-    boards.columns[0].property = property;
+    boards.columns[0].set_property(property);
     boards.drizzle_column_param = param;
     boards.indexes.push_back(primary_key("boards_pkey", {name}));
     const auto findings = run_rule(k_rule, catalog_of({boards}), {}, &project);
@@ -80,7 +80,7 @@ TEST(IntegerPrimaryKeyOverflow, TheDrizzleLineKeepsTheIdentitysOptions) {
     model::Table orders = table("orders", {column("id", "int4", true, std::nullopt, 3)}, 2);
     orders.columns[0].identity = true;
     orders.columns[0].identity_always = true;
-    orders.columns[0].sequence = sequence;
+    orders.columns[0].sequence_facts() = sequence;
     orders.indexes.push_back(primary_key("orders_pkey", {"id"}));
     const auto findings = run_rule(k_rule, catalog_of({orders}), {}, &project);
     return findings.size() == 1 && findings[0].fix ? findings[0].fix->drizzle.str() : std::string("?");

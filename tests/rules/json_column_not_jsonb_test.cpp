@@ -38,7 +38,7 @@ TEST(JsonColumnNotJsonb, DomainsOverJsonCountArraysDoNot) {
 
 TEST(JsonColumnNotJsonb, DrizzleLineOnlyForDrizzleProjects) {
   model::Table t = table("events", {column("payload", "json")});
-  t.columns[0].property = "eventPayload";
+  t.columns[0].set_property("eventPayload");
   const model::Catalog catalog = catalog_of({t});
   EXPECT_TRUE(run_rule(k_rule, catalog)[0].fix->drizzle.empty());
   model::Project project;

@@ -12,10 +12,8 @@ constexpr std::string_view k_rule = "low-cardinality-index";
 TEST(LowCardinalityIndex, ReportsBooleanAndFewValuedColumns) {
   model::Table users = table("users", {column("id"), column("is_active", "boolean"), column("status", "text"),
                                        column("email", "text")});
-  users.columns[2].stats = model::ColumnStats{};
-  users.columns[2].stats->n_distinct = 3;
-  users.columns[3].stats = model::ColumnStats{};
-  users.columns[3].stats->n_distinct = -1;
+  users.columns[2].stats_facts().n_distinct = 3;
+  users.columns[3].stats_facts().n_distinct = -1;
   users.stats = model::TableStats{};
   users.stats->reltuples = 100'000;
   users.indexes.push_back(index("users_is_active_idx", {"is_active"}));
@@ -35,12 +33,10 @@ TEST(LowCardinalityIndex, ReportsBooleanAndFewValuedColumns) {
 TEST(LowCardinalityIndex, TheBooleanPartialIndexKeepsTheRareValue) {
   model::Table tasks =
       table("tasks", {column("id"), column("activated", "boolean"), column("urgent", "boolean")});
-  tasks.columns[1].stats = model::ColumnStats{};
-  tasks.columns[1].stats->most_common_vals = "{t}";
-  tasks.columns[1].stats->most_common_freqs = "{1}";
-  tasks.columns[2].stats = model::ColumnStats{};
-  tasks.columns[2].stats->most_common_vals = "{f,t}";
-  tasks.columns[2].stats->most_common_freqs = "{0.93,0.07}";
+  tasks.columns[1].stats_facts().most_common_vals = "{t}";
+  tasks.columns[1].stats_facts().most_common_freqs = "{1}";
+  tasks.columns[2].stats_facts().most_common_vals = "{f,t}";
+  tasks.columns[2].stats_facts().most_common_freqs = "{0.93,0.07}";
   tasks.indexes.push_back(index("tasks_activated_idx", {"activated"}));
   tasks.indexes.push_back(index("tasks_urgent_idx", {"urgent"}));
   const auto findings = run_rule(k_rule, catalog_of({tasks}));
@@ -54,8 +50,7 @@ TEST(LowCardinalityIndex, TheBooleanPartialIndexKeepsTheRareValue) {
 
 TEST(LowCardinalityIndex, PartialCompositeAndForeignKeyIndexesAreClean) {
   model::Table users = table("users", {column("id"), column("is_active", "boolean"), column("org_id")});
-  users.columns[2].stats = model::ColumnStats{};
-  users.columns[2].stats->n_distinct = 2;
+  users.columns[2].stats_facts().n_distinct = 2;
   users.foreign_keys.push_back(foreign_key("users_org_fk", {"org_id"}, "orgs"));
   users.indexes.push_back(index("users_org_idx", {"org_id"}));
   users.indexes.push_back(index("users_active_id_idx", {"is_active", "id"}));

@@ -23,7 +23,7 @@ model::Policy policy(std::string name, std::string using_expr, std::string check
 
 model::Table todos(std::vector<model::Policy> policies) {
   model::Table out = table("todos", {column("id"), column("user_id", "uuid")}, 1);
-  out.columns[1].property = "userId";
+  out.columns[1].set_property("userId");
   out.drizzle_config_param = "t";
   out.policies = std::move(policies);
   out.rls_enabled = true;

@@ -169,7 +169,7 @@ TEST(UnindexedForeignKey, MultiColumnForeignKeyNeedsAllColumnsLeading) {
 
 TEST(UnindexedForeignKey, DrizzleLineWhenTheProjectUsesDrizzle) {
   model::Catalog catalog = memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"})});
-  catalog.tables[2].find_column("user_id")->property = "memberId";
+  catalog.tables[2].find_column("user_id")->set_property("memberId");
   model::Project project;
   project.uses_drizzle = true;
   const auto findings = run_rule(k_rule, catalog, {}, &project);

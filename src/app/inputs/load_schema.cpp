@@ -176,8 +176,9 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
     table.drizzle_column_param = declared->drizzle_column_param;
     for (model::Column& column : table.columns) {
       const model::Column* match = declared->find_column(column.name);
-      if (match != nullptr && column.property.empty()) {
-        column.property = match->property;
+      if (match != nullptr && column.property().empty()) {
+        column.set_property(match->property());
+        column.drizzle_unnamed = match->drizzle_unnamed;
       }
     }
     for (model::Index& index : table.indexes) {

@@ -64,8 +64,9 @@ void overlay_table(model::Table& live, const model::Table& file) {
       if (!column.location.known()) {
         column.location = match->location;
       }
-      if (column.property.empty()) {
-        column.property = match->property;
+      if (column.property().empty()) {
+        column.set_property(match->property());
+        column.drizzle_unnamed = match->drizzle_unnamed;
       }
     }
   }

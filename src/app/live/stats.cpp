@@ -44,12 +44,12 @@ json table_json(const model::Table& table) {
   json columns = json::array();
   for (const model::Column& column : table.columns) {
     // Only shape numbers: most_common_vals and friends hold the data itself.
-    if (column.stats) {
+    if (column.stats() != nullptr) {
       json entry = {{"name", column.name},
-                    {"n_distinct", column.stats->n_distinct},
-                    {"null_frac", column.stats->null_frac}};
-      if (column.stats->correlation) {
-        entry["correlation"] = *column.stats->correlation;
+                    {"n_distinct", column.stats()->n_distinct},
+                    {"null_frac", column.stats()->null_frac}};
+      if (column.stats()->correlation) {
+        entry["correlation"] = *column.stats()->correlation;
       }
       columns.push_back(std::move(entry));
     }
@@ -113,7 +113,7 @@ void apply_table(const json& entry, model::Table& table) {
         if (column_entry.contains("correlation")) {
           stats_of_column.correlation = number_or<double>(column_entry, "correlation", 0);
         }
-        column->stats = stats_of_column;
+        column->set_stats(stats_of_column);
       }
     }
   }

@@ -67,7 +67,7 @@ void load_column_stats(LoadState& state) {
     if (!is_null(result, row, "correlation")) {
       stats.correlation = number(result, row, "correlation");
     }
-    column->stats = std::move(stats);
+    column->set_stats(std::move(stats));
   };
   each_row_or_note(state, live_sql::column_stats(), "column statistics", "column statistics (pg_stats)",
                    on_table(state, "table_oid", read));

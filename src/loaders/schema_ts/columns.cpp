@@ -325,7 +325,8 @@ void Reader::read_column(TableInfo& info, const ts::Property& property, std::siz
   names.name =
       args->explicit_name ? *args->explicit_name : drizzle_names::apply_casing(property.key, info.casing);
   column.name = names.name;
-  column.property = property.key;
+  column.set_property(property.key);
+  column.drizzle_unnamed = !args->explicit_name;
   column.location = location(key_file, property.key_token);
 
   const ColumnModifiers modifiers = read_modifiers(info, chain, names, column, sql_type, where);

@@ -318,7 +318,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
       column.identity_always = false;
       column.not_null = column.not_null || add;
       if (!add) {
-        column.sequence.reset(); // its sequence is dropped with it
+        column.clear_sequence(); // its sequence is dropped with it
       }
     });
   } else if (subtype == "AT_SetIdentity") {

@@ -23,14 +23,14 @@ constexpr std::string_view k_id = "low-cardinality-index";
 // Distinct values of a column per pg_stats (negative n_distinct is a share
 // of the rows); none when unknown.
 std::optional<double> distinct_values(const model::Table& table, const model::Column& column) {
-  if (!column.stats || column.stats->n_distinct == 0) {
+  if (column.stats() == nullptr || column.stats()->n_distinct == 0) {
     return std::nullopt;
   }
-  if (column.stats->n_distinct > 0) {
-    return column.stats->n_distinct;
+  if (column.stats()->n_distinct > 0) {
+    return column.stats()->n_distinct;
   }
   const auto rows = table_rows(table);
-  return rows ? std::optional<double>(-column.stats->n_distinct * *rows) : std::nullopt;
+  return rows ? std::optional<double>(-column.stats()->n_distinct * *rows) : std::nullopt;
 }
 
 std::string number_text(double value) {
@@ -85,10 +85,10 @@ private:
   // soft-delete `activated` flag is true on nearly every row, and
   // `WHERE activated` would index them all.
   static bool mostly_true(const model::Column& column) {
-    if (!column.stats || column.stats->most_common_vals.rfind("{t", 0) != 0) {
+    if (column.stats() == nullptr || column.stats()->most_common_vals.rfind("{t", 0) != 0) {
       return false;
     }
-    const std::string& freqs = column.stats->most_common_freqs;
+    const std::string& freqs = column.stats()->most_common_freqs;
     return freqs.size() > 1 && std::strtod(freqs.c_str() + 1, nullptr) >= 0.5;
   }
 
@@ -100,11 +100,11 @@ private:
     finding.message = "Index " + index.name + " on " + table_name + "(" + column.name +
                       ") indexes a column with " +
                       (column.type.name == "bool" ? "two values (boolean)" : count + " distinct values");
-    if (column.stats) {
+    if (column.stats() != nullptr) {
       finding.evidence.push_back(advisor::schema_evidence(
           *context.catalog,
-          "pg_stats " + column.name + ": n_distinct " + number_text(column.stats->n_distinct) +
-              ", null_frac " + number_text(column.stats->null_frac),
+          "pg_stats " + column.name + ": n_distinct " + number_text(column.stats()->n_distinct) +
+              ", null_frac " + number_text(column.stats()->null_frac),
           column.location));
     }
     finding.help =

@@ -266,7 +266,7 @@ TEST(LoadSchema, SqlWinsButSnapshotAndSchemaTsAreStillRead) {
   EXPECT_EQ(posts->drizzle_location.line,
             test::line_of(fixture("drizzle-app/src/db/schema.ts"), "export const posts"));
   ASSERT_NE(posts->find_column("author_id"), nullptr);
-  EXPECT_EQ(posts->find_column("author_id")->property, "authorId");
+  EXPECT_EQ(posts->find_column("author_id")->property(), "authorId");
   EXPECT_EQ(posts->drizzle_config_param, "t"); // (t) => [index(...).on(t.orgId), ...]
   // Locations stay in the SQL.
   EXPECT_NE(posts->location.file.find("drizzle/0000_"), std::string::npos);

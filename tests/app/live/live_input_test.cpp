@@ -101,7 +101,7 @@ TEST(OverlayFileLocations, MatchingObjectsKeepTheirFileLocationsAndDrizzleNames)
   posts.location = {"drizzle/0000.sql", 10, 1};
   posts.property = "posts";
   posts.columns[1].location = {"drizzle/0000.sql", 12, 3};
-  posts.columns[1].property = "authorId";
+  posts.columns[1].set_property("authorId");
   posts.indexes[0].location = {"drizzle/0000.sql", 11, 3};
   posts.foreign_keys[0].location = {"drizzle/0000.sql", 30, 1};
   files.tables.push_back(posts);
@@ -116,7 +116,7 @@ TEST(OverlayFileLocations, MatchingObjectsKeepTheirFileLocationsAndDrizzleNames)
   EXPECT_EQ(merged->location.line, 10);
   EXPECT_EQ(merged->property, "posts");
   EXPECT_EQ(merged->columns[1].location.line, 12);
-  EXPECT_EQ(merged->columns[1].property, "authorId");
+  EXPECT_EQ(merged->columns[1].property(), "authorId");
   EXPECT_FALSE(merged->columns[0].location.known()); // `id` had no location in the files
   EXPECT_EQ(merged->indexes[0].location.line, 11);
   EXPECT_EQ(merged->foreign_keys[0].location.file, "drizzle/0000.sql");

@@ -34,7 +34,7 @@ export const legacy_rows = camelCase.table("legacy_rows", { row_label: text() })
                                                       "");
   EXPECT_NE(column(load, "public", "vendor_contacts", "phone_number"), nullptr);
   ASSERT_NE(column(load, "ledger", "entries", "vendor_contact_id"), nullptr);
-  EXPECT_EQ(column(load, "ledger", "entries", "vendor_contact_id")->property, "vendorContactId");
+  EXPECT_EQ(column(load, "ledger", "entries", "vendor_contact_id")->property(), "vendorContactId");
   EXPECT_NE(column(load, "public", "legacy_rows", "rowLabel"), nullptr);
   const model::Table* entries = load.catalog.find_table("ledger", "entries");
   ASSERT_NE(entries, nullptr);
