@@ -21,23 +21,24 @@ bool same_type(const model::TypeRef& a, const model::TypeRef& b) {
   return a.name == b.name && a.schema == b.schema && a.array_dims == b.array_dims;
 }
 
-// The Drizzle column builder for a type, where there is a plain one.
-std::string drizzle_builder(const model::TypeRef& type, std::string_view column) {
-  const std::string name = advisor::js_string(column);
+// The Drizzle column builder for a type, where there is a plain one, in
+// the words the table's declaration uses (unnamed, a columns callback's).
+std::string drizzle_builder(const model::Table& table, const model::TypeRef& type,
+                            const model::Column& column) {
   if (type.array_dims > 0) {
     return {};
   }
   if (type.name == "int4") {
-    return "integer(" + name + ")";
+    return advisor::drizzle_column_builder(table, column, "integer");
   }
   if (type.name == "int8") {
-    return "bigint(" + name + ", { mode: \"number\" })";
+    return advisor::drizzle_column_builder(table, column, "bigint", "{ mode: \"number\" }");
   }
   if (type.name == "int2") {
-    return "smallint(" + name + ")";
+    return advisor::drizzle_column_builder(table, column, "smallint");
   }
   if (type.name == "uuid" || type.name == "text") {
-    return type.name + "(" + name + ")";
+    return advisor::drizzle_column_builder(table, column, type.name.str());
   }
   return {};
 }
@@ -119,7 +120,7 @@ private:
         " and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait). On a big table "
         "add a new column, backfill it in batches, and swap in a short transaction instead.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      if (const std::string builder = drizzle_builder(mismatch.referenced, mismatch.column->name);
+      if (const std::string builder = drizzle_builder(table, mismatch.referenced, *mismatch.column);
           !builder.empty()) {
         fix.drizzle = advisor::drizzle_property(table, mismatch.column->name) + ": " + builder +
                       ", // keep its "

@@ -88,8 +88,8 @@ private:
                               "Changing a default takes a brief lock and rewrites nothing. ") +
                       "Code that relies on ids being unordered (none should) is unaffected.";
     set_key_fix(finding, context, table, column, std::move(fix),
-                "uuid(" + advisor::js_string(column.name) +
-                    ").primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"");
+                advisor::drizzle_column_builder(table, column, "uuid") +
+                    ".primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"");
     return finding;
   }
 

@@ -69,8 +69,9 @@ private:
         "without a table rewrite; otherwise the table is rewritten under an ACCESS EXCLUSIVE lock. "
         "Indexes on the column are rebuilt either way.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": timestamp(" +
-                    advisor::js_string(column.name) + ", { withTimezone: true }),";
+      fix.drizzle = advisor::drizzle_property(table, column.name) + ": " +
+                    advisor::drizzle_column_builder(table, column, "timestamp", "{ withTimezone: true }") +
+                    ",";
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();

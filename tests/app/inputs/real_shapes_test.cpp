@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -311,13 +312,13 @@ TEST(RealShapes, IdentityOptionsStayInTheBigintLine) {
   for (const json& finding : findings_of(report, "integer-primary-key-overflow")) {
     lines.insert(finding["fix"].value("drizzle", ""));
   }
-  EXPECT_EQ(lines,
-            (std::set<std::string>{
-                "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity({ "
-                "startWith: 1000 }),",
-                "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity({ name: "
-                "\"legacy_order_number_seq\", startWith: 50000, cache: 20 }),",
-                "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),"}))
+  EXPECT_EQ(lines, (std::set<std::string>{
+                       "id: bigint(\"id\", { mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity({ "
+                       "startWith: 1000 }),",
+                       // legacy_orders and notes declare `id: integer()`, unnamed: so is the line.
+                       "id: bigint({ mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity({ name: "
+                       "\"legacy_order_number_seq\", startWith: 50000, cache: 20 }),",
+                       "id: bigint({ mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),"}))
       << report.dump(2);
 }
 
@@ -362,6 +363,38 @@ TEST(RealShapes, IdentityOptionsOfAnAddedIdentityStayInTheBigintLine) {
                        "startWith: 50000 }),"}))
       << report.dump(2);
   EXPECT_TRUE(messages(report, "snapshot-drift").empty()) << report.dump(2);
+}
+
+// Columns declared without a name (drizzle-orm 0.32+: `createdAt:
+// timestamp()`, named by the key and `casing: "snake_case"`): the Drizzle
+// lines of the fixes leave the name out too, as the file does; a column
+// declared with a name keeps it. They were all `bigint("id", ...)`.
+TEST(RealShapes, UnnamedColumnsGetUnnamedDrizzleLines) {
+  const json report = lint("ledger-unnamed");
+  std::map<std::string, std::string> lines; // rule table.column -> drizzle line
+  for (const json& finding : report["findings"]) {
+    const json& object = finding["object"];
+    if (finding.contains("fix") && finding["fix"].contains("drizzle") && object["columns"].size() == 1 &&
+        finding["rule"] != "unindexed-foreign-key") {
+      lines[finding["rule"].get<std::string>() + " " + object["table"].get<std::string>() + "." +
+            object["columns"][0].get<std::string>()] = finding["fix"]["drizzle"].get<std::string>();
+    }
+  }
+  const std::map<std::string, std::string> expected = {
+      {"integer-primary-key-overflow accounts.id",
+       "id: bigint({ mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),"},
+      {"integer-primary-key-overflow entries.id",
+       "id: bigint({ mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity(),"},
+      {"foreign-key-type-mismatch entries.transfer_id",
+       "transferId: bigint({ mode: \"number\" }), // keep its .references(...) and modifiers"},
+      {"json-column-not-jsonb entries.metadata", "metadata: jsonb()"},
+      {"random-uuid-primary-key webhooks.id",
+       "id: uuid().primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\""},
+      {"timestamp-without-time-zone accounts.created_at", "createdAt: timestamp({ withTimezone: true }),"},
+      {"timestamp-without-time-zone accounts.archived_on",
+       "archivedAt: timestamp(\"archived_on\", { withTimezone: true }),"},
+      {"timestamp-without-time-zone entries.posted_at", "postedAt: timestamp({ withTimezone: true }),"}};
+  EXPECT_EQ(lines, expected) << report.dump(2);
 }
 
 } // namespace real_shapes_test
