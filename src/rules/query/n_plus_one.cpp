@@ -8,6 +8,7 @@
 #include "engine/rule.hpp"
 #include "rules/support/n_plus_one_bursts.hpp"
 #include "rules/support/n_plus_one_finding.hpp"
+#include "rules/support/n_plus_one_guided.hpp"
 #include "rules/support/n_plus_one_loops.hpp"
 #include "rules/support/n_plus_one_pgss.hpp"
 
@@ -66,10 +67,17 @@ public:
     // of its runs) whose findings both land at the same loop is reported
     // once, with the more of its rows.
     std::vector<std::pair<std::uint64_t, core::Finding>> loops;
+    n_plus_one::Covered covered;
     for (const n_plus_one::Loop& loop : n_plus_one::judge_loops(workload, options, found)) {
       core::Finding finding = n_plus_one::loop_finding(k_id, context, loop);
       const std::uint64_t child = loop.body.front()->fingerprint;
       const bool at_code = !(finding.location == loop.body.front()->first); // moved from its log line
+      if (at_code) {
+        covered.loops.push_back(finding.location);
+        covered.placed_children.emplace_back(child, finding.location);
+      } else {
+        covered.unplaced_children.insert(child);
+      }
       const auto same = std::find_if(loops.begin(), loops.end(), [&](const auto& seen) {
         return at_code && seen.first == child && seen.second.location == finding.location;
       });
@@ -80,6 +88,14 @@ public:
       }
     }
     for (auto& [child, finding] : loops) {
+      out.push_back(std::move(finding));
+    }
+    // The code's other loops whose statements the log ran: confirmed from
+    // the code and the log together, or reported from the code with what
+    // the log shows (query-in-loop reports the loops the log never ran).
+    std::vector<core::Finding> guided;
+    n_plus_one::guided_findings(k_id, context, options, covered, guided);
+    for (core::Finding& finding : guided) {
       out.push_back(std::move(finding));
     }
     if (!workload.ordered) {

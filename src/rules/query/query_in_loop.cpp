@@ -1,14 +1,17 @@
 // query-in-loop: a Drizzle query issued once per iteration of a loop, read
 // from the project's code alone (model::QueryCall). The likely N+1 a run
-// without a workload can still show; n-plus-one judges the same loops when
-// a log is read, so this rule then stays silent. The chain and the Drizzle
-// fix are n-plus-one's (rules/support/n_plus_one_code).
+// without a workload can still show; when a log is read, n-plus-one judges
+// the loops whose statements it ran and this rule reports the others
+// (rules/support/n_plus_one_guided), so no loop is lost and none is
+// reported twice. The chain and the Drizzle fix are n-plus-one's
+// (rules/support/n_plus_one_code).
 #include "advisor/batch_rewrite.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
 #include "engine/rule.hpp"
 #include "rules/support/n_plus_one_code.hpp"
+#include "rules/support/n_plus_one_guided.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,93 +23,6 @@ namespace {
 
 constexpr std::string_view k_id = "query-in-loop";
 
-bool is_write(const model::QueryCall& call) {
-  return call.kind == model::QueryCallKind::insert || call.kind == model::QueryCallKind::update ||
-         call.kind == model::QueryCallKind::remove;
-}
-
-bool ends_with_path(const std::string& path, const std::string& tail) {
-  return path.size() >= tail.size() + 1 && path.compare(path.size() - tail.size(), tail.size(), tail) == 0 &&
-         path[path.size() - tail.size() - 1] == '/';
-}
-
-// A script named for a one-off run: `"db:seed"`, `"backfill"`, `"bench"`.
-bool one_off_script(std::string_view name) {
-  for (std::string_view one_off : {"seed", "reset", "backfill", "migrat", "import", "bench", "traffic",
-                                   "load", "fixture", "demo", "populate", "fake", "sample"}) {
-    if (name.find(one_off) != std::string_view::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// A seed program, or one only scripts named for one-off runs start
-// (`"traffic": "tsx src/traffic.ts"`): a worker or a server (`"dev"`,
-// `"worker"`) serves requests, even when started directly.
-bool one_off_program(const model::Project& project, const std::string& path) {
-  for (const model::ProgramFile& program : project.programs) {
-    if (!ends_with_path(path, program.path)) {
-      continue;
-    }
-    if (program.seed) {
-      return true;
-    }
-    const std::string name = program.path.substr(program.path.rfind('/') + 1);
-    bool one_off = false;
-    bool other = false;
-    for (const model::Package& package : project.packages) {
-      for (const model::Script& script : package.scripts) {
-        if (script.command.text.find(name) != std::string::npos) {
-          (one_off_script(script.name) ? one_off : other) = true;
-        }
-      }
-    }
-    return one_off && !other;
-  }
-  return false;
-}
-
-// Tests, seeds, one-off scripts and migrations run a loop once, on purpose:
-// not a request's cost.
-bool off_request_path(const model::Project& project, const std::string& file) {
-  // Within the project: a checkout under a `tests/` folder is not a test.
-  const std::string root = project.root.lexically_normal().generic_string();
-  const bool inside = !root.empty() && root != "." && file.rfind(root, 0) == 0;
-  const std::string path = "/" + (inside ? file.substr(root.size()) : file);
-  for (const char* part : {"/__tests__/", "/test/", "/tests/", "/e2e/", "/scripts/", "/seed/", "/seeds/",
-                           "/migrations/", "/migrate/"}) {
-    if (path.find(part) != std::string::npos) {
-      return true;
-    }
-  }
-  const std::size_t slash = path.rfind('/');
-  const std::string name = path.substr(slash + 1);
-  if (name.find(".test.") != std::string::npos || name.find(".spec.") != std::string::npos ||
-      name.rfind("seed", 0) == 0 || name.rfind("migrate", 0) == 0) {
-    return true;
-  }
-  return one_off_program(project, path);
-}
-
-bool literal(const std::string& value) {
-  if (value.empty()) {
-    return true;
-  }
-  const char first = value.front();
-  return first == '"' || first == '\'' || (first == '`' && value.find("${") == std::string::npos) ||
-         (std::isdigit(static_cast<unsigned char>(first)) != 0) || value == "true" || value == "false" ||
-         value == "null";
-}
-
-// A `while` or `do` loop whose statement looks nothing up by a value that
-// changes per turn (`eq(jobs.status, "queued")` with `.limit(20)`, a page
-// after a cursor, a retry): it polls or pages, a batch per turn, not a row.
-bool polls_or_pages(const model::QueryCall& call) {
-  return (call.loop == "while" || call.loop == "do...while") &&
-         std::all_of(call.key_values.begin(), call.key_values.end(), literal);
-}
-
 std::string_view verb(const model::QueryCall& call) {
   switch (call.kind) {
   case model::QueryCallKind::insert: return "inserts into";
@@ -116,32 +32,11 @@ std::string_view verb(const model::QueryCall& call) {
   }
 }
 
-// The loop's calls, the first write first (its fix batches the rows).
-struct LoopCalls {
-  std::vector<const model::QueryCall*> calls;
-  [[nodiscard]] const model::QueryCall& primary() const {
-    const auto write = std::find_if(calls.begin(), calls.end(), [](const auto* c) { return is_write(*c); });
-    return write != calls.end() ? **write : *calls.front();
-  }
-};
+using LoopCalls = n_plus_one::CodeLoop;
 
-std::vector<LoopCalls> loops_of(const model::Project& project) {
-  std::vector<LoopCalls> loops;
-  for (const model::QueryCall& call : project.query_calls) {
-    if (call.loop.empty() || call.loop_constant > 0 || polls_or_pages(call) ||
-        off_request_path(project, call.loop_location.file) || off_request_path(project, call.location.file)) {
-      continue;
-    }
-    const auto same = std::find_if(loops.begin(), loops.end(), [&](const LoopCalls& loop) {
-      return loop.calls.front()->loop_location == call.loop_location;
-    });
-    if (same == loops.end()) {
-      loops.push_back(LoopCalls{{&call}});
-    } else {
-      same->calls.push_back(&call);
-    }
-  }
-  return loops;
+bool is_write(const model::QueryCall& call) {
+  return call.kind == model::QueryCallKind::insert || call.kind == model::QueryCallKind::update ||
+         call.kind == model::QueryCallKind::remove;
 }
 
 // medium: the rows come from an earlier query (the classic N+1) or each
@@ -156,7 +51,11 @@ core::Severity severity_of(const LoopCalls& loop) {
   return batchable ? core::Severity::medium : core::Severity::low;
 }
 
-std::string message_of(const LoopCalls& loop, bool pgss) {
+// What the workload read says of the loop: nothing (none read), no order
+// (pg_stat_statements), or a log that never ran its statement.
+enum class Read { none, pgss, log };
+
+std::string message_of(const LoopCalls& loop, Read read) {
   const model::QueryCall& call = loop.primary();
   if (call.loop == "recursion") {
     return "Query per recursion level: " + call.loop_variable + "() calls itself and " +
@@ -178,10 +77,17 @@ std::string message_of(const LoopCalls& loop, bool pgss) {
   if (per_row_transaction) {
     out += "; each iteration opens a transaction of its own";
   }
-  return out +
-         (pgss ? " (read from the code; pg_stat_statements has no order to show it runs per row: confirm "
-                 "with --log)"
-               : " (read from the code, not measured: confirm with --log, or --db and pg_stat_statements)");
+  switch (read) {
+  case Read::pgss:
+    return out +
+           " (read from the code; pg_stat_statements has no order to show it runs per row: confirm with "
+           "--log)";
+  case Read::log:
+    return out + " (read from the code; the log never ran its statement: the loop did not run while it was "
+                 "logged, confirm with a log of its traffic)";
+  default:
+    return out + " (read from the code, not measured: confirm with --log, or --db and pg_stat_statements)";
+  }
 }
 
 // The table and columns by their SQL names when the schema gives the
@@ -199,7 +105,7 @@ const model::Table* table_of(const model::Catalog* catalog, const model::QueryCa
 // A column's SQL name by its Drizzle property; empty when the table has none.
 std::string column_named(const model::Table& table, const std::string& property) {
   const auto named = std::find_if(table.columns.begin(), table.columns.end(),
-                                  [&](const model::Column& c) { return c.property == property; });
+                                  [&](const model::Column& c) { return c.property() == property; });
   return named != table.columns.end() ? named->name.str() : std::string();
 }
 
@@ -291,7 +197,9 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
   core::Finding finding;
   finding.rule = std::string(k_id);
   finding.severity = std::min(context.severity, severity_of(loop));
-  finding.message = message_of(loop, context.workload != nullptr);
+  finding.message = message_of(loop, context.workload == nullptr ? Read::none
+                                     : context.workload->ordered ? Read::log
+                                                                 : Read::pgss);
   finding.location = call.loop_location;
   finding.object = object_of(context, call);
   for (const model::QueryCall* each : loop.calls) {
@@ -344,13 +252,17 @@ public:
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     const model::Project* project = context.project;
-    // A log's order shows which loops run per row: n-plus-one decides.
-    if (project == nullptr || !project->scanned || !project->uses_drizzle ||
-        (context.workload != nullptr && context.workload->ordered)) {
+    if (project == nullptr || !project->scanned || !project->uses_drizzle) {
       return;
     }
-    for (const LoopCalls& loop : loops_of(*project)) {
-      out.push_back(loop_finding(context, loop));
+    const bool log = context.workload != nullptr && context.workload->ordered;
+    for (const LoopCalls& loop : n_plus_one::code_loops(*project)) {
+      // A log's order shows whether a loop whose statement it ran runs
+      // per row: n-plus-one judges those (n_plus_one::loop_in_log), this
+      // rule the loops the log never ran, so no loop is lost.
+      if (!log || !n_plus_one::loop_in_log(context, loop)) {
+        out.push_back(loop_finding(context, loop));
+      }
     }
   }
 };

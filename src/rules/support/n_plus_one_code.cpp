@@ -593,6 +593,24 @@ std::vector<std::string> n_plus_one_lookup_columns(const QueryStats& query) {
   return out;
 }
 
+void place_n_plus_one_at_call(const engine::RuleContext& context, const model::QueryCall& call,
+                              const QueryStats& query, const std::string& parent_var, core::Finding& finding,
+                              core::Fix& fix) {
+  const model::Table* table = query.shape.tables.empty()
+                                  ? nullptr
+                                  : advisor::find_table(context.catalog, query.shape.tables.front().schema,
+                                                        query.shape.tables.front().name);
+  std::vector<std::string> props;
+  for (const std::string& column : n_plus_one_lookup_columns(query)) {
+    props.push_back(table != nullptr ? advisor::drizzle_property(*table, column)
+                                     : core::snake_to_camel(column));
+  }
+  place_at_loop(call, finding);
+  fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
+  fix.drizzle = drizzle_fix(call, query.shape.kind, table != nullptr ? table->property.str() : call.table,
+                            props, parent_var, context.project->drizzle_relations);
+}
+
 void locate_n_plus_one_in_code(const engine::RuleContext& context, const QueryStats& query,
                                const QueryStats* parent, const model::Workload::CodePath* path,
                                LoggedRuns runs, core::Finding& finding, core::Fix& fix) {

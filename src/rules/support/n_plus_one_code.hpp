@@ -35,6 +35,14 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const model::
                                const model::QueryStats* parent, const model::Workload::CodePath* path,
                                LoggedRuns runs, core::Finding& finding, core::Fix& fix);
 
+// The finding moves to the loop of `call`, which the code names as the one
+// that issues `query` (n-plus-one's code-guided findings), with the Drizzle
+// fix for that loop; `parent_var`: the table variable its rows come from
+// ("" when the log does not say).
+void place_n_plus_one_at_call(const engine::RuleContext& context, const model::QueryCall& call,
+                              const model::QueryStats& query, const std::string& parent_var,
+                              core::Finding& finding, core::Fix& fix);
+
 // The same, read from the code alone (query-in-loop): the chain from the
 // loop through the helpers to the Drizzle call ("the for...of loop at
 // a.ts:9:3 over rows -> repo.find() (...) -> the Drizzle call at ..."),

@@ -1,0 +1,488 @@
+// The project's loops and what a log shows of them: which rule reports
+// each, and n-plus-one's findings for the loops its bursts miss.
+#include "rules/support/n_plus_one_guided.hpp"
+
+#include "advisor/batch_rewrite.hpp"
+#include "advisor/drizzle_render.hpp"
+#include "advisor/query_evidence.hpp"
+#include "core/format.hpp"
+#include "rules/support/n_plus_one_code.hpp"
+#include "rules/support/n_plus_one_parent.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+namespace pgadvise::rules::n_plus_one {
+
+namespace {
+
+using model::QueryStats;
+using model::StatementKind;
+
+bool is_write(const model::QueryCall& call) {
+  return call.kind == model::QueryCallKind::insert || call.kind == model::QueryCallKind::update ||
+         call.kind == model::QueryCallKind::remove;
+}
+
+bool ends_with_path(const std::string& path, const std::string& tail) {
+  return path.size() >= tail.size() + 1 && path.compare(path.size() - tail.size(), tail.size(), tail) == 0 &&
+         path[path.size() - tail.size() - 1] == '/';
+}
+
+// A script named for a one-off run: `"db:seed"`, `"backfill"`, `"bench"`.
+bool one_off_script(std::string_view name) {
+  for (std::string_view one_off : {"seed", "reset", "backfill", "migrat", "import", "bench", "traffic",
+                                   "load", "fixture", "demo", "populate", "fake", "sample"}) {
+    if (name.find(one_off) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A seed program, or one only scripts named for one-off runs start
+// (`"traffic": "tsx src/traffic.ts"`): a worker or a server (`"dev"`,
+// `"worker"`) serves requests, even when started directly.
+bool one_off_program(const model::Project& project, const std::string& path) {
+  for (const model::ProgramFile& program : project.programs) {
+    if (!ends_with_path(path, program.path)) {
+      continue;
+    }
+    if (program.seed) {
+      return true;
+    }
+    const std::string name = program.path.substr(program.path.rfind('/') + 1);
+    bool one_off = false;
+    bool other = false;
+    for (const model::Package& package : project.packages) {
+      for (const model::Script& script : package.scripts) {
+        if (script.command.text.find(name) != std::string::npos) {
+          (one_off_script(script.name) ? one_off : other) = true;
+        }
+      }
+    }
+    return one_off && !other;
+  }
+  return false;
+}
+
+// Tests, seeds, one-off scripts and migrations run a loop once, on purpose:
+// not a request's cost.
+bool off_request_path(const model::Project& project, const std::string& file) {
+  // Within the project: a checkout under a `tests/` folder is not a test.
+  const std::string root = project.root.lexically_normal().generic_string();
+  const bool inside = !root.empty() && root != "." && file.rfind(root, 0) == 0;
+  const std::string path = "/" + (inside ? file.substr(root.size()) : file);
+  for (const char* part : {"/__tests__/", "/test/", "/tests/", "/e2e/", "/scripts/", "/seed/", "/seeds/",
+                           "/migrations/", "/migrate/"}) {
+    if (path.find(part) != std::string::npos) {
+      return true;
+    }
+  }
+  const std::size_t slash = path.rfind('/');
+  const std::string name = path.substr(slash + 1);
+  if (name.find(".test.") != std::string::npos || name.find(".spec.") != std::string::npos ||
+      name.rfind("seed", 0) == 0 || name.rfind("migrate", 0) == 0) {
+    return true;
+  }
+  return one_off_program(project, path);
+}
+
+bool literal(const std::string& value) {
+  if (value.empty()) {
+    return true;
+  }
+  const char first = value.front();
+  return first == '"' || first == '\'' || (first == '`' && value.find("${") == std::string::npos) ||
+         (std::isdigit(static_cast<unsigned char>(first)) != 0) || value == "true" || value == "false" ||
+         value == "null";
+}
+
+// A `while` or `do` loop whose statement looks nothing up by a value that
+// changes per turn (`eq(jobs.status, "queued")` with `.limit(20)`, a page
+// after a cursor, a retry): it polls or pages, a batch per turn, not a row.
+bool polls_or_pages(const model::QueryCall& call) {
+  return (call.loop == "while" || call.loop == "do...while") &&
+         std::all_of(call.key_values.begin(), call.key_values.end(), literal);
+}
+
+std::string digits(std::uint64_t value) {
+  return core::group_digits(static_cast<std::int64_t>(value));
+}
+
+// The schema's table of a statement's first table.
+const model::Table* first_table(const engine::RuleContext& context, const QueryStats& query) {
+  return query.shape.tables.empty() ? nullptr
+                                    : advisor::find_table(context.catalog, query.shape.tables.front().schema,
+                                                          query.shape.tables.front().name);
+}
+
+bool same_kind(StatementKind kind, model::QueryCallKind call) {
+  return kind == n_plus_one_statement_kind(call);
+}
+
+// A call that takes `.limit(n)` issues a statement with a LIMIT, one that
+// takes all rows one without: the two lookups of one table by one key (the
+// latest event of a shipment, its whole history) are told apart so.
+bool same_limit(const model::QueryCall& call, const QueryStats& query) {
+  return call.kind != model::QueryCallKind::select || call.limit.empty() != query.shape.has_limit;
+}
+
+// The value the statement's LIMIT took in the logged example (`$2 = '1'`).
+std::optional<long> example_limit(const QueryStats& query) {
+  if (query.shape.limit) {
+    return static_cast<long>(*query.shape.limit);
+  }
+  for (const auto& [param, clause] : query.shape.param_clauses) {
+    if (clause != "limit") {
+      continue;
+    }
+    const std::string name = "$" + std::to_string(param) + " = '";
+    const std::size_t at = query.example_params.find(name);
+    if (at == std::string::npos) {
+      return std::nullopt;
+    }
+    const char* begin = query.example_params.c_str() + at + name.size();
+    char* end = nullptr;
+    const long value = std::strtol(begin, &end, 10);
+    return end != begin && *end == '\'' ? std::optional<long>(value) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// A read whose rows can drive a loop: not an aggregate, not one row.
+bool reads_rows(const QueryStats& query) {
+  if (!repeatable(&query) || query.shape.kind != StatementKind::select || query.shape.has_aggregate) {
+    return false;
+  }
+  const std::optional<long> limit = example_limit(query);
+  return !limit || *limit > 1;
+}
+
+// How the log's runs of the child (two or more executions in one group)
+// stand after a candidate parent: right after it on one connection, or in a
+// fan-out on several backends it ran just before.
+struct AfterParent {
+  std::uint64_t runs = 0;
+  std::uint64_t children = 0;
+  std::uint32_t max_backends = 0;
+  std::string backend_list;
+  core::SourceLocation first;
+};
+
+// The log's repeats by their statement, indexed once for every loop.
+using RepeatsByChild = std::unordered_map<std::uint64_t, std::vector<const model::Repeat*>>;
+
+RepeatsByChild repeats_by_child(const model::Workload& workload) {
+  RepeatsByChild out;
+  for (const model::Repeat& repeat : workload.repeats) {
+    if (repeat.count >= 2 && repeat.distinct_params >= 2) {
+      out[repeat.fingerprint].push_back(&repeat);
+    }
+  }
+  return out;
+}
+
+AfterParent runs_after(const RepeatsByChild& repeats, std::uint64_t child, std::uint64_t parent) {
+  AfterParent out;
+  const auto found = repeats.find(child);
+  if (found == repeats.end()) {
+    return out;
+  }
+  for (const model::Repeat* each : found->second) {
+    const model::Repeat& repeat = *each;
+    const bool fan_out = repeat.grouping == model::Repeat::Grouping::fan_out;
+    const bool after =
+        fan_out ? std::any_of(repeat.fan_parents.begin(), repeat.fan_parents.end(),
+                              [&](const model::Repeat::FanParent& p) { return p.fingerprint == parent; })
+                : std::find(repeat.candidates.begin(), repeat.candidates.end(), parent) !=
+                      repeat.candidates.end();
+    if (!after) {
+      continue;
+    }
+    ++out.runs;
+    out.children += repeat.count;
+    if (!out.first.known()) {
+      out.first = repeat.location;
+    }
+    if (repeat.backends > out.max_backends && !repeat.backend_list.empty()) {
+      out.max_backends = repeat.backends;
+      out.backend_list = repeat.backend_list;
+    }
+  }
+  return out;
+}
+
+// The loop's statement and the read its rows come from, as the code and the
+// log show them together.
+struct Guided {
+  const model::QueryCall* call = nullptr;
+  std::vector<const QueryStats*> issued; // every logged statement the call can issue
+  const QueryStats* child = nullptr;     // the one it issues (its limit too), when one
+  const QueryStats* parent = nullptr;
+  AfterParent after;
+  double per_parent = 0;
+  bool confirmed = false;
+  // The loop the log's bursts of the same statement were given to.
+  const core::SourceLocation* owner = nullptr;
+};
+
+Guided guide(const engine::RuleContext& context, const JudgeOptions& options, const Covered& covered,
+             const RepeatsByChild& repeats, const CodeLoop& loop) {
+  Guided out;
+  const model::Workload& workload = *context.workload;
+  for (const model::QueryCall* call : loop.calls) {
+    std::vector<const QueryStats*> issued = issued_statements(context, *call);
+    if (!issued.empty() && (out.call == nullptr || call == &loop.primary())) {
+      out.call = call;
+      out.issued = std::move(issued);
+    }
+  }
+  if (out.call == nullptr) {
+    return out;
+  }
+  std::vector<const QueryStats*> exact;
+  std::copy_if(out.issued.begin(), out.issued.end(), std::back_inserter(exact),
+               [&](const QueryStats* q) { return same_limit(*out.call, *q) && per_row(*q); });
+  if (exact.size() != 1) {
+    return out;
+  }
+  out.child = exact.front();
+  // The parent: a read of a table the loop's function read before the loop.
+  std::tuple<bool, std::uint64_t, double> best{false, 0, 0.0};
+  for (const QueryStats& candidate : workload.queries) {
+    const model::Table* table = first_table(context, candidate);
+    if (&candidate == out.child || table == nullptr || candidate.calls == 0 || !reads_rows(candidate) ||
+        std::find(out.call->tables_before.begin(), out.call->tables_before.end(), table->property.str()) ==
+            out.call->tables_before.end()) {
+      continue;
+    }
+    const double per_parent = static_cast<double>(out.child->calls) / static_cast<double>(candidate.calls);
+    AfterParent after = runs_after(repeats, out.child->fingerprint, candidate.fingerprint);
+    const std::tuple<bool, std::uint64_t, double> key{per_parent >= options.min_burst, after.runs,
+                                                      per_parent};
+    if (after.runs > 0 && key > best) {
+      best = key;
+      out.parent = &candidate;
+      out.after = std::move(after);
+      out.per_parent = per_parent;
+    }
+  }
+  for (const auto& [child, at] : covered.placed_children) {
+    out.owner = child == out.child->fingerprint ? &at : out.owner;
+  }
+  out.confirmed = out.parent != nullptr && out.per_parent >= options.min_burst && out.after.runs >= 2 &&
+                  out.parent->calls >= options.min_executions && out.owner == nullptr;
+  return out;
+}
+
+// medium: the rows come from an earlier query (the classic N+1) or each
+// row is written; low otherwise.
+core::Severity code_severity(const CodeLoop& loop) {
+  const bool batchable = std::any_of(loop.calls.begin(), loop.calls.end(), [](const model::QueryCall* c) {
+    return is_write(*c) || !c->tables_before.empty();
+  });
+  return batchable ? core::Severity::medium : core::Severity::low;
+}
+
+void help_and_sql_fix(const engine::RuleContext& context, const QueryStats& child, core::Finding& finding,
+                      core::Fix& fix) {
+  const std::string table = finding.object.table.empty() ? "the table" : finding.object.table;
+  const std::string key = finding.object.columns.empty() ? "id" : finding.object.columns.front();
+  if (child.shape.kind == StatementKind::insert) {
+    finding.help = "The application inserts one row per statement, once per row of a loop. Send the rows in "
+                   "one statement: INSERT ... VALUES (...), (...), ... or INSERT ... SELECT * FROM "
+                   "unnest($1::type[], ...) with one array parameter per column.";
+    fix.ddl = advisor::unnest_rewrite(child.normalized, first_table(context, child));
+    return;
+  }
+  finding.help =
+      "The application runs this statement once per row of a loop. Do it once for all rows: WHERE " + key +
+      " = ANY($1) with the keys as an array (or JOIN " + table +
+      " in the query the rows come from), then match the rows in the application.";
+  fix.ddl = advisor::any_rewrite(child.shape, child.normalized);
+}
+
+// The loop confirmed from the code and the log together.
+core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleContext& context,
+                                const Guided& g) {
+  const QueryStats& child = *g.child;
+  const QueryStats& parent = *g.parent;
+  core::Finding finding = advisor::query_finding(rule_id, context.severity, child, context.catalog);
+  finding.object.columns = n_plus_one_lookup_columns(child);
+  char ratio[32];
+  std::snprintf(ratio, sizeof ratio, "%.1f", g.per_parent);
+  finding.message = "N+1 queries: " + advisor::short_select(child.normalized, 100) + " ran " +
+                    digits(child.calls) + " times, " + ratio + " per execution of " +
+                    advisor::short_select(parent.normalized, 100) + " (" + digits(parent.calls) +
+                    " executions)";
+  finding.evidence.insert(
+      finding.evidence.begin(),
+      core::Evidence{
+          core::Evidence::Kind::log,
+          digits(g.after.runs) + " runs of it (" + digits(g.after.children) +
+              " statements) followed the parent statement right away" +
+              (g.after.max_backends > 1 ? ", on up to " + std::to_string(g.after.max_backends) +
+                                              " backends (" + g.after.backend_list + ")"
+                                        : std::string()) +
+              "; the rest ran on a pool's other backends between other requests' statements, which "
+              "a saturated pool makes wait for a connection, so the log cannot give each run its "
+              "parent execution: the code does (the loop's rows come from this read of its table)",
+          g.after.first});
+  finding.evidence.push_back(core::Evidence{
+      core::Evidence::Kind::query,
+      "parent statement: " + digits(parent.calls) + " executions, " + ratio +
+          " of the loop's statements each on the whole: " + advisor::short_select(parent.normalized),
+      parent.first_seen});
+  core::Fix fix;
+  help_and_sql_fix(context, child, finding, fix);
+  const model::Table* parent_table = first_table(context, parent);
+  place_n_plus_one_at_call(context, *g.call, child,
+                           parent_table != nullptr ? parent_table->property.str() : "", finding, fix);
+  finding.fix = std::move(fix);
+  finding.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(child.calls, UINT32_MAX));
+  return finding;
+}
+
+// The loop read from the code, with what the log shows of its statement.
+core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleContext& context,
+                                  const CodeLoop& loop, const Guided& g) {
+  const QueryStats& shown = g.child != nullptr ? *g.child : *g.issued.front();
+  core::Finding finding = advisor::query_finding(rule_id, std::min(context.severity, code_severity(loop)),
+                                                 shown, context.catalog);
+  finding.object.columns = n_plus_one_lookup_columns(shown);
+  finding.message = "Query in a loop the log does not confirm per row: ";
+  std::uint64_t calls = 0;
+  for (const QueryStats* q : g.issued) {
+    calls += q->calls;
+  }
+  std::string detail =
+      "the log ran " +
+      (g.child != nullptr
+           ? "the loop's statement " + digits(g.child->calls) + (g.child->calls == 1 ? " time" : " times")
+           : std::to_string(g.issued.size()) + " statements the loop's call can issue " + digits(calls) +
+                 " times in all");
+  if (g.parent != nullptr) {
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.1f", g.per_parent);
+    detail += ", " + std::string(ratio) + " per execution of " +
+              advisor::short_select(g.parent->normalized, 100) + " (" + digits(g.parent->calls) +
+              (g.parent->calls == 1 ? " execution), " : " executions), ") + digits(g.after.runs) +
+              (g.after.runs == 1 ? " run" : " runs") + " of it right after that read";
+  } else {
+    detail += ", never in runs right after a read of the table the loop's rows come from";
+  }
+  detail += g.owner != nullptr ? ": the log's runs of it are the loop at " + g.owner->to_string() +
+                                     "'s, not this one's (read from the code)"
+                               : ": not enough to say it runs once per row (read from the code; a log with "
+                                 "more of the loop's traffic confirms it)";
+  finding.message += detail;
+  core::Fix fix;
+  help_and_sql_fix(context, shown, finding, fix);
+  // Read from the code, as query-in-loop's: the loop's own Drizzle fix, no
+  // statement of SQL to merge with another loop's finding of the same one.
+  fix.ddl.clear();
+  place_n_plus_one_at_call(context, *g.call, shown, "", finding, fix);
+  finding.fix = std::move(fix);
+  const model::QueryCall& call = *g.call;
+  finding.compute_fingerprint(call.loop_location.file + "|" + call.loop + "|" + call.table);
+  return finding;
+}
+
+} // namespace
+
+const model::QueryCall& CodeLoop::primary() const {
+  const auto write = std::find_if(calls.begin(), calls.end(), [](const auto* c) { return is_write(*c); });
+  return write != calls.end() ? **write : *calls.front();
+}
+
+std::vector<CodeLoop> code_loops(const model::Project& project) {
+  std::vector<CodeLoop> loops;
+  for (const model::QueryCall& call : project.query_calls) {
+    if (call.loop.empty() || call.loop_constant > 0 || polls_or_pages(call) ||
+        off_request_path(project, call.loop_location.file) || off_request_path(project, call.location.file)) {
+      continue;
+    }
+    const auto same = std::find_if(loops.begin(), loops.end(), [&](const CodeLoop& loop) {
+      return loop.calls.front()->loop_location == call.loop_location;
+    });
+    if (same == loops.end()) {
+      loops.push_back(CodeLoop{{&call}});
+    } else {
+      same->calls.push_back(&call);
+    }
+  }
+  return loops;
+}
+
+std::vector<const QueryStats*> issued_statements(const engine::RuleContext& context,
+                                                 const model::QueryCall& call) {
+  std::vector<const QueryStats*> out;
+  if (context.workload == nullptr) {
+    return out;
+  }
+  for (const QueryStats& query : context.workload->queries) {
+    if (query.calls == 0 || !repeatable(&query) || !same_kind(query.shape.kind, call.kind)) {
+      continue;
+    }
+    const model::Table* table = first_table(context, query);
+    if (table == nullptr || table->property != call.table) {
+      continue;
+    }
+    bool by_key = query.shape.kind == StatementKind::insert;
+    for (const std::string& column : n_plus_one_lookup_columns(query)) {
+      const std::string property = advisor::drizzle_property(*table, column);
+      by_key = by_key || std::find(call.key_columns.begin(), call.key_columns.end(), property) !=
+                             call.key_columns.end();
+    }
+    if (by_key) {
+      out.push_back(&query);
+    }
+  }
+  return out;
+}
+
+bool loop_in_log(const engine::RuleContext& context, const CodeLoop& loop) {
+  return std::any_of(loop.calls.begin(), loop.calls.end(), [&](const model::QueryCall* call) {
+    return !issued_statements(context, *call).empty();
+  });
+}
+
+void guided_findings(std::string_view rule_id, const engine::RuleContext& context,
+                     const JudgeOptions& options, const Covered& covered, std::vector<core::Finding>& out) {
+  const model::Project* project = context.project;
+  if (project == nullptr || !project->scanned || !project->uses_drizzle || context.workload == nullptr ||
+      !context.workload->ordered) {
+    return;
+  }
+  std::optional<RepeatsByChild> repeats; // indexed at the first loop that needs it
+  for (const CodeLoop& loop : code_loops(*project)) {
+    const model::QueryCall& first = *loop.calls.front();
+    if (std::find(covered.loops.begin(), covered.loops.end(), first.loop_location) != covered.loops.end()) {
+      continue;
+    }
+    if (!loop_in_log(context, loop)) {
+      continue; // query-in-loop's
+    }
+    if (!repeats) {
+      repeats = repeats_by_child(*context.workload);
+    }
+    const Guided g = guide(context, options, covered, *repeats, loop);
+    if (g.call == nullptr || std::any_of(g.issued.begin(), g.issued.end(), [&](const QueryStats* q) {
+          return covered.unplaced_children.count(q->fingerprint) != 0;
+        })) {
+      continue; // not in the log (query-in-loop's), or a burst finding names this loop among others
+    }
+    out.push_back(g.confirmed ? confirmed_finding(rule_id, context, g)
+                              : unconfirmed_finding(rule_id, context, loop, g));
+  }
+}
+
+} // namespace pgadvise::rules::n_plus_one
