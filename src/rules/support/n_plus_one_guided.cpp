@@ -231,7 +231,7 @@ struct Guided {
   double per_parent = 0;
   bool confirmed = false;
   // The loop the log's bursts of the same statement were given to.
-  const core::SourceLocation* owner = nullptr;
+  std::optional<core::SourceLocation> owner;
 };
 
 Guided guide(const engine::RuleContext& context, const JudgeOptions& options, const Covered& covered,
@@ -276,10 +276,12 @@ Guided guide(const engine::RuleContext& context, const JudgeOptions& options, co
     }
   }
   for (const auto& [child, at] : covered.placed_children) {
-    out.owner = child == out.child->fingerprint ? &at : out.owner;
+    if (child == out.child->fingerprint) {
+      out.owner = at;
+    }
   }
   out.confirmed = out.parent != nullptr && out.per_parent >= options.min_burst && out.after.runs >= 2 &&
-                  out.parent->calls >= options.min_executions && out.owner == nullptr;
+                  out.parent->calls >= options.min_executions && !out.owner;
   return out;
 }
 
@@ -319,8 +321,13 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
   finding.object.columns = n_plus_one_lookup_columns(child);
   char ratio[32];
   std::snprintf(ratio, sizeof ratio, "%.1f", g.per_parent);
-  finding.message = "N+1 queries: " + advisor::short_select(child.normalized, 100) + " ran " +
-                    digits(child.calls) + " times, " + ratio + " per execution of " +
+  const StatementKind kind = child.shape.kind;
+  const std::string what = kind == StatementKind::insert    ? "Row-by-row inserts: "
+                           : kind == StatementKind::update  ? "Row-by-row updates: "
+                           : kind == StatementKind::delete_ ? "Row-by-row deletes: "
+                                                            : "N+1 queries: ";
+  finding.message = what + advisor::short_select(child.normalized, 100) + " ran " + digits(child.calls) +
+                    " times, " + ratio + " per execution of " +
                     advisor::short_select(parent.normalized, 100) + " (" + digits(parent.calls) +
                     " executions)";
   finding.evidence.insert(
@@ -379,10 +386,10 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
   } else {
     detail += ", never in runs right after a read of the table the loop's rows come from";
   }
-  detail += g.owner != nullptr ? ": the log's runs of it are the loop at " + g.owner->to_string() +
-                                     "'s, not this one's (read from the code)"
-                               : ": not enough to say it runs once per row (read from the code; a log with "
-                                 "more of the loop's traffic confirms it)";
+  detail += g.owner ? ": the log's runs of it are the loop at " + g.owner->to_string() +
+                          "'s, not this one's (read from the code)"
+                    : ": not enough to say it runs once per row (read from the code; a log with "
+                      "more of the loop's traffic confirms it)";
   finding.message += detail;
   core::Fix fix;
   help_and_sql_fix(context, shown, finding, fix);
@@ -456,12 +463,15 @@ bool loop_in_log(const engine::RuleContext& context, const CodeLoop& loop) {
 }
 
 void guided_findings(std::string_view rule_id, const engine::RuleContext& context,
-                     const JudgeOptions& options, const Covered& covered, std::vector<core::Finding>& out) {
+                     const JudgeOptions& options, const Covered& bursts, std::vector<core::Finding>& out) {
   const model::Project* project = context.project;
   if (project == nullptr || !project->scanned || !project->uses_drizzle || context.workload == nullptr ||
       !context.workload->ordered) {
     return;
   }
+  // A statement confirms one loop: a second loop issuing it is not
+  // confirmed by the same counts (its runs are the first loop's).
+  Covered covered = bursts;
   std::optional<RepeatsByChild> repeats; // indexed at the first loop that needs it
   for (const CodeLoop& loop : code_loops(*project)) {
     const model::QueryCall& first = *loop.calls.front();
@@ -480,8 +490,12 @@ void guided_findings(std::string_view rule_id, const engine::RuleContext& contex
         })) {
       continue; // not in the log (query-in-loop's), or a burst finding names this loop among others
     }
-    out.push_back(g.confirmed ? confirmed_finding(rule_id, context, g)
-                              : unconfirmed_finding(rule_id, context, loop, g));
+    if (g.confirmed) {
+      out.push_back(confirmed_finding(rule_id, context, g));
+      covered.placed_children.emplace_back(g.child->fingerprint, out.back().location);
+    } else {
+      out.push_back(unconfirmed_finding(rule_id, context, loop, g));
+    }
   }
 }
 

@@ -199,6 +199,45 @@ TEST(DispatchPool, WithoutALoopInTheCodeTheLookupsAreNoLoop) {
   EXPECT_TRUE(findings_of(report, "query-in-loop").empty()) << report.dump(2).substr(0, 4000);
 }
 
+// Two loops of the code that issue the same lookup after the same read: the
+// log's counts confirm one of them, not both (the runs are counted once);
+// the other is still reported, as not confirmed, naming the loop they were
+// given to. Each loop is one finding.
+TEST(DispatchPool, TheSameCountsConfirmOneLoopNotTwo) {
+  const pgadvise::test::TempTree tree;
+  const fs::path app = tree.copy(k_app, "dispatch");
+  pgadvise::test::write_text(
+      app / "src" / "handlers" / "timeline.ts",
+      "import * as shipmentsRepo from '../repositories/shipments.repository';\n"
+      "import * as trackingRepo from '../repositories/tracking.repository';\n\n"
+      "// GET /customers/:id/timeline\n"
+      "export async function customerTimeline(customerId: number) {\n"
+      "  const recent = await shipmentsRepo.recentForCustomer(customerId);\n"
+      "  return Promise.all(recent.map((shipment) => trackingRepo.latestFor(shipment.id)));\n"
+      "}\n");
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      app.string(),
+      {"lint", ".", "--log", (k_app / "logs" / "postgresql-15.log.gz").string(), "--format", "json"});
+  const json report = pgadvise::test::report_of(result);
+  EXPECT_EQ(places(report, "n-plus-one"),
+            (std::set<std::string>{"src/handlers/depot.ts:10", "src/handlers/dashboard.ts:7",
+                                   "src/handlers/timeline.ts:7"}));
+  EXPECT_TRUE(findings_of(report, "query-in-loop").empty());
+  std::size_t confirmed = 0;
+  std::size_t given_away = 0;
+  for (const json& finding : findings_of(report, "n-plus-one")) {
+    if (finding["object"]["table"] == "tracking_events") {
+      confirmed += finding["severity"] == "critical" ? 1U : 0U;
+      given_away += finding["message"].get<std::string>().find("the log's runs of it are the loop at") !=
+                            std::string::npos
+                        ? 1U
+                        : 0U;
+    }
+  }
+  EXPECT_EQ(confirmed, 1U) << report.dump(2).substr(0, 6000);
+  EXPECT_EQ(given_away, 1U) << report.dump(2).substr(0, 6000);
+}
+
 // `pgadvise fix` with the log (a diff, nothing written): the JSON filters'
 // columns become jsonb where they are declared, tracking_events.payload in
 // the `const eventColumns = {...}` its table spreads, with their $type.
