@@ -187,6 +187,10 @@ struct QueryCall {
   // The rows each call takes, as written: `.limit(5)`, findMany's `limit: 5`;
   // "" when it takes all. A batched query cannot keep it with one LIMIT.
   std::string limit;
+  // Its order, each expression as written: `.orderBy(desc(posts.publishedAt))`,
+  // findMany's `orderBy: [asc(c.createdAt)]`; empty when it gives none, or
+  // gives it in a form the select builder does not take (a callback, an object).
+  std::vector<std::string> order_by;
   // drizzle-orm 1.0's relational queries: the where is an object filter
   // (`{ authorId: author.id }`), so the fix's is one too (`{ authorId: { in: ids } }`).
   bool object_filter = false;

@@ -235,16 +235,39 @@ TEST(QueryInLoopRealShapes, APerParentLimitIsKeptOrTheFixSaysWhy) {
   ASSERT_EQ(severities(loops), (std::map<std::string, std::string>{{"src/digest.ts:9", "medium"},
                                                                    {"src/digest.ts:27", "medium"}}));
   const std::string digest = loops.at("src/digest.ts:9")["fix"].value("drizzle", "");
+  // The query's own order goes into the relation (it said "keep the
+  // query's orderBy"; a relational query of drizzle-orm 0.x takes these).
   EXPECT_EQ(digest.substr(0, digest.find('\n')),
-            "const found = await db.query.authors.findMany({ with: { posts: { limit: 5 } } });")
+            "const found = await db.query.authors.findMany({ with: { posts: { orderBy: "
+            "[desc(posts.publishedAt)], limit: 5 } } });")
       << digest;
   EXPECT_EQ(digest.find("inArray(posts.authorId, active.map((author) => author.id)));"), std::string::npos)
       << digest;
   const std::string front = loops.at("src/digest.ts:27")["fix"].value("drizzle", "");
   EXPECT_EQ(front.substr(0, front.find('\n')),
-            "const found = await db.query.posts.findMany({ with: { comments: { limit: 3 } } });")
+            "const found = await db.query.posts.findMany({ with: { comments: { orderBy: "
+            "[desc(comments.createdAt)], limit: 3 } } });")
       << front;
   EXPECT_NE(front.find("would take 3 rows in all, not 3 for each postId"), std::string::npos) << front;
+}
+
+// A loop that takes one row for each parent with no relation to carry the
+// limit (dispatch-pool's dashboard: latestFor() is
+// .orderBy(desc(trackingEvents.recordedAt)).limit(1) per shipment): one
+// selectDistinctOn query, the key leading its orderBy as PostgreSQL's
+// DISTINCT ON requires, then the query's own order (it was a sketch with a
+// `<the query's orderBy>` placeholder).
+TEST(QueryInLoopRealShapes, OneRowForEachParentIsSelectDistinctOnInTheQuerysOrder) {
+  const std::map<std::string, json> loops = loops_of("dispatch-pool");
+  ASSERT_EQ(loops.count("src/handlers/dashboard.ts:7"), 1U);
+  const std::string fix = loops.at("src/handlers/dashboard.ts:7")["fix"].value("drizzle", "");
+  EXPECT_EQ(fix.substr(0, fix.find('\n')),
+            "const found = await db.selectDistinctOn([trackingEvents.shipmentId]).from(trackingEvents)"
+            ".where(inArray(trackingEvents.shipmentId, recent.map((shipment) => shipment.id)))"
+            ".orderBy(trackingEvents.shipmentId, desc(trackingEvents.recordedAt));")
+      << fix;
+  EXPECT_NE(fix.find("would take 1 row in all, not 1 for each shipmentId"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("<the query's orderBy>"), std::string::npos) << fix;
 }
 
 } // namespace query_in_loop_real_shapes_test

@@ -248,6 +248,12 @@ private:
     if (const std::size_t limit = chained(close, "limit"); limit != k_npos && m_t.close_of(limit) != k_npos) {
       call.limit = m_t.text(limit + 1, m_t.close_of(limit) - 1);
     }
+    if (const std::size_t order = chained(close, "orderBy");
+        order != k_npos && m_t.close_of(order) != k_npos) {
+      for (const TokenRange& part : m_t.parts(order)) {
+        call.order_by.push_back(m_t.text(part));
+      }
+    }
     const std::size_t select_close = m_t.close_of(select_open);
     if (select_close != k_npos && select_close > select_open + 1) {
       call.fields = m_t.text(select_open + 1, select_close - 1);
@@ -269,6 +275,18 @@ private:
     if (close != k_npos && m_t.punct(key + 4, "{") && call.kind == model::QueryCallKind::find_many) {
       if (const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4), "limit"); first != k_npos) {
         call.limit = m_t.text(first, last);
+      }
+      // `orderBy: [desc(posts.publishedAt)]` or `orderBy: desc(...)`; not a
+      // callback's or drizzle-orm 1.0's object, which the select builder does not take.
+      if (const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4), "orderBy");
+          first != k_npos) {
+        if (m_t.punct(first, "[") && m_t.close_of(first) == last) {
+          for (const TokenRange& part : m_t.parts(first)) {
+            call.order_by.push_back(m_t.text(part));
+          }
+        } else if (m_t.ident(first) && m_t.punct(first + 1, "(") && m_t.close_of(first + 1) == last) {
+          call.order_by.push_back(m_t.text(first, last));
+        }
       }
     }
     if (close != k_npos && m_t.punct(key + 4, "{")) {

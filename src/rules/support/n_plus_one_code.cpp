@@ -310,8 +310,10 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
 // A read that takes `.limit(5)` for each row: one inArray() query with
 // that limit would take five rows for all the rows together, so the batch
 // keeps the limit per key: the relation's own `limit` (a relational query
-// limits each parent's rows), else a sketch to complete by hand (rows
-// numbered per key in a subquery), never the plain inArray() query.
+// limits each parent's rows), for one row `selectDistinctOn` (PostgreSQL's
+// DISTINCT ON: the first row of each key in the query's order), else a
+// sketch to complete by hand (rows numbered per key in a subquery), never
+// the plain inArray() query. The query's own orderBy goes into each.
 std::string limited_fix(const model::QueryCall& call, const std::string& var, const std::string& prop,
                         const std::string& member, const std::string& ids, const std::string& parent_var,
                         const std::vector<model::DrizzleRelation>& relations) {
@@ -320,18 +322,49 @@ std::string limited_fix(const model::QueryCall& call, const std::string& var, co
                           " for each row of " + loop_at(call) + ": one inArray(" + member + ", " + ids +
                           ") query would take " + call.limit + rows + " in all, not " + call.limit +
                           " for each " + prop;
+  const std::string order = core::join(call.order_by, ", ");
   for (const model::DrizzleRelation& relation : relations) {
     if (relation.table == parent_var && relation.target == var && relation.many) {
+      // drizzle-orm 1.0's relational orderBy is an object, not these expressions.
+      const std::string ordered = order.empty() || call.object_filter ? "" : "orderBy: [" + order + "], ";
       return "const found = await " + handle_of(call) + ".query." + parent_var + ".findMany({ with: { " +
-             relation.name + ": { limit: " + call.limit + " } } });\n" + why + "; the relation " +
-             relation.name + " (" + relation.location.to_string() + ") takes " + call.limit + " for each " +
-             parent_var + " row (keep the query's where and orderBy in it)";
+             relation.name + ": { " + ordered + "limit: " + call.limit + " } } });\n" + why +
+             "; the relation " + relation.name + " (" + relation.location.to_string() + ") takes " +
+             call.limit + " for each " + parent_var + " row (keep the query's where" +
+             (ordered.empty() ? " and orderBy" : "") + " in it)";
+    }
+  }
+  // The key leads the order (DISTINCT ON and the numbering's partition both
+  // want it first); the query's own order follows, without the key again.
+  std::vector<std::string> rest;
+  for (const std::string& each : call.order_by) {
+    if (each != member) {
+      rest.push_back(each);
+    }
+  }
+  if (call.limit == "1") {
+    std::string filter = "inArray(" + member + ", " + ids + ")";
+    if (call.other_conditions) {
+      filter = "and(" + filter + ", /* the other conditions of " + call.location.to_string() + " */)";
+    }
+    return "const found = await " + handle_of(call) + ".selectDistinctOn([" + member + "]).from(" + var +
+           ").where(" + filter + ").orderBy(" + member + (rest.empty() ? "" : ", " + core::join(rest, ", ")) +
+           ");\n" + why + "; selectDistinctOn keeps one row for each " + prop +
+           ", the first in the orderBy (PostgreSQL wants the DISTINCT ON expressions first in ORDER BY)" +
+           (rest.empty() ? ", any one when the query gives no order" : "") +
+           "; then take each row's match from `found` (by " + prop + ") inside the loop";
+  }
+  std::string numbered = "<the query's orderBy>";
+  if (!rest.empty()) {
+    numbered.clear();
+    for (const std::string& each : rest) {
+      numbered += (numbered.empty() ? "${" : ", ${") + each + "}";
     }
   }
   return "// not batched: " + why.substr(3) + ".\n// Keep " + call.limit + " for each " + prop +
          " by numbering the rows: a subquery of " + var + " where inArray(" + member + ", " + ids +
-         ") with sql`row_number() over (partition by ${" + member +
-         "} order by <the query's orderBy>)`.as(\"rank\"), then the rows whose rank <= " + call.limit +
+         ") with sql`row_number() over (partition by ${" + member + "} order by " + numbered +
+         ")`.as(\"rank\"), then the rows whose rank <= " + call.limit +
          " (or a LATERAL join); else keep the loop";
 }
 
