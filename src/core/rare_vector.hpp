@@ -12,7 +12,8 @@ namespace pgadvise::core {
 // schema mostly none): one pointer, null while empty, where a std::vector
 // takes 24 bytes. Reads as a `const std::vector<T>&` (an empty one while
 // unset) and iterates, indexes and compares as the vector does; grows by
-// push_back / emplace_back.
+// push_back / emplace_back, erases and inserts as the vector does, and
+// edit() hands out the vector itself for code written for one.
 template <typename T> class RareVector {
 public:
   using value_type = T;
@@ -40,12 +41,14 @@ public:
   [[nodiscard]] const std::vector<T>& items() const { return m_items ? *m_items : empty_items(); }
   operator const std::vector<T>&() const { return items(); } // NOLINT(google-explicit-constructor)
 
-  [[nodiscard]] bool empty() const { return !m_items; }
+  [[nodiscard]] bool empty() const { return !m_items || m_items->empty(); }
   [[nodiscard]] std::size_t size() const { return m_items ? m_items->size() : 0; }
   [[nodiscard]] const T& operator[](std::size_t i) const { return (*m_items)[i]; }
   T& operator[](std::size_t i) { return (*m_items)[i]; }
+  [[nodiscard]] const T& at(std::size_t i) const { return items().at(i); }
   [[nodiscard]] const T& front() const { return m_items->front(); }
   [[nodiscard]] const T& back() const { return m_items->back(); }
+  T& back() { return m_items->back(); }
   [[nodiscard]] const T* begin() const { return m_items ? m_items->data() : nullptr; }
   [[nodiscard]] const T* end() const { return m_items ? m_items->data() + m_items->size() : nullptr; }
   T* begin() { return m_items ? m_items->data() : nullptr; }
@@ -57,6 +60,36 @@ public:
       m_items = std::make_unique<std::vector<T>>();
     }
     return m_items->emplace_back(std::forward<Args>(args)...);
+  }
+  // Erases as std::vector does; the last item erased frees the list.
+  T* erase(const T* first, const T* last) {
+    if (first == last) {
+      return begin() + (first - begin());
+    }
+    const auto from = m_items->begin() + (first - m_items->data());
+    const std::size_t at = static_cast<std::size_t>(first - m_items->data());
+    m_items->erase(from, from + (last - first));
+    if (m_items->empty()) {
+      m_items.reset();
+      return nullptr;
+    }
+    return m_items->data() + at;
+  }
+  T* erase(const T* at) { return erase(at, at + 1); }
+  template <typename It> void insert(const T* at, It first, It last) {
+    if (first == last) {
+      return;
+    }
+    const std::size_t offset = m_items ? static_cast<std::size_t>(at - m_items->data()) : 0;
+    edit().insert(m_items->begin() + static_cast<std::ptrdiff_t>(offset), first, last);
+  }
+  // The list itself, made when absent, for code written for a vector;
+  // leaving it empty keeps an empty block until the next erase or clear.
+  std::vector<T>& edit() {
+    if (!m_items) {
+      m_items = std::make_unique<std::vector<T>>();
+    }
+    return *m_items;
   }
   void clear() { m_items.reset(); }
 

@@ -84,6 +84,10 @@ std::size_t table_key(std::string_view schema, std::string_view name) {
 struct TableIndex {
   std::unordered_multimap<std::size_t, std::size_t> positions;
   std::size_t indexed = 0; // tables[0, indexed) were added to positions
+  // The first table indexed, and its name: another catalog built at the
+  // same address (whose first tables the index never saw) starts afresh.
+  const Table* first = nullptr;
+  core::InternedText first_name;
 };
 
 // The indexes live here, by catalog address, rather than in Catalog:
@@ -113,10 +117,15 @@ const Table* scan_tables(const Tables& tables, std::string_view schema, std::str
 }
 
 void extend(TableIndex& index, const Tables& tables) {
-  if (index.indexed > tables.size()) {
-    index = TableIndex{}; // tables were removed: positions moved
+  if (index.indexed > tables.size() ||
+      (index.indexed > 0 && (index.first != &tables.front() || index.first_name != tables.front().name))) {
+    index = TableIndex{}; // tables were removed (positions moved), or another catalog
   }
   if (index.indexed < tables.size()) {
+    if (index.indexed == 0) {
+      index.first = &tables.front();
+      index.first_name = tables.front().name;
+    }
     index.positions.reserve(tables.size());
     for (std::size_t i = index.indexed; i < tables.size(); ++i) {
       index.positions.emplace(table_key(tables[i].schema, tables[i].name), i);

@@ -6,6 +6,7 @@
 #include "core/packed_text.hpp"
 #include "core/rare_shared_text.hpp"
 #include "core/rare_text.hpp"
+#include "core/rare_vector.hpp"
 #include "core/shared_text.hpp"
 #include "core/source_location.hpp"
 #include "core/stored_text.hpp"
@@ -283,19 +284,21 @@ struct Policy {
 };
 
 // The schema and name are pooled: the migration steps and foreign keys that
-// name the table copy a pointer, not its text.
+// name the table copy a pointer, not its text. The lists most tables leave
+// empty (checks, policies, unresolved columns) are RareVectors, a pointer
+// each: 192 bytes a table, not 240 (a schema of 100,000 tables).
 struct Table {
   core::InternedText schema = "public";
   core::InternedText name;
   std::vector<Column> columns;
   std::vector<Index> indexes; // includes PK and unique-constraint indexes
   std::vector<ForeignKey> foreign_keys;
-  std::vector<CheckConstraint> checks;
-  std::vector<Policy> policies;
+  core::RareVector<CheckConstraint> checks;
+  core::RareVector<Policy> policies;
   // schema.ts: columns whose type the reader could not resolve (a custom
   // type built at run time), by SQL name; they are not in `columns`, and
   // comparisons cannot tell whether they agree.
-  std::vector<std::string> unresolved_columns;
+  core::RareVector<std::string> unresolved_columns;
   // SQL replay: no file creates it, yet a migration alters it (a lone
   // migration file): taken as a table in use before the files, of which
   // only the columns the statements name are known (their type unknown).

@@ -49,3 +49,31 @@ TEST(RareVector, KeepsAColumnSmall) {
   EXPECT_LE(sizeof(pgadvise::model::TypeRef), 32U);
   EXPECT_LE(sizeof(pgadvise::model::Column), 96U);
 }
+
+TEST(RareVector, ErasesAndInsertsAsAVectorAndFreesTheLastItem) {
+  // A table's checks and policies: DROP CONSTRAINT erases, LIKE ...
+  // INCLUDING CONSTRAINTS inserts a range; the list emptied holds nothing.
+  RareVector<std::string> list;
+  const std::vector<std::string> more{"a", "b", "c", "d"};
+  list.insert(list.end(), more.begin(), more.end());
+  EXPECT_EQ(list, more);
+  const std::string* next = list.erase(list.begin() + 1);
+  ASSERT_NE(next, nullptr);
+  EXPECT_EQ(*next, "c");
+  EXPECT_EQ(list, (std::vector<std::string>{"a", "c", "d"}));
+  list.erase(list.begin(), list.begin() + 2);
+  EXPECT_EQ(list, std::vector<std::string>{"d"});
+  list.back() = "e";
+  EXPECT_EQ(list.at(0), "e");
+  const std::string* after_last = list.erase(list.begin());
+  EXPECT_EQ(after_last, list.end());
+  EXPECT_TRUE(list.empty());
+  EXPECT_EQ(list.begin(), list.end());
+  const std::string* none = list.erase(list.begin(), list.end()); // nothing to erase
+  EXPECT_EQ(none, list.end());
+  list.edit().push_back("f"); // written as a vector
+  EXPECT_EQ(list.size(), 1U);
+  list.edit().clear();
+  EXPECT_TRUE(list.empty()); // an emptied block reads as empty
+  EXPECT_EQ(list, RareVector<std::string>());
+}

@@ -95,3 +95,33 @@ TEST(CatalogLayout, TheReplayFillsTheMovedFacts) {
   EXPECT_EQ(*v->default_expr, "'{}'");
   EXPECT_EQ(v->stats(), nullptr);
 }
+
+TEST(CatalogLayout, ATableIs192BytesWithItsRareListsOutOfLine) {
+  // 100,000 tables in a deque: checks, policies and unresolved columns are
+  // one pointer each while empty, as nearly every table leaves them.
+  EXPECT_EQ(sizeof(model::Table), 192U);
+  EXPECT_EQ(sizeof(model::Table::checks), sizeof(void*));
+}
+
+TEST(CatalogLayout, TheReplayKeepsATablesChecksAndPoliciesInOrder) {
+  const auto load = pgadvise::test::replay("CREATE TABLE t (a int CHECK (a > 0), b int, CONSTRAINT b_small "
+                                           "CHECK (b < 10), c int CHECK (c <> 0));\n"
+                                           "ALTER TABLE t DROP CONSTRAINT b_small;\n"
+                                           "CREATE TABLE u (LIKE t INCLUDING CONSTRAINTS);\n"
+                                           "ALTER TABLE u DROP COLUMN a;\n"
+                                           "ALTER TABLE u DROP COLUMN c;\n"
+                                           "CREATE POLICY p1 ON t USING (a = 1);\n"
+                                           "CREATE POLICY p2 ON t USING (a = 2);\n"
+                                           "DROP POLICY p1 ON t;\n");
+  const model::Table* t = load.catalog.find_table("public", "t");
+  const model::Table* u = load.catalog.find_table("public", "u");
+  ASSERT_NE(t, nullptr);
+  ASSERT_NE(u, nullptr);
+  ASSERT_EQ(t->checks.size(), 2U);
+  EXPECT_EQ(t->checks[0].name, "t_a_check");
+  EXPECT_EQ(t->checks[1].name, "t_c_check");
+  EXPECT_TRUE(u->checks.empty()); // copied, then dropped with their columns
+  ASSERT_EQ(t->policies.size(), 1U);
+  EXPECT_EQ(t->policies[0].name, "p2");
+  EXPECT_TRUE(t->unresolved_columns.empty());
+}

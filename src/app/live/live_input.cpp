@@ -81,7 +81,7 @@ void overlay_table(model::Table& live, const model::Table& file) {
     }
   }
   overlay_named(live.foreign_keys, file.foreign_keys);
-  overlay_named(live.checks, file.checks);
+  overlay_named(live.checks.edit(), file.checks.items());
 }
 
 std::string list_some(const std::vector<std::string>& names) {
@@ -229,7 +229,7 @@ PendingAdded add_pending_objects(model::Catalog& live, const model::Catalog& fil
     add_pending_named(table->columns, file.columns, pending, added.objects);
     add_pending_named(table->indexes, file.indexes, pending, added.objects);
     add_pending_named(table->foreign_keys, file.foreign_keys, pending, added.objects);
-    add_pending_named(table->checks, file.checks, pending, added.objects);
+    add_pending_named(table->checks.edit(), file.checks.items(), pending, added.objects);
   }
   return added;
 }

@@ -227,7 +227,7 @@ void read_check(Sink& sink, const std::string& key, const Json& value, const Pat
     check.name = semicolon == std::string::npos ? key : text.substr(0, semicolon);
     check.expression = semicolon == std::string::npos ? text : text.substr(semicolon + 1);
   }
-  sink.add(table.checks, std::move(check), path);
+  sink.add(table.checks.edit(), std::move(check), path);
 }
 
 } // namespace pgadvise::loaders::snapshot

@@ -127,7 +127,7 @@ void read_column(Sink& sink, const std::string& key, const Json& value, const Pa
 void read_policy(Sink& sink, const std::string& key, const Json& value, const Path& path,
                  model::Table& table) {
   model::Policy policy = snapshot_policy(key, value);
-  sink.add(table.policies, std::move(policy), path);
+  sink.add(table.policies.edit(), std::move(policy), path);
 }
 
 class SnapshotReader {

@@ -88,7 +88,7 @@ model::Table* policy_table(Replay& replay, const Json& stmt, const char* key) {
   return find_or_assume_table(replay, range_var(*relation));
 }
 
-std::vector<model::Policy>::iterator find_policy(model::Table& table, const std::string& name) {
+model::Policy* find_policy(model::Table& table, const std::string& name) {
   return std::find_if(table.policies.begin(), table.policies.end(),
                       [&](const model::Policy& policy) { return policy.name == name; });
 }
@@ -180,7 +180,7 @@ void drop_policy(Replay& replay, const Json& object, bool missing_ok) {
   if (table != nullptr) {
     record_policy_step(replay, *table, name, "DROP POLICY");
   }
-  const auto policy = table != nullptr ? find_policy(*table, name) : std::vector<model::Policy>::iterator();
+  const auto policy = table != nullptr ? find_policy(*table, name) : nullptr;
   if (table == nullptr || policy == table->policies.end()) {
     if (missing_ok || (table == nullptr && replay.is_untracked(table_name))) {
       return;
