@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 namespace pgadvise::rules {
 
@@ -67,6 +68,7 @@ public:
     // of its runs) whose findings both land at the same loop is reported
     // once, with the more of its rows.
     std::vector<std::pair<std::uint64_t, core::Finding>> loops;
+    std::vector<bool> unplaced; // per entry of `loops`: left at its log line
     n_plus_one::Covered covered;
     for (const n_plus_one::Loop& loop : n_plus_one::judge_loops(workload, options, found)) {
       core::Finding finding = n_plus_one::loop_finding(k_id, context, loop);
@@ -83,18 +85,25 @@ public:
       });
       if (same == loops.end()) {
         loops.emplace_back(child, std::move(finding));
+        unplaced.push_back(!at_code);
       } else if (finding.weight > same->second.weight) {
         same->second = std::move(finding);
       }
     }
-    for (auto& [child, finding] : loops) {
-      out.push_back(std::move(finding));
-    }
     // The code's other loops whose statements the log ran: confirmed from
     // the code and the log together, or reported from the code with what
     // the log shows (query-in-loop reports the loops the log never ran).
+    // A burst finding left at its log line (its runs judged after another
+    // request's statement) gives way to the one loop of the code that the
+    // code and the log confirm for its statement.
     std::vector<core::Finding> guided;
-    n_plus_one::guided_findings(k_id, context, options, covered, guided);
+    const std::set<std::uint64_t> replaced =
+        n_plus_one::guided_findings(k_id, context, options, covered, guided);
+    for (std::size_t i = 0; i < loops.size(); ++i) {
+      if (!unplaced[i] || replaced.count(loops[i].first) == 0) {
+        out.push_back(std::move(loops[i].second));
+      }
+    }
     for (core::Finding& finding : guided) {
       out.push_back(std::move(finding));
     }

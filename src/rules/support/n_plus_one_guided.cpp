@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -462,33 +463,61 @@ bool loop_in_log(const engine::RuleContext& context, const CodeLoop& loop) {
   });
 }
 
-void guided_findings(std::string_view rule_id, const engine::RuleContext& context,
-                     const JudgeOptions& options, const Covered& bursts, std::vector<core::Finding>& out) {
+std::set<std::uint64_t> guided_findings(std::string_view rule_id, const engine::RuleContext& context,
+                                        const JudgeOptions& options, const Covered& bursts,
+                                        std::vector<core::Finding>& out) {
+  std::set<std::uint64_t> replaced;
   const model::Project* project = context.project;
   if (project == nullptr || !project->scanned || !project->uses_drizzle || context.workload == nullptr ||
       !context.workload->ordered) {
-    return;
+    return replaced;
+  }
+  const std::vector<CodeLoop> loops = code_loops(*project);
+  // How many of the code's loops can issue each unplaced burst's statement:
+  // one alone may take its finding over; several stay named in it.
+  std::map<std::uint64_t, std::size_t> issuers;
+  for (const CodeLoop& loop : loops) {
+    std::set<std::uint64_t> issued;
+    for (const model::QueryCall* call : loop.calls) {
+      for (const QueryStats* q : issued_statements(context, *call)) {
+        if (bursts.unplaced_children.count(q->fingerprint) != 0) {
+          issued.insert(q->fingerprint);
+        }
+      }
+    }
+    for (const std::uint64_t child : issued) {
+      ++issuers[child];
+    }
   }
   // A statement confirms one loop: a second loop issuing it is not
   // confirmed by the same counts (its runs are the first loop's).
   Covered covered = bursts;
   std::optional<RepeatsByChild> repeats; // indexed at the first loop that needs it
-  for (const CodeLoop& loop : code_loops(*project)) {
+  for (const CodeLoop& loop : loops) {
     const model::QueryCall& first = *loop.calls.front();
-    if (std::find(covered.loops.begin(), covered.loops.end(), first.loop_location) != covered.loops.end()) {
-      continue;
-    }
-    if (!loop_in_log(context, loop)) {
-      continue; // query-in-loop's
+    if (std::find(covered.loops.begin(), covered.loops.end(), first.loop_location) != covered.loops.end() ||
+        !loop_in_log(context, loop)) {
+      continue; // a burst finding's, or query-in-loop's
     }
     if (!repeats) {
       repeats = repeats_by_child(*context.workload);
     }
     const Guided g = guide(context, options, covered, *repeats, loop);
-    if (g.call == nullptr || std::any_of(g.issued.begin(), g.issued.end(), [&](const QueryStats* q) {
-          return covered.unplaced_children.count(q->fingerprint) != 0;
-        })) {
-      continue; // not in the log (query-in-loop's), or a burst finding names this loop among others
+    if (g.call == nullptr) {
+      continue;
+    }
+    const bool in_burst_finding = std::any_of(g.issued.begin(), g.issued.end(), [&](const QueryStats* q) {
+      return covered.unplaced_children.count(q->fingerprint) != 0;
+    });
+    if (in_burst_finding) {
+      // The burst finding at the log line names this loop, among others,
+      // or found none after the parent its runs were judged after: the
+      // one loop that issues its statement, confirmed here, takes it over.
+      if (!g.confirmed || covered.unplaced_children.count(g.child->fingerprint) == 0 ||
+          issuers[g.child->fingerprint] != 1) {
+        continue;
+      }
+      replaced.insert(g.child->fingerprint);
     }
     if (g.confirmed) {
       out.push_back(confirmed_finding(rule_id, context, g));
@@ -497,6 +526,7 @@ void guided_findings(std::string_view rule_id, const engine::RuleContext& contex
       out.push_back(unconfirmed_finding(rule_id, context, loop, g));
     }
   }
+  return replaced;
 }
 
 } // namespace pgadvise::rules::n_plus_one

@@ -56,7 +56,13 @@ struct Covered {
 // least min-burst times per execution of a read of the table the loop's
 // rows come from, and runs of it followed that read at least twice), else
 // reported from the code with what the log shows of its statement.
-void guided_findings(std::string_view rule_id, const engine::RuleContext& context,
-                     const JudgeOptions& options, const Covered& covered, std::vector<core::Finding>& out);
+//
+// A burst finding no loop could be given (its runs judged after another
+// request's statement) whose statement one loop alone issues, and which the
+// code and the log confirm for that loop, gives way to it: the children
+// returned are those whose burst findings the caller drops.
+std::set<std::uint64_t> guided_findings(std::string_view rule_id, const engine::RuleContext& context,
+                                        const JudgeOptions& options, const Covered& covered,
+                                        std::vector<core::Finding>& out);
 
 } // namespace pgadvise::rules::n_plus_one

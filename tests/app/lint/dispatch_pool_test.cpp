@@ -143,6 +143,31 @@ TEST(DispatchPool, TheLogShowsBothLoopsAtTheirLines) {
   expect_no_drift(report);
 }
 
+// 16 users over the pool of 8 (logs/postgresql-15-16-users.log.gz): the
+// depot board's runs are judged, from the log alone, after a tracking_events
+// read other requests ran just before them, and no loop reads that table
+// before its couriers; the code names the loop and its couriers read, and
+// the log's counts confirm it (827 lookups, 30.6 per read of the couriers):
+// both loops at their lines, no finding left at a log line.
+TEST(DispatchPool, SixteenUsersOnAPoolOfEightBothLoopsAtTheirLines) {
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15-16-users.log.gz").string()});
+  EXPECT_EQ(places(report, "n-plus-one"),
+            (std::set<std::string>{"src/handlers/depot.ts:10", "src/handlers/dashboard.ts:7"}));
+  for (const json& finding : findings_of(report, "n-plus-one")) {
+    EXPECT_EQ(finding["severity"], "critical") << finding.dump(2);
+    if (at(finding) == "src/handlers/depot.ts:10") {
+      EXPECT_NE(finding["message"].get<std::string>().find("per execution of select ... from \"couriers\""),
+                std::string::npos)
+          << finding.dump(2);
+      EXPECT_NE(finding["fix"]["drizzle"].get<std::string>().find(
+                    "inArray(shipments.courierId, active.map((courier) => courier.id))"),
+                std::string::npos)
+          << finding.dump(2);
+    }
+  }
+  EXPECT_TRUE(findings_of(report, "query-in-loop").empty());
+}
+
 // A log that confirms no loop (logs/postgresql-15-one-user.log.gz: one
 // user, ten calls, one dashboard and no depot board) loses none: the
 // dashboard loop, whose lookups ran once after one read, is n-plus-one's
