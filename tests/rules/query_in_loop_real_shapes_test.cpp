@@ -270,4 +270,17 @@ TEST(QueryInLoopRealShapes, OneRowForEachParentIsSelectDistinctOnInTheQuerysOrde
   EXPECT_EQ(fix.find("<the query's orderBy>"), std::string::npos) << fix;
 }
 
+// The helper's order reads the table through a namespace import
+// (`desc(schema.ticketEvents.createdAt)`): the fix names it as its from()
+// does, `ticketEvents` (fixtures/nplus1-app, the digest's latestFor() loop).
+TEST(QueryInLoopRealShapes, TheOrderNamesTheTableAsTheFixDoes) {
+  const std::map<std::string, json> loops = loops_of("../nplus1-app");
+  ASSERT_EQ(loops.count("apps/api/src/services/digest.service.ts:15"), 1U);
+  const std::string fix = loops.at("apps/api/src/services/digest.service.ts:15")["fix"].value("drizzle", "");
+  EXPECT_NE(fix.find(".from(ticketEvents).where(inArray(ticketEvents.ticketId, watched.map((watch) => "
+                     "watch.ticketId))).orderBy(ticketEvents.ticketId, desc(ticketEvents.createdAt));"),
+            std::string::npos)
+      << fix;
+}
+
 } // namespace query_in_loop_real_shapes_test

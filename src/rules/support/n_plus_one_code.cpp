@@ -322,7 +322,23 @@ std::string limited_fix(const model::QueryCall& call, const std::string& var, co
                           " for each row of " + loop_at(call) + ": one inArray(" + member + ", " + ids +
                           ") query would take " + call.limit + rows + " in all, not " + call.limit +
                           " for each " + prop;
-  const std::string order = core::join(call.order_by, ", ");
+  // The order as the fix names the table (`schema.ticketEvents.createdAt`
+  // of a namespace import is `ticketEvents.createdAt`, as in the fix's from()).
+  std::vector<std::string> order_by;
+  for (std::string each : call.order_by) {
+    const std::string qualified = "." + var + ".";
+    for (std::size_t at = each.find(qualified); at != std::string::npos; at = each.find(qualified, at + 1)) {
+      std::size_t begin = at;
+      while (begin > 0 && (std::isalnum(static_cast<unsigned char>(each[begin - 1])) != 0 ||
+                           each[begin - 1] == '_' || each[begin - 1] == '$' || each[begin - 1] == '.')) {
+        --begin;
+      }
+      each.erase(begin, at + 1 - begin);
+      at = begin;
+    }
+    order_by.push_back(std::move(each));
+  }
+  const std::string order = core::join(order_by, ", ");
   for (const model::DrizzleRelation& relation : relations) {
     if (relation.table == parent_var && relation.target == var && relation.many) {
       // drizzle-orm 1.0's relational orderBy is an object, not these expressions.
@@ -337,7 +353,7 @@ std::string limited_fix(const model::QueryCall& call, const std::string& var, co
   // The key leads the order (DISTINCT ON and the numbering's partition both
   // want it first); the query's own order follows, without the key again.
   std::vector<std::string> rest;
-  for (const std::string& each : call.order_by) {
+  for (const std::string& each : order_by) {
     if (each != member) {
       rest.push_back(each);
     }
