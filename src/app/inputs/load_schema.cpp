@@ -94,13 +94,35 @@ std::string assumed_tables_phrase(const model::Catalog& catalog) {
   return phrase;
 }
 
+// A .sql file of a drizzle-kit folder that meta/_journal.json does not list:
+// drizzle-kit migrate never applies it, so neither does the replay. Said as a
+// located finding, not only a -v note: hand-written migrations (RLS policies,
+// indexes, a backfill) dropped into the folder without a journal entry never
+// run, and every finding of this report is judged without them.
+void report_unjournaled(const std::vector<fs::path>& files, SchemaLoad& load) {
+  for (const fs::path& file : files) {
+    load.diagnostics.push_back(make_diagnostic(
+        k_replay_warning, core::Severity::medium,
+        file.filename().string() +
+            " is not in meta/_journal.json: drizzle-kit migrate never applies it, so it was not replayed "
+            "and nothing it creates (tables, indexes, policies) is in the schema checked",
+        {display_path(file), 0, 0},
+        "drizzle-kit migrate applies the journal's entries and nothing else. If the file should run, put "
+        "its SQL in a migration the journal lists (drizzle-kit generate --custom writes an empty one); if "
+        "it was applied by hand, the database has changes no migration records; if it is obsolete, delete "
+        "it."));
+  }
+}
+
 // The SQL replay of the migrations folder and the explicit .sql files into
 // `load`; false when there is no SQL.
 bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
   std::vector<fs::path> files;
   std::string description;
   if (sources.migrations_dir && count_sql_files(*sources.migrations_dir) > 0) {
-    auto order = migration_order(*sources.migrations_dir, &load.notes);
+    std::vector<fs::path> unjournaled;
+    auto order = migration_order(*sources.migrations_dir, &load.notes, &unjournaled);
+    report_unjournaled(unjournaled, load);
     if (order) {
       files = std::move(*order);
       const bool journal = is_file(*sources.migrations_dir / "meta" / "_journal.json");

@@ -224,7 +224,8 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
   }
 }
 
-core::Result<std::vector<fs::path>> migration_order(const fs::path& dir, std::vector<std::string>* notes) {
+core::Result<std::vector<fs::path>> migration_order(const fs::path& dir, std::vector<std::string>* notes,
+                                                    std::vector<fs::path>* unjournaled) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return core::Error("not a directory", {display_path(dir), 0, 0});
@@ -263,6 +264,9 @@ core::Result<std::vector<fs::path>> migration_order(const fs::path& dir, std::ve
       add_note(notes, display_path(candidates[i].path) +
                           " is not in meta/_journal.json, so drizzle-kit migrate never applies it; not "
                           "replayed");
+      if (unjournaled != nullptr) {
+        unjournaled->push_back(candidates[i].path);
+      }
     }
   }
   return ordered;

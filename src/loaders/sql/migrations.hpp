@@ -45,9 +45,12 @@ void replay_sql_files(const std::vector<std::filesystem::path>& files, SchemaLoa
 // The order in which a migration folder is applied: the entries of
 // meta/_journal.json (drizzle-kit) first, in journal order, then every other
 // .sql file sorted by name; without a journal, all .sql files by name
-// (natural order, so 2_x.sql precedes 10_x.sql).
-core::Result<std::vector<std::filesystem::path>> migration_order(const std::filesystem::path& dir,
-                                                                 std::vector<std::string>* notes = nullptr);
+// (natural order, so 2_x.sql precedes 10_x.sql). With a journal, the .sql
+// files it does not list are left out (drizzle-kit migrate never applies
+// them) and go to `unjournaled`.
+core::Result<std::vector<std::filesystem::path>>
+migration_order(const std::filesystem::path& dir, std::vector<std::string>* notes = nullptr,
+                std::vector<std::filesystem::path>* unjournaled = nullptr);
 
 // Path as shown to the user: relative to the current directory when under it.
 std::string display_path(const std::filesystem::path& path);

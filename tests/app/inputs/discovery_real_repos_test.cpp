@@ -34,11 +34,13 @@ TEST(DiscoveryRealRepos, BaselineWithoutSqlStartsFromItsSnapshotAndSaysSoOnce) {
   auto sources = discover({k_history / "baseline"});
   ASSERT_TRUE(sources.ok());
   const loaders::SchemaLoad load = load_schema(*sources);
-  // Every ALTER of the later migrations finds its table: one warning, the baseline's.
-  EXPECT_EQ(count_rule(load, loaders::k_replay_warning), 1U);
+  // Every ALTER of the later migrations finds its table: two warnings, the
+  // baseline's and the unjournaled custom_cleanup.sql's.
+  EXPECT_EQ(count_rule(load, loaders::k_replay_warning), 2U);
   const auto baseline =
-      std::find_if(load.diagnostics.begin(), load.diagnostics.end(),
-                   [](const core::Finding& f) { return f.rule == loaders::k_replay_warning; });
+      std::find_if(load.diagnostics.begin(), load.diagnostics.end(), [](const core::Finding& f) {
+        return f.rule == loaders::k_replay_warning && f.message.find("snapshot") != std::string::npos;
+      });
   ASSERT_NE(baseline, load.diagnostics.end());
   EXPECT_NE(baseline->message.find("has no SQL file; the replay starts from its snapshot"),
             std::string::npos);
@@ -49,6 +51,32 @@ TEST(DiscoveryRealRepos, BaselineWithoutSqlStartsFromItsSnapshotAndSaysSoOnce) {
   EXPECT_NE(load.catalog.find_table("public", "users"), nullptr);
   EXPECT_TRUE(any_note(load.notes, "custom_cleanup.sql is not in meta/_journal.json, so drizzle-kit migrate "
                                    "never applies it"));
+}
+
+// A real app's shape (fixtures/real-shapes/unjournaled-sql): drizzle-kit
+// migrations in the journal, then hand-written RLS and index files in the
+// same folder that the journal does not list. drizzle-kit migrate never
+// applies them: each is a located replay-warning (not only a -v note), and
+// nothing in them reaches the catalog.
+TEST(DiscoveryRealRepos, SqlFilesTheJournalDoesNotListAreLocatedWarnings) {
+  auto sources = discover({fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "unjournaled-sql"});
+  ASSERT_TRUE(sources.ok());
+  const loaders::SchemaLoad load = load_schema(*sources);
+  std::vector<std::string> files;
+  for (const core::Finding& f : load.diagnostics) {
+    if (f.rule == loaders::k_replay_warning &&
+        f.message.find("is not in meta/_journal.json") != std::string::npos) {
+      files.push_back(fs::path(f.location.file.str()).filename().string());
+      EXPECT_EQ(f.severity, core::Severity::medium);
+      EXPECT_NE(f.message.find("drizzle-kit migrate never applies it"), std::string::npos);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files, (std::vector<std::string>{"0001_crew_rls.sql", "0002_crew_email_unique.sql"}));
+  const model::Table* crew = load.catalog.find_table("public", "crew_members");
+  ASSERT_NE(crew, nullptr);
+  EXPECT_EQ(crew->find_index("crew_members_fleet_email_live_idx"), nullptr);
+  EXPECT_NE(crew->find_index("crew_members_fleet_id_idx"), nullptr);
 }
 
 TEST(DiscoveryRealRepos, ConfigInASubfolderKeepsTheWholeTreeAsTheProject) {
