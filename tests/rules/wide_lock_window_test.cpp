@@ -40,6 +40,54 @@ TEST(WideLockWindow, OnlyOtherLocksInABeginBlockAreLow) {
   EXPECT_NE(findings[0].message.find("waits for ACCESS EXCLUSIVE on customers"), std::string::npos);
 }
 
+// A real app's hand-written migration enables row-level security on every
+// tenant table in one file (ENABLE, CREATE POLICY, FORCE per table): each
+// statement only locks another table. No order helps, so the fix bounds the
+// waits instead of reordering, and the message names a few tables, not all.
+TEST(WideLockWindow, RowLevelSecurityOnManyTablesIsOneShortFindingWithLockTimeout) {
+  std::string tables;
+  std::string rls;
+  for (int i = 0; i < 30; ++i) {
+    const std::string t = "tenant_table_" + std::to_string(i);
+    tables += "CREATE TABLE " + t + " (id uuid PRIMARY KEY, tenant_id uuid NOT NULL);\n";
+    rls += "ALTER TABLE " + t + " ENABLE ROW LEVEL SECURITY;\n";
+    rls += "CREATE POLICY tenant_isolation_" + t + " ON " + t +
+           " USING (tenant_id = current_setting('app.tenant_id')::uuid);\n";
+  }
+  const auto findings = run_on_change(k_rule, tables, rls, k_drizzle);
+  ASSERT_EQ(findings.size(), 1U);
+  const core::Finding& f = findings[0];
+  EXPECT_EQ(f.severity, core::Severity::low);
+  EXPECT_EQ(f.object.table, "tenant_table_0");
+  EXPECT_NE(f.message.find("waits for ACCESS EXCLUSIVE on tenant_table_1 (line 3)"), std::string::npos);
+  EXPECT_EQ(f.message.find("tenant_table_29"), std::string::npos);
+  EXPECT_NE(f.message.find("then 25 more statements on other tables (to line 59)"), std::string::npos);
+  EXPECT_EQ(f.evidence.size(), 5U); // the held statement and the first four after it
+  ASSERT_TRUE(f.fix.has_value());
+  EXPECT_NE(f.fix->ddl.find("SET LOCAL lock_timeout"), std::string::npos);
+  EXPECT_EQ(f.fix->ddl.find("ENABLE ROW LEVEL SECURITY"), std::string::npos); // no reordering
+}
+
+TEST(WideLockWindow, LongStatementsAfterTheLockAreListedUpToFour) {
+  std::string tables = "CREATE TABLE held (id bigint PRIMARY KEY);\n";
+  std::string change = "ALTER TABLE held ADD COLUMN note text;\n";
+  for (int i = 0; i < 6; ++i) {
+    const std::string t = "big_" + std::to_string(i);
+    tables += "CREATE TABLE " + t + " (id bigint PRIMARY KEY, code text);\n";
+    change += "CREATE INDEX " + t + "_code_idx ON " + t + " (code);\n";
+  }
+  const auto findings = run_on_change(k_rule, tables, change, k_drizzle);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  EXPECT_NE(findings[0].message.find("builds an index on big_3 (line 5), then 2 more statements on other "
+                                     "tables (to line 7)"),
+            std::string::npos);
+  ASSERT_TRUE(findings[0].fix.has_value());
+  EXPECT_NE(findings[0].fix->ddl.find("-- ... and 2 more statements on other tables (to line 7)\n"
+                                      "ALTER TABLE held ADD COLUMN note text;"),
+            std::string::npos);
+}
+
 TEST(WideLockWindow, AutocommitLockTakenLastNewTablesAndTheSameTableAreClean) {
   const std::string two = "ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\n"
                           "CREATE INDEX \"customers_email_idx\" ON \"customers\" (\"email\");\n";

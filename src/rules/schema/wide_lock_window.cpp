@@ -158,14 +158,28 @@ private:
     }
   }
 
+  // How many of the later statements the message, evidence and fix name: a
+  // hand-written migration that enables row-level security table by table
+  // holds hundreds of them, and one finding must stay readable.
+  static constexpr std::size_t k_listed = 4;
+
+  static std::string more_text(const std::vector<const model::MigrationStep*>& later) {
+    return core::plural(later.size() - k_listed, "more statement") + " on other tables (to line " +
+           std::to_string(later.back()->location.line) + ")";
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
                                     const std::vector<const model::MigrationStep*>& later, bool any_long) {
     const model::MigrationStep& held = *locked.step;
     const std::string name = core::qualified_name(held.schema, held.table);
     const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
+    const std::size_t listed = std::min(later.size(), k_listed);
     std::vector<std::string> what;
-    for (const model::MigrationStep* step : later) {
-      what.push_back(what_it_does(*step, held));
+    for (std::size_t i = 0; i < listed; ++i) {
+      what.push_back(what_it_does(*later[i], held));
+    }
+    if (later.size() > listed) {
+      what.push_back("then " + more_text(later));
     }
     core::Finding finding =
         lock_finding(k_id, context, locked,
@@ -176,9 +190,32 @@ private:
       // Only other locks: the window is the wait for them, which lock_timeout bounds.
       regrade(finding, core::Severity::low);
     }
-    for (const model::MigrationStep* step : later) {
+    for (std::size_t i = 0; i < listed; ++i) {
       finding.evidence.push_back(
-          core::Evidence{core::Evidence::Kind::ddl, step->statement.str(), step->location});
+          core::Evidence{core::Evidence::Kind::ddl, later[i]->statement.str(), later[i]->location});
+    }
+    if (!any_long) {
+      // No order helps when every later statement is itself a brief lock on
+      // another table: each lock taken is held while the next is waited for.
+      finding.help = "PostgreSQL releases a transaction's locks only when it commits. Every later statement "
+                     "only waits for ACCESS EXCLUSIVE on another table, so no order of them shortens the "
+                     "window: while it waits for one table, every table locked before it is closed to reads "
+                     "and writes" +
+                     std::string(drizzle ? " -- and drizzle-kit migrate runs every pending migration in one "
+                                           "transaction"
+                                         : "") +
+                     ". Bound each wait with lock_timeout, so a blocked migration gives up (and is retried) "
+                     "instead of holding the tables it already locked.";
+      set_lock_fix(
+          finding,
+          "-- first in " + base_name(held) + ", before its first statement" +
+              (drizzle ? std::string() : std::string(" (inside the transaction)")) +
+              ":\n"
+              "SET LOCAL lock_timeout = '3s';",
+          "A timed-out lock rolls the whole transaction back: rerun the migration (it takes the same "
+          "locks again), at a quieter time if it keeps timing out.",
+          held.statement.str());
+      return finding;
     }
     finding.help =
         "PostgreSQL releases a transaction's locks only when it commits. The statement on " + name +
@@ -207,8 +244,12 @@ private:
               "of the migrations, CREATE INDEX CONCURRENTLY before migrate and backfills as a batched "
               "script after it)\n"
             : ", just before COMMIT (or COMMIT right after it)\n";
-    for (const model::MigrationStep* step : later) {
-      ddl += "-- " + step->statement.str() + ";\n";
+    const std::size_t listed = std::min(later.size(), k_listed);
+    for (std::size_t i = 0; i < listed; ++i) {
+      ddl += "-- " + later[i]->statement.str() + ";\n";
+    }
+    if (later.size() > listed) {
+      ddl += "-- ... and " + more_text(later) + "\n";
     }
     ddl += held.statement.str() + ";";
     return ddl;
