@@ -340,9 +340,9 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
               (g.after.max_backends > 1 ? ", on up to " + std::to_string(g.after.max_backends) +
                                               " backends (" + g.after.backend_list + ")"
                                         : std::string()) +
-              "; the rest ran on a pool's other backends between other requests' statements, which "
-              "a saturated pool makes wait for a connection, so the log cannot give each run its "
-              "parent execution: the code does (the loop's rows come from this read of its table)",
+              "; the others ran on the pool's backends between other requests' statements (a busy "
+              "pool makes each wait for a connection), so the log alone cannot give each its parent "
+              "execution: the code does (the loop's rows come from this read of its table)",
           g.after.first});
   finding.evidence.push_back(core::Evidence{
       core::Evidence::Kind::query,
