@@ -3,6 +3,7 @@
 #include "core/heap_optional.hpp"
 #include "core/interned_text.hpp"
 #include "core/name_list.hpp"
+#include "core/optional_text.hpp"
 #include "core/packed_text.hpp"
 #include "core/rare_shared_text.hpp"
 #include "core/rare_text.hpp"
@@ -70,15 +71,19 @@ struct ColumnExtras {
   core::HeapOptional<ColumnStats> stats;
   core::HeapOptional<ColumnSequence> sequence;
   core::RareText property;
+  core::RareText drizzle_chain; // schema.ts: what follows the builder call (Column::drizzle_chain)
+  char drizzle_quote = 0;
 
-  [[nodiscard]] bool empty() const { return !stats && !sequence && property.empty(); }
+  [[nodiscard]] bool empty() const {
+    return !stats && !sequence && property.empty() && drizzle_chain.empty() && drizzle_quote == 0;
+  }
 };
 
 // A schema of 100,000 tables holds 600,000 columns: 72 bytes each (96
 // before, 224 before that). The name and type's name are pooled, the flags
-// are bits in the type's tail padding, the default is on the heap (most
-// columns have none), and what few columns have is one block behind the
-// accessors (ColumnExtras).
+// are bits in the type's tail padding, the default a pointer (to a pooled
+// short text or a heap one), and what few columns have is one block behind
+// the accessors (ColumnExtras).
 struct Column {
   core::InternedText name; // pooled: 600,000 columns of 100,000 tables repeat a few names
   // The flags below sit in the type's tail padding.
@@ -94,8 +99,9 @@ struct Column {
   // schema.ts declares it without a name (`createdAt: timestamp()`, named
   // by its key and the casing): Drizzle fixes write its builder so too.
   bool drizzle_unnamed : 1 = false;
-  core::HeapOptional<std::string>
-      default_expr; // SQL text of the default, as written (on the heap: most columns have none)
+  // SQL text of the default, as written: a pointer, null for most columns,
+  // to a pooled copy of a short text ('{}', now()) or a heap one.
+  core::OptionalText default_expr;
   SourceLocation location;
 
   // Planner statistics (pg_stats); live catalogs only, else null.
@@ -137,6 +143,18 @@ struct Column {
   // The Drizzle property name when known (schema.ts); empty when not.
   [[nodiscard]] const std::string& property() const;
   void set_property(std::string property);
+  // schema.ts: the column's chain after its builder call as written
+  // (`.$type<Prefs>().notNull()`, comments left out) and the quote its file
+  // writes strings with; quote 0 when the column was not read from there.
+  [[nodiscard]] std::string_view drizzle_chain() const {
+    return m_extras ? std::string_view(m_extras->drizzle_chain.str()) : std::string_view();
+  }
+  [[nodiscard]] char drizzle_quote() const { return m_extras ? m_extras->drizzle_quote : '\0'; }
+  void set_drizzle_chain(std::string chain, char quote) {
+    extras().drizzle_chain = std::move(chain);
+    extras().drizzle_quote = quote;
+    drop_empty_extras();
+  }
 
 private:
   ColumnExtras& extras() {

@@ -125,3 +125,21 @@ TEST(CatalogLayout, TheReplayKeepsATablesChecksAndPoliciesInOrder) {
   EXPECT_EQ(t->policies[0].name, "p2");
   EXPECT_TRUE(t->unresolved_columns.empty());
 }
+
+TEST(CatalogLayout, DefaultsReadAsWrittenWhetherPooledOrOwned) {
+  const auto load = pgadvise::test::replay(
+      "CREATE TABLE t (id bigserial PRIMARY KEY, s text DEFAULT '{}' NOT NULL, n int DEFAULT 0, c text);\n"
+      "CREATE TABLE u (s text DEFAULT '{}', l text DEFAULT 'a default longer than fifteen bytes');\n"
+      "ALTER TABLE u ALTER COLUMN s SET DEFAULT 'x';\n"
+      "ALTER TABLE t ALTER COLUMN n DROP DEFAULT;\n");
+  const model::Table* t = load.catalog.find_table("public", "t");
+  const model::Table* u = load.catalog.find_table("public", "u");
+  ASSERT_NE(t, nullptr);
+  ASSERT_NE(u, nullptr);
+  EXPECT_EQ(t->find_column("id")->default_expr.value_or(""), "nextval('t_id_seq'::regclass)");
+  EXPECT_EQ(t->find_column("s")->default_expr.value_or(""), "'{}'");
+  EXPECT_FALSE(t->find_column("n")->default_expr.has_value());
+  EXPECT_FALSE(t->find_column("c")->default_expr.has_value());
+  EXPECT_EQ(u->find_column("s")->default_expr.value_or(""), "'x'");
+  EXPECT_EQ(u->find_column("l")->default_expr.value_or(""), "'a default longer than fifteen bytes'");
+}

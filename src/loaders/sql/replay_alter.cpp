@@ -151,7 +151,7 @@ void set_default(Replay& replay, model::Table& table, const Json& cmd, bool only
   if (column == nullptr) {
     return;
   }
-  core::HeapOptional<std::string> value;
+  core::OptionalText value;
   if (const Json* def = child(cmd, "def")) {
     const auto start = min_location(*def);
     std::string text = start ? expression_at(replay.tokens(), *start) : std::string();
