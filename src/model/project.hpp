@@ -16,7 +16,7 @@ struct Project {
   bool uses_drizzle = false;                     // drizzle-orm / drizzle-kit dependency or drizzle.config.*
   std::filesystem::path drizzle_config;          // empty when none
   std::string drizzle_out;                       // the config's `out`, relative to root
-  std::vector<std::string> drizzle_schema_paths; // the config's `schema`
+  std::vector<std::string> drizzle_schema_paths; // the config's `schema`, relative to root
   std::string casing;                            // "snake_case", "camelCase" or empty
 
   // Filled by loaders::scan_project (see model/project_graph.hpp).

@@ -236,6 +236,24 @@ private:
   void fill_project(const fs::path& root, const std::optional<fs::path>& config_file) {
     fill_project_config(root, config_file);
     find_schema_files(root);
+    m_sources.project.drizzle_schema_paths =
+        root_relative(m_sources.project, m_schema_base, m_sources.project.drizzle_schema_paths);
+  }
+
+  // The config's `schema` entries as paths from the project root, like
+  // `drizzle_out`: a config in packages/db says './src/schema/index.ts',
+  // which is packages/db/src/schema/index.ts to everything that joins it to
+  // the root (a Drizzle fix's "in <file>" for a table no schema file holds).
+  static std::vector<std::string> root_relative(const model::Project& project, const fs::path& base,
+                                                const std::vector<std::string>& entries) {
+    if (base.empty()) {
+      return entries;
+    }
+    std::vector<std::string> out;
+    for (const std::string& entry : entries) {
+      out.push_back(relative_out(project.root, base, entry));
+    }
+    return out;
   }
 
   // The Drizzle schema files: the config's `schema` entries, else the first
@@ -369,7 +387,7 @@ private:
     if (config) {
       config_dir = m_configs.base(config_file, *config);
       project.drizzle_config = absolute_normal(config_file);
-      project.drizzle_schema_paths = config->schema;
+      project.drizzle_schema_paths = root_relative(project, config_dir, config->schema);
       project.casing = config->casing;
       project.drizzle_out = relative_out(project.root, config_dir, out);
       m_sources.schema_ts = expand_schema_paths(config_dir, config->schema, &m_sources.notes);

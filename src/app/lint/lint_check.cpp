@@ -1,6 +1,7 @@
 // Stage 3 of a lint run (app/lint/lint_run.hpp): every rule over what was read.
 #include "advisor/drizzle_render.hpp"
 #include "app/inputs/discovery_files.hpp"
+#include "app/inputs/drizzle_configs.hpp"
 #include "app/lint/consolidate.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/lint/run_rules.hpp"
@@ -129,7 +130,11 @@ void lint_other_databases(LintRun& run) {
     model::Project project = sources.project;
     project.drizzle_config = other.drizzle_config;
     project.drizzle_out = other.drizzle_out;
-    project.drizzle_schema_paths = other.drizzle_schema_paths;
+    // Its schema entries are relative to its own discovery's root.
+    project.drizzle_schema_paths.clear();
+    for (const std::string& entry : other.drizzle_schema_paths) {
+      project.drizzle_schema_paths.push_back(relative_out(project.root, other.root, entry));
+    }
     project.casing = other.casing;
     return project;
   };

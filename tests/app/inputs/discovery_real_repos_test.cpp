@@ -1,6 +1,7 @@
 // Discovery and loading on layouts met in real repositories: a baseline
 // journal entry without SQL, migrations the journal does not list, configs
 // in subfolders and several databases in one tree.
+#include "advisor/drizzle_render.hpp"
 #include "app/inputs/discovery.hpp"
 #include "loaders/schema_load.hpp"
 #include "support/drizzle_files.hpp"
@@ -77,6 +78,33 @@ TEST(DiscoveryRealRepos, SqlFilesTheJournalDoesNotListAreLocatedWarnings) {
   ASSERT_NE(crew, nullptr);
   EXPECT_EQ(crew->find_index("crew_members_fleet_email_live_idx"), nullptr);
   EXPECT_NE(crew->find_index("crew_members_fleet_id_idx"), nullptr);
+}
+
+// A real monorepo's shape: packages/db/drizzle.config.ts says
+// schema: './src/schema/index.ts' (a barrel re-exporting one file per table).
+// The project is the whole repository, so the entries are kept from its root:
+// a table no schema file declares gets its Drizzle line "in
+// packages/db/src/schema/index.ts", not in a src/schema/index.ts at the root.
+TEST(DiscoveryRealRepos, SchemaEntriesOfAConfigInPackagesDbAreFromTheRepositoryRoot) {
+  TempTree tree;
+  tree.write("package.json", "{ \"name\": \"exchange\", \"private\": true }\n");
+  tree.write("packages/db/package.json",
+             "{ \"name\": \"@exchange/db\", \"devDependencies\": { \"drizzle-kit\": \"^0.20.0\" } }\n");
+  tree.write("packages/db/drizzle.config.ts",
+             "export default { schema: './src/schema/index.ts', out: './drizzle', driver: 'pg' };\n");
+  tree.write("packages/db/src/schema/index.ts", "export { quotes } from './quotes';\n");
+  tree.write("packages/db/src/schema/quotes.ts",
+             "import { pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+             "export const quotes = pgTable('quotes', { id: uuid('id').primaryKey() });\n");
+  auto sources = discover({tree.root()});
+  ASSERT_TRUE(sources.ok());
+  EXPECT_EQ(sources->project.drizzle_schema_paths,
+            std::vector<std::string>{"packages/db/src/schema/index.ts"});
+  EXPECT_EQ(sources->project.drizzle_out, "packages/db/drizzle");
+  model::Table undeclared;
+  undeclared.name = "fills"; // in the SQL only: no schema file declares it
+  const std::string file = advisor::drizzle_file_for(undeclared, sources->project);
+  EXPECT_NE(file.find("packages/db/src/schema/index.ts"), std::string::npos) << file;
 }
 
 TEST(DiscoveryRealRepos, ConfigInASubfolderKeepsTheWholeTreeAsTheProject) {

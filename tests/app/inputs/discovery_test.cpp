@@ -49,7 +49,7 @@ TEST(Discovery, FixtureAppFromItsConfig) {
   EXPECT_TRUE(project.uses_drizzle);
   EXPECT_EQ(resolved(project.drizzle_config), resolved(app / "drizzle.config.ts"));
   EXPECT_EQ(project.drizzle_out, "drizzle");
-  EXPECT_EQ(project.drizzle_schema_paths, std::vector<std::string>{"./src/db/schema.ts"});
+  EXPECT_EQ(project.drizzle_schema_paths, std::vector<std::string>{"src/db/schema.ts"});
   EXPECT_EQ(project.casing, "snake_case");
 }
 
