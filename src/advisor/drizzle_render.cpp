@@ -302,13 +302,110 @@ std::string drizzle_column_builder(const model::Table& table, const model::Colum
   // A column schema.ts declares unnamed stays unnamed: its key (and the
   // casing) names it, and a name written in would only repeat that.
   if (!column.drizzle_unnamed && (!callback || drizzle_property(table, column.name) != column.name)) {
-    arguments = js_string(column.name);
+    arguments = js_string_for(column, column.name.str());
   }
   if (!options.empty()) {
-    arguments += (arguments.empty() ? "" : ", ") + std::string(options);
+    std::string written(options);
+    if (column.drizzle_quote() == '\'') { // pgadvise's options hold plain "number"-like strings
+      std::replace(written.begin(), written.end(), '"', '\'');
+    }
+    arguments += (arguments.empty() ? "" : ", ") + written;
   }
   const std::string call = std::string(builder) + "(" + arguments + ")";
   return callback ? table.drizzle_column_param.str() + "." + call : call;
+}
+
+std::string js_string_for(const model::Column& column, std::string_view text) {
+  if (column.drizzle_quote() != '\'') {
+    return js_string(text);
+  }
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+    }
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "'";
+}
+
+bool has_drizzle_chain(const model::Column& column) {
+  return column.drizzle_quote() != 0;
+}
+
+std::string drizzle_chain_or(const model::Column& column, std::string_view fallback) {
+  return std::string(has_drizzle_chain(column) ? column.drizzle_chain() : fallback);
+}
+
+std::vector<ChainSegment> split_drizzle_chain(std::string_view chain) {
+  std::vector<ChainSegment> out;
+  int depth = 0;      // (), [], {}
+  int angle = 0;      // $type<...> outside any call's arguments
+  char in_string = 0; // the quote of the string the scan is in
+  std::size_t start = std::string_view::npos;
+  if (!chain.empty() && chain.front() != '.') { // ` as any` and the like: kept whole
+    out.push_back({});
+    start = 0;
+  }
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    const char c = chain[i];
+    if (in_string != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == in_string) {
+        in_string = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') {
+      in_string = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    } else if (depth == 0 && c == '<') {
+      ++angle;
+    } else if (depth == 0 && c == '>' && angle > 0) {
+      --angle;
+    } else if (depth == 0 && angle == 0 && c == '.') {
+      if (start != std::string_view::npos) {
+        out.back().text = std::string(chain.substr(start, i - start));
+      }
+      start = i;
+      std::size_t end = i + 1;
+      while (end < chain.size() && (std::isalnum(static_cast<unsigned char>(chain[end])) != 0 ||
+                                    chain[end] == '_' || chain[end] == '$')) {
+        ++end;
+      }
+      out.push_back({std::string(chain.substr(i + 1, end - i - 1)), {}});
+    }
+  }
+  if (start != std::string_view::npos) {
+    out.back().text = std::string(chain.substr(start));
+  }
+  return out;
+}
+
+std::string replace_chain_calls(std::string_view chain, const std::vector<std::string_view>& names,
+                                std::string_view replacement, bool* found) {
+  std::string out;
+  bool replaced = false;
+  for (const ChainSegment& segment : split_drizzle_chain(chain)) {
+    if (std::find(names.begin(), names.end(), segment.name) == names.end()) {
+      out += segment.text;
+    } else if (!replaced) {
+      out += replacement;
+      replaced = true;
+    }
+  }
+  if (found != nullptr) {
+    *found = replaced;
+  }
+  return out;
 }
 
 namespace {

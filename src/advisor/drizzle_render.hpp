@@ -30,6 +30,25 @@ std::string drizzle_member(std::string_view object, std::string_view property);
 // `options` is the call's object argument, or empty.
 std::string drizzle_column_builder(const model::Table& table, const model::Column& column,
                                    std::string_view builder, std::string_view options = {});
+// A string literal in the quote the column's schema.ts writes: 'x' in a
+// file of single quotes, else js_string's "x".
+std::string js_string_for(const model::Column& column, std::string_view text);
+// What follows the column's builder call: as schema.ts wrote it
+// (Column::drizzle_chain: `.$type<Prefs>().notNull()`, comments left out)
+// when it was read from there, else `fallback` (pgadvise's own modifiers).
+bool has_drizzle_chain(const model::Column& column);
+std::string drizzle_chain_or(const model::Column& column, std::string_view fallback);
+// The calls of a chain, `.notNull()` `.$type<X>()`, each with its method name.
+struct ChainSegment {
+  std::string name;
+  std::string text;
+};
+std::vector<ChainSegment> split_drizzle_chain(std::string_view chain);
+// `chain` with its calls named in `names` replaced by `replacement` (the
+// first) and removed (the others, and all when `replacement` is empty);
+// `found` tells whether there was one.
+std::string replace_chain_calls(std::string_view chain, const std::vector<std::string_view>& names,
+                                std::string_view replacement, bool* found = nullptr);
 // The identity modifier the column has: `.generatedAlwaysAsIdentity()` or
 // `.generatedByDefaultAsIdentity()`, with the options it was declared with
 // that a bigint keeps (`{ startWith: 1000 }`).

@@ -40,25 +40,42 @@ std::string render_ddl(const model::Table& table, const model::Column& column,
 }
 
 std::string render_drizzle(const model::Table& table, const model::Column& column,
-                           const std::optional<std::string>& new_default) {
+                           const std::optional<std::string>& new_default, bool drop_old_default) {
   // In the table's builder style: `d.jsonb()` in t3's columns callback.
   std::string out =
       drizzle_property(table, column.name) + ": " + drizzle_column_builder(table, column, "jsonb");
+  // JSON is a JavaScript expression; dump() normalizes spacing.
+  std::string json_value;
+  if (new_default) {
+    const auto parsed = nlohmann::json::parse(*new_default, nullptr, /*allow_exceptions=*/false);
+    json_value = ".default(" + (parsed.is_discarded() ? *new_default : parsed.dump()) + ")";
+  }
+  // A text column's values were typed `string` in TypeScript: give the
+  // jsonb column a type to refine (an array when the default is one).
+  const bool array = new_default && !new_default->empty() && new_default->front() == '[';
+  const std::string refine = array ? ".$type<unknown[]>()" : ".$type<Record<string, unknown>>()";
+  if (has_drizzle_chain(column)) {
+    // The chain as schema.ts wrote it: only a default the new type cannot
+    // take changes (the JSON text becomes the value, a text one goes).
+    std::string chain(column.drizzle_chain());
+    if (new_default) {
+      chain = replace_chain_calls(chain, {"default"}, json_value);
+    } else if (drop_old_default) {
+      chain = replace_chain_calls(chain, {"default"}, "");
+    }
+    bool typed = false;
+    for (const ChainSegment& segment : split_drizzle_chain(chain)) {
+      typed = typed || segment.name == "$type";
+    }
+    return out + (typed || column.type.is_json() ? "" : refine) + chain;
+  }
   if (!column.type.is_json()) {
-    // A text column's values were typed `string` in TypeScript: give the
-    // jsonb column a type to refine (an array when the default is one).
-    const bool array = new_default && !new_default->empty() && new_default->front() == '[';
-    out += array ? ".$type<unknown[]>()" : ".$type<Record<string, unknown>>()";
+    out += refine;
   }
   if (column.not_null) {
     out += ".notNull()";
   }
-  if (new_default) {
-    // JSON is a JavaScript expression; dump() normalizes spacing.
-    const auto parsed = nlohmann::json::parse(*new_default, nullptr, /*allow_exceptions=*/false);
-    out += ".default(" + (parsed.is_discarded() ? *new_default : parsed.dump()) + ")";
-  }
-  return out;
+  return out + json_value;
 }
 
 } // namespace
@@ -90,7 +107,7 @@ core::Fix make_jsonb_fix(const model::Table& table, const model::Column& column,
     fix.safety_note = core::SharedText::interned(fix.safety_note);
   }
   if (with_drizzle) {
-    fix.drizzle = render_drizzle(table, column, new_default);
+    fix.drizzle = render_drizzle(table, column, new_default, drop_other_default);
   }
   return fix;
 }

@@ -1,4 +1,6 @@
 #include "rule_test_support.hpp"
+#include "support/cli.hpp"
+#include "support/reports.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,6 +26,20 @@ TEST(TimestampWithoutTimeZone, ReportsEachTimestampColumn) {
 TEST(TimestampWithoutTimeZone, TimestamptzIsClean) {
   model::Table events = table("events", {column("id"), column("at", "timestamptz"), column("d", "date")});
   EXPECT_TRUE(run_rule(k_rule, catalog_of({events})).empty());
+}
+
+// A schema.ts column's Drizzle line is its declaration with only the
+// builder's options changed: `.defaultNow().notNull()` stays.
+TEST(TimestampWithoutTimeZone, DrizzleLineKeepsTheColumnsChain) {
+  const std::string fixture = std::string(PGADVISE_SOURCE_DIR) +
+                              "/fixtures/rules/timestamp-without-time-zone/bad_timestamp_schema_ts";
+  const ProcessResult result =
+      run_pgadvise_in(fixture, {"lint", "--format", "json", "--min-severity", "info", "."});
+  const nlohmann::json report = report_of(result);
+  const std::vector<nlohmann::json> found = findings_of(report, k_rule);
+  ASSERT_EQ(found.size(), 1U) << result.out << result.err;
+  EXPECT_EQ(found[0]["fix"]["drizzle"].get<std::string>(),
+            "createdAt: timestamp(\"created_at\", { withTimezone: true }).defaultNow().notNull(),");
 }
 
 } // namespace timestamp_without_time_zone_test

@@ -201,6 +201,7 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
       if (match != nullptr && column.property().empty()) {
         column.set_property(match->property());
         column.drizzle_unnamed = match->drizzle_unnamed;
+        column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
       }
     }
     for (model::Index& index : table.indexes) {

@@ -67,6 +67,7 @@ void overlay_table(model::Table& live, const model::Table& file) {
       if (column.property().empty()) {
         column.set_property(match->property());
         column.drizzle_unnamed = match->drizzle_unnamed;
+        column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
       }
     }
   }

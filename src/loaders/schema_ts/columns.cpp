@@ -17,6 +17,54 @@ namespace {
 
 constexpr int k_max_spread_depth = 8;
 
+// A token as the source spelled it (strings in their own quotes).
+std::string spelled(const ts::Token& t) {
+  switch (t.kind) {
+  case ts::TokenKind::string: {
+    const char quote = t.quote != 0 ? t.quote : '"';
+    std::string out(1, quote);
+    for (char c : t.text) {
+      if (c == quote || c == '\\') {
+        out += '\\';
+      }
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    return out + quote;
+  }
+  case ts::TokenKind::template_full: return "`" + t.text + "`";
+  case ts::TokenKind::template_head: return "`" + t.text + "${";
+  case ts::TokenKind::template_middle: return "}" + t.text + "${";
+  case ts::TokenKind::template_tail: return "}" + t.text + "`";
+  default: return t.text;
+  }
+}
+
+// Tokens first..last as one line: comments left out, a line-broken chain
+// (`\n  .notNull()`) joined, other gaps one space.
+std::string written_on_one_line(const ts::Program& program, std::size_t first, std::size_t last) {
+  std::string out;
+  for (std::size_t i = first; i <= last && i < program.lex.tokens.size(); ++i) {
+    const ts::Token& t = program.token(i);
+    if (i > first) {
+      const ts::Token& prev = program.token(i - 1);
+      const bool gap = t.offset > prev.offset + prev.length;
+      const bool broken = t.line > prev.end_line;
+      const bool glued =
+          t.is_punct(".") || t.is_punct("?.") || prev.is_punct(".") ||
+          (broken && (prev.is_punct("(") || prev.is_punct("[") || t.is_punct(")") || t.is_punct("]")));
+      if (gap && !glued) {
+        out += ' ';
+      }
+    }
+    out += spelled(t);
+  }
+  return out;
+}
+
 // Modifiers that change nothing pgadvise models and are read without a
 // note (the `$`-prefixed ones are TypeScript types and runtime values).
 constexpr std::array<std::string_view, 1> k_ignored_modifiers = {"generatedAlwaysAs"};
@@ -328,6 +376,7 @@ void Reader::read_column(TableInfo& info, const ts::Property& property, std::siz
   column.set_property(property.key);
   column.drizzle_unnamed = !args->explicit_name;
   column.location = location(key_file, property.key_token);
+  keep_chain(value, chain, column);
 
   const ColumnModifiers modifiers = read_modifiers(info, chain, names, column, sql_type, where);
   if (modifiers.default_arg.valid()) {
@@ -345,6 +394,25 @@ void Reader::read_column(TableInfo& info, const ts::Property& property, std::siz
   add_suppressions(key_file, property.key_token, property.last_token);
   info.columns.push_back(std::move(names));
   info.table.columns.push_back(std::move(column));
+}
+
+// What follows the builder call, as written, and the quote of the file's
+// strings: the Drizzle lines of findings write the column so. Only where
+// the property's value is the chain itself (not a helper's or a variable's).
+void Reader::keep_chain(Ref value, const Chain& chain, model::Column& column) const {
+  if (value.file != chain.base.file || node(value).first_token != node(chain.base).first_token) {
+    return;
+  }
+  const ts::Program& program = m_files[value.file].program;
+  const std::size_t base_end = node(chain.base).last_token;
+  const std::size_t value_end = node(value).last_token;
+  char quote = 0;
+  for (std::size_t i = node(chain.base).first_token; i <= value_end && quote == 0; ++i) {
+    quote = program.token(i).kind == ts::TokenKind::string ? program.token(i).quote : char{0};
+  }
+  column.set_drizzle_chain(value_end > base_end ? written_on_one_line(program, base_end + 1, value_end)
+                                                : std::string(),
+                           quote != 0 ? quote : '"');
 }
 
 std::optional<ColumnArguments> Reader::column_arguments(const Chain& chain, const std::string& where) {

@@ -230,6 +230,7 @@ private:
   [[nodiscard]] std::optional<JsValue> eval_json_stringify(Ref ref, int depth) const;
 
   // ---- columns (columns.cpp) ----
+  void keep_chain(Ref value, const Chain& chain, model::Column& column) const;
   // nullopt when the column's name cannot be read.
   [[nodiscard]] std::optional<ColumnArguments> column_arguments(const Chain& chain, const std::string& where);
   // The column's type from its builder (drizzle's, an enum's or a custom

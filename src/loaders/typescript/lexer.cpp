@@ -302,6 +302,7 @@ private:
       ++m_pos;
     }
     emit(TokenKind::string, std::move(value), start);
+    m_out.tokens.back().quote = quote;
   }
 
   // Reads template characters up to the closing backtick or the next `${`.

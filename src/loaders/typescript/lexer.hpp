@@ -34,6 +34,7 @@ struct Token {
   int line = 1;   // 1-based
   int column = 1; // 1-based, in bytes (as LineIndex counts them)
   int end_line = 1;
+  char quote = 0; // a string's quote: ' or " (in the padding: no cost)
   // Comments between the previous token and this one: comments[first..last).
   std::size_t comments_begin = 0;
   std::size_t comments_end = 0;

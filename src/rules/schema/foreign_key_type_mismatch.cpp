@@ -123,8 +123,9 @@ private:
       if (const std::string builder = drizzle_builder(table, mismatch.referenced, *mismatch.column);
           !builder.empty()) {
         fix.drizzle = advisor::drizzle_property(table, mismatch.column->name) + ": " + builder +
-                      ", // keep its "
-                      ".references(...) and modifiers";
+                      (advisor::has_drizzle_chain(*mismatch.column)
+                           ? advisor::drizzle_chain_or(*mismatch.column, "") + ","
+                           : ", // keep its .references(...) and modifiers");
       }
     }
     finding.fix = std::move(fix);

@@ -16,6 +16,17 @@ namespace pgadvise::rules {
 
 namespace {
 
+// The column's chain as schema.ts wrote it, its identity's options those a
+// bigint keeps; `.primaryKey()` and the identity when schema.ts was not read.
+std::string bigint_chain(const model::Table& table, const model::Column& column) {
+  const std::string identity = advisor::drizzle_identity_call(table, column);
+  if (!advisor::has_drizzle_chain(column)) {
+    return ".primaryKey()" + identity;
+  }
+  return advisor::replace_chain_calls(
+      column.drizzle_chain(), {"generatedAlwaysAsIdentity", "generatedByDefaultAsIdentity"}, identity);
+}
+
 constexpr std::string_view k_id = "integer-primary-key-overflow";
 
 constexpr double k_int4_max = std::numeric_limits<std::int32_t>::max();
@@ -104,7 +115,7 @@ private:
     // The identity stays the kind it is: BY DEFAULT still takes explicit ids.
     set_key_fix(finding, context, table, column, std::move(fix),
                 advisor::drizzle_column_builder(table, column, "bigint", "{ mode: \"number\" }") +
-                    ".primaryKey()" + advisor::drizzle_identity_call(table, column) + ",");
+                    bigint_chain(table, column) + ",");
     return finding;
   }
 };

@@ -13,6 +13,19 @@ namespace pgadvise::rules {
 
 namespace {
 
+// The column's chain as schema.ts wrote it, its random default now
+// uuidv7(); pgadvise's own when schema.ts was not read.
+std::string uuid_chain(const model::Column& column) {
+  const std::string v7 = ".$defaultFn(() => uuidv7())";
+  if (!advisor::has_drizzle_chain(column)) {
+    return ".primaryKey()" + v7;
+  }
+  bool found = false;
+  std::string chain = advisor::replace_chain_calls(
+      column.drizzle_chain(), {"defaultRandom", "default", "$defaultFn", "$default"}, v7, &found);
+  return found ? chain : chain + v7;
+}
+
 constexpr std::string_view k_id = "random-uuid-primary-key";
 
 // Functions that return a random (version 4) UUID. Time-ordered ones
@@ -88,8 +101,8 @@ private:
                               "Changing a default takes a brief lock and rewrites nothing. ") +
                       "Code that relies on ids being unordered (none should) is unaffected.";
     set_key_fix(finding, context, table, column, std::move(fix),
-                advisor::drizzle_column_builder(table, column, "uuid") +
-                    ".primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\"");
+                advisor::drizzle_column_builder(table, column, "uuid") + uuid_chain(column) +
+                    ", // import { v7 as uuidv7 } from " + advisor::js_string_for(column, "uuid"));
     return finding;
   }
 

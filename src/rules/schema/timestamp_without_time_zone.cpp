@@ -71,7 +71,7 @@ private:
     if (context.project != nullptr && context.project->uses_drizzle) {
       fix.drizzle = advisor::drizzle_property(table, column.name) + ": " +
                     advisor::drizzle_column_builder(table, column, "timestamp", "{ withTimezone: true }") +
-                    ",";
+                    advisor::drizzle_chain_or(column, "") + ",";
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();

@@ -380,21 +380,44 @@ TEST(RealShapes, UnnamedColumnsGetUnnamedDrizzleLines) {
             object["columns"][0].get<std::string>()] = finding["fix"]["drizzle"].get<std::string>();
     }
   }
+  // Each line is the column as schema.ts writes it, its chain kept: only
+  // the builder changes (and what the new type makes wrong: the identity's
+  // options, a random default).
   const std::map<std::string, std::string> expected = {
       {"integer-primary-key-overflow accounts.id",
        "id: bigint({ mode: \"number\" }).primaryKey().generatedAlwaysAsIdentity(),"},
       {"integer-primary-key-overflow entries.id",
        "id: bigint({ mode: \"number\" }).primaryKey().generatedByDefaultAsIdentity(),"},
       {"foreign-key-type-mismatch entries.transfer_id",
-       "transferId: bigint({ mode: \"number\" }), // keep its .references(...) and modifiers"},
-      {"json-column-not-jsonb entries.metadata", "metadata: jsonb()"},
+       "transferId: bigint({ mode: \"number\" }).references(() => transfers.id, { onDelete: \"set null\" "
+       "}),"},
+      {"json-column-not-jsonb entries.metadata", "metadata: jsonb().$type<EntryMeta>()"},
       {"random-uuid-primary-key webhooks.id",
        "id: uuid().primaryKey().$defaultFn(() => uuidv7()), // import { v7 as uuidv7 } from \"uuid\""},
-      {"timestamp-without-time-zone accounts.created_at", "createdAt: timestamp({ withTimezone: true }),"},
+      {"timestamp-without-time-zone accounts.created_at",
+       "createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),"},
       {"timestamp-without-time-zone accounts.archived_on",
        "archivedAt: timestamp(\"archived_on\", { withTimezone: true }),"},
-      {"timestamp-without-time-zone entries.posted_at", "postedAt: timestamp({ withTimezone: true }),"}};
+      {"timestamp-without-time-zone entries.posted_at",
+       "postedAt: timestamp({ withTimezone: true }).defaultNow(),"}};
   EXPECT_EQ(lines, expected) << report.dump(2);
+}
+
+// dispatch-pool's customers.ts types its text column `prefs:
+// text('prefs').$type<CustomerPrefs>()` in single quotes: the jsonb line keeps
+// the user's type and quotes, as `pgadvise fix` writes the file, instead of a
+// `.$type<Record<string, unknown>>()` of pgadvise's that reads as dropping it.
+TEST(RealShapes, DispatchPoolJsonbLineKeepsTheColumnsTypeAndQuotes) {
+  const ProcessResult result = run_pgadvise_in(
+      (k_shapes / "dispatch-pool").string(),
+      {"lint", ".", "--format", "json", "--min-severity", "info", "--log", "logs/postgresql-15.log.gz"});
+  const json report = report_of(result);
+  std::map<std::string, std::string> lines; // table.column -> drizzle line
+  for (const json& finding : findings_of(report, "json-in-text-column")) {
+    lines[finding["object"]["table"].get<std::string>() + "." +
+          finding["object"]["columns"][0].get<std::string>()] = finding["fix"]["drizzle"].get<std::string>();
+  }
+  EXPECT_EQ(lines["customers.prefs"], "prefs: jsonb('prefs').$type<CustomerPrefs>()") << report.dump(2);
 }
 
 } // namespace real_shapes_test
