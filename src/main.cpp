@@ -24,9 +24,11 @@ constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 // had an arena of its own, whose freed chunk buffers and temporaries stayed
 // resident beside the main heap's free space left by the load, which the
 // worker could not reuse; at 100,000 tables that was 27 MB of the peak
-// (319 MB, 292 MB with one arena), at 10,000 tables 6 MB, for no CPU time
-// measured at either size or on the 1 GB log (glibc's per-thread caches
-// keep most small allocations off the arena's lock).
+// (319 MB, 292 MB with one arena), at 10,000 tables 6 MB. It costs time:
+// measured idle, 10,000 tables take 0.97 s with it and 0.79 s without, and
+// 100,000 tables 9.4 to 10.4 s against 7.9 to 8.7 s (but 271 MB without
+// it, over the 256 MB goal). docs/benchmarks.md has the trade and the next
+// step.
 // A user's own GLIBC_TUNABLES is left alone; if the exec fails, the run
 // goes on as it is. The variables are removed again so that child
 // processes (psql, node) start with the environment they were given.
