@@ -26,10 +26,11 @@ using pgadvise::test::findings_of;
 
 const fs::path k_app = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "dispatch-pool";
 
-json lint(const std::vector<std::string>& extra) {
+// `pgadvise lint . --format json EXTRA...` in the app (or a copy of it).
+json lint(const std::vector<std::string>& extra, const fs::path& app = k_app) {
   std::vector<std::string> args = {"lint", ".", "--format", "json"};
   args.insert(args.end(), extra.begin(), extra.end());
-  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(k_app.string(), args);
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(app.string(), args);
   EXPECT_EQ(result.exit_code, 1) << result.err;
   return pgadvise::test::report_of(result);
 }
@@ -216,10 +217,7 @@ TEST(DispatchPool, WithoutALoopInTheCodeTheLookupsAreNoLoop) {
       "  const latest = recent.length > 0 ? await trackingRepo.latestFor(recent[0].id) : null;\n"
       "  return { recent, latest };\n"
       "}\n");
-  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
-      app.string(),
-      {"lint", ".", "--log", (k_app / "logs" / "postgresql-15.log.gz").string(), "--format", "json"});
-  const json report = pgadvise::test::report_of(result);
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15.log.gz").string()}, app);
   EXPECT_EQ(places(report, "n-plus-one"), (std::set<std::string>{"src/handlers/depot.ts:10"}));
   EXPECT_TRUE(findings_of(report, "query-in-loop").empty()) << report.dump(2).substr(0, 4000);
 }
@@ -240,10 +238,7 @@ TEST(DispatchPool, TheSameCountsConfirmOneLoopNotTwo) {
       "  const recent = await shipmentsRepo.recentForCustomer(customerId);\n"
       "  return Promise.all(recent.map((shipment) => trackingRepo.latestFor(shipment.id)));\n"
       "}\n");
-  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
-      app.string(),
-      {"lint", ".", "--log", (k_app / "logs" / "postgresql-15.log.gz").string(), "--format", "json"});
-  const json report = pgadvise::test::report_of(result);
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15.log.gz").string()}, app);
   EXPECT_EQ(places(report, "n-plus-one"),
             (std::set<std::string>{"src/handlers/depot.ts:10", "src/handlers/dashboard.ts:7",
                                    "src/handlers/timeline.ts:7"}));
