@@ -99,18 +99,61 @@ std::string assumed_tables_phrase(const model::Catalog& catalog) {
 // located finding, not only a -v note: hand-written migrations (RLS policies,
 // indexes, a backfill) dropped into the folder without a journal entry never
 // run, and every finding of this report is judged without them.
-void report_unjournaled(const std::vector<fs::path>& files, SchemaLoad& load) {
+constexpr std::string_view k_unjournaled_help =
+    "drizzle-kit migrate applies the journal's entries and nothing else. If the file should run, put "
+    "its SQL in a migration the journal lists (drizzle-kit generate --custom writes an empty one); if "
+    "it was applied by hand, the database has changes no migration records; if it is obsolete, delete "
+    "it.";
+// Up to this many unjournaled files are a finding each; more are one
+// finding naming them all (a real app kept 23 hand-written files beside
+// its journal: 23 report lines saying the same thing).
+constexpr std::size_t k_unjournaled_each = 3;
+// How many of them the grouped finding's message names.
+constexpr std::size_t k_unjournaled_named = 3;
+
+// One replay-warning for many unjournaled files of `dir`: the count and the
+// first names in the message, every file as evidence (so the JSON keeps each
+// path), located at the first file. Its fingerprint is the folder's, so a
+// baseline keeps it when one more file is added.
+core::Finding unjournaled_group(const fs::path& dir, const std::vector<fs::path>& files) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < files.size() && i < k_unjournaled_named; ++i) {
+    names.push_back(files[i].filename().string());
+  }
+  std::string named = core::join(names, ", ");
+  if (files.size() > names.size()) {
+    named += " and " + std::to_string(files.size() - names.size()) + " more";
+  }
+  core::Finding finding = make_diagnostic(
+      k_replay_warning, core::Severity::medium,
+      std::to_string(files.size()) + " SQL files in " + shown_dir(dir) + " are not in meta/_journal.json (" +
+          named +
+          "): drizzle-kit migrate never applies them, so they were not replayed and nothing they create "
+          "(tables, indexes, policies) is in the schema checked",
+      {display_path(files.front()), 0, 0}, std::string(k_unjournaled_help));
+  for (const fs::path& file : files) {
+    finding.evidence.push_back({core::Evidence::Kind::ddl,
+                                file.filename().string() + " is not in meta/_journal.json",
+                                {display_path(file), 0, 0}});
+  }
+  finding.object.constraint = display_path(dir);
+  finding.compute_fingerprint("not in meta/_journal.json");
+  finding.object.constraint.clear();
+  return finding;
+}
+
+void report_unjournaled(const fs::path& dir, const std::vector<fs::path>& files, SchemaLoad& load) {
+  if (files.size() > k_unjournaled_each) {
+    load.diagnostics.push_back(unjournaled_group(dir, files));
+    return;
+  }
   for (const fs::path& file : files) {
     load.diagnostics.push_back(make_diagnostic(
         k_replay_warning, core::Severity::medium,
         file.filename().string() +
             " is not in meta/_journal.json: drizzle-kit migrate never applies it, so it was not replayed "
             "and nothing it creates (tables, indexes, policies) is in the schema checked",
-        {display_path(file), 0, 0},
-        "drizzle-kit migrate applies the journal's entries and nothing else. If the file should run, put "
-        "its SQL in a migration the journal lists (drizzle-kit generate --custom writes an empty one); if "
-        "it was applied by hand, the database has changes no migration records; if it is obsolete, delete "
-        "it."));
+        {display_path(file), 0, 0}, std::string(k_unjournaled_help)));
   }
 }
 
@@ -122,7 +165,7 @@ bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
   if (sources.migrations_dir && count_sql_files(*sources.migrations_dir) > 0) {
     std::vector<fs::path> unjournaled;
     auto order = migration_order(*sources.migrations_dir, &load.notes, &unjournaled);
-    report_unjournaled(unjournaled, load);
+    report_unjournaled(*sources.migrations_dir, unjournaled, load);
     if (order) {
       files = std::move(*order);
       const bool journal = is_file(*sources.migrations_dir / "meta" / "_journal.json");

@@ -80,6 +80,43 @@ TEST(DiscoveryRealRepos, SqlFilesTheJournalDoesNotListAreLocatedWarnings) {
   EXPECT_NE(crew->find_index("crew_members_fleet_id_idx"), nullptr);
 }
 
+// The same shape with five hand-written files beside the journal
+// (fixtures/real-shapes/unjournaled-many: RLS, a partial unique index, a
+// backfill, a trigger, grants): one replay-warning says how many and names
+// them, every file stays as located evidence, and none of them is replayed.
+TEST(DiscoveryRealRepos, ManySqlFilesTheJournalDoesNotListAreOneWarning) {
+  auto sources = discover({fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "unjournaled-many"});
+  ASSERT_TRUE(sources.ok());
+  const loaders::SchemaLoad load = load_schema(*sources);
+  std::vector<const core::Finding*> warnings;
+  for (const core::Finding& f : load.diagnostics) {
+    if (f.rule == loaders::k_replay_warning && f.message.find("meta/_journal.json") != std::string::npos) {
+      warnings.push_back(&f);
+    }
+  }
+  ASSERT_EQ(warnings.size(), 1U);
+  const core::Finding& warning = *warnings.front();
+  EXPECT_EQ(warning.severity, core::Severity::medium);
+  EXPECT_EQ(warning.message.rfind("5 SQL files in ", 0), 0U) << warning.message;
+  EXPECT_NE(
+      warning.message.find("(0001_crew_rls.sql, 0002_crew_email_unique.sql, 0003_backfill_crew_names.sql "
+                           "and 2 more)"),
+      std::string::npos)
+      << warning.message;
+  EXPECT_EQ(fs::path(warning.location.file.str()).filename(), "0001_crew_rls.sql");
+  std::vector<std::string> files;
+  for (const core::Evidence& evidence : warning.evidence) {
+    files.push_back(fs::path(evidence.location.file.str()).filename().string());
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{"0001_crew_rls.sql", "0002_crew_email_unique.sql",
+                                             "0003_backfill_crew_names.sql", "0004_crew_touch_trigger.sql",
+                                             "0005_reporting_grants.sql"}));
+  const model::Table* crew = load.catalog.find_table("public", "crew_members");
+  ASSERT_NE(crew, nullptr);
+  EXPECT_EQ(crew->find_column("updated_at"), nullptr);
+  EXPECT_EQ(crew->find_index("crew_members_fleet_email_live_idx"), nullptr);
+}
+
 // A real monorepo's shape: packages/db/drizzle.config.ts says
 // schema: './src/schema/index.ts' (a barrel re-exporting one file per table).
 // The project is the whole repository, so the entries are kept from its root:
