@@ -222,16 +222,52 @@ bool serves(const IndexCandidate& by, const IndexCandidate& served) {
 
 namespace {
 
-// Every query's column candidates (candidates_for_query) not already
-// indexed, each folded into the first longer one that serves it
-// (serves()), with the queries each serves.
+// The candidate cut to the sequential scans the plans show for its query and
+// table. A statement's shape gathers the columns of every read of a table
+// into one candidate, so a statement that reads a table twice -- the batch
+// delete `DELETE FROM t WHERE id IN (SELECT id FROM t WHERE name = $1 LIMIT
+// 100)` -- gets (id, name): the outer read's key, which the primary key
+// already serves, before the column the scanned read filters on. When the
+// plans show such scans and the candidate leads with none of their filter
+// columns, it keeps only those columns, in its own order (here: (name)).
+IndexCandidate fitted_to_plan(IndexCandidate candidate, const std::vector<model::PlanIssue>& issues) {
+  std::set<std::string> scanned;
+  for (const model::PlanIssue& issue : issues) {
+    if (issue.fingerprint == candidate.fingerprint && issue.schema == candidate.schema &&
+        issue.table == candidate.table) {
+      scanned.insert(issue.columns.begin(), issue.columns.end());
+    }
+  }
+  if (scanned.empty() || candidate.columns.empty() || scanned.count(candidate.columns.front()) != 0) {
+    return candidate;
+  }
+  std::vector<std::string> kept;
+  std::size_t equality = 0;
+  for (std::size_t i = 0; i < candidate.columns.size(); ++i) {
+    if (scanned.count(candidate.columns[i]) != 0) {
+      kept.push_back(candidate.columns[i]);
+      equality += i < candidate.equality_columns ? 1 : 0;
+    }
+  }
+  if (kept.empty()) {
+    return candidate; // the scan filters on columns the shape does not know: keep the shape's advice
+  }
+  candidate.columns = std::move(kept);
+  candidate.equality_columns = equality;
+  return candidate;
+}
+
+// Every query's column candidates (candidates_for_query, fitted to the
+// plans' scans) not already indexed, each folded into the first longer one
+// that serves it (serves()), with the queries each serves.
 std::vector<std::pair<IndexCandidate, std::vector<std::uint64_t>>>
 folded_candidates(const model::Workload& workload, const model::Catalog& catalog,
-                  const AdvisorOptions& options) {
+                  const std::vector<model::PlanIssue>& issues, const AdvisorOptions& options) {
   std::vector<IndexCandidate> candidates;
   for (const model::QueryStats& query : workload.queries) {
-    auto found = candidates_for_query(query, catalog, options);
-    std::move(found.begin(), found.end(), std::back_inserter(candidates));
+    for (IndexCandidate& found : candidates_for_query(query, catalog, options)) {
+      candidates.push_back(fitted_to_plan(std::move(found), issues));
+    }
   }
   // Longest first, so shorter candidates fold into the index that serves them.
   std::stable_sort(
@@ -262,7 +298,7 @@ std::vector<model::IndexProposal> propose_indexes(const model::Workload& workloa
                                                   const model::Catalog& catalog,
                                                   const std::vector<model::PlanIssue>& issues,
                                                   const AdvisorOptions& options) {
-  const auto kept = folded_candidates(workload, catalog, options);
+  const auto kept = folded_candidates(workload, catalog, issues, options);
 
   std::vector<model::IndexProposal> out;
   std::set<std::string> names;

@@ -119,6 +119,37 @@ TEST(IndexAdvisor, ConsolidatesQueriesIntoOneIndexAndRanksByTimeSaved) {
   EXPECT_GT(proposals[0].score, proposals[1].score);
 }
 
+// The batch delete of a real app (interval.so's shape: delete a few rows
+// picked by a sub-select on the same table) reads orders twice: the outer
+// read by id (the primary key serves it), the inner one by customer_id,
+// which the plan shows as a sequential scan. The proposal is the scanned
+// read's (customer_id), not (id, customer_id), which leads with the column
+// the scan does not filter on; without a plan the shape's advice stands.
+TEST(IndexAdvisor, TableReadTwiceGetsTheIndexOfTheScanThePlanShows) {
+  model::Workload workload;
+  const auto batch =
+      add_query(workload,
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE customer_id = $1 LIMIT 100)", 50,
+                4000)
+          .fingerprint;
+  ASSERT_EQ(propose_indexes(workload, shop(), {}).size(), 1U);
+  EXPECT_EQ(propose_indexes(workload, shop(), {}).front().columns,
+            (std::vector<std::string>{"id", "customer_id"}));
+  model::PlanIssue scan;
+  scan.fingerprint = batch;
+  scan.schema = "public";
+  scan.table = "orders";
+  scan.filter = "(customer_id = $1)";
+  scan.columns = {"customer_id"};
+  scan.analyzed = true;
+  scan.time_share = 0.95;
+  const auto proposals = propose_indexes(workload, shop(), {scan});
+  ASSERT_EQ(proposals.size(), 1U);
+  EXPECT_EQ(proposals.front().columns, std::vector<std::string>{"customer_id"});
+  EXPECT_EQ(proposals.front().name, "orders_customer_id_idx");
+  EXPECT_EQ(proposals.front().serves, std::vector<std::uint64_t>{batch});
+}
+
 TEST(IndexAdvisor, DroppedWhenAnExistingIndexLeadsWithTheColumns) {
   model::Catalog catalog = shop();
   catalog.tables.front().indexes.push_back(
