@@ -283,4 +283,29 @@ TEST(QueryInLoopRealShapes, TheOrderNamesTheTableAsTheFixDoes) {
       << fix;
 }
 
+// A job runner's generic repository (fixtures/real-shapes/generic-repository):
+// BaseRepository's methods query `this.table`, each subclass binds it in
+// super(db, reminder, "id"), and the worker calls the subclasses in loops.
+// Both loops are found through the inherited methods, on the subclass's
+// table; the count's key is the one the subclass passes (account_id), and
+// the single findDue() before the loop is no finding.
+TEST(QueryInLoopRealShapes, GenericRepositoryMethodsQueryTheSubclassTable) {
+  const std::map<std::string, json> loops = loops_of("generic-repository");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
+                                   {"apps/worker/src/dispatch.ts:9", "medium"},
+                                   {"apps/worker/src/dispatch.ts:16", "low"},
+                               }));
+  const auto field = [&](const std::string& at, const char* key) {
+    const auto found = loops.find(at);
+    return found == loops.end() ? std::string() : found->second[key].dump();
+  };
+  EXPECT_NE(
+      field("apps/worker/src/dispatch.ts:9", "message").find("updates reminder through reminders.markSent()"),
+      std::string::npos);
+  EXPECT_NE(field("apps/worker/src/dispatch.ts:16", "fix")
+                .find("where(inArray(delivery.accountId, accountIds)).groupBy(delivery.accountId)"),
+            std::string::npos)
+      << field("apps/worker/src/dispatch.ts:16", "fix");
+}
+
 } // namespace query_in_loop_real_shapes_test

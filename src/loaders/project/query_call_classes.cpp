@@ -2,6 +2,7 @@
 
 #include "loaders/project/query_call_functions.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace pgadvise::loaders::scan {
@@ -59,6 +60,7 @@ public:
         name = m_t.tok(j).text;
         ++j;
       }
+      const std::string base = m_t.ident(j, "extends") ? constructed(j + 1) : std::string();
       // The heritage clause, up to the body.
       for (std::size_t k = 0; k < 40 && !m_t.punct(j, "{") && m_t.tok(j).kind != TokenKind::end; ++k) {
         const std::size_t close = m_t.close_of(j);
@@ -70,7 +72,7 @@ public:
       if (name == "default" && !(i > 0 && m_t.ident(i - 1, "default"))) {
         continue; // a class expression without a name
       }
-      out.push_back({name, j, m_t.close_of(j), {}});
+      out.push_back({name, j, m_t.close_of(j), {}, base, {}, {}});
     }
   }
 
@@ -179,6 +181,30 @@ public:
     }
   }
 
+  // In the constructor's body: `super(a, b)`'s arguments, and `this.f = p;`
+  // for a parameter p.
+  void read_constructor_bindings(ClassInfo& info, std::size_t body,
+                                 const std::vector<std::string>& params) const {
+    const std::size_t end = body == k_npos ? k_npos : m_t.close_of(body);
+    if (end == k_npos) {
+      return;
+    }
+    for (std::size_t j = body + 1; j + 1 < end; ++j) {
+      if (m_t.ident(j, "super") && m_t.punct(j + 1, "(") && info.super_args.empty()) {
+        for (const TokenRange& part : m_t.parts(j + 1)) {
+          info.super_args.push_back(m_t.text(part));
+        }
+      }
+      if (m_t.ident(j, "this") && m_t.punct(j + 1, ".") && m_t.ident(j + 2) && m_t.punct(j + 3, "=") &&
+          m_t.ident(j + 4) && j + 5 <= end && !m_t.punct(j + 5, ".") && !m_t.punct(j + 5, "(")) {
+        const auto param = std::find(params.begin(), params.end(), m_t.tok(j + 4).text);
+        if (param != params.end()) {
+          info.field_params[m_t.tok(j + 2).text] = static_cast<std::size_t>(param - params.begin());
+        }
+      }
+    }
+  }
+
 private:
   const TokenReader& m_t;
 };
@@ -217,6 +243,11 @@ void read_field_types(const TokenReader& tokens, ClassInfo& info, std::size_t co
   const ClassReader reader(tokens);
   reader.read_parameter_properties(info, constructor_body);
   reader.read_field_declarations(info);
+}
+
+void read_constructor_bindings(const TokenReader& tokens, ClassInfo& info, std::size_t constructor_body,
+                               const std::vector<std::string>& params) {
+  ClassReader(tokens).read_constructor_bindings(info, constructor_body, params);
 }
 
 } // namespace pgadvise::loaders::scan

@@ -20,6 +20,15 @@ struct ClassInfo {
   std::size_t begin = 0;
   std::size_t end = 0;
   std::map<std::string, std::string> field_types;
+  // A generic base repository's parts (`class TimerRepository extends
+  // BaseRepository<typeof timer> { constructor(db) { super(db, timer, "id") } }`,
+  // whose methods query `this.table`): the class it extends (`BaseRepository`,
+  // empty when none), its constructor's `super(...)` arguments as written,
+  // and the fields its constructor sets from a parameter (`this.table =
+  // table`: table -> that parameter's position).
+  std::string base;
+  std::vector<std::string> super_args;
+  std::map<std::string, std::size_t> field_params;
 };
 
 // `import type { A as B } from "m"`: the declaration parser keeps only value
@@ -41,5 +50,9 @@ std::map<std::string, std::string> read_new_locals(const TokenReader& tokens);
 // A class's field types; `constructor_body` is the brace of its
 // constructor's body (k_no_token when it has none).
 void read_field_types(const TokenReader& tokens, ClassInfo& info, std::size_t constructor_body);
+// Its constructor's `super(...)` arguments and the fields it sets from its
+// parameters (`params`, in order).
+void read_constructor_bindings(const TokenReader& tokens, ClassInfo& info, std::size_t constructor_body,
+                               const std::vector<std::string>& params);
 
 } // namespace pgadvise::loaders::scan

@@ -52,6 +52,13 @@ private:
         m_imported.count(m_t.tok(first).text) > 0) {
       return m_t.tok(last).text;
     }
+    // A generic repository's `this.table` (`this.table as any`): which table
+    // is the subclass's (super(db, timer)), bound where the helper calls
+    // are followed (HelperCalls); "this.table" until then.
+    if (m_t.ident(first, "this") && m_t.punct(first + 1, ".") && m_t.ident(first + 2) &&
+        (last == first + 2 || (last > first + 3 && m_t.ident(first + 3, "as")))) {
+      return "this." + m_t.tok(first + 2).text;
+    }
     return {};
   }
   // `eq(<object>.<column>, <value>)` inside [first, last], for objects that

@@ -1,5 +1,9 @@
 #include "loaders/project/query_call_helpers.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
 namespace pgadvise::loaders::scan {
 
 namespace {
@@ -19,6 +23,22 @@ bool in_own_loop(const FileIndex& file, const FunctionInfo* function, std::size_
 bool in_own_transaction(const FileIndex& file, const FunctionInfo* function, std::size_t token) {
   const FunctionInfo* transaction = file.transaction_at(token);
   return transaction != nullptr && (function == nullptr || transaction->begin >= function->begin);
+}
+
+// The keys a call passes as conditions on a generic repository's table:
+// `eq((this.table as any).batchId, batchId)` among `site`'s arguments, for
+// `placeholder` "this.table".
+void passed_keys(const CallSite& site, const std::string& placeholder, Reach& reach) {
+  static const std::regex k_eq(
+      R"(\beq\s*\(\s*\(?\s*this\s*\.\s*([A-Za-z_$][\w$]*)(?:\s+as\s+[A-Za-z_$][\w$]*\s*\))?\s*\.\s*([A-Za-z_$][\w$]*)\s*,\s*([^,()]+?)\s*\))");
+  for (const Argument& arg : site.args) {
+    for (std::sregex_iterator it(arg.text.begin(), arg.text.end(), k_eq), end; it != end; ++it) {
+      if ("this." + (*it)[1].str() == placeholder) {
+        reach.key_columns.push_back((*it)[2].str());
+        reach.key_values.push_back((*it)[3].str());
+      }
+    }
+  }
 }
 
 } // namespace
@@ -48,8 +68,16 @@ NodeId HelperCalls::node_of_symbol(const std::optional<ts::Symbol>& symbol, std:
   case ts::SymbolKind::module_namespace:
     return member.empty() ? k_no_node
                           : node_of_symbol(m_sources.graph().find_export(symbol->target->path, member));
-  case ts::SymbolKind::class_declaration:
-    return member.empty() ? k_no_node : node_for(file, file->find_function(symbol->name, member));
+  case ts::SymbolKind::class_declaration: {
+    if (member.empty()) {
+      return k_no_node;
+    }
+    if (const FunctionInfo* method = file->find_function(symbol->name, member)) {
+      return node_for(file, method);
+    }
+    const ClassInfo* info = file->find_class(symbol->name);
+    return info == nullptr ? k_no_node : inherited_method(*file, *info, member);
+  }
   case ts::SymbolKind::function:
     return member.empty() ? node_for(file, file->find_function("", symbol->name)) : k_no_node;
   case ts::SymbolKind::value: {
@@ -71,8 +99,11 @@ NodeId HelperCalls::node_of_symbol(const std::optional<ts::Symbol>& symbol, std:
 // `Type` as `file` names it (its own class, or one it imports, also as a
 // type only): the method `member` of that class.
 NodeId HelperCalls::class_method(const FileIndex& file, const std::string& type, std::string_view member) {
-  if (file.find_class(type) != nullptr) {
-    return node_for(&file, file.find_function(type, member));
+  if (const ClassInfo* info = file.find_class(type)) {
+    if (const FunctionInfo* method = file.find_function(type, member)) {
+      return node_for(&file, method);
+    }
+    return inherited_method(file, *info, member);
   }
   ts::ModuleGraph& graph = m_sources.graph();
   for (const TypeImport& import : file.type_imports()) {
@@ -82,6 +113,62 @@ NodeId HelperCalls::class_method(const FileIndex& file, const std::string& type,
     }
   }
   return node_of_symbol(graph.resolve_local(m_sources.path_of(file), type), member);
+}
+
+const ClassInfo* HelperCalls::class_named(const FileIndex& file, const std::string& name,
+                                          const FileIndex*& found_in) {
+  found_in = &file;
+  if (const ClassInfo* own = file.find_class(name)) {
+    return own;
+  }
+  const std::optional<ts::Symbol> symbol = m_sources.graph().resolve_local(m_sources.path_of(file), name);
+  if (!symbol || symbol->kind != ts::SymbolKind::class_declaration) {
+    return nullptr;
+  }
+  found_in = m_sources.file_of(symbol->module);
+  return found_in == nullptr ? nullptr : found_in->find_class(symbol->name);
+}
+
+NodeId HelperCalls::inherited_method(const FileIndex& file, const ClassInfo& owner, std::string_view member,
+                                     int depth) {
+  constexpr int k_max_bases = 4;
+  if (owner.base.empty() || depth >= k_max_bases) {
+    return k_no_node;
+  }
+  const FileIndex* base_file = nullptr;
+  const ClassInfo* base = class_named(file, owner.base, base_file);
+  if (base == nullptr || base_file == nullptr) {
+    return k_no_node;
+  }
+  if (const FunctionInfo* method = base_file->find_function(base->name, member)) {
+    return node_for(base_file, method);
+  }
+  return inherited_method(*base_file, *base, member, depth + 1);
+}
+
+std::map<std::string, std::string> HelperCalls::table_binding(const FileIndex& file, const ClassInfo& owner) {
+  std::map<std::string, std::string> out;
+  const FileIndex* base_file = nullptr;
+  const ClassInfo* base = owner.base.empty() ? nullptr : class_named(file, owner.base, base_file);
+  if (base == nullptr) {
+    return out;
+  }
+  for (const auto& [field, position] : base->field_params) {
+    if (position >= owner.super_args.size()) {
+      continue;
+    }
+    // `timer` or `schema.timer`: the table variable is the last name.
+    const std::string& arg = owner.super_args[position];
+    const std::size_t dot = arg.rfind('.');
+    std::string table = dot == std::string::npos ? arg : arg.substr(dot + 1);
+    const bool name = !table.empty() && std::all_of(table.begin(), table.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+    });
+    if (name) {
+      out["this." + field] = std::move(table);
+    }
+  }
+  return out;
 }
 
 NodeId HelperCalls::resolve(const FileIndex& file, const CallSite& site) {
@@ -104,7 +191,13 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
   }
   if (path.size() == 2 && path[0] == "this") {
     const ClassInfo* owner = file.class_at(site.token);
-    return owner == nullptr ? k_no_node : node_for(&file, file.find_function(owner->name, path[1]));
+    if (owner == nullptr) {
+      return k_no_node;
+    }
+    if (const FunctionInfo* method = file.find_function(owner->name, path[1])) {
+      return node_for(&file, method);
+    }
+    return inherited_method(file, *owner, path[1]); // a base repository's findById
   }
   if (path.size() == 2) {
     if (const FunctionInfo* method = file.find_function(path[0], path[1])) {
@@ -166,11 +259,27 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
   const FileIndex& file = *m_nodes[id].file;
   const FunctionInfo* function = m_nodes[id].function;
   const FileFunctions& functions = m_sources.functions_of(file);
+  // A method of a subclass of a generic repository: its own and its
+  // inherited queries on `this.table` are on the table it gives super().
+  const ClassInfo* own_class = file.class_at(function->begin);
+  std::optional<std::map<std::string, std::string>> binding;
+  const auto bind = [&](Reach& reach) {
+    if (own_class == nullptr || !unbound_table(reach.table_name())) {
+      return;
+    }
+    if (!binding) {
+      binding = table_binding(file, *own_class);
+    }
+    if (const auto bound = binding->find(reach.table_name()); bound != binding->end()) {
+      reach.table = bound->second;
+    }
+  };
   std::vector<Reach> out;
   if (const auto calls = functions.calls.find(function); calls != functions.calls.end()) {
     for (const DirectCall* call : calls->second) {
       if (!in_own_loop(file, function, call->token) && out.size() < k_max_reach) {
-        out.push_back({&file, call, {}, in_own_transaction(file, function, call->token)});
+        out.push_back({&file, call, {}, in_own_transaction(file, function, call->token), {}, {}, {}});
+        bind(out.back());
       }
     }
   }
@@ -188,8 +297,22 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
         if (below.hops.size() >= k_max_hops || out.size() >= k_max_reach) {
           continue;
         }
-        Reach step{below.file, below.call, {Hop{&file, site, target}}, below.transaction || transaction};
+        Reach step{below.file,
+                   below.call,
+                   {Hop{&file, site, target}},
+                   below.transaction || transaction,
+                   below.table,
+                   below.key_columns,
+                   below.key_values};
         step.hops.insert(step.hops.end(), below.hops.begin(), below.hops.end());
+        if (site->path.size() == 2 && site->path[0] == "this") {
+          const std::string placeholder = step.table_name();
+          bind(step);
+          if (placeholder != step.table_name() && step.call->call.key_columns.empty() &&
+              step.key_columns.empty()) {
+            passed_keys(*site, placeholder, step);
+          }
+        }
         out.push_back(std::move(step));
       }
     }

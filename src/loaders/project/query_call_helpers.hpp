@@ -27,12 +27,28 @@ struct Hop {
   NodeId node = k_no_node;
 };
 
+// Whether a query's table is a generic repository's `this.table` no
+// subclass has bound yet (query_call_drizzle).
+inline bool unbound_table(std::string_view table) {
+  return table.substr(0, 5) == "this.";
+}
+
 // A query a function issues, itself or through helpers.
 struct Reach {
   const FileIndex* file = nullptr;
   const DirectCall* call = nullptr;
   std::vector<Hop> hops;
   bool transaction = false; // a `.transaction(` callback below the function opens around it
+  // The table a subclass binds the call's `this.table` to (`super(db,
+  // timer)`); empty: the call's own.
+  std::string table;
+  // The key a subclass's method passes its base's `this.table` query
+  // (`this.count(eq((this.table as any).batchId, batchId))`), in that
+  // method's terms; empty: the call's own.
+  std::vector<std::string> key_columns;
+  std::vector<std::string> key_values;
+
+  [[nodiscard]] const std::string& table_name() const { return table.empty() ? call->call.table : table; }
 };
 
 // A function of an indexed file, and the queries it reaches once collected.
@@ -60,6 +76,14 @@ private:
   NodeId node_for(const FileIndex* file, const FunctionInfo* function);
   NodeId node_of_symbol(const std::optional<ts::Symbol>& symbol, std::string_view member = {});
   NodeId class_method(const FileIndex& file, const std::string& type, std::string_view member);
+  // The class `name` as `file` sees it (its own, or an import), and its file.
+  const ClassInfo* class_named(const FileIndex& file, const std::string& name, const FileIndex*& found_in);
+  // `member` of the classes `owner` extends, nearest first.
+  NodeId inherited_method(const FileIndex& file, const ClassInfo& owner, std::string_view member,
+                          int depth = 0);
+  // `this.<field>` -> table for the fields `owner`'s base constructor sets
+  // from the arguments `owner` passes to super().
+  std::map<std::string, std::string> table_binding(const FileIndex& file, const ClassInfo& owner);
   NodeId resolve_uncached(const FileIndex& file, const CallSite& site);
   NodeId default_object_method(const FileIndex& file, std::string_view local, std::string_view member);
   std::vector<Reach> collect(NodeId id);

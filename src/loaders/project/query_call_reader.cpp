@@ -26,6 +26,9 @@ FileIndex::FileIndex(std::string path, const ts::Program& program)
   for (ClassInfo& info : m_classes) {
     const FunctionInfo* constructor = find_function(info.name, "constructor");
     read_field_types(tokens, info, constructor != nullptr ? constructor->begin : k_no_token);
+    if (constructor != nullptr) {
+      read_constructor_bindings(tokens, info, constructor->begin, constructor->params);
+    }
   }
 }
 

@@ -100,7 +100,7 @@ private:
               token >= loop.iterable_tokens.first && token <= loop.iterable_tokens.last);
     };
     for (const DirectCall& call : file.calls()) {
-      if (before(call.token)) {
+      if (before(call.token) && !unbound_table(call.call.table)) {
         found.emplace_back(call.token, call.call.table);
       }
     }
@@ -110,7 +110,9 @@ private:
       }
       const NodeId target = m_helpers.resolve(file, site);
       for (const Reach& reached : m_helpers.reach(target)) {
-        found.emplace_back(site.token, reached.call->call.table);
+        if (!unbound_table(reached.table_name())) {
+          found.emplace_back(site.token, reached.table_name());
+        }
       }
       if (target == k_no_node) {
         continue;
@@ -121,7 +123,9 @@ private:
       const FileFunctions& functions = m_sources.functions_of(*helper.file);
       if (const auto calls = functions.calls.find(helper.function); calls != functions.calls.end()) {
         for (const DirectCall* call : calls->second) {
-          found.emplace_back(site.token, call->call.table);
+          if (!unbound_table(call->call.table)) {
+            found.emplace_back(site.token, call->call.table);
+          }
         }
       }
     }
@@ -166,6 +170,9 @@ private:
     m_project.drizzle_relations.insert(m_project.drizzle_relations.end(), file.relations().begin(),
                                        file.relations().end());
     for (const DirectCall& direct : file.calls()) {
+      if (unbound_table(direct.call.table)) {
+        continue; // a generic repository's `this.table`: a query of the subclass that binds it
+      }
       model::QueryCall call = direct.call;
       const LoopInfo* loop = file.loop_running(direct.token);
       if (loop != nullptr && !direct.awaited && batched_after(file, *loop)) {
@@ -224,7 +231,15 @@ private:
         if (m_project.query_calls.size() >= k_max_calls) {
           return;
         }
+        if (unbound_table(each.table_name())) {
+          continue;
+        }
         model::QueryCall call = each.call->call;
+        call.table = each.table_name();
+        if (!each.key_columns.empty()) {
+          call.key_columns = each.key_columns;
+          call.key_values = each.key_values;
+        }
         std::vector<Hop> hops = {Hop{&file, &site, target}};
         hops.insert(hops.end(), each.hops.begin(), each.hops.end());
         for (std::size_t i = hops.size(); i-- > 0;) {
@@ -274,7 +289,15 @@ private:
         if (m_project.query_calls.size() >= k_max_calls) {
           return;
         }
+        if (unbound_table(each.table_name())) {
+          continue;
+        }
         model::QueryCall call = each.call->call;
+        call.table = each.table_name();
+        if (!each.key_columns.empty()) {
+          call.key_columns = each.key_columns;
+          call.key_values = each.key_values;
+        }
         for (std::size_t i = each.hops.size(); i-- > 0;) {
           for (std::string& value : call.key_values) {
             value = in_caller_terms(value, *m_helpers.node(each.hops[i].node).function, *each.hops[i].site);
