@@ -27,6 +27,8 @@ using pgadvise::test::report_of;
 using pgadvise::test::TempTree;
 
 const fs::path k_twin = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "twin-apps-turbo";
+// blog/ and helpdesk/: two unrelated apps whose `comments` tables differ.
+const fs::path k_apps = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "apps-folder";
 
 pgadvise::test::ProcessResult pgadvise_in(const fs::path& cwd, const std::vector<std::string>& args) {
   pgadvise::test::ProcessOptions options;
@@ -162,8 +164,8 @@ TEST(SeveralDatabasesCli, AFolderOfLikeProjectsReportsEachProjectsFindings) {
 }
 
 // A folder of five like projects, each with a per-row query in its API:
-// query-in-loop (a project rule, run once) gives each loop the commands of
-// its own project's database, not the first one's, and the text report says
+// query-in-loop (run with each database over its own project's code) gives
+// each loop the commands of its own project's database, not the first one's, and the text report says
 // them as one line for the five, each project named.
 TEST(SeveralDatabasesCli, EachProjectsLoopGetsItsOwnDatabasesCommands) {
   TempTree tree;
@@ -231,6 +233,88 @@ TEST(SeveralDatabasesCli, EachProjectsLoopGetsItsOwnDatabasesCommands) {
   EXPECT_NE(flat.find("project04, project05)"), std::string::npos) << text.out;
   EXPECT_EQ(text.out.find("after editing the Drizzle schema, run: cd project01"), std::string::npos)
       << text.out;
+}
+
+// Each app's code is judged with its own database: helpdesk's loop reads
+// its own `comments` (ticket_id, no index), not blog's (post_id, indexed),
+// though blog's database is the first found; its push finding speaks of
+// its own migrations folder.
+TEST(SeveralDatabasesCli, EachAppsCodeIsJudgedWithItsOwnDatabase) {
+  const auto result = pgadvise_in(k_apps, {"lint", "--format", "json"});
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = report_of(result);
+  const std::vector<json> loops = findings_of(report, "query-in-loop");
+  ASSERT_EQ(loops.size(), 1U) << result.out;
+  EXPECT_EQ(loops[0]["location"]["file"], "helpdesk/apps/api/src/routes/inbox.ts");
+  EXPECT_EQ(loops[0]["object"]["table"], "comments");
+  // Blog's `comments` has no ticketId: judged against it, the column stayed the code's name.
+  EXPECT_EQ(loops[0]["object"]["columns"], json::array({"ticket_id"})) << loops[0].dump(2);
+  EXPECT_EQ(loops[0]["fix"]["commands"], "cd helpdesk/packages/db && pnpm generate && pnpm migrate");
+
+  const std::vector<json> fks = findings_of(report, "unindexed-foreign-key");
+  ASSERT_EQ(fks.size(), 1U) << result.out; // blog's comments(post_id) is indexed
+  EXPECT_EQ(fks[0]["object"]["columns"], json::array({"ticket_id"}));
+  EXPECT_EQ(database_of(fks[0]), "helpdesk/packages/db/drizzle.config.ts");
+
+  const std::vector<json> pushes = findings_of(report, "drizzle-push-in-production");
+  ASSERT_EQ(pushes.size(), 1U) << result.out; // found in helpdesk's run only, once
+  EXPECT_EQ(pushes[0]["location"]["file"], "helpdesk/.github/workflows/deploy.yml");
+  const std::string note = pushes[0]["fix"]["safety_note"].get<std::string>();
+  EXPECT_NE(note.find("committed SQL files in helpdesk/packages/db/migrations "), std::string::npos) << note;
+  EXPECT_EQ(note.find("blog/drizzle"), std::string::npos) << note;
+}
+
+// A monorepo whose two apps each keep a drizzle.config of one shared
+// database (packages/db's migrations and schema): one database, linted
+// once, and every app's loop reported once, judged against that schema.
+TEST(SeveralDatabasesCli, AppsSharingOneDatabaseReportEachLoopOnce) {
+  TempTree tree;
+  tree.write("package.json",
+             "{\"name\":\"shared\",\"private\":true,\"workspaces\":[\"apps/*\",\"packages/*\"]}\n");
+  tree.write("packages/db/package.json", "{\"name\":\"@shared/db\",\"private\":true,"
+                                         "\"dependencies\":{\"drizzle-orm\":\"^0.45.4\"}}\n");
+  tree.write("packages/db/src/schema.ts",
+             "import { integer, pgTable, serial } from \"drizzle-orm/pg-core\";\n"
+             "export const teams = pgTable(\"teams\", { id: serial(\"id\").primaryKey() });\n"
+             "export const members = pgTable(\"team_members\", {\n"
+             "  id: serial(\"id\").primaryKey(),\n"
+             "  teamId: integer(\"team_id\").references(() => teams.id),\n"
+             "});\n");
+  tree.write("packages/db/migrations/0000_init.sql",
+             "CREATE TABLE \"teams\" (\"id\" serial PRIMARY KEY);\n--> statement-breakpoint\n"
+             "CREATE TABLE \"team_members\" (\"id\" serial PRIMARY KEY, \"team_id\" integer REFERENCES "
+             "\"teams\"(\"id\"));\n");
+  for (const std::string app : {"api", "web"}) {
+    tree.write("apps/" + app + "/package.json",
+               "{\"name\":\"@shared/" + app +
+                   "\",\"private\":true,\"devDependencies\":{\"drizzle-kit\":\"^0.31.11\"}}\n");
+    tree.write("apps/" + app + "/drizzle.config.ts",
+               "export default { dialect: 'postgresql', schema: '../../packages/db/src/schema.ts', "
+               "out: '../../packages/db/migrations' };\n");
+    tree.write("apps/" + app + "/src/members.ts",
+               "import { eq } from \"drizzle-orm\";\nimport { db } from \"./db\";\n"
+               "import { members, teams } from \"@shared/db/src/schema\";\n\n"
+               "export async function membersOfEveryTeam() {\n"
+               "  const all = await db.select().from(teams);\n  const out = [];\n"
+               "  for (const team of all) {\n"
+               "    out.push(await db.select().from(members).where(eq(members.teamId, team.id)));\n  }\n"
+               "  return out;\n}\n");
+  }
+  const auto result = pgadvise_in(tree.root(), {"lint", "--format", "json"});
+  const json report = report_of(result);
+  std::map<std::string, json> loops; // file -> its finding
+  for (const json& finding : findings_of(report, "query-in-loop")) {
+    EXPECT_TRUE(loops.emplace(finding["location"]["file"].get<std::string>(), finding).second)
+        << "reported twice: " << finding.dump(2);
+  }
+  ASSERT_EQ(loops.size(), 2U) << result.out;
+  for (const std::string file : {"apps/api/src/members.ts", "apps/web/src/members.ts"}) {
+    ASSERT_TRUE(loops.count(file)) << file << "\n" << result.out;
+    EXPECT_EQ(loops[file]["object"]["table"], "team_members") << loops[file].dump(2);
+    EXPECT_EQ(loops[file]["object"]["columns"], json::array({"team_id"}));
+  }
+  EXPECT_EQ(findings_of(report, "unindexed-foreign-key").size(), 1U) << result.out;
+  EXPECT_TRUE(any_note(report, "the same schema as apps/api/drizzle.config.ts's, linted once")) << result.out;
 }
 
 } // namespace several_databases_cli_test

@@ -28,18 +28,22 @@ std::string database_key(const std::filesystem::path& config, const model::Proje
   return relative.empty() ? config.generic_string() : relative.generic_string();
 }
 
+bool judges_project_alone(const core::Finding& finding) {
+  const engine::Rule* rule = rules::find_rule(finding.rule);
+  return rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
+}
+
 // The schema of each further drizzle.config found (packages/db, packages/auth,
 // ...) linted on its own: its schema rules' findings join the report, each
 // saying which database it belongs to, with a fingerprint of its own (two
 // projects of one folder both have an `organizations` table: a baseline or a
-// code-scanning alert of one is not the other's). Project rules ran once
-// already.
+// code-scanning alert of one is not the other's). The findings of the rules
+// that judge the project alone are located in its files, so they stay as
+// they are.
 void tag_database(std::vector<core::Finding>& findings, std::size_t from, const std::string& config,
                   const std::string& key) {
   for (std::size_t i = from; i < findings.size(); ++i) {
-    const engine::Rule* rule = rules::find_rule(findings[i].rule);
-    const bool project_only = rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
-    if (!project_only) {
+    if (!judges_project_alone(findings[i])) {
       findings[i].evidence.push_back({core::Evidence::Kind::database, config, {config, 0, 0}});
       findings[i].fingerprint = core::to_hex(core::fnv1a64(findings[i].fingerprint + '\x1f' + key));
     }
@@ -72,12 +76,6 @@ void count_schema(const model::Catalog& catalog, DatabaseCounts& counts) {
   }
 }
 
-// A database's folder (its drizzle.config's) and its generate + migrate commands.
-struct DatabaseHome {
-  std::filesystem::path dir;
-  std::string commands;
-};
-
 std::size_t shared_folders(const std::filesystem::path& a, const std::filesystem::path& b) {
   std::size_t out = 0;
   for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end() && *i == *j; ++i, ++j) {
@@ -86,100 +84,286 @@ std::size_t shared_folders(const std::filesystem::path& a, const std::filesystem
   return out;
 }
 
-// The project rules ran once, with the first database's project, so their
-// fixes name its commands: a finding in another project's files (a folder
-// of projects: query-in-loop in project05/apps/api) takes the commands of
-// the database whose drizzle.config shares the most leading folders with
-// its file; on a tie it keeps the first's.
-void retarget_project_commands(std::vector<core::Finding>& findings, std::size_t count,
-                               const std::vector<DatabaseHome>& homes) {
-  for (std::size_t i = 0; i < count && homes.size() > 1; ++i) {
-    core::Finding& finding = findings[i];
-    const engine::Rule* rule = rules::find_rule(finding.rule);
-    const bool project_only = rule != nullptr && rule->meta().inputs == std::vector{engine::Input::project};
-    if (!project_only || !finding.fix || finding.fix->commands != homes.front().commands ||
-        !finding.location.known()) {
-      continue; // the first database's own findings are its own
-    }
-    const std::filesystem::path file = discovery_files::absolute_normal(finding.location.file.str());
-    std::size_t best = 0;
-    std::size_t best_shared = shared_folders(file, homes.front().dir);
-    bool tie = false;
-    for (std::size_t h = 1; h < homes.size(); ++h) {
-      const std::size_t shared = shared_folders(file, homes[h].dir);
-      tie = shared == best_shared ? true : (shared > best_shared ? false : tie);
-      if (shared > best_shared) {
-        best = h;
-        best_shared = shared;
-      }
-    }
-    if (best != 0 && !tie) {
-      finding.fix->commands = homes[best].commands;
-    }
-  }
-}
+// One database of a folder of projects (or of a monorepo's apps): the
+// config that lints it, what discovery found for it (the first database's
+// is the run's own), and the folder of every config that reads this schema:
+// code below those folders is this database's.
+struct PairedDatabase {
+  std::filesystem::path config;
+  std::optional<SchemaSources> sources;
+  std::vector<std::filesystem::path> homes;
+};
 
-void lint_other_databases(LintRun& run) {
-  const SchemaSources& sources = run.sources;
-  engine::RunReport& report = run.report;
-  std::vector<std::string>& notes = run.load.notes;
-  // The project as this database's drizzle.config sees it: its own schema
-  // files and migrations, so its Drizzle fixes name its schema file and the
-  // scripts that generate for this config (not the first one's).
-  const auto project_for = [&sources](const model::Project& other) {
-    model::Project project = sources.project;
-    project.drizzle_config = other.drizzle_config;
-    project.drizzle_out = other.drizzle_out;
-    // Its schema entries are relative to its own discovery's root.
-    project.drizzle_schema_paths.clear();
-    for (const std::string& entry : other.drizzle_schema_paths) {
-      project.drizzle_schema_paths.push_back(relative_out(project.root, other.root, entry));
-    }
-    project.casing = other.casing;
-    return project;
+// Each drizzle.config after the first: the database it is (npos when
+// discovery failed for it), or why it is not linted on its own.
+struct PairedConfig {
+  std::size_t database = std::string::npos;
+  std::string note;
+};
+
+struct Pairing {
+  std::vector<PairedDatabase> databases;
+  std::vector<PairedConfig> configs;
+};
+
+// Every further config discovered before any rule runs, so that the code
+// can be shared out among the databases first: two configs of one schema
+// (apps/web's and apps/api's, both pointing at packages/db's migrations; a
+// dev and a prod config) are one database, linted once, with both folders
+// its homes.
+Pairing pair_databases(const SchemaSources& sources) {
+  Pairing out;
+  const auto home = [](const std::filesystem::path& config) {
+    return discovery_files::absolute_normal(config).parent_path();
   };
-  const std::string first = loaders::display_path(sources.databases.front());
-  tag_database(report.findings, 0, first, database_key(sources.databases.front(), sources.project));
-  const std::size_t first_count = report.findings.size();
-  std::vector<DatabaseHome> homes = {
-      {discovery_files::absolute_normal(sources.databases.front()).parent_path(),
-       advisor::drizzle_migration_commands(sources.project)}};
-  std::map<std::string, std::string> linted; // schema_identity() -> the config that linted it
+  out.databases.push_back({sources.databases.front(), std::nullopt, {home(sources.databases.front())}});
+  std::map<std::string, std::size_t> linted; // schema_identity() -> the database that lints it
   if (const std::string identity = schema_identity(sources); !identity.empty()) {
-    linted.emplace(identity, first);
-  }
-  std::vector<const engine::Rule*> schema_rules;
-  for (const engine::Rule* rule : rules::rule_set()) {
-    const std::vector<engine::Input>& inputs = rule->meta().inputs;
-    if (std::find(inputs.begin(), inputs.end(), engine::Input::project) == inputs.end()) {
-      schema_rules.push_back(rule);
-    }
+    linted.emplace(identity, 0);
   }
   for (std::size_t i = 1; i < sources.databases.size(); ++i) {
-    const std::string config = loaders::display_path(sources.databases[i]);
-    auto other = app::discover({sources.databases[i]});
+    const std::filesystem::path& config = sources.databases[i];
+    const std::string shown = loaders::display_path(config);
+    auto other = app::discover({config});
     if (!other) {
-      notes.push_back("database " + config + ": " + other.error().to_string());
+      out.configs.push_back({std::string::npos, "database " + shown + ": " + other.error().to_string()});
       continue;
     }
     if (const std::string identity = schema_identity(*other); !identity.empty()) {
-      const auto [at, added] = linted.emplace(identity, config);
+      const auto [at, added] = linted.emplace(identity, out.databases.size());
       if (!added) {
-        notes.push_back("database " + config + ": the same schema as " + at->second + "'s, linted once");
+        PairedDatabase& same = out.databases[at->second];
+        same.homes.push_back(home(config));
+        out.configs.push_back({at->second, "database " + shown + ": the same schema as " +
+                                               loaders::display_path(same.config) + "'s, linted once"});
         continue;
       }
     }
-    loaders::SchemaLoad load = app::load_schema(*other);
+    out.configs.push_back({out.databases.size(), {}});
+    out.databases.push_back({config, std::move(*other), {home(config)}});
+  }
+  return out;
+}
+
+// Whose a file is: the database with the home that shares the most leading
+// folders with it (project05/apps/api/src/teams.ts is project05/packages/db's);
+// on a tie, or for no file, the first of them. Memoized by file: a
+// repository's thousands of calls sit in far fewer files.
+class Owners {
+public:
+  explicit Owners(const std::vector<PairedDatabase>& databases) : m_databases(databases) {}
+
+  std::size_t of(const core::SourceLocation& location) {
+    if (!location.known()) {
+      return 0;
+    }
+    const std::string file(location.file.str());
+    if (const auto found = m_known.find(file); found != m_known.end()) {
+      return found->second;
+    }
+    const std::filesystem::path path = discovery_files::absolute_normal(file);
+    std::size_t best = 0;
+    std::size_t best_shared = 0;
+    for (std::size_t d = 0; d < m_databases.size(); ++d) {
+      for (const std::filesystem::path& home : m_databases[d].homes) {
+        if (const std::size_t shared = shared_folders(path, home); shared > best_shared) {
+          best = d;
+          best_shared = shared;
+        }
+      }
+    }
+    m_known.emplace(file, best);
+    return best;
+  }
+
+private:
+  const std::vector<PairedDatabase>& m_databases;
+  std::map<std::string, std::size_t> m_known;
+};
+
+// The project's code shared out among the databases: while database d's
+// rules run, the project holds only d's query calls (a loop is judged
+// against its own app's tables) and d's relations() (its Drizzle fixes
+// follow its own app's relations); restore() puts all back in their order.
+class CodeShares {
+public:
+  CodeShares(model::Project& project, Owners& owners)
+      : m_project(project), m_calls(std::move(project.query_calls)),
+        m_relations(std::move(project.drizzle_relations)) {
+    project.query_calls.clear();
+    project.drizzle_relations.clear();
+    for (const model::QueryCall& call : m_calls) {
+      m_call_owner.push_back(owners.of(call.loop_location.known() ? call.loop_location : call.location));
+    }
+    for (const model::DrizzleRelation& relation : m_relations) {
+      m_relation_owner.push_back(owners.of(relation.location));
+    }
+  }
+  CodeShares(const CodeShares&) = delete;
+  CodeShares& operator=(const CodeShares&) = delete;
+  ~CodeShares() { restore(); }
+
+  void lend(std::size_t database) {
+    give_back();
+    for (std::size_t i = 0; i < m_calls.size(); ++i) {
+      if (m_call_owner[i] == database) {
+        m_project.query_calls.push_back(std::move(m_calls[i]));
+      }
+    }
+    for (std::size_t i = 0; i < m_relations.size(); ++i) {
+      if (m_relation_owner[i] == database) {
+        m_project.drizzle_relations.push_back(m_relations[i]);
+      }
+    }
+    m_lent = database;
+  }
+
+  void restore() {
+    give_back();
+    if (!m_restored) {
+      m_project.query_calls = std::move(m_calls);
+      m_project.drizzle_relations = std::move(m_relations);
+      m_restored = true;
+    }
+  }
+
+private:
+  void give_back() {
+    if (m_lent == std::string::npos) {
+      return;
+    }
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < m_calls.size(); ++i) {
+      if (m_call_owner[i] == m_lent) {
+        m_calls[i] = std::move(m_project.query_calls[next++]);
+      }
+    }
+    m_project.query_calls.clear();
+    m_project.drizzle_relations.clear();
+    m_lent = std::string::npos;
+  }
+
+  model::Project& m_project;
+  std::vector<model::QueryCall> m_calls;
+  std::vector<model::DrizzleRelation> m_relations;
+  std::vector<std::size_t> m_call_owner;
+  std::vector<std::size_t> m_relation_owner;
+  std::size_t m_lent = std::string::npos;
+  bool m_restored = false;
+};
+
+// The rule list split: the rules that judge the project alone (drizzle-
+// push-in-production, seed-in-production, query-in-loop) apart from the rest.
+struct RuleSplit {
+  std::vector<const engine::Rule*> others;
+  std::vector<const engine::Rule*> project_alone;
+
+  RuleSplit() {
+    for (const engine::Rule* rule : rules::rule_set()) {
+      (rule->meta().inputs == std::vector{engine::Input::project} ? project_alone : others).push_back(rule);
+    }
+  }
+};
+
+// Each entry of `from` not yet in `into`, in rule_set()'s order: the report
+// of two runs lists its rules as one run would.
+void merge_rule_lists(std::vector<std::string>& into, const std::vector<std::string>& from) {
+  std::map<std::string, std::size_t> ranks;
+  for (const engine::Rule* rule : rules::rule_set()) {
+    ranks.emplace(rule->meta().id, ranks.size());
+  }
+  const auto rank = [&ranks](const std::string& entry) {
+    const auto found = ranks.find(entry.substr(0, entry.find(':')));
+    return found != ranks.end() ? found->second : ranks.size();
+  };
+  for (const std::string& entry : from) {
+    if (std::find(into.begin(), into.end(), entry) == into.end()) {
+      into.push_back(entry);
+    }
+  }
+  std::stable_sort(into.begin(), into.end(),
+                   [&](const std::string& a, const std::string& b) { return rank(a) < rank(b); });
+}
+
+// One database's rules. Those that judge the project alone follow scripts,
+// CI and containers across the whole tree, so they run on their own, with
+// no severity floor, and this database keeps the findings located in its
+// own projects' files: each is reported once, by the database whose
+// project holds it, with that database's folder and commands, and only
+// those are counted hidden below --min-severity.
+engine::RunReport run_database_rules(const engine::RunInput& input, const core::Settings& settings,
+                                     const RuleSplit& split, std::size_t database, Owners& owners) {
+  engine::RunReport report = app::run_rules(input, settings, split.others);
+  engine::RunInput alone_input = input;
+  alone_input.diagnostics.clear(); // the first run reported them
+  core::Settings every = settings;
+  every.min_severity = core::Severity::info;
+  engine::RunReport alone = app::run_rules(alone_input, every, split.project_alone);
+  for (core::Finding& finding : alone.findings.vec()) {
+    if (owners.of(finding.location) != database) {
+      continue;
+    }
+    if (finding.severity < settings.min_severity) {
+      ++report.hidden;
+      continue;
+    }
+    report.findings.push_back(std::move(finding));
+  }
+  report.findings.sort();
+  report.suppressed += alone.suppressed;
+  merge_rule_lists(report.rules_run, alone.rules_run);
+  merge_rule_lists(report.skipped, alone.skipped);
+  return report;
+}
+
+// The project's Drizzle facts as database d's drizzle.config sees them: its
+// own schema files and migrations, so its Drizzle fixes name its schema file
+// and the scripts that generate for its config (not the first one's).
+void see_as(model::Project& project, const model::Project& other) {
+  project.drizzle_config = other.drizzle_config;
+  // Its `out` and schema entries are relative to its own discovery's root.
+  project.drizzle_out =
+      other.drizzle_out.empty() ? std::string() : relative_out(project.root, other.root, other.drizzle_out);
+  project.drizzle_schema_paths.clear();
+  for (const std::string& entry : other.drizzle_schema_paths) {
+    project.drizzle_schema_paths.push_back(relative_out(project.root, other.root, entry));
+  }
+  project.casing = other.casing;
+}
+
+// Each further database linted on its own, with every rule: its schema, and
+// the project as its config sees it holding its own share of the code (the
+// first database's run has already taken its share).
+void lint_other_databases(LintRun& run, const Pairing& pairing, const RuleSplit& split, CodeShares& shares,
+                          Owners& owners) {
+  const SchemaSources& sources = run.sources;
+  engine::RunReport& report = run.report;
+  std::vector<std::string>& notes = run.load.notes;
+  model::Project& project = run.sources.project;
+  // The first database's Drizzle facts, put back once the others ran.
+  const std::filesystem::path first_config = project.drizzle_config;
+  const std::string first_out = project.drizzle_out;
+  const std::vector<std::string> first_schema_paths = project.drizzle_schema_paths;
+  const std::string first_casing = project.casing;
+  const std::string first = loaders::display_path(sources.databases.front());
+  tag_database(report.findings, 0, first, database_key(sources.databases.front(), project));
+  for (std::size_t i = 1; i < sources.databases.size(); ++i) {
+    const PairedConfig& paired = pairing.configs[i - 1];
+    if (!paired.note.empty()) {
+      notes.push_back(paired.note);
+      continue;
+    }
+    const PairedDatabase& database = pairing.databases[paired.database];
+    const std::string config = loaders::display_path(database.config);
+    loaders::SchemaLoad load = app::load_schema(*database.sources);
     run.other_migrations.push_back(load.replayed_files);
     run.other_databases.configs.push_back(config);
     count_schema(load.catalog, run.other_databases);
     for (const std::string& note : load.notes) {
       notes.push_back("database " + config + ": " + note);
     }
-    // The rules see this database's project, so that a Drizzle project's
-    // findings carry their Drizzle lines as the first database's do; the
-    // rules that judge the project alone ran once already.
-    const model::Project project = project_for(other->project);
+    see_as(project, database.sources->project);
+    shares.lend(paired.database);
     engine::RunInput input;
     input.catalog = &load.catalog;
     input.project = &project;
@@ -187,17 +371,18 @@ void lint_other_databases(LintRun& run) {
     input.other_schemas = &load.other_schemas;
     input.files_catalog = &load.catalog;
     input.suppressions = load.suppressions;
-    engine::RunReport more = engine::run(input, run.settings, schema_rules);
-    advisor::complete_drizzle_fixes(more.findings, &load.catalog, project);
-    homes.push_back({discovery_files::absolute_normal(sources.databases[i]).parent_path(),
-                     advisor::drizzle_migration_commands(project)});
+    engine::RunReport more = run_database_rules(input, run.settings, split, paired.database, owners);
     const std::size_t from = report.findings.size();
     report.findings.insert(report.findings.end(), more.findings.begin(), more.findings.end());
-    tag_database(report.findings, from, config, database_key(sources.databases[i], sources.project));
+    tag_database(report.findings, from, config, database_key(database.config, project));
     report.suppressed += more.suppressed;
     report.hidden += more.hidden;
   }
-  retarget_project_commands(report.findings, first_count, homes);
+  project.drizzle_config = first_config;
+  project.drizzle_out = first_out;
+  project.drizzle_schema_paths = first_schema_paths;
+  project.casing = first_casing;
+  shares.restore();
 }
 
 } // namespace
@@ -228,12 +413,26 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
     input.live_analysis = live.analysis ? &*live.analysis : nullptr;
   }
   input.suppressions = run.load.suppressions;
-  run.report = app::run_rules(input, run.settings);
+  // A folder of projects: each database's rules judge its own projects'
+  // code, the first's included.
+  std::optional<Pairing> pairing;
+  std::optional<Owners> owners;
+  std::optional<CodeShares> shares;
+  if (run.sources.databases.size() > 1) {
+    pairing.emplace(pair_databases(run.sources));
+    owners.emplace(pairing->databases);
+    shares.emplace(run.sources.project, *owners);
+    shares->lend(0);
+  }
+  if (pairing) {
+    const RuleSplit split;
+    run.report = run_database_rules(input, run.settings, split, 0, *owners);
+    lint_other_databases(run, *pairing, split, *shares, *owners);
+  } else {
+    run.report = app::run_rules(input, run.settings);
+  }
   if (run.load.catalog.source == model::SchemaSource::none && !run.live && !run.database_only) {
     run.load.notes.push_back("no schema found: only the project's scripts, CI and containers were linted");
-  }
-  if (run.sources.databases.size() > 1) {
-    lint_other_databases(run);
   }
   if (run.live) {
     if (auto finished = finish_live(run.options.live, *run.live, run.report.findings, input.workload,

@@ -38,7 +38,12 @@ void complete_drizzle_fixes(core::FindingList& findings, const model::Catalog* c
 } // namespace
 
 engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings) {
-  engine::RunReport report = engine::run(input, settings, rules::rule_set());
+  return run_rules(input, settings, rules::rule_set());
+}
+
+engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings,
+                            const std::vector<const engine::Rule*>& rules) {
+  engine::RunReport report = engine::run(input, settings, rules);
   if (input.project != nullptr && input.project->uses_drizzle) {
     complete_drizzle_fixes(report.findings, input.catalog, *input.project);
   }

@@ -11,4 +11,9 @@ namespace pgadvise::app {
 // commands.
 engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings);
 
+// The same over the rules given (a lint of several databases runs the rules
+// that judge the project alone on their own: app/lint/lint_check.cpp).
+engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings,
+                            const std::vector<const engine::Rule*>& rules);
+
 } // namespace pgadvise::app
