@@ -10,17 +10,12 @@ namespace pgadvise::loaders {
 
 namespace {
 
-// Prefixes are short words ("duration: "): compared in place, not through memcmp.
-bool starts_with(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    if (text[i] != prefix[i]) {
-      return false;
-    }
-  }
-  return true;
+// Prefixes are short words of a known length ("duration: "): a memcmp of
+// a constant size, which the compiler turns into a load or two and a
+// compare (a loop over the bytes took 17 M instructions of 400 M on the
+// bench log's first 20 MB).
+template <std::size_t N> bool starts_with(std::string_view text, const char (&prefix)[N]) {
+  return text.size() >= N - 1 && std::memcmp(text.data(), prefix, N - 1) == 0;
 }
 
 // The key of a statement's remembered analysis: its whole text, 16 bytes a

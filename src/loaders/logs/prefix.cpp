@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 
 namespace pgadvise::loaders {
 
@@ -15,9 +17,29 @@ bool is_digit(char c) {
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-// Fields are short (a user, a database name): a plain loop beats a call.
+// Fields are short (a user, a database name): no call, 8 bytes a step
+// while 8 are left (a zero byte of word ^ c...c marks c), then byte by byte.
 std::size_t find_byte(std::string_view text, char c) {
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  const std::uint64_t pattern = k_ones * static_cast<unsigned char>(c);
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, 8);
+    word ^= pattern;
+    // Exact for the first zero byte (bytes after it may be marked falsely,
+    // never bytes before it), so the lowest mark is the first c. Little
+    // endian: the lowest byte is the first in memory.
+    if (const std::uint64_t marks = (word - k_ones) & ~word & k_highs; marks != 0) {
+      if constexpr (std::endian::native == std::endian::little) {
+        return i + static_cast<std::size_t>(std::countr_zero(marks) / 8);
+      } else {
+        break; // the byte loop below finds it
+      }
+    }
+  }
+  for (; i < text.size(); ++i) {
     if (text[i] == c) {
       return i;
     }
@@ -271,7 +293,45 @@ std::optional<LogPrefix> LogPrefix::compile(std::string_view pattern, std::strin
     }
     prefix.m_tokens.push_back({field, {}});
   }
+  prefix.plan_tokens();
   return prefix;
+}
+
+void LogPrefix::plan_tokens() {
+  for (std::size_t t = 0; t < m_tokens.size(); ++t) {
+    Token& token = m_tokens[t];
+    switch (token.field) {
+    case Field::literal:
+      token.step = token.literal.size() <= 8 ? Step::literal_word : Step::literal;
+      if (token.step == Step::literal_word) {
+        // The mask in memory order, as the literal: the load compares the same bytes on any byte order.
+        std::array<unsigned char, 8> mask{};
+        std::fill_n(mask.begin(), token.literal.size(), 0xff);
+        std::memcpy(&token.word, token.literal.data(), token.literal.size());
+        std::memcpy(&token.mask, mask.data(), mask.size());
+      }
+      continue;
+    case Field::session_only: token.step = Step::session_only; continue;
+    default: break;
+    }
+    if (!free_text(token.field)) {
+      token.step = token.field == Field::pid ? Step::pid : Step::fixed;
+      continue;
+    }
+    // A free-text field runs to the next literal (or to the next space when
+    // the pattern ends or another field follows).
+    const bool literal_next = t + 1 < m_tokens.size() && m_tokens[t + 1].field == Field::literal;
+    token.step = literal_next && m_tokens[t + 1].literal.size() != 1 ? Step::to_text : Step::to_byte;
+    token.delimiter = literal_next ? m_tokens[t + 1].literal[0] : ' ';
+    switch (token.field) {
+    case Field::application: token.target = &LogFields::application; break;
+    case Field::user: token.target = &LogFields::user; break;
+    case Field::database: token.target = &LogFields::database; break;
+    case Field::remote:
+    case Field::host: token.target = &LogFields::client; break;
+    default: token.target = nullptr; break;
+    }
+  }
 }
 
 LogPrefix LogPrefix::generic() {
@@ -314,6 +374,57 @@ std::size_t epoch_length(std::string_view text, std::int64_t& ts_us) {
   return n;
 }
 
+// Equal bytes, 8 at a time (a timestamp's text is some 30 bytes: no call).
+bool same_bytes(const char* a, const char* b, std::size_t n) {
+  const auto word_at = [](const char* p) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    return word;
+  };
+  if (n < 8) {
+    return std::memcmp(a, b, n) == 0;
+  }
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    if (word_at(a + i) != word_at(b + i)) {
+      return false;
+    }
+  }
+  return word_at(a + n - 8) == word_at(b + n - 8); // the last 8, overlapping the word before
+}
+
+// A timestamp and its zone at the start of `text` ("2026-11-24 23:36:19.184
+// UTC"): their length (0: none) and the time. Lines logged in the same
+// millisecond carry the same text, so the last one read is kept per thread
+// with the byte after it, and a line that starts with those bytes reads
+// the same: parse_timestamp stops at that byte and so does the zone. A zone
+// not found is not kept (the numeric check reads past the byte after).
+std::size_t timestamp_with_zone(std::string_view text, std::int64_t& us) {
+  struct Memo {
+    std::array<char, 48> text{};
+    std::size_t length = 0; // the timestamp and zone; text holds one byte more
+    std::int64_t us = 0;
+  };
+  thread_local Memo t_memo;
+  if (t_memo.length != 0 && text.size() > t_memo.length &&
+      same_bytes(text.data(), t_memo.text.data(), t_memo.length + 1)) {
+    us = t_memo.us;
+    return t_memo.length;
+  }
+  const std::size_t n = parse_timestamp(text, us);
+  if (n == 0) {
+    return 0;
+  }
+  const std::size_t zone = zone_length(text, n);
+  const std::size_t length = n + zone;
+  const bool zone_read = zone != 0 || n >= text.size() || text[n] != ' ';
+  if (zone_read && length < text.size() && length + 1 <= t_memo.text.size()) {
+    std::memcpy(t_memo.text.data(), text.data(), length + 1);
+    t_memo.length = length;
+    t_memo.us = us;
+  }
+  return length;
+}
+
 } // namespace
 
 // A field of free text (a name, a host), which runs to the next literal:
@@ -346,14 +457,14 @@ std::size_t LogPrefix::fixed_field(Field field, std::string_view line, std::size
   case Field::ts:
   case Field::session_start: {
     std::int64_t us = 0;
-    const std::size_t n = parse_timestamp(rest, us);
+    const std::size_t n = timestamp_with_zone(rest, us);
     if (n == 0) {
       return k_no_match;
     }
     if (field != Field::session_start) {
       fields.ts_us = us;
     }
-    return n + zone_length(line, pos + n);
+    return n;
   }
   case Field::ts_epoch: {
     const std::size_t n = epoch_length(rest, fields.ts_us);
@@ -407,33 +518,47 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
   if (m_generic) {
     return match_generic(line, fields);
   }
-  // The tokens and the literals' bytes are read through locals: the stores
-  // into `fields` would otherwise make the compiler load them again per token.
+  // The tokens are read through locals: the stores into `fields` would
+  // otherwise make the compiler load them again per token. Each token's
+  // step was worked out by compile.
   const Token* const tokens = m_tokens.data();
   const std::size_t count = m_tokens.size();
+  const char* const data = line.data();
+  const std::size_t size = line.size();
   std::size_t pos = 0; // never past the line's end
   for (std::size_t t = 0; t < count; ++t) {
     const Token& token = tokens[t];
-    const std::string_view rest(line.data() + pos, line.size() - pos);
-    switch (token.field) {
-    case Field::literal: {
+    switch (token.step) {
+    case Step::literal_word:
+      if (size - pos >= 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, data + pos, 8);
+        if (((word ^ token.word) & token.mask) != 0) {
+          return std::nullopt;
+        }
+        pos += token.literal.size();
+        continue;
+      }
+      [[fallthrough]];
+    case Step::literal: {
       // Literals are a few bytes ("] ", "@"): compared in place, not through memcmp.
       const char* const literal = token.literal.data();
       const std::size_t length = token.literal.size();
-      if (rest.size() < length) {
+      if (size - pos < length) {
         return std::nullopt;
       }
       for (std::size_t k = 0; k < length; ++k) {
-        if (rest[k] != literal[k]) {
+        if (data[pos + k] != literal[k]) {
           return std::nullopt;
         }
       }
       pos += length;
       continue;
     }
-    case Field::session_only: {
+    case Step::session_only: {
       // Non-session processes print the prefix only up to %q (a severity
       // word starts with a capital or a digit: no call for a user name).
+      const std::string_view rest(data + pos, size - pos);
       std::string_view message;
       const bool word = !rest.empty() && ((rest[0] >= 'A' && rest[0] <= 'Z') || is_digit(rest[0]));
       if (word && parse_severity(rest, message) != LogSeverity::none) {
@@ -441,9 +566,22 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       }
       continue;
     }
-    default: break;
+    case Step::pid: {
+      // As fixed_field reads it: digits, at least one.
+      std::size_t n = pos;
+      std::int64_t value = 0;
+      while (n < size && is_digit(data[n])) {
+        value = value * 10 + (data[n] - '0');
+        ++n;
+      }
+      if (n == pos) {
+        return std::nullopt;
+      }
+      fields.pid = value;
+      pos = n;
+      continue;
     }
-    if (!free_text(token.field)) {
+    case Step::fixed: {
       const std::size_t n = fixed_field(token.field, line, pos, fields);
       if (n == k_no_match) {
         return std::nullopt;
@@ -451,28 +589,21 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       pos += n;
       continue;
     }
-    // A free-text field runs to the next literal (or to the next space when
-    // the pattern ends or another field follows).
-    std::size_t end = std::string_view::npos;
-    if (t + 1 < count && tokens[t + 1].field == Field::literal) {
-      const std::string& next = tokens[t + 1].literal;
-      end = next.size() == 1 ? find_byte(rest, next[0]) : rest.find(next);
-    } else {
-      end = find_byte(rest, ' ');
+    case Step::to_byte:
+    case Step::to_text: {
+      const std::string_view rest(data + pos, size - pos);
+      const std::size_t end =
+          token.step == Step::to_byte ? find_byte(rest, token.delimiter) : rest.find(tokens[t + 1].literal);
+      if (end == std::string_view::npos) {
+        return std::nullopt;
+      }
+      if (token.target != nullptr) {
+        fields.*token.target = rest.substr(0, end);
+      }
+      pos += end;
+      continue;
     }
-    if (end == std::string_view::npos) {
-      return std::nullopt;
     }
-    const std::string_view value = rest.substr(0, end);
-    switch (token.field) {
-    case Field::application: fields.application = value; break;
-    case Field::user: fields.user = value; break;
-    case Field::database: fields.database = value; break;
-    case Field::remote:
-    case Field::host: fields.client = value; break;
-    default: break;
-    }
-    pos += end;
   }
   return pos;
 }

@@ -97,10 +97,26 @@ private:
     query_id,
     session_only
   };
+  // How match reads a token, worked out once by compile (plan_tokens).
+  enum class Step : std::uint8_t {
+    literal,      // compared byte by byte
+    literal_word, // at most 8 bytes: one load and a masked compare when the line has 8 left
+    fixed,        // fixed_field
+    pid,          // %p, read in place (every line has one)
+    to_byte,      // free text up to a one-byte literal (or a space)
+    to_text,      // free text up to a longer literal
+    session_only, // %q
+  };
   struct Token {
     Field field = Field::literal;
     std::string literal;
+    Step step = Step::literal;
+    char delimiter = ' ';                          // to_byte
+    std::uint64_t word = 0;                        // literal_word: the literal's bytes
+    std::uint64_t mask = 0;                        // and which bytes of a load they are
+    std::string_view LogFields::*target = nullptr; // free text: where it goes (null: not kept)
   };
+  void plan_tokens();
 
   [[nodiscard]] std::optional<std::size_t> match_generic(std::string_view line, LogFields& fields) const;
   static constexpr std::size_t k_no_match = std::size_t(-1);
