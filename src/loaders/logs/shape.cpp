@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 namespace pgadvise::loaders {
@@ -43,10 +44,6 @@ bool is_digit(unsigned char c) {
   return c >= '0' && c <= '9';
 }
 
-bool is_space(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 bool word_is(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) {
     return false;
@@ -61,12 +58,14 @@ bool word_is(std::string_view word, std::string_view lower) {
 
 // Appends to a fixed buffer; the key is hashed from it at the end. Text past
 // the buffer is still hashed, in pieces, so long statements keep distinct keys.
-class KeyWriter {
+// `Copy`: the literal-free text is also kept in a string (only on a cache
+// miss; the hot path carries no checks for it).
+template <bool Copy> class KeyWriter {
 public:
   // m_buffer is read only up to m_size: not cleared, as that would cost
   // 512 bytes of stores per statement.
   explicit KeyWriter(std::string* copy) : m_copy(copy) { // NOLINT(cppcoreguidelines-pro-type-member-init)
-    if (m_copy != nullptr) {
+    if constexpr (Copy) {
       m_copy->clear();
     }
   }
@@ -75,13 +74,17 @@ public:
       flush();
     }
     m_buffer[m_size++] = c;
-    if (m_copy != nullptr && m_copy->size() < k_max_stripped) {
-      m_copy->push_back(c);
+    if constexpr (Copy) {
+      if (m_copy->size() < k_max_stripped) {
+        m_copy->push_back(c);
+      }
     }
   }
   void put(std::string_view text) {
-    if (m_copy != nullptr && m_copy->size() < k_max_stripped) {
-      m_copy->append(text.substr(0, k_max_stripped - m_copy->size()));
+    if constexpr (Copy) {
+      if (m_copy->size() < k_max_stripped) {
+        m_copy->append(text.substr(0, k_max_stripped - m_copy->size()));
+      }
     }
     if (text.size() <= 16 && text.size() <= sizeof(m_buffer) - m_size) {
       copy_short(m_buffer + m_size, text.data(), text.size()); // a word, most often
@@ -234,55 +237,188 @@ std::size_t number_end(const unsigned char* s, std::size_t n, std::size_t i) {
   return i;
 }
 
-enum class TokenKind : std::uint8_t {
-  literal,   // a string or a $$ string: hashed into the literals, '?' in the key
-  number,    // likewise, and LIMIT / OFFSET read its value
-  parameter, // $n: '?' in the key
-  quoted,    // a "quoted identifier", kept
-  word,      // a keyword or identifier, kept
-  other      // one byte of punctuation, kept
+// What a byte starts, for shape_key's dispatch: one table load per token
+// instead of a chain of compares.
+enum class ByteClass : std::uint8_t {
+  other,  // one byte of punctuation, kept
+  space,  // skipped; one space in the key before the next token
+  nul,    // binary data
+  ident,  // a letter, '_' or a byte of a multi-byte character: a word
+  digit,  // a number
+  quote,  // a '...' string
+  dquote, // a "quoted identifier"
+  dollar, // $n, a $tag$ string, or a word
+  dash,   // -- comment, else punctuation
+  slash,  // /* comment */, else punctuation
+  dot,    // .5 is a number, else punctuation
 };
 
-struct Token {
-  TokenKind kind = TokenKind::other;
-  std::size_t end = 0;
-};
+constexpr std::array<ByteClass, 256> k_byte_classes = [] {
+  std::array<ByteClass, 256> table{};
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    ByteClass& cls = table[c];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      cls = ByteClass::space;
+    } else if (c == 0) {
+      cls = ByteClass::nul;
+    } else if (c >= '0' && c <= '9') {
+      cls = ByteClass::digit;
+    } else if (c == '\'') {
+      cls = ByteClass::quote;
+    } else if (c == '"') {
+      cls = ByteClass::dquote;
+    } else if (c == '$') {
+      cls = ByteClass::dollar;
+    } else if (c == '-') {
+      cls = ByteClass::dash;
+    } else if (c == '/') {
+      cls = ByteClass::slash;
+    } else if (c == '.') {
+      cls = ByteClass::dot;
+    } else if (k_ident_chars[c]) {
+      cls = ByteClass::ident;
+    }
+  }
+  return table;
+}();
 
-// The token at `i` (no space or comment starts there): its kind and end.
-Token next_token(std::string_view sql, std::size_t i, bool escapes, bool& non_ascii) {
+// Past the end of the word at `i` (identifier bytes); `non_ascii` is set
+// when one of them is not ASCII.
+std::size_t word_end(const unsigned char* s, std::size_t n, std::size_t i, bool& non_ascii) {
+  unsigned bytes = 0; // the word's bytes or'ed: its high bit says whether one is not ASCII
+  while (i < n && is_ident_char(s[i])) {
+    bytes |= s[i];
+    ++i;
+  }
+  non_ascii = non_ascii || (bytes & 0x80U) != 0;
+  return i;
+}
+
+// The statement's tokens into `writer`, and what they say into `out`:
+// literals (strings, numbers, dollar-quoted bodies) and $n parameters are
+// '?', comments are dropped, whitespace runs are one space.
+template <bool Copy> void write_shape(std::string_view sql, KeyWriter<Copy>& writer, ShapeKey& out) {
   const auto* s = reinterpret_cast<const unsigned char*>(sql.data());
   const std::size_t n = sql.size();
-  const unsigned char c = s[i];
-  if (c == '\'') {
-    return {TokenKind::literal, string_end(s, n, i, escapes, non_ascii)};
-  }
-  if (c == '"') {
-    return {TokenKind::quoted, quoted_identifier_end(s, n, i, non_ascii)};
-  }
-  if (c == '$' && i + 1 < n && is_digit(s[i + 1])) {
-    std::size_t end = i + 1;
-    while (end < n && is_digit(s[end])) {
-      ++end;
+  std::size_t i = 0;
+  bool pending_space = false;
+  bool wrote = false;
+  std::string_view last_word;
+  std::uint64_t literals = 0x6a09e667f3bcc908ULL;
+  const auto literal = [&](std::size_t start, std::size_t end) {
+    literals = fast_hash(sql.substr(start, end - start), literals);
+    writer.put('?');
+    last_word = {};
+  };
+  while (i < n) {
+    const unsigned char c = s[i];
+    const ByteClass cls = k_byte_classes[c];
+    if (cls == ByteClass::space) {
+      pending_space = true;
+      ++i;
+      continue;
     }
-    return {TokenKind::parameter, end};
-  }
-  if (const std::size_t end = c == '$' ? dollar_quote_end(sql, s, i) : i; end != i) {
-    return {TokenKind::literal, end};
-  }
-  if (is_digit(c) || (c == '.' && i + 1 < n && is_digit(s[i + 1]))) {
-    return {TokenKind::number, number_end(s, n, i)};
-  }
-  if (is_ident_char(c)) {
-    std::size_t end = i;
-    unsigned bytes = 0; // the word's bytes or'ed: its high bit says whether one is not ASCII
-    while (end < n && is_ident_char(s[end])) {
-      bytes |= s[end];
-      ++end;
+    if (cls == ByteClass::nul) {
+      out.has_nul = true;
+      ++i;
+      continue;
     }
-    non_ascii = non_ascii || (bytes & 0x80U) != 0;
-    return {TokenKind::word, end};
+    if ((cls == ByteClass::dash && i + 1 < n && s[i + 1] == '-') ||
+        (cls == ByteClass::slash && i + 1 < n && s[i + 1] == '*')) {
+      i = comment_end(s, n, i);
+      pending_space = true;
+      continue;
+    }
+    if (pending_space && wrote) {
+      writer.put(' ');
+    }
+    pending_space = false;
+    wrote = true;
+    const std::size_t start = i;
+    switch (cls) {
+    case ByteClass::ident: {
+      i = word_end(s, n, i, out.non_ascii);
+      last_word = sql.substr(start, i - start);
+      writer.put(last_word);
+      continue;
+    }
+    case ByteClass::quote: {
+      // E'..' strings allow backslash escapes.
+      const bool escapes = !last_word.empty() && last_word.data() + last_word.size() == sql.data() + i &&
+                           word_is(last_word, "e");
+      i = string_end(s, n, i, escapes, out.non_ascii);
+      literal(start, i);
+      continue;
+    }
+    case ByteClass::dquote:
+      i = quoted_identifier_end(s, n, i, out.non_ascii);
+      writer.put(sql.substr(start, i - start));
+      last_word = {};
+      continue;
+    case ByteClass::dollar:
+      if (i + 1 < n && is_digit(s[i + 1])) {
+        ++i;
+        while (i < n && is_digit(s[i])) {
+          ++i;
+        }
+        writer.put('?');
+        last_word = {};
+        continue;
+      }
+      if (const std::size_t end = dollar_quote_end(sql, s, i); end != i) {
+        i = end;
+        literal(start, i);
+        continue;
+      }
+      i = word_end(s, n, i, out.non_ascii); // '$' is a word's byte
+      last_word = sql.substr(start, i - start);
+      writer.put(last_word);
+      continue;
+    case ByteClass::dot:
+      if (!(i + 1 < n && is_digit(s[i + 1]))) {
+        break; // punctuation
+      }
+      [[fallthrough]];
+    case ByteClass::digit: {
+      i = number_end(s, n, i);
+      if (!last_word.empty() && word_is(last_word, "limit")) {
+        out.limit = parse_integer(sql.substr(start, i - start));
+      } else if (!last_word.empty() && word_is(last_word, "offset")) {
+        out.offset = parse_integer(sql.substr(start, i - start));
+      }
+      literal(start, i);
+      continue;
+    }
+    default: break;
+    }
+    writer.put(static_cast<char>(c));
+    if (c != '(') {
+      last_word = {};
+    }
+    ++i;
   }
-  return {TokenKind::other, i + 1};
+  out.literals = literals;
+}
+
+// The last 1 to 7 bytes of a hashed text as a memcpy into a zeroed word
+// leaves them, without a copy of variable size (a call, or a byte loop):
+// two loads that may overlap, shifted into place. Every literal of a
+// statement ends in one.
+std::uint64_t tail_word(const char* p, std::size_t n) {
+  if constexpr (std::endian::native != std::endian::little) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, p, n);
+    return word;
+  }
+  const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+  if (n >= 4) {
+    std::uint32_t low = 0;
+    std::uint32_t high = 0;
+    std::memcpy(&low, p, 4);
+    std::memcpy(&high, p + n - 4, 4);
+    return std::uint64_t{low} | (std::uint64_t{high} << (8 * (n - 4)));
+  }
+  return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
 }
 
 } // namespace
@@ -302,89 +438,22 @@ std::uint64_t fast_hash(std::string_view data, std::uint64_t seed) {
     n -= 8;
   }
   if (n > 0) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, n);
-    h = (h ^ mix(word ^ n)) * 0x9fb21c651e98df25ULL;
+    h = (h ^ mix(tail_word(p, n) ^ n)) * 0x9fb21c651e98df25ULL;
   }
   return mix(h);
 }
 
 ShapeKey shape_key(std::string_view sql, std::string* stripped) {
   ShapeKey out;
-  KeyWriter writer(stripped);
-  const auto* s = reinterpret_cast<const unsigned char*>(sql.data());
-  const std::size_t n = sql.size();
-  std::size_t i = 0;
-  bool pending_space = false;
-  bool wrote = false;
-  std::string_view last_word;
-  std::uint64_t literals = 0x6a09e667f3bcc908ULL;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c >= 0x80) {
-      out.non_ascii = true;
-    }
-    if (is_space(c)) {
-      pending_space = true;
-      ++i;
-      continue;
-    }
-    if (c == 0) {
-      out.has_nul = true;
-      ++i;
-      continue;
-    }
-    if (const std::size_t end = comment_end(s, n, i); end != i) {
-      i = end;
-      pending_space = true;
-      continue;
-    }
-    if (pending_space && wrote) {
-      writer.put(' ');
-    }
-    pending_space = false;
-    wrote = true;
-    // E'..' strings allow backslash escapes.
-    const bool escapes = c == '\'' && !last_word.empty() &&
-                         last_word.data() + last_word.size() == sql.data() + i && word_is(last_word, "e");
-    const Token token = next_token(sql, i, escapes, out.non_ascii);
-    const std::string_view text = sql.substr(i, token.end - i);
-    i = token.end;
-    switch (token.kind) {
-    case TokenKind::number:
-      if (!last_word.empty() && word_is(last_word, "limit")) {
-        out.limit = parse_integer(text);
-      } else if (!last_word.empty() && word_is(last_word, "offset")) {
-        out.offset = parse_integer(text);
-      }
-      [[fallthrough]];
-    case TokenKind::literal:
-      literals = fast_hash(text, literals);
-      writer.put('?');
-      last_word = {};
-      break;
-    case TokenKind::parameter:
-      writer.put('?');
-      last_word = {};
-      break;
-    case TokenKind::quoted:
-      writer.put(text);
-      last_word = {};
-      break;
-    case TokenKind::word:
-      last_word = text;
-      writer.put(text);
-      break;
-    case TokenKind::other:
-      writer.put(static_cast<char>(c));
-      if (c != '(') {
-        last_word = {};
-      }
-      break;
-    }
+  if (stripped == nullptr) {
+    KeyWriter<false> writer(nullptr);
+    write_shape(sql, writer, out);
+    out.key = writer.finish();
+  } else {
+    KeyWriter<true> writer(stripped);
+    write_shape(sql, writer, out);
+    out.key = writer.finish();
   }
-  out.key = writer.finish();
-  out.literals = literals;
   return out;
 }
 
