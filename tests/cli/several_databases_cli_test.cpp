@@ -317,4 +317,71 @@ TEST(SeveralDatabasesCli, AppsSharingOneDatabaseReportEachLoopOnce) {
   EXPECT_TRUE(any_note(report, "the same schema as apps/api/drizzle.config.ts's, linted once")) << result.out;
 }
 
+// A monorepo of two databases (packages/auth, packages/db) whose one app
+// reads both: apps/web's file is as near to either config, so each loop
+// goes to the database whose schema has its table, and is judged with it.
+TEST(SeveralDatabasesCli, AnAppOfTwoDatabasesHasEachLoopJudgedByTheOneWithItsTable) {
+  TempTree tree;
+  tree.write("package.json",
+             "{\"name\":\"two-dbs\",\"private\":true,\"workspaces\":[\"apps/*\",\"packages/*\"]}\n");
+  const std::map<std::string, std::pair<std::string, std::string>> schemas = {
+      {"auth",
+       {"import { integer, pgTable, serial } from \"drizzle-orm/pg-core\";\n"
+        "export const users = pgTable(\"auth_users\", { id: serial(\"id\").primaryKey() });\n"
+        "export const sessions = pgTable(\"auth_sessions\", {\n  id: serial(\"id\").primaryKey(),\n"
+        "  userId: integer(\"user_id\").references(() => users.id),\n});\n",
+        "CREATE TABLE \"auth_users\" (\"id\" serial PRIMARY KEY);\n--> statement-breakpoint\n"
+        "CREATE TABLE \"auth_sessions\" (\"id\" serial PRIMARY KEY, \"user_id\" integer REFERENCES "
+        "\"auth_users\"(\"id\"));\n"}},
+      {"db",
+       {"import { integer, pgTable, serial } from \"drizzle-orm/pg-core\";\n"
+        "export const accounts = pgTable(\"accounts\", { id: serial(\"id\").primaryKey() });\n"
+        "export const projects = pgTable(\"app_projects\", {\n  id: serial(\"id\").primaryKey(),\n"
+        "  ownerId: integer(\"owner_id\").references(() => accounts.id),\n});\n",
+        "CREATE TABLE \"accounts\" (\"id\" serial PRIMARY KEY);\n--> statement-breakpoint\n"
+        "CREATE TABLE \"app_projects\" (\"id\" serial PRIMARY KEY, \"owner_id\" integer REFERENCES "
+        "\"accounts\"(\"id\"));\n"}}};
+  for (const auto& [name, files] : schemas) {
+    tree.write("packages/" + name + "/package.json",
+               "{\"name\":\"@two/" + name +
+                   "\",\"private\":true,\"devDependencies\":{\"drizzle-kit\":\"^0.31.11\"}}\n");
+    tree.write("packages/" + name + "/drizzle.config.ts",
+               "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+    tree.write("packages/" + name + "/src/schema.ts", files.first);
+    tree.write("packages/" + name + "/drizzle/0000_init.sql", files.second);
+  }
+  tree.write("apps/web/package.json", "{\"name\":\"@two/web\",\"private\":true}\n");
+  tree.write("apps/web/src/dashboard.ts",
+             "import { eq } from \"drizzle-orm\";\nimport { db } from \"./db\";\n"
+             "import { sessions, users } from \"@two/auth/src/schema\";\n"
+             "import { accounts, projects } from \"@two/db/src/schema\";\n\n"
+             "export async function sessionsOfEveryone() {\n"
+             "  const everyone = await db.select().from(users);\n  const out = [];\n"
+             "  for (const user of everyone) {\n"
+             "    out.push(await db.select().from(sessions).where(eq(sessions.userId, user.id)));\n  }\n"
+             "  return out;\n}\n\n"
+             "export async function projectsOfEveryAccount() {\n"
+             "  const all = await db.select().from(accounts);\n  const out = [];\n"
+             "  for (const account of all) {\n"
+             "    out.push(await db.select().from(projects).where(eq(projects.ownerId, account.id)));\n  }\n"
+             "  return out;\n}\n");
+  const auto result = pgadvise_in(tree.root(), {"lint", "--format", "json"});
+  const json report = report_of(result);
+  std::map<std::string, json> objects;         // the loop's table -> its object
+  std::map<std::string, std::string> commands; // the loop's table -> its fix's commands
+  for (const json& finding : findings_of(report, "query-in-loop")) {
+    const std::string table = finding["object"]["table"].get<std::string>();
+    EXPECT_TRUE(objects.emplace(table, finding["object"]).second) << "reported twice: " << finding.dump(2);
+    commands[table] = finding["fix"].value("commands", "");
+  }
+  // Judged against packages/auth's schema (the first found), projects had no table: `projects`, `ownerId`.
+  EXPECT_EQ(objects.size(), 2U) << result.out;
+  EXPECT_EQ(objects["app_projects"]["columns"], json::array({"owner_id"})) << result.out;
+  EXPECT_EQ(objects["auth_sessions"]["columns"], json::array({"user_id"})) << result.out;
+  EXPECT_EQ(commands["app_projects"],
+            "cd packages/db && npx drizzle-kit generate && npx drizzle-kit migrate");
+  EXPECT_EQ(commands["auth_sessions"],
+            "cd packages/auth && npx drizzle-kit generate && npx drizzle-kit migrate");
+}
+
 } // namespace several_databases_cli_test

@@ -13,6 +13,7 @@
 #include "rules/registry.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 namespace pgadvise::app {
@@ -92,6 +93,9 @@ struct PairedDatabase {
   std::filesystem::path config;
   std::optional<SchemaSources> sources;
   std::vector<std::filesystem::path> homes;
+  // Its schema, when it was read before the rules ran to tell whose a
+  // shared file's table is (Owners::tied); else read when its turn comes.
+  std::optional<loaders::SchemaLoad> load;
 };
 
 // Each drizzle.config after the first: the database it is (npos when
@@ -116,7 +120,8 @@ Pairing pair_databases(const SchemaSources& sources) {
   const auto home = [](const std::filesystem::path& config) {
     return discovery_files::absolute_normal(config).parent_path();
   };
-  out.databases.push_back({sources.databases.front(), std::nullopt, {home(sources.databases.front())}});
+  out.databases.push_back(
+      {sources.databases.front(), std::nullopt, {home(sources.databases.front())}, std::nullopt});
   std::map<std::string, std::size_t> linted; // schema_identity() -> the database that lints it
   if (const std::string identity = schema_identity(sources); !identity.empty()) {
     linted.emplace(identity, 0);
@@ -140,45 +145,54 @@ Pairing pair_databases(const SchemaSources& sources) {
       }
     }
     out.configs.push_back({out.databases.size(), {}});
-    out.databases.push_back({config, std::move(*other), {home(config)}});
+    out.databases.push_back({config, std::move(*other), {home(config)}, std::nullopt});
   }
   return out;
 }
 
 // Whose a file is: the database with the home that shares the most leading
 // folders with it (project05/apps/api/src/teams.ts is project05/packages/db's);
-// on a tie, or for no file, the first of them. Memoized by file: a
-// repository's thousands of calls sit in far fewer files.
+// for no file, the first. Memoized by file: a repository's thousands of
+// calls sit in far fewer files.
 class Owners {
 public:
   explicit Owners(const std::vector<PairedDatabase>& databases) : m_databases(databases) {}
 
-  std::size_t of(const core::SourceLocation& location) {
+  // The nearest databases, in order: more than one when the file is as near
+  // to several (apps/web's code beside packages/db and packages/auth).
+  const std::vector<std::size_t>& tied(const core::SourceLocation& location) {
+    static const std::vector<std::size_t> k_first = {0};
     if (!location.known()) {
-      return 0;
+      return k_first;
     }
     const std::string file(location.file.str());
     if (const auto found = m_known.find(file); found != m_known.end()) {
       return found->second;
     }
     const std::filesystem::path path = discovery_files::absolute_normal(file);
-    std::size_t best = 0;
+    std::vector<std::size_t> best = {0};
     std::size_t best_shared = 0;
     for (std::size_t d = 0; d < m_databases.size(); ++d) {
+      std::size_t shared = 0;
       for (const std::filesystem::path& home : m_databases[d].homes) {
-        if (const std::size_t shared = shared_folders(path, home); shared > best_shared) {
-          best = d;
-          best_shared = shared;
-        }
+        shared = std::max(shared, shared_folders(path, home));
+      }
+      if (shared > best_shared) {
+        best = {d};
+        best_shared = shared;
+      } else if (shared == best_shared && d != 0) {
+        best.push_back(d);
       }
     }
-    m_known.emplace(file, best);
-    return best;
+    return m_known.emplace(file, std::move(best)).first->second;
   }
+
+  // On a tie, the first of them.
+  std::size_t of(const core::SourceLocation& location) { return tied(location).front(); }
 
 private:
   const std::vector<PairedDatabase>& m_databases;
-  std::map<std::string, std::size_t> m_known;
+  std::map<std::string, std::vector<std::size_t>> m_known;
 };
 
 // The project's code shared out among the databases: while database d's
@@ -187,17 +201,36 @@ private:
 // follow its own app's relations); restore() puts all back in their order.
 class CodeShares {
 public:
-  CodeShares(model::Project& project, Owners& owners)
+  // `declares(d, table)`: whether database d's schema has a table of that
+  // Drizzle variable; it settles a tie.
+  CodeShares(model::Project& project, Owners& owners,
+             const std::function<bool(std::size_t, const std::string&)>& declares)
       : m_project(project), m_calls(std::move(project.query_calls)),
         m_relations(std::move(project.drizzle_relations)) {
     project.query_calls.clear();
     project.drizzle_relations.clear();
+    const auto owner = [&](const core::SourceLocation& location, const std::string& table) {
+      const std::vector<std::size_t>& tied = owners.tied(location);
+      const auto found =
+          std::find_if(tied.begin(), tied.end(), [&](std::size_t d) { return declares(d, table); });
+      return found != tied.end() ? *found : tied.front();
+    };
     for (const model::QueryCall& call : m_calls) {
-      m_call_owner.push_back(owners.of(call.loop_location.known() ? call.loop_location : call.location));
+      m_call_owner.push_back(
+          owner(call.loop_location.known() ? call.loop_location : call.location, call.table));
     }
     for (const model::DrizzleRelation& relation : m_relations) {
-      m_relation_owner.push_back(owners.of(relation.location));
+      m_relation_owner.push_back(owner(relation.location, relation.table));
     }
+  }
+
+  // Whether a loop of the calls lent now is at `location` (a finding of
+  // the code this database was lent, though its file is as near to another).
+  [[nodiscard]] bool holds_loop_at(const core::SourceLocation& location) const {
+    return std::any_of(
+        m_project.query_calls.begin(), m_project.query_calls.end(), [&](const model::QueryCall& call) {
+          return call.loop_location.file == location.file && call.loop_location.line == location.line;
+        });
   }
   CodeShares(const CodeShares&) = delete;
   CodeShares& operator=(const CodeShares&) = delete;
@@ -292,7 +325,8 @@ void merge_rule_lists(std::vector<std::string>& into, const std::vector<std::str
 // project holds it, with that database's folder and commands, and only
 // those are counted hidden below --min-severity.
 engine::RunReport run_database_rules(const engine::RunInput& input, const core::Settings& settings,
-                                     const RuleSplit& split, std::size_t database, Owners& owners) {
+                                     const RuleSplit& split, std::size_t database, Owners& owners,
+                                     const CodeShares& shares) {
   engine::RunReport report = app::run_rules(input, settings, split.others);
   engine::RunInput alone_input = input;
   alone_input.diagnostics.clear(); // the first run reported them
@@ -300,7 +334,7 @@ engine::RunReport run_database_rules(const engine::RunInput& input, const core::
   every.min_severity = core::Severity::info;
   engine::RunReport alone = app::run_rules(alone_input, every, split.project_alone);
   for (core::Finding& finding : alone.findings.vec()) {
-    if (owners.of(finding.location) != database) {
+    if (owners.of(finding.location) != database && !shares.holds_loop_at(finding.location)) {
       continue;
     }
     if (finding.severity < settings.min_severity) {
@@ -334,7 +368,7 @@ void see_as(model::Project& project, const model::Project& other) {
 // Each further database linted on its own, with every rule: its schema, and
 // the project as its config sees it holding its own share of the code (the
 // first database's run has already taken its share).
-void lint_other_databases(LintRun& run, const Pairing& pairing, const RuleSplit& split, CodeShares& shares,
+void lint_other_databases(LintRun& run, Pairing& pairing, const RuleSplit& split, CodeShares& shares,
                           Owners& owners) {
   const SchemaSources& sources = run.sources;
   engine::RunReport& report = run.report;
@@ -353,9 +387,11 @@ void lint_other_databases(LintRun& run, const Pairing& pairing, const RuleSplit&
       notes.push_back(paired.note);
       continue;
     }
-    const PairedDatabase& database = pairing.databases[paired.database];
+    PairedDatabase& database = pairing.databases[paired.database];
     const std::string config = loaders::display_path(database.config);
-    loaders::SchemaLoad load = app::load_schema(*database.sources);
+    loaders::SchemaLoad load =
+        database.load ? std::move(*database.load) : app::load_schema(*database.sources);
+    database.load.reset();
     run.other_migrations.push_back(load.replayed_files);
     run.other_databases.configs.push_back(config);
     count_schema(load.catalog, run.other_databases);
@@ -371,7 +407,7 @@ void lint_other_databases(LintRun& run, const Pairing& pairing, const RuleSplit&
     input.other_schemas = &load.other_schemas;
     input.files_catalog = &load.catalog;
     input.suppressions = load.suppressions;
-    engine::RunReport more = run_database_rules(input, run.settings, split, paired.database, owners);
+    engine::RunReport more = run_database_rules(input, run.settings, split, paired.database, owners, shares);
     const std::size_t from = report.findings.size();
     report.findings.insert(report.findings.end(), more.findings.begin(), more.findings.end());
     tag_database(report.findings, from, config, database_key(database.config, project));
@@ -421,12 +457,23 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
   if (run.sources.databases.size() > 1) {
     pairing.emplace(pair_databases(run.sources));
     owners.emplace(pairing->databases);
-    shares.emplace(run.sources.project, *owners);
+    // A file as near to several databases goes to the one whose schema has
+    // the call's table; their schemas are read now, once, for that.
+    const auto declares = [&run, &pairing](std::size_t d, const std::string& table) {
+      PairedDatabase& database = pairing->databases[d];
+      if (d != 0 && !database.load) {
+        database.load = app::load_schema(*database.sources);
+      }
+      const model::Catalog& catalog = d == 0 ? run.load.catalog : database.load->catalog;
+      return std::any_of(catalog.tables.begin(), catalog.tables.end(),
+                         [&](const model::Table& t) { return t.property == table; });
+    };
+    shares.emplace(run.sources.project, *owners, declares);
     shares->lend(0);
   }
   if (pairing) {
     const RuleSplit split;
-    run.report = run_database_rules(input, run.settings, split, 0, *owners);
+    run.report = run_database_rules(input, run.settings, split, 0, *owners, *shares);
     lint_other_databases(run, *pairing, split, *shares, *owners);
   } else {
     run.report = app::run_rules(input, run.settings);
