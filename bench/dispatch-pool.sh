@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The PostgreSQL 15 log of fixtures/real-shapes/dispatch-pool under load.
 #
-#   bench/dispatch-pool.sh --out FILE.log [--seed N] [--vus C] [--requests R]
+#   bench/dispatch-pool.sh --out FILE.log [--seed N] [--vus C] [--requests R] [--variant NAME]
 #
 # The app (per-domain schema files behind src/db/schema/index.ts, repository
 # modules, handlers, one node-postgres Pool of 8) is copied to a temporary
@@ -14,6 +14,8 @@
 # at once over the pool, logged with log_min_duration_statement = 0 and
 # log_line_prefix '%m [%p] %q%u@%d/%a '. FILE.log is the server's stderr log;
 # FILE.txt says how it was made and how many calls of each handler ran.
+# --variant NAME copies bench/dispatch-pool/variants/NAME over the app first
+# (an app that differs in one file, for a log of that difference).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -23,12 +25,14 @@ out=""
 seed=1
 vus=8
 requests=20
+variant=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --vus) vus="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
+    --variant) variant="$2"; shift 2 ;;
     *) sed -n '2,/^set -euo/{/^set -euo/!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -50,6 +54,10 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/dispatch-pool.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 cp -r "$root/fixtures/real-shapes/dispatch-pool" "$work/app"
+if [[ -n "$variant" ]]; then
+  [[ -d "$here/dispatch-pool/variants/$variant" ]] || { echo "dispatch-pool: no variant $variant" >&2; exit 2; }
+  cp -r "$here/dispatch-pool/variants/$variant/." "$work/app/"
+fi
 mkdir -p "$work/driver"
 cp "$here/dispatch-pool/traffic.ts" "$here/dispatch-pool/tsconfig.json" "$here/dispatch-pool/seed.sql" "$work/driver/"
 printf '{ "private": true, "type": "module" }\n' >"$work/driver/package.json"
@@ -87,7 +95,7 @@ mkdir -p "$(dirname "$out")"
 cp "$work/postgresql.log" "$out"
 chmod 644 "$out"
 {
-  echo "Made by bench/dispatch-pool.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/real-shapes/dispatch-pool:"
+  echo "Made by bench/dispatch-pool.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/real-shapes/dispatch-pool${variant:+ with bench/dispatch-pool/variants/$variant over it}:"
   echo "  seed=$seed virtual users=$vus requests per user=$requests log_min_duration_statement=0"
   echo "  log_line_prefix='%m [%p] %q%u@%d/%a ' (application_name dispatch-api, user dispatch, node-postgres Pool max 8)"
   echo "  driver summary:"
