@@ -287,8 +287,9 @@ TEST(QueryInLoopRealShapes, TheOrderNamesTheTableAsTheFixDoes) {
 // BaseRepository's methods query `this.table`, each subclass binds it in
 // super(db, reminder, "id"), and the worker calls the subclasses in loops.
 // Both loops are found through the inherited methods, on the subclass's
-// table; the count's key is the one the subclass passes (account_id), and
-// the single findDue() before the loop is no finding.
+// table; updateById's key is the primary key super() names, the count's
+// the one the subclass passes (account_id); the single findDue() before the
+// loop is no finding.
 TEST(QueryInLoopRealShapes, GenericRepositoryMethodsQueryTheSubclassTable) {
   const std::map<std::string, json> loops = loops_of("generic-repository");
   EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
@@ -302,6 +303,11 @@ TEST(QueryInLoopRealShapes, GenericRepositoryMethodsQueryTheSubclassTable) {
   EXPECT_NE(
       field("apps/worker/src/dispatch.ts:9", "message").find("updates reminder through reminders.markSent()"),
       std::string::npos);
+  // updateById's key is the column super() names ("id"), by the loop's rows' ids.
+  EXPECT_NE(
+      field("apps/worker/src/dispatch.ts:9", "fix").find("where(inArray(reminder.id, due.map((r) => r.id)))"),
+      std::string::npos)
+      << field("apps/worker/src/dispatch.ts:9", "fix");
   EXPECT_NE(field("apps/worker/src/dispatch.ts:16", "fix")
                 .find("where(inArray(delivery.accountId, accountIds)).groupBy(delivery.accountId)"),
             std::string::npos)

@@ -132,8 +132,68 @@ private:
     }
     return dot > 0 ? dot - 1 : 0;
   }
+  // `(this.table as any)[this.primaryKey]` (or `this.table[this.key]`) at
+  // `i`, for `field` "table": the key field's name ("primaryKey"); empty
+  // when the tokens say something else.
+  [[nodiscard]] std::string key_member(std::size_t i, const std::string& field) const {
+    const bool paren = m_t.punct(i, "(");
+    i += paren ? 1 : 0;
+    if (!m_t.ident(i, "this") || !m_t.punct(i + 1, ".") || !m_t.ident(i + 2, field)) {
+      return {};
+    }
+    i += 3;
+    if (m_t.ident(i, "as") && m_t.ident(i + 1)) {
+      i += 2;
+    }
+    if (paren && !m_t.punct(i++, ")")) {
+      return {};
+    }
+    if (!m_t.punct(i, "[") || !m_t.ident(i + 1, "this") || !m_t.punct(i + 2, ".") || !m_t.ident(i + 3)) {
+      return {};
+    }
+    return m_t.tok(i + 3).text;
+  }
+  // A generic repository's by-key query: in the function around `dot`, the
+  // key column `const column = (this.table as any)[this.primaryKey]` and
+  // `eq(column, id)` (or the member inline in the eq). The key stays
+  // `this.primaryKey` until a subclass's super() names it (HelperCalls).
+  void generic_key(std::size_t dot, model::QueryCall& call) const {
+    const std::string field = call.table.substr(5);
+    std::size_t body = m_t.enclosing(dot);
+    while (body != k_npos && !m_t.punct(body, "{")) {
+      body = m_t.enclosing(body);
+    }
+    const std::size_t end = body == k_npos ? k_npos : m_t.close_of(body);
+    if (end == k_npos) {
+      return;
+    }
+    std::map<std::string, std::string> locals; // column variable -> key field
+    for (std::size_t i = body + 1; i + 3 < end; ++i) {
+      if (m_t.ident(i) && m_t.punct(i + 1, "=") && i > 0 &&
+          (m_t.ident(i - 1, "const") || m_t.ident(i - 1, "let") || m_t.ident(i - 1, "var"))) {
+        if (std::string member = key_member(i + 2, field); !member.empty()) {
+          locals[m_t.tok(i).text] = std::move(member);
+        }
+      }
+      if (!m_t.ident(i, "eq") || !m_t.punct(i + 1, "(") || m_t.close_of(i + 1) == k_npos) {
+        continue;
+      }
+      std::string member = m_t.ident(i + 2) && m_t.punct(i + 3, ",") && locals.count(m_t.tok(i + 2).text) > 0
+                               ? locals[m_t.tok(i + 2).text]
+                               : key_member(i + 2, field);
+      const std::vector<TokenRange> parts = m_t.parts(i + 1);
+      if (!member.empty() && parts.size() == 2) {
+        call.key_columns.push_back("this." + member);
+        call.key_values.push_back(m_t.text(parts[1]));
+        return;
+      }
+    }
+  }
   // The call made on the handle before the `.` at `dot` (`db`, `tx`, `this.db`).
   void add(model::QueryCall call, std::size_t dot) {
+    if (call.key_columns.empty() && call.table.rfind("this.", 0) == 0) {
+      generic_key(dot, call);
+    }
     const std::size_t token = call_start(dot);
     if (!call.table.empty()) {
       call.receiver = dot > token ? m_t.text(token, dot - 1) : std::string();

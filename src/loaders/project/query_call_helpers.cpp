@@ -157,10 +157,15 @@ std::map<std::string, std::string> HelperCalls::table_binding(const FileIndex& f
     if (position >= owner.super_args.size()) {
       continue;
     }
-    // `timer` or `schema.timer`: the table variable is the last name.
+    // `timer` or `schema.timer`: the table variable is the last name; a
+    // string ("id") is a key column's property.
     const std::string& arg = owner.super_args[position];
-    const std::size_t dot = arg.rfind('.');
-    std::string table = dot == std::string::npos ? arg : arg.substr(dot + 1);
+    const bool quoted =
+        arg.size() > 2 && (arg.front() == '"' || arg.front() == '\'') && arg.back() == arg.front();
+    const std::size_t dot = quoted ? std::string::npos : arg.rfind('.');
+    std::string table = quoted                     ? arg.substr(1, arg.size() - 2)
+                        : dot == std::string::npos ? arg
+                                                   : arg.substr(dot + 1);
     const bool name = !table.empty() && std::all_of(table.begin(), table.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
     });
@@ -264,7 +269,11 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
   const ClassInfo* own_class = file.class_at(function->begin);
   std::optional<std::map<std::string, std::string>> binding;
   const auto bind = [&](Reach& reach) {
-    if (own_class == nullptr || !unbound_table(reach.table_name())) {
+    const bool own_keys = reach.key_columns.empty();
+    const std::vector<std::string>& keys = own_keys ? reach.call->call.key_columns : reach.key_columns;
+    const bool keys_unbound =
+        std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return unbound_table(k); });
+    if (own_class == nullptr || (!unbound_table(reach.table_name()) && !keys_unbound)) {
       return;
     }
     if (!binding) {
@@ -272,6 +281,17 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
     }
     if (const auto bound = binding->find(reach.table_name()); bound != binding->end()) {
       reach.table = bound->second;
+    }
+    if (keys_unbound) {
+      std::vector<std::string> columns = keys;
+      std::vector<std::string> values = own_keys ? reach.call->call.key_values : reach.key_values;
+      for (std::string& column : columns) {
+        if (const auto bound = binding->find(column); bound != binding->end()) {
+          column = bound->second; // `this.primaryKey` -> "id", from super(db, timer, "id")
+        }
+      }
+      reach.key_columns = std::move(columns);
+      reach.key_values = std::move(values);
     }
   };
   std::vector<Reach> out;

@@ -140,6 +140,18 @@ private:
     return out;
   }
 
+  // A generic repository's key field no subclass named (`this.primaryKey`) is no key.
+  static void drop_unbound_keys(model::QueryCall& call) {
+    for (std::size_t i = call.key_columns.size(); i-- > 0;) {
+      if (unbound_table(call.key_columns[i])) {
+        call.key_columns.erase(call.key_columns.begin() + static_cast<std::ptrdiff_t>(i));
+        if (i < call.key_values.size()) {
+          call.key_values.erase(call.key_values.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+      }
+    }
+  }
+
   void describe_loop(const FileIndex& file, const LoopInfo& loop, model::QueryCall& call) {
     call.loop = loop.kind;
     call.loop_location = loop.location;
@@ -240,6 +252,7 @@ private:
           call.key_columns = each.key_columns;
           call.key_values = each.key_values;
         }
+        drop_unbound_keys(call);
         std::vector<Hop> hops = {Hop{&file, &site, target}};
         hops.insert(hops.end(), each.hops.begin(), each.hops.end());
         for (std::size_t i = hops.size(); i-- > 0;) {
@@ -298,6 +311,7 @@ private:
           call.key_columns = each.key_columns;
           call.key_values = each.key_values;
         }
+        drop_unbound_keys(call);
         for (std::size_t i = each.hops.size(); i-- > 0;) {
           for (std::string& value : call.key_values) {
             value = in_caller_terms(value, *m_helpers.node(each.hops[i].node).function, *each.hops[i].site);
