@@ -257,6 +257,9 @@ void Workload::merge(Workload&& other) {
   for (const auto& [key, times] : other.batched_after) {
     batched_after[key] += times;
   }
+  for (const auto& [key, times] : other.key_after) {
+    key_after[key] += times;
+  }
   write_runs.merge(std::move(other.write_runs));
   for (auto& [shape, members] : other.transaction_shapes) {
     if (transaction_shapes.size() < k_max_transaction_shapes || transaction_shapes.count(shape) != 0) {

@@ -293,6 +293,12 @@ public:
   // path done right, not a missed loop: n-plus-one leaves those executions
   // out of the parent's share.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> batched_after;
+  // (statement, statement of the client that looked up the same key value
+  // just before it) -> times: a request's own lookup of a row it already
+  // has (its shipment's latest event after that shipment's history), not a
+  // loop's, whose rows each have their own key. n-plus-one leaves those
+  // executions out of a loop's count per parent.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> key_after;
   // Route (or controller#action) and source file from sqlcommenter tags, each
   // once (Repeat::code_path); capped at k_max_code_paths.
   struct CodePath {

@@ -7,6 +7,7 @@
 
 #include "core/text.hpp"
 #include "loaders/logs/reader.hpp"
+#include "pg/parser.hpp"
 #include "support/files.hpp"
 #include "workload_test_support.hpp"
 
@@ -36,6 +37,17 @@ public:
       std::snprintf(stamp, sizeof stamp, "2026-11-23 10:%02ld:%02ld UTC", seconds / 60, seconds % 60);
     }
     m_text += std::string(stamp) + " [" + std::to_string(pid) + "] app@shop LOG:  statement: " + sql + "\n";
+  }
+
+  // An extended-protocol execution and its parameters, as
+  // log_statement = all writes them.
+  void execute(double ms, int pid, const std::string& sql, const std::string& params) {
+    at(ms, pid, sql);
+    const std::size_t line = m_text.rfind('\n', m_text.size() - 2) + 1; // the line just written
+    const std::size_t statement = m_text.find("LOG:  statement: ", line);
+    const std::string prefix = m_text.substr(line, statement - line);
+    m_text.replace(statement, 17, "LOG:  execute <unnamed>: ");
+    m_text += prefix + "DETAIL:  parameters: " + params + "\n";
   }
 
   [[nodiscard]] loaders::LogReadResult read(const std::string& name) const {
@@ -130,6 +142,41 @@ TEST(NPlusOneTrafficShapes, ManyUsersOpeningOnePageAtOnceAreNotAFanOut) {
   const loaders::LogReadResult read = log.read("same-page.log");
   const auto findings = run_workload_rule(k_rule, read.workload);
   EXPECT_TRUE(findings.empty()) << messages(findings);
+}
+
+// A request that looks up a key another of its statements looked up just
+// before (a shipment's history, then the same shipment's latest event, on
+// whichever connections the pool hands out) runs its own lookup: the
+// loader counts it after that statement. A loop's lookups, each of its own
+// row's key, are never counted, nor the first lookup of a key.
+TEST(NPlusOneTrafficShapes, ALookupOfAKeyTheRequestJustReadIsItsOwn) {
+  const std::string history = "SELECT kind FROM events WHERE shipment_id = $1 ORDER BY recorded_at";
+  const std::string latest =
+      "SELECT id, kind FROM events WHERE shipment_id = $1 ORDER BY recorded_at DESC LIMIT 1";
+  const std::string recent = "SELECT id FROM shipments WHERE customer_id = $1 LIMIT 10";
+  Log log;
+  for (int request = 0; request < 4; ++request) {
+    const double t = 1000.0 * request + 100;
+    const std::string id = "'" + std::to_string(500 + request) + "'";
+    log.execute(t, 100, history, "$1 = " + id);
+    log.execute(t + 240, 101 + request % 2, latest, "$1 = " + id); // waited for a connection
+    log.execute(t + 400, 103, recent, "$1 = '" + std::to_string(7 + request) + "'");
+    for (int row = 0; row < 5; ++row) {
+      log.execute(t + 403 + row, 110 + row, latest,
+                  "$1 = '" + std::to_string(900 + 10 * request + row) + "'");
+    }
+  }
+  const loaders::LogReadResult read = log.read("own-lookup.log");
+  const std::uint64_t history_id = pg::fingerprint(history).value_or(0);
+  const std::uint64_t latest_id = pg::fingerprint(latest).value_or(0);
+  ASSERT_NE(read.workload.find(history_id), nullptr);
+  ASSERT_NE(read.workload.find(latest_id), nullptr);
+  ASSERT_NE(history_id, 0U);
+  ASSERT_NE(latest_id, 0U);
+  const auto own = read.workload.key_after.find({latest_id, history_id});
+  ASSERT_NE(own, read.workload.key_after.end());
+  EXPECT_EQ(own->second, 4U);
+  EXPECT_EQ(read.workload.key_after.size(), 1U);
 }
 
 // A loop calling a helper that opens its own transaction (`db.transaction`

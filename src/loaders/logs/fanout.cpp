@@ -16,6 +16,10 @@ constexpr std::size_t k_max_seen_parents = 24;
 constexpr std::size_t k_max_execs = 200000;
 constexpr std::uint32_t k_max_params = 64;
 constexpr std::size_t k_max_batched_lookback = 64;
+// How long after a lookup of a key another statement's lookup of it is the
+// same request's (a saturated pool of 8 made the dispatch-pool app's next
+// statement wait up to about a second for a connection).
+constexpr std::int64_t k_key_window_us = 1000000;
 
 std::int64_t to_us(double ms) {
   return static_cast<std::int64_t>(std::llround(ms * 1000.0));
@@ -83,6 +87,9 @@ void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
   if (exec.set_filter) {
     batched_after(client, exec);
   }
+  if (exec.id == exec.row_statement && (exec.keys[0] != 0 || exec.keys[1] != 0)) {
+    key_after(client, exec);
+  }
   client.execs.push_back(exec);
   client.strands.add(ExecWindow{client.execs, client.front_seq, m_files, m_strands}, seq, m_closed);
   add_strands(m_closed);
@@ -119,6 +126,33 @@ void FanOutTracker::batched_after(const Client& client, const FanOutExec& exec) 
       counted[found++] = it->parent;
       ++m_workload.batched_after[{it->parent, exec.id}];
     }
+  }
+}
+
+// A lookup of a key value another statement of the client looked up
+// just before: the request already had that row (a track request reads its
+// shipment's history, then the same shipment's latest event), so this
+// execution is that request's own, not one of a loop's per-row lookups,
+// each of which has its own key. Each execution counts once.
+void FanOutTracker::key_after(Client& client, const FanOutExec& exec) {
+  bool counted = false;
+  for (const std::uint64_t key : exec.keys) {
+    if (key == 0) {
+      continue;
+    }
+    auto [it, inserted] = client.keys_seen.try_emplace(key, exec.id, exec.ts_us);
+    if (!inserted) {
+      if (!counted && it->second.first != exec.id && exec.ts_us - it->second.second <= k_key_window_us) {
+        ++m_workload.key_after[{exec.id, it->second.first}];
+        counted = true;
+      }
+      it->second = {exec.id, exec.ts_us};
+    }
+  }
+  if (exec.ts_us - client.keys_pruned_us > k_key_window_us) {
+    std::erase_if(client.keys_seen,
+                  [&](const auto& entry) { return entry.second.second < exec.ts_us - k_key_window_us; });
+    client.keys_pruned_us = exec.ts_us;
   }
 }
 

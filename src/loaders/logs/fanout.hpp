@@ -8,6 +8,7 @@
 #include <deque>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace pgadvise::loaders {
@@ -54,6 +55,9 @@ private:
     std::int64_t latest_us = 0;
     std::int64_t swept_us = 0;
     KeyStrands strands; // the client's executions followed by their keys
+    // Each key value's last lookup: the statement and when it ended.
+    std::unordered_map<std::uint64_t, std::pair<std::uint64_t, std::int64_t>> keys_seen;
+    std::int64_t keys_pruned_us = 0;
   };
 
   void close(Client& client, std::uint64_t id, const Burst& burst);
@@ -73,6 +77,7 @@ private:
   model::Repeat fan_out_repeat(const Client& client, std::uint64_t id, const Burst& burst,
                                std::vector<model::Repeat::FanParent> parents);
   void batched_after(const Client& client, const FanOutExec& exec);
+  void key_after(Client& client, const FanOutExec& exec);
   void sweep(Client& client, bool all);
   void prune(Client& client);
   void add_strands(std::vector<model::Repeat>& closed);

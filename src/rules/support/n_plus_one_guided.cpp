@@ -230,10 +230,34 @@ struct Guided {
   const QueryStats* parent = nullptr;
   AfterParent after;
   double per_parent = 0;
+  // The child's executions that looked up a key another statement (not the
+  // parent, not the loop's) had just looked up: a request's own lookups
+  // outside the loop, left out of per_parent. The statement most of them
+  // followed.
+  std::uint64_t own_lookups = 0;
+  const QueryStats* own_after = nullptr;
   bool confirmed = false;
   // The loop the log's bursts of the same statement were given to.
   std::optional<core::SourceLocation> owner;
 };
+
+// The executions of `child` that looked up a key a statement outside
+// `excluded` (the loop's own and its parent) had looked up just before
+// (Workload::key_after), and the statement most of them followed.
+std::pair<std::uint64_t, std::uint64_t> own_lookups(const model::Workload& workload, std::uint64_t child,
+                                                    const std::vector<std::uint64_t>& excluded) {
+  std::uint64_t total = 0;
+  std::pair<std::uint64_t, std::uint64_t> most{0, 0}; // (times, statement)
+  for (auto it = workload.key_after.lower_bound({child, 0});
+       it != workload.key_after.end() && it->first.first == child; ++it) {
+    if (std::find(excluded.begin(), excluded.end(), it->first.second) != excluded.end()) {
+      continue;
+    }
+    total += it->second;
+    most = std::max(most, std::pair<std::uint64_t, std::uint64_t>{it->second, it->first.second});
+  }
+  return {total, most.second};
+}
 
 Guided guide(const engine::RuleContext& context, const JudgeOptions& options, const Covered& covered,
              const RepeatsByChild& repeats, const CodeLoop& loop) {
@@ -256,6 +280,17 @@ Guided guide(const engine::RuleContext& context, const JudgeOptions& options, co
     return out;
   }
   out.child = exact.front();
+  // The statements of the loop itself (a body that looks up one row's key
+  // twice is still the loop): each call's own, the one it issues exactly.
+  std::vector<std::uint64_t> excluded;
+  for (const model::QueryCall* call : loop.calls) {
+    std::vector<const QueryStats*> own = issued_statements(context, *call);
+    std::erase_if(own, [&](const QueryStats* q) { return !same_limit(*call, *q) || !per_row(*q); });
+    if (own.size() == 1) {
+      excluded.push_back(own.front()->fingerprint);
+    }
+  }
+  excluded.push_back(0);
   // The parent: a read of a table the loop's function read before the loop.
   std::tuple<bool, std::uint64_t, double> best{false, 0, 0.0};
   for (const QueryStats& candidate : workload.queries) {
@@ -265,7 +300,12 @@ Guided guide(const engine::RuleContext& context, const JudgeOptions& options, co
             out.call->tables_before.end()) {
       continue;
     }
-    const double per_parent = static_cast<double>(out.child->calls) / static_cast<double>(candidate.calls);
+    // Only the loop's executions count per parent: a request that calls
+    // the same helper once, outside the loop, adds executions of its own.
+    excluded.back() = candidate.fingerprint;
+    const auto [own, own_after] = own_lookups(workload, out.child->fingerprint, excluded);
+    const std::uint64_t in_loop = out.child->calls - std::min(own, out.child->calls);
+    const double per_parent = static_cast<double>(in_loop) / static_cast<double>(candidate.calls);
     AfterParent after = runs_after(repeats, out.child->fingerprint, candidate.fingerprint);
     const std::tuple<bool, std::uint64_t, double> key{per_parent >= options.min_burst, after.runs,
                                                       per_parent};
@@ -274,6 +314,8 @@ Guided guide(const engine::RuleContext& context, const JudgeOptions& options, co
       out.parent = &candidate;
       out.after = std::move(after);
       out.per_parent = per_parent;
+      out.own_lookups = out.child->calls - in_loop;
+      out.own_after = own_after != 0 ? workload.find(own_after) : nullptr;
     }
   }
   for (const auto& [child, at] : covered.placed_children) {
@@ -313,6 +355,18 @@ void help_and_sql_fix(const engine::RuleContext& context, const QueryStats& chil
   fix.ddl = advisor::any_rewrite(child.shape, child.normalized);
 }
 
+// " (45 of them right after select ... looked up the same key: ...)" when
+// some of the child's executions were requests' own lookups, else "".
+std::string own_note(const Guided& g) {
+  if (g.own_lookups == 0) {
+    return {};
+  }
+  return " (" + digits(g.own_lookups) + " of them right after " +
+         (g.own_after != nullptr ? advisor::short_select(g.own_after->normalized, 100)
+                                 : std::string("another statement")) +
+         " looked up the same key: a request's own lookup outside the loop, not counted per parent)";
+}
+
 // The loop confirmed from the code and the log together.
 core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleContext& context,
                                 const Guided& g) {
@@ -328,7 +382,7 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
                            : kind == StatementKind::delete_ ? "Row-by-row deletes: "
                                                             : "N+1 queries: ";
   finding.message = what + advisor::short_select(child.normalized, 100) + " ran " + digits(child.calls) +
-                    " times, " + ratio + " per execution of " +
+                    " times" + own_note(g) + ", " + ratio + " per execution of " +
                     advisor::short_select(parent.normalized, 100) + " (" + digits(parent.calls) +
                     " executions)";
   finding.evidence.insert(
@@ -372,11 +426,11 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
     calls += q->calls;
   }
   std::string detail =
-      "the log ran " +
-      (g.child != nullptr
-           ? "the loop's statement " + digits(g.child->calls) + (g.child->calls == 1 ? " time" : " times")
-           : std::to_string(g.issued.size()) + " statements the loop's call can issue " + digits(calls) +
-                 " times in all");
+      "the log ran " + (g.child != nullptr
+                            ? "the loop's statement " + digits(g.child->calls) +
+                                  (g.child->calls == 1 ? " time" : " times") + own_note(g)
+                            : std::to_string(g.issued.size()) + " statements the loop's call can issue " +
+                                  digits(calls) + " times in all");
   if (g.parent != nullptr) {
     char ratio[32];
     std::snprintf(ratio, sizeof ratio, "%.1f", g.per_parent);

@@ -222,6 +222,43 @@ TEST(DispatchPool, WithoutALoopInTheCodeTheLookupsAreNoLoop) {
   EXPECT_TRUE(findings_of(report, "query-in-loop").empty()) << report.dump(2).substr(0, 4000);
 }
 
+// The same helper called once per request outside the loop
+// (bench/dispatch-pool/variants/track-latest: track() also reads its
+// shipment's latest event with trackingRepo.latestFor(), after that
+// shipment's history) and its real log (logs/postgresql-15-track-latest,
+// 45 track requests beside the 37 dashboards): the 45 lookups share their
+// key with the history read just before them, so they are the requests'
+// own, and the loop's count per parent stays 5.0 (185 of the 230), not 6.2.
+// The call outside the loop is no loop.
+TEST(DispatchPool, TheSameHelperOutsideTheLoopIsNotCountedPerParent) {
+  const pgadvise::test::TempTree tree;
+  const fs::path app = tree.copy(k_app, "dispatch");
+  const fs::path variant =
+      fs::path(PGADVISE_SOURCE_DIR) / "bench" / "dispatch-pool" / "variants" / "track-latest";
+  fs::copy(variant, app, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15-track-latest.log.gz").string()}, app);
+  EXPECT_EQ(places(report, "n-plus-one"),
+            (std::set<std::string>{"src/handlers/depot.ts:10", "src/handlers/dashboard.ts:7"}));
+  EXPECT_TRUE(findings_of(report, "query-in-loop").empty());
+  bool dashboard = false;
+  for (const json& finding : findings_of(report, "n-plus-one")) {
+    if (at(finding) != "src/handlers/dashboard.ts:7") {
+      continue;
+    }
+    dashboard = true;
+    EXPECT_EQ(finding["severity"], "critical") << finding.dump(2);
+    const std::string message = finding["message"].get<std::string>();
+    EXPECT_NE(message.find("ran 230 times (45 of them right after select ... from \"tracking_events\""),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("a request's own lookup outside the loop"), std::string::npos) << message;
+    EXPECT_NE(message.find("5.0 per execution of"), std::string::npos) << message;
+    EXPECT_NE(message.find("from \"shipments\" where \"shipments\".\"customer_id\" = $1"), std::string::npos)
+        << message;
+  }
+  EXPECT_TRUE(dashboard) << report.dump(2).substr(0, 4000);
+}
+
 // Two loops of the code that issue the same lookup after the same read: the
 // log's counts confirm one of them, not both (the runs are counted once);
 // the other is still reported, as not confirmed, naming the loop they were
