@@ -35,7 +35,7 @@ bool judges_project_alone(const core::Finding& finding) {
 }
 
 // The schema of each further drizzle.config found (packages/db, packages/auth,
-// ...) linted on its own: its schema rules' findings join the report, each
+// ...) linted on its own: its findings join the report, each
 // saying which database it belongs to, with a fingerprint of its own (two
 // projects of one folder both have an `organizations` table: a baseline or a
 // code-scanning alert of one is not the other's). The findings of the rules
