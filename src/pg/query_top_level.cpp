@@ -50,13 +50,33 @@ void set_operation_branches(const json& body, model::QueryShape& shape) {
   shape.has_where = all_filtered;
 }
 
+// Whether the FROM list reads only sub-selects that filter or limit their
+// own rows (`SELECT ... FROM (SELECT id FROM timer WHERE ... LIMIT 30) due`,
+// a Drizzle `.from(sq)`): the outer SELECT's rows are theirs, so it is no
+// whole-table read even without a WHERE of its own.
+bool reads_bounded_subselects(const json& body) {
+  const json& from = member(body, "fromClause");
+  if (!from.is_array() || from.empty()) {
+    return false;
+  }
+  return std::all_of(from.begin(), from.end(), [](const json& item) {
+    const json& sub = member(item, "RangeSubselect");
+    if (sub.is_null()) {
+      return false;
+    }
+    model::QueryShape inner;
+    describe_top_level_select(member(member(sub, "subquery"), "SelectStmt"), inner);
+    return inner.has_where || inner.has_limit;
+  });
+}
+
 } // namespace
 
 void describe_top_level_select(const json& body, model::QueryShape& shape) {
   if (tree::is_set_operation(body)) {
     set_operation_branches(body, shape);
   } else {
-    shape.has_where = !member(body, "whereClause").is_null();
+    shape.has_where = !member(body, "whereClause").is_null() || reads_bounded_subselects(body);
     for (const json& target : member(body, "targetList")) {
       const json& val = member(member(target, "ResTarget"), "val");
       const json& fields = member(member(val, "ColumnRef"), "fields");

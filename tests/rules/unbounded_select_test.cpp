@@ -33,6 +33,19 @@ TEST(UnboundedSelect, FilteredLimitedAggregatedAndCatalogReadsAreNot) {
   EXPECT_TRUE(run_workload_rule(k_rule, workload).empty());
 }
 
+// A read of sub-selects that filter or limit their rows (a Drizzle
+// `.from(sq)`; a job runner's due timers) is bounded by them; a sub-select
+// that reads the whole table is not.
+TEST(UnboundedSelect, SubSelectsThatFilterOrLimitBoundTheOuterRead) {
+  model::Workload workload;
+  add_query(workload,
+            "SELECT id FROM (SELECT id FROM timers WHERE fired_at IS NULL AND due_at <= now() LIMIT 30) due");
+  add_query(workload, "SELECT d.id FROM (SELECT id FROM timers ORDER BY due_at LIMIT 30) d");
+  add_query(workload, "SELECT t.id FROM (SELECT id FROM posts) t", 3, 1.0, 7);
+  const auto findings = run_workload_rule(k_rule, workload);
+  EXPECT_EQ(objects(findings), std::vector<std::string>{"public.posts"});
+}
+
 TEST(UnboundedSelect, KnownRowCountsBelowTheThresholdAreNot) {
   model::Workload workload;
   const auto few = add_query(workload, "SELECT id, name FROM countries", 100);
