@@ -144,6 +144,32 @@ TEST(DispatchPool, TheLogShowsBothLoopsAtTheirLines) {
   expect_no_drift(report);
 }
 
+// The log alone, without the app's code: the depot board's lookups follow
+// its couriers read closely enough to be judged after it (86% of its 14
+// executions), and nothing else is a loop. The dashboard's lookups wait up
+// to 600 ms for a connection behind other requests' statements, and by
+// timing alone a failedScans or customersByTier read precedes their runs as
+// often as the recent-shipments read does, or more often (measured on this
+// log with windows of 100 to 1000 ms after each read: the true read is
+// never the one most runs follow), so no window that finds them names their
+// parent; a pool-widened window made the depot board's parent the track
+// requests' history read. This test fails on such a change.
+TEST(DispatchPool, FromTheLogAloneOnlyTheDepotBoardAfterItsCouriersRead) {
+  const pgadvise::test::TempTree tree;
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15.log.gz").string()}, tree.root());
+  const std::vector<json> found = findings_of(report, "n-plus-one");
+  ASSERT_EQ(found.size(), 1U) << report.dump(2).substr(0, 4000);
+  const std::string message = found.front()["message"].get<std::string>();
+  EXPECT_NE(message.find("bursts of select \"id\", \"reference\", \"status\" from \"shipments\" where "
+                         "\"shipments\".\"courier_id\" = $1"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("executions of select \"id\", \"depot_id\", \"name\", \"vehicle\", \"active\" from "
+                         "\"couriers\""),
+            std::string::npos)
+      << message;
+}
+
 // 16 users over the pool of 8 (logs/postgresql-15-16-users.log.gz): the
 // depot board's runs are judged, from the log alone, after a tracking_events
 // read other requests ran just before them, and no loop reads that table
