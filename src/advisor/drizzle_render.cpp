@@ -244,12 +244,19 @@ bool schema_change(std::string_view ddl) {
   if (start == std::string_view::npos) {
     return true;
   }
+  const auto starts_with = [&](std::string_view verb) {
+    return ddl.size() - start >= verb.size() &&
+           std::equal(verb.begin(), verb.end(), ddl.begin() + static_cast<std::ptrdiff_t>(start),
+                      [](char a, char b) { return a == std::toupper(static_cast<unsigned char>(b)); });
+  };
   for (std::string_view verb : {"CREATE", "ALTER", "DROP", "COMMENT", "--"}) {
-    if (ddl.size() - start >= verb.size() &&
-        std::equal(verb.begin(), verb.end(), ddl.begin() + static_cast<std::ptrdiff_t>(start),
-                   [](char a, char b) { return a == std::toupper(static_cast<unsigned char>(b)); })) {
+    if (starts_with(verb)) {
       return true;
     }
+  }
+  // `SET timezone = 'UTC'; -- ...` ahead of the ALTER TABLE it is for.
+  if (const std::size_t line = ddl.find('\n', start); starts_with("SET ") && line != std::string_view::npos) {
+    return schema_change(ddl.substr(line + 1));
   }
   return false;
 }
@@ -315,8 +322,10 @@ std::string drizzle_column_builder(const model::Table& table, const model::Colum
   return callback ? table.drizzle_column_param.str() + "." + call : call;
 }
 
-std::string js_string_for(const model::Column& column, std::string_view text) {
-  if (column.drizzle_quote() != '\'') {
+namespace {
+
+std::string js_string_in(char quote, std::string_view text) {
+  if (quote != '\'') {
     return js_string(text);
   }
   std::string out = "'";
@@ -333,8 +342,77 @@ std::string js_string_for(const model::Column& column, std::string_view text) {
   return out + "'";
 }
 
+} // namespace
+
+std::string js_string_for(const model::Column& column, std::string_view text) {
+  return js_string_in(column.drizzle_quote(), text);
+}
+
+char drizzle_quote(const model::Table& table) {
+  for (const model::Column& column : table.columns) {
+    if (column.drizzle_quote() != 0) {
+      return column.drizzle_quote();
+    }
+  }
+  return 0;
+}
+
+std::string js_string_for(const model::Table& table, std::string_view text) {
+  return js_string_in(drizzle_quote(table), text);
+}
+
 bool has_drizzle_chain(const model::Column& column) {
   return column.drizzle_quote() != 0;
+}
+
+std::string drizzle_options_with(const model::Column& column, std::string_view key, std::string_view value) {
+  const std::string option = std::string(key) + ": " + std::string(value);
+  const std::string_view written = core::trim(column.drizzle_options());
+  if (written.size() < 2 || written.front() != '{' || written.back() != '}') {
+    return "{ " + option + " }";
+  }
+  // The options at the object's top level, split at its commas.
+  std::vector<std::string> items;
+  const std::string_view inner = written.substr(1, written.size() - 2);
+  int depth = 0;
+  char in_string = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= inner.size(); ++i) {
+    const char c = i < inner.size() ? inner[i] : ',';
+    if (in_string != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == in_string) {
+        in_string = 0;
+      }
+    } else if (c == '\'' || c == '"' || c == '`') {
+      in_string = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      if (const std::string_view item = core::trim(inner.substr(start, i - start)); !item.empty()) {
+        items.emplace_back(item);
+      }
+      start = i + 1;
+    }
+  }
+  bool found = false;
+  for (std::string& item : items) {
+    std::string_view name = core::trim(std::string_view(item).substr(0, item.find(':')));
+    if (name.size() >= 2 && (name.front() == '\'' || name.front() == '"') && name.back() == name.front()) {
+      name = name.substr(1, name.size() - 2);
+    }
+    if (name == key) {
+      item = option;
+      found = true;
+    }
+  }
+  if (!found) {
+    items.push_back(option);
+  }
+  return "{ " + core::join(items, ", ") + " }";
 }
 
 std::string drizzle_chain_or(const model::Column& column, std::string_view fallback) {
@@ -467,7 +545,26 @@ std::string render_drizzle_index(const model::Table& table, const std::vector<st
   for (const std::string& column : columns) {
     members.push_back(drizzle_member(param, drizzle_property(table, column)));
   }
-  return "index(" + js_string(name) + ").on(" + core::join(members, ", ") + ")";
+  // A file whose indexes are unnamed gets an unnamed one when drizzle-kit
+  // would give it this very name (`<table>_<columns>_index`, not cut).
+  const std::string kit_name = table.name.str() + "_" + core::join(columns, "_") + "_index";
+  const bool unnamed = table.drizzle_unnamed_indexes && name == kit_name && kit_name.size() <= 63;
+  std::string out = (unnamed ? std::string("index()") : "index(" + js_string_for(table, name) + ")") +
+                    ".on(" + core::join(members, ", ") + ")";
+  if (table.drizzle_config_object) {
+    // The older object form's entries have keys: the name in camelCase
+    // without the table's in front, as `pgadvise fix` keys the entries it adds.
+    const std::string prefix = table.name.str() + "_";
+    const std::string rest = name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix
+                                 ? std::string(name.substr(prefix.size()))
+                                 : std::string(name);
+    out = core::snake_to_camel(rest) + ": " + out;
+  }
+  return out;
+}
+
+std::string_view index_suffix_for(const model::Table& table) {
+  return table.drizzle_unnamed_indexes ? "index" : "idx";
 }
 
 std::string render_drizzle_removal(const model::Table& table, const model::Index& index) {
@@ -479,7 +576,7 @@ std::string render_drizzle_removal(const model::Table& table, const model::Index
   } else if (index.unique) {
     builder = "uniqueIndex";
   }
-  std::string out = "// remove from schema.ts: " + builder + "(" + js_string(index.name) + ")";
+  std::string out = "// remove from schema.ts: " + builder + "(" + js_string_for(table, index.name) + ")";
   if (!index.has_expressions() && !index.keys.empty()) {
     std::vector<std::string> members;
     const std::string param =

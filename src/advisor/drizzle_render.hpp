@@ -37,6 +37,16 @@ std::string js_string_for(const model::Column& column, std::string_view text);
 // (Column::drizzle_chain: `.$type<Prefs>().notNull()`, comments left out)
 // when it was read from there, else `fallback` (pgadvise's own modifiers).
 bool has_drizzle_chain(const model::Column& column);
+// The column's builder options as schema.ts wrote them
+// (Column::drizzle_options: `{ mode: 'string', precision: 3 }`) with `key`
+// set to `value`, the others kept: `{ mode: 'string', precision: 3,
+// withTimezone: true }`; `{ key: value }` when it has none.
+std::string drizzle_options_with(const model::Column& column, std::string_view key, std::string_view value);
+// The quote the table's schema.ts writes strings with (its columns were read
+// from there): '\'' or '"'; 0 when the table was not read from a schema file.
+char drizzle_quote(const model::Table& table);
+// A string literal in that quote ('x' in a file of single quotes, else "x").
+std::string js_string_for(const model::Table& table, std::string_view text);
 std::string drizzle_chain_or(const model::Column& column, std::string_view fallback);
 // The calls of a chain, `.notNull()` `.$type<X>()`, each with its method name.
 struct ChainSegment {
@@ -55,9 +65,17 @@ std::string replace_chain_calls(std::string_view chain, const std::vector<std::s
 std::string drizzle_identity_call(const model::Table& table, const model::Column& column);
 
 // index("name").on(table.prop1, table.prop2) -- for the table's extra config
-// callback `(table) => [ ... ]` (or the parameter name schema.ts uses).
+// callback `(table) => [ ... ]` (or the parameter name schema.ts uses), in
+// the way its schema.ts writes indexes: its quote; `key: index(...)` in the
+// older object form `(t) => ({ ... })`; `index().on(...)` where its indexes
+// are unnamed and `name` is the one drizzle-kit gives such an index.
 std::string render_drizzle_index(const model::Table& table, const std::vector<std::string>& columns,
                                  std::string_view name);
+// The suffix a new index of `table` is named with: "index" where its
+// schema.ts leaves indexes unnamed (drizzle-kit names them
+// `<table>_<columns>_index`, so the DDL and the unnamed Drizzle line build
+// one index), else "idx".
+std::string_view index_suffix_for(const model::Table& table);
 
 // The line to delete from schema.ts when dropping `index`, as a comment:
 // `// remove from schema.ts: uniqueIndex("x").on(table.a)`. Expression keys

@@ -72,10 +72,13 @@ struct ColumnExtras {
   core::HeapOptional<ColumnSequence> sequence;
   core::RareText property;
   core::RareText drizzle_chain; // schema.ts: what follows the builder call (Column::drizzle_chain)
+  // schema.ts: the builder call's options object as written ({ mode: 'string' })
+  core::RareText drizzle_options;
   char drizzle_quote = 0;
 
   [[nodiscard]] bool empty() const {
-    return !stats && !sequence && property.empty() && drizzle_chain.empty() && drizzle_quote == 0;
+    return !stats && !sequence && property.empty() && drizzle_chain.empty() && drizzle_options.empty() &&
+           drizzle_quote == 0;
   }
 };
 
@@ -153,6 +156,14 @@ struct Column {
   void set_drizzle_chain(std::string chain, char quote) {
     extras().drizzle_chain = std::move(chain);
     extras().drizzle_quote = quote;
+    drop_empty_extras();
+  }
+  // schema.ts: the builder call's options object as written (`{ mode: 'string' }`); empty when none.
+  [[nodiscard]] std::string_view drizzle_options() const {
+    return m_extras ? std::string_view(m_extras->drizzle_options.str()) : std::string_view();
+  }
+  void set_drizzle_options(std::string options) {
+    extras().drizzle_options = std::move(options);
     drop_empty_extras();
   }
 
@@ -332,8 +343,13 @@ struct Table {
   // SQL replay: rows were inserted (INSERT, COPY FROM) in the file that
   // creates it: a later ADD COLUMN there that fails on rows is judged.
   bool rows_added = false;
-  bool rls_enabled = false;    // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
-  bool partitioned = false;    // PARTITION BY ...
+  bool rls_enabled = false; // ALTER TABLE ... ENABLE ROW LEVEL SECURITY
+  bool partitioned = false; // PARTITION BY ...
+  // schema.ts: how the table's file writes its indexes, which the Drizzle lines fixes propose follow:
+  // the extra-config callback returns an object (`(t) => ({ byEmail: index(...) })`), and indexes are
+  // unnamed (`index().on(...)`).
+  bool drizzle_config_object = false;
+  bool drizzle_unnamed_indexes = false;
   core::RareText partition_of; // parent "schema.table" for a partition
   core::RareText property;     // Drizzle variable name when known (schema.ts)
   // Where the Drizzle schema file declares the table, when one was read

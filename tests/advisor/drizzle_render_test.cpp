@@ -34,6 +34,24 @@ TEST(RenderDrizzleIndex, EscapesNamesAndNonIdentifierProperties) {
   EXPECT_EQ(render_drizzle_index(table, {"weird col"}, "a\"b"), "index(\"a\\\"b\").on(table[\"weird col\"])");
 }
 
+// A table read from a schema.ts of single quotes: its index lines (new and
+// removed) are written in them, as its column lines already were.
+TEST(RenderDrizzleIndex, FollowsTheQuoteOfTheTablesSchemaFile) {
+  pgadvise::model::Table table = make_posts();
+  table.columns[0].set_drizzle_chain(".notNull()", '\'');
+  table.drizzle_config_param = "t";
+  EXPECT_EQ(render_drizzle_index(table, {"author_id"}, "posts_author_id_idx"),
+            "index('posts_author_id_idx').on(t.authorId)");
+  pgadvise::model::Index index;
+  index.name = "it's";
+  index.keys.push_back({"author_id", {}, false, {}, {}});
+  EXPECT_EQ(pgadvise::advisor::render_drizzle_removal(table, index),
+            "// remove from schema.ts: index('it\\'s').on(t.authorId)");
+  table.columns[0].set_drizzle_chain(".notNull()", '"');
+  EXPECT_EQ(render_drizzle_index(table, {"author_id"}, "posts_author_id_idx"),
+            "index(\"posts_author_id_idx\").on(t.authorId)");
+}
+
 TEST(JsString, EscapesQuotesBackslashesAndControls) {
   EXPECT_EQ(pgadvise::advisor::js_string("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
   EXPECT_EQ(pgadvise::advisor::js_string("bücher"), "\"bücher\"");

@@ -218,20 +218,28 @@ DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const F
   if (edit.kind == SchemaEditKind::remove_index) {
     return drift_removal(finding, edit, schemas);
   }
-  if (edit.kind != SchemaEditKind::replace_column || finding.object.columns.size() != 1) {
+  if ((edit.kind != SchemaEditKind::replace_column && edit.kind != SchemaEditKind::set_column_option) ||
+      finding.object.columns.size() != 1) {
     return out;
   }
-  const std::string wanted = edit.entry.substr(0, edit.entry.find('('));
+  // The type the edit gives the column, as the catalog spells it.
+  const std::string wanted = edit.kind == SchemaEditKind::set_column_option
+                                 ? std::string("timestamptz")
+                                 : edit.entry.substr(0, edit.entry.find('('));
+  // timestamptz(3) is timestamptz too: the option keeps the precision.
+  const auto type_of = [&edit](const model::Column& c) {
+    return core::to_lower(edit.kind == SchemaEditKind::set_column_option ? std::string(c.type.name)
+                                                                         : c.type.display());
+  };
   const std::string& column = finding.object.columns.front();
   const model::Column* declared = column_in(schemas.declared, schema, table, column);
-  if (declared == nullptr || core::to_lower(declared->type.display()) != wanted) {
+  if (declared == nullptr || type_of(*declared) != wanted) {
     return out;
   }
   const model::Column* snapshotted = column_in(schemas.snapshot, schema, table, column);
   out.handled = true;
   const std::string what = schema + "." + table + "." + column + ": schema.ts declares it " + wanted;
-  if (schemas.snapshot != nullptr &&
-      (snapshotted == nullptr || core::to_lower(snapshotted->type.display()) != wanted)) {
+  if (schemas.snapshot != nullptr && (snapshotted == nullptr || type_of(*snapshotted) != wanted)) {
     out.note = what + ", which drizzle-kit has not generated yet: its next generate writes the ALTER";
     return out;
   }

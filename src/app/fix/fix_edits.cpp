@@ -1,5 +1,7 @@
 #include "app/fix/fix_edits.hpp"
 
+#include "app/fix/fix_concurrent.hpp"
+#include "core/json_string.hpp"
 #include "core/text.hpp"
 #include "rules/registry.hpp"
 
@@ -34,6 +36,39 @@ std::optional<std::string> first_string(std::string_view text) {
   return std::nullopt;
 }
 
+// A Drizzle line with its single-quoted strings double-quoted: lint writes
+// a line in the quote of the file it goes in, the schema.ts editor takes
+// its entries double-quoted and writes them in the file's quote.
+std::string double_quoted(std::string_view line) {
+  std::string out;
+  char in = 0; // the quote or backtick of the literal the scan is in
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in == 0 && c == '\'') {
+      std::string text;
+      for (++i; i < line.size() && line[i] != '\''; ++i) {
+        if (line[i] == '\\' && i + 1 < line.size()) {
+          ++i;
+          text += line[i] == 'n' ? '\n' : line[i];
+        } else {
+          text += line[i];
+        }
+      }
+      out += core::quote_json_string(text);
+      continue;
+    }
+    out += c;
+    if (in != 0 && c == '\\' && i + 1 < line.size()) {
+      out += line[++i];
+    } else if (in == 0 && (c == '"' || c == '`')) {
+      in = c;
+    } else if (c == in) {
+      in = 0;
+    }
+  }
+  return out;
+}
+
 bool is_identifier(std::string_view text) {
   return !text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) == 0 &&
          std::all_of(text.begin(), text.end(), [](char c) {
@@ -41,9 +76,9 @@ bool is_identifier(std::string_view text) {
          });
 }
 
-// A column line's builder is jsonb: `jsonb("c")...`, or a columns
+// A column line's builder is `name`: `jsonb("c")...`, or a columns
 // callback's `d.jsonb()...` (t3's style).
-bool builds_jsonb(std::string_view entry) {
+bool builds(std::string_view entry, std::string_view name) {
   const std::size_t paren = entry.find('(');
   if (paren == std::string_view::npos) {
     return false;
@@ -51,8 +86,8 @@ bool builds_jsonb(std::string_view entry) {
   const std::string_view builder = entry.substr(0, paren);
   const std::size_t dot = builder.find('.');
   return dot == std::string_view::npos
-             ? builder == "jsonb"
-             : is_identifier(builder.substr(0, dot)) && builder.substr(dot + 1) == "jsonb";
+             ? builder == name
+             : is_identifier(builder.substr(0, dot)) && builder.substr(dot + 1) == name;
 }
 
 // The key list of a plain `index("x").on(a, b)` entry; empty for one with
@@ -91,13 +126,25 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
   const core::Fix& fix = *finding.fix;
   SchemaEdit edit;
   edit.table = fix.drizzle_table;
-  const std::string& line = fix.drizzle;
+  std::string line = double_quoted(fix.drizzle);
+  // An entry of the older object form (`authorIdIdx: index(...)`): the
+  // editor keys the entries it adds itself, in the file's own form.
+  if (const auto key_end = line.find(": ");
+      key_end != std::string::npos && is_identifier(line.substr(0, key_end)) &&
+      (line.compare(key_end + 2, 6, "index(") == 0 || line.compare(key_end + 2, 12, "uniqueIndex(") == 0)) {
+    line.erase(0, key_end + 2);
+  }
   if (line.rfind("index(", 0) == 0 || line.rfind("uniqueIndex(", 0) == 0) {
     if (line.find('\n') != std::string::npos || line.find("...") != std::string::npos) {
       why_not = "its Drizzle line is a sketch to complete by hand";
       return std::nullopt;
     }
-    auto name = first_string(line);
+    // `index().on(t.a)`: drizzle-kit names it as the DDL does.
+    const bool unnamed = line.rfind("index().", 0) == 0 || line.rfind("uniqueIndex().", 0) == 0;
+    auto name = unnamed ? std::optional<std::string>(created_index_name(fix.ddl)) : first_string(line);
+    if (name && name->empty()) {
+      name.reset();
+    }
     if (!name) {
       why_not = "its index has no name";
       return std::nullopt;
@@ -120,11 +167,20 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
   }
   const auto colon = line.find(": ");
   if (fix_edit(finding) == engine::FixEdit::column_type && colon != std::string::npos &&
-      is_identifier(line.substr(0, colon)) && builds_jsonb(line.substr(colon + 2)) &&
+      is_identifier(line.substr(0, colon)) && builds(line.substr(colon + 2), "jsonb") &&
       line.find('\n') == std::string::npos) {
     edit.kind = SchemaEditKind::replace_column;
     edit.name = line.substr(0, colon);
     edit.entry = line.substr(colon + 2);
+    return edit;
+  }
+  // timestamp -> timestamptz: the builder stays, its options gain withTimezone.
+  if (fix_edit(finding) == engine::FixEdit::column_type && colon != std::string::npos &&
+      is_identifier(line.substr(0, colon)) && builds(line.substr(colon + 2), "timestamp") &&
+      line.find("withTimezone: true") != std::string::npos && line.find('\n') == std::string::npos) {
+    edit.kind = SchemaEditKind::set_column_option;
+    edit.name = line.substr(0, colon);
+    edit.entry = "withTimezone: true";
     return edit;
   }
   why_not = "pgadvise does not write this kind of change yet";

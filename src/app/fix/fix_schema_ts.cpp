@@ -23,7 +23,8 @@ std::string SchemaTsFile::object_key(const ts::Node& call, NodeId list, const st
     return full;
   }
   const std::string key = core::snake_to_camel(name.substr(table_name.text.size() + 1));
-  for (const ts::Property& property : node(list).properties) {
+  for (const ts::Property& property :
+       list != ts::k_no_node ? node(list).properties : std::vector<ts::Property>{}) {
     if (property.key == key) {
       return full;
     }
@@ -53,6 +54,21 @@ SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
   }
   plan.edits.insert(plan.edits.end(), swapped.begin(), swapped.end());
   return plan;
+}
+
+bool SchemaTsFile::file_object_form() const {
+  int objects = 0;
+  int arrays = 0;
+  for (const ts::Node& n : m_program.nodes) {
+    if (n.kind != NodeKind::call || n.children.size() < 4 || node(n.children[3]).kind != NodeKind::arrow ||
+        node(n.children[3]).body == ts::k_no_node) {
+      continue;
+    }
+    const NodeKind body = node(node(n.children[3]).body).kind;
+    objects += body == NodeKind::object ? 1 : 0;
+    arrays += body == NodeKind::array ? 1 : 0;
+  }
+  return objects > arrays;
 }
 
 SchemaTsFile::TableShape SchemaTsFile::table_shape(NodeId call) const {
@@ -131,6 +147,8 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
     return;
   }
   const TableShape shape = table_shape(call);
+  // A new callback takes the form the file's other tables' callbacks have.
+  const bool object_form = shape.config_list != ts::k_no_node ? shape.object_form : file_object_form();
   std::vector<std::string> adds;
   std::set<std::size_t> removed;
   for (const SchemaEdit* request : requests) {
@@ -156,9 +174,8 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
       }
       const std::string space = pg_core_namespace();
       const std::string entry = (space.empty() ? "" : space + ".") + styled(request->entry);
-      adds.push_back(shape.object_form
-                         ? object_key(node(call), shape.config_list, request->name) + ": " + entry
-                         : entry);
+      adds.push_back(object_form ? object_key(node(call), shape.config_list, request->name) + ": " + entry
+                                 : entry);
       if (space.empty()) {
         imports.names["drizzle-orm/pg-core"].insert(request->entry.substr(0, request->entry.find('(')));
       }
@@ -177,13 +194,14 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
       break;
     }
     case SchemaEditKind::replace_column: plan_retype(table, shape, *request, imports, plan); break;
+    case SchemaEditKind::set_column_option: plan_option(table, shape, *request, plan); break;
     }
   }
   if (adds.empty()) {
     return;
   }
   if (shape.config_list == ts::k_no_node) {
-    add_callback(call, adds, plan.edits);
+    add_callback(call, adds, object_form, plan.edits);
     return;
   }
   ListShape remaining = shape.list;
@@ -235,6 +253,101 @@ void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape
   if (builder == 0 || !tok(builder - 1).is_punct(".")) { // `json(...)`, not `t.json(...)`
     imports.swaps.push_back({old_builder, wanted, builder});
   }
+}
+
+NodeId SchemaTsFile::builder_call(NodeId expression) const {
+  const std::size_t builder = builder_token(expression);
+  NodeId at = expression;
+  for (int depth = 0; depth < 64 && at != ts::k_no_node && builder != k_no_token; ++depth) {
+    const ts::Node& n = node(at);
+    if (n.kind == NodeKind::call && !n.children.empty()) {
+      const ts::Node& callee = node(n.children[0]);
+      if ((callee.kind == NodeKind::identifier && callee.first_token == builder) ||
+          (callee.kind == NodeKind::member && callee.name_token == builder)) {
+        return at;
+      }
+      at = n.children[0];
+    } else if (n.kind == NodeKind::member && !n.children.empty()) {
+      at = n.children[0];
+    } else {
+      break;
+    }
+  }
+  return ts::k_no_node;
+}
+
+// `withTimezone: true` into the builder call's options: the options the
+// column has (`mode: 'string'`, `precision: 3`) say what TypeScript type and
+// SQL type it has, so they stay; an option of that key is set, not repeated.
+void SchemaTsFile::plan_option(const std::string& table, const TableShape& shape, const SchemaEdit& request,
+                               SchemaEditPlan& plan) const {
+  const std::string factory = request.factory ? callee_of(shape) : factory_of(shape);
+  if (node(shape.columns).kind != NodeKind::object || !factory.empty()) {
+    plan.problems.push_back(table + ": " +
+                            (factory.empty() ? "its columns are not an object literal"
+                                             : "it is built by " + factory + ", not pgTable") +
+                            ", so " + request.name + " was not changed");
+    return;
+  }
+  const ts::Property* property = column_property(shape.columns, request.name);
+  const NodeId call = property != nullptr ? builder_call(property->value) : ts::k_no_node;
+  if (call == ts::k_no_node) {
+    plan.problems.push_back(table + "." + request.name +
+                            ": its builder call was not found, so it was not changed");
+    return;
+  }
+  const std::size_t colon = request.entry.find(':');
+  const std::string key(core::trim(request.entry.substr(0, colon)));
+  const std::string value(core::trim(request.entry.substr(colon + 1)));
+  const ts::Node& c = node(call);
+  NodeId options = ts::k_no_node;
+  for (std::size_t i = 1; i < c.children.size(); ++i) {
+    if (node(c.children[i]).kind == NodeKind::object) {
+      options = c.children[i];
+    } else if (node(c.children[i]).kind != NodeKind::string || i != 1) {
+      plan.problems.push_back(table + "." + request.name + ": its builder's arguments are not a name and " +
+                              "an options object, so " + key + " was not set");
+      return;
+    }
+  }
+  const std::string option = key + ": " + value;
+  if (options == ts::k_no_node) {
+    // `timestamp()` -> `timestamp({ withTimezone: true })`; `timestamp("at")` -> `timestamp("at", {...})`.
+    const std::size_t at =
+        c.children.size() > 1 ? end_of(node(c.children[1]).last_token) : begin_of(c.last_token);
+    plan.edits.push_back({at, 0, std::string(c.children.size() > 1 ? ", " : "") + "{ " + option + " }"});
+    return;
+  }
+  const ts::Node& object = node(options);
+  for (const ts::Property& p : object.properties) {
+    if (p.kind != ts::PropertyKind::value || p.key != key || p.value == ts::k_no_node) {
+      continue;
+    }
+    const ts::Node& old = node(p.value);
+    if (text_of(old.first_token, old.last_token) == value) {
+      plan.already_done.push_back(table + "." + request.name + " already has " + option);
+      return;
+    }
+    plan.edits.push_back(
+        {begin_of(old.first_token), end_of(old.last_token) - begin_of(old.first_token), value});
+    return;
+  }
+  if (object.properties.empty()) {
+    plan.edits.push_back({begin_of(object.first_token),
+                          end_of(object.last_token) - begin_of(object.first_token), "{ " + option + " }"});
+    return;
+  }
+  // After the last option, on its line or on a line of its own as the object is written.
+  const ts::Property& last = object.properties.back();
+  const bool comma_after = tok(last.last_token + 1).is_punct(",");
+  if (!first_on_line(object.last_token)) {
+    plan.edits.push_back({end_of(last.last_token), 0, ", " + option});
+    return;
+  }
+  const std::string indent = indent_at(begin_of(last.key_token));
+  plan.edits.push_back(comma_after
+                           ? core::TextEdit{end_of(last.last_token + 1), 0, "\n" + indent + option + ","}
+                           : core::TextEdit{end_of(last.last_token), 0, ",\n" + indent + option});
 }
 
 // `name: builder(...)` in a table's columns object, or in an object of the

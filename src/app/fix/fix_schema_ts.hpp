@@ -19,12 +19,16 @@ enum class SchemaEditKind {
   add_index,      // `entry` joins the table's extra-config callback (made when missing)
   remove_index,   // the callback's entry building index `name` goes
   replace_column, // column `name`'s builder becomes `entry`'s (`jsonb` of `jsonb("c")`), nothing else
+  // column `name`'s builder call gets the option `entry` (`withTimezone: true`) in its options
+  // object, the options it has kept (`{ mode: 'string', precision: 3 }`), made when it has none
+  set_column_option,
 };
 
 struct SchemaEdit {
   SchemaEditKind kind = SchemaEditKind::add_index;
   std::string table; // the table's variable in the file
-  std::string entry; // add_index: `index("x").on(t.a)`; replace_column: `jsonb("c")...`
+  std::string entry; // add_index: `index("x").on(t.a)`; replace_column: `jsonb("c")...`;
+                     // set_column_option: `withTimezone: true`
   std::string name;  // add_index / remove_index: the index name; replace_column: the property
   // The table is made by a function of the app's own (model::Table::drizzle_factory).
   bool factory = false;

@@ -105,11 +105,18 @@ private:
 
   // ---- planning (app/fix/fix_schema_ts.cpp) ----
   [[nodiscard]] TableShape table_shape(loaders::ts::NodeId call) const;
+  // Whether the file's extra-config callbacks are mostly the older object form.
+  [[nodiscard]] bool file_object_form() const;
   [[nodiscard]] std::optional<std::size_t> find_item(const TableShape& shape, const std::string& name) const;
   void plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests, Imports& imports,
                   SchemaEditPlan& plan) const;
   void plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                    Imports& imports, SchemaEditPlan& plan) const;
+  void plan_option(const std::string& table, const TableShape& shape, const SchemaEdit& request,
+                   SchemaEditPlan& plan) const;
+  // The call of the builder a column's chain starts with (`timestamp("c", {...})` of
+  // `timestamp("c", {...}).notNull()`, or `t.timestamp()`); k_no_node when none.
+  [[nodiscard]] loaders::ts::NodeId builder_call(loaders::ts::NodeId expression) const;
   [[nodiscard]] const loaders::ts::Property* column_property(loaders::ts::NodeId columns,
                                                              const std::string& name, int depth = 0) const;
   [[nodiscard]] std::string factory_of(const TableShape& shape) const;
@@ -144,7 +151,8 @@ private:
   void append_items(const ListShape& list, const std::vector<std::string>& items,
                     std::vector<core::TextEdit>& edits) const;
   core::TextEdit remove_item(const ListShape& list, std::size_t index) const;
-  void add_callback(loaders::ts::NodeId call, const std::vector<std::string>& entries,
+  // `object_form`: `(t) => ({ ... })`, the entries keyed already; else `(t) => [ ... ]`.
+  void add_callback(loaders::ts::NodeId call, const std::vector<std::string>& entries, bool object_form,
                     std::vector<core::TextEdit>& edits) const;
   void add_imports(const std::string& module, const std::set<std::string>& names,
                    std::vector<core::TextEdit>& edits) const;

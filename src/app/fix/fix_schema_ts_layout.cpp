@@ -124,8 +124,10 @@ core::TextEdit SchemaTsFile::remove_item(const ListShape& list, std::size_t inde
 // A table without an extra-config callback gets one after its columns,
 // `(table) => [ ... ]`, in the layout of drizzle-orm's documentation, with
 // the parameter name the file's other callbacks use.
-void SchemaTsFile::add_callback(NodeId call, const std::vector<std::string>& given,
+void SchemaTsFile::add_callback(NodeId call, const std::vector<std::string>& given, bool object_form,
                                 std::vector<core::TextEdit>& edits) const {
+  const std::string open = object_form ? "({\n" : "[\n";
+  const std::string close = object_form ? "})" : "]";
   const std::string param = callback_param();
   std::vector<std::string> entries = given;
   if (param != "table") {
@@ -148,19 +150,19 @@ void SchemaTsFile::add_callback(NodeId call, const std::vector<std::string>& giv
   if (comma_after && tok(n.last_token).line > tok(columns_last).end_line) {
     // Arguments one per line: `pgTable(\n  "t",\n  {...},\n);`
     const std::string indent = indent_at(begin_of(node(columns).first_token));
-    std::string text = "\n" + indent + "(" + param + ") => [\n";
+    std::string text = "\n" + indent + "(" + param + ") => " + open;
     for (const std::string& entry : entries) {
       text += indent + m_indent_unit + entry + ",\n";
     }
-    edits.push_back({end_of(columns_last + 1), 0, text + indent + "],"});
+    edits.push_back({end_of(columns_last + 1), 0, text + indent + close + ","});
     return;
   }
   const std::string indent = indent_at(begin_of(columns_last));
-  std::string text = ", (" + param + ") => [\n";
+  std::string text = ", (" + param + ") => " + open;
   for (const std::string& entry : entries) {
     text += indent + m_indent_unit + entry + ",\n";
   }
-  edits.push_back({end_of(columns_last), 0, text + indent + "]"});
+  edits.push_back({end_of(columns_last), 0, text + indent + close});
 }
 
 std::optional<SchemaTsFile::ListShape> SchemaTsFile::import_list(const std::string& module) const {

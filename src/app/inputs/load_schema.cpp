@@ -239,12 +239,15 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
     table.drizzle_location = declared->drizzle_location;
     table.drizzle_config_param = declared->drizzle_config_param;
     table.drizzle_column_param = declared->drizzle_column_param;
+    table.drizzle_config_object = declared->drizzle_config_object;
+    table.drizzle_unnamed_indexes = declared->drizzle_unnamed_indexes;
     for (model::Column& column : table.columns) {
       const model::Column* match = declared->find_column(column.name);
       if (match != nullptr && column.property().empty()) {
         column.set_property(match->property());
         column.drizzle_unnamed = match->drizzle_unnamed;
         column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
+        column.set_drizzle_options(std::string(match->drizzle_options()));
       }
     }
     for (model::Index& index : table.indexes) {

@@ -59,6 +59,8 @@ void overlay_table(model::Table& live, const model::Table& file) {
   if (live.drizzle_column_param.empty()) {
     live.drizzle_column_param = file.drizzle_column_param;
   }
+  live.drizzle_config_object = live.drizzle_config_object || file.drizzle_config_object;
+  live.drizzle_unnamed_indexes = live.drizzle_unnamed_indexes || file.drizzle_unnamed_indexes;
   for (model::Column& column : live.columns) {
     if (const model::Column* match = file.find_column(column.name)) {
       if (!column.location.known()) {
@@ -68,6 +70,7 @@ void overlay_table(model::Table& live, const model::Table& file) {
         column.set_property(match->property());
         column.drizzle_unnamed = match->drizzle_unnamed;
         column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
+        column.set_drizzle_options(std::string(match->drizzle_options()));
       }
     }
   }

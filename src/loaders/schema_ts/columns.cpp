@@ -410,9 +410,23 @@ void Reader::keep_chain(Ref value, const Chain& chain, model::Column& column) co
   for (std::size_t i = node(chain.base).first_token; i <= value_end && quote == 0; ++i) {
     quote = program.token(i).kind == ts::TokenKind::string ? program.token(i).quote : char{0};
   }
+  // A column without a string of its own (`id: uuid().primaryKey()`) writes
+  // the file's: its first string, the import's module as a rule.
+  for (std::size_t i = 0; i < program.lex.tokens.size() && quote == 0; ++i) {
+    quote = program.token(i).kind == ts::TokenKind::string ? program.token(i).quote : char{0};
+  }
   column.set_drizzle_chain(value_end > base_end ? written_on_one_line(program, base_end + 1, value_end)
                                                 : std::string(),
                            quote != 0 ? quote : '"');
+  // The builder's options (`{ mode: 'string', precision: 3 }`): a fix that
+  // adds one (withTimezone) keeps them.
+  const ts::Node& base = node(chain.base);
+  for (std::size_t i = 1; i < base.children.size(); ++i) {
+    const ts::Node& argument = node(child(chain.base, i));
+    if (argument.kind == ts::NodeKind::object) {
+      column.set_drizzle_options(written_on_one_line(program, argument.first_token, argument.last_token));
+    }
+  }
 }
 
 std::optional<ColumnArguments> Reader::column_arguments(const Chain& chain, const std::string& where) {

@@ -5,6 +5,7 @@
 #include "loaders/index_keys.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace pgadvise::loaders::drizzle_reader {
 
@@ -537,6 +538,21 @@ SchemaLoad Reader::run() {
     resolve_references(info);
     apply_extra_config(info);
     unbind(mark);
+  }
+  // A table without an extra-config callback gets its first index in the
+  // form its file's other tables write theirs.
+  std::map<std::size_t, const TableInfo*> styled;
+  for (const TableInfo& info : m_tables) {
+    if (info.extra_config.valid() && !info.table.drizzle_config_param.empty()) {
+      styled.try_emplace(info.file, &info);
+    }
+  }
+  for (TableInfo& info : m_tables) {
+    const auto found = styled.find(info.file);
+    if (!info.extra_config.valid() && found != styled.end()) {
+      info.table.drizzle_config_object = found->second->table.drizzle_config_object;
+      info.table.drizzle_unnamed_indexes = found->second->table.drizzle_unnamed_indexes;
+    }
   }
   m_load.statements = m_tables.size() + m_load.catalog.enums.size();
   finish_catalog();

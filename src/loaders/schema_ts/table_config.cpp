@@ -419,6 +419,11 @@ private:
       unresolved("an index without columns in table `" + m_info.table.name + "`");
       return;
     }
+    // The table's first index says how it names them: new index lines follow.
+    if (std::none_of(m_info.table.indexes.begin(), m_info.table.indexes.end(),
+                     [](const model::Index& other) { return other.kind == model::IndexKind::index; })) {
+      m_info.table.drizzle_unnamed_indexes = !explicit_name && !has_expression;
+    }
     if (explicit_name) {
       index.name = *explicit_name;
     } else if (has_expression) {
@@ -667,6 +672,7 @@ void Reader::apply_extra_config(TableInfo& info) {
     return;
   }
   if (n.kind == NodeKind::object) {
+    info.table.drizzle_config_object = true; // new index lines get a key, as the older form's entries have
     for (const ts::Property& property : n.properties) {
       if (property.kind != ts::PropertyKind::value && property.kind != ts::PropertyKind::shorthand) {
         unresolved(body.file, property.key_token, "an entry of " + what);

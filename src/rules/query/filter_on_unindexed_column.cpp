@@ -455,8 +455,8 @@ private:
       fix.ddl = partial->ddl;
       fix.drizzle = drizzle ? partial->drizzle : std::string();
     } else {
-      const std::string name =
-          advisor::unique_index_name(*context.catalog, table.schema, table.name, columns);
+      const std::string name = advisor::unique_index_name(*context.catalog, table.schema, table.name, columns,
+                                                          advisor::index_suffix_for(table));
       fix.ddl = advisor::render_create_index(table.schema, table.name, columns, name, !table.partitioned);
       if (drizzle) {
         fix.drizzle = advisor::render_drizzle_index(table, columns, name);

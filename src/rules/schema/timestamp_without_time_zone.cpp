@@ -21,6 +21,7 @@ public:
             .default_severity = core::Severity::low,
             .has_fix = true,
             .lens = engine::Lens::convention,
+            .fix_edit = engine::FixEdit::column_type,
         }) {}
 
 private:
@@ -69,9 +70,11 @@ private:
         "without a table rewrite; otherwise the table is rewritten under an ACCESS EXCLUSIVE lock. "
         "Indexes on the column are rebuilt either way.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": " +
-                    advisor::drizzle_column_builder(table, column, "timestamp", "{ withTimezone: true }") +
-                    advisor::drizzle_chain_or(column, "") + ",";
+      fix.drizzle =
+          advisor::drizzle_property(table, column.name) + ": " +
+          advisor::drizzle_column_builder(table, column, "timestamp",
+                                          advisor::drizzle_options_with(column, "withTimezone", "true")) +
+          advisor::drizzle_chain_or(column, "") + ",";
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();

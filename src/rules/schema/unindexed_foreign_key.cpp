@@ -200,7 +200,8 @@ private:
 
   static core::Fix make_fix(const engine::RuleContext& context, const advisor::RelationNames& names,
                             const Table& table, const ForeignKey& fk) {
-    const std::string name = advisor::unique_index_name(names, table.schema, table.name, fk.columns);
+    const std::string name = advisor::unique_index_name(names, table.schema, table.name, fk.columns,
+                                                        advisor::index_suffix_for(table));
     core::Fix fix;
     // PostgreSQL refuses CONCURRENTLY on a partitioned table.
     fix.ddl = advisor::render_create_index(table.schema, table.name, fk.columns, name, !table.partitioned);

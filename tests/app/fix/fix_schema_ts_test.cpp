@@ -307,4 +307,50 @@ TEST(FixSchemaTs, ATableFromAFactoryIsNamedAndLeftAlone) {
             "pagesTable: it is built by `generateTable(...)`, not pgTable, so body was not changed");
 }
 
+SchemaEdit with_timezone(const std::string& table, const std::string& property) {
+  return {SchemaEditKind::set_column_option, table, "withTimezone: true", property};
+}
+
+// Last session's defect: the timestamp fix wrote `{ withTimezone: true }` in
+// place of the column's own options, so `mode: 'string'` (the TypeScript
+// type) and `precision: 3` (the SQL type) were lost. The options are kept.
+TEST(FixSchemaTs, WithTimezoneJoinsTheBuildersOwnOptions) {
+  const std::string source =
+      "import { pgTable, timestamp, uuid } from 'drizzle-orm/pg-core';\n"
+      "export const chat = pgTable('chat', {\n"
+      "  id: uuid().primaryKey(),\n"
+      "  createdAt: timestamp({ mode: 'string' }).notNull().defaultNow(),\n"
+      "  lastMessageAt: timestamp('last_message_at', { precision: 3, mode: 'string' }),\n"
+      "  seenAt: timestamp('seen_at'),\n"
+      "  editedAt: timestamp(),\n"
+      "  closedAt: timestamp({ withTimezone: false }),\n"
+      "  sentAt: timestamp('sent_at', {\n"
+      "    mode: 'date',\n"
+      "  }),\n"
+      "});\n";
+  const std::string once =
+      edited(source, {with_timezone("chat", "createdAt"), with_timezone("chat", "lastMessageAt"),
+                      with_timezone("chat", "seenAt"), with_timezone("chat", "editedAt"),
+                      with_timezone("chat", "closedAt"), with_timezone("chat", "sentAt")});
+  EXPECT_EQ(
+      once,
+      "import { pgTable, timestamp, uuid } from 'drizzle-orm/pg-core';\n"
+      "export const chat = pgTable('chat', {\n"
+      "  id: uuid().primaryKey(),\n"
+      "  createdAt: timestamp({ mode: 'string', withTimezone: true }).notNull().defaultNow(),\n"
+      "  lastMessageAt: timestamp('last_message_at', { precision: 3, mode: 'string', withTimezone: true }),\n"
+      "  seenAt: timestamp('seen_at', { withTimezone: true }),\n"
+      "  editedAt: timestamp({ withTimezone: true }),\n"
+      "  closedAt: timestamp({ withTimezone: true }),\n"
+      "  sentAt: timestamp('sent_at', {\n"
+      "    mode: 'date',\n"
+      "    withTimezone: true,\n"
+      "  }),\n"
+      "});\n");
+  const auto again =
+      plan_schema_ts_edits(once, {with_timezone("chat", "createdAt"), with_timezone("chat", "sentAt")});
+  EXPECT_TRUE(again.edits.empty());
+  EXPECT_EQ(again.already_done.size(), 2U);
+}
+
 } // namespace fix_schema_ts_test

@@ -1,0 +1,84 @@
+// The Drizzle lines lint proposes, and what `pgadvise fix` writes, on a
+// schema.ts in the styles of public apps (fixtures/real-shapes/
+// chat-object-unnamed: single quotes, the object-form extra config,
+// unnamed indexes, timestamps with `mode: 'string'` and a precision). The
+// fixture's README says what real drizzle-kit and tsc make of the result.
+#include "support/cli.hpp"
+#include "support/reports.hpp"
+
+#include <filesystem>
+#include <gtest/gtest.h>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace pgadvise::test {
+namespace drizzle_lines_test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path k_fixture = fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "chat-object-unnamed";
+
+json lint_report() {
+  const ProcessResult result =
+      run_pgadvise_in(k_fixture.string(), {"lint", "--format", "json", "--min-severity", "info", "."});
+  EXPECT_LE(result.exit_code, 1) << result.err;
+  return report_of(result);
+}
+
+// rule table.column -> the fix's DDL and Drizzle line.
+std::map<std::string, std::pair<std::string, std::string>> fixes(const json& report) {
+  std::map<std::string, std::pair<std::string, std::string>> out;
+  for (const json& finding : report["findings"]) {
+    if (finding.contains("fix") && finding["fix"].contains("drizzle") &&
+        finding["object"]["columns"].size() == 1) {
+      out[finding["rule"].get<std::string>() + " " + finding["object"]["table"].get<std::string>() + "." +
+          finding["object"]["columns"][0].get<std::string>()] = {
+          finding["fix"].value("ddl", ""), finding["fix"]["drizzle"].get<std::string>()};
+    }
+  }
+  return out;
+}
+
+// Last session's defects: the timestamp line replaced the column's options
+// (`mode: 'string'` and `precision: 3` lost, so the TypeScript and the SQL
+// type changed), and index lines were `index("x").on(...)` in a file of
+// single quotes, object-form entries and unnamed indexes.
+TEST(DrizzleLines, FollowTheSchemaFilesOptionsQuotesAndIndexForm) {
+  const auto lines = fixes(lint_report());
+  EXPECT_EQ(
+      lines.at("timestamp-without-time-zone chat.last_message_at").second,
+      "lastMessageAt: timestamp('last_message_at', { precision: 3, mode: 'string', withTimezone: true }),");
+  EXPECT_EQ(lines.at("timestamp-without-time-zone user.created_at").second,
+            "createdAt: timestamp({ mode: 'string', withTimezone: true }).notNull().defaultNow(),");
+  EXPECT_EQ(lines.at("timestamp-without-time-zone message.created_at").second,
+            "createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),");
+  // attachment has no extra config: its first index takes the file's form,
+  // and the name drizzle-kit gives an unnamed index is the DDL's.
+  const auto& chat_id = lines.at("unindexed-foreign-key attachment.chat_id");
+  EXPECT_EQ(chat_id.second, "chatIdIndex: index().on(table.chatId)");
+  EXPECT_NE(chat_id.first.find(" attachment_chat_id_index ON attachment (chat_id)"), std::string::npos)
+      << chat_id.first;
+}
+
+// `pgadvise fix` writes the same: withTimezone joins the options, and the
+// new extra config of attachment is the file's object form.
+TEST(DrizzleLines, FixWritesTheLinesAsLintShowsThem) {
+  const ProcessResult fix = run_pgadvise_in(k_fixture.string(), {"fix", "."});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  for (const std::string_view line :
+       {"+    lastMessageAt: timestamp('last_message_at', { precision: 3, mode: 'string', withTimezone: true "
+        "}),\n",
+        "+  createdAt: timestamp({ mode: 'string', withTimezone: true }).notNull().defaultNow(),\n",
+        "+  uploadedAt: timestamp('uploaded_at', { mode: 'date', precision: 6, withTimezone: true "
+        "}).defaultNow(),\n"
+        "+}, (table) => ({\n"
+        "+  chatIdIndex: index().on(table.chatId),\n"
+        "+}));\n"}) {
+    EXPECT_NE(fix.out.find(line), std::string::npos) << line << "\nnot in:\n" << fix.out;
+  }
+}
+
+} // namespace drizzle_lines_test
+} // namespace pgadvise::test
