@@ -3,6 +3,8 @@
 #include "core/hash.hpp"
 #include "core/text.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::advisor {
 
 namespace {
@@ -37,28 +39,23 @@ std::string unique_index_name(const model::Catalog& catalog, std::string_view sc
   return unique_index_name(RelationNames(catalog), schema, table, columns, suffix);
 }
 
-namespace {
-
-std::string relation_key(std::string_view schema, std::string_view name) {
-  std::string key(schema);
-  key += '\0';
-  key += name;
-  return key;
-}
-
-} // namespace
-
 RelationNames::RelationNames(const model::Catalog& catalog) {
+  std::size_t count = 0;
   for (const model::Table& table : catalog.tables) {
-    m_names.insert(relation_key(table.schema, table.name));
+    count += 1 + table.indexes.size();
+  }
+  m_names.reserve(count);
+  for (const model::Table& table : catalog.tables) {
+    m_names.emplace_back(table.schema.str(), table.name.str());
     for (const model::Index& index : table.indexes) {
-      m_names.insert(relation_key(table.schema, index.name));
+      m_names.emplace_back(table.schema.str(), index.name);
     }
   }
+  std::sort(m_names.begin(), m_names.end());
 }
 
 bool RelationNames::taken(std::string_view schema, std::string_view name) const {
-  return m_names.count(relation_key(schema, name)) != 0;
+  return std::binary_search(m_names.begin(), m_names.end(), std::pair(schema, name));
 }
 
 std::string unique_index_name(const RelationNames& names, std::string_view schema, std::string_view table,

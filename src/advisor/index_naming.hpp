@@ -4,7 +4,7 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace pgadvise::advisor {
@@ -27,14 +27,17 @@ std::string unique_index_name(const model::Catalog& catalog, std::string_view sc
 // The relation names (tables and indexes) of a catalog, gathered in one pass,
 // for rules that name an index per finding: looking each name up in the
 // catalog would cost a pass over every table per finding (quadratic on
-// schemas of 10,000 tables).
+// schemas of 10,000 tables). The names are views into `catalog`, which must
+// outlive this and not change meanwhile: sorted views are 32 bytes a name in
+// one block, where a hash set of copied strings took 13 MB of nodes for the
+// 150,000 names of a 100,000-table schema, on top of the rule's findings.
 class RelationNames {
 public:
   explicit RelationNames(const model::Catalog& catalog);
   [[nodiscard]] bool taken(std::string_view schema, std::string_view name) const;
 
 private:
-  std::unordered_set<std::string> m_names; // schema + '\0' + name
+  std::vector<std::pair<std::string_view, std::string_view>> m_names; // (schema, name), sorted
 };
 
 // unique_index_name() against names gathered beforehand.
