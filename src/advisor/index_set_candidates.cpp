@@ -96,8 +96,9 @@ struct TableUses {
   std::vector<std::string> equality; // =, IN
   std::vector<std::string> range;
   std::vector<std::string> join;
-  std::vector<std::string> order_by; // only under a LIMIT
-  std::vector<std::string> reads;    // every column the statement reads from the table
+  std::vector<std::string> order_by;  // only under a LIMIT
+  std::vector<std::string> reads;     // every column the statement reads from the table
+  std::vector<std::string> documents; // read as JSON (casts, JSON operators): never covered
   bool star = false;
 };
 
@@ -108,6 +109,18 @@ bool is_flag(const model::Table& table, const std::string& column) {
   }
   const std::string type = core::to_lower(found->type.name);
   return type == "boolean" || type == "bool";
+}
+
+// A column whose values have no useful bound: JSON, XML, bytes, full-text
+// vectors, arrays.
+bool is_document(const model::Table& table, const std::string& column) {
+  const model::Column* found = table.find_column(column);
+  if (found == nullptr) {
+    return false;
+  }
+  const std::string type = core::to_lower(found->type.name);
+  return found->type.is_array() || type == "json" || type == "jsonb" || type == "xml" || type == "bytea" ||
+         type == "tsvector";
 }
 
 TableUses uses_of(const model::QueryStats& query, const pg::ColumnReads& reads, const model::Table& table,
@@ -124,6 +137,9 @@ TableUses uses_of(const model::QueryStats& query, const pg::ColumnReads& reads, 
     add_unique(uses.reads, usage.column);
     // Not a switch: LIKE and JSON uses, null tests and flags only read the column.
     const ColumnUse kind = usage.use;
+    if (kind == ColumnUse::json_cast || kind == ColumnUse::json_operator) {
+      add_unique(uses.documents, usage.column);
+    }
     if (kind == ColumnUse::is_null || is_flag(table, usage.column)) {
       continue;
     }
@@ -323,6 +339,11 @@ private:
 
   // The composite with the other columns the query reads from the table,
   // when few are missing: the query is then answered from the index alone.
+  // Not when one of them is a document (JSON, XML, bytes, an array, or text
+  // the query reads as JSON): its values have no bound, and a btree entry
+  // over about 2.7 kB makes that row's INSERT or UPDATE fail ("index row size
+  // exceeds btree maximum"), for an index-only scan the plain composite
+  // nearly matches.
   void covering(const SetCandidate& composite, const TableUses& uses, std::size_t position) {
     if (uses.star) {
       return;
@@ -335,7 +356,10 @@ private:
         missing.push_back(column);
       }
     }
-    if (missing.empty() || missing.size() > m_options.max_covering ||
+    const bool document = std::any_of(missing.begin(), missing.end(), [&](const std::string& column) {
+      return contains(uses.documents, column) || is_document(*composite.table, column);
+    });
+    if (document || missing.empty() || missing.size() > m_options.max_covering ||
         composite.keys.size() + missing.size() > m_options.max_width) {
       return;
     }
