@@ -1,9 +1,8 @@
 #include "loaders/logs/prefix.hpp"
 
-#include "loaders/logs/prefix_infer.hpp"
-
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cstring>
 
@@ -298,6 +297,22 @@ std::optional<LogPrefix> LogPrefix::compile(std::string_view pattern, std::strin
 }
 
 void LogPrefix::plan_tokens() {
+  static std::atomic<std::uint64_t> s_ids{0};
+  m_id = ++s_ids;
+  m_tail_memo = !m_tokens.empty() && (m_tokens[0].field == Field::ts_ms || m_tokens[0].field == Field::ts);
+  for (std::size_t t = 1; t < m_tokens.size(); ++t) {
+    switch (m_tokens[t].field) {
+    case Field::literal:
+    case Field::pid:
+    case Field::session_only:
+    case Field::user:
+    case Field::database:
+    case Field::application:
+    case Field::remote:
+    case Field::host: break;
+    default: m_tail_memo = false; break;
+    }
+  }
   for (std::size_t t = 0; t < m_tokens.size(); ++t) {
     Token& token = m_tokens[t];
     switch (token.field) {
@@ -514,10 +529,8 @@ std::size_t LogPrefix::fixed_field(Field field, std::string_view line, std::size
   }
 }
 
-std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fields) const {
-  if (m_generic) {
-    return match_generic(line, fields);
-  }
+std::size_t LogPrefix::match_tokens(std::string_view line, std::size_t pos, std::size_t first,
+                                    LogFields& fields, bool& stopped, std::size_t& peeked) const {
   // The tokens are read through locals: the stores into `fields` would
   // otherwise make the compiler load them again per token. Each token's
   // step was worked out by compile.
@@ -525,8 +538,9 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
   const std::size_t count = m_tokens.size();
   const char* const data = line.data();
   const std::size_t size = line.size();
-  std::size_t pos = 0; // never past the line's end
-  for (std::size_t t = 0; t < count; ++t) {
+  stopped = false;
+  peeked = 0;
+  for (std::size_t t = first; t < count; ++t) {
     const Token& token = tokens[t];
     switch (token.step) {
     case Step::literal_word:
@@ -534,7 +548,7 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
         std::uint64_t word = 0;
         std::memcpy(&word, data + pos, 8);
         if (((word ^ token.word) & token.mask) != 0) {
-          return std::nullopt;
+          return k_no_match;
         }
         pos += token.literal.size();
         continue;
@@ -545,11 +559,11 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       const char* const literal = token.literal.data();
       const std::size_t length = token.literal.size();
       if (size - pos < length) {
-        return std::nullopt;
+        return k_no_match;
       }
       for (std::size_t k = 0; k < length; ++k) {
         if (data[pos + k] != literal[k]) {
-          return std::nullopt;
+          return k_no_match;
         }
       }
       pos += length;
@@ -561,8 +575,12 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       const std::string_view rest(data + pos, size - pos);
       std::string_view message;
       const bool word = !rest.empty() && ((rest[0] >= 'A' && rest[0] <= 'Z') || is_digit(rest[0]));
-      if (word && parse_severity(rest, message) != LogSeverity::none) {
-        return pos;
+      if (word) {
+        peeked = pos + 12; // a word of at most 10, ':' and ' '
+        if (parse_severity(rest, message) != LogSeverity::none) {
+          stopped = true;
+          return pos;
+        }
       }
       continue;
     }
@@ -575,7 +593,7 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
         ++n;
       }
       if (n == pos) {
-        return std::nullopt;
+        return k_no_match;
       }
       fields.pid = value;
       pos = n;
@@ -584,7 +602,7 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     case Step::fixed: {
       const std::size_t n = fixed_field(token.field, line, pos, fields);
       if (n == k_no_match) {
-        return std::nullopt;
+        return k_no_match;
       }
       pos += n;
       continue;
@@ -595,7 +613,7 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
       const std::size_t end =
           token.step == Step::to_byte ? find_byte(rest, token.delimiter) : rest.find(tokens[t + 1].literal);
       if (end == std::string_view::npos) {
-        return std::nullopt;
+        return k_no_match;
       }
       if (token.target != nullptr) {
         fields.*token.target = rest.substr(0, end);
@@ -606,6 +624,122 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     }
   }
   return pos;
+}
+
+std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fields) const {
+  if (m_generic) {
+    return match_generic(line, fields);
+  }
+  if (m_tail_memo) {
+    const std::size_t n = fixed_field(m_tokens[0].field, line, 0, fields);
+    if (n == k_no_match) {
+      return std::nullopt;
+    }
+    return match_after_time(line, n, fields);
+  }
+  bool stopped = false;
+  std::size_t peeked = 0;
+  const std::size_t end = match_tokens(line, 0, 0, fields, stopped, peeked);
+  return end == k_no_match ? std::nullopt : std::optional<std::size_t>(end);
+}
+
+namespace {
+
+// The rest of a prefix after its timestamp (" [1840] postgres@postgres "),
+// as one line read it (with the byte after it when a field ends it): a
+// line from the same backend has the same bytes there, and then the same
+// fields at the same offsets. Direct-mapped by the rest's first 8 bytes
+// (the pid is in them); a LOG line and the DETAIL after it share a slot.
+struct TailMemo {
+  static constexpr std::size_t k_bytes = 64;
+  static constexpr std::size_t k_slots = 64;
+  struct Span {
+    std::uint16_t offset = 0;
+    std::uint16_t size = 0;
+  };
+  struct Slot {
+    std::uint64_t id = 0; // LogPrefix::m_id; 0: empty
+    std::size_t length = 0;
+    std::size_t compared = 0; // length, and the byte after when the last token is a field (it ends there)
+    std::array<char, k_bytes> bytes{};
+    bool has_pid = false;
+    std::int64_t pid = 0;
+    std::array<Span, 4> spans{}; // user, database, application, client
+  };
+  std::array<Slot, k_slots> slots{};
+};
+
+constexpr std::array<std::string_view LogFields::*, 4> k_tail_fields = {
+    &LogFields::user, &LogFields::database, &LogFields::application, &LogFields::client};
+
+} // namespace
+
+std::optional<std::size_t> LogPrefix::match_after_time(std::string_view line, std::size_t pos,
+                                                       LogFields& fields) const {
+  thread_local TailMemo t_tails;
+  const char* const data = line.data();
+  const std::size_t size = line.size();
+  bool stopped = false;
+  std::size_t peeked = 0;
+  if (size - pos < 8) {
+    const std::size_t end = match_tokens(line, pos, 1, fields, stopped, peeked);
+    return end == k_no_match ? std::nullopt : std::optional<std::size_t>(end);
+  }
+  std::uint64_t head = 0;
+  std::memcpy(&head, data + pos, 8);
+  TailMemo::Slot& slot = t_tails.slots[((head * 0x9e3779b97f4a7c15ULL) >> 58U) & (TailMemo::k_slots - 1)];
+  if (slot.id == m_id && size - pos > slot.length &&
+      same_bytes(data + pos, slot.bytes.data(), slot.compared)) {
+    if (slot.has_pid) {
+      fields.pid = slot.pid;
+    }
+    for (std::size_t f = 0; f < k_tail_fields.size(); ++f) {
+      const TailMemo::Span span = slot.spans[f];
+      if (span.offset != 0xffff) {
+        fields.*k_tail_fields[f] = std::string_view(data + pos + span.offset, span.size);
+      }
+    }
+    return pos + slot.length;
+  }
+  // Read into fields of its own, then given to `fields` as match_tokens
+  // would have set them (only what the tokens read).
+  LogFields found;
+  found.pid = -1;
+  const std::size_t end = match_tokens(line, pos, 1, found, stopped, peeked);
+  const bool has_pid = found.pid != -1;
+  if (has_pid) {
+    fields.pid = found.pid;
+  }
+  for (const auto member : k_tail_fields) {
+    if ((found.*member).data() != nullptr) {
+      fields.*member = found.*member;
+    }
+  }
+  if (end == k_no_match) {
+    return std::nullopt;
+  }
+  // Kept when its fields follow from its bytes alone, and the byte after
+  // when a field ends it (a literal at the end reads nothing after it; the
+  // severity word after it differs from line to line): not cut short by %q,
+  // no severity check that read past them, room for them.
+  const std::size_t length = end - pos;
+  const std::size_t compared = length + (m_tokens.back().field == Field::literal ? 0 : 1);
+  if (!stopped && peeked <= pos + compared && length < size - pos && compared <= TailMemo::k_bytes) {
+    slot.id = m_id;
+    slot.length = length;
+    slot.compared = compared;
+    std::memcpy(slot.bytes.data(), data + pos, compared);
+    slot.has_pid = has_pid;
+    slot.pid = found.pid;
+    for (std::size_t f = 0; f < k_tail_fields.size(); ++f) {
+      const std::string_view value = found.*k_tail_fields[f];
+      slot.spans[f] = value.data() == nullptr
+                          ? TailMemo::Span{0xffff, 0}
+                          : TailMemo::Span{static_cast<std::uint16_t>(value.data() - (data + pos)),
+                                           static_cast<std::uint16_t>(value.size())};
+    }
+  }
+  return end;
 }
 
 std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFields& fields) const {
@@ -645,148 +779,6 @@ std::optional<std::size_t> LogPrefix::match_generic(std::string_view line, LogFi
     i = end + 1;
   }
   return start;
-}
-
-const std::vector<std::string>& common_prefixes() {
-  static const std::vector<std::string> k_prefixes = {
-      "%m [%p] %q%u@%d ",                                // Debian / Ubuntu default
-      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ", // pgbadger's recommendation
-      "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
-      "%t [%p]: [%l-1] user=%u,db=%d ",
-      "%t:%r:%u@%d:[%p]:", // Amazon RDS
-      "%m:%r:%u@%d:[%p]:",
-      "%m [%p-%l] ",
-      "%t [%p-%l] ",
-      "%m [%p] %q%u@%d/%a ",
-      "%m [%p] ", // PostgreSQL's default
-      "%t [%p] ",
-      "%m %c ",
-      "%m [%p] %c ",
-      "%m [%p]: [%l-1] db=%d,user=%u ", // Google Cloud SQL
-      "%t-%c-",                         // Azure Database for PostgreSQL
-      "sql_error_code = %e ",           // Heroku (time and pid are in the logplex envelope)
-  };
-  return k_prefixes;
-}
-
-namespace {
-
-// How many of a line's fields a prefix read.
-std::size_t fields_found(const LogFields& fields) {
-  const std::array<std::string_view, 7> texts = {fields.session_id,  fields.user,   fields.database,
-                                                 fields.application, fields.client, fields.vxid,
-                                                 fields.xid};
-  return static_cast<std::size_t>(
-             std::count_if(texts.begin(), texts.end(), [](std::string_view text) { return !text.empty(); })) +
-         (fields.ts_us != 0 ? 1U : 0U) + (fields.pid != 0 ? 1U : 0U);
-}
-
-// The first lines of `sample` that start a record (200 at most).
-std::vector<std::string_view> sample_lines(std::string_view sample) {
-  std::vector<std::string_view> lines;
-  std::size_t pos = 0;
-  while (pos < sample.size() && lines.size() < 200) {
-    std::size_t end = sample.find('\n', pos);
-    if (end == std::string_view::npos) {
-      end = sample.size();
-    }
-    const std::string_view line = sample.substr(pos, end - pos);
-    if (!line.empty() && line[0] != '\t') {
-      lines.push_back(line);
-    }
-    pos = end + 1;
-  }
-  return lines;
-}
-
-// How well a prefix reads the lines: how many it reads up to a severity,
-// and how many fields it finds in them.
-struct PrefixReading {
-  std::size_t matched = 0;
-  std::size_t found = 0;
-};
-
-PrefixReading read_lines(const LogPrefix& prefix, const std::vector<std::string_view>& lines) {
-  PrefixReading reading;
-  for (const std::string_view line : lines) {
-    LogFields fields;
-    const auto length = prefix.match(line, fields);
-    std::string_view message;
-    if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
-      ++reading.matched;
-      reading.found += fields_found(fields);
-    }
-  }
-  return reading;
-}
-
-// The common prefix that reads most lines into `detection`; among those, the
-// one that finds more fields in them (a `%q` tail that is there, `app=%a`
-// after `db=%d`), then the one with fewer fields: "%m [%p] %q%u@%d/%a "
-// reads "%m [%p] " lines too, with nothing after its %q, and is not what
-// such a server was told. Returns the lines it read.
-std::size_t pick_common_prefix(const std::vector<std::string_view>& lines, PrefixDetection& detection) {
-  PrefixReading best;
-  std::size_t best_fields = 0;
-  for (const std::string& pattern : common_prefixes()) {
-    auto prefix = LogPrefix::compile(pattern);
-    const PrefixReading reading = read_lines(*prefix, lines);
-    const std::size_t count = prefix->field_count();
-    const bool better =
-        reading.matched > best.matched ||
-        (reading.matched == best.matched && reading.matched > 0 &&
-         (reading.found > best.found || (reading.found == best.found && count < best_fields)));
-    if (better) {
-      best = reading;
-      best_fields = count;
-      detection.prefix = std::move(*prefix);
-    }
-  }
-  return best.matched;
-}
-
-} // namespace
-
-PrefixDetection detect_prefix(std::string_view sample) {
-  PrefixDetection detection;
-  const std::vector<std::string_view> lines = sample_lines(sample);
-  detection.sampled = lines.size();
-  for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 3); ++i) {
-    detection.first_lines.emplace_back(lines[i].substr(0, 200));
-  }
-  const std::size_t best = pick_common_prefix(lines, detection);
-  // Recognized when the winner reads most lines; otherwise the prefix is
-  // learned from the lines themselves, and only when that fails too the
-  // generic matcher (which may still read them) is used and the caller warns.
-  detection.matched = best;
-  detection.recognized = best > 0 && best * 10 >= lines.size() * 8;
-  if (!detection.recognized) {
-    if (auto learned = LogPrefix::compile(infer_prefix(lines)); learned && learned->field_count() > 0) {
-      const std::size_t matched = read_lines(*learned, lines).matched;
-      if (matched > best && matched * 10 >= lines.size() * 8) {
-        detection.prefix = std::move(*learned);
-        detection.matched = matched;
-        detection.recognized = true;
-        detection.inferred = true;
-        return detection;
-      }
-    }
-  }
-  if (!detection.recognized) {
-    const LogPrefix generic = LogPrefix::generic();
-    std::size_t generic_matched = 0;
-    for (const std::string_view line : lines) {
-      LogFields fields;
-      if (generic.match(line, fields)) {
-        ++generic_matched;
-      }
-    }
-    if (generic_matched > best) {
-      detection.prefix = generic;
-      detection.matched = generic_matched;
-    }
-  }
-  return detection;
 }
 
 } // namespace pgadvise::loaders

@@ -117,6 +117,15 @@ private:
     std::string_view LogFields::*target = nullptr; // free text: where it goes (null: not kept)
   };
   void plan_tokens();
+  // Tokens [first, end) from `pos`: the new position, k_no_match, or (with
+  // `stopped`) where %q ended the prefix. `peeked`: how far %q's severity
+  // check may have read (0: it did not).
+  std::size_t match_tokens(std::string_view line, std::size_t pos, std::size_t first, LogFields& fields,
+                           bool& stopped, std::size_t& peeked) const;
+  // After a leading timestamp, the rest of a line's prefix as the last line
+  // with the same bytes there read it (tail_memo: which prefixes may).
+  std::optional<std::size_t> match_after_time(std::string_view line, std::size_t pos,
+                                              LogFields& fields) const;
 
   [[nodiscard]] std::optional<std::size_t> match_generic(std::string_view line, LogFields& fields) const;
   static constexpr std::size_t k_no_match = std::size_t(-1);
@@ -128,6 +137,11 @@ private:
   std::vector<Token> m_tokens;
   bool m_generic = false;
   bool m_has_session_id = false;
+  // The rest of the prefix after a leading %m or %t reads only literals,
+  // %p, %q and free text (user, database, application, client): its fields
+  // are a function of its bytes, kept per thread (prefix.cpp, TailMemo).
+  bool m_tail_memo = false;
+  std::uint64_t m_id = 0; // which compiled pattern a kept tail belongs to (copies share it)
 };
 
 // The prefixes tried when none is given, most specific first.

@@ -223,4 +223,148 @@ std::string infer_prefix(const std::vector<std::string_view>& lines) {
   return pattern;
 }
 
+// Detection (prefix.hpp): the common prefixes first, then the learned one.
+
+const std::vector<std::string>& common_prefixes() {
+  static const std::vector<std::string> k_prefixes = {
+      "%m [%p] %q%u@%d ",                                // Debian / Ubuntu default
+      "%t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h ", // pgbadger's recommendation
+      "%t [%p]: user=%u,db=%d,app=%a,client=%h ",
+      "%t [%p]: [%l-1] user=%u,db=%d ",
+      "%t:%r:%u@%d:[%p]:", // Amazon RDS
+      "%m:%r:%u@%d:[%p]:",
+      "%m [%p-%l] ",
+      "%t [%p-%l] ",
+      "%m [%p] %q%u@%d/%a ",
+      "%m [%p] ", // PostgreSQL's default
+      "%t [%p] ",
+      "%m %c ",
+      "%m [%p] %c ",
+      "%m [%p]: [%l-1] db=%d,user=%u ", // Google Cloud SQL
+      "%t-%c-",                         // Azure Database for PostgreSQL
+      "sql_error_code = %e ",           // Heroku (time and pid are in the logplex envelope)
+  };
+  return k_prefixes;
+}
+
+namespace {
+
+// How many of a line's fields a prefix read.
+std::size_t fields_found(const LogFields& fields) {
+  const std::array<std::string_view, 7> texts = {fields.session_id,  fields.user,   fields.database,
+                                                 fields.application, fields.client, fields.vxid,
+                                                 fields.xid};
+  return static_cast<std::size_t>(
+             std::count_if(texts.begin(), texts.end(), [](std::string_view text) { return !text.empty(); })) +
+         (fields.ts_us != 0 ? 1U : 0U) + (fields.pid != 0 ? 1U : 0U);
+}
+
+// The first lines of `sample` that start a record (200 at most).
+std::vector<std::string_view> sample_lines(std::string_view sample) {
+  std::vector<std::string_view> lines;
+  std::size_t pos = 0;
+  while (pos < sample.size() && lines.size() < 200) {
+    std::size_t end = sample.find('\n', pos);
+    if (end == std::string_view::npos) {
+      end = sample.size();
+    }
+    const std::string_view line = sample.substr(pos, end - pos);
+    if (!line.empty() && line[0] != '\t') {
+      lines.push_back(line);
+    }
+    pos = end + 1;
+  }
+  return lines;
+}
+
+// How well a prefix reads the lines: how many it reads up to a severity,
+// and how many fields it finds in them.
+struct PrefixReading {
+  std::size_t matched = 0;
+  std::size_t found = 0;
+};
+
+PrefixReading read_lines(const LogPrefix& prefix, const std::vector<std::string_view>& lines) {
+  PrefixReading reading;
+  for (const std::string_view line : lines) {
+    LogFields fields;
+    const auto length = prefix.match(line, fields);
+    std::string_view message;
+    if (length && parse_severity(line.substr(*length), message) != LogSeverity::none) {
+      ++reading.matched;
+      reading.found += fields_found(fields);
+    }
+  }
+  return reading;
+}
+
+// The common prefix that reads most lines into `detection`; among those, the
+// one that finds more fields in them (a `%q` tail that is there, `app=%a`
+// after `db=%d`), then the one with fewer fields: "%m [%p] %q%u@%d/%a "
+// reads "%m [%p] " lines too, with nothing after its %q, and is not what
+// such a server was told. Returns the lines it read.
+std::size_t pick_common_prefix(const std::vector<std::string_view>& lines, PrefixDetection& detection) {
+  PrefixReading best;
+  std::size_t best_fields = 0;
+  for (const std::string& pattern : common_prefixes()) {
+    auto prefix = LogPrefix::compile(pattern);
+    const PrefixReading reading = read_lines(*prefix, lines);
+    const std::size_t count = prefix->field_count();
+    const bool better =
+        reading.matched > best.matched ||
+        (reading.matched == best.matched && reading.matched > 0 &&
+         (reading.found > best.found || (reading.found == best.found && count < best_fields)));
+    if (better) {
+      best = reading;
+      best_fields = count;
+      detection.prefix = std::move(*prefix);
+    }
+  }
+  return best.matched;
+}
+
+} // namespace
+
+PrefixDetection detect_prefix(std::string_view sample) {
+  PrefixDetection detection;
+  const std::vector<std::string_view> lines = sample_lines(sample);
+  detection.sampled = lines.size();
+  for (std::size_t i = 0; i < std::min<std::size_t>(lines.size(), 3); ++i) {
+    detection.first_lines.emplace_back(lines[i].substr(0, 200));
+  }
+  const std::size_t best = pick_common_prefix(lines, detection);
+  // Recognized when the winner reads most lines; otherwise the prefix is
+  // learned from the lines themselves, and only when that fails too the
+  // generic matcher (which may still read them) is used and the caller warns.
+  detection.matched = best;
+  detection.recognized = best > 0 && best * 10 >= lines.size() * 8;
+  if (!detection.recognized) {
+    if (auto learned = LogPrefix::compile(infer_prefix(lines)); learned && learned->field_count() > 0) {
+      const std::size_t matched = read_lines(*learned, lines).matched;
+      if (matched > best && matched * 10 >= lines.size() * 8) {
+        detection.prefix = std::move(*learned);
+        detection.matched = matched;
+        detection.recognized = true;
+        detection.inferred = true;
+        return detection;
+      }
+    }
+  }
+  if (!detection.recognized) {
+    const LogPrefix generic = LogPrefix::generic();
+    std::size_t generic_matched = 0;
+    for (const std::string_view line : lines) {
+      LogFields fields;
+      if (generic.match(line, fields)) {
+        ++generic_matched;
+      }
+    }
+    if (generic_matched > best) {
+      detection.prefix = generic;
+      detection.matched = generic_matched;
+    }
+  }
+  return detection;
+}
+
 } // namespace pgadvise::loaders

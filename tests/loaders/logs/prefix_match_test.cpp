@@ -103,6 +103,54 @@ TEST(PrefixMatch, LiteralsAtTheEndOfTheLine) {
   EXPECT_EQ(fields.pid, 4242);
 }
 
+// The rest of a prefix after its timestamp is kept per thread from the
+// last line with the same bytes there: a line that goes on differently
+// reads its own fields, whichever prefix read the bytes before.
+TEST(PrefixMatch, TheRestAfterTheTimeIsReadAgainWhenItDiffers) {
+  const LogPrefix debian = compiled("%m [%p] %q%u@%d ");
+  const LogPrefix open_end = compiled("%m [%p] %u@%d"); // ends with a field: the byte after counts
+  struct Case {
+    const LogPrefix* prefix;
+    std::string line;
+    std::int64_t pid;
+    std::string user;
+    std::string database;
+  };
+  const std::vector<Case> cases = {
+      {&debian, "2026-11-24 23:36:19.184 UTC [1840] postgres@postgres LOG:  a", 1840, "postgres", "postgres"},
+      {&debian, "2026-11-24 23:36:19.184 UTC [1840] postgres@postgres DETAIL:  b", 1840, "postgres",
+       "postgres"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1840] postgres@shop LOG:  c", 1840, "postgres", "shop"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1841] postgres@postgres LOG:  d", 1841, "postgres", "postgres"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1840] LOG:  not a session", 1840, "", ""},
+      {&open_end, "2026-11-24 23:36:19.185 UTC [1840] postgres@postgres LOG:  e", 1840, "postgres",
+       "postgres"},
+      {&open_end, "2026-11-24 23:36:19.185 UTC [1840] postgres@postgresX LOG:  f", 1840, "postgres",
+       "postgresX"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1840] postgres@postgres LOG:  g", 1840, "postgres", "postgres"},
+      {&open_end, "2026-11-24 23:36:19.185 UTC [1840] postgres@postgres LOG:  h", 1840, "postgres",
+       "postgres"},
+  };
+  for (const Case& c : cases) {
+    LogFields fields;
+    const auto length = c.prefix->match(c.line, fields);
+    ASSERT_TRUE(length.has_value()) << c.line;
+    EXPECT_EQ(fields.pid, c.pid) << c.line;
+    EXPECT_EQ(fields.user, c.user) << c.line;
+    EXPECT_EQ(fields.database, c.database) << c.line;
+    std::string rest = c.line.substr(*length);
+    if (c.prefix == &open_end) {
+      rest.erase(0, 1); // its pattern ends before the space
+    }
+    EXPECT_TRUE(rest.rfind("LOG:", 0) == 0 || rest.rfind("DETAIL:", 0) == 0) << c.line << " -> " << rest;
+    // The fields point into the line read, not into an earlier one.
+    if (!fields.user.empty()) {
+      EXPECT_GE(fields.user.data(), c.line.data());
+      EXPECT_LT(fields.user.data(), c.line.data() + c.line.size());
+    }
+  }
+}
+
 // %p needs a digit.
 TEST(PrefixMatch, APidNeedsADigit) {
   const LogPrefix prefix = compiled("%m [%p] ");
