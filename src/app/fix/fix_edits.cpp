@@ -1,5 +1,6 @@
 #include "app/fix/fix_edits.hpp"
 
+#include "advisor/drizzle_drift.hpp"
 #include "app/fix/fix_concurrent.hpp"
 #include "core/json_string.hpp"
 #include "core/text.hpp"
@@ -153,6 +154,14 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
     edit.entry = line;
     edit.name = *name;
     return edit;
+  }
+  // Lint's line for an index schema.ts already declares (advisor::note_declared_indexes):
+  // nothing to add; the drift pass says what the migrations lack.
+  if (fix.drizzle.rfind(advisor::k_declared_in_schema, 0) == 0) {
+    const std::string rest = fix.drizzle.substr(advisor::k_declared_in_schema.size());
+    edit.kind = SchemaEditKind::add_index;
+    edit.name = rest.substr(0, rest.find(' '));
+    return edit; // no entry: the editor never adds it
   }
   if (line.rfind(k_removal, 0) == 0) {
     auto name = first_string(line);

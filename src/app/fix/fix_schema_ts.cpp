@@ -154,7 +154,7 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
   for (const SchemaEdit* request : requests) {
     switch (request->kind) {
     case SchemaEditKind::add_index: {
-      if (find_item(shape, request->name)) {
+      if (request->entry.empty() || find_item(shape, request->name)) { // empty: schema.ts declares it
         plan.already_done.push_back(table + ": " + request->name + " is already declared");
         break;
       }

@@ -1,5 +1,6 @@
 #include "app/lint/run_rules.hpp"
 
+#include "advisor/drizzle_drift.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "rules/registry.hpp"
 
@@ -46,6 +47,11 @@ engine::RunReport run_rules(const engine::RunInput& input, const core::Settings&
   engine::RunReport report = engine::run(input, settings, rules);
   if (input.project != nullptr && input.project->uses_drizzle) {
     complete_drizzle_fixes(report.findings, input.catalog, *input.project);
+    // An index schema.ts declares but no migration builds: one finding
+    // saying so. A spilled list (a huge schema) is left as it is.
+    if (!report.findings.spilled()) {
+      advisor::note_declared_indexes(report.findings.vec(), input.catalog, input.other_schemas);
+    }
   }
   return report;
 }

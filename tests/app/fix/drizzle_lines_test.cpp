@@ -62,6 +62,30 @@ TEST(DrizzleLines, FollowTheSchemaFilesOptionsQuotesAndIndexForm) {
       << chat_id.first;
 }
 
+// message.author_id's index is in schema.ts (authorIdIdx) but no migration
+// builds it: lint said both "create message_author_id_idx" (a second index
+// beside the declared one) and, apart, snapshot-drift's "in the Drizzle
+// schema but not in the SQL migrations". Now one finding says schema.ts
+// declares it and the migration is what is missing.
+TEST(DrizzleLines, AnIndexSchemaTsDeclaresIsAMissingMigrationNotANewIndex) {
+  const json report = lint_report();
+  const auto lines = fixes(report);
+  const auto& author = lines.at("unindexed-foreign-key message.author_id");
+  EXPECT_EQ(author.second,
+            "// schema.ts declares message_author_id_index (src/db/schema.ts:43:18); no migration "
+            "builds it yet: run npm run db:generate && npm run db:migrate");
+  EXPECT_NE(author.first.find(" message_author_id_index ON message (author_id)"), std::string::npos)
+      << author.first;
+  for (const json& finding : findings_of(report, "snapshot-drift")) {
+    EXPECT_EQ(finding["message"].get<std::string>().find("message_author_id_index"), std::string::npos)
+        << finding.dump(2);
+  }
+  // fix adds nothing for it to schema.ts, and says why.
+  const ProcessResult fix = run_pgadvise_in(k_fixture.string(), {"fix", "."});
+  EXPECT_EQ(fix.out.find("index().on(table.authorId)"), std::string::npos) << fix.out;
+  EXPECT_NE(fix.err.find("schema.ts declares message_author_id_index"), std::string::npos) << fix.err;
+}
+
 // `pgadvise fix` writes the same: withTimezone joins the options, and the
 // new extra config of attachment is the file's object form.
 TEST(DrizzleLines, FixWritesTheLinesAsLintShowsThem) {
