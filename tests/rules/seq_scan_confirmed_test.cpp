@@ -183,6 +183,30 @@ TEST(SeqScanConfirmed, AJsonFilterOnATextColumnGetsTheJsonbFixAndIsOneFinding) {
   EXPECT_FALSE(no_json.front().fix.has_value());
 }
 
+// Live dispatch-pool: customersByTier's scan of customers (20,000 rows, 42
+// calls, 43 ms in all) was high, and merged into the filter-on-unindexed-column
+// finding (medium for that table) it put the whole finding under "Do first".
+// A scan once per call is capped by the table's rows as that rule's are; a
+// scan per outer row of a nested loop is not.
+TEST(SeqScanConfirmed, APlainScanIsCappedByTheTablesRowsANestedLoopRescanIsNot) {
+  const auto severity_for = [](double rows, model::PlanIssueKind kind) {
+    Scenario s = scenario(true);
+    s.catalog.tables.front().stats = model::TableStats{};
+    s.catalog.tables.front().stats->reltuples = rows;
+    for (model::PlanIssue& issue : s.live.issues) {
+      issue.table_rows = rows;
+      issue.kind = kind;
+    }
+    const auto findings = run_rule(s.catalog, s.workload, s.live);
+    EXPECT_EQ(findings.size(), 1U);
+    return findings.empty() ? core::Severity::info : findings.front().severity;
+  };
+  EXPECT_EQ(severity_for(300000, model::PlanIssueKind::seq_scan_filter), core::Severity::high);
+  EXPECT_EQ(severity_for(20000, model::PlanIssueKind::seq_scan_filter), core::Severity::medium);
+  EXPECT_EQ(severity_for(5000, model::PlanIssueKind::seq_scan_filter), core::Severity::low);
+  EXPECT_EQ(severity_for(5000, model::PlanIssueKind::nested_loop_rescan), core::Severity::high);
+}
+
 TEST(SeqScanConfirmed, MinTotalMsSkipsCheapQueries) {
   const Scenario s = scenario(true);
   EXPECT_TRUE(run_rule(s.catalog, s.workload, s.live, {{"min-total-ms", "10000"}}).empty());

@@ -6,6 +6,7 @@
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/table_size.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -136,8 +137,16 @@ private:
 
     core::Finding finding;
     finding.rule = std::string(k_id);
-    // Estimates alone (no ANALYZE) suggest but do not confirm.
+    // Estimates alone (no ANALYZE) suggest but do not confirm. A scan once per
+    // call is capped by the table's rows as filter-on-unindexed-column is (a
+    // 20,000-row table read in a millisecond is not high); a scan repeated per
+    // outer row (nested_loop_rescan) is not, as it multiplies even a small one.
     finding.severity = issue.analyzed ? context.severity : std::min(context.severity, core::Severity::medium);
+    const model::Table* scanned = context.catalog->find_table(
+        issue.schema.empty() ? std::string_view("public") : issue.schema, issue.table);
+    if (scanned != nullptr && issue.kind != model::PlanIssueKind::nested_loop_rescan) {
+      finding.severity = cap_by_rows(finding.severity, *scanned);
+    }
     const std::string how =
         issue.analyzed ? "EXPLAIN ANALYZE confirms" : "EXPLAIN (estimates, not run) shows";
     if (issue.kind == model::PlanIssueKind::nested_loop_rescan) {
