@@ -303,7 +303,11 @@ TEST(QueryInLoopRealShapes, GenericRepositoryMethodsQueryTheSubclassTable) {
   EXPECT_NE(
       field("apps/worker/src/dispatch.ts:9", "message").find("updates reminder through reminders.markSent()"),
       std::string::npos);
-  // updateById's key is the column super() names ("id"), by the loop's rows' ids.
+  // updateById's key is the column super() names ("id"), by the loop's rows'
+  // ids; its .set(data) takes the object markSent passes.
+  EXPECT_NE(
+      field("apps/worker/src/dispatch.ts:9", "fix").find("update(reminder).set({ sentAt: new Date() })"),
+      std::string::npos);
   EXPECT_NE(
       field("apps/worker/src/dispatch.ts:9", "fix").find("where(inArray(reminder.id, due.map((r) => r.id)))"),
       std::string::npos)

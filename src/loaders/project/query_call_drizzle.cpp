@@ -244,6 +244,17 @@ private:
   // `.set({ status: "paid", total: row.total, note })` at `open` (its `(`):
   // each column and its value's source text.
   void set_values(std::size_t open, model::QueryCall& call) const {
+    if (open != k_npos && m_t.ident(open + 1) && !m_t.punct(open + 2, ".") && !m_t.punct(open + 2, "(")) {
+      // `.set(data)` (`.set(data as any)`): an object the function is
+      // given; the columns are its caller's (`{ sentAt: new Date() }`),
+      // spread in where the helper calls are followed (query_calls).
+      const std::size_t close = m_t.close_of(open);
+      if (close == open + 2 || (close != k_npos && m_t.ident(open + 2, "as"))) {
+        call.set_columns.push_back("...");
+        call.set_values.push_back(m_t.tok(open + 1).text);
+      }
+      return;
+    }
     if (open == k_npos || !m_t.punct(open + 1, "{")) {
       return;
     }

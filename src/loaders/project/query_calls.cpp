@@ -140,6 +140,27 @@ private:
     return out;
   }
 
+  // `.set(data)` of a parameter (set column "...") the caller passes an
+  // object literal for (`markSent(id) { return this.updateById(id, {
+  // sentAt: new Date() }) }`): its properties are the columns set.
+  static void spread_set(model::QueryCall& call, const FunctionInfo& callee, const CallSite& site) {
+    if (call.set_columns.size() != 1 || call.set_columns.front() != "..." || call.set_values.empty()) {
+      return;
+    }
+    for (std::size_t i = 0; i < callee.params.size() && i < site.args.size(); ++i) {
+      if (callee.params[i] != call.set_values.front() || site.args[i].properties.empty()) {
+        continue;
+      }
+      call.set_columns.clear();
+      call.set_values.clear();
+      for (const auto& [name, text] : site.args[i].properties) {
+        call.set_columns.push_back(name);
+        call.set_values.push_back(text);
+      }
+      return;
+    }
+  }
+
   // A generic repository's key field no subclass named (`this.primaryKey`) is no key.
   static void drop_unbound_keys(model::QueryCall& call) {
     for (std::size_t i = call.key_columns.size(); i-- > 0;) {
@@ -259,6 +280,7 @@ private:
           for (std::string& value : call.key_values) {
             value = in_caller_terms(value, *m_helpers.node(hops[i].node).function, *hops[i].site);
           }
+          spread_set(call, *m_helpers.node(hops[i].node).function, *hops[i].site);
           for (std::string& value : call.set_values) {
             value = in_caller_terms(value, *m_helpers.node(hops[i].node).function, *hops[i].site);
           }

@@ -226,6 +226,10 @@ std::string update_fix(const model::QueryCall& call, const std::string& var, con
   for (std::size_t i = 0; i < call.set_columns.size() && i < call.set_values.size(); ++i) {
     const std::string& value = call.set_values[i];
     unknown = unknown || !in_loop_scope(call, value);
+    if (call.set_columns[i] == "...") { // `.set(data)`: the object the loop's body passes
+      set += (set.empty() ? "..." : ", ...") + value;
+      continue;
+    }
     set += (set.empty() ? "" : ", ") + call.set_columns[i] + ": ";
     if (!key_value.empty() && !call.loop_variable.empty() && names_row(value, call.loop_variable)) {
       per_row = true;
