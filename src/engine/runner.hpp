@@ -30,8 +30,10 @@ struct RunInput {
   core::Suppressions suppressions;
   // A rule with this many findings writes them to a temporary file
   // (core::FindingSpill) and the report keeps them there until written
-  // (core::FindingList); tests set 1 to spill every rule's.
-  std::size_t spill_from = 4096;
+  // (core::FindingList); tests set 1 to spill every rule's. It is also the
+  // chunk a rule holds between writes, about 2 KB a finding with its fix:
+  // 4,096 held 8 to 10 MB on each worker at 100,000 tables, 1,024 holds 2.
+  std::size_t spill_from = 1024;
   // Called once every rule has run, before their findings are read back
   // (unset: nothing): the caller frees there what only the rules read, for
   // the passes after them to reuse. A lint run drops the migration steps
