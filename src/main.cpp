@@ -10,7 +10,8 @@
 namespace {
 
 #if defined(__linux__) && defined(__GLIBC__)
-constexpr const char* k_tunables = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1";
+constexpr const char* k_tunables =
+    "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=2097152:glibc.malloc.trim_threshold=4194304";
 constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 
 // A big schema faults in a few hundred MB of fresh heap 4 KiB at a time:
@@ -20,15 +21,24 @@ constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 // defaults do) when GLIBC_TUNABLES says so, and reads that only at
 // startup: so the first start sets it and runs the program again, once.
 // It cut a 10,000-table run's CPU by about a quarter for 3% more peak RSS.
-// One malloc arena for every thread (arena_max=1): the rules' second worker
-// had an arena of its own, whose freed chunk buffers and temporaries stayed
-// resident beside the main heap's free space left by the load, which the
-// worker could not reuse; at 100,000 tables that was 27 MB of the peak
-// (319 MB, 292 MB with one arena), at 10,000 tables 6 MB. It costs time:
-// measured idle, 10,000 tables take 0.97 s with it and 0.79 s without, and
-// 100,000 tables 9.4 to 10.4 s against 7.9 to 8.7 s (but 271 MB without
-// it, over the 256 MB goal). docs/benchmarks.md has the trade and the next
-// step.
+// Blocks of 2 MiB and more are mapped on their own (mmap_threshold), not
+// carved from an arena: a 100,000-table run's one-off big blocks (the
+// sort's index vectors, a rule's lookup table) go back to the system when
+// freed instead of staying resident as arena space that only the thread
+// that freed them could reuse. A fixed threshold stops glibc from raising
+// its trim threshold with it, so that is set too, to what glibc's own rule
+// would give (twice the threshold): with the default 128 KiB the heap's
+// top was given back and faulted in again, 16,000 to 22,700 page faults at
+// 10,000 tables instead of 10,000 to 11,000 (9,000 with neither).
+// glibc's default arenas are kept (one per thread): one arena for every
+// thread (arena_max=1, which kept the rules' second worker's freed memory
+// reusable) cost the time, measured idle: 10,000 tables 0.97 s with it and
+// 0.79 s without, 100,000 tables 9.4 to 10.4 s against 7.9 to 8.7 s.
+// Default arenas alone took 100,000 tables to 265 to 273 MB; with these
+// thresholds, smaller chunks of findings held by the rules
+// (engine::RunInput::spill_from) and the heap trimmed after the rules
+// (engine/runner.cpp), 231 to 240 MB (mostly 231 to 235), against 235 to
+// 242 MB with one arena before. docs/benchmarks.md has the measurements.
 // A user's own GLIBC_TUNABLES is left alone; if the exec fails, the run
 // goes on as it is. The variables are removed again so that child
 // processes (psql, node) start with the environment they were given.
