@@ -286,10 +286,10 @@ std::string render_drizzle_expression_index(const ExpressionIndexCandidate& cand
     for (const std::string& column : candidate.columns_after) {
       keys.push_back(drizzle_member(param, drizzle_property(table, column)));
     }
-    return "index(" + js_string(name) + ").on(" + core::join(keys, ", ") + ")";
+    return "index(" + js_string_for(table, name) + ").on(" + core::join(keys, ", ") + ")";
   }
-  return "index(" + js_string(name) + ").using(" + js_string(candidate.method) + ", " +
-         candidate.drizzle_key + ")";
+  return "index(" + js_string_for(*candidate.table, name) + ").using(" +
+         js_string_for(*candidate.table, candidate.method) + ", " + candidate.drizzle_key + ")";
 }
 
 std::string expression_index_name(const model::Catalog& catalog, const ExpressionIndexCandidate& candidate) {

@@ -44,10 +44,10 @@ std::string drizzle_line(const SetCandidate& candidate, const std::string& name)
     members.push_back(key.column.empty() ? key.drizzle_key
                                          : drizzle_member(param, drizzle_property(table, key.column)));
   }
-  std::string out = "index(" + js_string(name) + ")";
+  std::string out = "index(" + js_string_for(table, name) + ")";
   out += candidate.method == "btree"
              ? ".on(" + core::join(members, ", ") + ")"
-             : ".using(" + js_string(candidate.method) + ", " + core::join(members, ", ") + ")";
+             : ".using(" + js_string_for(table, candidate.method) + ", " + core::join(members, ", ") + ")";
   if (!candidate.predicate.empty()) {
     out += ".where(sql`" + candidate.predicate + "`)";
   }

@@ -52,6 +52,21 @@ TEST(RenderDrizzleIndex, FollowsTheQuoteOfTheTablesSchemaFile) {
             "index(\"posts_author_id_idx\").on(t.authorId)");
 }
 
+// The timestamp fix's options: the column's own kept, the key set once.
+TEST(DrizzleOptionsWith, KeepsTheColumnsOptionsAndSetsTheKey) {
+  using pgadvise::advisor::drizzle_options_with;
+  pgadvise::model::Column column;
+  column.name = "at";
+  EXPECT_EQ(drizzle_options_with(column, "withTimezone", "true"), "{ withTimezone: true }");
+  column.set_drizzle_options("{ precision: 3, mode: 'string', }");
+  EXPECT_EQ(drizzle_options_with(column, "withTimezone", "true"),
+            "{ precision: 3, mode: 'string', withTimezone: true }");
+  column.set_drizzle_options("{ withTimezone: false, mode: \"date\" }");
+  EXPECT_EQ(drizzle_options_with(column, "withTimezone", "true"), "{ withTimezone: true, mode: \"date\" }");
+  column.set_drizzle_options("{ 'withTimezone': false, note: 'a, b' }");
+  EXPECT_EQ(drizzle_options_with(column, "withTimezone", "true"), "{ withTimezone: true, note: 'a, b' }");
+}
+
 TEST(JsString, EscapesQuotesBackslashesAndControls) {
   EXPECT_EQ(pgadvise::advisor::js_string("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
   EXPECT_EQ(pgadvise::advisor::js_string("bücher"), "\"bücher\"");

@@ -83,12 +83,13 @@ private:
         "batches its writes.";
     if (context.project != nullptr && context.project->uses_drizzle) {
       fix.drizzle =
-          "index(" + advisor::js_string(gin_name) + ").using(\"gin\", " +
+          "index(" + advisor::js_string_for(table, gin_name) + ").using(" +
+          advisor::js_string_for(table, "gin") + ", " +
           advisor::drizzle_member(table.drizzle_config_param.empty() ? "table" : table.drizzle_config_param,
                                   advisor::drizzle_property(table, column.name)) +
           ")";
       // One schema.ts edit per finding: the GIN entry; the btree's goes by hand.
-      fix.safety_note += " In schema.ts, remove index(" + advisor::js_string(index.name) +
+      fix.safety_note += " In schema.ts, remove index(" + advisor::js_string_for(table, index.name) +
                          ") once the GIN index is in place, and drizzle-kit generate drops it.";
     }
     finding.fix = std::move(fix);

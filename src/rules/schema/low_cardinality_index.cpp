@@ -125,7 +125,7 @@ private:
         column.name + " first: the partial index must repeat their WHERE condition.";
     if (context.project != nullptr && context.project->uses_drizzle) {
       fix.drizzle =
-          "index(" + advisor::js_string(index.name + "_partial") + ").on(" +
+          "index(" + advisor::js_string_for(table, index.name + "_partial") + ").on(" +
           advisor::drizzle_member(table.drizzle_config_param.empty() ? "table" : table.drizzle_config_param,
                                   advisor::drizzle_property(table, column.name)) +
           ").where(sql`...`) // and remove " + index.name;
