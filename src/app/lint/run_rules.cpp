@@ -48,9 +48,12 @@ engine::RunReport run_rules(const engine::RunInput& input, const core::Settings&
   if (input.project != nullptr && input.project->uses_drizzle) {
     complete_drizzle_fixes(report.findings, input.catalog, *input.project);
     // An index schema.ts declares but no migration builds: one finding
-    // saying so. A spilled list (a huge schema) is left as it is.
+    // saying so (judged against the migrations, also under --db, where the
+    // catalog is the server's). A spilled list (a huge schema) is left as it is.
     if (!report.findings.spilled()) {
-      advisor::note_declared_indexes(report.findings.vec(), input.catalog, input.other_schemas);
+      advisor::note_declared_indexes(report.findings.vec(),
+                                     input.files_catalog != nullptr ? input.files_catalog : input.catalog,
+                                     input.other_schemas);
     }
   }
   return report;
