@@ -25,10 +25,42 @@ HypoPgCostSource::HypoPgCostSource(pg::Connection& connection, const CandidatePo
   // A clean slate: hypothetical indexes of an earlier step of this session
   // would be planned with as if they were real.
   (void)m_connection.query("SELECT hypopg_reset()", {}, "index set: hypopg_reset");
+  // Each query is prepared once and EXPLAINed under every configuration the
+  // search tries: planned afresh each time, so the hypothetical indexes of
+  // that moment are seen (a cached generic plan would not see them).
+  m_custom_plans =
+      m_connection.query("SET plan_cache_mode = force_custom_plan", {}, "index set: plan_cache_mode").ok();
+  m_prepared.resize(m_statements.size());
 }
 
 HypoPgCostSource::~HypoPgCostSource() {
+  for (const std::string& name : m_prepared) {
+    if (!name.empty() && name != "-") {
+      (void)m_connection.query("DEALLOCATE " + name, {}, "index set: deallocate");
+    }
+  }
+  if (m_custom_plans) {
+    (void)m_connection.query("RESET plan_cache_mode", {}, "index set: plan_cache_mode");
+  }
   (void)m_connection.query("SELECT hypopg_reset()", {}, "index set: hypopg_reset");
+}
+
+pg::DbResult<model::Plan> HypoPgCostSource::explain(std::size_t query) {
+  const pg::Runnable& runnable = m_statements[query];
+  std::string& name = m_prepared[query];
+  if (name.empty()) {
+    name = "-";
+    if (m_custom_plans && !runnable.args.empty() && runnable.method != model::ParamMethod::generic_plan) {
+      const std::string wanted = "pgadvise_whatif_" + std::to_string(query);
+      if (pg::prepare_runnable(m_connection, wanted, runnable).ok()) {
+        name = wanted;
+      }
+    }
+  }
+  if (name == "-") {
+    return pg::explain_runnable(m_connection, runnable, pg::ExplainFlavor::estimate);
+  }
+  return pg::explain_prepared(m_connection, name, runnable, pg::ExplainFlavor::estimate);
 }
 
 bool HypoPgCostSource::create(std::size_t id) {
@@ -73,7 +105,7 @@ std::optional<PlannedCost> HypoPgCostSource::plan(std::size_t query, const std::
   if (query >= m_statements.size() || !sync(config)) {
     return std::nullopt;
   }
-  auto planned = pg::explain_runnable(m_connection, m_statements[query], pg::ExplainFlavor::estimate);
+  auto planned = explain(query);
   if (!planned.ok()) {
     if (m_errors.size() < k_max_errors) {
       m_errors.push_back("EXPLAIN failed: " + planned.error().to_string());

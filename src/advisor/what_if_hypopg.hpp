@@ -47,8 +47,13 @@ private:
   std::map<std::size_t, std::int64_t> m_sizes;
   std::set<std::size_t> m_failed;
   std::vector<std::string> m_errors;
+  // Query q's prepared statement: "" not yet, "-" planned the plain way
+  // (no values, or PREPARE failed), else its name.
+  std::vector<std::string> m_prepared;
+  bool m_custom_plans = false; // plan_cache_mode = force_custom_plan took
 
   bool create(std::size_t id);
+  pg::DbResult<model::Plan> explain(std::size_t query);
   bool sync(const std::vector<std::size_t>& config);
 };
 

@@ -199,6 +199,17 @@ DbResult<model::Plan> plan_of(const DbResult<QueryResult>& result) {
   return std::move(plan).value();
 }
 
+// EXECUTE name ('value', NULL, ...): the runnable's values as literals.
+std::string execute_sql(std::string_view name, const Runnable& runnable) {
+  std::vector<std::string> literals;
+  for (std::size_t i = 0; i < runnable.args.size(); ++i) {
+    literals.push_back(i < runnable.null_args.size() && runnable.null_args[i]
+                           ? std::string("NULL")
+                           : core::quote_literal(runnable.args[i]));
+  }
+  return "EXECUTE " + std::string(name) + " (" + core::join(literals, ", ") + ")";
+}
+
 // The EXPLAIN itself, with PREPARE/EXECUTE when values are bound.
 DbResult<model::Plan> run_explain(Connection& connection, const Runnable& runnable, ExplainFlavor flavor) {
   const std::string prefix = explain_prefix(flavor, runnable.method);
@@ -217,15 +228,7 @@ DbResult<model::Plan> run_explain(Connection& connection, const Runnable& runnab
       !prepared.ok()) {
     return prepared.error();
   }
-  std::vector<std::string> literals;
-  for (std::size_t i = 0; i < runnable.args.size(); ++i) {
-    literals.push_back(i < runnable.null_args.size() && runnable.null_args[i]
-                           ? std::string("NULL")
-                           : core::quote_literal(runnable.args[i]));
-  }
-  auto result = plan_of(connection.query(prefix + "EXECUTE " + std::string(k_statement) + " (" +
-                                             core::join(literals, ", ") + ")",
-                                         {}, "explain"));
+  auto result = plan_of(connection.query(prefix + execute_sql(k_statement, runnable), {}, "explain"));
   (void)connection.query("DEALLOCATE " + std::string(k_statement), {}, "explain: deallocate");
   return result;
 }
@@ -393,6 +396,17 @@ DbResult<Runnable> make_runnable(Connection& connection, const ExplainRequest& r
     return runnable;
   }
   return values_from_stats(connection, std::move(runnable), *facts, request);
+}
+
+DbResult<QueryResult> prepare_runnable(Connection& connection, std::string_view name,
+                                       const Runnable& runnable) {
+  return connection.query("PREPARE " + std::string(name) + " AS " + runnable.sql, {}, "explain: prepare");
+}
+
+DbResult<model::Plan> explain_prepared(Connection& connection, std::string_view name,
+                                       const Runnable& runnable, ExplainFlavor flavor) {
+  return plan_of(
+      connection.query(explain_prefix(flavor, runnable.method) + execute_sql(name, runnable), {}, "explain"));
 }
 
 DbResult<model::Plan> explain_runnable(Connection& connection, const Runnable& runnable,

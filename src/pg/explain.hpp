@@ -64,6 +64,16 @@ enum class ExplainFlavor { estimate, analyze, analyze_rolled_back };
 DbResult<model::Plan> explain_runnable(Connection& connection, const Runnable& runnable,
                                        ExplainFlavor flavor);
 
+// For many EXPLAINs of one runnable with values (the index set's what-if
+// costings): PREPARE name AS its statement once, then EXPLAIN EXECUTE name
+// (its values) each time, one round trip instead of four. Each EXPLAIN plans
+// afresh only under plan_cache_mode = force_custom_plan (else, after five,
+// PostgreSQL may keep a generic plan that ignores indexes created since).
+DbResult<QueryResult> prepare_runnable(Connection& connection, std::string_view name,
+                                       const Runnable& runnable);
+DbResult<model::Plan> explain_prepared(Connection& connection, std::string_view name,
+                                       const Runnable& runnable, ExplainFlavor flavor);
+
 // One query: never throws, every failure is recorded in the result.
 model::ExplainedQuery explain_query(Connection& connection, const ExplainRequest& request,
                                     const ExplainOptions& options);
