@@ -273,6 +273,9 @@ void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::C
       continue; // a query rewrite (N+1, pagination) is application code: no schema file, no migration
     }
     core::Fix& fix = *finding.fix;
+    if (fix.ddl.empty() && !fix.drizzle_file.empty()) {
+      continue; // no SQL, and the rule put its line in the code (query-in-loop's loop): no migration
+    }
     const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
     const model::Table* table =
         catalog != nullptr ? catalog->find_table(schema, finding.object.table) : nullptr;
