@@ -25,6 +25,7 @@ set(PGADVISE_TEST_SUITES_cluster
   LiveRuleFixtures
   SchemaFidelity
   StatsCli
+  TypeCastsLive
   VerifyLocks
   VerifyLocksCli
   VerifyLocksServer

@@ -43,6 +43,27 @@ TEST(ColumnTypeChangeRewrite, ReportsRewritingChanges) {
   EXPECT_EQ(run_rule(k_rule, with_change("int4[]", "int8[]")).size(), 1U);
 }
 
+// A change PostgreSQL refuses without USING (text to jsonb, as drizzle-kit
+// generate writes it): the migration fails, whatever the table's size.
+TEST(ColumnTypeChangeRewrite, AChangePostgreSQLRefusesWithoutUsingIsAFailingMigration) {
+  model::Catalog catalog = with_change("text", "jsonb");
+  catalog.migration_steps.back().detail = "no automatic cast from text to jsonb";
+  const auto findings = run_rule(k_rule, catalog);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].severity, core::Severity::high);
+  EXPECT_NE(findings[0].message.find("PostgreSQL refuses ALTER COLUMN amount TYPE jsonb on payments: no "
+                                     "automatic cast from text to jsonb and no USING"),
+            std::string::npos)
+      << findings[0].message;
+  EXPECT_EQ(findings[0].message.find("table size unknown"), std::string::npos) << findings[0].message;
+  EXPECT_NE(findings[0].help.find("USING amount::jsonb"), std::string::npos) << findings[0].help;
+  // Accepted without USING: a rewrite graded by size, no word of failing.
+  const auto accepted = run_rule(k_rule, with_change("int4", "int8"));
+  ASSERT_EQ(accepted.size(), 1U);
+  EXPECT_EQ(accepted[0].message.find("refuses"), std::string::npos);
+  EXPECT_EQ(accepted[0].help.find("USING"), std::string::npos);
+}
+
 TEST(ColumnTypeChangeRewrite, TimestampToTimestamptzNamesTheUtcException) {
   const auto findings = run_rule(k_rule, with_change("timestamp", "timestamptz"));
   ASSERT_EQ(findings.size(), 1U);

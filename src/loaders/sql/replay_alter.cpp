@@ -10,6 +10,7 @@
 #include "loaders/sql/replay_rows.hpp"
 #include "loaders/sql/replay_slices.hpp"
 #include "loaders/sql/replay_table.hpp"
+#include "loaders/sql/type_casts.hpp"
 
 #include <algorithm>
 
@@ -282,6 +283,10 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
         step.old_type = before->type.display();
         step.new_type = type.display();
         step.rewrites = type_change_rewrites(before->type, type, child(*column_def, "raw_default"), name);
+        if (child(*column_def, "raw_default") == nullptr) {
+          // Its detail: why PostgreSQL refuses the change without USING.
+          step.detail = refused_type_change(before->type, type);
+        }
       }
       change_column(replay, table, cmd, true, [&](model::Column& column) {
         column.type = type;

@@ -50,11 +50,27 @@ private:
             (old_known ? "" : " (its current type is not in these files)") + " rewrites existing table " +
             name + " and its indexes under an ACCESS EXCLUSIVE lock");
     finding.object.columns = {step.object};
+    if (!step.detail.empty()) {
+      // No USING, and no automatic cast: PostgreSQL refuses the statement
+      // (drizzle-kit generate writes it so for text to jsonb), and with it
+      // every migration drizzle-kit migrate applies in the same transaction.
+      finding.message = "PostgreSQL refuses ALTER COLUMN " + column + " TYPE " + step.new_type.str() +
+                        " on " + name + ": " + step.detail.str() + " and no USING (ERROR: column \"" +
+                        step.object + "\" cannot be cast automatically to type " + step.new_type.str() +
+                        "), so the migration fails; with USING " + column + "::" + step.new_type.str() +
+                        " it would rewrite " + name + " and its indexes under an ACCESS EXCLUSIVE lock";
+      regrade(finding, core::Severity::high);
+    }
     finding.help =
         "While the table and every index on it are rewritten, nothing can read or write " + name +
         " -- and drizzle-kit migrate holds the lock until all pending migrations commit. On a table "
         "with data, change the type in steps: add a column of the new type, backfill it in batches "
         "outside the migrator, then swap the columns in a short migration.";
+    if (!step.detail.empty()) {
+      finding.help += " First of all the statement needs USING " + column + "::" + step.new_type.str() +
+                      " (drizzle-kit generate leaves it out): on an empty or small table, add it to the "
+                      "generated migration; else take the steps below, whose backfill casts each row.";
+    }
     if (model::parse_type_text(step.old_type).name == "timestamp" &&
         model::parse_type_text(step.new_type).name == "timestamptz") {
       finding.help += " (PostgreSQL 12 and later skip the rewrite of timestamp to timestamptz when the "
