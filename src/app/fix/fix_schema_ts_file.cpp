@@ -235,19 +235,31 @@ SchemaTsFile::ListShape SchemaTsFile::list_of(NodeId list) const {
   return shape;
 }
 
-// The parameter name the file's extra-config callbacks use most (`t` in
-// `(t) => [...]`); "table", as drizzle-orm's documentation writes it, when
-// the file has none.
-std::string SchemaTsFile::callback_param() const {
+// The parameter name for a new extra-config callback on the table `call`
+// builds: the table's own variable when the file names each callback's
+// parameter after its table (`(credentials) => ({...})` in `credentials`,
+// as interval.so does), else the name the file's callbacks use most (`t` in
+// `(t) => [...]`), else "table", as drizzle-orm's documentation writes it.
+// Another table's name would read as a reference to that table.
+std::string SchemaTsFile::callback_param(NodeId call) const {
   std::map<std::string, int> counts;
+  int own = 0; // callbacks whose parameter is their table's variable
+  std::string variable;
   for (const ts::Declaration& decl : m_program.declarations) {
-    const NodeId call = table_call(decl.name);
-    if (call == ts::k_no_node || node(call).children.size() < 4) {
+    const NodeId declared = table_call(decl.name);
+    if (declared == call) {
+      variable = decl.name;
+    }
+    if (declared == ts::k_no_node || node(declared).children.size() < 4) {
       continue;
     }
-    const ts::Node& callback = node(node(call).children[3]);
+    const ts::Node& callback = node(node(declared).children[3]);
     if (callback.kind == NodeKind::arrow && callback.params.size() == 1 && !callback.params[0].name.empty()) {
-      ++counts[callback.params[0].name];
+      if (callback.params[0].name == decl.name) {
+        ++own;
+      } else {
+        ++counts[callback.params[0].name];
+      }
     }
   }
   std::string best = "table";
@@ -258,7 +270,7 @@ std::string SchemaTsFile::callback_param() const {
       most = count;
     }
   }
-  return best;
+  return own > 0 && own >= most && !variable.empty() ? variable : best;
 }
 
 } // namespace pgadvise::app

@@ -134,7 +134,7 @@ private:
   // ---- the tree ----
   [[nodiscard]] const loaders::ts::Node& node(loaders::ts::NodeId id) const { return m_program.node(id); }
   [[nodiscard]] loaders::ts::NodeId table_call(std::string_view table) const;
-  [[nodiscard]] std::string callback_param() const;
+  [[nodiscard]] std::string callback_param(loaders::ts::NodeId call) const;
   [[nodiscard]] std::optional<std::string> built_name(loaders::ts::NodeId expression) const;
   [[nodiscard]] std::string builder_of(loaders::ts::NodeId expression) const;
   // The token naming the builder a column's chain starts with: `json` in

@@ -123,12 +123,12 @@ core::TextEdit SchemaTsFile::remove_item(const ListShape& list, std::size_t inde
 
 // A table without an extra-config callback gets one after its columns,
 // `(table) => [ ... ]`, in the layout of drizzle-orm's documentation, with
-// the parameter name the file's other callbacks use.
+// the parameter name callback_param() chooses.
 void SchemaTsFile::add_callback(NodeId call, const std::vector<std::string>& given, bool object_form,
                                 std::vector<core::TextEdit>& edits) const {
   const std::string open = object_form ? "({\n" : "[\n";
   const std::string close = object_form ? "})" : "]";
-  const std::string param = callback_param();
+  const std::string param = callback_param(call);
   std::vector<std::string> entries = given;
   if (param != "table") {
     // The entries were rendered for `table`: `table.x` and `${table.x}` become `t.x`.

@@ -86,6 +86,26 @@ TEST(FixSchemaTs, MissingCallbackUsesTheFilesCallbackParameter) {
       "]);\n");
 }
 
+// A file that names each callback's parameter after its table (as
+// interval.so's schema.ts does): the new callback takes its own table's
+// name, not another table's, which would read as a reference to it.
+TEST(FixSchemaTs, MissingCallbackTakesItsTablesNameWhereTheFileNamesThemSo) {
+  const std::string source = "import { index, pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+                             "export const credentials = pgTable('credentials', {\n"
+                             "  userId: uuid('user_id'),\n"
+                             "}, (credentials) => ({\n"
+                             "  userIdIndex: index().on(credentials.userId),\n"
+                             "}));\n"
+                             "export const teamMembers = pgTable('team_members', {\n"
+                             "  teamId: uuid('team_id'),\n"
+                             "});\n";
+  const std::string out =
+      edited(source, {add("teamMembers", "team_members_team_id_index", "index().on(table.teamId)")});
+  EXPECT_NE(out.find("}, (teamMembers) => ({\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("index().on(teamMembers.teamId)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("credentials.teamId"), std::string::npos) << out;
+}
+
 TEST(FixSchemaTs, MissingCallbackIsAddedInTheFilesQuotesAndAlreadyDoneIsNoEdit) {
   const std::string source = "import { integer, pgTable } from 'drizzle-orm/pg-core'\n"
                              "export const o = pgTable('o', {\n"
