@@ -125,4 +125,35 @@ void note_declared_indexes(std::vector<core::Finding>& findings, const model::Ca
   });
 }
 
+void note_unapplied_indexes(std::vector<core::Finding>& findings, const model::Catalog& database,
+                            const model::Catalog& files) {
+  for (core::Finding& finding : findings) {
+    if (!finding.fix || finding.fix->drizzle.rfind(k_declared_in_schema, 0) == 0) {
+      continue;
+    }
+    core::Fix& fix = *finding.fix;
+    const std::optional<PlainIndex> proposed = plain_index(core::trim(fix.ddl));
+    const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+    const model::Table* file_table = proposed ? files.find_table(schema, finding.object.table) : nullptr;
+    const model::Table* live_table = database.find_table(schema, finding.object.table);
+    const model::Index* built =
+        file_table != nullptr ? declared_index(*file_table, proposed->columns) : nullptr;
+    if (built == nullptr || live_table == nullptr || live_table->find_index(built->name) != nullptr ||
+        !built->location.known()) {
+      continue;
+    }
+    const std::size_t start = fix.ddl.find_first_not_of(" \t\n");
+    fix.ddl.replace(start + proposed->name_at, proposed->name_size, core::quote_ident(built->name));
+    const std::string said = built->location.to_string() + " builds " + built->name +
+                             ", which this database does not have: that migration has not run here; apply "
+                             "the pending migrations" +
+                             (fix.commands.empty() ? std::string() : " (" + fix.commands.str() + ")") +
+                             " rather than a second index";
+    if (!fix.drizzle.empty()) {
+      fix.drizzle = "// " + said; // schema.ts has it already, as the migration does
+    }
+    finding.message += " (" + said + ")";
+  }
+}
+
 } // namespace pgadvise::advisor

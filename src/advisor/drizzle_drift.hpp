@@ -22,4 +22,12 @@ inline constexpr std::string_view k_declared_in_schema = "// schema.ts declares 
 void note_declared_indexes(std::vector<core::Finding>& findings, const model::Catalog* applied,
                            const std::vector<model::Catalog>* other_schemas);
 
+// --db: a finding that proposes an index the migration files build (by its
+// columns) but the database lacks, when the migrations table could not tell
+// that the migration is pending (which would have put the index into the
+// live catalog): its fix names that migration and the index's name, and
+// says to apply it rather than build a second index beside it.
+void note_unapplied_indexes(std::vector<core::Finding>& findings, const model::Catalog& database,
+                            const model::Catalog& files);
+
 } // namespace pgadvise::advisor

@@ -220,4 +220,55 @@ TEST_F(LensLive, TheMigrationsTableIsNotTheAppsEvenWhenItCannotBeRead) {
   EXPECT_EQ(report.dump().find(password), std::string::npos);
 }
 
+// An applied migration added a foreign key, and a pending one builds its
+// index. Where the migrations table can be read, the pending index is the
+// schema's (no finding); where it cannot (an application role), the finding
+// names the migration that builds the index and its name, so no second index
+// is built beside it (seen on a real app after `pgadvise fix` and
+// drizzle-kit generate, before the deploy ran migrate).
+TEST_F(LensLive, AnIndexAPendingMigrationBuildsIsNotProposedAgain) {
+  write_project();
+  const std::string newest = "drizzle/" + tag_of(k_migrations - 1) + ".sql";
+  const std::string foreign_key =
+      "ALTER TABLE \"t1\" ADD COLUMN \"owner_id\" bigint REFERENCES \"t0\"(\"id\");";
+  std::ofstream(m_root / "drizzle" / (tag_of(1) + ".sql"), std::ios::app) << "--> statement-breakpoint\n"
+                                                                          << foreign_key << "\n";
+  std::ofstream(m_root / newest, std::ios::app)
+      << "--> statement-breakpoint\nCREATE INDEX \"t1_owner_id_idx\" ON \"t1\" USING btree (\"owner_id\");\n";
+  const std::string database = applied_database();
+  auto admin = cluster().admin(database);
+  ASSERT_TRUE(admin.ok()) << admin.error().to_string();
+  const std::string role = "reader_" + std::to_string(getpid());
+  const std::string password = "reader-password-1";
+  auto set_up = admin->run_script(foreign_key + "CREATE ROLE " + role + " LOGIN PASSWORD '" + password +
+                                      "'; GRANT USAGE ON SCHEMA public TO " + role +
+                                      "; GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role + ";",
+                                  "foreign key and app role");
+  ASSERT_TRUE(set_up.ok()) << set_up.error().to_string();
+  const auto owner_findings = [](const json& report) {
+    std::vector<json> out;
+    for (const json& finding : report["findings"]) {
+      if (finding["rule"] == "unindexed-foreign-key" && finding["object"]["table"] == "t1") {
+        out.push_back(finding);
+      }
+    }
+    return out;
+  };
+  // The migrations table read: 0004 is pending, its index is the schema's.
+  const json ledger_read = lint_json(database);
+  ASSERT_TRUE(ledger_read.is_object());
+  EXPECT_TRUE(owner_findings(ledger_read).empty()) << ledger_read["findings"].dump(2);
+  // Not readable: the database lacks the index, and the fix names 0004's.
+  const json unread = lint_json(database, cluster().tcp_conninfo(database, role, password));
+  ASSERT_TRUE(unread.is_object());
+  const std::vector<json> owners = owner_findings(unread);
+  ASSERT_EQ(owners.size(), 1U) << unread["findings"].dump(2);
+  const std::string message = owners[0]["message"].get<std::string>();
+  EXPECT_NE(message.find(newest + ":"), std::string::npos) << message;
+  EXPECT_NE(message.find("builds t1_owner_id_idx, which this database does not have"), std::string::npos)
+      << message;
+  EXPECT_NE(owners[0]["fix"]["ddl"].get<std::string>().find("t1_owner_id_idx ON"), std::string::npos)
+      << owners[0]["fix"].dump(2);
+}
+
 } // namespace lens_live_test

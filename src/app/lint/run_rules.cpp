@@ -56,6 +56,10 @@ engine::RunReport run_rules(const engine::RunInput& input, const core::Settings&
                                      input.other_schemas);
     }
   }
+  if (input.files_catalog != nullptr && input.catalog != nullptr && input.files_catalog != input.catalog &&
+      !report.findings.spilled()) {
+    advisor::note_unapplied_indexes(report.findings.vec(), *input.catalog, *input.files_catalog);
+  }
   return report;
 }
 
