@@ -26,6 +26,21 @@ TEST(LowCardinalityIndex, ReportsBooleanAndFewValuedColumns) {
   EXPECT_EQ(run_rule(k_rule, catalog_of({users}), {{"max-distinct", "2"}}).size(), 1U);
 }
 
+// A column with one value in every row (pg_stats n_distinct 1): no rare
+// value for a partial index to keep (the fix proposed `WHERE type = '<rare
+// value>'` and said "1 distinct values"): the fix drops the index.
+TEST(LowCardinalityIndex, AColumnOfOneValueGetsTheDropNotAPartialIndex) {
+  model::Table events = table("events", {column("id"), column("type", "text")});
+  events.columns[1].stats_facts().n_distinct = 1;
+  events.indexes.push_back(index("events_type_idx", {"type"}));
+  const auto findings = run_rule(k_rule, catalog_of({events}));
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_NE(findings[0].message.find("one value in every row"), std::string::npos) << findings[0].message;
+  ASSERT_TRUE(findings[0].fix);
+  EXPECT_EQ(findings[0].fix->ddl.find("partial"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->ddl.find("DROP INDEX"), std::string::npos) << findings[0].fix->ddl;
+}
+
 // A soft-delete flag true on every row (pg_stats most_common_vals {t},
 // freq {1}): the rare value is false, so the partial index keeps WHERE NOT
 // activated; WHERE activated indexed every row. A flag mostly false keeps

@@ -96,10 +96,15 @@ private:
                                     const model::Index& index, const model::Column& column, double distinct) {
     const std::string table_name = core::qualified_name(table.schema, table.name);
     const std::string count = core::group_digits(static_cast<std::int64_t>(std::llround(distinct)));
+    // One value (pg_stats n_distinct 1): no rare value for a partial index
+    // to keep; the index only costs writes.
+    const bool single = column.type.name != "bool" && distinct <= 1.0;
     core::Finding finding = index_finding(k_id, context, table, index);
     finding.message = "Index " + index.name + " on " + table_name + "(" + column.name +
                       ") indexes a column with " +
-                      (column.type.name == "bool" ? "two values (boolean)" : count + " distinct values");
+                      (column.type.name == "bool" ? std::string("two values (boolean)")
+                       : single                   ? std::string("one value in every row")
+                                                  : count + " distinct values");
     if (column.stats() != nullptr) {
       finding.evidence.push_back(advisor::schema_evidence(
           *context.catalog,
@@ -112,6 +117,15 @@ private:
         "the rarest value: the planner prefers a sequential scan, while every write still pays for the "
         "index. If queries look for one rare value, a partial index on it is smaller and faster (and can "
         "index a more useful column); otherwise drop the index.";
+    if (single) {
+      finding.help = "Every row has the same value in " + column.name +
+                     ": a query filtering on it reads the whole table through the index or, as the "
+                     "planner prefers, without it, while every write still pays for the index. Drop it; "
+                     "if the column is to hold other values later, index it then.";
+      finding.fix = drop_index_fix(context, table, index);
+      finding.compute_fingerprint();
+      return finding;
+    }
     core::Fix fix;
     const std::string col = core::quote_ident(column.name);
     const std::string rare =
