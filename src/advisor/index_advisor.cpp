@@ -329,8 +329,9 @@ std::vector<model::IndexProposal> propose_indexes(const model::Workload& workloa
     proposal.columns = candidate.columns;
     proposal.predicate = candidate.predicate;
     proposal.serves = fingerprints;
-    proposal.name = unique_name(unique_index_name(catalog, table.schema, table.name, proposal.columns,
-                                                  proposal.predicate.empty() ? "idx" : "partial_idx"));
+    proposal.name =
+        unique_name(unique_index_name(catalog, table.schema, table.name, proposal.columns,
+                                      proposal.predicate.empty() ? index_suffix_for(table) : "partial_idx"));
     proposal.ddl = render_ddl(table, proposal);
     if (options.drizzle) {
       proposal.drizzle = render_drizzle_index(table, proposal.columns, proposal.name);

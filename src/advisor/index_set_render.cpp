@@ -66,9 +66,10 @@ std::vector<std::string> name_words(const SetCandidate& candidate) {
 
 std::string SetIndexNamer::operator()(const SetCandidate& candidate) {
   const model::Table& table = *candidate.table;
-  std::string name = unique_index_name(
-      m_catalog, table.schema, table.name, name_words(candidate),
-      candidate.method == "gin" ? "gin_idx" : (candidate.predicate.empty() ? "idx" : "partial_idx"));
+  std::string name = unique_index_name(m_catalog, table.schema, table.name, name_words(candidate),
+                                       candidate.method == "gin"     ? "gin_idx"
+                                       : candidate.predicate.empty() ? index_suffix_for(table)
+                                                                     : "partial_idx");
   for (int n = 2; m_names.count(table.schema + "." + name) != 0; ++n) {
     name = core::truncate_identifier(name, 62 - std::to_string(n).size()) + "_" + std::to_string(n);
   }

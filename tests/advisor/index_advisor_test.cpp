@@ -177,6 +177,22 @@ TEST(IndexAdvisor, PartialDdlAndDrizzleLine) {
       "index(\"orders_customer_id_partial_idx\").on(table.customerId).where(sql`deleted_at IS NOT NULL`)");
 }
 
+// A schema file whose indexes are unnamed (`index().on(t.customerId)`): the
+// proposal takes the name drizzle-kit gives an unnamed index, so the DDL run
+// now and the one drizzle-kit generate writes from the line build one index.
+TEST(IndexAdvisor, AFileOfUnnamedIndexesGetsDrizzleKitsName) {
+  model::Workload workload;
+  add_query(workload, "SELECT id FROM orders WHERE customer_id = 7", 1, 1);
+  model::Catalog catalog = shop();
+  catalog.tables.front().drizzle_unnamed_indexes = true;
+  AdvisorOptions options;
+  options.drizzle = true;
+  const auto proposals = propose_indexes(workload, catalog, {}, options);
+  ASSERT_EQ(proposals.size(), 1U);
+  EXPECT_EQ(proposals[0].name, "orders_customer_id_index");
+  EXPECT_EQ(proposals[0].drizzle, "index().on(table.customerId)");
+}
+
 TEST(IndexAdvisor, VerifiedProposalsRankFirst) {
   std::vector<model::IndexProposal> proposals(2);
   proposals[0].name = "big_unverified";
