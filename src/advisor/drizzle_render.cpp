@@ -273,9 +273,9 @@ void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::C
       continue; // a query rewrite (N+1, pagination) is application code: no schema file, no migration
     }
     core::Fix& fix = *finding.fix;
-    if (fix.ddl.empty() && !fix.drizzle_file.empty()) {
-      continue; // no SQL, and the rule put its line in the code (query-in-loop's loop): no migration
-    }
+    // No SQL, and the rule put its line in the code (query-in-loop's loop):
+    // the table's name is said, but there is no migration to run.
+    const bool code_change = fix.ddl.empty() && !fix.drizzle_file.empty();
     const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
     const model::Table* table =
         catalog != nullptr ? catalog->find_table(schema, finding.object.table) : nullptr;
@@ -287,7 +287,7 @@ void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::C
         fix.drizzle_table = table->property;
       }
     }
-    if (fix.commands.empty()) {
+    if (fix.commands.empty() && !code_change) {
       fix.commands = drizzle_migration_commands(project);
     }
   }

@@ -79,6 +79,7 @@ TEST(DispatchPool, FromTheCodeBothLoopsTheForeignKeysAndTheJsonTextNoDrift) {
     // A loop's rewrite is a code change: no drizzle-kit generate and migrate
     // to run after it (the foreign keys' index lines have them).
     EXPECT_TRUE(loop["fix"]["commands"].is_null()) << loop["fix"].dump(2);
+    EXPECT_TRUE(loop["fix"]["drizzle_table"].is_string()) << loop["fix"].dump(2); // still named
   }
   for (const json& finding : findings_of(report, "unindexed-foreign-key")) {
     EXPECT_EQ(finding["fix"]["commands"], "npm run db:generate && npm run db:migrate") << finding.dump(2);
