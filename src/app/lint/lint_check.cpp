@@ -234,6 +234,8 @@ public:
   }
   CodeShares(const CodeShares&) = delete;
   CodeShares& operator=(const CodeShares&) = delete;
+  CodeShares(CodeShares&&) = delete;
+  CodeShares& operator=(CodeShares&&) = delete;
   ~CodeShares() { restore(); }
 
   void lend(std::size_t database) {
