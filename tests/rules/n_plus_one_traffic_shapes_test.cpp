@@ -179,6 +179,42 @@ TEST(NPlusOneTrafficShapes, ALookupOfAKeyTheRequestJustReadIsItsOwn) {
   EXPECT_EQ(read.workload.key_after.size(), 1U);
 }
 
+// A key is a table's column: an order page's customers looked up one per
+// row while another user's product lookups of the same id values (7, 8,
+// ...) run just before each on other backends are the loop's own rows, not
+// lookups of a row the request had already read. Only the same table's
+// column again (a customer re-read by its own request) is counted.
+TEST(NPlusOneTrafficShapes, EqualIdsOfTwoTablesAreTwoRowsNotOneRequestsOwnLookup) {
+  const std::string orders = "SELECT id, customer_id FROM orders WHERE shop_id = $1 LIMIT 20";
+  const std::string customer = "SELECT id, name FROM customers WHERE id = $1";
+  const std::string product = "SELECT id, title FROM products WHERE id = $1";
+  const std::string customer_again = "SELECT id, email FROM customers WHERE id = $1";
+  Log log;
+  for (int request = 0; request < 4; ++request) {
+    const double t = 1000.0 * request + 100;
+    log.execute(t, 100, orders, "$1 = '" + std::to_string(3 + request) + "'");
+    for (int row = 0; row < 5; ++row) {
+      const std::string id = "'" + std::to_string(10 * request + row + 7) + "'";
+      log.execute(t + 3 + 8 * row, 120 + row, product, "$1 = " + id); // another user's page
+      log.execute(t + 5 + 8 * row, 110 + row, customer, "$1 = " + id);
+    }
+    // The request reads its first customer again, by the same table's id.
+    log.execute(t + 60, 101, customer_again, "$1 = '" + std::to_string(10 * request + 7) + "'");
+  }
+  const loaders::LogReadResult read = log.read("two-tables-equal-ids.log");
+  const std::uint64_t customer_id = pg::fingerprint(customer).value_or(0);
+  const std::uint64_t product_id = pg::fingerprint(product).value_or(0);
+  const std::uint64_t again_id = pg::fingerprint(customer_again).value_or(0);
+  ASSERT_NE(read.workload.find(customer_id), nullptr);
+  ASSERT_NE(read.workload.find(product_id), nullptr);
+  EXPECT_EQ(read.workload.key_after.count({customer_id, product_id}), 0U);
+  EXPECT_EQ(read.workload.key_after.count({product_id, customer_id}), 0U);
+  const auto own = read.workload.key_after.find({again_id, customer_id});
+  ASSERT_NE(own, read.workload.key_after.end());
+  EXPECT_EQ(own->second, 4U);
+  EXPECT_EQ(read.workload.key_after.size(), 1U);
+}
+
 // A loop calling a helper that opens its own transaction (`db.transaction`
 // per checklist item): BEGIN; the last position; INSERT; COMMIT, per row,
 // on whichever connection the pool hands out.

@@ -130,13 +130,25 @@ ParamLinks write_links(const ParamPlan& plan, std::string_view params) {
   return links;
 }
 
+// What a key's value is hashed with: its column's table and name. Two
+// tables' equal ids (customer 7, product 7) are two rows, never one
+// request's row looked up twice nor one loop's parent key. A column of a
+// join the query did not qualify has no table: its name alone.
+std::uint64_t column_hash(const model::QueryShape& shape, const model::ColumnUsage& usage) {
+  std::string_view table = usage.table;
+  if (table.empty() && shape.tables.size() == 1) {
+    table = shape.tables.front().name;
+  }
+  return fast_hash(usage.column, fast_hash(table));
+}
+
 } // namespace
 
 ParamPlan plan_params(const model::QueryShape& shape) {
   ParamPlan plan;
   for (const auto& [number, usage] : shape.param_columns) {
     if (usage.use == model::ColumnUse::equality && equality_only(shape, usage)) {
-      plan.keys.push_back(ParamPlan::Key{number, fast_hash(usage.column)});
+      plan.keys.push_back(ParamPlan::Key{number, column_hash(shape, usage)});
     }
     plan.rows.emplace_back(number, row_value(shape, number));
   }

@@ -12,7 +12,7 @@ namespace pgadvise::loaders {
 
 // The logged values of a statement's key parameters: those compared by
 // equality with a column (`"checklist_id" = $1`), each hashed with its
-// column's name, at most two, in parameter order (0: none). The rows of one
+// column's table and name, at most two, in parameter order (0: none). The rows of one
 // loop iteration's statements share their parent's key (every item copied
 // into one checklist carries its id) wherever the pool runs them, which
 // other users' requests do not; a LIMIT or OFFSET is no key. Cheap: a
@@ -44,7 +44,7 @@ struct ParamValues {
 struct ParamPlan {
   struct Key {
     int number = 0;                // $number
-    std::uint64_t column_hash = 0; // its column's name, hashed
+    std::uint64_t column_hash = 0; // its column's table and name, hashed
   };
   std::vector<Key> keys; // the parameters compared by equality only, in number order
   // Whether a parameter's value is part of the row: `rows` lists the
