@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/lock_timeouts.hpp"
 #include "rules/support/migration_locks.hpp"
 
 #include <algorithm>
@@ -100,6 +101,7 @@ private:
       entry->second.steps.push_back(&step);
     }
     const bool live = context.files_catalog != nullptr && context.files_catalog != context.catalog;
+    const std::vector<TimeoutGap> gaps = timeout_gaps(context, files);
     for (std::size_t k = 0; k < order.size(); ++k) {
       Transaction& transaction = transactions[order[k]];
       transaction.own = transaction.steps.size();
@@ -112,12 +114,13 @@ private:
           }
         }
       }
-      check_transaction(context, files, transaction, out);
+      check_transaction(context, files, gaps, transaction, out);
     }
   }
 
   static void check_transaction(const engine::RuleContext& context, const model::Catalog& files,
-                                const Transaction& transaction, core::FindingSink& out) {
+                                const std::vector<TimeoutGap>& gaps, const Transaction& transaction,
+                                core::FindingSink& out) {
     for (std::size_t i = 0; i < transaction.own; ++i) {
       const model::MigrationStep& held = *transaction.steps[i];
       const model::Table* defined = files.find_table(held.schema, held.table);
@@ -152,8 +155,9 @@ private:
         continue;
       }
       const model::Table* live = context.catalog->find_table(held.schema, held.table);
-      out.push_back(make_finding(context, LockedStep{&held, defined, live != nullptr ? live : defined}, later,
-                                 any_long));
+      const LockedStep locked{&held, defined, live != nullptr ? live : defined};
+      out.push_back(any_long ? make_finding(context, locked, later)
+                             : make_lock_only_finding(context, files, gaps, locked, later));
       return; // one finding per transaction: the first lock it holds
     }
   }
@@ -168,11 +172,10 @@ private:
            std::to_string(later.back()->location.line) + ")";
   }
 
-  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
-                                    const std::vector<const model::MigrationStep*>& later, bool any_long) {
+  static core::Finding start_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                     const std::vector<const model::MigrationStep*>& later) {
     const model::MigrationStep& held = *locked.step;
     const std::string name = core::qualified_name(held.schema, held.table);
-    const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
     const std::size_t listed = std::min(later.size(), k_listed);
     std::vector<std::string> what;
     for (std::size_t i = 0; i < listed; ++i) {
@@ -186,26 +189,49 @@ private:
                      "ACCESS EXCLUSIVE on existing table " + name + " is held until " + held.transaction +
                          " commits, and the transaction then " + core::join(what, ", ") +
                          ": every read and write of " + name + " waits for all of it");
-    if (!any_long) {
-      // Only other locks: the window is the wait for them, which lock_timeout bounds.
-      regrade(finding, core::Severity::low);
-    }
     for (std::size_t i = 0; i < listed; ++i) {
       finding.evidence.push_back(
           core::Evidence{core::Evidence::Kind::ddl, later[i]->statement.str(), later[i]->location});
     }
-    if (!any_long) {
-      // No order helps when every later statement is itself a brief lock on
-      // another table: each lock taken is held while the next is waited for.
-      finding.help = "PostgreSQL releases a transaction's locks only when it commits. Every later statement "
-                     "only waits for ACCESS EXCLUSIVE on another table, so no order of them shortens the "
-                     "window: while it waits for one table, every table locked before it is closed to reads "
-                     "and writes" +
-                     std::string(drizzle ? " -- and drizzle-kit migrate runs every pending migration in one "
-                                           "transaction"
-                                         : "") +
-                     ". Bound each wait with lock_timeout, so a blocked migration gives up (and is retried) "
-                     "instead of holding the tables it already locked.";
+    return finding;
+  }
+
+  // Only other locks after it: the window is the wait for them. No order of
+  // them shortens it (each lock taken is held while the next is waited for);
+  // lock_timeout bounds each wait. Where the file sets none, that is
+  // lock-timeout-missing's finding and fix for the file: the same fix here
+  // makes the two one finding. Where one is set, what is left is to let the
+  // lock go before the other tables are waited for.
+  static core::Finding make_lock_only_finding(const engine::RuleContext& context, const model::Catalog& files,
+                                              const std::vector<TimeoutGap>& gaps, const LockedStep& locked,
+                                              const std::vector<const model::MigrationStep*>& later) {
+    const model::MigrationStep& held = *locked.step;
+    const std::string name = core::qualified_name(held.schema, held.table);
+    const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
+    core::Finding finding = start_finding(context, locked, later);
+    regrade(finding, core::Severity::low);
+    const std::string base =
+        "PostgreSQL releases a transaction's locks only when it commits. Every later "
+        "statement only waits for ACCESS EXCLUSIVE on another table, so no order of them "
+        "shortens the window: while it waits for one table, every table locked before it "
+        "is closed to reads and writes" +
+        std::string(drizzle ? " -- and drizzle-kit migrate runs every pending migration "
+                              "in one transaction"
+                            : "");
+    const model::MigrationStep& first_wait = *later.front();
+    const FileTimeouts seen =
+        timeouts_before(files, first_wait.location.file == held.location.file ? first_wait : held);
+    if (!seen.lock_timeout) {
+      finding.help = base + ". Bound each wait with lock_timeout, so a blocked migration gives up (and is "
+                            "retried) instead of holding the tables it already locked.";
+      const auto gap = std::find_if(gaps.begin(), gaps.end(), [&](const TimeoutGap& candidate) {
+        return candidate.locked.step->location.file == held.location.file && !candidate.seen.lock_timeout;
+      });
+      if (gap != gaps.end()) {
+        TimeoutFix fix = timeout_fix(*gap);
+        set_lock_fix(finding, std::move(fix.ddl), std::move(fix.note), held.statement.str());
+        return finding;
+      }
       set_lock_fix(
           finding,
           "-- first in " + base_name(held) + ", before its first statement" +
@@ -217,6 +243,56 @@ private:
           held.statement.str());
       return finding;
     }
+    const std::string bound = "lock_timeout = '" + seen.lock_timeout_value + "' (line " +
+                              std::to_string(seen.lock_timeout_line) + ") bounds each wait";
+    const bool block = held.transaction.find("the transaction block") == 0;
+    finding.help = base + ". " + bound + ", so reads and writes of " + name +
+                   " queue at most that long per table waited for. To close the window, let the lock on " +
+                   name + " go before the other tables are waited for: " +
+                   (block ? std::string("COMMIT right after the statement on ") + name +
+                                " and BEGIN again for the rest, if they need not commit together."
+                          : std::string("put the statements on other tables in a migration of their own, "
+                                        "if they need not commit with the change of ") +
+                                name +
+                                (drizzle ? " (applied by a later drizzle-kit migrate run: one run commits "
+                                           "every pending file together)."
+                                         : "."));
+    std::string ddl;
+    if (block) {
+      ddl = "-- in " + base_name(held) + ": the change of " + name + " commits before the other tables are " +
+            "waited for\n" + held.statement.str() + ";\nCOMMIT;\nBEGIN;\n";
+      for (std::size_t i = 0; i < std::min(later.size(), k_listed); ++i) {
+        ddl += "-- " + later[i]->statement.str() + ";\n";
+      }
+      if (later.size() > k_listed) {
+        ddl += "-- ... and " + more_text(later) + "\n";
+      }
+      ddl += "-- ... up to the file's COMMIT";
+    } else {
+      ddl = "-- out of " + base_name(held) + ", into a migration of their own" +
+            (drizzle ? " (applied by a later drizzle-kit migrate run)" : std::string()) + ":\n";
+      for (std::size_t i = 0; i < std::min(later.size(), k_listed); ++i) {
+        ddl += "-- " + later[i]->statement.str() + ";\n";
+      }
+      if (later.size() > k_listed) {
+        ddl += "-- ... and " + more_text(later) + "\n";
+      }
+      ddl.pop_back();
+    }
+    set_lock_fix(finding, std::move(ddl),
+                 "Only where the statements need not commit together: a change that must be atomic with the "
+                 "one on " +
+                     name + " stays in its transaction, its waits bounded by the lock_timeout already set.",
+                 held.statement.str());
+    return finding;
+  }
+
+  static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked,
+                                    const std::vector<const model::MigrationStep*>& later) {
+    const model::MigrationStep& held = *locked.step;
+    const std::string name = core::qualified_name(held.schema, held.table);
+    const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
+    core::Finding finding = start_finding(context, locked, later);
     finding.help =
         "PostgreSQL releases a transaction's locks only when it commits. The statement on " + name +
         " alone is brief, but its ACCESS EXCLUSIVE lock stays while the rest of the transaction runs" +
