@@ -25,6 +25,7 @@ model::Table posts(std::vector<model::Policy> policies) {
   model::Table out =
       table("posts", {column("id"), column("author_id", "uuid"), column("published", "bool")}, 1);
   out.policies = std::move(policies);
+  out.rls_enabled = true;
   return out;
 }
 
@@ -58,6 +59,15 @@ TEST(MultiplePermissivePolicies, DifferentRolesCommandsOrRestrictiveAreClean) {
                                  policy("c", "insert", {"authenticated"}, ""),
                                  policy("d", "select", {"authenticated"}, "author_id = x", false)})}));
   EXPECT_TRUE(findings.empty()) << objects(findings).size();
+}
+
+TEST(MultiplePermissivePolicies, PoliciesOfATableWithoutRowLevelSecurityAreNotApplied) {
+  model::Table off = posts({policy("a", "select", {"authenticated"}, "published"),
+                            policy("b", "select", {"authenticated"}, "author_id = x")});
+  off.rls_enabled = false;
+  EXPECT_TRUE(run_rule(k_rule, catalog_of({off})).empty());
+  off.assumed = true; // a lone file's table, in use before it: RLS may be on
+  EXPECT_EQ(run_rule(k_rule, catalog_of({off})).size(), 1U);
 }
 
 } // namespace multiple_permissive_policies_test

@@ -77,4 +77,16 @@ TEST(RlsPerRowFunctionCall, TextThatDoesNotParseIsNotReported) {
   EXPECT_TRUE(run_rule(k_rule, catalog_of({todos({policy("x", "auth.uid( = user_id")})})).empty());
 }
 
+// Policies apply only once row-level security is enabled on the table (as
+// splinter's auth_rls_initplan lint sees it): before that no call runs. A
+// table a lone migration file only alters was in use before the file, with
+// row-level security perhaps enabled: its policies are judged.
+TEST(RlsPerRowFunctionCall, PoliciesOfATableWithoutRowLevelSecurityCostNothingYet) {
+  model::Table off = todos({policy("own", "auth.uid() = user_id")});
+  off.rls_enabled = false;
+  EXPECT_TRUE(run_rule(k_rule, catalog_of({off})).empty());
+  off.assumed = true;
+  EXPECT_EQ(run_rule(k_rule, catalog_of({off})).size(), 1U);
+}
+
 } // namespace rls_per_row_function_call_test
