@@ -318,4 +318,45 @@ TEST(QueryInLoopRealShapes, GenericRepositoryMethodsQueryTheSubclassTable) {
       << field("apps/worker/src/dispatch.ts:16", "fix");
 }
 
+// A booking monorepo whose tables share one generic service
+// (fixtures/real-shapes/generic-service): BaseService in its own workspace
+// package keeps the table and its relational builder as constructor
+// parameter properties, ArchivableService sits between it and RoomService,
+// and the callers use the inherited methods on an instance, on a field of
+// another service and on `this`. Every loop is found on the subclass's
+// table (none was before: the base's type parameters hid its methods, and an
+// inherited method called directly was never bound); the GET route's single
+// findOne is no finding.
+TEST(QueryInLoopRealShapes, GenericServiceInheritedMethodsOnInstancesFieldsAndTwoLevels) {
+  const std::map<std::string, json> loops = loops_of("generic-service");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
+                                   {"apps/api/src/routes/rooms.ts:16", "low"},
+                                   {"apps/api/src/routes/rooms.ts:23", "medium"},
+                                   {"packages/db/src/services/booking.service.ts:17", "medium"},
+                                   {"packages/db/src/services/booking.service.ts:24", "medium"},
+                               }));
+  const auto field = [&](const std::string& at, const char* key) {
+    const auto found = loops.find(at);
+    return found == loops.end() ? std::string() : found->second[key].dump();
+  };
+  // Two levels: archive() is ArchivableService's, its table RoomService's.
+  EXPECT_NE(field("apps/api/src/routes/rooms.ts:23", "message").find("updates rooms through rooms.archive()"),
+            std::string::npos);
+  EXPECT_NE(field("apps/api/src/routes/rooms.ts:23", "fix").find("update(rooms)"), std::string::npos);
+  // The relational builder the subclass passes (db.query.rooms), by the id.
+  EXPECT_NE(field("apps/api/src/routes/rooms.ts:16", "fix")
+                .find("db.query.rooms.findMany({ where: inArray(rooms.id, ids) })"),
+            std::string::npos)
+      << field("apps/api/src/routes/rooms.ts:16", "fix");
+  // `.set({ ...data })` of the inherited updateOne takes what confirmAll passes.
+  EXPECT_NE(
+      field("packages/db/src/services/booking.service.ts:17", "fix").find("update(bookings).set({ status:"),
+      std::string::npos)
+      << field("packages/db/src/services/booking.service.ts:17", "fix");
+  // A field holding another service: its table, not the caller's.
+  EXPECT_NE(field("packages/db/src/services/booking.service.ts:24", "message")
+                .find("inserts into bookingReminders through this.reminders.createOne()"),
+            std::string::npos);
+}
+
 } // namespace query_in_loop_real_shapes_test

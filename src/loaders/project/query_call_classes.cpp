@@ -60,9 +60,16 @@ public:
         name = m_t.tok(j).text;
         ++j;
       }
+      // `class Service<T extends PgTableWithColumns<{ name: string }>>`: the
+      // type parameters (whose object types are no body).
+      j = skip_angles(j);
       const std::string base = m_t.ident(j, "extends") ? constructed(j + 1) : std::string();
       // The heritage clause, up to the body.
       for (std::size_t k = 0; k < 40 && !m_t.punct(j, "{") && m_t.tok(j).kind != TokenKind::end; ++k) {
+        if (m_t.punct(j, "<")) {
+          j = skip_angles(j);
+          continue;
+        }
         const std::size_t close = m_t.close_of(j);
         j = (close != k_npos ? close : j) + 1;
       }
@@ -72,8 +79,34 @@ public:
       if (name == "default" && !(i > 0 && m_t.ident(i - 1, "default"))) {
         continue; // a class expression without a name
       }
-      out.push_back({name, j, m_t.close_of(j), {}, base, {}, {}});
+      out.push_back({name, j, m_t.close_of(j), {}, base, {}, {}, {}});
     }
+  }
+
+  // The token after a type argument or parameter list `<...>` at `i` (`i`
+  // itself when it is no `<`); brackets inside are skipped whole.
+  [[nodiscard]] std::size_t skip_angles(std::size_t i) const {
+    if (!m_t.punct(i, "<")) {
+      return i;
+    }
+    int angle = 0;
+    for (; i < m_t.size() && m_t.tok(i).kind != TokenKind::end; ++i) {
+      if (m_t.punct(i, "<")) {
+        ++angle;
+      } else if (m_t.punct(i, ">")) {
+        --angle;
+      } else if (m_t.punct(i, ">>")) {
+        angle -= 2;
+      } else if (m_t.punct(i, ">>>")) {
+        angle -= 3;
+      } else if (const std::size_t close = m_t.close_of(i); close != k_npos) {
+        i = close;
+      }
+      if (angle <= 0) {
+        return i + 1;
+      }
+    }
+    return i;
   }
 
   // The class named by `X` or `ns.X` at `i` (the last name).
@@ -133,9 +166,11 @@ public:
     }
   }
 
-  // Constructor parameter properties: `constructor(private readonly repo: Repo)`.
+  // Constructor parameter properties: `constructor(private readonly repo: Repo)`;
+  // each is also a field set from its parameter (`protected table: T`).
   void read_parameter_properties(ClassInfo& info, std::size_t constructor_body) const {
     const std::size_t open = constructor_body == k_npos ? k_npos : method_params(m_t, constructor_body);
+    std::size_t position = 0;
     for (const TokenRange& part : open == k_npos ? std::vector<TokenRange>{} : m_t.parts(open)) {
       std::size_t j = part.first;
       bool property = false;
@@ -143,6 +178,10 @@ public:
         property = property || !m_t.ident(j, "static");
         ++j;
       }
+      if (property && m_t.ident(j)) {
+        info.field_params.try_emplace(m_t.tok(j).text, position);
+      }
+      ++position;
       if (property && m_t.ident(j) && j + 2 <= part.last && m_t.punct(j + 1, ":")) {
         const std::string type = type_name(j + 2);
         if (!type.empty()) {
@@ -189,6 +228,7 @@ public:
     if (end == k_npos) {
       return;
     }
+    info.constructor_params = params;
     for (std::size_t j = body + 1; j + 1 < end; ++j) {
       if (m_t.ident(j, "super") && m_t.punct(j + 1, "(") && info.super_args.empty()) {
         for (const TokenRange& part : m_t.parts(j + 1)) {

@@ -24,11 +24,14 @@ struct ClassInfo {
   // BaseRepository<typeof timer> { constructor(db) { super(db, timer, "id") } }`,
   // whose methods query `this.table`): the class it extends (`BaseRepository`,
   // empty when none), its constructor's `super(...)` arguments as written,
-  // and the fields its constructor sets from a parameter (`this.table =
-  // table`: table -> that parameter's position).
+  // the fields its constructor sets from a parameter (`this.table = table`,
+  // or a parameter property `protected table: T`: table -> that parameter's
+  // position), and its constructor's parameters, in order (what a class
+  // between a subclass and the base passes on: `super(db, table, "id")`).
   std::string base;
   std::vector<std::string> super_args;
   std::map<std::string, std::size_t> field_params;
+  std::vector<std::string> constructor_params;
 };
 
 // `import type { A as B } from "m"`: the declaration parser keeps only value

@@ -75,6 +75,15 @@ private:
       if (close == k_npos) {
         continue;
       }
+      // A generic repository's `eq(this.table.id, id)` (or `(this.table as
+      // any).id`), on the table a subclass binds `this.table` to.
+      if (const std::size_t column = this_member_column(a, call.table); column != k_npos) {
+        if (m_t.punct(column + 1, ",")) {
+          call.key_columns.push_back(m_t.tok(column).text);
+          call.key_values.push_back(m_t.text(column + 2, close - 1));
+        }
+        continue;
+      }
       // `schema.users.id`: the namespace is dropped.
       if (m_t.ident(a) && m_imported.count(m_t.tok(a).text) > 0 && m_t.punct(a + 1, ".") &&
           m_t.ident(a + 2) && m_t.punct(a + 3, ".")) {
@@ -91,6 +100,31 @@ private:
       call.key_columns.push_back(m_t.tok(a + 2).text);
       call.key_values.push_back(m_t.text(a + 4, close - 1));
     }
+  }
+  // `this.<field>.<column>` or `(this.<field> as any).<column>` at `i`, for
+  // a `table` of the form "this.<any field>" (a generic service keeps its
+  // relational builder and its table in two fields a subclass binds to one
+  // table: `this.query.findFirst({ where: eq(this.table.id, id) })`): the
+  // column's token; k_npos otherwise.
+  [[nodiscard]] std::size_t this_member_column(std::size_t i, const std::string& table) const {
+    if (table.rfind("this.", 0) != 0) {
+      return k_npos;
+    }
+    const bool paren = m_t.punct(i, "(");
+    i += paren ? 1 : 0;
+    if (!m_t.ident(i, "this") || !m_t.punct(i + 1, ".") || !m_t.ident(i + 2)) {
+      return k_npos;
+    }
+    i += 3;
+    if (paren) {
+      if (m_t.ident(i, "as") && m_t.ident(i + 1)) {
+        i += 2;
+      }
+      if (!m_t.punct(i++, ")")) {
+        return k_npos;
+      }
+    }
+    return m_t.punct(i, ".") && m_t.ident(i + 1) ? i + 1 : k_npos;
   }
   // `where: ...` in the object literal [open, close]: the value's token range.
   [[nodiscard]] std::pair<std::size_t, std::size_t> where_value(std::size_t open, std::size_t close,
@@ -217,6 +251,11 @@ private:
       }
       if (method == "batch") {
         m_out.batches.push_back({i + 1, close});
+      } else if ((method == "findFirst" || method == "findMany") && i >= 3 && m_t.ident(i - 1) &&
+                 m_t.punct(i - 2, ".") && m_t.ident(i - 3, "this") && !(i >= 4 && m_t.punct(i - 4, "."))) {
+        // A generic service's relational builder (`super(db, rooms,
+        // db.query.rooms)` kept as `this.query`): `this.query.findFirst(...)`.
+        relational(i - 2, i - 1, "this.");
       } else if (method == "from") {
         select_from(i, open, close);
       } else if (method == "insert" || method == "update" || method == "delete") {
@@ -256,6 +295,13 @@ private:
       return;
     }
     if (open == k_npos || !m_t.punct(open + 1, "{")) {
+      return;
+    }
+    // `.set({ ...data })`: a copy of the object the function is given, as `.set(data)`.
+    if (m_t.punct(open + 2, "...") && m_t.ident(open + 3) && m_t.punct(open + 4, "}") &&
+        m_t.close_of(open + 1) == open + 4) {
+      call.set_columns.push_back("...");
+      call.set_values.push_back(m_t.tok(open + 3).text);
       return;
     }
     const std::size_t close = std::min(m_t.close_of(open + 1), m_t.size() - 1);
@@ -338,9 +384,11 @@ private:
     }
     add(std::move(call), select_open - 2);
   }
-  // `<db>.query.<key>.findFirst({ where })` / `findMany`.
-  void relational(std::size_t dot) {
-    const std::size_t key = dot + 3;
+  // `<db>.query.<key>.findFirst({ where })` / `findMany` (`dot` the `.`
+  // before `query`), or `this.<key>.findFirst(...)` (`dot` the `.` after
+  // `this`, `prefix` "this.": bound where a subclass names the builder).
+  void relational(std::size_t dot, std::size_t key = k_npos, const char* prefix = "") {
+    key = key == k_npos ? dot + 3 : key;
     if (!m_t.punct(key + 1, ".") || !(m_t.ident(key + 2, "findFirst") || m_t.ident(key + 2, "findMany")) ||
         !m_t.punct(key + 3, "(")) {
       return;
@@ -348,7 +396,7 @@ private:
     model::QueryCall call;
     call.kind =
         m_t.ident(key + 2, "findFirst") ? model::QueryCallKind::find_first : model::QueryCallKind::find_many;
-    call.table = m_t.tok(key).text;
+    call.table = prefix + m_t.tok(key).text;
     const std::size_t close = m_t.close_of(key + 3);
     if (close != k_npos && m_t.punct(key + 4, "{") && call.kind == model::QueryCallKind::find_many) {
       if (const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4), "limit"); first != k_npos) {

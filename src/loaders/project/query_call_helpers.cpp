@@ -41,6 +41,32 @@ void passed_keys(const CallSite& site, const std::string& placeholder, Reach& re
   }
 }
 
+// A generic repository's query (`this.table`, a key `this.primaryKey`)
+// on the table and key a subclass binds (`binding`: "this.table" -> "timer").
+void apply_binding(Reach& reach, const std::map<std::string, std::string>& binding) {
+  const bool own_keys = reach.key_columns.empty();
+  const std::vector<std::string>& keys = own_keys ? reach.call->call.key_columns : reach.key_columns;
+  const bool keys_unbound =
+      std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return unbound_table(k); });
+  if (!unbound_table(reach.table_name()) && !keys_unbound) {
+    return;
+  }
+  if (const auto bound = binding.find(reach.table_name()); bound != binding.end()) {
+    reach.table = bound->second;
+  }
+  if (keys_unbound) {
+    std::vector<std::string> columns = keys;
+    std::vector<std::string> values = own_keys ? reach.call->call.key_values : reach.key_values;
+    for (std::string& column : columns) {
+      if (const auto bound = binding.find(column); bound != binding.end()) {
+        column = bound->second; // `this.primaryKey` -> "id", from super(db, timer, "id")
+      }
+    }
+    reach.key_columns = std::move(columns);
+    reach.key_values = std::move(values);
+  }
+}
+
 } // namespace
 
 NodeId HelperCalls::node_for(const FileIndex* file, const FunctionInfo* function) {
@@ -146,20 +172,48 @@ NodeId HelperCalls::inherited_method(const FileIndex& file, const ClassInfo& own
   return inherited_method(*base_file, *base, member, depth + 1);
 }
 
-std::map<std::string, std::string> HelperCalls::table_binding(const FileIndex& file, const ClassInfo& owner) {
+std::map<std::string, std::string> HelperCalls::field_arguments(const FileIndex& file, const ClassInfo& owner,
+                                                                int depth) {
+  constexpr int k_max_bases = 4;
   std::map<std::string, std::string> out;
   const FileIndex* base_file = nullptr;
-  const ClassInfo* base = owner.base.empty() ? nullptr : class_named(file, owner.base, base_file);
-  if (base == nullptr) {
+  const ClassInfo* base =
+      owner.base.empty() || depth >= k_max_bases ? nullptr : class_named(file, owner.base, base_file);
+  if (base == nullptr || base_file == nullptr) {
     return out;
   }
   for (const auto& [field, position] : base->field_params) {
-    if (position >= owner.super_args.size()) {
+    if (position < owner.super_args.size()) {
+      out[field] = owner.super_args[position];
+    }
+  }
+  // The fields of the classes above `base`, in `base`'s terms: one of its
+  // constructor's parameters is what `owner` passes for it.
+  for (auto& [field, text] : field_arguments(*base_file, *base, depth + 1)) {
+    if (out.count(field) > 0) {
       continue;
     }
-    // `timer` or `schema.timer`: the table variable is the last name; a
-    // string ("id") is a key column's property.
-    const std::string& arg = owner.super_args[position];
+    const auto& params = base->constructor_params;
+    const auto param = std::find(params.begin(), params.end(), text);
+    if (param == params.end()) {
+      out[field] = std::move(text); // a value `base` gives itself (super(db, table, "id"))
+    } else if (const auto position = static_cast<std::size_t>(param - params.begin());
+               position < owner.super_args.size()) {
+      out[field] = owner.super_args[position];
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> HelperCalls::table_binding(const FileIndex& file, const ClassInfo& owner) {
+  std::map<std::string, std::string> out;
+  const std::vector<std::string>& params = owner.constructor_params;
+  for (const auto& [field, arg] : field_arguments(file, owner, 0)) {
+    if (std::find(params.begin(), params.end(), arg) != params.end()) {
+      continue; // a class in between passes its own parameter on: its subclass binds it
+    }
+    // `timer`, `schema.timer` or `db.query.timer`: the table variable is the
+    // last name; a string ("id") is a key column's property.
     const bool quoted =
         arg.size() > 2 && (arg.front() == '"' || arg.front() == '\'') && arg.back() == arg.front();
     const std::size_t dot = quoted ? std::string::npos : arg.rfind('.');
@@ -171,6 +225,50 @@ std::map<std::string, std::string> HelperCalls::table_binding(const FileIndex& f
     });
     if (name) {
       out["this." + field] = std::move(table);
+    }
+  }
+  return out;
+}
+
+const ClassInfo* HelperCalls::receiver_class(const FileIndex& file, const CallSite& site,
+                                             const FileIndex*& found_in) {
+  const std::vector<std::string>& path = site.path;
+  std::string type;
+  if (path.size() == 2 && path[0] != "this") {
+    if (const auto instance = file.new_locals().find(path[0]); instance != file.new_locals().end()) {
+      type = instance->second;
+    }
+  } else if (path.size() == 3 && path[0] == "this") {
+    if (const ClassInfo* owner = file.class_at(site.token)) {
+      if (const auto field = owner->field_types.find(path[1]); field != owner->field_types.end()) {
+        type = field->second;
+      }
+    }
+  }
+  return type.empty() ? nullptr : class_named(file, type, found_in);
+}
+
+std::optional<std::map<std::string, std::string>> HelperCalls::receiver_tables(const FileIndex& file,
+                                                                               const CallSite& site) {
+  const FileIndex* found_in = nullptr;
+  const ClassInfo* receiver = receiver_class(file, site, found_in);
+  if (receiver == nullptr || found_in == nullptr) {
+    return std::nullopt;
+  }
+  return table_binding(*found_in, *receiver);
+}
+
+std::vector<Reach> HelperCalls::reach_at(const FileIndex& file, const CallSite& site) {
+  std::vector<Reach> out = reach(resolve(file, site)); // a copy: binding changes it
+  std::optional<std::map<std::string, std::string>> binding = receiver_tables(file, site);
+  if (!binding && site.path.size() == 2 && site.path[0] == "this") {
+    if (const ClassInfo* owner = file.class_at(site.token)) {
+      binding = table_binding(file, *owner); // `this.updateById(id)`, inherited
+    }
+  }
+  if (binding) {
+    for (Reach& each : out) {
+      apply_binding(each, *binding);
     }
   }
   return out;
@@ -267,39 +365,22 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
   // A method of a subclass of a generic repository: its own and its
   // inherited queries on `this.table` are on the table it gives super().
   const ClassInfo* own_class = file.class_at(function->begin);
-  std::optional<std::map<std::string, std::string>> binding;
-  const auto bind = [&](Reach& reach) {
-    const bool own_keys = reach.key_columns.empty();
-    const std::vector<std::string>& keys = own_keys ? reach.call->call.key_columns : reach.key_columns;
-    const bool keys_unbound =
-        std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return unbound_table(k); });
-    if (own_class == nullptr || (!unbound_table(reach.table_name()) && !keys_unbound)) {
+  std::optional<std::map<std::string, std::string>> own_binding;
+  const auto bind_own = [&](Reach& reach) {
+    if (own_class == nullptr) {
       return;
     }
-    if (!binding) {
-      binding = table_binding(file, *own_class);
+    if (!own_binding) {
+      own_binding = table_binding(file, *own_class);
     }
-    if (const auto bound = binding->find(reach.table_name()); bound != binding->end()) {
-      reach.table = bound->second;
-    }
-    if (keys_unbound) {
-      std::vector<std::string> columns = keys;
-      std::vector<std::string> values = own_keys ? reach.call->call.key_values : reach.key_values;
-      for (std::string& column : columns) {
-        if (const auto bound = binding->find(column); bound != binding->end()) {
-          column = bound->second; // `this.primaryKey` -> "id", from super(db, timer, "id")
-        }
-      }
-      reach.key_columns = std::move(columns);
-      reach.key_values = std::move(values);
-    }
+    apply_binding(reach, *own_binding);
   };
   std::vector<Reach> out;
   if (const auto calls = functions.calls.find(function); calls != functions.calls.end()) {
     for (const DirectCall* call : calls->second) {
       if (!in_own_loop(file, function, call->token) && out.size() < k_max_reach) {
         out.push_back({&file, call, {}, in_own_transaction(file, function, call->token), {}, {}, {}});
-        bind(out.back());
+        bind_own(out.back());
       }
     }
   }
@@ -313,6 +394,7 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
         continue;
       }
       const bool transaction = in_own_transaction(file, function, site->token);
+      const std::optional<std::map<std::string, std::string>> receiver_binding = receiver_tables(file, *site);
       for (const Reach& below : reach(target)) {
         if (below.hops.size() >= k_max_hops || out.size() >= k_max_reach) {
           continue;
@@ -325,9 +407,11 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
                    below.key_columns,
                    below.key_values};
         step.hops.insert(step.hops.end(), below.hops.begin(), below.hops.end());
-        if (site->path.size() == 2 && site->path[0] == "this") {
+        if (receiver_binding) {
+          apply_binding(step, *receiver_binding);
+        } else if (site->path.size() == 2 && site->path[0] == "this") {
           const std::string placeholder = step.table_name();
-          bind(step);
+          bind_own(step);
           if (placeholder != step.table_name() && step.call->call.key_columns.empty() &&
               step.key_columns.empty()) {
             passed_keys(*site, placeholder, step);

@@ -70,6 +70,11 @@ public:
   // through the helpers it calls (at most k_max_hops deep, cycles cut).
   // The reference is good until the next call (it may add nodes).
   const std::vector<Reach>& reach(NodeId id);
+  // What `site` reaches, a generic base's `this.table` bound to the class
+  // the call is made on (`rooms.findOne(id)` for `const rooms = new
+  // RoomService(db)`, `this.grants.createOne(row)`, an inherited
+  // `this.updateOne(id)`): a copy.
+  std::vector<Reach> reach_at(const FileIndex& file, const CallSite& site);
   [[nodiscard]] const Node& node(NodeId id) const { return m_nodes[id]; }
 
 private:
@@ -81,9 +86,21 @@ private:
   // `member` of the classes `owner` extends, nearest first.
   NodeId inherited_method(const FileIndex& file, const ClassInfo& owner, std::string_view member,
                           int depth = 0);
-  // `this.<field>` -> table for the fields `owner`'s base constructor sets
-  // from the arguments `owner` passes to super().
+  // `this.<field>` -> table for the fields `owner`'s base constructors set
+  // from the arguments `owner` passes to super(), through the classes
+  // between them (`class Rooms extends Archivable` whose constructor passes
+  // its `table` on to `Base`).
   std::map<std::string, std::string> table_binding(const FileIndex& file, const ClassInfo& owner);
+  // field -> the argument text `owner`'s super() call gives it (a parameter
+  // of a class in between replaced by what its own subclass passes).
+  std::map<std::string, std::string> field_arguments(const FileIndex& file, const ClassInfo& owner,
+                                                     int depth);
+  // The class of the object a call is made on, when the file says it:
+  // `x.m()` after `const x = new X(...)`, `this.f.m()` for a field `f: X`.
+  const ClassInfo* receiver_class(const FileIndex& file, const CallSite& site, const FileIndex*& found_in);
+  // The receiver class's table binding; nullopt when the file does not say its class.
+  std::optional<std::map<std::string, std::string>> receiver_tables(const FileIndex& file,
+                                                                    const CallSite& site);
   NodeId resolve_uncached(const FileIndex& file, const CallSite& site);
   NodeId default_object_method(const FileIndex& file, std::string_view local, std::string_view member);
   std::vector<Reach> collect(NodeId id);

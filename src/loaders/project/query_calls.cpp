@@ -109,7 +109,7 @@ private:
         continue;
       }
       const NodeId target = m_helpers.resolve(file, site);
-      for (const Reach& reached : m_helpers.reach(target)) {
+      for (const Reach& reached : m_helpers.reach_at(file, site)) {
         if (!unbound_table(reached.table_name())) {
           found.emplace_back(site.token, reached.table_name());
         }
@@ -259,7 +259,8 @@ private:
       if (target == k_no_node) {
         continue;
       }
-      const std::vector<Reach> reached = m_helpers.reach(target); // a copy: resolving below may add nodes
+      const std::vector<Reach> reached =
+          m_helpers.reach_at(file, site); // a copy: resolving below may add nodes
       for (const Reach& each : reached) {
         if (m_project.query_calls.size() >= k_max_calls) {
           return;
@@ -319,7 +320,7 @@ private:
       if (target == k_no_node || m_helpers.node(target).function != caller) {
         continue;
       }
-      const std::vector<Reach> reached = m_helpers.reach(target);
+      const std::vector<Reach> reached = m_helpers.reach_at(file, site);
       for (const Reach& each : reached) {
         if (m_project.query_calls.size() >= k_max_calls) {
           return;

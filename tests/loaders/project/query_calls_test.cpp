@@ -380,6 +380,118 @@ export class FeedService {
       }));
 }
 
+// A generic service (a real monorepo's packages/base-service): type
+// parameters with object types, the table and its relational builder kept as
+// constructor parameter properties, a class in between that only passes its
+// arguments on, and callers that use the inherited methods directly on an
+// instance, on a field holding one, and on `this`. Each loop's query is on the
+// table the subclass gives super(), with the where's `this.table` keys.
+TEST(QueryCalls, GenericServicesBindTheirTablesThroughParameterPropertiesAndEveryBase) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("packages/db/src/base.ts", R"(import { and, eq, isNull } from "drizzle-orm";
+import type { PgTableWithColumns } from "drizzle-orm/pg-core";
+
+export class BaseService<H extends Record<string, unknown>, T extends PgTableWithColumns<{ name: string; columns: Record<string, any> }>> {
+  constructor(protected db: any, protected table: T, protected query: any) {}
+
+  async createOne(data: T["$inferInsert"]) {
+    return this.db.insert(this.table).values(data).returning();
+  }
+
+  async findOne(id: number) {
+    return this.query.findFirst({ where: eq(this.table.id, id) });
+  }
+
+  async updateOne(id: number, data: Partial<T["$inferInsert"]>) {
+    return this.db.update(this.table).set({ ...data }).where(and(eq(this.table.id, id), eq(this.table.locked, false)));
+  }
+}
+
+export abstract class ArchivableService<H extends Record<string, unknown>, T extends PgTableWithColumns<{ name: string }>> extends BaseService<H, T> {
+  constructor(db: any, table: T, query: any) {
+    super(db, table, query);
+  }
+
+  async archive(id: number) {
+    return this.db.update(this.table).set({ archived: true }).where(and(eq(this.table.id, id), isNull(this.table.archivedAt)));
+  }
+}
+)");
+  tree.write("packages/db/src/services.ts", R"(import { ArchivableService, BaseService } from "./base";
+import { posts, tags, users } from "./schema";
+
+export class TagService extends BaseService<{}, typeof tags> {
+  constructor(db: any) {
+    super(db, tags, db.query.tags);
+  }
+}
+
+export class PostService extends ArchivableService<{}, typeof posts> {
+  private tags: TagService;
+  constructor(db: any) {
+    super(db, posts, db.query.posts);
+    this.tags = new TagService(db);
+  }
+
+  async tagAll(postId: number, names: string[]) {
+    for (const name of names) await this.tags.createOne({ postId, name });
+  }
+
+  async lockAll(ids: number[]) {
+    for (const id of ids) await this.updateOne(id, { title: "x" });
+  }
+}
+
+export class UserService extends BaseService<{}, typeof users> {
+  constructor(db: any) {
+    super(db, users, db.query.users);
+  }
+}
+)");
+  tree.write("packages/db/src/jobs.ts", R"(import { PostService, UserService } from "./services";
+
+const postService = new PostService(null);
+const userService = new UserService(null);
+
+export async function run(ids: number[]) {
+  for (const id of ids) await postService.archive(id);
+  await Promise.all(ids.map((id) => userService.findOne(id)));
+  return userService.findOne(ids[0]);
+}
+)");
+  const auto calls = scan(tree);
+  EXPECT_EQ(chains(calls),
+            (std::vector<std::string>{
+                "packages/db/src/jobs.ts:7 -> postService.archive (packages/db/src/base.ts:25) : posts",
+                "packages/db/src/jobs.ts:8 -> userService.findOne (packages/db/src/base.ts:11) : users",
+                "packages/db/src/services.ts:18 -> this.tags.createOne (packages/db/src/base.ts:7) : tags",
+                "packages/db/src/services.ts:22 -> this.updateOne (packages/db/src/base.ts:15) : posts",
+            }));
+  std::map<std::string, std::string> keys; // loop line -> key columns
+  for (const model::QueryCall& call : calls) {
+    if (!call.chain.empty()) {
+      std::string columns;
+      for (std::size_t i = 0; i < call.key_columns.size(); ++i) {
+        columns += (columns.empty() ? "" : ",") + call.key_columns[i] + "=" + call.key_values[i];
+      }
+      keys[call.loop_location.file + ":" + std::to_string(call.loop_location.line)] = columns;
+    }
+  }
+  EXPECT_EQ(keys, (std::map<std::string, std::string>{
+                      {"packages/db/src/services.ts:18", ""},
+                      {"packages/db/src/services.ts:22", "id=id,locked=false"},
+                      {"packages/db/src/jobs.ts:7", "id=id"},
+                      {"packages/db/src/jobs.ts:8", "id=id"},
+                  }));
+  // `.set({ ...data })` takes the object the caller passes.
+  for (const model::QueryCall& call : calls) {
+    if (call.loop_location.line == 22 && !call.chain.empty()) {
+      EXPECT_EQ(call.set_columns, (std::vector<std::string>{"title"}));
+    }
+  }
+}
+
 TEST(QueryCalls, TransactionsPerIterationAndLoopsInsideOne) {
   TempTree tree;
   write_db_package(tree);
