@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 
 namespace pgadvise::model {
 
@@ -315,6 +316,64 @@ void Workload::merge(Workload&& other) {
   lines += other.lines;
   bytes += other.bytes;
   warnings_dropped += other.warnings_dropped;
+}
+
+Workload Workload::share(const std::function<bool(std::uint64_t)>& keeps, bool whole_log) const {
+  Workload out;
+  for (const QueryStats& query : queries) {
+    if (keeps(query.fingerprint)) {
+      out.upsert(query.fingerprint) = query;
+    }
+  }
+  std::copy_if(repeats.begin(), repeats.end(), std::back_inserter(out.repeats),
+               [&](const Repeat& repeat) { return keeps(repeat.fingerprint); });
+  for (const RepeatPattern& pattern : repeat_patterns) {
+    if (keeps(pattern.fingerprint)) {
+      out.m_pattern_index.emplace(std::pair{pattern.fingerprint, pattern.parent_fingerprint},
+                                  out.repeat_patterns.size());
+      out.repeat_patterns.push_back(pattern);
+    }
+  }
+  const auto by_statement = [&](const auto& from, auto& into) {
+    for (const auto& [key, times] : from) {
+      if (keeps(key.first)) {
+        into.emplace_hint(into.end(), key, times);
+      }
+    }
+  };
+  by_statement(runs_after, out.runs_after);
+  by_statement(batched_after, out.batched_after);
+  by_statement(key_after, out.key_after);
+  WriteRuns writes;
+  std::copy_if(
+      write_runs.runs.begin(), write_runs.runs.end(), std::back_inserter(writes.runs),
+      [&](const WriteRun& run) { return !run.fingerprints.empty() && keeps(run.fingerprints.front()); });
+  writes.dropped = whole_log ? write_runs.dropped : 0;
+  out.write_runs.merge(std::move(writes));
+  std::copy_if(plans.begin(), plans.end(), std::back_inserter(out.plans),
+               [&](const LoggedPlan& plan) { return keeps(plan.fingerprint); });
+  out.code_paths = code_paths;
+  out.m_code_path_index = m_code_path_index;
+  out.transaction_shapes = transaction_shapes;
+  out.sources = sources;
+  out.ordered = ordered;
+  out.has_durations = has_durations;
+  out.subsecond_timestamps = subsecond_timestamps;
+  out.timestamped_statements = timestamped_statements;
+  out.traced_statements = traced_statements;
+  out.statements = statements;
+  out.unparsed_statements = unparsed_statements;
+  out.lines = lines;
+  out.bytes = bytes;
+  if (whole_log) {
+    out.sessions = sessions;
+    out.connections = connections;
+    out.warnings = warnings;
+    out.repeats_dropped = repeats_dropped;
+    out.sessions_dropped = sessions_dropped;
+    out.warnings_dropped = warnings_dropped;
+  }
+  return out;
 }
 
 } // namespace pgadvise::model

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -358,6 +359,15 @@ public:
   void add_session_duration(double duration_ms);
   // Merges another workload (a second input) into this one.
   void merge(Workload&& other);
+  // The part of this workload whose statements `keeps` says (by
+  // fingerprint): their stats, repeats, patterns, runs, plans and multi-table
+  // writes (by their first write), with the input's own facts (sources,
+  // order, timestamps, code paths, transaction shapes). With `whole_log`, also
+  // what belongs to no statement: sessions, connections, warnings and the
+  // counts of dropped entries. A log of several databases' traffic shared out
+  // among them (app/lint: each database's rules judge the statements on its
+  // tables).
+  [[nodiscard]] Workload share(const std::function<bool(std::uint64_t)>& keeps, bool whole_log) const;
 
 private:
   void keep_repeat(Repeat repeat);

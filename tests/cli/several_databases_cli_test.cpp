@@ -10,6 +10,7 @@
 #include "support/drizzle_files.hpp"
 #include "support/reports.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <map>
@@ -390,6 +391,71 @@ TEST(SeveralDatabasesCli, AnAppOfTwoDatabasesHasEachLoopJudgedByTheOneWithItsTab
             "cd packages/db && npx drizzle-kit generate && npx drizzle-kit migrate");
   EXPECT_EQ(commands["auth_sessions"],
             "cd packages/auth && npx drizzle-kit generate && npx drizzle-kit migrate");
+}
+
+// A log of both apps' traffic on one server (logs/postgresql-15.log.gz: a
+// real PostgreSQL 15 log of blog's readers and helpdesk's agents at once,
+// bench/apps-folder.sh): each statement goes to the database whose schema
+// has its tables, so helpdesk's inbox loop, though helpdesk is the second
+// database, is the log's N+1 tied to its code, judged with helpdesk's
+// schema, and reported once. Before, the whole log went to blog's rules:
+// the N+1 was blog's finding at a log line, the loop a query-in-loop "not
+// measured", and tickets.status' unindexed filter was never judged.
+TEST(SeveralDatabasesCli, ALogOfEveryAppsTrafficIsMatchedWithEachAppsOwnCode) {
+  const auto result =
+      pgadvise_in(k_apps, {"lint", ".", "--log", "logs/postgresql-15.log.gz", "--format", "json"});
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = report_of(result);
+  EXPECT_TRUE(findings_of(report, "query-in-loop").empty()) << result.out;
+  const std::vector<json> loops = findings_of(report, "n-plus-one");
+  ASSERT_EQ(loops.size(), 1U) << result.out;
+  EXPECT_EQ(database_of(loops[0]), "helpdesk/packages/db/drizzle.config.ts") << loops[0].dump(2);
+  EXPECT_EQ(loops[0]["location"]["file"], "helpdesk/apps/api/src/routes/inbox.ts") << loops[0].dump(2);
+  EXPECT_EQ(loops[0]["location"]["line"], 11);
+  EXPECT_EQ(loops[0]["object"]["table"], "comments");
+  EXPECT_EQ(loops[0]["object"]["columns"], json::array({"ticket_id"}));
+  EXPECT_NE(loops[0]["message"].get<std::string>().find("issued by the for...of loop"), std::string::npos)
+      << loops[0]["message"];
+
+  const std::vector<json> filters = findings_of(report, "filter-on-unindexed-column");
+  ASSERT_EQ(filters.size(), 1U) << result.out; // comments(ticket_id)'s joined the foreign key's finding
+  EXPECT_EQ(filters[0]["object"]["table"], "tickets");
+  EXPECT_EQ(database_of(filters[0]), "helpdesk/packages/db/drizzle.config.ts");
+  // Blog's traffic (its comments by the indexed post_id) stays blog's, and clean.
+  for (const json& finding : report["findings"]) {
+    if (database_of(finding) == "blog/drizzle.config.ts") {
+      EXPECT_EQ(finding["rule"], "integer-primary-key-overflow") << finding.dump(2);
+    }
+  }
+}
+
+// Two apps whose schemas both declare a `sessions` table alike: a logged
+// statement on it fits both, and goes to the first of them: one finding,
+// not one per database.
+TEST(SeveralDatabasesCli, AStatementOnATableTwoDatabasesDeclareIsJudgedOnce) {
+  TempTree tree;
+  std::string log;
+  for (int i = 0; i < 40; ++i) {
+    char stamp[64];
+    std::snprintf(stamp, sizeof stamp, "2026-11-25 09:00:%02d.%03d UTC", i / 10, (i % 10) * 100);
+    log += std::string(stamp) + " [" + std::to_string(700 + i % 3) +
+           "] shop@shop LOG:  duration: 4.210 ms  statement: SELECT id, user_id FROM sessions WHERE "
+           "expires_at < now() - interval '" +
+           std::to_string(i + 1) + " days'\n";
+  }
+  tree.write("postgresql.log", log);
+  const auto result = pgadvise_in(
+      k_twin, {"lint", ".", "--log", (tree.root() / "postgresql.log").string(), "--format", "json"});
+  const json report = report_of(result);
+  std::vector<json> on_sessions;
+  for (const json& finding : findings_of(report, "filter-on-unindexed-column")) {
+    if (finding["object"]["table"] == "sessions") {
+      on_sessions.push_back(finding);
+    }
+  }
+  ASSERT_EQ(on_sessions.size(), 1U) << result.out;
+  EXPECT_EQ(database_of(on_sessions[0]), "apps/backoffice/drizzle.config.ts") << on_sessions[0].dump(2);
+  EXPECT_EQ(on_sessions[0]["object"]["columns"], json::array({"expires_at"})) << on_sessions[0].dump(2);
 }
 
 } // namespace several_databases_cli_test

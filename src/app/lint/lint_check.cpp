@@ -1,5 +1,6 @@
 // Stage 3 of a lint run (app/lint/lint_run.hpp): every rule over what was read.
 #include "advisor/drizzle_render.hpp"
+#include "advisor/query_evidence.hpp"
 #include "app/inputs/discovery_files.hpp"
 #include "app/inputs/drizzle_configs.hpp"
 #include "app/lint/consolidate.hpp"
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <unordered_map>
 
 namespace pgadvise::app {
 
@@ -287,6 +289,62 @@ private:
   bool m_restored = false;
 };
 
+// How well a statement fits a database's schema: the tables it names that
+// the schema has, then the columns it filters, joins or sorts on that those
+// tables have (blog's `comments` has post_id, helpdesk's ticket_id).
+std::pair<std::size_t, std::size_t> fit(const model::Catalog& catalog, const model::QueryShape& shape) {
+  std::pair<std::size_t, std::size_t> out{0, 0};
+  for (const model::TableUse& use : shape.tables) {
+    out.first += advisor::find_table(&catalog, use.schema, use.name) != nullptr ? 1U : 0U;
+  }
+  for (const model::ColumnUsage& usage : shape.columns) {
+    const model::Table* table =
+        usage.table.empty() ? nullptr : advisor::find_table(&catalog, usage.schema, usage.table);
+    out.second += table != nullptr && table->find_column(usage.column) != nullptr ? 1U : 0U;
+  }
+  return out;
+}
+
+// A log (or pg_stat_statements) read with several databases, shared out
+// among them: each statement goes to the database whose schema fits it best
+// (a tie to the first of them: one finding per problem when two projects
+// declare one table), and what belongs to no database's tables (sessions,
+// connections, warnings, transaction control) to the database that ran
+// the most. Each database's rules then judge its own traffic, and its own
+// code's loops are matched against the statements on its own tables.
+std::vector<model::Workload> share_workload(const model::Workload& workload,
+                                            const std::vector<const model::Catalog*>& catalogs) {
+  std::unordered_map<std::uint64_t, std::size_t> owner;
+  std::vector<std::uint64_t> calls(catalogs.size(), 0);
+  for (const model::QueryStats& query : workload.queries) {
+    std::pair<std::size_t, std::size_t> best{0, 0};
+    std::size_t at = std::string::npos;
+    for (std::size_t d = 0; d < catalogs.size(); ++d) {
+      const std::pair<std::size_t, std::size_t> score = fit(*catalogs[d], query.shape);
+      if (score.first > 0 && score > best) {
+        best = score;
+        at = d;
+      }
+    }
+    if (at != std::string::npos) {
+      owner.emplace(query.fingerprint, at);
+      calls[at] += query.calls;
+    }
+  }
+  const std::size_t whole_log =
+      static_cast<std::size_t>(std::max_element(calls.begin(), calls.end()) - calls.begin());
+  std::vector<model::Workload> out;
+  for (std::size_t d = 0; d < catalogs.size(); ++d) {
+    out.push_back(workload.share(
+        [&](std::uint64_t fingerprint) {
+          const auto found = owner.find(fingerprint);
+          return (found != owner.end() ? found->second : whole_log) == d;
+        },
+        d == whole_log));
+  }
+  return out;
+}
+
 // The rule list split: the rules that judge the project alone (drizzle-
 // push-in-production, seed-in-production, query-in-loop) apart from the rest.
 struct RuleSplit {
@@ -371,7 +429,7 @@ void see_as(model::Project& project, const model::Project& other) {
 // the project as its config sees it holding its own share of the code (the
 // first database's run has already taken its share).
 void lint_other_databases(LintRun& run, Pairing& pairing, const RuleSplit& split, CodeShares& shares,
-                          Owners& owners) {
+                          Owners& owners, const std::vector<model::Workload>& workloads) {
   const SchemaSources& sources = run.sources;
   engine::RunReport& report = run.report;
   std::vector<std::string>& notes = run.load.notes;
@@ -405,6 +463,7 @@ void lint_other_databases(LintRun& run, Pairing& pairing, const RuleSplit& split
     engine::RunInput input;
     input.catalog = &load.catalog;
     input.project = &project;
+    input.workload = workloads.empty() ? nullptr : &workloads[paired.database];
     input.diagnostics = load.diagnostics;
     input.other_schemas = &load.other_schemas;
     input.files_catalog = &load.catalog;
@@ -474,9 +533,24 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
     shares->lend(0);
   }
   if (pairing) {
+    // The workload read, shared out by the databases' schemas (all read now).
+    std::vector<model::Workload> workloads;
+    if (input.workload != nullptr) {
+      std::vector<const model::Catalog*> catalogs = {input.catalog};
+      for (std::size_t d = 1; d < pairing->databases.size(); ++d) {
+        PairedDatabase& database = pairing->databases[d];
+        if (!database.load) {
+          database.load = app::load_schema(*database.sources);
+        }
+        catalogs.push_back(&database.load->catalog);
+      }
+      workloads = share_workload(*input.workload, catalogs);
+    }
+    engine::RunInput first = input;
+    first.workload = workloads.empty() ? input.workload : &workloads.front();
     const RuleSplit split;
-    run.report = run_database_rules(input, run.settings, split, 0, *owners, *shares);
-    lint_other_databases(run, *pairing, split, *shares, *owners);
+    run.report = run_database_rules(first, run.settings, split, 0, *owners, *shares);
+    lint_other_databases(run, *pairing, split, *shares, *owners, workloads);
   } else {
     run.report = app::run_rules(input, run.settings);
   }
