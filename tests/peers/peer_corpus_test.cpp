@@ -203,6 +203,32 @@ TEST(PeerCorpusFormat, EveryCaseNamesItsPeerAndItsExpectation) {
   }
 }
 
+// docs/peers.md's table (scripts/update-peer-table.sh) has one row per case
+// with the rules the case expects: a case added, or an expectation changed,
+// without the table written again fails here.
+TEST(PeerCorpusTable, ListsEveryCase) {
+  const std::string table = pgadvise::test::read_text(fs::path(PGADVISE_SOURCE_DIR) / "docs" / "peers.md");
+  std::size_t rows = 0;
+  for (std::size_t at = table.find("\n| `"); at != std::string::npos; at = table.find("\n| `", at + 1)) {
+    ++rows;
+  }
+  const std::vector<PeerCase> cases = peer_cases();
+  EXPECT_EQ(rows, cases.size()) << "run scripts/update-peer-table.sh";
+  for (const PeerCase& peer_case : cases) {
+    const std::size_t row = table.find("\n| `" + peer_case.name + "` |");
+    ASSERT_NE(row, std::string::npos) << peer_case.name << ": run scripts/update-peer-table.sh";
+    const std::string line = table.substr(row + 1, table.find('\n', row + 1) - row - 1);
+    const std::string ours = line.substr(line.rfind(" | ") + 3);
+    const ParsedCase parsed = parse_case(pgadvise::test::read_text(peer_case.path));
+    if (parsed.expected.empty()) {
+      EXPECT_EQ(ours, "nothing |") << peer_case.name;
+    }
+    for (const std::string& rule : parsed.expected) {
+      EXPECT_NE(ours.find(rule), std::string::npos) << peer_case.name << ": " << rule << " not in " << ours;
+    }
+  }
+}
+
 // A lone file's tables are taken as existing before it (loaders/sql/
 // replay_assumed): the text report says which on its Schema line, without
 // -v, since every finding about them rests on that.
