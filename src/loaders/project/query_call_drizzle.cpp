@@ -79,9 +79,15 @@ private:
       // any).id`), on the table a subclass binds `this.table` to.
       if (const std::size_t column = this_member_column(a, call.table); column != k_npos) {
         if (m_t.punct(column + 1, ",")) {
-          call.key_columns.push_back(m_t.tok(column).text);
-          call.key_values.push_back(m_t.text(column + 2, close - 1));
+          add_key(call, m_t.tok(column).text, m_t.text(column + 2, close - 1));
         }
+        continue;
+      }
+      // `eq(this.idColumn, id)`: a column the subclass hands super()
+      // (`super(users, users.id)`); "this.idColumn" until it is bound.
+      if (call.table.rfind("this.", 0) == 0 && m_t.ident(a, "this") && m_t.punct(a + 1, ".") &&
+          m_t.ident(a + 2) && m_t.punct(a + 3, ",")) {
+        add_key(call, "this." + m_t.tok(a + 2).text, m_t.text(a + 4, close - 1));
         continue;
       }
       // `schema.users.id`: the namespace is dropped.
@@ -100,6 +106,16 @@ private:
       call.key_columns.push_back(m_t.tok(a + 2).text);
       call.key_values.push_back(m_t.text(a + 4, close - 1));
     }
+  }
+  // A key column once: the two branches of `soft ? withoutDeleted(eq(...)) : eq(...)` compare one key.
+  static void add_key(model::QueryCall& call, std::string column, std::string value) {
+    for (std::size_t k = 0; k < call.key_columns.size() && k < call.key_values.size(); ++k) {
+      if (call.key_columns[k] == column && call.key_values[k] == value) {
+        return;
+      }
+    }
+    call.key_columns.push_back(std::move(column));
+    call.key_values.push_back(std::move(value));
   }
   // `this.<field>.<column>` or `(this.<field> as any).<column>` at `i`, for
   // a `table` of the form "this.<any field>" (a generic service keeps its

@@ -492,6 +492,64 @@ export async function run(ids: number[]) {
   }
 }
 
+// A soft-delete base repository whose subclass hands super() the key and
+// the deletedAt columns themselves (`super(users, users.id, users.deletedAt)`)
+// and whose methods compare `eq(this.idColumn, id)`, inside a helper of the
+// database package and in both branches of a ternary: the key is the column
+// super() names, once.
+TEST(QueryCalls, AGenericRepositorysKeyColumnIsTheOneItsSubclassPasses) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("packages/db/src/base.repository.ts", R"(import { eq, isNull, and, type SQL } from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import { db } from "./client";
+
+const withoutDeleted = (column: PgColumn, where: SQL) => and(isNull(column), where);
+
+export abstract class BaseRepository<TTable extends PgTable, TSelect = TTable["$inferSelect"]> {
+  constructor(
+    protected readonly table: TTable,
+    protected readonly idColumn: PgColumn,
+    protected readonly deletedAtColumn?: PgColumn,
+  ) {}
+
+  async findByIdActive(id: string): Promise<TSelect | undefined> {
+    const rows = (await db
+      .select()
+      .from(this.table)
+      .where(this.deletedAtColumn ? withoutDeleted(this.deletedAtColumn, eq(this.idColumn, id)) : eq(this.idColumn, id))
+      .limit(1)) as TSelect[];
+    return rows[0];
+  }
+}
+)");
+  tree.write("packages/db/src/user.repository.ts", R"(import { BaseRepository } from "./base.repository";
+import { users } from "./schema";
+
+export class UserRepository extends BaseRepository<typeof users> {
+  constructor() {
+    super(users, users.id, users.email);
+  }
+}
+
+const repo = new UserRepository();
+
+export async function profiles(ids: string[]) {
+  return Promise.all(ids.map((id) => repo.findByIdActive(id)));
+}
+)");
+  const auto calls = scan(tree);
+  EXPECT_EQ(chains(calls),
+            (std::vector<std::string>{"packages/db/src/user.repository.ts:13 -> repo.findByIdActive "
+                                      "(packages/db/src/base.repository.ts:14) : users"}));
+  for (const model::QueryCall& call : calls) {
+    if (!call.chain.empty()) {
+      EXPECT_EQ(call.key_columns, (std::vector<std::string>{"id"}));
+      EXPECT_EQ(call.key_values, (std::vector<std::string>{"id"}));
+    }
+  }
+}
+
 TEST(QueryCalls, TransactionsPerIterationAndLoopsInsideOne) {
   TempTree tree;
   write_db_package(tree);
