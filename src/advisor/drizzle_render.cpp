@@ -236,59 +236,43 @@ std::string package_exec_prefix(const std::string& manager) {
   return "npx";
 }
 
-namespace {
-
-// DDL (or no SQL at all): the Drizzle line is a schema edit that needs a migration.
-bool schema_change(std::string_view ddl) {
-  const std::size_t start = ddl.find_first_not_of(" \t\n");
-  if (start == std::string_view::npos) {
-    return true;
-  }
-  const auto starts_with = [&](std::string_view verb) {
-    return ddl.size() - start >= verb.size() &&
-           std::equal(verb.begin(), verb.end(), ddl.begin() + static_cast<std::ptrdiff_t>(start),
-                      [](char a, char b) { return a == std::toupper(static_cast<unsigned char>(b)); });
-  };
-  for (std::string_view verb : {"CREATE", "ALTER", "DROP", "COMMENT", "--"}) {
-    if (starts_with(verb)) {
-      return true;
-    }
-  }
-  // `SET timezone = 'UTC'; -- ...` ahead of the ALTER TABLE it is for.
-  if (const std::size_t line = ddl.find('\n', start); starts_with("SET ") && line != std::string_view::npos) {
-    return schema_change(ddl.substr(line + 1));
-  }
-  return false;
-}
-
-} // namespace
-
 void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
                             const model::Project& project) {
   if (!project.uses_drizzle) {
     return;
   }
   for (core::Finding& finding : findings) {
-    if (!finding.fix || finding.fix->drizzle.empty() || !schema_change(finding.fix->ddl)) {
-      continue; // a query rewrite (N+1, pagination) is application code: no schema file, no migration
+    if (!finding.fix || finding.fix->drizzle.empty()) {
+      continue;
     }
     core::Fix& fix = *finding.fix;
-    // No SQL, and the rule put its line in the code (query-in-loop's loop):
-    // the table's name is said, but there is no migration to run.
-    const bool code_change = fix.ddl.empty() && !fix.drizzle_file.empty();
     const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
     const model::Table* table =
         catalog != nullptr ? catalog->find_table(schema, finding.object.table) : nullptr;
-    if (table != nullptr) {
-      if (fix.drizzle_file.empty()) {
-        fix.drizzle_file = drizzle_file_for(*table, project);
-      }
-      if (fix.drizzle_table.empty()) {
+    switch (fix.kind) {
+    case core::FixKind::shell: break; // the commands are the fix: no schema file, no table
+    case core::FixKind::code:
+      // The rewrite goes where the rule found the code (or nowhere it
+      // knows): only the table's Drizzle name is said, and there is no
+      // migration to run.
+      if (table != nullptr && fix.drizzle_table.empty()) {
         fix.drizzle_table = table->property;
       }
-    }
-    if (fix.commands.empty() && !code_change) {
-      fix.commands = drizzle_migration_commands(project);
+      break;
+    case core::FixKind::sql:
+      // A schema.ts edit: which file and table, then generate + migrate.
+      if (table != nullptr) {
+        if (fix.drizzle_file.empty()) {
+          fix.drizzle_file = drizzle_file_for(*table, project);
+        }
+        if (fix.drizzle_table.empty()) {
+          fix.drizzle_table = table->property;
+        }
+      }
+      if (fix.commands.empty()) {
+        fix.commands = drizzle_migration_commands(project);
+      }
+      break;
     }
   }
 }

@@ -99,9 +99,12 @@ std::string package_exec_prefix(const std::string& manager);
 // `schema` entries; empty when unknown.
 std::string drizzle_file_for(const model::Table& table, const model::Project& project);
 
-// Completes every fix that carries a Drizzle line with where it goes (file,
-// table variable) and the project's generate + migrate commands. Findings
-// whose table the catalog does not have get the commands only.
+// Completes every fix that carries a Drizzle line, by its kind: a schema
+// edit (FixKind::sql) with where it goes (file, table variable) and the
+// project's generate + migrate commands (only the commands when the catalog
+// does not have its table); a code change (FixKind::code) with its table's
+// variable alone, since it goes where the rule found the code and needs no
+// migration; commands (FixKind::shell) are left as they are.
 void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
                             const model::Project& project);
 

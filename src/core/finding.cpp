@@ -63,8 +63,18 @@ std::string_view to_string(FixKind kind) {
   switch (kind) {
   case FixKind::sql: return "sql";
   case FixKind::shell: return "shell";
+  case FixKind::code: return "code";
   }
   return "sql";
+}
+
+std::optional<FixKind> parse_fix_kind(std::string_view text) {
+  for (const FixKind kind : {FixKind::sql, FixKind::shell, FixKind::code}) {
+    if (to_string(kind) == text) {
+      return kind;
+    }
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> Finding::all_rule_ids() const {

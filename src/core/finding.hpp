@@ -58,21 +58,36 @@ std::string_view to_string(Evidence::Kind kind);
 // The kind to_string() spells `text`; nullopt for a word it never writes.
 std::optional<Evidence::Kind> parse_evidence_kind(std::string_view text);
 
-// What Fix::ddl holds: SQL, or shell commands (drizzle-push-in-production's
-// generate + migrate steps).
-enum class FixKind { sql, shell };
+// What a fix changes, and so what Fix::ddl holds and where the Drizzle line goes.
+enum class FixKind {
+  // The schema: `ddl` is SQL to run or to put in a migration; `drizzle` is
+  // the schema.ts edit, which drizzle-kit turns into a migration (`commands`).
+  sql,
+  // The project's commands: `ddl` holds shell commands
+  // (drizzle-push-in-production's generate + migrate steps).
+  shell,
+  // The application's code (a loop's queries as one, a pool made once):
+  // `drizzle` is the TypeScript that replaces the code at `drizzle_file`
+  // (file:line of the loop), `drizzle_table` the table's variable it uses;
+  // `ddl`, when set, the SQL the new code sends (one batched query, or the
+  // writes in one transaction), never a migration; so never `commands`.
+  code,
+};
 std::string_view to_string(FixKind kind);
+// The kind to_string() spells `text`; nullopt for a word it never writes.
+std::optional<FixKind> parse_fix_kind(std::string_view text);
 
 // A proposed fix: printed, never applied. The Drizzle texts are RareText
 // (8 bytes, nothing on the heap while empty, as they are for a plain SQL
 // file): a fix is 88 bytes instead of 184 (450,000 fixes at 100,000 tables).
 struct Fix {
-  std::string ddl;        // SQL to run (or to put in a migration); shell commands when kind is shell
+  std::string ddl;        // SQL to run (or to put in a migration); see FixKind
   RareText drizzle;       // the Drizzle schema line, when the project uses Drizzle
   SharedText safety_note; // locking, rewrite or data caveats (often one text for many fixes)
   FixKind kind = FixKind::sql;
   // Where `drizzle` goes: the schema file (with the table's line when it
-  // was read) and the table's variable there; empty when unknown.
+  // was read) and the table's variable there, or for a code fix the loop's
+  // file:line and the table variable its query uses; empty when unknown.
   RareText drizzle_file{};
   RareText drizzle_table{};
   // The project's commands that turn the schema edit into a migration and

@@ -182,6 +182,16 @@ std::string code_block(const std::string& label, const std::string& text) {
          "</pre></div>";
 }
 
+// The title of a fix's `ddl` block: what it holds, by the fix's kind.
+std::string ddl_title(core::FixKind kind) {
+  switch (kind) {
+  case core::FixKind::sql: return "DDL";
+  case core::FixKind::shell: return "commands";
+  case core::FixKind::code: return "SQL the new code sends";
+  }
+  return "DDL";
+}
+
 void write_finding(std::ostream& out, const core::Finding& finding) {
   const std::string severity(core::to_string(finding.severity));
   out << "<article class='finding' data-rule='" << escape(finding.rule) << "' data-severity='" << severity
@@ -209,7 +219,7 @@ void write_finding(std::ostream& out, const core::Finding& finding) {
   }
   if (finding.fix) {
     if (!finding.fix->ddl.empty()) {
-      out << code_block(finding.fix->kind == core::FixKind::shell ? "commands" : "DDL", finding.fix->ddl);
+      out << code_block(ddl_title(finding.fix->kind), finding.fix->ddl);
     }
     if (!finding.fix->drizzle.empty()) {
       out << code_block("Drizzle" +

@@ -116,9 +116,20 @@ void write_evidence(std::ostream& out, const core::Evidence& evidence) {
   }
 }
 
+// Whether a fix's `ddl` is SQL (a schema change's, or what a code change
+// sends) or commands.
+bool ddl_is_sql(core::FixKind kind) {
+  switch (kind) {
+  case core::FixKind::sql:
+  case core::FixKind::code: return true;
+  case core::FixKind::shell: return false;
+  }
+  return true;
+}
+
 void write_fix(std::ostream& out, const core::Fix& fix) {
   if (!fix.ddl.empty()) {
-    write_block(out, fix.kind == core::FixKind::shell ? "fix (shell):" : "fix (SQL):", fix.ddl);
+    write_block(out, ddl_is_sql(fix.kind) ? "fix (SQL):" : "fix (shell):", fix.ddl);
   }
   if (!fix.drizzle.empty()) {
     write_block(out, "fix (Drizzle):", fix.drizzle);
@@ -268,13 +279,15 @@ bool is_preamble(std::string_view line) {
 }
 
 // The line of a fix that does the work (ALTER TABLE ... TYPE bigint, never
-// BEGIN; or a SET) and how many lines the fix has.
-std::pair<std::string, std::size_t> work_line(std::string_view text, core::FixKind kind) {
+// BEGIN; or a SET) and how many lines the fix has. SQL (a schema change's,
+// or the statements a code change sends) has a preamble to skip; commands
+// and TypeScript are read from their first line.
+std::pair<std::string, std::size_t> work_line(std::string_view text, bool sql) {
   const std::vector<std::string> lines = core::split(sanitize_for_terminal(text), '\n');
   if (lines.empty()) {
     return {std::string(), 0};
   }
-  if (kind == core::FixKind::sql) {
+  if (sql) {
     for (const std::string& line : lines) {
       if (!is_preamble(line)) {
         return {std::string(core::trim(line)), lines.size()};
@@ -425,15 +438,15 @@ std::string summary_of_rule(const ReportInput& input, const std::string& rule) {
 void write_compact_fix(std::ostream& out, const core::Finding& finding, std::string_view lead) {
   const core::Fix& fix = *finding.fix;
   if (!fix.ddl.empty()) {
-    const auto [line, count] = work_line(fix.ddl, fix.kind);
-    std::string label = fix.kind == core::FixKind::shell ? "run" : "fix";
+    const auto [line, count] = work_line(fix.ddl, ddl_is_sql(fix.kind));
+    std::string label = ddl_is_sql(fix.kind) ? "fix" : "run";
     if (finding.saving_ms > 0) {
       label += " (saves about " + core::human_duration_ms(finding.saving_ms) + ")";
     }
     out << k_fix_indent << lead << label << ": " << line << more_lines(count) << "\n";
   }
   if (!fix.drizzle.empty()) {
-    const auto [line, count] = work_line(fix.drizzle, core::FixKind::shell);
+    const auto [line, count] = work_line(fix.drizzle, false);
     out << k_fix_indent << lead << "drizzle: " << line;
     if (!fix.drizzle_file.empty()) {
       out << "  in " << one_line(fix.drizzle_file);
@@ -578,7 +591,7 @@ void add_action(Actions& actions, const Entry& entry, const core::Finding& findi
     }
     return;
   }
-  const std::string ddl = work_line(finding.fix->ddl, finding.fix->kind).first;
+  const std::string ddl = work_line(finding.fix->ddl, ddl_is_sql(finding.fix->kind)).first;
   if (finding.fix->kind == core::FixKind::sql &&
       (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
     ++actions.create;

@@ -138,6 +138,11 @@ TEST_P(AppTraffic, ExactlyTheEightLoopsAtTheirLinesWithChainAndFix) {
       EXPECT_NE(fix.find(part), std::string::npos) << at << "\n" << fix;
     }
     EXPECT_EQ(finding["fix"]["drizzle_file"], at);
+    // A code change (its SQL the statement the new code sends): named by its
+    // table's variable, with no drizzle-kit generate && migrate after it.
+    EXPECT_EQ(finding["fix"]["kind"], "code") << finding["fix"].dump(2);
+    EXPECT_TRUE(finding["fix"]["drizzle_table"].is_string()) << finding["fix"].dump(2);
+    EXPECT_TRUE(finding["fix"]["commands"].is_null()) << finding["fix"].dump(2);
     EXPECT_EQ(finding["severity"], "critical") << describe(finding);
   }
   // Every true loop but the known gaps, and nothing else: no look-alike

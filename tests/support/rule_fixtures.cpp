@@ -298,8 +298,7 @@ std::string block(const core::Finding& finding, const std::string& file,
   field(out, "message", scrubbed(finding.message, base));
   field(out, "help", scrubbed(finding.help.str(), base));
   if (finding.fix) {
-    field(out, finding.fix->kind == core::FixKind::shell ? "fix.shell" : "fix.sql",
-          scrubbed(finding.fix->ddl, base));
+    field(out, "fix." + std::string(core::to_string(finding.fix->kind)), scrubbed(finding.fix->ddl, base));
     field(out, "fix.drizzle", scrubbed(finding.fix->drizzle, base));
     field(out, "fix.note", scrubbed(finding.fix->safety_note.str(), base));
   }
@@ -344,7 +343,8 @@ void expect_well_formed(const engine::Rule& rule, const FixtureRun& run) {
     if (!rule.meta().has_fix) {
       EXPECT_FALSE(finding.fix.has_value());
     }
-    if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
+    // SQL parses, a schema change's and the statements a code change sends alike.
+    if (finding.fix && finding.fix->kind != core::FixKind::shell && !finding.fix->ddl.empty()) {
       const auto parsed = pg::parse(finding.fix->ddl);
       EXPECT_TRUE(parsed.ok()) << finding.fix->ddl << ": " << (parsed.error ? parsed.error->message : "");
     }

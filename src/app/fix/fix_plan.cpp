@@ -112,11 +112,24 @@ public:
       : m_project(project), m_targets(targets) {}
 
   void add(const core::Finding& finding) {
-    if (!finding.fix || add_migration_statement(finding) || add_command(finding) ||
-        finding.fix->drizzle.empty()) {
+    if (!finding.fix) {
       return;
     }
-    add_schema_edit(finding);
+    switch (finding.fix->kind) {
+    case core::FixKind::code:
+      // The application's code (a loop's queries as one): its rewrite
+      // depends on what the code around it does with the rows.
+      m_unfixable.emplace(finding.rule, "its fix is a change to the application's code, which `pgadvise fix` "
+                                        "leaves to you");
+      return;
+    case core::FixKind::shell: add_command(finding); return;
+    case core::FixKind::sql:
+      if (add_migration_statement(finding) || finding.fix->drizzle.empty()) {
+        return;
+      }
+      add_schema_edit(finding);
+      return;
+    }
   }
 
   FixPlan finish() {
@@ -135,7 +148,7 @@ public:
 private:
   // Without schema.ts: the DDL goes into a new migration.
   bool add_migration_statement(const core::Finding& finding) {
-    if (m_targets.schema_ts || !m_targets.migrations_dir || finding.fix->kind != core::FixKind::sql) {
+    if (m_targets.schema_ts || !m_targets.migrations_dir) {
       return false;
     }
     auto statement = migration_statement(finding);
@@ -160,10 +173,11 @@ private:
   }
 
   // `drizzle-kit push` made `migrate` where it runs.
-  bool add_command(const core::Finding& finding) {
+  void add_command(const core::Finding& finding) {
     const core::Fix& fix = *finding.fix;
-    if (fix_edit(finding) != engine::FixEdit::push_command || fix.kind != core::FixKind::shell) {
-      return false;
+    if (fix_edit(finding) != engine::FixEdit::push_command) {
+      m_unfixable.emplace(finding.rule, "pgadvise does not write this kind of change yet");
+      return;
     }
     if (auto edit = command_edit_for(fix)) {
       m_command_edits[edit->file].push_back(*edit);
@@ -177,7 +191,6 @@ private:
     } else {
       m_unfixable.emplace(finding.rule, "its fix names no line to change");
     }
-    return true;
   }
 
   void add_schema_edit(const core::Finding& finding) {

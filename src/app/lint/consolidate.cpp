@@ -132,13 +132,21 @@ std::optional<ProposedIndex> proposed_index_of(const core::Finding& finding) {
 // its rule, fingerprint and message, within its database; `index`: the
 // index, when it has one.
 std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& index) {
-  if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
-    index = proposed_index_of(finding);
-    if (index) {
-      return index_key(*index);
+  if (finding.fix && !finding.fix->ddl.empty()) {
+    switch (finding.fix->kind) {
+    case core::FixKind::sql:
+      index = proposed_index_of(finding);
+      if (index) {
+        return index_key(*index);
+      }
+      [[fallthrough]];
+    case core::FixKind::code:
+      // The same statement: a loop's batched query that n-plus-one (from
+      // the log) and query-in-loop (from the code) both propose is one fix.
+      return "fix\x1f" + std::string(database_of(finding)) + '\x1f' +
+             core::collapse_whitespace(trim(finding.fix->ddl));
+    case core::FixKind::shell: break; // each site's commands are its own
     }
-    return "fix\x1f" + std::string(database_of(finding)) + '\x1f' +
-           core::collapse_whitespace(trim(finding.fix->ddl));
   }
   return "same\x1f" + finding.rule + '\x1f' + finding.fingerprint + '\x1f' + finding.message + '\x1f' +
          std::string(database_of(finding));
@@ -327,7 +335,7 @@ private:
     std::optional<ProposedIndex> index;
     const core::Finding& finding = m_findings[group.first];
     if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
-      index = proposed_index_of(finding);
+      index = proposed_index_of(finding); // only a schema fix creates an index
     }
     return index;
   }

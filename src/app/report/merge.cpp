@@ -60,8 +60,11 @@ core::Finding finding_of(const json& item) {
     out.ddl = text_of(fix.value("ddl", json()));
     out.drizzle = text_of(fix.value("drizzle", json()));
     out.safety_note = text_of(fix.value("safety_note", json()));
-    out.kind = text_of(fix.value("kind", json())) == "shell" ? core::FixKind::shell : core::FixKind::sql;
+    // A kind this version never writes (a report of a later one) is read as SQL, the default.
+    out.kind = core::parse_fix_kind(text_of(fix.value("kind", json()))).value_or(core::FixKind::sql);
     out.drizzle_file = text_of(fix.value("drizzle_file", json()));
+    out.drizzle_table = text_of(fix.value("drizzle_table", json()));
+    out.commands = text_of(fix.value("commands", json()));
     finding.fix = out;
   }
   return finding;

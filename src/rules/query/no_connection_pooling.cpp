@@ -92,6 +92,7 @@ public:
         finding.location});
     add_application_evidence(workload, finding);
     core::Fix fix;
+    fix.kind = core::FixKind::code; // one pool per process, in the application
     fix.safety_note = "PgBouncer transaction pooling: session state (SET, advisory locks, LISTEN, temporary "
                       "tables, and server-side prepared statements before PgBouncer 1.21 with "
                       "max_prepared_statements) does not survive between transactions.";

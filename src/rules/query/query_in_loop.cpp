@@ -214,6 +214,7 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
       "n-plus-one "
       "judges the loop from the workload.");
   core::Fix fix;
+  fix.kind = core::FixKind::code;
   if (call.loop == "recursion") {
     finding.help = core::SharedText::fixed(
         "A function that calls itself and queries on the way runs a statement per level: a walk up a "

@@ -107,6 +107,7 @@ private:
       ddl += step + ";\n";
     }
     core::Fix fix;
+    fix.kind = core::FixKind::code; // the writes in one transaction, in the application
     fix.ddl = ddl + "COMMIT;";
     fix.safety_note = "Keep the transaction short: no network calls or user "
                       "waits inside it, since its "

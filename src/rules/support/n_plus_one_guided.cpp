@@ -404,6 +404,7 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
           " of the loop's statements each on the whole: " + advisor::short_select(parent.normalized),
       parent.first_seen});
   core::Fix fix;
+  fix.kind = core::FixKind::code;
   help_and_sql_fix(context, child, finding, fix);
   const model::Table* parent_table = first_table(context, parent);
   place_n_plus_one_at_call(context, *g.call, child,
@@ -447,6 +448,7 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
                       "more of the loop's traffic confirms it)";
   finding.message += detail;
   core::Fix fix;
+  fix.kind = core::FixKind::code;
   help_and_sql_fix(context, shown, finding, fix);
   // Read from the code, as query-in-loop's: the loop's own Drizzle fix, no
   // statement of SQL to merge with another loop's finding of the same one.

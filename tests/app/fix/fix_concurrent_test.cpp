@@ -232,4 +232,38 @@ TEST_F(FixConcurrent, DropAndAddInOneTableSaysWhatToAnswerDrizzleKit10) {
   EXPECT_FALSE(has_note(add_only, "created or renamed")) << all_notes(add_only);
 }
 
+// Each kind of fix where it belongs (core::FixKind): a code change (n-plus-one's
+// loop, its SQL the statement the new code sends) is left to the user with a
+// note, never written into a migration; the index beside it is.
+TEST(FixPlanKinds, ACodeFixIsLeftToTheUserAndAnIndexGoesIntoTheMigration) {
+  const TempTree tree;
+  pgadvise::model::Project project;
+  project.root = tree.root();
+  FixTargets targets;
+  targets.migrations_dir = tree.root() / "migrations";
+  fs::create_directories(*targets.migrations_dir);
+  pgadvise::core::Finding loop;
+  loop.rule = "n-plus-one";
+  loop.object.table = "posts";
+  loop.fix = pgadvise::core::Fix{};
+  loop.fix->kind = pgadvise::core::FixKind::code;
+  loop.fix->ddl = "SELECT id, title FROM posts WHERE user_id = ANY($1);";
+  loop.fix->drizzle = "await db.select().from(posts).where(inArray(posts.userId, ids));";
+  loop.fix->drizzle_file = "src/feed.ts:12";
+  pgadvise::core::Finding index;
+  index.rule = "unindexed-foreign-key";
+  index.object.table = "posts";
+  index.fix = pgadvise::core::Fix{};
+  index.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_user_id_idx ON posts (user_id);";
+  const FixPlan plan = plan_fixes({loop, index}, project, targets);
+  ASSERT_EQ(plan.files.size(), 1U) << all_notes(plan);
+  EXPECT_NE(plan.files.front().after.find("CREATE INDEX IF NOT EXISTS posts_user_id_idx"), std::string::npos)
+      << plan.files.front().after;
+  EXPECT_EQ(plan.files.front().after.find("ANY($1)"), std::string::npos) << plan.files.front().after;
+  EXPECT_EQ(plan.fixed, 1U);
+  EXPECT_TRUE(
+      has_note(plan, "n-plus-one: not fixed automatically (its fix is a change to the application's code"))
+      << all_notes(plan);
+}
+
 } // namespace fix_concurrent_test

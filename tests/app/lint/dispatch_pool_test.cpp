@@ -76,12 +76,16 @@ TEST(DispatchPool, FromTheCodeBothLoopsTheForeignKeysAndTheJsonTextNoDrift) {
       EXPECT_NE(drizzle.find("would take 1 row in all, not 1 for each shipmentId"), std::string::npos)
           << drizzle;
     }
-    // A loop's rewrite is a code change: no drizzle-kit generate and migrate
-    // to run after it (the foreign keys' index lines have them).
+    // A loop's rewrite is a code change, said by its kind: no drizzle-kit
+    // generate and migrate to run after it (the foreign keys' index lines
+    // have them), and its place is the loop's, not the schema file's.
+    EXPECT_EQ(loop["fix"]["kind"], "code") << loop["fix"].dump(2);
+    EXPECT_EQ(loop["fix"]["drizzle_file"], at(loop)) << loop["fix"].dump(2);
     EXPECT_TRUE(loop["fix"]["commands"].is_null()) << loop["fix"].dump(2);
     EXPECT_TRUE(loop["fix"]["drizzle_table"].is_string()) << loop["fix"].dump(2); // still named
   }
   for (const json& finding : findings_of(report, "unindexed-foreign-key")) {
+    EXPECT_EQ(finding["fix"]["kind"], "sql") << finding.dump(2);
     EXPECT_EQ(finding["fix"]["commands"], "npm run db:generate && npm run db:migrate") << finding.dump(2);
   }
   EXPECT_EQ(finding_objects(report, "unindexed-foreign-key"), k_foreign_keys);
