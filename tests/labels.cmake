@@ -23,6 +23,7 @@ set(PGADVISE_TEST_SUITES_cluster
   LiveIndexSet
   LivePoliciesTest
   LiveRuleFixtures
+  PeerCorpusLive
   SchemaFidelity
   StatsCli
   TypeCastsLive
