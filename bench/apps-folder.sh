@@ -2,7 +2,7 @@
 # The PostgreSQL 15 log of fixtures/real-shapes/apps-folder: both apps on one
 # development server, each with its own database.
 #
-#   bench/apps-folder.sh --out FILE.log [--seed N] [--requests R]
+#   bench/apps-folder.sh --out FILE.log [--seed N] [--requests R] [--static-inbox]
 #
 # The folder is copied to a temporary place with the pinned npm packages
 # (installed once by npm into ~/.cache/pgadvise/apps-folder-npm, or the
@@ -14,8 +14,10 @@
 # front page and a post R times each, and 4 helpdesk agents (node-postgres
 # Pool) open the inbox R times each (bench/apps-folder/*-traffic.ts), logged
 # with log_min_duration_statement = 0 and log_line_prefix
-# '%m [%p] %q%u@%d/%a '. FILE.log is the server's stderr log; FILE.txt says
-# how it was made and what each driver ran.
+# '%m [%p] %q%u@%d/%a '. After each look an agent solves the oldest open
+# ticket and a customer opens one; --static-inbox leaves the tickets as they
+# are (every inbox load reads the same rows). FILE.log is the server's
+# stderr log; FILE.txt says how it was made and what each driver ran.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -24,11 +26,13 @@ packages="drizzle-orm@0.45.4 drizzle-kit@0.31.11 pg@8.16.3 postgres@3.4.5 hono@4
 out=""
 seed=1
 requests=5
+static_inbox=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
+    --static-inbox) static_inbox=1; shift ;;
     *) sed -n '2,/^set -euo/{/^set -euo/!p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -60,7 +64,7 @@ cp "$here/apps-folder/helpdesk-traffic.ts" "$work/app/helpdesk/apps/api/traffic.
 cp "$here/apps-folder/blog-seed.sql" "$here/apps-folder/helpdesk-seed.sql" "$work/"
 chmod -R a+rX "$work"
 
-export APPS_WORK="$work" SEED="$seed" REQUESTS="$requests"
+export APPS_WORK="$work" SEED="$seed" REQUESTS="$requests" STATIC_INBOX="$static_inbox"
 # shellcheck disable=SC2016 # the inner shell expands them, with the cluster's variables
 "$root/scripts/pg-cluster.sh" run \
   -c "log_line_prefix = '%m [%p] %q%u@%d/%a '" \
@@ -100,7 +104,7 @@ cp "$work/postgresql.log" "$out"
 chmod 644 "$out"
 {
   echo "Made by bench/apps-folder.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/real-shapes/apps-folder:"
-  echo "  seed=$seed requests per user=$requests log_min_duration_statement=0"
+  echo "  seed=$seed requests per user=$requests static inbox=$static_inbox log_min_duration_statement=0"
   echo "  log_line_prefix='%m [%p] %q%u@%d/%a '"
   echo "  blog: database blog, user blog, application blog-web, postgres.js, 3 readers"
   echo "  helpdesk: database helpdesk, user helpdesk, application helpdesk-api, node-postgres Pool, 4 agents"

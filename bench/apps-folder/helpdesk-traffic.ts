@@ -2,7 +2,8 @@
 // opening the inbox (apps/api's GET /inbox, run through Hono's own
 // request()) REQUESTS times, 40 to 120 ms apart; after each look the agent
 // solves the oldest open ticket and a customer opens a new one (the
-// inbox's rows change between loads, as a live inbox's do). Copied into
+// inbox's rows change between loads, as a live inbox's do), unless
+// STATIC_INBOX=1 (a quiet hour: every load reads the same tickets). Copied into
 // helpdesk/apps/api/ before it runs, so the route and the package are
 // imported as the server imports them.
 import { eq } from "drizzle-orm";
@@ -30,6 +31,10 @@ async function main() {
         const body = (await response.json()) as { id: number }[];
         calls += 1;
         threads += body.length;
+        if (process.env.STATIC_INBOX === "1") {
+          await pause(40 + Math.floor(random() * 80));
+          continue;
+        }
         const oldest = Math.min(...body.map((ticket) => ticket.id));
         await db.update(tickets).set({ status: "solved" }).where(eq(tickets.id, oldest));
         await db.insert(tickets).values({

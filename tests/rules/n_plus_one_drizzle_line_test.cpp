@@ -239,4 +239,48 @@ TEST(DrizzleLineConstantList, ALoopOverThreeSystemRolesIsInfoAndSaysWhy) {
   EXPECT_GE(roles, 1) << result.out.substr(0, 2000);
 }
 
+std::vector<json> rule_findings(const json& report, std::string_view rule) {
+  std::vector<json> out;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] == rule) {
+      out.push_back(finding);
+    }
+  }
+  return out;
+}
+
+const fs::path k_apps = k_source / "fixtures" / "real-shapes" / "apps-folder";
+
+// n-plus-one when every burst of a loop ran with the same parameters: the
+// log alone takes that for a loop over a list fixed in the code (at most
+// info), but helpdesk's inbox loop (fixtures/real-shapes/apps-folder) runs
+// over the open tickets its route reads. Its log
+// logs/postgresql-15-static-inbox.log.gz is a real PostgreSQL 15 log of a
+// quiet hour (bench/apps-folder.sh --static-inbox): every inbox load read
+// the same 16 tickets. The code says the statements grow with the rows, so
+// it is an N+1, reported at the loop.
+TEST(DrizzleLineRows, ALoopOverAReadsRowsThatDidNotChangeIsAnNPlusOneNotAConstantList) {
+  for (const std::string target : {"helpdesk", "."}) {
+    const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+        k_apps.string(), {"lint", target, "--log", "logs/postgresql-15-static-inbox.log.gz", "--min-severity",
+                          "info", "--format", "json"});
+    const json report = json::parse(result.out, nullptr, false);
+    ASSERT_FALSE(report.is_discarded()) << result.err;
+    EXPECT_TRUE(rule_findings(report, "query-in-loop").empty()) << target << "\n" << result.out;
+    const std::vector<json> loops = rule_findings(report, "n-plus-one");
+    ASSERT_EQ(loops.size(), 1U) << target << "\n" << result.out;
+    const json& finding = loops.front();
+    const std::string message = finding["message"].get<std::string>();
+    EXPECT_EQ(message.rfind("N+1 queries: 20 bursts of ", 0), 0U) << message;
+    EXPECT_EQ(message.find("constant list"), std::string::npos) << message;
+    EXPECT_EQ(finding["severity"], "critical") << target;
+    EXPECT_EQ(finding["location"]["file"], "helpdesk/apps/api/src/routes/inbox.ts");
+    EXPECT_EQ(finding["location"]["line"], 11);
+    EXPECT_NE(
+        pgadvise::test::evidence_details(finding, "log").find("did not change while the log was written"),
+        std::string::npos)
+        << finding.dump(2);
+  }
+}
+
 } // namespace n_plus_one_drizzle_line_test

@@ -8,6 +8,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "rules/support/n_plus_one_code.hpp"
+#include "rules/support/n_plus_one_rows.hpp"
 
 #include <algorithm>
 
@@ -53,6 +54,9 @@ struct Facts {
   // One set of values in every burst of several: the loop runs over a list
   // fixed in the code (three system roles), not over a query's rows.
   bool constant_list = false;
+  // The same parameter sets in every burst, yet the code's loop runs over
+  // the parent read's rows: those rows did not change while logged.
+  bool rows_unchanged = false;
   std::string table;
 };
 
@@ -114,6 +118,15 @@ void burst_evidence(const Facts& f, core::Finding& finding) {
   }
   finding.evidence.insert(finding.evidence.begin(),
                           core::Evidence{core::Evidence::Kind::log, burst_detail, bursts.first});
+  if (f.rows_unchanged) {
+    finding.evidence.push_back(core::Evidence{
+        core::Evidence::Kind::log,
+        "every burst ran with the same " + std::to_string(f.med) +
+            " parameter sets, as a loop over a list fixed in the code would, but the code's loop runs over "
+            "the rows of its parent read: those rows did not change while the log was written, and the "
+            "statements grow with them",
+        bursts.first});
+  }
   if (f.constant_list) {
     finding.evidence.push_back(core::Evidence{
         core::Evidence::Kind::log,
@@ -307,6 +320,7 @@ void read_fix(const engine::RuleContext& context, const Facts& f, const FixNames
 // The help and the batched fix for the child's kind of statement.
 core::Fix help_and_fix(const engine::RuleContext& context, const Facts& f, core::Finding& finding) {
   core::Fix fix;
+  fix.kind = core::FixKind::code; // the loop's queries as one; `ddl` the statement it sends
   const FixNames names = fix_names(context, f, finding);
   if (f.constant_list) {
     finding.help = "The loop runs over values fixed in the code, so it issues the same " +
@@ -337,7 +351,9 @@ core::Finding burst_finding(std::string_view rule_id, const engine::RuleContext&
     finding.compute_fingerprint(advisor::fingerprint_hex(query.fingerprint) + ":" +
                                 advisor::fingerprint_hex(bursts.parent));
   }
-  const Facts facts = facts_of(workload, bursts, finding);
+  Facts facts = facts_of(workload, bursts, finding);
+  facts.rows_unchanged = facts.constant_list && loop_over_parent_rows(context, query, facts.parent);
+  facts.constant_list = facts.constant_list && !facts.rows_unchanged;
   headline(facts, finding);
   burst_evidence(facts, finding);
   grouping_evidence(facts, finding);
