@@ -1,6 +1,7 @@
 #include "advisor/index_set_evaluator.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace pgadvise::advisor {
 
@@ -16,6 +17,9 @@ Evaluator::Evaluator(CandidatePool& pool, const std::vector<SearchQuery>& querie
       }
     }
   }
+  m_all.resize(queries.size());
+  std::iota(m_all.begin(), m_all.end(), 0);
+  prefetch(m_all, {});
   for (std::size_t q = 0; q < queries.size(); ++q) {
     if (!query_plan(q, {})) {
       m_planned[q] = false;
@@ -50,7 +54,29 @@ std::optional<PlannedCost> Evaluator::query_plan(std::size_t query, const std::v
   return it->second;
 }
 
+void Evaluator::prefetch(const std::vector<std::size_t>& queries, const std::vector<std::size_t>& config) {
+  std::vector<std::pair<std::size_t, std::vector<std::size_t>>> missing;
+  for (std::size_t query : queries) {
+    if (query >= m_queries.size() || !m_planned[query]) {
+      continue;
+    }
+    std::vector<std::size_t> key = relevant(query, config);
+    if (m_plans.count({query, key}) == 0) {
+      missing.emplace_back(query, std::move(key));
+    }
+  }
+  if (missing.size() < 2) {
+    return; // query_plan asks for it alone
+  }
+  std::vector<std::optional<PlannedCost>> planned = m_source.plan_many(missing);
+  for (std::size_t i = 0; i < missing.size() && i < planned.size(); ++i) {
+    ++m_evaluations;
+    m_plans.emplace(std::move(missing[i]), std::move(planned[i]));
+  }
+}
+
 double Evaluator::objective(const std::vector<std::size_t>& config) {
+  prefetch(m_all, config);
   double total = 0;
   for (std::size_t q = 0; q < m_queries.size(); ++q) {
     if (!m_planned[q]) {

@@ -51,6 +51,18 @@ public:
   virtual std::optional<PlannedCost> plan(std::size_t query, const std::vector<std::size_t>& config) = 0;
   // The candidate's estimated size in bytes; nullopt when it cannot be simulated.
   virtual std::optional<std::int64_t> size_of(std::size_t candidate) = 0;
+  // Several costings at once (pairs of query and config, as plan() takes
+  // them), in order: what a source that talks to a server answers in one
+  // round trip. The same costs as plan() one by one.
+  virtual std::vector<std::optional<PlannedCost>>
+  plan_many(const std::vector<std::pair<std::size_t, std::vector<std::size_t>>>& requests) {
+    std::vector<std::optional<PlannedCost>> out;
+    out.reserve(requests.size());
+    for (const auto& [query, config] : requests) {
+      out.push_back(plan(query, config));
+    }
+    return out;
+  }
 };
 
 struct SearchQuery {
@@ -70,6 +82,9 @@ public:
   // Planner cost of one execution of `query` with `config` (cached); nullopt
   // when it could not be planned.
   std::optional<PlannedCost> query_plan(std::size_t query, const std::vector<std::size_t>& config);
+  // Costs `queries` with `config` that are not cached yet, all at once
+  // (CostSource::plan_many), so the query_plan calls that follow hit the cache.
+  void prefetch(const std::vector<std::size_t>& queries, const std::vector<std::size_t>& config);
   [[nodiscard]] std::optional<std::int64_t> size(std::size_t id);
   [[nodiscard]] std::int64_t total_size(const std::vector<std::size_t>& config);
   [[nodiscard]] double write_cost(std::size_t id);
@@ -92,6 +107,7 @@ private:
   std::map<std::string, std::vector<std::size_t>> m_by_table; // table -> queries
   std::vector<std::size_t> m_unplanned;
   std::vector<bool> m_planned;
+  std::vector<std::size_t> m_all; // 0 .. queries - 1
   std::size_t m_evaluations = 0;
 
   std::vector<std::size_t> relevant(std::size_t query, const std::vector<std::size_t>& config) const;

@@ -95,6 +95,7 @@ std::optional<std::vector<Subset>> group_front(Evaluator& evaluator, SetSearch& 
       continue;
     }
     std::sort(subset.config.begin(), subset.config.end());
+    evaluator.prefetch(queries, subset.config);
     for (std::size_t q : queries) {
       auto plan = evaluator.query_plan(q, subset.config);
       if (!plan) {

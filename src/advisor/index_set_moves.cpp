@@ -292,6 +292,7 @@ SearchResult SetSearch::finish(const Config& config) {
   result.evaluations = m_ev.evaluations();
   result.seconds = seconds();
   result.stopped_by_time_limit = timed_out();
+  result.stopped_by_budget = budget_spent();
   return result;
 }
 

@@ -36,14 +36,19 @@ public:
       : m_ev(evaluator), m_options(options), m_start(Clock::now()), m_deadline(m_start + options.time_limit) {
   }
 
+  // Out of work budget (costings, deterministic) or of time.
   [[nodiscard]] bool out_of_time() {
-    if (Clock::now() >= m_deadline) {
+    if (m_options.max_costings > 0 && m_ev.evaluations() >= m_options.max_costings) {
+      m_budget_spent = true;
+    }
+    if (!m_budget_spent && Clock::now() >= m_deadline) {
       m_timed_out = true;
     }
-    return m_timed_out;
+    return m_timed_out || m_budget_spent;
   }
 
   [[nodiscard]] bool timed_out() const { return m_timed_out; }
+  [[nodiscard]] bool budget_spent() const { return m_budget_spent; }
 
   [[nodiscard]] std::chrono::milliseconds remaining() const {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_deadline - Clock::now());
@@ -119,6 +124,7 @@ private:
   Clock::time_point m_start;
   Clock::time_point m_deadline;
   bool m_timed_out = false;
+  bool m_budget_spent = false;
   std::optional<double> m_none;
   std::vector<std::size_t> m_useful;
   bool m_useful_done = false;

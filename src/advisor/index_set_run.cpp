@@ -1,6 +1,7 @@
 #include "advisor/index_set_run.hpp"
 
 #include "advisor/index_set_render.hpp"
+#include "advisor/index_set_table_state.hpp"
 #include "advisor/index_set_writes.hpp"
 #include "advisor/live_analysis_run.hpp"
 #include "advisor/query_evidence.hpp"
@@ -71,6 +72,8 @@ struct IndexSetProblem::State {
   CandidatePool pool;
   std::unique_ptr<HypoPgCostSource> source;
   std::unique_ptr<Evaluator> evaluator;
+  std::vector<const model::Table*> candidate_tables; // the candidates' tables
+  std::vector<TableState> table_state;               // theirs when the costings began
 
   double write_cost(std::size_t id) {
     const auto size = static_cast<double>(source->size_of(id).value_or(0));
@@ -246,7 +249,25 @@ core::Result<std::unique_ptr<IndexSetProblem>> IndexSetProblem::build(pg::Connec
 
   std::vector<pg::Runnable> statements = state.runnable_statements(workload);
   state.pool = generate_candidates(state.queries, catalog, options.candidates);
-  state.source = std::make_unique<HypoPgCostSource>(connection, state.pool, std::move(statements));
+  for (const SetCandidate& candidate : state.pool.list()) {
+    if (std::find(state.candidate_tables.begin(), state.candidate_tables.end(), candidate.table) ==
+        state.candidate_tables.end()) {
+      state.candidate_tables.push_back(candidate.table);
+    }
+  }
+  state.table_state = read_table_state(connection, state.candidate_tables);
+  if (auto note = visibility_note(state.table_state)) {
+    state.set.notes.push_back(std::move(*note));
+  }
+  std::vector<std::vector<std::string>> named;
+  for (const model::QueryStats* query : state.queries) {
+    std::vector<std::string>& names = named.emplace_back();
+    for (const model::TableUse& use : query->shape.tables) {
+      names.push_back(use.name);
+    }
+  }
+  state.source =
+      std::make_unique<HypoPgCostSource>(connection, state.pool, std::move(statements), std::move(named));
   state.writes = workload_writes(state.queries, catalog);
   State* raw = &state;
   state.evaluator = std::make_unique<Evaluator>(state.pool, state.search_queries, *state.source,
@@ -287,6 +308,11 @@ model::IndexSet IndexSetProblem::explain(const SearchResult& result) {
   set.evaluations = result.evaluations;
   set.seconds = result.seconds;
   set.stopped_by_time_limit = result.stopped_by_time_limit;
+  if (result.stopped_by_budget) {
+    set.notes.push_back("index set: the search stopped at its work budget of " +
+                        std::to_string(state.options.search.max_costings) +
+                        " what-if plans with the best set found by then (the same set on every run)");
+  }
   double total_saving = 0;
   for (double saving : result.savings) {
     total_saving += std::max(saving, 0.0);
@@ -306,6 +332,10 @@ model::IndexSet IndexSetProblem::explain(const SearchResult& result) {
     proposal.serves = uncosted.serves;
     proposal.note = "HypoPG cannot simulate a GIN index; verify it with --verify=real on a staging copy";
     set.not_costed.push_back(std::move(proposal));
+  }
+  if (auto note =
+          change_note(state.table_state, read_table_state(state.connection, state.candidate_tables))) {
+    set.notes.push_back(std::move(*note));
   }
   for (const std::string& error : state.source->errors()) {
     set.notes.push_back(error);

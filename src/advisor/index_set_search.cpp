@@ -117,6 +117,7 @@ SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options
     const SearchResult found =
         exhaustive_over(evaluator, ids, exact_options, options.exact_group_limit, best);
     exact = found.exact;
+    (void)search.out_of_time(); // the limits the exhaustive search reached are this search's too
     Config chosen = found.chosen;
     std::sort(chosen.begin(), chosen.end());
     if (evaluator.objective(chosen) < best_value && !search.out_of_time()) {

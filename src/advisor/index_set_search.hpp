@@ -39,14 +39,18 @@ namespace pgadvise::advisor {
 //   5. the budget left is spent on candidates that save anything net of
 //      their write cost (below min_gain: small tables, rare queries), best
 //      saving per byte first, none overlapping a chosen index.
-// Every step checks the time limit: the search always has a feasible set
-// to return (anytime).
+// Every step checks the work budget (max_costings) and the time limit: the
+// search always has a feasible set to return (anytime).
 // The moves are index_set_moves; the exact search is index_set_exhaustive.
 
 struct SearchOptions {
   std::optional<std::int64_t> budget_bytes; // none: no storage limit
   std::size_t max_indexes = 0;              // 0: no count limit
   std::chrono::milliseconds time_limit{30'000};
+  // The search's work limit, in what-if plans (the evaluator's costings):
+  // a search this stops ends the same way on every run and every machine,
+  // where one the clock stops ends where the machine's load left it. 0: none.
+  std::size_t max_costings = 100'000;
   std::size_t max_width = 4; // keys + INCLUDE columns of a grown index
   // A step, and every chosen index given the others, must save this share
   // of the objective it starts from (Extend asks 0.3%): smaller savings are
@@ -68,9 +72,10 @@ struct SearchResult {
   std::size_t evaluations = 0;
   double seconds = 0;
   bool stopped_by_time_limit = false;
-  bool exact = false; // settled by the exact branch and bound
-  std::string seed;   // which seed the set came from
-  std::string note;   // how the exhaustive search went (groups, candidates)
+  bool stopped_by_budget = false; // max_costings reached (the same on every run)
+  bool exact = false;             // settled by the exact branch and bound
+  std::string seed;               // which seed the set came from
+  std::string note;               // how the exhaustive search went (groups, candidates)
 };
 
 SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options);

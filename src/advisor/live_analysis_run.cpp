@@ -124,8 +124,7 @@ model::LiveAnalysis run_live_analysis(pg::Connection& connection, const model::C
       analysis.notes.push_back("index set: " + std::to_string(set->entries.size()) +
                                " indexes chosen for the whole workload from " +
                                std::to_string(set->candidates) + " candidates (" +
-                               std::to_string(set->evaluations) + " HypoPG plans, " +
-                               core::human_duration_ms(set->seconds * 1000) +
+                               std::to_string(set->evaluations) + " HypoPG plans" +
                                (set->stopped_by_time_limit ? ", stopped by the time limit" : "") + ")");
       analysis.notes.insert(analysis.notes.end(), set->notes.begin(), set->notes.end());
       analysis.index_set = std::make_shared<const model::IndexSet>(std::move(set).value());

@@ -311,6 +311,16 @@ DbResult<Connection> Connection::open(const ConnectOptions& options) {
     error.kind = ErrorKind::connect;
     return error;
   }
+  // pgadvise's own statements (EXPLAIN ANALYZE's scans above all) are not
+  // the application's: where the role may (a superuser, or GRANT SET ON
+  // PARAMETER track_counts on PostgreSQL 15+), the session is left out of
+  // pg_stat_user_tables, so the next run reads the counters the application
+  // made. Asked first, so a role that may not logs no error.
+  const std::string allowed = connection.server_version_num() >= 150000
+                                  ? "has_parameter_privilege('track_counts', 'SET')"
+                                  : "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)";
+  (void)connection.query("SELECT pg_catalog.set_config('track_counts', 'off', false) WHERE " + allowed, {},
+                         "session set-up: track_counts");
   return connection;
 }
 
@@ -405,6 +415,125 @@ DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Va
     return fail(ErrorKind::connection, one_line(PQerrorMessage(conn)));
   }
   return last_rows ? std::move(*last_rows) : QueryResult{};
+}
+
+} // namespace pgadvise::pg
+
+namespace pgadvise::pg {
+
+std::vector<DbResult<QueryResult>> Connection::pipeline(const std::vector<Statement>& statements,
+                                                        std::string_view label) {
+  const auto fail = [&](ErrorKind kind, const std::string& message, std::string sqlstate = {},
+                        int position = 0) {
+    DbError error;
+    error.kind = kind;
+    error.message = redact_secrets(message, m_secrets);
+    error.sqlstate = std::move(sqlstate);
+    error.context = std::string(label);
+    error.position = position;
+    return error;
+  };
+  std::vector<DbResult<QueryResult>> out;
+  out.reserve(statements.size());
+  const auto fail_rest = [&](const DbError& error) {
+    while (out.size() < statements.size()) {
+      out.emplace_back(error);
+    }
+    return std::move(out);
+  };
+  if (statements.empty()) {
+    return out;
+  }
+  if (!m_conn) {
+    return fail_rest(fail(ErrorKind::connection, "the connection to " + m_target + " is closed"));
+  }
+  PGconn* conn = m_conn.get();
+  if (PQenterPipelineMode(conn) == 0) {
+    return fail_rest(fail(ErrorKind::query, one_line(PQerrorMessage(conn))));
+  }
+  std::size_t sent = 0;
+  for (const Statement& statement : statements) {
+    if (send_query(conn, statement.sql, &statement.params) == 0) {
+      break;
+    }
+    ++sent;
+  }
+  const std::string send_error = sent < statements.size() ? one_line(PQerrorMessage(conn)) : "";
+  if (PQpipelineSync(conn) == 0) {
+    m_conn.reset(); // the server may be mid-statement with nothing to end it: give the connection up
+    return fail_rest(
+        fail(ErrorKind::connection, one_line(send_error.empty() ? "pipeline sync failed" : send_error)));
+  }
+
+  // statement_timeout bounds each statement; the client deadline all of them.
+  std::optional<Clock::time_point> deadline;
+  if (const auto limit = client_deadline()) {
+    deadline = Clock::now() + *limit * static_cast<int>(std::max<std::size_t>(sent, 1));
+  }
+  bool cancelled = false;
+  // The next result of the pipeline (nullptr between statements), or an
+  // error when the server stays silent even after a cancel.
+  const auto next = [&]() -> std::variant<ResultPtr, DbError> {
+    while (!wait_ready(conn, deadline)) {
+      if (cancelled) {
+        m_conn.reset();
+        return fail(ErrorKind::timeout,
+                    "no answer within " + millis_text(*client_deadline()) +
+                        ", even after cancelling; connection closed",
+                    "57014");
+      }
+      cancelled = true;
+      request_cancel(conn);
+      deadline = Clock::now() + std::max(m_options.client_grace, std::chrono::milliseconds(2'000));
+    }
+    return ResultPtr{PQgetResult(conn)};
+  };
+  for (std::size_t i = 0; i < sent; ++i) {
+    std::optional<DbResult<QueryResult>> mine;
+    while (true) {
+      auto got = next();
+      if (auto* lost = std::get_if<DbError>(&got)) {
+        return fail_rest(*lost);
+      }
+      ResultPtr result = std::move(std::get<ResultPtr>(got));
+      if (result == nullptr) {
+        break;
+      }
+      const ExecStatusType status = PQresultStatus(result.get());
+      if (mine) {
+        continue; // one result per statement; a second (none expected) is dropped
+      }
+      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        mine.emplace(rows_of(result.get()));
+      } else if (status == PGRES_PIPELINE_ABORTED) {
+        mine.emplace(fail(ErrorKind::query, "not run: an earlier statement of the pipeline failed"));
+      } else {
+        DbError error = error_of(result.get(), conn);
+        mine.emplace(fail(error.kind, error.message, error.sqlstate, error.position));
+      }
+    }
+    out.push_back(mine ? std::move(*mine) : DbResult<QueryResult>(fail(ErrorKind::query, "no result")));
+  }
+  // The Sync's own result, then the connection leaves pipeline mode.
+  while (true) {
+    auto got = next();
+    if (auto* lost = std::get_if<DbError>(&got)) {
+      return fail_rest(*lost);
+    }
+    const ResultPtr result = std::move(std::get<ResultPtr>(got));
+    if (result == nullptr || PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) {
+      break;
+    }
+  }
+  if (PQexitPipelineMode(conn) == 0 || PQstatus(conn) == CONNECTION_BAD) {
+    const std::string message = one_line(PQerrorMessage(conn));
+    m_conn.reset();
+    return fail_rest(fail(ErrorKind::connection, message));
+  }
+  if (sent < statements.size()) {
+    return fail_rest(fail(ErrorKind::connection, send_error));
+  }
+  return out;
 }
 
 } // namespace pgadvise::pg

@@ -94,6 +94,12 @@ struct QueryResult {
   [[nodiscard]] const Value& get(std::size_t row, std::string_view column) const;
 };
 
+// One statement of a pipeline: its text (one statement) and its parameters.
+struct Statement {
+  std::string sql;
+  std::vector<Value> params;
+};
+
 class Connection {
 public:
   // Connects and prepares the session (read-only, timeouts,
@@ -116,6 +122,14 @@ public:
   // implicit transaction): for trusted text such as test set-up and the
   // demo's migrations, never for workload queries.
   DbResult<QueryResult> run_script(std::string_view sql, std::string_view label = {});
+  // Several statements in one round trip (libpq's pipeline mode): each sent
+  // through the extended protocol as query() sends it (one statement per
+  // text, parameters as values), one Sync after the last, so the server runs
+  // them in one implicit transaction, each under statement_timeout, and
+  // answers them together. One result per statement, in order; after an
+  // error the statements behind it are not run (their result says so).
+  std::vector<DbResult<QueryResult>> pipeline(const std::vector<Statement>& statements,
+                                              std::string_view label = {});
 
   [[nodiscard]] int server_version_num() const { return m_server_version; }
   [[nodiscard]] const std::string& database() const { return m_database; }

@@ -409,6 +409,21 @@ DbResult<model::Plan> explain_prepared(Connection& connection, std::string_view 
       connection.query(explain_prefix(flavor, runnable.method) + execute_sql(name, runnable), {}, "explain"));
 }
 
+std::optional<std::string> explain_statement(const Runnable& runnable, std::string_view prepared,
+                                             ExplainFlavor flavor) {
+  if (!prepared.empty()) {
+    return explain_prefix(flavor, runnable.method) + execute_sql(prepared, runnable);
+  }
+  if (runnable.args.empty()) {
+    return explain_prefix(flavor, runnable.method) + runnable.sql;
+  }
+  return std::nullopt;
+}
+
+DbResult<model::Plan> plan_of_result(const DbResult<QueryResult>& result) {
+  return plan_of(result);
+}
+
 DbResult<model::Plan> explain_runnable(Connection& connection, const Runnable& runnable,
                                        ExplainFlavor flavor) {
   if (flavor != ExplainFlavor::analyze_rolled_back) {

@@ -74,6 +74,15 @@ DbResult<QueryResult> prepare_runnable(Connection& connection, std::string_view 
 DbResult<model::Plan> explain_prepared(Connection& connection, std::string_view name,
                                        const Runnable& runnable, ExplainFlavor flavor);
 
+// The one statement EXPLAIN of a runnable sends -- EXPLAIN EXECUTE of
+// `prepared` (a name prepare_runnable gave it), or of its text when it has
+// no values -- for a caller that sends it in a pipeline with other
+// statements; nullopt when it needs PREPARE first. plan_of_result reads the
+// answer as explain_prepared would.
+std::optional<std::string> explain_statement(const Runnable& runnable, std::string_view prepared,
+                                             ExplainFlavor flavor);
+DbResult<model::Plan> plan_of_result(const DbResult<QueryResult>& result);
+
 // One query: never throws, every failure is recorded in the result.
 model::ExplainedQuery explain_query(Connection& connection, const ExplainRequest& request,
                                     const ExplainOptions& options);

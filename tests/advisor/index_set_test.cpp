@@ -8,6 +8,7 @@
 
 #include "advisor/index_set_exhaustive.hpp"
 #include "advisor/index_set_run.hpp"
+#include "advisor/index_set_search.hpp"
 #include "advisor/live_advisor_support.hpp"
 #include "advisor/what_if_hypopg.hpp"
 #include "core/text.hpp"
@@ -407,6 +408,84 @@ TEST_F(LiveIndexSet, APreparedWhatIfIsPlannedAfreshForEveryConfiguration) {
   EXPECT_EQ(setting("SHOW plan_cache_mode"), "auto");
 }
 
+// HypoPG 1.3 cannot hide an index, so each costing drops and creates
+// hypothetical indexes; only on the tables the query reads, though: one on
+// another table stays for the next query that wants it. A query that reads
+// a table without naming it (through a view) is costed without the index
+// another configuration left there, as a fresh session costs it. Costings
+// of one configuration go in one round trip (plan_many) and cost what they
+// cost one by one.
+TEST_F(LiveIndexSet, WhatIfCostingsLeaveOtherTablesIndexesAndBatchInOneRoundTrip) {
+  auto admin = test_support::PgCluster::instance().admin(s_database);
+  ASSERT_TRUE(admin.ok()) << admin.error().to_string();
+  ASSERT_TRUE(
+      admin->query("CREATE OR REPLACE VIEW events_seen AS SELECT id, account_id, kind FROM events").ok());
+  CandidatePool pool;
+  const auto candidate = [&](const char* table, const char* column) {
+    SetCandidate made;
+    made.table = m_catalog.find_table("public", table);
+    SetKey key;
+    key.column = column;
+    key.reads = {column};
+    made.keys = {key};
+    return pool.add(made);
+  };
+  const std::size_t by_account = candidate("events", "account_id");
+  const std::size_t by_email = candidate("users", "email");
+  const auto runnable = [](const char* sql, const char* value) {
+    pg::Runnable made;
+    made.sql = sql;
+    made.args = {value};
+    made.null_args = {false};
+    made.method = model::ParamMethod::pg_stats;
+    return made;
+  };
+  const std::vector<pg::Runnable> statements = {
+      runnable("SELECT payload FROM events WHERE account_id = $1", "42"),
+      runnable("SELECT kind FROM events_seen WHERE account_id = $1", "42"),
+      runnable("SELECT id FROM users WHERE email = $1", "user42@example.com")};
+  const std::vector<std::vector<std::string>> named = {{"events"}, {"events_seen"}, {"users"}};
+  const auto hypothetical = [&]() {
+    auto result = m_connection->query("SELECT count(*)::text FROM hypopg()");
+    return result.ok() && !result->rows.empty() ? result->rows[0][0].value_or("") : "<error>";
+  };
+  std::optional<PlannedCost> fresh_view;
+  {
+    HypoPgCostSource source(*m_connection, pool, statements, named);
+    fresh_view = source.plan(1, {});
+  }
+  ASSERT_TRUE(fresh_view.has_value());
+  {
+    HypoPgCostSource source(*m_connection, pool, statements, named);
+    const auto account = source.plan(0, {by_account});
+    ASSERT_TRUE(account.has_value()) << core::join(source.errors(), "; ");
+    EXPECT_EQ(account->used, std::vector<std::size_t>{by_account});
+    // users' query leaves events' index where it is.
+    const auto email = source.plan(2, {});
+    ASSERT_TRUE(email.has_value()) << core::join(source.errors(), "; ");
+    EXPECT_EQ(hypothetical(), "1");
+    // The view's plan scans events: costed without the index left there.
+    const auto view = source.plan(1, {});
+    ASSERT_TRUE(view.has_value()) << core::join(source.errors(), "; ");
+    EXPECT_TRUE(view->used.empty());
+    EXPECT_DOUBLE_EQ(view->cost, fresh_view->cost);
+    // Two queries, each with its table's index: one round trip, the same costs.
+    const std::size_t before = source.round_trips();
+    const auto both = source.plan_many({{0, {by_account}}, {2, {by_email}}});
+    EXPECT_EQ(source.round_trips(), before + 1);
+    ASSERT_EQ(both.size(), 2U);
+    ASSERT_TRUE(both[0].has_value() && both[1].has_value()) << core::join(source.errors(), "; ");
+    EXPECT_DOUBLE_EQ(both[0]->cost, account->cost);
+    EXPECT_EQ(both[1]->used, std::vector<std::size_t>{by_email});
+    const auto email_alone = source.plan(2, {by_email});
+    ASSERT_TRUE(email_alone.has_value());
+    EXPECT_DOUBLE_EQ(both[1]->cost, email_alone->cost);
+    EXPECT_LT(email_alone->cost, email->cost);
+  }
+  EXPECT_EQ(hypothetical(), "0");
+  ASSERT_TRUE(admin->query("DROP VIEW events_seen").ok());
+}
+
 // A budget too small for any index chooses none, and says so in its numbers.
 TEST_F(LiveIndexSet, ABudgetTooSmallForAnyIndexChoosesNone) {
   model::Workload workload;
@@ -418,6 +497,101 @@ TEST_F(LiveIndexSet, ABudgetTooSmallForAnyIndexChoosesNone) {
   EXPECT_TRUE(set->entries.empty());
   EXPECT_DOUBLE_EQ(set->relative_cost(), 1.0);
   EXPECT_EQ(set->budget_bytes, 8192);
+}
+
+// The workload search ends by its work budget, counted in what-if plans,
+// not by the clock: the same problem gives the same set, after the same
+// number of costings, however slowly the costs come (a busy CI runner, a
+// remote server). Costs here come from a table, no server.
+// Query q on table q % 2; candidate id on table id % 2 helps the queries
+// it shares a residue with, each by its own factor: many configurations
+// differ, so the search has work to do.
+class TableCosts final : public CostSource {
+public:
+  std::optional<PlannedCost> plan(std::size_t query, const std::vector<std::size_t>& config) override {
+    ++m_plans;
+    PlannedCost cost;
+    cost.cost = 1000.0 * static_cast<double>(query + 1);
+    cost.rows = 1;
+    for (std::size_t id : config) {
+      if ((id + query) % 3 == 0) {
+        cost.cost *= 0.3 + 0.05 * static_cast<double>(id % 7);
+        cost.used.push_back(id);
+      }
+    }
+    return cost;
+  }
+  std::optional<std::int64_t> size_of(std::size_t candidate) override {
+    return static_cast<std::int64_t>(8192 * (1 + candidate % 5));
+  }
+  [[nodiscard]] std::size_t plans() const { return m_plans; }
+
+private:
+  std::size_t m_plans = 0;
+};
+
+class IndexSetBudget : public ::testing::Test {
+protected:
+  void SetUp() override {
+    for (int t = 0; t < 2; ++t) {
+      model::Table& table = m_tables.emplace_back();
+      table.name = "t" + std::to_string(t);
+    }
+    for (std::size_t id = 0; id < 14; ++id) {
+      SetCandidate candidate;
+      candidate.table = &m_tables[id % 2];
+      SetKey key;
+      key.column = "c" + std::to_string(id);
+      key.reads = {key.column};
+      candidate.keys = {key};
+      m_pool.add(candidate);
+    }
+    for (std::size_t q = 0; q < 6; ++q) {
+      m_queries.push_back(SearchQuery{1.0 + static_cast<double>(q), {table_key(m_tables[q % 2])}});
+    }
+  }
+
+  SearchResult search(const SearchOptions& options, std::size_t* plans = nullptr) {
+    CandidatePool pool = m_pool;
+    TableCosts costs;
+    Evaluator evaluator(pool, m_queries, costs,
+                        [](std::size_t id) { return 10.0 * static_cast<double>(id); });
+    SearchResult result = search_index_set(evaluator, options);
+    if (plans != nullptr) {
+      *plans = costs.plans();
+    }
+    return result;
+  }
+
+  std::vector<model::Table> m_tables = std::vector<model::Table>();
+  CandidatePool m_pool;
+  std::vector<SearchQuery> m_queries;
+};
+
+TEST_F(IndexSetBudget, TheWorkBudgetStopsTheSearchAtTheSamePlaceEveryRun) {
+  SearchOptions unbounded;
+  unbounded.max_costings = 0;
+  unbounded.time_limit = std::chrono::hours(1);
+  std::size_t all_plans = 0;
+  const SearchResult whole = search(unbounded, &all_plans);
+  EXPECT_FALSE(whole.stopped_by_budget);
+  EXPECT_FALSE(whole.stopped_by_time_limit);
+  ASSERT_GT(whole.evaluations, 40U);
+
+  SearchOptions budgeted = unbounded;
+  budgeted.max_costings = whole.evaluations / 3;
+  std::size_t plans_a = 0;
+  std::size_t plans_b = 0;
+  const SearchResult a = search(budgeted, &plans_a);
+  const SearchResult b = search(budgeted, &plans_b);
+  EXPECT_TRUE(a.stopped_by_budget);
+  EXPECT_FALSE(a.stopped_by_time_limit); // the clock had an hour left
+  EXPECT_EQ(a.chosen, b.chosen);
+  EXPECT_EQ(a.evaluations, b.evaluations);
+  EXPECT_EQ(plans_a, plans_b);
+  EXPECT_LT(plans_a, all_plans);
+  EXPECT_DOUBLE_EQ(a.cost_chosen, b.cost_chosen);
+  EXPECT_LE(a.cost_chosen, a.cost_none); // anytime: a feasible set, never worse than none
 }
 
 } // namespace index_set_test

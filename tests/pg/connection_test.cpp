@@ -118,6 +118,50 @@ TEST_F(ConnectionTest, ErrorsAreLocated) {
   EXPECT_TRUE(connection->query("SELECT 1").ok());
 }
 
+// A pipeline: one round trip, one implicit transaction, each statement
+// still one statement through the extended protocol with its values as
+// values; an error stops the statements behind it, and the session goes on.
+TEST_F(ConnectionTest, PipelineRunsInOneTransactionAndStopsAtAnError) {
+  ConnectOptions options = options_for(cluster().admin_conninfo());
+  options.statement_timeout = std::chrono::milliseconds(300);
+  auto connection = Connection::open(options);
+  ASSERT_TRUE(connection.ok()) << connection.error().to_string();
+  auto results = connection->pipeline(
+      {{"SELECT transaction_timestamp()::text AS t, $1::int + 1 AS n", {"41"}},
+       {"SELECT pg_sleep(0.01)", {}},
+       {"SELECT transaction_timestamp()::text AS t, $1::text AS v", {"1; DROP TABLE conn_probe"}}},
+      "probe");
+  ASSERT_EQ(results.size(), 3U);
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok()) << result.error().to_string();
+  }
+  EXPECT_EQ(results[0]->get(0, "n"), Value("42"));
+  EXPECT_EQ(results[0]->get(0, "t"), results[2]->get(0, "t")); // one transaction
+  EXPECT_EQ(results[2]->get(0, "v"), Value("1; DROP TABLE conn_probe"));
+
+  // Still read-only, still one statement per text, still under statement_timeout.
+  auto failed = connection->pipeline(
+      {{"SELECT 1", {}}, {"INSERT INTO conn_probe VALUES (1)", {}}, {"SELECT 2", {}}}, "probe");
+  ASSERT_EQ(failed.size(), 3U);
+  EXPECT_TRUE(failed[0].ok());
+  ASSERT_FALSE(failed[1].ok());
+  EXPECT_EQ(failed[1].error().kind, ErrorKind::read_only);
+  EXPECT_EQ(failed[1].error().context, "probe");
+  ASSERT_FALSE(failed[2].ok());
+  EXPECT_EQ(failed[2].error().message.rfind("not run:", 0), 0U) << failed[2].error().message;
+  auto two = connection->pipeline({{"SELECT 1; SET default_transaction_read_only = off", {}}});
+  ASSERT_FALSE(two.front().ok());
+  EXPECT_EQ(two.front().error().sqlstate, "42601");
+  const auto start = Clock::now();
+  auto slow = connection->pipeline({{"SELECT pg_sleep(5)", {}}, {"SELECT 1", {}}});
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
+  ASSERT_FALSE(slow[0].ok());
+  EXPECT_EQ(slow[0].error().kind, ErrorKind::timeout);
+  EXPECT_FALSE(slow[1].ok());
+  EXPECT_EQ(show(*connection, "default_transaction_read_only"), "on");
+  EXPECT_TRUE(connection->pipeline({}).empty());
+}
+
 TEST_F(ConnectionTest, StatementTimeoutIsItsOwnKind) {
   ConnectOptions options = options_for(cluster().admin_conninfo());
   options.statement_timeout = std::chrono::milliseconds(200);

@@ -21,11 +21,13 @@ namespace {
 
 constexpr int k_max_pgss_rows = 1000;
 // pg_stat_statements also holds what tools ran, pgadvise's own earlier runs
-// included (catalog reads, EXPLAIN): those are not the application's.
+// included (catalog reads, EXPLAIN, its read of drizzle's migrations table,
+// which would otherwise count one more call each run): those are not the
+// application's. The migrator's own reads of that table are not either.
 constexpr std::string_view k_not_tool_statements =
     "query !~* '^\\s*(EXPLAIN|SET|SHOW|RESET|BEGIN|START|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PREPARE|EXECUTE|"
     "DEALLOCATE|DISCARD|ANALYZE|VACUUM)\\M' AND query !~* '\\m(pg_[a-z_]+|information_schema|hypopg[a-z_]*|"
-    "to_regclass|current_database)\\M'";
+    "to_regclass|current_database|__drizzle_migrations)\\M'";
 
 bool is_environment(const std::string& value) {
   return value.empty() || value == "env";
