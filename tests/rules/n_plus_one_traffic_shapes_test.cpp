@@ -215,6 +215,58 @@ TEST(NPlusOneTrafficShapes, EqualIdsOfTwoTablesAreTwoRowsNotOneRequestsOwnLookup
   EXPECT_EQ(read.workload.key_after.size(), 1U);
 }
 
+// A scheduler's job (midday's recurring invoices): one read of the due
+// schedules, once in the log, then seven statements per row on one
+// connection in autocommit, a millisecond apart: the row's invoice looked
+// up, its customer, the next number, the insert, its update, the schedule
+// read and updated. One loop with a seven-statement body, though its read
+// ran once.
+TEST(NPlusOneTrafficShapes, AJobsSevenStatementsPerRowAfterItsOneReadAreOneLoop) {
+  const std::string due = "SELECT id, team_id, customer_id FROM invoice_recurring WHERE status = $1 AND "
+                          "next_scheduled_at <= $2";
+  const std::vector<std::string> body = {
+      "SELECT id, status FROM invoices WHERE invoice_recurring_id = $1 AND recurring_sequence = $2 LIMIT $3",
+      "SELECT id, name, email FROM customers WHERE id = $1 AND team_id = $2",
+      "SELECT max(invoice_number) FROM invoices WHERE team_id = $1",
+      "INSERT INTO invoices (id, team_id, customer_id, invoice_number) VALUES ($1, $2, $3, $4)",
+      "UPDATE invoices SET status = $1, sent_to = $2 WHERE id = $3 AND team_id = $4",
+      "SELECT id, invoices_generated FROM invoice_recurring WHERE id = $1 AND team_id = $2",
+      "UPDATE invoice_recurring SET invoices_generated = $1, next_scheduled_at = $2 WHERE id = $3 AND "
+      "team_id = $4"};
+  const auto rows = [&](Log& log, double t, int pid, int first, int count) {
+    for (int row = first; row < first + count; ++row) {
+      const std::string id = "'" + std::to_string(1000 + row) + "'";
+      for (std::size_t step = 0; step < body.size(); ++step) {
+        log.execute(t + 1 + 8.0 * (row - first) + static_cast<double>(step), pid, body[step],
+                    "$1 = " + id + ", $2 = '" + std::to_string(row % 7 + 2) + "', $3 = " + id + ", $4 = '1'");
+      }
+    }
+  };
+  Log job;
+  job.execute(100, 500, due, "$1 = 'active', $2 = '2026-11-23 10:00:00+00'");
+  rows(job, 100, 500, 0, 30);
+  const loaders::LogReadResult read = job.read("job-loop.log");
+  const auto findings = run_workload_rule(k_rule, read.workload);
+  ASSERT_EQ(findings.size(), 1U) << messages(findings);
+  const std::string& message = findings.front().message;
+  EXPECT_EQ(message.rfind("Row-by-row inserts: 1 burst of INSERT INTO invoices", 0), 0U) << message;
+  EXPECT_NE(message.find("(30 per burst"), std::string::npos) << message;
+  EXPECT_NE(
+      message.find("after 100% of 1 execution of SELECT id, team_id, customer_id FROM invoice_recurring"),
+      std::string::npos)
+      << message;
+  EXPECT_NE(message.find("per row also UPDATE invoices"), std::string::npos) << message;
+
+  // The same read once, then a dozen rows: too few to tell from one page's
+  // work, with nothing to compare the read's one execution with.
+  Log short_job;
+  short_job.execute(100, 510, due, "$1 = 'active', $2 = '2026-11-23 10:00:00+00'");
+  rows(short_job, 100, 510, 0, 12);
+  const loaders::LogReadResult short_read = short_job.read("short-job.log");
+  EXPECT_TRUE(run_workload_rule(k_rule, short_read.workload).empty())
+      << messages(run_workload_rule(k_rule, short_read.workload));
+}
+
 // A loop calling a helper that opens its own transaction (`db.transaction`
 // per checklist item): BEGIN; the last position; INSERT; COMMIT, per row,
 // on whichever connection the pool hands out.

@@ -8,9 +8,19 @@ namespace {
 
 using Candidates = std::array<std::uint64_t, model::Repeat::k_candidates>;
 
-// The longest repeating unit: one statement per row, or a fixed group of
-// lazy loads per row (author and avatar, tags and author).
-constexpr std::size_t k_max_unit = 3;
+// The longest repeating unit: one statement per row, a fixed group of
+// lazy loads per row (author and avatar, tags and author), or a worker's
+// whole row (look the row's invoice up, its customer, the next number,
+// insert, update, mark the schedule: seven statements per row). As long as
+// an interleaved run's body may be. A unit of more than k_short_unit steps
+// counts only when it runs k_long_unit_reps times back to back: a few
+// repeats of so many statements are as often a nested loop's varying rows
+// (a copied project's stages with their tickets, events and tags) or a
+// page requested again, which the shorter units and the interleaved runs
+// read better.
+constexpr std::size_t k_max_unit = 8;
+constexpr std::size_t k_short_unit = 3;
+constexpr std::size_t k_long_unit_reps = 5;
 // An interleaved run: executions at least, and steps between two of them at
 // most (a loop body's optional statements).
 constexpr std::size_t k_min_interleaved = 3;
@@ -21,14 +31,14 @@ constexpr std::size_t k_max_body = 8;
 std::pair<std::size_t, std::size_t> repeating_unit(const std::vector<std::uint64_t>& ids, std::size_t i) {
   const std::size_t n = ids.size();
   for (std::size_t length = 1; length <= k_max_unit && i + 2 * length <= n; ++length) {
-    bool distinct = true;
-    for (std::size_t a = 0; a < length && distinct; ++a) {
-      for (std::size_t b = a + 1; b < length; ++b) {
-        distinct = distinct && ids[i + a] != ids[i + b];
-      }
+    // A unit's steps are all different: a longer one holds this one.
+    if (std::find(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                  ids.begin() + static_cast<std::ptrdiff_t>(i + length - 1),
+                  ids[i + length - 1]) != ids.begin() + static_cast<std::ptrdiff_t>(i + length - 1)) {
+      break;
     }
-    if (!distinct) {
-      continue;
+    if (ids[i + length] != ids[i]) {
+      continue; // the unit does not start again right after itself
     }
     std::size_t reps = 1;
     while (i + (reps + 1) * length <= n &&
@@ -37,7 +47,7 @@ std::pair<std::size_t, std::size_t> repeating_unit(const std::vector<std::uint64
                       ids.begin() + static_cast<std::ptrdiff_t>(i + reps * length))) {
       ++reps;
     }
-    if (reps >= 2) {
+    if (reps >= (length <= k_short_unit ? 2 : k_long_unit_reps)) {
       return {length, reps};
     }
   }

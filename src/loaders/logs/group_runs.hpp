@@ -29,8 +29,9 @@ struct GroupRun {
 // `ids` itself.
 //
 // Two kinds of run:
-// - a repeating unit: 1 to 3 different steps repeated back to back (one
-//   lookup per row, or tags and author per row); every member is a run;
+// - a repeating unit: 1 to 8 different steps repeated back to back (one
+//   lookup per row, tags and author per row, or a worker's seven
+//   statements per row); every member is a run;
 // - an interleaved run: one step at least three times, the steps between
 //   two executions few (a varying loop body: labels for some cards, one of
 //   two activity inserts) and never one of the steps just before the first

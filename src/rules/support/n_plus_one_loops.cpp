@@ -107,8 +107,16 @@ void measure_share(const model::Workload& workload, const std::vector<Bursts>& f
 // its parent's share alone explains it.
 std::pair<bool, bool> judge(const JudgeOptions& options, const Bursts& bursts, double children_in_bursts) {
   const bool in_transactions = bursts.in_transaction == bursts.counts.size();
+  // A job's loop: its read ran once in the whole log (a scheduler's tick,
+  // a script), then one connection ran the rows back to back, each with
+  // values of its own, four times the rows a burst needs: no pool puts
+  // that together by chance, and a job's read may run once per log.
+  const bool one_job = bursts.parent_runs == 1 && bursts.counts.size() == 1 && bursts.fan_outs == 0 &&
+                       bursts.keyed == 0 && bursts.interleaved == 0 &&
+                       bursts.counts.front() >= 4 * options.min_burst;
   const bool parent_consistent =
-      (in_transactions || bursts.parent_runs >= options.min_executions) && bursts.share >= options.min_share;
+      (in_transactions || bursts.parent_runs >= options.min_executions || one_job) &&
+      bursts.share >= options.min_share;
   // Fan-outs are judged on two bursts at least: one is a coincidence of
   // concurrent requests as often as a loop. So is a run among other
   // statements outside a transaction: a driver that pipelines (postgres.js)
