@@ -42,6 +42,27 @@ std::vector<std::string_view> whole_lines(std::string_view head, std::size_t cou
   return lines;
 }
 
+// A csvlog record's first field: the timestamp alone, with its zone
+// ("2026-11-25 09:06:15.277 UTC"). A stderr line starts with a timestamp too,
+// and a Drizzle insert that names its columns three times (columns, values,
+// returning) splits into as many fields: its first field runs on into the
+// line's prefix and message.
+bool csv_timestamp_field(std::string_view field) {
+  std::int64_t us = 0;
+  const std::size_t end = parse_timestamp(field, us);
+  if (end == 0) {
+    return false;
+  }
+  // " UTC", " CEST", or an export's "+00" / "+05:30".
+  std::string_view zone = field.substr(end);
+  if (!zone.empty() && zone.front() == ' ') {
+    zone.remove_prefix(1);
+  } else if (!zone.empty() && zone.front() != '+' && zone.front() != '-') {
+    return false;
+  }
+  return zone.size() <= 12 && zone.find(' ') == std::string_view::npos;
+}
+
 // csvlog, from its records: a timestamp then 22 to 26 more columns
 // (PostgreSQL 12 writes 23 columns, 13 writes 24, 14 and later 26), or the
 // header line a CSV export starts with.
@@ -62,9 +83,8 @@ bool looks_csvlog(std::string_view head) {
       continue;
     }
     ++records;
-    std::int64_t us = 0;
     if (fields.size() >= 22 && fields.size() <= 26 &&
-        (fields[0].text == "log_time" || parse_timestamp(fields[0].text, us) > 0)) {
+        (fields[0].text == "log_time" || csv_timestamp_field(fields[0].text))) {
       ++matched;
     }
   }

@@ -1,4 +1,5 @@
 #include "loaders/logs/input.hpp"
+#include "loaders/logs/input_kind.hpp"
 #include "loaders/logs/log_test_support.hpp"
 #include "support/files.hpp"
 
@@ -125,6 +126,59 @@ TEST(LogInput, TinyRangesOnTwoThreadsGiveTheWorkloadOfOneBlock) {
   EXPECT_EQ(whole.workload.statements, reference.workload.statements);
   EXPECT_EQ(whole.workload.lines, reference.workload.lines);
   EXPECT_EQ(whole.workload.bytes, reference.workload.bytes);
+}
+
+// What a log file holds, judged from its first lines (loaders/logs/input_kind):
+// a stderr log whose statements are wide Drizzle inserts is no csvlog.
+
+// A PostgreSQL 15 stderr log (Debian's prefix '%m [%p] %q%u@%d ') of a Drizzle
+// app: its insert names the table's 8 columns three times (columns, values,
+// returning), 22 commas on one line, and the line starts with a timestamp --
+// the two marks of a csvlog record.
+std::string drizzle_insert_lines() {
+  const std::string insert =
+      "insert into \"roles\" (\"id\", \"name\", \"status\", \"isReadonly\", \"createdAt\", \"updatedAt\", "
+      "\"deletedAt\", \"approvedAt\") values (default, $1, default, default, default, default, default, "
+      "default) returning \"id\", \"name\", \"status\", \"isReadonly\", \"createdAt\", \"updatedAt\", "
+      "\"deletedAt\", \"approvedAt\"";
+  std::string text;
+  for (int i = 0; i < 3; ++i) {
+    const std::string at = "2026-11-25 09:06:15.27" + std::to_string(7 + i) + " UTC [30353] postgres@tally ";
+    text += at + "LOG:  duration: 0.610 ms  parse <unnamed>: " + insert + "\n";
+    text += at + "LOG:  duration: 0.171 ms  bind <unnamed>: " + insert + "\n";
+    text += at + "DETAIL:  parameters: $1 = 'role-" + std::to_string(i) + "'\n";
+    text += at + "LOG:  duration: 0.093 ms  execute <unnamed>: " + insert + "\n";
+    text += at + "DETAIL:  parameters: $1 = 'role-" + std::to_string(i) + "'\n";
+  }
+  return text;
+}
+
+TEST(LogInput, AStderrLogOfWideDrizzleInsertsIsNoCsvlog) {
+  EXPECT_EQ(loaders::detect_input_kind("postgresql.log", drizzle_insert_lines()),
+            loaders::InputKind::stderr_text);
+  // A csvlog still is one: its first field is the timestamp alone (with
+  // its zone, or an export's offset).
+  std::string exported = pgadvise::test::read_text(log_fixture("csvlog.csv"));
+  for (std::size_t at = exported.find(" UTC,"); at != std::string::npos; at = exported.find(" UTC,", at)) {
+    exported.replace(at, 4, "+00");
+  }
+  EXPECT_EQ(loaders::detect_input_kind("export.csv", exported), loaders::InputKind::csvlog);
+  EXPECT_EQ(
+      loaders::detect_input_kind("postgresql.csv", pgadvise::test::read_text(log_fixture("csvlog.csv"))),
+      loaders::InputKind::csvlog);
+}
+
+// Read whole, the log gives its statement three times (it read none and
+// skipped every line as a csvlog's).
+TEST(LogInput, TheWideInsertsAreReadAsStatements) {
+  const std::string path = write_temp("drizzle-wide-inserts.log", drizzle_insert_lines());
+  const loaders::LogReadResult result = loaders::read_logs({path});
+  ASSERT_TRUE(result.usable);
+  std::uint64_t calls = 0;
+  for (const model::QueryStats& stats : result.workload.queries) {
+    calls += stats.calls;
+  }
+  EXPECT_EQ(calls, 3U);
 }
 
 } // namespace log_input_test
