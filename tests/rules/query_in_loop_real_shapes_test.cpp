@@ -4,6 +4,7 @@
 // that run a fixed number of times or a slice, a page or a retry per turn.
 
 #include "support/cli.hpp"
+#include "support/files.hpp"
 #include "support/reports.hpp"
 
 #include <filesystem>
@@ -353,10 +354,94 @@ TEST(QueryInLoopRealShapes, GenericServiceInheritedMethodsOnInstancesFieldsAndTw
       field("packages/db/src/services/booking.service.ts:17", "fix").find("update(bookings).set({ status:"),
       std::string::npos)
       << field("packages/db/src/services/booking.service.ts:17", "fix");
+  // The batched update keeps what the inherited one tests besides the id: the
+  // lock guard as it is, archive()'s isNull() where the loop cannot write it.
+  EXPECT_NE(field("packages/db/src/services/booking.service.ts:17", "fix")
+                .find("where(and(inArray(bookings.id, ids), eq(bookings.isLocked, false)))"),
+            std::string::npos)
+      << field("packages/db/src/services/booking.service.ts:17", "fix");
+  EXPECT_NE(field("apps/api/src/routes/rooms.ts:23", "fix")
+                .find("where(and(inArray(rooms.id, ids), /* the other conditions of "
+                      "packages/base-service/src/ArchivableService.ts:21:11 */))"),
+            std::string::npos)
+      << field("apps/api/src/routes/rooms.ts:23", "fix");
   // A field holding another service: its table, not the caller's.
   EXPECT_NE(field("packages/db/src/services/booking.service.ts:24", "message")
                 .find("inserts into bookingReminders through this.reminders.createOne()"),
             std::string::npos);
+}
+
+// A SaaS's query functions (midday's packages/db/src/queries shape) guard
+// every write by the team: `and(eq(t.id, id), eq(t.teamId, teamId))`. A
+// worker's loop passes each row's team; a request's loop the request's one.
+// The batched statement keeps the guard (a batched write without it writes
+// other teams' rows): here as the conditions to keep, since through the
+// helper the fix cannot tell the team is the same for every row.
+TEST(QueryInLoopRealShapes, BatchedWritesKeepTheTeamGuardOfEachQuery) {
+  const pgadvise::test::TempTree tree;
+  tree.write("package.json",
+             R"({ "name": "ledger", "private": true, "dependencies": { "drizzle-orm": "^0.44.2" } })");
+  tree.write("drizzle.config.ts",
+             R"(export default { schema: "./src/schema.ts", out: "./migrations", dialect: "postgresql" };)");
+  tree.write("src/schema.ts", R"(import { integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+export const teams = pgTable("teams", { id: uuid("id").primaryKey(), name: text("name") });
+export const invoices = pgTable("invoices", {
+  id: uuid("id").primaryKey(),
+  teamId: uuid("team_id").notNull().references(() => teams.id),
+  status: text("status").notNull(),
+  sent: integer("sent").notNull().default(0),
+});
+)");
+  tree.write("src/queries.ts", R"(import { and, eq } from "drizzle-orm";
+import { invoices } from "./schema";
+
+export async function markSent(db: any, params: { id: string; teamId: string }) {
+  const { id, teamId } = params;
+  return db.update(invoices).set({ status: "sent" }).where(and(eq(invoices.id, id), eq(invoices.teamId, teamId)));
+}
+
+export async function deleteInvoice(db: any, params: { id: string; teamId: string }) {
+  return db.delete(invoices).where(and(eq(invoices.id, params.id), eq(invoices.teamId, params.teamId)));
+}
+)");
+  tree.write("src/jobs.ts", R"(import { deleteInvoice, markSent } from "./queries";
+
+export async function sendDue(db: any, due: { id: string; teamId: string }[]) {
+  for (const invoice of due) {
+    await markSent(db, { id: invoice.id, teamId: invoice.teamId });
+  }
+}
+
+export async function deleteMany(db: any, teamId: string, ids: string[]) {
+  for (const id of ids) {
+    await deleteInvoice(db, { id, teamId });
+  }
+}
+)");
+  const pgadvise::test::ProcessResult result =
+      pgadvise::test::run_pgadvise_in(tree.root().string(), {"lint", ".", "--format", "json"});
+  ASSERT_LE(result.exit_code, 1) << result.err;
+  std::map<std::string, std::string> fixes;
+  for (const json& finding :
+       pgadvise::test::findings_of(pgadvise::test::report_of(result), "query-in-loop")) {
+    fixes[finding["location"]["file"].get<std::string>() + ":" +
+          std::to_string(finding["location"]["line"].get<int>())] =
+        finding["fix"]["drizzle"].get<std::string>();
+  }
+  ASSERT_EQ(fixes.size(), 2U);
+  // The team is each row's (the worker) or a helper's parameter the loop
+  // passes (the request): the guard stands as the conditions to keep.
+  EXPECT_NE(fixes["src/jobs.ts:4"].find(
+                "update(invoices).set({ status: \"sent\" }).where(and(inArray(invoices.id, "),
+            std::string::npos)
+      << fixes["src/jobs.ts:4"];
+  EXPECT_NE(fixes["src/jobs.ts:4"].find(", /* the other conditions of src/queries.ts:6:10 */))"),
+            std::string::npos)
+      << fixes["src/jobs.ts:4"];
+  EXPECT_NE(fixes["src/jobs.ts:10"].find("delete(invoices).where(and(inArray(invoices.id, ids), /* the other "
+                                         "conditions of src/queries.ts:10:10 */))"),
+            std::string::npos)
+      << fixes["src/jobs.ts:10"];
 }
 
 } // namespace query_in_loop_real_shapes_test

@@ -240,9 +240,14 @@ private:
     }
   }
   // The call made on the handle before the `.` at `dot` (`db`, `tx`, `this.db`).
-  void add(model::QueryCall call, std::size_t dot) {
+  // `conditions`: how many the call's where tests (0: none or not known);
+  // a generic repository's key found in the function counts among them.
+  void add(model::QueryCall call, std::size_t dot, std::size_t conditions = 0) {
     if (call.key_columns.empty() && call.table.rfind("this.", 0) == 0) {
       generic_key(dot, call);
+      if (!call.key_columns.empty() && conditions > 0) {
+        call.other_conditions = conditions > call.key_columns.size();
+      }
     }
     const std::size_t token = call_start(dot);
     if (!call.table.empty()) {
@@ -285,14 +290,16 @@ private:
                     : method == "update" ? model::QueryCallKind::update
                                          : model::QueryCallKind::remove;
         call.table = table;
+        std::size_t tested = 0;
         if (method != "insert") {
           equalities(next + 1, m_t.close_of(next), table_objects(open + 1, close - 1), call);
-          call.other_conditions = conditions(next + 1, m_t.close_of(next) - 1) > call.key_columns.size();
+          tested = conditions(next + 1, m_t.close_of(next) - 1);
+          call.other_conditions = tested > call.key_columns.size();
         }
         if (method == "update") {
           set_values(chained(close, "set"), call);
         }
-        add(std::move(call), i);
+        add(std::move(call), i, tested);
       }
     }
   }
@@ -378,12 +385,14 @@ private:
       return;
     }
     model::QueryCall call;
+    std::size_t tested = 0;
     call.kind = model::QueryCallKind::select;
     call.table = table_name(open + 1, close - 1);
     const std::size_t where = chained(close, "where");
     if (where != k_npos) {
       equalities(where + 1, m_t.close_of(where), table_objects(open + 1, close - 1), call);
-      call.other_conditions = conditions(where + 1, m_t.close_of(where) - 1) > call.key_columns.size();
+      tested = conditions(where + 1, m_t.close_of(where) - 1);
+      call.other_conditions = tested > call.key_columns.size();
     }
     if (const std::size_t limit = chained(close, "limit"); limit != k_npos && m_t.close_of(limit) != k_npos) {
       call.limit = m_t.text(limit + 1, m_t.close_of(limit) - 1);
@@ -398,7 +407,7 @@ private:
     if (select_close != k_npos && select_close > select_open + 1) {
       call.fields = m_t.text(select_open + 1, select_close - 1);
     }
-    add(std::move(call), select_open - 2);
+    add(std::move(call), select_open - 2, tested);
   }
   // `<db>.query.<key>.findFirst({ where })` / `findMany` (`dot` the `.`
   // before `query`), or `this.<key>.findFirst(...)` (`dot` the `.` after

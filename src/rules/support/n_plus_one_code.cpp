@@ -205,6 +205,37 @@ bool in_loop_scope(const model::QueryCall& call, const std::string& value) {
   return true;
 }
 
+// The where of one statement for the loop's rows: the key's `inArray`,
+// with every other condition of the loop's statement kept. A key compared
+// with a value the loop can write there (`eq(t.isLocked, false)`, the
+// request's `eq(t.teamId, teamId)`) stays as it is; one that differs per row
+// (`eq(t.teamId, row.teamId)`) or that the loop cannot see, and the filters
+// that are no equality (`isNull(t.archivedAt)`), stand in a comment: a
+// batched UPDATE or DELETE without them writes rows the loop never touched.
+std::string batch_filter(const model::QueryCall& call, const std::string& var, const std::string& member,
+                         const std::string& ids) {
+  std::vector<std::string> parts = {"inArray(" + member + ", " + ids + ")"};
+  bool others = call.other_conditions;
+  for (std::size_t i = 0; i < call.key_columns.size() && i < call.key_values.size(); ++i) {
+    const std::string column = advisor::drizzle_member(var, call.key_columns[i]);
+    if (column == member) {
+      continue;
+    }
+    const std::string& value = call.key_values[i];
+    if (!call.loop_variable.empty() && names_row(value, call.loop_variable)) {
+      others = true;
+    } else if (in_loop_scope(call, value)) {
+      parts.push_back("eq(" + column + ", " + value + ")");
+    } else {
+      others = true;
+    }
+  }
+  if (others) {
+    parts.push_back("/* the other conditions of " + call.location.to_string() + " */");
+  }
+  return parts.size() == 1 ? parts.front() : "and(" + core::join(parts, ", ") + ")";
+}
+
 // One update for the loop's rows. When each row sets values of its own
 // (`.set({ balance: row.balance })`), one `inArray` update would give every
 // row the same: those columns take each row's value through
@@ -240,8 +271,8 @@ std::string update_fix(const model::QueryCall& call, const std::string& var, con
     }
   }
   std::string out = "await " + handle_of(call) + ".update(" + var + ").set({ " +
-                    (set.empty() || unknown ? "/* the values */" : set) + " }).where(inArray(" + member +
-                    ", " + ids + "));";
+                    (set.empty() || unknown ? "/* the values */" : set) + " }).where(" +
+                    batch_filter(call, var, member, ids) + ");";
   if (per_row && !unknown) {
     out += "\n// each row keeps its own value through case ... end; cast a value that is not text to the "
            "column's type (then ${value}::integer), and import { sql } from \"drizzle-orm\"";
@@ -288,8 +319,8 @@ std::string select_fix(const model::QueryCall& call, const std::string& var, con
         "{ " + prop + ": { in: " + ids + " }" +
         (call.other_conditions ? ", /* the other conditions of " + call.location.to_string() + " */" : "") +
         " }";
-  } else if (call.other_conditions) {
-    filter = "and(" + filter + ", /* the other conditions of " + call.location.to_string() + " */)";
+  } else {
+    filter = batch_filter(call, var, member, ids);
   }
   if (call.kind == model::QueryCallKind::find_first || call.kind == model::QueryCallKind::find_many) {
     return "const found = await " + handle_of(call) + ".query." + var + ".findMany({ where: " + filter +
@@ -363,10 +394,7 @@ std::string limited_fix(const model::QueryCall& call, const std::string& var, co
     }
   }
   if (call.limit == "1") {
-    std::string filter = "inArray(" + member + ", " + ids + ")";
-    if (call.other_conditions) {
-      filter = "and(" + filter + ", /* the other conditions of " + call.location.to_string() + " */)";
-    }
+    const std::string filter = batch_filter(call, var, member, ids);
     return "const found = await " + handle_of(call) + ".selectDistinctOn([" + member + "]).from(" + var +
            ").where(" + filter + ").orderBy(" + member + (rest.empty() ? "" : ", " + core::join(rest, ", ")) +
            ");\n" + why + "; selectDistinctOn keeps one row for each " + prop +
@@ -413,8 +441,8 @@ std::string batched_statement(const model::QueryCall& call, StatementKind kind, 
            where + transaction;
   }
   if (kind == StatementKind::delete_) {
-    return "await " + handle_of(call) + ".delete(" + var + ").where(inArray(" + member + ", " + ids +
-           "));\n// one delete for all rows instead of one per row in " + where + transaction;
+    return "await " + handle_of(call) + ".delete(" + var + ").where(" + batch_filter(call, var, member, ids) +
+           ");\n// one delete for all rows instead of one per row in " + where + transaction;
   }
   if (!call.limit.empty()) {
     return limited_fix(call, var, prop, member, ids, parent_var, relations) + transaction;
