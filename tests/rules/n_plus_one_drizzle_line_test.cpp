@@ -283,4 +283,35 @@ TEST(DrizzleLineRows, ALoopOverAReadsRowsThatDidNotChangeIsAnNPlusOneNotAConstan
   }
 }
 
+// A scheduler job (fixtures/real-shapes/invoice-worker, midday's recurring
+// invoices): its read of the due schedules ran once in the log, then six
+// statements per row, 300 rows, on the job's pool. From the log alone and
+// with the code: one N+1 of 300 rows, at the loop when the code is there,
+// its whole body named.
+TEST(DrizzleLineJob, AJobsSixStatementsPerRowAfterItsOneReadAreOneNPlusOne) {
+  const fs::path worker = k_source / "fixtures" / "real-shapes" / "invoice-worker";
+  const TempTree empty; // the log alone
+  for (const fs::path& cwd : {worker, empty.root()}) {
+    const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+        cwd.string(),
+        {"lint", ".", "--log", (worker / "logs" / "postgresql-15.log.gz").string(), "--format", "json"});
+    const json report = json::parse(result.out, nullptr, false);
+    ASSERT_FALSE(report.is_discarded()) << result.err;
+    const std::vector<json> loops = rule_findings(report, "n-plus-one");
+    ASSERT_EQ(loops.size(), 1U) << cwd << "\n" << result.out;
+    const json& finding = loops.front();
+    const std::string message = finding["message"].get<std::string>();
+    EXPECT_EQ(message.rfind("Row-by-row inserts: 1 burst of insert into \"invoices\"", 0), 0U) << message;
+    EXPECT_NE(message.find("(300 per burst"), std::string::npos) << message;
+    EXPECT_NE(message.find("after 100% of 1 execution of select"), std::string::npos) << message;
+    EXPECT_NE(message.find("per row also update \"invoices\""), std::string::npos) << message;
+    EXPECT_EQ(finding["severity"], "critical");
+    EXPECT_TRUE(rule_findings(report, "query-in-loop").empty()) << result.out;
+    if (cwd == worker) {
+      EXPECT_EQ(finding["location"]["file"], "src/jobs/recurring-invoices.ts") << finding.dump(2);
+      EXPECT_EQ(finding["location"]["line"], 14);
+    }
+  }
+}
+
 } // namespace n_plus_one_drizzle_line_test
