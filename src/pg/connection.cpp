@@ -311,16 +311,6 @@ DbResult<Connection> Connection::open(const ConnectOptions& options) {
     error.kind = ErrorKind::connect;
     return error;
   }
-  // pgadvise's own statements (EXPLAIN ANALYZE's scans above all) are not
-  // the application's: where the role may (a superuser, or GRANT SET ON
-  // PARAMETER track_counts on PostgreSQL 15+), the session is left out of
-  // pg_stat_user_tables, so the next run reads the counters the application
-  // made. Asked first, so a role that may not logs no error.
-  const std::string allowed = connection.server_version_num() >= 150000
-                                  ? "has_parameter_privilege('track_counts', 'SET')"
-                                  : "(SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user)";
-  (void)connection.query("SELECT pg_catalog.set_config('track_counts', 'off', false) WHERE " + allowed, {},
-                         "session set-up: track_counts");
   return connection;
 }
 
