@@ -431,9 +431,11 @@ export async function deleteMany(db: any, teamId: string, ids: string[]) {
   ASSERT_EQ(fixes.size(), 2U);
   // The team is each row's (the worker) or a helper's parameter the loop
   // passes (the request): the guard stands as the conditions to keep.
-  EXPECT_NE(fixes["src/jobs.ts:4"].find(
-                "update(invoices).set({ status: \"sent\" }).where(and(inArray(invoices.id, "),
-            std::string::npos)
+  // markSent's `const { id, teamId } = params` are the caller's properties: the rows' ids.
+  EXPECT_NE(
+      fixes["src/jobs.ts:4"].find("update(invoices).set({ status: \"sent\" }).where(and(inArray(invoices.id, "
+                                  "due.map((invoice) => invoice.id))"),
+      std::string::npos)
       << fixes["src/jobs.ts:4"];
   EXPECT_NE(fixes["src/jobs.ts:4"].find(", /* the other conditions of src/queries.ts:6:10 */))"),
             std::string::npos)

@@ -1,5 +1,7 @@
 #include "loaders/project/query_call_functions.hpp"
 
+#include <algorithm>
+
 namespace pgadvise::loaders::scan {
 
 namespace {
@@ -158,13 +160,67 @@ public:
   void add_function(FunctionInfo function, std::size_t params_open) {
     if (params_open != k_npos && m_t.punct(params_open, "(")) {
       function.params = param_names(params_open);
+      const std::vector<TokenRange> parts = m_t.parts(params_open);
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (m_t.punct(parts[i].first, "{")) {
+          read_pattern(parts[i].first, i, function.destructured);
+        }
+      }
     }
+    read_body_destructuring(function);
     if (function.name_token != k_npos) {
       function.name_location = m_t.where(function.name_token);
       m_out.name_tokens.insert(function.name_token);
       function.container = container_of(m_t.enclosing(function.name_token));
     }
     m_out.functions.push_back(std::move(function));
+  }
+
+  // An object pattern `{ a, b: c, d = 1, ...rest }` at `open`, of the
+  // parameter at `position`: a -> a, c -> b, d -> d (a rest is no property).
+  void read_pattern(std::size_t open, std::size_t position,
+                    std::map<std::string, std::pair<std::size_t, std::string>>& out) const {
+    if (m_t.close_of(open) == k_npos) {
+      return;
+    }
+    for (const TokenRange& part : m_t.parts(open)) {
+      const std::size_t j = part.first;
+      if (!m_t.ident(j)) {
+        continue;
+      }
+      if (m_t.punct(j + 1, ":") && m_t.ident(j + 2) && (j + 2 == part.last || m_t.punct(j + 3, "="))) {
+        out.try_emplace(m_t.tok(j + 2).text, position, m_t.tok(j).text);
+      } else if (j == part.last || m_t.punct(j + 1, "=")) {
+        out.try_emplace(m_t.tok(j).text, position, m_t.tok(j).text);
+      }
+    }
+  }
+
+  // `const { id, teamId } = params;` directly in a function's body (not in
+  // a nested block), for a parameter `params`.
+  void read_body_destructuring(FunctionInfo& function) const {
+    if (!m_t.punct(function.begin, "{") || function.params.empty()) {
+      return;
+    }
+    const std::size_t end = std::min(function.end, m_t.size() - 1);
+    for (std::size_t i = function.begin + 1; i + 3 < end; ++i) {
+      if (m_t.enclosing(i) != function.begin) {
+        continue;
+      }
+      if (!(m_t.ident(i, "const") || m_t.ident(i, "let")) || !m_t.punct(i + 1, "{")) {
+        continue;
+      }
+      const std::size_t close = m_t.close_of(i + 1);
+      if (close == k_npos || !m_t.punct(close + 1, "=") || !m_t.ident(close + 2) ||
+          !(m_t.punct(close + 3, ";") || m_t.tok(close + 3).line > m_t.tok(close + 2).line ||
+            m_t.punct(close + 3, "}"))) {
+        continue;
+      }
+      const auto param = std::find(function.params.begin(), function.params.end(), m_t.tok(close + 2).text);
+      if (param != function.params.end() && !param->empty()) {
+        read_pattern(i + 1, static_cast<std::size_t>(param - function.params.begin()), function.destructured);
+      }
+    }
   }
 
   // Parameter names of the list at `open` (modifiers and `...` skipped;

@@ -5,6 +5,7 @@
 #include "loaders/project/query_call_tokens.hpp"
 
 #include <cstddef>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,7 +25,11 @@ struct FunctionInfo {
   core::SourceLocation name_location;
   std::string container; // the class or object literal it is a method of ("default": `export default {`)
   std::vector<std::string> params; // parameter names in order ("" for a destructured one)
-  bool transaction = false;        // the callback of `<db>.transaction(...)`
+  // Names bound to a parameter's properties: `({ id, team: teamId }) =>`
+  // or `const { id, teamId } = params;` at the top of the body: name ->
+  // "<parameter position>.<property>".
+  std::map<std::string, std::pair<std::size_t, std::string>> destructured;
+  bool transaction = false; // the callback of `<db>.transaction(...)`
   // A handler given to a router or an emitter (`app.get("/x", async (c) =>
   // ...)`, `.on("message", ...)`): it runs per request or event, not where
   // it is written.

@@ -225,6 +225,21 @@ private:
   // `param.prop` the property of an object literal passed for it.
   static std::string in_caller_terms(const std::string& value, const FunctionInfo& callee,
                                      const CallSite& site) {
+    // A name the callee destructures from a parameter (`const { id } =
+    // params`): that property of what the caller passes.
+    if (const auto bound = callee.destructured.find(value); bound != callee.destructured.end()) {
+      const auto& [position, property] = bound->second;
+      if (position < site.args.size()) {
+        const Argument& arg = site.args[position];
+        for (const auto& [name, text] : arg.properties) {
+          if (name == property) {
+            return text;
+          }
+        }
+        return arg.properties.empty() ? arg.text + "." + property : value;
+      }
+      return value;
+    }
     for (std::size_t i = 0; i < callee.params.size() && i < site.args.size(); ++i) {
       const std::string& param = callee.params[i];
       const Argument& arg = site.args[i];

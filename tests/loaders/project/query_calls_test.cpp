@@ -550,6 +550,46 @@ export async function profiles(ids: string[]) {
   }
 }
 
+// Query functions that take one object of parameters and destructure it,
+// in the parameter list or at the top of the body (a real SaaS's
+// packages/db/src/queries shape): the keys in the loop's terms are the
+// properties the loop passes.
+TEST(QueryCalls, DestructuredParametersAreTheCallersProperties) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("packages/db/src/queries.ts", R"(import { and, eq } from "drizzle-orm";
+import { posts, tags } from "./schema";
+
+export async function getPost(db: any, params: { id: number; userId: number }) {
+  const { id, userId: owner } = params;
+  return db.select().from(posts).where(and(eq(posts.id, id), eq(posts.userId, owner)));
+}
+
+export const tagsOf = async (db: any, { postId }: { postId: number }) =>
+  db.select().from(tags).where(eq(tags.postId, postId));
+)");
+  tree.write("packages/db/src/feed.ts", R"(import { getPost, tagsOf } from "./queries";
+
+export async function feed(db: any, rows: { postId: number; author: number }[]) {
+  for (const row of rows) {
+    await getPost(db, { id: row.postId, userId: row.author });
+    await tagsOf(db, { postId: row.postId });
+  }
+}
+)");
+  const auto calls = scan(tree);
+  std::map<std::string, std::vector<std::string>> values; // table -> key values
+  for (const model::QueryCall& call : calls) {
+    if (!call.chain.empty()) {
+      values[call.table] = call.key_values;
+    }
+  }
+  EXPECT_EQ(values, (std::map<std::string, std::vector<std::string>>{
+                        {"posts", {"row.postId", "row.author"}},
+                        {"tags", {"row.postId"}},
+                    }));
+}
+
 TEST(QueryCalls, TransactionsPerIterationAndLoopsInsideOne) {
   TempTree tree;
   write_db_package(tree);
