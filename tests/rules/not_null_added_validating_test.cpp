@@ -39,6 +39,30 @@ TEST(NotNullAddedValidating, AValidatedCheckSkipsTheScan) {
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());
 }
 
+// What PostgreSQL 15 accepts as proof (its DEBUG1 "existing constraints on
+// column ... are sufficient to prove that it does not contain nulls"): NOT
+// (col IS NULL), which it folds into col IS NOT NULL, and a conjunction with
+// it; not a disjunction, nor another strict test of the column.
+TEST(NotNullAddedValidating, OnlyWhatPostgresqlFoldsToIsNotNullProvesIt) {
+  const auto set_not_null_after = [](const std::string& check) {
+    return run_rule(k_rule, replay_migrations({
+                                {"0000_init.sql", k_orders},
+                                {"0001_check.sql",
+                                 "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_status_check\" CHECK (" +
+                                     check + ") NOT VALID;"},
+                                {"0002_validate.sql",
+                                 "ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"orders_status_check\";\n"
+                                 "ALTER TABLE \"orders\" ALTER COLUMN \"status\" SET NOT NULL;"},
+                            }))
+        .size();
+  };
+  EXPECT_EQ(set_not_null_after("NOT (\"status\" IS NULL)"), 0U);
+  EXPECT_EQ(set_not_null_after("\"status\" IS NOT NULL AND \"customer_id\" > 0"), 0U);
+  EXPECT_EQ(set_not_null_after("\"status\" IS NOT NULL OR \"customer_id\" > 0"), 1U);
+  EXPECT_EQ(set_not_null_after("\"status\" <> ''"), 1U);
+  EXPECT_EQ(set_not_null_after("char_length(\"status\") > 0"), 1U);
+}
+
 TEST(NotNullAddedValidating, AnUnvalidatedCheckProvesNothing) {
   const model::Catalog catalog = replay_migrations({
       {"0000_init.sql", k_orders},

@@ -86,11 +86,9 @@ constexpr std::array<std::string_view, 16> k_volatile_functions{
     "gen_random_bytes",
 };
 
-// Builtins migrations call in defaults that are STABLE or IMMUTABLE in
-// PostgreSQL 15's pg_proc (every overload): evaluated once by ADD COLUMN,
-// and the value kept in the catalog. libpg_query names the SQL-syntax forms
-// by their functions: EXTRACT is extract, SUBSTRING substring, TRIM btrim,
-// POSITION position, OVERLAY overlay.
+// Builtins STABLE or IMMUTABLE in every overload of PostgreSQL 15's pg_proc:
+// a default calling them is evaluated once by ADD COLUMN (SQL-syntax forms by
+// their functions' names: EXTRACT is extract, TRIM btrim, SUBSTRING substring).
 constexpr auto k_stable_functions = std::to_array<std::string_view>({
     "abs",
     "age",
@@ -279,8 +277,9 @@ bool plain_using(const Json& expr, const std::string& column) {
   return !fields.empty() && fields.back() == column;
 }
 
-// Whether a CHECK expression's text is `column IS NOT NULL`, or a
-// conjunction with that term (what PostgreSQL's proof of SET NOT NULL reads).
+// Whether a CHECK's text is `column IS NOT NULL` (or `NOT (column IS NULL)`,
+// folded into it), or a conjunction with it: what PostgreSQL 15's proof of SET
+// NOT NULL reads (`column <> ''` proves nothing to it: it scans).
 bool proves_not_null(std::string_view expression, const std::string& column) {
   std::string text;
   for (const char c : expression) {
@@ -294,11 +293,14 @@ bool proves_not_null(std::string_view expression, const std::string& column) {
     }
   }
   const std::vector<std::string> wanted{column, "is", "not", "null"};
+  const std::vector<std::string> negated{"not", column, "is", "null"};
   std::size_t start = 0;
   for (std::size_t i = 0; i <= words.size(); ++i) {
     if (i == words.size() || words[i] == "and") {
-      if (std::equal(words.begin() + static_cast<std::ptrdiff_t>(start),
-                     words.begin() + static_cast<std::ptrdiff_t>(i), wanted.begin(), wanted.end())) {
+      const auto from = words.begin() + static_cast<std::ptrdiff_t>(start);
+      const auto to = words.begin() + static_cast<std::ptrdiff_t>(i);
+      if (std::equal(from, to, wanted.begin(), wanted.end()) ||
+          std::equal(from, to, negated.begin(), negated.end())) {
         return true;
       }
       start = i + 1;
