@@ -267,6 +267,34 @@ TEST(NPlusOneTrafficShapes, AJobsSevenStatementsPerRowAfterItsOneReadAreOneLoop)
       << messages(run_workload_rule(k_rule, short_read.workload));
 }
 
+// The same job with its writes in a transaction per row: two lookups,
+// then BEGIN, insert, update, COMMIT, per row. The lookups and the
+// transaction are one loop's body: one finding, not one for the reads and
+// one for the transaction.
+TEST(NPlusOneTrafficShapes, AJobsReadsAndItsTransactionPerRowAreOneLoop) {
+  Log job;
+  job.execute(100, 520, "SELECT id, team_id FROM invoice_recurring WHERE status = $1", "$1 = 'active'");
+  for (int row = 0; row < 30; ++row) {
+    const std::string id = "'" + std::to_string(2000 + row) + "'";
+    const double t = 105 + 8.0 * row;
+    job.execute(t, 520, "SELECT id, email FROM customers WHERE id = $1", "$1 = " + id);
+    job.execute(t + 1, 520, "SELECT max(invoice_number) FROM invoices WHERE team_id = $1", "$1 = " + id);
+    job.at(t + 2, 520, "BEGIN");
+    job.execute(t + 3, 520, "INSERT INTO invoices (team_id, invoice_number) VALUES ($1, $2)",
+                "$1 = " + id + ", $2 = 'INV-" + std::to_string(row) + "'");
+    job.execute(t + 4, 520, "UPDATE invoice_recurring SET invoices_generated = $1 WHERE id = $2",
+                "$1 = '3', $2 = " + id);
+    job.at(t + 5, 520, "COMMIT");
+  }
+  const loaders::LogReadResult read = job.read("job-transactions.log");
+  const auto findings = run_workload_rule(k_rule, read.workload);
+  ASSERT_EQ(findings.size(), 1U) << messages(findings);
+  const std::string& message = findings.front().message;
+  EXPECT_EQ(message.rfind("A transaction per row: 1 burst of transaction of INSERT INTO invoices", 0), 0U)
+      << message;
+  EXPECT_NE(message.find("per row also SELECT id, email FROM customers"), std::string::npos) << message;
+}
+
 // A loop calling a helper that opens its own transaction (`db.transaction`
 // per checklist item): BEGIN; the last position; INSERT; COMMIT, per row,
 // on whichever connection the pool hands out.

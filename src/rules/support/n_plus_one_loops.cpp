@@ -29,9 +29,15 @@ double child_share(const model::Workload& workload, std::uint64_t fingerprint,
 
 // Two children after one parent whose bursts came from the same groups (a
 // transaction, a session's burst, a request) or, spread over backends, at
-// the same time: one loop's body.
+// the same time: one loop's body. A transaction per row and the reads each
+// row makes before it (a worker's lookups, then BEGIN, insert, update,
+// COMMIT) are one body too when one connection's runs hold both.
 bool same_loop(const Bursts& a, const Bursts& b) {
-  if (a.parent == 0 || a.parent != b.parent || a.transaction_shape != b.transaction_shape) {
+  if (a.parent == 0 || a.parent != b.parent) {
+    return false;
+  }
+  if (a.transaction_shape != b.transaction_shape &&
+      (a.fan_outs + a.keyed + b.fan_outs + b.keyed > 0 || a.groups.empty() || b.groups.empty())) {
     return false;
   }
   std::size_t shared = 0;
