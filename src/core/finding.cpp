@@ -68,6 +68,15 @@ std::string_view to_string(FixKind kind) {
   return "sql";
 }
 
+bool ddl_is_sql(FixKind kind) {
+  switch (kind) {
+  case FixKind::sql:
+  case FixKind::code: return true;
+  case FixKind::shell: return false;
+  }
+  return true;
+}
+
 std::optional<FixKind> parse_fix_kind(std::string_view text) {
   for (const FixKind kind : {FixKind::sql, FixKind::shell, FixKind::code}) {
     if (to_string(kind) == text) {

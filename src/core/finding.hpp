@@ -76,6 +76,9 @@ enum class FixKind {
 std::string_view to_string(FixKind kind);
 // The kind to_string() spells `text`; nullopt for a word it never writes.
 std::optional<FixKind> parse_fix_kind(std::string_view text);
+// Whether Fix::ddl of this kind is SQL (a schema change's, or what a code
+// change sends), not commands.
+bool ddl_is_sql(FixKind kind);
 
 // A proposed fix: printed, never applied. The Drizzle texts are RareText
 // (8 bytes, nothing on the heap while empty, as they are for a plain SQL

@@ -62,11 +62,7 @@ core::SourceLocation primary_location(const core::Finding& finding) {
 std::string message_with_fix(const core::Finding& finding) {
   std::string text = finding.message;
   if (finding.fix && !finding.fix->ddl.empty()) {
-    switch (finding.fix->kind) {
-    case core::FixKind::sql:
-    case core::FixKind::code: text += "\nFix:\n"; break; // the schema's SQL, or the query the code sends
-    case core::FixKind::shell: text += "\nFix (commands):\n"; break;
-    }
+    text += core::ddl_is_sql(finding.fix->kind) ? "\nFix:\n" : "\nFix (commands):\n";
     text += finding.fix->ddl;
   }
   return text;

@@ -116,20 +116,9 @@ void write_evidence(std::ostream& out, const core::Evidence& evidence) {
   }
 }
 
-// Whether a fix's `ddl` is SQL (a schema change's, or what a code change
-// sends) or commands.
-bool ddl_is_sql(core::FixKind kind) {
-  switch (kind) {
-  case core::FixKind::sql:
-  case core::FixKind::code: return true;
-  case core::FixKind::shell: return false;
-  }
-  return true;
-}
-
 void write_fix(std::ostream& out, const core::Fix& fix) {
   if (!fix.ddl.empty()) {
-    write_block(out, ddl_is_sql(fix.kind) ? "fix (SQL):" : "fix (shell):", fix.ddl);
+    write_block(out, core::ddl_is_sql(fix.kind) ? "fix (SQL):" : "fix (shell):", fix.ddl);
   }
   if (!fix.drizzle.empty()) {
     write_block(out, "fix (Drizzle):", fix.drizzle);
@@ -438,8 +427,8 @@ std::string summary_of_rule(const ReportInput& input, const std::string& rule) {
 void write_compact_fix(std::ostream& out, const core::Finding& finding, std::string_view lead) {
   const core::Fix& fix = *finding.fix;
   if (!fix.ddl.empty()) {
-    const auto [line, count] = work_line(fix.ddl, ddl_is_sql(fix.kind));
-    std::string label = ddl_is_sql(fix.kind) ? "fix" : "run";
+    const auto [line, count] = work_line(fix.ddl, core::ddl_is_sql(fix.kind));
+    std::string label = core::ddl_is_sql(fix.kind) ? "fix" : "run";
     if (finding.saving_ms > 0) {
       label += " (saves about " + core::human_duration_ms(finding.saving_ms) + ")";
     }
@@ -591,7 +580,7 @@ void add_action(Actions& actions, const Entry& entry, const core::Finding& findi
     }
     return;
   }
-  const std::string ddl = work_line(finding.fix->ddl, ddl_is_sql(finding.fix->kind)).first;
+  const std::string ddl = work_line(finding.fix->ddl, core::ddl_is_sql(finding.fix->kind)).first;
   if (finding.fix->kind == core::FixKind::sql &&
       (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
     ++actions.create;
