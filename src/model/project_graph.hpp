@@ -221,6 +221,9 @@ struct QueryCall {
   std::size_t loop_constant = 0;
   bool in_transaction = false;      // the query runs inside a `.transaction(...)` callback
   bool loop_in_transaction = false; // the loop itself runs inside one
+  // The loop's own body opens the transaction around the call (a
+  // `db.transaction(async (tx) => ...)` per row), not a helper it calls.
+  bool transaction_in_body = false;
 };
 
 // A relation declared with drizzle-orm's relations() (`relations(posts, ({

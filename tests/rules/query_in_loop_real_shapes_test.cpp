@@ -417,6 +417,14 @@ export async function deleteMany(db: any, teamId: string, ids: string[]) {
     await deleteInvoice(db, { id, teamId });
   }
 }
+
+export async function sendEach(db: any, due: { id: string; teamId: string }[]) {
+  for (const invoice of due) {
+    await db.transaction(async (tx: any) => {
+      await markSent(tx, { id: invoice.id, teamId: invoice.teamId });
+    });
+  }
+}
 )");
   const pgadvise::test::ProcessResult result =
       pgadvise::test::run_pgadvise_in(tree.root().string(), {"lint", ".", "--format", "json"});
@@ -428,7 +436,11 @@ export async function deleteMany(db: any, teamId: string, ids: string[]) {
           std::to_string(finding["location"]["line"].get<int>())] =
         finding["fix"]["drizzle"].get<std::string>();
   }
-  ASSERT_EQ(fixes.size(), 2U);
+  ASSERT_EQ(fixes.size(), 3U);
+  // The loop's body opens the transaction around markSent(), which opens none.
+  EXPECT_NE(fixes["src/jobs.ts:16"].find("// the loop's body opens a transaction for each row"),
+            std::string::npos)
+      << fixes["src/jobs.ts:16"];
   // The team is each row's (the worker) or a helper's parameter the loop
   // passes (the request): the guard stands as the conditions to keep.
   // markSent's `const { id, teamId } = params` are the caller's properties: the rows' ids.

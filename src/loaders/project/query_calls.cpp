@@ -313,8 +313,8 @@ private:
         call.via_location = call.chain.front().call;
         describe_loop(file, *loop, call);
         const FunctionInfo* transaction = file.transaction_at(site.token);
-        call.in_transaction =
-            each.transaction || (transaction != nullptr && transaction->begin >= loop->begin);
+        call.transaction_in_body = transaction != nullptr && transaction->begin >= loop->begin;
+        call.in_transaction = each.transaction || call.transaction_in_body;
         push(std::move(call));
       }
     }

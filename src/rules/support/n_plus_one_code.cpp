@@ -426,7 +426,8 @@ std::string batched_statement(const model::QueryCall& call, StatementKind kind, 
       !call.in_transaction
           ? std::string()
           : "\n// " +
-                (call.chain.empty() ? std::string("the loop's body") : call.chain.back().callee + "()") +
+                (call.chain.empty() || call.transaction_in_body ? std::string("the loop's body")
+                                                                : call.chain.back().callee + "()") +
                 " opens a transaction for each row: one statement for all rows needs none";
   if (kind == StatementKind::insert) {
     const LoopRows walk = loop_rows(call);
