@@ -1,5 +1,6 @@
 #include "advisor/drizzle_render.hpp"
 
+#include "advisor/drizzle_lines.hpp"
 #include "core/json_string.hpp"
 #include "core/text.hpp"
 #include "model/project_graph.hpp"
@@ -539,13 +540,9 @@ std::string render_drizzle_index(const model::Table& table, const std::vector<st
   std::string out = (unnamed ? std::string("index()") : "index(" + js_string_for(table, name) + ")") +
                     ".on(" + core::join(members, ", ") + ")";
   if (table.drizzle_config_object) {
-    // The older object form's entries have keys: the name in camelCase
-    // without the table's in front, as `pgadvise fix` keys the entries it adds.
-    const std::string prefix = table.name.str() + "_";
-    const std::string rest = name.size() > prefix.size() && name.substr(0, prefix.size()) == prefix
-                                 ? std::string(name.substr(prefix.size()))
-                                 : std::string(name);
-    out = core::snake_to_camel(rest) + ": " + out;
+    // The older object form's entries have keys, in the file's own style
+    // (`pgadvise fix` writes the entry under this very key).
+    out = drizzle_entry_key(table, columns, name) + ": " + out;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "advisor/expression_index.hpp"
 
+#include "advisor/drizzle_lines.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "advisor/expression_immutable.hpp"
 #include "advisor/expression_render.hpp"
@@ -275,9 +276,25 @@ std::string render_expression_index_ddl(const ExpressionIndexCandidate& candidat
 
 std::string render_drizzle_expression_index(const ExpressionIndexCandidate& candidate,
                                             std::string_view name) {
+  const model::Table& table = *candidate.table;
+  const std::string param = drizzle_param(table);
+  // A key of plain columns (`t.tags`, `t.title.op('gin_trgm_ops')`) in a file
+  // whose indexes are unnamed stays unnamed when drizzle-kit gives it this
+  // very name (`<table>_<columns>_index`, whatever the method); an
+  // expression needs its name, which drizzle-kit 0.31 and 1.0 refuse to make up.
+  const bool expression = candidate.drizzle_key.rfind("sql`", 0) == 0;
+  std::vector<std::string> columns = candidate.columns_before;
+  const bool one_column = !expression && candidate.columns.size() == 1;
+  if (one_column) {
+    columns.push_back(candidate.columns.front());
+  }
+  columns.insert(columns.end(), candidate.columns_after.begin(), candidate.columns_after.end());
+  const std::string kit_name = table.name.str() + "_" + core::join(columns, "_") + "_index";
+  const bool unnamed =
+      table.drizzle_unnamed_indexes && one_column && name == kit_name && kit_name.size() <= 63;
+  const std::string builder = unnamed ? std::string("index()") : "index(" + js_string_for(table, name) + ")";
+  std::string out;
   if (candidate.method == "btree") {
-    const model::Table& table = *candidate.table;
-    const std::string param = drizzle_param(table);
     std::vector<std::string> keys;
     for (const std::string& column : candidate.columns_before) {
       keys.push_back(drizzle_member(param, drizzle_property(table, column)));
@@ -286,10 +303,26 @@ std::string render_drizzle_expression_index(const ExpressionIndexCandidate& cand
     for (const std::string& column : candidate.columns_after) {
       keys.push_back(drizzle_member(param, drizzle_property(table, column)));
     }
-    return "index(" + js_string_for(table, name) + ").on(" + core::join(keys, ", ") + ")";
+    out = builder + ".on(" + core::join(keys, ", ") + ")";
+  } else {
+    out = builder + ".using(" + js_string_for(table, candidate.method) + ", " + candidate.drizzle_key + ")";
   }
-  return "index(" + js_string_for(*candidate.table, name) + ").using(" +
-         js_string_for(*candidate.table, candidate.method) + ", " + candidate.drizzle_key + ")";
+  if (table.drizzle_config_object) {
+    // The older object form's entries have keys, in the file's own style:
+    // the expression's words (`lower`, `email`) stand for a column's.
+    std::vector<model::KeyColumn> words;
+    for (const std::string& column : candidate.columns_before) {
+      words.push_back(key_column(table, column));
+    }
+    const std::string joined = core::join(candidate.name_parts, "_");
+    words.push_back(one_column ? key_column(table, candidate.columns.front())
+                               : model::KeyColumn{core::snake_to_camel(joined), joined});
+    for (const std::string& column : candidate.columns_after) {
+      words.push_back(key_column(table, column));
+    }
+    out = drizzle_entry_key(table, words, name) + ": " + out;
+  }
+  return out;
 }
 
 std::string expression_index_name(const model::Catalog& catalog, const ExpressionIndexCandidate& candidate) {
@@ -297,8 +330,13 @@ std::string expression_index_name(const model::Catalog& catalog, const Expressio
   std::vector<std::string> parts = candidate.columns_before;
   parts.insert(parts.end(), candidate.name_parts.begin(), candidate.name_parts.end());
   parts.insert(parts.end(), candidate.columns_after.begin(), candidate.columns_after.end());
-  return unique_index_name(catalog, table.schema, table.name, parts,
-                           candidate.method == "gin" ? "gin_idx" : "idx");
+  // A file whose indexes are unnamed has drizzle-kit's `_index` names
+  // throughout: a new name ends the same way (and a GIN index of a plain
+  // column is then the one drizzle-kit names itself).
+  const std::string_view suffix = table.drizzle_unnamed_indexes ? "index"
+                                  : candidate.method == "gin"   ? "gin_idx"
+                                                                : "idx";
+  return unique_index_name(catalog, table.schema, table.name, parts, suffix);
 }
 
 } // namespace pgadvise::advisor

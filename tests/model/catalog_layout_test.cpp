@@ -96,10 +96,11 @@ TEST(CatalogLayout, TheReplayFillsTheMovedFacts) {
   EXPECT_EQ(v->stats(), nullptr);
 }
 
-TEST(CatalogLayout, ATableIs192BytesWithItsRareListsOutOfLine) {
+TEST(CatalogLayout, ATableIs200BytesWithItsRareListsOutOfLine) {
   // 100,000 tables in a deque: checks, policies and unresolved columns are
-  // one pointer each while empty, as nearly every table leaves them.
-  EXPECT_EQ(sizeof(model::Table), 192U);
+  // one pointer each while empty, as nearly every table leaves them (and
+  // the Drizzle key style of an object-form schema.ts, 8 bytes).
+  EXPECT_EQ(sizeof(model::Table), 200U);
   EXPECT_EQ(sizeof(model::Table::checks), sizeof(void*));
 }
 

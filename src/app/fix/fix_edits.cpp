@@ -128,11 +128,14 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
   SchemaEdit edit;
   edit.table = fix.drizzle_table;
   std::string line = double_quoted(fix.drizzle);
-  // An entry of the older object form (`authorIdIdx: index(...)`): the
-  // editor keys the entries it adds itself, in the file's own form.
+  // An entry of the older object form (`authorIdIdx: index(...)`): its key
+  // goes apart, for the editor to write where the table's callback is an
+  // object (it keys the entry itself when another entry has that key).
+  std::string key;
   if (const auto key_end = line.find(": ");
       key_end != std::string::npos && is_identifier(line.substr(0, key_end)) &&
       (line.compare(key_end + 2, 6, "index(") == 0 || line.compare(key_end + 2, 12, "uniqueIndex(") == 0)) {
+    key = line.substr(0, key_end);
     line.erase(0, key_end + 2);
   }
   if (line.rfind("index(", 0) == 0 || line.rfind("uniqueIndex(", 0) == 0) {
@@ -153,6 +156,7 @@ std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::str
     edit.kind = SchemaEditKind::add_index;
     edit.entry = line;
     edit.name = *name;
+    edit.key = std::move(key);
     return edit;
   }
   // Lint's line for an index schema.ts already declares (advisor::note_declared_indexes):

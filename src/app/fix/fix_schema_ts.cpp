@@ -12,24 +12,31 @@ namespace ts = loaders::ts;
 using ts::NodeId;
 using ts::NodeKind;
 
-// The key of a new entry of the older object form: the index name in
-// camelCase without the table's name in front (`environmentIdIdx` for
-// `deployments_environment_id_idx`, as the file's own keys read), unless
-// another entry has that key.
-std::string SchemaTsFile::object_key(const ts::Node& call, NodeId list, const std::string& name) const {
+// The key of a new entry of the older object form: lint's (`given`, in the
+// file's own style), else the index name in camelCase without the table's
+// name in front (`environmentIdIdx` for `deployments_environment_id_idx`),
+// unless another entry has that key.
+std::string SchemaTsFile::object_key(const ts::Node& call, NodeId list, const std::string& name,
+                                     const std::string& given) const {
+  const auto taken = [&](const std::string& key) {
+    for (const ts::Property& property :
+         list != ts::k_no_node ? node(list).properties : std::vector<ts::Property>{}) {
+      if (property.key == key) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!given.empty() && !taken(given)) {
+    return given;
+  }
   std::string full = core::snake_to_camel(name);
   const ts::Node& table_name = node(call.children[1]);
   if (table_name.kind != NodeKind::string || name.rfind(table_name.text + "_", 0) != 0) {
     return full;
   }
   const std::string key = core::snake_to_camel(name.substr(table_name.text.size() + 1));
-  for (const ts::Property& property :
-       list != ts::k_no_node ? node(list).properties : std::vector<ts::Property>{}) {
-    if (property.key == key) {
-      return full;
-    }
-  }
-  return key.empty() ? full : key;
+  return key.empty() || taken(key) ? full : key;
 }
 
 SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
@@ -174,7 +181,8 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
       }
       const std::string space = pg_core_namespace();
       const std::string entry = (space.empty() ? "" : space + ".") + styled(request->entry);
-      adds.push_back(object_form ? object_key(node(call), shape.config_list, request->name) + ": " + entry
+      adds.push_back(object_form ? object_key(node(call), shape.config_list, request->name, request->key) +
+                                       ": " + entry
                                  : entry);
       if (space.empty()) {
         imports.names["drizzle-orm/pg-core"].insert(request->entry.substr(0, request->entry.find('(')));

@@ -32,6 +32,9 @@ struct SchemaEdit {
   std::string name;  // add_index / remove_index: the index name; replace_column: the property
   // The table is made by a function of the app's own (model::Table::drizzle_factory).
   bool factory = false;
+  // add_index: the key lint's line gives it in the older object form
+  // (`teamIdIdx: index(...)`, in the file's own style); empty when none.
+  std::string key{};
 };
 
 struct SchemaEditPlan {

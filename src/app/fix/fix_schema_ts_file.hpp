@@ -145,7 +145,7 @@ private:
   [[nodiscard]] std::size_t uses_of(std::string_view name, const std::set<std::size_t>& except) const;
   [[nodiscard]] ListShape list_of(loaders::ts::NodeId list) const;
   [[nodiscard]] std::string object_key(const loaders::ts::Node& call, loaders::ts::NodeId list,
-                                       const std::string& name) const;
+                                       const std::string& name, const std::string& given) const;
 
   // ---- edits laid out as the file is (app/fix/fix_schema_ts_layout.cpp) ----
   void append_items(const ListShape& list, const std::vector<std::string>& items,

@@ -241,6 +241,7 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
     table.drizzle_column_param = declared->drizzle_column_param;
     table.drizzle_config_object = declared->drizzle_config_object;
     table.drizzle_unnamed_indexes = declared->drizzle_unnamed_indexes;
+    table.drizzle_key_style = declared->drizzle_key_style;
     for (model::Column& column : table.columns) {
       const model::Column* match = declared->find_column(column.name);
       if (match != nullptr && column.property().empty()) {

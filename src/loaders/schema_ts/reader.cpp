@@ -3,6 +3,7 @@
 #include "core/suppression.hpp"
 #include "core/text.hpp"
 #include "loaders/index_keys.hpp"
+#include "loaders/schema_ts/key_style.hpp"
 
 #include <algorithm>
 #include <map>
@@ -552,6 +553,22 @@ SchemaLoad Reader::run() {
     if (!info.extra_config.valid() && found != styled.end()) {
       info.table.drizzle_config_object = found->second->table.drizzle_config_object;
       info.table.drizzle_unnamed_indexes = found->second->table.drizzle_unnamed_indexes;
+    }
+  }
+  // Its object-form entries' keys say how a new one is keyed, file by file.
+  std::map<std::size_t, std::vector<const model::Table*>> keyed;
+  for (const TableInfo& info : m_tables) {
+    if (info.table.drizzle_config_object) {
+      keyed[info.file].push_back(&info.table);
+    }
+  }
+  for (const auto& [file, tables] : keyed) {
+    if (const std::optional<model::DrizzleKeyStyle> style = learn_key_style(tables)) {
+      for (TableInfo& info : m_tables) {
+        if (info.file == file && info.table.drizzle_config_object) {
+          info.table.drizzle_key_style = *style;
+        }
+      }
     }
   }
   m_load.statements = m_tables.size() + m_load.catalog.enums.size();

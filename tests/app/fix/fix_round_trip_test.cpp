@@ -192,6 +192,22 @@ const std::vector<Case>& cases() {
         "+\t\t\tindex(\"deployment_applicationId_idx\").on(table.applicationId),",
         "+\thealthCheck: jsonb(\"healthCheck\").$type<HealthCheck>(),", "+\tports: jsonb(\"ports\")",
         "+\tindex(\"event_applicationId_idx\").on(t.applicationId),"}},
+      // The object form keyed as the file keys its indexes (the column
+      // without its Id, then Idx), a table without a callback included.
+      {"object-keys",
+       {"unindexed-foreign-key"},
+       {},
+       2,
+       {"+    authorIdx: index(\"timeline_events_author_id_idx\").on(table.authorId),", "+}, (table) => ({",
+        "+  eventIdx: index(\"attachments_event_id_idx\").on(table.eventId),"}},
+      // Unnamed indexes and an expression from a query: drizzle-kit (0.31
+      // and 1.0) names no expression index, so it is named, in the file's
+      // `_index` names.
+      {"unnamed-expression",
+       {"filter-on-unindexed-column"},
+       {"--queries", "queries.sql"},
+       1,
+       {"+    index(\"accounts_lower_email_index\").on(sql`lower(${t.email})`),"}},
   };
   return all;
 }
