@@ -268,7 +268,9 @@ HypoPgCostSource::plan_many(const std::vector<std::pair<std::size_t, std::vector
   std::vector<std::size_t> alone;
   std::vector<std::size_t> queries;
   for (std::size_t i : together) {
-    const auto& [query, mine] = requests[i];
+    // Named, not structured bindings: clang 14 (clang-tidy) refuses a lambda's capture of those.
+    const std::size_t query = requests[i].first;
+    const auto& mine = requests[i].second;
     const bool exact =
         !m_reads[query].empty() && std::all_of(config.begin(), config.end(), [&](std::size_t id) {
           return m_reads[query].count(m_pool[id].table->name) == 0 ||

@@ -63,6 +63,9 @@ void overlay_table(model::Table& live, const model::Table& file) {
   }
   live.drizzle_config_object = live.drizzle_config_object || file.drizzle_config_object;
   live.drizzle_unnamed_indexes = live.drizzle_unnamed_indexes || file.drizzle_unnamed_indexes;
+  if (!live.drizzle_key_style) {
+    live.drizzle_key_style = file.drizzle_key_style;
+  }
   for (model::Column& column : live.columns) {
     if (const model::Column* match = file.find_column(column.name)) {
       if (!column.location.known()) {

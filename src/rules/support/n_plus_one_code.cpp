@@ -222,9 +222,10 @@ std::string batch_filter(const model::QueryCall& call, const std::string& var, c
       continue;
     }
     const std::string& value = call.key_values[i];
-    if (!call.loop_variable.empty() && names_row(value, call.loop_variable)) {
-      others = true;
-    } else if (in_loop_scope(call, value)) {
+    // A row's own value, or one the loop cannot see, stays with the other
+    // conditions; a value of the loop's scope guards the batch too.
+    const bool per_row = !call.loop_variable.empty() && names_row(value, call.loop_variable);
+    if (!per_row && in_loop_scope(call, value)) {
       parts.push_back("eq(" + column + ", " + value + ")");
     } else {
       others = true;
