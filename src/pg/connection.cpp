@@ -330,17 +330,22 @@ std::optional<std::chrono::milliseconds> Connection::client_deadline() const {
   return m_options.statement_timeout + m_options.client_grace;
 }
 
+DbError Connection::statement_error(ErrorKind kind, const std::string& message, std::string_view label,
+                                    std::string sqlstate, int position) const {
+  DbError error;
+  error.kind = kind;
+  error.message = redact_secrets(message, m_secrets);
+  error.sqlstate = std::move(sqlstate);
+  error.context = std::string(label);
+  error.position = position;
+  return error;
+}
+
 DbResult<QueryResult> Connection::run(std::string_view sql, const std::vector<Value>* params,
                                       std::string_view label) {
   const auto fail = [&](ErrorKind kind, const std::string& message, std::string sqlstate = {},
                         int position = 0) {
-    DbError error;
-    error.kind = kind;
-    error.message = redact_secrets(message, m_secrets);
-    error.sqlstate = std::move(sqlstate);
-    error.context = std::string(label);
-    error.position = position;
-    return error;
+    return statement_error(kind, message, label, std::move(sqlstate), position);
   };
   if (!m_conn) {
     return fail(ErrorKind::connection, "the connection to " + m_target + " is closed");
@@ -415,13 +420,7 @@ std::vector<DbResult<QueryResult>> Connection::pipeline(const std::vector<Statem
                                                         std::string_view label) {
   const auto fail = [&](ErrorKind kind, const std::string& message, std::string sqlstate = {},
                         int position = 0) {
-    DbError error;
-    error.kind = kind;
-    error.message = redact_secrets(message, m_secrets);
-    error.sqlstate = std::move(sqlstate);
-    error.context = std::string(label);
-    error.position = position;
-    return error;
+    return statement_error(kind, message, label, std::move(sqlstate), position);
   };
   std::vector<DbResult<QueryResult>> out;
   out.reserve(statements.size());

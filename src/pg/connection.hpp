@@ -147,6 +147,10 @@ private:
 
   DbResult<QueryResult> run(std::string_view sql, const std::vector<Value>* params, std::string_view label);
   [[nodiscard]] std::optional<std::chrono::milliseconds> client_deadline() const;
+  // An error of a statement run under `label`, its message scrubbed of the
+  // connection's secrets (run and pipeline build theirs alike).
+  [[nodiscard]] DbError statement_error(ErrorKind kind, const std::string& message, std::string_view label,
+                                        std::string sqlstate = {}, int position = 0) const;
 
   std::unique_ptr<pg_conn, Closer> m_conn;
   ConnectOptions m_options;
