@@ -21,6 +21,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=lib/app-log.sh
+source "$here/lib/app-log.sh"
 packages="drizzle-orm@0.45.4 drizzle-kit@0.31.11 pg@8.16.3 postgres@3.4.5 hono@4.6.14 tsx@4.21.0 typescript@5.8.3 @types/pg@8.15.4 @types/node@22.15.0"
 
 out=""
@@ -40,19 +42,8 @@ done
 out="$(realpath -m "$out")"
 
 modules="${PGADVISE_APPS_FOLDER_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/pgadvise/apps-folder-npm}"
-if [[ "$(cat "$modules/.installed" 2>/dev/null)" != "$packages" ]]; then
-  echo "apps-folder: installing $packages into $modules" >&2
-  rm -rf "$modules"
-  mkdir -p "$modules"
-  printf '{ "name": "pgadvise-apps-folder-npm", "private": true }\n' >"$modules/package.json"
-  # shellcheck disable=SC2086 # the package list is words on purpose
-  (cd "$modules" && npm_config_audit=false npm_config_fund=false npm install --no-progress --loglevel=error \
-    --save-exact $packages >/dev/null)
-  printf '%s\n' "$packages" >"$modules/.installed"
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/apps-folder.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+bench_npm_cache apps-folder "$modules" "$packages"
+bench_workdir apps-folder
 cp -r "$root/fixtures/real-shapes/apps-folder" "$work/app"
 rm -rf "$work/app/logs"
 # Every app finds the packages by walking up; @helpdesk/db is the workspace's.
@@ -66,14 +57,8 @@ chmod -R a+rX "$work"
 
 export APPS_WORK="$work" SEED="$seed" REQUESTS="$requests" STATIC_INBOX="$static_inbox"
 # shellcheck disable=SC2016 # the inner shell expands them, with the cluster's variables
-"$root/scripts/pg-cluster.sh" run \
-  -c "log_line_prefix = '%m [%p] %q%u@%d/%a '" \
-  -c "log_min_duration_statement = 0" \
-  -- bash -c '
-set -euo pipefail
-# The superuser sets the databases up unlogged: the log holds the apps alone.
+bench_logged_cluster -- '
 psql -q -X -v ON_ERROR_STOP=1 -d postgres <<SQL >/dev/null
-ALTER ROLE CURRENT_USER SET log_min_duration_statement = -1;
 CREATE DATABASE blog;
 CREATE DATABASE helpdesk;
 CREATE ROLE blog LOGIN;
@@ -96,12 +81,8 @@ blog=$!
   DATABASE_URL="postgres://helpdesk@127.0.0.1:$PGPORT/helpdesk?application_name=helpdesk-api" \
   "$APPS_WORK/node_modules/.bin/tsx" traffic.ts >"$APPS_WORK/helpdesk.json")
 wait "$blog"
-sleep 1 # the logging collector writes the last lines
-cp "$PGCLUSTER_LOGDIR"/postgresql*.log "$APPS_WORK/postgresql.log"
 '
-mkdir -p "$(dirname "$out")"
-cp "$work/postgresql.log" "$out"
-chmod 644 "$out"
+bench_write_log "$out"
 {
   echo "Made by bench/apps-folder.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/real-shapes/apps-folder:"
   echo "  seed=$seed requests per user=$requests static inbox=$static_inbox log_min_duration_statement=0"

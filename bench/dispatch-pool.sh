@@ -19,6 +19,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=lib/app-log.sh
+source "$here/lib/app-log.sh"
 packages="drizzle-orm@0.45.4 drizzle-kit@0.31.11 pg@8.16.3 tsx@4.21.0 typescript@5.8.3 @types/pg@8.15.4 @types/node@22.15.0"
 
 out=""
@@ -40,19 +42,8 @@ done
 out="$(realpath -m "$out")"
 
 modules="${PGADVISE_DISPATCH_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/pgadvise/dispatch-pool-npm}"
-if [[ "$(cat "$modules/.installed" 2>/dev/null)" != "$packages" ]]; then
-  echo "dispatch-pool: installing $packages into $modules" >&2
-  rm -rf "$modules"
-  mkdir -p "$modules"
-  printf '{ "name": "pgadvise-dispatch-pool-npm", "private": true }\n' >"$modules/package.json"
-  # shellcheck disable=SC2086 # the package list is words on purpose
-  (cd "$modules" && npm_config_audit=false npm_config_fund=false npm install --no-progress --loglevel=error \
-    --save-exact $packages >/dev/null)
-  printf '%s\n' "$packages" >"$modules/.installed"
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/dispatch-pool.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+bench_npm_cache dispatch-pool "$modules" "$packages"
+bench_workdir dispatch-pool
 cp -r "$root/fixtures/real-shapes/dispatch-pool" "$work/app"
 if [[ -n "$variant" ]]; then
   [[ -d "$here/dispatch-pool/variants/$variant" ]] || { echo "dispatch-pool: no variant $variant" >&2; exit 2; }
@@ -68,16 +59,12 @@ chmod -R a+rX "$work"
 "$work/app/node_modules/.bin/tsc" --noEmit -p "$work/driver"
 
 export DISPATCH_WORK="$work" SEED="$seed" VUS="$vus" REQUESTS="$requests"
-"$root/scripts/pg-cluster.sh" run \
-  -c "log_line_prefix = '%m [%p] %q%u@%d/%a '" \
-  -c "log_min_duration_statement = 0" \
+# shellcheck disable=SC2016 # the inner shell expands them, with the cluster's variables
+bench_logged_cluster \
   -c "shared_preload_libraries = 'pg_stat_statements'" \
   -c "max_connections = 30" \
-  -- bash -c '
-set -euo pipefail
-# The superuser sets the database up unlogged: the log holds the app alone.
+  -- '
 psql -q -X -v ON_ERROR_STOP=1 -d postgres <<SQL >/dev/null
-ALTER ROLE CURRENT_USER SET log_min_duration_statement = -1;
 CREATE DATABASE dispatch;
 CREATE ROLE dispatch LOGIN;
 SQL
@@ -88,12 +75,8 @@ psql -q -X -v ON_ERROR_STOP=1 -d dispatch -c "GRANT ALL ON ALL TABLES IN SCHEMA 
   GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO dispatch;" >/dev/null
 (cd "$DISPATCH_WORK/driver" && DATABASE_URL="postgres://dispatch@127.0.0.1:$PGPORT/dispatch" \
   node_modules/.bin/tsx traffic.ts >"$DISPATCH_WORK/summary.json")
-sleep 1 # the logging collector writes the last lines
-cp "$PGCLUSTER_LOGDIR"/postgresql*.log "$DISPATCH_WORK/postgresql.log"
 '
-mkdir -p "$(dirname "$out")"
-cp "$work/postgresql.log" "$out"
-chmod 644 "$out"
+bench_write_log "$out"
 {
   echo "Made by bench/dispatch-pool.sh on PostgreSQL $(pg_config --version 2>/dev/null | awk '{print $2}') from fixtures/real-shapes/dispatch-pool${variant:+ with bench/dispatch-pool/variants/$variant over it}:"
   echo "  seed=$seed virtual users=$vus requests per user=$requests log_min_duration_statement=0"
