@@ -41,8 +41,28 @@ bool is_gin_jsonb_operator(std::string_view op) {
   return op == "@>" || op == "?" || op == "?|" || op == "?&";
 }
 
+// A function that reads its first argument as JSON (json_extract_path,
+// jsonb_set, json_array_elements, ...). The constructors and aggregates
+// that build JSON out of any values are not: json_build_array(name, ...)
+// and json_agg(...) are how Drizzle's relational queries (`with:`) return
+// related rows, and `json_populate_record(base, from_json)` takes a record
+// first.
 bool is_json_function(std::string_view name) {
-  return name.rfind("json", 0) == 0 || name.rfind("jsonb", 0) == 0;
+  if (name.rfind("json", 0) != 0) {
+    return false;
+  }
+  std::string_view rest = name.substr(name.rfind("jsonb", 0) == 0 ? 5 : 4);
+  static constexpr std::array<std::string_view, 8> k_builders = {
+      "_build_array",     "_build_object",      "_agg", "_agg_strict",
+      "_object",          "_object_agg", // and _object_agg_strict, _unique, ...
+      "_populate_record", "_populate_recordset"};
+  for (const std::string_view builder : k_builders) {
+    if (rest == builder || (builder == "_object_agg" && rest.rfind(builder, 0) == 0)) {
+      return false;
+    }
+  }
+  // SQL/JSON's constructors (PostgreSQL 16): JSON_ARRAY(...), JSON_OBJECTAGG(...).
+  return !(rest == "_array" || rest == "_scalar" || rest == "_arrayagg" || rest == "_objectagg");
 }
 
 // The use a comparison (an A_Expr of `kind`) makes of its column side

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <gtest/gtest.h>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace query_analysis_test {
 
@@ -61,6 +64,40 @@ TEST(QueryAnalysis, JsonCastsOperatorsAndFunctionsOnColumns) {
               has_use(shape, "users", "profile", ColumnUse::json_operator));
   EXPECT_TRUE(has_use(shape, "users", "settings", ColumnUse::json_operator));
   EXPECT_TRUE(has_use(shape, "users", "extra", ColumnUse::json_operator));
+}
+
+// Drizzle's relational queries (`db.query.environments.findMany({ with:
+// { applications: ... } })`, drizzle-orm 0.x) return related rows as
+// json_agg(json_build_array(col, ...)): the columns are values put into
+// JSON, not JSON read, so none of them is a JSON use (json-in-text-column
+// said application.name held JSON). jsonb_set and json_array_elements do
+// read their first argument as JSON.
+TEST(QueryAnalysis, JsonBuildersAndAggregatesAreNotJsonUseOfTheirColumns) {
+  const auto shape =
+      shape_of(R"(select "environments"."name", "environments_applications"."data" as "applications" )"
+               R"(from "environment" "environments" left join lateral (select )"
+               R"(coalesce(json_agg(json_build_array("environments_applications"."name", )"
+               R"("environments_applications"."appName")), '[]'::json) as "data" from "application" )"
+               R"("environments_applications" where "environments_applications"."environmentId" = )"
+               R"("environments"."environmentId") "environments_applications" on true )"
+               R"(left join lateral (select json_build_object('id', "p"."projectId") as "data", )"
+               R"(jsonb_agg("p"."name"), json_object_agg("p"."name", "p"."env"), )"
+               R"(json_populate_record(null::project, "p"."env"::json) from "project" "p" )"
+               R"(where "p"."projectId" = "environments"."projectId") "environments_project" on true )"
+               R"(where "environments"."projectId" = $1)");
+  for (const auto& [table, column] :
+       std::vector<std::pair<std::string, std::string>>{{"application", "name"},
+                                                        {"application", "appName"},
+                                                        {"project", "projectId"},
+                                                        {"project", "name"}}) {
+    EXPECT_FALSE(has_use(shape, table, column, ColumnUse::json_operator)) << table << "." << column;
+    EXPECT_FALSE(has_use(shape, table, column, ColumnUse::json_cast)) << table << "." << column;
+  }
+  EXPECT_TRUE(has_use(shape, "project", "env", ColumnUse::json_cast)); // the cast still counts
+  const auto readers =
+      shape_of("SELECT jsonb_set(settings, '{a}', '1'), json_array_elements(tags) FROM users");
+  EXPECT_TRUE(has_use(readers, "users", "settings", ColumnUse::json_operator));
+  EXPECT_TRUE(has_use(readers, "users", "tags", ColumnUse::json_operator));
 }
 
 TEST(QueryAnalysis, WritesWithAndWithoutWhere) {

@@ -67,4 +67,28 @@ TEST(JsonInTextColumnWorkload, JsonUseOfJsonbOrOtherTablesColumnsIsNotEvidence) 
   EXPECT_TRUE(run_workload_rule(k_rule, workload, &catalog).empty());
 }
 
+// Drizzle's relational queries (drizzle-orm 0.x, `db.query.environments
+// .findMany({ with: { applications: ... } })`, as a Dokploy-shaped app logs
+// them: fixtures/real-shapes/deploy-panel/logs) put each related row's
+// columns into json_build_array() inside json_agg(): text put into JSON, not
+// JSON kept in text. Before, application.name and every first column of a
+// `with:` were "text but treated as JSON" (high).
+TEST(JsonInTextColumnWorkload, DrizzleRelationalWithColumnsBuiltIntoJsonAreNotEvidence) {
+  const model::Catalog catalog = catalog_of(
+      {table("environment", {column("environmentId", "text"), column("name", "text")}, 1),
+       table("application",
+             {column("applicationId", "text"), column("name", "text"), column("environmentId", "text")}, 5)});
+  model::Workload workload;
+  add_query(
+      workload,
+      R"(select "environments"."environmentId", "environments_applications"."data" as "applications" )"
+      R"(from "environment" "environments" left join lateral (select coalesce(json_agg(json_build_array()"
+      R"("environments_applications"."applicationId", "environments_applications"."name")), '[]'::json) )"
+      R"(as "data" from "application" "environments_applications" where )"
+      R"("environments_applications"."environmentId" = "environments"."environmentId") )"
+      R"("environments_applications" on true where "environments"."environmentId" = $1)",
+      40, 2.0, 10);
+  EXPECT_TRUE(run_workload_rule(k_rule, workload, &catalog).empty());
+}
+
 } // namespace json_in_text_column_workload_test

@@ -15,6 +15,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
 
 namespace query_in_loop_test {
 
@@ -157,6 +158,51 @@ TEST(QueryInLoopApp, WithPgStatStatementsAloneEachLoopIsOneFinding) {
                                                                     {"src/routes/invite.ts:8", alone}}))
       << result.out.substr(0, 4000);
   EXPECT_EQ(pgadvise::test::findings_of(report, "n-plus-one").size(), 1U);
+}
+
+// A deploy panel in the shape of Dokploy's packages/server services (the
+// schema in one package, re-exported to the app drizzle-kit runs in; the
+// services' loops): a key compared with a literal is a condition every row
+// shares, never the batch's key. Before, failInterruptedDeployments' fix
+// updated `inArray(deployments.state, ids)` (the rows' state, not their
+// application), and readyAppsPerProject's grouped by `applications.status`,
+// whose only key is the literal "done": each project's applications come
+// through the joined environments. A template literal in the fields keeps
+// its backquotes (`sql<number>count(*)` before).
+TEST(QueryInLoop, DeployPanelBatchesByTheRowsKeyNotALiteralAndKeepsTemplates) {
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      (k_source / "fixtures" / "real-shapes" / "deploy-panel").string(), {"lint", ".", "--format", "json"});
+  ASSERT_LE(result.exit_code, 1) << result.err;
+  std::map<std::string, std::string> fixes;
+  for (const json& finding :
+       pgadvise::test::findings_of(pgadvise::test::report_of(result), "query-in-loop")) {
+    fixes[finding["location"]["file"].get<std::string>() + ":" +
+          std::to_string(finding["location"]["line"].get<int>())] =
+        finding["fix"]["drizzle"].get<std::string>();
+  }
+  ASSERT_EQ(fixes.size(), 3U);
+  const std::string& fail = fixes["packages/server/src/services/deployment.ts:12"];
+  EXPECT_NE(
+      fail.find("update(deployments).set({ state: \"error\" }).where(and(inArray(deployments.applicationId, "
+                "apps.map((app) => app.applicationId)), eq(deployments.state, \"running\")));"),
+      std::string::npos)
+      << fail;
+  EXPECT_EQ(fail.find("inArray(deployments.state"), std::string::npos) << fail;
+  const std::string& ready = fixes["packages/server/src/services/project.ts:15"];
+  EXPECT_EQ(
+      ready.rfind("// not batched: packages/server/src/services/project.ts:17:24 compares applications only "
+                  "with literals (applications.status = \"done\")",
+                  0),
+      0U)
+      << ready;
+  EXPECT_EQ(ready.find("inArray(applications.status"), std::string::npos) << ready;
+  const std::string& counts = fixes["packages/server/src/services/deployment.ts:23"];
+  EXPECT_NE(
+      counts.find("db.select({ applicationId: deployments.applicationId, total: sql<number>`count(*)` })"
+                  ".from(deployments).where(inArray(deployments.applicationId, apps.map((app) => "
+                  "app.applicationId))).groupBy(deployments.applicationId);"),
+      std::string::npos)
+      << counts;
 }
 
 } // namespace query_in_loop_test

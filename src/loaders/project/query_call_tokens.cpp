@@ -43,6 +43,23 @@ core::SourceLocation TokenReader::where(std::size_t token) const {
   return {m_path, t.line, t.column};
 }
 
+namespace {
+
+// A token as code would write it again: a string quoted, a template's
+// pieces with their backquotes and `${ }` (`sql<number>\`count(*)\``).
+std::string spelled(const Token& t) {
+  switch (t.kind) {
+  case TokenKind::string: return core::quote_json_string(t.text);
+  case TokenKind::template_full: return "`" + t.text + "`";
+  case TokenKind::template_head: return "`" + t.text + "${";
+  case TokenKind::template_middle: return "}" + t.text + "${";
+  case TokenKind::template_tail: return "}" + t.text + "`";
+  default: return t.text;
+  }
+}
+
+} // namespace
+
 // The source text of tokens [first, last] (strings quoted).
 std::string TokenReader::text(std::size_t first, std::size_t last) const {
   if (first > last || last >= m_tokens.size()) {
@@ -53,8 +70,7 @@ std::string TokenReader::text(std::size_t first, std::size_t last) const {
     if (i > first && m_tokens[i].offset > m_tokens[i - 1].offset + m_tokens[i - 1].length) {
       out += ' ';
     }
-    out +=
-        m_tokens[i].kind == TokenKind::string ? core::quote_json_string(m_tokens[i].text) : m_tokens[i].text;
+    out += spelled(m_tokens[i]);
   }
   return out;
 }

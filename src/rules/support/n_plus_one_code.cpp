@@ -6,6 +6,7 @@
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/text.hpp"
+#include "rules/support/code_literal.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -137,28 +138,38 @@ bool names_row(const std::string& value, const std::string& row) {
   return false;
 }
 
-// The key each row passes, mapped over the loop's rows: `rows.map((row) =>
-// row.authorId)` when the call's value names the loop variable; "ids" when
-// the code does not say.
+// The key column (the one compared with the loop's row first, never one
+// compared with a literal: `eq(t.status, "done")`; "" when all are: the key
+// is a join's) and its values: `rows.map((row) => row.authorId)`, or "ids".
 std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
                                              const std::vector<std::string>& props) {
-  std::string prop = props.empty() ? std::string("id") : props.front();
-  std::string ids = "ids";
   const LoopRows walk = loop_rows(call);
+  const std::size_t none = call.key_columns.size();
+  std::size_t chosen = none;
+  int literals = 0; // keys compared with a literal, until one is not: then -1
   for (std::size_t i = 0; i < call.key_columns.size() && i < call.key_values.size(); ++i) {
     if (std::find(props.begin(), props.end(), call.key_columns[i]) == props.end()) {
       continue;
     }
-    prop = call.key_columns[i];
-    const std::string& value = call.key_values[i];
-    if (!call.loop_iterable.empty() && value == walk.row) {
-      ids = walk.rows; // the rows are the keys
-    } else if (!call.loop_iterable.empty() && !call.loop_variable.empty() && names_row(value, walk.row)) {
-      ids = walk.rows + ".map((" + walk.params + ") => " + value + ")";
+    const bool literal = is_code_literal(call.key_values[i]);
+    literals = literal && literals >= 0 ? literals + 1 : -1;
+    if (!call.loop_variable.empty() && names_row(call.key_values[i], walk.row)) {
+      chosen = i;
+      break;
     }
-    break;
+    chosen = chosen == none && !literal ? i : chosen;
   }
-  return {prop, ids};
+  if (chosen == none) {
+    return {literals > 0 ? std::string() : props.empty() ? std::string("id") : props.front(), "ids"};
+  }
+  std::string ids = "ids";
+  const std::string& value = call.key_values[chosen];
+  if (!call.loop_iterable.empty() && value == walk.row) {
+    ids = walk.rows; // the rows are the keys
+  } else if (!call.loop_iterable.empty() && !call.loop_variable.empty() && names_row(value, walk.row)) {
+    ids = walk.rows + ".map((" + walk.params + ") => " + value + ")";
+  }
+  return {call.key_columns[chosen], ids};
 }
 
 // The handle the fix runs on: the loop body's own (`tx` inside a
@@ -437,6 +448,21 @@ std::string batched_statement(const model::QueryCall& call, StatementKind kind, 
            where + transaction;
   }
   const auto [prop, ids] = row_keys(call, props);
+  if (prop.empty()) { // an inArray() on a column the where compares with a literal batches by a constant
+    std::vector<std::string> constants;
+    for (std::size_t i = 0; i < call.key_columns.size() && i < call.key_values.size(); ++i) {
+      constants.push_back(advisor::drizzle_member(var, call.key_columns[i]) + " = " + call.key_values[i]);
+    }
+    const LoopRows walk = loop_rows(call);
+    return "// not batched: " + call.location.to_string() + " compares " + var + " only with literals (" +
+           core::join(constants, ", ") + "); each " + walk.row +
+           "'s rows come through another table's column "
+           "(a join's).\n// Batch by it: inArray(<that column>, " +
+           walk.rows + ".map((" + walk.params +
+           ") => <its value>)) with these conditions kept, the column among the fields (and in groupBy() for "
+           "an aggregate); then take each " +
+           walk.row + "'s match from the result" + transaction;
+  }
   const std::string member = advisor::drizzle_member(var, prop);
   if (kind == StatementKind::update) {
     return update_fix(call, var, member, ids) + "\n// one update for all rows instead of one per row in " +
