@@ -1,5 +1,6 @@
 #include "reporters/ci_output.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 
@@ -59,11 +60,104 @@ core::SourceLocation primary_location(const core::Finding& finding) {
   return {};
 }
 
-std::string message_with_fix(const core::Finding& finding) {
+std::string repo_relative_place(const std::string& place, const std::string& repo_root) {
+  // "file:line": only the file moves; a path with a ':' of its own keeps it.
+  const auto colon = place.rfind(':');
+  if (colon == std::string::npos || colon + 1 == place.size() ||
+      place.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
+    return repo_relative(place, repo_root);
+  }
+  return repo_relative(place.substr(0, colon), repo_root) + place.substr(colon);
+}
+
+bool has_code_fix(const core::Finding& finding) {
+  return finding.fix && finding.fix->kind == core::FixKind::code &&
+         (!finding.fix->drizzle.empty() || !finding.fix->ddl.empty());
+}
+
+namespace {
+
+// "Fix (code change at src/jobs/worker.ts:14, table invoices)": where the
+// rewrite goes, since it replaces code there rather than edits a region.
+std::string code_fix_heading(const core::Fix& fix, const std::string& repo_root) {
+  std::string heading = "Fix (code change";
+  if (!fix.drizzle_file.empty()) {
+    heading += " at " + repo_relative_place(fix.drizzle_file.str(), repo_root);
+  }
+  if (!fix.drizzle_table.empty()) {
+    heading += ", table " + fix.drizzle_table.str();
+  }
+  return heading + ")";
+}
+
+constexpr std::string_view k_sends = "SQL the new code sends:";
+
+// A fence longer than any run of backticks in the text.
+std::string fence_for(std::string_view text) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (const char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+std::string fenced(std::string_view language, std::string_view text) {
+  const std::string fence = fence_for(text);
+  return fence + std::string(language) + "\n" + std::string(text) + "\n" + fence + "\n";
+}
+
+// Plain text as Markdown: the characters that would start emphasis, code,
+// links, headings, tables or HTML are escaped.
+std::string markdown_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (std::string_view("\\`*_[]<>#|").find(c) != std::string_view::npos) {
+      out += '\\';
+    }
+    out += c;
+  }
+  return out;
+}
+
+} // namespace
+
+std::string message_with_fix(const core::Finding& finding, const std::string& repo_root) {
   std::string text = finding.message;
+  if (has_code_fix(finding)) {
+    const core::Fix& fix = *finding.fix;
+    text += "\n" + code_fix_heading(fix, repo_root) + ":\n";
+    if (!fix.drizzle.empty()) {
+      text += fix.drizzle.str();
+      if (!fix.ddl.empty()) {
+        text += "\n" + std::string(k_sends) + "\n";
+      }
+    } else {
+      text += std::string(k_sends) + "\n";
+    }
+    text += fix.ddl;
+    return text;
+  }
   if (finding.fix && !finding.fix->ddl.empty()) {
     text += core::ddl_is_sql(finding.fix->kind) ? "\nFix:\n" : "\nFix (commands):\n";
     text += finding.fix->ddl;
+  }
+  return text;
+}
+
+std::string markdown_with_code_fix(const core::Finding& finding, const std::string& repo_root) {
+  std::string text = markdown_text(finding.message);
+  if (!has_code_fix(finding)) {
+    return text;
+  }
+  const core::Fix& fix = *finding.fix;
+  text += "\n\n**" + markdown_text(code_fix_heading(fix, repo_root)) + "**, to adapt by hand:\n\n";
+  if (!fix.drizzle.empty()) {
+    text += fenced("ts", fix.drizzle.str());
+  }
+  if (!fix.ddl.empty()) {
+    text += (fix.drizzle.empty() ? "" : "\n") + std::string(k_sends) + "\n\n" + fenced("sql", fix.ddl);
   }
   return text;
 }

@@ -26,8 +26,23 @@ std::string_view sarif_level(core::Severity severity); // "error", "warning", "n
 // a file (a catalog finding confirmed by a logged query). Unknown when none.
 core::SourceLocation primary_location(const core::Finding& finding);
 
-// The message, then the fix's DDL (or commands) when there is one.
-std::string message_with_fix(const core::Finding& finding);
+// A place written "file:line" (a fix's drizzle_file) with its file relative
+// to `repo_root` as repo_relative() makes it.
+std::string repo_relative_place(const std::string& place, const std::string& repo_root);
+
+// The message, then the fix: a schema fix's DDL (or commands); a code fix's
+// rewrite (Fix::drizzle, TypeScript for the place the fix names) and the SQL
+// the new code sends, each under its own heading, so that no reader takes
+// the statements for a migration to run.
+std::string message_with_fix(const core::Finding& finding, const std::string& repo_root = {});
+
+// Whether the finding's fix is a code change that says something (a rewrite
+// or the statements it sends): the CI formats carry it apart from a schema fix.
+bool has_code_fix(const core::Finding& finding);
+
+// The message and a code fix in GitHub-flavoured Markdown: the rewrite and the
+// SQL in fenced blocks (SARIF message.markdown, GitLab content.body).
+std::string markdown_with_code_fix(const core::Finding& finding, const std::string& repo_root);
 
 // The object as "schema.table.column" (columns joined with '+'), or "" when
 // the finding names none.

@@ -84,7 +84,7 @@ void write_github(std::ostream& out, const ReportInput& input) {
     properties += "title=" + escape_property("pgadvise " + finding.rule + " (" +
                                              std::string(core::to_string(finding.severity)) + ")");
     out << "::" << command_of(finding.severity) << " " << properties
-        << "::" << escape_data(message_with_fix(finding)) << "\n";
+        << "::" << escape_data(message_with_fix(finding, input.repo_root)) << "\n";
   }
 }
 

@@ -59,7 +59,9 @@ void write_issue(JsonWriter& w, const core::Finding& finding, const ReportInput&
   w.field("check_name", finding.rule);
   w.key("content");
   w.open('{');
-  w.field("body", message_with_fix(finding));
+  // content.body is Markdown: a code fix's rewrite goes in fenced blocks.
+  w.field("body", has_code_fix(finding) ? markdown_with_code_fix(finding, input.repo_root)
+                                        : message_with_fix(finding, input.repo_root));
   w.close('}');
   w.key("categories");
   w.open('[');

@@ -222,7 +222,10 @@ void write_finding(std::ostream& out, const core::Finding& finding) {
       out << code_block(ddl_title(finding.fix->kind), finding.fix->ddl);
     }
     if (!finding.fix->drizzle.empty()) {
-      out << code_block("Drizzle" +
+      // A code fix's text replaces the code at its place; a schema fix's
+      // is a Drizzle schema line.
+      const std::string title = finding.fix->kind == core::FixKind::code ? "Code change" : "Drizzle";
+      out << code_block(title +
                             (finding.fix->drizzle_file.empty() ? "" : " (" + finding.fix->drizzle_file + ")"),
                         finding.fix->drizzle);
     }

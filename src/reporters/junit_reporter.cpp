@@ -106,7 +106,7 @@ void write_junit(std::ostream& out, const ReportInput& input) {
       }
       out << ">\n";
       out << "      <failure message=\"" << xml(finding->message) << "\" type=\""
-          << core::to_string(finding->severity) << "\">" << xml(message_with_fix(*finding));
+          << core::to_string(finding->severity) << "\">" << xml(message_with_fix(*finding, input.repo_root));
       if (!finding->help.empty()) {
         out << "\n\n" << xml(finding->help);
       }

@@ -150,6 +150,29 @@ void write_logical_locations(JsonWriter& w, const core::ObjectRef& object, const
   w.close(']');
 }
 
+// A code fix is no SARIF `fixes` entry: that is an applicable edit (each
+// artifactChange's replacements delete a region and insert content), and a
+// loop rewritten as one query is not a replacement of a region pgadvise
+// knows the extent of. It is in the message (text and markdown) and here,
+// in the result's property bag, for tools that read it.
+void write_code_fix(JsonWriter& w, const core::Fix& fix, const std::string& repo_root) {
+  w.key("codeFix");
+  w.open('{');
+  if (!fix.drizzle_file.empty()) {
+    w.field("location", repo_relative_place(fix.drizzle_file.str(), repo_root));
+  }
+  if (!fix.drizzle_table.empty()) {
+    w.field("table", fix.drizzle_table.str());
+  }
+  if (!fix.drizzle.empty()) {
+    w.field("code", fix.drizzle.str());
+  }
+  if (!fix.ddl.empty()) {
+    w.field("sql", fix.ddl);
+  }
+  w.close('}');
+}
+
 void write_result(JsonWriter& w, const core::Finding& finding,
                   const std::map<std::string, std::size_t, std::less<>>& rule_index,
                   const std::string& repo_root) {
@@ -162,7 +185,10 @@ void write_result(JsonWriter& w, const core::Finding& finding,
   w.field("level", sarif_level(finding.severity));
   w.key("message");
   w.open('{');
-  w.field("text", message_with_fix(finding));
+  w.field("text", message_with_fix(finding, repo_root));
+  if (has_code_fix(finding)) {
+    w.field("markdown", markdown_with_code_fix(finding, repo_root));
+  }
   w.close('}');
   const core::SourceLocation where = primary_location(finding);
   const std::string object = qualified_object(finding.object);
@@ -190,6 +216,9 @@ void write_result(JsonWriter& w, const core::Finding& finding,
   w.field("severity", core::to_string(finding.severity));
   if (!finding.help.empty()) {
     w.field("help", finding.help);
+  }
+  if (has_code_fix(finding)) {
+    write_code_fix(w, *finding.fix, repo_root);
   }
   w.close('}');
   w.close('}');

@@ -174,6 +174,140 @@ TEST(JunitReporter, EscapesXmlAndDropsControlCharacters) {
       << xml;
 }
 
+// Code fixes as the rules make them: query-in-loop's rewrite of a loop (no
+// SQL), writes-outside-transaction's (a rewrite and the SQL it sends).
+engine::RunReport code_fix_run(const std::string& root) {
+  engine::RunReport run;
+  core::Finding loop;
+  loop.rule = "query-in-loop";
+  loop.severity = core::Severity::medium;
+  loop.message = "Query in a loop: this for...of loop inserts into invoices once per schedule of due";
+  loop.location = {root + "/src/jobs/recurring-invoices.ts", 14, 3};
+  loop.fix = core::Fix{};
+  loop.fix->kind = core::FixKind::code;
+  loop.fix->drizzle =
+      "await db.insert(invoices).values(due.map((schedule) => ({ /* the row's values */ })));\n"
+      "// one insert for all rows instead of one per row";
+  loop.fix->drizzle_file = root + "/src/jobs/recurring-invoices.ts:14";
+  loop.fix->drizzle_table = "invoices";
+  loop.compute_fingerprint();
+  run.findings.push_back(loop);
+  core::Finding writes;
+  writes.rule = "writes-outside-transaction";
+  writes.severity = core::Severity::medium;
+  writes.message =
+      "3 writes to invoices ran one after another in autocommit, without a transaction, 300 times";
+  writes.location = {root + "/logs/postgresql-15.log", 32, 0};
+  writes.fix = core::Fix{};
+  writes.fix->kind = core::FixKind::code;
+  writes.fix->ddl = "BEGIN;\nupdate \"invoices\" set \"status\" = $1 where \"id\" = $2;\nCOMMIT;";
+  writes.fix->drizzle =
+      "await db.transaction(async (tx) => {\n  // the 3 writes, each on tx instead of db\n});";
+  writes.compute_fingerprint("writes");
+  run.findings.push_back(writes);
+  return run;
+}
+
+TEST(CiOutput, CodeFixIsTheRewriteThenTheSqlItSends) {
+  const engine::RunReport run = code_fix_run("/repo");
+  EXPECT_EQ(reporters::message_with_fix(run.findings[0], "/repo"),
+            run.findings[0].message +
+                "\nFix (code change at src/jobs/recurring-invoices.ts:14, table invoices):\n" +
+                run.findings[0].fix->drizzle.str());
+  // The statements are what the new code sends, never "Fix:" as if they were
+  // a migration to run.
+  EXPECT_EQ(reporters::message_with_fix(run.findings[1], "/repo"),
+            run.findings[1].message + "\nFix (code change):\n" + run.findings[1].fix->drizzle.str() +
+                "\nSQL the new code sends:\n" + run.findings[1].fix->ddl);
+  EXPECT_EQ(reporters::repo_relative_place("/repo/src/a.ts:7", "/repo"), "src/a.ts:7");
+  EXPECT_EQ(reporters::repo_relative_place("/repo/src/a.ts", "/repo"), "src/a.ts");
+}
+
+TEST(GithubReporter, CodeFixRewriteIsInTheAnnotation) {
+  const engine::RunReport run = code_fix_run("/repo");
+  std::ostringstream out;
+  reporters::write_github(out, input_for(run, "/repo"));
+  const auto lines = lines_of(out.str());
+  ASSERT_EQ(lines.size(), 2U) << out.str();
+  EXPECT_NE(lines[0].find("::warning file=src/jobs/recurring-invoices.ts,line=14,col=3,"), std::string::npos)
+      << lines[0];
+  EXPECT_NE(
+      lines[0].find("%0AFix (code change at src/jobs/recurring-invoices.ts:14, table invoices):%0Aawait "
+                    "db.insert(invoices).values(due.map("),
+      std::string::npos)
+      << lines[0];
+  EXPECT_NE(lines[1].find("%0Aawait db.transaction(async (tx) => {%0A"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find("%0ASQL the new code sends:%0ABEGIN;%0A"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[1].find("Fix:"), std::string::npos) << lines[1];
+}
+
+TEST(SarifReporter, CodeFixIsInTheMessageNotAnApplicableFix) {
+  const engine::RunReport run = code_fix_run("/repo");
+  std::ostringstream out;
+  reporters::write_sarif(out, input_for(run, "/repo"));
+  const json sarif = json::parse(out.str());
+  const json& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 2U);
+  for (const json& result : results) {
+    // `fixes` are applicable edits (regions deleted and replaced); a rewrite
+    // of a loop is not one.
+    EXPECT_FALSE(result.contains("fixes")) << result.dump(1);
+  }
+  const json& loop = results[0];
+  EXPECT_NE(loop["message"]["text"].get<std::string>().find(run.findings[0].fix->drizzle.str()),
+            std::string::npos);
+  EXPECT_NE(loop["message"]["markdown"].get<std::string>().find(
+                "```ts\n" + run.findings[0].fix->drizzle.str() + "\n```\n"),
+            std::string::npos)
+      << loop["message"]["markdown"];
+  EXPECT_EQ(loop["properties"]["codeFix"]["location"], "src/jobs/recurring-invoices.ts:14");
+  EXPECT_EQ(loop["properties"]["codeFix"]["table"], "invoices");
+  EXPECT_EQ(loop["properties"]["codeFix"]["code"], run.findings[0].fix->drizzle.str());
+  EXPECT_FALSE(loop["properties"]["codeFix"].contains("sql"));
+  const json& writes = results[1];
+  EXPECT_NE(
+      writes["message"]["markdown"].get<std::string>().find("```sql\n" + run.findings[1].fix->ddl + "\n```"),
+      std::string::npos)
+      << writes["message"]["markdown"];
+  EXPECT_EQ(writes["properties"]["codeFix"]["sql"], run.findings[1].fix->ddl);
+  // A schema fix stays as it was: its DDL in the text, no markdown.
+  const engine::RunReport sample = test::sample_run();
+  std::ostringstream sample_out;
+  reporters::write_sarif(sample_out, input_for(sample));
+  for (const json& result : json::parse(sample_out.str())["runs"][0]["results"]) {
+    EXPECT_FALSE(result["message"].contains("markdown")) << result.dump(1);
+    EXPECT_FALSE(result["properties"].contains("codeFix")) << result.dump(1);
+  }
+}
+
+TEST(GitlabReporter, CodeFixIsMarkdownInTheBody) {
+  const engine::RunReport run = code_fix_run("/repo");
+  std::ostringstream out;
+  reporters::write_gitlab(out, input_for(run, "/repo"));
+  const json issues = json::parse(out.str());
+  ASSERT_EQ(issues.size(), 2U);
+  const std::string body = issues[0]["content"]["body"];
+  EXPECT_NE(body.find("**Fix (code change at src/jobs/recurring-invoices.ts:14, table invoices)**"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("```ts\n" + run.findings[0].fix->drizzle.str() + "\n```"), std::string::npos) << body;
+  EXPECT_EQ(issues[0]["location"]["path"], "src/jobs/recurring-invoices.ts");
+}
+
+TEST(JunitReporter, CodeFixIsInTheFailure) {
+  const engine::RunReport run = code_fix_run("/repo");
+  std::ostringstream out;
+  reporters::write_junit(out, input_for(run, "/repo"));
+  const std::string xml = out.str();
+  EXPECT_NE(
+      xml.find("Fix (code change at src/jobs/recurring-invoices.ts:14, table invoices):\nawait "
+               "db.insert(invoices).values(due.map((schedule) =&gt; ({ /* the row&apos;s values */ })));"),
+      std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("SQL the new code sends:\nBEGIN;\nupdate &quot;invoices&quot;"), std::string::npos)
+      << xml;
+}
+
 TEST(RulesMarkdown, OneRowPerRuleLinkingItsPage) {
   std::ostringstream out;
   reporters::write_rules_markdown(out, input_for(engine::RunReport{}).rules);

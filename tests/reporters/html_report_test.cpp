@@ -1,20 +1,23 @@
+#include "reporters/report.hpp"
+#include "reporters/sample_report.hpp"
 #include "support/cli.hpp"
 #include "support/files.hpp"
 #include "support/reports.hpp"
 #include "support/test_label.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 // The HTML report rendered by a real browser (Debian's chromium, headless,
 // offline): every finding of the JSON report is in the DOM and the counts
-// agree. A screenshot is left in /tmp for people to look at.
+// agree. The screenshot is kept where PGADVISE_SCREENSHOT names (a .png path)
+// for people to look at; else it goes with the test's folder.
 namespace pgadvise::test {
 namespace {
 
@@ -50,8 +53,8 @@ ProcessResult chromium(const fs::path& profile, std::vector<std::string> args) {
 TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
   const std::string mislabeled = label_mismatch("browser");
   ASSERT_TRUE(mislabeled.empty()) << mislabeled;
-  const fs::path dir = fs::temp_directory_path() / ("pgadvise-html-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const TempTree tree; // removed even when an assertion stops the test
+  const fs::path& dir = tree.root();
   ASSERT_EQ(lint("json", dir / "report.json"), 0);
   ASSERT_EQ(lint("html", dir / "report.html"), 0);
   const nlohmann::json report = nlohmann::json::parse(read_text(dir / "report.json"));
@@ -86,14 +89,38 @@ TEST(HtmlReport, ChromiumRendersEveryFindingOfTheJsonReport) {
   // Literals from the log stay redacted.
   EXPECT_EQ(dom.find("@example.com"), std::string::npos);
 
-  const std::string screenshot = (fs::temp_directory_path() / "pgadvise-html-report.png").string();
+  const char* keep = std::getenv("PGADVISE_SCREENSHOT");
+  const std::string screenshot =
+      keep != nullptr && *keep != '\0' ? std::string(keep) : (dir / "report.png").string();
   EXPECT_EQ(chromium(dir / "profile",
                      {"--window-size=1280,2400", "--screenshot=" + screenshot, file_url(dir / "report.html")})
                 .exit_code,
             0);
   EXPECT_TRUE(fs::exists(screenshot));
-  std::error_code ec;
-  fs::remove_all(dir, ec);
+}
+
+// A code fix's text is the code to write at the loop, not a Drizzle schema
+// line: its block says so and where.
+TEST(HtmlReporter, CodeFixIsTitledAsACodeChange) {
+  engine::RunReport run;
+  core::Finding loop;
+  loop.rule = "query-in-loop";
+  loop.message = "Query in a loop";
+  loop.fix = core::Fix{};
+  loop.fix->kind = core::FixKind::code;
+  loop.fix->drizzle = "await db.insert(invoices).values(rows);";
+  loop.fix->drizzle_file = "src/jobs/recurring-invoices.ts:14";
+  loop.compute_fingerprint();
+  run.findings.push_back(loop);
+  std::ostringstream out;
+  reporters::write_html(out, sample_input(run));
+  EXPECT_NE(out.str().find("<small>Code change (src/jobs/recurring-invoices.ts:14)</small>"),
+            std::string::npos);
+  EXPECT_EQ(out.str().find("<small>Drizzle"), std::string::npos);
+  const engine::RunReport sample = sample_run();
+  std::ostringstream schema_fix;
+  reporters::write_html(schema_fix, sample_input(sample));
+  EXPECT_NE(schema_fix.str().find("<small>Drizzle (src/db/schema.ts:41)</small>"), std::string::npos);
 }
 
 } // namespace
