@@ -257,7 +257,8 @@ core::Result<std::unique_ptr<IndexSetProblem>> IndexSetProblem::build(pg::Connec
   }
   state.table_state = read_table_state(connection, state.candidate_tables);
   if (auto note = visibility_note(state.table_state)) {
-    state.set.notes.push_back(std::move(*note));
+    state.set.notes.push_back(*note);
+    state.set.caveats.push_back(std::move(*note));
   }
   std::vector<std::vector<std::string>> named;
   for (const model::QueryStats* query : state.queries) {
@@ -335,7 +336,8 @@ model::IndexSet IndexSetProblem::explain(const SearchResult& result) {
   }
   if (auto note =
           change_note(state.table_state, read_table_state(state.connection, state.candidate_tables))) {
-    set.notes.push_back(std::move(*note));
+    set.notes.push_back(*note);
+    set.caveats.push_back(std::move(*note));
   }
   for (const std::string& error : state.source->errors()) {
     set.notes.push_back(error);

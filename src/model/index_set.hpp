@@ -58,6 +58,11 @@ struct IndexSet {
   double seconds = 0;                // the search's own run time
   bool stopped_by_time_limit = false;
   std::vector<std::string> notes;
+  // The notes that change how the proposals read (tables VACUUM has not
+  // reached, so index-only scans were priced as heap reads; VACUUM or ANALYZE
+  // changing them under the run): each is also in `notes`, and the text
+  // report shows these in its header without --verbose.
+  std::vector<std::string> caveats;
 
   [[nodiscard]] double relative_cost() const { return cost_none > 0 ? cost_chosen / cost_none : 1; }
 };

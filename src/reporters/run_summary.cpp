@@ -1,5 +1,9 @@
 #include "reporters/run_summary.hpp"
 
+#include "model/index_set.hpp"
+#include "model/live_analysis.hpp"
+#include "reporters/report.hpp"
+
 namespace pgadvise::reporters {
 
 SeverityCounts count_by_severity(const core::FindingList& findings) {
@@ -17,6 +21,18 @@ SkippedRule parse_skipped(std::string_view entry) {
     return {std::string(entry), {}};
   }
   return {std::string(entry.substr(0, colon)), std::string(entry.substr(colon + 2))};
+}
+
+std::vector<std::string> header_notes(const ReportInput& input) {
+  std::vector<std::string> notes;
+  if (!input.scope_note.empty()) {
+    notes.push_back(input.scope_note);
+  }
+  if (input.live_analysis != nullptr && input.live_analysis->index_set != nullptr) {
+    const std::vector<std::string>& caveats = input.live_analysis->index_set->caveats;
+    notes.insert(notes.end(), caveats.begin(), caveats.end());
+  }
+  return notes;
 }
 
 } // namespace pgadvise::reporters

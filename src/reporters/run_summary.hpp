@@ -36,4 +36,12 @@ struct SkippedRule {
 };
 SkippedRule parse_skipped(std::string_view entry);
 
+struct ReportInput; // reporters/report.hpp
+
+// The notes every text report shows under its header, not only with
+// --verbose: which migrations the change rules judged (the scope note), then
+// a live run's caveats on its index proposals (tables VACUUM has not reached,
+// model::IndexSet::caveats). Each is also among the report's notes.
+std::vector<std::string> header_notes(const ReportInput& input);
+
 } // namespace pgadvise::reporters

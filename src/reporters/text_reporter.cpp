@@ -782,10 +782,9 @@ void write_text(std::ostream& out, const ReportInput& input) {
     out << "\n";
     write_actions(out, input, actions_of(run.findings, entries_of(run.findings, input, true)), ansi);
   } else {
-    if (!input.scope_note.empty()) {
+    for (const std::string& note : header_notes(input)) {
       out << k_detail_indent
-          << "note: " << wrap(sanitize_for_terminal(input.scope_note), k_width, 10, std::string(10, ' '))
-          << "\n";
+          << "note: " << wrap(sanitize_for_terminal(note), k_width, 10, std::string(10, ' ')) << "\n";
     }
     const std::vector<Entry> entries = entries_of(run.findings, input, input.expand_groups);
     const Closing closing = write_entries(out, run.findings, entries, input, ansi);

@@ -5,6 +5,8 @@
 // and review the diff before committing it.
 #include "app/report/report_facts.hpp"
 #include "core/text.hpp"
+#include "model/index_set.hpp"
+#include "model/live_analysis.hpp"
 #include "reporters/ansi.hpp"
 #include "reporters/report.hpp"
 #include "reporters/sample_report.hpp"
@@ -265,6 +267,41 @@ TEST(TextReporter, VerboseShowsNotesAndSkippedRules) {
     EXPECT_NE(verbose.find("    " + skipped + "\n"), std::string::npos);
   }
   EXPECT_NE(verbose.find("Rules run (2): json-in-text-column, unindexed-foreign-key"), std::string::npos);
+}
+
+// A live run's caveat on its index set (tables VACUUM has not reached) is
+// read under the header of the default report, before the findings, not
+// only among -v's notes; -v says it once.
+TEST(TextReporter, LiveCaveatsAreUnderTheHeaderWithoutVerbose) {
+  const engine::RunReport run = test::sample_run();
+  reporters::ReportInput input = test::sample_input(run);
+  const std::string caveat = "index set: few pages are all-visible in shipments (0% of 1,250 pages, never "
+                             "vacuumed) (a fresh load that autovacuum has not reached yet)";
+  auto set = std::make_shared<model::IndexSet>();
+  set->notes = {"index set: the search stopped at its work budget", caveat};
+  set->caveats = {caveat};
+  model::LiveAnalysis live;
+  live.index_set = set;
+  input.live_analysis = &live;
+  input.notes.insert(input.notes.end(), set->notes.begin(), set->notes.end());
+  const auto lines = lines_of(render(input));
+  ASSERT_GE(lines.size(), 4U);
+  EXPECT_EQ(lines[0], "Schema: " + input.schema_description);
+  EXPECT_EQ(
+      lines[1].rfind("    note: index set: few pages are all-visible in shipments (0% of 1,250 pages,", 0),
+      0U)
+      << lines[1];
+  EXPECT_EQ(lines[2].rfind("          ", 0), 0U) << lines[2]; // wrapped under its first line
+  const std::string quiet = render(input);
+  EXPECT_EQ(quiet.find("work budget"), std::string::npos); // the other notes stay under -v
+  input.verbose = true;
+  const std::string loud = render(input);
+  EXPECT_NE(loud.find("  note: index set: few pages are all-visible"), std::string::npos) << loud;
+  EXPECT_EQ(loud.find("few pages are all-visible"), loud.rfind("few pages are all-visible")) << loud;
+  // No live run, no caveat.
+  input.verbose = false;
+  input.live_analysis = nullptr;
+  EXPECT_EQ(render(input).find("all-visible"), std::string::npos);
 }
 
 TEST(TerminalText, WrapsAtWidthWithHangingIndent) {

@@ -322,6 +322,15 @@ TEST_F(DispatchPoolLive, TwoLintRunsOnOneDatabaseGiveTheSameAnswer) {
   EXPECT_NE(notes.find("indexes chosen for the whole workload"), std::string::npos) << notes;
   EXPECT_NE(notes.find("few pages are all-visible in shipments (0% of "), std::string::npos) << notes;
   EXPECT_EQ(first.dump().find("FROM drizzle.__drizzle_migrations"), std::string::npos) << notes;
+  // The default text report says it too, under its header, before the
+  // findings whose index proposals it qualifies (not only under -v).
+  const ProcessResult text = run({"lint", ".", "--db", db});
+  EXPECT_EQ(text.exit_code, 1) << text.err;
+  const std::size_t caveat =
+      text.out.find("    note: index set: few pages are all-visible in shipments (0% of ");
+  EXPECT_NE(caveat, std::string::npos) << text.out;
+  EXPECT_EQ(text.out.rfind("Schema: ", 0), 0U) << text.out;
+  EXPECT_LT(caveat, text.out.find("\nDo first:")) << text.out;
 }
 
 } // namespace dispatch_pool_live_test
