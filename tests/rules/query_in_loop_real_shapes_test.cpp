@@ -371,6 +371,46 @@ TEST(QueryInLoopRealShapes, GenericServiceInheritedMethodsOnInstancesFieldsAndTw
             std::string::npos);
 }
 
+// Apps that reach the database the ways frameworks hand it over (tRPC's
+// ctx.db, NestJS injection, Express's req.services built in middleware and
+// res.locals, Hono's c.get("db") / c.var.db): every per-row loop is reported
+// with the helper it goes through, and none of the one-read handlers or the
+// loop over a Map on the request.
+TEST(QueryInLoopRealShapes, FrameworkContextsServicesAndInjectedHandles) {
+  const std::map<std::string, json> loops = loops_of("framework-ctx");
+  EXPECT_EQ(severities(loops), (std::map<std::string, std::string>{
+                                   {"apps/api/src/users/users.controller.ts:12", "low"},
+                                   {"apps/api/src/users/users.controller.ts:21", "low"},
+                                   {"apps/edge/src/routes/comments.ts:12", "medium"},
+                                   {"apps/edge/src/routes/comments.ts:21", "low"},
+                                   {"apps/edge/src/routes/comments.ts:30", "medium"},
+                                   {"apps/orders-express/src/routes/orders.ts:11", "low"},
+                                   {"apps/orders-express/src/routes/orders.ts:21", "medium"},
+                                   {"apps/orders-express/src/routes/orders.ts:34", "low"},
+                                   {"apps/orders-express/src/services/load-orders.ts:5", "low"},
+                                   {"apps/web/src/server/api/routers/order.ts:13", "medium"},
+                                   {"apps/web/src/server/api/routers/order.ts:23", "medium"},
+                                   {"apps/web/src/server/api/routers/post.ts:12", "medium"},
+                                   {"apps/web/src/server/api/routers/post.ts:22", "medium"},
+                                   {"apps/web/src/server/api/routers/post.ts:28", "medium"},
+                               }));
+  const auto message = [&](const std::string& at) {
+    const auto found = loops.find(at);
+    return found == loops.end() ? std::string() : found->second["message"].get<std::string>();
+  };
+  // The service a middleware builds per request is its class's, and so is
+  // the one taken out of it and the one a helper is given by type.
+  EXPECT_NE(message("apps/orders-express/src/routes/orders.ts:11")
+                .find("reads orders through req.services.orders.get() once per id of ids"),
+            std::string::npos);
+  EXPECT_NE(
+      message("apps/orders-express/src/routes/orders.ts:34").find("reads orderItems through orders.items()"),
+      std::string::npos);
+  EXPECT_NE(
+      message("apps/orders-express/src/services/load-orders.ts:5").find("reads orders through orders.get()"),
+      std::string::npos);
+}
+
 // A SaaS's query functions (midday's packages/db/src/queries shape) guard
 // every write by the team: `and(eq(t.id, id), eq(t.teamId, teamId))`. A
 // worker's loop passes each row's team; a request's loop the request's one.

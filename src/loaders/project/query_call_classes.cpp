@@ -91,14 +91,8 @@ public:
     }
     int angle = 0;
     for (; i < m_t.size() && m_t.tok(i).kind != TokenKind::end; ++i) {
-      if (m_t.punct(i, "<")) {
-        ++angle;
-      } else if (m_t.punct(i, ">")) {
-        --angle;
-      } else if (m_t.punct(i, ">>")) {
-        angle -= 2;
-      } else if (m_t.punct(i, ">>>")) {
-        angle -= 3;
+      if (const int step = angle_step(i); step != 0) {
+        angle += step;
       } else if (const std::size_t close = m_t.close_of(i); close != k_npos) {
         i = close;
       }
@@ -107,6 +101,15 @@ public:
       }
     }
     return i;
+  }
+
+  // How a token changes the depth of `<...>`: `<` opens one, `>`, `>>` and
+  // `>>>` (lexed as shifts) close one, two or three.
+  [[nodiscard]] int angle_step(std::size_t i) const {
+    if (m_t.punct(i, "<")) {
+      return 1;
+    }
+    return m_t.punct(i, ">") ? -1 : m_t.punct(i, ">>") ? -2 : m_t.punct(i, ">>>") ? -3 : 0;
   }
 
   // The class named by `X` or `ns.X` at `i` (the last name).
@@ -118,6 +121,15 @@ public:
       i += 2;
     }
     return m_t.tok(i).text;
+  }
+
+  // name -> type, "" once the file gives the name two types.
+  static void add_typed(std::map<std::string, std::string>& names, const std::string& name,
+                        const std::string& type) {
+    const auto [it, inserted] = names.try_emplace(name, type);
+    if (!inserted && it->second != type) {
+      it->second.clear();
+    }
   }
 
   // The name of a type reference at `i` (`Repo`, `ns.Repo`, `Repo<T>`); empty for other types.
@@ -135,25 +147,39 @@ public:
       if (angle == 0 && (m_t.punct(i, "=") || m_t.punct(i, ";") || m_t.punct(i, ",") || m_t.punct(i, ")"))) {
         return i;
       }
-      if (m_t.punct(i, "<")) {
-        ++angle;
-      } else if (m_t.punct(i, ">")) {
-        --angle;
-      } else if (m_t.punct(i, ">>")) {
-        angle -= 2;
-      }
+      angle += angle_step(i);
       const std::size_t close = m_t.close_of(i);
       i = (close != k_npos ? close : i) + 1;
     }
     return i;
   }
 
-  // `const x = new X(...)` anywhere: x -> X.
-  void read_new_locals(std::map<std::string, std::string>& out) const {
+  // `const x = new X(...)` anywhere: x -> X. And the properties the file
+  // fills with an instance: `{ orders: new OrdersService(db) }`, `{ orders }`
+  // after `const orders = new OrdersService(db)`, `req.orders = new
+  // OrdersService(db)`: orders -> OrdersService ("" when the file gives
+  // one name instances of two classes).
+  //
+  // Also the names whose class the code says: a parameter or a local typed
+  // with it (`orders: OrdersService`), and the locals taken from an
+  // object's properties (`const { orders } = req.services`: orders -> orders).
+  void read_new_locals(NewInstances& instances) const {
+    std::map<std::string, std::string>& out = instances.locals;
+    std::map<std::string, std::string>& properties = instances.properties;
+    std::map<std::string, std::string>& typed = instances.typed;
+    std::map<std::string, std::string>& taken = instances.taken;
+    std::vector<std::size_t> shorthand; // `{ orders, ... }`: known once every local is
+    const auto add_property = [&](const std::string& name, const std::string& type) {
+      add_typed(properties, name, type);
+    };
     for (std::size_t i = 0; i + 4 < m_t.size(); ++i) {
-      if ((m_t.ident(i, "const") || m_t.ident(i, "let") || m_t.ident(i, "var")) && m_t.ident(i + 1)) {
+      const bool declares = m_t.ident(i, "const") || m_t.ident(i, "let") || m_t.ident(i, "var");
+      if (declares && m_t.ident(i + 1)) {
         std::size_t j = i + 2;
         if (m_t.punct(j, ":")) { // a type annotation
+          if (std::string type = type_name(j + 1); !type.empty()) {
+            add_typed(typed, m_t.tok(i + 1).text, type);
+          }
           j = skip_type(j + 1);
         }
         if (m_t.punct(j, "=") && m_t.ident(j + 1, "new")) {
@@ -162,6 +188,54 @@ public:
             out[m_t.tok(i + 1).text] = type;
           }
         }
+        continue;
+      }
+      // `const { orders, users: people } = req.services`: locals that are properties.
+      if (declares && m_t.punct(i + 1, "{") && m_t.close_of(i + 1) != k_npos &&
+          m_t.punct(m_t.close_of(i + 1) + 1, "=")) {
+        for (const TokenRange& part : m_t.parts(i + 1)) {
+          if (part.first == part.last && m_t.ident(part.first)) {
+            taken.try_emplace(m_t.tok(part.first).text, m_t.tok(part.first).text);
+          } else if (part.last == part.first + 2 && m_t.ident(part.first) && m_t.punct(part.first + 1, ":") &&
+                     m_t.ident(part.last)) {
+            taken.try_emplace(m_t.tok(part.last).text, m_t.tok(part.first).text);
+          }
+        }
+        continue;
+      }
+      if (!m_t.ident(i) || i == 0) {
+        continue;
+      }
+      // A parameter typed with a class (`async (orders: OrdersService, ids) =>`).
+      const std::size_t around = m_t.enclosing(i);
+      if ((m_t.punct(i - 1, "(") || m_t.punct(i - 1, ",")) && m_t.punct(i + 1, ":") && m_t.ident(i + 2) &&
+          around != k_npos && m_t.punct(around, "(")) {
+        const std::size_t after = skip_angles(i + 3);
+        if (m_t.punct(after, ",") || m_t.punct(after, ")") || m_t.punct(after, "=")) {
+          if (std::string type = type_name(i + 2); !type.empty()) {
+            add_typed(typed, m_t.tok(i).text, type);
+          }
+        }
+      }
+      const bool in_object = m_t.punct(i - 1, "{") || m_t.punct(i - 1, ",");
+      if (in_object && m_t.punct(i + 1, ":") && m_t.ident(i + 2, "new")) {
+        if (std::string type = constructed(i + 3); !type.empty()) {
+          add_property(m_t.tok(i).text, type);
+        }
+      } else if (m_t.punct(i - 1, ".") && m_t.punct(i + 1, "=") && m_t.ident(i + 2, "new")) {
+        if (std::string type = constructed(i + 3); !type.empty()) {
+          add_property(m_t.tok(i).text, type);
+        }
+      } else if (in_object && (m_t.punct(i + 1, ",") || m_t.punct(i + 1, "}"))) {
+        const std::size_t open = m_t.enclosing(i);
+        if (open != k_npos && m_t.punct(open, "{")) {
+          shorthand.push_back(i);
+        }
+      }
+    }
+    for (const std::size_t i : shorthand) {
+      if (const auto local = out.find(m_t.tok(i).text); local != out.end()) {
+        add_property(local->first, local->second);
       }
     }
   }
@@ -273,8 +347,8 @@ const ClassInfo* class_at(const std::vector<ClassInfo>& classes, std::size_t tok
   return best;
 }
 
-std::map<std::string, std::string> read_new_locals(const TokenReader& tokens) {
-  std::map<std::string, std::string> out;
+NewInstances read_new_locals(const TokenReader& tokens) {
+  NewInstances out;
   ClassReader(tokens).read_new_locals(out);
   return out;
 }

@@ -48,8 +48,22 @@ std::vector<TypeImport> read_type_imports(const TokenReader& tokens);
 std::vector<ClassInfo> read_classes(const TokenReader& tokens);
 // The innermost class whose body holds `token`; null outside any.
 const ClassInfo* class_at(const std::vector<ClassInfo>& classes, std::size_t token);
-// `const x = new X(...)` anywhere in the file: x -> X.
-std::map<std::string, std::string> read_new_locals(const TokenReader& tokens);
+// The instances a file makes: `const x = new X(...)` anywhere in the file
+// (x -> X), and the properties it fills with one (`{ orders: new
+// OrdersService(db) }`, `{ orders }` of such a local, `req.orders = new
+// OrdersService(db)`: orders -> OrdersService; "" when the file gives one
+// name instances of two classes).
+// Also the names whose class the code says: a parameter or local typed with
+// one (`orders: OrdersService`: orders -> OrdersService, "" when one name
+// has two types in the file), and the locals taken from an object's
+// properties (`const { orders } = req.services`: orders -> orders).
+struct NewInstances {
+  std::map<std::string, std::string> locals;
+  std::map<std::string, std::string> properties;
+  std::map<std::string, std::string> typed;
+  std::map<std::string, std::string> taken;
+};
+NewInstances read_new_locals(const TokenReader& tokens);
 // A class's field types; `constructor_body` is the brace of its
 // constructor's body (k_no_token when it has none).
 void read_field_types(const TokenReader& tokens, ClassInfo& info, std::size_t constructor_body);

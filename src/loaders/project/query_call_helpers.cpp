@@ -314,17 +314,52 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
     if (found != k_no_node) {
       return found;
     }
-    return default_object_method(file, path[0], path[1]);
+    if (const NodeId object = default_object_method(file, path[0], path[1]); object != k_no_node) {
+      return object;
+    }
+    // `orders.get(id)` for a parameter typed `orders: OrdersService`, or a
+    // local taken from an object's property (`const { orders } = req.services`).
+    if (const auto typed = file.typed_locals().find(path[0]);
+        typed != file.typed_locals().end() && !typed->second.empty()) {
+      return class_method(file, typed->second, path[1]);
+    }
+    const auto taken = file.taken_locals().find(path[0]);
+    return taken == file.taken_locals().end() ? k_no_node : property_method(taken->second, path[1]);
   }
   if (path.size() == 3 && path[0] == "this") {
     const ClassInfo* owner = file.class_at(site.token);
     if (owner == nullptr) {
       return k_no_node;
     }
-    const auto field = owner->field_types.find(path[1]);
-    return field == owner->field_types.end() ? k_no_node : class_method(file, field->second, path[2]);
+    if (const auto field = owner->field_types.find(path[1]); field != owner->field_types.end()) {
+      return class_method(file, field->second, path[2]);
+    }
+  }
+  // `req.services.orders.get(id)`, `ctx.services.orders.get(id)`: an
+  // object the project fills elsewhere (a middleware, a context factory).
+  if (path.size() >= 3) {
+    return property_method(path[path.size() - 2], path.back());
   }
   return k_no_node;
+}
+
+NodeId HelperCalls::property_method(const std::string& property, std::string_view member) {
+  if (!m_properties_read) {
+    m_properties_read = true;
+    for (const auto& each : m_sources.files()) {
+      for (const auto& [name, type] : each->new_properties()) {
+        const auto [it, inserted] = m_properties.try_emplace(name, each.get(), type);
+        if (type.empty() || (!inserted && it->second.second != type)) {
+          it->second.first = nullptr;
+        }
+      }
+    }
+  }
+  const auto found = m_properties.find(property);
+  if (found == m_properties.end() || found->second.first == nullptr) {
+    return k_no_node;
+  }
+  return class_method(*found->second.first, found->second.second, member);
 }
 
 // `import store from "./store"` where the module says `export default { m() {} }`.

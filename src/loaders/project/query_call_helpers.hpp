@@ -103,12 +103,21 @@ private:
                                                                     const CallSite& site);
   NodeId resolve_uncached(const FileIndex& file, const CallSite& site);
   NodeId default_object_method(const FileIndex& file, std::string_view local, std::string_view member);
+  // `member` of the class whose instances the project keeps in property
+  // `property` (`{ orders: new OrdersService(db) }` in a middleware or a
+  // context factory, so that `req.services.orders.get(id)` is its `get`);
+  // none when the project puts instances of two classes there.
+  NodeId property_method(const std::string& property, std::string_view member);
   std::vector<Reach> collect(NodeId id);
 
   QuerySources& m_sources;
   std::vector<Node> m_nodes;
   std::map<const FunctionInfo*, NodeId> m_node_of;
   std::map<const CallSite*, NodeId> m_site_target;
+  // property -> the file that fills it and the class as that file names it
+  // (file null: two classes); read from every file on first use.
+  std::map<std::string, std::pair<const FileIndex*, std::string>, std::less<>> m_properties;
+  bool m_properties_read = false;
 };
 
 } // namespace pgadvise::loaders::scan

@@ -22,7 +22,11 @@ FileIndex::FileIndex(std::string path, const ts::Program& program)
   m_relations = std::move(drizzle.relations);
   m_batches = std::move(drizzle.batches);
   m_sites = read_call_sites(tokens, functions.name_tokens);
-  m_new_locals = read_new_locals(tokens);
+  NewInstances instances = read_new_locals(tokens);
+  m_new_locals = std::move(instances.locals);
+  m_new_properties = std::move(instances.properties);
+  m_typed_locals = std::move(instances.typed);
+  m_taken_locals = std::move(instances.taken);
   for (ClassInfo& info : m_classes) {
     const FunctionInfo* constructor = find_function(info.name, "constructor");
     read_field_types(tokens, info, constructor != nullptr ? constructor->begin : k_no_token);

@@ -47,6 +47,13 @@ public:
   [[nodiscard]] bool batched(TokenRange built, std::size_t until) const;
   // `const x = new X(...)` anywhere in the file: x -> X.
   [[nodiscard]] const std::map<std::string, std::string>& new_locals() const { return m_new_locals; }
+  // The properties the file fills with an instance: `{ orders: new
+  // OrdersService(db) }` -> orders -> OrdersService ("" when two classes).
+  [[nodiscard]] const std::map<std::string, std::string>& new_properties() const { return m_new_properties; }
+  // Parameters and locals typed with a name (`orders: OrdersService`; "" when two types).
+  [[nodiscard]] const std::map<std::string, std::string>& typed_locals() const { return m_typed_locals; }
+  // Locals taken from an object's properties: `const { orders } = req.services` -> orders -> orders.
+  [[nodiscard]] const std::map<std::string, std::string>& taken_locals() const { return m_taken_locals; }
 
   // The innermost function or loop around a token; null outside any.
   [[nodiscard]] const FunctionInfo* function_at(std::size_t token) const;
@@ -80,6 +87,9 @@ private:
   std::vector<model::DrizzleRelation> m_relations;
   std::vector<TokenRange> m_batches; // `.batch(...)` calls, in order
   std::map<std::string, std::string> m_new_locals;
+  std::map<std::string, std::string> m_new_properties;
+  std::map<std::string, std::string> m_typed_locals;
+  std::map<std::string, std::string> m_taken_locals;
   // Innermost function / loop around each token (index + 1; 0 = none).
   std::vector<std::uint32_t> m_function_of;
   std::vector<std::uint32_t> m_loop_of;

@@ -380,6 +380,80 @@ export class FeedService {
       }));
 }
 
+// Services a framework hands the code instead of `db`: an object a
+// middleware fills (`req.services = { orders: new OrdersService(db), users }`),
+// a service taken out of it, and a helper given a service by a typed
+// parameter. Each is the class's method; a property the project fills with
+// instances of two classes, and a Map, are nobody's.
+TEST(QueryCalls, ServicesKeptInObjectsAndTypedParametersAreFollowed) {
+  TempTree tree;
+  write_db_package(tree);
+  tree.write("apps/api/package.json", R"({ "name": "@acme/api", "dependencies": { "@acme/db": "*" } })");
+  tree.write("apps/api/src/services.ts", R"(import { eq } from "drizzle-orm";
+import type { Db } from "@acme/db";
+import { posts, users } from "../../../packages/db/src/schema";
+
+export class PostsService {
+  constructor(private readonly db: Db) {}
+  get(id: number) {
+    return this.db.select().from(posts).where(eq(posts.id, id));
+  }
+}
+
+export class UsersService {
+  constructor(private readonly db: Db) {}
+  get(id: number) {
+    return this.db.select().from(users).where(eq(users.id, id));
+  }
+}
+)");
+  tree.write("apps/api/src/app.ts", R"(import { db } from "@acme/db";
+import { PostsService, UsersService } from "./services";
+
+export function withServices(req: any, _res: unknown, next: () => void) {
+  const people = new UsersService(db);
+  req.services = { posts: new PostsService(db), people, either: new PostsService(db) };
+  req.cache = new Map<number, unknown>();
+  next();
+}
+)");
+  tree.write("apps/api/src/other.ts", R"(import { db } from "@acme/db";
+import { UsersService } from "./services";
+
+export const deps = { either: new UsersService(db) };
+)");
+  tree.write("apps/api/src/routes.ts", R"(import type { PostsService } from "./services";
+
+export async function lookup(req: any, ids: number[]) {
+  for (const id of ids) await req.services.posts.get(id);
+  const { people } = req.services;
+  await Promise.all(ids.map((id) => people.get(id)));
+  for (const id of ids) await req.services.either.get(id);
+  for (const id of ids) req.cache.get(id);
+}
+
+export async function load(posts: PostsService, ids: number[]) {
+  for (const id of ids) await posts.get(id);
+}
+)");
+  const auto calls = scan(tree);
+  EXPECT_EQ(chains(calls),
+            (std::vector<std::string>{
+                "apps/api/src/routes.ts:12 -> posts.get (apps/api/src/services.ts:7) : posts",
+                "apps/api/src/routes.ts:4 -> req.services.posts.get (apps/api/src/services.ts:7) : posts",
+                "apps/api/src/routes.ts:6 -> people.get (apps/api/src/services.ts:14) : users",
+            }));
+  const model::QueryCall* posts = nullptr;
+  for (const model::QueryCall& call : calls) {
+    if (call.via == "req.services.posts.get") {
+      posts = &call;
+    }
+  }
+  ASSERT_NE(posts, nullptr);
+  EXPECT_EQ(posts->key_columns, (std::vector<std::string>{"id"}));
+  EXPECT_EQ(posts->key_values, (std::vector<std::string>{"id"}));
+}
+
 // A generic service (a real monorepo's packages/base-service): type
 // parameters with object types, the table and its relational builder kept as
 // constructor parameter properties, a class in between that only passes its
