@@ -224,6 +224,10 @@ struct QueryCall {
   // The loop's own body opens the transaction around the call (a
   // `db.transaction(async (tx) => ...)` per row), not a helper it calls.
   bool transaction_in_body = false;
+  // The `if` (or `else`) of the loop's body the call runs under, when it
+  // is the loop's own (`if (remaining.length === 0) await tx.delete(...)`):
+  // a batch of all rows would drop that test. Line 0 when none.
+  core::SourceLocation condition;
 };
 
 // A relation declared with drizzle-orm's relations() (`relations(posts, ({

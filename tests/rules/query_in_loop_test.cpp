@@ -205,4 +205,38 @@ TEST(QueryInLoop, DeployPanelBatchesByTheRowsKeyNotALiteralAndKeepsTemplates) {
       << counts;
 }
 
+// A model class in lobe-chat's shape deletes an agent per row only when a
+// read in the same iteration found no other session using it. Before, the
+// fix was a plain `delete(agents).where(inArray(agents.id, agentIds))`:
+// applied, it deletes the agents still in use. The fix now opens with the
+// warning and the `if`'s line; the unconditional update loop has none.
+TEST(QueryInLoop, AWriteUnderTheLoopsOwnIfWarnsThatTheBatchDropsTheTest) {
+  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+      (k_source / "fixtures" / "real-shapes" / "chat-models").string(), {"lint", ".", "--format", "json"});
+  ASSERT_LE(result.exit_code, 1) << result.err;
+  std::map<std::string, std::string> fixes;
+  for (const json& finding :
+       pgadvise::test::findings_of(pgadvise::test::report_of(result), "query-in-loop")) {
+    fixes[finding["location"]["file"].get<std::string>() + ":" +
+          std::to_string(finding["location"]["line"].get<int>())] =
+        finding["fix"]["drizzle"].get<std::string>();
+  }
+  ASSERT_EQ(fixes.size(), 2U);
+  const std::string& drop = fixes["packages/database/src/models/session.ts:30"];
+  EXPECT_EQ(
+      drop.rfind("// careful: the loop runs this delete only under the test at "
+                 "packages/database/src/models/session.ts:37:7: one delete for all rows without it writes "
+                 "rows the loop leaves alone.",
+                 0),
+      0U)
+      << drop;
+  const std::string& pin = fixes["packages/database/src/models/session.ts:45"];
+  EXPECT_EQ(pin.find("careful"), std::string::npos) << pin;
+  EXPECT_EQ(
+      pin.rfind("await this.db.update(sessions).set({ pinned: true }).where(and(inArray(sessions.id, ids), ",
+                0),
+      0U)
+      << pin;
+}
+
 } // namespace query_in_loop_test

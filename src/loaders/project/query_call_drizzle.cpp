@@ -253,8 +253,38 @@ private:
     if (!call.table.empty()) {
       call.receiver = dot > token ? m_t.text(token, dot - 1) : std::string();
       call.location = m_t.where(token);
-      m_out.calls.push_back({std::move(call), token, token > 0 && m_t.ident(token - 1, "await")});
+      const std::size_t guard = guard_of(token);
+      if (guard != k_npos) {
+        call.condition = m_t.where(guard);
+      }
+      m_out.calls.push_back({std::move(call), token, token > 0 && m_t.ident(token - 1, "await"), guard});
     }
+  }
+  // The `if` (or `else`) whose branch holds the statement at `token`
+  // (`if (x) { ... }`, `if (x) await ...`, `} else { ... }`); k_npos when
+  // the innermost block around it is no branch.
+  [[nodiscard]] std::size_t guard_of(std::size_t token) const {
+    std::size_t start = token > 0 && m_t.ident(token - 1, "await") ? token - 1 : token;
+    std::size_t open = m_t.enclosing(token);
+    while (open != k_npos && !m_t.punct(open, "{")) {
+      start = open;
+      open = m_t.enclosing(open); // out of the call's own brackets
+    }
+    for (const std::size_t before : {start, open}) { // a branch without braces, then the block's
+      if (before == k_npos || before == 0) {
+        continue;
+      }
+      if (m_t.ident(before - 1, "else")) {
+        return before - 1;
+      }
+      if (m_t.punct(before - 1, ")")) {
+        const std::size_t paren = m_t.open_of(before - 1);
+        if (paren != k_npos && paren > 0 && m_t.ident(paren - 1, "if")) {
+          return paren - 1;
+        }
+      }
+    }
+    return k_npos;
   }
   void find_calls() {
     for (std::size_t i = 0; i + 3 < m_t.size(); ++i) {

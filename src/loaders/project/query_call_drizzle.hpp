@@ -14,7 +14,8 @@ namespace pgadvise::loaders::scan {
 struct DirectCall {
   model::QueryCall call;
   std::size_t token = 0;
-  bool awaited = false; // `await db...`: run where it stands, not only built
+  bool awaited = false;           // `await db...`: run where it stands, not only built
+  std::size_t guard = k_no_token; // the innermost `if` / `else` it runs under (call.condition)
 };
 
 struct DrizzleReading {

@@ -216,6 +216,9 @@ private:
         const FunctionInfo* transaction = file.transaction_at(direct.token);
         call.in_transaction = transaction != nullptr && transaction->begin >= loop->begin;
       }
+      if (loop == nullptr || direct.guard == k_no_token || direct.guard < loop->begin) {
+        call.condition = {}; // no test of the loop's body stands between it and the loop
+      }
       push(std::move(call));
     }
   }

@@ -7,6 +7,7 @@
 #include "advisor/query_evidence.hpp"
 #include "core/text.hpp"
 #include "rules/support/code_literal.hpp"
+#include "rules/support/loop_guard.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -138,9 +139,7 @@ bool names_row(const std::string& value, const std::string& row) {
   return false;
 }
 
-// The key column (the one compared with the loop's row first, never one
-// compared with a literal: `eq(t.status, "done")`; "" when all are: the key
-// is a join's) and its values: `rows.map((row) => row.authorId)`, or "ids".
+// The key column (the loop row's first, never a literal's; "" when all are: a join's) and its values.
 std::pair<std::string, std::string> row_keys(const model::QueryCall& call,
                                              const std::vector<std::string>& props) {
   const LoopRows walk = loop_rows(call);
@@ -502,7 +501,8 @@ std::string batched_statement(const model::QueryCall& call, StatementKind kind, 
 std::string drizzle_fix(const model::QueryCall& call, StatementKind kind, const std::string& var,
                         const std::vector<std::string>& props, const std::string& parent_var,
                         const std::vector<model::DrizzleRelation>& relations) {
-  return loop_rows(call).prelude + batched_statement(call, kind, var, props, parent_var, relations);
+  return loop_guard_note(call, kind) + loop_rows(call).prelude + // the warning of a write under an `if`
+         batched_statement(call, kind, var, props, parent_var, relations);
 }
 
 // The calls that can issue the statement: those in a loop that follows a
