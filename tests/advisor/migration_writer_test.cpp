@@ -55,8 +55,8 @@ TEST(MigrationWriter, OneMigrationWithACommentPerIndex) {
 }
 
 TEST(MigrationWriter, WritesTheFileOrNamesItInTheError) {
-  const auto dir = std::filesystem::temp_directory_path() / "pgadvise_migration_writer_test";
-  std::filesystem::create_directories(dir);
+  const pgadvise::test::TempTree tree; // a folder of this test's own, removed at its end
+  const std::filesystem::path& dir = tree.root();
   const auto path = dir / "0009_indexes.sql";
   auto written = write_migration(path, "CREATE INDEX x ON t (a);\n");
   ASSERT_TRUE(written.ok());
@@ -64,7 +64,6 @@ TEST(MigrationWriter, WritesTheFileOrNamesItInTheError) {
   auto failed = write_migration(dir / "missing" / "x.sql", "x");
   ASSERT_FALSE(failed.ok());
   EXPECT_NE(failed.error().message.find("missing/x.sql"), std::string::npos);
-  std::filesystem::remove_all(dir);
 }
 
 } // namespace

@@ -80,9 +80,8 @@ void write_workload(const fs::path& dir) {
 }
 
 TEST(Redaction, NoLiteralReachesAnyOutputFormat) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "redaction";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const pgadvise::test::TempTree tree; // removed even when an assertion stops the test
+  const fs::path& dir = tree.root();
   write_workload(dir);
   const std::vector<std::string> formats = listed_formats();
   ASSERT_GE(formats.size(), 2U) << "lint --help lists no formats";
@@ -110,16 +109,14 @@ TEST(Redaction, NoLiteralReachesAnyOutputFormat) {
       }
     }
   }
-  fs::remove_all(dir);
 }
 
 // The one way to see the values: --show-literals adds each cited query's
 // logged execution to the findings that cite it, literals and parameters
 // included; the same run without the flag stays clean (the test above).
 TEST(Redaction, ShowLiteralsAddsTheLoggedExecution) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "redaction-shown";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const pgadvise::test::TempTree tree;
+  const fs::path& dir = tree.root();
   write_workload(dir);
   ProcessOptions options;
   options.cwd = dir.string();
@@ -135,7 +132,6 @@ TEST(Redaction, ShowLiteralsAddsTheLoggedExecution) {
   EXPECT_GT(secrets_shown, 0U) << shown.out;
   EXPECT_NE(shown.out.find("-- parameters: $1 = '"), std::string::npos)
       << "bind parameters of the execute line";
-  fs::remove_all(dir);
 }
 
 } // namespace redaction_test

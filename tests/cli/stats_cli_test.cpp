@@ -59,8 +59,8 @@ TEST_F(StatsCli, StatisticsFromADatabaseScaleUnindexedForeignKeysOffline) {
     auto done = admin->run_script(setup, "stats test set-up");
     ASSERT_TRUE(done.ok()) << done.error().to_string();
   }
-  const fs::path dir = fs::temp_directory_path() / ("pgadvise-stats-" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const pgadvise::test::TempTree tree; // removed even when an assertion stops the test
+  const fs::path& dir = tree.root();
   const fs::path schema = dir / "schema.sql";
   const fs::path stats = dir / "stats.json";
   std::ofstream(schema) << k_schema;
@@ -99,7 +99,6 @@ TEST_F(StatsCli, StatisticsFromADatabaseScaleUnindexedForeignKeysOffline) {
   const ProcessResult bad = run_pgadvise({"lint", schema.string(), "--stats", schema.string()});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("is not a pgadvise statistics file"), std::string::npos) << bad.err;
-  fs::remove_all(dir);
 }
 
 } // namespace stats_cli_test

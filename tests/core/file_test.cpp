@@ -1,8 +1,13 @@
 #include "core/file.hpp"
+#include "support/files.hpp"
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using namespace pgadvise::core;
@@ -10,9 +15,7 @@ using namespace pgadvise::core;
 namespace file_test {
 
 fs::path scratch_dir() {
-  const fs::path dir =
-      fs::temp_directory_path() /
-      ("pgadvise_file_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  const fs::path dir = pgadvise::test::scratch_dir() / "file_test";
   fs::create_directories(dir);
   return dir;
 }
@@ -62,6 +65,28 @@ TEST(ReadFile, RefusesAFileOverTheLimit) {
   ASSERT_FALSE(big.ok());
   EXPECT_EQ(big.error().message, "is larger than 9 bytes");
   fs::remove(file);
+}
+
+// The tests' scratch folder (tests/support/files.hpp) is this process's
+// own: a fresh mkdtemp name, not one two runs of the suite share, readable by
+// its owner alone, and a forked child that exits (as a test's helper
+// process may) does not remove it from under the parent.
+TEST(TestScratchDir, IsThisProcesssOwnAndOutlivesAForkedChild) {
+  const fs::path& dir = pgadvise::test::scratch_dir();
+  ASSERT_FALSE(dir.empty());
+  EXPECT_EQ(dir.parent_path(), fs::temp_directory_path());
+  EXPECT_EQ(dir.filename().string().rfind("pgadvise-tests-", 0), 0U) << dir;
+  EXPECT_NE(dir.filename().string(), "pgadvise-tests-XXXXXX");
+  EXPECT_EQ(fs::status(dir).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+  std::fflush(nullptr); // the child's exit flushes no copy of the parent's output
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::exit(0); // runs the static destructors a normal exit runs
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_TRUE(fs::is_directory(dir));
 }
 
 } // namespace file_test

@@ -68,9 +68,12 @@ protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     // The process id keeps two runs of one case (ctest beside a filtered
-    // run) out of each other's folder.
-    m_dir = fs::path(::testing::TempDir()) /
-            ("hostile-" + std::to_string(::getpid()) + "-" + std::string(info->name()));
+    // run) out of each other's folder. A parameterized case's name holds a
+    // '/' ("Case/Param"): one folder, not a folder in a folder TearDown
+    // would leave behind.
+    std::string name = info->name();
+    std::replace(name.begin(), name.end(), '/', '-');
+    m_dir = fs::path(::testing::TempDir()) / ("hostile-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
     // Readable by the unprivileged user some cases run as.

@@ -32,7 +32,7 @@ public:
   void statement(double ms, int pid, const std::string& sql) { line(ms, pid, "LOG:  statement: " + sql); }
 
   [[nodiscard]] loaders::LogReadResult read(const std::string& name) const {
-    const std::string path = ::testing::TempDir() + "/" + name;
+    const std::string path = (test::scratch_dir() / name).string();
     write_text(path, m_text);
     loaders::LogReadOptions options;
     options.log_line_prefix = "%m [%p] %q%u@%d ";

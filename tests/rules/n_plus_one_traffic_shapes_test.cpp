@@ -51,7 +51,7 @@ public:
   }
 
   [[nodiscard]] loaders::LogReadResult read(const std::string& name) const {
-    const std::string path = ::testing::TempDir() + "/" + name;
+    const std::string path = (test::scratch_dir() / name).string();
     write_text(path, m_text);
     loaders::LogReadOptions options;
     options.log_line_prefix = m_milliseconds ? "%m [%p] %q%u@%d " : "%t [%p] %q%u@%d ";

@@ -67,7 +67,7 @@ std::string pipelined_log(bool linked) {
 }
 
 std::vector<core::Finding> lint(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = (test::scratch_dir() / name).string();
   write_text(path, text);
   loaders::LogReadOptions options;
   options.log_line_prefix = "%m [%p] %q%u@%d ";

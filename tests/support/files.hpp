@@ -4,12 +4,15 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
+#include <unistd.h>
 
 namespace pgadvise::test {
 
@@ -46,6 +49,37 @@ inline std::string file_url(const std::filesystem::path& path) {
     }
   }
   return out;
+}
+
+// This test process's scratch folder: made once with mkdtemp
+// ($TMPDIR/pgadvise-tests-XXXXXX) and removed when the process exits. ctest
+// runs each test in a process of its own, so a test's files go when it does,
+// and two runs of the suite at once (the quick tier beside the asan tree)
+// never write the same path. A test that wants a folder of its own, gone at
+// the end of a scope, takes a TempTree.
+inline const std::filesystem::path& scratch_dir() {
+  struct Scratch {
+    std::filesystem::path path;
+    pid_t owner = ::getpid(); // a forked child that exits must not remove it
+    Scratch() {
+      std::string pattern = (std::filesystem::temp_directory_path() / "pgadvise-tests-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) != nullptr) {
+        path = pattern;
+      }
+    }
+    ~Scratch() {
+      if (!path.empty() && ::getpid() == owner) {
+        std::error_code ignored;
+        std::filesystem::remove_all(path, ignored);
+      }
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    Scratch(Scratch&&) = delete;
+    Scratch& operator=(Scratch&&) = delete;
+  };
+  static const Scratch scratch;
+  return scratch.path;
 }
 
 // A directory tree removed when the test ends.

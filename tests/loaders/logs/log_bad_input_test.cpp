@@ -96,7 +96,7 @@ TEST(LogBadInput, GzipManyFilesAndTinyBlocksGiveTheSameWorkload) {
   const std::size_t cut = text.find("user_id = 3");
   const std::size_t split = text.rfind('\n', cut) + 1;
   const std::string first = write_temp("part1.log", text.substr(0, split));
-  const std::string second = ::testing::TempDir() + "/part2.log.gz";
+  const std::string second = (pgadvise::test::scratch_dir() / "part2.log.gz").string();
   gzFile gz = gzopen(second.c_str(), "wb");
   ASSERT_NE(gz, nullptr);
   const std::string rest = text.substr(split);

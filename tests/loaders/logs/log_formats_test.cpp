@@ -1,5 +1,6 @@
 #include "loaders/logs/log_test_support.hpp"
 #include "loaders/logs/reader.hpp"
+#include "support/files.hpp"
 
 #include <fstream>
 #include <gtest/gtest.h>
@@ -218,7 +219,7 @@ TEST(LogFormats, DrizzleLoggerOutput) {
 }
 
 TEST(LogFormats, PlainSqlFileStatementsAreQueriesWithoutOrder) {
-  const std::string path = ::testing::TempDir() + "/queries.sql";
+  const std::string path = (pgadvise::test::scratch_dir() / "queries.sql").string();
   {
     std::ofstream out(path);
     out << "-- report queries\nSELECT * FROM users WHERE id = 1;\n\nSELECT * FROM users WHERE id = 2;\n"

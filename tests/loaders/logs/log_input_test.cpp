@@ -79,7 +79,7 @@ TEST(LogInput, CompressedAndCsvInputIsReadAsAStream) {
   ASSERT_TRUE(static_cast<bool>(plain));
   (*plain)->set_format(loaders::LogFormat::csvlog); // quotes decide where csvlog records end
   EXPECT_FALSE((*plain)->ranged());
-  const std::string gz_path = ::testing::TempDir() + "/log_input_stream.log.gz";
+  const std::string gz_path = (pgadvise::test::scratch_dir() / "log_input_stream.log.gz").string();
   gzFile gz = gzopen(gz_path.c_str(), "wb");
   ASSERT_NE(gz, nullptr);
   gzwrite(gz, text.data(), static_cast<unsigned>(text.size()));

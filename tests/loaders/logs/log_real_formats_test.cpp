@@ -1,5 +1,6 @@
 #include "core/file.hpp"
 #include "log_test_support.hpp"
+#include "support/files.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -91,7 +92,7 @@ TEST(RealFormats, SyslogSessionsKeepTheEnvelopesPidAndTime) {
 TEST(RealFormats, TruncatedCompressedFilesSayWhichCompression) {
   for (const std::string ext : {"bz2", "xz", "zst", "gz"}) {
     const std::string full = core::read_file(real("compressed/requests.log." + ext)).value();
-    const std::string cut = ::testing::TempDir() + "/cut." + ext;
+    const std::string cut = (pgadvise::test::scratch_dir() / ("cut." + ext)).string();
     {
       std::ofstream out(cut, std::ios::binary);
       out << full.substr(0, full.size() / 2);

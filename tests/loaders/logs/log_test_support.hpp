@@ -21,7 +21,7 @@ inline std::string log_fixture(const std::string& name) {
 
 // `content` written to NAME in the test's temp folder; its path.
 inline std::string write_temp(const std::string& name, const std::string& content) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = (pgadvise::test::scratch_dir() / name).string();
   pgadvise::test::write_text(path, content);
   return path;
 }

@@ -143,9 +143,8 @@ TEST(LearnedPrefix, InsideEachEnvelope) {
     heroku += "2026-11-23T09:21:19.000000+00:00 app[postgres." + match[1].str() + "]: [DATABASE] " +
               numbering + line + "\n";
   }
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("pgadvise prefix " + std::to_string(::testing::UnitTest::GetInstance()->random_seed()));
+  const pgadvise::test::TempTree tree; // removed even when an assertion stops the test
+  const std::filesystem::path dir = tree.root() / "pgadvise prefix"; // a space in the path, as before
   std::filesystem::create_directories(dir);
   for (const auto& [name, body] : {std::pair<std::string, std::string>{"syslog.log", syslog},
                                    {"cloudsql.json", cloudsql},
@@ -160,7 +159,6 @@ TEST(LearnedPrefix, InsideEachEnvelope) {
       ADD_FAILURE() << name << ": " << model::to_string(warning.kind) << ": " << warning.message;
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 // --log-line-prefix wins over what the lines show: a wrong one reads nothing
