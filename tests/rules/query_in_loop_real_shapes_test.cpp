@@ -373,7 +373,8 @@ TEST(QueryInLoopRealShapes, GenericServiceInheritedMethodsOnInstancesFieldsAndTw
 
 // Apps that reach the database the ways frameworks hand it over (tRPC's
 // ctx.db, NestJS injection, Express's req.services built in middleware and
-// res.locals, Hono's c.get("db") / c.var.db): every per-row loop is reported
+// res.locals, Hono's c.get("db") / c.var.db and a service stored with
+// c.set()): every per-row loop is reported
 // with the helper it goes through, and none of the one-read handlers or the
 // loop over a Map on the request.
 TEST(QueryInLoopRealShapes, FrameworkContextsServicesAndInjectedHandles) {
@@ -384,6 +385,8 @@ TEST(QueryInLoopRealShapes, FrameworkContextsServicesAndInjectedHandles) {
                                    {"apps/edge/src/routes/comments.ts:12", "medium"},
                                    {"apps/edge/src/routes/comments.ts:21", "low"},
                                    {"apps/edge/src/routes/comments.ts:30", "medium"},
+                                   {"apps/edge/src/routes/comments.ts:40", "low"},
+                                   {"apps/edge/src/routes/comments.ts:50", "low"},
                                    {"apps/orders-express/src/routes/orders.ts:11", "low"},
                                    {"apps/orders-express/src/routes/orders.ts:21", "medium"},
                                    {"apps/orders-express/src/routes/orders.ts:34", "low"},
@@ -409,6 +412,12 @@ TEST(QueryInLoopRealShapes, FrameworkContextsServicesAndInjectedHandles) {
   EXPECT_NE(
       message("apps/orders-express/src/services/load-orders.ts:5").find("reads orders through orders.get()"),
       std::string::npos);
+  // What a middleware stored with c.set("comments", new CommentsService(db)).
+  EXPECT_NE(message("apps/edge/src/routes/comments.ts:40")
+                .find("reads comments through c.get(\"comments\").forPost() once per postId of postIds"),
+            std::string::npos);
+  EXPECT_NE(message("apps/edge/src/routes/comments.ts:50").find("reads comments through service.forPost()"),
+            std::string::npos);
 }
 
 // A SaaS's query functions (midday's packages/db/src/queries shape) guard

@@ -123,6 +123,27 @@ public:
     return m_t.tok(i).text;
   }
 
+  // The property an initializer at `i` reads, when it is nothing else: `a.b.orders`
+  // (ended by `;` or the line) -> orders, `c.get("orders")` -> orders; empty otherwise.
+  [[nodiscard]] std::string property_read(std::size_t i) const {
+    if (!m_t.ident(i) || !m_t.punct(i + 1, ".")) {
+      return {};
+    }
+    while (m_t.punct(i + 1, ".") && m_t.ident(i + 2)) {
+      i += 2;
+    }
+    if (m_t.ident(i, "get") && m_t.punct(i + 1, "(") && m_t.tok(i + 2).kind == TokenKind::string &&
+        m_t.punct(i + 3, ")")) {
+      i += 3;
+      return ends_statement(i) ? m_t.tok(i - 1).text : std::string();
+    }
+    return ends_statement(i) ? m_t.tok(i).text : std::string();
+  }
+  [[nodiscard]] bool ends_statement(std::size_t last) const {
+    return m_t.punct(last + 1, ";") || m_t.tok(last + 1).kind == TokenKind::end ||
+           m_t.tok(last + 1).line > m_t.tok(last).line;
+  }
+
   // name -> type, "" once the file gives the name two types.
   static void add_typed(std::map<std::string, std::string>& names, const std::string& name,
                         const std::string& type) {
@@ -168,7 +189,8 @@ public:
     std::map<std::string, std::string>& properties = instances.properties;
     std::map<std::string, std::string>& typed = instances.typed;
     std::map<std::string, std::string>& taken = instances.taken;
-    std::vector<std::size_t> shorthand; // `{ orders, ... }`: known once every local is
+    std::vector<std::size_t> shorthand;                      // `{ orders, ... }`: known once every local is
+    std::vector<std::pair<std::string, std::string>> stored; // `.set("orders", orders)`: key, local
     const auto add_property = [&](const std::string& name, const std::string& type) {
       add_typed(properties, name, type);
     };
@@ -187,6 +209,23 @@ public:
           if (!type.empty()) {
             out[m_t.tok(i + 1).text] = type;
           }
+        } else if (m_t.punct(j, "=")) {
+          if (std::string property = property_read(j + 1); !property.empty()) {
+            taken.try_emplace(m_t.tok(i + 1).text, std::move(property));
+          }
+        }
+        continue;
+      }
+      // `c.set("orders", new OrdersService(db))` (or a local made so): the
+      // key is a property `c.get("orders")` reads back.
+      if (m_t.ident(i, "set") && i > 0 && m_t.punct(i - 1, ".") && m_t.punct(i + 1, "(") &&
+          m_t.tok(i + 2).kind == TokenKind::string && m_t.punct(i + 3, ",")) {
+        if (m_t.ident(i + 4, "new")) {
+          if (std::string type = constructed(i + 5); !type.empty()) {
+            add_property(m_t.tok(i + 2).text, type);
+          }
+        } else if (m_t.ident(i + 4) && m_t.punct(i + 5, ")")) {
+          stored.emplace_back(m_t.tok(i + 2).text, m_t.tok(i + 4).text);
         }
         continue;
       }
@@ -236,6 +275,11 @@ public:
     for (const std::size_t i : shorthand) {
       if (const auto local = out.find(m_t.tok(i).text); local != out.end()) {
         add_property(local->first, local->second);
+      }
+    }
+    for (const auto& [key, name] : stored) {
+      if (const auto local = out.find(name); local != out.end()) {
+        add_property(key, local->second);
       }
     }
   }

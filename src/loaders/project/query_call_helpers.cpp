@@ -343,7 +343,11 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
   return k_no_node;
 }
 
-NodeId HelperCalls::property_method(const std::string& property, std::string_view member) {
+NodeId HelperCalls::property_method(std::string property, std::string_view member) {
+  // `c.get("orders")`: the key a `.set("orders", ...)` stores under.
+  if (property.size() > 7 && property.compare(0, 4, "get(") == 0 && property.back() == ')') {
+    property = property.substr(5, property.size() - 7);
+  }
   if (!m_properties_read) {
     m_properties_read = true;
     for (const auto& each : m_sources.files()) {

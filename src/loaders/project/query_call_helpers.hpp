@@ -105,9 +105,10 @@ private:
   NodeId default_object_method(const FileIndex& file, std::string_view local, std::string_view member);
   // `member` of the class whose instances the project keeps in property
   // `property` (`{ orders: new OrdersService(db) }` in a middleware or a
-  // context factory, so that `req.services.orders.get(id)` is its `get`);
+  // context factory, so that `req.services.orders.get(id)` is its `get`;
+  // `get("orders")`: what `c.set("orders", new OrdersService(db))` stores);
   // none when the project puts instances of two classes there.
-  NodeId property_method(const std::string& property, std::string_view member);
+  NodeId property_method(std::string property, std::string_view member);
   std::vector<Reach> collect(NodeId id);
 
   QuerySources& m_sources;

@@ -20,9 +20,18 @@ public:
         continue;
       }
       std::size_t first = i;
-      while (first >= 2 && (m_t.punct(first - 1, ".") || m_t.punct(first - 1, "?.")) &&
-             m_t.ident(first - 2)) {
-        first -= 2;
+      std::vector<std::string> path; // from the call back to the receiver's root
+      path.push_back(m_t.tok(i).text);
+      while (first >= 2 && (m_t.punct(first - 1, ".") || m_t.punct(first - 1, "?."))) {
+        if (m_t.ident(first - 2)) {
+          first -= 2;
+          path.push_back(m_t.tok(first).text);
+        } else if (const std::size_t key = keyed_get(first - 2); key != k_npos) {
+          path.push_back(m_t.text(key - 2, first - 2)); // `c.get("orders").find(`: the store's key
+          first = key - 2;
+        } else {
+          break;
+        }
       }
       if (first >= 1 && (m_t.punct(first - 1, ".") || m_t.punct(first - 1, "?.") ||
                          m_t.ident(first - 1, "new") || m_t.ident(first - 1, "function"))) {
@@ -33,9 +42,7 @@ public:
         continue; // a declaration's parameters
       }
       CallSite site;
-      for (std::size_t j = first; j <= i; j += 2) {
-        site.path.push_back(m_t.tok(j).text);
-      }
+      site.path.assign(path.rbegin(), path.rend());
       site.token = i;
       site.location = m_t.where(i);
       for (const TokenRange& part : m_t.parts(i + 1)) {
@@ -46,6 +53,17 @@ public:
   }
 
 private:
+  // `get("key")` ending with the `)` at `close`, after a receiver (`c.get("orders")`):
+  // the key's token; k_npos otherwise.
+  [[nodiscard]] std::size_t keyed_get(std::size_t close) const {
+    const std::size_t key = close - 1;
+    return close >= 5 && m_t.punct(close, ")") && m_t.tok(key).kind == ts::TokenKind::string &&
+                   m_t.punct(key - 1, "(") && m_t.ident(key - 2, "get") && m_t.punct(key - 3, ".") &&
+                   m_t.ident(key - 4)
+               ? key
+               : k_npos;
+  }
+
   const TokenReader& m_t;
   const std::set<std::size_t>& m_function_names;
   std::vector<CallSite>& m_out;

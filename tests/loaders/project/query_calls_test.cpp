@@ -382,8 +382,9 @@ export class FeedService {
 
 // Services a framework hands the code instead of `db`: an object a
 // middleware fills (`req.services = { orders: new OrdersService(db), users }`),
-// a service taken out of it, and a helper given a service by a typed
-// parameter. Each is the class's method; a property the project fills with
+// a service taken out of it, one a middleware stores with `c.set("k", new
+// X(db))` and the code reads with `c.get("k")`, and a helper given a
+// service by a typed parameter. Each is the class's method; a property the project fills with
 // instances of two classes, and a Map, are nobody's.
 TEST(QueryCalls, ServicesKeptInObjectsAndTypedParametersAreFollowed) {
   TempTree tree;
@@ -422,6 +423,21 @@ import { UsersService } from "./services";
 
 export const deps = { either: new UsersService(db) };
 )");
+  tree.write("apps/api/src/edge.ts", R"(import { db } from "@acme/db";
+import { PostsService } from "./services";
+
+export async function withStore(c: any, next: () => Promise<void>) {
+  c.set("stored", new PostsService(db));
+  await next();
+}
+
+export async function threads(c: any, ids: number[]) {
+  for (const id of ids) await c.get("stored").get(id);
+  const kept = c.get("stored");
+  for (const id of ids) await kept.get(id);
+  for (const id of ids) await c.get("unknown").get(id);
+}
+)");
   tree.write("apps/api/src/routes.ts", R"(import type { PostsService } from "./services";
 
 export async function lookup(req: any, ids: number[]) {
@@ -439,6 +455,8 @@ export async function load(posts: PostsService, ids: number[]) {
   const auto calls = scan(tree);
   EXPECT_EQ(chains(calls),
             (std::vector<std::string>{
+                "apps/api/src/edge.ts:10 -> c.get(\"stored\").get (apps/api/src/services.ts:7) : posts",
+                "apps/api/src/edge.ts:12 -> kept.get (apps/api/src/services.ts:7) : posts",
                 "apps/api/src/routes.ts:12 -> posts.get (apps/api/src/services.ts:7) : posts",
                 "apps/api/src/routes.ts:4 -> req.services.posts.get (apps/api/src/services.ts:7) : posts",
                 "apps/api/src/routes.ts:6 -> people.get (apps/api/src/services.ts:14) : users",
