@@ -74,7 +74,7 @@ TEST(ReadFile, RefusesAFileOverTheLimit) {
 TEST(TestScratchDir, IsThisProcesssOwnAndOutlivesAForkedChild) {
   const fs::path& dir = pgadvise::test::scratch_dir();
   ASSERT_FALSE(dir.empty());
-  EXPECT_EQ(dir.parent_path(), fs::temp_directory_path());
+  EXPECT_TRUE(fs::equivalent(dir.parent_path(), fs::temp_directory_path())) << dir;
   EXPECT_EQ(dir.filename().string().rfind("pgadvise-tests-", 0), 0U) << dir;
   EXPECT_NE(dir.filename().string(), "pgadvise-tests-XXXXXX");
   EXPECT_EQ(fs::status(dir).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
