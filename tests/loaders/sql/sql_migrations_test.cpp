@@ -1,4 +1,5 @@
 #include "loaders/sql/sql_replay_test_support.hpp"
+#include "support/files.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -30,8 +31,10 @@ class TempDir {
 public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    m_path = fs::temp_directory_path() / ("pgadvise_sql_" + std::string(info->name()) + "_" +
-                                          std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    // Under the process's own scratch folder: another run of the suite at
+    // once may place this object at the same address.
+    m_path = pgadvise::test::scratch_dir() / ("pgadvise_sql_" + std::string(info->name()) + "_" +
+                                              std::to_string(reinterpret_cast<std::uintptr_t>(this)));
     fs::create_directories(m_path / "meta");
   }
   ~TempDir() {
