@@ -237,6 +237,37 @@ std::string package_exec_prefix(const std::string& manager) {
   return "npx";
 }
 
+namespace {
+
+// The column a Drizzle line rewrites (`createdAt: timestamp(...)`) when its
+// table spreads it from a shared object of columns: that object's entry is
+// what the line replaces, once for every table spreading it. Null for an
+// index line (it goes in the table's own callback) or a table's own column.
+const model::DrizzleSharedColumn* shared_column_of(const core::Finding& finding, const model::Table& table) {
+  if (finding.object.columns.size() != 1) {
+    return nullptr;
+  }
+  const model::Column* column = table.find_column(finding.object.columns.front());
+  const model::DrizzleSharedColumn* shared = column != nullptr ? column->drizzle_shared() : nullptr;
+  if (shared == nullptr || column->property().empty()) {
+    return nullptr;
+  }
+  const std::string& line = finding.fix->drizzle.str();
+  const std::string key = column->property() + ": ";
+  if (line.rfind(key, 0) != 0) {
+    return nullptr;
+  }
+  const std::string_view value = std::string_view(line).substr(key.size());
+  for (std::string_view index : {"index(", "uniqueIndex(", "index()", "uniqueIndex()"}) {
+    if (value.rfind(index, 0) == 0) {
+      return nullptr;
+    }
+  }
+  return shared;
+}
+
+} // namespace
+
 void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
                             const model::Project& project) {
   if (!project.uses_drizzle) {
@@ -263,6 +294,11 @@ void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::C
     case core::FixKind::sql:
       // A schema.ts edit: which file and table, then generate + migrate.
       if (table != nullptr) {
+        if (const model::DrizzleSharedColumn* shared = shared_column_of(finding, *table);
+            shared != nullptr && fix.drizzle_file.empty() && fix.drizzle_table.empty()) {
+          fix.drizzle_file = shared->location.file + ":" + std::to_string(shared->location.line);
+          fix.drizzle_table = shared->object;
+        }
         if (fix.drizzle_file.empty()) {
           fix.drizzle_file = drizzle_file_for(*table, project);
         }

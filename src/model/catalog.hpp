@@ -68,8 +68,20 @@ struct ColumnSequence {
 // What few columns have, out of line: a live catalog's pg_stats, a serial or
 // identity column's sequence facts, the Drizzle property (schema.ts). A
 // column with none of them holds one null pointer for the three.
+// schema.ts: a column declared in an object of columns that tables spread
+// (`...baseColumns`, `const { name, ...rest } = BaseEntitySchema`, a
+// helper's `...timestamps()`), perhaps in another package: where its key
+// is written and the variable (or helper) that holds it, which is what a
+// fix to the column edits, once for every table spreading it.
+struct DrizzleSharedColumn {
+  SourceLocation location;
+  std::string object;
+  bool operator==(const DrizzleSharedColumn& other) const = default;
+};
+
 struct ColumnExtras {
   core::HeapOptional<ColumnStats> stats;
+  core::HeapOptional<DrizzleSharedColumn> shared;
   core::HeapOptional<ColumnSequence> sequence;
   core::RareText property;
   core::RareText drizzle_chain; // schema.ts: what follows the builder call (Column::drizzle_chain)
@@ -78,8 +90,8 @@ struct ColumnExtras {
   char drizzle_quote = 0;
 
   [[nodiscard]] bool empty() const {
-    return !stats && !sequence && property.empty() && drizzle_chain.empty() && drizzle_options.empty() &&
-           drizzle_quote == 0;
+    return !stats && !shared && !sequence && property.empty() && drizzle_chain.empty() &&
+           drizzle_options.empty() && drizzle_quote == 0;
   }
 };
 
@@ -167,6 +179,13 @@ struct Column {
     extras().drizzle_options = std::move(options);
     drop_empty_extras();
   }
+
+  // schema.ts: the shared object of columns it was spread from; null when
+  // the table's own columns declare it.
+  [[nodiscard]] const DrizzleSharedColumn* drizzle_shared() const {
+    return m_extras && m_extras->shared ? &*m_extras->shared : nullptr;
+  }
+  void set_drizzle_shared(DrizzleSharedColumn shared) { extras().shared = std::move(shared); }
 
 private:
   ColumnExtras& extras() {

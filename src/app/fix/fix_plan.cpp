@@ -6,6 +6,7 @@
 #include "app/fix/fix_edits.hpp"
 #include "app/fix/fix_migration.hpp"
 #include "core/file.hpp"
+#include "core/text.hpp"
 #include "core/text_edit.hpp"
 
 #include <algorithm>
@@ -138,6 +139,7 @@ public:
       m_plan.files.push_back(std::move(change));
     }
     write_migrations();
+    add_shared_notes();
     add_closing_notes();
     const fs::path script =
         (m_project.root.empty() ? fs::current_path() : m_project.root) / k_concurrent_script;
@@ -235,6 +237,17 @@ private:
       ++m_plan.fixed; // another finding's index has this definition
       return;
     }
+    if (edit->kind == SchemaEditKind::replace_column || edit->kind == SchemaEditKind::set_column_option) {
+      if (edit->table != table_variable(finding, schemas)) {
+        edit->factory = false; // a shared object of columns: no table call of its own
+      }
+      const std::string file = strip_line(fix.drizzle_file);
+      if (note_shared_column(file, *edit, finding, schemas)) {
+        add_once(m_schema_commands, fix.commands);
+        ++m_plan.fixed; // the same line of a shared object, already edited for another table
+        return;
+      }
+    }
     m_type_change = m_type_change || edit->kind == SchemaEditKind::replace_column;
     if (edit->kind == SchemaEditKind::add_index) {
       m_index_findings.emplace(strip_line(fix.drizzle_file) + '\x1f' + edit->name, &finding);
@@ -242,6 +255,47 @@ private:
     m_schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
     add_once(m_schema_commands, fix.commands);
     ++m_plan.fixed;
+  }
+
+  // The variable schema.ts declares the finding's table as; empty when unknown.
+  static std::string table_variable(const core::Finding& finding, const FixSchemas& schemas) {
+    if (schemas.declared == nullptr) {
+      return {};
+    }
+    const model::Table* table = schemas.declared->find_table(
+        finding.object.schema.empty() ? std::string("public") : finding.object.schema, finding.object.table);
+    return table != nullptr ? table->property.str() : std::string();
+  }
+
+  // A column edit of an object of columns many tables spread (`createdAt`
+  // of `baseColumns`): the line is edited once; the tables it reaches are
+  // named in one note per object. True when another table's finding made
+  // this very edit already.
+  bool note_shared_column(const std::string& file, const SchemaEdit& edit, const core::Finding& finding,
+                          const FixSchemas& schemas) {
+    const std::string variable = table_variable(finding, schemas);
+    if (variable.empty() || variable == edit.table) {
+      return false; // the table's own column
+    }
+    SharedObject& shared = m_shared[file + '\x1f' + edit.table];
+    add_once(shared.tables, finding.object.table);
+    add_once(shared.columns, edit.name);
+    const auto& edits = m_schema_edits[file];
+    return std::any_of(edits.begin(), edits.end(), [&](const SchemaEdit& other) {
+      return other.kind == edit.kind && other.table == edit.table && other.name == edit.name &&
+             other.entry == edit.entry;
+    });
+  }
+
+  void add_shared_notes() {
+    for (const auto& [key, shared] : m_shared) {
+      const std::string file = key.substr(0, key.find('\x1f'));
+      const std::string object = key.substr(key.find('\x1f') + 1);
+      m_plan.notes.push_back(shown(file) + ": " + object + " is spread into " +
+                             core::plural(shared.tables.size(), "table") + " (" +
+                             core::join(shared.tables, ", ") + "): " + core::join(shared.columns, ", ") +
+                             " changed there once, for every table that spreads it");
+    }
   }
 
   void write_schema_files() {
@@ -369,6 +423,11 @@ private:
   const FixTargets& m_targets;
   FixPlan m_plan;
   std::map<std::string, std::vector<SchemaEdit>> m_schema_edits; // file -> edits, in finding order
+  struct SharedObject {
+    std::vector<std::string> tables;
+    std::vector<std::string> columns;
+  };
+  std::map<std::string, SharedObject> m_shared; // file + '\x1f' + object of columns -> what its edits reach
   std::map<std::string, std::vector<CommandEdit>> m_command_edits;
   std::map<std::string, std::string> m_unfixable; // rule -> why, said once per rule
   bool m_type_change = false;

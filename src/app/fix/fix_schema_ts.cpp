@@ -2,6 +2,7 @@
 
 #include "app/fix/fix_schema_ts_file.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -63,7 +64,7 @@ SchemaEditPlan SchemaTsFile::plan(const std::vector<SchemaEdit>& requests) {
   return plan;
 }
 
-bool SchemaTsFile::file_object_form() const {
+std::optional<bool> SchemaTsFile::file_object_form() const {
   int objects = 0;
   int arrays = 0;
   for (const ts::Node& n : m_program.nodes) {
@@ -74,6 +75,9 @@ bool SchemaTsFile::file_object_form() const {
     const NodeKind body = node(node(n.children[3]).body).kind;
     objects += body == NodeKind::object ? 1 : 0;
     arrays += body == NodeKind::array ? 1 : 0;
+  }
+  if (objects + arrays == 0) {
+    return std::nullopt;
   }
   return objects > arrays;
 }
@@ -146,6 +150,25 @@ std::optional<std::size_t> SchemaTsFile::find_item(const TableShape& shape, cons
 void SchemaTsFile::plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests,
                               Imports& imports, SchemaEditPlan& plan) const {
   const NodeId call = table_call(table);
+  if (const NodeId shared = call == ts::k_no_node ? shared_columns(table) : ts::k_no_node;
+      shared != ts::k_no_node) {
+    // The columns many tables spread: their own column edits go here, once.
+    TableShape shape;
+    shape.call = shared;
+    shape.columns = shared;
+    for (const SchemaEdit* request : requests) {
+      if (request->kind == SchemaEditKind::replace_column) {
+        plan_retype(table, shape, *request, imports, plan);
+      } else if (request->kind == SchemaEditKind::set_column_option) {
+        plan_option(table, shape, *request, plan);
+      } else {
+        plan.problems.push_back("`" + table + "` is an object of columns, not a table: " + request->name +
+                                " was not added to it");
+        plan.left_out.insert(request->name);
+      }
+    }
+    return;
+  }
   if (call == ts::k_no_node) {
     for (const SchemaEdit* request : requests) {
       plan.problems.push_back("no pgTable declaration of `" + table + "` to put " + request->name + " in");
@@ -154,8 +177,14 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
     return;
   }
   const TableShape shape = table_shape(call);
-  // A new callback takes the form the file's other tables' callbacks have.
-  const bool object_form = shape.config_list != ts::k_no_node ? shape.object_form : file_object_form();
+  // A new callback takes the form the file's other tables' callbacks have;
+  // in a file of none, lint's line's (keyed: the object form), which follows
+  // the package's other files and its drizzle-orm version.
+  const bool keyed = std::any_of(requests.begin(), requests.end(), [](const SchemaEdit* request) {
+    return request->kind == SchemaEditKind::add_index && !request->key.empty();
+  });
+  const bool object_form =
+      shape.config_list != ts::k_no_node ? shape.object_form : file_object_form().value_or(keyed);
   std::vector<std::string> adds;
   std::set<std::size_t> removed;
   for (const SchemaEdit* request : requests) {

@@ -112,6 +112,26 @@ NodeId SchemaTsFile::table_call(std::string_view table) const {
   return ts::k_no_node;
 }
 
+NodeId SchemaTsFile::shared_columns(std::string_view name) const {
+  const auto object_of = [&](NodeId value) {
+    if (value != ts::k_no_node && node(value).kind == NodeKind::arrow) {
+      value = node(value).body; // () => ({ ... })
+    }
+    return value != ts::k_no_node && node(value).kind == NodeKind::object ? value : ts::k_no_node;
+  };
+  for (const ts::Declaration& decl : m_program.declarations) {
+    if (decl.name == name && !decl.rest) {
+      return object_of(decl.init);
+    }
+  }
+  for (const ts::NamedStatement& statement : m_program.statements) {
+    if (statement.name == name && statement.function != ts::k_no_node) {
+      return object_of(statement.function);
+    }
+  }
+  return ts::k_no_node;
+}
+
 std::string SchemaTsFile::pg_core_namespace() const {
   std::string space;
   for (const ts::Import& import : m_program.imports) {

@@ -106,7 +106,8 @@ private:
   // ---- planning (app/fix/fix_schema_ts.cpp) ----
   [[nodiscard]] TableShape table_shape(loaders::ts::NodeId call) const;
   // Whether the file's extra-config callbacks are mostly the older object form.
-  [[nodiscard]] bool file_object_form() const;
+  // nullopt when the file has no extra-config callback to tell.
+  [[nodiscard]] std::optional<bool> file_object_form() const;
   [[nodiscard]] std::optional<std::size_t> find_item(const TableShape& shape, const std::string& name) const;
   void plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests, Imports& imports,
                   SchemaEditPlan& plan) const;
@@ -134,6 +135,9 @@ private:
   // ---- the tree ----
   [[nodiscard]] const loaders::ts::Node& node(loaders::ts::NodeId id) const { return m_program.node(id); }
   [[nodiscard]] loaders::ts::NodeId table_call(std::string_view table) const;
+  // A shared object of columns tables spread (`const baseColumns = {...}`,
+  // `const timestamps = () => ({...})`): its object; k_no_node when none.
+  [[nodiscard]] loaders::ts::NodeId shared_columns(std::string_view name) const;
   [[nodiscard]] std::string callback_param(loaders::ts::NodeId call) const;
   [[nodiscard]] std::optional<std::string> built_name(loaders::ts::NodeId expression) const;
   [[nodiscard]] std::string builder_of(loaders::ts::NodeId expression) const;

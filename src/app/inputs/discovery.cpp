@@ -297,7 +297,8 @@ private:
     model::Project& project = m_sources.project;
     project.root = absolute_normal(root);
     if (is_file(root / "package.json") &&
-        package_uses_drizzle(root / "package.json", m_sources.notes, &m_sources.drizzle_kit_1)) {
+        package_uses_drizzle(root / "package.json", m_sources.notes, &m_sources.drizzle_kit_1,
+                             &m_sources.drizzle_object_config)) {
       project.uses_drizzle = true;
     }
     if (!config_file) {

@@ -33,6 +33,10 @@ struct SchemaSources {
   // journal) or the project depends on drizzle 1.x: unnamed constraints in
   // the Drizzle schema get 1.0's names (`_fkey`, `_key`, `_pkey`).
   bool drizzle_kit_1 = false;
+  // The project pins drizzle-orm below 0.36, whose extra-config callback
+  // returns only an object (`(t) => ({ ... })`): a schema without any
+  // callback gets its first one in that form.
+  bool drizzle_object_config = false;
 };
 
 // Looks, in each directory, for drizzle.config.{ts,js,mjs,cjs,json} (its

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 namespace pgadvise::app::discovery_files {
@@ -106,7 +107,29 @@ fs::path absolute_normal(const fs::path& path) {
   return (ec ? path : out).lexically_normal();
 }
 
-bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>& notes, bool* kit_1) {
+namespace {
+
+// drizzle-orm 0.x below 0.36 by its range's lowest version (`^0.33.0`,
+// `~0.35.2`, `0.30.10`); false for 0.36 on, 1.x, and ranges it cannot read
+// (`latest`, `workspace:*`, `catalog:`).
+bool before_array_config(const std::string& range) {
+  const std::size_t digit = range.find_first_of("0123456789");
+  if (digit == std::string::npos || range.find_first_not_of("^~>=v ") != digit ||
+      range.compare(digit, 2, "0.") != 0) {
+    return false;
+  }
+  int minor = 0;
+  std::size_t i = digit + 2;
+  for (; i < range.size() && std::isdigit(static_cast<unsigned char>(range[i])) != 0 && minor < 1000; ++i) {
+    minor = minor * 10 + (range[i] - '0');
+  }
+  return i > digit + 2 && minor < 36;
+}
+
+} // namespace
+
+bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>& notes, bool* kit_1,
+                          bool* object_config) {
   const auto content = core::read_file(package_json);
   if (!content) {
     return false;
@@ -134,6 +157,9 @@ bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>
       if (kit_1 != nullptr && digit != std::string::npos && text.find_first_not_of("^~>=v ") == digit &&
           text[digit] != '0' && (digit + 1 == text.size() || text[digit + 1] == '.')) {
         *kit_1 = true;
+      }
+      if (object_config != nullptr && std::string_view(name) == "drizzle-orm" && before_array_config(text)) {
+        *object_config = true;
       }
     }
   }

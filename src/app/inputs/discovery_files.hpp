@@ -42,10 +42,12 @@ std::string shown_dir(const std::filesystem::path& dir);
 std::filesystem::path absolute_normal(const std::filesystem::path& path);
 
 // Whether package.json names drizzle-orm or drizzle-kit in any dependency
-// list. Sets *kit_1 when a drizzle dependency is version 1 or later; a
-// package.json that is not JSON gets a note.
+// list. Sets *kit_1 when a drizzle dependency is version 1 or later, and
+// *object_config when drizzle-orm is pinned below 0.36 (`^0.33.0`), whose
+// extra-config callbacks return objects only; a package.json that is not
+// JSON gets a note.
 bool package_uses_drizzle(const std::filesystem::path& package_json, std::vector<std::string>& notes,
-                          bool* kit_1 = nullptr);
+                          bool* kit_1 = nullptr, bool* object_config = nullptr);
 
 using DirectoryVisit = std::function<void(const std::filesystem::path& dir, const std::string& name)>;
 // Calls `visit` with every directory below root (not root itself), skipping

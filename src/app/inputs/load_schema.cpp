@@ -249,6 +249,9 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
         column.drizzle_unnamed = match->drizzle_unnamed;
         column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
         column.set_drizzle_options(std::string(match->drizzle_options()));
+        if (const model::DrizzleSharedColumn* shared = match->drizzle_shared()) {
+          column.set_drizzle_shared(*shared);
+        }
       }
     }
     for (model::Index& index : table.indexes) {
@@ -301,6 +304,14 @@ SchemaLoad load_schema(const SchemaSources& sources) {
     drizzle =
         load_drizzle_schema(sources.schema_ts, sources.project.casing, sources.drizzle_kit_1, &resolver);
     truncate_identifiers(drizzle->catalog); // as the database would keep its names
+    const bool any_callback =
+        std::any_of(drizzle->catalog.tables.begin(), drizzle->catalog.tables.end(),
+                    [](const model::Table& t) { return !t.drizzle_config_param.empty(); });
+    if (sources.drizzle_object_config && !any_callback) {
+      for (model::Table& table : drizzle->catalog.tables) {
+        table.drizzle_config_object = true; // drizzle-orm before 0.36 takes no other form
+      }
+    }
   }
   SchemaLoad load;
   if (load_sql(sources, load)) {

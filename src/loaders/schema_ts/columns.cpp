@@ -241,7 +241,7 @@ Chain flatten_chain(const Reader& reader, Ref value) {
   return chain;
 }
 
-void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
+void Reader::build_columns(TableInfo& info, Ref columns, int depth, const SpreadScope& scope) {
   Ref object = resolve_alias(columns);
   if (node(object).kind == NodeKind::arrow) {
     // pgTable("x", (t) => ({ id: t.uuid() }))
@@ -261,19 +261,37 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth) {
     info.table.columns_unread = true;
     return;
   }
+  const auto omitted = [&](const std::string& key) {
+    return std::find(scope.omitted.begin(), scope.omitted.end(), key) != scope.omitted.end();
+  };
   for (const ts::Property& property : node(object).properties) {
     const Ref value{object.file, property.value};
+    if ((property.kind == ts::PropertyKind::value || property.kind == ts::PropertyKind::shorthand ||
+         property.kind == ts::PropertyKind::method) &&
+        omitted(property.key)) {
+      continue; // `const { name, ...rest } = base`: rest has no `name`
+    }
     switch (property.kind) {
     case ts::PropertyKind::value:
-    case ts::PropertyKind::shorthand: build_column(info, property, object.file, value); break;
+    case ts::PropertyKind::shorthand: {
+      const std::size_t before = info.table.columns.size();
+      build_column(info, property, object.file, value);
+      if (depth > 0 && !scope.object.empty() && info.table.columns.size() > before) {
+        info.table.columns.back().set_drizzle_shared(
+            model::DrizzleSharedColumn{location(object.file, property.key_token), scope.object});
+      }
+      break;
+    }
     case ts::PropertyKind::spread: {
       const std::size_t mark = binding_mark();
-      Ref target = resolve_alias(value);
+      SpreadScope inner{scope.omitted, {}};
+      Ref target = rest_source(value, inner.omitted);
       if (const Ref result = helper_result(target); result.valid()) {
         target = resolve_alias(result); // ...timestamps() where timestamps = () => ({ ... })
       }
       if (depth < k_max_spread_depth && target.valid() && node(target).kind == NodeKind::object) {
-        build_columns(info, target, depth + 1);
+        inner.object = declared_name(target);
+        build_columns(info, target, depth + 1, inner);
         unbind(mark);
         break;
       }

@@ -6,6 +6,7 @@
 #include "loaders/schema_ts/key_style.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 namespace pgadvise::loaders::drizzle_reader {
@@ -211,12 +212,48 @@ Ref Reader::resolve_alias(Ref ref, int depth) const {
     }
     std::size_t found = 0;
     const ts::Declaration* decl = lookup(ref.file, node(ref).text, &found);
-    if (decl == nullptr || decl->init == ts::k_no_node) {
+    // `const { name, ...rest } = base`: `rest` is not all of `base`; only
+    // the spread of columns (rest_source) reads it, without the keys.
+    if (decl == nullptr || decl->init == ts::k_no_node || decl->rest) {
       break;
     }
     ref = Ref{found, decl->init};
   }
   return ref;
+}
+
+Ref Reader::rest_source(Ref ref, std::vector<std::string>& omitted) const {
+  for (int depth = 0; ref.valid() && depth < k_max_eval_depth; ++depth) {
+    ref = resolve_alias(ref);
+    if (!ref.valid() || node(ref).kind != NodeKind::identifier || bound_argument(ref)) {
+      break;
+    }
+    std::size_t found = 0;
+    const ts::Declaration* decl = lookup(ref.file, node(ref).text, &found);
+    if (decl == nullptr || !decl->rest || decl->init == ts::k_no_node) {
+      break;
+    }
+    omitted.insert(omitted.end(), decl->rest_omits.begin(), decl->rest_omits.end());
+    ref = Ref{found, decl->init};
+  }
+  return ref;
+}
+
+std::string Reader::declared_name(Ref object) const {
+  const ts::Program& program = m_files[object.file].program;
+  for (const ts::Declaration& decl : program.declarations) {
+    if (decl.init == object.node ||
+        (decl.init != ts::k_no_node && program.node(decl.init).kind == NodeKind::arrow &&
+         program.node(decl.init).body == object.node)) {
+      return decl.name;
+    }
+  }
+  for (const ts::NamedStatement& statement : program.statements) {
+    if (statement.function != ts::k_no_node && program.node(statement.function).body == object.node) {
+      return statement.name;
+    }
+  }
+  return {};
 }
 
 Ref Reader::object_property(Ref object, std::string_view key) const {
@@ -525,6 +562,26 @@ void Reader::finish_catalog() {
   }
 }
 
+namespace {
+
+// The folder of the package.json nearest above a schema file: its package
+// (empty when none is found, as for in-memory sources).
+std::string package_of(const std::string& label) {
+  std::error_code ec;
+  for (std::filesystem::path dir = std::filesystem::path(label).parent_path(); !dir.empty();
+       dir = dir.parent_path()) {
+    if (std::filesystem::exists(dir / "package.json", ec)) {
+      return dir.generic_string();
+    }
+    if (dir == dir.parent_path()) {
+      break;
+    }
+  }
+  return {};
+}
+
+} // namespace
+
 SchemaLoad Reader::run() {
   m_load.catalog.source = model::SchemaSource::drizzle_schema;
   m_load.files_read = static_cast<std::size_t>(
@@ -548,11 +605,23 @@ SchemaLoad Reader::run() {
       styled.try_emplace(info.file, &info);
     }
   }
+  // A file without any takes the habit of its package's other schema files
+  // (one package.json: one drizzle-orm): the object form where most of
+  // their callbacks are objects (drizzle-orm before 0.36 has no other).
+  std::map<std::string, std::pair<std::size_t, std::size_t>> habits; // package -> (objects, files)
+  for (const auto& [file, info] : styled) {
+    auto& [objects, files] = habits[package_of(m_files[file].label)];
+    objects += info->table.drizzle_config_object ? 1 : 0;
+    ++files;
+  }
   for (TableInfo& info : m_tables) {
     const auto found = styled.find(info.file);
     if (!info.extra_config.valid() && found != styled.end()) {
       info.table.drizzle_config_object = found->second->table.drizzle_config_object;
       info.table.drizzle_unnamed_indexes = found->second->table.drizzle_unnamed_indexes;
+    } else if (const auto habit = habits.find(package_of(m_files[info.file].label));
+               !info.extra_config.valid() && habit != habits.end()) {
+      info.table.drizzle_config_object = habit->second.first * 2 > habit->second.second;
     }
   }
   // Its object-form entries' keys say how a new one is keyed, file by file.

@@ -172,6 +172,11 @@ public:
   // builder chains shared through a variable), and `a.b` to the property
   // of the object literal `a` names.
   [[nodiscard]] Ref resolve_alias(Ref ref, int depth = 0) const;
+  // What a spread of `ref` spreads, through `const { a, ...rest } = x`
+  // declarations: x, with the keys `rest` leaves out added to `omitted`.
+  [[nodiscard]] Ref rest_source(Ref ref, std::vector<std::string>& omitted) const;
+  // The variable (or function) whose value (or returned object) is `object`; empty when none.
+  [[nodiscard]] std::string declared_name(Ref object) const;
   // The value of `key` in an object literal; invalid when the object is
   // not a literal or a spread or computed key after it may replace it.
   [[nodiscard]] Ref object_property(Ref object, std::string_view key) const;
@@ -203,7 +208,13 @@ public:
                                                             const std::optional<JsValue>& config) const;
 
   // ---- columns (columns.cpp) ----
-  void build_columns(TableInfo& info, Ref columns, int depth);
+  // A spread object's columns (depth > 0): `spread.omitted` are the keys a
+  // rest pattern left out, `spread.object` the variable holding them.
+  struct SpreadScope {
+    std::vector<std::string> omitted;
+    std::string object;
+  };
+  void build_columns(TableInfo& info, Ref columns, int depth, const SpreadScope& scope = {});
   void build_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value);
   void read_column(TableInfo& info, const ts::Property& property, std::size_t key_file, Ref value);
 

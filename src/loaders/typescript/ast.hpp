@@ -78,6 +78,10 @@ struct Declaration {
   std::string name;
   NodeId init = k_no_node;
   bool exported = false;
+  // `const { name, ...rest } = init`: `rest` is `init` without the keys
+  // named before it (`name`), as JavaScript's rest pattern gives.
+  bool rest = false;
+  std::vector<std::string> rest_omits;
   std::size_t name_token = 0;
   std::size_t first_token = 0; // the statement's first token (`export` or `const`)
   std::size_t last_token = 0;

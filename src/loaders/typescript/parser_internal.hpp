@@ -178,6 +178,7 @@ private:
   NodeId parse_function_rest(std::size_t first);
   std::vector<Param> parse_params();
   std::vector<std::pair<std::string, std::string>> parse_object_pattern();
+  void read_rest_pattern(Declaration& decl);
   // A block body: the expression of its first top-level `return`.
   NodeId parse_block_return();
 

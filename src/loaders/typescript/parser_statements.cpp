@@ -287,7 +287,9 @@ void Parser::parse_declarators(bool exported, std::size_t first) {
       decl.name = peek().text;
       decl.name_token = m_pos;
       ++m_pos;
-    } else if (at_punct("{") || at_punct("[")) {
+    } else if (at_punct("{")) {
+      read_rest_pattern(decl); // `{ name, ...rest }`: the rest is a name
+    } else if (at_punct("[")) {
       skip_group(); // destructuring: nothing we can name
     } else {
       skip_statement();
@@ -311,6 +313,35 @@ void Parser::parse_declarators(bool exported, std::size_t first) {
   if (!accept_punct(";") && !at_end() && !on_new_line()) {
     skip_statement(); // something we could not read follows on the same line
   }
+}
+
+// `{ a, b: c, ...rest }` of a declaration: `rest` and the keys before it
+// (the only binding a schema reads: `...rest` spread into a table's
+// columns); the pattern is skipped whole either way.
+void Parser::read_rest_pattern(Declaration& decl) {
+  const std::size_t close = m_match[m_pos];
+  std::vector<std::string> keys;
+  for (std::size_t i = m_pos + 1; close != k_npos && i < close; ++i) {
+    const Token& t = m_tokens[i];
+    const bool starts_entry = m_tokens[i - 1].is_punct("{") || m_tokens[i - 1].is_punct(",");
+    if (starts_entry && t.is_punct("...") && i + 2 == close &&
+        m_tokens[i + 1].kind == TokenKind::identifier) {
+      decl.name = m_tokens[i + 1].text;
+      decl.name_token = i + 1;
+      decl.rest = true;
+      decl.rest_omits = std::move(keys);
+      break;
+    }
+    if (starts_entry && (t.kind == TokenKind::identifier || t.kind == TokenKind::string)) {
+      keys.push_back(t.text);
+    } else if (starts_entry) {
+      break; // a computed key: which keys the rest lacks is not known
+    }
+    if (is_opener(t) && m_match[i] != k_npos) {
+      i = m_match[i]; // a default's or nested pattern's group
+    }
+  }
+  skip_group();
 }
 
 } // namespace pgadvise::loaders::ts::detail

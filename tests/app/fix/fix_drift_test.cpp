@@ -4,6 +4,7 @@
 // migrations lost it, a custom migration in the folder's own scheme (what
 // `drizzle-kit generate --custom` writes for 0.31 and for 1.0) builds it.
 // The round trip through the real tools is fix_real_project_cluster_test.cpp.
+#include "advisor/drizzle_render.hpp"
 #include "app/fix/fix.hpp"
 #include "app/fix/fix_drift.hpp"
 #include "app/fix/fix_migration.hpp"
@@ -301,6 +302,62 @@ TEST(FixTypeChange, JsonToJsonbKeepsTheChainAndItsNoteFitsTheOldType) {
   EXPECT_NE(all_notes(plan).find("json -> jsonb: drizzle-kit generates"), std::string::npos)
       << all_notes(plan);
   EXPECT_EQ(all_notes(plan).find("USING"), std::string::npos) << all_notes(plan);
+}
+
+// Two tables spread createdAt from one object of shared columns in another
+// file (tally-report-generator's BaseEntitySchema): the two findings make
+// one edit, at the object, and one note names the object and both tables;
+// before, each finding was 'its builder call was not found' in its table's file.
+TEST(FixSharedColumns, TwoTablesFindingsOnASharedColumnEditItsObjectOnce) {
+  TempTree tree;
+  const fs::path base =
+      tree.write("src/db/base.ts", "import { timestamp, uuid } from 'drizzle-orm/pg-core';\n"
+                                   "export const baseColumns = {\n"
+                                   "  id: uuid('id').primaryKey(),\n"
+                                   "  createdAt: timestamp('created_at').defaultNow(),\n"
+                                   "};\n");
+  const fs::path schema =
+      tree.write("src/db/schema.ts", "import { pgTable, text } from 'drizzle-orm/pg-core';\n"
+                                     "import { baseColumns } from './base';\n"
+                                     "export const rooms = pgTable('rooms', { ...baseColumns });\n"
+                                     "export const notes = pgTable('notes', {\n"
+                                     "  ...baseColumns,\n  body: text('body'),\n});\n");
+  const pgadvise::loaders::SchemaLoad load = pgadvise::loaders::load_drizzle_schema({schema}, "");
+  std::vector<pgadvise::core::Finding> findings;
+  for (const char* table : {"rooms", "notes"}) {
+    pgadvise::core::Finding finding;
+    finding.rule = "timestamp-without-time-zone";
+    finding.object = {"public", table, {"created_at"}, ""};
+    pgadvise::core::Fix fix;
+    fix.ddl = std::string("ALTER TABLE ") + table + " ALTER COLUMN created_at TYPE timestamptz;";
+    fix.drizzle = "createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),";
+    finding.fix = fix;
+    findings.push_back(finding);
+  }
+  pgadvise::model::Project project;
+  project.root = tree.root();
+  project.uses_drizzle = true;
+  pgadvise::advisor::complete_drizzle_fixes(findings, &load.catalog, project);
+  ASSERT_NE(findings[0].fix->drizzle_file.str().find("src/db/base.ts:4"), std::string::npos)
+      << findings[0].fix->drizzle_file.str();
+  EXPECT_EQ(findings[1].fix->drizzle_table.str(), "baseColumns");
+  FixTargets targets;
+  targets.schema_ts = true;
+  targets.schemas.declared = &load.catalog;
+  const FixPlan plan = plan_fixes(findings, project, targets);
+  EXPECT_EQ(change_named(plan, "schema.ts"), nullptr) << all_notes(plan);
+  const FileChange* change = change_named(plan, "base.ts");
+  ASSERT_NE(change, nullptr) << all_notes(plan);
+  EXPECT_NE(
+      change->after.find("  createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),\n"),
+      std::string::npos)
+      << change->after;
+  EXPECT_EQ(plan.fixed, 2U);
+  EXPECT_NE(all_notes(plan).find("baseColumns is spread into 2 tables (rooms, notes): createdAt"),
+            std::string::npos)
+      << all_notes(plan);
+  EXPECT_EQ(all_notes(plan).find("not found"), std::string::npos) << all_notes(plan);
+  (void)base;
 }
 
 } // namespace fix_drift_test

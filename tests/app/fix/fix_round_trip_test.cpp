@@ -200,6 +200,19 @@ const std::vector<Case>& cases() {
        2,
        {"+    authorIdx: index(\"timeline_events_author_id_idx\").on(table.authorId),", "+}, (table) => ({",
         "+  eventIdx: index(\"attachments_event_id_idx\").on(table.eventId),"}},
+      // Columns every table spreads from a shared object in another file,
+      // whole or without `name` (`const { name: _name, ...BaseWithoutName }`),
+      // drizzle-orm pinned at ^0.33: the timestamps are edited once in
+      // columns.ts, and tables without a callback get the object form.
+      {"shared-columns",
+       {"unindexed-foreign-key", "timestamp-without-time-zone"},
+       {},
+       9,
+       {"+  createdAt: timestamp('created_at', { precision: 3, mode: 'date', withTimezone: true })"
+        ".defaultNow().notNull(),",
+        "+  updatedAt: timestamp('updated_at', { precision: 3, mode: 'date', withTimezone: true })",
+        "+}, (table) => ({", "+  roleIdIdx: index('users_role_id_idx').on(table.roleId),",
+        "+    permissionIdIdx: index('user_permissions_permission_id_idx').on(table.permissionId)"}},
       // Unnamed indexes and an expression from a query: drizzle-kit (0.31
       // and 1.0) names no expression index, so it is named, in the file's
       // `_index` names.

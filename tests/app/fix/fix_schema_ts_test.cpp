@@ -373,4 +373,55 @@ TEST(FixSchemaTs, WithTimezoneJoinsTheBuildersOwnOptions) {
   EXPECT_EQ(again.already_done.size(), 2U);
 }
 
+// A column many tables spread from a shared object (`...BaseEntitySchema`,
+// `...timestamps()`): lint names the object as the table of its Drizzle
+// line, and the edit lands in the object's own entry; it was 'its builder
+// call was not found' once per table and column.
+TEST(FixSchemaTs, AColumnOfASharedObjectIsEditedInTheObject) {
+  const std::string source =
+      "import { timestamp, uuid } from 'drizzle-orm/pg-core';\n"
+      "export const BaseEntitySchema = {\n"
+      "  id: uuid('id').primaryKey().defaultRandom().notNull(),\n"
+      "  createdAt: timestamp('createdAt', { precision: 3, mode: 'date' }).defaultNow().notNull(),\n"
+      "};\n"
+      "export const timestamps = () => ({\n"
+      "  updatedAt: timestamp('updated_at').$onUpdate(() => new Date()),\n"
+      "});\n";
+  EXPECT_EQ(edited(source, {with_timezone("BaseEntitySchema", "createdAt"),
+                            with_timezone("timestamps", "updatedAt")}),
+            "import { timestamp, uuid } from 'drizzle-orm/pg-core';\n"
+            "export const BaseEntitySchema = {\n"
+            "  id: uuid('id').primaryKey().defaultRandom().notNull(),\n"
+            "  createdAt: timestamp('createdAt', { precision: 3, mode: 'date', withTimezone: true })"
+            ".defaultNow().notNull(),\n"
+            "};\n"
+            "export const timestamps = () => ({\n"
+            "  updatedAt: timestamp('updated_at', { withTimezone: true }).$onUpdate(() => new Date()),\n"
+            "});\n");
+  const auto index =
+      plan_schema_ts_edits(source, {add("BaseEntitySchema", "x_id_idx", "index(\"x_id_idx\").on(t.id)")});
+  ASSERT_EQ(index.problems.size(), 1U);
+  EXPECT_TRUE(index.edits.empty());
+}
+
+// A file without any extra-config callback gets its first one in the form
+// lint's line has (keyed: the object form), which follows the package's
+// other schema files and its drizzle-orm version (0.33 has no array form);
+// the array form was written whatever the package did.
+TEST(FixSchemaTs, AFileWithoutCallbacksTakesTheFormOfLintsLine) {
+  const std::string source = "import { pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+                             "export const UserSchema = pgTable('users', {\n"
+                             "  role_id: uuid('role_id')\n"
+                             "});\n";
+  SchemaEdit keyed = add("UserSchema", "users_role_id_idx", "index(\"users_role_id_idx\").on(table.role_id)");
+  keyed.key = "roleIdIdx";
+  const std::string out = edited(source, {keyed});
+  EXPECT_NE(out.find("}, (table) => ({\n  roleIdIdx: index('users_role_id_idx').on(table.role_id)"),
+            std::string::npos)
+      << out;
+  const std::string plain = edited(
+      source, {add("UserSchema", "users_role_id_idx", "index(\"users_role_id_idx\").on(table.role_id)")});
+  EXPECT_NE(plain.find("}, (table) => [\n  index('users_role_id_idx')"), std::string::npos) << plain;
+}
+
 } // namespace fix_schema_ts_test

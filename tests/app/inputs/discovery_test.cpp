@@ -338,5 +338,29 @@ TEST(Discovery, OtherDialectConfigIsSkippedWithANote) {
   EXPECT_TRUE(any_note(sources.notes, "its dialect is mysql")) << ::testing::PrintToString(sources.notes);
 }
 
+// drizzle-orm pinned below 0.36 knows only the object form of the
+// extra-config callback (the array form came in 0.36.0): a schema with no
+// callback at all gets its first one so; from 0.36, and for a range that
+// names no version, the array form stays.
+TEST(LoadSchema, DrizzleOrmBefore036GivesASchemaWithoutCallbacksTheObjectForm) {
+  for (const auto& [range, object_form] : std::vector<std::pair<std::string, bool>>{{"^0.33.0", true},
+                                                                                    {"~0.35.2", true},
+                                                                                    {"0.30.10", true},
+                                                                                    {"^0.36.0", false},
+                                                                                    {"^0.45.1", false},
+                                                                                    {"1.0.0-rc.5", false},
+                                                                                    {"latest", false}}) {
+    TempTree tree;
+    tree.write("package.json", R"({"dependencies":{"drizzle-orm":")" + range + R"("}})");
+    tree.write("drizzle.config.ts",
+               "export default { dialect: 'postgresql', schema: './src/db/schema.ts' };");
+    tree.write("src/db/schema.ts", k_schema_ts);
+    const SchemaLoad load = load_schema(discover_ok({tree.root()}));
+    const model::Table* accounts = load.catalog.find_table("public", "accounts");
+    ASSERT_NE(accounts, nullptr) << range;
+    EXPECT_EQ(accounts->drizzle_config_object, object_form) << range;
+  }
+}
+
 } // namespace discovery_test
 } // namespace pgadvise::app

@@ -140,4 +140,97 @@ TEST(DrizzleSchemaTsWorkspace, CustomTypesAndColumnsFromImportedHelpersAreRead) 
   EXPECT_EQ(load.catalog.source_description.find("utils.ts"), std::string::npos);
 }
 
+// tally-report-generator's shape: the columns every entity starts with live
+// in another workspace package (`@t/base-schemas/schemas`, re-exported by a
+// local `base.ts` barrel), some tables spread them whole and others without
+// `name` (`const { name, ...BaseWithoutName } = BaseEntitySchema`). The rest
+// pattern gave the table no spread columns at all: its primary key was lost,
+// so `.references(() => PermissionSchema.id)` resolved to nothing (a false
+// snapshot-drift), and fixes to a shared column pointed at each table's
+// pgTable line instead of where the column is written.
+TEST(DrizzleSchemaTsWorkspace, RestOfASharedObjectFromAnotherPackageGivesItsColumnsWithoutTheNamedKeys) {
+  TempTree tree;
+  tree.write("package.json", R"({ "name": "t", "private": true, "workspaces": ["packages/*"] })");
+  tree.write("packages/base-schemas/package.json",
+             R"({ "name": "@t/base-schemas", "exports": { "./schemas": "./src/schemas/index.ts" } })");
+  tree.write("packages/base-schemas/src/schemas/index.ts",
+             "import { timestamp, uuid, varchar } from 'drizzle-orm/pg-core';\n\n"
+             "export const BaseEntitySchema = {\n"
+             "  id: uuid('id').primaryKey().defaultRandom().notNull(),\n"
+             "  name: varchar('name', { length: 200 }).notNull(),\n"
+             "  createdAt: timestamp('createdAt', { precision: 3, mode: 'date' }).defaultNow().notNull(),\n"
+             "};\n");
+  tree.write("packages/app-schemas/package.json",
+             R"({ "name": "@t/app-schemas", "dependencies": { "@t/base-schemas": "*" } })");
+  tree.write("packages/app-schemas/src/schemas/base.ts", "export * from '@t/base-schemas/schemas';\n");
+  tree.write("packages/app-schemas/src/schemas/roles.ts",
+             "import { pgTable } from 'drizzle-orm/pg-core';\nimport { BaseEntitySchema } from './base';\n\n"
+             "export const RoleSchema = pgTable('roles', {\n  ...BaseEntitySchema\n});\n");
+  tree.write(
+      "packages/app-schemas/src/schemas/permissions.ts",
+      "import { pgTable, uuid } from 'drizzle-orm/pg-core';\nimport { BaseEntitySchema } from './base';\n"
+      "import { RoleSchema } from './roles';\n\n"
+      "const { name, ...BaseEntitySchemaWithoutName } = BaseEntitySchema;\n\n"
+      "export const PermissionSchema = pgTable('permissions', {\n"
+      "  ...BaseEntitySchemaWithoutName,\n"
+      "  role_id: uuid('role_id').notNull().references(() => RoleSchema.id),\n"
+      "});\n");
+  tree.write("packages/app-schemas/src/schemas/grants.ts",
+             "import { pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+             "import { PermissionSchema } from './permissions';\n\n"
+             "export const GrantSchema = pgTable('grants', {\n"
+             "  permission_id: uuid('permission_id').references(() => PermissionSchema.id),\n"
+             "});\n");
+  const fs::path entry = tree.write("packages/app-schemas/src/schemas/index.ts",
+                                    "export * from './base';\nexport * from './roles';\n"
+                                    "export * from './permissions';\nexport * from './grants';\n");
+  const pgadvise::loaders::SchemaLoad load = pgadvise::loaders::load_drizzle_schema({entry}, "");
+  for (const pgadvise::core::Finding& diagnostic : load.diagnostics) {
+    ADD_FAILURE() << diagnostic.message;
+  }
+  const pgadvise::model::Table* permissions = load.catalog.find_table("public", "permissions");
+  ASSERT_NE(permissions, nullptr);
+  EXPECT_FALSE(permissions->columns_unread);
+  EXPECT_EQ(permissions->find_column("name"), nullptr); // left out by the rest pattern
+  ASSERT_NE(permissions->find_column("id"), nullptr);
+  ASSERT_NE(permissions->primary_key(), nullptr);
+  EXPECT_NE(permissions->find_column("createdAt"), nullptr);
+  EXPECT_NE(load.catalog.find_table("public", "roles")->find_column("name"), nullptr); // spread whole
+  const pgadvise::model::Table* grants = load.catalog.find_table("public", "grants");
+  ASSERT_EQ(grants->foreign_keys.size(), 1U);
+  EXPECT_EQ(grants->foreign_keys[0].ref_table, "permissions");
+
+  // Where the shared columns are written, and the object holding them.
+  const pgadvise::model::DrizzleSharedColumn* shared =
+      permissions->find_column("createdAt")->drizzle_shared();
+  ASSERT_NE(shared, nullptr);
+  EXPECT_EQ(shared->object, "BaseEntitySchema");
+  EXPECT_NE(shared->location.file.str().find("packages/base-schemas/src/schemas/index.ts"), std::string::npos)
+      << shared->location.file.str();
+  EXPECT_EQ(shared->location.line, 6);
+  EXPECT_EQ(permissions->find_column("role_id")->drizzle_shared(), nullptr); // the table's own
+  EXPECT_NE(permissions->drizzle_location.file.str().find("permissions.ts"), std::string::npos);
+}
+
+// Without any extra-config callback in its own file, a table takes the
+// form of the schema's other files: a new index of users.ts goes in the
+// object form permissionAction.ts writes (drizzle-orm 0.33 knows no other).
+TEST(DrizzleSchemaTsWorkspace, ATableInAFileWithoutCallbacksFollowsTheOtherFilesForm) {
+  TempTree tree;
+  tree.write("src/schemas/users.ts",
+             "import { pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+             "export const users = pgTable('users', {\n  id: uuid('id').primaryKey(),\n"
+             "  role_id: uuid('role_id'),\n});\n");
+  tree.write("src/schemas/grants.ts",
+             "import { index, pgTable, uuid } from 'drizzle-orm/pg-core';\n"
+             "export const grants = pgTable('grants', {\n  user_id: uuid('user_id'),\n  action_id: "
+             "uuid('action_id'),\n"
+             "}, (table) => ({\n  userIdIdx: index('grants_user_id_idx').on(table.user_id),\n}));\n");
+  const fs::path entry =
+      tree.write("src/schemas/index.ts", "export * from './users';\nexport * from './grants';\n");
+  const pgadvise::loaders::SchemaLoad load = pgadvise::loaders::load_drizzle_schema({entry}, "");
+  ASSERT_NE(load.catalog.find_table("public", "users"), nullptr);
+  EXPECT_TRUE(load.catalog.find_table("public", "users")->drizzle_config_object);
+}
+
 } // namespace schema_ts_workspace_test
