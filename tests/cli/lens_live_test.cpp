@@ -156,6 +156,31 @@ TEST_F(LensLive, DbJudgesTheMigrationsNotApplied) {
   EXPECT_NE(notes.find("__drizzle_migrations"), std::string::npos) << notes;
 }
 
+// Dokploy's drizzle.config names `migrations: { table: "migrations", schema:
+// "public" }` (drizzle-kit migrate's), while the app migrates at start-up
+// with drizzle-orm's migrate(db, { migrationsFolder }), which records in
+// drizzle.__drizzle_migrations. Before, --db read no ledger (every
+// migration "pending") and judged drizzle's own table: integer-primary-key-
+// overflow and serial-primary-key with an ALTER of __drizzle_migrations.
+TEST_F(LensLive, TheDefaultMigrationsTableIsReadWhenTheConfiguredOneIsMissing) {
+  write_project();
+  write(m_root / "drizzle.config.ts",
+        "export default { dialect: \"postgresql\", schema: \"./src/schema.ts\", out: \"./drizzle\",\n"
+        "  migrations: { table: \"migrations\", schema: \"public\" } };\n");
+  const json report = lint_json(applied_database());
+  ASSERT_TRUE(report.is_object());
+  const std::string notes = report["notes"].dump();
+  EXPECT_NE(notes.find("the 3 applied migrations were not judged"), std::string::npos) << notes;
+  EXPECT_NE(notes.find("public.migrations (drizzle.config's migrations table) does not exist"),
+            std::string::npos)
+      << notes;
+  // The app's tables have identity bigint keys: only drizzle's serial id drew these.
+  for (const json& finding : report["findings"]) {
+    EXPECT_NE(finding["rule"], "integer-primary-key-overflow") << finding.dump(2);
+    EXPECT_NE(finding["rule"], "serial-primary-key") << finding.dump(2);
+  }
+}
+
 // The state rules judge the schema as it will be once the pending
 // migrations run: a foreign key the migration under review adds (on a table
 // the database has, and on a new table) is checked for its index, located

@@ -76,6 +76,9 @@ void overlay_table(model::Table& live, const model::Table& file) {
         column.drizzle_unnamed = match->drizzle_unnamed;
         column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
         column.set_drizzle_options(std::string(match->drizzle_options()));
+        if (const model::DrizzleSharedColumn* shared = match->drizzle_shared()) {
+          column.set_drizzle_shared(*shared);
+        }
       }
     }
   }
@@ -134,6 +137,7 @@ void read_ledger(pg::Connection& connection, const SchemaSources& sources, LiveR
     return;
   }
   if (ledger->has_value()) {
+    run.catalog.remove_table((*ledger)->schema, (*ledger)->name); // the one read, when not the configured one
     run.catalog.drizzle_migrations = std::move(**ledger);
   }
 }

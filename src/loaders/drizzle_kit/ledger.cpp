@@ -91,9 +91,11 @@ std::vector<model::MigrationFile> read_migration_files(const fs::path& migration
   return files;
 }
 
+namespace {
+
 pg::DbResult<std::optional<model::MigrationLedger>>
-load_drizzle_ledger(pg::Connection& connection, const LedgerTable& where,
-                    const std::optional<fs::path>& migrations_dir, std::vector<std::string>& notes) {
+load_ledger_table(pg::Connection& connection, const LedgerTable& where,
+                  const std::optional<fs::path>& migrations_dir, std::vector<std::string>& notes) {
   const std::string qualified = core::quote_ident(where.schema) + "." + core::quote_ident(where.table);
   // to_regclass never errors on a missing schema or table, and needs no
   // privilege on the table.
@@ -132,6 +134,29 @@ load_drizzle_ledger(pg::Connection& connection, const LedgerTable& where,
   notes.push_back("drizzle migrations: " + std::to_string(ledger.applied.size()) + " applied in " +
                   qualified + ", " + std::to_string(ledger.files.size()) + " in the journal");
   return std::optional<model::MigrationLedger>{std::move(ledger)};
+}
+
+} // namespace
+
+pg::DbResult<std::optional<model::MigrationLedger>>
+load_drizzle_ledger(pg::Connection& connection, const LedgerTable& where,
+                    const std::optional<fs::path>& migrations_dir, std::vector<std::string>& notes) {
+  auto ledger = load_ledger_table(connection, where, migrations_dir, notes);
+  const LedgerTable fallback;
+  if (!ledger || ledger->has_value() || (where.schema == fallback.schema && where.table == fallback.table)) {
+    return ledger;
+  }
+  // drizzle.config's `migrations` is drizzle-kit migrate's; an app that
+  // migrates with drizzle-orm's migrate(db, { migrationsFolder }) at start-up
+  // (Dokploy's migration.ts) records in the default table all the same.
+  auto fallen = load_ledger_table(connection, fallback, migrations_dir, notes);
+  if (fallen && fallen->has_value()) {
+    notes.push_back("drizzle migrations: " + core::quote_ident(where.schema) + "." +
+                    core::quote_ident(where.table) +
+                    " (drizzle.config's migrations table) does not exist; read drizzle-orm's default table, "
+                    "where migrate() records unless given migrationsTable");
+  }
+  return fallen;
 }
 
 } // namespace pgadvise::loaders

@@ -28,8 +28,9 @@ std::vector<model::MigrationFile> read_migration_files(const std::filesystem::pa
                                                        std::string& journal_display,
                                                        std::vector<std::string>& notes);
 
-// Reads drizzle's migrations table through a (read-only) session. nullopt
-// when the table does not exist; an error when it exists but cannot be read.
+// Reads drizzle's migrations table through a (read-only) session: `where`,
+// else drizzle-orm's default one (migrate() ignores drizzle.config). nullopt
+// when neither exists; an error when one exists but cannot be read.
 // `migrations_dir` (may be empty) supplies the files to compare with.
 pg::DbResult<std::optional<model::MigrationLedger>>
 load_drizzle_ledger(pg::Connection& connection, const LedgerTable& where,
