@@ -15,7 +15,12 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
              "a diff unless --write");
   app::LintOptions& lint = options.lint;
   fix->add_option("paths", lint.paths, "What `pgadvise lint` would check (default: .)");
-  fix->add_flag("--write", options.write, "Apply the changes (default: print them as a unified diff)");
+  CLI::Option* write =
+      fix->add_flag("--write", options.write, "Apply the changes (default: print them as a unified diff)");
+  // What ESLint's --fix-dry-run users type: the default, said explicitly.
+  fix->add_flag("--dry-run")
+      ->description("Print the changes as a unified diff and write nothing (the default)")
+      ->excludes(write);
   fix->add_flag(
       "--allow-dirty", options.allow_dirty,
       "Edit files that have uncommitted changes in git (refused otherwise, so the fix is its own diff)");

@@ -140,6 +140,19 @@ INSTANTIATE_TEST_SUITE_P(
                       PlainFolder{{"9_users.sql", "10_orders.sql"}, "11_pgadvise_fix.sql"},
                       PlainFolder{{"V1__users.sql", "V2__orders.sql"}, "V3__pgadvise_fix.sql"}));
 
+// `pgadvise fix --dry-run`, as a user coming from ESLint types it, was a
+// usage error (exit 2, "argument was not expected"): it is the default,
+// the same diff, and it refuses --write.
+TEST(FixCli, DryRunIsTheDefaultDiffAndExcludesWrite) {
+  const std::string dir = fixture("real-shapes/deploy-panel").string();
+  const ProcessResult plain = run_pgadvise_in(dir, {"fix", "."});
+  const ProcessResult dry = run_pgadvise_in(dir, {"fix", ".", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(dry.out, plain.out);
+  EXPECT_NE(dry.out.find("+++ b/packages/server/src/db/schema/deployment.ts"), std::string::npos) << dry.out;
+  EXPECT_EQ(run_pgadvise_in(dir, {"fix", ".", "--dry-run", "--write"}).exit_code, 2);
+}
+
 TEST(FixCli, PushInProductionBecomesMigrateInTheDockerfileAndCi) {
   TempTree tree;
   const fs::path dir = tree.root() / "app";
