@@ -249,7 +249,9 @@ const model::DrizzleSharedColumn* shared_column_of(const core::Finding& finding,
   }
   const model::Column* column = table.find_column(finding.object.columns.front());
   const model::DrizzleSharedColumn* shared = column != nullptr ? column->drizzle_shared() : nullptr;
-  if (shared == nullptr || column->property().empty()) {
+  // An installed package's file is not the project's to edit: the table's line stays.
+  if (shared == nullptr || column->property().empty() ||
+      shared->location.file.str().find("node_modules/") != std::string::npos) {
     return nullptr;
   }
   const std::string& line = finding.fix->drizzle.str();

@@ -278,6 +278,7 @@ private:
       return false; // the table's own column
     }
     SharedObject& shared = m_shared[file + '\x1f' + edit.table];
+    shared.declared = schemas.declared;
     add_once(shared.tables, finding.object.table);
     add_once(shared.columns, edit.name);
     const auto& edits = m_schema_edits[file];
@@ -291,10 +292,28 @@ private:
     for (const auto& [key, shared] : m_shared) {
       const std::string file = key.substr(0, key.find('\x1f'));
       const std::string object = key.substr(key.find('\x1f') + 1);
-      m_plan.notes.push_back(shown(file) + ": " + object + " is spread into " +
-                             core::plural(shared.tables.size(), "table") + " (" +
-                             core::join(shared.tables, ", ") + "): " + core::join(shared.columns, ", ") +
-                             " changed there once, for every table that spreads it");
+      // Tables that spread the same entries without a finding of their own change too.
+      std::vector<std::string> others;
+      static const model::Tables k_none;
+      for (const model::Table& table : shared.declared != nullptr ? shared.declared->tables : k_none) {
+        for (const model::Column& column : table.columns) {
+          const model::DrizzleSharedColumn* from = column.drizzle_shared();
+          if (from != nullptr && from->object == object && strip_line(from->location.file.str()) == file &&
+              std::find(shared.columns.begin(), shared.columns.end(), column.property()) !=
+                  shared.columns.end() &&
+              std::find(shared.tables.begin(), shared.tables.end(), table.name.str()) ==
+                  shared.tables.end()) {
+            add_once(others, table.name.str());
+          }
+        }
+      }
+      m_plan.notes.push_back(
+          shown(file) + ": " + object + " is spread into " + core::plural(shared.tables.size(), "table") +
+          " (" + core::join(shared.tables, ", ") + "): " + core::join(shared.columns, ", ") +
+          " changed there once, for every table that spreads it" +
+          (others.empty() ? std::string()
+                          : "; this also changes " + core::join(others, ", ") +
+                                ", which spread it without such a finding: check those tables' data too"));
     }
   }
 
@@ -424,6 +443,7 @@ private:
   FixPlan m_plan;
   std::map<std::string, std::vector<SchemaEdit>> m_schema_edits; // file -> edits, in finding order
   struct SharedObject {
+    const model::Catalog* declared = nullptr; // schema.ts, for the tables that spread it without a finding
     std::vector<std::string> tables;
     std::vector<std::string> columns;
   };
