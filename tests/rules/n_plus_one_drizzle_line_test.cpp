@@ -283,6 +283,61 @@ TEST(DrizzleLineRows, ALoopOverAReadsRowsThatDidNotChangeIsAnNPlusOneNotAConstan
   }
 }
 
+// Two look-alike loops (fixtures/real-shapes/deploy-panel's handler and a
+// nightly job beside it, each marking one application's running
+// deployments failed per row of a read of the environment's applications).
+// The log's bursts ran the same four parameter sets twice: with one loop in
+// the code that was an N+1 at the loop; with two, the finding fell back to
+// "a loop over a constant list" (info, hidden) and, the log having run the
+// statement, query-in-loop said nothing either. It stays a critical N+1,
+// at its log line, naming both loops and what they do.
+TEST(DrizzleLineRows, TwoLookAlikeLoopsOverAReadsRowsAreStillAnNPlusOne) {
+  const TempTree tree;
+  const fs::path app = tree.copy(k_source / "fixtures" / "real-shapes" / "deploy-panel", "deploy panel");
+  for (const bool look_alike : {false, true}) {
+    if (look_alike) {
+      pgadvise::test::write_text(app / "packages/server/src/services/nightly.ts",
+                                 R"(import { db } from "@panel/server/db";
+import { applications, deployments } from "@panel/server/db/schema";
+import { and, eq } from "drizzle-orm";
+
+// Nightly: deployments left running in an environment are marked failed.
+export async function failStaleDeployments(environmentId: string) {
+  const rows = await db.select({ applicationId: applications.applicationId }).from(applications)
+    .where(eq(applications.environmentId, environmentId));
+  for (const row of rows) {
+    await db.update(deployments).set({ state: "error" })
+      .where(and(eq(deployments.applicationId, row.applicationId), eq(deployments.state, "running")));
+  }
+}
+)");
+    }
+    const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
+        app.string(), {"lint", ".", "--log", "logs/postgresql.log", "--format", "json"});
+    const json report = json::parse(result.out, nullptr, false);
+    ASSERT_FALSE(report.is_discarded()) << result.err;
+    std::vector<json> updates;
+    for (const json& finding : rule_findings(report, "n-plus-one")) {
+      if (finding["message"].get<std::string>().rfind("Row-by-row updates: ", 0) == 0) {
+        updates.push_back(finding);
+      }
+    }
+    ASSERT_EQ(updates.size(), 1U) << look_alike << "\n" << result.out;
+    const json& finding = updates.front();
+    EXPECT_EQ(finding["severity"], "critical") << finding.dump(2);
+    EXPECT_EQ(finding["message"].get<std::string>().find("constant list"), std::string::npos);
+    const std::string code = pgadvise::test::evidence_details(finding, "code");
+    if (!look_alike) {
+      EXPECT_EQ(finding["location"]["file"], "packages/server/src/services/deployment.ts");
+      continue;
+    }
+    EXPECT_EQ(finding["location"]["file"], "logs/postgresql.log");
+    EXPECT_NE(code.find("2 Drizzle calls in loops update deployments"), std::string::npos) << code;
+    EXPECT_NE(code.find("services/nightly.ts:9"), std::string::npos) << code;
+    EXPECT_NE(code.find("services/deployment.ts:12"), std::string::npos) << code;
+  }
+}
+
 // A scheduler job (fixtures/real-shapes/invoice-worker, midday's recurring
 // invoices): its read of the due schedules ran once in the log, then six
 // statements per row, 300 rows, on the job's pool. From the log alone and

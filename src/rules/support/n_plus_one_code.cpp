@@ -769,11 +769,12 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
     for (const model::QueryCall* call : loops) {
       places.push_back(call_place(*call));
     }
-    finding.evidence.push_back(
-        core::Evidence{core::Evidence::Kind::code,
-                       std::to_string(loops.size()) + " Drizzle calls in loops read " + what +
-                           "; the log cannot tell which one issues these bursts: " + core::join(places, "; "),
-                       {}});
+    finding.evidence.push_back(core::Evidence{
+        core::Evidence::Kind::code,
+        std::to_string(loops.size()) + " Drizzle calls in loops " +
+            (kind == StatementKind::select ? "read" : std::string(model::to_string(kind))) + " " + what +
+            "; the log cannot tell which one issues these bursts: " + core::join(places, "; "),
+        {}});
     return;
   }
   const model::QueryCall& call = *loops.front();
@@ -785,11 +786,9 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
             " (the statement the log shows before the runs) comes before the loop in its function; " +
             (runs.transaction_per_row
                  ? "it is the only loop that opens a transaction per row and issues this statement, and no "
-                   "other "
-                   "code makes a transaction per row of it"
+                   "other code makes a transaction per row of it"
                  : "every run ran across a pool's backends, where the statement before them is other users' "
-                   "as "
-                   "often as the loop's own, and it is the only loop that issues this statement"),
+                   "as often as the loop's own, and it is the only loop that issues this statement"),
         {}});
   }
   fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);

@@ -36,18 +36,18 @@ bool loop_over_parent_rows(const engine::RuleContext& context, const model::Quer
                   })) {
     return false; // a list in the code can issue it: the log's verdict stands
   }
-  std::size_t loops = 0;
-  for (const CodeLoop& loop : code_loops(*project)) {
-    loops += std::any_of(loop.calls.begin(), loop.calls.end(),
-                         [&](const model::QueryCall* call) {
-                           return std::find(call->tables_before.begin(), call->tables_before.end(),
-                                            parent_var) != call->tables_before.end() &&
-                                  issues(context, *call, child);
-                         })
-                 ? 1U
-                 : 0U;
-  }
-  return loops == 1;
+  // Every loop of the code that can issue it runs over a query's rows
+  // (none over a list, above): two look-alike loops over the parent's rows
+  // (a nightly job and a handler, both marking deployments) are no less
+  // an N+1 than one; the finding names them both.
+  const std::vector<CodeLoop> loops = code_loops(*project);
+  return std::any_of(loops.begin(), loops.end(), [&](const CodeLoop& loop) {
+    return std::any_of(loop.calls.begin(), loop.calls.end(), [&](const model::QueryCall* call) {
+      return std::find(call->tables_before.begin(), call->tables_before.end(), parent_var) !=
+                 call->tables_before.end() &&
+             issues(context, *call, child);
+    });
+  });
 }
 
 } // namespace pgadvise::rules::n_plus_one

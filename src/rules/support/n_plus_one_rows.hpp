@@ -7,8 +7,8 @@
 // alone would call it a loop over a constant list.
 namespace pgadvise::rules::n_plus_one {
 
-// The project's code runs `child` in one request loop over the rows of a
-// read of `parent`'s table (the loop follows that read in its function),
+// The project's code runs `child` in request loops over the rows of a
+// read of `parent`'s table (each loop follows that read in its function),
 // and in no loop over a list written in the code. The log's bursts that
 // ran with the same parameter sets every time are then the same rows read
 // again (a page whose data did not change while it was logged), not a
