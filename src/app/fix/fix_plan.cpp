@@ -308,12 +308,12 @@ private:
         }
       }
       m_plan.notes.push_back(
-          shown(file) + ": " + object + " is spread into " + core::plural(shared.tables.size(), "table") +
-          " (" + core::join(shared.tables, ", ") + "): " + core::join(shared.columns, ", ") +
-          " changed there once, for every table that spreads it" +
+          shown(file) + ": " + object + ", shared by " + core::plural(shared.tables.size(), "table") + " (" +
+          core::join(shared.tables, ", ") + "): " + core::join(shared.columns, ", ") +
+          " changed there once, for every table that uses it" +
           (others.empty() ? std::string()
                           : "; this also changes " + core::join(others, ", ") +
-                                ", which spread it without such a finding: check those tables' data too"));
+                                ", which use it without such a finding: check those tables' data too"));
     }
   }
 

@@ -279,6 +279,8 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth, const Spread
       if (depth > 0 && !scope.object.empty() && info.table.columns.size() > before) {
         info.table.columns.back().set_drizzle_shared(
             model::DrizzleSharedColumn{location(object.file, property.key_token), scope.object});
+      } else if (info.table.columns.size() > before) {
+        mark_destructured(value, info.table.columns.back());
       }
       break;
     }
@@ -320,6 +322,33 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth, const Spread
                  "column `" + property.key + "` of table `" + info.table.name + "`, declared as a method");
       info.table.columns_unread = true;
       break;
+    }
+  }
+}
+
+void Reader::mark_destructured(Ref value, model::Column& column) const {
+  if (node(value).kind != NodeKind::identifier || bound_argument(value)) {
+    return;
+  }
+  std::size_t found = 0;
+  const ts::Declaration* decl = lookup(value.file, node(value).text, &found);
+  if (decl == nullptr || decl->init == ts::k_no_node ||
+      node(Ref{found, decl->init}).kind != NodeKind::member) {
+    return;
+  }
+  const Ref member{found, decl->init};
+  const Ref object = resolve_alias(child(member, 0));
+  const std::string name =
+      object.valid() && node(object).kind == NodeKind::object ? declared_name(object) : "";
+  if (name.empty()) {
+    return;
+  }
+  for (const ts::Property& property : node(object).properties) {
+    if (property.kind == ts::PropertyKind::value && property.key == node(member).text) {
+      column.set_drizzle_shared(model::DrizzleSharedColumn{location(object.file, property.key_token), name});
+      const Ref entry{object.file, property.value};
+      keep_chain(entry, flatten_chain(*this, entry), column); // the chain as the object's entry writes it
+      return;
     }
   }
 }

@@ -242,6 +242,9 @@ private:
 
   // ---- columns (columns.cpp) ----
   void keep_chain(Ref value, const Chain& chain, model::Column& column) const;
+  // `{ id }` where `const { id } = baseColumns`: the column is baseColumns'
+  // entry, so it is marked shared there and keeps that entry's chain.
+  void mark_destructured(Ref value, model::Column& column) const;
   // nullopt when the column's name cannot be read.
   [[nodiscard]] std::optional<ColumnArguments> column_arguments(const Chain& chain, const std::string& where);
   // The column's type from its builder (drizzle's, an enum's or a custom

@@ -178,7 +178,7 @@ private:
   NodeId parse_function_rest(std::size_t first);
   std::vector<Param> parse_params();
   std::vector<std::pair<std::string, std::string>> parse_object_pattern();
-  void read_rest_pattern(Declaration& decl);
+  void read_rest_pattern(Declaration& decl, std::vector<std::pair<std::size_t, std::size_t>>& bindings);
   // A block body: the expression of its first top-level `return`.
   NodeId parse_block_return();
 

@@ -283,12 +283,13 @@ void Parser::parse_declarators(bool exported, std::size_t first) {
     Declaration decl;
     decl.exported = exported;
     decl.first_token = first;
+    std::vector<std::pair<std::size_t, std::size_t>> bindings; // (key token, local token)
     if (peek().kind == TokenKind::identifier) {
       decl.name = peek().text;
       decl.name_token = m_pos;
       ++m_pos;
     } else if (at_punct("{")) {
-      read_rest_pattern(decl); // `{ name, ...rest }`: the rest is a name
+      read_rest_pattern(decl, bindings); // `{ id, name: label, ...rest }`: each is a name
     } else if (at_punct("[")) {
       skip_group(); // destructuring: nothing we can name
     } else {
@@ -303,6 +304,21 @@ void Parser::parse_declarators(bool exported, std::size_t first) {
       decl.init = parse_expression();
     }
     decl.last_token = last_index();
+    // `const { id, createdAt } = baseColumns`: `id` is `baseColumns.id`.
+    for (const auto& [key, local] : decl.init != k_no_node ? bindings : decltype(bindings){}) {
+      const NodeId member = make(NodeKind::member, m_prog.nodes[decl.init].first_token, m_tokens[key].text);
+      m_prog.nodes[member].children = {decl.init};
+      m_prog.nodes[member].name_token = key;
+      m_prog.nodes[member].last_token = m_prog.nodes[decl.init].last_token;
+      Declaration binding;
+      binding.name = m_tokens[local].text;
+      binding.init = member;
+      binding.exported = exported;
+      binding.name_token = local;
+      binding.first_token = first;
+      binding.last_token = decl.last_token;
+      m_prog.declarations.push_back(std::move(binding));
+    }
     if (!decl.name.empty()) {
       m_prog.declarations.push_back(std::move(decl));
     }
@@ -315,10 +331,11 @@ void Parser::parse_declarators(bool exported, std::size_t first) {
   }
 }
 
-// `{ a, b: c, ...rest }` of a declaration: `rest` and the keys before it
-// (the only binding a schema reads: `...rest` spread into a table's
-// columns); the pattern is skipped whole either way.
-void Parser::read_rest_pattern(Declaration& decl) {
+// `{ a, b: c, ...rest }` of a declaration: `rest` and the keys before it,
+// and each plain binding's (key, local) tokens (`a`, `c`: a nested pattern
+// or a computed key binds nothing); the pattern is skipped whole either way.
+void Parser::read_rest_pattern(Declaration& decl,
+                               std::vector<std::pair<std::size_t, std::size_t>>& bindings) {
   const std::size_t close = m_match[m_pos];
   std::vector<std::string> keys;
   for (std::size_t i = m_pos + 1; close != k_npos && i < close; ++i) {
@@ -334,6 +351,13 @@ void Parser::read_rest_pattern(Declaration& decl) {
     }
     if (starts_entry && (t.kind == TokenKind::identifier || t.kind == TokenKind::string)) {
       keys.push_back(t.text);
+      const Token& next = m_tokens[i + 1];
+      if (t.kind == TokenKind::identifier && (next.is_punct(",") || next.is_punct("=") || i + 1 == close)) {
+        bindings.emplace_back(i, i); // `{ id }`, `{ id = x }`
+      } else if (next.is_punct(":") && i + 2 < close && m_tokens[i + 2].kind == TokenKind::identifier &&
+                 (m_tokens[i + 3].is_punct(",") || m_tokens[i + 3].is_punct("=") || i + 3 == close)) {
+        bindings.emplace_back(i, i + 2); // `{ name: label }`
+      }
     } else if (starts_entry) {
       break; // a computed key: which keys the rest lacks is not known
     }

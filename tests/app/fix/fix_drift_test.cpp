@@ -354,12 +354,12 @@ TEST(FixSharedColumns, TwoTablesFindingsOnASharedColumnEditItsObjectOnce) {
       std::string::npos)
       << change->after;
   EXPECT_EQ(plan.fixed, 2U);
-  EXPECT_NE(all_notes(plan).find("baseColumns is spread into 2 tables (rooms, notes): createdAt"),
+  EXPECT_NE(all_notes(plan).find("baseColumns, shared by 2 tables (rooms, notes): createdAt"),
             std::string::npos)
       << all_notes(plan);
   // tags spreads the same entry without a finding (a baseline took it, or --rule): it changes too, and is
   // named.
-  EXPECT_NE(all_notes(plan).find("this also changes tags, which spread it without such a finding"),
+  EXPECT_NE(all_notes(plan).find("this also changes tags, which use it without such a finding"),
             std::string::npos)
       << all_notes(plan);
   EXPECT_EQ(all_notes(plan).find("not found"), std::string::npos) << all_notes(plan);

@@ -284,5 +284,55 @@ export const tags = pgTable("tags", { ...identity, label: text("label"), created
                      "timestamptz; id int4 not null; label text; created_at timestamptz not null; ");
 }
 
+// Columns taken one by one out of a shared object by destructuring, as a
+// real app's schema files do (`const { id, createdAt, updatedAt } =
+// baseColumns`, then `{ id, ..., createdAt }`): each name is that entry.
+// They were unresolved, so the tables lost their primary keys and the
+// foreign keys to them.
+TEST(DrizzleColumnHelpers, DestructuredEntriesOfASharedObjectAreItsColumns) {
+  const SchemaLoad load = load_drizzle_schema_sources({{"src/db/helpers/base.columns.ts", R"ts(
+import { timestamp, uuid } from "drizzle-orm/pg-core";
+export const baseColumns = {
+  id: uuid("id").primaryKey().defaultRandom(),
+  createdAt: timestamp("created_at", { withTimezone: true }).defaultNow().notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }),
+};
+)ts"},
+                                                       {"src/db/schema/catalog.ts", R"ts(
+import { pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { baseColumns } from "../helpers/base.columns";
+
+const { id, createdAt: created, updatedAt } = baseColumns;
+
+export const products = pgTable("products", { id, name: text("name"), createdAt: created, updatedAt });
+export const images = pgTable("images", {
+  id,
+  productId: uuid("product_id").references(() => products.id),
+});
+)ts"}},
+                                                      "");
+  for (const core::Finding& diagnostic : load.diagnostics) {
+    ADD_FAILURE() << diagnostic.message;
+  }
+  const model::Table* products = load.catalog.find_table("public", "products");
+  ASSERT_NE(products, nullptr);
+  ASSERT_NE(products->find_column("id"), nullptr);
+  EXPECT_EQ(products->find_column("id")->type.name, "uuid");
+  ASSERT_NE(products->primary_key(), nullptr);
+  ASSERT_NE(products->find_column("created_at"), nullptr);
+  EXPECT_TRUE(products->find_column("created_at")->not_null);
+  EXPECT_NE(products->find_column("updated_at"), nullptr);
+  const model::Table* images = load.catalog.find_table("public", "images");
+  ASSERT_NE(images, nullptr);
+  ASSERT_EQ(images->foreign_keys.size(), 1U);
+  EXPECT_EQ(images->foreign_keys[0].ref_table, "products");
+  // Fixes to them go to the object's entry, in its words.
+  const model::DrizzleSharedColumn* shared = products->find_column("created_at")->drizzle_shared();
+  ASSERT_NE(shared, nullptr);
+  EXPECT_EQ(shared->object, "baseColumns");
+  EXPECT_EQ(shared->location.line, 5);
+  EXPECT_EQ(products->find_column("created_at")->drizzle_chain(), ".defaultNow().notNull()");
+}
+
 } // namespace drizzle_column_helpers_test
 } // namespace pgadvise::loaders
