@@ -129,6 +129,43 @@ const model::Script* script_running(const model::Package& package, std::string_v
   return nullptr;
 }
 
+// Whether a script's name says it applies migrations: a word starting
+// "migrat" (migrate, migration:run, db:migrate, migrations:apply) and none
+// that says it writes, drops or inspects them instead.
+bool applies_migrations(std::string_view name) {
+  static constexpr std::array<std::string_view, 15> k_other = {
+      "generate", "gen",  "create", "new",   "make", "drop", "check", "status",
+      "rollback", "down", "revert", "reset", "undo", "push", "studio"};
+  std::string words = core::to_lower(name);
+  std::replace_if(
+      words.begin(), words.end(), [](char c) { return c == '-' || c == '_' || c == '.'; }, ':');
+  bool migrates = false;
+  for (const std::string& word : core::split(words, ':')) {
+    if (std::find(k_other.begin(), k_other.end(), word) != k_other.end()) {
+      return false;
+    }
+    migrates = migrates || word.rfind("migrat", 0) == 0;
+  }
+  return migrates;
+}
+
+// A script of `package` that applies the migrations with the app's own
+// migrator (drizzle-orm's migrate() in a program: Dokploy's "migration:run"
+// is `tsx -r dotenv/config migration.ts`): its name says it migrates and it
+// runs a program. What the project runs beats a drizzle-kit migrate of ours.
+const model::Script* migrator_script(const model::Package& package) {
+  for (const model::Script& script : package.scripts) {
+    const auto& invocations = script.command.invocations;
+    if (applies_migrations(script.name) &&
+        std::any_of(invocations.begin(), invocations.end(), [](const model::Invocation& inv) {
+          return inv.kind == model::InvocationKind::run_program;
+        })) {
+      return &script;
+    }
+  }
+  return nullptr;
+}
+
 // A path relative to the working directory when it is below it (as
 // locations are shown), else as it is.
 std::string shown_path(const fs::path& path) {
@@ -176,6 +213,9 @@ std::string drizzle_migration_commands(const model::Project& project) {
       generate_script = script_running(*package, "generate", config, project.root);
       if (generate_script != nullptr) {
         migrate_script = script_running(*package, "migrate", config, project.root);
+        if (migrate_script == nullptr) {
+          migrate_script = migrator_script(*package);
+        }
         scripts_of = package;
         break;
       }

@@ -55,4 +55,44 @@ TEST(DrizzleMigrationCommands, FindTheScriptsInThePackageAboveANestedConfig) {
             "cd apps/x && npm run db:generate && npm run db:migrate");
 }
 
+// An app that migrates with its own program (Dokploy's apps/dokploy:
+// "migration:run": tsx -r dotenv/config migration.ts, which calls
+// drizzle-orm's migrate()): the commands name that script, not a
+// drizzle-kit migrate the project never runs. Scripts that generate, drop
+// or inspect migrations are not taken for it.
+TEST(DrizzleMigrationCommands, NameTheScriptThatRunsTheAppsOwnMigrator) {
+  TempTree tree;
+  tree.write("pnpm-workspace.yaml", "packages:\n  - apps/*\n");
+  tree.write("package.json", R"({ "name": "root", "private": true, "packageManager": "pnpm@9.12.0" })");
+  tree.write("apps/panel/package.json", R"({
+  "name": "panel",
+  "scripts": {
+    "migration:generate": "drizzle-kit generate --config ./server/db/drizzle.config.ts",
+    "migration:drop": "tsx scripts/drop-migration.ts",
+    "migration:check": "tsx scripts/check-migrations.ts",
+    "migration:run": "tsx -r dotenv/config migration.ts",
+    "db:studio": "drizzle-kit studio --config ./server/db/drizzle.config.ts"
+  }
+})");
+  tree.write("apps/panel/server/db/drizzle.config.ts", "export default {};\n");
+  tree.write("apps/panel/migration.ts", "import { migrate } from \"drizzle-orm/postgres-js/migrator\";\n");
+  pgadvise::model::Project project = pgadvise::test::scanned_project(tree.root());
+  project.drizzle_config = tree.root() / "apps/panel/server/db/drizzle.config.ts";
+  EXPECT_EQ(pgadvise::advisor::drizzle_migration_commands(project),
+            "cd apps/panel && pnpm migration:generate && pnpm migration:run");
+  // Without it: drizzle-kit migrate where the generate script runs.
+  tree.write("apps/panel/package.json", R"({
+  "name": "panel",
+  "scripts": {
+    "migration:generate": "drizzle-kit generate --config ./server/db/drizzle.config.ts",
+    "migration:drop": "tsx scripts/drop-migration.ts"
+  }
+})");
+  project = pgadvise::test::scanned_project(tree.root());
+  project.drizzle_config = tree.root() / "apps/panel/server/db/drizzle.config.ts";
+  EXPECT_EQ(pgadvise::advisor::drizzle_migration_commands(project),
+            "cd apps/panel && pnpm migration:generate && pnpm exec drizzle-kit migrate --config "
+            "server/db/drizzle.config.ts");
+}
+
 } // namespace drizzle_commands_test
