@@ -8,6 +8,7 @@
 #include "model/project.hpp"
 #include "rules/registry.hpp"
 #include "rules/support/push_reach.hpp"
+#include "support/files.hpp"
 #include "support/rule_fixtures.hpp"
 #include "support/rule_runner.hpp"
 
@@ -389,6 +390,35 @@ TEST(DrizzlePushInProduction, HundredsOfPackagesSharingScriptNamesAreEachReadOnc
     from_dockerfile += finding.location.file == "Dockerfile" ? 1U : 0U;
   }
   EXPECT_EQ(from_dockerfile, 1U);
+}
+
+// A folder of two checkouts, each a pnpm workspace (a user's ~/code, our
+// fixtures/real-shapes): shop's root "build" is `turbo run build` and its
+// Dockerfile runs it; only the other checkout's worker pushes in its build.
+// turbo runs the builds of shop's own workspace: no finding names shop,
+// and the worker's own deployment still reaches its push.
+TEST(DrizzlePushInProduction, OneCheckoutsTurboRunNeverRunsAnotherCheckoutsScripts) {
+  const pgadvise::test::TempTree tree;
+  tree.write("shop/pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n");
+  tree.write("shop/package.json", R"({"name":"shop","private":true,"scripts":{"build":"turbo run build"}})");
+  tree.write("shop/apps/web/package.json", R"({"name":"@shop/web","scripts":{"build":"next build"}})");
+  tree.write("shop/packages/db/package.json",
+             R"({"name":"@acme/db","scripts":{"build":"tsc","generate":"drizzle-kit generate"}})");
+  tree.write("shop/Dockerfile", "FROM node:20\nRUN pnpm install && pnpm build\nCMD [\"pnpm\", \"start\"]\n");
+  tree.write("jobs/pnpm-workspace.yaml", "packages:\n  - packages/*\n");
+  tree.write("jobs/package.json", R"({"name":"jobs","private":true,"scripts":{"build":"turbo run build"}})");
+  tree.write("jobs/packages/db/package.json",
+             R"({"name":"@acme/db","scripts":{"build":"drizzle-kit push --force && tsc"}})");
+  tree.write("jobs/Dockerfile", "FROM node:20\nRUN pnpm install && pnpm build\n");
+  const std::vector<core::Finding> findings = check(scanned_project(tree.root()));
+  for (const core::Finding& finding : findings) {
+    EXPECT_FALSE(starts_with(std::string(finding.location.file), "shop/")) << chain(finding);
+  }
+  const core::Finding* jobs = at(findings, "jobs/Dockerfile", 2);
+  ASSERT_NE(jobs, nullptr);
+  EXPECT_NE(chain(*jobs).find("jobs/packages/db/package.json:1 \"build\" -> drizzle-kit push --force"),
+            std::string::npos)
+      << chain(*jobs);
 }
 
 TEST(DrizzlePushInProduction, ChainLongerThanTheBoundStopsWithALocatedNote) {

@@ -55,14 +55,54 @@ bool selects(const std::string& selector, const Package& package) {
                              glob_match(wanted, package.name) || glob_match(wanted, package.dir));
 }
 
+// The folder whose packages a workspace-wide run reaches (`turbo run
+// build`, `pnpm -r`, `--filter db`): the workspace root at or above where it
+// runs (the nearest package declaring workspaces), else where it runs. A
+// folder of several projects holds several workspaces: one project's
+// `turbo run build` never runs another's build.
+std::string workspace_dir(const Project& project, const std::string& dir) {
+  for (std::string at = dir;; at = parent_of(at)) {
+    for (const Package& package : project.packages) {
+      if (package.dir == at && !package.workspace_globs.empty()) {
+        return at;
+      }
+    }
+    if (at.empty()) {
+      return dir;
+    }
+  }
+}
+
+bool in_workspace(const Package& package, const std::string& workspace) {
+  return workspace.empty() ||
+         (package.dir.size() > workspace.size() && package.dir.compare(0, workspace.size(), workspace) == 0 &&
+          package.dir[workspace.size()] == '/');
+}
+
+// The packages `keep` accepts inside the invocation's workspace; when none
+// does (a command whose folder pgadvise cannot place), those of the whole
+// project, as before workspaces were told apart.
+template <typename Keep>
+std::vector<const Package*> packages_reached(const Project& project, const Invocation& inv, Keep keep) {
+  const std::string workspace = workspace_dir(project, inv.package_dir);
+  std::vector<const Package*> inside;
+  std::vector<const Package*> anywhere;
+  for (const Package& package : project.packages) {
+    if (keep(package)) {
+      (in_workspace(package, workspace) ? inside : anywhere).push_back(&package);
+    }
+  }
+  return inside.empty() ? anywhere : inside;
+}
+
 } // namespace
 
 const Package* package_run_in(const Project& project, const Invocation& inv) {
   if (!inv.workspace.empty() && inv.workspace != "*") {
-    for (const Package& package : project.packages) {
-      if (selects(inv.workspace, package)) {
-        return &package;
-      }
+    const std::vector<const Package*> selected = packages_reached(
+        project, inv, [&](const Package& package) { return selects(inv.workspace, package); });
+    if (!selected.empty()) {
+      return selected.front();
     }
   }
   return package_for_dir(project, inv.package_dir);
@@ -72,17 +112,10 @@ std::vector<std::pair<const Package*, const Script*>> scripts_run_by(const Proje
                                                                      const Invocation& inv) {
   std::vector<const Package*> packages;
   if (inv.workspace == "*") {
-    for (const Package& package : project.packages) {
-      if (!package.dir.empty()) {
-        packages.push_back(&package);
-      }
-    }
+    packages = packages_reached(project, inv, [](const Package& package) { return !package.dir.empty(); });
   } else if (!inv.workspace.empty()) {
-    for (const Package& package : project.packages) {
-      if (selects(inv.workspace, package)) {
-        packages.push_back(&package);
-      }
-    }
+    packages = packages_reached(project, inv,
+                                [&](const Package& package) { return selects(inv.workspace, package); });
   } else if (const Package* package = package_for_dir(project, inv.package_dir)) {
     packages.push_back(package);
   }
