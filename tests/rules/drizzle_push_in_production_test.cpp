@@ -396,7 +396,8 @@ TEST(DrizzlePushInProduction, HundredsOfPackagesSharingScriptNamesAreEachReadOnc
 // fixtures/real-shapes): shop's root "build" is `turbo run build` and its
 // Dockerfile runs it; only the other checkout's worker pushes in its build.
 // turbo runs the builds of shop's own workspace: no finding names shop,
-// and the worker's own deployment still reaches its push.
+// and the worker's own deployment still reaches its push. A third
+// checkout's start script is not "deployed" by the others' Dockerfiles.
 TEST(DrizzlePushInProduction, OneCheckoutsTurboRunNeverRunsAnotherCheckoutsScripts) {
   const pgadvise::test::TempTree tree;
   tree.write("shop/pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n");
@@ -410,7 +411,17 @@ TEST(DrizzlePushInProduction, OneCheckoutsTurboRunNeverRunsAnotherCheckoutsScrip
   tree.write("jobs/packages/db/package.json",
              R"({"name":"@acme/db","scripts":{"build":"drizzle-kit push --force && tsc"}})");
   tree.write("jobs/Dockerfile", "FROM node:20\nRUN pnpm install && pnpm build\n");
+  // A third checkout with no deployment config of its own.
+  tree.write("tools/package.json",
+             R"({"name":"tools","scripts":{"start":"drizzle-kit push --force && node index.js"}})");
   const std::vector<core::Finding> findings = check(scanned_project(tree.root()));
+  for (const core::Finding& finding : findings) {
+    if (starts_with(std::string(finding.location.file), "tools/")) {
+      EXPECT_EQ(finding.message.find("Dockerfile"), std::string::npos) << finding.message;
+      EXPECT_NE(finding.message.find("no deployment config found"), std::string::npos) << finding.message;
+    }
+  }
+  ASSERT_NE(at(findings, "tools/package.json", 1), nullptr);
   for (const core::Finding& finding : findings) {
     EXPECT_FALSE(starts_with(std::string(finding.location.file), "shop/")) << chain(finding);
   }

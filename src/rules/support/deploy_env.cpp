@@ -1,6 +1,7 @@
 #include "rules/support/deploy_env.hpp"
 
 #include "core/text.hpp"
+#include "rules/support/invocation_targets.hpp"
 
 #include <algorithm>
 #include <map>
@@ -194,8 +195,24 @@ std::optional<Verdict> by_names(const std::vector<model::NameHint>& names, const
   return std::nullopt;
 }
 
-std::string deployed_by(const model::Project& project) {
-  return project.deploy_configs.empty() ? std::string{} : project.deploy_configs.front();
+// The deployment config of the site's own checkout: the first inside the
+// workspace its package.json belongs to, or in a folder above it (a root
+// Dockerfile that copies app/). A folder of several projects has several,
+// and one project's Dockerfile never deploys a sibling project's scripts.
+std::string deployed_by(const model::Project& project, const model::ExecutionSite& site) {
+  const auto parent = [](const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  };
+  const std::string workspace = workspace_dir(project, parent(site.file));
+  for (const std::string& config : project.deploy_configs) {
+    const std::string dir = parent(config);
+    if (workspace.empty() || config.rfind(workspace + "/", 0) == 0 || dir.empty() ||
+        workspace.rfind(dir + "/", 0) == 0) {
+      return config;
+    }
+  }
+  return {};
 }
 
 // What a site is for when nothing more specific says so.
@@ -227,7 +244,7 @@ Verdict by_site_kind(const model::ExecutionSite& site, const model::Project& pro
     }
     return {Env::production, site.context.platform + " runs " + site.label + " on deploy", root};
   case SiteKind::package_script: {
-    const std::string config = deployed_by(project);
+    const std::string config = deployed_by(project, site);
     if (config.empty()) {
       return {Env::unknown,
               site.label + " runs wherever the app is installed or started; no deployment config found",

@@ -55,24 +55,6 @@ bool selects(const std::string& selector, const Package& package) {
                              glob_match(wanted, package.name) || glob_match(wanted, package.dir));
 }
 
-// The folder whose packages a workspace-wide run reaches (`turbo run
-// build`, `pnpm -r`, `--filter db`): the workspace root at or above where it
-// runs (the nearest package declaring workspaces), else where it runs. A
-// folder of several projects holds several workspaces: one project's
-// `turbo run build` never runs another's build.
-std::string workspace_dir(const Project& project, const std::string& dir) {
-  for (std::string at = dir;; at = parent_of(at)) {
-    for (const Package& package : project.packages) {
-      if (package.dir == at && !package.workspace_globs.empty()) {
-        return at;
-      }
-    }
-    if (at.empty()) {
-      return dir;
-    }
-  }
-}
-
 bool in_workspace(const Package& package, const std::string& workspace) {
   return workspace.empty() ||
          (package.dir.size() > workspace.size() && package.dir.compare(0, workspace.size(), workspace) == 0 &&
@@ -96,6 +78,19 @@ std::vector<const Package*> packages_reached(const Project& project, const Invoc
 }
 
 } // namespace
+
+std::string workspace_dir(const Project& project, const std::string& dir) {
+  for (std::string at = dir;; at = parent_of(at)) {
+    for (const Package& package : project.packages) {
+      if (package.dir == at && !package.workspace_globs.empty()) {
+        return at;
+      }
+    }
+    if (at.empty()) {
+      return dir;
+    }
+  }
+}
 
 const Package* package_run_in(const Project& project, const Invocation& inv) {
   if (!inv.workspace.empty() && inv.workspace != "*") {

@@ -3,6 +3,7 @@
 #include "model/project.hpp"
 #include "model/project_graph.hpp"
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,12 @@ scripts_run_by(const model::Project& project, const model::Invocation& inv);
 const model::CommandFile* file_run_by(const model::Project& project, const model::Invocation& inv);
 // The Makefile target a make_target invocation runs (empty: the first target).
 const model::CommandFile* target_run_by(const model::Project& project, const model::Invocation& inv);
+// The folder whose packages a workspace-wide run reaches (`turbo run
+// build`, `pnpm -r`, `--filter db`) from `dir`: the workspace root at or
+// above it (the nearest package declaring workspaces), else `dir`. A folder
+// of several projects holds several workspaces: one project's `turbo run
+// build` never runs another's build, nor is deployed by its Dockerfile.
+std::string workspace_dir(const model::Project& project, const std::string& dir);
 // The package an invocation runs in: its workspace selector's, else its folder's.
 const model::Package* package_run_in(const model::Project& project, const model::Invocation& inv);
 
