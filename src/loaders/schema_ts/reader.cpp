@@ -107,7 +107,8 @@ const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, s
       continue;
     }
     for (const ts::Declaration& decl : m_files[f].program.declarations) {
-      if (decl.name == target && (is_exported(f, decl) || (m_files[f].helper && exports_itself(f, decl)))) {
+      if (std::string_view(decl.name) == std::string_view(target) &&
+          (is_exported(f, decl) || (m_files[f].helper && exports_itself(f, decl)))) {
         *found_in = f;
         return &decl;
       }
@@ -147,7 +148,8 @@ std::string Reader::builtin(Ref callee) const {
   const ts::Program& program = m_files[callee.file].program;
   if (n.kind == NodeKind::identifier) {
     for (const ts::Declaration& decl : program.declarations) {
-      if (decl.name == n.text) {
+      if (std::string_view(decl.name) ==
+          std::string_view(n.text)) { // inlined: this scan runs per builder call
         return {};
       }
     }
@@ -233,13 +235,27 @@ Ref Reader::rest_source(Ref ref, std::vector<std::string>& omitted) const {
     if (decl == nullptr || !decl->rest || decl->init == ts::k_no_node) {
       break;
     }
-    omitted.insert(omitted.end(), decl->rest_omits.begin(), decl->rest_omits.end());
+    if (const auto keys = m_files[found].program.rest_omits.find(decl->name);
+        keys != m_files[found].program.rest_omits.end()) {
+      omitted.insert(omitted.end(), keys->second.begin(), keys->second.end());
+    }
     ref = Ref{found, decl->init};
   }
   return ref;
 }
 
 std::string Reader::declared_name(Ref object) const {
+  // Every table spreading one object asks for it: the scan of the file's
+  // declarations is made once per object (20,000 tables spreading the
+  // columns of a file of 20,000 declarations were 400 million comparisons).
+  const auto [cached, added] = m_declared_names.try_emplace({object.file, object.node});
+  if (added) {
+    cached->second = find_declared_name(object);
+  }
+  return cached->second;
+}
+
+std::string Reader::find_declared_name(Ref object) const {
   const ts::Program& program = m_files[object.file].program;
   for (const ts::Declaration& decl : program.declarations) {
     if (decl.init == object.node ||
@@ -619,8 +635,10 @@ SchemaLoad Reader::run() {
     if (!info.extra_config.valid() && found != styled.end()) {
       info.table.drizzle_config_object = found->second->table.drizzle_config_object;
       info.table.drizzle_unnamed_indexes = found->second->table.drizzle_unnamed_indexes;
-    } else if (const auto habit = habits.find(package_of(m_files[info.file].label));
-               !info.extra_config.valid() && habit != habits.end()) {
+    } else if (const auto habit = info.extra_config.valid() || habits.empty()
+                                      ? habits.end()
+                                      : habits.find(package_of(m_files[info.file].label));
+               habit != habits.end()) {
       info.table.drizzle_config_object = habit->second.first * 2 > habit->second.second;
     }
   }

@@ -177,6 +177,7 @@ public:
   [[nodiscard]] Ref rest_source(Ref ref, std::vector<std::string>& omitted) const;
   // The variable (or function) whose value (or returned object) is `object`; empty when none.
   [[nodiscard]] std::string declared_name(Ref object) const;
+  [[nodiscard]] std::string find_declared_name(Ref object) const;
   // The value of `key` in an object literal; invalid when the object is
   // not a literal or a spread or computed key after it may replace it.
   [[nodiscard]] Ref object_property(Ref object, std::string_view key) const;
@@ -301,6 +302,8 @@ private:
   SchemaLoad m_load;
   // The parameters of the helpers being read, innermost last.
   mutable std::vector<ParamBinding> m_bindings;
+  // declared_name's answers, by object (file, node).
+  mutable std::map<std::pair<std::size_t, NodeId>, std::string> m_declared_names;
 };
 
 } // namespace pgadvise::loaders::drizzle_reader

@@ -346,7 +346,7 @@ void Parser::read_rest_pattern(Declaration& decl,
       decl.name = m_tokens[i + 1].text;
       decl.name_token = i + 1;
       decl.rest = true;
-      decl.rest_omits = std::move(keys);
+      m_prog.rest_omits[decl.name] = std::move(keys);
       break;
     }
     if (starts_entry && (t.kind == TokenKind::identifier || t.kind == TokenKind::string)) {
