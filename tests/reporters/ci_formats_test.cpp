@@ -274,7 +274,8 @@ TEST(SarifReporter, CodeFixIsInTheMessageNotAnApplicableFix) {
   const engine::RunReport sample = test::sample_run();
   std::ostringstream sample_out;
   reporters::write_sarif(sample_out, input_for(sample));
-  for (const json& result : json::parse(sample_out.str())["runs"][0]["results"]) {
+  const json sample_report = json::parse(sample_out.str()); // outlives the loop over its results
+  for (const json& result : sample_report.at("runs").at(0).at("results")) {
     EXPECT_FALSE(result["message"].contains("markdown")) << result.dump(1);
     EXPECT_FALSE(result["properties"].contains("codeFix")) << result.dump(1);
   }
