@@ -233,33 +233,7 @@ void adopt_drizzle_names(model::Catalog& catalog, const model::Catalog& drizzle)
     if (declared == nullptr) {
       continue;
     }
-    if (table.property.empty()) {
-      table.property = declared->property;
-    }
-    table.drizzle_location = declared->drizzle_location;
-    table.drizzle_config_param = declared->drizzle_config_param;
-    table.drizzle_column_param = declared->drizzle_column_param;
-    table.drizzle_config_object = declared->drizzle_config_object;
-    table.drizzle_unnamed_indexes = declared->drizzle_unnamed_indexes;
-    table.drizzle_key_style = declared->drizzle_key_style;
-    for (model::Column& column : table.columns) {
-      const model::Column* match = declared->find_column(column.name);
-      if (match != nullptr && column.property().empty()) {
-        column.set_property(match->property());
-        column.drizzle_unnamed = match->drizzle_unnamed;
-        column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
-        column.set_drizzle_options(std::string(match->drizzle_options()));
-        if (const model::DrizzleSharedColumn* shared = match->drizzle_shared()) {
-          column.set_drizzle_shared(*shared);
-        }
-      }
-    }
-    for (model::Index& index : table.indexes) {
-      const model::Index* match = declared->find_index(index.name);
-      if (match != nullptr && index.property.empty()) {
-        index.property = match->property;
-      }
-    }
+    loaders::adopt_drizzle_facts(table, *declared);
   }
 }
 

@@ -9,6 +9,7 @@
 #include "loaders/drizzle_kit/ledger.hpp"
 #include "loaders/live/catalog.hpp"
 #include "loaders/logs/pgss.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
 #include "pg/conninfo.hpp"
 #include "rules/registry.hpp"
 
@@ -47,49 +48,19 @@ void overlay_table(model::Table& live, const model::Table& file) {
   if (!live.location.known()) {
     live.location = file.location;
   }
-  if (live.property.empty()) {
-    live.property = file.property;
-  }
-  // Where schema.ts declares the table and what its extra-config callback
-  // calls it: the Drizzle lines of live proposals go there, in its words.
-  if (!live.drizzle_location.known()) {
-    live.drizzle_location = file.drizzle_location;
-  }
-  if (live.drizzle_config_param.empty()) {
-    live.drizzle_config_param = file.drizzle_config_param;
-  }
-  if (live.drizzle_column_param.empty()) {
-    live.drizzle_column_param = file.drizzle_column_param;
-  }
-  live.drizzle_config_object = live.drizzle_config_object || file.drizzle_config_object;
-  live.drizzle_unnamed_indexes = live.drizzle_unnamed_indexes || file.drizzle_unnamed_indexes;
-  if (!live.drizzle_key_style) {
-    live.drizzle_key_style = file.drizzle_key_style;
-  }
+  // Where schema.ts declares the table, in its words: the Drizzle lines
+  // of live proposals go there.
+  loaders::adopt_drizzle_facts(live, file);
   for (model::Column& column : live.columns) {
-    if (const model::Column* match = file.find_column(column.name)) {
-      if (!column.location.known()) {
-        column.location = match->location;
-      }
-      if (column.property().empty()) {
-        column.set_property(match->property());
-        column.drizzle_unnamed = match->drizzle_unnamed;
-        column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
-        column.set_drizzle_options(std::string(match->drizzle_options()));
-        if (const model::DrizzleSharedColumn* shared = match->drizzle_shared()) {
-          column.set_drizzle_shared(*shared);
-        }
-      }
+    const model::Column* match = file.find_column(column.name);
+    if (match != nullptr && !column.location.known()) {
+      column.location = match->location;
     }
   }
   for (model::Index& index : live.indexes) {
-    if (const model::Index* match = file.find_index(index.name)) {
-      if (!index.location.known()) {
-        index.location = match->location;
-      }
-      if (index.property.empty()) {
-        index.property = match->property;
-      }
+    const model::Index* match = file.find_index(index.name);
+    if (match != nullptr && !index.location.known()) {
+      index.location = match->location;
     }
   }
   overlay_named(live.foreign_keys, file.foreign_keys);

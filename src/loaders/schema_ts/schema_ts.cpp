@@ -137,4 +137,43 @@ SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& source
   return drizzle_reader::Reader(std::move(files), casing).run();
 }
 
+void adopt_drizzle_facts(model::Table& table, const model::Table& declared) {
+  if (table.property.empty()) {
+    table.property = declared.property;
+  }
+  if (!table.drizzle_location.known()) {
+    table.drizzle_location = declared.drizzle_location;
+  }
+  if (table.drizzle_config_param.empty()) {
+    table.drizzle_config_param = declared.drizzle_config_param;
+  }
+  if (table.drizzle_column_param.empty()) {
+    table.drizzle_column_param = declared.drizzle_column_param;
+  }
+  table.drizzle_config_object = table.drizzle_config_object || declared.drizzle_config_object;
+  table.drizzle_unnamed_indexes = table.drizzle_unnamed_indexes || declared.drizzle_unnamed_indexes;
+  if (!table.drizzle_key_style) {
+    table.drizzle_key_style = declared.drizzle_key_style;
+  }
+  for (model::Column& column : table.columns) {
+    const model::Column* match = declared.find_column(column.name);
+    if (match == nullptr || !column.property().empty()) {
+      continue;
+    }
+    column.set_property(match->property());
+    column.drizzle_unnamed = match->drizzle_unnamed;
+    column.set_drizzle_chain(std::string(match->drizzle_chain()), match->drizzle_quote());
+    column.set_drizzle_options(std::string(match->drizzle_options()));
+    if (const model::DrizzleSharedColumn* shared = match->drizzle_shared()) {
+      column.set_drizzle_shared(*shared);
+    }
+  }
+  for (model::Index& index : table.indexes) {
+    const model::Index* match = declared.find_index(index.name);
+    if (match != nullptr && index.property.empty()) {
+      index.property = match->property;
+    }
+  }
+}
+
 } // namespace pgadvise::loaders

@@ -55,6 +55,14 @@ std::vector<std::filesystem::path> expand_schema_paths(const std::filesystem::pa
                                                        const std::vector<std::string>& entries,
                                                        std::vector<std::string>* notes = nullptr);
 
+// Copies what schema.ts declares for `declared` onto the same table read
+// from elsewhere (SQL migrations, a snapshot, the live catalog): variable,
+// property names, where it is written and the file's habits (callback
+// parameters and form, unnamed indexes, key style), its columns' builder
+// chains and shared objects, its indexes' keys. Only what `table` does not
+// know yet is filled, matching columns and indexes by name.
+void adopt_drizzle_facts(model::Table& table, const model::Table& declared);
+
 // Whether a path matches a glob pattern (both with '/' separators).
 bool schema_glob_match(std::string_view pattern, std::string_view path);
 
