@@ -86,6 +86,25 @@ std::optional<FixKind> parse_fix_kind(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(FixApplicability applicability) {
+  switch (applicability) {
+  case FixApplicability::safe: return "safe";
+  case FixApplicability::unsafe: return "unsafe";
+  case FixApplicability::manual: return "manual";
+  }
+  return "unsafe";
+}
+
+std::optional<FixApplicability> parse_fix_applicability(std::string_view text) {
+  for (const FixApplicability applicability :
+       {FixApplicability::safe, FixApplicability::unsafe, FixApplicability::manual}) {
+    if (to_string(applicability) == text) {
+      return applicability;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> Finding::all_rule_ids() const {
   if (rule_ids.empty()) {
     return {rule};

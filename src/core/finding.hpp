@@ -59,7 +59,7 @@ std::string_view to_string(Evidence::Kind kind);
 std::optional<Evidence::Kind> parse_evidence_kind(std::string_view text);
 
 // What a fix changes, and so what Fix::ddl holds and where the Drizzle line goes.
-enum class FixKind {
+enum class FixKind : std::uint8_t {
   // The schema: `ddl` is SQL to run or to put in a migration; `drizzle` is
   // the schema.ts edit, which drizzle-kit turns into a migration (`commands`).
   sql,
@@ -80,6 +80,18 @@ std::optional<FixKind> parse_fix_kind(std::string_view text);
 // change sends), not commands.
 bool ddl_is_sql(FixKind kind);
 
+// Whether `pgadvise fix` applies a fix by default, as ruff's fixes are
+// safe or unsafe. Safe: additive and cheap to undo (a new index built the
+// way the table's size calls for, `push` -> `migrate` in a script, a
+// suppression). Unsafe: rewrites or drops something or changes behaviour (a
+// column type, a dropped index, NOT NULL, a changed default, a batched write
+// that drops an `if`); applied only with --unsafe-fixes. Manual: application
+// code, shown and never written. A fix whose rule does not say is unsafe.
+enum class FixApplicability : std::uint8_t { safe, unsafe, manual };
+std::string_view to_string(FixApplicability applicability);
+// The applicability to_string() spells `text`; nullopt for a word it never writes.
+std::optional<FixApplicability> parse_fix_applicability(std::string_view text);
+
 // A proposed fix: printed, never applied. The Drizzle texts are RareText
 // (8 bytes, nothing on the heap while empty, as they are for a plain SQL
 // file): a fix is 88 bytes instead of 184 (450,000 fixes at 100,000 tables).
@@ -88,6 +100,7 @@ struct Fix {
   RareText drizzle;       // the Drizzle schema line, when the project uses Drizzle
   SharedText safety_note; // locking, rewrite or data caveats (often one text for many fixes)
   FixKind kind = FixKind::sql;
+  FixApplicability applicability = FixApplicability::unsafe;
   // Where `drizzle` goes: the schema file (with the table's line when it
   // was read) and the table's variable there, or for a code fix the loop's
   // file:line and the table variable its query uses; empty when unknown.
