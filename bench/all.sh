@@ -17,7 +17,10 @@
 #    5,000 node_modules files), then `pgadvise lint .` at its root; the
 #    same at the root of bench/make-real-repo.py's real-shaped monorepo
 #    (18,000 files) and of its folder of 20 such projects,
-# 6. writes DIR/results.md (default DIR: /tmp/pgadvise-bench) and, with
+# 6. with REAL_REPOS=DIR (checkouts of bench/real-repos.list, fetched
+#    beforehand; REAL_FOLDER=DIR a folder of many), bench/real-repos.sh's
+#    real-repository table,
+# 7. writes DIR/results.md (default DIR: /tmp/pgadvise-bench) and, with
 #    --docs (or its old name --readme), puts it in docs/benchmarks.md
 #    between the bench-table markers.
 #
@@ -39,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --log) log="$2"; shift 2 ;;
     --docs | --readme) readme=1; shift ;;
     --skip-100k) sizes=(10000); shift ;;
-    *) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 mkdir -p "$out"
@@ -169,6 +172,15 @@ time_median repository "pgadvise lint . (20 real-shaped projects, $(cut -d' ' -f
 # 6. The table (bench/table.py can write it again from all.tsv and load.txt).
 awk '{ print $1 }' /proc/loadavg >"$out/load.txt"
 python3 "$here/table.py" "$rows" "$out/load.txt" "$out/results.md"
+
+# 7. Real repositories: with REAL_REPOS, a folder of checkouts of
+# bench/real-repos.list fetched beforehand (and REAL_FOLDER, a folder of
+# many checkouts), bench/real-repos.sh's table follows the one above.
+if [[ -n "${REAL_REPOS:-}" ]]; then
+  PGADVISE="$pgadvise" "$here/real-repos.sh" --list "$here/real-repos.list" --repos "$REAL_REPOS" \
+    ${REAL_FOLDER:+--folder "$REAL_FOLDER"} --out "$out/real-repos" >/dev/null
+  { echo; cat "$out/real-repos/real-repos.md"; } >>"$out/results.md"
+fi
 
 if [[ "$readme" == 1 ]]; then
   python3 - "$root/docs/benchmarks.md" "$out/results.md" <<'PY'
