@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# README command 1: install what is missing, build, and run pgadvise on the
-# bundled example Drizzle project (fixtures/drizzle-app) end to end:
+# README command 1: install what is missing (scripts/install-deps.sh --demo:
+# the build packages, PostgreSQL 15 and HypoPG), build the tool, and run
+# pgadvise on the bundled example Drizzle project (fixtures/drizzle-app) end
+# to end:
 #
 #   1. a throwaway PostgreSQL 15 (with HypoPG and pg_stat_statements) in a
 #      temporary directory, as the postgres user when run as root;
@@ -22,7 +24,7 @@ scale="${PGADVISE_DEMO_SCALE:-1}"
 transactions="${PGADVISE_DEMO_TRANSACTIONS:-60}"
 pgadvise="${PGADVISE_BIN:-}"
 if [[ -z "$pgadvise" ]]; then
-  scripts/install-deps.sh
+  scripts/install-deps.sh --demo # the build packages, PostgreSQL 15 and HypoPG; no test dependencies
   scripts/build.sh pgadvise >/dev/null # the tool alone; the test binary is for scripts/test.sh
   pgadvise=./build/pgadvise
 fi

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs what pgadvise needs to build and test, from Debian's packages only.
 # Idempotent: installs nothing when everything is already there.
-# --build-only: just what building the tool needs (the GitHub Action,
-# .github/actions/pgadvise, and users' CI jobs).
+#   (no option)   everything scripts/test.sh and .ci/run use: the build, the
+#                 tests' programs (PostgreSQL, Chromium, Node with drizzle-kit
+#                 and TypeScript), clang-14 and its tools
+#   --demo        what scripts/demo.sh uses: the build packages, PostgreSQL 15
+#                 and HypoPG (README command 1; none of the test dependencies)
+#   --build-only  just what building the tool needs (the GitHub Action,
+#                 .github/actions/pgadvise, and users' CI jobs)
 set -euo pipefail
+set_name="${1:-}"
 
 build_packages=(
   build-essential cmake ninja-build pkg-config
@@ -21,22 +27,32 @@ build_packages=(
                     # static archives (and libncurses-dev's, libbsd-dev's) go into the portable bundle
 )
 
-packages=(
+demo_packages=(
   "${build_packages[@]}"
+  postgresql-15 postgresql-15-hypopg # throwaway clusters for the demo, tests and benchmarks
+)
+
+packages=(
+  "${demo_packages[@]}"
   ccache lld
   libgtest-dev      # unit tests
   python3-jsonschema # tests: the JSON report against its schema, SARIF against the SARIF 2.1.0 schema
   python3-yaml      # tests: the GitHub Action's action.yml parses and has its documented inputs
   nodejs            # scripts/package.sh --npm packs the npm packages; tests install and run them (+ npm, below)
-  postgresql-15 postgresql-15-hypopg # throwaway clusters for tests, benchmarks and the demo
   chromium          # headless browser that renders the HTML report in its test
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
   clang-14 libclang-rt-14-dev # the sanitizer build and libFuzzer targets (scripts/build-asan.sh, scripts/fuzz.sh)
 )
 
-if [ "${1:-}" = "--build-only" ]; then
-  packages=("${build_packages[@]}")
-fi
+case "$set_name" in
+  "") ;;
+  --demo) packages=("${demo_packages[@]}") ;;
+  --build-only) packages=("${build_packages[@]}") ;;
+  *)
+    echo "usage: scripts/install-deps.sh [--demo | --build-only]" >&2
+    exit 2
+    ;;
+esac
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -47,7 +63,7 @@ done
 
 # npm: Debian's package, unless npm is already there (NodeSource's nodejs
 # package carries its own and conflicts with Debian's npm).
-if [ "${1:-}" != "--build-only" ] && ! command -v npm >/dev/null 2>&1; then
+if [ -z "$set_name" ] && ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
 fi
 
@@ -55,13 +71,13 @@ fi
 # round-trip tests run, from the npm registry into a cached folder (tests
 # never reach the network themselves).
 install_drizzle_tools() {
-  if [ "${1:-}" != "--build-only" ]; then
+  if [ -z "$set_name" ]; then
     "$(dirname "$0")/install-drizzle-tools.sh"
   fi
 }
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  install_drizzle_tools "$@"
+  install_drizzle_tools
   exit 0
 fi
 
@@ -73,4 +89,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-install_drizzle_tools "$@"
+install_drizzle_tools
