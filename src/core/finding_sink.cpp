@@ -7,7 +7,18 @@ namespace pgadvise::core {
 FindingSink::FindingSink(FindingSpill& spill, std::size_t chunk)
     : m_spill(&spill), m_chunk(std::max<std::size_t>(chunk, 1)) {}
 
+void FindingSink::stamp_held() {
+  if (m_fix_applicability) {
+    for (Finding& finding : m_held) {
+      if (finding.fix) {
+        finding.fix->applicability = *m_fix_applicability;
+      }
+    }
+  }
+}
+
 void FindingSink::write_held() {
+  stamp_held();
   const std::size_t before = m_held.size();
   FindingSpill::Batch batch = m_spill->write(m_held);
   m_written += FindingSpill::count(batch);
@@ -22,6 +33,7 @@ void FindingSink::write_held() {
 }
 
 void FindingSink::finish() {
+  stamp_held();
   if (m_spill != nullptr && !m_held.empty() && (!m_batch.empty() || m_held.size() >= m_chunk)) {
     write_held();
   }

@@ -4,6 +4,7 @@
 #include "core/finding_spill.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,11 @@ public:
   [[nodiscard]] std::size_t size() const { return m_written + m_held.size(); }
   [[nodiscard]] bool empty() const { return size() == 0; }
 
+  // Every fix the rule's findings carry gets `applicability` (its
+  // RuleMeta's), set as they are written or when the rule is done: a
+  // finding may be given its fix after it was pushed (back()).
+  void set_fix_applicability(FixApplicability applicability) { m_fix_applicability = applicability; }
+
   // After the rule: when anything was written, or a whole chunk is held,
   // what is held is written too (a file read back gives findings exactly
   // sized). Where the file could not be written, the rest stays held.
@@ -68,12 +74,14 @@ private:
     }
   }
   void write_held();
+  void stamp_held();
 
   FindingSpill* m_spill = nullptr;
   std::size_t m_chunk = 0;
   std::vector<Finding> m_held;
   FindingSpill::Batch m_batch;
   std::size_t m_written = 0;
+  std::optional<FixApplicability> m_fix_applicability;
 };
 
 } // namespace pgadvise::core

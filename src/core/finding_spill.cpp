@@ -65,6 +65,7 @@ public:
       text(f.fix->drizzle.str());
       shared(f.fix->safety_note);
       number(static_cast<std::uint32_t>(f.fix->kind));
+      number(static_cast<std::uint32_t>(f.fix->applicability));
       text(f.fix->drizzle_file.str());
       text(f.fix->drizzle_table.str());
       text(f.fix->commands.str());
@@ -136,6 +137,7 @@ public:
       fix.drizzle = text();
       fix.safety_note = shared();
       fix.kind = static_cast<FixKind>(number());
+      fix.applicability = static_cast<FixApplicability>(number());
       fix.drizzle_file = text();
       fix.drizzle_table = text();
       fix.commands = text();

@@ -9,6 +9,7 @@
 #include "model/workload.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -75,6 +76,11 @@ struct RuleMeta {
   bool each_finding_an_action = false;
   // what `pgadvise fix` may write for its findings (app/fix/fix).
   FixEdit fix_edit = FixEdit::index_ddl;
+  // Whether its fix is safe (applied by `pgadvise fix` by default), unsafe
+  // (only with --unsafe-fixes) or manual (application code, never written):
+  // every rule with has_fix says (RuleRegistry.EveryFixProposingRuleSaysHowSafeItsFixIs),
+  // and the runner puts it on each of its findings' fixes.
+  std::optional<core::FixApplicability> fix_applicability{};
 };
 
 // Resolved options of one rule: defaults overridden by the user's settings.

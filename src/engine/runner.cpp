@@ -252,6 +252,10 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
   const auto work = [&] {
     for (std::size_t i = next++; i < runnable.size(); i = next++) {
       core::FindingSink sink(*spill, input.spill_from);
+      if (runnable[i]->meta().has_fix) {
+        sink.set_fix_applicability(
+            runnable[i]->meta().fix_applicability.value_or(core::FixApplicability::unsafe));
+      }
       runnable[i]->check(make_context(*runnable[i], input, settings), sink);
       sink.finish();
       spilled[i] = sink.written(); // read back exactly sized: no room to trim

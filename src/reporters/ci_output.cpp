@@ -70,6 +70,15 @@ std::string repo_relative_place(const std::string& place, const std::string& rep
   return repo_relative(place.substr(0, colon), repo_root) + place.substr(colon);
 }
 
+std::string_view fix_applicability_text(core::FixApplicability applicability) {
+  switch (applicability) {
+  case core::FixApplicability::safe: return "safe: `pgadvise fix` applies it";
+  case core::FixApplicability::unsafe: return "unsafe: only `pgadvise fix --unsafe-fixes` applies it";
+  case core::FixApplicability::manual: return "manual: application code, which `pgadvise fix` never writes";
+  }
+  return "unsafe: only `pgadvise fix --unsafe-fixes` applies it";
+}
+
 bool has_code_fix(const core::Finding& finding) {
   return finding.fix && finding.fix->kind == core::FixKind::code &&
          (!finding.fix->drizzle.empty() || !finding.fix->ddl.empty());
@@ -87,7 +96,7 @@ std::string code_fix_heading(const core::Fix& fix, const std::string& repo_root)
   if (!fix.drizzle_table.empty()) {
     heading += ", table " + fix.drizzle_table.str();
   }
-  return heading + ")";
+  return heading + "; " + std::string(fix_applicability_text(fix.applicability)) + ")";
 }
 
 constexpr std::string_view k_sends = "SQL the new code sends:";
@@ -140,7 +149,8 @@ std::string message_with_fix(const core::Finding& finding, const std::string& re
     return text;
   }
   if (finding.fix && !finding.fix->ddl.empty()) {
-    text += core::ddl_is_sql(finding.fix->kind) ? "\nFix:\n" : "\nFix (commands):\n";
+    text += std::string(core::ddl_is_sql(finding.fix->kind) ? "\nFix (" : "\nFix (commands; ") +
+            std::string(fix_applicability_text(finding.fix->applicability)) + "):\n";
     text += finding.fix->ddl;
   }
   return text;

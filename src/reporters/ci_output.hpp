@@ -30,6 +30,11 @@ core::SourceLocation primary_location(const core::Finding& finding);
 // to `repo_root` as repo_relative() makes it.
 std::string repo_relative_place(const std::string& place, const std::string& repo_root);
 
+// How `pgadvise fix` treats a fix, for a reader: "safe: `pgadvise fix`
+// applies it", "unsafe: `pgadvise fix --unsafe-fixes` applies it",
+// "manual: ...". Every format that shows a fix says it.
+std::string_view fix_applicability_text(core::FixApplicability applicability);
+
 // The message, then the fix: a schema fix's DDL (or commands); a code fix's
 // rewrite (Fix::drizzle, TypeScript for the place the fix names) and the SQL
 // the new code sends, each under its own heading, so that no reader takes

@@ -1,6 +1,7 @@
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "core/whitespace.hpp"
+#include "reporters/ci_output.hpp"
 #include "reporters/report.hpp"
 
 #include <algorithm>
@@ -232,6 +233,8 @@ void write_finding(std::ostream& out, const core::Finding& finding) {
     if (!finding.fix->safety_note.empty()) {
       out << "<p class='loc'>" << escape(finding.fix->safety_note) << "</p>";
     }
+    out << "<p class='loc' data-applicability='" << core::to_string(finding.fix->applicability) << "'>"
+        << escape(std::string(fix_applicability_text(finding.fix->applicability))) << "</p>";
   }
   out << "</article>\n";
 }

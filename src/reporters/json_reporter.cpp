@@ -146,6 +146,7 @@ void write_finding(JsonWriter& w, const core::Finding& finding) {
     w.field_or_null("drizzle", fix.drizzle);
     w.field_or_null("safety_note", fix.safety_note);
     w.field("kind", core::to_string(fix.kind));
+    w.field("applicability", core::to_string(fix.applicability));
     w.field_or_null("drizzle_file", fix.drizzle_file);
     w.field_or_null("drizzle_table", fix.drizzle_table);
     w.field_or_null("commands", fix.commands);

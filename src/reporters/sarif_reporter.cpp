@@ -217,6 +217,10 @@ void write_result(JsonWriter& w, const core::Finding& finding,
   if (!finding.help.empty()) {
     w.field("help", finding.help);
   }
+  if (finding.fix) {
+    // safe, unsafe or manual: what `pgadvise fix` does with it (the JSON's fix.applicability).
+    w.field("fixApplicability", core::to_string(finding.fix->applicability));
+  }
   if (has_code_fix(finding)) {
     write_code_fix(w, *finding.fix, repo_root);
   }

@@ -1,6 +1,7 @@
 #include "core/format.hpp"
 #include "core/text.hpp"
 #include "reporters/ansi.hpp"
+#include "reporters/ci_output.hpp"
 #include "reporters/migration_commands.hpp"
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
@@ -136,6 +137,7 @@ void write_fix(std::ostream& out, const core::Fix& fix) {
   if (!fix.safety_note.empty()) {
     write_labelled(out, "safety:", fix.safety_note);
   }
+  write_labelled(out, "applies:", std::string(fix_applicability_text(fix.applicability)));
 }
 
 void write_finding(std::ostream& out, const core::Finding& finding, const Ansi& ansi) {
@@ -428,10 +430,14 @@ void write_compact_fix(std::ostream& out, const core::Finding& finding, std::str
   const core::Fix& fix = *finding.fix;
   if (!fix.ddl.empty()) {
     const auto [line, count] = work_line(fix.ddl, core::ddl_is_sql(fix.kind));
-    std::string label = core::ddl_is_sql(fix.kind) ? "fix" : "run";
+    // "fix (safe)", "fix (unsafe: --unsafe-fixes, saves about 2 s)": what `pgadvise fix` does with it.
+    std::string label = std::string(core::ddl_is_sql(fix.kind) ? "fix (" : "run (") +
+                        std::string(core::to_string(fix.applicability)) +
+                        (fix.applicability == core::FixApplicability::unsafe ? ": --unsafe-fixes" : "");
     if (finding.saving_ms > 0) {
-      label += " (saves about " + core::human_duration_ms(finding.saving_ms) + ")";
+      label += ", saves about " + core::human_duration_ms(finding.saving_ms);
     }
+    label += ")";
     out << k_fix_indent << lead << label << ": " << line << more_lines(count) << "\n";
   }
   if (!fix.drizzle.empty()) {

@@ -237,13 +237,15 @@ TEST_F(RealSizedReport, FixLinesShowTheStatementThatDoesTheWork) {
   std::size_t fixes = 0;
   std::string entry;
   while (std::getline(in, line)) {
-    const std::size_t at = line.find("fix: ");
+    // "fix (safe): ...", "fix (unsafe: --unsafe-fixes): ..."
+    const std::size_t fix = line.find("fix (");
+    const std::size_t at = fix == std::string::npos ? fix : line.find("): ", fix);
     if (at == std::string::npos) {
       entry = line;
       continue;
     }
     ++fixes;
-    const std::string statement = line.substr(at + 5);
+    const std::string statement = line.substr(at + 3);
     EXPECT_NE(statement.rfind("BEGIN", 0), 0U) << line;
     // A SET is a preamble, except where setting the timeouts is the fix.
     if (entry.find("  lock-timeout-missing  ") == std::string::npos) {

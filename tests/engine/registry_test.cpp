@@ -307,4 +307,105 @@ TEST(Registry, BuiltinDiagnosticsHavePages) {
   }
 }
 
+// Every rule that proposes a fix says how safe it is (RuleMeta::fix_applicability):
+// a new rule cannot forget, and the rules issue 46 names are where it put them.
+TEST(Registry, EveryFixProposingRuleSaysHowSafeItsFixIs) {
+  for (const auto& rule : rules::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    EXPECT_EQ(meta.has_fix, meta.fix_applicability.has_value())
+        << meta.id
+        << ": a rule with has_fix says .fix_applicability (safe, unsafe or manual), and only such a rule";
+  }
+  const std::map<std::string, core::FixApplicability> expected = {
+      {"unindexed-foreign-key", core::FixApplicability::safe},
+      {"filter-on-unindexed-column", core::FixApplicability::safe},
+      {"seq-scan-confirmed", core::FixApplicability::safe},
+      {"drizzle-push-in-production", core::FixApplicability::safe},
+      {"index-created-non-concurrently", core::FixApplicability::safe},
+      {"json-column-not-jsonb", core::FixApplicability::unsafe},
+      {"json-in-text-column", core::FixApplicability::unsafe},
+      {"timestamp-without-time-zone", core::FixApplicability::unsafe},
+      {"serial-primary-key", core::FixApplicability::unsafe},
+      {"integer-primary-key-overflow", core::FixApplicability::unsafe},
+      {"duplicate-index", core::FixApplicability::unsafe},
+      {"redundant-index", core::FixApplicability::unsafe},
+      {"not-null-column-added-without-default", core::FixApplicability::unsafe},
+      {"query-in-loop", core::FixApplicability::manual},
+      {"n-plus-one", core::FixApplicability::manual},
+      {"writes-outside-transaction", core::FixApplicability::manual},
+      {"no-connection-pooling", core::FixApplicability::manual},
+  };
+  for (const auto& [id, applicability] : expected) {
+    const engine::Rule* rule = rules::find_rule(id);
+    ASSERT_NE(rule, nullptr) << id;
+    EXPECT_EQ(rule->meta().fix_applicability, applicability) << id;
+  }
+}
+
+// The statements of a fix's DDL, without comment lines.
+std::vector<std::string> statements_of(const std::string& ddl) {
+  std::vector<std::string> out;
+  std::string current;
+  std::istringstream lines(ddl);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const std::string trimmed(core::trim(line));
+    if (trimmed.empty() || trimmed.rfind("--", 0) == 0) {
+      continue;
+    }
+    current += (current.empty() ? "" : " ") + trimmed;
+    if (!trimmed.empty() && trimmed.back() == ';') {
+      out.push_back(current);
+      current.clear();
+    }
+  }
+  if (!current.empty()) {
+    out.push_back(current);
+  }
+  return out;
+}
+
+// Over every fix-proposing rule's bad_ fixtures: each fix carries its rule's
+// applicability, and what the fix does agrees with it. A safe fix's SQL only
+// creates indexes; a fix that drops, retypes, sets NOT NULL or a default is
+// never safe; application code is manual. A rule marked safe whose fix
+// rewrites a table fails here.
+TEST(Registry, EachRulesFixturesFixesCarryAnApplicabilityTheirChangeAllows) {
+  std::size_t checked = 0;
+  for (const auto& rule : rules::all_rules()) {
+    const engine::RuleMeta& meta = rule->meta();
+    if (!meta.has_fix || test_support::needs_cluster(meta.id)) {
+      continue;
+    }
+    for (const fs::path& fixture : test_support::rule_fixtures(meta.id, "bad_")) {
+      SCOPED_TRACE(meta.id + ": " + fixture.filename().string());
+      const test_support::FixtureRun run = test_support::run_fixture(meta.id, fixture);
+      if (!run.error.empty()) {
+        continue; // the rule's own test says what is wrong with the fixture
+      }
+      for (const core::Finding& finding : run.report.findings) {
+        if (!finding.fix || finding.rule != meta.id) {
+          continue;
+        }
+        ++checked;
+        const core::Fix& fix = *finding.fix;
+        EXPECT_EQ(fix.applicability, meta.fix_applicability) << finding.message;
+        if (fix.kind == core::FixKind::code) {
+          EXPECT_EQ(fix.applicability, core::FixApplicability::manual) << finding.message;
+        }
+        if (fix.applicability != core::FixApplicability::safe || fix.kind == core::FixKind::shell) {
+          continue;
+        }
+        for (const std::string& statement : statements_of(fix.ddl)) {
+          const bool creates_index =
+              statement.rfind("CREATE INDEX ", 0) == 0 || statement.rfind("CREATE UNIQUE INDEX ", 0) == 0;
+          EXPECT_TRUE(creates_index) << "a safe fix runs: " << statement;
+        }
+        EXPECT_EQ(fix.drizzle.str().find("// remove"), std::string::npos) << fix.drizzle.str();
+      }
+    }
+  }
+  EXPECT_GT(checked, 50U);
+}
+
 } // namespace registry_test

@@ -185,6 +185,7 @@ engine::RunReport code_fix_run(const std::string& root) {
   loop.location = {root + "/src/jobs/recurring-invoices.ts", 14, 3};
   loop.fix = core::Fix{};
   loop.fix->kind = core::FixKind::code;
+  loop.fix->applicability = core::FixApplicability::manual; // as the runner stamps query-in-loop's
   loop.fix->drizzle =
       "await db.insert(invoices).values(due.map((schedule) => ({ /* the row's values */ })));\n"
       "// one insert for all rows instead of one per row";
@@ -200,6 +201,7 @@ engine::RunReport code_fix_run(const std::string& root) {
   writes.location = {root + "/logs/postgresql-15.log", 32, 0};
   writes.fix = core::Fix{};
   writes.fix->kind = core::FixKind::code;
+  writes.fix->applicability = core::FixApplicability::manual;
   writes.fix->ddl = "BEGIN;\nupdate \"invoices\" set \"status\" = $1 where \"id\" = $2;\nCOMMIT;";
   writes.fix->drizzle =
       "await db.transaction(async (tx) => {\n  // the 3 writes, each on tx instead of db\n});";
@@ -212,13 +214,16 @@ TEST(CiOutput, CodeFixIsTheRewriteThenTheSqlItSends) {
   const engine::RunReport run = code_fix_run("/repo");
   EXPECT_EQ(reporters::message_with_fix(run.findings[0], "/repo"),
             run.findings[0].message +
-                "\nFix (code change at src/jobs/recurring-invoices.ts:14, table invoices):\n" +
+                "\nFix (code change at src/jobs/recurring-invoices.ts:14, table invoices; manual: "
+                "application code, which `pgadvise fix` never writes):\n" +
                 run.findings[0].fix->drizzle.str());
   // The statements are what the new code sends, never "Fix:" as if they were
   // a migration to run.
   EXPECT_EQ(reporters::message_with_fix(run.findings[1], "/repo"),
-            run.findings[1].message + "\nFix (code change):\n" + run.findings[1].fix->drizzle.str() +
-                "\nSQL the new code sends:\n" + run.findings[1].fix->ddl);
+            run.findings[1].message +
+                "\nFix (code change; manual: application code, which `pgadvise fix` never writes):\n" +
+                run.findings[1].fix->drizzle.str() + "\nSQL the new code sends:\n" +
+                run.findings[1].fix->ddl);
   EXPECT_EQ(reporters::repo_relative_place("/repo/src/a.ts:7", "/repo"), "src/a.ts:7");
   EXPECT_EQ(reporters::repo_relative_place("/repo/src/a.ts", "/repo"), "src/a.ts");
 }
@@ -231,10 +236,10 @@ TEST(GithubReporter, CodeFixRewriteIsInTheAnnotation) {
   ASSERT_EQ(lines.size(), 2U) << out.str();
   EXPECT_NE(lines[0].find("::warning file=src/jobs/recurring-invoices.ts,line=14,col=3,"), std::string::npos)
       << lines[0];
-  EXPECT_NE(
-      lines[0].find("%0AFix (code change at src/jobs/recurring-invoices.ts:14, table invoices):%0Aawait "
-                    "db.insert(invoices).values(due.map("),
-      std::string::npos)
+  EXPECT_NE(lines[0].find("%0AFix (code change at src/jobs/recurring-invoices.ts:14, table invoices; manual: "
+                          "application code, which `pgadvise fix` never writes):%0Aawait "
+                          "db.insert(invoices).values(due.map("),
+            std::string::npos)
       << lines[0];
   EXPECT_NE(lines[1].find("%0Aawait db.transaction(async (tx) => {%0A"), std::string::npos) << lines[1];
   EXPECT_NE(lines[1].find("%0ASQL the new code sends:%0ABEGIN;%0A"), std::string::npos) << lines[1];
@@ -288,7 +293,8 @@ TEST(GitlabReporter, CodeFixIsMarkdownInTheBody) {
   const json issues = json::parse(out.str());
   ASSERT_EQ(issues.size(), 2U);
   const std::string body = issues[0]["content"]["body"];
-  EXPECT_NE(body.find("**Fix (code change at src/jobs/recurring-invoices.ts:14, table invoices)**"),
+  EXPECT_NE(body.find("**Fix (code change at src/jobs/recurring-invoices.ts:14, table invoices; manual: "
+                      "application code, which \\`pgadvise fix\\` never writes)**"),
             std::string::npos)
       << body;
   EXPECT_NE(body.find("```ts\n" + run.findings[0].fix->drizzle.str() + "\n```"), std::string::npos) << body;
@@ -301,7 +307,8 @@ TEST(JunitReporter, CodeFixIsInTheFailure) {
   reporters::write_junit(out, input_for(run, "/repo"));
   const std::string xml = out.str();
   EXPECT_NE(
-      xml.find("Fix (code change at src/jobs/recurring-invoices.ts:14, table invoices):\nawait "
+      xml.find("Fix (code change at src/jobs/recurring-invoices.ts:14, table invoices; manual: application "
+               "code, which `pgadvise fix` never writes):\nawait "
                "db.insert(invoices).values(due.map((schedule) =&gt; ({ /* the row&apos;s values */ })));"),
       std::string::npos)
       << xml;

@@ -497,7 +497,8 @@ TEST(TextReporter, ManyFindingsOfOneShapeAreOneEntry) {
       << text;
   EXPECT_NE(text.find("             drizzle/0002_t.sql:2:1  "), std::string::npos) << text;
   EXPECT_EQ(text.find("drizzle/0003_t.sql:2:1"), std::string::npos) << text;
-  EXPECT_NE(text.find("      like the first, fix: ALTER TABLE t0 ALTER COLUMN col TYPE timestamptz;"),
+  EXPECT_NE(text.find("      like the first, fix (unsafe: --unsafe-fixes): ALTER TABLE t0 ALTER COLUMN col "
+                      "TYPE timestamptz;"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("      all 7: -v, or --rule timestamp-without-time-zone\n"), std::string::npos) << text;
@@ -539,14 +540,16 @@ TEST(TextReporter, FixShowsTheStatementThatDoesTheWork) {
   run.findings.push_back(serial);
   run.findings.push_back(timestamp_column(1));
   const std::string text = render_run(run);
-  EXPECT_NE(text.find("fix: ALTER TABLE users ALTER COLUMN id DROP DEFAULT;  (+4 more lines, see -v)"),
+  EXPECT_NE(text.find("fix (unsafe: --unsafe-fixes): ALTER TABLE users ALTER COLUMN id DROP DEFAULT;  (+4 "
+                      "more lines, see -v)"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("fix: ALTER TABLE t1 ALTER COLUMN col TYPE timestamptz;  (+1 more line, see -v)"),
+  EXPECT_NE(text.find("fix (unsafe: --unsafe-fixes): ALTER TABLE t1 ALTER COLUMN col TYPE timestamptz;  (+1 "
+                      "more line, see -v)"),
             std::string::npos)
       << text;
-  EXPECT_EQ(text.find("fix: BEGIN"), std::string::npos);
-  EXPECT_EQ(text.find("fix: SET"), std::string::npos);
+  EXPECT_EQ(text.find("): BEGIN"), std::string::npos);
+  EXPECT_EQ(text.find("): SET"), std::string::npos);
 }
 
 } // namespace text_reporter_test

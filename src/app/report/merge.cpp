@@ -62,6 +62,10 @@ core::Finding finding_of(const json& item) {
     out.safety_note = text_of(fix.value("safety_note", json()));
     // A kind this version never writes (a report of a later one) is read as SQL, the default.
     out.kind = core::parse_fix_kind(text_of(fix.value("kind", json()))).value_or(core::FixKind::sql);
+    // A report without it (an older version) or with a word this one never
+    // writes: unsafe, so that fix never applies it unasked.
+    out.applicability = core::parse_fix_applicability(text_of(fix.value("applicability", json())))
+                            .value_or(core::FixApplicability::unsafe);
     out.drizzle_file = text_of(fix.value("drizzle_file", json()));
     out.drizzle_table = text_of(fix.value("drizzle_table", json()));
     out.commands = text_of(fix.value("commands", json()));

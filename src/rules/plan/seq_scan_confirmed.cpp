@@ -109,6 +109,7 @@ public:
             .has_fix = true,
             .options = {{"min-total-ms", "0",
                          "Only queries whose logged total time is at least this many milliseconds"}},
+            .fix_applicability = core::FixApplicability::safe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

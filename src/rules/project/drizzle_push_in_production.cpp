@@ -182,6 +182,7 @@ public:
             .has_fix = true,
             .options = env_name_options(),
             .fix_edit = engine::FixEdit::push_command,
+            .fix_applicability = core::FixApplicability::safe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

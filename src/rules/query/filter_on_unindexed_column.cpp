@@ -147,6 +147,7 @@ public:
                          "a small table is cheap)"}},
             .confirmed_by_plan = true,
             .judges_one_statement = true,
+            .fix_applicability = core::FixApplicability::safe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

@@ -49,6 +49,7 @@ public:
                          "this (many cheap calls rather than a few slow ones)"}},
             // Each loop has its own code and its own fix: never folded.
             .each_finding_an_action = true,
+            .fix_applicability = core::FixApplicability::manual,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

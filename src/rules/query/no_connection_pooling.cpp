@@ -40,6 +40,7 @@ public:
                          "Report when new connections arrive at least this often"},
                         {"max-median-session-ms", "1000",
                          "and the median session is at most this long (ms)"}},
+            .fix_applicability = core::FixApplicability::manual,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

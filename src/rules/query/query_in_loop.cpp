@@ -249,6 +249,7 @@ public:
             // or copied handler layer can hold thousands of them, and a
             // page of them would push the measured problems out of sight).
             .each_finding_an_action = false,
+            .fix_applicability = core::FixApplicability::manual,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

@@ -26,6 +26,7 @@ public:
                          "Times the same sequence of writes must run in "
                          "autocommit to be reported (a "
                          "pattern, not a one-off)"}},
+            .fix_applicability = core::FixApplicability::manual,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

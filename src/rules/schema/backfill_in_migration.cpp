@@ -73,6 +73,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "UPDATE of every row of an existing table inside a migration (a backfill)",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::update_rows, StepEffect::scans) {}
 

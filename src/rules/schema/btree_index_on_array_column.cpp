@@ -22,6 +22,7 @@ public:
                 "btree index on an array column: containment (@>, <@, &&) and ANY() lookups cannot use it",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -19,6 +19,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "CHECK constraint added to an existing table without NOT VALID",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::add_check) {}
 

@@ -20,6 +20,7 @@ public:
                     "ADD COLUMN computed row by row (volatile default, identity, STORED generated) on an "
                     "existing table: a full rewrite",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             StepEffect::rewrites) {}
 

@@ -20,6 +20,7 @@ public:
                 .summary = "ALTER COLUMN TYPE that rewrites an existing table",
                 .has_fix = true,
                 .lens = engine::Lens::change,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::alter_column_type, StepEffect::rewrites) {}
 

@@ -32,6 +32,7 @@ public:
                 "fails",
             .default_severity = core::Severity::critical,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

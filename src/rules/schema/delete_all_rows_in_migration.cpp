@@ -21,6 +21,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "DELETE of every row of an existing table inside a migration",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::delete_rows, StepEffect::scans) {}
 

@@ -89,6 +89,7 @@ public:
                 .summary = "ALTER DOMAIN ... ADD CONSTRAINT: every column of the domain is checked while "
                            "writes wait",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::add_domain_constraint, StepEffect::scans) {}
 

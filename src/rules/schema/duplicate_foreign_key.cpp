@@ -45,6 +45,7 @@ public:
             .summary =
                 "Two foreign keys on the same table with the same columns, referenced columns and actions",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

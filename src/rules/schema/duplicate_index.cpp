@@ -68,6 +68,7 @@ public:
             .id = std::string(k_id),
             .summary = "Two indexes on the same table with identical definitions",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

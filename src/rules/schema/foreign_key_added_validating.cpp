@@ -32,6 +32,7 @@ public:
                 .summary = "Foreign key added to an existing table without NOT VALID",
                 .has_fix = true,
                 .lens = engine::Lens::change,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::add_foreign_key) {}
 

@@ -58,6 +58,7 @@ public:
             .summary = "Foreign key column whose type differs from the referenced column's",
             .default_severity = core::Severity::high,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -20,6 +20,7 @@ public:
                 .summary = "CREATE INDEX without CONCURRENTLY on a table an earlier migration created",
                 .has_fix = true,
                 .lens = engine::Lens::change,
+                .fix_applicability = core::FixApplicability::safe,
             },
             model::MigrationStepKind::create_index, StepEffect::not_concurrent) {}
 

@@ -18,6 +18,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "DROP INDEX without CONCURRENTLY on an existing table",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::drop_index, StepEffect::not_concurrent) {}
 

@@ -57,6 +57,7 @@ public:
             .summary = "int4 primary key that can run out of values",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

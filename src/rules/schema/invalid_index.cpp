@@ -21,6 +21,7 @@ public:
             .default_severity = core::Severity::high,
             .inputs = {engine::Input::live},
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

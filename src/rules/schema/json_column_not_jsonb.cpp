@@ -20,6 +20,7 @@ public:
             .summary = "Column of type json where jsonb belongs",
             .has_fix = true,
             .fix_edit = engine::FixEdit::column_type,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

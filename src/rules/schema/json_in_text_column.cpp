@@ -156,6 +156,7 @@ public:
                          "suggests JSON but whose default does not show it"}},
             .judges_one_statement = true,
             .fix_edit = engine::FixEdit::column_type,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

@@ -20,6 +20,7 @@ public:
             .summary = "ACCESS EXCLUSIVE DDL, TRUNCATE or LOCK TABLE on an existing table with no "
                        "lock_timeout set before it",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

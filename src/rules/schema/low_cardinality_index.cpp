@@ -56,6 +56,7 @@ public:
             .options =
                 {{"max-distinct", "5",
                   "a column with at most this many distinct values (pg_stats n_distinct) is few-valued"}},
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -66,6 +66,7 @@ public:
             .id = std::string(k_id),
             .summary = "Several permissive policies for one role and action, each evaluated for every row",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

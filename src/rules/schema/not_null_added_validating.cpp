@@ -19,6 +19,7 @@ public:
                 .summary =
                     "SET NOT NULL on an existing table's column: every row is read under ACCESS EXCLUSIVE",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::set_not_null, StepEffect::scans) {}
 

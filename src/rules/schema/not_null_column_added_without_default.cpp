@@ -20,6 +20,7 @@ public:
                 .summary = "ADD COLUMN ... NOT NULL without a default: fails on a table with rows",
                 .default_severity = core::Severity::high,
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             StepEffect::fails_with_rows) {}
 

@@ -18,6 +18,7 @@ public:
             .id = std::string(k_id),
             .summary = "Constraint added NOT VALID and never validated",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

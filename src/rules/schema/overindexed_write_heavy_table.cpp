@@ -30,6 +30,7 @@ public:
                          "rows written per scan (sequential + index) from which writes dominate"},
                         {"min-stats-age-days", "7",
                          "stay quiet until the counters cover at least this many days"}},
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

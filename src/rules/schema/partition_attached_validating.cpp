@@ -36,6 +36,7 @@ public:
                     "ATTACH PARTITION scans an existing table (the partition, or the default partition) "
                     "under ACCESS EXCLUSIVE to check the partition bound",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::attach_partition, StepEffect::scans) {}
 

@@ -18,6 +18,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "DETACH PARTITION without CONCURRENTLY",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::detach_partition, StepEffect::not_concurrent) {}
 

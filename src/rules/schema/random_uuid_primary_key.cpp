@@ -59,6 +59,7 @@ public:
             .id = std::string(k_id),
             .summary = "Primary key defaulting to a random (v4) UUID",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -68,6 +68,7 @@ public:
             .summary = "Non-unique index whose keys are a left prefix of another index",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -45,6 +45,7 @@ public:
                        "row, yet queries must imply it to use the index",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -20,6 +20,7 @@ public:
                 "REFRESH MATERIALIZED VIEW without CONCURRENTLY in a migration: the view cannot be read "
                 "until the refresh commits",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -18,6 +18,7 @@ public:
                 .id = std::string(k_id),
                 .summary = "REINDEX without CONCURRENTLY in a migration",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::reindex, StepEffect::not_concurrent) {}
 

@@ -20,6 +20,7 @@ public:
             .id = std::string(k_id),
             .summary = "Row-level security policy calls auth.uid() or current_setting() once per row",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -50,6 +50,7 @@ public:
             .options = {{"used-percent", "80",
                          "report a sequence whose last value is at least this share of the column type's "
                          "maximum; critical from 95"}},
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

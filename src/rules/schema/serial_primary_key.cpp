@@ -21,6 +21,7 @@ public:
             .summary = "Primary key on a serial column instead of an identity column",
             .default_severity = core::Severity::low,
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -23,6 +23,7 @@ public:
                     "ALTER TABLE ... SET LOGGED or SET UNLOGGED on an existing table: rewrites it under "
                     "ACCESS EXCLUSIVE",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::alter_table, StepEffect::rewrites) {}
 

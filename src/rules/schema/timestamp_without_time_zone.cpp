@@ -22,6 +22,7 @@ public:
             .has_fix = true,
             .lens = engine::Lens::convention,
             .fix_edit = engine::FixEdit::column_type,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:

@@ -121,6 +121,7 @@ public:
             .index_columns_any_order = true,
             .confirmed_by_plan = true,
             .each_finding_an_action = true,
+            .fix_applicability = core::FixApplicability::safe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

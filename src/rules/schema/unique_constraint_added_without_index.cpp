@@ -27,6 +27,7 @@ public:
                 .summary = "ADD PRIMARY KEY / UNIQUE without USING INDEX, or ADD EXCLUDE: the index is "
                            "built under ACCESS EXCLUSIVE",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::add_key, StepEffect::scans) {}
 

@@ -48,6 +48,7 @@ public:
                          "proves nothing)"},
                         {"medium-size-mb", "100",
                          "An unused index at least this large (MB) is reported as medium instead of low"}},
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

@@ -19,6 +19,7 @@ public:
                 .summary =
                     "VACUUM FULL or CLUSTER in a migration: the table is rewritten under ACCESS EXCLUSIVE",
                 .has_fix = true,
+                .fix_applicability = core::FixApplicability::unsafe,
             },
             model::MigrationStepKind::rewrite_table) {}
 

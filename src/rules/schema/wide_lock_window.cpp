@@ -82,6 +82,7 @@ public:
             .summary = "ACCESS EXCLUSIVE on an existing table held while the same transaction goes on with "
                        "long statements or locks on other tables",
             .has_fix = true,
+            .fix_applicability = core::FixApplicability::unsafe,
         }) {}
 
 private:
