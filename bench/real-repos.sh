@@ -13,9 +13,9 @@
 # Each row is N runs (default 3) of
 #   /usr/bin/time -v pgadvise lint . --format json --fail-on none --timings
 # in the checkout; the row is the run of median wall time, with its user
-# time, peak RSS and the time each stage took (the report's `timings`). The
-# load average is read before each row: the machine may be shared, so user
-# time is the figure other jobs disturb least. The reports, the --timings
+# and system time, peak RSS and the time each stage took (the report's
+# `timings`). The load average is read before each row: the machine may
+# be shared, so user time is the figure other jobs disturb least. The reports, the --timings
 # tables and /usr/bin/time's output stay in DIR (default
 # /tmp/pgadvise-real-repos); the table is DIR/real-repos.md.
 #
@@ -61,13 +61,14 @@ run_once() { # BIN DIR PREFIX
     >"$3.json" 2>"$3.timings") || true
 }
 
-# "wall user rss_kb" from /usr/bin/time -v's output.
+# "wall user sys rss_kb" from /usr/bin/time -v's output.
 time_figures() {
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
     /User time/ { u = $2 }
+    /System time/ { s = $2 }
     /Maximum resident set size/ { r = $2 }
-    END { printf "%.2f %.2f %d\n", w, u, r }' "$1"
+    END { printf "%.2f %.2f %.2f %d\n", w, u, s, r }' "$1"
 }
 
 # "discovery ts schema logs rules report" in ms from the report's timings (- when a stage did not run).
@@ -120,8 +121,8 @@ bench_row() { # LABEL COMMIT DIR
   for ext in json timings time; do
     cp "$out/$name.$median.$ext" "$out/$name.$ext"
   done
-  local wall user rss stages same="-"
-  read -r wall user rss < <(time_figures "$out/$name.time")
+  local wall user sys rss stages same="-"
+  read -r wall user sys rss < <(time_figures "$out/$name.time")
   stages=$(stage_figures "$out/$name.json")
   if [[ -n "$compare" ]]; then
     run_once "$compare" "$dir" "$out/$name.before"
@@ -133,7 +134,7 @@ bench_row() { # LABEL COMMIT DIR
     fi
   fi
   local s=($stages)
-  rows+=("| $label | ${commit:0:12} | $files | $ts | $migrations | $wall | $user | $((rss / 1024)) | ${s[0]} | ${s[1]} | ${s[2]} | ${s[4]} | ${s[5]} | $load | $same |")
+  rows+=("| $label | ${commit:0:12} | $files | $ts | $migrations | $wall | $user | $sys | $((rss / 1024)) | ${s[0]} | ${s[1]} | ${s[2]} | ${s[4]} | ${s[5]} | $load | $same |")
   echo "${rows[-1]}" >&2
 }
 
@@ -158,8 +159,8 @@ fi
 {
   echo "pgadvise: \`$("$pgadvise" --version 2>/dev/null | head -1)\`; $(nproc) cores; $runs runs a row, the median's figures."
   echo
-  echo "| repository | commit | files | .ts/.tsx | .sql | wall (s) | user (s) | peak RSS (MB) | discovery (ms) | TypeScript scan (ms) | schema replay (ms) | rules (ms) | report (ms) | load | report vs --compare |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| repository | commit | files | .ts/.tsx | .sql | wall (s) | user (s) | sys (s) | peak RSS (MB) | discovery (ms) | TypeScript scan (ms) | schema replay (ms) | rules (ms) | report (ms) | load | report vs --compare |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${rows[@]}"
 } >"$out/real-repos.md"
 cat "$out/real-repos.md"
