@@ -1,3 +1,5 @@
+#include "loaders/schema_load.hpp"
+#include "loaders/sql/migrations.hpp"
 #include "loaders/sql/replay_locks.hpp"
 #include "rule_test_support.hpp"
 
@@ -104,6 +106,32 @@ TEST(ColumnTypeChangeRewrite, CatalogOnlyChangesAndNewTablesAreClean) {
   EXPECT_TRUE(run_rule(k_rule, with_change("time(0)", "time")).empty());
   EXPECT_TRUE(run_rule(k_rule, with_change("cidr", "inet")).empty());
   EXPECT_TRUE(run_rule(k_rule, with_change("int4", "int8", true)).empty());
+}
+
+// A column the files never create (added outside the migrations) on a
+// table they do create: PostgreSQL still changes it, so the change is
+// judged as one of unknown type -- rewrites unless binary-coercible --
+// beside the replay-warning that the files do not create the column. It
+// was a replay-warning alone.
+TEST(ColumnTypeChangeRewrite, AColumnTheFilesNeverCreateIsJudgedAsOneOfUnknownType) {
+  loaders::SchemaLoad load;
+  loaders::replay_sql("CREATE TABLE orders (id integer PRIMARY KEY, total integer);", "0000.sql", load);
+  loaders::replay_sql("ALTER TABLE orders ALTER COLUMN legacy_ref TYPE bigint USING legacy_ref::bigint;\n"
+                      "ALTER TABLE orders ALTER COLUMN legacy_note TYPE text;",
+                      "0001.sql", load);
+  ASSERT_EQ(load.diagnostics.size(), 2U);
+  EXPECT_EQ(load.diagnostics[0].rule, "replay-warning");
+  const auto findings = run_rule(k_rule, load.catalog);
+  ASSERT_EQ(findings.size(), 1U) << "text relaxes the usual source types: taken as catalog-only";
+  EXPECT_EQ(findings[0].object.to_string(), "public.orders(legacy_ref)");
+  EXPECT_EQ(findings[0].severity, core::Severity::medium);
+  EXPECT_EQ(findings[0].location.line, 1);
+  EXPECT_NE(
+      findings[0].message.find("(its current type is not in these files) rewrites existing table orders "
+                               "and its indexes under an ACCESS EXCLUSIVE lock unless the change is "
+                               "binary-coercible"),
+      std::string::npos)
+      << findings[0].message;
 }
 
 } // namespace column_type_change_rewrite_test

@@ -277,15 +277,27 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
     const Json* type_name = column_def != nullptr ? child(*column_def, "typeName") : nullptr;
     if (type_name != nullptr) {
       const model::TypeRef type = replay.type_ref(*type_name);
-      if (const model::Column* before = find_or_assume_column(table, name)) {
+      const model::Column* before = find_or_assume_column(table, name);
+      if (before != nullptr || !name.empty()) {
+        // A column the files never create (added by hand, by push, by
+        // another tool) is still changed on the server: judged as a column
+        // of unknown type, as an assumed table's are; the replay-warning
+        // below says the files do not create it.
+        const model::TypeRef from = before != nullptr ? before->type : model::TypeRef{};
         model::MigrationStep& step =
             record_step(replay, table, model::MigrationStepKind::alter_column_type, name, false);
-        step.old_type = before->type.display();
+        step.old_type = from.display();
         step.new_type = type.display();
-        step.rewrites = type_change_rewrites(before->type, type, child(*column_def, "raw_default"), name);
-        if (child(*column_def, "raw_default") == nullptr) {
+        const Json* using_expr = child(*column_def, "raw_default");
+        step.rewrites = type_change_rewrites(from, type, using_expr, name);
+        if (!using_keeps_values(using_expr, name)) {
+          // The expression that computes every row's new value, for the finding.
+          const auto start = min_location(*using_expr);
+          step.value = start ? expression_at(replay.tokens(), *start) : std::string("?");
+        }
+        if (child(*column_def, "raw_default") == nullptr && before != nullptr) {
           // Its detail: why PostgreSQL refuses the change without USING.
-          step.detail = refused_type_change(before->type, type);
+          step.detail = refused_type_change(from, type);
         }
       }
       change_column(replay, table, cmd, true, [&](model::Column& column) {

@@ -475,9 +475,13 @@ AddedColumn added_column(Replay& replay, const Json& column_def, const model::Ty
   return out;
 }
 
+bool using_keeps_values(const Json* using_expr, const std::string& column) {
+  return using_expr == nullptr || plain_using(*using_expr, column);
+}
+
 bool type_change_rewrites(const model::TypeRef& from, const model::TypeRef& to, const Json* using_expr,
                           const std::string& column) {
-  if (using_expr != nullptr && !plain_using(*using_expr, column)) {
+  if (!using_keeps_values(using_expr, column)) {
     return true;
   }
   if (from.name.empty()) {

@@ -36,6 +36,11 @@ struct AddedColumn {
 };
 AddedColumn added_column(Replay& replay, const Json& column_def, const model::TypeRef& type);
 
+// Whether ALTER COLUMN TYPE's USING (nullptr: none) keeps the values as they
+// are -- the column itself, perhaps cast -- rather than computing new ones
+// (an expression always rewrites the table).
+bool using_keeps_values(const Json* using_expr, const std::string& column);
+
 // Whether ALTER COLUMN ... TYPE from `from` to `to` rewrites the table: it
 // does unless the change is binary-coercible or only raises a limit
 // (varchar(n) to a larger n or to text, numeric precision at the same

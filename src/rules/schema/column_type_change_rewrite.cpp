@@ -34,13 +34,27 @@ private:
     out.push_back(make_finding(context, locked));
   }
 
+  // With the type before unknown: whether the rewrite is certain (a USING
+  // that computes the values, the replay's step.value) or PostgreSQL may
+  // skip it, as it does for a binary-coercible change.
+  static std::string unknown_type_clause(const model::MigrationStep& step) {
+    if (!step.old_type.empty()) {
+      return {};
+    }
+    if (!step.value.empty()) {
+      return " whatever the type was: USING " + step.value.str() + " computes every row's value";
+    }
+    return " unless the change is binary-coercible";
+  }
+
   static core::Finding make_finding(const engine::RuleContext& context, const LockedStep& locked) {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
     const std::string column = core::quote_ident(step.object);
     const std::string temp = core::quote_ident(step.object + "_new");
-    // A table no migration file creates (a lone file's ALTER): its column's
-    // type before is not known, only that the change is no catalog-only one.
+    // A table no migration file creates (a lone file's ALTER), or a column
+    // none creates (added outside the migrations): its type before is not
+    // known, so neither is whether PostgreSQL can skip the rewrite.
     const bool old_known = !step.old_type.empty();
     const std::string was = old_known ? step.old_type.str() : std::string("a type these files do not show");
     core::Finding finding = lock_finding(
@@ -49,7 +63,7 @@ private:
         "Changing " + name + "." + step.object +
             (old_known ? " from " + step.old_type.str() : std::string()) + " to " + step.new_type +
             (old_known ? "" : " (its current type is not in these files)") + " rewrites existing table " +
-            name + " and its indexes under an ACCESS EXCLUSIVE lock");
+            name + " and its indexes under an ACCESS EXCLUSIVE lock" + unknown_type_clause(step));
     finding.object.columns = {step.object};
     if (!step.detail.empty()) {
       // No USING, and no automatic cast: PostgreSQL refuses the statement
@@ -78,14 +92,16 @@ private:
                       "migrator's session has TimeZone UTC: SET LOCAL TimeZone = 'UTC' before it in the "
                       "migration, when the stored values are UTC.)";
     }
+    // The backfill computes what the migration's USING computes; a plain
+    // change casts.
+    const std::string value = step.value.empty() ? column + "::" + step.new_type.str() : step.value.str();
     set_lock_fix(finding,
                  "-- migration 1:\nALTER TABLE " + name + " ADD COLUMN " + temp + " " + step.new_type +
                      ";\n-- outside the migrator, in batches until no row is left:\nUPDATE " + name +
-                     " SET " + temp + " = " + column + "::" + step.new_type +
-                     " WHERE ctid IN (SELECT ctid FROM " + name + " WHERE " + temp + " IS NULL AND " +
-                     column + " IS NOT NULL LIMIT 10000);\n-- migration 2:\nALTER TABLE " + name +
-                     " DROP COLUMN " + column + ";\nALTER TABLE " + name + " RENAME COLUMN " + temp + " TO " +
-                     column + ";",
+                     " SET " + temp + " = " + value + " WHERE ctid IN (SELECT ctid FROM " + name + " WHERE " +
+                     temp + " IS NULL AND " + column +
+                     " IS NOT NULL LIMIT 10000);\n-- migration 2:\nALTER TABLE " + name + " DROP COLUMN " +
+                     column + ";\nALTER TABLE " + name + " RENAME COLUMN " + temp + " TO " + column + ";",
                  "Writes between the backfill and the swap must fill the new column too (a trigger, or "
                  "the application writing both). Indexes, constraints and defaults on the old column have "
                  "to be recreated on the new one, CONCURRENTLY for indexes.",
