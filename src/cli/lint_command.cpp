@@ -221,6 +221,10 @@ CLI::App* add_lint_command(CLI::App& app, app::LintOptions& options) {
   lint->add_flag("-v,--verbose", options.verbose,
                  "Full text report: each finding's help, evidence and whole fix; which sources were used "
                  "and which rules were skipped");
+  lint->add_flag("--timings", options.timings,
+                 "Print where the run's time and peak memory went, by stage (discovery, TypeScript scan, "
+                 "schema replay, logs, live, rules, report), on stderr; the JSON report gets a `timings` "
+                 "object");
   lint->add_flag("--show-literals", options.show_literals,
                  "Show each cited query once as it was logged, with its literals and parameters (reports "
                  "print $1, $2 otherwise: logs hold e-mails, tokens and card numbers)");

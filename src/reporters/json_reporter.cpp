@@ -2,6 +2,7 @@
 #include "reporters/report.hpp"
 #include "reporters/run_summary.hpp"
 
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -73,6 +74,34 @@ json input_summary_json(const InputSummary& summary) {
       {"workload", workload},
       {"live", summary.live},
       {"elapsed_ms", summary.elapsed_ms}};
+}
+
+double rounded(double value) {
+  return std::round(value * 10) / 10; // 0.1 ms (or MB) is plenty
+}
+
+double megabytes(std::uint64_t kilobytes) {
+  return rounded(static_cast<double>(kilobytes) / 1024.0);
+}
+
+// --timings: each stage that ran, in the order a run goes through them.
+json timings_json(const core::TimingsSnapshot& timings) {
+  json stages = json::array();
+  for (std::size_t i = 0; i < core::k_stage_count; ++i) {
+    const core::StageCost& cost = timings.stages[i];
+    if (!cost.ran) {
+      continue;
+    }
+    stages.push_back({{"stage", std::string(core::to_string(static_cast<core::Stage>(i)))},
+                      {"wall_ms", rounded(cost.wall_ms)},
+                      {"cpu_ms", rounded(cost.cpu_ms)},
+                      {"peak_rss_growth_mb", megabytes(cost.peak_growth_kb)},
+                      {"peak_rss_mb", megabytes(cost.peak_kb)}});
+  }
+  return json{{"wall_ms", rounded(timings.wall_ms)},
+              {"cpu_ms", rounded(timings.cpu_ms)},
+              {"peak_rss_mb", megabytes(timings.peak_kb)},
+              {"stages", stages}};
 }
 
 // Messages quote input files, which may hold invalid UTF-8: bad bytes become
@@ -173,6 +202,9 @@ void write_json(std::ostream& out, const ReportInput& input) {
   report["notes"] = input.notes;
   report["rules_run"] = run.rules_run;
   report["skipped_rules"] = skipped_json(run.skipped);
+  if (input.timings) {
+    report["timings"] = timings_json(*input.timings);
+  }
   const std::string text = dump(report);
   write_spliced(out, text, empty_array_end(text, "findings", 1), 1, run.findings.loaded(), write_finding);
   out << "\n";

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/severity.hpp"
+#include "core/stage_timings.hpp"
 #include "engine/rule.hpp"
 #include "engine/runner.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -63,6 +65,9 @@ struct ReportInput {
   // Which migrations the change rules judged, when some were left out
   // (app/scope/lens): shown in every text report, not only with --verbose. Also in `notes`.
   std::string scope_note;
+  // --timings: the run's costs by stage until the report began (the JSON
+  // report's `timings`); none without it.
+  std::optional<core::TimingsSnapshot> timings;
   // The schema, for the text report's order by impact (table rows); may be null.
   const model::Catalog* catalog = nullptr;
   // Every rule and built-in diagnostic, registry order (SARIF, JUnit).

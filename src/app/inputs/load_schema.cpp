@@ -1,6 +1,7 @@
 #include "app/inputs/discovery.hpp"
 #include "app/inputs/discovery_files.hpp"
 #include "core/file.hpp"
+#include "core/stage_timings.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
 #include "loaders/identifiers.hpp"
@@ -272,6 +273,7 @@ ts::Workspace workspace_of(const SchemaSources& sources) {
 } // namespace
 
 SchemaLoad load_schema(const SchemaSources& sources) {
+  const core::StageTimer timer(core::Stage::schema_replay);
   std::optional<SchemaLoad> drizzle;
   if (!sources.schema_ts.empty()) {
     ts::ModuleResolver resolver(workspace_of(sources));

@@ -1,5 +1,6 @@
 #include "app/inputs/workload_input.hpp"
 
+#include "core/stage_timings.hpp"
 #include "loaders/logs/prefix.hpp"
 #include "loaders/logs/reader.hpp"
 
@@ -58,6 +59,7 @@ std::vector<std::string> WorkloadOptions::paths() const {
 }
 
 core::Result<WorkloadInput> read_workload_input(const WorkloadOptions& options, bool progress) {
+  const core::StageTimer timer(core::Stage::logs);
   if (auto checked = check_paths(options); !checked) {
     return checked.error();
   }

@@ -34,6 +34,9 @@ struct LintOptions {
   core::RuleOptionValues options;     // --option id.name=value
   ColorMode color = ColorMode::automatic;
   bool verbose = false;
+  // --timings: where the run's time and memory went, by stage, on stderr
+  // (and in the JSON report's `timings`).
+  bool timings = false;
   // --show-literals: add each cited query's logged values (app/lint/show_literals.hpp).
   bool show_literals = false;
   std::string stats; // --stats FILE: production statistics (app/live/stats.hpp) for a file schema

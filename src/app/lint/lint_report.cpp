@@ -184,6 +184,9 @@ int write_lint_report(const LintRun& run, std::ostream& report_out, std::ostream
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run.started).count();
   report_input.input_summary.elapsed_ms = std::round(elapsed_ms * 10) / 10; // 0.1 ms is plenty
+  if (options.timings) {
+    report_input.timings = run.timings.snapshot();
+  }
   write_report(*options.format, out, report_input, err);
   out.flush();
   if (!out) {

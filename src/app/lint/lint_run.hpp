@@ -8,6 +8,7 @@
 #include "app/scope/changed_files.hpp"
 #include "core/result.hpp"
 #include "core/settings.hpp"
+#include "core/stage_timings.hpp"
 #include "engine/runner.hpp"
 #include "loaders/schema_load.hpp"
 
@@ -38,6 +39,8 @@ struct DatabaseCounts {
 // moved: make one and pass it by reference.
 struct LintRun {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Where the time and memory went, by stage (--timings, the JSON report's `timings`).
+  core::StageTimings timings;
 
   // 1. plan_lint: the command line over .pgadvise.toml.
   LintOptions options;

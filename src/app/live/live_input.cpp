@@ -4,6 +4,7 @@
 #include "advisor/migration_writer.hpp"
 #include "advisor/plan_analysis_confirm.hpp"
 #include "app/scope/lens.hpp"
+#include "core/stage_timings.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"
@@ -277,6 +278,7 @@ void warn_if_no_file_table_is_live(LiveRun& run, const model::Catalog& files) {
 
 core::Result<LiveRun> open_live(const LiveOptions& options, const loaders::SchemaLoad& files,
                                 const SchemaSources& sources) {
+  const core::StageTimer timer(core::Stage::live);
   auto connect = connect_options(options);
   if (!connect) {
     return connect.error();
@@ -354,6 +356,7 @@ void say_live_warnings(LiveRun& live, std::ostream& err) {
 
 void analyze_live(const LiveOptions& options, LiveRun& live, const model::Workload* workload,
                   const model::Project& project, std::ostream& err) {
+  const core::StageTimer timer(core::Stage::live);
   say_live_warnings(live, err);
   if (!options.explain) {
     live.notes.push_back("EXPLAIN: off (--no-explain)");
@@ -400,6 +403,7 @@ void analyze_live(const LiveOptions& options, LiveRun& live, const model::Worklo
 core::Result<bool> finish_live(const LiveOptions& options, LiveRun& live,
                                std::vector<core::Finding>& findings, const model::Workload* workload,
                                const model::Project& project) {
+  const core::StageTimer timer(core::Stage::live);
   if (!live.analysis) {
     if (!options.emit_migration.empty()) {
       return core::Error("--emit-migration " + options.emit_migration +

@@ -2,6 +2,7 @@
 
 #include "app/report/exit_codes.hpp"
 #include "core/file.hpp"
+#include "core/stage_timings.hpp"
 #include "loaders/live/catalog.hpp"
 #include "pg/connection.hpp"
 
@@ -141,6 +142,7 @@ std::string stats_json(const model::Catalog& catalog) {
 
 core::Result<bool> apply_stats_file(const std::string& path, model::Catalog& catalog,
                                     std::vector<std::string>& notes) {
+  const core::StageTimer timer(core::Stage::schema_replay);
   auto text = core::read_file(path);
   if (!text) {
     return core::Error("cannot read statistics file " + path + ": " + text.error().message);

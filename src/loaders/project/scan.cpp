@@ -1,6 +1,7 @@
 #include "loaders/project/scan.hpp"
 
 #include "core/file.hpp"
+#include "core/stage_timings.hpp"
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
 
@@ -382,7 +383,10 @@ void scan_project(model::Project& project) {
   }
   scan::load_referenced_scripts(context, files);
   scan::scan_programs(context);
-  scan::scan_query_calls(context, files);
+  {
+    const core::StageTimer timer(core::Stage::typescript_scan);
+    scan::scan_query_calls(context, files);
+  }
   project.scanned = true;
 }
 
