@@ -1,6 +1,7 @@
 #include "loaders/project/query_call_reader.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace pgadvise::loaders::scan {
 
@@ -36,31 +37,50 @@ FileIndex::FileIndex(std::string path, const ts::Program& program)
   }
 }
 
-// Intervals sorted by begin, painted outer first so that inner ones overwrite them.
+namespace {
+
+// Intervals sorted by begin, painted outer first so that inner ones
+// overwrite them, then kept as the runs of equal paint: a file's index
+// holds a few entries per function, not one per token.
+template <typename Interval>
+std::vector<PaintRun> painted_runs(const std::vector<Interval>& intervals, std::size_t tokens) {
+  std::vector<std::uint32_t> paint(tokens, 0);
+  for (std::size_t i = 0; i < intervals.size(); ++i) {
+    for (std::size_t t = intervals[i].begin; t <= intervals[i].end && t < tokens; ++t) {
+      paint[t] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+  std::vector<PaintRun> runs;
+  for (std::size_t t = 0; t < tokens; ++t) {
+    if (runs.empty() ? paint[t] != 0 : paint[t] != runs.back().value) {
+      runs.push_back({static_cast<std::uint32_t>(t), paint[t]});
+    }
+  }
+  runs.push_back({static_cast<std::uint32_t>(tokens), 0}); // past the end: none
+  return runs;
+}
+
+// The paint of a token: that of the last run starting at or before it.
+std::uint32_t paint_at(const std::vector<PaintRun>& runs, std::size_t token) {
+  const auto after = std::upper_bound(runs.begin(), runs.end(), token,
+                                      [](std::size_t t, const PaintRun& run) { return t < run.begin; });
+  return after == runs.begin() ? 0 : std::prev(after)->value;
+}
+
+} // namespace
+
 void FileIndex::paint(std::size_t tokens) {
-  m_function_of.assign(tokens, 0);
-  m_loop_of.assign(tokens, 0);
-  for (std::size_t f = 0; f < m_functions.size(); ++f) {
-    const FunctionInfo& function = m_functions[f];
-    for (std::size_t t = function.begin; t <= function.end && t < tokens; ++t) {
-      m_function_of[t] = static_cast<std::uint32_t>(f + 1);
-    }
-  }
-  for (std::size_t l = 0; l < m_loops.size(); ++l) {
-    const LoopInfo& loop = m_loops[l];
-    for (std::size_t t = loop.begin; t <= loop.end && t < tokens; ++t) {
-      m_loop_of[t] = static_cast<std::uint32_t>(l + 1);
-    }
-  }
+  m_function_runs = painted_runs(m_functions, tokens);
+  m_loop_runs = painted_runs(m_loops, tokens);
 }
 
 const FunctionInfo* FileIndex::function_at(std::size_t token) const {
-  const std::uint32_t f = token < m_function_of.size() ? m_function_of[token] : 0;
+  const std::uint32_t f = paint_at(m_function_runs, token);
   return f == 0 ? nullptr : &m_functions[f - 1];
 }
 
 const LoopInfo* FileIndex::loop_at(std::size_t token) const {
-  const std::uint32_t l = token < m_loop_of.size() ? m_loop_of[token] : 0;
+  const std::uint32_t l = paint_at(m_loop_runs, token);
   return l == 0 ? nullptr : &m_loops[l - 1];
 }
 

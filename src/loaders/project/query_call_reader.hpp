@@ -29,6 +29,11 @@
 // needs are taken while it is built, so the tokens can be let go.
 namespace pgadvise::loaders::scan {
 
+struct PaintRun {
+  std::uint32_t begin = 0; // the first token of the run
+  std::uint32_t value = 0;
+};
+
 class FileIndex {
 public:
   FileIndex(std::string path, const ts::Program& program);
@@ -90,9 +95,10 @@ private:
   std::map<std::string, std::string> m_new_properties;
   std::map<std::string, std::string> m_typed_locals;
   std::map<std::string, std::string> m_taken_locals;
-  // Innermost function / loop around each token (index + 1; 0 = none).
-  std::vector<std::uint32_t> m_function_of;
-  std::vector<std::uint32_t> m_loop_of;
+  // Innermost function / loop around each token (index + 1; 0 = none), as
+  // runs: from `begin` on, up to the next run's begin.
+  std::vector<PaintRun> m_function_runs;
+  std::vector<PaintRun> m_loop_runs;
 };
 
 } // namespace pgadvise::loaders::scan

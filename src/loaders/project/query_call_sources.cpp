@@ -61,6 +61,7 @@ QuerySources::QuerySources(ScanContext& context, const std::vector<std::string>&
     : m_root(fs::absolute(context.project().root).lexically_normal()),
       m_resolver(workspace(context.project(), m_root), [this](const fs::path& path) { return known(path); }),
       m_graph(m_resolver, [this](const fs::path& path) { return read_for_graph(path); }) {
+  m_graph.drop_tokens(); // the scan reads no token of a module the graph loads
   read_sources(context, files);
 }
 
@@ -86,34 +87,35 @@ bool QuerySources::known(const fs::path& path) const {
   return m_by_path.count(path.lexically_normal().string()) > 0;
 }
 
-// The graph reads only the project's own sources, from the text the scan
-// read (a file of no use to the scan was let go and is read again).
+// The graph reads only the project's own sources, again from the disk:
+// the scan keeps no file's text.
 std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
   const auto found = m_by_path.find(path.lexically_normal().string());
   if (found == m_by_path.end()) {
     return std::nullopt; // outside the scanned files (node_modules, build output)
   }
-  Source& source = m_sources[found->second];
-  if (source.text) {
-    return source.text;
-  }
-  auto text = core::read_file(source.path, k_max_source_bytes);
+  auto text = core::read_file(m_sources[found->second].path, k_max_source_bytes);
   return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
 }
 
+// Each source read once for its imports; its text goes at once.
 void QuerySources::read_sources(ScanContext& context, const std::vector<std::string>& files) {
   for (const std::string& file : files) {
     if (!query_source_file(file)) {
       continue;
     }
-    std::optional<std::string> text = context.read(file);
+    const std::optional<std::string> text = context.read(file);
     if (!text) {
       continue;
     }
     ++context.project().query_files_searched;
     std::string path = (m_root / file).lexically_normal().string();
     m_by_path.emplace(path, m_sources.size());
-    m_sources.push_back({file, std::move(path), std::move(text), false});
+    std::vector<std::string> specifiers;
+    for (const std::string_view specifier : import_specifiers(*text)) {
+      specifiers.emplace_back(specifier);
+    }
+    m_sources.push_back({file, std::move(path), std::move(specifiers), false});
   }
 }
 
@@ -131,7 +133,7 @@ void QuerySources::mark_reaching() {
   std::deque<std::size_t> queue;
   for (std::size_t i = 0; i < m_sources.size(); ++i) {
     Source& source = m_sources[i];
-    for (const std::string_view specifier : import_specifiers(*source.text)) {
+    for (const std::string& specifier : source.specifiers) {
       if (drizzle_specifier(specifier)) {
         if (!source.reaches_drizzle) {
           source.reaches_drizzle = true;
@@ -167,9 +169,7 @@ void QuerySources::mark_reaching() {
     }
   }
   for (Source& source : m_sources) {
-    if (!source.reaches_drizzle) {
-      source.text.reset(); // can hold no Drizzle call: never tokenized
-    }
+    std::vector<std::string>().swap(source.specifiers); // read; a file that reaches none is never tokenized
   }
 }
 
@@ -177,11 +177,14 @@ void QuerySources::mark_reaching() {
 // then go (the module graph keeps the declarations, imports and exports).
 void QuerySources::index_files() {
   for (Source& source : m_sources) {
-    if (!source.reaches_drizzle || !source.text) {
+    if (!source.reaches_drizzle) {
       continue;
     }
-    ts::Program program = ts::parse_program(*source.text);
-    source.text.reset();
+    const auto text = core::read_file(source.path, k_max_source_bytes);
+    if (!text) {
+      continue;
+    }
+    ts::Program program = ts::parse_program(*text);
     auto index = std::make_unique<FileIndex>(source.relative, program);
     // What the module graph needs stays (imports, exports, declarations by
     // name); the tokens and expression trees go, but for the element

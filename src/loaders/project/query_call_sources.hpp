@@ -53,10 +53,13 @@ public:
   [[nodiscard]] std::size_t constant_array(const FileIndex& file, const std::string& name);
 
 private:
+  // A source as the scan keeps it before it knows whether the file matters:
+  // its imports, never its text (memory bounded by what is kept, not by
+  // what is read: a reaching file is read again to be tokenized).
   struct Source {
     std::string relative;
     std::string path; // absolute, normal (a string: an fs::path holds a list of its components)
-    std::optional<std::string> text;
+    std::vector<std::string> specifiers;
     bool reaches_drizzle = false;
   };
 

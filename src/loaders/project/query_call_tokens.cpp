@@ -34,10 +34,6 @@ TokenReader::TokenReader(const std::vector<Token>& tokens, std::string path)
   match_brackets();
 }
 
-const Token& TokenReader::tok(std::size_t i) const {
-  return i < m_tokens.size() ? m_tokens[i] : m_tokens.back(); // the end token
-}
-
 core::SourceLocation TokenReader::where(std::size_t token) const {
   const Token& t = tok(token);
   return {m_path, t.line, t.column};

@@ -33,7 +33,10 @@ public:
   [[nodiscard]] std::size_t enclosing(std::size_t token) const {
     return token < m_open_of.size() ? m_open_of[token] : k_no_token;
   }
-  [[nodiscard]] const ts::Token& tok(std::size_t i) const;
+  // The token at i; past the end, the end token. Inline: the readers ask it of every token, often.
+  [[nodiscard]] const ts::Token& tok(std::size_t i) const {
+    return i < m_tokens.size() ? m_tokens[i] : m_tokens.back();
+  }
   [[nodiscard]] bool punct(std::size_t i, std::string_view s) const { return tok(i).is_punct(s); }
   [[nodiscard]] bool ident(std::size_t i) const { return tok(i).kind == ts::TokenKind::identifier; }
   [[nodiscard]] bool ident(std::size_t i, std::string_view s) const { return tok(i).is_ident(s); }

@@ -51,6 +51,10 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
   std::unique_ptr<SourceModule> module;
   if (auto text = m_reader(key)) {
     module = std::make_unique<SourceModule>(SourceModule{key, parse_program(*text)});
+    if (!m_keep_tokens) {
+      std::vector<Token>().swap(module->program.lex.tokens); // `= {}` would keep the capacity
+      std::vector<Comment>().swap(module->program.lex.comments);
+    }
   } else {
     m_unreadable.push_back(key.generic_string() + ": cannot be read");
   }

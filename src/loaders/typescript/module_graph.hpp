@@ -56,6 +56,11 @@ public:
   const SourceModule* load(const std::filesystem::path& path);
   // A file its caller parsed already (it is not read again).
   const SourceModule* adopt(const std::filesystem::path& path, Program program);
+  // Modules loaded from now on keep their declarations, imports, exports
+  // and expression trees but not their tokens and comments (Symbol::line()
+  // is then 0): what the query-call scan needs of the thousands of files a
+  // monorepo's helpers are looked up in, without holding every token read.
+  void drop_tokens() { m_keep_tokens = false; }
 
   // What `file` exports as `name` ("default" for its default export).
   std::optional<Symbol> find_export(const std::filesystem::path& file, std::string_view name);
@@ -99,6 +104,7 @@ private:
 
   ModuleResolver& m_resolver;
   Reader m_reader;
+  bool m_keep_tokens = true;
   std::map<std::filesystem::path, std::unique_ptr<SourceModule>> m_modules; // nullptr: unreadable
   std::map<const SourceModule*, LocalNames> m_locals;
   std::map<const SourceModule*, ExportMap> m_exports;
