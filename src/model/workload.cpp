@@ -48,6 +48,23 @@ std::string_view to_string(ReaderWarning::Kind kind) {
   return "unrecognized-line";
 }
 
+void ParentFollow::merge(const ParentFollow& other) {
+  if (other.followed != 0 && (followed == 0 || other.min_k < min_k)) {
+    min_k = other.min_k;
+  }
+  max_k = std::max(max_k, other.max_k);
+  if (followed == 0 && other.followed != 0) {
+    example_parent = other.example_parent;
+    example_children = other.example_children;
+  }
+  followed += other.followed;
+  single += other.single;
+  children += other.children;
+  by_connection += other.by_connection;
+  alone += other.alone;
+  nearest += other.nearest;
+}
+
 std::uint32_t RepeatPattern::median_count() const {
   const std::uint64_t half = (groups + 1) / 2;
   std::uint64_t seen = 0;
@@ -261,6 +278,9 @@ void Workload::merge(Workload&& other) {
   for (const auto& [key, times] : other.key_after) {
     key_after[key] += times;
   }
+  for (const auto& [key, follow] : other.parent_follows) {
+    parent_follows[key].merge(follow);
+  }
   write_runs.merge(std::move(other.write_runs));
   for (auto& [shape, members] : other.transaction_shapes) {
     if (transaction_shapes.size() < k_max_transaction_shapes || transaction_shapes.count(shape) != 0) {
@@ -344,6 +364,7 @@ Workload Workload::share(const std::function<bool(std::uint64_t)>& keeps, bool w
   by_statement(runs_after, out.runs_after);
   by_statement(batched_after, out.batched_after);
   by_statement(key_after, out.key_after);
+  by_statement(parent_follows, out.parent_follows);
   WriteRuns writes;
   std::copy_if(
       write_runs.runs.begin(), write_runs.runs.end(), std::back_inserter(writes.runs),

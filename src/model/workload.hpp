@@ -197,6 +197,33 @@ struct RepeatPattern {
   [[nodiscard]] std::uint32_t median_count() const;
 };
 
+// A per-row statement's executions given to the executions of a read that
+// ran before them in one client's window (loaders/logs/request_windows):
+// each child to the one execution of the read whose request it most likely
+// belongs to. A loop over the read's rows gives most of its executions two
+// or more children; users who each run the read and the statement once give
+// each one. How each child was given says how sure that is.
+struct ParentFollow {
+  static constexpr std::size_t k_example_lines = 8;
+  std::uint64_t followed = 0; // executions of the read given two or more children
+  std::uint64_t single = 0;   // executions given exactly one
+  std::uint64_t children = 0; // the children given to the followed ones
+  std::uint32_t min_k = 0;    // children per followed execution, least and most
+  std::uint32_t max_k = 0;
+  // How the followed executions' children were given: their connection's
+  // previous statement was the read's or a sibling's (the request's own
+  // connection), the read's execution was the only one open in their window,
+  // or by timing among several open ones (the fewest so far, then the
+  // nearest: other users' requests at once).
+  std::uint64_t by_connection = 0;
+  std::uint64_t alone = 0;
+  std::uint64_t nearest = 0;
+  // The first followed execution and its children's lines, for the evidence.
+  core::SourceLocation example_parent;
+  std::vector<int> example_children;
+  void merge(const ParentFollow& other);
+};
+
 // One backend session (connection), from connection/disconnection lines.
 struct SessionRecord {
   std::string session; // %c or "pid N"
@@ -300,6 +327,10 @@ public:
   // loop's, whose rows each have their own key. n-plus-one leaves those
   // executions out of a loop's count per parent.
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> key_after;
+  // (per-row statement, read before it) -> its executions given to the
+  // read's (loaders/logs/request_windows); n-plus-one confirms a loop the
+  // code names when most of the read's executions got two or more.
+  std::map<std::pair<std::uint64_t, std::uint64_t>, ParentFollow> parent_follows;
   // Route (or controller#action) and source file from sqlcommenter tags, each
   // once (Repeat::code_path); capped at k_max_code_paths.
   struct CodePath {

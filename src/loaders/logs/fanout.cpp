@@ -47,6 +47,7 @@ void FanOutTracker::add(std::uint64_t client_key, FanOutExec exec) {
   }
   Client& client = *m_last_client;
   exec.file = m_files.empty() ? 0 : static_cast<std::uint32_t>(m_files.size() - 1);
+  client.windows.add(exec, m_files, m_workload);
   const std::uint64_t seq = client.front_seq + client.execs.size();
   client.latest_us = std::max(client.latest_us, exec.ts_us);
   if (exec.child) {
@@ -189,6 +190,7 @@ void FanOutTracker::prune(Client& client) {
 void FanOutTracker::finish() {
   for (auto& entry : m_clients) {
     sweep(entry.second, true);
+    entry.second.windows.finish(m_files, m_workload);
   }
   m_clients.clear();
   m_last_client = nullptr;

@@ -2,6 +2,7 @@
 
 #include "loaders/logs/fanout_exec.hpp"
 #include "loaders/logs/key_strands.hpp"
+#include "loaders/logs/request_windows.hpp"
 #include "model/workload.hpp"
 
 #include <cstdint>
@@ -54,7 +55,8 @@ private:
     std::vector<std::pair<std::uint64_t, Burst>> open; // by child
     std::int64_t latest_us = 0;
     std::int64_t swept_us = 0;
-    KeyStrands strands; // the client's executions followed by their keys
+    KeyStrands strands;     // the client's executions followed by their keys
+    RequestWindows windows; // each execution given to the request it most likely belongs to
     // Each key value's last lookup: the statement and when it ended.
     std::unordered_map<std::uint64_t, std::pair<std::uint64_t, std::int64_t>> keys_seen;
     std::int64_t keys_pruned_us = 0;
