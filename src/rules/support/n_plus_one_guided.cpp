@@ -237,6 +237,10 @@ struct Guided {
   std::uint64_t own_lookups = 0;
   const QueryStats* own_after = nullptr;
   bool confirmed = false;
+  // Confirmed by the log's request windows (Workload::parent_follows): most
+  // of the parent's executions were given two or more of the child's,
+  // however few; `follow` says how many and how surely.
+  const model::ParentFollow* follow = nullptr;
   // The loop the log's bursts of the same statement were given to.
   std::optional<core::SourceLocation> owner;
 };
@@ -257,6 +261,71 @@ std::pair<std::uint64_t, std::uint64_t> own_lookups(const model::Workload& workl
     most = std::max(most, std::pair<std::uint64_t, std::uint64_t>{it->second, it->first.second});
   }
   return {total, most.second};
+}
+
+// The code names the loop and its parent read; the log's request windows
+// confirm it when most of the read's executions were each given two or more
+// of the loop's statements, whatever the loop's size (a request's 3 roles,
+// 5 members). The read most of whose executions were followed so is the
+// parent. Without the code no loop is named, and min-burst still rules.
+//
+// The counts alone (the loop's statements per execution of a read) confirm
+// a loop too, and may name a read that merely runs less often (a comment's
+// members read, 14 permission lookups "per execution", where each of the
+// roles read's executions was followed by its own 3 or 4): the read whose
+// executions the log shows followed more often is the parent then.
+template <typename ReadBefore>
+void confirm_by_requests(const model::Workload& workload, const JudgeOptions& options,
+                         const ReadBefore& read_before, Guided& out) {
+  // The share of the read's executions followed so, weighed by how surely
+  // their statements were theirs (on the request's connection, or with the
+  // read alone open): another request's loop just after a read gives it
+  // statements too, mostly by timing,
+  const auto share_of = [&](const QueryStats& read, const model::ParentFollow*& follow) {
+    const auto found = workload.parent_follows.find({out.child->fingerprint, read.fingerprint});
+    follow = found == workload.parent_follows.end() ? nullptr : &found->second;
+    return follow == nullptr || read.calls == 0
+               ? 0.0
+               : static_cast<double>(follow->followed) / static_cast<double>(read.calls);
+  };
+  // ... and by how near constant its statements per execution stay (a
+  // loop's follow its rows; another request's, caught in a read's window
+  // now and then, come in any number).
+  const auto score_of = [](const model::ParentFollow& follow, double share) {
+    return share * static_cast<double>(follow.by_connection + follow.alone) /
+           static_cast<double>(std::max<std::uint64_t>(follow.children, 1)) *
+           static_cast<double>(follow.min_k) / static_cast<double>(std::max<std::uint32_t>(follow.max_k, 1));
+  };
+  const model::ParentFollow* chosen = nullptr;
+  const QueryStats* parent = nullptr;
+  double best_score = 0;
+  for (const QueryStats& candidate : workload.queries) {
+    const model::ParentFollow* follow = nullptr;
+    const double share = share_of(candidate, follow);
+    if (follow == nullptr || !read_before(candidate)) {
+      continue;
+    }
+    if (follow->followed >= options.min_executions && candidate.calls >= options.min_executions &&
+        2 * follow->followed > candidate.calls && score_of(*follow, share) > best_score) {
+      best_score = score_of(*follow, share);
+      chosen = follow;
+      parent = &candidate;
+    }
+  }
+  if (chosen == nullptr) {
+    return;
+  }
+  if (out.confirmed) {
+    const model::ParentFollow* counted = nullptr;
+    const double counted_share = share_of(*out.parent, counted);
+    if (parent == out.parent || (counted != nullptr && score_of(*counted, counted_share) >= best_score)) {
+      return; // the counts' parent is the requests' too
+    }
+  }
+  out.parent = parent;
+  out.follow = chosen;
+  out.per_parent = static_cast<double>(chosen->children) / static_cast<double>(chosen->followed);
+  out.confirmed = true;
 }
 
 Guided guide(const engine::RuleContext& context, const JudgeOptions& options, const Covered& covered,
@@ -292,12 +361,15 @@ Guided guide(const engine::RuleContext& context, const JudgeOptions& options, co
   }
   excluded.push_back(0);
   // The parent: a read of a table the loop's function read before the loop.
+  const auto read_before = [&](const QueryStats& candidate) {
+    const model::Table* table = first_table(context, candidate);
+    return &candidate != out.child && table != nullptr && candidate.calls != 0 && reads_rows(candidate) &&
+           std::find(out.call->tables_before.begin(), out.call->tables_before.end(), table->property.str()) !=
+               out.call->tables_before.end();
+  };
   std::tuple<bool, std::uint64_t, double> best{false, 0, 0.0};
   for (const QueryStats& candidate : workload.queries) {
-    const model::Table* table = first_table(context, candidate);
-    if (&candidate == out.child || table == nullptr || candidate.calls == 0 || !reads_rows(candidate) ||
-        std::find(out.call->tables_before.begin(), out.call->tables_before.end(), table->property.str()) ==
-            out.call->tables_before.end()) {
+    if (!read_before(candidate)) {
       continue;
     }
     // Only the loop's executions count per parent: a request that calls
@@ -325,6 +397,9 @@ Guided guide(const engine::RuleContext& context, const JudgeOptions& options, co
   }
   out.confirmed = out.parent != nullptr && out.per_parent >= options.min_burst && out.after.runs >= 2 &&
                   out.parent->calls >= options.min_executions && !out.owner;
+  if (!out.owner) {
+    confirm_by_requests(workload, options, read_before, out);
+  }
   return out;
 }
 
@@ -414,6 +489,99 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
   return finding;
 }
 
+// "3" or "3-5": the children per followed execution of the parent.
+std::string k_range(const model::ParentFollow& follow) {
+  return follow.min_k == follow.max_k ? std::to_string(follow.min_k)
+                                      : std::to_string(follow.min_k) + "-" + std::to_string(follow.max_k);
+}
+
+// How sure the log's request windows are of each child's request, for the
+// evidence: its connection's previous statement was the request's, its
+// read's execution was the only one open, or the nearest of several.
+std::string attribution_note(const model::ParentFollow& follow) {
+  const std::uint64_t all = std::max<std::uint64_t>(follow.children, 1);
+  const double sure = static_cast<double>(follow.by_connection + follow.alone) / static_cast<double>(all);
+  std::string out =
+      "without traces, each of those " + digits(follow.children) +
+      " statements was given to the read's execution whose request it most likely belongs to: " +
+      digits(follow.by_connection) + " ran on the connection that request had just used, " +
+      digits(follow.alone) + " while that execution was the only one open, " + digits(follow.nearest) +
+      " went to the nearest of several open at once (other requests'); ";
+  out += sure >= 0.8   ? "the attribution is near certain"
+         : sure >= 0.5 ? "the attribution is likely, not certain"
+                       : "the attribution is a best guess from timing (many requests at once)";
+  out += " (" + core::percent(sure) + " by connection or alone)";
+  return out;
+}
+
+// The log lines of the first followed execution of the parent and its children.
+std::string example_lines(const model::ParentFollow& follow) {
+  std::string out = follow.example_parent.to_string() + " (the read), then line";
+  out += follow.example_children.size() == 1 ? " " : "s ";
+  for (std::size_t i = 0; i < follow.example_children.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + std::to_string(follow.example_children[i]);
+  }
+  return out;
+}
+
+// The loop the code names, confirmed by the log's request windows: most of
+// the parent's executions were followed by a few of its statements each.
+// The severity follows what the loop costs (executions x time), not how
+// long its runs are.
+core::Finding follow_finding(std::string_view rule_id, const engine::RuleContext& context, const Guided& g) {
+  const QueryStats& child = *g.child;
+  const QueryStats& parent = *g.parent;
+  const model::ParentFollow& follow = *g.follow;
+  const model::QueryCall& call = *g.call;
+  const double request_ms = child.mean_ms() * follow.max_k;
+  const core::Severity cost =
+      child.total_ms >= 1000.0 || request_ms >= 100.0 ? core::Severity::critical : core::Severity::high;
+  core::Finding finding =
+      advisor::query_finding(rule_id, std::min(context.severity, cost), child, context.catalog);
+  finding.object.columns = n_plus_one_lookup_columns(child);
+  const StatementKind kind = child.shape.kind;
+  const std::string noun = kind == StatementKind::insert    ? "inserts"
+                           : kind == StatementKind::update  ? "updates"
+                           : kind == StatementKind::delete_ ? "deletes"
+                                                            : "lookups";
+  const std::string parent_table =
+      parent.shape.tables.empty() ? std::string("its table") : parent.shape.tables.front().name;
+  const std::string table =
+      child.shape.tables.empty() ? std::string() : child.shape.tables.front().name + " ";
+  // One sentence: what ran per parent, how often, what it cost; where the
+  // loop is (place_n_plus_one_at_call) follows.
+  finding.message = "Query in a loop, confirmed by the log: " + k_range(follow) + " " + table + noun +
+                    (opens_transaction_per_row(call) ? ", each in its own transaction," : "") +
+                    " after each of " + digits(follow.followed) + " of the " + digits(parent.calls) +
+                    " reads of " + parent_table + " (" + digits(child.calls) + " statements, " +
+                    core::human_duration_ms(child.total_ms) + " in all)";
+  finding.evidence.insert(
+      finding.evidence.begin(),
+      core::Evidence{core::Evidence::Kind::log,
+                     digits(follow.followed) + " of the parent's " + digits(parent.calls) +
+                         " executions were each followed by " + k_range(follow) +
+                         " of the loop's statements (" + digits(follow.children) + " in all; " +
+                         digits(follow.single) +
+                         " got one), on any of the pool's connections: " + example_lines(follow),
+                     follow.example_parent});
+  finding.evidence.insert(finding.evidence.begin() + 1,
+                          core::Evidence{core::Evidence::Kind::log, attribution_note(follow), {}});
+  finding.evidence.push_back(core::Evidence{core::Evidence::Kind::query,
+                                            "parent statement: " + digits(parent.calls) +
+                                                " executions: " + advisor::short_select(parent.normalized),
+                                            parent.first_seen});
+  core::Fix fix;
+  fix.kind = core::FixKind::code;
+  help_and_sql_fix(context, child, finding, fix);
+  const model::Table* parent_table_model = first_table(context, parent);
+  place_n_plus_one_at_call(context, call, child,
+                           parent_table_model != nullptr ? parent_table_model->property.str() : "", finding,
+                           fix);
+  finding.fix = std::move(fix);
+  finding.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(child.calls, UINT32_MAX));
+  return finding;
+}
+
 // The loop read from the code, with what the log shows of its statement.
 core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleContext& context,
                                   const CodeLoop& loop, const Guided& g) {
@@ -427,26 +595,31 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
     calls += q->calls;
   }
   std::string detail =
-      "the log ran " + (g.child != nullptr
-                            ? "the loop's statement " + digits(g.child->calls) +
-                                  (g.child->calls == 1 ? " time" : " times") + own_note(g)
-                            : std::to_string(g.issued.size()) + " statements the loop's call can issue " +
-                                  digits(calls) + " times in all");
-  if (g.parent != nullptr) {
+      "the log ran " + (g.child != nullptr ? "the loop's statement " + digits(g.child->calls) +
+                                                 (g.child->calls == 1 ? " time" : " times") + own_note(g)
+                                           : std::to_string(g.issued.size()) + " statements it can issue " +
+                                                 digits(calls) + " times");
+  if (g.owner) {
+    detail += ", but the log's runs of it are the loop at " + g.owner->to_string() + "'s";
+  } else if (g.parent != nullptr) {
     char ratio[32];
     std::snprintf(ratio, sizeof ratio, "%.1f", g.per_parent);
-    detail += ", " + std::string(ratio) + " per execution of " +
-              advisor::short_select(g.parent->normalized, 100) + " (" + digits(g.parent->calls) +
-              (g.parent->calls == 1 ? " execution), " : " executions), ") + digits(g.after.runs) +
-              (g.after.runs == 1 ? " run" : " runs") + " of it right after that read";
+    const std::string table =
+        g.parent->shape.tables.empty() ? std::string("its table") : g.parent->shape.tables.front().name;
+    detail += ", " + std::string(ratio) + " per read of " + table + " (" + digits(g.parent->calls) +
+              (g.parent->calls == 1 ? " read" : " reads") + "), not enough to say it runs once per row";
   } else {
-    detail += ", never in runs right after a read of the table the loop's rows come from";
+    detail += ", never right after a read of the table its rows come from";
   }
-  detail += g.owner ? ": the log's runs of it are the loop at " + g.owner->to_string() +
-                          "'s, not this one's (read from the code)"
-                    : ": not enough to say it runs once per row (read from the code; a log with "
-                      "more of the loop's traffic confirms it)";
   finding.message += detail;
+  if (g.parent != nullptr && !g.owner) {
+    finding.evidence.push_back(core::Evidence{
+        core::Evidence::Kind::query,
+        "the read its rows likely come from: " + digits(g.parent->calls) + " executions, " +
+            digits(g.after.runs) +
+            " runs of the loop's statement right after it: " + advisor::short_select(g.parent->normalized),
+        g.parent->first_seen});
+  }
   core::Fix fix;
   fix.kind = core::FixKind::code;
   help_and_sql_fix(context, shown, finding, fix);
@@ -576,7 +749,8 @@ std::set<std::uint64_t> guided_findings(std::string_view rule_id, const engine::
       replaced.insert(g.child->fingerprint);
     }
     if (g.confirmed) {
-      out.push_back(confirmed_finding(rule_id, context, g));
+      out.push_back(g.follow != nullptr ? follow_finding(rule_id, context, g)
+                                        : confirmed_finding(rule_id, context, g));
       covered.placed_children.emplace_back(g.child->fingerprint, out.back().location);
     } else {
       out.push_back(unconfirmed_finding(rule_id, context, loop, g));
