@@ -118,13 +118,16 @@ std::optional<std::vector<Subset>> group_front(Evaluator& evaluator, SetSearch& 
 }
 
 // One subset of each group's front, lowest total cost within the budget (a
-// knapsack over the budget in k_budget_units steps, sizes rounded up).
-Config knapsack(const std::vector<std::vector<Subset>>& fronts, std::optional<std::int64_t> budget) {
+// knapsack over the budget in k_budget_units steps, sizes rounded up, or
+// down: then the choice may not fit, and the caller checks).
+Config knapsack_rounded(const std::vector<std::vector<Subset>>& fronts, std::optional<std::int64_t> budget,
+                        bool round_down) {
   const std::int64_t units = budget ? k_budget_units : 0;
   const double unit =
       budget ? std::max(1.0, static_cast<double>(*budget) / static_cast<double>(k_budget_units)) : 1.0;
   const auto units_of = [&](std::int64_t size) {
-    return budget ? static_cast<std::int64_t>(std::ceil(static_cast<double>(size) / unit)) : 0;
+    const double share = static_cast<double>(size) / unit;
+    return budget ? static_cast<std::int64_t>(round_down ? std::floor(share) : std::ceil(share)) : 0;
   };
   const double infinity = std::numeric_limits<double>::infinity();
   const auto slots = static_cast<std::size_t>(units + 1);
@@ -155,6 +158,18 @@ Config knapsack(const std::vector<std::vector<Subset>>& fronts, std::optional<st
     u -= static_cast<std::size_t>(units_of(chosen.size));
   }
   std::sort(best.begin(), best.end());
+  return best;
+}
+
+// Sizes rounded down first, so a set that fills the budget to the byte is
+// not lost to the rounding (the unbudgeted set at a budget of its own
+// size); rounded up, always fitting, when that choice does not fit.
+Config knapsack(Evaluator& evaluator, const std::vector<std::vector<Subset>>& fronts,
+                std::optional<std::int64_t> budget) {
+  Config best = knapsack_rounded(fronts, budget, true);
+  if (budget && evaluator.total_size(best) > *budget) {
+    best = knapsack_rounded(fronts, budget, false);
+  }
   return best;
 }
 
@@ -274,7 +289,7 @@ SearchResult enumerate_groups(SetSearch& search, const std::vector<std::vector<s
     fronts.push_back(std::move(*front));
   }
   const bool complete = fronts.size() == groups.size();
-  SearchResult result = search.finish(complete ? knapsack(fronts, budget) : Config{});
+  SearchResult result = search.finish(complete ? knapsack(search.evaluator(), fronts, budget) : Config{});
   result.exact = complete && !search.timed_out();
   result.note = complete ? ", each group enumerated" : ", each group enumerated: stopped by the time limit";
   return result;

@@ -189,10 +189,65 @@ Config SetSearch::improve(Config config) {
         consider(replaced(config, id, *shorter));
       }
     }
+    if (!best && !out_of_time()) {
+      best = split(config);
+    }
     if (!best) {
       break;
     }
     config = std::move(*best);
+  }
+  return config;
+}
+
+std::optional<Config> SetSearch::split(const Config& config) {
+  if (!m_options.split_move || (!m_options.budget_bytes && m_options.max_indexes == 0)) {
+    return std::nullopt; // with room for everything, the adds above already reach smaller indexes
+  }
+  const double current = m_ev.objective(config);
+  double best_value = current - min_gain(current);
+  std::optional<Config> best;
+  for (std::size_t id : config) {
+    if (out_of_time()) {
+      break;
+    }
+    const Config next = refill(without(config, id), *m_ev.size(id));
+    if (next.size() <= config.size()) {
+      continue; // nothing, or one index, in its place: a drop or a swap, tried above
+    }
+    const double value = m_ev.objective(next);
+    if (value < best_value) {
+      best_value = value;
+      best = next;
+    }
+  }
+  return best;
+}
+
+Config SetSearch::refill(Config config, std::int64_t below) {
+  while (!out_of_time()) {
+    const double current = m_ev.objective(config);
+    double best_score = 0;
+    std::optional<std::size_t> best;
+    for (std::size_t id : useful()) {
+      if (out_of_time()) {
+        break;
+      }
+      const auto size = m_ev.size(id);
+      if (!size || *size >= below || holds(config, id) || !fits(with(config, id))) {
+        continue;
+      }
+      const double gain = current - m_ev.objective(with(config, id));
+      const double score = gain / static_cast<double>(std::max<std::int64_t>(*size, 1));
+      if (gain > min_gain(current) && score > best_score) {
+        best_score = score;
+        best = id;
+      }
+    }
+    if (!best) {
+      break;
+    }
+    config = with(config, *best);
   }
   return config;
 }

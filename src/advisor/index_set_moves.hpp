@@ -90,8 +90,21 @@ public:
   // per byte (Extend) or by saving alone.
   Config greedy(Config config, bool per_byte);
 
-  // Best-improvement local search: drop, add, swap, grow, shrink.
+  // Best-improvement local search: drop, add, swap, grow, shrink; under a
+  // budget or a count limit, at each local optimum, split too.
   Config improve(Config config);
+
+  // The best split of `config` that saves more than min_gain, under a
+  // budget or a count limit: one chosen index out, then smaller candidates
+  // in its place by the largest saving per byte while they fit and save
+  // (refill). One large index can hold the budget where two smaller ones
+  // save more together; a swap, one for one, never reaches them, as the
+  // first small one alone saves less than the large one.
+  std::optional<Config> split(const Config& config);
+
+  // Candidates smaller than `below` bytes added to `config` by the largest
+  // saving per byte, while they fit and each saves more than min_gain.
+  Config refill(Config config, std::int64_t below);
 
   // Indexes whose removal raises the objective by less than min_gain: their
   // write cost outweighs what they save, others do their work, or what

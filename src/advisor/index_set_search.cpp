@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 namespace pgadvise::advisor {
 
@@ -85,8 +86,31 @@ SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options
   (void)search.useful();
 
   std::vector<std::pair<std::string, Config>> seeds;
+  // Under a budget or a count limit: the best subset of the set chosen
+  // without them (the Extend seed and its local search; every subset that
+  // fits enumerated), a seed and a floor the result never falls below.
+  std::optional<Config> subset_floor;
+  if ((options.budget_bytes || options.max_indexes > 0) && options.subset_seed && !search.out_of_time()) {
+    SearchOptions free = options;
+    free.budget_bytes.reset();
+    free.max_indexes = 0;
+    free.exact_group_limit = 0;
+    free.greedy_seed = false;
+    free.per_query_seed = false;
+    free.time_limit = search.remaining() / 2;
+    const SearchResult whole = search_index_set(evaluator, free);
+    SearchOptions within = options;
+    within.time_limit = search.remaining();
+    const SearchResult subset = exhaustive_over(evaluator, whole.chosen, within);
+    (void)search.out_of_time();
+    if (search.fits(subset.chosen)) {
+      subset_floor = subset.chosen;
+      std::sort(subset_floor->begin(), subset_floor->end());
+      seeds.emplace_back("subset", *subset_floor);
+    }
+  }
   seeds.emplace_back("extend", search.greedy({}, true));
-  if (!search.out_of_time()) {
+  if (options.greedy_seed && !search.out_of_time()) {
     seeds.emplace_back("greedy", search.greedy({}, false));
   }
   if (options.per_query_seed && !search.out_of_time()) {
@@ -131,6 +155,10 @@ SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options
     }
   }
   best = search.fill(search.merge_overlaps(search.prune(best)));
+  if (subset_floor && evaluator.objective(*subset_floor) < evaluator.objective(best)) {
+    best = *subset_floor; // pruning and merging gave up more than the noise they drop
+    best_seed = "subset";
+  }
   SearchResult result = search.finish(best);
   result.seed = best_seed;
   result.exact = exact;

@@ -23,10 +23,13 @@ namespace pgadvise::advisor {
 //      one key to a chosen index, with the best saving per byte, until
 //      nothing fits or helps), a greedy by absolute saving, and the per-query
 //      choice (each query's best index on its own, costliest query first,
-//      what per-finding advice does);
+//      what per-finding advice does); under a budget or a count limit also
+//      the best subset of the set chosen without them, enumerated, which is
+//      the result's floor too;
 //   2. each seed improved by local search -- drop an index, swap one for
-//      another candidate, append or remove a key, add one -- taking the best
-//      improving move until none is left;
+//      another candidate, append or remove a key, add one, and under a
+//      budget or a count limit split one (out for smaller candidates by
+//      saving per byte) -- taking the best improving move until none is left;
 //   3. when there is time, the exact optimum over each group of tables read
 //      together, its most useful candidates enumerated (exhaustive_over),
 //      improved by local search in turn;
@@ -61,6 +64,15 @@ struct SearchOptions {
   std::size_t exact_group_limit = 12;
   bool local_search = true;   // false: the seeds alone (for comparisons)
   bool per_query_seed = true; // false: leave out the per-query seed
+  bool greedy_seed = true;    // false: leave out the greedy seed (by saving alone)
+  // Under a budget or a count limit, the best subset of the set chosen
+  // without them (the Extend seed and its local search: no other seed, no
+  // exact step) is a seed and the floor of the result. false: leave it out
+  // (for comparisons).
+  bool subset_seed = true;
+  // Under a budget or a count limit, the split move of local search. false:
+  // leave it out (for comparisons).
+  bool split_move = true;
 };
 
 struct SearchResult {
