@@ -24,13 +24,21 @@
 //               per group chosen by a knapsack over the budget; its note says how many candidates a group
 //               left out
 //
+//   pgadvise-before  the search without its split move and subset seed
+//               (SearchOptions::split_move, subset_seed), at the --set-budgets
+//   best-subset the best subset of pgadvise's set without a budget that fits
+//               the budget (advisor::exhaustive_over over its members), at
+//               the --set-budgets: shares of that set's own size
+//               (budget_of "set"; the --budgets are shares of the data
+//               size, budget_of "data")
+//
 // and prints one JSON object per line: workload, budget, method, the
 // workload's estimated cost relative to no index, size, index count, run
 // time, what-if plans made, and the DDL of the set.
 //
 //   pgadvise_index_bench --db CONNINFO --name NAME --workload FILE [--workload FILE]...
 //                        [--queries] [--per-finding REPORT.json] [--budgets 0.25,0.5,1]
-//                        [--time-limit SECONDS] [--exhaustive-seconds SECONDS]
+//                        [--set-budgets 0.25,0.5,1] [--time-limit SECONDS] [--exhaustive-seconds SECONDS]
 //                        [--group-limit N]
 #include "advisor/index_set_exhaustive.hpp"
 #include "advisor/index_set_run.hpp"
@@ -70,6 +78,7 @@ struct Args {
   bool queries_only = false;
   std::string per_finding;
   std::vector<double> budgets{0.25, 0.5, 1.0};
+  std::vector<double> set_budgets{0.25, 0.5, 1.0};
   double time_limit = 120;
   double exhaustive_seconds = 300;
   std::size_t group_limit = 14;
@@ -77,7 +86,8 @@ struct Args {
 
 [[noreturn]] void usage() {
   std::cerr << "usage: pgadvise_index_bench --db CONNINFO --name NAME --workload FILE... [--queries]\n"
-               "       [--per-finding REPORT.json] [--budgets 0.25,0.5,1] [--time-limit S]\n"
+               "       [--per-finding REPORT.json] [--budgets 0.25,0.5,1] [--set-budgets 0.25,0.5,1]\n"
+               "       [--time-limit S]\n"
                "       [--exhaustive-seconds S] [--group-limit N]\n";
   std::exit(2);
 }
@@ -105,7 +115,16 @@ Args parse_args(int argc, char** argv) {
     } else if (arg == "--budgets") {
       args.budgets.clear();
       for (const std::string& part : core::split(next(), ',')) {
-        args.budgets.push_back(std::stod(part));
+        if (!part.empty()) {
+          args.budgets.push_back(std::stod(part));
+        }
+      }
+    } else if (arg == "--set-budgets") {
+      args.set_budgets.clear();
+      for (const std::string& part : core::split(next(), ',')) {
+        if (!part.empty()) {
+          args.set_budgets.push_back(std::stod(part));
+        }
       }
     } else if (arg == "--time-limit") {
       args.time_limit = std::stod(next());
@@ -439,11 +458,12 @@ struct Row {
   std::string note;
 };
 
-void print(const Args& args, double share, std::optional<std::int64_t> budget, const Row& row,
-           Evaluator& evaluator, const CandidatePool& pool, double none) {
+void print(const Args& args, double share, std::optional<std::int64_t> budget, const std::string& budget_of,
+           const Row& row, Evaluator& evaluator, const CandidatePool& pool, double none) {
   nlohmann::json line;
   line["workload"] = args.name;
   line["budget_share"] = share;
+  line["budget_of"] = budget_of;
   line["budget_bytes"] = budget ? nlohmann::json(*budget) : nlohmann::json(nullptr);
   line["method"] = row.method;
   const double cost = evaluator.objective(row.config);
@@ -522,28 +542,24 @@ int main(int argc, char** argv) {
   const double dexter_seconds = std::chrono::duration<double>(Clock::now() - dexter_start).count();
   std::cerr << "   dexter: " << dexter.size() << " indexes\n";
 
-  for (double share : args.budgets) {
-    const std::optional<std::int64_t> budget =
-        static_cast<std::int64_t>(share * static_cast<double>(problem.data_bytes()));
-    advisor::SearchOptions search = problem.search_options();
-    search.budget_bytes = budget;
-    search.time_limit = seconds(args.time_limit);
-
-    print(args, share, budget, Row{"none", {}, 0, 0, true, "", ""}, evaluator, pool, none);
-
-    // pgadvise on a fresh problem: cold caches, its own run time.
+  // pgadvise's set for `budget` on a fresh problem: cold caches, its own run time.
+  // `before`: without the split move and the subset seed (issue 48), as the search was.
+  const auto search_fresh = [&](std::optional<std::int64_t> budget,
+                                bool before = false) -> std::optional<Row> {
     advisor::IndexSetOptions fresh_options;
     fresh_options.budget_bytes = budget;
     fresh_options.time_limit = seconds(args.time_limit);
+    fresh_options.search.split_move = !before;
+    fresh_options.search.subset_seed = !before;
     const auto fresh_start = Clock::now();
     auto fresh = advisor::IndexSetProblem::build(*search_connection, schema, read.workload, fresh_options);
     if (!fresh.ok()) {
       std::cerr << "pgadvise_index_bench: " << fresh.error().to_string() << "\n";
-      return 2;
+      return std::nullopt;
     }
     const advisor::SearchResult found =
         advisor::search_index_set((*fresh)->evaluator(), (*fresh)->search_options());
-    Row ours{"pgadvise",
+    Row ours{before ? "pgadvise-before" : "pgadvise",
              {},
              std::chrono::duration<double>(Clock::now() - fresh_start).count(),
              found.evaluations,
@@ -554,16 +570,47 @@ int main(int argc, char** argv) {
       ours.config.push_back(pool.add((*fresh)->pool()[id]));
     }
     std::sort(ours.config.begin(), ours.config.end());
-    print(args, share, budget, ours, evaluator, pool, none);
+    return ours;
+  };
 
-    if (!args.per_finding.empty()) {
-      print(args, share, budget,
-            Row{"per-finding", fitting(evaluator, per_finding, budget), 0, 0, true, "", ""}, evaluator, pool,
-            none);
+  // Every method at one budget. `unbudgeted`: pgadvise's set without a
+  // budget, whose best subset within the budget is a row of its own.
+  const auto measure = [&](double share, std::optional<std::int64_t> budget, const std::string& budget_of,
+                           const std::optional<Row>& unbudgeted) -> bool {
+    advisor::SearchOptions search = problem.search_options();
+    search.budget_bytes = budget;
+    search.time_limit = seconds(args.time_limit);
+    const auto out = [&](const Row& row) {
+      print(args, share, budget, budget_of, row, evaluator, pool, none);
+    };
+
+    out(Row{"none", {}, 0, 0, true, "", ""});
+    const std::optional<Row> ours = search_fresh(budget);
+    if (!ours) {
+      return false;
     }
-    print(args, share, budget,
-          Row{"dexter", fitting(evaluator, dexter, budget), dexter_seconds, 0, true, "", ""}, evaluator, pool,
-          none);
+    out(*ours);
+    if (!args.per_finding.empty()) {
+      out(Row{"per-finding", fitting(evaluator, per_finding, budget), 0, 0, true, "", ""});
+    }
+    out(Row{"dexter", fitting(evaluator, dexter, budget), dexter_seconds, 0, true, "", ""});
+    std::vector<std::size_t> subset;
+    std::vector<std::size_t> earlier;
+    if (unbudgeted) {
+      if (const std::optional<Row> before = search_fresh(budget, true)) {
+        out(*before);
+        earlier = before->config;
+      }
+      // The best subset of the unbudgeted set that fits, enumerated.
+      advisor::SearchOptions exact = search;
+      exact.time_limit = seconds(std::max(args.exhaustive_seconds, 60.0));
+      const auto start = Clock::now();
+      const advisor::SearchResult best = advisor::exhaustive_over(evaluator, unbudgeted->config, exact);
+      subset = best.chosen;
+      std::sort(subset.begin(), subset.end());
+      out(Row{"best-subset", subset, std::chrono::duration<double>(Clock::now() - start).count(),
+              best.evaluations, best.exact, "", ""});
+    }
 
     // The limit: every candidate of the shared pool that helps alone; in a
     // table group with more than --group-limit of them, the sets above and
@@ -576,9 +623,9 @@ int main(int argc, char** argv) {
           candidates.push_back(id);
         }
       }
-      std::vector<std::size_t> must = ours.config;
+      std::vector<std::size_t> must = ours->config;
       for (const std::vector<std::size_t>& set :
-           {fitting(evaluator, per_finding, budget), fitting(evaluator, dexter, budget)}) {
+           {fitting(evaluator, per_finding, budget), fitting(evaluator, dexter, budget), subset, earlier}) {
         must.insert(must.end(), set.begin(), set.end());
       }
       for (std::size_t id : must) {
@@ -596,7 +643,32 @@ int main(int argc, char** argv) {
           optimum.evaluations, optimum.exact,  "",
           optimum.note};
       std::sort(limit.config.begin(), limit.config.end());
-      print(args, share, budget, limit, evaluator, pool, none);
+      out(limit);
+    }
+    return true;
+  };
+
+  for (double share : args.budgets) {
+    if (!measure(share, static_cast<std::int64_t>(share * static_cast<double>(problem.data_bytes())), "data",
+                 std::nullopt)) {
+      return 2;
+    }
+  }
+  // Budgets as shares of the unbudgeted set's own size: what a user who
+  // has seen the whole set and has less room asks for.
+  if (!args.set_budgets.empty()) {
+    const std::optional<Row> unbudgeted = search_fresh(std::nullopt);
+    if (!unbudgeted) {
+      return 2;
+    }
+    const std::int64_t set_bytes = evaluator.total_size(unbudgeted->config);
+    std::cerr << "   unbudgeted set: " << unbudgeted->config.size() << " indexes, " << set_bytes / 1'000'000
+              << " MB\n";
+    for (double share : args.set_budgets) {
+      if (!measure(share, static_cast<std::int64_t>(share * static_cast<double>(set_bytes)), "set",
+                   unbudgeted)) {
+        return 2;
+      }
     }
   }
   return 0;

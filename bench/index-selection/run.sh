@@ -26,7 +26,9 @@
 #   2. pgadvise_index_bench: at budgets 0.25x, 0.5x and 1x the workload's
 #      data size, the estimated workload cost (HypoPG, relative to no
 #      secondary index) of pgadvise's set, the per-finding advice, dexter's
-#      method and the exhaustive optimum, and each one's run time;
+#      method and the exhaustive optimum, and each one's run time; on the
+#      OLTP workloads also at 0.25x, 0.5x and 1x the size of pgadvise's own
+#      set without a budget, with the best subset of that set that fits;
 #   3. for the OLTP workloads (blog, nplus1-app), the real time: pgbench for
 #      --pgbench-seconds (default 30) with no secondary index, with
 #      pgadvise's set at each budget, with the per-finding advice and with

@@ -4,7 +4,8 @@
     bench/index-selection/table.py RESULTS.jsonl [PGBENCH.tsv]
 
 RESULTS.jsonl holds pgadvise_index_bench's lines (one per workload, budget
-and method); PGBENCH.tsv the real runs (workload, set, indexes, size bytes,
+and method; budget_of "data" for budgets that are shares of the data size,
+"set" for shares of pgadvise's unbudgeted set's size); PGBENCH.tsv the real runs (workload, set, indexes, size bytes,
 transactions per second, mean latency ms; for a leave-one-out line, the
 medians of its paired rounds, seventh the full set's median of the same
 rounds and eighth each round's change in percent) that run.sh writes.
@@ -24,7 +25,60 @@ def size(b):
     return str(b)
 
 
+def budget_of(row):
+    return row.get("budget_of", "data")
+
+
+def gap(ours, other):
+    """ours' cost over other's, in percent; n/a when other is no proven figure."""
+    if not ours or not other or not other["complete"]:
+        return "n/a"
+    if other["relative_cost"] <= 0:
+        return "+0.0%"
+    return f"{(ours['relative_cost'] / other['relative_cost'] - 1) * 100:+.1f}%"
+
+
+def cell(row):
+    if row is None:
+        return "n/a"
+    text = f"{row['relative_cost']:.4g} ({row['indexes']}, {size(row['size_bytes'])})"
+    if row["method"] in ("exhaustive", "best-subset") and not row["complete"]:
+        text += " not proven"
+    return text
+
+
+def run_time(row):
+    if not row:
+        return "n/a"
+    return f"{row['seconds']:.1f} s" + ("" if row["complete"] else " (time limit)")
+
+
+def set_budget_table(rows):
+    """The rows whose budgets are shares of pgadvise's unbudgeted set's size."""
+    by = OrderedDict()
+    for row in rows:
+        if budget_of(row) == "set":
+            by.setdefault((row["workload"], row["budget_share"]), {})[row["method"]] = row
+    if not by:
+        return ""
+    out = ["| workload | budget (share of the unbudgeted set) | pgadvise | best subset of the unbudgeted set | "
+           "exhaustive optimum | pgadvise vs optimum | pgadvise vs best subset | pgadvise run time | "
+           "before issue 48 (no split, no subset seed): vs optimum, run time |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (workload, share), methods in by.items():
+        ours = methods.get("pgadvise")
+        budget = f"{share:g}x = {size(methods[next(iter(methods))]['budget_bytes'] or 0)}"
+        out.append(f"| {workload} | {budget} | {cell(ours)} | {cell(methods.get('best-subset'))} | "
+                   f"{cell(methods.get('exhaustive'))} | {gap(ours, methods.get('exhaustive'))} | "
+                   f"{gap(ours, methods.get('best-subset'))} | {run_time(ours)} | "
+                   f"{cell(methods.get('pgadvise-before'))}: "
+                   f"{gap(methods.get('pgadvise-before'), methods.get('exhaustive'))}, "
+                   f"{run_time(methods.get('pgadvise-before'))} |")
+    return "\n".join(out)
+
+
 def cost_table(rows):
+    rows = [row for row in rows if budget_of(row) == "data"]
     by = OrderedDict()
     for row in rows:
         by.setdefault((row["workload"], row["budget_share"]), {})[row["method"]] = row
@@ -107,6 +161,11 @@ def main():
     print("Estimated workload cost relative to no secondary index (lower is better; in parentheses the "
           "number of indexes and their HypoPG size):\n")
     print(cost_table(rows))
+    by_set = set_budget_table(rows)
+    if by_set:
+        print("\nBudgets as shares of the size of pgadvise's own set without a budget (the same estimated "
+              "cost; the best subset of that set within the budget enumerated):\n")
+        print(by_set)
     if len(sys.argv) > 2:
         print("\nReal time of the workload (pgbench, real indexes built; higher transactions/s is better):\n")
         print(pgbench_table(sys.argv[2]))
