@@ -1,12 +1,17 @@
 #include "cli/process.hpp"
 
+#include "support/test_label.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <pty.h>
+#include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
@@ -153,10 +158,30 @@ ProcessResult run_on_pipes(ExecImage& image, std::chrono::steady_clock::time_poi
   return result;
 }
 
+// Node's tools (drizzle-kit, tsc, npm): node itself (also through
+// /usr/bin/env), or a program or script under a node_modules folder.
+bool runs_node_tool(const std::string& program, const std::vector<std::string>& args) {
+  const auto is_node = [](std::string_view path) {
+    const std::string_view name = path.substr(path.rfind('/') + 1);
+    return name == "node" || name == "npm" || name == "npx" ||
+           path.find("/node_modules/") != std::string::npos;
+  };
+  if (is_node(program) || (program == "/usr/bin/env" && !args.empty() && is_node(args.front()))) {
+    return true;
+  }
+  return std::any_of(args.begin(), args.end(),
+                     [](const std::string& arg) { return arg.find("/node_modules/") != std::string::npos; });
+}
+
 } // namespace
 
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
                           const ProcessOptions& options) {
+  // A test that starts a program is no `unit` test (tests/labels.cmake).
+  if (const std::string mislabeled = label_mismatch(runs_node_tool(program, args) ? "tools" : "process");
+      !mislabeled.empty()) {
+    ADD_FAILURE() << mislabeled;
+  }
   ExecImage image(program, args, options.env, options.cwd);
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   return options.tty ? run_on_pty(image, deadline) : run_on_pipes(image, deadline);

@@ -1,6 +1,7 @@
 #include "hostile/bounded_run.hpp"
 
 #include "support/files.hpp"
+#include "support/test_label.hpp"
 
 #include <array>
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <sstream>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -38,6 +40,10 @@ bool built_with_sanitizers() {
 }
 
 BoundedResult run_bounded(const std::vector<std::string>& args, const BoundedOptions& options) {
+  // A test that starts pgadvise is no `unit` test (tests/labels.cmake).
+  if (const std::string mislabeled = label_mismatch("process"); !mislabeled.empty()) {
+    ADD_FAILURE() << mislabeled;
+  }
   const std::string out_path = options.cwd + "/.bounded.out";
   const std::string err_path = options.cwd + "/.bounded.err";
   const bool drop = options.as_nobody && ::geteuid() == 0;

@@ -140,6 +140,10 @@ struct HostileSqlCase {
   int line;
 };
 
+void PrintTo(const HostileSqlCase& c, std::ostream* out) {
+  *out << c.file << " (parse error at line " << c.line << ")";
+}
+
 class HostileSqlFile : public HostileInput, public ::testing::WithParamInterface<HostileSqlCase> {};
 
 TEST_P(HostileSqlFile, ParseErrorAtItsLineAndTheNextFileIsRead) {

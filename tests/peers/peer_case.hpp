@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,11 @@ struct PeerCase {
   std::string name; // <area>/<case>
   fs::path path;
 };
+
+// gtest prints a case by its name, not as its bytes.
+inline void PrintTo(const PeerCase& c, std::ostream* out) {
+  *out << c.name;
+}
 
 struct CaseFile {
   std::string name;

@@ -83,6 +83,10 @@ struct PushCase {
   Severity severity;
 };
 
+void PrintTo(const PushCase& c, std::ostream* out) {
+  *out << c.name << " (" << c.fixture << ", " << c.through << ")";
+}
+
 const PushCase k_cases[] = {
     // Look-alike: only the development branch of the if pushes.
     {"ShellIfElse", "shell_conditions", "scripts/release.sh", false, "development", "APP_ENV is development",

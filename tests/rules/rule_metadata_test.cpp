@@ -17,6 +17,10 @@ struct Registered {
   bool has_fix;
 };
 
+void PrintTo(const Registered& rule, std::ostream* out) {
+  *out << rule.id;
+}
+
 const Registered k_rules[] = {
     {"ColumnTypeChangeRewrite", "column-type-change-rewrite", core::Severity::medium, false},
     {"ForeignKeyAddedValidating", "foreign-key-added-validating", core::Severity::medium, false},

@@ -1,6 +1,7 @@
 #include "support/pg_cluster.hpp"
 
 #include "support/files.hpp"
+#include "support/test_cache.hpp"
 #include "support/test_label.hpp"
 
 #include <arpa/inet.h>
@@ -10,11 +11,13 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <spawn.h>
 #include <sstream>
+#include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -174,6 +177,52 @@ Watchdog spawn_watchdog(const fs::path& pg_ctl, const fs::path& data, const fs::
   return {fds[1], pid};
 }
 
+// A fresh data directory, made once per build tree and copied for each
+// cluster: ctest runs every test in a process of its own, and initdb costs
+// about 2 s where a copy costs 0.1 s. The template is kept in the build
+// tree's test-cache/ (test::cache_dir), named after the server's initdb
+// (path, size, time), so another PostgreSQL build makes another template.
+fs::path template_dir(const fs::path& bin_dir) {
+  std::error_code ec;
+  const fs::path initdb = bin_dir / "initdb";
+  const auto size = fs::file_size(initdb, ec);
+  const auto time = fs::last_write_time(initdb, ec).time_since_epoch().count();
+  if (ec) {
+    return {};
+  }
+  const std::string key = initdb.string() + ":" + std::to_string(size) + ":" + std::to_string(time);
+  return test::cache_dir() / ("pg-template-" + std::to_string(std::hash<std::string>{}(key)));
+}
+
+// `data` from the template (cp -a keeps the server user's ownership); a
+// copy cut short is removed, for initdb to make `data` instead.
+bool copy_template(const fs::path& templ, const fs::path& data, const fs::path& log) {
+  std::error_code ec;
+  if (templ.empty() || !fs::exists(templ / "PG_VERSION", ec)) {
+    return false;
+  }
+  if (run_program({"cp", "-a", templ.string(), data.string()}, log) == 0) {
+    return true;
+  }
+  fs::remove_all(data, ec);
+  return false;
+}
+
+// Keeps a fresh `data` as the template: copied beside it, then renamed into
+// place, so a cluster starting at the same moment sees all of it or none.
+void keep_template(const fs::path& data, const fs::path& templ, const fs::path& log) {
+  if (templ.empty()) {
+    return;
+  }
+  std::error_code ec;
+  fs::create_directories(templ.parent_path(), ec);
+  const fs::path partial = templ.string() + ".partial-" + std::to_string(getpid());
+  if (run_program({"cp", "-a", data.string(), partial.string()}, log) == 0) {
+    fs::rename(partial, templ, ec); // another process may have kept one first: keep that
+  }
+  fs::remove_all(partial, ec);
+}
+
 std::string server_settings(int port, const fs::path& dir, const fs::path& bin_dir) {
   std::string conf = "\n# pgadvise test cluster\n";
   conf += "listen_addresses = '127.0.0.1'\n";
@@ -267,14 +316,19 @@ void PgCluster::start() {
     m_error = "could not give " + m_dir.string() + " to the postgres user";
     return;
   }
-  const int initdb = run_program(
-      as_server_user({(m_bin_dir / "initdb").string(), "-D", data.string(), "-U", std::string(k_superuser),
-                      "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + password_file.string(),
-                      "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"}),
-      log);
-  if (initdb != 0) {
-    m_error = "initdb failed (exit " + std::to_string(initdb) + "): " + read_tail(log);
-    return;
+  const fs::path templ = template_dir(m_bin_dir);
+  if (!copy_template(templ, data, log)) {
+    const int initdb =
+        run_program(as_server_user({(m_bin_dir / "initdb").string(), "-D", data.string(), "-U",
+                                    std::string(k_superuser), "--auth-local=trust",
+                                    "--auth-host=scram-sha-256", "--pwfile=" + password_file.string(), "-E",
+                                    "UTF8", "--locale=C", "--no-sync", "--no-instructions"}),
+                    log);
+    if (initdb != 0) {
+      m_error = "initdb failed (exit " + std::to_string(initdb) + "): " + read_tail(log);
+      return;
+    }
+    keep_template(data, templ, log);
   }
   // A port can be taken between choosing and binding: try a few.
   for (int attempt = 0; attempt < 3; ++attempt) {

@@ -35,6 +35,10 @@ struct Case {
   std::string description; // a part of how the source is described
 };
 
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << c.file << " (" << c.description << ")";
+}
+
 class RealFormat : public ::testing::TestWithParam<Case> {};
 
 TEST_P(RealFormat, ReadsTheSameStatementsAsTheStderrLogWithoutWarnings) {

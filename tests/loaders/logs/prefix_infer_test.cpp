@@ -3,6 +3,7 @@
 #include "loaders/logs/prefix_infer.hpp"
 #include "log_test_support.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -58,6 +59,10 @@ struct Learned {
   std::string prefix; // the server's setting (fixtures/logs/pooled/NAME.txt)
 };
 
+void PrintTo(const Learned& c, std::ostream* out) {
+  *out << c.file << " ('" << c.prefix << "')";
+}
+
 class LearnedPrefix : public ::testing::TestWithParam<Learned> {};
 
 TEST_P(LearnedPrefix, IsTheServersSettingAndReadsEveryStatementWithoutAWarning) {
@@ -90,7 +95,14 @@ TEST_P(LearnedPrefix, IsTheServersSettingAndReadsEveryStatementWithoutAWarning) 
 
 INSTANTIATE_TEST_SUITE_P(Pooled, LearnedPrefix,
                          ::testing::Values(Learned{"requests-s4.log", "%t [%p]: app=%a,db=%d,user=%u "},
-                                           Learned{"hot-s6.log", "%m user=%u db=%d pid=%p "}));
+                                           Learned{"hot-s6.log", "%m user=%u db=%d pid=%p "}),
+                         [](const ::testing::TestParamInfo<Learned>& test) {
+                           std::string name;
+                           for (const char c : test.param.file) {
+                             name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+                           }
+                           return name;
+                         });
 
 TEST(LearnedPrefix, FieldsInAnyOrderAndPunctuation) {
   // One line of each shape, as the server writes them.
