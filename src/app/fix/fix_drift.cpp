@@ -259,20 +259,35 @@ DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const F
 // Whether the index `edit` adds is the first of its definition on its table
 // this run (two findings may propose one index under two names).
 bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas,
-                         std::map<std::string, std::vector<model::Index>>& added) {
-  if (schemas.applied == nullptr || edit.kind != SchemaEditKind::add_index) {
+                         std::map<std::string, std::vector<model::Index>>& added, std::string* earlier) {
+  if (edit.kind != SchemaEditKind::add_index) {
     return true;
   }
-  const auto proposed = proposed_index(finding, *schemas.applied);
+  const std::string table = finding.object.schema + "." + finding.object.table;
+  const auto seen = [&](std::vector<model::Index>& list, const auto& same) {
+    const auto it = std::find_if(list.begin(), list.end(), same);
+    if (it != list.end() && earlier != nullptr) {
+      *earlier = it->name;
+    }
+    return it != list.end();
+  };
+  const auto proposed = schemas.applied != nullptr ? proposed_index(finding, *schemas.applied) : std::nullopt;
   if (!proposed) {
+    // No definition to compare (the table is not in the applied schema):
+    // the same name on the same table is the same entry.
+    auto& named = added['\x1f' + table];
+    if (seen(named, [&](const model::Index& index) { return index.name == edit.name; })) {
+      return false;
+    }
+    named.emplace_back().name = edit.name;
     return true;
   }
-  auto& list = added[finding.object.schema + "." + finding.object.table];
-  if (std::any_of(list.begin(), list.end(),
-                  [&](const model::Index& index) { return same_index(index, *proposed); })) {
+  auto& list = added[table];
+  if (seen(list, [&](const model::Index& index) { return same_index(index, *proposed); })) {
     return false;
   }
   list.push_back(*proposed);
+  list.back().name = edit.name;
   return true;
 }
 

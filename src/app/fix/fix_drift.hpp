@@ -69,9 +69,13 @@ struct DriftFix {
 DriftFix drift_fix(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas);
 
 // Whether the index `edit` adds is the first of its definition on its table
-// this run (two findings may propose one index under two names); `added`
-// holds the run's indexes by "schema.table".
+// this run (two findings, two drizzle.configs over one schema file, or two
+// rules may propose one index, under one name or two); `added` holds the
+// run's indexes of one schema file by "schema.table" (without the applied
+// schema to compare definitions, by name). When it is not the first,
+// `earlier` (if given) gets the name the first was added under.
 bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, const FixSchemas& schemas,
-                         std::map<std::string, std::vector<model::Index>>& added);
+                         std::map<std::string, std::vector<model::Index>>& added,
+                         std::string* earlier = nullptr);
 
 } // namespace pgadvise::app

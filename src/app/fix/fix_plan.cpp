@@ -140,6 +140,7 @@ public:
     }
     write_migrations();
     add_shared_notes();
+    add_answer_notes();
     add_closing_notes();
     const fs::path script =
         (m_project.root.empty() ? fs::current_path() : m_project.root) / k_concurrent_script;
@@ -232,29 +233,110 @@ private:
                           "the schema file declaring " + finding.object.table + " is not known");
       return;
     }
-    if (edit->kind == SchemaEditKind::add_index &&
-        !first_of_definition(finding, *edit, schemas, m_added[&schemas])) {
-      ++m_plan.fixed; // another finding's index has this definition
-      return;
+    const std::string file = schema_file(fix);
+    if (edit->kind == SchemaEditKind::add_index) {
+      // One edit per definition in one schema file, whichever finding,
+      // rule or drizzle.config reached it (two configs may share the file).
+      std::string earlier;
+      const bool first = first_of_definition(finding, *edit, schemas, m_added[file], &earlier);
+      std::vector<std::string>& answers = m_answers[file + '\x1f' + (first ? edit->name : earlier)];
+      add_once(answers, answered(finding));
+      if (!first) {
+        ++m_plan.fixed; // another finding's index has this definition
+        return;
+      }
     }
     if (edit->kind == SchemaEditKind::replace_column || edit->kind == SchemaEditKind::set_column_option) {
       if (edit->table != table_variable(finding, schemas)) {
         edit->factory = false; // a shared object of columns: no table call of its own
       }
-      const std::string file = strip_line(fix.drizzle_file);
       if (note_shared_column(file, *edit, finding, schemas)) {
         add_once(m_schema_commands, fix.commands);
         ++m_plan.fixed; // the same line of a shared object, already edited for another table
         return;
       }
+      if (same_column_edit(file, *edit)) {
+        add_once(m_schema_commands, fix.commands);
+        ++m_plan.fixed; // two drizzle.configs over one schema file: the column is changed once
+        return;
+      }
     }
     m_type_change = m_type_change || edit->kind == SchemaEditKind::replace_column;
     if (edit->kind == SchemaEditKind::add_index) {
-      m_index_findings.emplace(strip_line(fix.drizzle_file) + '\x1f' + edit->name, &finding);
+      m_index_findings.emplace(file + '\x1f' + edit->name, &finding);
     }
-    m_schema_edits[strip_line(fix.drizzle_file)].push_back(std::move(*edit));
+    if (edit->kind == SchemaEditKind::remove_index && removes_already(file, *edit)) {
+      ++m_plan.fixed; // the same entry, reached through another drizzle.config
+      return;
+    }
+    m_schema_edits[file].push_back(std::move(*edit));
     add_once(m_schema_commands, fix.commands);
     ++m_plan.fixed;
+  }
+
+  // The schema file a fix edits, spelled as the first fix that named it
+  // spelled it: two drizzle.configs may reach one file by two paths.
+  std::string schema_file(const core::Fix& fix) {
+    const std::string file = strip_line(fix.drizzle_file);
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    if (ec) {
+      canonical = file;
+    }
+    return m_file_spelling.emplace(canonical.string(), file).first->second;
+  }
+
+  // "unindexed-foreign-key on sessions (drizzle.config.ts)": a finding as
+  // the note of a shared edit names it.
+  static std::string answered(const core::Finding& finding) {
+    std::string where;
+    for (const core::Evidence& evidence : finding.evidence) {
+      if (evidence.kind == core::Evidence::Kind::database) {
+        where = evidence.detail;
+        break;
+      }
+    }
+    if (where.empty()) {
+      where = finding.location.to_string();
+    }
+    std::string table = finding.object.table;
+    if (!finding.object.columns.empty()) {
+      table += "(" + core::join(finding.object.columns, ", ") + ")";
+    }
+    return finding.rule + " on " + table + (where.empty() ? "" : " (" + where + ")");
+  }
+
+  // Whether this very column edit is already planned for the file.
+  bool same_column_edit(const std::string& file, const SchemaEdit& edit) const {
+    const auto it = m_schema_edits.find(file);
+    return it != m_schema_edits.end() &&
+           std::any_of(it->second.begin(), it->second.end(), [&](const SchemaEdit& other) {
+             return other.kind == edit.kind && other.table == edit.table && other.name == edit.name &&
+                    other.entry == edit.entry;
+           });
+  }
+
+  // Whether the file's edits already remove this index from this table.
+  bool removes_already(const std::string& file, const SchemaEdit& edit) const {
+    const auto it = m_schema_edits.find(file);
+    return it != m_schema_edits.end() &&
+           std::any_of(it->second.begin(), it->second.end(), [&](const SchemaEdit& other) {
+             return other.kind == SchemaEditKind::remove_index && other.table == edit.table &&
+                    other.name == edit.name;
+           });
+  }
+
+  // One index edit that answers several findings: the note names each.
+  void add_answer_notes() {
+    for (const auto& [key, findings] : m_answers) {
+      if (findings.size() < 2) {
+        continue;
+      }
+      const std::string file = key.substr(0, key.find('\x1f'));
+      const std::string name = key.substr(key.find('\x1f') + 1);
+      m_plan.notes.push_back(shown(file) + ": " + name + " is added once, for " +
+                             core::plural(findings.size(), "finding") + ": " + core::join(findings, "; "));
+    }
   }
 
   // The variable schema.ts declares the finding's table as; empty when unknown.
@@ -461,9 +543,13 @@ private:
   std::vector<ConcurrentIndex> m_concurrent;                    // built by the deploy script
   std::vector<std::string> m_unknown_size;                      // indexes on tables of unknown size
   std::map<fs::path, std::vector<std::string>> m_custom;        // migrations folder -> drift statements
-  // Each database's (the schemas a finding's database evidence names): "schema.table" -> indexes added
-  // to schema.ts. Two apps' `sessions` tables are two tables.
-  std::map<const FixSchemas*, std::map<std::string, std::vector<model::Index>>> m_added;
+  // Each schema file's: "schema.table" -> indexes added to it. Two apps'
+  // `sessions` tables (two files) are two tables; two drizzle.configs over
+  // one file reach one table.
+  std::map<std::string, std::map<std::string, std::vector<model::Index>>> m_added;
+  std::map<std::string, std::vector<std::string>>
+      m_answers;                                      // file + '\x1f' + index -> the findings it answers
+  std::map<std::string, std::string> m_file_spelling; // canonical path -> the spelling used
 };
 
 } // namespace
