@@ -11,8 +11,8 @@ namespace pgadvise::cli {
 
 CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
   CLI::App* fix = app.add_subcommand(
-      "fix", "Write the findings' fixes into the project: Drizzle schema.ts entries, push -> migrate; prints "
-             "a diff unless --write");
+      "fix", "Write the findings' safe fixes into the project (new indexes in schema.ts, push -> migrate; "
+             "--unsafe-fixes adds the rest); prints a diff unless --write");
   app::LintOptions& lint = options.lint;
   fix->add_option("paths", lint.paths, "What `pgadvise lint` would check (default: .)");
   CLI::Option* write =
@@ -24,6 +24,16 @@ CLI::App* add_fix_command(CLI::App& app, app::FixOptions& options) {
   fix->add_flag(
       "--allow-dirty", options.allow_dirty,
       "Edit files that have uncommitted changes in git (refused otherwise, so the fix is its own diff)");
+  fix->add_flag(
+      "--unsafe-fixes", options.unsafe_fixes,
+      "Apply the unsafe fixes too (column type changes, dropped indexes, NOT NULL, changed defaults: "
+      "each rewrites or drops something, or changes behaviour); without it, only safe fixes (new "
+      "indexes, push -> migrate, suppressions) are applied");
+  fix->add_option("--suggestions", options.suggestions,
+                  "Also write the changes to existing files as GitHub review suggestions (JSON: the lines "
+                  "each replaces, what they become, the findings it answers), for the Action's inline "
+                  "```suggestion comments")
+      ->type_name("FILE");
   fix->add_option("--fingerprint", options.fingerprints,
                   "Fix only the finding with this fingerprint (as the JSON report and the baseline show it; "
                   "repeatable)");

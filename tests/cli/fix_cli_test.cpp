@@ -8,6 +8,7 @@
 #include "support/cli.hpp"
 #include "support/files.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -116,6 +117,11 @@ struct PlainFolder {
   std::string expected;           // the new file's name
 };
 
+// gtest prints a case by this (not as its bytes) and names it by its first file.
+void PrintTo(const PlainFolder& folder, std::ostream* out) {
+  *out << folder.files[0] << ", " << folder.files[1] << " -> " << folder.expected;
+}
+
 class FixCliPlain : public ::testing::TestWithParam<PlainFolder> {};
 
 TEST_P(FixCliPlain, NextFileFollowsTheFoldersNaming) {
@@ -138,7 +144,14 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(PlainFolder{{"0001_users.sql", "0002_orders.sql"}, "0003_pgadvise_fix.sql"},
                       // numbers compared as numbers: 10 is newer than 9
                       PlainFolder{{"9_users.sql", "10_orders.sql"}, "11_pgadvise_fix.sql"},
-                      PlainFolder{{"V1__users.sql", "V2__orders.sql"}, "V3__pgadvise_fix.sql"}));
+                      PlainFolder{{"V1__users.sql", "V2__orders.sql"}, "V3__pgadvise_fix.sql"}),
+    [](const ::testing::TestParamInfo<PlainFolder>& test) {
+      std::string name;
+      for (const char c : test.param.files[0]) {
+        name += std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+      }
+      return name;
+    });
 
 // `pgadvise fix --dry-run`, as a user coming from ESLint types it, was a
 // usage error (exit 2, "argument was not expected"): it is the default,
@@ -193,6 +206,76 @@ TEST(FixCli, PushInProductionBecomesMigrateInTheDockerfileAndCi) {
   const ProcessResult lint =
       run_pgadvise_in(dir.string(), {"lint", ".", "--rule", "drizzle-push-in-production"});
   EXPECT_EQ(lint.out.find("drizzle-push-in-production"), std::string::npos) << lint.out;
+}
+
+// --rule picks an unsafe fix (duplicate-index drops an index): without
+// --unsafe-fixes nothing is written for it and the header says what the
+// flag would apply; with it, the entry goes.
+TEST(FixCli, ARuleWhoseFixIsUnsafeNamesTheFlagAndTheFlagAppliesIt) {
+  TempTree tree;
+  const fs::path dir = tree.root() / "app";
+  fs::copy(fixture("fix/two-configs"), dir, fs::copy_options::recursive);
+  const std::string schema_before = read_text(dir / "src/db/schema.ts");
+
+  const ProcessResult asked =
+      run_pgadvise_in(dir.string(), {"fix", ".", "--rule", "duplicate-index", "--write"});
+  EXPECT_EQ(asked.exit_code, 0) << asked.err;
+  EXPECT_EQ(read_text(dir / "src/db/schema.ts"), schema_before);
+  EXPECT_NE(asked.err.find("nothing to change"), std::string::npos) << asked.err;
+  EXPECT_NE(
+      asked.err.find("not applied: the 1 unsafe fix (duplicate-index 1) you asked for, since it drops an "
+                     "index: --unsafe-fixes applies it"),
+      std::string::npos)
+      << asked.err;
+
+  const ProcessResult flagged =
+      run_pgadvise_in(dir.string(), {"fix", ".", "--rule", "duplicate-index", "--unsafe-fixes"});
+  EXPECT_EQ(flagged.exit_code, 0) << flagged.err;
+  EXPECT_EQ(flagged.out.rfind("--- a/src/db/schema.ts", 0), 0U) << "no header line: nothing left out\n"
+                                                                << flagged.out;
+  EXPECT_NE(flagged.out.find("\n-    index(\"projects_by_name_idx\").on(t.name),\n"), std::string::npos)
+      << flagged.out;
+}
+
+// --suggestions FILE: the safe changes as review suggestions, each on the
+// lines of the file as it is, with the findings it answers; nothing written.
+TEST(FixCli, SuggestionsFileCarriesTheSafeChangesAnchoredOnTheFilesLines) {
+  TempTree tree;
+  const fs::path dir = tree.root() / "app";
+  fs::copy(fixture("fix/two-configs"), dir, fs::copy_options::recursive);
+  const std::string schema_before = read_text(dir / "src/db/schema.ts");
+  const ProcessResult fix =
+      run_pgadvise_in(dir.string(), {"fix", ".", "--suggestions", (tree.root() / "s.json").string()});
+  EXPECT_EQ(fix.exit_code, 0) << fix.err;
+  EXPECT_EQ(read_text(dir / "src/db/schema.ts"), schema_before);
+  const json file = json::parse(read_text(tree.root() / "s.json"), nullptr, false);
+  ASSERT_TRUE(file.is_object()) << read_text(tree.root() / "s.json");
+  EXPECT_EQ(file["version"], 1);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start <= schema_before.size();) {
+    const std::size_t end = std::min(schema_before.find('\n', start), schema_before.size());
+    lines.push_back(schema_before.substr(start, end - start));
+    start = end + 1;
+  }
+  std::size_t indexes = 0;
+  for (const json& s : file["suggestions"]) {
+    EXPECT_EQ(s["path"], "src/db/schema.ts") << s;
+    EXPECT_EQ(s["applicability"], "safe") << s;
+    const std::size_t first = s["start_line"];
+    const std::size_t last = s["line"];
+    ASSERT_EQ(s["original"].size(), last - first + 1) << s;
+    for (std::size_t l = first; l <= last; ++l) {
+      EXPECT_EQ(s["original"][l - first], lines[l - 1]) << "line " << l << " of " << s;
+    }
+    const std::string body = s["body"];
+    EXPECT_NE(body.find("```suggestion\n"), std::string::npos) << body;
+    EXPECT_EQ(body.find("jsonb"), std::string::npos) << "an unsafe change suggested:\n" << body;
+    if (body.find("index(\"") != std::string::npos) {
+      EXPECT_NE(body.find("unindexed-foreign-key"), std::string::npos) << body;
+      ++indexes;
+    }
+  }
+  EXPECT_GE(indexes, 3U) << file.dump(2);
 }
 
 } // namespace fix_cli_test

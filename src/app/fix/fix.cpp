@@ -1,14 +1,20 @@
 #include "app/fix/fix.hpp"
 
+#include "app/fix/fix_edits.hpp"
+#include "app/fix/fix_suggestions.hpp"
 #include "app/inputs/discovery.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/report/exit_codes.hpp"
+#include "app/report/report_facts.hpp"
 #include "app/scope/changed_files.hpp"
 #include "core/text.hpp"
 #include "core/text_edit.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "rules/support/table_size.hpp"
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <set>
@@ -17,8 +23,15 @@ namespace pgadvise::app {
 
 namespace fs = std::filesystem;
 
-void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes) {
+void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::ostream& notes,
+                    const std::vector<std::string>& left_out) {
   if (!written) {
+    if (!plan.files.empty()) {
+      // Before the first file's header, which git apply and patch skip to.
+      for (const std::string& line : left_out) {
+        out << "# pgadvise fix: " << line << "\n";
+      }
+    }
     for (const FileChange& change : plan.files) {
       if (!change.summary.empty()) {
         out << "--- " << (change.created ? "/dev/null" : "a/" + change.label) << "\n+++ b/" << change.label
@@ -44,6 +57,9 @@ void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::o
       notes << " for " << plan.fixed << " finding" << (plan.fixed == 1 ? "" : "s");
     }
     notes << (written ? "" : " (--write applies it)") << "\n";
+  }
+  for (const std::string& line : left_out) {
+    notes << "  " << line << "\n";
   }
   for (const std::string& note : plan.notes) {
     notes << "  note: " << note << "\n";
@@ -78,6 +94,118 @@ std::vector<std::string> dirty_files(const std::vector<FileChange>& files) {
 
 } // namespace
 
+FixSelection select_fixes(std::vector<core::Finding> findings, bool unsafe_fixes) {
+  FixSelection out;
+  for (core::Finding& finding : findings) {
+    const core::FixApplicability applicability =
+        finding.fix ? finding.fix->applicability : core::FixApplicability::safe;
+    if (applicability == core::FixApplicability::manual) {
+      out.manual.push_back(std::move(finding));
+    } else if (applicability == core::FixApplicability::unsafe && !unsafe_fixes) {
+      out.unsafe.push_back(std::move(finding));
+    } else {
+      out.applied.push_back(std::move(finding));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// "json-column-not-jsonb 14, duplicate-index 2", in the order the rules first come.
+std::string counts_by_rule(const std::vector<std::pair<std::string, std::size_t>>& counts) {
+  std::vector<std::string> parts;
+  parts.reserve(counts.size());
+  for (const auto& [rule, count] : counts) {
+    parts.push_back(rule + " " + std::to_string(count));
+  }
+  return core::join(parts, ", ");
+}
+
+void count(std::vector<std::pair<std::string, std::size_t>>& counts, const std::string& rule, std::size_t n) {
+  const auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& c) { return c.first == rule; });
+  if (it == counts.end()) {
+    counts.emplace_back(rule, n);
+  } else {
+    it->second += n;
+  }
+}
+
+// "3 unsafe fixes", "1 manual fix".
+std::string fixes(std::size_t n, std::string_view kind) {
+  return std::to_string(n) + " " + std::string(kind) + (n == 1 ? " fix" : " fixes");
+}
+
+// Why a rule's fix is unsafe, in a few words, from what it changes.
+std::string why_unsafe(const core::Finding& finding) {
+  const std::string& ddl = finding.fix->ddl;
+  if (fix_edit(finding) == engine::FixEdit::column_type || ddl.find(" TYPE ") != std::string::npos) {
+    return "a column type change rewrites the table under an ACCESS EXCLUSIVE lock";
+  }
+  if (ddl.find("DROP INDEX") != std::string::npos ||
+      finding.fix->drizzle.str().rfind("// remove from schema.ts:", 0) == 0) {
+    return "it drops an index";
+  }
+  return "it changes what the schema does";
+}
+
+} // namespace
+
+std::vector<std::string> left_out_lines(const FixSelection& selection,
+                                        const std::map<std::string, std::size_t>& unsafe_written,
+                                        bool asked) {
+  std::vector<std::string> lines;
+  std::vector<std::pair<std::string, std::size_t>> writable;
+  std::vector<std::pair<std::string, std::size_t>> by_hand;
+  std::vector<std::string> reasons;
+  std::size_t writable_total = 0;
+  std::size_t by_hand_total = 0;
+  std::set<std::string> seen;
+  for (const core::Finding& finding : selection.unsafe) {
+    if (!seen.insert(finding.rule).second) {
+      continue;
+    }
+    const auto n = static_cast<std::size_t>(
+        std::count_if(selection.unsafe.begin(), selection.unsafe.end(),
+                      [&](const core::Finding& f) { return f.rule == finding.rule; }));
+    const auto written = unsafe_written.find(finding.rule);
+    const std::size_t w = written == unsafe_written.end() ? 0 : std::min(n, written->second);
+    if (w > 0) {
+      count(writable, finding.rule, w);
+      writable_total += w;
+      const std::string why = why_unsafe(finding);
+      if (std::find(reasons.begin(), reasons.end(), why) == reasons.end()) {
+        reasons.push_back(why);
+      }
+    }
+    if (n > w) {
+      count(by_hand, finding.rule, n - w);
+      by_hand_total += n - w;
+    }
+  }
+  if (writable_total > 0) {
+    lines.push_back(std::string(asked ? "not applied: the " : "left out: ") +
+                    fixes(writable_total, "unsafe") + " (" + counts_by_rule(writable) + ")" +
+                    (asked ? " you asked for" : "") + ", since " + core::join(reasons, "; ") +
+                    ": --unsafe-fixes applies " + (writable_total == 1 ? "it" : "them"));
+  }
+  if (by_hand_total > 0) {
+    lines.push_back("left out: " + fixes(by_hand_total, "unsafe") + " (" + counts_by_rule(by_hand) +
+                    ") that pgadvise fix does not write even with --unsafe-fixes: apply " +
+                    (by_hand_total == 1 ? "it" : "them") + " by hand from the report");
+  }
+  std::vector<std::pair<std::string, std::size_t>> manual;
+  for (const core::Finding& finding : selection.manual) {
+    count(manual, finding.rule, 1);
+  }
+  if (!selection.manual.empty()) {
+    lines.push_back(
+        "left out: " + fixes(selection.manual.size(), "manual") + " (" + counts_by_rule(manual) +
+        "): application code, which pgadvise fix never writes; `pgadvise lint` shows each rewrite");
+  }
+  return lines;
+}
+
 namespace {
 
 // The catalogs of one database load as a fix judges drift with them.
@@ -110,11 +238,13 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
     err << "pgadvise: " << error->to_string() << "\n";
     return k_exit_usage;
   }
-  std::vector<core::Finding>& findings = run.report.findings;
+  std::vector<core::Finding>& all = run.report.findings;
   if (!options.fingerprints.empty()) {
     const std::set<std::string> wanted(options.fingerprints.begin(), options.fingerprints.end());
-    std::erase_if(findings, [&](const core::Finding& f) { return wanted.count(f.fingerprint) == 0; });
+    std::erase_if(all, [&](const core::Finding& f) { return wanted.count(f.fingerprint) == 0; });
   }
+  FixSelection selection = select_fixes(std::move(all), options.unsafe_fixes);
+  const std::vector<core::Finding>& findings = selection.applied;
   FixTargets targets;
   targets.migrations_dir = run.sources.migrations_dir;
   targets.schema_ts = !run.sources.schema_ts.empty();
@@ -138,11 +268,40 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
     }
   }
   const FixPlan plan = plan_fixes(findings, run.sources.project, targets);
+  // How many of each rule's unsafe fixes --unsafe-fixes would write (one
+  // plan per rule, nothing written): only those are promised to the flag.
+  std::map<std::string, std::size_t> unsafe_written;
+  for (const core::Finding& finding : selection.unsafe) {
+    if (unsafe_written.count(finding.rule) > 0) {
+      continue;
+    }
+    std::vector<core::Finding> of_rule;
+    std::copy_if(selection.unsafe.begin(), selection.unsafe.end(), std::back_inserter(of_rule),
+                 [&](const core::Finding& f) { return f.rule == finding.rule; });
+    unsafe_written[finding.rule] = plan_fixes(of_rule, run.sources.project, targets).fixed;
+  }
+  const bool asked = !options.fingerprints.empty() || !options.lint.rules.empty();
+  const std::vector<std::string> left_out = left_out_lines(selection, unsafe_written, asked);
   if (options.write && !options.allow_dirty) {
     if (const auto dirty = dirty_files(plan.files); !dirty.empty()) {
       err << "pgadvise: fix: " << core::join(dirty, ", ") << (dirty.size() == 1 ? " has" : " have")
           << " uncommitted changes; commit or stash them first (so the fix is its own diff), or pass "
              "--allow-dirty. Nothing was written.\n";
+      return k_exit_usage;
+    }
+  }
+  if (!options.suggestions.empty()) {
+    const std::vector<Suggestion> suggestions = fix_suggestions(
+        plan, findings,
+        [&](const core::Finding& finding) {
+          return plan_fixes(std::vector<core::Finding>{finding}, run.sources.project, targets);
+        },
+        repository_root(options.lint.paths.empty() ? "." : options.lint.paths.front()));
+    std::ofstream file(options.suggestions, std::ios::binary);
+    file << suggestions_json(suggestions);
+    file.flush();
+    if (!file) {
+      err << "pgadvise: fix: cannot write " << options.suggestions << "\n";
       return k_exit_usage;
     }
   }
@@ -154,7 +313,7 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
       }
     }
   }
-  print_fix_plan(plan, options.write, out, err);
+  print_fix_plan(plan, options.write, out, err, left_out);
   return k_exit_ok;
 }
 

@@ -87,10 +87,11 @@ TEST(DrizzleLines, AnIndexSchemaTsDeclaresIsAMissingMigrationNotANewIndex) {
   EXPECT_NE(fix.err.find("schema.ts declares message_author_id_index"), std::string::npos) << fix.err;
 }
 
-// `pgadvise fix` writes the same: withTimezone joins the options, and the
-// new extra config of attachment is the file's object form.
+// `pgadvise fix --unsafe-fixes` writes the same (a type change is unsafe):
+// withTimezone joins the options, and the new extra config of attachment is
+// the file's object form.
 TEST(DrizzleLines, FixWritesTheLinesAsLintShowsThem) {
-  const ProcessResult fix = run_pgadvise_in(k_fixture.string(), {"fix", "."});
+  const ProcessResult fix = run_pgadvise_in(k_fixture.string(), {"fix", ".", "--unsafe-fixes"});
   EXPECT_EQ(fix.exit_code, 0) << fix.err;
   for (const std::string_view line :
        {"+    lastMessageAt: timestamp('last_message_at', { precision: 3, mode: 'string', withTimezone: true "
