@@ -9,16 +9,19 @@
 #include "cli/process.hpp"
 #include "pg/parser.hpp"
 #include "support/files.hpp"
+#include "support/test_cache.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <gtest/gtest.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace pgadvise::test {
@@ -124,9 +127,47 @@ inline std::multiset<std::string> actions(const std::string& sql) {
   return out;
 }
 
+// The files under `dir` (node_modules and .git aside), by path relative to it.
+inline std::map<fs::path, std::string> app_files(const fs::path& dir) {
+  std::map<fs::path, std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path name = it->path().filename();
+    if (name == "node_modules" || name == ".git") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec)) {
+      out.emplace(it->path().lexically_relative(dir), read_text(it->path()));
+    }
+  }
+  return out;
+}
+
+// Where the files `drizzle-kit generate --name init` writes for a fixture
+// are kept, made once per build tree and copied into each app: every test
+// of the fix round trip starts from them, and ctest runs each test in a
+// process of its own, where drizzle-kit would cost seconds each time. In
+// the build tree's test-cache/ (cache_dir), keyed by the kit's
+// drizzle-kit version and the fixture's every file.
+inline fs::path init_cache(const std::string& fixture, const std::string& kit) {
+  std::string key =
+      kit + '\0' + read_text(tools_dir() / kit / "node_modules" / "drizzle-kit" / "package.json");
+  for (const auto& [path, text] : app_files(fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "fix" / fixture)) {
+    key += '\0' + path.string() + '\0' + text;
+  }
+  std::string name =
+      "drizzle-init-" + fixture + "-" + kit + "-" + std::to_string(std::hash<std::string>{}(key));
+  std::replace(name.begin(), name.end(), '/', '_');
+  return cache_dir() / name;
+}
+
 class DrizzleApp {
 public:
-  DrizzleApp(const std::string& fixture, const std::string& kit) : m_kit(kit) {
+  // `kit_dir`: the folder of the app drizzle-kit runs in (its drizzle.config
+  // and `drizzle/` migrations), when not the fixture's root.
+  DrizzleApp(const std::string& fixture, const std::string& kit, const std::string& kit_dir = ".")
+      : m_kit(kit), m_kit_dir(kit_dir) {
     m_dir = m_tree.root() / "my app";
     fs::copy(fs::path(PGADVISE_SOURCE_DIR) / "fixtures" / "fix" / fixture, m_dir,
              fs::copy_options::recursive);
@@ -135,16 +176,18 @@ public:
     pgadvise::test::write_text(m_dir / ".gitignore", "node_modules\n");
     run({"git", "init", "-q"});
     commit();
-    generate("init"); // the app's migrations so far, as drizzle-kit writes them
+    init(fixture); // the app's migrations so far, as drizzle-kit writes them
     commit();
   }
 
   [[nodiscard]] const fs::path& dir() const { return m_dir; }
   [[nodiscard]] bool kit_1() const { return m_kit == "kit-1.0"; }
 
-  ProcessResult run(const std::vector<std::string>& command) const {
+  ProcessResult run(const std::vector<std::string>& command) const { return run_in(m_dir, command); }
+
+  ProcessResult run_in(const fs::path& cwd, const std::vector<std::string>& command) const {
     ProcessOptions options;
-    options.cwd = m_dir.string();
+    options.cwd = cwd.string();
     options.timeout = std::chrono::seconds(300);
     for (const char* name : {"NO_COLOR", "DATABASE_URL", "GIT_DIR", "GIT_WORK_TREE"}) {
       options.env.try_emplace(name, std::nullopt);
@@ -168,7 +211,8 @@ public:
   std::string generate(const std::string& name) const {
     const std::set<fs::path> before = migrations();
     const ProcessResult result =
-        run({(m_dir / "node_modules" / ".bin" / "drizzle-kit").string(), "generate", "--name", name});
+        run_in(m_dir / m_kit_dir,
+               {(m_dir / "node_modules" / ".bin" / "drizzle-kit").string(), "generate", "--name", name});
     EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
     std::vector<fs::path> added;
     for (const fs::path& file : migrations()) {
@@ -183,7 +227,7 @@ public:
   [[nodiscard]] std::set<fs::path> migrations() const {
     std::set<fs::path> out;
     std::error_code ec;
-    for (fs::recursive_directory_iterator it(m_dir / "drizzle", ec), end; !ec && it != end;
+    for (fs::recursive_directory_iterator it(m_dir / m_kit_dir / "drizzle", ec), end; !ec && it != end;
          it.increment(ec)) {
       if (it->path().extension() == ".sql") {
         out.insert(it->path());
@@ -215,9 +259,38 @@ public:
   }
 
 private:
+  // drizzle-kit generate --name init, or the files it wrote for the same
+  // fixture and kit before (init_cache).
+  void init(const std::string& fixture) {
+    const fs::path cached = init_cache(fixture, m_kit);
+    std::error_code ec;
+    if (fs::is_directory(cached, ec)) {
+      fs::copy(cached, m_dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+      EXPECT_FALSE(ec) << "copying " << cached << ": " << ec.message();
+      return;
+    }
+    const std::map<fs::path, std::string> before = app_files(m_dir);
+    generate("init");
+    if (::testing::Test::HasFailure()) {
+      return;
+    }
+    // What generate added or changed, copied beside the cache's place and
+    // renamed into it, so a test starting at the same moment sees all or none.
+    const fs::path partial = cached.string() + ".partial-" + std::to_string(getpid());
+    for (const auto& [path, text] : app_files(m_dir)) {
+      const auto it = before.find(path);
+      if (it == before.end() || it->second != text) {
+        write_text(partial / path, text);
+      }
+    }
+    fs::rename(partial, cached, ec); // another test may have kept them first: keep those
+    fs::remove_all(partial, ec);
+  }
+
   TempTree m_tree;
   fs::path m_dir;
   std::string m_kit;
+  fs::path m_kit_dir;
 };
 
 // The findings of `rules`, by fingerprint.
