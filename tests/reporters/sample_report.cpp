@@ -38,6 +38,9 @@ engine::RunReport sample_run() {
   fk.fix->drizzle_file = "src/db/schema.ts:41";
   fk.fix->drizzle_table = "posts";
   fk.fix->commands = "npm run db:generate && npm run db:migrate";
+  // As the runner stamps each rule's fixes (RuleMeta::fix_applicability):
+  // a new index and push -> migrate are safe, a type change unsafe.
+  fk.fix->applicability = core::FixApplicability::safe;
   run.findings.push_back(fk);
 
   core::Finding hint = finding("json-in-text-column", core::Severity::low,
@@ -70,6 +73,7 @@ engine::RunReport sample_run() {
   live.fix = core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_id_idx ON billing.invoices "
                        "(customer_id);",
                        "", ""};
+  live.fix->applicability = core::FixApplicability::safe;
   run.findings.push_back(live);
 
   core::Finding project = finding("push-in-production", core::Severity::info,
@@ -77,6 +81,7 @@ engine::RunReport sample_run() {
   project.fix = core::Fix{};
   project.fix->kind = core::FixKind::shell;
   project.fix->ddl = "npx drizzle-kit generate\nnpx drizzle-kit migrate";
+  project.fix->applicability = core::FixApplicability::safe;
   run.findings.push_back(project);
 
   core::sort_findings(run.findings);
