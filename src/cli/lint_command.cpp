@@ -123,6 +123,10 @@ namespace {
 void add_report_options(CLI::App& lint, app::LintOptions& options) {
   add_format_option(lint, options);
   lint.add_option("-o,--output", options.output, "Write the report to this file instead of stdout");
+  lint.add_option("--comment-key", options.comment_key,
+                  "github-comment: a key in the comment's hidden marker, so that several jobs or configs "
+                  "of one pull request each keep a comment of their own")
+      ->type_name("KEY");
   lint.add_option_function<std::string>(
           "--fail-on",
           [&options](const std::string& text) {

@@ -101,6 +101,8 @@ std::string code_fix_heading(const core::Fix& fix, const std::string& repo_root)
 
 constexpr std::string_view k_sends = "SQL the new code sends:";
 
+} // namespace
+
 // A fence longer than any run of backticks in the text.
 std::string fence_for(std::string_view text) {
   std::size_t longest = 0;
@@ -129,8 +131,6 @@ std::string markdown_text(std::string_view text) {
   }
   return out;
 }
-
-} // namespace
 
 std::string message_with_fix(const core::Finding& finding, const std::string& repo_root) {
   std::string text = finding.message;

@@ -49,6 +49,15 @@ bool has_code_fix(const core::Finding& finding);
 // SQL in fenced blocks (SARIF message.markdown, GitLab content.body).
 std::string markdown_with_code_fix(const core::Finding& finding, const std::string& repo_root);
 
+// A fence longer than any run of backticks in `text`, and `text` fenced with
+// it (```sql ... ```): a fix that quotes backticks cannot close its block.
+std::string fence_for(std::string_view text);
+std::string fenced(std::string_view language, std::string_view text);
+
+// Plain text as Markdown: the characters that would start emphasis, code,
+// links, headings, tables or HTML are escaped.
+std::string markdown_text(std::string_view text);
+
 // The object as "schema.table.column" (columns joined with '+'), or "" when
 // the finding names none.
 std::string qualified_object(const core::ObjectRef& object);

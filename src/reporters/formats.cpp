@@ -14,6 +14,9 @@ const std::vector<OutputFormat>& output_formats() {
        .description = "github (workflow annotations)",
        .write = write_github,
        .step_summary = write_github_summary},
+      {.name = "github-comment",
+       .description = "github-comment (one Markdown comment for the pull request)",
+       .write = write_github_comment},
       {.name = "gitlab", .description = "gitlab (Code Quality)", .write = write_gitlab},
       {.name = "junit", .description = "junit", .write = write_junit},
   };

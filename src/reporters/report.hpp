@@ -49,6 +49,19 @@ struct InputSummary {
   double elapsed_ms = 0;
 };
 
+// What the pull request's comment (github-comment) links to and says about
+// its scope; every field may be empty (then no link, or nothing said).
+struct CommentContext {
+  // --comment-key: in the hidden marker, so that several jobs or configs
+  // of one pull request each keep a comment of their own.
+  std::string key;
+  std::string source_url;    // a file's line is <source_url>/<path>#L<line> (.../blob/<sha>)
+  std::string rules_url;     // a rule's page is <rules_url>/<id>.md
+  std::string report_url;    // where the full report is (the workflow run)
+  std::string baseline;      // --baseline FILE the findings are new against
+  std::string changed_since; // --changed-since REF
+};
+
 // What every output format gets: the findings and the facts around them.
 struct ReportInput {
   const engine::RunReport* run = nullptr;
@@ -80,6 +93,7 @@ struct ReportInput {
   // null when the run had no workload / no live analysis.
   const model::Workload* workload = nullptr;
   const model::LiveAnalysis* live_analysis = nullptr;
+  CommentContext comment; // github-comment only
 };
 
 void write_text(std::ostream& out, const ReportInput& input);
@@ -90,6 +104,9 @@ void write_sarif(std::ostream& out, const ReportInput& input);
 void write_github(std::ostream& out, const ReportInput& input);
 // The Markdown table GitHub shows on the run's page ($GITHUB_STEP_SUMMARY).
 void write_github_summary(std::ostream& out, const ReportInput& input);
+// One Markdown comment for a pull request: a hidden marker, the new
+// findings most severe first with their fixes, under GitHub's size limit.
+void write_github_comment(std::ostream& out, const ReportInput& input);
 // GitLab Code Quality report (a JSON array of issues).
 void write_gitlab(std::ostream& out, const ReportInput& input);
 // JUnit XML: one testsuite per rule run, one failing testcase per finding.

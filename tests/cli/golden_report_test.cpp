@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -45,12 +47,24 @@ std::string first_difference(const std::string& expected, const std::string& act
   }
 }
 
+// The GitHub job's variables the pull request comment links with, as
+// scripts/refresh-golden.sh sets them; every other report ignores them.
+const std::map<std::string, std::optional<std::string>> k_comment_env = {
+    {"GITHUB_SERVER_URL", std::nullopt},
+    {"GITHUB_REPOSITORY", "acme/shop"},
+    {"GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567"},
+    {"PGADVISE_COMMIT_SHA", std::nullopt},
+    {"GITHUB_RUN_ID", "4242"},
+    {"PGADVISE_RULES_URL", "https://github.com/OWNER/pgadvise/blob/v0.1.0/rules"},
+};
+
 ProcessResult lint_example(const std::vector<std::string>& extra) {
   std::vector<std::string> args{"lint", "fixtures/drizzle-app"};
   args.insert(args.end(), extra.begin(), extra.end());
   ProcessOptions options;
   options.cwd = PGADVISE_SOURCE_DIR; // locations are shown relative to the current directory
   options.env.try_emplace("NO_COLOR", std::nullopt);
+  options.env.insert(k_comment_env.begin(), k_comment_env.end());
   return pgadvise::test::run_process(PGADVISE_BINARY, args, options);
 }
 
@@ -82,6 +96,22 @@ TEST(GoldenReport, ExampleTextReport) {
 
 TEST(GoldenReport, ExampleJsonReport) {
   expect_golden({"--format", "json"}, "drizzle-app.json");
+}
+
+// The pull request comment against a baseline that holds part of the
+// example's findings (tests/cli/golden/drizzle-app.baseline.json): the new
+// ones, with links, fixes and what the baseline held back.
+TEST(GoldenReport, ExampleGithubComment) {
+  const ProcessResult result = lint_example(
+      {"--format", "github-comment", "--baseline", "tests/cli/golden/drizzle-app.baseline.json"});
+  ASSERT_FALSE(result.timed_out);
+  EXPECT_EQ(result.exit_code, 1) << "a high finding is new\n" << result.err;
+  const std::string expected = read_golden("drizzle-app.github-comment.md");
+  ASSERT_FALSE(expected.empty()) << "missing tests/cli/golden/drizzle-app.github-comment.md";
+  EXPECT_TRUE(result.out == expected)
+      << "comment on fixtures/drizzle-app differs from tests/cli/golden/drizzle-app.github-comment.md at "
+      << first_difference(expected, result.out)
+      << "\n(scripts/refresh-golden.sh rewrites it once the change is intended)";
 }
 
 } // namespace golden_report_test

@@ -26,6 +26,7 @@ struct LintOptions {
   std::vector<std::string> paths;
   const reporters::OutputFormat* format = &reporters::output_formats().front(); // --format
   std::string output;
+  std::string comment_key;                    // --comment-key: the github-comment marker's key
   std::optional<core::FailOn> fail_on;        // nullopt: .pgadvise.toml's, else high
   std::optional<core::Severity> min_severity; // nullopt: .pgadvise.toml's, else low
   std::vector<std::string> rules;             // known rule ids, checked where given

@@ -113,6 +113,38 @@ void write_report(const reporters::OutputFormat& format, std::ostream& out,
   }
 }
 
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+// What the pull request's comment links to, from the variables a GitHub
+// Actions job has: the repository at the change's commit (PGADVISE_COMMIT_SHA,
+// the pull request's head, else GITHUB_SHA), the run's page, and the rule
+// pages (PGADVISE_RULES_URL, which the Action sets to its own checkout's).
+reporters::CommentContext comment_context(const LintOptions& options) {
+  reporters::CommentContext context;
+  context.key = options.comment_key;
+  context.baseline = options.baseline;
+  context.changed_since = options.changed_since;
+  context.rules_url = env("PGADVISE_RULES_URL");
+  const std::string repository = env("GITHUB_REPOSITORY");
+  if (repository.empty()) {
+    return context;
+  }
+  std::string server = env("GITHUB_SERVER_URL");
+  server = server.empty() ? "https://github.com" : server;
+  const std::string commit =
+      env("PGADVISE_COMMIT_SHA").empty() ? env("GITHUB_SHA") : env("PGADVISE_COMMIT_SHA");
+  if (!commit.empty()) {
+    context.source_url = server + "/" + repository + "/blob/" + commit;
+  }
+  if (const std::string run = env("GITHUB_RUN_ID"); !run.empty()) {
+    context.report_url = server + "/" + repository + "/actions/runs/" + run;
+  }
+  return context;
+}
+
 // The notes the report carries: discovery's, the load's not already said,
 // the workload's and the database's, the project scan's, the lens's.
 std::vector<std::string> report_notes(const LintRun& run) {
@@ -181,6 +213,7 @@ int write_lint_report(const LintRun& run, std::ostream& report_out, std::ostream
   report_input.workload = run.input.workload;
   report_input.catalog = run.input.catalog;
   report_input.live_analysis = run.input.live_analysis;
+  report_input.comment = comment_context(options);
   const double elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run.started).count();
   report_input.input_summary.elapsed_ms = std::round(elapsed_ms * 10) / 10; // 0.1 ms is plenty
