@@ -26,7 +26,13 @@ TEST(ArchitectureDoc, NamesEveryFolderOfSrc) {
   ASSERT_FALSE(text.empty());
   const fs::path src = fs::path(PGADVISE_SOURCE_DIR) / "src";
   std::set<std::string> missing;
-  for (const fs::path& parent : {src, src / "loaders", src / "rules"}) {
+  std::vector<fs::path> parents = {src, src / "loaders", src / "rules"};
+  for (const fs::directory_entry& category : fs::directory_iterator(src / "rules")) {
+    if (category.is_directory()) {
+      parents.push_back(category.path()); // a rule's private folder: rules/query/n_plus_one/
+    }
+  }
+  for (const fs::path& parent : parents) {
     for (const fs::directory_entry& entry : fs::directory_iterator(parent)) {
       if (entry.is_directory() && text.find(entry.path().filename().string() + "/") == std::string::npos) {
         missing.insert(fs::relative(entry.path(), src).string());
@@ -60,8 +66,8 @@ TEST(ArchitectureDoc, NamesEveryFileOfApp) {
 // The folders of app/, highest first: a file includes only its own folder
 // and folders after it, so the use cases stack without a cycle
 // (ARCHITECTURE.md says the same order).
-const std::vector<std::string> k_app_order = {"inspect", "fix",    "lint",  "advise", "live",
-                                              "config",  "inputs", "scope", "report"};
+const std::vector<std::string> k_app_order = {"lsp",  "inspect", "fix",    "lint",  "advise",
+                                              "live", "config",  "inputs", "scope", "report"};
 
 TEST(ArchitectureDoc, AppFoldersIncludeDownwardsOnly) {
   const fs::path app = fs::path(PGADVISE_SOURCE_DIR) / "src" / "app";
@@ -89,6 +95,78 @@ TEST(ArchitectureDoc, AppFoldersIncludeDownwardsOnly) {
                                             << ") includes app/" << target << ", which is above it";
       }
     }
+  }
+}
+
+// The #include "..." lines of a file.
+std::vector<std::string> includes_of(const fs::path& file) {
+  std::vector<std::string> out;
+  std::ifstream in(file);
+  std::string line;
+  const std::string prefix = "#include \"";
+  while (std::getline(in, line)) {
+    if (line.rfind(prefix, 0) == 0) {
+      out.push_back(line.substr(prefix.size(), line.find('"', prefix.size()) - prefix.size()));
+    }
+  }
+  return out;
+}
+
+// Every source file of src/, by its path relative to src/.
+std::vector<std::string> source_files() {
+  const fs::path src = fs::path(PGADVISE_SOURCE_DIR) / "src";
+  std::vector<std::string> out;
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(src)) {
+    const std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".cpp" || ext == ".hpp")) {
+      out.push_back(fs::relative(entry.path(), src).generic_string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A rule's private folder (rules/<category>/<folder>/, as clang-tidy keeps a
+// check's helpers beside it) is included only by its own category's files:
+// never from outside src/rules/, never by another category's rules.
+TEST(ArchitectureDoc, RulePrivateFoldersStayInTheirCategory) {
+  std::size_t private_includes = 0;
+  for (const std::string& file : source_files()) {
+    for (const std::string& include : includes_of(fs::path(PGADVISE_SOURCE_DIR) / "src" / file)) {
+      // rules/<category>/<folder>/<name>.hpp: three slashes.
+      if (include.rfind("rules/", 0) != 0 || std::count(include.begin(), include.end(), '/') != 3) {
+        continue;
+      }
+      ++private_includes;
+      const std::string category = include.substr(0, include.find('/', 6) + 1); // "rules/query/"
+      EXPECT_EQ(file.rfind(category, 0), 0U)
+          << "src/" << file << " includes " << include << ", private to the rules of src/" << category;
+    }
+  }
+  EXPECT_GT(private_includes, 0U) << "no rule's private folder is included: is the test still looking?";
+}
+
+// rules/support/ holds only what two or more rules use; a helper of one
+// rule lives in a folder beside it.
+TEST(ArchitectureDoc, RulesSupportHoldsOnlyWhatSeveralRulesUse) {
+  const std::vector<std::string> files = source_files();
+  for (const std::string& header : files) {
+    if (header.rfind("rules/support/", 0) != 0 || header.substr(header.size() - 4) != ".hpp") {
+      continue;
+    }
+    std::set<std::string> users; // rule files, and the rules' own folders
+    for (const std::string& file : files) {
+      if (file.rfind("rules/", 0) != 0 || file.rfind("rules/support/", 0) == 0) {
+        continue;
+      }
+      const auto includes = includes_of(fs::path(PGADVISE_SOURCE_DIR) / "src" / file);
+      if (std::find(includes.begin(), includes.end(), header) != includes.end()) {
+        const bool in_private = std::count(file.begin(), file.end(), '/') == 3;
+        users.insert(in_private ? file.substr(0, file.rfind('/')) : file);
+      }
+    }
+    EXPECT_GE(users.size(), 2U) << "src/" << header << " is used by " << users.size()
+                                << " rule(s): move it beside that rule, in its private folder";
   }
 }
 

@@ -7,7 +7,7 @@
 #include "loaders/project/scan.hpp"
 #include "model/project.hpp"
 #include "rules/registry.hpp"
-#include "rules/support/push_reach.hpp"
+#include "rules/project/reach/push_reach.hpp"
 #include "support/files.hpp"
 #include "support/rule_fixtures.hpp"
 #include "support/rule_runner.hpp"
@@ -46,13 +46,13 @@ std::vector<core::Finding> check(const std::string& fixture) {
 }
 
 std::string chain(const core::Finding& finding) {
-  std::vector<rules::ChainStep> steps;
+  std::vector<rules::reach::ChainStep> steps;
   for (const core::Evidence& evidence : finding.evidence) {
     if (evidence.kind == core::Evidence::Kind::chain) {
       steps.push_back({evidence.location, evidence.detail});
     }
   }
-  return rules::render_chain(steps);
+  return rules::reach::render_chain(steps);
 }
 
 const core::Finding* at(const std::vector<core::Finding>& findings, std::string_view file, int line) {

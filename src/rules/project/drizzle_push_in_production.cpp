@@ -6,8 +6,8 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/project.hpp"
-#include "rules/support/deploy_env.hpp"
-#include "rules/support/push_reach.hpp"
+#include "rules/project/reach/deploy_env.hpp"
+#include "rules/project/reach/push_reach.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -17,8 +17,6 @@ namespace pgadvise::rules {
 namespace {
 
 constexpr std::string_view k_id = "drizzle-push-in-production";
-
-using rules::PushReach;
 
 // The project's own migrate script, if it has one.
 const model::Script* migrate_script(const model::Package* package) {
@@ -71,7 +69,7 @@ std::string call_other_script(const std::string& call, const std::string& from, 
   return core::join(out, " ");
 }
 
-core::Fix make_fix(const PushReach& reach, const model::Project& project) {
+core::Fix make_fix(const reach::PushReach& reach, const model::Project& project) {
   const std::string manager = reach.package != nullptr ? reach.package->package_manager : std::string("npm");
   const std::string config = reach.config.empty() ? std::string{} : " --config " + reach.config;
   const model::Script* migrate = migrate_script(reach.package);
@@ -100,7 +98,7 @@ core::Fix make_fix(const PushReach& reach, const model::Project& project) {
   return fix;
 }
 
-std::string object_name(const PushReach& reach) {
+std::string object_name(const reach::PushReach& reach) {
   if (reach.push_script != nullptr) {
     return reach.push_script->name;
   }
@@ -110,23 +108,23 @@ std::string object_name(const PushReach& reach) {
   return reach.steps.back().location.file;
 }
 
-core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const model::Project& project,
-                           core::Severity production) {
+core::Finding make_finding(const reach::PushReach& reach, const reach::Verdict& verdict,
+                           const model::Project& project, core::Severity production) {
   core::Finding finding;
   finding.rule = std::string(k_id);
-  finding.severity = severity_for(verdict.env, production);
+  finding.severity = reach::severity_for(verdict.env, production);
   finding.object.constraint = object_name(reach);
   finding.location = reach.steps.front().location;
-  const std::string chain = render_chain(reach.steps);
+  const std::string chain = reach::render_chain(reach.steps);
   finding.message = "drizzle-kit push" + std::string(reach.force ? " --force" : "") +
                     (verdict.never_runs ? " is reached but never runs here"
-                                        : " runs " + std::string(where_it_runs(verdict.env))) +
+                                        : " runs " + std::string(reach::where_it_runs(verdict.env))) +
                     " (" + verdict.reason + "): " + chain;
-  if (reach.force && (verdict.env == Env::production || verdict.env == Env::staging)) {
+  if (reach.force && (verdict.env == reach::Env::production || verdict.env == reach::Env::staging)) {
     finding.message +=
         "; --force skips drizzle-kit's data-loss prompt, so dropped columns and tables go unasked";
   }
-  if (verdict.env == Env::development || verdict.env == Env::test) {
+  if (verdict.env == reach::Env::development || verdict.env == reach::Env::test) {
     finding.help = "push is fine for a local or throwaway database; keep it away from shared ones and use "
                    "drizzle-kit generate + migrate wherever the database outlives the run.";
   } else {
@@ -135,23 +133,23 @@ core::Finding make_finding(const PushReach& reach, const Verdict& verdict, const
         "and renames can become drop + add. Generate migrations in development, commit them, and run "
         "drizzle-kit migrate here instead.";
   }
-  add_chain_evidence(finding, reach);
-  add_verdict_evidence(finding, verdict);
+  reach::add_chain_evidence(finding, reach);
+  reach::add_verdict_evidence(finding, verdict);
   finding.fix = make_fix(reach, project);
-  finding.compute_fingerprint(root_identity(reach) + "|" + reach.steps.back().location.file + "|" +
+  finding.compute_fingerprint(reach::root_identity(reach) + "|" + reach.steps.back().location.file + "|" +
                               reach.push_text);
   return finding;
 }
 
-bool same_root(const PushReach& a, const PushReach& b) {
+bool same_root(const reach::PushReach& a, const reach::PushReach& b) {
   return a.root == b.root && a.site == b.site && a.root_script == b.root_script && a.root_file == b.root_file;
 }
 
 // A lifecycle script that a deployment also runs (CMD npm start) is reported
 // once, from the deployment, unless it is graver on its own.
-bool covered_elsewhere(std::size_t i, const std::vector<PushReach>& reaches,
-                       const std::vector<Verdict>& verdicts, core::Severity production) {
-  const PushReach& reach = reaches[i];
+bool covered_elsewhere(std::size_t i, const std::vector<reach::PushReach>& reaches,
+                       const std::vector<reach::Verdict>& verdicts, core::Severity production) {
+  const reach::PushReach& reach = reaches[i];
   if (reach.site == nullptr || reach.site->kind != model::SiteKind::package_script || reach.scripts.empty()) {
     return false;
   }
@@ -162,7 +160,8 @@ bool covered_elsewhere(std::size_t i, const std::vector<PushReach>& reaches,
     }
     const auto& scripts = reaches[j].scripts;
     if (std::find(scripts.begin(), scripts.end(), own) != scripts.end() &&
-        severity_for(verdicts[j].env, production) >= severity_for(verdicts[i].env, production)) {
+        reach::severity_for(verdicts[j].env, production) >=
+            reach::severity_for(verdicts[i].env, production)) {
       return true;
     }
   }
@@ -180,7 +179,7 @@ public:
             .default_severity = core::Severity::critical,
             .inputs = {engine::Input::project},
             .has_fix = true,
-            .options = env_name_options(),
+            .options = reach::env_name_options(),
             .fix_edit = engine::FixEdit::push_command,
             .fix_applicability = core::FixApplicability::safe,
         }) {}
@@ -191,7 +190,7 @@ public:
     }
     const model::Project& project = *context.project;
     std::vector<model::ScanNote> notes;
-    const std::vector<PushReach> reaches = find_push_reaches(project, &notes);
+    const std::vector<reach::PushReach> reaches = reach::find_push_reaches(project, &notes);
     for (const model::ScanNote& note : notes) {
       core::Finding finding;
       finding.rule = std::string(k_id);
@@ -202,18 +201,18 @@ public:
       finding.compute_fingerprint("search-bound|" + note.location.file);
       out.push_back(std::move(finding));
     }
-    std::vector<Verdict> verdicts;
+    std::vector<reach::Verdict> verdicts;
     verdicts.reserve(reaches.size());
-    const EnvNames project_names = env_names(context.options);
-    for (const PushReach& reach : reaches) {
-      verdicts.push_back(classify(reach, project, project_names));
+    const reach::EnvNames project_names = reach::env_names(context.options);
+    for (const reach::PushReach& reach : reaches) {
+      verdicts.push_back(reach::classify(reach, project, project_names));
     }
     std::vector<std::string> seen;
     for (std::size_t i = 0; i < reaches.size(); ++i) {
       if (covered_elsewhere(i, reaches, verdicts, context.severity)) {
         continue;
       }
-      add_once(make_finding(reaches[i], verdicts[i], project, context.severity), seen, out);
+      reach::add_once(make_finding(reaches[i], verdicts[i], project, context.severity), seen, out);
     }
   }
 };

@@ -6,8 +6,8 @@
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/project.hpp"
-#include "rules/support/deploy_env.hpp"
-#include "rules/support/push_reach.hpp"
+#include "rules/project/reach/deploy_env.hpp"
+#include "rules/project/reach/push_reach.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -32,7 +32,7 @@ bool seed_name(std::string_view name) {
 }
 
 // Why the program counts as a seed: its name, drizzle-seed, or the script that runs it.
-std::string seed_reason(const model::ProgramFile& program, const PushReach& reach) {
+std::string seed_reason(const model::ProgramFile& program, const reach::PushReach& reach) {
   if (program.seed) {
     return program.seed_why;
   }
@@ -44,11 +44,12 @@ std::string seed_reason(const model::ProgramFile& program, const PushReach& reac
   return {};
 }
 
-core::Finding make_finding(const PushReach& reach, const model::ProgramFile& program,
-                           const std::string& why_seed, const Verdict& verdict, core::Severity production) {
+core::Finding make_finding(const reach::PushReach& reach, const model::ProgramFile& program,
+                           const std::string& why_seed, const reach::Verdict& verdict,
+                           core::Severity production) {
   core::Finding finding;
   finding.rule = std::string(k_id);
-  finding.severity = severity_for(verdict.env, production);
+  finding.severity = reach::severity_for(verdict.env, production);
   finding.object.constraint = program.path;
   finding.location = reach.steps.front().location;
   std::vector<std::string> kinds;
@@ -60,23 +61,24 @@ core::Finding make_finding(const PushReach& reach, const model::ProgramFile& pro
   const model::DataDeletion& first = program.deletions.front();
   finding.message = "seed script " + program.path + " (" + why_seed + ") deletes data (" +
                     core::join(kinds, ", ") + ", first at " + first.location.to_string() + ") and runs " +
-                    std::string(verdict.never_runs ? "nowhere here" : where_it_runs(verdict.env)) + " (" +
-                    verdict.reason + "): " + render_chain(reach.steps);
+                    std::string(verdict.never_runs ? "nowhere here" : reach::where_it_runs(verdict.env)) +
+                    " (" + verdict.reason + "): " + reach::render_chain(reach.steps);
   finding.help = core::SharedText::fixed(
-      verdict.env == Env::production || verdict.env == Env::staging || verdict.env == Env::unknown
+      verdict.env == reach::Env::production || verdict.env == reach::Env::staging ||
+              verdict.env == reach::Env::unknown
           ? "Take the seed off the deployment path: run it by hand against development databases, "
             "and make it refuse to delete outside development (check NODE_ENV or the database "
             "URL first). Data a deployed app needs belongs in a migration that inserts it, not in "
             "a seed that empties tables first."
           : "A seed that empties tables is fine against a local or throwaway database; keep it "
             "off every path that reaches a shared one.");
-  add_chain_evidence(finding, reach);
+  reach::add_chain_evidence(finding, reach);
   for (const model::DataDeletion& deletion : program.deletions) {
     finding.evidence.push_back(
         {core::Evidence::Kind::deletes, deletion.what + ": " + deletion.text, deletion.location});
   }
-  add_verdict_evidence(finding, verdict);
-  finding.compute_fingerprint(root_identity(reach) + "|" + program.path);
+  reach::add_verdict_evidence(finding, verdict);
+  finding.compute_fingerprint(reach::root_identity(reach) + "|" + program.path);
   return finding;
 }
 
@@ -89,7 +91,7 @@ public:
             .category = engine::Category::project,
             .default_severity = core::Severity::critical,
             .inputs = {engine::Input::project},
-            .options = env_name_options(),
+            .options = reach::env_name_options(),
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {
@@ -104,11 +106,11 @@ public:
       const model::ProgramFile* program = program_of(project, inv.target);
       return program != nullptr && !program->deletions.empty();
     };
-    const ReachTarget target{deleting, [](const model::Invocation& inv) { return "runs " + inv.target; },
-                             "seed scripts"};
-    const EnvNames names = env_names(context.options);
+    const reach::ReachTarget target{
+        deleting, [](const model::Invocation& inv) { return "runs " + inv.target; }, "seed scripts"};
+    const reach::EnvNames names = reach::env_names(context.options);
     std::vector<std::string> seen;
-    for (const PushReach& reach : find_reaches(project, target)) {
+    for (const reach::PushReach& reach : reach::find_reaches(project, target)) {
       const model::ProgramFile* program = program_of(project, reach.target);
       if (program == nullptr) {
         continue;
@@ -117,12 +119,12 @@ public:
       if (why_seed.empty()) {
         continue; // a program that deletes but is no seed (a cleanup job): not this rule's business
       }
-      const Verdict verdict = classify(reach, project, names);
+      const reach::Verdict verdict = reach::classify(reach, project, names);
       // Only roots that deploy or may: a seed a developer runs by hand is what seeds are for.
-      if (verdict.env == Env::development || verdict.env == Env::test) {
+      if (verdict.env == reach::Env::development || verdict.env == reach::Env::test) {
         continue;
       }
-      add_once(make_finding(reach, *program, why_seed, verdict, context.severity), seen, out);
+      reach::add_once(make_finding(reach, *program, why_seed, verdict, context.severity), seen, out);
     }
   }
 };

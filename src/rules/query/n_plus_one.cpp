@@ -6,11 +6,11 @@
 // fix (n_plus_one_finding), the loop in the code (n_plus_one_code) and
 // pg_stat_statements' likely ones (n_plus_one_pgss).
 #include "engine/rule.hpp"
-#include "rules/support/n_plus_one_bursts.hpp"
-#include "rules/support/n_plus_one_finding.hpp"
-#include "rules/support/n_plus_one_guided.hpp"
-#include "rules/support/n_plus_one_loops.hpp"
-#include "rules/support/n_plus_one_pgss.hpp"
+#include "rules/query/n_plus_one/bursts.hpp"
+#include "rules/query/n_plus_one/finding.hpp"
+#include "rules/query/n_plus_one/guided.hpp"
+#include "rules/query/n_plus_one/loops.hpp"
+#include "rules/query/n_plus_one/pgss.hpp"
 
 #include <algorithm>
 #include <memory>

@@ -2,16 +2,16 @@
 // from the project's code alone (model::QueryCall). The likely N+1 a run
 // without a workload can still show; when a log is read, n-plus-one judges
 // the loops whose statements it ran and this rule reports the others
-// (rules/support/n_plus_one_guided), so no loop is lost and none is
+// (rules/query/n_plus_one/guided), so no loop is lost and none is
 // reported twice. The chain and the Drizzle fix are n-plus-one's
-// (rules/support/n_plus_one_code).
+// (rules/query/n_plus_one/code).
 #include "advisor/batch_rewrite.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/n_plus_one_code.hpp"
-#include "rules/support/n_plus_one_guided.hpp"
+#include "rules/query/n_plus_one/code.hpp"
+#include "rules/query/n_plus_one/guided.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -72,8 +72,9 @@ std::string message_of(const LoopCalls& loop, Read read) {
     out += ", with " + std::to_string(loop.calls.size() - 1) + " more Drizzle call" +
            (loop.calls.size() == 2 ? "" : "s") + " per iteration";
   }
-  const bool per_row_transaction = std::any_of(loop.calls.begin(), loop.calls.end(),
-                                               [](const auto* c) { return opens_transaction_per_row(*c); });
+  const bool per_row_transaction = std::any_of(loop.calls.begin(), loop.calls.end(), [](const auto* c) {
+    return n_plus_one::opens_transaction_per_row(*c);
+  });
   if (per_row_transaction) {
     out += "; each iteration opens a transaction of its own";
   }
@@ -129,7 +130,7 @@ core::ObjectRef object_of(const engine::RuleContext& context, const model::Query
 // pg_stat_statements' row for the statement a call issues (its table, kind
 // and a lookup column the call compares), when the workload holds one.
 const model::QueryStats* pgss_statement(const engine::RuleContext& context, const model::QueryCall& call) {
-  const model::StatementKind kind = n_plus_one_statement_kind(call.kind);
+  const model::StatementKind kind = n_plus_one::statement_kind(call.kind);
   for (const model::QueryStats& query : context.workload->queries) {
     if (!query.parsed || !query.pgss_mean_ms || query.shape.kind != kind || query.shape.tables.empty()) {
       continue;
@@ -139,7 +140,7 @@ const model::QueryStats* pgss_statement(const engine::RuleContext& context, cons
     if (table == nullptr || table->property != call.table) {
       continue;
     }
-    for (const std::string& column : n_plus_one_lookup_columns(query)) {
+    for (const std::string& column : n_plus_one::lookup_columns(query)) {
       const std::string property = advisor::drizzle_property(*table, column);
       if (std::find(call.key_columns.begin(), call.key_columns.end(), property) != call.key_columns.end()) {
         return &query;
@@ -204,7 +205,7 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
   finding.object = object_of(context, call);
   for (const model::QueryCall* each : loop.calls) {
     finding.evidence.push_back(
-        core::Evidence{core::Evidence::Kind::code, n_plus_one_call_place(*each), each->location});
+        core::Evidence{core::Evidence::Kind::code, n_plus_one::call_place(*each), each->location});
   }
   finding.help = core::SharedText::fixed(
       "A query per iteration costs a round trip per row: N rows, N+1 statements. Fetch the rows in one "
@@ -223,7 +224,7 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
         "confirm how often it runs with a server log or pg_stat_statements.");
     fix.drizzle = recursion_fix(finding.object, call, context.catalog);
   } else {
-    fix.drizzle = n_plus_one_loop_fix(call, *context.project);
+    fix.drizzle = n_plus_one::loop_fix(call, *context.project);
   }
   fix.drizzle_file = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
   finding.fix = std::move(fix);

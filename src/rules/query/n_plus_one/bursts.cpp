@@ -1,8 +1,8 @@
 // n-plus-one's runs: the repeats that make bursts of an N+1's size, after
 // the parent each was judged after, gathered per code path.
-#include "rules/support/n_plus_one_bursts.hpp"
+#include "rules/query/n_plus_one/bursts.hpp"
 
-#include "rules/support/n_plus_one_parent.hpp"
+#include "rules/query/n_plus_one/parent.hpp"
 
 #include <algorithm>
 #include <map>

@@ -2,7 +2,7 @@
 
 #include "core/finding.hpp"
 #include "engine/rule.hpp"
-#include "rules/support/n_plus_one_loops.hpp"
+#include "rules/query/n_plus_one/loops.hpp"
 
 #include <string_view>
 

@@ -12,7 +12,7 @@
 // runs over the project model, from every root (deployments, CI jobs,
 // lifecycle scripts, scripts nothing else runs) through scripts, package
 // managers, shell files and Makefiles to the push.
-namespace pgadvise::rules {
+namespace pgadvise::rules::reach {
 
 struct ChainStep {
   core::SourceLocation location;
@@ -73,4 +73,4 @@ std::vector<PushReach> find_push_reaches(const model::Project& project,
 // (a step at the same place as the one before shows no location).
 std::string render_chain(const std::vector<ChainStep>& steps);
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::reach

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model/workload.hpp"
-#include "rules/support/n_plus_one_bursts.hpp"
+#include "rules/query/n_plus_one/bursts.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,8 +1,8 @@
-#include "rules/support/invocation_targets.hpp"
+#include "rules/project/reach/invocation_targets.hpp"
 
 #include <string_view>
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::reach {
 
 using namespace model; // NOLINT(google-build-using-namespace): reads the project model throughout
 
@@ -170,4 +170,4 @@ const CommandFile* target_run_by(const Project& project, const Invocation& inv) 
   return nullptr;
 }
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::reach

@@ -1,13 +1,13 @@
-#include "rules/support/deploy_env.hpp"
+#include "rules/project/reach/deploy_env.hpp"
 
 #include "core/text.hpp"
-#include "rules/support/invocation_targets.hpp"
+#include "rules/project/reach/invocation_targets.hpp"
 
 #include <algorithm>
 #include <map>
 #include <optional>
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::reach {
 
 namespace {
 
@@ -754,4 +754,4 @@ void add_once(core::Finding finding, std::vector<std::string>& seen, core::Findi
   out.push_back(std::move(finding));
 }
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::reach

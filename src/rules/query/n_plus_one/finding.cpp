@@ -1,14 +1,14 @@
 // n-plus-one's finding for one loop: the log's evidence, the help and the
 // batched fix for its kind of statement, then its place in the code.
-#include "rules/support/n_plus_one_finding.hpp"
+#include "rules/query/n_plus_one/finding.hpp"
 
 #include "advisor/batch_rewrite.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
 #include "core/text.hpp"
-#include "rules/support/n_plus_one_code.hpp"
-#include "rules/support/n_plus_one_rows.hpp"
+#include "rules/query/n_plus_one/code.hpp"
+#include "rules/query/n_plus_one/rows.hpp"
 
 #include <algorithm>
 
@@ -345,7 +345,7 @@ core::Finding burst_finding(std::string_view rule_id, const engine::RuleContext&
   const QueryStats& query = *workload.find(bursts.fingerprint);
   core::Finding finding = advisor::query_finding(rule_id, context.severity, query, context.catalog);
   finding.location = bursts.first;
-  finding.object.columns = n_plus_one_lookup_columns(query);
+  finding.object.columns = lookup_columns(query);
   if (several_parents) {
     // The same child after two code paths: two findings, two fixes.
     finding.compute_fingerprint(advisor::fingerprint_hex(query.fingerprint) + ":" +
@@ -359,11 +359,10 @@ core::Finding burst_finding(std::string_view rule_id, const engine::RuleContext&
   grouping_evidence(facts, finding);
   source_evidence(facts, finding);
   core::Fix fix = help_and_fix(context, facts, finding);
-  locate_n_plus_one_in_code(
-      context, query, facts.parent, code_path_of(facts),
-      LoggedRuns{.transaction_per_row = bursts.transaction_shape != 0,
-                 .parent_unsure = bursts.fan_outs + bursts.keyed == bursts.counts.size()},
-      finding, fix);
+  locate_in_code(context, query, facts.parent, code_path_of(facts),
+                 LoggedRuns{.transaction_per_row = bursts.transaction_shape != 0,
+                            .parent_unsure = bursts.fan_outs + bursts.keyed == bursts.counts.size()},
+                 finding, fix);
   finding.fix = std::move(fix);
   return finding;
 }

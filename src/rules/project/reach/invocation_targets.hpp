@@ -8,11 +8,11 @@
 #include <vector>
 
 // What one invocation in the project's commands runs, for the push search
-// (rules/support/push_reach): the package scripts `npm run X`, `pnpm
+// (rules/project/reach/push_reach): the package scripts `npm run X`, `pnpm
 // --filter W X` or an npm-run-all glob name (with npm's and yarn's pre/post
 // hooks), the shell file a command runs, the Makefile target, and the
 // package the invocation runs in.
-namespace pgadvise::rules {
+namespace pgadvise::rules::reach {
 
 // The (package, script) pairs a run_script invocation runs, in package order.
 std::vector<std::pair<const model::Package*, const model::Script*>>
@@ -31,4 +31,4 @@ std::string workspace_dir(const model::Project& project, const std::string& dir)
 // The package an invocation runs in: its workspace selector's, else its folder's.
 const model::Package* package_run_in(const model::Project& project, const model::Invocation& inv);
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::reach

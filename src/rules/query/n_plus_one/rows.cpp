@@ -1,7 +1,7 @@
-#include "rules/support/n_plus_one_rows.hpp"
+#include "rules/query/n_plus_one/rows.hpp"
 
 #include "advisor/query_evidence.hpp"
-#include "rules/support/n_plus_one_guided.hpp"
+#include "rules/query/n_plus_one/guided.hpp"
 
 #include <algorithm>
 

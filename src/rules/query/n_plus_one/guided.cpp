@@ -1,13 +1,13 @@
 // The project's loops and what a log shows of them: which rule reports
 // each, and n-plus-one's findings for the loops its bursts miss.
-#include "rules/support/n_plus_one_guided.hpp"
+#include "rules/query/n_plus_one/guided.hpp"
 
 #include "advisor/batch_rewrite.hpp"
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
-#include "rules/support/n_plus_one_code.hpp"
-#include "rules/support/n_plus_one_parent.hpp"
+#include "rules/query/n_plus_one/code.hpp"
+#include "rules/query/n_plus_one/parent.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -126,7 +126,7 @@ const model::Table* first_table(const engine::RuleContext& context, const QueryS
 }
 
 bool same_kind(StatementKind kind, model::QueryCallKind call) {
-  return kind == n_plus_one_statement_kind(call);
+  return kind == statement_kind(call);
 }
 
 // A call that takes `.limit(n)` issues a statement with a LIMIT, one that
@@ -448,7 +448,7 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
   const QueryStats& child = *g.child;
   const QueryStats& parent = *g.parent;
   core::Finding finding = advisor::query_finding(rule_id, context.severity, child, context.catalog);
-  finding.object.columns = n_plus_one_lookup_columns(child);
+  finding.object.columns = lookup_columns(child);
   char ratio[32];
   std::snprintf(ratio, sizeof ratio, "%.1f", g.per_parent);
   const StatementKind kind = child.shape.kind;
@@ -482,8 +482,8 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
   fix.kind = core::FixKind::code;
   help_and_sql_fix(context, child, finding, fix);
   const model::Table* parent_table = first_table(context, parent);
-  place_n_plus_one_at_call(context, *g.call, child,
-                           parent_table != nullptr ? parent_table->property.str() : "", finding, fix);
+  place_at_call(context, *g.call, child, parent_table != nullptr ? parent_table->property.str() : "", finding,
+                fix);
   finding.fix = std::move(fix);
   finding.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(child.calls, UINT32_MAX));
   return finding;
@@ -538,7 +538,7 @@ core::Finding follow_finding(std::string_view rule_id, const engine::RuleContext
       child.total_ms >= 1000.0 || request_ms >= 100.0 ? core::Severity::critical : core::Severity::high;
   core::Finding finding =
       advisor::query_finding(rule_id, std::min(context.severity, cost), child, context.catalog);
-  finding.object.columns = n_plus_one_lookup_columns(child);
+  finding.object.columns = lookup_columns(child);
   const StatementKind kind = child.shape.kind;
   const std::string noun = kind == StatementKind::insert    ? "inserts"
                            : kind == StatementKind::update  ? "updates"
@@ -549,7 +549,7 @@ core::Finding follow_finding(std::string_view rule_id, const engine::RuleContext
   const std::string table =
       child.shape.tables.empty() ? std::string() : child.shape.tables.front().name + " ";
   // One sentence: what ran per parent, how often, what it cost; where the
-  // loop is (place_n_plus_one_at_call) follows.
+  // loop is (place_at_call) follows.
   finding.message = "Query in a loop, confirmed by the log: " + k_range(follow) + " " + table + noun +
                     (opens_transaction_per_row(call) ? ", each in its own transaction," : "") +
                     " after each of " + digits(follow.followed) + " of the " + digits(parent.calls) +
@@ -574,9 +574,8 @@ core::Finding follow_finding(std::string_view rule_id, const engine::RuleContext
   fix.kind = core::FixKind::code;
   help_and_sql_fix(context, child, finding, fix);
   const model::Table* parent_table_model = first_table(context, parent);
-  place_n_plus_one_at_call(context, call, child,
-                           parent_table_model != nullptr ? parent_table_model->property.str() : "", finding,
-                           fix);
+  place_at_call(context, call, child, parent_table_model != nullptr ? parent_table_model->property.str() : "",
+                finding, fix);
   finding.fix = std::move(fix);
   finding.weight = static_cast<std::uint32_t>(std::min<std::uint64_t>(child.calls, UINT32_MAX));
   return finding;
@@ -588,7 +587,7 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
   const QueryStats& shown = g.child != nullptr ? *g.child : *g.issued.front();
   core::Finding finding = advisor::query_finding(rule_id, std::min(context.severity, code_severity(loop)),
                                                  shown, context.catalog);
-  finding.object.columns = n_plus_one_lookup_columns(shown);
+  finding.object.columns = lookup_columns(shown);
   finding.message = "Query in a loop the log does not confirm per row: ";
   std::uint64_t calls = 0;
   for (const QueryStats* q : g.issued) {
@@ -626,7 +625,7 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
   // Read from the code, as query-in-loop's: the loop's own Drizzle fix, no
   // statement of SQL to merge with another loop's finding of the same one.
   fix.ddl.clear();
-  place_n_plus_one_at_call(context, *g.call, shown, "", finding, fix);
+  place_at_call(context, *g.call, shown, "", finding, fix);
   finding.fix = std::move(fix);
   const model::QueryCall& call = *g.call;
   finding.compute_fingerprint(call.loop_location.file + "|" + call.loop + "|" + call.table);
@@ -674,7 +673,7 @@ std::vector<const QueryStats*> issued_statements(const engine::RuleContext& cont
       continue;
     }
     bool by_key = query.shape.kind == StatementKind::insert;
-    for (const std::string& column : n_plus_one_lookup_columns(query)) {
+    for (const std::string& column : lookup_columns(query)) {
       const std::string property = advisor::drizzle_property(*table, column);
       by_key = by_key || std::find(call.key_columns.begin(), call.key_columns.end(), property) !=
                              call.key_columns.end();

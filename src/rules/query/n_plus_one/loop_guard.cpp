@@ -1,6 +1,6 @@
-#include "rules/support/loop_guard.hpp"
+#include "rules/query/n_plus_one/loop_guard.hpp"
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::n_plus_one {
 
 std::string loop_guard_note(const model::QueryCall& call, model::StatementKind kind) {
   if (call.condition.line == 0 ||
@@ -19,4 +19,4 @@ std::string loop_guard_note(const model::QueryCall& call, model::StatementKind k
          "loop found no match for, or filter the rows first), else keep the loop\n";
 }
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::n_plus_one

@@ -1,8 +1,8 @@
 // n-plus-one's judgement: the gathered bursts that are loops in code, and
 // the children that are one loop's body.
-#include "rules/support/n_plus_one_loops.hpp"
+#include "rules/query/n_plus_one/loops.hpp"
 
-#include "rules/support/n_plus_one_parent.hpp"
+#include "rules/query/n_plus_one/parent.hpp"
 
 #include <algorithm>
 #include <map>

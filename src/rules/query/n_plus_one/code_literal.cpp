@@ -1,9 +1,9 @@
-#include "rules/support/code_literal.hpp"
+#include "rules/query/n_plus_one/code_literal.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::n_plus_one {
 
 bool is_code_literal(std::string_view value) {
   const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
@@ -18,4 +18,4 @@ bool is_code_literal(std::string_view value) {
          });
 }
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::n_plus_one

@@ -4,7 +4,7 @@
 #include "core/source_location.hpp"
 #include "engine/rule.hpp"
 #include "model/project.hpp"
-#include "rules/support/push_reach.hpp"
+#include "rules/project/reach/push_reach.hpp"
 
 #include <string>
 #include <string_view>
@@ -16,7 +16,7 @@
 // case / && guards, CI `if:`, workflow_dispatch choices, matrices, branch
 // filters), environments, variables, triggers, names and the kind of root.
 // Shared by drizzle-push-in-production and seed-in-production.
-namespace pgadvise::rules {
+namespace pgadvise::rules::reach {
 
 enum class Env { production, staging, development, test, unknown };
 
@@ -68,4 +68,4 @@ void add_chain_evidence(core::Finding& finding, const PushReach& reach);
 // can reach the same target twice: pre/post hooks, repeated calls).
 void add_once(core::Finding finding, std::vector<std::string>& seen, core::FindingSink& out);
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::reach

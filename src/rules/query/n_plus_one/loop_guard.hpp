@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::n_plus_one {
 
 // The warning a batched write's fix opens with when the loop's body runs
 // the write only under an `if` of its own (QueryCall::condition): one
@@ -15,4 +15,4 @@ namespace pgadvise::rules {
 // no test of the loop's body guards.
 std::string loop_guard_note(const model::QueryCall& call, model::StatementKind kind);
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::n_plus_one

@@ -1,12 +1,12 @@
-#include "rules/support/push_reach.hpp"
+#include "rules/project/reach/push_reach.hpp"
 
-#include "rules/support/invocation_targets.hpp"
+#include "rules/project/reach/invocation_targets.hpp"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::reach {
 
 using namespace model; // NOLINT(google-build-using-namespace): the walk reads the project model throughout
 
@@ -432,4 +432,4 @@ std::string render_chain(const std::vector<ChainStep>& steps) {
   return out;
 }
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::reach

@@ -1,20 +1,20 @@
 // n-plus-one's code half: the Drizzle call in the project's TypeScript
 // (model::QueryCall, from loaders/project/query_calls) that issues a per-row
 // statement, and the fix written for that loop.
-#include "rules/support/n_plus_one_code.hpp"
+#include "rules/query/n_plus_one/code.hpp"
 
 #include "advisor/drizzle_render.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/text.hpp"
-#include "rules/support/code_literal.hpp"
-#include "rules/support/loop_guard.hpp"
+#include "rules/query/n_plus_one/code_literal.hpp"
+#include "rules/query/n_plus_one/loop_guard.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <set>
 
-namespace pgadvise::rules {
+namespace pgadvise::rules::n_plus_one {
 
 namespace {
 
@@ -68,21 +68,6 @@ std::string loop_at(const model::QueryCall& call) {
   return (call.loop == "recursion" ? call.loop_variable + "()'s call of itself"
                                    : "the " + call.loop + " loop") +
          " at " + call.loop_location.to_string();
-}
-
-// "the for...of loop at a.ts:9:3 over rows -> repo.find() (repo.ts:4:14,
-// called at a.ts:10:5) -> the Drizzle call at repo.ts:5:10"
-std::string call_place(const model::QueryCall& call) {
-  std::string out =
-      loop_at(call) + (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
-  for (const model::QueryCallStep& step : call.chain) {
-    out += " -> " + step.callee + "() (" + step.declaration.to_string() + ", called at " +
-           step.call.to_string() + ")";
-  }
-  if (call.chain.empty() && !call.via.empty()) {
-    out += " -> " + call.via + "() (called at " + call.via_location.to_string() + ")";
-  }
-  return out + " -> the Drizzle call at " + call.location.to_string();
 }
 
 // The rows a loop walks and one of them as an arrow function over them
@@ -647,7 +632,7 @@ void place_at_loop(const model::QueryCall& call, core::Finding& finding) {
 
 } // namespace
 
-StatementKind n_plus_one_statement_kind(model::QueryCallKind kind) {
+StatementKind statement_kind(model::QueryCallKind kind) {
   switch (kind) {
   case model::QueryCallKind::insert: return StatementKind::insert;
   case model::QueryCallKind::update: return StatementKind::update;
@@ -664,14 +649,25 @@ bool opens_transaction_per_row(const model::QueryCall& call) {
   return call.in_transaction && !call.loop_in_transaction;
 }
 
-std::string n_plus_one_call_place(const model::QueryCall& call) {
-  return call_place(call);
+// "the for...of loop at a.ts:9:3 over rows -> repo.find() (repo.ts:4:14,
+// called at a.ts:10:5) -> the Drizzle call at repo.ts:5:10"
+std::string call_place(const model::QueryCall& call) {
+  std::string out =
+      loop_at(call) + (call.loop_iterable.empty() ? std::string() : " over " + call.loop_iterable);
+  for (const model::QueryCallStep& step : call.chain) {
+    out += " -> " + step.callee + "() (" + step.declaration.to_string() + ", called at " +
+           step.call.to_string() + ")";
+  }
+  if (call.chain.empty() && !call.via.empty()) {
+    out += " -> " + call.via + "() (called at " + call.via_location.to_string() + ")";
+  }
+  return out + " -> the Drizzle call at " + call.location.to_string();
 }
 
 // Without a log there is no parent statement: the loop's rows come from a
 // table read before it in its function, the one relations() links to the
 // looked-up table first.
-std::string n_plus_one_loop_fix(const model::QueryCall& call, const model::Project& project) {
+std::string loop_fix(const model::QueryCall& call, const model::Project& project) {
   std::string parent_var;
   for (const std::string& before : call.tables_before) {
     const bool related = std::any_of(
@@ -684,12 +680,12 @@ std::string n_plus_one_loop_fix(const model::QueryCall& call, const model::Proje
       break;
     }
   }
-  return drizzle_fix(call, n_plus_one_statement_kind(call.kind), call.table, call.key_columns, parent_var,
+  return drizzle_fix(call, statement_kind(call.kind), call.table, call.key_columns, parent_var,
                      project.drizzle_relations);
 }
 
 // Columns the statement looks rows up by, on its first table.
-std::vector<std::string> n_plus_one_lookup_columns(const QueryStats& query) {
+std::vector<std::string> lookup_columns(const QueryStats& query) {
   std::vector<std::string> out;
   const std::string table = query.shape.tables.empty() ? std::string() : query.shape.tables.front().name;
   for (const model::ColumnUsage& usage : query.shape.columns) {
@@ -702,15 +698,14 @@ std::vector<std::string> n_plus_one_lookup_columns(const QueryStats& query) {
   return out;
 }
 
-void place_n_plus_one_at_call(const engine::RuleContext& context, const model::QueryCall& call,
-                              const QueryStats& query, const std::string& parent_var, core::Finding& finding,
-                              core::Fix& fix) {
+void place_at_call(const engine::RuleContext& context, const model::QueryCall& call, const QueryStats& query,
+                   const std::string& parent_var, core::Finding& finding, core::Fix& fix) {
   const model::Table* table = query.shape.tables.empty()
                                   ? nullptr
                                   : advisor::find_table(context.catalog, query.shape.tables.front().schema,
                                                         query.shape.tables.front().name);
   std::vector<std::string> props;
-  for (const std::string& column : n_plus_one_lookup_columns(query)) {
+  for (const std::string& column : lookup_columns(query)) {
     props.push_back(table != nullptr ? advisor::drizzle_property(*table, column)
                                      : core::snake_to_camel(column));
   }
@@ -720,9 +715,9 @@ void place_n_plus_one_at_call(const engine::RuleContext& context, const model::Q
                             props, parent_var, context.project->drizzle_relations);
 }
 
-void locate_n_plus_one_in_code(const engine::RuleContext& context, const QueryStats& query,
-                               const QueryStats* parent, const model::Workload::CodePath* path,
-                               LoggedRuns runs, core::Finding& finding, core::Fix& fix) {
+void locate_in_code(const engine::RuleContext& context, const QueryStats& query, const QueryStats* parent,
+                    const model::Workload::CodePath* path, LoggedRuns runs, core::Finding& finding,
+                    core::Fix& fix) {
   const model::Project* project = context.project;
   if (project == nullptr || !project->scanned || !uses_drizzle(context) || query.shape.tables.empty()) {
     return;
@@ -738,7 +733,7 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
     return;
   }
   std::vector<std::string> props;
-  for (const std::string& column : n_plus_one_lookup_columns(query)) {
+  for (const std::string& column : lookup_columns(query)) {
     props.push_back(advisor::drizzle_property(*table, column));
   }
   const std::string parent_var = parent_variable(context, parent);
@@ -796,4 +791,4 @@ void locate_n_plus_one_in_code(const engine::RuleContext& context, const QuerySt
                             project->drizzle_relations);
 }
 
-} // namespace pgadvise::rules
+} // namespace pgadvise::rules::n_plus_one

@@ -1,10 +1,10 @@
 // n-plus-one without a log's order: pg_stat_statements' likely N+1s.
-#include "rules/support/n_plus_one_pgss.hpp"
+#include "rules/query/n_plus_one/pgss.hpp"
 
 #include "advisor/batch_rewrite.hpp"
 #include "advisor/query_evidence.hpp"
 #include "core/format.hpp"
-#include "rules/support/n_plus_one_code.hpp"
+#include "rules/query/n_plus_one/code.hpp"
 
 #include <algorithm>
 
@@ -72,7 +72,7 @@ void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& conte
     }
     core::Finding finding = advisor::query_finding(
         rule_id, std::min(context.severity, core::Severity::medium), query, context.catalog);
-    finding.object.columns = n_plus_one_lookup_columns(query);
+    finding.object.columns = lookup_columns(query);
     finding.message = "Likely N+1: " + advisor::short_query(query.normalized, 100) +
                       " is a single-row lookup by "
                       "key called " +
@@ -88,7 +88,7 @@ void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& conte
     // The loop in the code that issues it, when the project says: the
     // finding moves there and gets its Drizzle fix (query-in-loop's finding
     // of the same loop carries the same SQL fix, so the two are merged).
-    locate_n_plus_one_in_code(context, query, nullptr, nullptr, {}, finding, fix);
+    locate_in_code(context, query, nullptr, nullptr, {}, finding, fix);
     finding.fix = std::move(fix);
     out.push_back(std::move(finding));
   }

@@ -1,5 +1,5 @@
 // n-plus-one's parent choice: the statement whose rows drive a run.
-#include "rules/support/n_plus_one_parent.hpp"
+#include "rules/query/n_plus_one/parent.hpp"
 
 #include <algorithm>
 #include <tuple>
