@@ -274,4 +274,20 @@ void Column::set_property(std::string property) {
   drop_empty_extras();
 }
 
+std::string MigrationStep::transaction_text() const {
+  switch (transaction) {
+  case MigrationTransaction::none: return {};
+  case MigrationTransaction::block:
+    return "the transaction block BEGIN opens at line " + std::to_string(transaction_line);
+  case MigrationTransaction::drizzle_kit:
+    return "the transaction drizzle-kit migrate wraps around all pending migrations";
+  case MigrationTransaction::goose:
+    return "the transaction goose wraps around each migration (the file has no -- +goose NO TRANSACTION)";
+  case MigrationTransaction::dbmate:
+    return "the transaction dbmate wraps around each migration (its -- migrate:up line has no "
+           "transaction:false)";
+  }
+  return {};
+}
+
 } // namespace pgadvise::model

@@ -435,6 +435,16 @@ enum class MigrationStepKind : std::uint8_t {
   attach_partition,      // ATTACH PARTITION (table: a partition it checks, object: the parent; detail: which)
 };
 
+// Who holds the transaction a migration statement runs in, as the files
+// say: a fact the migration rules test, never a text they search.
+enum class MigrationTransaction : std::uint8_t {
+  none,        // autocommit
+  block,       // the file's own BEGIN ... COMMIT (MigrationStep::transaction_line: BEGIN's line)
+  drizzle_kit, // drizzle-kit migrate (drizzle-orm's migrate()): one around all pending migrations
+  goose,       // goose, around each migration (the file has no -- +goose NO TRANSACTION)
+  dbmate,      // dbmate, around each migration (its -- migrate:up line has no transaction:false)
+};
+
 // The kind, lock, flags and the five short texts (4 bytes each) share the
 // first 24 bytes, the schema and table are pooled and the statement is
 // compressed (96 bytes a step, not 240: a schema of 100,000 tables holds
@@ -446,6 +456,9 @@ struct MigrationStep {
   // and its indexes, whether it reads every row under that lock to check
   // them (a validation scan), and whether it fails on a table with rows.
   LockMode lock = LockMode::access_exclusive;
+  // The transaction the statement runs in (none: autocommit); the steps of
+  // one transaction share it (same_transaction).
+  MigrationTransaction transaction = MigrationTransaction::none;
   bool rewrites : 1 = false;
   bool scans : 1 = false;
   bool fails_with_rows : 1 = false;
@@ -468,18 +481,25 @@ struct MigrationStep {
   // add_domain_constraint: the CHECK's condition (on VALUE); update_rows:
   // the SET list (and FROM list), a newline, the WHERE condition, as written
   core::StoredText value;
-  // The statement runs inside a transaction block, and whose: "BEGIN at
-  // line 3", "drizzle-kit migrate" (every pending file in one transaction),
-  // ... Empty: autocommit, as far as the files say. The steps of one block
-  // share one entry.
-  core::StoredText transaction;
-  core::InternedText schema; // pooled: a table's steps name it once between them
+  std::uint32_t transaction_line = 0; // transaction == block: the line of its BEGIN
+  core::InternedText schema;          // pooled: a table's steps name it once between them
   core::InternedText table;
   std::string object;
   // Its text, blanks collapsed and cut short: the evidence findings show.
   // Compressed (8 bytes here): few steps are ever shown.
   core::PackedText statement;
   SourceLocation location;
+
+  [[nodiscard]] bool in_transaction() const { return transaction != MigrationTransaction::none; }
+  // Whether the two run in one transaction (of one file, for a block: the
+  // caller compares files where that matters).
+  [[nodiscard]] bool same_transaction(const MigrationStep& other) const {
+    return transaction == other.transaction && transaction_line == other.transaction_line;
+  }
+  // The transaction as findings name it ("the transaction block BEGIN opens
+  // at line 3", "the transaction drizzle-kit migrate wraps around all
+  // pending migrations"); empty for none.
+  [[nodiscard]] std::string transaction_text() const;
 };
 
 // A deque, not a vector: 350,000 steps grow in blocks, never doubled and

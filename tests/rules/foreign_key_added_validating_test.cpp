@@ -9,8 +9,7 @@ using namespace pgadvise::test;
 
 constexpr std::string_view k_rule = "foreign-key-added-validating";
 // The transaction a runner opens around the file (MigrationStep::transaction).
-constexpr std::string_view k_runner =
-    "the transaction drizzle-kit migrate wraps around all pending migrations";
+constexpr model::MigrationTransaction k_runner = model::MigrationTransaction::drizzle_kit;
 
 model::Catalog with_step(bool not_valid, bool table_is_new) {
   model::Table customers = table("customers", {column("id")});
@@ -55,15 +54,17 @@ TEST(ForeignKeyAddedValidating, ValidateInTheSameTransactionIsReported) {
   EXPECT_NE(findings[0].message.find("validated in the same transaction"), std::string::npos)
       << findings[0].message;
   // Another transaction (a second BEGIN block) commits the ADD first.
-  catalog.migration_steps[1].transaction = "BEGIN at line 9";
+  catalog.migration_steps[1].transaction = model::MigrationTransaction::block;
+  catalog.migration_steps[1].transaction_line = 9;
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());
   // Autocommit: each statement commits on its own, the VALIDATE does not
   // block writes (squawk and pgfence accept it too).
-  catalog.migration_steps[0].transaction.clear();
-  catalog.migration_steps[1].transaction.clear();
+  catalog.migration_steps[0].transaction = model::MigrationTransaction::none;
+  catalog.migration_steps[1].transaction = model::MigrationTransaction::none;
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());
   catalog.migration_steps[0].transaction = k_runner;
   catalog.migration_steps[1].transaction = k_runner;
+  catalog.migration_steps[1].transaction_line = 0;
   // In a later file it is the intended second step.
   catalog.migration_steps[1].location.file = "0002.sql";
   EXPECT_TRUE(run_rule(k_rule, catalog).empty());

@@ -23,8 +23,9 @@ struct MigrationFile {
 
 // The catalog of `files` replayed in order, each run inside `transaction`
 // (the runner's; empty: autocommit, as a psql-run folder is).
-inline model::Catalog replay_migrations(const std::vector<MigrationFile>& files,
-                                        std::string_view transaction = {}) {
+inline model::Catalog
+replay_migrations(const std::vector<MigrationFile>& files,
+                  model::MigrationTransaction transaction = model::MigrationTransaction::none) {
   loaders::SchemaLoad load;
   for (const MigrationFile& file : files) {
     loaders::replay_sql(file.sql, "migrations/" + file.name, load, transaction);
@@ -33,14 +34,14 @@ inline model::Catalog replay_migrations(const std::vector<MigrationFile>& files,
 }
 
 // `rule` over an earlier migration `setup` and the judged one, `change`.
-inline std::vector<core::Finding> run_on_change(std::string_view rule, const std::string& setup,
-                                                const std::string& change,
-                                                std::string_view transaction = {}) {
+inline std::vector<core::Finding>
+run_on_change(std::string_view rule, const std::string& setup, const std::string& change,
+              model::MigrationTransaction transaction = model::MigrationTransaction::none) {
   return run_rule(rule,
                   replay_migrations({{"0000_init.sql", setup}, {"0001_change.sql", change}}, transaction));
 }
 
 // The transaction drizzle-kit migrate wraps around pending migrations.
-inline constexpr std::string_view k_drizzle = loaders::k_drizzle_kit_transaction;
+inline constexpr model::MigrationTransaction k_drizzle = model::MigrationTransaction::drizzle_kit;
 
 } // namespace pgadvise::test

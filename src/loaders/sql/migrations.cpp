@@ -146,20 +146,20 @@ std::optional<std::vector<std::string>> journal_tags(const fs::path& journal,
 // folders (meta/_journal.json beside the files, or drizzle-kit 1.0's folder
 // per migration with its snapshot.json), whose migrator runs all pending
 // migrations in one transaction (drizzle-orm's PgDialect.migrate).
-std::string folder_runner_transaction(const fs::path& file) {
+model::MigrationTransaction folder_runner_transaction(const fs::path& file) {
   std::error_code ec;
   const fs::path dir = file.parent_path();
   if (fs::exists(dir / "meta" / "_journal.json", ec) ||
       (file.filename() == "migration.sql" && fs::exists(dir / "snapshot.json", ec))) {
-    return std::string(k_drizzle_kit_transaction);
+    return model::MigrationTransaction::drizzle_kit;
   }
-  return {};
+  return model::MigrationTransaction::none;
 }
 
 // Replays `text`, which it blanks and repairs in place: a big migration is
 // held once, not copied, and given back as the replay walks past it.
 void replay_text(replay::ScriptText text, const std::string& file_label, SchemaLoad& into,
-                 std::string_view runner_transaction) {
+                 model::MigrationTransaction runner_transaction) {
   into.catalog.source = model::SchemaSource::sql_replay;
   if (text.view().find('\0') != std::string_view::npos) {
     into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
@@ -175,8 +175,9 @@ void replay_text(replay::ScriptText text, const std::string& file_label, SchemaL
                          " bytes were read as '?'");
   }
   replay::Replay replay(into, file_label, text);
-  replay.set_runner_transaction(runner_transaction.empty() ? replay::runner_transaction_from_text(text.view())
-                                                           : std::string(runner_transaction));
+  replay.set_runner_transaction(runner_transaction == model::MigrationTransaction::none
+                                    ? replay::runner_transaction_from_text(text.view())
+                                    : runner_transaction);
   replay::replay_script(replay);
   if (!replay.skipped().empty()) {
     int total = 0;
@@ -195,11 +196,11 @@ void replay_text(replay::ScriptText text, const std::string& file_label, SchemaL
 } // namespace
 
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into) {
-  replay_sql(sql, file_label, into, {});
+  replay_sql(sql, file_label, into, model::MigrationTransaction::none);
 }
 
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into,
-                std::string_view runner_transaction) {
+                model::MigrationTransaction runner_transaction) {
   replay_text(replay::ScriptText(sql), file_label, into, runner_transaction);
 }
 

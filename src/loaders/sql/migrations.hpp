@@ -20,18 +20,13 @@ namespace pgadvise::loaders {
 // become replay-warning findings; either way the replay goes on.
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into);
 
-// The same for a migration whose runner opens a transaction around it,
-// named by `runner_transaction` (the MigrationStep::transaction of its
-// statements until a COMMIT); empty: the file's own markers say (goose,
-// dbmate), else autocommit.
+// The same for a migration whose runner opens a transaction around it
+// (the MigrationStep::transaction of its statements until a COMMIT; a
+// drizzle-kit folder's: drizzle-kit migrate applies every pending migration
+// inside one); none: the file's own markers say (goose, dbmate), else
+// autocommit.
 void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad& into,
-                std::string_view runner_transaction);
-
-// How a drizzle-kit migration's statements run: drizzle-kit migrate (and
-// drizzle-orm's migrate()) applies every pending migration inside one
-// transaction.
-inline constexpr std::string_view k_drizzle_kit_transaction =
-    "the transaction drizzle-kit migrate wraps around all pending migrations";
+                model::MigrationTransaction runner_transaction);
 
 // Size caps, so one absurd input cannot exhaust memory or time: a larger SQL
 // file is not read, a larger statement is not parsed; either way a located

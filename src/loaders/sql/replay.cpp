@@ -67,19 +67,6 @@ std::string typmod_text(const Json& item) {
   return {};
 }
 
-// Every step of a transaction block names it the same way ("BEGIN at line
-// 3", "drizzle-kit migrate"): one stored copy for them all (the block the
-// steps recorded last on this thread).
-core::StoredText transaction_text(const Replay& replay) {
-  thread_local std::string t_text;
-  thread_local core::StoredText t_stored;
-  if (replay.transaction() != t_text) {
-    t_text = replay.transaction();
-    t_stored = t_text;
-  }
-  return t_stored;
-}
-
 } // namespace
 
 Replay::Replay(SchemaLoad& load, const std::string& file, ScriptText& script)
@@ -440,7 +427,8 @@ model::MigrationStep& record_step(Replay& replay, const model::Table& table, mod
   step.object = std::move(object);
   step.not_valid = not_valid;
   step.table_is_new = table.location.file == replay.file();
-  step.transaction = transaction_text(replay);
+  step.transaction = replay.transaction();
+  step.transaction_line = replay.transaction_line();
   step.statement = statement_evidence(replay);
   step.location = replay.at_statement();
   predict(step);
@@ -453,7 +441,8 @@ model::MigrationStep& record_statement_step(Replay& replay, model::MigrationStep
   step.kind = kind;
   step.object = std::move(object);
   step.lock = model::LockMode::none;
-  step.transaction = transaction_text(replay);
+  step.transaction = replay.transaction();
+  step.transaction_line = replay.transaction_line();
   step.statement = statement_evidence(replay);
   step.location = replay.at_statement();
   return replay.catalog().migration_steps.emplace_back(std::move(step));

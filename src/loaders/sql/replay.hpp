@@ -76,12 +76,20 @@ public:
   // --- transaction blocks ------------------------------------------------
   // The transaction the file's statements start in: the runner's (drizzle-kit
   // migrate wraps every pending file in one), or none.
-  void set_runner_transaction(std::string why) { m_transaction = std::move(why); }
-  // BEGIN opens a block (`why` says where); COMMIT or ROLLBACK ends whichever is open.
-  void begin_transaction(std::string why) { m_transaction = std::move(why); }
-  void end_transaction() { m_transaction.clear(); }
-  // The block the current statement runs in, or empty (autocommit).
-  [[nodiscard]] const std::string& transaction() const { return m_transaction; }
+  void set_runner_transaction(model::MigrationTransaction runner) {
+    m_transaction = runner;
+    m_transaction_line = 0;
+  }
+  // BEGIN opens a block at `line`; COMMIT or ROLLBACK ends whichever is open.
+  void begin_transaction(std::uint32_t line) {
+    m_transaction = model::MigrationTransaction::block;
+    m_transaction_line = line;
+  }
+  void end_transaction() { set_runner_transaction(model::MigrationTransaction::none); }
+  // The transaction the current statement runs in (none: autocommit), and
+  // a block's BEGIN line.
+  [[nodiscard]] model::MigrationTransaction transaction() const { return m_transaction; }
+  [[nodiscard]] std::uint32_t transaction_line() const { return m_transaction_line; }
 
   // --- names -------------------------------------------------------------
   void set_search_path(std::vector<std::string> schemas) { m_search_path = std::move(schemas); }
@@ -126,7 +134,8 @@ private:
   std::size_t m_statement_line_start = 0; // of the line holding the byte before the statement
   SqlTokens m_tokens{std::string_view()};
   bool m_quiet_duplicates = false;
-  std::string m_transaction;
+  model::MigrationTransaction m_transaction = model::MigrationTransaction::none;
+  std::uint32_t m_transaction_line = 0;
   std::vector<std::string> m_search_path{"public"};
   std::map<std::string, int> m_skipped;
   mutable bool m_caches_valid = false;

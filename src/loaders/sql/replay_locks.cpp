@@ -241,10 +241,6 @@ bool has_option(const Json& stmt, std::string_view list_key, std::string_view op
   return false;
 }
 
-std::string line_phrase(const Replay& replay) {
-  return "line " + std::to_string(replay.at_statement().line);
-}
-
 } // namespace
 
 LockMode alter_command_lock(const Json& cmd) {
@@ -448,7 +444,7 @@ void predict(model::MigrationStep& step) {
 void transaction_control(Replay& replay, const Json& stmt) {
   const std::string kind = string_field(stmt, "kind");
   if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
-    replay.begin_transaction("the transaction block BEGIN opens at " + line_phrase(replay));
+    replay.begin_transaction(static_cast<std::uint32_t>(replay.at_statement().line));
   } else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE") {
     replay.end_transaction();
   }
@@ -673,22 +669,18 @@ void alter_domain(Replay& replay, const Json& stmt) {
   }
 }
 
-std::string runner_transaction_from_text(std::string_view text) {
+model::MigrationTransaction runner_transaction_from_text(std::string_view text) {
   const auto has = [&](std::string_view marker) { return text.find(marker) != std::string_view::npos; };
   if (has("-- +goose Up") || has("-- +goose up")) {
-    return has("+goose NO TRANSACTION")
-               ? std::string()
-               : "the transaction goose wraps around each migration (the file has no "
-                 "-- +goose NO TRANSACTION)";
+    return has("+goose NO TRANSACTION") ? model::MigrationTransaction::none
+                                        : model::MigrationTransaction::goose;
   }
   if (const std::size_t up = text.find("-- migrate:up"); up != std::string_view::npos) {
     const std::string_view line = text.substr(up, text.find('\n', up) - up);
-    return line.find("transaction:false") != std::string_view::npos
-               ? std::string()
-               : "the transaction dbmate wraps around each migration (its -- migrate:up line has no "
-                 "transaction:false)";
+    return line.find("transaction:false") != std::string_view::npos ? model::MigrationTransaction::none
+                                                                    : model::MigrationTransaction::dbmate;
   }
-  return {};
+  return model::MigrationTransaction::none;
 }
 
 } // namespace pgadvise::loaders::replay

@@ -73,9 +73,8 @@ void alter_domain(Replay& replay, const Json& stmt); // AlterDomainStmt
 void lock_tables(Replay& replay, const Json& stmt, std::string_view command);
 
 // Where a migration file's statements start: in the transaction its runner
-// opens around it, named for messages ("the transaction drizzle-kit migrate
-// wraps around all pending migrations"), when the file's own markers say so
-// (goose, dbmate); empty otherwise.
-std::string runner_transaction_from_text(std::string_view text);
+// opens around it when the file's own markers say so (goose, dbmate);
+// none otherwise.
+model::MigrationTransaction runner_transaction_from_text(std::string_view text);
 
 } // namespace pgadvise::loaders::replay

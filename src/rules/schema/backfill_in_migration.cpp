@@ -49,7 +49,7 @@ std::string batched(const model::MigrationStep& step, const model::Table& table)
 // so the backfill blocks reads of the table too. Null when there is none.
 const model::MigrationStep* held_before(const engine::RuleContext& context,
                                         const model::MigrationStep& step) {
-  if (step.transaction.empty()) {
+  if (!step.in_transaction()) {
     return nullptr;
   }
   for (const model::MigrationStep& each : files_catalog(context).migration_steps) {
@@ -57,8 +57,7 @@ const model::MigrationStep* held_before(const engine::RuleContext& context,
       break;
     }
     if (each.lock == model::LockMode::access_exclusive && each.schema == step.schema &&
-        each.table == step.table && each.transaction == step.transaction &&
-        each.location.file == step.location.file) {
+        each.table == step.table && each.same_transaction(step) && each.location.file == step.location.file) {
       return &each;
     }
   }
@@ -82,14 +81,15 @@ private:
                   core::FindingSink& out) const override {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    const bool in_transaction = !step.transaction.empty();
-    const bool drizzle = step.transaction.find("drizzle-kit") != std::string::npos;
-    core::Finding finding = lock_finding(
-        k_id, context, locked,
-        "UPDATE of every row of existing table " + name + " in a migration (" + step.detail +
-            "): it writes a new version of each row" +
-            (in_transaction ? " and keeps every updated row locked until " + step.transaction + " commits"
-                            : std::string(" in one statement")));
+    const bool in_transaction = step.in_transaction();
+    const bool drizzle = step.transaction == model::MigrationTransaction::drizzle_kit;
+    core::Finding finding =
+        lock_finding(k_id, context, locked,
+                     "UPDATE of every row of existing table " + name + " in a migration (" + step.detail +
+                         "): it writes a new version of each row" +
+                         (in_transaction ? " and keeps every updated row locked until " +
+                                               step.transaction_text() + " commits"
+                                         : std::string(" in one statement")));
     if (const model::MigrationStep* held = held_before(context, step)) {
       // Reads wait too: worse than writes alone.
       regrade(finding, std::max(finding.severity, core::Severity::high));

@@ -41,7 +41,7 @@ private:
   void check_files(const engine::RuleContext& context, const model::Catalog& files,
                    core::FindingSink& out) const override {
     for (const model::MigrationStep& step : files.migration_steps) {
-      if (step.concurrently && !step.transaction.empty() && !command_of(step).empty()) {
+      if (step.concurrently && step.in_transaction() && !command_of(step).empty()) {
         out.push_back(make_finding(context, files, step));
       }
     }
@@ -50,13 +50,13 @@ private:
   static core::Finding make_finding(const engine::RuleContext& context, const model::Catalog& files,
                                     const model::MigrationStep& step) {
     const std::string command = command_of(step);
-    const bool drizzle = step.transaction.find("drizzle-kit") != std::string::npos;
+    const bool drizzle = step.transaction == model::MigrationTransaction::drizzle_kit;
     core::Finding finding;
     finding.rule = std::string(k_id);
     finding.severity = context.severity;
     finding.message =
         command + " cannot run inside a transaction block, and this statement runs inside " +
-        step.transaction + ": the migration fails" +
+        step.transaction_text() + ": the migration fails" +
         (drizzle ? " at drizzle-kit migrate, and every migration pending with it is rolled back" : "");
     finding.object = core::ObjectRef{step.schema, step.table, {}, step.object};
     finding.location = step.location;

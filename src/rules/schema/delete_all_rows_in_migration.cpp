@@ -30,8 +30,8 @@ private:
                   core::FindingSink& out) const override {
     const model::MigrationStep& step = *locked.step;
     const std::string name = core::qualified_name(step.schema, step.table);
-    const std::string held = step.transaction.empty() ? std::string("until the statement ends")
-                                                      : "until " + step.transaction.str() + " commits";
+    const std::string held = !step.in_transaction() ? std::string("until the statement ends")
+                                                    : "until " + step.transaction_text() + " commits";
     core::Finding finding = lock_finding(
         k_id, context, locked,
         "DELETE of every row of existing table " + name + " in a migration (" + step.detail.str() +

@@ -36,7 +36,7 @@ private:
 
   static core::Finding make_finding(const engine::RuleContext& context, const model::MigrationStep& step) {
     const std::string name = core::qualified_name(step.schema, step.table);
-    const bool drizzle = step.transaction.find("drizzle-kit") != std::string::npos;
+    const bool drizzle = step.transaction == model::MigrationTransaction::drizzle_kit;
     core::Finding finding;
     finding.rule = std::string(k_id);
     finding.severity = context.severity;
@@ -44,7 +44,7 @@ private:
         "REFRESH MATERIALIZED VIEW " + name +
         " without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the view: every query reading " + name +
         " waits until the refresh " +
-        (step.transaction.empty() ? std::string("finishes") : "commits, with " + step.transaction);
+        (!step.in_transaction() ? std::string("finishes") : "commits, with " + step.transaction_text());
     finding.object = core::ObjectRef{step.schema, step.table, {}, {}};
     finding.location = step.location;
     finding.evidence.push_back(

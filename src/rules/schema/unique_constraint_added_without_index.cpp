@@ -79,7 +79,7 @@ private:
                     "drizzle-kit migrate), then turn it into the constraint with ADD CONSTRAINT ... USING "
                     "INDEX, a catalog change.",
             .ddl = concurrently_fix(step, create, "") +
-                   (step.transaction.empty() ? "\n" : "\n-- in the migration:\n") + adopt,
+                   (!step.in_transaction() ? "\n" : "\n-- in the migration:\n") + adopt,
             .safety_note =
                 std::string(index.kind == model::IndexKind::primary_key
                                 ? "A primary key also needs its columns NOT NULL: make them so "

@@ -31,11 +31,11 @@ private:
     const bool vacuum = step.detail == "VACUUM FULL";
     // VACUUM refuses to run inside a transaction block: there it fails
     // before it locks anything.
-    const bool fails = vacuum && !step.transaction.empty();
+    const bool fails = vacuum && step.in_transaction();
     core::Finding finding =
         fails
             ? lock_finding(k_id, context, locked,
-                           "VACUUM FULL " + name + " runs inside " + step.transaction +
+                           "VACUUM FULL " + name + " runs inside " + step.transaction_text() +
                                ": VACUUM cannot run in a transaction block, so the migration fails")
             : lock_finding(k_id, context, locked,
                            step.detail + " rewrites existing table " + name +

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -71,7 +72,7 @@ struct Transaction {
 };
 
 bool spans_files(const model::MigrationStep& step) {
-  return step.transaction.find("drizzle-kit migrate") != std::string::npos;
+  return step.transaction == model::MigrationTransaction::drizzle_kit;
 }
 
 class WideLockWindow final : public MigrationFilesRule {
@@ -88,13 +89,15 @@ public:
 private:
   void check_files(const engine::RuleContext& context, const model::Catalog& files,
                    core::FindingSink& out) const override {
-    std::map<std::pair<std::string, std::string>, Transaction> transactions;
-    std::vector<std::pair<std::string, std::string>> order;
+    // A transaction of a file: its holder and a block's BEGIN line.
+    using Key = std::tuple<std::string, model::MigrationTransaction, std::uint32_t>;
+    std::map<Key, Transaction> transactions;
+    std::vector<Key> order;
     for (const model::MigrationStep& step : files.migration_steps) {
-      if (step.transaction.empty()) {
+      if (!step.in_transaction()) {
         continue; // autocommit: each statement releases its locks at once
       }
-      auto key = std::make_pair(step.location.file.str(), step.transaction.str());
+      Key key{step.location.file.str(), step.transaction, step.transaction_line};
       auto [entry, added] = transactions.try_emplace(key);
       if (added) {
         order.push_back(key);
@@ -108,7 +111,8 @@ private:
       transaction.own = transaction.steps.size();
       if (live && spans_files(*transaction.steps.front())) {
         for (std::size_t next = k + 1; next < order.size(); ++next) {
-          if (order[next].second == order[k].second) {
+          if (std::get<1>(order[next]) == std::get<1>(order[k]) &&
+              std::get<2>(order[next]) == std::get<2>(order[k])) {
             // Not extended yet (later in the order): its own steps only.
             const Transaction& later = transactions[order[next]];
             transaction.steps.insert(transaction.steps.end(), later.steps.begin(), later.steps.end());
@@ -185,11 +189,11 @@ private:
     if (later.size() > listed) {
       what.push_back("then " + more_text(later));
     }
-    core::Finding finding =
-        lock_finding(k_id, context, locked,
-                     "ACCESS EXCLUSIVE on existing table " + name + " is held until " + held.transaction +
-                         " commits, and the transaction then " + core::join(what, ", ") +
-                         ": every read and write of " + name + " waits for all of it");
+    core::Finding finding = lock_finding(k_id, context, locked,
+                                         "ACCESS EXCLUSIVE on existing table " + name + " is held until " +
+                                             held.transaction_text() + " commits, and the transaction then " +
+                                             core::join(what, ", ") + ": every read and write of " + name +
+                                             " waits for all of it");
     for (std::size_t i = 0; i < listed; ++i) {
       finding.evidence.push_back(
           core::Evidence{core::Evidence::Kind::ddl, later[i]->statement.str(), later[i]->location});
@@ -208,7 +212,7 @@ private:
                                               const std::vector<const model::MigrationStep*>& later) {
     const model::MigrationStep& held = *locked.step;
     const std::string name = core::qualified_name(held.schema, held.table);
-    const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
+    const bool drizzle = held.transaction == model::MigrationTransaction::drizzle_kit;
     core::Finding finding = start_finding(context, locked, later);
     regrade(finding, core::Severity::low);
     const std::string base =
@@ -246,7 +250,7 @@ private:
     }
     const std::string bound = "lock_timeout = '" + seen.lock_timeout_value + "' (line " +
                               std::to_string(seen.lock_timeout_line) + ") bounds each wait";
-    const bool block = held.transaction.find("the transaction block") == 0;
+    const bool block = held.transaction == model::MigrationTransaction::block;
     finding.help = base + ". " + bound + ", so reads and writes of " + name +
                    " queue at most that long per table waited for. To close the window, let the lock on " +
                    name + " go before the other tables are waited for: " +
@@ -292,7 +296,7 @@ private:
                                     const std::vector<const model::MigrationStep*>& later) {
     const model::MigrationStep& held = *locked.step;
     const std::string name = core::qualified_name(held.schema, held.table);
-    const bool drizzle = held.transaction.find("drizzle-kit") != std::string::npos;
+    const bool drizzle = held.transaction == model::MigrationTransaction::drizzle_kit;
     core::Finding finding = start_finding(context, locked, later);
     finding.help =
         "PostgreSQL releases a transaction's locks only when it commits. The statement on " + name +

@@ -34,7 +34,7 @@ double milliseconds(const std::string& value) {
 // A SET that bounds the wait: not 0 (no limit), and not SET LOCAL outside
 // a transaction block, which PostgreSQL ignores with a warning.
 bool sets_a_timeout(const model::MigrationStep& step) {
-  if (step.local && step.transaction.empty()) {
+  if (step.local && !step.in_transaction()) {
     return false;
   }
   return step.detail != "0" && step.detail != "0s" && step.detail != "0ms";
@@ -99,8 +99,8 @@ std::vector<TimeoutGap> timeout_gaps(const engine::RuleContext& context, const m
 
 TimeoutFix timeout_fix(const TimeoutGap& gap) {
   const model::MigrationStep& step = *gap.locked.step;
-  const bool in_transaction = !step.transaction.empty();
-  const bool drizzle = step.transaction.find("drizzle-kit") != std::string::npos;
+  const bool in_transaction = step.in_transaction();
+  const bool drizzle = step.transaction == model::MigrationTransaction::drizzle_kit;
   const std::string set = in_transaction ? "SET LOCAL " : "SET ";
   const std::string breakpoint = drizzle ? "--> statement-breakpoint" : "";
   TimeoutFix fix;
@@ -119,7 +119,7 @@ TimeoutFix timeout_fix(const TimeoutGap& gap) {
     fix.note = "drizzle-kit migrate runs all pending migrations in one transaction, so SET LOCAL semantics "
                "apply: the settings last until it commits, covering the later pending migrations too.";
   } else if (in_transaction) {
-    fix.note = "The migration runs inside " + step.transaction +
+    fix.note = "The migration runs inside " + step.transaction_text() +
                ", so SET LOCAL semantics apply: the settings last until it commits.";
   } else {
     fix.note = "The file runs in autocommit, where SET LOCAL does nothing: plain SET lasts for the session.";

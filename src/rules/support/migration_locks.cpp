@@ -66,14 +66,14 @@ std::vector<LockedStep> steps_on_existing_tables(const engine::RuleContext& cont
 
 const model::MigrationStep* validated_in_same_transaction(const engine::RuleContext& context,
                                                           const model::MigrationStep& step) {
-  if (step.transaction.empty()) {
+  if (!step.in_transaction()) {
     return nullptr;
   }
   const model::Catalog& files = files_catalog(context);
   for (const model::MigrationStep& each : files.migration_steps) {
     if (each.kind == model::MigrationStepKind::validate && each.object == step.object &&
         each.schema == step.schema && each.table == step.table && each.location.file == step.location.file &&
-        each.transaction == step.transaction) {
+        each.same_transaction(step)) {
       return &each;
     }
   }
@@ -130,7 +130,7 @@ core::Finding lock_finding(std::string_view rule, const engine::RuleContext& con
 
 std::string concurrently_fix(const model::MigrationStep& step, const std::string& concurrent,
                              const std::string& in_migration) {
-  if (step.transaction.empty()) {
+  if (!step.in_transaction()) {
     return "-- in place of the migration's statement (the file runs in autocommit):\n" + concurrent;
   }
   std::string out =

@@ -20,7 +20,9 @@ CREATE INDEX "orders_customer_id_idx" ON "orders" ("customer_id");
 )sql";
 
 // The steps the second file records, after the first set up the tables.
-std::vector<model::MigrationStep> steps_of(const std::string& change, std::string_view transaction = {}) {
+std::vector<model::MigrationStep>
+steps_of(const std::string& change,
+         model::MigrationTransaction transaction = model::MigrationTransaction::none) {
   loaders::SchemaLoad load;
   loaders::replay_sql(k_orders, "0000.sql", load);
   const std::size_t before = load.catalog.migration_steps.size();
@@ -154,13 +156,15 @@ COMMIT;
 ALTER TABLE orders ALTER COLUMN note SET DEFAULT '';
 )sql");
   ASSERT_EQ(steps.size(), 3U);
-  EXPECT_EQ(steps[0].transaction, "");
-  EXPECT_EQ(steps[1].transaction, "the transaction block BEGIN opens at line 2");
-  EXPECT_EQ(steps[2].transaction, "");
-  const auto wrapped =
-      steps_of("ALTER TABLE orders ALTER COLUMN note SET DEFAULT '';", loaders::k_drizzle_kit_transaction);
+  EXPECT_EQ(steps[0].transaction, model::MigrationTransaction::none);
+  EXPECT_EQ(steps[1].transaction, model::MigrationTransaction::block);
+  EXPECT_EQ(steps[1].transaction_line, 2U);
+  EXPECT_EQ(steps[1].transaction_text(), "the transaction block BEGIN opens at line 2");
+  EXPECT_EQ(steps[2].transaction, model::MigrationTransaction::none);
+  const auto wrapped = steps_of("ALTER TABLE orders ALTER COLUMN note SET DEFAULT '';",
+                                model::MigrationTransaction::drizzle_kit);
   ASSERT_EQ(wrapped.size(), 1U);
-  EXPECT_EQ(wrapped[0].transaction, loaders::k_drizzle_kit_transaction);
+  EXPECT_EQ(wrapped[0].transaction, model::MigrationTransaction::drizzle_kit);
 }
 
 TEST(SqlReplayLocks, DrizzleKitFoldersRunInTheMigratorsTransaction) {
@@ -171,7 +175,7 @@ TEST(SqlReplayLocks, DrizzleKitFoldersRunInTheMigratorsTransaction) {
   loaders::replay_sql_files(*files, load);
   ASSERT_FALSE(load.catalog.migration_steps.empty());
   for (const model::MigrationStep& step : load.catalog.migration_steps) {
-    EXPECT_EQ(step.transaction, loaders::k_drizzle_kit_transaction) << step.location.to_string();
+    EXPECT_EQ(step.transaction, model::MigrationTransaction::drizzle_kit) << step.location.to_string();
   }
 }
 
@@ -183,7 +187,7 @@ TEST(SqlReplayLocks, DrizzleKitOneFoldersRunInTheMigratorsTransactionToo) {
   loaders::replay_sql_files(*files, load);
   ASSERT_FALSE(load.catalog.migration_steps.empty());
   for (const model::MigrationStep& step : load.catalog.migration_steps) {
-    EXPECT_EQ(step.transaction, loaders::k_drizzle_kit_transaction) << step.location.to_string();
+    EXPECT_EQ(step.transaction, model::MigrationTransaction::drizzle_kit) << step.location.to_string();
   }
   // A plain folder (psql runs each file in autocommit): no transaction.
   loaders::SchemaLoad plain;
@@ -192,7 +196,7 @@ TEST(SqlReplayLocks, DrizzleKitOneFoldersRunInTheMigratorsTransactionToo) {
   ASSERT_TRUE(natural);
   loaders::replay_sql_files(*natural, plain);
   for (const model::MigrationStep& step : plain.catalog.migration_steps) {
-    EXPECT_EQ(step.transaction, "") << step.location.to_string();
+    EXPECT_EQ(step.transaction, model::MigrationTransaction::none) << step.location.to_string();
   }
 }
 
