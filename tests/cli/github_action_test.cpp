@@ -31,7 +31,8 @@ TEST(GithubAction, IsACompositeActionWithTheDocumentedInputs) {
   ASSERT_TRUE(action.is_object()) << "action.yml is not a YAML mapping";
   EXPECT_EQ(action["runs"]["using"], "composite");
   for (const char* input :
-       {"paths", "fail-on", "args", "sarif-file", "upload-sarif", "annotations", "version", "bundle-path"}) {
+       {"paths", "fail-on", "args", "sarif-file", "upload-sarif", "annotations", "comment", "comment-key",
+        "suggestions", "github-token", "version", "bundle-path"}) {
     ASSERT_TRUE(action["inputs"].contains(input)) << input;
     EXPECT_TRUE(action["inputs"][input].contains("description")) << input;
   }
@@ -66,6 +67,15 @@ TEST(GithubAction, InstallsThePrebuiltBinaryLintsAndUploadsSarif) {
   EXPECT_NE(scripts.find("@pgadvise/linux-x64@"), std::string::npos) << scripts;
   EXPECT_NE(scripts.find("--format sarif"), std::string::npos) << scripts;
   EXPECT_NE(scripts.find("--format github"), std::string::npos) << scripts;
+  // The pull request's comment: written by pgadvise, posted by the script
+  // beside action.yml (tests/reporters/github_comment_post_test.cpp).
+  EXPECT_NE(scripts.find("--format github-comment"), std::string::npos) << scripts;
+  EXPECT_NE(scripts.find("$GITHUB_ACTION_PATH/post-comment.js"), std::string::npos) << scripts;
+  // The inline suggestions: the safe fixes only, as `pgadvise fix` applies them.
+  EXPECT_NE(scripts.find("fix \"${paths[@]}\" --suggestions"), std::string::npos) << scripts;
+  EXPECT_EQ(scripts.find("--unsafe-fixes"), std::string::npos) << scripts;
+  EXPECT_TRUE(
+      fs::exists(fs::path(PGADVISE_SOURCE_DIR) / ".github" / "actions" / "pgadvise" / "post-comment.js"));
 }
 
 } // namespace github_action_test
