@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <system_error>
 #include <unistd.h>
@@ -10,7 +12,55 @@ namespace pgadvise::core {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+struct Overlay {
+  std::mutex mutex;
+  std::map<std::string, std::string> texts; // by overlay_key
+};
+
+Overlay& overlay() {
+  static Overlay instance;
+  return instance;
+}
+
+std::string overlay_key(const fs::path& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  return (ec ? path : absolute).lexically_normal().string();
+}
+
+} // namespace
+
+void set_file_overlay(const fs::path& path, std::string text) {
+  Overlay& o = overlay();
+  const std::lock_guard lock(o.mutex);
+  o.texts[overlay_key(path)] = std::move(text);
+}
+
+void clear_file_overlay(const fs::path& path) {
+  Overlay& o = overlay();
+  const std::lock_guard lock(o.mutex);
+  o.texts.erase(overlay_key(path));
+}
+
+std::optional<std::string> file_overlay(const fs::path& path) {
+  Overlay& o = overlay();
+  const std::lock_guard lock(o.mutex);
+  if (o.texts.empty()) {
+    return std::nullopt;
+  }
+  const auto found = o.texts.find(overlay_key(path));
+  if (found == o.texts.end()) {
+    return std::nullopt;
+  }
+  return found->second;
+}
+
 Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
+  if (std::optional<std::string> overlaid = file_overlay(path)) {
+    return std::move(*overlaid);
+  }
   const auto failure = [&](std::string reason) { return Error(std::move(reason), {path.string(), 0, 0}); };
   std::error_code ec;
   // An ifstream opens a directory without complaint and reads nothing.

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace pgadvise::core {
@@ -19,6 +20,16 @@ namespace pgadvise::core {
 // than `max_bytes` is not read.
 Result<std::string> read_file(const std::filesystem::path& path,
                               std::uintmax_t max_bytes = std::numeric_limits<std::uintmax_t>::max());
+
+// Unsaved editor buffers (the language server's open documents): while a
+// text is set for a path, read_file (and the SQL loader's script reader)
+// returns it instead of the file's bytes, so every loader reads what the
+// editor shows. Paths are compared made absolute and normal (links not
+// followed). Thread-safe; empty unless `pgadvise lsp` sets it.
+void set_file_overlay(const std::filesystem::path& path, std::string text);
+void clear_file_overlay(const std::filesystem::path& path);
+// The overlaid text of `path`, or nullopt when it has none.
+std::optional<std::string> file_overlay(const std::filesystem::path& path);
 
 // Whether `path` is a regular file / a directory (links followed); false,
 // never an exception, when the file system cannot tell.

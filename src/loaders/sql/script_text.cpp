@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <new>
+#include <optional>
 #include <string>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -66,6 +67,10 @@ ScriptText::ScriptText(std::string_view text) {
 }
 
 core::Result<ScriptText> ScriptText::read(const std::filesystem::path& path, std::uintmax_t max_bytes) {
+  // An editor's unsaved buffer (core::file_overlay) is the file's text.
+  if (std::optional<std::string> overlaid = core::file_overlay(path)) {
+    return ScriptText(*overlaid);
+  }
   // A regular file is read straight into the pages; anything else, and
   // every error, as core::read_file reads it.
   {
