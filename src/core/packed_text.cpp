@@ -1,7 +1,10 @@
 #include "core/packed_text.hpp"
 
+#include "core/text_generation.hpp"
+
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -19,17 +22,23 @@ constexpr std::size_t k_block_bytes = std::size_t{16} << 10U;
 constexpr int k_level = 1; // zstd's fastest regular level: statements alike compress well anyway
 
 struct PackedBlock {
-  std::unique_ptr<char[]> data; // compressed; never moves once made
+  std::unique_ptr<char[]> data; // compressed; never moves once made; null once released
   std::size_t packed_size = 0;
   std::size_t size = 0; // its characters, uncompressed
+  std::uint32_t generation = 0;
 };
 
 // Never destroyed: a finding built while the program ends may still read.
+// Each generation (core/text_generation.hpp) starts a block of its own; a
+// freed generation's blocks go, and block numbers are never taken again, so
+// a handle kept past its generation reads empty.
 struct Store {
   std::mutex mutex;
-  std::vector<PackedBlock> sealed; // block n is sealed[n]
-  std::string open;                // block sealed.size(), still filling
-  std::string scratch;             // compression buffer
+  std::map<std::uint32_t, PackedBlock> sealed; // by number, the live ones
+  std::uint32_t open_block = 0;                // the number of the block still filling
+  std::string open;                            // its characters
+  std::string scratch;                         // compression buffer
+  std::uint32_t generation = 0;                // of the open block's texts
 
   void seal() {
     scratch.resize(ZSTD_compressBound(open.size()));
@@ -43,7 +52,8 @@ struct Store {
     std::copy_n(scratch.data(), packed, block.data.get());
     block.packed_size = packed;
     block.size = open.size();
-    sealed.push_back(std::move(block));
+    block.generation = generation;
+    sealed.emplace(open_block++, std::move(block));
     open.clear();
   }
 };
@@ -72,10 +82,10 @@ PackedText::PackedText(std::string_view text) {
   if (!shared.open.empty() && shared.open.size() + text.size() > k_block_bytes) {
     shared.seal();
   }
-  if (shared.sealed.size() >= std::numeric_limits<std::uint32_t>::max()) {
+  if (shared.open_block == std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("PackedText: the store is full");
   }
-  m_block = static_cast<std::uint32_t>(shared.sealed.size());
+  m_block = shared.open_block;
   m_offset = static_cast<std::uint16_t>(shared.open.size());
   m_size = static_cast<std::uint16_t>(text.size());
   shared.open += text;
@@ -92,10 +102,14 @@ std::string PackedText::str() const {
     {
       Store& shared = store();
       const std::lock_guard lock(shared.mutex);
-      if (m_block == shared.sealed.size()) {
+      if (m_block == shared.open_block) {
         return shared.open.substr(m_offset, m_size);
       }
-      const PackedBlock& block = shared.sealed[m_block];
+      const auto found = shared.sealed.find(m_block);
+      if (found == shared.sealed.end()) {
+        return {}; // freed with its generation
+      }
+      const PackedBlock& block = found->second;
       packed = block.data.get();
       packed_size = block.packed_size;
       size = block.size;
@@ -110,5 +124,25 @@ std::string PackedText::str() const {
   }
   return t_cache.chars.substr(m_offset, m_size);
 }
+
+namespace text_generation::detail {
+
+void packed_text_begin(std::uint32_t generation) {
+  Store& shared = store();
+  const std::lock_guard lock(shared.mutex);
+  if (!shared.open.empty()) {
+    shared.seal();
+  }
+  shared.generation = generation;
+}
+
+void packed_text_release(std::uint32_t generation) {
+  Store& shared = store();
+  const std::lock_guard lock(shared.mutex);
+  std::erase_if(shared.sealed,
+                [generation](const auto& entry) { return entry.second.generation == generation; });
+}
+
+} // namespace text_generation::detail
 
 } // namespace pgadvise::core

@@ -17,7 +17,9 @@ namespace pgadvise::core {
 // twentieth of their size. A PackedText is 8 bytes, its place in the store;
 // str() decompresses the block (the last one this thread read is kept, so
 // reading steps in order decompresses each block once). The store keeps
-// what it holds until the program ends. Texts are cut at 65,535 bytes.
+// what it holds until the program ends, or until a process that runs many
+// times releases the generation it was stored in (core/text_generation.hpp).
+// Texts are cut at 65,535 bytes.
 class PackedText {
 public:
   static constexpr std::size_t k_max_size = 0xFFFF;

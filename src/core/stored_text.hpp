@@ -16,7 +16,8 @@ namespace pgadvise::core {
 // A SharedText that many objects hold and most leave empty, in 4 bytes: a
 // migration step's kind-specific texts and its transaction (350,000 steps
 // of a 100,000-table schema). The text goes into a program-wide table
-// (thread-safe, never freed: a literal stays a view, other text one copy)
+// (thread-safe, freed only with its generation, core/text_generation.hpp: a
+// literal stays a view, other text one copy)
 // and this holds its index, 0 while empty. Copies share the entry; a write
 // adds a new one. Reads as RareSharedText does.
 class StoredText {
