@@ -58,6 +58,14 @@ Reader::Reader(std::vector<SourceFile> files, std::string casing, drizzle_names:
   for (SourceFile& file : m_files) {
     declare_functions(file.program);
   }
+  // The declarations no longer change: their names can be keys.
+  m_declared.resize(m_files.size());
+  for (std::size_t f = 0; f < m_files.size(); ++f) {
+    const std::vector<ts::Declaration>& declarations = m_files[f].program.declarations;
+    for (std::size_t i = 0; i < declarations.size(); ++i) {
+      m_declared[f][declarations[i].name].push_back(i);
+    }
+  }
 }
 
 Ref Reader::child(Ref ref, std::size_t i) const {
@@ -82,12 +90,15 @@ void Reader::unresolved(std::size_t file, std::size_t token, const std::string& 
                       "of the schema it checks."));
 }
 
+const std::vector<std::size_t>* Reader::declared(std::size_t file, std::string_view name) const {
+  const auto found = m_declared[file].find(name);
+  return found == m_declared[file].end() ? nullptr : &found->second;
+}
+
 const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, std::size_t* found_in) const {
-  for (const ts::Declaration& decl : m_files[file].program.declarations) {
-    if (decl.name == name) {
-      *found_in = file;
-      return &decl;
-    }
+  if (const std::vector<std::size_t>* here = declared(file, name)) {
+    *found_in = file;
+    return &m_files[file].program.declarations[here->front()];
   }
   std::string target(name);
   for (const ts::Import& import : m_files[file].program.imports) {
@@ -106,9 +117,13 @@ const ts::Declaration* Reader::lookup(std::size_t file, std::string_view name, s
     if (f == file) {
       continue;
     }
-    for (const ts::Declaration& decl : m_files[f].program.declarations) {
-      if (std::string_view(decl.name) == std::string_view(target) &&
-          (is_exported(f, decl) || (m_files[f].helper && exports_itself(f, decl)))) {
+    const std::vector<std::size_t>* there = declared(f, target);
+    if (there == nullptr) {
+      continue;
+    }
+    for (const std::size_t i : *there) {
+      const ts::Declaration& decl = m_files[f].program.declarations[i];
+      if (is_exported(f, decl) || (m_files[f].helper && exports_itself(f, decl))) {
         *found_in = f;
         return &decl;
       }
@@ -147,11 +162,8 @@ std::string Reader::builtin(Ref callee) const {
   const ts::Node& n = node(callee);
   const ts::Program& program = m_files[callee.file].program;
   if (n.kind == NodeKind::identifier) {
-    for (const ts::Declaration& decl : program.declarations) {
-      if (std::string_view(decl.name) ==
-          std::string_view(n.text)) { // inlined: this scan runs per builder call
-        return {};
-      }
+    if (declared(callee.file, n.text) != nullptr) {
+      return {};
     }
     for (const ts::Import& import : program.imports) {
       if (import.local == n.text) {
