@@ -113,17 +113,24 @@ std::vector<std::string> Finding::all_rule_ids() const {
 }
 
 void Finding::compute_fingerprint(std::string_view discriminator) {
+  compute_fingerprint(
+      FingerprintIdentity{object.schema, object.table, &object.columns, object.constraint, discriminator});
+}
+
+void Finding::compute_fingerprint(const FingerprintIdentity& identity) {
   std::string key = rule;
   key += '\x1f';
-  key += object.schema.empty() ? "public" : object.schema;
+  key += identity.schema.empty() ? std::string_view("public") : identity.schema;
   key += '\x1f';
-  key += object.table;
+  key += identity.table;
   key += '\x1f';
-  key += join(object.columns, ",");
+  if (identity.columns != nullptr) {
+    key += join(*identity.columns, ",");
+  }
   key += '\x1f';
-  key += object.constraint;
+  key += identity.constraint;
   key += '\x1f';
-  key += discriminator;
+  key += identity.discriminator;
   fingerprint = to_hex(fnv1a64(key));
 }
 

@@ -25,6 +25,17 @@ struct ObjectRef {
   [[nodiscard]] std::string to_string() const; // schema.table(col, ...) constraint
 };
 
+// What a fingerprint is made of besides the rule id: an object's identity
+// and a discriminator separating findings on one object; never line
+// numbers or message text.
+struct FingerprintIdentity {
+  std::string_view schema = {}; // empty: public
+  std::string_view table = {};
+  const std::vector<std::string>* columns = nullptr;
+  std::string_view constraint = {};
+  std::string_view discriminator = {};
+};
+
 // One piece of evidence: which input showed the problem and what it said.
 struct Evidence {
   // Which input showed it; reports spell it as to_string() gives.
@@ -144,6 +155,10 @@ struct Finding {
   // so a finding keeps its fingerprint when the file around it moves.
   // `discriminator` separates distinct findings on the same object.
   void compute_fingerprint(std::string_view discriminator = {});
+  // The same from an explicit identity, for a finding whose shown object
+  // is not what identifies it: a foreign key known by its table and
+  // columns whatever its name, a diagnostic known by its file.
+  void compute_fingerprint(const FingerprintIdentity& identity);
 };
 
 // Findings sorted for stable output: severity (most severe first), file,

@@ -12,9 +12,8 @@ core::Finding make_diagnostic(std::string_view id, core::Severity severity, std:
   finding.location = location;
   // Diagnostics are about a place, not an object: the file and the message
   // identify them across runs.
-  finding.object.constraint = finding.location.file;
-  finding.compute_fingerprint(finding.message);
-  finding.object.constraint.clear();
+  finding.compute_fingerprint(
+      core::FingerprintIdentity{.constraint = finding.location.file.str(), .discriminator = finding.message});
   return finding;
 }
 

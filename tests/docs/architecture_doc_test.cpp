@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -168,6 +169,38 @@ TEST(ArchitectureDoc, RulesSupportHoldsOnlyWhatSeveralRulesUse) {
     EXPECT_GE(users.size(), 2U) << "src/" << header << " is used by " << users.size()
                                 << " rule(s): move it beside that rule, in its private folder";
   }
+}
+
+// Facts are typed, not searched for in display text (issue 50): a
+// fingerprint is made from an explicit identity, never by editing the
+// finding's object, hashing it and putting it back; no rule searches a
+// migration step's text for who runs it.
+TEST(ArchitectureDoc, FingerprintsAndRunnersAreTypedFacts) {
+  // `finding.object.constraint = ...` or `.clear()`: an edit of the object.
+  const std::regex k_object_edit(R"(\.object\.\w+(\s*=[^=]|\.clear\(\)))");
+  std::size_t fingerprints = 0;
+  for (const std::string& file : source_files()) {
+    std::ifstream in(fs::path(PGADVISE_SOURCE_DIR) / "src" / file);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      lines.push_back(line);
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      EXPECT_EQ(lines[i].find("transaction.find("), std::string::npos)
+          << "src/" << file << ":" << i + 1
+          << " searches a transaction's text: test MigrationStep::transaction";
+      if (lines[i].find("compute_fingerprint(") == std::string::npos) {
+        continue;
+      }
+      ++fingerprints;
+      for (std::size_t j = i + 1; j < std::min(lines.size(), i + 6); ++j) {
+        EXPECT_FALSE(std::regex_search(lines[j], k_object_edit))
+            << "src/" << file << ":" << j + 1
+            << " restores the object after hashing it: pass a core::FingerprintIdentity instead";
+      }
+    }
+  }
+  EXPECT_GT(fingerprints, 10U) << "is the test still looking?";
 }
 
 } // namespace architecture_doc_test

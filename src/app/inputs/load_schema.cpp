@@ -137,9 +137,9 @@ core::Finding unjournaled_group(const fs::path& dir, const std::vector<fs::path>
                                 file.filename().string() + " is not in meta/_journal.json",
                                 {display_path(file), 0, 0}});
   }
-  finding.object.constraint = display_path(dir);
-  finding.compute_fingerprint("not in meta/_journal.json");
-  finding.object.constraint.clear();
+  const std::string folder = display_path(dir);
+  finding.compute_fingerprint(
+      core::FingerprintIdentity{.constraint = folder, .discriminator = "not in meta/_journal.json"});
   return finding;
 }
 

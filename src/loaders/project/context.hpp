@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-// Shared by the project scanner's per-format readers (project_scan_*.cpp).
+// What the project scanner's readers share (scan.cpp calls ci, docker,
+// packages, platforms, programs, shell and query_calls over one context).
 namespace pgadvise::loaders::scan {
 
 class ScanContext {

@@ -130,9 +130,11 @@ private:
       }
     }
     finding.fix = std::move(fix);
-    finding.object.constraint.clear();
-    finding.compute_fingerprint(ref_name);
-    finding.object.constraint = fk.name;
+    // Stable across constraint renames: the table and columns identify it.
+    finding.compute_fingerprint(core::FingerprintIdentity{.schema = finding.object.schema,
+                                                          .table = finding.object.table,
+                                                          .columns = &finding.object.columns,
+                                                          .discriminator = ref_name});
     return finding;
   }
 };

@@ -193,9 +193,11 @@ private:
     finding.fix = make_fix(context, names, table, fk);
 
     // Stable across constraint renames: the table and columns identify it.
-    finding.object.constraint.clear();
-    finding.compute_fingerprint(core::qualified_name(fk.ref_schema, fk.ref_table));
-    finding.object.constraint = fk.name;
+    const std::string referenced = core::qualified_name(fk.ref_schema, fk.ref_table);
+    finding.compute_fingerprint(core::FingerprintIdentity{.schema = finding.object.schema,
+                                                          .table = finding.object.table,
+                                                          .columns = &finding.object.columns,
+                                                          .discriminator = referenced});
     return finding;
   }
 
