@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+namespace pgadvise::loaders {
+class ReplayCache;
+} // namespace pgadvise::loaders
+
 namespace pgadvise::app {
 
 using loaders::SchemaLoad;
@@ -59,7 +63,9 @@ void relocate_project(model::Project& project);
 // catalog are still read into `other_schemas` (for snapshot-drift), and the
 // Drizzle schema's property names and declarations are copied onto the
 // catalog's tables and columns (for Drizzle-native fixes). Notes say which
-// source was used.
-SchemaLoad load_schema(const SchemaSources& sources);
+// source was used. With a `cache` (a process that loads the same project
+// again after each edit), the SQL replay starts from where the last one
+// was before the first migration that changed.
+SchemaLoad load_schema(const SchemaSources& sources, loaders::ReplayCache* cache = nullptr);
 
 } // namespace pgadvise::app

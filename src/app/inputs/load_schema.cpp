@@ -1,12 +1,14 @@
 #include "app/inputs/discovery.hpp"
 #include "app/inputs/discovery_files.hpp"
 #include "core/file.hpp"
+#include "core/hash.hpp"
 #include "core/stage_timings.hpp"
 #include "core/text.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
 #include "loaders/identifiers.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
+#include "loaders/sql/replay_cache.hpp"
 #include "loaders/typescript/module_resolver.hpp"
 
 #include <algorithm>
@@ -158,9 +160,24 @@ void report_unjournaled(const fs::path& dir, const std::vector<fs::path>& files,
   }
 }
 
+// What `load` holds before the SQL files are replayed into it (the notes
+// and warnings on the folder, a baseline snapshot): a kept replay
+// (ReplayCache) is of this start only.
+std::uint64_t replay_start(const SchemaLoad& load, const std::optional<Baseline>& baseline) {
+  std::uint64_t key = core::fnv1a64(core::join(load.notes, "\n"));
+  for (const core::Finding& diagnostic : load.diagnostics) {
+    key = core::fnv1a64(diagnostic.message, key);
+  }
+  if (baseline) {
+    const auto snapshot = core::read_file(baseline->snapshot);
+    key = core::fnv1a64(snapshot ? *snapshot : baseline->snapshot.string(), key);
+  }
+  return key;
+}
+
 // The SQL replay of the migrations folder and the explicit .sql files into
 // `load`; false when there is no SQL.
-bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
+bool load_sql(const SchemaSources& sources, SchemaLoad& load, ReplayCache* cache) {
   std::vector<fs::path> files;
   std::string description;
   if (sources.migrations_dir && count_sql_files(*sources.migrations_dir) > 0) {
@@ -187,12 +204,18 @@ bool load_sql(const SchemaSources& sources, SchemaLoad& load) {
   if (files.empty()) {
     return false;
   }
+  std::optional<Baseline> baseline;
   if (sources.migrations_dir) {
-    if (const auto baseline = find_baseline(*sources.migrations_dir)) {
+    baseline = find_baseline(*sources.migrations_dir);
+    if (baseline) {
       start_from_baseline(*baseline, load);
     }
   }
-  replay_sql_files(files, load);
+  if (cache != nullptr) {
+    cache->replay(files, replay_start(load, baseline), load);
+  } else {
+    replay_sql_files(files, load);
+  }
   load.catalog.source = model::SchemaSource::sql_replay;
   load.catalog.source_description = description + assumed_tables_phrase(load.catalog);
   std::string note = "schema source: " + description;
@@ -272,7 +295,7 @@ ts::Workspace workspace_of(const SchemaSources& sources) {
 
 } // namespace
 
-SchemaLoad load_schema(const SchemaSources& sources) {
+SchemaLoad load_schema(const SchemaSources& sources, ReplayCache* cache) {
   const core::StageTimer timer(core::Stage::schema_replay);
   std::optional<SchemaLoad> drizzle;
   if (!sources.schema_ts.empty()) {
@@ -290,7 +313,7 @@ SchemaLoad load_schema(const SchemaSources& sources) {
     }
   }
   SchemaLoad load;
-  if (load_sql(sources, load)) {
+  if (load_sql(sources, load, cache)) {
     // The snapshot is not the schema, but snapshot-drift compares it.
     if (sources.snapshot) {
       if (auto snapshot = load_drizzle_snapshot(*sources.snapshot)) {

@@ -63,20 +63,25 @@ std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
     }
     run.changed.emplace(std::move(*read));
   }
-  if (!run.paths.empty()) {
-    auto sources = app::discover(run.paths);
-    if (!sources) {
-      return sources.error();
+  if (run.known_sources) {
+    run.sources = std::move(*run.known_sources); // scanned and relocated already
+    run.known_sources.reset();
+  } else {
+    if (!run.paths.empty()) {
+      auto sources = app::discover(run.paths);
+      if (!sources) {
+        return sources.error();
+      }
+      run.sources = std::move(*sources);
     }
-    run.sources = std::move(*sources);
-  }
-  if (!run.sources.project.root.empty()) {
-    if (!run.sources.project.scanned) {           // discovery scans the folder it was given
-      loaders::scan_project(run.sources.project); // scripts, CI, containers (drizzle-push-in-production)
+    if (!run.sources.project.root.empty()) {
+      if (!run.sources.project.scanned) {           // discovery scans the folder it was given
+        loaders::scan_project(run.sources.project); // scripts, CI, containers (drizzle-push-in-production)
+      }
+      relocate_project(run.sources.project); // locations from where pgadvise runs
     }
-    relocate_project(run.sources.project); // locations from where pgadvise runs
   }
-  run.load = app::load_schema(run.sources);
+  run.load = app::load_schema(run.sources, run.replay_cache);
   if (run.database_only) {
     run.load.notes.clear(); // no schema source was looked for
     run.load.notes.push_back(

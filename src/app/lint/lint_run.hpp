@@ -53,6 +53,13 @@ struct LintRun {
   bool database_only = false; // no path, --db/--log, and `.` is no project: database and workload alone
   std::optional<ChangedFiles> changed; // --changed-since
   SchemaSources sources;
+  // Set before the run by a driver that lints the same folder again after
+  // an edit (the language server): the sources an earlier run discovered
+  // and scanned, taken instead of walking and scanning the folder again.
+  std::optional<SchemaSources> known_sources;
+  // The SQL replay such a driver keeps between its runs (load_schema's
+  // cache), or null.
+  loaders::ReplayCache* replay_cache = nullptr;
   loaders::SchemaLoad load;
   std::optional<LiveRun> live;           // --db: the database's catalog is the schema
   std::optional<WorkloadInput> workload; // --log, --pgss, --queries

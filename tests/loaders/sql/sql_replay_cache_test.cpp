@@ -1,0 +1,114 @@
+// loaders/sql/replay_cache: the language server's kept replay gives what a
+// replay from scratch gives, after edits of any migration, and replays
+// again only from the first changed one.
+#include "core/file.hpp"
+#include "loaders/sql/migrations.hpp"
+#include "loaders/sql/replay_cache.hpp"
+#include "support/files.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+#include <vector>
+
+namespace sql_replay_cache_test {
+
+namespace fs = std::filesystem;
+using pgadvise::loaders::ReplayCache;
+using pgadvise::loaders::SchemaLoad;
+
+// What a replay made, as text: tables with their columns, indexes and
+// foreign keys, the steps, the diagnostics, the files read.
+std::string summary(const SchemaLoad& load) {
+  std::string out;
+  for (const auto& table : load.catalog.tables) {
+    out += "table " + table.name + ":";
+    for (const auto& column : table.columns) {
+      out += " " + column.name;
+    }
+    for (const auto& index : table.indexes) {
+      out += " index " + index.name;
+    }
+    for (const auto& fk : table.foreign_keys) {
+      out += " fk " + fk.name + "@" + std::to_string(fk.location.line);
+    }
+    out += "\n";
+  }
+  out += std::to_string(load.catalog.migration_steps.size()) + " steps\n";
+  for (const auto& step : load.catalog.migration_steps) {
+    out += step.statement.str() + " @" + step.location.file.str() + ":" + std::to_string(step.location.line) +
+           "\n";
+  }
+  for (const auto& diagnostic : load.diagnostics) {
+    out +=
+        diagnostic.rule + " " + diagnostic.message + " @" + std::to_string(diagnostic.location.line) + "\n";
+  }
+  for (const std::string& file : load.replayed_files) {
+    out += "read " + file + "\n";
+  }
+  return out;
+}
+
+std::string fresh(const std::vector<fs::path>& files) {
+  SchemaLoad load;
+  pgadvise::loaders::replay_sql_files(files, load);
+  return summary(load);
+}
+
+std::string kept(ReplayCache& cache, const std::vector<fs::path>& files, std::uint64_t start = 0) {
+  SchemaLoad load;
+  cache.replay(files, start, load);
+  return summary(load);
+}
+
+TEST(SqlReplayCache, ReplaysFromTheFirstChangedMigrationAndGivesWhatAFreshReplayGives) {
+  const pgadvise::test::TempTree tree;
+  const std::vector<fs::path> files = {
+      tree.write("drizzle/0000_init.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+                                          "CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint);\n"),
+      tree.write("drizzle/0001_fk.sql", "ALTER TABLE posts ADD CONSTRAINT posts_author_fk FOREIGN KEY "
+                                        "(author_id) REFERENCES users (id);\n"),
+      tree.write("drizzle/0002_index.sql", "CREATE INDEX users_email_idx ON users (email);\n"
+                                           "ALTER TABLE users ADD COLUMN name text;\n")};
+  ReplayCache cache;
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.reused(), 0U);
+
+  // Editing 0001 (an editor's unsaved buffer): the state before it is kept
+  // from now on, and each later run replays 0001 and 0002 only.
+  const std::vector<std::string> edits = {
+      "\nALTER TABLE posts ADD CONSTRAINT posts_author_fk FOREIGN KEY (author_id) REFERENCES users (id);\n",
+      "\nALTER TABLE posts ADD CONSTRAINT posts_author_fk FOREIGN KEY (author_id) REFERENCES users (id);\n"
+      "CREATE INDEX posts_author_idx ON posts (author_id);\n",
+      "ALTER TABLE posts ADD CONSTRAINT posts_author_fk FOREIGN KEY (author_id) REFERENCES userz (id);\n",
+      "ALTER TABLE nowhere ADD COLUMN x int;\nCREATE TABL oops;\n"};
+  for (std::size_t i = 0; i < edits.size(); ++i) {
+    SCOPED_TRACE(i);
+    pgadvise::core::set_file_overlay(files[1], edits[i]);
+    EXPECT_EQ(kept(cache, files), fresh(files));
+    if (i > 0) {
+      EXPECT_EQ(cache.reused(), 1U);
+    }
+  }
+  // 0000 edited: nothing before it to keep.
+  pgadvise::core::set_file_overlay(files[0],
+                                   "CREATE TABLE users (id bigint PRIMARY KEY, email text, x int);\n"
+                                   "CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint);\n");
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.reused(), 0U);
+  pgadvise::core::clear_file_overlay(files[0]);
+  pgadvise::core::clear_file_overlay(files[1]);
+  // 0000 back as it was: the state kept before 0001 was made from the
+  // other 0000, so it is not used. Unchanged after that: all three kept
+  // once, then nothing replayed.
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.reused(), 0U);
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.reused(), 0U);
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.reused(), 3U);
+  // Another start (a baseline snapshot's tables first): everything again.
+  EXPECT_EQ(kept(cache, files, 42), fresh(files));
+  EXPECT_EQ(cache.reused(), 0U);
+}
+
+} // namespace sql_replay_cache_test
