@@ -8,19 +8,28 @@
 #   npm/pgadvise-<version>.tgz, npm/pgadvise-linux-x64-<version>.tgz
 #       (--npm) the npm packages: `pgadvise`, whose bin is a Node shim, and
 #       `@pgadvise/linux-x64`, which carries the bundle (scripts/npm/).
+#   pgadvise-<version>.vsix
+#       (--vsix) the VS Code extension (editors/vscode/) with the bundle in
+#       its bin/, packed by @vscode/vsce with vscode-languageclient, both
+#       from scripts/install-editor-tools.sh's cache: no network.
 # The version is the one in CMakeLists.txt's project(). Only relinks the
 # pgadvise_portable target of an existing build directory; takes no lock
 # (run it under /tmp/pgadvise-cpu.lock yourself, as ctest already is).
 #
-# Usage: scripts/package.sh [--npm] [BUILD_DIR [OUT_DIR]]
+# Usage: scripts/package.sh [--npm] [--vsix] [BUILD_DIR [OUT_DIR]]
 #   BUILD_DIR defaults to build/, OUT_DIR to BUILD_DIR/dist.
 set -euo pipefail
 
 npm_too=false
-if [ "${1:-}" = "--npm" ]; then
-  npm_too=true
+vsix_too=false
+while [ "${1:-}" = "--npm" ] || [ "${1:-}" = "--vsix" ]; do
+  if [ "$1" = "--npm" ]; then
+    npm_too=true
+  else
+    vsix_too=true
+  fi
   shift
-fi
+done
 source_dir="$(cd "$(dirname "$0")/.." && pwd)"
 build_dir="$(cd "${1:-$source_dir/build}" && pwd)"
 out_dir="${2:-$build_dir/dist}"
@@ -102,4 +111,28 @@ if [ "$npm_too" = true ]; then
   (cd "$npm_dir" && npm pack --silent --offline --cache "$out_dir/npm-cache" --pack-destination "$npm_dir" \
     "./$platform" "./pgadvise" >/dev/null)
   ls "$npm_dir"/*.tgz
+fi
+
+if [ "$vsix_too" = true ]; then
+  tools="${PGADVISE_EDITOR_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/pgadvise/editor-tools}"
+  for need in vscode-client/node_modules/vscode-languageclient vsce/node_modules/.bin/vsce; do
+    if [ ! -e "$tools/$need" ]; then
+      echo "package.sh: $tools/$need is missing: run scripts/install-editor-tools.sh" >&2
+      exit 1
+    fi
+  done
+  extension="$out_dir/vscode"
+  rm -rf "$extension"
+  mkdir -p "$extension/bin"
+  (cd "$source_dir/editors/vscode" &&
+    cp package.json extension.js server_path.js README.md LICENSE.md .vscodeignore "$extension/")
+  cp -R "$tools/vscode-client/node_modules" "$extension/node_modules"
+  # The bundle as the tarball has it: bin/pgadvise finds bin/lib/ beside it.
+  cp -R "$stage/pgadvise" "$stage/lib" "$extension/bin/"
+  node -e 'const fs = require("fs"); const file = process.argv[1];
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8")); manifest.version = process.argv[2];
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");' "$extension/package.json" "$version"
+  (cd "$extension" && "$tools/vsce/node_modules/.bin/vsce" package --allow-missing-repository \
+    --out "$out_dir/pgadvise-$version.vsix" >&2)
+  echo "$out_dir/pgadvise-$version.vsix"
 fi

@@ -1,0 +1,303 @@
+#include "app/lsp/lsp_analysis.hpp"
+
+#include "app/config/config.hpp"
+#include "core/file.hpp"
+#include "core/text_generation.hpp"
+#include "engine/rule.hpp"
+#include "model/catalog.hpp"
+#include "rules/registry.hpp"
+#include "rules/support/table_size.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <sstream>
+
+namespace pgadvise::app::lsp {
+
+namespace fs = std::filesystem;
+using ObjectColumns = std::vector<std::string>;
+
+std::string file_key(const fs::path& path) {
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  return (ec ? path : absolute).lexically_normal().string();
+}
+
+Analysis::~Analysis() {
+  run.reset();
+  if (text_generation != 0) {
+    core::text_generation::release(text_generation);
+  }
+}
+
+const std::vector<PlacedFinding>& Analysis::findings_in(const fs::path& file) const {
+  static const std::vector<PlacedFinding> none;
+  const auto found = by_file.find(file_key(file));
+  return found == by_file.end() ? none : found->second;
+}
+
+namespace {
+
+// The catalogs of the run's first database as a fix judges drift with them
+// (what `pgadvise fix` gives plan_fixes).
+FixSchemas fix_schemas(const LintRun& run) {
+  FixSchemas out;
+  out.applied = run.input.catalog;
+  out.migrations_dir = run.sources.migrations_dir;
+  const auto take = [&out](const model::Catalog& catalog) {
+    if (catalog.source == model::SchemaSource::drizzle_schema && out.declared == nullptr) {
+      out.declared = &catalog;
+    } else if (catalog.source == model::SchemaSource::drizzle_snapshot && out.snapshot == nullptr) {
+      out.snapshot = &catalog;
+    }
+  };
+  take(run.load.catalog);
+  for (const model::Catalog& other : run.load.other_schemas) {
+    take(other);
+  }
+  return out;
+}
+
+// The catalog the project's Drizzle schema files declare, when lint read them.
+const model::Catalog* declared_schema(const LintRun& run) {
+  if (run.load.catalog.source == model::SchemaSource::drizzle_schema) {
+    return &run.load.catalog;
+  }
+  for (const model::Catalog& other : run.load.other_schemas) {
+    if (other.source == model::SchemaSource::drizzle_schema) {
+      return &other;
+    }
+  }
+  return nullptr;
+}
+
+// Where the Drizzle schema declares what a state finding is about: its
+// foreign key (by name, else by columns), its one column, else its table.
+// Change findings stay on the migration statement they judge.
+std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
+                                                   const model::Catalog& declared) {
+  const engine::Rule* rule = rules::find_rule(finding.rule);
+  if (rule == nullptr || rule->meta().lens != engine::Lens::state || finding.object.table.empty()) {
+    return std::nullopt;
+  }
+  const model::Table* table = declared.find_table(
+      finding.object.schema.empty() ? "public" : finding.object.schema, finding.object.table);
+  if (table == nullptr) {
+    return std::nullopt;
+  }
+  const auto usable = [](const core::SourceLocation& at) { return at.known() && at.line > 0; };
+  const std::string& name = finding.object.constraint;
+  const ObjectColumns& columns = finding.object.columns;
+  if (!name.empty()) {
+    for (const model::ForeignKey& fk : table->foreign_keys) {
+      if (fk.name == name && usable(fk.location)) {
+        return fk.location;
+      }
+    }
+    for (const model::Index& index : table->indexes) {
+      if (index.name == name) {
+        return usable(index.location) ? std::optional(index.location) : std::nullopt;
+      }
+    }
+  }
+  // A foreign key schema.ts names otherwise (drizzle-kit's default name, an
+  // older migration's): the one on the same columns.
+  for (const model::ForeignKey& fk : table->foreign_keys) {
+    if (!columns.empty() && fk.columns == columns && usable(fk.location)) {
+      return fk.location;
+    }
+  }
+  if (columns.size() == 1) {
+    if (const model::Column* column = table->find_column(columns.front());
+        column && usable(column->location)) {
+      return column->location;
+    }
+  }
+  if (usable(table->location)) {
+    return table->location;
+  }
+  return std::nullopt;
+}
+
+// Whether schema.ts already declares the index a finding's fix adds (the
+// edit is made, drizzle-kit generate has not run): the schema file is right,
+// the finding stays on its migration.
+bool declares_fix(const core::Finding& finding, const FixSchemas& schemas) {
+  if (!finding.fix || finding.fix->drizzle.empty() || schemas.applied == nullptr ||
+      schemas.declared == nullptr) {
+    return false;
+  }
+  const std::optional<model::Index> proposed = proposed_index(finding, *schemas.applied);
+  if (!proposed) {
+    return false;
+  }
+  const std::string schema = finding.object.schema.empty() ? "public" : finding.object.schema;
+  return place_index(schemas, schema, finding.object.table, *proposed).drift != IndexDrift::undeclared;
+}
+
+} // namespace
+
+namespace {
+
+// The files of the run's Drizzle schema (KnownInputs::schema_files).
+std::set<std::string> schema_files(const LintRun& run) {
+  std::set<std::string> files;
+  for (const fs::path& file : run.sources.schema_ts) {
+    files.insert(file_key(file));
+  }
+  const model::Catalog* declared = declared_schema(run);
+  if (declared == nullptr) {
+    return files;
+  }
+  const auto add = [&files](const core::SourceLocation& at) {
+    if (at.known()) {
+      files.insert(file_key(at.file.str()));
+    }
+  };
+  for (const model::Table& table : declared->tables) {
+    add(table.location);
+  }
+  for (const model::Enum& declared_enum : declared->enums) {
+    add(declared_enum.location);
+  }
+  return files;
+}
+
+// lint's stages 1-4 (collect_findings), the inputs kept as read.
+std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, Analysis& analysis,
+                                      std::ostream& err) {
+  const core::StageTimings::Current timed(run.timings);
+  {
+    const core::StageTimer timer(core::Stage::discovery);
+    if (std::optional<core::Error> error = plan_lint(options, run, err)) {
+      return error;
+    }
+    if (run.options.live.requested()) {
+      err << "pgadvise lsp: the database .pgadvise.toml names (inputs.database_env) is not read: the "
+             "editor's "
+             "diagnostics come from the files alone; `pgadvise lint` checks the database\n";
+      run.options.live = LiveOptions{};
+    }
+    const bool workload = run.options.workload.requested();
+    if (analysis.inputs) {
+      run.known_sources = analysis.inputs->sources;
+      if (workload && analysis.inputs->workload) {
+        run.options.workload = WorkloadOptions{}; // read below from the earlier run
+      }
+    }
+    if (std::optional<core::Error> error = read_lint_inputs(run, err)) {
+      return error;
+    }
+    if (analysis.inputs) {
+      if (workload && analysis.inputs->workload) {
+        run.workload = analysis.inputs->workload;
+      }
+    } else {
+      analysis.inputs =
+          std::make_shared<const KnownInputs>(KnownInputs{run.sources, run.workload, schema_files(run)});
+    }
+  }
+  const core::StageTimer timer(core::Stage::rules);
+  if (std::optional<core::Error> error = check_lint_inputs(run, err)) {
+    return error;
+  }
+  return select_findings(run, err);
+}
+
+} // namespace
+
+std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base,
+                                  std::shared_ptr<const KnownInputs> known, loaders::ReplayCache* replay) {
+  auto analysis = std::make_unique<Analysis>();
+  analysis->text_generation = core::text_generation::begin();
+  analysis->target = target;
+  analysis->inputs = std::move(known);
+  analysis->reused_inputs = analysis->inputs != nullptr;
+  const auto started = std::chrono::steady_clock::now();
+  LintOptions options = base;
+  options.paths = {target.string()};
+  // .pgadvise.toml from the linted folder up (a file's own folder for a
+  // file opened without a project), whatever the server's working directory.
+  if (options.config.empty()) {
+    if (auto config = find_config(core::is_dir(target) ? target : target.parent_path())) {
+      options.config = config->string();
+    }
+  }
+  std::ostringstream err;
+  try {
+    auto run = std::make_unique<LintRun>();
+    run->replay_cache = replay;
+    if (std::optional<core::Error> error = run_stages(options, *run, *analysis, err)) {
+      analysis->error = std::move(error);
+    } else {
+      analysis->timings = run->timings.snapshot();
+      analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
+      analysis->run = std::move(run);
+    }
+  } catch (const std::exception& e) {
+    analysis->run.reset();
+    analysis->error = core::Error(std::string("the analysis stopped: ") + e.what());
+  }
+  analysis->log = err.str();
+  if (analysis->run) {
+    const model::Catalog* declared = declared_schema(*analysis->run);
+    const FixSchemas schemas = fix_schemas(*analysis->run);
+    for (const core::Finding& finding : analysis->run->report.findings) {
+      std::string own;
+      if (finding.location.known()) {
+        own = file_key(finding.location.file.str());
+        analysis->by_file[own].push_back({&finding, finding.location});
+      }
+      if (declared != nullptr && !declares_fix(finding, schemas)) {
+        if (std::optional<core::SourceLocation> at = declared_place(finding, *declared)) {
+          if (std::string there = file_key(at->file.str()); there != own) {
+            analysis->by_file[there].push_back({&finding, *at});
+          }
+        }
+      }
+    }
+  }
+  analysis->milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return analysis;
+}
+
+bool changes_project(const fs::path& file, const KnownInputs& known) {
+  const SchemaSources& sources = known.sources;
+  if (known.schema_files.count(file.string()) > 0) {
+    return false;
+  }
+  if (sources.migrations_dir) {
+    const fs::path relative = file.lexically_relative(fs::path(file_key(*sources.migrations_dir)));
+    if (!relative.empty() && *relative.begin() != ".." && !relative.is_absolute()) {
+      return false;
+    }
+  }
+  if (sources.snapshot && fs::path(file_key(*sources.snapshot)) == file) {
+    return false;
+  }
+  return std::none_of(sources.sql_files.begin(), sources.sql_files.end(),
+                      [&file](const fs::path& each) { return fs::path(file_key(each)) == file; });
+}
+
+FixPlan plan_analysis_fixes(const Analysis& analysis, const std::vector<core::Finding>& findings) {
+  if (!analysis.run) {
+    return {};
+  }
+  const LintRun& run = *analysis.run;
+  FixTargets targets;
+  targets.migrations_dir = run.sources.migrations_dir;
+  targets.schema_ts = !run.sources.schema_ts.empty();
+  targets.schemas = fix_schemas(run);
+  if (run.input.catalog != nullptr) {
+    for (const model::Table& table : run.input.catalog->tables) {
+      if (const auto rows = rules::table_rows(table)) {
+        targets.table_rows[(table.schema.empty() ? "public" : table.schema) + "." + table.name] = *rows;
+      }
+    }
+  }
+  return plan_fixes(findings, run.sources.project, targets);
+}
+
+} // namespace pgadvise::app::lsp

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "app/fix/fix_plan.hpp"
+#include "app/lint/lint_options.hpp"
+#include "app/lint/lint_run.hpp"
+#include "core/finding.hpp"
+#include "core/result.hpp"
+#include "core/stage_timings.hpp"
+#include "loaders/sql/replay_cache.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace pgadvise::app::lsp {
+
+// What a run read that an edit of a schema file cannot change: the
+// folder's discovery and project scan, and the workload (.pgadvise.toml's
+// `inputs.logs`).
+struct KnownInputs {
+  SchemaSources sources;
+  std::optional<WorkloadInput> workload;
+  // The files the Drizzle schema was read from (absolute, normal): the
+  // entries discovery named and every file a barrel led to that declares
+  // a table or an enum.
+  std::set<std::string> schema_files;
+};
+
+// A finding as one file shows it: where lint locates it, or, for a state
+// finding about a table the Drizzle schema declares, the declaration there
+// (the foreign key's `.references(...)`, the column, else the table).
+struct PlacedFinding {
+  const core::Finding* finding = nullptr;
+  core::SourceLocation at;
+};
+
+// One lint run the language server keeps between edits: the workspace
+// folder (or a file opened outside any project) through lint's stages 1-4
+// (the stages of collect_findings), with open buffers read through
+// core::file_overlay. No rule logic of its own: the findings are lint's.
+struct Analysis {
+  Analysis() = default;
+  Analysis(const Analysis&) = delete;
+  Analysis& operator=(const Analysis&) = delete;
+  Analysis(Analysis&&) = delete;
+  Analysis& operator=(Analysis&&) = delete;
+  // The texts the run stored (its migration steps') go with it
+  // (core/text_generation.hpp): a server that lints after every edit stays
+  // at its first run's size.
+  ~Analysis();
+
+  std::uint32_t text_generation = 0;
+  std::filesystem::path target;
+  std::unique_ptr<LintRun> run;     // null when a stage failed
+  std::optional<core::Error> error; // why it failed, or an exception's text
+  std::string log;                  // what the run wrote to stderr
+  double milliseconds = 0;
+  core::TimingsSnapshot timings;
+  // What discovery, the project scan and the workload files gave, as read
+  // (before the rules ran): a later run after an edit of schema files only
+  // takes these instead of reading them again.
+  std::shared_ptr<const KnownInputs> inputs;
+  bool reused_inputs = false;    // this run took an earlier run's
+  std::size_t replay_reused = 0; // migrations not replayed again (the kept replay's)
+  // The findings by the absolute, normal path of each file that shows them.
+  std::map<std::string, std::vector<PlacedFinding>> by_file;
+
+  [[nodiscard]] const std::vector<PlacedFinding>& findings_in(const std::filesystem::path& file) const;
+};
+
+// Runs lint's pipeline over `target` with `base`'s options (its paths
+// replaced). With `known`, an earlier run's inputs are taken instead of
+// discovering and scanning the folder and reading the workload again. No
+// database is read (`inputs.database_env` is left to `pgadvise lint`): the
+// keystroke path never waits for one. Never throws: a failure is the
+// analysis's error.
+// With `replay`, the SQL replay starts from where the last run that used it
+// was before the first migration that changed.
+std::unique_ptr<Analysis> analyse(const std::filesystem::path& target, const LintOptions& base,
+                                  std::shared_ptr<const KnownInputs> known = nullptr,
+                                  loaders::ReplayCache* replay = nullptr);
+
+// Whether an edit of `file` (absolute, normal) can change what discovery
+// and the project scan found, so the next run must read the folder again:
+// every file but the schema files it read (the migrations folder's files,
+// explicit .sql files, the snapshot, the Drizzle schema files).
+bool changes_project(const std::filesystem::path& file, const KnownInputs& known);
+
+// The edits `pgadvise fix` makes for `findings` (app/fix's plan_fixes, with the
+// targets a fix run of this analysis would give it).
+FixPlan plan_analysis_fixes(const Analysis& analysis, const std::vector<core::Finding>& findings);
+
+// The absolute, normal form of a path as the analysis keys its files.
+std::string file_key(const std::filesystem::path& path);
+
+} // namespace pgadvise::app::lsp

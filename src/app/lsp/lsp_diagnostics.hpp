@@ -1,0 +1,42 @@
+#pragma once
+
+#include "app/lsp/lsp_analysis.hpp"
+#include "app/lsp/lsp_documents.hpp"
+#include "app/lsp/lsp_text.hpp"
+#include "core/finding.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// Findings as LSP diagnostics: where each is in its file's text, its
+// severity, its rule as the code with a link to the rule's page.
+namespace pgadvise::app::lsp {
+
+// Where a rule's page is: codeDescription.href of every diagnostic.
+inline constexpr std::string_view k_rule_pages = "https://github.com/pgadvise/pgadvise/blob/main/rules/";
+
+// LSP DiagnosticSeverity: critical and high are errors, medium a warning,
+// low information, info a hint.
+int lsp_severity(core::Severity severity);
+
+// The byte range a finding marks in a text: from its column (else the
+// line's first non-blank) to the end of its line, trailing blanks left out.
+std::pair<std::size_t, std::size_t> finding_bytes(const core::SourceLocation& location, const LineMap& lines);
+Range finding_range(const core::SourceLocation& location, const LineMap& lines, PositionEncoding encoding);
+
+// A text's first line, trimmed, cut at `limit` bytes.
+std::string first_line(std::string_view text, std::size_t limit = 80);
+
+nlohmann::json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding);
+
+// Every diagnostic of `file` (whose text is `text`) in `analysis`: its
+// findings, or, when the run could not start, that as one diagnostic.
+nlohmann::json file_diagnostics(const Analysis& analysis, const std::filesystem::path& file,
+                                const std::string& text, PositionEncoding encoding,
+                                const Documents& documents);
+
+} // namespace pgadvise::app::lsp

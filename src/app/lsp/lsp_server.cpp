@@ -1,0 +1,610 @@
+#include "app/lsp/lsp_server.hpp"
+
+#include "app/lsp/json_rpc.hpp"
+#include "app/lsp/lsp_analysis.hpp"
+#include "app/lsp/lsp_code_actions.hpp"
+#include "app/lsp/lsp_diagnostics.hpp"
+#include "app/lsp/lsp_documents.hpp"
+#include "app/lsp/lsp_hover.hpp"
+#include "app/lsp/lsp_json.hpp"
+#include "app/lsp/lsp_text.hpp"
+#include "core/file.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <poll.h>
+#include <set>
+#include <string>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+namespace pgadvise::app::lsp {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+bool is_under(const fs::path& path, const fs::path& folder) {
+  const fs::path relative = path.lexically_relative(folder);
+  return !relative.empty() && *relative.begin() != ".." && !relative.is_absolute();
+}
+
+// Where an analysis's time went, as its log line says it: "; discovery 3,
+// schema replay 12, rules 20 ms".
+std::string stage_times(const core::TimingsSnapshot& timings) {
+  std::string out;
+  for (std::size_t i = 0; i < core::k_stage_count; ++i) {
+    const core::StageCost& cost = timings.stages[i];
+    if (cost.ran) {
+      out += (out.empty() ? "; " : ", ") + std::string(core::to_string(static_cast<core::Stage>(i))) + " " +
+             std::to_string(static_cast<long>(cost.wall_ms));
+    }
+  }
+  return out.empty() ? out : out + " ms";
+}
+
+// The protocol's side of the server: messages in and out, the documents,
+// and when each unit (the workspace folder, or a file opened outside it)
+// is analysed again. What a diagnostic, a quick fix or a hover says is
+// lsp_diagnostics', lsp_code_actions' and lsp_hover's.
+class Server {
+public:
+  Server(LspOptions options, int in_fd, int out_fd)
+      : m_options(std::move(options)), m_in(in_fd), m_out(out_fd), m_parent(getppid()) {}
+
+  int run();
+
+private:
+  // The wire.
+  void send(const json& message);
+  void respond(const json& id, json result) {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
+  }
+  void respond_error(const json& id, int code, const std::string& message) {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+  }
+  void notify(const std::string& method, json params) {
+    send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+  }
+  void log(const std::string& text, int type = 4) {
+    notify("window/logMessage", {{"type", type}, {"message", text}});
+  }
+  bool parent_gone() const;
+  void read_batch(MessageReader& reader, const char* bytes, std::size_t size);
+
+  void handle(const Frame& frame);
+  void handle_request(const std::string& method, const json& id, const json& params);
+  void handle_notification(const std::string& method, const json& params);
+
+  json initialize(const json& params);
+  void did_open(const json& params);
+  void did_change(const json& params);
+  void did_save(const json& params);
+  void did_close(const json& params);
+  void did_change_watched_files(const json& params);
+  json pull_diagnostics(const json& params);
+  json code_actions(const json& params);
+  json hover(const json& params);
+
+  // The analyses.
+  fs::path unit_of(const fs::path& file) const;
+  // `file` was edited (or changed on disk): its unit is analysed again once
+  // the edits pause; `full` when the edit can change what discovery and the
+  // project scan found.
+  void edited(const fs::path& file, bool full);
+  void mark_dirty(const fs::path& unit, bool now, bool full);
+  void analyse_dirty();
+  const Analysis* analysis_for(const fs::path& file);
+  void publish(const std::string& uri);
+  void publish_unit(const fs::path& unit);
+  // The file a request's textDocument names (absolute, normal), if a file.
+  static std::optional<fs::path> file_of(const json& params);
+
+  LspOptions m_options;
+  int m_in;
+  int m_out;
+  pid_t m_parent;
+  std::optional<pid_t> m_client_pid;
+  bool m_initialized = false;
+  bool m_shutdown = false;
+  std::optional<int> m_exit;
+  EditOptions m_edits; // the position encoding and documentChanges, as negotiated
+  bool m_push = true;
+  std::optional<fs::path> m_root;
+  Documents m_documents;
+  std::map<fs::path, std::unique_ptr<Analysis>> m_analyses;
+  std::map<fs::path, std::unique_ptr<loaders::ReplayCache>> m_replays; // by unit, kept between its runs
+  std::set<fs::path> m_dirty;
+  std::set<fs::path> m_full; // dirty units whose folder is walked and scanned again
+  std::optional<Clock::time_point> m_deadline;
+  std::set<std::string> m_cancelled; // ids (dumped) cancelled in the batch being handled
+  std::string m_last_log;
+};
+
+void Server::send(const json& message) {
+  const std::string bytes = frame_message(message);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(m_out, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      m_exit = 1; // the client is gone
+      return;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+bool Server::parent_gone() const {
+  if (getppid() != m_parent) {
+    return true;
+  }
+  return m_client_pid && ::kill(*m_client_pid, 0) != 0 && errno == ESRCH;
+}
+
+// Everything that has arrived is one batch: a $/cancelRequest in it
+// reaches a request before that request is handled.
+void Server::read_batch(MessageReader& reader, const char* bytes, std::size_t size) {
+  reader.feed(std::string_view(bytes, size));
+  std::vector<Frame> batch;
+  while (std::optional<Frame> frame = reader.next()) {
+    if (frame->message && string_at(*frame->message, "method") == "$/cancelRequest") {
+      const json& id = member(member(*frame->message, "params"), "id");
+      if (!id.is_null()) {
+        m_cancelled.insert(id.dump());
+      }
+      continue;
+    }
+    batch.push_back(std::move(*frame));
+  }
+  for (const Frame& frame : batch) {
+    if (m_exit) {
+      break;
+    }
+    handle(frame);
+  }
+  m_cancelled.clear();
+}
+
+int Server::run() {
+  MessageReader reader;
+  std::vector<char> buffer(std::size_t{64} * 1024);
+  auto last_parent_check = Clock::now();
+  while (!m_exit) {
+    int timeout = 1000;
+    if (m_deadline) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*m_deadline - Clock::now());
+      timeout = static_cast<int>(std::clamp<long long>(wait.count(), 0, 1000));
+    }
+    pollfd in{m_in, POLLIN, 0};
+    const int ready = ::poll(&in, 1, timeout);
+    if (ready < 0 && errno != EINTR) {
+      return 1;
+    }
+    if (ready > 0) {
+      const ssize_t n = ::read(m_in, buffer.data(), buffer.size());
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        continue;
+      }
+      if (n <= 0) {
+        return m_shutdown ? 0 : 1; // the client closed our input
+      }
+      read_batch(reader, buffer.data(), static_cast<std::size_t>(n));
+    }
+    if (m_exit) {
+      break;
+    }
+    if (Clock::now() - last_parent_check >= std::chrono::seconds(1)) {
+      last_parent_check = Clock::now();
+      if (parent_gone()) {
+        return 1;
+      }
+    }
+    if (m_deadline && Clock::now() >= *m_deadline) {
+      // Only once the client is quiet: more input first (typing goes on).
+      pollfd more{m_in, POLLIN, 0};
+      if (::poll(&more, 1, 0) > 0) {
+        continue;
+      }
+      analyse_dirty();
+    }
+  }
+  return *m_exit;
+}
+
+void Server::handle(const Frame& frame) {
+  if (!frame.message) {
+    respond_error(frame.id, frame.error_code, frame.error);
+    return;
+  }
+  const json& message = *frame.message;
+  const std::string method = string_at(message, "method");
+  if (method.empty()) {
+    return; // a response to a request of ours (none are sent)
+  }
+  const json& params = member(message, "params");
+  const bool request = message.contains("id") && !message["id"].is_null();
+  try {
+    if (request) {
+      if (m_cancelled.count(message["id"].dump()) > 0) {
+        respond_error(message["id"], k_request_cancelled, "cancelled");
+        return;
+      }
+      handle_request(method, message["id"], params);
+    } else {
+      handle_notification(method, params);
+    }
+  } catch (const std::exception& e) {
+    if (request) {
+      respond_error(message["id"], k_internal_error, std::string("pgadvise: ") + e.what());
+    } else {
+      log(std::string("pgadvise: ") + method + ": " + e.what(), 1);
+    }
+  }
+}
+
+void Server::handle_request(const std::string& method, const json& id, const json& params) {
+  if (method == "initialize") {
+    if (m_initialized) {
+      respond_error(id, k_invalid_request, "initialize was already sent");
+      return;
+    }
+    respond(id, initialize(params));
+    return;
+  }
+  if (!m_initialized) {
+    respond_error(id, k_server_not_initialized, "the server is not initialized");
+    return;
+  }
+  if (m_shutdown) {
+    respond_error(id, k_invalid_request, "the server is shut down");
+    return;
+  }
+  if (method == "shutdown") {
+    m_shutdown = true;
+    respond(id, nullptr);
+  } else if (method == "textDocument/diagnostic") {
+    respond(id, pull_diagnostics(params));
+  } else if (method == "textDocument/codeAction") {
+    respond(id, code_actions(params));
+  } else if (method == "textDocument/hover") {
+    respond(id, hover(params));
+  } else {
+    respond_error(id, k_method_not_found, "unknown method " + method);
+  }
+}
+
+void Server::handle_notification(const std::string& method, const json& params) {
+  if (method == "exit") {
+    m_exit = m_shutdown ? 0 : 1;
+    return;
+  }
+  if (!m_initialized || m_shutdown) {
+    return; // notifications before initialize (or after shutdown) are dropped
+  }
+  if (method == "initialized") {
+    if (m_root) {
+      mark_dirty(*m_root, true, true); // the project is analysed once at start-up
+    }
+  } else if (method == "textDocument/didOpen") {
+    did_open(params);
+  } else if (method == "textDocument/didChange") {
+    did_change(params);
+  } else if (method == "textDocument/didSave") {
+    did_save(params);
+  } else if (method == "textDocument/didClose") {
+    did_close(params);
+  } else if (method == "workspace/didChangeWatchedFiles") {
+    did_change_watched_files(params);
+  }
+}
+
+json Server::initialize(const json& params) {
+  m_initialized = true;
+  if (const json& pid = member(params, "processId"); pid.is_number_integer()) {
+    m_client_pid = pid.get<pid_t>();
+  }
+  const json& capabilities = member(params, "capabilities");
+  const json& encodings = member(member(capabilities, "general"), "positionEncodings");
+  if (encodings.is_array() && std::find(encodings.begin(), encodings.end(), "utf-8") != encodings.end()) {
+    m_edits.encoding = PositionEncoding::utf8;
+  }
+  // A client that pulls diagnostics gets them when it asks, not pushed too.
+  m_push = !member(member(capabilities, "textDocument"), "diagnostic").is_object();
+  m_edits.document_changes =
+      member(member(member(capabilities, "workspace"), "workspaceEdit"), "documentChanges") == true;
+  const json& init = member(params, "initializationOptions");
+  if (const json& debounce = member(init, "debounceMs"); debounce.is_number_integer()) {
+    m_options.debounce_ms = std::max(0, debounce.get<int>());
+  }
+  if (const json& push = member(init, "pushDiagnostics"); push.is_boolean()) {
+    m_push = push.get<bool>();
+  }
+  if (const std::string config = string_at(init, "config"); !config.empty()) {
+    m_options.lint.config = config;
+  }
+  std::optional<fs::path> root;
+  if (const std::string uri = string_at(params, "rootUri"); !uri.empty()) {
+    root = uri_to_path(uri);
+  } else if (const json& folders = member(params, "workspaceFolders");
+             folders.is_array() && !folders.empty()) {
+    root = uri_to_path(string_at(folders[0], "uri"));
+  } else if (const std::string path = string_at(params, "rootPath"); !path.empty()) {
+    root = fs::path(path);
+  }
+  if (root && core::is_dir(*root)) {
+    m_root = fs::path(file_key(*root));
+    // Findings name files relative to the working directory, and lint finds
+    // .pgadvise.toml from there up: the workspace is where lint would run.
+    if (m_options.change_directory) {
+      std::error_code ec;
+      fs::current_path(*m_root, ec);
+    }
+  }
+  json result;
+  result["serverInfo"] = {{"name", "pgadvise"}, {"version", PGADVISE_VERSION}};
+  json& server = result["capabilities"];
+  server["positionEncoding"] = m_edits.encoding == PositionEncoding::utf8 ? "utf-8" : "utf-16";
+  server["textDocumentSync"] = {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}};
+  server["diagnosticProvider"] = {
+      {"identifier", "pgadvise"}, {"interFileDependencies", true}, {"workspaceDiagnostics", false}};
+  server["codeActionProvider"] = {{"codeActionKinds", json::array({"quickfix"})}};
+  server["hoverProvider"] = true;
+  return result;
+}
+
+fs::path Server::unit_of(const fs::path& file) const {
+  if (m_root && is_under(file, *m_root)) {
+    return *m_root;
+  }
+  return file; // a file outside any workspace is linted on its own
+}
+
+std::optional<fs::path> Server::file_of(const json& params) {
+  if (const std::optional<fs::path> path = uri_to_path(string_at(member(params, "textDocument"), "uri"))) {
+    return fs::path(file_key(*path));
+  }
+  return std::nullopt;
+}
+
+void Server::mark_dirty(const fs::path& unit, bool now, bool full) {
+  m_dirty.insert(unit);
+  if (full) {
+    m_full.insert(unit);
+  }
+  // Each edit pushes the run out by the debounce: it starts once typing pauses.
+  m_deadline = Clock::now() + std::chrono::milliseconds(now ? 0 : m_options.debounce_ms);
+}
+
+void Server::did_open(const json& params) {
+  const json& item = member(params, "textDocument");
+  const std::string uri = string_at(item, "uri");
+  const std::optional<fs::path> path = uri_to_path(uri);
+  if (!path) {
+    return;
+  }
+  const fs::path file(file_key(*path));
+  const json& version = member(item, "version");
+  std::string text = string_at(item, "text");
+  auto on_disk = core::read_file(file);
+  const bool same = on_disk && *on_disk == text;
+  m_documents.open(uri, file, std::move(text), version.is_number_integer() ? version.get<int>() : 0);
+  const fs::path unit = unit_of(file);
+  if (m_analyses.count(unit) == 0) {
+    mark_dirty(unit, true, true);
+  } else if (!same) {
+    edited(file, false);
+  } else if (m_dirty.count(unit) == 0) {
+    publish(uri);
+  }
+}
+
+void Server::edited(const fs::path& file, bool full) {
+  const fs::path unit = unit_of(file);
+  if (!full) {
+    const auto found = m_analyses.find(unit);
+    full =
+        found == m_analyses.end() || !found->second->inputs || changes_project(file, *found->second->inputs);
+  }
+  mark_dirty(unit, false, full);
+}
+
+void Server::did_change(const json& params) {
+  const json& item = member(params, "textDocument");
+  const json& version = member(item, "version");
+  const Document* document = m_documents.change(
+      string_at(item, "uri"), member(params, "contentChanges"),
+      version.is_number_integer() ? std::optional(version.get<int>()) : std::nullopt, m_edits.encoding);
+  if (document != nullptr) {
+    edited(document->path, false);
+  }
+}
+
+void Server::did_save(const json& params) {
+  const std::string uri = string_at(member(params, "textDocument"), "uri");
+  if (const Document* document = m_documents.find(uri);
+      document && m_dirty.count(unit_of(document->path)) == 0) {
+    publish(uri);
+  }
+}
+
+void Server::did_close(const json& params) {
+  const std::string uri = string_at(member(params, "textDocument"), "uri");
+  const std::optional<Document> closed = m_documents.close(uri);
+  if (!closed) {
+    return;
+  }
+  const fs::path unit = unit_of(closed->path);
+  if (unit == closed->path) {
+    m_analyses.erase(unit);
+    m_replays.erase(unit);
+    m_dirty.erase(unit);
+    m_full.erase(unit);
+  } else if (auto on_disk = core::read_file(closed->path); !on_disk || *on_disk != closed->text) {
+    edited(closed->path, false); // the unsaved edits are gone: the file on disk counts again
+  }
+  if (m_push) {
+    notify("textDocument/publishDiagnostics", {{"uri", uri}, {"diagnostics", json::array()}});
+  }
+}
+
+void Server::did_change_watched_files(const json& params) {
+  const json& changes = member(params, "changes");
+  if (!changes.is_array()) {
+    return;
+  }
+  for (const json& change : changes) {
+    const std::string uri = string_at(change, "uri");
+    if (m_documents.find(uri) != nullptr) {
+      continue; // the open buffer is what counts
+    }
+    if (const std::optional<fs::path> path = uri_to_path(uri)) {
+      const fs::path file(file_key(*path));
+      const fs::path unit = unit_of(file);
+      if (m_analyses.count(unit) > 0 || unit == m_root) {
+        // FileChangeType: 1 created, 2 changed, 3 deleted. A file that comes
+        // or goes changes what discovery finds.
+        const json& type = member(change, "type");
+        edited(file, !(type.is_number_integer() && type.get<int>() == 2));
+      }
+    }
+  }
+}
+
+void Server::analyse_dirty() {
+  m_deadline.reset();
+  const std::set<fs::path> dirty = std::move(m_dirty);
+  m_dirty.clear();
+  const std::set<fs::path> full = std::move(m_full);
+  m_full.clear();
+  for (const fs::path& unit : dirty) {
+    // After an edit of schema files only, the folder is not walked and
+    // scanned again, nor the workload read: the last run's are taken.
+    std::shared_ptr<const KnownInputs> known;
+    if (const auto found = m_analyses.find(unit); found != m_analyses.end() && full.count(unit) == 0) {
+      known = found->second->inputs;
+    }
+    std::unique_ptr<loaders::ReplayCache>& replay = m_replays[unit];
+    if (!replay) {
+      replay = std::make_unique<loaders::ReplayCache>();
+    }
+    std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, std::move(known), replay.get());
+    if (!analysis->log.empty() && analysis->log != m_last_log) {
+      m_last_log = analysis->log;
+      log(analysis->log);
+    }
+    log("pgadvise: analysed " + unit.string() + " in " +
+        std::to_string(static_cast<long>(analysis->milliseconds)) + " ms" +
+        (analysis->reused_inputs ? " (the folder's files as last scanned)" : "") +
+        (analysis->replay_reused > 0
+             ? " (" + std::to_string(analysis->replay_reused) + " migrations' replay kept)"
+             : std::string()) +
+        stage_times(analysis->timings));
+    // The new run first, then the old one freed: its findings are still
+    // pointed at until the map holds the new one.
+    m_analyses[unit] = std::move(analysis);
+    publish_unit(unit);
+  }
+  // No malloc_trim here: giving every free page back after each run cost
+  // 100-150 ms on a real monorepo, and the next run faulted them in again.
+  // The heap settles at the size of the largest run (the engine trims it
+  // after the rules of a big one, engine/runner.cpp).
+}
+
+const Analysis* Server::analysis_for(const fs::path& file) {
+  const fs::path unit = unit_of(file);
+  if (m_dirty.count(unit) > 0 || m_analyses.count(unit) == 0) {
+    if (m_analyses.count(unit) == 0) {
+      m_full.insert(unit);
+    }
+    m_dirty.insert(unit);
+    analyse_dirty();
+  }
+  const auto found = m_analyses.find(unit);
+  return found == m_analyses.end() ? nullptr : found->second.get();
+}
+
+void Server::publish(const std::string& uri) {
+  const Document* document = m_documents.find(uri);
+  if (!m_push || document == nullptr) {
+    return;
+  }
+  const auto found = m_analyses.find(unit_of(document->path));
+  json diagnostics =
+      found == m_analyses.end()
+          ? json::array()
+          : file_diagnostics(*found->second, document->path, document->text, m_edits.encoding, m_documents);
+  notify("textDocument/publishDiagnostics",
+         {{"uri", uri}, {"diagnostics", std::move(diagnostics)}, {"version", document->version}});
+}
+
+void Server::publish_unit(const fs::path& unit) {
+  for (const auto& [uri, document] : m_documents.all()) {
+    if (unit_of(document.path) == unit) {
+      publish(uri);
+    }
+  }
+}
+
+json Server::pull_diagnostics(const json& params) {
+  json items = json::array();
+  if (const std::optional<fs::path> file = file_of(params)) {
+    if (const Analysis* analysis = analysis_for(*file)) {
+      items = file_diagnostics(*analysis, *file, m_documents.text_of(*file), m_edits.encoding, m_documents);
+    }
+  }
+  return {{"kind", "full"}, {"items", std::move(items)}};
+}
+
+json Server::code_actions(const json& params) {
+  const std::optional<fs::path> file = file_of(params);
+  const std::optional<Range> wanted = range_of(member(params, "range"));
+  if (!file || !wanted) {
+    return json::array();
+  }
+  const json& only = member(member(params, "context"), "only");
+  if (only.is_array() && !only.empty() &&
+      std::none_of(only.begin(), only.end(), [](const json& kind) { return kind == "quickfix"; })) {
+    return json::array();
+  }
+  const Analysis* analysis = analysis_for(*file);
+  if (analysis == nullptr) {
+    return json::array();
+  }
+  return lsp::code_actions(*analysis, *file, *wanted, m_edits, m_documents);
+}
+
+json Server::hover(const json& params) {
+  const std::optional<fs::path> file = file_of(params);
+  const std::optional<Position> at = position_of(member(params, "position"));
+  if (!file || !at) {
+    return nullptr;
+  }
+  const Analysis* analysis = analysis_for(*file);
+  if (analysis == nullptr) {
+    return nullptr;
+  }
+  return lsp::hover(*analysis, *file, m_documents.text_of(*file), *at, m_edits.encoding);
+}
+
+} // namespace
+
+int serve(const LspOptions& options, int in_fd, int out_fd) {
+  std::signal(SIGPIPE, SIG_IGN);
+  Server server(options, in_fd, out_fd);
+  return server.run();
+}
+
+} // namespace pgadvise::app::lsp

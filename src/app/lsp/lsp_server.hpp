@@ -1,0 +1,25 @@
+#pragma once
+
+#include "app/lint/lint_options.hpp"
+
+#include <string>
+
+namespace pgadvise::app::lsp {
+
+// `pgadvise lsp`: what the command line gives the server; the client's
+// initializationOptions can override each.
+struct LspOptions {
+  LintOptions lint;     // --config, rule selection: as lint's
+  int debounce_ms = 50; // quiet time after an edit before the project is analysed again
+  // Work in the workspace folder, as lint run there would (findings' paths in
+  // messages read relative to it). Off for a server run inside a test process.
+  bool change_directory = true;
+};
+
+// Serves the Language Server Protocol on `in_fd` / `out_fd` until `exit`,
+// the end of the input, or the death of the process that started it.
+// Returns the exit code: 0 after shutdown then exit, 1 otherwise (as the
+// protocol asks).
+int serve(const LspOptions& options, int in_fd, int out_fd);
+
+} // namespace pgadvise::app::lsp

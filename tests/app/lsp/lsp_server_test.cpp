@@ -1,0 +1,511 @@
+// `pgadvise lsp` in-process (app/lsp/lsp_server): the protocol's edges
+// (initialize first, malformed messages, cancellation, shutdown then exit)
+// and a file opened without a project, over a pair of pipes.
+#include "app/lsp/json_rpc.hpp"
+#include "app/lsp/lsp_server.hpp"
+#include "support/files.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <functional>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <string>
+#include <thread>
+#include <unistd.h>
+
+namespace lsp_server_test {
+
+using json = nlohmann::json;
+namespace lsp = pgadvise::app::lsp;
+
+// A server on a thread of this process, spoken to over two pipes.
+class Session {
+public:
+  Session() {
+    EXPECT_EQ(::pipe(m_to_server), 0);
+    EXPECT_EQ(::pipe(m_from_server), 0);
+    lsp::LspOptions options;
+    options.change_directory = false;
+    options.debounce_ms = 0;
+    m_thread = std::thread([this, options] {
+      m_exit_code = lsp::serve(options, m_to_server[0], m_from_server[1]);
+      ::close(m_from_server[1]);
+    });
+  }
+  ~Session() {
+    close_input();
+    if (m_thread.joinable()) {
+      m_thread.join();
+    }
+    ::close(m_to_server[0]);
+    ::close(m_from_server[0]);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  Session(Session&&) = delete;
+  Session& operator=(Session&&) = delete;
+
+  // Writes `bytes` in one write, so the server reads them as one batch.
+  void write_raw(const std::string& bytes) const {
+    ASSERT_EQ(::write(m_to_server[1], bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  }
+  void send(const json& message) const { write_raw(lsp::frame_message(message)); }
+  void request(int id, const std::string& method, json params = json::object()) const {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
+  }
+  void notify(const std::string& method, json params = json::object()) const {
+    send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
+  }
+  void close_input() {
+    if (m_to_server[1] >= 0) {
+      ::close(m_to_server[1]);
+      m_to_server[1] = -1;
+    }
+  }
+  // The next message from the server that `wanted` accepts (the others are
+  // skipped); null when the server closed its output first.
+  json next(const std::function<bool(const json&)>& wanted) {
+    while (true) {
+      while (auto frame = m_reader.next()) {
+        if (frame->message && wanted(*frame->message)) {
+          return *frame->message;
+        }
+      }
+      // A guard against a hung server, never an assertion on its speed.
+      pollfd in{m_from_server[0], POLLIN, 0};
+      if (::poll(&in, 1, 120000) <= 0) {
+        return nullptr;
+      }
+      char buffer[65536];
+      const ssize_t n = ::read(m_from_server[0], buffer, sizeof buffer);
+      if (n <= 0) {
+        return nullptr;
+      }
+      m_reader.feed(std::string_view(buffer, static_cast<std::size_t>(n)));
+    }
+  }
+  json response(int id) {
+    return next([id](const json& m) { return m.contains("id") && m["id"] == id && !m.contains("method"); });
+  }
+  json diagnostics(const std::string& uri, int version) {
+    return next([&](const json& m) {
+      return m.value("method", "") == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri &&
+             m["params"].value("version", -1) == version;
+    });
+  }
+  // Whether the server closes its output (it ended) before the guard's
+  // time; what it writes meanwhile is skipped.
+  bool closes() {
+    while (true) {
+      pollfd in{m_from_server[0], POLLIN, 0};
+      if (::poll(&in, 1, 120000) <= 0) {
+        return false;
+      }
+      char buffer[65536];
+      const ssize_t n = ::read(m_from_server[0], buffer, sizeof buffer);
+      if (n <= 0) {
+        return n == 0;
+      }
+    }
+  }
+  int finish() {
+    m_thread.join();
+    return m_exit_code;
+  }
+
+private:
+  int m_to_server[2] = {-1, -1};
+  int m_from_server[2] = {-1, -1};
+  std::thread m_thread;
+  int m_exit_code = -1;
+  lsp::MessageReader m_reader;
+};
+
+json initialize_params(bool utf8) {
+  json params = {{"processId", ::getpid()}, {"rootUri", nullptr}, {"capabilities", json::object()}};
+  if (utf8) {
+    params["capabilities"]["general"]["positionEncodings"] = {"utf-8", "utf-16"};
+  }
+  return params;
+}
+
+TEST(LspServer, ProtocolEdges) {
+  auto session = std::make_unique<Session>();
+  session->request(1, "textDocument/hover");
+  EXPECT_EQ(session->response(1)["error"]["code"], lsp::k_server_not_initialized);
+
+  session->request(2, "initialize", initialize_params(true));
+  const json init = session->response(2);
+  EXPECT_EQ(init["result"]["capabilities"]["positionEncoding"], "utf-8");
+  EXPECT_EQ(init["result"]["capabilities"]["textDocumentSync"]["change"], 2);
+  session->notify("initialized");
+
+  // Not JSON: a parse error answered with a null id; the server reads on.
+  session->write_raw("Content-Length: 9\r\n\r\n{not json");
+  const json parse_error = session->next(
+      [](const json& m) { return m.contains("error") && m.contains("id") && m["id"].is_null(); });
+  EXPECT_EQ(parse_error["error"]["code"], lsp::k_parse_error);
+  // JSON but no JSON-RPC message: Invalid Request, by its id.
+  session->send({{"id", 3}, {"method", "textDocument/hover"}});
+  EXPECT_EQ(session->response(3)["error"]["code"], lsp::k_invalid_request);
+
+  // A request cancelled before it is handled is answered RequestCancelled.
+  session->write_raw(
+      lsp::frame_message({{"jsonrpc", "2.0"},
+                          {"id", 4},
+                          {"method", "textDocument/hover"},
+                          {"params",
+                           {{"textDocument", {{"uri", "file:///nowhere.sql"}}},
+                            {"position", {{"line", 0}, {"character", 0}}}}}}) +
+      lsp::frame_message({{"jsonrpc", "2.0"}, {"method", "$/cancelRequest"}, {"params", {{"id", 4}}}}));
+  EXPECT_EQ(session->response(4)["error"]["code"], lsp::k_request_cancelled);
+
+  session->request(5, "workspace/noSuchThing");
+  EXPECT_EQ(session->response(5)["error"]["code"], lsp::k_method_not_found);
+
+  session->request(6, "shutdown");
+  EXPECT_TRUE(session->response(6)["result"].is_null());
+  session->request(7, "textDocument/hover");
+  EXPECT_EQ(session->response(7)["error"]["code"], lsp::k_invalid_request);
+  session->notify("exit");
+  EXPECT_EQ(session->finish(), 0);
+  session.reset();
+}
+
+TEST(LspServer, ExitWithoutShutdownIsExitCodeOne) {
+  Session session;
+  session.request(1, "initialize", initialize_params(false));
+  EXPECT_EQ(session.response(1)["result"]["capabilities"]["positionEncoding"], "utf-16");
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 1);
+}
+
+const std::string k_migration = "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+                                "\n"
+                                "CREATE TABLE posts (\n"
+                                "  id bigint PRIMARY KEY,\n"
+                                "  author_id bigint NOT NULL REFERENCES users (id)\n"
+                                ");\n";
+
+// Whether a publishDiagnostics (or pull result) lists `rule`.
+bool lists(const json& diagnostics, const std::string& rule) {
+  for (const json& d : diagnostics) {
+    if (d.value("code", "") == rule) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(LspServer, AFileWithoutAProjectGetsDiagnosticsFromItsUnsavedText) {
+  const pgadvise::test::TempTree tree;
+  const auto file = tree.write("loose/0001_posts.sql", k_migration);
+  const std::string uri = pgadvise::test::file_url(file);
+  Session session;
+  session.request(1, "initialize", initialize_params(false));
+  session.response(1);
+  session.notify("initialized");
+  session.notify(
+      "textDocument/didOpen",
+      {{"textDocument", {{"uri", uri}, {"languageId", "sql"}, {"version", 1}, {"text", k_migration}}}});
+  const json first = session.diagnostics(uri, 1);
+  ASSERT_FALSE(first.is_null());
+  const json& diagnostics = first["params"]["diagnostics"];
+  ASSERT_TRUE(lists(diagnostics, "unindexed-foreign-key")) << diagnostics.dump(2);
+  for (const json& d : diagnostics) {
+    EXPECT_EQ(d["source"], "pgadvise");
+    EXPECT_TRUE(
+        d["codeDescription"]["href"].get<std::string>().ends_with(d["code"].get<std::string>() + ".md"));
+    EXPECT_GE(d["range"]["start"]["line"].get<int>(), 0);
+  }
+
+  // The quick fixes at the finding: the suppression lint honours, before the statement.
+  json fk;
+  for (const json& d : diagnostics) {
+    if (d["code"] == "unindexed-foreign-key") {
+      fk = d;
+    }
+  }
+  session.request(2, "textDocument/codeAction",
+                  {{"textDocument", {{"uri", uri}}},
+                   {"range", fk["range"]},
+                   {"context", {{"diagnostics", json::array({fk})}}}});
+  const json actions = session.response(2)["result"];
+  json ignore;
+  for (const json& action : actions) {
+    if (action["title"].get<std::string>().starts_with("Ignore unindexed-foreign-key")) {
+      ignore = action;
+    }
+  }
+  ASSERT_FALSE(ignore.is_null()) << actions.dump(2);
+  const json& edit = ignore["edit"]["changes"][uri][0];
+  EXPECT_EQ(edit["newText"], "-- pgadvise-ignore unindexed-foreign-key\n");
+  EXPECT_EQ(edit["range"]["start"]["line"], 2); // CREATE TABLE posts
+
+  // An unsaved edit adding the index: the finding is gone, the file untouched.
+  session.notify(
+      "textDocument/didChange",
+      {{"textDocument", {{"uri", uri}, {"version", 2}}},
+       {"contentChanges",
+        {{{"range", {{"start", {{"line", 6}, {"character", 0}}}, {"end", {{"line", 6}, {"character", 0}}}}},
+          {"text", "CREATE INDEX posts_author_id_idx ON posts (author_id);\n"}}}}});
+  const json second = session.diagnostics(uri, 2);
+  ASSERT_FALSE(second.is_null());
+  EXPECT_FALSE(lists(second["params"]["diagnostics"], "unindexed-foreign-key")) << second.dump(2);
+  EXPECT_EQ(pgadvise::test::read_text(file), k_migration);
+
+  // Pull: the same as pushed.
+  session.request(3, "textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+  const json pulled = session.response(3)["result"];
+  EXPECT_EQ(pulled["kind"], "full");
+  EXPECT_FALSE(lists(pulled["items"], "unindexed-foreign-key"));
+
+  // Closing drops the buffer: the file on disk counts again (pulled).
+  session.notify("textDocument/didClose", {{"textDocument", {{"uri", uri}}}});
+  session.request(4, "textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+  EXPECT_TRUE(lists(session.response(4)["result"]["items"], "unindexed-foreign-key"));
+
+  session.request(5, "shutdown");
+  session.response(5);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
+TEST(LspServer, HoverShowsTheHelpAndTheDdl) {
+  const pgadvise::test::TempTree tree;
+  const auto file = tree.write("0001_posts.sql", k_migration);
+  const std::string uri = pgadvise::test::file_url(file);
+  Session session;
+  session.request(1, "initialize", initialize_params(false));
+  session.response(1);
+  session.notify(
+      "textDocument/didOpen",
+      {{"textDocument", {{"uri", uri}, {"languageId", "sql"}, {"version", 1}, {"text", k_migration}}}});
+  const json published = session.diagnostics(uri, 1);
+  json fk;
+  for (const json& d : published["params"]["diagnostics"]) {
+    if (d["code"] == "unindexed-foreign-key") {
+      fk = d;
+    }
+  }
+  ASSERT_FALSE(fk.is_null()) << published.dump(2);
+  session.request(2, "textDocument/hover",
+                  {{"textDocument", {{"uri", uri}}}, {"position", fk["range"]["start"]}});
+  const json hover = session.response(2)["result"];
+  ASSERT_FALSE(hover.is_null());
+  const std::string text = hover["contents"]["value"];
+  EXPECT_NE(text.find("**unindexed-foreign-key**"), std::string::npos) << text;
+  EXPECT_NE(text.find("CREATE INDEX"), std::string::npos) << text;
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 1);
+}
+
+// The message each analysis logs ("pgadvise: analysed <unit> in N ms",
+// with "(the folder's files as last scanned)" when it took the last run's
+// discovery and project scan).
+json analysed(Session& session) {
+  return session.next([](const json& m) {
+    return m.value("method", "") == "window/logMessage" &&
+           m["params"]["message"].get<std::string>().starts_with("pgadvise: analysed ");
+  });
+}
+
+bool reused_scan(const json& log) {
+  return log["params"]["message"].get<std::string>().find("as last scanned") != std::string::npos;
+}
+
+// Whether `diagnostics` holds `rule` on 0-based `line`.
+bool lists_at(const json& diagnostics, const std::string& rule, int line) {
+  for (const json& d : diagnostics) {
+    if (d.value("code", "") == rule && d["range"]["start"]["line"] == line) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(LspServer, AnEditOfTheSchemaReusesTheProjectScanAndAnEditOfCodeScansAgain) {
+  const pgadvise::test::TempTree tree;
+  const auto root =
+      tree.copy(std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "drizzle-loop-app", "app");
+  const auto schema = root / "src/db/schema.ts";
+  const auto feed = root / "src/routes/feed.ts";
+  const std::string schema_uri = pgadvise::test::file_url(schema);
+  const std::string feed_uri = pgadvise::test::file_url(feed);
+  const std::string schema_text = pgadvise::test::read_text(schema);
+  const std::string feed_text = pgadvise::test::read_text(feed);
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(root);
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  EXPECT_FALSE(reused_scan(analysed(session))); // start-up: the folder walked and scanned
+  session.notify("textDocument/didOpen",
+                 {{"textDocument",
+                   {{"uri", feed_uri}, {"languageId", "typescript"}, {"version", 1}, {"text", feed_text}}}});
+  // The for...of loop's query (lint: src/routes/feed.ts:9).
+  EXPECT_TRUE(lists_at(session.diagnostics(feed_uri, 1)["params"]["diagnostics"], "query-in-loop", 8));
+  session.notify(
+      "textDocument/didOpen",
+      {{"textDocument",
+        {{"uri", schema_uri}, {"languageId", "typescript"}, {"version", 1}, {"text", schema_text}}}});
+  EXPECT_TRUE(
+      lists_at(session.diagnostics(schema_uri, 1)["params"]["diagnostics"], "unindexed-foreign-key", 13));
+
+  // The schema file, unsaved: posts.user_id indexed. Only the schema is read
+  // again; the code's loop is still known from the last scan.
+  std::string indexed = schema_text;
+  const std::string posts_end =
+      "  createdAt: timestamp(\"created_at\").notNull().defaultNow(),\n});\n\nexport const comments";
+  ASSERT_NE(indexed.find(posts_end), std::string::npos) << indexed;
+  indexed.replace(indexed.find(posts_end), posts_end.size(),
+                  "  createdAt: timestamp(\"created_at\").notNull().defaultNow(),\n}, (t) => "
+                  "[index(\"posts_user_id_idx\")"
+                  ".on(t.userId)]);\n\nexport const comments");
+  indexed = "import { index } from \"drizzle-orm/pg-core\";\n" + indexed;
+  session.notify("textDocument/didChange", {{"textDocument", {{"uri", schema_uri}, {"version", 2}}},
+                                            {"contentChanges", {{{"text", indexed}}}}});
+  EXPECT_TRUE(reused_scan(analysed(session)));
+  // Both open files are published again, in either order.
+  json schema_after;
+  json feed_after;
+  while (schema_after.is_null() || feed_after.is_null()) {
+    const json published = session.next(
+        [](const json& m) { return m.value("method", "") == "textDocument/publishDiagnostics"; });
+    ASSERT_FALSE(published.is_null());
+    (published["params"]["uri"] == schema_uri ? schema_after : feed_after) =
+        published["params"]["diagnostics"];
+  }
+  EXPECT_FALSE(lists_at(schema_after, "unindexed-foreign-key", 14)) << schema_after.dump(2);
+  EXPECT_TRUE(lists(schema_after, "unindexed-foreign-key")) << schema_after.dump(2); // comments.post_id
+  EXPECT_TRUE(lists_at(feed_after, "query-in-loop", 8)) << feed_after.dump(2);
+
+  // The code, unsaved: the loop gone. The project is scanned again.
+  std::string batched = feed_text;
+  const std::size_t loop = batched.find("  for (const post of page)");
+  const std::size_t loop_end = batched.find("  return items;");
+  ASSERT_NE(loop, std::string::npos);
+  ASSERT_NE(loop_end, std::string::npos);
+  batched.replace(loop, loop_end - loop, "  items.push(...page);\n");
+  session.notify("textDocument/didChange", {{"textDocument", {{"uri", feed_uri}, {"version", 2}}},
+                                            {"contentChanges", {{{"text", batched}}}}});
+  EXPECT_FALSE(reused_scan(analysed(session)));
+  EXPECT_FALSE(lists(session.diagnostics(feed_uri, 2)["params"]["diagnostics"], "query-in-loop"));
+  EXPECT_EQ(pgadvise::test::read_text(feed), feed_text);
+
+  session.request(2, "shutdown");
+  session.response(2);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
+// A process id no process has (the top of the id space, where ids are
+// handed out last).
+pid_t vanished_pid() {
+  for (pid_t pid = 4194000; pid > 1000; --pid) {
+    if (::kill(pid, 0) != 0 && errno == ESRCH) {
+      return pid;
+    }
+  }
+  return 0;
+}
+
+TEST(LspServer, EndsWhenTheEditorThatStartedItIsGone) {
+  const pid_t gone = vanished_pid();
+  ASSERT_NE(gone, 0);
+  Session session;
+  json params = initialize_params(false);
+  params["processId"] = gone;
+  session.request(1, "initialize", params);
+  session.response(1);
+  // No shutdown, no exit, the input still open: the server sees that its
+  // client is gone (within a second) and ends, exit code 1.
+  EXPECT_TRUE(session.closes());
+  EXPECT_EQ(session.finish(), 1);
+}
+
+TEST(LspServer, ABrokenFileIsADiagnosticAndTheServerGoesOn) {
+  const pgadvise::test::TempTree tree;
+  const std::string broken = "CREATE TABLE users (id bigint PRIMARY KEY);\n"
+                             "CREATE TABL posts (id bigint);\n";
+  const auto file = tree.write("0001_broken.sql", broken);
+  const std::string uri = pgadvise::test::file_url(file);
+  Session session;
+  session.request(1, "initialize", initialize_params(false));
+  session.response(1);
+  session.notify("textDocument/didOpen",
+                 {{"textDocument", {{"uri", uri}, {"languageId", "sql"}, {"version", 1}, {"text", broken}}}});
+  const json diagnostics = session.diagnostics(uri, 1)["params"]["diagnostics"];
+  EXPECT_TRUE(lists_at(diagnostics, "parse-error", 1)) << diagnostics.dump(2);
+  session.request(2, "textDocument/hover",
+                  {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 1}, {"character", 9}}}});
+  EXPECT_NE(session.response(2)["result"]["contents"]["value"].get<std::string>().find("parse-error"),
+            std::string::npos);
+  session.request(3, "shutdown");
+  session.response(3);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
+TEST(LspServer, TheIgnoreCommentSilencesTheFindingAsInLint) {
+  const pgadvise::test::TempTree tree;
+  const auto file = tree.write("0001_posts.sql", k_migration);
+  const std::string uri = pgadvise::test::file_url(file);
+  Session session;
+  session.request(1, "initialize", initialize_params(false));
+  session.response(1);
+  session.notify(
+      "textDocument/didOpen",
+      {{"textDocument", {{"uri", uri}, {"languageId", "sql"}, {"version", 1}, {"text", k_migration}}}});
+  ASSERT_TRUE(lists(session.diagnostics(uri, 1)["params"]["diagnostics"], "unindexed-foreign-key"));
+  // The "Ignore ... here" action's edit, as an editor applies it.
+  session.notify(
+      "textDocument/didChange",
+      {{"textDocument", {{"uri", uri}, {"version", 2}}},
+       {"contentChanges",
+        {{{"range", {{"start", {{"line", 2}, {"character", 0}}}, {"end", {{"line", 2}, {"character", 0}}}}},
+          {"text", "-- pgadvise-ignore unindexed-foreign-key\n"}}}}});
+  const json after = session.diagnostics(uri, 2)["params"]["diagnostics"];
+  EXPECT_FALSE(lists(after, "unindexed-foreign-key")) << after.dump(2);
+  session.request(2, "shutdown");
+  session.response(2);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
+TEST(LspServer, AFileChangedOnDiskIsReadAgainWhenTheClientSaysSo) {
+  const pgadvise::test::TempTree tree;
+  const auto root =
+      tree.copy(std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "drizzle-loop-app", "app");
+  const auto invite = root / "src/routes/invite.ts";
+  const std::string invite_uri = pgadvise::test::file_url(invite);
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(root);
+  params["capabilities"]["textDocument"]["diagnostic"] = json::object(); // a client that pulls
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  session.request(2, "textDocument/diagnostic", {{"textDocument", {{"uri", invite_uri}}}});
+  EXPECT_TRUE(lists(session.response(2)["result"]["items"], "query-in-loop")); // not open: read from disk
+
+  // The loop is gone from the file on disk (a git checkout, another editor).
+  std::string text = pgadvise::test::read_text(invite);
+  const std::size_t loop = text.find("for (");
+  ASSERT_NE(loop, std::string::npos) << text;
+  pgadvise::test::write_text(invite, text.substr(0, loop) + "return [];\n}\n");
+  session.notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", invite_uri}, {"type", 2}}}}});
+  EXPECT_FALSE(reused_scan(analysed(session))); // code: the folder scanned again
+  session.request(3, "textDocument/diagnostic", {{"textDocument", {{"uri", invite_uri}}}});
+  const json items = session.response(3)["result"]["items"];
+  EXPECT_FALSE(lists(items, "query-in-loop")) << items.dump(2);
+  session.request(4, "shutdown");
+  session.response(4);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
+} // namespace lsp_server_test

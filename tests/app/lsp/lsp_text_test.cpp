@@ -1,0 +1,57 @@
+// Positions, URIs and edits as the language server speaks them
+// (app/lsp/lsp_text): UTF-16 code units by default, UTF-8 bytes when
+// negotiated; fix's before/after texts as line edits.
+#include "app/lsp/lsp_text.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+
+namespace lsp_text_test {
+
+using pgadvise::app::lsp::LineMap;
+using pgadvise::app::lsp::Position;
+using pgadvise::app::lsp::PositionEncoding;
+
+TEST(LspText, Utf16CountsASurrogatePairAsTwoUnits) {
+  // "é" is 2 bytes and 1 unit; the emoji 4 bytes and 2 units.
+  const std::string text = "ab\n\xC3\xA9\xF0\x9F\x98\x80x\r\nlast";
+  const LineMap lines(text);
+  ASSERT_EQ(lines.line_count(), 3);
+  const std::size_t x = text.find('x');
+  EXPECT_EQ(lines.position(x, PositionEncoding::utf16), (Position{1, 3}));
+  EXPECT_EQ(lines.position(x, PositionEncoding::utf8), (Position{1, 6}));
+  EXPECT_EQ(lines.offset({1, 3}, PositionEncoding::utf16), x);
+  EXPECT_EQ(lines.offset({1, 6}, PositionEncoding::utf8), x);
+  // Past the line's end is its end (before \r\n); past the last line is the end.
+  EXPECT_EQ(lines.offset({1, 99}, PositionEncoding::utf16), x + 1);
+  EXPECT_EQ(lines.offset({9, 0}, PositionEncoding::utf16), text.size());
+  EXPECT_EQ(lines.line_text(1), "\xC3\xA9\xF0\x9F\x98\x80x");
+}
+
+TEST(LspText, FileUrisRoundTripWithSpacesAndEscapes) {
+  const std::filesystem::path path = "/tmp/my project/src/db/schéma.ts";
+  const std::string uri = pgadvise::app::lsp::path_to_uri(path);
+  EXPECT_EQ(uri, "file:///tmp/my%20project/src/db/sch%C3%A9ma.ts");
+  EXPECT_EQ(pgadvise::app::lsp::uri_to_path(uri), path);
+  EXPECT_EQ(pgadvise::app::lsp::uri_to_path("file://localhost/a/b.sql"), std::filesystem::path("/a/b.sql"));
+  EXPECT_FALSE(pgadvise::app::lsp::uri_to_path("untitled:Untitled-1").has_value());
+  EXPECT_FALSE(pgadvise::app::lsp::uri_to_path("file://server/share/x.sql").has_value());
+}
+
+TEST(LspText, LineEditsAreTheChangedLinesOnly) {
+  const std::string before = "import { a } from \"x\";\none\ntwo\nthree\n}, (t) => [\n]);\n";
+  const std::string after =
+      "import { a, index } from \"x\";\none\ntwo\nthree\n}, (t) => [\n  index(\"i\").on(t.a),\n]);\n";
+  auto edits = pgadvise::app::lsp::line_edits(before, after);
+  ASSERT_EQ(edits.size(), 2U);
+  EXPECT_EQ(edits[0].offset, 0U);
+  EXPECT_EQ(edits[0].text, "import { a, index } from \"x\";\n");
+  EXPECT_EQ(edits[1].length, 0U);
+  EXPECT_EQ(edits[1].text, "  index(\"i\").on(t.a),\n");
+  auto applied = pgadvise::core::apply_edits(before, edits);
+  ASSERT_TRUE(applied);
+  EXPECT_EQ(*applied, after);
+  EXPECT_TRUE(pgadvise::app::lsp::line_edits(before, before).empty());
+}
+
+} // namespace lsp_text_test
