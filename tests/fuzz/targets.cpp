@@ -1,6 +1,8 @@
 #include "fuzz/targets.hpp"
 
 #include "app/config/config.hpp"
+#include "app/lsp/json_rpc.hpp"
+#include "app/lsp/lsp_text.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
@@ -200,6 +202,46 @@ void fuzz_query_calls(std::string_view data) {
   loaders::scan_project(project);
 }
 
+// The language server's JSON-RPC reader: the bytes after the first arrive in
+// pieces of the first byte's size (1-256), as a pipe may deliver them; every
+// frame is then read. Each frame's text goes through the position and edit
+// helpers the server applies to a client's changes.
+void fuzz_lsp_json_rpc(std::string_view data) {
+  if (data.empty()) {
+    return;
+  }
+  const std::size_t piece = static_cast<unsigned char>(data.front()) + std::size_t{1};
+  data.remove_prefix(1);
+  app::lsp::MessageReader reader;
+  std::size_t frames = 0;
+  for (std::size_t at = 0; at < data.size(); at += piece) {
+    reader.feed(data.substr(at, piece));
+    while (auto frame = reader.next()) {
+      ++frames;
+      if (frame->message) {
+        (void)app::lsp::frame_message(*frame->message);
+      }
+    }
+  }
+  const app::lsp::LineMap lines(data);
+  for (const auto encoding : {app::lsp::PositionEncoding::utf16, app::lsp::PositionEncoding::utf8}) {
+    for (std::size_t offset = 0; offset <= data.size(); offset += 1 + data.size() / 16) {
+      const std::size_t back = lines.offset(lines.position(offset, encoding), encoding);
+      if (back > data.size()) {
+        __builtin_trap();
+      }
+    }
+  }
+  const std::string_view before = data.substr(0, data.size() / 2);
+  const std::string_view after = data.substr(data.size() / 2);
+  std::vector<core::TextEdit> edits = app::lsp::line_edits(before, after);
+  auto applied = core::apply_edits(before, std::move(edits));
+  if (!applied || *applied != after) {
+    __builtin_trap(); // the edits must turn one text into the other
+  }
+  (void)frames;
+}
+
 } // namespace
 
 const std::vector<Target>& targets() {
@@ -219,6 +261,7 @@ const std::vector<Target>& targets() {
       {"project_dockerfile", fuzz_project_dockerfile},
       {"project_json", fuzz_project_json},
       {"query_calls", fuzz_query_calls},
+      {"lsp_json_rpc", fuzz_lsp_json_rpc},
   };
   return k_targets;
 }
