@@ -6,6 +6,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace pgadvise::loaders {
 
 namespace {
@@ -195,6 +199,11 @@ LogSeverity parse_severity(std::string_view text, std::string_view& message) {
       text[4] == ' ') {
     message = text.substr(text.size() > 5 && text[5] == ' ' ? 6 : 5);
     return LogSeverity::log;
+  }
+  // And a statement's parameters follow it as "DETAIL:  ...".
+  if (text.size() >= 8 && std::memcmp(text.data(), "DETAIL: ", 8) == 0) {
+    message = text.substr(text.size() > 8 && text[8] == ' ' ? 9 : 8);
+    return LogSeverity::detail;
   }
   std::size_t i = 0;
   while (i < text.size() && i < 10 && ((text[i] >= 'A' && text[i] <= 'Z') || is_digit(text[i]))) {
@@ -389,8 +398,19 @@ std::size_t epoch_length(std::string_view text, std::int64_t& ts_us) {
   return n;
 }
 
-// Equal bytes, 8 at a time (a timestamp's text is some 30 bytes: no call).
-bool same_bytes(const char* a, const char* b, std::size_t n) {
+// Equal bytes (a prefix's text is some 30 to 60 bytes: no call), 16 at a
+// time with SSE2, else 8, the differences gathered: one branch a compare.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    const auto load = [](const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+    __m128i same = _mm_cmpeq_epi8(load(a + n - 16), load(b + n - 16)); // the last 16, overlapping
+    for (std::size_t i = 0; i + 16 < n; i += 16) {
+      same = _mm_and_si128(same, _mm_cmpeq_epi8(load(a + i), load(b + i)));
+    }
+    return _mm_movemask_epi8(same) == 0xffff;
+  }
+#endif
   const auto word_at = [](const char* p) {
     std::uint64_t word = 0;
     std::memcpy(&word, p, 8);
@@ -399,12 +419,11 @@ bool same_bytes(const char* a, const char* b, std::size_t n) {
   if (n < 8) {
     return std::memcmp(a, b, n) == 0;
   }
+  std::uint64_t differ = word_at(a + n - 8) ^ word_at(b + n - 8); // the last 8, overlapping
   for (std::size_t i = 0; i + 8 < n; i += 8) {
-    if (word_at(a + i) != word_at(b + i)) {
-      return false;
-    }
+    differ |= word_at(a + i) ^ word_at(b + i);
   }
-  return word_at(a + n - 8) == word_at(b + n - 8); // the last 8, overlapping the word before
+  return differ == 0;
 }
 
 // A timestamp and its zone at the start of `text` ("2026-11-24 23:36:19.184
@@ -413,7 +432,9 @@ bool same_bytes(const char* a, const char* b, std::size_t n) {
 // with the byte after it, and a line that starts with those bytes reads
 // the same: parse_timestamp stops at that byte and so does the zone. A zone
 // not found is not kept (the numeric check reads past the byte after).
-std::size_t timestamp_with_zone(std::string_view text, std::int64_t& us) {
+// `kept` (when asked): whether the memo holds this text's timestamp now, so
+// that its reading follows from its first length + 1 bytes.
+std::size_t timestamp_with_zone(std::string_view text, std::int64_t& us, bool* kept = nullptr) {
   struct Memo {
     std::array<char, 48> text{};
     std::size_t length = 0; // the timestamp and zone; text holds one byte more
@@ -423,6 +444,9 @@ std::size_t timestamp_with_zone(std::string_view text, std::int64_t& us) {
   if (t_memo.length != 0 && text.size() > t_memo.length &&
       same_bytes(text.data(), t_memo.text.data(), t_memo.length + 1)) {
     us = t_memo.us;
+    if (kept != nullptr) {
+      *kept = true;
+    }
     return t_memo.length;
   }
   const std::size_t n = parse_timestamp(text, us);
@@ -436,6 +460,9 @@ std::size_t timestamp_with_zone(std::string_view text, std::int64_t& us) {
     std::memcpy(t_memo.text.data(), text.data(), length + 1);
     t_memo.length = length;
     t_memo.us = us;
+    if (kept != nullptr) {
+      *kept = true;
+    }
   }
   return length;
 }
@@ -631,11 +658,7 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
     return match_generic(line, fields);
   }
   if (m_tail_memo) {
-    const std::size_t n = fixed_field(m_tokens[0].field, line, 0, fields);
-    if (n == k_no_match) {
-      return std::nullopt;
-    }
-    return match_after_time(line, n, fields);
+    return match_memo(line, fields);
   }
   bool stopped = false;
   std::size_t peeked = 0;
@@ -643,40 +666,104 @@ std::optional<std::size_t> LogPrefix::match(std::string_view line, LogFields& fi
   return end == k_no_match ? std::nullopt : std::optional<std::size_t>(end);
 }
 
-namespace {
-
 // The rest of a prefix after its timestamp (" [1840] postgres@postgres "),
 // as one line read it (with the byte after it when a field ends it): a
 // line from the same backend has the same bytes there, and then the same
 // fields at the same offsets. Direct-mapped by the rest's first 8 bytes
 // (the pid is in them); a LOG line and the DETAIL after it share a slot.
-struct TailMemo {
-  static constexpr std::size_t k_bytes = 64;
-  static constexpr std::size_t k_slots = 64;
+struct LogPrefix::TailSlot {
   struct Span {
     std::uint16_t offset = 0;
     std::uint16_t size = 0;
   };
-  struct Slot {
-    std::uint64_t id = 0; // LogPrefix::m_id; 0: empty
-    std::size_t length = 0;
-    std::size_t compared = 0; // length, and the byte after when the last token is a field (it ends there)
-    std::array<char, k_bytes> bytes{};
-    bool has_pid = false;
-    std::int64_t pid = 0;
-    std::array<Span, 4> spans{}; // user, database, application, client
-  };
-  std::array<Slot, k_slots> slots{};
+  static constexpr std::size_t k_bytes = 64;
+  std::uint64_t id = 0; // LogPrefix::m_id; 0: empty
+  std::size_t length = 0;
+  std::size_t compared = 0; // length, and the byte after when the last token is a field (it ends there)
+  std::array<char, k_bytes> bytes{};
+  bool has_pid = false;
+  std::int64_t pid = 0;
+  std::array<Span, 4> spans{}; // user, database, application, client
+};
+
+namespace {
+
+struct TailMemo {
+  static constexpr std::size_t k_slots = 64;
+  std::array<LogPrefix::TailSlot, k_slots> slots{};
 };
 
 constexpr std::array<std::string_view LogFields::*, 4> k_tail_fields = {
     &LogFields::user, &LogFields::database, &LogFields::application, &LogFields::client};
 
+// The whole prefix of the line before (timestamp and rest), when both its
+// readings were kept: a line that starts with the same bytes reads the
+// same, as both memos would read it. Lines of one statement (its bind,
+// execute and DETAIL lines) mostly come in one millisecond from one
+// backend: two lines in three on a busy server.
+struct LastLine {
+  static constexpr std::size_t k_bytes = 128;
+  std::uint64_t id = 0; // LogPrefix::m_id; 0: none
+  std::size_t length = 0;
+  std::size_t compared = 0;
+  std::int64_t ts_us = 0;
+  bool has_pid = false;
+  std::int64_t pid = 0;
+  std::array<LogPrefix::TailSlot::Span, 4> spans{}; // from the line's start
+  std::array<char, k_bytes> bytes{};
+};
+
 } // namespace
 
+std::optional<std::size_t> LogPrefix::match_memo(std::string_view line, LogFields& fields) const {
+  thread_local LastLine t_last;
+  const char* const data = line.data();
+  if (t_last.id == m_id && line.size() > t_last.compared &&
+      same_bytes(data, t_last.bytes.data(), t_last.compared)) {
+    fields.ts_us = t_last.ts_us;
+    if (t_last.has_pid) {
+      fields.pid = t_last.pid;
+    }
+    for (std::size_t f = 0; f < k_tail_fields.size(); ++f) {
+      const TailSlot::Span span = t_last.spans[f];
+      if (span.offset != 0xffff) {
+        fields.*k_tail_fields[f] = std::string_view(data + span.offset, span.size);
+      }
+    }
+    return t_last.length;
+  }
+  t_last.id = 0;
+  std::int64_t us = 0;
+  bool time_kept = false;
+  const std::size_t n = timestamp_with_zone(line, us, &time_kept);
+  if (n == 0) {
+    return std::nullopt;
+  }
+  fields.ts_us = us;
+  const TailSlot* kept = nullptr;
+  const std::optional<std::size_t> end = match_after_time(line, n, fields, kept);
+  if (end && time_kept && kept != nullptr && n + kept->compared <= LastLine::k_bytes) {
+    t_last.id = m_id;
+    t_last.length = n + kept->length;
+    t_last.compared = n + kept->compared;
+    t_last.ts_us = us;
+    t_last.has_pid = kept->has_pid;
+    t_last.pid = kept->pid;
+    for (std::size_t f = 0; f < t_last.spans.size(); ++f) {
+      const TailSlot::Span span = kept->spans[f];
+      t_last.spans[f] = span.offset == 0xffff
+                            ? span
+                            : TailSlot::Span{static_cast<std::uint16_t>(n + span.offset), span.size};
+    }
+    std::memcpy(t_last.bytes.data(), data, t_last.compared);
+  }
+  return end;
+}
+
 std::optional<std::size_t> LogPrefix::match_after_time(std::string_view line, std::size_t pos,
-                                                       LogFields& fields) const {
+                                                       LogFields& fields, const TailSlot*& kept) const {
   thread_local TailMemo t_tails;
+  kept = nullptr;
   const char* const data = line.data();
   const std::size_t size = line.size();
   bool stopped = false;
@@ -687,18 +774,19 @@ std::optional<std::size_t> LogPrefix::match_after_time(std::string_view line, st
   }
   std::uint64_t head = 0;
   std::memcpy(&head, data + pos, 8);
-  TailMemo::Slot& slot = t_tails.slots[((head * 0x9e3779b97f4a7c15ULL) >> 58U) & (TailMemo::k_slots - 1)];
+  TailSlot& slot = t_tails.slots[((head * 0x9e3779b97f4a7c15ULL) >> 58U) & (TailMemo::k_slots - 1)];
   if (slot.id == m_id && size - pos > slot.length &&
       same_bytes(data + pos, slot.bytes.data(), slot.compared)) {
     if (slot.has_pid) {
       fields.pid = slot.pid;
     }
     for (std::size_t f = 0; f < k_tail_fields.size(); ++f) {
-      const TailMemo::Span span = slot.spans[f];
+      const TailSlot::Span span = slot.spans[f];
       if (span.offset != 0xffff) {
         fields.*k_tail_fields[f] = std::string_view(data + pos + span.offset, span.size);
       }
     }
+    kept = &slot;
     return pos + slot.length;
   }
   // Read into fields of its own, then given to `fields` as match_tokens
@@ -724,7 +812,7 @@ std::optional<std::size_t> LogPrefix::match_after_time(std::string_view line, st
   // no severity check that read past them, room for them.
   const std::size_t length = end - pos;
   const std::size_t compared = length + (m_tokens.back().field == Field::literal ? 0 : 1);
-  if (!stopped && peeked <= pos + compared && length < size - pos && compared <= TailMemo::k_bytes) {
+  if (!stopped && peeked <= pos + compared && length < size - pos && compared <= TailSlot::k_bytes) {
     slot.id = m_id;
     slot.length = length;
     slot.compared = compared;
@@ -734,10 +822,11 @@ std::optional<std::size_t> LogPrefix::match_after_time(std::string_view line, st
     for (std::size_t f = 0; f < k_tail_fields.size(); ++f) {
       const std::string_view value = found.*k_tail_fields[f];
       slot.spans[f] = value.data() == nullptr
-                          ? TailMemo::Span{0xffff, 0}
-                          : TailMemo::Span{static_cast<std::uint16_t>(value.data() - (data + pos)),
+                          ? TailSlot::Span{0xffff, 0}
+                          : TailSlot::Span{static_cast<std::uint16_t>(value.data() - (data + pos)),
                                            static_cast<std::uint16_t>(value.size())};
     }
+    kept = &slot;
   }
   return end;
 }

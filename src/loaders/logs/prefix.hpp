@@ -69,6 +69,9 @@ public:
   [[nodiscard]] std::optional<std::size_t> match(std::string_view line, LogFields& fields) const;
 
   [[nodiscard]] const std::string& pattern() const { return m_pattern; }
+
+  // A kept reading of a prefix's rest after its timestamp (prefix.cpp).
+  struct TailSlot;
   [[nodiscard]] bool is_generic() const { return m_generic; }
   [[nodiscard]] bool has_session_id() const { return m_has_session_id; }
   [[nodiscard]] std::size_t field_count() const;
@@ -124,8 +127,12 @@ private:
                            bool& stopped, std::size_t& peeked) const;
   // After a leading timestamp, the rest of a line's prefix as the last line
   // with the same bytes there read it (tail_memo: which prefixes may).
-  std::optional<std::size_t> match_after_time(std::string_view line, std::size_t pos,
-                                              LogFields& fields) const;
+  // `kept`: the memo slot that now holds this line's rest (null: none).
+  std::optional<std::size_t> match_after_time(std::string_view line, std::size_t pos, LogFields& fields,
+                                              const TailSlot*& kept) const;
+  // A prefix whose rest is kept (tail_memo): the whole match, from the
+  // line before when this one starts with the same bytes.
+  std::optional<std::size_t> match_memo(std::string_view line, LogFields& fields) const;
 
   [[nodiscard]] std::optional<std::size_t> match_generic(std::string_view line, LogFields& fields) const;
   static constexpr std::size_t k_no_match = std::size_t(-1);

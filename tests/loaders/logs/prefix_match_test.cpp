@@ -151,6 +151,54 @@ TEST(PrefixMatch, TheRestAfterTheTimeIsReadAgainWhenItDiffers) {
   }
 }
 
+// A line that starts with the whole prefix of the line before (a
+// statement's LOG and DETAIL lines, one millisecond, one backend) reads the
+// same fields, pointing into its own text; a line that differs anywhere in
+// it, or in the byte after a prefix that ends with a field, is read anew.
+TEST(PrefixMatch, ALineWithThePrefixOfTheLineBeforeReadsItsOwnFields) {
+  const LogPrefix debian = compiled("%m [%p] %q%u@%d ");
+  const LogPrefix open_end = compiled("%m [%p] %u@%d");
+  struct Case {
+    const LogPrefix* prefix;
+    std::string line;
+    std::int64_t pid;
+    std::string user;
+    std::string database;
+    std::string rest; // after the prefix
+  };
+  const std::vector<Case> cases = {
+      {&debian, "2026-11-24 23:36:19.184 UTC [1840] app@shop LOG:  a", 1840, "app", "shop", "LOG:  a"},
+      {&debian, "2026-11-24 23:36:19.184 UTC [1840] app@shop DETAIL:  b", 1840, "app", "shop", "DETAIL:  b"},
+      {&debian, "2026-11-24 23:36:19.184 UTC [1840] app@shop LOG:  c", 1840, "app", "shop", "LOG:  c"},
+      {&debian, "2026-11-24 23:36:19.184 UTC [1840] app@shopX LOG:  d", 1840, "app", "shopX", "LOG:  d"},
+      {&debian, "2026-11-24 23:36:19.184 UTC [1841] app@shop LOG:  e", 1841, "app", "shop", "LOG:  e"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1841] app@shop LOG:  f", 1841, "app", "shop", "LOG:  f"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1841] LOG:  g", 1841, "", "", "LOG:  g"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1841] LOG:  h", 1841, "", "", "LOG:  h"},
+      {&open_end, "2026-11-24 23:36:19.185 UTC [1841] app@shop LOG:  i", 1841, "app", "shop", " LOG:  i"},
+      {&open_end, "2026-11-24 23:36:19.185 UTC [1841] app@shop LOG:  j", 1841, "app", "shop", " LOG:  j"},
+      {&open_end, "2026-11-24 23:36:19.185 UTC [1841] app@shopping LOG:  k", 1841, "app", "shopping",
+       " LOG:  k"},
+      {&debian, "2026-11-24 23:36:19.185 UTC [1841] app@shop LOG:  l", 1841, "app", "shop", "LOG:  l"},
+  };
+  for (const Case& c : cases) {
+    LogFields fields;
+    const auto length = c.prefix->match(c.line, fields);
+    ASSERT_TRUE(length.has_value()) << c.line;
+    EXPECT_EQ(c.line.substr(*length), c.rest) << c.line;
+    EXPECT_EQ(fields.pid, c.pid) << c.line;
+    EXPECT_EQ(fields.user, c.user) << c.line;
+    EXPECT_EQ(fields.database, c.database) << c.line;
+    EXPECT_EQ(fields.ts_us, bench_time_us() + (c.line[22] == '5' ? 1000 : 0)) << c.line;
+    for (const std::string_view field : {fields.user, fields.database}) {
+      if (!field.empty()) {
+        EXPECT_GE(field.data(), c.line.data()) << c.line;
+        EXPECT_LE(field.data() + field.size(), c.line.data() + c.line.size()) << c.line;
+      }
+    }
+  }
+}
+
 // %p needs a digit.
 TEST(PrefixMatch, APidNeedsADigit) {
   const LogPrefix prefix = compiled("%m [%p] ");
