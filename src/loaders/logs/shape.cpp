@@ -1,6 +1,7 @@
 #include "loaders/logs/shape.hpp"
 
 #include "core/utf8.hpp"
+#include "loaders/logs/shape_scan.hpp"
 #include "loaders/logs/sqlcommenter.hpp"
 #include "pg/parser.hpp"
 #include "pg/query_analysis.hpp"
@@ -14,6 +15,13 @@ namespace pgadvise::loaders {
 
 namespace {
 
+using shape_scan::is_digit;
+using shape_scan::is_ident_char;
+using shape_scan::k_ident_chars;
+using shape_scan::number_end;
+using shape_scan::parse_integer;
+using shape_scan::string_end;
+
 constexpr std::uint64_t k_mul = 0xff51afd7ed558ccdULL;
 
 std::uint64_t mix(std::uint64_t h) {
@@ -23,25 +31,6 @@ std::uint64_t mix(std::uint64_t h) {
   h *= 0xc4ceb9fe1a85ec53ULL;
   h ^= h >> 33U;
   return h;
-}
-
-// Letters, digits, '_', '$' and every byte of a multi-byte character: one
-// table load per byte, since every logged statement's words are scanned.
-constexpr std::array<bool, 256> k_ident_chars = [] {
-  std::array<bool, 256> table{};
-  for (std::size_t c = 0; c < table.size(); ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-               c == '$' || c >= 0x80;
-  }
-  return table;
-}();
-
-bool is_ident_char(unsigned char c) {
-  return k_ident_chars[c];
-}
-
-bool is_digit(unsigned char c) {
-  return c >= '0' && c <= '9';
 }
 
 bool word_is(std::string_view word, std::string_view lower) {
@@ -134,20 +123,6 @@ private:
   std::string* m_copy;
 };
 
-std::optional<std::int64_t> parse_integer(std::string_view digits) {
-  std::int64_t value = 0;
-  for (char c : digits) {
-    if (!is_digit(static_cast<unsigned char>(c))) {
-      return std::nullopt;
-    }
-    if (value > (INT64_MAX - 9) / 10) {
-      return std::nullopt;
-    }
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
 // Where a comment at `i` ends (`--` to its newline, `/* */` past its
 // close); `i` itself when none starts there.
 std::size_t comment_end(const unsigned char* s, std::size_t n, std::size_t i) {
@@ -165,30 +140,6 @@ std::size_t comment_end(const unsigned char* s, std::size_t n, std::size_t i) {
     return std::min(n, i + 2);
   }
   return i;
-}
-
-// Past the end of the '...' string at `i`: E'..' strings (`escapes`) allow
-// backslash escapes; '' doubles a quote in both.
-std::size_t string_end(const unsigned char* s, std::size_t n, std::size_t i, bool escapes, bool& non_ascii) {
-  ++i;
-  while (i < n) {
-    if (escapes && s[i] == '\\') {
-      i += 2;
-      continue;
-    }
-    if (s[i] == '\'') {
-      if (i + 1 < n && s[i + 1] == '\'') {
-        i += 2;
-        continue;
-      }
-      break;
-    }
-    if (s[i] >= 0x80) {
-      non_ascii = true;
-    }
-    ++i;
-  }
-  return std::min(n, i + 1);
 }
 
 // Past the end of the "..." identifier at `i`.
@@ -215,26 +166,6 @@ std::size_t dollar_quote_end(std::string_view sql, const unsigned char* s, std::
   const std::string_view tag = sql.substr(i, j - i + 1);
   const std::size_t close = sql.find(tag, j + 1);
   return close == std::string_view::npos ? n : close + tag.size();
-}
-
-// Past the end of the number at `i` (digits, '.', '_', an exponent).
-std::size_t number_end(const unsigned char* s, std::size_t n, std::size_t i) {
-  while (i < n && (is_digit(s[i]) || s[i] == '.' || s[i] == '_')) {
-    ++i;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    std::size_t j = i + 1;
-    if (j < n && (s[j] == '+' || s[j] == '-')) {
-      ++j;
-    }
-    if (j < n && is_digit(s[j])) {
-      i = j;
-      while (i < n && is_digit(s[i])) {
-        ++i;
-      }
-    }
-  }
-  return i;
 }
 
 // What a byte starts, for shape_key's dispatch: one table load per token
@@ -297,14 +228,15 @@ std::size_t word_end(const unsigned char* s, std::size_t n, std::size_t i, bool&
 // The statement's tokens into `writer`, and what they say into `out`:
 // literals (strings, numbers, dollar-quoted bodies) and $n parameters are
 // '?', comments are dropped, whitespace runs are one space.
-template <bool Copy> void write_shape(std::string_view sql, KeyWriter<Copy>& writer, ShapeKey& out) {
+template <bool Copy>
+void write_shape(std::string_view sql, KeyWriter<Copy>& writer, ShapeKey& out, LiteralSpans* spans) {
   const auto* s = reinterpret_cast<const unsigned char*>(sql.data());
   const std::size_t n = sql.size();
   std::size_t i = 0;
   bool pending_space = false;
   bool wrote = false;
   std::string_view last_word;
-  std::uint64_t literals = 0x6a09e667f3bcc908ULL;
+  std::uint64_t literals = shape_scan::k_literals_seed;
   const auto literal = [&](std::size_t start, std::size_t end) {
     literals = fast_hash(sql.substr(start, end - start), literals);
     writer.put('?');
@@ -348,6 +280,10 @@ template <bool Copy> void write_shape(std::string_view sql, KeyWriter<Copy>& wri
                            word_is(last_word, "e");
       i = string_end(s, n, i, escapes, out.non_ascii);
       literal(start, i);
+      if (spans != nullptr) {
+        spans->spans.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(i),
+                                escapes ? LiteralSpan::Kind::escape_string : LiteralSpan::Kind::string});
+      }
       continue;
     }
     case ByteClass::dquote:
@@ -368,6 +304,9 @@ template <bool Copy> void write_shape(std::string_view sql, KeyWriter<Copy>& wri
       if (const std::size_t end = dollar_quote_end(sql, s, i); end != i) {
         i = end;
         literal(start, i);
+        if (spans != nullptr) {
+          spans->other = true;
+        }
         continue;
       }
       i = word_end(s, n, i, out.non_ascii); // '$' is a word's byte
@@ -381,12 +320,19 @@ template <bool Copy> void write_shape(std::string_view sql, KeyWriter<Copy>& wri
       [[fallthrough]];
     case ByteClass::digit: {
       i = number_end(s, n, i);
+      LiteralSpan::Kind kind = LiteralSpan::Kind::number;
       if (!last_word.empty() && word_is(last_word, "limit")) {
         out.limit = parse_integer(sql.substr(start, i - start));
+        kind = LiteralSpan::Kind::limit;
       } else if (!last_word.empty() && word_is(last_word, "offset")) {
         out.offset = parse_integer(sql.substr(start, i - start));
+        kind = LiteralSpan::Kind::offset;
       }
       literal(start, i);
+      if (spans != nullptr) {
+        spans->spans.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(i), kind});
+        spans->other = spans->other || cls != ByteClass::digit;
+      }
       continue;
     }
     default: break;
@@ -443,15 +389,15 @@ std::uint64_t fast_hash(std::string_view data, std::uint64_t seed) {
   return mix(h);
 }
 
-ShapeKey shape_key(std::string_view sql, std::string* stripped) {
+ShapeKey shape_key(std::string_view sql, std::string* stripped, LiteralSpans* spans) {
   ShapeKey out;
   if (stripped == nullptr) {
     KeyWriter<false> writer(nullptr);
-    write_shape(sql, writer, out);
+    write_shape(sql, writer, out, spans);
     out.key = writer.finish();
   } else {
     KeyWriter<true> writer(stripped);
-    write_shape(sql, writer, out);
+    write_shape(sql, writer, out, spans);
     out.key = writer.finish();
   }
   return out;

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace pgadvise::loaders {
 
@@ -33,9 +34,22 @@ struct ShapeKey {
   std::uint64_t literals = 0;
 };
 
+// Where shape_key met a statement's literals (ShapeTemplates keeps them).
+struct LiteralSpan {
+  enum class Kind : std::uint8_t { number, limit, offset, string, escape_string };
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  Kind kind = Kind::number; // a number after LIMIT or OFFSET; an E'...' string
+};
+struct LiteralSpans {
+  std::vector<LiteralSpan> spans;
+  bool other = false; // a dollar-quoted string or a number from '.': no template
+};
+
 // `stripped` receives the literal-free text (reused buffer, capped at
-// k_max_stripped bytes) when not null.
-ShapeKey shape_key(std::string_view sql, std::string* stripped = nullptr);
+// k_max_stripped bytes) when not null; `spans` (when not null) where the
+// literals are.
+ShapeKey shape_key(std::string_view sql, std::string* stripped = nullptr, LiteralSpans* spans = nullptr);
 inline constexpr std::size_t k_max_stripped = 4096;
 
 // Everything libpg_query says about one statement shape.
