@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <string>
 
 namespace pgadvise::loaders {
 
@@ -92,24 +93,103 @@ double place_value(std::size_t place) {
   return scale;
 }
 
+// Every three-digit fraction ("1.234 ms"), summed digit by digit as
+// parse_decimal's loop sums it (so each is the same double, bit for bit).
+const std::array<double, 1000> k_milli_fractions = [] {
+  std::array<double, 1000> values{};
+  for (std::size_t n = 0; n < values.size(); ++n) {
+    const std::array<int, 3> digits = {static_cast<int>(n / 100), static_cast<int>(n / 10 % 10),
+                                       static_cast<int>(n % 10)};
+    double fraction = 0;
+    for (std::size_t place = 0; place < digits.size(); ++place) {
+      fraction += digits[place] * place_value(place);
+    }
+    values[n] = fraction;
+  }
+  return values;
+}();
+
+// The value of parameter $n in a DETAIL line's "$1 = '5', $2 = 'x'", as an
+// integer (nullopt when absent or not one).
+std::optional<std::int64_t> integer_parameter(std::string_view params, int number) {
+  const std::string key = "$" + std::to_string(number) + " = '";
+  std::size_t at = params.find(key);
+  while (at != std::string_view::npos && at > 0 && params[at - 1] != ' ' && params[at - 1] != ',') {
+    at = params.find(key, at + 1);
+  }
+  if (at == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::int64_t value = 0;
+  std::size_t i = at + key.size();
+  const std::size_t start = i;
+  while (i < params.size() && params[i] >= '0' && params[i] <= '9' && i - start < 18) {
+    value = value * 10 + (params[i] - '0');
+    ++i;
+  }
+  if (i == start || i >= params.size() || params[i] != '\'') {
+    return std::nullopt;
+  }
+  return value;
+}
+
 } // namespace
 
+std::uint64_t params_text_hash(std::string_view params) {
+  return fast_hash(params, 0x51ed270b);
+}
+
+std::optional<std::int64_t> clause_parameter(const QueryInfo& info, std::string_view params,
+                                             std::string_view clause) {
+  for (const auto& [number, named] : info.shape.param_clauses) {
+    if (named == clause) {
+      return integer_parameter(params, number);
+    }
+  }
+  return std::nullopt;
+}
+
+ParamFacts param_facts(const QueryInfo& info, std::string_view params) {
+  ParamFacts facts;
+  facts.info = &info;
+  facts.hash = params_text_hash(params);
+  facts.limit = clause_parameter(info, params, "limit");
+  facts.offset = clause_parameter(info, params, "offset");
+  facts.values = param_values(info.params, params);
+  return facts;
+}
+
+void EventBuilder::add_param_facts(LogEvent& event, const QueryInfo& info, BlockResult& out) {
+  out.param_facts.push_back(param_facts(info, event.params));
+  event.facts = static_cast<std::uint32_t>(out.param_facts.size());
+}
+
 bool parse_decimal(std::string_view text, double& value, std::size_t* consumed) {
+  const char* const s = text.data();
+  const std::size_t n = text.size();
+  const auto digit = [s](std::size_t at) { return static_cast<unsigned>(s[at]) - '0'; };
   std::size_t i = 0;
   std::uint64_t whole = 0;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i < 18) {
-    whole = whole * 10 + static_cast<std::uint64_t>(text[i] - '0');
-    ++i;
+  for (const std::size_t limit = std::min<std::size_t>(n, 18); i < limit && digit(i) <= 9; ++i) {
+    whole = whole * 10 + digit(i);
   }
   if (i == 0) {
     return false;
   }
   double fraction = 0;
-  if (i < text.size() && text[i] == '.') {
+  if (i < n && s[i] == '.') {
     ++i;
-    for (std::size_t place = 0; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++place) {
-      fraction += (text[i] - '0') * place_value(place);
-      ++i;
+    if (n - i >= 3 && digit(i) <= 9 && digit(i + 1) <= 9 && digit(i + 2) <= 9 &&
+        (n - i == 3 || digit(i + 3) > 9)) {
+      // Three digits, as the server writes every duration: the sum the loop
+      // below makes of them, looked up.
+      fraction = k_milli_fractions[digit(i) * 100 + digit(i + 1) * 10 + digit(i + 2)];
+      i += 3;
+    } else {
+      for (std::size_t place = 0; i < n && digit(i) <= 9; ++place) {
+        fraction += (s[i] - '0') * place_value(place);
+        ++i;
+      }
     }
   }
   value = static_cast<double>(whole) + fraction;
@@ -154,7 +234,15 @@ const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {
   }
   slot.text_hash = hash;
   slot.text_size = text.size();
-  slot.key = shape_key(text);
+  // Literals that differ each time (values inlined in the SQL): a
+  // statement of a kept template is read from it.
+  const std::uint64_t signature = template_signature(text);
+  if (!m_templates.find(text, signature, slot.key)) {
+    m_literals.spans.clear();
+    m_literals.other = false;
+    slot.key = shape_key(text, nullptr, &m_literals);
+    m_templates.keep(text, signature, slot.key, m_literals);
+  }
   slot.info = nullptr;
   slot.invalid_utf8 = false;
   slot.tags_offset = 0;
@@ -184,12 +272,10 @@ const EventBuilder::Analysis& EventBuilder::analyse(std::string_view text) {
   return slot;
 }
 
-void EventBuilder::statement_event(LogEvent& event, EventKind kind, const LogRecord& record,
+void EventBuilder::statement_event(LogEvent& event, EventKind kind, const RecordText& record,
                                    std::string_view text, bool has_duration, double duration,
                                    BlockResult& out) {
   event.kind = kind;
-  event.line = record.line;
-  event.fields = record.fields;
   event.has_duration = has_duration;
   event.duration_ms = duration;
   event.text = text;
@@ -227,7 +313,10 @@ void EventBuilder::statement_event(LogEvent& event, EventKind kind, const LogRec
 void EventBuilder::add_statement(const LogRecord& record, std::string_view text, std::string_view params,
                                  BlockResult& out) {
   ++out.records;
-  statement_event(out.events.emplace_back(), EventKind::statement, record, text, false, 0, out);
+  LogEvent& event = out.events.emplace_back();
+  event.line = record.line;
+  event.fields = record.fields;
+  statement_event(event, EventKind::statement, record, text, false, 0, out);
   if (!params.empty()) {
     out.events.back().params = params;
   }
@@ -235,7 +324,7 @@ void EventBuilder::add_statement(const LogRecord& record, std::string_view text,
 
 // A LOG message: a duration line (with its statement, bind, parse or plan),
 // a statement, a connection line, or anything else.
-void EventBuilder::log_message(const LogRecord& record, LogEvent& event, BlockResult& out) {
+void EventBuilder::log_message(const RecordText& record, LogEvent& event, BlockResult& out) {
   const std::string_view msg = record.message;
   if (starts_with(msg, "duration: ")) {
     duration_message(record, event, out);
@@ -258,7 +347,7 @@ void EventBuilder::log_message(const LogRecord& record, LogEvent& event, BlockRe
 }
 
 // "duration: 1.234 ms" alone, or before its statement, bind, parse or plan.
-void EventBuilder::duration_message(const LogRecord& record, LogEvent& event, BlockResult& out) {
+void EventBuilder::duration_message(const RecordText& record, LogEvent& event, BlockResult& out) {
   const std::string_view msg = record.message;
   double duration = 0;
   std::size_t used = 0;
@@ -303,14 +392,22 @@ void EventBuilder::duration_message(const LogRecord& record, LogEvent& event, Bl
 }
 
 void EventBuilder::add(const LogRecord& record, BlockResult& out) {
-  ++out.records;
-  const std::string_view msg = record.message;
-  const std::size_t before = out.events.size();
   // The record's event is built where it is kept (an event is a few hundred
   // bytes); a record that gives none takes it back.
-  LogEvent& event = out.events.emplace_back();
+  out.events.emplace_back().fields = record.fields;
+  build(record, record.fields, out);
+}
+
+void EventBuilder::add_in_place(const RecordText& record, BlockResult& out) {
+  build(record, out.events.back().fields, out);
+}
+
+void EventBuilder::build(const RecordText& record, const LogFields& fields, BlockResult& out) {
+  ++out.records;
+  const std::string_view msg = record.message;
+  const std::size_t before = out.events.size() - 1;
+  LogEvent& event = out.events.back();
   event.line = record.line;
-  event.fields = record.fields;
   switch (record.severity) {
   case LogSeverity::log: log_message(record, event, out); break;
   case LogSeverity::detail:
@@ -318,14 +415,26 @@ void EventBuilder::add(const LogRecord& record, BlockResult& out) {
       event.kind = EventKind::parameters;
       event.params = params;
       event.text_escaped = record.tab_continuations;
+      // The server writes a statement's DETAIL right after its line: the
+      // record before is its statement when it is of the same session.
+      if (out.events.size() >= 2) {
+        const LogEvent& statement = out.events[out.events.size() - 2];
+        if ((statement.kind == EventKind::execute || statement.kind == EventKind::statement) &&
+            statement.info != nullptr && statement.fields.pid == fields.pid &&
+            statement.fields.session_id == fields.session_id) {
+          add_param_facts(event, *statement.info, out);
+        }
+      }
     }
     break;
   case LogSeverity::error:
   case LogSeverity::fatal:
     event.kind = EventKind::error;
     if (!record.query.empty()) {
-      statement_event(out.events.emplace_back(), EventKind::error_statement, record, record.query, false, 0,
-                      out);
+      LogEvent& statement = out.events.emplace_back(); // `event` and `fields` may move
+      statement.line = record.line;
+      statement.fields = out.events[out.events.size() - 2].fields;
+      statement_event(statement, EventKind::error_statement, record, record.query, false, 0, out);
     }
     break;
   case LogSeverity::statement:
@@ -338,6 +447,9 @@ void EventBuilder::add(const LogRecord& record, BlockResult& out) {
     LogEvent& last = out.events.back();
     if (last.kind == EventKind::execute || last.kind == EventKind::statement) {
       last.params = strip_parameters(record.detail);
+      if (last.info != nullptr && !last.params.empty()) {
+        add_param_facts(last, *last.info, out);
+      }
     }
   }
 }

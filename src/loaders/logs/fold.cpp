@@ -15,6 +15,11 @@ namespace {
 constexpr std::uint64_t k_sweep_every = 200000;
 constexpr std::int64_t k_idle_us = 10LL * 60 * 1000000;
 constexpr std::size_t k_max_open_sessions = 50000;
+constexpr std::size_t k_max_spare_steps = 64;
+
+std::size_t recent_slot(std::uint64_t key) {
+  return static_cast<std::size_t>((key ^ (key >> 17U) ^ (key >> 41U)) & 15U);
+}
 
 } // namespace
 
@@ -61,9 +66,11 @@ void LogFold::consume(BlockResult& block) {
   for (model::ReaderWarning& warning : block.warnings) {
     warn(static_cast<int>(m_line_base) + warning.location.line, warning.kind, std::move(warning.message));
   }
+  m_block = &block;
   for (const LogEvent& event : block.events) {
     apply(event);
   }
+  m_block = nullptr;
   m_line_base += block.lines;
   m_workload.lines += block.lines;
   m_events_since_sweep += block.events.size();
@@ -84,6 +91,11 @@ LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key)
   if (m_last_session != nullptr && m_last_key == key) {
     return *m_last_session;
   }
+  if (Session* open = find_session(key); open != nullptr) {
+    m_last_key = key;
+    m_last_session = open;
+    return *open;
+  }
   auto& slot = m_sessions[key];
   if (!slot) {
     slot = std::make_unique<Session>();
@@ -98,11 +110,32 @@ LogFold::Session& LogFold::session_for(const LogEvent& event, std::uint64_t key)
     slot->record.application = known_field(event.fields.application);
     slot->record.client = known_field(event.fields.client);
     slot->record.location = here(event.line);
+    for (auto [steps, spare] :
+         {std::pair{&slot->group, &m_spare_groups}, std::pair{&slot->txn, &m_spare_transactions}}) {
+      if (!spare->empty()) {
+        *steps = std::move(spare->back());
+        spare->pop_back();
+      }
+    }
     ++m_workload.connections.sessions_seen;
   }
   m_last_key = key;
   m_last_session = slot.get();
+  m_recent[recent_slot(key)] = Recent{key, slot.get()};
   return *slot;
+}
+
+LogFold::Session* LogFold::find_session(std::uint64_t key) {
+  Recent& recent = m_recent[recent_slot(key)];
+  if (recent.session != nullptr && recent.key == key) {
+    return recent.session;
+  }
+  const auto it = m_sessions.find(key);
+  if (it == m_sessions.end()) {
+    return nullptr;
+  }
+  recent = Recent{key, it->second.get()};
+  return recent.session;
 }
 
 namespace {
@@ -152,7 +185,7 @@ void LogFold::apply(const LogEvent& event) {
   }
   if (event.kind == EventKind::connection_received) {
     // A new backend with a pid seen before: the old session is over.
-    if (m_sessions.count(key) != 0) {
+    if (find_session(key) != nullptr) {
       close_session(key);
     }
   }
@@ -217,6 +250,16 @@ void LogFold::close_session(std::uint64_t key) {
   m_workload.add_session(std::move(session.record));
   if (m_last_session == &session) {
     m_last_session = nullptr;
+  }
+  if (Recent& recent = m_recent[recent_slot(key)]; recent.session == &session) {
+    recent = Recent{};
+  }
+  for (auto [steps, spare] :
+       {std::pair{&session.group, &m_spare_groups}, std::pair{&session.txn, &m_spare_transactions}}) {
+    if (spare->size() < k_max_spare_steps && steps->capacity() > 0) {
+      steps->clear();
+      spare->push_back(std::move(*steps));
+    }
   }
   m_sessions.erase(it);
 }

@@ -67,6 +67,8 @@ private:
   struct Trace;
 
   Session& session_for(const LogEvent& event, std::uint64_t key);
+  // The open session of `key` (null: none), through m_recent.
+  Session* find_session(std::uint64_t key);
   void apply(const LogEvent& event);
   void start_statement(Session& session, const LogEvent& event);
   void set_pending(Session& session, const LogEvent& event);
@@ -94,15 +96,27 @@ private:
   void plan_event(const LogEvent& event);
   void sweep_idle();
   [[nodiscard]] core::SourceLocation here(std::uint32_t relative_line) const;
+  // The parameter facts the parsing thread worked out for `event` (null: none).
+  [[nodiscard]] const ParamFacts* facts_of(const LogEvent& event) const {
+    return event.facts == 0 || m_block == nullptr ? nullptr : &m_block->param_facts[event.facts - 1];
+  }
 
   model::Workload& m_workload;
   ShapeCache m_cache;
   FoldOptions m_options;
   std::string m_file;
-  std::uint64_t m_line_base = 0; // lines of the current file before this block
+  std::uint64_t m_line_base = 0;        // lines of the current file before this block
+  const BlockResult* m_block = nullptr; // the block being consumed
   std::unordered_map<std::uint64_t, std::unique_ptr<Session>> m_sessions;
   std::uint64_t m_last_key = 0; // the session session_for gave last (nullptr: none)
   Session* m_last_session = nullptr;
+  // Open sessions found lately, by key: a pool's backends take turns, and
+  // the map's lookup divides by its bucket count.
+  struct Recent {
+    std::uint64_t key = 0;
+    Session* session = nullptr;
+  };
+  std::array<Recent, 16> m_recent{};
   std::unordered_map<std::uint64_t, Trace> m_traces;
   std::int64_t m_traces_swept_us = 0;
   FanOutTracker m_fanout;
@@ -119,6 +133,11 @@ private:
   std::uint64_t m_events_since_sweep = 0;
   std::int64_t m_latest_us = 0;
   std::string m_scratch;
+  // The step vectors of closed sessions, kept with their room for new
+  // ones: a short connection's group grows to thousands of steps, and
+  // fresh memory costs a page fault per 4 KiB.
+  std::vector<std::vector<Step>> m_spare_groups;
+  std::vector<std::vector<Step>> m_spare_transactions;
   bool m_grouping = true;
 };
 

@@ -58,11 +58,11 @@ void LogFold::give_in_log_order(Session& session, const QueryInfo& info) {
 void LogFold::feed_unfed() {
   const std::uint64_t key = m_unfed;
   m_unfed = 0;
-  const auto it = m_sessions.find(key);
-  if (it == m_sessions.end() || !it->second->pending.active) {
+  Session* const found = find_session(key);
+  if (found == nullptr || !found->pending.active) {
     return;
   }
-  Session& session = *it->second;
+  Session& session = *found;
   Pending& pending = session.pending;
   if (pending.trace != 0) {
     session.fed_step = statement_step(session, pending);

@@ -12,42 +12,6 @@ namespace pgadvise::loaders {
 
 namespace {
 
-// The value of parameter $n in a DETAIL line's "$1 = '5', $2 = 'x'", as an
-// integer (nullopt when absent or not one).
-std::optional<std::int64_t> integer_parameter(std::string_view params, int number) {
-  const std::string key = "$" + std::to_string(number) + " = '";
-  std::size_t at = params.find(key);
-  while (at != std::string_view::npos && at > 0 && params[at - 1] != ' ' && params[at - 1] != ',') {
-    at = params.find(key, at + 1);
-  }
-  if (at == std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::int64_t value = 0;
-  std::size_t i = at + key.size();
-  const std::size_t start = i;
-  while (i < params.size() && params[i] >= '0' && params[i] <= '9' && i - start < 18) {
-    value = value * 10 + (params[i] - '0');
-    ++i;
-  }
-  if (i == start || i >= params.size() || params[i] != '\'') {
-    return std::nullopt;
-  }
-  return value;
-}
-
-// The logged value of a statement's `LIMIT $n` (clause "limit") or
-// `OFFSET $n` ("offset"): Drizzle binds both as parameters.
-std::optional<std::int64_t> clause_parameter(const QueryInfo& info, std::string_view params,
-                                             std::string_view wanted) {
-  for (const auto& [number, clause] : info.shape.param_clauses) {
-    if (clause == wanted) {
-      return integer_parameter(params, number);
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<std::int64_t> limit_parameter(const QueryInfo& info, std::string_view params) {
   return clause_parameter(info, params, "limit");
 }
@@ -61,12 +25,21 @@ void LogFold::parameters_event(Session& session, const LogEvent& event) {
   if (!pending.active || !pending.accepts_params) {
     return;
   }
-  pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
-  pending.limit_value = limit_parameter(*pending.info, event.params);
-  if (auto offset = clause_parameter(*pending.info, event.params, "offset")) {
-    pending.offset = offset; // OFFSET $n: large-offset-pagination reads the deepest page asked
+  if (const ParamFacts* facts = facts_of(event); facts != nullptr && facts->info == pending.info) {
+    pending.params_hash ^= facts->hash;
+    pending.limit_value = facts->limit;
+    if (facts->offset) {
+      pending.offset = facts->offset; // OFFSET $n: large-offset-pagination reads the deepest page asked
+    }
+    pending.values = m_grouping ? facts->values : ParamValues{};
+  } else {
+    pending.params_hash ^= params_text_hash(event.params);
+    pending.limit_value = limit_parameter(*pending.info, event.params);
+    if (auto offset = clause_parameter(*pending.info, event.params, "offset")) {
+      pending.offset = offset; // OFFSET $n: large-offset-pagination reads the deepest page asked
+    }
+    pending.values = m_grouping ? param_values(pending.info->params, event.params) : ParamValues{};
   }
-  pending.values = m_grouping ? param_values(pending.info->params, event.params) : ParamValues{};
   if (m_unfed == session.key) {
     feed_unfed();
   }
@@ -145,16 +118,26 @@ void LogFold::set_pending(Session& session, const LogEvent& event) {
   pending.ts_us = event.fields.ts_us;
   pending.line = static_cast<int>(m_line_base + event.line);
   pending.params_hash = event.params_hash;
-  if (!event.params.empty()) {
-    pending.params_hash ^= fast_hash(event.params, 0x51ed270b);
-  }
   pending.limit = event.limit;
   pending.offset = event.offset;
-  if (!pending.offset && !event.params.empty()) {
-    pending.offset = clause_parameter(*event.info, event.params, "offset");
+  if (event.params.empty()) {
+    pending.limit_value = std::nullopt;
+    pending.values = ParamValues{};
+  } else if (const ParamFacts* facts = facts_of(event); facts != nullptr && facts->info == event.info) {
+    pending.params_hash ^= facts->hash;
+    if (!pending.offset) {
+      pending.offset = facts->offset;
+    }
+    pending.limit_value = facts->limit;
+    pending.values = m_grouping ? facts->values : ParamValues{};
+  } else {
+    pending.params_hash ^= params_text_hash(event.params);
+    if (!pending.offset) {
+      pending.offset = clause_parameter(*event.info, event.params, "offset");
+    }
+    pending.limit_value = limit_parameter(*event.info, event.params);
+    pending.values = m_grouping ? param_values(event.info->params, event.params) : ParamValues{};
   }
-  pending.limit_value = event.params.empty() ? std::nullopt : limit_parameter(*event.info, event.params);
-  pending.values = m_grouping ? param_values(event.info->params, event.params) : ParamValues{};
   if (!pending.vxid.empty() || !event.fields.vxid.empty()) {
     pending.vxid.assign(event.fields.vxid); // most prefixes have no %v: no call for nothing
   }

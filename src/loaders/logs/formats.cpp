@@ -100,18 +100,20 @@ void parse_stderr_block(std::string_view block, const LogPrefix& prefix, EventBu
     if (record_text.empty()) {
       continue;
     }
-    LogRecord record;
+    // The prefix is read into the line's event, where it is kept.
+    RecordText record;
     record.line = record_line;
     record.tab_continuations = first_end < end;
-    const auto length = prefix.match(record_text, record.fields);
+    const auto length = prefix.match(record_text, out.events.emplace_back().fields);
     if (length) {
       record.severity = parse_severity(record_text.substr(*length), record.message);
     }
     if (!length || record.severity == LogSeverity::none) {
+      out.events.pop_back();
       unrecognized(record_text, record_line, out);
       continue;
     }
-    builder.add(record, out);
+    builder.add_in_place(record, out);
   }
   out.lines += line_no - 1;
 }

@@ -80,7 +80,7 @@ void ParallelBlocks::parse(Slot& slot, EventBuilder& builder, std::string& unwra
   // touches every smaller buffer it leaves behind, and each fresh page
   // costs a fault (only the pages used are ever touched, so room to
   // spare is free).
-  if (std::vector<LogEvent>& events = slot.result.events; events.capacity() < text.size() / 32) {
+  if (auto& events = slot.result.events; events.capacity() < text.size() / 32) {
     events.reserve(text.size() / 32 + text.size() / 128); // blocks differ a little in size
   }
   switch (m_format.format) {
@@ -154,6 +154,7 @@ void ParallelBlocks::fold_block(Slot& slot, LogFold& fold) {
 void ParallelBlocks::recycle(std::unique_ptr<Slot> slot) {
   BlockResult& used = slot->result;
   used.events.clear();
+  used.param_facts.clear();
   used.warnings.clear();
   used.arena.clear();
   used.lines = 0;

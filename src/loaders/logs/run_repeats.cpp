@@ -21,8 +21,7 @@ void RunRepeats::record(const std::string& file, const std::vector<FoldStep>& st
     return;
   }
   const std::uint64_t group = ++m_groups;
-  for (const GroupRun& run :
-       group_runs(m_ids, m_parents, in_transaction || grouping == model::Repeat::Grouping::trace)) {
+  for (const GroupRun& run : runs_of(in_transaction || grouping == model::Repeat::Grouping::trace)) {
     const FoldStep& first = steps[run.positions.front()];
     model::Repeat repeat;
     repeat.session = session;
@@ -45,6 +44,33 @@ void RunRepeats::record(const std::string& file, const std::vector<FoldStep>& st
     add_run_steps(repeat, steps, run);
     m_workload.add_repeat(std::move(repeat));
   }
+}
+
+const std::vector<GroupRun>& RunRepeats::runs_of(bool one_request) {
+  if (m_ids.size() > k_memo_max_steps) {
+    m_runs = group_runs(m_ids, m_parents, one_request);
+    return m_runs;
+  }
+  std::uint64_t hash = 0x9e3779b97f4a7c15ULL ^ m_ids.size() ^ (one_request ? 0x5bd1e995ULL : 0);
+  for (std::size_t i = 0; i < m_ids.size(); ++i) {
+    hash = (hash ^ m_ids[i]) * 0xff51afd7ed558ccdULL;
+    hash = (hash ^ m_parents[i] ^ (hash >> 31U)) * 0xc4ceb9fe1a85ec53ULL;
+  }
+  if (m_memo.empty()) {
+    m_memo.resize(k_memo_slots);
+  }
+  Memo& slot = m_memo[(hash >> 40U) & (k_memo_slots - 1)];
+  if (slot.valid && slot.hash == hash && slot.one_request == one_request && slot.ids == m_ids &&
+      slot.parents == m_parents) {
+    return slot.runs;
+  }
+  slot.valid = true;
+  slot.hash = hash;
+  slot.one_request = one_request;
+  slot.ids = m_ids;
+  slot.parents = m_parents;
+  slot.runs = group_runs(m_ids, m_parents, one_request);
+  return slot.runs;
 }
 
 // The group's ids and parents for group_runs; batched reads after their

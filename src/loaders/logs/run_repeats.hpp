@@ -31,6 +31,20 @@ private:
   void count_group(const std::string& file, const std::vector<FoldStep>& steps, const std::string& session,
                    bool autocommit);
   static void add_run_steps(model::Repeat& repeat, const std::vector<FoldStep>& steps, const GroupRun& run);
+  // group_runs of m_ids and m_parents, remembered: the transactions of one
+  // code path give the same steps again and again.
+  const std::vector<GroupRun>& runs_of(bool one_request);
+
+  struct Memo {
+    bool valid = false;
+    bool one_request = false;
+    std::uint64_t hash = 0;
+    std::vector<std::uint64_t> ids;
+    std::vector<std::uint64_t> parents;
+    std::vector<GroupRun> runs;
+  };
+  static constexpr std::size_t k_memo_slots = 64;
+  static constexpr std::size_t k_memo_max_steps = 256; // longer groups are worked out each time
 
   model::Workload& m_workload;
   std::uint64_t m_groups = 0; // groups closed, to tell Repeats of one group
@@ -38,6 +52,8 @@ private:
   std::vector<std::uint64_t> m_ids;
   std::vector<std::uint64_t> m_parents;
   std::vector<GroupStatement> m_statements;
+  std::vector<Memo> m_memo;
+  std::vector<GroupRun> m_runs; // a group too long to remember
 };
 
 } // namespace pgadvise::loaders
