@@ -40,6 +40,7 @@ packages=(
   python3-yaml      # tests: the GitHub Action's action.yml parses and has its documented inputs
   nodejs            # scripts/package.sh --npm packs the npm packages; tests install and run them (+ npm, below)
   chromium          # headless browser that renders the HTML report in its test
+  neovim            # a real editor (0.7's built-in LSP client) drives `pgadvise lsp` in its test
   clang-format-14 clang-tidy-14 # the style checks scripts/test.sh runs (scripts/check-style.sh)
   clang-14 libclang-rt-14-dev # the sanitizer build and libFuzzer targets (scripts/build-asan.sh, scripts/fuzz.sh)
 )
@@ -73,6 +74,8 @@ fi
 install_drizzle_tools() {
   if [ -z "$set_name" ]; then
     "$(dirname "$0")/install-drizzle-tools.sh"
+    # The language server's Node client and the VS Code extension's packer.
+    "$(dirname "$0")/install-editor-tools.sh"
   fi
 }
 

@@ -7,6 +7,7 @@
 #include "cli/fix_command.hpp"
 #include "cli/init_command.hpp"
 #include "cli/lint_command.hpp"
+#include "cli/lsp_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/rules_command.hpp"
 #include "cli/schema_command.hpp"
@@ -71,6 +72,9 @@ int run(int argc, char** argv) {
     }
     if (line->advise->parsed()) {
       return run_advise(line->advise_options);
+    }
+    if (line->lsp->parsed()) {
+      return run_lsp(line->lsp_options);
     }
     if (line->shell->parsed() || (argc <= 1 && isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0)) {
       return run_shell(line->shell_options); // `pgadvise` alone at a terminal is the interactive prompt

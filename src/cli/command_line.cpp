@@ -5,6 +5,7 @@
 #include "cli/explain_command.hpp"
 #include "cli/fix_command.hpp"
 #include "cli/lint_command.hpp"
+#include "cli/lsp_command.hpp"
 #include "cli/merge_command.hpp"
 #include "cli/schema_command.hpp"
 #include "cli/shell_command.hpp"
@@ -30,6 +31,7 @@ std::unique_ptr<CommandLine> make_command_line() {
   line->shell = add_shell_command(app, line->shell_options);
   line->merge = add_merge_command(app, line->merge_options);
   line->advise = add_advise_command(app, line->advise_options);
+  line->lsp = add_lsp_command(app, line->lsp_options);
   return line;
 }
 

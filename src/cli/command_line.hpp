@@ -7,6 +7,7 @@
 #include "app/inspect/shell.hpp"
 #include "app/lint/lint_options.hpp"
 #include "app/live/stats.hpp"
+#include "app/lsp/lsp_server.hpp"
 #include "app/report/merge.hpp"
 #include "cli/init_command.hpp"
 #include "cli/rules_command.hpp"
@@ -31,6 +32,7 @@ struct CommandLine {
   app::ShellOptions shell_options;
   app::MergeOptions merge_options;
   app::AdviseOptions advise_options;
+  app::lsp::LspOptions lsp_options;
   CLI::App* lint = nullptr;
   CLI::App* fix = nullptr;
   CLI::App* baseline = nullptr;
@@ -42,6 +44,7 @@ struct CommandLine {
   CLI::App* shell = nullptr;
   CLI::App* merge = nullptr;
   CLI::App* advise = nullptr;
+  CLI::App* lsp = nullptr;
 };
 
 std::unique_ptr<CommandLine> make_command_line();

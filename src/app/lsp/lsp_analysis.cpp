@@ -140,7 +140,7 @@ bool declares_fix(const core::Finding& finding, const FixSchemas& schemas) {
 
 namespace {
 
-// The files of the run's Drizzle schema (KnownInputs::schema_files).
+// The files of the run's Drizzle schema (Analysis::schema_files).
 std::set<std::string> schema_files(const LintRun& run) {
   std::set<std::string> files;
   for (const fs::path& file : run.sources.schema_ts) {
@@ -164,8 +164,8 @@ std::set<std::string> schema_files(const LintRun& run) {
   return files;
 }
 
-// lint's stages 1-4 (collect_findings), the inputs kept as read.
-std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, Analysis& analysis,
+// lint's stages 1-4 (collect_findings), with `previous`'s inputs when given.
+std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, LintRun* previous,
                                       std::ostream& err) {
   const core::StageTimings::Current timed(run.timings);
   {
@@ -175,27 +175,21 @@ std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, 
     }
     if (run.options.live.requested()) {
       err << "pgadvise lsp: the database .pgadvise.toml names (inputs.database_env) is not read: the "
-             "editor's "
-             "diagnostics come from the files alone; `pgadvise lint` checks the database\n";
+             "editor's diagnostics come from the files alone; `pgadvise lint` checks the database\n";
       run.options.live = LiveOptions{};
     }
-    const bool workload = run.options.workload.requested();
-    if (analysis.inputs) {
-      run.known_sources = analysis.inputs->sources;
-      if (workload && analysis.inputs->workload) {
-        run.options.workload = WorkloadOptions{}; // read below from the earlier run
+    const bool reuse_workload = previous != nullptr && previous->workload && run.options.workload.requested();
+    if (previous != nullptr) {
+      run.known_sources = std::move(previous->sources);
+      if (reuse_workload) {
+        run.options.workload = WorkloadOptions{}; // taken below from the run before
       }
     }
     if (std::optional<core::Error> error = read_lint_inputs(run, err)) {
       return error;
     }
-    if (analysis.inputs) {
-      if (workload && analysis.inputs->workload) {
-        run.workload = analysis.inputs->workload;
-      }
-    } else {
-      analysis.inputs =
-          std::make_shared<const KnownInputs>(KnownInputs{run.sources, run.workload, schema_files(run)});
+    if (reuse_workload) {
+      run.workload = std::move(previous->workload);
     }
   }
   const core::StageTimer timer(core::Stage::rules);
@@ -207,13 +201,13 @@ std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, 
 
 } // namespace
 
-std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base,
-                                  std::shared_ptr<const KnownInputs> known, loaders::ReplayCache* replay) {
+std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base, Analysis* previous,
+                                  loaders::ReplayCache* replay) {
   auto analysis = std::make_unique<Analysis>();
   analysis->text_generation = core::text_generation::begin();
   analysis->target = target;
-  analysis->inputs = std::move(known);
-  analysis->reused_inputs = analysis->inputs != nullptr;
+  LintRun* earlier = previous != nullptr && previous->run ? previous->run.get() : nullptr;
+  analysis->reused_inputs = earlier != nullptr;
   const auto started = std::chrono::steady_clock::now();
   LintOptions options = base;
   options.paths = {target.string()};
@@ -228,10 +222,11 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   try {
     auto run = std::make_unique<LintRun>();
     run->replay_cache = replay;
-    if (std::optional<core::Error> error = run_stages(options, *run, *analysis, err)) {
+    if (std::optional<core::Error> error = run_stages(options, *run, earlier, err)) {
       analysis->error = std::move(error);
     } else {
       analysis->timings = run->timings.snapshot();
+      analysis->schema_files = schema_files(*run);
       analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
       analysis->run = std::move(run);
     }
@@ -263,9 +258,12 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   return analysis;
 }
 
-bool changes_project(const fs::path& file, const KnownInputs& known) {
-  const SchemaSources& sources = known.sources;
-  if (known.schema_files.count(file.string()) > 0) {
+bool changes_project(const fs::path& file, const Analysis& last) {
+  if (!last.run) {
+    return true;
+  }
+  const SchemaSources& sources = last.run->sources;
+  if (last.schema_files.count(file.string()) > 0) {
     return false;
   }
   if (sources.migrations_dir) {

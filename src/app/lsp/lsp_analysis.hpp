@@ -19,18 +19,6 @@
 
 namespace pgadvise::app::lsp {
 
-// What a run read that an edit of a schema file cannot change: the
-// folder's discovery and project scan, and the workload (.pgadvise.toml's
-// `inputs.logs`).
-struct KnownInputs {
-  SchemaSources sources;
-  std::optional<WorkloadInput> workload;
-  // The files the Drizzle schema was read from (absolute, normal): the
-  // entries discovery named and every file a barrel led to that declares
-  // a table or an enum.
-  std::set<std::string> schema_files;
-};
-
 // A finding as one file shows it: where lint locates it, or, for a state
 // finding about a table the Drizzle schema declares, the declaration there
 // (the foreign key's `.references(...)`, the column, else the table).
@@ -61,11 +49,14 @@ struct Analysis {
   std::string log;                  // what the run wrote to stderr
   double milliseconds = 0;
   core::TimingsSnapshot timings;
-  // What discovery, the project scan and the workload files gave, as read
-  // (before the rules ran): a later run after an edit of schema files only
-  // takes these instead of reading them again.
-  std::shared_ptr<const KnownInputs> inputs;
-  bool reused_inputs = false;    // this run took an earlier run's
+  // The files the Drizzle schema was read from (absolute, normal): the
+  // entries discovery named and every file a barrel led to that declares
+  // a table or an enum. An edit of one of them (or of a migration) leaves
+  // what discovery, the project scan and the workload gave as they were.
+  std::set<std::string> schema_files;
+  // This run took its discovery, project scan and workload from the run
+  // before it (moved out of it: that run is replaced by this one).
+  bool reused_inputs = false;
   std::size_t replay_reused = 0; // migrations not replayed again (the kept replay's)
   // The findings by the absolute, normal path of each file that shows them.
   std::map<std::string, std::vector<PlacedFinding>> by_file;
@@ -74,22 +65,23 @@ struct Analysis {
 };
 
 // Runs lint's pipeline over `target` with `base`'s options (its paths
-// replaced). With `known`, an earlier run's inputs are taken instead of
-// discovering and scanning the folder and reading the workload again. No
-// database is read (`inputs.database_env` is left to `pgadvise lint`): the
-// keystroke path never waits for one. Never throws: a failure is the
-// analysis's error.
-// With `replay`, the SQL replay starts from where the last run that used it
-// was before the first migration that changed.
+// replaced). With `previous` (the last analysis of `target`, about to be
+// replaced by this one), its discovery, project scan and workload are
+// taken, not read again: lint_check leaves them as read_lint_inputs gave
+// them. With `replay`, the SQL replay starts from where the last run that
+// used it was before the first migration that changed. No database is
+// read (`inputs.database_env` is left to `pgadvise lint`): the keystroke
+// path never waits for one. Never throws: a failure is the analysis's
+// error.
 std::unique_ptr<Analysis> analyse(const std::filesystem::path& target, const LintOptions& base,
-                                  std::shared_ptr<const KnownInputs> known = nullptr,
-                                  loaders::ReplayCache* replay = nullptr);
+                                  Analysis* previous = nullptr, loaders::ReplayCache* replay = nullptr);
 
 // Whether an edit of `file` (absolute, normal) can change what discovery
-// and the project scan found, so the next run must read the folder again:
-// every file but the schema files it read (the migrations folder's files,
-// explicit .sql files, the snapshot, the Drizzle schema files).
-bool changes_project(const std::filesystem::path& file, const KnownInputs& known);
+// and the project scan of `last` found, so the next run must read the
+// folder again: every file but the schema files it read (the migrations
+// folder's files, explicit .sql files, the snapshot, the Drizzle schema
+// files). True when `last` did not run.
+bool changes_project(const std::filesystem::path& file, const Analysis& last);
 
 // The edits `pgadvise fix` makes for `findings` (app/fix's plan_fixes, with the
 // targets a fix run of this analysis would give it).

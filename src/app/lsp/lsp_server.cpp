@@ -415,8 +415,7 @@ void Server::edited(const fs::path& file, bool full) {
   const fs::path unit = unit_of(file);
   if (!full) {
     const auto found = m_analyses.find(unit);
-    full =
-        found == m_analyses.end() || !found->second->inputs || changes_project(file, *found->second->inputs);
+    full = found == m_analyses.end() || changes_project(file, *found->second);
   }
   mark_dirty(unit, false, full);
 }
@@ -492,15 +491,15 @@ void Server::analyse_dirty() {
   for (const fs::path& unit : dirty) {
     // After an edit of schema files only, the folder is not walked and
     // scanned again, nor the workload read: the last run's are taken.
-    std::shared_ptr<const KnownInputs> known;
+    Analysis* previous = nullptr;
     if (const auto found = m_analyses.find(unit); found != m_analyses.end() && full.count(unit) == 0) {
-      known = found->second->inputs;
+      previous = found->second.get(); // replaced below by the new one, whatever happens
     }
     std::unique_ptr<loaders::ReplayCache>& replay = m_replays[unit];
     if (!replay) {
       replay = std::make_unique<loaders::ReplayCache>();
     }
-    std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, std::move(known), replay.get());
+    std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, previous, replay.get());
     if (!analysis->log.empty() && analysis->log != m_last_log) {
       m_last_log = analysis->log;
       log(analysis->log);

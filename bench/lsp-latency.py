@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""A scripted LSP client that times `pgadvise lsp` (issue 49): start-up to
+the first diagnostics of a file, then diagnostics after each of EDITS
+keystrokes in it, and the server's memory after the first edit and after
+the last. Not a test: it prints figures (docs/benchmarks.md quotes them).
+
+Usage: bench/lsp-latency.py PGADVISE PROJECT FILE [EDITS=200] [DEBOUNCE_MS=0]
+  FILE is relative to PROJECT; each keystroke types or deletes one space at
+  the end of the file's first line, alternately, as an incremental
+  didChange, and waits for the publishDiagnostics of that version.
+With LSP_LOG=1 in the environment, the server's log lines go to stderr
+(each analysis: its time by stage, and whether it took the last scan).
+Prints one JSON object: startup_ms, keystroke_ms {median, p95, max},
+cpu_ms_per_keystroke (the server's user + system time over the edits),
+rss_kb_after_first_edit, rss_kb_after_last_edit, hwm_kb, diagnostics.
+"""
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import time
+
+pgadvise = os.path.abspath(sys.argv[1]) if os.sep in sys.argv[1] else sys.argv[1]
+project, relative = pathlib.Path(sys.argv[2]).resolve(), sys.argv[3]
+edits = int(sys.argv[4]) if len(sys.argv) > 4 else 200
+debounce = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+path = project / relative
+uri = path.as_uri()
+
+server = subprocess.Popen([pgadvise, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, cwd=project)
+
+
+def send(message):
+    body = json.dumps(message).encode()
+    server.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    server.stdin.flush()
+
+
+def receive():
+    length = None
+    while True:
+        line = server.stdout.readline()
+        if not line:
+            raise SystemExit("the server closed its output")
+        line = line.strip()
+        if not line:
+            break
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return json.loads(server.stdout.read(length))
+
+
+def wait_for(predicate):
+    while True:
+        message = receive()
+        if message.get("method") == "window/logMessage" and os.environ.get("LSP_LOG"):
+            print(message["params"]["message"], file=sys.stderr)
+        if predicate(message):
+            return message
+
+
+def published(version):
+    return lambda m: (m.get("method") == "textDocument/publishDiagnostics"
+                      and m["params"]["uri"] == uri and m["params"].get("version") == version)
+
+
+def cpu_ms():
+    """The server's CPU time so far (user + system, every thread), in ms:
+    steadier than wall time on a shared machine."""
+    fields = pathlib.Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def rss():
+    fields = {}
+    for line in pathlib.Path(f"/proc/{server.pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+started = time.monotonic()
+send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+      "params": {"processId": os.getpid(), "rootUri": project.as_uri(), "capabilities": {},
+                 "initializationOptions": {"debounceMs": debounce}}})
+wait_for(lambda m: m.get("id") == 1)
+send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+text = path.read_text()
+send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+      "params": {"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": text}}})
+first = wait_for(published(1))
+startup_ms = (time.monotonic() - started) * 1000
+
+first_line = text.split("\n", 1)[0]
+column = len(first_line.encode("utf-16-le")) // 2
+latencies = []
+rss_first = None
+cpu_before = cpu_ms()
+for i in range(edits):
+    version = i + 2
+    if i % 2 == 0:
+        change = {"range": {"start": {"line": 0, "character": column}, "end": {"line": 0, "character": column}},
+                  "text": " "}
+    else:
+        change = {"range": {"start": {"line": 0, "character": column}, "end": {"line": 0, "character": column + 1}},
+                  "text": ""}
+    sent = time.monotonic()
+    send({"jsonrpc": "2.0", "method": "textDocument/didChange",
+          "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
+    wait_for(published(version))
+    latencies.append((time.monotonic() - sent) * 1000)
+    if i == 0:
+        rss_first = rss()[0]
+rss_last, hwm = rss()
+cpu_per_edit = (cpu_ms() - cpu_before) / max(1, edits)
+
+send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
+wait_for(lambda m: m.get("id") == 2)
+send({"jsonrpc": "2.0", "method": "exit"})
+server.wait()
+latencies.sort()
+print(json.dumps({
+    "project": str(project), "file": relative, "edits": edits, "debounce_ms": debounce,
+    "diagnostics": len(first["params"]["diagnostics"]),
+    "startup_ms": round(startup_ms, 1),
+    "keystroke_ms": {"median": round(statistics.median(latencies), 1),
+                     "p95": round(latencies[int(len(latencies) * 0.95) - 1], 1),
+                     "max": round(latencies[-1], 1)},
+    "cpu_ms_per_keystroke": round(cpu_per_edit, 1),
+    "rss_kb_after_first_edit": rss_first, "rss_kb_after_last_edit": rss_last, "hwm_kb": hwm,
+    "exit_code": server.returncode,
+}))
