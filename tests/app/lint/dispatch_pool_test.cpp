@@ -332,12 +332,21 @@ TEST(DispatchPool, TheSameCountsConfirmOneLoopNotTwo) {
   EXPECT_EQ(given_away, 1U) << report.dump(2).substr(0, 6000);
 }
 
-// `pgadvise fix` with the log (a diff, nothing written): the JSON filters'
-// columns become jsonb where they are declared, tracking_events.payload in
-// the `const eventColumns = {...}` its table spreads, with their $type.
+// `pgadvise fix --unsafe-fixes` with the log (a diff, nothing written): the
+// JSON filters' columns become jsonb where they are declared,
+// tracking_events.payload in the `const eventColumns = {...}` its table
+// spreads, with their $type. Without the flag, the rewrites are left out.
 TEST(DispatchPool, FixRetypesTheSpreadColumnWhereItIsDeclared) {
-  const pgadvise::test::ProcessResult result = pgadvise::test::run_pgadvise_in(
-      k_app.string(), {"fix", ".", "--log", (k_app / "logs" / "postgresql-15.log.gz").string()});
+  const std::string log = (k_app / "logs" / "postgresql-15.log.gz").string();
+  const pgadvise::test::ProcessResult safe =
+      pgadvise::test::run_pgadvise_in(k_app.string(), {"fix", ".", "--log", log});
+  EXPECT_EQ(safe.exit_code, 0) << safe.err;
+  EXPECT_EQ(safe.out.find("jsonb('payload')"), std::string::npos) << safe.out;
+  EXPECT_TRUE(safe.out.find("--unsafe-fixes") != std::string::npos ||
+              safe.err.find("--unsafe-fixes") != std::string::npos)
+      << safe.out << safe.err;
+  const pgadvise::test::ProcessResult result =
+      pgadvise::test::run_pgadvise_in(k_app.string(), {"fix", ".", "--log", log, "--unsafe-fixes"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find("+  payload: jsonb('payload').$type<CarrierPayload>(),"), std::string::npos)
       << result.out;
