@@ -149,11 +149,36 @@ std::string why_unsafe(const core::Finding& finding) {
   return "it changes what the schema does";
 }
 
+// The findings of `all` with distinct fixes: two drizzle.config files over
+// one schema file report each column once per config, and the edit is one
+// (one edit per change), so the header counts it once.
+std::vector<core::Finding> distinct_fixes(const std::vector<core::Finding>& all) {
+  std::vector<core::Finding> out;
+  std::set<std::string> seen;
+  for (const core::Finding& finding : all) {
+    std::string key = finding.rule;
+    if (finding.fix) {
+      key += '\0' + finding.fix->ddl + '\0' + finding.fix->drizzle.str() + '\0' +
+             finding.fix->drizzle_file.str() + '\0' + finding.fix->drizzle_table.str();
+    }
+    if (!finding.fix || (finding.fix->ddl.empty() && finding.fix->drizzle.empty())) {
+      key += '\0' + finding.location.to_string() + '\0' + finding.message;
+    }
+    if (seen.insert(std::move(key)).second) {
+      out.push_back(finding);
+    }
+  }
+  return out;
+}
+
 } // namespace
 
-std::vector<std::string> left_out_lines(const FixSelection& selection,
+std::vector<std::string> left_out_lines(const FixSelection& given,
                                         const std::map<std::string, std::size_t>& unsafe_written,
                                         bool asked) {
+  FixSelection selection;
+  selection.unsafe = distinct_fixes(given.unsafe);
+  selection.manual = distinct_fixes(given.manual);
   std::vector<std::string> lines;
   std::vector<std::pair<std::string, std::size_t>> writable;
   std::vector<std::pair<std::string, std::size_t>> by_hand;

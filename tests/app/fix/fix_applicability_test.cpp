@@ -75,6 +75,11 @@ TEST(FixApplicability, TheHeaderCountsWhatWasLeftOutAndNamesTheFlag) {
                          "not-valid-constraint", "query-in-loop", "unindexed-foreign-key"}) {
     findings.push_back(finding_of(*rules::find_rule(id)));
   }
+  findings[1].fix->ddl = "-- another column's fix";
+  // The first column again, as a second drizzle.config over the same
+  // schema file reports it: one edit, counted once.
+  findings.push_back(findings[0]);
+  findings.back().location.file = "apps/web/drizzle.config.ts";
   const app::FixSelection selection = app::select_fixes(findings, false);
   const std::map<std::string, std::size_t> written = {
       {"json-column-not-jsonb", 2}, {"duplicate-index", 1}, {"not-valid-constraint", 0}};
