@@ -132,6 +132,29 @@ TEST(TeamBoard, TwelveUsersWithoutTracesEveryLoopConfirmedByTheLog) {
   expect_every_loop_confirmed(report, "postgresql-15-12-users.log.gz");
 }
 
+// The request windows alone, on 12 users without sqlcommenter: with
+// min-burst raised past every loop's size no burst confirms anything, and
+// each loop is still confirmed, its statements given to their reads'
+// executions, the evidence saying how sure that is (the checklist copy's
+// sequential transactions all on their request's connection).
+TEST(TeamBoard, TwelveUsersTheRequestWindowsAloneConfirmEveryLoop) {
+  const json report = lint({"--log", (k_app / "logs" / "postgresql-15-12-users.log.gz").string(), "--option",
+                            "n-plus-one.min-burst=10"});
+  expect_every_loop_confirmed(report, "postgresql-15-12-users.log.gz");
+  for (const json& finding : findings_of(report, "n-plus-one")) {
+    const std::string message = finding["message"];
+    EXPECT_EQ(message.rfind("Query in a loop, confirmed by the log: ", 0), 0U) << message;
+    const std::string evidence = evidence_text(finding);
+    EXPECT_NE(evidence.find(" (the read), then lines "), std::string::npos) << evidence;
+    if (at(finding) == "src/server/routers/checklist.ts:19") {
+      EXPECT_NE(message.find("each in its own transaction"), std::string::npos) << message;
+      EXPECT_NE(evidence.find("the attribution is near certain"), std::string::npos) << evidence;
+    } else {
+      EXPECT_NE(evidence.find("the attribution is"), std::string::npos) << evidence;
+    }
+  }
+}
+
 // Without the code, the log alone keeps min-burst: 3 or 4 lookups after a
 // read are no N+1 on their counts.
 TEST(TeamBoard, WithoutTheCodeTheLogAloneKeepsMinBurst) {
