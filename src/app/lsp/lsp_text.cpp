@@ -1,5 +1,6 @@
 #include "app/lsp/lsp_text.hpp"
 
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -11,18 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
+using core::hex_value;
 
 std::string percent_decode(std::string_view text) {
   std::string out;
