@@ -44,7 +44,7 @@ void RequestWindows::add(const FanOutExec& exec, const std::vector<std::string>&
 
 // Gives the execution to one open execution of each read before it.
 void RequestWindows::give(const FanOutExec& exec, std::array<std::uint64_t, k_max_last>& given_to) {
-  constexpr std::size_t none = SIZE_MAX;
+  constexpr std::size_t k_none = SIZE_MAX;
   const auto found = m_last.find(exec.session);
   const Last* last =
       found != m_last.end() && exec.ts_us - found->second.ts_us <= m_gap_us ? &found->second : nullptr;
@@ -78,7 +78,7 @@ void RequestWindows::give(const FanOutExec& exec, std::array<std::uint64_t, k_ma
   for (const Choice& choice : choices) {
     How how = How::nearest;
     std::size_t to = choice.fewest;
-    if (choice.connection != none) {
+    if (choice.connection != k_none) {
       how = How::by_connection;
       to = choice.connection;
     } else if (choice.candidates == 1) {
