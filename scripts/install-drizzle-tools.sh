@@ -15,19 +15,4 @@ sets=(
   "kit-1.0|drizzle-kit@1.0.0-rc.5 drizzle-orm@1.0.0-rc.5"
   "typescript|typescript@5.8.3"
 )
-export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
-for entry in "${sets[@]}"; do
-  name="${entry%%|*}"
-  packages="${entry#*|}"
-  target="$dir/$name"
-  if [ -f "$target/.installed" ] && [ "$(cat "$target/.installed")" = "$packages" ]; then
-    continue
-  fi
-  echo "install-drizzle-tools: installing $packages into $target" >&2
-  rm -rf "$target"
-  mkdir -p "$target"
-  printf '{ "name": "pgadvise-%s", "private": true }\n' "$name" >"$target/package.json"
-  # shellcheck disable=SC2086 # the package list is words on purpose
-  (cd "$target" && npm install --no-progress --loglevel=error --save-exact $packages >/dev/null)
-  printf '%s\n' "$packages" >"$target/.installed"
-done
+"$(dirname "$0")/npm-sets.sh" "$dir" install-drizzle-tools "${sets[@]}"

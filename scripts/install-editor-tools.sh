@@ -19,19 +19,4 @@ sets=(
   "vscode-client|vscode-languageclient@9.0.1"
   "vsce|@vscode/vsce@3.2.2"
 )
-export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
-for entry in "${sets[@]}"; do
-  name="${entry%%|*}"
-  packages="${entry#*|}"
-  target="$dir/$name"
-  if [ -f "$target/.installed" ] && [ "$(cat "$target/.installed")" = "$packages" ]; then
-    continue
-  fi
-  echo "install-editor-tools: installing $packages into $target" >&2
-  rm -rf "$target"
-  mkdir -p "$target"
-  printf '{ "name": "pgadvise-%s", "private": true }\n' "$name" >"$target/package.json"
-  # shellcheck disable=SC2086 # the package list is words on purpose
-  (cd "$target" && npm install --no-progress --loglevel=error --save-exact $packages >/dev/null)
-  printf '%s\n' "$packages" >"$target/.installed"
-done
+"$(dirname "$0")/npm-sets.sh" "$dir" install-editor-tools "${sets[@]}"
