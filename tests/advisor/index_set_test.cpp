@@ -94,11 +94,25 @@ protected:
         return;
       }
     }
-    auto visible =
-        admin->query("SELECT relname FROM pg_class WHERE relname IN ('events', 'post_tags', 'replies', "
-                     "'settings', 'users') AND relallvisible < relpages");
-    if (!visible.ok() || !visible->rows.empty()) {
-      s_error = "VACUUM left pages of the test tables not all-visible: index-only scans would be mispriced";
+    // A page whose tuples' hint bits were not yet set when VACUUM read it
+    // stays not all-visible; a second VACUUM finds the bits set.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto visible =
+          admin->query("SELECT relname FROM pg_class WHERE relname IN ('events', 'post_tags', 'replies', "
+                       "'settings', 'users') AND relallvisible < relpages");
+      if (!visible.ok()) {
+        s_error = visible.error().to_string();
+        return;
+      }
+      if (visible->rows.empty()) {
+        return;
+      }
+      s_error = "VACUUM left pages of " + visible->rows.front().front().value_or("?") +
+                " not all-visible: index-only scans would be mispriced";
+      if (auto vacuumed = admin->query("VACUUM"); !vacuumed.ok()) {
+        s_error = vacuumed.error().to_string();
+        return;
+      }
     }
   }
 
@@ -575,8 +589,9 @@ TEST_F(LiveIndexSet, ABudgetTooSmallForAnyIndexChoosesNone) {
   options.budget_bytes = 8192;
   auto set = choose_index_set(*m_connection, m_catalog, workload, options);
   ASSERT_TRUE(set.ok()) << set.error().to_string();
-  EXPECT_TRUE(set->entries.empty());
-  EXPECT_DOUBLE_EQ(set->relative_cost(), 1.0);
+  EXPECT_TRUE(set->entries.empty()) << set->entries.front().proposal.name << " ("
+                                    << set->entries.front().size_bytes << " bytes)";
+  EXPECT_DOUBLE_EQ(set->relative_cost(), 1.0) << core::join(set->notes, "; ");
   EXPECT_EQ(set->budget_bytes, 8192);
 }
 
