@@ -1,10 +1,11 @@
-// Every registered rule against its fixtures in fixtures/rules/<id>/, through
-// the one fixture driver (tests/support/rule_fixtures.hpp): each bad_ fixture
-// must give exactly the findings its .expected snapshot shows, each good_
-// one nothing. Rules whose fixtures need a live database run against the
-// throwaway test cluster (their test fails, never skips, without it).
+// Every registered rule, and every built-in diagnostic, against its
+// fixtures in fixtures/rules/<id>/, through the one fixture driver
+// (tests/support/rule_fixtures.hpp): each bad_ fixture must give exactly the
+// findings its .expected snapshot shows, each good_ one nothing. Rules whose fixtures need a live database
+// run against the throwaway test cluster (their test fails, never skips, without it).
 // PGADVISE_UPDATE_FIXTURES=1 rewrites the snapshots.
 
+#include "engine/builtin_diagnostics.hpp"
 #include "rules/registry.hpp"
 #include "support/pg_cluster.hpp"
 #include "support/rule_fixtures.hpp"
@@ -31,6 +32,13 @@ std::vector<std::string> rule_ids(bool cluster) {
       out.push_back(rule->meta().id);
     }
   }
+#ifndef PGADVISE_ONLY_RULE
+  for (const engine::BuiltinDiagnostic& diagnostic : engine::builtin_diagnostics()) {
+    if (test_support::needs_cluster(diagnostic.id) == cluster) {
+      out.emplace_back(diagnostic.id);
+    }
+  }
+#endif
   return out;
 }
 

@@ -1,9 +1,12 @@
 #include "support/rule_fixtures.hpp"
 
 #include "app/inputs/discovery.hpp"
+#include "app/lint/lint_verify.hpp"
 #include "app/lint/run_rules.hpp"
 #include "app/live/live_input.hpp"
+#include "app/live/verify_locks.hpp"
 #include "core/text.hpp"
+#include "engine/builtin_diagnostics.hpp"
 #include "loaders/logs/reader.hpp"
 #include "loaders/project/scan.hpp"
 #include "loaders/sql/migrations.hpp"
@@ -18,6 +21,7 @@
 #include <gtest/gtest.h>
 #include <map>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <tuple>
 
@@ -42,6 +46,13 @@ bool is_workload_file(const fs::path& path) {
 bool reads_live(const engine::Rule& rule) {
   const auto& inputs = rule.meta().inputs;
   return std::find(inputs.begin(), inputs.end(), engine::Input::live) != inputs.end();
+}
+
+// A built-in diagnostic (engine/builtin_diagnostics.hpp): not a Rule object.
+bool is_builtin(std::string_view id) {
+  const auto& diagnostics = engine::builtin_diagnostics();
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [&](const engine::BuiltinDiagnostic& diagnostic) { return diagnostic.id == id; });
 }
 
 // bad_x for bad_x/, bad_x.sql and bad_x.log; bad_x.pgss for bad_x.pgss.csv.
@@ -126,8 +137,10 @@ struct LoadedFixture {
 };
 
 // The inputs of a fixture as `pgadvise lint` would read them (see the
-// header for which form means what).
-void load(const engine::Rule& rule, const fs::path& fixture, LoadedFixture& out) {
+// header for which form means what); with `script_fixture`, a .sql fixture
+// is a script for a database. The loaders' own diagnostics are problems,
+// but for those of `id` (a parse-error fixture's parse errors).
+void load(std::string_view id, bool script_fixture, const fs::path& fixture, LoadedFixture& out) {
   std::string script;
   std::string script_label;
   std::vector<std::string> workload_files;
@@ -154,13 +167,16 @@ void load(const engine::Rule& rule, const fs::path& fixture, LoadedFixture& out)
       loaders::replay_sql(read_text(schema), "schema.sql", out.schema);
     }
     workload_files.push_back(fixture.string());
-  } else if (reads_live(rule)) {
+  } else if (script_fixture) {
     script = read_text(fixture);
     script_label = fixture.filename().string();
   } else {
     loaders::replay_sql(read_text(fixture), fixture.filename().string(), out.schema);
   }
   for (const core::Finding& diagnostic : out.schema.diagnostics) {
+    if (diagnostic.rule == id) {
+      continue;
+    }
     out.problems.push_back(diagnostic.location.to_string() + ": " + diagnostic.rule + ": " +
                            diagnostic.message);
   }
@@ -275,15 +291,17 @@ std::vector<std::string> base_spellings(const fs::path& fixture) {
   return out;
 }
 
-// `text` with the fixture's folder left out, so snapshots do not depend on
-// where the checkout or the build is.
+// `text` with the fixture's folder left out, and the test server's minor
+// version ("PostgreSQL 15.x"), so snapshots do not depend on where the
+// checkout or the build is, nor on Debian's latest point release.
 std::string scrubbed(std::string text, const std::vector<std::string>& spellings) {
   for (const std::string& prefix : spellings) {
     for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) {
       text.erase(at, prefix.size());
     }
   }
-  return text;
+  static const std::regex k_server(R"(PostgreSQL (\d+)\.\d+)");
+  return std::regex_replace(text, k_server, "PostgreSQL $1.x");
 }
 
 std::string block(const core::Finding& finding, const std::string& file,
@@ -328,10 +346,10 @@ constexpr std::string_view k_header =
     "# PGADVISE_UPDATE_FIXTURES=1 rewrites it; read the diff before keeping it.\n";
 
 // What every finding of every rule must be, whatever the snapshot says.
-void expect_well_formed(const engine::Rule& rule, const FixtureRun& run) {
+void expect_well_formed(std::string_view id, bool has_fix, const FixtureRun& run) {
   for (const core::Finding& finding : run.report.findings) {
     SCOPED_TRACE(finding.location.to_string() + " " + finding.message);
-    EXPECT_EQ(finding.rule, rule.meta().id);
+    EXPECT_EQ(finding.rule, id);
     EXPECT_FALSE(finding.fingerprint.empty());
     EXPECT_FALSE(finding.message.empty());
     EXPECT_FALSE(finding.help.empty());
@@ -340,7 +358,7 @@ void expect_well_formed(const engine::Rule& rule, const FixtureRun& run) {
     }
     // A rule that proposes fixes may give none for a hint (json-in-text-column from a name
     // alone); a rule that does not never gives one.
-    if (!rule.meta().has_fix) {
+    if (!has_fix) {
       EXPECT_FALSE(finding.fix.has_value());
     }
     // SQL parses, a schema change's and the statements a code change sends alike.
@@ -358,17 +376,54 @@ void expect_well_formed(const engine::Rule& rule, const FixtureRun& run) {
   }
 }
 
+// lock-observed: every migration of the fixture run statement by statement
+// on a fresh database of the test cluster, as `lint --verify-locks
+// --all-migrations` runs them, and what no rule judged reported. An error,
+// or "".
+std::string observe_locks(const LoadedFixture& loaded, std::vector<core::Finding>& findings) {
+  if (!loaded.sources || !loaded.sources->migrations_dir) {
+    return "a lock-observed fixture is a project folder with migrations";
+  }
+  auto order = loaders::migration_order(*loaded.sources->migrations_dir);
+  if (!order.ok()) {
+    return order.error().to_string();
+  }
+  std::vector<app::VerifyFile> files;
+  for (const fs::path& path : *order) {
+    files.push_back({loaders::display_path(path), true});
+  }
+  std::string error;
+  pg::ConnectOptions options;
+  options.conninfo = prepare_database("SELECT 1;", "lock-observed", error);
+  if (options.conninfo.empty()) {
+    return error;
+  }
+  options.read_only = false;
+  options.statement_timeout = std::chrono::seconds(20);
+  auto session = pg::Connection::open(options);
+  if (!session.ok()) {
+    return session.error().to_string();
+  }
+  auto observed = app::observe_migrations(*session, files, options.statement_timeout);
+  if (!observed.ok()) {
+    return observed.error().to_string();
+  }
+  app::attach_observations(findings, *observed, loaded.schema.catalog.migration_steps,
+                           [](const std::string&) { return false; });
+  return {};
+}
 } // namespace
 
 FixtureRun run_fixture(std::string_view rule_id, const fs::path& fixture, core::Severity floor) {
   FixtureRun run;
   const engine::Rule* rule = rules::find_rule(rule_id);
-  if (rule == nullptr) {
+  const bool builtin = rule == nullptr && is_builtin(rule_id);
+  if (rule == nullptr && !builtin) {
     run.error = "no rule " + std::string(rule_id);
     return run;
   }
   LoadedFixture loaded;
-  load(*rule, fixture, loaded);
+  load(rule_id, rule != nullptr && reads_live(*rule), fixture, loaded);
   if (loaded.error.empty() && !loaded.problems.empty()) {
     loaded.error = "the fixture does not load cleanly:\n  " + core::join(loaded.problems, "\n  ");
   }
@@ -379,7 +434,9 @@ FixtureRun run_fixture(std::string_view rule_id, const fs::path& fixture, core::
   run.from_files = !loaded.live;
 
   core::Settings settings;
-  settings.only_rules = {std::string(rule_id)};
+  if (!builtin) { // a built-in comes of the run of every rule (unused-suppression, lock-observed)
+    settings.only_rules = {std::string(rule_id)};
+  }
   settings.min_severity = floor;
   settings.fail_on = std::nullopt;
   settings.rule_options[std::string(rule_id)] = fixture_options(fixture);
@@ -387,6 +444,24 @@ FixtureRun run_fixture(std::string_view rule_id, const fs::path& fixture, core::
   if (run.report.rules_run.empty()) {
     run.error = "the rule did not run: " + core::join(run.report.skipped, "; ");
   }
+  if (!builtin) {
+    return run;
+  }
+  if (rule_id == engine::k_lock_observed) {
+    run.error = observe_locks(loaded, run.report.findings);
+  }
+  std::vector<core::Finding> kept;
+  for (core::Finding& finding : run.report.findings) {
+    if (finding.rule == rule_id) {
+      kept.push_back(std::move(finding));
+    }
+  }
+  for (const core::Finding& diagnostic : loaded.schema.diagnostics) {
+    if (diagnostic.rule == rule_id && diagnostic.severity >= floor) {
+      kept.push_back(diagnostic);
+    }
+  }
+  run.report.findings = std::move(kept);
   return run;
 }
 
@@ -422,7 +497,7 @@ std::vector<fs::path> rule_fixtures(std::string_view rule_id, std::string_view p
 
 bool needs_cluster(std::string_view rule_id) {
   const engine::Rule* rule = rules::find_rule(rule_id);
-  if (rule != nullptr && reads_live(*rule)) {
+  if ((rule != nullptr && reads_live(*rule)) || rule_id == engine::k_lock_observed) {
     return true;
   }
   for (const std::string_view prefix : {"bad_", "good_"}) {
@@ -437,7 +512,7 @@ bool needs_cluster(std::string_view rule_id) {
 
 void check_rule_fixtures(std::string_view rule_id) {
   const engine::Rule* rule = rules::find_rule(rule_id);
-  ASSERT_NE(rule, nullptr) << rule_id;
+  ASSERT_TRUE(rule != nullptr || is_builtin(rule_id)) << rule_id;
   const auto bad = rule_fixtures(rule_id, "bad_");
   const auto good = rule_fixtures(rule_id, "good_");
   ASSERT_FALSE(bad.empty()) << rule_id << ": no bad_ fixture";
@@ -456,7 +531,7 @@ void check_rule_fixtures(std::string_view rule_id) {
       EXPECT_EQ(actual, without_comments(read_text(expected)))
           << expected.filename() << " differs; PGADVISE_UPDATE_FIXTURES=1 rewrites it";
     }
-    expect_well_formed(*rule, run);
+    expect_well_formed(rule_id, rule != nullptr && rule->meta().has_fix, run);
   }
   for (const fs::path& fixture : good) {
     SCOPED_TRACE(fixture.filename().string());

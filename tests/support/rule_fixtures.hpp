@@ -27,6 +27,13 @@
 //                    migrations table, EXPLAIN of the workload); workload.sql,
 //                    when there is one, is the query workload (--queries).
 //
+// Built-in diagnostics (engine/builtin_diagnostics.hpp) have fixtures the
+// same way: parse-error and replay-warning are what the loaders say of the
+// fixture's files; unused-suppression comes of the run of every rule; and
+// lock-observed of every rule with the fixture's migrations run statement by
+// statement on a database of the test cluster (`lint --verify-locks
+// --all-migrations`).
+//
 // Rule options: `bad_x.options` beside the fixture (`name=value` lines), and
 // in a .sql fixture `-- fixture-option: name=value` lines.
 //
@@ -59,7 +66,8 @@ struct FixtureRun {
 };
 
 // Loads one fixture as described above and runs rule `rule_id` over it with
-// app::run_rules (the Drizzle post-pass included) at severity floor `floor`.
+// app::run_rules (the Drizzle post-pass included) at severity floor `floor`;
+// for a built-in diagnostic, its findings of the run of every rule.
 FixtureRun run_fixture(std::string_view rule_id, const std::filesystem::path& fixture,
                        core::Severity floor = core::Severity::info);
 
