@@ -205,6 +205,76 @@ void request_cancel(PGconn* conn) {
   }
 }
 
+// Sends `statements` without waiting, in order, until one cannot be sent:
+// how many were.
+std::size_t send_statements(PGconn* conn, const std::vector<Statement>& statements) {
+  std::size_t sent = 0;
+  for (const Statement& statement : statements) {
+    if (send_query(conn, statement.sql, &statement.params) == 0) {
+      break;
+    }
+    ++sent;
+  }
+  return sent;
+}
+
+// A pipeline statement's result as its DbResult; `fail` makes an error from
+// statement_error's kind, message, sqlstate and position.
+template <typename Fail>
+DbResult<QueryResult> pipeline_result(const PGresult* result, PGconn* conn, const Fail& fail) {
+  const ExecStatusType status = PQresultStatus(result);
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+    return rows_of(result);
+  }
+  if (status == PGRES_PIPELINE_ABORTED) {
+    return fail(ErrorKind::query, "not run: an earlier statement of the pipeline failed");
+  }
+  DbError error = error_of(result, conn);
+  return fail(error.kind, error.message, error.sqlstate, error.position);
+}
+
+// A pipeline's results as they come, under a client deadline: once it
+// passes, the running statement is cancelled and the server has `grace`
+// (at least 2s) more to answer.
+class PipelineResults {
+public:
+  PipelineResults(PGconn* conn, std::optional<Clock::time_point> deadline, std::chrono::milliseconds grace)
+      : m_conn(conn), m_deadline(deadline), m_grace(grace) {}
+
+  // The next result (nullptr between statements), or nullopt when the
+  // server stays silent even after a cancel.
+  std::optional<ResultPtr> next() {
+    while (!wait_ready(m_conn, m_deadline)) {
+      if (m_cancelled) {
+        return std::nullopt;
+      }
+      m_cancelled = true;
+      request_cancel(m_conn);
+      m_deadline = Clock::now() + std::max(m_grace, std::chrono::milliseconds(2'000));
+    }
+    return ResultPtr{PQgetResult(m_conn)};
+  }
+
+  // Reads up to the Sync's own result; false as next()'s nullopt.
+  bool skip_to_sync() {
+    while (true) {
+      const std::optional<ResultPtr> result = next();
+      if (!result) {
+        return false;
+      }
+      if (*result == nullptr || PQresultStatus(result->get()) == PGRES_PIPELINE_SYNC) {
+        return true;
+      }
+    }
+  }
+
+private:
+  PGconn* m_conn;
+  std::optional<Clock::time_point> m_deadline;
+  std::chrono::milliseconds m_grace;
+  bool m_cancelled = false;
+};
+
 } // namespace
 
 std::string_view to_string(ErrorKind kind) {
@@ -440,13 +510,7 @@ std::vector<DbResult<QueryResult>> Connection::pipeline(const std::vector<Statem
   if (PQenterPipelineMode(conn) == 0) {
     return fail_rest(fail(ErrorKind::query, one_line(PQerrorMessage(conn))));
   }
-  std::size_t sent = 0;
-  for (const Statement& statement : statements) {
-    if (send_query(conn, statement.sql, &statement.params) == 0) {
-      break;
-    }
-    ++sent;
-  }
+  const std::size_t sent = send_statements(conn, statements);
   const std::string send_error = sent < statements.size() ? one_line(PQerrorMessage(conn)) : "";
   if (PQpipelineSync(conn) == 0) {
     m_conn.reset(); // the server may be mid-statement with nothing to end it: give the connection up
@@ -459,60 +523,34 @@ std::vector<DbResult<QueryResult>> Connection::pipeline(const std::vector<Statem
   if (const auto limit = client_deadline()) {
     deadline = Clock::now() + *limit * static_cast<int>(std::max<std::size_t>(sent, 1));
   }
-  bool cancelled = false;
-  // The next result of the pipeline (nullptr between statements), or an
-  // error when the server stays silent even after a cancel.
-  const auto next = [&]() -> std::variant<ResultPtr, DbError> {
-    while (!wait_ready(conn, deadline)) {
-      if (cancelled) {
-        m_conn.reset();
-        return fail(ErrorKind::timeout,
-                    "no answer within " + millis_text(*client_deadline()) +
-                        ", even after cancelling; connection closed",
-                    "57014");
-      }
-      cancelled = true;
-      request_cancel(conn);
-      deadline = Clock::now() + std::max(m_options.client_grace, std::chrono::milliseconds(2'000));
-    }
-    return ResultPtr{PQgetResult(conn)};
+  PipelineResults results(conn, deadline, m_options.client_grace);
+  // The server stays silent even after a cancel: the connection is given up.
+  const auto lost = [&] {
+    m_conn.reset();
+    return fail_rest(fail(ErrorKind::timeout,
+                          "no answer within " + millis_text(*client_deadline()) +
+                              ", even after cancelling; connection closed",
+                          "57014"));
   };
   for (std::size_t i = 0; i < sent; ++i) {
     std::optional<DbResult<QueryResult>> mine;
     while (true) {
-      auto got = next();
-      if (auto* lost = std::get_if<DbError>(&got)) {
-        return fail_rest(*lost);
+      std::optional<ResultPtr> result = results.next();
+      if (!result) {
+        return lost();
       }
-      ResultPtr result = std::move(std::get<ResultPtr>(got));
-      if (result == nullptr) {
+      if (*result == nullptr) {
         break;
       }
-      const ExecStatusType status = PQresultStatus(result.get());
-      if (mine) {
-        continue; // one result per statement; a second (none expected) is dropped
-      }
-      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-        mine.emplace(rows_of(result.get()));
-      } else if (status == PGRES_PIPELINE_ABORTED) {
-        mine.emplace(fail(ErrorKind::query, "not run: an earlier statement of the pipeline failed"));
-      } else {
-        DbError error = error_of(result.get(), conn);
-        mine.emplace(fail(error.kind, error.message, error.sqlstate, error.position));
+      if (!mine) { // one result per statement; a second (none expected) is dropped
+        mine.emplace(pipeline_result(result->get(), conn, fail));
       }
     }
     out.push_back(mine ? std::move(*mine) : DbResult<QueryResult>(fail(ErrorKind::query, "no result")));
   }
   // The Sync's own result, then the connection leaves pipeline mode.
-  while (true) {
-    auto got = next();
-    if (auto* lost = std::get_if<DbError>(&got)) {
-      return fail_rest(*lost);
-    }
-    const ResultPtr result = std::move(std::get<ResultPtr>(got));
-    if (result == nullptr || PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) {
-      break;
-    }
+  if (!results.skip_to_sync()) {
+    return lost();
   }
   if (PQexitPipelineMode(conn) == 0 || PQstatus(conn) == CONNECTION_BAD) {
     const std::string message = one_line(PQerrorMessage(conn));

@@ -152,21 +152,7 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
   const NodeId call = table_call(table);
   if (const NodeId shared = call == ts::k_no_node ? shared_columns(table) : ts::k_no_node;
       shared != ts::k_no_node) {
-    // The columns many tables spread: their own column edits go here, once.
-    TableShape shape;
-    shape.call = shared;
-    shape.columns = shared;
-    for (const SchemaEdit* request : requests) {
-      if (request->kind == SchemaEditKind::replace_column) {
-        plan_retype(table, shape, *request, imports, plan);
-      } else if (request->kind == SchemaEditKind::set_column_option) {
-        plan_option(table, shape, *request, plan);
-      } else {
-        plan.problems.push_back("`" + table + "` is an object of columns, not a table: " + request->name +
-                                " was not added to it");
-        plan.left_out.insert(request->name);
-      }
-    }
+    plan_shared_columns(table, shared, requests, imports, plan);
     return;
   }
   if (call == ts::k_no_node) {
@@ -189,38 +175,9 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
   std::set<std::size_t> removed;
   for (const SchemaEdit* request : requests) {
     switch (request->kind) {
-    case SchemaEditKind::add_index: {
-      if (request->entry.empty() || find_item(shape, request->name)) { // empty: schema.ts declares it
-        plan.already_done.push_back(table + ": " + request->name + " is already declared");
-        break;
-      }
-      const std::string own_factory = request->factory ? callee_of(shape) : std::string();
-      if ((shape.has_callback && shape.config_list == ts::k_no_node) || !own_factory.empty()) {
-        const std::string factory = factory_of(shape);
-        plan.problems.push_back(
-            table + ": " +
-            (!factory.empty()
-                 ? "it is built by " + factory + ", whose last argument is not an extra-config callback"
-             : !own_factory.empty()
-                 ? "it is built by " + own_factory + ", a function of the app's own, not pgTable"
-                 : "its extra-config callback is not `(t) => [...]` or `(t) => ({...})`") +
-            ", so " + request->name + " was not added; add " + request->entry + " by hand");
-        plan.left_out.insert(request->name);
-        break;
-      }
-      const std::string space = pg_core_namespace();
-      const std::string entry = (space.empty() ? "" : space + ".") + styled(request->entry);
-      adds.push_back(object_form ? object_key(node(call), shape.config_list, request->name, request->key) +
-                                       ": " + entry
-                                 : entry);
-      if (space.empty()) {
-        imports.names["drizzle-orm/pg-core"].insert(request->entry.substr(0, request->entry.find('(')));
-      }
-      if (request->entry.find("sql`") != std::string::npos) {
-        imports.names["drizzle-orm"].insert("sql");
-      }
+    case SchemaEditKind::add_index:
+      plan_add_index(table, shape, *request, object_form, adds, imports, plan);
       break;
-    }
     case SchemaEditKind::remove_index: {
       const auto found = find_item(shape, request->name);
       if (!found) {
@@ -249,6 +206,61 @@ void SchemaTsFile::plan_table(const std::string& table, const std::vector<const 
     }
   }
   append_items(remaining, adds, plan.edits);
+}
+
+// The columns many tables spread: their own column edits go here, once;
+// index edits are left out.
+void SchemaTsFile::plan_shared_columns(const std::string& table, NodeId shared,
+                                       const std::vector<const SchemaEdit*>& requests, Imports& imports,
+                                       SchemaEditPlan& plan) const {
+  TableShape shape;
+  shape.call = shared;
+  shape.columns = shared;
+  for (const SchemaEdit* request : requests) {
+    if (request->kind == SchemaEditKind::replace_column) {
+      plan_retype(table, shape, *request, imports, plan);
+    } else if (request->kind == SchemaEditKind::set_column_option) {
+      plan_option(table, shape, *request, plan);
+    } else {
+      plan.problems.push_back("`" + table + "` is an object of columns, not a table: " + request->name +
+                              " was not added to it");
+      plan.left_out.insert(request->name);
+    }
+  }
+}
+
+void SchemaTsFile::plan_add_index(const std::string& table, const TableShape& shape,
+                                  const SchemaEdit& request, bool object_form, std::vector<std::string>& adds,
+                                  Imports& imports, SchemaEditPlan& plan) const {
+  if (request.entry.empty() || find_item(shape, request.name)) { // empty: schema.ts declares it
+    plan.already_done.push_back(table + ": " + request.name + " is already declared");
+    return;
+  }
+  const std::string own_factory = request.factory ? callee_of(shape) : std::string();
+  if ((shape.has_callback && shape.config_list == ts::k_no_node) || !own_factory.empty()) {
+    const std::string factory = factory_of(shape);
+    plan.problems.push_back(
+        table + ": " +
+        (!factory.empty()
+             ? "it is built by " + factory + ", whose last argument is not an extra-config callback"
+         : !own_factory.empty()
+             ? "it is built by " + own_factory + ", a function of the app's own, not pgTable"
+             : "its extra-config callback is not `(t) => [...]` or `(t) => ({...})`") +
+        ", so " + request.name + " was not added; add " + request.entry + " by hand");
+    plan.left_out.insert(request.name);
+    return;
+  }
+  const std::string space = pg_core_namespace();
+  const std::string entry = (space.empty() ? "" : space + ".") + styled(request.entry);
+  adds.push_back(object_form ? object_key(node(shape.call), shape.config_list, request.name, request.key) +
+                                   ": " + entry
+                             : entry);
+  if (space.empty()) {
+    imports.names["drizzle-orm/pg-core"].insert(request.entry.substr(0, request.entry.find('(')));
+  }
+  if (request.entry.find("sql`") != std::string::npos) {
+    imports.names["drizzle-orm"].insert("sql");
+  }
 }
 
 void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,

@@ -111,6 +111,14 @@ private:
   [[nodiscard]] std::optional<std::size_t> find_item(const TableShape& shape, const std::string& name) const;
   void plan_table(const std::string& table, const std::vector<const SchemaEdit*>& requests, Imports& imports,
                   SchemaEditPlan& plan) const;
+  void plan_shared_columns(const std::string& table, loaders::ts::NodeId shared,
+                           const std::vector<const SchemaEdit*>& requests, Imports& imports,
+                           SchemaEditPlan& plan) const;
+  // An index entry for the table's extra-config list into `adds` (keyed in
+  // the object form), with what it imports; or why it is done or left out.
+  void plan_add_index(const std::string& table, const TableShape& shape, const SchemaEdit& request,
+                      bool object_form, std::vector<std::string>& adds, Imports& imports,
+                      SchemaEditPlan& plan) const;
   void plan_retype(const std::string& table, const TableShape& shape, const SchemaEdit& request,
                    Imports& imports, SchemaEditPlan& plan) const;
   void plan_option(const std::string& table, const TableShape& shape, const SchemaEdit& request,

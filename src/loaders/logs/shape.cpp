@@ -225,6 +225,114 @@ std::size_t word_end(const unsigned char* s, std::size_t n, std::size_t i, bool&
   return i;
 }
 
+// The tokens write_shape writes, each from where it starts to where it
+// ends (what each call returns), and the state they share: the literals'
+// hash and the word just written (E'..' strings, LIMIT and OFFSET read it).
+template <bool Copy> class TokenWriter {
+public:
+  TokenWriter(std::string_view sql, KeyWriter<Copy>& writer, ShapeKey& out, LiteralSpans* spans)
+      : m_sql(sql), m_s(reinterpret_cast<const unsigned char*>(sql.data())), m_writer(writer), m_out(out),
+        m_spans(spans) {}
+
+  [[nodiscard]] std::uint64_t literals() const { return m_literals; }
+
+  std::size_t word(std::size_t start) {
+    const std::size_t end = word_end(m_s, m_sql.size(), start, m_out.non_ascii);
+    m_last_word = m_sql.substr(start, end - start);
+    m_writer.put(m_last_word);
+    return end;
+  }
+
+  // A '...' string, a literal.
+  std::size_t string_literal(std::size_t start) {
+    // E'..' strings allow backslash escapes.
+    const bool escapes = !m_last_word.empty() &&
+                         m_last_word.data() + m_last_word.size() == m_sql.data() + start &&
+                         word_is(m_last_word, "e");
+    const std::size_t end = string_end(m_s, m_sql.size(), start, escapes, m_out.non_ascii);
+    literal(start, end);
+    if (m_spans != nullptr) {
+      m_spans->spans.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end),
+                                escapes ? LiteralSpan::Kind::escape_string : LiteralSpan::Kind::string});
+    }
+    return end;
+  }
+
+  std::size_t quoted_identifier(std::size_t start) {
+    const std::size_t end = quoted_identifier_end(m_s, m_sql.size(), start, m_out.non_ascii);
+    m_writer.put(m_sql.substr(start, end - start));
+    m_last_word = {};
+    return end;
+  }
+
+  // At '$': a $n parameter (written '?'), a $tag$ string (a literal), else a word.
+  std::size_t dollar(std::size_t start) {
+    const std::size_t n = m_sql.size();
+    std::size_t i = start;
+    if (i + 1 < n && is_digit(m_s[i + 1])) {
+      ++i;
+      while (i < n && is_digit(m_s[i])) {
+        ++i;
+      }
+      m_writer.put('?');
+      m_last_word = {};
+      return i;
+    }
+    if (const std::size_t end = dollar_quote_end(m_sql, m_s, i); end != i) {
+      literal(start, end);
+      if (m_spans != nullptr) {
+        m_spans->other = true;
+      }
+      return end;
+    }
+    return word(start); // '$' is a word's byte
+  }
+
+  // A number (at a digit, or at a '.' before one), a literal; after LIMIT
+  // or OFFSET its value goes into `out`.
+  std::size_t number(std::size_t start, ByteClass cls) {
+    const std::size_t end = number_end(m_s, m_sql.size(), start);
+    LiteralSpan::Kind kind = LiteralSpan::Kind::number;
+    if (!m_last_word.empty() && word_is(m_last_word, "limit")) {
+      m_out.limit = parse_integer(m_sql.substr(start, end - start));
+      kind = LiteralSpan::Kind::limit;
+    } else if (!m_last_word.empty() && word_is(m_last_word, "offset")) {
+      m_out.offset = parse_integer(m_sql.substr(start, end - start));
+      kind = LiteralSpan::Kind::offset;
+    }
+    literal(start, end);
+    if (m_spans != nullptr) {
+      m_spans->spans.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end), kind});
+      m_spans->other = m_spans->other || cls != ByteClass::digit;
+    }
+    return end;
+  }
+
+  // One byte of punctuation; a word before '(' stays the word just written.
+  void punctuation(unsigned char c) {
+    m_writer.put(static_cast<char>(c));
+    if (c != '(') {
+      m_last_word = {};
+    }
+  }
+
+private:
+  // A literal's text into the literals' hash; '?' into the key.
+  void literal(std::size_t start, std::size_t end) {
+    m_literals = fast_hash(m_sql.substr(start, end - start), m_literals);
+    m_writer.put('?');
+    m_last_word = {};
+  }
+
+  std::string_view m_sql;
+  const unsigned char* m_s;
+  KeyWriter<Copy>& m_writer;
+  ShapeKey& m_out;
+  LiteralSpans* m_spans;
+  std::string_view m_last_word;
+  std::uint64_t m_literals = shape_scan::k_literals_seed;
+};
+
 // The statement's tokens into `writer`, and what they say into `out`:
 // literals (strings, numbers, dollar-quoted bodies) and $n parameters are
 // '?', comments are dropped, whitespace runs are one space.
@@ -235,13 +343,7 @@ void write_shape(std::string_view sql, KeyWriter<Copy>& writer, ShapeKey& out, L
   std::size_t i = 0;
   bool pending_space = false;
   bool wrote = false;
-  std::string_view last_word;
-  std::uint64_t literals = shape_scan::k_literals_seed;
-  const auto literal = [&](std::size_t start, std::size_t end) {
-    literals = fast_hash(sql.substr(start, end - start), literals);
-    writer.put('?');
-    last_word = {};
-  };
+  TokenWriter<Copy> tokens(sql, writer, out, spans);
   while (i < n) {
     const unsigned char c = s[i];
     const ByteClass cls = k_byte_classes[c];
@@ -266,84 +368,23 @@ void write_shape(std::string_view sql, KeyWriter<Copy>& writer, ShapeKey& out, L
     }
     pending_space = false;
     wrote = true;
-    const std::size_t start = i;
     switch (cls) {
-    case ByteClass::ident: {
-      i = word_end(s, n, i, out.non_ascii);
-      last_word = sql.substr(start, i - start);
-      writer.put(last_word);
-      continue;
-    }
-    case ByteClass::quote: {
-      // E'..' strings allow backslash escapes.
-      const bool escapes = !last_word.empty() && last_word.data() + last_word.size() == sql.data() + i &&
-                           word_is(last_word, "e");
-      i = string_end(s, n, i, escapes, out.non_ascii);
-      literal(start, i);
-      if (spans != nullptr) {
-        spans->spans.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(i),
-                                escapes ? LiteralSpan::Kind::escape_string : LiteralSpan::Kind::string});
-      }
-      continue;
-    }
-    case ByteClass::dquote:
-      i = quoted_identifier_end(s, n, i, out.non_ascii);
-      writer.put(sql.substr(start, i - start));
-      last_word = {};
-      continue;
-    case ByteClass::dollar:
-      if (i + 1 < n && is_digit(s[i + 1])) {
-        ++i;
-        while (i < n && is_digit(s[i])) {
-          ++i;
-        }
-        writer.put('?');
-        last_word = {};
-        continue;
-      }
-      if (const std::size_t end = dollar_quote_end(sql, s, i); end != i) {
-        i = end;
-        literal(start, i);
-        if (spans != nullptr) {
-          spans->other = true;
-        }
-        continue;
-      }
-      i = word_end(s, n, i, out.non_ascii); // '$' is a word's byte
-      last_word = sql.substr(start, i - start);
-      writer.put(last_word);
-      continue;
+    case ByteClass::ident: i = tokens.word(i); continue;
+    case ByteClass::quote: i = tokens.string_literal(i); continue;
+    case ByteClass::dquote: i = tokens.quoted_identifier(i); continue;
+    case ByteClass::dollar: i = tokens.dollar(i); continue;
     case ByteClass::dot:
       if (!(i + 1 < n && is_digit(s[i + 1]))) {
         break; // punctuation
       }
       [[fallthrough]];
-    case ByteClass::digit: {
-      i = number_end(s, n, i);
-      LiteralSpan::Kind kind = LiteralSpan::Kind::number;
-      if (!last_word.empty() && word_is(last_word, "limit")) {
-        out.limit = parse_integer(sql.substr(start, i - start));
-        kind = LiteralSpan::Kind::limit;
-      } else if (!last_word.empty() && word_is(last_word, "offset")) {
-        out.offset = parse_integer(sql.substr(start, i - start));
-        kind = LiteralSpan::Kind::offset;
-      }
-      literal(start, i);
-      if (spans != nullptr) {
-        spans->spans.push_back({static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(i), kind});
-        spans->other = spans->other || cls != ByteClass::digit;
-      }
-      continue;
-    }
+    case ByteClass::digit: i = tokens.number(i, cls); continue;
     default: break;
     }
-    writer.put(static_cast<char>(c));
-    if (c != '(') {
-      last_word = {};
-    }
+    tokens.punctuation(c);
     ++i;
   }
-  out.literals = literals;
+  out.literals = tokens.literals();
 }
 
 // The last 1 to 7 bytes of a hashed text as a memcpy into a zeroed word
