@@ -80,34 +80,48 @@ priority_order(Evaluator& evaluator, const std::vector<std::size_t>& config) {
   return {order, savings};
 }
 
+namespace {
+
+// Under a budget or a count limit: the best subset of the set chosen
+// without them (the Extend seed and its local search; every subset that
+// fits enumerated), a seed and a floor the result never falls below.
+std::optional<Config> best_subset_floor(Evaluator& evaluator, const SearchOptions& options,
+                                        SetSearch& search) {
+  const bool limited = options.budget_bytes || options.max_indexes > 0;
+  if (!limited || !options.subset_seed || search.out_of_time()) {
+    return std::nullopt;
+  }
+  SearchOptions free = options;
+  free.budget_bytes.reset();
+  free.max_indexes = 0;
+  free.exact_group_limit = 0;
+  free.greedy_seed = false;
+  free.per_query_seed = false;
+  free.time_limit = search.remaining() / 2;
+  const SearchResult whole = search_index_set(evaluator, free);
+  SearchOptions within = options;
+  within.time_limit = search.remaining();
+  const SearchResult subset = exhaustive_over(evaluator, whole.chosen, within);
+  (void)search.out_of_time();
+  if (!search.fits(subset.chosen)) {
+    return std::nullopt;
+  }
+  Config chosen = subset.chosen;
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+} // namespace
+
 SearchResult search_index_set(Evaluator& evaluator, const SearchOptions& options) {
   SetSearch search(evaluator, options);
   (void)search.none();
   (void)search.useful();
 
   std::vector<std::pair<std::string, Config>> seeds;
-  // Under a budget or a count limit: the best subset of the set chosen
-  // without them (the Extend seed and its local search; every subset that
-  // fits enumerated), a seed and a floor the result never falls below.
-  std::optional<Config> subset_floor;
-  if ((options.budget_bytes || options.max_indexes > 0) && options.subset_seed && !search.out_of_time()) {
-    SearchOptions free = options;
-    free.budget_bytes.reset();
-    free.max_indexes = 0;
-    free.exact_group_limit = 0;
-    free.greedy_seed = false;
-    free.per_query_seed = false;
-    free.time_limit = search.remaining() / 2;
-    const SearchResult whole = search_index_set(evaluator, free);
-    SearchOptions within = options;
-    within.time_limit = search.remaining();
-    const SearchResult subset = exhaustive_over(evaluator, whole.chosen, within);
-    (void)search.out_of_time();
-    if (search.fits(subset.chosen)) {
-      subset_floor = subset.chosen;
-      std::sort(subset_floor->begin(), subset_floor->end());
-      seeds.emplace_back("subset", *subset_floor);
-    }
+  const std::optional<Config> subset_floor = best_subset_floor(evaluator, options, search);
+  if (subset_floor) {
+    seeds.emplace_back("subset", *subset_floor);
   }
   seeds.emplace_back("extend", search.greedy({}, true));
   if (options.greedy_seed && !search.out_of_time()) {

@@ -276,6 +276,39 @@ void merge_stats(QueryStats& into, QueryStats&& from) {
   }
 }
 
+void merge_connections(ConnectionStats& into, const ConnectionStats& from) {
+  into.connections_received += from.connections_received;
+  into.connections_authorized += from.connections_authorized;
+  into.disconnections += from.disconnections;
+  into.sessions_seen += from.sessions_seen;
+  if (from.first_connect_us != 0 &&
+      (into.first_connect_us == 0 || from.first_connect_us < into.first_connect_us)) {
+    into.first_connect_us = from.first_connect_us;
+  }
+  into.last_connect_us = std::max(into.last_connect_us, from.last_connect_us);
+  for (const auto& [bound, n] : from.duration_histogram) {
+    into.duration_histogram[bound] += n;
+  }
+  into.total_session_ms += from.total_session_ms;
+}
+
+// One plan per fingerprint: the slowest, with the occurrences of both.
+void merge_plans(std::vector<LoggedPlan>& into, std::vector<LoggedPlan>&& from) {
+  for (LoggedPlan& plan : from) {
+    auto same = std::find_if(into.begin(), into.end(),
+                             [&](const LoggedPlan& p) { return p.fingerprint == plan.fingerprint; });
+    if (same == into.end()) {
+      into.push_back(std::move(plan));
+    } else {
+      const std::uint64_t occurrences = same->occurrences + plan.occurrences;
+      if (plan.duration_ms > same->duration_ms) {
+        *same = std::move(plan);
+      }
+      same->occurrences = occurrences;
+    }
+  }
+}
+
 } // namespace
 
 void Workload::merge(Workload&& other) {
@@ -320,33 +353,8 @@ void Workload::merge(Workload&& other) {
     add_session(std::move(session));
   }
   sessions_dropped += other.sessions_dropped;
-  connections.connections_received += other.connections.connections_received;
-  connections.connections_authorized += other.connections.connections_authorized;
-  connections.disconnections += other.connections.disconnections;
-  connections.sessions_seen += other.connections.sessions_seen;
-  if (other.connections.first_connect_us != 0 &&
-      (connections.first_connect_us == 0 ||
-       other.connections.first_connect_us < connections.first_connect_us)) {
-    connections.first_connect_us = other.connections.first_connect_us;
-  }
-  connections.last_connect_us = std::max(connections.last_connect_us, other.connections.last_connect_us);
-  for (const auto& [bound, n] : other.connections.duration_histogram) {
-    connections.duration_histogram[bound] += n;
-  }
-  connections.total_session_ms += other.connections.total_session_ms;
-  for (LoggedPlan& plan : other.plans) {
-    auto same = std::find_if(plans.begin(), plans.end(),
-                             [&](const LoggedPlan& p) { return p.fingerprint == plan.fingerprint; });
-    if (same == plans.end()) {
-      plans.push_back(std::move(plan));
-    } else {
-      const std::uint64_t occurrences = same->occurrences + plan.occurrences;
-      if (plan.duration_ms > same->duration_ms) {
-        *same = std::move(plan);
-      }
-      same->occurrences = occurrences;
-    }
-  }
+  merge_connections(connections, other.connections);
+  merge_plans(plans, std::move(other.plans));
   warnings.insert(warnings.end(), std::make_move_iterator(other.warnings.begin()),
                   std::make_move_iterator(other.warnings.end()));
   sources.insert(sources.end(), std::make_move_iterator(other.sources.begin()),

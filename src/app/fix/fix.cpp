@@ -253,6 +253,24 @@ FixSchemas schemas_of(const loaders::SchemaLoad& load, const model::Catalog* app
   return out;
 }
 
+// How many of each rule's unsafe fixes --unsafe-fixes would write (one
+// plan per rule, nothing written): only those are promised to the flag.
+std::map<std::string, std::size_t> unsafe_fixes_written(const std::vector<core::Finding>& unsafe,
+                                                        const model::Project& project,
+                                                        const FixTargets& targets) {
+  std::map<std::string, std::size_t> written;
+  for (const core::Finding& finding : unsafe) {
+    if (written.count(finding.rule) > 0) {
+      continue;
+    }
+    std::vector<core::Finding> of_rule;
+    std::copy_if(unsafe.begin(), unsafe.end(), std::back_inserter(of_rule),
+                 [&](const core::Finding& f) { return f.rule == finding.rule; });
+    written[finding.rule] = plan_fixes(of_rule, project, targets).fixed;
+  }
+  return written;
+}
+
 } // namespace
 
 int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
@@ -293,18 +311,8 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
     }
   }
   const FixPlan plan = plan_fixes(findings, run.sources.project, targets);
-  // How many of each rule's unsafe fixes --unsafe-fixes would write (one
-  // plan per rule, nothing written): only those are promised to the flag.
-  std::map<std::string, std::size_t> unsafe_written;
-  for (const core::Finding& finding : selection.unsafe) {
-    if (unsafe_written.count(finding.rule) > 0) {
-      continue;
-    }
-    std::vector<core::Finding> of_rule;
-    std::copy_if(selection.unsafe.begin(), selection.unsafe.end(), std::back_inserter(of_rule),
-                 [&](const core::Finding& f) { return f.rule == finding.rule; });
-    unsafe_written[finding.rule] = plan_fixes(of_rule, run.sources.project, targets).fixed;
-  }
+  const std::map<std::string, std::size_t> unsafe_written =
+      unsafe_fixes_written(selection.unsafe, run.sources.project, targets);
   const bool asked = !options.fingerprints.empty() || !options.lint.rules.empty();
   const std::vector<std::string> left_out = left_out_lines(selection, unsafe_written, asked);
   if (options.write && !options.allow_dirty) {

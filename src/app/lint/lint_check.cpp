@@ -482,6 +482,23 @@ void lint_other_databases(LintRun& run, Pairing& pairing, const RuleSplit& split
   shares.restore();
 }
 
+// The workload read, shared out by the databases' schemas (all read now);
+// none when no workload was read.
+std::vector<model::Workload> database_workloads(const engine::RunInput& input, Pairing& pairing) {
+  if (input.workload == nullptr) {
+    return {};
+  }
+  std::vector<const model::Catalog*> catalogs = {input.catalog};
+  for (std::size_t d = 1; d < pairing.databases.size(); ++d) {
+    PairedDatabase& database = pairing.databases[d];
+    if (!database.load) {
+      database.load = app::load_schema(*database.sources);
+    }
+    catalogs.push_back(&database.load->catalog);
+  }
+  return share_workload(*input.workload, catalogs);
+}
+
 } // namespace
 
 std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
@@ -533,19 +550,7 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
     shares->lend(0);
   }
   if (pairing) {
-    // The workload read, shared out by the databases' schemas (all read now).
-    std::vector<model::Workload> workloads;
-    if (input.workload != nullptr) {
-      std::vector<const model::Catalog*> catalogs = {input.catalog};
-      for (std::size_t d = 1; d < pairing->databases.size(); ++d) {
-        PairedDatabase& database = pairing->databases[d];
-        if (!database.load) {
-          database.load = app::load_schema(*database.sources);
-        }
-        catalogs.push_back(&database.load->catalog);
-      }
-      workloads = share_workload(*input.workload, catalogs);
-    }
+    const std::vector<model::Workload> workloads = database_workloads(input, *pairing);
     engine::RunInput first = input;
     first.workload = workloads.empty() ? input.workload : &workloads.front();
     const RuleSplit split;
