@@ -344,6 +344,36 @@ std::size_t timestamp_with_zone(std::string_view text, std::int64_t& us, bool* k
   return length;
 }
 
+// Whether `literal` is at `pos`. Literals are a few bytes ("] ", "@"):
+// compared in place, not through memcmp.
+bool literal_at(const char* data, std::size_t size, std::size_t pos, std::string_view literal) {
+  const std::size_t length = literal.size();
+  if (size - pos < length) {
+    return false;
+  }
+  for (std::size_t k = 0; k < length; ++k) {
+    if (data[pos + k] != literal[k]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The end of %p's digits at `pos`, read as fixed_field reads them; `pid`
+// is set when there is at least one (else the end is `pos`).
+std::size_t pid_end(const char* data, std::size_t size, std::size_t pos, std::int64_t& pid) {
+  std::size_t n = pos;
+  std::int64_t value = 0;
+  while (n < size && is_digit(data[n])) {
+    value = value * 10 + (data[n] - '0');
+    ++n;
+  }
+  if (n != pos) {
+    pid = value;
+  }
+  return n;
+}
+
 } // namespace
 
 // A field of free text (a name, a host), which runs to the next literal:
@@ -458,21 +488,12 @@ std::size_t LogPrefix::match_tokens(std::string_view line, std::size_t pos, std:
         continue;
       }
       [[fallthrough]];
-    case Step::literal: {
-      // Literals are a few bytes ("] ", "@"): compared in place, not through memcmp.
-      const char* const literal = token.literal.data();
-      const std::size_t length = token.literal.size();
-      if (size - pos < length) {
+    case Step::literal:
+      if (!literal_at(data, size, pos, token.literal)) {
         return k_no_match;
       }
-      for (std::size_t k = 0; k < length; ++k) {
-        if (data[pos + k] != literal[k]) {
-          return k_no_match;
-        }
-      }
-      pos += length;
+      pos += token.literal.size();
       continue;
-    }
     case Step::session_only: {
       // Non-session processes print the prefix only up to %q (a severity
       // word starts with a capital or a digit: no call for a user name).
@@ -489,18 +510,11 @@ std::size_t LogPrefix::match_tokens(std::string_view line, std::size_t pos, std:
       continue;
     }
     case Step::pid: {
-      // As fixed_field reads it: digits, at least one.
-      std::size_t n = pos;
-      std::int64_t value = 0;
-      while (n < size && is_digit(data[n])) {
-        value = value * 10 + (data[n] - '0');
-        ++n;
-      }
-      if (n == pos) {
+      const std::size_t end = pid_end(data, size, pos, fields.pid);
+      if (end == pos) {
         return k_no_match;
       }
-      fields.pid = value;
-      pos = n;
+      pos = end;
       continue;
     }
     case Step::fixed: {

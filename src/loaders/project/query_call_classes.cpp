@@ -187,7 +187,6 @@ public:
   void read_new_locals(NewInstances& instances) const {
     std::map<std::string, std::string>& out = instances.locals;
     std::map<std::string, std::string>& properties = instances.properties;
-    std::map<std::string, std::string>& typed = instances.typed;
     std::map<std::string, std::string>& taken = instances.taken;
     std::vector<std::size_t> shorthand;                      // `{ orders, ... }`: known once every local is
     std::vector<std::pair<std::string, std::string>> stored; // `.set("orders", orders)`: key, local
@@ -197,36 +196,10 @@ public:
     for (std::size_t i = 0; i + 4 < m_t.size(); ++i) {
       const bool declares = m_t.ident(i, "const") || m_t.ident(i, "let") || m_t.ident(i, "var");
       if (declares && m_t.ident(i + 1)) {
-        std::size_t j = i + 2;
-        if (m_t.punct(j, ":")) { // a type annotation
-          if (std::string type = type_name(j + 1); !type.empty()) {
-            add_typed(typed, m_t.tok(i + 1).text, type);
-          }
-          j = skip_type(j + 1);
-        }
-        if (m_t.punct(j, "=") && m_t.ident(j + 1, "new")) {
-          const std::string type = constructed(j + 2);
-          if (!type.empty()) {
-            out[m_t.tok(i + 1).text] = type;
-          }
-        } else if (m_t.punct(j, "=")) {
-          if (std::string property = property_read(j + 1); !property.empty()) {
-            taken.try_emplace(m_t.tok(i + 1).text, std::move(property));
-          }
-        }
+        read_declaration(i, instances);
         continue;
       }
-      // `c.set("orders", new OrdersService(db))` (or a local made so): the
-      // key is a property `c.get("orders")` reads back.
-      if (m_t.ident(i, "set") && i > 0 && m_t.punct(i - 1, ".") && m_t.punct(i + 1, "(") &&
-          m_t.tok(i + 2).kind == TokenKind::string && m_t.punct(i + 3, ",")) {
-        if (m_t.ident(i + 4, "new")) {
-          if (std::string type = constructed(i + 5); !type.empty()) {
-            add_property(m_t.tok(i + 2).text, type);
-          }
-        } else if (m_t.ident(i + 4) && m_t.punct(i + 5, ")")) {
-          stored.emplace_back(m_t.tok(i + 2).text, m_t.tok(i + 4).text);
-        }
+      if (read_set_call(i, properties, stored)) {
         continue;
       }
       // `const { orders, users: people } = req.services`: locals that are properties.
@@ -245,17 +218,7 @@ public:
       if (!m_t.ident(i) || i == 0) {
         continue;
       }
-      // A parameter typed with a class (`async (orders: OrdersService, ids) =>`).
-      const std::size_t around = m_t.enclosing(i);
-      if ((m_t.punct(i - 1, "(") || m_t.punct(i - 1, ",")) && m_t.punct(i + 1, ":") && m_t.ident(i + 2) &&
-          around != k_npos && m_t.punct(around, "(")) {
-        const std::size_t after = skip_angles(i + 3);
-        if (m_t.punct(after, ",") || m_t.punct(after, ")") || m_t.punct(after, "=")) {
-          if (std::string type = type_name(i + 2); !type.empty()) {
-            add_typed(typed, m_t.tok(i).text, type);
-          }
-        }
-      }
+      read_typed_parameter(i, instances.typed);
       const bool in_object = m_t.punct(i - 1, "{") || m_t.punct(i - 1, ",");
       if (in_object && m_t.punct(i + 1, ":") && m_t.ident(i + 2, "new")) {
         if (std::string type = constructed(i + 3); !type.empty()) {
@@ -364,6 +327,61 @@ public:
   }
 
 private:
+  // A declaration `const x ...` at `i`: x's type annotation (typed), the
+  // class it is made a `new` instance of (locals) or the property it reads (taken).
+  void read_declaration(std::size_t i, NewInstances& instances) const {
+    std::size_t j = i + 2;
+    if (m_t.punct(j, ":")) { // a type annotation
+      if (std::string type = type_name(j + 1); !type.empty()) {
+        add_typed(instances.typed, m_t.tok(i + 1).text, type);
+      }
+      j = skip_type(j + 1);
+    }
+    if (m_t.punct(j, "=") && m_t.ident(j + 1, "new")) {
+      const std::string type = constructed(j + 2);
+      if (!type.empty()) {
+        instances.locals[m_t.tok(i + 1).text] = type;
+      }
+    } else if (m_t.punct(j, "=")) {
+      if (std::string property = property_read(j + 1); !property.empty()) {
+        instances.taken.try_emplace(m_t.tok(i + 1).text, std::move(property));
+      }
+    }
+  }
+
+  // `c.set("orders", new OrdersService(db))` (or a local made so) at `i`:
+  // the key is a property `c.get("orders")` reads back. False when `i` is
+  // no such call.
+  bool read_set_call(std::size_t i, std::map<std::string, std::string>& properties,
+                     std::vector<std::pair<std::string, std::string>>& stored) const {
+    if (!(m_t.ident(i, "set") && i > 0 && m_t.punct(i - 1, ".") && m_t.punct(i + 1, "(") &&
+          m_t.tok(i + 2).kind == TokenKind::string && m_t.punct(i + 3, ","))) {
+      return false;
+    }
+    if (m_t.ident(i + 4, "new")) {
+      if (std::string type = constructed(i + 5); !type.empty()) {
+        add_typed(properties, m_t.tok(i + 2).text, type);
+      }
+    } else if (m_t.ident(i + 4) && m_t.punct(i + 5, ")")) {
+      stored.emplace_back(m_t.tok(i + 2).text, m_t.tok(i + 4).text);
+    }
+    return true;
+  }
+
+  // A parameter typed with a class (`async (orders: OrdersService, ids) =>`) at `i`.
+  void read_typed_parameter(std::size_t i, std::map<std::string, std::string>& typed) const {
+    const std::size_t around = m_t.enclosing(i);
+    if ((m_t.punct(i - 1, "(") || m_t.punct(i - 1, ",")) && m_t.punct(i + 1, ":") && m_t.ident(i + 2) &&
+        around != k_npos && m_t.punct(around, "(")) {
+      const std::size_t after = skip_angles(i + 3);
+      if (m_t.punct(after, ",") || m_t.punct(after, ")") || m_t.punct(after, "=")) {
+        if (std::string type = type_name(i + 2); !type.empty()) {
+          add_typed(typed, m_t.tok(i).text, type);
+        }
+      }
+    }
+  }
+
   const TokenReader& m_t;
 };
 

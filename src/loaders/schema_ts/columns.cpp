@@ -284,30 +284,7 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth, const Spread
       }
       break;
     }
-    case ts::PropertyKind::spread: {
-      const std::size_t mark = binding_mark();
-      SpreadScope inner{scope.omitted, {}};
-      Ref target = rest_source(value, inner.omitted);
-      if (const Ref result = helper_result(target); result.valid()) {
-        target = resolve_alias(result); // ...timestamps() where timestamps = () => ({ ... })
-      }
-      if (depth < k_max_spread_depth && target.valid() && node(target).kind == NodeKind::object) {
-        inner.object = declared_name(target);
-        build_columns(info, target, depth + 1, inner);
-        unbind(mark);
-        break;
-      }
-      unbind(mark);
-      const ts::Node& spread = node(value);
-      const std::string callee = spread.kind == NodeKind::call ? dotted_name(child(value, 0)) : std::string();
-      const std::string name = spread.kind == NodeKind::identifier ? spread.text
-                               : !callee.empty()                   ? callee + "()"
-                                                                   : std::string("(...)");
-      unresolved(object.file, property.key_token,
-                 "the spread `..." + name + "` in the columns of table `" + info.table.name + "`");
-      info.table.columns_unread = true;
-      break;
-    }
+    case ts::PropertyKind::spread: build_spread_columns(info, object.file, property, depth, scope); break;
     case ts::PropertyKind::computed:
       unresolved(object.file, property.key_token,
                  "a computed column name in table `" + info.table.name + "`");
@@ -324,6 +301,32 @@ void Reader::build_columns(TableInfo& info, Ref columns, int depth, const Spread
       break;
     }
   }
+}
+
+void Reader::build_spread_columns(TableInfo& info, std::size_t file, const ts::Property& property, int depth,
+                                  const SpreadScope& scope) {
+  const Ref value{file, property.value};
+  const std::size_t mark = binding_mark();
+  SpreadScope inner{scope.omitted, {}};
+  Ref target = rest_source(value, inner.omitted);
+  if (const Ref result = helper_result(target); result.valid()) {
+    target = resolve_alias(result); // ...timestamps() where timestamps = () => ({ ... })
+  }
+  if (depth < k_max_spread_depth && target.valid() && node(target).kind == NodeKind::object) {
+    inner.object = declared_name(target);
+    build_columns(info, target, depth + 1, inner);
+    unbind(mark);
+    return;
+  }
+  unbind(mark);
+  const ts::Node& spread = node(value);
+  const std::string callee = spread.kind == NodeKind::call ? dotted_name(child(value, 0)) : std::string();
+  const std::string name = spread.kind == NodeKind::identifier ? spread.text
+                           : !callee.empty()                   ? callee + "()"
+                                                               : std::string("(...)");
+  unresolved(file, property.key_token,
+             "the spread `..." + name + "` in the columns of table `" + info.table.name + "`");
+  info.table.columns_unread = true;
 }
 
 void Reader::mark_destructured(Ref value, model::Column& column) const {

@@ -243,6 +243,10 @@ private:
   [[nodiscard]] std::optional<JsValue> eval_json_stringify(Ref ref, int depth) const;
 
   // ---- columns (columns.cpp) ----
+  // A spread entry among a table's columns (`...timestamps`): the spread
+  // object's columns, or the spread reported as unread.
+  void build_spread_columns(TableInfo& info, std::size_t file, const ts::Property& property, int depth,
+                            const SpreadScope& scope);
   void keep_chain(Ref value, const Chain& chain, model::Column& column) const;
   // `{ id }` where `const { id } = baseColumns`: the column is baseColumns'
   // entry, so it is marked shared there and keeps that entry's chain.

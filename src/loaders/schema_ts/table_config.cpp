@@ -352,6 +352,37 @@ private:
     return out;
   }
 
+  // The keys of an index call's arguments from `first` on (columns and sql`...`
+  // expressions) added to `index`; false (after a note) when one does not resolve.
+  bool add_index_keys(Ref call, std::size_t first, model::Index& index,
+                      std::vector<std::string>& column_names, bool& has_expression) {
+    const ts::Node& n = m_reader.node(call);
+    for (std::size_t i = first; i < n.children.size(); ++i) {
+      const Ref arg = m_reader.child(call, i);
+      if (is_sql_template(m_reader, arg)) {
+        const std::optional<std::string> text = m_reader.render_sql(arg, m_scope, false);
+        if (!text) {
+          m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
+                              "an index expression in table `" + m_info.table.name + "`");
+          return false;
+        }
+        index.keys.push_back(model::IndexKey{{}, *text, false, {}, {}});
+        has_expression = true;
+        continue;
+      }
+      std::vector<ResolvedColumn> one;
+      if (!column_from(call, arg, one)) {
+        return false;
+      }
+      // Drizzle's index columns default to NULLS LAST in both directions
+      // (`.desc()` becomes DESC NULLS LAST in drizzle-kit's SQL).
+      index.keys.push_back(model::IndexKey{
+          one[0].column->name, {}, one[0].descending, one[0].opclass, one[0].nulls_first.value_or(false)});
+      column_names.push_back(one[0].column->name);
+    }
+    return true;
+  }
+
   void index(bool unique) {
     model::Index index;
     index.unique = unique;
@@ -360,43 +391,16 @@ private:
     const std::optional<std::string> explicit_name = string_arg(m_chain.base, 1);
     bool has_expression = false;
     std::vector<std::string> column_names;
-    auto add_keys = [&](Ref call, std::size_t first) {
-      const ts::Node& n = m_reader.node(call);
-      for (std::size_t i = first; i < n.children.size(); ++i) {
-        const Ref arg = m_reader.child(call, i);
-        if (is_sql_template(m_reader, arg)) {
-          const std::optional<std::string> text = m_reader.render_sql(arg, m_scope, false);
-          if (!text) {
-            m_reader.unresolved(arg.file, m_reader.node(arg).first_token,
-                                "an index expression in table `" + m_info.table.name + "`");
-            return false;
-          }
-          index.keys.push_back(model::IndexKey{{}, *text, false, {}, {}});
-          has_expression = true;
-          continue;
-        }
-        std::vector<ResolvedColumn> one;
-        if (!column_from(call, arg, one)) {
-          return false;
-        }
-        // Drizzle's index columns default to NULLS LAST in both directions
-        // (`.desc()` becomes DESC NULLS LAST in drizzle-kit's SQL).
-        index.keys.push_back(model::IndexKey{
-            one[0].column->name, {}, one[0].descending, one[0].opclass, one[0].nulls_first.value_or(false)});
-        column_names.push_back(one[0].column->name);
-      }
-      return true;
-    };
     for (const ChainCall& method : m_chain.methods) {
       if (method.name == "on" || method.name == "onOnly") {
-        if (!add_keys(method.call, 1)) {
+        if (!add_index_keys(method.call, 1, index, column_names, has_expression)) {
           return;
         }
       } else if (method.name == "using") {
         if (const std::optional<std::string> using_method = string_arg(method.call, 1)) {
           index.method = core::to_lower(*using_method);
         }
-        if (!add_keys(method.call, 2)) {
+        if (!add_index_keys(method.call, 2, index, column_names, has_expression)) {
           return;
         }
       } else if (method.name == "where") {

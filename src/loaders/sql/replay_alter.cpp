@@ -259,6 +259,47 @@ void set_identity_kind(Replay& replay, model::Table& table, const Json& cmd, con
   }
 }
 
+// ALTER COLUMN ... TYPE: the step (old and new type, rewrite, USING) and the
+// column's new type here and on partitions.
+void alter_column_type(Replay& replay, model::Table& table, const Json& cmd) {
+  const std::string name = string_field(cmd, "name");
+  const Json* def = child(cmd, "def");
+  const Json* column_def = def != nullptr ? as(*def, "ColumnDef") : nullptr;
+  const Json* type_name = column_def != nullptr ? child(*column_def, "typeName") : nullptr;
+  if (type_name != nullptr) {
+    const model::TypeRef type = replay.type_ref(*type_name);
+    const model::Column* before = find_or_assume_column(table, name);
+    if (before != nullptr || !name.empty()) {
+      // A column the files never create (added by hand, by push, by
+      // another tool) is still changed on the server: judged as a column
+      // of unknown type, as an assumed table's are; the replay-warning
+      // below says the files do not create it.
+      const model::TypeRef from = before != nullptr ? before->type : model::TypeRef{};
+      model::MigrationStep& step =
+          record_step(replay, table, model::MigrationStepKind::alter_column_type, name, false);
+      step.old_type = from.display();
+      step.new_type = type.display();
+      const Json* using_expr = child(*column_def, "raw_default");
+      step.rewrites = type_change_rewrites(from, type, using_expr, name);
+      if (!using_keeps_values(using_expr, name)) {
+        // The expression that computes every row's new value, for the finding.
+        const auto start = min_location(*using_expr);
+        step.value = start ? expression_at(replay.tokens(), *start) : std::string("?");
+      }
+      if (child(*column_def, "raw_default") == nullptr && before != nullptr) {
+        // Its detail: why PostgreSQL refuses the change without USING.
+        step.detail = refused_type_change(from, type);
+      }
+    }
+    change_column(replay, table, cmd, true, [&](model::Column& column) {
+      column.type = type;
+      // A type set here is judged here (timestamp-without-time-zone and the
+      // like), not at the statement that first created the column.
+      column.location = replay.at_node(*type_name);
+    });
+  }
+}
+
 void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool only) {
   const std::string subtype = string_field(cmd, "subtype");
   const std::string name = string_field(cmd, "name");
@@ -273,40 +314,7 @@ void apply_command(Replay& replay, model::Table& table, const Json& cmd, bool on
       drop_column(replay, table, name, cascade);
     }
   } else if (subtype == "AT_AlterColumnType") {
-    const Json* column_def = def != nullptr ? as(*def, "ColumnDef") : nullptr;
-    const Json* type_name = column_def != nullptr ? child(*column_def, "typeName") : nullptr;
-    if (type_name != nullptr) {
-      const model::TypeRef type = replay.type_ref(*type_name);
-      const model::Column* before = find_or_assume_column(table, name);
-      if (before != nullptr || !name.empty()) {
-        // A column the files never create (added by hand, by push, by
-        // another tool) is still changed on the server: judged as a column
-        // of unknown type, as an assumed table's are; the replay-warning
-        // below says the files do not create it.
-        const model::TypeRef from = before != nullptr ? before->type : model::TypeRef{};
-        model::MigrationStep& step =
-            record_step(replay, table, model::MigrationStepKind::alter_column_type, name, false);
-        step.old_type = from.display();
-        step.new_type = type.display();
-        const Json* using_expr = child(*column_def, "raw_default");
-        step.rewrites = type_change_rewrites(from, type, using_expr, name);
-        if (!using_keeps_values(using_expr, name)) {
-          // The expression that computes every row's new value, for the finding.
-          const auto start = min_location(*using_expr);
-          step.value = start ? expression_at(replay.tokens(), *start) : std::string("?");
-        }
-        if (child(*column_def, "raw_default") == nullptr && before != nullptr) {
-          // Its detail: why PostgreSQL refuses the change without USING.
-          step.detail = refused_type_change(from, type);
-        }
-      }
-      change_column(replay, table, cmd, true, [&](model::Column& column) {
-        column.type = type;
-        // A type set here is judged here (timestamp-without-time-zone and the
-        // like), not at the statement that first created the column.
-        column.location = replay.at_node(*type_name);
-      });
-    }
+    alter_column_type(replay, table, cmd);
   } else if (subtype == "AT_ColumnDefault") {
     set_default(replay, table, cmd, only);
     record_other_command(replay, table, cmd);
