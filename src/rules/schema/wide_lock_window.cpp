@@ -201,6 +201,30 @@ private:
     return finding;
   }
 
+  // The fix's text when lock_timeout is set: COMMIT after the statement on
+  // the table (a BEGIN ... COMMIT file), or the later statements moved out.
+  static std::string release_ddl(const model::MigrationStep& held, const std::string& name,
+                                 const std::vector<const model::MigrationStep*>& later, bool block,
+                                 bool drizzle) {
+    std::string listed;
+    for (std::size_t i = 0; i < std::min(later.size(), k_listed); ++i) {
+      listed += "-- " + later[i]->statement.str() + ";\n";
+    }
+    if (later.size() > k_listed) {
+      listed += "-- ... and " + more_text(later) + "\n";
+    }
+    if (block) {
+      return "-- in " + base_name(held) + ": the change of " + name +
+             " commits before the other tables are waited for\n" + held.statement.str() +
+             ";\nCOMMIT;\nBEGIN;\n" + listed + "-- ... up to the file's COMMIT";
+    }
+    std::string ddl = "-- out of " + base_name(held) + ", into a migration of their own" +
+                      (drizzle ? " (applied by a later drizzle-kit migrate run)" : std::string()) + ":\n" +
+                      listed;
+    ddl.pop_back();
+    return ddl;
+  }
+
   // Only other locks after it: the window is the wait for them. No order of
   // them shortens it (each lock taken is held while the next is waited for);
   // lock_timeout bounds each wait. Where the file sets none, that is
@@ -262,28 +286,7 @@ private:
                                 (drizzle ? " (applied by a later drizzle-kit migrate run: one run commits "
                                            "every pending file together)."
                                          : "."));
-    std::string ddl;
-    if (block) {
-      ddl = "-- in " + base_name(held) + ": the change of " + name + " commits before the other tables are " +
-            "waited for\n" + held.statement.str() + ";\nCOMMIT;\nBEGIN;\n";
-      for (std::size_t i = 0; i < std::min(later.size(), k_listed); ++i) {
-        ddl += "-- " + later[i]->statement.str() + ";\n";
-      }
-      if (later.size() > k_listed) {
-        ddl += "-- ... and " + more_text(later) + "\n";
-      }
-      ddl += "-- ... up to the file's COMMIT";
-    } else {
-      ddl = "-- out of " + base_name(held) + ", into a migration of their own" +
-            (drizzle ? " (applied by a later drizzle-kit migrate run)" : std::string()) + ":\n";
-      for (std::size_t i = 0; i < std::min(later.size(), k_listed); ++i) {
-        ddl += "-- " + later[i]->statement.str() + ";\n";
-      }
-      if (later.size() > k_listed) {
-        ddl += "-- ... and " + more_text(later) + "\n";
-      }
-      ddl.pop_back();
-    }
+    std::string ddl = release_ddl(held, name, later, block, drizzle);
     set_lock_fix(finding, std::move(ddl),
                  "Only where the statements need not commit together: a change that must be atomic with the "
                  "one on " +
