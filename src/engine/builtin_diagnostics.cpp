@@ -19,4 +19,13 @@ const std::vector<BuiltinDiagnostic>& builtin_diagnostics() {
   return k_diagnostics;
 }
 
+const BuiltinDiagnostic* find_builtin(std::string_view id) {
+  for (const BuiltinDiagnostic& diagnostic : builtin_diagnostics()) {
+    if (diagnostic.id == id) {
+      return &diagnostic;
+    }
+  }
+  return nullptr;
+}
+
 } // namespace pgadvise::engine

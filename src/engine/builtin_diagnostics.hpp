@@ -25,4 +25,7 @@ struct BuiltinDiagnostic {
 };
 const std::vector<BuiltinDiagnostic>& builtin_diagnostics();
 
+// The built-in diagnostic `id`, or null when it names none.
+const BuiltinDiagnostic* find_builtin(std::string_view id);
+
 } // namespace pgadvise::engine

@@ -93,19 +93,13 @@ RuleContext make_context(const Rule& rule, const RunInput& input, const core::Se
   return context;
 }
 
-bool is_builtin(std::string_view id) {
-  const auto& diagnostics = builtin_diagnostics();
-  return std::any_of(diagnostics.begin(), diagnostics.end(),
-                     [&](const BuiltinDiagnostic& d) { return d.id == id; });
-}
-
 // Why a directive's id silenced nothing worth saying, or empty when it may
 // have: a rule that did not run (disabled, or its input absent) could have
 // matched, so only ids of rules that ran, built-in diagnostics and unknown
 // ids are reported.
 std::string unused_reason(const std::string& id, const RunReport& report,
                           const std::vector<const Rule*>& rules) {
-  if (id == "all" || is_builtin(id) || contains(report.rules_run, id)) {
+  if (id == "all" || find_builtin(id) != nullptr || contains(report.rules_run, id)) {
     return "suppresses nothing here";
   }
   const bool known =

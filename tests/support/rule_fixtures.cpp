@@ -48,13 +48,6 @@ bool reads_live(const engine::Rule& rule) {
   return std::find(inputs.begin(), inputs.end(), engine::Input::live) != inputs.end();
 }
 
-// A built-in diagnostic (engine/builtin_diagnostics.hpp): not a Rule object.
-bool is_builtin(std::string_view id) {
-  const auto& diagnostics = engine::builtin_diagnostics();
-  return std::any_of(diagnostics.begin(), diagnostics.end(),
-                     [&](const engine::BuiltinDiagnostic& diagnostic) { return diagnostic.id == id; });
-}
-
 // bad_x for bad_x/, bad_x.sql and bad_x.log; bad_x.pgss for bad_x.pgss.csv.
 std::string fixture_stem(const fs::path& fixture) {
   return fs::is_directory(fixture) ? fixture.filename().string() : fixture.stem().string();
@@ -417,7 +410,7 @@ std::string observe_locks(const LoadedFixture& loaded, std::vector<core::Finding
 FixtureRun run_fixture(std::string_view rule_id, const fs::path& fixture, core::Severity floor) {
   FixtureRun run;
   const engine::Rule* rule = rules::find_rule(rule_id);
-  const bool builtin = rule == nullptr && is_builtin(rule_id);
+  const bool builtin = rule == nullptr && engine::find_builtin(rule_id) != nullptr;
   if (rule == nullptr && !builtin) {
     run.error = "no rule " + std::string(rule_id);
     return run;
@@ -512,7 +505,7 @@ bool needs_cluster(std::string_view rule_id) {
 
 void check_rule_fixtures(std::string_view rule_id) {
   const engine::Rule* rule = rules::find_rule(rule_id);
-  ASSERT_TRUE(rule != nullptr || is_builtin(rule_id)) << rule_id;
+  ASSERT_TRUE(rule != nullptr || engine::find_builtin(rule_id) != nullptr) << rule_id;
   const auto bad = rule_fixtures(rule_id, "bad_");
   const auto good = rule_fixtures(rule_id, "good_");
   ASSERT_FALSE(bad.empty()) << rule_id << ": no bad_ fixture";

@@ -9,12 +9,7 @@
 namespace pgadvise::app {
 
 bool known_rule_id(std::string_view id) {
-  if (rules::find_rule(id) != nullptr) {
-    return true;
-  }
-  const auto& diagnostics = engine::builtin_diagnostics();
-  return std::any_of(diagnostics.begin(), diagnostics.end(),
-                     [&](const engine::BuiltinDiagnostic& d) { return d.id == id; });
+  return rules::find_rule(id) != nullptr || engine::find_builtin(id) != nullptr;
 }
 
 bool rule_has_option(std::string_view id, std::string_view name) {

@@ -82,12 +82,7 @@ core::Finding lock_observed(const ObservedStatement& statement, const std::strin
                             const std::string& server) {
   core::Finding finding;
   finding.rule = std::string(engine::k_lock_observed);
-  finding.severity = core::Severity::medium;
-  for (const engine::BuiltinDiagnostic& diagnostic : engine::builtin_diagnostics()) {
-    if (diagnostic.id == engine::k_lock_observed) {
-      finding.severity = diagnostic.severity;
-    }
-  }
+  finding.severity = engine::find_builtin(engine::k_lock_observed)->severity;
   const auto dot = table.find('.');
   finding.object = core::ObjectRef{table.substr(0, dot), table.substr(dot + 1), {}, {}};
   finding.location = statement.location;
