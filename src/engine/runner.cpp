@@ -2,15 +2,14 @@
 
 #include "core/finding_sink.hpp"
 #include "core/finding_spill.hpp"
+#include "core/parallel.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <future>
 #include <memory>
-#include <thread>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -254,32 +253,18 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
   std::vector<std::vector<core::Finding>> parts(runnable.size());
   std::vector<core::FindingSpill::Batch> spilled(runnable.size());
   const auto spill = std::make_shared<core::FindingSpill>(); // the report reads from it until written
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < runnable.size(); i = next++) {
-      core::FindingSink sink(*spill, input.spill_from);
-      if (runnable[i]->meta().has_fix) {
-        sink.set_fix_applicability(
-            runnable[i]->meta().fix_applicability.value_or(core::FixApplicability::unsafe));
-      }
-      runnable[i]->check(make_context(*runnable[i], input, settings), sink);
-      sink.finish();
-      spilled[i] = sink.written(); // read back exactly sized: no room to trim
-      parts[i] = std::move(sink.held());
-      std::for_each(parts[i].begin(), parts[i].end(), trim_room);
+  core::parallel_for(runnable.size(), [&](std::size_t i) {
+    core::FindingSink sink(*spill, input.spill_from);
+    if (runnable[i]->meta().has_fix) {
+      sink.set_fix_applicability(
+          runnable[i]->meta().fix_applicability.value_or(core::FixApplicability::unsafe));
     }
-  };
-  const std::size_t workers =
-      std::min<std::size_t>(runnable.size(), std::max(1U, std::thread::hardware_concurrency()));
-  std::vector<std::future<void>> futures;
-  futures.reserve(workers);
-  for (std::size_t w = 1; w < workers; ++w) {
-    futures.push_back(std::async(std::launch::async, work));
-  }
-  work();
-  for (auto& future : futures) {
-    future.get(); // a rule's exception reaches the caller, as before
-  }
+    runnable[i]->check(make_context(*runnable[i], input, settings), sink);
+    sink.finish();
+    spilled[i] = sink.written(); // read back exactly sized: no room to trim
+    parts[i] = std::move(sink.held());
+    std::for_each(parts[i].begin(), parts[i].end(), trim_room);
+  }); // a rule's exception reaches the caller
   if (input.after_rules) {
     input.after_rules();
   }

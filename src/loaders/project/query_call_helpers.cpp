@@ -26,12 +26,12 @@ bool in_own_transaction(const FileIndex& file, const FunctionInfo* function, std
 }
 
 // The keys a call passes as conditions on a generic repository's table:
-// `eq((this.table as any).batchId, batchId)` among `site`'s arguments, for
+// `eq((this.table as any).batchId, batchId)` among a call's arguments (`args`), for
 // `placeholder` "this.table".
-void passed_keys(const CallSite& site, const std::string& placeholder, Reach& reach) {
+void passed_keys(const std::vector<Argument>& args, const std::string& placeholder, Reach& reach) {
   static const std::regex k_eq(
       R"(\beq\s*\(\s*\(?\s*this\s*\.\s*([A-Za-z_$][\w$]*)(?:\s+as\s+[A-Za-z_$][\w$]*\s*\))?\s*\.\s*([A-Za-z_$][\w$]*)\s*,\s*([^,()]+?)\s*\))");
-  for (const Argument& arg : site.args) {
+  for (const Argument& arg : args) {
     for (std::sregex_iterator it(arg.text.begin(), arg.text.end(), k_eq), end; it != end; ++it) {
       if ("this." + (*it)[1].str() == placeholder) {
         reach.key_columns.push_back((*it)[2].str());
@@ -453,7 +453,7 @@ std::vector<Reach> HelperCalls::collect(NodeId id) {
           bind_own(step);
           if (placeholder != step.table_name() && step.call->call.key_columns.empty() &&
               step.key_columns.empty()) {
-            passed_keys(*site, placeholder, step);
+            passed_keys(m_sources.arguments(file, *site), placeholder, step);
           }
         }
         out.push_back(std::move(step));

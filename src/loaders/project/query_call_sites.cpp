@@ -45,9 +45,6 @@ public:
       site.path.assign(path.rbegin(), path.rend());
       site.token = i;
       site.location = m_t.where(i);
-      for (const TokenRange& part : m_t.parts(i + 1)) {
-        site.args.push_back(argument(part));
-      }
       m_out.push_back(std::move(site));
     }
   }
@@ -67,35 +64,35 @@ private:
   const TokenReader& m_t;
   const std::set<std::size_t>& m_function_names;
   std::vector<CallSite>& m_out;
+};
 
-  // An argument's text, and its properties when it is an object literal.
-  [[nodiscard]] Argument argument(TokenRange range) const {
-    Argument out{m_t.text(range), {}};
-    if (!m_t.punct(range.first, "{") || m_t.close_of(range.first) != range.last) {
-      return out;
-    }
-    for (std::size_t i = range.first + 1; i < range.last; ++i) {
-      const bool starts = m_t.punct(i - 1, "{") || m_t.punct(i - 1, ",");
-      if (starts && m_t.ident(i) && m_t.punct(i + 1, ":")) {
-        std::size_t end = i + 2;
-        while (end < range.last && !m_t.punct(end, ",")) {
-          const std::size_t close = m_t.close_of(end);
-          end = (close != k_npos ? close : end) + 1;
-        }
-        out.properties.emplace_back(m_t.tok(i).text, m_t.text(i + 2, end - 1));
-        i = end - 1;
-        continue;
-      }
-      if (starts && m_t.ident(i) && (m_t.punct(i + 1, ",") || i + 1 == range.last)) {
-        out.properties.emplace_back(m_t.tok(i).text, m_t.tok(i).text); // shorthand
-        continue;
-      }
-      const std::size_t close = m_t.close_of(i);
-      i = close != k_npos && close < range.last ? close : i;
-    }
+// An argument's text, and its properties when it is an object literal.
+Argument argument(const TokenReader& t, TokenRange range) {
+  Argument out{t.text(range), {}};
+  if (!t.punct(range.first, "{") || t.close_of(range.first) != range.last) {
     return out;
   }
-};
+  for (std::size_t i = range.first + 1; i < range.last; ++i) {
+    const bool starts = t.punct(i - 1, "{") || t.punct(i - 1, ",");
+    if (starts && t.ident(i) && t.punct(i + 1, ":")) {
+      std::size_t end = i + 2;
+      while (end < range.last && !t.punct(end, ",")) {
+        const std::size_t close = t.close_of(end);
+        end = (close != k_npos ? close : end) + 1;
+      }
+      out.properties.emplace_back(t.tok(i).text, t.text(i + 2, end - 1));
+      i = end - 1;
+      continue;
+    }
+    if (starts && t.ident(i) && (t.punct(i + 1, ",") || i + 1 == range.last)) {
+      out.properties.emplace_back(t.tok(i).text, t.tok(i).text); // shorthand
+      continue;
+    }
+    const std::size_t close = t.close_of(i);
+    i = close != k_npos && close < range.last ? close : i;
+  }
+  return out;
+}
 
 } // namespace
 
@@ -104,6 +101,14 @@ std::vector<CallSite> read_call_sites(const TokenReader& tokens,
   std::vector<CallSite> sites;
   CallSiteReader(tokens, function_names, sites).read();
   return sites;
+}
+
+std::vector<Argument> read_arguments(const TokenReader& tokens, std::size_t name) {
+  std::vector<Argument> out;
+  for (const TokenRange& part : tokens.parts(name + 1)) {
+    out.push_back(argument(tokens, part));
+  }
+  return out;
 }
 
 } // namespace pgadvise::loaders::scan

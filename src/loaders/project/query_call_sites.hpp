@@ -21,15 +21,21 @@ struct Argument {
 };
 
 // Any other call: `archive(db, id)`, `repo.find(db, id)`, `this.repo.find(id)`.
+// Its arguments are not kept: most calls lead to no query, and their text
+// (a callback's whole body, repeated at each call inside it) was most of
+// what a scan held. QuerySources::arguments reads them back for a call that
+// does lead to one.
 struct CallSite {
   std::vector<std::string> path; // {"this", "repo", "find"}
   std::size_t token = 0;         // the called name's token
   core::SourceLocation location; // of that token
-  std::vector<Argument> args;
 };
 
 // `f(`, `a.f(`, `this.a.f(`; not declarations (`function_names`: the name
 // tokens of the file's declared functions and methods), `new X(` or control words.
 std::vector<CallSite> read_call_sites(const TokenReader& tokens, const std::set<std::size_t>& function_names);
+
+// The arguments of the call whose name is the token at `name` (`f(a, { b: c })`).
+std::vector<Argument> read_arguments(const TokenReader& tokens, std::size_t name);
 
 } // namespace pgadvise::loaders::scan

@@ -1,6 +1,7 @@
 #include "loaders/project/query_call_sources.hpp"
 
 #include "core/file.hpp"
+#include "core/parallel.hpp"
 #include "loaders/project/query_call_files.hpp"
 #include "loaders/typescript/parser.hpp"
 
@@ -98,24 +99,34 @@ std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
   return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
 }
 
-// Each source read once for its imports; its text goes at once.
+// Each source read once for its imports, on every core; its text goes at
+// once. The sources are kept in the order of `files`, whichever thread read them.
 void QuerySources::read_sources(ScanContext& context, const std::vector<std::string>& files) {
+  std::vector<const std::string*> wanted;
   for (const std::string& file : files) {
-    if (!query_source_file(file)) {
-      continue;
+    if (query_source_file(file)) {
+      wanted.push_back(&file);
     }
-    const std::optional<std::string> text = context.read(file);
+  }
+  std::vector<std::optional<Source>> read(wanted.size());
+  core::parallel_for(wanted.size(), [&](std::size_t i) {
+    const std::optional<std::string> text = context.read(*wanted[i]);
     if (!text) {
+      return;
+    }
+    Source source{*wanted[i], (m_root / *wanted[i]).lexically_normal().string(), {}, false};
+    for (const std::string_view specifier : import_specifiers(*text)) {
+      source.specifiers.emplace_back(specifier);
+    }
+    read[i] = std::move(source);
+  });
+  for (std::optional<Source>& source : read) {
+    if (!source) {
       continue;
     }
     ++context.project().query_files_searched;
-    std::string path = (m_root / file).lexically_normal().string();
-    m_by_path.emplace(path, m_sources.size());
-    std::vector<std::string> specifiers;
-    for (const std::string_view specifier : import_specifiers(*text)) {
-      specifiers.emplace_back(specifier);
-    }
-    m_sources.push_back({file, std::move(path), std::move(specifiers), false});
+    m_by_path.emplace(source->path, m_sources.size());
+    m_sources.push_back(std::move(*source));
   }
 }
 
@@ -173,41 +184,56 @@ void QuerySources::mark_reaching() {
   }
 }
 
-// Each reaching file parsed once; its index taken from the tokens, which
-// then go (the module graph keeps the declarations, imports and exports).
+// A reaching file parsed and indexed: its index taken from the tokens,
+// which then go (the module graph keeps the declarations, imports and
+// exports), and the element counts of top-level constant arrays kept aside.
+QuerySources::Parsed QuerySources::parse_source(const Source& source) {
+  Parsed out;
+  const auto text = core::read_file(source.path, k_max_source_bytes);
+  if (!text) {
+    return out;
+  }
+  ts::Program program = ts::parse_program(*text);
+  out.index = std::make_unique<FileIndex>(source.relative, program);
+  for (ts::Declaration& declaration : program.declarations) {
+    if (const std::size_t count = constant_count(program, declaration.init); count > 0) {
+      out.constants.emplace(declaration.name, count);
+    }
+    declaration.init = ts::k_no_node;
+  }
+  for (ts::NamedStatement& statement : program.statements) {
+    statement.function = ts::k_no_node;
+  }
+  std::vector<ts::Token>().swap(program.lex.tokens); // `= {}` would keep the capacity
+  std::vector<ts::Comment>().swap(program.lex.comments);
+  std::vector<ts::Node>().swap(program.nodes);
+  out.program = std::move(program);
+  return out;
+}
+
+// Each reaching file parsed once, the files shared out over the cores
+// (parsing one depends on its text alone); the graph adopts them after, in
+// the sources' order, so the outcome is the same whichever thread parsed what.
 void QuerySources::index_files() {
-  for (Source& source : m_sources) {
-    if (!source.reaches_drizzle) {
+  std::vector<const Source*> reaching;
+  for (const Source& source : m_sources) {
+    if (source.reaches_drizzle) {
+      reaching.push_back(&source);
+    }
+  }
+  std::vector<Parsed> parsed(reaching.size());
+  core::parallel_for(reaching.size(), [&](std::size_t i) { parsed[i] = parse_source(*reaching[i]); });
+  for (std::size_t i = 0; i < reaching.size(); ++i) {
+    if (!parsed[i].program) {
       continue;
     }
-    const auto text = core::read_file(source.path, k_max_source_bytes);
-    if (!text) {
-      continue;
+    fs::path path(reaching[i]->path);
+    const ts::SourceModule* module = m_graph.adopt(path, std::move(*parsed[i].program));
+    if (!parsed[i].constants.empty()) {
+      m_constants.emplace(module, std::move(parsed[i].constants));
     }
-    ts::Program program = ts::parse_program(*text);
-    auto index = std::make_unique<FileIndex>(source.relative, program);
-    // What the module graph needs stays (imports, exports, declarations by
-    // name); the tokens and expression trees go, but for the element
-    // counts of top-level constant arrays, kept aside.
-    std::map<std::string, std::size_t, std::less<>> constants;
-    for (ts::Declaration& declaration : program.declarations) {
-      if (const std::size_t count = constant_count(program, declaration.init); count > 0) {
-        constants.emplace(declaration.name, count);
-      }
-      declaration.init = ts::k_no_node;
-    }
-    for (ts::NamedStatement& statement : program.statements) {
-      statement.function = ts::k_no_node;
-    }
-    std::vector<ts::Token>().swap(program.lex.tokens); // `= {}` would keep the capacity
-    std::vector<ts::Comment>().swap(program.lex.comments);
-    std::vector<ts::Node>().swap(program.nodes);
-    fs::path path(source.path);
-    const ts::SourceModule* module = m_graph.adopt(path, std::move(program));
-    if (!constants.empty()) {
-      m_constants.emplace(module, std::move(constants));
-    }
-    add_file(std::move(index), module, std::move(path));
+    add_file(std::move(parsed[i].index), module, std::move(path));
+    parsed[i] = Parsed{}; // what the graph and the index did not take goes now
   }
 }
 
@@ -249,6 +275,28 @@ std::size_t QuerySources::constant_array(const FileIndex& file, const std::strin
   // A module the graph read itself (it reaches no database): its tree is whole.
   return symbol->declaration == nullptr ? 0
                                         : constant_count(symbol->module->program, symbol->declaration->init);
+}
+
+const std::vector<Argument>& QuerySources::arguments(const FileIndex& file, const CallSite& site) {
+  if (const auto kept = m_arguments.find(&site); kept != m_arguments.end()) {
+    return kept->second;
+  }
+  if (m_retokenized.file != &file) {
+    m_retokenized.reader.reset();
+    m_retokenized.tokens.clear();
+    m_retokenized.file = &file;
+    if (const auto text = core::read_file(path_of(file), k_max_source_bytes)) {
+      m_retokenized.tokens = ts::tokenize(*text).tokens;
+    }
+    if (m_retokenized.tokens.size() == file.token_count()) {
+      m_retokenized.reader = std::make_unique<TokenReader>(m_retokenized.tokens, file.path());
+    }
+  }
+  std::vector<Argument>& out = m_arguments[&site];
+  if (m_retokenized.reader != nullptr) {
+    out = read_arguments(*m_retokenized.reader, site.token);
+  }
+  return out;
 }
 
 } // namespace pgadvise::loaders::scan

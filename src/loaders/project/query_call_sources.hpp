@@ -18,7 +18,8 @@
 // (query_call_sources.cpp): each JS/TS file read once and its imports
 // listed without tokenizing it; only the files whose imports reach
 // drizzle-orm are parsed and indexed, once, and adopted by the module graph
-// that resolves names across files.
+// that resolves names across files. Reading and parsing are shared out over
+// the cores (core::parallel_for), the results taken in the files' order.
 namespace pgadvise::loaders::scan {
 
 // What one file's named functions hold: its Drizzle calls and call sites,
@@ -51,6 +52,10 @@ public:
   // The element count of the constant array `name` names in `file` (a
   // `const` of that file or one it imports); 0 when it is not one.
   [[nodiscard]] std::size_t constant_array(const FileIndex& file, const std::string& name);
+  // A call site's arguments, read back from its file the first time they
+  // are asked for (the index keeps none: CallSite) and kept from then on.
+  // None when the file has changed since it was indexed.
+  [[nodiscard]] const std::vector<Argument>& arguments(const FileIndex& file, const CallSite& site);
 
 private:
   // A source as the scan keeps it before it knows whether the file matters:
@@ -63,6 +68,13 @@ private:
     bool reaches_drizzle = false;
   };
 
+  // A reaching source as a worker thread leaves it for the graph to adopt.
+  struct Parsed {
+    std::optional<ts::Program> program; // without its tokens and trees
+    std::unique_ptr<FileIndex> index;
+    std::map<std::string, std::size_t, std::less<>> constants; // top-level constant arrays' counts
+  };
+
   [[nodiscard]] static ts::Workspace workspace(const model::Project& project,
                                                const std::filesystem::path& root);
   [[nodiscard]] bool known(const std::filesystem::path& path) const;
@@ -71,6 +83,7 @@ private:
   [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
   find_source(const std::filesystem::path& path) const;
   void mark_reaching();
+  [[nodiscard]] static Parsed parse_source(const Source& source);
   void index_files();
   void add_file(std::unique_ptr<FileIndex> index, const ts::SourceModule* module, std::filesystem::path path);
 
@@ -86,6 +99,15 @@ private:
   // The element counts of each indexed module's top-level constant arrays
   // (its expression trees are let go once it is indexed).
   std::map<const ts::SourceModule*, std::map<std::string, std::size_t, std::less<>>> m_constants;
+  std::unordered_map<const CallSite*, std::vector<Argument>> m_arguments;
+  // The tokens of the file arguments were last read from: the sites asked
+  // about come a file at a time.
+  struct Retokenized {
+    const FileIndex* file = nullptr;
+    std::vector<ts::Token> tokens;
+    std::unique_ptr<TokenReader> reader; // over `tokens`
+  };
+  Retokenized m_retokenized;
 };
 
 } // namespace pgadvise::loaders::scan

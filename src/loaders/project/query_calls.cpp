@@ -143,17 +143,18 @@ private:
   // `.set(data)` of a parameter (set column "...") the caller passes an
   // object literal for (`markSent(id) { return this.updateById(id, {
   // sentAt: new Date() }) }`): its properties are the columns set.
-  static void spread_set(model::QueryCall& call, const FunctionInfo& callee, const CallSite& site) {
+  static void spread_set(model::QueryCall& call, const FunctionInfo& callee,
+                         const std::vector<Argument>& args) {
     if (call.set_columns.size() != 1 || call.set_columns.front() != "..." || call.set_values.empty()) {
       return;
     }
-    for (std::size_t i = 0; i < callee.params.size() && i < site.args.size(); ++i) {
-      if (callee.params[i] != call.set_values.front() || site.args[i].properties.empty()) {
+    for (std::size_t i = 0; i < callee.params.size() && i < args.size(); ++i) {
+      if (callee.params[i] != call.set_values.front() || args[i].properties.empty()) {
         continue;
       }
       call.set_columns.clear();
       call.set_values.clear();
-      for (const auto& [name, text] : site.args[i].properties) {
+      for (const auto& [name, text] : args[i].properties) {
         call.set_columns.push_back(name);
         call.set_values.push_back(text);
       }
@@ -227,13 +228,13 @@ private:
   // caller's terms: a parameter becomes the argument passed for it, and
   // `param.prop` the property of an object literal passed for it.
   static std::string in_caller_terms(const std::string& value, const FunctionInfo& callee,
-                                     const CallSite& site) {
+                                     const std::vector<Argument>& args) {
     // A name the callee destructures from a parameter (`const { id } =
     // params`): that property of what the caller passes.
     if (const auto bound = callee.destructured.find(value); bound != callee.destructured.end()) {
       const auto& [position, property] = bound->second;
-      if (position < site.args.size()) {
-        const Argument& arg = site.args[position];
+      if (position < args.size()) {
+        const Argument& arg = args[position];
         for (const auto& [name, text] : arg.properties) {
           if (name == property) {
             return text;
@@ -243,9 +244,9 @@ private:
       }
       return value;
     }
-    for (std::size_t i = 0; i < callee.params.size() && i < site.args.size(); ++i) {
+    for (std::size_t i = 0; i < callee.params.size() && i < args.size(); ++i) {
       const std::string& param = callee.params[i];
-      const Argument& arg = site.args[i];
+      const Argument& arg = args[i];
       if (param.empty()) {
         continue;
       }
@@ -296,12 +297,14 @@ private:
         std::vector<Hop> hops = {Hop{&file, &site, target}};
         hops.insert(hops.end(), each.hops.begin(), each.hops.end());
         for (std::size_t i = hops.size(); i-- > 0;) {
+          const FunctionInfo& callee = *m_helpers.node(hops[i].node).function;
+          const std::vector<Argument>& args = m_sources.arguments(*hops[i].file, *hops[i].site);
           for (std::string& value : call.key_values) {
-            value = in_caller_terms(value, *m_helpers.node(hops[i].node).function, *hops[i].site);
+            value = in_caller_terms(value, callee, args);
           }
-          spread_set(call, *m_helpers.node(hops[i].node).function, *hops[i].site);
+          spread_set(call, callee, args);
           for (std::string& value : call.set_values) {
-            value = in_caller_terms(value, *m_helpers.node(hops[i].node).function, *hops[i].site);
+            value = in_caller_terms(value, callee, args);
           }
         }
         for (const Hop& hop : hops) {
@@ -354,8 +357,9 @@ private:
         }
         drop_unbound_keys(call);
         for (std::size_t i = each.hops.size(); i-- > 0;) {
+          const std::vector<Argument>& args = m_sources.arguments(*each.hops[i].file, *each.hops[i].site);
           for (std::string& value : call.key_values) {
-            value = in_caller_terms(value, *m_helpers.node(each.hops[i].node).function, *each.hops[i].site);
+            value = in_caller_terms(value, *m_helpers.node(each.hops[i].node).function, args);
           }
         }
         for (const Hop& hop : each.hops) {
@@ -373,8 +377,9 @@ private:
         // The next level's key read from a row (`category.parentId`): a
         // walk along links. A key the function computes (a probe for a free
         // name, a retry's attempt number) is a try per collision, not a level.
-        const std::string next =
-            call.key_values.empty() ? std::string() : in_caller_terms(call.key_values.front(), *caller, site);
+        const std::string next = call.key_values.empty() ? std::string()
+                                                         : in_caller_terms(call.key_values.front(), *caller,
+                                                                           m_sources.arguments(file, site));
         if (next.find('.') == std::string::npos || next == call.key_values.front()) {
           continue;
         }
