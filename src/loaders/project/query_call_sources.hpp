@@ -93,9 +93,9 @@ private:
   std::vector<Source> m_sources;
   std::unordered_map<std::string, std::size_t> m_by_path; // absolute normal path -> source
   std::vector<std::unique_ptr<FileIndex>> m_files;
-  std::map<const ts::SourceModule*, const FileIndex*> m_by_module;
+  std::unordered_map<const ts::SourceModule*, const FileIndex*> m_by_module;
   std::unordered_map<const FileIndex*, std::filesystem::path> m_paths;
-  std::map<const FileIndex*, FileFunctions> m_functions;
+  std::unordered_map<const FileIndex*, FileFunctions> m_functions;
   // The element counts of each indexed module's top-level constant arrays
   // (its expression trees are let go once it is indexed).
   std::map<const ts::SourceModule*, std::map<std::string, std::size_t, std::less<>>> m_constants;

@@ -334,7 +334,10 @@ private:
   void emit_recursion(const FileIndex& file) {
     for (const CallSite& site : file.sites()) {
       const FunctionInfo* caller = file.function_at(site.token);
-      if (caller == nullptr || caller->name.empty() || file.loop_running(site.token) != nullptr) {
+      // A call of itself names it: a site naming another function is no
+      // recursion, and is not resolved (most of a project's calls).
+      if (caller == nullptr || caller->name.empty() || site.path.back() != caller->name ||
+          file.loop_running(site.token) != nullptr) {
         continue;
       }
       const NodeId target = m_helpers.resolve(file, site);

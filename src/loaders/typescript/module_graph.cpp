@@ -44,7 +44,7 @@ ModuleGraph::ModuleGraph(ModuleResolver& resolver, Reader reader)
 
 const SourceModule* ModuleGraph::load(const fs::path& path) {
   const fs::path key = path.lexically_normal();
-  const auto found = m_modules.find(key);
+  const auto found = m_modules.find(key.native());
   if (found != m_modules.end()) {
     return found->second.get();
   }
@@ -58,12 +58,12 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
   } else {
     m_unreadable.push_back(key.generic_string() + ": cannot be read");
   }
-  return m_modules.emplace(key, std::move(module)).first->second.get();
+  return m_modules.emplace(key.native(), std::move(module)).first->second.get();
 }
 
 const SourceModule* ModuleGraph::adopt(const fs::path& path, Program program) {
   const fs::path key = path.lexically_normal();
-  auto& slot = m_modules[key];
+  auto& slot = m_modules[key.native()];
   if (!slot) {
     slot = std::make_unique<SourceModule>(SourceModule{key, std::move(program)});
   }

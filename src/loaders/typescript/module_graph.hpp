@@ -12,6 +12,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 // The modules of a TypeScript project as TypeScript links them: each file
@@ -105,10 +107,13 @@ private:
   ModuleResolver& m_resolver;
   Reader m_reader;
   bool m_keep_tokens = true;
-  std::map<std::filesystem::path, std::unique_ptr<SourceModule>> m_modules; // nullptr: unreadable
-  std::map<const SourceModule*, LocalNames> m_locals;
-  std::map<const SourceModule*, ExportMap> m_exports;
-  std::set<const SourceModule*> m_in_progress; // export maps being built (cycles)
+  // By normal path, as a string: a path as a map's key is compared
+  // component by component, and a monorepo's scan looks modules up
+  // hundreds of thousands of times. Nothing walks these in order.
+  std::unordered_map<std::string, std::unique_ptr<SourceModule>> m_modules; // nullptr: unreadable
+  std::unordered_map<const SourceModule*, LocalNames> m_locals;
+  std::unordered_map<const SourceModule*, ExportMap> m_exports;
+  std::unordered_set<const SourceModule*> m_in_progress; // export maps being built (cycles)
   std::vector<std::string> m_unreadable;
 };
 
