@@ -193,7 +193,7 @@ QuerySources::Parsed QuerySources::parse_source(const Source& source) {
   if (!text) {
     return out;
   }
-  ts::Program program = ts::parse_program(*text);
+  ts::Program program = ts::parse_declarations(*text);
   out.index = std::make_unique<FileIndex>(source.relative, program);
   for (ts::Declaration& declaration : program.declarations) {
     if (const std::size_t count = constant_count(program, declaration.init); count > 0) {

@@ -12,13 +12,25 @@ using core::hex_value;
 
 namespace {
 
+// Which bytes start a name and which continue one: a table, as the lexer
+// asks it of nearly every byte of a project's sources.
+constexpr std::array<std::uint8_t, 256> k_ident_bytes = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (unsigned c = 0; c < 256; ++c) {
+    const bool start =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c == '#' || c >= 0x80;
+    const bool part = start || (c >= '0' && c <= '9');
+    table[c] = static_cast<std::uint8_t>((start ? 1U : 0U) | (part ? 2U : 0U));
+  }
+  return table;
+}();
+
 bool is_ident_start(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c == '#' || u >= 0x80;
+  return (k_ident_bytes[static_cast<unsigned char>(c)] & 1U) != 0;
 }
 
 bool is_ident_part(char c) {
-  return is_ident_start(c) || (c >= '0' && c <= '9');
+  return (k_ident_bytes[static_cast<unsigned char>(c)] & 2U) != 0;
 }
 
 bool is_digit(char c) {
@@ -140,10 +152,10 @@ private:
     m_out.comments.push_back(std::move(comment));
   }
 
-  void emit(TokenKind kind, std::string text, std::size_t start) {
-    Token token;
+  // The token made in place (a Token is large: no temporary moved in).
+  Token& emit_at(TokenKind kind, std::size_t start) {
+    Token& token = m_out.tokens.emplace_back();
     token.kind = kind;
-    token.text = std::move(text);
     token.offset = start;
     token.length = m_pos - start;
     set_position(token, start);
@@ -151,7 +163,15 @@ private:
     token.comments_begin = m_pending_comments;
     token.comments_end = m_out.comments.size();
     m_pending_comments = m_out.comments.size();
-    m_out.tokens.push_back(std::move(token));
+    return token;
+  }
+
+  void emit(TokenKind kind, std::string text, std::size_t start) {
+    emit_at(kind, start).text = std::move(text);
+  }
+  // A token spelled as the source has it: its text copied once, into place.
+  void emit_spelled(TokenKind kind, std::size_t start) {
+    emit_at(kind, start).text.assign(m_src.data() + start, m_pos - start);
   }
 
   void lex_token() {
@@ -161,7 +181,7 @@ private:
       while (m_pos < m_src.size() && is_ident_part(m_src[m_pos])) {
         ++m_pos;
       }
-      emit(TokenKind::identifier, std::string(m_src.substr(start, m_pos - start)), start);
+      emit_spelled(TokenKind::identifier, start);
     } else if (is_digit(c) || (c == '.' && is_digit(at(m_pos + 1)))) {
       lex_number(start);
     } else if (c == '"' || c == '\'') {
@@ -209,7 +229,7 @@ private:
     if (at(m_pos) == 'n') { // BigInt literal
       ++m_pos;
     }
-    emit(TokenKind::number, std::string(m_src.substr(start, m_pos - start)), start);
+    emit_spelled(TokenKind::number, start);
   }
 
   // Decodes one escape sequence after a backslash at m_pos; returns false
@@ -385,7 +405,7 @@ private:
           ++i;
         }
         m_pos = i;
-        emit(TokenKind::regex, std::string(m_src.substr(start, m_pos - start)), start);
+        emit_spelled(TokenKind::regex, start);
         return true;
       }
       ++i;
@@ -394,14 +414,15 @@ private:
   }
 
   void lex_punct(std::size_t start) {
+    const char first = m_src[m_pos];
     for (std::string_view spelling : k_multi_punct) {
-      if (m_src.substr(m_pos, spelling.size()) == spelling) {
+      if (spelling[0] == first && m_src.substr(m_pos, spelling.size()) == spelling) {
         // `?.5` is a conditional followed by a number, not optional chaining.
         if (spelling == "?." && is_digit(at(m_pos + 2))) {
           continue;
         }
         m_pos += spelling.size();
-        emit(TokenKind::punct, std::string(spelling), start);
+        emit_spelled(TokenKind::punct, start);
         return;
       }
     }
@@ -413,7 +434,7 @@ private:
         --m_brace_stack.back();
       }
     }
-    emit(TokenKind::punct, std::string(1, c), start);
+    emit_spelled(TokenKind::punct, start);
   }
 
   std::string_view m_src;

@@ -69,6 +69,29 @@ void Parser::skip_group() {
   }
 }
 
+bool Parser::passes_over_group() const {
+  if (!m_declarations_only || !is_opener(peek())) {
+    return false;
+  }
+  const std::size_t close = m_match[m_pos];
+  if (close == k_npos) {
+    return false; // unmatched: read as the full parse reads it
+  }
+  for (std::size_t i = m_pos + 1; i < close; ++i) {
+    if (is_opener(m_tokens[i])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+NodeId Parser::pass_over_group() {
+  const NodeId id = make(NodeKind::other, m_pos);
+  skip_group();
+  finish(id);
+  return id;
+}
+
 void Parser::skip_to_closer(std::string_view closer) {
   for (int guard = 0; guard < 1000000 && !at_end(); ++guard) {
     if (accept_punct(closer)) {
@@ -109,6 +132,13 @@ Program parse_program(std::string_view source) {
   Program program;
   program.lex = tokenize(source);
   detail::Parser(program).run();
+  return program;
+}
+
+Program parse_declarations(std::string_view source) {
+  Program program;
+  program.lex = tokenize(source);
+  detail::Parser(program, true).run();
   return program;
 }
 

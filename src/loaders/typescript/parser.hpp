@@ -14,4 +14,14 @@ namespace pgadvise::loaders::ts {
 // Never fails and always terminates, whatever the input.
 Program parse_program(std::string_view source);
 
+// The same imports, exports, declarations and statements, at the same
+// tokens, without the trees of what the declarations compute: a bracket
+// group that holds another (a function's body, a call's arguments, a
+// literal with a nested one) becomes one `other` node, and a function's
+// body is not read for what it returns. Plain literals are read whole
+// (`const ROLES = ["a", "b"]`). For a file read from its tokens (the
+// query-call scan), where most of a parse's time went into trees nobody
+// read. ParseDeclarations tests the sameness over the fixtures' sources.
+Program parse_declarations(std::string_view source);
+
 } // namespace pgadvise::loaders::ts

@@ -201,6 +201,12 @@ NodeId Parser::parse_postfix(NodeId expr) {
     } else if ((t.is_punct("?.") && (peek(1).is_punct("(") || peek(1).is_punct("["))) ||
                (t.is_punct("!") && !on_new_line())) {
       ++m_pos; // optional call or index (`?.(`, `?.[`); non-null assertion (`!`)
+    } else if (t.is_punct("[") && !on_new_line() && passes_over_group()) {
+      const NodeId index = pass_over_group();
+      const NodeId id = make(NodeKind::index, first);
+      m_prog.nodes[id].children = {expr, index};
+      finish(id);
+      expr = id;
     } else if (t.is_punct("[") && !on_new_line()) {
       ++m_pos;
       const NodeId index = parse_expression();
@@ -233,6 +239,12 @@ NodeId Parser::parse_postfix(NodeId expr) {
 
 NodeId Parser::parse_call(NodeKind kind, NodeId callee, std::size_t first) {
   const NodeId id = make(kind, first);
+  if (passes_over_group()) {
+    m_prog.nodes[id].children = {callee};
+    skip_group();
+    finish(id);
+    return id;
+  }
   std::vector<NodeId> children{callee};
   parse_list(")", [&] { children.push_back(parse_element_or_spread()); });
   m_prog.nodes[id].children = std::move(children);
@@ -264,6 +276,11 @@ NodeId Parser::parse_template(NodeId tag, std::size_t first) {
     return id;
   }
   const std::size_t close = m_match[open];
+  if (m_declarations_only && close != k_npos) {
+    m_pos = close + 1; // past the tail: the substitutions are not read
+    finish(id);
+    return id;
+  }
   ++m_pos; // head
   std::vector<NodeId> substitutions;
   while (!at_end()) {
@@ -317,6 +334,9 @@ NodeId Parser::parse_primary() {
   case TokenKind::template_head: return parse_template(k_no_node, first);
   case TokenKind::identifier: return parse_identifier_primary();
   case TokenKind::punct:
+    if (t.text == "(" && passes_over_group()) {
+      return pass_over_group();
+    }
     if (t.text == "(") {
       ++m_pos;
       NodeId inner = parse_assignment();
@@ -400,6 +420,9 @@ NodeId Parser::parse_identifier_primary() {
 }
 
 NodeId Parser::parse_array() {
+  if (passes_over_group()) {
+    return pass_over_group();
+  }
   const NodeId id = make(NodeKind::array, m_pos);
   std::vector<NodeId> elements;
   parse_list("]", [&] { elements.push_back(at_punct(",") ? k_no_node : parse_element_or_spread()); });
@@ -409,6 +432,9 @@ NodeId Parser::parse_array() {
 }
 
 NodeId Parser::parse_object() {
+  if (passes_over_group()) {
+    return pass_over_group();
+  }
   const NodeId id = make(NodeKind::object, m_pos);
   std::vector<Property> properties;
   parse_list("}", [&] {

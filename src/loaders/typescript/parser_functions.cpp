@@ -176,6 +176,10 @@ std::vector<std::pair<std::string, std::string>> Parser::parse_object_pattern() 
 }
 
 NodeId Parser::parse_block_return() {
+  if (m_declarations_only) {
+    skip_group(); // where the full reading ends too: past the body's `}`
+    return k_no_node;
+  }
   const std::size_t open = m_pos;
   const std::size_t close = m_match[open];
   const std::size_t end = close == k_npos ? m_tokens.size() - 1 : close;

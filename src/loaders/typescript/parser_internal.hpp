@@ -28,8 +28,10 @@ std::vector<std::size_t> match_brackets(const std::vector<Token>& tokens);
 
 class Parser {
 public:
-  explicit Parser(Program& program)
-      : m_prog(program), m_tokens(program.lex.tokens), m_match(match_brackets(program.lex.tokens)) {}
+  // `declarations_only`: parse_declarations' mode (parser.hpp).
+  explicit Parser(Program& program, bool declarations_only = false)
+      : m_prog(program), m_tokens(program.lex.tokens), m_match(match_brackets(program.lex.tokens)),
+        m_declarations_only(declarations_only) {}
 
   void run();
 
@@ -83,6 +85,13 @@ private:
 
   // Moves past the bracket group opening at m_pos (or past one token).
   void skip_group();
+  // In a declarations-only parse, whether the group opening at m_pos is
+  // passed over instead of read: one holding another group (a callback, a
+  // nested literal, a call), which no reader of such a parse looks into.
+  // A group of plain tokens is read (`[1, 2, 3]`: a constant's elements).
+  [[nodiscard]] bool passes_over_group() const;
+  // The group at m_pos passed over, as one `other` node.
+  NodeId pass_over_group();
   // Moves past the closer the current group expects, skipping whatever
   // could not be parsed before it.
   void skip_to_closer(std::string_view closer);
@@ -187,6 +196,7 @@ private:
   std::vector<std::size_t> m_match;
   std::size_t m_pos = 0;
   int m_depth = 0;
+  bool m_declarations_only = false;
 };
 
 } // namespace pgadvise::loaders::ts::detail
