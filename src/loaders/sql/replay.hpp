@@ -31,6 +31,7 @@ public:
   Replay(SchemaLoad& load, const std::string& file, ScriptText& script);
 
   [[nodiscard]] SchemaLoad& load() { return m_load; }
+  [[nodiscard]] const SchemaLoad& load() const { return m_load; }
   [[nodiscard]] model::Catalog& catalog() { return m_load.catalog; }
   [[nodiscard]] const model::Catalog& catalog() const { return m_load.catalog; }
   [[nodiscard]] const std::string& file() const { return m_file; }

@@ -475,7 +475,8 @@ void alter_table(Replay& replay, const Json& stmt) {
     if (replay.is_untracked(name)) {
       replay.count_skipped("ALTER TABLE on a view or sequence");
     } else if (!missing_ok) {
-      replay.warn("ALTER TABLE on " + core::qualified_name(name.schema, name.name) + ", which does not exist",
+      replay.warn("ALTER TABLE on " + core::qualified_name(name.schema, name.name) +
+                      ", which does not exist" + dropped_clause(replay, name),
                   replay.at_node(*relation));
     }
     return;

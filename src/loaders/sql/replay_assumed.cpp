@@ -23,11 +23,32 @@ void note_assumed(Replay& replay, const std::string& schema, const std::string& 
 
 } // namespace
 
+namespace {
+
+std::string dropped_key(const Replay& replay, const QualifiedName& name) {
+  return replay.schema_for(name) + "." + name.name;
+}
+
+} // namespace
+
+std::string dropped_clause(const Replay& replay, const QualifiedName& name) {
+  const auto& dropped = replay.load().dropped_tables;
+  const auto found = name.name.empty() ? dropped.end() : dropped.find(dropped_key(replay, name));
+  return found == dropped.end() ? std::string() : " (dropped at " + found->second + ")";
+}
+
+void record_dropped(Replay& replay, const QualifiedName& name) {
+  if (!name.name.empty()) {
+    replay.load().dropped_tables[dropped_key(replay, name)] =
+        replay.file() + " line " + std::to_string(replay.at_statement().line);
+  }
+}
+
 model::Table* find_or_assume_table(Replay& replay, const QualifiedName& name) {
   if (model::Table* table = replay.find_table(name)) {
     return table;
   }
-  if (name.name.empty() || replay.is_untracked(name)) {
+  if (name.name.empty() || replay.is_untracked(name) || !dropped_clause(replay, name).empty()) {
     return nullptr;
   }
   model::Table table;

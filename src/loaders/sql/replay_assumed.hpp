@@ -17,8 +17,17 @@ namespace pgadvise::loaders::replay {
 
 // The table `name` names, or, when the files never created it (and it is
 // no view or sequence they made), a placeholder for it marked
-// model::Table::assumed; null only for a view or sequence.
+// model::Table::assumed; null for a view or sequence, and for a table the
+// files dropped and did not create again (PostgreSQL rejects a statement
+// on it: the caller warns, with dropped_clause).
 model::Table* find_or_assume_table(Replay& replay, const QualifiedName& name);
+
+// ` (dropped at FILE line N)` when a DROP TABLE of the files removed the
+// table `name` names; empty otherwise.
+std::string dropped_clause(const Replay& replay, const QualifiedName& name);
+
+// Remembers that the statement being replayed dropped the table `name`.
+void record_dropped(Replay& replay, const QualifiedName& name);
 
 // The column `column` of `table`, added (of unknown type) when `table` is
 // assumed and the files did not name it before; null when a table the

@@ -94,12 +94,15 @@ void drop_table(Replay& replay, const QualifiedName& name, bool /*missing_ok*/, 
       step.table = name.name;
       step.lock = model::LockMode::access_exclusive;
       step.detail = "DROP TABLE";
+      record_dropped(replay, name);
     }
     replay.set_untracked(name, false);
     return;
   }
   record_table_drop(replay, *table);
-  remove_table(replay, {table->schema, table->name}, cascade);
+  const QualifiedName dropped{table->schema, table->name};
+  remove_table(replay, dropped, cascade);
+  record_dropped(replay, dropped);
 }
 
 // DROP TRIGGER name ON table: ACCESS EXCLUSIVE on the table while the

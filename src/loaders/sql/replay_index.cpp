@@ -167,7 +167,7 @@ model::Table* index_target(Replay& replay, const Json& relation, const std::stri
     return nullptr;
   }
   replay.warn("CREATE INDEX on table " + core::qualified_name(table_name.schema, table_name.name) +
-                  ", which does not exist",
+                  ", which does not exist" + dropped_clause(replay, table_name),
               replay.at_statement());
   return nullptr;
 }

@@ -68,7 +68,8 @@ void rename_table(Replay& replay, const Json& stmt, const QualifiedName& name, c
       replay.set_untracked(name, false);
       replay.set_untracked({replay.schema_for(name), new_name}, true);
     } else if (!bool_field(stmt, "missing_ok")) {
-      replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+      replay.warn("relation " + label(name) + " does not exist" + dropped_clause(replay, name),
+                  replay.at_statement());
     }
     return;
   }
@@ -89,7 +90,8 @@ void rename_column(Replay& replay, const Json& stmt, const QualifiedName& name) 
   const std::string to = string_field(stmt, "newname");
   if (table == nullptr) {
     if (!replay.is_untracked(name) && !bool_field(stmt, "missing_ok")) {
-      replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+      replay.warn("relation " + label(name) + " does not exist" + dropped_clause(replay, name),
+                  replay.at_statement());
     }
     return;
   }
@@ -112,7 +114,8 @@ void rename_constraint(Replay& replay, const Json& stmt, const QualifiedName& na
   const std::string to = string_field(stmt, "newname");
   if (table == nullptr) {
     if (!bool_field(stmt, "missing_ok")) {
-      replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+      replay.warn("relation " + label(name) + " does not exist" + dropped_clause(replay, name),
+                  replay.at_statement());
     }
     return;
   }
@@ -319,7 +322,8 @@ void set_object_schema(Replay& replay, const Json& stmt) {
         replay.set_untracked(name, false);
         replay.set_untracked({new_schema, name.name}, true);
       } else if (!missing_ok) {
-        replay.warn("relation " + label(name) + " does not exist", replay.at_statement());
+        replay.warn("relation " + label(name) + " does not exist" + dropped_clause(replay, name),
+                    replay.at_statement());
       }
       return;
     }

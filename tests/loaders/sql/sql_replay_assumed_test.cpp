@@ -141,4 +141,39 @@ TEST(SqlReplayAssumed, ASchemaNoFileCreatesIsTakenAsExisting) {
   EXPECT_TRUE(any_note_contains(load, "schema \"app\" (m.sql line 1) is not created by these files"));
 }
 
+// A table the files dropped is gone, not one from before them: PostgreSQL
+// rejects a statement on it until a CREATE TABLE brings it back, and each
+// warning says where it was dropped.
+TEST(SqlReplayAssumed, ATableTheFilesDroppedIsNotAssumedAgain) {
+  const auto load = test::replay(R"sql(CREATE TABLE drafts (id bigint PRIMARY KEY, author_id bigint);
+DROP TABLE drafts;
+CREATE INDEX drafts_author_idx ON drafts (author_id);
+ALTER TABLE drafts ADD COLUMN title text;
+ALTER TABLE drafts RENAME TO notes;
+ALTER TABLE IF EXISTS drafts ADD COLUMN body text;
+DROP TABLE IF EXISTS archived;
+ALTER TABLE archived ADD COLUMN note text;
+CREATE TABLE drafts (id bigint PRIMARY KEY, author_id bigint);
+CREATE INDEX drafts_author_idx ON drafts (author_id);)sql");
+  std::vector<std::string> messages;
+  for (const core::Finding& finding : load.diagnostics) {
+    messages.push_back(std::to_string(finding.location.line) + ": " + finding.message);
+  }
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "3: CREATE INDEX on table drafts, which does not exist (dropped at m.sql line 2)",
+                          "4: ALTER TABLE on drafts, which does not exist (dropped at m.sql line 2)",
+                          "5: relation drafts does not exist (dropped at m.sql line 2)",
+                          "8: ALTER TABLE on archived, which does not exist (dropped at m.sql line 7)"}));
+  EXPECT_EQ(load.catalog.find_table("public", "notes"), nullptr);
+  EXPECT_EQ(load.catalog.find_table("public", "archived"), nullptr);
+  const model::Table* drafts = load.catalog.find_table("public", "drafts");
+  ASSERT_NE(drafts, nullptr);
+  EXPECT_FALSE(drafts->assumed);
+  std::vector<std::string> indexes;
+  for (const model::Index& index : drafts->indexes) {
+    indexes.push_back(index.name);
+  }
+  EXPECT_EQ(indexes, (std::vector<std::string>{"drafts_pkey", "drafts_author_idx"})); // of the new table
+}
+
 } // namespace sql_replay_assumed_test
