@@ -94,9 +94,12 @@ protected:
         return;
       }
     }
-    // A page whose tuples' hint bits were not yet set when VACUUM read it
-    // stays not all-visible; a second VACUUM finds the bits set.
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    // VACUUM marks a page all-visible only when it gets the page's cleanup
+    // lock; a page another process has pinned at that moment (the
+    // background writer flushing it, on a loaded machine) is read without
+    // it and left as it was. VACUUM (FREEZE) is aggressive: it waits for
+    // that lock instead. Checked again after each try.
+    for (int attempt = 0;; ++attempt) {
       auto visible =
           admin->query("SELECT relname FROM pg_class WHERE relname IN ('events', 'post_tags', 'replies', "
                        "'settings', 'users') AND relallvisible < relpages");
@@ -105,11 +108,15 @@ protected:
         return;
       }
       if (visible->rows.empty()) {
+        s_error.clear();
         return;
       }
       s_error = "VACUUM left pages of " + visible->rows.front().front().value_or("?") +
                 " not all-visible: index-only scans would be mispriced";
-      if (auto vacuumed = admin->query("VACUUM"); !vacuumed.ok()) {
+      if (attempt == 3) {
+        return;
+      }
+      if (auto vacuumed = admin->query("VACUUM (FREEZE)"); !vacuumed.ok()) {
         s_error = vacuumed.error().to_string();
         return;
       }
