@@ -155,12 +155,13 @@ const later = useMemo(() => compute(a, [b, c]), [a]);
 // declarations after it; passing over the body (its braces are matched)
 // does not. (Found on a real app's route component.)
 TEST(ParseDeclarations, AFunctionReturningJsxDoesNotHideTheDeclarationsAfterIt) {
-  const std::string source = R"(const Badge = ({ status }: Props) => {
-  if (status === "done") {
-    return <span className="ok">done</span>;
-  }
+  const std::string source = R"(const Badge = memo<{ record: any }>(({ record }) => {
+  const status: string | null = record.status;
+  if (!status || status === 'pending')
+    return <Tag status="default" text={<Text>{t('run.status.pending')}</Text>} />;
+  if (status === 'passed') return <Tag color="green">{t('table.filter.passed')}</Tag>;
   return <span className={cn("x", status)}>{status}</span>;
-};
+});
 
 export const RETRYABLE = ["failed", "timeout"];
 
