@@ -22,6 +22,11 @@ CLI::App* add_lsp_command(CLI::App& app, app::lsp::LspOptions& options) {
                   "Milliseconds of quiet after an edit before the project is linted again (default 50)")
       ->type_name("MS")
       ->check(CLI::NonNegativeNumber);
+  lsp->add_option("--first-pass-files", options.first_pass_files,
+                  "At start-up, show the schema's and migrations' diagnostics before searching the code "
+                  "for query calls when the project has at least this many JS/TS files (default 2000; 0: "
+                  "never)")
+      ->type_name("N");
   return lsp;
 }
 

@@ -3,6 +3,7 @@
 #include "model/project_graph.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct Project {
   // searched for them (loaders/project/query_calls).
   std::vector<QueryCall> query_calls;
   std::size_t query_files_searched = 0;
+  // Set when the scan left the query calls for later (the editor's first,
+  // quick pass): the JS/TS files the walk found, which
+  // loaders::scan_deferred_query_calls reads then.
+  std::optional<std::vector<std::string>> deferred_query_files;
   std::vector<DrizzleRelation> drizzle_relations; // relations() of the project's TypeScript
 };
 

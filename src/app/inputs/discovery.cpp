@@ -42,6 +42,8 @@ constexpr std::array<std::string_view, 8> k_conventional_schemas = {
 
 class Discovery {
 public:
+  explicit Discovery(loaders::CodeScan code) : m_code(code) {}
+
   std::optional<core::Error> add(const fs::path& input) {
     std::error_code ec;
     const fs::file_status status = fs::status(input, ec);
@@ -86,6 +88,7 @@ public:
       project.query_calls = std::move(m_scan->query_calls);
       project.query_files_searched = m_scan->query_files_searched;
       project.drizzle_relations = std::move(m_scan->drizzle_relations);
+      project.deferred_query_files = std::move(m_scan->deferred_query_files);
     }
     return std::move(m_sources);
   }
@@ -138,7 +141,7 @@ private:
       // where its config's paths resolve; lint reuses this scan.
       m_scan.emplace();
       m_scan->root = absolute_normal(dir);
-      scan_project(*m_scan);
+      scan_project(*m_scan, m_code);
       m_configs.set_scanned_runs(scanned_kit_runs(*m_scan));
     }
     std::optional<fs::path> own = find_drizzle_config(dir);
@@ -445,6 +448,7 @@ private:
   }
 
   SchemaSources m_sources;
+  loaders::CodeScan m_code;
   std::optional<model::Project> m_scan;      // the scan of the first folder given
   fs::path m_schema_base;                    // where the project's config resolves `schema`
   DrizzleConfigs m_configs{m_sources.notes}; // which configs are read, and where each runs
@@ -454,8 +458,8 @@ private:
 
 } // namespace
 
-core::Result<SchemaSources> discover(const std::vector<fs::path>& paths) {
-  Discovery discovery;
+core::Result<SchemaSources> discover(const std::vector<fs::path>& paths, loaders::CodeScan code) {
+  Discovery discovery(code);
   const std::vector<fs::path> inputs = paths.empty() ? std::vector<fs::path>{"."} : paths;
   for (const fs::path& path : inputs) {
     if (auto error = discovery.add(path)) {
@@ -510,15 +514,33 @@ void prefix_query_call(model::QueryCall& call, const std::string& prefix) {
 
 } // namespace
 
-void relocate_project(model::Project& project) {
+namespace {
+
+// What a location relative to project.root needs in front to read from
+// where pgadvise runs; empty when nothing.
+std::string relocation_prefix(const model::Project& project) {
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   if (ec || project.root.empty()) {
-    return;
+    return {};
   }
-  const std::string prefix =
+  std::string prefix =
       absolute_normal(project.root).lexically_relative(absolute_normal(cwd)).generic_string();
-  if (prefix.empty() || prefix == ".") {
+  return prefix == "." ? std::string() : prefix;
+}
+
+void relocate_code(model::Project& project, const std::string& prefix) {
+  for (model::QueryCall& call : project.query_calls) {
+    prefix_query_call(call, prefix);
+  }
+  prefix_locations(project.drizzle_relations, prefix);
+}
+
+} // namespace
+
+void relocate_project(model::Project& project) {
+  const std::string prefix = relocation_prefix(project);
+  if (prefix.empty()) {
     return;
   }
   for (model::Package& package : project.packages) {
@@ -535,10 +557,17 @@ void relocate_project(model::Project& project) {
     prefix_locations(file.commands, prefix);
   }
   prefix_locations(project.scan_notes, prefix);
-  for (model::QueryCall& call : project.query_calls) {
-    prefix_query_call(call, prefix);
+  relocate_code(project, prefix);
+}
+
+void scan_deferred_code(model::Project& project) {
+  if (!project.deferred_query_files) {
+    return;
   }
-  prefix_locations(project.drizzle_relations, prefix);
+  loaders::scan_deferred_query_calls(project);
+  if (const std::string prefix = relocation_prefix(project); !prefix.empty()) {
+    relocate_code(project, prefix);
+  }
 }
 
 } // namespace pgadvise::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "loaders/project/scan.hpp"
 #include "loaders/schema_load.hpp"
 #include "model/project.hpp"
 
@@ -45,8 +46,11 @@ struct SchemaSources {
 
 // Looks, in each directory, for drizzle.config.{ts,js,mjs,cjs,json} (its
 // `out` folder), then drizzle/, migrations/, and any **/meta/_journal.json;
-// and for the project's Drizzle schema files.
-core::Result<SchemaSources> discover(const std::vector<std::filesystem::path>& paths);
+// and for the project's Drizzle schema files. `code` says whether the
+// project scan reads the TypeScript's query calls now or leaves them for
+// loaders::scan_deferred_query_calls.
+core::Result<SchemaSources> discover(const std::vector<std::filesystem::path>& paths,
+                                     loaders::CodeScan code = loaders::CodeScan::now);
 
 // Whether `dir` looks like a project of its own: a package.json, a
 // drizzle.config.*, or a migrations folder where projects keep one. `lint`
@@ -57,6 +61,11 @@ bool looks_like_project(const std::filesystem::path& dir);
 // the project root, to be relative to the working directory, so that
 // `server/Dockerfile:49` reads the same whichever folder was given.
 void relocate_project(model::Project& project);
+
+// The query calls a deferred scan left out (loaders::CodeScan::deferred),
+// read now and located as relocate_project locates the rest; nothing when
+// none were left out.
+void scan_deferred_code(model::Project& project);
 
 // Loads the schema: the SQL replay when there is SQL, else the newest
 // snapshot, else the Drizzle schema files. The sources not used for the

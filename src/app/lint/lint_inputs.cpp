@@ -51,6 +51,39 @@ core::Error nothing_to_lint(const LintRun& run) {
   return core::Error(message);
 }
 
+// Stage 2's sources: discovery and the project scan, or the ones a driver
+// gave (known_sources) with what its first pass left out read now.
+std::optional<core::Error> read_sources(LintRun& run) {
+  if (run.known_sources) {
+    run.sources = std::move(*run.known_sources); // scanned and relocated already
+    run.known_sources.reset();
+    if (run.code_scan == loaders::CodeScan::now) {
+      scan_deferred_code(run.sources.project); // what a first pass left out
+    }
+    return std::nullopt;
+  }
+  if (!run.paths.empty()) {
+    auto sources = app::discover(run.paths, run.code_scan);
+    if (!sources) {
+      return sources.error();
+    }
+    run.sources = std::move(*sources);
+  }
+  if (!run.sources.project.root.empty()) {
+    // Discovery scans the folder it was given; scripts, CI, containers
+    // (drizzle-push-in-production) of another root are scanned here.
+    if (!run.sources.project.scanned) {
+      loaders::scan_project(run.sources.project, run.code_scan);
+    }
+    relocate_project(run.sources.project); // locations from where pgadvise runs
+    const auto& deferred = run.sources.project.deferred_query_files;
+    if (deferred && deferred->size() < run.defer_code_files) {
+      scan_deferred_code(run.sources.project); // few enough to search now
+    }
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
@@ -63,23 +96,8 @@ std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
     }
     run.changed.emplace(std::move(*read));
   }
-  if (run.known_sources) {
-    run.sources = std::move(*run.known_sources); // scanned and relocated already
-    run.known_sources.reset();
-  } else {
-    if (!run.paths.empty()) {
-      auto sources = app::discover(run.paths);
-      if (!sources) {
-        return sources.error();
-      }
-      run.sources = std::move(*sources);
-    }
-    if (!run.sources.project.root.empty()) {
-      if (!run.sources.project.scanned) {           // discovery scans the folder it was given
-        loaders::scan_project(run.sources.project); // scripts, CI, containers (drizzle-push-in-production)
-      }
-      relocate_project(run.sources.project); // locations from where pgadvise runs
-    }
+  if (std::optional<core::Error> error = read_sources(run)) {
+    return error;
   }
   run.load = app::load_schema(run.sources, run.replay_cache);
   if (run.database_only) {

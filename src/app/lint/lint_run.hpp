@@ -10,6 +10,7 @@
 #include "core/settings.hpp"
 #include "core/stage_timings.hpp"
 #include "engine/runner.hpp"
+#include "loaders/project/scan.hpp"
 #include "loaders/schema_load.hpp"
 
 #include <chrono>
@@ -57,6 +58,12 @@ struct LintRun {
   // an edit (the language server): the sources an earlier run discovered
   // and scanned, taken instead of walking and scanning the folder again.
   std::optional<SchemaSources> known_sources;
+  // Such a driver's quick first pass (CodeScan::deferred) leaves the
+  // TypeScript's query calls out when there are `defer_code_files` files or
+  // more to search (fewer are searched at once); the run after it, given
+  // its sources, reads them.
+  loaders::CodeScan code_scan = loaders::CodeScan::now;
+  std::size_t defer_code_files = 0;
   // The SQL replay such a driver keeps between its runs (load_schema's
   // cache), or null.
   loaders::ReplayCache* replay_cache = nullptr;

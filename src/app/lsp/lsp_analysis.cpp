@@ -201,12 +201,12 @@ std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, 
 
 } // namespace
 
-std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base, Analysis* previous,
-                                  loaders::ReplayCache* replay) {
+std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base, const AnalysisPass& pass) {
   auto analysis = std::make_unique<Analysis>();
   analysis->text_generation = core::text_generation::begin();
   analysis->target = target;
-  LintRun* earlier = previous != nullptr && previous->run ? previous->run.get() : nullptr;
+  loaders::ReplayCache* replay = pass.replay;
+  LintRun* earlier = pass.previous != nullptr && pass.previous->run ? pass.previous->run.get() : nullptr;
   analysis->reused_inputs = earlier != nullptr;
   const auto started = std::chrono::steady_clock::now();
   LintOptions options = base;
@@ -222,12 +222,18 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   try {
     auto run = std::make_unique<LintRun>();
     run->replay_cache = replay;
+    if (earlier == nullptr && pass.first_pass_files > 0) {
+      run->code_scan = loaders::CodeScan::deferred;
+      run->defer_code_files = pass.first_pass_files;
+    }
     if (std::optional<core::Error> error = run_stages(options, *run, earlier, err)) {
       analysis->error = std::move(error);
     } else {
       analysis->timings = run->timings.snapshot();
       analysis->schema_files = schema_files(*run);
       analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
+      const auto& deferred = run->sources.project.deferred_query_files;
+      analysis->code_pending = deferred ? deferred->size() : 0;
       analysis->run = std::move(run);
     }
   } catch (const std::exception& e) {

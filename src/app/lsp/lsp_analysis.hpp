@@ -58,6 +58,9 @@ struct Analysis {
   // before it (moved out of it: that run is replaced by this one).
   bool reused_inputs = false;
   std::size_t replay_reused = 0; // migrations not replayed again (the kept replay's)
+  // A first pass's: the JS/TS files whose query calls it left out (0 when
+  // it read them). Its findings in those files are not yet known.
+  std::size_t code_pending = 0;
   // The findings by the absolute, normal path of each file that shows them.
   std::map<std::string, std::vector<PlacedFinding>> by_file;
 
@@ -73,8 +76,17 @@ struct Analysis {
 // read (`inputs.database_env` is left to `pgadvise lint`): the keystroke
 // path never waits for one. Never throws: a failure is the analysis's
 // error.
+// A first pass (`first_pass_files` > 0, no `previous`) leaves the
+// TypeScript's query calls out when the project has that many JS/TS files
+// or more (Analysis::code_pending); the analysis given it as `previous`
+// reads them.
+struct AnalysisPass {
+  Analysis* previous = nullptr;
+  loaders::ReplayCache* replay = nullptr;
+  std::size_t first_pass_files = 0;
+};
 std::unique_ptr<Analysis> analyse(const std::filesystem::path& target, const LintOptions& base,
-                                  Analysis* previous = nullptr, loaders::ReplayCache* replay = nullptr);
+                                  const AnalysisPass& pass = {});
 
 // Whether an edit of `file` (absolute, normal) can change what discovery
 // and the project scan of `last` found, so the next run must read the

@@ -81,6 +81,9 @@ private:
   }
   bool parent_gone() const;
   void read_batch(MessageReader& reader, const char* bytes, std::size_t size);
+  // Handles what the client sent while a run went on (the didOpen that
+  // follows `initialized`), reading only what is already there.
+  void handle_waiting_input();
 
   void handle(const Frame& frame);
   void handle_request(const std::string& method, const json& id, const json& params);
@@ -105,6 +108,7 @@ private:
   void mark_dirty(const fs::path& unit, bool now, bool full);
   void analyse_dirty();
   const Analysis* analysis_for(const fs::path& file);
+  void log_analysis(const fs::path& unit, const Analysis& analysis);
   void publish(const std::string& uri);
   void publish_unit(const fs::path& unit);
   // The file a request's textDocument names (absolute, normal), if a file.
@@ -129,6 +133,8 @@ private:
   std::optional<Clock::time_point> m_deadline;
   std::set<std::string> m_cancelled; // ids (dumped) cancelled in the batch being handled
   std::string m_last_log;
+  MessageReader m_reader;
+  std::vector<char> m_buffer = std::vector<char>(std::size_t{64} * 1024);
 };
 
 void Server::send(const json& message) {
@@ -179,8 +185,8 @@ void Server::read_batch(MessageReader& reader, const char* bytes, std::size_t si
 }
 
 int Server::run() {
-  MessageReader reader;
-  std::vector<char> buffer(std::size_t{64} * 1024);
+  MessageReader& reader = m_reader;
+  std::vector<char>& buffer = m_buffer;
   auto last_parent_check = Clock::now();
   while (!m_exit) {
     int timeout = 1000;
@@ -222,6 +228,20 @@ int Server::run() {
     }
   }
   return *m_exit;
+}
+
+void Server::handle_waiting_input() {
+  pollfd in{m_in, POLLIN, 0};
+  // A message partly read (a large didOpen comes a pipe's buffer at a
+  // time) is waited for a while; otherwise only what is there is read.
+  const auto wait = [this] { return m_reader.pending() > 0 ? 1000 : 0; };
+  while (!m_exit && ::poll(&in, 1, wait()) > 0) {
+    const ssize_t n = ::read(m_in, m_buffer.data(), m_buffer.size());
+    if (n <= 0) {
+      return; // an error or the end of the input: run() sees it on its next read
+    }
+    read_batch(m_reader, m_buffer.data(), static_cast<std::size_t>(n));
+  }
 }
 
 void Server::handle(const Frame& frame) {
@@ -328,6 +348,9 @@ json Server::initialize(const json& params) {
   const json& init = member(params, "initializationOptions");
   if (const json& debounce = member(init, "debounceMs"); debounce.is_number_integer()) {
     m_options.debounce_ms = std::max(0, debounce.get<int>());
+  }
+  if (const json& files = member(init, "firstPassFiles"); files.is_number_unsigned()) {
+    m_options.first_pass_files = files.get<std::size_t>();
   }
   if (const json& push = member(init, "pushDiagnostics"); push.is_boolean()) {
     m_push = push.get<bool>();
@@ -499,18 +522,30 @@ void Server::analyse_dirty() {
     if (!replay) {
       replay = std::make_unique<loaders::ReplayCache>();
     }
-    std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, previous, replay.get());
-    if (!analysis->log.empty() && analysis->log != m_last_log) {
-      m_last_log = analysis->log;
-      log(analysis->log);
+    AnalysisPass pass{previous, replay.get(), 0};
+    if (previous == nullptr && m_analyses.count(unit) == 0) {
+      // Start-up. A project with many JS/TS files gets the findings of its
+      // schema, migrations and config first, before the TypeScript's query
+      // calls are searched; the second run takes the first's discovery,
+      // project scan and replay and adds the code's.
+      pass.first_pass_files = m_options.first_pass_files;
+      std::unique_ptr<Analysis> first = analyse(unit, m_options.lint, pass);
+      log_analysis(unit, *first);
+      const bool partial = first->code_pending > 0;
+      m_analyses[unit] = std::move(first);
+      publish_unit(unit);
+      if (!partial) {
+        continue;
+      }
+      handle_waiting_input(); // the files opened meanwhile get the first pass's diagnostics
+      const auto kept = m_analyses.find(unit);
+      if (m_exit || kept == m_analyses.end() || kept->second->code_pending == 0) {
+        continue; // closed, or analysed in full by a request handled meanwhile
+      }
+      pass = AnalysisPass{kept->second.get(), replay.get(), 0};
     }
-    log("pgadvise: analysed " + unit.string() + " in " +
-        std::to_string(static_cast<long>(analysis->milliseconds)) + " ms" +
-        (analysis->reused_inputs ? " (the folder's files as last scanned)" : "") +
-        (analysis->replay_reused > 0
-             ? " (" + std::to_string(analysis->replay_reused) + " migrations' replay kept)"
-             : std::string()) +
-        stage_times(analysis->timings));
+    std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, pass);
+    log_analysis(unit, *analysis);
     // The new run first, then the old one freed: its findings are still
     // pointed at until the map holds the new one.
     m_analyses[unit] = std::move(analysis);
@@ -535,12 +570,42 @@ const Analysis* Server::analysis_for(const fs::path& file) {
   return found == m_analyses.end() ? nullptr : found->second.get();
 }
 
+void Server::log_analysis(const fs::path& unit, const Analysis& analysis) {
+  if (!analysis.log.empty() && analysis.log != m_last_log) {
+    m_last_log = analysis.log;
+    log(analysis.log);
+  }
+  log("pgadvise: analysed " + unit.string() + " in " +
+      std::to_string(static_cast<long>(analysis.milliseconds)) + " ms" +
+      (analysis.reused_inputs ? " (the folder's files as last scanned)" : "") +
+      (analysis.replay_reused > 0
+           ? " (" + std::to_string(analysis.replay_reused) + " migrations' replay kept)"
+           : std::string()) +
+      (analysis.code_pending > 0 ? " (first pass: the query calls of " +
+                                       std::to_string(analysis.code_pending) + " JS/TS files next)"
+                                 : std::string()) +
+      stage_times(analysis.timings));
+}
+
+// A first pass's findings are published only in the files whose findings
+// do not wait for the code: its migrations, schema and config.
+bool awaits_code(const fs::path& file, const Analysis& analysis) {
+  if (analysis.code_pending == 0 || analysis.schema_files.count(file.string()) > 0) {
+    return false;
+  }
+  static const std::set<std::string> k_code = {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"};
+  return k_code.count(file.extension().string()) > 0;
+}
+
 void Server::publish(const std::string& uri) {
   const Document* document = m_documents.find(uri);
   if (!m_push || document == nullptr) {
     return;
   }
   const auto found = m_analyses.find(unit_of(document->path));
+  if (found != m_analyses.end() && awaits_code(document->path, *found->second)) {
+    return;
+  }
   json diagnostics =
       found == m_analyses.end()
           ? json::array()

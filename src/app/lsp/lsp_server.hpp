@@ -2,6 +2,7 @@
 
 #include "app/lint/lint_options.hpp"
 
+#include <cstddef>
 #include <string>
 
 namespace pgadvise::app::lsp {
@@ -11,6 +12,10 @@ namespace pgadvise::app::lsp {
 struct LspOptions {
   LintOptions lint;     // --config, rule selection: as lint's
   int debounce_ms = 50; // quiet time after an edit before the project is analysed again
+  // At start-up, a project with at least this many JS/TS files gets its
+  // schema's, migrations' and config's diagnostics before the search of its
+  // code for query calls ends (0: everything at once).
+  std::size_t first_pass_files = 2000;
   // Work in the workspace folder, as lint run there would (findings' paths in
   // messages read relative to it). Off for a server run inside a test process.
   bool change_directory = true;

@@ -4,8 +4,10 @@
 #include "core/stage_timings.hpp"
 #include "core/text.hpp"
 #include "loaders/project/context.hpp"
+#include "loaders/project/query_call_files.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 namespace pgadvise::loaders {
@@ -355,7 +357,19 @@ std::optional<toml::Document> read_toml(ScanContext& context, const std::string&
 
 } // namespace scan
 
-void scan_project(model::Project& project) {
+namespace {
+
+std::vector<std::string> package_dirs(const model::Project& project) {
+  std::vector<std::string> dirs;
+  for (const model::Package& package : project.packages) {
+    dirs.push_back(package.dir);
+  }
+  return dirs;
+}
+
+} // namespace
+
+void scan_project(model::Project& project, CodeScan code) {
   if (project.scanned) {
     return; // discovery scanned it already: a second scan would list everything twice
   }
@@ -371,11 +385,7 @@ void scan_project(model::Project& project) {
       scan::scan_pnpm_workspace(context, file);
     }
   }
-  std::vector<std::string> dirs;
-  for (const model::Package& package : project.packages) {
-    dirs.push_back(package.dir);
-  }
-  context.set_package_dirs(std::move(dirs));
+  context.set_package_dirs(package_dirs(project));
   scan::assign_package_managers(context, files);
 
   for (const std::string& file : files) {
@@ -383,11 +393,26 @@ void scan_project(model::Project& project) {
   }
   scan::load_referenced_scripts(context, files);
   scan::scan_programs(context);
-  {
+  if (code == CodeScan::deferred) {
+    std::vector<std::string>& later = project.deferred_query_files.emplace();
+    std::copy_if(files.begin(), files.end(), std::back_inserter(later), scan::query_source_file);
+  } else {
     const core::StageTimer timer(core::Stage::typescript_scan);
     scan::scan_query_calls(context, files);
   }
   project.scanned = true;
+}
+
+void scan_deferred_query_calls(model::Project& project) {
+  if (!project.deferred_query_files) {
+    return;
+  }
+  const std::vector<std::string> files = std::move(*project.deferred_query_files);
+  project.deferred_query_files.reset();
+  scan::ScanContext context(project);
+  context.set_package_dirs(package_dirs(project));
+  const core::StageTimer timer(core::Stage::typescript_scan);
+  scan::scan_query_calls(context, files);
 }
 
 } // namespace pgadvise::loaders

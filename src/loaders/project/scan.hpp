@@ -11,6 +11,14 @@ namespace pgadvise::loaders {
 // shell scripts; and the Drizzle query calls of its TypeScript. Fills project.packages, sites, command_files,
 // deploy_configs, query_calls and scan_notes (malformed files are located notes; the scan
 // goes on). Skips node_modules, VCS and build output folders.
-void scan_project(model::Project& project);
+// With CodeScan::deferred the query calls are left out and their files
+// listed in project.deferred_query_files.
+enum class CodeScan { now, deferred };
+void scan_project(model::Project& project, CodeScan code = CodeScan::now);
+
+// The query calls a deferred scan left out, into project.query_calls and
+// drizzle_relations (nothing when none were left out). Their locations are
+// relative to project.root, as scan_project leaves them.
+void scan_deferred_query_calls(model::Project& project);
 
 } // namespace pgadvise::loaders

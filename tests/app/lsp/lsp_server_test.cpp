@@ -5,6 +5,7 @@
 #include "app/lsp/lsp_server.hpp"
 #include "support/files.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <functional>
@@ -342,7 +343,10 @@ TEST(LspServer, AnEditOfTheSchemaReusesTheProjectScanAndAnEditOfCodeScansAgain) 
   session.request(1, "initialize", params);
   session.response(1);
   session.notify("initialized");
-  EXPECT_FALSE(reused_scan(analysed(session))); // start-up: the folder walked and scanned
+  const json started = analysed(session);
+  EXPECT_FALSE(reused_scan(started)); // start-up: the folder walked and scanned
+  // A project under --first-pass-files (2,000) is read in one pass.
+  EXPECT_EQ(started["params"]["message"].get<std::string>().find("first pass"), std::string::npos);
   session.notify("textDocument/didOpen",
                  {{"textDocument",
                    {{"uri", feed_uri}, {"languageId", "typescript"}, {"version", 1}, {"text", feed_text}}}});
@@ -395,6 +399,79 @@ TEST(LspServer, AnEditOfTheSchemaReusesTheProjectScanAndAnEditOfCodeScansAgain) 
   EXPECT_FALSE(reused_scan(analysed(session)));
   EXPECT_FALSE(lists(session.diagnostics(feed_uri, 2)["params"]["diagnostics"], "query-in-loop"));
   EXPECT_EQ(pgadvise::test::read_text(feed), feed_text);
+
+  session.request(2, "shutdown");
+  session.response(2);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
+// At start-up, a project with --first-pass-files JS/TS files or more gets
+// its schema's diagnostics before the code is searched for query calls: the
+// schema file is published from the first pass, a code file only once its
+// query calls are known.
+TEST(LspServer, AtStartUpTheSchemasDiagnosticsComeBeforeTheCodeIsSearched) {
+  const pgadvise::test::TempTree tree;
+  const auto root =
+      tree.copy(std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "drizzle-loop-app", "app");
+  const std::string schema_uri = pgadvise::test::file_url(root / "src/db/schema.ts");
+  const std::string feed_uri = pgadvise::test::file_url(root / "src/routes/feed.ts");
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(root);
+  params["initializationOptions"] = {{"firstPassFiles", 1}};
+  session.request(1, "initialize", params);
+  session.response(1);
+  const auto opened = [&](const std::string& uri, const std::filesystem::path& file) {
+    return lsp::frame_message({{"jsonrpc", "2.0"},
+                               {"method", "textDocument/didOpen"},
+                               {"params",
+                                {{"textDocument",
+                                  {{"uri", uri},
+                                   {"languageId", "typescript"},
+                                   {"version", 1},
+                                   {"text", pgadvise::test::read_text(file)}}}}}});
+  };
+  // One batch: both files are open when the first pass ends.
+  session.write_raw(lsp::frame_message({{"jsonrpc", "2.0"}, {"method", "initialized"}}) +
+                    opened(schema_uri, root / "src/db/schema.ts") +
+                    opened(feed_uri, root / "src/routes/feed.ts"));
+
+  std::vector<std::string> events; // "analysed: ...", "schema", "feed", in order
+  json schema_first;
+  json feed_first;
+  while (feed_first.is_null()) {
+    const json m = session.next([](const json& message) {
+      const std::string method = message.value("method", "");
+      return method == "textDocument/publishDiagnostics" ||
+             (method == "window/logMessage" &&
+              message["params"]["message"].get<std::string>().starts_with("pgadvise: analysed "));
+    });
+    ASSERT_FALSE(m.is_null());
+    if (m["method"] == "window/logMessage") {
+      events.push_back(m["params"]["message"].get<std::string>());
+    } else if (m["params"]["uri"] == schema_uri) {
+      events.emplace_back("schema");
+      if (schema_first.is_null()) {
+        schema_first = m["params"]["diagnostics"];
+      }
+    } else if (m["params"]["uri"] == feed_uri) {
+      events.emplace_back("feed");
+      feed_first = m["params"]["diagnostics"];
+    }
+  }
+  // The first pass, the schema file's diagnostics, the second pass (which
+  // took the first's scan), then both files (in either order): the code
+  // file is never published empty before its loop is known.
+  ASSERT_GE(events.size(), 4U) << testing::PrintToString(events);
+  EXPECT_NE(events[0].find("(first pass: the query calls of "), std::string::npos) << events[0];
+  EXPECT_EQ(events[1], "schema");
+  EXPECT_NE(events[2].find("as last scanned"), std::string::npos) << events[2];
+  EXPECT_EQ(events[2].find("first pass"), std::string::npos) << events[2];
+  EXPECT_EQ(events.back(), "feed");
+  EXPECT_EQ(std::count(events.begin(), events.end(), "feed"), 1);
+  EXPECT_TRUE(lists_at(schema_first, "unindexed-foreign-key", 13)) << schema_first.dump(2);
+  EXPECT_TRUE(lists_at(feed_first, "query-in-loop", 8)) << feed_first.dump(2);
 
   session.request(2, "shutdown");
   session.response(2);
