@@ -35,9 +35,10 @@ namespace {
 // Each default import of a project file (`import identity from
 // "@domain/identity/entity"`, a table its file default-exports) as the file
 // and name it leads to, so `.references(() => identity.id)` finds the table.
-void resolve_default_imports(ts::ModuleGraph& graph, const fs::path& path,
+void resolve_default_imports(ts::ModuleGraph& graph, const ts::SourceModule& module,
                              drizzle_reader::SourceFile& source) {
-  for (const ts::Import& import : source.program.imports) {
+  const fs::path& path = module.path;
+  for (const ts::Import& import : module.program.imports) {
     if (import.imported != "default" || import.module.rfind("drizzle-orm", 0) == 0) {
       continue;
     }
@@ -54,7 +55,6 @@ void resolve_default_imports(ts::ModuleGraph& graph, const fs::path& path,
 SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::string& casing,
                                bool kit_1_names, ts::ModuleResolver* resolver) {
   std::vector<drizzle_reader::SourceFile> sources;
-  std::vector<fs::path> source_paths; // each source's file
   std::vector<core::Finding> problems;
   std::vector<fs::path> entries;
   for (const fs::path& file : files) {
@@ -90,22 +90,26 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
       }
     }
   }
+  std::vector<const ts::SourceModule*> read;
   for (const ts::SourceModule* module : modules) {
     const auto names = visible.find(module);
-    sources.push_back(
-        drizzle_reader::SourceFile{display_path(module->path), module->program,
-                                   names == visible.end() ? std::set<std::string>{} : names->second});
-    source_paths.push_back(module->path);
+    sources.push_back(drizzle_reader::SourceFile{
+        display_path(module->path), {}, names == visible.end() ? std::set<std::string>{} : names->second});
+    read.push_back(module);
   }
   // The project files they import for custom types and shared columns
   // (drizzle-kit runs those imports too), two imports deep.
   for (const ts::SourceModule* module : graph.import_closure(modules, 2, k_max_files)) {
-    sources.push_back(drizzle_reader::SourceFile{display_path(module->path), module->program,
-                                                 std::set<std::string>{}, true});
-    source_paths.push_back(module->path);
+    sources.push_back(
+        drizzle_reader::SourceFile{display_path(module->path), {}, std::set<std::string>{}, true});
+    read.push_back(module);
   }
   for (std::size_t i = 0; i < sources.size(); ++i) {
-    resolve_default_imports(graph, source_paths[i], sources[i]);
+    resolve_default_imports(graph, *read[i], sources[i]);
+  }
+  // The graph is done with: the reader takes the trees over.
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    sources[i].program = graph.release(read[i]);
   }
   // drizzle-kit 1.0 removed the config's `casing` (1.0.0-rc.1: a table's
   // casing is snakeCase.table(...)); it names columns by their keys.

@@ -70,6 +70,14 @@ const SourceModule* ModuleGraph::adopt(const fs::path& path, Program program) {
   return slot.get();
 }
 
+Program ModuleGraph::release(const SourceModule* module) {
+  const auto found = m_modules.find(module->path.native());
+  if (found == m_modules.end() || found->second.get() != module) {
+    return module->program; // not this graph's
+  }
+  return std::move(found->second->program);
+}
+
 const ModuleGraph::LocalNames& ModuleGraph::locals_of(const SourceModule& module) {
   if (const auto found = m_locals.find(&module); found != m_locals.end()) {
     return found->second;

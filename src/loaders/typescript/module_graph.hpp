@@ -58,6 +58,10 @@ public:
   const SourceModule* load(const std::filesystem::path& path);
   // A file its caller parsed already (it is not read again).
   const SourceModule* adopt(const std::filesystem::path& path, Program program);
+  // The module's program moved out to a caller that keeps it (schema
+  // loading hands a 5 MB schema file's tree on instead of copying it); the
+  // graph is not asked about that module afterwards.
+  Program release(const SourceModule* module);
   // Modules loaded from now on keep their declarations, imports, exports
   // and expression trees but not their tokens and comments (Symbol::line()
   // is then 0): what the query-call scan needs of the thousands of files a
