@@ -12,6 +12,7 @@
 #include <chrono>
 #include <exception>
 #include <sstream>
+#include <unordered_map>
 
 namespace pgadvise::app::lsp {
 
@@ -244,15 +245,25 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   if (analysis->run) {
     const model::Catalog* declared = declared_schema(*analysis->run);
     const FixSchemas schemas = fix_schemas(*analysis->run);
+    // Each file's key once (a system call for the working directory each):
+    // 35,000 findings name a few hundred files.
+    std::unordered_map<std::string, std::string> keys;
+    const auto key_of = [&keys](const std::string& file) -> const std::string& {
+      auto [at, added] = keys.try_emplace(file);
+      if (added) {
+        at->second = file_key(file);
+      }
+      return at->second;
+    };
     for (const core::Finding& finding : analysis->run->report.findings) {
       std::string own;
       if (finding.location.known()) {
-        own = file_key(finding.location.file.str());
+        own = key_of(finding.location.file.str());
         analysis->by_file[own].push_back({&finding, finding.location});
       }
       if (declared != nullptr && !declares_fix(finding, schemas)) {
         if (std::optional<core::SourceLocation> at = declared_place(finding, *declared)) {
-          if (std::string there = file_key(at->file.str()); there != own) {
+          if (const std::string& there = key_of(at->file.str()); there != own) {
             analysis->by_file[there].push_back({&finding, *at});
           }
         }
