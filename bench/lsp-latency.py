@@ -18,7 +18,10 @@ keystrokes start after it.
 Prints one JSON object: startup_ms, complete_ms, first_diagnostics,
 keystroke_ms {median, p95, max},
 cpu_ms_per_keystroke (the server's user + system time over the edits),
-rss_kb_after_first_edit, rss_kb_after_last_edit, hwm_kb, diagnostics.
+rss_kb_after_first_edit, rss_kb_after_last_edit (read as the diagnostics
+arrive), rss_kb_idle_after_first_edit, rss_kb_idle_after_last_edit (read
+after 1.5 s without edits, once the server has given its free heap back),
+hwm_kb, diagnostics.
 """
 import json
 import os
@@ -93,7 +96,7 @@ def rss():
     for line in pathlib.Path(f"/proc/{server.pid}/status").read_text().splitlines():
         key, _, value = line.partition(":")
         fields[key] = value.strip()
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0]), int(fields["RssAnon"].split()[0])
 
 
 started = time.monotonic()
@@ -116,6 +119,10 @@ first_line = text.split("\n", 1)[0]
 column = len(first_line.encode("utf-16-le")) // 2
 latencies = []
 rss_first = None
+rss_first_idle = None
+# The server gives its free heap back after a second without edits: the
+# idle figures are read after this long.
+IDLE_S = 1.5
 cpu_before = cpu_ms()
 for i in range(edits):
     version = i + 2
@@ -132,7 +139,12 @@ for i in range(edits):
     latencies.append((time.monotonic() - sent) * 1000)
     if i == 0:
         rss_first = rss()[0]
-rss_last, hwm = rss()
+        time.sleep(IDLE_S)  # not timed: the next keystroke's clock starts when it is sent
+        _, _, anon_first_idle = rss()
+        rss_first_idle = rss()[0]
+rss_last, hwm, _ = rss()
+time.sleep(IDLE_S)
+rss_last_idle, _, anon_last_idle = rss()
 cpu_per_edit = (cpu_ms() - cpu_before) / max(1, edits)
 
 send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
@@ -149,5 +161,7 @@ print(json.dumps({
                      "max": round(latencies[-1], 1)},
     "cpu_ms_per_keystroke": round(cpu_per_edit, 1),
     "rss_kb_after_first_edit": rss_first, "rss_kb_after_last_edit": rss_last, "hwm_kb": hwm,
+    "rss_kb_idle_after_first_edit": rss_first_idle, "rss_kb_idle_after_last_edit": rss_last_idle,
+    "anon_kb_idle_after_first_edit": anon_first_idle, "anon_kb_idle_after_last_edit": anon_last_idle,
     "exit_code": server.returncode,
 }))

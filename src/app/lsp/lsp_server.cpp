@@ -16,6 +16,7 @@
 #include <csignal>
 #include <exception>
 #include <filesystem>
+#include <malloc.h>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,9 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// Quiet time after a run before its freed heap goes back to the system.
+constexpr std::chrono::milliseconds k_idle_before_trim{1000};
 
 bool is_under(const fs::path& path, const fs::path& folder) {
   const fs::path relative = path.lexically_relative(folder);
@@ -107,6 +111,7 @@ private:
   void edited(const fs::path& file, bool full);
   void mark_dirty(const fs::path& unit, bool now, bool full);
   void analyse_dirty();
+  void release_free_memory();
   const Analysis* analysis_for(const fs::path& file);
   void log_analysis(const fs::path& unit, const Analysis& analysis);
   void publish(const std::string& uri);
@@ -131,6 +136,9 @@ private:
   std::set<fs::path> m_dirty;
   std::set<fs::path> m_full; // dirty units whose folder is walked and scanned again
   std::optional<Clock::time_point> m_deadline;
+  // When the heap's free pages go back to the system: a while after the
+  // last run, unless another comes first.
+  std::optional<Clock::time_point> m_trim_at;
   std::set<std::string> m_cancelled; // ids (dumped) cancelled in the batch being handled
   std::string m_last_log;
   MessageReader m_reader;
@@ -190,8 +198,8 @@ int Server::run() {
   auto last_parent_check = Clock::now();
   while (!m_exit) {
     int timeout = 1000;
-    if (m_deadline) {
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*m_deadline - Clock::now());
+    if (const std::optional<Clock::time_point> wake = m_deadline ? m_deadline : m_trim_at) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*wake - Clock::now());
       timeout = static_cast<int>(std::clamp<long long>(wait.count(), 0, 1000));
     }
     pollfd in{m_in, POLLIN, 0};
@@ -225,6 +233,14 @@ int Server::run() {
         continue;
       }
       analyse_dirty();
+    } else if (!m_deadline && m_trim_at && Clock::now() >= *m_trim_at) {
+      // The editor is idle: the free heap a run left goes back, so the
+      // server's size after many edits is its size after one.
+      pollfd more{m_in, POLLIN, 0};
+      if (::poll(&more, 1, 0) > 0) {
+        continue;
+      }
+      release_free_memory();
     }
   }
   return *m_exit;
@@ -553,8 +569,15 @@ void Server::analyse_dirty() {
   }
   // No malloc_trim here: giving every free page back after each run cost
   // 100-150 ms on a real monorepo, and the next run faulted them in again.
-  // The heap settles at the size of the largest run (the engine trims it
-  // after the rules of a big one, engine/runner.cpp).
+  // It is done once typing has paused a while (run()).
+  m_trim_at = Clock::now() + k_idle_before_trim;
+}
+
+void Server::release_free_memory() {
+  m_trim_at.reset();
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 const Analysis* Server::analysis_for(const fs::path& file) {
