@@ -34,9 +34,10 @@ struct SchemaLoad {
   // 100,000 bigserial columns have 100,000 sequences (a std::set took
   // about 110 bytes a name).
   replay::NameSet untracked_relations;
-  // Tables a DROP TABLE of the files removed ("schema.name") and where
-  // ("file line N"): a later statement naming one fails in PostgreSQL, so
-  // the replay warns instead of taking it as a table from before the files.
+  // Tables and indexes a DROP of the files removed ("schema.name"; a
+  // table's indexes with it) and where ("file line N"): a later statement
+  // naming one fails in PostgreSQL, so the replay warns instead of taking
+  // it as a relation from before the files.
   std::map<std::string, std::string> dropped_tables;
   // Views and materialized views the SQL replay saw created
   // ("schema.name") and the file that created each: a REFRESH, DROP VIEW or

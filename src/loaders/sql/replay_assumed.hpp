@@ -22,11 +22,12 @@ namespace pgadvise::loaders::replay {
 // on it: the caller warns, with dropped_clause).
 model::Table* find_or_assume_table(Replay& replay, const QualifiedName& name);
 
-// ` (dropped at FILE line N)` when a DROP TABLE of the files removed the
-// table `name` names; empty otherwise.
+// ` (dropped at FILE line N)` when a DROP TABLE or DROP INDEX of the
+// files removed the relation `name` names (a table's indexes go with it);
+// empty otherwise.
 std::string dropped_clause(const Replay& replay, const QualifiedName& name);
 
-// Remembers that the statement being replayed dropped the table `name`.
+// Remembers that the statement being replayed dropped the table or index `name`.
 void record_dropped(Replay& replay, const QualifiedName& name);
 
 // The column `column` of `table`, added (of unknown type) when `table` is

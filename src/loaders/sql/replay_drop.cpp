@@ -100,6 +100,9 @@ void drop_table(Replay& replay, const QualifiedName& name, bool /*missing_ok*/, 
     return;
   }
   record_table_drop(replay, *table);
+  for (const model::Index& index : table->indexes) {
+    record_dropped(replay, {table->schema, index.name}); // its indexes go with it
+  }
   const QualifiedName dropped{table->schema, table->name};
   remove_table(replay, dropped, cascade);
   record_dropped(replay, dropped);

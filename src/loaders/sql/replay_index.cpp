@@ -282,6 +282,11 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
   if (table == nullptr) {
     if (replay.is_untracked(name)) {
       replay.set_untracked(name, false);
+    } else if (std::string dropped = dropped_clause(replay, name); !dropped.empty()) {
+      if (!missing_ok) { // the files dropped it already: PostgreSQL stops here
+        replay.warn("index " + core::qualified_name(name.schema, name.name) + " does not exist" + dropped,
+                    replay.at_node(at));
+      }
     } else {
       drop_assumed_index(replay, name, bool_field(at, "concurrent"), missing_ok);
     }
@@ -300,6 +305,7 @@ void drop_index(Replay& replay, const QualifiedName& name, bool missing_ok, cons
       record_step(replay, *table, model::MigrationStepKind::drop_index, name.name, false);
   step.concurrently = bool_field(at, "concurrent");
   predict(step);
+  record_dropped(replay, {table->schema, name.name});
   const model::Index dropped = *it;
   table->indexes.erase(it);
   replay.names_changed();

@@ -275,7 +275,13 @@ void rename_object(Replay& replay, const Json& stmt) {
         replay.set_untracked(name, false);
         replay.set_untracked({replay.schema_for(name), new_name}, true);
       } else if (!bool_field(stmt, "missing_ok")) {
-        note_assumed_object(replay, "index", label(name));
+        // An index the files dropped fails in PostgreSQL; one they never
+        // named is taken as one from before them.
+        if (std::string dropped = dropped_clause(replay, name); !dropped.empty()) {
+          replay.warn("relation " + label(name) + " does not exist" + dropped, replay.at_statement());
+        } else {
+          note_assumed_object(replay, "index", label(name));
+        }
       }
     }
   } else if (type == "OBJECT_COLUMN" && string_field(stmt, "relationType") == "OBJECT_TABLE") {
