@@ -141,8 +141,25 @@ bool declares_fix(const core::Finding& finding, const FixSchemas& schemas) {
 
 namespace {
 
+// file_key of each file a run names, computed once: it asks the system for
+// the working directory, and 10,000 tables or 35,000 findings name a few
+// hundred files.
+class FileKeys {
+public:
+  const std::string& of(const std::string& file) {
+    auto [at, added] = m_keys.try_emplace(file);
+    if (added) {
+      at->second = file_key(file);
+    }
+    return at->second;
+  }
+
+private:
+  std::unordered_map<std::string, std::string> m_keys;
+};
+
 // The files of the run's Drizzle schema (Analysis::schema_files).
-std::set<std::string> schema_files(const LintRun& run) {
+std::set<std::string> schema_files(const LintRun& run, FileKeys& keys) {
   std::set<std::string> files;
   for (const fs::path& file : run.sources.schema_ts) {
     files.insert(file_key(file));
@@ -151,9 +168,9 @@ std::set<std::string> schema_files(const LintRun& run) {
   if (declared == nullptr) {
     return files;
   }
-  const auto add = [&files](const core::SourceLocation& at) {
+  const auto add = [&files, &keys](const core::SourceLocation& at) {
     if (at.known()) {
-      files.insert(file_key(at.file.str()));
+      files.insert(keys.of(at.file.str()));
     }
   };
   for (const model::Table& table : declared->tables) {
@@ -220,6 +237,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
     }
   }
   std::ostringstream err;
+  FileKeys keys;
   try {
     auto run = std::make_unique<LintRun>();
     run->replay_cache = replay;
@@ -231,7 +249,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
       analysis->error = std::move(error);
     } else {
       analysis->timings = run->timings.snapshot();
-      analysis->schema_files = schema_files(*run);
+      analysis->schema_files = schema_files(*run, keys);
       analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
       const auto& deferred = run->sources.project.deferred_query_files;
       analysis->code_pending = deferred ? deferred->size() : 0;
@@ -245,25 +263,15 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   if (analysis->run) {
     const model::Catalog* declared = declared_schema(*analysis->run);
     const FixSchemas schemas = fix_schemas(*analysis->run);
-    // Each file's key once (a system call for the working directory each):
-    // 35,000 findings name a few hundred files.
-    std::unordered_map<std::string, std::string> keys;
-    const auto key_of = [&keys](const std::string& file) -> const std::string& {
-      auto [at, added] = keys.try_emplace(file);
-      if (added) {
-        at->second = file_key(file);
-      }
-      return at->second;
-    };
     for (const core::Finding& finding : analysis->run->report.findings) {
       std::string own;
       if (finding.location.known()) {
-        own = key_of(finding.location.file.str());
+        own = keys.of(finding.location.file.str());
         analysis->by_file[own].push_back({&finding, finding.location});
       }
       if (declared != nullptr && !declares_fix(finding, schemas)) {
         if (std::optional<core::SourceLocation> at = declared_place(finding, *declared)) {
-          if (const std::string& there = key_of(at->file.str()); there != own) {
+          if (const std::string& there = keys.of(at->file.str()); there != own) {
             analysis->by_file[there].push_back({&finding, *at});
           }
         }
