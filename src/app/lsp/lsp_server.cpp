@@ -84,7 +84,7 @@ private:
     notify("window/logMessage", {{"type", type}, {"message", text}});
   }
   bool parent_gone() const;
-  void read_batch(MessageReader& reader, const char* bytes, std::size_t size);
+  void read_batch(const char* bytes, std::size_t size);
   // Handles what the client sent while a run went on (the didOpen that
   // follows `initialized`), reading only what is already there.
   void handle_waiting_input();
@@ -170,10 +170,10 @@ bool Server::parent_gone() const {
 
 // Everything that has arrived is one batch: a $/cancelRequest in it
 // reaches a request before that request is handled.
-void Server::read_batch(MessageReader& reader, const char* bytes, std::size_t size) {
-  reader.feed(std::string_view(bytes, size));
+void Server::read_batch(const char* bytes, std::size_t size) {
+  m_reader.feed(std::string_view(bytes, size));
   std::vector<Frame> batch;
-  while (std::optional<Frame> frame = reader.next()) {
+  while (std::optional<Frame> frame = m_reader.next()) {
     if (frame->message && string_at(*frame->message, "method") == "$/cancelRequest") {
       const json& id = member(member(*frame->message, "params"), "id");
       if (!id.is_null()) {
@@ -193,8 +193,6 @@ void Server::read_batch(MessageReader& reader, const char* bytes, std::size_t si
 }
 
 int Server::run() {
-  MessageReader& reader = m_reader;
-  std::vector<char>& buffer = m_buffer;
   auto last_parent_check = Clock::now();
   while (!m_exit) {
     int timeout = 1000;
@@ -208,14 +206,14 @@ int Server::run() {
       return 1;
     }
     if (ready > 0) {
-      const ssize_t n = ::read(m_in, buffer.data(), buffer.size());
+      const ssize_t n = ::read(m_in, m_buffer.data(), m_buffer.size());
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         continue;
       }
       if (n <= 0) {
         return m_shutdown ? 0 : 1; // the client closed our input
       }
-      read_batch(reader, buffer.data(), static_cast<std::size_t>(n));
+      read_batch(m_buffer.data(), static_cast<std::size_t>(n));
     }
     if (m_exit) {
       break;
@@ -256,7 +254,7 @@ void Server::handle_waiting_input() {
     if (n <= 0) {
       return; // an error or the end of the input: run() sees it on its next read
     }
-    read_batch(m_reader, m_buffer.data(), static_cast<std::size_t>(n));
+    read_batch(m_buffer.data(), static_cast<std::size_t>(n));
   }
 }
 
