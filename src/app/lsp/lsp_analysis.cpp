@@ -75,11 +75,19 @@ const model::Catalog* declared_schema(const LintRun& run) {
 
 // Where the Drizzle schema declares what a state finding is about: its
 // foreign key (by name, else by columns), its one column, else its table.
-// Change findings stay on the migration statement they judge.
+// Change findings stay on the migration statement they judge; a finding
+// about the code (a query in a loop, a query's shape) stays at the code,
+// unless its fix is the schema's (the index a query's filter needs): on a
+// real monorepo, 352 loops shown at schema.ts's tables buried its foreign keys.
 std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
                                                    const model::Catalog& declared) {
   const engine::Rule* rule = rules::find_rule(finding.rule);
   if (rule == nullptr || rule->meta().lens != engine::Lens::state || finding.object.table.empty()) {
+    return std::nullopt;
+  }
+  const engine::Category category = rule->meta().category;
+  const bool about_code = category == engine::Category::query || category == engine::Category::project;
+  if (about_code && !(finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty())) {
     return std::nullopt;
   }
   const model::Table* table = declared.find_table(
