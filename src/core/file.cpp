@@ -1,10 +1,11 @@
 #include "core/file.hpp"
 
+#include <array>
 #include <cerrno>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <mutex>
-#include <sstream>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -57,32 +58,66 @@ std::optional<std::string> file_overlay(const fs::path& path) {
   return found->second;
 }
 
+// One open, one fstat and reads straight into the string (the JS/TS scan
+// reads 15,000 files of a real monorepo, some twice: two stats and a copy
+// through a stream each had been a tenth of its time).
 Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
   if (std::optional<std::string> overlaid = file_overlay(path)) {
     return std::move(*overlaid);
   }
   const auto failure = [&](std::string reason) { return Error(std::move(reason), {path.string(), 0, 0}); };
-  std::error_code ec;
-  // An ifstream opens a directory without complaint and reads nothing.
-  if (fs::is_directory(path, ec)) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); // NOLINT(cppcoreguidelines-pro-type-vararg)
+  if (fd < 0) {
+    return failure(errno == ENOENT || errno == ENOTDIR ? "does not exist" : "cannot be read");
+  }
+  struct Closer {
+    int fd;
+    explicit Closer(int descriptor) : fd(descriptor) {}
+    Closer(const Closer&) = delete;
+    Closer& operator=(const Closer&) = delete;
+    Closer(Closer&&) = delete;
+    Closer& operator=(Closer&&) = delete;
+    ~Closer() { ::close(fd); }
+  } const closer(fd);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    return failure("cannot be read");
+  }
+  if (S_ISDIR(info.st_mode)) { // NOLINT(hicpp-signed-bitwise)
     return failure("is a directory");
   }
-  if (max_bytes != std::numeric_limits<std::uintmax_t>::max()) {
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (!ec && size > max_bytes) {
+  const auto size = static_cast<std::uintmax_t>(info.st_size);
+  if (S_ISREG(info.st_mode) && size > max_bytes) { // NOLINT(hicpp-signed-bitwise)
+    return failure("is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  // A regular file is read to its size, then to its end (it may have
+  // grown); a pipe or a device to its end.
+  std::string content(S_ISREG(info.st_mode) ? static_cast<std::size_t>(size) : 0, '\0'); // NOLINT
+  std::size_t filled = 0;
+  std::array<char, 16384> more{};
+  for (;;) {
+    const bool sized = filled < content.size();
+    const ssize_t got = sized ? ::read(fd, content.data() + filled, content.size() - filled)
+                              : ::read(fd, more.data(), more.size());
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      return failure("cannot be read");
+    }
+    if (got == 0) {
+      break;
+    }
+    if (!sized) {
+      content.append(more.data(), static_cast<std::size_t>(got));
+    }
+    filled += static_cast<std::size_t>(got);
+    if (filled > max_bytes) {
       return failure("is larger than " + std::to_string(max_bytes) + " bytes");
     }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return failure(fs::exists(path, ec) ? "cannot be read" : "does not exist");
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return failure("cannot be read");
-  }
-  return content.str();
+  content.resize(filled);
+  return content;
 }
 
 bool is_file(const std::filesystem::path& path) {

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -39,6 +41,36 @@ TEST(ReadFile, ReadsAnEmptyFile) {
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(*text, "");
   fs::remove(file);
+}
+
+// A file read to its size, and a pipe (`--log <(zcat x.gz)`), whose size
+// is unknown, to its end: both longer than one read's buffer.
+TEST(ReadFile, ReadsALongFileAndAPipeWhole) {
+  std::string long_text;
+  for (int i = 0; long_text.size() < 100000; ++i) {
+    long_text += "line " + std::to_string(i) + "\n";
+  }
+  const fs::path file = scratch_dir() / "long.log";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << long_text;
+  }
+  const auto text = read_file(file);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, long_text);
+  fs::remove(file);
+
+  const fs::path fifo = scratch_dir() / "pipe.log";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);
+    out << long_text;
+  });
+  const auto piped = read_file(fifo);
+  writer.join();
+  ASSERT_TRUE(piped.ok());
+  EXPECT_EQ(*piped, long_text);
+  fs::remove(fifo);
 }
 
 TEST(ReadFile, SaysWhyAndWhere) {
