@@ -538,25 +538,44 @@ std::optional<fs::path> ModuleResolver::resolve_bare(const fs::path& from_dir, s
     return std::nullopt; // an installed package (react, zod): no project code
   }
   // A workspace package the walk did not list, linked into node_modules
-  // (pnpm, yarn and npm workspaces all link them): only when the link
-  // leads back into the workspace, never into an installed package.
-  std::error_code ec;
+  // (pnpm, yarn and npm workspaces all link them).
   for (fs::path at = from_dir; !at.empty(); at = at.parent_path()) {
-    const fs::path link = at / "node_modules" / name;
-    if (fs::is_symlink(link, ec)) {
-      const fs::path target = fs::weakly_canonical(link, ec);
-      const fs::path root = fs::weakly_canonical(m_workspace.root, ec);
-      const std::string target_text = target.generic_string();
-      if (!ec && target_text.rfind(root.generic_string() + "/", 0) == 0 &&
-          target_text.find("/node_modules/") == std::string::npos) {
-        return resolve_in_package(target, subpath);
-      }
+    if (const std::optional<fs::path>& target = workspace_link(at / "node_modules" / name)) {
+      return resolve_in_package(*target, subpath);
     }
     if (at == at.parent_path() || at == m_workspace.root) {
       break;
     }
   }
   return std::nullopt;
+}
+
+// Only a link that leads back into the workspace, never into an installed
+// package. The folders of a real monorepo's 15,000 files share their
+// parents: each link was looked at once per folder and package name.
+const std::optional<fs::path>& ModuleResolver::workspace_link(const fs::path& link) {
+  const auto [kept, added] = m_links.try_emplace(link.native());
+  if (!added) {
+    return kept->second;
+  }
+  std::error_code ec;
+  if (!fs::is_symlink(link, ec)) {
+    return kept->second;
+  }
+  const fs::path target = fs::weakly_canonical(link, ec);
+  if (ec) {
+    return kept->second;
+  }
+  if (!m_canonical_root) {
+    std::error_code root_ec;
+    m_canonical_root = fs::weakly_canonical(m_workspace.root, root_ec).generic_string() + "/";
+  }
+  const std::string target_text = target.generic_string();
+  if (target_text.rfind(*m_canonical_root, 0) == 0 &&
+      target_text.find("/node_modules/") == std::string::npos) {
+    kept->second = target;
+  }
+  return kept->second;
 }
 
 std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::string_view specifier) {

@@ -94,6 +94,9 @@ private:
   std::optional<std::filesystem::path> resolve_paths(const TsConfig& config, std::string_view specifier);
   std::optional<std::filesystem::path> resolve_bare(const std::filesystem::path& from_dir,
                                                     std::string_view specifier);
+  // The workspace folder a `node_modules/<name>` link leads to; none for
+  // no link or one into an installed package. Asked once per link.
+  const std::optional<std::filesystem::path>& workspace_link(const std::filesystem::path& link);
   std::optional<std::filesystem::path> resolve_in_package(const std::filesystem::path& dir,
                                                           const std::string& subpath);
   std::optional<std::filesystem::path> resolve_target(const std::filesystem::path& dir,
@@ -112,6 +115,8 @@ private:
   // "<folder>\n<specifier>" -> the file: strings, not paths, since a
   // large monorepo asks hundreds of thousands of them.
   std::unordered_map<std::string, std::optional<std::string>> m_cache;
+  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_links; // workspace_link
+  std::optional<std::string> m_canonical_root;                                   // the workspace's, once
   std::vector<std::string> m_problems;
   TsConfig m_no_config;
 };
