@@ -15,6 +15,63 @@ bool space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && space(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && space(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+// `type` then a name, `{` or `*` (`type X`, `type { A }`, `type * as ns`);
+// not `type` alone (a default import named type) nor `type as x` (the
+// export named type, renamed).
+bool type_keyword(std::string_view text) {
+  constexpr std::string_view k_type = "type";
+  if (text.substr(0, k_type.size()) != k_type || text.size() == k_type.size() ||
+      !space(text[k_type.size()])) {
+    return text.substr(0, k_type.size()) == k_type && text.size() > k_type.size() &&
+           (text[k_type.size()] == '{' || text[k_type.size()] == '*');
+  }
+  const std::string_view rest = trimmed(text.substr(k_type.size()));
+  if (rest.empty() || rest.front() == ',') {
+    return false;
+  }
+  return !(rest.substr(0, 2) == "as" && (rest.size() == 2 || !word_char(rest[2])));
+}
+
+// Whether an import or export clause (the text between the keyword and
+// `from`) takes only types. Anything else, a comment in it included,
+// counts as taking values.
+bool type_only_clause(std::string_view clause) {
+  clause = trimmed(clause);
+  if (clause.find('/') != std::string_view::npos) {
+    return false;
+  }
+  if (type_keyword(clause)) {
+    return true;
+  }
+  if (clause.size() < 2 || clause.front() != '{' || clause.back() != '}') {
+    return false;
+  }
+  std::string_view names = clause.substr(1, clause.size() - 2);
+  bool any = false;
+  while (!names.empty()) {
+    const std::size_t comma = names.find(',');
+    const std::string_view name = trimmed(names.substr(0, comma));
+    if (!name.empty()) {
+      if (!type_keyword(name)) {
+        return false;
+      }
+      any = true;
+    }
+    names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+  }
+  return any;
+}
+
 } // namespace
 
 bool query_source_file(std::string_view file) {
@@ -34,12 +91,17 @@ bool drizzle_specifier(std::string_view specifier) {
          (specifier.size() == k_name.size() || specifier[k_name.size()] == '/');
 }
 
-std::vector<std::string_view> import_specifiers(std::string_view text) {
-  std::vector<std::string_view> out;
-  // The last word read and whether a `(` followed it: a string after
-  // `from`, `import`, `import(` or `require(` is a specifier.
+std::vector<ModuleImport> module_imports(std::string_view text) {
+  constexpr std::size_t k_longest_clause = 4096;
+  std::vector<ModuleImport> out;
+  // The last word read (and where it began), whether a `(` followed it, and
+  // the clause after the last `import` or `export`: a string after `from`,
+  // `import`, `import(` or `require(` is a specifier.
   std::string_view word;
+  std::size_t word_begin = 0;
   bool call = false;
+  std::size_t clause_begin = std::string_view::npos;
+  bool clause_export = false;
   std::size_t i = 0;
   const std::size_t n = text.size();
   while (i < n) {
@@ -60,9 +122,19 @@ std::vector<std::string_view> import_specifiers(std::string_view text) {
       while (j < n && text[j] != c && (c == '`' || text[j] != '\n')) {
         j += text[j] == '\\' ? 2U : 1U;
       }
+      const bool from = word == "from" && clause_begin != std::string_view::npos &&
+                        clause_begin <= word_begin && word_begin - clause_begin <= k_longest_clause;
       const bool wanted = word == "from" || (word == "import" && c != '`') || (call && word == "require");
       if (wanted && j < n && text[j] == c && c != '`') {
-        out.push_back(text.substr(i + 1, j - i - 1));
+        ModuleImport found{text.substr(i + 1, j - i - 1), false, false};
+        if (from) {
+          found.type_only = type_only_clause(text.substr(clause_begin, word_begin - clause_begin));
+          found.reexport = clause_export;
+        }
+        out.push_back(found);
+      }
+      if (wanted) {
+        clause_begin = std::string_view::npos;
       }
       word = {};
       call = false;
@@ -75,6 +147,11 @@ std::vector<std::string_view> import_specifiers(std::string_view text) {
         ++j;
       }
       word = text.substr(i, j - i);
+      word_begin = i;
+      if ((word == "import" || word == "export") && (i == 0 || text[i - 1] != '.')) {
+        clause_begin = j;
+        clause_export = word == "export";
+      }
       call = false;
       i = j;
       continue;

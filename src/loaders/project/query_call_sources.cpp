@@ -6,6 +6,7 @@
 #include "loaders/typescript/parser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <deque>
 
@@ -23,6 +24,40 @@ bool project_specifier(std::string_view specifier) {
   return specifier.rfind("./", 0) == 0 || specifier.rfind("../", 0) == 0 || specifier.rfind('/', 0) == 0 ||
          specifier.rfind("@/", 0) == 0 || specifier.rfind("~/", 0) == 0 || specifier.rfind('#', 0) == 0 ||
          specifier == "." || specifier == "..";
+}
+
+// A stylesheet, an image, a font, JSON or a document (`./x.module.css`,
+// `@/assets/logo.svg`): what a bundler imports, never the db client.
+bool asset_specifier(std::string_view specifier) {
+  static constexpr std::array<std::string_view, 24> k_assets = {
+      ".css",  ".scss", ".sass",  ".less", ".json", ".svg",  ".png",  ".jpg",
+      ".jpeg", ".gif",  ".webp",  ".avif", ".ico",  ".md",   ".mdx",  ".txt",
+      ".html", ".woff", ".woff2", ".ttf",  ".otf",  ".wasm", ".yaml", ".yml"};
+  const std::size_t slash = specifier.find_last_of('/');
+  const std::string_view name = slash == std::string_view::npos ? specifier : specifier.substr(slash + 1);
+  const std::size_t dot = name.find_last_of('.');
+  if (dot == std::string_view::npos) {
+    return false;
+  }
+  const std::string_view extension = name.substr(dot, name.find('?', dot) - dot); // `?raw`, `?url`
+  return std::find(k_assets.begin(), k_assets.end(), extension) != k_assets.end();
+}
+
+// A path into what a tool writes at build time (`@/tools/generated/x`,
+// `@/.source/server`, `./__generated__/graphql`): absent from a checkout,
+// and never the db client, which a project writes itself.
+bool generated_specifier(std::string_view specifier) {
+  std::size_t begin = 0;
+  while (begin < specifier.size()) {
+    const std::size_t end = std::min(specifier.find('/', begin), specifier.size());
+    const std::string_view segment = specifier.substr(begin, end - begin);
+    if (segment == "generated" || segment == "__generated__" ||
+        (segment.size() > 1 && segment[0] == '.' && segment != "..")) {
+      return true;
+    }
+    begin = end + 1;
+  }
+  return false;
 }
 
 bool literal(const ts::Program& program, ts::NodeId id) {
@@ -115,8 +150,8 @@ void QuerySources::read_sources(ScanContext& context, const std::vector<std::str
       return;
     }
     Source source{*wanted[i], (m_root / *wanted[i]).lexically_normal().string(), {}, false};
-    for (const std::string_view specifier : import_specifiers(*text)) {
-      source.specifiers.emplace_back(specifier);
+    for (const ModuleImport& found : module_imports(*text)) {
+      source.specifiers.push_back({std::string(found.specifier), found.type_only, found.reexport});
     }
     read[i] = std::move(source);
   });
@@ -137,50 +172,106 @@ QuerySources::find_source(const fs::path& path) const {
   return found != m_by_path.end() ? found : m_by_path.find(path.lexically_normal().string());
 }
 
-// The files whose imports reach drizzle-orm, directly or through the
-// project's own files: a breadth-first walk back along import edges.
-void QuerySources::mark_reaching() {
-  std::vector<std::vector<std::size_t>> importers(m_sources.size());
-  std::deque<std::size_t> queue;
+// Each source's edges to the project's other sources. `values` marks the
+// sources that import one of drizzle-orm's entry points (a driver's, which
+// makes the client; pg-core, which makes the tables; types too) or take
+// values from a project path the scan cannot see (it may be the db client).
+// `own` marks those that may query through a parameter but give their
+// importers nothing to query with: drizzle-orm's root alone (its operators,
+// `sql`, its types: a module of condition helpers), or only types from a
+// path the scan cannot see.
+QuerySources::Importers QuerySources::importers(std::vector<char>& values, std::vector<char>& own) {
+  Importers out{std::vector<std::vector<std::size_t>>(m_sources.size()),
+                std::vector<std::vector<std::size_t>>(m_sources.size()),
+                std::vector<std::vector<std::size_t>>(m_sources.size())};
   for (std::size_t i = 0; i < m_sources.size(); ++i) {
-    Source& source = m_sources[i];
-    for (const std::string& specifier : source.specifiers) {
-      if (drizzle_specifier(specifier)) {
-        if (!source.reaches_drizzle) {
-          source.reaches_drizzle = true;
-          queue.push_back(i);
-        }
+    const Source& source = m_sources[i];
+    for (const Specifier& specifier : source.specifiers) {
+      if (drizzle_specifier(specifier.text)) {
+        (specifier.text == "drizzle-orm" ? own : values)[i] = 1;
         continue;
       }
-      const std::optional<fs::path> target = m_resolver.resolve(fs::path(source.path), specifier);
+      const std::optional<fs::path> target = m_resolver.resolve(fs::path(source.path), specifier.text);
       if (!target) {
-        // A project path that leads nowhere the scan can see (a missing
-        // file, an alias it cannot read) may be the db client: the file
-        // is kept. A package outside the project holds no project code.
-        if (project_specifier(specifier) && !source.reaches_drizzle) {
-          source.reaches_drizzle = true;
-          queue.push_back(i);
+        // A package outside the project holds no project code.
+        if (project_specifier(specifier.text) && !asset_specifier(specifier.text) &&
+            !generated_specifier(specifier.text)) {
+          (specifier.type_only ? own : values)[i] = 1;
         }
         continue;
       }
       const auto found = find_source(*target);
-      if (found != m_by_path.end() && found->second != i) {
-        importers[found->second].push_back(i);
+      if (found == m_by_path.end() || found->second == i) {
+        continue;
       }
+      (specifier.type_only ? out.types : out.values)[found->second].push_back(i);
+      if (specifier.reexport) {
+        out.reexports[found->second].push_back(i);
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Marks every source `edges` lead to from a marked one.
+void spread(std::vector<char>& marked, const std::vector<std::vector<std::size_t>>& edges) {
+  std::deque<std::size_t> queue;
+  for (std::size_t i = 0; i < marked.size(); ++i) {
+    if (marked[i] != 0) {
+      queue.push_back(i);
     }
   }
   while (!queue.empty()) {
     const std::size_t reached = queue.front();
     queue.pop_front();
-    for (const std::size_t importer : importers[reached]) {
-      if (!m_sources[importer].reaches_drizzle) {
+    for (const std::size_t next : edges[reached]) {
+      if (marked[next] == 0) {
+        marked[next] = 1;
+        queue.push_back(next);
+      }
+    }
+  }
+}
+
+} // namespace
+
+// The files that may hold a Drizzle call or call a helper that makes one:
+// - those whose value imports reach the client or the tables, directly or
+//   through the project's own files (a walk back along the import edges);
+// - those that import anything, types included, from one of them or from a
+//   file that re-exports one's (`export type { Db } from "./client"`): a
+//   function typed `(db: Db)` or `(tx: Transaction)` queries through its
+//   parameter; and those `importers` marks as `own`. Such a file passes
+//   nothing on to its importers: a type of the client reaches the files it
+//   is imported into, not theirs, and a caller of a helper that queries
+//   through its parameter has the client itself. On a real monorepo, the
+//   types every component imports from a module that imports one billing
+//   helper (which imports `eq` and `or`) had led to 12,000 of 15,000 files;
+//   3,400 are read now.
+void QuerySources::mark_reaching() {
+  std::vector<char> values(m_sources.size(), 0);
+  std::vector<char> own(m_sources.size(), 0);
+  const Importers edges = importers(values, own);
+  spread(values, edges.values);
+  std::vector<char> typed = values; // whose types may be the client's or a transaction's
+  spread(typed, edges.reexports);
+  for (std::size_t i = 0; i < m_sources.size(); ++i) {
+    m_sources[i].reaches_drizzle = values[i] != 0 || own[i] != 0;
+  }
+  for (std::size_t i = 0; i < m_sources.size(); ++i) {
+    if (typed[i] == 0) {
+      continue;
+    }
+    for (const std::vector<std::vector<std::size_t>>* edge : {&edges.values, &edges.types}) {
+      for (const std::size_t importer : (*edge)[i]) {
         m_sources[importer].reaches_drizzle = true;
-        queue.push_back(importer);
       }
     }
   }
   for (Source& source : m_sources) {
-    std::vector<std::string>().swap(source.specifiers); // read; a file that reaches none is never tokenized
+    std::vector<Specifier>().swap(source.specifiers); // read; a file that reaches none is never tokenized
   }
 }
 

@@ -61,11 +61,23 @@ private:
   // A source as the scan keeps it before it knows whether the file matters:
   // its imports, never its text (memory bounded by what is kept, not by
   // what is read: a reaching file is read again to be tokenized).
+  struct Specifier {
+    std::string text;
+    bool type_only = false; // module_imports
+    bool reexport = false;
+  };
   struct Source {
     std::string relative;
     std::string path; // absolute, normal (a string: an fs::path holds a list of its components)
-    std::vector<std::string> specifiers;
-    bool reaches_drizzle = false;
+    std::vector<Specifier> specifiers;
+    bool reaches_drizzle = false; // may hold a Drizzle call or call a helper that makes one
+  };
+  // Each source's importers (by the index of the source imported): those
+  // taking values, those taking only types, and those passing it on.
+  struct Importers {
+    std::vector<std::vector<std::size_t>> values;
+    std::vector<std::vector<std::size_t>> types;
+    std::vector<std::vector<std::size_t>> reexports;
   };
 
   // A reaching source as a worker thread leaves it for the graph to adopt.
@@ -83,6 +95,7 @@ private:
   [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
   find_source(const std::filesystem::path& path) const;
   void mark_reaching();
+  [[nodiscard]] Importers importers(std::vector<char>& values, std::vector<char>& own);
   [[nodiscard]] static Parsed parse_source(const Source& source);
   void index_files();
   void add_file(std::unique_ptr<FileIndex> index, const ts::SourceModule* module, std::filesystem::path path);

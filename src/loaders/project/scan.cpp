@@ -18,7 +18,11 @@ namespace {
 
 constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{2} * 1024 * 1024;
 constexpr std::size_t k_max_entries = 100000; // a scan never walks an unbounded tree
-constexpr int k_max_depth = 12;
+// Links are not followed, so the walk cannot loop; the bound is for a
+// pathological tree. Next.js routes nest deep: a real app's components sat
+// 14 folders down (app/workspace/[workspaceId]/w/[workflowId]/components/
+// panel/components/editor/...), and at 12 they were never read.
+constexpr int k_max_depth = 40;
 constexpr std::size_t k_max_notes_per_file = 3;
 
 bool skipped_dir(const std::string& name) {

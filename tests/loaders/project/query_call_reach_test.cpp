@@ -1,0 +1,133 @@
+// Which files the query-call scan reads further (query_call_files.hpp,
+// QuerySources::mark_reaching): what a source imports, and whether it takes
+// values or only types from it.
+
+#include "loaders/project/query_call_files.hpp"
+#include "query_calls_test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace query_calls_test_support;
+using loaders::scan::module_imports;
+using loaders::scan::ModuleImport;
+
+// Each import as "specifier[ type][ reexport]".
+std::vector<std::string> described(std::string_view text) {
+  std::vector<std::string> out;
+  for (const ModuleImport& found : module_imports(text)) {
+    out.push_back(std::string(found.specifier) + (found.type_only ? " type" : "") +
+                  (found.reexport ? " reexport" : ""));
+  }
+  return out;
+}
+
+TEST(ModuleImports, SaysWhichImportsTakeOnlyTypesAndWhichArePassedOn) {
+  EXPECT_EQ(
+      described(R"(import type { Db } from "./a";
+import { type A, type B } from "./b";
+import type Default from "./c";
+import type * as ns from "./d";
+export type { Db } from "./e";
+export type * from "./f";
+import type, { g } from "./g";
+import type from "./h";
+import { type as renamed } from "./i";
+import { type A, b } from "./j";
+import Client, { type C } from "./k";
+export * from "./l";
+export { m as n } from "./m";
+import "./side-effect";
+const lazy = await import("./lazy");
+const old = require("./old");
+import { /* a comment */ type P } from "./p";
+import {
+  type Q,
+  type R,
+} from "./q";
+)"),
+      (std::vector<std::string>{"./a type", "./b type", "./c type", "./d type", "./e type reexport",
+                                "./f type reexport", "./g", "./h", "./i", "./j", "./k", "./l reexport",
+                                "./m reexport", "./side-effect", "./lazy", "./old", "./p", "./q type"}));
+  // Neither `Array.from` nor a word in a string starts a clause.
+  EXPECT_EQ(described(R"(const x = Array.from("abc"); const s = "import type { A } from"; export const y = 1;
+import { z } from "./z";)"),
+            (std::vector<std::string>{"./z"}));
+}
+
+// The files under apps/ the scan found calls in (packages/db's
+// repositories have theirs).
+std::set<std::string> files_with_calls(const std::vector<model::QueryCall>& calls) {
+  std::set<std::string> out;
+  for (const model::QueryCall& call : calls) {
+    if (call.location.file.str().rfind("apps/", 0) == 0) {
+      out.insert(call.location.file.str());
+    }
+  }
+  return out;
+}
+
+// Each file below holds the same loop of query-shaped calls on an untyped
+// `db`: the scan reports it when it reads the file, so which files report
+// it says which files were read.
+constexpr std::string_view k_loop = R"(
+export function list(rows: number[], db: any, users: any, eq: any) {
+  for (const row of rows) db.select().from(users).where(eq(users.id, row));
+}
+)";
+
+TEST(QueryCalls, TypesOfTheClientReachTheFilesTheyAreImportedIntoAndNoFurther) {
+  TempTree tree;
+  write_db_package(tree);
+  // The client's type re-exported, then imported: the file that takes it
+  // may query through a parameter so typed.
+  tree.write("packages/db/src/types.ts", "export type { Db } from \"./client\";\n");
+  tree.write("apps/web/src/feed.ts",
+             std::string("import type { Db } from \"../../../packages/db/src/types\";\n") +
+                 std::string(k_loop));
+  // A module of types that imports the client's type: read itself...
+  tree.write("apps/web/src/shapes.ts",
+             std::string("import type { Db } from \"../../../packages/db/src/client\";\nexport type Page = "
+                         "{ rows: number[] };\n") +
+                 std::string(k_loop));
+  // ... but the types it gives out are its own.
+  tree.write("apps/web/src/list.ts", "import type { Page } from \"./shapes\";\n" + std::string(k_loop));
+  // Condition helpers (drizzle-orm's root alone): read, not passed on.
+  tree.write(
+      "apps/web/src/conditions.ts",
+      "import { eq, or } from \"drizzle-orm\";\nexport const either = (a: any, b: any) => or(a, b);\n" +
+          std::string(k_loop));
+  tree.write("apps/web/src/report.ts", "import { either } from \"./conditions\";\n" + std::string(k_loop));
+  // A stylesheet and generated code the checkout lacks lead to no client.
+  tree.write("apps/web/src/card.tsx", "import styles from \"./card.module.css\";\nimport meta from "
+                                      "\"./generated/meta\";\nimport docs from \"@/.source/server\";\n" +
+                                          std::string(k_loop));
+  // A path that leads nowhere the scan can see may be the client.
+  tree.write("apps/web/src/unknown.ts", "import { db } from \"./missing/db\";\n" + std::string(k_loop));
+  EXPECT_EQ(files_with_calls(scan(tree)),
+            (std::set<std::string>{"apps/web/src/conditions.ts", "apps/web/src/feed.ts",
+                                   "apps/web/src/shapes.ts", "apps/web/src/unknown.ts"}));
+}
+
+TEST(QueryCalls, AFileDeepInANextJsRouteTreeIsRead) {
+  TempTree tree;
+  write_db_package(tree);
+  const std::string dir =
+      "apps/web/app/workspace/[workspaceId]/w/[workflowId]/components/panel/components/editor/components/"
+      "sub-block/components/tag-dropdown/";
+  tree.write(dir + "tags.ts", R"(import { eq } from "drizzle-orm";
+import { db } from "../../../../../../../../../../../../../../../packages/db/src/client";
+import { tags } from "../../../../../../../../../../../../../../../packages/db/src/schema";
+
+export async function load(ids: number[]) {
+  for (const id of ids) await db.select().from(tags).where(eq(tags.postId, id));
+}
+)");
+  EXPECT_EQ(files_with_calls(scan(tree)), (std::set<std::string>{dir + "tags.ts"}));
+}
+
+} // namespace
