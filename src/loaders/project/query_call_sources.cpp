@@ -249,7 +249,7 @@ void spread(std::vector<char>& marked, const std::vector<std::vector<std::size_t
 //   through its parameter has the client itself. On a real monorepo, the
 //   types every component imports from a module that imports one billing
 //   helper (which imports `eq` and `or`) had led to 12,000 of 15,000 files;
-//   3,400 are read now.
+//   3,600 are read now.
 void QuerySources::mark_reaching() {
   std::vector<char> values(m_sources.size(), 0);
   std::vector<char> own(m_sources.size(), 0);
