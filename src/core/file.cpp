@@ -94,7 +94,7 @@ Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
   // grown); a pipe or a device to its end.
   std::string content(S_ISREG(info.st_mode) ? static_cast<std::size_t>(size) : 0, '\0'); // NOLINT
   std::size_t filled = 0;
-  std::array<char, 16384> more{};
+  static thread_local std::array<char, 16384> more{}; // the probe past the size: zeroed once, not per file
   for (;;) {
     const bool sized = filled < content.size();
     const ssize_t got = sized ? ::read(fd, content.data() + filled, content.size() - filled)

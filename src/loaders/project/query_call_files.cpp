@@ -1,5 +1,7 @@
 #include "loaders/project/query_call_files.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -15,16 +17,6 @@ bool space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && space(text.front())) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && space(text.back())) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 // `type` then a name, `{` or `*` (`type X`, `type { A }`, `type * as ns`);
 // not `type` alone (a default import named type) nor `type as x` (the
 // export named type, renamed).
@@ -35,7 +27,7 @@ bool type_keyword(std::string_view text) {
     return text.substr(0, k_type.size()) == k_type && text.size() > k_type.size() &&
            (text[k_type.size()] == '{' || text[k_type.size()] == '*');
   }
-  const std::string_view rest = trimmed(text.substr(k_type.size()));
+  const std::string_view rest = core::trim(text.substr(k_type.size()));
   if (rest.empty() || rest.front() == ',') {
     return false;
   }
@@ -46,7 +38,7 @@ bool type_keyword(std::string_view text) {
 // `from`) takes only types. Anything else, a comment in it included,
 // counts as taking values.
 bool type_only_clause(std::string_view clause) {
-  clause = trimmed(clause);
+  clause = core::trim(clause);
   if (clause.find('/') != std::string_view::npos) {
     return false;
   }
@@ -60,7 +52,7 @@ bool type_only_clause(std::string_view clause) {
   bool any = false;
   while (!names.empty()) {
     const std::size_t comma = names.find(',');
-    const std::string_view name = trimmed(names.substr(0, comma));
+    const std::string_view name = core::trim(names.substr(0, comma));
     if (!name.empty()) {
       if (!type_keyword(name)) {
         return false;

@@ -44,15 +44,18 @@ bool asset_specifier(std::string_view specifier) {
 }
 
 // A path into what a tool writes at build time (`@/tools/generated/x`,
-// `@/.source/server`, `./__generated__/graphql`): absent from a checkout,
-// and never the db client, which a project writes itself.
+// `@/.source/server` of fumadocs, `./__generated__/graphql`): absent from a
+// checkout, and never the db client, which a project writes itself. Not
+// every dot-folder: Remix and React Router keep the client in `.server/`.
 bool generated_specifier(std::string_view specifier) {
+  static constexpr std::array<std::string_view, 9> k_generated = {
+      "generated", "__generated__", ".source",     ".contentlayer", ".velite",
+      ".next",     ".nuxt",         ".svelte-kit", ".output"};
   std::size_t begin = 0;
   while (begin < specifier.size()) {
     const std::size_t end = std::min(specifier.find('/', begin), specifier.size());
     const std::string_view segment = specifier.substr(begin, end - begin);
-    if (segment == "generated" || segment == "__generated__" ||
-        (segment.size() > 1 && segment[0] == '.' && segment != "..")) {
+    if (std::find(k_generated.begin(), k_generated.end(), segment) != k_generated.end()) {
       return true;
     }
     begin = end + 1;

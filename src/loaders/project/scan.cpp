@@ -28,7 +28,9 @@ constexpr std::size_t k_max_notes_per_file = 3;
 bool skipped_dir(const std::string& name) {
   static const std::set<std::string> k_skip = {
       "node_modules", "dist", "build", "out", "coverage", "vendor", "target", "tmp", "bower_components"};
-  if (name == ".github") {
+  // CI workflows; the server-only and client-only modules of Remix and
+  // React Router (`app/.server/db.ts`), where the db client lives.
+  if (name == ".github" || name == ".server" || name == ".client") {
     return false;
   }
   return name.empty() || name[0] == '.' || k_skip.count(name) > 0;

@@ -113,6 +113,21 @@ TEST(QueryCalls, TypesOfTheClientReachTheFilesTheyAreImportedIntoAndNoFurther) {
                                    "apps/web/src/shapes.ts", "apps/web/src/unknown.ts"}));
 }
 
+// Remix and React Router keep server-only modules, the db client among
+// them, in `app/.server/`: read, and a path into it (here through an alias
+// the scan cannot read) is not taken for generated code.
+TEST(QueryCalls, TheServerOnlyFolderOfRemixIsRead) {
+  TempTree tree;
+  tree.write("apps/remix/app/.server/db.ts", R"(import { drizzle } from "drizzle-orm/node-postgres";
+export const db = drizzle(process.env.DATABASE_URL!);
+)");
+  tree.write("apps/remix/app/.server/feed.ts", "import { db } from \"./db\";\n" + std::string(k_loop));
+  tree.write("apps/remix/app/routes/home.tsx",
+             "import { db } from \"~/.server/db\";\n" + std::string(k_loop));
+  EXPECT_EQ(files_with_calls(scan(tree)),
+            (std::set<std::string>{"apps/remix/app/.server/feed.ts", "apps/remix/app/routes/home.tsx"}));
+}
+
 TEST(QueryCalls, AFileDeepInANextJsRouteTreeIsRead) {
   TempTree tree;
   write_db_package(tree);
