@@ -2,7 +2,9 @@
 #include "app/inputs/discovery.hpp"
 #include "app/inputs/discovery_files.hpp"
 #include "app/lint/lint_run.hpp"
+#include "app/lint/multi_database.hpp"
 #include "app/live/stats.hpp"
+#include "app/scope/lens.hpp"
 #include "core/text.hpp"
 #include "loaders/project/scan.hpp"
 
@@ -84,6 +86,41 @@ std::optional<core::Error> read_sources(LintRun& run) {
   return std::nullopt;
 }
 
+// The engine's input over what was read: the schema (the live one with
+// --db, the files' kept for the rules that compare), the project, the
+// workload, every reader's diagnostics. The live analysis (EXPLAIN, the
+// index advisor) adds to it in stage 3.
+void build_run_input(LintRun& run) {
+  engine::RunInput& input = run.input;
+  input.catalog = &run.load.catalog;
+  input.project = &run.sources.project;
+  input.diagnostics = run.load.diagnostics;
+  input.other_schemas = &run.load.other_schemas; // snapshot-drift
+  input.files_catalog = &run.load.catalog; // stays the files' schema when --db makes the live one primary
+  if (run.workload) {
+    input.workload = &run.workload->workload;
+    input.diagnostics.insert(input.diagnostics.end(), run.workload->diagnostics.begin(),
+                             run.workload->diagnostics.end());
+  }
+  if (run.live) {
+    LiveRun& live = *run.live;
+    if (!live.pending_tables.empty() && live.catalog.drizzle_migrations) {
+      mark_tables_pending_migrations_create(
+          run.load.catalog, live.pending_tables,
+          pending_migrations(run.load.replayed_files, *live.catalog.drizzle_migrations));
+    }
+    input.catalog = &live.catalog;
+    input.workload = choose_workload(input.workload, live);
+    input.diagnostics.insert(input.diagnostics.end(), live.diagnostics.begin(), live.diagnostics.end());
+  }
+  input.suppressions = run.load.suppressions;
+  // A folder of projects: each database's own input, its rules judging its
+  // own projects' code, the first's included.
+  if (run.sources.databases.size() > 1) {
+    build_database_inputs(run);
+  }
+}
+
 } // namespace
 
 std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
@@ -146,6 +183,7 @@ std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
   if (options.verify_locks == VerifyLocks::off) {
     run.input.after_rules = [&run] { model::MigrationSteps().swap(run.load.catalog.migration_steps); };
   }
+  build_run_input(run);
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include "app/inputs/discovery.hpp"
 #include "app/inputs/workload_input.hpp"
 #include "app/lint/lint_options.hpp"
+#include "app/lint/multi_database.hpp"
 #include "app/live/live_input.hpp"
 #include "app/scope/changed_files.hpp"
 #include "core/result.hpp"
@@ -14,6 +15,7 @@
 #include "loaders/schema_load.hpp"
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -70,14 +72,18 @@ struct LintRun {
   loaders::SchemaLoad load;
   std::optional<LiveRun> live;           // --db: the database's catalog is the schema
   std::optional<WorkloadInput> workload; // --log, --pgss, --queries
-
-  // 3. check_lint_inputs: every rule, the live post-passes, one finding per problem.
+  // The engine's input over all of it (stage 3 adds the live analysis).
+  // With several drizzle.configs, each database's own input too (the first
+  // the run's own): app/lint/multi_database.
   engine::RunInput input;
-  engine::RunReport report;
+  std::deque<DatabaseInput> databases;
   // Each further database's migration files, in order (the lens trims their
   // change findings as it trims the first database's).
   std::vector<std::vector<std::string>> other_migrations;
   DatabaseCounts other_databases; // each linted with its own schema
+
+  // 3. check_lint_inputs: every rule, the live post-passes, one finding per problem.
+  engine::RunReport report;
 
   // 4. select_findings: the lenses, ignore globs, --changed-since, --baseline.
   std::string scope_note; // which migrations the change rules judged
@@ -95,11 +101,12 @@ struct LintRun {
 [[nodiscard]] std::optional<core::Error> plan_lint(const LintOptions& given, LintRun& run, std::ostream& err);
 
 // 2. Discovery, the project scan, the schema load (and --stats), --db,
-// --log/--pgss/--queries. An error when nothing at all can be linted.
+// --log/--pgss/--queries, and the engine's input over them (each
+// database's, for several). An error when nothing at all can be linted.
 [[nodiscard]] std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err);
 
-// 3. Runs the rules (and each further database's), the live post-passes
-// (EXPLAIN confirmation), consolidation and --show-literals.
+// 3. The live analysis, the rules (each database's over its own input), the
+// live post-passes (EXPLAIN confirmation), consolidation and --show-literals.
 [[nodiscard]] std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err);
 
 // 4. Narrows the findings to what this run reports: the change rules judge
