@@ -21,7 +21,9 @@ cpu_ms_per_keystroke (the server's user + system time over the edits),
 rss_kb_after_first_edit, rss_kb_after_last_edit (read as the diagnostics
 arrive), rss_kb_idle_after_first_edit, rss_kb_idle_after_last_edit (read
 after 1.5 s without edits, once the server has given its free heap back),
-hwm_kb, diagnostics.
+heap_kb_after_first_edit, heap_kb_after_last_edit (the heap the server
+holds, its "heap in use" log line: RSS apart from the allocator's free
+space), hwm_kb, diagnostics.
 """
 import json
 import os
@@ -64,15 +66,18 @@ def receive():
 
 
 first_passes = 0  # the server's analyses that left the code for a second pass
+heap_kb = None  # the heap the server holds after its last analysis (its "heap in use" log)
 
 
 def wait_for(predicate):
-    global first_passes
+    global first_passes, heap_kb
     while True:
         message = receive()
         if message.get("method") == "window/logMessage":
             if "(first pass:" in message["params"]["message"]:
                 first_passes += 1
+            if message["params"]["message"].startswith("pgadvise: heap in use: "):
+                heap_kb = int(message["params"]["message"].split()[-2])
             if os.environ.get("LSP_LOG"):
                 print(message["params"]["message"], file=sys.stderr)
         if predicate(message):
@@ -139,6 +144,7 @@ for i in range(edits):
     latencies.append((time.monotonic() - sent) * 1000)
     if i == 0:
         rss_first = rss()[0]
+        heap_first = heap_kb
         time.sleep(IDLE_S)  # not timed: the next keystroke's clock starts when it is sent
         _, _, anon_first_idle = rss()
         rss_first_idle = rss()[0]
@@ -163,5 +169,6 @@ print(json.dumps({
     "rss_kb_after_first_edit": rss_first, "rss_kb_after_last_edit": rss_last, "hwm_kb": hwm,
     "rss_kb_idle_after_first_edit": rss_first_idle, "rss_kb_idle_after_last_edit": rss_last_idle,
     "anon_kb_idle_after_first_edit": anon_first_idle, "anon_kb_idle_after_last_edit": anon_last_idle,
+    "heap_kb_after_first_edit": heap_first, "heap_kb_after_last_edit": heap_kb,
     "exit_code": server.returncode,
 }))
