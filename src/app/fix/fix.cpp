@@ -2,7 +2,6 @@
 
 #include "app/fix/fix_edits.hpp"
 #include "app/fix/fix_suggestions.hpp"
-#include "app/inputs/discovery.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/report/exit_codes.hpp"
 #include "app/report/report_facts.hpp"
@@ -273,10 +272,43 @@ std::map<std::string, std::size_t> unsafe_fixes_written(const std::vector<core::
 
 } // namespace
 
+FixSchemas run_fix_schemas(const LintRun& run) {
+  return schemas_of(run.load, run.input.catalog, run.sources.migrations_dir);
+}
+
+std::map<std::string, FixSchemas> other_fix_schemas(const LintRun& run) {
+  std::map<std::string, FixSchemas> out;
+  for (std::size_t d = 1; d < run.databases.size(); ++d) {
+    const DatabaseInput& database = run.databases[d];
+    if (database.load) {
+      out[database.shown] =
+          schemas_of(*database.load, &database.load->catalog, database.sources->migrations_dir);
+    }
+  }
+  return out;
+}
+
+FixTargets fix_targets(const LintRun& run) {
+  FixTargets targets;
+  targets.migrations_dir = run.sources.migrations_dir;
+  targets.schema_ts = !run.sources.schema_ts.empty();
+  targets.schemas = run_fix_schemas(run);
+  targets.other_databases = other_fix_schemas(run); // as their rules read them
+  if (run.input.catalog != nullptr) {
+    for (const model::Table& table : run.input.catalog->tables) {
+      if (const auto rows = rules::table_rows(table)) {
+        targets.table_rows[(table.schema.empty() ? "public" : table.schema) + "." + table.name] = *rows;
+      }
+    }
+  }
+  return targets;
+}
+
 int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
   // lint's first four stages (app/lint/lint_run.hpp): the findings a lint run
   // with the same flags would report.
   LintRun run;
+  run.keep_databases = true; // their schemas are where their fixes go
   if (const std::optional<core::Error> error = collect_findings(options.lint, run, err)) {
     err << "pgadvise: " << error->to_string() << "\n";
     return k_exit_usage;
@@ -288,28 +320,7 @@ int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err) {
   }
   FixSelection selection = select_fixes(std::move(all), options.unsafe_fixes);
   const std::vector<core::Finding>& findings = selection.applied;
-  FixTargets targets;
-  targets.migrations_dir = run.sources.migrations_dir;
-  targets.schema_ts = !run.sources.schema_ts.empty();
-  targets.schemas = schemas_of(run.load, run.input.catalog, run.sources.migrations_dir);
-  // Each further drizzle.config's schemas, read again (lint kept only its findings).
-  std::vector<std::unique_ptr<loaders::SchemaLoad>> other_loads;
-  for (std::size_t i = 1; i < run.sources.databases.size(); ++i) {
-    auto other = discover({run.sources.databases[i]});
-    if (!other) {
-      continue;
-    }
-    other_loads.push_back(std::make_unique<loaders::SchemaLoad>(load_schema(*other)));
-    targets.other_databases[loaders::display_path(run.sources.databases[i])] =
-        schemas_of(*other_loads.back(), &other_loads.back()->catalog, other->migrations_dir);
-  }
-  if (run.input.catalog != nullptr) {
-    for (const model::Table& table : run.input.catalog->tables) {
-      if (const auto rows = rules::table_rows(table)) {
-        targets.table_rows[(table.schema.empty() ? "public" : table.schema) + "." + table.name] = *rows;
-      }
-    }
-  }
+  const FixTargets targets = fix_targets(run);
   const FixPlan plan = plan_fixes(findings, run.sources.project, targets);
   const std::map<std::string, std::size_t> unsafe_written =
       unsafe_fixes_written(selection.unsafe, run.sources.project, targets);

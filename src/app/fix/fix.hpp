@@ -3,6 +3,7 @@
 #include "app/fix/file_change.hpp"
 #include "app/fix/fix_plan.hpp"
 #include "app/lint/lint_options.hpp"
+#include "app/lint/lint_run.hpp"
 #include "core/finding.hpp"
 #include "core/result.hpp"
 #include "model/project.hpp"
@@ -56,5 +57,18 @@ void print_fix_plan(const FixPlan& plan, bool written, std::ostream& out, std::o
 // files. Exit 0, or 2 for a usage problem or a file git has uncommitted
 // changes in (without --allow-dirty; nothing is written then).
 int run_fix(const FixOptions& options, std::ostream& out, std::ostream& err);
+
+// The catalogs of a lint run's first database as a fix judges drift with
+// them: the applied schema (the replay, or the live catalog), schema.ts,
+// the newest snapshot.
+FixSchemas run_fix_schemas(const LintRun& run);
+
+// Each further database's schemas (a run with keep_databases), by the
+// config its findings' "database" evidence names.
+std::map<std::string, FixSchemas> other_fix_schemas(const LintRun& run);
+
+// Where a lint run's fixes go: its first database's schemas, each further
+// database's (kept by a run with keep_databases), the tables' sizes.
+FixTargets fix_targets(const LintRun& run);
 
 } // namespace pgadvise::app

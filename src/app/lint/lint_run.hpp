@@ -77,6 +77,10 @@ struct LintRun {
   // the run's own): app/lint/multi_database.
   engine::RunInput input;
   std::deque<DatabaseInput> databases;
+  // Set by a driver that reads them after stage 3 (pgadvise fix: each
+  // database's schemas are where its fixes go): the further databases'
+  // schemas are kept, not freed once their rules ran.
+  bool keep_databases = false;
   // Each further database's migration files, in order (the lens trims their
   // change findings as it trims the first database's).
   std::vector<std::vector<std::string>> other_migrations;

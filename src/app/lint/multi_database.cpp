@@ -424,11 +424,12 @@ void lint_databases(LintRun& run) {
     tag_database(run.report.findings.vec(), from, database);
     run.report.suppressed += more.suppressed;
     run.report.hidden += more.hidden;
-    // Its findings hold what they need: its schema and code go now.
-    database.input = engine::RunInput();
-    database.load.reset();
-    database.workload.reset();
-    database.project = model::Project();
+    if (!run.keep_databases) { // its findings hold what they need: its schema and code go now
+      database.input = engine::RunInput();
+      database.load.reset();
+      database.workload.reset();
+      database.project = model::Project();
+    }
   }
 }
 

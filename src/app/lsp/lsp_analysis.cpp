@@ -1,12 +1,12 @@
 #include "app/lsp/lsp_analysis.hpp"
 
 #include "app/config/config.hpp"
+#include "app/fix/fix.hpp"
 #include "core/file.hpp"
 #include "core/text_generation.hpp"
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
 #include "rules/registry.hpp"
-#include "rules/support/table_size.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -40,37 +40,18 @@ const std::vector<PlacedFinding>& Analysis::findings_in(const fs::path& file) co
 
 namespace {
 
-// The catalogs of the run's first database as a fix judges drift with them
-// (what `pgadvise fix` gives plan_fixes).
-FixSchemas fix_schemas(const LintRun& run) {
-  FixSchemas out;
-  out.applied = run.input.catalog;
-  out.migrations_dir = run.sources.migrations_dir;
-  const auto take = [&out](const model::Catalog& catalog) {
-    if (catalog.source == model::SchemaSource::drizzle_schema && out.declared == nullptr) {
-      out.declared = &catalog;
-    } else if (catalog.source == model::SchemaSource::drizzle_snapshot && out.snapshot == nullptr) {
-      out.snapshot = &catalog;
-    }
-  };
-  take(run.load.catalog);
-  for (const model::Catalog& other : run.load.other_schemas) {
-    take(other);
-  }
-  return out;
-}
-
-// The catalog the project's Drizzle schema files declare, when lint read them.
-const model::Catalog* declared_schema(const LintRun& run) {
-  if (run.load.catalog.source == model::SchemaSource::drizzle_schema) {
-    return &run.load.catalog;
-  }
-  for (const model::Catalog& other : run.load.other_schemas) {
-    if (other.source == model::SchemaSource::drizzle_schema) {
-      return &other;
+// The schemas of the database a finding belongs to: with several
+// drizzle.configs, the one its "database" evidence names (two apps'
+// `sessions` tables are each in their own schema file).
+const FixSchemas& schemas_of_finding(const core::Finding& finding, const FixSchemas& first,
+                                     const std::map<std::string, FixSchemas>& others) {
+  for (const core::Evidence& evidence : finding.evidence) {
+    if (evidence.kind == core::Evidence::Kind::database) {
+      const auto found = others.find(evidence.detail);
+      return found != others.end() ? found->second : first;
     }
   }
-  return nullptr;
+  return first;
 }
 
 // Where the Drizzle schema declares what a state finding is about: its
@@ -172,7 +153,7 @@ std::set<std::string> schema_files(const LintRun& run, FileKeys& keys) {
   for (const fs::path& file : run.sources.schema_ts) {
     files.insert(file_key(file));
   }
-  const model::Catalog* declared = declared_schema(run);
+  const model::Catalog* declared = run_fix_schemas(run).declared;
   if (declared == nullptr) {
     return files;
   }
@@ -248,6 +229,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   FileKeys keys;
   try {
     auto run = std::make_unique<LintRun>();
+    run->keep_databases = true; // each database's schemas are where its quick fixes go
     run->replay_cache = replay;
     if (earlier == nullptr && pass.first_pass_files > 0) {
       run->code_scan = loaders::CodeScan::deferred;
@@ -269,16 +251,17 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   }
   analysis->log = err.str();
   if (analysis->run) {
-    const model::Catalog* declared = declared_schema(*analysis->run);
-    const FixSchemas schemas = fix_schemas(*analysis->run);
+    const FixSchemas first = run_fix_schemas(*analysis->run);
+    const std::map<std::string, FixSchemas> others = other_fix_schemas(*analysis->run);
     for (const core::Finding& finding : analysis->run->report.findings) {
       std::string own;
       if (finding.location.known()) {
         own = keys.of(finding.location.file.str());
         analysis->by_file[own].push_back({&finding, finding.location});
       }
-      if (declared != nullptr && !declares_fix(finding, schemas)) {
-        if (std::optional<core::SourceLocation> at = declared_place(finding, *declared)) {
+      const FixSchemas& schemas = schemas_of_finding(finding, first, others);
+      if (schemas.declared != nullptr && !declares_fix(finding, schemas)) {
+        if (std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared)) {
           if (const std::string& there = keys.of(at->file.str()); there != own) {
             analysis->by_file[there].push_back({&finding, *at});
           }
@@ -317,17 +300,7 @@ FixPlan plan_analysis_fixes(const Analysis& analysis, const std::vector<core::Fi
     return {};
   }
   const LintRun& run = *analysis.run;
-  FixTargets targets;
-  targets.migrations_dir = run.sources.migrations_dir;
-  targets.schema_ts = !run.sources.schema_ts.empty();
-  targets.schemas = fix_schemas(run);
-  if (run.input.catalog != nullptr) {
-    for (const model::Table& table : run.input.catalog->tables) {
-      if (const auto rows = rules::table_rows(table)) {
-        targets.table_rows[(table.schema.empty() ? "public" : table.schema) + "." + table.name] = *rows;
-      }
-    }
-  }
+  const FixTargets targets = fix_targets(run);
   return plan_fixes(findings, run.sources.project, targets);
 }
 

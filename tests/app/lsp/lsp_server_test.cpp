@@ -597,4 +597,59 @@ TEST(LspServer, AFileChangedOnDiskIsReadAgainWhenTheClientSaysSo) {
   EXPECT_EQ(session.finish(), 0);
 }
 
+// A monorepo of two apps, each with its own drizzle.config and schema
+// (fixtures/real-shapes/twin-apps-turbo: both have a `sessions` table whose
+// user_id has no index): each app's schema file lists its own findings,
+// never the other app's, and the quick fix edits that file only.
+TEST(LspServer, EachAppsSchemaFileListsItsOwnDatabasesFindings) {
+  const pgadvise::test::TempTree tree;
+  const auto root = tree.copy(
+      std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures" / "real-shapes" / "twin-apps-turbo", "repo");
+  const auto shop = root / "apps/shop/src/db/schema.ts";
+  const auto backoffice = root / "apps/backoffice/src/db/schema/users.ts";
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(root);
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  const auto open = [&session](const std::filesystem::path& file) {
+    const std::string uri = pgadvise::test::file_url(file);
+    session.notify("textDocument/didOpen", {{"textDocument",
+                                             {{"uri", uri},
+                                              {"languageId", "typescript"},
+                                              {"version", 1},
+                                              {"text", pgadvise::test::read_text(file)}}}});
+    const json published = session.diagnostics(uri, 1);
+    EXPECT_FALSE(published.is_null()) << file;
+    json out = json::array();
+    for (const json& d : published.is_null() ? json::array() : published["params"]["diagnostics"]) {
+      if (d["code"] == "unindexed-foreign-key") {
+        out.push_back(d);
+      }
+    }
+    return out;
+  };
+  const json shop_fks = open(shop);
+  EXPECT_EQ(shop_fks.size(), 2U) << shop_fks.dump(2); // sessions and orders, at shop's own tables
+  const json backoffice_fks = open(backoffice);
+  ASSERT_EQ(backoffice_fks.size(), 1U) << backoffice_fks.dump(2); // its sessions, not shop's too
+  const std::string uri = pgadvise::test::file_url(backoffice);
+  session.request(2, "textDocument/codeAction",
+                  {{"textDocument", {{"uri", uri}}},
+                   {"range", backoffice_fks[0]["range"]},
+                   {"context", {{"diagnostics", backoffice_fks}}}});
+  const json actions = session.response(2)["result"];
+  ASSERT_FALSE(actions.empty());
+  for (const json& action : actions) {
+    for (const auto& [file, edits] : action["edit"]["changes"].items()) {
+      EXPECT_EQ(file.find("apps/shop"), std::string::npos) << action.dump(2);
+    }
+  }
+  session.request(3, "shutdown");
+  session.response(3);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
 } // namespace lsp_server_test
