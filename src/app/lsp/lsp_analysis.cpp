@@ -110,6 +110,18 @@ std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
   return std::nullopt;
 }
 
+// Whether a finding of another database says the same at the same place:
+// two databases of one schema file (apps/web's and packages/db's configs
+// over packages/db/src/schema.ts, each with its own migrations) both lack
+// the index; the schema file shows it once, and its one edit fixes both.
+bool placed_alike(const std::vector<PlacedFinding>& placed, const core::Finding& finding,
+                  const core::SourceLocation& at) {
+  return std::any_of(placed.begin(), placed.end(), [&](const PlacedFinding& other) {
+    return other.at.line == at.line && other.at.column == at.column && other.finding->rule == finding.rule &&
+           other.finding->message == finding.message;
+  });
+}
+
 // Whether schema.ts already declares the index a finding's fix adds (the
 // edit is made, drizzle-kit generate has not run): the schema file is right,
 // the finding stays on its migration.
@@ -262,7 +274,8 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
       const FixSchemas& schemas = schemas_of_finding(finding, first, others);
       if (schemas.declared != nullptr && !declares_fix(finding, schemas)) {
         if (std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared)) {
-          if (const std::string& there = keys.of(at->file.str()); there != own) {
+          if (const std::string& there = keys.of(at->file.str());
+              there != own && !placed_alike(analysis->by_file[there], finding, *at)) {
             analysis->by_file[there].push_back({&finding, *at});
           }
         }

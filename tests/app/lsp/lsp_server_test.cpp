@@ -652,4 +652,53 @@ TEST(LspServer, EachAppsSchemaFileListsItsOwnDatabasesFindings) {
   EXPECT_EQ(session.finish(), 0);
 }
 
+// Two databases of one schema file (OpenCut's shape: apps/web's and
+// packages/db's drizzle.configs both read packages/db/src/schema.ts, each
+// with its own migrations): both lack the index, and the schema file shows
+// the foreign key once.
+TEST(LspServer, TwoDatabasesOfOneSchemaFileShowItsFindingOnce) {
+  const pgadvise::test::TempTree tree;
+  const std::string migration =
+      "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
+      "CREATE TABLE \"sessions\" (\"id\" text PRIMARY KEY NOT NULL, \"user_id\" text NOT NULL "
+      "REFERENCES \"users\"(\"id\"));\n";
+  tree.write("repo/package.json", "{\"name\":\"repo\",\"private\":true}\n");
+  tree.write("repo/packages/db/drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './migrations' };\n");
+  tree.write("repo/packages/db/migrations/0000_init.sql", migration);
+  tree.write("repo/apps/web/drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: '../../packages/db/src/schema.ts', out: "
+             "'./migrations' };\n");
+  tree.write("repo/apps/web/migrations/0000_init.sql", migration);
+  const auto schema =
+      tree.write("repo/packages/db/src/schema.ts",
+                 "import { pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
+                 "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
+                 "export const sessions = pgTable(\"sessions\", {\n  id: text(\"id\").primaryKey(),\n"
+                 "  userId: text(\"user_id\").notNull().references(() => users.id),\n});\n");
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(tree.root() / "repo");
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  const std::string uri = pgadvise::test::file_url(schema);
+  session.notify("textDocument/didOpen", {{"textDocument",
+                                           {{"uri", uri},
+                                            {"languageId", "typescript"},
+                                            {"version", 1},
+                                            {"text", pgadvise::test::read_text(schema)}}}});
+  const json published = session.diagnostics(uri, 1);
+  ASSERT_FALSE(published.is_null());
+  int fks = 0;
+  for (const json& d : published["params"]["diagnostics"]) {
+    fks += d["code"] == "unindexed-foreign-key" ? 1 : 0;
+  }
+  EXPECT_EQ(fks, 1) << published.dump(2);
+  session.request(2, "shutdown");
+  session.response(2);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
 } // namespace lsp_server_test
