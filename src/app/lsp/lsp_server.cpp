@@ -580,7 +580,9 @@ void Server::analyse_dirty() {
 void Server::log_heap_in_use() {
 #if defined(__GLIBC__)
   const struct mallinfo2 heap = mallinfo2();
-  log("pgadvise: heap in use: " + std::to_string((heap.uordblks + heap.hblkhd) / 1024) + " kB");
+  if (heap.arena > 0) { // else the heap is not glibc's (a sanitizer's allocator): nothing to count
+    log("pgadvise: heap in use: " + std::to_string((heap.uordblks + heap.hblkhd) / 1024) + " kB");
+  }
 #endif
 }
 
