@@ -10,6 +10,7 @@
 #include "advisor/query_evidence.hpp"
 #include "advisor/query_index_candidate.hpp"
 #include "core/text.hpp"
+#include "pg/index_identity.hpp"
 #include "pg/query_analysis.hpp"
 
 #include <algorithm>
@@ -99,15 +100,19 @@ bool gin_opclass_serves(std::string_view existing, std::string_view wanted) {
 void mark_covered(const model::Catalog& catalog, ExpressionIndexCandidate& candidate,
                   const Expression& expression, const std::string& text, const std::string& opclass) {
   const std::string column = expression.column();
+  model::IndexKey wanted;
+  wanted.column = column;
+  if (column.empty()) {
+    wanted.expression = text;
+    wanted.identity = pg::expression_identity(text);
+  }
   for (const model::Index* index : usable_indexes(catalog, *candidate.table)) {
     if (!index->valid || index->is_partial() || index->keys.empty() ||
         core::to_lower(index->method.empty() ? "btree" : index->method) != candidate.method) {
       continue;
     }
     const model::IndexKey& key = index->keys.front();
-    const bool same =
-        !column.empty() ? key.column == column : key.column.empty() && same_expression(key.expression, text);
-    if (same && (candidate.method != "gin" || gin_opclass_serves(key.opclass, opclass))) {
+    if (same_target(key, wanted) && (candidate.method != "gin" || gin_opclass_serves(key.opclass, opclass))) {
       candidate.covered = true;
       candidate.covered_by = index->name;
       return;

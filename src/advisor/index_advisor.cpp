@@ -7,6 +7,7 @@
 #include "advisor/index_naming.hpp"
 #include "advisor/query_index_candidate.hpp"
 #include "core/text.hpp"
+#include "pg/index_identity.hpp"
 
 #include <algorithm>
 #include <map>
@@ -100,12 +101,13 @@ IndexCandidate candidate_of(const QueryIndexCandidate& base, const model::QueryS
 // An existing index that already answers the candidate.
 bool already_indexed(const model::Catalog& catalog, const model::Table& table,
                      const IndexCandidate& candidate) {
+  const std::uint64_t predicate = pg::expression_identity(candidate.predicate);
   for (const model::Index* usable : usable_indexes(catalog, table)) {
     const model::Index& index = *usable;
     if (!index.valid || core::to_lower(index.method) != "btree") {
       continue;
     }
-    if (index.is_partial() && normalize_sql(index.predicate) != normalize_sql(candidate.predicate)) {
+    if (index.is_partial() && predicate_identity(index) != predicate) {
       continue;
     }
     IndexCandidate existing;

@@ -1,7 +1,7 @@
 #include "advisor/index_match.hpp"
 
-#include "advisor/expression_key.hpp"
 #include "core/text.hpp"
+#include "pg/index_identity.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,6 +12,32 @@ namespace {
 
 bool is_btree(const model::Index& index) {
   return index.method.empty() || core::to_lower(index.method) == "btree";
+}
+
+std::string method_identity(const model::Index& index) {
+  return index.method.empty() ? std::string("btree") : core::to_lower(index.method);
+}
+
+// The operator class an index key gets when none is named (btree and gin
+// over the common types): naming it changes nothing, so it compares as none.
+std::string opclass_identity(std::string_view opclass) {
+  static const std::vector<std::string_view> k_defaults = {
+      "int2_ops",   "int4_ops",   "int8_ops",     "text_ops",        "varchar_ops",   "bpchar_ops",
+      "uuid_ops",   "bool_ops",   "numeric_ops",  "timestamptz_ops", "timestamp_ops", "date_ops",
+      "float4_ops", "float8_ops", "jsonb_ops",    "array_ops",       "enum_ops",      "bytea_ops",
+      "time_ops",   "timetz_ops", "interval_ops", "oid_ops",         "citext_ops",    "inet_ops"};
+  std::string bare = core::to_lower(opclass);
+  if (const auto dot = bare.rfind('.'); dot != std::string::npos) {
+    bare = bare.substr(dot + 1);
+  }
+  return std::find(k_defaults.begin(), k_defaults.end(), bare) != k_defaults.end() ? std::string() : bare;
+}
+
+// The identities the loaders set (pg::identify_index); an index made
+// elsewhere (a candidate, a test) gets them computed here.
+std::uint64_t key_identity(const model::IndexKey& key) {
+  return key.identity != 0 || key.expression.empty() ? key.identity
+                                                     : pg::expression_identity(key.expression.str());
 }
 
 std::string describe_key(const model::IndexKey& key) {
@@ -200,28 +226,34 @@ std::string normalize_sql(std::string_view text) {
   return out;
 }
 
-bool same_expression(std::string_view a, std::string_view b) {
-  return normalize_sql(a) == normalize_sql(b) || expression_key(a) == expression_key(b);
+std::uint64_t predicate_identity(const model::Index& index) {
+  return index.predicate_identity != 0 || index.predicate.empty()
+             ? index.predicate_identity
+             : pg::expression_identity(index.predicate.str());
+}
+
+bool same_target(const model::IndexKey& a, const model::IndexKey& b) {
+  return a.column == b.column && (!a.column.empty() || key_identity(a) == key_identity(b));
 }
 
 bool same_key(const model::IndexKey& a, const model::IndexKey& b) {
-  if (a.column != b.column || a.descending != b.descending ||
-      core::to_lower(a.opclass) != core::to_lower(b.opclass)) {
-    return false;
-  }
-  return !a.column.empty() || same_expression(a.expression, b.expression);
+  return same_target(a, b) && a.descending == b.descending &&
+         a.effective_nulls_first() == b.effective_nulls_first() &&
+         opclass_identity(a.opclass) == opclass_identity(b.opclass);
 }
 
-bool same_definition(const model::Index& a, const model::Index& b) {
-  if (core::to_lower(a.method.empty() ? "btree" : a.method) !=
-          core::to_lower(b.method.empty() ? "btree" : b.method) ||
-      a.keys.size() != b.keys.size() || normalize_sql(a.predicate) != normalize_sql(b.predicate)) {
+bool same_definition(const model::Index& a, const model::Index& b, IncludeColumns include) {
+  if (method_identity(a) != method_identity(b) || a.keys.size() != b.keys.size() ||
+      predicate_identity(a) != predicate_identity(b)) {
     return false;
   }
   for (std::size_t i = 0; i < a.keys.size(); ++i) {
     if (!same_key(a.keys[i], b.keys[i])) {
       return false;
     }
+  }
+  if (include == IncludeColumns::ignored) {
+    return true;
   }
   std::vector<std::string> include_a = a.include;
   std::vector<std::string> include_b = b.include;
@@ -230,12 +262,16 @@ bool same_definition(const model::Index& a, const model::Index& b) {
   return include_a == include_b;
 }
 
+bool same_index(const model::Index& a, const model::Index& b, IncludeColumns include) {
+  return a.unique == b.unique && same_definition(a, b, include);
+}
+
 bool is_left_prefix_of(const model::Index& shorter, const model::Index& longer) {
   if (!is_btree(shorter) || !is_btree(longer) || !longer.valid || shorter.keys.empty() ||
       shorter.keys.size() >= longer.keys.size()) {
     return false;
   }
-  if (longer.is_partial() && normalize_sql(longer.predicate) != normalize_sql(shorter.predicate)) {
+  if (longer.is_partial() && predicate_identity(longer) != predicate_identity(shorter)) {
     return false;
   }
   // All directions equal, or all reversed: a backward scan of `longer` then
@@ -244,6 +280,7 @@ bool is_left_prefix_of(const model::Index& shorter, const model::Index& longer) 
   for (std::size_t i = 0; i < shorter.keys.size(); ++i) {
     model::IndexKey key = shorter.keys[i];
     if (reversed) {
+      key.nulls_first = !key.effective_nulls_first();
       key.descending = !key.descending;
     }
     if (!same_key(key, longer.keys[i])) {

@@ -2,8 +2,10 @@
 
 #include "model/catalog.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgadvise::advisor {
@@ -29,20 +31,37 @@ bool covers_leading(const model::Index& index, const std::vector<std::string>& c
 std::optional<std::string> near_miss_reason(const model::Index& index,
                                             const std::vector<std::string>& columns);
 
-// Keys compared the way PostgreSQL would use them: same column or
-// expression (whitespace and case of expressions ignored), same opclass,
-// same direction.
+// Index comparisons compare identities (pg::identify_index, set when the
+// index enters the model): an expression or predicate is compared as
+// PostgreSQL reads it (spacing, case, parentheses, `t.col`, casts of
+// literals and of columns to text aside), never by its spelling.
+
+// The identity of `index`'s predicate (0 without one).
+std::uint64_t predicate_identity(const model::Index& index);
+// The same column, or the same expression (direction, NULLS placement and
+// operator class aside).
+bool same_target(const model::IndexKey& a, const model::IndexKey& b);
+// Keys PostgreSQL builds alike: the same column or expression, direction,
+// NULLS placement and operator class (a default one named is the same as
+// none).
 bool same_key(const model::IndexKey& a, const model::IndexKey& b);
-// True when two index expressions mean the same to the planner: their
-// parse trees match (expression_key: spacing, case, parentheses, `t.col`,
-// casts of literals and of columns to text aside), not their spelling.
-bool same_expression(std::string_view a, std::string_view b);
-// Normalized predicate/expression text for comparison.
+
+// Normalized predicate text, for comparing the advisor's candidates (whose
+// predicates it writes itself) with each other.
 std::string normalize_sql(std::string_view text);
 
+// Whether INCLUDE columns take part: drizzle-kit's snapshots and schema.ts
+// cannot declare them.
+enum class IncludeColumns : bool { compared, ignored };
+
 // Same method, keys (in order), predicate and INCLUDE set: two such indexes
-// answer exactly the same queries.
-bool same_definition(const model::Index& a, const model::Index& b);
+// answer exactly the same queries, unique or not.
+bool same_definition(const model::Index& a, const model::Index& b,
+                     IncludeColumns include = IncludeColumns::compared);
+// The same definition, and both unique or neither: one index under two
+// names.
+bool same_index(const model::Index& a, const model::Index& b,
+                IncludeColumns include = IncludeColumns::compared);
 
 // True when `shorter`'s keys are a strict left prefix of `longer`'s, so a
 // btree scan of `longer` can answer everything `shorter` answers: both

@@ -34,7 +34,7 @@ SetKey column_key(const std::string& column) {
   return key;
 }
 
-SetKey expression_key(const ExpressionIndexCandidate& expression) {
+SetKey set_key_of(const ExpressionIndexCandidate& expression) {
   SetKey key;
   key.element = expression.element;
   key.drizzle_key = expression.drizzle_key;
@@ -386,7 +386,7 @@ private:
       if (expression.covered) {
         continue;
       }
-      btree.push_back(expression_key(expression));
+      btree.push_back(set_key_of(expression));
     }
     for (const SetKey& key : btree) {
       growth(table, key, btree);
@@ -410,7 +410,7 @@ private:
     }
     SetCandidate candidate;
     candidate.table = expression.table;
-    candidate.keys = {expression_key(expression)};
+    candidate.keys = {set_key_of(expression)};
     candidate.method = expression.method;
     auto host = std::find_if(m_pool.not_costed.begin(), m_pool.not_costed.end(), [&](const auto& held) {
       return held.candidate.table == candidate.table &&
@@ -422,7 +422,7 @@ private:
       host = std::prev(m_pool.not_costed.end());
     } else if (host->candidate.keys.front().element.find(" jsonb_path_ops") != std::string::npos &&
                expression.element.find(" jsonb_path_ops") == std::string::npos) {
-      host->candidate.keys.front() = expression_key(expression); // jsonb_ops serves both
+      host->candidate.keys.front() = set_key_of(expression); // jsonb_ops serves both
     }
     if (std::find(host->serves.begin(), host->serves.end(), fingerprint) == host->serves.end()) {
       host->serves.push_back(fingerprint);

@@ -13,7 +13,7 @@ template <typename Name> void cut(Name& name) {
   }
 }
 
-void cut_all(std::vector<std::string>& names) {
+void cut_all(core::RareVector<std::string>& names) {
   for (std::string& name : names) {
     cut(name);
   }

@@ -1,6 +1,7 @@
 #include "loaders/index_keys.hpp"
 
 #include "core/text.hpp"
+#include "pg/index_identity.hpp"
 
 #include <cctype>
 #include <optional>
@@ -98,7 +99,7 @@ std::optional<model::IndexKey> column_key(const model::Table& table, const std::
 
 } // namespace
 
-void plain_column_keys(model::Table& table) {
+void finish_indexes(model::Table& table) {
   for (model::Index& index : table.indexes) {
     for (model::IndexKey& key : index.keys) {
       if (key.expression.empty()) {
@@ -108,12 +109,13 @@ void plain_column_keys(model::Table& table) {
         key = std::move(*column);
       }
     }
+    pg::identify_index(index);
   }
 }
 
-void plain_column_keys(model::Catalog& catalog) {
+void finish_indexes(model::Catalog& catalog) {
   for (model::Table& table : catalog.tables) {
-    plain_column_keys(table);
+    finish_indexes(table);
   }
 }
 

@@ -11,7 +11,9 @@ namespace pgadvise::loaders {
 // class (and the SQL replay, like the database, keeps it so). Each such key
 // becomes the column key (column, operator class, ASC/DESC, NULLS), so the
 // same index is the same in every source; any other expression is kept.
-void plain_column_keys(model::Table& table);
-void plain_column_keys(model::Catalog& catalog);
+// Then each index gets its identity (pg::identify_index), as the SQL
+// replay and the live catalog give theirs when they read an index.
+void finish_indexes(model::Table& table);
+void finish_indexes(model::Catalog& catalog);
 
 } // namespace pgadvise::loaders

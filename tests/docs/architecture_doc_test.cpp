@@ -2,9 +2,11 @@
 // (what a command does), must be named there, so the map cannot fall behind
 // the code without this test failing.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -201,6 +203,47 @@ TEST(ArchitectureDoc, FingerprintsAndRunnersAreTypedFacts) {
     }
   }
   EXPECT_GT(fingerprints, 10U) << "is the test still looking?";
+}
+
+// An index's identity is computed once, when the index enters the model
+// (pg::identify_index), and compared as a value (issue 50): only the
+// identity itself parses an expression into its key, and SQL text is
+// normalised only where the advisor compares the candidates it writes.
+TEST(ArchitectureDoc, IndexesAreComparedByTheirIdentity) {
+  const std::map<std::string, std::set<std::string>> allowed = {
+      {"expression_key(",
+       {"pg/expression_key.hpp", "pg/expression_key.cpp", "pg/index_identity.cpp",
+        "advisor/expression_key.hpp", "advisor/expression_key.cpp",
+        "rules/schema/snapshot_drift.cpp"}}, // a column's default, not an index
+      {"normalize_sql(",
+       {"advisor/index_match.hpp", "advisor/index_match.cpp", "advisor/index_advisor.cpp",
+        "advisor/index_set_candidates.cpp"}},
+      {"same_expression(", {}},
+  };
+  std::map<std::string, std::size_t> seen;
+  for (const std::string& file : source_files()) {
+    std::ifstream in(fs::path(PGADVISE_SOURCE_DIR) / "src" / file);
+    std::size_t number = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++number;
+      for (const auto& [call, files] : allowed) {
+        const std::size_t at = line.find(call);
+        // A whole name: `set_key_of(` or `my_normalize_sql(` are others.
+        if (at == std::string::npos ||
+            (at > 0 &&
+             (std::isalnum(static_cast<unsigned char>(line[at - 1])) != 0 || line[at - 1] == '_'))) {
+          continue;
+        }
+        ++seen[call];
+        EXPECT_TRUE(files.count(file) > 0)
+            << "src/" << file << ":" << number << " calls " << call
+            << "): compare indexes with advisor::same_definition / same_key, which read the identity "
+               "pg::identify_index set when the index entered the model";
+      }
+    }
+  }
+  EXPECT_GT(seen["expression_key("], 3U) << "is the test still looking?";
+  EXPECT_GT(seen["normalize_sql("], 3U) << "is the test still looking?";
 }
 
 } // namespace architecture_doc_test

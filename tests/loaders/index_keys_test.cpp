@@ -29,7 +29,7 @@ model::Table table_with(const std::vector<std::string>& expressions) {
 TEST(PlainColumnKeys, AColumnWithAnOperatorClassIsThatColumnsKey) {
   model::Table table = table_with({R"("name" gin_trgm_ops)", R"("created_at")", R"("Title" DESC NULLS LAST)",
                                    "name text_pattern_ops asc"});
-  plain_column_keys(table);
+  finish_indexes(table);
   const auto& keys = table.indexes[0].keys;
   ASSERT_EQ(keys.size(), 4U);
   EXPECT_EQ(keys[0].column, "name");
@@ -48,7 +48,7 @@ TEST(PlainColumnKeys, AColumnWithAnOperatorClassIsThatColumnsKey) {
 TEST(PlainColumnKeys, RealExpressionsAndUnknownColumnsStayExpressions) {
   model::Table table = table_with({R"(lower("name"))", R"(to_tsvector('english', "name"))",
                                    R"("missing" gin_trgm_ops)", "title", R"("name"::text)"});
-  plain_column_keys(table);
+  finish_indexes(table);
   for (const model::IndexKey& key : table.indexes[0].keys) {
     EXPECT_TRUE(key.column.empty()) << key.expression;
     EXPECT_FALSE(key.expression.empty());

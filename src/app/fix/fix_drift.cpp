@@ -12,48 +12,12 @@ namespace pgadvise::app {
 
 namespace {
 
-bool same_predicate(const std::string& a, const std::string& b) {
-  if (a.empty() || b.empty()) {
-    return a.empty() && b.empty();
-  }
-  return advisor::normalize_sql(a) == advisor::normalize_sql(b) || advisor::same_expression(a, b);
-}
-
-bool same_keys(const model::Index& a, const model::Index& b) {
-  if (a.keys.size() != b.keys.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.keys.size(); ++i) {
-    const model::IndexKey& x = a.keys[i];
-    const model::IndexKey& y = b.keys[i];
-    const bool same_target =
-        x.column.empty() == y.column.empty() &&
-        (x.column.empty() ? advisor::same_expression(x.expression, y.expression) : x.column == y.column);
-    if (!same_target || x.descending != y.descending ||
-        core::to_lower(x.opclass) != core::to_lower(y.opclass) ||
-        x.effective_nulls_first() != y.effective_nulls_first()) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool same_shape(const model::Index& a, const model::Index& b) {
-  std::vector<std::string> include_a = a.include;
-  std::vector<std::string> include_b = b.include;
-  std::sort(include_a.begin(), include_a.end());
-  std::sort(include_b.begin(), include_b.end());
-  return core::to_lower(a.method.empty() ? "btree" : a.method) ==
-             core::to_lower(b.method.empty() ? "btree" : b.method) &&
-         same_keys(a, b) && same_predicate(a.predicate, b.predicate) && include_a == include_b;
-}
-
 const model::Index* same_in(const model::Table* table, const model::Index& index) {
   if (table == nullptr) {
     return nullptr;
   }
   for (const model::Index& candidate : table->indexes) {
-    if (same_index(candidate, index)) {
+    if (advisor::same_index(candidate, index)) {
       return &candidate;
     }
   }
@@ -99,13 +63,10 @@ std::optional<model::Index> proposed_index(const core::Finding& finding, const m
   return replayed->indexes.front();
 }
 
-bool same_index(const model::Index& a, const model::Index& b) {
-  return a.unique == b.unique && same_shape(a, b);
-}
-
 const model::Index* serving_index(const model::Table& table, const model::Index& proposed) {
   for (const model::Index& index : table.indexes) {
-    if (same_index(index, proposed) || (index.unique && !proposed.unique && same_shape(index, proposed)) ||
+    if (advisor::same_index(index, proposed) ||
+        (index.unique && !proposed.unique && advisor::same_definition(index, proposed)) ||
         (!proposed.unique && advisor::is_left_prefix_of(proposed, index))) {
       return &index;
     }
@@ -164,7 +125,7 @@ DriftFix drift_removal(const core::Finding& finding, const SchemaEdit& edit, con
   const auto same = [index](const model::Table* table) {
     return table != nullptr &&
            std::any_of(table->indexes.begin(), table->indexes.end(),
-                       [index](const model::Index& other) { return same_index(other, *index); });
+                       [index](const model::Index& other) { return advisor::same_index(other, *index); });
   };
   if (same(declared)) {
     return out; // schema.ts has it: its entry goes
@@ -283,7 +244,7 @@ bool first_of_definition(const core::Finding& finding, const SchemaEdit& edit, c
     return true;
   }
   auto& list = added[table];
-  if (seen(list, [&](const model::Index& index) { return same_index(index, *proposed); })) {
+  if (seen(list, [&](const model::Index& index) { return advisor::same_index(index, *proposed); })) {
     return false;
   }
   list.push_back(*proposed);

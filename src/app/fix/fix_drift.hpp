@@ -32,10 +32,6 @@ struct FixSchemas {
 // CREATE INDEX on a table `applied` has.
 std::optional<model::Index> proposed_index(const core::Finding& finding, const model::Catalog& applied);
 
-// Same table, keys in order (column or expression, opclass, direction,
-// nulls order), method, predicate, INCLUDE set and uniqueness: never the name.
-bool same_index(const model::Index& a, const model::Index& b);
-
 // An index of `table` that makes `proposed` needless: one of the same
 // definition, a unique one of the same keys, or one `proposed` is a left
 // prefix of.

@@ -96,7 +96,7 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
     auto load = read_snapshot(*rebuilt, JsonKeyLines("", file), file);
     if (load) {
       truncate_identifiers(load->catalog);
-      plain_column_keys(load->catalog);
+      finish_indexes(load->catalog);
       load->catalog.source_description = "drizzle-kit 1.0 snapshot " + file;
     }
     return load;
@@ -105,7 +105,7 @@ core::Result<SchemaLoad> load_drizzle_snapshot(const fs::path& snapshot) {
   auto load = read_snapshot(*json, lines, file);
   if (load) {
     truncate_identifiers(load->catalog);
-    plain_column_keys(load->catalog);
+    finish_indexes(load->catalog);
   }
   return load;
 }

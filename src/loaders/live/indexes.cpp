@@ -1,6 +1,7 @@
 #include "loaders/fk_action.hpp"
 #include "loaders/live/catalog_sql.hpp"
 #include "loaders/live/state.hpp"
+#include "pg/index_identity.hpp"
 
 namespace pgadvise::loaders::live {
 
@@ -29,6 +30,7 @@ std::optional<core::Error> load_index_list(LoadState& state) {
     index.valid = flag(result, row, "valid");
     index.method = text(result, row, "method");
     index.predicate = text(result, row, "predicate");
+    index.predicate_identity = pg::expression_identity(index.predicate.str());
     index.backs_exclusion = constraint_type == "x";
     index.replica_identity = flag(result, row, "replica_identity");
     index.inherited = flag(result, row, "inherited");
@@ -52,6 +54,7 @@ std::optional<core::Error> load_keys(LoadState& state) {
     key.column = column;
     if (column.empty()) {
       key.expression = text(result, row, "key_text");
+      key.identity = pg::expression_identity(key.expression.str());
     }
     key.descending = flag(result, row, "descending");
     // Like the file loaders, only an operator class the DDL had to name.

@@ -585,7 +585,7 @@ void Reader::finish_catalog() {
     if (!m_load.catalog.has_schema(info.table.schema)) {
       m_load.catalog.schemas.push_back(info.table.schema);
     }
-    plain_column_keys(info.table); // sql`${t.name} gin_trgm_ops` is that column's key
+    finish_indexes(info.table); // sql`${t.name} gin_trgm_ops` is that column's key
     m_load.catalog.tables.push_back(std::move(info.table));
   }
 }

@@ -5,6 +5,7 @@
 #include "loaders/sql/replay_locks.hpp"
 #include "loaders/sql/replay_names.hpp"
 #include "loaders/sql/replay_partitions.hpp"
+#include "pg/index_identity.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -203,6 +204,7 @@ model::Index read_index(const Replay& replay, const Json& stmt, const Json& rela
       index.predicate = "?";
     }
   }
+  pg::identify_index(index);
   return index;
 }
 

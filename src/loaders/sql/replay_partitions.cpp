@@ -47,8 +47,9 @@ std::vector<model::Table*> partitions_of(Replay& replay, const model::Table& par
 }
 
 bool equivalent_indexes(const model::Index& a, const model::Index& b) {
+  // Both came through the replay, which gave them their identity.
   return a.keys == b.keys && a.include == b.include && a.unique == b.unique && a.method == b.method &&
-         a.predicate == b.predicate;
+         a.predicate_identity == b.predicate_identity;
 }
 
 void clone_index_to_partitions(Replay& replay, const model::Table& parent, const model::Index& index) {

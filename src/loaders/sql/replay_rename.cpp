@@ -19,7 +19,7 @@ std::string label(const QualifiedName& name) {
   return core::qualified_name(name.schema, name.name);
 }
 
-void rename_in(std::vector<std::string>& names, const std::string& from, const std::string& to) {
+void rename_in(core::RareVector<std::string>& names, const std::string& from, const std::string& to) {
   std::replace(names.begin(), names.end(), from, to);
 }
 

@@ -1,4 +1,5 @@
 #include "advisor/expression_key.hpp"
+#include "advisor/index_match.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
 #include "model/platform_schemas.hpp"
@@ -69,21 +70,6 @@ std::string column_key(const model::Column& column, bool with_default) {
   return out;
 }
 
-// The operator class an index key gets when none is named (btree and gin
-// over the common types); naming it changes nothing.
-bool default_opclass(std::string_view opclass) {
-  static const std::vector<std::string_view> k_defaults = {
-      "int2_ops",   "int4_ops",   "int8_ops",     "text_ops",        "varchar_ops",   "bpchar_ops",
-      "uuid_ops",   "bool_ops",   "numeric_ops",  "timestamptz_ops", "timestamp_ops", "date_ops",
-      "float4_ops", "float8_ops", "jsonb_ops",    "array_ops",       "enum_ops",      "bytea_ops",
-      "time_ops",   "timetz_ops", "interval_ops", "oid_ops",         "citext_ops",    "inet_ops"};
-  std::string_view bare = opclass;
-  if (const auto dot = bare.rfind('.'); dot != std::string_view::npos) {
-    bare = bare.substr(dot + 1);
-  }
-  return std::find(k_defaults.begin(), k_defaults.end(), bare) != k_defaults.end();
-}
-
 // " NULLS FIRST" / " NULLS LAST" when it is not the direction's default.
 std::string nulls_text(const model::IndexKey& key) {
   if (key.effective_nulls_first() == key.descending) {
@@ -92,20 +78,10 @@ std::string nulls_text(const model::IndexKey& key) {
   return key.effective_nulls_first() ? " NULLS FIRST" : " NULLS LAST";
 }
 
-std::string index_key(const model::Index& index) {
-  std::string out = std::string(index.unique ? "UNIQUE " : "") + index.method + " (";
-  for (const model::IndexKey& key : index.keys) {
-    out += key.column.empty() ? advisor::expression_key(key.expression) : key.column.str();
-    out += key.descending ? " DESC" : "";
-    out += nulls_text(key);
-    out += default_opclass(key.opclass) ? "" : " " + key.opclass;
-    out += ", ";
-  }
-  out += ")";
-  if (index.is_partial()) {
-    out += " WHERE " + advisor::expression_key(index.predicate);
-  }
-  return out;
+// Two indexes of one name agree when they are the same index (INCLUDE
+// aside: neither a snapshot nor schema.ts can declare it).
+bool same_index(const model::Index& a, const model::Index& b) {
+  return advisor::same_index(a, b, advisor::IncludeColumns::ignored);
 }
 
 std::string describe_index(const model::Index& index) {
@@ -207,10 +183,10 @@ private:
 
   // One object each side holds under another name (a rename, or a name one
   // side cut at 63 bytes) is one difference, not one each way.
-  template <typename Item, typename Key, typename Describe>
+  template <typename Item, typename Same, typename Describe>
   void compare_named(const Table& table, const std::vector<const Item*>& only_primary,
                      const std::vector<const Item*>& only_other, std::string_view kind, std::string_view noun,
-                     Key key, Describe describe) {
+                     Same same, Describe describe) {
     std::vector<bool> paired(only_other.size(), false);
     for (const Item* item : only_primary) {
       const core::ObjectRef object{table.schema, table.name, columns_of(*item), item->name};
@@ -218,7 +194,7 @@ private:
       const std::string head = std::string(noun) + " " + item->name + " on " + table.qualified();
       std::size_t match = only_other.size();
       for (std::size_t j = 0; j < only_other.size() && match == only_other.size(); ++j) {
-        if (!paired[j] && key(*only_other[j]) == key(*item)) {
+        if (!paired[j] && same(*only_other[j], *item)) {
           match = j;
         }
       }
@@ -255,7 +231,7 @@ private:
         if (!other.columns_unread) { // else its columns may be the ones not read
           only_primary.push_back(&index);
         }
-      } else if (index_key(index) != index_key(*match)) {
+      } else if (!same_index(index, *match)) {
         add("index:" + table.qualified() + "." + index.name,
             {table.schema, table.name, index.leading_columns(), index.name},
             "Index " + index.name + " on " + table.qualified(), describe_index(index), describe_index(*match),
@@ -267,7 +243,7 @@ private:
         only_other.push_back(&index);
       }
     }
-    compare_named(table, only_primary, only_other, "index", "Index", index_key, describe_index);
+    compare_named(table, only_primary, only_other, "index", "Index", same_index, describe_index);
   }
 
   static const model::ForeignKey* find_fk(const Table& table, const std::string& name) {
@@ -305,7 +281,12 @@ private:
         only_other.push_back(&fk);
       }
     }
-    compare_named(table, only_primary, only_other, "fk", "Foreign key", describe_fk, describe_fk);
+    compare_named(
+        table, only_primary, only_other, "fk", "Foreign key",
+        [](const model::ForeignKey& a, const model::ForeignKey& b) {
+          return describe_fk(a) == describe_fk(b);
+        },
+        describe_fk);
   }
 
   std::vector<Difference> m_out;
