@@ -18,6 +18,7 @@ namespace {
 struct Overlay {
   std::mutex mutex;
   std::map<std::string, std::string> texts; // by overlay_key
+  std::uint64_t changes = 0;
 };
 
 Overlay& overlay() {
@@ -37,12 +38,20 @@ void set_file_overlay(const fs::path& path, std::string text) {
   Overlay& o = overlay();
   const std::lock_guard lock(o.mutex);
   o.texts[overlay_key(path)] = std::move(text);
+  ++o.changes;
 }
 
 void clear_file_overlay(const fs::path& path) {
   Overlay& o = overlay();
   const std::lock_guard lock(o.mutex);
   o.texts.erase(overlay_key(path));
+  ++o.changes;
+}
+
+std::uint64_t file_overlay_changes() {
+  Overlay& o = overlay();
+  const std::lock_guard lock(o.mutex);
+  return o.changes;
 }
 
 std::optional<std::string> file_overlay(const fs::path& path) {

@@ -28,6 +28,9 @@ Result<std::string> read_file(const std::filesystem::path& path,
 // followed). Thread-safe; empty unless `pgadvise lsp` sets it.
 void set_file_overlay(const std::filesystem::path& path, std::string text);
 void clear_file_overlay(const std::filesystem::path& path);
+// How many times an overlay was set or cleared: a cache of what was read
+// checks that none changed while it read.
+std::uint64_t file_overlay_changes();
 // The overlaid text of `path`, or nullopt when it has none.
 std::optional<std::string> file_overlay(const std::filesystem::path& path);
 

@@ -12,6 +12,7 @@
 
 namespace pgadvise::loaders {
 class ReplayCache;
+class SchemaTsCache;
 } // namespace pgadvise::loaders
 
 namespace pgadvise::app {
@@ -75,6 +76,12 @@ void scan_deferred_code(model::Project& project);
 // source was used. With a `cache` (a process that loads the same project
 // again after each edit), the SQL replay starts from where the last one
 // was before the first migration that changed.
-SchemaLoad load_schema(const SchemaSources& sources, loaders::ReplayCache* cache = nullptr);
+// What a process that lints again and again (the language server) keeps
+// between its runs: the SQL replay and the schema.ts load.
+struct KeptLoads {
+  loaders::ReplayCache* replay = nullptr;
+  loaders::SchemaTsCache* schema_ts = nullptr;
+};
+SchemaLoad load_schema(const SchemaSources& sources, const KeptLoads& kept = {});
 
 } // namespace pgadvise::app

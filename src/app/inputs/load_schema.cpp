@@ -295,13 +295,15 @@ ts::Workspace workspace_of(const SchemaSources& sources) {
 
 } // namespace
 
-SchemaLoad load_schema(const SchemaSources& sources, ReplayCache* cache) {
+SchemaLoad load_schema(const SchemaSources& sources, const KeptLoads& kept) {
   const core::StageTimer timer(core::Stage::schema_replay);
   std::optional<SchemaLoad> drizzle;
   if (!sources.schema_ts.empty()) {
     ts::ModuleResolver resolver(workspace_of(sources));
-    drizzle =
-        load_drizzle_schema(sources.schema_ts, sources.project.casing, sources.drizzle_kit_1, &resolver);
+    drizzle = kept.schema_ts != nullptr ? kept.schema_ts->load(sources.schema_ts, sources.project.casing,
+                                                               sources.drizzle_kit_1, &resolver)
+                                        : load_drizzle_schema(sources.schema_ts, sources.project.casing,
+                                                              sources.drizzle_kit_1, &resolver);
     truncate_identifiers(drizzle->catalog); // as the database would keep its names
     const bool any_callback =
         std::any_of(drizzle->catalog.tables.begin(), drizzle->catalog.tables.end(),
@@ -313,7 +315,7 @@ SchemaLoad load_schema(const SchemaSources& sources, ReplayCache* cache) {
     }
   }
   SchemaLoad load;
-  if (load_sql(sources, load, cache)) {
+  if (load_sql(sources, load, kept.replay)) {
     // The snapshot is not the schema, but snapshot-drift compares it.
     if (sources.snapshot) {
       if (auto snapshot = load_drizzle_snapshot(*sources.snapshot)) {

@@ -136,7 +136,7 @@ std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
   if (std::optional<core::Error> error = read_sources(run)) {
     return error;
   }
-  run.load = app::load_schema(run.sources, run.replay_cache);
+  run.load = app::load_schema(run.sources, run.kept);
   if (run.database_only) {
     run.load.notes.clear(); // no schema source was looked for
     run.load.notes.push_back(

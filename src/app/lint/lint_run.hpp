@@ -66,9 +66,8 @@ struct LintRun {
   // its sources, reads them.
   loaders::CodeScan code_scan = loaders::CodeScan::now;
   std::size_t defer_code_files = 0;
-  // The SQL replay such a driver keeps between its runs (load_schema's
-  // cache), or null.
-  loaders::ReplayCache* replay_cache = nullptr;
+  // What such a driver keeps between its runs (load_schema's caches).
+  KeptLoads kept;
   loaders::SchemaLoad load;
   std::optional<LiveRun> live;           // --db: the database's catalog is the schema
   std::optional<WorkloadInput> workload; // --log, --pgss, --queries

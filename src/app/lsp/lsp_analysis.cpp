@@ -242,7 +242,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   try {
     auto run = std::make_unique<LintRun>();
     run->keep_databases = true; // each database's schemas are where its quick fixes go
-    run->replay_cache = replay;
+    run->kept = {replay, pass.schema_ts};
     if (earlier == nullptr && pass.first_pass_files > 0) {
       run->code_scan = loaders::CodeScan::deferred;
       run->defer_code_files = pass.first_pass_files;

@@ -6,6 +6,7 @@
 #include "core/finding.hpp"
 #include "core/result.hpp"
 #include "core/stage_timings.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/replay_cache.hpp"
 
 #include <cstdint>
@@ -83,6 +84,7 @@ struct Analysis {
 struct AnalysisPass {
   Analysis* previous = nullptr;
   loaders::ReplayCache* replay = nullptr;
+  loaders::SchemaTsCache* schema_ts = nullptr; // with `replay`: schema.ts read again only when it changed
   std::size_t first_pass_files = 0;
 };
 std::unique_ptr<Analysis> analyse(const std::filesystem::path& target, const LintOptions& base,

@@ -9,6 +9,7 @@
 #include "app/lsp/lsp_json.hpp"
 #include "app/lsp/lsp_text.hpp"
 #include "core/file.hpp"
+#include "loaders/schema_ts/schema_ts.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -133,7 +134,11 @@ private:
   std::optional<fs::path> m_root;
   Documents m_documents;
   std::map<fs::path, std::unique_ptr<Analysis>> m_analyses;
-  std::map<fs::path, std::unique_ptr<loaders::ReplayCache>> m_replays; // by unit, kept between its runs
+  struct KeptUnit {
+    loaders::ReplayCache replay;
+    loaders::SchemaTsCache schema_ts;
+  };
+  std::map<fs::path, std::unique_ptr<KeptUnit>> m_kept; // by unit, kept between its runs
   std::set<fs::path> m_dirty;
   std::set<fs::path> m_full; // dirty units whose folder is walked and scanned again
   std::optional<Clock::time_point> m_deadline;
@@ -486,7 +491,7 @@ void Server::did_close(const json& params) {
   const fs::path unit = unit_of(closed->path);
   if (unit == closed->path) {
     m_analyses.erase(unit);
-    m_replays.erase(unit);
+    m_kept.erase(unit);
     m_dirty.erase(unit);
     m_full.erase(unit);
   } else if (auto on_disk = core::read_file(closed->path); !on_disk || *on_disk != closed->text) {
@@ -533,11 +538,14 @@ void Server::analyse_dirty() {
     if (const auto found = m_analyses.find(unit); found != m_analyses.end() && full.count(unit) == 0) {
       previous = found->second.get(); // replaced below by the new one, whatever happens
     }
-    std::unique_ptr<loaders::ReplayCache>& replay = m_replays[unit];
-    if (!replay) {
-      replay = std::make_unique<loaders::ReplayCache>();
+    std::unique_ptr<KeptUnit>& loads = m_kept[unit];
+    if (!loads) {
+      loads = std::make_unique<KeptUnit>();
+    } else if (full.count(unit) != 0) {
+      // A file came or went: a re-export schema.ts follows may lead elsewhere.
+      loads->schema_ts = loaders::SchemaTsCache();
     }
-    AnalysisPass pass{previous, replay.get(), 0};
+    AnalysisPass pass{previous, &loads->replay, &loads->schema_ts, 0};
     if (previous == nullptr && m_analyses.count(unit) == 0) {
       // Start-up. A project with many JS/TS files gets the findings of its
       // schema, migrations and config first, before the TypeScript's query
@@ -558,7 +566,7 @@ void Server::analyse_dirty() {
       if (m_exit || kept == m_analyses.end() || kept->second->code_pending == 0) {
         continue; // closed, or analysed in full by a request handled meanwhile
       }
-      pass = AnalysisPass{kept->second.get(), replay.get(), 0};
+      pass = AnalysisPass{kept->second.get(), &loads->replay, &loads->schema_ts, 0};
     }
     std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, pass);
     log_analysis(unit, *analysis);

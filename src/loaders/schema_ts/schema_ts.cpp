@@ -1,6 +1,7 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 
 #include "core/file.hpp"
+#include "core/hash.hpp"
 #include "loaders/schema_ts/reader.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "loaders/typescript/module_graph.hpp"
@@ -52,8 +53,11 @@ void resolve_default_imports(ts::ModuleGraph& graph, const ts::SourceModule& mod
 
 } // namespace
 
-SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::string& casing,
-                               bool kit_1_names, ts::ModuleResolver* resolver) {
+namespace {
+
+// load_drizzle_schema, and in `read` every file it read.
+SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& casing, bool kit_1_names,
+                        ts::ModuleResolver* resolver, std::vector<fs::path>* read_paths) {
   std::vector<drizzle_reader::SourceFile> sources;
   std::vector<core::Finding> problems;
   std::vector<fs::path> entries;
@@ -107,6 +111,12 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   for (std::size_t i = 0; i < sources.size(); ++i) {
     resolve_default_imports(graph, *read[i], sources[i]);
   }
+  if (read_paths != nullptr) {
+    *read_paths = entries; // an entry that cannot be read yet too
+    for (const ts::SourceModule* module : read) {
+      read_paths->push_back(module->path);
+    }
+  }
   // The graph is done with: the reader takes the trees over.
   for (std::size_t i = 0; i < sources.size(); ++i) {
     sources[i].program = graph.release(read[i]);
@@ -128,6 +138,46 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   for (const std::string& problem : graph.resolver().problems()) {
     load.notes.push_back("schema.ts imports: " + problem);
   }
+  return load;
+}
+
+// A file's text as a loader reads it now (0 when it cannot be read).
+std::uint64_t text_hash(const fs::path& file) {
+  const core::Result<std::string> text = core::read_file(file);
+  return text ? core::fnv1a64(text.value()) : 0;
+}
+
+} // namespace
+
+SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::string& casing,
+                               bool kit_1_names, ts::ModuleResolver* resolver) {
+  return load_reading(files, casing, kit_1_names, resolver, nullptr);
+}
+
+SchemaLoad SchemaTsCache::load(const std::vector<fs::path>& files, const std::string& casing,
+                               bool kit_1_names, ts::ModuleResolver* resolver) {
+  m_reused = m_kept && files == m_files && casing == m_casing && kit_1_names == m_kit_1_names &&
+             std::all_of(m_read.begin(), m_read.end(),
+                         [](const Seen& seen) { return text_hash(seen.file) == seen.hash; });
+  if (m_reused) {
+    return *m_kept;
+  }
+  std::vector<fs::path> read;
+  const std::uint64_t overlays = core::file_overlay_changes();
+  SchemaLoad load = load_reading(files, casing, kit_1_names, resolver, &read);
+  m_read.clear();
+  m_kept.reset();
+  if (core::file_overlay_changes() != overlays) {
+    return load; // an editor's buffer changed while it read: the hashes below might not be of what it read
+  }
+  for (fs::path& file : read) {
+    const std::uint64_t hash = text_hash(file);
+    m_read.push_back({std::move(file), hash});
+  }
+  m_files = files;
+  m_casing = casing;
+  m_kit_1_names = kit_1_names;
+  m_kept = std::make_unique<SchemaLoad>(load);
   return load;
 }
 

@@ -3,7 +3,9 @@
 #include "loaders/schema_load.hpp"
 #include "loaders/typescript/module_resolver.hpp"
 
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +44,34 @@ SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, 
 // The same with the caller's resolver (nullptr: relative imports only).
 SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, const std::string& casing,
                                bool kit_1_names, ts::ModuleResolver* resolver);
+
+// load_drizzle_schema kept between the runs of one process (the language
+// server lints the project after every edit, and an edit of a migration
+// leaves schema.ts as it was): a call with the same files and options as
+// the last, when every file the last load read (the entries, what they
+// re-export, the helpers they import) reads as it did, an editor's unsaved
+// buffer included (core::file_overlay), gets a copy of the last load
+// instead of a new read. The catalog of a schema.ts holds no migration
+// steps, so no text generation (core/text_generation.hpp) is kept.
+class SchemaTsCache {
+public:
+  SchemaLoad load(const std::vector<std::filesystem::path>& files, const std::string& casing,
+                  bool kit_1_names, ts::ModuleResolver* resolver);
+  // Whether the last call's load was the kept one.
+  [[nodiscard]] bool reused() const { return m_reused; }
+
+private:
+  struct Seen {
+    std::filesystem::path file;
+    std::uint64_t hash = 0;
+  };
+  std::vector<std::filesystem::path> m_files;
+  std::string m_casing;
+  bool m_kit_1_names = false;
+  std::vector<Seen> m_read;
+  std::unique_ptr<SchemaLoad> m_kept;
+  bool m_reused = false;
+};
 
 // The same from in-memory sources (re-exports are not followed).
 SchemaLoad load_drizzle_schema_sources(const std::vector<SchemaTsSource>& sources, const std::string& casing);
