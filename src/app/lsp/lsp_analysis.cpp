@@ -13,6 +13,7 @@
 #include <exception>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pgadvise::app::lsp {
 
@@ -110,17 +111,26 @@ std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
   return std::nullopt;
 }
 
-// Whether a finding of another database says the same at the same place:
-// two databases of one schema file (apps/web's and packages/db's configs
-// over packages/db/src/schema.ts, each with its own migrations) both lack
-// the index; the schema file shows it once, and its one edit fixes both.
-bool placed_alike(const std::vector<PlacedFinding>& placed, const core::Finding& finding,
-                  const core::SourceLocation& at) {
-  return std::any_of(placed.begin(), placed.end(), [&](const PlacedFinding& other) {
-    return other.at.line == at.line && other.at.column == at.column && other.finding->rule == finding.rule &&
-           other.finding->message == finding.message;
-  });
-}
+// What a finding says where: two databases of one schema file (apps/web's
+// and packages/db's configs over packages/db/src/schema.ts, each with its
+// own migrations) both lack the index; the schema file shows it once, and
+// its one edit fixes both. Hashed, as 35,000 findings may be placed in one
+// schema file.
+struct PlacedKey {
+  int line = 0;
+  int column = 0;
+  std::string_view rule;
+  std::string_view message;
+  bool operator==(const PlacedKey&) const = default;
+};
+
+struct PlacedKeyHash {
+  std::size_t operator()(const PlacedKey& key) const {
+    const std::size_t text =
+        std::hash<std::string_view>{}(key.rule) * 31 + std::hash<std::string_view>{}(key.message);
+    return text ^ (static_cast<std::size_t>(key.line) << 20U) ^ static_cast<std::size_t>(key.column);
+  }
+};
 
 // Whether schema.ts already declares the index a finding's fix adds (the
 // edit is made, drizzle-kit generate has not run): the schema file is right,
@@ -265,17 +275,20 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   if (analysis->run) {
     const FixSchemas first = run_fix_schemas(*analysis->run);
     const std::map<std::string, FixSchemas> others = other_fix_schemas(*analysis->run);
+    std::unordered_map<std::string, std::unordered_set<PlacedKey, PlacedKeyHash>> placed; // by file key
     for (const core::Finding& finding : analysis->run->report.findings) {
       std::string own;
       if (finding.location.known()) {
         own = keys.of(finding.location.file.str());
         analysis->by_file[own].push_back({&finding, finding.location});
+        placed[own].insert({finding.location.line, finding.location.column, finding.rule, finding.message});
       }
       const FixSchemas& schemas = schemas_of_finding(finding, first, others);
       if (schemas.declared != nullptr && !declares_fix(finding, schemas)) {
         if (std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared)) {
           if (const std::string& there = keys.of(at->file.str());
-              there != own && !placed_alike(analysis->by_file[there], finding, *at)) {
+              there != own &&
+              placed[there].insert({at->line, at->column, finding.rule, finding.message}).second) {
             analysis->by_file[there].push_back({&finding, *at});
           }
         }
