@@ -273,6 +273,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   }
   analysis->log = err.str();
   if (analysis->run) {
+    const auto placing = std::chrono::steady_clock::now();
     const FixSchemas first = run_fix_schemas(*analysis->run);
     const std::map<std::string, FixSchemas> others = other_fix_schemas(*analysis->run);
     std::unordered_map<std::string, std::unordered_set<PlacedKey, PlacedKeyHash>> placed; // by file key
@@ -294,6 +295,8 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
         }
       }
     }
+    analysis->placing_milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - placing).count();
   }
   analysis->milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -49,6 +49,7 @@ struct Analysis {
   std::optional<core::Error> error; // why it failed, or an exception's text
   std::string log;                  // what the run wrote to stderr
   double milliseconds = 0;
+  double placing_milliseconds = 0; // of `milliseconds`: each finding put in the files that show it
   core::TimingsSnapshot timings;
   // The files the Drizzle schema was read from (absolute, normal): the
   // entries discovery named and every file a barrel led to that declares

@@ -628,7 +628,9 @@ void Server::log_analysis(const fs::path& unit, const Analysis& analysis) {
       (analysis.code_pending > 0 ? " (first pass: the query calls of " +
                                        std::to_string(analysis.code_pending) + " JS/TS files next)"
                                  : std::string()) +
-      stage_times(analysis.timings));
+      stage_times(analysis.timings) +
+      (analysis.run ? ", placing " + std::to_string(static_cast<long>(analysis.placing_milliseconds)) + " ms"
+                    : std::string()));
 }
 
 // A first pass's findings are published only in the files whose findings
