@@ -55,6 +55,21 @@ void resolve_default_imports(ts::ModuleGraph& graph, const ts::SourceModule& mod
 
 namespace {
 
+// What drizzle-kit sees: the values the entries export, by the file that
+// declares each.
+std::map<const ts::SourceModule*, std::set<std::string>>
+visible_values(ts::ModuleGraph& graph, const std::vector<fs::path>& entries) {
+  std::map<const ts::SourceModule*, std::set<std::string>> visible;
+  for (const fs::path& entry : entries) {
+    for (const auto& [name, symbol] : graph.exports(entry)) {
+      if (symbol.kind == ts::SymbolKind::value && symbol.module != nullptr) {
+        visible[symbol.module].insert(symbol.name);
+      }
+    }
+  }
+  return visible;
+}
+
 // load_drizzle_schema, and in `read` every file it read.
 SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& casing, bool kit_1_names,
                         ts::ModuleResolver* resolver, std::vector<fs::path>* read_paths) {
@@ -84,16 +99,7 @@ SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& c
                                          "Check the drizzle.config `schema` entry and the path."));
     }
   }
-  // What drizzle-kit sees: the values the entries export, by the file
-  // that declares each.
-  std::map<const ts::SourceModule*, std::set<std::string>> visible;
-  for (const fs::path& entry : entries) {
-    for (const auto& [name, symbol] : graph.exports(entry)) {
-      if (symbol.kind == ts::SymbolKind::value && symbol.module != nullptr) {
-        visible[symbol.module].insert(symbol.name);
-      }
-    }
-  }
+  const std::map<const ts::SourceModule*, std::set<std::string>> visible = visible_values(graph, entries);
   std::vector<const ts::SourceModule*> read;
   for (const ts::SourceModule* module : modules) {
     const auto names = visible.find(module);
