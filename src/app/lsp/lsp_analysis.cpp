@@ -2,13 +2,17 @@
 
 #include "app/config/config.hpp"
 #include "app/fix/fix.hpp"
+#include "app/lint/consolidate.hpp"
 #include "core/file.hpp"
+#include "core/sql_quoted.hpp"
+#include "core/text.hpp"
 #include "core/text_generation.hpp"
 #include "engine/rule.hpp"
 #include "model/catalog.hpp"
 #include "rules/registry.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <exception>
 #include <sstream>
@@ -132,12 +136,62 @@ struct PlacedKeyHash {
   }
 };
 
+// The column a proposed index's first key names (`"team_id"`,
+// `created_at DESC`, `"createdAt" text_pattern_ops`); nullopt for an
+// expression key.
+std::optional<std::string> first_key_column(std::string_view key) {
+  key = core::trim(key);
+  std::string name;
+  std::size_t end = 0;
+  if (!key.empty() && key.front() == '"') {
+    end = core::sql_quoted_end(key, 0);
+    if (end < 2 || key[end - 1] != '"') {
+      return std::nullopt;
+    }
+    for (std::size_t i = 1; i + 1 < end; ++i) {
+      name += key[i];
+      if (key[i] == '"') {
+        ++i; // a doubled quote is one
+      }
+    }
+  } else {
+    while (end < key.size() &&
+           (std::isalnum(static_cast<unsigned char>(key[end])) != 0 || key[end] == '_' || key[end] == '$')) {
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(key[end])));
+      ++end;
+    }
+  }
+  if (name.empty() || (end < key.size() && key[end] != ' ')) {
+    return std::nullopt; // lower(email), (a + b), "t"."a"
+  }
+  return name;
+}
+
+// Whether schema.ts may declare the index a finding's fix adds: every index
+// that serves it (the same one, a unique twin, a longer one it leads)
+// starts with the fix's first key, so a declared table without an index on
+// that column needs no replay of the fix (25,000 of them at every keystroke
+// of a 10,000-table project).
+bool may_declare(const core::Finding& finding, const model::Catalog& declared) {
+  const model::Table* table = declared.find_table(
+      finding.object.schema.empty() ? "public" : finding.object.schema, finding.object.table);
+  if (table == nullptr || table->indexes.empty()) {
+    return false;
+  }
+  const std::optional<ProposedIndex> proposed = parse_proposed_index(finding.fix->ddl);
+  const std::optional<std::string> column =
+      proposed ? first_key_column(proposed->columns.front()) : std::nullopt;
+  return !column || std::any_of(table->indexes.begin(), table->indexes.end(), [&](const model::Index& index) {
+    return !index.keys.empty() && index.keys.front().column.str() == *column;
+  });
+}
+
 // Whether schema.ts already declares the index a finding's fix adds (the
 // edit is made, drizzle-kit generate has not run): the schema file is right,
 // the finding stays on its migration.
 bool declares_fix(const core::Finding& finding, const FixSchemas& schemas) {
   if (!finding.fix || finding.fix->drizzle.empty() || schemas.applied == nullptr ||
-      schemas.declared == nullptr) {
+      schemas.declared == nullptr || !may_declare(finding, *schemas.declared)) {
     return false;
   }
   const std::optional<model::Index> proposed = proposed_index(finding, *schemas.applied);

@@ -707,4 +707,65 @@ TEST(LspServer, TwoDatabasesOfOneSchemaFileShowItsFindingOnce) {
   EXPECT_EQ(session.finish(), 0);
 }
 
+// schema.ts declares one foreign key's index ("userId", a quoted camelCase
+// column) that no migration creates yet: that finding stays on its
+// migration; the other foreign key, whose table declares an index on
+// another column only, is shown in schema.ts too.
+TEST(LspServer, AnIndexSchemaTsDeclaresKeepsItsFindingOnTheMigration) {
+  const pgadvise::test::TempTree tree;
+  tree.write("repo/package.json", "{\"name\":\"repo\",\"private\":true}\n");
+  tree.write("repo/drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+  const auto migration = tree.write(
+      "repo/drizzle/0000_init.sql",
+      "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
+      "CREATE TABLE \"sessions\" (\"id\" text PRIMARY KEY NOT NULL, \"userId\" text NOT NULL "
+      "REFERENCES \"users\"(\"id\"));\n--> statement-breakpoint\n"
+      "CREATE TABLE \"posts\" (\"id\" text PRIMARY KEY NOT NULL, \"title\" text NOT NULL, \"author_id\" "
+      "text NOT NULL REFERENCES \"users\"(\"id\"));\n");
+  const auto schema =
+      tree.write("repo/src/schema.ts",
+                 "import { index, pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
+                 "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
+                 "export const sessions = pgTable(\"sessions\", {\n  id: text(\"id\").primaryKey(),\n"
+                 "  userId: text(\"userId\").notNull().references(() => users.id),\n"
+                 "}, (t) => [index(\"sessions_user_id_idx\").on(t.userId)]);\n\n"
+                 "export const posts = pgTable(\"posts\", {\n  id: text(\"id\").primaryKey(),\n"
+                 "  title: text(\"title\").notNull(),\n"
+                 "  authorId: text(\"author_id\").notNull().references(() => users.id),\n"
+                 "}, (t) => [index(\"posts_title_idx\").on(t.title)]);\n");
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(tree.root() / "repo");
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  const auto foreign_keys = [&session](const std::filesystem::path& file) {
+    const std::string uri = pgadvise::test::file_url(file);
+    session.notify("textDocument/didOpen", {{"textDocument",
+                                             {{"uri", uri},
+                                              {"languageId", "typescript"},
+                                              {"version", 1},
+                                              {"text", pgadvise::test::read_text(file)}}}});
+    const json published = session.diagnostics(uri, 1);
+    EXPECT_FALSE(published.is_null()) << file;
+    std::vector<std::string> out;
+    for (const json& d : published.is_null() ? json::array() : published["params"]["diagnostics"]) {
+      if (d["code"] == "unindexed-foreign-key") {
+        out.push_back(d["message"].get<std::string>());
+      }
+    }
+    return out;
+  };
+  const std::vector<std::string> in_migration = foreign_keys(migration);
+  EXPECT_EQ(in_migration.size(), 2U) << ::testing::PrintToString(in_migration);
+  const std::vector<std::string> in_schema = foreign_keys(schema);
+  ASSERT_EQ(in_schema.size(), 1U) << ::testing::PrintToString(in_schema);
+  EXPECT_NE(in_schema.front().find("posts"), std::string::npos) << in_schema.front();
+  session.request(2, "shutdown");
+  session.response(2);
+  session.notify("exit");
+  EXPECT_EQ(session.finish(), 0);
+}
+
 } // namespace lsp_server_test
