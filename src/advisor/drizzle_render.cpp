@@ -310,49 +310,54 @@ const model::DrizzleSharedColumn* shared_column_of(const core::Finding& finding,
 
 } // namespace
 
-void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
-                            const model::Project& project) {
-  if (!project.uses_drizzle) {
+void DrizzleFixCompletion::complete(core::Finding& finding) {
+  if (!m_project.uses_drizzle || !finding.fix || finding.fix->drizzle.empty()) {
     return;
   }
-  for (core::Finding& finding : findings) {
-    if (!finding.fix || finding.fix->drizzle.empty()) {
-      continue;
+  core::Fix& fix = *finding.fix;
+  const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
+  const model::Table* table =
+      m_catalog != nullptr ? m_catalog->find_table(schema, finding.object.table) : nullptr;
+  switch (fix.kind) {
+  case core::FixKind::shell: break; // the commands are the fix: no schema file, no table
+  case core::FixKind::code:
+    // The rewrite goes where the rule found the code (or nowhere it
+    // knows): only the table's Drizzle name is said, and there is no
+    // migration to run.
+    if (table != nullptr && fix.drizzle_table.empty()) {
+      fix.drizzle_table = table->property;
     }
-    core::Fix& fix = *finding.fix;
-    const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
-    const model::Table* table =
-        catalog != nullptr ? catalog->find_table(schema, finding.object.table) : nullptr;
-    switch (fix.kind) {
-    case core::FixKind::shell: break; // the commands are the fix: no schema file, no table
-    case core::FixKind::code:
-      // The rewrite goes where the rule found the code (or nowhere it
-      // knows): only the table's Drizzle name is said, and there is no
-      // migration to run.
-      if (table != nullptr && fix.drizzle_table.empty()) {
+    break;
+  case core::FixKind::sql:
+    // A schema.ts edit: which file and table, then generate + migrate.
+    if (table != nullptr) {
+      if (const model::DrizzleSharedColumn* shared = shared_column_of(finding, *table);
+          shared != nullptr && fix.drizzle_file.empty() && fix.drizzle_table.empty()) {
+        fix.drizzle_file = shared->location.file + ":" + std::to_string(shared->location.line);
+        fix.drizzle_table = shared->object;
+      }
+      if (fix.drizzle_file.empty()) {
+        fix.drizzle_file = drizzle_file_for(*table, m_project);
+      }
+      if (fix.drizzle_table.empty()) {
         fix.drizzle_table = table->property;
       }
-      break;
-    case core::FixKind::sql:
-      // A schema.ts edit: which file and table, then generate + migrate.
-      if (table != nullptr) {
-        if (const model::DrizzleSharedColumn* shared = shared_column_of(finding, *table);
-            shared != nullptr && fix.drizzle_file.empty() && fix.drizzle_table.empty()) {
-          fix.drizzle_file = shared->location.file + ":" + std::to_string(shared->location.line);
-          fix.drizzle_table = shared->object;
-        }
-        if (fix.drizzle_file.empty()) {
-          fix.drizzle_file = drizzle_file_for(*table, project);
-        }
-        if (fix.drizzle_table.empty()) {
-          fix.drizzle_table = table->property;
-        }
-      }
-      if (fix.commands.empty()) {
-        fix.commands = drizzle_migration_commands(project);
-      }
-      break;
     }
+    if (fix.commands.empty()) {
+      if (!m_commands) {
+        m_commands = drizzle_migration_commands(m_project);
+      }
+      fix.commands = *m_commands;
+    }
+    break;
+  }
+}
+
+void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
+                            const model::Project& project) {
+  DrizzleFixCompletion completion(catalog, project);
+  for (core::Finding& finding : findings) {
+    completion.complete(finding);
   }
 }
 

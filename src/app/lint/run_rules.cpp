@@ -25,13 +25,13 @@ void complete_drizzle_fixes(core::FindingList& findings, const model::Catalog* c
     advisor::complete_drizzle_fixes(findings.vec(), catalog, project);
     return;
   }
-  std::vector<core::Finding> one(1);
+  advisor::DrizzleFixCompletion completion(catalog, project);
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const core::Finding before = findings.load(i);
-    one.front() = before;
-    advisor::complete_drizzle_fixes(one, catalog, project);
-    if (completed(before, one.front())) {
-      findings.replace(i, std::move(one.front()));
+    core::Finding after = before;
+    completion.complete(after);
+    if (completed(before, after)) {
+      findings.replace(i, std::move(after));
     }
   }
 }
