@@ -570,11 +570,13 @@ void Server::analyse_dirty() {
     }
     std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, pass);
     log_analysis(unit, *analysis);
-    // The new run first, then the old one freed: its findings are still
-    // pointed at until the map holds the new one.
-    m_analyses[unit] = std::move(analysis);
-    log_heap_in_use();
+    // The new run's diagnostics go out first; the old run is freed after
+    // them (at 10,000 tables its findings, schemas and texts took about a
+    // fifth of a keystroke to free).
+    std::unique_ptr<Analysis> old = std::exchange(m_analyses[unit], std::move(analysis));
     publish_unit(unit);
+    old.reset();
+    log_heap_in_use();
   }
   // No malloc_trim here: giving every free page back after each run cost
   // 100-150 ms on a real monorepo, and the next run faulted them in again.
