@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <unordered_set>
 
 namespace pgadvise::app {
 
@@ -70,14 +71,15 @@ std::string some_files(const std::vector<std::string>& files) {
 
 // One low finding for a convention rule's instances in applied migrations.
 core::Finding summary_of(const std::string& rule_id, const std::vector<core::Finding>& instances) {
-  std::vector<std::string> tables;
+  std::vector<std::string> tables;      // in their first instance's order
+  std::unordered_set<std::string> seen; // 9,900 instances at 10,000 tables: no scan of `tables` each
   for (const core::Finding& f : instances) {
     std::string table = f.object.table;
     if (!f.object.schema.empty() && f.object.schema != "public") {
       table = f.object.schema + "." + table;
     }
-    if (!table.empty() && std::find(tables.begin(), tables.end(), table) == tables.end()) {
-      tables.push_back(table);
+    if (!table.empty() && seen.insert(table).second) {
+      tables.push_back(std::move(table));
     }
   }
   const engine::Rule* rule = rules::find_rule(rule_id);
