@@ -310,7 +310,11 @@ const model::DrizzleSharedColumn* shared_column_of(const core::Finding& finding,
 
 } // namespace
 
-void DrizzleFixCompletion::complete(core::Finding& finding) {
+DrizzleFixCompletion::DrizzleFixCompletion(const model::Catalog* catalog, const model::Project& project)
+    : m_catalog(catalog), m_project(project),
+      m_commands(project.uses_drizzle ? drizzle_migration_commands(project) : std::string()) {}
+
+void DrizzleFixCompletion::complete(core::Finding& finding) const {
   if (!m_project.uses_drizzle || !finding.fix || finding.fix->drizzle.empty()) {
     return;
   }
@@ -344,10 +348,7 @@ void DrizzleFixCompletion::complete(core::Finding& finding) {
       }
     }
     if (fix.commands.empty()) {
-      if (!m_commands) {
-        m_commands = drizzle_migration_commands(m_project);
-      }
-      fix.commands = *m_commands;
+      fix.commands = m_commands;
     }
     break;
   }
@@ -355,7 +356,10 @@ void DrizzleFixCompletion::complete(core::Finding& finding) {
 
 void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
                             const model::Project& project) {
-  DrizzleFixCompletion completion(catalog, project);
+  if (!project.uses_drizzle) {
+    return;
+  }
+  const DrizzleFixCompletion completion(catalog, project);
   for (core::Finding& finding : findings) {
     completion.complete(finding);
   }

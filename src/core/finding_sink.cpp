@@ -8,11 +8,12 @@ FindingSink::FindingSink(FindingSpill& spill, std::size_t chunk)
     : m_spill(&spill), m_chunk(std::max<std::size_t>(chunk, 1)) {}
 
 void FindingSink::stamp_held() {
-  if (m_fix_applicability) {
-    for (Finding& finding : m_held) {
-      if (finding.fix) {
-        finding.fix->applicability = *m_fix_applicability;
-      }
+  for (Finding& finding : m_held) {
+    if (m_fix_applicability && finding.fix) {
+      finding.fix->applicability = *m_fix_applicability;
+    }
+    if (m_completion != nullptr) {
+      (*m_completion)(finding);
     }
   }
 }
@@ -33,9 +34,10 @@ void FindingSink::write_held() {
 }
 
 void FindingSink::finish() {
-  stamp_held();
   if (m_spill != nullptr && !m_held.empty() && (!m_batch.empty() || m_held.size() >= m_chunk)) {
-    write_held();
+    write_held(); // stamps what it writes
+  } else {
+    stamp_held();
   }
 }
 

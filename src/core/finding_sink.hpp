@@ -4,6 +4,7 @@
 #include "core/finding_spill.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -56,6 +57,9 @@ public:
   // RuleMeta's), set as they are written or when the rule is done: a
   // finding may be given its fix after it was pushed (back()).
   void set_fix_applicability(FixApplicability applicability) { m_fix_applicability = applicability; }
+  // Each finding is given to `completion` (when set) at the same time, on
+  // the rule's thread, before it may be written to the spill file.
+  void set_completion(const std::function<void(Finding&)>* completion) { m_completion = completion; }
 
   // After the rule: when anything was written, or a whole chunk is held,
   // what is held is written too (a file read back gives findings exactly
@@ -82,6 +86,7 @@ private:
   FindingSpill::Batch m_batch;
   std::size_t m_written = 0;
   std::optional<FixApplicability> m_fix_applicability;
+  const std::function<void(Finding&)>* m_completion = nullptr;
 };
 
 } // namespace pgadvise::core

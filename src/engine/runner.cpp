@@ -249,12 +249,16 @@ core::FindingList gather(const RunInput& input, std::vector<std::vector<core::Fi
 // hold a chunk each instead of all their findings, and the findings come
 // back exactly sized, made on one thread.
 core::FindingList check_all(const RunInput& input, const core::Settings& settings,
-                            const std::vector<const Rule*>& runnable, const Admit& admit) {
+                            const std::vector<const Rule*>& runnable, const Admit& admit,
+                            const FindingCompletion& complete) {
   std::vector<std::vector<core::Finding>> parts(runnable.size());
   std::vector<core::FindingSpill::Batch> spilled(runnable.size());
   const auto spill = std::make_shared<core::FindingSpill>(); // the report reads from it until written
   core::parallel_for(runnable.size(), [&](std::size_t i) {
     core::FindingSink sink(*spill, input.spill_from);
+    if (complete) {
+      sink.set_completion(&complete);
+    }
     if (runnable[i]->meta().has_fix) {
       sink.set_fix_applicability(
           runnable[i]->meta().fix_applicability.value_or(core::FixApplicability::unsafe));
@@ -313,12 +317,13 @@ private:
 
 } // namespace
 
-RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules) {
+RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules,
+              const FindingCompletion& complete) {
   RunReport report;
   const std::vector<const Rule*> runnable = select_runnable(input, settings, rules, report);
   Admission admission(input, settings, report);
-  report.findings =
-      check_all(input, settings, runnable, [&](core::Finding& finding) { return admission.admit(finding); });
+  report.findings = check_all(
+      input, settings, runnable, [&](core::Finding& finding) { return admission.admit(finding); }, complete);
   // After every other finding met the suppressions: only then is a directive known to be unused.
   for (core::Finding& finding : unused_suppressions(input.suppressions, admission.use(), report, rules)) {
     if (admission.admit(finding)) {

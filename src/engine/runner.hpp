@@ -51,11 +51,17 @@ struct RunReport {
   std::size_t unchanged = 0; // outside what --changed-since touched (app/scope/changed_files)
 };
 
+// What a caller adds to each rule's finding as the rule makes it, on the
+// rule's thread (where a Drizzle fix goes: app/lint/run_rules.cpp).
+using FindingCompletion = std::function<void(core::Finding&)>;
+
 // Runs every enabled rule of `rules` whose inputs are present, applies
 // severity overrides, suppressions and the severity floor, and sorts the
 // result. The engine does not know which rules exist: the caller gives them
-// (rules::rule_set() for all of them).
-RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules);
+// (rules::rule_set() for all of them). `complete`, when set, is given every
+// finding a rule makes, before it may be spilled (core::FindingSink).
+RunReport run(const RunInput& input, const core::Settings& settings, const std::vector<const Rule*>& rules,
+              const FindingCompletion& complete = {});
 
 // Exit status for a report: 1 when a finding is at or above fail_on.
 int exit_code_for(const RunReport& report, const core::Settings& settings);

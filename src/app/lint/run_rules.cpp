@@ -4,39 +4,9 @@
 #include "advisor/drizzle_render.hpp"
 #include "rules/registry.hpp"
 
+#include <optional>
+
 namespace pgadvise::app {
-
-namespace {
-
-// Whether complete_drizzle_fixes() changed `after` from `before`: it sets
-// only these three texts of a fix.
-bool completed(const core::Finding& before, const core::Finding& after) {
-  return before.fix && (before.fix->drizzle_file != after.fix->drizzle_file ||
-                        before.fix->drizzle_table != after.fix->drizzle_table ||
-                        before.fix->commands != after.fix->commands);
-}
-
-// A spilled list (core::FindingList) is completed a finding at a time,
-// those it changes written back to the spill file: a Drizzle project's
-// findings are not all read back at once.
-void complete_drizzle_fixes(core::FindingList& findings, const model::Catalog* catalog,
-                            const model::Project& project) {
-  if (!findings.spilled()) {
-    advisor::complete_drizzle_fixes(findings.vec(), catalog, project);
-    return;
-  }
-  advisor::DrizzleFixCompletion completion(catalog, project);
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    const core::Finding before = findings.load(i);
-    core::Finding after = before;
-    completion.complete(after);
-    if (completed(before, after)) {
-      findings.replace(i, std::move(after));
-    }
-  }
-}
-
-} // namespace
 
 engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings) {
   return run_rules(input, settings, rules::rule_set());
@@ -44,9 +14,17 @@ engine::RunReport run_rules(const engine::RunInput& input, const core::Settings&
 
 engine::RunReport run_rules(const engine::RunInput& input, const core::Settings& settings,
                             const std::vector<const engine::Rule*>& rules) {
-  engine::RunReport report = engine::run(input, settings, rules);
+  // Each fix with a Drizzle line gets where it goes in schema.ts and the
+  // project's commands as its rule makes it, before a big schema's findings
+  // are spilled: not read back, completed and written again after.
+  std::optional<advisor::DrizzleFixCompletion> completion;
+  engine::FindingCompletion complete;
   if (input.project != nullptr && input.project->uses_drizzle) {
-    complete_drizzle_fixes(report.findings, input.catalog, *input.project);
+    completion.emplace(input.catalog, *input.project);
+    complete = [&completion](core::Finding& finding) { completion->complete(finding); };
+  }
+  engine::RunReport report = engine::run(input, settings, rules, complete);
+  if (input.project != nullptr && input.project->uses_drizzle) {
     // An index schema.ts declares but no migration builds: one finding
     // saying so (judged against the migrations, also under --db, where the
     // catalog is the server's). A spilled list (a huge schema) is left as it is.
