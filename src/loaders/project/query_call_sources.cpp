@@ -120,16 +120,32 @@ ts::Workspace QuerySources::workspace(const model::Project& project, const fs::p
   return out;
 }
 
+namespace {
+
+// path.lexically_normal().string(), without that work for a path that is
+// normal already: most of what the resolver asks about is a normal folder
+// with a file name and an extension appended (x.ts, x.tsx, x/index.ts, ...).
+std::string normal_text(const fs::path& path) {
+  const std::string& text = path.native();
+  const bool normal = !text.empty() && text.find("//") == std::string::npos &&
+                      text.find("/./") == std::string::npos && text.find("/../") == std::string::npos &&
+                      !text.ends_with("/.") && !text.ends_with("/..") && text != "." && text != ".." &&
+                      !text.starts_with("./") && !text.starts_with("../");
+  return normal ? text : path.lexically_normal().string();
+}
+
+} // namespace
+
 // Whether a source file is there, from the walk (no file-system call):
 // resolution never leaves the files the scan may read.
 bool QuerySources::known(const fs::path& path) const {
-  return m_by_path.count(path.lexically_normal().string()) > 0;
+  return m_by_path.count(normal_text(path)) > 0;
 }
 
 // The graph reads only the project's own sources, again from the disk:
 // the scan keeps no file's text.
 std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
-  const auto found = m_by_path.find(path.lexically_normal().string());
+  const auto found = m_by_path.find(normal_text(path));
   if (found == m_by_path.end()) {
     return std::nullopt; // outside the scanned files (node_modules, build output)
   }
@@ -371,24 +387,36 @@ std::size_t QuerySources::constant_array(const FileIndex& file, const std::strin
                                         : constant_count(symbol->module->program, symbol->declaration->init);
 }
 
+const QuerySources::Retokenized& QuerySources::retokenized(const FileIndex& file) {
+  const auto kept = std::find_if(m_retokenized.begin(), m_retokenized.end(),
+                                 [&file](const auto& entry) { return entry->file == &file; });
+  if (kept != m_retokenized.end()) {
+    std::rotate(m_retokenized.begin(), kept, kept + 1);
+    return *m_retokenized.front();
+  }
+  auto entry = std::make_unique<Retokenized>();
+  entry->file = &file;
+  if (const auto text = core::read_file(path_of(file), k_max_source_bytes)) {
+    entry->tokens = ts::tokenize(*text).tokens;
+  }
+  if (entry->tokens.size() == file.token_count()) {
+    entry->reader = std::make_unique<TokenReader>(entry->tokens, file.path());
+  }
+  m_retokenized.push_front(std::move(entry));
+  if (m_retokenized.size() > k_retokenized_kept) {
+    m_retokenized.pop_back();
+  }
+  return *m_retokenized.front();
+}
+
 const std::vector<Argument>& QuerySources::arguments(const FileIndex& file, const CallSite& site) {
   if (const auto kept = m_arguments.find(&site); kept != m_arguments.end()) {
     return kept->second;
   }
-  if (m_retokenized.file != &file) {
-    m_retokenized.reader.reset();
-    m_retokenized.tokens.clear();
-    m_retokenized.file = &file;
-    if (const auto text = core::read_file(path_of(file), k_max_source_bytes)) {
-      m_retokenized.tokens = ts::tokenize(*text).tokens;
-    }
-    if (m_retokenized.tokens.size() == file.token_count()) {
-      m_retokenized.reader = std::make_unique<TokenReader>(m_retokenized.tokens, file.path());
-    }
-  }
+  const Retokenized& tokens = retokenized(file);
   std::vector<Argument>& out = m_arguments[&site];
-  if (m_retokenized.reader != nullptr) {
-    out = read_arguments(*m_retokenized.reader, site.token);
+  if (tokens.reader != nullptr) {
+    out = read_arguments(*tokens.reader, site.token);
   }
   return out;
 }
