@@ -355,7 +355,7 @@ std::optional<fs::path> ModuleResolver::find_extended(const fs::path& config_dir
 }
 
 const ModuleResolver::TsConfig& ModuleResolver::config_for_dir(const fs::path& dir) {
-  if (const auto found = m_dir_configs.find(dir); found != m_dir_configs.end()) {
+  if (const auto found = m_dir_configs.find(dir.native()); found != m_dir_configs.end()) {
     return *found->second;
   }
   const TsConfig* config = &m_no_config;
@@ -375,7 +375,7 @@ const ModuleResolver::TsConfig& ModuleResolver::config_for_dir(const fs::path& d
       dir != m_workspace.root) {
     config = &config_for_dir(dir.parent_path());
   }
-  m_dir_configs.emplace(dir, config);
+  m_dir_configs.emplace(dir.native(), config);
   return *config;
 }
 
@@ -529,14 +529,16 @@ std::optional<fs::path> ModuleResolver::resolve_in_package(const fs::path& dir, 
   return resolve_file(dir / "index");
 }
 
-std::optional<fs::path> ModuleResolver::resolve_bare(const fs::path& from_dir, std::string_view specifier) {
+std::optional<fs::path> ModuleResolver::resolve_package(std::string_view specifier) {
   const auto [name, subpath] = split_package(specifier);
   if (const auto it = m_packages.find(name); it != m_packages.end()) {
     return resolve_in_package(it->second, subpath);
   }
-  if (m_workspace.complete) {
-    return std::nullopt; // an installed package (react, zod): no project code
-  }
+  return std::nullopt; // an installed package (react, zod): no project code, when the workspace is complete
+}
+
+std::optional<fs::path> ModuleResolver::resolve_linked(const fs::path& from_dir, std::string_view specifier) {
+  const auto [name, subpath] = split_package(specifier);
   // A workspace package the walk did not list, linked into node_modules
   // (pnpm, yarn and npm workspaces all link them).
   for (fs::path at = from_dir; !at.empty(); at = at.parent_path()) {
@@ -597,12 +599,21 @@ std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::
     result = resolve_file((from_dir / std::string(specifier)).lexically_normal());
   } else {
     const TsConfig& config = config_for_dir(from_dir);
-    result = resolve_paths(config, specifier);
-    if (!result && config.base_url) {
-      result = resolve_file((*config.base_url / std::string(specifier)).lexically_normal());
+    auto [kept, added] = m_config_cache[&config].try_emplace(std::string(specifier));
+    if (added) {
+      std::optional<fs::path> found = resolve_paths(config, specifier);
+      if (!found && config.base_url) {
+        found = resolve_file((*config.base_url / std::string(specifier)).lexically_normal());
+      }
+      if (!found) {
+        found = resolve_package(specifier);
+      }
+      kept->second = found ? std::optional<std::string>(found->native()) : std::nullopt;
     }
-    if (!result) {
-      result = resolve_bare(from_dir, specifier);
+    if (kept->second) {
+      result = fs::path(*kept->second);
+    } else if (!m_workspace.complete) {
+      result = resolve_linked(from_dir, specifier);
     }
   }
   m_cache.emplace(std::move(key), result ? std::optional<std::string>(result->native()) : std::nullopt);

@@ -116,6 +116,29 @@ TEST(ModuleResolver, TsconfigPathsFollowExtendsAndResolveAgainstTheirOwnFolder) 
   EXPECT_TRUE(resolver.problems().empty());
 }
 
+// One alias, two apps, each with its own tsconfig: the answer is kept per
+// tsconfig (not per folder), so a folder of the other app never gets the
+// first app's file, and folders of one app share it.
+TEST(ModuleResolver, AnAliasIsResolvedByTheTsconfigOfTheImportingFolder) {
+  TempTree tree;
+  tree.write("package.json", R"({ "name": "root", "workspaces": ["apps/*"] })");
+  for (const std::string app : {"web", "admin"}) {
+    tree.write("apps/" + app + "/package.json", R"({ "name": ")" + app + R"(" })");
+    tree.write("apps/" + app + "/tsconfig.json",
+               R"({ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } })");
+    tree.write("apps/" + app + "/src/db/index.ts", "");
+  }
+  const fs::path web_page = tree.write("apps/web/src/app/page.ts", "");
+  const fs::path web_route = tree.write("apps/web/src/api/route.ts", "");
+  const fs::path admin_page = tree.write("apps/admin/src/app/page.ts", "");
+  ModuleResolver resolver(find_workspace(tree.root()));
+  EXPECT_EQ(relative(tree, resolver.resolve(web_page, "@/db")), "apps/web/src/db/index.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(admin_page, "@/db")), "apps/admin/src/db/index.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(web_route, "@/db")), "apps/web/src/db/index.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(admin_page, "@/missing")), "");
+  EXPECT_EQ(relative(tree, resolver.resolve(web_page, "@/missing")), "");
+}
+
 TEST(ModuleResolver, WorkspacePackagesResolveThroughExportsConditionsPatternsAndMain) {
   TempTree tree;
   tree.write("pnpm-workspace.yaml", "packages:\n  - packages/*\n");
