@@ -135,6 +135,42 @@ json initialize_params(bool utf8) {
   return params;
 }
 
+// shutdown (request `id`), then exit: the server's exit code.
+int shut_down(Session& session, int id) {
+  session.request(id, "shutdown");
+  session.response(id);
+  session.notify("exit");
+  return session.finish();
+}
+
+// initialize with `root` as the workspace, then initialized.
+void start(Session& session, const std::filesystem::path& root) {
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(root);
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+}
+
+// Opens `file` and returns the diagnostics with `code` first published for it.
+json opened_diagnostics(Session& session, const std::filesystem::path& file, const std::string& code) {
+  const std::string uri = pgadvise::test::file_url(file);
+  session.notify("textDocument/didOpen", {{"textDocument",
+                                           {{"uri", uri},
+                                            {"languageId", "typescript"},
+                                            {"version", 1},
+                                            {"text", pgadvise::test::read_text(file)}}}});
+  const json published = session.diagnostics(uri, 1);
+  EXPECT_FALSE(published.is_null()) << file;
+  json out = json::array();
+  for (const json& d : published.is_null() ? json::array() : published["params"]["diagnostics"]) {
+    if (d["code"] == code) {
+      out.push_back(d);
+    }
+  }
+  return out;
+}
+
 TEST(LspServer, ProtocolEdges) {
   auto session = std::make_unique<Session>();
   session->request(1, "textDocument/hover");
@@ -271,10 +307,7 @@ TEST(LspServer, AFileWithoutAProjectGetsDiagnosticsFromItsUnsavedText) {
   session.request(4, "textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
   EXPECT_TRUE(lists(session.response(4)["result"]["items"], "unindexed-foreign-key"));
 
-  session.request(5, "shutdown");
-  session.response(5);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 5), 0);
 }
 
 TEST(LspServer, HoverShowsTheHelpAndTheDdl) {
@@ -419,10 +452,7 @@ TEST(LspServer, AnEditOfTheSchemaReusesTheProjectScanAndAnEditOfCodeScansAgain) 
   EXPECT_FALSE(lists(session.diagnostics(feed_uri, 2)["params"]["diagnostics"], "query-in-loop"));
   EXPECT_EQ(pgadvise::test::read_text(feed), feed_text);
 
-  session.request(2, "shutdown");
-  session.response(2);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 2), 0);
 }
 
 // At start-up, a project with --first-pass-files JS/TS files or more gets
@@ -492,10 +522,7 @@ TEST(LspServer, AtStartUpTheSchemasDiagnosticsComeBeforeTheCodeIsSearched) {
   EXPECT_TRUE(lists_at(schema_first, "unindexed-foreign-key", 13)) << schema_first.dump(2);
   EXPECT_TRUE(lists_at(feed_first, "query-in-loop", 8)) << feed_first.dump(2);
 
-  session.request(2, "shutdown");
-  session.response(2);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 2), 0);
 }
 
 // A process id no process has (the top of the id space, where ids are
@@ -540,10 +567,7 @@ TEST(LspServer, ABrokenFileIsADiagnosticAndTheServerGoesOn) {
                   {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 1}, {"character", 9}}}});
   EXPECT_NE(session.response(2)["result"]["contents"]["value"].get<std::string>().find("parse-error"),
             std::string::npos);
-  session.request(3, "shutdown");
-  session.response(3);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 3), 0);
 }
 
 TEST(LspServer, TheIgnoreCommentSilencesTheFindingAsInLint) {
@@ -566,10 +590,7 @@ TEST(LspServer, TheIgnoreCommentSilencesTheFindingAsInLint) {
           {"text", "-- pgadvise-ignore unindexed-foreign-key\n"}}}}});
   const json after = session.diagnostics(uri, 2)["params"]["diagnostics"];
   EXPECT_FALSE(lists(after, "unindexed-foreign-key")) << after.dump(2);
-  session.request(2, "shutdown");
-  session.response(2);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 2), 0);
 }
 
 TEST(LspServer, AFileChangedOnDiskIsReadAgainWhenTheClientSaysSo) {
@@ -598,10 +619,7 @@ TEST(LspServer, AFileChangedOnDiskIsReadAgainWhenTheClientSaysSo) {
   session.request(3, "textDocument/diagnostic", {{"textDocument", {{"uri", invite_uri}}}});
   const json items = session.response(3)["result"]["items"];
   EXPECT_FALSE(lists(items, "query-in-loop")) << items.dump(2);
-  session.request(4, "shutdown");
-  session.response(4);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 4), 0);
 }
 
 // A monorepo of two apps, each with its own drizzle.config and schema
@@ -615,27 +633,9 @@ TEST(LspServer, EachAppsSchemaFileListsItsOwnDatabasesFindings) {
   const auto shop = root / "apps/shop/src/db/schema.ts";
   const auto backoffice = root / "apps/backoffice/src/db/schema/users.ts";
   Session session;
-  json params = initialize_params(false);
-  params["rootUri"] = pgadvise::test::file_url(root);
-  session.request(1, "initialize", params);
-  session.response(1);
-  session.notify("initialized");
+  start(session, root);
   const auto open = [&session](const std::filesystem::path& file) {
-    const std::string uri = pgadvise::test::file_url(file);
-    session.notify("textDocument/didOpen", {{"textDocument",
-                                             {{"uri", uri},
-                                              {"languageId", "typescript"},
-                                              {"version", 1},
-                                              {"text", pgadvise::test::read_text(file)}}}});
-    const json published = session.diagnostics(uri, 1);
-    EXPECT_FALSE(published.is_null()) << file;
-    json out = json::array();
-    for (const json& d : published.is_null() ? json::array() : published["params"]["diagnostics"]) {
-      if (d["code"] == "unindexed-foreign-key") {
-        out.push_back(d);
-      }
-    }
-    return out;
+    return opened_diagnostics(session, file, "unindexed-foreign-key");
   };
   const json shop_fks = open(shop);
   EXPECT_EQ(shop_fks.size(), 2U) << shop_fks.dump(2); // sessions and orders, at shop's own tables
@@ -653,10 +653,7 @@ TEST(LspServer, EachAppsSchemaFileListsItsOwnDatabasesFindings) {
       EXPECT_EQ(file.find("apps/shop"), std::string::npos) << action.dump(2);
     }
   }
-  session.request(3, "shutdown");
-  session.response(3);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  EXPECT_EQ(shut_down(session, 3), 0);
 }
 
 // Two databases of one schema file (OpenCut's shape: apps/web's and
@@ -684,28 +681,10 @@ TEST(LspServer, TwoDatabasesOfOneSchemaFileShowItsFindingOnce) {
                  "export const sessions = pgTable(\"sessions\", {\n  id: text(\"id\").primaryKey(),\n"
                  "  userId: text(\"user_id\").notNull().references(() => users.id),\n});\n");
   Session session;
-  json params = initialize_params(false);
-  params["rootUri"] = pgadvise::test::file_url(tree.root() / "repo");
-  session.request(1, "initialize", params);
-  session.response(1);
-  session.notify("initialized");
-  const std::string uri = pgadvise::test::file_url(schema);
-  session.notify("textDocument/didOpen", {{"textDocument",
-                                           {{"uri", uri},
-                                            {"languageId", "typescript"},
-                                            {"version", 1},
-                                            {"text", pgadvise::test::read_text(schema)}}}});
-  const json published = session.diagnostics(uri, 1);
-  ASSERT_FALSE(published.is_null());
-  int fks = 0;
-  for (const json& d : published["params"]["diagnostics"]) {
-    fks += d["code"] == "unindexed-foreign-key" ? 1 : 0;
-  }
-  EXPECT_EQ(fks, 1) << published.dump(2);
-  session.request(2, "shutdown");
-  session.response(2);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  start(session, tree.root() / "repo");
+  const json fks = opened_diagnostics(session, schema, "unindexed-foreign-key");
+  EXPECT_EQ(fks.size(), 1U) << fks.dump(2);
+  EXPECT_EQ(shut_down(session, 2), 0);
 }
 
 // schema.ts declares one foreign key's index ("userId", a quoted camelCase
@@ -736,37 +715,16 @@ TEST(LspServer, AnIndexSchemaTsDeclaresKeepsItsFindingOnTheMigration) {
                  "  authorId: text(\"author_id\").notNull().references(() => users.id),\n"
                  "}, (t) => [index(\"posts_title_idx\").on(t.title)]);\n");
   Session session;
-  json params = initialize_params(false);
-  params["rootUri"] = pgadvise::test::file_url(tree.root() / "repo");
-  session.request(1, "initialize", params);
-  session.response(1);
-  session.notify("initialized");
+  start(session, tree.root() / "repo");
   const auto foreign_keys = [&session](const std::filesystem::path& file) {
-    const std::string uri = pgadvise::test::file_url(file);
-    session.notify("textDocument/didOpen", {{"textDocument",
-                                             {{"uri", uri},
-                                              {"languageId", "typescript"},
-                                              {"version", 1},
-                                              {"text", pgadvise::test::read_text(file)}}}});
-    const json published = session.diagnostics(uri, 1);
-    EXPECT_FALSE(published.is_null()) << file;
-    std::vector<std::string> out;
-    for (const json& d : published.is_null() ? json::array() : published["params"]["diagnostics"]) {
-      if (d["code"] == "unindexed-foreign-key") {
-        out.push_back(d["message"].get<std::string>());
-      }
-    }
-    return out;
+    return opened_diagnostics(session, file, "unindexed-foreign-key");
   };
-  const std::vector<std::string> in_migration = foreign_keys(migration);
-  EXPECT_EQ(in_migration.size(), 2U) << ::testing::PrintToString(in_migration);
-  const std::vector<std::string> in_schema = foreign_keys(schema);
-  ASSERT_EQ(in_schema.size(), 1U) << ::testing::PrintToString(in_schema);
-  EXPECT_NE(in_schema.front().find("posts"), std::string::npos) << in_schema.front();
-  session.request(2, "shutdown");
-  session.response(2);
-  session.notify("exit");
-  EXPECT_EQ(session.finish(), 0);
+  const json in_migration = foreign_keys(migration);
+  EXPECT_EQ(in_migration.size(), 2U) << in_migration.dump(2);
+  const json in_schema = foreign_keys(schema);
+  ASSERT_EQ(in_schema.size(), 1U) << in_schema.dump(2);
+  EXPECT_NE(in_schema[0]["message"].get<std::string>().find("posts"), std::string::npos) << in_schema.dump(2);
+  EXPECT_EQ(shut_down(session, 2), 0);
 }
 
 } // namespace lsp_server_test
