@@ -69,15 +69,18 @@ def receive():
 first_passes = 0  # the server's analyses that left the code for a second pass
 heap_kb = None  # the heap the server holds after its last analysis (its "heap in use" log)
 heap_logs = 0  # how many such lines came
+analysed_logs = 0  # how many analyses the server logged ("pgadvise: analysed ...")
 
 
 def wait_for(predicate):
-    global first_passes, heap_kb, heap_logs
+    global first_passes, heap_kb, heap_logs, analysed_logs
     while True:
         message = receive()
         if message.get("method") == "window/logMessage":
             if "(first pass:" in message["params"]["message"]:
                 first_passes += 1
+            if message["params"]["message"].startswith("pgadvise: analysed "):
+                analysed_logs += 1
             if message["params"]["message"].startswith("pgadvise: heap in use: "):
                 heap_kb = int(message["params"]["message"].split()[-2])
                 heap_logs += 1
@@ -85,6 +88,14 @@ def wait_for(predicate):
                 print(message["params"]["message"], file=sys.stderr)
         if predicate(message):
             return message
+
+
+def settle():
+    """Waits (untimed) for the heap line of every analysis logged so far:
+    the server frees the run before after publishing, then logs its heap
+    (builds before c7623c08 logged it first)."""
+    if heap_logs < analysed_logs:
+        wait_for(lambda m: heap_logs >= analysed_logs)
 
 
 def published(version):
@@ -122,6 +133,7 @@ first_diagnostics = len(first["params"]["diagnostics"])
 if first_passes > 0:
     first = wait_for(published(1))
 complete_ms = (time.monotonic() - started) * 1000
+settle()
 
 first_line = text.split("\n", 1)[0]
 column = len(first_line.encode("utf-16-le")) // 2
@@ -141,15 +153,11 @@ for i in range(edits):
         change = {"range": {"start": {"line": 0, "character": column}, "end": {"line": 0, "character": column + 1}},
                   "text": ""}
     sent = time.monotonic()
-    heap_logs_sent = heap_logs
     send({"jsonrpc": "2.0", "method": "textDocument/didChange",
           "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})
     wait_for(published(version))
     latencies.append((time.monotonic() - sent) * 1000)
-    # The server frees the run before after publishing, then logs its heap:
-    # the next keystroke goes after that line (not timed).
-    if heap_logs == heap_logs_sent:
-        wait_for(lambda m: heap_logs > heap_logs_sent)
+    settle()
     if i == 0:
         rss_first = rss()[0]
         heap_first = heap_kb
