@@ -354,17 +354,6 @@ void DrizzleFixCompletion::complete(core::Finding& finding) const {
   }
 }
 
-void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
-                            const model::Project& project) {
-  if (!project.uses_drizzle) {
-    return;
-  }
-  const DrizzleFixCompletion completion(catalog, project);
-  for (core::Finding& finding : findings) {
-    completion.complete(finding);
-  }
-}
-
 std::string js_string(std::string_view text) {
   return core::quote_json_string(text);
 }

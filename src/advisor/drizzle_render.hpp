@@ -100,20 +100,17 @@ std::string package_exec_prefix(const std::string& manager);
 // `schema` entries; empty when unknown.
 std::string drizzle_file_for(const model::Table& table, const model::Project& project);
 
-// Completes every fix that carries a Drizzle line, by its kind: a schema
-// edit (FixKind::sql) with where it goes (file, table variable) and the
+// Completes a fix that carries a Drizzle line, by its kind: a schema edit
+// (FixKind::sql) with where it goes (file, table variable) and the
 // project's generate + migrate commands (only the commands when the catalog
 // does not have its table); a code change (FixKind::code) with its table's
 // variable alone, since it goes where the rule found the code and needs no
-// migration; commands (FixKind::shell) are left as they are.
-void complete_drizzle_fixes(std::vector<core::Finding>& findings, const model::Catalog* catalog,
-                            const model::Project& project);
-
-// complete_drizzle_fixes() a finding at a time, on any thread (the rules
-// complete their findings as they make them: engine::FindingCompletion),
-// the project's commands worked out once: they are the same for every fix,
-// and working them out reads the package's scripts and paths (35,000
-// findings at 10,000 tables did it 35,000 times).
+// migration; commands (FixKind::shell) are left as they are. Safe on any
+// thread (the rules complete their findings as they make them:
+// engine::FindingCompletion). The project's commands are worked out once,
+// at construction: they are the same for every fix, and working them out
+// reads the package's scripts and paths (35,000 findings at 10,000 tables
+// did it 35,000 times).
 class DrizzleFixCompletion {
 public:
   DrizzleFixCompletion(const model::Catalog* catalog, const model::Project& project);

@@ -339,7 +339,10 @@ TEST(FixSharedColumns, TwoTablesFindingsOnASharedColumnEditItsObjectOnce) {
   pgadvise::model::Project project;
   project.root = tree.root();
   project.uses_drizzle = true;
-  pgadvise::advisor::complete_drizzle_fixes(findings, &load.catalog, project);
+  const pgadvise::advisor::DrizzleFixCompletion completion(&load.catalog, project);
+  for (pgadvise::core::Finding& finding : findings) {
+    completion.complete(finding);
+  }
   ASSERT_NE(findings[0].fix->drizzle_file.str().find("src/db/base.ts:4"), std::string::npos)
       << findings[0].fix->drizzle_file.str();
   EXPECT_EQ(findings[1].fix->drizzle_table.str(), "baseColumns");
