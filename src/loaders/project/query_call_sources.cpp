@@ -98,7 +98,8 @@ std::size_t constant_count(const ts::Program& program, ts::NodeId init) {
 
 QuerySources::QuerySources(ScanContext& context, const std::vector<std::string>& files)
     : m_root(fs::absolute(context.project().root).lexically_normal()),
-      m_resolver(workspace(context.project(), m_root), [this](const fs::path& path) { return known(path); }),
+      m_resolver(workspace(context.project(), m_root),
+                 [this](const std::string& path) { return known(path); }),
       m_graph(m_resolver, [this](const fs::path& path) { return read_for_graph(path); }) {
   m_graph.drop_tokens(); // the scan reads no token of a module the graph loads
   read_sources(context, files);
@@ -122,30 +123,29 @@ ts::Workspace QuerySources::workspace(const model::Project& project, const fs::p
 
 namespace {
 
-// path.lexically_normal().string(), without that work for a path that is
-// normal already: most of what the resolver asks about is a normal folder
-// with a file name and an extension appended (x.ts, x.tsx, x/index.ts, ...).
-std::string normal_text(const fs::path& path) {
-  const std::string& text = path.native();
-  const bool normal = !text.empty() && text.find("//") == std::string::npos &&
-                      text.find("/./") == std::string::npos && text.find("/../") == std::string::npos &&
-                      !text.ends_with("/.") && !text.ends_with("/..") && text != "." && text != ".." &&
-                      !text.starts_with("./") && !text.starts_with("../");
-  return normal ? text : path.lexically_normal().string();
+// Whether a path's text is normal already (no `//`, `.` or `..`
+// segments): most of what the resolver asks about is a normal folder with
+// a file name and an extension appended (x.ts, x.tsx, x/index.ts, ...).
+bool normal_text(const std::string& text) {
+  return !text.empty() && text.find("//") == std::string::npos && text.find("/./") == std::string::npos &&
+         text.find("/../") == std::string::npos && !text.ends_with("/.") && !text.ends_with("/..") &&
+         text != "." && text != ".." && !text.starts_with("./") && !text.starts_with("../");
 }
 
 } // namespace
 
 // Whether a source file is there, from the walk (no file-system call):
 // resolution never leaves the files the scan may read.
-bool QuerySources::known(const fs::path& path) const {
-  return m_by_path.count(normal_text(path)) > 0;
+bool QuerySources::known(const std::string& path) const {
+  return normal_text(path) ? m_by_path.count(path) > 0
+                           : m_by_path.count(fs::path(path).lexically_normal().native()) > 0;
 }
 
 // The graph reads only the project's own sources, again from the disk:
 // the scan keeps no file's text.
 std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
-  const auto found = m_by_path.find(normal_text(path));
+  const auto found = normal_text(path.native()) ? m_by_path.find(path.native())
+                                                : m_by_path.find(path.lexically_normal().native());
   if (found == m_by_path.end()) {
     return std::nullopt; // outside the scanned files (node_modules, build output)
   }
@@ -186,9 +186,11 @@ void QuerySources::read_sources(ScanContext& context, const std::vector<std::str
 
 // The resolver answers with normal paths; one that is not is normalized.
 std::unordered_map<std::string, std::size_t>::const_iterator
-QuerySources::find_source(const fs::path& path) const {
-  const auto found = m_by_path.find(path.native());
-  return found != m_by_path.end() ? found : m_by_path.find(path.lexically_normal().string());
+QuerySources::find_source(const std::string& path) const {
+  const auto found = m_by_path.find(path);
+  return found != m_by_path.end() || normal_text(path)
+             ? found
+             : m_by_path.find(fs::path(path).lexically_normal().native());
 }
 
 // Each source's edges to the project's other sources. `values` marks the
@@ -205,13 +207,16 @@ QuerySources::Importers QuerySources::importers(std::vector<char>& values, std::
                 std::vector<std::vector<std::size_t>>(m_sources.size())};
   for (std::size_t i = 0; i < m_sources.size(); ++i) {
     const Source& source = m_sources[i];
+    const std::size_t slash = source.path.rfind('/');
+    const std::string_view dir =
+        slash == 0 ? std::string_view("/") : std::string_view(source.path).substr(0, slash);
     for (const Specifier& specifier : source.specifiers) {
       if (drizzle_specifier(specifier.text)) {
         (specifier.text == "drizzle-orm" ? own : values)[i] = 1;
         continue;
       }
-      const std::optional<fs::path> target = m_resolver.resolve(fs::path(source.path), specifier.text);
-      if (!target) {
+      const std::string* target = m_resolver.resolve_from(dir, specifier.text);
+      if (target == nullptr) {
         // A package outside the project holds no project code.
         if (project_specifier(specifier.text) && !asset_specifier(specifier.text) &&
             !generated_specifier(specifier.text)) {

@@ -90,11 +90,11 @@ private:
 
   [[nodiscard]] static ts::Workspace workspace(const model::Project& project,
                                                const std::filesystem::path& root);
-  [[nodiscard]] bool known(const std::filesystem::path& path) const;
+  [[nodiscard]] bool known(const std::string& path) const;
   std::optional<std::string> read_for_graph(const std::filesystem::path& path);
   void read_sources(ScanContext& context, const std::vector<std::string>& files);
   [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
-  find_source(const std::filesystem::path& path) const;
+  find_source(const std::string& path) const;
   void mark_reaching();
   [[nodiscard]] Importers importers(std::vector<char>& values, std::vector<char>& own);
   [[nodiscard]] static Parsed parse_source(const Source& source);

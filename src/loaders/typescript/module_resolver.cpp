@@ -32,9 +32,8 @@ bool ends_with(std::string_view text, std::string_view tail) {
   return text.size() >= tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-bool is_declaration_file(const fs::path& path) {
-  const std::string name = path.filename().string();
-  return ends_with(name, ".d.ts") || ends_with(name, ".d.mts") || ends_with(name, ".d.cts");
+bool is_declaration_file(std::string_view path) {
+  return ends_with(path, ".d.ts") || ends_with(path, ".d.mts") || ends_with(path, ".d.cts");
 }
 
 bool is_relative(std::string_view specifier) {
@@ -154,7 +153,7 @@ Workspace find_workspace(const fs::path& root) {
 ModuleResolver::ModuleResolver(Workspace workspace, FileExists exists)
     : m_workspace(std::move(workspace)), m_exists(std::move(exists)) {
   if (!m_exists) {
-    m_exists = [](const fs::path& path) { return is_file(path); };
+    m_exists = [](const std::string& path) { return is_file(path); };
   }
   for (const WorkspacePackage& package : m_workspace.packages) {
     m_packages.emplace(package.name, package.dir); // the first (shallowest path order) wins
@@ -167,35 +166,42 @@ void ModuleResolver::problem(const std::string& text) {
   }
 }
 
+// Candidates are tried as text: a resolver of a large monorepo tries
+// hundreds of thousands of them, and a path object parses its components.
 std::optional<fs::path> ModuleResolver::resolve_file(const fs::path& base) {
-  const std::string text = base.string();
+  const std::string& text = base.native();
   const std::string ext = base.extension().string();
+  std::string candidate;
+  const auto exists = [&](std::string_view head, std::string_view tail) {
+    candidate.assign(head);
+    candidate += tail;
+    return m_exists(candidate);
+  };
   // `./x.js` in TypeScript source names x.ts (ESM imports spell the output).
   if (ext == ".js" || ext == ".jsx" || ext == ".mjs" || ext == ".cjs") {
-    const std::string stem = text.substr(0, text.size() - ext.size());
-    const std::vector<std::string> sources = ext == ".js"    ? std::vector<std::string>{".ts", ".tsx"}
-                                             : ext == ".jsx" ? std::vector<std::string>{".tsx"}
-                                             : ext == ".mjs" ? std::vector<std::string>{".mts"}
-                                                             : std::vector<std::string>{".cts"};
-    for (const std::string& source : sources) {
-      if (m_exists(stem + source)) {
-        return fs::path(stem + source).lexically_normal();
+    const std::string_view stem = std::string_view(text).substr(0, text.size() - ext.size());
+    const std::vector<std::string_view> sources = ext == ".js" ? std::vector<std::string_view>{".ts", ".tsx"}
+                                                  : ext == ".jsx" ? std::vector<std::string_view>{".tsx"}
+                                                  : ext == ".mjs" ? std::vector<std::string_view>{".mts"}
+                                                                  : std::vector<std::string_view>{".cts"};
+    for (const std::string_view source : sources) {
+      if (exists(stem, source)) {
+        return fs::path(candidate).lexically_normal();
       }
     }
   }
-  if (m_exists(base) && !is_declaration_file(base)) {
+  if (m_exists(text) && !is_declaration_file(text)) {
     return base.lexically_normal();
   }
-  for (std::string_view extension : k_extensions) {
-    const fs::path candidate(text + std::string(extension));
-    if (m_exists(candidate)) {
-      return candidate.lexically_normal();
+  for (const std::string_view extension : k_extensions) {
+    if (exists(text, extension)) {
+      return fs::path(candidate).lexically_normal();
     }
   }
-  for (std::string_view extension : k_extensions) {
-    const fs::path candidate = base / ("index" + std::string(extension));
-    if (m_exists(candidate)) {
-      return candidate.lexically_normal();
+  const std::string index = text.empty() || text.back() == '/' ? text + "index" : text + "/index";
+  for (const std::string_view extension : k_extensions) {
+    if (exists(index, extension)) {
+      return fs::path(candidate).lexically_normal();
     }
   }
   return std::nullopt;
@@ -411,10 +417,10 @@ std::optional<fs::path> ModuleResolver::resolve_paths(const TsConfig& config, st
 
 std::optional<fs::path> ModuleResolver::source_of(const fs::path& dir, const std::string& target) {
   const fs::path path = (dir / target).lexically_normal();
-  if (m_exists(path) && !is_declaration_file(path)) {
+  if (m_exists(path.native()) && !is_declaration_file(path.native())) {
     return path;
   }
-  if (!is_declaration_file(path)) {
+  if (!is_declaration_file(path.native())) {
     if (auto found = resolve_file(path)) {
       return found;
     }
@@ -539,17 +545,28 @@ std::optional<fs::path> ModuleResolver::resolve_package(std::string_view specifi
 
 std::optional<fs::path> ModuleResolver::resolve_linked(const fs::path& from_dir, std::string_view specifier) {
   const auto [name, subpath] = split_package(specifier);
-  // A workspace package the walk did not list, linked into node_modules
-  // (pnpm, yarn and npm workspaces all link them).
-  for (fs::path at = from_dir; !at.empty(); at = at.parent_path()) {
-    if (const std::optional<fs::path>& target = workspace_link(at / "node_modules" / name)) {
-      return resolve_in_package(*target, subpath);
-    }
-    if (at == at.parent_path() || at == m_workspace.root) {
-      break;
-    }
+  if (const std::optional<fs::path>& target = linked_package(from_dir, name)) {
+    return resolve_in_package(*target, subpath);
   }
   return std::nullopt;
+}
+
+// A workspace package the walk did not list, linked into node_modules
+// (pnpm, yarn and npm workspaces all link them) in `dir` or a folder above
+// it up to the workspace root. Asked once per folder and name: a real
+// monorepo's 15,000 files share their folders, and those their parents.
+const std::optional<fs::path>& ModuleResolver::linked_package(const fs::path& dir, const std::string& name) {
+  std::string key = dir.native();
+  key += '\n';
+  key += name;
+  if (const auto found = m_linked.find(key); found != m_linked.end()) {
+    return found->second;
+  }
+  std::optional<fs::path> out = workspace_link(dir / "node_modules" / name);
+  if (!out && !dir.empty() && dir != dir.parent_path() && dir != m_workspace.root) {
+    out = linked_package(dir.parent_path(), name);
+  }
+  return m_linked.emplace(std::move(key), std::move(out)).first->second;
 }
 
 // Only a link that leads back into the workspace, never into an installed
@@ -581,24 +598,28 @@ const std::optional<fs::path>& ModuleResolver::workspace_link(const fs::path& li
 }
 
 std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::string_view specifier) {
+  const std::string* found = resolve_from(from_file.parent_path().native(), specifier);
+  return found != nullptr ? std::optional<fs::path>(*found) : std::nullopt;
+}
+
+const std::string* ModuleResolver::resolve_from(std::string_view from_dir, std::string_view specifier) {
   if (specifier.empty()) {
-    return std::nullopt;
+    return nullptr;
   }
-  const fs::path from_dir = from_file.parent_path();
-  const bool relative = is_relative(specifier) || specifier[0] == '/';
   // Relative answers depend on the folder; the others on the nearest
   // tsconfig, which is per folder too.
-  std::string key = from_dir.native();
-  key += '\n';
-  key += specifier;
-  if (const auto found = m_cache.find(key); found != m_cache.end()) {
-    return found->second ? std::optional<fs::path>(*found->second) : std::nullopt;
+  m_key.assign(from_dir);
+  m_key += '\n';
+  m_key += specifier;
+  if (const auto found = m_cache.find(m_key); found != m_cache.end()) {
+    return found->second ? &*found->second : nullptr;
   }
+  const fs::path dir(from_dir);
   std::optional<fs::path> result;
-  if (relative) {
-    result = resolve_file((from_dir / std::string(specifier)).lexically_normal());
+  if (is_relative(specifier) || specifier[0] == '/') {
+    result = resolve_file((dir / std::string(specifier)).lexically_normal());
   } else {
-    const TsConfig& config = config_for_dir(from_dir);
+    const TsConfig& config = config_for_dir(dir);
     auto [kept, added] = m_config_cache[&config].try_emplace(std::string(specifier));
     if (added) {
       std::optional<fs::path> found = resolve_paths(config, specifier);
@@ -613,11 +634,13 @@ std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::
     if (kept->second) {
       result = fs::path(*kept->second);
     } else if (!m_workspace.complete) {
-      result = resolve_linked(from_dir, specifier);
+      result = resolve_linked(dir, specifier);
     }
   }
-  m_cache.emplace(std::move(key), result ? std::optional<std::string>(result->native()) : std::nullopt);
-  return result;
+  const auto& kept =
+      m_cache.emplace(m_key, result ? std::optional<std::string>(result->native()) : std::nullopt)
+          .first->second;
+  return kept ? &*kept : nullptr;
 }
 
 } // namespace pgadvise::loaders::ts

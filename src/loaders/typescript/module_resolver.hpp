@@ -52,7 +52,7 @@ public:
   // Whether a file exists; the file system when not given. A caller that
   // has listed the project's files already answers from its list, so that
   // resolving is map look-ups, not a stat per candidate extension.
-  using FileExists = std::function<bool(const std::filesystem::path&)>;
+  using FileExists = std::function<bool(const std::string&)>;
 
   explicit ModuleResolver(Workspace workspace, FileExists exists = {});
 
@@ -60,6 +60,10 @@ public:
   // for a package outside the workspace, or when nothing is there.
   std::optional<std::filesystem::path> resolve(const std::filesystem::path& from_file,
                                                std::string_view specifier);
+  // The same from the folder of the importing file, as the text of the
+  // file's path (kept by the resolver, as long as it lives); nullptr for
+  // none. For a caller that resolves a project's every import.
+  const std::string* resolve_from(std::string_view from_dir, std::string_view specifier);
 
   // A relative path or a path without extension as a file: `base`, then
   // with each TypeScript and JavaScript extension, then `base/index.*`.
@@ -101,6 +105,8 @@ private:
   // The workspace folder a `node_modules/<name>` link leads to; none for
   // no link or one into an installed package. Asked once per link.
   const std::optional<std::filesystem::path>& workspace_link(const std::filesystem::path& link);
+  const std::optional<std::filesystem::path>& linked_package(const std::filesystem::path& dir,
+                                                             const std::string& name);
   std::optional<std::filesystem::path> resolve_in_package(const std::filesystem::path& dir,
                                                           const std::string& subpath);
   std::optional<std::filesystem::path> resolve_target(const std::filesystem::path& dir,
@@ -125,8 +131,10 @@ private:
   // asked it again for each folder).
   std::unordered_map<const TsConfig*, std::unordered_map<std::string, std::optional<std::string>>>
       m_config_cache;
-  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_links; // workspace_link
-  std::optional<std::string> m_canonical_root;                                   // the workspace's, once
+  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_links;  // workspace_link
+  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_linked; // linked_package
+  std::string m_key;                           // resolve_from's look-up key, its capacity kept
+  std::optional<std::string> m_canonical_root; // the workspace's, once
   std::vector<std::string> m_problems;
   TsConfig m_no_config;
 };
