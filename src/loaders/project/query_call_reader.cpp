@@ -6,7 +6,7 @@
 namespace pgadvise::loaders::scan {
 
 FileIndex::FileIndex(std::string path, const ts::Program& program)
-    : m_path(std::move(path)), m_imports(program.imports), m_token_count(program.lex.tokens.size()) {
+    : m_path(std::move(path)), m_imports(program.imports) {
   const TokenReader tokens(program.lex.tokens, m_path);
   m_type_imports = read_type_imports(tokens);
   m_classes = read_classes(tokens);

@@ -39,9 +39,6 @@ public:
   FileIndex(std::string path, const ts::Program& program);
 
   [[nodiscard]] const std::string& path() const { return m_path; }
-  // How many tokens the file had: a later read of it that gives another
-  // count is of a file changed since.
-  [[nodiscard]] std::size_t token_count() const { return m_token_count; }
   [[nodiscard]] const std::vector<ts::Import>& imports() const { return m_imports; }
   [[nodiscard]] const std::vector<FunctionInfo>& functions() const { return m_functions; }
   [[nodiscard]] const std::vector<LoopInfo>& loops() const { return m_loops; }
@@ -100,7 +97,6 @@ private:
   std::map<std::string, std::string> m_taken_locals;
   // Innermost function / loop around each token (index + 1; 0 = none), as
   // runs: from `begin` on, up to the next run's begin.
-  std::size_t m_token_count = 0;
   std::vector<PaintRun> m_function_runs;
   std::vector<PaintRun> m_loop_runs;
 };

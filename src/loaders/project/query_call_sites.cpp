@@ -1,5 +1,7 @@
 #include "loaders/project/query_call_sites.hpp"
 
+#include <limits>
+
 namespace pgadvise::loaders::scan {
 
 namespace {
@@ -45,6 +47,12 @@ public:
       site.path.assign(path.rbegin(), path.rend());
       site.token = i;
       site.location = m_t.where(i);
+      const ts::Token& name = m_t.tok(i);
+      const ts::Token& end = m_t.tok(close);
+      if (end.offset + end.length <= std::numeric_limits<std::uint32_t>::max()) {
+        site.offset = static_cast<std::uint32_t>(name.offset);
+        site.length = static_cast<std::uint32_t>(end.offset + end.length - name.offset);
+      }
       m_out.push_back(std::move(site));
     }
   }

@@ -4,6 +4,7 @@
 #include "loaders/project/query_call_tokens.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <utility>
@@ -29,6 +30,9 @@ struct CallSite {
   std::vector<std::string> path; // {"this", "repo", "find"}
   std::size_t token = 0;         // the called name's token
   core::SourceLocation location; // of that token
+  // The call's bytes in its file, from the name to the closing `)`.
+  std::uint32_t offset = 0;
+  std::uint32_t length = 0;
 };
 
 // `f(`, `a.f(`, `this.a.f(`; not declarations (`function_names`: the name

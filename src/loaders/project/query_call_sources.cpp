@@ -392,36 +392,42 @@ std::size_t QuerySources::constant_array(const FileIndex& file, const std::strin
                                         : constant_count(symbol->module->program, symbol->declaration->init);
 }
 
-const QuerySources::Retokenized& QuerySources::retokenized(const FileIndex& file) {
-  const auto kept = std::find_if(m_retokenized.begin(), m_retokenized.end(),
-                                 [&file](const auto& entry) { return entry->file == &file; });
-  if (kept != m_retokenized.end()) {
-    std::rotate(m_retokenized.begin(), kept, kept + 1);
-    return *m_retokenized.front();
+const std::optional<std::string>& QuerySources::text_of(const FileIndex& file) {
+  const auto kept = std::find_if(m_texts.begin(), m_texts.end(),
+                                 [&file](const KeptText& entry) { return entry.file == &file; });
+  if (kept != m_texts.end()) {
+    std::rotate(m_texts.begin(), kept, kept + 1);
+    return m_texts.front().text;
   }
-  auto entry = std::make_unique<Retokenized>();
-  entry->file = &file;
-  if (const auto text = core::read_file(path_of(file), k_max_source_bytes)) {
-    entry->tokens = ts::tokenize(*text).tokens;
+  auto text = core::read_file(path_of(file), k_max_source_bytes);
+  m_texts.push_front({&file, text ? std::optional<std::string>(std::move(*text)) : std::nullopt});
+  if (m_texts.size() > k_texts_kept) {
+    m_texts.pop_back();
   }
-  if (entry->tokens.size() == file.token_count()) {
-    entry->reader = std::make_unique<TokenReader>(entry->tokens, file.path());
-  }
-  m_retokenized.push_front(std::move(entry));
-  if (m_retokenized.size() > k_retokenized_kept) {
-    m_retokenized.pop_back();
-  }
-  return *m_retokenized.front();
+  return m_texts.front().text;
 }
 
+// The call tokenized again on its own, from its name to its `)` (code
+// reads the same there as in its file: the name starts no template or
+// regular expression); none when the file changed since it was indexed.
 const std::vector<Argument>& QuerySources::arguments(const FileIndex& file, const CallSite& site) {
   if (const auto kept = m_arguments.find(&site); kept != m_arguments.end()) {
     return kept->second;
   }
-  const Retokenized& tokens = retokenized(file);
   std::vector<Argument>& out = m_arguments[&site];
-  if (tokens.reader != nullptr) {
-    out = read_arguments(*tokens.reader, site.token);
+  const std::optional<std::string>& text = text_of(file);
+  if (!text || site.length == 0 || std::size_t{site.offset} + site.length > text->size()) {
+    return out;
+  }
+  const ts::LexResult call = ts::tokenize(std::string_view(*text).substr(site.offset, site.length));
+  const std::vector<ts::Token>& tokens = call.tokens;
+  if (tokens.size() < 4 || !tokens[0].is_ident(site.path.back()) || !tokens[1].is_punct("(") ||
+      !tokens[tokens.size() - 2].is_punct(")")) {
+    return out;
+  }
+  const TokenReader reader(tokens, file.path());
+  if (reader.close_of(1) == tokens.size() - 2) {
+    out = read_arguments(reader, 0);
   }
   return out;
 }

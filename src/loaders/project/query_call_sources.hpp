@@ -114,19 +114,18 @@ private:
   // (its expression trees are let go once it is indexed).
   std::map<const ts::SourceModule*, std::map<std::string, std::size_t, std::less<>>> m_constants;
   std::unordered_map<const CallSite*, std::vector<Argument>> m_arguments;
-  // The tokens of the last few files arguments were read from, the most
+  // The text of the last few files arguments were read from, the most
   // recent first: the sites asked about come a few files at a time, in
-  // turns. On a real monorepo (sim), 306 files were tokenized again 604
-  // times (17 MB) with the last one kept, 383 times (9.7 MB) with six, 368
-  // with sixteen, whose tokens took 5 MB more at the peak.
-  struct Retokenized {
+  // turns. Only each call is tokenized again, from its name to its `)`:
+  // on a real monorepo (sim), tokenizing the 306 files whole again took a
+  // third of the time spent following helpers.
+  struct KeptText {
     const FileIndex* file = nullptr;
-    std::vector<ts::Token> tokens;
-    std::unique_ptr<TokenReader> reader; // over `tokens`; null when they no longer match the index
+    std::optional<std::string> text;
   };
-  static constexpr std::size_t k_retokenized_kept = 6;
-  std::deque<std::unique_ptr<Retokenized>> m_retokenized;
-  const Retokenized& retokenized(const FileIndex& file);
+  static constexpr std::size_t k_texts_kept = 6;
+  std::deque<KeptText> m_texts;
+  const std::optional<std::string>& text_of(const FileIndex& file);
 };
 
 } // namespace pgadvise::loaders::scan
