@@ -122,6 +122,31 @@ void validate_constraint(Replay& replay, model::Table& table, const std::string&
   }
 }
 
+// The table whose qualified name is `name` ("schema.table"), as a
+// partition names its parent.
+const model::Table* table_named(Replay& replay, std::string_view name) {
+  for (const model::Table& table : replay.catalog().tables) {
+    if (name.size() == table.schema.size() + 1 + table.name.size() && name.starts_with(table.schema) &&
+        name[table.schema.size()] == '.' && name.ends_with(table.name)) {
+      return &table;
+    }
+  }
+  return nullptr;
+}
+
+// Whether `table` is `ancestor` or a partition below it.
+bool inherits_from(Replay& replay, const model::Table& table, const model::Table& ancestor) {
+  const model::Table* at = &table;
+  // A walk up as long as the catalog has tables stops whatever the chain.
+  for (std::size_t step = 0; at != nullptr && step <= replay.catalog().tables.size(); ++step) {
+    if (at == &ancestor) {
+      return true;
+    }
+    at = at->partition_of.empty() ? nullptr : table_named(replay, at->partition_of.str());
+  }
+  return false;
+}
+
 void attach_or_detach(Replay& replay, model::Table& parent, const Json& cmd, bool attach) {
   const Json* def = child(cmd, "def");
   const Json* partition_cmd = def != nullptr ? as(*def, "PartitionCmd") : nullptr;
@@ -137,6 +162,22 @@ void attach_or_detach(Replay& replay, model::Table& parent, const Json& cmd, boo
     return;
   }
   if (attach) {
+    // PostgreSQL refuses both; the replay would otherwise hold a cycle of
+    // partitions (ALTER TABLE t ATTACH PARTITION t), which every walk down
+    // the partitions follows for ever.
+    if (!partition->partition_of.empty()) {
+      const model::Table* current = table_named(replay, partition->partition_of.str());
+      replay.warn("table " + label(*partition) + " is already a partition of " +
+                      (current != nullptr ? label(*current) : partition->partition_of.str()),
+                  replay.at_node(*name_node));
+      return;
+    }
+    if (inherits_from(replay, parent, *partition)) {
+      replay.warn("cannot attach " + label(*partition) + " as a partition of " + label(parent) + ": " +
+                      label(parent) + " is that table or one of its partitions (circular inheritance)",
+                  replay.at_node(*name_node));
+      return;
+    }
     attach_partition(replay, parent, *partition);
     attach_partition_checks(replay, parent, *partition, child(*partition_cmd, "bound"));
     note_partition_bound(replay, *partition, child(*partition_cmd, "bound"));

@@ -39,7 +39,7 @@ std::vector<model::Table*> partitions_of(Replay& replay, const model::Table& par
   }
   const std::string qualified = parent.qualified();
   for (model::Table& table : replay.catalog().tables) {
-    if (table.partition_of == qualified) {
+    if (table.partition_of == qualified && &table != &parent) {
       out.push_back(&table);
     }
   }

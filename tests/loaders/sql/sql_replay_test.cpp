@@ -644,6 +644,33 @@ ALTER TABLE m DROP COLUMN at;)sql");
   EXPECT_EQ(part->find_column("id")->type.name, "int8");
 }
 
+// PostgreSQL refuses a table attached to itself, to its own partition, or
+// a second time (the regression suite's alter_table.sql does all three):
+// the replay warns at the statement and keeps the partitions a tree, which
+// the walks down them (a column added, a table dropped) rely on.
+TEST(SqlReplayAlterTable, AttachingAPartitionIntoACycleOrTwiceIsRefused) {
+  const auto load = replay(R"sql(CREATE TABLE p (a int) PARTITION BY LIST (a);
+CREATE TABLE q (a int) PARTITION BY LIST (a);
+CREATE TABLE r (a int) PARTITION BY LIST (a);
+ALTER TABLE p ATTACH PARTITION p FOR VALUES IN (0);
+ALTER TABLE p ATTACH PARTITION q FOR VALUES IN (1);
+ALTER TABLE q ATTACH PARTITION p FOR VALUES IN (2);
+ALTER TABLE r ATTACH PARTITION q FOR VALUES IN (3);
+ALTER TABLE p ADD COLUMN b int;
+DROP TABLE p;)sql");
+  ASSERT_EQ(load.diagnostics.size(), 3U);
+  EXPECT_EQ(load.diagnostics[0].location.line, 4);
+  EXPECT_NE(load.diagnostics[0].message.find("circular inheritance"), std::string::npos);
+  EXPECT_EQ(load.diagnostics[1].location.line, 6);
+  EXPECT_NE(load.diagnostics[1].message.find("circular inheritance"), std::string::npos);
+  EXPECT_EQ(load.diagnostics[2].location.line, 7);
+  EXPECT_NE(load.diagnostics[2].message.find("table q is already a partition of p"), std::string::npos);
+  // q was p's partition: dropped with it; r keeps no partition.
+  EXPECT_EQ(load.catalog.find_table("public", "p"), nullptr);
+  EXPECT_EQ(load.catalog.find_table("public", "q"), nullptr);
+  ASSERT_NE(load.catalog.find_table("public", "r"), nullptr);
+}
+
 TEST(SqlReplayTypes, DropTypeCascadeDropsColumns) {
   const auto load = replay(R"sql(CREATE TYPE mood AS ENUM ('a');
 CREATE TYPE shade AS ENUM ('b');
