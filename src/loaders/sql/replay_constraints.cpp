@@ -77,12 +77,21 @@ void adopt_index(Replay& replay, model::Table& table, const Json& constraint, bo
   const std::string index_name = string_field(constraint, "indexname");
   auto it = std::find_if(table.indexes.begin(), table.indexes.end(),
                          [&](const model::Index& index) { return index.name == index_name; });
+  const std::string name = string_field(constraint, "conname");
+  if (it == table.indexes.end() && table.assumed && !target.in_create) {
+    // A table from before the files (a lone migration's, as pgfence's
+    // safe-constraint-using-index): its indexes are unknown, this one among
+    // them. The step is recorded (a brief ACCESS EXCLUSIVE, no build); the
+    // index stays out of the model, whose keys nobody knows.
+    record_step(replay, table, model::MigrationStepKind::add_key, name.empty() ? index_name : name, false)
+        .detail = "USING INDEX " + index_name;
+    return;
+  }
   if (it == table.indexes.end()) {
     replay.warn("index \"" + index_name + "\" does not exist on table " + table_label(table),
                 replay.at_node(constraint));
     return;
   }
-  const std::string name = string_field(constraint, "conname");
   if (!target.in_create) {
     // The index is already built; a primary key still scans for nulls in
     // columns not yet NOT NULL (it sets them NOT NULL).

@@ -176,4 +176,24 @@ CREATE INDEX drafts_author_idx ON drafts (author_id);)sql");
   EXPECT_EQ(indexes, (std::vector<std::string>{"drafts_pkey", "drafts_author_idx"})); // of the new table
 }
 
+// ADD CONSTRAINT ... USING INDEX on a table from before the files (pgfence's
+// safe-constraint-using-index): the index was built before them too, so no
+// replay-warning; the step is there for the lock rules, without a scan.
+TEST(SqlReplayAssumed, AConstraintUsingAnIndexOfATableFromBeforeTheFilesIsAStep) {
+  const auto load = test::replay(
+      R"sql(ALTER TABLE businesses ADD CONSTRAINT "UQ_owner" UNIQUE USING INDEX "UQ_owner";
+ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey_idx;
+CREATE TABLE fresh (id int);
+ALTER TABLE fresh ADD CONSTRAINT fresh_pkey PRIMARY KEY USING INDEX fresh_id_idx;)sql");
+  ASSERT_EQ(load.diagnostics.size(), 1U); // fresh is the files' own: its index is known not to exist
+  EXPECT_EQ(load.diagnostics[0].location.line, 4);
+  const auto& steps = load.catalog.migration_steps;
+  ASSERT_GE(steps.size(), 2U);
+  EXPECT_EQ(steps[0].kind, model::MigrationStepKind::add_key);
+  EXPECT_EQ(steps[0].object, "UQ_owner");
+  EXPECT_FALSE(steps[0].scans);
+  EXPECT_EQ(steps[1].object, "users_pkey");
+  EXPECT_EQ(steps[1].detail, "USING INDEX users_pkey_idx");
+}
+
 } // namespace sql_replay_assumed_test
