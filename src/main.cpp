@@ -11,7 +11,8 @@ namespace {
 
 #if defined(__linux__) && defined(__GLIBC__)
 constexpr const char* k_tunables =
-    "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=2097152:glibc.malloc.trim_threshold=4194304";
+    "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=2097152:glibc.malloc.trim_threshold=4194304:"
+    "glibc.malloc.mxfast=0";
 constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 
 // A big schema faults in a few hundred MB of fresh heap 4 KiB at a time:
@@ -38,7 +39,12 @@ constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 // thresholds, smaller chunks of findings held by the rules
 // (engine::RunInput::spill_from) and the heap trimmed after the rules
 // (engine/runner.cpp), 231 to 240 MB (mostly 231 to 235), against 235 to
-// 242 MB with one arena before. docs/benchmarks.md has the measurements.
+// 242 MB with one arena before. Fast bins are off (mxfast=0; the
+// per-thread cache still serves small blocks): the many small blocks a
+// run frees were merged again (malloc_consolidate, 5% of the language
+// server's time) each time a large block was asked for; sim's root 2.57
+// and 2.60 s -> 2.43 and 2.42 s, 100,000 tables 240 -> 234 MB.
+// docs/benchmarks.md has the measurements.
 // A user's own GLIBC_TUNABLES is left alone; if the exec fails, the run
 // goes on as it is. The variables are removed again so that child
 // processes (psql, node) start with the environment they were given.
