@@ -164,6 +164,38 @@ TEST(SnapshotDrift, ComparesTheFilesNotTheLiveCatalog) {
   EXPECT_EQ(app::run_rules(input, only_this_rule()).findings.size(), 1U);
 }
 
+// Defaults compare as PostgreSQL reads them: spelled alike or spelled
+// otherwise with the same meaning, no drift; another value, drift, whether
+// or not its spelling was met before in the run.
+TEST(SnapshotDrift, DefaultsCompareByMeaningNotSpelling) {
+  model::Catalog sql;
+  sql.source = model::SchemaSource::sql_replay;
+  sql.tables = {users_table(), posts_table(model::FkAction::cascade)};
+  model::Column created;
+  created.name = "created_at";
+  created.type = model::parse_type_text("timestamptz");
+  created.default_expr = "now()";
+  model::Column score;
+  score.name = "score";
+  score.type = model::parse_type_text("integer");
+  score.default_expr = "'0'::integer";
+  model::Column rank = score;
+  rank.name = "rank";
+  for (model::Table& table : sql.tables) {
+    table.columns.insert(table.columns.end(), {created, score, rank});
+  }
+  model::Catalog snapshot = sql;
+  snapshot.source = model::SchemaSource::drizzle_snapshot;
+  snapshot.tables[0].columns[1].default_expr = "NOW()"; // users.created_at: same meaning
+  snapshot.tables[0].columns[2].default_expr = "'0'";   // users.score: the cast's literal
+  snapshot.tables[1].columns[2].default_expr = "1";     // posts.score: another value
+  snapshot.tables[1].columns[3].default_expr = "'0'";   // posts.rank: as users.score's
+  const engine::RunReport report = run_on(sql, {snapshot});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].object.table, "posts");
+  EXPECT_EQ(report.findings[0].object.columns, std::vector<std::string>{"score"});
+}
+
 TEST(SnapshotDrift, NamesForeignKeyActionTableAndSerialDefaultsAreNotDrift) {
   model::Catalog sql;
   sql.source = model::SchemaSource::sql_replay;

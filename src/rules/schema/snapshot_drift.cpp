@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace pgadvise::rules {
@@ -56,16 +57,6 @@ std::string describe_column(const model::Column& column) {
   std::string out = column.type.display() + (column.not_null ? " NOT NULL" : " NULL");
   if (const auto value = comparable_default(column)) {
     out += " DEFAULT " + *value;
-  }
-  return out;
-}
-
-// What decides whether two columns agree: the default as PostgreSQL reads it
-// (left out when one side's default could not be evaluated: cannot tell).
-std::string column_key(const model::Column& column, bool with_default) {
-  std::string out = column.type.display() + (column.not_null ? " NOT NULL" : " NULL");
-  if (const auto value = comparable_default(column); value && with_default) {
-    out += " DEFAULT " + advisor::expression_key(*value);
   }
   return out;
 }
@@ -148,6 +139,34 @@ private:
                                std::move(other_side), primary_location, other_location});
   }
 
+  // Whether two columns agree: type, nullability, and the default as
+  // PostgreSQL reads it (left out when one side's default could not be
+  // evaluated: cannot tell). Defaults spelled alike agree without a parse;
+  // each other spelling is parsed once a run (10,000 tables' `now()`s were
+  // parsed on both sides at every keystroke in the editor).
+  bool same_column(const model::Column& a, const model::Column& b, bool with_default) {
+    if (a.not_null != b.not_null || a.type.display() != b.type.display()) {
+      return false;
+    }
+    const std::optional<std::string> left = comparable_default(a);
+    const std::optional<std::string> right = comparable_default(b);
+    if (!with_default || (!left && !right)) {
+      return true;
+    }
+    if (!left || !right) {
+      return false;
+    }
+    return *left == *right || expression_key(*left) == expression_key(*right);
+  }
+
+  const std::string& expression_key(const std::string& expression) {
+    auto [kept, added] = m_expression_keys.try_emplace(expression);
+    if (added) {
+      kept->second = advisor::expression_key(expression);
+    }
+    return kept->second;
+  }
+
   // A column the schema.ts reader could not resolve (or any column of a
   // table whose columns are built at run time): absent from `columns`, but
   // not known to be missing either.
@@ -167,7 +186,7 @@ private:
           add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column), "",
               column.location, {});
         }
-      } else if (column_key(column, defaults_known) != column_key(*match, defaults_known)) {
+      } else if (!same_column(column, *match, defaults_known)) {
         add("column:" + table.qualified() + "." + column.name, object, head, describe_column(column),
             describe_column(*match), column.location, match->location);
       }
@@ -291,6 +310,7 @@ private:
 
   std::vector<Difference> m_out;
   bool m_other_has_platform_tables = false;
+  std::unordered_map<std::string, std::string> m_expression_keys; // expression_key's, by spelling
 };
 
 // The same disagreement seen against several sources (the snapshot and
