@@ -156,7 +156,7 @@ ModuleResolver::ModuleResolver(Workspace workspace, FileExists exists)
     m_exists = [](const std::string& path) { return is_file(path); };
   }
   for (const WorkspacePackage& package : m_workspace.packages) {
-    m_packages.emplace(package.name, package.dir); // the first (shallowest path order) wins
+    m_packages[package.name].push_back(package.dir); // in the walk's order (shallowest first)
   }
 }
 
@@ -333,8 +333,8 @@ std::optional<fs::path> ModuleResolver::find_extended(const fs::path& config_dir
   // A package: the workspace's own, or an installed one.
   const auto [name, subpath] = split_package(extends);
   std::vector<fs::path> dirs;
-  if (const auto it = m_packages.find(name); it != m_packages.end()) {
-    dirs.push_back(it->second);
+  if (const fs::path* own = package_dir(name, config_dir)) {
+    dirs.push_back(*own);
   }
   for (fs::path at = config_dir; !at.empty(); at = at.parent_path()) {
     dirs.push_back(at / "node_modules" / name);
@@ -535,12 +535,50 @@ std::optional<fs::path> ModuleResolver::resolve_in_package(const fs::path& dir, 
   return resolve_file(dir / "index");
 }
 
-std::optional<fs::path> ModuleResolver::resolve_package(std::string_view specifier) {
+std::optional<fs::path> ModuleResolver::resolve_package(std::string_view specifier,
+                                                        const fs::path& from_dir) {
   const auto [name, subpath] = split_package(specifier);
-  if (const auto it = m_packages.find(name); it != m_packages.end()) {
-    return resolve_in_package(it->second, subpath);
+  if (const fs::path* dir = package_dir(name, from_dir)) {
+    return resolve_in_package(*dir, subpath);
   }
   return std::nullopt; // an installed package (react, zod): no project code, when the workspace is complete
+}
+
+namespace {
+
+// How many leading path components two paths share.
+std::size_t shared_components(const fs::path& a, const fs::path& b) {
+  std::size_t count = 0;
+  for (auto x = a.begin(), y = b.begin(); x != a.end() && y != b.end() && *x == *y; ++x, ++y) {
+    ++count;
+  }
+  return count;
+}
+
+} // namespace
+
+// Several packages of one name (a folder of checkouts, each with its own
+// `@repo/db`): the one nearest the importing folder, the first of the walk
+// on a tie.
+const fs::path* ModuleResolver::package_dir(const std::string& name, const fs::path& from_dir) const {
+  const auto found = m_packages.find(name);
+  if (found == m_packages.end() || found->second.empty()) {
+    return nullptr;
+  }
+  const fs::path* best = &found->second.front();
+  std::size_t best_shared = found->second.size() > 1 ? shared_components(*best, from_dir) : 0;
+  for (std::size_t i = 1; i < found->second.size(); ++i) {
+    if (const std::size_t shared = shared_components(found->second[i], from_dir); shared > best_shared) {
+      best = &found->second[i];
+      best_shared = shared;
+    }
+  }
+  return best;
+}
+
+bool ModuleResolver::several_packages(std::string_view specifier) const {
+  const auto found = m_packages.find(split_package(specifier).first);
+  return found != m_packages.end() && found->second.size() > 1;
 }
 
 std::optional<fs::path> ModuleResolver::resolve_linked(const fs::path& from_dir, std::string_view specifier) {
@@ -620,19 +658,30 @@ const std::string* ModuleResolver::resolve_from(std::string_view from_dir, std::
     result = resolve_file((dir / std::string(specifier)).lexically_normal());
   } else {
     const TsConfig& config = config_for_dir(dir);
-    auto [kept, added] = m_config_cache[&config].try_emplace(std::string(specifier));
-    if (added) {
+    const auto resolve_bare = [&]() -> std::optional<std::string> {
       std::optional<fs::path> found = resolve_paths(config, specifier);
       if (!found && config.base_url) {
         found = resolve_file((*config.base_url / std::string(specifier)).lexically_normal());
       }
       if (!found) {
-        found = resolve_package(specifier);
+        found = resolve_package(specifier, dir);
       }
-      kept->second = found ? std::optional<std::string>(found->native()) : std::nullopt;
+      return found ? std::optional<std::string>(found->native()) : std::nullopt;
+    };
+    // A name several packages share depends on the folder too: not kept by tsconfig.
+    std::optional<std::string> each;
+    const std::optional<std::string>* bare = &each;
+    if (several_packages(specifier)) {
+      each = resolve_bare();
+    } else {
+      auto [kept, added] = m_config_cache[&config].try_emplace(std::string(specifier));
+      if (added) {
+        kept->second = resolve_bare();
+      }
+      bare = &kept->second;
     }
-    if (kept->second) {
-      result = fs::path(*kept->second);
+    if (*bare) {
+      result = fs::path(**bare);
     } else if (!m_workspace.complete) {
       result = resolve_linked(dir, specifier);
     }

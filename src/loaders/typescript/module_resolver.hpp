@@ -97,7 +97,11 @@ private:
                                                      const std::string& extends);
   std::optional<std::filesystem::path> resolve_paths(const TsConfig& config, std::string_view specifier);
   // A workspace package's file (`@acme/db`, `@acme/db/schema`).
-  std::optional<std::filesystem::path> resolve_package(std::string_view specifier);
+  std::optional<std::filesystem::path> resolve_package(std::string_view specifier,
+                                                       const std::filesystem::path& from_dir);
+  [[nodiscard]] const std::filesystem::path* package_dir(const std::string& name,
+                                                         const std::filesystem::path& from_dir) const;
+  [[nodiscard]] bool several_packages(std::string_view specifier) const;
   // The same through a node_modules link above `from_dir`, for a package
   // the walk did not list (the workspace is not complete).
   std::optional<std::filesystem::path> resolve_linked(const std::filesystem::path& from_dir,
@@ -118,9 +122,9 @@ private:
 
   Workspace m_workspace;
   FileExists m_exists;
-  std::map<std::string, std::filesystem::path> m_packages;        // name -> dir
-  std::map<std::filesystem::path, TsConfig> m_configs;            // tsconfig.json -> its settings
-  std::unordered_map<std::string, const TsConfig*> m_dir_configs; // folder -> its nearest tsconfig
+  std::map<std::string, std::vector<std::filesystem::path>> m_packages; // name -> dirs (package_dir)
+  std::map<std::filesystem::path, TsConfig> m_configs;                  // tsconfig.json -> its settings
+  std::unordered_map<std::string, const TsConfig*> m_dir_configs;       // folder -> its nearest tsconfig
   std::map<std::filesystem::path, nlohmann::ordered_json> m_manifests;
   // "<folder>\n<specifier>" -> the file: strings, not paths, since a
   // large monorepo asks hundreds of thousands of them.

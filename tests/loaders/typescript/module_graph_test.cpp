@@ -139,6 +139,30 @@ TEST(ModuleResolver, AnAliasIsResolvedByTheTsconfigOfTheImportingFolder) {
   EXPECT_EQ(relative(tree, resolver.resolve(web_page, "@/missing")), "");
 }
 
+// A folder of checkouts (two apps from one template, or one app checked out
+// twice): each has its own `@acme/db`, and each app's import is its own
+// checkout's, whichever the walk met first.
+TEST(ModuleResolver, APackageNameTwoCheckoutsShareIsEachCheckoutsOwn) {
+  TempTree tree;
+  for (const std::string checkout : {"shop", "blog"}) {
+    tree.write(checkout + "/package.json",
+               R"({ "name": ")" + checkout + R"(", "workspaces": ["packages/*"] })");
+    tree.write(checkout + "/packages/db/package.json", R"({ "name": "@acme/db", "main": "./src/index.ts" })");
+    tree.write(checkout + "/packages/db/src/index.ts", "");
+    tree.write(checkout + "/packages/db/src/orders.ts", "");
+  }
+  tree.write("shop/tsconfig.json", R"({ "compilerOptions": {} })");
+  const fs::path shop = tree.write("shop/apps/web/page.ts", "");
+  const fs::path blog = tree.write("blog/apps/web/page.ts", "");
+  const fs::path blog_api = tree.write("blog/apps/api/route.ts", "");
+  ModuleResolver resolver(find_workspace(tree.root()));
+  EXPECT_EQ(relative(tree, resolver.resolve(shop, "@acme/db")), "shop/packages/db/src/index.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(blog, "@acme/db")), "blog/packages/db/src/index.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(blog_api, "@acme/db/src/orders")),
+            "blog/packages/db/src/orders.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(shop, "@acme/db/src/orders")), "shop/packages/db/src/orders.ts");
+}
+
 TEST(ModuleResolver, WorkspacePackagesResolveThroughExportsConditionsPatternsAndMain) {
   TempTree tree;
   tree.write("pnpm-workspace.yaml", "packages:\n  - packages/*\n");
