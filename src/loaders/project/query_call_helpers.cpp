@@ -324,7 +324,7 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
       return class_method(file, typed->second, path[1]);
     }
     const auto taken = file.taken_locals().find(path[0]);
-    return taken == file.taken_locals().end() ? k_no_node : property_method(taken->second, path[1]);
+    return taken == file.taken_locals().end() ? k_no_node : property_method(file, taken->second, path[1]);
   }
   if (path.size() == 3 && path[0] == "this") {
     const ClassInfo* owner = file.class_at(site.token);
@@ -338,12 +338,14 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
   // `req.services.orders.get(id)`, `ctx.services.orders.get(id)`: an
   // object the project fills elsewhere (a middleware, a context factory).
   if (path.size() >= 3) {
-    return property_method(path[path.size() - 2], path.back());
+    return property_method(file, path[path.size() - 2], path.back());
   }
   return k_no_node;
 }
 
-NodeId HelperCalls::property_method(std::string property, std::string_view member) {
+// A property is looked for in the caller's own checkout (checkout_of):
+// two checkouts of one app fill the same names, each for its own code.
+NodeId HelperCalls::property_method(const FileIndex& caller, std::string property, std::string_view member) {
   // `c.get("orders")`: the key a `.set("orders", ...)` stores under.
   if (property.size() > 7 && property.compare(0, 4, "get(") == 0 && property.back() == ')') {
     property = property.substr(5, property.size() - 7);
@@ -352,14 +354,20 @@ NodeId HelperCalls::property_method(std::string property, std::string_view membe
     m_properties_read = true;
     for (const auto& each : m_sources.files()) {
       for (const auto& [name, type] : each->new_properties()) {
-        const auto [it, inserted] = m_properties.try_emplace(name, each.get(), type);
+        std::string key(m_sources.checkout_of(*each));
+        key += '\n';
+        key += name;
+        const auto [it, inserted] = m_properties.try_emplace(std::move(key), each.get(), type);
         if (type.empty() || (!inserted && it->second.second != type)) {
           it->second.first = nullptr;
         }
       }
     }
   }
-  const auto found = m_properties.find(property);
+  std::string key(m_sources.checkout_of(caller));
+  key += '\n';
+  key += property;
+  const auto found = m_properties.find(key);
   if (found == m_properties.end() || found->second.first == nullptr) {
     return k_no_node;
   }

@@ -108,7 +108,7 @@ private:
   // context factory, so that `req.services.orders.get(id)` is its `get`;
   // `get("orders")`: what `c.set("orders", new OrdersService(db))` stores);
   // none when the project puts instances of two classes there.
-  NodeId property_method(std::string property, std::string_view member);
+  NodeId property_method(const FileIndex& caller, std::string property, std::string_view member);
   std::vector<Reach> collect(NodeId id);
 
   QuerySources& m_sources;
@@ -117,6 +117,7 @@ private:
   std::map<const CallSite*, NodeId> m_site_target;
   // property -> the file that fills it and the class as that file names it
   // (file null: two classes); read from every file on first use.
+  // "<checkout>\n<property>" -> the file and class of the object it holds.
   std::map<std::string, std::pair<const FileIndex*, std::string>, std::less<>> m_properties;
   bool m_properties_read = false;
 };

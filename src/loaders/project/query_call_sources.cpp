@@ -102,7 +102,28 @@ QuerySources::QuerySources(ScanContext& context, const std::vector<std::string>&
                  [this](const std::string& path) { return known(path); }),
       m_graph(m_resolver, [this](const fs::path& path) { return read_for_graph(path); }) {
   m_graph.drop_tokens(); // the scan reads no token of a module the graph loads
+  const std::vector<model::Package>& packages = context.project().packages;
+  const bool one_project = std::any_of(packages.begin(), packages.end(),
+                                       [](const model::Package& package) { return package.dir.empty(); });
+  for (const model::Package& package : packages) {
+    const bool inner = std::any_of(packages.begin(), packages.end(), [&](const model::Package& other) {
+      return other.dir.size() < package.dir.size() && package.dir.starts_with(other.dir + "/");
+    });
+    if (!one_project && !inner) {
+      m_checkouts.push_back(package.dir);
+    }
+  }
   read_sources(context, files);
+}
+
+std::string_view QuerySources::checkout_of(const FileIndex& file) const {
+  const std::string& path = file.path();
+  for (const std::string& checkout : m_checkouts) {
+    if (path.size() > checkout.size() && path.starts_with(checkout) && path[checkout.size()] == '/') {
+      return checkout;
+    }
+  }
+  return {};
 }
 
 void QuerySources::index() {

@@ -57,6 +57,10 @@ public:
   // are asked for (the index keeps none: CallSite) and kept from then on.
   // None when the file has changed since it was indexed.
   [[nodiscard]] const std::vector<Argument>& arguments(const FileIndex& file, const CallSite& site);
+  // The checkout a file belongs to in a folder of checkouts: the outermost
+  // package folder above it when the root itself is no package (a folder
+  // of whole projects); "" for every file of one project.
+  [[nodiscard]] std::string_view checkout_of(const FileIndex& file) const;
 
 private:
   // A source as the scan keeps it before it knows whether the file matters:
@@ -102,6 +106,7 @@ private:
   void add_file(std::unique_ptr<FileIndex> index, const ts::SourceModule* module, std::filesystem::path path);
 
   std::filesystem::path m_root;
+  std::vector<std::string> m_checkouts; // checkout_of's folders, relative; none for one project
   ts::ModuleResolver m_resolver;
   ts::ModuleGraph m_graph;
   std::vector<Source> m_sources;

@@ -178,6 +178,52 @@ export async function load(posts: PostsService, ids: number[]) {
   EXPECT_EQ(posts->key_values, (std::vector<std::string>{"id"}));
 }
 
+// A folder of two checkouts of one app: each fills `req.services.posts`
+// for its own routes, and each loop's chain stays in its own checkout.
+TEST(QueryCalls, AServiceKeptInARequestIsTheOwnCheckoutsInAFolderOfCheckouts) {
+  TempTree tree;
+  for (const std::string checkout : {"blog", "shop"}) {
+    tree.write(checkout + "/package.json",
+               R"({ "name": ")" + checkout + R"(", "dependencies": { "drizzle-orm": "*" } })");
+    tree.write(checkout + "/src/schema.ts", R"(import { pgTable, serial } from "drizzle-orm/pg-core";
+export const posts = pgTable("posts", { id: serial("id").primaryKey() });
+)");
+    tree.write(checkout + "/src/client.ts", R"(import { drizzle } from "drizzle-orm/node-postgres";
+export const db = drizzle(process.env.DATABASE_URL!);
+export type Db = typeof db;
+)");
+    tree.write(checkout + "/src/services.ts", R"(import { eq } from "drizzle-orm";
+import type { Db } from "./client";
+import { posts } from "./schema";
+
+export class PostsService {
+  constructor(private readonly db: Db) {}
+  get(id: number) {
+    return this.db.select().from(posts).where(eq(posts.id, id));
+  }
+}
+)");
+    tree.write(checkout + "/src/app.ts", R"(import { db } from "./client";
+import { PostsService } from "./services";
+
+export function withServices(req: any) {
+  req.services = { posts: new PostsService(db) };
+}
+)");
+    tree.write(checkout + "/src/routes.ts", R"(import { db } from "./client";
+
+export async function lookup(req: any, ids: number[]) {
+  for (const id of ids) await req.services.posts.get(id);
+}
+)");
+  }
+  EXPECT_EQ(chains(scan(tree)),
+            (std::vector<std::string>{
+                "blog/src/routes.ts:4 -> req.services.posts.get (blog/src/services.ts:7) : posts",
+                "shop/src/routes.ts:4 -> req.services.posts.get (shop/src/services.ts:7) : posts",
+            }));
+}
+
 // A generic service (a real monorepo's packages/base-service): type
 // parameters with object types, the table and its relational builder kept as
 // constructor parameter properties, a class in between that only passes its
