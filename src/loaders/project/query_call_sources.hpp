@@ -100,7 +100,16 @@ private:
   [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
   find_source(const std::string& path) const;
   void mark_reaching();
+  // An import edge, as a share of importers() finds it.
+  struct Edge {
+    std::size_t target = 0;
+    std::size_t importer = 0;
+    bool type_only = false;
+    bool reexport = false;
+  };
   [[nodiscard]] Importers importers(std::vector<char>& values, std::vector<char>& own);
+  void resolve_imports(ts::ModuleResolver& resolver, std::size_t i, std::vector<char>& values,
+                       std::vector<char>& own, std::vector<Edge>& edges) const;
   [[nodiscard]] static Parsed parse_source(const Source& source);
   void index_files();
   void add_file(std::unique_ptr<FileIndex> index, const ts::SourceModule* module, std::filesystem::path path);

@@ -145,4 +145,33 @@ export async function load(ids: number[]) {
   EXPECT_EQ(files_with_calls(scan(tree)), (std::set<std::string>{dir + "tags.ts"}));
 }
 
+// A project large enough that its imports are resolved in shares on two
+// threads (QuerySources::importers): the loop's file is in the first share,
+// the helper it imports and whose import of the client makes it reach
+// Drizzle in the last; the edges of every share count.
+TEST(QueryCalls, ImportsResolvedInSharesStillReachTheClient) {
+  TempTree tree;
+  tree.write("src/a_loop.ts", R"(import { one } from "./z_helper";
+
+export async function all(ids: number[]) {
+  for (const id of ids) await one(id);
+}
+)");
+  tree.write("src/db.ts", R"(import { drizzle } from "drizzle-orm/node-postgres";
+import { integer, pgTable } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: integer("id") });
+export const db = drizzle(process.env.DATABASE_URL!);
+)");
+  for (int i = 0; i < 4200; ++i) {
+    tree.write("src/f" + std::to_string(10000 + i) + ".ts", "export const v = 1;\n");
+  }
+  tree.write("src/z_helper.ts", R"(import { eq } from "drizzle-orm";
+import { db, users } from "./db";
+
+export const one = (id: number) => db.select().from(users).where(eq(users.id, id));
+)");
+  EXPECT_EQ(chains(scan(tree)),
+            (std::vector<std::string>{"src/a_loop.ts:4 -> one (src/z_helper.ts:4) : users"}));
+}
+
 } // namespace
