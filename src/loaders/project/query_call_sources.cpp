@@ -159,15 +159,13 @@ bool normal_text(const std::string& text) {
 // Whether a source file is there, from the walk (no file-system call):
 // resolution never leaves the files the scan may read.
 bool QuerySources::known(const std::string& path) const {
-  return normal_text(path) ? m_by_path.count(path) > 0
-                           : m_by_path.count(fs::path(path).lexically_normal().native()) > 0;
+  return find_source(path) != m_by_path.end();
 }
 
 // The graph reads only the project's own sources, again from the disk:
 // the scan keeps no file's text.
 std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
-  const auto found = normal_text(path.native()) ? m_by_path.find(path.native())
-                                                : m_by_path.find(path.lexically_normal().native());
+  const auto found = find_source(path.native());
   if (found == m_by_path.end()) {
     return std::nullopt; // outside the scanned files (node_modules, build output)
   }
@@ -206,7 +204,9 @@ void QuerySources::read_sources(ScanContext& context, const std::vector<std::str
   }
 }
 
-// The resolver answers with normal paths; one that is not is normalized.
+// A source by its path: the path's text, or its normal form when the text
+// is not normal (the resolver answers with normal paths, and builds most of
+// what it asks about normal).
 std::unordered_map<std::string, std::size_t>::const_iterator
 QuerySources::find_source(const std::string& path) const {
   const auto found = m_by_path.find(path);
@@ -225,7 +225,8 @@ QuerySources::find_source(const std::string& path) const {
 // path the scan cannot see.
 namespace {
 
-// Sources per share of importers() below which one thread does it all.
+// The fewest sources a share of importers() takes: a project of fewer than
+// twice this many is resolved on one thread.
 constexpr std::size_t k_sources_per_share = 2000;
 
 } // namespace
