@@ -1,6 +1,7 @@
 #include "app/inputs/discovery_files.hpp"
 
 #include "core/file.hpp"
+#include "core/tree_walk.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
 #include "loaders/identifiers.hpp"
@@ -288,25 +289,19 @@ bool looks_like_config_name(const std::string& name) {
 }
 
 void walk_directories(const fs::path& root, bool skip_dot_folders, const DirectoryVisit& visit) {
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-  std::size_t visited = 0;
-  for (const fs::recursive_directory_iterator end; !ec && it != end && visited < k_max_search_entries;
-       it.increment(ec), ++visited) {
-    std::error_code type_ec;
-    if (!it->is_directory(type_ec)) {
-      continue;
+  core::walk_tree(root, k_max_search_entries, [&](const core::TreeEntry& entry) {
+    if (entry.kind == core::TreeEntryKind::file) {
+      return false;
     }
-    const std::string name = it->path().filename().string();
     const bool skipped =
-        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), name) != k_skipped_dirs.end() ||
-        (skip_dot_folders && name.size() > 1 && name[0] == '.');
-    if (skipped || it.depth() >= k_max_search_depth) {
-      it.disable_recursion_pending();
-      continue;
+        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), entry.name) != k_skipped_dirs.end() ||
+        (skip_dot_folders && entry.name.size() > 1 && entry.name[0] == '.');
+    if (skipped || entry.depth >= k_max_search_depth) {
+      return false;
     }
-    visit(it->path(), name);
-  }
+    visit(root / entry.path, std::string(entry.name));
+    return true;
+  });
 }
 
 } // namespace pgadvise::app::discovery_files

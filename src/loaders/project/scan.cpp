@@ -3,6 +3,7 @@
 #include "core/file.hpp"
 #include "core/stage_timings.hpp"
 #include "core/text.hpp"
+#include "core/tree_walk.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/query_call_files.hpp"
 
@@ -25,8 +26,8 @@ constexpr std::size_t k_max_entries = 100000; // a scan never walks an unbounded
 constexpr int k_max_depth = 40;
 constexpr std::size_t k_max_notes_per_file = 3;
 
-bool skipped_dir(const std::string& name) {
-  static const std::set<std::string> k_skip = {
+bool skipped_dir(std::string_view name) {
+  static const std::set<std::string, std::less<>> k_skip = {
       "node_modules", "dist", "build", "out", "coverage", "vendor", "target", "tmp", "bower_components"};
   // CI workflows; the server-only and client-only modules of Remix and
   // React Router (`app/.server/db.ts`), where the db client lives.
@@ -147,30 +148,13 @@ FileKind kind_of(const std::string& relative) {
 
 std::vector<std::string> walk(const std::filesystem::path& root) {
   std::vector<std::string> files;
-  std::error_code ec;
-  std::filesystem::recursive_directory_iterator it(
-      root, std::filesystem::directory_options::skip_permission_denied, ec);
-  std::size_t seen = 0;
-  for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (++seen > k_max_entries) {
-      break;
+  core::walk_tree(root, k_max_entries, [&files](const core::TreeEntry& entry) {
+    if (entry.kind == core::TreeEntryKind::file) {
+      files.emplace_back(entry.path);
     }
-    const std::filesystem::directory_entry& entry = *it;
-    const std::string name = entry.path().filename().string();
-    std::error_code type_ec;
-    if (entry.is_directory(type_ec)) {
-      if (skipped_dir(name) || it.depth() >= k_max_depth || entry.is_symlink(type_ec)) {
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    if (!entry.is_regular_file(type_ec)) {
-      continue;
-    }
-    // Lexical: the iterator's paths are root/..., and std::filesystem::relative
-    // would resolve every component of both paths on disk (a readlink each).
-    files.push_back(entry.path().lexically_relative(root).generic_string());
-  }
+    return entry.kind == core::TreeEntryKind::directory && !skipped_dir(entry.name) &&
+           entry.depth < k_max_depth;
+  });
   std::sort(files.begin(), files.end());
   return files;
 }

@@ -1,6 +1,7 @@
 #include "loaders/typescript/module_resolver.hpp"
 
 #include "core/file.hpp"
+#include "core/tree_walk.hpp"
 #include "loaders/typescript/jsonc.hpp"
 
 #include <algorithm>
@@ -119,32 +120,25 @@ Workspace find_workspace(const fs::path& root) {
   Workspace workspace;
   std::error_code ec;
   workspace.root = fs::absolute(root, ec).lexically_normal();
-  auto it =
-      fs::recursive_directory_iterator(workspace.root, fs::directory_options::skip_permission_denied, ec);
-  std::size_t visited = 0;
-  for (; !ec && it != fs::recursive_directory_iterator() && visited < k_max_workspace_entries;
-       it.increment(ec), ++visited) {
-    const fs::path& path = it->path();
-    const std::string name = path.filename().string();
-    if (it->is_directory(ec)) {
-      if (name == "node_modules" || (!name.empty() && name[0] == '.')) {
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    if (name != "package.json") {
-      continue;
-    }
-    const auto text = core::read_file(path, k_max_config_bytes);
-    if (!text) {
-      continue;
-    }
-    const std::string package = string_field(parse_jsonc(*text), "name");
-    if (!package.empty()) {
-      workspace.packages.push_back({package, path.parent_path().lexically_normal()});
-    }
-  }
-  workspace.complete = visited < k_max_workspace_entries;
+  workspace.complete =
+      core::walk_tree(workspace.root, k_max_workspace_entries, [&](const core::TreeEntry& entry) {
+        if (entry.kind != core::TreeEntryKind::file) {
+          return entry.name != "node_modules" && entry.name[0] != '.';
+        }
+        if (entry.name != "package.json") {
+          return false;
+        }
+        const fs::path path = workspace.root / entry.path;
+        const auto text = core::read_file(path, k_max_config_bytes);
+        if (!text) {
+          return false;
+        }
+        const std::string package = string_field(parse_jsonc(*text), "name");
+        if (!package.empty()) {
+          workspace.packages.push_back({package, path.parent_path().lexically_normal()});
+        }
+        return false;
+      });
   std::sort(workspace.packages.begin(), workspace.packages.end(),
             [](const WorkspacePackage& a, const WorkspacePackage& b) { return a.dir < b.dir; });
   return workspace;
