@@ -102,7 +102,7 @@ QuerySources::QuerySources(ScanContext& context, const std::vector<std::string>&
       m_resolver(workspace(context.project(), m_root),
                  [this](const std::string& path) { return known(path); }),
       m_graph(m_resolver, [this](const fs::path& path) { return read_for_graph(path); }) {
-  m_graph.drop_tokens(); // the scan reads no token of a module the graph loads
+  m_graph.read_declarations_only(); // the scan reads no token or tree of a module the graph loads
   const std::vector<model::Package>& packages = context.project().packages;
   const bool one_project = std::any_of(packages.begin(), packages.end(),
                                        [](const model::Package& package) { return package.dir.empty(); });

@@ -50,8 +50,9 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
   }
   std::unique_ptr<SourceModule> module;
   if (auto text = m_reader(key)) {
-    module = std::make_unique<SourceModule>(SourceModule{key, parse_program(*text)});
-    if (!m_keep_tokens) {
+    module = std::make_unique<SourceModule>(
+        SourceModule{key, m_declarations_only ? parse_declarations(*text) : parse_program(*text)});
+    if (m_declarations_only) {
       std::vector<Token>().swap(module->program.lex.tokens); // `= {}` would keep the capacity
       std::vector<Comment>().swap(module->program.lex.comments);
     }
