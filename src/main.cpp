@@ -1,4 +1,5 @@
 #include "cli/cli.hpp"
+#include "core/background.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -75,5 +76,7 @@ int main(int argc, char** argv) {
 #if defined(__linux__) && defined(__GLIBC__)
   use_huge_pages(argv);
 #endif
-  return pgadvise::cli::run(argc, argv);
+  const int code = pgadvise::cli::run(argc, argv);
+  pgadvise::core::wait_for_background_work(); // what is freed in the background
+  return code;
 }

@@ -12,6 +12,7 @@
 // tokenized, once; helpers are found through maps (module -> file, name ->
 // declaration), each call resolved once and each helper's queries collected
 // once.
+#include "core/background.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/query_call_helpers.hpp"
 #include "loaders/project/query_call_sources.hpp"
@@ -400,8 +401,10 @@ private:
 } // namespace
 
 void scan_query_calls(ScanContext& context, const std::vector<std::string>& files) {
-  QueryCallScan scan(context, files);
-  scan.run();
+  auto scan = std::make_unique<QueryCallScan>(context, files);
+  scan->run();
+  // What the scan built goes on the other core while the run goes on.
+  core::destroy_in_background(std::move(scan));
 }
 
 } // namespace pgadvise::loaders::scan
