@@ -135,10 +135,29 @@ NodeId HelperCalls::class_method(const FileIndex& file, const std::string& type,
   for (const TypeImport& import : file.type_imports()) {
     if (import.local == type) {
       const std::optional<fs::path> target = graph.resolve(m_sources.path_of(file), import.module);
-      return target ? node_of_symbol(graph.find_export(*target, import.imported), member) : k_no_node;
+      return target && !m_sources.dead_end(*target)
+                 ? node_of_symbol(graph.find_export(*target, import.imported), member)
+                 : k_no_node;
     }
   }
-  return node_of_symbol(graph.resolve_local(m_sources.path_of(file), type), member);
+  return node_of_symbol(resolve_local(file, type), member);
+}
+
+// What `name` stands for in `file`, as the module graph says; nothing,
+// without the graph reading it, when `file` imports it from a dead end
+// (QuerySources::dead_end: no helper can be found through it).
+std::optional<ts::Symbol> HelperCalls::resolve_local(const FileIndex& file, std::string_view name) {
+  ts::ModuleGraph& graph = m_sources.graph();
+  for (const ts::Import& import : file.imports()) {
+    if (import.local == name) {
+      const std::optional<fs::path> target = graph.resolve(m_sources.path_of(file), import.module);
+      if (target && m_sources.dead_end(*target)) {
+        return std::nullopt;
+      }
+      break;
+    }
+  }
+  return graph.resolve_local(m_sources.path_of(file), name);
 }
 
 const ClassInfo* HelperCalls::class_named(const FileIndex& file, const std::string& name,
@@ -147,7 +166,7 @@ const ClassInfo* HelperCalls::class_named(const FileIndex& file, const std::stri
   if (const ClassInfo* own = file.find_class(name)) {
     return own;
   }
-  const std::optional<ts::Symbol> symbol = m_sources.graph().resolve_local(m_sources.path_of(file), name);
+  const std::optional<ts::Symbol> symbol = resolve_local(file, name);
   if (!symbol || symbol->kind != ts::SymbolKind::class_declaration) {
     return nullptr;
   }
@@ -290,7 +309,7 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
     if (const FunctionInfo* own = file.find_function("", path[0])) {
       return node_for(&file, own);
     }
-    return node_of_symbol(m_sources.graph().resolve_local(m_sources.path_of(file), path[0]));
+    return node_of_symbol(resolve_local(file, path[0]));
   }
   if (path.size() == 2 && path[0] == "this") {
     const ClassInfo* owner = file.class_at(site.token);
@@ -309,8 +328,7 @@ NodeId HelperCalls::resolve_uncached(const FileIndex& file, const CallSite& site
     if (const auto instance = file.new_locals().find(path[0]); instance != file.new_locals().end()) {
       return class_method(file, instance->second, path[1]);
     }
-    const NodeId found =
-        node_of_symbol(m_sources.graph().resolve_local(m_sources.path_of(file), path[0]), path[1]);
+    const NodeId found = node_of_symbol(resolve_local(file, path[0]), path[1]);
     if (found != k_no_node) {
       return found;
     }
@@ -383,7 +401,7 @@ NodeId HelperCalls::default_object_method(const FileIndex& file, std::string_vie
       continue;
     }
     const std::optional<fs::path> target = graph.resolve(m_sources.path_of(file), import.module);
-    const ts::SourceModule* module = target ? graph.load(*target) : nullptr;
+    const ts::SourceModule* module = target && !m_sources.dead_end(*target) ? graph.load(*target) : nullptr;
     const FileIndex* other = m_sources.file_of(module);
     return other == nullptr ? k_no_node : node_for(other, other->find_function("default", member));
   }

@@ -81,6 +81,7 @@ private:
   NodeId node_for(const FileIndex* file, const FunctionInfo* function);
   NodeId node_of_symbol(const std::optional<ts::Symbol>& symbol, std::string_view member = {});
   NodeId class_method(const FileIndex& file, const std::string& type, std::string_view member);
+  std::optional<ts::Symbol> resolve_local(const FileIndex& file, std::string_view name);
   // The class `name` as `file` sees it (its own, or an import), and its file.
   const ClassInfo* class_named(const FileIndex& file, const std::string& name, const FileIndex*& found_in);
   // `member` of the classes `owner` extends, nearest first.

@@ -162,6 +162,11 @@ bool QuerySources::known(const std::string& path) const {
   return find_source(path) != m_by_path.end();
 }
 
+bool QuerySources::dead_end(const fs::path& path) const {
+  const auto found = find_source(path.native());
+  return found != m_by_path.end() && !m_sources[found->second].leads_to_index;
+}
+
 // The graph reads only the project's own sources, again from the disk:
 // the scan keeps no file's text.
 std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
@@ -298,8 +303,10 @@ void QuerySources::resolve_imports(ts::ModuleResolver& resolver, std::size_t i, 
 
 namespace {
 
-// Marks every source `edges` lead to from a marked one.
-void spread(std::vector<char>& marked, const std::vector<std::vector<std::size_t>>& edges) {
+// Marks every source `edges` lead to from a marked one (each of `edges`
+// lists, by source, the sources it leads to).
+void spread(std::vector<char>& marked,
+            std::initializer_list<const std::vector<std::vector<std::size_t>>*> edges) {
   std::deque<std::size_t> queue;
   for (std::size_t i = 0; i < marked.size(); ++i) {
     if (marked[i] != 0) {
@@ -309,10 +316,12 @@ void spread(std::vector<char>& marked, const std::vector<std::vector<std::size_t
   while (!queue.empty()) {
     const std::size_t reached = queue.front();
     queue.pop_front();
-    for (const std::size_t next : edges[reached]) {
-      if (marked[next] == 0) {
-        marked[next] = 1;
-        queue.push_back(next);
+    for (const std::vector<std::vector<std::size_t>>* each : edges) {
+      for (const std::size_t next : (*each)[reached]) {
+        if (marked[next] == 0) {
+          marked[next] = 1;
+          queue.push_back(next);
+        }
       }
     }
   }
@@ -337,9 +346,9 @@ void QuerySources::mark_reaching() {
   std::vector<char> values(m_sources.size(), 0);
   std::vector<char> own(m_sources.size(), 0);
   const Importers edges = importers(values, own);
-  spread(values, edges.values);
+  spread(values, {&edges.values});
   std::vector<char> typed = values; // whose types may be the client's or a transaction's
-  spread(typed, edges.reexports);
+  spread(typed, {&edges.reexports});
   for (std::size_t i = 0; i < m_sources.size(); ++i) {
     m_sources[i].reaches_drizzle = values[i] != 0 || own[i] != 0;
   }
@@ -352,6 +361,15 @@ void QuerySources::mark_reaching() {
         m_sources[importer].reaches_drizzle = true;
       }
     }
+  }
+  // The files whose imports, followed, lead to a file indexed (dead_end).
+  std::vector<char> leads(m_sources.size(), 0);
+  for (std::size_t i = 0; i < m_sources.size(); ++i) {
+    leads[i] = static_cast<char>(m_sources[i].reaches_drizzle);
+  }
+  spread(leads, {&edges.values, &edges.types});
+  for (std::size_t i = 0; i < m_sources.size(); ++i) {
+    m_sources[i].leads_to_index = leads[i] != 0;
   }
   for (Source& source : m_sources) {
     std::vector<Specifier>().swap(source.specifiers); // read; a file that reaches none is never tokenized

@@ -174,4 +174,37 @@ export const one = (id: number) => db.select().from(users).where(eq(users.id, id
             (std::vector<std::string>{"src/a_loop.ts:4 -> one (src/z_helper.ts:4) : users"}));
 }
 
+// A helper that queries through its parameter (its file imports
+// drizzle-orm's operators only) reached through a barrel that itself
+// reaches no client: the barrel is no dead end, as its import leads to an
+// indexed file, so the helper is still followed (QuerySources::dead_end).
+// A utility from a file that leads to none is not looked into.
+TEST(QueryCalls, AHelperIsFollowedThroughABarrelThatReachesNoClient) {
+  TempTree tree;
+  tree.write("src/db.ts", R"(import { drizzle } from "drizzle-orm/node-postgres";
+import { integer, pgTable } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: integer("id") });
+export const db = drizzle(process.env.DATABASE_URL!);
+)");
+  tree.write("src/queries/by-id.ts", R"(import { eq } from "drizzle-orm";
+
+export const byId = (db: any, users: any, id: number) => db.select().from(users).where(eq(users.id, id));
+)");
+  tree.write("src/queries/index.ts", "export { byId } from \"./by-id\";\n");
+  tree.write("src/format.ts", "export const label = (id: number) => `#${id}`;\n");
+  tree.write("src/feed.ts", R"(import { db, users } from "./db";
+import { label } from "./format";
+import { byId } from "./queries";
+
+export async function all(ids: number[]) {
+  for (const id of ids) {
+    console.log(label(id));
+    await byId(db, users, id);
+  }
+}
+)");
+  EXPECT_EQ(chains(scan(tree)),
+            (std::vector<std::string>{"src/feed.ts:6 -> byId (src/queries/by-id.ts:3) : users"}));
+}
+
 } // namespace
