@@ -8,6 +8,8 @@
 #include "app/lint/lint_run.hpp"
 #include "app/lint/run_rules.hpp"
 #include "core/hash.hpp"
+#include "core/parallel.hpp"
+#include "core/stage_timings.hpp"
 #include "core/text.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "rules/registry.hpp"
@@ -84,6 +86,10 @@ std::filesystem::path home_of(const std::filesystem::path& config) {
 // both pointing at packages/db's migrations; a dev and a prod config) are
 // one database, linted once, with both folders its homes. Each linted
 // database's schema is read; the notes say what was not linted and why.
+// Each further config discovered and paired, in order; the schemas of the
+// databases that are new read after, on every core (a folder of 20 apps
+// read 1.8 s of them one after another), and what each says added in the
+// configs' order.
 void pair_databases(LintRun& run) {
   const SchemaSources& sources = run.sources;
   std::deque<DatabaseInput>& databases = run.databases;
@@ -94,12 +100,14 @@ void pair_databases(LintRun& run) {
   if (const std::string identity = schema_identity(sources); !identity.empty()) {
     linted.emplace(identity, 0);
   }
+  // In the configs' order: a note, or (with no note) the database to read.
+  std::vector<std::pair<std::string, std::size_t>> said;
   for (std::size_t i = 1; i < sources.databases.size(); ++i) {
     const std::filesystem::path& config = sources.databases[i];
     const std::string shown = loaders::display_path(config);
     auto other = app::discover({config});
     if (!other) {
-      run.load.notes.push_back("database " + shown + ": " + other.error().to_string());
+      said.emplace_back("database " + shown + ": " + other.error().to_string(), 0);
       continue;
     }
     if (const std::string identity = schema_identity(*other); !identity.empty()) {
@@ -107,21 +115,37 @@ void pair_databases(LintRun& run) {
       if (!added) {
         DatabaseInput& same = databases[at->second];
         same.homes.push_back(home_of(config));
-        run.load.notes.push_back("database " + shown + ": the same schema as " +
-                                 loaders::display_path(same.config) + "'s, linted once");
+        said.emplace_back("database " + shown + ": the same schema as " + loaders::display_path(same.config) +
+                              "'s, linted once",
+                          0);
         continue;
       }
     }
+    said.emplace_back(std::string(), databases.size());
     DatabaseInput& database = databases.emplace_back();
     database.config = config;
     database.homes = {home_of(config)};
-    database.load = app::load_schema(*other);
     database.sources = std::move(*other);
+  }
+  {
+    const core::StageTimer timer(core::Stage::schema_replay); // the workers' time is the wait for them
+    core::parallel_for(databases.size() - 1, [&databases](std::size_t i) {
+      DatabaseInput& database = databases[i + 1];
+      database.load = app::load_schema(*database.sources);
+    });
+  }
+  for (const auto& [note, index] : said) {
+    if (!note.empty()) {
+      run.load.notes.push_back(note);
+      continue;
+    }
+    const DatabaseInput& database = databases[index];
+    const std::string shown = loaders::display_path(database.config);
     run.other_migrations.push_back(database.load->replayed_files);
     run.other_databases.configs.push_back(shown);
     count_schema(database.load->catalog, run.other_databases);
-    for (const std::string& note : database.load->notes) {
-      run.load.notes.push_back("database " + shown + ": " + note);
+    for (const std::string& its : database.load->notes) {
+      run.load.notes.push_back("database " + shown + ": " + its);
     }
   }
   for (DatabaseInput& database : databases) {
