@@ -12,9 +12,11 @@
 // it current on its thread (StageTimings::Current); code anywhere below
 // marks what it does with a StageTimer, which is a no-op when no recorder
 // is current (a test, another thread). Stages nest: a stage begun inside
-// another (the TypeScript scan inside discovery, a schema read inside the
-// rules' pass over a further database) has its time taken out of the outer
-// one, so the stages' costs add up to the run's.
+// another (a schema read inside discovery or inside the rules' pass over a
+// further database) has its time taken out of the outer one, so the
+// stages' costs add up to the run's. Work on another thread is counted
+// where the run waits for it (lint's TypeScript scan: finish_code_scan),
+// its CPU in whichever stage ran beside it.
 namespace pgadvise::core {
 
 enum class Stage : std::uint8_t {

@@ -8,6 +8,8 @@
 #include "core/text.hpp"
 #include "loaders/project/scan.hpp"
 
+#include <future>
+#include <system_error>
 #include <unistd.h>
 
 namespace pgadvise::app {
@@ -53,8 +55,27 @@ core::Error nothing_to_lint(const LintRun& run) {
   return core::Error(message);
 }
 
+// The query calls searched on a thread of their own: the project scan
+// left them for later (CodeScan::deferred), and the search, the longest
+// part of a monorepo's stage 2, runs while the schemas are read (on sim,
+// 1.4 s of search beside 0.3 s of schema; in a folder of 20 apps, 6 s
+// beside 1 s). finish_code_scan waits for it. Where no thread can be
+// started it is done now.
+void start_code_scan(LintRun& run) {
+  model::Project& project = run.sources.project;
+  if (!project.deferred_query_files) {
+    return;
+  }
+  try {
+    run.code_scan_job = std::async(std::launch::async, [&project] { scan_deferred_code(project); });
+  } catch (const std::system_error&) {
+    scan_deferred_code(project);
+  }
+}
+
 // Stage 2's sources: discovery and the project scan, or the ones a driver
-// gave (known_sources) with what its first pass left out read now.
+// gave (known_sources) with what its first pass left out read now. A
+// run's own query-call search goes on beside the rest (start_code_scan).
 std::optional<core::Error> read_sources(LintRun& run) {
   if (run.known_sources) {
     run.sources = std::move(*run.known_sources); // scanned and relocated already
@@ -64,8 +85,10 @@ std::optional<core::Error> read_sources(LintRun& run) {
     }
     return std::nullopt;
   }
+  const bool beside = run.code_scan == loaders::CodeScan::now;
+  const loaders::CodeScan code = beside ? loaders::CodeScan::deferred : run.code_scan;
   if (!run.paths.empty()) {
-    auto sources = app::discover(run.paths, run.code_scan);
+    auto sources = app::discover(run.paths, code);
     if (!sources) {
       return sources.error();
     }
@@ -75,11 +98,13 @@ std::optional<core::Error> read_sources(LintRun& run) {
     // Discovery scans the folder it was given; scripts, CI, containers
     // (drizzle-push-in-production) of another root are scanned here.
     if (!run.sources.project.scanned) {
-      loaders::scan_project(run.sources.project, run.code_scan);
+      loaders::scan_project(run.sources.project, code);
     }
     relocate_project(run.sources.project); // locations from where pgadvise runs
     const auto& deferred = run.sources.project.deferred_query_files;
-    if (deferred && deferred->size() < run.defer_code_files) {
+    if (beside) {
+      start_code_scan(run);
+    } else if (deferred && deferred->size() < run.defer_code_files) {
       scan_deferred_code(run.sources.project); // few enough to search now
     }
   }
@@ -115,13 +140,23 @@ void build_run_input(LintRun& run) {
   }
   input.suppressions = run.load.suppressions;
   // A folder of projects: each database's own input, its rules judging its
-  // own projects' code, the first's included.
+  // own projects' code, the first's included (its schemas are read before
+  // the query calls are waited for).
   if (run.sources.databases.size() > 1) {
     build_database_inputs(run);
+  } else {
+    finish_code_scan(run);
   }
 }
 
 } // namespace
+
+void finish_code_scan(LintRun& run) {
+  if (run.code_scan_job.valid()) {
+    const core::StageTimer timer(core::Stage::typescript_scan);
+    run.code_scan_job.get();
+  }
+}
 
 std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
   const LintOptions& options = run.options;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -91,6 +92,11 @@ struct LintRun {
   // 4. select_findings: the lenses, ignore globs, --changed-since, --baseline.
   std::string scope_note; // which migrations the change rules judged
 
+  // The TypeScript's query calls, searched on a thread of their own while
+  // stage 2 reads the schemas (finish_code_scan). Last: a run that stops
+  // early waits for it before the project it writes goes.
+  std::future<void> code_scan_job;
+
   LintRun() = default;
   LintRun(const LintRun&) = delete;
   LintRun& operator=(const LintRun&) = delete;
@@ -107,6 +113,12 @@ struct LintRun {
 // --log/--pgss/--queries, and the engine's input over them (each
 // database's, for several). An error when nothing at all can be linted.
 [[nodiscard]] std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err);
+
+// The query-call search stage 2 started beside the schema's reading,
+// waited for (its time counted as the TypeScript scan's); nothing when
+// none is running. Everything that reads the project's query calls comes
+// after it.
+void finish_code_scan(LintRun& run);
 
 // 3. The live analysis, the rules (each database's over its own input), the
 // live post-passes (EXPLAIN confirmation), consolidation and --show-literals.

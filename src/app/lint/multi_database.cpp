@@ -406,6 +406,7 @@ engine::RunReport run_database_rules(const engine::RunInput& input, const core::
 
 void build_database_inputs(LintRun& run) {
   pair_databases(run);
+  finish_code_scan(run); // the code is shared out below
   Owners owners(run.databases);
   share_code(run, owners);
   if (run.input.workload != nullptr) {
