@@ -31,6 +31,10 @@ bool is_control_word(std::string_view word) {
 
 TokenReader::TokenReader(const std::vector<Token>& tokens, std::string path)
     : m_tokens(tokens), m_path(std::move(path)) {
+  m_keys.reserve(m_tokens.size());
+  for (const Token& token : m_tokens) {
+    m_keys.push_back(key_of(token.kind, token.text));
+  }
   match_brackets();
 }
 
@@ -78,18 +82,17 @@ void TokenReader::match_brackets() {
   m_open_of.assign(m_tokens.size(), k_npos);
   std::vector<std::size_t> stack;
   for (std::size_t i = 0; i < m_tokens.size(); ++i) {
-    const Token& t = m_tokens[i];
-    const bool opens = (t.kind == TokenKind::punct && (t.text == "(" || t.text == "[" || t.text == "{")) ||
-                       t.kind == TokenKind::template_head;
-    const bool closes = (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}")) ||
-                        t.kind == TokenKind::template_tail || t.kind == TokenKind::template_middle;
+    const TokenKind k = kind(i);
+    const bool opens = punct(i, "(") || punct(i, "[") || punct(i, "{") || k == TokenKind::template_head;
+    const bool closes = punct(i, ")") || punct(i, "]") || punct(i, "}") || k == TokenKind::template_tail ||
+                        k == TokenKind::template_middle;
     if (closes && !stack.empty()) {
       match[stack.back()] = i;
       match[i] = stack.back();
       stack.pop_back();
     }
     m_open_of[i] = stack.empty() ? k_npos : stack.back();
-    if (opens || t.kind == TokenKind::template_middle) {
+    if (opens || k == TokenKind::template_middle) {
       stack.push_back(i);
     }
   }
