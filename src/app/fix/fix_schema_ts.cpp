@@ -288,7 +288,7 @@ void SchemaTsFile::plan_retype(const std::string& table, const TableShape& shape
                             ": its builder call was not found, so it was not changed");
     return;
   }
-  const std::string old_builder = tok(builder).text;
+  const std::string old_builder(tok(builder).text);
   if (old_builder == wanted) {
     plan.already_done.push_back(table + "." + request.name + " is already " + wanted);
     return;

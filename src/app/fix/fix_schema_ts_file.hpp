@@ -24,7 +24,7 @@ namespace pgadvise::app {
 class SchemaTsFile {
 public:
   explicit SchemaTsFile(std::string_view source)
-      : m_src(source), m_program(loaders::ts::parse_program(source)) {
+      : m_src(source), m_program(loaders::ts::parse_program(std::string(source))) {
     detect_style();
   }
 

@@ -246,7 +246,7 @@ void SchemaTsFile::add_imports(const std::string& module, const std::set<std::st
   // The local name of each specifier (`b` in `a as b`).
   std::vector<std::string> locals;
   for (const auto& [first, last] : list->items) {
-    locals.push_back(tok(last).text);
+    locals.push_back(std::string(tok(last).text));
   }
   const bool sorted = std::is_sorted(locals.begin(), locals.end());
   const bool one_per_line =
@@ -306,13 +306,13 @@ void SchemaTsFile::swap_builder_imports(const std::vector<BuilderSwap>& swaps,
   }
   std::vector<std::string> locals;
   for (const auto& [first, last] : list->items) {
-    locals.push_back(tok(last).text);
+    locals.push_back(std::string(tok(last).text));
   }
   const bool sorted = std::is_sorted(locals.begin(), locals.end());
   std::vector<std::size_t> removed;
   for (std::size_t i = 0; i < list->items.size(); ++i) {
     const auto [first, last] = list->items[i];
-    if (first != last || unused.count(tok(first).text) == 0) {
+    if (first != last || unused.count(std::string(tok(first).text)) == 0) {
       continue; // `a as b` specifiers are left alone
     }
     // Renamed in place when a wanted builder takes its sorted place (`json`
@@ -382,8 +382,8 @@ void SchemaTsFile::retyped_defaults(std::size_t first, std::size_t last, const s
       continue;
     }
     plan.edits.push_back({begin_of(i + 3), tok(i + 3).length, value.dump()});
-    plan.notes.push_back(column + ": its default was the JSON text " + tok(i + 3).text + "; a " + to +
-                         " column's default is the value itself, so it is now " + value.dump());
+    plan.notes.push_back(column + ": its default was the JSON text " + std::string(tok(i + 3).text) + "; a " +
+                         to + " column's default is the value itself, so it is now " + value.dump());
   }
 }
 

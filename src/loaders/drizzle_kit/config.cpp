@@ -81,7 +81,7 @@ private:
     if (frame.bracket == '[' && literal_string(token) && ends_value(m_tokens[i + 1])) {
       // An element of an array value, e.g. schema: ["./a.ts", "./b.ts"].
       if (path_of("") == "schema.") {
-        m_config.schema.push_back(token.text);
+        m_config.schema.push_back(std::string(token.text));
       }
       return;
     }
@@ -94,13 +94,13 @@ private:
       return;
     }
     frame.expect_key = false;
-    const std::string path = path_of(token.text);
+    const std::string path = path_of(std::string(token.text));
     i += 2; // key and ':'
     const Token& value = m_tokens[i];
     if (value.is_punct("{") || value.is_punct("[")) {
       m_pending_key = token.text; // the next step opens the bracket with this key
     } else if (literal_string(value) && ends_value(m_tokens[i + 1])) {
-      assign(path, value.text);
+      assign(path, std::string(value.text));
     } else if (const auto joined = joined_path(i)) {
       assign(path, joined->first);
       i = joined->second; // the call's ')': the caller's loop steps past it
@@ -225,7 +225,7 @@ std::optional<fs::path> find_drizzle_config(const fs::path& dir) {
 }
 
 DrizzleConfig scan_drizzle_config(std::string_view text) {
-  const ts::LexResult lexed = ts::tokenize(text);
+  const ts::LexResult lexed = ts::tokenize(std::string(text));
   return ConfigScanner(lexed.tokens).scan();
 }
 

@@ -29,7 +29,7 @@ public:
       if (close == k_npos || !m_t.ident(close + 1, "from") || m_t.tok(close + 2).kind != TokenKind::string) {
         continue;
       }
-      const std::string& module = m_t.tok(close + 2).text;
+      const std::string module(m_t.tok(close + 2).text);
       for (const TokenRange& part : m_t.parts(open)) {
         std::size_t j = part.first;
         const bool typed = all_types || (m_t.ident(j, "type") && j < part.last);
@@ -40,7 +40,7 @@ public:
         if (!m_t.ident(j)) {
           continue;
         }
-        TypeImport import{m_t.tok(j).text, m_t.tok(j).text, module};
+        TypeImport import{std::string(m_t.tok(j).text), std::string(m_t.tok(j).text), module};
         if (j + 2 <= part.last && m_t.ident(j + 1, "as") && m_t.ident(j + 2)) {
           import.local = m_t.tok(j + 2).text;
         }
@@ -120,7 +120,7 @@ public:
     while (m_t.punct(i + 1, ".") && m_t.ident(i + 2)) {
       i += 2;
     }
-    return m_t.tok(i).text;
+    return std::string(m_t.tok(i).text);
   }
 
   // The property an initializer at `i` reads, when it is nothing else: `a.b.orders`
@@ -135,9 +135,9 @@ public:
     if (m_t.ident(i, "get") && m_t.punct(i + 1, "(") && m_t.tok(i + 2).kind == TokenKind::string &&
         m_t.punct(i + 3, ")")) {
       i += 3;
-      return ends_statement(i) ? m_t.tok(i - 1).text : std::string();
+      return ends_statement(i) ? std::string(m_t.tok(i - 1).text) : std::string();
     }
-    return ends_statement(i) ? m_t.tok(i).text : std::string();
+    return ends_statement(i) ? std::string(m_t.tok(i).text) : std::string();
   }
   [[nodiscard]] bool ends_statement(std::size_t last) const {
     return m_t.punct(last + 1, ";") || m_t.tok(last + 1).kind == TokenKind::end ||
@@ -207,10 +207,10 @@ public:
           m_t.punct(m_t.close_of(i + 1) + 1, "=")) {
         for (const TokenRange& part : m_t.parts(i + 1)) {
           if (part.first == part.last && m_t.ident(part.first)) {
-            taken.try_emplace(m_t.tok(part.first).text, m_t.tok(part.first).text);
+            taken.try_emplace(std::string(m_t.tok(part.first).text), std::string(m_t.tok(part.first).text));
           } else if (part.last == part.first + 2 && m_t.ident(part.first) && m_t.punct(part.first + 1, ":") &&
                      m_t.ident(part.last)) {
-            taken.try_emplace(m_t.tok(part.last).text, m_t.tok(part.first).text);
+            taken.try_emplace(std::string(m_t.tok(part.last).text), std::string(m_t.tok(part.first).text));
           }
         }
         continue;
@@ -222,11 +222,11 @@ public:
       const bool in_object = m_t.punct(i - 1, "{") || m_t.punct(i - 1, ",");
       if (in_object && m_t.punct(i + 1, ":") && m_t.ident(i + 2, "new")) {
         if (std::string type = constructed(i + 3); !type.empty()) {
-          add_property(m_t.tok(i).text, type);
+          add_property(std::string(m_t.tok(i).text), type);
         }
       } else if (m_t.punct(i - 1, ".") && m_t.punct(i + 1, "=") && m_t.ident(i + 2, "new")) {
         if (std::string type = constructed(i + 3); !type.empty()) {
-          add_property(m_t.tok(i).text, type);
+          add_property(std::string(m_t.tok(i).text), type);
         }
       } else if (in_object && (m_t.punct(i + 1, ",") || m_t.punct(i + 1, "}"))) {
         const std::size_t open = m_t.enclosing(i);
@@ -236,7 +236,7 @@ public:
       }
     }
     for (const std::size_t i : shorthand) {
-      if (const auto local = out.find(m_t.tok(i).text); local != out.end()) {
+      if (const auto local = out.find(std::string(m_t.tok(i).text)); local != out.end()) {
         add_property(local->first, local->second);
       }
     }
@@ -260,13 +260,13 @@ public:
         ++j;
       }
       if (property && m_t.ident(j)) {
-        info.field_params.try_emplace(m_t.tok(j).text, position);
+        info.field_params.try_emplace(std::string(m_t.tok(j).text), position);
       }
       ++position;
       if (property && m_t.ident(j) && j + 2 <= part.last && m_t.punct(j + 1, ":")) {
         const std::string type = type_name(j + 2);
         if (!type.empty()) {
-          info.field_types[m_t.tok(j).text] = type;
+          info.field_types[std::string(m_t.tok(j).text)] = type;
         }
       }
     }
@@ -290,12 +290,12 @@ public:
       if (m_t.punct(k, ":")) {
         const std::string type = type_name(k + 1);
         if (!type.empty()) {
-          info.field_types[m_t.tok(j).text] = type;
+          info.field_types[std::string(m_t.tok(j).text)] = type;
         }
       } else if (m_t.punct(k, "=") && m_t.ident(k + 1, "new")) {
         const std::string type = constructed(k + 2);
         if (!type.empty()) {
-          info.field_types[m_t.tok(j).text] = type;
+          info.field_types[std::string(m_t.tok(j).text)] = type;
         }
       }
     }
@@ -320,7 +320,8 @@ public:
           m_t.ident(j + 4) && j + 5 <= end && !m_t.punct(j + 5, ".") && !m_t.punct(j + 5, "(")) {
         const auto param = std::find(params.begin(), params.end(), m_t.tok(j + 4).text);
         if (param != params.end()) {
-          info.field_params[m_t.tok(j + 2).text] = static_cast<std::size_t>(param - params.begin());
+          info.field_params[std::string(m_t.tok(j + 2).text)] =
+              static_cast<std::size_t>(param - params.begin());
         }
       }
     }
@@ -333,18 +334,18 @@ private:
     std::size_t j = i + 2;
     if (m_t.punct(j, ":")) { // a type annotation
       if (std::string type = type_name(j + 1); !type.empty()) {
-        add_typed(instances.typed, m_t.tok(i + 1).text, type);
+        add_typed(instances.typed, std::string(m_t.tok(i + 1).text), type);
       }
       j = skip_type(j + 1);
     }
     if (m_t.punct(j, "=") && m_t.ident(j + 1, "new")) {
       const std::string type = constructed(j + 2);
       if (!type.empty()) {
-        instances.locals[m_t.tok(i + 1).text] = type;
+        instances.locals[std::string(m_t.tok(i + 1).text)] = type;
       }
     } else if (m_t.punct(j, "=")) {
       if (std::string property = property_read(j + 1); !property.empty()) {
-        instances.taken.try_emplace(m_t.tok(i + 1).text, std::move(property));
+        instances.taken.try_emplace(std::string(m_t.tok(i + 1).text), std::move(property));
       }
     }
   }
@@ -360,7 +361,7 @@ private:
     }
     if (m_t.ident(i + 4, "new")) {
       if (std::string type = constructed(i + 5); !type.empty()) {
-        add_typed(properties, m_t.tok(i + 2).text, type);
+        add_typed(properties, std::string(m_t.tok(i + 2).text), type);
       }
     } else if (m_t.ident(i + 4) && m_t.punct(i + 5, ")")) {
       stored.emplace_back(m_t.tok(i + 2).text, m_t.tok(i + 4).text);
@@ -376,7 +377,7 @@ private:
       const std::size_t after = skip_angles(i + 3);
       if (m_t.punct(after, ",") || m_t.punct(after, ")") || m_t.punct(after, "=")) {
         if (std::string type = type_name(i + 2); !type.empty()) {
-          add_typed(typed, m_t.tok(i).text, type);
+          add_typed(typed, std::string(m_t.tok(i).text), type);
         }
       }
     }

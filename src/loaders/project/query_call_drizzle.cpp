@@ -39,25 +39,25 @@ public:
 private:
   const TokenReader& m_t;
   DrizzleReading& m_out;
-  std::map<std::string, std::string> m_aliases;
+  std::map<std::string, std::string, std::less<>> m_aliases;
   std::set<std::string, std::less<>> m_imported;
 
   // The exported table name a table expression (`users`, `u`, `schema.users`) stands for.
   [[nodiscard]] std::string table_name(std::size_t first, std::size_t last) const {
     if (first == last && m_t.ident(first)) {
       const auto alias = m_aliases.find(m_t.tok(first).text);
-      return alias != m_aliases.end() ? alias->second : m_t.tok(first).text;
+      return alias != m_aliases.end() ? alias->second : std::string(m_t.tok(first).text);
     }
     if (last == first + 2 && m_t.ident(first) && m_t.punct(first + 1, ".") && m_t.ident(last) &&
         m_imported.count(m_t.tok(first).text) > 0) {
-      return m_t.tok(last).text;
+      return std::string(m_t.tok(last).text);
     }
     // A generic repository's `this.table` (`this.table as any`): which table
     // is the subclass's (super(db, timer)), bound where the helper calls
     // are followed (HelperCalls); "this.table" until then.
     if (m_t.ident(first, "this") && m_t.punct(first + 1, ".") && m_t.ident(first + 2) &&
         (last == first + 2 || (last > first + 3 && m_t.ident(first + 3, "as")))) {
-      return "this." + m_t.tok(first + 2).text;
+      return "this." + std::string(m_t.tok(first + 2).text);
     }
     return {};
   }
@@ -79,7 +79,7 @@ private:
       // any).id`), on the table a subclass binds `this.table` to.
       if (const std::size_t column = this_member_column(a, call.table); column != k_npos) {
         if (m_t.punct(column + 1, ",")) {
-          add_key(call, m_t.tok(column).text, m_t.text(column + 2, close - 1));
+          add_key(call, std::string(m_t.tok(column).text), m_t.text(column + 2, close - 1));
         }
         continue;
       }
@@ -87,7 +87,7 @@ private:
       // (`super(users, users.id)`); "this.idColumn" until it is bound.
       if (call.table.rfind("this.", 0) == 0 && m_t.ident(a, "this") && m_t.punct(a + 1, ".") &&
           m_t.ident(a + 2) && m_t.punct(a + 3, ",")) {
-        add_key(call, "this." + m_t.tok(a + 2).text, m_t.text(a + 4, close - 1));
+        add_key(call, "this." + std::string(m_t.tok(a + 2).text), m_t.text(a + 4, close - 1));
         continue;
       }
       // `schema.users.id`: the namespace is dropped.
@@ -98,12 +98,12 @@ private:
       if (!(m_t.ident(a) && m_t.punct(a + 1, ".") && m_t.ident(a + 2) && m_t.punct(a + 3, ","))) {
         continue;
       }
-      const std::string object = m_t.tok(a).text;
+      const std::string object(m_t.tok(a).text);
       const auto alias = m_aliases.find(object);
       if (objects.count(object) == 0 && (alias == m_aliases.end() || objects.count(alias->second) == 0)) {
         continue;
       }
-      call.key_columns.push_back(m_t.tok(a + 2).text);
+      call.key_columns.push_back(std::string(m_t.tok(a + 2).text));
       call.key_values.push_back(m_t.text(a + 4, close - 1));
     }
   }
@@ -201,7 +201,7 @@ private:
     if (!m_t.punct(i, "[") || !m_t.ident(i + 1, "this") || !m_t.punct(i + 2, ".") || !m_t.ident(i + 3)) {
       return {};
     }
-    return m_t.tok(i + 3).text;
+    return std::string(m_t.tok(i + 3).text);
   }
   // A generic repository's by-key query: in the function around `dot`, the
   // key column `const column = (this.table as any)[this.primaryKey]` and
@@ -222,15 +222,16 @@ private:
       if (m_t.ident(i) && m_t.punct(i + 1, "=") && i > 0 &&
           (m_t.ident(i - 1, "const") || m_t.ident(i - 1, "let") || m_t.ident(i - 1, "var"))) {
         if (std::string member = key_member(i + 2, field); !member.empty()) {
-          locals[m_t.tok(i).text] = std::move(member);
+          locals[std::string(m_t.tok(i).text)] = std::move(member);
         }
       }
       if (!m_t.ident(i, "eq") || !m_t.punct(i + 1, "(") || m_t.close_of(i + 1) == k_npos) {
         continue;
       }
-      std::string member = m_t.ident(i + 2) && m_t.punct(i + 3, ",") && locals.count(m_t.tok(i + 2).text) > 0
-                               ? locals[m_t.tok(i + 2).text]
-                               : key_member(i + 2, field);
+      std::string member =
+          m_t.ident(i + 2) && m_t.punct(i + 3, ",") && locals.count(std::string(m_t.tok(i + 2).text)) > 0
+              ? locals[std::string(m_t.tok(i + 2).text)]
+              : key_member(i + 2, field);
       const std::vector<TokenRange> parts = m_t.parts(i + 1);
       if (!member.empty() && parts.size() == 2) {
         call.key_columns.push_back("this." + member);
@@ -294,7 +295,7 @@ private:
         }
         continue;
       }
-      const std::string& method = m_t.tok(i + 1).text;
+      const std::string method(m_t.tok(i + 1).text);
       const std::size_t open = i + 2;
       const std::size_t close = m_t.close_of(open);
       if (close == k_npos) {
@@ -343,7 +344,7 @@ private:
       const std::size_t close = m_t.close_of(open);
       if (close == open + 2 || (close != k_npos && m_t.ident(open + 2, "as"))) {
         call.set_columns.push_back("...");
-        call.set_values.push_back(m_t.tok(open + 1).text);
+        call.set_values.push_back(std::string(m_t.tok(open + 1).text));
       }
       return;
     }
@@ -354,19 +355,19 @@ private:
     if (m_t.punct(open + 2, "...") && m_t.ident(open + 3) && m_t.punct(open + 4, "}") &&
         m_t.close_of(open + 1) == open + 4) {
       call.set_columns.push_back("...");
-      call.set_values.push_back(m_t.tok(open + 3).text);
+      call.set_values.push_back(std::string(m_t.tok(open + 3).text));
       return;
     }
     const std::size_t close = std::min(m_t.close_of(open + 1), m_t.size() - 1);
     for (std::size_t i = open + 2; i < close; ++i) {
       if (m_t.ident(i) && m_t.punct(i + 1, ":")) {
         const std::size_t end = m_t.expression_end(i + 2, close - 1);
-        call.set_columns.push_back(m_t.tok(i).text);
+        call.set_columns.push_back(std::string(m_t.tok(i).text));
         call.set_values.push_back(m_t.text(i + 2, end));
         i = end + 1;
       } else if (m_t.ident(i) && (m_t.punct(i + 1, ",") || i + 1 == close)) {
-        call.set_columns.push_back(m_t.tok(i).text); // `{ note }`
-        call.set_values.push_back(m_t.tok(i).text);
+        call.set_columns.push_back(std::string(m_t.tok(i).text)); // `{ note }`
+        call.set_values.push_back(std::string(m_t.tok(i).text));
         ++i;
       } else {
         const std::size_t end = m_t.expression_end(i, close - 1); // a spread, a computed key
@@ -395,9 +396,9 @@ private:
   [[nodiscard]] std::set<std::string> table_objects(std::size_t first, std::size_t last) const {
     std::set<std::string> out;
     if (first == last) {
-      out.insert(m_t.tok(first).text);
+      out.insert(std::string(m_t.tok(first).text));
     } else if (last == first + 2) {
-      out.insert(m_t.tok(last).text);
+      out.insert(std::string(m_t.tok(last).text));
     }
     return out;
   }
@@ -410,7 +411,7 @@ private:
     if (select_open < 2 || !m_t.ident(select_open - 1) || !m_t.punct(select_open - 2, ".")) {
       return;
     }
-    const std::string& select = m_t.tok(select_open - 1).text;
+    const std::string select(m_t.tok(select_open - 1).text);
     if (select != "select" && select != "selectDistinct" && select != "selectDistinctOn") {
       return;
     }
@@ -451,7 +452,7 @@ private:
     model::QueryCall call;
     call.kind =
         m_t.ident(key + 2, "findFirst") ? model::QueryCallKind::find_first : model::QueryCallKind::find_many;
-    call.table = prefix + m_t.tok(key).text;
+    call.table = prefix + std::string(m_t.tok(key).text);
     const std::size_t close = m_t.close_of(key + 3);
     if (close != k_npos && m_t.punct(key + 4, "{") && call.kind == model::QueryCallKind::find_many) {
       if (const auto [first, last] = where_value(key + 4, m_t.close_of(key + 4), "limit"); first != k_npos) {
@@ -480,7 +481,7 @@ private:
           ++p;
         }
         if (m_t.punct(p, "(") && m_t.ident(p + 1)) {
-          objects.insert(m_t.tok(p + 1).text);
+          objects.insert(std::string(m_t.tok(p + 1).text));
         }
         equalities(first, last, objects, call);
         call.other_conditions = !m_t.punct(first, "{") && conditions(first, last) > call.key_columns.size();
@@ -492,7 +493,7 @@ private:
             if (m_t.ident(i) && m_t.punct(i + 1, ":") && (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
               const std::size_t value_end = m_t.expression_end(i + 2, end - 1);
               if (!m_t.punct(i + 2, "{")) { // `{ gt: 3 }` is not an equality
-                call.key_columns.push_back(m_t.tok(i).text);
+                call.key_columns.push_back(std::string(m_t.tok(i).text));
                 call.key_values.push_back(m_t.text(i + 2, value_end));
               } else {
                 call.other_conditions = true;

@@ -57,7 +57,7 @@ public:
         if (params == k_npos || params == 0 || !m_t.ident(params - 1)) {
           continue;
         }
-        const std::string& before = m_t.tok(params - 1).text;
+        const std::string before(m_t.tok(params - 1).text);
         const bool declared =
             (params >= 2 && m_t.ident(params - 2, "function")) ||
             (params >= 3 && m_t.punct(params - 2, "*") && m_t.ident(params - 3, "function"));
@@ -91,7 +91,7 @@ public:
       p = params;
     } else if (p > 0 && m_t.ident(p - 1)) {
       p = p - 1; // `x => ...`
-      names.push_back(m_t.tok(p).text);
+      names.push_back(std::string(m_t.tok(p).text));
     } else if (p > 0) {
       p = p - 1;
     }
@@ -189,9 +189,9 @@ public:
         continue;
       }
       if (m_t.punct(j + 1, ":") && m_t.ident(j + 2) && (j + 2 == part.last || m_t.punct(j + 3, "="))) {
-        out.try_emplace(m_t.tok(j + 2).text, position, m_t.tok(j).text);
+        out.try_emplace(std::string(m_t.tok(j + 2).text), position, std::string(m_t.tok(j).text));
       } else if (j == part.last || m_t.punct(j + 1, "=")) {
-        out.try_emplace(m_t.tok(j).text, position, m_t.tok(j).text);
+        out.try_emplace(std::string(m_t.tok(j).text), position, std::string(m_t.tok(j).text));
       }
     }
   }
@@ -235,7 +235,7 @@ public:
       if (m_t.punct(i, "...")) {
         ++i;
       }
-      out.push_back(m_t.ident(i) ? m_t.tok(i).text : std::string());
+      out.push_back(m_t.ident(i) ? std::string(m_t.tok(i).text) : std::string());
     }
     return out;
   }
@@ -256,11 +256,11 @@ public:
       for (std::size_t j = open - 1; j > 0 && j + 30 > open; --j) {
         if ((m_t.ident(j - 1, "const") || m_t.ident(j - 1, "let") || m_t.ident(j - 1, "var")) &&
             m_t.ident(j)) {
-          return m_t.tok(j).text;
+          return std::string(m_t.tok(j).text);
         }
       }
       if (open >= 2 && m_t.ident(open - 2)) {
-        return m_t.tok(open - 2).text;
+        return std::string(m_t.tok(open - 2).text);
       }
     }
     return {};

@@ -42,7 +42,8 @@ public:
     if (close == k_npos) {
       return;
     }
-    LoopInfo loop{close + 1, m_t.body_end(close + 1), i, m_t.tok(i).text, {}, {}, {1, 0}, {}, 0, {}};
+    LoopInfo loop{close + 1, m_t.body_end(close + 1), i, std::string(m_t.tok(i).text), {}, {}, {1, 0}, {}, 0,
+                  {}};
     if (m_t.ident(i, "for") && !for_of(open, close, loop) && !counted(open, close, loop)) {
       return; // a loop that steps through slices: one statement per slice, not per row
     }
@@ -56,7 +57,7 @@ public:
   bool for_of(std::size_t open, std::size_t close, LoopInfo& loop) const {
     for (std::size_t j = open + 1; j < close; ++j) {
       if ((m_t.ident(j, "of") || m_t.ident(j, "in")) && j > open + 1) {
-        loop.kind = "for..." + m_t.tok(j).text;
+        loop.kind = "for..." + std::string(m_t.tok(j).text);
         std::size_t first = open + 1;
         if (m_t.ident(first, "const") || m_t.ident(first, "let") || m_t.ident(first, "var")) {
           ++first;
@@ -108,7 +109,7 @@ public:
         (m_t.punct(test + 1, "<") || m_t.punct(test + 1, "<="))) {
       const ts::Token& bound = m_t.tok(test + 2);
       if (bound.kind == TokenKind::number) {
-        loop.constant = small_count(bound.text);
+        loop.constant = small_count(std::string(bound.text));
       } else if (bound.kind == TokenKind::identifier) {
         loop.bound = bound.text;
       }
@@ -139,7 +140,7 @@ public:
     if (close == k_npos) {
       return;
     }
-    LoopInfo loop{i + 1, close, i, "." + m_t.tok(i).text, {}, {}, {1, 0}, {}, 0, {}};
+    LoopInfo loop{i + 1, close, i, "." + std::string(m_t.tok(i).text), {}, {}, {1, 0}, {}, 0, {}};
     const std::size_t receiver = receiver_start(i - 2);
     loop.iterable = m_t.text(receiver, i - 2);
     loop.iterable_tokens = {receiver, i - 2};
@@ -148,7 +149,8 @@ public:
     if (receiver >= 4 && m_t.punct(receiver - 1, "(") &&
         (m_t.ident(receiver - 2, "all") || m_t.ident(receiver - 2, "allSettled")) &&
         m_t.punct(receiver - 3, ".") && m_t.ident(receiver - 4, "Promise")) {
-      loop.kind = "Promise." + m_t.tok(receiver - 2).text + "(." + m_t.tok(i).text + ")";
+      loop.kind =
+          "Promise." + std::string(m_t.tok(receiver - 2).text) + "(." + std::string(m_t.tok(i).text) + ")";
       loop.keyword = receiver - 4; // the finding sits at `Promise.all(`
     }
     m_out.push_back(std::move(loop));
@@ -160,13 +162,13 @@ public:
       ++p;
     }
     if (m_t.punct(p, "(") && m_t.ident(p + 1)) {
-      return m_t.tok(p + 1).text;
+      return std::string(m_t.tok(p + 1).text);
     }
     if (m_t.punct(p, "(") && (m_t.punct(p + 1, "[") || m_t.punct(p + 1, "{")) &&
         m_t.close_of(p + 1) != k_npos) {
       return m_t.text(p + 1, m_t.close_of(p + 1)); // `([email, ids]) =>`
     }
-    return m_t.ident(p) && m_t.punct(p + 1, "=>") ? m_t.tok(p).text : std::string();
+    return m_t.ident(p) && m_t.punct(p + 1, "=>") ? std::string(m_t.tok(p).text) : std::string();
   }
 
   [[nodiscard]] std::string second_parameter(std::size_t p) const {
@@ -177,7 +179,8 @@ public:
       return {};
     }
     const std::vector<TokenRange> params = m_t.parts(p);
-    return params.size() >= 2 && m_t.ident(params[1].first) ? m_t.tok(params[1].first).text : std::string();
+    return params.size() >= 2 && m_t.ident(params[1].first) ? std::string(m_t.tok(params[1].first).text)
+                                                            : std::string();
   }
 
   // `chunk(ids, 100)`, `_.chunk(rows, 500)`, `batches(items)`: a loop over
@@ -188,7 +191,7 @@ public:
     }
     for (std::size_t j = range.first; j < range.last; ++j) {
       if (m_t.ident(j) && m_t.punct(j + 1, "(")) {
-        std::string name = m_t.tok(j).text;
+        std::string name(m_t.tok(j).text);
         std::transform(name.begin(), name.end(), name.begin(),
                        [](unsigned char c) { return std::tolower(c); });
         return name.find("chunk") != std::string::npos || name == "batch" || name == "batches" ||

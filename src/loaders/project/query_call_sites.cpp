@@ -23,11 +23,11 @@ public:
       }
       std::size_t first = i;
       std::vector<std::string> path; // from the call back to the receiver's root
-      path.push_back(m_t.tok(i).text);
+      path.push_back(std::string(m_t.tok(i).text));
       while (first >= 2 && (m_t.punct(first - 1, ".") || m_t.punct(first - 1, "?."))) {
         if (m_t.ident(first - 2)) {
           first -= 2;
-          path.push_back(m_t.tok(first).text);
+          path.push_back(std::string(m_t.tok(first).text));
         } else if (const std::size_t key = keyed_get(first - 2); key != k_npos) {
           path.push_back(m_t.text(key - 2, first - 2)); // `c.get("orders").find(`: the store's key
           first = key - 2;

@@ -381,11 +381,11 @@ void QuerySources::mark_reaching() {
 // exports), and the element counts of top-level constant arrays kept aside.
 QuerySources::Parsed QuerySources::parse_source(const Source& source) {
   Parsed out;
-  const auto text = core::read_file(source.path, k_max_source_bytes);
+  auto text = core::read_file(source.path, k_max_source_bytes);
   if (!text) {
     return out;
   }
-  ts::Program program = ts::parse_declarations(*text);
+  ts::Program program = ts::parse_declarations(std::move(*text));
   out.index = std::make_unique<FileIndex>(source.relative, program);
   for (ts::Declaration& declaration : program.declarations) {
     if (const std::size_t count = constant_count(program, declaration.init); count > 0) {
@@ -399,6 +399,7 @@ QuerySources::Parsed QuerySources::parse_source(const Source& source) {
   std::vector<ts::Token>().swap(program.lex.tokens); // `= {}` would keep the capacity
   std::vector<ts::Comment>().swap(program.lex.comments);
   std::vector<ts::Node>().swap(program.nodes);
+  program.lex.text.reset();
   out.program = std::move(program);
   return out;
 }
@@ -496,7 +497,7 @@ const std::vector<Argument>& QuerySources::arguments(const FileIndex& file, cons
   if (!text || site.length == 0 || std::size_t{site.offset} + site.length > text->size()) {
     return out;
   }
-  const ts::LexResult call = ts::tokenize(std::string_view(*text).substr(site.offset, site.length));
+  const ts::LexResult call = ts::tokenize(text->substr(site.offset, site.length));
   const std::vector<ts::Token>& tokens = call.tokens;
   if (tokens.size() < 4 || !tokens[0].is_ident(site.path.back()) || !tokens[1].is_punct("(") ||
       !tokens[tokens.size() - 2].is_punct(")")) {

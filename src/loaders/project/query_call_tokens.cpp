@@ -50,11 +50,11 @@ namespace {
 std::string spelled(const Token& t) {
   switch (t.kind) {
   case TokenKind::string: return core::quote_json_string(t.text);
-  case TokenKind::template_full: return "`" + t.text + "`";
-  case TokenKind::template_head: return "`" + t.text + "${";
-  case TokenKind::template_middle: return "}" + t.text + "${";
-  case TokenKind::template_tail: return "}" + t.text + "`";
-  default: return t.text;
+  case TokenKind::template_full: return "`" + std::string(t.text) + "`";
+  case TokenKind::template_head: return "`" + std::string(t.text) + "${";
+  case TokenKind::template_middle: return "}" + std::string(t.text) + "${";
+  case TokenKind::template_tail: return "}" + std::string(t.text) + "`";
+  default: return std::string(t.text);
   }
 }
 

@@ -35,11 +35,11 @@ std::string spelled(const ts::Token& t) {
     }
     return out + quote;
   }
-  case ts::TokenKind::template_full: return "`" + t.text + "`";
-  case ts::TokenKind::template_head: return "`" + t.text + "${";
-  case ts::TokenKind::template_middle: return "}" + t.text + "${";
-  case ts::TokenKind::template_tail: return "}" + t.text + "`";
-  default: return t.text;
+  case ts::TokenKind::template_full: return "`" + std::string(t.text) + "`";
+  case ts::TokenKind::template_head: return "`" + std::string(t.text) + "${";
+  case ts::TokenKind::template_middle: return "}" + std::string(t.text) + "${";
+  case ts::TokenKind::template_tail: return "}" + std::string(t.text) + "`";
+  default: return std::string(t.text);
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 namespace pgadvise::loaders::ts {
 
@@ -51,7 +52,11 @@ public:
   // Room for the tokens a source of this size usually has (one per 4 to 6
   // bytes), taken at once: growing by doubling copied every token of a
   // large file several times, each time into freshly zeroed pages.
-  explicit Lexer(std::string_view source) : m_src(source) { m_out.tokens.reserve(source.size() / 5 + 16); }
+  explicit Lexer(std::string source) : m_text(std::make_shared<LexedText>()) {
+    m_text->source = std::move(source);
+    m_src = m_text->source;
+    m_out.tokens.reserve(m_src.size() / 5 + 16);
+  }
 
   LexResult run() {
     while (true) {
@@ -71,7 +76,8 @@ public:
     end.end_line = end.line;
     end.comments_begin = m_pending_comments;
     end.comments_end = m_out.comments.size();
-    m_out.tokens.push_back(std::move(end));
+    m_out.tokens.push_back(end);
+    m_out.text = std::move(m_text);
     return std::move(m_out);
   }
 
@@ -145,11 +151,11 @@ private:
 
   void add_comment(std::size_t start) {
     Comment comment;
-    comment.text = std::string(m_src.substr(start, m_pos - start));
+    comment.text = m_src.substr(start, m_pos - start);
     comment.offset = start;
     comment.line = line_at(start);
     comment.end_line = line_at(m_pos);
-    m_out.comments.push_back(std::move(comment));
+    m_out.comments.push_back(comment);
   }
 
   // The token made in place (a Token is large: no temporary moved in).
@@ -166,12 +172,25 @@ private:
     return token;
   }
 
-  void emit(TokenKind kind, std::string text, std::size_t start) {
-    emit_at(kind, start).text = std::move(text);
-  }
-  // A token spelled as the source has it: its text copied once, into place.
+  void emit(TokenKind kind, std::string_view text, std::size_t start) { emit_at(kind, start).text = text; }
+  // A token spelled as the source has it.
   void emit_spelled(TokenKind kind, std::size_t start) {
-    emit_at(kind, start).text.assign(m_src.data() + start, m_pos - start);
+    emit_at(kind, start).text = m_src.substr(start, m_pos - start);
+  }
+  // A string's or template's value: the source's characters in
+  // [content, content_end), or `decoded` when an escape was met.
+  std::string_view value_of(std::size_t content, std::size_t content_end,
+                            std::optional<std::string>& decoded) {
+    if (!decoded) {
+      return m_src.substr(content, content_end - content);
+    }
+    return m_text->decoded.emplace_back(std::move(*decoded));
+  }
+  // The first escape of a value: its characters so far, to decode the rest into.
+  void start_decoding(std::size_t content, std::optional<std::string>& decoded) const {
+    if (!decoded) {
+      decoded.emplace(m_src.substr(content, m_pos - content));
+    }
   }
 
   void lex_token() {
@@ -303,60 +322,72 @@ private:
 
   void lex_string(std::size_t start, char quote) {
     ++m_pos;
-    std::string value;
+    const std::size_t content = m_pos;
+    std::size_t content_end = m_pos;
+    std::optional<std::string> decoded; // only once an escape is met
     while (true) {
       if (m_pos >= m_src.size() || m_src[m_pos] == '\n') {
         problem("unterminated string literal", start);
+        content_end = m_pos;
         break;
       }
       const char c = m_src[m_pos];
       if (c == quote) {
-        ++m_pos;
+        content_end = m_pos++;
         break;
       }
       if (c == '\\') {
-        if (!decode_escape(value)) {
+        start_decoding(content, decoded);
+        if (!decode_escape(*decoded)) {
           problem("unterminated string literal", start);
           break;
         }
         continue;
       }
-      value += c;
+      if (decoded) {
+        *decoded += c;
+      }
       ++m_pos;
     }
-    emit(TokenKind::string, std::move(value), start);
+    emit(TokenKind::string, value_of(content, content_end, decoded), start);
     m_out.tokens.back().quote = quote;
   }
 
   // Reads template characters up to the closing backtick or the next `${`.
   // `continued` is true after the `}` that closed a substitution.
   void lex_template_chunk(std::size_t start, bool continued) {
-    std::string value;
+    const std::size_t content = m_pos;
+    std::optional<std::string> decoded; // only once an escape is met
     while (true) {
       if (m_pos >= m_src.size()) {
         problem("unterminated template literal", start);
-        emit(continued ? TokenKind::template_tail : TokenKind::template_full, std::move(value), start);
+        emit(continued ? TokenKind::template_tail : TokenKind::template_full,
+             value_of(content, m_pos, decoded), start);
         return;
       }
       const char c = m_src[m_pos];
       if (c == '`') {
-        ++m_pos;
-        emit(continued ? TokenKind::template_tail : TokenKind::template_full, std::move(value), start);
+        const std::size_t content_end = m_pos++;
+        emit(continued ? TokenKind::template_tail : TokenKind::template_full,
+             value_of(content, content_end, decoded), start);
         return;
       }
       if (c == '$' && at(m_pos + 1) == '{') {
+        const std::size_t content_end = m_pos;
         m_pos += 2;
         m_brace_stack.push_back(0);
-        emit(continued ? TokenKind::template_middle : TokenKind::template_head, std::move(value), start);
+        emit(continued ? TokenKind::template_middle : TokenKind::template_head,
+             value_of(content, content_end, decoded), start);
         return;
       }
       if (c == '\\') {
-        if (!decode_escape(value)) {
-          continue; // reports at the end of input above
-        }
+        start_decoding(content, decoded);
+        decode_escape(*decoded); // false at the end of input, reported above
         continue;
       }
-      value += c;
+      if (decoded) {
+        *decoded += c;
+      }
       ++m_pos;
     }
   }
@@ -437,7 +468,8 @@ private:
     emit_spelled(TokenKind::punct, start);
   }
 
-  std::string_view m_src;
+  std::shared_ptr<LexedText> m_text;
+  std::string_view m_src; // m_text's source
   std::size_t m_pos = 0;
   std::size_t m_cursor = 0;
   int m_cursor_line = 1;
@@ -450,8 +482,8 @@ private:
 
 } // namespace
 
-LexResult tokenize(std::string_view source) {
-  return Lexer(source).run();
+LexResult tokenize(std::string source) {
+  return Lexer(std::move(source)).run();
 }
 
 } // namespace pgadvise::loaders::ts

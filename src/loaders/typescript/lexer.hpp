@@ -1,6 +1,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +16,7 @@
 // problem, and it always terminates.
 namespace pgadvise::loaders::ts {
 
-enum class TokenKind {
+enum class TokenKind : std::uint8_t {
   identifier,      // names and keywords alike
   string,          // '...' or "..."; text is the decoded value
   number,          // text is the literal as written
@@ -26,15 +29,18 @@ enum class TokenKind {
   end,
 };
 
+// A token's text is a view of the text its LexResult holds: valid while
+// that LexResult (or a copy of it) lives. Nothing on the heap per token:
+// a project's tokens are tens of millions.
 struct Token {
-  TokenKind kind = TokenKind::end;
-  std::string text;
+  std::string_view text;
   std::size_t offset = 0; // byte offset of the first character
   std::size_t length = 0;
   int line = 1;   // 1-based
   int column = 1; // 1-based, in bytes (as LineIndex counts them)
   int end_line = 1;
-  char quote = 0; // a string's quote: ' or " (in the padding: no cost)
+  TokenKind kind = TokenKind::end;
+  char quote = 0; // a string's quote: ' or "
   // Comments between the previous token and this one: comments[first..last).
   std::size_t comments_begin = 0;
   std::size_t comments_end = 0;
@@ -47,7 +53,7 @@ struct Token {
 };
 
 struct Comment {
-  std::string text; // including the // or /* */ markers
+  std::string_view text; // including the // or /* */ markers; a view, as Token::text
   std::size_t offset = 0;
   int line = 1;
   int end_line = 1;
@@ -61,12 +67,23 @@ struct LexProblem {
   int column = 1;
 };
 
+// The text the tokens and comments are views of: the source, and the
+// decoded values of the strings and templates that have escapes (the
+// rest are views of the source). Shared, so a copied LexResult's views
+// stay valid.
+struct LexedText {
+  std::string source;
+  std::deque<std::string> decoded; // a deque: its strings never move
+};
+
 struct LexResult {
   std::vector<Token> tokens; // always ends with one TokenKind::end token
   std::vector<Comment> comments;
   std::vector<LexProblem> problems;
+  std::shared_ptr<const LexedText> text;
 };
 
-LexResult tokenize(std::string_view source);
+// Takes the source: the result holds it, and its tokens are views of it.
+LexResult tokenize(std::string source);
 
 } // namespace pgadvise::loaders::ts

@@ -50,11 +50,12 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
   }
   std::unique_ptr<SourceModule> module;
   if (auto text = m_reader(key)) {
-    module = std::make_unique<SourceModule>(
-        SourceModule{key, m_declarations_only ? parse_declarations(*text) : parse_program(*text)});
+    module = std::make_unique<SourceModule>(SourceModule{
+        key, m_declarations_only ? parse_declarations(std::move(*text)) : parse_program(std::move(*text))});
     if (m_declarations_only) {
       std::vector<Token>().swap(module->program.lex.tokens); // `= {}` would keep the capacity
       std::vector<Comment>().swap(module->program.lex.comments);
+      module->program.lex.text.reset();
     }
   } else {
     m_unreadable.push_back(key.generic_string() + ": cannot be read");

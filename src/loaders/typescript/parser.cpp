@@ -134,9 +134,9 @@ constexpr std::size_t k_reserve_nodes_above = 65536;
 
 } // namespace
 
-Program parse_program(std::string_view source) {
+Program parse_program(std::string source) {
   Program program;
-  program.lex = tokenize(source);
+  program.lex = tokenize(std::move(source));
   // A large file (a generated schema of thousands of tables) gets its trees'
   // room at once: growing by doubling copied each node up to twice and held
   // both copies at the peak. Its tokens make 0.4 nodes each, code 0.2; a
@@ -148,9 +148,9 @@ Program parse_program(std::string_view source) {
   return program;
 }
 
-Program parse_declarations(std::string_view source) {
+Program parse_declarations(std::string source) {
   Program program;
-  program.lex = tokenize(source);
+  program.lex = tokenize(std::move(source));
   detail::Parser(program, true).run();
   return program;
 }

@@ -12,7 +12,7 @@
 namespace pgadvise::loaders::ts {
 
 // Never fails and always terminates, whatever the input.
-Program parse_program(std::string_view source);
+Program parse_program(std::string source);
 
 // The same imports, exports, declarations and statements, at the same
 // tokens, without the trees of what the declarations compute: a bracket
@@ -22,6 +22,6 @@ Program parse_program(std::string_view source);
 // (`const ROLES = ["a", "b"]`). For a file read from its tokens (the
 // query-call scan), where most of a parse's time went into trees nobody
 // read. ParseDeclarations tests the sameness over the fixtures' sources.
-Program parse_declarations(std::string_view source);
+Program parse_declarations(std::string source);
 
 } // namespace pgadvise::loaders::ts

@@ -129,7 +129,7 @@ NodeId Parser::parse_binary() {
 
 NodeId Parser::parse_binary_from(NodeId left, int min_precedence) {
   for (int guard = 0; guard < 100000 && at_binary_operator(); ++guard) {
-    const std::string op = peek().text;
+    const std::string op(peek().text);
     const int precedence = binary_precedence(op);
     if (precedence < min_precedence) {
       break;
@@ -162,7 +162,7 @@ NodeId Parser::parse_unary() {
   const std::size_t first = m_pos;
   if (t.is_punct("-") || t.is_punct("+") || t.is_punct("!") || t.is_punct("~") || t.is_ident("typeof") ||
       t.is_ident("void") || t.is_ident("await") || t.is_ident("delete")) {
-    const std::string op = t.text;
+    const std::string op(t.text);
     ++m_pos;
     const NodeId operand = parse_unary();
     const Node& inner = m_prog.nodes[operand];
@@ -269,7 +269,7 @@ NodeId Parser::parse_template(NodeId tag, std::size_t first) {
   const std::size_t open = m_pos;
   const NodeId id = make(NodeKind::template_literal, first);
   m_prog.nodes[id].tag = tag;
-  m_prog.nodes[id].quasis.push_back(peek().text);
+  m_prog.nodes[id].quasis.push_back(std::string(peek().text));
   if (peek().kind == TokenKind::template_full) {
     ++m_pos;
     finish(id);
@@ -298,12 +298,12 @@ NodeId Parser::parse_template(NodeId tag, std::size_t first) {
       }
     }
     if (peek().kind == TokenKind::template_middle) {
-      m_prog.nodes[id].quasis.push_back(peek().text);
+      m_prog.nodes[id].quasis.push_back(std::string(peek().text));
       ++m_pos;
       continue;
     }
     if (peek().kind == TokenKind::template_tail) {
-      m_prog.nodes[id].quasis.push_back(peek().text);
+      m_prog.nodes[id].quasis.push_back(std::string(peek().text));
       ++m_pos;
     }
     break;

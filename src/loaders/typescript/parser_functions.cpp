@@ -78,7 +78,7 @@ NodeId Parser::parse_arrow() {
   m_pos = after_type_parameters(m_pos);
   std::vector<Param> params;
   if (peek().kind == TokenKind::identifier) {
-    params.push_back(Param{peek().text, {}});
+    params.push_back(Param{std::string(peek().text), {}});
     ++m_pos;
   } else {
     params = parse_params();
@@ -153,7 +153,7 @@ std::vector<std::pair<std::string, std::string>> Parser::parse_object_pattern() 
   while (!at_end() && (close == k_npos || m_pos < close)) {
     const std::size_t before = m_pos;
     if (peek().kind == TokenKind::identifier) {
-      const std::string prop = peek().text;
+      const std::string prop(peek().text);
       ++m_pos;
       if (at_punct(":") && peek(1).kind == TokenKind::identifier) {
         bindings.emplace_back(peek(1).text, prop);

@@ -66,10 +66,10 @@ private:
     m_prog.nodes.push_back(std::move(node));
     return static_cast<NodeId>(m_prog.nodes.size() - 1);
   }
-  NodeId make(NodeKind kind, std::size_t first, std::string text = {}) {
+  NodeId make(NodeKind kind, std::size_t first, std::string_view text = {}) {
     Node node;
     node.kind = kind;
-    node.text = std::move(text);
+    node.text = text;
     node.first_token = first;
     node.name_token = first;
     node.last_token = first;

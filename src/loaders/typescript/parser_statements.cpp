@@ -134,7 +134,7 @@ void Parser::record_named_statement(bool exported, bool default_export, std::siz
     return;
   }
   m_prog.statements.push_back(
-      NamedStatement{m_tokens[name].text, kind, exported, default_export, name, first});
+      NamedStatement{std::string(m_tokens[name].text), kind, exported, default_export, name, first});
 }
 
 void Parser::parse_default_export(std::size_t first) {
@@ -172,12 +172,12 @@ void Parser::parse_import() {
       return; // malformed import: leave the next statement alone
     }
     if (t.is_punct("*") && peek(1).is_ident("as") && peek(2).kind == TokenKind::identifier) {
-      found.push_back(Import{peek(2).text, "*", {}});
+      found.push_back(Import{std::string(peek(2).text), "*", {}});
       m_pos += 3;
     } else if (t.is_punct("{")) {
       parse_import_names(found);
     } else if (t.kind == TokenKind::identifier) {
-      found.push_back(Import{t.text, "default", {}});
+      found.push_back(Import{std::string(t.text), "default", {}});
       ++m_pos;
     } else {
       ++m_pos;
@@ -205,8 +205,8 @@ void Parser::parse_import_names(std::vector<Import>& found) {
     }
     const Token& t = peek();
     if (t.kind == TokenKind::identifier || t.kind == TokenKind::string) {
-      std::string imported = t.text;
-      std::string local = t.text;
+      std::string imported(t.text);
+      std::string local(t.text);
       ++m_pos;
       if (peek().is_ident("as") && peek(1).kind == TokenKind::identifier) {
         local = peek(1).text;
@@ -242,7 +242,7 @@ void Parser::parse_export_list() {
       }
       const Token& t = peek();
       if (t.kind == TokenKind::identifier || t.kind == TokenKind::string) {
-        ExportName name{t.text, t.text};
+        ExportName name{std::string(t.text), std::string(t.text)};
         ++m_pos;
         if (accept_ident("as") &&
             (peek().kind == TokenKind::identifier || peek().kind == TokenKind::string)) {
@@ -350,7 +350,7 @@ void Parser::read_rest_pattern(Declaration& decl,
       break;
     }
     if (starts_entry && (t.kind == TokenKind::identifier || t.kind == TokenKind::string)) {
-      keys.push_back(t.text);
+      keys.push_back(std::string(t.text));
       const Token& next = m_tokens[i + 1];
       if (t.kind == TokenKind::identifier && (next.is_punct(",") || next.is_punct("=") || i + 1 == close)) {
         bindings.emplace_back(i, i); // `{ id }`, `{ id = x }`

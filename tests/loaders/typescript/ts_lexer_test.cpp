@@ -23,7 +23,7 @@ std::vector<std::string> kinds_and_texts(const LexResult& result) {
     case TokenKind::punct: kind = "p"; break;
     case TokenKind::end: kind = "end"; break;
     }
-    out.push_back(kind + ":" + token.text);
+    out.push_back(kind + ":" + std::string(token.text));
   }
   return out;
 }
@@ -48,6 +48,35 @@ TEST(TsLexer, DecodesStringEscapes) {
   EXPECT_EQ(result.tokens[2].text, "\xc3\xa9"
                                    "A\n");
   EXPECT_EQ(result.tokens[3].text, "\xf0\x9f\x98\x80");
+}
+
+// A token's text is a view of the text the result holds (the source, or a
+// value decoded once), not a string of its own: it stays valid in a copy
+// of the result after the source and the first result are gone.
+TEST(TsLexer, TokensAreViewsOfTheTextTheResultKeeps) {
+  static_assert(sizeof(Token) <= 64, "a project's tokens are tens of millions");
+  LexResult copy;
+  {
+    std::string source = "const greetingOfTheDayLongName = 'it\\'s' + `a\\tb${x}c` + \"plain\"; // note";
+    LexResult result = tokenize(source);
+    source.assign(source.size(), '#');
+    copy = result;
+  }
+  const LexedText& text = *copy.text;
+  const auto inside = [](std::string_view view, std::string_view whole) {
+    return view.data() >= whole.data() && view.data() + view.size() <= whole.data() + whole.size();
+  };
+  ASSERT_EQ(kinds_and_texts(copy),
+            (std::vector<std::string>{"id:const", "id:greetingOfTheDayLongName", "p:=", "str:it's", "p:+",
+                                      "head:a\tb", "id:x", "tail:c", "p:+", "str:plain", "p:;", "end:"}));
+  EXPECT_TRUE(inside(copy.tokens[1].text, text.source)); // spelled: the source's own bytes
+  EXPECT_TRUE(inside(copy.tokens[9].text, text.source)); // a string without escapes too
+  ASSERT_EQ(text.decoded.size(), 2U);                    // each value with an escape, decoded once
+  EXPECT_EQ(copy.tokens[3].text.data(), text.decoded[0].data());
+  EXPECT_EQ(copy.tokens[5].text.data(), text.decoded[1].data());
+  ASSERT_EQ(copy.comments.size(), 1U);
+  EXPECT_EQ(copy.comments[0].text, "// note");
+  EXPECT_TRUE(inside(copy.comments[0].text, text.source));
 }
 
 TEST(TsLexer, CommentsAreNotCodeAndAreKeptWithTheirLines) {
