@@ -89,11 +89,11 @@ void note_declared_indexes(std::vector<core::Finding>& findings, const model::Ca
   // findings about them go.
   std::vector<std::string> noted;
   for (core::Finding& finding : findings) {
-    if (!finding.fix || finding.fix->drizzle.empty() ||
-        finding.fix->drizzle.rfind(k_declared_in_schema, 0) == 0) {
+    core::SqlChange* sql = finding.fix ? finding.fix->if_sql() : nullptr;
+    if (sql == nullptr || sql->drizzle.empty() || sql->drizzle.rfind(k_declared_in_schema, 0) == 0) {
       continue;
     }
-    core::Fix& fix = *finding.fix;
+    core::SqlChange& fix = *sql;
     const std::optional<PlainIndex> proposed = plain_index(core::trim(fix.ddl));
     const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
     const model::Table* declared_table =
@@ -128,10 +128,11 @@ void note_declared_indexes(std::vector<core::Finding>& findings, const model::Ca
 void note_unapplied_indexes(std::vector<core::Finding>& findings, const model::Catalog& database,
                             const model::Catalog& files) {
   for (core::Finding& finding : findings) {
-    if (!finding.fix || finding.fix->drizzle.rfind(k_declared_in_schema, 0) == 0) {
+    core::SqlChange* sql = finding.fix ? finding.fix->if_sql() : nullptr;
+    if (sql == nullptr || sql->drizzle.rfind(k_declared_in_schema, 0) == 0) {
       continue;
     }
-    core::Fix& fix = *finding.fix;
+    core::SqlChange& fix = *sql;
     const std::optional<PlainIndex> proposed = plain_index(core::trim(fix.ddl));
     const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
     const model::Table* file_table = proposed ? files.find_table(schema, finding.object.table) : nullptr;

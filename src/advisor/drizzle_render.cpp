@@ -294,7 +294,7 @@ const model::DrizzleSharedColumn* shared_column_of(const core::Finding& finding,
       shared->location.file.str().find("node_modules/") != std::string::npos) {
     return nullptr;
   }
-  const std::string& line = finding.fix->drizzle.str();
+  const std::string& line = finding.fix->sql().drizzle.str();
   const std::string key = column->property() + ": ";
   if (line.rfind(key, 0) != 0) {
     return nullptr;
@@ -315,25 +315,25 @@ DrizzleFixCompletion::DrizzleFixCompletion(const model::Catalog* catalog, const 
       m_commands(project.uses_drizzle ? drizzle_migration_commands(project) : std::string()) {}
 
 void DrizzleFixCompletion::complete(core::Finding& finding) const {
-  if (!m_project.uses_drizzle || !finding.fix || finding.fix->drizzle.empty()) {
+  if (!m_project.uses_drizzle || !finding.fix || finding.fix->code_text().empty()) {
     return;
   }
-  core::Fix& fix = *finding.fix;
   const std::string schema = finding.object.schema.empty() ? std::string("public") : finding.object.schema;
   const model::Table* table =
       m_catalog != nullptr ? m_catalog->find_table(schema, finding.object.table) : nullptr;
-  switch (fix.kind) {
+  switch (finding.fix->kind()) {
   case core::FixKind::shell: break; // the commands are the fix: no schema file, no table
   case core::FixKind::code:
     // The rewrite goes where the rule found the code (or nowhere it
     // knows): only the table's Drizzle name is said, and there is no
     // migration to run.
-    if (table != nullptr && fix.drizzle_table.empty()) {
-      fix.drizzle_table = table->property;
+    if (core::CodeChange& code = finding.fix->code(); table != nullptr && code.table.empty()) {
+      code.table = table->property;
     }
     break;
-  case core::FixKind::sql:
+  case core::FixKind::sql: {
     // A schema.ts edit: which file and table, then generate + migrate.
+    core::SqlChange& fix = finding.fix->sql();
     if (table != nullptr) {
       if (const model::DrizzleSharedColumn* shared = shared_column_of(finding, *table);
           shared != nullptr && fix.drizzle_file.empty() && fix.drizzle_table.empty()) {
@@ -351,6 +351,7 @@ void DrizzleFixCompletion::complete(core::Finding& finding) const {
       fix.commands = m_commands;
     }
     break;
+  }
   }
 }
 

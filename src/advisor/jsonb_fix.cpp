@@ -88,7 +88,7 @@ core::Fix make_jsonb_fix(const model::Table& table, const model::Column& column,
   const bool drop_other_default = column.default_expr.has_value() && !new_default && !from_json;
 
   core::Fix fix;
-  fix.ddl = render_ddl(table, column, new_default, drop_other_default);
+  fix.sql().ddl = render_ddl(table, column, new_default, drop_other_default);
   fix.safety_note = "ALTER COLUMN ... TYPE rewrites the whole table and its indexes under an ACCESS "
                     "EXCLUSIVE lock: reads and "
                     "writes wait until it finishes, so run it in a quiet window (or add a jsonb column, "
@@ -107,7 +107,7 @@ core::Fix make_jsonb_fix(const model::Table& table, const model::Column& column,
     fix.safety_note = core::SharedText::interned(fix.safety_note);
   }
   if (with_drizzle) {
-    fix.drizzle = render_drizzle(table, column, new_default, drop_other_default);
+    fix.sql().drizzle = render_drizzle(table, column, new_default, drop_other_default);
   }
   return fix;
 }

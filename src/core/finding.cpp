@@ -68,13 +68,63 @@ std::string_view to_string(FixKind kind) {
   return "sql";
 }
 
-bool ddl_is_sql(FixKind kind) {
+const std::string& Fix::statements() const {
+  switch (kind()) {
+  case FixKind::sql: return sql().ddl;
+  case FixKind::shell: return shell().commands;
+  case FixKind::code: return code().sends;
+  }
+  return sql().ddl;
+}
+
+namespace {
+
+const RareText k_no_text;
+
+} // namespace
+
+const RareText& Fix::code_text() const {
+  const SqlChange* sql = if_sql();
+  const CodeChange* code = if_code();
+  return sql != nullptr ? sql->drizzle : code != nullptr ? code->code : k_no_text;
+}
+
+const RareText& Fix::code_file() const {
+  const SqlChange* sql = if_sql();
+  const CodeChange* code = if_code();
+  return sql != nullptr ? sql->drizzle_file : code != nullptr ? code->at : k_no_text;
+}
+
+const RareText& Fix::code_table() const {
+  const SqlChange* sql = if_sql();
+  const CodeChange* code = if_code();
+  return sql != nullptr ? sql->drizzle_table : code != nullptr ? code->table : k_no_text;
+}
+
+const RareText& Fix::migrate_commands() const {
+  const SqlChange* sql = if_sql();
+  return sql != nullptr ? sql->commands : k_no_text;
+}
+
+FixFields fix_fields(const Fix& fix) {
+  return FixFields{fix.statements(), fix.code_text().str(), fix.code_file().str(), fix.code_table().str(),
+                   fix.migrate_commands().str()};
+}
+
+Fix fix_from_fields(FixKind kind, const FixFields& fields) {
+  Fix fix;
   switch (kind) {
   case FixKind::sql:
-  case FixKind::code: return true;
-  case FixKind::shell: return false;
+    fix.change = SqlChange{std::string(fields.ddl), RareText(fields.drizzle), RareText(fields.drizzle_file),
+                           RareText(fields.drizzle_table), RareText(fields.commands)};
+    break;
+  case FixKind::shell: fix.change = ShellChange{std::string(fields.ddl)}; break;
+  case FixKind::code:
+    fix.change = CodeChange{RareText(fields.drizzle), RareText(fields.drizzle_file),
+                            RareText(fields.drizzle_table), std::string(fields.ddl)};
+    break;
   }
-  return true;
+  return fix;
 }
 
 std::optional<FixKind> parse_fix_kind(std::string_view text) {

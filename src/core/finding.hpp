@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace pgadvise::core {
@@ -69,27 +70,12 @@ std::string_view to_string(Evidence::Kind kind);
 // The kind to_string() spells `text`; nullopt for a word it never writes.
 std::optional<Evidence::Kind> parse_evidence_kind(std::string_view text);
 
-// What a fix changes, and so what Fix::ddl holds and where the Drizzle line goes.
-enum class FixKind : std::uint8_t {
-  // The schema: `ddl` is SQL to run or to put in a migration; `drizzle` is
-  // the schema.ts edit, which drizzle-kit turns into a migration (`commands`).
-  sql,
-  // The project's commands: `ddl` holds shell commands
-  // (drizzle-push-in-production's generate + migrate steps).
-  shell,
-  // The application's code (a loop's queries as one, a pool made once):
-  // `drizzle` is the TypeScript that replaces the code at `drizzle_file`
-  // (file:line of the loop), `drizzle_table` the table's variable it uses;
-  // `ddl`, when set, the SQL the new code sends (one batched query, or the
-  // writes in one transaction), never a migration; so never `commands`.
-  code,
-};
+// What a fix changes: the alternative a Fix holds (Fix::change), as the
+// report's `kind` names it.
+enum class FixKind : std::uint8_t { sql, shell, code };
 std::string_view to_string(FixKind kind);
 // The kind to_string() spells `text`; nullopt for a word it never writes.
 std::optional<FixKind> parse_fix_kind(std::string_view text);
-// Whether Fix::ddl of this kind is SQL (a schema change's, or what a code
-// change sends), not commands.
-bool ddl_is_sql(FixKind kind);
 
 // Whether `pgadvise fix` applies a fix by default, as ruff's fixes are
 // safe or unsafe. Safe: additive and cheap to undo (a new index built the
@@ -103,24 +89,85 @@ std::string_view to_string(FixApplicability applicability);
 // The applicability to_string() spells `text`; nullopt for a word it never writes.
 std::optional<FixApplicability> parse_fix_applicability(std::string_view text);
 
-// A proposed fix: printed, never applied. The Drizzle texts are RareText
-// (8 bytes, nothing on the heap while empty, as they are for a plain SQL
-// file): a fix is 88 bytes instead of 184 (450,000 fixes at 100,000 tables).
-struct Fix {
-  std::string ddl;        // SQL to run (or to put in a migration); see FixKind
-  RareText drizzle;       // the Drizzle schema line, when the project uses Drizzle
-  SharedText safety_note; // locking, rewrite or data caveats (often one text for many fixes)
-  FixKind kind = FixKind::sql;
-  FixApplicability applicability = FixApplicability::unsafe;
+// A change to the schema: SQL to run (or to put in a migration), and the
+// schema.ts edit drizzle-kit turns into a migration (`commands`).
+struct SqlChange {
+  std::string ddl;
+  RareText drizzle{}; // the Drizzle schema line, when the project uses Drizzle
   // Where `drizzle` goes: the schema file (with the table's line when it
-  // was read) and the table's variable there, or for a code fix the loop's
-  // file:line and the table variable its query uses; empty when unknown.
+  // was read) and the table's variable there; empty when unknown.
   RareText drizzle_file{};
   RareText drizzle_table{};
   // The project's commands that turn the schema edit into a migration and
   // apply it ("npm run db:generate && npm run db:migrate").
   RareText commands{};
 };
+
+// A change to the project's commands (drizzle-push-in-production's
+// generate + migrate steps): shell, never SQL.
+struct ShellChange {
+  std::string commands;
+};
+
+// A change to the application's code (a loop's queries as one, a pool made
+// once): never a migration.
+struct CodeChange {
+  RareText code{};  // the TypeScript that replaces the code at `at`
+  RareText at{};    // the loop's file:line; empty when unknown
+  RareText table{}; // the table's variable the new code uses
+  // The SQL the new code sends (one batched query, or the writes in one
+  // transaction), when there is one to show.
+  std::string sends{};
+};
+
+// A proposed fix: one of the three changes, with what applying it risks.
+// The Drizzle texts are RareText (8 bytes, nothing on the heap while
+// empty, as they are for a plain SQL file): a fix is 96 bytes, not 184
+// (450,000 fixes at 100,000 tables).
+struct Fix {
+  std::variant<SqlChange, ShellChange, CodeChange> change;
+  SharedText safety_note; // locking, rewrite or data caveats (often one text for many fixes)
+  FixApplicability applicability = FixApplicability::unsafe;
+
+  [[nodiscard]] FixKind kind() const { return static_cast<FixKind>(change.index()); }
+  // The change of that kind; std::bad_variant_access for another kind.
+  [[nodiscard]] SqlChange& sql() { return std::get<SqlChange>(change); }
+  [[nodiscard]] const SqlChange& sql() const { return std::get<SqlChange>(change); }
+  [[nodiscard]] ShellChange& shell() { return std::get<ShellChange>(change); }
+  [[nodiscard]] const ShellChange& shell() const { return std::get<ShellChange>(change); }
+  [[nodiscard]] CodeChange& code() { return std::get<CodeChange>(change); }
+  [[nodiscard]] const CodeChange& code() const { return std::get<CodeChange>(change); }
+  // The change of that kind, or nullptr.
+  [[nodiscard]] SqlChange* if_sql() { return std::get_if<SqlChange>(&change); }
+  [[nodiscard]] const SqlChange* if_sql() const { return std::get_if<SqlChange>(&change); }
+  [[nodiscard]] const CodeChange* if_code() const { return std::get_if<CodeChange>(&change); }
+  // What the fix shows to run: the SQL, the commands, or the SQL the new
+  // code sends; and whether it is SQL (not shell).
+  [[nodiscard]] const std::string& statements() const;
+  [[nodiscard]] bool statements_are_sql() const { return kind() != FixKind::shell; }
+  // The code to write: the schema.ts line or the application's TypeScript;
+  // where it goes (the schema file, or the loop's file:line) and the
+  // table's variable it names. Empty for commands.
+  [[nodiscard]] const RareText& code_text() const;
+  [[nodiscard]] const RareText& code_file() const;
+  [[nodiscard]] const RareText& code_table() const;
+  // A schema change's generate + migrate commands; empty for another kind.
+  [[nodiscard]] const RareText& migrate_commands() const;
+};
+
+// A fix as the report's `fix` object spells it (docs/json-report.md): each
+// kind's fields under the names every kind shares. The report writers and
+// readers (JSON, the finding spill, merge) go through it, and only they.
+struct FixFields {
+  std::string_view ddl;           // SqlChange::ddl, ShellChange::commands, CodeChange::sends
+  std::string_view drizzle;       // SqlChange::drizzle, CodeChange::code
+  std::string_view drizzle_file;  // SqlChange::drizzle_file, CodeChange::at
+  std::string_view drizzle_table; // SqlChange::drizzle_table, CodeChange::table
+  std::string_view commands;      // SqlChange::commands
+};
+FixFields fix_fields(const Fix& fix);
+// The change of `kind` those fields spell (a field the kind has no room for is dropped).
+Fix fix_from_fields(FixKind kind, const FixFields& fields);
 
 struct Finding {
   std::string rule;

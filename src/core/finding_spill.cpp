@@ -15,8 +15,10 @@ namespace pgadvise::core {
 namespace {
 
 // A finding's every member is written: one added to Finding, Fix, Evidence
-// or ObjectRef must be written and read here too (then change the size).
-static_assert(sizeof(Finding) == 320 && sizeof(Fix) == 88 && sizeof(Evidence) == 56 &&
+// or ObjectRef must be written and read here too, and one added to a fix's
+// change goes into FixFields (core/finding.hpp) first (then change the size).
+static_assert(sizeof(Finding) == 320 && sizeof(Fix) == 96 && sizeof(SqlChange) == 64 &&
+                  sizeof(ShellChange) == 32 && sizeof(CodeChange) == 56 && sizeof(Evidence) == 56 &&
                   sizeof(ObjectRef) == 120,
               "a new member of a finding must be spilled too (core/finding_spill.cpp)");
 // Written as their bytes: a FilePath is a pointer into a pool that lives as
@@ -61,14 +63,15 @@ public:
     }
     number(f.fix ? 1U : 0U);
     if (f.fix) {
-      text(f.fix->ddl);
-      text(f.fix->drizzle.str());
+      const FixFields fields = fix_fields(*f.fix);
+      text(fields.ddl);
+      text(fields.drizzle);
       shared(f.fix->safety_note);
-      number(static_cast<std::uint32_t>(f.fix->kind));
+      number(static_cast<std::uint32_t>(f.fix->kind()));
       number(static_cast<std::uint32_t>(f.fix->applicability));
-      text(f.fix->drizzle_file.str());
-      text(f.fix->drizzle_table.str());
-      text(f.fix->commands.str());
+      text(fields.drizzle_file);
+      text(fields.drizzle_table);
+      text(fields.commands);
     }
     text(f.fingerprint);
     texts(f.rule_ids);
@@ -132,15 +135,23 @@ public:
       raw(&e.location, sizeof e.location);
     }
     if (number() != 0) {
-      Fix fix;
-      fix.ddl = text();
-      fix.drizzle = text();
-      fix.safety_note = shared();
-      fix.kind = static_cast<FixKind>(number());
-      fix.applicability = static_cast<FixApplicability>(number());
-      fix.drizzle_file = text();
-      fix.drizzle_table = text();
-      fix.commands = text();
+      FixFields fields;
+      const std::string ddl = text();
+      const std::string drizzle = text();
+      SharedText safety_note = shared();
+      const auto kind = static_cast<FixKind>(number());
+      const auto applicability = static_cast<FixApplicability>(number());
+      const std::string file = text();
+      const std::string table = text();
+      const std::string commands = text();
+      fields.ddl = ddl;
+      fields.drizzle = drizzle;
+      fields.drizzle_file = file;
+      fields.drizzle_table = table;
+      fields.commands = commands;
+      Fix fix = fix_from_fields(kind, fields);
+      fix.safety_note = std::move(safety_note);
+      fix.applicability = applicability;
       f.fix = std::move(fix);
     }
     f.fingerprint = text();

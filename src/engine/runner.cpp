@@ -171,8 +171,13 @@ void trim_room(core::Finding& finding) {
   for (core::Evidence& evidence : finding.evidence) {
     evidence.detail.shrink_to_fit();
   }
-  if (finding.fix) {
-    finding.fix->ddl.shrink_to_fit(); // the Drizzle texts (RareText) are exactly sized already
+  if (!finding.fix) {
+    return;
+  }
+  switch (finding.fix->kind()) { // the Drizzle texts (RareText) are exactly sized already
+  case core::FixKind::sql: finding.fix->sql().ddl.shrink_to_fit(); break;
+  case core::FixKind::shell: finding.fix->shell().commands.shrink_to_fit(); break;
+  case core::FixKind::code: finding.fix->code().sends.shrink_to_fit(); break;
   }
 }
 

@@ -80,8 +80,8 @@ std::string_view fix_applicability_text(core::FixApplicability applicability) {
 }
 
 bool has_code_fix(const core::Finding& finding) {
-  return finding.fix && finding.fix->kind == core::FixKind::code &&
-         (!finding.fix->drizzle.empty() || !finding.fix->ddl.empty());
+  return finding.fix && finding.fix->kind() == core::FixKind::code &&
+         (!finding.fix->code_text().empty() || !finding.fix->statements().empty());
 }
 
 namespace {
@@ -90,11 +90,11 @@ namespace {
 // rewrite goes, since it replaces code there rather than edits a region.
 std::string code_fix_heading(const core::Fix& fix, const std::string& repo_root) {
   std::string heading = "Fix (code change";
-  if (!fix.drizzle_file.empty()) {
-    heading += " at " + repo_relative_place(fix.drizzle_file.str(), repo_root);
+  if (!fix.code_file().empty()) {
+    heading += " at " + repo_relative_place(fix.code_file().str(), repo_root);
   }
-  if (!fix.drizzle_table.empty()) {
-    heading += ", table " + fix.drizzle_table.str();
+  if (!fix.code_table().empty()) {
+    heading += ", table " + fix.code_table().str();
   }
   return heading + "; " + std::string(fix_applicability_text(fix.applicability)) + ")";
 }
@@ -137,21 +137,21 @@ std::string message_with_fix(const core::Finding& finding, const std::string& re
   if (has_code_fix(finding)) {
     const core::Fix& fix = *finding.fix;
     text += "\n" + code_fix_heading(fix, repo_root) + ":\n";
-    if (!fix.drizzle.empty()) {
-      text += fix.drizzle.str();
-      if (!fix.ddl.empty()) {
+    if (!fix.code_text().empty()) {
+      text += fix.code_text().str();
+      if (!fix.statements().empty()) {
         text += "\n" + std::string(k_sends) + "\n";
       }
     } else {
       text += std::string(k_sends) + "\n";
     }
-    text += fix.ddl;
+    text += fix.statements();
     return text;
   }
-  if (finding.fix && !finding.fix->ddl.empty()) {
-    text += std::string(core::ddl_is_sql(finding.fix->kind) ? "\nFix (" : "\nFix (commands; ") +
+  if (finding.fix && !finding.fix->statements().empty()) {
+    text += std::string(finding.fix->statements_are_sql() ? "\nFix (" : "\nFix (commands; ") +
             std::string(fix_applicability_text(finding.fix->applicability)) + "):\n";
-    text += finding.fix->ddl;
+    text += finding.fix->statements();
   }
   return text;
 }
@@ -163,11 +163,12 @@ std::string markdown_with_code_fix(const core::Finding& finding, const std::stri
   }
   const core::Fix& fix = *finding.fix;
   text += "\n\n**" + markdown_text(code_fix_heading(fix, repo_root)) + "**, to adapt by hand:\n\n";
-  if (!fix.drizzle.empty()) {
-    text += fenced("ts", fix.drizzle.str());
+  if (!fix.code_text().empty()) {
+    text += fenced("ts", fix.code_text().str());
   }
-  if (!fix.ddl.empty()) {
-    text += (fix.drizzle.empty() ? "" : "\n") + std::string(k_sends) + "\n\n" + fenced("sql", fix.ddl);
+  if (!fix.statements().empty()) {
+    text += (fix.code_text().empty() ? "" : "\n") + std::string(k_sends) + "\n\n" +
+            fenced("sql", fix.statements());
   }
   return text;
 }

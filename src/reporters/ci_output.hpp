@@ -36,7 +36,7 @@ std::string repo_relative_place(const std::string& place, const std::string& rep
 std::string_view fix_applicability_text(core::FixApplicability applicability);
 
 // The message, then the fix: a schema fix's DDL (or commands); a code fix's
-// rewrite (Fix::drizzle, TypeScript for the place the fix names) and the SQL
+// rewrite (CodeChange::code, TypeScript for the place it names) and the SQL
 // the new code sends, each under its own heading, so that no reader takes
 // the statements for a migration to run.
 std::string message_with_fix(const core::Finding& finding, const std::string& repo_root = {});

@@ -199,31 +199,31 @@ std::string fix_of(const core::Finding& finding, const ReportInput& input, std::
   std::string out =
       "\n" + std::string(lead) + "fix (" + std::string(fix_applicability_text(fix.applicability)) + "):\n\n";
   const std::string file =
-      fix.drizzle_file.empty() ? "" : repo_relative_place(fix.drizzle_file.str(), input.repo_root);
+      fix.code_file().empty() ? "" : repo_relative_place(fix.code_file().str(), input.repo_root);
   const std::string table =
-      fix.drizzle_table.empty() ? "" : " (table " + code_span(fix.drizzle_table.str()) + ")";
-  if (fix.kind == core::FixKind::code) {
-    if (!fix.drizzle.empty()) {
+      fix.code_table().empty() ? "" : " (table " + code_span(fix.code_table().str()) + ")";
+  if (fix.kind() == core::FixKind::code) {
+    if (!fix.code_text().empty()) {
       out += "The code" + (file.empty() ? "" : " at " + code_span(file)) + table + " becomes:\n\n" +
-             block("ts", fix.drizzle.str());
+             block("ts", fix.code_text().str());
     }
-    if (!fix.ddl.empty()) {
-      out += (fix.drizzle.empty() ? "" : "\n") + std::string("SQL the new code sends:\n\n") +
-             block("sql", fix.ddl);
+    if (!fix.statements().empty()) {
+      out += (fix.code_text().empty() ? "" : "\n") + std::string("SQL the new code sends:\n\n") +
+             block("sql", fix.statements());
     }
     return out;
   }
-  if (!fix.drizzle.empty()) {
+  if (!fix.code_text().empty()) {
     out += "In " + (file.empty() ? std::string("the Drizzle schema") : code_span(file)) + table + ":\n\n" +
-           diff_block(fix.drizzle.str());
-    if (!fix.commands.empty()) {
-      out += "\nthen " + code_span(fix.commands.str()) + "; the migration it makes runs:\n\n";
-    } else if (!fix.ddl.empty()) {
+           diff_block(fix.code_text().str());
+    if (!fix.migrate_commands().empty()) {
+      out += "\nthen " + code_span(fix.migrate_commands().str()) + "; the migration it makes runs:\n\n";
+    } else if (!fix.statements().empty()) {
       out += "\nThe SQL it comes to:\n\n";
     }
   }
-  if (!fix.ddl.empty()) {
-    out += block(core::ddl_is_sql(fix.kind) ? "sql" : "sh", fix.ddl);
+  if (!fix.statements().empty()) {
+    out += block(fix.statements_are_sql() ? "sql" : "sh", fix.statements());
   }
   return out;
 }

@@ -130,7 +130,7 @@ Bars index_bars(const ReportInput& input) {
     return bars;
   }
   for (const core::Finding& finding : input.run->findings.loaded()) {
-    if (!finding.fix || finding.fix->ddl.find("CREATE INDEX") == std::string::npos ||
+    if (!finding.fix || finding.fix->statements().find("CREATE INDEX") == std::string::npos ||
         input.workload == nullptr) {
       continue;
     }
@@ -219,16 +219,16 @@ void write_finding(std::ostream& out, const core::Finding& finding) {
     out << "</ul>";
   }
   if (finding.fix) {
-    if (!finding.fix->ddl.empty()) {
-      out << code_block(ddl_title(finding.fix->kind), finding.fix->ddl);
+    if (!finding.fix->statements().empty()) {
+      out << code_block(ddl_title(finding.fix->kind()), finding.fix->statements());
     }
-    if (!finding.fix->drizzle.empty()) {
+    if (!finding.fix->code_text().empty()) {
       // A code fix's text replaces the code at its place; a schema fix's
       // is a Drizzle schema line.
-      const std::string title = finding.fix->kind == core::FixKind::code ? "Code change" : "Drizzle";
+      const std::string title = finding.fix->kind() == core::FixKind::code ? "Code change" : "Drizzle";
       out << code_block(title +
-                            (finding.fix->drizzle_file.empty() ? "" : " (" + finding.fix->drizzle_file + ")"),
-                        finding.fix->drizzle);
+                            (finding.fix->code_file().empty() ? "" : " (" + finding.fix->code_file() + ")"),
+                        finding.fix->code_text());
     }
     if (!finding.fix->safety_note.empty()) {
       out << "<p class='loc'>" << escape(finding.fix->safety_note) << "</p>";
@@ -285,10 +285,10 @@ void write_html(std::ostream& out, const ReportInput& input) {
   out << "</div></section>\n<section id='actions'><h2>Actions</h2><ol class='actions'>";
   std::size_t actions = 0;
   for (const core::Finding& finding : findings.loaded()) {
-    if (finding.fix && !finding.fix->ddl.empty() && actions < 10) {
+    if (finding.fix && !finding.fix->statements().empty() && actions < 10) {
       out << "<li><span class='sev-" << core::to_string(finding.severity) << "'>"
           << core::to_string(finding.severity) << "</span> " << escape(finding.object.to_string()) << ": "
-          << escape(shorten(finding.fix->ddl, 160)) << "</li>";
+          << escape(shorten(finding.fix->statements(), 160)) << "</li>";
       ++actions;
     }
   }

@@ -171,14 +171,15 @@ void write_finding(JsonWriter& w, const core::Finding& finding) {
   } else {
     const core::Fix& fix = *finding.fix;
     w.open('{');
-    w.field_or_null("ddl", fix.ddl);
-    w.field_or_null("drizzle", fix.drizzle);
+    const core::FixFields fields = core::fix_fields(fix);
+    w.field_or_null("ddl", fields.ddl);
+    w.field_or_null("drizzle", fields.drizzle);
     w.field_or_null("safety_note", fix.safety_note);
-    w.field("kind", core::to_string(fix.kind));
+    w.field("kind", core::to_string(fix.kind()));
     w.field("applicability", core::to_string(fix.applicability));
-    w.field_or_null("drizzle_file", fix.drizzle_file);
-    w.field_or_null("drizzle_table", fix.drizzle_table);
-    w.field_or_null("commands", fix.commands);
+    w.field_or_null("drizzle_file", fields.drizzle_file);
+    w.field_or_null("drizzle_table", fields.drizzle_table);
+    w.field_or_null("commands", fields.commands);
     w.close('}');
   }
   w.field("fingerprint", finding.fingerprint);

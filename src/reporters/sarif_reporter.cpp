@@ -158,17 +158,17 @@ void write_logical_locations(JsonWriter& w, const core::ObjectRef& object, const
 void write_code_fix(JsonWriter& w, const core::Fix& fix, const std::string& repo_root) {
   w.key("codeFix");
   w.open('{');
-  if (!fix.drizzle_file.empty()) {
-    w.field("location", repo_relative_place(fix.drizzle_file.str(), repo_root));
+  if (!fix.code_file().empty()) {
+    w.field("location", repo_relative_place(fix.code_file().str(), repo_root));
   }
-  if (!fix.drizzle_table.empty()) {
-    w.field("table", fix.drizzle_table.str());
+  if (!fix.code_table().empty()) {
+    w.field("table", fix.code_table().str());
   }
-  if (!fix.drizzle.empty()) {
-    w.field("code", fix.drizzle.str());
+  if (!fix.code_text().empty()) {
+    w.field("code", fix.code_text().str());
   }
-  if (!fix.ddl.empty()) {
-    w.field("sql", fix.ddl);
+  if (!fix.statements().empty()) {
+    w.field("sql", fix.statements());
   }
   w.close('}');
 }

@@ -119,21 +119,21 @@ void write_evidence(std::ostream& out, const core::Evidence& evidence) {
 }
 
 void write_fix(std::ostream& out, const core::Fix& fix) {
-  if (!fix.ddl.empty()) {
-    write_block(out, core::ddl_is_sql(fix.kind) ? "fix (SQL):" : "fix (shell):", fix.ddl);
+  if (!fix.statements().empty()) {
+    write_block(out, fix.statements_are_sql() ? "fix (SQL):" : "fix (shell):", fix.statements());
   }
-  if (!fix.drizzle.empty()) {
-    write_block(out, "fix (Drizzle):", fix.drizzle);
+  if (!fix.code_text().empty()) {
+    write_block(out, "fix (Drizzle):", fix.code_text());
   }
-  if (!fix.drizzle_file.empty()) {
-    std::string where = fix.drizzle_file;
-    if (!fix.drizzle_table.empty()) {
-      where += ", table `" + fix.drizzle_table + "`";
+  if (!fix.code_file().empty()) {
+    std::string where = fix.code_file();
+    if (!fix.code_table().empty()) {
+      where += ", table `" + fix.code_table() + "`";
     }
     write_labelled(out, "in:", where);
   }
-  if (!fix.commands.empty()) {
-    write_block(out, "then run:", fix.commands);
+  if (!fix.migrate_commands().empty()) {
+    write_block(out, "then run:", fix.migrate_commands());
   }
   if (!fix.safety_note.empty()) {
     write_labelled(out, "safety:", fix.safety_note);
@@ -304,10 +304,10 @@ std::string summary_of_rule(const ReportInput& input, const std::string& rule) {
 
 void write_compact_fix(std::ostream& out, const core::Finding& finding, std::string_view lead) {
   const core::Fix& fix = *finding.fix;
-  if (!fix.ddl.empty()) {
-    const auto [line, count] = work_line(fix.ddl, core::ddl_is_sql(fix.kind));
+  if (!fix.statements().empty()) {
+    const auto [line, count] = work_line(fix.statements(), fix.statements_are_sql());
     // "fix (safe)", "fix (unsafe: --unsafe-fixes, saves about 2 s)": what `pgadvise fix` does with it.
-    std::string label = std::string(core::ddl_is_sql(fix.kind) ? "fix (" : "run (") +
+    std::string label = std::string(fix.statements_are_sql() ? "fix (" : "run (") +
                         std::string(core::to_string(fix.applicability)) +
                         (fix.applicability == core::FixApplicability::unsafe ? ": --unsafe-fixes" : "");
     if (finding.saving_ms > 0) {
@@ -316,13 +316,13 @@ void write_compact_fix(std::ostream& out, const core::Finding& finding, std::str
     label += ")";
     out << k_fix_indent << lead << label << ": " << line << more_lines(count) << "\n";
   }
-  if (!fix.drizzle.empty()) {
-    const auto [line, count] = work_line(fix.drizzle, false);
+  if (!fix.code_text().empty()) {
+    const auto [line, count] = work_line(fix.code_text(), false);
     out << k_fix_indent << lead << "drizzle: " << line;
-    if (!fix.drizzle_file.empty()) {
-      out << "  in " << one_line(fix.drizzle_file);
-      if (!fix.drizzle_table.empty()) {
-        out << " (" << one_line(fix.drizzle_table) << ")";
+    if (!fix.code_file().empty()) {
+      out << "  in " << one_line(fix.code_file());
+      if (!fix.code_table().empty()) {
+        out << " (" << one_line(fix.code_table()) << ")";
       }
     }
     out << more_lines(count) << "\n";
@@ -442,8 +442,8 @@ void add_unique(std::vector<std::string>& list, std::string_view value) {
 // The generate + migrate commands of every finding, not only of each
 // entry's first: a folder of projects groups its databases' findings.
 void add_commands(Actions& actions, const core::Finding& finding) {
-  if (finding.fix && !finding.fix->commands.empty()) {
-    add_unique(actions.commands, finding.fix->commands);
+  if (finding.fix && !finding.fix->migrate_commands().empty()) {
+    add_unique(actions.commands, finding.fix->migrate_commands());
   }
 }
 
@@ -462,17 +462,17 @@ void add_action(Actions& actions, const Entry& entry, const core::Finding& findi
     }
     return;
   }
-  const std::string ddl = work_line(finding.fix->ddl, core::ddl_is_sql(finding.fix->kind)).first;
-  if (finding.fix->kind == core::FixKind::sql &&
+  const std::string ddl = work_line(finding.fix->statements(), finding.fix->statements_are_sql()).first;
+  if (finding.fix->kind() == core::FixKind::sql &&
       (ddl.rfind("CREATE INDEX", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX", 0) == 0)) {
     ++actions.create;
     if (finding.saving_ms > 0) {
       ++actions.create_measured;
       actions.saving_ms += finding.saving_ms;
     }
-  } else if (finding.fix->kind == core::FixKind::sql && ddl.rfind("DROP INDEX", 0) == 0) {
+  } else if (finding.fix->kind() == core::FixKind::sql && ddl.rfind("DROP INDEX", 0) == 0) {
     ++actions.drop;
-  } else if (finding.fix->kind == core::FixKind::sql && ddl.find("ALTER COLUMN") != std::string::npos &&
+  } else if (finding.fix->kind() == core::FixKind::sql && ddl.find("ALTER COLUMN") != std::string::npos &&
              ddl.find(" TYPE ") != std::string::npos) {
     ++actions.convert;
   } else {
@@ -506,11 +506,11 @@ struct Closing {
 // action of their own and whose fix creates an index), to run in one go.
 void add_fk_statements(Closing& closing, const core::Finding& finding,
                        const std::set<std::string>& own_entries) {
-  if (own_entries.count(finding.rule) == 0 || !finding.fix || finding.fix->kind != core::FixKind::sql ||
-      finding.fix->ddl.empty()) {
+  if (own_entries.count(finding.rule) == 0 || !finding.fix || finding.fix->kind() != core::FixKind::sql ||
+      finding.fix->statements().empty()) {
     return;
   }
-  for (const std::string& line : core::split(sanitize_for_terminal(finding.fix->ddl), '\n')) {
+  for (const std::string& line : core::split(sanitize_for_terminal(finding.fix->statements()), '\n')) {
     if (!is_preamble(line) && core::trim(line).rfind("CREATE INDEX", 0) == 0) {
       // Each database's statements under its drizzle.config's name: one
       // folder of projects is several databases to run them in.

@@ -29,37 +29,37 @@ void expect_parses(const std::string& sql) {
 TEST(JsonbFix, MovesAJsonDefaultOverInOneStatement) {
   const auto table = table_with("text", "'{}'::text", true);
   const auto fix = make_jsonb_fix(table, table.columns[0], true);
-  EXPECT_EQ(fix.ddl,
+  EXPECT_EQ(fix.statements(),
             "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
             "payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
-  EXPECT_EQ(fix.drizzle,
+  EXPECT_EQ(fix.code_text(),
             "payload: jsonb(\"payload\").$type<Record<string, unknown>>().notNull().default({})");
-  expect_parses(fix.ddl);
+  expect_parses(fix.statements());
 }
 
 TEST(JsonbFix, PlainConversionWithoutDefault) {
   const auto table = table_with("varchar(255)", std::nullopt);
   const auto fix = make_jsonb_fix(table, table.columns[0], false);
-  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;");
-  EXPECT_TRUE(fix.drizzle.empty());
+  EXPECT_EQ(fix.statements(), "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;");
+  EXPECT_TRUE(fix.code_text().empty());
   EXPECT_NE(fix.safety_note.find("ACCESS EXCLUSIVE"), std::string::npos);
 }
 
 TEST(JsonbFix, DropsATextDefaultThatIsNotJson) {
   const auto table = table_with("text", "''::text");
   const auto fix = make_jsonb_fix(table, table.columns[0], false);
-  EXPECT_EQ(fix.ddl,
+  EXPECT_EQ(fix.statements(),
             "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE jsonb USING "
             "payload::jsonb;");
-  expect_parses(fix.ddl);
+  expect_parses(fix.statements());
 }
 
 TEST(JsonbFix, JsonColumnKeepsANonLiteralDefault) {
   // json -> jsonb has an assignment cast: the default converts by itself.
   const auto table = table_with("json", "json_build_object()");
   const auto fix = make_jsonb_fix(table, table.columns[0], true);
-  EXPECT_EQ(fix.ddl, "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;");
-  EXPECT_EQ(fix.drizzle, "payload: jsonb(\"payload\")");
+  EXPECT_EQ(fix.statements(), "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;");
+  EXPECT_EQ(fix.code_text(), "payload: jsonb(\"payload\")");
 }
 
 TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
@@ -68,13 +68,13 @@ TEST(JsonbFix, QuotesNamesAndMirrorsNestedDefaults) {
   table.name = "Order";
   table.columns[0].name = "userSettings";
   const auto fix = make_jsonb_fix(table, table.columns[0], true);
-  EXPECT_EQ(fix.ddl,
+  EXPECT_EQ(fix.statements(),
             "ALTER TABLE \"App\".\"Order\" ALTER COLUMN \"userSettings\" DROP DEFAULT, ALTER COLUMN "
             "\"userSettings\" TYPE jsonb USING \"userSettings\"::jsonb, ALTER COLUMN \"userSettings\" SET "
             "DEFAULT '{\"json\": {}}'::jsonb;");
-  EXPECT_EQ(fix.drizzle,
+  EXPECT_EQ(fix.code_text(),
             "userSettings: jsonb(\"userSettings\").$type<Record<string, unknown>>().default({\"json\":{}})");
-  expect_parses(fix.ddl);
+  expect_parses(fix.statements());
 }
 
 // t3's columns callback, createTable("post", (d) => ({ meta: d.json() })):
@@ -84,10 +84,10 @@ TEST(JsonbFix, ColumnsCallbackTableGetsTheCallbacksBuilder) {
   auto table = table_with("json", std::nullopt, true);
   table.drizzle_column_param = "d";
   table.columns[0].set_property("payload");
-  EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).drizzle, "payload: d.jsonb().notNull()");
+  EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).sql().drizzle, "payload: d.jsonb().notNull()");
   table.columns[0].name = "pay_load";
   table.columns[0].set_property("payLoad");
-  EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).drizzle,
+  EXPECT_EQ(make_jsonb_fix(table, table.columns[0], true).sql().drizzle,
             "payLoad: d.jsonb(\"pay_load\").notNull()");
 }
 

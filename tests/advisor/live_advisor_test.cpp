@@ -181,7 +181,7 @@ TEST_F(LiveAdvisor, FindsConfirmsProposesVerifiesAndTheAppliedIndexIsUsed) {
   ASSERT_NE(finding, report.findings.end());
   EXPECT_EQ(finding->severity, core::Severity::high);
   ASSERT_TRUE(finding->fix.has_value());
-  EXPECT_EQ(finding->fix->ddl, proposal.ddl);
+  EXPECT_EQ(finding->fix->statements(), proposal.ddl);
   EXPECT_TRUE(std::any_of(finding->evidence.begin(), finding->evidence.end(),
                           [](const core::Evidence& e) { return e.kind == core::Evidence::Kind::plan; }));
 

@@ -160,7 +160,7 @@ TEST_F(LiveExpressionIndex, JsonFilterGetsAnExpressionIndexVerifiedWithHypoPG) {
   engine::RunReport report = app::run_rules(input, settings);
   const auto proposing = [&](const std::vector<core::Finding>& findings) {
     return std::count_if(findings.begin(), findings.end(), [&](const core::Finding& f) {
-      return f.fix && f.fix->ddl.find("((settings ->> 'theme'))") != std::string::npos;
+      return f.fix && f.fix->statements().find("((settings ->> 'theme'))") != std::string::npos;
     });
   };
   EXPECT_EQ(proposing(report.findings), 2);
@@ -168,7 +168,7 @@ TEST_F(LiveExpressionIndex, JsonFilterGetsAnExpressionIndexVerifiedWithHypoPG) {
   ASSERT_EQ(proposing(report.findings), 1);
   const auto merged =
       std::find_if(report.findings.begin(), report.findings.end(), [&](const core::Finding& f) {
-        return f.fix && f.fix->ddl.find("((settings ->> 'theme'))") != std::string::npos;
+        return f.fix && f.fix->statements().find("((settings ->> 'theme'))") != std::string::npos;
       });
   const auto ids = merged->all_rule_ids();
   EXPECT_NE(std::find(ids.begin(), ids.end(), "seq-scan-confirmed"), ids.end());

@@ -33,7 +33,7 @@ std::vector<Finding> sample(int count) {
     f.evidence.push_back({Evidence::Kind::ddl, "line " + std::to_string(n), f.location});
     if (n % 4 != 0) {
       Fix fix;
-      fix.ddl = "CREATE INDEX ON t" + std::to_string(n) + " (c);";
+      fix.sql().ddl = "CREATE INDEX ON t" + std::to_string(n) + " (c);";
       f.fix = std::move(fix);
     }
     if (n % 6 != 0) {

@@ -26,14 +26,24 @@ Finding full_finding(int n) {
   f.location = {"db/0001_init.sql", n + 1, 22};
   f.evidence.push_back({Evidence::Kind::ddl, "FOREIGN KEY (ref_id) REFERENCES t1 (id)", f.location});
   f.evidence.push_back({Evidence::Kind::log, "1,234 calls", {"pg.log", 9, 0}});
-  Fix fix;
-  fix.ddl = "CREATE INDEX t_ref_idx ON t (ref_id);";
-  fix.drizzle = "index(\"t_ref_idx\").on(t.refId)";
+  Fix fix; // each kind of change, each with every field set
+  switch (n % 4) {
+  case 1: fix.change = ShellChange{"npx drizzle-kit generate\nnpx drizzle-kit migrate"}; break;
+  case 2:
+    fix.change = CodeChange{.code = "await db.insert(t).values(rows);",
+                            .at = "src/jobs/import.ts:" + std::to_string(n),
+                            .table = "orders",
+                            .sends = "INSERT INTO t SELECT * FROM unnest($1::int[]);"};
+    break;
+  default:
+    fix.change = SqlChange{.ddl = "CREATE INDEX t_ref_idx ON t (ref_id);",
+                           .drizzle = "index(\"t_ref_idx\").on(t.refId)",
+                           .drizzle_file = "src/db/schema.ts:12",
+                           .drizzle_table = "orders",
+                           .commands = "npm run db:generate && npm run db:migrate"};
+  }
   fix.safety_note = SharedText::interned("CONCURRENTLY cannot run inside a transaction block.");
-  fix.kind = FixKind::shell;
-  fix.drizzle_file = "src/db/schema.ts:12";
-  fix.drizzle_table = "orders";
-  fix.commands = "npm run db:generate && npm run db:migrate";
+  fix.applicability = n % 2 == 0 ? FixApplicability::safe : FixApplicability::manual;
   f.fix = std::move(fix);
   f.fingerprint = "18b7b42953fa4c0c";
   f.rule_ids = {"unindexed-foreign-key", "fk-without-index"};
@@ -70,13 +80,14 @@ void expect_same(const Finding& a, const Finding& b) {
   }
   ASSERT_EQ(a.fix.has_value(), b.fix.has_value());
   if (a.fix) {
-    EXPECT_EQ(a.fix->ddl, b.fix->ddl);
-    EXPECT_EQ(a.fix->drizzle, b.fix->drizzle);
+    EXPECT_EQ(a.fix->statements(), b.fix->statements());
+    EXPECT_EQ(a.fix->code_text(), b.fix->code_text());
     EXPECT_EQ(a.fix->safety_note, b.fix->safety_note);
-    EXPECT_EQ(a.fix->kind, b.fix->kind);
-    EXPECT_EQ(a.fix->drizzle_file, b.fix->drizzle_file);
-    EXPECT_EQ(a.fix->drizzle_table, b.fix->drizzle_table);
-    EXPECT_EQ(a.fix->commands, b.fix->commands);
+    EXPECT_EQ(a.fix->kind(), b.fix->kind());
+    EXPECT_EQ(a.fix->code_file(), b.fix->code_file());
+    EXPECT_EQ(a.fix->code_table(), b.fix->code_table());
+    EXPECT_EQ(a.fix->migrate_commands(), b.fix->migrate_commands());
+    EXPECT_EQ(a.fix->applicability, b.fix->applicability);
   }
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   EXPECT_EQ(a.rule_ids, b.rule_ids);

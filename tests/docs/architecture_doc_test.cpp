@@ -246,4 +246,34 @@ TEST(ArchitectureDoc, IndexesAreComparedByTheirIdentity) {
   EXPECT_GT(seen["normalize_sql("], 3U) << "is the test still looking?";
 }
 
+// A fix is one of three typed changes (core::SqlChange, ShellChange,
+// CodeChange, issue 50): its kind is the alternative it holds, never a
+// field set beside texts whose meaning depends on it. Only the report's
+// writers and readers see the flat fields every kind shares (FixFields).
+TEST(ArchitectureDoc, FixesAreTypedAlternatives) {
+  const std::set<std::string> wire = {"core/finding.hpp", "core/finding.cpp", "core/finding_spill.cpp",
+                                      "reporters/json_reporter.cpp", "app/report/merge.cpp"};
+  const std::regex k_kind_set(R"((\.|->)kind\s*=\s*core::FixKind::)");
+  std::size_t flat = 0;
+  for (const std::string& file : source_files()) {
+    std::ifstream in(fs::path(PGADVISE_SOURCE_DIR) / "src" / file);
+    std::size_t number = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++number;
+      EXPECT_EQ(line.find("ddl_is_sql("), std::string::npos)
+          << "src/" << file << ":" << number << ": ask the fix (Fix::kind, statements_are_sql)";
+      EXPECT_FALSE(std::regex_search(line, k_kind_set))
+          << "src/" << file << ":" << number << " sets a fix's kind: emplace the change of that kind";
+      if (line.find("fix_fields(") != std::string::npos ||
+          line.find("fix_from_fields(") != std::string::npos) {
+        ++flat;
+        EXPECT_TRUE(wire.count(file) > 0)
+            << "src/" << file << ":" << number
+            << " reads a fix as the report's flat fields: read its change (Fix::sql, shell, code)";
+      }
+    }
+  }
+  EXPECT_GE(flat, 4U) << "is the test still looking?";
+}
+
 } // namespace architecture_doc_test

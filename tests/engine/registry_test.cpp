@@ -390,18 +390,18 @@ TEST(Registry, EachRulesFixturesFixesCarryAnApplicabilityTheirChangeAllows) {
         ++checked;
         const core::Fix& fix = *finding.fix;
         EXPECT_EQ(fix.applicability, meta.fix_applicability) << finding.message;
-        if (fix.kind == core::FixKind::code) {
+        if (fix.kind() == core::FixKind::code) {
           EXPECT_EQ(fix.applicability, core::FixApplicability::manual) << finding.message;
         }
-        if (fix.applicability != core::FixApplicability::safe || fix.kind == core::FixKind::shell) {
+        if (fix.applicability != core::FixApplicability::safe || fix.kind() == core::FixKind::shell) {
           continue;
         }
-        for (const std::string& statement : statements_of(fix.ddl)) {
+        for (const std::string& statement : statements_of(fix.statements())) {
           const bool creates_index =
               statement.rfind("CREATE INDEX ", 0) == 0 || statement.rfind("CREATE UNIQUE INDEX ", 0) == 0;
           EXPECT_TRUE(creates_index) << "a safe fix runs: " << statement;
         }
-        EXPECT_EQ(fix.drizzle.str().find("// remove"), std::string::npos) << fix.drizzle.str();
+        EXPECT_EQ(fix.code_text().str().find("// remove"), std::string::npos) << fix.code_text().str();
       }
     }
   }

@@ -100,7 +100,7 @@ std::vector<std::string> shown(const std::vector<core::Finding>& findings) {
       line += "|" + e.detail;
     }
     if (f.fix) {
-      line += "|" + f.fix->ddl + "|" + f.fix->drizzle.str();
+      line += "|" + f.fix->statements() + "|" + f.fix->code_text().str();
     }
     out.push_back(line + "|" + f.fingerprint);
   }

@@ -184,13 +184,13 @@ engine::RunReport code_fix_run(const std::string& root) {
   loop.message = "Query in a loop: this for...of loop inserts into invoices once per schedule of due";
   loop.location = {root + "/src/jobs/recurring-invoices.ts", 14, 3};
   loop.fix = core::Fix{};
-  loop.fix->kind = core::FixKind::code;
+  loop.fix->change.emplace<core::CodeChange>();
   loop.fix->applicability = core::FixApplicability::manual; // as the runner stamps query-in-loop's
-  loop.fix->drizzle =
+  loop.fix->code().code =
       "await db.insert(invoices).values(due.map((schedule) => ({ /* the row's values */ })));\n"
       "// one insert for all rows instead of one per row";
-  loop.fix->drizzle_file = root + "/src/jobs/recurring-invoices.ts:14";
-  loop.fix->drizzle_table = "invoices";
+  loop.fix->code().at = root + "/src/jobs/recurring-invoices.ts:14";
+  loop.fix->code().table = "invoices";
   loop.compute_fingerprint();
   run.findings.push_back(loop);
   core::Finding writes;
@@ -200,10 +200,10 @@ engine::RunReport code_fix_run(const std::string& root) {
       "3 writes to invoices ran one after another in autocommit, without a transaction, 300 times";
   writes.location = {root + "/logs/postgresql-15.log", 32, 0};
   writes.fix = core::Fix{};
-  writes.fix->kind = core::FixKind::code;
+  writes.fix->change.emplace<core::CodeChange>();
   writes.fix->applicability = core::FixApplicability::manual;
-  writes.fix->ddl = "BEGIN;\nupdate \"invoices\" set \"status\" = $1 where \"id\" = $2;\nCOMMIT;";
-  writes.fix->drizzle =
+  writes.fix->code().sends = "BEGIN;\nupdate \"invoices\" set \"status\" = $1 where \"id\" = $2;\nCOMMIT;";
+  writes.fix->code().code =
       "await db.transaction(async (tx) => {\n  // the 3 writes, each on tx instead of db\n});";
   writes.compute_fingerprint("writes");
   run.findings.push_back(writes);
@@ -216,14 +216,14 @@ TEST(CiOutput, CodeFixIsTheRewriteThenTheSqlItSends) {
             run.findings[0].message +
                 "\nFix (code change at src/jobs/recurring-invoices.ts:14, table invoices; manual: "
                 "application code, which `pgadvise fix` never writes):\n" +
-                run.findings[0].fix->drizzle.str());
+                run.findings[0].fix->code_text().str());
   // The statements are what the new code sends, never "Fix:" as if they were
   // a migration to run.
   EXPECT_EQ(reporters::message_with_fix(run.findings[1], "/repo"),
             run.findings[1].message +
                 "\nFix (code change; manual: application code, which `pgadvise fix` never writes):\n" +
-                run.findings[1].fix->drizzle.str() + "\nSQL the new code sends:\n" +
-                run.findings[1].fix->ddl);
+                run.findings[1].fix->code_text().str() + "\nSQL the new code sends:\n" +
+                run.findings[1].fix->statements());
   EXPECT_EQ(reporters::repo_relative_place("/repo/src/a.ts:7", "/repo"), "src/a.ts:7");
   EXPECT_EQ(reporters::repo_relative_place("/repo/src/a.ts", "/repo"), "src/a.ts");
 }
@@ -259,22 +259,22 @@ TEST(SarifReporter, CodeFixIsInTheMessageNotAnApplicableFix) {
     EXPECT_FALSE(result.contains("fixes")) << result.dump(1);
   }
   const json& loop = results[0];
-  EXPECT_NE(loop["message"]["text"].get<std::string>().find(run.findings[0].fix->drizzle.str()),
+  EXPECT_NE(loop["message"]["text"].get<std::string>().find(run.findings[0].fix->code_text().str()),
             std::string::npos);
   EXPECT_NE(loop["message"]["markdown"].get<std::string>().find(
-                "```ts\n" + run.findings[0].fix->drizzle.str() + "\n```\n"),
+                "```ts\n" + run.findings[0].fix->code_text().str() + "\n```\n"),
             std::string::npos)
       << loop["message"]["markdown"];
   EXPECT_EQ(loop["properties"]["codeFix"]["location"], "src/jobs/recurring-invoices.ts:14");
   EXPECT_EQ(loop["properties"]["codeFix"]["table"], "invoices");
-  EXPECT_EQ(loop["properties"]["codeFix"]["code"], run.findings[0].fix->drizzle.str());
+  EXPECT_EQ(loop["properties"]["codeFix"]["code"], run.findings[0].fix->code_text().str());
   EXPECT_FALSE(loop["properties"]["codeFix"].contains("sql"));
   const json& writes = results[1];
-  EXPECT_NE(
-      writes["message"]["markdown"].get<std::string>().find("```sql\n" + run.findings[1].fix->ddl + "\n```"),
-      std::string::npos)
+  EXPECT_NE(writes["message"]["markdown"].get<std::string>().find(
+                "```sql\n" + run.findings[1].fix->statements() + "\n```"),
+            std::string::npos)
       << writes["message"]["markdown"];
-  EXPECT_EQ(writes["properties"]["codeFix"]["sql"], run.findings[1].fix->ddl);
+  EXPECT_EQ(writes["properties"]["codeFix"]["sql"], run.findings[1].fix->statements());
   // A schema fix stays as it was: its DDL in the text, no markdown.
   const engine::RunReport sample = test::sample_run();
   std::ostringstream sample_out;
@@ -297,7 +297,8 @@ TEST(GitlabReporter, CodeFixIsMarkdownInTheBody) {
                       "application code, which \\`pgadvise fix\\` never writes)**"),
             std::string::npos)
       << body;
-  EXPECT_NE(body.find("```ts\n" + run.findings[0].fix->drizzle.str() + "\n```"), std::string::npos) << body;
+  EXPECT_NE(body.find("```ts\n" + run.findings[0].fix->code_text().str() + "\n```"), std::string::npos)
+      << body;
   EXPECT_EQ(issues[0]["location"]["path"], "src/jobs/recurring-invoices.ts");
 }
 

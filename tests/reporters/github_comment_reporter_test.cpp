@@ -120,7 +120,7 @@ TEST(GithubCommentReporter, FixesAreCodeBlocksThatSayTheirApplicability) {
 
   engine::RunReport safe;
   core::Finding fk = finding("unindexed-foreign-key", core::Severity::high, "no index", "db/1.sql", 3);
-  fk.fix = core::Fix{"CREATE INDEX CONCURRENTLY t_c_idx ON t (c);", {}, {}};
+  fk.fix = core::Fix{core::SqlChange{"CREATE INDEX CONCURRENTLY t_c_idx ON t (c);"}, {}};
   fk.fix->applicability = core::FixApplicability::safe;
   safe.findings.push_back(fk);
   const std::string safe_text = comment_of(input_for(safe));
@@ -147,7 +147,8 @@ TEST(GithubCommentReporter, RepeatsOfOneShapeAreOneEntry) {
     core::Finding f =
         finding("timestamp-without-time-zone", core::Severity::medium,
                 "column t" + std::to_string(i) + ".c is timestamp without time zone", "db/1.sql", i);
-    f.fix = core::Fix{"ALTER TABLE t" + std::to_string(i) + " ALTER COLUMN c TYPE timestamptz;", {}, {}};
+    f.fix = core::Fix{
+        core::SqlChange{"ALTER TABLE t" + std::to_string(i) + " ALTER COLUMN c TYPE timestamptz;"}, {}};
     run.findings.push_back(f);
   }
   run.findings.push_back(finding("parse-error", core::Severity::high, "syntax error", "db/2.sql", 1));
@@ -178,7 +179,7 @@ TEST(GithubCommentReporter, AHugeReportIsCutUnderGithubsLimitAndStaysValidMarkdo
         finding("rule-" + std::to_string(i % 150), i < 10 ? core::Severity::critical : core::Severity::medium,
                 "finding " + std::to_string(i) + " with ``` backticks in its message",
                 "db/" + std::to_string(i) + ".sql", i + 1);
-    f.fix = core::Fix{ddl, "index(\"x\").on(t.a),\n```\nnot a fence end", ""};
+    f.fix = core::Fix{core::SqlChange{ddl, "index(\"x\").on(t.a),\n```\nnot a fence end"}, ""};
     run.findings.push_back(f);
   }
   const std::string text = comment_of(input_for(run));

@@ -107,9 +107,9 @@ TEST(HtmlReporter, CodeFixIsTitledAsACodeChange) {
   loop.rule = "query-in-loop";
   loop.message = "Query in a loop";
   loop.fix = core::Fix{};
-  loop.fix->kind = core::FixKind::code;
-  loop.fix->drizzle = "await db.insert(invoices).values(rows);";
-  loop.fix->drizzle_file = "src/jobs/recurring-invoices.ts:14";
+  loop.fix->change.emplace<core::CodeChange>();
+  loop.fix->code().code = "await db.insert(invoices).values(rows);";
+  loop.fix->code().at = "src/jobs/recurring-invoices.ts:14";
   loop.compute_fingerprint();
   run.findings.push_back(loop);
   std::ostringstream out;

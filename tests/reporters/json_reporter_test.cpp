@@ -80,13 +80,13 @@ void expect_finding(const json& value, const core::Finding& expected) {
     return;
   }
   ASSERT_TRUE(fix.is_object());
-  expect_text_or_null(fix.at("ddl"), expected.fix->ddl);
-  expect_text_or_null(fix.at("drizzle"), expected.fix->drizzle);
+  expect_text_or_null(fix.at("ddl"), expected.fix->statements());
+  expect_text_or_null(fix.at("drizzle"), expected.fix->code_text());
   expect_text_or_null(fix.at("safety_note"), expected.fix->safety_note);
-  EXPECT_EQ(fix.at("kind"), core::to_string(expected.fix->kind));
-  expect_text_or_null(fix.at("drizzle_file"), expected.fix->drizzle_file);
-  expect_text_or_null(fix.at("drizzle_table"), expected.fix->drizzle_table);
-  expect_text_or_null(fix.at("commands"), expected.fix->commands);
+  EXPECT_EQ(fix.at("kind"), core::to_string(expected.fix->kind()));
+  expect_text_or_null(fix.at("drizzle_file"), expected.fix->code_file());
+  expect_text_or_null(fix.at("drizzle_table"), expected.fix->code_table());
+  expect_text_or_null(fix.at("commands"), expected.fix->migrate_commands());
 }
 
 TEST(JsonReporter, TopLevelFields) {

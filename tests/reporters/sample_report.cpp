@@ -30,14 +30,14 @@ engine::RunReport sample_run() {
   fk.evidence.push_back({core::Evidence::Kind::ddl,
                          "\"author_id\" integer REFERENCES \"users\"(\"id\") ON DELETE cascade",
                          {"drizzle/0001_posts.sql", 12, 3}});
-  fk.fix =
-      core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_author_id_idx ON posts (author_id);",
-                "index(\"posts_author_id_idx\").on(table.authorId),",
-                "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: put it in a migration of "
-                "its own, and check that the index is valid afterwards."};
-  fk.fix->drizzle_file = "src/db/schema.ts:41";
-  fk.fix->drizzle_table = "posts";
-  fk.fix->commands = "npm run db:generate && npm run db:migrate";
+  fk.fix = core::Fix{
+      core::SqlChange{"CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_author_id_idx ON posts (author_id);",
+                      "index(\"posts_author_id_idx\").on(table.authorId),"},
+      "CREATE INDEX CONCURRENTLY cannot run inside a transaction block: put it in a migration of "
+      "its own, and check that the index is valid afterwards."};
+  fk.fix->sql().drizzle_file = "src/db/schema.ts:41";
+  fk.fix->sql().drizzle_table = "posts";
+  fk.fix->sql().commands = "npm run db:generate && npm run db:migrate";
   // As the runner stamps each rule's fixes (RuleMeta::fix_applicability):
   // a new index and push -> migrate are safe, a type change unsafe.
   fk.fix->applicability = core::FixApplicability::safe;
@@ -55,8 +55,10 @@ engine::RunReport sample_run() {
               {"public", "posts", {"settings"}, ""}, {"drizzle/0001_posts.sql", 4, 0});
   json_default.evidence.push_back(
       {core::Evidence::Kind::ddl, "\"settings\" text DEFAULT '{}'", {"drizzle/0001_posts.sql", 4, 3}});
-  json_default.fix = core::Fix{"ALTER TABLE posts\n  ALTER COLUMN settings TYPE jsonb USING settings::jsonb;",
-                               "settings: jsonb(\"settings\").default({}),", ""};
+  json_default.fix = core::Fix{
+      core::SqlChange{"ALTER TABLE posts\n  ALTER COLUMN settings TYPE jsonb USING settings::jsonb;",
+                      "settings: jsonb(\"settings\").default({}),"},
+      ""};
   run.findings.push_back(json_default);
 
   core::Finding parse = finding("parse-error", core::Severity::high, "syntax error at or near \"TABLEE\"", {},
@@ -70,17 +72,17 @@ engine::RunReport sample_run() {
   live.help = "Create an index on invoices(customer_id).";
   live.evidence.push_back(
       {core::Evidence::Kind::catalog, "pg_constraint: invoices_customer_fk, 0 matching indexes", {}});
-  live.fix = core::Fix{"CREATE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_id_idx ON billing.invoices "
-                       "(customer_id);",
-                       "", ""};
+  live.fix = core::Fix{core::SqlChange{"CREATE INDEX CONCURRENTLY IF NOT EXISTS invoices_customer_id_idx ON "
+                                       "billing.invoices (customer_id);"},
+                       ""};
   live.fix->applicability = core::FixApplicability::safe;
   run.findings.push_back(live);
 
   core::Finding project = finding("push-in-production", core::Severity::info,
                                   "drizzle-kit push is used in a production script.", {}, {});
   project.fix = core::Fix{};
-  project.fix->kind = core::FixKind::shell;
-  project.fix->ddl = "npx drizzle-kit generate\nnpx drizzle-kit migrate";
+  project.fix->change.emplace<core::ShellChange>();
+  project.fix->shell().commands = "npx drizzle-kit generate\nnpx drizzle-kit migrate";
   project.fix->applicability = core::FixApplicability::safe;
   run.findings.push_back(project);
 

@@ -133,8 +133,8 @@ TEST(TextReporter, LabelsHelpEvidenceAndFix) {
   EXPECT_TRUE(fk < help && help < evidence && evidence < sql && sql < drizzle && drizzle < safety);
   ASSERT_LT(sql + 1, lines.size());
   // DDL is printed whole on its own line, never wrapped, so it can be pasted.
-  EXPECT_EQ(lines[sql + 1], "        " + run.findings[0].fix->ddl);
-  EXPECT_EQ(lines[drizzle + 1], "        " + run.findings[0].fix->drizzle);
+  EXPECT_EQ(lines[sql + 1], "        " + run.findings[0].fix->statements());
+  EXPECT_EQ(lines[drizzle + 1], "        " + run.findings[0].fix->code_text());
   EXPECT_EQ(lines[evidence + 1], "        " + run.findings[0].evidence[0].detail);
 
   // A multi-line DDL keeps its lines.
@@ -177,7 +177,7 @@ TEST(TextReporter, FitsA100ColumnTerminal) {
   for (const std::string& line : lines_of(text)) {
     // DDL is exempt: it is printed whole so that it can be pasted.
     const bool ddl = std::any_of(run.findings.begin(), run.findings.end(), [&](const core::Finding& f) {
-      return f.fix && line == "        " + f.fix->ddl;
+      return f.fix && line == "        " + f.fix->statements();
     });
     if (!ddl) {
       EXPECT_LE(reporters::display_width(line), 100U) << line;
@@ -337,8 +337,8 @@ core::Finding unindexed_fk(int i) {
   core::Finding f = located("unindexed-foreign-key", core::Severity::critical,
                             "drizzle/000" + std::to_string(i) + "_t.sql", 4, "t" + std::to_string(i));
   f.fix = core::Fix{};
-  f.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS t" + std::to_string(i) + "_idx ON t" +
-               std::to_string(i) + " (col);";
+  f.fix->sql().ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS t" + std::to_string(i) + "_idx ON t" +
+                     std::to_string(i) + " (col);";
   return f;
 }
 
@@ -346,8 +346,8 @@ core::Finding timestamp_column(int i) {
   core::Finding f = located("timestamp-without-time-zone", core::Severity::low,
                             "drizzle/000" + std::to_string(i) + "_t.sql", 2, "t" + std::to_string(i));
   f.fix = core::Fix{};
-  f.fix->ddl = "SET timezone = 'UTC'; -- the zone the stored values were written in\nALTER TABLE t" +
-               std::to_string(i) + " ALTER COLUMN col TYPE timestamptz;";
+  f.fix->sql().ddl = "SET timezone = 'UTC'; -- the zone the stored values were written in\nALTER TABLE t" +
+                     std::to_string(i) + " ALTER COLUMN col TYPE timestamptz;";
   return f;
 }
 
@@ -382,9 +382,9 @@ TEST(TextReporter, EachNPlusOneLoopIsItsOwnEntry) {
     core::Finding f = located("n-plus-one", core::Severity::critical,
                               "src/routers/r" + std::to_string(i) + ".ts", 10 + i, "t" + std::to_string(i));
     f.fix = core::Fix{};
-    f.fix->ddl = "select * from t" + std::to_string(i) + " where parent_id = ANY($1)";
-    f.fix->drizzle = "db.select().from(t" + std::to_string(i) + ").where(inArray(t" + std::to_string(i) +
-                     ".parentId, ids))";
+    f.fix->sql().ddl = "select * from t" + std::to_string(i) + " where parent_id = ANY($1)";
+    f.fix->sql().drizzle = "db.select().from(t" + std::to_string(i) + ").where(inArray(t" +
+                           std::to_string(i) + ".parentId, ids))";
     run.findings.push_back(f);
   }
   run.findings.push_back(unindexed_fk(0));
@@ -395,7 +395,7 @@ TEST(TextReporter, EachNPlusOneLoopIsItsOwnEntry) {
   for (const core::Finding& finding : run.findings) {
     EXPECT_EQ(occurrences(text, "  " + finding.location.to_string() + "  critical"), 1U) << text;
     if (finding.rule == "n-plus-one") {
-      EXPECT_EQ(occurrences(text, finding.fix->drizzle), 1U) << text;
+      EXPECT_EQ(occurrences(text, finding.fix->code_text()), 1U) << text;
     }
   }
   const std::size_t block = index_of(text, "The 2 foreign-key indexes in one block");
@@ -412,8 +412,8 @@ TEST(TextReporter, ManyLoopsReadFromTheCodeAreOneEntry) {
     core::Finding f = located("query-in-loop", core::Severity::medium,
                               "src/server/handler" + std::to_string(i) + ".ts", 4, "t" + std::to_string(i));
     f.fix = core::Fix{};
-    f.fix->drizzle = "await db.update(t" + std::to_string(i) + ").set({}).where(inArray(t" +
-                     std::to_string(i) + ".id, ids));";
+    f.fix->sql().drizzle = "await db.update(t" + std::to_string(i) + ").set({}).where(inArray(t" +
+                           std::to_string(i) + ".id, ids));";
     run.findings.push_back(f);
   }
   run.findings.push_back(unindexed_fk(0));
@@ -433,7 +433,7 @@ TEST(TextReporter, ToDoNamesARuleGroupedPerSeverityOnce) {
     core::Finding f =
         located("query-in-loop", severity, "src/h" + std::to_string(i) + ".ts", 4, "t" + std::to_string(i));
     f.fix = core::Fix{};
-    f.fix->drizzle = "inArray(t" + std::to_string(i) + ".id, ids)";
+    f.fix->sql().drizzle = "inArray(t" + std::to_string(i) + ".id, ids)";
     run.findings.push_back(f);
   }
   const std::string text = render_run(run);
@@ -508,8 +508,9 @@ TEST(TextReporter, ManyFindingsOfOneShapeAreOneEntry) {
     if (finding.rule == "unindexed-foreign-key") {
       const std::size_t row = index_of(text, "  " + finding.location.to_string() + "  critical");
       EXPECT_LT(row, block);
-      EXPECT_EQ(occurrences(text, finding.fix->ddl), 2U) << finding.fix->ddl; // its entry and the block
-      EXPECT_NE(text.find("\n  " + finding.fix->ddl + "\n", block), std::string::npos);
+      EXPECT_EQ(occurrences(text, finding.fix->statements()), 2U)
+          << finding.fix->statements(); // its entry and the block
+      EXPECT_NE(text.find("\n  " + finding.fix->statements() + "\n", block), std::string::npos);
     }
   }
   EXPECT_NE(text.find("To do: 8 actions: create 7 indexes, 1 fix pattern for many places "
@@ -535,8 +536,9 @@ TEST(TextReporter, FixShowsTheStatementThatDoesTheWork) {
   engine::RunReport run;
   core::Finding serial = located("serial-primary-key", core::Severity::low, "a.sql", 1, "users");
   serial.fix = core::Fix{};
-  serial.fix->ddl = "BEGIN;\nSET LOCAL lock_timeout = '5s';\n-- why\nALTER TABLE users ALTER COLUMN id DROP "
-                    "DEFAULT;\nCOMMIT;";
+  serial.fix->sql().ddl =
+      "BEGIN;\nSET LOCAL lock_timeout = '5s';\n-- why\nALTER TABLE users ALTER COLUMN id DROP "
+      "DEFAULT;\nCOMMIT;";
   run.findings.push_back(serial);
   run.findings.push_back(timestamp_column(1));
   const std::string text = render_run(run);
@@ -567,8 +569,8 @@ TEST(TextReporter, ManyCriticalActionsOfOneKindCannotBuryAnother) {
   }
   core::Finding push = located("drizzle-push-in-production", core::Severity::critical, "Dockerfile", 12, "");
   push.fix = core::Fix{};
-  push.fix->kind = core::FixKind::shell;
-  push.fix->ddl = "npx drizzle-kit migrate";
+  push.fix->change.emplace<core::ShellChange>();
+  push.fix->shell().commands = "npx drizzle-kit migrate";
   run.findings.push_back(push);
   run.findings.push_back(located("json-in-text-column", core::Severity::high, "drizzle/0001_t.sql", 3, "t"));
   const std::string text = render_run(run);

@@ -22,9 +22,9 @@ TEST(BackfillInMigration, UpdateWithoutWhere) {
   EXPECT_EQ(findings[0].object.columns, std::vector<std::string>{"status"});
   EXPECT_NE(findings[0].message.find("(no WHERE)"), std::string::npos);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(
-      findings[0].fix->ddl.find("orders.id IN (SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT 5000)"),
-      std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find(
+                "orders.id IN (SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT 5000)"),
+            std::string::npos);
 }
 
 TEST(BackfillInMigration, IsNullOfTheColumnJustAddedUnderItsLockIsHigh) {

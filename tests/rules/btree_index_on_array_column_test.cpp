@@ -23,12 +23,12 @@ TEST(BtreeIndexOnArrayColumn, ReportsABtreeWithAnArrayKey) {
   EXPECT_EQ(findings[0].severity, core::Severity::low);
   EXPECT_EQ(findings[0].object.to_string(), "public.posts(tags) posts_tags_idx");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl.rfind(
+  EXPECT_EQ(findings[0].fix->statements().rfind(
                 "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_tags_idx_gin ON posts USING gin "
                 "(tags);",
                 0),
             0U);
-  EXPECT_NE(findings[0].fix->ddl.find("DROP INDEX CONCURRENTLY"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("DROP INDEX CONCURRENTLY"), std::string::npos);
 }
 
 TEST(BtreeIndexOnArrayColumn, GinUniqueScalarAndPartitionIndexesAreClean) {

@@ -21,8 +21,8 @@ TEST(CheckConstraintAddedValidating, ReportsAValidatingCheck) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.to_string(), "public.orders orders_total_check");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("CHECK (\"total\" >= 0) NOT VALID;"), std::string::npos)
-      << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find("CHECK (\"total\" >= 0) NOT VALID;"), std::string::npos)
+      << findings[0].fix->statements();
 }
 
 TEST(CheckConstraintAddedValidating, NotValidThenValidateLaterIsSafe) {

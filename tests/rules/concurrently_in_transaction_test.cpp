@@ -28,11 +28,11 @@ TEST(ConcurrentlyInTransaction, DrizzleKitMigrationsCannotHoldConcurrently) {
   EXPECT_NE(findings[0].message.find("fails at drizzle-kit migrate"), std::string::npos)
       << findings[0].message;
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("scripts/concurrent-indexes.sql"), std::string::npos)
-      << findings[0].fix->ddl;
-  EXPECT_NE(
-      findings[0].fix->ddl.find("CREATE INDEX IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);"),
-      std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("scripts/concurrent-indexes.sql"), std::string::npos)
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[0].fix->statements().find(
+                "CREATE INDEX IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);"),
+            std::string::npos);
   EXPECT_EQ(findings[1].object.constraint, "orders_note_idx");
 }
 

@@ -23,7 +23,7 @@ TEST(DeleteAllRowsInMigration, ReportsADeleteWithoutWhere) {
   EXPECT_EQ(findings[0].object.table, "page_views");
   EXPECT_NE(findings[0].message.find("DELETE of every row of existing table page_views"), std::string::npos);
   EXPECT_NE(findings[0].message.find("no WHERE"), std::string::npos);
-  EXPECT_NE(findings[0].fix->ddl.find("TRUNCATE page_views;"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("TRUNCATE page_views;"), std::string::npos);
 }
 
 TEST(DeleteAllRowsInMigration, ATautologyIsNoWhereAtAll) {

@@ -122,11 +122,12 @@ TEST(DrizzlePushInProduction, EntrypointChainWithFileAndLineAtEachStep) {
   EXPECT_FALSE(f.fingerprint.empty());
   // Fix: npm (package-lock.json), no migrate script -> npx drizzle-kit migrate where the push is called.
   ASSERT_TRUE(f.fix.has_value());
-  EXPECT_NE(f.fix->ddl.find("npx drizzle-kit generate\n"), std::string::npos);
-  EXPECT_NE(f.fix->ddl.find("server/docker-entrypoint.sh:6, replace `npm run db:push -- --force` with:\nnpx "
-                            "drizzle-kit migrate\n"),
+  EXPECT_NE(f.fix->statements().find("npx drizzle-kit generate\n"), std::string::npos);
+  EXPECT_NE(f.fix->statements().find(
+                "server/docker-entrypoint.sh:6, replace `npm run db:push -- --force` with:\nnpx "
+                "drizzle-kit migrate\n"),
             std::string::npos)
-      << f.fix->ddl;
+      << f.fix->statements();
   EXPECT_FALSE(f.fix->safety_note.empty());
 }
 
@@ -142,12 +143,12 @@ TEST(DrizzlePushInProduction, GithubActionsClassifiedByEnvironmentServicesAndSec
                             "pnpm db:push --force -> package.json:5 \"db:push\" -> drizzle-kit push --force");
   // pnpm (packageManager) and the project's own db:migrate script, same --config.
   ASSERT_TRUE(deploy->fix.has_value());
-  EXPECT_NE(deploy->fix->ddl.find("pnpm exec drizzle-kit generate --config drizzle.config.ts\n"),
+  EXPECT_NE(deploy->fix->statements().find("pnpm exec drizzle-kit generate --config drizzle.config.ts\n"),
             std::string::npos)
-      << deploy->fix->ddl;
-  EXPECT_NE(deploy->fix->ddl.find("replace `pnpm db:push --force` with:\npnpm db:migrate\n"),
+      << deploy->fix->statements();
+  EXPECT_NE(deploy->fix->statements().find("replace `pnpm db:push --force` with:\npnpm db:migrate\n"),
             std::string::npos)
-      << deploy->fix->ddl;
+      << deploy->fix->statements();
 
   // A push against the CI job's own postgres service: info (hidden by default).
   EXPECT_TRUE(
@@ -198,7 +199,8 @@ TEST(DrizzlePushInProduction, PlatformReleaseSteps) {
   EXPECT_EQ(fly[0].location, (core::SourceLocation{"fly.toml", 5, 0}));
   EXPECT_NE(fly[0].message.find("--force skips"), std::string::npos);
   ASSERT_TRUE(fly[0].fix.has_value());
-  EXPECT_NE(fly[0].fix->ddl.find("replace `npx drizzle-kit push --force` with:\nnpx drizzle-kit migrate\n"),
+  EXPECT_NE(fly[0].fix->statements().find(
+                "replace `npx drizzle-kit push --force` with:\nnpx drizzle-kit migrate\n"),
             std::string::npos);
 
   const auto render = check("render");
@@ -215,8 +217,8 @@ TEST(DrizzlePushInProduction, PlatformReleaseSteps) {
   ASSERT_EQ(vercel.size(), 1U);
   EXPECT_EQ(vercel[0].location.file, "vercel.json");
   ASSERT_TRUE(vercel[0].fix.has_value());
-  EXPECT_NE(vercel[0].fix->ddl.find("bunx drizzle-kit generate"), std::string::npos); // bun.lockb
-  EXPECT_NE(vercel[0].fix->ddl.find("with:\nbunx drizzle-kit migrate\n"), std::string::npos);
+  EXPECT_NE(vercel[0].fix->statements().find("bunx drizzle-kit generate"), std::string::npos); // bun.lockb
+  EXPECT_NE(vercel[0].fix->statements().find("with:\nbunx drizzle-kit migrate\n"), std::string::npos);
 
   // A deploy preview is staging, not production.
   const auto netlify = check("netlify");
@@ -251,8 +253,8 @@ TEST(DrizzlePushInProduction, ComposeMakefileLifecycleWorkspacesAndWrappers) {
   EXPECT_EQ(chain(*docker), "apps/api/Dockerfile:6 CMD pnpm --filter @acme/db db:push -> "
                             "packages/db/package.json:4 \"db:push\" -> drizzle-kit push");
   ASSERT_TRUE(docker->fix.has_value());
-  EXPECT_NE(docker->fix->ddl.find("with:\npnpm --filter @acme/db db:migrate\n"), std::string::npos)
-      << docker->fix->ddl;
+  EXPECT_NE(docker->fix->statements().find("with:\npnpm --filter @acme/db db:migrate\n"), std::string::npos)
+      << docker->fix->statements();
   const core::Finding* release = graded_at(mono, "package.json", 5, core::Severity::critical);
   ASSERT_NE(release, nullptr);
   EXPECT_EQ(chain(*release),

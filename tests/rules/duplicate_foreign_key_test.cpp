@@ -26,7 +26,7 @@ ALTER TABLE "accounts" ADD CONSTRAINT "accounts_client_fk" FOREIGN KEY ("client_
   EXPECT_EQ(findings[0].object.constraint, "accounts_client_fk");
   EXPECT_EQ(findings[0].location.line, 5);
   EXPECT_NE(findings[0].message.find("duplicates accounts_client_id_fkey"), std::string::npos);
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE accounts DROP CONSTRAINT accounts_client_fk;");
+  EXPECT_EQ(findings[0].fix->statements(), "ALTER TABLE accounts DROP CONSTRAINT accounts_client_fk;");
 }
 
 TEST(DuplicateForeignKey, AValidatedTwinStaysOverANotValidOne) {

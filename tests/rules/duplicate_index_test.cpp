@@ -25,7 +25,7 @@ TEST(DuplicateIndex, IdenticalPlainIndexesDropTheLaterOne) {
   ASSERT_EQ(f.evidence.size(), 2U);
   EXPECT_EQ(f.evidence[1].location, at(3)); // the one that stays
   ASSERT_TRUE(f.fix);
-  EXPECT_EQ(f.fix->ddl, "DROP INDEX CONCURRENTLY IF EXISTS posts_author_id_idx;");
+  EXPECT_EQ(f.fix->statements(), "DROP INDEX CONCURRENTLY IF EXISTS posts_author_id_idx;");
 }
 
 // A btree is scanned in both directions: every key reversed (NULLS placement
@@ -66,7 +66,7 @@ TEST(DuplicateIndex, UniqueConstraintDuplicatingThePrimaryKeyIsDroppedAsAConstra
   const auto findings = run_rule(
       k_rule, posts_with({unique_constraint("posts_id_key", {"id"}), primary_key("posts_pkey", {"id"})}));
   ASSERT_EQ(constraints(findings), std::vector<std::string>{"posts_id_key"});
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE posts DROP CONSTRAINT posts_id_key;");
+  EXPECT_EQ(findings[0].fix->statements(), "ALTER TABLE posts DROP CONSTRAINT posts_id_key;");
 }
 
 TEST(DuplicateIndex, ThreeCopiesGiveTwoFindingsAgainstTheSameKeeper) {
@@ -108,7 +108,7 @@ TEST(DuplicateIndex, DrizzleRemovalLine) {
   const auto findings = run_rule(
       k_rule, posts_with({index("a_idx", {"author_id"}), index("b_idx", {"author_id"})}), {}, &project);
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->drizzle, "// remove from schema.ts: index(\"b_idx\").on(table.authorId)");
+  EXPECT_EQ(findings[0].fix->code_text(), "// remove from schema.ts: index(\"b_idx\").on(table.authorId)");
 }
 
 } // namespace duplicate_index_test

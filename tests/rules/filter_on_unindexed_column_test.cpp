@@ -39,10 +39,10 @@ TEST(FilterOnUnindexedColumn, ProposesTheIndexWithDdlAndDrizzle) {
   EXPECT_EQ(f.location, log_line(12));
   ASSERT_TRUE(f.fix);
   EXPECT_EQ(
-      f.fix->ddl,
+      f.fix->statements(),
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_status_created_at_idx ON posts (status, created_at);");
-  EXPECT_TRUE(pg::parse(f.fix->ddl).ok());
-  EXPECT_EQ(f.fix->drizzle, "index(\"posts_status_created_at_idx\").on(table.status, table.createdAt)");
+  EXPECT_TRUE(pg::parse(f.fix->statements()).ok());
+  EXPECT_EQ(f.fix->code_text(), "index(\"posts_status_created_at_idx\").on(table.status, table.createdAt)");
 }
 
 TEST(FilterOnUnindexedColumn, IndexedPrimaryKeyAndJoinColumnsAreNotReported) {
@@ -147,7 +147,7 @@ TEST(FilterOnUnindexedColumn, AnIndexTheSetOutdoesIsNotCover) {
   const auto findings = run_registered_rule(k_rule, context);
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings[0].fix);
-  EXPECT_EQ(findings[0].fix->ddl, set_index.ddl);
+  EXPECT_EQ(findings[0].fix->statements(), set_index.ddl);
   EXPECT_NE(findings[0].message.find("tasks_status_idx serves only in part"), std::string::npos)
       << findings[0].message;
 }
@@ -176,10 +176,11 @@ TEST(FilterOnUnindexedColumn, AJsonFieldFilterGetsAnExpressionIndex) {
   EXPECT_NE(f.message.find("filters accounts on prefs::jsonb ->> 'theme'"), std::string::npos) << f.message;
   EXPECT_NE(f.help.find("IMMUTABLE"), std::string::npos);
   ASSERT_TRUE(f.fix);
-  EXPECT_EQ(f.fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_prefs_theme_idx ON accounts "
-                        "((prefs::jsonb ->> 'theme'));");
-  EXPECT_TRUE(pg::parse(f.fix->ddl).ok());
-  EXPECT_EQ(f.fix->drizzle,
+  EXPECT_EQ(f.fix->statements(),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_prefs_theme_idx ON accounts "
+            "((prefs::jsonb ->> 'theme'));");
+  EXPECT_TRUE(pg::parse(f.fix->statements()).ok());
+  EXPECT_EQ(f.fix->code_text(),
             "index(\"accounts_prefs_theme_idx\").on(sql`(${table.prefs}::jsonb ->> 'theme')`)");
 }
 
@@ -208,10 +209,11 @@ TEST(FilterOnUnindexedColumn, AnExpressionAndAColumnOfOneQueryGetOneCompositeInd
             std::string::npos)
       << f.message;
   ASSERT_TRUE(f.fix);
-  EXPECT_EQ(f.fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_prefs_status_created_at_idx ON "
-                        "accounts ((prefs::jsonb ->> 'status'), created_at);");
-  EXPECT_TRUE(pg::parse(f.fix->ddl).ok());
-  EXPECT_EQ(f.fix->drizzle,
+  EXPECT_EQ(f.fix->statements(),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_prefs_status_created_at_idx ON "
+            "accounts ((prefs::jsonb ->> 'status'), created_at);");
+  EXPECT_TRUE(pg::parse(f.fix->statements()).ok());
+  EXPECT_EQ(f.fix->code_text(),
             "index(\"accounts_prefs_status_created_at_idx\").on(sql`(${table.prefs}::jsonb ->> "
             "'status')`, table.createdAt)");
   // Both compared with =: the column leads, the expression follows (both equality keys).
@@ -221,7 +223,7 @@ TEST(FilterOnUnindexedColumn, AnExpressionAndAColumnOfOneQueryGetOneCompositeInd
   const auto both_equal = run_workload_rule(k_rule, equal, &catalog);
   ASSERT_EQ(both_equal.size(), 1U);
   ASSERT_TRUE(both_equal[0].fix);
-  EXPECT_EQ(both_equal[0].fix->ddl,
+  EXPECT_EQ(both_equal[0].fix->statements(),
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_created_at_lower_settings_team_idx "
             "ON accounts (created_at, lower(settings ->> 'team'));");
 }
@@ -281,15 +283,16 @@ TEST(FilterOnUnindexedColumn, ContainmentAndKeyTestsGetOneGinIndex) {
       << f.message;
   ASSERT_TRUE(f.fix);
   EXPECT_EQ(
-      f.fix->ddl,
+      f.fix->statements(),
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_settings_gin_idx ON accounts USING gin (settings);");
   // Only @>: the smaller jsonb_path_ops operator class.
   model::Workload containment;
   add_query(containment, "SELECT id FROM accounts WHERE settings @> $1", 10, 100.0, 3);
   const auto only = run_workload_rule(k_rule, containment, &catalog);
   ASSERT_EQ(only.size(), 1U);
-  EXPECT_EQ(only[0].fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_settings_gin_idx ON accounts "
-                              "USING gin (settings jsonb_path_ops);");
+  EXPECT_EQ(only[0].fix->statements(),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS accounts_settings_gin_idx ON accounts "
+            "USING gin (settings jsonb_path_ops);");
 }
 
 TEST(FilterOnUnindexedColumn, CoveredAndNonImmutableExpressionsAreNotReported) {

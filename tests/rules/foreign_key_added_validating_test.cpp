@@ -35,9 +35,9 @@ TEST(ForeignKeyAddedValidating, ReportsValidatingForeignKeyOnExistingTable) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.to_string(), "public.orders(customer_id) orders_customer_fk");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("REFERENCES customers (id) ON DELETE CASCADE NOT VALID;"),
+  EXPECT_NE(findings[0].fix->statements().find("REFERENCES customers (id) ON DELETE CASCADE NOT VALID;"),
             std::string::npos);
-  EXPECT_NE(findings[0].fix->ddl.find("VALIDATE CONSTRAINT orders_customer_fk;"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("VALIDATE CONSTRAINT orders_customer_fk;"), std::string::npos);
 }
 
 TEST(ForeignKeyAddedValidating, ValidateInTheSameTransactionIsReported) {

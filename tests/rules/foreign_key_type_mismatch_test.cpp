@@ -24,7 +24,7 @@ TEST(ForeignKeyTypeMismatch, ReportsIntegerReferencingBigint) {
   EXPECT_EQ(findings[0].object.to_string(), "public.payments(account_id) payments_account_id_fk");
   EXPECT_EQ(findings[0].location.line, 4);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE payments ALTER COLUMN account_id TYPE int8;");
+  EXPECT_EQ(findings[0].fix->statements(), "ALTER TABLE payments ALTER COLUMN account_id TYPE int8;");
 }
 
 TEST(ForeignKeyTypeMismatch, MatchingTypesAreClean) {

@@ -40,10 +40,10 @@ TEST(IndexCreatedNonConcurrently, ReportsIndexOnExistingTable) {
   EXPECT_EQ(findings[0].object.to_string(), "public.orders orders_customer_id_idx");
   EXPECT_EQ(findings[0].location.file, "0001.sql");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(
-      findings[0].fix->ddl.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders "
-                                "(customer_id);"),
-      std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders "
+                "(customer_id);"),
+            std::string::npos);
 }
 
 TEST(IndexCreatedNonConcurrently, NewTablesConcurrentAndDroppedIndexesAreClean) {
@@ -59,7 +59,7 @@ TEST(IndexCreatedNonConcurrently, FixBuildsConcurrentlyOutsideTheMigrator) {
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings[0].fix.has_value());
   // The CONCURRENTLY build comes first, outside the migrator; the migration keeps a no-op.
-  const std::string& ddl = findings[0].fix->ddl;
+  const std::string& ddl = findings[0].fix->statements();
   const auto concurrent = ddl.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS");
   const auto in_migration = ddl.find("\nCREATE INDEX IF NOT EXISTS orders_customer_id_idx");
   ASSERT_NE(concurrent, std::string::npos) << ddl;

@@ -22,8 +22,9 @@ TEST(IndexDroppedNonConcurrently, ReportsAPlainDrop) {
   EXPECT_EQ(findings[0].object.to_string(), "public.orders orders_customer_id_idx");
   ASSERT_TRUE(findings[0].fix.has_value());
   // drizzle-kit's transaction: CONCURRENTLY goes outside the migrator.
-  EXPECT_NE(findings[0].fix->ddl.find("outside the migrator"), std::string::npos) << findings[0].fix->ddl;
-  EXPECT_NE(findings[0].fix->ddl.find("DROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_idx;"),
+  EXPECT_NE(findings[0].fix->statements().find("outside the migrator"), std::string::npos)
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[0].fix->statements().find("DROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_idx;"),
             std::string::npos);
 }
 

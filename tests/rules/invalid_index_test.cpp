@@ -18,7 +18,7 @@ TEST(InvalidIndex, ReportsInvalidIndexes) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.to_string(), "public.accounts(email) accounts_email_idx");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl.rfind("REINDEX INDEX CONCURRENTLY accounts_email_idx;", 0), 0U);
+  EXPECT_EQ(findings[0].fix->statements().rfind("REINDEX INDEX CONCURRENTLY accounts_email_idx;", 0), 0U);
 }
 
 TEST(InvalidIndex, ValidAndPartitionedParentIndexesAreClean) {

@@ -19,7 +19,7 @@ TEST(JsonColumnNotJsonb, ReportsJsonColumns) {
   EXPECT_EQ(findings[0].object.to_string(), "public.events(payload)");
   EXPECT_EQ(findings[0].location, at(5));
   ASSERT_TRUE(findings[0].fix);
-  EXPECT_EQ(findings[0].fix->ddl,
+  EXPECT_EQ(findings[0].fix->statements(),
             "ALTER TABLE events ALTER COLUMN payload DROP DEFAULT, ALTER COLUMN payload TYPE "
             "jsonb USING payload::jsonb, ALTER COLUMN payload SET DEFAULT '{}'::jsonb;");
 }
@@ -40,10 +40,10 @@ TEST(JsonColumnNotJsonb, DrizzleLineOnlyForDrizzleProjects) {
   model::Table t = table("events", {column("payload", "json")});
   t.columns[0].set_property("eventPayload");
   const model::Catalog catalog = catalog_of({t});
-  EXPECT_TRUE(run_rule(k_rule, catalog)[0].fix->drizzle.empty());
+  EXPECT_TRUE(run_rule(k_rule, catalog)[0].fix->code_text().empty());
   model::Project project;
   project.uses_drizzle = true;
-  EXPECT_EQ(run_rule(k_rule, catalog, {}, &project)[0].fix->drizzle, "eventPayload: jsonb(\"payload\")");
+  EXPECT_EQ(run_rule(k_rule, catalog, {}, &project)[0].fix->code_text(), "eventPayload: jsonb(\"payload\")");
 }
 
 } // namespace json_column_not_jsonb_test

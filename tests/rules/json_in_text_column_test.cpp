@@ -24,7 +24,7 @@ TEST(JsonInTextColumn, JsonDefaultsAreStrongFindings) {
     EXPECT_EQ(findings[0].object.to_string(), "public.events(blob)");
     EXPECT_EQ(findings[0].location, at(3));
     ASSERT_TRUE(findings[0].fix);
-    EXPECT_NE(findings[0].fix->ddl.find("TYPE jsonb USING blob::jsonb"), std::string::npos);
+    EXPECT_NE(findings[0].fix->statements().find("TYPE jsonb USING blob::jsonb"), std::string::npos);
   }
 }
 
@@ -96,9 +96,9 @@ TEST(JsonInTextColumn, FixMirrorsTheDefaultInDrizzle) {
   auto catalog = one_column(column("settings", "text", true, "'{\"theme\": \"dark\"}'::text"));
   const auto findings = run_rule(k_rule, catalog, {}, &project);
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->drizzle, "settings: jsonb(\"settings\").$type<Record<string, "
-                                      "unknown>>().notNull().default({\"theme\":\"dark\"})");
-  EXPECT_EQ(findings[0].fix->ddl,
+  EXPECT_EQ(findings[0].fix->code_text(), "settings: jsonb(\"settings\").$type<Record<string, "
+                                          "unknown>>().notNull().default({\"theme\":\"dark\"})");
+  EXPECT_EQ(findings[0].fix->statements(),
             "ALTER TABLE events ALTER COLUMN settings DROP DEFAULT, ALTER COLUMN settings TYPE jsonb USING "
             "settings::jsonb, ALTER COLUMN settings SET DEFAULT '{\"theme\": \"dark\"}'::jsonb;");
   EXPECT_NE(findings[0].fix->safety_note.find("ACCESS EXCLUSIVE"), std::string::npos);

@@ -41,7 +41,7 @@ TEST(JsonInTextColumnWorkload, CastsAndJsonOperatorsOnATextColumnAreReported) {
   }
   EXPECT_EQ(query_evidence, 2);
   ASSERT_TRUE(f.fix);
-  EXPECT_NE(f.fix->ddl.find("TYPE jsonb"), std::string::npos);
+  EXPECT_NE(f.fix->statements().find("TYPE jsonb"), std::string::npos);
 }
 
 TEST(JsonInTextColumnWorkload, NameHintGainsQueryEvidenceAndFullSeverity) {

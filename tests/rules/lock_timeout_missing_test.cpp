@@ -25,10 +25,10 @@ TEST(LockTimeoutMissing, ReportsTheFirstAccessExclusiveStatementOfAFile) {
   EXPECT_EQ(findings[0].object.table, "orders");
   ASSERT_TRUE(findings[0].fix.has_value());
   // drizzle-kit's one transaction: SET LOCAL, and the note says why.
-  EXPECT_NE(findings[0].fix->ddl.find("SET LOCAL lock_timeout = '3s';--> statement-breakpoint"),
+  EXPECT_NE(findings[0].fix->statements().find("SET LOCAL lock_timeout = '3s';--> statement-breakpoint"),
             std::string::npos)
-      << findings[0].fix->ddl;
-  EXPECT_NE(findings[0].fix->ddl.find("SET LOCAL statement_timeout"), std::string::npos);
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[0].fix->statements().find("SET LOCAL statement_timeout"), std::string::npos);
   EXPECT_NE(std::string(findings[0].fix->safety_note.view()).find("SET LOCAL semantics"), std::string::npos);
 }
 
@@ -49,8 +49,9 @@ TEST(LockTimeoutMissing, ALockTimeoutOverTenSecondsIsTooLong) {
   EXPECT_NE(findings[0].message.find("lock_timeout = '5min'"), std::string::npos) << findings[0].message;
   EXPECT_EQ(findings[0].severity, core::Severity::medium);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("SET lock_timeout = '3s';"), std::string::npos);
-  EXPECT_EQ(findings[0].fix->ddl.find("statement_timeout"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find("SET lock_timeout = '3s';"), std::string::npos);
+  EXPECT_EQ(findings[0].fix->statements().find("statement_timeout"), std::string::npos)
+      << findings[0].fix->statements();
   // 10 seconds, 10000 (milliseconds) and 2s bound it.
   for (const std::string value : {"'10s'", "10000", "'2s'", "'1500ms'"}) {
     EXPECT_TRUE(run_on_change(k_rule, k_orders,
@@ -67,7 +68,8 @@ TEST(LockTimeoutMissing, AutocommitFilesGetPlainSet) {
       run_on_change(k_rule, k_orders, "ALTER TABLE \"orders\" RENAME COLUMN \"note\" TO \"memo\";");
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl.rfind("SET lock_timeout = '3s';", 0), 0U) << findings[0].fix->ddl;
+  EXPECT_EQ(findings[0].fix->statements().rfind("SET lock_timeout = '3s';", 0), 0U)
+      << findings[0].fix->statements();
 }
 
 TEST(LockTimeoutMissing, ZeroTimeoutsAndLateSetsDoNotCount) {
@@ -101,8 +103,10 @@ TEST(LockTimeoutMissing, BeginBlockFixGoesAfterTheBegin) {
       k_rule, k_orders, "BEGIN;\nALTER TABLE \"orders\" ADD COLUMN \"region\" text;\nCOMMIT;\n");
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("SET LOCAL lock_timeout"), std::string::npos) << findings[0].fix->ddl;
-  EXPECT_NE(findings[0].fix->ddl.find("right after its BEGIN"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find("SET LOCAL lock_timeout"), std::string::npos)
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[0].fix->statements().find("right after its BEGIN"), std::string::npos)
+      << findings[0].fix->statements();
 }
 
 TEST(LockTimeoutMissing, OnlyStatementTimeoutMissingIsLow) {

@@ -37,8 +37,10 @@ TEST(LowCardinalityIndex, AColumnOfOneValueGetsTheDropNotAPartialIndex) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_NE(findings[0].message.find("one value in every row"), std::string::npos) << findings[0].message;
   ASSERT_TRUE(findings[0].fix);
-  EXPECT_EQ(findings[0].fix->ddl.find("partial"), std::string::npos) << findings[0].fix->ddl;
-  EXPECT_NE(findings[0].fix->ddl.find("DROP INDEX"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_EQ(findings[0].fix->statements().find("partial"), std::string::npos)
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[0].fix->statements().find("DROP INDEX"), std::string::npos)
+      << findings[0].fix->statements();
 }
 
 // A soft-delete flag true on every row (pg_stats most_common_vals {t},
@@ -57,10 +59,11 @@ TEST(LowCardinalityIndex, TheBooleanPartialIndexKeepsTheRareValue) {
   const auto findings = run_rule(k_rule, catalog_of({tasks}));
   ASSERT_EQ(findings.size(), 2U);
   ASSERT_TRUE(findings[0].fix && findings[1].fix);
-  EXPECT_NE(findings[0].fix->ddl.find("ON tasks (activated) WHERE NOT activated;"), std::string::npos)
-      << findings[0].fix->ddl;
-  EXPECT_NE(findings[1].fix->ddl.find("ON tasks (urgent) WHERE urgent;"), std::string::npos)
-      << findings[1].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find("ON tasks (activated) WHERE NOT activated;"),
+            std::string::npos)
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[1].fix->statements().find("ON tasks (urgent) WHERE urgent;"), std::string::npos)
+      << findings[1].fix->statements();
 }
 
 TEST(LowCardinalityIndex, PartialCompositeAndForeignKeyIndexesAreClean) {

@@ -37,9 +37,10 @@ TEST(MultiplePermissivePolicies, TwoSelectPoliciesForOneRoleMergeWithOr) {
   EXPECT_EQ(findings[0].object.to_string(), "public.posts a, b");
   EXPECT_NE(findings[0].message.find("authenticated on SELECT"), std::string::npos) << findings[0].message;
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl, "BEGIN;\nDROP POLICY a ON posts;\nDROP POLICY b ON posts;\n"
-                                  "CREATE POLICY a_or_b ON posts AS PERMISSIVE FOR SELECT TO authenticated "
-                                  "USING ((published) OR (author_id = x));\nCOMMIT;");
+  EXPECT_EQ(findings[0].fix->statements(),
+            "BEGIN;\nDROP POLICY a ON posts;\nDROP POLICY b ON posts;\n"
+            "CREATE POLICY a_or_b ON posts AS PERMISSIVE FOR SELECT TO authenticated "
+            "USING ((published) OR (author_id = x));\nCOMMIT;");
 }
 
 TEST(MultiplePermissivePolicies, AllAndPublicOverlapEveryActionAndRole) {

@@ -101,9 +101,9 @@ TEST_P(PooledLog, ExactlyTheTruePairsWithTheirRowsShareAndAParsingFix) {
     EXPECT_GE(std::stoi(match[2].str()), 2) << finding->message;
     // Every fix is the batched lookup, and parses.
     ASSERT_TRUE(finding->fix);
-    EXPECT_NE(finding->fix->ddl.find("= ANY($1)"), std::string::npos) << finding->fix->ddl;
-    EXPECT_TRUE(pg::parse(finding->fix->ddl).ok()) << finding->fix->ddl;
-    EXPECT_EQ(finding->fix->ddl.find("/*"), std::string::npos) << finding->fix->ddl;
+    EXPECT_NE(finding->fix->statements().find("= ANY($1)"), std::string::npos) << finding->fix->statements();
+    EXPECT_TRUE(pg::parse(finding->fix->statements()).ok()) << finding->fix->statements();
+    EXPECT_EQ(finding->fix->statements().find("/*"), std::string::npos) << finding->fix->statements();
   }
   // The users lookup after two code paths: two findings, two fingerprints.
   EXPECT_NE(pair_finding(findings, read.workload, k_feed)->fingerprint,

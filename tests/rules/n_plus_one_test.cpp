@@ -45,7 +45,7 @@ TEST(NPlusOne, BurstWithDifferentParametersIsReportedWithItsParent) {
   EXPECT_EQ(f.object.to_string(), "public.posts(user_id)");
   EXPECT_EQ(f.location, log_line(5));
   ASSERT_TRUE(f.fix);
-  EXPECT_EQ(f.fix->ddl, "SELECT id, title FROM posts WHERE user_id = ANY($1)");
+  EXPECT_EQ(f.fix->statements(), "SELECT id, title FROM posts WHERE user_id = ANY($1)");
   // The parent is named (normalized) and located.
   const bool parent_evidence = std::any_of(f.evidence.begin(), f.evidence.end(), [](const core::Evidence& e) {
     return e.location == log_line(4) && e.detail.find("FROM users WHERE org_id = $1") != std::string::npos;
@@ -135,7 +135,7 @@ TEST(NPlusOne, NoFixWhenTheParameterIsNotTheWholeComparison) {
   const auto findings = run_workload_rule(k_rule, workload);
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings.front().fix);
-  EXPECT_TRUE(findings.front().fix->ddl.empty()) << findings.front().fix->ddl;
+  EXPECT_TRUE(findings.front().fix->statements().empty()) << findings.front().fix->statements();
 }
 
 TEST(NPlusOne, BurstsOfOneStatementAreOneFindingWithMedianAndMax) {
@@ -165,8 +165,8 @@ TEST(NPlusOne, RowByRowInsertsGetTheBatchInsertFix) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings.front().object.to_string(), "public.audit_log");
   ASSERT_TRUE(findings.front().fix);
-  EXPECT_TRUE(findings.front().fix->ddl.empty());
-  EXPECT_NE(findings.front().fix->drizzle.find("db.insert(auditLog).values("), std::string::npos);
+  EXPECT_TRUE(findings.front().fix->statements().empty());
+  EXPECT_NE(findings.front().fix->code_text().find("db.insert(auditLog).values("), std::string::npos);
   // The literal values never reach the report.
   EXPECT_EQ(findings.front().message.find("login"), std::string::npos);
 }
@@ -182,7 +182,7 @@ TEST(NPlusOne, RowByRowInsertsWithASchemaGetOneUnnestInsert) {
   const auto findings = run_workload_rule(k_rule, workload, &catalog);
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings.front().fix);
-  const std::string& ddl = findings.front().fix->ddl;
+  const std::string& ddl = findings.front().fix->statements();
   EXPECT_EQ(ddl.rfind("INSERT INTO audit_log (user_id, action) SELECT * FROM unnest($1::", 0), 0U) << ddl;
   EXPECT_NE(ddl.find("$2::text[]"), std::string::npos) << ddl;
   EXPECT_TRUE(pg::parse(ddl).ok()) << ddl;
@@ -321,9 +321,9 @@ TEST(NPlusOne, RealPooledRequestsTheTrueBurstCountsTenPerRequest) {
       << page->message;
   // The batched form drops the single-row LIMIT, and carries no schema commands.
   ASSERT_TRUE(page->fix);
-  EXPECT_EQ(page->fix->ddl.find("LIMIT"), std::string::npos) << page->fix->ddl;
-  EXPECT_NE(page->fix->ddl.find("= ANY($1)"), std::string::npos) << page->fix->ddl;
-  EXPECT_TRUE(page->fix->commands.empty());
+  EXPECT_EQ(page->fix->statements().find("LIMIT"), std::string::npos) << page->fix->statements();
+  EXPECT_NE(page->fix->statements().find("= ANY($1)"), std::string::npos) << page->fix->statements();
+  EXPECT_TRUE(page->fix->migrate_commands().empty());
 }
 
 TEST(NPlusOne, RealPooledRequestsLazyLoadsPerRowInATransactionNameTheParent) {

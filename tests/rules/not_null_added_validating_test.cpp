@@ -23,8 +23,8 @@ TEST(NotNullAddedValidating, ReportsSetNotNullOnAnExistingColumn) {
   EXPECT_EQ(findings[0].severity, core::Severity::medium);
   EXPECT_NE(findings[0].message.find("table size unknown"), std::string::npos) << findings[0].message;
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("CHECK (status IS NOT NULL) NOT VALID;"), std::string::npos);
-  EXPECT_NE(findings[0].fix->ddl.find("VALIDATE CONSTRAINT"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("CHECK (status IS NOT NULL) NOT VALID;"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("VALIDATE CONSTRAINT"), std::string::npos);
 }
 
 TEST(NotNullAddedValidating, AValidatedCheckSkipsTheScan) {

@@ -20,7 +20,8 @@ TEST(NotNullColumnAddedWithoutDefault, ReportsARequiredColumnWithoutDefault) {
   EXPECT_EQ(findings[0].object.to_string(), "public.orders(region)");
   EXPECT_EQ(findings[0].severity, core::Severity::high);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("ADD COLUMN region text;"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find("ADD COLUMN region text;"), std::string::npos)
+      << findings[0].fix->statements();
 }
 
 TEST(NotNullColumnAddedWithoutDefault, DefaultsAndGeneratedValuesFillTheRows) {

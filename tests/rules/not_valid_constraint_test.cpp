@@ -20,7 +20,7 @@ TEST(NotValidConstraint, ReportsUnvalidatedForeignKeysAndChecks) {
   EXPECT_EQ(findings[0].object.to_string(), "public.orders(customer_id) orders_customer_fk");
   EXPECT_EQ(findings[1].object.to_string(), "public.orders orders_total_check");
   ASSERT_TRUE(findings[1].fix.has_value());
-  EXPECT_EQ(findings[1].fix->ddl, "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;");
+  EXPECT_EQ(findings[1].fix->statements(), "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;");
 }
 
 TEST(NotValidConstraint, ValidConstraintsAreClean) {

@@ -30,9 +30,9 @@ TEST(OverindexedWriteHeavyTable, ReportsUnusedIndexesOfAWriteHeavyTable) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.to_string(), "public.events");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("DROP INDEX CONCURRENTLY IF EXISTS events_kind_idx;"),
+  EXPECT_NE(findings[0].fix->statements().find("DROP INDEX CONCURRENTLY IF EXISTS events_kind_idx;"),
             std::string::npos);
-  EXPECT_EQ(findings[0].fix->ddl.find("events_pkey"), std::string::npos);
+  EXPECT_EQ(findings[0].fix->statements().find("events_pkey"), std::string::npos);
 }
 
 TEST(OverindexedWriteHeavyTable, ReadHeavyOrUsedIndexesAreClean) {

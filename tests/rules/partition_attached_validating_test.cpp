@@ -25,7 +25,7 @@ TEST(PartitionAttachedValidating, AnExistingTableWithoutAMatchingCheckIsScanned)
   EXPECT_EQ(findings[0].object.table, "measurements_2026");
   EXPECT_EQ(findings[0].object.constraint, "measurements");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("NOT VALID"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("NOT VALID"), std::string::npos);
 }
 
 TEST(PartitionAttachedValidating, AValidCheckNamingTheBoundSkipsTheScan) {

@@ -23,7 +23,8 @@ TEST(PartitionDetachedNonConcurrently, ReportsAPlainDetach) {
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.to_string(), "public.events events_2025");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("DETACH PARTITION events_2025 CONCURRENTLY;"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("DETACH PARTITION events_2025 CONCURRENTLY;"),
+            std::string::npos);
 }
 
 TEST(PartitionDetachedNonConcurrently, ConcurrentlyIsSafe) {

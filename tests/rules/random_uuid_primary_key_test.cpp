@@ -23,7 +23,7 @@ TEST(RandomUuidPrimaryKey, ReportsRandomDefaults) {
   EXPECT_EQ(findings[0].object.to_string(), "public.a(id)");
   EXPECT_EQ(findings[0].location.line, 2);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE a ALTER COLUMN id SET DEFAULT uuidv7();");
+  EXPECT_EQ(findings[0].fix->statements(), "ALTER TABLE a ALTER COLUMN id SET DEFAULT uuidv7();");
 }
 
 TEST(RandomUuidPrimaryKey, TimeOrderedOrNoDefaultIsClean) {

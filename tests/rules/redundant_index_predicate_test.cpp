@@ -22,11 +22,11 @@ CREATE INDEX "tickets_queue_idx" ON "tickets" ("queue") WHERE "queue" IS NOT NUL
   EXPECT_EQ(findings[0].severity, core::Severity::low);
   EXPECT_EQ(findings[0].object.constraint, "tickets_opened_idx");
   EXPECT_EQ(findings[0].location.line, 3);
-  EXPECT_NE(
-      findings[0].fix->ddl.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_opened_idx_whole ON tickets "
-                                "(opened_at);"),
-      std::string::npos)
-      << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_opened_idx_whole ON tickets "
+                "(opened_at);"),
+            std::string::npos)
+      << findings[0].fix->statements();
   EXPECT_EQ(findings[1].object.constraint, "tickets_key_idx");
 }
 

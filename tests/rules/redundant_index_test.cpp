@@ -28,7 +28,7 @@ TEST(RedundantIndex, LeftPrefixOfAnotherIndexIsReported) {
   ASSERT_EQ(f.evidence.size(), 2U);
   EXPECT_EQ(f.evidence[1].location, at(8));
   EXPECT_NE(f.evidence[1].detail.find("posts_author_created_idx"), std::string::npos);
-  EXPECT_EQ(f.fix->ddl, "DROP INDEX CONCURRENTLY IF EXISTS posts_author_idx;");
+  EXPECT_EQ(f.fix->statements(), "DROP INDEX CONCURRENTLY IF EXISTS posts_author_idx;");
 }
 
 TEST(RedundantIndex, PrefixOfAPrimaryKeyOrUniqueConstraintCounts) {

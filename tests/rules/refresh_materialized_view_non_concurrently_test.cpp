@@ -23,7 +23,8 @@ TEST(RefreshMaterializedViewNonConcurrently, PlainRefreshOfAnEarlierView) {
   EXPECT_EQ(findings[0].object.table, "order_totals");
   EXPECT_NE(findings[0].message.find("ACCESS EXCLUSIVE lock on the view"), std::string::npos);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl.rfind("REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals;", 0), 0U);
+  EXPECT_EQ(findings[0].fix->statements().rfind("REFRESH MATERIALIZED VIEW CONCURRENTLY order_totals;", 0),
+            0U);
 }
 
 TEST(RefreshMaterializedViewNonConcurrently, ConcurrentlyEvenInATransactionNoDataAndNewViewsAreClean) {

@@ -23,8 +23,8 @@ TEST(ReindexNonConcurrently, ReportsIndexAndTableRebuilds) {
   EXPECT_EQ(findings[0].object.constraint, "orders_customer_id_idx");
   EXPECT_EQ(findings[1].object.table, "orders");
   ASSERT_TRUE(findings[1].fix.has_value());
-  EXPECT_NE(findings[1].fix->ddl.find("REINDEX TABLE CONCURRENTLY orders;"), std::string::npos)
-      << findings[1].fix->ddl;
+  EXPECT_NE(findings[1].fix->statements().find("REINDEX TABLE CONCURRENTLY orders;"), std::string::npos)
+      << findings[1].fix->statements();
 }
 
 TEST(ReindexNonConcurrently, ConcurrentlyIsSafe) {

@@ -36,7 +36,8 @@ TEST(RlsPerRowFunctionCall, ReportsADirectCallWithTheRewrittenPolicy) {
   EXPECT_EQ(findings[0].object.to_string(), "public.todos own");
   EXPECT_EQ(findings[0].location.line, 5);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER POLICY own ON todos USING ((select auth.uid()) = user_id);");
+  EXPECT_EQ(findings[0].fix->statements(),
+            "ALTER POLICY own ON todos USING ((select auth.uid()) = user_id);");
 }
 
 TEST(RlsPerRowFunctionCall, RewritesEveryCallInBothClauses) {
@@ -45,7 +46,7 @@ TEST(RlsPerRowFunctionCall, RewritesEveryCallInBothClauses) {
                                         "current_setting('app.tenant', true) <> ''")})}));
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl,
+  EXPECT_EQ(findings[0].fix->statements(),
             "ALTER POLICY p ON todos USING (user_id = (select auth.uid()) OR (select auth.jwt()) ->> "
             "'role' = 'admin') WITH CHECK ((select current_setting('app.tenant', true)) <> '');");
   EXPECT_NE(findings[0].message.find("USING and WITH CHECK"), std::string::npos);
@@ -58,7 +59,7 @@ TEST(RlsPerRowFunctionCall, DrizzleLineUsesTheColumnProperty) {
       k_rule, catalog_of({todos({policy("own", "auth.uid() = user_id", {}, "select")})}), {}, &project);
   ASSERT_EQ(findings.size(), 1U);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->drizzle,
+  EXPECT_EQ(findings[0].fix->code_text(),
             "pgPolicy(\"own\", { as: \"permissive\", for: \"select\", to: \"authenticated\", using: "
             "sql`(select auth.uid()) = ${t.userId}` }),");
 }

@@ -100,7 +100,7 @@ TEST(SeqScanConfirmed, ReportsTheConfirmedScanWithTheVerifiedIndex) {
   EXPECT_EQ(f.location.file, "app.log");
   EXPECT_EQ(f.location.line, 17);
   ASSERT_TRUE(f.fix.has_value());
-  EXPECT_EQ(f.fix->ddl, s.live.proposals.front().ddl);
+  EXPECT_EQ(f.fix->statements(), s.live.proposals.front().ddl);
   std::vector<core::Evidence::Kind> kinds;
   for (const core::Evidence& e : f.evidence) {
     kinds.push_back(e.kind);
@@ -154,7 +154,7 @@ TEST(SeqScanConfirmed, AJsonFilterOnATextColumnGetsTheJsonbFixAndIsOneFinding) {
   const auto alone = run_rule(s.catalog, s.workload, s.live);
   ASSERT_EQ(alone.size(), 1U);
   ASSERT_TRUE(alone.front().fix.has_value());
-  EXPECT_EQ(alone.front().fix->ddl,
+  EXPECT_EQ(alone.front().fix->statements(),
             "ALTER TABLE customers ALTER COLUMN prefs TYPE jsonb USING prefs::jsonb;");
   EXPECT_NE(alone.front().help.str().find("as JSON from a text column"), std::string::npos);
 

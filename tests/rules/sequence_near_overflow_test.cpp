@@ -28,8 +28,8 @@ TEST(SequenceNearOverflow, ASerialColumnPastTheThresholdOfItsType) {
   EXPECT_EQ(findings[0].object.to_string(), "public.orders(order_number)");
   EXPECT_NE(findings[0].message.find("88.5%"), std::string::npos);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_EQ(findings[0].fix->ddl, "ALTER TABLE orders ALTER COLUMN order_number TYPE bigint;\n"
-                                  "ALTER SEQUENCE orders_order_number_seq AS bigint;");
+  EXPECT_EQ(findings[0].fix->statements(), "ALTER TABLE orders ALTER COLUMN order_number TYPE bigint;\n"
+                                           "ALTER SEQUENCE orders_order_number_seq AS bigint;");
   // 98%: critical.
   EXPECT_EQ(run_rule(k_rule, catalog_of({orders(2'110'000'000, 5)}))[0].severity, core::Severity::critical);
 }

@@ -20,7 +20,8 @@ TEST(TimestampWithoutTimeZone, ReportsEachTimestampColumn) {
   EXPECT_EQ(findings[0].object.to_string(), "public.events(created_at)");
   EXPECT_EQ(findings[1].object.to_string(), "public.events(at)");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("ALTER COLUMN created_at TYPE timestamptz;"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("ALTER COLUMN created_at TYPE timestamptz;"),
+            std::string::npos);
 }
 
 TEST(TimestampWithoutTimeZone, TimestamptzIsClean) {

@@ -107,10 +107,10 @@ TEST(UnindexedForeignKey, SecondColumnOfCompositePrimaryKeyIsReportedWithEvidenc
   EXPECT_NE(f.evidence[1].detail.find("memberships_pkey"), std::string::npos);
   EXPECT_NE(f.evidence[1].detail.find("user_id in position 2"), std::string::npos) << f.evidence[1].detail;
   ASSERT_TRUE(f.fix);
-  EXPECT_EQ(f.fix->ddl,
+  EXPECT_EQ(f.fix->statements(),
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS memberships_user_id_idx ON memberships (user_id);");
   EXPECT_NE(f.fix->safety_note.find("transaction"), std::string::npos);
-  EXPECT_TRUE(f.fix->drizzle.empty()); // no project: no Drizzle line
+  EXPECT_TRUE(f.fix->code_text().empty()); // no project: no Drizzle line
 }
 
 TEST(UnindexedForeignKey, NearMissesAreNotCoverage) {
@@ -164,7 +164,8 @@ TEST(UnindexedForeignKey, MultiColumnForeignKeyNeedsAllColumnsLeading) {
   const auto findings = run_rule(k_rule, catalog_of({parent, child}));
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].object.columns, (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(findings[0].fix->ddl, "CREATE INDEX CONCURRENTLY IF NOT EXISTS child_a_b_idx ON child (a, b);");
+  EXPECT_EQ(findings[0].fix->statements(),
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS child_a_b_idx ON child (a, b);");
 }
 
 TEST(UnindexedForeignKey, DrizzleLineWhenTheProjectUsesDrizzle) {
@@ -174,7 +175,7 @@ TEST(UnindexedForeignKey, DrizzleLineWhenTheProjectUsesDrizzle) {
   project.uses_drizzle = true;
   const auto findings = run_rule(k_rule, catalog, {}, &project);
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->drizzle, "index(\"memberships_user_id_idx\").on(table.memberId)");
+  EXPECT_EQ(findings[0].fix->code_text(), "index(\"memberships_user_id_idx\").on(table.memberId)");
 }
 
 TEST(UnindexedForeignKey, ProposedNameAvoidsAnExistingIndexName) {
@@ -184,7 +185,7 @@ TEST(UnindexedForeignKey, ProposedNameAvoidsAnExistingIndexName) {
   const auto findings =
       run_rule(k_rule, memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}), misnamed}));
   ASSERT_EQ(findings.size(), 1U);
-  EXPECT_EQ(findings[0].fix->ddl,
+  EXPECT_EQ(findings[0].fix->statements(),
             "CREATE INDEX CONCURRENTLY IF NOT EXISTS memberships_user_id_idx1 ON memberships (user_id);");
 }
 
@@ -200,7 +201,7 @@ TEST(UnindexedForeignKey, QuotesNamesThatNeedIt) {
   const auto findings = run_rule(k_rule, catalog_of({parent, child}));
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(
-      findings[0].fix->ddl,
+      findings[0].fix->statements(),
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"Order_userId_idx\" ON \"App\".\"Order\" (\"userId\");");
 }
 
@@ -213,7 +214,8 @@ TEST(UnindexedForeignKey, PartitionedTableGetsAPlainCreateIndexAndPartitionsDoNo
   partition.foreign_keys.push_back(foreign_key("events_2024_user_id_fk", {"user_id"}, "users"));
   const auto findings = run_rule(k_rule, catalog_of({users(), parent, partition}));
   ASSERT_EQ(constraints(findings), std::vector<std::string>{"events_user_id_fk"});
-  EXPECT_EQ(findings[0].fix->ddl, "CREATE INDEX IF NOT EXISTS events_user_id_idx ON events (user_id);");
+  EXPECT_EQ(findings[0].fix->statements(),
+            "CREATE INDEX IF NOT EXISTS events_user_id_idx ON events (user_id);");
 }
 
 TEST(UnindexedForeignKey, FingerprintFollowsTableAndColumnsNotLinesOrConstraintName) {

@@ -25,11 +25,12 @@ ALTER TABLE "legacy_events" ADD PRIMARY KEY ("event_id");
   EXPECT_EQ(findings[0].object.to_string(), "public.orders(reference) orders_reference_key");
   EXPECT_EQ(findings[1].object.constraint, "legacy_events_pkey");
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find(
+  EXPECT_NE(findings[0].fix->statements().find(
                 "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_reference_key ON orders (reference);"),
             std::string::npos)
-      << findings[0].fix->ddl;
-  EXPECT_NE(findings[0].fix->ddl.find("UNIQUE USING INDEX orders_reference_key;"), std::string::npos);
+      << findings[0].fix->statements();
+  EXPECT_NE(findings[0].fix->statements().find("UNIQUE USING INDEX orders_reference_key;"),
+            std::string::npos);
 }
 
 TEST(UniqueConstraintAddedWithoutIndex, UsingAConcurrentlyBuiltIndexIsSafe) {

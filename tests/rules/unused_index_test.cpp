@@ -54,7 +54,7 @@ TEST(UnusedIndex, ReportsAnIndexNoQueryScanned) {
   EXPECT_NE(finding.message.find("30 days"), std::string::npos) << finding.message; // the stats age
   EXPECT_NE(finding.message.find("16.0 kB"), std::string::npos) << finding.message; // the size
   ASSERT_TRUE(finding.fix.has_value());
-  EXPECT_EQ(finding.fix->ddl, advisor::render_drop_index("public", "orders_status_idx"));
+  EXPECT_EQ(finding.fix->statements(), advisor::render_drop_index("public", "orders_status_idx"));
   EXPECT_NE(finding.fix->safety_note.find("CREATE INDEX orders_status_idx"), std::string::npos);
   EXPECT_FALSE(finding.fingerprint.empty());
 }

@@ -26,8 +26,8 @@ TEST(WideLockWindow, IndexBuildOnAnotherTableAfterTheLockInDrizzleKitsTransactio
   EXPECT_NE(findings[0].message.find("builds an index on customers (line 2)"), std::string::npos);
   ASSERT_TRUE(findings[0].fix.has_value());
   // The lock is taken last in the proposed order.
-  EXPECT_EQ(findings[0].fix->ddl.rfind("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;"),
-            findings[0].fix->ddl.size() -
+  EXPECT_EQ(findings[0].fix->statements().rfind("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;"),
+            findings[0].fix->statements().size() -
                 std::string("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;").size());
 }
 
@@ -55,8 +55,8 @@ TEST(WideLockWindow, OnlyLocksAndNoTimeoutTakeLockTimeoutMissingsFix) {
   EXPECT_EQ(window[0].severity, core::Severity::low);
   ASSERT_TRUE(window[0].fix.has_value());
   ASSERT_TRUE(missing[0].fix.has_value());
-  EXPECT_EQ(window[0].fix->ddl, missing[0].fix->ddl);
-  EXPECT_NE(window[0].fix->ddl.find("SET LOCAL lock_timeout = '3s';--> statement-breakpoint"),
+  EXPECT_EQ(window[0].fix->statements(), missing[0].fix->statements());
+  EXPECT_NE(window[0].fix->statements().find("SET LOCAL lock_timeout = '3s';--> statement-breakpoint"),
             std::string::npos);
 }
 
@@ -74,11 +74,11 @@ TEST(WideLockWindow, OnlyLocksWithLockTimeoutSetCommitTheFirstChangeInstead) {
   EXPECT_EQ(f.severity, core::Severity::low);
   EXPECT_NE(f.help.find("lock_timeout = '2s' (line 2) bounds each wait"), std::string::npos) << f.help;
   ASSERT_TRUE(f.fix.has_value());
-  EXPECT_EQ(f.fix->ddl.find("lock_timeout"), std::string::npos) << f.fix->ddl;
-  EXPECT_NE(f.fix->ddl.find("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\nCOMMIT;\nBEGIN;\n"
-                            "-- ALTER TABLE \"customers\" ADD COLUMN \"nickname\" text;"),
+  EXPECT_EQ(f.fix->statements().find("lock_timeout"), std::string::npos) << f.fix->statements();
+  EXPECT_NE(f.fix->statements().find("ALTER TABLE \"orders\" ADD COLUMN \"note\" text;\nCOMMIT;\nBEGIN;\n"
+                                     "-- ALTER TABLE \"customers\" ADD COLUMN \"nickname\" text;"),
             std::string::npos)
-      << f.fix->ddl;
+      << f.fix->statements();
 }
 
 // The same in drizzle-kit's transaction: no COMMIT can go inside a file, so
@@ -93,10 +93,12 @@ TEST(WideLockWindow, OnlyLocksWithLockTimeoutSetInDrizzleKitsTransactionMoveTheR
   const core::Finding& f = findings[0];
   EXPECT_NE(f.help.find("lock_timeout = '4s' (line 1) bounds each wait"), std::string::npos) << f.help;
   ASSERT_TRUE(f.fix.has_value());
-  EXPECT_EQ(f.fix->ddl.find("lock_timeout"), std::string::npos) << f.fix->ddl;
-  EXPECT_EQ(f.fix->ddl.find("COMMIT"), std::string::npos) << f.fix->ddl;
-  EXPECT_NE(f.fix->ddl.find("later drizzle-kit migrate run"), std::string::npos) << f.fix->ddl;
-  EXPECT_NE(f.fix->ddl.find("-- ALTER TABLE \"customers\" ADD COLUMN \"nickname\" text;"), std::string::npos);
+  EXPECT_EQ(f.fix->statements().find("lock_timeout"), std::string::npos) << f.fix->statements();
+  EXPECT_EQ(f.fix->statements().find("COMMIT"), std::string::npos) << f.fix->statements();
+  EXPECT_NE(f.fix->statements().find("later drizzle-kit migrate run"), std::string::npos)
+      << f.fix->statements();
+  EXPECT_NE(f.fix->statements().find("-- ALTER TABLE \"customers\" ADD COLUMN \"nickname\" text;"),
+            std::string::npos);
 }
 
 // A real app's hand-written migration enables row-level security on every
@@ -123,8 +125,8 @@ TEST(WideLockWindow, RowLevelSecurityOnManyTablesIsOneShortFindingWithLockTimeou
   EXPECT_NE(f.message.find("then 25 more statements on other tables (to line 59)"), std::string::npos);
   EXPECT_EQ(f.evidence.size(), 5U); // the held statement and the first four after it
   ASSERT_TRUE(f.fix.has_value());
-  EXPECT_NE(f.fix->ddl.find("SET LOCAL lock_timeout"), std::string::npos);
-  EXPECT_EQ(f.fix->ddl.find("ENABLE ROW LEVEL SECURITY"), std::string::npos); // no reordering
+  EXPECT_NE(f.fix->statements().find("SET LOCAL lock_timeout"), std::string::npos);
+  EXPECT_EQ(f.fix->statements().find("ENABLE ROW LEVEL SECURITY"), std::string::npos); // no reordering
 }
 
 TEST(WideLockWindow, LongStatementsAfterTheLockAreListedUpToFour) {
@@ -142,8 +144,8 @@ TEST(WideLockWindow, LongStatementsAfterTheLockAreListedUpToFour) {
                                      "tables (to line 7)"),
             std::string::npos);
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->ddl.find("-- ... and 2 more statements on other tables (to line 7)\n"
-                                      "ALTER TABLE held ADD COLUMN note text;"),
+  EXPECT_NE(findings[0].fix->statements().find("-- ... and 2 more statements on other tables (to line 7)\n"
+                                               "ALTER TABLE held ADD COLUMN note text;"),
             std::string::npos);
 }
 

@@ -70,7 +70,7 @@ TEST(WritesOutsideTransaction, ReportsARepeatedPatternWithItsCount) {
   EXPECT_EQ(findings[0].location.line, 10);
   EXPECT_NE(findings[0].message.find("3 times"), std::string::npos) << findings[0].message;
   ASSERT_TRUE(findings[0].fix.has_value());
-  EXPECT_NE(findings[0].fix->drizzle.find("db.transaction(async (tx) =>"), std::string::npos);
+  EXPECT_NE(findings[0].fix->code_text().find("db.transaction(async (tx) =>"), std::string::npos);
   EXPECT_NE(findings[0].evidence[0].detail.find("sessions s1, s2"), std::string::npos)
       << findings[0].evidence[0].detail;
 }

@@ -18,9 +18,10 @@ inline std::string finding_text(const core::Finding& f) {
            e.location.to_string() + "\n";
   }
   if (f.fix) {
-    out += "fix " + f.fix->ddl + "|" + f.fix->drizzle.str() + "|" + std::string(f.fix->safety_note.view()) +
-           "|" + std::string(core::to_string(f.fix->kind)) + "|" + f.fix->drizzle_file.str() + "|" +
-           f.fix->drizzle_table.str() + "|" + f.fix->commands.str() + "\n";
+    out += "fix " + f.fix->statements() + "|" + f.fix->code_text().str() + "|" +
+           std::string(f.fix->safety_note.view()) + "|" + std::string(core::to_string(f.fix->kind())) + "|" +
+           f.fix->code_file().str() + "|" + f.fix->code_table().str() + "|" +
+           f.fix->migrate_commands().str() + "\n";
   }
   out += "fingerprint " + f.fingerprint + "\n";
   for (const std::string& id : f.rule_ids) {

@@ -309,8 +309,9 @@ std::string block(const core::Finding& finding, const std::string& file,
   field(out, "message", scrubbed(finding.message, base));
   field(out, "help", scrubbed(finding.help.str(), base));
   if (finding.fix) {
-    field(out, "fix." + std::string(core::to_string(finding.fix->kind)), scrubbed(finding.fix->ddl, base));
-    field(out, "fix.drizzle", scrubbed(finding.fix->drizzle, base));
+    field(out, "fix." + std::string(core::to_string(finding.fix->kind())),
+          scrubbed(finding.fix->statements(), base));
+    field(out, "fix.drizzle", scrubbed(finding.fix->code_text(), base));
     field(out, "fix.note", scrubbed(finding.fix->safety_note.str(), base));
   }
   return out.str();
@@ -355,9 +356,10 @@ void expect_well_formed(std::string_view id, bool has_fix, const FixtureRun& run
       EXPECT_FALSE(finding.fix.has_value());
     }
     // SQL parses, a schema change's and the statements a code change sends alike.
-    if (finding.fix && finding.fix->kind != core::FixKind::shell && !finding.fix->ddl.empty()) {
-      const auto parsed = pg::parse(finding.fix->ddl);
-      EXPECT_TRUE(parsed.ok()) << finding.fix->ddl << ": " << (parsed.error ? parsed.error->message : "");
+    if (finding.fix && finding.fix->kind() != core::FixKind::shell && !finding.fix->statements().empty()) {
+      const auto parsed = pg::parse(finding.fix->statements());
+      EXPECT_TRUE(parsed.ok()) << finding.fix->statements() << ": "
+                               << (parsed.error ? parsed.error->message : "");
     }
     // Literal values of logged statements are redacted.
     for (const std::string_view secret : {"@example.com'", "'login'", "'pro'"}) {

@@ -44,7 +44,7 @@
 //     message: what is wrong
 //     help: what to do
 //     fix.sql: the proposed DDL (fix.shell: for shell commands)
-//     fix.drizzle: the Drizzle schema line
+//     fix.code_text(): the Drizzle schema line
 //     fix.note: the safety note
 //
 // FILE is relative to the fixture's folder (or to bad_x/ itself); `-` when

@@ -137,12 +137,12 @@ std::string fixes(std::size_t n, std::string_view kind) {
 
 // Why a rule's fix is unsafe, in a few words, from what it changes.
 std::string why_unsafe(const core::Finding& finding) {
-  const std::string& ddl = finding.fix->ddl;
+  const std::string& ddl = finding.fix->statements();
   if (fix_edit(finding) == engine::FixEdit::column_type || ddl.find(" TYPE ") != std::string::npos) {
     return "a column type change rewrites the table under an ACCESS EXCLUSIVE lock";
   }
   if (ddl.find("DROP INDEX") != std::string::npos ||
-      finding.fix->drizzle.str().rfind("// remove from schema.ts:", 0) == 0) {
+      finding.fix->code_text().str().rfind("// remove from schema.ts:", 0) == 0) {
     return "it drops an index";
   }
   return "it changes what the schema does";
@@ -157,10 +157,10 @@ std::vector<core::Finding> distinct_fixes(const std::vector<core::Finding>& all)
   for (const core::Finding& finding : all) {
     std::string key = finding.rule;
     if (finding.fix) {
-      key += '\0' + finding.fix->ddl + '\0' + finding.fix->drizzle.str() + '\0' +
-             finding.fix->drizzle_file.str() + '\0' + finding.fix->drizzle_table.str();
+      key += '\0' + finding.fix->statements() + '\0' + finding.fix->code_text().str() + '\0' +
+             finding.fix->code_file().str() + '\0' + finding.fix->code_table().str();
     }
-    if (!finding.fix || (finding.fix->ddl.empty() && finding.fix->drizzle.empty())) {
+    if (!finding.fix || (finding.fix->statements().empty() && finding.fix->code_text().empty())) {
       key += '\0' + finding.location.to_string() + '\0' + finding.message;
     }
     if (seen.insert(std::move(key)).second) {

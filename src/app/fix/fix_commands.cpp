@@ -34,8 +34,8 @@ std::optional<std::size_t> find_on_line(const std::string& source, int line, con
 
 } // namespace
 
-std::optional<CommandEdit> command_edit_for(const core::Fix& fix) {
-  const std::string_view ddl = fix.ddl;
+std::optional<CommandEdit> command_edit_for(const core::ShellChange& fix) {
+  const std::string_view ddl = fix.commands;
   const std::string_view in = "# 2. In ";
   const auto at = ddl.find(in);
   const auto replace = ddl.find(", replace `", at);

@@ -23,7 +23,7 @@ struct CommandEdit {
 };
 
 // The edit a finding's fix names; nullopt when it names none.
-std::optional<CommandEdit> command_edit_for(const core::Fix& fix);
+std::optional<CommandEdit> command_edit_for(const core::ShellChange& fix);
 
 // The changed files, by file; `notes` names a text no longer there to replace.
 std::vector<FileChange> plan_command_edits(const std::map<std::string, std::vector<CommandEdit>>& edits,

@@ -184,7 +184,7 @@ std::optional<ConcurrentIndex> choose_index_build(const core::Finding& finding, 
                     "): built by the migration; its build blocks the table's writes only briefly");
     return std::nullopt;
   }
-  auto statement = finding.fix ? concurrent_statement(finding.fix->ddl) : std::nullopt;
+  auto statement = finding.fix ? concurrent_statement(finding.fix->statements()) : std::nullopt;
   if (!statement) {
     notes.push_back(name + " on " + table + " (" + size +
                     "): built by the migration, since PostgreSQL cannot build it CONCURRENTLY (a partitioned "

@@ -33,10 +33,11 @@ std::string where_of(const model::Index& index) {
 } // namespace
 
 std::optional<model::Index> proposed_index(const core::Finding& finding, const model::Catalog& applied) {
-  if (!finding.fix) {
+  const core::SqlChange* sql = finding.fix ? finding.fix->if_sql() : nullptr;
+  if (sql == nullptr) {
     return std::nullopt;
   }
-  const std::string ddl(core::trim(finding.fix->ddl));
+  const std::string ddl(core::trim(sql->ddl));
   if (ddl.rfind("CREATE INDEX ", 0) != 0 && ddl.rfind("CREATE UNIQUE INDEX ", 0) != 0) {
     return std::nullopt;
   }

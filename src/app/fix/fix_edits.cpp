@@ -124,7 +124,7 @@ std::string strip_line(const std::string& location) {
 
 // A finding's Drizzle line as a schema.ts edit, or why it is not one.
 std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::string& why_not) {
-  const core::Fix& fix = *finding.fix;
+  const core::SqlChange& fix = finding.fix->sql();
   SchemaEdit edit;
   edit.table = fix.drizzle_table;
   std::string line = double_quoted(fix.drizzle);
@@ -250,7 +250,7 @@ void note_rename_prompt(const std::vector<SchemaEdit>& edits, std::vector<std::s
 // and drops, and the JSON type changes, without CONCURRENTLY (a migrator's
 // transaction refuses it); nullopt for anything else (sketches, commands).
 std::optional<std::string> migration_statement(const core::Finding& finding) {
-  const std::string ddl(core::trim(finding.fix->ddl));
+  const std::string ddl(core::trim(finding.fix->sql().ddl));
   const bool index = ddl.rfind("CREATE INDEX ", 0) == 0 || ddl.rfind("CREATE UNIQUE INDEX ", 0) == 0 ||
                      ddl.rfind("DROP INDEX ", 0) == 0;
   const bool json = fix_edit(finding) == engine::FixEdit::column_type && ddl.rfind("ALTER TABLE ", 0) == 0;

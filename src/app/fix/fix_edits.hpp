@@ -19,7 +19,8 @@ engine::FixEdit fix_edit(const core::Finding& finding);
 // `src/db/schema.ts:41` -> `src/db/schema.ts`.
 std::string strip_line(const std::string& location);
 
-// A finding's Drizzle line as a schema.ts edit, or why it is not one.
+// A finding's Drizzle line as a schema.ts edit, or why it is not one. Its
+// fix is a schema change (core::SqlChange).
 std::optional<SchemaEdit> schema_edit_for(const core::Finding& finding, std::string& why_not);
 
 // An index whose keys lead another new index of the same table is left
@@ -34,7 +35,8 @@ void note_rename_prompt(const std::vector<SchemaEdit>& edits, std::vector<std::s
 
 // The statement a finding's DDL becomes in a migration file: index builds
 // and drops, and the JSON type changes, without CONCURRENTLY (a migrator's
-// transaction refuses it); nullopt for anything else (sketches, commands).
+// transaction refuses it); nullopt for anything else (sketches). Its fix
+// is a schema change (core::SqlChange).
 std::optional<std::string> migration_statement(const core::Finding& finding);
 
 } // namespace pgadvise::app

@@ -116,7 +116,7 @@ public:
     if (!finding.fix) {
       return;
     }
-    switch (finding.fix->kind) {
+    switch (finding.fix->kind()) {
     case core::FixKind::code:
       // The application's code (a loop's queries as one): its rewrite
       // depends on what the code around it does with the rows.
@@ -125,7 +125,7 @@ public:
       return;
     case core::FixKind::shell: add_command(finding); return;
     case core::FixKind::sql:
-      if (add_migration_statement(finding) || finding.fix->drizzle.empty()) {
+      if (add_migration_statement(finding) || finding.fix->code_text().empty()) {
         return;
       }
       add_schema_edit(finding);
@@ -177,12 +177,11 @@ private:
 
   // `drizzle-kit push` made `migrate` where it runs.
   void add_command(const core::Finding& finding) {
-    const core::Fix& fix = *finding.fix;
     if (fix_edit(finding) != engine::FixEdit::push_command) {
       m_unfixable.emplace(finding.rule, "pgadvise does not write this kind of change yet");
       return;
     }
-    if (auto edit = command_edit_for(fix)) {
+    if (auto edit = command_edit_for(finding.fix->shell())) {
       m_command_edits[edit->file].push_back(*edit);
       m_push = true;
       const std::string root_file = finding.location.file;
@@ -197,7 +196,7 @@ private:
   }
 
   void add_schema_edit(const core::Finding& finding) {
-    const core::Fix& fix = *finding.fix;
+    const core::SqlChange& fix = finding.fix->sql();
     // What kind of change first: "not known" would mislead for a change
     // pgadvise does not write anyway.
     std::string why_not;
@@ -276,7 +275,7 @@ private:
 
   // The schema file a fix edits, spelled as the first fix that named it
   // spelled it: two drizzle.configs may reach one file by two paths.
-  std::string schema_file(const core::Fix& fix) {
+  std::string schema_file(const core::SqlChange& fix) {
     const std::string file = strip_line(fix.drizzle_file);
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(fs::absolute(file, ec), ec);

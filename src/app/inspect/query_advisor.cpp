@@ -266,11 +266,11 @@ void write_answer_text(std::ostream& out, const StatementAnswer& answer, bool co
     if (!finding.help.empty()) {
       out << "  help: " << finding.help << "\n";
     }
-    if (finding.fix && !finding.fix->ddl.empty()) {
-      out << "  fix:  " << finding.fix->ddl << "\n";
+    if (finding.fix && !finding.fix->statements().empty()) {
+      out << "  fix:  " << finding.fix->statements() << "\n";
     }
-    if (finding.fix && !finding.fix->drizzle.empty()) {
-      out << "  drizzle: " << finding.fix->drizzle << "\n";
+    if (finding.fix && !finding.fix->code_text().empty()) {
+      out << "  drizzle: " << finding.fix->code_text() << "\n";
     }
   }
   if (answer.plan) {

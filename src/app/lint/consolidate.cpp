@@ -119,9 +119,9 @@ std::string_view database_of(const core::Finding& finding) {
 
 // The proposed index of a finding's fix, its table named with the finding's
 // database when it has one (so that only an index of the same database's
-// table may stand in for another).
+// table may stand in for another). The finding's fix is a schema change.
 std::optional<ProposedIndex> proposed_index_of(const core::Finding& finding) {
-  std::optional<ProposedIndex> index = parse_proposed_index(finding.fix->ddl);
+  std::optional<ProposedIndex> index = parse_proposed_index(finding.fix->sql().ddl);
   if (const std::string_view database = database_of(finding); index && !database.empty()) {
     index->table = std::string(database) + '\x1e' + index->table;
   }
@@ -132,8 +132,8 @@ std::optional<ProposedIndex> proposed_index_of(const core::Finding& finding) {
 // its rule, fingerprint and message, within its database; `index`: the
 // index, when it has one.
 std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& index) {
-  if (finding.fix && !finding.fix->ddl.empty()) {
-    switch (finding.fix->kind) {
+  if (finding.fix && !finding.fix->statements().empty()) {
+    switch (finding.fix->kind()) {
     case core::FixKind::sql:
       index = proposed_index_of(finding);
       if (index) {
@@ -144,7 +144,7 @@ std::string key_of(const core::Finding& finding, std::optional<ProposedIndex>& i
       // The same statement: a loop's batched query that n-plus-one (from
       // the log) and query-in-loop (from the code) both propose is one fix.
       return "fix\x1f" + std::string(database_of(finding)) + '\x1f' +
-             core::collapse_whitespace(trim(finding.fix->ddl));
+             core::collapse_whitespace(trim(finding.fix->statements()));
     case core::FixKind::shell: break; // each site's commands are its own
     }
   }
@@ -334,7 +334,8 @@ private:
   [[nodiscard]] std::optional<ProposedIndex> index_of(const Group& group) const {
     std::optional<ProposedIndex> index;
     const core::Finding& finding = m_findings[group.first];
-    if (finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty()) {
+    if (const core::SqlChange* sql = finding.fix ? finding.fix->if_sql() : nullptr;
+        sql && !sql->ddl.empty()) {
       index = proposed_index_of(finding); // only a schema fix creates an index
     }
     return index;
@@ -362,7 +363,7 @@ private:
       if (!fix) {
         continue;
       }
-      const int score = (fix->drizzle_file.empty() ? 0 : 2) + (fix->drizzle.empty() ? 0 : 1);
+      const int score = (fix->code_file().empty() ? 0 : 2) + (fix->code_text().empty() ? 0 : 1);
       if (score > best_score) {
         best = &*fix;
         best_score = score;
@@ -514,10 +515,11 @@ std::vector<std::size_t> may_merge(const core::FindingList& list) {
 }
 
 double measured_saving(const core::Finding& finding, const model::LiveAnalysis& live) {
-  if (!finding.fix || finding.fix->kind != core::FixKind::sql) {
+  const core::SqlChange* sql = finding.fix ? finding.fix->if_sql() : nullptr;
+  if (sql == nullptr) {
     return 0;
   }
-  const std::optional<ProposedIndex> index = parse_proposed_index(finding.fix->ddl);
+  const std::optional<ProposedIndex> index = parse_proposed_index(sql->ddl);
   if (!index) {
     return 0;
   }

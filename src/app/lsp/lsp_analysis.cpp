@@ -73,7 +73,8 @@ std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
   }
   const engine::Category category = rule->meta().category;
   const bool about_code = category == engine::Category::query || category == engine::Category::project;
-  if (about_code && !(finding.fix && finding.fix->kind == core::FixKind::sql && !finding.fix->ddl.empty())) {
+  if (about_code &&
+      !(finding.fix && finding.fix->kind() == core::FixKind::sql && !finding.fix->statements().empty())) {
     return std::nullopt;
   }
   const model::Table* table = declared.find_table(
@@ -178,7 +179,7 @@ bool may_declare(const core::Finding& finding, const model::Catalog& declared) {
   if (table == nullptr || table->indexes.empty()) {
     return false;
   }
-  const std::optional<ProposedIndex> proposed = parse_proposed_index(finding.fix->ddl);
+  const std::optional<ProposedIndex> proposed = parse_proposed_index(finding.fix->statements());
   const std::optional<std::string> column =
       proposed ? first_key_column(proposed->columns.front()) : std::nullopt;
   return !column || std::any_of(table->indexes.begin(), table->indexes.end(), [&](const model::Index& index) {
@@ -190,7 +191,7 @@ bool may_declare(const core::Finding& finding, const model::Catalog& declared) {
 // edit is made, drizzle-kit generate has not run): the schema file is right,
 // the finding stays on its migration.
 bool declares_fix(const core::Finding& finding, const FixSchemas& schemas) {
-  if (!finding.fix || finding.fix->drizzle.empty() || schemas.applied == nullptr ||
+  if (!finding.fix || finding.fix->code_text().empty() || schemas.applied == nullptr ||
       schemas.declared == nullptr || !may_declare(finding, *schemas.declared)) {
     return false;
   }

@@ -126,11 +126,11 @@ json fix_edit(const Analysis& analysis, const std::vector<core::Finding>& findin
 // first line past its comments, else the files a script fix edits ("edit
 // server/docker-entrypoint.sh").
 std::string fix_summary(const core::Fix& fix, const std::vector<std::string>& files) {
-  if (!fix.drizzle.empty()) {
-    return first_line(fix.drizzle.str());
+  if (!fix.code_text().empty()) {
+    return first_line(fix.code_text().str());
   }
-  if (core::ddl_is_sql(fix.kind)) {
-    std::string_view ddl = fix.ddl;
+  if (fix.statements_are_sql()) {
+    std::string_view ddl = fix.statements();
     while (!ddl.empty()) {
       const std::size_t end = ddl.find('\n');
       const std::string_view line = core::trim(ddl.substr(0, end));

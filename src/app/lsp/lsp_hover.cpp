@@ -14,12 +14,12 @@ std::string finding_markdown(const core::Finding& finding) {
                          "): " + finding.message + "\n\n" + finding.help.str();
   if (finding.fix) {
     const core::Fix& fix = *finding.fix;
-    if (!fix.ddl.empty()) {
-      markdown +=
-          "\n\n```" + std::string(core::ddl_is_sql(fix.kind) ? "sql" : "sh") + "\n" + fix.ddl + "\n```";
+    if (!fix.statements().empty()) {
+      markdown += "\n\n```" + std::string(fix.statements_are_sql() ? "sql" : "sh") + "\n" + fix.statements() +
+                  "\n```";
     }
-    if (!fix.drizzle.empty()) {
-      markdown += "\n\n```ts\n" + fix.drizzle.str() + "\n```";
+    if (!fix.code_text().empty()) {
+      markdown += "\n\n```ts\n" + fix.code_text().str() + "\n```";
     }
     if (!fix.safety_note.empty()) {
       markdown += "\n\n**Safety:** " + fix.safety_note.str();

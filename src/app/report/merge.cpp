@@ -56,20 +56,21 @@ core::Finding finding_of(const json& item) {
         text_of(evidence.value("detail", json())), location_of(evidence.value("location", json()))});
   }
   if (const json fix = item.value("fix", json()); fix.is_object()) {
-    core::Fix out;
-    out.ddl = text_of(fix.value("ddl", json()));
-    out.drizzle = text_of(fix.value("drizzle", json()));
-    out.safety_note = text_of(fix.value("safety_note", json()));
+    const std::string ddl = text_of(fix.value("ddl", json()));
+    const std::string drizzle = text_of(fix.value("drizzle", json()));
+    const std::string file = text_of(fix.value("drizzle_file", json()));
+    const std::string table = text_of(fix.value("drizzle_table", json()));
+    const std::string commands = text_of(fix.value("commands", json()));
     // A kind this version never writes (a report of a later one) is read as SQL, the default.
-    out.kind = core::parse_fix_kind(text_of(fix.value("kind", json()))).value_or(core::FixKind::sql);
+    core::Fix out = core::fix_from_fields(
+        core::parse_fix_kind(text_of(fix.value("kind", json()))).value_or(core::FixKind::sql),
+        core::FixFields{ddl, drizzle, file, table, commands});
+    out.safety_note = text_of(fix.value("safety_note", json()));
     // A report without it (an older version) or with a word this one never
     // writes: unsafe, so that fix never applies it unasked.
     out.applicability = core::parse_fix_applicability(text_of(fix.value("applicability", json())))
                             .value_or(core::FixApplicability::unsafe);
-    out.drizzle_file = text_of(fix.value("drizzle_file", json()));
-    out.drizzle_table = text_of(fix.value("drizzle_table", json()));
-    out.commands = text_of(fix.value("commands", json()));
-    finding.fix = out;
+    finding.fix = std::move(out);
   }
   return finding;
 }

@@ -188,8 +188,8 @@ private:
     if (proposal != nullptr) {
       finding.evidence.push_back({core::Evidence::Kind::verification, verification_text(*proposal), {}});
       core::Fix fix;
-      fix.ddl = proposal->ddl;
-      fix.drizzle = proposal->drizzle;
+      fix.sql().ddl = proposal->ddl;
+      fix.sql().drizzle = proposal->drizzle;
       fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
       finding.fix = std::move(fix);
     } else if (std::optional<core::Fix> jsonb = json_text_fix(context, issue, query)) {

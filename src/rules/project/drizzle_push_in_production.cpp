@@ -82,11 +82,10 @@ core::Fix make_fix(const reach::PushReach& reach, const model::Project& project)
     replacement = push_to_migrate(reach.edit_text);
   }
   core::Fix fix;
-  fix.kind = core::FixKind::shell;
-  fix.ddl = "# 1. In development, generate SQL migrations from the schema and commit them:\n" +
-            advisor::package_exec_prefix(manager) + " drizzle-kit generate" + config + "\n" + "# 2. In " +
-            reach.edit_location.to_string() + ", replace `" + reach.edit_text + "` with:\n" + replacement +
-            "\n";
+  fix.change = core::ShellChange{
+      "# 1. In development, generate SQL migrations from the schema and commit them:\n" +
+      advisor::package_exec_prefix(manager) + " drizzle-kit generate" + config + "\n" + "# 2. In " +
+      reach.edit_location.to_string() + ", replace `" + reach.edit_text + "` with:\n" + replacement + "\n"};
   const std::string out =
       project.drizzle_out.empty() ? std::string("the migrations folder") : project.drizzle_out;
   fix.safety_note =

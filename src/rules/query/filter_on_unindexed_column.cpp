@@ -126,8 +126,9 @@ void apply_set_verdict(const SetVerdict& verdict, const engine::RuleContext& con
   const model::IndexProposal& index = *verdict.index;
   finding.help += " The index set chosen for the whole workload serves these queries with " + index.name +
                   " (" + core::join(index.columns, ", ") + "): one index for every query it serves.";
-  fix.ddl = index.ddl;
-  fix.drizzle = context.project != nullptr && context.project->uses_drizzle ? index.drizzle : std::string();
+  fix.sql().ddl = index.ddl;
+  fix.sql().drizzle =
+      context.project != nullptr && context.project->uses_drizzle ? index.drizzle : std::string();
   finding.fix = std::move(fix);
 }
 
@@ -347,9 +348,9 @@ private:
       return finding;
     }
     const std::string name = advisor::expression_index_name(*context.catalog, candidate);
-    fix.ddl = advisor::render_expression_index_ddl(candidate, name);
+    fix.sql().ddl = advisor::render_expression_index_ddl(candidate, name);
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_expression_index(candidate, name);
+      fix.sql().drizzle = advisor::render_drizzle_expression_index(candidate, name);
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();
@@ -453,14 +454,15 @@ private:
       finding.help += " The live run's index advisor makes it partial: (" +
                       core::join(partial->columns, ", ") + ") WHERE " + partial->predicate +
                       ", since pg_stats says that test keeps few of the rows; the index holds only those.";
-      fix.ddl = partial->ddl;
-      fix.drizzle = drizzle ? partial->drizzle : std::string();
+      fix.sql().ddl = partial->ddl;
+      fix.sql().drizzle = drizzle ? partial->drizzle : std::string();
     } else {
       const std::string name = advisor::unique_index_name(*context.catalog, table.schema, table.name, columns,
                                                           advisor::index_suffix_for(table));
-      fix.ddl = advisor::render_create_index(table.schema, table.name, columns, name, !table.partitioned);
+      fix.sql().ddl =
+          advisor::render_create_index(table.schema, table.name, columns, name, !table.partitioned);
       if (drizzle) {
-        fix.drizzle = advisor::render_drizzle_index(table, columns, name);
+        fix.sql().drizzle = advisor::render_drizzle_index(table, columns, name);
       }
     }
     finding.fix = std::move(fix);

@@ -93,15 +93,16 @@ public:
         finding.location});
     add_application_evidence(workload, finding);
     core::Fix fix;
-    fix.kind = core::FixKind::code; // one pool per process, in the application
+    // One pool per process, in the application.
+    core::CodeChange& code = fix.change.emplace<core::CodeChange>();
     fix.safety_note = "PgBouncer transaction pooling: session state (SET, advisory locks, LISTEN, temporary "
                       "tables, and server-side prepared statements before PgBouncer 1.21 with "
                       "max_prepared_statements) does not survive between transactions.";
-    fix.drizzle = context.project != nullptr && context.project->uses_drizzle
-                      ? "// create the pool once per process and share it:\n"
-                        "const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });\n"
-                        "export const db = drizzle(pool);"
-                      : std::string();
+    code.code = context.project != nullptr && context.project->uses_drizzle
+                    ? "// create the pool once per process and share it:\n"
+                      "const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });\n"
+                      "export const db = drizzle(pool);"
+                    : std::string();
     finding.fix = std::move(fix);
     finding.compute_fingerprint("connections");
     out.push_back(std::move(finding));

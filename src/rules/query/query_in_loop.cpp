@@ -167,7 +167,7 @@ void add_pgss(const engine::RuleContext& context, const model::QueryCall& call, 
                          " (no order: the calls a loop makes cannot be told from others')",
                      {}});
   if (query->shape.kind == model::StatementKind::select) {
-    finding.fix->ddl = advisor::any_rewrite(query->shape, query->normalized);
+    finding.fix->code().sends = advisor::any_rewrite(query->shape, query->normalized);
   }
 }
 
@@ -215,18 +215,18 @@ core::Finding loop_finding(const engine::RuleContext& context, const LoopCalls& 
       "n-plus-one "
       "judges the loop from the workload.");
   core::Fix fix;
-  fix.kind = core::FixKind::code;
+  core::CodeChange& code = fix.change.emplace<core::CodeChange>();
   if (call.loop == "recursion") {
     finding.help = core::SharedText::fixed(
         "A function that calls itself and queries on the way runs a statement per level: a walk up a "
         "tree of depth N is N round trips, each waiting for the one before. A recursive CTE (WITH "
         "RECURSIVE) follows the links inside PostgreSQL in one statement. This is read from the code: "
         "confirm how often it runs with a server log or pg_stat_statements.");
-    fix.drizzle = recursion_fix(finding.object, call, context.catalog);
+    code.code = recursion_fix(finding.object, call, context.catalog);
   } else {
-    fix.drizzle = n_plus_one::loop_fix(call, *context.project);
+    code.code = n_plus_one::loop_fix(call, *context.project);
   }
-  fix.drizzle_file = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
+  code.at = call.loop_location.file + ":" + std::to_string(call.loop_location.line);
   finding.fix = std::move(fix);
   if (context.workload != nullptr) {
     add_pgss(context, call, finding);

@@ -108,14 +108,14 @@ private:
       ddl += step + ";\n";
     }
     core::Fix fix;
-    fix.kind = core::FixKind::code; // the writes in one transaction, in the application
-    fix.ddl = ddl + "COMMIT;";
+    core::CodeChange& code = fix.change.emplace<core::CodeChange>(); // the writes in one transaction
+    code.sends = ddl + "COMMIT;";
     fix.safety_note = "Keep the transaction short: no network calls or user "
                       "waits inside it, since its "
                       "row locks are held until COMMIT.";
-    fix.drizzle = "await db.transaction(async (tx) => {\n  // the " + std::to_string(statements.size()) +
-                  " writes, each on tx instead of db: tx.insert(...), "
-                  "tx.update(...), tx.delete(...)\n});";
+    code.code = "await db.transaction(async (tx) => {\n  // the " + std::to_string(statements.size()) +
+                " writes, each on tx instead of db: tx.insert(...), "
+                "tx.update(...), tx.delete(...)\n});";
     finding.fix = std::move(fix);
     std::string discriminator;
     for (const std::uint64_t fingerprint : run.fingerprints) {

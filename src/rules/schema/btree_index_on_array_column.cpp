@@ -71,19 +71,20 @@ private:
         others.push_back(core::quote_ident(other->name));
       }
     }
-    fix.ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + core::quote_ident(gin_name) + " ON " + table_name +
-              " USING gin (" + core::quote_ident(column.name) + ");\n" +
-              (others.empty() || others.size() + 1 != index.keys.size()
-                   ? std::string()
-                   : "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + core::quote_ident(index.name + "_btree") +
-                         " ON " + table_name + " (" + core::join(others, ", ") + ");\n") +
-              "-- then, unless queries compare whole arrays:\n" + drop_index_fix(context, table, index).ddl;
+    fix.sql().ddl =
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + core::quote_ident(gin_name) + " ON " + table_name +
+        " USING gin (" + core::quote_ident(column.name) + ");\n" +
+        (others.empty() || others.size() + 1 != index.keys.size()
+             ? std::string()
+             : "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + core::quote_ident(index.name + "_btree") +
+                   " ON " + table_name + " (" + core::join(others, ", ") + ");\n") +
+        "-- then, unless queries compare whole arrays:\n" + drop_index_fix(context, table, index).sql().ddl;
     fix.safety_note =
         "CONCURRENTLY cannot run inside drizzle-kit migrate's transaction: run it as a separate "
         "step. A GIN index is larger and slower to update than a btree; fastupdate (the default) "
         "batches its writes.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle =
+      fix.sql().drizzle =
           "index(" + advisor::js_string_for(table, gin_name) + ").using(" +
           advisor::js_string_for(table, "gin") + ", " +
           advisor::drizzle_member(table.drizzle_config_param.empty() ? "table" : table.drizzle_config_param,

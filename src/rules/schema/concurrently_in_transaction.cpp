@@ -77,7 +77,7 @@ private:
              : "Move it out of the transaction: after the COMMIT, or into a file the runner applies "
                "without one.");
     core::Fix fix;
-    fix.ddl = fix_text(files, step, drizzle);
+    fix.sql().ddl = fix_text(files, step, drizzle);
     fix.safety_note =
         "Run the CONCURRENTLY statement in autocommit (psql -c or -f, no BEGIN, no -1). A CONCURRENTLY "
         "build that fails leaves an INVALID index: drop it and run it again.";

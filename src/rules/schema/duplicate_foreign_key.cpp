@@ -95,7 +95,7 @@ private:
                    " stays. With Drizzle, the table declares the reference twice (a .references() and a "
                    "foreignKey() of the same columns): keep one.";
     core::Fix fix;
-    fix.ddl = "ALTER TABLE " + table_name + " DROP CONSTRAINT " + core::quote_ident(drop.name) + ";";
+    fix.sql().ddl = "ALTER TABLE " + table_name + " DROP CONSTRAINT " + core::quote_ident(drop.name) + ";";
     fix.safety_note = "Dropping a foreign key takes a brief ACCESS EXCLUSIVE lock on " + table_name +
                       " and " + parent + " (its triggers go from both): set lock_timeout first. " +
                       keep.name + " goes on checking every row.";

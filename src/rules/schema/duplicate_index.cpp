@@ -121,7 +121,7 @@ private:
     core::Fix fix = drop_index_fix(context, table, drop);
     if (drop.kind == IndexKind::unique_constraint || drop.kind == IndexKind::primary_key) {
       // The index goes with its constraint.
-      fix.ddl = advisor::render_drop_constraint(table.schema, table.name, drop.name);
+      fix.sql().ddl = advisor::render_drop_constraint(table.schema, table.name, drop.name);
       fix.safety_note =
           "ALTER TABLE ... DROP CONSTRAINT takes an ACCESS EXCLUSIVE lock (brief, but it waits "
           "behind running queries: set lock_timeout). It fails while a foreign key references " +

@@ -114,8 +114,8 @@ private:
         *context.catalog, mismatch.column->name + " " + own_type, mismatch.column->location));
 
     core::Fix fix;
-    fix.ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(mismatch.column->name) + " TYPE " +
-              ref_type + ";";
+    fix.sql().ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(mismatch.column->name) +
+                    " TYPE " + ref_type + ";";
     fix.safety_note =
         "Changing a column's type rewrites " + name +
         " and its indexes under an ACCESS EXCLUSIVE lock (reads and writes wait). On a big table "
@@ -123,10 +123,10 @@ private:
     if (context.project != nullptr && context.project->uses_drizzle) {
       if (const std::string builder = drizzle_builder(table, mismatch.referenced, *mismatch.column);
           !builder.empty()) {
-        fix.drizzle = advisor::drizzle_property(table, mismatch.column->name) + ": " + builder +
-                      (advisor::has_drizzle_chain(*mismatch.column)
-                           ? advisor::drizzle_chain_or(*mismatch.column, "") + ","
-                           : ", // keep its .references(...) and modifiers");
+        fix.sql().drizzle = advisor::drizzle_property(table, mismatch.column->name) + ": " + builder +
+                            (advisor::has_drizzle_chain(*mismatch.column)
+                                 ? advisor::drizzle_chain_or(*mismatch.column, "") + ","
+                                 : ", // keep its .references(...) and modifiers");
       }
     }
     finding.fix = std::move(fix);

@@ -108,7 +108,8 @@ private:
     }
     // An identity key: its sequence follows the column's new type.
     core::Fix fix;
-    fix.ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) + " TYPE bigint;";
+    fix.sql().ddl =
+        "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) + " TYPE bigint;";
     fix.safety_note =
         "Rewrites " + name +
         " and its indexes under an ACCESS EXCLUSIVE lock: do it while the table is small, or on a "

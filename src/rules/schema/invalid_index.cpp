@@ -52,8 +52,8 @@ private:
         "wanted; find out first why the build failed (a duplicate for a unique index, a deadlock, a "
         "statement or lock timeout) or the rebuild fails the same way.";
     core::Fix fix;
-    fix.ddl = "REINDEX INDEX CONCURRENTLY " + name + ";\n-- or, if it is not wanted:\n" +
-              drop_index_fix(context, table, index).ddl;
+    fix.sql().ddl = "REINDEX INDEX CONCURRENTLY " + name + ";\n-- or, if it is not wanted:\n" +
+                    drop_index_fix(context, table, index).sql().ddl;
     fix.safety_note =
         "REINDEX ... CONCURRENTLY (PostgreSQL 12+) and DROP INDEX CONCURRENTLY cannot run inside a "
         "transaction block: run them outside the migrator.";

@@ -131,15 +131,16 @@ private:
     const std::string col = core::quote_ident(column.name);
     const std::string rare =
         column.type.name == "bool" ? (mostly_true(column) ? "NOT " + col : col) : col + " = '<rare value>'";
-    fix.ddl = "-- if queries look for a rare value:\nCREATE INDEX CONCURRENTLY IF NOT EXISTS " +
-              core::quote_ident(index.name + "_partial") + " ON " + table_name + " (" + col + ") WHERE " +
-              rare + ";\n-- then, or otherwise:\n" + drop_index_fix(context, table, index).ddl;
+    fix.sql().ddl = "-- if queries look for a rare value:\nCREATE INDEX CONCURRENTLY IF NOT EXISTS " +
+                    core::quote_ident(index.name + "_partial") + " ON " + table_name + " (" + col +
+                    ") WHERE " + rare + ";\n-- then, or otherwise:\n" +
+                    drop_index_fix(context, table, index).sql().ddl;
     fix.safety_note =
         "CONCURRENTLY cannot run inside drizzle-kit migrate's transaction: run it as a separate "
         "step. Check the queries that filter on " +
         column.name + " first: the partial index must repeat their WHERE condition.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle =
+      fix.sql().drizzle =
           "index(" + advisor::js_string_for(table, index.name + "_partial") + ").on(" +
           advisor::drizzle_member(table.drizzle_config_param.empty() ? "table" : table.drizzle_config_param,
                                   advisor::drizzle_property(table, column.name)) +

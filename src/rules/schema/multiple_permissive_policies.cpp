@@ -172,17 +172,17 @@ private:
     const std::string using_expr = usings.empty() ? std::string() : ored(usings);
     const std::string check_expr = any_check ? ored(checks) : std::string();
     core::Fix fix;
-    fix.ddl = "BEGIN;\n";
+    fix.sql().ddl = "BEGIN;\n";
     for (const model::Policy* policy : overlap.policies) {
-      fix.ddl += "DROP POLICY " + core::quote_ident(policy->name) + " ON " +
-                 core::qualified_name(table.schema, table.name) + ";\n";
+      fix.sql().ddl += "DROP POLICY " + core::quote_ident(policy->name) + " ON " +
+                       core::qualified_name(table.schema, table.name) + ";\n";
     }
-    fix.ddl += advisor::render_create_policy(table, merged, using_expr, check_expr) + "\nCOMMIT;";
+    fix.sql().ddl += advisor::render_create_policy(table, merged, using_expr, check_expr) + "\nCOMMIT;";
     fix.safety_note = "In one transaction, so no statement sees the table without its policies. Who may "
                       "see or write which rows stays the same: permissive policies are combined with OR.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = "// in place of " + core::join(names, ", ") + ":\n" +
-                    advisor::render_drizzle_policy(table, merged, using_expr, check_expr);
+      fix.sql().drizzle = "// in place of " + core::join(names, ", ") + ":\n" +
+                          advisor::render_drizzle_policy(table, merged, using_expr, check_expr);
     }
     return fix;
   }

@@ -62,7 +62,7 @@ private:
         "not exclude partitions, a NOT NULL-style CHECK cannot back SET NOT NULL). Finish it with "
         "VALIDATE CONSTRAINT, which checks the old rows under a lock that lets reads and writes go on.";
     core::Fix fix;
-    fix.ddl = "ALTER TABLE " + table_name + " VALIDATE CONSTRAINT " + core::quote_ident(name) + ";";
+    fix.sql().ddl = "ALTER TABLE " + table_name + " VALIDATE CONSTRAINT " + core::quote_ident(name) + ";";
     fix.safety_note =
         "VALIDATE takes a SHARE UPDATE EXCLUSIVE lock (reads and writes continue) while it scans "
         "the table; it fails if an old row violates the constraint: fix those rows first. With "

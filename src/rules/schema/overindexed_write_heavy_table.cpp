@@ -73,7 +73,7 @@ private:
     core::Fix fix;
     for (const model::Index* index : unused) {
       names.push_back(index->name);
-      fix.ddl += (fix.ddl.empty() ? "" : "\n") + drop_index_fix(context, table, *index).ddl;
+      fix.sql().ddl += (fix.sql().ddl.empty() ? "" : "\n") + drop_index_fix(context, table, *index).sql().ddl;
     }
     core::Finding finding;
     finding.rule = std::string(k_id);

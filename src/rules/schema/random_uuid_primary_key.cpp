@@ -95,7 +95,7 @@ private:
     const bool pg18 = context.catalog->server_version_num.value_or(0) >= k_pg18;
     const std::string alter =
         "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) + " SET DEFAULT ";
-    fix.ddl = alter + "uuidv7();";
+    fix.sql().ddl = alter + "uuidv7();";
     fix.safety_note = std::string(pg18 ? "" : "uuidv7() exists from PostgreSQL 18; before that use ") +
                       (pg18 ? "Changing a default takes a brief lock and rewrites nothing. "
                             : "an extension's uuid_generate_v7() or generate the UUID in the application. "

@@ -75,10 +75,10 @@ private:
     whole.predicate.clear();
     whole.name = index.name + "_whole";
     core::Fix fix;
-    fix.ddl = render_index_statement(table.schema, table.name, whole, !table.partitioned, true) + "\n" +
-              "DROP INDEX " + std::string(table.partitioned ? "" : "CONCURRENTLY ") + "IF EXISTS " +
-              core::quote_ident(index.name) + ";\nALTER INDEX " + core::quote_ident(whole.name) +
-              " RENAME TO " + core::quote_ident(index.name) + ";";
+    fix.sql().ddl = render_index_statement(table.schema, table.name, whole, !table.partitioned, true) + "\n" +
+                    "DROP INDEX " + std::string(table.partitioned ? "" : "CONCURRENTLY ") + "IF EXISTS " +
+                    core::quote_ident(index.name) + ";\nALTER INDEX " + core::quote_ident(whole.name) +
+                    " RENAME TO " + core::quote_ident(index.name) + ";";
     fix.safety_note =
         "CONCURRENTLY builds and drops without blocking writes and cannot run inside a transaction "
         "block: run these in autocommit (psql), or as a migration the runner does not wrap.";

@@ -82,11 +82,11 @@ private:
     finding.evidence.push_back(advisor::schema_evidence(
         *context.catalog, "policy " + policy.name + ": " + core::join(written, " "), policy.location));
     core::Fix fix;
-    fix.ddl = advisor::render_alter_policy(table, policy, using_fix.expression, check_fix.expression);
+    fix.sql().ddl = advisor::render_alter_policy(table, policy, using_fix.expression, check_fix.expression);
     fix.safety_note = "ALTER POLICY takes a brief ACCESS EXCLUSIVE lock on the table and changes no rows; "
                       "who can see what stays the same.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_policy(
+      fix.sql().drizzle = advisor::render_drizzle_policy(
           table, policy, using_fix.calls.empty() ? policy.using_expr : using_fix.expression,
           check_fix.calls.empty() ? policy.check_expr : check_fix.expression);
     }

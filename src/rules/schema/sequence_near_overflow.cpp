@@ -101,17 +101,19 @@ private:
                                " one until ALTER SEQUENCE ... AS bigint.") +
         " Columns that copy these values (foreign keys, reports) need bigint too.";
     core::Fix fix;
-    fix.ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) + " TYPE bigint;" +
-              (column.identity ? std::string() : "\nALTER SEQUENCE " + sequence + " AS bigint;");
+    fix.sql().ddl = "ALTER TABLE " + name + " ALTER COLUMN " + core::quote_ident(column.name) +
+                    " TYPE bigint;" +
+                    (column.identity ? std::string() : "\nALTER SEQUENCE " + sequence + " AS bigint;");
     fix.safety_note = "ALTER COLUMN ... TYPE bigint rewrites " + name +
                       " and its indexes under an ACCESS EXCLUSIVE lock: on a big table add a bigint column, "
                       "backfill it in batches and swap it in, or run it in a quiet window.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::drizzle_property(table, column.name) + ": " +
-                    advisor::drizzle_column_builder(table, column, column.identity ? "bigint" : "bigserial",
-                                                    "{ mode: \"number\" }") +
-                    (column.identity ? advisor::drizzle_identity_call(table, column) : std::string()) +
-                    ", // keep its other calls (.notNull(), ...)";
+      fix.sql().drizzle =
+          advisor::drizzle_property(table, column.name) + ": " +
+          advisor::drizzle_column_builder(table, column, column.identity ? "bigint" : "bigserial",
+                                          "{ mode: \"number\" }") +
+          (column.identity ? advisor::drizzle_identity_call(table, column) : std::string()) +
+          ", // keep its other calls (.notNull(), ...)";
     }
     finding.fix = std::move(fix);
     finding.compute_fingerprint();

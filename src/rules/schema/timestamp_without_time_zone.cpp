@@ -63,15 +63,15 @@ private:
     for (int dim = 0; dim < type.array_dims; ++dim) {
       target += "[]";
     }
-    fix.ddl = "SET timezone = 'UTC'; -- the zone the stored values were written in\nALTER TABLE " + name +
-              " ALTER COLUMN " + col + " TYPE " + target + ";";
+    fix.sql().ddl = "SET timezone = 'UTC'; -- the zone the stored values were written in\nALTER TABLE " +
+                    name + " ALTER COLUMN " + col + " TYPE " + target + ";";
     fix.safety_note =
         "Existing values are read in the session's TimeZone: set it to the zone the application wrote "
         "them in (usually UTC). From PostgreSQL 12, with TimeZone UTC the change is a catalog update "
         "without a table rewrite; otherwise the table is rewritten under an ACCESS EXCLUSIVE lock. "
         "Indexes on the column are rebuilt either way.";
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle =
+      fix.sql().drizzle =
           advisor::drizzle_property(table, column.name) + ": " +
           advisor::drizzle_column_builder(table, column, "timestamp",
                                           advisor::drizzle_options_with(column, "withTimezone", "true")) +

@@ -207,7 +207,8 @@ private:
                                                         advisor::index_suffix_for(table));
     core::Fix fix;
     // PostgreSQL refuses CONCURRENTLY on a partitioned table.
-    fix.ddl = advisor::render_create_index(table.schema, table.name, fk.columns, name, !table.partitioned);
+    fix.sql().ddl =
+        advisor::render_create_index(table.schema, table.name, fk.columns, name, !table.partitioned);
     if (table.partitioned) {
       fix.safety_note =
           "CREATE INDEX on a partitioned table cannot be CONCURRENTLY and blocks writes to every "
@@ -218,7 +219,7 @@ private:
       fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
     }
     if (context.project != nullptr && context.project->uses_drizzle) {
-      fix.drizzle = advisor::render_drizzle_index(table, fk.columns, name);
+      fix.sql().drizzle = advisor::render_drizzle_index(table, fk.columns, name);
     }
     return fix;
   }

@@ -86,12 +86,12 @@ core::Finding index_finding(std::string_view rule, const engine::RuleContext& co
 core::Fix drop_index_fix(const engine::RuleContext& context, const model::Table& table,
                          const model::Index& index) {
   core::Fix fix;
-  fix.ddl = advisor::render_drop_index(table.schema, index.name, !table.partitioned);
+  fix.sql().ddl = advisor::render_drop_index(table.schema, index.name, !table.partitioned);
   fix.safety_note = table.partitioned
                         ? "DROP INDEX on a partitioned table locks every partition while it runs."
                         : advisor::concurrently_safety_note("DROP INDEX");
   if (context.project != nullptr && context.project->uses_drizzle) {
-    fix.drizzle = advisor::render_drizzle_removal(table, index);
+    fix.sql().drizzle = advisor::render_drizzle_removal(table, index);
   }
   return fix;
 }

@@ -149,7 +149,7 @@ std::string blocked_text(const model::MigrationStep& step) {
 
 void set_lock_fix(core::Finding& finding, std::string ddl, std::string safety_note, std::string_view key) {
   core::Fix fix;
-  fix.ddl = std::move(ddl);
+  fix.sql().ddl = std::move(ddl);
   fix.safety_note = std::move(safety_note);
   finding.fix = std::move(fix);
   finding.compute_fingerprint(key);

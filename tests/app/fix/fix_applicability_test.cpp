@@ -18,7 +18,7 @@ core::Finding finding_of(const engine::Rule& rule) {
   core::Finding finding;
   finding.rule = rule.meta().id;
   core::Fix fix;
-  fix.ddl = "-- the rule's fix";
+  fix.sql().ddl = "-- the rule's fix";
   fix.applicability = rule.meta().fix_applicability.value_or(core::FixApplicability::unsafe);
   finding.fix = fix;
   return finding;
@@ -75,7 +75,7 @@ TEST(FixApplicability, TheHeaderCountsWhatWasLeftOutAndNamesTheFlag) {
                          "not-valid-constraint", "query-in-loop", "unindexed-foreign-key"}) {
     findings.push_back(finding_of(*rules::find_rule(id)));
   }
-  findings[1].fix->ddl = "-- another column's fix";
+  findings[1].fix->sql().ddl = "-- another column's fix";
   // The first column again, as a second drizzle.config over the same
   // schema file reports it: one edit, counted once.
   findings.push_back(findings[0]);

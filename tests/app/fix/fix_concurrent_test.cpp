@@ -41,11 +41,11 @@ pgadvise::core::Finding fk_finding(const fs::path& schema_file) {
   finding.object.table = "tasks";
   finding.object.columns = {"assignee_id"};
   pgadvise::core::Fix fix;
-  fix.ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS tasks_assignee_id_idx ON tasks (assignee_id);";
-  fix.drizzle = "index(\"tasks_assignee_id_idx\").on(t.assigneeId)";
-  fix.drizzle_file = schema_file.string() + ":3";
-  fix.drizzle_table = "tasks";
-  fix.commands = "npm run db:generate && npm run db:migrate";
+  fix.sql().ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS tasks_assignee_id_idx ON tasks (assignee_id);";
+  fix.sql().drizzle = "index(\"tasks_assignee_id_idx\").on(t.assigneeId)";
+  fix.sql().drizzle_file = schema_file.string() + ":3";
+  fix.sql().drizzle_table = "tasks";
+  fix.sql().commands = "npm run db:generate && npm run db:migrate";
   finding.fix = fix;
   return finding;
 }
@@ -218,10 +218,10 @@ TEST_F(FixConcurrent, DropAndAddInOneTableSaysWhatToAnswerDrizzleKit10) {
   drop.rule = "duplicate-index";
   drop.object = {"public", "tasks", {"id"}, "tasks_id_idx"};
   pgadvise::core::Fix fix;
-  fix.ddl = "DROP INDEX CONCURRENTLY IF EXISTS tasks_id_idx;";
-  fix.drizzle = "// remove from schema.ts: index(\"tasks_id_idx\").on(t.id)";
-  fix.drizzle_file = m_schema.string() + ":3";
-  fix.drizzle_table = "tasks";
+  fix.sql().ddl = "DROP INDEX CONCURRENTLY IF EXISTS tasks_id_idx;";
+  fix.sql().drizzle = "// remove from schema.ts: index(\"tasks_id_idx\").on(t.id)";
+  fix.sql().drizzle_file = m_schema.string() + ":3";
+  fix.sql().drizzle_table = "tasks";
   drop.fix = fix;
   const FixPlan plan = plan_fixes({fk_finding(m_schema), drop}, m_project, m_targets);
   EXPECT_TRUE(has_note(plan,
@@ -246,15 +246,15 @@ TEST(FixPlanKinds, ACodeFixIsLeftToTheUserAndAnIndexGoesIntoTheMigration) {
   loop.rule = "n-plus-one";
   loop.object.table = "posts";
   loop.fix = pgadvise::core::Fix{};
-  loop.fix->kind = pgadvise::core::FixKind::code;
-  loop.fix->ddl = "SELECT id, title FROM posts WHERE user_id = ANY($1);";
-  loop.fix->drizzle = "await db.select().from(posts).where(inArray(posts.userId, ids));";
-  loop.fix->drizzle_file = "src/feed.ts:12";
+  loop.fix->change.emplace<pgadvise::core::CodeChange>();
+  loop.fix->code().sends = "SELECT id, title FROM posts WHERE user_id = ANY($1);";
+  loop.fix->code().code = "await db.select().from(posts).where(inArray(posts.userId, ids));";
+  loop.fix->code().at = "src/feed.ts:12";
   pgadvise::core::Finding index;
   index.rule = "unindexed-foreign-key";
   index.object.table = "posts";
   index.fix = pgadvise::core::Fix{};
-  index.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_user_id_idx ON posts (user_id);";
+  index.fix->sql().ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_user_id_idx ON posts (user_id);";
   const FixPlan plan = plan_fixes({loop, index}, project, targets);
   ASSERT_EQ(plan.files.size(), 1U) << all_notes(plan);
   EXPECT_NE(plan.files.front().after.find("CREATE INDEX IF NOT EXISTS posts_user_id_idx"), std::string::npos)

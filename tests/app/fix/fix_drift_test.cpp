@@ -59,11 +59,11 @@ pgadvise::core::Finding fk_finding(const fs::path& schema_file, const std::strin
   finding.rule = "unindexed-foreign-key";
   finding.object = {"public", "session", {"user_id"}, ""};
   pgadvise::core::Fix fix;
-  fix.ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + name + " ON session (user_id);";
-  fix.drizzle = "index(\"" + name + "\").on(table.userId)";
-  fix.drizzle_file = schema_file.string() + ":3";
-  fix.drizzle_table = "sessions";
-  fix.commands = "npm run db:generate && npm run db:migrate";
+  fix.sql().ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + name + " ON session (user_id);";
+  fix.sql().drizzle = "index(\"" + name + "\").on(table.userId)";
+  fix.sql().drizzle_file = schema_file.string() + ":3";
+  fix.sql().drizzle_table = "sessions";
+  fix.sql().commands = "npm run db:generate && npm run db:migrate";
   finding.fix = fix;
   return finding;
 }
@@ -258,10 +258,10 @@ TEST_F(FixDrift, AnIndexOnlyTheSqlHasIsDroppedByACustomMigration) {
   finding.rule = "duplicate-index";
   finding.object = {"public", "session", {"token"}, "session_token_copy_idx"};
   pgadvise::core::Fix fix;
-  fix.ddl = "DROP INDEX CONCURRENTLY IF EXISTS session_token_copy_idx;";
-  fix.drizzle = "// remove from schema.ts: index(\"session_token_copy_idx\").on(table.token)";
-  fix.drizzle_file = m_schema.string() + ":3";
-  fix.drizzle_table = "sessions";
+  fix.sql().ddl = "DROP INDEX CONCURRENTLY IF EXISTS session_token_copy_idx;";
+  fix.sql().drizzle = "// remove from schema.ts: index(\"session_token_copy_idx\").on(table.token)";
+  fix.sql().drizzle_file = m_schema.string() + ":3";
+  fix.sql().drizzle_table = "sessions";
   finding.fix = fix;
   const FixPlan plan = plan_fixes({finding}, m_project, m_targets);
   EXPECT_EQ(change_named(plan, "schema.ts"), nullptr);
@@ -285,10 +285,10 @@ TEST(FixTypeChange, JsonToJsonbKeepsTheChainAndItsNoteFitsTheOldType) {
   finding.rule = "json-column-not-jsonb";
   finding.object = {"public", "events", {"payload"}, ""};
   pgadvise::core::Fix fix;
-  fix.ddl = "ALTER TABLE events ALTER COLUMN payload TYPE jsonb;";
-  fix.drizzle = "payload: jsonb(\"payload\")";
-  fix.drizzle_file = schema.string() + ":2";
-  fix.drizzle_table = "events";
+  fix.sql().ddl = "ALTER TABLE events ALTER COLUMN payload TYPE jsonb;";
+  fix.sql().drizzle = "payload: jsonb(\"payload\")";
+  fix.sql().drizzle_file = schema.string() + ":2";
+  fix.sql().drizzle_table = "events";
   finding.fix = fix;
   FixTargets targets;
   targets.schema_ts = true;
@@ -331,8 +331,8 @@ TEST(FixSharedColumns, TwoTablesFindingsOnASharedColumnEditItsObjectOnce) {
     finding.rule = "timestamp-without-time-zone";
     finding.object = {"public", table, {"created_at"}, ""};
     pgadvise::core::Fix fix;
-    fix.ddl = std::string("ALTER TABLE ") + table + " ALTER COLUMN created_at TYPE timestamptz;";
-    fix.drizzle = "createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),";
+    fix.sql().ddl = std::string("ALTER TABLE ") + table + " ALTER COLUMN created_at TYPE timestamptz;";
+    fix.sql().drizzle = "createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),";
     finding.fix = fix;
     findings.push_back(finding);
   }
@@ -343,9 +343,9 @@ TEST(FixSharedColumns, TwoTablesFindingsOnASharedColumnEditItsObjectOnce) {
   for (pgadvise::core::Finding& finding : findings) {
     completion.complete(finding);
   }
-  ASSERT_NE(findings[0].fix->drizzle_file.str().find("src/db/base.ts:4"), std::string::npos)
-      << findings[0].fix->drizzle_file.str();
-  EXPECT_EQ(findings[1].fix->drizzle_table.str(), "baseColumns");
+  ASSERT_NE(findings[0].fix->code_file().str().find("src/db/base.ts:4"), std::string::npos)
+      << findings[0].fix->code_file().str();
+  EXPECT_EQ(findings[1].fix->code_table().str(), "baseColumns");
   FixTargets targets;
   targets.schema_ts = true;
   targets.schemas.declared = &load.catalog;

@@ -27,7 +27,8 @@ core::Finding index_finding(std::string rule, core::Severity severity, std::stri
     name += "_" + column;
   }
   core::Fix fix;
-  fix.ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + name + "_idx ON " + table + " (" + quoted + ");";
+  fix.sql().ddl =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + name + "_idx ON " + table + " (" + quoted + ");";
   finding.fix = fix;
   finding.compute_fingerprint();
   return finding;
@@ -37,8 +38,8 @@ core::Finding fk(std::string table, std::vector<std::string> columns) {
   core::Finding finding = index_finding("unindexed-foreign-key", core::Severity::critical, table, columns,
                                         "FOREIGN KEY declared in 0001.sql");
   finding.location = core::SourceLocation{"drizzle/0001.sql", 12, 3};
-  finding.fix->drizzle = "index(\"x\").on(t.userId)";
-  finding.fix->drizzle_file = "src/db/schema.ts:40";
+  finding.fix->sql().drizzle = "index(\"x\").on(t.userId)";
+  finding.fix->sql().drizzle_file = "src/db/schema.ts:40";
   return finding;
 }
 
@@ -80,7 +81,7 @@ TEST(Consolidate, SameIndexFromThreeRulesIsOneFindingWithThreeRuleIds) {
   EXPECT_TRUE(has_evidence(merged, "verified with HypoPG"));
   // The fix that says the most: the foreign key's, with the Drizzle line and its file.
   ASSERT_TRUE(merged.fix);
-  EXPECT_EQ(merged.fix->drizzle_file, "src/db/schema.ts:40");
+  EXPECT_EQ(merged.fix->code_file(), "src/db/schema.ts:40");
 }
 
 TEST(Consolidate, HighestSeverityWinsEvenWhenThePrimaryIsLower) {
@@ -106,7 +107,8 @@ TEST(Consolidate, CompositeIndexSubsumesItsPrefix) {
             (std::vector<std::string>{"unindexed-foreign-key", "filter-on-unindexed-column"}));
   EXPECT_EQ(merged.fingerprint, fk_fingerprint);
   ASSERT_TRUE(merged.fix);
-  EXPECT_NE(merged.fix->ddl.find("(\"userId\", \"createdAt\")"), std::string::npos) << merged.fix->ddl;
+  EXPECT_NE(merged.fix->statements().find("(\"userId\", \"createdAt\")"), std::string::npos)
+      << merged.fix->statements();
   EXPECT_TRUE(has_evidence(merged, "FOREIGN KEY declared in 0001.sql"));
   EXPECT_TRUE(has_evidence(merged, "3 logged queries, 1,200 calls, 4.2 s"));
 }
@@ -117,20 +119,22 @@ TEST(Consolidate, ChainsOfPrefixesEndInTheLongestIndex) {
   consolidate_findings(findings, nullptr);
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].rule_ids.size(), 3U);
-  EXPECT_NE(findings[0].fix->ddl.find("(a, b, c)"), std::string::npos);
+  EXPECT_NE(findings[0].fix->statements().find("(a, b, c)"), std::string::npos);
 }
 
 TEST(Consolidate, ACoveringIndexWithTheSameKeysServesTheForeignKey) {
   // The workload's index set answers the join table's lookup by tag with
   // (tag_id) INCLUDE (post_id): the foreign key's (tag_id) is served by it.
   core::Finding covering = seq_scan("post_tags", {"tag_id"});
-  covering.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS post_tags_tag_id_idx ON post_tags (tag_id) "
-                      "INCLUDE (post_id);";
+  covering.fix->sql().ddl =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS post_tags_tag_id_idx ON post_tags (tag_id) "
+      "INCLUDE (post_id);";
   std::vector<core::Finding> findings{fk("post_tags", {"tag_id"}), covering};
   consolidate_findings(findings, nullptr);
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].rule_ids.front(), "unindexed-foreign-key");
-  EXPECT_NE(findings[0].fix->ddl.find("INCLUDE (post_id)"), std::string::npos) << findings[0].fix->ddl;
+  EXPECT_NE(findings[0].fix->statements().find("INCLUDE (post_id)"), std::string::npos)
+      << findings[0].fix->statements();
 }
 
 TEST(Consolidate, ForeignKeyColumnsLeadInAnyOrderQueryColumnsDoNot) {
@@ -155,7 +159,7 @@ TEST(Consolidate, DifferentTablesAndNonLeadingColumnsStaySeparate) {
 
 TEST(Consolidate, PartialIndexesAreNotSubsumedOrSubsuming) {
   core::Finding partial = filter("t", {"a"});
-  partial.fix->ddl =
+  partial.fix->sql().ddl =
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_partial_idx ON t (a) WHERE deleted_at IS NULL;";
   std::vector<core::Finding> findings{partial, seq_scan("t", {"a", "b"})};
   consolidate_findings(findings, nullptr);
@@ -168,7 +172,7 @@ TEST(Consolidate, SameDropIndexFromTwoRulesIsOneFinding) {
   redundant.severity = core::Severity::low;
   redundant.object = core::ObjectRef{"public", "posts", {"org_id"}, "posts_org_id_idx"};
   redundant.fix = core::Fix{};
-  redundant.fix->ddl = "DROP INDEX CONCURRENTLY IF EXISTS posts_org_id_idx;";
+  redundant.fix->sql().ddl = "DROP INDEX CONCURRENTLY IF EXISTS posts_org_id_idx;";
   redundant.compute_fingerprint();
   core::Finding unused = redundant;
   unused.rule = "unused-index";
@@ -243,10 +247,12 @@ core::FindingList spilled(const std::vector<core::Finding>& findings) {
 
 TEST(Consolidate, ASpilledListMergesAsTheVectorDoes) {
   core::Finding covering = seq_scan("post_tags", {"tag_id"});
-  covering.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS post_tags_tag_id_idx ON post_tags (tag_id) "
-                      "INCLUDE (post_id);";
+  covering.fix->sql().ddl =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS post_tags_tag_id_idx ON post_tags (tag_id) "
+      "INCLUDE (post_id);";
   core::Finding partial = filter("p", {"a"});
-  partial.fix->ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS p_a_partial_idx ON p (a) WHERE x IS NULL;";
+  partial.fix->sql().ddl =
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS p_a_partial_idx ON p (a) WHERE x IS NULL;";
   core::Finding pk;
   pk.rule = "missing-primary-key";
   pk.message = "Table audit_log has no primary key";

@@ -710,9 +710,9 @@ void place_at_call(const engine::RuleContext& context, const model::QueryCall& c
                                      : core::snake_to_camel(column));
   }
   place_at_loop(call, finding);
-  fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
-  fix.drizzle = drizzle_fix(call, query.shape.kind, table != nullptr ? table->property.str() : call.table,
-                            props, parent_var, context.project->drizzle_relations);
+  fix.code().at = finding.location.file + ":" + std::to_string(finding.location.line);
+  fix.code().code = drizzle_fix(call, query.shape.kind, table != nullptr ? table->property.str() : call.table,
+                                props, parent_var, context.project->drizzle_relations);
 }
 
 void locate_in_code(const engine::RuleContext& context, const QueryStats& query, const QueryStats* parent,
@@ -786,9 +786,9 @@ void locate_in_code(const engine::RuleContext& context, const QueryStats& query,
                    "as often as the loop's own, and it is the only loop that issues this statement"),
         {}});
   }
-  fix.drizzle_file = finding.location.file + ":" + std::to_string(finding.location.line);
-  fix.drizzle = drizzle_fix(call, kind, table->property, props, parent_unsaid ? std::string() : parent_var,
-                            project->drizzle_relations);
+  fix.code().at = finding.location.file + ":" + std::to_string(finding.location.line);
+  fix.code().code = drizzle_fix(call, kind, table->property, props,
+                                parent_unsaid ? std::string() : parent_var, project->drizzle_relations);
 }
 
 } // namespace pgadvise::rules::n_plus_one

@@ -271,10 +271,10 @@ void insert_fix(const engine::RuleContext& context, const Facts& f, const FixNam
       "of " +
       std::to_string(f.max) + ".";
   fix.safety_note = "Keep batches to a few thousand rows so one statement does not hold locks for long.";
-  fix.ddl = advisor::unnest_rewrite(f.query.normalized,
-                                    advisor::find_table(context.catalog, finding.object.schema, f.table));
+  fix.code().sends = advisor::unnest_rewrite(
+      f.query.normalized, advisor::find_table(context.catalog, finding.object.schema, f.table));
   if (uses_drizzle(context)) {
-    fix.drizzle = "await db.insert(" + names.var + ").values(rows); // one INSERT for the whole array";
+    fix.code().code = "await db.insert(" + names.var + ").values(rows); // one INSERT for the whole array";
   }
 }
 
@@ -291,9 +291,9 @@ void write_fix(const engine::RuleContext& context, const Facts& f, const FixName
                            "(VALUES ...) or unnest of arrays joined on the key)"
                          : std::string()) +
                  ".";
-  fix.ddl = advisor::any_rewrite(f.query.shape, f.query.normalized);
+  fix.code().sends = advisor::any_rewrite(f.query.shape, f.query.normalized);
   if (uses_drizzle(context)) {
-    fix.drizzle =
+    fix.code().code =
         std::string("await db.") +
         (update ? "update(" + names.var + ").set({ /* the new values */ })" : "delete(" + names.var + ")") +
         ".where(inArray(" + advisor::drizzle_member(names.var, names.key_prop) + ", ids));";
@@ -309,18 +309,19 @@ void read_fix(const engine::RuleContext& context, const Facts& f, const FixNames
                  " in the parent query, or run this statement "
                  "once with the parent's keys as an array (WHERE " +
                  names.key_column + " = ANY($1)) and group the rows in the application.";
-  fix.ddl = advisor::any_rewrite(f.query.shape, f.query.normalized);
+  fix.code().sends = advisor::any_rewrite(f.query.shape, f.query.normalized);
   if (uses_drizzle(context)) {
-    fix.drizzle = "// relational query: db.query.<parent>.findMany({ with: { " + names.var +
-                  ": true } })\n// or one query for all parent keys:\nawait db.select().from(" + names.var +
-                  ").where(inArray(" + advisor::drizzle_member(names.var, names.key_prop) + ", ids));";
+    fix.code().code = "// relational query: db.query.<parent>.findMany({ with: { " + names.var +
+                      ": true } })\n// or one query for all parent keys:\nawait db.select().from(" +
+                      names.var + ").where(inArray(" + advisor::drizzle_member(names.var, names.key_prop) +
+                      ", ids));";
   }
 }
 
 // The help and the batched fix for the child's kind of statement.
 core::Fix help_and_fix(const engine::RuleContext& context, const Facts& f, core::Finding& finding) {
   core::Fix fix;
-  fix.kind = core::FixKind::code; // the loop's queries as one; `ddl` the statement it sends
+  fix.change.emplace<core::CodeChange>(); // the loop's queries as one, and the statement it sends
   const FixNames names = fix_names(context, f, finding);
   if (f.constant_list) {
     finding.help = "The loop runs over values fixed in the code, so it issues the same " +
@@ -328,7 +329,8 @@ core::Fix help_and_fix(const engine::RuleContext& context, const Facts& f, core:
                    " statements every time, however much data there is: not an N+1. It could still be "
                    "one statement (WHERE " +
                    names.key_column + " = ANY($1) with the list) if the round trips matter.";
-    fix.ddl = f.writes && !f.insert ? std::string() : advisor::any_rewrite(f.query.shape, f.query.normalized);
+    fix.code().sends =
+        f.writes && !f.insert ? std::string() : advisor::any_rewrite(f.query.shape, f.query.normalized);
   } else if (f.insert) {
     insert_fix(context, f, names, finding, fix);
   } else if (f.writes) {

@@ -420,14 +420,14 @@ void help_and_sql_fix(const engine::RuleContext& context, const QueryStats& chil
     finding.help = "The application inserts one row per statement, once per row of a loop. Send the rows in "
                    "one statement: INSERT ... VALUES (...), (...), ... or INSERT ... SELECT * FROM "
                    "unnest($1::type[], ...) with one array parameter per column.";
-    fix.ddl = advisor::unnest_rewrite(child.normalized, first_table(context, child));
+    fix.code().sends = advisor::unnest_rewrite(child.normalized, first_table(context, child));
     return;
   }
   finding.help =
       "The application runs this statement once per row of a loop. Do it once for all rows: WHERE " + key +
       " = ANY($1) with the keys as an array (or JOIN " + table +
       " in the query the rows come from), then match the rows in the application.";
-  fix.ddl = advisor::any_rewrite(child.shape, child.normalized);
+  fix.code().sends = advisor::any_rewrite(child.shape, child.normalized);
 }
 
 // " (45 of them right after select ... looked up the same key: ...)" when
@@ -479,7 +479,7 @@ core::Finding confirmed_finding(std::string_view rule_id, const engine::RuleCont
           " of the loop's statements each on the whole: " + advisor::short_select(parent.normalized),
       parent.first_seen});
   core::Fix fix;
-  fix.kind = core::FixKind::code;
+  fix.change.emplace<core::CodeChange>();
   help_and_sql_fix(context, child, finding, fix);
   const model::Table* parent_table = first_table(context, parent);
   place_at_call(context, *g.call, child, parent_table != nullptr ? parent_table->property.str() : "", finding,
@@ -571,7 +571,7 @@ core::Finding follow_finding(std::string_view rule_id, const engine::RuleContext
                                                 " executions: " + advisor::short_select(parent.normalized),
                                             parent.first_seen});
   core::Fix fix;
-  fix.kind = core::FixKind::code;
+  fix.change.emplace<core::CodeChange>();
   help_and_sql_fix(context, child, finding, fix);
   const model::Table* parent_table_model = first_table(context, parent);
   place_at_call(context, call, child, parent_table_model != nullptr ? parent_table_model->property.str() : "",
@@ -620,11 +620,11 @@ core::Finding unconfirmed_finding(std::string_view rule_id, const engine::RuleCo
         g.parent->first_seen});
   }
   core::Fix fix;
-  fix.kind = core::FixKind::code;
+  fix.change.emplace<core::CodeChange>();
   help_and_sql_fix(context, shown, finding, fix);
   // Read from the code, as query-in-loop's: the loop's own Drizzle fix, no
   // statement of SQL to merge with another loop's finding of the same one.
-  fix.ddl.clear();
+  fix.code().sends.clear();
   place_at_call(context, *g.call, shown, "", finding, fix);
   finding.fix = std::move(fix);
   const model::QueryCall& call = *g.call;

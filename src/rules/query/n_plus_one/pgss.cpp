@@ -83,8 +83,7 @@ void likely_from_pgss(std::string_view rule_id, const engine::RuleContext& conte
         "server log (log_min_duration_statement = 0 for a few minutes, then pgadvise --log), then "
         "fetch the rows in one query with WHERE key = ANY($1) or a JOIN in the parent query.";
     core::Fix fix;
-    fix.kind = core::FixKind::code;
-    fix.ddl = advisor::any_rewrite(query.shape, query.normalized);
+    fix.change = core::CodeChange{.sends = advisor::any_rewrite(query.shape, query.normalized)};
     // The loop in the code that issues it, when the project says: the
     // finding moves there and gets its Drizzle fix (query-in-loop's finding
     // of the same loop carries the same SQL fix, so the two are merged).
