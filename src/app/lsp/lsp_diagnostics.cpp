@@ -1,9 +1,13 @@
 #include "app/lsp/lsp_diagnostics.hpp"
 
 #include "app/lsp/lsp_json.hpp"
+#include "core/json_string.hpp"
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <vector>
 
 namespace pgadvise::app::lsp {
@@ -56,41 +60,107 @@ std::string first_line(std::string_view text, std::size_t limit) {
   return out;
 }
 
-json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding) {
-  const core::Finding& finding = *placed.finding;
-  json diagnostic;
-  diagnostic["range"] = to_json(finding_range(placed.at, lines, encoding));
-  diagnostic["severity"] = lsp_severity(finding.severity);
-  diagnostic["code"] = finding.rule;
-  diagnostic["codeDescription"] = {{"href", std::string(k_rule_pages) + finding.rule + ".md"}};
-  diagnostic["source"] = "pgadvise";
-  std::string message = finding.message;
-  if (finding.rule_ids.size() > 1) {
-    message +=
-        " (also " +
-        core::join(std::vector<std::string>(finding.rule_ids.begin() + 1, finding.rule_ids.end()), ", ") +
-        ")";
+namespace {
+
+// A text as a JSON string on the wire: what frame_message's dump writes
+// (invalid UTF-8, a Latin-1 identifier, as U+FFFD).
+void append_string(std::string& out, std::string_view text) {
+  if (core::utf8::valid(text)) {
+    core::append_json_string(out, text);
+    return;
   }
-  diagnostic["message"] = message;
-  diagnostic["data"] = {{"fingerprint", finding.fingerprint}};
-  json related = json::array();
+  std::string valid;
+  valid.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = core::utf8::sequence_length(text, i);
+    if (length == 0) {
+      valid += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      valid.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  core::append_json_string(out, valid);
+}
+
+void append_number(std::string& out, int number) {
+  std::array<char, 16> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
+  out.append(digits.data(), end);
+}
+
+// A Position and a Range, members in the order nlohmann's dump gives them.
+void append_position(std::string& out, Position position) {
+  out += "{\"character\":";
+  append_number(out, position.character);
+  out += ",\"line\":";
+  append_number(out, position.line);
+  out += '}';
+}
+
+void append_range(std::string& out, const Range& range) {
+  out += "{\"end\":";
+  append_position(out, range.end);
+  out += ",\"start\":";
+  append_position(out, range.start);
+  out += '}';
+}
+
+} // namespace
+
+void append_diagnostic(std::string& out, const PlacedFinding& placed, const LineMap& lines,
+                       PositionEncoding encoding) {
+  const core::Finding& finding = *placed.finding;
+  out += "{\"code\":";
+  append_string(out, finding.rule);
+  out += ",\"codeDescription\":{\"href\":";
+  append_string(out, std::string(k_rule_pages) + finding.rule + ".md");
+  out += "},\"data\":{\"fingerprint\":";
+  append_string(out, finding.fingerprint);
+  out += "},\"message\":";
+  if (finding.rule_ids.size() > 1) {
+    std::string message = finding.message;
+    message += " (also ";
+    for (std::size_t i = 1; i < finding.rule_ids.size(); ++i) {
+      message += i > 1 ? ", " : "";
+      message += finding.rule_ids[i];
+    }
+    message += ')';
+    append_string(out, message);
+  } else {
+    append_string(out, finding.message);
+  }
+  out += ",\"range\":";
+  append_range(out, finding_range(placed.at, lines, encoding));
+  std::size_t related = 0;
   for (const core::Evidence& evidence : finding.evidence) {
     if (!evidence.location.known() || evidence.location.line <= 0 || evidence.location == placed.at) {
       continue;
     }
-    const fs::path file(file_key(evidence.location.file.str()));
+    out += related == 0 ? ",\"relatedInformation\":[" : ",";
     const int line = evidence.location.line - 1;
-    related.push_back(
-        {{"location", {{"uri", path_to_uri(file)}, {"range", to_json(Range{{line, 0}, {line, 0}})}}},
-         {"message", std::string(core::to_string(evidence.kind)) + ": " + first_line(evidence.detail, 200)}});
-    if (related.size() >= 20) {
+    out += "{\"location\":{\"range\":";
+    append_range(out, Range{{line, 0}, {line, 0}});
+    out += ",\"uri\":";
+    append_string(out, path_to_uri(fs::path(file_key(evidence.location.file.str()))));
+    out += "},\"message\":";
+    append_string(out, std::string(core::to_string(evidence.kind)) + ": " + first_line(evidence.detail, 200));
+    out += '}';
+    if (++related >= 20) {
       break;
     }
   }
-  if (!related.empty()) {
-    diagnostic["relatedInformation"] = std::move(related);
-  }
-  return diagnostic;
+  out += related > 0 ? "]" : "";
+  out += ",\"severity\":";
+  append_number(out, lsp_severity(finding.severity));
+  out += ",\"source\":\"pgadvise\"}";
+}
+
+json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding) {
+  std::string text;
+  append_diagnostic(text, placed, lines, encoding);
+  return json::parse(text);
 }
 
 namespace {
@@ -118,17 +188,22 @@ json run_error(const core::Error& error, const fs::path& file, const LineMap& li
 
 } // namespace
 
-json file_diagnostics(const Analysis& analysis, const fs::path& file, const std::string& text,
-                      PositionEncoding encoding, const Documents& documents) {
+std::string file_diagnostics(const Analysis& analysis, const fs::path& file, const std::string& text,
+                             PositionEncoding encoding, const Documents& documents) {
   const LineMap lines(text);
   if (!analysis.run) {
     return run_error(analysis.error ? *analysis.error : core::Error("the analysis did not run"), file, lines,
-                     encoding, documents);
+                     encoding, documents)
+        .dump(-1, ' ', false, json::error_handler_t::replace);
   }
-  json out = json::array();
-  for (const PlacedFinding& placed : analysis.findings_in(file)) {
-    out.push_back(diagnostic_of(placed, lines, encoding));
+  const std::vector<PlacedFinding>& placed = analysis.findings_in(file);
+  std::string out = "[";
+  out.reserve(placed.size() * 512);
+  for (std::size_t i = 0; i < placed.size(); ++i) {
+    out += i > 0 ? "," : "";
+    append_diagnostic(out, placed[i], lines, encoding);
   }
+  out += ']';
   return out;
 }
 

@@ -31,12 +31,18 @@ Range finding_range(const core::SourceLocation& location, const LineMap& lines, 
 // A text's first line, trimmed, cut at `limit` bytes.
 std::string first_line(std::string_view text, std::size_t limit = 80);
 
+// A finding as an LSP Diagnostic, written as JSON text to `out` (members
+// in the order nlohmann's dump gives them): a file may show 35,000, which
+// took about a second to build and dump as JSON values at each keystroke.
+void append_diagnostic(std::string& out, const PlacedFinding& placed, const LineMap& lines,
+                       PositionEncoding encoding);
+// The same as a JSON value (a code action names the diagnostic it fixes).
 nlohmann::json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding);
 
-// Every diagnostic of `file` (whose text is `text`) in `analysis`: its
-// findings, or, when the run could not start, that as one diagnostic.
-nlohmann::json file_diagnostics(const Analysis& analysis, const std::filesystem::path& file,
-                                const std::string& text, PositionEncoding encoding,
-                                const Documents& documents);
+// Every diagnostic of `file` (whose text is `text`) in `analysis`, as the
+// text of a JSON array: its findings, or, when the run could not start,
+// that as one diagnostic.
+std::string file_diagnostics(const Analysis& analysis, const std::filesystem::path& file,
+                             const std::string& text, PositionEncoding encoding, const Documents& documents);
 
 } // namespace pgadvise::app::lsp

@@ -71,7 +71,10 @@ public:
 
 private:
   // The wire.
-  void send(const json& message);
+  void send(const json& message) { write_frame(frame_message(message)); }
+  // A message written as JSON text (one with a file's diagnostics).
+  void send_body(std::string_view body) { write_frame(frame_body(body)); }
+  void write_frame(const std::string& bytes);
   void respond(const json& id, json result) {
     send({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
   }
@@ -100,7 +103,8 @@ private:
   void did_save(const json& params);
   void did_close(const json& params);
   void did_change_watched_files(const json& params);
-  json pull_diagnostics(const json& params);
+  // The response to textDocument/diagnostic: its items are written as text.
+  void pull_diagnostics(const json& id, const json& params);
   json code_actions(const json& params);
   json hover(const json& params);
 
@@ -151,8 +155,7 @@ private:
   std::vector<char> m_buffer = std::vector<char>(std::size_t{64} * 1024);
 };
 
-void Server::send(const json& message) {
-  const std::string bytes = frame_message(message);
+void Server::write_frame(const std::string& bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(m_out, bytes.data() + done, bytes.size() - done);
@@ -316,7 +319,7 @@ void Server::handle_request(const std::string& method, const json& id, const jso
     m_shutdown = true;
     respond(id, nullptr);
   } else if (method == "textDocument/diagnostic") {
-    respond(id, pull_diagnostics(params));
+    pull_diagnostics(id, params);
   } else if (method == "textDocument/codeAction") {
     respond(id, code_actions(params));
   } else if (method == "textDocument/hover") {
@@ -654,12 +657,22 @@ void Server::publish(const std::string& uri) {
   if (found != m_analyses.end() && awaits_code(document->path, *found->second)) {
     return;
   }
-  json diagnostics =
+  const std::string diagnostics =
       found == m_analyses.end()
-          ? json::array()
+          ? std::string("[]")
           : file_diagnostics(*found->second, document->path, document->text, m_edits.encoding, m_documents);
-  notify("textDocument/publishDiagnostics",
-         {{"uri", uri}, {"diagnostics", std::move(diagnostics)}, {"version", document->version}});
+  // {"jsonrpc", "method", "params": {"diagnostics", "uri", "version"}}, as
+  // notify() would write it.
+  std::string body =
+      R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"diagnostics":)";
+  body.reserve(body.size() + diagnostics.size() + uri.size() + 32);
+  body += diagnostics;
+  body += R"(,"uri":)";
+  body += json(uri).dump(-1, ' ', false, json::error_handler_t::replace);
+  body += R"(,"version":)";
+  body += std::to_string(document->version);
+  body += "}}";
+  send_body(body);
 }
 
 void Server::publish_unit(const fs::path& unit) {
@@ -670,14 +683,16 @@ void Server::publish_unit(const fs::path& unit) {
   }
 }
 
-json Server::pull_diagnostics(const json& params) {
-  json items = json::array();
+void Server::pull_diagnostics(const json& id, const json& params) {
+  std::string items = "[]";
   if (const std::optional<fs::path> file = file_of(params)) {
     if (const Analysis* analysis = analysis_for(*file)) {
       items = file_diagnostics(*analysis, *file, m_documents.text_of(*file), m_edits.encoding, m_documents);
     }
   }
-  return {{"kind", "full"}, {"items", std::move(items)}};
+  // {"id", "jsonrpc", "result": {"items", "kind"}}, as respond() would write it.
+  send_body(R"({"id":)" + id.dump(-1, ' ', false, json::error_handler_t::replace) +
+            R"(,"jsonrpc":"2.0","result":{"items":)" + items + R"(,"kind":"full"}})");
 }
 
 json Server::code_actions(const json& params) {
