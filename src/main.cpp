@@ -12,7 +12,7 @@ namespace {
 
 #if defined(__linux__) && defined(__GLIBC__)
 constexpr const char* k_tunables =
-    "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=2097152:glibc.malloc.trim_threshold=4194304:"
+    "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=2097152:glibc.malloc.trim_threshold=16777216:"
     "glibc.malloc.mxfast=0";
 constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 
@@ -28,10 +28,14 @@ constexpr const char* k_marker = "PGADVISE_HUGE_PAGES";
 // sort's index vectors, a rule's lookup table) go back to the system when
 // freed instead of staying resident as arena space that only the thread
 // that freed them could reuse. A fixed threshold stops glibc from raising
-// its trim threshold with it, so that is set too, to what glibc's own rule
-// would give (twice the threshold): with the default 128 KiB the heap's
-// top was given back and faulted in again, 16,000 to 22,700 page faults at
-// 10,000 tables instead of 10,000 to 11,000 (9,000 with neither).
+// its trim threshold with it, so that is set too: with the default 128 KiB
+// the heap's top was given back and faulted in again, 16,000 to 22,700
+// page faults at 10,000 tables instead of 10,000 to 11,000 (9,000 with
+// neither). It is 16 MiB: at 4 MiB (glibc's rule, twice the mmap
+// threshold) a parse that grows and frees tens of MB at the heap's top
+// (a 5 MB schema.ts of 10,000 tables) gave it back and faulted it in again
+// as huge pages, each zeroed anew: 1.0 s of system time in a 1.45 s run,
+// 0.11 s and 0.58 s at 16 MiB, with the same peak at 100,000 tables.
 // glibc's default arenas are kept (one per thread): one arena for every
 // thread (arena_max=1, which kept the rules' second worker's freed memory
 // reusable) cost the time, measured idle: 10,000 tables 0.97 s with it and
