@@ -8,6 +8,7 @@
 #include "model/project.hpp"
 #include "model/workload.hpp"
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -81,6 +82,12 @@ struct RuleMeta {
   // every rule with has_fix says (RuleRegistry.EveryFixProposingRuleSaysHowSafeItsFixIs),
   // and the runner puts it on each of its findings' fixes.
   std::optional<core::FixApplicability> fix_applicability{};
+  // check() judges each table of the catalog apart from the others, walking
+  // the context's `tables` (rules::catalog_tables): the runner may split a
+  // big catalog's tables among its workers, each call given a slice, and
+  // puts their findings back in the tables' order. A rule that keeps
+  // anything from one table to the next is not per-table.
+  bool per_table = false;
 };
 
 // Resolved options of one rule: defaults overridden by the user's settings.
@@ -113,6 +120,13 @@ struct RuleContext {
   const model::Catalog* files_catalog = nullptr;
   RuleOptions options;
   core::Severity severity = core::Severity::medium; // default or user override
+  // The catalog's tables a per-table rule judges in this call (by position):
+  // every one unless the runner split them (RuleMeta::per_table).
+  struct TableSlice {
+    std::size_t first = 0;
+    std::size_t count = std::numeric_limits<std::size_t>::max();
+  };
+  TableSlice tables;
 };
 
 // A rule is its metadata, given to the constructor, and its check().

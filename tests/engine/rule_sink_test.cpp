@@ -7,11 +7,15 @@
 #include "engine/runner.hpp"
 #include "rules/registry.hpp"
 #include "rules/rule_test_support.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <gtest/gtest.h>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace rule_sink_test {
@@ -138,6 +142,97 @@ TEST(RuleSink, EveryCatalogRuleGivesTheSameFindingsWithATinyChunk) {
     }
   }
   EXPECT_GE(rules_with_findings, 5U); // the schema gives the big rules something to write
+}
+
+// Records the slices of the catalog it is called on (engine::RuleMeta::
+// per_table) and makes one finding per table it judges.
+class SliceRecordingRule : public engine::Rule {
+public:
+  SliceRecordingRule() : Rule({.id = "per-table", .summary = "test rule", .per_table = true}) {}
+
+  void check(const engine::RuleContext& context, core::FindingSink& out) const override {
+    std::size_t judged = 0;
+    for (const model::Table& table : rules::catalog_tables(context)) {
+      core::Finding finding;
+      finding.rule = meta().id;
+      finding.severity = context.severity;
+      finding.object.table = table.name;
+      finding.location = table.location;
+      finding.message = "table " + table.name.str();
+      out.push_back(std::move(finding));
+      ++judged;
+    }
+    const std::lock_guard lock(m_mutex);
+    m_calls.emplace_back(std::min(context.tables.first, context.catalog->tables.size()), judged);
+  }
+
+  // (first table, tables judged) of each call, by first table.
+  [[nodiscard]] std::vector<std::pair<std::size_t, std::size_t>> calls() const {
+    const std::lock_guard lock(m_mutex);
+    auto out = m_calls;
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+private:
+  mutable std::mutex m_mutex;
+  mutable std::vector<std::pair<std::size_t, std::size_t>> m_calls;
+};
+
+model::Catalog numbered_tables(std::size_t count) {
+  std::vector<model::Table> tables;
+  for (std::size_t n = 0; n < count; ++n) {
+    model::Table table = test::table("t" + padded(n), {test::column("id"), test::column("parent_id")},
+                                     static_cast<int>(n) + 1);
+    table.foreign_keys.push_back(test::foreign_key("t" + padded(n) + "_parent_fk", {"parent_id"}, "t000000",
+                                                   {"id"}, static_cast<int>(n) + 1));
+    tables.push_back(std::move(table));
+  }
+  return test::catalog_of(std::move(tables));
+}
+
+// A big catalog's tables are split among the workers for a per-table rule:
+// every table is judged once, the slices follow each other, and the report
+// has one finding per table in the tables' order.
+TEST(RuleSink, APerTableRuleOfABigCatalogJudgesEachTableOnceWhateverTheSlices) {
+  const model::Catalog catalog = numbered_tables(5003);
+  engine::RunInput input;
+  input.catalog = &catalog;
+  const SliceRecordingRule rule;
+  const engine::RunReport report = engine::run(input, core::Settings{}, {&rule});
+  const auto calls = rule.calls();
+  if (std::thread::hardware_concurrency() >= 2) {
+    EXPECT_GE(calls.size(), 2U); // split: one worker would have judged them all
+  }
+  std::size_t next = 0;
+  for (const auto& [first, judged] : calls) {
+    EXPECT_EQ(first, next);
+    next = first + judged;
+  }
+  EXPECT_EQ(next, catalog.tables.size());
+  ASSERT_EQ(report.findings.size(), catalog.tables.size());
+  for (std::size_t n = 0; n < catalog.tables.size(); ++n) {
+    ASSERT_EQ(report.findings[n].message, "table t" + padded(n)) << n;
+  }
+}
+
+// A real per-table rule gives the same findings split as in one call.
+TEST(RuleSink, UnindexedForeignKeysOfABigCatalogAreTheSameSplitOrNot) {
+  const model::Catalog catalog = numbered_tables(4500);
+  const std::vector<core::Finding> whole = test::run_rule("unindexed-foreign-key", catalog);
+  engine::RunInput input;
+  input.catalog = &catalog;
+  core::Settings settings;
+  settings.only_rules = {"unindexed-foreign-key"};
+  const engine::RunReport report = engine::run(input, settings, rules::rule_set());
+  ASSERT_EQ(report.findings.size(), whole.size());
+  ASSERT_EQ(whole.size(), catalog.tables.size());
+  for (std::size_t n = 0; n < whole.size(); ++n) {
+    const core::Finding& split = report.findings[n];
+    ASSERT_EQ(split.message, whole[n].message) << n;
+    EXPECT_EQ(split.fingerprint, whole[n].fingerprint) << n;
+    EXPECT_EQ(split.fix->statements(), whole[n].fix->statements()) << n;
+  }
 }
 
 } // namespace rule_sink_test

@@ -4,6 +4,7 @@
 #include "advisor/query_evidence.hpp"
 #include "core/text.hpp"
 #include "engine/rule.hpp"
+#include "rules/support/rule_inputs.hpp"
 
 #include <algorithm>
 #include <array>
@@ -157,6 +158,7 @@ public:
             .judges_one_statement = true,
             .fix_edit = engine::FixEdit::column_type,
             .fix_applicability = core::FixApplicability::unsafe,
+            .per_table = true,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {
@@ -166,7 +168,7 @@ public:
     const bool hints = context.options.get(std::string(k_name_hints)).empty() ||
                        context.options.get_bool(std::string(k_name_hints));
     const QueryUses uses = json_query_uses(context.workload);
-    for (const Table& table : context.catalog->tables) {
+    for (const Table& table : catalog_tables(context)) {
       for (const Column& column : table.columns) {
         const model::TypeRef type = context.catalog->resolve_type(column.type);
         if (!type.is_text_like()) {

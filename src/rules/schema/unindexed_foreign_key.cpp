@@ -122,6 +122,7 @@ public:
             .confirmed_by_plan = true,
             .each_finding_an_action = true,
             .fix_applicability = core::FixApplicability::safe,
+            .per_table = true,
         }) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {

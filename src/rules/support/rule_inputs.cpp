@@ -13,12 +13,16 @@ engine::RuleMeta with_input(engine::RuleMeta meta, engine::Input input) {
   return meta;
 }
 
-const model::Tables& catalog_tables(const engine::RuleContext& context) {
+TableRange catalog_tables(const engine::RuleContext& context) {
   if (context.catalog == nullptr) {
     static const model::Tables none;
-    return none;
+    return {none.begin(), none.end()};
   }
-  return context.catalog->tables;
+  const model::Tables& tables = context.catalog->tables;
+  const std::size_t first = std::min(context.tables.first, tables.size());
+  const std::size_t count = std::min(context.tables.count, tables.size() - first);
+  const auto begin = tables.begin() + static_cast<std::ptrdiff_t>(first);
+  return {begin, begin + static_cast<std::ptrdiff_t>(count)};
 }
 
 std::vector<std::reference_wrapper<const model::QueryStats>>

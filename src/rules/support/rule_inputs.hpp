@@ -16,8 +16,16 @@ namespace pgadvise::rules {
 // rule bases that read that input for every rule built on them.
 engine::RuleMeta with_input(engine::RuleMeta meta, engine::Input input);
 
-// The catalog's tables; none when no schema was read.
-const model::Tables& catalog_tables(const engine::RuleContext& context);
+// The catalog's tables a check() judges: every one, or the slice the
+// runner gave this call (engine::RuleMeta::per_table); none when no schema
+// was read.
+struct TableRange {
+  model::Tables::const_iterator first;
+  model::Tables::const_iterator last;
+  [[nodiscard]] model::Tables::const_iterator begin() const { return first; }
+  [[nodiscard]] model::Tables::const_iterator end() const { return last; }
+};
+TableRange catalog_tables(const engine::RuleContext& context);
 
 // The workload's queries that ran at least once (advisor::executed), in
 // first-seen order; none when no queries were read.

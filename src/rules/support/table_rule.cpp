@@ -10,7 +10,16 @@
 
 namespace pgadvise::rules {
 
-TableRule::TableRule(engine::RuleMeta meta) : Rule(with_input(std::move(meta), engine::Input::catalog)) {}
+namespace {
+
+engine::RuleMeta per_table(engine::RuleMeta meta) {
+  meta.per_table = true; // check_table() sees one table at a time
+  return with_input(std::move(meta), engine::Input::catalog);
+}
+
+} // namespace
+
+TableRule::TableRule(engine::RuleMeta meta) : Rule(per_table(std::move(meta))) {}
 
 void TableRule::check(const engine::RuleContext& context, core::FindingSink& out) const {
   for (const model::Table& table : catalog_tables(context)) {
