@@ -19,7 +19,7 @@ namespace pgadvise::core {
 // (thread-safe, freed only with its generation, core/text_generation.hpp: a
 // literal stays a view, other text one copy)
 // and this holds its index, 0 while empty. Copies share the entry; a write
-// adds a new one. Reads as RareSharedText does.
+// adds a new one. Reads as SharedText does.
 class StoredText {
 public:
   StoredText() = default;

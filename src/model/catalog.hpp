@@ -5,7 +5,6 @@
 #include "core/name_list.hpp"
 #include "core/optional_text.hpp"
 #include "core/packed_text.hpp"
-#include "core/rare_shared_text.hpp"
 #include "core/rare_text.hpp"
 #include "core/rare_vector.hpp"
 #include "core/shared_text.hpp"
