@@ -59,6 +59,22 @@ import { z } from "./z";)"),
             (std::vector<std::string>{"./z"}));
 }
 
+// The pass skips runs of plain code and reads what each ends with: a word
+// and its string may be apart by blanks and comments, not by other code;
+// `import` and `export` count as whole words only.
+TEST(ModuleImports, AWordAndItsStringMayBeApartByCommentsOnly) {
+  EXPECT_EQ(
+      described(R"(reimport "./no1"; importer "./no2"; x.import("./dot") ;
+import/* c */"./c1"; import // c
+  "./c2";
+require /* c */ ("./r1"); require ( "./r2" ); require + ("./no3");
+export { a } /* c */ from "./e1"; import { b } from  // c
+"./i1";
+import { x } from "./i2" ; export const q = 1;
+import)"),
+      (std::vector<std::string>{"./dot", "./c1", "./c2", "./r1", "./r2", "./e1 reexport", "./i1", "./i2"}));
+}
+
 // The files under apps/ the scan found calls in (packages/db's
 // repositories have theirs).
 std::set<std::string> files_with_calls(const std::vector<model::QueryCall>& calls) {
