@@ -154,14 +154,8 @@ Frame classify_message(nlohmann::json message) {
 }
 
 std::string frame_message(const nlohmann::json& message) {
-  return frame_body(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
-
-std::string frame_body(std::string_view body) {
-  std::string out = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  out.reserve(out.size() + body.size());
-  out += body;
-  return out;
+  const std::string body = message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 } // namespace pgadvise::app::lsp

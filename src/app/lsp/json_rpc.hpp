@@ -54,8 +54,6 @@ private:
 
 // A message framed for the wire.
 std::string frame_message(const nlohmann::json& message);
-// A message already written as JSON text, framed for the wire.
-std::string frame_body(std::string_view body);
 
 // Checks a parsed body as a JSON-RPC 2.0 message: the frame it makes.
 Frame classify_message(nlohmann::json message);

@@ -120,14 +120,8 @@ void append_diagnostic(std::string& out, const PlacedFinding& placed, const Line
   append_string(out, finding.fingerprint);
   out += "},\"message\":";
   if (finding.rule_ids.size() > 1) {
-    std::string message = finding.message;
-    message += " (also ";
-    for (std::size_t i = 1; i < finding.rule_ids.size(); ++i) {
-      message += i > 1 ? ", " : "";
-      message += finding.rule_ids[i];
-    }
-    message += ')';
-    append_string(out, message);
+    const std::vector<std::string> others(finding.rule_ids.begin() + 1, finding.rule_ids.end());
+    append_string(out, finding.message + " (also " + core::join(others, ", ") + ")");
   } else {
     append_string(out, finding.message);
   }
@@ -188,23 +182,23 @@ json run_error(const core::Error& error, const fs::path& file, const LineMap& li
 
 } // namespace
 
-std::string file_diagnostics(const Analysis& analysis, const fs::path& file, const std::string& text,
-                             PositionEncoding encoding, const Documents& documents) {
+void append_file_diagnostics(std::string& out, const Analysis& analysis, const fs::path& file,
+                             const std::string& text, PositionEncoding encoding, const Documents& documents) {
   const LineMap lines(text);
   if (!analysis.run) {
-    return run_error(analysis.error ? *analysis.error : core::Error("the analysis did not run"), file, lines,
+    out += run_error(analysis.error ? *analysis.error : core::Error("the analysis did not run"), file, lines,
                      encoding, documents)
-        .dump(-1, ' ', false, json::error_handler_t::replace);
+               .dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
   }
   const std::vector<PlacedFinding>& placed = analysis.findings_in(file);
-  std::string out = "[";
-  out.reserve(placed.size() * 512);
+  out.reserve(out.size() + placed.size() * 512);
+  out += '[';
   for (std::size_t i = 0; i < placed.size(); ++i) {
     out += i > 0 ? "," : "";
     append_diagnostic(out, placed[i], lines, encoding);
   }
   out += ']';
-  return out;
 }
 
 } // namespace pgadvise::app::lsp

@@ -39,10 +39,10 @@ void append_diagnostic(std::string& out, const PlacedFinding& placed, const Line
 // The same as a JSON value (a code action names the diagnostic it fixes).
 nlohmann::json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding);
 
-// Every diagnostic of `file` (whose text is `text`) in `analysis`, as the
-// text of a JSON array: its findings, or, when the run could not start,
-// that as one diagnostic.
-std::string file_diagnostics(const Analysis& analysis, const std::filesystem::path& file,
+// Every diagnostic of `file` (whose text is `text`) in `analysis`, appended
+// to `out` as the text of a JSON array: its findings, or, when the run
+// could not start, that as one diagnostic.
+void append_file_diagnostics(std::string& out, const Analysis& analysis, const std::filesystem::path& file,
                              const std::string& text, PositionEncoding encoding, const Documents& documents);
 
 } // namespace pgadvise::app::lsp

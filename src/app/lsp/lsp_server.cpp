@@ -71,10 +71,14 @@ public:
 
 private:
   // The wire.
-  void send(const json& message) { write_frame(frame_message(message)); }
-  // A message written as JSON text (one with a file's diagnostics).
-  void send_body(std::string_view body) { write_frame(frame_body(body)); }
-  void write_frame(const std::string& bytes);
+  void send(const json& message) { write_bytes(frame_message(message)); }
+  // A message written as JSON text (one with a file's diagnostics): its
+  // header, then the text itself, not a copy of it.
+  void send_body(std::string_view body) {
+    write_bytes("Content-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+    write_bytes(body);
+  }
+  void write_bytes(std::string_view bytes);
   void respond(const json& id, json result) {
     send({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}});
   }
@@ -155,7 +159,7 @@ private:
   std::vector<char> m_buffer = std::vector<char>(std::size_t{64} * 1024);
 };
 
-void Server::write_frame(const std::string& bytes) {
+void Server::write_bytes(std::string_view bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(m_out, bytes.data() + done, bytes.size() - done);
@@ -657,16 +661,16 @@ void Server::publish(const std::string& uri) {
   if (found != m_analyses.end() && awaits_code(document->path, *found->second)) {
     return;
   }
-  const std::string diagnostics =
-      found == m_analyses.end()
-          ? std::string("[]")
-          : file_diagnostics(*found->second, document->path, document->text, m_edits.encoding, m_documents);
   // {"jsonrpc", "method", "params": {"diagnostics", "uri", "version"}}, as
   // notify() would write it.
   std::string body =
       R"({"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"diagnostics":)";
-  body.reserve(body.size() + diagnostics.size() + uri.size() + 32);
-  body += diagnostics;
+  if (found == m_analyses.end()) {
+    body += "[]";
+  } else {
+    append_file_diagnostics(body, *found->second, document->path, document->text, m_edits.encoding,
+                            m_documents);
+  }
   body += R"(,"uri":)";
   body += json(uri).dump(-1, ' ', false, json::error_handler_t::replace);
   body += R"(,"version":)";
@@ -684,15 +688,19 @@ void Server::publish_unit(const fs::path& unit) {
 }
 
 void Server::pull_diagnostics(const json& id, const json& params) {
-  std::string items = "[]";
-  if (const std::optional<fs::path> file = file_of(params)) {
-    if (const Analysis* analysis = analysis_for(*file)) {
-      items = file_diagnostics(*analysis, *file, m_documents.text_of(*file), m_edits.encoding, m_documents);
-    }
-  }
   // {"id", "jsonrpc", "result": {"items", "kind"}}, as respond() would write it.
-  send_body(R"({"id":)" + id.dump(-1, ' ', false, json::error_handler_t::replace) +
-            R"(,"jsonrpc":"2.0","result":{"items":)" + items + R"(,"kind":"full"}})");
+  std::string body = R"({"id":)" + id.dump(-1, ' ', false, json::error_handler_t::replace) +
+                     R"(,"jsonrpc":"2.0","result":{"items":)";
+  const std::optional<fs::path> file = file_of(params);
+  const Analysis* analysis = file ? analysis_for(*file) : nullptr;
+  if (analysis != nullptr) {
+    append_file_diagnostics(body, *analysis, *file, m_documents.text_of(*file), m_edits.encoding,
+                            m_documents);
+  } else {
+    body += "[]";
+  }
+  body += R"(,"kind":"full"}})";
+  send_body(body);
 }
 
 json Server::code_actions(const json& params) {
