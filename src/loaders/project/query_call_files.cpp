@@ -77,6 +77,13 @@ bool query_source_file(std::string_view file) {
   });
 }
 
+bool test_file(std::string_view file) {
+  const std::size_t slash = file.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? file : file.substr(slash + 1);
+  return name.find(".test.") != std::string_view::npos || name.find(".spec.") != std::string_view::npos ||
+         file.starts_with("__tests__/") || file.find("/__tests__/") != std::string_view::npos;
+}
+
 bool drizzle_specifier(std::string_view specifier) {
   constexpr std::string_view k_name = "drizzle-orm";
   return specifier.substr(0, k_name.size()) == k_name &&

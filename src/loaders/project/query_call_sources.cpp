@@ -178,12 +178,13 @@ std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
   return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
 }
 
-// Each source read once for its imports, on every core; its text goes at
-// once. The sources are kept in the order of `files`, whichever thread read them.
+// Each source but a test's (test_file) read once for its imports, on every
+// core; its text goes at once. The sources are kept in the order of
+// `files`, whichever thread read them.
 void QuerySources::read_sources(ScanContext& context, const std::vector<std::string>& files) {
   std::vector<const std::string*> wanted;
   for (const std::string& file : files) {
-    if (query_source_file(file)) {
+    if (query_source_file(file) && !test_file(file)) {
       wanted.push_back(&file);
     }
   }

@@ -129,6 +129,31 @@ TEST(QueryCalls, TypesOfTheClientReachTheFilesTheyAreImportedIntoAndNoFurther) {
                                    "apps/web/src/shapes.ts", "apps/web/src/unknown.ts"}));
 }
 
+// A test's own files (by name: `.test.`, `.spec.`, a `__tests__` folder)
+// are not read, the loops in them least of all; files whose names only
+// look alike are, and so is a test folder's helper an application imports.
+TEST(QueryCalls, ATestsOwnFilesAreNotRead) {
+  TempTree tree;
+  write_db_package(tree);
+  const std::string client = "import { db } from \"../../../packages/db/src/client\";\n";
+  for (const char* test :
+       {"apps/web/src/feed.test.ts", "apps/web/src/feed.spec.tsx", "apps/web/src/page.test.js"}) {
+    tree.write(test, client + std::string(k_loop));
+  }
+  tree.write("apps/web/src/__tests__/helpers.ts",
+             "import { db } from \"../../../../packages/db/src/client\";\n" + std::string(k_loop));
+  for (const char* application : {"apps/web/src/latest.ts", "apps/web/src/contest.ts",
+                                  "apps/web/src/test-utils.ts", "apps/web/src/spec.ts"}) {
+    tree.write(application, client + std::string(k_loop));
+  }
+  tree.write("apps/web/tests/seed.ts",
+             "import { db } from \"../../../packages/db/src/client\";\n" + std::string(k_loop));
+  EXPECT_EQ(
+      files_with_calls(scan(tree)),
+      (std::set<std::string>{"apps/web/src/contest.ts", "apps/web/src/latest.ts", "apps/web/src/spec.ts",
+                             "apps/web/src/test-utils.ts", "apps/web/tests/seed.ts"}));
+}
+
 // Remix and React Router keep server-only modules, the db client among
 // them, in `app/.server/`: read, and a path into it (here through an alias
 // the scan cannot read) is not taken for generated code.
