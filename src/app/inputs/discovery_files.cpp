@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace pgadvise::app::discovery_files {
@@ -178,15 +179,62 @@ std::vector<fs::path> find_journals(const fs::path& root) {
   return found;
 }
 
-std::vector<fs::path> find_nested_configs(const fs::path& root) {
-  std::vector<fs::path> found;
-  walk_directories(root, true, [&](const fs::path& dir, const std::string& /*name*/) {
-    if (auto config = find_drizzle_config(dir)) {
-      found.push_back(*config);
+namespace {
+
+bool skipped_dir(const core::TreeEntry& entry, bool skip_dot_folders) {
+  return std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), entry.name) != k_skipped_dirs.end() ||
+         (skip_dot_folders && entry.name.size() > 1 && entry.name[0] == '.') ||
+         entry.depth >= k_max_search_depth;
+}
+
+} // namespace
+
+// The walk's file entries say what each folder holds: no call per folder
+// and name (seven config names and package.json in each of a monorepo's
+// thousands of folders took 70 ms). A linked folder, seen but not walked
+// into, is asked.
+NestedFiles find_nested_files(const fs::path& root) {
+  const std::vector<std::string>& names = drizzle_config_names();
+  std::map<std::string, std::size_t, std::less<>> config_of; // folder -> its first config name
+  NestedFiles out;
+  const auto add_config = [&](std::string_view folder, std::size_t name) {
+    const auto [kept, added] = config_of.try_emplace(std::string(folder), name);
+    kept->second = std::min(kept->second, name);
+  };
+  core::walk_tree(root, k_max_search_entries, [&](const core::TreeEntry& entry) {
+    if (entry.kind == core::TreeEntryKind::directory) {
+      return !skipped_dir(entry, true);
     }
+    if (entry.kind == core::TreeEntryKind::linked_directory) {
+      if (!skipped_dir(entry, true)) {
+        const fs::path dir = root / entry.path;
+        if (const std::optional<fs::path> config = find_drizzle_config(dir)) {
+          add_config(entry.path,
+                     static_cast<std::size_t>(
+                         std::find(names.begin(), names.end(), config->filename().string()) - names.begin()));
+        }
+        if (is_file(dir / "package.json")) {
+          out.manifests.push_back(dir / "package.json");
+        }
+      }
+      return false;
+    }
+    if (entry.depth == 0) {
+      return false; // root's own
+    }
+    const std::string_view folder = entry.path.substr(0, entry.path.size() - entry.name.size() - 1);
+    if (entry.name == "package.json") {
+      out.manifests.push_back(root / entry.path);
+    } else if (const auto name = std::find(names.begin(), names.end(), entry.name); name != names.end()) {
+      add_config(folder, static_cast<std::size_t>(name - names.begin()));
+    }
+    return false;
   });
-  std::sort(found.begin(), found.end());
-  return found;
+  for (const auto& [folder, name] : config_of) {
+    out.configs.push_back(root / folder / names[name]);
+  }
+  std::sort(out.configs.begin(), out.configs.end());
+  return out;
 }
 
 std::vector<KitRun> read_kit_runs(const fs::path& package_json) {
@@ -293,10 +341,7 @@ void walk_directories(const fs::path& root, bool skip_dot_folders, const Directo
     if (entry.kind == core::TreeEntryKind::file) {
       return false;
     }
-    const bool skipped =
-        std::find(k_skipped_dirs.begin(), k_skipped_dirs.end(), entry.name) != k_skipped_dirs.end() ||
-        (skip_dot_folders && entry.name.size() > 1 && entry.name[0] == '.');
-    if (skipped || entry.depth >= k_max_search_depth) {
+    if (skipped_dir(entry, skip_dot_folders)) {
       return false;
     }
     visit(root / entry.path, std::string(entry.name));

@@ -56,8 +56,15 @@ using DirectoryVisit = std::function<void(const std::filesystem::path& dir, cons
 void walk_directories(const std::filesystem::path& root, bool skip_dot_folders, const DirectoryVisit& visit);
 // Every meta/_journal.json under root (sorted).
 std::vector<std::filesystem::path> find_journals(const std::filesystem::path& root);
-// Every drizzle.config.* below root (not root's own), sorted.
-std::vector<std::filesystem::path> find_nested_configs(const std::filesystem::path& root);
+// Below root (not root's own), in the folders walk_directories visits with
+// dot-folders skipped: each folder's drizzle.config.* (the first of
+// drizzle_config_names(), as find_drizzle_config), sorted, and every
+// package.json.
+struct NestedFiles {
+  std::vector<std::filesystem::path> configs;
+  std::vector<std::filesystem::path> manifests;
+};
+NestedFiles find_nested_files(const std::filesystem::path& root);
 
 // One package.json script that runs drizzle-kit with --config: drizzle-kit
 // then runs in the package's folder (or where a leading `cd` took it) and

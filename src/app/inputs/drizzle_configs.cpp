@@ -17,16 +17,13 @@ using loaders::read_drizzle_config;
 using namespace discovery_files; // NOLINT(google-build-using-namespace)
 
 std::vector<fs::path> DrizzleConfigs::postgres_configs(const fs::path& dir) {
-  std::vector<fs::path> found = find_nested_configs(dir);
+  NestedFiles nested = find_nested_files(dir);
+  std::vector<fs::path> found = std::move(nested.configs);
   std::vector<fs::path> manifests;
   if (is_file(dir / "package.json")) {
     manifests.push_back(dir / "package.json");
   }
-  walk_directories(dir, true, [&](const fs::path& sub, const std::string& /*name*/) {
-    if (is_file(sub / "package.json")) {
-      manifests.push_back(sub / "package.json");
-    }
-  });
+  manifests.insert(manifests.end(), nested.manifests.begin(), nested.manifests.end());
   const fs::path dir_abs = absolute_normal(dir);
   std::vector<KitRun> runs = m_scanned_runs;
   for (const fs::path& manifest : manifests) {

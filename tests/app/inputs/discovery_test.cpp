@@ -1,4 +1,5 @@
 #include "app/inputs/discovery.hpp"
+#include "app/inputs/discovery_files.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "model/catalog.hpp"
 #include "support/drizzle_files.hpp"
@@ -107,6 +108,42 @@ TEST(Discovery, NestedJournalSkippingDependencies) {
   EXPECT_TRUE(same_path(sources.snapshot,
                         tree.root() / "packages/api/src/database/generated/meta/0000_snapshot.json"));
   EXPECT_TRUE(sources.project.uses_drizzle); // a drizzle-kit journal
+}
+
+// Each folder's first drizzle config (by drizzle-kit's names: .ts before
+// .json) and every package.json below the root, read from one walk: the
+// root's own left out, as dependencies, build output, dot-folders and
+// folders deeper than the search goes; a linked folder asked, not walked.
+TEST(Discovery, NestedConfigsAndManifestsFromOneWalk) {
+  TempTree tree;
+  tree.write("drizzle.config.ts", "export default {};");
+  tree.write("package.json", "{}");
+  tree.write("apps/api/drizzle.config.json", "{}");
+  tree.write("apps/api/drizzle.config.ts", "export default {};");
+  tree.write("apps/api/package.json", "{}");
+  tree.write("apps/web/src/db/drizzle.config.mjs", "export default {};");
+  tree.write("apps/web/package.json", "{}");
+  tree.write("node_modules/lib/drizzle.config.ts", "export default {};");
+  tree.write("node_modules/lib/package.json", "{}");
+  tree.write("apps/web/dist/drizzle.config.js", "module.exports = {};");
+  tree.write(".cache/drizzle.config.ts", "export default {};");
+  tree.write("a/b/c/d/e/f/g/h/drizzle.config.ts", "export default {};");   // h: 8th level, read
+  tree.write("a/b/c/d/e/f/g/h/i/drizzle.config.ts", "export default {};"); // i: too deep
+  tree.write("shared/tools/drizzle.config.cts", "export default {};");
+  tree.write("shared/tools/package.json", "{}");
+  fs::create_directory_symlink(tree.root() / "shared" / "tools", tree.root() / "apps" / "tools");
+  const discovery_files::NestedFiles found = discovery_files::find_nested_files(tree.root());
+  const fs::path& root = tree.root();
+  EXPECT_EQ(found.configs, (std::vector<fs::path>{root / "a/b/c/d/e/f/g/h/drizzle.config.ts",
+                                                  root / "apps/api/drizzle.config.ts",
+                                                  root / "apps/tools/drizzle.config.cts",
+                                                  root / "apps/web/src/db/drizzle.config.mjs",
+                                                  root / "shared/tools/drizzle.config.cts"}));
+  std::vector<fs::path> manifests = found.manifests;
+  std::sort(manifests.begin(), manifests.end());
+  EXPECT_EQ(manifests,
+            (std::vector<fs::path>{root / "apps/api/package.json", root / "apps/tools/package.json",
+                                   root / "apps/web/package.json", root / "shared/tools/package.json"}));
 }
 
 TEST(Discovery, ExplicitFilesAndFolders) {
