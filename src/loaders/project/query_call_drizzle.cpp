@@ -295,7 +295,7 @@ private:
         }
         continue;
       }
-      const std::string method(m_t.tok(i + 1).text);
+      const std::string_view method = m_t.tok(i + 1).text;
       const std::size_t open = i + 2;
       const std::size_t close = m_t.close_of(open);
       if (close == k_npos) {

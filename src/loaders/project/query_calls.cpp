@@ -18,6 +18,7 @@
 #include "loaders/project/query_call_sources.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace pgadvise::loaders::scan {
 
@@ -175,14 +176,29 @@ private:
     }
   }
 
+  // What a loop's every call shares, found once a loop: a loop of a real
+  // monorepo issues a dozen queries through helpers, and the tables read
+  // before it are searched through every call before it.
+  struct LoopFacts {
+    std::vector<std::string> tables_before;
+    std::size_t constant = 0;
+    bool in_transaction = false;
+  };
+  std::unordered_map<const LoopInfo*, LoopFacts> m_loops;
+
   void describe_loop(const FileIndex& file, const LoopInfo& loop, model::QueryCall& call) {
+    auto [facts, added] = m_loops.try_emplace(&loop);
+    if (added) {
+      facts->second = {tables_before(file, loop), loop_constant(file, loop),
+                       file.transaction_at(loop.keyword) != nullptr};
+    }
     call.loop = loop.kind;
     call.loop_location = loop.location;
     call.loop_variable = loop.variable;
     call.loop_iterable = loop.iterable;
-    call.tables_before = tables_before(file, loop);
-    call.loop_constant = loop_constant(file, loop);
-    call.loop_in_transaction = file.transaction_at(loop.keyword) != nullptr;
+    call.tables_before = facts->second.tables_before;
+    call.loop_constant = facts->second.constant;
+    call.loop_in_transaction = facts->second.in_transaction;
   }
 
   void push(model::QueryCall call) {
