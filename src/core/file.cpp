@@ -1,5 +1,6 @@
 #include "core/file.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <vector>
 
 namespace pgadvise::core {
 
@@ -170,6 +172,61 @@ std::size_t write_at(int fd, const char* from, std::size_t size, std::uint64_t o
   return transfer_all(size, [&](std::size_t done) {
     return ::pwrite(fd, from + done, size - done, static_cast<off_t>(offset + done));
   });
+}
+
+// The steps of [fs.path.generic]'s normal form on '/'-separated names:
+// separators merged, `.` names dropped, a name and the `..` after it
+// dropped, a `..` right after the root dropped, no separator after a last
+// `..`, `.` for nothing. A separator stays at the end where the text ends
+// in one or in a name that was dropped. Separators alone are kept as
+// they are, as libstdc++ keeps them.
+std::string lexically_normal(std::string_view text) {
+  if (text.find_first_not_of('/') == std::string_view::npos) {
+    return std::string(text);
+  }
+  const bool absolute = text.front() == '/';
+  std::vector<std::string_view> names;
+  std::size_t kept_dots = 0; // leading `..` names of a relative path
+  bool trailing = false;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    while (at < text.size() && text[at] == '/') {
+      ++at;
+    }
+    if (at == text.size()) {
+      trailing = !names.empty();
+      break;
+    }
+    const std::size_t end = std::min(text.find('/', at), text.size());
+    const std::string_view name = text.substr(at, end - at);
+    at = end;
+    if (name == ".") {
+      trailing = !names.empty();
+    } else if (name == "..") {
+      if (names.size() > kept_dots) {
+        names.pop_back();
+        trailing = !names.empty();
+      } else if (!absolute) {
+        names.push_back(name);
+        ++kept_dots;
+        trailing = false;
+      }
+    } else {
+      names.push_back(name);
+      trailing = false;
+    }
+  }
+  std::string out = absolute ? "/" : "";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += names[i];
+    if (i + 1 < names.size()) {
+      out += '/';
+    }
+  }
+  if (trailing && !names.empty() && names.back() != "..") {
+    out += '/';
+  }
+  return out.empty() ? "." : out;
 }
 
 } // namespace pgadvise::core

@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pgadvise::core {
 
@@ -38,6 +39,12 @@ std::optional<std::string> file_overlay(const std::filesystem::path& path);
 // never an exception, when the file system cannot tell.
 bool is_file(const std::filesystem::path& path);
 bool is_dir(const std::filesystem::path& path);
+
+// std::filesystem::path(text).lexically_normal().native() for a POSIX
+// path, worked out on the text: a path object splits itself into a
+// component object per name, and a resolver normalises hundreds of
+// thousands of import paths.
+std::string lexically_normal(std::string_view text);
 
 // pread / pwrite of `size` bytes at `offset` of an open descriptor, retried
 // after EINTR and short counts: the bytes done, fewer only at the end of the

@@ -121,4 +121,34 @@ TEST(TestScratchDir, IsThisProcesssOwnAndOutlivesAForkedChild) {
   EXPECT_TRUE(fs::is_directory(dir));
 }
 
+// Every path of up to three names from those that normal forms treat
+// apart (`.`, `..`, dotted and plain names), joined by one or two
+// separators, with and without a root and a separator at the end: the
+// text's normal form is std::filesystem's, to the byte.
+TEST(LexicallyNormal, IsTheFileSystemLibrarysOnEveryShortPath) {
+  const std::vector<std::string> names = {"a", "b", ".", "..", "...", ".a", "x.ts", ""};
+  std::vector<std::string> paths = {""};
+  std::vector<std::string> level = {""};
+  for (int depth = 0; depth < 3; ++depth) {
+    std::vector<std::string> next;
+    for (const std::string& head : level) {
+      for (const std::string& name : names) {
+        for (const char* separator : {"/", "//"}) {
+          next.push_back(head.empty() ? name : head + separator + name);
+        }
+      }
+    }
+    paths.insert(paths.end(), next.begin(), next.end());
+    level = std::move(next);
+  }
+  std::size_t compared = 0;
+  for (const std::string& body : paths) {
+    for (const std::string& path : {body, "/" + body, body + "/", "/" + body + "/"}) {
+      ASSERT_EQ(lexically_normal(path), fs::path(path).lexically_normal().native()) << "'" << path << "'";
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 15000U);
+}
+
 } // namespace file_test

@@ -160,11 +160,31 @@ void ModuleResolver::problem(const std::string& text) {
   }
 }
 
-// Candidates are tried as text: a resolver of a large monorepo tries
-// hundreds of thousands of them, and a path object parses its components.
 std::optional<fs::path> ModuleResolver::resolve_file(const fs::path& base) {
-  const std::string& text = base.native();
-  const std::string ext = base.extension().string();
+  std::optional<std::string> found = resolve_file_text(base.native());
+  return found ? std::optional<fs::path>(std::move(*found)) : std::nullopt;
+}
+
+namespace {
+
+// path(text).extension(), as text.
+std::string_view extension_of(std::string_view text) {
+  const std::size_t slash = text.rfind('/');
+  const std::string_view name = slash == std::string_view::npos ? text : text.substr(slash + 1);
+  if (name == "." || name == "..") {
+    return {};
+  }
+  const std::size_t dot = name.rfind('.');
+  return dot == std::string_view::npos || dot == 0 ? std::string_view() : name.substr(dot);
+}
+
+} // namespace
+
+// Candidates are tried as text, and the answer made normal as text: a
+// resolver of a large monorepo tries hundreds of thousands of them, and a
+// path object splits itself into an object per name.
+std::optional<std::string> ModuleResolver::resolve_file_text(const std::string& text) {
+  const std::string_view ext = extension_of(text);
   std::string candidate;
   const auto exists = [&](std::string_view head, std::string_view tail) {
     candidate.assign(head);
@@ -180,22 +200,22 @@ std::optional<fs::path> ModuleResolver::resolve_file(const fs::path& base) {
                                                                   : std::vector<std::string_view>{".cts"};
     for (const std::string_view source : sources) {
       if (exists(stem, source)) {
-        return fs::path(candidate).lexically_normal();
+        return core::lexically_normal(candidate);
       }
     }
   }
   if (m_exists(text) && !is_declaration_file(text)) {
-    return base.lexically_normal();
+    return core::lexically_normal(text);
   }
   for (const std::string_view extension : k_extensions) {
     if (exists(text, extension)) {
-      return fs::path(candidate).lexically_normal();
+      return core::lexically_normal(candidate);
     }
   }
   const std::string index = text.empty() || text.back() == '/' ? text + "index" : text + "/index";
   for (const std::string_view extension : k_extensions) {
     if (exists(index, extension)) {
-      return fs::path(candidate).lexically_normal();
+      return core::lexically_normal(candidate);
     }
   }
   return std::nullopt;
@@ -646,11 +666,18 @@ const std::string* ModuleResolver::resolve_from(std::string_view from_dir, std::
   if (const auto found = m_cache.find(m_key); found != m_cache.end()) {
     return found->second ? &*found->second : nullptr;
   }
-  const fs::path dir(from_dir);
-  std::optional<fs::path> result;
+  std::optional<std::string> result;
   if (is_relative(specifier) || specifier[0] == '/') {
-    result = resolve_file((dir / std::string(specifier)).lexically_normal());
+    // As text: `dir / specifier`, normal.
+    std::string joined;
+    if (specifier[0] != '/' && !from_dir.empty()) {
+      joined.assign(from_dir);
+      joined += '/';
+    }
+    joined += specifier;
+    result = resolve_file_text(core::lexically_normal(joined));
   } else {
+    const fs::path dir(from_dir);
     const TsConfig& config = config_for_dir(dir);
     const auto resolve_bare = [&]() -> std::optional<std::string> {
       std::optional<fs::path> found = resolve_paths(config, specifier);
@@ -675,14 +702,14 @@ const std::string* ModuleResolver::resolve_from(std::string_view from_dir, std::
       bare = &kept->second;
     }
     if (*bare) {
-      result = fs::path(**bare);
+      result = **bare;
     } else if (!m_workspace.complete) {
-      result = resolve_linked(dir, specifier);
+      if (std::optional<fs::path> linked = resolve_linked(dir, specifier)) {
+        result = linked->native();
+      }
     }
   }
-  const auto& kept =
-      m_cache.emplace(m_key, result ? std::optional<std::string>(result->native()) : std::nullopt)
-          .first->second;
+  const auto& kept = m_cache.emplace(m_key, std::move(result)).first->second;
   return kept ? &*kept : nullptr;
 }
 

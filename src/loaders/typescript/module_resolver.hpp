@@ -68,6 +68,8 @@ public:
   // A relative path or a path without extension as a file: `base`, then
   // with each TypeScript and JavaScript extension, then `base/index.*`.
   std::optional<std::filesystem::path> resolve_file(const std::filesystem::path& base);
+  // The same of a path's text.
+  std::optional<std::string> resolve_file_text(const std::string& text);
 
   // tsconfig.json and package.json files that could not be read, with why
   // (file and line), once each.
