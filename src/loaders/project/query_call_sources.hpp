@@ -113,6 +113,7 @@ private:
     bool reexport = false;
   };
   [[nodiscard]] Importers importers(std::vector<char>& values, std::vector<char>& own);
+  [[nodiscard]] std::vector<std::size_t> share_bounds(std::size_t shares) const;
   void resolve_imports(ts::ModuleResolver& resolver, std::size_t i, std::vector<char>& values,
                        std::vector<char>& own, std::vector<Edge>& edges) const;
   [[nodiscard]] static Parsed parse_source(const Source& source);
