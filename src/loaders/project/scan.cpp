@@ -366,20 +366,22 @@ void scan_project(model::Project& project, CodeScan code) {
   scan::ScanContext context(project);
   const std::vector<std::string> files = scan::walk(project.root);
 
-  // Packages first: every other reader maps directories onto them.
-  for (const std::string& file : files) {
-    const scan::FileKind kind = scan::kind_of(file);
-    if (kind == scan::FileKind::package_json) {
-      scan::scan_package_json(context, file);
-    } else if (kind == scan::FileKind::pnpm_workspace) {
-      scan::scan_pnpm_workspace(context, file);
+  // Packages first: every other reader maps directories onto them. Each
+  // file's kind judged once (a monorepo has tens of thousands).
+  std::vector<scan::FileKind> kinds(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    kinds[i] = scan::kind_of(files[i]);
+    if (kinds[i] == scan::FileKind::package_json) {
+      scan::scan_package_json(context, files[i]);
+    } else if (kinds[i] == scan::FileKind::pnpm_workspace) {
+      scan::scan_pnpm_workspace(context, files[i]);
     }
   }
   context.set_package_dirs(package_dirs(project));
   scan::assign_package_managers(context, files);
 
-  for (const std::string& file : files) {
-    scan::dispatch(context, scan::kind_of(file), file);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    scan::dispatch(context, kinds[i], files[i]);
   }
   scan::load_referenced_scripts(context, files);
   scan::scan_programs(context);

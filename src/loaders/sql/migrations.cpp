@@ -246,8 +246,9 @@ core::Result<std::vector<fs::path>> migration_order(const fs::path& dir, std::ve
   }
   std::vector<bool> used(candidates.size(), false);
   for (const std::string& tag : *tags) {
+    const std::string file = tag + ".sql"; // once a tag, not once a tag and candidate
     const auto it = std::find_if(candidates.begin(), candidates.end(), [&](const Candidate& c) {
-      return c.name == tag + ".sql" || (c.name == tag && c.path.filename() == "migration.sql");
+      return c.name == file || (c.name == tag && c.path.filename() == "migration.sql");
     });
     if (it == candidates.end()) {
       add_note(notes, display_path(journal) + ": entry \"" + tag + "\" has no " + tag + ".sql; skipped");
