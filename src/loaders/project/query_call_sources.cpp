@@ -216,9 +216,7 @@ void QuerySources::read_sources(ScanContext& context, const std::vector<std::str
 std::unordered_map<std::string, std::size_t>::const_iterator
 QuerySources::find_source(const std::string& path) const {
   const auto found = m_by_path.find(path);
-  return found != m_by_path.end() || normal_text(path)
-             ? found
-             : m_by_path.find(fs::path(path).lexically_normal().native());
+  return found != m_by_path.end() || normal_text(path) ? found : m_by_path.find(core::lexically_normal(path));
 }
 
 // Each source's edges to the project's other sources. `values` marks the

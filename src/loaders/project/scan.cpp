@@ -386,8 +386,12 @@ void scan_project(model::Project& project, CodeScan code) {
   scan::load_referenced_scripts(context, files);
   scan::scan_programs(context);
   if (code == CodeScan::deferred) {
+    // What the scan will read (a test's own files aside): the language
+    // server counts them as pending and scans few enough at once.
     std::vector<std::string>& later = project.deferred_query_files.emplace();
-    std::copy_if(files.begin(), files.end(), std::back_inserter(later), scan::query_source_file);
+    std::copy_if(files.begin(), files.end(), std::back_inserter(later), [](const std::string& file) {
+      return scan::query_source_file(file) && !scan::test_file(file);
+    });
   } else {
     const core::StageTimer timer(core::Stage::typescript_scan);
     scan::scan_query_calls(context, files);

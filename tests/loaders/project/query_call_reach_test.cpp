@@ -148,6 +148,21 @@ TEST(QueryCalls, ATestsOwnFilesAreNotRead) {
   }
   tree.write("apps/web/tests/seed.ts",
              "import { db } from \"../../../packages/db/src/client\";\n" + std::string(k_loop));
+  // A deferred scan lists what it will read (what the language server
+  // counts as pending): the same files.
+  model::Project deferred;
+  deferred.root = tree.root();
+  loaders::scan_project(deferred, loaders::CodeScan::deferred);
+  ASSERT_TRUE(deferred.deferred_query_files.has_value());
+  std::set<std::string> listed;
+  for (const std::string& file : *deferred.deferred_query_files) {
+    if (file.rfind("apps/", 0) == 0) {
+      listed.insert(file);
+    }
+  }
+  EXPECT_EQ(listed, (std::set<std::string>{"apps/web/src/contest.ts", "apps/web/src/latest.ts",
+                                           "apps/web/src/spec.ts", "apps/web/src/test-utils.ts",
+                                           "apps/web/tests/seed.ts"}));
   EXPECT_EQ(
       files_with_calls(scan(tree)),
       (std::set<std::string>{"apps/web/src/contest.ts", "apps/web/src/latest.ts", "apps/web/src/spec.ts",
