@@ -579,11 +579,11 @@ void relocate_project(model::Project& project) {
   relocate_code(project, prefix);
 }
 
-void scan_deferred_code(model::Project& project) {
+void scan_deferred_code(model::Project& project, const std::function<void()>& indexed) {
   if (!project.deferred_query_files) {
     return;
   }
-  loaders::scan_deferred_query_calls(project);
+  loaders::scan_deferred_query_calls(project, indexed);
   if (std::string prefix = relocation_prefix(project); !prefix.empty()) {
     Relocation relocation(std::move(prefix));
     relocate_code(project, relocation);

@@ -6,6 +6,7 @@
 #include "model/project.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +67,7 @@ void relocate_project(model::Project& project);
 // The query calls a deferred scan left out (loaders::CodeScan::deferred),
 // read now and located as relocate_project locates the rest; nothing when
 // none were left out.
-void scan_deferred_code(model::Project& project);
+void scan_deferred_code(model::Project& project, const std::function<void()>& indexed = {});
 
 // Loads the schema: the SQL replay when there is SQL, else the newest
 // snapshot, else the Drizzle schema files. The sources not used for the

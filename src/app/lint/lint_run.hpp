@@ -92,6 +92,10 @@ struct LintRun {
   // 4. select_findings: the lenses, ignore globs, --changed-since, --baseline.
   std::string scope_note; // which migrations the change rules judged
 
+  // Ready once that search has read and indexed the files on every core
+  // (or ended): stage 2 reads the schemas beside its serial rest, not
+  // beside the part that keeps both cores busy.
+  std::future<void> code_indexed;
   // The TypeScript's query calls, searched on a thread of their own while
   // stage 2 reads the schemas (finish_code_scan). Last: a run that stops
   // early waits for it before the project it writes goes.

@@ -6,6 +6,7 @@
 #include "model/project.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -57,8 +58,11 @@ void scan_railway_toml(ScanContext& context, const std::string& file);
 void scan_makefile(ScanContext& context, const std::string& file);
 void scan_shell_file(ScanContext& context, const std::string& file);
 // Indexes the Drizzle query calls of the project's JS/TS files and the loops
-// around them into project.query_calls (query_calls.cpp).
-void scan_query_calls(ScanContext& context, const std::vector<std::string>& files);
+// around them into project.query_calls (query_calls.cpp). `indexed`, when
+// given, is called once the files are read and indexed on every core, before
+// the serial search through helpers.
+void scan_query_calls(ScanContext& context, const std::vector<std::string>& files,
+                      const std::function<void()>& indexed = {});
 // Reads the JS/TS files commands run (run_program targets) into project.programs.
 void scan_programs(ScanContext& context);
 

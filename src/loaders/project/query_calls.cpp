@@ -31,8 +31,11 @@ public:
   QueryCallScan(ScanContext& context, const std::vector<std::string>& files)
       : m_project(context.project()), m_sources(context, files), m_helpers(m_sources) {}
 
-  void run() {
+  void run(const std::function<void()>& indexed) {
     m_sources.index();
+    if (indexed) {
+      indexed();
+    }
     for (const auto& file : m_sources.files()) {
       emit_direct(*file);
     }
@@ -416,9 +419,10 @@ private:
 
 } // namespace
 
-void scan_query_calls(ScanContext& context, const std::vector<std::string>& files) {
+void scan_query_calls(ScanContext& context, const std::vector<std::string>& files,
+                      const std::function<void()>& indexed) {
   auto scan = std::make_unique<QueryCallScan>(context, files);
-  scan->run();
+  scan->run(indexed);
   // What the scan built goes on the other core while the run goes on.
   core::destroy_in_background(std::move(scan));
 }

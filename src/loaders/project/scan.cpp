@@ -399,7 +399,7 @@ void scan_project(model::Project& project, CodeScan code) {
   project.scanned = true;
 }
 
-void scan_deferred_query_calls(model::Project& project) {
+void scan_deferred_query_calls(model::Project& project, const std::function<void()>& indexed) {
   if (!project.deferred_query_files) {
     return;
   }
@@ -408,7 +408,7 @@ void scan_deferred_query_calls(model::Project& project) {
   scan::ScanContext context(project);
   context.set_package_dirs(package_dirs(project));
   const core::StageTimer timer(core::Stage::typescript_scan);
-  scan::scan_query_calls(context, files);
+  scan::scan_query_calls(context, files, indexed);
 }
 
 } // namespace pgadvise::loaders

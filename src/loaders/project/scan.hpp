@@ -2,6 +2,8 @@
 
 #include "model/project.hpp"
 
+#include <functional>
+
 namespace pgadvise::loaders {
 
 // Scans the files under project.root (already set) for where commands run:
@@ -19,6 +21,7 @@ void scan_project(model::Project& project, CodeScan code = CodeScan::now);
 // The query calls a deferred scan left out, into project.query_calls and
 // drizzle_relations (nothing when none were left out). Their locations are
 // relative to project.root, as scan_project leaves them.
-void scan_deferred_query_calls(model::Project& project);
+// `indexed` as scan::scan_query_calls has it.
+void scan_deferred_query_calls(model::Project& project, const std::function<void()>& indexed = {});
 
 } // namespace pgadvise::loaders
