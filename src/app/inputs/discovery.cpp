@@ -43,7 +43,8 @@ constexpr std::array<std::string_view, 8> k_conventional_schemas = {
 
 class Discovery {
 public:
-  explicit Discovery(loaders::CodeScan code) : m_code(code) {}
+  Discovery(loaders::CodeScan code, bool read_code_ahead)
+      : m_code(code), m_read_code_ahead(read_code_ahead) {}
 
   std::optional<core::Error> add(const fs::path& input) {
     std::error_code ec;
@@ -90,6 +91,7 @@ public:
       project.query_files_searched = m_scan->query_files_searched;
       project.drizzle_relations = std::move(m_scan->drizzle_relations);
       project.deferred_query_files = std::move(m_scan->deferred_query_files);
+      m_sources.code_read_ahead = std::move(m_read_ahead);
     }
     return std::move(m_sources);
   }
@@ -142,7 +144,7 @@ private:
       // where its config's paths resolve; lint reuses this scan.
       m_scan.emplace();
       m_scan->root = absolute_normal(dir);
-      scan_project(*m_scan, m_code);
+      scan_project(*m_scan, m_code, m_read_code_ahead ? &m_read_ahead : nullptr);
       m_configs.set_scanned_runs(scanned_kit_runs(*m_scan));
     }
     std::optional<fs::path> own = find_drizzle_config(dir);
@@ -450,7 +452,9 @@ private:
 
   SchemaSources m_sources;
   loaders::CodeScan m_code;
-  std::optional<model::Project> m_scan;      // the scan of the first folder given
+  bool m_read_code_ahead = false;
+  std::optional<model::Project> m_scan;                         // the scan of the first folder given
+  std::shared_ptr<loaders::scan::SourceReadAhead> m_read_ahead; // its sources being read
   fs::path m_schema_base;                    // where the project's config resolves `schema`
   DrizzleConfigs m_configs{m_sources.notes}; // which configs are read, and where each runs
   bool m_have_project = false;
@@ -459,8 +463,9 @@ private:
 
 } // namespace
 
-core::Result<SchemaSources> discover(const std::vector<fs::path>& paths, loaders::CodeScan code) {
-  Discovery discovery(code);
+core::Result<SchemaSources> discover(const std::vector<fs::path>& paths, loaders::CodeScan code,
+                                     bool read_code_ahead) {
+  Discovery discovery(code, read_code_ahead);
   const std::vector<fs::path> inputs = paths.empty() ? std::vector<fs::path>{"."} : paths;
   for (const fs::path& path : inputs) {
     if (auto error = discovery.add(path)) {
@@ -579,11 +584,12 @@ void relocate_project(model::Project& project) {
   relocate_code(project, prefix);
 }
 
-void scan_deferred_code(model::Project& project, const std::function<void()>& indexed) {
+void scan_deferred_code(model::Project& project, const std::function<void()>& indexed,
+                        loaders::scan::SourceReadAhead* read_ahead) {
   if (!project.deferred_query_files) {
     return;
   }
-  loaders::scan_deferred_query_calls(project, indexed);
+  loaders::scan_deferred_query_calls(project, indexed, read_ahead);
   if (std::string prefix = relocation_prefix(project); !prefix.empty()) {
     Relocation relocation(std::move(prefix));
     relocate_code(project, relocation);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,15 +45,21 @@ struct SchemaSources {
   // returns only an object (`(t) => ({ ... })`): a schema without any
   // callback gets its first one in that form.
   bool drizzle_object_config = false;
+  // The sources a deferred code scan will read, being read already
+  // (discover's `read_code_ahead`); for scan_deferred_code.
+  std::shared_ptr<loaders::scan::SourceReadAhead> code_read_ahead;
 };
 
 // Looks, in each directory, for drizzle.config.{ts,js,mjs,cjs,json} (its
 // `out` folder), then drizzle/, migrations/, and any **/meta/_journal.json;
 // and for the project's Drizzle schema files. `code` says whether the
 // project scan reads the TypeScript's query calls now or leaves them for
-// loaders::scan_deferred_query_calls.
+// loaders::scan_deferred_query_calls; with `read_code_ahead`, a deferred
+// scan's sources are read on a thread of their own from the walk on
+// (SchemaSources::code_read_ahead).
 core::Result<SchemaSources> discover(const std::vector<std::filesystem::path>& paths,
-                                     loaders::CodeScan code = loaders::CodeScan::now);
+                                     loaders::CodeScan code = loaders::CodeScan::now,
+                                     bool read_code_ahead = false);
 
 // Whether `dir` looks like a project of its own: a package.json, a
 // drizzle.config.*, or a migrations folder where projects keep one. `lint`
@@ -67,7 +74,9 @@ void relocate_project(model::Project& project);
 // The query calls a deferred scan left out (loaders::CodeScan::deferred),
 // read now and located as relocate_project locates the rest; nothing when
 // none were left out.
-void scan_deferred_code(model::Project& project, const std::function<void()>& indexed = {});
+// `read_ahead`, the reading discovery started for them, or null.
+void scan_deferred_code(model::Project& project, const std::function<void()>& indexed = {},
+                        loaders::scan::SourceReadAhead* read_ahead = nullptr);
 
 // Loads the schema: the SQL replay when there is SQL, else the newest
 // snapshot, else the Drizzle schema files. The sources not used for the

@@ -85,9 +85,10 @@ void start_code_scan(LintRun& run) {
   };
   auto signal = std::make_shared<Signal>();
   run.code_indexed = signal->promise.get_future();
-  const auto search = [&project, signal] {
+  const auto search = [&project, signal, read_ahead = run.sources.code_read_ahead] {
     try {
-      scan_deferred_code(project, [&given = *signal] { given.give(); });
+      scan_deferred_code(
+          project, [&given = *signal] { given.give(); }, read_ahead.get());
     } catch (...) {
       signal->give();
       throw;
@@ -116,7 +117,7 @@ std::optional<core::Error> read_sources(LintRun& run) {
   const bool beside = run.code_scan == loaders::CodeScan::now;
   const loaders::CodeScan code = beside ? loaders::CodeScan::deferred : run.code_scan;
   if (!run.paths.empty()) {
-    auto sources = app::discover(run.paths, code);
+    auto sources = app::discover(run.paths, code, beside);
     if (!sources) {
       return sources.error();
     }
@@ -126,7 +127,7 @@ std::optional<core::Error> read_sources(LintRun& run) {
     // Discovery scans the folder it was given; scripts, CI, containers
     // (drizzle-push-in-production) of another root are scanned here.
     if (!run.sources.project.scanned) {
-      loaders::scan_project(run.sources.project, code);
+      loaders::scan_project(run.sources.project, code, beside ? &run.sources.code_read_ahead : nullptr);
     }
     relocate_project(run.sources.project); // locations from where pgadvise runs
     const auto& deferred = run.sources.project.deferred_query_files;

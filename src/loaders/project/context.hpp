@@ -5,6 +5,7 @@
 #include "loaders/project/yaml.hpp"
 #include "model/project.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,10 @@
 // What the project scanner's readers share (scan.cpp calls ci, docker,
 // packages, platforms, programs, shell and query_calls over one context).
 namespace pgadvise::loaders::scan {
+
+// The largest file the scan reads (ScanContext::read, the sources'
+// imports): larger is generated, or data.
+constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{2} * 1024 * 1024;
 
 class ScanContext {
 public:
@@ -57,12 +62,14 @@ void scan_railway_json(ScanContext& context, const std::string& file);
 void scan_railway_toml(ScanContext& context, const std::string& file);
 void scan_makefile(ScanContext& context, const std::string& file);
 void scan_shell_file(ScanContext& context, const std::string& file);
+class SourceReadAhead;
 // Indexes the Drizzle query calls of the project's JS/TS files and the loops
 // around them into project.query_calls (query_calls.cpp). `indexed`, when
 // given, is called once the files are read and indexed on every core, before
-// the serial search through helpers.
+// the serial search through helpers. `read_ahead`, when given, holds
+// `files` read already, or being read (QuerySources).
 void scan_query_calls(ScanContext& context, const std::vector<std::string>& files,
-                      const std::function<void()>& indexed = {});
+                      const std::function<void()>& indexed = {}, SourceReadAhead* read_ahead = nullptr);
 // Reads the JS/TS files commands run (run_program targets) into project.programs.
 void scan_programs(ScanContext& context);
 

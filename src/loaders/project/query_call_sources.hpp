@@ -4,14 +4,17 @@
 #include "loaders/project/query_call_reader.hpp"
 #include "loaders/typescript/module_graph.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -30,10 +33,14 @@ struct FileFunctions {
   std::map<const FunctionInfo*, std::vector<const CallSite*>> sites;
 };
 
+class SourceReadAhead;
+
 class QuerySources {
 public:
-  // Reads the JS/TS sources among `files` (relative to the project root).
-  QuerySources(ScanContext& context, const std::vector<std::string>& files);
+  // Reads the JS/TS sources among `files` (relative to the project root),
+  // or takes them from `read_ahead` when it read them.
+  QuerySources(ScanContext& context, const std::vector<std::string>& files,
+               SourceReadAhead* read_ahead = nullptr);
   QuerySources(const QuerySources&) = delete; // the resolver and graph call back into it
   QuerySources& operator=(const QuerySources&) = delete;
   ~QuerySources() = default;
@@ -66,7 +73,6 @@ public:
   // of whole projects); "" for every file of one project.
   [[nodiscard]] std::string_view checkout_of(const FileIndex& file) const;
 
-private:
   // A source as the scan keeps it before it knows whether the file matters:
   // its imports, never its text (memory bounded by what is kept, not by
   // what is read: a reaching file is read again to be tokenized).
@@ -82,6 +88,12 @@ private:
     bool reaches_drizzle = false; // may hold a Drizzle call or call a helper that makes one
     bool leads_to_index = false;  // reaches_drizzle, or imports a file that leads to one
   };
+  // `relative` read from under `root` (absolute, normal) and its imports
+  // listed; none when it cannot be read.
+  [[nodiscard]] static std::optional<Source> read_source(const std::filesystem::path& root,
+                                                         const std::string& relative);
+
+private:
   // Each source's importers (by the index of the source imported): those
   // taking values, those taking only types, and those passing it on.
   struct Importers {
@@ -101,7 +113,7 @@ private:
                                                const std::filesystem::path& root);
   [[nodiscard]] bool known(const std::string& path) const;
   std::optional<std::string> read_for_graph(const std::filesystem::path& path);
-  void read_sources(ScanContext& context, const std::vector<std::string>& files);
+  void read_sources(ScanContext& context, const std::vector<std::string>& files, SourceReadAhead* read_ahead);
   [[nodiscard]] std::unordered_map<std::string, std::size_t>::const_iterator
   find_source(const std::string& path) const;
   void mark_reaching();
@@ -146,6 +158,39 @@ private:
   static constexpr std::size_t k_texts_kept = 6;
   std::deque<KeptText> m_texts;
   const std::optional<std::string>& text_of(const FileIndex& file);
+};
+
+// The sources a deferred scan will read, read from when the walk listed
+// them (scan_project): on a thread of its own while the project scan's
+// serial rest goes on (package files, CI, scripts, drizzle configs), then
+// by every core once the scan asks for them (take). Each file is read by
+// whichever thread claims it first.
+class SourceReadAhead {
+public:
+  // `root` absolute and normal; `files` relative to it.
+  SourceReadAhead(std::filesystem::path root, std::vector<std::string> files);
+  SourceReadAhead(const SourceReadAhead&) = delete;
+  SourceReadAhead& operator=(const SourceReadAhead&) = delete;
+  SourceReadAhead(SourceReadAhead&&) = delete;
+  SourceReadAhead& operator=(SourceReadAhead&&) = delete;
+  ~SourceReadAhead(); // stops claiming files and waits for the one being read
+
+  // The sources of `files` under `root`, in their order (none for a file
+  // that cannot be read), the rest read now on every core; nullopt when
+  // these are not the files read ahead, or were taken already.
+  [[nodiscard]] std::optional<std::vector<std::optional<QuerySources::Source>>>
+  take(const std::filesystem::path& root, const std::vector<std::string>& files);
+
+private:
+  void read_claimed();
+
+  const std::filesystem::path m_root;
+  const std::vector<std::string> m_files;
+  std::vector<std::optional<QuerySources::Source>> m_read;
+  std::atomic<std::size_t> m_next{0};
+  std::exception_ptr m_failed; // the thread's own, rethrown by take
+  std::thread m_thread;
+  bool m_taken = false;
 };
 
 } // namespace pgadvise::loaders::scan

@@ -28,8 +28,8 @@ constexpr std::size_t k_max_calls = 100000; // a project with more is searched o
 
 class QueryCallScan {
 public:
-  QueryCallScan(ScanContext& context, const std::vector<std::string>& files)
-      : m_project(context.project()), m_sources(context, files), m_helpers(m_sources) {}
+  QueryCallScan(ScanContext& context, const std::vector<std::string>& files, SourceReadAhead* read_ahead)
+      : m_project(context.project()), m_sources(context, files, read_ahead), m_helpers(m_sources) {}
 
   void run(const std::function<void()>& indexed) {
     m_sources.index();
@@ -420,8 +420,8 @@ private:
 } // namespace
 
 void scan_query_calls(ScanContext& context, const std::vector<std::string>& files,
-                      const std::function<void()>& indexed) {
-  auto scan = std::make_unique<QueryCallScan>(context, files);
+                      const std::function<void()>& indexed, SourceReadAhead* read_ahead) {
+  auto scan = std::make_unique<QueryCallScan>(context, files, read_ahead);
   scan->run(indexed);
   // What the scan built goes on the other core while the run goes on.
   core::destroy_in_background(std::move(scan));

@@ -6,6 +6,7 @@
 #include "core/tree_walk.hpp"
 #include "loaders/project/context.hpp"
 #include "loaders/project/query_call_files.hpp"
+#include "loaders/project/query_call_sources.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -17,7 +18,6 @@ namespace scan {
 
 namespace {
 
-constexpr std::uintmax_t k_max_file_bytes = std::uintmax_t{2} * 1024 * 1024;
 constexpr std::size_t k_max_entries = 100000; // a scan never walks an unbounded tree
 // Links are not followed, so the walk cannot loop; the bound is for a
 // pathological tree. Next.js routes nest deep: a real app's components sat
@@ -359,12 +359,23 @@ std::vector<std::string> package_dirs(const model::Project& project) {
 
 } // namespace
 
-void scan_project(model::Project& project, CodeScan code) {
+void scan_project(model::Project& project, CodeScan code,
+                  std::shared_ptr<scan::SourceReadAhead>* read_ahead) {
   if (project.scanned) {
     return; // discovery scanned it already: a second scan would list everything twice
   }
   scan::ScanContext context(project);
   const std::vector<std::string> files = scan::walk(project.root);
+  std::vector<std::string> later; // what a deferred scan will read (a test's own files aside)
+  if (code == CodeScan::deferred) {
+    std::copy_if(files.begin(), files.end(), std::back_inserter(later), [](const std::string& file) {
+      return scan::query_source_file(file) && !scan::test_file(file);
+    });
+    if (read_ahead != nullptr) {
+      *read_ahead = std::make_shared<scan::SourceReadAhead>(
+          std::filesystem::absolute(project.root).lexically_normal(), later);
+    }
+  }
 
   // Packages first: every other reader maps directories onto them. Each
   // file's kind judged once (a monorepo has tens of thousands).
@@ -386,12 +397,8 @@ void scan_project(model::Project& project, CodeScan code) {
   scan::load_referenced_scripts(context, files);
   scan::scan_programs(context);
   if (code == CodeScan::deferred) {
-    // What the scan will read (a test's own files aside): the language
-    // server counts them as pending and scans few enough at once.
-    std::vector<std::string>& later = project.deferred_query_files.emplace();
-    std::copy_if(files.begin(), files.end(), std::back_inserter(later), [](const std::string& file) {
-      return scan::query_source_file(file) && !scan::test_file(file);
-    });
+    // The language server counts them as pending and scans few enough at once.
+    project.deferred_query_files = std::move(later);
   } else {
     const core::StageTimer timer(core::Stage::typescript_scan);
     scan::scan_query_calls(context, files);
@@ -399,7 +406,8 @@ void scan_project(model::Project& project, CodeScan code) {
   project.scanned = true;
 }
 
-void scan_deferred_query_calls(model::Project& project, const std::function<void()>& indexed) {
+void scan_deferred_query_calls(model::Project& project, const std::function<void()>& indexed,
+                               scan::SourceReadAhead* read_ahead) {
   if (!project.deferred_query_files) {
     return;
   }
@@ -408,7 +416,7 @@ void scan_deferred_query_calls(model::Project& project, const std::function<void
   scan::ScanContext context(project);
   context.set_package_dirs(package_dirs(project));
   const core::StageTimer timer(core::Stage::typescript_scan);
-  scan::scan_query_calls(context, files, indexed);
+  scan::scan_query_calls(context, files, indexed, read_ahead);
 }
 
 } // namespace pgadvise::loaders

@@ -3,9 +3,12 @@
 // values or only types from it.
 
 #include "loaders/project/query_call_files.hpp"
+#include "loaders/project/query_call_sources.hpp"
 #include "query_calls_test_support.hpp"
 
+#include <filesystem>
 #include <gtest/gtest.h>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -167,6 +170,63 @@ TEST(QueryCalls, ATestsOwnFilesAreNotRead) {
       files_with_calls(scan(tree)),
       (std::set<std::string>{"apps/web/src/contest.ts", "apps/web/src/latest.ts", "apps/web/src/spec.ts",
                              "apps/web/src/test-utils.ts", "apps/web/tests/seed.ts"}));
+}
+
+// The sources lint reads ahead from the walk on (discovery's serial rest
+// leaves a core idle) are taken once, in the files' order, by the scan
+// that asks for exactly those files; anything else reads them itself.
+TEST(SourceReadAhead, GivesTheFilesItWasGivenOnceInTheirOrder) {
+  TempTree tree;
+  tree.write("a.ts", "import { b } from \"./b\";\nexport type { T } from \"./t\";\n");
+  tree.write("b.ts", "import { eq } from \"drizzle-orm\";\n");
+  const std::filesystem::path root = std::filesystem::absolute(tree.root()).lexically_normal();
+  const std::vector<std::string> files = {"a.ts", "b.ts", "gone.ts"};
+  loaders::scan::SourceReadAhead ahead(root, files);
+  EXPECT_FALSE(ahead.take(root, {"a.ts", "b.ts"}).has_value());
+  EXPECT_FALSE(ahead.take(root / "elsewhere", files).has_value());
+  auto read = ahead.take(root, files);
+  ASSERT_TRUE(read.has_value());
+  ASSERT_EQ(read->size(), 3U);
+  ASSERT_TRUE((*read)[0].has_value());
+  EXPECT_EQ((*read)[0]->relative, "a.ts");
+  EXPECT_EQ((*read)[0]->path, root.string() + "/a.ts");
+  ASSERT_EQ((*read)[0]->specifiers.size(), 2U);
+  EXPECT_EQ((*read)[0]->specifiers[0].text, "./b");
+  EXPECT_EQ((*read)[0]->specifiers[1].text, "./t");
+  EXPECT_TRUE((*read)[0]->specifiers[1].type_only);
+  EXPECT_TRUE((*read)[0]->specifiers[1].reexport);
+  ASSERT_TRUE((*read)[1].has_value());
+  ASSERT_EQ((*read)[1]->specifiers.size(), 1U);
+  EXPECT_EQ((*read)[1]->specifiers[0].text, "drizzle-orm");
+  EXPECT_FALSE((*read)[2].has_value());              // cannot be read
+  EXPECT_FALSE(ahead.take(root, files).has_value()); // taken already
+}
+
+// A deferred scan that takes the sources read ahead finds what a scan that
+// reads them itself finds.
+TEST(SourceReadAhead, ADeferredScanFindsWithItWhatAScanFindsWithout) {
+  TempTree tree;
+  write_db_package(tree);
+  const std::string client = "import { db } from \"../../../packages/db/src/client\";\n";
+  for (const char* file : {"apps/web/src/feed.ts", "apps/web/src/latest.ts", "apps/api/src/jobs.ts",
+                           "apps/web/src/feed.test.ts"}) {
+    tree.write(file, client + std::string(k_loop));
+  }
+  model::Project deferred;
+  deferred.root = tree.root();
+  std::shared_ptr<loaders::scan::SourceReadAhead> ahead;
+  loaders::scan_project(deferred, loaders::CodeScan::deferred, &ahead);
+  ASSERT_NE(ahead, nullptr);
+  ASSERT_TRUE(deferred.deferred_query_files.has_value());
+  const std::vector<std::string> listed = *deferred.deferred_query_files;
+  loaders::scan_deferred_query_calls(deferred, {}, ahead.get());
+  // The scan took them: none is left to take.
+  EXPECT_FALSE(ahead->take(std::filesystem::absolute(tree.root()).lexically_normal(), listed).has_value());
+  EXPECT_EQ(
+      files_with_calls(deferred.query_calls),
+      (std::set<std::string>{"apps/api/src/jobs.ts", "apps/web/src/feed.ts", "apps/web/src/latest.ts"}));
+  EXPECT_EQ(files_with_calls(deferred.query_calls), files_with_calls(scan(tree)));
+  EXPECT_EQ(deferred.query_calls.size(), scan(tree).size());
 }
 
 // Remix and React Router keep server-only modules, the db client among
