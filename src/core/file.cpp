@@ -180,7 +180,32 @@ std::size_t write_at(int fd, const char* from, std::size_t size, std::uint64_t o
 // `..`, `.` for nothing. A separator stays at the end where the text ends
 // in one or in a name that was dropped. Separators alone are kept as
 // they are, as libstdc++ keeps them.
+// One pass from separator to separator: no empty name (`//`), no `.` or
+// `..` name.
+bool is_lexically_normal(std::string_view text) {
+  const auto dot_name = [text](std::size_t at) {
+    if (at >= text.size() || text[at] != '.') {
+      return false;
+    }
+    const std::size_t end = at + 1 < text.size() && text[at + 1] == '.' ? at + 2 : at + 1;
+    return end == text.size() || text[end] == '/';
+  };
+  if (text.empty() || dot_name(0)) {
+    return false;
+  }
+  for (std::size_t slash = text.find('/'); slash != std::string_view::npos;
+       slash = text.find('/', slash + 1)) {
+    if ((slash + 1 < text.size() && text[slash + 1] == '/') || dot_name(slash + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string lexically_normal(std::string_view text) {
+  if (is_lexically_normal(text)) {
+    return std::string(text);
+  }
   if (text.find_first_not_of('/') == std::string_view::npos) {
     return std::string(text);
   }

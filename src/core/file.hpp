@@ -45,6 +45,9 @@ bool is_dir(const std::filesystem::path& path);
 // component object per name, and a resolver normalises hundreds of
 // thousands of import paths.
 std::string lexically_normal(std::string_view text);
+// Whether `text` is in that normal form already, as most paths a resolver
+// builds are (a normal folder, a name): no `//`, no `.` or `..` name.
+bool is_lexically_normal(std::string_view text);
 
 // pread / pwrite of `size` bytes at `offset` of an open descriptor, retried
 // after EINTR and short counts: the bytes done, fewer only at the end of the

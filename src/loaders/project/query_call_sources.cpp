@@ -144,19 +144,6 @@ ts::Workspace QuerySources::workspace(const model::Project& project, const fs::p
   return out;
 }
 
-namespace {
-
-// Whether a path's text is normal already (no `//`, `.` or `..`
-// segments): most of what the resolver asks about is a normal folder with
-// a file name and an extension appended (x.ts, x.tsx, x/index.ts, ...).
-bool normal_text(const std::string& text) {
-  return !text.empty() && text.find("//") == std::string::npos && text.find("/./") == std::string::npos &&
-         text.find("/../") == std::string::npos && !text.ends_with("/.") && !text.ends_with("/..") &&
-         text != "." && text != ".." && !text.starts_with("./") && !text.starts_with("../");
-}
-
-} // namespace
-
 // Whether a source file is there, from the walk (no file-system call):
 // resolution never leaves the files the scan may read.
 bool QuerySources::known(const std::string& path) const {
@@ -189,7 +176,7 @@ std::optional<QuerySources::Source> QuerySources::read_source(const fs::path& ro
     return std::nullopt;
   }
   Source source{relative, root.native() + "/" + relative, {}, false};
-  if (!normal_text(source.path)) {
+  if (!core::is_lexically_normal(source.path)) {
     source.path = core::lexically_normal(source.path);
   }
   const std::vector<ModuleImport> imports = module_imports(*text);
@@ -279,7 +266,9 @@ SourceReadAhead::take(const fs::path& root, const std::vector<std::string>& file
 std::unordered_map<std::string, std::size_t>::const_iterator
 QuerySources::find_source(const std::string& path) const {
   const auto found = m_by_path.find(path);
-  return found != m_by_path.end() || normal_text(path) ? found : m_by_path.find(core::lexically_normal(path));
+  return found != m_by_path.end() || core::is_lexically_normal(path)
+             ? found
+             : m_by_path.find(core::lexically_normal(path));
 }
 
 // Each source's edges to the project's other sources. `values` marks the

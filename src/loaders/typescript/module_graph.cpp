@@ -42,12 +42,18 @@ ModuleGraph::ModuleGraph(ModuleResolver& resolver, Reader reader)
   }
 }
 
+// A module's key is its path's normal text, worked out as text and only
+// when the path is not normal already: a search through helpers loads
+// (mostly finds again) 30,000 modules on a real monorepo, and the path
+// library's normal form was a quarter of that search's time.
 const SourceModule* ModuleGraph::load(const fs::path& path) {
-  const fs::path key = path.lexically_normal();
-  const auto found = m_modules.find(key.native());
+  const bool normal = core::is_lexically_normal(path.native());
+  const auto found =
+      normal ? m_modules.find(path.native()) : m_modules.find(core::lexically_normal(path.native()));
   if (found != m_modules.end()) {
     return found->second.get();
   }
+  const fs::path key = normal ? path : fs::path(core::lexically_normal(path.native()));
   std::unique_ptr<SourceModule> module;
   if (auto text = m_reader(key)) {
     module = std::make_unique<SourceModule>(SourceModule{
@@ -64,7 +70,8 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
 }
 
 const SourceModule* ModuleGraph::adopt(const fs::path& path, Program program) {
-  const fs::path key = path.lexically_normal();
+  const fs::path key =
+      core::is_lexically_normal(path.native()) ? path : fs::path(core::lexically_normal(path.native()));
   auto& slot = m_modules[key.native()];
   if (!slot) {
     slot = std::make_unique<SourceModule>(SourceModule{key, std::move(program)});

@@ -650,7 +650,13 @@ const std::optional<fs::path>& ModuleResolver::workspace_link(const fs::path& li
 }
 
 std::optional<fs::path> ModuleResolver::resolve(const fs::path& from_file, std::string_view specifier) {
-  const std::string* found = resolve_from(from_file.parent_path().native(), specifier);
+  // The folder cut from a normal path's text: no path object a call.
+  const std::string& file = from_file.native();
+  const std::size_t slash = file.rfind('/');
+  const bool cut =
+      slash != std::string::npos && slash > 0 && slash + 1 < file.size() && core::is_lexically_normal(file);
+  const std::string* found = cut ? resolve_from(std::string_view(file).substr(0, slash), specifier)
+                                 : resolve_from(from_file.parent_path().native(), specifier);
   return found != nullptr ? std::optional<fs::path>(*found) : std::nullopt;
 }
 
