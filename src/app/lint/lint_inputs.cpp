@@ -201,7 +201,10 @@ std::optional<core::Error> read_lint_inputs(LintRun& run, std::ostream& err) {
     return error;
   }
   if (run.code_indexed.valid()) {
-    run.code_indexed.wait(); // start_code_scan says why
+    // start_code_scan says why; the wait is the TypeScript scan's time, as
+    // finish_code_scan's is (not discovery's, around it).
+    const core::StageTimer timer(core::Stage::typescript_scan);
+    run.code_indexed.wait();
   }
   run.load = app::load_schema(run.sources, run.kept);
   if (run.database_only) {
