@@ -175,10 +175,7 @@ std::optional<QuerySources::Source> QuerySources::read_source(const fs::path& ro
   if (!text) {
     return std::nullopt;
   }
-  Source source{relative, root.native() + "/" + relative, {}, false};
-  if (!core::is_lexically_normal(source.path)) {
-    source.path = core::lexically_normal(source.path);
-  }
+  Source source{relative, core::lexically_normal(root.native() + "/" + relative), {}, false};
   const std::vector<ModuleImport> imports = module_imports(*text);
   source.specifiers.reserve(imports.size());
   for (const ModuleImport& found : imports) {
@@ -245,10 +242,14 @@ void SourceReadAhead::read_claimed() {
 
 std::optional<std::vector<std::optional<QuerySources::Source>>>
 SourceReadAhead::take(const fs::path& root, const std::vector<std::string>& files) {
-  if (m_taken || root != m_root || files != m_files) {
+  if (m_taken) {
     return std::nullopt;
   }
   m_taken = true;
+  if (root != m_root || files != m_files) {
+    m_next = m_files.size(); // what it reads is not wanted: it stops at the file in hand
+    return std::nullopt;
+  }
   core::parallel_for(std::max(1U, std::thread::hardware_concurrency()),
                      [this](std::size_t) { read_claimed(); });
   if (m_thread.joinable()) {

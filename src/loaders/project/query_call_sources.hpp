@@ -176,8 +176,9 @@ public:
   ~SourceReadAhead(); // stops claiming files and waits for the one being read
 
   // The sources of `files` under `root`, in their order (none for a file
-  // that cannot be read), the rest read now on every core; nullopt when
-  // these are not the files read ahead, or were taken already.
+  // that cannot be read), the rest read now on every core. Asked once:
+  // nullopt when these are not the files read ahead (the reading ahead
+  // then stops, its work unwanted), and at every later ask.
   [[nodiscard]] std::optional<std::vector<std::optional<QuerySources::Source>>>
   take(const std::filesystem::path& root, const std::vector<std::string>& files);
 

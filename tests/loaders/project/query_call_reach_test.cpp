@@ -181,9 +181,15 @@ TEST(SourceReadAhead, GivesTheFilesItWasGivenOnceInTheirOrder) {
   tree.write("b.ts", "import { eq } from \"drizzle-orm\";\n");
   const std::filesystem::path root = std::filesystem::absolute(tree.root()).lexically_normal();
   const std::vector<std::string> files = {"a.ts", "b.ts", "gone.ts"};
+  // Asked for other files (or from another root), it stops: nothing of
+  // it is taken, then or later.
+  for (const auto& [asked_root, asked] :
+       {std::pair{root, std::vector<std::string>{"a.ts", "b.ts"}}, std::pair{root / "elsewhere", files}}) {
+    loaders::scan::SourceReadAhead unwanted(root, files);
+    EXPECT_FALSE(unwanted.take(asked_root, asked).has_value());
+    EXPECT_FALSE(unwanted.take(root, files).has_value());
+  }
   loaders::scan::SourceReadAhead ahead(root, files);
-  EXPECT_FALSE(ahead.take(root, {"a.ts", "b.ts"}).has_value());
-  EXPECT_FALSE(ahead.take(root / "elsewhere", files).has_value());
   auto read = ahead.take(root, files);
   ASSERT_TRUE(read.has_value());
   ASSERT_EQ(read->size(), 3U);
