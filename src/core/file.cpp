@@ -101,12 +101,18 @@ Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
   if (S_ISREG(info.st_mode) && size > max_bytes) { // NOLINT(hicpp-signed-bitwise)
     return failure("is larger than " + std::to_string(max_bytes) + " bytes");
   }
-  // A regular file is read to its size, then to its end (it may have
-  // grown); a pipe or a device to its end.
-  std::string content(S_ISREG(info.st_mode) ? static_cast<std::size_t>(size) : 0, '\0'); // NOLINT
+  // A regular file is read to the size it had when opened (one that shrank
+  // meanwhile, to its end), with no probe for an end past it: a project
+  // scan reads tens of thousands of files, and each probe was a system
+  // call. A file with no size (a pipe, a device, /proc) is read to its end.
+  const bool regular = S_ISREG(info.st_mode) && size > 0; // NOLINT(hicpp-signed-bitwise)
+  std::string content(regular ? static_cast<std::size_t>(size) : 0, '\0');
   std::size_t filled = 0;
-  static thread_local std::array<char, 16384> more{}; // the probe past the size: zeroed once, not per file
+  static thread_local std::array<char, 16384> more{}; // zeroed once, not per file
   for (;;) {
+    if (regular && filled == content.size()) {
+      break;
+    }
     const bool sized = filled < content.size();
     const ssize_t got = sized ? ::read(fd, content.data() + filled, content.size() - filled)
                               : ::read(fd, more.data(), more.size());

@@ -73,6 +73,18 @@ TEST(ReadFile, ReadsALongFileAndAPipeWhole) {
   fs::remove(fifo);
 }
 
+// A regular file is read to the size it had when opened; one that says it
+// has none (/proc's) is read to its end.
+TEST(ReadFile, AFileWhoseSizeIsZeroIsReadToItsEnd) {
+  struct stat info {};
+  ASSERT_EQ(::stat("/proc/self/status", &info), 0);
+  ASSERT_TRUE(S_ISREG(info.st_mode));
+  ASSERT_EQ(info.st_size, 0);
+  const auto text = read_file("/proc/self/status");
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("Pid:"), std::string::npos);
+}
+
 TEST(ReadFile, SaysWhyAndWhere) {
   const fs::path dir = scratch_dir();
   const auto missing = read_file(dir / "missing.sql");
