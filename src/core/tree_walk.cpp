@@ -1,11 +1,13 @@
 #include "core/tree_walk.hpp"
 
+#include <deque>
 #include <dirent.h>
 #include <fcntl.h>
 #include <optional>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace pgadvise::core {
 
@@ -16,75 +18,88 @@ public:
   TreeWalk(std::size_t max_entries, const TreeVisit& visit) : m_left(max_entries), m_visit(visit) {}
 
   // The entries of the open folder `fd` (taken over and closed), whose
-  // path relative to the root is m_path.
+  // path relative to the root is m_path. Listed with getdents64 into a
+  // buffer per depth, kept while the walk goes into a child: opendir's
+  // stream cost a check of the descriptor and a buffer of its own per
+  // folder (a monorepo has thousands).
   void folder(int fd, int depth) {
-    DIR* dir = fdopendir(fd);
-    if (dir == nullptr) {
-      close(fd);
-      return;
+    const auto level = static_cast<std::size_t>(depth);
+    while (m_buffers.size() <= level) {
+      m_buffers.emplace_back(); // a deque: the parents' buffers stay where they are
     }
+    std::vector<char>& buffer = m_buffers[level];
+    buffer.resize(k_buffer_bytes);
     const std::size_t prefix = m_path.size();
     while (!m_stopped) {
-      const dirent* entry = readdir(dir);
-      if (entry == nullptr) {
+      const ssize_t got = getdents64(fd, buffer.data(), buffer.size());
+      if (got <= 0) {
         break;
       }
-      const std::string_view name(entry->d_name);
-      if (name == "." || name == "..") {
-        continue;
+      for (std::size_t at = 0; at < static_cast<std::size_t>(got) && !m_stopped;) {
+        const auto* entry = reinterpret_cast<const dirent64*>(buffer.data() + at); // NOLINT
+        at += entry->d_reclen;
+        visit_entry(fd, *entry, depth, prefix);
       }
-      if (m_left == 0) {
-        m_stopped = true;
-        break;
-      }
-      --m_left;
-      const std::optional<TreeEntryKind> kind = kind_of(dirfd(dir), *entry);
-      if (!kind) {
-        continue;
-      }
-      if (prefix > 0) {
-        m_path += '/';
-      }
-      m_path += name;
-      const TreeEntry seen{m_path, std::string_view(m_path).substr(m_path.size() - name.size()), *kind,
-                           depth};
-      if (m_visit(seen) && *kind == TreeEntryKind::directory) {
-        const int child = openat(dirfd(dir), entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (child >= 0) {
-          folder(child, depth + 1);
-        }
-      }
-      m_path.resize(prefix);
     }
-    closedir(dir);
+    close(fd);
+  }
+
+  void visit_entry(int fd, const dirent64& entry, int depth, std::size_t prefix) {
+    const std::string_view name(entry.d_name); // NOLINT(cppcoreguidelines-pro-bounds-array-to-pointer-decay)
+    if (name == "." || name == "..") {
+      return;
+    }
+    if (m_left == 0) {
+      m_stopped = true;
+      return;
+    }
+    --m_left;
+    const std::optional<TreeEntryKind> kind = kind_of(fd, entry.d_type, entry.d_name);
+    if (!kind) {
+      return;
+    }
+    if (prefix > 0) {
+      m_path += '/';
+    }
+    m_path += name;
+    const TreeEntry seen{m_path, std::string_view(m_path).substr(m_path.size() - name.size()), *kind, depth};
+    if (m_visit(seen) && *kind == TreeEntryKind::directory) {
+      const int child = openat(fd, entry.d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (child >= 0) {
+        folder(child, depth + 1);
+      }
+    }
+    m_path.resize(prefix);
   }
 
   [[nodiscard]] bool whole() const { return !m_stopped; }
 
 private:
+  static constexpr std::size_t k_buffer_bytes = 32768;
   std::string m_path;
+  std::deque<std::vector<char>> m_buffers; // folder()'s, by depth
   std::size_t m_left;
   bool m_stopped = false;
   const TreeVisit& m_visit;
 
   // What an entry is, from its listing where the file system says, else
   // from the file itself; links followed. Nothing for anything else.
-  static std::optional<TreeEntryKind> kind_of(int dir, const dirent& entry) {
-    if (entry.d_type == DT_REG) {
+  static std::optional<TreeEntryKind> kind_of(int dir, unsigned char type, const char* name) {
+    if (type == DT_REG) {
       return TreeEntryKind::file;
     }
-    if (entry.d_type == DT_DIR) {
+    if (type == DT_DIR) {
       return TreeEntryKind::directory;
     }
-    if (entry.d_type != DT_LNK && entry.d_type != DT_UNKNOWN) {
+    if (type != DT_LNK && type != DT_UNKNOWN) {
       return std::nullopt;
     }
     struct stat info {};
-    if (fstatat(dir, entry.d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
       return std::nullopt;
     }
     const bool link = S_ISLNK(info.st_mode);
-    if (link && fstatat(dir, entry.d_name, &info, 0) != 0) {
+    if (link && fstatat(dir, name, &info, 0) != 0) {
       return std::nullopt; // a broken link
     }
     if (S_ISREG(info.st_mode)) {
