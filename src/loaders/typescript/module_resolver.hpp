@@ -111,6 +111,7 @@ private:
   // The workspace folder a `node_modules/<name>` link leads to; none for
   // no link or one into an installed package. Asked once per link.
   const std::optional<std::filesystem::path>& workspace_link(const std::filesystem::path& link);
+  bool has_node_modules(const std::filesystem::path& dir);
   const std::optional<std::filesystem::path>& linked_package(const std::filesystem::path& dir,
                                                              const std::string& name);
   std::optional<std::filesystem::path> resolve_in_package(const std::filesystem::path& dir,
@@ -139,6 +140,7 @@ private:
       m_config_cache;
   std::unordered_map<std::string, std::optional<std::filesystem::path>> m_links;  // workspace_link
   std::unordered_map<std::string, std::optional<std::filesystem::path>> m_linked; // linked_package
+  std::unordered_map<std::string, bool> m_node_modules;                           // has_node_modules
   std::string m_key;                           // resolve_from's look-up key, its capacity kept
   std::optional<std::string> m_canonical_root; // the workspace's, once
   std::vector<std::string> m_problems;

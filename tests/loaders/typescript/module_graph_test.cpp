@@ -196,6 +196,35 @@ TEST(ModuleResolver, WorkspacePackagesResolveThroughExportsConditionsPatternsAnd
   EXPECT_EQ(find_workspace_root(from.parent_path()), tree.root().lexically_normal());
 }
 
+// A workspace whose walk did not list every package: a package is found
+// through the node_modules link nearest the importing folder (pnpm links
+// each package's own dependencies beside it), above folders that hold no
+// node_modules; a link into an installed package is not followed.
+TEST(ModuleResolver, AnUnlistedPackageIsFoundThroughTheNearestNodeModulesLink) {
+  TempTree tree;
+  tree.write("packages/db/package.json", R"({ "name": "@acme/db", "main": "./src/index.ts" })");
+  tree.write("packages/db/src/index.ts", "");
+  tree.write("packages/db-next/package.json", R"({ "name": "@acme/db", "main": "./src/next.ts" })");
+  tree.write("packages/db-next/src/next.ts", "");
+  tree.write("node_modules/.pnpm/zod@3/node_modules/zod/package.json",
+             R"({ "name": "zod", "main": "./index.ts" })");
+  tree.write("node_modules/.pnpm/zod@3/node_modules/zod/index.ts", "");
+  fs::create_directories(tree.root() / "node_modules/@acme");
+  fs::create_directory_symlink("../../packages/db", tree.root() / "node_modules/@acme/db");
+  fs::create_directories(tree.root() / "apps/web/node_modules/@acme");
+  fs::create_directory_symlink("../../../../packages/db-next",
+                               tree.root() / "apps/web/node_modules/@acme/db");
+  fs::create_directory_symlink(".pnpm/zod@3/node_modules/zod", tree.root() / "node_modules/zod");
+  const fs::path deep = tree.write("apps/api/src/routes/orders/list.ts", "");
+  const fs::path web = tree.write("apps/web/src/app/page.ts", "");
+  Workspace workspace{tree.root().lexically_normal(), {}, false};
+  ModuleResolver resolver(workspace);
+  EXPECT_EQ(relative(tree, resolver.resolve(deep, "@acme/db")), "packages/db/src/index.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(web, "@acme/db")), "packages/db-next/src/next.ts");
+  EXPECT_EQ(relative(tree, resolver.resolve(deep, "@acme/missing")), "");
+  EXPECT_EQ(relative(tree, resolver.resolve(deep, "zod")), ""); // an installed package
+}
+
 TEST(ModuleResolver, BrokenConfigsAreNamedWithTheirLine) {
   TempTree tree;
   tree.write("tsconfig.json", "{\n  \"compilerOptions\": {\n    \"paths\": { \"@/*\": [\"./src/*\"] }\n  \n");
