@@ -141,7 +141,11 @@ private:
   void add_directory(const fs::path& dir) {
     if (!m_scan) {
       // Where the project runs drizzle-kit (CI, containers, scripts) decides
-      // where its config's paths resolve; lint reuses this scan.
+      // where its config's paths resolve; lint reuses this scan. A folder
+      // with no config of its own is searched for nested ones meanwhile.
+      if (!find_drizzle_config(dir)) {
+        m_configs.walk_ahead(dir);
+      }
       m_scan.emplace();
       m_scan->root = absolute_normal(dir);
       scan_project(*m_scan, m_code, m_read_code_ahead ? &m_read_ahead : nullptr);

@@ -17,7 +17,12 @@ using loaders::read_drizzle_config;
 using namespace discovery_files; // NOLINT(google-build-using-namespace)
 
 std::vector<fs::path> DrizzleConfigs::postgres_configs(const fs::path& dir) {
-  NestedFiles nested = find_nested_files(dir);
+  NestedFiles nested;
+  if (m_ahead.valid() && dir == m_ahead_dir) {
+    nested = m_ahead.get();
+  } else {
+    nested = find_nested_files(dir);
+  }
   std::vector<fs::path> found = std::move(nested.configs);
   std::vector<fs::path> manifests;
   if (is_file(dir / "package.json")) {
@@ -46,6 +51,11 @@ std::vector<fs::path> DrizzleConfigs::postgres_configs(const fs::path& dir) {
     }
   }
   return out;
+}
+
+void DrizzleConfigs::walk_ahead(const fs::path& dir) {
+  m_ahead_dir = dir;
+  m_ahead = std::async(std::launch::async, [dir] { return find_nested_files(dir); });
 }
 
 bool DrizzleConfigs::accept(const fs::path& config_file) {

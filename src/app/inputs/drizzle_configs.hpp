@@ -4,6 +4,7 @@
 #include "loaders/drizzle_kit/config.hpp"
 
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 #include <string>
@@ -32,6 +33,10 @@ public:
   // may have any name: configs/postgresql.config.ts). Configs of another
   // dialect are skipped with a note.
   std::vector<std::filesystem::path> postgres_configs(const std::filesystem::path& dir);
+  // Starts the walk below `dir` that postgres_configs(dir) will take, on a
+  // thread of its own, while the caller goes on (the project scan's own
+  // walk): both walks wait on the file system, one core each.
+  void walk_ahead(const std::filesystem::path& dir);
 
   // The folder drizzle-kit runs in for `config_file`, from which it resolves
   // `out`, `schema` and `migrations`: each folder whose package.json scripts
@@ -58,6 +63,8 @@ private:
   std::vector<discovery_files::KitRun> m_scanned_runs;
   std::set<std::filesystem::path> m_skipped_outs; // `out` folders of configs of another dialect
   std::map<std::filesystem::path, bool> m_judged; // config -> whether it is PostgreSQL's
+  std::filesystem::path m_ahead_dir;              // walk_ahead's folder
+  std::future<discovery_files::NestedFiles> m_ahead;
 };
 
 // A config's `out` folder as the project records it: relative to its root.
