@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <set>
+#include <system_error>
 
 namespace pgadvise::app {
 
@@ -54,8 +55,12 @@ std::vector<fs::path> DrizzleConfigs::postgres_configs(const fs::path& dir) {
 }
 
 void DrizzleConfigs::walk_ahead(const fs::path& dir) {
-  m_ahead_dir = dir;
-  m_ahead = std::async(std::launch::async, [dir] { return find_nested_files(dir); });
+  try {
+    m_ahead = std::async(std::launch::async, [dir] { return find_nested_files(dir); });
+    m_ahead_dir = dir;
+  } catch (const std::system_error&) {
+    // no thread to be had: postgres_configs walks itself
+  }
 }
 
 bool DrizzleConfigs::accept(const fs::path& config_file) {
