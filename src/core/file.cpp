@@ -137,6 +137,53 @@ Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
   return content;
 }
 
+Result<std::string_view> read_file_into(const fs::path& path, std::string& buffer, std::uintmax_t max_bytes) {
+  if (std::optional<std::string> overlaid = file_overlay(path)) {
+    buffer = std::move(*overlaid);
+    return std::string_view(buffer);
+  }
+  const auto failure = [&](std::string reason) { return Error(std::move(reason), {path.string(), 0, 0}); };
+  const auto too_large = [&] { return failure("is larger than " + std::to_string(max_bytes) + " bytes"); };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); // NOLINT(cppcoreguidelines-pro-type-vararg)
+  if (fd < 0) {
+    return failure(errno == ENOENT || errno == ENOTDIR ? "does not exist" : "cannot be read");
+  }
+  struct Closer {
+    int fd;
+    explicit Closer(int descriptor) : fd(descriptor) {}
+    Closer(const Closer&) = delete;
+    Closer& operator=(const Closer&) = delete;
+    Closer(Closer&&) = delete;
+    Closer& operator=(Closer&&) = delete;
+    ~Closer() { ::close(fd); }
+  } const closer(fd);
+  constexpr std::size_t k_least_room = std::size_t{64} * 1024;
+  if (buffer.size() < k_least_room) {
+    buffer.resize(k_least_room);
+  }
+  std::size_t filled = 0;
+  for (;;) {
+    if (filled == buffer.size()) {
+      buffer.resize(buffer.size() * 2);
+    }
+    const std::size_t asked = buffer.size() - filled;
+    const ssize_t got = ::read(fd, buffer.data() + filled, asked);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      return failure(errno == EISDIR ? "is a directory" : "cannot be read");
+    }
+    filled += static_cast<std::size_t>(got);
+    if (filled > max_bytes) {
+      return too_large();
+    }
+    if (static_cast<std::size_t>(got) < asked) {
+      return std::string_view(buffer.data(), filled); // the end (a read of 0 included)
+    }
+  }
+}
+
 bool is_file(const std::filesystem::path& path) {
   std::error_code ec;
   return std::filesystem::is_regular_file(path, ec);

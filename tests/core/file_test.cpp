@@ -111,6 +111,68 @@ TEST(ReadFile, RefusesAFileOverTheLimit) {
   fs::remove(file);
 }
 
+// Files read one after another through the same room: a long one (more
+// than the least room, so the room grows and the reads go on after a full
+// one), then a short one (the view ends at its own end, not the long one's),
+// an empty one; the errors read_file gives.
+TEST(ReadFileInto, ReadsEachFileWholeThroughOneRoom) {
+  std::string long_text;
+  for (int i = 0; long_text.size() < 300000; ++i) {
+    long_text += "line " + std::to_string(i) + "\n";
+  }
+  const fs::path dir = scratch_dir();
+  const auto write = [&](const char* name, const std::string& text) {
+    std::ofstream out(dir / name, std::ios::binary);
+    out << text;
+  };
+  write("long.ts", long_text);
+  write("short.ts", "import { db } from \"./db\";\n");
+  write("empty.ts", "");
+  std::string room;
+  const auto whole = read_file_into(dir / "long.ts", room);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(*whole, long_text);
+  const auto short_text = read_file_into(dir / "short.ts", room);
+  ASSERT_TRUE(short_text.ok());
+  EXPECT_EQ(*short_text, "import { db } from \"./db\";\n");
+  const auto empty = read_file_into(dir / "empty.ts", room);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty, "");
+
+  const auto missing = read_file_into(dir / "missing.ts", room);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().to_string(), (dir / "missing.ts").string() + ": does not exist");
+  const auto directory = read_file_into(dir, room);
+  ASSERT_FALSE(directory.ok());
+  EXPECT_EQ(directory.error().message, "is a directory");
+  EXPECT_TRUE(read_file_into(dir / "short.ts", room, 27).ok()); // its size exactly
+  const auto big = read_file_into(dir / "long.ts", room, 100000);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().message, "is larger than 100000 bytes");
+  for (const char* name : {"long.ts", "short.ts", "empty.ts"}) {
+    fs::remove(dir / name);
+  }
+}
+
+// The editor's unsaved text wins over the file's, as read_file's does.
+TEST(ReadFileInto, ReadsTheOverlaidText) {
+  const fs::path file = fs::absolute(scratch_dir() / "open.ts");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "saved";
+  }
+  set_file_overlay(file, "unsaved");
+  std::string room;
+  const auto text = read_file_into(file, room);
+  clear_file_overlay(file);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, "unsaved");
+  const auto saved = read_file_into(file, room);
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(*saved, "saved");
+  fs::remove(file);
+}
+
 // The tests' scratch folder (tests/support/files.hpp) is this process's
 // own: a fresh mkdtemp name, not one two runs of the suite share, readable by
 // its owner alone, and a forked child that exits (as a test's helper

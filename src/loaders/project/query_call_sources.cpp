@@ -19,6 +19,31 @@ namespace fs = std::filesystem;
 
 constexpr std::uintmax_t k_max_source_bytes = 16U << 20U;
 
+// The room a thread keeps for the files it reads: given back after a
+// larger one.
+constexpr std::size_t k_kept_room = std::size_t{1} << 20U;
+
+// `take` given the file's text (read_file_into) when it can be read: one
+// open, read and close per file through room this thread keeps, nothing
+// allocated or zero-filled per file. A scan reads each of tens of
+// thousands of sources once and keeps no text.
+template <typename Take> void read_text(const fs::path& path, std::uintmax_t max_bytes, Take&& take) {
+  thread_local std::string room;
+  if (const auto text = core::read_file_into(path, room, max_bytes)) {
+    take(*text);
+  }
+  if (room.size() > k_kept_room) {
+    std::string().swap(room);
+  }
+}
+
+// A source's text to keep: the same read, then one allocation of its size.
+std::optional<std::string> read_source_text(const fs::path& path) {
+  std::optional<std::string> out;
+  read_text(path, k_max_source_bytes, [&out](std::string_view text) { out.emplace(text); });
+  return out;
+}
+
 // `./x`, `../x`, `/x`, and the usual alias prefixes `@/`, `~/`, `#`: paths
 // into the project, not package names.
 bool project_specifier(std::string_view specifier) {
@@ -162,26 +187,26 @@ std::optional<std::string> QuerySources::read_for_graph(const fs::path& path) {
   if (found == m_by_path.end()) {
     return std::nullopt; // outside the scanned files (node_modules, build output)
   }
-  auto text = core::read_file(m_sources[found->second].path, k_max_source_bytes);
-  return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
+  return read_source_text(m_sources[found->second].path);
 }
 
 // The path joined and made normal as text (the walk's relative paths are
 // normal already): std::filesystem's join and normal form were 100,000
-// allocations over a real monorepo's 13,000 sources.
+// allocations over a real monorepo's 13,000 sources. The text is read
+// into room each thread keeps (read_text) and goes once its imports are
+// listed.
 std::optional<QuerySources::Source> QuerySources::read_source(const fs::path& root,
                                                               const std::string& relative) {
-  const auto text = core::read_file(root / relative, k_max_file_bytes);
-  if (!text) {
-    return std::nullopt;
-  }
-  Source source{relative, core::lexically_normal(root.native() + "/" + relative), {}, false};
-  const std::vector<ModuleImport> imports = module_imports(*text);
-  source.specifiers.reserve(imports.size());
-  for (const ModuleImport& found : imports) {
-    source.specifiers.push_back({std::string(found.specifier), found.type_only, found.reexport});
-  }
-  return source;
+  std::optional<Source> out;
+  read_text(root / relative, k_max_file_bytes, [&](std::string_view text) {
+    out.emplace(Source{relative, core::lexically_normal(root.native() + "/" + relative), {}, false});
+    const std::vector<ModuleImport> imports = module_imports(text);
+    out->specifiers.reserve(imports.size());
+    for (const ModuleImport& found : imports) {
+      out->specifiers.push_back({std::string(found.specifier), found.type_only, found.reexport});
+    }
+  });
+  return out;
 }
 
 // Each source but a test's (test_file) read once for its imports, on every
@@ -465,7 +490,7 @@ void QuerySources::mark_reaching() {
 // exports), and the element counts of top-level constant arrays kept aside.
 QuerySources::Parsed QuerySources::parse_source(const Source& source) {
   Parsed out;
-  auto text = core::read_file(source.path, k_max_source_bytes);
+  auto text = read_source_text(source.path);
   if (!text) {
     return out;
   }
@@ -561,8 +586,7 @@ const std::optional<std::string>& QuerySources::text_of(const FileIndex& file) {
     std::rotate(m_texts.begin(), kept, kept + 1);
     return m_texts.front().text;
   }
-  auto text = core::read_file(path_of(file), k_max_source_bytes);
-  m_texts.push_front({&file, text ? std::optional<std::string>(std::move(*text)) : std::nullopt});
+  m_texts.push_front({&file, read_source_text(path_of(file))});
   if (m_texts.size() > k_texts_kept) {
     m_texts.pop_back();
   }
