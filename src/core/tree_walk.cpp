@@ -124,4 +124,37 @@ bool walk_tree(const std::filesystem::path& root, std::size_t max_entries, const
   return walk.whole();
 }
 
+FolderListing::FolderListing(const std::filesystem::path& root) : m_root(root.native()) {
+  if (m_root.empty() || m_root.back() != '/') {
+    m_root += '/';
+  }
+}
+
+void FolderListing::add_folder(std::string_view relative) {
+  m_folders.emplace(relative);
+}
+
+void FolderListing::add_entry(std::string_view relative) {
+  m_entries.emplace(relative);
+}
+
+std::optional<bool> FolderListing::holds(std::string_view folder, std::string_view name) const {
+  std::string relative;
+  if (folder.size() + 1 == m_root.size() && m_root.starts_with(folder)) {
+    relative.clear(); // the root itself
+  } else if (folder.starts_with(m_root)) {
+    relative = folder.substr(m_root.size());
+  } else {
+    return std::nullopt;
+  }
+  if (!m_folders.contains(relative)) {
+    return std::nullopt;
+  }
+  if (!relative.empty()) {
+    relative += '/';
+  }
+  relative += name;
+  return m_entries.contains(relative);
+}
+
 } // namespace pgadvise::core

@@ -3,7 +3,10 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_set>
 
 // A folder tree walked the way every reader of a project walks it: depth
 // first, each folder's entries in the order the file system lists them, a
@@ -38,5 +41,28 @@ using TreeVisit = std::function<bool(const TreeEntry&)>;
 // whole tree was seen. A folder that cannot be opened (permissions, gone
 // meanwhile) is passed over; a root that cannot be opened has no entries.
 bool walk_tree(const std::filesystem::path& root, std::size_t max_entries, const TreeVisit& visit);
+
+// What a walk saw of a few chosen names (a folder's tsconfig.json, its
+// node_modules) in the folders it listed whole: asked instead of the file
+// system, which a resolver asked once per folder of a real monorepo (8,900
+// calls on sim). Paths are absolute and normal for holds(), relative to
+// the root (as TreeEntry::path) for the walk's own calls.
+class FolderListing {
+public:
+  explicit FolderListing(const std::filesystem::path& root);
+
+  // A folder whose every entry the walk saw ("" for the root).
+  void add_folder(std::string_view relative);
+  // An entry of a chosen name in a listed folder (of the kind the asker wants).
+  void add_entry(std::string_view relative);
+  // Whether `folder` holds `name`, when the walk listed `folder` and `name`
+  // was one it was told to note; nullopt (ask the file system) otherwise.
+  [[nodiscard]] std::optional<bool> holds(std::string_view folder, std::string_view name) const;
+
+private:
+  std::string m_root; // ends with '/'
+  std::unordered_set<std::string> m_folders;
+  std::unordered_set<std::string> m_entries;
+};
 
 } // namespace pgadvise::core

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "core/tree_walk.hpp"
 #include "model/project_graph.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +39,10 @@ struct Project {
   // quick pass): the JS/TS files the walk found, which
   // loaders::scan_deferred_query_calls reads then.
   std::optional<std::vector<std::string>> deferred_query_files;
+  // What the scan's walk saw of each folder's tsconfig.json, jsconfig.json
+  // and node_modules, for the query-call search's resolver (null when the
+  // walk stopped short).
+  std::shared_ptr<const core::FolderListing> folder_listing;
   std::vector<DrizzleRelation> drizzle_relations; // relations() of the project's TypeScript
 };
 

@@ -140,3 +140,29 @@ TEST(WalkTree, WalksARootGivenThroughALink) {
 }
 
 } // namespace tree_walk_test
+
+namespace tree_walk_listing_test {
+
+// What a walk saw answers for the folders it listed, by their absolute
+// paths (the root's own, with or without a slash, included); a folder it
+// did not list, or a path outside the root, is left to the file system.
+TEST(FolderListing, AnswersForTheFoldersItListedOnly) {
+  pgadvise::core::FolderListing listing("/work/app");
+  listing.add_folder("");
+  listing.add_folder("packages/db");
+  listing.add_entry("tsconfig.json");
+  listing.add_entry("packages/db/node_modules");
+  EXPECT_EQ(listing.holds("/work/app", "tsconfig.json"), std::optional<bool>(true));
+  EXPECT_EQ(listing.holds("/work/app", "jsconfig.json"), std::optional<bool>(false));
+  EXPECT_EQ(listing.holds("/work/app/packages/db", "node_modules"), std::optional<bool>(true));
+  EXPECT_EQ(listing.holds("/work/app/packages/db", "tsconfig.json"), std::optional<bool>(false));
+  EXPECT_EQ(listing.holds("/work/app/packages", "tsconfig.json"), std::nullopt); // not listed
+  EXPECT_EQ(listing.holds("/work", "tsconfig.json"), std::nullopt);              // above the root
+  EXPECT_EQ(listing.holds("/work/application", "tsconfig.json"), std::nullopt);  // beside it
+  pgadvise::core::FolderListing with_slash("/work/app/");
+  with_slash.add_folder("");
+  with_slash.add_entry("tsconfig.json");
+  EXPECT_EQ(with_slash.holds("/work/app", "tsconfig.json"), std::optional<bool>(true));
+}
+
+} // namespace tree_walk_listing_test

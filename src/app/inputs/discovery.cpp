@@ -91,6 +91,7 @@ public:
       project.query_files_searched = m_scan->query_files_searched;
       project.drizzle_relations = std::move(m_scan->drizzle_relations);
       project.deferred_query_files = std::move(m_scan->deferred_query_files);
+      project.folder_listing = std::move(m_scan->folder_listing);
       m_sources.code_read_ahead = std::move(m_read_ahead);
     }
     return std::move(m_sources);

@@ -161,6 +161,7 @@ void QuerySources::index() {
 ts::Workspace QuerySources::workspace(const model::Project& project, const fs::path& root) {
   ts::Workspace out;
   out.root = root;
+  out.listing = project.folder_listing;
   for (const model::Package& package : project.packages) {
     if (!package.name.empty()) {
       out.packages.push_back({package.name, (root / package.dir).lexically_normal()});

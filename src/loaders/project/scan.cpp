@@ -146,17 +146,39 @@ FileKind kind_of(const std::string& relative) {
   return FileKind::none;
 }
 
-std::vector<std::string> walk(const std::filesystem::path& root) {
+// The files under a root, sorted, and what the walk saw of the names the
+// TypeScript resolver asks about in each folder it listed: tsconfig.json,
+// jsconfig.json, node_modules (no listing when the walk stopped short).
+struct Walked {
   std::vector<std::string> files;
-  core::walk_tree(root, k_max_entries, [&files](const core::TreeEntry& entry) {
+  std::shared_ptr<const core::FolderListing> listing;
+};
+
+Walked walk(const std::filesystem::path& root) {
+  Walked out;
+  auto listing = std::make_shared<core::FolderListing>(std::filesystem::absolute(root).lexically_normal());
+  listing->add_folder("");
+  const bool whole = core::walk_tree(root, k_max_entries, [&](const core::TreeEntry& entry) {
     if (entry.kind == core::TreeEntryKind::file) {
-      files.emplace_back(entry.path);
+      out.files.emplace_back(entry.path);
+      if (entry.name == "tsconfig.json" || entry.name == "jsconfig.json") {
+        listing->add_entry(entry.path);
+      }
+    } else if (entry.name == "node_modules") {
+      listing->add_entry(entry.path); // a folder or a link to one
     }
-    return entry.kind == core::TreeEntryKind::directory && !skipped_dir(entry.name) &&
-           entry.depth < k_max_depth;
+    const bool walked_into =
+        entry.kind == core::TreeEntryKind::directory && !skipped_dir(entry.name) && entry.depth < k_max_depth;
+    if (walked_into) {
+      listing->add_folder(entry.path);
+    }
+    return walked_into;
   });
-  std::sort(files.begin(), files.end());
-  return files;
+  std::sort(out.files.begin(), out.files.end());
+  if (whole) {
+    out.listing = std::move(listing);
+  }
+  return out;
 }
 
 void dispatch(ScanContext& context, FileKind kind, const std::string& file) {
@@ -365,7 +387,9 @@ void scan_project(model::Project& project, CodeScan code,
     return; // discovery scanned it already: a second scan would list everything twice
   }
   scan::ScanContext context(project);
-  const std::vector<std::string> files = scan::walk(project.root);
+  scan::Walked walked = scan::walk(project.root);
+  const std::vector<std::string>& files = walked.files;
+  project.folder_listing = std::move(walked.listing);
   std::vector<std::string> later; // what a deferred scan will read (a test's own files aside)
   if (code == CodeScan::deferred) {
     std::copy_if(files.begin(), files.end(), std::back_inserter(later), [](const std::string& file) {

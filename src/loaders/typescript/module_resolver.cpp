@@ -381,7 +381,7 @@ const ModuleResolver::TsConfig& ModuleResolver::config_for_dir(const fs::path& d
   const TsConfig* config = &m_no_config;
   for (const char* name : {"tsconfig.json", "jsconfig.json"}) {
     const fs::path file = dir / name;
-    if (is_file(file)) {
+    if (holds(dir, name, [&file] { return is_file(file); })) {
       auto [it, inserted] = m_configs.try_emplace(file);
       if (inserted) {
         it->second = read_tsconfig(file, 0);
@@ -624,13 +624,25 @@ const std::optional<fs::path>& ModuleResolver::linked_package(const fs::path& di
   return m_linked.emplace(std::move(key), std::move(out)).first->second;
 }
 
+// Whether `dir` holds `name`: from the project's walk where it listed
+// `dir`, else from the file system (`ask`).
+bool ModuleResolver::holds(const fs::path& dir, std::string_view name,
+                           const std::function<bool()>& ask) const {
+  if (m_workspace.listing) {
+    if (const std::optional<bool> seen = m_workspace.listing->holds(dir.native(), name)) {
+      return *seen;
+    }
+  }
+  return ask();
+}
+
 // Whether `dir` holds a node_modules folder, asked once per folder: an
 // uninstalled checkout has none, and each package name was asked of each
 // folder (sim: 5,900 calls to the file system).
 bool ModuleResolver::has_node_modules(const fs::path& dir) {
   const auto [kept, added] = m_node_modules.try_emplace(dir.native(), false);
   if (added) {
-    kept->second = is_dir(dir / "node_modules");
+    kept->second = holds(dir, "node_modules", [&dir] { return is_dir(dir / "node_modules"); });
   }
   return kept->second;
 }

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "core/tree_walk.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -36,6 +39,9 @@ struct Workspace {
   // Every package of the monorepo is listed: a bare import of another name
   // is an installed package, and node_modules is not searched for it.
   bool complete = false;
+  // What a walk of the project saw of its folders' tsconfig.json,
+  // jsconfig.json and node_modules: asked before the file system.
+  std::shared_ptr<const core::FolderListing> listing;
 };
 
 // The monorepo `start` lies in: the nearest folder at or above it with a
@@ -111,6 +117,8 @@ private:
   // The workspace folder a `node_modules/<name>` link leads to; none for
   // no link or one into an installed package. Asked once per link.
   const std::optional<std::filesystem::path>& workspace_link(const std::filesystem::path& link);
+  [[nodiscard]] bool holds(const std::filesystem::path& dir, std::string_view name,
+                           const std::function<bool()>& ask) const;
   bool has_node_modules(const std::filesystem::path& dir);
   const std::optional<std::filesystem::path>& linked_package(const std::filesystem::path& dir,
                                                              const std::string& name);

@@ -217,7 +217,7 @@ TEST(ModuleResolver, AnUnlistedPackageIsFoundThroughTheNearestNodeModulesLink) {
   fs::create_directory_symlink(".pnpm/zod@3/node_modules/zod", tree.root() / "node_modules/zod");
   const fs::path deep = tree.write("apps/api/src/routes/orders/list.ts", "");
   const fs::path web = tree.write("apps/web/src/app/page.ts", "");
-  Workspace workspace{tree.root().lexically_normal(), {}, false};
+  Workspace workspace{tree.root().lexically_normal(), {}, false, nullptr};
   ModuleResolver resolver(workspace);
   EXPECT_EQ(relative(tree, resolver.resolve(deep, "@acme/db")), "packages/db/src/index.ts");
   EXPECT_EQ(relative(tree, resolver.resolve(web, "@acme/db")), "packages/db-next/src/next.ts");
