@@ -152,6 +152,11 @@ ModuleResolver::ModuleResolver(Workspace workspace, FileExists exists)
   for (const WorkspacePackage& package : m_workspace.packages) {
     m_packages[package.name].push_back(package.dir); // in the walk's order (shallowest first)
   }
+  const std::string& root = m_workspace.root.native();
+  m_root_text = core::is_lexically_normal(root) ? root : core::lexically_normal(root);
+  if (m_root_text.size() > 1 && m_root_text.back() == '/') {
+    m_root_text.pop_back();
+  }
 }
 
 void ModuleResolver::problem(const std::string& text) {
@@ -160,8 +165,12 @@ void ModuleResolver::problem(const std::string& text) {
   }
 }
 
+// The base made normal first: each candidate is then found by its text at
+// once (a `paths` target `./src/*` gave `<dir>/./src/...`, and each of up
+// to 16 candidates was made normal again to be looked up).
 std::optional<fs::path> ModuleResolver::resolve_file(const fs::path& base) {
-  std::optional<std::string> found = resolve_file_text(base.native());
+  std::optional<std::string> found = resolve_file_text(
+      core::is_lexically_normal(base.native()) ? base.native() : core::lexically_normal(base.native()));
   return found ? std::optional<fs::path>(std::move(*found)) : std::nullopt;
 }
 
@@ -375,31 +384,63 @@ std::optional<fs::path> ModuleResolver::find_extended(const fs::path& config_dir
 }
 
 const ModuleResolver::TsConfig& ModuleResolver::config_for_dir(const fs::path& dir) {
-  if (const auto found = m_dir_configs.find(dir.native()); found != m_dir_configs.end()) {
+  return config_of_folder(dir.native());
+}
+
+namespace {
+
+// fs::path(dir).parent_path() as text, when the folder has one above it.
+std::optional<std::string_view> parent_folder(std::string_view dir) {
+  const std::size_t slash = dir.rfind('/');
+  if (slash == std::string_view::npos) {
+    return std::nullopt; // `a` (a relative path's first name)
+  }
+  if (slash == 0) {
+    return dir.size() > 1 ? std::optional<std::string_view>("/") : std::nullopt; // `/a`; `/` itself
+  }
+  return dir.substr(0, slash);
+}
+
+} // namespace
+
+// The folder's nearest tsconfig.json or jsconfig.json, up to the workspace
+// root (or the file system's, for a file outside it): as text, and found
+// among the folders asked before without making a path of it (a large
+// monorepo asks it of each folder for each package name).
+const ModuleResolver::TsConfig& ModuleResolver::config_of_folder(std::string_view dir) {
+  m_folder.assign(dir);
+  if (const auto found = m_dir_configs.find(m_folder); found != m_dir_configs.end()) {
     return *found->second;
   }
   const TsConfig* config = &m_no_config;
-  for (const char* name : {"tsconfig.json", "jsconfig.json"}) {
-    const fs::path file = dir / name;
+  for (const std::string_view name : {"tsconfig.json", "jsconfig.json"}) {
+    std::string file(dir);
+    if (!file.empty() && file.back() != '/') {
+      file += '/';
+    }
+    file += name;
     if (holds(dir, name, [&file] { return is_file(file); })) {
-      auto [it, inserted] = m_configs.try_emplace(file);
+      auto [it, inserted] = m_configs.try_emplace(fs::path(file));
       if (inserted) {
-        it->second = read_tsconfig(file, 0);
+        it->second = read_tsconfig(it->first, 0);
       }
       config = &it->second;
       break;
     }
   }
-  // Up to the workspace root (or the file system's, for a file outside it).
-  if (config == &m_no_config && dir.has_parent_path() && dir.parent_path() != dir &&
-      dir != m_workspace.root) {
-    config = &config_for_dir(dir.parent_path());
+  if (config == &m_no_config && dir != m_root_text) {
+    if (const std::optional<std::string_view> parent = parent_folder(dir)) {
+      config = &config_of_folder(*parent);
+    }
   }
-  m_dir_configs.emplace(dir.native(), config);
+  m_dir_configs.emplace(std::string(dir), config);
   return *config;
 }
 
-std::optional<fs::path> ModuleResolver::resolve_paths(const TsConfig& config, std::string_view specifier) {
+// The file as text, as resolve_from's relative imports are: no path object
+// per candidate (a real monorepo's aliases, `@/components/...`, are
+// thousands of names per tsconfig).
+std::optional<std::string> ModuleResolver::resolve_paths(const TsConfig& config, std::string_view specifier) {
   // The pattern with the longest prefix before its `*` wins, as in TypeScript.
   const PathPattern* best = nullptr;
   std::string best_star;
@@ -420,9 +461,19 @@ std::optional<fs::path> ModuleResolver::resolve_paths(const TsConfig& config, st
   if (best == nullptr) {
     return std::nullopt;
   }
-  const fs::path base = config.base_url ? *config.base_url : config.paths_dir;
+  const std::string& base = (config.base_url ? *config.base_url : config.paths_dir).native();
+  std::string joined;
   for (const std::string& target : best->targets) {
-    if (auto found = resolve_file(base / replace_star(target, best_star))) {
+    const std::string replaced = replace_star(target, best_star);
+    joined.clear();
+    if (replaced.empty() || replaced[0] != '/') { // as `base / replaced`
+      joined = base;
+      if (!joined.empty() && joined.back() != '/') {
+        joined += '/';
+      }
+    }
+    joined += replaced;
+    if (auto found = resolve_file_text(core::lexically_normal(joined))) {
       return found;
     }
   }
@@ -595,56 +646,55 @@ bool ModuleResolver::several_packages(std::string_view specifier) const {
   return found != m_packages.end() && found->second.size() > 1;
 }
 
-std::optional<fs::path> ModuleResolver::resolve_linked(const fs::path& from_dir, std::string_view specifier) {
+// A workspace package the walk did not list, linked into node_modules
+// (pnpm, yarn and npm workspaces all link them) in `from_dir` or a folder
+// above it up to the workspace root: the nearest link of that name wins.
+std::optional<fs::path> ModuleResolver::resolve_linked(std::string_view from_dir,
+                                                       std::string_view specifier) {
+  const std::vector<fs::path>& holders = node_modules_above(from_dir);
+  if (holders.empty()) {
+    return std::nullopt;
+  }
   const auto [name, subpath] = split_package(specifier);
-  if (const std::optional<fs::path>& target = linked_package(from_dir, name)) {
-    return resolve_in_package(*target, subpath);
+  for (const fs::path& dir : holders) {
+    if (const std::optional<fs::path>& target = workspace_link(dir / "node_modules" / name)) {
+      return resolve_in_package(*target, subpath);
+    }
   }
   return std::nullopt;
 }
 
-// A workspace package the walk did not list, linked into node_modules
-// (pnpm, yarn and npm workspaces all link them) in `dir` or a folder above
-// it up to the workspace root. Asked once per folder and name: a real
-// monorepo's 15,000 files share their folders, and those their parents.
-const std::optional<fs::path>& ModuleResolver::linked_package(const fs::path& dir, const std::string& name) {
-  std::string key = dir.native();
-  key += '\n';
-  key += name;
-  if (const auto found = m_linked.find(key); found != m_linked.end()) {
+// The folders at and above `dir`, up to the workspace root, that hold a
+// node_modules, nearest first: asked once per folder (a real monorepo's
+// 15,000 files share their folders, and those their parents), so a bare
+// name in a checkout with nothing installed costs a look-up.
+const std::vector<fs::path>& ModuleResolver::node_modules_above(std::string_view dir) {
+  m_above_key.assign(dir);
+  if (const auto found = m_node_modules_above.find(m_above_key); found != m_node_modules_above.end()) {
     return found->second;
   }
-  std::optional<fs::path> out;
-  if (has_node_modules(dir)) {
-    out = workspace_link(dir / "node_modules" / name);
+  const fs::path path(dir);
+  std::vector<fs::path> out;
+  if (holds(dir, "node_modules", [&path] { return is_dir(path / "node_modules"); })) {
+    out.push_back(path);
   }
-  if (!out && !dir.empty() && dir != dir.parent_path() && dir != m_workspace.root) {
-    out = linked_package(dir.parent_path(), name);
+  if (!path.empty() && path != path.parent_path() && path != m_workspace.root) {
+    const std::vector<fs::path>& above = node_modules_above(path.parent_path().native());
+    out.insert(out.end(), above.begin(), above.end());
   }
-  return m_linked.emplace(std::move(key), std::move(out)).first->second;
+  return m_node_modules_above.emplace(std::string(dir), std::move(out)).first->second;
 }
 
 // Whether `dir` holds `name`: from the project's walk where it listed
 // `dir`, else from the file system (`ask`).
-bool ModuleResolver::holds(const fs::path& dir, std::string_view name,
+bool ModuleResolver::holds(std::string_view dir, std::string_view name,
                            const std::function<bool()>& ask) const {
   if (m_workspace.listing) {
-    if (const std::optional<bool> seen = m_workspace.listing->holds(dir.native(), name)) {
+    if (const std::optional<bool> seen = m_workspace.listing->holds(dir, name)) {
       return *seen;
     }
   }
   return ask();
-}
-
-// Whether `dir` holds a node_modules folder, asked once per folder: an
-// uninstalled checkout has none, and each package name was asked of each
-// folder (sim: 5,900 calls to the file system).
-bool ModuleResolver::has_node_modules(const fs::path& dir) {
-  const auto [kept, added] = m_node_modules.try_emplace(dir.native(), false);
-  if (added) {
-    kept->second = holds(dir, "node_modules", [&dir] { return is_dir(dir / "node_modules"); });
-  }
-  return kept->second;
 }
 
 // Only a link that leads back into the workspace, never into an installed
@@ -709,16 +759,22 @@ const std::string* ModuleResolver::resolve_from(std::string_view from_dir, std::
     joined += specifier;
     result = resolve_file_text(core::lexically_normal(joined));
   } else {
-    const fs::path dir(from_dir);
-    const TsConfig& config = config_for_dir(dir);
+    // The folder's path object is made only when an answer is not kept:
+    // a large monorepo asks each package name of each folder.
+    const TsConfig& config = config_of_folder(from_dir);
     const auto resolve_bare = [&]() -> std::optional<std::string> {
-      std::optional<fs::path> found = resolve_paths(config, specifier);
-      if (!found && config.base_url) {
-        found = resolve_file((*config.base_url / std::string(specifier)).lexically_normal());
+      if (std::optional<std::string> found = resolve_paths(config, specifier)) {
+        return found;
       }
-      if (!found) {
-        found = resolve_package(specifier, dir);
+      if (config.base_url) {
+        std::string joined = config.base_url->native();
+        joined += '/';
+        joined += specifier;
+        if (std::optional<std::string> found = resolve_file_text(core::lexically_normal(joined))) {
+          return found;
+        }
       }
+      const std::optional<fs::path> found = resolve_package(specifier, fs::path(from_dir));
       return found ? std::optional<std::string>(found->native()) : std::nullopt;
     };
     // A name several packages share depends on the folder too: not kept by tsconfig.
@@ -736,7 +792,7 @@ const std::string* ModuleResolver::resolve_from(std::string_view from_dir, std::
     if (*bare) {
       result = **bare;
     } else if (!m_workspace.complete) {
-      if (std::optional<fs::path> linked = resolve_linked(dir, specifier)) {
+      if (std::optional<fs::path> linked = resolve_linked(from_dir, specifier)) {
         result = linked->native();
       }
     }

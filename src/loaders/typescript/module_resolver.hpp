@@ -97,13 +97,14 @@ private:
   };
 
   const TsConfig& config_for_dir(const std::filesystem::path& dir);
+  const TsConfig& config_of_folder(std::string_view dir);
   TsConfig read_tsconfig(const std::filesystem::path& file, int depth);
   // The options of the files `json` extends, in order, into `config`.
   void inherit(TsConfig& config, const std::filesystem::path& file, const nlohmann::ordered_json& json,
                int depth);
   std::optional<std::filesystem::path> find_extended(const std::filesystem::path& config_dir,
                                                      const std::string& extends);
-  std::optional<std::filesystem::path> resolve_paths(const TsConfig& config, std::string_view specifier);
+  std::optional<std::string> resolve_paths(const TsConfig& config, std::string_view specifier);
   // A workspace package's file (`@acme/db`, `@acme/db/schema`).
   std::optional<std::filesystem::path> resolve_package(std::string_view specifier,
                                                        const std::filesystem::path& from_dir);
@@ -112,16 +113,13 @@ private:
   [[nodiscard]] bool several_packages(std::string_view specifier) const;
   // The same through a node_modules link above `from_dir`, for a package
   // the walk did not list (the workspace is not complete).
-  std::optional<std::filesystem::path> resolve_linked(const std::filesystem::path& from_dir,
-                                                      std::string_view specifier);
+  std::optional<std::filesystem::path> resolve_linked(std::string_view from_dir, std::string_view specifier);
+  const std::vector<std::filesystem::path>& node_modules_above(std::string_view dir);
   // The workspace folder a `node_modules/<name>` link leads to; none for
   // no link or one into an installed package. Asked once per link.
   const std::optional<std::filesystem::path>& workspace_link(const std::filesystem::path& link);
-  [[nodiscard]] bool holds(const std::filesystem::path& dir, std::string_view name,
+  [[nodiscard]] bool holds(std::string_view dir, std::string_view name,
                            const std::function<bool()>& ask) const;
-  bool has_node_modules(const std::filesystem::path& dir);
-  const std::optional<std::filesystem::path>& linked_package(const std::filesystem::path& dir,
-                                                             const std::string& name);
   std::optional<std::filesystem::path> resolve_in_package(const std::filesystem::path& dir,
                                                           const std::string& subpath);
   std::optional<std::filesystem::path> resolve_target(const std::filesystem::path& dir,
@@ -146,10 +144,12 @@ private:
   // asked it again for each folder).
   std::unordered_map<const TsConfig*, std::unordered_map<std::string, std::optional<std::string>>>
       m_config_cache;
-  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_links;  // workspace_link
-  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_linked; // linked_package
-  std::unordered_map<std::string, bool> m_node_modules;                           // has_node_modules
+  std::unordered_map<std::string, std::optional<std::filesystem::path>> m_links; // workspace_link
+  std::unordered_map<std::string, std::vector<std::filesystem::path>> m_node_modules_above;
+  std::string m_above_key;                     // node_modules_above's look-up key, its capacity kept
   std::string m_key;                           // resolve_from's look-up key, its capacity kept
+  std::string m_folder;                        // config_of_folder's, the same
+  std::string m_root_text;                     // the workspace root as normal text, no slash at its end
   std::optional<std::string> m_canonical_root; // the workspace's, once
   std::vector<std::string> m_problems;
   TsConfig m_no_config;
