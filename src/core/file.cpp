@@ -69,6 +69,24 @@ std::optional<std::string> file_overlay(const fs::path& path) {
   return found->second;
 }
 
+namespace {
+
+// Closes a file descriptor when the reader leaves, however it leaves.
+class FileCloser {
+public:
+  explicit FileCloser(int descriptor) : m_fd(descriptor) {}
+  FileCloser(const FileCloser&) = delete;
+  FileCloser& operator=(const FileCloser&) = delete;
+  FileCloser(FileCloser&&) = delete;
+  FileCloser& operator=(FileCloser&&) = delete;
+  ~FileCloser() { ::close(m_fd); }
+
+private:
+  int m_fd;
+};
+
+} // namespace
+
 // One open, one fstat and reads straight into the string (the JS/TS scan
 // reads 15,000 files of a real monorepo, some twice: two stats and a copy
 // through a stream each had been a tenth of its time).
@@ -81,15 +99,7 @@ Result<std::string> read_file(const fs::path& path, std::uintmax_t max_bytes) {
   if (fd < 0) {
     return failure(errno == ENOENT || errno == ENOTDIR ? "does not exist" : "cannot be read");
   }
-  struct Closer {
-    int fd;
-    explicit Closer(int descriptor) : fd(descriptor) {}
-    Closer(const Closer&) = delete;
-    Closer& operator=(const Closer&) = delete;
-    Closer(Closer&&) = delete;
-    Closer& operator=(Closer&&) = delete;
-    ~Closer() { ::close(fd); }
-  } const closer(fd);
+  const FileCloser closer(fd);
   struct stat info {};
   if (::fstat(fd, &info) != 0) {
     return failure("cannot be read");
@@ -148,15 +158,7 @@ Result<std::string_view> read_file_into(const fs::path& path, std::string& buffe
   if (fd < 0) {
     return failure(errno == ENOENT || errno == ENOTDIR ? "does not exist" : "cannot be read");
   }
-  struct Closer {
-    int fd;
-    explicit Closer(int descriptor) : fd(descriptor) {}
-    Closer(const Closer&) = delete;
-    Closer& operator=(const Closer&) = delete;
-    Closer(Closer&&) = delete;
-    Closer& operator=(Closer&&) = delete;
-    ~Closer() { ::close(fd); }
-  } const closer(fd);
+  const FileCloser closer(fd);
   constexpr std::size_t k_least_room = std::size_t{64} * 1024;
   if (buffer.size() < k_least_room) {
     buffer.resize(k_least_room);
