@@ -37,10 +37,19 @@ Analysis::~Analysis() {
   }
 }
 
+bool code_file(const fs::path& file) {
+  static const std::set<std::string, std::less<>> k_code = {".ts", ".tsx", ".mts", ".cts",
+                                                            ".js", ".jsx", ".mjs", ".cjs"};
+  return k_code.count(file.extension().native()) > 0;
+}
+
 const std::vector<PlacedFinding>& Analysis::findings_in(const fs::path& file) const {
   static const std::vector<PlacedFinding> none;
-  const auto found = by_file.find(file_key(file));
-  return found == by_file.end() ? none : found->second;
+  if (!m_declared_placed && code_file(file)) {
+    place_declared();
+  }
+  const auto found = m_by_file.find(file_key(file));
+  return found == m_by_file.end() ? none : found->second;
 }
 
 namespace {
@@ -329,33 +338,89 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   analysis->log = err.str();
   if (analysis->run) {
     const auto placing = std::chrono::steady_clock::now();
-    const FixSchemas first = run_fix_schemas(*analysis->run);
-    const std::map<std::string, FixSchemas> others = other_fix_schemas(*analysis->run);
-    std::unordered_map<std::string, std::unordered_set<PlacedKey, PlacedKeyHash>> placed; // by file key
-    for (const core::Finding& finding : analysis->run->report.findings) {
-      std::string own;
-      if (finding.location.known()) {
-        own = keys.of(finding.location.file.str());
-        analysis->by_file[own].push_back({&finding, finding.location});
-        placed[own].insert({finding.location.line, finding.location.column, finding.rule, finding.message});
-      }
-      const FixSchemas& schemas = schemas_of_finding(finding, first, others);
-      if (schemas.declared != nullptr && !declares_fix(finding, schemas)) {
-        if (std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared)) {
-          if (const std::string& there = keys.of(at->file.str());
-              there != own &&
-              placed[there].insert({at->line, at->column, finding.rule, finding.message}).second) {
-            analysis->by_file[there].push_back({&finding, *at});
-          }
-        }
-      }
-    }
+    analysis->place_located();
     analysis->placing_milliseconds =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - placing).count();
   }
   analysis->milliseconds =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return analysis;
+}
+
+// Each finding in the file lint locates it in: the findings grouped by
+// their file's one copy of its path first, so each file's key is worked
+// out once, not once per finding.
+void Analysis::place_located() {
+  m_by_file.clear();
+  m_declared_placed = false;
+  if (!run) {
+    return;
+  }
+  FileKeys keys;
+  std::unordered_map<const std::string*, std::vector<PlacedFinding>*> by_path;
+  for (const core::Finding& finding : run->report.findings) {
+    if (!finding.location.known()) {
+      continue;
+    }
+    const std::string& path = finding.location.file.str();
+    auto [at, added] = by_path.try_emplace(&path, nullptr);
+    if (added) {
+      at->second = &m_by_file[keys.of(path)];
+    }
+    at->second->push_back({&finding, finding.location});
+  }
+}
+
+// Each state finding also where the Drizzle schema declares what it is
+// about, unless lint locates it in that file already, or the same rule says
+// the same there for another finding (two databases of one schema file:
+// its one edit fixes both). Each file keeps the run's order.
+void Analysis::place_declared() const {
+  m_declared_placed = true;
+  if (!run) {
+    return;
+  }
+  const FixSchemas first = run_fix_schemas(*run);
+  const std::map<std::string, FixSchemas> others = other_fix_schemas(*run);
+  FileKeys keys;
+  std::unordered_map<std::string, std::unordered_set<PlacedKey, PlacedKeyHash>> placed; // by file key
+  const auto placed_in = [&](const std::string& key) -> std::unordered_set<PlacedKey, PlacedKeyHash>& {
+    auto [at, added] = placed.try_emplace(key);
+    if (added) {
+      if (const auto shown = m_by_file.find(key); shown != m_by_file.end()) {
+        for (const PlacedFinding& entry : shown->second) {
+          at->second.insert({entry.at.line, entry.at.column, entry.finding->rule, entry.finding->message});
+        }
+      }
+    }
+    return at->second;
+  };
+  std::set<std::string> added_to;
+  for (const core::Finding& finding : run->report.findings) {
+    const FixSchemas& schemas = schemas_of_finding(finding, first, others);
+    if (schemas.declared == nullptr || declares_fix(finding, schemas)) {
+      continue;
+    }
+    const std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared);
+    if (!at) {
+      continue;
+    }
+    const std::string& there = keys.of(at->file.str());
+    if (finding.location.known() && keys.of(finding.location.file.str()) == there) {
+      continue;
+    }
+    if (placed_in(there).insert({at->line, at->column, finding.rule, finding.message}).second) {
+      m_by_file[there].push_back({&finding, *at});
+      added_to.insert(there);
+    }
+  }
+  // The findings are one vector: their addresses are the run's order.
+  for (const std::string& key : added_to) {
+    std::vector<PlacedFinding>& shown = m_by_file[key];
+    std::stable_sort(shown.begin(), shown.end(), [](const PlacedFinding& a, const PlacedFinding& b) {
+      return std::less<const core::Finding*>()(a.finding, b.finding);
+    });
+  }
 }
 
 bool changes_project(const fs::path& file, const Analysis& last) {

@@ -49,7 +49,7 @@ struct Analysis {
   std::optional<core::Error> error; // why it failed, or an exception's text
   std::string log;                  // what the run wrote to stderr
   double milliseconds = 0;
-  double placing_milliseconds = 0; // of `milliseconds`: each finding put in the files that show it
+  double placing_milliseconds = 0; // of `milliseconds`: each finding put in the file lint locates it in
   core::TimingsSnapshot timings;
   // The files the Drizzle schema was read from (absolute, normal): the
   // entries discovery named and every file a barrel led to that declares
@@ -63,11 +63,26 @@ struct Analysis {
   // A first pass's: the JS/TS files whose query calls it left out (0 when
   // it read them). Its findings in those files are not yet known.
   std::size_t code_pending = 0;
-  // The findings by the absolute, normal path of each file that shows them.
-  std::map<std::string, std::vector<PlacedFinding>> by_file;
-
+  // The findings `file` shows, in the run's order. Where lint locates each
+  // is worked out with the run (place_located); where the Drizzle schema
+  // declares them (a JS/TS file, always) only when such a file is first
+  // asked for: only open documents are, and at 10,000 tables placing
+  // 45,000 findings in schema.ts took 40 to 100 ms of each keystroke in a
+  // migration.
   [[nodiscard]] const std::vector<PlacedFinding>& findings_in(const std::filesystem::path& file) const;
+  void place_located();
+
+private:
+  void place_declared() const;
+
+  // The findings by the absolute, normal path of each file that shows them.
+  mutable std::map<std::string, std::vector<PlacedFinding>> m_by_file;
+  mutable bool m_declared_placed = false;
 };
+
+// Whether `file` is JavaScript or TypeScript (by its extension): a file
+// that may hold query calls or declare a Drizzle schema.
+bool code_file(const std::filesystem::path& file);
 
 // Runs lint's pipeline over `target` with `base`'s options (its paths
 // replaced). With `previous` (the last analysis of `target`, about to be

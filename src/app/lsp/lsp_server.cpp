@@ -648,8 +648,7 @@ bool awaits_code(const fs::path& file, const Analysis& analysis) {
   if (analysis.code_pending == 0 || analysis.schema_files.count(file.string()) > 0) {
     return false;
   }
-  static const std::set<std::string> k_code = {".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"};
-  return k_code.count(file.extension().string()) > 0;
+  return code_file(file);
 }
 
 void Server::publish(const std::string& uri) {

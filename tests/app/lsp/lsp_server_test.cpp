@@ -152,8 +152,8 @@ void start(Session& session, const std::filesystem::path& root) {
   session.notify("initialized");
 }
 
-// Opens `file` and returns the diagnostics with `code` first published for it.
-json opened_diagnostics(Session& session, const std::filesystem::path& file, const std::string& code) {
+// Opens `file` and returns the diagnostics first published for it.
+json opened_file_diagnostics(Session& session, const std::filesystem::path& file) {
   const std::string uri = pgadvise::test::file_url(file);
   session.notify("textDocument/didOpen", {{"textDocument",
                                            {{"uri", uri},
@@ -162,13 +162,29 @@ json opened_diagnostics(Session& session, const std::filesystem::path& file, con
                                             {"text", pgadvise::test::read_text(file)}}}});
   const json published = session.diagnostics(uri, 1);
   EXPECT_FALSE(published.is_null()) << file;
+  return published.is_null() ? json::array() : published["params"]["diagnostics"];
+}
+
+// The same, those with `code` only.
+json opened_diagnostics(Session& session, const std::filesystem::path& file, const std::string& code) {
   json out = json::array();
-  for (const json& d : published.is_null() ? json::array() : published["params"]["diagnostics"]) {
+  for (const json& d : opened_file_diagnostics(session, file)) {
     if (d["code"] == code) {
       out.push_back(d);
     }
   }
   return out;
+}
+
+// A project of one drizzle.config at repo/ (out ./drizzle, schema
+// ./src/schema.ts): its first migration and its schema file.
+std::pair<std::filesystem::path, std::filesystem::path>
+write_drizzle_project(const pgadvise::test::TempTree& tree, const std::string& migration,
+                      const std::string& schema) {
+  tree.write("repo/package.json", "{\"name\":\"repo\",\"private\":true}\n");
+  tree.write("repo/drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+  return {tree.write("repo/drizzle/0000_init.sql", migration), tree.write("repo/src/schema.ts", schema)};
 }
 
 TEST(LspServer, ProtocolEdges) {
@@ -693,27 +709,22 @@ TEST(LspServer, TwoDatabasesOfOneSchemaFileShowItsFindingOnce) {
 // another column only, is shown in schema.ts too.
 TEST(LspServer, AnIndexSchemaTsDeclaresKeepsItsFindingOnTheMigration) {
   const pgadvise::test::TempTree tree;
-  tree.write("repo/package.json", "{\"name\":\"repo\",\"private\":true}\n");
-  tree.write("repo/drizzle.config.ts",
-             "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
-  const auto migration = tree.write(
-      "repo/drizzle/0000_init.sql",
+  const auto [migration, schema] = write_drizzle_project(
+      tree,
       "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
       "CREATE TABLE \"sessions\" (\"id\" text PRIMARY KEY NOT NULL, \"userId\" text NOT NULL "
       "REFERENCES \"users\"(\"id\"));\n--> statement-breakpoint\n"
       "CREATE TABLE \"posts\" (\"id\" text PRIMARY KEY NOT NULL, \"title\" text NOT NULL, \"author_id\" "
-      "text NOT NULL REFERENCES \"users\"(\"id\"));\n");
-  const auto schema =
-      tree.write("repo/src/schema.ts",
-                 "import { index, pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
-                 "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
-                 "export const sessions = pgTable(\"sessions\", {\n  id: text(\"id\").primaryKey(),\n"
-                 "  userId: text(\"userId\").notNull().references(() => users.id),\n"
-                 "}, (t) => [index(\"sessions_user_id_idx\").on(t.userId)]);\n\n"
-                 "export const posts = pgTable(\"posts\", {\n  id: text(\"id\").primaryKey(),\n"
-                 "  title: text(\"title\").notNull(),\n"
-                 "  authorId: text(\"author_id\").notNull().references(() => users.id),\n"
-                 "}, (t) => [index(\"posts_title_idx\").on(t.title)]);\n");
+      "text NOT NULL REFERENCES \"users\"(\"id\"));\n",
+      "import { index, pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
+      "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
+      "export const sessions = pgTable(\"sessions\", {\n  id: text(\"id\").primaryKey(),\n"
+      "  userId: text(\"userId\").notNull().references(() => users.id),\n"
+      "}, (t) => [index(\"sessions_user_id_idx\").on(t.userId)]);\n\n"
+      "export const posts = pgTable(\"posts\", {\n  id: text(\"id\").primaryKey(),\n"
+      "  title: text(\"title\").notNull(),\n"
+      "  authorId: text(\"author_id\").notNull().references(() => users.id),\n"
+      "}, (t) => [index(\"posts_title_idx\").on(t.title)]);\n");
   Session session;
   start(session, tree.root() / "repo");
   const auto foreign_keys = [&session](const std::filesystem::path& file) {
@@ -725,6 +736,54 @@ TEST(LspServer, AnIndexSchemaTsDeclaresKeepsItsFindingOnTheMigration) {
   ASSERT_EQ(in_schema.size(), 1U) << in_schema.dump(2);
   EXPECT_NE(in_schema[0]["message"].get<std::string>().find("posts"), std::string::npos) << in_schema.dump(2);
   EXPECT_EQ(shut_down(session, 2), 0);
+}
+
+// schema.ts shows the findings it declares (the foreign key's and the
+// JSON column's, placed there when a JS/TS file is first asked for) beside
+// the one lint locates in it (a drift at its index), in the run's order,
+// the critical first, whether a migration was opened before it or not.
+TEST(LspServer, TheSchemaFileShowsItsFindingsInTheRunsOrderWhateverWasOpenedFirst) {
+  const pgadvise::test::TempTree tree;
+  const auto project = write_drizzle_project(
+      tree,
+      "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
+      "CREATE TABLE \"posts\" (\"id\" text PRIMARY KEY NOT NULL, \"title\" text NOT NULL, \"data\" text, "
+      "\"author_id\" text NOT NULL REFERENCES \"users\"(\"id\"));\n",
+      "import { index, pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
+      "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
+      "export const posts = pgTable(\"posts\", {\n  id: text(\"id\").primaryKey(),\n"
+      "  title: text(\"title\").notNull(),\n  data: text(\"data\").$type<{ a: number }>(),\n"
+      "  authorId: text(\"author_id\").notNull().references(() => users.id),\n"
+      "}, (t) => [index(\"posts_title_idx\").on(t.title)]);\n");
+  const std::filesystem::path& migration = project.first; // a lambda may not capture a structured binding
+  const std::filesystem::path& schema = project.second;
+  const auto shown = [&](bool migration_first) {
+    Session session;
+    start(session, tree.root() / "repo");
+    if (migration_first) {
+      EXPECT_FALSE(opened_diagnostics(session, migration, "unindexed-foreign-key").empty());
+    }
+    const json published = opened_file_diagnostics(session, schema);
+    EXPECT_EQ(shut_down(session, 2), 0);
+    std::vector<std::string> out;
+    for (const json& d : published) {
+      out.push_back(d["code"].get<std::string>() + "@" +
+                    std::to_string(d["range"]["start"]["line"].get<int>()));
+    }
+    return out;
+  };
+  const std::vector<std::string> after_migration = shown(true);
+  // The foreign key (critical, declared at `.references`, line 11), then the
+  // lows: the JSON column's (declared) and the drift lint locates at the
+  // schema's index (line 12).
+  ASSERT_GE(after_migration.size(), 3U);
+  EXPECT_EQ(after_migration.front(), "unindexed-foreign-key@10");
+  const auto at = [&](const std::string& entry) {
+    return std::find(after_migration.begin(), after_migration.end(), entry) - after_migration.begin();
+  };
+  EXPECT_LT(at("json-in-text-column@9"), static_cast<long>(after_migration.size()));
+  EXPECT_LT(at("snapshot-drift@11"), static_cast<long>(after_migration.size()));
+  EXPECT_EQ(shown(false), after_migration);
 }
 
 } // namespace lsp_server_test
