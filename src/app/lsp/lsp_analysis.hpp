@@ -66,9 +66,9 @@ struct Analysis {
   // The findings `file` shows, in the run's order. Where lint locates each
   // is worked out with the run (place_located); where the Drizzle schema
   // declares them (a JS/TS file, always) only when such a file is first
-  // asked for: only open documents are, and at 10,000 tables placing
-  // 45,000 findings in schema.ts took 40 to 100 ms of each keystroke in a
-  // migration.
+  // asked for: only open documents are, and at 10,000 tables placing its
+  // 45,000 findings took 175 ms of an 800 ms keystroke in a migration, 35
+  // to 41 ms where lint locates them alone.
   [[nodiscard]] const std::vector<PlacedFinding>& findings_in(const std::filesystem::path& file) const;
   void place_located();
 
