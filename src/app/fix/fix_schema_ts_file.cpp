@@ -222,7 +222,7 @@ std::size_t SchemaTsFile::uses_of(std::string_view name, const std::set<std::siz
       in_import = false;
       continue;
     }
-    if (in_import || !t.is_ident(name) || except.count(i) > 0) {
+    if (in_import || !t.is_named(name) || except.count(i) > 0) {
       continue;
     }
     const bool member = i > 0 && (tokens[i - 1].is_punct(".") || tokens[i - 1].is_punct("?."));

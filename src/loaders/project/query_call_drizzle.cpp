@@ -144,7 +144,7 @@ private:
   }
   // `where: ...` in the object literal [open, close]: the value's token range.
   [[nodiscard]] std::pair<std::size_t, std::size_t> where_value(std::size_t open, std::size_t close,
-                                                                std::string_view key = "where") const {
+                                                                ts::Spelling key = "where") const {
     close = std::min(close, m_t.size() - 1);
     for (std::size_t i = open + 1; i < close; ++i) {
       if (m_t.ident(i, key) && m_t.punct(i + 1, ":") && (m_t.punct(i - 1, "{") || m_t.punct(i - 1, ","))) {
@@ -157,10 +157,10 @@ private:
   }
   // From the `)` at `close`, the chained calls after it: `.where(...)` etc.
   // Returns the `(` of `.<method>(` or k_npos.
-  [[nodiscard]] std::size_t chained(std::size_t close, std::string_view method) const {
+  [[nodiscard]] std::size_t chained(std::size_t close, ts::Spelling method) const {
     std::size_t i = close + 1;
     while (m_t.punct(i, ".") && m_t.ident(i + 1) && m_t.punct(i + 2, "(")) {
-      if (m_t.tok(i + 1).text == method) {
+      if (m_t.ident(i + 1, method)) {
         return i + 2;
       }
       const std::size_t next = m_t.close_of(i + 2);
@@ -188,7 +188,7 @@ private:
   [[nodiscard]] std::string key_member(std::size_t i, const std::string& field) const {
     const bool paren = m_t.punct(i, "(");
     i += paren ? 1 : 0;
-    if (!m_t.ident(i, "this") || !m_t.punct(i + 1, ".") || !m_t.ident(i + 2, field)) {
+    if (!m_t.ident(i, "this") || !m_t.punct(i + 1, ".") || !m_t.named(i + 2, field)) {
       return {};
     }
     i += 3;
@@ -312,7 +312,7 @@ private:
         select_from(i, open, close);
       } else if (method == "insert" || method == "update" || method == "delete") {
         const std::string table = table_name(open + 1, close - 1);
-        const std::size_t next = chained(close, method == "insert" ? "values" : "where");
+        const std::size_t next = method == "insert" ? chained(close, "values") : chained(close, "where");
         if (table.empty() || next == k_npos) {
           continue;
         }

@@ -57,17 +57,16 @@ public:
         if (params == k_npos || params == 0 || !m_t.ident(params - 1)) {
           continue;
         }
-        const std::string before(m_t.tok(params - 1).text);
         const bool declared =
             (params >= 2 && m_t.ident(params - 2, "function")) ||
             (params >= 3 && m_t.punct(params - 2, "*") && m_t.ident(params - 3, "function"));
-        if (is_control_word(before) || declared) {
+        if (is_control_word(m_t.tok(params - 1)) || declared) {
           continue; // control flow; a `function` (or `function*`) declaration is read above
         }
         FunctionInfo function;
         function.begin = i;
         function.end = m_t.body_end(i);
-        function.name = before;
+        function.name = m_t.tok(params - 1).text;
         function.name_token = params - 1;
         add_function(std::move(function), params);
       }
@@ -294,12 +293,10 @@ std::size_t method_params(const TokenReader& tokens, std::size_t brace) {
       return tokens.open_of(j - 1);
     }
     const Token& t = tokens.tok(j);
-    const bool type_token =
-        tokens.ident(j) ||
-        (t.kind == TokenKind::punct &&
-         (t.text == "." || t.text == "<" || t.text == ">" || t.text == ">>" || t.text == "," ||
-          t.text == "|" || t.text == "&" || t.text == "[" || t.text == "]" || t.text == "?")) ||
-        t.kind == TokenKind::string;
+    const bool type_token = tokens.ident(j) || t.is_punct(".") || t.is_punct("<") || t.is_punct(">") ||
+                            t.is_punct(">>") || t.is_punct(",") || t.is_punct("|") || t.is_punct("&") ||
+                            t.is_punct("[") || t.is_punct("]") || t.is_punct("?") ||
+                            t.kind == TokenKind::string;
     if ((tokens.punct(j, "}") || tokens.punct(j, ")")) && tokens.open_of(j) != k_npos) {
       j = tokens.open_of(j) - 1;
       continue;

@@ -18,7 +18,7 @@ public:
   void read() {
     for (std::size_t i = 0; i + 1 < m_t.size(); ++i) {
       if (!m_t.ident(i) || !m_t.punct(i + 1, "(") || m_function_names.count(i) > 0 ||
-          is_control_word(m_t.tok(i).text)) {
+          is_control_word(m_t.tok(i))) {
         continue;
       }
       std::size_t first = i;

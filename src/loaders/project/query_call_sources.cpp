@@ -608,7 +608,7 @@ const std::vector<Argument>& QuerySources::arguments(const FileIndex& file, cons
   }
   const ts::LexResult call = ts::tokenize(text->substr(site.offset, site.length));
   const std::vector<ts::Token>& tokens = call.tokens;
-  if (tokens.size() < 4 || !tokens[0].is_ident(site.path.back()) || !tokens[1].is_punct("(") ||
+  if (tokens.size() < 4 || !tokens[0].is_named(site.path.back()) || !tokens[1].is_punct("(") ||
       !tokens[tokens.size() - 2].is_punct(")")) {
     return out;
   }

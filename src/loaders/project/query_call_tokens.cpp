@@ -2,7 +2,7 @@
 
 #include "core/json_string.hpp"
 
-#include <set>
+#include <initializer_list>
 
 namespace pgadvise::loaders::scan {
 
@@ -15,25 +15,38 @@ constexpr std::size_t k_npos = k_no_token;
 
 } // namespace
 
-bool is_modifier(const Token& token) {
-  return token.kind == TokenKind::identifier &&
-         (token.text == "private" || token.text == "public" || token.text == "protected" ||
-          token.text == "readonly" || token.text == "static" || token.text == "declare" ||
-          token.text == "override" || token.text == "abstract");
+namespace {
+
+bool is_one_of(const Token& token, std::initializer_list<ts::Spelling> words) {
+  if (token.kind != TokenKind::identifier) {
+    return false;
+  }
+  for (ts::Spelling word : words) {
+    if (token.spelling == word.id) {
+      return true;
+    }
+  }
+  return false;
 }
 
-bool is_control_word(std::string_view word) {
-  static const std::set<std::string, std::less<>> k_words = {
-      "if",  "for", "while", "switch", "catch",  "with", "await", "return", "typeof", "function", "async",
-      "new", "do",  "else",  "void",   "delete", "in",   "of",    "yield",  "super",  "import"};
-  return k_words.count(word) > 0;
+} // namespace
+
+bool is_modifier(const Token& token) {
+  return is_one_of(
+      token, {"private", "public", "protected", "readonly", "static", "declare", "override", "abstract"});
+}
+
+bool is_control_word(const Token& token) {
+  return is_one_of(token, {"if",     "for",    "while",    "switch", "catch", "with",  "await",
+                           "return", "typeof", "function", "async",  "new",   "do",    "else",
+                           "void",   "delete", "in",       "of",     "yield", "super", "import"});
 }
 
 TokenReader::TokenReader(const std::vector<Token>& tokens, std::string path)
     : m_tokens(tokens), m_path(std::move(path)) {
   m_keys.reserve(m_tokens.size());
   for (const Token& token : m_tokens) {
-    m_keys.push_back(key_of(token.kind, token.text));
+    m_keys.push_back(key_of(token.kind, token.spelling));
   }
   match_brackets();
 }

@@ -39,9 +39,9 @@ bool is_digit(char c) {
 }
 
 // Keywords after which a `/` starts a regular expression, not a division.
-constexpr std::array<std::string_view, 14> k_regex_keywords = {
-    "return", "typeof", "case", "do",    "else",       "in",    "of",
-    "new",    "delete", "void", "throw", "instanceof", "yield", "await"};
+constexpr std::array<Spelling, 14> k_regex_keywords = {"return", "typeof",     "case",  "do",     "else",
+                                                       "in",     "of",         "new",   "delete", "void",
+                                                       "throw",  "instanceof", "yield", "await"};
 
 // Longest first, so that "..." wins over ".".
 constexpr std::array<std::string_view, 12> k_multi_punct = {
@@ -177,6 +177,12 @@ private:
   void emit_spelled(TokenKind kind, std::size_t start) {
     emit_at(kind, start).text = m_src.substr(start, m_pos - start);
   }
+  // A name or punctuator, with its number among k_spellings.
+  void emit_word(TokenKind kind, std::size_t start) {
+    Token& token = emit_at(kind, start);
+    token.text = m_src.substr(start, m_pos - start);
+    token.spelling = spelling_id(token.text);
+  }
   // A string's or template's value: the source's characters in
   // [content, content_end), or `decoded` when an escape was met.
   std::string_view value_of(std::size_t content, std::size_t content_end,
@@ -200,7 +206,7 @@ private:
       while (m_pos < m_src.size() && is_ident_part(m_src[m_pos])) {
         ++m_pos;
       }
-      emit_spelled(TokenKind::identifier, start);
+      emit_word(TokenKind::identifier, start);
     } else if (is_digit(c) || (c == '.' && is_digit(at(m_pos + 1)))) {
       lex_number(start);
     } else if (c == '"' || c == '\'') {
@@ -404,13 +410,13 @@ private:
     case TokenKind::template_full:
     case TokenKind::template_tail: return false;
     case TokenKind::identifier:
-      for (std::string_view keyword : k_regex_keywords) {
-        if (prev.text == keyword) {
+      for (Spelling keyword : k_regex_keywords) {
+        if (prev.spelling == keyword.id) {
           return true;
         }
       }
       return false;
-    case TokenKind::punct: return prev.text != ")" && prev.text != "]" && prev.text != "}";
+    case TokenKind::punct: return !prev.is_punct(")") && !prev.is_punct("]") && !prev.is_punct("}");
     default: return true;
     }
   }
@@ -453,7 +459,7 @@ private:
           continue;
         }
         m_pos += spelling.size();
-        emit_spelled(TokenKind::punct, start);
+        emit_word(TokenKind::punct, start);
         return;
       }
     }
@@ -465,7 +471,7 @@ private:
         --m_brace_stack.back();
       }
     }
-    emit_spelled(TokenKind::punct, start);
+    emit_word(TokenKind::punct, start);
   }
 
   std::shared_ptr<LexedText> m_text;

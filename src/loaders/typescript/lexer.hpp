@@ -1,5 +1,7 @@
 #pragma once
 
+#include "loaders/typescript/spelling.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -41,15 +43,19 @@ struct Token {
   int end_line = 1;
   TokenKind kind = TokenKind::end;
   char quote = 0; // a string's quote: ' or "
+  // A name's or punctuator's number among k_spellings (0: not listed).
+  SpellingId spelling = 0;
   // Comments between the previous token and this one: comments[first..last).
   std::size_t comments_begin = 0;
   std::size_t comments_end = 0;
 
-  [[nodiscard]] bool is(TokenKind k, std::string_view spelling) const {
-    return kind == k && text == spelling;
+  // Compared by number: `s` is a spelling the code names.
+  [[nodiscard]] bool is_punct(Spelling s) const { return kind == TokenKind::punct && spelling == s.id; }
+  [[nodiscard]] bool is_ident(Spelling s) const { return kind == TokenKind::identifier && spelling == s.id; }
+  // A name known only when the program runs (a table's, a variable's): compared as text.
+  [[nodiscard]] bool is_named(std::string_view name) const {
+    return kind == TokenKind::identifier && text == name;
   }
-  [[nodiscard]] bool is_punct(std::string_view spelling) const { return is(TokenKind::punct, spelling); }
-  [[nodiscard]] bool is_ident(std::string_view name) const { return is(TokenKind::identifier, name); }
 };
 
 struct Comment {

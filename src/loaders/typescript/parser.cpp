@@ -7,13 +7,11 @@ namespace pgadvise::loaders::ts {
 namespace detail {
 
 bool is_opener(const Token& t) {
-  return t.kind == TokenKind::template_head ||
-         (t.kind == TokenKind::punct && (t.text == "(" || t.text == "[" || t.text == "{"));
+  return t.kind == TokenKind::template_head || t.is_punct("(") || t.is_punct("[") || t.is_punct("{");
 }
 
 bool is_closer(const Token& t) {
-  return t.kind == TokenKind::template_tail ||
-         (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}"));
+  return t.kind == TokenKind::template_tail || t.is_punct(")") || t.is_punct("]") || t.is_punct("}");
 }
 
 namespace {
@@ -22,8 +20,8 @@ bool closes(const Token& open, const Token& close) {
   if (open.kind == TokenKind::template_head) {
     return close.kind == TokenKind::template_tail;
   }
-  return (open.text == "(" && close.is_punct(")")) || (open.text == "[" && close.is_punct("]")) ||
-         (open.text == "{" && close.is_punct("}"));
+  return (open.is_punct("(") && close.is_punct(")")) || (open.is_punct("[") && close.is_punct("]")) ||
+         (open.is_punct("{") && close.is_punct("}"));
 }
 
 } // namespace
@@ -92,7 +90,7 @@ NodeId Parser::pass_over_group() {
   return id;
 }
 
-void Parser::skip_to_closer(std::string_view closer) {
+void Parser::skip_to_closer(Spelling closer) {
   for (int guard = 0; guard < 1000000 && !at_end(); ++guard) {
     if (accept_punct(closer)) {
       return;

@@ -8,9 +8,32 @@ namespace pgadvise::loaders::ts::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 24> k_binary_operators = {
-    "+",  "-",  "*",  "/",  "%", "==", "!=", "===",        "!==", "<",  ">",  "<=",
-    ">=", "&&", "||", "??", "&", "|",  "^",  "instanceof", "in",  "**", "<<", ">>"};
+// JavaScript's binary operators with their binding strength: `a !== b && c`
+// is `(a !== b) && c`, so a reader that evaluates conditions sees the tree
+// JavaScript would.
+struct BinaryOperator {
+  Spelling spelling;
+  int precedence;
+};
+
+constexpr std::array<BinaryOperator, 24> k_binary_operators = {{
+    {"??", 1},         {"||", 2},  {"&&", 3}, {"|", 4},  {"^", 5},  {"&", 6},  {"==", 7}, {"!=", 7},
+    {"===", 7},        {"!==", 7}, {"<", 8},  {">", 8},  {"<=", 8}, {">=", 8}, {"in", 8}, {"<<", 9},
+    {"instanceof", 8}, {">>", 9},  {"+", 10}, {"-", 10}, {"*", 11}, {"/", 11}, {"%", 11}, {"**", 12},
+}};
+
+// The binding strength of the operator token `t`; 0 when it is none.
+int binary_precedence(const Token& t) {
+  if (t.kind != TokenKind::punct && t.kind != TokenKind::identifier) {
+    return 0;
+  }
+  for (const BinaryOperator& op : k_binary_operators) {
+    if (t.spelling == op.spelling.id) {
+      return op.precedence;
+    }
+  }
+  return 0;
+}
 
 } // namespace
 
@@ -66,62 +89,8 @@ NodeId Parser::parse_conditional() {
 }
 
 bool Parser::at_binary_operator() const {
-  const Token& t = peek();
-  if (t.kind != TokenKind::punct &&
-      !(t.kind == TokenKind::identifier && (t.text == "instanceof" || t.text == "in"))) {
-    return false;
-  }
-  for (std::string_view op : k_binary_operators) {
-    if (t.text == op) {
-      return true;
-    }
-  }
-  return false;
+  return binary_precedence(peek()) > 0;
 }
-
-namespace {
-
-// JavaScript's binding strength of a binary operator: `a !== b && c` is
-// `(a !== b) && c`, so a reader that evaluates conditions sees the tree
-// JavaScript would.
-int binary_precedence(std::string_view op) {
-  if (op == "??") {
-    return 1;
-  }
-  if (op == "||") {
-    return 2;
-  }
-  if (op == "&&") {
-    return 3;
-  }
-  if (op == "|") {
-    return 4;
-  }
-  if (op == "^") {
-    return 5;
-  }
-  if (op == "&") {
-    return 6;
-  }
-  if (op == "==" || op == "!=" || op == "===" || op == "!==") {
-    return 7;
-  }
-  if (op == "<" || op == ">" || op == "<=" || op == ">=" || op == "instanceof" || op == "in") {
-    return 8;
-  }
-  if (op == "<<" || op == ">>") {
-    return 9;
-  }
-  if (op == "+" || op == "-") {
-    return 10;
-  }
-  if (op == "**") {
-    return 12;
-  }
-  return 11; // * / %
-}
-
-} // namespace
 
 NodeId Parser::parse_binary() {
   return parse_binary_from(parse_unary(), 0);
@@ -129,7 +98,7 @@ NodeId Parser::parse_binary() {
 
 NodeId Parser::parse_binary_from(NodeId left, int min_precedence) {
   for (int guard = 0; guard < 100000 && at_binary_operator(); ++guard) {
-    const std::string op(peek().text);
+    const Token& op = peek();
     const int precedence = binary_precedence(op);
     if (precedence < min_precedence) {
       break;
@@ -137,15 +106,16 @@ NodeId Parser::parse_binary_from(NodeId left, int min_precedence) {
     const std::size_t first = m_prog.nodes[left].first_token;
     ++m_pos;
     // `a >> b` arrives as two `>` tokens
-    if ((op == ">" || op == "<") && peek().text == op && peek().offset == m_tokens[m_pos - 1].offset + 1) {
+    if ((op.is_punct(">") || op.is_punct("<")) && peek().spelling == op.spelling &&
+        peek().offset == op.offset + 1) {
       ++m_pos;
     }
     NodeId right = parse_unary();
-    for (int inner = 0; inner < 100000 && at_binary_operator() && binary_precedence(peek().text) > precedence;
+    for (int inner = 0; inner < 100000 && at_binary_operator() && binary_precedence(peek()) > precedence;
          ++inner) {
       right = parse_binary_from(right, precedence + 1);
     }
-    const NodeId id = make(NodeKind::other, first, op);
+    const NodeId id = make(NodeKind::other, first, op.text);
     m_prog.nodes[id].children = {left, right};
     finish(id);
     left = id;
@@ -334,10 +304,10 @@ NodeId Parser::parse_primary() {
   case TokenKind::template_head: return parse_template(k_no_node, first);
   case TokenKind::identifier: return parse_identifier_primary();
   case TokenKind::punct:
-    if (t.text == "(" && passes_over_group()) {
+    if (t.is_punct("(") && passes_over_group()) {
       return pass_over_group();
     }
-    if (t.text == "(") {
+    if (t.is_punct("(")) {
       ++m_pos;
       NodeId inner = parse_assignment();
       while (accept_punct(",")) { // comma expression: its value is the last one
@@ -346,10 +316,10 @@ NodeId Parser::parse_primary() {
       skip_to_closer(")");
       return inner;
     }
-    if (t.text == "[") {
+    if (t.is_punct("[")) {
       return parse_array();
     }
-    if (t.text == "{") {
+    if (t.is_punct("{")) {
       return parse_object();
     }
     break;
@@ -370,15 +340,15 @@ NodeId Parser::parse_primary() {
 NodeId Parser::parse_identifier_primary() {
   const Token& t = peek();
   const std::size_t first = m_pos;
-  if (t.text == "true" || t.text == "false") {
+  if (t.is_ident("true") || t.is_ident("false")) {
     ++m_pos;
     return make(NodeKind::boolean, first, t.text);
   }
-  if (t.text == "null") {
+  if (t.is_ident("null")) {
     ++m_pos;
     return make(NodeKind::null_value, first);
   }
-  if (t.text == "new") {
+  if (t.is_ident("new")) {
     ++m_pos;
     NodeId callee = parse_primary();
     while (at_punct(".") && peek(1).kind == TokenKind::identifier) {
@@ -399,14 +369,14 @@ NodeId Parser::parse_identifier_primary() {
     finish(id);
     return id;
   }
-  if (t.text == "function") {
+  if (t.is_ident("function")) {
     ++m_pos;
     if (peek().kind == TokenKind::identifier) {
       ++m_pos; // a named function expression
     }
     return parse_function_rest(first);
   }
-  if (t.text == "class") {
+  if (t.is_ident("class")) {
     const NodeId id = make(NodeKind::other, first, "class");
     while (!at_end() && !at_punct("{")) {
       ++m_pos;
@@ -467,10 +437,9 @@ bool Parser::parse_property(Property& property) {
     return true;
   }
   // get/set/async/static modifiers before a method name
-  while (
-      peek().kind == TokenKind::identifier &&
-      (peek().text == "get" || peek().text == "set" || peek().text == "async" || peek().text == "static") &&
-      (peek(1).kind == TokenKind::identifier || peek(1).kind == TokenKind::string)) {
+  while ((peek().is_ident("get") || peek().is_ident("set") || peek().is_ident("async") ||
+          peek().is_ident("static")) &&
+         (peek(1).kind == TokenKind::identifier || peek(1).kind == TokenKind::string)) {
     ++m_pos;
   }
   accept_punct("*"); // generator method

@@ -41,14 +41,14 @@ private:
     const std::size_t i = m_pos + ahead;
     return i < m_tokens.size() ? m_tokens[i] : m_tokens.back();
   }
-  bool accept_punct(std::string_view p) {
+  bool accept_punct(Spelling p) {
     if (at_punct(p)) {
       ++m_pos;
       return true;
     }
     return false;
   }
-  bool accept_ident(std::string_view name) {
+  bool accept_ident(Spelling name) {
     if (peek().is_ident(name)) {
       ++m_pos;
       return true;
@@ -58,9 +58,8 @@ private:
   [[nodiscard]] bool stops_expression() const {
     const Token& t = peek();
     return t.kind == TokenKind::end || t.kind == TokenKind::template_middle ||
-           t.kind == TokenKind::template_tail ||
-           (t.kind == TokenKind::punct && (t.text == ")" || t.text == "]" || t.text == "}" || t.text == "," ||
-                                           t.text == ";" || t.text == ":"));
+           t.kind == TokenKind::template_tail || t.is_punct(")") || t.is_punct("]") || t.is_punct("}") ||
+           t.is_punct(",") || t.is_punct(";") || t.is_punct(":");
   }
   NodeId add(Node node) {
     m_prog.nodes.push_back(std::move(node));
@@ -76,7 +75,7 @@ private:
     return add(std::move(node));
   }
   [[nodiscard]] bool at_end() const { return m_pos + 1 >= m_tokens.size(); }
-  [[nodiscard]] bool at_punct(std::string_view p) const { return peek().is_punct(p); }
+  [[nodiscard]] bool at_punct(Spelling p) const { return peek().is_punct(p); }
   [[nodiscard]] std::size_t last_index() const { return m_pos == 0 ? 0 : m_pos - 1; }
   [[nodiscard]] bool on_new_line() const { return m_pos > 0 && peek().line > m_tokens[m_pos - 1].end_line; }
   void finish(NodeId id) {
@@ -94,7 +93,7 @@ private:
   NodeId pass_over_group();
   // Moves past the closer the current group expects, skipping whatever
   // could not be parsed before it.
-  void skip_to_closer(std::string_view closer);
+  void skip_to_closer(Spelling closer);
   // Inside a bracket group that closes at `close`: skip to the next `,` (and
   // past it) or to the closer.
   void recover_in_group(std::size_t close);
@@ -102,7 +101,7 @@ private:
   // its `closer`: `item` reads one (or notes a hole and reads nothing);
   // whatever it cannot read is skipped up to the next `,`. Ends past the
   // closer.
-  template <typename Item> void parse_list(std::string_view closer, Item item) {
+  template <typename Item> void parse_list(Spelling closer, Item item) {
     const std::size_t close = m_match[m_pos];
     ++m_pos;
     while (!at_end() && !at_punct(closer)) {

@@ -8,7 +8,7 @@ namespace pgadvise::loaders::ts::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> k_statement_keywords = {
+constexpr std::array<Spelling, 15> k_statement_keywords = {
     "export",    "import", "const",   "let",   "var",      "function",  "class", "type",
     "interface", "enum",   "declare", "async", "abstract", "namespace", "module"};
 
@@ -18,8 +18,8 @@ bool Parser::starts_statement(const Token& t) const {
   if (t.kind != TokenKind::identifier) {
     return false;
   }
-  for (std::string_view keyword : k_statement_keywords) {
-    if (t.text == keyword) {
+  for (Spelling keyword : k_statement_keywords) {
+    if (t.spelling == keyword.id) {
       return true;
     }
   }
