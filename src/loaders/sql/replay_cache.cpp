@@ -1,11 +1,14 @@
 #include "loaders/sql/replay_cache.hpp"
 
+#include "core/file.hpp"
 #include "core/hash.hpp"
 #include "core/text_generation.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "loaders/sql/script_text.hpp"
 
 #include <algorithm>
+#include <ctime>
+#include <sys/stat.h>
 
 namespace pgadvise::loaders {
 
@@ -38,12 +41,43 @@ void ReplayCache::keep(const SchemaLoad& load, std::size_t files, std::vector<st
   m_generations = std::move(generations);
 }
 
+namespace {
+
+std::int64_t nanoseconds(const timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+} // namespace
+
+ReplayCache::Seen ReplayCache::look(const fs::path& file, const Seen* before) {
+  Seen out{file, 0, {}, false};
+  struct stat info {};
+  if (!core::file_overlay(file) && ::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    out.stamp.device = static_cast<std::uint64_t>(info.st_dev);
+    out.stamp.inode = static_cast<std::uint64_t>(info.st_ino);
+    out.stamp.size = static_cast<std::int64_t>(info.st_size);
+    out.stamp.modified_ns = nanoseconds(info.st_mtim);
+    out.stamp.changed_ns = nanoseconds(info.st_ctim);
+    out.settled = nanoseconds(now) - std::max(out.stamp.modified_ns, out.stamp.changed_ns) > m_settled_ns;
+    if (before != nullptr && before->settled && before->file == file && before->stamp == out.stamp) {
+      out.hash = before->hash;
+      return out;
+    }
+  }
+  ++m_compared;
+  auto text = replay::ScriptText::read(file, k_max_sql_file_bytes);
+  out.hash = text ? core::fnv1a64(text->view()) : 0;
+  return out;
+}
+
 void ReplayCache::replay(const std::vector<fs::path>& files, std::uint64_t start, SchemaLoad& into) {
   std::vector<Seen> seen;
   seen.reserve(files.size());
-  for (const fs::path& file : files) {
-    auto text = replay::ScriptText::read(file, k_max_sql_file_bytes);
-    seen.push_back({file, text ? core::fnv1a64(text->view()) : 0});
+  m_compared = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    seen.push_back(look(files[i], start == m_start && i < m_seen.size() ? &m_seen[i] : nullptr));
   }
   if (start != m_start) {
     drop();

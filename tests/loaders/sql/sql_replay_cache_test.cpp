@@ -6,8 +6,10 @@
 #include "loaders/sql/replay_cache.hpp"
 #include "support/files.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace sql_replay_cache_test {
@@ -109,6 +111,44 @@ TEST(SqlReplayCache, ReplaysFromTheFirstChangedMigrationAndGivesWhatAFreshReplay
   // Another start (a baseline snapshot's tables first): everything again.
   EXPECT_EQ(kept(cache, files, 42), fresh(files));
   EXPECT_EQ(cache.reused(), 0U);
+}
+
+// A file on disk is read again only when its stat moved since the last
+// call; the editor's buffer is always read; a file changed just now is
+// read at every call until it settles.
+TEST(SqlReplayCache, ReadsAgainOnlyTheFilesWhoseStatMoved) {
+  const pgadvise::test::TempTree tree;
+  std::vector<fs::path> files = {
+      tree.write("drizzle/0000_init.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"),
+      tree.write("drizzle/0001_posts.sql", "CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint);\n"),
+      tree.write("drizzle/0002_index.sql", "CREATE INDEX users_email_idx ON users (email);\n")};
+  ReplayCache cache(0); // every file settled at once
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.compared(), 3U);
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.compared(), 0U); // nothing read: every stat as it was
+
+  pgadvise::core::set_file_overlay(files[1], "CREATE TABLE posts (id bigint PRIMARY KEY, author bigint);\n");
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_EQ(cache.compared(), 1U);
+  pgadvise::core::clear_file_overlay(files[1]);
+
+  // 0002 rewritten on disk, the same size, its modification time set to
+  // one of long ago: its stat moved, so it is read; 0001 is read as its
+  // buffer is gone; 0000 is not.
+  pgadvise::test::write_text(files[2], "CREATE INDEX users_emaiX_idx ON users (email);\n");
+  const timespec times[2] = {{978307200, 0}, {978307200, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, files[2].c_str(), times, 0), 0);
+  const std::string after = kept(cache, files);
+  EXPECT_NE(after.find("index users_emaix_idx"), std::string::npos) << after;
+  EXPECT_EQ(after, fresh(files));
+  EXPECT_EQ(cache.compared(), 2U);
+
+  // Files changed less than an hour ago, with an hour to settle: read at every call.
+  ReplayCache wary(3'600'000'000'000);
+  EXPECT_EQ(kept(wary, files), fresh(files));
+  EXPECT_EQ(kept(wary, files), fresh(files));
+  EXPECT_EQ(wary.compared(), 3U);
 }
 
 } // namespace sql_replay_cache_test
