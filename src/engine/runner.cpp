@@ -296,21 +296,56 @@ struct Task {
   RuleContext::TableSlice tables;
 };
 
+// The slices a per-table rule's calls judge: the runs of checked tables
+// (RunInput::checked_tables, when `checked`), or every table; a long run
+// split among the workers. Empty when no table is checked.
+std::vector<RuleContext::TableSlice> table_slices(const RunInput& input, bool checked) {
+  const std::size_t tables = input.catalog != nullptr ? input.catalog->tables.size() : 0;
+  std::vector<RuleContext::TableSlice> runs;
+  if (!checked || input.checked_tables.size() != tables) {
+    runs.push_back({0, tables});
+  } else {
+    for (std::size_t i = 0; i < tables; ++i) {
+      if (!input.checked_tables[i]) {
+        continue;
+      }
+      if (!runs.empty() && runs.back().first + runs.back().count == i) {
+        ++runs.back().count;
+      } else {
+        runs.push_back({i, 1});
+      }
+    }
+  }
+  std::vector<RuleContext::TableSlice> slices;
+  const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
+  for (const RuleContext::TableSlice& run : runs) {
+    const std::size_t parts = std::max<std::size_t>(1, std::min(run.count / k_split_from_tables, workers));
+    for (std::size_t i = 0; i < parts; ++i) {
+      const std::size_t first = run.count * i / parts;
+      slices.push_back({run.first + first, run.count * (i + 1) / parts - first});
+    }
+  }
+  return slices;
+}
+
 // The calls the rules make, in registry order; a split rule's slices in
 // the tables' order, so that its findings come back as one call gives them.
+// A convention rule judges every table even so: its findings in applied
+// migrations become one summary over all of them (app/scope/lens), placed
+// at the first.
 std::vector<Task> plan_tasks(const RunInput& input, const std::vector<const Rule*>& runnable) {
-  const std::size_t tables = input.catalog != nullptr ? input.catalog->tables.size() : 0;
-  const std::size_t slices =
-      std::min<std::size_t>(tables / k_split_from_tables, std::max(1U, std::thread::hardware_concurrency()));
+  const std::vector<RuleContext::TableSlice> all = table_slices(input, false);
+  const std::vector<RuleContext::TableSlice> checked = table_slices(input, true);
   std::vector<Task> tasks;
   for (const Rule* rule : runnable) {
-    if (!rule->meta().per_table || slices < 2) {
+    const bool scoped = !input.checked_tables.empty() && rule->meta().lens != Lens::convention;
+    const std::vector<RuleContext::TableSlice>& slices = scoped ? checked : all;
+    if (!rule->meta().per_table || (!scoped && all.size() == 1)) {
       tasks.push_back({rule, {}});
       continue;
     }
-    for (std::size_t i = 0; i < slices; ++i) {
-      const std::size_t first = tables * i / slices;
-      tasks.push_back({rule, {first, tables * (i + 1) / slices - first}});
+    for (const RuleContext::TableSlice& slice : slices) {
+      tasks.push_back({rule, slice});
     }
   }
   return tasks;

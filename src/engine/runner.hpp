@@ -34,6 +34,12 @@ struct RunInput {
   // chunk a rule holds between writes, about 2 KB a finding with its fix:
   // 4,096 held 8 to 10 MB on each worker at 100,000 tables, 1,024 holds 2.
   std::size_t spill_from = 1024;
+  // The catalog's tables the per-table rules (RuleMeta::per_table) judge,
+  // by position: the language server's, those its open migrations define
+  // or change, whose findings are all it shows. Convention rules judge
+  // every table (their applied instances are summarized together). Empty:
+  // every table.
+  std::vector<bool> checked_tables;
   // Called once every rule has run, before their findings are read back
   // (unset: nothing): the caller frees there what only the rules read, for
   // the passes after them to reuse. A lint run drops the migration steps

@@ -148,7 +148,8 @@ TEST(RuleSink, EveryCatalogRuleGivesTheSameFindingsWithATinyChunk) {
 // per_table) and makes one finding per table it judges.
 class SliceRecordingRule : public engine::Rule {
 public:
-  SliceRecordingRule() : Rule({.id = "per-table", .summary = "test rule", .per_table = true}) {}
+  explicit SliceRecordingRule(engine::Lens lens = engine::Lens::state, const char* id = "per-table")
+      : Rule({.id = id, .summary = "test rule", .lens = lens, .per_table = true}) {}
 
   void check(const engine::RuleContext& context, core::FindingSink& out) const override {
     std::size_t judged = 0;
@@ -214,6 +215,37 @@ TEST(RuleSink, APerTableRuleOfABigCatalogJudgesEachTableOnceWhateverTheSlices) {
   for (std::size_t n = 0; n < catalog.tables.size(); ++n) {
     ASSERT_EQ(report.findings[n].message, "table t" + padded(n)) << n;
   }
+}
+
+// The language server's run judges only the tables its open migrations
+// hold (RunInput::checked_tables): a per-table rule is called on the runs
+// of checked tables alone, a convention rule on every table (its applied
+// instances are summarized over all of them), a rule of the whole schema
+// as ever.
+TEST(RuleSink, APerTableRuleJudgesOnlyTheCheckedTablesButAConventionRuleAll) {
+  const model::Catalog catalog = numbered_tables(10);
+  engine::RunInput input;
+  input.catalog = &catalog;
+  input.checked_tables = {false, true, true, false, false, false, false, false, false, true};
+  const SliceRecordingRule state;
+  const SliceRecordingRule convention(engine::Lens::convention, "per-table-convention");
+  const engine::RunReport report = engine::run(input, core::Settings{}, {&state, &convention});
+  using Calls = std::vector<std::pair<std::size_t, std::size_t>>;
+  EXPECT_EQ(state.calls(), (Calls{{1, 2}, {9, 1}}));
+  EXPECT_EQ(convention.calls(), (Calls{{0, 10}}));
+  std::vector<std::string> judged;
+  for (std::size_t n = 0; n < report.findings.size(); ++n) {
+    if (report.findings[n].rule == "per-table") {
+      judged.push_back(report.findings[n].object.table);
+    }
+  }
+  EXPECT_EQ(judged, (std::vector<std::string>{"t000001", "t000002", "t000009"}));
+
+  input.checked_tables.assign(10, false); // no open migration holds a table
+  const SliceRecordingRule none;
+  const engine::RunReport nothing = engine::run(input, core::Settings{}, {&none});
+  EXPECT_TRUE(none.calls().empty());
+  EXPECT_EQ(nothing.findings.size(), 0U);
 }
 
 // A real per-table rule gives the same findings split as in one call.

@@ -6,7 +6,34 @@
 #include "app/lint/run_rules.hpp"
 #include "app/lint/show_literals.hpp"
 
+#include <algorithm>
+#include <functional>
+#include <vector>
+
 namespace pgadvise::app {
+
+namespace {
+
+// Which of the catalog's tables have a part located in a file `checks` accepts.
+std::vector<bool> tables_located_in(const model::Catalog& catalog,
+                                    const std::function<bool(const core::FilePath&)>& checks) {
+  std::vector<bool> out;
+  out.reserve(catalog.tables.size());
+  const auto in = [&checks](const core::SourceLocation& location) {
+    return location.known() && checks(location.file);
+  };
+  const auto any_in = [&in](const auto& parts) {
+    return std::any_of(parts.begin(), parts.end(), [&in](const auto& part) { return in(part.location); });
+  };
+  for (const model::Table& table : catalog.tables) {
+    out.push_back(in(table.location) || in(table.drizzle_location) || any_in(table.columns) ||
+                  any_in(table.indexes) || any_in(table.foreign_keys) || any_in(table.checks) ||
+                  any_in(table.policies));
+  }
+  return out;
+}
+
+} // namespace
 
 std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
   engine::RunInput& input = run.input;
@@ -16,6 +43,9 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
     input.live_analysis = run.live->analysis ? &*run.live->analysis : nullptr;
   }
   if (run.databases.empty()) {
+    if (run.checks_tables_in && input.catalog != nullptr) {
+      input.checked_tables = tables_located_in(*input.catalog, run.checks_tables_in);
+    }
     run.report = app::run_rules(input, run.settings);
   } else {
     lint_databases(run);

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <optional>
 #include <ostream>
@@ -69,6 +70,12 @@ struct LintRun {
   std::size_t defer_code_files = 0;
   // What such a driver keeps between its runs (load_schema's caches).
   KeptLoads kept;
+  // Set by such a driver when it shows only some files' findings (the
+  // language server, when every open document is a migration): the
+  // per-table rules judge only the tables with a part (the table, a column,
+  // an index, a key, a check, a policy) located in a file this accepts
+  // (engine::RunInput::checked_tables). One database only; unset: every table.
+  std::function<bool(const core::FilePath&)> checks_tables_in;
   loaders::SchemaLoad load;
   std::optional<LiveRun> live;           // --db: the database's catalog is the schema
   std::optional<WorkloadInput> workload; // --log, --pgss, --queries

@@ -321,12 +321,29 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
       run->code_scan = loaders::CodeScan::deferred;
       run->defer_code_files = pass.first_pass_files;
     }
+    if (pass.open_migrations != nullptr && !pass.open_migrations->empty()) {
+      run->checks_tables_in = [open = pass.open_migrations, keys = std::make_shared<FileKeys>(),
+                               known = std::make_shared<std::unordered_map<const std::string*, bool>>()](
+                                  const core::FilePath& file) {
+        auto [at, added] = known->try_emplace(&file.str(), false);
+        if (added) {
+          at->second = open->count(keys->of(file.str())) > 0;
+        }
+        return at->second;
+      };
+    }
     if (std::optional<core::Error> error = run_stages(options, *run, earlier, err)) {
       analysis->error = std::move(error);
     } else {
       analysis->timings = run->timings.snapshot();
       analysis->schema_files = schema_files(*run, keys);
       analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
+      for (const std::string& migration : run->load.replayed_files) {
+        analysis->migration_files.insert(keys.of(migration));
+      }
+      if (!run->input.checked_tables.empty()) {
+        analysis->scoped_to = *pass.open_migrations;
+      }
       const auto& deferred = run->sources.project.deferred_query_files;
       analysis->code_pending = deferred ? deferred->size() : 0;
       analysis->run = std::move(run);

@@ -60,6 +60,15 @@ struct Analysis {
   // before it (moved out of it: that run is replaced by this one).
   bool reused_inputs = false;
   std::size_t replay_reused = 0; // migrations not replayed again (the kept replay's)
+  // The migrations the SQL replay read (absolute, normal).
+  std::set<std::string> migration_files;
+  // When the per-table rules judged only the tables of some migrations
+  // (AnalysisPass::open_migrations): those files. The findings of a file
+  // it does not cover are not all known.
+  std::optional<std::set<std::string>> scoped_to;
+  [[nodiscard]] bool covers(const std::filesystem::path& file) const {
+    return !scoped_to || scoped_to->count(file.string()) > 0;
+  }
   // A first pass's: the JS/TS files whose query calls it left out (0 when
   // it read them). Its findings in those files are not yet known.
   std::size_t code_pending = 0;
@@ -102,6 +111,11 @@ struct AnalysisPass {
   loaders::ReplayCache* replay = nullptr;
   loaders::SchemaTsCache* schema_ts = nullptr; // with `replay`: schema.ts read again only when it changed
   std::size_t first_pass_files = 0;
+  // Every open document, when each is a migration the last run replayed
+  // (absolute, normal): the per-table rules judge only the tables those
+  // files define or change, whose findings are all that is shown
+  // (LintRun::checks_tables_in). Null: every table.
+  const std::set<std::string>* open_migrations = nullptr;
 };
 std::unique_ptr<Analysis> analyse(const std::filesystem::path& target, const LintOptions& base,
                                   const AnalysisPass& pass = {});

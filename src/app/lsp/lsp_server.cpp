@@ -9,6 +9,7 @@
 #include "app/lsp/lsp_json.hpp"
 #include "app/lsp/lsp_text.hpp"
 #include "core/file.hpp"
+#include "core/text.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 
 #include <algorithm>
@@ -103,6 +104,9 @@ private:
 
   json initialize(const json& params);
   void did_open(const json& params);
+  // The unit's open documents when each is a migration its last run
+  // replayed (AnalysisPass::open_migrations); nullopt otherwise.
+  [[nodiscard]] std::optional<std::set<std::string>> open_migrations(const fs::path& unit) const;
   void did_change(const json& params);
   void did_save(const json& params);
   void did_close(const json& params);
@@ -146,6 +150,7 @@ private:
     loaders::ReplayCache replay;
     loaders::SchemaTsCache schema_ts;
   };
+  std::set<fs::path> m_unscoped;                        // units whose next run judges every table
   std::map<fs::path, std::unique_ptr<KeptUnit>> m_kept; // by unit, kept between its runs
   std::set<fs::path> m_dirty;
   std::set<fs::path> m_full; // dirty units whose folder is walked and scanned again
@@ -456,9 +461,32 @@ void Server::did_open(const json& params) {
     mark_dirty(unit, true, true);
   } else if (!same) {
     edited(file, false);
+  } else if (!m_analyses[unit]->covers(file)) {
+    mark_dirty(unit, false, false); // its findings were not all worked out: the file was not open
   } else if (m_dirty.count(unit) == 0) {
     publish(uri);
   }
+}
+
+std::optional<std::set<std::string>> Server::open_migrations(const fs::path& unit) const {
+  const auto found = m_analyses.find(unit);
+  if (found == m_analyses.end()) {
+    return std::nullopt;
+  }
+  std::set<std::string> files;
+  for (const auto& [uri, document] : m_documents.all()) {
+    if (unit_of(document.path) != unit) {
+      continue;
+    }
+    if (found->second->migration_files.count(document.path.string()) == 0) {
+      return std::nullopt;
+    }
+    files.insert(document.path.string());
+  }
+  if (files.empty()) {
+    return std::nullopt;
+  }
+  return files;
 }
 
 void Server::edited(const fs::path& file, bool full) {
@@ -552,7 +580,9 @@ void Server::analyse_dirty() {
       // A file came or went: a re-export schema.ts follows may lead elsewhere.
       loads->schema_ts = loaders::SchemaTsCache();
     }
-    AnalysisPass pass{previous, &loads->replay, &loads->schema_ts, 0};
+    const std::optional<std::set<std::string>> migrations =
+        m_unscoped.erase(unit) > 0 ? std::nullopt : open_migrations(unit);
+    AnalysisPass pass{previous, &loads->replay, &loads->schema_ts, 0, migrations ? &*migrations : nullptr};
     if (previous == nullptr && m_analyses.count(unit) == 0) {
       // Start-up. A project with many JS/TS files gets the findings of its
       // schema, migrations and config first, before the TypeScript's query
@@ -573,7 +603,7 @@ void Server::analyse_dirty() {
       if (m_exit || kept == m_analyses.end() || kept->second->code_pending == 0) {
         continue; // closed, or analysed in full by a request handled meanwhile
       }
-      pass = AnalysisPass{kept->second.get(), &loads->replay, &loads->schema_ts, 0};
+      pass = AnalysisPass{kept->second.get(), &loads->replay, &loads->schema_ts, 0, nullptr};
     }
     std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, pass);
     log_analysis(unit, *analysis);
@@ -612,9 +642,12 @@ void Server::release_free_memory() {
 
 const Analysis* Server::analysis_for(const fs::path& file) {
   const fs::path unit = unit_of(file);
-  if (m_dirty.count(unit) > 0 || m_analyses.count(unit) == 0) {
-    if (m_analyses.count(unit) == 0) {
+  const auto kept = m_analyses.find(unit);
+  if (m_dirty.count(unit) > 0 || kept == m_analyses.end() || !kept->second->covers(file)) {
+    if (kept == m_analyses.end()) {
       m_full.insert(unit);
+    } else if (!kept->second->covers(file)) {
+      m_unscoped.insert(unit); // asked of a file the open ones may not include: every table
     }
     m_dirty.insert(unit);
     analyse_dirty();
@@ -634,6 +667,9 @@ void Server::log_analysis(const fs::path& unit, const Analysis& analysis) {
       (analysis.replay_reused > 0
            ? " (" + std::to_string(analysis.replay_reused) + " migrations' replay kept)"
            : std::string()) +
+      (analysis.scoped_to ? " (the per-table rules over the tables of " +
+                                core::plural(analysis.scoped_to->size(), "open migration") + ")"
+                          : std::string()) +
       (analysis.code_pending > 0 ? " (first pass: the query calls of " +
                                        std::to_string(analysis.code_pending) + " JS/TS files next)"
                                  : std::string()) +

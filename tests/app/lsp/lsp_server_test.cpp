@@ -786,4 +786,54 @@ TEST(LspServer, TheSchemaFileShowsItsFindingsInTheRunsOrderWhateverWasOpenedFirs
   EXPECT_EQ(shown(false), after_migration);
 }
 
+// While every open document is a migration, an edit's run judges the
+// per-table rules over those migrations' tables only; a migration opened
+// next gets its own findings all the same (the server runs again for it).
+TEST(LspServer, AnEditJudgesTheOpenMigrationsTablesAndAnotherOpenedLaterGetsItsFindings) {
+  const pgadvise::test::TempTree tree;
+  const auto project = write_drizzle_project(
+      tree,
+      "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
+      "CREATE TABLE \"posts\" (\"id\" text PRIMARY KEY NOT NULL, \"author_id\" text NOT NULL "
+      "REFERENCES \"users\"(\"id\"));\n",
+      "import { pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
+      "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
+      "export const posts = pgTable(\"posts\", {\n  id: text(\"id\").primaryKey(),\n"
+      "  authorId: text(\"author_id\").notNull().references(() => users.id),\n});\n\n"
+      "export const comments = pgTable(\"comments\", {\n  id: text(\"id\").primaryKey(),\n"
+      "  postId: text(\"post_id\").notNull().references(() => posts.id),\n});\n");
+  const std::filesystem::path first = project.first;
+  const std::filesystem::path second =
+      tree.write("repo/drizzle/0001_comments.sql",
+                 "CREATE TABLE \"comments\" (\"id\" text PRIMARY KEY NOT NULL, \"post_id\" text NOT NULL "
+                 "REFERENCES \"posts\"(\"id\"));\n");
+  Session session;
+  start(session, tree.root() / "repo");
+  const auto about = [](const json& diagnostics, const std::string& table) {
+    return std::count_if(diagnostics.begin(), diagnostics.end(), [&](const json& d) {
+      return d["code"] == "unindexed-foreign-key" &&
+             d["message"].get<std::string>().find(table) != std::string::npos;
+    });
+  };
+  EXPECT_EQ(about(opened_file_diagnostics(session, second), "comments"), 1);
+
+  const std::string uri = pgadvise::test::file_url(second);
+  session.notify("textDocument/didChange",
+                 {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                  {"contentChanges", {{{"text", pgadvise::test::read_text(second) + "-- edited\n"}}}}});
+  const json scoped = session.next([](const json& m) {
+    return m.value("method", "") == "window/logMessage" &&
+           m["params"]["message"].get<std::string>().find(
+               "(the per-table rules over the tables of 1 open migration)") != std::string::npos;
+  });
+  EXPECT_FALSE(scoped.is_null());
+  const json edited = session.diagnostics(uri, 2);
+  ASSERT_FALSE(edited.is_null());
+  EXPECT_EQ(about(edited["params"]["diagnostics"], "comments"), 1);
+
+  // The last run judged comments alone: opening 0000 runs again.
+  EXPECT_EQ(about(opened_file_diagnostics(session, first), "posts"), 1);
+  EXPECT_EQ(shut_down(session, 2), 0);
+}
+
 } // namespace lsp_server_test
