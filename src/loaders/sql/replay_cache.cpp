@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
+#include <string>
 #include <sys/stat.h>
 
 namespace pgadvise::loaders {
@@ -51,8 +53,13 @@ std::int64_t nanoseconds(const timespec& t) {
 
 ReplayCache::Seen ReplayCache::look(const fs::path& file, const Seen* before) {
   Seen out{file, 0, {}, false};
+  if (const std::optional<std::string> overlaid = core::file_overlay(file)) {
+    ++m_compared; // the editor's buffer: hashed as it is, never known unchanged by a stat
+    out.hash = core::fnv1a64(*overlaid);
+    return out;
+  }
   struct stat info {};
-  if (!core::file_overlay(file) && ::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+  if (::stat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
     timespec now{};
     ::clock_gettime(CLOCK_REALTIME, &now);
     out.stamp.device = static_cast<std::uint64_t>(info.st_dev);

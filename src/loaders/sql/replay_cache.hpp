@@ -20,8 +20,8 @@ namespace pgadvise::loaders {
 // it was at the last call, and was then settled (changed longer ago than
 // `settled_ns`, 3 s by default: a write in the same clock tick as that
 // look would have left the times as they were, git's "racily clean"
-// files), is not read again. It holds the text generations of the migration steps it
-// keeps (core/text_generation.hpp).
+// files), is not read again. It holds the text generations of the
+// migration steps it keeps (core/text_generation.hpp).
 class ReplayCache {
 public:
   static constexpr std::int64_t k_settled_ns = 3'000'000'000;
