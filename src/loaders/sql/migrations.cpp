@@ -159,7 +159,7 @@ model::MigrationTransaction folder_runner_transaction(const fs::path& file) {
 // Replays `text`, which it blanks and repairs in place: a big migration is
 // held once, not copied, and given back as the replay walks past it.
 void replay_text(replay::ScriptText text, const std::string& file_label, SchemaLoad& into,
-                 model::MigrationTransaction runner_transaction) {
+                 model::MigrationTransaction runner_transaction, replay::ReplayNames* names = nullptr) {
   into.catalog.source = model::SchemaSource::sql_replay;
   if (text.view().find('\0') != std::string_view::npos) {
     into.diagnostics.push_back(make_diagnostic(k_parse_error, core::Severity::high,
@@ -174,7 +174,7 @@ void replay_text(replay::ScriptText text, const std::string& file_label, SchemaL
     into.notes.push_back(file_label + ": not valid UTF-8; " + std::to_string(replaced) +
                          " bytes were read as '?'");
   }
-  replay::Replay replay(into, file_label, text);
+  replay::Replay replay(into, file_label, text, names);
   replay.set_runner_transaction(runner_transaction == model::MigrationTransaction::none
                                     ? replay::runner_transaction_from_text(text.view())
                                     : runner_transaction);
@@ -206,6 +206,7 @@ void replay_sql(std::string_view sql, const std::string& file_label, SchemaLoad&
 
 void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
   into.catalog.source = model::SchemaSource::sql_replay;
+  replay::ReplayNames names; // each file's replay hands them to the next
   for (const fs::path& file : files) {
     const std::string label = display_path(file);
     auto text = replay::ScriptText::read(file, k_max_sql_file_bytes);
@@ -217,7 +218,7 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
     }
     ++into.files_read;
     into.replayed_files.push_back(label);
-    replay_text(std::move(*text), label, into, folder_runner_transaction(file));
+    replay_text(std::move(*text), label, into, folder_runner_transaction(file), &names);
   }
   if (into.catalog.source_description.empty()) {
     into.catalog.source_description =

@@ -69,8 +69,13 @@ std::string typmod_text(const Json& item) {
 
 } // namespace
 
-Replay::Replay(SchemaLoad& load, const std::string& file, ScriptText& script)
-    : m_load(load), m_script(script), m_file(file), m_text(script.view()), m_lines(m_text) {}
+Replay::Replay(SchemaLoad& load, const std::string& file, ScriptText& script, ReplayNames* names)
+    : m_load(load), m_script(script), m_file(file), m_text(script.view()), m_lines(m_text),
+      m_names(names != nullptr ? *names : m_own_names) {
+  if (m_names.catalog != &load.catalog || m_names.tables != load.catalog.tables.size()) {
+    m_names.valid = false; // another catalog's, or its tables changed since
+  }
+}
 
 void Replay::release_text_before_statement() {
   m_script.release_before(m_statement_line_start > 0 ? m_statement_line_start - 1 : 0);
@@ -160,7 +165,7 @@ std::vector<std::string> Replay::lookup_schemas(const QualifiedName& name) const
 
 model::Table* Replay::find_table(const QualifiedName& name) const {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    if (!m_caches_valid) {
+    if (!m_names.valid) {
       rebuild_caches();
     }
     bool stale = false;
@@ -175,7 +180,7 @@ model::Table* Replay::find_table(const QualifiedName& name) const {
     if (!stale) {
       return nullptr;
     }
-    m_caches_valid = false;
+    m_names.valid = false;
   }
   return nullptr;
 }
@@ -193,14 +198,14 @@ std::uint32_t table_hash(std::string_view schema, std::string_view name) {
 } // namespace
 
 model::Table* Replay::cached_table(const std::string& schema, const std::string& name, bool& stale) const {
-  if (m_table_slots.empty()) {
+  if (m_names.table_slots.empty()) {
     return nullptr;
   }
   auto& tables = m_load.catalog.tables;
   const std::uint32_t hash = table_hash(schema, name);
-  const std::size_t mask = m_table_slots.size() - 1;
-  for (std::size_t slot = hash & mask; m_table_slots[slot] != 0; slot = (slot + 1) & mask) {
-    const std::uint64_t value = m_table_slots[slot];
+  const std::size_t mask = m_names.table_slots.size() - 1;
+  for (std::size_t slot = hash & mask; m_names.table_slots[slot] != 0; slot = (slot + 1) & mask) {
+    const std::uint64_t value = m_names.table_slots[slot];
     if (static_cast<std::uint32_t>(value >> 32U) != hash) {
       continue;
     }
@@ -215,17 +220,17 @@ model::Table* Replay::cached_table(const std::string& schema, const std::string&
 
 void Replay::put_table_position(std::size_t position) const {
   // At most half full: probes stay short.
-  if ((m_table_count + 1) * 2 > m_table_slots.size()) {
-    std::vector<std::uint64_t> old = std::move(m_table_slots);
-    m_table_slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
-    const std::size_t mask = m_table_slots.size() - 1;
+  if ((m_names.table_count + 1) * 2 > m_names.table_slots.size()) {
+    std::vector<std::uint64_t> old = std::move(m_names.table_slots);
+    m_names.table_slots.assign(old.empty() ? 1024 : old.size() * 2, 0);
+    const std::size_t mask = m_names.table_slots.size() - 1;
     for (const std::uint64_t value : old) {
       if (value != 0) {
         std::size_t slot = static_cast<std::uint32_t>(value >> 32U) & mask;
-        while (m_table_slots[slot] != 0) {
+        while (m_names.table_slots[slot] != 0) {
           slot = (slot + 1) & mask;
         }
-        m_table_slots[slot] = value;
+        m_names.table_slots[slot] = value;
       }
     }
   }
@@ -233,64 +238,67 @@ void Replay::put_table_position(std::size_t position) const {
   const model::Table& table = tables[position];
   const std::uint32_t hash = table_hash(table.schema, table.name);
   const std::uint64_t value = (std::uint64_t{hash} << 32U) | (position + 1);
-  const std::size_t mask = m_table_slots.size() - 1;
+  const std::size_t mask = m_names.table_slots.size() - 1;
   std::size_t slot = hash & mask;
-  for (; m_table_slots[slot] != 0; slot = (slot + 1) & mask) {
-    const std::uint64_t held = m_table_slots[slot];
+  for (; m_names.table_slots[slot] != 0; slot = (slot + 1) & mask) {
+    const std::uint64_t held = m_names.table_slots[slot];
     const std::size_t at = (held & k_position_bits) - 1;
     if (static_cast<std::uint32_t>(held >> 32U) == hash && at < tables.size() &&
         tables[at].schema == table.schema && tables[at].name == table.name) {
-      m_table_slots[slot] = value; // the later table of one name, as the map kept it
+      m_names.table_slots[slot] = value; // the later table of one name, as the map kept it
       return;
     }
   }
-  m_table_slots[slot] = value;
-  ++m_table_count;
+  m_names.table_slots[slot] = value;
+  ++m_names.table_count;
 }
 
 void Replay::rebuild_caches() const {
-  m_table_slots.clear();
-  m_table_count = 0;
-  m_relation_names.clear();
-  m_constraint_names.clear();
+  m_names.table_slots.clear();
+  m_names.table_count = 0;
+  m_names.relation_names.clear();
+  m_names.constraint_names.clear();
   const auto& tables = m_load.catalog.tables;
   for (std::size_t i = 0; i < tables.size(); ++i) {
     const model::Table& table = tables[i];
     put_table_position(i);
-    m_relation_names.insert(name_key(table.schema, table.name));
+    m_names.relation_names.insert(name_key(table.schema, table.name));
     for (const model::Index& index : table.indexes) {
-      m_relation_names.insert(name_key(table.schema, index.name));
+      m_names.relation_names.insert(name_key(table.schema, index.name));
       if (index.kind != model::IndexKind::index) {
-        m_constraint_names.insert(name_key(table.schema, index.name));
+        m_names.constraint_names.insert(name_key(table.schema, index.name));
       }
     }
     for (const model::ForeignKey& fk : table.foreign_keys) {
-      m_constraint_names.insert(name_key(table.schema, fk.name));
+      m_names.constraint_names.insert(name_key(table.schema, fk.name));
     }
     for (const model::CheckConstraint& check : table.checks) {
-      m_constraint_names.insert(name_key(table.schema, check.name));
+      m_names.constraint_names.insert(name_key(table.schema, check.name));
     }
   }
-  m_caches_valid = true;
+  m_names.valid = true;
+  m_names.catalog = &m_load.catalog;
+  m_names.tables = tables.size();
 }
 
 void Replay::table_added() {
-  if (m_caches_valid && !m_load.catalog.tables.empty()) {
+  if (m_names.valid && !m_load.catalog.tables.empty()) {
     const model::Table& table = m_load.catalog.tables.back();
     put_table_position(m_load.catalog.tables.size() - 1);
-    m_relation_names.insert(name_key(table.schema, table.name));
+    m_names.relation_names.insert(name_key(table.schema, table.name));
+    m_names.tables = m_load.catalog.tables.size();
   }
 }
 
 void Replay::relation_added(const std::string& schema, const std::string& name) {
-  if (m_caches_valid) {
-    m_relation_names.insert(name_key(schema, name));
+  if (m_names.valid) {
+    m_names.relation_names.insert(name_key(schema, name));
   }
 }
 
 void Replay::constraint_added(const std::string& schema, const std::string& name) {
-  if (m_caches_valid) {
-    m_constraint_names.insert(name_key(schema, name));
+  if (m_names.valid) {
+    m_names.constraint_names.insert(name_key(schema, name));
   }
 }
 
@@ -362,18 +370,18 @@ void Replay::set_untracked(const QualifiedName& name, bool present) {
 }
 
 bool Replay::relation_name_taken(const std::string& schema, const std::string& name) const {
-  if (!m_caches_valid) {
+  if (!m_names.valid) {
     rebuild_caches();
   }
-  return m_relation_names.contains(name_key(schema, name)) ||
+  return m_names.relation_names.contains(name_key(schema, name)) ||
          m_load.untracked_relations.contains(untracked_key(schema, name));
 }
 
 bool Replay::constraint_name_taken(const std::string& schema, const std::string& name) const {
-  if (!m_caches_valid) {
+  if (!m_names.valid) {
     rebuild_caches();
   }
-  return m_constraint_names.contains(name_key(schema, name));
+  return m_names.constraint_names.contains(name_key(schema, name));
 }
 
 model::TypeRef Replay::type_ref(const Json& type_name) const {
