@@ -109,8 +109,16 @@ void append_range(std::string& out, const Range& range) {
 
 } // namespace
 
+const std::string& EvidenceUris::of(const core::FilePath& file) {
+  auto [at, added] = m_uris.try_emplace(&file.str());
+  if (added) {
+    at->second = path_to_uri(fs::path(file_key(file.str())));
+  }
+  return at->second;
+}
+
 void append_diagnostic(std::string& out, const PlacedFinding& placed, const LineMap& lines,
-                       PositionEncoding encoding) {
+                       PositionEncoding encoding, EvidenceUris& uris) {
   const core::Finding& finding = *placed.finding;
   out += "{\"code\":";
   append_string(out, finding.rule);
@@ -137,7 +145,7 @@ void append_diagnostic(std::string& out, const PlacedFinding& placed, const Line
     out += "{\"location\":{\"range\":";
     append_range(out, Range{{line, 0}, {line, 0}});
     out += ",\"uri\":";
-    append_string(out, path_to_uri(fs::path(file_key(evidence.location.file.str()))));
+    append_string(out, uris.of(evidence.location.file));
     out += "},\"message\":";
     append_string(out, std::string(core::to_string(evidence.kind)) + ": " + first_line(evidence.detail, 200));
     out += '}';
@@ -153,7 +161,8 @@ void append_diagnostic(std::string& out, const PlacedFinding& placed, const Line
 
 json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding) {
   std::string text;
-  append_diagnostic(text, placed, lines, encoding);
+  EvidenceUris uris;
+  append_diagnostic(text, placed, lines, encoding, uris);
   return json::parse(text);
 }
 
@@ -194,9 +203,10 @@ void append_file_diagnostics(std::string& out, const Analysis& analysis, const f
   const std::vector<PlacedFinding>& placed = analysis.findings_in(file);
   out.reserve(out.size() + placed.size() * 512);
   out += '[';
+  EvidenceUris uris;
   for (std::size_t i = 0; i < placed.size(); ++i) {
     out += i > 0 ? "," : "";
-    append_diagnostic(out, placed[i], lines, encoding);
+    append_diagnostic(out, placed[i], lines, encoding, uris);
   }
   out += ']';
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 // Findings as LSP diagnostics: where each is in its file's text, its
@@ -34,8 +35,19 @@ std::string first_line(std::string_view text, std::size_t limit = 80);
 // A finding as an LSP Diagnostic, written as JSON text to `out` (members
 // in the order nlohmann's dump gives them): a file may show 35,000, which
 // took about a second to build and dump as JSON values at each keystroke.
+// The URI of each file a finding's evidence names, worked out once per
+// publication: file_key asks the system for the working directory, and
+// 35,000 diagnostics name a few hundred files 35,000 times.
+class EvidenceUris {
+public:
+  const std::string& of(const core::FilePath& file);
+
+private:
+  std::unordered_map<const std::string*, std::string> m_uris; // by the file's one interned path
+};
+
 void append_diagnostic(std::string& out, const PlacedFinding& placed, const LineMap& lines,
-                       PositionEncoding encoding);
+                       PositionEncoding encoding, EvidenceUris& uris);
 // The same as a JSON value (a code action names the diagnostic it fixes).
 nlohmann::json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding);
 
