@@ -32,9 +32,6 @@ Range finding_range(const core::SourceLocation& location, const LineMap& lines, 
 // A text's first line, trimmed, cut at `limit` bytes.
 std::string first_line(std::string_view text, std::size_t limit = 80);
 
-// A finding as an LSP Diagnostic, written as JSON text to `out` (members
-// in the order nlohmann's dump gives them): a file may show 35,000, which
-// took about a second to build and dump as JSON values at each keystroke.
 // The URI of each file a finding's evidence names, worked out once per
 // publication: file_key asks the system for the working directory, and
 // 35,000 diagnostics name a few hundred files 35,000 times.
@@ -46,6 +43,9 @@ private:
   std::unordered_map<const std::string*, std::string> m_uris; // by the file's one interned path
 };
 
+// A finding as an LSP Diagnostic, written as JSON text to `out` (members
+// in the order nlohmann's dump gives them): a file may show 35,000, which
+// took about a second to build and dump as JSON values at each keystroke.
 void append_diagnostic(std::string& out, const PlacedFinding& placed, const LineMap& lines,
                        PositionEncoding encoding, EvidenceUris& uris);
 // The same as a JSON value (a code action names the diagnostic it fixes).
