@@ -141,6 +141,21 @@ TEST(SqlReplayAssumed, ASchemaNoFileCreatesIsTakenAsExisting) {
   EXPECT_TRUE(any_note_contains(load, "schema \"app\" (m.sql line 1) is not created by these files"));
 }
 
+// A type or domain no file creates, moved to another schema (squawk's
+// ALTER DOMAIN cases), is one from before the files, as its RENAME and ADD
+// VALUE take it: a note, not a replay-warning. One the files created moves.
+TEST(SqlReplayAssumed, ATypeNoFileCreatesMovesToAnotherSchemaWithoutAWarning) {
+  const auto load = test::replay(R"sql(ALTER TYPE mood SET SCHEMA archive;
+ALTER DOMAIN positive_int SET SCHEMA archive;
+CREATE TYPE status AS ENUM ('on', 'off');
+ALTER TYPE status SET SCHEMA archive;)sql");
+  EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
+  EXPECT_TRUE(any_note_contains(load, "type mood (m.sql line 1) is not created by these files"));
+  EXPECT_TRUE(any_note_contains(load, "type positive_int (m.sql line 2) is not created by these files"));
+  ASSERT_EQ(load.catalog.enums.size(), 1U);
+  EXPECT_EQ(load.catalog.enums[0].schema, "archive");
+}
+
 // A table the files dropped is gone, not one from before them: PostgreSQL
 // rejects a statement on it until a CREATE TABLE brings it back, and each
 // warning says where it was dropped.
