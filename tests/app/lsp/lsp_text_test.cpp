@@ -76,3 +76,72 @@ TEST(LspText, EvidenceUrisNameEachFileAsPathToUriOfItsAbsolutePath) {
 }
 
 } // namespace lsp_text_test
+
+// The diagnostics a file shows are written as JSON text (35,000 of them in
+// one schema file): the text must be what nlohmann's dump of the same
+// values gives (the members in its order), stay valid JSON when a message
+// holds bytes that are not UTF-8, and keep the related places to 20.
+namespace lsp_diagnostics_text {
+
+using pgadvise::app::lsp::append_diagnostic;
+using pgadvise::app::lsp::EvidenceUris;
+using pgadvise::app::lsp::LineMap;
+using pgadvise::app::lsp::PlacedFinding;
+using pgadvise::app::lsp::PositionEncoding;
+using Json = nlohmann::json;
+
+pgadvise::core::Finding finding_with(std::string message) {
+  pgadvise::core::Finding finding;
+  finding.rule = "unindexed-foreign-key";
+  finding.rule_ids = {"unindexed-foreign-key", "missing-fk-index", "seq-scan"};
+  finding.severity = pgadvise::core::Severity::critical;
+  finding.message = std::move(message);
+  finding.fingerprint = "abc123";
+  finding.location = {"/p/drizzle/0001.sql", 2, 3};
+  finding.evidence.push_back({pgadvise::core::Evidence::Kind::ddl, "at the finding", finding.location});
+  for (int line = 1; line <= 25; ++line) {
+    finding.evidence.push_back({pgadvise::core::Evidence::Kind::schema,
+                                "index \"a b\"\ton line\nsecond",
+                                {"/p/src/db/my schema.ts", line, 1}});
+  }
+  return finding;
+}
+
+TEST(LspText, DiagnosticsAreWrittenAsNlohmannWouldDumpThem) {
+  const std::string text = "-- first\n  ALTER TABLE \"posts\" ADD CONSTRAINT x;  \n";
+  const LineMap lines(text);
+  const pgadvise::core::Finding finding = finding_with("Foreign key \"posts\"(author_id)\t-> \\users");
+  std::string written;
+  EvidenceUris uris;
+  append_diagnostic(written, PlacedFinding{&finding, finding.location}, lines, PositionEncoding::utf16, uris);
+  const Json parsed = Json::parse(written);
+  EXPECT_EQ(parsed.dump(), written); // the same bytes as the values' dump
+  EXPECT_EQ(parsed["message"],
+            "Foreign key \"posts\"(author_id)\t-> \\users (also missing-fk-index, seq-scan)");
+  EXPECT_EQ(parsed["code"], "unindexed-foreign-key");
+  EXPECT_EQ(parsed["severity"], 1);
+  EXPECT_EQ(parsed["range"]["start"]["line"], 1);
+  EXPECT_EQ(parsed["range"]["start"]["character"], 2);
+  EXPECT_EQ(parsed["range"]["end"]["character"], 39); // trailing blanks left out
+  EXPECT_EQ(parsed["data"]["fingerprint"], "abc123");
+  ASSERT_EQ(parsed["relatedInformation"].size(), 20U); // the one at the finding's place is not repeated
+  EXPECT_EQ(parsed["relatedInformation"][0]["message"], "schema: index \"a b\"\ton line");
+  EXPECT_EQ(parsed["relatedInformation"][0]["location"]["uri"], "file:///p/src/db/my%20schema.ts");
+  EXPECT_EQ(parsed["relatedInformation"][19]["location"]["range"]["start"]["line"], 19);
+}
+
+TEST(LspText, ADiagnosticOfTextThatIsNotUtf8IsStillJson) {
+  const LineMap lines("x\ny\n");
+  pgadvise::core::Finding finding = finding_with("column caf\xE9 \x01 is text");
+  finding.evidence.clear();
+  finding.rule_ids.clear();
+  std::string written;
+  EvidenceUris uris;
+  append_diagnostic(written, PlacedFinding{&finding, finding.location}, lines, PositionEncoding::utf8, uris);
+  const Json parsed = Json::parse(written);
+  EXPECT_EQ(parsed["message"], "column caf\xEF\xBF\xBD \x01 is text");
+  EXPECT_FALSE(parsed.contains("relatedInformation"));
+  EXPECT_EQ(parsed.dump(), written);
+}
+
+} // namespace lsp_diagnostics_text
