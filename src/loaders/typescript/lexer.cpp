@@ -51,9 +51,16 @@ constexpr std::array<std::string_view, 12> k_multi_punct = {
 // A source this long gets room for a token per 3 bytes (Lexer's constructor).
 constexpr std::size_t k_large_source = std::size_t{1} << 20U;
 
-// The characters they start with: `(`, `,` and `:`, most of a schema's
-// punctuation, are one character without a look through the list.
-constexpr std::string_view k_multi_punct_first = ".=?!&|<>";
+// Whether a character starts one of them, worked out from the list: `(`,
+// `,` and `:`, most of a schema's punctuation, are one character without a
+// look through it.
+constexpr std::array<bool, 256> k_starts_multi_punct = [] {
+  std::array<bool, 256> starts{};
+  for (const std::string_view spelling : k_multi_punct) {
+    starts[static_cast<unsigned char>(spelling[0])] = true;
+  }
+  return starts;
+}();
 
 class Lexer {
 public:
@@ -462,7 +469,7 @@ private:
 
   void lex_punct(std::size_t start) {
     const char first = m_src[m_pos];
-    const bool multi = k_multi_punct_first.find(first) != std::string_view::npos;
+    const bool multi = k_starts_multi_punct[static_cast<unsigned char>(first)];
     for (std::string_view spelling : multi ? std::span(k_multi_punct) : std::span<const std::string_view>()) {
       if (spelling[0] == first && m_src.substr(m_pos, spelling.size()) == spelling) {
         // `?.5` is a conditional followed by a number, not optional chaining.
