@@ -11,6 +11,8 @@ Usage: bench/lsp-latency.py PGADVISE PROJECT FILE [EDITS=200] [DEBOUNCE_MS=0]
 With LSP_LOG=1 in the environment, the server's log lines go to stderr
 (each analysis: its time by stage, and whether it took the last scan).
 With LSP_STDERR=1, the server's own stderr is shown too (dropped otherwise).
+With LSP_MAX_DIAGNOSTICS=N, the client asks for N diagnostics a file at
+most (maxDiagnosticsPerFile; 0: all) instead of the server's default, 1,000.
 A project the server reads in two passes (the schema's diagnostics first,
 then the code's query calls: `--first-pass-files`, 2,000 JS/TS files by
 default) is timed to both: startup_ms to the first diagnostics and
@@ -129,10 +131,13 @@ def rss():
     return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0]), int(fields["RssAnon"].split()[0])
 
 
+options = {"debounceMs": debounce}
+if os.environ.get("LSP_MAX_DIAGNOSTICS"):
+    options["maxDiagnosticsPerFile"] = int(os.environ["LSP_MAX_DIAGNOSTICS"])
 started = time.monotonic()
 send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
       "params": {"processId": os.getpid(), "rootUri": project.as_uri(), "capabilities": {},
-                 "initializationOptions": {"debounceMs": debounce}}})
+                 "initializationOptions": options}})
 wait_for(lambda m: m.get("id") == 1)
 send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 text = path.read_text()

@@ -54,6 +54,7 @@ async function activate(context) {
     initializationOptions: {
       debounceMs: settings.get('debounceMs', 50),
       config: settings.get('config', ''),
+      maxDiagnosticsPerFile: settings.get('maxDiagnosticsPerFile', 1000),
     },
     synchronize: {
       fileEvents: vscode.workspace.createFileSystemWatcher(

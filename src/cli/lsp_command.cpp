@@ -27,6 +27,11 @@ CLI::App* add_lsp_command(CLI::App& app, app::lsp::LspOptions& options) {
                   "for query calls when the project has at least this many JS/TS files (default 2000; 0: "
                   "never)")
       ->type_name("N");
+  lsp->add_option("--max-diagnostics", options.max_diagnostics_per_file,
+                  "Diagnostics shown in one file at most, the most severe and the nearest the last edit "
+                  "first, then one that says how many more there are (default 1000, VS Code's own "
+                  "limit; 0: all)")
+      ->type_name("N");
   return lsp;
 }
 

@@ -72,13 +72,14 @@ test('activate starts `pgadvise lsp --stdio` from the workspace and passes the s
   const dir = scratch();
   const workspace = path.join(dir, 'my app');
   const binary = executable(path.join(workspace, 'node_modules', '.bin', 'pgadvise'));
-  reset([workspace], { debounceMs: 120, config: 'ci/.pgadvise.toml' });
+  reset([workspace], { debounceMs: 120, config: 'ci/.pgadvise.toml', maxDiagnosticsPerFile: 200 });
   const context = { extensionPath: path.join(dir, 'extension'), subscriptions: [] };
   const client = await extension.activate(context);
   assert.strictEqual(recorded.clients.length, 1);
   assert.strictEqual(client, recorded.clients[0]);
   assert.deepStrictEqual(client.serverOptions, { command: binary, args: ['lsp', '--stdio'] });
-  assert.deepStrictEqual(client.clientOptions.initializationOptions, { debounceMs: 120, config: 'ci/.pgadvise.toml' });
+  assert.deepStrictEqual(client.clientOptions.initializationOptions,
+    { debounceMs: 120, config: 'ci/.pgadvise.toml', maxDiagnosticsPerFile: 200 });
   assert.ok(client.clientOptions.documentSelector.some((s) => s.language === 'sql'));
   assert.ok(client.clientOptions.documentSelector.some((s) => s.pattern === '**/package.json'));
   assert.ok(client.started);
@@ -96,6 +97,7 @@ test('the bundled binary wins over the workspace one, made executable as a .vsix
   const client = await extension.activate({ extensionPath: path.join(dir, 'extension'), subscriptions: [] });
   assert.strictEqual(client.serverOptions.command, bundled);
   assert.strictEqual(client.clientOptions.initializationOptions.debounceMs, 50);
+  assert.strictEqual(client.clientOptions.initializationOptions.maxDiagnosticsPerFile, 1000);
   await extension.deactivate();
 });
 

@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstddef>
+#include <numeric>
+#include <tuple>
 #include <vector>
 
 namespace pgadvise::app::lsp {
@@ -191,8 +194,29 @@ json run_error(const core::Error& error, const fs::path& file, const LineMap& li
 
 } // namespace
 
+std::vector<std::size_t> shown_findings(const std::vector<PlacedFinding>& placed, DiagnosticLimit limit) {
+  std::vector<std::size_t> shown(placed.size());
+  std::iota(shown.begin(), shown.end(), std::size_t{0});
+  if (limit.most == 0 || placed.size() <= limit.most) {
+    return shown;
+  }
+  const auto distance = [&](std::size_t i) {
+    const auto line = static_cast<std::size_t>(std::max(1, placed[i].at.line) - 1);
+    return line > limit.near_line ? line - limit.near_line : limit.near_line - line;
+  };
+  const auto key = [&](std::size_t i) {
+    return std::tuple(lsp_severity(placed[i].finding->severity), distance(i), i);
+  };
+  std::nth_element(shown.begin(), shown.begin() + static_cast<std::ptrdiff_t>(limit.most), shown.end(),
+                   [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  shown.resize(limit.most);
+  std::sort(shown.begin(), shown.end());
+  return shown;
+}
+
 void append_file_diagnostics(std::string& out, const Analysis& analysis, const fs::path& file,
-                             const std::string& text, PositionEncoding encoding, const Documents& documents) {
+                             const std::string& text, PositionEncoding encoding, const Documents& documents,
+                             DiagnosticLimit limit) {
   const LineMap lines(text);
   if (!analysis.run) {
     out += run_error(analysis.error ? *analysis.error : core::Error("the analysis did not run"), file, lines,
@@ -201,12 +225,25 @@ void append_file_diagnostics(std::string& out, const Analysis& analysis, const f
     return;
   }
   const std::vector<PlacedFinding>& placed = analysis.findings_in(file);
-  out.reserve(out.size() + placed.size() * 512);
+  const std::vector<std::size_t> shown = shown_findings(placed, limit);
+  out.reserve(out.size() + shown.size() * 512);
   out += '[';
   EvidenceUris uris;
-  for (std::size_t i = 0; i < placed.size(); ++i) {
-    out += i > 0 ? "," : "";
+  for (const std::size_t i : shown) {
+    out += i == shown.front() ? "" : ",";
     append_diagnostic(out, placed[i], lines, encoding, uris);
+  }
+  if (shown.size() < placed.size()) {
+    const std::size_t more = placed.size() - shown.size();
+    out += shown.empty() ? "" : ",";
+    out += R"({"message":)";
+    append_string(out, "Not shown here: " + core::plural(more, "more finding") + " (an editor is sent " +
+                           std::to_string(limit.most) +
+                           " a file, maxDiagnosticsPerFile: the most severe first, then the nearest the last "
+                           "edit); `pgadvise lint` lists them all");
+    out += R"(,"range":)";
+    append_range(out, Range{{0, 0}, {0, 0}});
+    out += R"(,"severity":3,"source":"pgadvise"})";
   }
   out += ']';
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 // Findings as LSP diagnostics: where each is in its file's text, its
 // severity, its rule as the code with a link to the rule's page.
@@ -51,10 +52,24 @@ void append_diagnostic(std::string& out, const PlacedFinding& placed, const Line
 // The same as a JSON value (a code action names the diagnostic it fixes).
 nlohmann::json diagnostic_of(const PlacedFinding& placed, const LineMap& lines, PositionEncoding encoding);
 
+// How many of a file's diagnostics are sent (LspOptions::max_diagnostics_per_file),
+// and which first after the most severe: those nearest the line of its last edit.
+struct DiagnosticLimit {
+  std::size_t most = 0; // 0: all
+  std::size_t near_line = 0;
+};
+
+// The findings of `placed` a file shows under `limit`, as indices in their
+// order: all of them, or the `most` most severe, the nearest `near_line` of
+// each severity first.
+std::vector<std::size_t> shown_findings(const std::vector<PlacedFinding>& placed, DiagnosticLimit limit);
+
 // Every diagnostic of `file` (whose text is `text`) in `analysis`, appended
-// to `out` as the text of a JSON array: its findings, or, when the run
-// could not start, that as one diagnostic.
+// to `out` as the text of a JSON array: its findings (those shown_findings
+// keeps, then one saying how many more there are), or, when the run could
+// not start, that as one diagnostic.
 void append_file_diagnostics(std::string& out, const Analysis& analysis, const std::filesystem::path& file,
-                             const std::string& text, PositionEncoding encoding, const Documents& documents);
+                             const std::string& text, PositionEncoding encoding, const Documents& documents,
+                             DiagnosticLimit limit = {});
 
 } // namespace pgadvise::app::lsp

@@ -10,6 +10,16 @@ namespace pgadvise::app::lsp {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The line (from 0) of the first character where `after` differs from `before`.
+std::size_t first_changed_line(std::string_view before, std::string_view after) {
+  const auto differ = std::mismatch(before.begin(), before.end(), after.begin(), after.end());
+  return static_cast<std::size_t>(std::count(after.begin(), differ.second, '\n'));
+}
+
+} // namespace
+
 Documents::~Documents() {
   for (const auto& [uri, document] : m_by_uri) {
     core::clear_file_overlay(document.path);
@@ -21,6 +31,7 @@ Document& Documents::open(const std::string& uri, const fs::path& path, std::str
   document.path = path;
   document.text = std::move(text);
   document.version = version;
+  document.edited_line = 0;
   core::set_file_overlay(document.path, document.text);
   return document;
 }
@@ -40,7 +51,9 @@ Document* Documents::change(const std::string& uri, const nlohmann::json& change
         const std::size_t from = lines.offset(range->start, encoding);
         const std::size_t to = std::max(from, lines.offset(range->end, encoding));
         document.text.replace(from, to - from, text);
+        document.edited_line = static_cast<std::size_t>(std::max(0, range->start.line));
       } else {
+        document.edited_line = first_changed_line(document.text, text);
         document.text = text;
       }
     }

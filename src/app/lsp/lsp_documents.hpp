@@ -17,6 +17,10 @@ struct Document {
   std::filesystem::path path; // absolute and normal (lsp_analysis's file_key)
   std::string text;
   int version = 0;
+  // The line (from 0) of the last edit, where the developer is at work: the
+  // diagnostics nearest it are shown first when a file has more than the
+  // editor is sent. The top of the file until the first edit.
+  std::size_t edited_line = 0;
 };
 
 class Documents {

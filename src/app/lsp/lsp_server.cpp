@@ -384,6 +384,9 @@ json Server::initialize(const json& params) {
   if (const json& files = member(init, "firstPassFiles"); files.is_number_unsigned()) {
     m_options.first_pass_files = files.get<std::size_t>();
   }
+  if (const json& most = member(init, "maxDiagnosticsPerFile"); most.is_number_unsigned()) {
+    m_options.max_diagnostics_per_file = most.get<std::size_t>();
+  }
   if (const json& push = member(init, "pushDiagnostics"); push.is_boolean()) {
     m_push = push.get<bool>();
   }
@@ -704,7 +707,7 @@ void Server::publish(const std::string& uri) {
     body += "[]";
   } else {
     append_file_diagnostics(body, *found->second, document->path, document->text, m_edits.encoding,
-                            m_documents);
+                            m_documents, {m_options.max_diagnostics_per_file, document->edited_line});
   }
   body += R"(,"uri":)";
   body += json(uri).dump(-1, ' ', false, json::error_handler_t::replace);
@@ -729,8 +732,9 @@ void Server::pull_diagnostics(const json& id, const json& params) {
   const std::optional<fs::path> file = file_of(params);
   const Analysis* analysis = file ? analysis_for(*file) : nullptr;
   if (analysis != nullptr) {
-    append_file_diagnostics(body, *analysis, *file, m_documents.text_of(*file), m_edits.encoding,
-                            m_documents);
+    const Document* open = m_documents.find_path(*file);
+    append_file_diagnostics(body, *analysis, *file, m_documents.text_of(*file), m_edits.encoding, m_documents,
+                            {m_options.max_diagnostics_per_file, open != nullptr ? open->edited_line : 0});
   } else {
     body += "[]";
   }

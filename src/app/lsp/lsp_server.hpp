@@ -16,6 +16,11 @@ struct LspOptions {
   // schema's, migrations' and config's diagnostics before the search of its
   // code for query calls ends (0: everything at once).
   std::size_t first_pass_files = 2000;
+  // Diagnostics published for one file at most (0: all), the most severe
+  // and the nearest the file's last edit first, then one saying how many
+  // more there are. 1,000 is VS Code's own limit: it parses whatever comes
+  // and shows 1,000 a file, so more only costs the editor time.
+  std::size_t max_diagnostics_per_file = 1000;
   // Work in the workspace folder, as lint run there would (findings' paths in
   // messages read relative to it). Off for a server run inside a test process.
   bool change_directory = true;

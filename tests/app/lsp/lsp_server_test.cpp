@@ -836,4 +836,73 @@ TEST(LspServer, AnEditJudgesTheOpenMigrationsTablesAndAnotherOpenedLaterGetsItsF
   EXPECT_EQ(shut_down(session, 2), 0);
 }
 
+// A file is sent maxDiagnosticsPerFile diagnostics at most: the most severe,
+// the nearest its last edit first (the top of the file until one), in the
+// run's order, then one that says how many more there are. (Each table's
+// foreign key is critical; the drift of its name, at the same line, low.)
+TEST(LspServer, AFileIsSentTheLimitsDiagnosticsNearestItsLastEditAndACountOfTheRest) {
+  const pgadvise::test::TempTree tree;
+  std::string migration = "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n";
+  std::string schema = "import { pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
+                       "export const users = pgTable(\"users\", { id: text(\"id\").primaryKey() });\n";
+  for (const std::string name : {"a", "b", "c", "d"}) {
+    migration += "--> statement-breakpoint\nCREATE TABLE \"" + name +
+                 "\" (\"id\" text PRIMARY KEY NOT NULL, \"ref\" text REFERENCES \"users\"(\"id\"));\n";
+    schema += "export const " + name + " = pgTable(\"" + name +
+              "\", { id: text(\"id\").primaryKey(), ref: text(\"ref\").references(() => users.id) });\n";
+  }
+  const auto project = write_drizzle_project(tree, migration, schema);
+  const std::filesystem::path& file = project.second;
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(tree.root() / "repo");
+  params["initializationOptions"] = {{"maxDiagnosticsPerFile", 2}};
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  // Each shown diagnostic as code@line, the count last.
+  const auto shown = [](const json& diagnostics) {
+    std::vector<std::string> out;
+    for (const json& d : diagnostics) {
+      out.push_back(d.contains("code") ? d["code"].get<std::string>() + "@" +
+                                             std::to_string(d["range"]["start"]["line"].get<int>())
+                                       : d["message"].get<std::string>().substr(0, 40));
+    }
+    return out;
+  };
+  const json opened = opened_file_diagnostics(session, file);
+  ASSERT_EQ(opened.size(), 3U) << opened.dump(1);
+  EXPECT_EQ(opened[2]["severity"], 3);
+  EXPECT_EQ(shown(opened), (std::vector<std::string>{"unindexed-foreign-key@3", "unindexed-foreign-key@4",
+                                                     "Not shown here: 6 more findings (an edit"}));
+
+  // A whole-text change at d's line: d's and c's now.
+  const std::string uri = pgadvise::test::file_url(file);
+  const std::size_t d_line = schema.find("export const d");
+  session.notify(
+      "textDocument/didChange",
+      {{"textDocument", {{"uri", uri}, {"version", 2}}},
+       {"contentChanges", {{{"text", schema.substr(0, d_line) + "// d\n" + schema.substr(d_line)}}}}});
+  const json edited = session.diagnostics(uri, 2);
+  ASSERT_FALSE(edited.is_null());
+  EXPECT_EQ(shown(edited["params"]["diagnostics"]),
+            (std::vector<std::string>{"unindexed-foreign-key@5", "unindexed-foreign-key@7",
+                                      "Not shown here: 6 more findings (an edit"}));
+
+  // An edit on d's line itself: its drift (low) is as near as its foreign
+  // key, and c's foreign key (critical) goes before it.
+  session.notify(
+      "textDocument/didChange",
+      {{"textDocument", {{"uri", uri}, {"version", 3}}},
+       {"contentChanges",
+        {{{"range", {{"start", {{"line", 7}, {"character", 0}}}, {"end", {{"line", 7}, {"character", 0}}}}},
+          {"text", "  "}}}}});
+  const json on_line = session.diagnostics(uri, 3);
+  ASSERT_FALSE(on_line.is_null());
+  EXPECT_EQ(shown(on_line["params"]["diagnostics"]),
+            (std::vector<std::string>{"unindexed-foreign-key@5", "unindexed-foreign-key@7",
+                                      "Not shown here: 6 more findings (an edit"}));
+  EXPECT_EQ(shut_down(session, 2), 0);
+}
+
 } // namespace lsp_server_test
