@@ -69,7 +69,10 @@ struct ReportInput {
   std::string schema_description;  // "SQL replay of drizzle/ (4 files)"
   std::vector<std::string> inputs; // files and directories read
   std::vector<std::string> notes;  // how sources were found (shown with --verbose)
-  std::string migration_file;      // where --emit-migration wrote the proposed indexes; empty: not written
+  // The run found no schema and read no log: the notes (where discovery
+  // looked) are shown under the text report's header, not only with -v.
+  bool notes_explain_no_schema = false;
+  std::string migration_file; // where --emit-migration wrote the proposed indexes; empty: not written
   bool color = false;
   bool verbose = false;
   // The text report shows many findings of one shape as one entry; --rule

@@ -28,6 +28,11 @@ std::vector<std::string> header_notes(const ReportInput& input) {
   if (!input.scope_note.empty()) {
     notes.push_back(input.scope_note);
   }
+  // No schema: where discovery looked, and that only the project was linted
+  // (a Prisma app's root: "No findings." alone read as a clean schema).
+  if (input.notes_explain_no_schema) {
+    notes.insert(notes.end(), input.notes.begin(), input.notes.end());
+  }
   if (input.live_analysis != nullptr && input.live_analysis->index_set != nullptr) {
     const std::vector<std::string>& caveats = input.live_analysis->index_set->caveats;
     notes.insert(notes.end(), caveats.begin(), caveats.end());

@@ -39,8 +39,9 @@ SkippedRule parse_skipped(std::string_view entry);
 struct ReportInput; // reporters/report.hpp
 
 // The notes every text report shows under its header, not only with
-// --verbose: which migrations the change rules judged (the scope note), then
-// a live run's caveats on its index proposals (tables VACUUM has not reached,
+// --verbose: which migrations the change rules judged (the scope note), a
+// run without a schema its notes (where discovery looked), then a live
+// run's caveats on its index proposals (tables VACUUM has not reached,
 // model::IndexSet::caveats). Each is also among the report's notes.
 std::vector<std::string> header_notes(const ReportInput& input);
 

@@ -269,6 +269,26 @@ TEST(TextReporter, VerboseShowsNotesAndSkippedRules) {
   EXPECT_NE(verbose.find("Rules run (2): json-in-text-column, unindexed-foreign-key"), std::string::npos);
 }
 
+// A run that found no schema says where it looked under the header, not
+// only with -v: "No findings." alone reads as a clean schema.
+TEST(TextReporter, WithoutASchemaTheNotesSayWhereItLookedWithoutVerbose) {
+  const engine::RunReport run;
+  reporters::ReportInput input = test::sample_input(run);
+  input.schema_description.clear();
+  input.schema_source = "none";
+  input.notes_explain_no_schema = true; // as lint sets it: no schema, no log
+  input.notes = {"looked in ./ for drizzle.config.{ts,js,mjs,cjs,json}: none found",
+                 "no schema found: only the project's scripts, CI and containers were linted"};
+  const auto lines = lines_of(render(input));
+  ASSERT_GE(lines.size(), 4U);
+  EXPECT_EQ(lines[0], "Schema: none");
+  EXPECT_EQ(lines[1], "    note: " + input.notes[0]);
+  EXPECT_EQ(lines[2], "    note: " + input.notes[1]);
+  // Otherwise (a schema, or a log judged alone) the same notes stay under -v.
+  input.notes_explain_no_schema = false;
+  EXPECT_EQ(render(input).find("looked in"), std::string::npos);
+}
+
 // A live run's caveat on its index set (tables VACUUM has not reached) is
 // read under the header of the default report, before the findings, not
 // only among -v's notes; -v says it once.

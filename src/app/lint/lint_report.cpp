@@ -197,6 +197,8 @@ int write_lint_report(const LintRun& run, std::ostream& report_out, std::ostream
     report_input.inputs.insert(report_input.inputs.end(), workload_paths.begin(), workload_paths.end());
   }
   report_input.notes = report_notes(run);
+  report_input.notes_explain_no_schema =
+      run.input.catalog->source == model::SchemaSource::none && !run.workload && !run.live;
   report_input.scope_note = run.scope_note;
   report_input.verbose = run.settings.verbose;
   report_input.expand_groups = !options.rules.empty(); // --rule ID: every instance of that rule
