@@ -286,6 +286,9 @@ std::string MigrationStep::transaction_text() const {
   case MigrationTransaction::dbmate:
     return "the transaction dbmate wraps around each migration (its -- migrate:up line has no "
            "transaction:false)";
+  case MigrationTransaction::prisma:
+    return "the one transaction PostgreSQL runs this Prisma migration in (Prisma Migrate sends a file's "
+           "statements as one query; a file of one statement runs without one)";
   }
   return {};
 }

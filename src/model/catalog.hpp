@@ -451,6 +451,7 @@ enum class MigrationTransaction : std::uint8_t {
   drizzle_kit, // drizzle-kit migrate (drizzle-orm's migrate()): one around all pending migrations
   goose,       // goose, around each migration (the file has no -- +goose NO TRANSACTION)
   dbmate,      // dbmate, around each migration (its -- migrate:up line has no transaction:false)
+  prisma,      // Prisma Migrate: a migration of several statements is one query, one transaction
 };
 
 // The kind, lock, flags and the five short texts (4 bytes each) share the

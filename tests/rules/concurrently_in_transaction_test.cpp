@@ -73,4 +73,18 @@ TEST(ConcurrentlyInTransaction, GooseAndDbmateWrapFilesUnlessTheySayNot) {
   EXPECT_TRUE(run_on_change(k_rule, k_orders, "-- migrate:up transaction:false\n" + index).empty());
 }
 
+// Prisma Migrate sends a migration as one query: PostgreSQL runs one of
+// several statements as a transaction, one of a single statement without.
+TEST(ConcurrentlyInTransaction, APrismaMigrationOfSeveralStatementsIsOneTransaction) {
+  const std::string index =
+      "CREATE INDEX CONCURRENTLY \"orders_customer_id_idx\" ON \"orders\" (\"customer_id\");\n";
+  const auto findings =
+      run_on_change(k_rule, k_orders, "ALTER TABLE \"orders\" ADD COLUMN \"paid\" boolean;\n" + index,
+                    model::MigrationTransaction::prisma);
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_NE(findings[0].message.find("Prisma migration"), std::string::npos) << findings[0].message;
+  EXPECT_TRUE(run_on_change(k_rule, k_orders, "-- CreateIndex\n" + index, model::MigrationTransaction::prisma)
+                  .empty());
+}
+
 } // namespace concurrently_in_transaction_test

@@ -355,7 +355,8 @@ private:
         return;
       }
     }
-    std::vector<fs::path> journals = find_journals(root);
+    const MigrationMarkers markers = find_migration_markers(root);
+    std::vector<fs::path> journals = markers.journals;
     journals.erase(std::remove_if(journals.begin(), journals.end(),
                                   [&](const fs::path& journal) {
                                     return !m_configs.postgres_migrations(
@@ -371,10 +372,35 @@ private:
       }
       return;
     }
+    if (add_prisma_migrations(root, markers.prisma_locks)) {
+      return;
+    }
     m_sources.notes.push_back(
         "looked in " + shown_dir(root) +
         " for drizzle.config.{ts,js,mjs,cjs,json}, drizzle/, migrations/, db/migrations/, "
-        "src/db/migrations/ and **/meta/_journal.json: none found");
+        "src/db/migrations/, **/meta/_journal.json and **/migration_lock.toml: none found");
+  }
+
+  // Prisma Migrate's folder (migration_lock.toml beside NAME/migration.sql),
+  // the first of PostgreSQL's; another database's is named and skipped.
+  bool add_prisma_migrations(const fs::path& root, const std::vector<fs::path>& locks) {
+    bool added = false;
+    for (const fs::path& lock : locks) {
+      const fs::path dir = lock.parent_path();
+      const std::string provider = prisma_provider(lock);
+      if (provider != "postgresql" && provider != "postgres") {
+        m_sources.notes.push_back(
+            "skipped Prisma's migrations in " + shown_dir(dir) + ": " + display_path(lock) + " names " +
+            (provider.empty() ? std::string("no provider") : "provider " + provider) + ", not PostgreSQL");
+      } else if (!added) {
+        added = add_migrations_dir(dir, "Prisma Migrate's, found by its migration_lock.toml under " +
+                                            shown_dir(root));
+      } else {
+        m_sources.notes.push_back("also found " + display_path(lock) +
+                                  "; pass its folder to pgadvise to lint that one");
+      }
+    }
+    return added;
   }
 
   // A repository whose drizzle.config sits in a subfolder (server/,

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace pgadvise::app::discovery_files {
 
@@ -168,17 +169,6 @@ bool package_uses_drizzle(const fs::path& package_json, std::vector<std::string>
   return uses;
 }
 
-std::vector<fs::path> find_journals(const fs::path& root) {
-  std::vector<fs::path> found;
-  walk_directories(root, false, [&](const fs::path& dir, const std::string& name) {
-    if (name == "meta" && is_file(dir / "_journal.json")) {
-      found.push_back(dir / "_journal.json");
-    }
-  });
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
 namespace {
 
 bool skipped_dir(const core::TreeEntry& entry, bool skip_dot_folders) {
@@ -188,6 +178,39 @@ bool skipped_dir(const core::TreeEntry& entry, bool skip_dot_folders) {
 }
 
 } // namespace
+
+MigrationMarkers find_migration_markers(const fs::path& root) {
+  MigrationMarkers found;
+  core::walk_tree(root, k_max_search_entries, [&](const core::TreeEntry& entry) {
+    if (entry.kind == core::TreeEntryKind::file) {
+      if (entry.name == "migration_lock.toml") {
+        found.prisma_locks.push_back(root / entry.path);
+      }
+      return false;
+    }
+    if (skipped_dir(entry, false)) {
+      return false;
+    }
+    if (entry.name == "meta" && is_file(root / entry.path / "_journal.json")) {
+      found.journals.push_back(root / entry.path / "_journal.json");
+    }
+    return true;
+  });
+  std::sort(found.journals.begin(), found.journals.end());
+  std::sort(found.prisma_locks.begin(), found.prisma_locks.end());
+  return found;
+}
+
+std::string prisma_provider(const fs::path& lock) {
+  const auto text = core::read_file(lock);
+  if (!text) {
+    return {};
+  }
+  // `provider = "postgresql"`, the one key Prisma writes there.
+  static const std::regex k_provider(R"re((?:^|\n)[ \t]*provider[ \t]*=[ \t]*"([^"]*)")re");
+  std::smatch match;
+  return std::regex_search(*text, match, k_provider) ? match[1].str() : std::string();
+}
 
 // The walk's file entries say what each folder holds: no call per folder
 // and name (seven config names and package.json in each of a monorepo's

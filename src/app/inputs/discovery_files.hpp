@@ -54,8 +54,17 @@ using DirectoryVisit = std::function<void(const std::filesystem::path& dir, cons
 // dependencies and build output (and dot-folders when asked); bounded in depth
 // and entries, so a huge tree is cut rather than walked for minutes.
 void walk_directories(const std::filesystem::path& root, bool skip_dot_folders, const DirectoryVisit& visit);
-// Every meta/_journal.json under root (sorted).
-std::vector<std::filesystem::path> find_journals(const std::filesystem::path& root);
+// What marks a migrations folder below root, found in one walk (each list
+// sorted): drizzle-kit's meta/_journal.json, and Prisma Migrate's
+// migration_lock.toml (its folder holds NAME/migration.sql).
+struct MigrationMarkers {
+  std::vector<std::filesystem::path> journals;
+  std::vector<std::filesystem::path> prisma_locks;
+};
+MigrationMarkers find_migration_markers(const std::filesystem::path& root);
+// The `provider` a Prisma migration_lock.toml names ("postgresql"), or
+// empty when it names none or cannot be read.
+std::string prisma_provider(const std::filesystem::path& lock);
 // Below root (not root's own), in the folders walk_directories visits with
 // dot-folders skipped: each folder's drizzle.config.* (the first of
 // drizzle_config_names(), as find_drizzle_config), sorted, and every

@@ -145,13 +145,19 @@ std::optional<std::vector<std::string>> journal_tags(const fs::path& journal,
 // The transaction a migration file runs in by where it sits: drizzle-kit's
 // folders (meta/_journal.json beside the files, or drizzle-kit 1.0's folder
 // per migration with its snapshot.json), whose migrator runs all pending
-// migrations in one transaction (drizzle-orm's PgDialect.migrate).
+// migrations in one transaction (drizzle-orm's PgDialect.migrate); Prisma
+// Migrate's (NAME/migration.sql beside migration_lock.toml), which sends
+// each file as one query: PostgreSQL runs a query of several statements as
+// one transaction (replay_script leaves a file of one statement out).
 model::MigrationTransaction folder_runner_transaction(const fs::path& file) {
   std::error_code ec;
   const fs::path dir = file.parent_path();
   if (fs::exists(dir / "meta" / "_journal.json", ec) ||
       (file.filename() == "migration.sql" && fs::exists(dir / "snapshot.json", ec))) {
     return model::MigrationTransaction::drizzle_kit;
+  }
+  if (file.filename() == "migration.sql" && fs::exists(dir.parent_path() / "migration_lock.toml", ec)) {
+    return model::MigrationTransaction::prisma;
   }
   return model::MigrationTransaction::none;
 }

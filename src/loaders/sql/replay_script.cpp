@@ -412,6 +412,11 @@ void replay_spans(Replay& replay, const std::vector<TextSpan>& spans, ParseAhead
 
 void replay_script(Replay& replay) {
   const std::vector<TextSpan> spans = split_statements(replay.text());
+  // A query of one statement is not a transaction block: Prisma Migrate's
+  // migration of one CREATE INDEX CONCURRENTLY runs.
+  if (replay.transaction() == model::MigrationTransaction::prisma && spans.size() == 1) {
+    replay.set_runner_transaction(model::MigrationTransaction::none);
+  }
   if (spans.size() >= ParseAhead::k_min_statements) {
     ParseAhead ahead(replay.text(), spans);
     replay_spans(replay, spans, &ahead);
