@@ -1,6 +1,9 @@
 #include "rule_test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace index_created_non_concurrently_test {
 
@@ -66,6 +69,28 @@ TEST(IndexCreatedNonConcurrently, FixBuildsConcurrentlyOutsideTheMigrator) {
   ASSERT_NE(in_migration, std::string::npos) << ddl;
   EXPECT_LT(concurrent, in_migration);
   EXPECT_NE(findings[0].help.find("drizzle-kit migrate"), std::string::npos);
+}
+
+// A migrator that wraps each file (Prisma's query of several statements,
+// goose, dbmate) is named, with the way it runs one file without: no
+// drizzle-kit deploy step.
+TEST(IndexCreatedNonConcurrently, AMigratorThatWrapsEachFileGetsAMigrationOfItsOwn) {
+  for (const auto& [runner, hint] : std::vector<std::pair<model::MigrationTransaction, std::string>>{
+           {model::MigrationTransaction::prisma, "(a Prisma migration of this one statement)"},
+           {model::MigrationTransaction::goose, "(-- +goose NO TRANSACTION)"}}) {
+    model::MigrationStep step = index_step("orders_customer_id_idx", false, false);
+    step.transaction = runner;
+    const auto findings = run_rule(k_rule, orders_catalog({step}));
+    ASSERT_EQ(findings.size(), 1U);
+    EXPECT_NE(findings[0].help.find("build it in a migration of its own that runs without one " + hint),
+              std::string::npos)
+        << findings[0].help;
+    EXPECT_EQ(findings[0].help.find("drizzle-kit"), std::string::npos) << findings[0].help;
+    ASSERT_TRUE(findings[0].fix.has_value());
+    EXPECT_EQ(findings[0].fix->statements(),
+              "-- in a migration of its own, run without a transaction:\n"
+              "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (customer_id);");
+  }
 }
 
 TEST(IndexCreatedNonConcurrently, UnknownSizeIsMediumAndSaysSo) {
