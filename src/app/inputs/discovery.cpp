@@ -446,6 +446,17 @@ private:
     for (std::size_t i = 1; i < configs.size(); ++i) {
       m_sources.notes.push_back("another database: " + display_path(configs[i]) + " (linted on its own)");
     }
+    // A Prisma database beside the Drizzle ones (trigger.dev's main one) is
+    // named, not linted with them.
+    for (const fs::path& lock : m_configs.prisma_locks()) {
+      if (const std::string provider = prisma_provider(lock);
+          provider == "postgresql" || provider == "postgres") {
+        m_sources.notes.push_back("also found Prisma Migrate's migrations in " +
+                                  shown_dir(lock.parent_path()) +
+                                  ", not linted with the Drizzle configs: `pgadvise lint " +
+                                  shown_dir(lock.parent_path()) + "` lints them");
+      }
+    }
   }
 
   // False when the folder is another dialect's (skipped, with a note).

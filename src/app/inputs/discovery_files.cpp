@@ -248,6 +248,8 @@ NestedFiles find_nested_files(const fs::path& root) {
     const std::string_view folder = entry.path.substr(0, entry.path.size() - entry.name.size() - 1);
     if (entry.name == "package.json") {
       out.manifests.push_back(root / entry.path);
+    } else if (entry.name == "migration_lock.toml") {
+      out.prisma_locks.push_back(root / entry.path);
     } else if (const auto name = std::find(names.begin(), names.end(), entry.name); name != names.end()) {
       add_config(folder, static_cast<std::size_t>(name - names.begin()));
     }

@@ -67,11 +67,12 @@ MigrationMarkers find_migration_markers(const std::filesystem::path& root);
 std::string prisma_provider(const std::filesystem::path& lock);
 // Below root (not root's own), in the folders walk_directories visits with
 // dot-folders skipped: each folder's drizzle.config.* (the first of
-// drizzle_config_names(), as find_drizzle_config), sorted, and every
-// package.json.
+// drizzle_config_names(), as find_drizzle_config), sorted, every
+// package.json, and every Prisma migration_lock.toml.
 struct NestedFiles {
   std::vector<std::filesystem::path> configs;
   std::vector<std::filesystem::path> manifests;
+  std::vector<std::filesystem::path> prisma_locks;
 };
 NestedFiles find_nested_files(const std::filesystem::path& root);
 

@@ -25,6 +25,7 @@ std::vector<fs::path> DrizzleConfigs::postgres_configs(const fs::path& dir) {
     nested = find_nested_files(dir);
   }
   std::vector<fs::path> found = std::move(nested.configs);
+  m_prisma_locks = std::move(nested.prisma_locks);
   std::vector<fs::path> manifests;
   if (is_file(dir / "package.json")) {
     manifests.push_back(dir / "package.json");

@@ -33,6 +33,8 @@ public:
   // may have any name: configs/postgresql.config.ts). Configs of another
   // dialect are skipped with a note.
   std::vector<std::filesystem::path> postgres_configs(const std::filesystem::path& dir);
+  // The Prisma migration_lock.toml files the last postgres_configs walk saw.
+  [[nodiscard]] const std::vector<std::filesystem::path>& prisma_locks() const { return m_prisma_locks; }
   // Starts the walk below `dir` that postgres_configs(dir) will take, on a
   // thread of its own, while the caller goes on (the project scan's own
   // walk): both walks wait on the file system, one core each.
@@ -61,6 +63,7 @@ public:
 private:
   std::vector<std::string>& m_notes;
   std::vector<discovery_files::KitRun> m_scanned_runs;
+  std::vector<std::filesystem::path> m_prisma_locks;
   std::set<std::filesystem::path> m_skipped_outs; // `out` folders of configs of another dialect
   std::map<std::filesystem::path, bool> m_judged; // config -> whether it is PostgreSQL's
   std::filesystem::path m_ahead_dir;              // walk_ahead's folder

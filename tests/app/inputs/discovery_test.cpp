@@ -149,6 +149,22 @@ TEST(Discovery, PrismaMigrationsFoundByTheirLockFileAndRunAsPrismaRunsThem) {
   EXPECT_EQ(runs["Resume_userId_idx"], model::MigrationTransaction::none);
 }
 
+// A Prisma database beside a nested Drizzle one is named, with the command
+// that lints it: pgadvise lints one migrations folder per database.
+TEST(Discovery, APrismaDatabaseBesideNestedDrizzleConfigsIsNamed) {
+  TempTree tree;
+  tree.write("package.json", "{}");
+  tree.write("apps/agent/drizzle.config.ts",
+             "export default { dialect: 'postgresql', schema: './src/schema.ts', out: './drizzle' };\n");
+  tree.write("apps/agent/drizzle/0000_init.sql", k_migration);
+  tree.write("packages/database/prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
+  tree.write("packages/database/prisma/migrations/20240101000000_init/migration.sql", k_migration);
+  const SchemaSources sources = discover_ok({tree.root()});
+  EXPECT_TRUE(same_path(sources.migrations_dir, tree.root() / "apps/agent/drizzle"));
+  EXPECT_TRUE(any_note(sources.notes, "also found Prisma Migrate's migrations in "));
+  EXPECT_TRUE(any_note(sources.notes, "packages/database/prisma/migrations/` lints them"));
+}
+
 // Each folder's first drizzle config (by drizzle-kit's names: .ts before
 // .json) and every package.json below the root, read from one walk: the
 // root's own left out, as dependencies, build output, dot-folders and
