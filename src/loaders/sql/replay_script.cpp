@@ -113,23 +113,50 @@ struct DoRegion {
   bool handles_exceptions = false;
 };
 
-std::optional<DoRegion> do_region(const SqlTokens& tokens) {
+// The block's BEGIN: its first token, or the first BEGIN after a DECLARE
+// section (variables the statements may read: trigger.dev adds a column
+// and fills it from two declared arrays).
+std::optional<std::size_t> do_begin(const SqlTokens& tokens) {
   const auto& list = tokens.tokens();
-  if (list.empty() || !tokens.is_word(0, "begin")) {
+  if (list.empty()) {
+    return std::nullopt;
+  }
+  if (tokens.is_word(0, "begin")) {
+    return 0;
+  }
+  if (!tokens.is_word(0, "declare")) {
     return std::nullopt;
   }
   int depth = 0;
   for (std::size_t i = 1; i < list.size(); ++i) {
+    depth += tokens.is_punct(i, '(') || tokens.is_punct(i, '[')   ? 1
+             : tokens.is_punct(i, ')') || tokens.is_punct(i, ']') ? -1
+                                                                  : 0;
+    if (depth == 0 && tokens.is_word(i, "begin")) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<DoRegion> do_region(const SqlTokens& tokens) {
+  const auto& list = tokens.tokens();
+  const std::optional<std::size_t> first = do_begin(tokens);
+  if (!first) {
+    return std::nullopt;
+  }
+  int depth = 0;
+  for (std::size_t i = *first + 1; i < list.size(); ++i) {
     depth += tokens.is_punct(i, '(') ? 1 : tokens.is_punct(i, ')') ? -1 : 0;
     if (depth == 0 && tokens.is_word(i, "exception")) {
-      return DoRegion{list[0].end, list[i].begin, true};
+      return DoRegion{list[*first].end, list[i].begin, true};
     }
   }
   // The block ends with END [label] [;].
-  for (std::size_t back = 1; back <= 3 && back <= list.size() - 1; ++back) {
+  for (std::size_t back = 1; back <= 3 && back + *first <= list.size() - 1; ++back) {
     const std::size_t i = list.size() - back;
     if (tokens.is_word(i, "end")) {
-      return DoRegion{list[0].end, list[i].begin, false};
+      return DoRegion{list[*first].end, list[i].begin, false};
     }
   }
   return std::nullopt;
@@ -189,7 +216,7 @@ void replay_do_block(Replay& replay, const Json& stmt, int depth) {
   const SqlTokens tokens(body);
   const auto region = do_region(tokens);
   if (!region) {
-    skip_do_block(replay, "it does not start with BEGIN");
+    skip_do_block(replay, "it does not start with BEGIN or DECLARE ... BEGIN");
     return;
   }
   const std::size_t region_offset = replay.statement_offset() + *start + region->begin;

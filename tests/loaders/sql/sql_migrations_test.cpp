@@ -177,6 +177,32 @@ TEST(SqlReplayDoBlocks, DrizzleDoBlocksReplayAtTheirOwnLines) {
   EXPECT_TRUE(any_note_contains(load.notes, "DO block skipped"));
 }
 
+// A block that declares variables first (trigger.dev adds a column and
+// fills it from two declared arrays) is followed from its BEGIN: the
+// column and the index exist for the migrations after it.
+TEST(SqlReplayDoBlocks, ADeclareSectionIsPassedOverToTheStatements) {
+  const auto load = test::replay(R"sql(CREATE TABLE "env" ("id" text PRIMARY KEY, "projectId" text NOT NULL);
+DO $$
+DECLARE
+  first_part text[] := ARRAY['apple', 'banana'];
+  second_part text[] := ARRAY['zebra', 'yak'];
+BEGIN
+  ALTER TABLE "env" ADD COLUMN "shortcode" text;
+  UPDATE "env" SET "shortcode" = first_part[1] || '-' || second_part[1];
+  CREATE UNIQUE INDEX "env_projectId_shortcode_key" ON "env"("projectId", "shortcode");
+END $$;
+ALTER TABLE "env" ALTER COLUMN "shortcode" SET NOT NULL;
+)sql");
+  EXPECT_TRUE(load.diagnostics.empty()) << load.diagnostics.front().message;
+  const model::Table* env = load.catalog.find_table("public", "env");
+  ASSERT_NE(env, nullptr);
+  ASSERT_NE(env->find_column("shortcode"), nullptr);
+  EXPECT_TRUE(env->find_column("shortcode")->not_null);
+  ASSERT_NE(env->find_index("env_projectId_shortcode_key"), nullptr);
+  EXPECT_EQ(env->find_index("env_projectId_shortcode_key")->location.line, 9);
+  EXPECT_FALSE(any_note_contains(load.notes, "DO block skipped"));
+}
+
 TEST(SqlReplayDoBlocks, ErrorsInsideDoBlocksAreStillReported) {
   const auto load = test::replay(R"sql(CREATE TABLE "g" ("id" integer);
 DO $$ BEGIN
