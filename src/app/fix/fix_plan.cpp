@@ -158,6 +158,16 @@ private:
     if (!statement) {
       return false;
     }
+    // Prisma Migrate's folder: schema.prisma is the schema there, and the
+    // next `prisma migrate dev` undoes what only a migration declares.
+    std::error_code ec;
+    if (fs::exists(*m_targets.migrations_dir / "migration_lock.toml", ec)) {
+      m_unfixable.emplace(finding.rule,
+                          "the migrations are Prisma Migrate's: a migration alone would be drift, which the "
+                          "next `prisma migrate dev` undoes; make the change in schema.prisma (the model's "
+                          "@@index or @@unique) and `prisma migrate dev` writes the migration");
+      return true;
+    }
     if (std::none_of(m_migration.begin(), m_migration.end(),
                      [&](const MigrationStatement& m) { return m.sql == *statement; })) {
       m_migration.push_back({finding.rule, *statement});

@@ -266,4 +266,28 @@ TEST(FixPlanKinds, ACodeFixIsLeftToTheUserAndAnIndexGoesIntoTheMigration) {
       << all_notes(plan);
 }
 
+// Prisma Migrate's folder (migration_lock.toml): a migration of its own
+// would be drift to Prisma, undone by the next `prisma migrate dev`, so none
+// is written and the note says where the change goes.
+TEST(FixPlanKinds, APrismaFolderGetsNoMigrationOfOurs) {
+  const TempTree tree;
+  pgadvise::model::Project project;
+  project.root = tree.root();
+  FixTargets targets;
+  targets.migrations_dir = tree.root() / "prisma" / "migrations";
+  tree.write("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n");
+  pgadvise::core::Finding index;
+  index.rule = "unindexed-foreign-key";
+  index.object.table = "posts";
+  index.fix = pgadvise::core::Fix{};
+  index.fix->sql().ddl = "CREATE INDEX CONCURRENTLY IF NOT EXISTS posts_user_id_idx ON posts (user_id);";
+  const FixPlan plan = plan_fixes({index}, project, targets);
+  EXPECT_TRUE(plan.files.empty()) << plan.files.front().label;
+  EXPECT_EQ(plan.fixed, 0U);
+  EXPECT_TRUE(
+      has_note(plan, "unindexed-foreign-key: not fixed automatically (the migrations are Prisma Migrate's"))
+      << all_notes(plan);
+  EXPECT_TRUE(has_note(plan, "make the change in schema.prisma")) << all_notes(plan);
+}
+
 } // namespace fix_concurrent_test
