@@ -1,6 +1,7 @@
 #include "advisor/index_ddl.hpp"
 
 #include "core/text.hpp"
+#include "model/catalog.hpp"
 
 namespace pgadvise::advisor {
 
@@ -51,8 +52,17 @@ std::string render_drop_constraint(std::string_view schema, std::string_view tab
          core::quote_ident(name) + ";";
 }
 
-core::SharedText concurrently_safety_note(std::string_view verb) {
+core::SharedText concurrently_safety_note(std::string_view verb, const model::Catalog* catalog) {
   const std::string action(verb);
+  if (catalog != nullptr && catalog->migrations_runner == model::MigrationTransaction::prisma) {
+    return core::SharedText::interned(
+        action +
+        " CONCURRENTLY cannot run inside a transaction block, and Prisma Migrate runs a migration of "
+        "several statements as one: make the change in schema.prisma (the model's @@index), write its "
+        "migration with `prisma migrate dev --create-only`, and make that file this CONCURRENTLY statement "
+        "alone; for a small table the plain form the migration has is fine (it blocks writes to the table "
+        "while it runs).");
+  }
   // Interned: every index fix of a big schema carries these 400 bytes.
   return core::SharedText::interned(
       action +

@@ -6,6 +6,10 @@
 #include <string_view>
 #include <vector>
 
+namespace pgadvise::model {
+class Catalog;
+} // namespace pgadvise::model
+
 namespace pgadvise::advisor {
 
 // Index DDL as pgadvise proposes it (printed, never applied). Identifiers are
@@ -37,7 +41,9 @@ std::string render_drop_index(std::string_view schema, std::string_view name, bo
 std::string render_drop_constraint(std::string_view schema, std::string_view table, std::string_view name);
 
 // The caveat every CONCURRENTLY statement needs: it cannot run in a
-// transaction block, and drizzle-kit migrate runs migrations in one.
-core::SharedText concurrently_safety_note(std::string_view verb);
+// transaction block, and drizzle-kit migrate runs migrations in one (Prisma
+// Migrate a migration of several statements, when `catalog` is replayed
+// from its folder: the change then goes into schema.prisma).
+core::SharedText concurrently_safety_note(std::string_view verb, const model::Catalog* catalog = nullptr);
 
 } // namespace pgadvise::advisor

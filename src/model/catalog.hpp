@@ -543,6 +543,10 @@ public:
   std::optional<MigrationLedger> drizzle_migrations;
   // SQL replay only: lock-taking statements (and timeout settings) in migration order.
   MigrationSteps migration_steps;
+  // SQL replay only: the tool that runs the folder's migrations, by where
+  // they sit (drizzle-kit's, Prisma Migrate's; none: not known). A fix's
+  // note says how to ship an index with it.
+  MigrationTransaction migrations_runner = MigrationTransaction::none;
 
   [[nodiscard]] const Table* find_table(std::string_view schema, std::string_view name) const;
   Table* find_table(std::string_view schema, std::string_view name);

@@ -113,6 +113,25 @@ TEST(UnindexedForeignKey, SecondColumnOfCompositePrimaryKeyIsReportedWithEvidenc
   EXPECT_TRUE(f.fix->code_text().empty()); // no project: no Drizzle line
 }
 
+// Replayed from Prisma Migrate's folder, the note says where the change
+// goes (schema.prisma) and how Prisma runs a CONCURRENTLY build; otherwise
+// drizzle-kit migrate's transaction.
+TEST(UnindexedForeignKey, APrismaFoldersNoteSendsTheIndexThroughSchemaPrisma) {
+  model::Catalog catalog = memberships_with({primary_key("memberships_pkey", {"org_id", "user_id"}, 12)});
+  const auto drizzle = run_rule(k_rule, catalog);
+  ASSERT_EQ(drizzle.size(), 1U);
+  ASSERT_TRUE(drizzle[0].fix);
+  EXPECT_NE(drizzle[0].fix->safety_note.find("drizzle-kit migrate"), std::string::npos);
+  catalog.migrations_runner = model::MigrationTransaction::prisma;
+  const auto prisma = run_rule(k_rule, catalog);
+  ASSERT_EQ(prisma.size(), 1U);
+  ASSERT_TRUE(prisma[0].fix);
+  const std::string note(prisma[0].fix->safety_note.view());
+  EXPECT_NE(note.find("make the change in schema.prisma"), std::string::npos) << note;
+  EXPECT_NE(note.find("prisma migrate dev --create-only"), std::string::npos) << note;
+  EXPECT_EQ(note.find("drizzle"), std::string::npos) << note;
+}
+
 TEST(UnindexedForeignKey, NearMissesAreNotCoverage) {
   model::Index partial = index("m_user_partial_idx", {"user_id"}, 20);
   partial.predicate = "role <> 'guest'";

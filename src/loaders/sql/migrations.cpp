@@ -226,6 +226,9 @@ void replay_sql_files(const std::vector<fs::path>& files, SchemaLoad& into) {
     into.replayed_files.push_back(label);
     replay_text(std::move(*text), label, into, folder_runner_transaction(file), &names);
   }
+  if (!files.empty()) {
+    into.catalog.migrations_runner = folder_runner_transaction(files.front());
+  }
   if (into.catalog.source_description.empty()) {
     into.catalog.source_description =
         "SQL replay of " + std::to_string(into.files_read) + (into.files_read == 1 ? " file" : " files");

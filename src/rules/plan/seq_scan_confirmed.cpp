@@ -190,7 +190,7 @@ private:
       core::Fix fix;
       fix.sql().ddl = proposal->ddl;
       fix.sql().drizzle = proposal->drizzle;
-      fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
+      fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX", context.catalog);
       finding.fix = std::move(fix);
     } else if (std::optional<core::Fix> jsonb = json_text_fix(context, issue, query)) {
       finding.help = "The filter reads " + core::join(issue.columns, ", ") +

@@ -220,11 +220,11 @@ public:
   }
 
 private:
-  static core::SharedText safety_note(const model::Table& table) {
+  static core::SharedText safety_note(const engine::RuleContext& context, const model::Table& table) {
     return table.partitioned
                ? "PostgreSQL refuses CONCURRENTLY on a partitioned table: this CREATE INDEX blocks "
                  "writes to every partition while it builds."
-               : advisor::concurrently_safety_note("CREATE INDEX");
+               : advisor::concurrently_safety_note("CREATE INDEX", context.catalog);
   }
 
   // A statement comparing an expression with = and filtering columns of the
@@ -341,7 +341,7 @@ private:
                                  table.location));
 
     core::Fix fix;
-    fix.safety_note = safety_note(table);
+    fix.safety_note = safety_note(context, table);
     if (const SetVerdict verdict = set_verdict(context, proposal.queries, table); verdict.judged && !gin) {
       apply_set_verdict(verdict, context, finding, fix);
       finding.compute_fingerprint();
@@ -444,7 +444,7 @@ private:
 
     const bool drizzle = context.project != nullptr && context.project->uses_drizzle;
     core::Fix fix;
-    fix.safety_note = safety_note(table);
+    fix.safety_note = safety_note(context, table);
     if (const SetVerdict verdict = set_verdict(context, proposal.queries, table); verdict.judged) {
       apply_set_verdict(verdict, context, finding, fix);
       finding.compute_fingerprint();

@@ -100,7 +100,7 @@ private:
         "Every INSERT, every DELETE and every UPDATE that is not HOT writes each index of the table; "
         "on a write-heavy table each unused index multiplies the write I/O and WAL and keeps updates "
         "from being HOT. Drop the indexes no query uses (check a replica and rare jobs first).";
-    fix.safety_note = advisor::concurrently_safety_note("DROP INDEX");
+    fix.safety_note = advisor::concurrently_safety_note("DROP INDEX", context.catalog);
     finding.fix = std::move(fix);
     finding.compute_fingerprint();
     return finding;

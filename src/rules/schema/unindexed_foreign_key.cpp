@@ -217,7 +217,7 @@ private:
           "CONCURRENTLY first, then CREATE INDEX ... ON ONLY the parent and ALTER INDEX ... ATTACH "
           "PARTITION each one.";
     } else {
-      fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX");
+      fix.safety_note = advisor::concurrently_safety_note("CREATE INDEX", context.catalog);
     }
     if (context.project != nullptr && context.project->uses_drizzle) {
       fix.sql().drizzle = advisor::render_drizzle_index(table, fk.columns, name);

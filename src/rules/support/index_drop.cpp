@@ -89,7 +89,7 @@ core::Fix drop_index_fix(const engine::RuleContext& context, const model::Table&
   fix.sql().ddl = advisor::render_drop_index(table.schema, index.name, !table.partitioned);
   fix.safety_note = table.partitioned
                         ? "DROP INDEX on a partitioned table locks every partition while it runs."
-                        : advisor::concurrently_safety_note("DROP INDEX");
+                        : advisor::concurrently_safety_note("DROP INDEX", context.catalog);
   if (context.project != nullptr && context.project->uses_drizzle) {
     fix.sql().drizzle = advisor::render_drizzle_removal(table, index);
   }

@@ -139,6 +139,7 @@ TEST(Discovery, PrismaMigrationsFoundByTheirLockFileAndRunAsPrismaRunsThem) {
   const SchemaLoad load = load_schema(sources);
   ASSERT_EQ(load.catalog.source, model::SchemaSource::sql_replay);
   ASSERT_NE(load.catalog.find_table("public", "Resume"), nullptr);
+  EXPECT_EQ(load.catalog.migrations_runner, model::MigrationTransaction::prisma);
   std::map<std::string, model::MigrationTransaction> runs; // index -> its transaction
   for (const model::MigrationStep& step : load.catalog.migration_steps) {
     if (step.kind == model::MigrationStepKind::create_index) {
