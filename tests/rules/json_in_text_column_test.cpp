@@ -73,7 +73,8 @@ TEST(JsonInTextColumn, NamesThatSayCiphertextCertificateKeyOrTokenAreNotJson) {
 }
 
 TEST(JsonInTextColumn, OrdinaryNamesAndPlainStringDefaultsGiveNoHint) {
-  for (const char* name : {"title", "meta_title", "data_source", "birth_date", "optional_note"}) {
+  for (const char* name : {"title", "meta_title", "data_source", "birth_date", "optional_note", "json_path",
+                           "jsonSchemaUrl", "json_file_name"}) {
     EXPECT_TRUE(run_rule(k_rule, one_column(column(name, "text"))).empty()) << name;
   }
   // A string default that is not JSON says the column holds strings.

@@ -60,6 +60,13 @@ constexpr std::array<std::string_view, 14> k_not_json_words = {
     "encrypted", "encrypt", "enc",   "cipher", "ciphertext", "cert", "certificate",
     "key",       "keys",    "token", "tokens", "secret",     "pem",  "signature"};
 
+// Last words that name something about JSON, not JSON itself: json_path
+// holds a JSONPath expression (Langfuse's dataset_item_media), json_url a
+// URL, json_file_name a file's name.
+constexpr std::array<std::string_view, 14> k_about_json_words = {
+    "path",   "pointer", "url",  "uri",    "file",    "filename", "field",
+    "column", "type",    "name", "format", "version", "hash",     "id"};
+
 bool json_like_name(std::string_view name) {
   const auto words = words_of(name);
   if (words.empty()) {
@@ -68,7 +75,8 @@ bool json_like_name(std::string_view name) {
   const bool says_otherwise = std::any_of(words.begin(), words.end(), [](const std::string& word) {
     return std::find(k_not_json_words.begin(), k_not_json_words.end(), word) != k_not_json_words.end();
   });
-  if (says_otherwise) {
+  if (says_otherwise || std::find(k_about_json_words.begin(), k_about_json_words.end(), words.back()) !=
+                            k_about_json_words.end()) {
     return false;
   }
   const auto is_json_word = [](std::string_view word) {
