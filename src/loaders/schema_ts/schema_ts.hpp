@@ -51,8 +51,10 @@ SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, 
 // the last, when every file the last load read (the entries, what they
 // re-export, the helpers they import) reads as it did, an editor's unsaved
 // buffer included (core::file_overlay), gets a copy of the last load
-// instead of a new read. The catalog of a schema.ts holds no migration
-// steps, so no text generation (core/text_generation.hpp) is kept.
+// instead of a new read. A load whose files read otherwise than at the read
+// before (schema.ts being edited) is not kept: the next read would differ
+// again. The catalog of a schema.ts holds no migration steps, so no text
+// generation (core/text_generation.hpp) is kept.
 class SchemaTsCache {
 public:
   SchemaLoad load(const std::vector<std::filesystem::path>& files, const std::string& casing,
@@ -64,6 +66,7 @@ private:
   struct Seen {
     std::filesystem::path file;
     std::uint64_t hash = 0;
+    bool operator==(const Seen&) const = default;
   };
   std::vector<std::filesystem::path> m_files;
   std::string m_casing;

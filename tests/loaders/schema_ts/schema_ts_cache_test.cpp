@@ -66,6 +66,13 @@ TEST(SchemaTsCache, KeepsTheLoadUntilAFileItReadChanges) {
   const SchemaLoad closed = cache.load({schema}, "snake_case", false, &resolver);
   EXPECT_FALSE(cache.reused());
   EXPECT_EQ(table_names(closed), (std::vector<std::string>{"users", "posts"}));
+  // It changed between the last two reads (it is being edited): no copy was
+  // kept, so the same text is read once more, and kept from then on.
+  const SchemaLoad settled = cache.load({schema}, "snake_case", false, &resolver);
+  EXPECT_FALSE(cache.reused());
+  EXPECT_EQ(table_names(settled), (std::vector<std::string>{"users", "posts"}));
+  (void)cache.load({schema}, "snake_case", false, &resolver);
+  EXPECT_TRUE(cache.reused());
 }
 
 } // namespace schema_ts_cache_test
