@@ -105,12 +105,18 @@ const FixSchemas& schemas_for(const core::Finding& finding, const FixTargets& ta
   return targets.schemas;
 }
 
+// Whether `dir` is Prisma Migrate's folder: asked once per plan, not per finding.
+bool prisma_folder(const std::optional<fs::path>& dir) {
+  std::error_code ec;
+  return dir && fs::exists(*dir / "migration_lock.toml", ec);
+}
+
 // plan_fixes, one finding at a time: where each fix goes (schema.ts, a
 // command line, a new or custom migration), then the files and notes.
 class Planner {
 public:
   Planner(const model::Project& project, const FixTargets& targets)
-      : m_project(project), m_targets(targets) {}
+      : m_project(project), m_targets(targets), m_prisma_folder(prisma_folder(targets.migrations_dir)) {}
 
   void add(const core::Finding& finding) {
     if (!finding.fix) {
@@ -160,8 +166,7 @@ private:
     }
     // Prisma Migrate's folder: schema.prisma is the schema there, and the
     // next `prisma migrate dev` undoes what only a migration declares.
-    std::error_code ec;
-    if (fs::exists(*m_targets.migrations_dir / "migration_lock.toml", ec)) {
+    if (m_prisma_folder) {
       m_unfixable.emplace(finding.rule,
                           "the migrations are Prisma Migrate's: a migration alone would be drift, which the "
                           "next `prisma migrate dev` undoes; make the change in schema.prisma (the model's "
@@ -546,8 +551,9 @@ private:
   bool m_push = false;
   std::set<std::string> m_images; // Dockerfiles whose containers ran the push
   std::vector<std::string> m_schema_commands;
-  std::vector<MigrationStatement> m_migration;                  // for a new migration (no schema.ts)
-  bool m_migration_rewrite = false;                             // it changes a column's type
+  std::vector<MigrationStatement> m_migration; // for a new migration (no schema.ts)
+  const bool m_prisma_folder;       // the migrations folder is Prisma Migrate's (migration_lock.toml)
+  bool m_migration_rewrite = false; // it changes a column's type
   std::map<std::string, const core::Finding*> m_index_findings; // schema file and added index -> its finding
   std::vector<ConcurrentIndex> m_concurrent;                    // built by the deploy script
   std::vector<std::string> m_unknown_size;                      // indexes on tables of unknown size
