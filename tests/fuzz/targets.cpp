@@ -11,8 +11,11 @@
 #include "loaders/project/scan.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/migrations.hpp"
+#include "loaders/typescript/parser.hpp"
+#include "loaders/typescript/reparse.hpp"
 #include "model/project.hpp"
 #include "pg/plan_json.hpp"
+#include "support/ts_program_facts.hpp"
 
 #include <array>
 #include <filesystem>
@@ -242,6 +245,39 @@ void fuzz_lsp_json_rpc(std::string_view data) {
   (void)frames;
 }
 
+// Reparsing after an edit (the language server's schema.ts keystrokes): the
+// bytes after the first are a file, the first picks an edit of it (where,
+// and one of: a letter typed, a byte deleted, a line duplicated, a bracket
+// or comment opened). A reparse that is taken must read as the full parse
+// of the edited text, fact by fact.
+void fuzz_ts_reparse(std::string_view data) {
+  const unsigned char selector = take_selector(data);
+  const std::string text(data);
+  const std::size_t at = (selector * 37U % 256U) * text.size() / 256U;
+  std::string edited = text;
+  switch (selector % 5U) {
+  case 0: edited.insert(at, "x"); break;
+  case 1: edited.erase(at, 1); break;
+  case 2: {
+    const std::size_t line = at == 0 ? 0 : text.rfind('\n', at - 1) + 1;
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    edited.insert(line, text.substr(line, end - line) + "\n");
+    break;
+  }
+  case 3: edited.insert(at, "("); break;
+  default: edited.insert(at, "/*"); break;
+  }
+  loaders::ts::Program program = loaders::ts::parse_program(text);
+  std::string moved = edited;
+  if (!loaders::ts::reparse(program, moved)) {
+    return;
+  }
+  if (loaders::ts::test_support::program_facts(program) !=
+      loaders::ts::test_support::program_facts(loaders::ts::parse_program(edited))) {
+    __builtin_trap();
+  }
+}
+
 } // namespace
 
 const std::vector<Target>& targets() {
@@ -262,6 +298,7 @@ const std::vector<Target>& targets() {
       {"project_json", fuzz_project_json},
       {"query_calls", fuzz_query_calls},
       {"lsp_json_rpc", fuzz_lsp_json_rpc},
+      {"ts_reparse", fuzz_ts_reparse},
   };
   return k_targets;
 }

@@ -56,6 +56,7 @@ void declare_functions(ts::Program& program) {
 Reader::Reader(std::vector<SourceFile> files, std::string casing, drizzle_names::Naming naming)
     : m_files(std::move(files)), m_casing(std::move(casing)), m_naming(naming) {
   for (SourceFile& file : m_files) {
+    m_parsed_declarations.push_back(file.program.declarations.size());
     declare_functions(file.program);
   }
   // The declarations no longer change: their names can be keys.
@@ -66,6 +67,16 @@ Reader::Reader(std::vector<SourceFile> files, std::string casing, drizzle_names:
       m_declared[f][declarations[i].name].push_back(i);
     }
   }
+}
+
+std::vector<ts::Program> Reader::release_programs() {
+  std::vector<ts::Program> programs;
+  for (std::size_t f = 0; f < m_files.size(); ++f) {
+    ts::Program& program = m_files[f].program;
+    program.declarations.resize(m_parsed_declarations[f]);
+    programs.push_back(std::move(program));
+  }
+  return programs;
 }
 
 Ref Reader::child(Ref ref, std::size_t i) const {

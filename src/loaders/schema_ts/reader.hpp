@@ -153,6 +153,9 @@ public:
          drizzle_names::Naming naming = drizzle_names::Naming::kit_0);
   [[nodiscard]] drizzle_names::Naming naming() const { return m_naming; }
   SchemaLoad run();
+  // After run(): the files' programs as parsed (without the declarations
+  // the reader added for their functions), for a later read to reparse.
+  std::vector<ts::Program> release_programs();
 
   // ---- shared helpers (reader.cpp) ----
   [[nodiscard]] const ts::Node& node(Ref ref) const { return m_files[ref.file].program.node(ref.node); }
@@ -305,6 +308,7 @@ private:
   [[nodiscard]] const std::vector<std::size_t>* declared(std::size_t file, std::string_view name) const;
 
   std::vector<SourceFile> m_files;
+  std::vector<std::size_t> m_parsed_declarations; // by file: those its parse gave
   std::vector<std::unordered_map<std::string_view, std::vector<std::size_t>>> m_declared; // by file
   std::string m_casing;
   drizzle_names::Naming m_naming = drizzle_names::Naming::kit_0;

@@ -71,8 +71,11 @@ visible_values(ts::ModuleGraph& graph, const std::vector<fs::path>& entries) {
 }
 
 // load_drizzle_schema, and in `read` every file it read.
+// With `programs`, the files' programs are reparsed from there (those of
+// the read before) and left there for the next read.
 SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& casing, bool kit_1_names,
-                        ts::ModuleResolver* resolver, std::vector<fs::path>* read_paths) {
+                        ts::ModuleResolver* resolver, std::vector<fs::path>* read_paths,
+                        std::map<std::string, ts::Program>* programs = nullptr) {
   std::vector<drizzle_reader::SourceFile> sources;
   std::vector<core::Finding> problems;
   std::vector<fs::path> entries;
@@ -91,6 +94,7 @@ SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& c
   // them (relative paths, tsconfig aliases, workspace packages): drizzle-kit
   // imports the entries and takes every table they export.
   ts::ModuleGraph graph(resolver != nullptr ? *resolver : none);
+  graph.reuse(programs);
   const std::vector<const ts::SourceModule*> modules = graph.re_export_closure(entries, k_max_files);
   for (const fs::path& entry : entries) {
     if (graph.load(entry) == nullptr) {
@@ -130,10 +134,16 @@ SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& c
   // drizzle-kit 1.0 removed the config's `casing` (1.0.0-rc.1: a table's
   // casing is snakeCase.table(...)); it names columns by their keys.
   const bool casing_ignored = kit_1_names && !casing.empty();
-  SchemaLoad load =
-      drizzle_reader::Reader(std::move(sources), casing_ignored ? std::string() : casing,
-                             kit_1_names ? drizzle_names::Naming::kit_1 : drizzle_names::Naming::kit_0)
-          .run();
+  drizzle_reader::Reader reader(std::move(sources), casing_ignored ? std::string() : casing,
+                                kit_1_names ? drizzle_names::Naming::kit_1 : drizzle_names::Naming::kit_0);
+  SchemaLoad load = reader.run();
+  if (programs != nullptr) {
+    programs->clear();
+    std::vector<ts::Program> parsed = reader.release_programs();
+    for (std::size_t i = 0; i < parsed.size(); ++i) {
+      programs->insert_or_assign(read[i]->path.native(), std::move(parsed[i]));
+    }
+  }
   if (casing_ignored) {
     load.notes.push_back("drizzle.config `casing: \"" + casing +
                          "\"` is not read by drizzle-kit 1.0 (removed in 1.0.0-rc.1): columns without a name "
@@ -170,7 +180,7 @@ SchemaLoad SchemaTsCache::load(const std::vector<fs::path>& files, const std::st
   }
   std::vector<fs::path> read;
   const std::uint64_t overlays = core::file_overlay_changes();
-  SchemaLoad load = load_reading(files, casing, kit_1_names, resolver, &read);
+  SchemaLoad load = load_reading(files, casing, kit_1_names, resolver, &read, &m_programs);
   m_kept.reset();
   if (core::file_overlay_changes() != overlays) {
     m_read.clear();

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "loaders/schema_load.hpp"
+#include "loaders/typescript/ast.hpp"
 #include "loaders/typescript/module_resolver.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -73,6 +75,9 @@ private:
   bool m_kit_1_names = false;
   std::vector<Seen> m_read;
   std::unique_ptr<SchemaLoad> m_kept;
+  // The programs of the files last read, by path: a file edited since is
+  // reparsed (ts::reparse), not parsed whole.
+  std::map<std::string, ts::Program> m_programs;
   bool m_reused = false;
 };
 

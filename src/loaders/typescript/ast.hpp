@@ -73,6 +73,7 @@ struct Import {
   std::string local;
   std::string imported; // "*" for `import * as x`, "default" for a default import
   std::string module;
+  std::size_t token = 0; // the statement's `import`
 };
 
 struct Declaration {
@@ -120,6 +121,16 @@ struct NamedStatement {
   NodeId function = k_no_node; // an `arrow` node; k_no_node for classes, enums and default exports
 };
 
+// One top-level statement as the parser read it: its tokens
+// [first_token, end_token), and the furthest token it looked at (the next
+// statement's first, most often). Its trees depend on nothing else, so
+// reparse (reparse.hpp) parses a changed statement alone.
+struct Unit {
+  std::size_t first_token = 0;
+  std::size_t end_token = 0;
+  std::size_t furthest = 0;
+};
+
 struct Program {
   LexResult lex;
   std::vector<Node> nodes;
@@ -135,6 +146,10 @@ struct Program {
   // `export default <expression>` (an object, a call, ...): its first token.
   std::size_t default_expression_token = 0;
   bool default_expression = false;
+  std::vector<Unit> units;
+  // Nodes no statement reaches any more: those of the statements reparse
+  // replaced.
+  std::size_t unreachable_nodes = 0;
 
   [[nodiscard]] const Node& node(NodeId id) const { return nodes[id]; }
   [[nodiscard]] const Token& token(std::size_t index) const { return lex.tokens[index]; }

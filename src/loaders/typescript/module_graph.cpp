@@ -2,6 +2,7 @@
 
 #include "core/file.hpp"
 #include "loaders/typescript/parser.hpp"
+#include "loaders/typescript/reparse.hpp"
 
 #include <deque>
 
@@ -56,8 +57,11 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
   const fs::path key = normal ? path : fs::path(core::lexically_normal(path.native()));
   std::unique_ptr<SourceModule> module;
   if (auto text = m_reader(key)) {
-    module = std::make_unique<SourceModule>(SourceModule{
-        key, m_declarations_only ? parse_declarations(std::move(*text)) : parse_program(std::move(*text))});
+    std::optional<Program> kept = take_kept(key.native(), *text);
+    module = std::make_unique<SourceModule>(SourceModule{key, kept ? std::move(*kept)
+                                                              : m_declarations_only
+                                                                  ? parse_declarations(std::move(*text))
+                                                                  : parse_program(std::move(*text))});
     if (m_declarations_only) {
       std::vector<Token>().swap(module->program.lex.tokens); // `= {}` would keep the capacity
       std::vector<Comment>().swap(module->program.lex.comments);
@@ -67,6 +71,23 @@ const SourceModule* ModuleGraph::load(const fs::path& path) {
     m_unreadable.push_back(key.generic_string() + ": cannot be read");
   }
   return m_modules.emplace(key.native(), std::move(module)).first->second.get();
+}
+
+std::optional<Program> ModuleGraph::take_kept(const std::string& key, std::string& text) {
+  if (m_kept == nullptr || m_declarations_only) {
+    return std::nullopt;
+  }
+  const auto found = m_kept->find(key);
+  if (found == m_kept->end()) {
+    return std::nullopt;
+  }
+  std::optional<Program> program(std::move(found->second));
+  m_kept->erase(found);
+  // Parsed whole again once a quarter of its nodes are replaced ones.
+  if (program->unreachable_nodes * 4 > program->nodes.size() || !reparse(*program, text)) {
+    return std::nullopt;
+  }
+  return program;
 }
 
 const SourceModule* ModuleGraph::adopt(const fs::path& path, Program program) {

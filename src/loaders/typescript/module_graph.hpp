@@ -72,6 +72,12 @@ public:
   // such files took 228 ms with parse_program and 161 ms so, and the run's
   // peak 196 MB -> 163 MB.
   void read_declarations_only() { m_declarations_only = true; }
+  // The programs of an earlier read of these files, by normal path (the
+  // language server reading schema.ts after each keystroke): a module
+  // among them loads as its program reparsed for the file's text now
+  // (reparse.hpp), parsed whole only when the edit does not allow that.
+  // Each is taken from `kept` as its module loads.
+  void reuse(std::map<std::string, Program>* kept) { m_kept = kept; }
 
   // What `file` exports as `name` ("default" for its default export).
   std::optional<Symbol> find_export(const std::filesystem::path& file, std::string_view name);
@@ -110,12 +116,15 @@ private:
     ExportMap declared;
     std::map<std::string, const Import*, std::less<>> imported;
   };
+  // The kept program of `key` made that of `text`; nullopt when there is none or it cannot be.
+  std::optional<Program> take_kept(const std::string& key, std::string& text);
   const LocalNames& locals_of(const SourceModule& module);
   const ExportMap& exports_of(const SourceModule& module);
 
   ModuleResolver& m_resolver;
   Reader m_reader;
   bool m_declarations_only = false;
+  std::map<std::string, Program>* m_kept = nullptr;
   // By normal path, as a string: a path as a map's key is compared
   // component by component, and a monorepo's scan looks modules up
   // hundreds of thousands of times. Nothing walks these in order.

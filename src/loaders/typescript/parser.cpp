@@ -46,13 +46,15 @@ std::vector<std::size_t> match_brackets(const std::vector<Token>& tokens) {
   return match;
 }
 
-void Parser::run() {
-  while (!at_end()) {
+void Parser::run(std::size_t stop) {
+  while (!at_end() && m_pos < stop) {
     const std::size_t before = m_pos;
+    m_tokens.restart(before);
     parse_statement();
     if (m_pos == before) {
       ++m_pos;
     }
+    m_prog.units.push_back({before, m_pos, m_tokens.furthest()});
   }
 }
 
@@ -143,6 +145,16 @@ Program parse_program(std::string source) {
     program.nodes.reserve(tokens / 2);
   }
   detail::Parser(program).run();
+  return program;
+}
+
+Program parse_statements_before(std::string source, std::size_t stop_offset) {
+  Program program;
+  program.lex = tokenize(std::move(source));
+  const std::vector<Token>& tokens = program.lex.tokens;
+  const auto stop = std::find_if(tokens.begin(), tokens.end(),
+                                 [&](const Token& token) { return token.offset >= stop_offset; });
+  detail::Parser(program).run(static_cast<std::size_t>(stop - tokens.begin()));
   return program;
 }
 

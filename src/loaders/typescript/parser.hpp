@@ -24,4 +24,9 @@ Program parse_program(std::string source);
 // read. ParseDeclarations tests the sameness over the fixtures' sources.
 Program parse_declarations(std::string source);
 
+// parse_program's statements that start before the first token at or past
+// byte `stop_offset`: the tokens after them are read only as the statements
+// before look at them (reparse's context).
+Program parse_statements_before(std::string source, std::size_t stop_offset);
+
 } // namespace pgadvise::loaders::ts

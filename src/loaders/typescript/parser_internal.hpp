@@ -26,6 +26,25 @@ bool is_closer(const Token& t);
 // For every opening bracket the index of its closer (k_npos when unmatched).
 std::vector<std::size_t> match_brackets(const std::vector<Token>& tokens);
 
+// The tokens as the parser reads them, with the furthest one read: what a
+// top-level statement's tree depends on (Program::units).
+class TokenReads {
+public:
+  explicit TokenReads(const std::vector<Token>& tokens) : m_tokens(tokens) {}
+  const Token& operator[](std::size_t i) const {
+    m_furthest = std::max(m_furthest, i);
+    return m_tokens[i];
+  }
+  [[nodiscard]] const Token& back() const { return (*this)[m_tokens.size() - 1]; }
+  [[nodiscard]] std::size_t size() const { return m_tokens.size(); }
+  [[nodiscard]] std::size_t furthest() const { return m_furthest; }
+  void restart(std::size_t at) { m_furthest = at; }
+
+private:
+  const std::vector<Token>& m_tokens;
+  mutable std::size_t m_furthest = 0;
+};
+
 class Parser {
 public:
   // `declarations_only`: parse_declarations' mode (parser.hpp).
@@ -33,7 +52,8 @@ public:
       : m_prog(program), m_tokens(program.lex.tokens), m_match(match_brackets(program.lex.tokens)),
         m_declarations_only(declarations_only) {}
 
-  void run();
+  // The statements that start before the token `stop` (all: k_npos).
+  void run(std::size_t stop = k_npos);
 
 private:
   // ---- the cursor (parser.cpp) -------------------------------------------
@@ -191,7 +211,7 @@ private:
   NodeId parse_block_return();
 
   Program& m_prog;
-  const std::vector<Token>& m_tokens;
+  TokenReads m_tokens;
   std::vector<std::size_t> m_match;
   std::size_t m_pos = 0;
   int m_depth = 0;

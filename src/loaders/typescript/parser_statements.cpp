@@ -187,6 +187,7 @@ void Parser::parse_import() {
   if (peek().kind == TokenKind::string) {
     for (Import& import : found) {
       import.module = peek().text;
+      import.token = start;
       m_prog.imports.push_back(std::move(import));
     }
     ++m_pos;
