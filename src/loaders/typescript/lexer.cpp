@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -88,11 +89,11 @@ public:
     }
     Token end;
     end.kind = TokenKind::end;
-    end.offset = m_src.size();
+    end.offset = static_cast<std::uint32_t>(m_src.size());
     set_position(end, m_src.size());
     end.end_line = end.line;
-    end.comments_begin = m_pending_comments;
-    end.comments_end = m_out.comments.size();
+    end.comments_begin = static_cast<std::uint32_t>(m_pending_comments);
+    end.comments_end = static_cast<std::uint32_t>(m_out.comments.size());
     m_out.tokens.push_back(end);
     m_out.text = std::move(m_text);
     return std::move(m_out);
@@ -179,12 +180,12 @@ private:
   Token& emit_at(TokenKind kind, std::size_t start) {
     Token& token = m_out.tokens.emplace_back();
     token.kind = kind;
-    token.offset = start;
-    token.length = m_pos - start;
+    token.offset = static_cast<std::uint32_t>(start);
+    token.length = static_cast<std::uint32_t>(m_pos - start);
     set_position(token, start);
     token.end_line = line_at(m_pos > start ? m_pos - 1 : start);
-    token.comments_begin = m_pending_comments;
-    token.comments_end = m_out.comments.size();
+    token.comments_begin = static_cast<std::uint32_t>(m_pending_comments);
+    token.comments_end = static_cast<std::uint32_t>(m_out.comments.size());
     m_pending_comments = m_out.comments.size();
     return token;
   }
@@ -507,6 +508,9 @@ private:
 } // namespace
 
 LexResult tokenize(std::string source) {
+  if (source.size() > std::numeric_limits<std::uint32_t>::max()) {
+    source.resize(std::numeric_limits<std::uint32_t>::max()); // Token's offsets are 32 bits
+  }
   return Lexer(std::move(source)).run();
 }
 
