@@ -63,6 +63,8 @@ public:
                   bool kit_1_names, ts::ModuleResolver* resolver);
   // Whether the last call's load was the kept one.
   [[nodiscard]] bool reused() const { return m_reused; }
+  // How many files' programs are kept for the next read to reparse.
+  [[nodiscard]] std::size_t programs_kept() const { return m_programs.size(); }
 
 private:
   struct Seen {
@@ -75,8 +77,9 @@ private:
   bool m_kit_1_names = false;
   std::vector<Seen> m_read;
   std::unique_ptr<SchemaLoad> m_kept;
-  // The programs of the files last read, by path: a file edited since is
-  // reparsed (ts::reparse), not parsed whole.
+  // While the files are being edited (they changed between the last two
+  // reads), their programs as last read, by path: the next read reparses
+  // them (ts::reparse) instead of parsing them whole.
   std::map<std::string, ts::Program> m_programs;
   bool m_reused = false;
 };

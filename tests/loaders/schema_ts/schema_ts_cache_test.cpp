@@ -141,6 +141,7 @@ TEST(SchemaTsCache, AnEditedSchemaLoadsAsAFreshReadOfItsText) {
   ts::ModuleResolver resolver(ts::find_workspace(tree.root()));
   SchemaTsCache cache;
   (void)cache.load({schema}, "", false, &resolver);
+  EXPECT_EQ(cache.programs_kept(), 0U); // nothing is being edited yet
 
   std::string text(k_schema);
   const std::vector<std::pair<std::string, std::string>> edits = {
@@ -161,7 +162,15 @@ TEST(SchemaTsCache, AnEditedSchemaLoadsAsAFreshReadOfItsText) {
     const SchemaLoad kept = cache.load({schema}, "", false, &resolver);
     const SchemaLoad fresh = load_drizzle_schema({schema}, "", false, &resolver);
     EXPECT_EQ(facts(kept), facts(fresh)) << "after replacing " << from;
+    EXPECT_EQ(cache.programs_kept(), 1U); // for the next keystroke to reparse
   }
+  // The same text read again: the edits stopped, the program is not kept.
+  EXPECT_EQ(facts(cache.load({schema}, "", false, &resolver)),
+            facts(load_drizzle_schema({schema}, "", false, &resolver)));
+  EXPECT_EQ(cache.programs_kept(), 0U);
+  EXPECT_FALSE(cache.reused());
+  (void)cache.load({schema}, "", false, &resolver);
+  EXPECT_TRUE(cache.reused());
   core::clear_file_overlay(schema);
   EXPECT_EQ(facts(cache.load({schema}, "", false, &resolver)),
             facts(load_drizzle_schema({schema}, "", false, &resolver)));
