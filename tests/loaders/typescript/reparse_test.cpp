@@ -215,6 +215,20 @@ TEST(Reparse, AColumnTypedInATableReparsesThatTableAlone) {
   ASSERT_EQ(program.statements.size(), 1U);
 }
 
+// A file saved with Windows line ends reparses as it parses.
+TEST(Reparse, WindowsLineEndsMoveAsTheirLinesDo) {
+  std::string crlf;
+  for (const char c : k_schema) {
+    crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  }
+  Program program = parse_program(crlf);
+  std::string text =
+      replaced(crlf, "  title: text(`title`),\r\n", "  title: text(`title`),\r\n  body: text(),\r\n");
+  ASSERT_TRUE(check(program, text, "a column added to posts"));
+  text = replaced(text, "text(\"label\")", "text(\"tag_label\")");
+  ASSERT_TRUE(check(program, text, "a column renamed in tags"));
+}
+
 TEST(Reparse, AnEditThatReachesPastItsStatementIsRefused) {
   Program program = parse_program(k_schema);
   EXPECT_FALSE(
