@@ -54,7 +54,9 @@ void Parser::run(std::size_t stop) {
     if (m_pos == before) {
       ++m_pos;
     }
-    m_prog.units.push_back({before, m_pos, m_tokens.furthest()});
+    if (!m_declarations_only) { // its programs keep no tokens to reparse
+      m_prog.units.push_back({before, m_pos, m_tokens.furthest()});
+    }
   }
 }
 

@@ -37,6 +37,13 @@ public:
   }
   [[nodiscard]] const Token& back() const { return (*this)[m_tokens.size() - 1]; }
   [[nodiscard]] std::size_t size() const { return m_tokens.size(); }
+  // Whether the token at `pos` is the last (the end token): asks of that
+  // token as a read of it would (a statement that stops at the end of a
+  // text parsed alone may go on in the whole file).
+  [[nodiscard]] bool at_end(std::size_t pos) const {
+    m_furthest = std::max(m_furthest, std::min(pos, m_tokens.size() - 1));
+    return pos + 1 >= m_tokens.size();
+  }
   [[nodiscard]] std::size_t furthest() const { return m_furthest; }
   void restart(std::size_t at) { m_furthest = at; }
 
@@ -94,7 +101,7 @@ private:
     node.last_token = first;
     return add(std::move(node));
   }
-  [[nodiscard]] bool at_end() const { return m_pos + 1 >= m_tokens.size(); }
+  [[nodiscard]] bool at_end() const { return m_tokens.at_end(m_pos); }
   [[nodiscard]] bool at_punct(Spelling p) const { return peek().is_punct(p); }
   [[nodiscard]] std::size_t last_index() const { return m_pos == 0 ? 0 : m_pos - 1; }
   [[nodiscard]] bool on_new_line() const { return m_pos > 0 && peek().line > m_tokens[m_pos - 1].end_line; }
