@@ -423,7 +423,6 @@ void splice_comments(std::vector<Comment>& comments, const Edit& edit, const Shi
 // stay valid).
 void splice_lexed(Program& program, const Edit& edit, const Shifts& by, const Region& after,
                   std::string& text) {
-  const int old_end_line = edit.at_eof ? 0 : lead(program, edit.last).line;
   std::shared_ptr<const LexedText> old_lexed = std::move(program.lex.text);
   auto lexed = std::make_shared<LexedText>();
   lexed->source = std::move(text);
@@ -432,11 +431,6 @@ void splice_lexed(Program& program, const Edit& edit, const Shifts& by, const Re
   const RegionViews views(*after.program.lex.text, *lexed, edit.begin);
   splice_tokens(program.lex.tokens, edit, by, rebase, views, after);
   splice_comments(program.lex.comments, edit, by, rebase, views, after);
-  for (LexProblem& problem : program.lex.problems) {
-    if (!edit.at_eof && problem.line >= old_end_line) {
-      problem.line += by.lines;
-    }
-  }
   program.lex.text = std::move(lexed);
 }
 
@@ -510,7 +504,11 @@ void splice_trees(Program& program, const Edit& edit, const Shifts& by, const Re
 } // namespace
 
 bool reparse(Program& program, std::string& text) {
-  if (!program.lex.text || program.lex.text.use_count() != 1 || program.units.empty()) {
+  // A text the tokenizer had to repair (an unterminated template's `${`
+  // leaves it inside a substitution to the end) may read otherwise in a part
+  // tokenized alone.
+  if (!program.lex.text || program.lex.text.use_count() != 1 || program.units.empty() ||
+      !program.lex.problems.empty()) {
     return false;
   }
   const std::string_view old_text = program.lex.text->source;
@@ -522,6 +520,9 @@ bool reparse(Program& program, std::string& text) {
     return false;
   }
   const Token* context = edit->at_eof ? nullptr : &program.lex.tokens[edit->last];
+  if (context != nullptr && detail::is_opener(*context)) {
+    return false; // parsed alone, its bracket would match nothing
+  }
   const std::size_t context_offset = edit->at_eof ? k_none : context->offset - edit->begin;
   const std::optional<Region> before =
       parse_region(old_text, edit->begin, edit->end, context_offset, context);

@@ -18,8 +18,8 @@ namespace pgadvise::loaders::ts {
 // the edit cannot be parsed alone: it reaches outside whole top-level
 // statements (an unclosed bracket, comment or string; a statement that
 // read the next one's tokens), or touches what the program does not place
-// by its tokens (an export list, a default export, a rest pattern). The
-// caller then parses the whole text.
+// by its tokens (an export list, a default export, a rest pattern), or the
+// file had a tokenizer problem. The caller then parses the whole text.
 bool reparse(Program& program, std::string& text);
 
 } // namespace pgadvise::loaders::ts

@@ -230,6 +230,20 @@ TEST(Reparse, WindowsLineEndsMoveAsTheirLinesDo) {
 }
 
 TEST(Reparse, AnEditThatReachesPastItsStatementIsRefused) {
+  // A file the tokenizer repaired (here a string left open on its line) is
+  // parsed whole: after a repair its state is not one a part tokenized alone
+  // starts in (an unclosed `${` leaves the rest of the file inside it).
+  const std::string repaired = "const prefix = \"open;\n" + std::string(k_schema);
+  Program broken = parse_program(repaired);
+  ASSERT_FALSE(broken.lex.problems.empty());
+  EXPECT_FALSE(check(broken, replaced(repaired, "\"tags\"", "\"labels\""), "a table renamed after a repair"));
+
+  // Before a statement that opens with a bracket (its match, in the whole
+  // file, is what the statement before may ask about), it is parsed whole.
+  const std::string bracketed = std::string(k_schema) + "(async () => {})();\n";
+  Program called = parse_program(bracketed);
+  EXPECT_FALSE(check(called, replaced(bracketed, "\"tags\"", "\"labels\""), "before a bracket"));
+
   Program program = parse_program(k_schema);
   EXPECT_FALSE(
       check(program, replaced(k_schema, "export const posts", "/* export const posts"), "a comment opened"));
