@@ -183,6 +183,8 @@ NodeId Parser::parse_block_return() {
   const std::size_t open = m_pos;
   const std::size_t close = m_match[open];
   const std::size_t end = close == k_npos ? m_tokens.size() - 1 : close;
+  // The returns are read inside the body (m_limit).
+  const LimitGuard bounded(m_limit, close == k_npos ? m_limit : close + 1);
   // `if (test) return a;` / `if (test) { return a; }` before the return
   // become `test ? a : ...`; any other return ahead of it (in a loop, a
   // switch, an else) makes the result one the reader cannot evaluate,
