@@ -195,10 +195,11 @@ NodeId moved(NodeId id, std::size_t base) {
 }
 
 // The items of the region (`fresh`, placed by their first token) put in
-// place of the old ones in [first, last); those after move by `shift`.
-template <typename Item, typename Move>
+// place of the old ones in [first, last), each moved by `first` and given
+// to `adopt` (its nodes renumbered); those after move by `shift`.
+template <typename Item, typename Move, typename Adopt>
 void splice(std::vector<Item>& items, const std::vector<Item>& fresh, std::size_t first, std::size_t last,
-            std::size_t shift, Move move) {
+            std::size_t shift, Move move, Adopt adopt) {
   std::vector<Item> out;
   out.reserve(items.size() + fresh.size());
   std::size_t i = 0;
@@ -207,6 +208,7 @@ void splice(std::vector<Item>& items, const std::vector<Item>& fresh, std::size_
   }
   for (Item item : fresh) {
     move(item, first);
+    adopt(item);
     out.push_back(std::move(item));
   }
   for (; i < items.size(); ++i) {
@@ -458,34 +460,28 @@ void splice_trees(Program& program, const Edit& edit, const Shifts& by, const Re
     program.nodes.push_back(std::move(node));
   }
   program.unreachable_nodes += before.program.nodes.size();
-  const auto in_region = [&](std::size_t token) {
-    return token >= edit.first && token < edit.first + after.tokens;
-  };
-  splice(program.declarations, after.program.declarations, edit.first, edit.last, by.tokens,
-         [](Declaration& d, std::size_t shift) {
-           d.name_token += shift;
-           d.first_token += shift;
-           d.last_token += shift;
-         });
-  for (Declaration& d : program.declarations) {
-    if (in_region(d.first_token)) {
-      d.init = moved(d.init, base);
-    }
-  }
-  splice(program.imports, after.program.imports, edit.first, edit.last, by.tokens,
-         [](Import& i, std::size_t shift) { i.token += shift; });
-  splice(program.statements, after.program.statements, edit.first, edit.last, by.tokens,
-         [](NamedStatement& s, std::size_t shift) {
-           s.first_token += shift;
-           s.name_token += shift;
-         });
-  for (NamedStatement& s : program.statements) {
-    if (in_region(s.first_token)) {
-      s.function = moved(s.function, base);
-    }
-  }
-  splice(program.re_exports, after.program.re_exports, edit.first, edit.last, by.tokens,
-         [](ReExport& r, std::size_t shift) { r.token += shift; });
+  const auto keep = [](const auto&) {};
+  splice(
+      program.declarations, after.program.declarations, edit.first, edit.last, by.tokens,
+      [](Declaration& d, std::size_t shift) {
+        d.name_token += shift;
+        d.first_token += shift;
+        d.last_token += shift;
+      },
+      [&](Declaration& d) { d.init = moved(d.init, base); });
+  splice(
+      program.imports, after.program.imports, edit.first, edit.last, by.tokens,
+      [](Import& i, std::size_t shift) { i.token += shift; }, keep);
+  splice(
+      program.statements, after.program.statements, edit.first, edit.last, by.tokens,
+      [](NamedStatement& s, std::size_t shift) {
+        s.first_token += shift;
+        s.name_token += shift;
+      },
+      [&](NamedStatement& s) { s.function = moved(s.function, base); });
+  splice(
+      program.re_exports, after.program.re_exports, edit.first, edit.last, by.tokens,
+      [](ReExport& r, std::size_t shift) { r.token += shift; }, keep);
   if (program.default_expression && program.default_expression_token >= edit.last) {
     program.default_expression_token += by.tokens;
   }
