@@ -2,6 +2,8 @@
 
 #include "loaders/typescript/parser_internal.hpp"
 
+#include <string>
+
 namespace pgadvise::loaders::ts {
 
 namespace detail {
@@ -51,6 +53,15 @@ void Parser::run(std::size_t stop) {
     const std::size_t before = m_pos;
     m_tokens.restart(before);
     parse_statement();
+    if (m_over_budget) {
+      const Token& first = m_tokens[before];
+      m_prog.lex.problems.push_back(
+          {"the code from here on takes more parsing than a file of this size allows (" +
+               std::to_string(m_prog.nodes.size()) + " syntax nodes for " + std::to_string(m_tokens.size()) +
+               " tokens; an unclosed bracket is the usual cause): it is not read",
+           first.line, first.column});
+      return;
+    }
     if (m_pos == before) {
       ++m_pos;
     }

@@ -192,7 +192,7 @@ NodeId Parser::parse_block_return() {
   std::vector<std::pair<NodeId, NodeId>> branches;
   bool opaque = false;
   NodeId result = k_no_node;
-  for (std::size_t i = open + 1; i < end; ++i) {
+  for (std::size_t i = open + 1; i < end && !m_over_budget; ++i) {
     if (m_tokens[i].is_ident("return")) {
       m_pos = i + 1;
       if (!at_punct(";") && !at_punct("}") && !on_new_line()) {

@@ -18,6 +18,9 @@ namespace pgadvise::loaders::ts {
 namespace {
 
 constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+// Trees kept clear of the budget a reparse checks against: its count is the
+// full parse's, but the full parse stops only once past it.
+constexpr std::size_t k_budget_margin = 64;
 
 std::size_t line_start(std::string_view text, std::size_t at) {
   const std::size_t newline = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
@@ -531,6 +534,14 @@ bool reparse(Program& program, std::string& text) {
   }
   // The statement before the region looked at its first token.
   if (edit->k0 > 0 && !same_token(after->program.lex.tokens[0], program.lex.tokens[edit->first])) {
+    return false;
+  }
+  // A text near the trees its size allows (detail::node_budget) is parsed
+  // whole, which stops where the budget runs out as no part parsed alone can.
+  const std::size_t tokens = program.lex.tokens.size() - before->tokens + after->tokens;
+  const std::size_t nodes = program.nodes.size() - program.unreachable_nodes - before->program.nodes.size() +
+                            after->program.nodes.size();
+  if (nodes + k_budget_margin >= detail::node_budget(tokens)) {
     return false;
   }
   const Shifts by = shifts(program, *edit, *after, old_text, text);

@@ -1,5 +1,6 @@
 #include "core/file.hpp"
 #include "loaders/typescript/parser.hpp"
+#include "loaders/typescript/parser_internal.hpp"
 #include "loaders/typescript/reparse.hpp"
 #include "support/ts_program_facts.hpp"
 
@@ -255,6 +256,20 @@ TEST(Reparse, AnEditThatReachesPastItsStatementIsRefused) {
   EXPECT_FALSE(check(
       program, replaced(k_schema, "export const tags", "export { users as people };\nexport const tags"),
       "an export list added"));
+}
+
+// A program whose trees are near the budget of its size (detail::node_budget)
+// is parsed whole: the full parse stops where the budget runs out, which no
+// part parsed alone can tell. Here the program is brought near it by trees no
+// statement reaches, as a full parse's would be.
+TEST(Reparse, AProgramNearItsNodeBudgetIsParsedWhole) {
+  const std::string edited = replaced(k_schema, "\"tags\"", "\"labels\"");
+  Program program = parse_program(k_schema);
+  EXPECT_TRUE(check(program, edited, "a table renamed"));
+
+  Program full = parse_program(k_schema);
+  full.nodes.resize(detail::node_budget(full.lex.tokens.size()));
+  EXPECT_FALSE(check(full, edited, "a table renamed near the budget"));
 }
 
 } // namespace reparse_test
