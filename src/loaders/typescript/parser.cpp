@@ -77,6 +77,7 @@ void Parser::skip_group() {
     m_pos = close + 1;
   } else if (is_opener(peek())) {
     m_pos = m_tokens.size() - 1; // unmatched: the rest of the file is inside it
+    m_tokens.note(m_pos);        // where that ends is a read of the end
   } else if (!at_end()) {
     ++m_pos;
   }

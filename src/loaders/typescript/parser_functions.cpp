@@ -234,6 +234,9 @@ NodeId Parser::parse_block_return() {
     }
   }
   m_pos = close == k_npos ? m_tokens.size() - 1 : close + 1;
+  if (close == k_npos) {
+    m_tokens.note(m_pos); // a body left open ends with the file: a read of its end
+  }
   if (opaque && result != k_no_node) {
     const NodeId id = make(NodeKind::other, m_prog.nodes[result].first_token, "return?");
     m_prog.nodes[id].last_token = m_prog.nodes[result].last_token;
