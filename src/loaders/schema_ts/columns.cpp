@@ -17,12 +17,12 @@ namespace {
 
 constexpr int k_max_spread_depth = 8;
 
-// A token as the source spelled it (strings in their own quotes).
-std::string spelled(const ts::Token& t) {
+// A token as the source spelled it (strings in their own quotes), added to `out`.
+void append_spelled(std::string& out, const ts::Token& t) {
   switch (t.kind) {
   case ts::TokenKind::string: {
     const char quote = t.quote != 0 ? t.quote : '"';
-    std::string out(1, quote);
+    out += quote;
     for (char c : t.text) {
       if (c == quote || c == '\\') {
         out += '\\';
@@ -33,13 +33,14 @@ std::string spelled(const ts::Token& t) {
       }
       out += c;
     }
-    return out + quote;
+    out += quote;
+    return;
   }
-  case ts::TokenKind::template_full: return "`" + std::string(t.text) + "`";
-  case ts::TokenKind::template_head: return "`" + std::string(t.text) + "${";
-  case ts::TokenKind::template_middle: return "}" + std::string(t.text) + "${";
-  case ts::TokenKind::template_tail: return "}" + std::string(t.text) + "`";
-  default: return std::string(t.text);
+  case ts::TokenKind::template_full: out.append("`").append(t.text).append("`"); return;
+  case ts::TokenKind::template_head: out.append("`").append(t.text).append("${"); return;
+  case ts::TokenKind::template_middle: out.append("}").append(t.text).append("${"); return;
+  case ts::TokenKind::template_tail: out.append("}").append(t.text).append("`"); return;
+  default: out += t.text; return;
   }
 }
 
@@ -60,7 +61,7 @@ std::string written_on_one_line(const ts::Program& program, std::size_t first, s
         out += ' ';
       }
     }
-    out += spelled(t);
+    append_spelled(out, t);
   }
   return out;
 }
@@ -133,16 +134,6 @@ std::optional<std::string> builder_sql_type(std::string_view builder, const JsVa
     return "geometry(point" + (kit_1 && srid ? "," + std::to_string(*srid) : std::string()) + ")";
   }
   return std::nullopt;
-}
-
-// The type as every loader normalizes it, matching what the SQL replay of
-// drizzle-kit's DDL for the same column gives.
-model::TypeRef normalized_type(const std::string& sql) {
-  model::TypeRef type = model::parse_type_text(sql);
-  if (type.name == "bpchar" && type.modifiers.empty()) {
-    type.modifiers.emplace_back("1"); // PostgreSQL reads a bare `char` as char(1)
-  }
-  return type;
 }
 
 // PostgreSQL's name for a serial column's sequence: <table>_<column>_seq,
@@ -444,6 +435,19 @@ void Reader::read_column(TableInfo& info, const ts::Property& property, std::siz
   add_suppressions(key_file, property.key_token, property.last_token);
   info.columns.push_back(std::move(names));
   info.table.columns.push_back(std::move(column));
+}
+
+// The type matching what the SQL replay of drizzle-kit's DDL for the same
+// column gives.
+model::TypeRef Reader::normalized_type(const std::string& sql) {
+  const auto [known, added] = m_types.try_emplace(sql);
+  if (added) {
+    known->second = model::parse_type_text(sql);
+    if (known->second.name == "bpchar" && known->second.modifiers.empty()) {
+      known->second.modifiers.emplace_back("1"); // PostgreSQL reads a bare `char` as char(1)
+    }
+  }
+  return known->second;
 }
 
 // What follows the builder call, as written, and the quote of the file's

@@ -260,6 +260,9 @@ private:
   // type's); false when it cannot be read.
   bool column_type(const TableInfo& info, const Chain& chain, const ColumnArguments& args,
                    model::Column& column, std::string& sql_type, const std::string& where);
+  // A builder's SQL type as every loader normalizes it, parsed once per
+  // spelling (a schema of thousands of tables names a few dozen).
+  [[nodiscard]] model::TypeRef normalized_type(const std::string& sql);
   ColumnModifiers read_modifiers(TableInfo& info, const Chain& chain, const ColumnInfo& names,
                                  model::Column& column, std::string& sql_type, const std::string& where);
   void read_default(const TableInfo& info, const ColumnModifiers& modifiers, const std::string& sql_type,
@@ -317,6 +320,7 @@ private:
   SchemaLoad m_load;
   // The parameters of the helpers being read, innermost last.
   mutable std::vector<ParamBinding> m_bindings;
+  std::unordered_map<std::string, model::TypeRef> m_types; // normalized_type's, by spelling
   // declared_name's answers, by object (file, node).
   mutable std::map<std::pair<std::size_t, NodeId>, std::string> m_declared_names;
 };

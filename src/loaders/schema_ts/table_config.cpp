@@ -185,17 +185,18 @@ std::optional<std::string> Reader::render_sql(Ref tagged, const ColumnScope& sco
 void Reader::resolve_references(TableInfo& info) {
   for (const PendingReference& pending : info.references) {
     const ColumnInfo& from = info.columns[pending.column];
-    const std::string where = "`" + info.table.name + "." + from.property + "`";
+    // Spelled only for a problem: 25,000 references at 10,000 tables read.
+    const auto where = [&] { return "`" + info.table.name + "." + from.property + "`"; };
     const Ref fn = resolve_alias(pending.target);
     if (!fn.valid() || node(fn).kind != NodeKind::arrow || node(fn).body == ts::k_no_node) {
-      unresolved(pending.file, pending.token, "the target of .references() on " + where);
+      unresolved(pending.file, pending.token, "the target of .references() on " + where());
       continue;
     }
     const Ref body{fn.file, node(fn).body};
     const ResolvedColumn target = resolve_column(*this, body, ColumnScope{});
     if (target.column == nullptr) {
       unresolved(pending.file, pending.token,
-                 "the reference target `" + describe(*this, body) + "` of " + where);
+                 "the reference target `" + describe(*this, body) + "` of " + where());
       continue;
     }
     model::ForeignKey fk;
@@ -215,7 +216,7 @@ void Reader::resolve_references(TableInfo& info) {
         fk.name = *name;
       }
     } else if (pending.actions.valid()) {
-      unresolved(pending.file, pending.token, "the actions of .references() on " + where);
+      unresolved(pending.file, pending.token, "the actions of .references() on " + where());
     }
     fk.location = location(pending.file, pending.token);
     info.table.foreign_keys.push_back(std::move(fk));
