@@ -2,7 +2,9 @@
 
 #include "loaders/typescript/parser_internal.hpp"
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace pgadvise::loaders::ts {
 
@@ -48,12 +50,60 @@ std::vector<std::size_t> match_brackets(const std::vector<Token>& tokens) {
   return match;
 }
 
+namespace {
+
+// What a program's statements have added so far: a statement the budget
+// stopped is taken back to it (a table read half would lack columns).
+struct Added {
+  explicit Added(const Program& program)
+      : imports(program.imports.size()), declarations(program.declarations.size()),
+        export_names(program.export_names.size()), export_list(program.export_list.size()),
+        re_exports(program.re_exports.size()), statements(program.statements.size()),
+        default_export(program.default_export), default_expression_token(program.default_expression_token),
+        default_expression(program.default_expression) {}
+
+  void take_back(Program& program) const {
+    for (std::size_t i = declarations; i < program.declarations.size(); ++i) {
+      if (program.declarations[i].rest) {
+        program.rest_omits.erase(program.declarations[i].name);
+      }
+    }
+    keep(program.imports, imports);
+    keep(program.declarations, declarations);
+    keep(program.export_names, export_names);
+    keep(program.export_list, export_list);
+    keep(program.re_exports, re_exports);
+    keep(program.statements, statements);
+    program.default_export = default_export;
+    program.default_expression_token = default_expression_token;
+    program.default_expression = default_expression;
+  }
+
+  template <typename T> static void keep(std::vector<T>& items, std::size_t count) {
+    items.erase(items.begin() + static_cast<std::ptrdiff_t>(count), items.end());
+  }
+
+  std::size_t imports;
+  std::size_t declarations;
+  std::size_t export_names;
+  std::size_t export_list;
+  std::size_t re_exports;
+  std::size_t statements;
+  std::string default_export;
+  std::size_t default_expression_token;
+  bool default_expression;
+};
+
+} // namespace
+
 void Parser::run(std::size_t stop) {
   while (!at_end() && m_pos < stop) {
     const std::size_t before = m_pos;
     m_tokens.restart(before);
+    const Added added(m_prog);
     parse_statement();
     if (m_over_budget) {
+      added.take_back(m_prog);
       const Token& first = m_tokens[before];
       m_prog.lex.problems.push_back(
           {"the code from here on takes more parsing than a file of this size allows (" +

@@ -220,6 +220,14 @@ NodeId Parser::parse_block_return() {
           continue;
         }
         opaque = true; // an if that returns, in a shape not modelled
+        if (braced && m_pos > m_match[after]) {
+          // Broken code: the return read on past the block's `}` (a call
+          // left open). What it read is not scanned again: for functions
+          // left open one after another that read the rest of the file
+          // twice at every level.
+          i = m_pos - 1;
+          continue;
+        }
       }
       // Otherwise the body is scanned like any block: a return inside it
       // makes the result opaque.

@@ -67,10 +67,12 @@ private:
 
 class Parser {
 public:
-  // `declarations_only`: parse_declarations' mode (parser.hpp).
-  explicit Parser(Program& program, bool declarations_only = false)
+  // `declarations_only`: parse_declarations' mode (parser.hpp). `budget`:
+  // the trees it may make, node_budget() of its tokens when 0 (tests set less).
+  explicit Parser(Program& program, bool declarations_only = false, std::size_t budget = 0)
       : m_prog(program), m_tokens(program.lex.tokens), m_match(match_brackets(program.lex.tokens)),
-        m_declarations_only(declarations_only), m_node_budget(node_budget(program.lex.tokens.size())) {}
+        m_declarations_only(declarations_only),
+        m_node_budget(budget != 0 ? budget : node_budget(program.lex.tokens.size())) {}
 
   // The statements that start before the token `stop` (all: k_npos).
   void run(std::size_t stop = k_npos);
