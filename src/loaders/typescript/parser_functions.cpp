@@ -221,11 +221,7 @@ NodeId Parser::parse_block_return() {
         }
         opaque = true; // an if that returns, in a shape not modelled
         if (braced && m_pos > m_match[after]) {
-          // Broken code: the return read on past the block's `}` (a call
-          // left open). What it read is not scanned again: for functions
-          // left open one after another that read the rest of the file
-          // twice at every level.
-          i = m_pos - 1;
+          i = m_pos - 1; // broken code read past the `}`: not scanned again (it doubled each level)
           continue;
         }
       }
