@@ -21,7 +21,8 @@ void FindingSink::stamp_held() {
 void FindingSink::write_held() {
   stamp_held();
   const std::size_t before = m_held.size();
-  FindingSpill::Batch batch = m_spill->write(m_held);
+  FindingSpill::Batch batch =
+      m_written_hook != nullptr ? m_spill->write(m_held, *m_written_hook) : m_spill->write(m_held);
   m_written += FindingSpill::count(batch);
   m_batch.insert(m_batch.end(), batch.begin(), batch.end());
   if (m_held.size() == before) {
@@ -34,7 +35,8 @@ void FindingSink::write_held() {
 }
 
 void FindingSink::finish() {
-  if (m_spill != nullptr && !m_held.empty() && (!m_batch.empty() || m_held.size() >= m_chunk)) {
+  if (m_spill != nullptr && !m_held.empty() &&
+      (m_spill_all || !m_batch.empty() || m_held.size() >= m_chunk)) {
     write_held(); // stamps what it writes
   } else {
     stamp_held();

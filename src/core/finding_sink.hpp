@@ -60,6 +60,11 @@ public:
   // Each finding is given to `completion` (when set) at the same time, on
   // the rule's thread, before it may be written to the spill file.
   void set_completion(const std::function<void(Finding&)>* completion) { m_completion = completion; }
+  // Each finding written to the spill is told to `written` (when set) with
+  // where its encoding went (engine::TableMemo keeps that); and with
+  // spill_all(), finish() writes what is held however little it is.
+  void set_written(const FindingSpill::Written* written) { m_written_hook = written; }
+  void spill_all() { m_spill_all = true; }
 
   // After the rule: when anything was written, or a whole chunk is held,
   // what is held is written too (a file read back gives findings exactly
@@ -87,6 +92,8 @@ private:
   std::size_t m_written = 0;
   std::optional<FixApplicability> m_fix_applicability;
   const std::function<void(Finding&)>* m_completion = nullptr;
+  const FindingSpill::Written* m_written_hook = nullptr;
+  bool m_spill_all = false;
 };
 
 } // namespace pgadvise::core

@@ -252,17 +252,26 @@ bool FindingSpill::open() {
 }
 
 FindingSpill::Batch FindingSpill::write(std::vector<Finding>& findings) {
+  return write(findings, {});
+}
+
+FindingSpill::Batch FindingSpill::write(std::vector<Finding>& findings, const Written& written) {
   Batch batch;
   if (findings.empty() || !open()) {
     return batch;
   }
   std::string bytes;
+  std::vector<std::uint32_t> starts; // of each finding's encoding in `bytes`, when told
   std::size_t done = 0;
   while (done < findings.size()) {
     bytes.clear();
+    starts.clear();
     Encoder encoder(bytes);
     std::size_t end = done;
     while (end < findings.size() && end - done < k_chunk_findings && bytes.size() < k_chunk_bytes) {
+      if (written) {
+        starts.push_back(static_cast<std::uint32_t>(bytes.size()));
+      }
       encoder.finding(findings[end++]);
     }
     const std::uint64_t offset = m_end.fetch_add(bytes.size());
@@ -270,7 +279,12 @@ FindingSpill::Batch FindingSpill::write(std::vector<Finding>& findings) {
       break; // the rest stays in memory
     }
     batch.push_back({offset, bytes.size(), end - done});
-    for (; done < end; ++done) {
+    for (std::size_t i = 0; done < end; ++done, ++i) {
+      if (written) {
+        const std::uint32_t next =
+            i + 1 < starts.size() ? starts[i + 1] : static_cast<std::uint32_t>(bytes.size());
+        written(findings[done], offset + starts[i], next - starts[i]);
+      }
       findings[done] = Finding{};
     }
   }
@@ -280,6 +294,46 @@ FindingSpill::Batch FindingSpill::write(std::vector<Finding>& findings) {
     findings.erase(findings.begin(), findings.begin() + static_cast<std::ptrdiff_t>(done));
   }
   return batch;
+}
+
+std::optional<FindingSpill::Chunk> FindingSpill::append(const std::string& bytes, std::size_t count) {
+  if (bytes.empty() || !open()) {
+    return std::nullopt;
+  }
+  const std::uint64_t offset = m_end.fetch_add(bytes.size());
+  if (!write_all(m_fd, bytes, offset)) {
+    return std::nullopt;
+  }
+  return Chunk{offset, bytes.size(), count};
+}
+
+std::optional<FindingSpill::Chunk> FindingSpill::copy(const FindingSpill& from, std::uint64_t offset,
+                                                      std::uint64_t size, std::size_t count) {
+  if (size == 0 || from.m_fd < 0 || !open()) {
+    return std::nullopt;
+  }
+  const std::uint64_t at = m_end.fetch_add(size);
+  auto in = static_cast<loff_t>(offset);
+  auto out = static_cast<loff_t>(at);
+  std::uint64_t left = size;
+  while (left > 0) {
+    const ssize_t copied = ::copy_file_range(from.m_fd, &in, m_fd, &out, left, 0);
+    if (copied < 0 && errno == EINTR) {
+      continue;
+    }
+    if (copied <= 0) {
+      break; // not supported between these files: read and written below
+    }
+    left -= static_cast<std::uint64_t>(copied);
+  }
+  if (left > 0) {
+    std::string bytes(left, '\0');
+    if (!read_all(from.m_fd, bytes.data(), bytes.size(), static_cast<std::uint64_t>(in)) ||
+        !write_all(m_fd, bytes, static_cast<std::uint64_t>(out))) {
+      return std::nullopt;
+    }
+  }
+  return Chunk{at, size, count};
 }
 
 void FindingSpill::read(const Batch& batch, std::vector<Finding>& into) const {

@@ -5,7 +5,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,19 @@ public:
   // (read() then them: nothing is lost). Thread-safe: several workers may
   // write at once.
   Batch write(std::vector<Finding>& findings);
+  // Where each finding went, told as it is written (before it is removed):
+  // the offset of its encoding in the file and its size.
+  using Written = std::function<void(const Finding&, std::uint64_t offset, std::uint32_t size)>;
+  Batch write(std::vector<Finding>& findings, const Written& written);
+  // Writes `count` findings already encoded (bytes read back from this or
+  // another spill, read_bytes()) as one chunk; nullopt when the file cannot
+  // be made or written.
+  std::optional<Chunk> append(const std::string& bytes, std::size_t count);
+  // Writes the `size` bytes at `offset` of `from` (`count` whole findings)
+  // as one chunk, copied by the kernel from file to file where it can
+  // (copy_file_range); nullopt when either file fails.
+  std::optional<Chunk> copy(const FindingSpill& from, std::uint64_t offset, std::uint64_t size,
+                            std::size_t count);
   // Appends the findings of `batch` to `into`, in the order written. Throws
   // std::runtime_error when the file cannot be read back.
   void read(const Batch& batch, std::vector<Finding>& into) const;

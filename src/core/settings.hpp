@@ -24,6 +24,7 @@ struct Settings {
   std::optional<Severity> fail_on = Severity::high; // nullopt: never fail on findings
   Severity min_severity = Severity::low;            // findings below are hidden
   bool verbose = false;
+  bool operator==(const Settings&) const = default;
 };
 
 } // namespace pgadvise::core

@@ -5,12 +5,14 @@
 #include "core/parallel.hpp"
 #include "engine/builtin_diagnostics.hpp"
 #include "engine/rule.hpp"
+#include "engine/table_memo.hpp"
 
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <thread>
 
@@ -290,42 +292,76 @@ core::FindingList gather(const RunInput& input, std::vector<std::vector<core::Fi
 // while the other had done the rest of the rules.
 constexpr std::size_t k_split_from_tables = 2000;
 
-// One call of a rule's check(): the whole of it, or a slice of the tables.
+// One call of a rule's check(): the whole of it, or a slice of the tables;
+// or, for tables as they were in the last run, its findings there copied
+// (RunInput::table_memo).
 struct Task {
   const Rule* rule = nullptr;
   RuleContext::TableSlice tables;
+  bool copy = false;
 };
+
+// `run` of tables, split among the workers when long.
+void split_run(const RuleContext::TableSlice& run, std::vector<RuleContext::TableSlice>& slices) {
+  const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
+  const std::size_t parts = std::max<std::size_t>(1, std::min(run.count / k_split_from_tables, workers));
+  for (std::size_t i = 0; i < parts; ++i) {
+    const std::size_t first = run.count * i / parts;
+    slices.push_back({run.first + first, run.count * (i + 1) / parts - first});
+  }
+}
+
+// The runs of neighbouring tables whose flag in `flags` is `value`.
+std::vector<RuleContext::TableSlice> runs_of(const std::vector<bool>& flags, bool value) {
+  std::vector<RuleContext::TableSlice> runs;
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    if (flags[i] != value) {
+      continue;
+    }
+    if (!runs.empty() && runs.back().first + runs.back().count == i) {
+      ++runs.back().count;
+    } else {
+      runs.push_back({i, 1});
+    }
+  }
+  return runs;
+}
 
 // The slices a per-table rule's calls judge: the runs of checked tables
 // (RunInput::checked_tables, when `checked`), or every table; a long run
 // split among the workers. Empty when no table is checked.
 std::vector<RuleContext::TableSlice> table_slices(const RunInput& input, bool checked) {
   const std::size_t tables = input.catalog != nullptr ? input.catalog->tables.size() : 0;
-  std::vector<RuleContext::TableSlice> runs;
-  if (!checked || input.checked_tables.size() != tables) {
-    runs.push_back({0, tables});
-  } else {
-    for (std::size_t i = 0; i < tables; ++i) {
-      if (!input.checked_tables[i]) {
-        continue;
-      }
-      if (!runs.empty() && runs.back().first + runs.back().count == i) {
-        ++runs.back().count;
-      } else {
-        runs.push_back({i, 1});
-      }
-    }
-  }
+  const std::vector<RuleContext::TableSlice> runs = !checked || input.checked_tables.size() != tables
+                                                        ? std::vector<RuleContext::TableSlice>{{0, tables}}
+                                                        : runs_of(input.checked_tables, true);
   std::vector<RuleContext::TableSlice> slices;
-  const std::size_t workers = std::max(1U, std::thread::hardware_concurrency());
   for (const RuleContext::TableSlice& run : runs) {
-    const std::size_t parts = std::max<std::size_t>(1, std::min(run.count / k_split_from_tables, workers));
-    for (std::size_t i = 0; i < parts; ++i) {
-      const std::size_t first = run.count * i / parts;
-      slices.push_back({run.first + first, run.count * (i + 1) / parts - first});
-    }
+    split_run(run, slices);
   }
   return slices;
+}
+
+// A per-table rule's calls when the memo holds its findings: a copy for
+// each run of tables as they were (`reused`), a judgement of the others.
+void plan_memo_tasks(const Rule* rule, const std::vector<bool>& reused, std::vector<Task>& tasks) {
+  for (std::size_t i = 0; i < reused.size();) {
+    std::size_t end = i;
+    while (end < reused.size() && reused[end] == reused[i]) {
+      ++end;
+    }
+    const RuleContext::TableSlice run{i, end - i};
+    if (reused[i]) {
+      tasks.push_back({rule, run, true});
+    } else {
+      std::vector<RuleContext::TableSlice> slices;
+      split_run(run, slices);
+      for (const RuleContext::TableSlice& slice : slices) {
+        tasks.push_back({rule, slice});
+      }
+    }
+    i = end;
+  }
 }
 
 // The calls the rules make, in registry order; a split rule's slices in
@@ -333,11 +369,17 @@ std::vector<RuleContext::TableSlice> table_slices(const RunInput& input, bool ch
 // A convention rule judges every table even so: its findings in applied
 // migrations become one summary over all of them (app/scope/lens), placed
 // at the first.
-std::vector<Task> plan_tasks(const RunInput& input, const std::vector<const Rule*>& runnable) {
+std::vector<Task> plan_tasks(const RunInput& input, const std::vector<const Rule*>& runnable,
+                             const std::vector<bool>& reused) {
   const std::vector<RuleContext::TableSlice> all = table_slices(input, false);
   const std::vector<RuleContext::TableSlice> checked = table_slices(input, true);
   std::vector<Task> tasks;
   for (const Rule* rule : runnable) {
+    if (rule->meta().per_table && !reused.empty() &&
+        input.table_memo->findings_of(rule->meta().id) != nullptr) {
+      plan_memo_tasks(rule, reused, tasks);
+      continue;
+    }
     const bool scoped = !input.checked_tables.empty() && rule->meta().lens != Lens::convention;
     const std::vector<RuleContext::TableSlice>& slices = scoped ? checked : all;
     if (!rule->meta().per_table || (!scoped && all.size() == 1)) {
@@ -366,13 +408,31 @@ std::vector<Task> plan_tasks(const RunInput& input, const std::vector<const Rule
 core::FindingList check_all(const RunInput& input, const core::Settings& settings,
                             const std::vector<const Rule*>& runnable, const Admit& admit,
                             const FindingCompletion& complete) {
-  const std::vector<Task> tasks = plan_tasks(input, runnable);
+  TableMemo* memo = input.table_memo;
+  const bool recording = memo != nullptr && TableMemo::records(input);
+  const std::vector<bool> reused = recording ? memo->reusable(input, settings) : std::vector<bool>();
+  const std::vector<Task> tasks = plan_tasks(input, runnable, reused);
   std::vector<std::vector<core::Finding>> parts(tasks.size());
   std::vector<core::FindingSpill::Batch> spilled(tasks.size());
   const auto spill = std::make_shared<core::FindingSpill>(); // the report reads from it until written
+  std::optional<TableMemoRecording> recorded;
+  if (recording) {
+    recorded.emplace(*input.catalog, tasks.size());
+  }
   core::parallel_for(tasks.size(), [&](std::size_t i) {
     const Rule& rule = *tasks[i].rule;
+    if (tasks[i].copy) {
+      spilled[i] = recorded->copy(i, *memo, rule.meta().id, tasks[i].tables.first, tasks[i].tables.count,
+                                  *spill, parts[i]);
+      return;
+    }
     core::FindingSink sink(*spill, input.spill_from);
+    core::FindingSpill::Written written;
+    if (recording && rule.meta().per_table) {
+      written = recorded->written(i, tasks[i].tables.first); // every finding into the file, where noted
+      sink.set_written(&written);
+      sink.spill_all();
+    }
     if (complete) {
       sink.set_completion(&complete);
     }
@@ -385,8 +445,23 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
     sink.finish();
     spilled[i] = sink.written(); // read back exactly sized: no room to trim
     parts[i] = std::move(sink.held());
+    if (recorded && !parts[i].empty()) {
+      recorded->spoil(i); // the file failed: these are not in it
+    }
     std::for_each(parts[i].begin(), parts[i].end(), trim_room);
   }); // a rule's exception reaches the caller
+  if (recorded) {
+    std::vector<std::string_view> rule_of_task(tasks.size());
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      if (tasks[i].rule->meta().per_table) {
+        rule_of_task[i] = tasks[i].rule->meta().id;
+      }
+    }
+    memo->keep(input, settings, spill, recorded->finish(rule_of_task),
+               static_cast<std::size_t>(std::count(reused.begin(), reused.end(), true)));
+  } else if (memo != nullptr) {
+    memo->clear();
+  }
   if (input.after_rules) {
     input.after_rules();
   }

@@ -16,6 +16,7 @@
 namespace pgadvise::engine {
 
 class Rule;
+class TableMemo;
 
 struct RunInput {
   const model::Catalog* catalog = nullptr;
@@ -45,6 +46,15 @@ struct RunInput {
   // the passes after them to reuse. A lint run drops the migration steps
   // there unless --verify-locks replays them.
   std::function<void()> after_rules;
+  // A driver that runs the rules again after each edit (the language
+  // server): the per-table rules' findings of its last run, copied for the
+  // tables as they were instead of judging them again, and replaced by this
+  // run's (engine/table_memo.hpp). Null: every table judged, nothing kept.
+  TableMemo* table_memo = nullptr;
+  // What else than the catalog and settings those findings depend on, as
+  // the driver words it (the project's Drizzle commands a fix names): a run
+  // of another context judges every table.
+  std::string table_memo_context;
 };
 
 struct RunReport {

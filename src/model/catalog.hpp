@@ -34,6 +34,7 @@ struct ColumnStats {
   std::string most_common_vals;  // array text, e.g. {active,deleted}; empty when none
   std::string most_common_freqs; // float4[] text, e.g. {0.9,0.1}; empty when none
   std::optional<double> correlation;
+  bool operator==(const ColumnStats&) const = default;
 };
 
 // What a serial or identity column's sequence has beyond the column's type:
@@ -92,6 +93,7 @@ struct ColumnExtras {
     return !stats && !shared && !sequence && property.empty() && drizzle_chain.empty() &&
            drizzle_options.empty() && drizzle_quote == 0;
   }
+  bool operator==(const ColumnExtras&) const = default;
 };
 
 // A schema of 100,000 tables holds 600,000 columns: 72 bytes each (96
@@ -185,6 +187,9 @@ struct Column {
     return m_extras && m_extras->shared ? &*m_extras->shared : nullptr;
   }
   void set_drizzle_shared(DrizzleSharedColumn shared) { extras().shared = std::move(shared); }
+  // Every field, the out-of-line ones too (engine::TableMemo compares a
+  // table with the last run's so).
+  bool operator==(const Column&) const = default;
 
 private:
   ColumnExtras& extras() {
@@ -214,6 +219,7 @@ struct IndexStats {
   std::int64_t idx_tup_read = 0;
   std::int64_t size_bytes = 0; // pg_relation_size
   std::string last_idx_scan;   // PostgreSQL 16+: timestamp text; empty when unknown or never
+  bool operator==(const IndexStats&) const = default;
 };
 
 enum class IndexKind : std::uint8_t { index, primary_key, unique_constraint };
@@ -277,6 +283,7 @@ struct Index {
   // Plain-column keys, in order, up to the first expression key.
   [[nodiscard]] std::vector<std::string> leading_columns() const;
   [[nodiscard]] bool has_expressions() const;
+  bool operator==(const Index&) const = default;
 };
 
 enum class FkAction : std::uint8_t { no_action, restrict, cascade, set_null, set_default };
@@ -296,6 +303,7 @@ struct ForeignKey {
   FkAction on_delete = FkAction::no_action;
   FkAction on_update = FkAction::no_action;
   bool valid = true; // false for NOT VALID constraints
+  bool operator==(const ForeignKey&) const = default;
 };
 
 struct CheckConstraint {
@@ -303,6 +311,7 @@ struct CheckConstraint {
   std::string expression;
   SourceLocation location;
   bool valid = true; // false for NOT VALID constraints
+  bool operator==(const CheckConstraint&) const = default;
 };
 
 // Live statistics; absent when the catalog came from files.
@@ -320,6 +329,7 @@ struct TableStats {
   std::int64_t n_dead_tup = 0;
   std::int64_t table_bytes = 0; // pg_table_size: heap + TOAST, without indexes
   bool has_counters = false;    // a pg_stat_user_tables row was read (none for partitioned parents)
+  bool operator==(const TableStats&) const = default;
 };
 
 // How long a live database's usage counters have been accumulating.
@@ -338,6 +348,7 @@ struct Policy {
   std::string using_expr;         // USING (...), SQL text; empty when none
   std::string check_expr;         // WITH CHECK (...), SQL text; empty when none
   SourceLocation location;
+  bool operator==(const Policy&) const = default;
 };
 
 // The schema and name are pooled: the migration steps and foreign keys that
@@ -401,6 +412,9 @@ struct Table {
   [[nodiscard]] const Index* primary_key() const;
   [[nodiscard]] const Index* find_index(std::string_view index_name) const;
   [[nodiscard]] std::string qualified() const { return schema + "." + name; }
+  // Every field (engine::TableMemo compares a table with the last run's
+  // so); an index key as IndexKey compares it.
+  bool operator==(const Table&) const = default;
 };
 
 struct Enum {
@@ -408,6 +422,7 @@ struct Enum {
   std::string name;
   std::vector<std::string> values;
   SourceLocation location;
+  bool operator==(const Enum&) const = default;
 };
 
 struct Domain {
@@ -415,6 +430,7 @@ struct Domain {
   std::string name;
   TypeRef base;
   SourceLocation location;
+  bool operator==(const Domain&) const = default;
 };
 
 // A statement of a migration file that locks a table (or runs outside any

@@ -1,10 +1,12 @@
 // Stage 3 of a lint run (app/lint/lint_run.hpp): every rule over the input stage 2
 // built (each database's, app/lint/multi_database.cpp, for several).
+#include "advisor/drizzle_render.hpp"
 #include "app/lint/consolidate.hpp"
 #include "app/lint/lint_run.hpp"
 #include "app/lint/multi_database.hpp"
 #include "app/lint/run_rules.hpp"
 #include "app/lint/show_literals.hpp"
+#include "engine/table_memo.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -33,6 +35,18 @@ std::vector<bool> tables_located_in(const model::Catalog& catalog,
   return out;
 }
 
+// What the per-table rules' findings read of the project besides the
+// catalog (engine::RunInput::table_memo_context): whether it uses Drizzle,
+// and the files and commands a Drizzle fix names
+// (advisor::DrizzleFixCompletion).
+std::string table_memo_context(const model::Project& project) {
+  std::string context = project.root.string() + '\n' + (project.uses_drizzle ? "drizzle" : "") + '\n';
+  for (const std::string& path : project.drizzle_schema_paths) {
+    context += path + '\n';
+  }
+  return context + (project.uses_drizzle ? advisor::drizzle_migration_commands(project) : std::string());
+}
+
 } // namespace
 
 std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
@@ -42,9 +56,17 @@ std::optional<core::Error> check_lint_inputs(LintRun& run, std::ostream& err) {
                  err); // EXPLAIN, index advisor
     input.live_analysis = run.live->analysis ? &*run.live->analysis : nullptr;
   }
+  if (run.table_memo != nullptr && !run.databases.empty()) {
+    run.table_memo->clear(); // one database only: this run's are not kept
+  }
   if (run.databases.empty()) {
     if (run.checks_tables_in && input.catalog != nullptr) {
       input.checked_tables = tables_located_in(*input.catalog, run.checks_tables_in);
+    }
+    if (run.table_memo != nullptr) {
+      input.table_memo = run.table_memo;
+      input.table_memo_context =
+          input.project != nullptr ? table_memo_context(*input.project) : std::string();
     }
     run.report = app::run_rules(input, run.settings);
   } else {

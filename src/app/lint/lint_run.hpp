@@ -76,6 +76,10 @@ struct LintRun {
   // an index, a key, a check, a policy) located in a file this accepts
   // (engine::RunInput::checked_tables). One database only; unset: every table.
   std::function<bool(const core::FilePath&)> checks_tables_in;
+  // Set by such a driver that keeps the per-table rules' findings between
+  // its runs (engine::TableMemo; one database only, as above): the tables
+  // as they were in the last run, which is alive, are not judged again.
+  engine::TableMemo* table_memo = nullptr;
   loaders::SchemaLoad load;
   std::optional<LiveRun> live;           // --db: the database's catalog is the schema
   std::optional<WorkloadInput> workload; // --log, --pgss, --queries

@@ -292,6 +292,15 @@ std::optional<core::Error> run_stages(const LintOptions& options, LintRun& run, 
   return select_findings(run, err);
 }
 
+// The table memo, cleared unless `earlier` (alive until this run is done)
+// is the run that filled it: it compares with that run's catalog.
+engine::TableMemo* usable_memo(engine::TableMemo* memo, const LintRun* earlier) {
+  if (memo != nullptr && (earlier == nullptr || memo->catalog() != &earlier->load.catalog)) {
+    memo->clear();
+  }
+  return memo;
+}
+
 } // namespace
 
 std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base, const AnalysisPass& pass) {
@@ -332,12 +341,17 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
         return at->second;
       };
     }
+    run->table_memo = usable_memo(pass.table_memo, earlier);
     if (std::optional<core::Error> error = run_stages(options, *run, earlier, err)) {
       analysis->error = std::move(error);
+      if (pass.table_memo != nullptr) {
+        pass.table_memo->clear(); // it may hold this run's catalog, which goes now
+      }
     } else {
       analysis->timings = run->timings.snapshot();
       analysis->schema_files = schema_files(*run, keys);
       analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
+      analysis->tables_reused = pass.table_memo != nullptr ? pass.table_memo->tables_reused() : 0;
       for (const std::string& migration : run->load.replayed_files) {
         analysis->migration_files.insert(keys.of(migration));
       }
@@ -349,6 +363,9 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
       analysis->run = std::move(run);
     }
   } catch (const std::exception& e) {
+    if (pass.table_memo != nullptr) {
+      pass.table_memo->clear();
+    }
     analysis->run.reset();
     analysis->error = core::Error(std::string("the analysis stopped: ") + e.what());
   }

@@ -6,6 +6,7 @@
 #include "core/finding.hpp"
 #include "core/result.hpp"
 #include "core/stage_timings.hpp"
+#include "engine/table_memo.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "loaders/sql/replay_cache.hpp"
 
@@ -60,6 +61,7 @@ struct Analysis {
   // before it (moved out of it: that run is replaced by this one).
   bool reused_inputs = false;
   std::size_t replay_reused = 0; // migrations not replayed again (the kept replay's)
+  std::size_t tables_reused = 0; // tables whose per-table findings were copied (AnalysisPass::table_memo)
   // The migrations the SQL replay read (absolute, normal).
   std::set<std::string> migration_files;
   // When the per-table rules judged only the tables of some migrations
@@ -116,6 +118,10 @@ struct AnalysisPass {
   // files define or change, whose findings are all that is shown
   // (LintRun::checks_tables_in). Null: every table.
   const std::set<std::string>* open_migrations = nullptr;
+  // The per-table rules' findings of the last run of `target` (the one
+  // `previous` holds; cleared when that is not the run that filled it):
+  // the tables as they were are not judged again (engine::TableMemo).
+  engine::TableMemo* table_memo = nullptr;
 };
 std::unique_ptr<Analysis> analyse(const std::filesystem::path& target, const LintOptions& base,
                                   const AnalysisPass& pass = {});

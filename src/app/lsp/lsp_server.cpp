@@ -149,6 +149,7 @@ private:
   struct KeptUnit {
     loaders::ReplayCache replay;
     loaders::SchemaTsCache schema_ts;
+    engine::TableMemo tables;
   };
   std::set<fs::path> m_unscoped;                        // units whose next run judges every table
   std::map<fs::path, std::unique_ptr<KeptUnit>> m_kept; // by unit, kept between its runs
@@ -585,7 +586,8 @@ void Server::analyse_dirty() {
     }
     const std::optional<std::set<std::string>> migrations =
         m_unscoped.erase(unit) > 0 ? std::nullopt : open_migrations(unit);
-    AnalysisPass pass{previous, &loads->replay, &loads->schema_ts, 0, migrations ? &*migrations : nullptr};
+    AnalysisPass pass{
+        previous, &loads->replay, &loads->schema_ts, 0, migrations ? &*migrations : nullptr, &loads->tables};
     if (previous == nullptr && m_analyses.count(unit) == 0) {
       // Start-up. A project with many JS/TS files gets the findings of its
       // schema, migrations and config first, before the TypeScript's query
@@ -606,7 +608,7 @@ void Server::analyse_dirty() {
       if (m_exit || kept == m_analyses.end() || kept->second->code_pending == 0) {
         continue; // closed, or analysed in full by a request handled meanwhile
       }
-      pass = AnalysisPass{kept->second.get(), &loads->replay, &loads->schema_ts, 0, nullptr};
+      pass = AnalysisPass{kept->second.get(), &loads->replay, &loads->schema_ts, 0, nullptr, &loads->tables};
     }
     std::unique_ptr<Analysis> analysis = analyse(unit, m_options.lint, pass);
     log_analysis(unit, *analysis);
@@ -669,6 +671,9 @@ void Server::log_analysis(const fs::path& unit, const Analysis& analysis) {
       (analysis.reused_inputs ? " (the folder's files as last scanned)" : "") +
       (analysis.replay_reused > 0
            ? " (" + std::to_string(analysis.replay_reused) + " migrations' replay kept)"
+           : std::string()) +
+      (analysis.tables_reused > 0
+           ? " (" + core::plural(analysis.tables_reused, "table") + "' per-table findings kept)"
            : std::string()) +
       (analysis.scoped_to ? " (the per-table rules over the tables of " +
                                 core::plural(analysis.scoped_to->size(), "open migration") + ")"

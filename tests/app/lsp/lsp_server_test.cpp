@@ -471,6 +471,55 @@ TEST(LspServer, AnEditOfTheSchemaReusesTheProjectScanAndAnEditOfCodeScansAgain) 
   EXPECT_EQ(shut_down(session, 2), 0);
 }
 
+// An edit of one table in schema.ts judges that table (and those its keys
+// join it to) again; the other tables' per-table findings are the last
+// run's, copied (engine::TableMemo), and still shown where they were.
+TEST(LspServer, AnEditOfOneTableJudgesItAgainAndKeepsTheOtherTablesFindings) {
+  const pgadvise::test::TempTree tree;
+  tree.write("app/package.json", R"({"name": "app", "dependencies": {"drizzle-orm": "0.44.0"}})");
+  const std::string schema_text = "import { integer, pgTable, serial, text } from \"drizzle-orm/pg-core\";\n"
+                                  "export const a = pgTable(\"a\", { id: serial(\"id\").primaryKey(), prefs: "
+                                  "text(\"prefs\").default(\"{}\") });\n"
+                                  "export const b = pgTable(\"b\", { id: serial(\"id\").primaryKey(), prefs: "
+                                  "text(\"prefs\").default(\"{}\") });\n"
+                                  "export const c = pgTable(\"c\", { id: serial(\"id\").primaryKey(), aId: "
+                                  "integer(\"a_id\").references(() => "
+                                  "a.id) });\n";
+  const auto schema = tree.write("app/src/db/schema.ts", schema_text);
+  const auto root = schema.parent_path().parent_path().parent_path();
+  const std::string uri = pgadvise::test::file_url(schema);
+  Session session;
+  json params = initialize_params(false);
+  params["rootUri"] = pgadvise::test::file_url(root);
+  session.request(1, "initialize", params);
+  session.response(1);
+  session.notify("initialized");
+  analysed(session);
+  session.notify("textDocument/didOpen",
+                 {{"textDocument",
+                   {{"uri", uri}, {"languageId", "typescript"}, {"version", 1}, {"text", schema_text}}}});
+  const json before = session.diagnostics(uri, 1)["params"]["diagnostics"];
+  ASSERT_TRUE(lists_at(before, "json-in-text-column", 1)) << before.dump(2);
+  ASSERT_TRUE(lists_at(before, "json-in-text-column", 2)) << before.dump(2);
+  ASSERT_TRUE(lists_at(before, "unindexed-foreign-key", 3)) << before.dump(2);
+
+  // b's default, on its own line: b is judged again, a and c (joined by
+  // c's key) are copied.
+  std::string edited = schema_text;
+  const std::size_t b_default = edited.find("\"{}\"", edited.find("\"b\""));
+  edited.replace(b_default, 4, "\"[]\"");
+  session.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                                            {"contentChanges", {{{"text", edited}}}}});
+  const std::string log = analysed(session)["params"]["message"].get<std::string>();
+  EXPECT_NE(log.find("(2 tables' per-table findings kept)"), std::string::npos) << log;
+  const json after = session.diagnostics(uri, 2)["params"]["diagnostics"];
+  EXPECT_TRUE(lists_at(after, "json-in-text-column", 1)) << after.dump(2);
+  EXPECT_TRUE(lists_at(after, "json-in-text-column", 2)) << after.dump(2); // '[]' is JSON too
+  EXPECT_TRUE(lists_at(after, "unindexed-foreign-key", 3)) << after.dump(2);
+  EXPECT_EQ(after.size(), before.size()) << after.dump(2);
+  EXPECT_EQ(shut_down(session, 2), 0);
+}
+
 // At start-up, a project with --first-pass-files JS/TS files or more gets
 // its schema's diagnostics before the code is searched for query calls: the
 // schema file is published from the first pass, a code file only once its
