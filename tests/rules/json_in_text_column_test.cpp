@@ -77,6 +77,11 @@ TEST(JsonInTextColumn, OrdinaryNamesAndPlainStringDefaultsGiveNoHint) {
                            "jsonSchemaUrl", "json_file_name"}) {
     EXPECT_TRUE(run_rule(k_rule, one_column(column(name, "text"))).empty()) << name;
   }
+  // `data` names base64 bytes, a storage path or a link as often as JSON
+  // (documenso's DocumentData.data and initialData, EnvelopeAttachment.data).
+  for (const char* name : {"data", "initialData", "file_data"}) {
+    EXPECT_TRUE(run_rule(k_rule, one_column(column(name, "text"))).empty()) << name;
+  }
   // A string default that is not JSON says the column holds strings.
   EXPECT_TRUE(run_rule(k_rule, one_column(column("settings", "text", false, "'dark'"))).empty());
   // char(n) is never a JSON container.

@@ -23,10 +23,13 @@ using model::Table;
 constexpr std::string_view k_id = "json-in-text-column";
 constexpr std::string_view k_name_hints = "name-hints";
 
-// Last words of column names that usually hold a serialized object.
-constexpr std::array<std::string_view, 17> k_json_words = {
-    "metadata",   "meta",  "payload", "settings", "config",  "configuration", "data",  "attributes", "attrs",
-    "properties", "props", "extra",   "extras",   "options", "preferences",   "prefs", "json"};
+// Last words of column names that usually hold a serialized object. Not
+// `data`: in the real applications it named base64 bytes, a file's storage
+// path and a link (documenso's DocumentData.data and initialData,
+// EnvelopeAttachment.data), no JSON.
+constexpr std::array<std::string_view, 16> k_json_words = {
+    "metadata",   "meta",  "payload", "settings", "config",  "configuration", "attributes", "attrs",
+    "properties", "props", "extra",   "extras",   "options", "preferences",   "prefs",      "json"};
 
 // Words of an identifier: split on '_' and on lower-to-upper case changes
 // ("userSettings" -> user, settings).

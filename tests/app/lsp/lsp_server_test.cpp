@@ -796,12 +796,12 @@ TEST(LspServer, TheSchemaFileShowsItsFindingsInTheRunsOrderWhateverWasOpenedFirs
   const auto project = write_drizzle_project(
       tree,
       "CREATE TABLE \"users\" (\"id\" text PRIMARY KEY NOT NULL);\n--> statement-breakpoint\n"
-      "CREATE TABLE \"posts\" (\"id\" text PRIMARY KEY NOT NULL, \"title\" text NOT NULL, \"data\" text, "
+      "CREATE TABLE \"posts\" (\"id\" text PRIMARY KEY NOT NULL, \"title\" text NOT NULL, \"payload\" text, "
       "\"author_id\" text NOT NULL REFERENCES \"users\"(\"id\"));\n",
       "import { index, pgTable, text } from \"drizzle-orm/pg-core\";\n\n"
       "export const users = pgTable(\"users\", {\n  id: text(\"id\").primaryKey(),\n});\n\n"
       "export const posts = pgTable(\"posts\", {\n  id: text(\"id\").primaryKey(),\n"
-      "  title: text(\"title\").notNull(),\n  data: text(\"data\").$type<{ a: number }>(),\n"
+      "  title: text(\"title\").notNull(),\n  payload: text(\"payload\").$type<{ a: number }>(),\n"
       "  authorId: text(\"author_id\").notNull().references(() => users.id),\n"
       "}, (t) => [index(\"posts_title_idx\").on(t.title)]);\n");
   const std::filesystem::path& migration = project.first; // a lambda may not capture a structured binding
