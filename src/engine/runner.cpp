@@ -414,7 +414,9 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
   const std::vector<Task> tasks = plan_tasks(input, runnable, reused);
   std::vector<std::vector<core::Finding>> parts(tasks.size());
   std::vector<core::FindingSpill::Batch> spilled(tasks.size());
-  const auto spill = std::make_shared<core::FindingSpill>(); // the report reads from it until written
+  // The report reads from it until written.
+  const std::shared_ptr<core::FindingSpill> spill =
+      reused.empty() ? std::make_shared<core::FindingSpill>() : memo->spill_for_next_run();
   std::optional<TableMemoRecording> recorded;
   if (recording) {
     recorded.emplace(*input.catalog, tasks.size());

@@ -77,7 +77,16 @@ bool same_outside_tables(const model::Catalog& now, const model::Catalog& last) 
 
 } // namespace
 
+std::shared_ptr<core::FindingSpill> TableMemo::spill_for_next_run() const {
+  constexpr std::uint64_t k_slack = std::uint64_t{64} << 20U;
+  if (m_spill != nullptr && m_spill->size() <= 4 * m_bytes + k_slack) {
+    return m_spill;
+  }
+  return std::make_shared<core::FindingSpill>();
+}
+
 void TableMemo::clear() {
+  m_bytes = 0;
   m_catalog = nullptr;
   m_context.clear();
   m_spill.reset();
@@ -158,6 +167,12 @@ void TableMemo::keep(const RunInput& input, const core::Settings& settings,
   m_context = input.table_memo_context;
   m_spill = std::move(spill);
   m_rules = std::move(rules);
+  m_bytes = 0;
+  for (const auto& [rule, findings] : m_rules) {
+    for (const Range& range : findings.ranges) {
+      m_bytes += range.size;
+    }
+  }
   m_reused = reused;
 }
 
@@ -208,7 +223,10 @@ core::FindingSpill::Batch TableMemoRecording::copy(std::size_t task, const Table
     while (last < end && kept.ranges[last].offset == start + size && size < k_chunk_bytes) {
       size += kept.ranges[last++].size;
     }
-    if (const std::optional<core::FindingSpill::Chunk> chunk = spill.copy(from, start, size, last - r)) {
+    const std::optional<core::FindingSpill::Chunk> chunk =
+        &spill == &from ? std::optional(core::FindingSpill::Chunk{start, size, last - r})
+                        : spill.copy(from, start, size, last - r);
+    if (chunk) {
       batch.push_back(*chunk);
       for (std::size_t i = r; i < last; ++i) {
         while (kept.first[table + 1] <= i) {

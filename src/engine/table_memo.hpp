@@ -62,6 +62,12 @@ public:
   // The findings a rule found, by table; null when it has none kept.
   [[nodiscard]] const RuleFindings* findings_of(std::string_view rule) const;
   [[nodiscard]] const std::shared_ptr<core::FindingSpill>& spill() const { return m_spill; }
+  // The spill file a run that copies from the memo writes to: the last
+  // run's own, where the copied findings already are (nothing to copy),
+  // while that file is under four times what they take plus 64 MB (it
+  // grows by each run's new findings); else a new one, into which they are
+  // copied.
+  [[nodiscard]] std::shared_ptr<core::FindingSpill> spill_for_next_run() const;
   // Holds a run's findings from now on, in place of the last run's.
   void keep(const RunInput& input, const core::Settings& settings, std::shared_ptr<core::FindingSpill> spill,
             std::map<std::string, RuleFindings, std::less<>> rules, std::size_t reused);
@@ -72,6 +78,7 @@ private:
   std::string m_context;
   std::shared_ptr<core::FindingSpill> m_spill;
   std::map<std::string, RuleFindings, std::less<>> m_rules;
+  std::uint64_t m_bytes = 0; // what m_rules' findings take in the file
   std::size_t m_reused = 0;
 };
 
@@ -87,7 +94,8 @@ public:
   [[nodiscard]] core::FindingSpill::Written written(std::size_t task, std::size_t first);
   // Copies the findings `memo` holds for tables [first, first + count) of
   // `rule` into `spill`, as task `task`'s; the chunks written. Findings it
-  // could not write there (the file failed) are decoded into `held`.
+  // could not write there (the file failed) are decoded into `held`. When
+  // `spill` is the memo's own file, the chunks are where they are.
   core::FindingSpill::Batch copy(std::size_t task, const TableMemo& memo, std::string_view rule,
                                  std::size_t first, std::size_t count, core::FindingSpill& spill,
                                  std::vector<core::Finding>& held);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <memory>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -139,6 +140,93 @@ TEST(TableMemo, EachEditsRunReportsAsAFreshRunOfTheSameCatalog) {
     EXPECT_EQ(again->report, last->report) << fixture;
     EXPECT_GE(reused_runs, 4U) << fixture; // all but the renamed index's run and the one after it
   }
+}
+
+// Random edits of the kinds above and more, one after another (a seeded
+// generator: the same sequence every run), each run's report compared with
+// a fresh run's.
+TEST(TableMemo, ASeriesOfRandomEditsReportsAsFreshRuns) {
+  std::mt19937 random(20261129);
+  const auto pick = [&random](std::size_t size) {
+    return std::uniform_int_distribution<std::size_t>(0, size - 1)(random);
+  };
+  const std::vector<std::function<Edit(std::size_t)>> kinds = {
+      [](std::size_t n) -> Edit { // a column retyped
+        return [n](model::Catalog& catalog) {
+          model::Table& table = catalog.tables[n % catalog.tables.size()];
+          if (!table.columns.empty()) {
+            table.columns[n % table.columns.size()].type.name = n % 2 == 0 ? "text" : "int4";
+          }
+        };
+      },
+      [](std::size_t n) -> Edit { // a column made nullable or not
+        return [n](model::Catalog& catalog) {
+          model::Table& table = catalog.tables[n % catalog.tables.size()];
+          if (!table.columns.empty()) {
+            model::Column& column = table.columns[n % table.columns.size()];
+            column.not_null = !column.not_null;
+          }
+        };
+      },
+      [](std::size_t n) -> Edit { // an index dropped
+        return [n](model::Catalog& catalog) {
+          model::Table& table = catalog.tables[n % catalog.tables.size()];
+          if (!table.indexes.empty()) {
+            table.indexes.erase(table.indexes.begin() +
+                                static_cast<std::ptrdiff_t>(n % table.indexes.size()));
+          }
+        };
+      },
+      [](std::size_t n) -> Edit { // a foreign key dropped
+        return [n](model::Catalog& catalog) {
+          model::Table& table = catalog.tables[n % catalog.tables.size()];
+          if (!table.foreign_keys.empty()) {
+            table.foreign_keys.pop_back();
+          }
+        };
+      },
+      [](std::size_t n) -> Edit { // a foreign key added to another table
+        return [n](model::Catalog& catalog) {
+          model::Table& table = catalog.tables[n % catalog.tables.size()];
+          const model::Table& target = catalog.tables[(n / 7) % catalog.tables.size()];
+          if (!table.columns.empty()) {
+            model::ForeignKey fk;
+            fk.name = table.name.str() + "_memo_fk_" + std::to_string(n);
+            fk.columns = std::vector<std::string>{table.columns.back().name.str()};
+            fk.ref_schema = target.schema;
+            fk.ref_table = target.name;
+            fk.ref_columns = std::vector<std::string>{"id"};
+            table.foreign_keys.push_back(fk);
+          }
+        };
+      },
+      [](std::size_t n) -> Edit { // schema.ts's line of a table moved
+        return [n](model::Catalog& catalog) {
+          catalog.tables[n % catalog.tables.size()].drizzle_location.line += 1;
+        };
+      },
+      [](std::size_t n) -> Edit { // a table renamed (every table judged)
+        return [n](model::Catalog& catalog) {
+          model::Table& table = catalog.tables[n % catalog.tables.size()];
+          table.name = table.name.str() + "_renamed";
+        };
+      },
+  };
+  engine::TableMemo memo;
+  std::vector<Edit> applied;
+  std::unique_ptr<Linted> last = lint("big-history", applied, &memo);
+  std::size_t reused_runs = 0;
+  constexpr std::size_t k_edits = 24;
+  for (std::size_t step = 0; step < k_edits; ++step) {
+    const std::size_t kind = pick(kinds.size());
+    applied.push_back(kinds[kind](pick(1000)));
+    std::unique_ptr<Linted> next = lint("big-history", applied, &memo);
+    EXPECT_EQ(next->report, lint("big-history", applied, nullptr)->report)
+        << "step " << step << ", kind " << kind;
+    reused_runs += memo.tables_reused() > 0 ? 1U : 0U;
+    last = std::move(next);
+  }
+  EXPECT_GE(reused_runs, k_edits / 2);
 }
 
 // The memo names the run that filled it; a run without the last one's
