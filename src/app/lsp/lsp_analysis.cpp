@@ -68,6 +68,30 @@ const FixSchemas& schemas_of_finding(const core::Finding& finding, const FixSche
   return first;
 }
 
+// The declared table a finding is about, the last one found kept: a run's
+// findings come table by table (35,000 at 10,000 tables, each asked for
+// twice at every keystroke).
+class DeclaredTables {
+public:
+  const model::Table* find(const model::Catalog& declared, const core::Finding& finding) {
+    const std::string& schema = finding.object.schema.empty() ? k_public : finding.object.schema;
+    if (&declared != m_catalog || schema != m_schema || finding.object.table != m_table) {
+      m_catalog = &declared;
+      m_schema = schema;
+      m_table = finding.object.table;
+      m_found = declared.find_table(m_schema, m_table);
+    }
+    return m_found;
+  }
+
+private:
+  inline static const std::string k_public = "public";
+  const model::Catalog* m_catalog = nullptr;
+  std::string m_schema;
+  std::string m_table;
+  const model::Table* m_found = nullptr;
+};
+
 // Where the Drizzle schema declares what a state finding is about: its
 // foreign key (by name, else by columns), its one column, else its table.
 // Change findings stay on the migration statement they judge; a finding
@@ -75,7 +99,7 @@ const FixSchemas& schemas_of_finding(const core::Finding& finding, const FixSche
 // unless its fix is the schema's (the index a query's filter needs): on a
 // real monorepo, 352 loops shown at schema.ts's tables buried its foreign keys.
 std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
-                                                   const model::Catalog& declared) {
+                                                   const model::Catalog& declared, DeclaredTables& tables) {
   const engine::Rule* rule = rules::find_rule(finding.rule);
   if (rule == nullptr || rule->meta().lens != engine::Lens::state || finding.object.table.empty()) {
     return std::nullopt;
@@ -86,8 +110,7 @@ std::optional<core::SourceLocation> declared_place(const core::Finding& finding,
       !(finding.fix && finding.fix->kind() == core::FixKind::sql && !finding.fix->statements().empty())) {
     return std::nullopt;
   }
-  const model::Table* table = declared.find_table(
-      finding.object.schema.empty() ? "public" : finding.object.schema, finding.object.table);
+  const model::Table* table = tables.find(declared, finding);
   if (table == nullptr) {
     return std::nullopt;
   }
@@ -182,9 +205,8 @@ std::optional<std::string> first_key_column(std::string_view key) {
 // starts with the fix's first key, so a declared table without an index on
 // that column needs no replay of the fix (25,000 of them at every keystroke
 // of a 10,000-table project).
-bool may_declare(const core::Finding& finding, const model::Catalog& declared) {
-  const model::Table* table = declared.find_table(
-      finding.object.schema.empty() ? "public" : finding.object.schema, finding.object.table);
+bool may_declare(const core::Finding& finding, const model::Catalog& declared, DeclaredTables& tables) {
+  const model::Table* table = tables.find(declared, finding);
   if (table == nullptr || table->indexes.empty()) {
     return false;
   }
@@ -199,9 +221,9 @@ bool may_declare(const core::Finding& finding, const model::Catalog& declared) {
 // Whether schema.ts already declares the index a finding's fix adds (the
 // edit is made, drizzle-kit generate has not run): the schema file is right,
 // the finding stays on its migration.
-bool declares_fix(const core::Finding& finding, const FixSchemas& schemas) {
+bool declares_fix(const core::Finding& finding, const FixSchemas& schemas, DeclaredTables& tables) {
   if (!finding.fix || finding.fix->code_text().empty() || schemas.applied == nullptr ||
-      schemas.declared == nullptr || !may_declare(finding, *schemas.declared)) {
+      schemas.declared == nullptr || !may_declare(finding, *schemas.declared, tables)) {
     return false;
   }
   const std::optional<model::Index> proposed = proposed_index(finding, *schemas.applied);
@@ -430,12 +452,13 @@ void Analysis::place_declared() const {
     return at->second;
   };
   std::set<std::string> added_to;
+  DeclaredTables tables;
   for (const core::Finding& finding : run->report.findings) {
     const FixSchemas& schemas = schemas_of_finding(finding, first, others);
-    if (schemas.declared == nullptr || declares_fix(finding, schemas)) {
+    if (schemas.declared == nullptr || declares_fix(finding, schemas, tables)) {
       continue;
     }
-    const std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared);
+    const std::optional<core::SourceLocation> at = declared_place(finding, *schemas.declared, tables);
     if (!at) {
       continue;
     }
