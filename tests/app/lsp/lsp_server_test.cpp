@@ -489,11 +489,7 @@ TEST(LspServer, AnEditOfOneTableJudgesItAgainAndKeepsTheOtherTablesFindings) {
   const auto root = schema.parent_path().parent_path().parent_path();
   const std::string uri = pgadvise::test::file_url(schema);
   Session session;
-  json params = initialize_params(false);
-  params["rootUri"] = pgadvise::test::file_url(root);
-  session.request(1, "initialize", params);
-  session.response(1);
-  session.notify("initialized");
+  start(session, root);
   analysed(session);
   session.notify("textDocument/didOpen",
                  {{"textDocument",
