@@ -374,6 +374,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
       analysis->schema_files = schema_files(*run, keys);
       analysis->replay_reused = replay != nullptr ? replay->reused() : 0;
       analysis->tables_reused = pass.table_memo != nullptr ? pass.table_memo->tables_reused() : 0;
+      analysis->schema_ts_tables_kept = pass.schema_ts != nullptr ? pass.schema_ts->tables_kept() : 0;
       for (const std::string& migration : run->load.replayed_files) {
         analysis->migration_files.insert(keys.of(migration));
       }

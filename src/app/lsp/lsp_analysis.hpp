@@ -62,6 +62,7 @@ struct Analysis {
   bool reused_inputs = false;
   std::size_t replay_reused = 0; // migrations not replayed again (the kept replay's)
   std::size_t tables_reused = 0; // tables whose per-table findings were copied (AnalysisPass::table_memo)
+  std::size_t schema_ts_tables_kept = 0; // schema.ts tables not read again (SchemaTsCache::tables_kept)
   // The migrations the SQL replay read (absolute, normal).
   std::set<std::string> migration_files;
   // When the per-table rules judged only the tables of some migrations

@@ -672,6 +672,9 @@ void Server::log_analysis(const fs::path& unit, const Analysis& analysis) {
       (analysis.replay_reused > 0
            ? " (" + std::to_string(analysis.replay_reused) + " migrations' replay kept)"
            : std::string()) +
+      (analysis.schema_ts_tables_kept > 0
+           ? " (" + core::plural(analysis.schema_ts_tables_kept, "schema.ts table") + " not read again)"
+           : std::string()) +
       (analysis.tables_reused > 0
            ? " (" + core::plural(analysis.tables_reused, "table") + "' per-table findings kept)"
            : std::string()) +

@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "loaders/index_keys.hpp"
 #include "loaders/schema_ts/key_style.hpp"
+#include "loaders/schema_ts/read_memo.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -445,25 +446,40 @@ void Reader::report_lex_problems() {
   }
 }
 
+void Reader::collect_declaration(std::size_t f, const ts::Declaration& decl) {
+  Ref call{f, decl.init};
+  // pgTable(...).enableRLS()
+  bool rls = false;
+  while (call.valid() && node(call).kind == NodeKind::call && node(child(call, 0)).kind == NodeKind::member &&
+         node(child(call, 0)).text == "enableRLS") {
+    call = child(child(call, 0), 0);
+    rls = true;
+  }
+  const std::size_t tables_before = m_tables.size();
+  collect_table(f, decl, call);
+  // pgTable.withRLS(...)
+  const bool with_rls = call.valid() && node(call).kind == NodeKind::call &&
+                        node(child(call, 0)).kind == NodeKind::member &&
+                        node(child(call, 0)).text == "withRLS";
+  if ((rls || with_rls) && m_tables.size() > tables_before) {
+    m_tables.back().table.rls_enabled = true;
+  }
+}
+
 void Reader::collect_tables() {
   for (std::size_t f = 0; f < m_files.size(); ++f) {
-    for (const ts::Declaration& decl : m_files[f].program.declarations) {
-      Ref call{f, decl.init};
-      // pgTable(...).enableRLS()
-      bool rls = false;
-      while (call.valid() && node(call).kind == NodeKind::call &&
-             node(child(call, 0)).kind == NodeKind::member && node(child(call, 0)).text == "enableRLS") {
-        call = child(child(call, 0), 0);
-        rls = true;
+    const std::vector<ts::Declaration>& declarations = m_files[f].program.declarations;
+    for (std::size_t d = 0; d < declarations.size(); ++d) {
+      if (reuse_table(f, d)) {
+        continue;
       }
       const std::size_t tables_before = m_tables.size();
-      collect_table(f, decl, call);
-      // pgTable.withRLS(...)
-      const bool with_rls = call.valid() && node(call).kind == NodeKind::call &&
-                            node(child(call, 0)).kind == NodeKind::member &&
-                            node(child(call, 0)).text == "withRLS";
-      if ((rls || with_rls) && m_tables.size() > tables_before) {
-        m_tables.back().table.rls_enabled = true;
+      const std::size_t problems = m_load.diagnostics.size();
+      const std::size_t suppressions = m_load.suppressions.size();
+      collect_declaration(f, declarations[d]);
+      if (m_memo != nullptr && m_tables.size() > tables_before) {
+        m_reads.push_back(TableRead{nullptr, d, problems, m_load.diagnostics.size(), suppressions,
+                                    m_load.suppressions.size()});
       }
     }
   }
@@ -621,6 +637,25 @@ std::string package_of(const std::string& label) {
 
 } // namespace
 
+void Reader::read_configs() {
+  for (std::size_t t = 0; t < m_tables.size(); ++t) {
+    if (m_memo != nullptr && take_kept_config(t)) {
+      continue;
+    }
+    TableInfo& info = m_tables[t];
+    const std::size_t problems = m_load.diagnostics.size();
+    const std::size_t mark = binding_mark();
+    m_bindings.insert(m_bindings.end(), info.factory_bindings.begin(), info.factory_bindings.end());
+    resolve_references(info);
+    apply_extra_config(info);
+    unbind(mark);
+    if (m_memo != nullptr) {
+      m_reads[t].config_begin = problems;
+      m_reads[t].config_end = m_load.diagnostics.size();
+    }
+  }
+}
+
 SchemaLoad Reader::run() {
   m_load.catalog.source = model::SchemaSource::drizzle_schema;
   m_load.files_read = static_cast<std::size_t>(
@@ -628,13 +663,13 @@ SchemaLoad Reader::run() {
   report_lex_problems();
   add_file_suppressions();
   collect_variables();
+  if (m_memo != nullptr) {
+    plan_reuse();
+  }
   collect_tables();
-  for (TableInfo& info : m_tables) {
-    const std::size_t mark = binding_mark();
-    m_bindings.insert(m_bindings.end(), info.factory_bindings.begin(), info.factory_bindings.end());
-    resolve_references(info);
-    apply_extra_config(info);
-    unbind(mark);
+  read_configs();
+  if (m_memo != nullptr) {
+    keep_read();
   }
   // A table without an extra-config callback gets its first index in the
   // form its file's other tables write theirs.

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 // Internal to the Drizzle schema reader: the interpreter that walks the
@@ -146,6 +147,9 @@ struct ColumnModifiers {
 
 class Reader;
 Chain flatten_chain(const Reader& reader, Ref value);
+struct ReadMemo;
+struct KeptTable;
+struct NamedTable;
 
 class Reader {
 public:
@@ -153,6 +157,10 @@ public:
          drizzle_names::Naming naming = drizzle_names::Naming::kit_0);
   [[nodiscard]] drizzle_names::Naming naming() const { return m_naming; }
   SchemaLoad run();
+  // run() takes the tables `memo` kept from the last read where their
+  // declarations and what they name did not change, and leaves this read's
+  // there for the next (read_memo.hpp). Null: every table is read.
+  void keep_tables(ReadMemo* memo) { m_memo = memo; }
   // After run(): the files' programs as parsed (without the declarations
   // the reader added for their functions), for a later read to reparse.
   std::vector<ts::Program> release_programs();
@@ -298,6 +306,8 @@ private:
   // object names, as apply_casing spells it; nullopt for any other object.
   [[nodiscard]] std::optional<std::string> casing_object(Ref object) const;
   void register_table(std::size_t file, const ts::Declaration& decl, Ref call, const TableOrigin& origin);
+  // Every table's references and extra config, once every table's columns are read.
+  void read_configs();
   void report_lex_problems();
   void finish_catalog();
   // Whether drizzle-kit sees the declaration (the schema entries export it).
@@ -309,6 +319,75 @@ private:
   // order (lookup and builtin ask per builder call; a scan of every
   // declaration made a 10,000-table schema quadratic).
   [[nodiscard]] const std::vector<std::size_t>* declared(std::size_t file, std::string_view name) const;
+
+  // ---- the kept tables (read_memo.cpp) ----
+  // A declaration's whole lines (with the comments before it and after it
+  // on its last line): their hash and where they are.
+  struct DeclarationText {
+    std::uint64_t hash = 0;
+    int first_line = 0;
+    int last_line = 0;
+  };
+  // How a table of this read was read: taken from the memo, or read, with
+  // what it reported (diagnostics and suppressions, as [begin, end) of
+  // m_load's).
+  struct TableRead {
+    KeptTable* kept = nullptr;
+    std::size_t declaration = 0;
+    std::size_t problems_begin = 0;
+    std::size_t problems_end = 0;
+    std::size_t suppressions_begin = 0;
+    std::size_t suppressions_end = 0;
+    std::size_t config_begin = 0;
+    std::size_t config_end = 0;
+  };
+  [[nodiscard]] DeclarationText declaration_text(std::size_t file, const ts::Declaration& decl) const;
+  // Which of the memo's tables this read takes (m_usable), and the tables
+  // each names in its references or extra config that changed (m_named).
+  void plan_reuse();
+  using Names = std::set<std::string, std::less<>>;
+  // Whether the files, their imports and exports and the options are the memo's.
+  [[nodiscard]] bool same_sources() const;
+  // The names whose declarations changed, came or went since the memo's read.
+  [[nodiscard]] Names changed_names() const;
+  // A declaration naming what changed (or an alias of it) is read again,
+  // and what names it in turn, until no more change; a kept table naming a
+  // changed table only in its references and extra config notes it there.
+  void read_through(Names changed);
+  struct NameCheck {
+    std::unordered_set<std::string_view> names;          // changed, and not yet looked for
+    Names aliases;                                       // imports of changed names under others
+    std::map<std::string, bool, std::less<>> table_only; // only_tables' answers
+  };
+  // Whether a declaration names one of `check.names` where it must be read again.
+  bool reads_through(std::size_t file, std::size_t declaration, NameCheck& check);
+  // Whether a name's declarations are, in every file, the memo's tables or
+  // none: a kept table reading it in its references is checked after the
+  // tables are read (named_tables_same).
+  bool only_tables(std::string_view name, NameCheck& check) const;
+  // The memo's table for a declaration, added as read: false when it has none to take.
+  bool reuse_table(std::size_t file, std::size_t declaration);
+  // Whether a kept table's references and extra config read the tables it
+  // names as the last read did: their schema, name and the columns named.
+  [[nodiscard]] bool named_tables_same(std::size_t table);
+  // A kept table's references and extra config as read last time (what
+  // reading them reported given again): false when they are to be read.
+  bool take_kept_config(std::size_t table);
+  // Reads table `table`'s declaration again in place of the kept one (its
+  // columns; what reading them reports is the kept table's, already given).
+  void read_again(std::size_t table);
+  // One declaration's table(s): collect_table with `.enableRLS()` and `withRLS`.
+  void collect_declaration(std::size_t file, const ts::Declaration& decl);
+  // Leaves this read's tables in the memo (before the habits' passes).
+  void keep_read();
+
+  ReadMemo* m_memo = nullptr;
+  std::vector<std::vector<DeclarationText>> m_texts;                // by file, by declaration
+  std::vector<std::string> m_shapes;                                // by file
+  std::vector<std::vector<KeptTable*>> m_usable;                    // by file, by declaration
+  std::vector<std::vector<std::vector<NamedTable>>> m_named;        // by file, by declaration
+  std::map<std::pair<std::string, std::string>, bool> m_named_same; // named_tables_same's answers
+  std::vector<TableRead> m_reads;                                   // by table, with a memo
 
   std::vector<SourceFile> m_files;
   std::vector<std::size_t> m_parsed_declarations; // by file: those its parse gave

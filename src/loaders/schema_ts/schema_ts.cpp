@@ -1,6 +1,7 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 
 #include "core/file.hpp"
+#include "loaders/schema_ts/read_memo.hpp"
 #include "loaders/schema_ts/reader.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "loaders/typescript/module_graph.hpp"
@@ -71,25 +72,32 @@ visible_values(ts::ModuleGraph& graph, const std::vector<fs::path>& entries) {
   return visible;
 }
 
-// load_drizzle_schema, and in `read` every file it read.
-// With `programs`, the files' programs are reparsed from there (those of
-// the read before) and left there for the next read.
-SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& casing, bool kit_1_names,
-                        ts::ModuleResolver* resolver, std::vector<fs::path>* read_paths,
-                        std::map<std::string, ts::Program>* programs = nullptr) {
-  std::vector<drizzle_reader::SourceFile> sources;
-  std::vector<core::Finding> problems;
+// The schema entries, absolute, so the nearest tsconfig.json above a file
+// is found from any working directory (its `paths` resolve aliased
+// imports); labels stay relative to the working directory (display_path).
+std::vector<fs::path> absolute_entries(const std::vector<fs::path>& files) {
   std::vector<fs::path> entries;
   for (const fs::path& file : files) {
-    // Absolute, so the nearest tsconfig.json above a file is found from any
-    // working directory (its `paths` resolve aliased imports); labels stay
-    // relative to the working directory (display_path).
     std::error_code ec;
     const fs::path path = fs::absolute(file, ec).lexically_normal();
     if (std::find(entries.begin(), entries.end(), path) == entries.end()) {
       entries.push_back(path);
     }
   }
+  return entries;
+}
+
+// load_drizzle_schema, and in `read` every file it read.
+// With `programs`, the files' programs are reparsed from there (those of
+// the read before) and left there for the next read; with `memo`, the
+// tables too (drizzle_reader::ReadMemo).
+SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& casing, bool kit_1_names,
+                        ts::ModuleResolver* resolver, std::vector<fs::path>* read_paths,
+                        std::map<std::string, ts::Program>* programs = nullptr,
+                        drizzle_reader::ReadMemo* memo = nullptr) {
+  std::vector<drizzle_reader::SourceFile> sources;
+  std::vector<core::Finding> problems;
+  const std::vector<fs::path> entries = absolute_entries(files);
   ts::ModuleResolver none(ts::Workspace{});
   // The files the schema entries re-export, found the way TypeScript finds
   // them (relative paths, tsconfig aliases, workspace packages): drizzle-kit
@@ -137,6 +145,7 @@ SchemaLoad load_reading(const std::vector<fs::path>& files, const std::string& c
   const bool casing_ignored = kit_1_names && !casing.empty();
   drizzle_reader::Reader reader(std::move(sources), casing_ignored ? std::string() : casing,
                                 kit_1_names ? drizzle_names::Naming::kit_1 : drizzle_names::Naming::kit_0);
+  reader.keep_tables(memo);
   SchemaLoad load = reader.run();
   if (programs != nullptr) {
     programs->clear();
@@ -174,17 +183,34 @@ SchemaLoad load_drizzle_schema(const std::vector<fs::path>& files, const std::st
   return load_reading(files, casing, kit_1_names, resolver, nullptr);
 }
 
+SchemaTsCache::SchemaTsCache() = default;
+SchemaTsCache::~SchemaTsCache() = default;
+SchemaTsCache::SchemaTsCache(SchemaTsCache&&) noexcept = default;
+SchemaTsCache& SchemaTsCache::operator=(SchemaTsCache&&) noexcept = default;
+
+std::size_t SchemaTsCache::tables_kept() const {
+  return m_memo && !m_reused ? m_memo->reused : 0;
+}
+
 SchemaLoad SchemaTsCache::load(const std::vector<fs::path>& files, const std::string& casing,
                                bool kit_1_names, ts::ModuleResolver* resolver) {
-  m_reused = m_kept && files == m_files && casing == m_casing && kit_1_names == m_kit_1_names &&
-             std::all_of(m_read.begin(), m_read.end(),
-                         [](const Seen& seen) { return text_hash(seen.file) == seen.hash; });
+  const bool same_texts = std::all_of(m_read.begin(), m_read.end(),
+                                      [](const Seen& seen) { return text_hash(seen.file) == seen.hash; });
+  m_reused = m_kept && files == m_files && casing == m_casing && kit_1_names == m_kit_1_names && same_texts;
   if (m_reused) {
     return *m_kept;
   }
+  // A file changed since the last read: it is being edited, and this read
+  // keeps its tables for the next (a first read, or the same texts read
+  // again, need not copy them).
+  if (m_read.empty() || same_texts) {
+    m_memo.reset();
+  } else if (!m_memo) {
+    m_memo = std::make_unique<drizzle_reader::ReadMemo>();
+  }
   std::vector<fs::path> read;
   const std::uint64_t overlays = core::file_overlay_changes();
-  SchemaLoad load = load_reading(files, casing, kit_1_names, resolver, &read, &m_programs);
+  SchemaLoad load = load_reading(files, casing, kit_1_names, resolver, &read, &m_programs, m_memo.get());
   m_kept.reset();
   if (core::file_overlay_changes() != overlays) {
     m_read.clear();
@@ -209,6 +235,7 @@ SchemaLoad SchemaTsCache::load(const std::vector<fs::path>& files, const std::st
   if (!changing) {
     m_kept = std::make_unique<SchemaLoad>(load);
     m_programs.clear();
+    m_memo.reset();
   }
   return load;
 }

@@ -57,14 +57,28 @@ SchemaLoad load_drizzle_schema(const std::vector<std::filesystem::path>& files, 
 // before (schema.ts being edited) is not kept: the next read would differ
 // again. The catalog of a schema.ts holds no migration steps, so no text
 // generation (core/text_generation.hpp) is kept.
+namespace drizzle_reader {
+struct ReadMemo;
+} // namespace drizzle_reader
+
 class SchemaTsCache {
 public:
+  SchemaTsCache();
+  ~SchemaTsCache();
+  SchemaTsCache(SchemaTsCache&&) noexcept;
+  SchemaTsCache& operator=(SchemaTsCache&&) noexcept;
+  SchemaTsCache(const SchemaTsCache&) = delete;
+  SchemaTsCache& operator=(const SchemaTsCache&) = delete;
+
   SchemaLoad load(const std::vector<std::filesystem::path>& files, const std::string& casing,
                   bool kit_1_names, ts::ModuleResolver* resolver);
   // Whether the last call's load was the kept one.
   [[nodiscard]] bool reused() const { return m_reused; }
   // How many files' programs are kept for the next read to reparse.
   [[nodiscard]] std::size_t programs_kept() const { return m_programs.size(); }
+  // How many tables the last read took from the read before it (their
+  // declarations and what they name unchanged) instead of reading them.
+  [[nodiscard]] std::size_t tables_kept() const;
 
 private:
   struct Seen {
@@ -81,6 +95,9 @@ private:
   // reads), their programs as last read, by path: the next read reparses
   // them (ts::reparse) instead of parsing them whole.
   std::map<std::string, ts::Program> m_programs;
+  // While they are being edited, the tables of the last read, for the next
+  // to take those whose declarations did not change.
+  std::unique_ptr<drizzle_reader::ReadMemo> m_memo;
   bool m_reused = false;
 };
 

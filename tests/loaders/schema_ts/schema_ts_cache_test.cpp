@@ -5,7 +5,10 @@
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "support/files.hpp"
 
+#include <filesystem>
 #include <gtest/gtest.h>
+#include <random>
+#include <sstream>
 
 namespace pgadvise::loaders {
 namespace schema_ts_cache_test {
@@ -131,16 +134,31 @@ std::string replaced(std::string text, std::string_view from, std::string_view t
   return at == std::string::npos ? text : text.replace(at, from.size(), to);
 }
 
+// A project of one schema.ts, read once through a cache: nothing is being
+// edited yet.
+struct OneSchema {
+  explicit OneSchema(std::string_view text)
+      : schema(write(tree, text)), resolver(ts::find_workspace(tree.root())) {
+    (void)cache.load({schema}, "", false, &resolver);
+  }
+  static std::filesystem::path write(const test::TempTree& tree, std::string_view text) {
+    tree.write("package.json", R"({"name":"app"})");
+    return tree.write("db/schema.ts", text);
+  }
+  test::TempTree tree;
+  std::filesystem::path schema;
+  ts::ModuleResolver resolver;
+  SchemaTsCache cache;
+};
+
 // The language server's keystrokes: each edit of the open schema.ts is read
 // by reparsing the statements it touched, and the load must be the one a
 // fresh read of the same text gives, every location after the edit moved.
 TEST(SchemaTsCache, AnEditedSchemaLoadsAsAFreshReadOfItsText) {
-  const test::TempTree tree;
-  tree.write("package.json", R"({"name":"app"})");
-  const auto schema = tree.write("db/schema.ts", k_schema);
-  ts::ModuleResolver resolver(ts::find_workspace(tree.root()));
-  SchemaTsCache cache;
-  (void)cache.load({schema}, "", false, &resolver);
+  OneSchema project(k_schema);
+  const std::filesystem::path& schema = project.schema;
+  ts::ModuleResolver& resolver = project.resolver;
+  SchemaTsCache& cache = project.cache;
   EXPECT_EQ(cache.programs_kept(), 0U); // nothing is being edited yet
 
   std::string text(k_schema);
@@ -174,6 +192,253 @@ TEST(SchemaTsCache, AnEditedSchemaLoadsAsAFreshReadOfItsText) {
   core::clear_file_overlay(schema);
   EXPECT_EQ(facts(cache.load({schema}, "", false, &resolver)),
             facts(load_drizzle_schema({schema}, "", false, &resolver)));
+}
+
+// Everything a load gives, compared in full: the first difference named,
+// empty when none.
+std::string difference(const SchemaLoad& kept, const SchemaLoad& fresh) {
+  const model::Catalog& a = kept.catalog;
+  const model::Catalog& b = fresh.catalog;
+  if (a.tables.size() != b.tables.size()) {
+    return "tables " + std::to_string(a.tables.size()) + " != " + std::to_string(b.tables.size());
+  }
+  for (std::size_t t = 0; t < a.tables.size(); ++t) {
+    if (!(a.tables[t] == b.tables[t])) {
+      SchemaLoad one;
+      one.catalog.tables.push_back(a.tables[t]);
+      SchemaLoad other;
+      other.catalog.tables.push_back(b.tables[t]);
+      const std::vector<std::string> x = facts(one);
+      const std::vector<std::string> y = facts(other);
+      std::string detail;
+      for (std::size_t i = 0; i < std::min(x.size(), y.size()) && detail.empty(); ++i) {
+        if (x[i] != y[i]) {
+          detail = ": " + x[i] + " != " + y[i];
+        }
+      }
+      return "table " + std::string(b.tables[t].name) + " (" + std::to_string(t) + ")" + detail;
+    }
+  }
+  if (!(a.enums == b.enums) || a.schemas != b.schemas || a.source_description != b.source_description) {
+    return "enums, schemas or source";
+  }
+  const auto lines = [](const SchemaLoad& load) {
+    std::vector<std::string> out;
+    for (const core::Finding& diagnostic : load.diagnostics) {
+      out.push_back(diagnostic.rule + " " + diagnostic.message + " at " + diagnostic.location.to_string());
+    }
+    for (const core::Suppression& suppression : load.suppressions.entries()) {
+      std::ostringstream line;
+      line << "suppression " << suppression.file << " " << suppression.first_line << "-"
+           << suppression.last_line << " from " << suppression.directive_line
+           << (suppression.whole_file ? " file" : "") << " " << suppression.reason;
+      for (const std::string& rule : suppression.rules) {
+        line << " " << rule;
+      }
+      out.push_back(line.str());
+    }
+    out.insert(out.end(), load.notes.begin(), load.notes.end());
+    out.push_back("unresolved " + std::to_string(load.unresolved_constructs) + ", statements " +
+                  std::to_string(load.statements));
+    return out;
+  };
+  const std::vector<std::string> x = lines(kept);
+  const std::vector<std::string> y = lines(fresh);
+  for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
+    const std::string left = i < x.size() ? x[i] : "(none)";
+    const std::string right = i < y.size() ? y[i] : "(none)";
+    if (left != right) {
+      return left + "\n  != " + right;
+    }
+  }
+  return {};
+}
+
+// While schema.ts is edited, a read takes from the read before the tables
+// whose declarations the edit left alone, moved to their new lines, unless
+// they name what it changed (`posts` names `users` in references: only a
+// change of what those read, users.id, reads posts again); what it gives
+// is what a fresh read of the text gives.
+TEST(SchemaTsCache, AnEditReadsAgainOnlyTheTablesItTouchedAndThoseNamingThem) {
+  OneSchema project(k_schema);
+  const std::filesystem::path& schema = project.schema;
+  ts::ModuleResolver& resolver = project.resolver;
+  SchemaTsCache& cache = project.cache;
+
+  std::string text(k_schema);
+  struct Step {
+    std::string from;
+    std::string to;
+    std::size_t kept; // tables the read takes from the one before
+  };
+  const std::vector<Step> steps = {
+      // The first edit's read has no read to take from: it keeps its tables.
+      {"import {", "import  {", 0},
+      {"import  {", "import {", 3},
+      // users is read; posts names users.id only in a reference, and users.id
+      // is as it was: posts is kept, and tags, moved a line down.
+      {"  email: text(\"email\").notNull(),\n",
+       "  email: text(\"email\").notNull(),\n  name: text(\"name\"),\n", 2},
+      // users.id's column is renamed: posts' references to it are read again.
+      {"  id: serial(\"id\").primaryKey(),\n  email", "  id: serial(\"user_id\").primaryKey(),\n  email", 1},
+      {"\"tags\"", "\"labels\"", 2},
+      {"// pgadvise-ignore unindexed-foreign-key\n", "// pgadvise-ignore all\n", 2},
+      {"export const tags", "// pgadvise-ignore all\nexport const tags", 2},
+      {"(t) => [index(\"posts_author_idx\").on(t.authorId)]",
+       "(t) => [index(\"posts_author_idx\").on(t.authorId, t.id)]", 2},
+      {"// Who signs in.\n", "", 2},
+      // The ignore comment before tags now comes before drafts: tags is read.
+      {"export const tags",
+       "export const drafts = pgTable(\"drafts\", { id: serial(\"id\") });\n\nexport const tags", 2},
+      // What the file imports changed: every table is read.
+      {"import { pgTable,", "import { pgTable as table, pgTable,", 0},
+  };
+  for (const Step& step : steps) {
+    text = replaced(text, step.from, step.to);
+    core::set_file_overlay(schema, text);
+    const SchemaLoad kept = cache.load({schema}, "", false, &resolver);
+    const SchemaLoad fresh = load_drizzle_schema({schema}, "", false, &resolver);
+    EXPECT_EQ(difference(kept, fresh), "") << "after replacing " << step.from;
+    EXPECT_EQ(cache.tables_kept(), step.kept) << "after replacing " << step.from;
+  }
+  core::clear_file_overlay(schema);
+}
+
+bool contains_table(const std::filesystem::path& file) {
+  const core::Result<std::string> text = core::read_file(file);
+  return text && text.value().find("pgTable") != std::string::npos;
+}
+
+// A table in another file names the edited one through an alias of its
+// import: it is read again; the third table is kept.
+TEST(SchemaTsCache, AnEditOfATableReadsAgainWhatNamesItFromAnotherFile) {
+  const test::TempTree tree;
+  tree.write("package.json", R"({"name":"app"})");
+  std::string users(k_users);
+  const auto users_file = tree.write("db/users.ts", users);
+  tree.write("db/posts.ts",
+             replaced(replaced(std::string(k_posts), "import { users }", "import { users as people }"),
+                      "users.id", "people.id") +
+                 "export const tags = pgTable(\"tags\", { id: serial(\"id\") });\n");
+  const auto schema = tree.write("db/schema.ts", "export * from \"./users\";\nexport * from \"./posts\";\n");
+  ts::ModuleResolver resolver(ts::find_workspace(tree.root()));
+  SchemaTsCache cache;
+  (void)cache.load({schema}, "", false, &resolver);
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"email: text(\"email\")", "mail: text(\"mail\")"},
+      {"mail: text(\"mail\")", "mail: text(\"mail\"), name: text(\"name\")"},
+      {"id: serial(\"id\")", "id: serial(\"uid\")"},
+  };
+  for (const auto& [from, to] : edits) {
+    users = replaced(users, from, to);
+    core::set_file_overlay(users_file, users);
+    const SchemaLoad kept = cache.load({schema}, "", false, &resolver);
+    const SchemaLoad fresh = load_drizzle_schema({schema}, "", false, &resolver);
+    EXPECT_EQ(difference(kept, fresh), "") << to;
+    EXPECT_EQ(fresh.catalog.tables.size(), 3U);
+  }
+  EXPECT_EQ(cache.tables_kept(), 1U);
+  core::clear_file_overlay(users_file);
+}
+
+// A shared object of columns names a table in a reference: the tables
+// spreading it are read again when that table changes.
+TEST(SchemaTsCache, AChangeOfATableASharedReferenceNamesReadsAgainTheTablesSpreadingIt) {
+  const test::TempTree tree;
+  tree.write("package.json", R"({"name":"app"})");
+  std::string text = R"ts(import { pgTable, serial, integer } from "drizzle-orm/pg-core";
+export const users = pgTable("users", { id: serial("id").primaryKey() });
+const owned = { ownerId: integer("owner_id").references(() => users.id) };
+export const notes = pgTable("notes", { id: serial("id"), ...owned });
+export const files = pgTable("files", { id: serial("id"), ...owned });
+export const tags = pgTable("tags", { id: serial("id") });
+)ts";
+  const auto schema = tree.write("db/schema.ts", text);
+  ts::ModuleResolver resolver(ts::find_workspace(tree.root()));
+  SchemaTsCache cache;
+  (void)cache.load({schema}, "", false, &resolver);
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"tags\", { id", "tags\", { key"},
+           {"serial(\"id\").primaryKey()", "serial(\"uid\").primaryKey()"}}) {
+    text = replaced(text, from, to);
+    core::set_file_overlay(schema, text);
+    const SchemaLoad kept = cache.load({schema}, "", false, &resolver);
+    EXPECT_EQ(difference(kept, load_drizzle_schema({schema}, "", false, &resolver)), "") << to;
+  }
+  EXPECT_EQ(cache.tables_kept(), 1U); // tags
+  core::clear_file_overlay(schema);
+}
+
+// Random edits of every Drizzle schema among the fixtures, one after the
+// other (lines added, removed, doubled, swapped, a letter typed, a column
+// or table renamed, an ignore comment written): each read through the cache gives what a fresh read of
+// the same text gives.
+TEST(SchemaTsCache, RandomEditsOfTheFixturesSchemasReadAsFreshReads) {
+  const std::filesystem::path fixtures = std::filesystem::path(PGADVISE_SOURCE_DIR) / "fixtures";
+  std::vector<std::filesystem::path> schemas;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(fixtures)) {
+    const std::string path = entry.path().generic_string();
+    if (entry.is_regular_file() && entry.path().extension() == ".ts" &&
+        path.find("node_modules") == std::string::npos && contains_table(entry.path())) {
+      schemas.push_back(entry.path());
+    }
+  }
+  std::sort(schemas.begin(), schemas.end());
+  ASSERT_GT(schemas.size(), 50U);
+  std::mt19937 random(20261129);
+  std::size_t kept_tables = 0;
+  for (const std::filesystem::path& schema : schemas) {
+    ts::ModuleResolver resolver(ts::find_workspace(ts::find_workspace_root(schema.parent_path())));
+    SchemaTsCache cache;
+    const core::Result<std::string> read = core::read_file(schema);
+    ASSERT_TRUE(read) << schema.generic_string();
+    const std::string original = read.value();
+    (void)cache.load({schema}, "snake_case", false, &resolver);
+    const auto split = [&original] {
+      std::vector<std::string> out;
+      std::istringstream in(original);
+      for (std::string line; std::getline(in, line);) {
+        out.push_back(line);
+      }
+      return out;
+    };
+    std::vector<std::string> lines = split();
+    for (int edit = 0; edit < 16 && !lines.empty(); ++edit) {
+      const std::size_t at = random() % lines.size();
+      switch (random() % 9) {
+      case 0: lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), ""); break;
+      case 1: lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(at)); break;
+      case 2: lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), lines[at]); break;
+      case 3: lines[at] += " "; break;
+      case 4: lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), "// pgadvise-ignore all"); break;
+      case 5:
+        if (at + 1 < lines.size()) {
+          std::swap(lines[at], lines[at + 1]);
+        }
+        break;
+      case 6: lines[at].insert(random() % (lines[at].size() + 1), "x"); break;
+      case 7:
+        // A column or table renamed where it is named: ("id" -> ("xid".
+        if (const std::size_t name = lines[at].find("(\""); name != std::string::npos) {
+          lines[at].insert(name + 2, "x");
+        }
+        break;
+      default: lines = split();
+      }
+      std::string text;
+      for (const std::string& line : lines) {
+        text += line + "\n";
+      }
+      core::set_file_overlay(schema, text);
+      const SchemaLoad kept = cache.load({schema}, "snake_case", false, &resolver);
+      const SchemaLoad fresh = load_drizzle_schema({schema}, "snake_case", false, &resolver);
+      kept_tables += cache.tables_kept();
+      EXPECT_EQ(difference(kept, fresh), "") << schema.generic_string() << " after edit " << edit;
+    }
+    core::clear_file_overlay(schema);
+  }
+  // Most edits leave most tables alone: the reads took them.
+  EXPECT_GT(kept_tables, 1000U);
 }
 
 } // namespace schema_ts_cache_test
