@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 all_targets=(sql_replay drizzle_snapshot drizzle_journal schema_ts drizzle_config pgadvise_config logs pgss plan_json
-  project_yaml project_toml project_shell project_dockerfile project_json query_calls lsp_json_rpc ts_reparse)
+  project_yaml project_toml project_shell project_dockerfile project_json query_calls lsp_json_rpc ts_reparse schema_ts_edits)
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
   targets=("${all_targets[@]}")
@@ -47,11 +47,12 @@ seed_files() {
     query_calls) find fixtures/nplus1-app fixtures/drizzle-loop-app fixtures/drizzle-app -name '*.ts' -size -64k ;;
     lsp_json_rpc) find tests/app/lsp/messages -name '*.jsonrpc' ;;
     ts_reparse) find fixtures -name '*.ts' -size -32k ;;
+    schema_ts_edits) find fixtures -name '*.ts' -size -32k -exec grep -l pgTable {} + ;;
   esac
 }
 takes_selector() {
   case "$1" in
-    schema_ts | logs | project_* | lsp_json_rpc | ts_reparse) return 0 ;;
+    schema_ts | logs | project_* | lsp_json_rpc | ts_reparse | schema_ts_edits) return 0 ;;
     *) return 1 ;;
   esac
 }

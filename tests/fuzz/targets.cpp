@@ -3,6 +3,7 @@
 #include "app/config/config.hpp"
 #include "app/lsp/json_rpc.hpp"
 #include "app/lsp/lsp_text.hpp"
+#include "core/file.hpp"
 #include "loaders/drizzle_kit/config.hpp"
 #include "loaders/drizzle_kit/ledger.hpp"
 #include "loaders/drizzle_kit/snapshot.hpp"
@@ -15,6 +16,7 @@
 #include "loaders/typescript/reparse.hpp"
 #include "model/project.hpp"
 #include "pg/plan_json.hpp"
+#include "support/schema_load_facts.hpp"
 #include "support/ts_program_facts.hpp"
 
 #include <array>
@@ -278,6 +280,50 @@ void fuzz_ts_reparse(std::string_view data) {
   }
 }
 
+// An edit of a text: one of the things typing does (a letter, a deletion,
+// a line doubled or added, a bracket or comment opened, an ignore comment),
+// at a place the selector picks.
+std::string edited(const std::string& text, unsigned selector) {
+  const std::size_t at = (selector * 37U % 256U) * text.size() / 256U;
+  const std::size_t line = at == 0 ? 0 : text.rfind('\n', at - 1) + 1;
+  std::string out = text;
+  switch (selector % 7U) {
+  case 0: out.insert(at, "x"); break;
+  case 1: out.erase(at, 1); break;
+  case 2:
+    out.insert(line, text.substr(line, std::min(text.find('\n', at), text.size()) - line) + "\n");
+    break;
+  case 3: out.insert(line, "\n"); break;
+  case 4: out.insert(line, "// pgadvise-ignore all\n"); break;
+  case 5: out.insert(at, "("); break;
+  default: out.insert(at, "/*"); break;
+  }
+  return out;
+}
+
+// Edits of a Drizzle schema one after another, read through the language
+// server's cache (loaders::SchemaTsCache: from the second edit, a read takes
+// from the read before the tables the edit left alone): each read must be
+// what a fresh read of the same text gives.
+void fuzz_schema_ts_edits(std::string_view data) {
+  const unsigned char selector = take_selector(data);
+  const fs::path file = scratch().fresh_dir("schema_ts_edits") / "schema.ts";
+  std::string text(data);
+  write_file(file, text);
+  loaders::SchemaTsCache cache;
+  (void)cache.load({file}, "", false, nullptr);
+  for (unsigned round = 0; round < 3; ++round) {
+    text = edited(text, selector + round * 97U);
+    core::set_file_overlay(file, text);
+    const std::string difference = loaders::test_support::load_difference(
+        cache.load({file}, "", false, nullptr), loaders::load_drizzle_schema({file}, "", false, nullptr));
+    if (!difference.empty()) {
+      __builtin_trap();
+    }
+  }
+  core::clear_file_overlay(file);
+}
+
 } // namespace
 
 const std::vector<Target>& targets() {
@@ -299,6 +345,7 @@ const std::vector<Target>& targets() {
       {"query_calls", fuzz_query_calls},
       {"lsp_json_rpc", fuzz_lsp_json_rpc},
       {"ts_reparse", fuzz_ts_reparse},
+      {"schema_ts_edits", fuzz_schema_ts_edits},
   };
   return k_targets;
 }

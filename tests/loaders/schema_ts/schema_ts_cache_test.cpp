@@ -4,6 +4,7 @@
 #include "core/file.hpp"
 #include "loaders/schema_ts/schema_ts.hpp"
 #include "support/files.hpp"
+#include "support/schema_load_facts.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -194,64 +195,28 @@ TEST(SchemaTsCache, AnEditedSchemaLoadsAsAFreshReadOfItsText) {
             facts(load_drizzle_schema({schema}, "", false, &resolver)));
 }
 
-// Everything a load gives, compared in full: the first difference named,
-// empty when none.
+// The first difference between two loads (test_support::load_difference),
+// with the facts of a table that differs.
 std::string difference(const SchemaLoad& kept, const SchemaLoad& fresh) {
-  const model::Catalog& a = kept.catalog;
-  const model::Catalog& b = fresh.catalog;
-  if (a.tables.size() != b.tables.size()) {
-    return "tables " + std::to_string(a.tables.size()) + " != " + std::to_string(b.tables.size());
-  }
-  for (std::size_t t = 0; t < a.tables.size(); ++t) {
-    if (!(a.tables[t] == b.tables[t])) {
+  std::string out = test_support::load_difference(kept, fresh);
+  const std::size_t tables = std::min(kept.catalog.tables.size(), fresh.catalog.tables.size());
+  for (std::size_t t = 0; t < tables && out.rfind("table ", 0) == 0; ++t) {
+    if (!(kept.catalog.tables[t] == fresh.catalog.tables[t])) {
       SchemaLoad one;
-      one.catalog.tables.push_back(a.tables[t]);
+      one.catalog.tables.push_back(kept.catalog.tables[t]);
       SchemaLoad other;
-      other.catalog.tables.push_back(b.tables[t]);
+      other.catalog.tables.push_back(fresh.catalog.tables[t]);
       const std::vector<std::string> x = facts(one);
       const std::vector<std::string> y = facts(other);
-      std::string detail;
-      for (std::size_t i = 0; i < std::min(x.size(), y.size()) && detail.empty(); ++i) {
+      for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i) {
         if (x[i] != y[i]) {
-          detail = ": " + x[i] + " != " + y[i];
+          return out + ": " + x[i] + " != " + y[i];
         }
       }
-      return "table " + std::string(b.tables[t].name) + " (" + std::to_string(t) + ")" + detail;
+      break;
     }
   }
-  if (!(a.enums == b.enums) || a.schemas != b.schemas || a.source_description != b.source_description) {
-    return "enums, schemas or source";
-  }
-  const auto lines = [](const SchemaLoad& load) {
-    std::vector<std::string> out;
-    for (const core::Finding& diagnostic : load.diagnostics) {
-      out.push_back(diagnostic.rule + " " + diagnostic.message + " at " + diagnostic.location.to_string());
-    }
-    for (const core::Suppression& suppression : load.suppressions.entries()) {
-      std::ostringstream line;
-      line << "suppression " << suppression.file << " " << suppression.first_line << "-"
-           << suppression.last_line << " from " << suppression.directive_line
-           << (suppression.whole_file ? " file" : "") << " " << suppression.reason;
-      for (const std::string& rule : suppression.rules) {
-        line << " " << rule;
-      }
-      out.push_back(line.str());
-    }
-    out.insert(out.end(), load.notes.begin(), load.notes.end());
-    out.push_back("unresolved " + std::to_string(load.unresolved_constructs) + ", statements " +
-                  std::to_string(load.statements));
-    return out;
-  };
-  const std::vector<std::string> x = lines(kept);
-  const std::vector<std::string> y = lines(fresh);
-  for (std::size_t i = 0; i < std::max(x.size(), y.size()); ++i) {
-    const std::string left = i < x.size() ? x[i] : "(none)";
-    const std::string right = i < y.size() ? y[i] : "(none)";
-    if (left != right) {
-      return left + "\n  != " + right;
-    }
-  }
-  return {};
+  return out;
 }
 
 // While schema.ts is edited, a read takes from the read before the tables
