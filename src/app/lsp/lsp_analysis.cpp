@@ -35,6 +35,9 @@ Analysis::~Analysis() {
   if (text_generation != 0) {
     core::text_generation::release(text_generation);
   }
+  for (const std::uint32_t generation : later_generations) {
+    core::text_generation::release(generation);
+  }
 }
 
 bool code_file(const fs::path& file) {
@@ -325,6 +328,34 @@ engine::TableMemo* usable_memo(engine::TableMemo* memo, const LintRun* earlier) 
 
 } // namespace
 
+namespace {
+
+// While a run goes on, the texts stored once the SQL replay kept its state
+// anew go to a generation of their own, which the analysis holds
+// (ReplayCache::after_keep).
+class LaterGenerations {
+public:
+  LaterGenerations(loaders::ReplayCache* replay, std::vector<std::uint32_t>& generations) : m_replay(replay) {
+    if (m_replay != nullptr) {
+      m_replay->after_keep = [&generations] { generations.push_back(core::text_generation::begin()); };
+    }
+  }
+  ~LaterGenerations() {
+    if (m_replay != nullptr) {
+      m_replay->after_keep = nullptr;
+    }
+  }
+  LaterGenerations(const LaterGenerations&) = delete;
+  LaterGenerations& operator=(const LaterGenerations&) = delete;
+  LaterGenerations(LaterGenerations&&) = delete;
+  LaterGenerations& operator=(LaterGenerations&&) = delete;
+
+private:
+  loaders::ReplayCache* m_replay;
+};
+
+} // namespace
+
 std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& base, const AnalysisPass& pass) {
   auto analysis = std::make_unique<Analysis>();
   analysis->text_generation = core::text_generation::begin();
@@ -344,6 +375,7 @@ std::unique_ptr<Analysis> analyse(const fs::path& target, const LintOptions& bas
   }
   std::ostringstream err;
   FileKeys keys;
+  const LaterGenerations later(replay, analysis->later_generations);
   try {
     auto run = std::make_unique<LintRun>();
     run->keep_databases = true; // each database's schemas are where its quick fixes go

@@ -45,6 +45,9 @@ struct Analysis {
   ~Analysis();
 
   std::uint32_t text_generation = 0;
+  // Begun during the run, once the SQL replay kept its state (the texts of
+  // the migration being edited go there, not with the kept state's).
+  std::vector<std::uint32_t> later_generations;
   std::filesystem::path target;
   std::unique_ptr<LintRun> run;     // null when a stage failed
   std::optional<core::Error> error; // why it failed, or an exception's text

@@ -121,6 +121,9 @@ void ReplayCache::replay(const std::vector<fs::path>& files, std::uint64_t start
     generations.push_back(core::text_generation::current());
     keep(into, unchanged, std::move(generations));
     done = unchanged;
+    if (after_keep) {
+      after_keep();
+    }
   }
   replay_range(done, files.size());
   into.catalog.source = model::SchemaSource::sql_replay;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -36,6 +37,12 @@ public:
   // before the files (a baseline snapshot's tables, the notes on the
   // folder): a run from another start replays everything.
   void replay(const std::vector<std::filesystem::path>& files, std::uint64_t start, SchemaLoad& into);
+
+  // Called when a call keeps the state anew, before it replays the files
+  // after it (the one being edited): the language server begins a text
+  // generation there, so that the kept state's generation holds none of
+  // the texts of the files every later run replays again.
+  std::function<void()> after_keep;
 
   // How many files the last call did not replay (its state was kept).
   [[nodiscard]] std::size_t reused() const { return m_reused; }

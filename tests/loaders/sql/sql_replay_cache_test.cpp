@@ -2,6 +2,7 @@
 // replay from scratch gives, after edits of any migration, and replays
 // again only from the first changed one.
 #include "core/file.hpp"
+#include "core/text_generation.hpp"
 #include "loaders/sql/migrations.hpp"
 #include "loaders/sql/replay_cache.hpp"
 #include "support/files.hpp"
@@ -111,6 +112,51 @@ TEST(SqlReplayCache, ReplaysFromTheFirstChangedMigrationAndGivesWhatAFreshReplay
   // Another start (a baseline snapshot's tables first): everything again.
   EXPECT_EQ(kept(cache, files, 42), fresh(files));
   EXPECT_EQ(cache.reused(), 0U);
+}
+
+// The language server begins a text generation once the replay kept its
+// state (ReplayCache::after_keep): the kept state's generation holds none
+// of the edited migration's texts, which go with the run that read them,
+// and the kept state reads the same once that run is gone.
+TEST(SqlReplayCache, TheKeptStateHoldsItsTextsWhenTheRunAfterItsKeepIsGone) {
+  namespace generations = pgadvise::core::text_generation;
+  const pgadvise::test::TempTree tree;
+  const std::vector<fs::path> files = {
+      tree.write("drizzle/0000_init.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n"
+                                          "CREATE INDEX users_email_idx ON users (email);\n"),
+      tree.write("drizzle/0001_more.sql", "ALTER TABLE users ADD COLUMN name text;\n")};
+  ReplayCache cache;
+  std::vector<std::uint32_t> later;
+  cache.after_keep = [&later] { later.push_back(generations::begin()); };
+  const std::uint32_t first = generations::begin();
+  EXPECT_EQ(kept(cache, files), fresh(files));
+  EXPECT_TRUE(later.empty()); // nothing unchanged before an edit yet: nothing kept
+  generations::release(first);
+
+  const std::uint32_t second = generations::begin();
+  pgadvise::core::set_file_overlay(files[1], "ALTER TABLE users ADD COLUMN nick text;\n");
+  SchemaLoad run;
+  cache.replay(files, 0, run);
+  EXPECT_EQ(summary(run), fresh(files));
+  ASSERT_EQ(later.size(), 1U); // kept before 0001, then a generation for 0001's texts
+  generations::release(second);
+  generations::release(later[0]);
+  const std::uint32_t third = generations::begin();
+  // That run gone and the next begun, its 0001 texts are freed with their
+  // generation (a freed text reads empty); 0000's are the kept state's,
+  // still held.
+  ASSERT_EQ(run.catalog.migration_steps.size(), 2U); // the CREATE INDEX and the ADD COLUMN
+  for (const auto& step : run.catalog.migration_steps) {
+    EXPECT_EQ(step.statement.str().empty(), step.location.file.str().find("0001") != std::string::npos)
+        << step.location.file.str();
+  }
+
+  pgadvise::core::set_file_overlay(files[1], "ALTER TABLE users ADD COLUMN handle text;\n");
+  EXPECT_EQ(kept(cache, files), fresh(files)); // 0000's statements read from the kept state
+  EXPECT_EQ(cache.reused(), 1U);
+  EXPECT_EQ(later.size(), 1U);
+  generations::release(third);
+  pgadvise::core::clear_file_overlay(files[1]);
 }
 
 // A file on disk is read again only when its stat moved since the last
