@@ -410,7 +410,8 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
                             const FindingCompletion& complete) {
   TableMemo* memo = input.table_memo;
   const bool recording = memo != nullptr && TableMemo::records(input);
-  const std::vector<bool> reused = recording ? memo->reusable(input, settings) : std::vector<bool>();
+  std::vector<std::size_t> moved;
+  const std::vector<bool> reused = recording ? memo->reusable(input, settings, &moved) : std::vector<bool>();
   const std::vector<Task> tasks = plan_tasks(input, runnable, reused);
   std::vector<std::vector<core::Finding>> parts(tasks.size());
   std::vector<core::FindingSpill::Batch> spilled(tasks.size());
@@ -425,7 +426,7 @@ core::FindingList check_all(const RunInput& input, const core::Settings& setting
     const Rule& rule = *tasks[i].rule;
     if (tasks[i].copy) {
       spilled[i] = recorded->copy(i, *memo, rule.meta().id, tasks[i].tables.first, tasks[i].tables.count,
-                                  *spill, parts[i]);
+                                  *spill, parts[i], moved);
       return;
     }
     core::FindingSink sink(*spill, input.spill_from);

@@ -48,7 +48,25 @@ std::vector<std::string_view> index_names(const model::Table& table) {
   return names;
 }
 
-enum class Verdict : std::uint8_t { same, changed, judge_all };
+enum class Verdict : std::uint8_t { same, moved, changed, judge_all };
+
+// Whether the tables differ only in the line schema.ts declares them on
+// (a line added or removed above): the per-table rules find the same, but
+// for the line a Drizzle fix names (advisor's drizzle_file_for).
+bool only_moved(const model::Table& now, const model::Table& last) {
+  if (now.drizzle_location.file != last.drizzle_location.file || now.drizzle_location.line <= 0 ||
+      last.drizzle_location.line <= 0 || now.drizzle_location.line == last.drizzle_location.line) {
+    return false;
+  }
+  model::Table moved = last;
+  moved.drizzle_location = now.drizzle_location;
+  return moved == now && same_spelling(now, last);
+}
+
+// The Drizzle fix's place, as advisor's drizzle_file_for spells it.
+std::string drizzle_place(const core::SourceLocation& location) {
+  return location.file + ":" + std::to_string(location.line);
+}
 
 // What a table's edit asks of the next run: nothing; its findings and its
 // neighbours' judged again; or every table judged (a table added, dropped,
@@ -60,6 +78,9 @@ Verdict compare(const model::Table& now, const model::Table& last) {
   }
   if (now == last && same_spelling(now, last)) {
     return Verdict::same;
+  }
+  if (only_moved(now, last)) {
+    return Verdict::moved;
   }
   const bool partitions =
       now.partitioned || last.partitioned || !now.partition_of.empty() || !last.partition_of.empty();
@@ -100,7 +121,8 @@ bool TableMemo::records(const RunInput& input) {
          input.catalog->source != model::SchemaSource::live;
 }
 
-std::vector<bool> TableMemo::reusable(const RunInput& input, const core::Settings& settings) const {
+std::vector<bool> TableMemo::reusable(const RunInput& input, const core::Settings& settings,
+                                      std::vector<std::size_t>* moved) const {
   if (m_catalog == nullptr || m_spill == nullptr || !records(input) || !(settings == m_settings) ||
       input.table_memo_context != m_context || !same_outside_tables(*input.catalog, *m_catalog)) {
     return {};
@@ -151,6 +173,11 @@ std::vector<bool> TableMemo::reusable(const RunInput& input, const core::Setting
                     [&](const model::ForeignKey& fk) { return changed_names.count(reference_key(fk)) > 0; });
   }
   judged.flip();
+  for (std::size_t i = 0; moved != nullptr && i < now.size(); ++i) {
+    if (verdicts[i] == Verdict::moved && judged[i]) {
+      moved->push_back(i);
+    }
+  }
   return judged;
 }
 
@@ -205,27 +232,51 @@ core::FindingSpill::Written TableMemoRecording::written(std::size_t task, std::s
 core::FindingSpill::Batch TableMemoRecording::copy(std::size_t task, const TableMemo& memo,
                                                    std::string_view rule, std::size_t first,
                                                    std::size_t count, core::FindingSpill& spill,
-                                                   std::vector<core::Finding>& held) {
+                                                   std::vector<core::Finding>& held,
+                                                   const std::vector<std::size_t>& moved) {
+  core::FindingSpill::Batch batch;
+  const TableMemo::RuleFindings& kept = *memo.findings_of(rule);
+  const std::size_t end = first + count;
+  auto next_moved = std::lower_bound(moved.begin(), moved.end(), first);
+  for (std::size_t table = first; table < end;) {
+    // A run of moved tables, then one of the others.
+    std::size_t stop = table;
+    while (next_moved != moved.end() && *next_moved == stop && stop < end) {
+      ++next_moved;
+      ++stop;
+    }
+    if (stop > table) {
+      rewrite_moved(task, memo, kept, table, stop, spill, held, batch);
+      table = stop;
+      continue;
+    }
+    stop = next_moved != moved.end() && *next_moved < end ? *next_moved : end;
+    copy_ranges(task, memo, kept, kept.first[table], kept.first[stop], table, spill, held, batch);
+    table = stop;
+  }
+  return batch;
+}
+
+void TableMemoRecording::copy_ranges(std::size_t task, const TableMemo& memo,
+                                     const TableMemo::RuleFindings& kept, std::size_t from, std::size_t to,
+                                     std::size_t table, core::FindingSpill& spill,
+                                     std::vector<core::Finding>& held, core::FindingSpill::Batch& batch) {
   // Chunks of up to about 1 MB (what gather reads back at once), each a
   // run of ranges that follow each other in the last spill (a rule's
   // findings of neighbouring tables do), copied file to file.
   constexpr std::uint64_t k_chunk_bytes = std::uint64_t{1} << 20U;
-  core::FindingSpill::Batch batch;
-  const TableMemo::RuleFindings& kept = *memo.findings_of(rule);
-  const core::FindingSpill& from = *memo.spill();
+  const core::FindingSpill& source = *memo.spill();
   Task& recorded = m_tasks[task];
-  const std::size_t end = kept.first[first + count];
-  std::size_t table = first;
-  for (std::size_t r = kept.first[first]; r < end;) {
+  for (std::size_t r = from; r < to;) {
     const std::uint64_t start = kept.ranges[r].offset;
     std::uint64_t size = kept.ranges[r].size;
     std::size_t last = r + 1;
-    while (last < end && kept.ranges[last].offset == start + size && size < k_chunk_bytes) {
+    while (last < to && kept.ranges[last].offset == start + size && size < k_chunk_bytes) {
       size += kept.ranges[last++].size;
     }
     const std::optional<core::FindingSpill::Chunk> chunk =
-        &spill == &from ? std::optional(core::FindingSpill::Chunk{start, size, last - r})
-                        : spill.copy(from, start, size, last - r);
+        &spill == &source ? std::optional(core::FindingSpill::Chunk{start, size, last - r})
+                          : spill.copy(source, start, size, last - r);
     if (chunk) {
       batch.push_back(*chunk);
       for (std::size_t i = r; i < last; ++i) {
@@ -238,7 +289,7 @@ core::FindingSpill::Batch TableMemoRecording::copy(std::size_t task, const Table
       }
     } else { // the new file failed: the findings are held, and not kept for the next run
       std::string bytes(size, '\0');
-      from.read_bytes(start, bytes.size(), bytes.data());
+      source.read_bytes(start, bytes.size(), bytes.data());
       for (const char* at = bytes.data(); at < bytes.data() + bytes.size();) {
         held.push_back(core::FindingSpill::decode(at, bytes.data() + bytes.size()));
       }
@@ -246,7 +297,87 @@ core::FindingSpill::Batch TableMemoRecording::copy(std::size_t task, const Table
     }
     r = last;
   }
-  return batch;
+}
+
+void TableMemoRecording::rewrite_moved(std::size_t task, const TableMemo& memo,
+                                       const TableMemo::RuleFindings& kept, std::size_t first,
+                                       std::size_t end, core::FindingSpill& spill,
+                                       std::vector<core::Finding>& held, core::FindingSpill::Batch& batch) {
+  constexpr std::uint64_t k_chunk_bytes = std::uint64_t{1} << 20U;
+  Task& recorded = m_tasks[task];
+  std::string bytes;
+  std::size_t table = first;
+  for (std::size_t r = kept.first[first]; r < kept.first[end];) {
+    // A span of ranges that follow each other in the last spill, read back.
+    const std::uint64_t start = kept.ranges[r].offset;
+    std::uint64_t size = kept.ranges[r].size;
+    std::size_t last = r + 1;
+    while (last < kept.first[end] && kept.ranges[last].offset == start + size && size < k_chunk_bytes) {
+      size += kept.ranges[last++].size;
+    }
+    bytes.resize(size);
+    memo.spill()->read_bytes(start, bytes.size(), bytes.data());
+    // Each finding's Drizzle fix names its table's line: its text is moved
+    // in the encoding where the new line has as many digits, else the span
+    // is decoded and written again.
+    std::vector<std::uint32_t> tables; // of each finding of the span
+    bool in_place = true;
+    for (std::size_t i = r; i < last; ++i) {
+      while (kept.first[table + 1] <= i) {
+        ++table;
+      }
+      tables.push_back(static_cast<std::uint32_t>(table));
+      const std::string before = drizzle_place(memo.catalog()->tables[table].drizzle_location);
+      const std::string after = drizzle_place(m_catalog.tables[table].drizzle_location);
+      const std::string_view finding(bytes.data() + (kept.ranges[i].offset - start), kept.ranges[i].size);
+      const std::size_t at = finding.find(before);
+      if (at == std::string_view::npos) {
+        continue;
+      }
+      if (before.size() != after.size() || finding.find(before, at + 1) != std::string_view::npos) {
+        in_place = false;
+        continue;
+      }
+      bytes.replace(static_cast<std::size_t>(kept.ranges[i].offset - start) + at, after.size(), after);
+    }
+    std::size_t next = 0;
+    if (in_place) {
+      if (const std::optional<core::FindingSpill::Chunk> chunk = spill.append(bytes, last - r)) {
+        batch.push_back(*chunk);
+        for (std::size_t i = r; i < last; ++i) {
+          recorded.entries.push_back(
+              {tables[next++], {chunk->offset + (kept.ranges[i].offset - start), kept.ranges[i].size}});
+        }
+        r = last;
+        continue;
+      }
+    }
+    std::vector<core::Finding> findings;
+    const char* at = bytes.data();
+    for (std::size_t i = r; i < last; ++i) {
+      findings.push_back(core::FindingSpill::decode(at, bytes.data() + bytes.size()));
+      const std::uint32_t of = tables[i - r];
+      if (core::SqlChange* change = findings.back().fix ? findings.back().fix->if_sql() : nullptr;
+          change != nullptr &&
+          change->drizzle_file == drizzle_place(memo.catalog()->tables[of].drizzle_location)) {
+        change->drizzle_file = drizzle_place(m_catalog.tables[of].drizzle_location);
+      }
+    }
+    const core::FindingSpill::Written written = [&recorded, &tables, &next](const core::Finding& /*finding*/,
+                                                                            std::uint64_t offset,
+                                                                            std::uint32_t written_size) {
+      recorded.entries.push_back({tables[next++], {offset, written_size}});
+    };
+    const core::FindingSpill::Batch chunks = spill.write(findings, written);
+    batch.insert(batch.end(), chunks.begin(), chunks.end());
+    for (core::Finding& finding : findings) {
+      if (!finding.rule.empty()) { // not written (the file failed): held, and not kept
+        held.push_back(std::move(finding));
+        recorded.clean = false;
+      }
+    }
+    r = last;
+  }
 }
 
 std::map<std::string, TableMemo::RuleFindings, std::less<>>

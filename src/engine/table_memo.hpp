@@ -58,7 +58,11 @@ public:
   [[nodiscard]] static bool records(const RunInput& input);
   // For each table of `input.catalog`, whether its findings here are what
   // the rules would find now; empty when none are (every table judged).
-  [[nodiscard]] std::vector<bool> reusable(const RunInput& input, const core::Settings& settings) const;
+  // A table whose schema.ts declaration only moved (a line added above it)
+  // is one of them, its findings' Drizzle fix to name its new line: in
+  // `moved`, its index (a copy rewrites those findings, TableMemoRecording::copy).
+  [[nodiscard]] std::vector<bool> reusable(const RunInput& input, const core::Settings& settings,
+                                           std::vector<std::size_t>* moved = nullptr) const;
   // The findings a rule found, by table; null when it has none kept.
   [[nodiscard]] const RuleFindings* findings_of(std::string_view rule) const;
   [[nodiscard]] const std::shared_ptr<core::FindingSpill>& spill() const { return m_spill; }
@@ -96,9 +100,12 @@ public:
   // `rule` into `spill`, as task `task`'s; the chunks written. Findings it
   // could not write there (the file failed) are decoded into `held`. When
   // `spill` is the memo's own file, the chunks are where they are.
+  // The findings of a table in `moved` (sorted) are written anew, their
+  // Drizzle fix naming the table's new line.
   core::FindingSpill::Batch copy(std::size_t task, const TableMemo& memo, std::string_view rule,
                                  std::size_t first, std::size_t count, core::FindingSpill& spill,
-                                 std::vector<core::Finding>& held);
+                                 std::vector<core::Finding>& held,
+                                 const std::vector<std::size_t>& moved = {});
   // A task's findings not all recorded (some stayed held): its rule is not kept.
   void spoil(std::size_t task) { m_tasks[task].clean = false; }
   // The rules' findings by table, from their tasks (in the catalog's
@@ -108,6 +115,15 @@ public:
   finish(const std::vector<std::string_view>& rule_of_task) const;
 
 private:
+  // Byte-copies the memo's findings [from, to) of a rule, the first of them table `table`'s.
+  void copy_ranges(std::size_t task, const TableMemo& memo, const TableMemo::RuleFindings& kept,
+                   std::size_t from, std::size_t to, std::size_t table, core::FindingSpill& spill,
+                   std::vector<core::Finding>& held, core::FindingSpill::Batch& batch);
+  // Writes the memo's findings of moved tables [first, end) anew, their Drizzle fix at their new lines.
+  void rewrite_moved(std::size_t task, const TableMemo& memo, const TableMemo::RuleFindings& kept,
+                     std::size_t first, std::size_t end, core::FindingSpill& spill,
+                     std::vector<core::Finding>& held, core::FindingSpill::Batch& batch);
+
   struct Entry {
     std::uint32_t table = 0;
     TableMemo::Range range;

@@ -142,6 +142,29 @@ TEST(TableMemo, EachEditsRunReportsAsAFreshRunOfTheSameCatalog) {
   }
 }
 
+// A line added at the top of schema.ts moves every table's declaration:
+// their findings are kept, each Drizzle fix naming its table's new line
+// (a line of as many digits written over the old one; one of more digits
+// written again).
+TEST(TableMemo, ALineAddedAboveTheTablesKeepsTheirFindingsAtTheirNewLines) {
+  for (const int lines : {1, 1000}) {
+    engine::TableMemo memo;
+    const auto moved = [lines](model::Catalog& catalog) {
+      for (model::Table& table : catalog.tables) {
+        if (table.drizzle_location.line > 0) {
+          table.drizzle_location.line += lines;
+        }
+      }
+    };
+    std::unique_ptr<Linted> last = lint("drizzle-app", {}, &memo);
+    ASSERT_NE(last->report.find("drizzle-app/src/db/schema.ts:"), std::string::npos) << last->report;
+    std::unique_ptr<Linted> next = lint("drizzle-app", {moved}, &memo);
+    EXPECT_EQ(memo.tables_reused(), next->run.load.catalog.tables.size()) << lines;
+    EXPECT_EQ(next->report, lint("drizzle-app", {moved}, nullptr)->report) << lines;
+    EXPECT_NE(next->report, last->report) << lines; // the lines the fixes name moved
+  }
+}
+
 // Random edits of the kinds above and more, one after another (a seeded
 // generator: the same sequence every run), each run's report compared with
 // a fresh run's.
