@@ -4,6 +4,7 @@
 #include "engine/runner.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -66,6 +67,14 @@ bool only_moved(const model::Table& now, const model::Table& last) {
 // The Drizzle fix's place, as advisor's drizzle_file_for spells it.
 std::string drizzle_place(const core::SourceLocation& location) {
   return location.file + ":" + std::to_string(location.line);
+}
+
+// A text as core::FindingSpill encodes it: its size (4 bytes), then its characters.
+std::string encoded_text(const std::string& text) {
+  const auto size = static_cast<std::uint32_t>(text.size());
+  std::string out(sizeof size, '\0');
+  std::memcpy(out.data(), &size, sizeof size);
+  return out + text;
 }
 
 // What a table's edit asks of the next run: nothing; its findings and its
@@ -327,8 +336,9 @@ void TableMemoRecording::rewrite_moved(std::size_t task, const TableMemo& memo,
         ++table;
       }
       tables.push_back(static_cast<std::uint32_t>(table));
-      const std::string before = drizzle_place(memo.catalog()->tables[table].drizzle_location);
-      const std::string after = drizzle_place(m_catalog.tables[table].drizzle_location);
+      // The old place as the encoding holds a text: its size, then its characters.
+      const std::string before = encoded_text(drizzle_place(memo.catalog()->tables[table].drizzle_location));
+      const std::string after = encoded_text(drizzle_place(m_catalog.tables[table].drizzle_location));
       const std::string_view finding(bytes.data() + (kept.ranges[i].offset - start), kept.ranges[i].size);
       const std::size_t at = finding.find(before);
       if (at == std::string_view::npos) {
