@@ -64,6 +64,24 @@ bool only_moved(const model::Table& now, const model::Table& last) {
   return moved == now && same_spelling(now, last);
 }
 
+// Ranges [r, last) of `kept` that follow each other in the spill file,
+// from `r`, up to `end` and about 1 MB (what gather reads back at once):
+// one read or copy each.
+struct Span {
+  std::uint64_t start = 0;
+  std::uint64_t size = 0;
+  std::size_t last = 0;
+};
+Span contiguous(const TableMemo::RuleFindings& kept, std::size_t r, std::size_t end) {
+  constexpr std::uint64_t k_chunk_bytes = std::uint64_t{1} << 20U;
+  Span span{kept.ranges[r].offset, kept.ranges[r].size, r + 1};
+  while (span.last < end && kept.ranges[span.last].offset == span.start + span.size &&
+         span.size < k_chunk_bytes) {
+    span.size += kept.ranges[span.last++].size;
+  }
+  return span;
+}
+
 // The Drizzle fix's place, as advisor's drizzle_file_for spells it.
 std::string drizzle_place(const core::SourceLocation& location) {
   return location.file + ":" + std::to_string(location.line);
@@ -270,19 +288,12 @@ void TableMemoRecording::copy_ranges(std::size_t task, const TableMemo& memo,
                                      const TableMemo::RuleFindings& kept, std::size_t from, std::size_t to,
                                      std::size_t table, core::FindingSpill& spill,
                                      std::vector<core::Finding>& held, core::FindingSpill::Batch& batch) {
-  // Chunks of up to about 1 MB (what gather reads back at once), each a
-  // run of ranges that follow each other in the last spill (a rule's
-  // findings of neighbouring tables do), copied file to file.
-  constexpr std::uint64_t k_chunk_bytes = std::uint64_t{1} << 20U;
+  // A chunk for each run of ranges that follow each other in the last
+  // spill (a rule's findings of neighbouring tables do), copied file to file.
   const core::FindingSpill& source = *memo.spill();
   Task& recorded = m_tasks[task];
   for (std::size_t r = from; r < to;) {
-    const std::uint64_t start = kept.ranges[r].offset;
-    std::uint64_t size = kept.ranges[r].size;
-    std::size_t last = r + 1;
-    while (last < to && kept.ranges[last].offset == start + size && size < k_chunk_bytes) {
-      size += kept.ranges[last++].size;
-    }
+    const auto [start, size, last] = contiguous(kept, r, to);
     const std::optional<core::FindingSpill::Chunk> chunk =
         &spill == &source ? std::optional(core::FindingSpill::Chunk{start, size, last - r})
                           : spill.copy(source, start, size, last - r);
@@ -312,18 +323,11 @@ void TableMemoRecording::rewrite_moved(std::size_t task, const TableMemo& memo,
                                        const TableMemo::RuleFindings& kept, std::size_t first,
                                        std::size_t end, core::FindingSpill& spill,
                                        std::vector<core::Finding>& held, core::FindingSpill::Batch& batch) {
-  constexpr std::uint64_t k_chunk_bytes = std::uint64_t{1} << 20U;
   Task& recorded = m_tasks[task];
   std::string bytes;
   std::size_t table = first;
   for (std::size_t r = kept.first[first]; r < kept.first[end];) {
-    // A span of ranges that follow each other in the last spill, read back.
-    const std::uint64_t start = kept.ranges[r].offset;
-    std::uint64_t size = kept.ranges[r].size;
-    std::size_t last = r + 1;
-    while (last < kept.first[end] && kept.ranges[last].offset == start + size && size < k_chunk_bytes) {
-      size += kept.ranges[last++].size;
-    }
+    const auto [start, size, last] = contiguous(kept, r, kept.first[end]);
     bytes.resize(size);
     memo.spill()->read_bytes(start, bytes.size(), bytes.data());
     // Each finding's Drizzle fix names its table's line: its text is moved

@@ -309,8 +309,6 @@ TEST(SchemaTsCache, AnEditOfATableReadsAgainWhatNamesItFromAnotherFile) {
 // A shared object of columns names a table in a reference: the tables
 // spreading it are read again when that table changes.
 TEST(SchemaTsCache, AChangeOfATableASharedReferenceNamesReadsAgainTheTablesSpreadingIt) {
-  const test::TempTree tree;
-  tree.write("package.json", R"({"name":"app"})");
   std::string text = R"ts(import { pgTable, serial, integer } from "drizzle-orm/pg-core";
 export const users = pgTable("users", { id: serial("id").primaryKey() });
 const owned = { ownerId: integer("owner_id").references(() => users.id) };
@@ -318,10 +316,10 @@ export const notes = pgTable("notes", { id: serial("id"), ...owned });
 export const files = pgTable("files", { id: serial("id"), ...owned });
 export const tags = pgTable("tags", { id: serial("id") });
 )ts";
-  const auto schema = tree.write("db/schema.ts", text);
-  ts::ModuleResolver resolver(ts::find_workspace(tree.root()));
-  SchemaTsCache cache;
-  (void)cache.load({schema}, "", false, &resolver);
+  OneSchema project(text);
+  const std::filesystem::path& schema = project.schema;
+  ts::ModuleResolver& resolver = project.resolver;
+  SchemaTsCache& cache = project.cache;
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"tags\", { id", "tags\", { key"},
            {"serial(\"id\").primaryKey()", "serial(\"uid\").primaryKey()"}}) {
